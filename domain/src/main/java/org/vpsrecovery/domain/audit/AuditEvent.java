@@ -1,0 +1,53 @@
+package org.vpsrecovery.domain.audit;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.server.ServerId;
+
+/**
+ * One audited step: who (team), what (operation, server, resource), when (UTC), which request, and
+ * the outcome. The detail is a small map of platform-written facts; it never holds a secret (no
+ * field here takes a token, and detail values come from domain data only).
+ */
+public record AuditEvent(Instant occurredAt, TeamId team, RequestId requestId, Operation operation,
+                         Optional<ServerId> server, Optional<ResourceRef> resource, Outcome outcome,
+                         OptionalInt providerStatus, Map<String, String> detail) {
+
+    public static final int MAX_DETAIL_ENTRIES = 16;
+    public static final int MAX_DETAIL_VALUE_LENGTH = 500;
+    private static final Pattern DETAIL_KEY = Pattern.compile("[a-z][a-z0-9_]{0,39}");
+
+    public AuditEvent {
+        Objects.requireNonNull(occurredAt, "occurred at");
+        Objects.requireNonNull(team, "team");
+        Objects.requireNonNull(requestId, "request id");
+        Objects.requireNonNull(operation, "operation");
+        Objects.requireNonNull(server, "server (may be empty, not null)");
+        Objects.requireNonNull(resource, "resource (may be empty, not null)");
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(providerStatus, "provider status (may be empty, not null)");
+        Objects.requireNonNull(detail, "detail (may be empty, not null)");
+        if (providerStatus.isPresent() && (providerStatus.getAsInt() < 100 || providerStatus.getAsInt() > 599)) {
+            throw new IllegalArgumentException("provider status must be an HTTP status code");
+        }
+        if (detail.size() > MAX_DETAIL_ENTRIES) {
+            throw new IllegalArgumentException("at most " + MAX_DETAIL_ENTRIES + " detail entries");
+        }
+        detail.forEach((key, value) -> {
+            if (!DETAIL_KEY.matcher(key).matches()) {
+                throw new IllegalArgumentException("detail keys are snake_case, 1-40 characters: " + key);
+            }
+            if (value == null || value.length() > MAX_DETAIL_VALUE_LENGTH) {
+                throw new IllegalArgumentException("detail value of " + key + " must be 0-"
+                        + MAX_DETAIL_VALUE_LENGTH + " characters");
+            }
+        });
+        detail = Map.copyOf(detail);
+    }
+}

@@ -1,0 +1,85 @@
+package org.vpsrecovery.domain.backup;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.CreationStatus.Phase;
+import org.vpsrecovery.domain.common.Decision;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.server.Server;
+import org.vpsrecovery.domain.server.ServerRef;
+
+/**
+ * A copy of a server on separate backup storage. Lifecycle: in progress, then completed or failed.
+ * Automatic backups expire at {@code expiresAt}; manual ones never do. {@code typeWireValue} keeps
+ * the provider's raw type so an undocumented one survives a round trip.
+ */
+public record Backup(BackupId id, ServerRef server, String typeWireValue, CreationStatus status,
+                     OptionalLong sizeMb, Instant createdAt, Optional<Instant> expiresAt, String description) {
+
+    public Backup {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(typeWireValue, "type");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(sizeMb, "size (may be empty, not null)");
+        Objects.requireNonNull(createdAt, "created at");
+        Objects.requireNonNull(expiresAt, "expires at (may be empty, not null)");
+        Objects.requireNonNull(description, "description (may be empty, not null)");
+        if (sizeMb.isPresent() && sizeMb.getAsLong() < 0) {
+            throw new IllegalArgumentException("size must not be negative");
+        }
+    }
+
+    public Optional<BackupType> type() {
+        return BackupType.fromWire(typeWireValue);
+    }
+
+    public boolean isManual() {
+        return type().filter(BackupType.MANUAL::equals).isPresent();
+    }
+
+    public boolean isCompleted() {
+        return status.is(Phase.COMPLETED);
+    }
+
+    public boolean isInProgress() {
+        return status.is(Phase.IN_PROGRESS);
+    }
+
+    /** Manual backups never expire, whatever {@code expiresAt} says; automatic ones do at {@code expiresAt}. */
+    public boolean isExpiredAt(Instant now) {
+        return !isManual() && expiresAt.map(expiry -> !now.isBefore(expiry)).orElse(false);
+    }
+
+    public Backup complete(long sizeInMb) {
+        requireInProgress("complete");
+        return new Backup(id, server, typeWireValue, CreationStatus.COMPLETED, OptionalLong.of(sizeInMb),
+                createdAt, expiresAt, description);
+    }
+
+    public Backup fail() {
+        requireInProgress("fail");
+        return new Backup(id, server, typeWireValue, CreationStatus.FAILED, sizeMb, createdAt, expiresAt, description);
+    }
+
+    /** Restores this backup onto {@code target} (any server of the same team); returns it restoring. */
+    public Server restoreOnto(Server target, Instant now) {
+        BackupRestorePolicy.evaluate(this, target, now).orThrow();
+        return target.beginRestore();
+    }
+
+    /** Refuses unless {@link BackupDeletionPolicy} allows deleting this backup now. */
+    public void delete(Server current) {
+        BackupDeletionPolicy.evaluate(this, current).orThrow();
+    }
+
+    private void requireInProgress(String transition) {
+        if (!isInProgress()) {
+            Decision.deny(ReasonCode.INVALID_TRANSITION, "cannot " + transition + " backup " + id
+                    + " in status " + status.wireValue()).orThrow();
+        }
+    }
+}

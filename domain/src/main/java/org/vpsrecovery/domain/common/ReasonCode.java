@@ -1,0 +1,38 @@
+package org.vpsrecovery.domain.common;
+
+/**
+ * Stable, machine-readable reasons for refusing or failing an operation. The names are part of
+ * the platform's public contract (problem+json bodies, audit history): add, never rename.
+ */
+public enum ReasonCode {
+    // limits
+    SNAPSHOT_LIMIT_REACHED,
+    MANUAL_BACKUP_LIMIT_REACHED,
+    // lifecycle preconditions
+    SNAPSHOT_NOT_COMPLETED,
+    SNAPSHOT_IN_PROGRESS,
+    BACKUP_NOT_COMPLETED,
+    BACKUP_IN_PROGRESS,
+    BACKUP_EXPIRED,
+    SERVER_NOT_RESTORABLE,
+    SERVER_RESTORING,
+    INVALID_TRANSITION,
+    // lookups (another team's resource is reported exactly as a missing one)
+    SERVER_NOT_FOUND,
+    SNAPSHOT_NOT_FOUND,
+    BACKUP_NOT_FOUND,
+    // concurrency
+    SERVER_BUSY,
+    // the provider
+    PROVIDER_REJECTED,
+    PROVIDER_LIMIT_REACHED,
+    PROVIDER_NOT_FOUND,
+    PROVIDER_UNAUTHORIZED,
+    PROVIDER_RATE_LIMITED,
+    PROVIDER_UNAVAILABLE,
+    PROVIDER_TIMEOUT,
+    PROVIDER_MALFORMED_RESPONSE,
+    OUTCOME_UNKNOWN,
+    // anything the platform did not expect of itself
+    INTERNAL_ERROR
+}

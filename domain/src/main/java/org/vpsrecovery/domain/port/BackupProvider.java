@@ -1,0 +1,24 @@
+package org.vpsrecovery.domain.port;
+
+import java.util.List;
+import java.util.Optional;
+import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.backup.BackupDraft;
+import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.server.ServerId;
+
+/** The provider's backup operations. Every method may throw {@link ProviderFailure}. */
+public interface BackupProvider {
+
+    /** All backups of the platform's account, optionally of one server and of one type. */
+    List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType> type);
+
+    /** Starts a manual backup; the answer is normally in progress. Never retried blindly. */
+    Backup createManualBackup(BackupDraft draft);
+
+    void deleteBackup(BackupId backup);
+
+    /** Restores {@code server} from {@code backup} (the provider's Servers API). */
+    RestoreStarted restoreServerFromBackup(ServerId server, BackupId backup);
+}
