@@ -1,0 +1,141 @@
+package org.vpsrecovery.domain.port.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+
+/**
+ * What every {@link AuditHistory} must do, run against each implementation (the in-memory fake
+ * here; the PostgreSQL adapter in its module). {@link #emptyHistory()} gives a fresh, empty one.
+ */
+public abstract class AuditHistoryContract {
+
+    protected static final Instant T0 = Instant.parse("2026-01-15T10:00:00Z");
+    protected static final TeamId BLUE = new TeamId("blue");
+    protected static final TeamId GREEN = new TeamId("green");
+    protected static final ServerId SERVER = new ServerId(12345);
+
+    protected abstract AuditHistory emptyHistory();
+
+    protected static AuditEvent event(TeamId team, String requestId, Instant at, Outcome outcome) {
+        return new AuditEvent(at, team, new RequestId(requestId), Operation.CREATE_SNAPSHOT, Optional.of(SERVER),
+                Optional.of(ResourceRef.of(new SnapshotId(801))), outcome, OptionalInt.of(201),
+                Map.of("name", "pre-migration-snapshot"));
+    }
+
+    @Test
+    void appendReturnsTheEventWithGrowingPositions() {
+        AuditHistory history = emptyHistory();
+        AuditEvent first = event(BLUE, "r-1", T0, new Outcome.Accepted());
+        AuditEvent second = event(BLUE, "r-1", T0.plusSeconds(1), new Outcome.Completed());
+
+        RecordedAuditEvent a = history.append(first);
+        RecordedAuditEvent b = history.append(second);
+
+        assertThat(a.event()).isEqualTo(first);
+        assertThat(b.event()).isEqualTo(second);
+        assertThat(b.sequence()).isGreaterThan(a.sequence());
+    }
+
+    @Test
+    void queryReturnsEveryFieldAsAppendedNewestFirst() {
+        AuditHistory history = emptyHistory();
+        AuditEvent failed = new AuditEvent(T0.plusMillis(250), GREEN, new RequestId("req-9"),
+                Operation.RESTORE_SERVER_FROM_BACKUP, Optional.of(new ServerId(7)), Optional.empty(),
+                new Outcome.Failed(ReasonCode.PROVIDER_UNAVAILABLE, "provider answered 503"), OptionalInt.of(503),
+                Map.of("backup_id", "501", "note", "quotes \" and, commas"));
+        AuditEvent rejected = new AuditEvent(T0.plusSeconds(2), GREEN, new RequestId("req-10"),
+                Operation.DELETE_BACKUP, Optional.empty(), Optional.empty(),
+                new Outcome.Rejected(ReasonCode.BACKUP_NOT_FOUND), OptionalInt.empty(), Map.of());
+        history.append(failed);
+        history.append(rejected);
+
+        List<RecordedAuditEvent> page = history.query(AuditQuery.latest(10));
+
+        assertThat(page).extracting(RecordedAuditEvent::event).containsExactly(rejected, failed);
+    }
+
+    @Test
+    void filtersByTeamServerOperationOutcomeRequestAndTime() {
+        AuditHistory history = emptyHistory();
+        history.append(event(BLUE, "a", T0, new Outcome.Accepted()));
+        history.append(event(GREEN, "b", T0.plusSeconds(10), new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED)));
+        history.append(event(BLUE, "c", T0.plusSeconds(20), new Outcome.Completed()));
+        history.append(new AuditEvent(T0.plusSeconds(30), BLUE, new RequestId("d"), Operation.DELETE_SNAPSHOT,
+                Optional.of(new ServerId(999)), Optional.empty(), new Outcome.Completed(), OptionalInt.of(204), Map.of()));
+
+        assertThat(requestIds(history, AuditQuery.latest(10).forTeam(BLUE))).containsExactly("d", "c", "a");
+        assertThat(requestIds(history, AuditQuery.latest(10).forServer(new ServerId(999)))).containsExactly("d");
+        assertThat(requestIds(history, AuditQuery.latest(10).withOperations(Set.of(Operation.DELETE_SNAPSHOT))))
+                .containsExactly("d");
+        assertThat(requestIds(history, AuditQuery.latest(10).withOutcome(Outcome.Kind.REJECTED))).containsExactly("b");
+        assertThat(requestIds(history, AuditQuery.latest(10).forRequest(new RequestId("c")))).containsExactly("c");
+        assertThat(requestIds(history, AuditQuery.latest(10).since(T0.plusSeconds(10)).until(T0.plusSeconds(30))))
+                .containsExactly("c", "b");
+    }
+
+    @Test
+    void pagesWithTheSequenceCursorWithoutGapsOrDuplicates() {
+        AuditHistory history = emptyHistory();
+        for (int i = 0; i < 7; i++) {
+            history.append(event(BLUE, "r" + i, T0.plusSeconds(i), new Outcome.Accepted()));
+        }
+        List<String> seen = new ArrayList<>();
+        AuditQuery query = AuditQuery.latest(3);
+        List<RecordedAuditEvent> page = history.query(query);
+        while (!page.isEmpty()) {
+            page.forEach(e -> seen.add(e.event().requestId().value()));
+            page = history.query(query.before(page.get(page.size() - 1).sequence()));
+        }
+        assertThat(seen).containsExactly("r6", "r5", "r4", "r3", "r2", "r1", "r0");
+    }
+
+    @Test
+    void concurrentAppendsGetDistinctPositionsAndAllArePresent() throws Exception {
+        AuditHistory history = emptyHistory();
+        int writers = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Callable<RecordedAuditEvent>> tasks = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                String id = "w" + i;
+                tasks.add(() -> history.append(event(BLUE, id, T0, new Outcome.Accepted())));
+            }
+            List<Long> positions = new ArrayList<>();
+            for (Future<RecordedAuditEvent> f : pool.invokeAll(tasks)) {
+                positions.add(f.get().sequence());
+            }
+            assertThat(positions).doesNotHaveDuplicates().hasSize(writers);
+            assertThat(history.query(AuditQuery.latest(100))).hasSize(writers);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<String> requestIds(AuditHistory history, AuditQuery query) {
+        return history.query(query).stream().map(e -> e.event().requestId().value()).toList();
+    }
+}

@@ -1,0 +1,134 @@
+package org.vpsrecovery.domain.port.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.port.ServerBusy;
+import org.vpsrecovery.domain.port.ServerLock;
+import org.vpsrecovery.domain.server.ServerId;
+
+/**
+ * What every {@link ServerLock} must do. Implementations give two lock instances over the same
+ * backing store (for PostgreSQL: two service instances with their own connections).
+ */
+public abstract class ServerLockContract {
+
+    /** Two locks that exclude each other as two service instances would, each waiting at most {@code maxWait}. */
+    protected abstract ServerLock[] twoInstances(Duration maxWait);
+
+    @Test
+    void runsTheWorkAndReturnsItsResult() {
+        ServerLock lock = twoInstances(Duration.ofSeconds(5))[0];
+        assertThat(lock.callExclusively(new ServerId(1), () -> "done")).isEqualTo("done");
+    }
+
+    @Test
+    void neverLetsTwoCallersIntoOneServerAtOnce() throws Exception {
+        ServerLock[] instances = twoInstances(Duration.ofSeconds(30));
+        ServerId server = new ServerId(42);
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger maxInside = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                ServerLock lock = instances[i % 2];
+                futures.add(pool.submit(() -> lock.callExclusively(server, () -> {
+                    maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                    sleep(15);
+                    inside.decrementAndGet();
+                    return null;
+                })));
+            }
+            for (Future<?> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(maxInside.get()).isEqualTo(1);
+    }
+
+    @Test
+    void differentServersDoNotWaitForEachOther() throws Exception {
+        ServerLock[] instances = twoInstances(Duration.ofMillis(500));
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> holder = pool.submit(() -> instances[0].callExclusively(new ServerId(1), () -> {
+                holding.countDown();
+                await(release);
+                return null;
+            }));
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(instances[1].callExclusively(new ServerId(2), () -> "other server")).isEqualTo("other server");
+            release.countDown();
+            holder.get(10, TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void givesUpWithServerBusyAfterItsBoundedWait() throws Exception {
+        ServerLock[] instances = twoInstances(Duration.ofMillis(200));
+        ServerId server = new ServerId(7);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> holder = pool.submit(() -> instances[0].callExclusively(server, () -> {
+                holding.countDown();
+                await(release);
+                return null;
+            }));
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(() -> instances[1].callExclusively(server, () -> "never"))
+                    .isInstanceOf(ServerBusy.class);
+            release.countDown();
+            holder.get(10, TimeUnit.SECONDS);
+            assertThat(instances[1].callExclusively(server, () -> "after release")).isEqualTo("after release");
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void releasesTheLockWhenTheWorkThrows() {
+        ServerLock[] instances = twoInstances(Duration.ofMillis(500));
+        ServerId server = new ServerId(9);
+        assertThatThrownBy(() -> instances[0].callExclusively(server, () -> {
+            throw new IllegalStateException("boom");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(instances[1].callExclusively(server, () -> "free again")).isEqualTo("free again");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

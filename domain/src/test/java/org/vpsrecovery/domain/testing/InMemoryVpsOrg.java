@@ -1,0 +1,228 @@
+package org.vpsrecovery.domain.testing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.backup.BackupDraft;
+import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.Description;
+import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ProviderFailure;
+import org.vpsrecovery.domain.port.RestoreStarted;
+import org.vpsrecovery.domain.port.SnapshotProvider;
+import org.vpsrecovery.domain.server.Server;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.server.ServerRef;
+import org.vpsrecovery.domain.server.ServerStatus;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotDraft;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+
+/**
+ * An in-memory VPS.org account for application tests. It deliberately does not enforce the
+ * provider's limits, so that tests prove the platform does; it records every call it receives.
+ */
+public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
+
+    private final Clock clock;
+    private final Map<ServerId, Server> servers = new LinkedHashMap<>();
+    private final Map<SnapshotId, Snapshot> snapshots = new LinkedHashMap<>();
+    private final Map<BackupId, Backup> backups = new LinkedHashMap<>();
+    private final Deque<ProviderFailure> scheduledFailures = new ArrayDeque<>();
+    private final List<String> calls = new ArrayList<>();
+    private long nextId = 10_000;
+    private volatile Duration mutationDelay = Duration.ZERO;
+
+    public InMemoryVpsOrg(Clock clock) {
+        this.clock = clock;
+    }
+
+    public synchronized ServerRef addServer(long id, String name) {
+        ServerRef ref = new ServerRef(new ServerId(id), name);
+        servers.put(ref.id(), new Server(ref, ServerStatus.RUNNING));
+        return ref;
+    }
+
+    public synchronized Snapshot addSnapshot(long id, ServerRef server, CreationStatus status) {
+        Snapshot snapshot = new Snapshot(new SnapshotId(id), server, "snap-" + id, status,
+                status.is(CreationStatus.Phase.COMPLETED) ? OptionalLong.of(1024) : OptionalLong.empty(),
+                clock.instant(), "");
+        snapshots.put(snapshot.id(), snapshot);
+        return snapshot;
+    }
+
+    public synchronized Backup addBackup(long id, ServerRef server, BackupType type, CreationStatus status,
+                                         Optional<Instant> expiresAt) {
+        Backup backup = new Backup(new BackupId(id), server, type.wireValue(), status,
+                status.is(CreationStatus.Phase.COMPLETED) ? OptionalLong.of(2048) : OptionalLong.empty(),
+                clock.instant(), expiresAt, "");
+        backups.put(backup.id(), backup);
+        return backup;
+    }
+
+    /** The next provider call (of any kind) throws this failure. */
+    public synchronized void failNextCallWith(ProviderFailure failure) {
+        scheduledFailures.add(failure);
+    }
+
+    /** Every create, restore and delete waits this long first: widens race windows in tests. */
+    public void delayMutations(Duration delay) {
+        this.mutationDelay = delay;
+    }
+
+    public synchronized List<String> calls() {
+        return List.copyOf(calls);
+    }
+
+    public synchronized long snapshotCount(ServerId server) {
+        return snapshots.values().stream().filter(s -> s.server().id().equals(server)).count();
+    }
+
+    public synchronized long manualBackupCount(ServerId server) {
+        return backups.values().stream().filter(b -> b.server().id().equals(server)).filter(Backup::isManual).count();
+    }
+
+    public synchronized Server server(ServerId id) {
+        return servers.get(id);
+    }
+
+    public synchronized Optional<Snapshot> snapshot(SnapshotId id) {
+        return Optional.ofNullable(snapshots.get(id));
+    }
+
+    public synchronized Optional<Backup> backup(BackupId id) {
+        return Optional.ofNullable(backups.get(id));
+    }
+
+    @Override
+    public synchronized List<Snapshot> listSnapshots(Optional<ServerId> server) {
+        enter("list snapshots" + server.map(s -> " of " + s).orElse(""));
+        return snapshots.values().stream().filter(s -> server.map(s.server().id()::equals).orElse(true)).toList();
+    }
+
+    @Override
+    public Snapshot createSnapshot(SnapshotDraft draft) {
+        pause();
+        synchronized (this) {
+            enter("create snapshot on " + draft.server());
+            Server server = requireServer(draft.server());
+            Snapshot created = new Snapshot(new SnapshotId(nextId++), server.ref(), draft.name().value(),
+                    CreationStatus.IN_PROGRESS, OptionalLong.empty(), clock.instant(),
+                    draft.description().map(Description::value).orElse(""));
+            snapshots.put(created.id(), created);
+            return created;
+        }
+    }
+
+    @Override
+    public RestoreStarted restoreSnapshot(SnapshotId id) {
+        pause();
+        synchronized (this) {
+            enter("restore snapshot " + id);
+            Snapshot snapshot = Optional.ofNullable(snapshots.get(id)).orElseThrow(() -> notFound("snapshot " + id));
+            return startRestore(snapshot.server().id());
+        }
+    }
+
+    @Override
+    public void deleteSnapshot(SnapshotId id) {
+        pause();
+        synchronized (this) {
+            enter("delete snapshot " + id);
+            if (snapshots.remove(id) == null) {
+                throw notFound("snapshot " + id);
+            }
+        }
+    }
+
+    @Override
+    public synchronized List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType> type) {
+        enter("list backups" + server.map(s -> " of " + s).orElse(""));
+        return backups.values().stream()
+                .filter(b -> server.map(b.server().id()::equals).orElse(true))
+                .filter(b -> type.map(t -> b.type().filter(t::equals).isPresent()).orElse(true))
+                .toList();
+    }
+
+    @Override
+    public Backup createManualBackup(BackupDraft draft) {
+        pause();
+        synchronized (this) {
+            enter("create backup on " + draft.server());
+            Server server = requireServer(draft.server());
+            Backup created = new Backup(new BackupId(nextId++), server.ref(), BackupType.MANUAL.wireValue(),
+                    CreationStatus.IN_PROGRESS, OptionalLong.empty(), clock.instant(), Optional.empty(),
+                    draft.description().map(Description::value).orElse(""));
+            backups.put(created.id(), created);
+            return created;
+        }
+    }
+
+    @Override
+    public void deleteBackup(BackupId id) {
+        pause();
+        synchronized (this) {
+            enter("delete backup " + id);
+            if (backups.remove(id) == null) {
+                throw notFound("backup " + id);
+            }
+        }
+    }
+
+    @Override
+    public RestoreStarted restoreServerFromBackup(ServerId server, BackupId backup) {
+        pause();
+        synchronized (this) {
+            enter("restore server " + server + " from backup " + backup);
+            requireServer(server);
+            if (!backups.containsKey(backup)) {
+                throw notFound("backup " + backup);
+            }
+            return startRestore(server);
+        }
+    }
+
+    private RestoreStarted startRestore(ServerId id) {
+        Server restoring = requireServer(id).beginRestore();
+        servers.put(id, restoring);
+        return new RestoreStarted(restoring);
+    }
+
+    private void enter(String call) {
+        calls.add(call);
+        ProviderFailure failure = scheduledFailures.poll();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private Server requireServer(ServerId id) {
+        return Optional.ofNullable(servers.get(id)).orElseThrow(() -> notFound("server " + id));
+    }
+
+    private static ProviderFailure notFound(String what) {
+        return new ProviderFailure(ProviderFailure.Kind.NOT_FOUND, what + " not found at the provider");
+    }
+
+    private void pause() {
+        Duration delay = mutationDelay;
+        if (!delay.isZero()) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
