@@ -1,0 +1,143 @@
+package org.vpsrecovery.application.attempt;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.Decision;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.ProviderFailure;
+import org.vpsrecovery.domain.port.ServerBusy;
+import org.vpsrecovery.domain.port.ServerLock;
+import org.vpsrecovery.domain.server.ServerId;
+
+/**
+ * The one path every changing operation takes: under the server's lock, read the provider's state
+ * and apply the policies; if denied, record the rejection; if allowed, record the intent, call the
+ * provider, and record what came of it. Nothing reaches the provider without an intent on record.
+ */
+public final class AuditedAttempts {
+
+    private final AuditHistory history;
+    private final ServerLock lock;
+    private final Clock clock;
+
+    public AuditedAttempts(AuditHistory history, ServerLock lock, Clock clock) {
+        this.history = Objects.requireNonNull(history, "history");
+        this.lock = Objects.requireNonNull(lock, "lock");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public Attempt attempt(CallContext context, Operation operation) {
+        return new Attempt(context, operation);
+    }
+
+    /** One attempt of one operation; collects what the audit events say about it. */
+    public final class Attempt {
+
+        private final CallContext context;
+        private final Operation operation;
+        private Optional<ServerId> server = Optional.empty();
+        private Optional<ResourceRef> resource = Optional.empty();
+        private final Map<String, String> detail = new LinkedHashMap<>();
+
+        private Attempt(CallContext context, Operation operation) {
+            this.context = Objects.requireNonNull(context, "context");
+            this.operation = Objects.requireNonNull(operation, "operation");
+        }
+
+        public Attempt onServer(ServerId value) {
+            server = Optional.of(value);
+            return this;
+        }
+
+        public Attempt about(ResourceRef value) {
+            resource = Optional.of(value);
+            return this;
+        }
+
+        public Attempt detail(String key, String value) {
+            detail.put(key, value);
+            return this;
+        }
+
+        /** Records a refusal made before anything else (not found, not owned) and hands it back to throw. */
+        public RecoveryException refuse(RecoveryException refusal) {
+            record(new Outcome.Rejected(refusal.reason()), OptionalInt.empty(), refusal.getMessage());
+            return refusal;
+        }
+
+        /**
+         * Under the server's lock: {@code check} reads the provider's state and decides; when it allows,
+         * {@code call} goes to the provider. {@code produced} names the resource the call made, if any.
+         */
+        public <T> T run(Supplier<Decision> check, Supplier<T> call, Function<T, Optional<ResourceRef>> produced) {
+            ServerId target = server.orElseThrow(() -> new IllegalStateException("an attempt runs on a server"));
+            try {
+                return lock.callExclusively(target, () -> checkThenCall(check, call, produced));
+            } catch (ServerBusy busy) {
+                throw refuse(busy);
+            }
+        }
+
+        private <T> T checkThenCall(Supplier<Decision> check, Supplier<T> call,
+                                    Function<T, Optional<ResourceRef>> produced) {
+            Decision decision;
+            try {
+                decision = check.get();
+            } catch (ProviderFailure failure) {
+                throw failed(failure);
+            } catch (RecoveryException refusal) {
+                throw refuse(refusal);
+            }
+            if (decision instanceof Decision.Denied denied) {
+                record(new Outcome.Rejected(denied.reason()), OptionalInt.empty(), denied.detail());
+                throw new RecoveryDenied(denied.reason(), denied.detail());
+            }
+            record(new Outcome.Accepted(), OptionalInt.empty(), null);
+            T result;
+            try {
+                result = call.get();
+            } catch (ProviderFailure failure) {
+                throw failed(failure);
+            } catch (RuntimeException unexpected) {
+                record(new Outcome.Failed(ReasonCode.INTERNAL_ERROR, unexpected.getClass().getSimpleName()),
+                        OptionalInt.empty(), null);
+                throw unexpected;
+            }
+            produced.apply(result).ifPresent(made -> resource = Optional.of(made));
+            record(new Outcome.Completed(), OptionalInt.empty(), null);
+            return result;
+        }
+
+        private ProviderFailure failed(ProviderFailure failure) {
+            record(new Outcome.Failed(failure.reason(), truncate(failure.getMessage(), Outcome.Failed.MAX_CAUSE_LENGTH)),
+                    failure.httpStatus(), null);
+            return failure;
+        }
+
+        private void record(Outcome outcome, OptionalInt providerStatus, String message) {
+            Map<String, String> facts = new LinkedHashMap<>(detail);
+            if (message != null) {
+                facts.put("message", truncate(message, AuditEvent.MAX_DETAIL_VALUE_LENGTH));
+            }
+            history.append(new AuditEvent(clock.instant(), context.team(), context.requestId(), operation, server,
+                    resource, outcome, providerStatus, facts));
+        }
+    }
+
+    private static String truncate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max);
+    }
+}

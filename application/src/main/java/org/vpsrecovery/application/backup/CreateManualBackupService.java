@@ -1,0 +1,45 @@
+package org.vpsrecovery.application.backup;
+
+import java.util.Optional;
+import org.vpsrecovery.application.attempt.AuditedAttempts;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.backup.BackupDraft;
+import org.vpsrecovery.domain.backup.ManualBackupQuota;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ServerOwnership;
+import org.vpsrecovery.domain.port.TeamLimits;
+
+public final class CreateManualBackupService implements CreateManualBackupUseCase {
+
+    private final BackupProvider backups;
+    private final ServerOwnership ownership;
+    private final TeamLimits limits;
+    private final AuditedAttempts attempts;
+
+    public CreateManualBackupService(BackupProvider backups, ServerOwnership ownership, TeamLimits limits,
+                                     AuditedAttempts attempts) {
+        this.backups = backups;
+        this.ownership = ownership;
+        this.limits = limits;
+        this.attempts = attempts;
+    }
+
+    @Override
+    public Backup createManualBackup(CreateManualBackupCommand command) {
+        var team = command.context().team();
+        var server = command.server();
+        var attempt = attempts.attempt(command.context(), Operation.CREATE_MANUAL_BACKUP).onServer(server);
+        if (!ownership.owns(team, server)) {
+            throw attempt.refuse(new ResourceNotFound(ReasonCode.SERVER_NOT_FOUND, "server " + server + " not found"));
+        }
+        return attempt.run(
+                () -> ManualBackupQuota.evaluate(server, backups.listBackups(Optional.of(server), Optional.empty()),
+                        limits.limitsFor(team)),
+                () -> backups.createManualBackup(new BackupDraft(server, command.description())),
+                created -> Optional.of(ResourceRef.of(created.id())));
+    }
+}

@@ -1,0 +1,44 @@
+package org.vpsrecovery.application.backup;
+
+import java.util.Optional;
+import org.vpsrecovery.application.attempt.AuditedAttempts;
+import org.vpsrecovery.application.attempt.ServerStates;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.backup.BackupDeletionPolicy;
+import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ServerOwnership;
+
+public final class DeleteBackupService implements DeleteBackupUseCase {
+
+    private final BackupProvider provider;
+    private final TeamBackups backups;
+    private final ServerStates servers;
+    private final AuditedAttempts attempts;
+
+    public DeleteBackupService(BackupProvider provider, ServerOwnership ownership, ServerStates servers,
+                               AuditedAttempts attempts) {
+        this.provider = provider;
+        this.backups = new TeamBackups(provider, ownership);
+        this.servers = servers;
+        this.attempts = attempts;
+    }
+
+    @Override
+    public void deleteBackup(DeleteBackupCommand command) {
+        BackupId id = command.backup();
+        var attempt = attempts.attempt(command.context(), Operation.DELETE_BACKUP).about(ResourceRef.of(id));
+        var found = backups.find(command.context().team(), id).orElseThrow(() -> attempt.refuse(TeamBackups.notFound(id)));
+        var server = found.server();
+        attempt.onServer(server.id()).run(
+                () -> BackupDeletionPolicy.evaluate(
+                        backups.findOnServer(server.id(), id).orElseThrow(() -> TeamBackups.notFound(id)),
+                        servers.current(server)),
+                () -> {
+                    provider.deleteBackup(id);
+                    return id;
+                },
+                deleted -> Optional.empty());
+    }
+}

@@ -1,0 +1,46 @@
+package org.vpsrecovery.application.snapshot;
+
+import java.util.Optional;
+import org.vpsrecovery.application.attempt.AuditedAttempts;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.port.ServerOwnership;
+import org.vpsrecovery.domain.port.SnapshotProvider;
+import org.vpsrecovery.domain.port.TeamLimits;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotDraft;
+import org.vpsrecovery.domain.snapshot.SnapshotQuota;
+
+public final class CreateSnapshotService implements CreateSnapshotUseCase {
+
+    private final SnapshotProvider snapshots;
+    private final ServerOwnership ownership;
+    private final TeamLimits limits;
+    private final AuditedAttempts attempts;
+
+    public CreateSnapshotService(SnapshotProvider snapshots, ServerOwnership ownership, TeamLimits limits,
+                                 AuditedAttempts attempts) {
+        this.snapshots = snapshots;
+        this.ownership = ownership;
+        this.limits = limits;
+        this.attempts = attempts;
+    }
+
+    @Override
+    public Snapshot createSnapshot(CreateSnapshotCommand command) {
+        var team = command.context().team();
+        var server = command.server();
+        var attempt = attempts.attempt(command.context(), Operation.CREATE_SNAPSHOT)
+                .onServer(server)
+                .detail("name", command.name().value());
+        if (!ownership.owns(team, server)) {
+            throw attempt.refuse(new ResourceNotFound(ReasonCode.SERVER_NOT_FOUND, "server " + server + " not found"));
+        }
+        return attempt.run(
+                () -> SnapshotQuota.evaluate(server, snapshots.listSnapshots(Optional.of(server)), limits.limitsFor(team)),
+                () -> snapshots.createSnapshot(new SnapshotDraft(server, command.name(), command.description())),
+                created -> Optional.of(ResourceRef.of(created.id())));
+    }
+}

@@ -1,0 +1,45 @@
+package org.vpsrecovery.application.snapshot;
+
+import java.util.Optional;
+import org.vpsrecovery.application.attempt.AuditedAttempts;
+import org.vpsrecovery.application.attempt.ServerStates;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.port.ServerOwnership;
+import org.vpsrecovery.domain.port.SnapshotProvider;
+import org.vpsrecovery.domain.snapshot.SnapshotDeletionPolicy;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+
+public final class DeleteSnapshotService implements DeleteSnapshotUseCase {
+
+    private final SnapshotProvider provider;
+    private final TeamSnapshots snapshots;
+    private final ServerStates servers;
+    private final AuditedAttempts attempts;
+
+    public DeleteSnapshotService(SnapshotProvider provider, ServerOwnership ownership, ServerStates servers,
+                                AuditedAttempts attempts) {
+        this.provider = provider;
+        this.snapshots = new TeamSnapshots(provider, ownership);
+        this.servers = servers;
+        this.attempts = attempts;
+    }
+
+    @Override
+    public void deleteSnapshot(DeleteSnapshotCommand command) {
+        SnapshotId id = command.snapshot();
+        var attempt = attempts.attempt(command.context(), Operation.DELETE_SNAPSHOT).about(ResourceRef.of(id));
+        var found = snapshots.find(command.context().team(), id)
+                .orElseThrow(() -> attempt.refuse(TeamSnapshots.notFound(id)));
+        var server = found.server();
+        attempt.onServer(server.id()).run(
+                () -> SnapshotDeletionPolicy.evaluate(
+                        snapshots.findOnServer(server.id(), id).orElseThrow(() -> TeamSnapshots.notFound(id)),
+                        servers.current(server)),
+                () -> {
+                    provider.deleteSnapshot(id);
+                    return id;
+                },
+                deleted -> Optional.empty());
+    }
+}

@@ -1,0 +1,47 @@
+package org.vpsrecovery.application.snapshot;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.vpsrecovery.application.attempt.AuditedAttempts;
+import org.vpsrecovery.application.attempt.ServerStates;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.port.ServerOwnership;
+import org.vpsrecovery.domain.port.SnapshotProvider;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+import org.vpsrecovery.domain.snapshot.SnapshotRestorePolicy;
+
+public final class RestoreSnapshotService implements RestoreSnapshotUseCase {
+
+    private final SnapshotProvider provider;
+    private final TeamSnapshots snapshots;
+    private final ServerStates servers;
+    private final AuditedAttempts attempts;
+
+    public RestoreSnapshotService(SnapshotProvider provider, ServerOwnership ownership, ServerStates servers,
+                                  AuditedAttempts attempts) {
+        this.provider = provider;
+        this.snapshots = new TeamSnapshots(provider, ownership);
+        this.servers = servers;
+        this.attempts = attempts;
+    }
+
+    @Override
+    public SnapshotRestoreStarted restoreSnapshot(RestoreSnapshotCommand command) {
+        SnapshotId id = command.snapshot();
+        var attempt = attempts.attempt(command.context(), Operation.RESTORE_SNAPSHOT).about(ResourceRef.of(id));
+        Snapshot found = snapshots.find(command.context().team(), id)
+                .orElseThrow(() -> attempt.refuse(TeamSnapshots.notFound(id)));
+        var server = found.server();
+        AtomicReference<Snapshot> current = new AtomicReference<>(found);
+        var started = attempt.onServer(server.id()).run(
+                () -> {
+                    current.set(snapshots.findOnServer(server.id(), id).orElseThrow(() -> TeamSnapshots.notFound(id)));
+                    return SnapshotRestorePolicy.evaluate(current.get(), servers.current(server));
+                },
+                () -> provider.restoreSnapshot(id),
+                restore -> Optional.empty());
+        return new SnapshotRestoreStarted(current.get(), started.server());
+    }
+}

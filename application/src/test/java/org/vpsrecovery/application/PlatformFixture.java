@@ -1,0 +1,134 @@
+package org.vpsrecovery.application;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.vpsrecovery.application.attempt.AuditedAttempts;
+import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.attempt.ServerStates;
+import org.vpsrecovery.application.audit.QueryAuditHistoryService;
+import org.vpsrecovery.application.backup.CreateManualBackupService;
+import org.vpsrecovery.application.backup.DeleteBackupService;
+import org.vpsrecovery.application.backup.ListBackupsService;
+import org.vpsrecovery.application.backup.RestoreServerFromBackupService;
+import org.vpsrecovery.application.snapshot.CreateSnapshotService;
+import org.vpsrecovery.application.snapshot.DeleteSnapshotService;
+import org.vpsrecovery.application.snapshot.ListSnapshotsService;
+import org.vpsrecovery.application.snapshot.RestoreSnapshotService;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.limits.RecoveryLimits;
+import org.vpsrecovery.domain.port.ServerLock;
+import org.vpsrecovery.domain.port.TeamLimits;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.server.ServerRef;
+import org.vpsrecovery.domain.testing.FixedServerOwnership;
+import org.vpsrecovery.domain.testing.InMemoryAuditHistory;
+import org.vpsrecovery.domain.testing.InMemoryServerLock;
+import org.vpsrecovery.domain.testing.InMemoryVpsOrg;
+import org.vpsrecovery.domain.testing.MutableClock;
+
+/**
+ * The application wired to real in-memory fakes of every port: team "blue" owns servers 12345 and
+ * 12346, team "green" owns 23456. Limits: the provider's, except team "small" held to 2 and 3.
+ */
+public final class PlatformFixture {
+
+    public static final TeamId BLUE = new TeamId("blue");
+    public static final TeamId GREEN = new TeamId("green");
+    public static final ServerId WEB = new ServerId(12345);
+    public static final ServerId SPARE = new ServerId(12346);
+    public static final ServerId GREEN_SERVER = new ServerId(23456);
+
+    public final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T09:00:00Z"));
+    public final InMemoryVpsOrg provider = new InMemoryVpsOrg(clock);
+    public final InMemoryAuditHistory history = new InMemoryAuditHistory();
+    public final ServerRef web = provider.addServer(WEB.value(), "web-server-01");
+    public final ServerRef spare = provider.addServer(SPARE.value(), "web-server-02");
+    public final ServerRef greenServer = provider.addServer(GREEN_SERVER.value(), "green-db-01");
+    public final FixedServerOwnership ownership = new FixedServerOwnership(Map.of(
+            BLUE, Set.of(WEB, SPARE),
+            GREEN, Set.of(GREEN_SERVER)));
+    public final TeamLimits limits = team -> team.value().equals("small")
+            ? new RecoveryLimits(2, 3) : RecoveryLimits.PROVIDER_DOCUMENTED;
+
+    private int requests;
+
+    public CallContext as(TeamId team) {
+        return new CallContext(team, new RequestId("req-" + (++requests)));
+    }
+
+    public AuditedAttempts attempts(ServerLock lock) {
+        return new AuditedAttempts(history, lock, clock);
+    }
+
+    public AuditedAttempts attempts() {
+        return attempts(new InMemoryServerLock(Duration.ofSeconds(30)));
+    }
+
+    public ServerStates serverStates() {
+        return new ServerStates(history, clock, ServerStates.DOCUMENTED_RESTORE_WINDOW);
+    }
+
+    public ListSnapshotsService listSnapshots() {
+        return new ListSnapshotsService(provider, ownership);
+    }
+
+    public CreateSnapshotService createSnapshot(ServerLock lock) {
+        return new CreateSnapshotService(provider, ownership, limits, attempts(lock));
+    }
+
+    public CreateSnapshotService createSnapshot() {
+        return new CreateSnapshotService(provider, ownership, limits, attempts());
+    }
+
+    public RestoreSnapshotService restoreSnapshot() {
+        return new RestoreSnapshotService(provider, ownership, serverStates(), attempts());
+    }
+
+    public DeleteSnapshotService deleteSnapshot() {
+        return new DeleteSnapshotService(provider, ownership, serverStates(), attempts());
+    }
+
+    public ListBackupsService listBackups() {
+        return new ListBackupsService(provider, ownership);
+    }
+
+    public CreateManualBackupService createManualBackup() {
+        return new CreateManualBackupService(provider, ownership, limits, attempts());
+    }
+
+    public DeleteBackupService deleteBackup() {
+        return new DeleteBackupService(provider, ownership, serverStates(), attempts());
+    }
+
+    public RestoreServerFromBackupService restoreServerFromBackup() {
+        return new RestoreServerFromBackupService(provider, ownership, serverStates(), attempts(), clock);
+    }
+
+    public QueryAuditHistoryService queryAuditHistory() {
+        return new QueryAuditHistoryService(history);
+    }
+
+    /** The audit trail of one request, oldest first, as (operation, outcome kind) pairs. */
+    public List<Outcome.Kind> outcomesOf(CallContext context) {
+        return history.all().stream()
+                .filter(e -> e.requestId().equals(context.requestId()))
+                .map(e -> e.outcome().kind())
+                .toList();
+    }
+
+    public List<AuditEvent> eventsOf(CallContext context) {
+        return history.all().stream().filter(e -> e.requestId().equals(context.requestId())).toList();
+    }
+
+    public long providerCallsStartingWith(String prefix) {
+        return provider.calls().stream().filter(c -> c.startsWith(prefix)).count();
+    }
+
+}

@@ -1,0 +1,274 @@
+package org.vpsrecovery.application.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.vpsrecovery.application.PlatformFixture.BLUE;
+import static org.vpsrecovery.application.PlatformFixture.GREEN_SERVER;
+import static org.vpsrecovery.application.PlatformFixture.WEB;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.Description;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.ProviderFailure;
+import org.vpsrecovery.domain.port.ServerBusy;
+import org.vpsrecovery.domain.port.ServerLock;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotName;
+import org.vpsrecovery.domain.testing.FixedServerOwnership;
+import org.vpsrecovery.domain.testing.InMemoryServerLock;
+
+class CreateSnapshotServiceTest {
+
+    private final PlatformFixture platform = new PlatformFixture();
+
+    private CreateSnapshotCommand command(CallContext context, ServerId server, String name) {
+        return new CreateSnapshotCommand(context, server, new SnapshotName(name),
+                Optional.of(new Description("Snapshot before system update")));
+    }
+
+    @Test
+    void createsASnapshotAndAuditsIntentThenOutcome() {
+        CallContext context = platform.as(BLUE);
+
+        Snapshot created = platform.createSnapshot().createSnapshot(command(context, WEB, "before-update-snapshot"));
+
+        assertThat(created.name()).isEqualTo("before-update-snapshot");
+        assertThat(created.isInProgress()).isTrue();
+        assertThat(created.description()).isEqualTo("Snapshot before system update");
+        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+        AuditEvent completed = platform.eventsOf(context).get(1);
+        assertThat(completed.team()).isEqualTo(BLUE);
+        assertThat(completed.server()).contains(WEB);
+        assertThat(completed.resource()).contains(ResourceRef.of(created.id()));
+        assertThat(completed.detail()).containsEntry("name", "before-update-snapshot");
+    }
+
+    @Test
+    void theFifthSnapshotIsAllowedAndTheSixthRefusedBeforeTheProvider() {
+        for (int i = 0; i < 3; i++) {
+            platform.provider.addSnapshot(900 + i, platform.web, CreationStatus.COMPLETED);
+        }
+        platform.provider.addSnapshot(950, platform.web, CreationStatus.IN_PROGRESS);
+        var service = platform.createSnapshot();
+
+        service.createSnapshot(command(platform.as(BLUE), WEB, "fifth"));
+        CallContext sixth = platform.as(BLUE);
+        long createsBefore = platform.providerCallsStartingWith("create snapshot");
+
+        assertThatThrownBy(() -> service.createSnapshot(command(sixth, WEB, "sixth")))
+                .isInstanceOf(RecoveryDenied.class)
+                .extracting(e -> ((RecoveryException) e).reason()).isEqualTo(ReasonCode.SNAPSHOT_LIMIT_REACHED);
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isEqualTo(createsBefore);
+        assertThat(platform.provider.snapshotCount(WEB)).isEqualTo(5);
+        assertThat(platform.eventsOf(sixth)).singleElement()
+                .extracting(AuditEvent::outcome).isEqualTo(new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED));
+    }
+
+    @Test
+    void failedAndUnknownSnapshotsStillCountTowardTheQuota() {
+        platform.provider.addSnapshot(901, platform.web, CreationStatus.FAILED);
+        platform.provider.addSnapshot(902, platform.web, CreationStatus.fromWire("archiving"));
+        platform.provider.addSnapshot(903, platform.web, CreationStatus.IN_PROGRESS);
+        platform.provider.addSnapshot(904, platform.web, CreationStatus.COMPLETED);
+        platform.provider.addSnapshot(905, platform.web, CreationStatus.COMPLETED);
+
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(command(platform.as(BLUE), WEB, "x")))
+                .isInstanceOf(RecoveryDenied.class);
+    }
+
+    @Test
+    void snapshotsOfOtherServersDoNotCount() {
+        for (int i = 0; i < 5; i++) {
+            platform.provider.addSnapshot(900 + i, platform.spare, CreationStatus.COMPLETED);
+        }
+        assertThat(platform.createSnapshot().createSnapshot(command(platform.as(BLUE), WEB, "ok"))).isNotNull();
+    }
+
+    @Test
+    void aTeamHeldLowerIsRefusedAtItsOwnLimit() {
+        TeamId small = new TeamId("small");
+        var ownership = new FixedServerOwnership(java.util.Map.of(small, java.util.Set.of(WEB)));
+        var service = new CreateSnapshotService(platform.provider, ownership, platform.limits, platform.attempts());
+        service.createSnapshot(command(platform.as(small), WEB, "one"));
+        service.createSnapshot(command(platform.as(small), WEB, "two"));
+
+        assertThatThrownBy(() -> service.createSnapshot(command(platform.as(small), WEB, "three")))
+                .isInstanceOf(RecoveryDenied.class)
+                .hasMessageContaining("2 of its 2");
+    }
+
+    @Test
+    void anotherTeamsServerIsNotFoundAndTheProviderIsNotCalled() {
+        CallContext context = platform.as(BLUE);
+
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(command(context, GREEN_SERVER, "sneaky")))
+                .isInstanceOf(ResourceNotFound.class)
+                .extracting(e -> ((RecoveryException) e).reason()).isEqualTo(ReasonCode.SERVER_NOT_FOUND);
+        assertThat(platform.provider.calls()).isEmpty();
+        assertThat(platform.eventsOf(context)).singleElement()
+                .extracting(AuditEvent::outcome).isEqualTo(new Outcome.Rejected(ReasonCode.SERVER_NOT_FOUND));
+    }
+
+    @Test
+    void aFailedReadOfTheProvidersStateIsAuditedWithoutAnIntent() {
+        CallContext context = platform.as(BLUE);
+        var failure = new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org answered 503",
+                OptionalInt.of(503), Optional.empty(), null);
+        platform.provider.failNextCallWith(failure);
+
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(command(context, WEB, "s"))).isSameAs(failure);
+
+        assertThat(platform.eventsOf(context)).singleElement().satisfies(event -> {
+            assertThat(event.outcome()).isEqualTo(new Outcome.Failed(ReasonCode.PROVIDER_UNAVAILABLE, "VPS.org answered 503"));
+            assertThat(event.providerStatus()).hasValue(503);
+        });
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
+    }
+
+    @Test
+    void aFailedCreateLeavesIntentAndFailure() {
+        CallContext context = platform.as(BLUE);
+        var failure = new ProviderFailure(ProviderFailure.Kind.OUTCOME_UNKNOWN, "no answer within 10s");
+        var service = new CreateSnapshotService(new FailingCreates(platform, failure), platform.ownership,
+                platform.limits, platform.attempts());
+
+        assertThatThrownBy(() -> service.createSnapshot(command(context, WEB, "s"))).isSameAs(failure);
+
+        List<AuditEvent> events = platform.eventsOf(context);
+        assertThat(events).extracting(e -> e.outcome().kind())
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);
+        assertThat(events.get(1).outcome())
+                .isEqualTo(new Outcome.Failed(ReasonCode.OUTCOME_UNKNOWN, "no answer within 10s"));
+    }
+
+    @Test
+    void aBusyServerIsRefusedAndAudited() throws Exception {
+        var lock = new InMemoryServerLock(Duration.ofMillis(100));
+        var service = platform.createSnapshot(lock);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            pool.submit(() -> lock.callExclusively(WEB, () -> {
+                holding.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }));
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            CallContext context = platform.as(BLUE);
+
+            assertThatThrownBy(() -> service.createSnapshot(command(context, WEB, "s"))).isInstanceOf(ServerBusy.class);
+            assertThat(platform.eventsOf(context)).singleElement()
+                    .extracting(AuditEvent::outcome).isEqualTo(new Outcome.Rejected(ReasonCode.SERVER_BUSY));
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void twentyConcurrentCreatesOnOneServerNeverGetPastFive() throws Exception {
+        platform.provider.delayMutations(Duration.ofMillis(20));
+        var service = platform.createSnapshot(new InMemoryServerLock(Duration.ofSeconds(60)));
+
+        List<Outcome> outcomes = createConcurrently(service, 20);
+
+        assertThat(platform.provider.snapshotCount(WEB)).isEqualTo(5);
+        assertThat(outcomes.stream().filter(o -> o instanceof Outcome.Completed)).hasSize(5);
+        assertThat(outcomes).filteredOn(o -> o instanceof Outcome.Rejected)
+                .hasSize(15)
+                .allMatch(o -> ((Outcome.Rejected) o).reason() == ReasonCode.SNAPSHOT_LIMIT_REACHED);
+    }
+
+    @Test
+    void withoutTheServerLockTheSameRaceBreaksTheLimit() throws Exception {
+        // The control for the test above: it is the lock, not luck, that holds the limit.
+        platform.provider.delayMutations(Duration.ofMillis(50));
+        ServerLock noLock = new ServerLock() {
+            @Override
+            public <T> T callExclusively(ServerId server, Supplier<T> work) {
+                return work.get();
+            }
+        };
+
+        createConcurrently(platform.createSnapshot(noLock), 20);
+
+        assertThat(platform.provider.snapshotCount(WEB)).isGreaterThan(5);
+    }
+
+    private List<Outcome> createConcurrently(CreateSnapshotService service, int callers) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<Outcome>> futures = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                String name = "concurrent-" + i;
+                Callable<Outcome> call = () -> {
+                    start.await();
+                    try {
+                        service.createSnapshot(command(platform.as(BLUE), WEB, name));
+                        return new Outcome.Completed();
+                    } catch (RecoveryDenied denied) {
+                        return new Outcome.Rejected(denied.reason());
+                    }
+                };
+                futures.add(pool.submit(call));
+            }
+            start.countDown();
+            List<Outcome> outcomes = new ArrayList<>();
+            for (Future<Outcome> f : futures) {
+                outcomes.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return outcomes;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The fixture's provider, except that every create fails with the given failure. */
+    private record FailingCreates(PlatformFixture platform, ProviderFailure failure)
+            implements org.vpsrecovery.domain.port.SnapshotProvider {
+        public List<Snapshot> listSnapshots(Optional<ServerId> server) {
+            return platform.provider.listSnapshots(server);
+        }
+
+        public Snapshot createSnapshot(org.vpsrecovery.domain.snapshot.SnapshotDraft draft) {
+            throw failure;
+        }
+
+        public org.vpsrecovery.domain.port.RestoreStarted restoreSnapshot(org.vpsrecovery.domain.snapshot.SnapshotId id) {
+            return platform.provider.restoreSnapshot(id);
+        }
+
+        public void deleteSnapshot(org.vpsrecovery.domain.snapshot.SnapshotId id) {
+            platform.provider.deleteSnapshot(id);
+        }
+    }
+}
