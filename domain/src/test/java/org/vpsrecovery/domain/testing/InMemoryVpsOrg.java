@@ -41,6 +41,9 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
     private final Map<BackupId, Backup> backups = new LinkedHashMap<>();
     private final Deque<ProviderFailure> scheduledFailures = new ArrayDeque<>();
     private final List<String> calls = new ArrayList<>();
+    private final Map<ServerId, Instant> restoresEnd = new LinkedHashMap<>();
+    /** Within the provider's documented 5 to 15 minutes. */
+    private static final Duration RESTORE_TIME = Duration.ofMinutes(10);
     private long nextId = 10_000;
     private volatile Duration mutationDelay = Duration.ZERO;
 
@@ -194,8 +197,14 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
     }
 
     private RestoreStarted startRestore(ServerId id) {
-        Server restoring = requireServer(id).beginRestore();
+        Server current = requireServer(id);
+        Instant now = clock.instant();
+        if (current.isRestoring() && now.isBefore(restoresEnd.getOrDefault(id, Instant.MIN))) {
+            throw new ProviderFailure(ProviderFailure.Kind.REJECTED, "server " + id + " is not in a valid state for restoration");
+        }
+        Server restoring = (current.isRestoring() ? current.finishRestore() : current).beginRestore();
         servers.put(id, restoring);
+        restoresEnd.put(id, now.plus(RESTORE_TIME));
         return new RestoreStarted(restoring);
     }
 

@@ -1,0 +1,174 @@
+package org.vpsrecovery.application.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.vpsrecovery.application.PlatformFixture.BLUE;
+import static org.vpsrecovery.application.PlatformFixture.GREEN;
+import static org.vpsrecovery.application.PlatformFixture.GREEN_SERVER;
+import static org.vpsrecovery.application.PlatformFixture.SPARE;
+import static org.vpsrecovery.application.PlatformFixture.WEB;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.Description;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.server.ServerStatus;
+
+class BackupServicesTest {
+
+    private final PlatformFixture platform = new PlatformFixture();
+    private final Instant now = platform.clock.instant();
+
+    private Backup manual(long id, CreationStatus status) {
+        return platform.provider.addBackup(id, platform.web, BackupType.MANUAL, status, Optional.empty());
+    }
+
+    private Backup automatic(long id, Instant expiresAt) {
+        return platform.provider.addBackup(id, platform.web, BackupType.AUTOMATIC, CreationStatus.COMPLETED,
+                Optional.of(expiresAt));
+    }
+
+    private Backup create(CallContext context, ServerId server) {
+        return platform.createManualBackup().createManualBackup(
+                new CreateManualBackupCommand(context, server, Optional.of(new Description("Pre-deployment backup"))));
+    }
+
+    private BackupRestoreStarted restore(CallContext context, ServerId server, BackupId backup) {
+        return platform.restoreServerFromBackup().restoreServerFromBackup(
+                new RestoreServerFromBackupCommand(context, server, backup));
+    }
+
+    private static ReasonCode reasonOf(Throwable e) {
+        return ((RecoveryException) e).reason();
+    }
+
+    @Test
+    void theTenthManualBackupIsAllowedTheEleventhRefusedAndAutomaticOnesDoNotCount() {
+        for (int i = 0; i < 9; i++) {
+            manual(600 + i, i == 0 ? CreationStatus.IN_PROGRESS : CreationStatus.COMPLETED);
+        }
+        for (int i = 0; i < 4; i++) {
+            automatic(700 + i, now.plus(Duration.ofDays(10)));
+        }
+        CallContext tenth = platform.as(BLUE);
+        Backup created = create(tenth, WEB);
+        assertThat(created.isManual()).isTrue();
+        assertThat(created.expiresAt()).isEmpty();
+        assertThat(platform.eventsOf(tenth).get(1).resource()).contains(ResourceRef.of(created.id()));
+
+        CallContext eleventh = platform.as(BLUE);
+        assertThatThrownBy(() -> create(eleventh, WEB))
+                .isInstanceOf(RecoveryDenied.class)
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.MANUAL_BACKUP_LIMIT_REACHED));
+        assertThat(platform.provider.manualBackupCount(WEB)).isEqualTo(10);
+        assertThat(platform.outcomesOf(eleventh)).containsExactly(Outcome.Kind.REJECTED);
+    }
+
+    @Test
+    void anotherTeamsServerGetsNoBackup() {
+        assertThatThrownBy(() -> create(platform.as(BLUE), GREEN_SERVER))
+                .isInstanceOf(ResourceNotFound.class)
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.SERVER_NOT_FOUND));
+        assertThat(platform.provider.calls()).isEmpty();
+    }
+
+    @Test
+    void restoresFromACompletedUnexpiredBackup() {
+        Backup daily = automatic(501, now.plus(Duration.ofDays(30)));
+        CallContext context = platform.as(BLUE);
+
+        BackupRestoreStarted started = restore(context, WEB, daily.id());
+
+        assertThat(started.backup().id()).isEqualTo(daily.id());
+        assertThat(started.server().status()).isEqualTo(ServerStatus.RESTORING);
+        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+    }
+
+    @Test
+    void anExpiredAutomaticBackupIsNotRestoredButAnOldManualOneIs() {
+        Backup expired = automatic(495, now.minusSeconds(1));
+        Backup old = platform.provider.addBackup(499, platform.web, BackupType.MANUAL, CreationStatus.COMPLETED,
+                Optional.of(now.minus(Duration.ofDays(400))));
+
+        assertThatThrownBy(() -> restore(platform.as(BLUE), WEB, expired.id()))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.BACKUP_EXPIRED));
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+        assertThat(restore(platform.as(BLUE), WEB, old.id()).server().status()).isEqualTo(ServerStatus.RESTORING);
+    }
+
+    @Test
+    void anUnfinishedBackupIsNotRestored() {
+        Backup running = manual(610, CreationStatus.IN_PROGRESS);
+        assertThatThrownBy(() -> restore(platform.as(BLUE), WEB, running.id()))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.BACKUP_NOT_COMPLETED));
+    }
+
+    @Test
+    void aBackupRestoresOntoAnotherOfTheTeamsServersButNotOntoAnotherTeams() {
+        Backup backup = manual(499, CreationStatus.COMPLETED);
+
+        assertThat(restore(platform.as(BLUE), SPARE, backup.id()).server().id()).isEqualTo(SPARE);
+
+        assertThatThrownBy(() -> restore(platform.as(BLUE), GREEN_SERVER, backup.id()))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.SERVER_NOT_FOUND));
+        assertThatThrownBy(() -> restore(platform.as(GREEN), GREEN_SERVER, backup.id()))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.BACKUP_NOT_FOUND));
+    }
+
+    @Test
+    void deletesAFinishedBackupButNotOneInProgressNorOneOfARestoringServer() {
+        Backup done = manual(499, CreationStatus.COMPLETED);
+        Backup running = manual(610, CreationStatus.IN_PROGRESS);
+        Backup other = manual(611, CreationStatus.COMPLETED);
+        var delete = platform.deleteBackup();
+
+        delete.deleteBackup(new DeleteBackupCommand(platform.as(BLUE), done.id()));
+        assertThat(platform.provider.backup(done.id())).isEmpty();
+
+        assertThatThrownBy(() -> delete.deleteBackup(new DeleteBackupCommand(platform.as(BLUE), running.id())))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.BACKUP_IN_PROGRESS));
+
+        restore(platform.as(BLUE), WEB, other.id());
+        assertThatThrownBy(() -> delete.deleteBackup(new DeleteBackupCommand(platform.as(BLUE), other.id())))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.SERVER_RESTORING));
+        assertThat(platform.provider.backup(other.id())).isPresent();
+    }
+
+    @Test
+    void anotherTeamsBackupIsNotFoundForDeletion() {
+        Backup backup = manual(499, CreationStatus.COMPLETED);
+        assertThatThrownBy(() -> platform.deleteBackup().deleteBackup(new DeleteBackupCommand(platform.as(GREEN), backup.id())))
+                .isInstanceOf(ResourceNotFound.class)
+                .hasMessage("backup 499 not found");
+        assertThat(platform.provider.backup(backup.id())).isPresent();
+    }
+
+    @Test
+    void listsTheTeamsBackupsByServerAndType() {
+        manual(499, CreationStatus.COMPLETED);
+        automatic(501, now.plus(Duration.ofDays(30)));
+        platform.provider.addBackup(800, platform.greenServer, BackupType.MANUAL, CreationStatus.COMPLETED, Optional.empty());
+        var list = platform.listBackups();
+
+        assertThat(list.listBackups(new ListBackupsQuery(platform.as(BLUE), Optional.empty(), Optional.empty())))
+                .extracting(b -> b.id().value()).containsExactly(499L, 501L);
+        assertThat(list.listBackups(new ListBackupsQuery(platform.as(BLUE), Optional.of(WEB), Optional.of(BackupType.AUTOMATIC))))
+                .extracting(b -> b.id().value()).containsExactly(501L);
+        assertThat(list.listBackups(new ListBackupsQuery(platform.as(BLUE), Optional.of(GREEN_SERVER), Optional.empty())))
+                .isEmpty();
+    }
+}
