@@ -18,7 +18,7 @@ public enum BackupType {
         return wireValue;
     }
 
-    /** Empty for a value the provider does not document: such a backup is neither counted nor expired. */
+    /** Empty for a value the provider does not document: such a backup never counts as manual. */
     public static Optional<BackupType> fromWire(String raw) {
         if (raw == null) {
             return Optional.empty();

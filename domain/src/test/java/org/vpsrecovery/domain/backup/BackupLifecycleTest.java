@@ -1,0 +1,132 @@
+package org.vpsrecovery.domain.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
+import org.vpsrecovery.domain.limits.RecoveryLimits;
+import org.vpsrecovery.domain.server.Server;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.server.ServerRef;
+import org.vpsrecovery.domain.server.ServerStatus;
+
+class BackupLifecycleTest {
+
+    private static final ServerRef WEB = new ServerRef(new ServerId(12345), "web-server-01");
+    private static final ServerRef OTHER = new ServerRef(new ServerId(23456), "db-01");
+    private static final Server RUNNING = new Server(WEB, ServerStatus.RUNNING);
+    private static final Server RESTORING = new Server(WEB, ServerStatus.RESTORING);
+    private static final Instant NOW = Instant.parse("2025-02-01T00:00:00Z");
+    private static final Instant EXPIRY = Instant.parse("2025-02-16T03:00:00Z");
+
+    private static Backup backup(long id, ServerRef server, String type, CreationStatus status, Instant expiresAt) {
+        return new Backup(new BackupId(id), server, type, status, OptionalLong.empty(),
+                Instant.parse("2025-01-16T03:00:00Z"), Optional.ofNullable(expiresAt), "");
+    }
+
+    private static Backup automatic(Instant expiresAt) {
+        return backup(501, WEB, "automatic", CreationStatus.COMPLETED, expiresAt);
+    }
+
+    private static ReasonCode refusal(Runnable transition) {
+        try {
+            transition.run();
+        } catch (RecoveryDenied denied) {
+            return denied.reason();
+        }
+        throw new AssertionError("the transition was not refused");
+    }
+
+    @Test
+    void anInProgressBackupCompletesOrFailsOnce() {
+        Backup making = backup(502, WEB, "manual", CreationStatus.IN_PROGRESS, null);
+        Backup done = making.complete(4456);
+        assertThat(done.isCompleted()).isTrue();
+        assertThat(done.sizeMb()).hasValue(4456);
+        assertThat(making.fail().status()).isEqualTo(CreationStatus.FAILED);
+        assertThat(refusal(() -> done.complete(1))).isEqualTo(ReasonCode.INVALID_TRANSITION);
+        assertThat(refusal(() -> making.fail().fail())).isEqualTo(ReasonCode.INVALID_TRANSITION);
+    }
+
+    @Test
+    void automaticBackupsExpireExactlyAtExpiresAt() {
+        assertThat(automatic(EXPIRY).isExpiredAt(EXPIRY.minusNanos(1))).isFalse();
+        assertThat(automatic(EXPIRY).isExpiredAt(EXPIRY)).isTrue();
+        assertThat(automatic(EXPIRY).isExpiredAt(EXPIRY.plusSeconds(1))).isTrue();
+        assertThat(automatic(null).isExpiredAt(EXPIRY.plus(Duration.ofDays(3650)))).isFalse();
+    }
+
+    @Test
+    void manualBackupsNeverExpireEvenIfTheProviderSendsADate() {
+        Backup manual = backup(499, WEB, "manual", CreationStatus.COMPLETED, EXPIRY);
+        assertThat(manual.isExpiredAt(EXPIRY.plus(Duration.ofDays(3650)))).isFalse();
+        assertThat(manual.restoreOnto(RUNNING, EXPIRY.plus(Duration.ofDays(3650))).isRestoring()).isTrue();
+    }
+
+    @Test
+    void restoringRequiresACompletedUnexpiredBackupAndARestorableServer() {
+        assertThat(automatic(EXPIRY).restoreOnto(RUNNING, NOW).status()).isEqualTo(ServerStatus.RESTORING);
+        assertThat(refusal(() -> automatic(EXPIRY).restoreOnto(RUNNING, EXPIRY))).isEqualTo(ReasonCode.BACKUP_EXPIRED);
+        assertThat(refusal(() -> backup(1, WEB, "manual", CreationStatus.IN_PROGRESS, null).restoreOnto(RUNNING, NOW)))
+                .isEqualTo(ReasonCode.BACKUP_NOT_COMPLETED);
+        assertThat(refusal(() -> backup(1, WEB, "manual", CreationStatus.fromWire("verifying"), null).restoreOnto(RUNNING, NOW)))
+                .isEqualTo(ReasonCode.BACKUP_NOT_COMPLETED);
+        assertThat(refusal(() -> automatic(EXPIRY).restoreOnto(RESTORING, NOW)))
+                .isEqualTo(ReasonCode.SERVER_NOT_RESTORABLE);
+    }
+
+    @Test
+    void aBackupMayRestoreOntoAnotherServer() {
+        Server other = new Server(OTHER, ServerStatus.STOPPED);
+        assertThat(automatic(EXPIRY).restoreOnto(other, NOW).ref()).isEqualTo(OTHER);
+    }
+
+    @Test
+    void deletionRefusesInProgressBackupsAndRestoringServers() {
+        assertThat(refusal(() -> backup(1, WEB, "manual", CreationStatus.IN_PROGRESS, null).delete(RUNNING)))
+                .isEqualTo(ReasonCode.BACKUP_IN_PROGRESS);
+        assertThat(refusal(() -> automatic(EXPIRY).delete(RESTORING))).isEqualTo(ReasonCode.SERVER_RESTORING);
+        automatic(EXPIRY).delete(RUNNING);
+        backup(2, WEB, "manual", CreationStatus.FAILED, null).delete(RUNNING);
+    }
+
+    @Test
+    void theManualQuotaAllowsTheTenthRefusesTheEleventhAndIgnoresAutomaticAndUnknownTypes() {
+        List<Backup> existing = new ArrayList<>();
+        for (int i = 1; i <= 9; i++) {
+            existing.add(backup(i, WEB, "manual", i == 1 ? CreationStatus.IN_PROGRESS : CreationStatus.COMPLETED, null));
+        }
+        for (int i = 20; i < 40; i++) {
+            existing.add(backup(i, WEB, "automatic", CreationStatus.COMPLETED, EXPIRY));
+        }
+        existing.add(backup(50, WEB, "archive", CreationStatus.COMPLETED, null));
+        existing.add(backup(51, OTHER, "manual", CreationStatus.COMPLETED, null));
+        assertThat(ManualBackupQuota.evaluate(WEB.id(), existing, RecoveryLimits.PROVIDER_DOCUMENTED).isAllowed()).isTrue();
+
+        existing.add(backup(10, WEB, "manual", CreationStatus.FAILED, null));
+        var eleventh = ManualBackupQuota.evaluate(WEB.id(), existing, RecoveryLimits.PROVIDER_DOCUMENTED);
+        assertThat(eleventh.isAllowed()).isFalse();
+        assertThat(((org.vpsrecovery.domain.common.Decision.Denied) eleventh).reason())
+                .isEqualTo(ReasonCode.MANUAL_BACKUP_LIMIT_REACHED);
+        assertThat(ManualBackupQuota.evaluate(WEB.id(), List.of(), new RecoveryLimits(5, 0)).isAllowed()).isFalse();
+    }
+
+    @Test
+    void backupTypesReadTheDocumentedValuesAndKeepUnknownOnesRaw() {
+        assertThat(BackupType.fromWire("manual")).contains(BackupType.MANUAL);
+        assertThat(BackupType.fromWire("AUTOMATIC")).contains(BackupType.AUTOMATIC);
+        assertThat(BackupType.fromWire("archive")).isEmpty();
+        assertThat(BackupType.fromWire(null)).isEmpty();
+        Backup odd = backup(50, WEB, "archive", CreationStatus.COMPLETED, null);
+        assertThat(odd.typeWireValue()).isEqualTo("archive");
+        assertThat(odd.isManual()).isFalse();
+    }
+}

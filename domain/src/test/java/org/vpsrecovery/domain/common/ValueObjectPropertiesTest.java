@@ -1,0 +1,129 @@
+package org.vpsrecovery.domain.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.constraints.StringLength;
+import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+import org.vpsrecovery.domain.snapshot.SnapshotName;
+
+class ValueObjectPropertiesTest {
+
+    private static final String NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_";
+
+    @Property
+    void idsAcceptEveryPositiveNumber(@ForAll @LongRange(min = 1, max = Long.MAX_VALUE) long value) {
+        assertThat(new ServerId(value).value()).isEqualTo(value);
+        assertThat(new SnapshotId(value).value()).isEqualTo(value);
+        assertThat(new BackupId(value).value()).isEqualTo(value);
+    }
+
+    @Property
+    void idsRefuseZeroAndNegatives(@ForAll @LongRange(min = Long.MIN_VALUE, max = 0) long value) {
+        assertThatThrownBy(() -> new ServerId(value)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SnapshotId(value)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new BackupId(value)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Provide
+    Arbitrary<String> validNames() {
+        return Arbitraries.strings().withChars(NAME_CHARS).ofMinLength(1).ofMaxLength(SnapshotName.MAX_LENGTH);
+    }
+
+    @Property
+    void snapshotNamesOfLettersDigitsHyphensAndUnderscoresAreAccepted(@ForAll("validNames") String name) {
+        assertThat(new SnapshotName(name).value()).isEqualTo(name);
+    }
+
+    @Property
+    void aSnapshotNameWithAnyOtherCharacterIsRefused(@ForAll("validNames") String name,
+                                                     @ForAll char other) {
+        net.jqwik.api.Assume.that(NAME_CHARS.indexOf(other) < 0);
+        String spoiled = name.substring(0, name.length() / 2) + other + name.substring(name.length() / 2);
+        assertThatThrownBy(() -> new SnapshotName(spoiled)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Property
+    void snapshotNamesLongerThanTheBoundAreRefused(@ForAll @StringLength(min = SnapshotName.MAX_LENGTH + 1, max = 300)
+                                                   String anything) {
+        String longName = "a".repeat(anything.length());
+        assertThatThrownBy(() -> new SnapshotName(longName)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Example
+    void emptyAndNullSnapshotNamesAreRefused() {
+        assertThatThrownBy(() -> new SnapshotName("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SnapshotName(null)).isInstanceOf(NullPointerException.class);
+        assertThat(new SnapshotName("a".repeat(SnapshotName.MAX_LENGTH)).value()).hasSize(SnapshotName.MAX_LENGTH);
+    }
+
+    @Provide
+    Arbitrary<String> printableText() {
+        return Arbitraries.strings().alpha().numeric().withChars(" .,;:'\"!?()[]{}=+-*/\\@#$%&<>|~`^é漢字")
+                .ofMaxLength(Description.MAX_LENGTH);
+    }
+
+    @Property
+    void descriptionsOfPrintableTextWithinTheBoundAreAccepted(@ForAll("printableText") String text) {
+        net.jqwik.api.Assume.that(text.codePointCount(0, text.length()) <= Description.MAX_LENGTH);
+        assertThat(new Description(text).value()).isEqualTo(text);
+    }
+
+    @Property
+    void aDescriptionWithAControlCharacterIsRefused(@ForAll("printableText") String text,
+                                                   @ForAll @net.jqwik.api.constraints.CharRange(from = '\u0000', to = '\u001f') char control) {
+        String spoiled = (text.length() > 10 ? text.substring(0, 10) : text) + control;
+        assertThatThrownBy(() -> new Description(spoiled)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Example
+    void descriptionsRefuseDeleteLineSeparatorsAndOverlongText() {
+        assertThatThrownBy(() -> new Description("a\u007fb")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Description("a\u2028b")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Description("rtl\u202eoverride")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Description("x".repeat(Description.MAX_LENGTH + 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(new Description("🙂".repeat(Description.MAX_LENGTH)).value()).isNotEmpty();
+    }
+
+    @Property
+    void teamIdsAreLowerCaseSlugs(@ForAll("validNames") String name) {
+        String lower = name.toLowerCase().replace('_', 'x');
+        String slug = lower.substring(0, Math.min(63, lower.length())).replaceAll("^-+|-+$", "");
+        net.jqwik.api.Assume.that(!slug.isEmpty());
+        assertThat(new TeamId(slug).value()).isEqualTo(slug);
+        assertThatThrownBy(() -> new TeamId(slug + "_")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new TeamId("-" + slug)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Example
+    void teamIdsRefuseUpperCaseSpacesAndLength() {
+        assertThatThrownBy(() -> new TeamId("Blue")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new TeamId("blue team")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new TeamId("b".repeat(64))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new TeamId("b".repeat(63)).value()).hasSize(63);
+    }
+
+    @Property
+    void requestIdsRefuseWhitespaceAndControlCharacters(@ForAll("validNames") String id,
+                                                       @ForAll @net.jqwik.api.constraints.CharRange(from = '\u0000', to = ' ') char bad) {
+        assertThat(new RequestId(id).value()).isEqualTo(id);
+        assertThatThrownBy(() -> new RequestId(id + bad)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Example
+    void requestIdsAreBoundedAndRandomOnesAreValid() {
+        assertThatThrownBy(() -> new RequestId("r".repeat(RequestId.MAX_LENGTH + 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(RequestId.random().value()).hasSize(36);
+    }
+}
