@@ -1,0 +1,4 @@
+package org.vpsrecovery.archfixture.adapters.persistence;
+
+public class Table {
+}

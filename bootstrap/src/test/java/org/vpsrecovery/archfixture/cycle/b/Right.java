@@ -1,0 +1,7 @@
+package org.vpsrecovery.archfixture.cycle.b;
+
+import org.vpsrecovery.archfixture.cycle.a.Left;
+
+public class Right {
+    Left left;
+}
