@@ -1,0 +1,71 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.micronaut.serde.annotation.Serdeable;
+import java.util.List;
+
+/** The facade's wire shapes: exactly VPS.org's JSON (see ../shared/vpsorg-api.md). */
+public final class FacadeJson {
+
+    private FacadeJson() {
+    }
+
+    @Serdeable
+    public record ServerJson(long id, String name) {
+    }
+
+    @Serdeable
+    public record ServerWithStatusJson(long id, String name, String status) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SnapshotJson(
+            long id,
+            ServerJson server,
+            String name,
+            String status,
+            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("size_mb") Long sizeMb,
+            @JsonProperty("created_at") String createdAt,
+            String description,
+            String message) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record BackupJson(
+            long id,
+            ServerJson server,
+            @JsonProperty("backup_type") String backupType,
+            String status,
+            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("size_mb") Long sizeMb,
+            @JsonProperty("created_at") String createdAt,
+            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("expires_at") String expiresAt,
+            String description,
+            String message) {
+    }
+
+    @Serdeable
+    public record PageJson<T>(int count, List<T> results) {
+    }
+
+    @Serdeable
+    public record RestoredSnapshotJson(long id, String name, @JsonProperty("created_at") String createdAt) {
+    }
+
+    @Serdeable
+    public record RestoredBackupJson(long id, @JsonProperty("backup_type") String backupType,
+                                     @JsonProperty("created_at") String createdAt) {
+    }
+
+    @Serdeable
+    public record SnapshotRestoreJson(String status, String message, RestoredSnapshotJson snapshot,
+                                      ServerWithStatusJson server) {
+    }
+
+    @Serdeable
+    public record BackupRestoreJson(String status, String message, RestoredBackupJson backup,
+                                    ServerWithStatusJson server) {
+    }
+}

@@ -1,0 +1,90 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import java.time.Duration;
+import org.vpsrecovery.domain.common.RecoveryDenied;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.port.ProviderFailure;
+import org.vpsrecovery.domain.port.ServerBusy;
+
+/**
+ * The one place where typed failures become HTTP: status, problem+json body, Retry-After.
+ * Limits and preconditions answer 400, as VPS.org itself would; provider faults 502/503/504.
+ */
+public final class FacadeProblems {
+
+    static final Duration BUSY_RETRY_AFTER = Duration.ofSeconds(1);
+    static final Duration UNAVAILABLE_RETRY_AFTER = Duration.ofSeconds(5);
+
+    private FacadeProblems() {
+    }
+
+    public static MutableHttpResponse<ProblemDetails> of(RecoveryException failure, String requestId) {
+        HttpStatus status = statusOf(failure);
+        MutableHttpResponse<ProblemDetails> response = respond(status, detailOf(failure, status),
+                failure.reason().name(), requestId, null);
+        retryAfterOf(failure, status).ifPresent(wait ->
+                response.header("Retry-After", Long.toString(Math.max(1, wait.toSeconds()))));
+        return response;
+    }
+
+    public static MutableHttpResponse<ProblemDetails> of(InvalidRequest invalid, String requestId) {
+        return respond(HttpStatus.BAD_REQUEST, invalid.getMessage(), invalid.reason().name(), requestId, invalid.field());
+    }
+
+    public static MutableHttpResponse<ProblemDetails> respond(HttpStatus status, String detail, String reasonCode,
+                                                              String requestId, String field) {
+        ProblemDetails body = ProblemDetails.of(status.getCode(), status.getReason(), detail, reasonCode, requestId, field);
+        return HttpResponse.<ProblemDetails>status(status).contentType(ProblemDetails.MEDIA_TYPE).body(body);
+    }
+
+    static HttpStatus statusOf(RecoveryException failure) {
+        if (failure instanceof ResourceNotFound) {
+            return HttpStatus.NOT_FOUND;
+        }
+        if (failure instanceof RecoveryDenied) {
+            return HttpStatus.BAD_REQUEST;
+        }
+        if (failure instanceof ServerBusy) {
+            return HttpStatus.CONFLICT;
+        }
+        if (failure instanceof ProviderFailure provider) {
+            return switch (provider.kind()) {
+                case REJECTED, LIMIT_REACHED -> HttpStatus.BAD_REQUEST;
+                case NOT_FOUND -> HttpStatus.NOT_FOUND;
+                case RATE_LIMITED -> HttpStatus.SERVICE_UNAVAILABLE;
+                // A provider that answered 5xx is a bad gateway; one we could not reach is unavailable.
+                case UNAVAILABLE -> provider.httpStatus().isPresent() ? HttpStatus.BAD_GATEWAY : HttpStatus.SERVICE_UNAVAILABLE;
+                case TIMEOUT, OUTCOME_UNKNOWN -> HttpStatus.GATEWAY_TIMEOUT;
+                case UNAUTHORIZED, MALFORMED_RESPONSE -> HttpStatus.BAD_GATEWAY;
+            };
+        }
+        return HttpStatus.INTERNAL_SERVER_ERROR;
+    }
+
+    private static String detailOf(RecoveryException failure, HttpStatus status) {
+        if (failure instanceof ProviderFailure provider) {
+            return switch (provider.kind()) {
+                // The platform's credentials are an operator matter: the caller learns no more than this.
+                case UNAUTHORIZED -> "the platform could not authenticate to VPS.org; operators have been told";
+                case OUTCOME_UNKNOWN -> "VPS.org did not answer in time; the operation may or may not have happened. "
+                        + "List the resources before trying again.";
+                default -> provider.getMessage();
+            };
+        }
+        return failure.getMessage();
+    }
+
+    private static java.util.Optional<Duration> retryAfterOf(RecoveryException failure, HttpStatus status) {
+        if (failure instanceof ServerBusy) {
+            return java.util.Optional.of(BUSY_RETRY_AFTER);
+        }
+        if (failure instanceof ProviderFailure provider && status == HttpStatus.SERVICE_UNAVAILABLE) {
+            return java.util.Optional.of(provider.retryAfter().orElse(UNAVAILABLE_RETRY_AFTER));
+        }
+        return java.util.Optional.empty();
+    }
+}

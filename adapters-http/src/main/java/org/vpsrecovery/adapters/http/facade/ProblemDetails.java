@@ -1,0 +1,30 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.micronaut.serde.annotation.Serdeable;
+
+/**
+ * An RFC 9457 problem: the standard members plus the platform's stable {@code reason_code} and
+ * the {@code request_id} to quote to support. {@code field} names the offending input, if one.
+ */
+@Serdeable
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ProblemDetails(
+        String type,
+        String title,
+        int status,
+        String detail,
+        @JsonProperty("reason_code") String reasonCode,
+        @JsonProperty("request_id") String requestId,
+        String field) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+    private static final String TYPE_BASE = "https://vps-recovery.internal/problems/";
+
+    public static ProblemDetails of(int status, String title, String detail, String reasonCode, String requestId,
+                                    String field) {
+        String type = TYPE_BASE + reasonCode.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return new ProblemDetails(type, title, status, detail, reasonCode, requestId, field);
+    }
+}

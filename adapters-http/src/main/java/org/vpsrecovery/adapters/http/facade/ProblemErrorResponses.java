@@ -1,0 +1,68 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import io.micronaut.context.annotation.Replaces;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.server.exceptions.response.ErrorContext;
+import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
+import jakarta.inject.Singleton;
+
+/**
+ * Turns the framework's own errors (unknown route, wrong method or media type, unreadable JSON,
+ * oversized body, anything unexpected) into problem+json with a reason code, never a stack trace.
+ * (micronaut-problem-json is not served by the registry we build from, so this is ours.)
+ */
+@Singleton
+@Replaces(ErrorResponseProcessor.class)
+public class ProblemErrorResponses implements ErrorResponseProcessor<ProblemDetails> {
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public MutableHttpResponse<ProblemDetails> processResponse(ErrorContext context, MutableHttpResponse<?> base) {
+        HttpStatus status = base.getStatus();
+        RequestReason reason = reasonOf(status, context);
+        String detail = switch (reason) {
+            case INVALID_JSON -> "the request body is not valid JSON of the expected shape";
+            case ROUTE_NOT_FOUND -> "no such resource: " + context.getRequest().getPath();
+            case METHOD_NOT_ALLOWED -> context.getRequest().getMethodName() + " is not allowed on " + context.getRequest().getPath();
+            case UNSUPPORTED_MEDIA_TYPE -> "send the body as application/json";
+            case BODY_TOO_LARGE -> "the request body is larger than this API accepts";
+            case INTERNAL_ERROR -> "an unexpected error; quote the request id to the platform team";
+            default -> context.getErrors().isEmpty() ? status.getReason() : safe(context.getErrors().get(0).getMessage());
+        };
+        ProblemDetails body = ProblemDetails.of(status.getCode(), status.getReason(), detail, reason.name(),
+                RequestAttributes.requestId(context.getRequest()), null);
+        return ((MutableHttpResponse<ProblemDetails>) base).contentType(ProblemDetails.MEDIA_TYPE).body(body);
+    }
+
+    private static RequestReason reasonOf(HttpStatus status, ErrorContext context) {
+        return switch (status) {
+            case BAD_REQUEST -> context.getRootCause().map(ProblemErrorResponses::isUnreadableBody).orElse(false)
+                    ? RequestReason.INVALID_JSON : RequestReason.BAD_REQUEST;
+            case UNAUTHORIZED -> RequestReason.UNAUTHORIZED;
+            case NOT_FOUND -> RequestReason.ROUTE_NOT_FOUND;
+            case METHOD_NOT_ALLOWED -> RequestReason.METHOD_NOT_ALLOWED;
+            case NOT_ACCEPTABLE -> RequestReason.NOT_ACCEPTABLE;
+            case REQUEST_ENTITY_TOO_LARGE -> RequestReason.BODY_TOO_LARGE;
+            case UNSUPPORTED_MEDIA_TYPE -> RequestReason.UNSUPPORTED_MEDIA_TYPE;
+            default -> status.getCode() >= 500 ? RequestReason.INTERNAL_ERROR : RequestReason.BAD_REQUEST;
+        };
+    }
+
+    private static boolean isUnreadableBody(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            String name = t.getClass().getName();
+            if (name.contains("Json") || name.contains("Conversion") || name.contains("Serde")
+                    || name.contains("Decod")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Framework messages are about the request's shape; bound them and strip control characters. */
+    private static String safe(String message) {
+        String clean = message == null ? "" : message.replaceAll("\\p{Cntrl}", " ");
+        return clean.length() > 300 ? clean.substring(0, 300) : clean;
+    }
+}

@@ -1,0 +1,99 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.Status;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.util.Optional;
+import org.vpsrecovery.adapters.http.facade.FacadeJson.PageJson;
+import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotJson;
+import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotRestoreJson;
+import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
+import org.vpsrecovery.application.snapshot.CreateSnapshotUseCase;
+import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
+import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
+import org.vpsrecovery.application.snapshot.ListSnapshotsQuery;
+import org.vpsrecovery.application.snapshot.ListSnapshotsUseCase;
+import org.vpsrecovery.application.snapshot.RestoreSnapshotCommand;
+import org.vpsrecovery.application.snapshot.RestoreSnapshotUseCase;
+import org.vpsrecovery.domain.common.Description;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+import org.vpsrecovery.domain.snapshot.SnapshotName;
+
+/** VPS.org's snapshot API, governed. The use cases block (provider, database): never on the event loop. */
+@Controller("/api/v1/snapshots")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class SnapshotsController {
+
+    private final ListSnapshotsUseCase list;
+    private final CreateSnapshotUseCase create;
+    private final RestoreSnapshotUseCase restore;
+    private final DeleteSnapshotUseCase delete;
+
+    public SnapshotsController(ListSnapshotsUseCase list, CreateSnapshotUseCase create,
+                               RestoreSnapshotUseCase restore, DeleteSnapshotUseCase delete) {
+        this.list = list;
+        this.create = create;
+        this.restore = restore;
+        this.delete = delete;
+    }
+
+    @Get("/")
+    public PageJson<SnapshotJson> listSnapshots(HttpRequest<?> request, @Nullable @QueryValue("server_id") String serverId) {
+        Optional<ServerId> server = Optional.ofNullable(serverId)
+                .map(raw -> new ServerId(JsonFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
+        return FacadeJsonMapper.snapshots(list.listSnapshots(new ListSnapshotsQuery(RequestAttributes.callContext(request), server)));
+    }
+
+    /** An extension VPS.org lacks: one snapshot by id. */
+    @Get("/{snapshot_id}/")
+    public SnapshotJson getSnapshot(HttpRequest<?> request, @PathVariable("snapshot_id") String snapshotId) {
+        SnapshotId id = snapshotId(snapshotId);
+        return list.listSnapshots(new ListSnapshotsQuery(RequestAttributes.callContext(request), Optional.empty()))
+                .stream().filter(s -> s.id().equals(id)).findFirst()
+                .map(s -> FacadeJsonMapper.snapshot(s, null))
+                .orElseThrow(() -> new ResourceNotFound(ReasonCode.SNAPSHOT_NOT_FOUND, "snapshot " + id + " not found"));
+    }
+
+    @Post(value = "/", consumes = MediaType.APPLICATION_JSON)
+    @Status(HttpStatus.CREATED)
+    public SnapshotJson createSnapshot(HttpRequest<?> request, @Nullable @Body JsonNode body) {
+        JsonNode fields = JsonFields.requireObject(body);
+        var command = new CreateSnapshotCommand(RequestAttributes.callContext(request),
+                new ServerId(JsonFields.requirePositiveInteger(fields, "server_id")),
+                JsonFields.requireText(fields, "name", SnapshotName::new),
+                JsonFields.optionalText(fields, "description", Description::new));
+        return FacadeJsonMapper.snapshot(create.createSnapshot(command), FacadeJsonMapper.SNAPSHOT_CREATED);
+    }
+
+    @Post("/{snapshot_id}/restore/")
+    public SnapshotRestoreJson restoreSnapshot(HttpRequest<?> request, @PathVariable("snapshot_id") String snapshotId) {
+        return FacadeJsonMapper.restore(restore.restoreSnapshot(
+                new RestoreSnapshotCommand(RequestAttributes.callContext(request), snapshotId(snapshotId))));
+    }
+
+    @Delete("/{snapshot_id}/")
+    public HttpResponse<Void> deleteSnapshot(HttpRequest<?> request, @PathVariable("snapshot_id") String snapshotId) {
+        delete.deleteSnapshot(new DeleteSnapshotCommand(RequestAttributes.callContext(request), snapshotId(snapshotId)));
+        return HttpResponse.noContent();
+    }
+
+    private static SnapshotId snapshotId(String raw) {
+        return new SnapshotId(JsonFields.parseId(raw, "snapshot_id", RequestReason.INVALID_ID));
+    }
+}

@@ -1,0 +1,255 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.vpsrecovery.adapters.http.facade.FacadeTestWiring.BLUE_TOKEN;
+import static org.vpsrecovery.adapters.http.facade.FacadeTestWiring.GREEN_TOKEN;
+
+import io.micronaut.json.JsonMapper;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.port.ProviderFailure;
+
+/** The facade over real HTTP on loopback, the real use cases behind it, in-memory fakes behind them. */
+@MicronautTest(environments = "test", rebuildContext = true)
+class FacadeHttpTest {
+
+    @Inject
+    EmbeddedServer server;
+    @Inject
+    PlatformFixture platform;
+    @Inject
+    JsonMapper json;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    record Answer(int status, String contentType, Map<String, Object> body, HttpResponse<String> raw) {
+        Object get(String field) {
+            return body.get(field);
+        }
+    }
+
+    private Answer send(String method, String path, String token, String body, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + path))
+                .timeout(Duration.ofSeconds(20))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (body != null && !headers.containsKey("Content-Type")) {
+            request.header("Content-Type", "application/json");
+        }
+        headers.forEach(request::header);
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        Map<String, Object> parsed = response.body().isEmpty() ? Map.of() : json.readValue(response.body(), Map.class);
+        return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), parsed, response);
+    }
+
+    private Answer send(String method, String path, String token, String body) throws IOException, InterruptedException {
+        return send(method, path, token, body, Map.of());
+    }
+
+    private static void assertProblem(Answer answer, int status, String reasonCode) {
+        assertThat(answer.status()).as(answer.raw().body()).isEqualTo(status);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(answer.get("status")).isEqualTo(status);
+        assertThat(answer.get("reason_code")).isEqualTo(reasonCode);
+        assertThat((String) answer.get("type")).startsWith("https://");
+        assertThat(answer.get("title")).isNotNull();
+        assertThat(answer.get("request_id")).isEqualTo(answer.raw().headers().firstValue("X-Request-Id").orElseThrow());
+        assertThat(answer.raw().body()).doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
+    void listsTheTeamsSnapshotsInVpsOrgsShape() throws Exception {
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        platform.provider.addSnapshot(802, platform.web, CreationStatus.IN_PROGRESS);
+        platform.provider.addSnapshot(900, platform.greenServer, CreationStatus.COMPLETED);
+
+        Answer answer = send("GET", "/api/v1/snapshots/", BLUE_TOKEN, null);
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.get("count")).isEqualTo(2);
+        List<Map<String, Object>> results = (List<Map<String, Object>>) answer.get("results");
+        assertThat(results).extracting(r -> r.get("id")).containsExactly(801, 802);
+        assertThat(results.get(0)).containsEntry("server", Map.of("id", 12345, "name", "web-server-01"))
+                .containsEntry("status", "completed").containsEntry("size_mb", 1024).containsKey("created_at");
+        assertThat(results.get(1)).containsEntry("size_mb", null).doesNotContainKey("message");
+        assertThat(send("GET", "/api/v1/snapshots/?server_id=12345", BLUE_TOKEN, null).get("count")).isEqualTo(2);
+        assertThat(send("GET", "/api/v1/snapshots?server_id=23456", BLUE_TOKEN, null).get("count")).isEqualTo(0);
+    }
+
+    @Test
+    void createsASnapshotWithVpsOrgsAnswer() throws Exception {
+        Answer answer = send("POST", "/api/v1/snapshots/", BLUE_TOKEN,
+                "{\"server_id\": 12345, \"name\": \"before-update-snapshot\", \"description\": \"Snapshot before system update\", \"extra\": true}",
+                Map.of("X-Request-Id", "client-req-42"));
+
+        assertThat(answer.status()).isEqualTo(201);
+        assertThat(answer.body()).containsEntry("name", "before-update-snapshot").containsEntry("status", "in_progress")
+                .containsEntry("size_mb", null).containsEntry("description", "Snapshot before system update")
+                .containsEntry("message", "Snapshot is being created. This may take 3-10 minutes depending on server size.");
+        assertThat(answer.raw().headers().firstValue("X-Request-Id")).contains("client-req-42");
+        assertThat(platform.history.all()).filteredOn(e -> e.requestId().value().equals("client-req-42"))
+                .extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+    }
+
+    @Test
+    void theSixthSnapshotIsRefusedWith400AndAReasonCodeAndNothingReachesTheProvider() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            platform.provider.addSnapshot(900 + i, platform.web, CreationStatus.COMPLETED);
+        }
+        Answer answer = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, "{\"server_id\": 12345, \"name\": \"sixth\"}");
+
+        assertProblem(answer, 400, "SNAPSHOT_LIMIT_REACHED");
+        assertThat((String) answer.get("detail")).contains("5 of its 5");
+        assertThat(platform.providerCallsStartingWith("create")).isZero();
+    }
+
+    @Test
+    void restoresAndDeletesSnapshotsAndBackups() throws Exception {
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        platform.provider.addSnapshot(798, platform.web, CreationStatus.COMPLETED);
+        platform.provider.addBackup(501, platform.spare, BackupType.AUTOMATIC, CreationStatus.COMPLETED,
+                Optional.of(Instant.now().plus(Duration.ofDays(30))));
+
+        Answer restore = send("POST", "/api/v1/snapshots/801/restore/", BLUE_TOKEN, null);
+        assertThat(restore.status()).isEqualTo(200);
+        assertThat(restore.body()).containsEntry("status", "success")
+                .containsEntry("server", Map.of("id", 12345, "name", "web-server-01", "status", "restoring"));
+        assertThat((Map<String, Object>) restore.get("snapshot")).containsEntry("id", 801).containsKey("created_at");
+
+        Answer busy = send("DELETE", "/api/v1/snapshots/798/", BLUE_TOKEN, null);
+        assertProblem(busy, 400, "SERVER_RESTORING");
+
+        Answer fromBackup = send("POST", "/api/v1/servers/12346/restore/", BLUE_TOKEN, "{\"backup_id\": 501}");
+        assertThat(fromBackup.status()).isEqualTo(200);
+        assertThat((Map<String, Object>) fromBackup.get("server")).containsEntry("status", "restoring");
+
+        platform.provider.addBackup(499, platform.web, BackupType.MANUAL, CreationStatus.COMPLETED, Optional.empty());
+        platform.clock.advance(Duration.ofMinutes(20));
+        Answer deleted = send("DELETE", "/api/v1/backups/499/", BLUE_TOKEN, null);
+        assertThat(deleted.status()).isEqualTo(204);
+        assertThat(deleted.raw().body()).isEmpty();
+    }
+
+    @Test
+    void createsAndListsBackups() throws Exception {
+        Answer created = send("POST", "/api/v1/backups/", BLUE_TOKEN, "{\"server_id\": 12345, \"description\": \"Pre-deployment backup\"}");
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.body()).containsEntry("backup_type", "manual").containsEntry("expires_at", null)
+                .containsEntry("size_mb", null).containsKey("message");
+
+        Answer listed = send("GET", "/api/v1/backups/?server_id=12345&backup_type=manual", BLUE_TOKEN, null);
+        assertThat(listed.get("count")).isEqualTo(1);
+        assertProblem(send("GET", "/api/v1/backups/?backup_type=weekly", BLUE_TOKEN, null), 400, "INVALID_QUERY_PARAMETER");
+        Answer one = send("GET", "/api/v1/backups/" + created.get("id") + "/", BLUE_TOKEN, null);
+        assertThat(one.get("id")).isEqualTo(created.get("id"));
+    }
+
+    @Test
+    void aMissingOrWrongTokenIs401() throws Exception {
+        assertProblem(send("GET", "/api/v1/snapshots/", null, null), 401, "UNAUTHORIZED");
+        assertProblem(send("GET", "/api/v1/snapshots/", "not-a-team-token", null), 401, "UNAUTHORIZED");
+        Answer basic = send("GET", "/api/v1/backups/", null, null, Map.of("Authorization", "Basic Ymx1ZTpibHVl"));
+        assertProblem(basic, 401, "UNAUTHORIZED");
+        assertThat(basic.raw().body()).doesNotContain("Ymx1ZTpibHVl");
+    }
+
+    @Test
+    void anotherTeamsResourcesAnswer404ExactlyLikeMissingOnes() throws Exception {
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        platform.provider.addBackup(499, platform.web, BackupType.MANUAL, CreationStatus.COMPLETED, Optional.empty());
+
+        Answer theirs = send("DELETE", "/api/v1/snapshots/801/", GREEN_TOKEN, null);
+        Answer missing = send("DELETE", "/api/v1/snapshots/777777/", GREEN_TOKEN, null);
+        assertProblem(theirs, 404, "SNAPSHOT_NOT_FOUND");
+        assertProblem(missing, 404, "SNAPSHOT_NOT_FOUND");
+        assertThat(theirs.get("title")).isEqualTo(missing.get("title"));
+
+        assertProblem(send("POST", "/api/v1/snapshots/801/restore/", GREEN_TOKEN, null), 404, "SNAPSHOT_NOT_FOUND");
+        assertProblem(send("GET", "/api/v1/snapshots/801/", GREEN_TOKEN, null), 404, "SNAPSHOT_NOT_FOUND");
+        assertProblem(send("DELETE", "/api/v1/backups/499/", GREEN_TOKEN, null), 404, "BACKUP_NOT_FOUND");
+        assertProblem(send("GET", "/api/v1/backups/499/", GREEN_TOKEN, null), 404, "BACKUP_NOT_FOUND");
+        assertProblem(send("POST", "/api/v1/servers/12345/restore/", GREEN_TOKEN, "{\"backup_id\": 499}"), 404, "SERVER_NOT_FOUND");
+        assertProblem(send("POST", "/api/v1/snapshots/", GREEN_TOKEN, "{\"server_id\": 12345, \"name\": \"x\"}"), 404, "SERVER_NOT_FOUND");
+        assertProblem(send("POST", "/api/v1/backups/", GREEN_TOKEN, "{\"server_id\": 12345}"), 404, "SERVER_NOT_FOUND");
+        assertThat(platform.provider.snapshot(new org.vpsrecovery.domain.snapshot.SnapshotId(801))).isPresent();
+    }
+
+    @Test
+    void badInputIs400ProblemJsonAndChangesNothing() throws Exception {
+        String[][] cases = {
+                {"{not json", "INVALID_JSON", null},
+                {"[1, 2]", "INVALID_JSON", null},
+                {"{\"name\": \"x\"}", "INVALID_FIELD", "server_id"},
+                {"{\"server_id\": \"12345\", \"name\": \"x\"}", "INVALID_FIELD", "server_id"},
+                {"{\"server_id\": 1.5, \"name\": \"x\"}", "INVALID_FIELD", "server_id"},
+                {"{\"server_id\": -3, \"name\": \"x\"}", "INVALID_FIELD", "server_id"},
+                {"{\"server_id\": 99999999999999999999999, \"name\": \"x\"}", "INVALID_FIELD", "server_id"},
+                {"{\"server_id\": 12345}", "INVALID_FIELD", "name"},
+                {"{\"server_id\": 12345, \"name\": \"has spaces\"}", "INVALID_FIELD", "name"},
+                {"{\"server_id\": 12345, \"name\": \"" + "n".repeat(65) + "\"}", "INVALID_FIELD", "name"},
+                {"{\"server_id\": 12345, \"name\": 7}", "INVALID_FIELD", "name"},
+                {"{\"server_id\": 12345, \"name\": \"ok\", \"description\": \"line\\nbreak\"}", "INVALID_FIELD", "description"},
+        };
+        for (String[] c : cases) {
+            Answer answer = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, c[0]);
+            assertProblem(answer, 400, c[1]);
+            assertThat(answer.get("field")).as(c[0]).isEqualTo(c[2]);
+        }
+        assertProblem(send("DELETE", "/api/v1/snapshots/-1/", BLUE_TOKEN, null), 400, "INVALID_ID");
+        assertProblem(send("DELETE", "/api/v1/snapshots/abc/", BLUE_TOKEN, null), 400, "INVALID_ID");
+        assertProblem(send("GET", "/api/v1/snapshots/?server_id=0", BLUE_TOKEN, null), 400, "INVALID_QUERY_PARAMETER");
+        assertProblem(send("POST", "/api/v1/servers/12345/restore/", BLUE_TOKEN, "{}"), 400, "INVALID_FIELD");
+        assertProblem(send("POST", "/api/v1/snapshots/", BLUE_TOKEN, "name=x", Map.of("Content-Type", "text/plain")),
+                415, "UNSUPPORTED_MEDIA_TYPE");
+        assertProblem(send("POST", "/api/v1/snapshots/", BLUE_TOKEN,
+                "{\"server_id\": 12345, \"name\": \"x\", \"description\": \"" + "d".repeat(20_000) + "\"}"), 413, "BODY_TOO_LARGE");
+        assertProblem(send("GET", "/api/v1/nothing-here/", BLUE_TOKEN, null), 404, "ROUTE_NOT_FOUND");
+        assertProblem(send("PUT", "/api/v1/snapshots/801/", BLUE_TOKEN, "{}"), 405, "METHOD_NOT_ALLOWED");
+        assertProblem(send("GET", "/api/v1/snapshots/", BLUE_TOKEN, null, Map.of("X-Request-Id", "bad id with spaces")),
+                400, "INVALID_REQUEST_ID");
+
+        assertThat(platform.provider.snapshotCount(PlatformFixture.WEB)).isZero();
+        assertThat(platform.history.all()).isEmpty();
+    }
+
+    @Test
+    void providerFaultsAnswer502503And504WithRetryAfter() throws Exception {
+        platform.provider.failNextCallWith(new ProviderFailure(ProviderFailure.Kind.RATE_LIMITED, "VPS.org answered 429",
+                OptionalInt.of(429), Optional.of(Duration.ofSeconds(30)), null));
+        Answer limited = send("POST", "/api/v1/backups/", BLUE_TOKEN, "{\"server_id\": 12345}");
+        assertProblem(limited, 503, "PROVIDER_RATE_LIMITED");
+        assertThat(limited.raw().headers().firstValue("Retry-After")).contains("30");
+
+        platform.provider.failNextCallWith(new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org answered 502",
+                OptionalInt.of(502), Optional.empty(), null));
+        assertProblem(send("GET", "/api/v1/snapshots/", BLUE_TOKEN, null), 502, "PROVIDER_UNAVAILABLE");
+
+        platform.provider.failNextCallWith(new ProviderFailure(ProviderFailure.Kind.TIMEOUT, "no answer in 10s"));
+        assertProblem(send("GET", "/api/v1/backups/", BLUE_TOKEN, null), 504, "PROVIDER_TIMEOUT");
+
+        platform.provider.failNextCallWith(new ProviderFailure(ProviderFailure.Kind.UNAUTHORIZED, "VPS.org answered 401"));
+        Answer operator = send("GET", "/api/v1/backups/", BLUE_TOKEN, null);
+        assertProblem(operator, 502, "PROVIDER_UNAUTHORIZED");
+        assertThat((String) operator.get("detail")).doesNotContain("401");
+    }
+}

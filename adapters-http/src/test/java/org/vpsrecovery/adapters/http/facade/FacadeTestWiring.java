@@ -1,0 +1,76 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.backup.CreateManualBackupUseCase;
+import org.vpsrecovery.application.backup.DeleteBackupUseCase;
+import org.vpsrecovery.application.backup.ListBackupsUseCase;
+import org.vpsrecovery.application.backup.RestoreServerFromBackupUseCase;
+import org.vpsrecovery.application.snapshot.CreateSnapshotUseCase;
+import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
+import org.vpsrecovery.application.snapshot.ListSnapshotsUseCase;
+import org.vpsrecovery.application.snapshot.RestoreSnapshotUseCase;
+
+/** The facade over the real use cases and in-memory fakes of their ports (see PlatformFixture). */
+@Factory
+@Requires(env = "test")
+public class FacadeTestWiring {
+
+    public static final String BLUE_TOKEN = "blue-team-token-0123456789";
+    public static final String GREEN_TOKEN = "green-team-token-9876543210";
+
+    @Singleton
+    PlatformFixture platform() {
+        return new PlatformFixture();
+    }
+
+    @Singleton
+    TeamAuthenticator teamAuthenticator() {
+        return new HashedTeamTokens(Map.of(
+                PlatformFixture.BLUE, HashedTeamTokens.sha256Hex(BLUE_TOKEN),
+                PlatformFixture.GREEN, HashedTeamTokens.sha256Hex(GREEN_TOKEN)));
+    }
+
+    @Singleton
+    ListSnapshotsUseCase listSnapshots(PlatformFixture platform) {
+        return platform.listSnapshots();
+    }
+
+    @Singleton
+    CreateSnapshotUseCase createSnapshot(PlatformFixture platform) {
+        return platform.createSnapshot();
+    }
+
+    @Singleton
+    RestoreSnapshotUseCase restoreSnapshot(PlatformFixture platform) {
+        return platform.restoreSnapshot();
+    }
+
+    @Singleton
+    DeleteSnapshotUseCase deleteSnapshot(PlatformFixture platform) {
+        return platform.deleteSnapshot();
+    }
+
+    @Singleton
+    ListBackupsUseCase listBackups(PlatformFixture platform) {
+        return platform.listBackups();
+    }
+
+    @Singleton
+    CreateManualBackupUseCase createManualBackup(PlatformFixture platform) {
+        return platform.createManualBackup();
+    }
+
+    @Singleton
+    DeleteBackupUseCase deleteBackup(PlatformFixture platform) {
+        return platform.deleteBackup();
+    }
+
+    @Singleton
+    RestoreServerFromBackupUseCase restoreServerFromBackup(PlatformFixture platform) {
+        return platform.restoreServerFromBackup();
+    }
+}
