@@ -1,16 +1,44 @@
 package org.vpsrecovery.domain.port;
 
+import java.time.Instant;
 import java.util.List;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 
-/** The append-only audit history. Nothing in it is ever changed or removed. */
+/**
+ * The append-only audit history. Nothing in it is ever changed or removed. Every event is chained
+ * to the one before it ({@link org.vpsrecovery.domain.audit.AuditChain}), so changes made behind
+ * the history's back show up in {@link #verifyChain()}. Times are kept to the microsecond.
+ */
 public interface AuditHistory {
 
-    /** Appends one event durably and returns it with its position; positions only grow. */
+    int MAX_PENDING_PAGE = 1000;
+
+    /**
+     * Appends one event durably and returns it as stored (time truncated to microseconds) with its
+     * position; positions are 1, 2, 3, ... in chain order, without gaps.
+     */
     RecordedAuditEvent append(AuditEvent event);
 
     /** Events matching the query, newest (highest sequence) first, at most {@code query.limit()}. */
     List<RecordedAuditEvent> query(AuditQuery query);
+
+    /**
+     * Intents without an outcome: {@code ACCEPTED} events that happened before {@code acceptedBefore}
+     * and have no later {@code COMPLETED} or {@code FAILED} event for the same request id and
+     * operation. Oldest first, at most {@code limit} (1-{@value #MAX_PENDING_PAGE}). A reconciler
+     * checks these against the provider and appends the outcome it finds.
+     */
+    List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit);
+
+    /** Walks the whole chain and reports it intact, or the first position where it breaks and why. */
+    ChainVerification verifyChain();
+
+    static void requirePendingLimit(int limit) {
+        if (limit < 1 || limit > MAX_PENDING_PAGE) {
+            throw new IllegalArgumentException("limit must be 1-" + MAX_PENDING_PAGE);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package org.vpsrecovery.domain.port.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
@@ -133,6 +135,101 @@ public abstract class AuditHistoryContract {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void keepsTimeToTheMicrosecond() {
+        AuditHistory history = emptyHistory();
+        Instant precise = Instant.parse("2026-01-15T10:00:00.123456789Z");
+
+        RecordedAuditEvent recorded = history.append(event(BLUE, "micro", precise, new Outcome.Accepted()));
+
+        Instant stored = Instant.parse("2026-01-15T10:00:00.123456Z");
+        assertThat(recorded.event().occurredAt()).isEqualTo(stored);
+        assertThat(history.query(AuditQuery.latest(1)).get(0).event().occurredAt()).isEqualTo(stored);
+        assertThat(history.verifyChain().isIntact()).isTrue();
+    }
+
+    @Test
+    void anEmptyHistoryVerifiesAsAnIntactEmptyChain() {
+        ChainVerification verification = emptyHistory().verifyChain();
+
+        assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
+        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isZero();
+    }
+
+    @Test
+    void theChainVerifiesOverEveryAppendedEvent() {
+        AuditHistory history = emptyHistory();
+        history.append(event(BLUE, "a", T0, new Outcome.Accepted()));
+        history.append(new AuditEvent(T0.plusSeconds(1), GREEN, new RequestId("b"), Operation.DELETE_BACKUP,
+                Optional.empty(), Optional.empty(), new Outcome.Failed(ReasonCode.PROVIDER_TIMEOUT, "no answer in 30 s"),
+                OptionalInt.empty(), Map.of("attempt", "2", "unicode", "\u00e9t\u00e9 \u2713")));
+        history.append(event(BLUE, "a", T0.plusSeconds(2), new Outcome.Completed()));
+
+        ChainVerification verification = history.verifyChain();
+
+        assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
+        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(3);
+    }
+
+    @Test
+    void concurrentAppendsKeepTheChainIntactAndGapless() throws Exception {
+        AuditHistory history = emptyHistory();
+        int writers = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Callable<RecordedAuditEvent>> tasks = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                String id = "c" + i;
+                tasks.add(() -> history.append(event(GREEN, id, T0.plusMillis(id.hashCode() % 1000), new Outcome.Accepted())));
+            }
+            List<Long> positions = new ArrayList<>();
+            for (Future<RecordedAuditEvent> f : pool.invokeAll(tasks)) {
+                positions.add(f.get().sequence());
+            }
+            assertThat(positions).containsExactlyInAnyOrder(
+                    java.util.stream.LongStream.rangeClosed(1, writers).boxed().toArray(Long[]::new));
+        } finally {
+            pool.shutdownNow();
+        }
+        ChainVerification verification = history.verifyChain();
+        assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
+        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(writers);
+    }
+
+    @Test
+    void pendingIntentsAreAcceptedEventsWithoutALaterOutcomeOldestFirst() {
+        AuditHistory history = emptyHistory();
+        history.append(event(BLUE, "lost", T0, new Outcome.Accepted()));
+        history.append(event(BLUE, "done", T0.plusSeconds(1), new Outcome.Accepted()));
+        history.append(event(BLUE, "done", T0.plusSeconds(2), new Outcome.Completed()));
+        history.append(event(BLUE, "failed", T0.plusSeconds(3), new Outcome.Accepted()));
+        history.append(event(BLUE, "failed", T0.plusSeconds(4),
+                new Outcome.Failed(ReasonCode.PROVIDER_REJECTED, "provider answered 400")));
+        history.append(event(GREEN, "other-op", T0.plusSeconds(5), new Outcome.Accepted()));
+        history.append(new AuditEvent(T0.plusSeconds(6), GREEN, new RequestId("other-op"), Operation.DELETE_SNAPSHOT,
+                Optional.of(SERVER), Optional.empty(), new Outcome.Completed(), OptionalInt.of(204), Map.of()));
+        history.append(event(BLUE, "refused", T0.plusSeconds(7), new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED)));
+        history.append(event(BLUE, "too-new", T0.plusSeconds(60), new Outcome.Accepted()));
+
+        List<RecordedAuditEvent> pending = history.pendingIntents(T0.plusSeconds(30), 10);
+
+        assertThat(pending).extracting(e -> e.event().requestId().value()).containsExactly("lost", "other-op");
+        assertThat(pending).allSatisfy(e -> assertThat(e.event().outcome()).isEqualTo(new Outcome.Accepted()));
+        assertThat(history.pendingIntents(T0.plusSeconds(30), 1))
+                .extracting(e -> e.event().requestId().value()).containsExactly("lost");
+        assertThat(history.pendingIntents(T0.plusSeconds(61), 10))
+                .extracting(e -> e.event().requestId().value()).containsExactly("lost", "other-op", "too-new");
+        assertThat(history.pendingIntents(T0, 10)).isEmpty();
+    }
+
+    @Test
+    void pendingIntentsRefuseAnUnboundedPage() {
+        AuditHistory history = emptyHistory();
+        assertThatThrownBy(() -> history.pendingIntents(T0, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> history.pendingIntents(T0, AuditHistory.MAX_PENDING_PAGE + 1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static List<String> requestIds(AuditHistory history, AuditQuery query) {

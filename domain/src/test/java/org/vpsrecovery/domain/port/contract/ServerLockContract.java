@@ -116,6 +116,37 @@ public abstract class ServerLockContract {
         assertThat(instances[1].callExclusively(server, () -> "free again")).isEqualTo("free again");
     }
 
+    @Test
+    void aWaiterGetsInOnceTheHolderFinishesWithinItsBound() throws Exception {
+        ServerLock[] instances = twoInstances(Duration.ofSeconds(10));
+        ServerId server = new ServerId(11);
+        CountDownLatch holding = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> holder = pool.submit(() -> instances[0].callExclusively(server, () -> {
+                holding.countDown();
+                sleep(300);
+                return null;
+            }));
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            long started = System.nanoTime();
+            assertThat(instances[1].callExclusively(server, () -> "waited")).isEqualTo("waited");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+            holder.get(10, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void passesTheWorksOwnExceptionThroughUnchanged() {
+        ServerLock lock = twoInstances(Duration.ofSeconds(5))[0];
+        IllegalArgumentException thrown = new IllegalArgumentException("the work's own failure");
+        assertThatThrownBy(() -> lock.callExclusively(new ServerId(12), () -> {
+            throw thrown;
+        })).isSameAs(thrown);
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

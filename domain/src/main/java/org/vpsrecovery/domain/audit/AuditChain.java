@@ -1,0 +1,122 @@
+package org.vpsrecovery.domain.audit;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The tamper-evidence chain over the audit history: {@code hash(n) = SHA-256(hash(n-1) || encoding(n))}
+ * with {@link ChainHash#GENESIS} before the first event. Every store computes and checks the chain
+ * with this class, so the in-memory history and the database agree byte for byte.
+ *
+ * <p>The canonical encoding (format {@value #FORMAT}) is a header line, then each field in a fixed
+ * order as {@code <byte length>:<UTF-8 bytes>\n}, or {@code -\n} when absent. Length prefixes make
+ * it unambiguous whatever the text holds. Fields: sequence, occurred-at (epoch microseconds), team,
+ * request id, operation, server id, resource type, resource id, outcome kind, reason, cause,
+ * provider status, number of detail entries, then each detail key and value sorted by key.
+ * Changing any of this is a new format version, never an edit.
+ */
+public final class AuditChain {
+
+    public static final String FORMAT = "vpsr-audit-v1";
+
+    private AuditChain() {
+    }
+
+    /** Histories keep time to the microsecond (PostgreSQL's timestamptz resolution). */
+    public static Instant storedInstant(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** The event exactly as a history stores and returns it. */
+    public static AuditEvent asStored(AuditEvent event) {
+        Instant stored = storedInstant(event.occurredAt());
+        if (stored.equals(event.occurredAt())) {
+            return event;
+        }
+        return new AuditEvent(stored, event.team(), event.requestId(), event.operation(), event.server(),
+                event.resource(), event.outcome(), event.providerStatus(), event.detail());
+    }
+
+    /** The hash of the event at {@code sequence}, chained to the hash before it. */
+    public static ChainHash link(ChainHash previous, long sequence, AuditEvent event) {
+        Objects.requireNonNull(previous, "previous hash");
+        MessageDigest sha256 = sha256();
+        sha256.update(previous.bytes());
+        sha256.update(canonicalEncoding(sequence, event));
+        return ChainHash.of(sha256.digest());
+    }
+
+    public static byte[] canonicalEncoding(long sequence, AuditEvent event) {
+        Objects.requireNonNull(event, "event");
+        if (sequence <= 0) {
+            throw new IllegalArgumentException("sequence must be positive");
+        }
+        Instant at = storedInstant(event.occurredAt());
+        long micros = Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000L);
+        Encoder out = new Encoder();
+        out.header();
+        out.field(Long.toString(sequence));
+        out.field(Long.toString(micros));
+        out.field(event.team().value());
+        out.field(event.requestId().value());
+        out.field(event.operation().name());
+        out.field(event.server().map(s -> Long.toString(s.value())).orElse(null));
+        out.field(event.resource().map(r -> r.type().name()).orElse(null));
+        out.field(event.resource().map(r -> Long.toString(r.id())).orElse(null));
+        Outcome outcome = event.outcome();
+        out.field(outcome.kind().name());
+        out.field(switch (outcome) {
+            case Outcome.Rejected rejected -> rejected.reason().name();
+            case Outcome.Failed failed -> failed.reason().name();
+            case Outcome.Accepted accepted -> null;
+            case Outcome.Completed completed -> null;
+        });
+        out.field(outcome instanceof Outcome.Failed failed ? failed.cause() : null);
+        out.field(event.providerStatus().isPresent() ? Integer.toString(event.providerStatus().getAsInt()) : null);
+        Map<String, String> sorted = new TreeMap<>(event.detail());
+        out.field(Integer.toString(sorted.size()));
+        sorted.forEach((key, value) -> {
+            out.field(key);
+            out.field(value);
+        });
+        return out.bytes();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime provides SHA-256", e);
+        }
+    }
+
+    private static final class Encoder {
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
+
+        void header() {
+            buffer.writeBytes((FORMAT + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+
+        void field(String value) {
+            if (value == null) {
+                buffer.writeBytes("-\n".getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+            buffer.writeBytes((utf8.length + ":").getBytes(StandardCharsets.US_ASCII));
+            buffer.writeBytes(utf8);
+            buffer.write('\n');
+        }
+
+        byte[] bytes() {
+            return buffer.toByteArray();
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package org.vpsrecovery.domain.idempotency;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/** The response a completed request gave, replayed as is to a retry with the same key. */
+public final class StoredResponse {
+
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+    public static final int MAX_CONTENT_TYPE_LENGTH = 255;
+
+    private final int status;
+    private final String contentType;
+    private final byte[] body;
+
+    public StoredResponse(int status, String contentType, byte[] body) {
+        Objects.requireNonNull(contentType, "content type");
+        Objects.requireNonNull(body, "body");
+        if (status < 100 || status > 599) {
+            throw new IllegalArgumentException("status must be an HTTP status code");
+        }
+        if (contentType.isBlank() || contentType.length() > MAX_CONTENT_TYPE_LENGTH) {
+            throw new IllegalArgumentException("content type must be 1-" + MAX_CONTENT_TYPE_LENGTH + " characters");
+        }
+        if (body.length > MAX_BODY_BYTES) {
+            throw new IllegalArgumentException("a stored body is at most " + MAX_BODY_BYTES + " bytes");
+        }
+        this.status = status;
+        this.contentType = contentType;
+        this.body = body.clone();
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String contentType() {
+        return contentType;
+    }
+
+    public byte[] body() {
+        return body.clone();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof StoredResponse that && status == that.status
+                && contentType.equals(that.contentType) && Arrays.equals(body, that.body);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(status, contentType, Arrays.hashCode(body));
+    }
+
+    @Override
+    public String toString() {
+        // The body may be large; its size is enough in logs.
+        return "StoredResponse[status=" + status + ", contentType=" + contentType + ", body=" + body.length + " bytes]";
+    }
+}

@@ -1,0 +1,193 @@
+package org.vpsrecovery.domain.port.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.idempotency.BeginResult;
+import org.vpsrecovery.domain.idempotency.IdempotencyKey;
+import org.vpsrecovery.domain.idempotency.RequestFingerprint;
+import org.vpsrecovery.domain.idempotency.StoredResponse;
+import org.vpsrecovery.domain.port.IdempotencyRecords;
+import org.vpsrecovery.domain.testing.AdjustableClock;
+
+/**
+ * What every {@link IdempotencyRecords} must do, run against the in-memory fake and the database.
+ * {@link #emptyRecords} gives a fresh, empty store that reads "now" from the given clock.
+ */
+public abstract class IdempotencyRecordsContract {
+
+    protected static final Instant T0 = Instant.parse("2026-03-01T08:00:00Z");
+    protected static final TeamId BLUE = new TeamId("blue");
+    protected static final TeamId GREEN = new TeamId("green");
+    protected static final IdempotencyKey KEY = new IdempotencyKey("0b6a3c1e-5d1f-4c52-9f8e-1a2b3c4d5e6f");
+    protected static final RequestFingerprint CREATE = RequestFingerprint.of("POST", "/api/v1/snapshots/",
+            "{\"server_id\":12345,\"name\":\"before-update\"}".getBytes(StandardCharsets.UTF_8));
+    protected static final RequestFingerprint OTHER = RequestFingerprint.of("POST", "/api/v1/snapshots/",
+            "{\"server_id\":12345,\"name\":\"something-else\"}".getBytes(StandardCharsets.UTF_8));
+    protected static final StoredResponse CREATED = new StoredResponse(201, "application/json",
+            "{\"id\":802,\"status\":\"in_progress\"}".getBytes(StandardCharsets.UTF_8));
+
+    protected abstract IdempotencyRecords emptyRecords(AdjustableClock clock);
+
+    private final AdjustableClock clock = new AdjustableClock(T0);
+
+    private Instant inOneDay() {
+        return clock.instant().plus(Duration.ofDays(1));
+    }
+
+    @Test
+    void aFreeKeyStartsAndThenIsInFlight() {
+        IdempotencyRecords records = emptyRecords(clock);
+
+        assertThat(records.begin(KEY, BLUE, CREATE, inOneDay())).isEqualTo(new BeginResult.Started());
+        assertThat(records.begin(KEY, BLUE, CREATE, inOneDay())).isEqualTo(new BeginResult.InFlight());
+    }
+
+    @Test
+    void aCompletedKeyReplaysTheStoredResponseByteForByte() {
+        IdempotencyRecords records = emptyRecords(clock);
+        byte[] binary = {0, (byte) 0xff, 10, 13, 92, 39};
+        StoredResponse odd = new StoredResponse(409, "application/problem+json; charset=utf-8", binary);
+        records.begin(KEY, BLUE, CREATE, inOneDay());
+
+        assertThat(records.complete(KEY, BLUE, odd)).isTrue();
+
+        assertThat(records.begin(KEY, BLUE, CREATE, inOneDay())).isEqualTo(new BeginResult.Replay(odd));
+        BeginResult.Replay replay = (BeginResult.Replay) records.begin(KEY, BLUE, CREATE, inOneDay());
+        assertThat(replay.response().body()).containsExactly(binary);
+    }
+
+    @Test
+    void aDifferentRequestUnderTheSameKeyIsAMismatchInFlightOrCompleted() {
+        IdempotencyRecords records = emptyRecords(clock);
+        records.begin(KEY, BLUE, CREATE, inOneDay());
+        assertThat(records.begin(KEY, BLUE, OTHER, inOneDay())).isEqualTo(new BeginResult.FingerprintMismatch());
+
+        records.complete(KEY, BLUE, CREATED);
+        assertThat(records.begin(KEY, BLUE, OTHER, inOneDay())).isEqualTo(new BeginResult.FingerprintMismatch());
+    }
+
+    @Test
+    void keysAreScopedPerTeam() {
+        IdempotencyRecords records = emptyRecords(clock);
+        records.begin(KEY, BLUE, CREATE, inOneDay());
+        records.complete(KEY, BLUE, CREATED);
+
+        assertThat(records.begin(KEY, GREEN, OTHER, inOneDay())).isEqualTo(new BeginResult.Started());
+        assertThat(records.begin(KEY, BLUE, CREATE, inOneDay())).isEqualTo(new BeginResult.Replay(CREATED));
+    }
+
+    @Test
+    void releaseFreesAnInFlightKeyButNeverForgetsACompletedOne() {
+        IdempotencyRecords records = emptyRecords(clock);
+        IdempotencyKey other = new IdempotencyKey("retry me");
+        records.begin(other, BLUE, CREATE, inOneDay());
+        records.release(other, BLUE);
+        assertThat(records.begin(other, BLUE, OTHER, inOneDay())).isEqualTo(new BeginResult.Started());
+
+        records.begin(KEY, BLUE, CREATE, inOneDay());
+        records.complete(KEY, BLUE, CREATED);
+        records.release(KEY, BLUE);
+        assertThat(records.begin(KEY, BLUE, CREATE, inOneDay())).isEqualTo(new BeginResult.Replay(CREATED));
+    }
+
+    @Test
+    void completeOnlyStoresForAnInFlightKey() {
+        IdempotencyRecords records = emptyRecords(clock);
+        assertThat(records.complete(KEY, BLUE, CREATED)).isFalse();
+
+        records.begin(KEY, BLUE, CREATE, inOneDay());
+        assertThat(records.complete(KEY, BLUE, CREATED)).isTrue();
+        StoredResponse later = new StoredResponse(500, "text/plain", new byte[0]);
+        assertThat(records.complete(KEY, BLUE, later)).isFalse();
+        assertThat(records.begin(KEY, BLUE, CREATE, inOneDay())).isEqualTo(new BeginResult.Replay(CREATED));
+    }
+
+    @Test
+    void anExpiredRecordCountsAsAbsentEvenBeforeItIsPurged() {
+        IdempotencyRecords records = emptyRecords(clock);
+        records.begin(KEY, BLUE, CREATE, clock.instant().plusSeconds(60));
+        records.complete(KEY, BLUE, CREATED);
+
+        clock.advance(Duration.ofSeconds(60));
+
+        assertThat(records.begin(KEY, BLUE, OTHER, inOneDay())).isEqualTo(new BeginResult.Started());
+        assertThat(records.begin(KEY, BLUE, OTHER, inOneDay())).isEqualTo(new BeginResult.InFlight());
+    }
+
+    @Test
+    void anExpiredInFlightKeyCannotBeCompleted() {
+        IdempotencyRecords records = emptyRecords(clock);
+        records.begin(KEY, BLUE, CREATE, clock.instant().plusSeconds(60));
+        clock.advance(Duration.ofMinutes(2));
+
+        assertThat(records.complete(KEY, BLUE, CREATED)).isFalse();
+    }
+
+    @Test
+    void purgeDeletesOnlyExpiredRecords() {
+        IdempotencyRecords records = emptyRecords(clock);
+        records.begin(new IdempotencyKey("short-1"), BLUE, CREATE, clock.instant().plusSeconds(10));
+        records.begin(new IdempotencyKey("short-2"), GREEN, CREATE, clock.instant().plusSeconds(10));
+        records.complete(new IdempotencyKey("short-2"), GREEN, CREATED);
+        records.begin(new IdempotencyKey("long"), BLUE, CREATE, clock.instant().plusSeconds(3600));
+
+        assertThat(records.purgeExpired()).isZero();
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(records.purgeExpired()).isEqualTo(2);
+        assertThat(records.purgeExpired()).isZero();
+
+        assertThat(records.begin(new IdempotencyKey("long"), BLUE, CREATE, inOneDay()))
+                .isEqualTo(new BeginResult.InFlight());
+    }
+
+    @Test
+    void refusesARecordThatWouldBeBornExpired() {
+        IdempotencyRecords records = emptyRecords(clock);
+        assertThatThrownBy(() -> records.begin(KEY, BLUE, CREATE, clock.instant()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void exactlyOneOfManyConcurrentCallersStarts() throws Exception {
+        IdempotencyRecords records = emptyRecords(clock);
+        int callers = 12;
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        CountDownLatch go = new CountDownLatch(1);
+        try {
+            List<Callable<BeginResult>> tasks = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                tasks.add(() -> {
+                    go.await(10, TimeUnit.SECONDS);
+                    return records.begin(KEY, BLUE, CREATE, inOneDay());
+                });
+            }
+            List<Future<BeginResult>> futures = new ArrayList<>();
+            for (Callable<BeginResult> task : tasks) {
+                futures.add(pool.submit(task));
+            }
+            go.countDown();
+            List<BeginResult> results = new ArrayList<>();
+            for (Future<BeginResult> f : futures) {
+                results.add(f.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(results).filteredOn(r -> r instanceof BeginResult.Started).hasSize(1);
+            assertThat(results).filteredOn(r -> r instanceof BeginResult.InFlight).hasSize(callers - 1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

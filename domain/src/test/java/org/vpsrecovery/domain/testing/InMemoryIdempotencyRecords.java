@@ -1,0 +1,86 @@
+package org.vpsrecovery.domain.testing;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.idempotency.BeginResult;
+import org.vpsrecovery.domain.idempotency.IdempotencyKey;
+import org.vpsrecovery.domain.idempotency.IdempotencyState;
+import org.vpsrecovery.domain.idempotency.RequestFingerprint;
+import org.vpsrecovery.domain.idempotency.StoredResponse;
+import org.vpsrecovery.domain.port.IdempotencyRecords;
+
+/** Idempotency records in memory, with the same rules as the database table: the fake for application tests. */
+public final class InMemoryIdempotencyRecords implements IdempotencyRecords {
+
+    private record Scope(TeamId team, IdempotencyKey key) {
+    }
+
+    private record Entry(RequestFingerprint fingerprint, IdempotencyState state, StoredResponse response,
+                         Instant createdAt, Instant expiresAt) {
+    }
+
+    private final Map<Scope, Entry> records = new HashMap<>();
+    private final Clock clock;
+
+    public InMemoryIdempotencyRecords(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public synchronized BeginResult begin(IdempotencyKey key, TeamId team, RequestFingerprint fingerprint,
+                                          Instant expiresAt) {
+        Objects.requireNonNull(fingerprint, "fingerprint");
+        Objects.requireNonNull(expiresAt, "expires at");
+        Instant now = clock.instant();
+        if (!expiresAt.isAfter(now)) {
+            throw new IllegalArgumentException("a record must expire after it is created");
+        }
+        Scope scope = new Scope(team, key);
+        Entry existing = records.get(scope);
+        if (existing == null || !existing.expiresAt().isAfter(now)) {
+            records.put(scope, new Entry(fingerprint, IdempotencyState.IN_FLIGHT, null, now, expiresAt));
+            return new BeginResult.Started();
+        }
+        if (!existing.fingerprint().equals(fingerprint)) {
+            return new BeginResult.FingerprintMismatch();
+        }
+        return existing.state() == IdempotencyState.COMPLETED
+                ? new BeginResult.Replay(existing.response())
+                : new BeginResult.InFlight();
+    }
+
+    @Override
+    public synchronized boolean complete(IdempotencyKey key, TeamId team, StoredResponse response) {
+        Objects.requireNonNull(response, "response");
+        Scope scope = new Scope(team, key);
+        Entry existing = records.get(scope);
+        if (existing == null || existing.state() != IdempotencyState.IN_FLIGHT
+                || !existing.expiresAt().isAfter(clock.instant())) {
+            return false;
+        }
+        records.put(scope, new Entry(existing.fingerprint(), IdempotencyState.COMPLETED, response,
+                existing.createdAt(), existing.expiresAt()));
+        return true;
+    }
+
+    @Override
+    public synchronized void release(IdempotencyKey key, TeamId team) {
+        Scope scope = new Scope(team, key);
+        Entry existing = records.get(scope);
+        if (existing != null && existing.state() == IdempotencyState.IN_FLIGHT) {
+            records.remove(scope);
+        }
+    }
+
+    @Override
+    public synchronized int purgeExpired() {
+        Instant now = clock.instant();
+        int before = records.size();
+        records.values().removeIf(entry -> !entry.expiresAt().isAfter(now));
+        return before - records.size();
+    }
+}
