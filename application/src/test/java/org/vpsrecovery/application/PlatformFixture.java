@@ -31,7 +31,7 @@ import org.vpsrecovery.domain.testing.FixedServerOwnership;
 import org.vpsrecovery.domain.testing.InMemoryAuditHistory;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
 import org.vpsrecovery.domain.testing.InMemoryVpsOrg;
-import org.vpsrecovery.domain.testing.MutableClock;
+import org.vpsrecovery.domain.testing.AdjustableClock;
 
 /**
  * The application wired to real in-memory fakes of every port: team "blue" owns servers 12345 and
@@ -45,7 +45,7 @@ public final class PlatformFixture {
     public static final ServerId SPARE = new ServerId(12346);
     public static final ServerId GREEN_SERVER = new ServerId(23456);
 
-    public final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T09:00:00Z"));
+    public final AdjustableClock clock = new AdjustableClock(Instant.parse("2026-11-23T09:00:00Z"));
     public final InMemoryVpsOrg provider = new InMemoryVpsOrg(clock);
     public final InMemoryAuditHistory history = new InMemoryAuditHistory();
     public final ServerRef web = provider.addServer(WEB.value(), "web-server-01");

@@ -3,7 +3,6 @@ package org.vpsrecovery.adapters.http.facade;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -12,7 +11,6 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.http.annotation.Status;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -40,11 +38,16 @@ public class BackupsController {
     private final ListBackupsUseCase list;
     private final CreateManualBackupUseCase create;
     private final DeleteBackupUseCase delete;
+    private final RequestBodies bodies;
+    private final IdempotentRequests idempotent;
 
-    public BackupsController(ListBackupsUseCase list, CreateManualBackupUseCase create, DeleteBackupUseCase delete) {
+    public BackupsController(ListBackupsUseCase list, CreateManualBackupUseCase create, DeleteBackupUseCase delete,
+                             RequestBodies bodies, IdempotentRequests idempotent) {
         this.list = list;
         this.create = create;
         this.delete = delete;
+        this.bodies = bodies;
+        this.idempotent = idempotent;
     }
 
     @Get("/")
@@ -70,13 +73,15 @@ public class BackupsController {
     }
 
     @Post(value = "/", consumes = MediaType.APPLICATION_JSON)
-    @Status(HttpStatus.CREATED)
-    public BackupJson createBackup(HttpRequest<?> request, @Nullable @Body JsonNode body) {
-        JsonNode fields = JsonFields.requireObject(body);
-        var command = new CreateManualBackupCommand(RequestAttributes.callContext(request),
-                new ServerId(JsonFields.requirePositiveInteger(fields, "server_id")),
-                JsonFields.optionalText(fields, "description", Description::new));
-        return FacadeJsonMapper.backup(create.createManualBackup(command), FacadeJsonMapper.BACKUP_CREATED);
+    public HttpResponse<?> createBackup(HttpRequest<?> request, @Nullable @Body String body) {
+        return idempotent.run(request, body, () -> {
+            JsonNode fields = bodies.object(body);
+            var command = new CreateManualBackupCommand(RequestAttributes.callContext(request),
+                    new ServerId(JsonFields.requirePositiveInteger(fields, "server_id")),
+                    JsonFields.optionalText(fields, "description", Description::new));
+            return HttpResponse.created(
+                    FacadeJsonMapper.backup(create.createManualBackup(command), FacadeJsonMapper.BACKUP_CREATED));
+        });
     }
 
     @Delete("/{backup_id}/")

@@ -7,10 +7,9 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import org.vpsrecovery.adapters.http.facade.FacadeJson.BackupRestoreJson;
+import io.micronaut.http.HttpResponse;
 import org.vpsrecovery.application.backup.RestoreServerFromBackupCommand;
 import org.vpsrecovery.application.backup.RestoreServerFromBackupUseCase;
 import org.vpsrecovery.domain.backup.BackupId;
@@ -22,17 +21,23 @@ import org.vpsrecovery.domain.server.ServerId;
 public class ServersController {
 
     private final RestoreServerFromBackupUseCase restore;
+    private final RequestBodies bodies;
+    private final IdempotentRequests idempotent;
 
-    public ServersController(RestoreServerFromBackupUseCase restore) {
+    public ServersController(RestoreServerFromBackupUseCase restore, RequestBodies bodies, IdempotentRequests idempotent) {
         this.restore = restore;
+        this.bodies = bodies;
+        this.idempotent = idempotent;
     }
 
     @Post(value = "/{server_id}/restore/", consumes = MediaType.APPLICATION_JSON)
-    public BackupRestoreJson restoreFromBackup(HttpRequest<?> request, @PathVariable("server_id") String serverId,
-                                               @Nullable @Body JsonNode body) {
+    public HttpResponse<?> restoreFromBackup(HttpRequest<?> request, @PathVariable("server_id") String serverId,
+                                             @Nullable @Body String body) {
         ServerId server = new ServerId(JsonFields.parseId(serverId, "server_id", RequestReason.INVALID_ID));
-        BackupId backup = new BackupId(JsonFields.requirePositiveInteger(JsonFields.requireObject(body), "backup_id"));
-        return FacadeJsonMapper.restore(restore.restoreServerFromBackup(
-                new RestoreServerFromBackupCommand(RequestAttributes.callContext(request), server, backup)));
+        return idempotent.run(request, body, () -> {
+            BackupId backup = new BackupId(JsonFields.requirePositiveInteger(bodies.object(body), "backup_id"));
+            return HttpResponse.ok(FacadeJsonMapper.restore(restore.restoreServerFromBackup(
+                    new RestoreServerFromBackupCommand(RequestAttributes.callContext(request), server, backup))));
+        });
     }
 }

@@ -3,7 +3,6 @@ package org.vpsrecovery.adapters.http.facade;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -12,14 +11,12 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.http.annotation.Status;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.Optional;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.PageJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotJson;
-import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotRestoreJson;
 import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
 import org.vpsrecovery.application.snapshot.CreateSnapshotUseCase;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
@@ -44,13 +41,18 @@ public class SnapshotsController {
     private final CreateSnapshotUseCase create;
     private final RestoreSnapshotUseCase restore;
     private final DeleteSnapshotUseCase delete;
+    private final RequestBodies bodies;
+    private final IdempotentRequests idempotent;
 
     public SnapshotsController(ListSnapshotsUseCase list, CreateSnapshotUseCase create,
-                               RestoreSnapshotUseCase restore, DeleteSnapshotUseCase delete) {
+                               RestoreSnapshotUseCase restore, DeleteSnapshotUseCase delete,
+                               RequestBodies bodies, IdempotentRequests idempotent) {
         this.list = list;
         this.create = create;
         this.restore = restore;
         this.delete = delete;
+        this.bodies = bodies;
+        this.idempotent = idempotent;
     }
 
     @Get("/")
@@ -71,20 +73,23 @@ public class SnapshotsController {
     }
 
     @Post(value = "/", consumes = MediaType.APPLICATION_JSON)
-    @Status(HttpStatus.CREATED)
-    public SnapshotJson createSnapshot(HttpRequest<?> request, @Nullable @Body JsonNode body) {
-        JsonNode fields = JsonFields.requireObject(body);
-        var command = new CreateSnapshotCommand(RequestAttributes.callContext(request),
-                new ServerId(JsonFields.requirePositiveInteger(fields, "server_id")),
-                JsonFields.requireText(fields, "name", SnapshotName::new),
-                JsonFields.optionalText(fields, "description", Description::new));
-        return FacadeJsonMapper.snapshot(create.createSnapshot(command), FacadeJsonMapper.SNAPSHOT_CREATED);
+    public HttpResponse<?> createSnapshot(HttpRequest<?> request, @Nullable @Body String body) {
+        return idempotent.run(request, body, () -> {
+            JsonNode fields = bodies.object(body);
+            var command = new CreateSnapshotCommand(RequestAttributes.callContext(request),
+                    new ServerId(JsonFields.requirePositiveInteger(fields, "server_id")),
+                    JsonFields.requireText(fields, "name", SnapshotName::new),
+                    JsonFields.optionalText(fields, "description", Description::new));
+            return HttpResponse.created(
+                    FacadeJsonMapper.snapshot(create.createSnapshot(command), FacadeJsonMapper.SNAPSHOT_CREATED));
+        });
     }
 
     @Post("/{snapshot_id}/restore/")
-    public SnapshotRestoreJson restoreSnapshot(HttpRequest<?> request, @PathVariable("snapshot_id") String snapshotId) {
-        return FacadeJsonMapper.restore(restore.restoreSnapshot(
-                new RestoreSnapshotCommand(RequestAttributes.callContext(request), snapshotId(snapshotId))));
+    public HttpResponse<?> restoreSnapshot(HttpRequest<?> request, @PathVariable("snapshot_id") String snapshotId) {
+        SnapshotId id = snapshotId(snapshotId);
+        return idempotent.run(request, "", () -> HttpResponse.ok(FacadeJsonMapper.restore(restore.restoreSnapshot(
+                new RestoreSnapshotCommand(RequestAttributes.callContext(request), id)))));
     }
 
     @Delete("/{snapshot_id}/")

@@ -252,4 +252,57 @@ class FacadeHttpTest {
         assertProblem(operator, 502, "PROVIDER_UNAUTHORIZED");
         assertThat((String) operator.get("detail")).doesNotContain("401");
     }
+
+    @Test
+    void anIdempotentReplayGetsTheFirstAnswerAndTheProviderCreatesOnce() throws Exception {
+        String body = "{\"server_id\": 12345, \"name\": \"once\"}";
+        Map<String, String> key = Map.of("Idempotency-Key", "create-once-1");
+
+        Answer first = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+        Answer replay = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(replay.status()).isEqualTo(201);
+        assertThat(replay.raw().body()).isEqualTo(first.raw().body());
+        assertThat(replay.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isEqualTo(1);
+
+        Answer otherBody = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, "{\"server_id\": 12345, \"name\": \"twice\"}", key);
+        assertProblem(otherBody, 422, "IDEMPOTENCY_KEY_REUSED");
+        // Keys are per team: green's same key is green's own (and green cannot see server 12345).
+        assertProblem(send("POST", "/api/v1/snapshots/", GREEN_TOKEN, body, key), 404, "SERVER_NOT_FOUND");
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isEqualTo(1);
+    }
+
+    @Test
+    void aReplayWhileTheFirstRunsIs409AndARefusalFreesTheKey() throws Exception {
+        platform.provider.delayMutations(Duration.ofMillis(1500));
+        String body = "{\"server_id\": 12345}";
+        Map<String, String> key = Map.of("Idempotency-Key", "backup-in-flight");
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return send("POST", "/api/v1/backups/", BLUE_TOKEN, body, key);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Answer concurrent = null;
+        for (int i = 0; i < 50 && (concurrent == null || concurrent.status() != 409); i++) {
+            Thread.sleep(20);
+            if (platform.providerCallsStartingWith("list backups") > 0) {
+                concurrent = send("POST", "/api/v1/backups/", BLUE_TOKEN, body, key);
+            }
+        }
+        assertThat(concurrent).isNotNull();
+        assertProblem(concurrent, 409, "IDEMPOTENT_REQUEST_IN_PROGRESS");
+        assertThat(concurrent.raw().headers().firstValue("Retry-After")).contains("1");
+        assertThat(first.get(20, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(201);
+        assertThat(platform.providerCallsStartingWith("create backup")).isEqualTo(1);
+
+        platform.provider.delayMutations(Duration.ZERO);
+        Map<String, String> refusedKey = Map.of("Idempotency-Key", "refused-then-fixed");
+        assertProblem(send("POST", "/api/v1/backups/", BLUE_TOKEN, "{\"server_id\": 23456}", refusedKey), 404, "SERVER_NOT_FOUND");
+        assertProblem(send("POST", "/api/v1/backups/", BLUE_TOKEN, "{\"server_id\": 23456}", refusedKey), 404, "SERVER_NOT_FOUND");
+        assertProblem(send("POST", "/api/v1/backups/", BLUE_TOKEN, body, Map.of("Idempotency-Key", "")), 400, "INVALID_IDEMPOTENCY_KEY");
+    }
 }

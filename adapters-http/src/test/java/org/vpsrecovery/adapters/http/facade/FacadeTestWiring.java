@@ -3,7 +3,10 @@ package org.vpsrecovery.adapters.http.facade;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.util.Map;
+import org.vpsrecovery.domain.port.IdempotencyRecords;
+import org.vpsrecovery.domain.testing.InMemoryIdempotencyRecords;
 import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.application.backup.CreateManualBackupUseCase;
 import org.vpsrecovery.application.backup.DeleteBackupUseCase;
@@ -25,6 +28,16 @@ public class FacadeTestWiring {
     @Singleton
     PlatformFixture platform() {
         return new PlatformFixture();
+    }
+
+    @Singleton
+    Clock clock(PlatformFixture platform) {
+        return platform.clock;
+    }
+
+    @Singleton
+    IdempotencyRecords idempotencyRecords(PlatformFixture platform) {
+        return new InMemoryIdempotencyRecords(platform.clock);
     }
 
     @Singleton
