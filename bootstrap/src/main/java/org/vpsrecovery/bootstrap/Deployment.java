@@ -1,0 +1,146 @@
+package org.vpsrecovery.bootstrap;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What to run against, read from the environment. Nothing set: the embedded defaults (a
+ * PostgreSQL started from embedded binaries, the VPS.org simulator on loopback, two demo teams).
+ * Each part can be pointed at the real thing on its own; a part half configured is refused.
+ *
+ * <ul>
+ *   <li>{@code VPSR_DATABASE_URL}, {@code VPSR_DATABASE_USER}, {@code VPSR_DATABASE_PASSWORD}: the
+ *   service's PostgreSQL login (in production, a role granted {@code vpsr_app});
+ *   {@code VPSR_MIGRATION_USER}, {@code VPSR_MIGRATION_PASSWORD}: the schema owner Flyway migrates as
+ *   (defaults to the service's login).</li>
+ *   <li>{@code VPSORG_BASE_URL}, {@code VPSORG_API_TOKEN}: the real VPS.org.</li>
+ *   <li>{@code VPSR_TEAMS_FILE}: a properties file of {@code vpsr.teams.*} (required with the real VPS.org).</li>
+ *   <li>{@code VPSR_PORT} (8080), {@code VPSR_HOST} (127.0.0.1 on embedded defaults, else 0.0.0.0),
+ *   {@code VPSR_DATA_DIR} (~/.vps-recovery: the embedded PostgreSQL's data, kept between runs).</li>
+ * </ul>
+ */
+public record Deployment(Optional<Database> database, Optional<Provider> provider, Optional<Path> teamsFile,
+                         Path dataDirectory, int port, String host) {
+
+    public record Database(String url, String user, String password, String migrationUser, String migrationPassword) {
+        @Override
+        public String toString() {
+            return "Database[url=" + url + ", user=" + user + ", migrationUser=" + migrationUser + "]";
+        }
+    }
+
+    public record Provider(URI baseUrl, String apiToken) {
+        @Override
+        public String toString() {
+            return "Provider[baseUrl=" + baseUrl + "]";
+        }
+    }
+
+    public static Deployment fromEnvironment(Map<String, String> env) {
+        Optional<Database> database = database(env);
+        Optional<Provider> provider = provider(env);
+        Optional<Path> teams = Optional.ofNullable(blankToNull(env.get("VPSR_TEAMS_FILE"))).map(Path::of);
+        if (provider.isPresent() && teams.isEmpty()) {
+            throw new StartupRefused("VPSR_TEAMS_FILE is required with the real VPS.org: the demo teams exist only "
+                    + "on the simulator");
+        }
+        teams.ifPresent(file -> {
+            if (!file.toFile().isFile()) {
+                throw new StartupRefused("VPSR_TEAMS_FILE names " + file + ", which is not a readable file");
+            }
+        });
+        Path dataDirectory = Path.of(Optional.ofNullable(blankToNull(env.get("VPSR_DATA_DIR")))
+                .orElse(System.getProperty("user.home") + "/.vps-recovery"));
+        int port = Optional.ofNullable(blankToNull(env.get("VPSR_PORT"))).map(Deployment::port).orElse(8080);
+        boolean allEmbedded = database.isEmpty() && provider.isEmpty();
+        String host = Optional.ofNullable(blankToNull(env.get("VPSR_HOST"))).orElse(allEmbedded ? "127.0.0.1" : "0.0.0.0");
+        return new Deployment(database, provider, teams, dataDirectory, port, host);
+    }
+
+    /** Micronaut properties for what is configured; the embedded parts add their own. */
+    public Map<String, Object> properties() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("micronaut.server.port", port);
+        properties.put("micronaut.server.host", host);
+        database.ifPresent(db -> {
+            properties.put("datasources.default.url", db.url());
+            properties.put("datasources.default.username", db.user());
+            properties.put("datasources.default.password", db.password());
+            if (!db.migrationUser().equals(db.user())) {
+                properties.put("datasources.migration.url", db.url());
+                properties.put("datasources.migration.username", db.migrationUser());
+                properties.put("datasources.migration.password", db.migrationPassword());
+                properties.put("datasources.migration.maximum-pool-size", 1);
+                properties.put("flyway.datasources.default.enabled", false);
+                properties.put("flyway.datasources.migration.enabled", true);
+            }
+        });
+        provider.ifPresent(p -> {
+            properties.put("vpsorg.base-url", p.baseUrl().toString());
+            properties.put("vpsorg.api-token", p.apiToken());
+        });
+        teamsFile.ifPresent(file -> properties.put("micronaut.config.files", file.toAbsolutePath().toString()));
+        return properties;
+    }
+
+    private static Optional<Database> database(Map<String, String> env) {
+        String url = blankToNull(env.get("VPSR_DATABASE_URL"));
+        String user = blankToNull(env.get("VPSR_DATABASE_USER"));
+        String password = env.get("VPSR_DATABASE_PASSWORD");
+        if (url == null && user == null && password == null) {
+            return Optional.empty();
+        }
+        if (url == null || !url.startsWith("jdbc:postgresql://")) {
+            throw new StartupRefused("VPSR_DATABASE_URL must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)");
+        }
+        if (user == null || password == null) {
+            throw new StartupRefused("VPSR_DATABASE_USER and VPSR_DATABASE_PASSWORD are required with VPSR_DATABASE_URL");
+        }
+        String migrationUser = Optional.ofNullable(blankToNull(env.get("VPSR_MIGRATION_USER"))).orElse(user);
+        String migrationPassword = migrationUser.equals(user) ? password : env.get("VPSR_MIGRATION_PASSWORD");
+        if (migrationPassword == null) {
+            throw new StartupRefused("VPSR_MIGRATION_PASSWORD is required with VPSR_MIGRATION_USER");
+        }
+        return Optional.of(new Database(url, user, password, migrationUser, migrationPassword));
+    }
+
+    private static Optional<Provider> provider(Map<String, String> env) {
+        String baseUrl = blankToNull(env.get("VPSORG_BASE_URL"));
+        String token = blankToNull(env.get("VPSORG_API_TOKEN"));
+        if (baseUrl == null && token == null) {
+            return Optional.empty();
+        }
+        if (token == null) {
+            throw new StartupRefused("VPSORG_API_TOKEN is required to call VPS.org");
+        }
+        URI uri;
+        try {
+            uri = URI.create(baseUrl == null ? "https://admin.vps.org" : baseUrl);
+        } catch (IllegalArgumentException e) {
+            throw new StartupRefused("VPSORG_BASE_URL is not a URL");
+        }
+        if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new StartupRefused("VPSORG_BASE_URL must be an http(s) URL such as https://admin.vps.org");
+        }
+        return Optional.of(new Provider(uri, token));
+    }
+
+    private static int port(String raw) {
+        try {
+            int port = Integer.parseInt(raw.strip());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new StartupRefused("VPSR_PORT must be a port number 0-65535");
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+}

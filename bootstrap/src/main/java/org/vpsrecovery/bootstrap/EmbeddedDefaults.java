@@ -1,0 +1,115 @@
+package org.vpsrecovery.bootstrap;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
+import org.vpsrecovery.simulator.SimulatorOptions;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/**
+ * The parts a newcomer did not configure, started here: a real PostgreSQL from embedded binaries
+ * (its data kept in {@code <data dir>/postgres} between runs) and the VPS.org simulator on
+ * loopback, seeded with the spec's examples, with two demo teams that cannot see each other.
+ */
+public final class EmbeddedDefaults implements AutoCloseable {
+
+    /** Demo-only credentials, valid only against the simulator on a loopback-bound service. */
+    public static final String DEMO_TEAM_TOKEN = "demo-team-token";
+    public static final String OTHER_TEAM_TOKEN = "other-team-token";
+    public static final long DEMO_SERVER = 12345;
+    public static final long OTHER_TEAM_SERVER = 23456;
+
+    private final EmbeddedPostgres postgres;
+    private final VpsOrgSimulator simulator;
+    private final Map<String, Object> properties;
+    private final Path postgresDirectory;
+
+    private EmbeddedDefaults(EmbeddedPostgres postgres, Path postgresDirectory, VpsOrgSimulator simulator,
+                             Map<String, Object> properties) {
+        this.postgres = postgres;
+        this.postgresDirectory = postgresDirectory;
+        this.simulator = simulator;
+        this.properties = properties;
+    }
+
+    public static EmbeddedDefaults start(Deployment deployment) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        EmbeddedPostgres postgres = null;
+        Path postgresDirectory = null;
+        VpsOrgSimulator simulator = null;
+        try {
+            if (deployment.database().isEmpty()) {
+                postgresDirectory = deployment.dataDirectory().resolve("postgres");
+                Files.createDirectories(postgresDirectory.getParent());
+                postgres = EmbeddedPostgres.builder()
+                        .setDataDirectory(postgresDirectory)
+                        .setCleanDataDirectory(false)
+                        .start();
+                properties.put("datasources.default.url", "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
+                properties.put("datasources.default.username", "postgres");
+                properties.put("datasources.default.password", "");
+            }
+            if (deployment.provider().isEmpty()) {
+                simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
+                properties.put("vpsorg.base-url", simulator.baseUri().toString());
+                properties.put("vpsorg.api-token", VpsOrgSimulator.DEMO_TOKEN);
+                if (deployment.teamsFile().isEmpty()) {
+                    properties.put("vpsr.teams.demo.token-sha256", HashedTeamTokens.sha256Hex(DEMO_TEAM_TOKEN));
+                    properties.put("vpsr.teams.demo.servers", Long.toString(DEMO_SERVER));
+                    properties.put("vpsr.teams.other-team.token-sha256", HashedTeamTokens.sha256Hex(OTHER_TEAM_TOKEN));
+                    properties.put("vpsr.teams.other-team.servers", Long.toString(OTHER_TEAM_SERVER));
+                }
+            }
+            return new EmbeddedDefaults(postgres, postgresDirectory, simulator, properties);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(postgres, simulator);
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("could not start the embedded PostgreSQL in " + postgresDirectory, io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    public Map<String, Object> properties() {
+        return properties;
+    }
+
+    public boolean runsPostgres() {
+        return postgres != null;
+    }
+
+    public boolean runsSimulator() {
+        return simulator != null;
+    }
+
+    public boolean hasDemoTeams() {
+        return properties.containsKey("vpsr.teams.demo.token-sha256");
+    }
+
+    public Path postgresDirectory() {
+        return postgresDirectory;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(postgres, simulator);
+    }
+
+    private static void closeQuietly(EmbeddedPostgres postgres, VpsOrgSimulator simulator) {
+        if (simulator != null) {
+            simulator.close();
+        }
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException | RuntimeException e) {
+                // Stopping on the way out; the data directory is intact either way.
+            }
+        }
+    }
+}

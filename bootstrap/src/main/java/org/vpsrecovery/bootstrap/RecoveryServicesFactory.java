@@ -1,0 +1,115 @@
+package org.vpsrecovery.bootstrap;
+
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.value.PropertyResolver;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
+import org.vpsrecovery.adapters.http.facade.TeamAuthenticator;
+import org.vpsrecovery.application.attempt.AuditedAttempts;
+import org.vpsrecovery.application.attempt.ServerStates;
+import org.vpsrecovery.application.audit.QueryAuditHistoryService;
+import org.vpsrecovery.application.audit.QueryAuditHistoryUseCase;
+import org.vpsrecovery.application.backup.CreateManualBackupService;
+import org.vpsrecovery.application.backup.CreateManualBackupUseCase;
+import org.vpsrecovery.application.backup.DeleteBackupService;
+import org.vpsrecovery.application.backup.DeleteBackupUseCase;
+import org.vpsrecovery.application.backup.ListBackupsService;
+import org.vpsrecovery.application.backup.ListBackupsUseCase;
+import org.vpsrecovery.application.backup.RestoreServerFromBackupService;
+import org.vpsrecovery.application.backup.RestoreServerFromBackupUseCase;
+import org.vpsrecovery.application.snapshot.CreateSnapshotService;
+import org.vpsrecovery.application.snapshot.CreateSnapshotUseCase;
+import org.vpsrecovery.application.snapshot.DeleteSnapshotService;
+import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
+import org.vpsrecovery.application.snapshot.ListSnapshotsService;
+import org.vpsrecovery.application.snapshot.ListSnapshotsUseCase;
+import org.vpsrecovery.application.snapshot.RestoreSnapshotService;
+import org.vpsrecovery.application.snapshot.RestoreSnapshotUseCase;
+import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ServerLock;
+import org.vpsrecovery.domain.port.SnapshotProvider;
+
+/** The composition root: the framework-free use cases, built from the adapters' port implementations. */
+@Factory
+public class RecoveryServicesFactory {
+
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Singleton
+    ConfiguredTeams configuredTeams(PropertyResolver properties) {
+        return ConfiguredTeams.from(properties);
+    }
+
+    @Singleton
+    TeamAuthenticator teamAuthenticator(ConfiguredTeams teams) {
+        return new HashedTeamTokens(teams.tokenDigests());
+    }
+
+    @Singleton
+    AuditedAttempts auditedAttempts(AuditHistory history, ServerLock lock, Clock clock) {
+        return new AuditedAttempts(history, lock, clock);
+    }
+
+    @Singleton
+    ServerStates serverStates(AuditHistory history, Clock clock,
+                              @Value("${vpsr.restore-window:15m}") Duration restoreWindow) {
+        return new ServerStates(history, clock, restoreWindow);
+    }
+
+    @Singleton
+    ListSnapshotsUseCase listSnapshots(SnapshotProvider provider, ConfiguredTeams teams) {
+        return new ListSnapshotsService(provider, teams);
+    }
+
+    @Singleton
+    CreateSnapshotUseCase createSnapshot(SnapshotProvider provider, ConfiguredTeams teams, AuditedAttempts attempts) {
+        return new CreateSnapshotService(provider, teams, teams, attempts);
+    }
+
+    @Singleton
+    RestoreSnapshotUseCase restoreSnapshot(SnapshotProvider provider, ConfiguredTeams teams, ServerStates servers,
+                                           AuditedAttempts attempts) {
+        return new RestoreSnapshotService(provider, teams, servers, attempts);
+    }
+
+    @Singleton
+    DeleteSnapshotUseCase deleteSnapshot(SnapshotProvider provider, ConfiguredTeams teams, ServerStates servers,
+                                         AuditedAttempts attempts) {
+        return new DeleteSnapshotService(provider, teams, servers, attempts);
+    }
+
+    @Singleton
+    ListBackupsUseCase listBackups(BackupProvider provider, ConfiguredTeams teams) {
+        return new ListBackupsService(provider, teams);
+    }
+
+    @Singleton
+    CreateManualBackupUseCase createManualBackup(BackupProvider provider, ConfiguredTeams teams,
+                                                 AuditedAttempts attempts) {
+        return new CreateManualBackupService(provider, teams, teams, attempts);
+    }
+
+    @Singleton
+    DeleteBackupUseCase deleteBackup(BackupProvider provider, ConfiguredTeams teams, ServerStates servers,
+                                     AuditedAttempts attempts) {
+        return new DeleteBackupService(provider, teams, servers, attempts);
+    }
+
+    @Singleton
+    RestoreServerFromBackupUseCase restoreServerFromBackup(BackupProvider provider, ConfiguredTeams teams,
+                                                           ServerStates servers, AuditedAttempts attempts, Clock clock) {
+        return new RestoreServerFromBackupService(provider, teams, servers, attempts, clock);
+    }
+
+    @Singleton
+    QueryAuditHistoryUseCase queryAuditHistory(AuditHistory history) {
+        return new QueryAuditHistoryService(history);
+    }
+}
