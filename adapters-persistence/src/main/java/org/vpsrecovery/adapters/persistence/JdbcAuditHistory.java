@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -16,10 +15,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.vpsrecovery.domain.audit.AuditChain;
@@ -58,10 +58,26 @@ public final class JdbcAuditHistory implements AuditHistory {
             + "(SELECT array_agg(value ORDER BY key) FROM jsonb_each_text(detail)) AS detail_values, "
             + "previous_hash, hash";
 
-    private static final String INSERT = "INSERT INTO audit_event (sequence, occurred_at, team, request_id, "
-            + "operation, server_id, resource_type, resource_id, outcome_kind, outcome_reason, outcome_cause, "
-            + "provider_status, detail, previous_hash, hash) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, jsonb_object(?::text[], ?::text[]), ?, ?)";
+    // The whole batch as one array per column and the head move in one statement: one round trip
+    // whatever the batch size, and one SQL text, so the server keeps it prepared.
+    private static final String INSERT_AND_MOVE_HEAD = """
+            WITH inserted AS (
+                INSERT INTO audit_event (sequence, occurred_at, team, request_id, operation, server_id,
+                    resource_type, resource_id, outcome_kind, outcome_reason, outcome_cause, provider_status,
+                    detail, previous_hash, hash)
+                SELECT b.sequence::bigint, b.occurred_at::timestamptz, b.team, b.request_id, b.operation,
+                    b.server_id::bigint, b.resource_type, b.resource_id::bigint, b.outcome_kind, b.outcome_reason,
+                    b.outcome_cause, b.provider_status::smallint, b.detail::jsonb, decode(b.previous_hash, 'hex'),
+                    decode(b.hash, 'hex')
+                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                    ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                    AS b(sequence, occurred_at, team, request_id, operation, server_id, resource_type, resource_id,
+                    outcome_kind, outcome_reason, outcome_cause, provider_status, detail, previous_hash, hash)
+                RETURNING 1)
+            UPDATE audit_chain_head SET last_sequence = ?, last_hash = decode(?, 'hex')
+            WHERE id = 1 AND (SELECT count(*) FROM inserted) = ?""";
+
+    private static final int COLUMN_COUNT = 15;
 
     private final DataSource dataSource;
     private final ConcurrentLinkedQueue<PendingAppend> queue = new ConcurrentLinkedQueue<>();
@@ -79,14 +95,25 @@ public final class JdbcAuditHistory implements AuditHistory {
         PendingAppend mine = new PendingAppend(AuditChain.asStored(Objects.requireNonNull(event, "event")),
                 new CompletableFuture<>());
         queue.add(mine);
-        writer.lock();
-        try {
-            // A previous writer may already have written this event along with its own batch.
-            while (!mine.result().isDone()) {
-                writeBatch(drain());
+        // Flat combining: one caller at a time writes everything queued; the others wait for their
+        // own result, not for the writer lock, and take the lock only if nobody is writing.
+        boolean interrupted = false;
+        while (!mine.result().isDone()) {
+            if (writer.tryLock()) {
+                try {
+                    while (!mine.result().isDone()) {
+                        writeBatch(drain());
+                    }
+                } finally {
+                    writer.unlock();
+                }
+            } else {
+                interrupted |= awaitBriefly(mine.result());
             }
-        } finally {
-            writer.unlock();
+        }
+        if (interrupted) {
+            // The append is durable or failed; the interrupt is the caller's to handle.
+            Thread.currentThread().interrupt();
         }
         try {
             return mine.result().get();
@@ -99,6 +126,22 @@ public final class JdbcAuditHistory implements AuditHistory {
             // Unreachable: the future is complete here.
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Waits until the result is in, or a moment passes (the writer may have left before taking our
+     * event). Returns whether the thread was interrupted; the wait goes on regardless, as the event
+     * may already be in the database.
+     */
+    private static boolean awaitBriefly(CompletableFuture<RecordedAuditEvent> result) {
+        try {
+            result.get(1, TimeUnit.MILLISECONDS);
+            return false;
+        } catch (TimeoutException | ExecutionException ignored) {
+            return false;
+        } catch (InterruptedException e) {
+            return true;
         }
     }
 
@@ -145,22 +188,28 @@ public final class JdbcAuditHistory implements AuditHistory {
                     previous = ChainHash.of(rs.getBytes(2));
                 }
                 List<RecordedAuditEvent> written = new ArrayList<>(batch.size());
-                try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                    for (PendingAppend pending : batch) {
-                        sequence++;
-                        ChainHash hash = AuditChain.link(previous, sequence, pending.event());
-                        bindInsert(connection, insert, sequence, pending.event(), previous, hash);
-                        insert.addBatch();
-                        written.add(new RecordedAuditEvent(sequence, pending.event()));
-                        previous = hash;
+                String[][] columns = new String[COLUMN_COUNT][batch.size()];
+                for (int row = 0; row < batch.size(); row++) {
+                    AuditEvent event = batch.get(row).event();
+                    sequence++;
+                    ChainHash hash = AuditChain.link(previous, sequence, event);
+                    String[] values = columnValues(sequence, event, previous, hash);
+                    for (int column = 0; column < COLUMN_COUNT; column++) {
+                        columns[column][row] = values[column];
                     }
-                    insert.executeBatch();
+                    written.add(new RecordedAuditEvent(sequence, event));
+                    previous = hash;
                 }
-                try (PreparedStatement moveHead = connection.prepareStatement(
-                        "UPDATE audit_chain_head SET last_sequence = ?, last_hash = ? WHERE id = 1")) {
-                    moveHead.setLong(1, sequence);
-                    moveHead.setBytes(2, previous.bytes());
-                    moveHead.executeUpdate();
+                try (PreparedStatement insert = connection.prepareStatement(INSERT_AND_MOVE_HEAD)) {
+                    for (int column = 0; column < COLUMN_COUNT; column++) {
+                        insert.setArray(column + 1, connection.createArrayOf("text", columns[column]));
+                    }
+                    insert.setLong(COLUMN_COUNT + 1, sequence);
+                    insert.setString(COLUMN_COUNT + 2, previous.hex());
+                    insert.setInt(COLUMN_COUNT + 3, batch.size());
+                    if (insert.executeUpdate() != 1) {
+                        throw new SQLException("the audit chain head did not move; the batch was not written whole");
+                    }
                 }
                 connection.commit();
                 return written;
@@ -173,35 +222,30 @@ public final class JdbcAuditHistory implements AuditHistory {
         }
     }
 
-    private static void bindInsert(Connection connection, PreparedStatement insert, long sequence, AuditEvent event,
-                                   ChainHash previous, ChainHash hash) throws SQLException {
-        insert.setLong(1, sequence);
-        insert.setObject(2, OffsetDateTime.ofInstant(event.occurredAt(), ZoneOffset.UTC));
-        insert.setString(3, event.team().value());
-        insert.setString(4, event.requestId().value());
-        insert.setString(5, event.operation().name());
-        setLongOrNull(insert, 6, event.server().map(ServerId::value));
-        insert.setString(7, event.resource().map(r -> r.type().name()).orElse(null));
-        setLongOrNull(insert, 8, event.resource().map(ResourceRef::id));
+    /** One row as text, in INSERT_AND_MOVE_HEAD's column order; null where the column is null. */
+    private static String[] columnValues(long sequence, AuditEvent event, ChainHash previous, ChainHash hash) {
         Outcome outcome = event.outcome();
-        insert.setString(9, outcome.kind().name());
-        insert.setString(10, switch (outcome) {
-            case Outcome.Rejected rejected -> rejected.reason().name();
-            case Outcome.Failed failed -> failed.reason().name();
-            case Outcome.Accepted accepted -> null;
-            case Outcome.Completed completed -> null;
-        });
-        insert.setString(11, outcome instanceof Outcome.Failed failed ? failed.cause() : null);
-        if (event.providerStatus().isPresent()) {
-            insert.setInt(12, event.providerStatus().getAsInt());
-        } else {
-            insert.setNull(12, Types.SMALLINT);
-        }
-        TreeMap<String, String> detail = new TreeMap<>(event.detail());
-        insert.setArray(13, connection.createArrayOf("text", detail.keySet().toArray()));
-        insert.setArray(14, connection.createArrayOf("text", detail.values().toArray()));
-        insert.setBytes(15, previous.bytes());
-        insert.setBytes(16, hash.bytes());
+        return new String[] {
+                Long.toString(sequence),
+                event.occurredAt().toString(),
+                event.team().value(),
+                event.requestId().value(),
+                event.operation().name(),
+                event.server().map(s -> Long.toString(s.value())).orElse(null),
+                event.resource().map(r -> r.type().name()).orElse(null),
+                event.resource().map(r -> Long.toString(r.id())).orElse(null),
+                outcome.kind().name(),
+                switch (outcome) {
+                    case Outcome.Rejected rejected -> rejected.reason().name();
+                    case Outcome.Failed failed -> failed.reason().name();
+                    case Outcome.Accepted accepted -> null;
+                    case Outcome.Completed completed -> null;
+                },
+                outcome instanceof Outcome.Failed failed ? failed.cause() : null,
+                event.providerStatus().isPresent() ? Integer.toString(event.providerStatus().getAsInt()) : null,
+                JsonObjectText.of(event.detail()),
+                previous.hex(),
+                hash.hex()};
     }
 
     @Override
@@ -391,15 +435,6 @@ public final class JdbcAuditHistory implements AuditHistory {
             throw new IllegalArgumentException(what + " is missing");
         }
         return value;
-    }
-
-    private static void setLongOrNull(PreparedStatement statement, int index, Optional<Long> value)
-            throws SQLException {
-        if (value.isPresent()) {
-            statement.setLong(index, value.get());
-        } else {
-            statement.setNull(index, Types.BIGINT);
-        }
     }
 
     static void rollbackQuietly(Connection connection, Exception cause) {
