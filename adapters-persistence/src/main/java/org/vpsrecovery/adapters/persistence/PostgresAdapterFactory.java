@@ -1,0 +1,38 @@
+package org.vpsrecovery.adapters.persistence;
+
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.IdempotencyRecords;
+import org.vpsrecovery.domain.port.ServerLock;
+
+/**
+ * Micronaut beans for the PostgreSQL adapters over the default DataSource (micronaut-jdbc-hikari,
+ * {@code datasources.default.*}). The adapters themselves are plain classes taking a DataSource, so
+ * tests and other wiring can build them without a context.
+ */
+@Factory
+@Requires(beans = DataSource.class)
+public class PostgresAdapterFactory {
+
+    @Singleton
+    AuditHistory auditHistory(DataSource dataSource) {
+        return new JdbcAuditHistory(dataSource);
+    }
+
+    @Singleton
+    ServerLock serverLock(DataSource dataSource,
+                          @Value("${vpsr.server-lock.max-wait:5s}") Duration maxWait) {
+        return new PgServerLock(dataSource, maxWait);
+    }
+
+    @Singleton
+    IdempotencyRecords idempotencyRecords(DataSource dataSource) {
+        return new JdbcIdempotencyRecords(dataSource, Clock.systemUTC());
+    }
+}

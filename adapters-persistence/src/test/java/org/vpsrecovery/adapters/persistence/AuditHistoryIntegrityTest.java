@@ -1,0 +1,284 @@
+package org.vpsrecovery.adapters.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.LongStream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.PostgresServer;
+import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
+import org.vpsrecovery.domain.audit.AuditChain;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.ChainHash;
+import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.server.ServerId;
+
+/** Append-only enforcement, least privilege and tamper evidence, against a real PostgreSQL. */
+class AuditHistoryIntegrityTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.migrated();
+
+    private static final Instant T0 = Instant.parse("2026-02-01T12:00:00Z");
+    private static final String APP_LOGIN = "vpsr_app_it_" + ProcessHandle.current().pid();
+    private static final String APP_PASSWORD = "test-only-app-password";
+
+    @BeforeAll
+    static void createAnApplicationLogin() {
+        PostgresServer.shared().execute("DROP ROLE IF EXISTS " + APP_LOGIN);
+        PostgresServer.shared().execute("CREATE ROLE " + APP_LOGIN + " LOGIN PASSWORD '" + APP_PASSWORD
+                + "' IN ROLE vpsr_app");
+    }
+
+    @AfterAll
+    static void dropTheApplicationLogin() {
+        DATABASE.afterAll(null);
+        PostgresServer.shared().execute("DROP ROLE IF EXISTS " + APP_LOGIN);
+    }
+
+    private static AuditEvent event(int i) {
+        Outcome outcome = i % 3 == 0 ? new Outcome.Failed(ReasonCode.PROVIDER_UNAVAILABLE, "provider answered 503")
+                : new Outcome.Accepted();
+        return new AuditEvent(T0.plusSeconds(i), new TeamId("blue"), new RequestId("req-" + i),
+                Operation.CREATE_SNAPSHOT, Optional.of(new ServerId(12345)), Optional.empty(), outcome,
+                i % 3 == 0 ? OptionalInt.of(503) : OptionalInt.empty(), Map.of("name", "snap-" + i));
+    }
+
+    /** A fresh database holding events 1-5. */
+    private static TestDatabase databaseWithFiveEvents() {
+        TestDatabase database = DATABASE.anotherMigrated();
+        JdbcAuditHistory history = new JdbcAuditHistory(database.dataSource());
+        for (int i = 1; i <= 5; i++) {
+            history.append(event(i));
+        }
+        assertThat(history.verifyChain()).isInstanceOf(ChainVerification.Intact.class);
+        return database;
+    }
+
+    private static void execute(DataSource dataSource, String... statements) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                for (String sql : statements) {
+                    statement.execute(sql);
+                }
+            }
+            connection.commit();
+        }
+    }
+
+    /** What someone with the owner's password could do: switch the guard off, change rows, switch it on. */
+    private static void tamperAsOwner(TestDatabase database, String sql) throws SQLException {
+        execute(database.dataSource(),
+                "ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only",
+                sql,
+                "ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
+    }
+
+    @Test
+    void theTriggerRefusesUpdateDeleteAndTruncateEvenToTheOwner() {
+        TestDatabase database = databaseWithFiveEvents();
+
+        assertThatThrownBy(() -> execute(database.dataSource(), "UPDATE audit_event SET team = 'green' WHERE sequence = 1"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("audit_event is append-only: UPDATE refused")
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23001"));
+        assertThatThrownBy(() -> execute(database.dataSource(), "DELETE FROM audit_event WHERE sequence = 5"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("audit_event is append-only: DELETE refused");
+        assertThatThrownBy(() -> execute(database.dataSource(), "TRUNCATE audit_event"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("audit_event is append-only: TRUNCATE refused");
+        assertThatThrownBy(() -> execute(database.dataSource(), "UPDATE audit_chain_head SET last_sequence = 2"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("audit_chain_head only moves forward");
+        assertThat(new JdbcAuditHistory(database.dataSource()).query(AuditQuery.latest(10))).hasSize(5);
+    }
+
+    @Test
+    void theApplicationRoleAppendsAndReadsButCannotChangeOrRemove() throws SQLException {
+        TestDatabase database = databaseWithFiveEvents();
+        DataSource asApp = database.dataSourceAs(APP_LOGIN, APP_PASSWORD);
+        JdbcAuditHistory history = new JdbcAuditHistory(asApp);
+
+        RecordedAuditEvent sixth = history.append(event(6));
+
+        assertThat(sixth.sequence()).isEqualTo(6);
+        assertThat(history.query(AuditQuery.latest(10))).hasSize(6);
+        assertThat(history.pendingIntents(T0.plusSeconds(60), 10)).hasSize(4);
+        assertThat(history.verifyChain()).isEqualTo(new ChainVerification.Intact(6,
+                ((ChainVerification.Intact) new JdbcAuditHistory(database.dataSource()).verifyChain()).head()));
+        for (String forbidden : List.of("UPDATE audit_event SET team = 'green' WHERE sequence = 1",
+                "DELETE FROM audit_event WHERE sequence = 1", "TRUNCATE audit_event",
+                "ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only",
+                "DELETE FROM audit_chain_head")) {
+            assertThatThrownBy(() -> execute(asApp, forbidden))
+                    .as(forbidden)
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"));
+        }
+        // The other adapters work as the application role too.
+        assertThat(new PgServerLock(asApp, Duration.ofSeconds(1)).callExclusively(new ServerId(1), () -> "locked"))
+                .isEqualTo("locked");
+    }
+
+    @Test
+    void namesTheRowWhoseContentWasAlteredInSql() throws SQLException {
+        TestDatabase database = databaseWithFiveEvents();
+        tamperAsOwner(database, "UPDATE audit_event SET request_id = 'forged' WHERE sequence = 3");
+
+        assertThat(new JdbcAuditHistory(database.dataSource()).verifyChain()).isEqualTo(new ChainVerification.Broken(3,
+                ChainVerification.Fault.ALTERED_EVENT, "event 3 no longer matches its stored hash"));
+    }
+
+    @Test
+    void namesTheRowWhoseJsonDetailWasAltered() throws SQLException {
+        TestDatabase database = databaseWithFiveEvents();
+        tamperAsOwner(database, "UPDATE audit_event SET detail = '{\"name\": \"snap-x\"}' WHERE sequence = 2");
+
+        ChainVerification verification = new JdbcAuditHistory(database.dataSource()).verifyChain();
+
+        assertThat(verification).extracting(v -> ((ChainVerification.Broken) v).sequence()).isEqualTo(2L);
+    }
+
+    @Test
+    void aRowThatNoLongerReadsAsAnEventIsReportedNotThrown() throws SQLException {
+        TestDatabase database = databaseWithFiveEvents();
+        tamperAsOwner(database, "UPDATE audit_event SET outcome_reason = 'MADE_UP' WHERE sequence = 3");
+
+        ChainVerification verification = new JdbcAuditHistory(database.dataSource()).verifyChain();
+
+        assertThat(verification).isInstanceOf(ChainVerification.Broken.class);
+        ChainVerification.Broken broken = (ChainVerification.Broken) verification;
+        assertThat(broken.sequence()).isEqualTo(3);
+        assertThat(broken.fault()).isEqualTo(ChainVerification.Fault.ALTERED_EVENT);
+        assertThat(broken.explanation()).contains("no longer a valid audit event");
+    }
+
+    @Test
+    void aForgerWhoRehashesOneRowBreaksTheLinkOfTheNext() throws SQLException {
+        TestDatabase database = databaseWithFiveEvents();
+        JdbcAuditHistory history = new JdbcAuditHistory(database.dataSource());
+        RecordedAuditEvent second = history.query(AuditQuery.latest(1).before(3)).get(0);
+        AuditEvent forged = new AuditEvent(event(3).occurredAt(), new TeamId("blue"), new RequestId("forged"),
+                Operation.CREATE_SNAPSHOT, Optional.of(new ServerId(12345)), Optional.empty(),
+                new Outcome.Failed(ReasonCode.PROVIDER_UNAVAILABLE, "provider answered 503"), OptionalInt.of(503),
+                Map.of("name", "snap-3"));
+        ChainHash secondHash;
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement read = connection.prepareStatement("SELECT hash FROM audit_event WHERE sequence = 2");
+             var rs = read.executeQuery()) {
+            rs.next();
+            secondHash = ChainHash.of(rs.getBytes(1));
+        }
+        assertThat(second.sequence()).isEqualTo(2);
+        ChainHash forgedHash = AuditChain.link(secondHash, 3, forged);
+
+        tamperAsOwner(database, "UPDATE audit_event SET request_id = 'forged', hash = decode('" + forgedHash.hex()
+                + "', 'hex') WHERE sequence = 3");
+
+        assertThat(history.verifyChain()).isEqualTo(new ChainVerification.Broken(4, ChainVerification.Fault.BROKEN_LINK,
+                "event 4 links to " + AuditChain.link(secondHash, 3, event(3)) + " but the hash before it is " + forgedHash));
+    }
+
+    @Test
+    void namesTheFirstRowRemovedInSql() throws SQLException {
+        TestDatabase database = databaseWithFiveEvents();
+        tamperAsOwner(database, "DELETE FROM audit_event WHERE sequence IN (2, 4)");
+
+        assertThat(new JdbcAuditHistory(database.dataSource()).verifyChain()).isEqualTo(new ChainVerification.Broken(2,
+                ChainVerification.Fault.MISSING_EVENT, "event 2 is missing; the next stored event is 3"));
+    }
+
+    @Test
+    void aRemovedLastRowShowsAgainstTheChainHead() throws SQLException {
+        TestDatabase database = databaseWithFiveEvents();
+        tamperAsOwner(database, "DELETE FROM audit_event WHERE sequence = 5");
+
+        assertThat(new JdbcAuditHistory(database.dataSource()).verifyChain()).isEqualTo(new ChainVerification.Broken(5,
+                ChainVerification.Fault.MISSING_EVENT, "the chain head is at 5 but the stored events end at 4"));
+    }
+
+    @Test
+    void twoServiceInstancesAppendingConcurrentlyKeepOneGaplessChain() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        // Each instance with its own connection pool, as deployed.
+        try (HikariDataSource first = pool(database); HikariDataSource second = pool(database)) {
+            appendConcurrently(new JdbcAuditHistory[] {new JdbcAuditHistory(first), new JdbcAuditHistory(second)});
+        }
+    }
+
+    private static HikariDataSource pool(TestDatabase database) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(database.url());
+        config.setUsername(database.user());
+        config.setPassword(database.password());
+        config.setMaximumPoolSize(4);
+        return new HikariDataSource(config);
+    }
+
+    private static void appendConcurrently(JdbcAuditHistory[] instances) throws Exception {
+        int clients = 8;
+        int perClient = 250;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Long> sequences = new ArrayList<>();
+        long started = System.nanoTime();
+        try {
+            List<Callable<List<Long>>> tasks = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                JdbcAuditHistory history = instances[c % 2];
+                int client = c;
+                tasks.add(() -> {
+                    List<Long> mine = new ArrayList<>();
+                    for (int i = 0; i < perClient; i++) {
+                        mine.add(history.append(event(client * perClient + i + 1)).sequence());
+                    }
+                    return mine;
+                });
+            }
+            for (Future<List<Long>> f : pool.invokeAll(tasks)) {
+                sequences.addAll(f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        int total = clients * perClient;
+        System.out.printf("%d appends from %d clients over 2 instances in %d ms (%.0f/s; test server, fsync off)%n",
+                total, clients, took.toMillis(), total * 1000.0 / Math.max(1, took.toMillis()));
+
+        assertThat(sequences).containsExactlyInAnyOrder(LongStream.rangeClosed(1, total).boxed().toArray(Long[]::new));
+        ChainVerification verification = instances[1].verifyChain();
+        assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
+        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(total);
+    }
+}

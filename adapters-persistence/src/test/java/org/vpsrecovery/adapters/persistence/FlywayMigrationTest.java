@@ -1,0 +1,74 @@
+package org.vpsrecovery.adapters.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.PostgresServer;
+
+class FlywayMigrationTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.empty();
+
+    @Test
+    void migratesAnEmptyDatabaseAndIsThenUpToDate() throws SQLException {
+        Flyway flyway = Flyway.configure().dataSource(DATABASE.dataSource()).locations("classpath:db/migration").load();
+
+        MigrateResult first = flyway.migrate();
+        MigrateResult second = flyway.migrate();
+
+        assertThat(first.success).isTrue();
+        assertThat(first.migrationsExecuted).isEqualTo(3);
+        assertThat(second.migrationsExecuted).isZero();
+        assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+                + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
+                .containsExactly("audit_chain_head", "audit_event", "idempotency_record");
+        assertThat(strings("SELECT column_name || ' ' || data_type FROM information_schema.columns "
+                + "WHERE table_name IN ('audit_event', 'idempotency_record') AND data_type LIKE 'timestamp%' "
+                + "ORDER BY 1"))
+                .containsExactly("created_at timestamp with time zone", "expires_at timestamp with time zone",
+                        "occurred_at timestamp with time zone");
+        assertThat(strings("SELECT indexname FROM pg_indexes WHERE tablename = 'audit_event' ORDER BY 1"))
+                .contains("audit_event_server_time", "audit_event_team_time", "audit_event_request");
+        assertThat(strings("SELECT last_sequence || ' ' || encode(last_hash, 'hex') FROM audit_chain_head"))
+                .containsExactly("0 " + "0".repeat(64));
+        assertThat(strings("SELECT rolname || ' ' || rolcanlogin FROM pg_roles WHERE rolname = 'vpsr_app'"))
+                .containsExactly("vpsr_app false");
+        assertThat(strings("SELECT table_name || ' ' || string_agg(privilege_type, ',' ORDER BY privilege_type) "
+                + "FROM information_schema.role_table_grants WHERE grantee = 'vpsr_app' GROUP BY table_name ORDER BY 1"))
+                .containsExactly("audit_chain_head SELECT,UPDATE", "audit_event INSERT,SELECT",
+                        "idempotency_record DELETE,INSERT,SELECT,UPDATE");
+    }
+
+    @Test
+    void theSharedServerIsTheExpectedMajorVersion() throws SQLException {
+        List<String> version = strings("SHOW server_version_num");
+        if (PostgresServer.shared().source() != PostgresServer.Source.ENVIRONMENT) {
+            assertThat(Integer.parseInt(version.get(0)) / 10000).isEqualTo(17);
+        } else {
+            assertThat(Integer.parseInt(version.get(0))).isGreaterThanOrEqualTo(130000);
+        }
+    }
+
+    private static List<String> strings(String sql) throws SQLException {
+        try (Connection connection = DATABASE.dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            List<String> values = new ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+            return values;
+        }
+    }
+}

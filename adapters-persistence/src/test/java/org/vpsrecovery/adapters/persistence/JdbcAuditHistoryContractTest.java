@@ -1,0 +1,17 @@
+package org.vpsrecovery.adapters.persistence;
+
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.contract.AuditHistoryContract;
+
+class JdbcAuditHistoryContractTest extends AuditHistoryContract {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.migrated();
+
+    @Override
+    protected AuditHistory emptyHistory() {
+        return new JdbcAuditHistory(DATABASE.anotherMigrated().dataSource());
+    }
+}

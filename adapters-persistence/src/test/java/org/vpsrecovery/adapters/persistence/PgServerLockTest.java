@@ -1,0 +1,128 @@
+package org.vpsrecovery.adapters.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.domain.port.ServerBusy;
+import org.vpsrecovery.domain.server.ServerId;
+
+/** What the contract cannot see: the lock in PostgreSQL itself. */
+class PgServerLockTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.migrated();
+
+    private static long advisoryLocksOn(DataSource dataSource, ServerId server) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM pg_locks "
+                     + "WHERE locktype = 'advisory' AND granted AND classid = ? AND objid = ? AND objsubid = 2")) {
+            count.setLong(1, PgServerLock.NAMESPACE);
+            count.setLong(2, Integer.toUnsignedLong(PgServerLock.lockKey(server)));
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
+    void holdsAnAdvisoryLockInTheServersNamespaceForExactlyTheWork() throws SQLException {
+        DataSource dataSource = DATABASE.dataSource();
+        ServerId server = new ServerId(12345);
+
+        long during = new PgServerLock(dataSource, Duration.ofSeconds(1)).callExclusively(server, () -> {
+            try {
+                return advisoryLocksOn(dataSource, server);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        assertThat(during).isEqualTo(1);
+        assertThat(advisoryLocksOn(dataSource, server)).isZero();
+    }
+
+    @Test
+    void aPooledConnectionGoesBackWithoutTheLockAfterTheWorkThrows() throws SQLException {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(DATABASE.database().url());
+        config.setUsername(DATABASE.database().user());
+        config.setPassword(DATABASE.database().password());
+        config.setMaximumPoolSize(1);
+        try (HikariDataSource pool = new HikariDataSource(config)) {
+            ServerId server = new ServerId(77);
+            PgServerLock lock = new PgServerLock(pool, Duration.ofMillis(500));
+
+            assertThatThrownBy(() -> lock.callExclusively(server, () -> {
+                throw new IllegalStateException("provider call failed");
+            })).hasMessage("provider call failed");
+
+            try (Connection reused = pool.getConnection(); Statement statement = reused.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                         + "AND pid = pg_backend_pid()")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isZero();
+            }
+            assertThat(new PgServerLock(DATABASE.dataSource(), Duration.ofMillis(200))
+                    .callExclusively(server, () -> "free")).isEqualTo("free");
+            assertThat(lock.callExclusively(server, () -> "pool still works")).isEqualTo("pool still works");
+        }
+    }
+
+    @Test
+    void otherAdvisoryLockUsersOfTheSameNumbersDoNotBlockUs() throws SQLException {
+        ServerId server = new ServerId(42);
+        try (Connection other = DATABASE.dataSource().getConnection(); Statement statement = other.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(42)");
+            statement.execute("SELECT pg_advisory_lock(1, 42)");
+
+            assertThat(new PgServerLock(DATABASE.dataSource(), Duration.ofMillis(200))
+                    .callExclusively(server, () -> "not blocked")).isEqualTo("not blocked");
+        }
+    }
+
+    @Test
+    void anotherSessionHoldingTheServersLockMakesUsBusy() throws SQLException {
+        ServerId server = new ServerId(4_000_000_000L);
+        try (Connection other = DATABASE.dataSource().getConnection();
+             PreparedStatement lock = other.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
+            lock.setInt(1, PgServerLock.NAMESPACE);
+            lock.setInt(2, PgServerLock.lockKey(server));
+            lock.execute();
+
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> new PgServerLock(DATABASE.dataSource(), Duration.ofMillis(300))
+                    .callExclusively(server, () -> "never"))
+                    .isInstanceOf(ServerBusy.class)
+                    .hasMessageContaining("server 4000000000 is busy");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
+        }
+        // The session ended, so its lock is gone.
+        assertThat(new PgServerLock(DATABASE.dataSource(), Duration.ofMillis(300)).callExclusively(server, () -> "ok"))
+                .isEqualTo("ok");
+    }
+
+    @Test
+    void serverIdsBeyondTheIntRangeFoldIntoTheKey() {
+        assertThat(PgServerLock.lockKey(new ServerId(12345))).isEqualTo(12345);
+        assertThat(PgServerLock.lockKey(new ServerId((1L << 32) + 7))).isEqualTo(6);
+    }
+
+    @Test
+    void refusesANonPositiveWait() {
+        assertThatThrownBy(() -> new PgServerLock(DATABASE.dataSource(), Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

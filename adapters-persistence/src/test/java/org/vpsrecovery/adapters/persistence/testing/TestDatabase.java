@@ -1,0 +1,47 @@
+package org.vpsrecovery.adapters.persistence.testing;
+
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * One database of the shared test server, owned by the server's user. Every {@link #dataSource()}
+ * call gives a separate, unpooled DataSource: two of them behave like two service instances.
+ */
+public record TestDatabase(PostgresServer server, String name) {
+
+    public TestDatabase {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(name, "name");
+    }
+
+    public String url() {
+        return server.urlFor(name);
+    }
+
+    public String user() {
+        return server.user();
+    }
+
+    public String password() {
+        return server.password();
+    }
+
+    /** A new DataSource connecting as the owner. */
+    public DataSource dataSource() {
+        return dataSourceAs(user(), password());
+    }
+
+    /** A new DataSource connecting as another login role (e.g. one granted vpsr_app). */
+    public DataSource dataSourceAs(String loginRole, String loginPassword) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(url());
+        dataSource.setUser(loginRole);
+        dataSource.setPassword(loginPassword);
+        return dataSource;
+    }
+
+    public void drop() {
+        server.drop(name);
+    }
+}
