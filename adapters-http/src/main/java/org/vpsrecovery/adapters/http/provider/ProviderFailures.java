@@ -141,8 +141,9 @@ final class ProviderFailures {
             String name = t.getClass().getName();
             String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
             if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoHostException
+                    || t instanceof ProviderResilience.NoFreeConnection
                     || name.equals("io.netty.channel.ConnectTimeoutException")
-                    || message.startsWith("connect error") || message.contains("acquire")) {
+                    || message.startsWith("connect error")) {
                 return true;
             }
         }

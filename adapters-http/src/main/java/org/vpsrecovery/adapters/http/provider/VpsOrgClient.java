@@ -86,7 +86,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         this.blocking = http.toBlocking();
         this.json = Objects.requireNonNull(json, "json mapper");
         this.failures = new ProviderFailures(settings.apiToken(), json, Objects.requireNonNull(clock, "clock"));
-        this.resilience = new ProviderResilience(settings.retry(), settings.circuitBreaker());
+        this.resilience = new ProviderResilience(settings.retry(), settings.circuitBreaker(), settings.pool());
     }
 
     /** A client with its own Micronaut HTTP client and the default JSON mapper (tests, tools). */
@@ -103,11 +103,14 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         configuration.setFollowRedirects(false);
         // Every status comes back as a response, mapped here, instead of as an exception.
         configuration.setExceptionOnErrorStatus(false);
+        // The bounds that callers feel are enforced by ProviderResilience's bulkhead, which knows that a
+        // refused request was never sent (Micronaut reports its own acquire timeout as a read timeout).
+        // The pool gets the same size and enough slack never to be the limit that bites first.
         HttpClientConfiguration.ConnectionPoolConfiguration pool = configuration.getConnectionPoolConfiguration();
         pool.setEnabled(true);
         pool.setMaxConcurrentHttp1Connections(settings.pool().maxConnections());
-        pool.setMaxPendingAcquires(settings.pool().maxPending());
-        pool.setAcquireTimeout(settings.pool().acquireTimeout());
+        pool.setMaxPendingAcquires(settings.pool().maxConnections() + settings.pool().maxPending());
+        pool.setAcquireTimeout(settings.connectTimeout().plus(settings.pool().acquireTimeout()).plus(settings.readTimeout()));
         try {
             return HttpClient.create(settings.baseUrl().toURL(), configuration);
         } catch (MalformedURLException e) {

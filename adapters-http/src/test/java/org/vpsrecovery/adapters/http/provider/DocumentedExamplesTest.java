@@ -53,7 +53,7 @@ class DocumentedExamplesTest {
     private static final ServerRef WEB_SERVER = new ServerRef(new ServerId(12345), "web-server-01");
     private static final Instant SEED_AS_OF = Instant.parse("2025-01-16T16:00:00Z");
 
-    private final JsonMapper json = JsonMapper.createDefault();
+    private static final JsonMapper json = JsonMapper.createDefault();
     private final VpsOrgWireMapper mapper = new VpsOrgWireMapper();
     private final ObjectMapper jackson = new ObjectMapper();
     private static final HttpClient RAW_HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
