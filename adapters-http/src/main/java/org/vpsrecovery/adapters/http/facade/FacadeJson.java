@@ -5,22 +5,27 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
 
-/** The facade's wire shapes: exactly VPS.org's JSON (see ../shared/vpsorg-api.md). */
+/**
+ * The facade's wire shapes: exactly VPS.org's JSON (see ../shared/vpsorg-api.md). Serde leaves out
+ * empty and null values by default; VPS.org's shapes keep them ({@code "size_mb": null}, empty lists).
+ */
 public final class FacadeJson {
 
     private FacadeJson() {
     }
 
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record ServerJson(long id, String name) {
     }
 
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record ServerWithStatusJson(long id, String name, String status) {
     }
 
     @Serdeable
-    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record SnapshotJson(
             long id,
             ServerJson server,
@@ -29,11 +34,11 @@ public final class FacadeJson {
             @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("size_mb") Long sizeMb,
             @JsonProperty("created_at") String createdAt,
             String description,
-            String message) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) String message) {
     }
 
     @Serdeable
-    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record BackupJson(
             long id,
             ServerJson server,
@@ -43,28 +48,33 @@ public final class FacadeJson {
             @JsonProperty("created_at") String createdAt,
             @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("expires_at") String expiresAt,
             String description,
-            String message) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) String message) {
     }
 
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record PageJson<T>(int count, List<T> results) {
     }
 
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record RestoredSnapshotJson(long id, String name, @JsonProperty("created_at") String createdAt) {
     }
 
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record RestoredBackupJson(long id, @JsonProperty("backup_type") String backupType,
                                      @JsonProperty("created_at") String createdAt) {
     }
 
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record SnapshotRestoreJson(String status, String message, RestoredSnapshotJson snapshot,
                                       ServerWithStatusJson server) {
     }
 
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record BackupRestoreJson(String status, String message, RestoredBackupJson backup,
                                     ServerWithStatusJson server) {
     }

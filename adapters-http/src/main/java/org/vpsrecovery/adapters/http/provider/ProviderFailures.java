@@ -1,0 +1,229 @@
+package org.vpsrecovery.adapters.http.provider;
+
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.client.exceptions.NoHostException;
+import io.micronaut.http.client.exceptions.ReadTimeoutException;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
+import org.vpsrecovery.domain.port.ProviderFailure;
+import org.vpsrecovery.domain.port.ProviderFailure.Kind;
+
+/**
+ * Turns what went wrong on the wire into the port's typed failures. Two rules drive it: an
+ * operator problem (bad credentials) is never blamed on the caller, and for a call that changes
+ * something (create, restore) any doubt whether the provider acted is reported as
+ * {@link Kind#OUTCOME_UNKNOWN}, so the application reconciles by listing instead of repeating it.
+ * Messages carry the provider's own words (cleaned, shortened, token-free), never a header.
+ */
+final class ProviderFailures {
+
+    /** How the provider says a 400 is about a limit; it documents no code for it. */
+    private static final Pattern LIMIT_WORDS =
+            Pattern.compile("\\blimit\\b|\\bmaximum\\b|\\bat most\\b|\\bquota\\b|\\btoo many\\b", Pattern.CASE_INSENSITIVE);
+    private static final int MAX_DETAIL = 300;
+
+    /** What the adapter was doing; {@code changesState} for creates and restores. */
+    record Call(String description, boolean changesState) {
+    }
+
+    /** One HTTP answer, body unread. */
+    record Reply(int status, byte[] body, Optional<String> retryAfter) {
+    }
+
+    private final ApiToken token;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    ProviderFailures(ApiToken token, JsonMapper json, Clock clock) {
+        this.token = token;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** A non-2xx answer. */
+    ProviderFailure fromStatus(Call call, Reply reply) {
+        int status = reply.status();
+        OptionalInt code = OptionalInt.of(status);
+        String detail = detail(reply.body());
+        String said = detail.isEmpty() ? "" : ": " + detail;
+        if (status == 400 || status == 409 || status == 422) {
+            Kind kind = status == 400 && LIMIT_WORDS.matcher(detail).find() ? Kind.LIMIT_REACHED : Kind.REJECTED;
+            return new ProviderFailure(kind, "VPS.org refused to " + call.description() + " (HTTP " + status + ")" + said,
+                    code, Optional.empty(), null);
+        }
+        if (status == 401 || status == 403) {
+            return new ProviderFailure(Kind.UNAUTHORIZED, "VPS.org did not accept the platform's API token (HTTP "
+                    + status + ") while trying to " + call.description() + "; check vpsorg.api-token", code,
+                    Optional.empty(), null);
+        }
+        if (status == 404 || status == 410) {
+            return new ProviderFailure(Kind.NOT_FOUND, "VPS.org does not know what was asked to " + call.description()
+                    + " (HTTP " + status + ")" + said, code, Optional.empty(), null);
+        }
+        if (status == 429) {
+            Optional<Duration> wait = reply.retryAfter().flatMap(this::retryAfter);
+            return new ProviderFailure(Kind.RATE_LIMITED, "VPS.org is rate limiting (HTTP 429) the call to "
+                    + call.description() + wait.map(w -> "; retry after " + w.toSeconds() + " s").orElse(""),
+                    code, wait, null);
+        }
+        if (status >= 500 && status <= 599) {
+            // A gateway's 502/504 means the provider may have got the request and acted on it.
+            if (call.changesState() && (status == 502 || status == 504)) {
+                return outcomeUnknown(call, "the gateway answered HTTP " + status, code, null);
+            }
+            return new ProviderFailure(Kind.UNAVAILABLE, "VPS.org failed to " + call.description() + " (HTTP "
+                    + status + ")" + said, code, Optional.empty(), null);
+        }
+        if (status >= 400) {
+            return new ProviderFailure(Kind.REJECTED, "VPS.org refused to " + call.description() + " (unexpected HTTP "
+                    + status + ")" + said, code, Optional.empty(), null);
+        }
+        return new ProviderFailure(Kind.MALFORMED_RESPONSE, "VPS.org answered the call to " + call.description()
+                + " with unexpected HTTP " + status, code, Optional.empty(), null);
+    }
+
+    /** A 2xx answer whose body could not be read. For a create or restore it did happen: reconcile. */
+    ProviderFailure unreadable(Call call, int status, String why, Throwable cause) {
+        if (call.changesState()) {
+            return outcomeUnknown(call, "HTTP " + status + " came with an unreadable answer (" + why + ")",
+                    OptionalInt.of(status), cause);
+        }
+        return new ProviderFailure(Kind.MALFORMED_RESPONSE, "VPS.org's answer to " + call.description()
+                + " is unreadable (HTTP " + status + "): " + why, OptionalInt.of(status), Optional.empty(), cause);
+    }
+
+    /** No answer. Whether the request reached the provider decides between unavailable and outcome unknown. */
+    ProviderFailure fromTransport(Call call, Throwable error) {
+        if (neverSent(error)) {
+            return new ProviderFailure(Kind.UNAVAILABLE, "VPS.org could not be reached to " + call.description()
+                    + " (" + shortReason(error) + ")", OptionalInt.empty(), Optional.empty(), error);
+        }
+        if (call.changesState()) {
+            return outcomeUnknown(call, timedOut(error) ? "no answer within the read timeout"
+                    : "the connection closed before the answer (" + shortReason(error) + ")", OptionalInt.empty(), error);
+        }
+        if (timedOut(error)) {
+            return new ProviderFailure(Kind.TIMEOUT, "VPS.org did not answer in time to " + call.description(),
+                    OptionalInt.empty(), Optional.empty(), error);
+        }
+        return new ProviderFailure(Kind.UNAVAILABLE, "VPS.org closed the connection while trying to "
+                + call.description() + " (" + shortReason(error) + ")", OptionalInt.empty(), Optional.empty(), error);
+    }
+
+    /** A transport failure that happened before the request left (refused, no connection to be had). */
+    boolean certainlyNotSent(ProviderFailure failure) {
+        return failure.httpStatus().isEmpty() && failure.getCause() != null && neverSent(failure.getCause());
+    }
+
+    private static ProviderFailure outcomeUnknown(Call call, String why, OptionalInt status, Throwable cause) {
+        return new ProviderFailure(Kind.OUTCOME_UNKNOWN, "Unknown whether VPS.org did " + call.description() + ": "
+                + why + "; list to reconcile before trying again", status, Optional.empty(), cause);
+    }
+
+    /** Refused, connect timeout, no host, or no free pooled connection: the request never left. */
+    private static boolean neverSent(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            String name = t.getClass().getName();
+            String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoHostException
+                    || t instanceof ProviderResilience.NoFreeConnection
+                    || name.equals("io.netty.channel.ConnectTimeoutException")
+                    || message.startsWith("connect error")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean timedOut(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ReadTimeoutException || t.getClass().getName().equals("io.netty.handler.timeout.ReadTimeoutException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String shortReason(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return clean(message);
+    }
+
+    /** The provider's explanation: {@code detail}, or DRF-style field errors, or nothing for a non-JSON body. */
+    String detail(byte[] body) {
+        if (body == null || body.length == 0) {
+            return "";
+        }
+        JsonNode node;
+        try {
+            node = json.readValue(body, Argument.of(JsonNode.class));
+        } catch (IOException | RuntimeException notJson) {
+            return "";
+        }
+        if (node == null || !node.isObject()) {
+            return "";
+        }
+        JsonNode detail = node.get("detail");
+        if (detail != null && detail.isString()) {
+            return clean(detail.getStringValue());
+        }
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> field : node.entries()) {
+            List<String> messages = new ArrayList<>();
+            if (field.getValue().isString()) {
+                messages.add(field.getValue().getStringValue());
+            } else if (field.getValue().isArray()) {
+                field.getValue().values().forEach(v -> messages.add(v.isString() ? v.getStringValue() : "invalid"));
+            }
+            if (!messages.isEmpty()) {
+                parts.add((field.getKey().equals("non_field_errors") ? "" : field.getKey() + ": ")
+                        + String.join(" ", messages));
+            }
+        }
+        return clean(String.join("; ", parts));
+    }
+
+    /** One line, printable, short, and never the token. */
+    private String clean(String text) {
+        String redacted = token.redactFrom(text);
+        String oneLine = redacted.codePoints()
+                .map(c -> Character.isISOControl(c) ? ' ' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString().strip();
+        return oneLine.length() <= MAX_DETAIL ? oneLine : oneLine.substring(0, MAX_DETAIL) + "…";
+    }
+
+    /** {@code Retry-After}: delay-seconds or an HTTP date. */
+    Optional<Duration> retryAfter(String header) {
+        String value = header.strip();
+        if (value.matches("\\d{1,9}")) {
+            return Optional.of(Duration.ofSeconds(Long.parseLong(value)));
+        }
+        try {
+            Duration until = Duration.between(clock.instant(),
+                    ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            return Optional.of(until.isNegative() ? Duration.ZERO : until);
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+}

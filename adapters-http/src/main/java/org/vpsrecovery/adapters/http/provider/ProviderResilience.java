@@ -1,0 +1,167 @@
+package org.vpsrecovery.adapters.http.provider;
+
+import dev.failsafe.Bulkhead;
+import dev.failsafe.CircuitBreaker;
+import dev.failsafe.CircuitBreakerOpenException;
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
+import dev.failsafe.function.CheckedSupplier;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vpsrecovery.domain.port.ProviderFailure;
+import org.vpsrecovery.domain.port.ProviderFailure.Kind;
+
+/**
+ * Failsafe policies around provider calls (ADR 0010). Safe calls (reads, deletes) are retried with
+ * capped exponential backoff and jitter, waiting at least the provider's {@code Retry-After}; calls
+ * that change state (creates, restores) are made once. One circuit breaker guards every call: while
+ * it is open nothing is sent, so even a create refused by it certainly did not happen. A bulkhead
+ * bounds the requests in flight to the pool's connections, how long a request waits for one and how
+ * many may wait: a slow provider makes callers fail fast instead of queueing without limit.
+ */
+final class ProviderResilience {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderResilience.class);
+
+    /** The provider is in trouble: these open the circuit. A 4xx or a 429 says it is up and answering. */
+    private static final Set<Kind> PROVIDER_TROUBLE = Set.of(Kind.UNAVAILABLE, Kind.TIMEOUT, Kind.OUTCOME_UNKNOWN);
+
+    private static final Duration BACKOFF = Duration.ofNanos(-1);
+
+    private final VpsOrgSettings.Retry retrySettings;
+    private final RetryPolicy<Object> retry;
+    private final CircuitBreaker<Object> breaker;
+    private final VpsOrgSettings.Pool pool;
+    private final Bulkhead<Object> connections;
+    private final AtomicInteger waiting = new AtomicInteger();
+
+    /** Marks a failure that happened before the request left: no connection was free in time. */
+    static final class NoFreeConnection extends RuntimeException {
+        NoFreeConnection(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    ProviderResilience(VpsOrgSettings.Retry retrySettings, VpsOrgSettings.CircuitBreaker breakerSettings,
+                       VpsOrgSettings.Pool pool) {
+        this.retrySettings = retrySettings;
+        this.pool = pool;
+        this.connections = Bulkhead.of(pool.maxConnections());
+        this.retry = RetryPolicy.builder()
+                .handleIf(this::worthRetrying)
+                .withMaxAttempts(retrySettings.maxAttempts())
+                .withBackoff(retrySettings.initialDelay(), retrySettings.maxDelay())
+                .withJitter(retrySettings.jitter())
+                .withDelayFnOn(context -> retryAfterFloor(context.getLastException()), ProviderFailure.class)
+                .onRetry(event -> LOG.warn("Retrying a VPS.org call (attempt {}): {}", event.getAttemptCount() + 1,
+                        event.getLastException().getMessage()))
+                .build();
+        this.breaker = CircuitBreaker.builder()
+                .handleIf(failure -> failure instanceof ProviderFailure provider && PROVIDER_TROUBLE.contains(provider.kind()))
+                .withFailureThreshold(breakerSettings.failureThreshold(), breakerSettings.window())
+                .withDelay(breakerSettings.openFor())
+                .onOpen(event -> LOG.warn("VPS.org circuit opened: calls fail fast for {}", breakerSettings.openFor()))
+                .onHalfOpen(event -> LOG.info("VPS.org circuit half-open: trying one call"))
+                .onClose(event -> LOG.info("VPS.org circuit closed"))
+                .build();
+    }
+
+    /** A read or a delete: retried when another attempt may succeed and cannot do harm. */
+    <T> T safe(CheckedSupplier<T> call) {
+        return execute(() -> Failsafe.with(retry).compose(breaker).get(withConnection(call)));
+    }
+
+    /** A create or a restore: exactly one attempt. */
+    <T> T once(CheckedSupplier<T> call) {
+        return execute(() -> Failsafe.with(breaker).get(withConnection(call)));
+    }
+
+    /** Each attempt holds one of the pool's connections; waiting for one is bounded in time and in number. */
+    private <T> CheckedSupplier<T> withConnection(CheckedSupplier<T> call) {
+        return () -> {
+            if (!connections.tryAcquirePermit()) {
+                if (waiting.incrementAndGet() > pool.maxPending()) {
+                    waiting.decrementAndGet();
+                    throw noFreeConnection("more than vpsorg.pool.max-pending=" + pool.maxPending()
+                            + " requests already wait for a connection");
+                }
+                try {
+                    if (!connections.tryAcquirePermit(pool.acquireTimeout())) {
+                        throw noFreeConnection("no connection came free within vpsorg.pool.acquire-timeout="
+                                + pool.acquireTimeout().toMillis() + " ms");
+                    }
+                } finally {
+                    waiting.decrementAndGet();
+                }
+            }
+            try {
+                return call.get();
+            } finally {
+                connections.releasePermit();
+            }
+        };
+    }
+
+    private static ProviderFailure noFreeConnection(String why) {
+        return new ProviderFailure(Kind.UNAVAILABLE, "VPS.org could not be reached: all "
+                + "connections are busy with slow calls and " + why + "; nothing was sent",
+                OptionalInt.empty(), Optional.empty(), new NoFreeConnection(why));
+    }
+
+    boolean isCircuitOpen() {
+        return breaker.isOpen();
+    }
+
+    private <T> T execute(java.util.function.Supplier<T> run) {
+        try {
+            return run.get();
+        } catch (CircuitBreakerOpenException open) {
+            Duration remaining = breaker.getRemainingDelay();
+            throw new ProviderFailure(Kind.UNAVAILABLE, "VPS.org failed repeatedly; calls are refused for "
+                    + Math.max(1, remaining.toSeconds()) + " s more (circuit open), nothing was sent",
+                    OptionalInt.empty(), Optional.of(remaining), null);
+        } catch (FailsafeException wrapped) {
+            Throwable cause = wrapped.getCause();
+            if (cause instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new ProviderFailure(Kind.UNAVAILABLE, "the VPS.org call was interrupted",
+                    OptionalInt.empty(), Optional.empty(), cause);
+        }
+    }
+
+    private boolean worthRetrying(Throwable failure) {
+        if (!(failure instanceof ProviderFailure provider)) {
+            return false;
+        }
+        return switch (provider.kind()) {
+            // Busy connections mean a slow provider: another wait in line would only add load.
+            case UNAVAILABLE -> !(provider.getCause() instanceof NoFreeConnection);
+            case TIMEOUT -> true;
+            // Waiting longer than the cap inside one call is worse than telling the caller when to come back.
+            case RATE_LIMITED -> provider.retryAfter().map(wait -> wait.compareTo(retrySettings.maxRetryAfter()) <= 0)
+                    .orElse(true);
+            default -> false;
+        };
+    }
+
+    /**
+     * Failsafe applies jitter to a computed delay too, which could bring it under {@code Retry-After};
+     * stretching it by 1/(1 - jitter) keeps the jittered delay at or above what the provider asked.
+     * A negative delay tells Failsafe to use the exponential backoff (it cannot take {@code null}).
+     */
+    private Duration retryAfterFloor(Throwable failure) {
+        if (failure instanceof ProviderFailure provider && provider.kind() == Kind.RATE_LIMITED
+                && provider.retryAfter().isPresent()) {
+            Duration wait = provider.retryAfter().get();
+            return Duration.ofNanos((long) Math.ceil(wait.toNanos() / (1.0 - retrySettings.jitter())));
+        }
+        return BACKOFF;
+    }
+}

@@ -1,0 +1,357 @@
+package org.vpsrecovery.adapters.http.provider;
+
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpMethod;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpRequest;
+import io.micronaut.http.client.BlockingHttpClient;
+import io.micronaut.http.client.DefaultHttpClientConfiguration;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.HttpClientConfiguration;
+import io.micronaut.http.client.exceptions.HttpClientException;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.json.JsonMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vpsrecovery.adapters.http.provider.ProviderFailures.Call;
+import org.vpsrecovery.adapters.http.provider.ProviderFailures.Reply;
+import org.vpsrecovery.adapters.http.provider.VpsOrgWireMapper.UnreadableAnswer;
+import org.vpsrecovery.adapters.http.provider.wire.BackupPageWire;
+import org.vpsrecovery.adapters.http.provider.wire.BackupWire;
+import org.vpsrecovery.adapters.http.provider.wire.RestoreAnswerWire;
+import org.vpsrecovery.adapters.http.provider.wire.SnapshotPageWire;
+import org.vpsrecovery.adapters.http.provider.wire.SnapshotWire;
+import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.backup.BackupDraft;
+import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ProviderFailure;
+import org.vpsrecovery.domain.port.ProviderFailure.Kind;
+import org.vpsrecovery.domain.port.RestoreStarted;
+import org.vpsrecovery.domain.port.SnapshotProvider;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotDraft;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+
+/**
+ * The VPS.org snapshot and backup API over HTTP, behind the domain's provider ports.
+ *
+ * <p>Blocking by design: the ports are synchronous and are called from the application's worker
+ * threads. The Micronaut client underneath is asynchronous (Netty); this class waits on it through
+ * {@link BlockingHttpClient}, which refuses to run on a Netty event loop, so never call the ports
+ * from a non-blocking controller or a reactive chain without moving to a blocking executor first.
+ *
+ * <p>Every method throws {@link ProviderFailure} for every failure, and nothing else.
+ */
+public final class VpsOrgClient implements SnapshotProvider, BackupProvider, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VpsOrgClient.class);
+    private static final String USER_AGENT = "vps-recovery/0.1 (+VPS.org adapter)";
+    private static final Argument<byte[]> BYTES = Argument.of(byte[].class);
+
+    private final VpsOrgSettings settings;
+    private final HttpClient http;
+    private final BlockingHttpClient blocking;
+    private final JsonMapper json;
+    private final VpsOrgWireMapper mapper = new VpsOrgWireMapper();
+    private final ProviderFailures failures;
+    private final ProviderResilience resilience;
+
+    /** The client takes ownership of {@code http} and closes it in {@link #close()}. */
+    public VpsOrgClient(VpsOrgSettings settings, HttpClient http, JsonMapper json, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.http = Objects.requireNonNull(http, "http client");
+        this.blocking = http.toBlocking();
+        this.json = Objects.requireNonNull(json, "json mapper");
+        this.failures = new ProviderFailures(settings.apiToken(), json, Objects.requireNonNull(clock, "clock"));
+        this.resilience = new ProviderResilience(settings.retry(), settings.circuitBreaker(), settings.pool());
+    }
+
+    /** A client with its own Micronaut HTTP client and the default JSON mapper (tests, tools). */
+    public static VpsOrgClient connect(VpsOrgSettings settings) {
+        return new VpsOrgClient(settings, httpClient(settings), JsonMapper.createDefault(), Clock.systemUTC());
+    }
+
+    /** The Micronaut HTTP client configured from the settings: timeouts, pool bounds, no redirects. */
+    static HttpClient httpClient(VpsOrgSettings settings) {
+        DefaultHttpClientConfiguration configuration = new DefaultHttpClientConfiguration();
+        configuration.setConnectTimeout(settings.connectTimeout());
+        configuration.setReadTimeout(settings.readTimeout());
+        // A redirect would carry the bearer token wherever it points; the API documents none.
+        configuration.setFollowRedirects(false);
+        // Every status comes back as a response, mapped here, instead of as an exception.
+        configuration.setExceptionOnErrorStatus(false);
+        // The bounds that callers feel are enforced by ProviderResilience's bulkhead, which knows that a
+        // refused request was never sent (Micronaut reports its own acquire timeout as a read timeout).
+        // The pool gets the same size and enough slack never to be the limit that bites first.
+        HttpClientConfiguration.ConnectionPoolConfiguration pool = configuration.getConnectionPoolConfiguration();
+        pool.setEnabled(true);
+        pool.setMaxConcurrentHttp1Connections(settings.pool().maxConnections());
+        pool.setMaxPendingAcquires(settings.pool().maxConnections() + settings.pool().maxPending());
+        pool.setAcquireTimeout(settings.connectTimeout().plus(settings.pool().acquireTimeout()).plus(settings.readTimeout()));
+        try {
+            return HttpClient.create(settings.baseUrl().toURL(), configuration);
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("vpsorg.base-url is not a URL", e);
+        }
+    }
+
+    public VpsOrgSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    // ---- snapshots ----
+
+    @Override
+    public List<Snapshot> listSnapshots(Optional<ServerId> server) {
+        Call call = new Call("list snapshots" + server.map(s -> " of server " + s).orElse(""), false);
+        URI first = endpoint("api/v1/snapshots/", query(server, Optional.empty()));
+        return listAll(call, first, SnapshotPageWire.class,
+                page -> new Page<>(page.next(), page.results() == null ? null : mapper.snapshots(page.results())));
+    }
+
+    @Override
+    public Snapshot createSnapshot(SnapshotDraft draft) {
+        Call call = new Call("create a snapshot of server " + draft.server(), true);
+        return resilience.once(() -> {
+            Reply reply = exchange(call, HttpMethod.POST, endpoint("api/v1/snapshots/", ""), mapper.toWire(draft));
+            return read(call, reply, SnapshotWire.class, mapper::snapshot);
+        });
+    }
+
+    @Override
+    public RestoreStarted restoreSnapshot(SnapshotId snapshot) {
+        Call call = new Call("restore snapshot " + snapshot, true);
+        return resilience.once(() -> {
+            Reply reply = exchange(call, HttpMethod.POST, endpoint("api/v1/snapshots/" + snapshot.value() + "/restore/", ""), null);
+            return read(call, reply, RestoreAnswerWire.class, answer -> mapper.restoreStarted(answer, Optional.empty()));
+        });
+    }
+
+    @Override
+    public void deleteSnapshot(SnapshotId snapshot) {
+        delete(new Call("delete snapshot " + snapshot, false), endpoint("api/v1/snapshots/" + snapshot.value() + "/", ""));
+    }
+
+    // ---- backups ----
+
+    @Override
+    public List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType> type) {
+        Call call = new Call("list " + type.map(t -> t.wireValue() + " ").orElse("") + "backups"
+                + server.map(s -> " of server " + s).orElse(""), false);
+        URI first = endpoint("api/v1/backups/", query(server, type));
+        return listAll(call, first, BackupPageWire.class,
+                page -> new Page<>(page.next(), page.results() == null ? null : mapper.backups(page.results())));
+    }
+
+    @Override
+    public Backup createManualBackup(BackupDraft draft) {
+        Call call = new Call("create a manual backup of server " + draft.server(), true);
+        return resilience.once(() -> {
+            Reply reply = exchange(call, HttpMethod.POST, endpoint("api/v1/backups/", ""), mapper.toWire(draft));
+            return read(call, reply, BackupWire.class, mapper::backup);
+        });
+    }
+
+    @Override
+    public void deleteBackup(BackupId backup) {
+        delete(new Call("delete backup " + backup, false), endpoint("api/v1/backups/" + backup.value() + "/", ""));
+    }
+
+    @Override
+    public RestoreStarted restoreServerFromBackup(ServerId server, BackupId backup) {
+        Call call = new Call("restore server " + server + " from backup " + backup, true);
+        return resilience.once(() -> {
+            Reply reply = exchange(call, HttpMethod.POST, endpoint("api/v1/servers/" + server.value() + "/restore/", ""),
+                    mapper.toWire(backup));
+            return read(call, reply, RestoreAnswerWire.class, answer -> mapper.restoreStarted(answer, Optional.of(server)));
+        });
+    }
+
+    // ---- the mechanics ----
+
+    private record Page<T>(String next, List<T> results) {
+    }
+
+    /** Follows {@code next} links on the provider's own origin, at most {@code maxPages} pages. */
+    private <W, T> List<T> listAll(Call call, URI first, Class<W> pageType, Function<W, Page<T>> toPage) {
+        List<T> all = new ArrayList<>();
+        Set<URI> seen = new HashSet<>();
+        URI next = first;
+        while (next != null) {
+            if (!seen.add(next)) {
+                throw failures.unreadable(call, 200, "the next link points back to a page already read", null);
+            }
+            if (seen.size() > settings.maxPages()) {
+                throw failures.unreadable(call, 200, "more than vpsorg.max-pages=" + settings.maxPages()
+                        + " pages; refusing to read an endless list", null);
+            }
+            URI target = next;
+            Page<T> page = resilience.safe(() -> read(call, exchange(call, HttpMethod.GET, target, null), pageType, toPage));
+            if (page.results() == null) {
+                throw failures.unreadable(call, 200, "no results", null);
+            }
+            all.addAll(page.results());
+            next = page.next() == null || page.next().isBlank() ? null : sameOrigin(call, page.next());
+        }
+        return all;
+    }
+
+    /** The token goes only where the base URL points: a {@code next} link elsewhere is refused. */
+    private URI sameOrigin(Call call, String link) {
+        URI uri;
+        try {
+            uri = settings.baseUrl().resolve(new URI(link));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw failures.unreadable(call, 200, "the next link is not a URL", e);
+        }
+        URI base = settings.baseUrl();
+        boolean same = Objects.equals(base.getScheme(), uri.getScheme())
+                && Objects.equals(base.getHost(), uri.getHost()) && base.getPort() == uri.getPort();
+        if (!same) {
+            throw failures.unreadable(call, 200, "the next link leaves the provider's origin", null);
+        }
+        return uri;
+    }
+
+    /**
+     * A delete, retried like a read. If an earlier attempt may have reached the provider (timeout,
+     * lost connection, 5xx) and a retry then hears 404, the first one did the job: that is success.
+     */
+    private void delete(Call call, URI uri) {
+        AtomicBoolean mayHaveHappened = new AtomicBoolean();
+        resilience.safe(() -> {
+            Reply reply;
+            try {
+                reply = exchange(call, HttpMethod.DELETE, uri, null);
+            } catch (ProviderFailure failure) {
+                if (!failures.certainlyNotSent(failure)) {
+                    mayHaveHappened.set(true);
+                }
+                throw failure;
+            }
+            if (reply.status() / 100 == 2) {
+                return null;
+            }
+            if ((reply.status() == 404 || reply.status() == 410) && mayHaveHappened.get()) {
+                LOG.info("VPS.org: {} answered {} after an uncertain attempt; taken as done", call.description(), reply.status());
+                return null;
+            }
+            if (reply.status() >= 500) {
+                mayHaveHappened.set(true);
+            }
+            throw failures.fromStatus(call, reply);
+        });
+    }
+
+    /** One HTTP exchange; a non-2xx answer comes back as a reply, only a missing answer throws. */
+    private Reply exchange(Call call, HttpMethod method, URI uri, Object body) {
+        MutableHttpRequest<Object> request = HttpRequest.create(method, uri.toString());
+        request.bearerAuth(settings.apiToken().reveal())
+                .contentType(MediaType.APPLICATION_JSON_TYPE)
+                .accept(MediaType.APPLICATION_JSON_TYPE)
+                .header(HttpHeaders.USER_AGENT, USER_AGENT);
+        if (body != null) {
+            try {
+                request.body(json.writeValueAsBytes(body));
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not write the request body", e);
+            }
+        }
+        long started = System.nanoTime();
+        try {
+            HttpResponse<byte[]> response = blocking.exchange(request, BYTES, BYTES);
+            log(method, uri, response.code(), started);
+            return new Reply(response.code(), response.getBody(byte[].class).orElse(new byte[0]),
+                    Optional.ofNullable(response.getHeaders().get(HttpHeaders.RETRY_AFTER)));
+        } catch (HttpClientResponseException e) {
+            // Only if the client was configured to throw on error statuses after all.
+            log(method, uri, e.code(), started);
+            return new Reply(e.code(), e.getResponse().getBody(byte[].class).orElse(new byte[0]),
+                    Optional.ofNullable(e.getResponse().getHeaders().get(HttpHeaders.RETRY_AFTER)));
+        } catch (HttpClientException | IllegalStateException e) {
+            LOG.debug("VPS.org {} {} failed after {} ms: {}", method, uri.getRawPath(),
+                    (System.nanoTime() - started) / 1_000_000, e.getClass().getSimpleName());
+            throw failures.fromTransport(call, e);
+        }
+    }
+
+    /** A 2xx answer read into the wire type and mapped; anything else becomes the matching failure. */
+    private <W, T> T read(Call call, Reply reply, Class<W> wireType, Function<W, T> toDomain) {
+        if (reply.status() / 100 != 2) {
+            throw failures.fromStatus(call, reply);
+        }
+        W wire;
+        try {
+            if (reply.body().length == 0) {
+                throw failures.unreadable(call, reply.status(), "empty body", null);
+            }
+            wire = json.readValue(reply.body(), Argument.of(wireType));
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ProviderFailure failure) {
+                throw failure;
+            }
+            throw failures.unreadable(call, reply.status(), "not the documented JSON", e);
+        }
+        try {
+            return toDomain.apply(wire);
+        } catch (UnreadableAnswer e) {
+            throw failures.unreadable(call, reply.status(), e.getMessage(), e);
+        }
+    }
+
+    private URI endpoint(String path, String query) {
+        return settings.baseUrl().resolve(path + (query.isEmpty() ? "" : "?" + query));
+    }
+
+    private static String query(Optional<ServerId> server, Optional<BackupType> type) {
+        Map<String, String> params = new LinkedHashMap<>();
+        server.ifPresent(s -> params.put("server_id", Long.toString(s.value())));
+        type.ifPresent(t -> params.put("backup_type", t.wireValue()));
+        return params.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("&"));
+    }
+
+    private static void log(HttpMethod method, URI uri, int status, long started) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("VPS.org {} {} -> {} in {} ms", method, uri.getRawPath(), status,
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /** For tests and health checks: whether calls currently fail fast. */
+    boolean isCircuitOpen() {
+        return resilience.isCircuitOpen();
+    }
+
+    @Override
+    public String toString() {
+        return "VpsOrgClient[" + settings.baseUrl() + "]";
+    }
+}

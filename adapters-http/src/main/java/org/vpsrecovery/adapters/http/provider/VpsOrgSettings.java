@@ -1,0 +1,163 @@
+package org.vpsrecovery.adapters.http.provider;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * How the adapter reaches VPS.org. Read from the {@code vpsorg.*} properties (or the matching
+ * environment variables, e.g. {@code VPSORG_API_TOKEN}) by {@link VpsOrgClientFactory}; every bound
+ * is checked here, so a bad configuration fails at startup with the key's name. The token never
+ * appears in {@link #toString()}.
+ *
+ * @param baseUrl         {@code vpsorg.base-url}, default {@value #DEFAULT_BASE_URL}
+ * @param apiToken        {@code vpsorg.api-token}, required
+ * @param connectTimeout  {@code vpsorg.connect-timeout}, default 5s
+ * @param readTimeout     {@code vpsorg.read-timeout}, default 30s: the longest wait for an answer
+ * @param pool            {@code vpsorg.pool.*}
+ * @param retry           {@code vpsorg.retry.*} (reads and deletes only)
+ * @param circuitBreaker  {@code vpsorg.circuit-breaker.*}
+ * @param maxPages        {@code vpsorg.max-pages}, default 100: a list never follows more {@code next} links
+ */
+public record VpsOrgSettings(URI baseUrl, ApiToken apiToken, Duration connectTimeout, Duration readTimeout,
+                             Pool pool, Retry retry, CircuitBreaker circuitBreaker, int maxPages) {
+
+    public static final String DEFAULT_BASE_URL = "https://admin.vps.org";
+
+    /**
+     * Connection-pool bounds, so that a slow provider cannot queue requests without limit.
+     *
+     * @param maxConnections {@code vpsorg.pool.max-connections}, default 20
+     * @param acquireTimeout {@code vpsorg.pool.acquire-timeout}, default 5s: the longest wait for a free connection
+     * @param maxPending     {@code vpsorg.pool.max-pending}, default 50: requests waiting for a connection; more fail at once
+     */
+    public record Pool(int maxConnections, Duration acquireTimeout, int maxPending) {
+        public Pool {
+            requireRange(maxConnections, 1, 1_000, "vpsorg.pool.max-connections");
+            requirePositive(acquireTimeout, "vpsorg.pool.acquire-timeout");
+            requireRange(maxPending, 1, 100_000, "vpsorg.pool.max-pending");
+        }
+
+        public static Pool defaults() {
+            return new Pool(20, Duration.ofSeconds(5), 50);
+        }
+    }
+
+    /**
+     * Retries of safe calls: capped exponential backoff with jitter; a {@code Retry-After} longer
+     * than {@code maxRetryAfter} is not waited for but handed to the caller.
+     *
+     * @param maxAttempts   {@code vpsorg.retry.max-attempts}, default 3 (1 = no retry)
+     * @param initialDelay  {@code vpsorg.retry.initial-delay}, default 200ms
+     * @param maxDelay      {@code vpsorg.retry.max-delay}, default 5s
+     * @param jitter        {@code vpsorg.retry.jitter}, default 0.25: each delay varies by up to this share
+     * @param maxRetryAfter {@code vpsorg.retry.max-retry-after}, default 10s
+     */
+    public record Retry(int maxAttempts, Duration initialDelay, Duration maxDelay, double jitter,
+                        Duration maxRetryAfter) {
+        public Retry {
+            requireRange(maxAttempts, 1, 10, "vpsorg.retry.max-attempts");
+            requirePositive(initialDelay, "vpsorg.retry.initial-delay");
+            requirePositive(maxDelay, "vpsorg.retry.max-delay");
+            if (maxDelay.compareTo(initialDelay) <= 0) {
+                throw new IllegalArgumentException("vpsorg.retry.max-delay must be longer than vpsorg.retry.initial-delay");
+            }
+            if (!(jitter >= 0.0 && jitter < 1.0)) {
+                throw new IllegalArgumentException("vpsorg.retry.jitter must be in [0, 1)");
+            }
+            Objects.requireNonNull(maxRetryAfter, "vpsorg.retry.max-retry-after");
+            if (maxRetryAfter.isNegative()) {
+                throw new IllegalArgumentException("vpsorg.retry.max-retry-after must not be negative");
+            }
+        }
+
+        public static Retry defaults() {
+            return new Retry(3, Duration.ofMillis(200), Duration.ofSeconds(5), 0.25, Duration.ofSeconds(10));
+        }
+    }
+
+    /**
+     * Opens after {@code failureThreshold} failures (5xx, timeouts, refused or lost connections) among
+     * the last {@code window} calls; while open, calls fail at once as unavailable, without being sent.
+     *
+     * @param failureThreshold {@code vpsorg.circuit-breaker.failure-threshold}, default 5
+     * @param window           {@code vpsorg.circuit-breaker.window}, default 10
+     * @param openFor          {@code vpsorg.circuit-breaker.open-for}, default 30s, then one trial call
+     */
+    public record CircuitBreaker(int failureThreshold, int window, Duration openFor) {
+        public CircuitBreaker {
+            requireRange(window, 1, 1_000, "vpsorg.circuit-breaker.window");
+            requireRange(failureThreshold, 1, window, "vpsorg.circuit-breaker.failure-threshold");
+            requirePositive(openFor, "vpsorg.circuit-breaker.open-for");
+        }
+
+        public static CircuitBreaker defaults() {
+            return new CircuitBreaker(5, 10, Duration.ofSeconds(30));
+        }
+    }
+
+    public VpsOrgSettings {
+        baseUrl = normalised(Objects.requireNonNull(baseUrl, "vpsorg.base-url"));
+        Objects.requireNonNull(apiToken, "vpsorg.api-token is required");
+        requirePositive(connectTimeout, "vpsorg.connect-timeout");
+        requirePositive(readTimeout, "vpsorg.read-timeout");
+        Objects.requireNonNull(pool, "vpsorg.pool");
+        Objects.requireNonNull(retry, "vpsorg.retry");
+        Objects.requireNonNull(circuitBreaker, "vpsorg.circuit-breaker");
+        requireRange(maxPages, 1, 10_000, "vpsorg.max-pages");
+    }
+
+    /** The defaults above, for {@code baseUrl} and {@code apiToken}. */
+    public static VpsOrgSettings defaults(URI baseUrl, ApiToken apiToken) {
+        return new VpsOrgSettings(baseUrl, apiToken, Duration.ofSeconds(5), Duration.ofSeconds(30), Pool.defaults(),
+                Retry.defaults(), CircuitBreaker.defaults(), 100);
+    }
+
+    public VpsOrgSettings withTimeouts(Duration connect, Duration read) {
+        return new VpsOrgSettings(baseUrl, apiToken, connect, read, pool, retry, circuitBreaker, maxPages);
+    }
+
+    public VpsOrgSettings withPool(Pool newPool) {
+        return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, newPool, retry, circuitBreaker, maxPages);
+    }
+
+    public VpsOrgSettings withRetry(Retry newRetry) {
+        return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, newRetry, circuitBreaker, maxPages);
+    }
+
+    public VpsOrgSettings withCircuitBreaker(CircuitBreaker newBreaker) {
+        return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, newBreaker, maxPages);
+    }
+
+    public VpsOrgSettings withMaxPages(int newMaxPages) {
+        return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, circuitBreaker, newMaxPages);
+    }
+
+    /** An http(s) origin with an optional path prefix, always ending in a slash so that API paths resolve under it. */
+    private static URI normalised(URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            throw new IllegalArgumentException("vpsorg.base-url must be an http or https URL");
+        }
+        if (url.getHost() == null || url.getRawUserInfo() != null || url.getRawQuery() != null
+                || url.getRawFragment() != null) {
+            throw new IllegalArgumentException("vpsorg.base-url must be a plain URL: a host, no user, query or fragment");
+        }
+        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        return URI.create(scheme + "://" + url.getRawAuthority() + (path.endsWith("/") ? path : path + "/"));
+    }
+
+    private static void requirePositive(Duration value, String key) {
+        Objects.requireNonNull(value, key);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(key + " must be positive");
+        }
+    }
+
+    private static void requireRange(int value, int min, int max, String key) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", was " + value);
+        }
+    }
+}

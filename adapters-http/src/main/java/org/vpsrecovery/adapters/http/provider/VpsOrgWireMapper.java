@@ -1,0 +1,152 @@
+package org.vpsrecovery.adapters.http.provider;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.vpsrecovery.adapters.http.provider.wire.BackupWire;
+import org.vpsrecovery.adapters.http.provider.wire.CreateBackupWire;
+import org.vpsrecovery.adapters.http.provider.wire.CreateSnapshotWire;
+import org.vpsrecovery.adapters.http.provider.wire.RestoreAnswerWire;
+import org.vpsrecovery.adapters.http.provider.wire.RestoreFromBackupWire;
+import org.vpsrecovery.adapters.http.provider.wire.ServerWire;
+import org.vpsrecovery.adapters.http.provider.wire.SnapshotWire;
+import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.backup.BackupDraft;
+import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.Description;
+import org.vpsrecovery.domain.port.RestoreStarted;
+import org.vpsrecovery.domain.server.Server;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.server.ServerRef;
+import org.vpsrecovery.domain.server.ServerStatus;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotDraft;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+
+/**
+ * The one place where VPS.org's JSON meets the domain, both ways. Lenient where the provider's
+ * documentation promises little (unknown statuses kept verbatim, {@code null} sizes, descriptions
+ * and expiries), strict where the platform needs a value (ids, server, creation time): a record
+ * without those is unreadable, reported as {@link UnreadableAnswer}, never half-mapped.
+ */
+public final class VpsOrgWireMapper {
+
+    /** The provider's answer has the right status but not the data the platform needs. */
+    public static final class UnreadableAnswer extends RuntimeException {
+        UnreadableAnswer(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    public List<Snapshot> snapshots(List<SnapshotWire> wires) {
+        return wires == null ? List.of() : wires.stream().map(this::snapshot).toList();
+    }
+
+    public Snapshot snapshot(SnapshotWire wire) {
+        if (wire == null) {
+            throw new UnreadableAnswer("a snapshot is null");
+        }
+        try {
+            return new Snapshot(new SnapshotId(required(wire.id(), "snapshot id")), serverRef(wire.server()),
+                    wire.name() == null ? "" : wire.name(), CreationStatus.fromWire(wire.status()),
+                    size(wire.sizeMb()), instant(wire.createdAt(), "snapshot created_at"), text(wire.description()));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new UnreadableAnswer("snapshot " + wire.id() + " is unreadable: " + e.getMessage());
+        }
+    }
+
+    public List<Backup> backups(List<BackupWire> wires) {
+        return wires == null ? List.of() : wires.stream().map(this::backup).toList();
+    }
+
+    public Backup backup(BackupWire wire) {
+        if (wire == null) {
+            throw new UnreadableAnswer("a backup is null");
+        }
+        try {
+            // An undocumented type is kept verbatim (the domain neither counts nor expires it).
+            String type = wire.backupType() == null || wire.backupType().isBlank() ? "unknown" : wire.backupType().strip();
+            Optional<Instant> expiresAt = wire.expiresAt() == null || wire.expiresAt().isBlank()
+                    ? Optional.empty() : Optional.of(instant(wire.expiresAt(), "backup expires_at"));
+            return new Backup(new BackupId(required(wire.id(), "backup id")), serverRef(wire.server()), type,
+                    CreationStatus.fromWire(wire.status()), size(wire.sizeMb()),
+                    instant(wire.createdAt(), "backup created_at"), expiresAt, text(wire.description()));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new UnreadableAnswer("backup " + wire.id() + " is unreadable: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The answer to a restore. {@code requestedServer} is known for a restore from a backup (it is in
+     * the path); if the answer does not name the server, that one is reported, its status unknown.
+     */
+    public RestoreStarted restoreStarted(RestoreAnswerWire wire, Optional<ServerId> requestedServer) {
+        try {
+            ServerWire server = wire == null ? null : wire.server();
+            if (server == null || server.id() == null) {
+                ServerId id = requestedServer.orElseThrow(() -> new UnreadableAnswer("the restore answer names no server"));
+                return new RestoreStarted(new Server(new ServerRef(id, ""), ServerStatus.UNKNOWN));
+            }
+            return new RestoreStarted(new Server(serverRef(server), ServerStatus.fromWire(server.status())));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new UnreadableAnswer("the restore answer is unreadable: " + e.getMessage());
+        }
+    }
+
+    public CreateSnapshotWire toWire(SnapshotDraft draft) {
+        return new CreateSnapshotWire(draft.server().value(), draft.name().value(),
+                draft.description().map(Description::value).orElse(null));
+    }
+
+    public CreateBackupWire toWire(BackupDraft draft) {
+        return new CreateBackupWire(draft.server().value(), draft.description().map(Description::value).orElse(null));
+    }
+
+    public RestoreFromBackupWire toWire(BackupId backup) {
+        return new RestoreFromBackupWire(backup.value());
+    }
+
+    private static ServerRef serverRef(ServerWire server) {
+        if (server == null) {
+            throw new UnreadableAnswer("server is missing");
+        }
+        return new ServerRef(new ServerId(required(server.id(), "server id")), text(server.name()));
+    }
+
+    private static long required(Long value, String what) {
+        if (value == null) {
+            throw new UnreadableAnswer(what + " is missing");
+        }
+        return value;
+    }
+
+    private static OptionalLong size(Double sizeMb) {
+        return sizeMb == null ? OptionalLong.empty() : OptionalLong.of(Math.round(sizeMb));
+    }
+
+    private static String text(String value) {
+        return value == null ? "" : value;
+    }
+
+    /** ISO-8601 with an offset ({@code Z} as documented); a time without offset is read as UTC. */
+    private static Instant instant(String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw new UnreadableAnswer(what + " is missing");
+        }
+        try {
+            return OffsetDateTime.parse(value.strip()).toInstant();
+        } catch (DateTimeParseException withoutOffset) {
+            try {
+                return LocalDateTime.parse(value.strip()).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e) {
+                throw new UnreadableAnswer(what + " is not an ISO-8601 time");
+            }
+        }
+    }
+}

@@ -1,0 +1,456 @@
+package org.vpsrecovery.adapters.http.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.backup.BackupDraft;
+import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.port.ProviderFailure;
+import org.vpsrecovery.domain.port.ProviderFailure.Kind;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotDraft;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+import org.vpsrecovery.domain.snapshot.SnapshotName;
+import org.vpsrecovery.simulator.Fault;
+import org.vpsrecovery.simulator.RecordedRequest;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/**
+ * Every injected fault, over real HTTP: what the port reports, whether the adapter retried (reads
+ * and deletes) or did not (creates and restores), and what the provider actually did.
+ */
+class FaultContractTest {
+
+    private static final String SNAPSHOTS = "/api/v1/snapshots/";
+    private static final ServerId WEB = new ServerId(12345);
+    private static final ServerId DB = new ServerId(23456);
+
+    private SimulatedVpsOrg vpsOrg;
+
+    private void start() {
+        vpsOrg = SimulatedVpsOrg.start();
+    }
+
+    private void start(UnaryOperator<VpsOrgSettings> settings) {
+        vpsOrg = SimulatedVpsOrg.start(UnaryOperator.identity(), settings);
+    }
+
+    @AfterEach
+    void stop() {
+        if (vpsOrg != null) {
+            vpsOrg.close();
+        }
+    }
+
+    // ---- 5xx ----
+
+    @Test
+    void aReadIsRetriedThroughPassing5xxAnswers() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.serverError(503).on("GET", SNAPSHOTS).times(2));
+
+        assertThat(vpsOrg.client.listSnapshots(Optional.empty())).hasSize(2);
+        assertThat(vpsOrg.received("GET", SNAPSHOTS)).hasSize(3);
+    }
+
+    @Test
+    void aReadThatKeepsFailingWith5xxIsUnavailableAfterTheLastAttempt() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.serverError(500).on("GET", SNAPSHOTS));
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                () -> vpsOrg.client.listSnapshots(Optional.empty()));
+
+        assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(500));
+        assertThat(vpsOrg.received("GET", SNAPSHOTS)).hasSize(3);
+    }
+
+    @Test
+    void aCreateAnswered5xxIsUnavailableAndNeverRetried() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.serverError(503).on("POST", SNAPSHOTS));
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, () -> createSnapshot(WEB, "five-hundred"));
+
+        assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(503));
+        assertThat(vpsOrg.received("POST", SNAPSHOTS)).hasSize(1);
+    }
+
+    @Test
+    void aGatewayErrorAfterTheProviderActedMakesACreateOutcomeUnknownAndListingReconciles() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.serverError(504).on("POST", SNAPSHOTS).committingFirst().times(1));
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, () -> createSnapshot(DB, "behind-gateway"));
+
+        assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(504));
+        assertThat(vpsOrg.received("POST", SNAPSHOTS)).hasSize(1);
+        assertThat(vpsOrg.client.listSnapshots(Optional.of(DB))).extracting(Snapshot::name).containsExactly("behind-gateway");
+    }
+
+    @Test
+    void anHtmlErrorPageFromAProxyIsUnavailableWithItsStatus() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.htmlError(502).on("GET", "/api/v1/backups/"));
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                () -> vpsOrg.client.listBackups(Optional.empty(), Optional.empty()));
+
+        assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(502));
+        assertThat(failure.getMessage()).doesNotContain("<html>");
+    }
+
+    @Test
+    void aShareOf5xxAnswersIsAbsorbedByRetriesOfReads() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.serverError(503).on("GET", SNAPSHOTS).share(0.3));
+
+        List<Kind> outcomes = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            try {
+                vpsOrg.client.listSnapshots(Optional.empty());
+                outcomes.add(null);
+            } catch (ProviderFailure failure) {
+                outcomes.add(failure.kind());
+            }
+        }
+
+        // A third of answers fail; three attempts make a failed read rare, and never anything but unavailable.
+        assertThat(outcomes).allSatisfy(kind -> assertThat(kind).isIn(null, Kind.UNAVAILABLE));
+        assertThat(outcomes.stream().filter(k -> k == null).count()).isGreaterThanOrEqualTo(15);
+        assertThat(vpsOrg.received("GET", SNAPSHOTS).size()).isGreaterThan(20);
+    }
+
+    // ---- 429 ----
+
+    @Test
+    void aReadWaitsAtLeastRetryAfterThenSucceeds() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.rateLimited(Duration.ofSeconds(1)).on("GET", SNAPSHOTS).times(1));
+
+        assertThat(vpsOrg.client.listSnapshots(Optional.empty())).hasSize(2);
+
+        List<RecordedRequest> requests = vpsOrg.received("GET", SNAPSHOTS);
+        assertThat(requests).hasSize(2);
+        // A lower bound the adapter guarantees by sleeping, not a timing race.
+        assertThat(Duration.between(requests.get(0).receivedAt(), requests.get(1).receivedAt()))
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aRetryAfterLongerThanTheCapIsHandedToTheCallerInsteadOfWaited() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.rateLimited(Duration.ofSeconds(120)).on("GET", SNAPSHOTS));
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                () -> vpsOrg.client.listSnapshots(Optional.empty()));
+
+        assertThat(failure.kind()).isEqualTo(Kind.RATE_LIMITED);
+        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(429));
+        assertThat(failure.retryAfter()).hasValue(Duration.ofSeconds(120));
+        assertThat(vpsOrg.received("GET", SNAPSHOTS)).hasSize(1);
+    }
+
+    @Test
+    void aRateLimitedCreateIsReportedWithRetryAfterAndNotRetried() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.rateLimited(Duration.ofSeconds(1)).on("POST", "/api/v1/backups/"));
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                () -> vpsOrg.client.createManualBackup(new BackupDraft(WEB, Optional.empty())));
+
+        assertThat(failure.kind()).isEqualTo(Kind.RATE_LIMITED);
+        assertThat(failure.retryAfter()).hasValue(Duration.ofSeconds(1));
+        assertThat(vpsOrg.received("POST", "/api/v1/backups/")).hasSize(1);
+    }
+
+    // ---- malformed JSON ----
+
+    @Test
+    void malformedJsonOnAReadIsAMalformedResponse() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.malformedJson().on("GET", "/api/v1/backups/"));
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                () -> vpsOrg.client.listBackups(Optional.empty(), Optional.empty()));
+
+        assertThat(failure.kind()).isEqualTo(Kind.MALFORMED_RESPONSE);
+        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(200));
+        assertThat(vpsOrg.received("GET", "/api/v1/backups/")).hasSize(1);
+    }
+
+    @Test
+    void malformedJsonAnsweringACreateIsOutcomeUnknownAndTheCreateHappened() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.malformedJson().on("POST", SNAPSHOTS).times(1));
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, () -> createSnapshot(DB, "garbled"));
+
+        assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(201));
+        assertThat(vpsOrg.client.listSnapshots(Optional.of(DB))).extracting(Snapshot::name).containsExactly("garbled");
+    }
+
+    // ---- hangs past the read timeout ----
+
+    @Test
+    void aReadThatHangsOnceIsRetried() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.hang().on("GET", SNAPSHOTS).times(1));
+
+        assertThat(vpsOrg.client.listSnapshots(Optional.empty())).hasSize(2);
+        assertThat(vpsOrg.received("GET", SNAPSHOTS)).hasSize(2);
+    }
+
+    @Test
+    void aReadThatKeepsHangingIsATimeout() {
+        start(s -> s.withRetry(new VpsOrgSettings.Retry(2, Duration.ofMillis(10), Duration.ofMillis(50), 0.25,
+                Duration.ofSeconds(2))));
+        vpsOrg.simulator.faults().add(Fault.hang().on("GET", SNAPSHOTS));
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                () -> vpsOrg.client.listSnapshots(Optional.empty()));
+
+        assertThat(failure.kind()).isEqualTo(Kind.TIMEOUT);
+        assertThat(failure.httpStatus()).isEmpty();
+        assertThat(vpsOrg.received("GET", SNAPSHOTS)).hasSize(2);
+    }
+
+    @Test
+    void aCreateThatHangsIsOutcomeUnknownEvenWhenTheProviderDidNothing() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.hang().on("POST", SNAPSHOTS).times(1));
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, () -> createSnapshot(DB, "stuck"));
+
+        assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+        assertThat(vpsOrg.received("POST", SNAPSHOTS)).hasSize(1);
+        assertThat(vpsOrg.client.listSnapshots(Optional.of(DB))).isEmpty();
+    }
+
+    @Test
+    void aCreateThatHangsAfterTheProviderActedIsOutcomeUnknownAndListingFindsIt() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.hang().on("POST", SNAPSHOTS).committingFirst().times(1));
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, () -> createSnapshot(DB, "slow-answer"));
+
+        assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+        assertThat(failure.getMessage()).contains("reconcile");
+        assertThat(vpsOrg.client.listSnapshots(Optional.of(DB))).extracting(Snapshot::name).containsExactly("slow-answer");
+    }
+
+    // ---- answers lost ----
+
+    @Test
+    void aCreateWhoseAnswerIsLostIsOutcomeUnknownNotRetriedAndHappened() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.dropConnection().on("POST", "/api/v1/backups/").committingFirst().times(1));
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                () -> vpsOrg.client.createManualBackup(new BackupDraft(DB, Optional.empty())));
+
+        assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+        assertThat(vpsOrg.received("POST", "/api/v1/backups/")).hasSize(1);
+        assertThat(vpsOrg.client.listBackups(Optional.of(DB), Optional.empty())).hasSize(1);
+    }
+
+    @Test
+    void aRestoreWhoseAnswerIsLostIsOutcomeUnknown() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.dropConnection().on("POST", "/api/v1/snapshots/801/restore/").committingFirst());
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                () -> vpsOrg.client.restoreSnapshot(new SnapshotId(801)));
+
+        assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+        assertThat(vpsOrg.received("POST", "/api/v1/snapshots/801/restore/")).hasSize(1);
+    }
+
+    @Test
+    void aBackupRestoreThatHangsIsOutcomeUnknown() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.hang().on("POST", "/api/v1/servers/12345/restore/"));
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                () -> vpsOrg.client.restoreServerFromBackup(WEB, new BackupId(501)));
+
+        assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+        assertThat(vpsOrg.received("POST", "/api/v1/servers/12345/restore/")).hasSize(1);
+    }
+
+    @Test
+    void aReadWhoseConnectionDropsIsRetried() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.dropConnection().on("GET", "/api/v1/backups/").times(1));
+
+        assertThat(vpsOrg.client.listBackups(Optional.empty(), Optional.empty())).hasSize(3);
+        assertThat(vpsOrg.received("GET", "/api/v1/backups/")).hasSize(2);
+    }
+
+    @Test
+    void aDeleteWhoseAnswerWasLostIsDoneWhenTheRetryHearsNotFound() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.dropConnection().on("DELETE", "/api/v1/snapshots/798/").committingFirst().times(1));
+
+        vpsOrg.client.deleteSnapshot(new SnapshotId(798));
+
+        assertThat(vpsOrg.received("DELETE", "/api/v1/snapshots/798/")).hasSize(2);
+        assertThat(vpsOrg.client.listSnapshots(Optional.empty())).extracting(s -> s.id().value()).containsExactly(801L);
+    }
+
+    @Test
+    void aDeleteAnswered5xxIsRetried() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.serverError(503).on("DELETE", "/api/v1/backups/499/").times(1));
+
+        vpsOrg.client.deleteBackup(new BackupId(499));
+
+        assertThat(vpsOrg.received("DELETE", "/api/v1/backups/499/")).hasSize(2);
+    }
+
+    // ---- latency ----
+
+    @Test
+    void latencyWithinTheReadTimeoutIsOnlySlow() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.latency(Duration.ofMillis(300)));
+
+        assertThat(vpsOrg.client.listSnapshots(Optional.empty())).hasSize(2);
+        assertThat(createSnapshot(DB, "slowly").isInProgress()).isTrue();
+        assertThat(vpsOrg.received()).hasSize(2);
+    }
+
+    // ---- no provider at all ----
+
+    @Test
+    void aRefusedConnectionIsUnavailableForReadsAndCreatesAlike() {
+        VpsOrgSimulator gone = VpsOrgSimulator.start(org.vpsrecovery.simulator.SimulatorOptions.defaults());
+        java.net.URI deadAddress = gone.baseUri();
+        gone.close();
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(deadAddress, "demo-token"))) {
+            ProviderFailure read = catchThrowableOfType(ProviderFailure.class, () -> client.listSnapshots(Optional.empty()));
+            ProviderFailure create = catchThrowableOfType(ProviderFailure.class, () -> client.createSnapshot(
+                    new SnapshotDraft(WEB, new SnapshotName("nobody-home"), Optional.empty())));
+
+            assertThat(read.kind()).isEqualTo(Kind.UNAVAILABLE);
+            // Nothing was sent, so a create is certainly not done: unavailable, not outcome unknown.
+            assertThat(create.kind()).isEqualTo(Kind.UNAVAILABLE);
+            assertThat(create.getMessage()).contains("could not be reached");
+        }
+    }
+
+    // ---- circuit breaker ----
+
+    @Test
+    void repeatedFailuresOpenTheCircuitAndThenNothingIsSent() {
+        start(s -> s.withCircuitBreaker(new VpsOrgSettings.CircuitBreaker(3, 3, Duration.ofMinutes(1))));
+        vpsOrg.simulator.faults().add(Fault.serverError(503));
+
+        catchThrowableOfType(ProviderFailure.class, () -> vpsOrg.client.listSnapshots(Optional.empty()));
+        int sentBeforeOpening = vpsOrg.received().size();
+        assertThat(vpsOrg.client.isCircuitOpen()).isTrue();
+
+        ProviderFailure read = catchThrowableOfType(ProviderFailure.class, () -> vpsOrg.client.listSnapshots(Optional.empty()));
+        ProviderFailure create = catchThrowableOfType(ProviderFailure.class, () -> createSnapshot(WEB, "while-open"));
+
+        assertThat(read.kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(read.getMessage()).contains("circuit open");
+        assertThat(read.retryAfter()).isPresent();
+        assertThat(create.kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(vpsOrg.received()).hasSize(sentBeforeOpening);
+    }
+
+    @Test
+    void refusalsDoNotOpenTheCircuit() {
+        start(s -> s.withCircuitBreaker(new VpsOrgSettings.CircuitBreaker(2, 2, Duration.ofMinutes(1))));
+
+        for (int i = 0; i < 4; i++) {
+            catchThrowableOfType(ProviderFailure.class, () -> vpsOrg.client.deleteSnapshot(new SnapshotId(4242)));
+        }
+
+        assertThat(vpsOrg.client.isCircuitOpen()).isFalse();
+        assertThat(vpsOrg.client.listSnapshots(Optional.empty())).hasSize(2);
+    }
+
+    // ---- bounded connection pool ----
+
+    @Test
+    void aSlowProviderCannotQueueRequestsWithoutLimit() throws Exception {
+        start(s -> s.withPool(new VpsOrgSettings.Pool(1, Duration.ofMillis(200), 1))
+                .withRetry(new VpsOrgSettings.Retry(1, Duration.ofMillis(10), Duration.ofMillis(50), 0.25, Duration.ofSeconds(2))));
+        vpsOrg.simulator.faults().add(Fault.hang().on("GET", "/api/v1/backups/"));
+        CompletableFuture<Object> holdingTheOnlyConnection = CompletableFuture.supplyAsync(() -> {
+            try {
+                return vpsOrg.client.listBackups(Optional.empty(), Optional.empty());
+            } catch (ProviderFailure failure) {
+                return failure.kind();
+            }
+        });
+        awaitReceived("GET", "/api/v1/backups/");
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                () -> vpsOrg.client.listSnapshots(Optional.empty()));
+
+        assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(vpsOrg.received("GET", SNAPSHOTS)).isEmpty();
+        assertThat(holdingTheOnlyConnection.get(10, TimeUnit.SECONDS)).isEqualTo(Kind.TIMEOUT);
+    }
+
+    // ---- credentials ----
+
+    @Test
+    void aBadTokenIsUnauthorizedForEveryOperationAndNeverEchoed() {
+        vpsOrg = SimulatedVpsOrg.start(UnaryOperator.identity(),
+                s -> SimulatedVpsOrg.testSettings(s.baseUrl(), "not-a-valid-token-s3cr3t"));
+
+        List<ProviderFailure> failures = List.of(
+                catchThrowableOfType(ProviderFailure.class, () -> vpsOrg.client.listSnapshots(Optional.empty())),
+                catchThrowableOfType(ProviderFailure.class, () -> createSnapshot(WEB, "x")),
+                catchThrowableOfType(ProviderFailure.class, () -> vpsOrg.client.restoreSnapshot(new SnapshotId(801))),
+                catchThrowableOfType(ProviderFailure.class, () -> vpsOrg.client.deleteSnapshot(new SnapshotId(801))),
+                catchThrowableOfType(ProviderFailure.class, () -> vpsOrg.client.listBackups(Optional.empty(), Optional.empty())),
+                catchThrowableOfType(ProviderFailure.class, () -> vpsOrg.client.createManualBackup(new BackupDraft(WEB, Optional.empty()))),
+                catchThrowableOfType(ProviderFailure.class, () -> vpsOrg.client.deleteBackup(new BackupId(499))),
+                catchThrowableOfType(ProviderFailure.class, () -> vpsOrg.client.restoreServerFromBackup(WEB, new BackupId(501))));
+
+        assertThat(failures).allSatisfy(failure -> {
+            assertThat(failure.kind()).isEqualTo(Kind.UNAUTHORIZED);
+            assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(401));
+            assertThat(failure.getMessage()).doesNotContain("s3cr3t").contains("vpsorg.api-token");
+        });
+        // One request each: a 401 is never retried.
+        assertThat(vpsOrg.received()).hasSize(8)
+                .allSatisfy(r -> assertThat(r.header("Authorization")).hasValue("Bearer not-a-valid-token-s3cr3t"));
+        assertThat(vpsOrg.client.toString()).doesNotContain("s3cr3t");
+        assertThat(vpsOrg.client.settings().toString()).doesNotContain("s3cr3t");
+    }
+
+    // ---- helpers ----
+
+    private Snapshot createSnapshot(ServerId server, String name) {
+        return vpsOrg.client.createSnapshot(new SnapshotDraft(server, new SnapshotName(name), Optional.empty()));
+    }
+
+    private void awaitReceived(String method, String path) throws InterruptedException {
+        for (int i = 0; i < 500 && vpsOrg.received(method, path).isEmpty(); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(vpsOrg.received(method, path)).as("the simulator received " + method + " " + path).isNotEmpty();
+    }
+}

@@ -1,0 +1,429 @@
+package org.vpsrecovery.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A VPS.org stand-in over real HTTP (the JDK's server, one virtual thread per request): the eight
+ * documented endpoints, per-token accounts, fault injection and a record of every request received.
+ * Also an admin API under {@code /__admin/} (unauthenticated: the simulator binds to loopback).
+ *
+ * <pre>{@code
+ * try (VpsOrgSimulator simulator = VpsOrgSimulator.start(SimulatorOptions.defaults())) {
+ *     URI base = simulator.baseUri();           // http://127.0.0.1:<free port>
+ *     simulator.faults().add(Fault.serverError(503).times(2));
+ *     ... simulator.requests() ...
+ * }
+ * }</pre>
+ */
+public final class VpsOrgSimulator implements AutoCloseable {
+
+    public static final String DEMO_TOKEN = "demo-token";
+    private static final int MAX_BODY_BYTES = 1 << 20;
+    private static final int MAX_RECORDED = 10_000;
+
+    private static final Pattern SNAPSHOTS = Pattern.compile("/api/v1/snapshots/");
+    private static final Pattern SNAPSHOT = Pattern.compile("/api/v1/snapshots/(\\d{1,18})/");
+    private static final Pattern SNAPSHOT_RESTORE = Pattern.compile("/api/v1/snapshots/(\\d{1,18})/restore/");
+    private static final Pattern BACKUPS = Pattern.compile("/api/v1/backups/");
+    private static final Pattern BACKUP = Pattern.compile("/api/v1/backups/(\\d{1,18})/");
+    private static final Pattern SERVER_RESTORE = Pattern.compile("/api/v1/servers/(\\d{1,18})/restore/");
+
+    private final SimulatorOptions options;
+    private final ProviderState state;
+    private final FaultSchedule faults;
+    private final Deque<RecordedRequest> recorded = new ArrayDeque<>();
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final HttpServer server;
+    private final ExecutorService handlers;
+
+    private VpsOrgSimulator(SimulatorOptions options) throws IOException {
+        this.options = options;
+        this.state = new ProviderState(options.clock(), options.completionDelay(), options.restoreDelay(),
+                options.pageSize(), initialSeed(options));
+        this.faults = new FaultSchedule(options.randomSeed());
+        this.handlers = Executors.newVirtualThreadPerTaskExecutor();
+        this.server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 0);
+        server.createContext("/", this::handle);
+        server.setExecutor(handlers);
+        server.start();
+    }
+
+    public static VpsOrgSimulator start(SimulatorOptions options) {
+        try {
+            return new VpsOrgSimulator(options);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the simulator on " + options.host() + ":" + options.port(), e);
+        }
+    }
+
+    private static Seed initialSeed(SimulatorOptions options) {
+        return options.shiftSeedToNow() ? options.seed().shiftedTo(options.clock().instant()) : options.seed();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public URI baseUri() {
+        return URI.create("http://" + options.host() + ":" + port());
+    }
+
+    public FaultSchedule faults() {
+        return faults;
+    }
+
+    public SimulatorClock clock() {
+        return options.clock();
+    }
+
+    public List<RecordedRequest> requests() {
+        synchronized (recorded) {
+            return List.copyOf(recorded);
+        }
+    }
+
+    public void clearRequests() {
+        synchronized (recorded) {
+            recorded.clear();
+        }
+    }
+
+    /** Back to the seed: state, faults and the request record. */
+    public void reset() {
+        state.load(initialSeed(options));
+        faults.clear();
+        clearRequests();
+    }
+
+    @Override
+    public void close() {
+        stopping.countDown(); // releases hanging handlers
+        server.stop(0);
+        handlers.shutdownNow();
+        try {
+            handlers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- request handling ----
+
+    private void handle(HttpExchange exchange) {
+        try (exchange) {
+            byte[] body = readBody(exchange.getRequestBody());
+            String path = exchange.getRequestURI().getRawPath();
+            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+            if (path.startsWith("/__admin/")) {
+                send(exchange, admin(method, path, body));
+                return;
+            }
+            record(exchange, method, path, body);
+            serveWithFaults(exchange, method, path, body);
+        } catch (IOException | RuntimeException e) {
+            // The client went away or the answer could not be written: nothing more to do.
+        }
+    }
+
+    private void serveWithFaults(HttpExchange exchange, String method, String path, byte[] body) throws IOException {
+        Fault replacing = null;
+        for (Fault fault : faults.draw(method, path)) {
+            if (fault.replacesAnswer()) {
+                replacing = fault;
+            } else if (!pause(fault.delay())) {
+                return;
+            }
+        }
+        if (replacing == null) {
+            send(exchange, api(exchange, method, path, body));
+            return;
+        }
+        Answer answer = null;
+        if (replacing.afterCommit() || replacing.effect() == Fault.Effect.MALFORMED_JSON) {
+            answer = api(exchange, method, path, body); // the provider does the work; only the answer goes wrong
+        }
+        switch (replacing.effect()) {
+            case SERVER_ERROR -> send(exchange, Answer.detail(replacing.status(),
+                    "A server error occurred. Please try again later."));
+            case HTML_ERROR -> send(exchange, Answer.html(replacing.status(),
+                    "<html><head><title>" + replacing.status() + "</title></head><body><h1>"
+                            + replacing.status() + " Bad Gateway</h1><hr>nginx</body></html>"));
+            case RATE_LIMITED -> {
+                long seconds = replacing.retryAfter().toSeconds();
+                send(exchange, Answer.detail(429, "Request was throttled. Expected available in " + seconds + " seconds.")
+                        .withHeader("Retry-After", Long.toString(seconds)));
+            }
+            case MALFORMED_JSON -> send(exchange, answer.truncated());
+            case HANG -> pause(replacing.delay().isZero() ? options.longestHang() : replacing.delay());
+            case DROP_CONNECTION -> { } // closing without headers drops the connection
+            case LATENCY -> throw new IllegalStateException("latency does not replace an answer");
+        }
+    }
+
+    /** Waits, unless the simulator stops first; false if it is stopping. */
+    private boolean pause(Duration delay) {
+        try {
+            return !stopping.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private Answer api(HttpExchange exchange, String method, String path, byte[] body) {
+        Route route = route(path);
+        if (route == null) {
+            return Answer.detail(404, "Not found.");
+        }
+        if (!route.allows(method)) {
+            return Answer.detail(405, "Method \"" + method + "\" not allowed.")
+                    .withHeader("Allow", String.join(", ", route.methods));
+        }
+        String token = bearerToken(exchange);
+        if (token == null) {
+            return Answer.detail(401, "Authentication credentials were not provided.")
+                    .withHeader("WWW-Authenticate", "Bearer realm=\"api\"");
+        }
+        if (!state.knowsToken(token)) {
+            return Answer.detail(401, "Invalid token.").withHeader("WWW-Authenticate", "Bearer realm=\"api\"");
+        }
+        JsonNode json = null;
+        if (method.equals("POST") && body.length > 0) {
+            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+            if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+                return Answer.detail(415, "Unsupported media type \"" + contentType + "\" in request.");
+            }
+            try {
+                json = Answer.JSON.readTree(body);
+            } catch (IOException e) {
+                return Answer.detail(400, "JSON parse error - the request body is not valid JSON.");
+            }
+        }
+        if (method.equals("POST") && route.needsBody && (json == null || !json.isObject())) {
+            return Answer.detail(400, "Invalid data. Expected a dictionary, but got "
+                    + (json == null ? "nothing" : json.getNodeType().name().toLowerCase(Locale.ROOT)) + ".");
+        }
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        String self = "http://" + hostHeader(exchange) + path;
+        return switch (route.name) {
+            case "snapshots" -> method.equals("GET") ? state.listSnapshots(token, query, self)
+                    : state.createSnapshot(token, json);
+            case "snapshot" -> state.deleteSnapshot(token, route.id);
+            case "snapshot-restore" -> state.restoreSnapshot(token, route.id);
+            case "backups" -> method.equals("GET") ? state.listBackups(token, query, self)
+                    : state.createBackup(token, json);
+            case "backup" -> state.deleteBackup(token, route.id);
+            case "server-restore" -> state.restoreServerFromBackup(token, route.id,
+                    json == null ? Answer.JSON.createObjectNode() : json);
+            default -> throw new IllegalStateException(route.name);
+        };
+    }
+
+    private record Route(String name, long id, List<String> methods, boolean needsBody) {
+        boolean allows(String method) {
+            return methods.contains(method);
+        }
+    }
+
+    private static Route route(String path) {
+        Matcher m;
+        if (SNAPSHOTS.matcher(path).matches()) {
+            return new Route("snapshots", 0, List.of("GET", "POST"), true);
+        }
+        if ((m = SNAPSHOT_RESTORE.matcher(path)).matches()) {
+            return new Route("snapshot-restore", Long.parseLong(m.group(1)), List.of("POST"), false);
+        }
+        if ((m = SNAPSHOT.matcher(path)).matches()) {
+            return new Route("snapshot", Long.parseLong(m.group(1)), List.of("DELETE"), false);
+        }
+        if (BACKUPS.matcher(path).matches()) {
+            return new Route("backups", 0, List.of("GET", "POST"), true);
+        }
+        if ((m = BACKUP.matcher(path)).matches()) {
+            return new Route("backup", Long.parseLong(m.group(1)), List.of("DELETE"), false);
+        }
+        if ((m = SERVER_RESTORE.matcher(path)).matches()) {
+            return new Route("server-restore", Long.parseLong(m.group(1)), List.of("POST"), false);
+        }
+        return null;
+    }
+
+    private static String bearerToken(HttpExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String token = header.substring(7).strip();
+        return token.isEmpty() ? null : token;
+    }
+
+    private static String hostHeader(HttpExchange exchange) {
+        String host = exchange.getRequestHeaders().getFirst("Host");
+        if (host == null || host.isBlank()) {
+            InetSocketAddress local = exchange.getLocalAddress();
+            return local.getHostString() + ":" + local.getPort();
+        }
+        return host;
+    }
+
+    private static Map<String, String> query(String rawQuery) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return params;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.putIfAbsent(key, value);
+        }
+        return params;
+    }
+
+    private static byte[] readBody(InputStream in) throws IOException {
+        byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+        if (body.length > MAX_BODY_BYTES) {
+            throw new IOException("request body too large");
+        }
+        return body;
+    }
+
+    private void record(HttpExchange exchange, String method, String path, byte[] body) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) ->
+                headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
+        String query = exchange.getRequestURI().getRawQuery();
+        RecordedRequest request = new RecordedRequest(options.clock().instant(), method, path,
+                query == null ? "" : query, headers, new String(body, StandardCharsets.UTF_8));
+        synchronized (recorded) {
+            if (recorded.size() == MAX_RECORDED) {
+                recorded.removeFirst(); // a long benchmark run must not grow the record without bound
+            }
+            recorded.addLast(request);
+        }
+    }
+
+    private static void send(HttpExchange exchange, Answer answer) throws IOException {
+        if (answer.contentType() != null) {
+            exchange.getResponseHeaders().set("Content-Type", answer.contentType());
+        }
+        answer.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+        byte[] body = answer.body();
+        exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            exchange.getResponseBody().write(body);
+        }
+    }
+
+    // ---- admin API ----
+
+    private Answer admin(String method, String path, byte[] body) {
+        try {
+            return switch (method + " " + path) {
+                case "GET /__admin/health" -> Answer.json(200, Answer.JSON.createObjectNode().put("status", "up"));
+                case "POST /__admin/faults" -> {
+                    Fault fault = faultFromJson(Answer.JSON.readTree(body));
+                    faults.add(fault);
+                    yield Answer.json(201, faultJson(fault));
+                }
+                case "GET /__admin/faults" -> {
+                    ArrayNode list = Answer.JSON.createArrayNode();
+                    faults.active().forEach(f -> list.add(faultJson(f)));
+                    yield Answer.json(200, list);
+                }
+                case "DELETE /__admin/faults" -> {
+                    faults.clear();
+                    yield Answer.noContent();
+                }
+                case "GET /__admin/requests" -> {
+                    ArrayNode list = Answer.JSON.createArrayNode();
+                    requests().forEach(r -> list.add(Answer.JSON.valueToTree(Map.of(
+                            "received_at", r.receivedAt().toString(), "method", r.method(), "path", r.path(),
+                            "query", r.query(), "headers", r.headers(), "body", r.body()))));
+                    yield Answer.json(200, list);
+                }
+                case "DELETE /__admin/requests" -> {
+                    clearRequests();
+                    yield Answer.noContent();
+                }
+                case "POST /__admin/reset" -> {
+                    reset();
+                    yield Answer.noContent();
+                }
+                case "POST /__admin/clock" -> {
+                    JsonNode json = Answer.JSON.readTree(body);
+                    options.clock().advance(Duration.ofSeconds(json.path("advance_seconds").asLong()));
+                    yield Answer.json(200, Answer.JSON.createObjectNode().put("now", options.clock().instant().toString()));
+                }
+                default -> Answer.detail(404, "Not found.");
+            };
+        } catch (IOException | RuntimeException e) {
+            return Answer.detail(400, "Bad admin request: " + e.getMessage());
+        }
+    }
+
+    /** {@code {"effect": "server_error", "status": 503, "method": "GET", "path": "/api/v1/snapshots/", "times": 2}}. */
+    static Fault faultFromJson(JsonNode json) {
+        if (json == null || !json.hasNonNull("effect")) {
+            throw new IllegalArgumentException("a fault needs an effect");
+        }
+        return new Fault(Fault.Effect.fromWire(json.get("effect").asText()),
+                json.hasNonNull("method") ? json.get("method").asText() : null,
+                json.hasNonNull("path") ? json.get("path").asText() : null,
+                json.path("after_commit").asBoolean(false),
+                json.path("times").asInt(-1),
+                json.path("share").asDouble(1.0),
+                Duration.ofMillis(json.path("delay_ms").asLong(0)),
+                json.path("status").asInt(json.get("effect").asText().equalsIgnoreCase("rate_limited") ? 429 : 0),
+                Duration.ofSeconds(json.path("retry_after_seconds").asLong(0)));
+    }
+
+    private static ObjectNode faultJson(Fault fault) {
+        ObjectNode node = Answer.JSON.createObjectNode();
+        node.put("effect", fault.effect().wireName());
+        node.put("method", fault.method());
+        node.put("path", fault.pathPattern());
+        node.put("after_commit", fault.afterCommit());
+        node.put("times", fault.times());
+        node.put("share", fault.share());
+        node.put("delay_ms", fault.delay().toMillis());
+        node.put("status", fault.status());
+        node.put("retry_after_seconds", fault.retryAfter().toSeconds());
+        return node;
+    }
+
+    /** For the command line: everything a newcomer needs to call the simulator. */
+    List<String> banner() {
+        List<String> lines = new ArrayList<>();
+        lines.add("VPS.org simulator listening on " + baseUri());
+        lines.add("Demo API token: " + DEMO_TOKEN + "   (a second account: other-account-token)");
+        lines.add("Try: curl -s -H 'Authorization: Bearer " + DEMO_TOKEN + "' -H 'Content-Type: application/json' "
+                + baseUri() + "/api/v1/snapshots/");
+        return lines;
+    }
+}
