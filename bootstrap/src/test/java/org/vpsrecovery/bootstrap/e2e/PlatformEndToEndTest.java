@@ -1,0 +1,300 @@
+package org.vpsrecovery.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
+import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.OTHER_TOKEN;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
+import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.simulator.Fault;
+import org.vpsrecovery.simulator.RecordedRequest;
+import org.vpsrecovery.simulator.SimulatorOptions;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/**
+ * The whole service as a team meets it: real HTTP on loopback, a real PostgreSQL (migrated by the
+ * service's own Flyway at start-up), and the VPS.org simulator behind it.
+ */
+class PlatformEndToEndTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.empty();
+
+    static VpsOrgSimulator simulator;
+    static RunningPlatform platform;
+
+    @BeforeAll
+    static void start() {
+        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
+        // The simulator is reset between tests but the audit history is not: let the provider judge restores.
+        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of("vpsr.restore-window", "0s"));
+    }
+
+    @AfterAll
+    static void stop() {
+        platform.close();
+        simulator.close();
+    }
+
+    @BeforeEach
+    void freshProvider() {
+        simulator.reset();
+    }
+
+    private static Map<String, String> requestId(String id) {
+        return Map.of("X-Request-Id", id);
+    }
+
+    private static void assertProblem(Answer answer, int status, String reason) {
+        assertThat(answer.status()).as(answer.raw().body()).isEqualTo(status);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(answer.get("reason_code")).isEqualTo(reason);
+        assertThat(answer.get("request_id")).isEqualTo(answer.header("X-Request-Id"));
+    }
+
+    private static long providerCalls(String method, String path) {
+        return simulator.requests().stream().filter(r -> r.method().equals(method) && r.path().equals(path)).count();
+    }
+
+    private static List<Outcome.Kind> outcomes(String requestId) {
+        return platform.auditOf(requestId).stream().map(e -> e.event().outcome().kind()).toList();
+    }
+
+    @Test
+    void everyOperationWorksAsOnVpsOrgAndIsAuditedUnderItsRequestId() {
+        Answer snapshots = platform.send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null);
+        assertThat(snapshots.status()).isEqualTo(200);
+        assertThat(snapshots.get("count")).isEqualTo(2);
+
+        Answer created = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
+                "{\"server_id\": 12345, \"name\": \"before-update-snapshot\", \"description\": \"Snapshot before system update\"}",
+                requestId("e2e-create-snapshot"));
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.body()).containsEntry("status", "in_progress").containsEntry("size_mb", null);
+        assertThat(outcomes("e2e-create-snapshot")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+        RecordedAuditEvent completed = platform.auditOf("e2e-create-snapshot").get(1);
+        assertThat(completed.event().resource().orElseThrow().id()).isEqualTo(((Number) created.get("id")).longValue());
+        assertThat(completed.event().team().value()).isEqualTo("demo");
+
+        Answer restored = platform.send("POST", "/api/v1/snapshots/801/restore/", DEMO_TOKEN, null, requestId("e2e-restore"));
+        assertThat(restored.status()).isEqualTo(200);
+        assertThat((Map<String, Object>) restored.get("server")).containsEntry("status", "restoring");
+        assertThat(outcomes("e2e-restore")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+
+        Answer backups = platform.send("GET", "/api/v1/backups/?server_id=12345&backup_type=automatic", DEMO_TOKEN, null);
+        assertThat(backups.get("count")).isEqualTo(2);
+        Answer backup = platform.send("POST", "/api/v1/backups/", DEMO_TOKEN,
+                "{\"server_id\": 12345, \"description\": \"Pre-deployment backup\"}");
+        assertThat(backup.status()).isEqualTo(201);
+        assertThat(backup.body()).containsEntry("backup_type", "manual").containsEntry("expires_at", null);
+
+        // The server is restoring at the provider: the provider's own 400 comes back as VPS.org's would.
+        Answer again = platform.send("POST", "/api/v1/servers/12345/restore/", DEMO_TOKEN, "{\"backup_id\": 501}",
+                requestId("e2e-restore-again"));
+        assertProblem(again, 400, "PROVIDER_REJECTED");
+        assertThat(outcomes("e2e-restore-again")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);
+
+        simulator.reset();
+        Answer fromBackup = platform.send("POST", "/api/v1/servers/12345/restore/", DEMO_TOKEN, "{\"backup_id\": 501}");
+        assertThat(fromBackup.status()).isEqualTo(200);
+        simulator.reset();
+        assertThat(platform.send("DELETE", "/api/v1/snapshots/798/", DEMO_TOKEN, null).status()).isEqualTo(204);
+        assertThat(platform.send("DELETE", "/api/v1/backups/499/", DEMO_TOKEN, null).status()).isEqualTo(204);
+        assertThat(providerCalls("DELETE", "/api/v1/snapshots/798/")).isEqualTo(1);
+        assertThat(platform.send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null).get("count")).isEqualTo(1);
+    }
+
+    @Test
+    void aMissingOrWrongTokenIs401AndTheProviderIsNotCalled() {
+        assertProblem(platform.send("GET", "/api/v1/snapshots/", null, null), 401, "UNAUTHORIZED");
+        assertProblem(platform.send("POST", "/api/v1/backups/", "demo-token", "{\"server_id\": 12345}"), 401, "UNAUTHORIZED");
+        assertThat(simulator.requests()).isEmpty();
+    }
+
+    @Test
+    void anotherTeamsResourcesAnswer404OnEveryEndpoint() {
+        assertThat(platform.send("GET", "/api/v1/snapshots/?server_id=12345", OTHER_TOKEN, null).get("count")).isEqualTo(0);
+        assertThat(platform.send("GET", "/api/v1/backups/?server_id=12345", OTHER_TOKEN, null).get("count")).isEqualTo(0);
+        assertThat(platform.send("GET", "/api/v1/snapshots/", OTHER_TOKEN, null).get("results")).isEqualTo(List.of());
+        assertProblem(platform.send("GET", "/api/v1/snapshots/801/", OTHER_TOKEN, null), 404, "SNAPSHOT_NOT_FOUND");
+        assertProblem(platform.send("POST", "/api/v1/snapshots/", OTHER_TOKEN, "{\"server_id\": 12345, \"name\": \"x\"}"),
+                404, "SERVER_NOT_FOUND");
+        assertProblem(platform.send("POST", "/api/v1/snapshots/801/restore/", OTHER_TOKEN, null), 404, "SNAPSHOT_NOT_FOUND");
+        assertProblem(platform.send("DELETE", "/api/v1/snapshots/801/", OTHER_TOKEN, null), 404, "SNAPSHOT_NOT_FOUND");
+        assertProblem(platform.send("GET", "/api/v1/backups/501/", OTHER_TOKEN, null), 404, "BACKUP_NOT_FOUND");
+        assertProblem(platform.send("POST", "/api/v1/backups/", OTHER_TOKEN, "{\"server_id\": 12345}"), 404, "SERVER_NOT_FOUND");
+        assertProblem(platform.send("DELETE", "/api/v1/backups/501/", OTHER_TOKEN, null), 404, "BACKUP_NOT_FOUND");
+        assertProblem(platform.send("POST", "/api/v1/servers/12345/restore/", OTHER_TOKEN, "{\"backup_id\": 501}"),
+                404, "SERVER_NOT_FOUND");
+        assertProblem(platform.send("POST", "/api/v1/servers/23456/restore/", OTHER_TOKEN, "{\"backup_id\": 501}"),
+                404, "BACKUP_NOT_FOUND");
+        assertThat(simulator.requests()).noneMatch(r -> !r.method().equals("GET"));
+    }
+
+    @Test
+    void aReachedLimitIs400BeforeTheProviderIsAsked() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN, "{\"server_id\": 12345, \"name\": \"s" + i + "\"}")
+                    .status()).isEqualTo(201);
+        }
+        Answer sixth = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN, "{\"server_id\": 12345, \"name\": \"sixth\"}",
+                requestId("e2e-sixth"));
+
+        assertProblem(sixth, 400, "SNAPSHOT_LIMIT_REACHED");
+        assertThat(providerCalls("POST", "/api/v1/snapshots/")).isEqualTo(3);
+        assertThat(outcomes("e2e-sixth")).containsExactly(Outcome.Kind.REJECTED);
+        assertThat(platform.auditOf("e2e-sixth").get(0).event().outcome())
+                .isEqualTo(new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED));
+    }
+
+    @Test
+    void ofSixConcurrentCreatesOnOneServerTheSixthIsRefused() throws Exception {
+        List<Integer> statuses = createConcurrently(List.of(platform), 6);
+
+        assertThat(statuses).filteredOn(s -> s == 201).hasSize(5);
+        assertThat(statuses).filteredOn(s -> s == 400).hasSize(1);
+        assertThat(providerCalls("POST", "/api/v1/snapshots/")).isEqualTo(5);
+    }
+
+    @Test
+    void twoServiceInstancesTogetherNeverPushAServerPastItsLimit() throws Exception {
+        try (RunningPlatform second = RunningPlatform.start(DATABASE.database(), simulator, Map.of("vpsr.restore-window", "0s"))) {
+            List<Integer> statuses = createConcurrently(List.of(platform, second), 10);
+
+            assertThat(statuses).filteredOn(s -> s == 201).hasSize(5);
+            assertThat(statuses).filteredOn(s -> s == 400).hasSize(5);
+            assertThat(providerCalls("POST", "/api/v1/snapshots/")).isEqualTo(5);
+        }
+    }
+
+    private static List<Integer> createConcurrently(List<RunningPlatform> instances, int callers) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                RunningPlatform instance = instances.get(i % instances.size());
+                String body = "{\"server_id\": 23456, \"name\": \"race-" + i + "\"}";
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return instance.send("POST", "/api/v1/snapshots/", OTHER_TOKEN, body).status();
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> f : futures) {
+                statuses.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return statuses;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void idempotencyKeysReplayRefuseMismatchesAndWaitForTheFirstWithOneProviderCreate() throws Exception {
+        String body = "{\"server_id\": 12345, \"name\": \"exactly-once\"}";
+        Map<String, String> key = Map.of("Idempotency-Key", "e2e-once");
+        Answer first = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN, body, key);
+        Answer replay = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN, body, key);
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(replay.raw().body()).isEqualTo(first.raw().body());
+        assertThat(replay.header("Idempotent-Replayed")).isEqualTo("true");
+        assertProblem(platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN, "{\"server_id\": 12345, \"name\": \"other\"}", key),
+                422, "IDEMPOTENCY_KEY_REUSED");
+        assertThat(providerCalls("POST", "/api/v1/snapshots/")).isEqualTo(1);
+
+        simulator.faults().add(Fault.latency(Duration.ofMillis(1500)).on("POST", "/api/v1/backups/").times(1));
+        Map<String, String> slowKey = Map.of("Idempotency-Key", "e2e-slow");
+        CompletableFuture<Answer> slow = CompletableFuture.supplyAsync(() ->
+                platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}", slowKey));
+        Answer inFlight = null;
+        for (int i = 0; i < 100 && inFlight == null; i++) {
+            Thread.sleep(20);
+            if (providerCalls("POST", "/api/v1/backups/") > 0) {
+                inFlight = platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}", slowKey);
+            }
+        }
+        assertThat(inFlight).isNotNull();
+        assertProblem(inFlight, 409, "IDEMPOTENT_REQUEST_IN_PROGRESS");
+        assertThat(slow.get(30, TimeUnit.SECONDS).status()).isEqualTo(201);
+        assertThat(providerCalls("POST", "/api/v1/backups/")).isEqualTo(1);
+    }
+
+    @Test
+    void badInputIsAnswered400AndLeavesTheAuditHistoryIntact() {
+        long before = platform.audit().query(AuditQuery.latest(1000)).size();
+        String[] bodies = {"{bad json", "[]", "{\"server_id\": \"12345\", \"name\": \"x\"}", "{\"server_id\": 12345, \"name\": \"a b\"}",
+                "{\"server_id\": -1, \"name\": \"x\"}", "{\"server_id\": 12345, \"name\": \"x\", \"description\": 5}"};
+        for (String body : bodies) {
+            Answer answer = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN, body);
+            assertThat(answer.status()).as(body).isEqualTo(400);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+        }
+        assertProblem(platform.send("DELETE", "/api/v1/backups/0/", DEMO_TOKEN, null), 400, "INVALID_ID");
+        assertProblem(platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345, \"description\": \""
+                + "x".repeat(20_000) + "\"}"), 413, "BODY_TOO_LARGE");
+        assertProblem(platform.send("GET", "/api/v1/elsewhere/", DEMO_TOKEN, null), 404, "ROUTE_NOT_FOUND");
+
+        assertThat(platform.audit().query(AuditQuery.latest(1000))).hasSize((int) before);
+        assertThat(platform.audit().verifyChain().isIntact()).isTrue();
+        assertThat(simulator.requests()).isEmpty();
+    }
+
+    @Test
+    void providerFaultsAreAnswered502503Or504AndAudited() {
+        simulator.faults().add(Fault.serverError(503).on("GET", "/api/v1/backups/"));
+        assertProblem(platform.send("GET", "/api/v1/backups/", DEMO_TOKEN, null), 502, "PROVIDER_UNAVAILABLE");
+        simulator.faults().clear();
+
+        simulator.faults().add(Fault.rateLimited(Duration.ofSeconds(7)).on("POST", "/api/v1/backups/").times(1));
+        Answer limited = platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}", requestId("e2e-429"));
+        assertProblem(limited, 503, "PROVIDER_RATE_LIMITED");
+        assertThat(limited.header("Retry-After")).isEqualTo("7");
+        assertThat(outcomes("e2e-429")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);
+        assertThat(platform.auditOf("e2e-429").get(1).event().providerStatus()).hasValue(429);
+
+        simulator.faults().add(Fault.dropConnection().on("POST", "/api/v1/snapshots/").committingFirst().times(1));
+        Answer lost = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN, "{\"server_id\": 12345, \"name\": \"lost\"}",
+                requestId("e2e-lost"));
+        assertProblem(lost, 504, "OUTCOME_UNKNOWN");
+        assertThat(outcomes("e2e-lost")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);
+        // It did happen at the provider: listing shows it, so a client can reconcile.
+        assertThat(platform.send("GET", "/api/v1/snapshots/?server_id=12345", DEMO_TOKEN, null).get("count")).isEqualTo(3);
+        assertThat(providerCalls("POST", "/api/v1/snapshots/")).isEqualTo(1);
+    }
+
+    @Test
+    void everyAttemptAcceptedRejectedOrFailedIsInTheAuditHistoryWithItsRequestId() {
+        platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}", requestId("audit-accepted"));
+        platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 23456}", requestId("audit-rejected"));
+        simulator.faults().add(Fault.serverError(500).on("DELETE", "/api/v1/backups/499/"));
+        platform.send("DELETE", "/api/v1/backups/499/", DEMO_TOKEN, null, requestId("audit-failed"));
+
+        assertThat(outcomes("audit-accepted")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+        assertThat(outcomes("audit-rejected")).containsExactly(Outcome.Kind.REJECTED);
+        assertThat(outcomes("audit-failed")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);
+        assertThat(platform.audit().verifyChain().isIntact()).isTrue();
+        List<RecordedRequest> sent = simulator.requests();
+        assertThat(sent).allMatch(r -> r.header("Authorization").orElse("").equals("Bearer " + VpsOrgSimulator.DEMO_TOKEN));
+    }
+}

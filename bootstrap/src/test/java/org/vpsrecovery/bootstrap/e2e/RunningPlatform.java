@@ -1,0 +1,117 @@
+package org.vpsrecovery.bootstrap.e2e;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
+import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
+import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/**
+ * One instance of the whole service, booted as in production (the bootstrap's factories, the real
+ * adapters), against a real PostgreSQL database and the VPS.org simulator, on a loopback port.
+ */
+final class RunningPlatform implements AutoCloseable {
+
+    static final String DEMO_TOKEN = "demo-team-token-e2e";
+    static final String OTHER_TOKEN = "other-team-token-e2e";
+
+    final EmbeddedServer server;
+    final ApplicationContext context;
+    final JsonMapper json;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    record Answer(int status, String contentType, Map<String, Object> body, HttpResponse<String> raw) {
+        Object get(String field) {
+            return body.get(field);
+        }
+
+        String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+    }
+
+    private RunningPlatform(EmbeddedServer server) {
+        this.server = server;
+        this.context = server.getApplicationContext();
+        this.json = context.getBean(JsonMapper.class);
+    }
+
+    static RunningPlatform start(TestDatabase database, VpsOrgSimulator simulator, Map<String, Object> overrides) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("micronaut.server.port", -1);
+        properties.put("micronaut.server.host", "127.0.0.1");
+        properties.put("datasources.default.url", database.url());
+        properties.put("datasources.default.username", database.user());
+        properties.put("datasources.default.password", database.password());
+        properties.put("vpsorg.base-url", simulator.baseUri().toString());
+        properties.put("vpsorg.api-token", VpsOrgSimulator.DEMO_TOKEN);
+        properties.put("vpsorg.read-timeout", "2s");
+        properties.put("vpsorg.retry.initial-delay", "20ms");
+        properties.put("vpsorg.retry.max-delay", "100ms");
+        // The breaker is the adapter's to test; here it would carry one test's faults into the next.
+        properties.put("vpsorg.circuit-breaker.window", 1000);
+        properties.put("vpsorg.circuit-breaker.failure-threshold", 1000);
+        properties.put("vpsr.teams.demo.token-sha256", HashedTeamTokens.sha256Hex(DEMO_TOKEN));
+        properties.put("vpsr.teams.demo.servers", "12345");
+        properties.put("vpsr.teams.other-team.token-sha256", HashedTeamTokens.sha256Hex(OTHER_TOKEN));
+        properties.put("vpsr.teams.other-team.servers", "23456");
+        properties.put("vpsr.server-lock.max-wait", "20s");
+        properties.putAll(overrides);
+        return new RunningPlatform(ApplicationContext.run(EmbeddedServer.class, properties));
+    }
+
+    Answer send(String method, String path, String token, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.getURL() + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (body != null && !headers.containsKey("Content-Type")) {
+            request.header("Content-Type", "application/json");
+        }
+        headers.forEach(request::header);
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> parsed = response.body().isEmpty() ? Map.of() : json.readValue(response.body(), Map.class);
+            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), parsed, response);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Answer send(String method, String path, String token, String body) {
+        return send(method, path, token, body, Map.of());
+    }
+
+    AuditHistory audit() {
+        return context.getBean(AuditHistory.class);
+    }
+
+    List<RecordedAuditEvent> auditOf(String requestId) {
+        return audit().query(AuditQuery.latest(100).forRequest(new RequestId(requestId))).reversed();
+    }
+
+    @Override
+    public void close() {
+        server.getApplicationContext().close();
+    }
+}
