@@ -1,9 +1,12 @@
 package org.vpsrecovery.bootstrap;
 
+import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.value.PropertyResolver;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
+import org.vpsrecovery.adapters.http.provider.VpsOrgClient;
 import java.time.Clock;
 import java.time.Duration;
 import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
@@ -29,9 +32,7 @@ import org.vpsrecovery.application.snapshot.ListSnapshotsUseCase;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotService;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotUseCase;
 import org.vpsrecovery.domain.port.AuditHistory;
-import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.ServerLock;
-import org.vpsrecovery.domain.port.SnapshotProvider;
 
 /** The composition root: the framework-free use cases, built from the adapters' port implementations. */
 @Factory
@@ -52,58 +53,71 @@ public class RecoveryServicesFactory {
         return new HashedTeamTokens(teams.tokenDigests());
     }
 
+    /** Exposed as itself only, so that the adapter stays the one SnapshotProvider/BackupProvider bean. */
     @Singleton
-    AuditedAttempts auditedAttempts(AuditHistory history, ServerLock lock, Clock clock) {
+    @Bean(typed = MeteredProvider.class)
+    MeteredProvider meteredProvider(VpsOrgClient client, MeterRegistry registry) {
+        return new MeteredProvider(client, client, registry);
+    }
+
+    @Singleton
+    @Bean(typed = MeteredAuditHistory.class)
+    MeteredAuditHistory meteredAuditHistory(AuditHistory history, MeterRegistry registry) {
+        return new MeteredAuditHistory(history, registry);
+    }
+
+    @Singleton
+    AuditedAttempts auditedAttempts(MeteredAuditHistory history, ServerLock lock, Clock clock) {
         return new AuditedAttempts(history, lock, clock);
     }
 
     @Singleton
-    ServerStates serverStates(AuditHistory history, Clock clock,
+    ServerStates serverStates(MeteredAuditHistory history, Clock clock,
                               @Value("${vpsr.restore-window:15m}") Duration restoreWindow) {
         return new ServerStates(history, clock, restoreWindow);
     }
 
     @Singleton
-    ListSnapshotsUseCase listSnapshots(SnapshotProvider provider, ConfiguredTeams teams) {
+    ListSnapshotsUseCase listSnapshots(MeteredProvider provider, ConfiguredTeams teams) {
         return new ListSnapshotsService(provider, teams);
     }
 
     @Singleton
-    CreateSnapshotUseCase createSnapshot(SnapshotProvider provider, ConfiguredTeams teams, AuditedAttempts attempts) {
+    CreateSnapshotUseCase createSnapshot(MeteredProvider provider, ConfiguredTeams teams, AuditedAttempts attempts) {
         return new CreateSnapshotService(provider, teams, teams, attempts);
     }
 
     @Singleton
-    RestoreSnapshotUseCase restoreSnapshot(SnapshotProvider provider, ConfiguredTeams teams, ServerStates servers,
+    RestoreSnapshotUseCase restoreSnapshot(MeteredProvider provider, ConfiguredTeams teams, ServerStates servers,
                                            AuditedAttempts attempts) {
         return new RestoreSnapshotService(provider, teams, servers, attempts);
     }
 
     @Singleton
-    DeleteSnapshotUseCase deleteSnapshot(SnapshotProvider provider, ConfiguredTeams teams, ServerStates servers,
+    DeleteSnapshotUseCase deleteSnapshot(MeteredProvider provider, ConfiguredTeams teams, ServerStates servers,
                                          AuditedAttempts attempts) {
         return new DeleteSnapshotService(provider, teams, servers, attempts);
     }
 
     @Singleton
-    ListBackupsUseCase listBackups(BackupProvider provider, ConfiguredTeams teams) {
+    ListBackupsUseCase listBackups(MeteredProvider provider, ConfiguredTeams teams) {
         return new ListBackupsService(provider, teams);
     }
 
     @Singleton
-    CreateManualBackupUseCase createManualBackup(BackupProvider provider, ConfiguredTeams teams,
+    CreateManualBackupUseCase createManualBackup(MeteredProvider provider, ConfiguredTeams teams,
                                                  AuditedAttempts attempts) {
         return new CreateManualBackupService(provider, teams, teams, attempts);
     }
 
     @Singleton
-    DeleteBackupUseCase deleteBackup(BackupProvider provider, ConfiguredTeams teams, ServerStates servers,
+    DeleteBackupUseCase deleteBackup(MeteredProvider provider, ConfiguredTeams teams, ServerStates servers,
                                      AuditedAttempts attempts) {
         return new DeleteBackupService(provider, teams, servers, attempts);
     }
 
     @Singleton
-    RestoreServerFromBackupUseCase restoreServerFromBackup(BackupProvider provider, ConfiguredTeams teams,
+    RestoreServerFromBackupUseCase restoreServerFromBackup(MeteredProvider provider, ConfiguredTeams teams,
                                                            ServerStates servers, AuditedAttempts attempts, Clock clock) {
         return new RestoreServerFromBackupService(provider, teams, servers, attempts, clock);
     }

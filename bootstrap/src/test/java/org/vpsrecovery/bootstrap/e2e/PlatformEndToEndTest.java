@@ -297,4 +297,29 @@ class PlatformEndToEndTest {
         List<RecordedRequest> sent = simulator.requests();
         assertThat(sent).allMatch(r -> r.header("Authorization").orElse("").equals("Bearer " + VpsOrgSimulator.DEMO_TOKEN));
     }
+
+    @Test
+    void operationsHaveHealthMetricsAndAnOpenApiDocumentWithSwaggerUi() {
+        platform.send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null);
+        platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}");
+
+        Answer health = platform.send("GET", "/health", null, null);
+        assertThat(health.status()).as(health.raw().body()).isEqualTo(200);
+        assertThat(health.get("status")).isEqualTo("UP");
+        assertThat(health.raw().body()).contains("jdbc", "vpsorg").doesNotContain(VpsOrgSimulator.DEMO_TOKEN);
+
+        var metrics = platform.send("GET", "/prometheus", null, null, Map.of("Accept", "text/plain")).raw();
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("vpsr_provider_calls_seconds_count{operation=\"list_snapshots\",outcome=\"ok\"")
+                .contains("vpsr_audit_append_seconds_count")
+                .contains("http_server_requests_seconds_count")
+                .doesNotContain(VpsOrgSimulator.DEMO_TOKEN, DEMO_TOKEN);
+
+        var openApi = platform.send("GET", "/swagger/vps-recovery-1.yml", null, null).raw();
+        assertThat(openApi.statusCode()).isEqualTo(200);
+        assertThat(openApi.body()).contains("/api/v1/snapshots", "/api/v1/backups", "/api/v1/servers/{server_id}/restore");
+        var swaggerUi = platform.send("GET", "/swagger-ui/index.html", null, null).raw();
+        assertThat(swaggerUi.statusCode()).isEqualTo(200);
+        assertThat(swaggerUi.body()).contains("swagger");
+    }
 }

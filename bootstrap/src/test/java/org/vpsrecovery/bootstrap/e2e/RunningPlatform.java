@@ -88,7 +88,8 @@ final class RunningPlatform implements AutoCloseable {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             @SuppressWarnings("unchecked")
-            Map<String, Object> parsed = response.body().isEmpty() ? Map.of() : json.readValue(response.body(), Map.class);
+            boolean isJson = response.headers().firstValue("Content-Type").orElse("").contains("json");
+            Map<String, Object> parsed = !isJson || response.body().isEmpty() ? Map.of() : json.readValue(response.body(), Map.class);
             return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), parsed, response);
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -1,0 +1,46 @@
+package org.vpsrecovery.bootstrap;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Instant;
+import java.util.List;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.port.AuditHistory;
+
+/** Times audit appends ({@code vpsr.audit.append}): every change waits on one before and one after the provider. */
+public final class MeteredAuditHistory implements AuditHistory {
+
+    private final AuditHistory history;
+    private final Timer appends;
+
+    public MeteredAuditHistory(AuditHistory history, MeterRegistry registry) {
+        this.history = history;
+        this.appends = Timer.builder("vpsr.audit.append")
+                .description("Appending one event to the audit history")
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    @Override
+    public RecordedAuditEvent append(AuditEvent event) {
+        return appends.record(() -> history.append(event));
+    }
+
+    @Override
+    public List<RecordedAuditEvent> query(AuditQuery query) {
+        return history.query(query);
+    }
+
+    @Override
+    public List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit) {
+        return history.pendingIntents(acceptedBefore, limit);
+    }
+
+    @Override
+    public ChainVerification verifyChain() {
+        return history.verifyChain();
+    }
+}
