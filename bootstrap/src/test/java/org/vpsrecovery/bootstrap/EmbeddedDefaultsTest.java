@@ -1,0 +1,50 @@
+package org.vpsrecovery.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded default's PostgreSQL keeps its data between runs, in the documented directory. */
+class EmbeddedDefaultsTest {
+
+    @TempDir
+    Path dataDirectory;
+
+    @Test
+    void aSecondStartFindsWhatTheFirstWrote() throws Exception {
+        Deployment deployment = Deployment.fromEnvironment(Map.of("VPSR_DATA_DIR", dataDirectory.toString()));
+        try (EmbeddedDefaults first = EmbeddedDefaults.start(deployment)) {
+            assertThat(first.runsPostgres()).isTrue();
+            assertThat(first.runsSimulator()).isTrue();
+            assertThat(first.hasDemoTeams()).isTrue();
+            assertThat(first.postgresDirectory()).isEqualTo(dataDirectory.resolve("postgres"));
+            execute(first, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
+        }
+        try (EmbeddedDefaults second = EmbeddedDefaults.start(deployment);
+             Connection connection = connect(second);
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT v FROM kept")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).isEqualTo("still here");
+        }
+    }
+
+    private static void execute(EmbeddedDefaults defaults, String sql) throws Exception {
+        try (Connection connection = connect(defaults); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static Connection connect(EmbeddedDefaults defaults) throws Exception {
+        Map<String, Object> p = defaults.properties();
+        return DriverManager.getConnection((String) p.get("datasources.default.url"),
+                (String) p.get("datasources.default.username"), (String) p.get("datasources.default.password"));
+    }
+}
