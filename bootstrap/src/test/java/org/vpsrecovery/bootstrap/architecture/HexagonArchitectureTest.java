@@ -27,6 +27,10 @@ class HexagonArchitectureTest {
     void theImportSeesEveryInnerModule() {
         assertThat(PRODUCTION.contain("org.vpsrecovery.domain.snapshot.Snapshot")).isTrue();
         assertThat(PRODUCTION.contain("org.vpsrecovery.application.snapshot.CreateSnapshotService")).isTrue();
+        assertThat(PRODUCTION.contain("org.vpsrecovery.adapters.http.facade.SnapshotsController")).isTrue();
+        assertThat(PRODUCTION.contain("org.vpsrecovery.adapters.persistence.JdbcAuditHistory")).isTrue();
+        assertThat(PRODUCTION.contain("org.vpsrecovery.simulator.VpsOrgSimulator")).isTrue();
+        assertThat(PRODUCTION.contain("org.vpsrecovery.bootstrap.Application")).isTrue();
         assertThat(PRODUCTION.stream().noneMatch(c -> c.getPackageName().startsWith("org.vpsrecovery.archfixture")))
                 .isTrue();
     }
@@ -55,6 +59,12 @@ class HexagonArchitectureTest {
     @Test
     void aDependencyOnBootstrapIsCaught() {
         assertCaught(HexagonRules::nothingDependsOnBootstrap, "archfixture.domain.ConfiguredPolicy");
+    }
+
+    @Test
+    void aSimulatorThatKnowsUsOrAnAdapterThatRunsItIsCaught() {
+        assertCaught(HexagonRules::simulatorStandsAlone, "archfixture.simulator.ProviderState");
+        assertCaught(HexagonRules::onlyBootstrapRunsTheSimulator, "archfixture.adapters.http.SimulatedClient");
     }
 
     @Test

@@ -47,6 +47,21 @@ record HexagonRules(String root) {
                 .allowEmptyShould(true);
     }
 
+    ArchRule simulatorStandsAlone() {
+        return noClasses().that().resideInAPackage(root + ".simulator..")
+                .should().dependOnClassesThat().resideInAnyPackage(root + ".domain..", root + ".application..",
+                        root + ".adapters..", root + ".bootstrap..")
+                .because("the simulator stands in for VPS.org, which knows nothing of us")
+                .allowEmptyShould(true);
+    }
+
+    ArchRule onlyBootstrapRunsTheSimulator() {
+        return noClasses().that().resideOutsideOfPackages(root + ".bootstrap..", root + ".simulator..")
+                .should().dependOnClassesThat().resideInAPackage(root + ".simulator..")
+                .because("production code talks to VPS.org through the provider ports; only the embedded default starts the simulator")
+                .allowEmptyShould(true);
+    }
+
     ArchRule noPackageCycles() {
         return slices().matching(root + ".(**)").should().beFreeOfCycles();
     }
@@ -54,6 +69,6 @@ record HexagonRules(String root) {
     List<ArchRule> all() {
         return List.of(domainSeesOnlyTheJdk(), applicationSeesOnlyTheDomainAndTheJdk(),
                 httpAdapterIgnoresPersistenceAdapter(), persistenceAdapterIgnoresHttpAdapter(),
-                nothingDependsOnBootstrap(), noPackageCycles());
+                nothingDependsOnBootstrap(), simulatorStandsAlone(), onlyBootstrapRunsTheSimulator(), noPackageCycles());
     }
 }

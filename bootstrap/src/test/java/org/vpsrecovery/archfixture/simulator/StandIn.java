@@ -1,0 +1,4 @@
+package org.vpsrecovery.archfixture.simulator;
+
+public class StandIn {
+}
