@@ -7,6 +7,8 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vpsrecovery.domain.common.RecoveryException;
 
 /** The typed failures of the use cases and of input parsing, answered as problem+json. */
@@ -19,9 +21,17 @@ public final class FacadeExceptionHandlers {
     @Produces(ProblemDetails.MEDIA_TYPE)
     @Requirements(@Requires(classes = RecoveryException.class))
     public static class RecoveryFailureHandler implements ExceptionHandler<RecoveryException, HttpResponse<?>> {
+        private static final Logger LOG = LoggerFactory.getLogger(RecoveryFailureHandler.class);
+
         @Override
         public HttpResponse<?> handle(HttpRequest request, RecoveryException failure) {
-            return FacadeProblems.of(failure, RequestAttributes.requestId(request));
+            var response = FacadeProblems.of(failure, RequestAttributes.requestId(request));
+            if (response.getStatus().getCode() >= 500) {
+                // Messages are platform-written (no token, no body); the request id is in the MDC too.
+                LOG.warn("{} {} answered {} {}: {}", request.getMethodName(), request.getPath(),
+                        response.getStatus().getCode(), failure.reason(), failure.getMessage());
+            }
+            return response;
         }
     }
 

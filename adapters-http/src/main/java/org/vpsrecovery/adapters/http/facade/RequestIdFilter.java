@@ -1,7 +1,9 @@
 package org.vpsrecovery.adapters.http.facade;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.context.propagation.slf4j.MdcPropagationContext;
 import io.micronaut.core.order.Ordered;
+import io.micronaut.core.propagation.MutablePropagatedContext;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
@@ -9,6 +11,7 @@ import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
+import java.util.Map;
 import org.vpsrecovery.domain.common.RequestId;
 
 /**
@@ -18,9 +21,11 @@ import org.vpsrecovery.domain.common.RequestId;
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class RequestIdFilter implements Ordered {
 
+    public static final String MDC_KEY = "request_id";
+
     @RequestFilter
     @Nullable
-    public MutableHttpResponse<?> assignId(HttpRequest<?> request) {
+    public MutableHttpResponse<?> assignId(HttpRequest<?> request, MutablePropagatedContext propagated) {
         String given = request.getHeaders().get(RequestAttributes.REQUEST_ID_HEADER);
         RequestId id;
         if (given == null || given.isEmpty()) {
@@ -37,6 +42,8 @@ public class RequestIdFilter implements Ordered {
             }
         }
         request.setAttribute(RequestAttributes.REQUEST_ID, id);
+        // Every log line written while this request is served carries its id (%X{request_id}).
+        propagated.add(new MdcPropagationContext(Map.of(MDC_KEY, id.value())));
         return null;
     }
 

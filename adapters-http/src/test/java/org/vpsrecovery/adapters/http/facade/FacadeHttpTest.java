@@ -306,4 +306,24 @@ class FacadeHttpTest {
         assertProblem(send("POST", "/api/v1/backups/", BLUE_TOKEN, "{\"server_id\": 23456}", refusedKey), 404, "SERVER_NOT_FOUND");
         assertProblem(send("POST", "/api/v1/backups/", BLUE_TOKEN, body, Map.of("Idempotency-Key", "")), 400, "INVALID_IDEMPOTENCY_KEY");
     }
+
+    @Test
+    void aFailureIsLoggedWithTheRequestIdAndNoSecret() throws Exception {
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                FacadeExceptionHandlers.RecoveryFailureHandler.class);
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            platform.provider.failNextCallWith(new ProviderFailure(ProviderFailure.Kind.TIMEOUT, "no answer in 10s"));
+            send("GET", "/api/v1/backups/", BLUE_TOKEN, null, Map.of("X-Request-Id", "logged-req-7"));
+
+            assertThat(appender.list).singleElement().satisfies(event -> {
+                assertThat(event.getMDCPropertyMap()).containsEntry("request_id", "logged-req-7");
+                assertThat(event.getFormattedMessage()).contains("504", "PROVIDER_TIMEOUT").doesNotContain(BLUE_TOKEN);
+            });
+        } finally {
+            logger.detachAppender(appender);
+        }
+    }
 }
