@@ -1,5 +1,6 @@
 package org.vpsrecovery.adapters.persistence;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,6 +10,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vpsrecovery.domain.port.ServerBusy;
 import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.server.ServerId;
@@ -37,6 +40,8 @@ public final class PgServerLock implements ServerLock {
 
     private static final String SQLSTATE_LOCK_NOT_AVAILABLE = "55P03";
     private static final String SQLSTATE_QUERY_CANCELED = "57014";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PgServerLock.class);
 
     private final DataSource dataSource;
     private final Duration maxWait;
@@ -101,7 +106,7 @@ public final class PgServerLock implements ServerLock {
         }
     }
 
-    private static void release(Connection connection, ServerId server, boolean locked) {
+    private void release(Connection connection, ServerId server, boolean locked) {
         boolean clean = !locked;
         if (locked) {
             try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
@@ -114,19 +119,28 @@ public final class PgServerLock implements ServerLock {
                 clean = false;
             }
         }
+        if (!clean) {
+            LOG.warn("Could not confirm the release of server {}'s lock; discarding its database session", server);
+            discard(connection);
+        }
         try {
-            if (!clean) {
-                // Ending the session is the one sure way to drop a lock we could not release.
+            connection.close();
+        } catch (SQLException ignored) {
+            // Nothing more to release.
+        }
+    }
+
+    /** Ending the session is the one sure way to drop a lock we could not release. */
+    private void discard(Connection connection) {
+        try {
+            if (dataSource.isWrapperFor(HikariDataSource.class)) {
+                // Closes the physical connection now, so the pool never lends it out again.
+                dataSource.unwrap(HikariDataSource.class).evictConnection(connection);
+            } else {
                 connection.abort(Runnable::run);
             }
-        } catch (SQLException | RuntimeException ignored) {
-            // The connection is being discarded either way.
-        } finally {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // Nothing more to release.
-            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Could not discard a database session: {}", e.toString());
         }
     }
 }

@@ -61,7 +61,6 @@ class AuditHistoryIntegrityTest {
 
     @AfterAll
     static void dropTheApplicationLogin() {
-        DATABASE.afterAll(null);
         PostgresServer.shared().execute("DROP ROLE IF EXISTS " + APP_LOGIN);
     }
 

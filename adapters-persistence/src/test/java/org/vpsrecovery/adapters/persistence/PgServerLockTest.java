@@ -82,6 +82,41 @@ class PgServerLockTest {
     }
 
     @Test
+    void aSessionLostDuringTheWorkIsEvictedFromThePoolNotLentOut() throws SQLException {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(DATABASE.database().url());
+        config.setUsername(DATABASE.database().user());
+        config.setPassword(DATABASE.database().password());
+        config.setMaximumPoolSize(1);
+        try (HikariDataSource pool = new HikariDataSource(config)) {
+            ServerId server = new ServerId(78);
+            DataSource outside = DATABASE.dataSource();
+
+            String result = new PgServerLock(pool, Duration.ofMillis(500)).callExclusively(server, () -> {
+                // The lock's session dies while the work runs (a failover, an admin, a network cut).
+                try (Connection admin = outside.getConnection(); PreparedStatement kill = admin.prepareStatement(
+                        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                                + "AND classid = ? AND objid = ? AND objsubid = 2")) {
+                    kill.setLong(1, PgServerLock.NAMESPACE);
+                    kill.setLong(2, PgServerLock.lockKey(server));
+                    kill.execute();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+                return "work done";
+            });
+
+            assertThat(result).isEqualTo("work done");
+            // The single pooled connection must be a fresh one, at once.
+            try (Connection next = pool.getConnection(); Statement statement = next.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT 1")) {
+                assertThat(rs.next()).isTrue();
+            }
+            assertThat(advisoryLocksOn(outside, server)).isZero();
+        }
+    }
+
+    @Test
     void otherAdvisoryLockUsersOfTheSameNumbersDoNotBlockUs() throws SQLException {
         ServerId server = new ServerId(42);
         try (Connection other = DATABASE.dataSource().getConnection(); Statement statement = other.createStatement()) {

@@ -57,7 +57,6 @@ class PostgresAdapterFactoryTest {
 
     @AfterAll
     static void dropTheServiceLogin() {
-        DATABASE.afterAll(null);
         PostgresServer.shared().execute("DROP ROLE IF EXISTS " + SERVICE_LOGIN);
     }
 
