@@ -150,6 +150,32 @@ class PgServerLockTest {
     }
 
     @Test
+    void aBusyAnswerLeavesThePooledSessionAsItFoundIt() throws SQLException {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(DATABASE.database().url());
+        config.setUsername(DATABASE.database().user());
+        config.setPassword(DATABASE.database().password());
+        config.setMaximumPoolSize(1);
+        ServerId server = new ServerId(79);
+        try (HikariDataSource pool = new HikariDataSource(config);
+             Connection other = DATABASE.dataSource().getConnection();
+             PreparedStatement hold = other.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
+            hold.setInt(1, PgServerLock.NAMESPACE);
+            hold.setInt(2, PgServerLock.lockKey(server));
+            hold.execute();
+
+            assertThatThrownBy(() -> new PgServerLock(pool, Duration.ofMillis(100)).callExclusively(server, () -> "x"))
+                    .isInstanceOf(ServerBusy.class);
+
+            try (Connection reused = pool.getConnection(); Statement statement = reused.createStatement();
+                 ResultSet rs = statement.executeQuery("SHOW lock_timeout")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("0");
+            }
+        }
+    }
+
+    @Test
     void serverIdsBeyondTheIntRangeFoldIntoTheKey() {
         assertThat(PgServerLock.lockKey(new ServerId(12345))).isEqualTo(12345);
         assertThat(PgServerLock.lockKey(new ServerId((1L << 32) + 7))).isEqualTo(6);
