@@ -162,6 +162,11 @@ public final class JdbcAuditHistory implements AuditHistory {
         try {
             written = insertChained(batch);
         } catch (SQLException | RuntimeException e) {
+            if (batch.size() > 1 && refusedData(e)) {
+                // One event the database refuses must not fail the others that shared its batch.
+                batch.forEach(pending -> writeBatch(List.of(pending)));
+                return;
+            }
             DatabaseFailure failure = new DatabaseFailure("could not append " + batch.size()
                     + " audit event(s): " + e.getMessage(), e);
             batch.forEach(p -> p.result().completeExceptionally(failure));
@@ -170,6 +175,12 @@ public final class JdbcAuditHistory implements AuditHistory {
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).result().complete(written.get(i));
         }
+    }
+
+    /** SQLSTATE classes 22 (data exception) and 23 (integrity constraint): this data, not the database. */
+    private static boolean refusedData(Exception e) {
+        return e instanceof SQLException sql && sql.getSQLState() != null
+                && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"));
     }
 
     private List<RecordedAuditEvent> insertChained(List<PendingAppend> batch) throws SQLException {

@@ -1,5 +1,6 @@
 package org.vpsrecovery.adapters.persistence;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,6 +10,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vpsrecovery.domain.port.ServerBusy;
 import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.server.ServerId;
@@ -38,6 +41,8 @@ public final class PgServerLock implements ServerLock {
     private static final String SQLSTATE_LOCK_NOT_AVAILABLE = "55P03";
     private static final String SQLSTATE_QUERY_CANCELED = "57014";
 
+    private static final Logger LOG = LoggerFactory.getLogger(PgServerLock.class);
+
     private final DataSource dataSource;
     private final Duration maxWait;
 
@@ -58,14 +63,23 @@ public final class PgServerLock implements ServerLock {
     public <T> T callExclusively(ServerId server, Supplier<T> work) {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(work, "work");
-        Connection connection = openConnection(server);
-        boolean locked = false;
+        LockSession session = new LockSession(openConnection(server));
         try {
-            acquire(connection, server);
-            locked = true;
+            acquire(session, server);
             return work.get();
         } finally {
-            release(connection, server, locked);
+            release(session, server);
+        }
+    }
+
+    /** A connection and what we know of its state; anything uncertain ends the session. */
+    private static final class LockSession {
+        final Connection connection;
+        boolean locked;
+        boolean tainted;
+
+        LockSession(Connection connection) {
+            this.connection = connection;
         }
     }
 
@@ -79,54 +93,73 @@ public final class PgServerLock implements ServerLock {
         }
     }
 
-    private void acquire(Connection connection, ServerId server) {
-        try {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SET lock_timeout = '" + maxWait.toMillis() + "ms'");
-            }
-            try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
-                lock.setInt(1, NAMESPACE);
-                lock.setInt(2, lockKey(server));
-                lock.execute();
-            } finally {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("RESET lock_timeout");
-                }
-            }
+    private void acquire(LockSession session, ServerId server) {
+        try (Statement statement = session.connection.createStatement()) {
+            statement.execute("SET lock_timeout = '" + maxWait.toMillis() + "ms'");
         } catch (SQLException e) {
-            if (SQLSTATE_LOCK_NOT_AVAILABLE.equals(e.getSQLState()) || SQLSTATE_QUERY_CANCELED.equals(e.getSQLState())) {
-                throw new ServerBusy("server " + server + " is busy with another request; try again shortly");
-            }
+            session.tainted = true;
             throw new DatabaseFailure("could not lock server " + server, e);
         }
+        SQLException failure = null;
+        try (PreparedStatement lock = session.connection.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
+            lock.setInt(1, NAMESPACE);
+            lock.setInt(2, lockKey(server));
+            lock.execute();
+            session.locked = true;
+        } catch (SQLException e) {
+            failure = e;
+        }
+        // The pool must not lend out a session with our short lock_timeout.
+        try (Statement statement = session.connection.createStatement()) {
+            statement.execute("RESET lock_timeout");
+        } catch (SQLException e) {
+            session.tainted = true;
+        }
+        if (failure == null) {
+            return;
+        }
+        if (SQLSTATE_LOCK_NOT_AVAILABLE.equals(failure.getSQLState())
+                || SQLSTATE_QUERY_CANCELED.equals(failure.getSQLState())) {
+            throw new ServerBusy("server " + server + " is busy with another request; try again shortly");
+        }
+        throw new DatabaseFailure("could not lock server " + server, failure);
     }
 
-    private static void release(Connection connection, ServerId server, boolean locked) {
-        boolean clean = !locked;
-        if (locked) {
-            try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+    private void release(LockSession session, ServerId server) {
+        boolean clean = !session.tainted;
+        if (session.locked) {
+            try (PreparedStatement unlock = session.connection.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
                 unlock.setInt(1, NAMESPACE);
                 unlock.setInt(2, lockKey(server));
                 try (ResultSet rs = unlock.executeQuery()) {
-                    clean = rs.next() && rs.getBoolean(1);
+                    clean &= rs.next() && rs.getBoolean(1);
                 }
             } catch (SQLException e) {
                 clean = false;
             }
         }
+        if (!clean) {
+            LOG.warn("Could not confirm the release of server {}'s lock; discarding its database session", server);
+            discard(session.connection);
+        }
         try {
-            if (!clean) {
-                // Ending the session is the one sure way to drop a lock we could not release.
+            session.connection.close();
+        } catch (SQLException ignored) {
+            // Nothing more to release.
+        }
+    }
+
+    /** Ending the session is the one sure way to drop a lock we could not release. */
+    private void discard(Connection connection) {
+        try {
+            if (dataSource.isWrapperFor(HikariDataSource.class)) {
+                // Closes the physical connection now, so the pool never lends it out again.
+                dataSource.unwrap(HikariDataSource.class).evictConnection(connection);
+            } else {
                 connection.abort(Runnable::run);
             }
-        } catch (SQLException | RuntimeException ignored) {
-            // The connection is being discarded either way.
-        } finally {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // Nothing more to release.
-            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Could not discard a database session: {}", e.toString());
         }
     }
 }

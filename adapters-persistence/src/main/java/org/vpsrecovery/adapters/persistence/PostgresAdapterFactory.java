@@ -3,6 +3,7 @@ package org.vpsrecovery.adapters.persistence;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,8 +32,9 @@ public class PostgresAdapterFactory {
         return new PgServerLock(dataSource, maxWait);
     }
 
+    /** Reads "now" from the application's Clock bean when there is one, so tests can move time. */
     @Singleton
-    IdempotencyRecords idempotencyRecords(DataSource dataSource) {
-        return new JdbcIdempotencyRecords(dataSource, Clock.systemUTC());
+    IdempotencyRecords idempotencyRecords(DataSource dataSource, @Nullable Clock clock) {
+        return new JdbcIdempotencyRecords(dataSource, clock == null ? Clock.systemUTC() : clock);
     }
 }

@@ -61,7 +61,6 @@ class AuditHistoryIntegrityTest {
 
     @AfterAll
     static void dropTheApplicationLogin() {
-        DATABASE.afterAll(null);
         PostgresServer.shared().execute("DROP ROLE IF EXISTS " + APP_LOGIN);
     }
 
@@ -226,6 +225,37 @@ class AuditHistoryIntegrityTest {
 
         assertThat(new JdbcAuditHistory(database.dataSource()).verifyChain()).isEqualTo(new ChainVerification.Broken(5,
                 ChainVerification.Fault.MISSING_EVENT, "the chain head is at 5 but the stored events end at 4"));
+    }
+
+    @Test
+    void anEventTheDatabaseRefusesFailsAloneNotItsBatch() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        JdbcAuditHistory history = new JdbcAuditHistory(database.dataSource());
+        // PostgreSQL text cannot hold NUL, though a Java string can.
+        AuditEvent refused = new AuditEvent(T0, new TeamId("blue"), new RequestId("nul"), Operation.DELETE_BACKUP,
+                Optional.empty(), Optional.empty(), new Outcome.Accepted(), OptionalInt.empty(), Map.of("note", "a\0b"));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<RecordedAuditEvent>> results = new ArrayList<>();
+            for (int i = 1; i <= 40; i++) {
+                AuditEvent next = i == 20 ? refused : event(i);
+                results.add(pool.submit(() -> history.append(next)));
+            }
+            int failed = 0;
+            for (Future<RecordedAuditEvent> result : results) {
+                try {
+                    result.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(DatabaseFailure.class);
+                    failed++;
+                }
+            }
+            assertThat(failed).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(history.verifyChain()).isEqualTo(new ChainVerification.Intact(39,
+                ((ChainVerification.Intact) history.verifyChain()).head()));
     }
 
     @Test

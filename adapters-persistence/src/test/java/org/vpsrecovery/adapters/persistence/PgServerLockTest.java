@@ -82,6 +82,41 @@ class PgServerLockTest {
     }
 
     @Test
+    void aSessionLostDuringTheWorkIsEvictedFromThePoolNotLentOut() throws SQLException {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(DATABASE.database().url());
+        config.setUsername(DATABASE.database().user());
+        config.setPassword(DATABASE.database().password());
+        config.setMaximumPoolSize(1);
+        try (HikariDataSource pool = new HikariDataSource(config)) {
+            ServerId server = new ServerId(78);
+            DataSource outside = DATABASE.dataSource();
+
+            String result = new PgServerLock(pool, Duration.ofMillis(500)).callExclusively(server, () -> {
+                // The lock's session dies while the work runs (a failover, an admin, a network cut).
+                try (Connection admin = outside.getConnection(); PreparedStatement kill = admin.prepareStatement(
+                        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                                + "AND classid = ? AND objid = ? AND objsubid = 2")) {
+                    kill.setLong(1, PgServerLock.NAMESPACE);
+                    kill.setLong(2, PgServerLock.lockKey(server));
+                    kill.execute();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+                return "work done";
+            });
+
+            assertThat(result).isEqualTo("work done");
+            // The single pooled connection must be a fresh one, at once.
+            try (Connection next = pool.getConnection(); Statement statement = next.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT 1")) {
+                assertThat(rs.next()).isTrue();
+            }
+            assertThat(advisoryLocksOn(outside, server)).isZero();
+        }
+    }
+
+    @Test
     void otherAdvisoryLockUsersOfTheSameNumbersDoNotBlockUs() throws SQLException {
         ServerId server = new ServerId(42);
         try (Connection other = DATABASE.dataSource().getConnection(); Statement statement = other.createStatement()) {
@@ -112,6 +147,32 @@ class PgServerLockTest {
         // The session ended, so its lock is gone.
         assertThat(new PgServerLock(DATABASE.dataSource(), Duration.ofMillis(300)).callExclusively(server, () -> "ok"))
                 .isEqualTo("ok");
+    }
+
+    @Test
+    void aBusyAnswerLeavesThePooledSessionAsItFoundIt() throws SQLException {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(DATABASE.database().url());
+        config.setUsername(DATABASE.database().user());
+        config.setPassword(DATABASE.database().password());
+        config.setMaximumPoolSize(1);
+        ServerId server = new ServerId(79);
+        try (HikariDataSource pool = new HikariDataSource(config);
+             Connection other = DATABASE.dataSource().getConnection();
+             PreparedStatement hold = other.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
+            hold.setInt(1, PgServerLock.NAMESPACE);
+            hold.setInt(2, PgServerLock.lockKey(server));
+            hold.execute();
+
+            assertThatThrownBy(() -> new PgServerLock(pool, Duration.ofMillis(100)).callExclusively(server, () -> "x"))
+                    .isInstanceOf(ServerBusy.class);
+
+            try (Connection reused = pool.getConnection(); Statement statement = reused.createStatement();
+                 ResultSet rs = statement.executeQuery("SHOW lock_timeout")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("0");
+            }
+        }
     }
 
     @Test

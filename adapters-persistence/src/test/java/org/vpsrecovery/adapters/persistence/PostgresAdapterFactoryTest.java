@@ -4,14 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.context.ApplicationContext;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.PostgresServer;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.ChainVerification;
@@ -27,21 +33,47 @@ import org.vpsrecovery.domain.port.IdempotencyRecords;
 import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.server.ServerId;
 
-/** The Micronaut wiring: Hikari from datasources.default, Flyway at start-up, the three adapters as beans. */
+/**
+ * The Micronaut wiring as the README deploys it: the pool logs in as a member of the
+ * least-privilege role, Flyway migrates at start-up as the owner, the three adapters are beans.
+ */
 class PostgresAdapterFactoryTest {
 
     @RegisterExtension
     static final FreshDatabase DATABASE = FreshDatabase.empty();
 
+    private static final String SERVICE_LOGIN = "vpsr_service_it_" + ProcessHandle.current().pid();
+    private static final String SERVICE_PASSWORD = "test-only-service-password";
+
+    @BeforeAll
+    static void createTheServiceLogin() {
+        PostgresServer server = PostgresServer.shared();
+        // Roles are cluster-wide; the first migration anywhere may already have made vpsr_app.
+        server.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'vpsr_app') "
+                + "THEN CREATE ROLE vpsr_app NOLOGIN; END IF; END $$");
+        server.execute("DROP ROLE IF EXISTS " + SERVICE_LOGIN);
+        server.execute("CREATE ROLE " + SERVICE_LOGIN + " LOGIN PASSWORD '" + SERVICE_PASSWORD + "' IN ROLE vpsr_app");
+    }
+
+    @AfterAll
+    static void dropTheServiceLogin() {
+        PostgresServer.shared().execute("DROP ROLE IF EXISTS " + SERVICE_LOGIN);
+    }
+
     @Test
-    void aContextMigratesTheDatabaseAndProvidesTheAdapters() {
+    void aContextMigratesAsOwnerAndServesAsTheApplicationRole() throws SQLException {
         TestDatabase database = DATABASE.database();
         try (ApplicationContext context = ApplicationContext.run(Map.of(
                 "datasources.default.url", database.url(),
-                "datasources.default.username", database.user(),
-                "datasources.default.password", database.password(),
+                "datasources.default.username", SERVICE_LOGIN,
+                "datasources.default.password", SERVICE_PASSWORD,
                 "datasources.default.driver-class-name", "org.postgresql.Driver",
-                "flyway.datasources.default.enabled", true,
+                // Named apart from the DataSource: a Flyway config named "default" would also run
+                // through the service's pool, as the application role, and fail.
+                "flyway.datasources.owner.enabled", true,
+                "flyway.datasources.owner.url", database.url(),
+                "flyway.datasources.owner.user", database.user(),
+                "flyway.datasources.owner.password", database.password(),
                 "vpsr.server-lock.max-wait", "2s"))) {
 
             AuditHistory history = context.getBean(AuditHistory.class);
@@ -50,6 +82,9 @@ class PostgresAdapterFactoryTest {
                     new Outcome.Accepted(), OptionalInt.empty(), Map.of()));
 
             assertThat(history).isInstanceOf(JdbcAuditHistory.class);
+            try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+                assertThat(connection.getMetaData().getUserName()).isEqualTo(SERVICE_LOGIN);
+            }
             assertThat(history.verifyChain()).isInstanceOf(ChainVerification.Intact.class);
             assertThat(context.getBean(ServerLock.class).callExclusively(new ServerId(5), () -> "locked"))
                     .isEqualTo("locked");

@@ -59,6 +59,11 @@ public final class PostgresServer {
         this.password = password;
     }
 
+    /** A server described by a JDBC URL; nothing is started or checked. */
+    static PostgresServer at(String jdbcUrl, String user, String password) {
+        return new PostgresServer(Source.ENVIRONMENT, jdbcUrl, user, password);
+    }
+
     /** The shared server, started (or found) on first call. */
     public static synchronized PostgresServer shared() {
         if (shared == null) {
@@ -70,7 +75,7 @@ public final class PostgresServer {
     private static PostgresServer start() {
         String url = System.getenv("VPSR_TEST_DB_URL");
         if (url != null && !url.isBlank()) {
-            return new PostgresServer(Source.ENVIRONMENT, url.trim(),
+            return at(url.trim(),
                     Objects.requireNonNullElse(System.getenv("VPSR_TEST_DB_USER"), "postgres"),
                     Objects.requireNonNullElse(System.getenv("VPSR_TEST_DB_PASSWORD"), ""));
         }

@@ -91,6 +91,19 @@ public abstract class IdempotencyRecordsContract {
     }
 
     @Test
+    void keysAreTakenLiterallyWhateverCharactersTheyHold() {
+        IdempotencyRecords records = emptyRecords(clock);
+        IdempotencyKey odd = new IdempotencyKey("it's 100% \\ \"odd\" _x_ ;--");
+        IdempotencyKey similar = new IdempotencyKey("it's 100% \\ \"odd\" _y_ ;--");
+
+        assertThat(records.begin(odd, BLUE, CREATE, inOneDay())).isEqualTo(new BeginResult.Started());
+        assertThat(records.begin(similar, BLUE, CREATE, inOneDay())).isEqualTo(new BeginResult.Started());
+        assertThat(records.complete(odd, BLUE, CREATED)).isTrue();
+        assertThat(records.begin(odd, BLUE, CREATE, inOneDay())).isEqualTo(new BeginResult.Replay(CREATED));
+        assertThat(records.begin(similar, BLUE, CREATE, inOneDay())).isEqualTo(new BeginResult.InFlight());
+    }
+
+    @Test
     void releaseFreesAnInFlightKeyButNeverForgetsACompletedOne() {
         IdempotencyRecords records = emptyRecords(clock);
         IdempotencyKey other = new IdempotencyKey("retry me");
