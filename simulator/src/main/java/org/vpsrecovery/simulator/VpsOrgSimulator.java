@@ -229,7 +229,8 @@ public final class VpsOrgSimulator implements AutoCloseable {
                     + (json == null ? "nothing" : json.getNodeType().name().toLowerCase(Locale.ROOT)) + ".");
         }
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-        String self = "http://" + hostHeader(exchange) + path;
+        String self = (options.advertisedUrl() == null ? "http://" + hostHeader(exchange)
+                : options.advertisedUrl().toString().replaceAll("/+$", "")) + path;
         return switch (route.name) {
             case "snapshots" -> method.equals("GET") ? state.listSnapshots(token, query, self)
                     : state.createSnapshot(token, json);

@@ -118,6 +118,10 @@ final class ProviderResilience {
         return breaker.isOpen();
     }
 
+    int waitingForAConnection() {
+        return waiting.get();
+    }
+
     private <T> T execute(java.util.function.Supplier<T> run) {
         try {
             return run.get();

@@ -353,6 +353,11 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         return resilience.isCircuitOpen();
     }
 
+    /** For tests and health checks: requests waiting for a free connection. */
+    int requestsWaitingForAConnection() {
+        return resilience.waitingForAConnection();
+    }
+
     @Override
     public String toString() {
         return "VpsOrgClient[" + settings.baseUrl() + "]";

@@ -43,6 +43,20 @@ class PaginationContractTest {
     }
 
     @Test
+    void aNextLinkToAnotherOriginIsNotFollowedSoTheTokenStaysHome() {
+        try (SimulatedVpsOrg vpsOrg = SimulatedVpsOrg.start(
+                options -> options.withPageSize(1).withAdvertisedUrl(java.net.URI.create("https://elsewhere.example")),
+                settings -> settings)) {
+            ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                    () -> vpsOrg.client.listSnapshots(Optional.empty()));
+
+            assertThat(failure.kind()).isEqualTo(Kind.MALFORMED_RESPONSE);
+            assertThat(failure.getMessage()).contains("leaves the provider's origin");
+            assertThat(vpsOrg.received()).hasSize(1);
+        }
+    }
+
+    @Test
     void neverReadsMoreThanTheConfiguredNumberOfPages() {
         try (SimulatedVpsOrg vpsOrg = SimulatedVpsOrg.start(options -> options.withPageSize(1),
                 settings -> settings.withMaxPages(2))) {
