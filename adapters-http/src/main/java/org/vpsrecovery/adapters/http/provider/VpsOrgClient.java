@@ -233,12 +233,16 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             throw failures.unreadable(call, 200, "the next link is not a URL", e);
         }
         URI base = settings.baseUrl();
-        boolean same = Objects.equals(base.getScheme(), uri.getScheme())
-                && Objects.equals(base.getHost(), uri.getHost()) && base.getPort() == uri.getPort();
+        boolean same = base.getScheme().equalsIgnoreCase(String.valueOf(uri.getScheme()))
+                && base.getHost().equalsIgnoreCase(String.valueOf(uri.getHost())) && port(base) == port(uri);
         if (!same) {
             throw failures.unreadable(call, 200, "the next link leaves the provider's origin", null);
         }
         return uri;
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     /**
