@@ -160,12 +160,12 @@ public final class VpsOrgSimulator implements AutoCloseable {
             }
         }
         if (replacing == null) {
-            send(exchange, api(exchange, method, path, body));
+            send(exchange, answer(exchange, method, path, body));
             return;
         }
         Answer answer = null;
         if (replacing.afterCommit() || replacing.effect() == Fault.Effect.MALFORMED_JSON) {
-            answer = api(exchange, method, path, body); // the provider does the work; only the answer goes wrong
+            answer = answer(exchange, method, path, body); // the provider does the work; only the answer goes wrong
         }
         switch (replacing.effect()) {
             case SERVER_ERROR -> send(exchange, Answer.detail(replacing.status(),
@@ -192,6 +192,16 @@ public final class VpsOrgSimulator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** The provider's answer; a bug in the simulator shows as a 500 and a stack trace, not as a dropped connection. */
+    private Answer answer(HttpExchange exchange, String method, String path, byte[] body) {
+        try {
+            return api(exchange, method, path, body);
+        } catch (RuntimeException bug) {
+            bug.printStackTrace();
+            return Answer.detail(500, "Simulator error: " + bug);
         }
     }
 
