@@ -40,7 +40,11 @@ class ProviderFailuresTest {
                 .isEqualTo(Kind.LIMIT_REACHED);
         assertThat(failures.fromStatus(create, reply(400, "{\"detail\": \"Server is not in a valid state\"}")).kind())
                 .isEqualTo(Kind.REJECTED);
+        assertThat(failures.fromStatus(create, reply(400, "{\"non_field_errors\": [\"Backup quota exhausted.\"]}")).kind())
+                .isEqualTo(Kind.LIMIT_REACHED);
         assertThat(failures.fromStatus(create, reply(400, "<html>limit</html>")).kind()).isEqualTo(Kind.REJECTED);
+        assertThat(failures.fromStatus(create, reply(400, "{\"name\": [\"Ensure this field has at most 100 characters.\"]}")).kind())
+                .isEqualTo(Kind.REJECTED);
     }
 
     @Test
