@@ -6,7 +6,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar simulator/target/simulator.jar [--port 8090] [--host 127.0.0.1] [--seed file.json]
- * [--completion-seconds 5] [--restore-seconds 10] [--page-size 0] [--no-shift]}
+ * [--completion-seconds 5] [--restore-seconds 10] [--page-size 0] [--advertised-url URL] [--no-shift]}
  */
 public final class SimulatorMain {
 
@@ -21,7 +21,7 @@ public final class SimulatorMain {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
                 System.out.println("usage: java -jar simulator.jar [--port 8090] [--host 127.0.0.1] [--seed seed.json]"
-                        + " [--completion-seconds 5] [--restore-seconds 10] [--page-size 0] [--no-shift]");
+                        + " [--completion-seconds 5] [--restore-seconds 10] [--page-size 0] [--advertised-url URL] [--no-shift]");
                 return;
             }
             if (flag.equals("--no-shift")) {
@@ -39,6 +39,7 @@ public final class SimulatorMain {
                 case "--completion-seconds" -> completion = Duration.ofSeconds(Long.parseLong(value));
                 case "--restore-seconds" -> restore = Duration.ofSeconds(Long.parseLong(value));
                 case "--page-size" -> options = options.withPageSize(Integer.parseInt(value));
+                case "--advertised-url" -> options = options.withAdvertisedUrl(java.net.URI.create(value));
                 default -> throw new IllegalArgumentException("unknown option " + flag + " (try --help)");
             }
         }

@@ -160,12 +160,12 @@ public final class VpsOrgSimulator implements AutoCloseable {
             }
         }
         if (replacing == null) {
-            send(exchange, api(exchange, method, path, body));
+            send(exchange, answer(exchange, method, path, body));
             return;
         }
         Answer answer = null;
         if (replacing.afterCommit() || replacing.effect() == Fault.Effect.MALFORMED_JSON) {
-            answer = api(exchange, method, path, body); // the provider does the work; only the answer goes wrong
+            answer = answer(exchange, method, path, body); // the provider does the work; only the answer goes wrong
         }
         switch (replacing.effect()) {
             case SERVER_ERROR -> send(exchange, Answer.detail(replacing.status(),
@@ -192,6 +192,16 @@ public final class VpsOrgSimulator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** The provider's answer; a bug in the simulator shows as a 500 and a stack trace, not as a dropped connection. */
+    private Answer answer(HttpExchange exchange, String method, String path, byte[] body) {
+        try {
+            return api(exchange, method, path, body);
+        } catch (RuntimeException bug) {
+            bug.printStackTrace();
+            return Answer.detail(500, "Simulator error: " + bug);
         }
     }
 
@@ -229,7 +239,8 @@ public final class VpsOrgSimulator implements AutoCloseable {
                     + (json == null ? "nothing" : json.getNodeType().name().toLowerCase(Locale.ROOT)) + ".");
         }
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-        String self = "http://" + hostHeader(exchange) + path;
+        String self = (options.advertisedUrl() == null ? "http://" + hostHeader(exchange)
+                : options.advertisedUrl().toString().replaceAll("/+$", "")) + path;
         return switch (route.name) {
             case "snapshots" -> method.equals("GET") ? state.listSnapshots(token, query, self)
                     : state.createSnapshot(token, json);

@@ -62,7 +62,9 @@ final class ProviderFailures {
         String detail = detail(reply.body());
         String said = detail.isEmpty() ? "" : ": " + detail;
         if (status == 400 || status == 409 || status == 422) {
-            Kind kind = status == 400 && LIMIT_WORDS.matcher(detail).find() ? Kind.LIMIT_REACHED : Kind.REJECTED;
+            // Only a general message can speak of a limit; a field error ("at most 100 characters") cannot.
+            Kind kind = status == 400 && LIMIT_WORDS.matcher(generalDetail(reply.body())).find()
+                    ? Kind.LIMIT_REACHED : Kind.REJECTED;
             return new ProviderFailure(kind, "VPS.org refused to " + call.description() + " (HTTP " + status + ")" + said,
                     code, Optional.empty(), null);
         }
@@ -170,16 +172,8 @@ final class ProviderFailures {
 
     /** The provider's explanation: {@code detail}, or DRF-style field errors, or nothing for a non-JSON body. */
     String detail(byte[] body) {
-        if (body == null || body.length == 0) {
-            return "";
-        }
-        JsonNode node;
-        try {
-            node = json.readValue(body, Argument.of(JsonNode.class));
-        } catch (IOException | RuntimeException notJson) {
-            return "";
-        }
-        if (node == null || !node.isObject()) {
+        JsonNode node = jsonObject(body);
+        if (node == null) {
             return "";
         }
         JsonNode detail = node.get("detail");
@@ -200,6 +194,36 @@ final class ProviderFailures {
             }
         }
         return clean(String.join("; ", parts));
+    }
+
+    /** {@code detail} or {@code non_field_errors} only: what the provider says about the request as a whole. */
+    private String generalDetail(byte[] body) {
+        JsonNode node = jsonObject(body);
+        if (node == null) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        JsonNode detail = node.get("detail");
+        if (detail != null && detail.isString()) {
+            parts.add(detail.getStringValue());
+        }
+        JsonNode general = node.get("non_field_errors");
+        if (general != null && general.isArray()) {
+            general.values().forEach(v -> parts.add(v.isString() ? v.getStringValue() : ""));
+        }
+        return String.join(" ", parts);
+    }
+
+    private JsonNode jsonObject(byte[] body) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        try {
+            JsonNode node = json.readValue(body, Argument.of(JsonNode.class));
+            return node != null && node.isObject() ? node : null;
+        } catch (IOException | RuntimeException notJson) {
+            return null;
+        }
     }
 
     /** One line, printable, short, and never the token. */

@@ -118,6 +118,10 @@ final class ProviderResilience {
         return breaker.isOpen();
     }
 
+    int waitingForAConnection() {
+        return waiting.get();
+    }
+
     private <T> T execute(java.util.function.Supplier<T> run) {
         try {
             return run.get();
@@ -127,12 +131,14 @@ final class ProviderResilience {
                     + Math.max(1, remaining.toSeconds()) + " s more (circuit open), nothing was sent",
                     OptionalInt.empty(), Optional.of(remaining), null);
         } catch (FailsafeException wrapped) {
+            // Failsafe wraps checked exceptions; the only one our calls throw is an interruption.
             Throwable cause = wrapped.getCause();
-            if (cause instanceof InterruptedException) {
+            boolean interrupted = cause instanceof InterruptedException;
+            if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-            throw new ProviderFailure(Kind.UNAVAILABLE, "the VPS.org call was interrupted",
-                    OptionalInt.empty(), Optional.empty(), cause);
+            throw new ProviderFailure(Kind.UNAVAILABLE, interrupted ? "the VPS.org call was interrupted while waiting"
+                    : "the VPS.org call failed unexpectedly", OptionalInt.empty(), Optional.empty(), cause);
         }
     }
 

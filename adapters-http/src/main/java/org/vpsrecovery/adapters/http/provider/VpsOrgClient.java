@@ -47,7 +47,6 @@ import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.ProviderFailure;
-import org.vpsrecovery.domain.port.ProviderFailure.Kind;
 import org.vpsrecovery.domain.port.RestoreStarted;
 import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.server.ServerId;
@@ -63,7 +62,8 @@ import org.vpsrecovery.domain.snapshot.SnapshotId;
  * {@link BlockingHttpClient}, which refuses to run on a Netty event loop, so never call the ports
  * from a non-blocking controller or a reactive chain without moving to a blocking executor first.
  *
- * <p>Every method throws {@link ProviderFailure} for every failure, and nothing else.
+ * <p>Every failure of the provider or of the network reaches the caller as a {@link ProviderFailure}
+ * (mapping and retry rules: ADR 0010).
  */
 public final class VpsOrgClient implements SnapshotProvider, BackupProvider, AutoCloseable {
 
@@ -233,12 +233,16 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             throw failures.unreadable(call, 200, "the next link is not a URL", e);
         }
         URI base = settings.baseUrl();
-        boolean same = Objects.equals(base.getScheme(), uri.getScheme())
-                && Objects.equals(base.getHost(), uri.getHost()) && base.getPort() == uri.getPort();
+        boolean same = base.getScheme().equalsIgnoreCase(String.valueOf(uri.getScheme()))
+                && base.getHost().equalsIgnoreCase(String.valueOf(uri.getHost())) && port(base) == port(uri);
         if (!same) {
             throw failures.unreadable(call, 200, "the next link leaves the provider's origin", null);
         }
         return uri;
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     /**
@@ -296,7 +300,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             log(method, uri, e.code(), started);
             return new Reply(e.code(), e.getResponse().getBody(byte[].class).orElse(new byte[0]),
                     Optional.ofNullable(e.getResponse().getHeaders().get(HttpHeaders.RETRY_AFTER)));
-        } catch (HttpClientException | IllegalStateException e) {
+        } catch (HttpClientException e) {
             LOG.debug("VPS.org {} {} failed after {} ms: {}", method, uri.getRawPath(),
                     (System.nanoTime() - started) / 1_000_000, e.getClass().getSimpleName());
             throw failures.fromTransport(call, e);
@@ -314,6 +318,9 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 throw failures.unreadable(call, reply.status(), "empty body", null);
             }
             wire = json.readValue(reply.body(), Argument.of(wireType));
+            if (wire == null) {
+                throw failures.unreadable(call, reply.status(), "a JSON null", null);
+            }
         } catch (IOException | RuntimeException e) {
             if (e instanceof ProviderFailure failure) {
                 throw failure;
@@ -348,6 +355,11 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     /** For tests and health checks: whether calls currently fail fast. */
     boolean isCircuitOpen() {
         return resilience.isCircuitOpen();
+    }
+
+    /** For tests and health checks: requests waiting for a free connection. */
+    int requestsWaitingForAConnection() {
+        return resilience.waitingForAConnection();
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -37,6 +39,8 @@ class FaultContractTest {
     private static final ServerId DB = new ServerId(23456);
 
     private SimulatedVpsOrg vpsOrg;
+    /** Application worker threads calling the ports concurrently (the common pool may have one thread). */
+    private final ExecutorService callers = Executors.newCachedThreadPool();
 
     private void start() {
         vpsOrg = SimulatedVpsOrg.start();
@@ -48,6 +52,7 @@ class FaultContractTest {
 
     @AfterEach
     void stop() {
+        callers.shutdownNow();
         if (vpsOrg != null) {
             vpsOrg.close();
         }
@@ -395,13 +400,8 @@ class FaultContractTest {
         start(s -> s.withPool(new VpsOrgSettings.Pool(1, Duration.ofMillis(200), 1))
                 .withRetry(new VpsOrgSettings.Retry(1, Duration.ofMillis(10), Duration.ofMillis(50), 0.25, Duration.ofSeconds(2))));
         vpsOrg.simulator.faults().add(Fault.hang().on("GET", "/api/v1/backups/"));
-        CompletableFuture<Object> holdingTheOnlyConnection = CompletableFuture.supplyAsync(() -> {
-            try {
-                return vpsOrg.client.listBackups(Optional.empty(), Optional.empty());
-            } catch (ProviderFailure failure) {
-                return failure.kind();
-            }
-        });
+        CompletableFuture<Object> holdingTheOnlyConnection = CompletableFuture.supplyAsync(() -> kindOf(
+                () -> vpsOrg.client.listBackups(Optional.empty(), Optional.empty())), callers);
         awaitReceived("GET", "/api/v1/backups/");
 
         ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
@@ -410,6 +410,40 @@ class FaultContractTest {
         assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
         assertThat(vpsOrg.received("GET", SNAPSHOTS)).isEmpty();
         assertThat(holdingTheOnlyConnection.get(10, TimeUnit.SECONDS)).isEqualTo(Kind.TIMEOUT);
+    }
+
+    @Test
+    void noMoreThanMaxPendingRequestsWaitForAConnection() throws Exception {
+        start(s -> s.withPool(new VpsOrgSettings.Pool(1, Duration.ofMillis(1000), 1))
+                .withRetry(new VpsOrgSettings.Retry(1, Duration.ofMillis(10), Duration.ofMillis(50), 0.25, Duration.ofSeconds(2))));
+        vpsOrg.simulator.faults().add(Fault.hang().on("GET", "/api/v1/backups/"));
+        CompletableFuture<Object> holding = CompletableFuture.supplyAsync(() -> kindOf(
+                () -> vpsOrg.client.listBackups(Optional.empty(), Optional.empty())), callers);
+        awaitReceived("GET", "/api/v1/backups/");
+        CompletableFuture<Object> waiting = CompletableFuture.supplyAsync(() -> kindOf(
+                () -> vpsOrg.client.listSnapshots(Optional.empty())), callers);
+        for (int i = 0; i < 500 && vpsOrg.client.requestsWaitingForAConnection() == 0; i++) {
+            Thread.sleep(5);
+        }
+        assertThat(vpsOrg.client.requestsWaitingForAConnection()).isEqualTo(1);
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                () -> vpsOrg.client.createSnapshot(new SnapshotDraft(WEB, new SnapshotName("queued"), Optional.empty())));
+
+        assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(failure.getMessage()).contains("vpsorg.pool.max-pending=1").contains("nothing was sent");
+        assertThat(vpsOrg.received("POST", SNAPSHOTS)).isEmpty();
+        assertThat(holding.get(10, TimeUnit.SECONDS)).isEqualTo(Kind.TIMEOUT);
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isIn(Kind.UNAVAILABLE, "listed");
+    }
+
+    private static Object kindOf(Runnable call) {
+        try {
+            call.run();
+            return "listed";
+        } catch (ProviderFailure failure) {
+            return failure.kind();
+        }
     }
 
     // ---- credentials ----

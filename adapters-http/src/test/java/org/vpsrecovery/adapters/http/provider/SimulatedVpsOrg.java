@@ -15,7 +15,7 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  */
 final class SimulatedVpsOrg implements AutoCloseable {
 
-    static final Duration READ_TIMEOUT = Duration.ofMillis(1500);
+    static final Duration READ_TIMEOUT = Duration.ofMillis(2000);
 
     final VpsOrgSimulator simulator;
     final VpsOrgClient client;

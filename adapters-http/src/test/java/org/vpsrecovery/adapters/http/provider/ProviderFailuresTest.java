@@ -1,0 +1,94 @@
+package org.vpsrecovery.adapters.http.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.json.JsonMapper;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.adapters.http.provider.ProviderFailures.Call;
+import org.vpsrecovery.adapters.http.provider.ProviderFailures.Reply;
+import org.vpsrecovery.domain.port.ProviderFailure;
+import org.vpsrecovery.domain.port.ProviderFailure.Kind;
+
+/** Error bodies the simulator does not produce: field errors, HTTP-date Retry-After, odd statuses. */
+class ProviderFailuresTest {
+
+    private static final Instant NOW = Instant.parse("2025-01-16T16:00:00Z");
+    private final ProviderFailures failures = new ProviderFailures(new ApiToken("s3cr3t-token"),
+            JsonMapper.createDefault(), Clock.fixed(NOW, ZoneOffset.UTC));
+    private final Call create = new Call("create a snapshot of server 12345", true);
+    private final Call read = new Call("list snapshots", false);
+
+    @Test
+    void fieldErrorsBecomeOneReadableMessage() {
+        ProviderFailure failure = failures.fromStatus(create, reply(400,
+                "{\"name\": [\"Snapshot name may contain only letters.\", \"Too long.\"], \"non_field_errors\": [\"Bad.\"]}"));
+
+        assertThat(failure.kind()).isEqualTo(Kind.REJECTED);
+        assertThat(failure.getMessage()).endsWith(": name: Snapshot name may contain only letters. Too long.; Bad.");
+    }
+
+    @Test
+    void aLimitIsToldApartByTheProvidersWords() {
+        assertThat(failures.fromStatus(create, reply(400, "{\"detail\": \"Maximum number of snapshots reached\"}")).kind())
+                .isEqualTo(Kind.LIMIT_REACHED);
+        assertThat(failures.fromStatus(create, reply(400, "{\"detail\": \"Server is not in a valid state\"}")).kind())
+                .isEqualTo(Kind.REJECTED);
+        assertThat(failures.fromStatus(create, reply(400, "{\"non_field_errors\": [\"Backup quota exhausted.\"]}")).kind())
+                .isEqualTo(Kind.LIMIT_REACHED);
+        assertThat(failures.fromStatus(create, reply(400, "<html>limit</html>")).kind()).isEqualTo(Kind.REJECTED);
+        assertThat(failures.fromStatus(create, reply(400, "{\"name\": [\"Ensure this field has at most 100 characters.\"]}")).kind())
+                .isEqualTo(Kind.REJECTED);
+    }
+
+    @Test
+    void theTokenAndControlCharactersNeverReachAMessage() {
+        ProviderFailure failure = failures.fromStatus(read, reply(400,
+                "{\"detail\": \"token s3cr3t-token is odd\\n\\u0007second line\"}"));
+
+        assertThat(failure.getMessage()).doesNotContain("s3cr3t").doesNotContain("\n").contains("token *** is odd");
+    }
+
+    @Test
+    void forbiddenIsAnOperatorProblemToo() {
+        ProviderFailure failure = failures.fromStatus(read, reply(403, "{\"detail\": \"You do not have permission.\"}"));
+
+        assertThat(failure.kind()).isEqualTo(Kind.UNAUTHORIZED);
+        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(403));
+    }
+
+    @Test
+    void retryAfterMayBeAnHttpDate() {
+        ProviderFailure failure = failures.fromStatus(read,
+                new Reply(429, new byte[0], Optional.of("Thu, 16 Jan 2025 16:00:30 GMT")));
+
+        assertThat(failure.kind()).isEqualTo(Kind.RATE_LIMITED);
+        assertThat(failure.retryAfter()).hasValue(Duration.ofSeconds(30));
+        assertThat(failures.retryAfter("yesterday")).isEmpty();
+        assertThat(failures.retryAfter("Wed, 15 Jan 2025 16:00:00 GMT")).hasValue(Duration.ZERO);
+    }
+
+    @Test
+    void gatewayErrorsOnReadsAreUnavailableButOnCreatesOutcomeUnknown() {
+        assertThat(failures.fromStatus(read, reply(504, "")).kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(failures.fromStatus(create, reply(504, "")).kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+        assertThat(failures.fromStatus(create, reply(500, "")).kind()).isEqualTo(Kind.UNAVAILABLE);
+    }
+
+    @Test
+    void unexpectedStatusesAreNamed() {
+        assertThat(failures.fromStatus(read, reply(302, "")).kind()).isEqualTo(Kind.MALFORMED_RESPONSE);
+        assertThat(failures.fromStatus(read, reply(405, "{\"detail\": \"Method not allowed.\"}")).kind())
+                .isEqualTo(Kind.REJECTED);
+    }
+
+    private static Reply reply(int status, String body) {
+        return new Reply(status, body.getBytes(StandardCharsets.UTF_8), Optional.empty());
+    }
+}

@@ -1,0 +1,57 @@
+package org.vpsrecovery.adapters.http.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.CreationStatus.Phase;
+import org.vpsrecovery.domain.server.ServerStatus;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+import org.vpsrecovery.simulator.Seed;
+
+/** Values the documentation does not promise, served over HTTP by a simulator seeded with them. */
+class UndocumentedValuesContractTest {
+
+    private static final Instant AS_OF = Instant.parse("2025-01-16T16:00:00Z");
+
+    private static final Seed ODD_ACCOUNT = new Seed(AS_OF, List.of(new Seed.AccountSeed("demo-token",
+            List.of(new Seed.ServerSeed(700, "legacy", "maintenance", 100), new Seed.ServerSeed(701, "", "stopped", 50)),
+            List.of(new Seed.SnapshotSeed(1, 700, "a", "failed", null, AS_OF, ""),
+                    new Seed.SnapshotSeed(2, 700, "b", "queued_for_archive", 10L, AS_OF, ""),
+                    new Seed.SnapshotSeed(3, 700, "c", "completed", 10L, AS_OF, "")),
+            List.of(new Seed.BackupSeed(9, 701, "replicated", "error", null, AS_OF, null, ""),
+                    new Seed.BackupSeed(8, 701, "automatic", "completed", 20L, AS_OF, null, "")))));
+
+    @Test
+    void unknownStatusesAndTypesAreKeptVerbatimAndNullsTolerated() {
+        try (SimulatedVpsOrg vpsOrg = SimulatedVpsOrg.start(options -> options.withSeed(ODD_ACCOUNT, true), s -> s)) {
+            List<Snapshot> snapshots = vpsOrg.client.listSnapshots(Optional.empty());
+            List<Backup> backups = vpsOrg.client.listBackups(Optional.empty(), Optional.empty());
+
+            assertThat(snapshots).extracting(Snapshot::status).containsExactly(
+                    CreationStatus.COMPLETED,
+                    new CreationStatus(Phase.UNKNOWN, "queued_for_archive"),
+                    CreationStatus.FAILED);
+            assertThat(snapshots.get(2).sizeMb()).isEmpty();
+            assertThat(backups.get(0).typeWireValue()).isEqualTo("replicated");
+            assertThat(backups.get(0).type()).isEmpty();
+            assertThat(backups.get(0).status()).isEqualTo(new CreationStatus(Phase.FAILED, "error"));
+            assertThat(backups.get(0).server().name()).isEmpty();
+            assertThat(backups.get(1).expiresAt()).isEmpty();
+        }
+    }
+
+    @Test
+    void aServerInAnUndocumentedStateCanBeRestoredAndIsReportedRestoring() {
+        try (SimulatedVpsOrg vpsOrg = SimulatedVpsOrg.start(options -> options.withSeed(ODD_ACCOUNT, true), s -> s)) {
+            ServerStatus status = vpsOrg.client.restoreSnapshot(new SnapshotId(3)).server().status();
+
+            assertThat(status).isEqualTo(ServerStatus.RESTORING);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package org.vpsrecovery.adapters.http.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.exceptions.ConfigurationException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.SnapshotProvider;
+import org.vpsrecovery.simulator.SimulatorOptions;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/** The {@code vpsorg.*} keys, read by the Micronaut factory into checked settings and a working client. */
+class VpsOrgClientFactoryTest {
+
+    @Test
+    void theApplicationContextProvidesBothPortsConfiguredFromProperties() {
+        try (VpsOrgSimulator simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
+             ApplicationContext context = ApplicationContext.run(Map.of(
+                     "vpsorg.base-url", simulator.baseUri().toString(),
+                     "vpsorg.api-token", "demo-token",
+                     "vpsorg.read-timeout", "3s",
+                     "vpsorg.pool.max-connections", "4",
+                     "vpsorg.retry.initial-delay", "50ms",
+                     "vpsorg.circuit-breaker.open-for", "1m"))) {
+            SnapshotProvider snapshots = context.getBean(SnapshotProvider.class);
+            BackupProvider backups = context.getBean(BackupProvider.class);
+
+            assertThat(snapshots).isSameAs(backups).isInstanceOf(VpsOrgClient.class);
+            VpsOrgSettings settings = ((VpsOrgClient) snapshots).settings();
+            assertThat(settings.baseUrl()).isEqualTo(URI.create(simulator.baseUri() + "/"));
+            assertThat(settings.readTimeout()).isEqualTo(Duration.ofSeconds(3));
+            assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(settings.pool().maxConnections()).isEqualTo(4);
+            assertThat(settings.retry().initialDelay()).isEqualTo(Duration.ofMillis(50));
+            assertThat(settings.circuitBreaker().openFor()).isEqualTo(Duration.ofMinutes(1));
+            assertThat(snapshots.listSnapshots(Optional.empty())).hasSize(2);
+            assertThat(simulator.requests()).singleElement()
+                    .satisfies(r -> assertThat(r.header("Authorization")).hasValue("Bearer demo-token"));
+        }
+    }
+
+    @Test
+    void defaultsPointAtTheRealProvider() {
+        VpsOrgSettings settings = VpsOrgClientFactory.settings(propertiesOf(Map.of("vpsorg.api-token", "t0ken")));
+
+        assertThat(settings.baseUrl()).isEqualTo(URI.create("https://admin.vps.org/"));
+        assertThat(settings.readTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.pool()).isEqualTo(VpsOrgSettings.Pool.defaults());
+        assertThat(settings.retry()).isEqualTo(VpsOrgSettings.Retry.defaults());
+        assertThat(settings.circuitBreaker()).isEqualTo(VpsOrgSettings.CircuitBreaker.defaults());
+        assertThat(settings.maxPages()).isEqualTo(100);
+    }
+
+    @Test
+    void aMissingTokenFailsAtStartupNamingTheKey() {
+        Throwable failure = catchThrowable(() -> VpsOrgClientFactory.settings(propertiesOf(Map.of())));
+
+        assertThat(failure).isInstanceOf(ConfigurationException.class).hasMessageContaining("vpsorg.api-token");
+    }
+
+    @Test
+    void badValuesFailNamingTheKeyButNeverTheToken() {
+        Throwable badTimeout = catchThrowable(() -> VpsOrgClientFactory.settings(propertiesOf(Map.of(
+                "vpsorg.api-token", "s3cr3t-token", "vpsorg.read-timeout", "soon"))));
+        Throwable badUrl = catchThrowable(() -> VpsOrgClientFactory.settings(propertiesOf(Map.of(
+                "vpsorg.api-token", "s3cr3t-token", "vpsorg.base-url", "ftp://admin.vps.org"))));
+        Throwable badToken = catchThrowable(() -> VpsOrgClientFactory.settings(propertiesOf(Map.of(
+                "vpsorg.api-token", "s3cr3t token with spaces"))));
+        Throwable badPool = catchThrowable(() -> VpsOrgClientFactory.settings(propertiesOf(Map.of(
+                "vpsorg.api-token", "s3cr3t-token", "vpsorg.pool.max-pending", "0"))));
+
+        assertThat(badTimeout).isInstanceOf(ConfigurationException.class).hasMessageContaining("vpsorg.read-timeout");
+        assertThat(badUrl).isInstanceOf(ConfigurationException.class).hasMessageContaining("vpsorg.base-url");
+        assertThat(badToken).isInstanceOf(ConfigurationException.class).hasMessageContaining("vpsorg.api-token");
+        assertThat(badPool).isInstanceOf(ConfigurationException.class).hasMessageContaining("vpsorg.pool.max-pending");
+        assertThat(java.util.List.of(badTimeout, badUrl, badToken, badPool))
+                .allSatisfy(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t"));
+    }
+
+    @Test
+    void theTokenNeverAppearsInSettingsOrClientText() {
+        VpsOrgSettings settings = VpsOrgSettings.defaults(URI.create("https://admin.vps.org"), new ApiToken("s3cr3t-token"));
+
+        assertThat(settings.toString()).doesNotContain("s3cr3t").contains("ApiToken[***]");
+        assertThat(settings.apiToken().toString()).isEqualTo("ApiToken[***]");
+    }
+
+    private static io.micronaut.core.value.PropertyResolver propertiesOf(Map<String, Object> values) {
+        return new io.micronaut.core.value.MapPropertyResolver(values);
+    }
+}
