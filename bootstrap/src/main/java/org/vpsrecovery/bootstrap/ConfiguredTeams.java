@@ -48,7 +48,7 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits {
 
     public static ConfiguredTeams from(PropertyResolver properties) {
         Map<String, Object> raw = properties.getProperties("vpsr.teams");
-        Set<String> names = new LinkedHashSet<>();
+        Set<String> names = new java.util.TreeSet<>(); // sorted: the same configuration always reads the same way
         raw.keySet().forEach(key -> names.add(key.split("\\.", 2)[0]));
         List<Team> teams = names.stream().map(name -> team(properties, name)).toList();
         if (teams.isEmpty()) {
