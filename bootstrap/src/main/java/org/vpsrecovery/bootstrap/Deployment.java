@@ -70,12 +70,13 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
             properties.put("datasources.default.username", db.user());
             properties.put("datasources.default.password", db.password());
             if (!db.migrationUser().equals(db.user())) {
-                properties.put("datasources.migration.url", db.url());
-                properties.put("datasources.migration.username", db.migrationUser());
-                properties.put("datasources.migration.password", db.migrationPassword());
-                properties.put("datasources.migration.maximum-pool-size", 1);
+                // Flyway migrates as the owner over its own connection; a configuration named
+                // "default" would migrate through the service's pool, as the service's login.
                 properties.put("flyway.datasources.default.enabled", false);
-                properties.put("flyway.datasources.migration.enabled", true);
+                properties.put("flyway.datasources.owner.enabled", true);
+                properties.put("flyway.datasources.owner.url", db.url());
+                properties.put("flyway.datasources.owner.user", db.migrationUser());
+                properties.put("flyway.datasources.owner.password", db.migrationPassword());
             }
         });
         provider.ifPresent(p -> {

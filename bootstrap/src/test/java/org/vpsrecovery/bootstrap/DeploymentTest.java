@@ -39,9 +39,9 @@ class DeploymentTest {
 
         assertThat(deployment.host()).isEqualTo("0.0.0.0");
         assertThat(properties).containsEntry("datasources.default.username", "vpsr_service")
-                .containsEntry("datasources.migration.username", "vpsr_owner")
+                .containsEntry("flyway.datasources.owner.user", "vpsr_owner")
                 .containsEntry("flyway.datasources.default.enabled", false)
-                .containsEntry("flyway.datasources.migration.enabled", true)
+                .containsEntry("flyway.datasources.owner.enabled", true)
                 .containsEntry("vpsorg.base-url", "https://admin.vps.org")
                 .containsEntry("micronaut.server.port", 9090);
         // Secrets never appear in what the settings say of themselves.
