@@ -12,6 +12,7 @@ import java.time.Duration;
 import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
 import org.vpsrecovery.adapters.http.facade.TeamAuthenticator;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
+import org.vpsrecovery.application.attempt.ReconcilePendingIntentsService;
 import org.vpsrecovery.application.attempt.ServerStates;
 import org.vpsrecovery.application.audit.QueryAuditHistoryService;
 import org.vpsrecovery.application.audit.QueryAuditHistoryUseCase;
@@ -120,6 +121,13 @@ public class RecoveryServicesFactory {
     RestoreServerFromBackupUseCase restoreServerFromBackup(MeteredProvider provider, ConfiguredTeams teams,
                                                            ServerStates servers, AuditedAttempts attempts, Clock clock) {
         return new RestoreServerFromBackupService(provider, teams, servers, attempts, clock);
+    }
+
+    @Singleton
+    ReconcilePendingIntentsService reconcilePendingIntents(MeteredAuditHistory history, MeteredProvider provider,
+                                                           ServerLock lock, Clock clock,
+                                                           @Value("${vpsr.reconcile.settle-after:5m}") Duration settleAfter) {
+        return new ReconcilePendingIntentsService(history, provider, provider, lock, clock, settleAfter);
     }
 
     @Singleton

@@ -33,6 +33,8 @@ public enum ReasonCode {
     PROVIDER_TIMEOUT,
     PROVIDER_MALFORMED_RESPONSE,
     OUTCOME_UNKNOWN,
+    /** Reconciliation found that an intent whose answer was lost did not happen at the provider. */
+    NOT_DONE_AT_PROVIDER,
     // anything the platform did not expect of itself
     INTERNAL_ERROR
 }

@@ -1,0 +1,111 @@
+package org.vpsrecovery.application.attempt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.vpsrecovery.application.PlatformFixture.BLUE;
+import static org.vpsrecovery.application.PlatformFixture.WEB;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotDraft;
+import org.vpsrecovery.domain.snapshot.SnapshotName;
+import org.vpsrecovery.domain.testing.InMemoryServerLock;
+
+class ReconcilePendingIntentsServiceTest {
+
+    private final PlatformFixture platform = new PlatformFixture();
+    private final ReconcilePendingIntentsService reconciler = new ReconcilePendingIntentsService(platform.history,
+            platform.provider, platform.provider, new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
+            Duration.ofMinutes(5));
+
+    /** What a crash between the intent and the outcome leaves behind. */
+    private CallContext intent(Operation operation, Optional<ResourceRef> resource, Map<String, String> detail) {
+        CallContext context = platform.as(BLUE);
+        platform.history.append(new AuditEvent(platform.clock.instant(), BLUE, context.requestId(), operation,
+                Optional.of(WEB), resource, new Outcome.Accepted(), OptionalInt.empty(), detail));
+        return context;
+    }
+
+    private Outcome lastOutcome(CallContext context) {
+        List<AuditEvent> events = platform.eventsOf(context);
+        return events.get(events.size() - 1).outcome();
+    }
+
+    @Test
+    void aCreateThatHappenedIsCompletedWithTheSnapshotItMade() {
+        CallContext context = intent(Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of("name", "lost-answer"));
+        Snapshot made = platform.provider.createSnapshot(new SnapshotDraft(WEB, new SnapshotName("lost-answer"), Optional.empty()));
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        assertThat(reconciler.reconcile(100)).isEqualTo(1);
+
+        AuditEvent outcome = platform.eventsOf(context).get(1);
+        assertThat(outcome.outcome()).isEqualTo(new Outcome.Completed());
+        assertThat(outcome.resource()).contains(ResourceRef.of(made.id()));
+        assertThat(outcome.detail()).containsEntry("reconciled", "true").containsEntry("name", "lost-answer");
+        assertThat(platform.history.pendingIntents(platform.clock.instant(), 10)).isEmpty();
+    }
+
+    @Test
+    void aCreateThatDidNotHappenFailsAndARestoreCannotBeTold() {
+        CallContext create = intent(Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of("name", "never-made"));
+        CallContext restore = intent(Operation.RESTORE_SNAPSHOT,
+                Optional.of(ResourceRef.of(platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED).id())),
+                Map.of());
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        assertThat(reconciler.reconcile(100)).isEqualTo(2);
+
+        assertThat(((Outcome.Failed) lastOutcome(create)).reason()).isEqualTo(ReasonCode.NOT_DONE_AT_PROVIDER);
+        assertThat(((Outcome.Failed) lastOutcome(restore)).reason()).isEqualTo(ReasonCode.OUTCOME_UNKNOWN);
+    }
+
+    @Test
+    void deletesAreJudgedByWhetherTheResourceIsStillThere() {
+        var gone = ResourceRef.of(new org.vpsrecovery.domain.snapshot.SnapshotId(555));
+        var kept = platform.provider.addBackup(499, platform.web, BackupType.MANUAL, CreationStatus.COMPLETED, Optional.empty());
+        CallContext deleted = intent(Operation.DELETE_SNAPSHOT, Optional.of(gone), Map.of());
+        CallContext notDeleted = intent(Operation.DELETE_BACKUP, Optional.of(ResourceRef.of(kept.id())), Map.of());
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        reconciler.reconcile(100);
+
+        assertThat(lastOutcome(deleted)).isEqualTo(new Outcome.Completed());
+        assertThat(((Outcome.Failed) lastOutcome(notDeleted)).reason()).isEqualTo(ReasonCode.NOT_DONE_AT_PROVIDER);
+    }
+
+    @Test
+    void aManualBackupMadeAfterTheIntentAndClaimedByNobodyIsTakenAsTheOneMade() {
+        CallContext context = intent(Operation.CREATE_MANUAL_BACKUP, Optional.empty(), Map.of());
+        var made = platform.provider.createManualBackup(new org.vpsrecovery.domain.backup.BackupDraft(WEB, Optional.empty()));
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        reconciler.reconcile(100);
+
+        assertThat(platform.eventsOf(context).get(1).resource()).contains(ResourceRef.of(made.id()));
+    }
+
+    @Test
+    void recentIntentsAndAnsweredOnesAreLeftAlone() {
+        intent(Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of("name", "in-flight"));
+        platform.clock.advance(Duration.ofMinutes(1));
+        assertThat(reconciler.reconcile(100)).isZero();
+
+        platform.createSnapshot().createSnapshot(new org.vpsrecovery.application.snapshot.CreateSnapshotCommand(
+                platform.as(BLUE), WEB, new SnapshotName("answered"), Optional.empty()));
+        platform.clock.advance(Duration.ofMinutes(10));
+        assertThat(reconciler.reconcile(100)).isEqualTo(1); // only the crashed one, not the answered one
+    }
+}
