@@ -1,0 +1,91 @@
+package org.vpsrecovery.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.PostgresServer;
+import org.vpsrecovery.bootstrap.Deployment;
+import org.vpsrecovery.simulator.SimulatorOptions;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/**
+ * The production set-up the README describes, from the same environment variables: the service
+ * logs in as a member of {@code vpsr_app}, Flyway migrates the empty database as the owner, and
+ * the service's login can append audit rows but never change them.
+ */
+class LeastPrivilegeDeploymentTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.empty();
+
+    private static final String SERVICE_LOGIN = "vpsr_service_e2e_" + ProcessHandle.current().pid();
+    private static final String SERVICE_PASSWORD = "test-only-service-password";
+
+    static VpsOrgSimulator simulator;
+    static RunningPlatform platform;
+
+    @BeforeAll
+    static void start() {
+        PostgresServer server = PostgresServer.shared();
+        server.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'vpsr_app') "
+                + "THEN CREATE ROLE vpsr_app NOLOGIN; END IF; END $$");
+        server.execute("DROP ROLE IF EXISTS " + SERVICE_LOGIN);
+        server.execute("CREATE ROLE " + SERVICE_LOGIN + " LOGIN PASSWORD '" + SERVICE_PASSWORD + "' IN ROLE vpsr_app");
+
+        Deployment deployment = Deployment.fromEnvironment(Map.of(
+                "VPSR_DATABASE_URL", DATABASE.database().url(),
+                "VPSR_DATABASE_USER", SERVICE_LOGIN,
+                "VPSR_DATABASE_PASSWORD", SERVICE_PASSWORD,
+                "VPSR_MIGRATION_USER", DATABASE.database().user(),
+                "VPSR_MIGRATION_PASSWORD", DATABASE.database().password()));
+        Map<String, Object> database = new LinkedHashMap<>();
+        deployment.properties().forEach((key, value) -> {
+            if (key.startsWith("datasources.") || key.startsWith("flyway.")) {
+                database.put(key, value);
+            }
+        });
+        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
+        platform = RunningPlatform.start(DATABASE.database(), simulator, database);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (platform != null) {
+            platform.close();
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+        PostgresServer.shared().execute("DROP OWNED BY " + SERVICE_LOGIN + " CASCADE");
+        PostgresServer.shared().execute("DROP ROLE IF EXISTS " + SERVICE_LOGIN);
+    }
+
+    @Test
+    void theServiceWorksAsItsLoginAndThatLoginCannotRewriteHistory() throws SQLException {
+        var created = platform.send("POST", "/api/v1/backups/", RunningPlatform.DEMO_TOKEN, "{\"server_id\": 12345}",
+                Map.of("X-Request-Id", "least-privilege-1"));
+        assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+        assertThat(platform.auditOf("least-privilege-1")).hasSize(2);
+        assertThat(platform.audit().verifyChain().isIntact()).isTrue();
+
+        try (Connection connection = DATABASE.database().dataSourceAs(SERVICE_LOGIN, SERVICE_PASSWORD).getConnection();
+             Statement statement = connection.createStatement()) {
+            assertThatThrownBy(() -> statement.execute("UPDATE audit_event SET team = 'other-team'"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> statement.execute("DELETE FROM audit_event"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+            // What it may do, it can: read its history.
+            assertThat(statement.executeQuery("SELECT count(*) FROM audit_event").next()).isTrue();
+        }
+    }
+}
