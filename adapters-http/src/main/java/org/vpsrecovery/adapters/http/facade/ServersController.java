@@ -9,6 +9,9 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.micronaut.http.HttpResponse;
 import org.vpsrecovery.application.backup.RestoreServerFromBackupCommand;
 import org.vpsrecovery.application.backup.RestoreServerFromBackupUseCase;
@@ -32,7 +35,9 @@ public class ServersController {
 
     @Post(value = "/{server_id}/restore/", consumes = MediaType.APPLICATION_JSON)
     public HttpResponse<?> restoreFromBackup(HttpRequest<?> request, @PathVariable("server_id") String serverId,
-                                             @Nullable @Body String body) {
+            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = RequestBodiesDoc.RestoreFromBackupRequest.class)))
+            @Nullable @Body String body) {
         ServerId server = new ServerId(JsonFields.parseId(serverId, "server_id", RequestReason.INVALID_ID));
         return idempotent.run(request, body, () -> {
             BackupId backup = new BackupId(JsonFields.requirePositiveInteger(bodies.object(body), "backup_id"));

@@ -14,6 +14,9 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import java.util.Optional;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.PageJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotJson;
@@ -73,7 +76,10 @@ public class SnapshotsController {
     }
 
     @Post(value = "/", consumes = MediaType.APPLICATION_JSON)
-    public HttpResponse<?> createSnapshot(HttpRequest<?> request, @Nullable @Body String body) {
+    public HttpResponse<?> createSnapshot(HttpRequest<?> request,
+            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = RequestBodiesDoc.CreateSnapshotRequest.class)))
+            @Nullable @Body String body) {
         return idempotent.run(request, body, () -> {
             JsonNode fields = bodies.object(body);
             var command = new CreateSnapshotCommand(RequestAttributes.callContext(request),
