@@ -322,4 +322,28 @@ class PlatformEndToEndTest {
         assertThat(swaggerUi.statusCode()).isEqualTo(200);
         assertThat(swaggerUi.body()).contains("swagger");
     }
+
+    @Test
+    void noLogLineCarriesATokenEvenAtDebug() {
+        var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        var level = root.getLevel();
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        root.addAppender(appender);
+        root.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try {
+            platform.send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null);
+            platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}");
+            platform.send("GET", "/api/v1/backups/", "wrong-token-value", null);
+            simulator.faults().add(Fault.serverError(502).on("GET", "/api/v1/snapshots/"));
+            platform.send("GET", "/api/v1/snapshots/", OTHER_TOKEN, null);
+        } finally {
+            root.setLevel(level);
+            root.detachAppender(appender);
+        }
+        assertThat(appender.list).isNotEmpty();
+        assertThat(appender.list).allSatisfy(event -> assertThat(event.getFormattedMessage() + event.getMDCPropertyMap()
+                + (event.getThrowableProxy() == null ? "" : event.getThrowableProxy().getMessage()))
+                .doesNotContain(DEMO_TOKEN, OTHER_TOKEN, "wrong-token-value", "Bearer " + VpsOrgSimulator.DEMO_TOKEN));
+    }
 }
