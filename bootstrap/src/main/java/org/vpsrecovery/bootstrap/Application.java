@@ -58,6 +58,7 @@ public final class Application {
             out.println("Demo team \"demo\" owns server " + EmbeddedDefaults.DEMO_SERVER + "; team \"other-team\" owns "
                     + EmbeddedDefaults.OTHER_TEAM_SERVER + " with token " + EmbeddedDefaults.OTHER_TEAM_TOKEN + ".");
             out.println("token: " + EmbeddedDefaults.DEMO_TEAM_TOKEN);
+            out.println("auditor token (audit reports of every team, nothing else): " + EmbeddedDefaults.DEMO_AUDITOR_TOKEN);
         }
         out.println();
     }
