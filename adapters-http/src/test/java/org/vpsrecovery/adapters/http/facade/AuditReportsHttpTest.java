@@ -238,6 +238,27 @@ class AuditReportsHttpTest {
     }
 
     @Test
+    void anExportIsPulledAsTheClientReadsAndALeavingClientReleasesTheCursor() throws Exception {
+        for (int i = 0; i < 100_000; i++) {
+            platform.history.append(event(PlatformFixture.BLUE, "bulk-" + i, new Outcome.Completed(), "row " + i));
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + "/api/v1/audit/events/"))
+                .header("Authorization", "Bearer " + AUDITOR_TOKEN).header("Accept", "text/csv").build();
+        HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream body = response.body()) {
+            assertThat(body.readNBytes(1000)).hasSize(1000);
+            Thread.sleep(300);
+            // ~15 MB of CSV: had the server read it all into memory, the cursor would be closed by now
+            assertThat(platform.auditReports.openStreams()).isEqualTo(1);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (platform.auditReports.openStreams() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(platform.auditReports.openStreams()).isZero();
+    }
+
+    @Test
     void verifyTellsIntactFromBroken() throws Exception {
         seed();
         Answer intact = get("/api/v1/audit/verify/", AUDITOR_TOKEN);
