@@ -8,7 +8,11 @@ import java.util.Set;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.attempt.ServerStates;
+import org.vpsrecovery.application.audit.ListAuditEventsService;
 import org.vpsrecovery.application.audit.QueryAuditHistoryService;
+import org.vpsrecovery.application.audit.ReportRecoverabilityService;
+import org.vpsrecovery.application.audit.SummarizeAuditService;
+import org.vpsrecovery.application.audit.VerifyAuditChainService;
 import org.vpsrecovery.application.backup.CreateManualBackupService;
 import org.vpsrecovery.application.backup.DeleteBackupService;
 import org.vpsrecovery.application.backup.ListBackupsService;
@@ -29,6 +33,7 @@ import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.server.ServerRef;
 import org.vpsrecovery.domain.testing.FixedServerOwnership;
 import org.vpsrecovery.domain.testing.InMemoryAuditHistory;
+import org.vpsrecovery.domain.testing.InMemoryAuditReports;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
 import org.vpsrecovery.domain.testing.InMemoryVpsOrg;
 import org.vpsrecovery.domain.testing.AdjustableClock;
@@ -48,6 +53,7 @@ public final class PlatformFixture {
     public final AdjustableClock clock = new AdjustableClock(Instant.parse("2026-11-23T09:00:00Z"));
     public final InMemoryVpsOrg provider = new InMemoryVpsOrg(clock);
     public final InMemoryAuditHistory history = new InMemoryAuditHistory();
+    public final InMemoryAuditReports auditReports = new InMemoryAuditReports(history);
     public final ServerRef web = provider.addServer(WEB.value(), "web-server-01");
     public final ServerRef spare = provider.addServer(SPARE.value(), "web-server-02");
     public final ServerRef greenServer = provider.addServer(GREEN_SERVER.value(), "green-db-01");
@@ -109,6 +115,22 @@ public final class PlatformFixture {
 
     public RestoreServerFromBackupService restoreServerFromBackup() {
         return new RestoreServerFromBackupService(provider, ownership, serverStates(), attempts(), clock);
+    }
+
+    public ListAuditEventsService listAuditEvents() {
+        return new ListAuditEventsService(auditReports);
+    }
+
+    public VerifyAuditChainService verifyAuditChain() {
+        return new VerifyAuditChainService(history);
+    }
+
+    public SummarizeAuditService summarizeAudit() {
+        return new SummarizeAuditService(auditReports);
+    }
+
+    public ReportRecoverabilityService reportRecoverability() {
+        return new ReportRecoverabilityService(provider, provider, ownership, ownership, auditReports, clock);
     }
 
     public QueryAuditHistoryService queryAuditHistory() {

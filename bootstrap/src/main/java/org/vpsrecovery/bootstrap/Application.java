@@ -4,6 +4,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,11 +35,28 @@ public final class Application {
             System.exit(2);
             return;
         }
+        // Micronaut's own shutdown hook stops the server and the context; closing the context here as
+        // well deadlocked the two hooks (each holding the lock the other wanted). Wait for it instead,
+        // then stop the embedded PostgreSQL and simulator, which the context was still using.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            context.close();
+            awaitStopped(context, STOP_WAIT);
             embedded.close();
         }, "vps-recovery-stop"));
         printWelcome(System.out, context.getBean(EmbeddedServer.class), embedded);
+    }
+
+    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+
+    private static void awaitStopped(ApplicationContext context, Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (context.isRunning() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     static void printWelcome(PrintStream out, EmbeddedServer server, EmbeddedDefaults embedded) {
@@ -58,6 +76,7 @@ public final class Application {
             out.println("Demo team \"demo\" owns server " + EmbeddedDefaults.DEMO_SERVER + "; team \"other-team\" owns "
                     + EmbeddedDefaults.OTHER_TEAM_SERVER + " with token " + EmbeddedDefaults.OTHER_TEAM_TOKEN + ".");
             out.println("token: " + EmbeddedDefaults.DEMO_TEAM_TOKEN);
+            out.println("auditor token (audit reports of every team, nothing else): " + EmbeddedDefaults.DEMO_AUDITOR_TOKEN);
         }
         out.println();
     }

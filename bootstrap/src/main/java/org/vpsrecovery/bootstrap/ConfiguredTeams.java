@@ -6,9 +6,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.limits.RecoveryLimits;
 import org.vpsrecovery.domain.port.ServerOwnership;
+import org.vpsrecovery.domain.port.TeamDirectory;
 import org.vpsrecovery.domain.port.TeamLimits;
 import org.vpsrecovery.domain.server.ServerId;
 
@@ -23,7 +25,7 @@ import org.vpsrecovery.domain.server.ServerId;
  * vpsr.teams.payments.manual-backups-per-server=10    (optional, at most 10)
  * </pre>
  */
-public final class ConfiguredTeams implements ServerOwnership, TeamLimits {
+public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamDirectory {
 
     public record Team(TeamId id, String tokenSha256, Set<ServerId> servers, RecoveryLimits limits) {
     }
@@ -48,7 +50,8 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits {
 
     public static ConfiguredTeams from(PropertyResolver properties) {
         Map<String, Object> raw = properties.getProperties("vpsr.teams");
-        Set<String> names = new java.util.TreeSet<>(); // sorted: the same configuration always reads the same way
+        // Sorted, so that start-up messages do not depend on the order properties were read in.
+        Set<String> names = new TreeSet<>();
         raw.keySet().forEach(key -> names.add(key.split("\\.", 2)[0]));
         List<Team> teams = names.stream().map(name -> team(properties, name)).toList();
         if (teams.isEmpty()) {
@@ -91,6 +94,11 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits {
         Map<TeamId, String> digests = new LinkedHashMap<>();
         teams.values().forEach(team -> digests.put(team.id(), team.tokenSha256()));
         return digests;
+    }
+
+    @Override
+    public Set<TeamId> teams() {
+        return teams.keySet();
     }
 
     @Override

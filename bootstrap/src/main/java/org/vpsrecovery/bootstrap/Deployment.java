@@ -17,7 +17,7 @@ import java.util.Optional;
  *   {@code VPSR_MIGRATION_USER}, {@code VPSR_MIGRATION_PASSWORD}: the schema owner Flyway migrates as
  *   (defaults to the service's login).</li>
  *   <li>{@code VPSORG_BASE_URL}, {@code VPSORG_API_TOKEN}: the real VPS.org.</li>
- *   <li>{@code VPSR_TEAMS_FILE}: a properties file of {@code vpsr.teams.*} (required with the real VPS.org).</li>
+ *   <li>{@code VPSR_TEAMS_FILE}: a properties file of {@code vpsr.teams.*} and {@code vpsr.auditors.*} (required with the real VPS.org).</li>
  *   <li>{@code VPSR_PORT} (8080), {@code VPSR_HOST} (127.0.0.1 on embedded defaults, else 0.0.0.0),
  *   {@code VPSR_DATA_DIR} (~/.vps-recovery: the embedded PostgreSQL's data, kept between runs).</li>
  * </ul>

@@ -14,13 +14,15 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
 /**
  * The parts a newcomer did not configure, started here: a real PostgreSQL from embedded binaries
  * (its data kept in {@code <data dir>/postgres} between runs) and the VPS.org simulator on
- * loopback, seeded with the spec's examples, with two demo teams that cannot see each other.
+ * loopback, seeded with the spec's examples, with two demo teams that cannot see each other and a
+ * demo auditor who reads both teams' audit reports.
  */
 public final class EmbeddedDefaults implements AutoCloseable {
 
     /** Demo-only credentials, valid only against the simulator on a loopback-bound service. */
     public static final String DEMO_TEAM_TOKEN = "demo-team-token";
     public static final String OTHER_TEAM_TOKEN = "other-team-token";
+    public static final String DEMO_AUDITOR_TOKEN = "demo-auditor-token";
     public static final long DEMO_SERVER = 12345;
     public static final long OTHER_TEAM_SERVER = 23456;
 
@@ -63,6 +65,7 @@ public final class EmbeddedDefaults implements AutoCloseable {
                     properties.put("vpsr.teams.demo.servers", Long.toString(DEMO_SERVER));
                     properties.put("vpsr.teams.other-team.token-sha256", HashedTeamTokens.sha256Hex(OTHER_TEAM_TOKEN));
                     properties.put("vpsr.teams.other-team.servers", Long.toString(OTHER_TEAM_SERVER));
+                    properties.put("vpsr.auditors.demo-auditor.token-sha256", HashedTeamTokens.sha256Hex(DEMO_AUDITOR_TOKEN));
                 }
             }
             return new EmbeddedDefaults(postgres, postgresDirectory, simulator, properties);

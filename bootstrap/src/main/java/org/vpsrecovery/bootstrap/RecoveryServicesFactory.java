@@ -9,12 +9,22 @@ import jakarta.inject.Singleton;
 import org.vpsrecovery.adapters.http.provider.VpsOrgClient;
 import java.time.Clock;
 import java.time.Duration;
+import org.vpsrecovery.adapters.http.facade.AuditorAuthenticator;
+import org.vpsrecovery.adapters.http.facade.HashedAuditorTokens;
 import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
 import org.vpsrecovery.adapters.http.facade.TeamAuthenticator;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.ReconcilePendingIntentsService;
 import org.vpsrecovery.application.attempt.ServerStates;
+import org.vpsrecovery.application.audit.ListAuditEventsService;
+import org.vpsrecovery.application.audit.ListAuditEventsUseCase;
 import org.vpsrecovery.application.audit.QueryAuditHistoryService;
+import org.vpsrecovery.application.audit.ReportRecoverabilityService;
+import org.vpsrecovery.application.audit.ReportRecoverabilityUseCase;
+import org.vpsrecovery.application.audit.SummarizeAuditService;
+import org.vpsrecovery.application.audit.SummarizeAuditUseCase;
+import org.vpsrecovery.application.audit.VerifyAuditChainService;
+import org.vpsrecovery.application.audit.VerifyAuditChainUseCase;
 import org.vpsrecovery.application.audit.QueryAuditHistoryUseCase;
 import org.vpsrecovery.application.backup.CreateManualBackupService;
 import org.vpsrecovery.application.backup.CreateManualBackupUseCase;
@@ -33,6 +43,7 @@ import org.vpsrecovery.application.snapshot.ListSnapshotsUseCase;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotService;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotUseCase;
 import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.AuditReports;
 import org.vpsrecovery.domain.port.ServerLock;
 
 /** The composition root: the framework-free use cases, built from the adapters' port implementations. */
@@ -52,6 +63,11 @@ public class RecoveryServicesFactory {
     @Singleton
     TeamAuthenticator teamAuthenticator(ConfiguredTeams teams) {
         return new HashedTeamTokens(teams.tokenDigests());
+    }
+
+    @Singleton
+    AuditorAuthenticator auditorAuthenticator(PropertyResolver properties) {
+        return new HashedAuditorTokens(ConfiguredAuditors.from(properties).tokenDigests());
     }
 
     /** Exposed as itself only, so that the adapter stays the one SnapshotProvider/BackupProvider bean. */
@@ -128,6 +144,27 @@ public class RecoveryServicesFactory {
                                                            ServerLock lock, Clock clock,
                                                            @Value("${vpsr.reconcile.settle-after:5m}") Duration settleAfter) {
         return new ReconcilePendingIntentsService(history, provider, provider, lock, clock, settleAfter);
+    }
+
+    @Singleton
+    ListAuditEventsUseCase listAuditEvents(AuditReports reports) {
+        return new ListAuditEventsService(reports);
+    }
+
+    @Singleton
+    VerifyAuditChainUseCase verifyAuditChain(AuditHistory history) {
+        return new VerifyAuditChainService(history);
+    }
+
+    @Singleton
+    SummarizeAuditUseCase summarizeAudit(AuditReports reports) {
+        return new SummarizeAuditService(reports);
+    }
+
+    @Singleton
+    ReportRecoverabilityUseCase reportRecoverability(MeteredProvider provider, ConfiguredTeams teams,
+                                                     AuditReports reports, Clock clock) {
+        return new ReportRecoverabilityService(provider, provider, teams, teams, reports, clock);
     }
 
     @Singleton

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded default's PostgreSQL keeps its data between runs, in the documented directory. */
@@ -24,6 +25,8 @@ class EmbeddedDefaultsTest {
             assertThat(first.runsPostgres()).isTrue();
             assertThat(first.runsSimulator()).isTrue();
             assertThat(first.hasDemoTeams()).isTrue();
+            assertThat(first.properties()).containsEntry("vpsr.auditors.demo-auditor.token-sha256",
+                    HashedTeamTokens.sha256Hex(EmbeddedDefaults.DEMO_AUDITOR_TOKEN));
             assertThat(first.postgresDirectory()).isEqualTo(dataDirectory.resolve("postgres"));
             execute(first, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
         }

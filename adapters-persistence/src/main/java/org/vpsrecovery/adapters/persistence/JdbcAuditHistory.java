@@ -52,7 +52,7 @@ public final class JdbcAuditHistory implements AuditHistory {
     /** Upper bound on events per append transaction, to keep the head lock short. */
     public static final int MAX_BATCH = 500;
 
-    private static final String COLUMNS = "sequence, occurred_at, team, request_id, operation, server_id, "
+    static final String COLUMNS = "sequence, occurred_at, team, request_id, operation, server_id, "
             + "resource_type, resource_id, outcome_kind, outcome_reason, outcome_cause, provider_status, "
             + "(SELECT array_agg(key ORDER BY key) FROM jsonb_each_text(detail)) AS detail_keys, "
             + "(SELECT array_agg(value ORDER BY key) FROM jsonb_each_text(detail)) AS detail_values, "
@@ -400,7 +400,7 @@ public final class JdbcAuditHistory implements AuditHistory {
         }
     }
 
-    private static RecordedAuditEvent toRecorded(ResultSet rs) throws SQLException {
+    static RecordedAuditEvent toRecorded(ResultSet rs) throws SQLException {
         Instant occurredAt = rs.getObject("occurred_at", OffsetDateTime.class).toInstant();
         long serverId = rs.getLong("server_id");
         Optional<ServerId> server = rs.wasNull() ? Optional.empty() : Optional.of(new ServerId(serverId));

@@ -33,6 +33,8 @@ public final class CreateManualBackupService implements CreateManualBackupUseCas
         var team = command.context().team();
         var server = command.server();
         var attempt = attempts.attempt(command.context(), Operation.CREATE_MANUAL_BACKUP).onServer(server);
+        // The caller's words go into the history too: auditors read what a backup was said to be for.
+        command.description().ifPresent(description -> attempt.detail("description", description.value()));
         if (!ownership.owns(team, server)) {
             throw attempt.refuse(new ResourceNotFound(ReasonCode.SERVER_NOT_FOUND, "server " + server + " not found"));
         }

@@ -35,6 +35,8 @@ public final class CreateSnapshotService implements CreateSnapshotUseCase {
         var attempt = attempts.attempt(command.context(), Operation.CREATE_SNAPSHOT)
                 .onServer(server)
                 .detail("name", command.name().value());
+        // The caller's words go into the history too: auditors read what a snapshot was said to be for.
+        command.description().ifPresent(description -> attempt.detail("description", description.value()));
         if (!ownership.owns(team, server)) {
             throw attempt.refuse(new ResourceNotFound(ReasonCode.SERVER_NOT_FOUND, "server " + server + " not found"));
         }

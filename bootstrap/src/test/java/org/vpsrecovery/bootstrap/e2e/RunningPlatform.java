@@ -28,6 +28,7 @@ final class RunningPlatform implements AutoCloseable {
 
     static final String DEMO_TOKEN = "demo-team-token-e2e";
     static final String OTHER_TOKEN = "other-team-token-e2e";
+    static final String AUDITOR_TOKEN = "auditor-token-e2e";
 
     final EmbeddedServer server;
     final ApplicationContext context;
@@ -69,6 +70,7 @@ final class RunningPlatform implements AutoCloseable {
         properties.put("vpsr.teams.demo.servers", "12345");
         properties.put("vpsr.teams.other-team.token-sha256", HashedTeamTokens.sha256Hex(OTHER_TOKEN));
         properties.put("vpsr.teams.other-team.servers", "23456");
+        properties.put("vpsr.auditors.compliance.token-sha256", HashedTeamTokens.sha256Hex(AUDITOR_TOKEN));
         properties.put("vpsr.server-lock.max-wait", "20s");
         properties.putAll(overrides);
         return new RunningPlatform(ApplicationContext.run(EmbeddedServer.class, properties));

@@ -23,6 +23,8 @@ public enum ReasonCode {
     BACKUP_NOT_FOUND,
     // concurrency
     SERVER_BUSY,
+    // access: the caller's role may not do this (e.g. an auditor creating a snapshot)
+    FORBIDDEN_FOR_ROLE,
     // the provider
     PROVIDER_REJECTED,
     PROVIDER_LIMIT_REACHED,

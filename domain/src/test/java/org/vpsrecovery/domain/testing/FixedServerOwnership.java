@@ -4,10 +4,11 @@ import java.util.Map;
 import java.util.Set;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.ServerOwnership;
+import org.vpsrecovery.domain.port.TeamDirectory;
 import org.vpsrecovery.domain.server.ServerId;
 
 /** Ownership from a fixed map: team to servers. */
-public record FixedServerOwnership(Map<TeamId, Set<ServerId>> servers) implements ServerOwnership {
+public record FixedServerOwnership(Map<TeamId, Set<ServerId>> servers) implements ServerOwnership, TeamDirectory {
 
     public FixedServerOwnership {
         servers = Map.copyOf(servers);
@@ -16,5 +17,10 @@ public record FixedServerOwnership(Map<TeamId, Set<ServerId>> servers) implement
     @Override
     public Set<ServerId> serversOf(TeamId team) {
         return servers.getOrDefault(team, Set.of());
+    }
+
+    @Override
+    public Set<TeamId> teams() {
+        return servers.keySet();
     }
 }

@@ -83,6 +83,11 @@ public final class InMemoryAuditHistory implements AuditHistory {
         return walk.finish(headSequence, headHash);
     }
 
+    /** Every stored event with its position, oldest first (for in-memory reports). */
+    public synchronized List<RecordedAuditEvent> recorded() {
+        return events.stream().map(StoredEvent::recorded).toList();
+    }
+
     public synchronized List<AuditEvent> all() {
         return events.stream().map(e -> e.recorded().event()).toList();
     }

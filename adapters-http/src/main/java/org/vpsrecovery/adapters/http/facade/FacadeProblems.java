@@ -4,6 +4,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import java.time.Duration;
+import org.vpsrecovery.domain.common.AccessDenied;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.ResourceNotFound;
@@ -42,6 +43,9 @@ public final class FacadeProblems {
     }
 
     static HttpStatus statusOf(RecoveryException failure) {
+        if (failure instanceof AccessDenied) {
+            return HttpStatus.FORBIDDEN;
+        }
         if (failure instanceof ResourceNotFound) {
             return HttpStatus.NOT_FOUND;
         }

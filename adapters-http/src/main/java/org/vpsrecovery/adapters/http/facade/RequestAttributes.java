@@ -2,6 +2,7 @@ package org.vpsrecovery.adapters.http.facade;
 
 import io.micronaut.http.HttpRequest;
 import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.audit.AuditReader;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 
@@ -10,6 +11,7 @@ public final class RequestAttributes {
 
     static final String REQUEST_ID = "vpsr.request-id";
     static final String TEAM = "vpsr.team";
+    static final String CALLER = "vpsr.caller";
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
 
     private RequestAttributes() {
@@ -19,7 +21,13 @@ public final class RequestAttributes {
         return request.getAttribute(REQUEST_ID, RequestId.class).map(RequestId::value).orElse(null);
     }
 
-    /** Only for routes behind {@link TeamAuthenticationFilter}, which guarantees a team. */
+    /** Only for routes behind {@link CallerAuthenticationFilter}: the team or auditor reading the audit reports. */
+    public static AuditReader auditReader(HttpRequest<?> request) {
+        return request.getAttribute(CALLER, Caller.class).map(Caller::asAuditReader)
+                .orElseThrow(() -> new IllegalStateException("no authenticated caller on " + request.getPath()));
+    }
+
+    /** Only for the recovery routes behind {@link CallerAuthenticationFilter}, which lets only teams reach them. */
     public static CallContext callContext(HttpRequest<?> request) {
         TeamId team = request.getAttribute(TEAM, TeamId.class)
                 .orElseThrow(() -> new IllegalStateException("no authenticated team on " + request.getPath()));

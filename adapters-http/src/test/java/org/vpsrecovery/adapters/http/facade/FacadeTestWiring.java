@@ -8,6 +8,10 @@ import java.util.Map;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
 import org.vpsrecovery.domain.testing.InMemoryIdempotencyRecords;
 import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.audit.ListAuditEventsUseCase;
+import org.vpsrecovery.application.audit.ReportRecoverabilityUseCase;
+import org.vpsrecovery.application.audit.SummarizeAuditUseCase;
+import org.vpsrecovery.application.audit.VerifyAuditChainUseCase;
 import org.vpsrecovery.application.backup.CreateManualBackupUseCase;
 import org.vpsrecovery.application.backup.DeleteBackupUseCase;
 import org.vpsrecovery.application.backup.ListBackupsUseCase;
@@ -24,6 +28,7 @@ public class FacadeTestWiring {
 
     public static final String BLUE_TOKEN = "blue-team-token-0123456789";
     public static final String GREEN_TOKEN = "green-team-token-9876543210";
+    public static final String AUDITOR_TOKEN = "auditor-token-5555555555";
 
     @Singleton
     PlatformFixture platform() {
@@ -45,6 +50,31 @@ public class FacadeTestWiring {
         return new HashedTeamTokens(Map.of(
                 PlatformFixture.BLUE, HashedTeamTokens.sha256Hex(BLUE_TOKEN),
                 PlatformFixture.GREEN, HashedTeamTokens.sha256Hex(GREEN_TOKEN)));
+    }
+
+    @Singleton
+    AuditorAuthenticator auditorAuthenticator() {
+        return new HashedAuditorTokens(Map.of("compliance", HashedTeamTokens.sha256Hex(AUDITOR_TOKEN)));
+    }
+
+    @Singleton
+    ListAuditEventsUseCase listAuditEvents(PlatformFixture platform) {
+        return platform.listAuditEvents();
+    }
+
+    @Singleton
+    VerifyAuditChainUseCase verifyAuditChain(PlatformFixture platform) {
+        return platform.verifyAuditChain();
+    }
+
+    @Singleton
+    SummarizeAuditUseCase summarizeAudit(PlatformFixture platform) {
+        return platform.summarizeAudit();
+    }
+
+    @Singleton
+    ReportRecoverabilityUseCase reportRecoverability(PlatformFixture platform) {
+        return platform.reportRecoverability();
     }
 
     @Singleton

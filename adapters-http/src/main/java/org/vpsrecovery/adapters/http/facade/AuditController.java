@@ -1,0 +1,174 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.vpsrecovery.adapters.http.facade.AuditJson.ChainVerificationJson;
+import org.vpsrecovery.adapters.http.facade.AuditJson.EventPageJson;
+import org.vpsrecovery.adapters.http.facade.AuditJson.RecoverabilityJson;
+import org.vpsrecovery.adapters.http.facade.AuditJson.SummaryJson;
+import org.vpsrecovery.application.audit.AuditReader;
+import org.vpsrecovery.application.audit.ListAuditEventsUseCase;
+import org.vpsrecovery.application.audit.ReportRecoverabilityUseCase;
+import org.vpsrecovery.application.audit.SummarizeAuditUseCase;
+import org.vpsrecovery.application.audit.VerifyAuditChainUseCase;
+import org.vpsrecovery.domain.port.AuditEventStream;
+import org.vpsrecovery.domain.report.AuditEventFilter;
+import org.vpsrecovery.domain.report.SummaryBucket;
+import org.vpsrecovery.domain.report.SummaryQuery;
+
+/**
+ * The audit reports, read-only (GET only: no role writes audit data). A team token sees its own
+ * team's events, summaries and servers; an auditor token sees every team's. Blocking reads of
+ * the database and the provider: never on the event loop.
+ */
+@Controller("/api/v1/audit")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Tag(name = "audit", description = "Audit reports for auditors (every team) and team tokens (their own team)")
+public class AuditController {
+
+    private static final Set<String> EVENT_PARAMETERS = Set.of("team", "server_id", "operation", "outcome",
+            "reason_code", "from", "to", "request_id", "limit", "cursor");
+    private static final Set<String> SUMMARY_PARAMETERS = Set.of("team", "from", "to", "bucket", "top");
+    private static final Set<String> RECOVERABILITY_PARAMETERS = Set.of("expiring_within_days");
+    private static final MediaType CSV = MediaType.of(AuditCsv.MEDIA_TYPE + ";charset=utf-8");
+
+    private final ListAuditEventsUseCase events;
+    private final VerifyAuditChainUseCase verify;
+    private final SummarizeAuditUseCase summarize;
+    private final ReportRecoverabilityUseCase recoverability;
+    private final Clock clock;
+
+    public AuditController(ListAuditEventsUseCase events, VerifyAuditChainUseCase verify,
+                           SummarizeAuditUseCase summarize, ReportRecoverabilityUseCase recoverability, Clock clock) {
+        this.events = events;
+        this.verify = verify;
+        this.summarize = summarize;
+        this.recoverability = recoverability;
+        this.clock = clock;
+    }
+
+    @Get("/events/")
+    @Produces({MediaType.APPLICATION_JSON, AuditCsv.MEDIA_TYPE})
+    @Operation(summary = "Audit events, newest first",
+            description = "Filters combine with AND. JSON pages of `limit` events; pass `next` back as `cursor` for "
+                    + "the following page (stable while new events are appended). With `Accept: text/csv` every "
+                    + "matching event is streamed as CSV (cursor and limit do not apply); cells that a spreadsheet "
+                    + "would run as a formula start with a single quote.")
+    @Parameter(name = "team", in = ParameterIn.QUERY, description = "team id; a team token may name only its own")
+    @Parameter(name = "server_id", in = ParameterIn.QUERY, schema = @Schema(type = "integer"))
+    @Parameter(name = "operation", in = ParameterIn.QUERY, description = "e.g. create_snapshot, restore_server_from_backup")
+    @Parameter(name = "outcome", in = ParameterIn.QUERY, description = "accepted, rejected, failed or completed")
+    @Parameter(name = "reason_code", in = ParameterIn.QUERY, description = "e.g. SNAPSHOT_LIMIT_REACHED")
+    @Parameter(name = "from", in = ParameterIn.QUERY, description = "ISO-8601 UTC, inclusive, e.g. 2026-01-15T00:00:00Z")
+    @Parameter(name = "to", in = ParameterIn.QUERY, description = "ISO-8601 UTC, exclusive")
+    @Parameter(name = "request_id", in = ParameterIn.QUERY)
+    @Parameter(name = "limit", in = ParameterIn.QUERY, description = "page size 1-500, default 100", schema = @Schema(type = "integer"))
+    @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "the previous page's `next`")
+    @ApiResponse(responseCode = "200", description = "a page of events, or the CSV export",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventPageJson.class)),
+                    @Content(mediaType = AuditCsv.MEDIA_TYPE, schema = @Schema(type = "string"))})
+    public HttpResponse<?> listEvents(HttpRequest<?> request) {
+        AuditReader reader = RequestAttributes.auditReader(request);
+        AuditReportParameters parameters = AuditReportParameters.of(request, EVENT_PARAMETERS);
+        AuditEventFilter filter = parameters.eventFilter();
+        if (wantsCsv(request)) {
+            if (parameters.text("cursor").isPresent() || parameters.text("limit").isPresent()) {
+                throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "cursor",
+                        "the CSV export holds every matching event: cursor and limit apply to JSON pages only");
+            }
+            AuditEventStream stream = events.exportAuditEvents(reader, filter);
+            return HttpResponse.ok(new AuditCsv(stream)).contentType(CSV)
+                    .header("Content-Disposition", "attachment; filename=\"audit-events.csv\"");
+        }
+        return HttpResponse.ok(AuditJsonMapper.page(
+                events.listAuditEvents(reader, filter, parameters.cursor(), parameters.limit())));
+    }
+
+    /** CSV only when asked for ahead of JSON; no Accept, or any other, means JSON. */
+    private static boolean wantsCsv(HttpRequest<?> request) {
+        for (MediaType accepted : request.accept()) {
+            String type = accepted.getName();
+            if (type.equals(AuditCsv.MEDIA_TYPE)) {
+                return true;
+            }
+            if (type.equals(MediaType.APPLICATION_JSON) || type.equals(MediaType.ALL_TYPE.getName())) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    @Get("/verify/")
+    @Operation(summary = "Verify the audit hash chain (auditors only)",
+            description = "Walks every event in order: intact (with the number of events and the head hash), or the "
+                    + "first event that is missing, altered or mislinked, and why.")
+    public ChainVerificationJson verifyChain(HttpRequest<?> request) {
+        AuditReader reader = RequestAttributes.auditReader(request);
+        AuditReportParameters.of(request, Set.of());
+        return AuditJsonMapper.verification(verify.verifyAuditChain(reader));
+    }
+
+    @Get("/summary/")
+    @Operation(summary = "Counts per team x operation x outcome, by day or month",
+            description = "Over [from, to) (default: the 30 days, or 12 months, up to the end of today UTC); the top "
+                    + "rejection reasons; the failure rate of provider calls.")
+    @Parameter(name = "team", in = ParameterIn.QUERY, description = "team id; a team token may name only its own")
+    @Parameter(name = "from", in = ParameterIn.QUERY, description = "ISO-8601 UTC, inclusive")
+    @Parameter(name = "to", in = ParameterIn.QUERY, description = "ISO-8601 UTC, exclusive")
+    @Parameter(name = "bucket", in = ParameterIn.QUERY, description = "day (default) or month")
+    @Parameter(name = "top", in = ParameterIn.QUERY, description = "how many rejection reasons, 1-50, default 10",
+            schema = @Schema(type = "integer"))
+    public SummaryJson summary(HttpRequest<?> request) {
+        AuditReader reader = RequestAttributes.auditReader(request);
+        AuditReportParameters parameters = AuditReportParameters.of(request, SUMMARY_PARAMETERS);
+        SummaryBucket bucket = parameters.bucket();
+        List<Optional<Instant>> range = parameters.timeRange();
+        Instant to = range.get(1).orElseGet(() -> clock.instant().atZone(ZoneOffset.UTC)
+                .truncatedTo(ChronoUnit.DAYS).plusDays(1).toInstant());
+        Instant from = range.get(0).orElseGet(() -> bucket == SummaryBucket.MONTH
+                ? to.atZone(ZoneOffset.UTC).minusMonths(12).toInstant() : to.minus(Duration.ofDays(30)));
+        SummaryQuery query;
+        try {
+            query = new SummaryQuery(parameters.team(), from, to, bucket,
+                    parameters.boundedInteger("top", 1, SummaryQuery.MAX_TOP_REASONS, 10));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequest(RequestReason.INVALID_TIME_RANGE, "from", e.getMessage());
+        }
+        return AuditJsonMapper.summary(summarize.summarizeAudit(reader, query));
+    }
+
+    @Get("/recoverability/")
+    @Operation(summary = "Per server: newest completed snapshot and backup, backups expiring soon, servers with none",
+            description = "From the provider's current state joined with the audit history (last completed create "
+                    + "and restore per server).")
+    @Parameter(name = "expiring_within_days", in = ParameterIn.QUERY,
+            description = "automatic backups expiring within this many days, 0-365, default 7", schema = @Schema(type = "integer"))
+    public RecoverabilityJson recoverability(HttpRequest<?> request) {
+        AuditReader reader = RequestAttributes.auditReader(request);
+        AuditReportParameters parameters = AuditReportParameters.of(request, RECOVERABILITY_PARAMETERS);
+        int days = parameters.boundedInteger("expiring_within_days", 0,
+                (int) ReportRecoverabilityUseCase.MAX_EXPIRING_WITHIN.toDays(), 7);
+        return AuditJsonMapper.recoverability(recoverability.reportRecoverability(reader, Duration.ofDays(days)));
+    }
+}

@@ -1,0 +1,131 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.micronaut.serde.annotation.Serdeable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The audit reports' wire shapes (the platform's own API, not VPS.org's). Times are ISO-8601 UTC;
+ * enum values are their stable names (as in {@code reason_code}); absent values are {@code null}.
+ */
+public final class AuditJson {
+
+    private AuditJson() {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record ResourceJson(String type, long id) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record EventJson(
+            long sequence,
+            @JsonProperty("occurred_at") String occurredAt,
+            String team,
+            @JsonProperty("request_id") String requestId,
+            String operation,
+            @JsonProperty("server_id") Long serverId,
+            ResourceJson resource,
+            String outcome,
+            @JsonProperty("reason_code") String reasonCode,
+            String cause,
+            @JsonProperty("provider_status") Integer providerStatus,
+            Map<String, String> detail) {
+    }
+
+    /** {@code next}: pass it back as {@code cursor} for the following page; null on the last page. */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record EventPageJson(int count, String next, List<EventJson> results) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ChainVerificationJson(
+            boolean intact,
+            @JsonProperty("events_checked") Long eventsChecked,
+            @JsonProperty("head_hash") String headHash,
+            @JsonProperty("first_broken_sequence") Long firstBrokenSequence,
+            String fault,
+            String explanation) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record SummaryCountJson(
+            @JsonProperty("bucket_start") String bucketStart,
+            String team,
+            String operation,
+            String outcome,
+            long events) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record ReasonCountJson(@JsonProperty("reason_code") String reasonCode, long events) {
+    }
+
+    /** Calls that reached the provider ({@code COMPLETED} or {@code FAILED} events) and those that failed. */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record ProviderCallsJson(long total, long failed, @JsonProperty("failure_rate") double failureRate) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record SummaryJson(
+            String from,
+            String to,
+            String bucket,
+            String team,
+            List<SummaryCountJson> counts,
+            @JsonProperty("top_rejection_reasons") List<ReasonCountJson> topRejectionReasons,
+            @JsonProperty("provider_calls") ProviderCallsJson providerCalls) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RecoveryPointJson(
+            long id,
+            String name,
+            @JsonProperty("backup_type") String backupType,
+            @JsonProperty("created_at") String createdAt,
+            @JsonProperty("age_seconds") long ageSeconds,
+            @JsonProperty("expires_at") String expiresAt) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record ExpiringBackupJson(
+            long id,
+            @JsonProperty("created_at") String createdAt,
+            @JsonProperty("expires_at") String expiresAt,
+            @JsonProperty("expires_in_seconds") long expiresInSeconds) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record ServerRecoverabilityJson(
+            @JsonProperty("server_id") long serverId,
+            String team,
+            @JsonProperty("newest_snapshot") RecoveryPointJson newestSnapshot,
+            @JsonProperty("newest_backup") RecoveryPointJson newestBackup,
+            @JsonProperty("expiring_backups") List<ExpiringBackupJson> expiringBackups,
+            @JsonProperty("has_recovery_point") boolean hasRecoveryPoint,
+            @JsonProperty("last_completed_create") String lastCompletedCreate,
+            @JsonProperty("last_completed_restore") String lastCompletedRestore) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record RecoverabilityJson(
+            @JsonProperty("generated_at") String generatedAt,
+            @JsonProperty("expiring_within_days") long expiringWithinDays,
+            List<ServerRecoverabilityJson> servers,
+            @JsonProperty("servers_without_recovery_point") List<Long> serversWithoutRecoveryPoint) {
+    }
+}

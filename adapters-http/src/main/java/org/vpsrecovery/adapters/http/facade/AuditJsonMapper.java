@@ -1,0 +1,121 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.vpsrecovery.adapters.http.facade.AuditJson.ChainVerificationJson;
+import org.vpsrecovery.adapters.http.facade.AuditJson.EventJson;
+import org.vpsrecovery.adapters.http.facade.AuditJson.EventPageJson;
+import org.vpsrecovery.adapters.http.facade.AuditJson.ExpiringBackupJson;
+import org.vpsrecovery.adapters.http.facade.AuditJson.ProviderCallsJson;
+import org.vpsrecovery.adapters.http.facade.AuditJson.ReasonCountJson;
+import org.vpsrecovery.adapters.http.facade.AuditJson.RecoverabilityJson;
+import org.vpsrecovery.adapters.http.facade.AuditJson.RecoveryPointJson;
+import org.vpsrecovery.adapters.http.facade.AuditJson.ResourceJson;
+import org.vpsrecovery.adapters.http.facade.AuditJson.ServerRecoverabilityJson;
+import org.vpsrecovery.adapters.http.facade.AuditJson.SummaryCountJson;
+import org.vpsrecovery.adapters.http.facade.AuditJson.SummaryJson;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.report.AuditEventFilter;
+import org.vpsrecovery.domain.report.AuditEventPage;
+import org.vpsrecovery.domain.report.AuditSummary;
+import org.vpsrecovery.domain.report.RecoverabilityReport;
+import org.vpsrecovery.domain.report.ServerRecoverability;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+
+/** The one place where the audit reports' domain objects become their JSON (and CSV row) shapes. */
+final class AuditJsonMapper {
+
+    private AuditJsonMapper() {
+    }
+
+    static EventJson event(RecordedAuditEvent recorded) {
+        AuditEvent e = recorded.event();
+        return new EventJson(recorded.sequence(), e.occurredAt().toString(), e.team().value(), e.requestId().value(),
+                e.operation().name(), e.server().map(s -> s.value()).orElse(null),
+                e.resource().map(r -> new ResourceJson(r.type().name(), r.id())).orElse(null),
+                e.outcome().kind().name(), AuditEventFilter.reasonOf(e.outcome()).map(Enum::name).orElse(null),
+                e.outcome() instanceof Outcome.Failed failed ? failed.cause() : null,
+                e.providerStatus().isPresent() ? e.providerStatus().getAsInt() : null,
+                new java.util.TreeMap<>(e.detail()));
+    }
+
+    static EventPageJson page(AuditEventPage page) {
+        return new EventPageJson(page.events().size(),
+                page.nextBefore().isPresent() ? AuditReportParameters.cursorOf(page.nextBefore().getAsLong()) : null,
+                page.events().stream().map(AuditJsonMapper::event).toList());
+    }
+
+    static ChainVerificationJson verification(ChainVerification verification) {
+        return switch (verification) {
+            case ChainVerification.Intact intact -> new ChainVerificationJson(true, intact.eventsChecked(),
+                    intact.head().hex(), null, null, null);
+            case ChainVerification.Broken broken -> new ChainVerificationJson(false, null, null, broken.sequence(),
+                    broken.fault().name(), broken.explanation());
+        };
+    }
+
+    static SummaryJson summary(AuditSummary summary) {
+        var query = summary.query();
+        return new SummaryJson(query.from().toString(), query.to().toString(),
+                query.bucket().name().toLowerCase(Locale.ROOT), query.team().map(t -> t.value()).orElse(null),
+                summary.counts().stream().map(c -> new SummaryCountJson(c.bucketStart().toString(), c.team().value(),
+                        c.operation().name(), c.outcome().name(), c.events())).toList(),
+                summary.topRejections().stream().map(r -> new ReasonCountJson(r.reason().name(), r.events())).toList(),
+                new ProviderCallsJson(summary.providerCalls(), summary.providerFailures(),
+                        Math.round(summary.providerFailureRate() * 10_000) / 10_000.0));
+    }
+
+    static RecoverabilityJson recoverability(RecoverabilityReport report) {
+        Instant now = report.generatedAt();
+        return new RecoverabilityJson(now.toString(), report.expiringWithin().toDays(),
+                report.servers().stream().map(s -> server(s, now)).toList(),
+                report.withoutRecoveryPoint().stream().map(s -> s.server().value()).toList());
+    }
+
+    private static ServerRecoverabilityJson server(ServerRecoverability s, Instant now) {
+        return new ServerRecoverabilityJson(s.server().value(), s.team().value(),
+                s.newestSnapshot().map(snapshot -> snapshot(snapshot, now)).orElse(null),
+                s.newestBackup().map(backup -> backup(backup, now)).orElse(null),
+                s.expiringSoon().stream().map(b -> new ExpiringBackupJson(b.id().value(), b.createdAt().toString(),
+                        b.expiresAt().orElseThrow().toString(), seconds(now, b.expiresAt().orElseThrow()))).toList(),
+                s.hasRecoveryPoint(), text(s.activity().lastCompletedCreate()), text(s.activity().lastCompletedRestore()));
+    }
+
+    private static RecoveryPointJson snapshot(Snapshot snapshot, Instant now) {
+        return new RecoveryPointJson(snapshot.id().value(), snapshot.name(), null, snapshot.createdAt().toString(),
+                seconds(snapshot.createdAt(), now), null);
+    }
+
+    private static RecoveryPointJson backup(Backup backup, Instant now) {
+        return new RecoveryPointJson(backup.id().value(), null, backup.typeWireValue(), backup.createdAt().toString(),
+                seconds(backup.createdAt(), now), backup.expiresAt().map(Instant::toString).orElse(null));
+    }
+
+    /** Whole seconds from {@code from} to {@code to}, never negative (a provider clock slightly ahead). */
+    private static long seconds(Instant from, Instant to) {
+        return Math.max(0, Duration.between(from, to).toSeconds());
+    }
+
+    private static String text(Optional<Instant> at) {
+        return at.map(Instant::toString).orElse(null);
+    }
+
+    /** One CSV row's cells, in {@link AuditCsv#HEADER}'s order. */
+    static List<String> csvRow(RecordedAuditEvent recorded) {
+        EventJson e = event(recorded);
+        return java.util.Arrays.asList(Long.toString(e.sequence()), e.occurredAt(), e.team(), e.requestId(),
+                e.operation(), e.serverId() == null ? null : e.serverId().toString(),
+                e.resource() == null ? null : e.resource().type(),
+                e.resource() == null ? null : Long.toString(e.resource().id()),
+                e.outcome(), e.reasonCode(), e.cause(),
+                e.providerStatus() == null ? null : e.providerStatus().toString(),
+                e.detail().get("name"), e.detail().get("description"), AuditCsv.detailText(e.detail()));
+    }
+}

@@ -1,0 +1,186 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import io.micronaut.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.AuditReports;
+import org.vpsrecovery.domain.report.AuditEventFilter;
+import org.vpsrecovery.domain.report.SummaryBucket;
+import org.vpsrecovery.domain.server.ServerId;
+
+/**
+ * The audit reports' query parameters, checked strictly: an unknown or repeated parameter, a bad
+ * value, a time that is not ISO-8601 UTC, an empty time range or a page size out of bounds is a 400
+ * with its own reason code, never silently ignored (a typo in a filter must not widen a report).
+ */
+final class AuditReportParameters {
+
+    static final int DEFAULT_PAGE_SIZE = 100;
+    private static final String CURSOR_PREFIX = "before:";
+
+    private final HttpRequest<?> request;
+
+    private AuditReportParameters(HttpRequest<?> request) {
+        this.request = request;
+    }
+
+    /** The request's parameters, refusing any not in {@code allowed} and any given twice. */
+    static AuditReportParameters of(HttpRequest<?> request, Set<String> allowed) {
+        Set<String> unknown = new TreeSet<>(request.getParameters().names());
+        unknown.removeAll(allowed);
+        if (!unknown.isEmpty()) {
+            String first = unknown.iterator().next();
+            throw new InvalidRequest(RequestReason.UNKNOWN_QUERY_PARAMETER, bounded(first),
+                    "unknown query parameter " + bounded(first) + "; this report takes " + new TreeSet<>(allowed));
+        }
+        for (String name : request.getParameters().names()) {
+            if (request.getParameters().getAll(name).size() > 1) {
+                throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, name, name + " is given more than once");
+            }
+        }
+        return new AuditReportParameters(request);
+    }
+
+    Optional<String> text(String name) {
+        return Optional.ofNullable(request.getParameters().get(name));
+    }
+
+    private <T> Optional<T> parsed(String name, Function<String, T> parse, String expected) {
+        return text(name).map(raw -> {
+            try {
+                return parse.apply(raw);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, name, name + " must be " + expected);
+            }
+        });
+    }
+
+    Optional<TeamId> team() {
+        return parsed("team", TeamId::new, "a team id (lower-case letters, digits, inner hyphens)");
+    }
+
+    Optional<ServerId> serverId() {
+        return text("server_id").map(raw -> new ServerId(
+                JsonFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
+    }
+
+    Optional<Instant> instant(String name) {
+        return text(name).map(raw -> {
+            try {
+                OffsetDateTime at = OffsetDateTime.parse(raw, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+                if (!at.getOffset().equals(ZoneOffset.UTC)) {
+                    throw new InvalidRequest(RequestReason.INVALID_TIME_RANGE, name,
+                            name + " must be in UTC, e.g. 2026-01-15T00:00:00Z");
+                }
+                return at.toInstant();
+            } catch (DateTimeParseException e) {
+                throw new InvalidRequest(RequestReason.INVALID_TIME_RANGE, name,
+                        name + " must be an ISO-8601 UTC time, e.g. 2026-01-15T00:00:00Z");
+            }
+        });
+    }
+
+    /** {@code from} (inclusive) before {@code to} (exclusive), each optional. */
+    List<Optional<Instant>> timeRange() {
+        Optional<Instant> from = instant("from");
+        Optional<Instant> to = instant("to");
+        if (from.isPresent() && to.isPresent() && !from.get().isBefore(to.get())) {
+            throw new InvalidRequest(RequestReason.INVALID_TIME_RANGE, "from", "from must be before to");
+        }
+        return List.of(from, to);
+    }
+
+    AuditEventFilter eventFilter() {
+        List<Optional<Instant>> range = timeRange();
+        return new AuditEventFilter(team(), serverId(),
+                parsed("operation", raw -> Operation.valueOf(raw.toUpperCase(Locale.ROOT)),
+                        "one of " + names(Operation.values())),
+                parsed("outcome", raw -> Outcome.Kind.valueOf(raw.toUpperCase(Locale.ROOT)),
+                        "one of " + names(Outcome.Kind.values())),
+                parsed("reason_code", raw -> ReasonCode.valueOf(raw.toUpperCase(Locale.ROOT)), "a reason code"),
+                range.get(0), range.get(1),
+                parsed("request_id", RequestId::new, "a request id (1-128 of letters, digits and ._:/+=@-)"));
+    }
+
+    int limit() {
+        return text("limit").map(raw -> {
+            if (!raw.matches("[0-9]{1,4}") || Integer.parseInt(raw) < 1 || Integer.parseInt(raw) > AuditReports.MAX_PAGE) {
+                throw new InvalidRequest(RequestReason.PAGE_SIZE_OUT_OF_RANGE, "limit",
+                        "limit must be 1-" + AuditReports.MAX_PAGE);
+            }
+            return Integer.parseInt(raw);
+        }).orElse(DEFAULT_PAGE_SIZE);
+    }
+
+    OptionalLong cursor() {
+        Optional<String> raw = text("cursor");
+        if (raw.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        try {
+            String decoded = new String(Base64.getUrlDecoder().decode(raw.get()), StandardCharsets.UTF_8);
+            if (decoded.startsWith(CURSOR_PREFIX) && decoded.substring(CURSOR_PREFIX.length()).matches("[0-9]{1,19}")) {
+                long before = Long.parseLong(decoded.substring(CURSOR_PREFIX.length()));
+                if (before > 0) {
+                    return OptionalLong.of(before);
+                }
+            }
+        } catch (IllegalArgumentException malformed) {
+            // refused below, the same way as any other bad cursor
+        }
+        throw new InvalidRequest(RequestReason.INVALID_CURSOR, "cursor",
+                "cursor must be the \"next\" value of a previous page, unchanged");
+    }
+
+    /** Opaque to clients: they pass back what they were given. */
+    static String cursorOf(long beforeSequence) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((CURSOR_PREFIX + beforeSequence).getBytes(StandardCharsets.UTF_8));
+    }
+
+    SummaryBucket bucket() {
+        return parsed("bucket", raw -> SummaryBucket.valueOf(raw.toUpperCase(Locale.ROOT)), "day or month")
+                .orElse(SummaryBucket.DAY);
+    }
+
+    int boundedInteger(String name, int min, int max, int fallback) {
+        return text(name).map(raw -> {
+            if (!raw.matches("[0-9]{1,4}") || Integer.parseInt(raw) < min || Integer.parseInt(raw) > max) {
+                throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, name,
+                        name + " must be an integer " + min + "-" + max);
+            }
+            return Integer.parseInt(raw);
+        }).orElse(fallback);
+    }
+
+    private static String names(Enum<?>[] values) {
+        StringBuilder out = new StringBuilder();
+        for (Enum<?> value : values) {
+            out.append(out.isEmpty() ? "" : ", ").append(value.name().toLowerCase(Locale.ROOT));
+        }
+        return out.toString();
+    }
+
+    /** Parameter names come from the caller: bounded and printable before they are echoed. */
+    private static String bounded(String name) {
+        String clean = name.replaceAll("[^A-Za-z0-9_.-]", "?");
+        return clean.length() > 40 ? clean.substring(0, 40) + "..." : clean;
+    }
+}

@@ -1,0 +1,10 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import java.util.Optional;
+import org.vpsrecovery.application.audit.AuditReader;
+
+/** Tells which auditor a presented bearer token belongs to, if any. */
+public interface AuditorAuthenticator {
+
+    Optional<AuditReader.Auditor> authenticate(String presentedToken);
+}

@@ -1,0 +1,302 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.vpsrecovery.adapters.http.facade.FacadeTestWiring.AUDITOR_TOKEN;
+import static org.vpsrecovery.adapters.http.facade.FacadeTestWiring.BLUE_TOKEN;
+
+import io.micronaut.json.JsonMapper;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+
+/**
+ * The audit reports over real HTTP on loopback, the real use cases and in-memory fakes behind them:
+ * roles checked for every endpoint, input refused with reason codes, the shapes of each report.
+ */
+@MicronautTest(environments = "test", rebuildContext = true)
+class AuditReportsHttpTest {
+
+    private static final List<String> AUDIT_ENDPOINTS = List.of("/api/v1/audit/events/", "/api/v1/audit/verify/",
+            "/api/v1/audit/summary/", "/api/v1/audit/recoverability/");
+
+    @Inject
+    EmbeddedServer server;
+    @Inject
+    PlatformFixture platform;
+    @Inject
+    JsonMapper json;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    record Answer(int status, String contentType, Map<String, Object> body, HttpResponse<String> raw) {
+        Object get(String field) {
+            return body.get(field);
+        }
+    }
+
+    private Answer send(String method, String path, String token, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + path))
+                .timeout(Duration.ofSeconds(20)).method(method, method.equals("POST")
+                        ? HttpRequest.BodyPublishers.ofString("{\"server_id\": 12345, \"name\": \"x\"}")
+                        : HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (method.equals("POST")) {
+            request.header("Content-Type", "application/json");
+        }
+        headers.forEach(request::header);
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> parsed = type.contains("json") && !response.body().isEmpty()
+                ? json.readValue(response.body(), Map.class) : Map.of();
+        return new Answer(response.statusCode(), type, parsed, response);
+    }
+
+    private Answer get(String path, String token) throws IOException, InterruptedException {
+        return send("GET", path, token, Map.of());
+    }
+
+    private static void assertProblem(Answer answer, int status, String reasonCode) {
+        assertThat(answer.status()).as(answer.raw().body()).isEqualTo(status);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(answer.get("reason_code")).isEqualTo(reasonCode);
+        assertThat(answer.get("request_id")).isEqualTo(answer.raw().headers().firstValue("X-Request-Id").orElseThrow());
+    }
+
+    private void seed() {
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        platform.history.append(event(PlatformFixture.BLUE, "blue-1", new Outcome.Completed(), "web backup"));
+        platform.history.append(event(PlatformFixture.BLUE, "blue-2",
+                new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED), "sixth"));
+        platform.history.append(event(PlatformFixture.GREEN, "green-1", new Outcome.Completed(), "green's"));
+    }
+
+    private AuditEvent event(TeamId team, String request, Outcome outcome, String description) {
+        var server = team.equals(PlatformFixture.BLUE) ? PlatformFixture.WEB : PlatformFixture.GREEN_SERVER;
+        return new AuditEvent(platform.clock.instant(), team, new RequestId(request), Operation.CREATE_SNAPSHOT,
+                Optional.of(server), Optional.empty(), outcome, OptionalInt.empty(), Map.of("description", description));
+    }
+
+    @Test
+    void everyAuditEndpointNeedsAToken() throws Exception {
+        for (String path : AUDIT_ENDPOINTS) {
+            assertProblem(get(path, null), 401, "UNAUTHORIZED");
+            assertProblem(get(path, "not-a-token"), 401, "UNAUTHORIZED");
+        }
+    }
+
+    @Test
+    void anAuditorReadsEveryAuditEndpointForAllTeams() throws Exception {
+        seed();
+        for (String path : AUDIT_ENDPOINTS) {
+            assertThat(get(path, AUDITOR_TOKEN).status()).as(path).isEqualTo(200);
+        }
+        Answer events = get("/api/v1/audit/events/", AUDITOR_TOKEN);
+        assertThat((List<Map<String, Object>>) events.get("results")).extracting(e -> e.get("team"))
+                .containsExactly("green", "blue", "blue");
+        Answer recoverability = get("/api/v1/audit/recoverability/", AUDITOR_TOKEN);
+        assertThat((List<Map<String, Object>>) recoverability.get("servers")).extracting(s -> s.get("server_id"))
+                .containsExactly(12345, 12346, 23456);
+    }
+
+    @Test
+    void aTeamReadsItsOwnEventsSummaryAndServersButNotTheWholeChain() throws Exception {
+        seed();
+        Answer events = get("/api/v1/audit/events/", BLUE_TOKEN);
+        assertThat(events.status()).isEqualTo(200);
+        assertThat((List<Map<String, Object>>) events.get("results")).extracting(e -> e.get("team"))
+                .containsOnly("blue").hasSize(2);
+        Answer summary = get("/api/v1/audit/summary/", BLUE_TOKEN);
+        assertThat(summary.status()).isEqualTo(200);
+        assertThat((List<Map<String, Object>>) summary.get("counts")).extracting(c -> c.get("team")).containsOnly("blue");
+        Answer servers = get("/api/v1/audit/recoverability/", BLUE_TOKEN);
+        assertThat((List<Map<String, Object>>) servers.get("servers")).extracting(s -> s.get("server_id"))
+                .containsExactly(12345, 12346);
+        assertProblem(get("/api/v1/audit/verify/", BLUE_TOKEN), 403, "FORBIDDEN_FOR_ROLE");
+        assertProblem(get("/api/v1/audit/events/?team=green", BLUE_TOKEN), 403, "FORBIDDEN_FOR_ROLE");
+        assertProblem(get("/api/v1/audit/summary/?team=green", BLUE_TOKEN), 403, "FORBIDDEN_FOR_ROLE");
+        assertThat(get("/api/v1/audit/events/?team=blue", BLUE_TOKEN).status()).isEqualTo(200);
+        // another team's server is simply outside what a team sees
+        assertThat(get("/api/v1/audit/events/?server_id=23456", BLUE_TOKEN).get("count")).isEqualTo(0);
+    }
+
+    @Test
+    void anAuditorCannotCallTheRecoveryApi() throws Exception {
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        List<String[]> recoveryCalls = List.of(
+                new String[] {"GET", "/api/v1/snapshots/"}, new String[] {"POST", "/api/v1/snapshots/"},
+                new String[] {"GET", "/api/v1/snapshots/801/"}, new String[] {"DELETE", "/api/v1/snapshots/801/"},
+                new String[] {"POST", "/api/v1/snapshots/801/restore/"}, new String[] {"GET", "/api/v1/backups/"},
+                new String[] {"POST", "/api/v1/backups/"}, new String[] {"GET", "/api/v1/backups/501/"},
+                new String[] {"DELETE", "/api/v1/backups/501/"}, new String[] {"POST", "/api/v1/servers/12345/restore/"});
+        for (String[] call : recoveryCalls) {
+            assertProblem(send(call[0], call[1], AUDITOR_TOKEN, Map.of()), 403, "FORBIDDEN_FOR_ROLE");
+        }
+        assertThat(platform.provider.calls()).isEmpty();
+        assertThat(platform.history.all()).isEmpty();
+    }
+
+    @Test
+    void noRoleWritesAuditData() throws Exception {
+        for (String token : List.of(BLUE_TOKEN, AUDITOR_TOKEN)) {
+            for (String path : AUDIT_ENDPOINTS) {
+                for (String method : List.of("POST", "PUT", "DELETE", "PATCH")) {
+                    assertProblem(send(method, path, token, Map.of()), 405, "METHOD_NOT_ALLOWED");
+                }
+            }
+        }
+        assertThat(platform.history.all()).isEmpty();
+    }
+
+    @Test
+    void badFiltersAreRefusedWithTheirReasonCodes() throws Exception {
+        String events = "/api/v1/audit/events/";
+        assertProblem(get(events + "?serverid=12345", AUDITOR_TOKEN), 400, "UNKNOWN_QUERY_PARAMETER");
+        assertProblem(get(events + "?team=blue&team=green", AUDITOR_TOKEN), 400, "INVALID_QUERY_PARAMETER");
+        assertProblem(get(events + "?limit=0", AUDITOR_TOKEN), 400, "PAGE_SIZE_OUT_OF_RANGE");
+        assertProblem(get(events + "?limit=501", AUDITOR_TOKEN), 400, "PAGE_SIZE_OUT_OF_RANGE");
+        assertProblem(get(events + "?limit=ten", AUDITOR_TOKEN), 400, "PAGE_SIZE_OUT_OF_RANGE");
+        assertProblem(get(events + "?from=yesterday", AUDITOR_TOKEN), 400, "INVALID_TIME_RANGE");
+        assertProblem(get(events + "?from=2026-01-15T00:00:00%2B02:00", AUDITOR_TOKEN), 400, "INVALID_TIME_RANGE");
+        assertProblem(get(events + "?from=2026-01-15T00:00:00Z&to=2026-01-15T00:00:00Z", AUDITOR_TOKEN), 400,
+                "INVALID_TIME_RANGE");
+        assertProblem(get(events + "?operation=reboot", AUDITOR_TOKEN), 400, "INVALID_QUERY_PARAMETER");
+        assertProblem(get(events + "?outcome=maybe", AUDITOR_TOKEN), 400, "INVALID_QUERY_PARAMETER");
+        assertProblem(get(events + "?reason_code=NOPE", AUDITOR_TOKEN), 400, "INVALID_QUERY_PARAMETER");
+        assertProblem(get(events + "?server_id=-1", AUDITOR_TOKEN), 400, "INVALID_QUERY_PARAMETER");
+        assertProblem(get(events + "?team=Not_A_Team", AUDITOR_TOKEN), 400, "INVALID_QUERY_PARAMETER");
+        assertProblem(get(events + "?cursor=bm9wZQ", AUDITOR_TOKEN), 400, "INVALID_CURSOR");
+        assertProblem(get(events + "?cursor=%25%25", AUDITOR_TOKEN), 400, "INVALID_CURSOR");
+        assertProblem(get("/api/v1/audit/summary/?bucket=week", AUDITOR_TOKEN), 400, "INVALID_QUERY_PARAMETER");
+        assertProblem(get("/api/v1/audit/summary/?from=2020-01-01T00:00:00Z&to=2030-12-01T00:00:00Z", AUDITOR_TOKEN),
+                400, "INVALID_TIME_RANGE");
+        assertProblem(get("/api/v1/audit/summary/?top=0", AUDITOR_TOKEN), 400, "INVALID_QUERY_PARAMETER");
+        assertProblem(get("/api/v1/audit/recoverability/?expiring_within_days=366", AUDITOR_TOKEN), 400,
+                "INVALID_QUERY_PARAMETER");
+        assertProblem(get("/api/v1/audit/verify/?deep=true", AUDITOR_TOKEN), 400, "UNKNOWN_QUERY_PARAMETER");
+        Answer echoed = get(events + "?%3Cscript%3E=1", AUDITOR_TOKEN);
+        assertProblem(echoed, 400, "UNKNOWN_QUERY_PARAMETER");
+        assertThat(echoed.raw().body()).doesNotContain("<script>");
+    }
+
+    @Test
+    void pagesCarryAnOpaqueCursorToTheNextPage() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            platform.history.append(event(PlatformFixture.BLUE, "page-" + i, new Outcome.Completed(), "n" + i));
+        }
+        Answer first = get("/api/v1/audit/events/?limit=2", BLUE_TOKEN);
+        assertThat(first.get("count")).isEqualTo(2);
+        assertThat((String) first.get("next")).isNotBlank().doesNotContain("4");
+        Answer second = get("/api/v1/audit/events/?limit=2&cursor=" + first.get("next"), BLUE_TOKEN);
+        Answer third = get("/api/v1/audit/events/?limit=2&cursor=" + second.get("next"), BLUE_TOKEN);
+        assertThat(third.get("count")).isEqualTo(1);
+        assertThat(third.body()).containsEntry("next", null);
+        List<Object> sequences = new java.util.ArrayList<>();
+        for (Answer page : List.of(first, second, third)) {
+            ((List<Map<String, Object>>) page.get("results")).forEach(e -> sequences.add(e.get("sequence")));
+        }
+        assertThat(sequences).containsExactly(5, 4, 3, 2, 1);
+    }
+
+    @Test
+    void csvIsServedWhenAskedForWithHostileTextDefused() throws Exception {
+        platform.history.append(event(PlatformFixture.BLUE, "csv-1", new Outcome.Completed(),
+                "=HYPERLINK(\"http://evil\",\"click\"), then\nmore"));
+        Answer csv = send("GET", "/api/v1/audit/events/", AUDITOR_TOKEN, Map.of("Accept", "text/csv"));
+
+        assertThat(csv.status()).isEqualTo(200);
+        assertThat(csv.contentType()).startsWith("text/csv");
+        assertThat(csv.raw().headers().firstValue("Content-Disposition")).hasValueSatisfying(v -> assertThat(v).contains("attachment"));
+        String[] lines = csv.raw().body().split("\r\n", 2);
+        assertThat(lines[0]).isEqualTo(String.join(",", AuditCsv.HEADER));
+        assertThat(lines[1]).contains(",\"'=HYPERLINK(\"\"http://evil\"\",\"\"click\"\"), then\nmore\",");
+        assertProblem(send("GET", "/api/v1/audit/events/?limit=5", AUDITOR_TOKEN, Map.of("Accept", "text/csv")), 400,
+                "INVALID_QUERY_PARAMETER");
+        assertThat(platform.auditReports.openStreams()).isZero();
+    }
+
+    @Test
+    void anExportIsPulledAsTheClientReadsAndALeavingClientReleasesTheCursor() throws Exception {
+        for (int i = 0; i < 100_000; i++) {
+            platform.history.append(event(PlatformFixture.BLUE, "bulk-" + i, new Outcome.Completed(), "row " + i));
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + "/api/v1/audit/events/"))
+                .header("Authorization", "Bearer " + AUDITOR_TOKEN).header("Accept", "text/csv").build();
+        HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream body = response.body()) {
+            assertThat(body.readNBytes(1000)).hasSize(1000);
+            Thread.sleep(300);
+            // ~15 MB of CSV: had the server read it all into memory, the cursor would be closed by now
+            assertThat(platform.auditReports.openStreams()).isEqualTo(1);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (platform.auditReports.openStreams() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(platform.auditReports.openStreams()).isZero();
+    }
+
+    @Test
+    void verifyTellsIntactFromBroken() throws Exception {
+        seed();
+        Answer intact = get("/api/v1/audit/verify/", AUDITOR_TOKEN);
+        assertThat(intact.body()).containsEntry("intact", true).containsEntry("events_checked", 3);
+        assertThat((String) intact.get("head_hash")).hasSize(64);
+
+        platform.history.tamperReplace(2, event(PlatformFixture.BLUE, "blue-2", new Outcome.Completed(), "sixth"));
+        Answer broken = get("/api/v1/audit/verify/", AUDITOR_TOKEN);
+        assertThat(broken.status()).isEqualTo(200);
+        assertThat(broken.body()).containsEntry("intact", false).containsEntry("first_broken_sequence", 2)
+                .containsEntry("fault", "ALTERED_EVENT").containsKey("explanation");
+    }
+
+    @Test
+    void summaryCountsRejectionsAndProviderFailureRate() throws Exception {
+        seed();
+        Answer summary = get("/api/v1/audit/summary/?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&bucket=month",
+                AUDITOR_TOKEN);
+        assertThat(summary.status()).isEqualTo(200);
+        assertThat(summary.body()).containsEntry("bucket", "month").containsEntry("team", null);
+        assertThat((List<Map<String, Object>>) summary.get("counts")).contains(Map.of("bucket_start",
+                "2026-11-01T00:00:00Z", "team", "blue", "operation", "CREATE_SNAPSHOT", "outcome", "REJECTED", "events", 1));
+        assertThat((List<Map<String, Object>>) summary.get("top_rejection_reasons"))
+                .containsExactly(Map.of("reason_code", "SNAPSHOT_LIMIT_REACHED", "events", 1));
+        assertThat((Map<String, Object>) summary.get("provider_calls")).containsEntry("total", 2)
+                .containsEntry("failed", 0);
+    }
+
+    @Test
+    void recoverabilityShowsNewestPointsAgesAndServersWithoutOne() throws Exception {
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        platform.clock.advance(Duration.ofHours(2));
+        Answer report = get("/api/v1/audit/recoverability/?expiring_within_days=3", AUDITOR_TOKEN);
+        assertThat(report.body()).containsEntry("expiring_within_days", 3)
+                .containsEntry("servers_without_recovery_point", List.of(12346, 23456));
+        Map<String, Object> web = ((List<Map<String, Object>>) report.get("servers")).getFirst();
+        assertThat((Map<String, Object>) web.get("newest_snapshot")).containsEntry("id", 801)
+                .containsEntry("age_seconds", 7200);
+        assertThat(web).containsEntry("newest_backup", null).containsEntry("has_recovery_point", true);
+    }
+}

@@ -1,0 +1,32 @@
+package org.vpsrecovery.application.audit;
+
+import java.util.Objects;
+import java.util.OptionalLong;
+import org.vpsrecovery.domain.port.AuditEventStream;
+import org.vpsrecovery.domain.port.AuditReports;
+import org.vpsrecovery.domain.report.AuditEventFilter;
+import org.vpsrecovery.domain.report.AuditEventPage;
+
+public final class ListAuditEventsService implements ListAuditEventsUseCase {
+
+    private final AuditReports reports;
+
+    public ListAuditEventsService(AuditReports reports) {
+        this.reports = Objects.requireNonNull(reports, "reports");
+    }
+
+    @Override
+    public AuditEventPage listAuditEvents(AuditReader reader, AuditEventFilter filter, OptionalLong beforeSequence,
+                                          int limit) {
+        return reports.page(scoped(reader, filter), beforeSequence, limit);
+    }
+
+    @Override
+    public AuditEventStream exportAuditEvents(AuditReader reader, AuditEventFilter filter) {
+        return reports.stream(scoped(reader, filter));
+    }
+
+    private static AuditEventFilter scoped(AuditReader reader, AuditEventFilter filter) {
+        return reader.scope(filter.team()).map(filter::forTeam).orElse(filter);
+    }
+}

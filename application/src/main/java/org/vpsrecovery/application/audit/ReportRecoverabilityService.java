@@ -1,0 +1,74 @@
+package org.vpsrecovery.application.audit;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.AuditReports;
+import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ServerOwnership;
+import org.vpsrecovery.domain.port.SnapshotProvider;
+import org.vpsrecovery.domain.port.TeamDirectory;
+import org.vpsrecovery.domain.report.RecoverabilityReport;
+import org.vpsrecovery.domain.report.RecoveryActivity;
+import org.vpsrecovery.domain.report.ServerRecoverability;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+
+/**
+ * The provider's current state (one listing of all snapshots and one of all backups, whatever the
+ * number of servers) joined with the audit history's last completed create and restore per server.
+ */
+public final class ReportRecoverabilityService implements ReportRecoverabilityUseCase {
+
+    private final SnapshotProvider snapshots;
+    private final BackupProvider backups;
+    private final ServerOwnership ownership;
+    private final TeamDirectory teams;
+    private final AuditReports reports;
+    private final Clock clock;
+
+    public ReportRecoverabilityService(SnapshotProvider snapshots, BackupProvider backups, ServerOwnership ownership,
+                                       TeamDirectory teams, AuditReports reports, Clock clock) {
+        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
+        this.backups = Objects.requireNonNull(backups, "backups");
+        this.ownership = Objects.requireNonNull(ownership, "ownership");
+        this.teams = Objects.requireNonNull(teams, "teams");
+        this.reports = Objects.requireNonNull(reports, "reports");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public RecoverabilityReport reportRecoverability(AuditReader reader, Duration expiringWithin) {
+        Objects.requireNonNull(expiringWithin, "expiring within");
+        if (expiringWithin.isNegative() || expiringWithin.compareTo(MAX_EXPIRING_WITHIN) > 0) {
+            throw new IllegalArgumentException("expiring within must be 0-" + MAX_EXPIRING_WITHIN.toDays() + " days");
+        }
+        Map<ServerId, TeamId> owners = new LinkedHashMap<>();
+        List<TeamId> visible = reader.onlyTeam().map(List::of)
+                .orElseGet(() -> teams.teams().stream().sorted(Comparator.comparing(TeamId::value)).toList());
+        for (TeamId team : visible) {
+            ownership.serversOf(team).stream().sorted(Comparator.comparingLong(ServerId::value))
+                    .forEach(server -> owners.put(server, team));
+        }
+        Instant now = clock.instant();
+        if (owners.isEmpty()) {
+            return new RecoverabilityReport(now, expiringWithin, List.of());
+        }
+        List<Snapshot> allSnapshots = snapshots.listSnapshots(Optional.empty());
+        List<Backup> allBackups = backups.listBackups(Optional.empty(), Optional.empty());
+        Map<ServerId, RecoveryActivity> activity = reports.recoveryActivity(owners.keySet());
+        List<ServerRecoverability> report = new ArrayList<>(owners.size());
+        owners.forEach((server, team) -> report.add(ServerRecoverability.of(server, team, allSnapshots, allBackups,
+                activity.getOrDefault(server, RecoveryActivity.none(server)), now, expiringWithin)));
+        return new RecoverabilityReport(now, expiringWithin, report);
+    }
+}

@@ -1,0 +1,117 @@
+package org.vpsrecovery.application.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
+import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.common.AccessDenied;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.port.AuditEventStream;
+import org.vpsrecovery.domain.report.AuditEventFilter;
+import org.vpsrecovery.domain.report.RecoverabilityReport;
+import org.vpsrecovery.domain.report.ServerRecoverability;
+import org.vpsrecovery.domain.report.SummaryBucket;
+import org.vpsrecovery.domain.report.SummaryQuery;
+import org.vpsrecovery.domain.snapshot.SnapshotName;
+
+class AuditReportServicesTest {
+
+    private final PlatformFixture platform = new PlatformFixture();
+    private final AuditReader blue = new AuditReader.Team(PlatformFixture.BLUE);
+    private final AuditReader auditor = new AuditReader.Auditor("compliance");
+
+    private void createSnapshots() {
+        platform.createSnapshot().createSnapshot(new CreateSnapshotCommand(platform.as(PlatformFixture.BLUE),
+                PlatformFixture.WEB, new SnapshotName("blue-one"), Optional.empty()));
+        platform.createSnapshot().createSnapshot(new CreateSnapshotCommand(platform.as(PlatformFixture.GREEN),
+                PlatformFixture.GREEN_SERVER, new SnapshotName("green-one"), Optional.empty()));
+    }
+
+    @Test
+    void aTeamReadsOnlyItsOwnEventsAndAnAuditorReadsEveryTeams() {
+        createSnapshots();
+        var events = platform.listAuditEvents();
+
+        assertThat(events.listAuditEvents(blue, AuditEventFilter.everything(), OptionalLong.empty(), 100).events())
+                .hasSize(2).allMatch(e -> e.event().team().equals(PlatformFixture.BLUE));
+        assertThat(events.listAuditEvents(auditor, AuditEventFilter.everything(), OptionalLong.empty(), 100).events())
+                .hasSize(4);
+        assertThat(events.listAuditEvents(auditor, AuditEventFilter.everything().forTeam(PlatformFixture.GREEN),
+                OptionalLong.empty(), 100).events()).hasSize(2);
+        assertThatThrownBy(() -> events.listAuditEvents(blue, AuditEventFilter.everything().forTeam(PlatformFixture.GREEN),
+                OptionalLong.empty(), 100)).isInstanceOf(AccessDenied.class)
+                .extracting(e -> ((AccessDenied) e).reason()).isEqualTo(ReasonCode.FORBIDDEN_FOR_ROLE);
+        try (AuditEventStream stream = events.exportAuditEvents(blue, AuditEventFilter.everything())) {
+            List<RecordedAuditEvent> all = new java.util.ArrayList<>();
+            stream.forEachRemaining(all::add);
+            assertThat(all).hasSize(2).allMatch(e -> e.event().team().equals(PlatformFixture.BLUE));
+        }
+        assertThat(platform.auditReports.openStreams()).isZero();
+    }
+
+    @Test
+    void onlyAnAuditorVerifiesTheChain() {
+        createSnapshots();
+        assertThat(platform.verifyAuditChain().verifyAuditChain(auditor)).isInstanceOf(ChainVerification.Intact.class);
+        assertThatThrownBy(() -> platform.verifyAuditChain().verifyAuditChain(blue)).isInstanceOf(AccessDenied.class);
+    }
+
+    @Test
+    void aTeamsSummaryCountsOnlyItsOwnEvents() {
+        createSnapshots();
+        SummaryQuery day = new SummaryQuery(Optional.empty(), Instant.parse("2026-11-23T00:00:00Z"),
+                Instant.parse("2026-11-24T00:00:00Z"), SummaryBucket.DAY, 5);
+
+        assertThat(platform.summarizeAudit().summarizeAudit(blue, day).counts())
+                .allMatch(c -> c.team().equals(PlatformFixture.BLUE)).hasSize(2);
+        assertThat(platform.summarizeAudit().summarizeAudit(auditor, day).counts()).hasSize(4);
+        assertThat(platform.summarizeAudit().summarizeAudit(auditor, day).providerCalls()).isEqualTo(2);
+        assertThatThrownBy(() -> platform.summarizeAudit().summarizeAudit(blue, day.forTeam(PlatformFixture.GREEN)))
+                .isInstanceOf(AccessDenied.class);
+    }
+
+    @Test
+    void recoverabilityJoinsTheProvidersStateWithTheAuditedActivity() {
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        platform.clock.advance(Duration.ofHours(1));
+        platform.provider.addSnapshot(802, platform.web, CreationStatus.IN_PROGRESS);
+        platform.provider.addBackup(501, platform.web, BackupType.AUTOMATIC, CreationStatus.COMPLETED,
+                Optional.of(platform.clock.instant().plus(Duration.ofDays(2))));
+        platform.provider.addBackup(502, platform.web, BackupType.AUTOMATIC, CreationStatus.COMPLETED,
+                Optional.of(platform.clock.instant().plus(Duration.ofDays(20))));
+        platform.provider.addBackup(499, platform.web, BackupType.MANUAL, CreationStatus.COMPLETED, Optional.empty());
+        createSnapshots();
+
+        RecoverabilityReport report = platform.reportRecoverability().reportRecoverability(blue, Duration.ofDays(7));
+        List<ServerRecoverability> forBlue = report.servers();
+
+        assertThat(forBlue).extracting(ServerRecoverability::server)
+                .containsExactly(PlatformFixture.WEB, PlatformFixture.SPARE);
+        ServerRecoverability web = forBlue.getFirst();
+        // the snapshot created through the platform just now is still in progress: 801 is the newest completed
+        assertThat(web.newestSnapshot()).map(s -> s.id().value()).contains(801L);
+        assertThat(web.newestBackup()).isPresent();
+        assertThat(web.expiringSoon()).extracting(b -> b.id().value()).containsExactly(501L);
+        assertThat(web.activity().lastCompletedCreate()).isPresent();
+        assertThat(web.hasRecoveryPoint()).isTrue();
+        assertThat(forBlue.get(1).hasRecoveryPoint()).isFalse();
+        assertThat(report.withoutRecoveryPoint()).extracting(ServerRecoverability::server).containsExactly(PlatformFixture.SPARE);
+        assertThat(report.generatedAt()).isEqualTo(platform.clock.instant());
+
+        assertThat(platform.reportRecoverability().reportRecoverability(auditor, Duration.ofDays(7)).servers())
+                .extracting(r -> r.team().value()).containsExactly("blue", "blue", "green");
+        assertThatThrownBy(() -> platform.reportRecoverability().reportRecoverability(auditor, Duration.ofDays(400)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,429 @@
+package org.vpsrecovery.bootstrap.benchmark;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.vpsrecovery.adapters.persistence.JdbcAuditHistory;
+import org.vpsrecovery.adapters.persistence.JdbcAuditReports;
+import org.vpsrecovery.domain.audit.AuditChain;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.ChainHash;
+import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.AuditEventStream;
+import org.vpsrecovery.domain.report.AuditEventFilter;
+import org.vpsrecovery.domain.report.AuditEventPage;
+import org.vpsrecovery.domain.report.SummaryBucket;
+import org.vpsrecovery.domain.report.SummaryQuery;
+import org.vpsrecovery.domain.server.ServerId;
+
+/**
+ * Loads a large audit history into a real PostgreSQL and times the audit reports over it. Not a
+ * test: its name matches none of surefire's patterns and it skips unless
+ * {@code -Dvpsr.bench.events=N} is given, so {@code ./mvnw verify} never runs it. Run it with
+ * {@code benchmarks/audit-reports.sh}. It asserts nothing about time.
+ *
+ * <p>The history is a realistic mix (50 teams x 40 servers, a year of attempts: intents with their
+ * outcomes, rejections with their reasons), chained with valid hashes exactly as the application
+ * writes them ({@link AuditChain}), and loaded with COPY. The report indexes are dropped for the
+ * load and rebuilt from their own definitions afterwards (the usual bulk-load practice), then the
+ * table is vacuumed and analysed, as autovacuum would do on its own after such an insert.
+ */
+class AuditReportsBenchmark {
+
+    private static final int TEAMS = 50;
+    private static final int SERVERS_PER_TEAM = 40;
+    private static final int COPY_CHUNK = 500_000;
+    private static final int RUNS = 5;
+
+    private record Measurement(String what, long rows, List<Duration> times, String indexes) {
+    }
+
+    @Test
+    void loadTenMillionEventsAndTimeTheReports() throws Exception {
+        String events = System.getProperty("vpsr.bench.events");
+        assumeTrue(events != null && !events.isBlank(), "a benchmark: run benchmarks/audit-reports.sh");
+        long count = Long.parseLong(events.replace("_", ""));
+        Path output = Path.of(System.getProperty("vpsr.bench.output", "target/audit-reports-benchmark.md"));
+
+        EmbeddedPostgres embedded = null;
+        String url = System.getenv("VPSR_BENCH_DB_URL");
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        if (url == null || url.isBlank()) {
+            // Durability off only speeds the load; the timed reads do not write.
+            embedded = EmbeddedPostgres.builder()
+                    .setServerConfig("fsync", "off")
+                    .setServerConfig("synchronous_commit", "off")
+                    .setServerConfig("full_page_writes", "off")
+                    .setServerConfig("shared_buffers", "1GB")
+                    .setServerConfig("work_mem", "64MB")
+                    .setServerConfig("maintenance_work_mem", "1GB")
+                    .setServerConfig("max_wal_size", "8GB")
+                    .setServerConfig("checkpoint_timeout", "30min")
+                    .start();
+            dataSource.setURL("jdbc:postgresql://127.0.0.1:" + embedded.getPort() + "/postgres");
+            dataSource.setUser("postgres");
+        } else {
+            dataSource.setURL(url);
+            dataSource.setUser(System.getenv().getOrDefault("VPSR_BENCH_DB_USER", "postgres"));
+            dataSource.setPassword(System.getenv().getOrDefault("VPSR_BENCH_DB_PASSWORD", ""));
+        }
+        try {
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            StringBuilder report = new StringBuilder();
+            long existing = scalar(dataSource, "SELECT count(*) FROM audit_event");
+            if (existing == 0) {
+                Duration load = load(dataSource, count, report);
+                report.append(String.format(Locale.ROOT, "load: %,d events in %s%n", count, seconds(load)));
+            } else {
+                report.append(String.format(Locale.ROOT, "reusing %,d events already loaded%n", existing));
+                count = existing;
+            }
+            List<Measurement> measurements = measure(dataSource, count);
+            String table = table(measurements, count);
+            report.append(table);
+            System.out.println(report);
+            Files.createDirectories(output.toAbsolutePath().getParent());
+            Files.writeString(output, report.toString(), StandardCharsets.UTF_8);
+        } finally {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- loading
+
+    private static Duration load(DataSource dataSource, long count, StringBuilder report) throws SQLException, IOException {
+        long started = System.nanoTime();
+        Map<String, String> indexes = new LinkedHashMap<>();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            try (ResultSet rs = statement.executeQuery("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = "
+                    + "'audit_event' AND indexname <> 'audit_event_pkey' ORDER BY indexname")) {
+                while (rs.next()) {
+                    indexes.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            for (String index : indexes.keySet()) {
+                statement.execute("DROP INDEX " + index);
+            }
+        }
+        Random random = new Random(7);
+        Instant start = Instant.now().minus(Duration.ofDays(365)).truncatedTo(ChronoUnit.SECONDS);
+        long stepMicros = Duration.ofDays(365).toNanos() / 1000 / count;
+        ChainHash previous = ChainHash.GENESIS;
+        long sequence = 0;
+        long copied = 0;
+        try (Connection connection = dataSource.getConnection()) {
+            PGConnection pg = connection.unwrap(PGConnection.class);
+            String copy = "COPY audit_event (sequence, occurred_at, team, request_id, operation, server_id, resource_type, "
+                    + "resource_id, outcome_kind, outcome_reason, outcome_cause, provider_status, detail, previous_hash, hash) "
+                    + "FROM STDIN";
+            while (sequence < count) {
+                CopyIn in = pg.getCopyAPI().copyIn(copy);
+                StringBuilder rows = new StringBuilder(1 << 20);
+                long chunkEnd = Math.min(count, sequence + COPY_CHUNK);
+                while (sequence < chunkEnd) {
+                    for (AuditEvent event : attempt(random, start.plus(sequence * stepMicros, ChronoUnit.MICROS),
+                            sequence, chunkEnd - sequence)) {
+                        sequence++;
+                        ChainHash hash = AuditChain.link(previous, sequence, event);
+                        row(rows, sequence, event, previous, hash);
+                        previous = hash;
+                    }
+                    if (rows.length() > (1 << 20)) {
+                        byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+                        in.writeToCopy(bytes, 0, bytes.length);
+                        rows.setLength(0);
+                    }
+                }
+                byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+                in.writeToCopy(bytes, 0, bytes.length);
+                copied += in.endCopy();
+                System.out.printf(Locale.ROOT, "copied %,d events (%s)%n", copied, seconds(elapsed(started)));
+            }
+            try (PreparedStatement head = connection.prepareStatement(
+                    "UPDATE audit_chain_head SET last_sequence = ?, last_hash = decode(?, 'hex') WHERE id = 1")) {
+                head.setLong(1, sequence);
+                head.setString(2, previous.hex());
+                head.executeUpdate();
+            }
+        }
+        Duration copyTime = elapsed(started);
+        long indexStarted = System.nanoTime();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("SET maintenance_work_mem = '1GB'");
+            for (String definition : indexes.values()) {
+                statement.execute(definition);
+            }
+            statement.execute("VACUUM (ANALYZE) audit_event");
+        }
+        report.append(String.format(Locale.ROOT, "COPY with chain hashes: %s; rebuilding %d indexes + VACUUM ANALYZE: %s; "
+                + "table + indexes: %s%n", seconds(copyTime), indexes.size(), seconds(elapsed(indexStarted)),
+                text(dataSource, "SELECT pg_size_pretty(pg_total_relation_size('audit_event'))")));
+        return elapsed(started);
+    }
+
+    private static final Operation[] OPERATIONS = {
+            Operation.CREATE_SNAPSHOT, Operation.CREATE_SNAPSHOT, Operation.CREATE_SNAPSHOT, Operation.CREATE_SNAPSHOT,
+            Operation.CREATE_MANUAL_BACKUP, Operation.CREATE_MANUAL_BACKUP, Operation.DELETE_SNAPSHOT,
+            Operation.DELETE_SNAPSHOT, Operation.DELETE_BACKUP, Operation.RESTORE_SNAPSHOT,
+            Operation.RESTORE_SERVER_FROM_BACKUP};
+    private static final ReasonCode[] REJECTIONS = {
+            ReasonCode.SNAPSHOT_LIMIT_REACHED, ReasonCode.SNAPSHOT_LIMIT_REACHED, ReasonCode.SNAPSHOT_LIMIT_REACHED,
+            ReasonCode.MANUAL_BACKUP_LIMIT_REACHED, ReasonCode.SERVER_RESTORING, ReasonCode.SERVER_BUSY,
+            ReasonCode.SNAPSHOT_NOT_FOUND, ReasonCode.SNAPSHOT_IN_PROGRESS, ReasonCode.SERVER_NOT_FOUND};
+
+    /** One attempt: a rejection (1 event), or an intent and its outcome (2 events, same request id). */
+    private static List<AuditEvent> attempt(Random random, Instant at, long sequence, long room) {
+        int team = random.nextInt(TEAMS);
+        TeamId teamId = new TeamId(String.format(Locale.ROOT, "team-%02d", team));
+        ServerId server = new ServerId(100_000L + team * SERVERS_PER_TEAM + random.nextInt(SERVERS_PER_TEAM));
+        Operation operation = OPERATIONS[random.nextInt(OPERATIONS.length)];
+        RequestId request = new RequestId("bench-" + sequence);
+        Optional<ResourceRef> resource = operation == Operation.CREATE_MANUAL_BACKUP || operation == Operation.DELETE_BACKUP
+                || operation == Operation.RESTORE_SERVER_FROM_BACKUP
+                ? Optional.of(new ResourceRef(ResourceRef.Type.BACKUP, 1 + sequence))
+                : Optional.of(new ResourceRef(ResourceRef.Type.SNAPSHOT, 1 + sequence));
+        Map<String, String> detail = operation == Operation.CREATE_SNAPSHOT
+                ? Map.of("name", "snap-" + sequence) : Map.of();
+        // Rarely an expired backup: a rare reason to filter on.
+        if (room < 2 || random.nextInt(4) == 0) {
+            ReasonCode reason = random.nextInt(400) == 0 ? ReasonCode.BACKUP_EXPIRED
+                    : REJECTIONS[random.nextInt(REJECTIONS.length)];
+            return List.of(new AuditEvent(at, teamId, request, operation, Optional.of(server), resource,
+                    new Outcome.Rejected(reason), OptionalInt.empty(), detail));
+        }
+        Outcome outcome = random.nextInt(20) == 0
+                ? new Outcome.Failed(random.nextBoolean() ? ReasonCode.PROVIDER_UNAVAILABLE : ReasonCode.PROVIDER_TIMEOUT,
+                "VPS.org did not answer in time")
+                : new Outcome.Completed();
+        OptionalInt status = outcome instanceof Outcome.Completed ? OptionalInt.of(operation.name().startsWith("CREATE")
+                ? 201 : operation.name().startsWith("DELETE") ? 204 : 200) : OptionalInt.empty();
+        return List.of(
+                new AuditEvent(at, teamId, request, operation, Optional.of(server), resource, new Outcome.Accepted(),
+                        OptionalInt.empty(), detail),
+                new AuditEvent(at.plus(1, ChronoUnit.MICROS), teamId, request, operation, Optional.of(server), resource,
+                        outcome, status, detail));
+    }
+
+    /** One row in COPY's text format, columns as in the COPY statement. */
+    private static void row(StringBuilder out, long sequence, AuditEvent event, ChainHash previous, ChainHash hash) {
+        Outcome outcome = event.outcome();
+        out.append(sequence).append('\t')
+                .append(AuditChain.storedInstant(event.occurredAt())).append('\t')
+                .append(event.team().value()).append('\t')
+                .append(event.requestId().value()).append('\t')
+                .append(event.operation().name()).append('\t')
+                .append(event.server().map(s -> Long.toString(s.value())).orElse("\\N")).append('\t')
+                .append(event.resource().map(r -> r.type().name()).orElse("\\N")).append('\t')
+                .append(event.resource().map(r -> Long.toString(r.id())).orElse("\\N")).append('\t')
+                .append(outcome.kind().name()).append('\t')
+                .append(AuditEventFilter.reasonOf(outcome).map(Enum::name).orElse("\\N")).append('\t')
+                .append(outcome instanceof Outcome.Failed failed ? failed.cause() : "\\N").append('\t')
+                .append(event.providerStatus().isPresent() ? Integer.toString(event.providerStatus().getAsInt()) : "\\N")
+                .append('\t')
+                .append(json(event.detail())).append('\t')
+                .append("\\\\x").append(previous.hex()).append('\t')
+                .append("\\\\x").append(hash.hex()).append('\n');
+    }
+
+    /** The generator's detail values are plain ASCII words: no escaping needed. */
+    private static String json(Map<String, String> detail) {
+        return new TreeMap<>(detail).entrySet().stream().map(e -> "\"" + e.getKey() + "\": \"" + e.getValue() + "\"")
+                .collect(Collectors.joining(", ", "{", "}"));
+    }
+
+    // ---------------------------------------------------------------- measuring
+
+    private static List<Measurement> measure(DataSource dataSource, long count) throws SQLException {
+        JdbcAuditReports reports = new JdbcAuditReports(dataSource);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
+        TeamId team = new TeamId("team-07");
+        AuditEventFilter all = AuditEventFilter.everything();
+        long middle = count / 2;
+        List<Measurement> results = new ArrayList<>();
+
+        results.add(time(dataSource, "summary: all teams, 30 days by day, top 10 rejections, failure rate",
+                () -> reports.summarize(new SummaryQuery(Optional.empty(), now.minus(Duration.ofDays(30)), now,
+                        SummaryBucket.DAY, 10)).counts().size()));
+        results.add(time(dataSource, "summary: one team, 12 months by month",
+                () -> reports.summarize(new SummaryQuery(Optional.of(team), now.minus(Duration.ofDays(366)), now,
+                        SummaryBucket.MONTH, 10)).counts().size()));
+        results.add(time(dataSource, "summary: all teams, 12 months by month (the whole history)",
+                () -> reports.summarize(new SummaryQuery(Optional.empty(), now.minus(Duration.ofDays(366)), now,
+                        SummaryBucket.MONTH, 10)).counts().size()));
+        results.add(time(dataSource, "page of 100: no filter (newest)",
+                () -> reports.page(all, OptionalLong.empty(), 100).events().size()));
+        results.add(time(dataSource, "page of 100: team",
+                () -> reports.page(all.forTeam(team), OptionalLong.empty(), 100).events().size()));
+        results.add(time(dataSource, "page of 100: team, deep (cursor at the middle of the history)",
+                () -> reports.page(all.forTeam(team), OptionalLong.of(middle), 100).events().size()));
+        results.add(time(dataSource, "page of 100: team + operation + outcome=REJECTED",
+                () -> reports.page(all.forTeam(team).withOperation(Operation.RESTORE_SNAPSHOT)
+                        .withOutcome(Outcome.Kind.REJECTED), OptionalLong.empty(), 100).events().size()));
+        results.add(time(dataSource, "page of 100: server_id",
+                () -> reports.page(all.forServer(new ServerId(100_000L + 7 * SERVERS_PER_TEAM + 3)), OptionalLong.empty(),
+                        100).events().size()));
+        results.add(time(dataSource, "page of 100: reason_code=BACKUP_EXPIRED (rare: ~0.06% of events)",
+                () -> reports.page(all.withReason(ReasonCode.BACKUP_EXPIRED), OptionalLong.empty(), 100).events().size()));
+        Instant halfYear = now.minus(Duration.ofDays(183));
+        results.add(time(dataSource, "page of 100: team, one day six months ago (from/to)",
+                () -> reports.page(all.forTeam(team).between(Optional.of(halfYear),
+                        Optional.of(halfYear.plus(Duration.ofDays(1)))), OptionalLong.empty(), 100).events().size()));
+        results.add(time(dataSource, "page of 100: request_id",
+                () -> reports.page(all.forRequest(new RequestId("bench-" + (middle - middle % 2))), OptionalLong.empty(),
+                        100).events().size()));
+        Set<ServerId> teamServers = LongStream.range(0, SERVERS_PER_TEAM)
+                .mapToObj(k -> new ServerId(100_000L + 7 * SERVERS_PER_TEAM + k)).collect(Collectors.toSet());
+        results.add(time(dataSource, "recovery activity: the 40 servers of one team",
+                () -> reports.recoveryActivity(teamServers).size()));
+        results.add(once(dataSource, "export (CSV's source): one team's every event, streamed", () -> {
+            int rows = 0;
+            try (AuditEventStream stream = reports.stream(all.forTeam(team))) {
+                while (stream.hasNext()) {
+                    stream.next();
+                    rows++;
+                }
+            }
+            return rows;
+        }));
+        if (!Boolean.getBoolean("vpsr.bench.skip-verify")) {
+            results.add(once(dataSource, "verify: the whole chain (every hash recomputed)", () -> {
+                ChainVerification verification = new JdbcAuditHistory(dataSource).verifyChain();
+                if (!verification.isIntact()) {
+                    throw new IllegalStateException("the loaded chain is broken: " + verification);
+                }
+                return (int) ((ChainVerification.Intact) verification).eventsChecked();
+            }));
+        }
+        return results;
+    }
+
+    private static Measurement time(DataSource dataSource, String what, Supplier<Integer> run) throws SQLException {
+        run.get(); // warm-up: plans cached, pages in shared buffers, as on a running service
+        Map<String, Long> before = indexScans(dataSource);
+        List<Duration> times = new ArrayList<>();
+        int rows = 0;
+        for (int i = 0; i < RUNS; i++) {
+            long started = System.nanoTime();
+            rows = run.get();
+            times.add(elapsed(started));
+        }
+        return new Measurement(what, rows, times, usedIndexes(before, indexScans(dataSource)));
+    }
+
+    private static Measurement once(DataSource dataSource, String what, Supplier<Integer> run) throws SQLException {
+        Map<String, Long> before = indexScans(dataSource);
+        long started = System.nanoTime();
+        int rows = run.get();
+        return new Measurement(what, rows, List.of(elapsed(started)), usedIndexes(before, indexScans(dataSource)));
+    }
+
+    private static Map<String, Long> indexScans(DataSource dataSource) throws SQLException {
+        // The statistics collector reports with a short delay.
+        try {
+            Thread.sleep(600);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Map<String, Long> scans = new HashMap<>();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT indexrelname, idx_scan FROM pg_stat_user_indexes "
+                     + "WHERE relname = 'audit_event'")) {
+            while (rs.next()) {
+                scans.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return scans;
+    }
+
+    private static String usedIndexes(Map<String, Long> before, Map<String, Long> after) {
+        String used = after.entrySet().stream()
+                .filter(e -> e.getValue() > before.getOrDefault(e.getKey(), 0L))
+                .map(Map.Entry::getKey).sorted().collect(Collectors.joining(", "));
+        return used.isEmpty() ? "(none: sequential scan)" : used;
+    }
+
+    private static String table(List<Measurement> measurements, long count) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%n| what | history | rows returned | median | max | runs | indexes used |%n"));
+        out.append("|---|---|---|---|---|---|---|\n");
+        for (Measurement m : measurements) {
+            List<Duration> sorted = m.times().stream().sorted().toList();
+            out.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %s | %d | %s |%n", m.what(), count, m.rows(),
+                    millis(sorted.get(sorted.size() / 2)), millis(sorted.getLast()), sorted.size(), m.indexes()));
+        }
+        out.append(String.format(Locale.ROOT, "%nmachine: %d cores, %s, %s%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                "Java " + System.getProperty("java.version")));
+        return out.toString();
+    }
+
+    private static long scalar(DataSource dataSource, String sql) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String text(DataSource dataSource, String sql) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static Duration elapsed(long startedNanos) {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    private static String millis(Duration duration) {
+        double ms = duration.toNanos() / 1e6;
+        return ms >= 1000 ? String.format(Locale.ROOT, "%.2f s", ms / 1000) : String.format(Locale.ROOT, "%.1f ms", ms);
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
+    }
+}

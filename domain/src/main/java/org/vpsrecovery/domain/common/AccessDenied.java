@@ -1,0 +1,9 @@
+package org.vpsrecovery.domain.common;
+
+/** The caller's role may not read or do this, whatever the resource. */
+public final class AccessDenied extends RecoveryException {
+
+    public AccessDenied(String message) {
+        super(ReasonCode.FORBIDDEN_FOR_ROLE, message);
+    }
+}

@@ -1,0 +1,34 @@
+package org.vpsrecovery.domain.port;
+
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.vpsrecovery.domain.report.AuditEventFilter;
+import org.vpsrecovery.domain.report.AuditEventPage;
+import org.vpsrecovery.domain.report.AuditSummary;
+import org.vpsrecovery.domain.report.RecoveryActivity;
+import org.vpsrecovery.domain.report.SummaryQuery;
+import org.vpsrecovery.domain.server.ServerId;
+
+/** Read-only reports over the audit history. Nothing here writes. */
+public interface AuditReports {
+
+    int MAX_PAGE = 500;
+
+    /** Events matching the filter older than {@code beforeSequence} (if given), newest first, {@code limit} 1-{@value #MAX_PAGE}. */
+    AuditEventPage page(AuditEventFilter filter, OptionalLong beforeSequence, int limit);
+
+    /** Every event matching the filter, newest first, read lazily. */
+    AuditEventStream stream(AuditEventFilter filter);
+
+    AuditSummary summarize(SummaryQuery query);
+
+    /** The audited recovery activity of each given server (an entry for every one, empty when none). */
+    Map<ServerId, RecoveryActivity> recoveryActivity(Set<ServerId> servers);
+
+    static void requirePageLimit(int limit) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new IllegalArgumentException("limit must be 1-" + MAX_PAGE);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package org.vpsrecovery.domain.report;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.TeamId;
+
+/**
+ * Counts of audit events over a period: per bucket (start of the UTC day or month) x team x
+ * operation x outcome; the most frequent rejection reasons; and how often calls to the provider
+ * failed. A provider call is an event written after the call, {@code COMPLETED} or {@code FAILED}.
+ */
+public record AuditSummary(SummaryQuery query, List<Count> counts, List<ReasonCount> topRejections,
+                           long providerCalls, long providerFailures) {
+
+    public record Count(Instant bucketStart, TeamId team, Operation operation, Outcome.Kind outcome, long events) {
+        public Count {
+            Objects.requireNonNull(bucketStart, "bucket start");
+            Objects.requireNonNull(team, "team");
+            Objects.requireNonNull(operation, "operation");
+            Objects.requireNonNull(outcome, "outcome");
+            if (events <= 0) {
+                throw new IllegalArgumentException("a count is positive");
+            }
+        }
+    }
+
+    public record ReasonCount(ReasonCode reason, long events) {
+        public ReasonCount {
+            Objects.requireNonNull(reason, "reason");
+            if (events <= 0) {
+                throw new IllegalArgumentException("a count is positive");
+            }
+        }
+    }
+
+    /** The canonical order, so every store answers the same summary identically. */
+    public static final Comparator<Count> COUNT_ORDER = Comparator.comparing(Count::bucketStart)
+            .thenComparing(c -> c.team().value()).thenComparing(Count::operation).thenComparing(Count::outcome);
+    public static final Comparator<ReasonCount> REASON_ORDER = Comparator.comparingLong(ReasonCount::events).reversed()
+            .thenComparing(r -> r.reason().name());
+
+    public AuditSummary {
+        Objects.requireNonNull(query, "query");
+        counts = counts.stream().sorted(COUNT_ORDER).toList();
+        topRejections = topRejections.stream().sorted(REASON_ORDER).limit(query.topReasons()).toList();
+        if (providerCalls < 0 || providerFailures < 0 || providerFailures > providerCalls) {
+            throw new IllegalArgumentException("provider failures are some of the provider calls");
+        }
+    }
+
+    /** Failed calls over all calls; 0 when there was no call. */
+    public double providerFailureRate() {
+        return providerCalls == 0 ? 0.0 : (double) providerFailures / providerCalls;
+    }
+}

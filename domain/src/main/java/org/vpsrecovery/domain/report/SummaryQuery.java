@@ -1,0 +1,37 @@
+package org.vpsrecovery.domain.report;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.vpsrecovery.domain.common.TeamId;
+
+/**
+ * A summary over {@code [from, to)}, for one team or all. The period is bounded so a summary stays
+ * a bounded number of rows: at most {@value #MAX_DAYS} days.
+ */
+public record SummaryQuery(Optional<TeamId> team, Instant from, Instant to, SummaryBucket bucket, int topReasons) {
+
+    public static final int MAX_DAYS = 3660;
+    public static final int MAX_TOP_REASONS = 50;
+
+    public SummaryQuery {
+        Objects.requireNonNull(team, "team");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(bucket, "bucket");
+        if (!from.isBefore(to)) {
+            throw new IllegalArgumentException("from must be before to");
+        }
+        if (Duration.between(from, to).toDays() > MAX_DAYS) {
+            throw new IllegalArgumentException("a summary covers at most " + MAX_DAYS + " days");
+        }
+        if (topReasons < 1 || topReasons > MAX_TOP_REASONS) {
+            throw new IllegalArgumentException("top reasons must be 1-" + MAX_TOP_REASONS);
+        }
+    }
+
+    public SummaryQuery forTeam(TeamId value) {
+        return new SummaryQuery(Optional.of(value), from, to, bucket, topReasons);
+    }
+}

@@ -1,0 +1,254 @@
+package org.vpsrecovery.domain.port.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.AuditEventStream;
+import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.AuditReports;
+import org.vpsrecovery.domain.report.AuditEventFilter;
+import org.vpsrecovery.domain.report.AuditEventPage;
+import org.vpsrecovery.domain.report.AuditSummary;
+import org.vpsrecovery.domain.report.RecoveryActivity;
+import org.vpsrecovery.domain.report.SummaryBucket;
+import org.vpsrecovery.domain.report.SummaryQuery;
+import org.vpsrecovery.domain.server.ServerId;
+
+/**
+ * What every {@link AuditReports} must answer, run against the in-memory reference and the
+ * PostgreSQL adapter. Each test starts from an empty history written through {@link AuditHistory}.
+ */
+public abstract class AuditReportsContract {
+
+    /** A history to write to and the reports that read it. */
+    public record Subject(AuditHistory history, AuditReports reports) {
+    }
+
+    protected static final Instant T0 = Instant.parse("2026-01-30T22:00:00Z");
+    protected static final TeamId BLUE = new TeamId("blue");
+    protected static final TeamId GREEN = new TeamId("green");
+    protected static final ServerId WEB = new ServerId(12345);
+    protected static final ServerId DB = new ServerId(12346);
+    protected static final ServerId GREEN_SERVER = new ServerId(23456);
+
+    private AuditHistory history;
+    private AuditReports reports;
+
+    protected abstract Subject emptySubject();
+
+    @BeforeEach
+    void fresh() {
+        Subject subject = emptySubject();
+        history = subject.history();
+        reports = subject.reports();
+    }
+
+    private RecordedAuditEvent append(TeamId team, String request, Instant at, Operation operation, ServerId server,
+                                      Outcome outcome) {
+        return history.append(new AuditEvent(at, team, new RequestId(request), operation, Optional.of(server),
+                Optional.empty(), outcome, OptionalInt.empty(), Map.of("description", "a, \"quoted\"\nline")));
+    }
+
+    /** Ten events over two teams, three servers, two days and two months. */
+    private List<RecordedAuditEvent> seed() {
+        List<RecordedAuditEvent> all = new ArrayList<>();
+        all.add(append(BLUE, "r-1", T0, Operation.CREATE_SNAPSHOT, WEB, new Outcome.Accepted()));
+        all.add(append(BLUE, "r-1", T0.plusSeconds(1), Operation.CREATE_SNAPSHOT, WEB, new Outcome.Completed()));
+        all.add(append(BLUE, "r-2", T0.plusSeconds(60), Operation.CREATE_SNAPSHOT, WEB,
+                new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED)));
+        all.add(append(BLUE, "r-3", T0.plusSeconds(3600), Operation.DELETE_BACKUP, DB,
+                new Outcome.Rejected(ReasonCode.BACKUP_IN_PROGRESS)));
+        all.add(append(GREEN, "r-4", T0.plusSeconds(3 * 3600), Operation.RESTORE_SNAPSHOT, GREEN_SERVER,
+                new Outcome.Accepted()));
+        all.add(append(GREEN, "r-4", T0.plusSeconds(3 * 3600 + 5), Operation.RESTORE_SNAPSHOT, GREEN_SERVER,
+                new Outcome.Failed(ReasonCode.PROVIDER_UNAVAILABLE, "VPS.org answered 503")));
+        all.add(append(GREEN, "r-5", T0.plusSeconds(4 * 3600), Operation.CREATE_SNAPSHOT, GREEN_SERVER,
+                new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED)));
+        all.add(append(BLUE, "r-6", T0.plusSeconds(5 * 3600), Operation.RESTORE_SERVER_FROM_BACKUP, WEB,
+                new Outcome.Accepted()));
+        all.add(append(BLUE, "r-6", T0.plusSeconds(5 * 3600 + 1), Operation.RESTORE_SERVER_FROM_BACKUP, WEB,
+                new Outcome.Completed()));
+        all.add(append(BLUE, "r-7", T0.plusSeconds(6 * 3600), Operation.CREATE_SNAPSHOT, WEB,
+                new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED)));
+        return all;
+    }
+
+    private static List<Long> sequences(List<RecordedAuditEvent> events) {
+        return events.stream().map(RecordedAuditEvent::sequence).toList();
+    }
+
+    private List<Long> matching(AuditEventFilter filter) {
+        return sequences(reports.page(filter, OptionalLong.empty(), AuditReports.MAX_PAGE).events());
+    }
+
+    @Test
+    void eachFilterSelectsExactlyItsEventsNewestFirst() {
+        seed();
+        AuditEventFilter all = AuditEventFilter.everything();
+        assertThat(matching(all)).containsExactly(10L, 9L, 8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L);
+        assertThat(matching(all.forTeam(GREEN))).containsExactly(7L, 6L, 5L);
+        assertThat(matching(all.forServer(DB))).containsExactly(4L);
+        assertThat(matching(all.withOperation(Operation.RESTORE_SERVER_FROM_BACKUP))).containsExactly(9L, 8L);
+        assertThat(matching(all.withOutcome(Outcome.Kind.COMPLETED))).containsExactly(9L, 2L);
+        assertThat(matching(all.withReason(ReasonCode.SNAPSHOT_LIMIT_REACHED))).containsExactly(10L, 7L, 3L);
+        assertThat(matching(all.withReason(ReasonCode.PROVIDER_UNAVAILABLE))).containsExactly(6L);
+        assertThat(matching(all.forRequest(new RequestId("r-4")))).containsExactly(6L, 5L);
+        // from inclusive, to exclusive
+        assertThat(matching(all.between(Optional.of(T0.plusSeconds(60)), Optional.of(T0.plusSeconds(3 * 3600 + 5)))))
+                .containsExactly(5L, 4L, 3L);
+        assertThat(matching(all.forTeam(BLUE).forServer(WEB).withOutcome(Outcome.Kind.REJECTED)))
+                .containsExactly(10L, 3L);
+        assertThat(matching(all.forTeam(GREEN).forServer(WEB))).isEmpty();
+    }
+
+    @Test
+    void pagesFollowTheCursorWithoutRepeatsOrGapsWhileEventsAreAppended() {
+        List<RecordedAuditEvent> before = seed();
+        AuditEventFilter blue = AuditEventFilter.everything().forTeam(BLUE);
+        List<Long> expected = before.stream().filter(blue::matches).map(RecordedAuditEvent::sequence)
+                .sorted(java.util.Comparator.reverseOrder()).toList();
+
+        List<Long> read = new ArrayList<>();
+        AuditEventPage page = reports.page(blue, OptionalLong.empty(), 3);
+        int appended = 0;
+        while (true) {
+            assertThat(page.events()).hasSizeLessThanOrEqualTo(3);
+            read.addAll(sequences(page.events()));
+            // newer events arrive between pages: they belong to a later read, never to this walk
+            append(BLUE, "late-" + appended++, T0.plusSeconds(86_400), Operation.CREATE_SNAPSHOT, WEB,
+                    new Outcome.Completed());
+            if (page.nextBefore().isEmpty()) {
+                break;
+            }
+            page = reports.page(blue, page.nextBefore(), 3);
+        }
+        assertThat(read).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aFullLastPageStillSaysThereIsNoMore() {
+        seed();
+        AuditEventPage green = reports.page(AuditEventFilter.everything().forTeam(GREEN), OptionalLong.empty(), 3);
+        assertThat(sequences(green.events())).containsExactly(7L, 6L, 5L);
+        assertThat(green.nextBefore()).isEmpty();
+        AuditEventPage first = reports.page(AuditEventFilter.everything(), OptionalLong.empty(), 4);
+        assertThat(first.nextBefore()).hasValue(7L);
+    }
+
+    @Test
+    void pageSizeIsBounded() {
+        assertThatThrownBy(() -> reports.page(AuditEventFilter.everything(), OptionalLong.empty(), 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> reports.page(AuditEventFilter.everything(), OptionalLong.empty(), AuditReports.MAX_PAGE + 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aStreamReadsEveryMatchingEventNewestFirstWithItsContent() {
+        List<RecordedAuditEvent> all = seed();
+        List<RecordedAuditEvent> read = new ArrayList<>();
+        try (AuditEventStream stream = reports.stream(AuditEventFilter.everything().forTeam(BLUE))) {
+            stream.forEachRemaining(read::add);
+        }
+        assertThat(sequences(read)).containsExactly(10L, 9L, 8L, 4L, 3L, 2L, 1L);
+        assertThat(read.getLast()).isEqualTo(all.getFirst());
+        try (AuditEventStream stream = reports.stream(AuditEventFilter.everything().forTeam(new TeamId("nobody")))) {
+            assertThat(stream.hasNext()).isFalse();
+        }
+    }
+
+    @Test
+    void aStreamClosedEarlyIsFine() {
+        seed();
+        try (AuditEventStream stream = reports.stream(AuditEventFilter.everything())) {
+            assertThat(stream.next().sequence()).isEqualTo(10L);
+        }
+        assertThat(reports.page(AuditEventFilter.everything(), OptionalLong.empty(), 1).events()).hasSize(1);
+    }
+
+    @Test
+    void summarisesByDayAndMonthWithTopRejectionsAndProviderFailureRate() {
+        seed();
+        Instant jan30 = Instant.parse("2026-01-30T00:00:00Z");
+        Instant jan31 = Instant.parse("2026-01-31T00:00:00Z");
+        SummaryQuery byDay = new SummaryQuery(Optional.empty(), jan30, Instant.parse("2026-02-02T00:00:00Z"),
+                SummaryBucket.DAY, 5);
+
+        AuditSummary summary = reports.summarize(byDay);
+
+        assertThat(summary.counts()).containsExactly(
+                new AuditSummary.Count(jan30, BLUE, Operation.CREATE_SNAPSHOT, Outcome.Kind.ACCEPTED, 1),
+                new AuditSummary.Count(jan30, BLUE, Operation.CREATE_SNAPSHOT, Outcome.Kind.REJECTED, 1),
+                new AuditSummary.Count(jan30, BLUE, Operation.CREATE_SNAPSHOT, Outcome.Kind.COMPLETED, 1),
+                new AuditSummary.Count(jan30, BLUE, Operation.DELETE_BACKUP, Outcome.Kind.REJECTED, 1),
+                new AuditSummary.Count(jan31, BLUE, Operation.CREATE_SNAPSHOT, Outcome.Kind.REJECTED, 1),
+                new AuditSummary.Count(jan31, BLUE, Operation.RESTORE_SERVER_FROM_BACKUP, Outcome.Kind.ACCEPTED, 1),
+                new AuditSummary.Count(jan31, BLUE, Operation.RESTORE_SERVER_FROM_BACKUP, Outcome.Kind.COMPLETED, 1),
+                new AuditSummary.Count(jan31, GREEN, Operation.CREATE_SNAPSHOT, Outcome.Kind.REJECTED, 1),
+                new AuditSummary.Count(jan31, GREEN, Operation.RESTORE_SNAPSHOT, Outcome.Kind.ACCEPTED, 1),
+                new AuditSummary.Count(jan31, GREEN, Operation.RESTORE_SNAPSHOT, Outcome.Kind.FAILED, 1));
+        assertThat(summary.topRejections()).containsExactly(
+                new AuditSummary.ReasonCount(ReasonCode.SNAPSHOT_LIMIT_REACHED, 3),
+                new AuditSummary.ReasonCount(ReasonCode.BACKUP_IN_PROGRESS, 1));
+        assertThat(summary.providerCalls()).isEqualTo(3);
+        assertThat(summary.providerFailures()).isEqualTo(1);
+
+        AuditSummary blueByMonth = reports.summarize(new SummaryQuery(Optional.of(BLUE),
+                Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-03-01T00:00:00Z"), SummaryBucket.MONTH, 1));
+        Instant january = Instant.parse("2026-01-01T00:00:00Z");
+        assertThat(blueByMonth.counts()).containsExactly(
+                new AuditSummary.Count(january, BLUE, Operation.CREATE_SNAPSHOT, Outcome.Kind.ACCEPTED, 1),
+                new AuditSummary.Count(january, BLUE, Operation.CREATE_SNAPSHOT, Outcome.Kind.REJECTED, 2),
+                new AuditSummary.Count(january, BLUE, Operation.CREATE_SNAPSHOT, Outcome.Kind.COMPLETED, 1),
+                new AuditSummary.Count(january, BLUE, Operation.DELETE_BACKUP, Outcome.Kind.REJECTED, 1),
+                new AuditSummary.Count(january, BLUE, Operation.RESTORE_SERVER_FROM_BACKUP, Outcome.Kind.ACCEPTED, 1),
+                new AuditSummary.Count(january, BLUE, Operation.RESTORE_SERVER_FROM_BACKUP, Outcome.Kind.COMPLETED, 1));
+        assertThat(blueByMonth.topRejections()).containsExactly(
+                new AuditSummary.ReasonCount(ReasonCode.SNAPSHOT_LIMIT_REACHED, 2));
+        assertThat(blueByMonth.providerFailureRate()).isZero();
+    }
+
+    @Test
+    void anEmptyPeriodSummarisesToNothing() {
+        seed();
+        AuditSummary summary = reports.summarize(new SummaryQuery(Optional.empty(),
+                Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2025-02-01T00:00:00Z"), SummaryBucket.DAY, 5));
+        assertThat(summary.counts()).isEmpty();
+        assertThat(summary.topRejections()).isEmpty();
+        assertThat(summary.providerCalls()).isZero();
+        assertThat(summary.providerFailureRate()).isZero();
+    }
+
+    @Test
+    void recoveryActivityIsTheLastCompletedCreateAndRestorePerServer() {
+        seed();
+        ServerId untouched = new ServerId(99999);
+
+        Map<ServerId, RecoveryActivity> activity = reports.recoveryActivity(Set.of(WEB, GREEN_SERVER, untouched));
+
+        assertThat(activity).containsOnlyKeys(WEB, GREEN_SERVER, untouched);
+        assertThat(activity.get(WEB)).isEqualTo(new RecoveryActivity(WEB, Optional.of(T0.plusSeconds(1)),
+                Optional.of(T0.plusSeconds(5 * 3600 + 1))));
+        // a failed restore is no recovery
+        assertThat(activity.get(GREEN_SERVER)).isEqualTo(RecoveryActivity.none(GREEN_SERVER));
+        assertThat(activity.get(untouched)).isEqualTo(RecoveryActivity.none(untouched));
+        assertThat(reports.recoveryActivity(Set.of())).isEmpty();
+    }
+}

@@ -1,0 +1,132 @@
+package org.vpsrecovery.domain.testing;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.port.AuditEventStream;
+import org.vpsrecovery.domain.port.AuditReports;
+import org.vpsrecovery.domain.report.AuditEventFilter;
+import org.vpsrecovery.domain.report.AuditEventPage;
+import org.vpsrecovery.domain.report.AuditSummary;
+import org.vpsrecovery.domain.report.RecoveryActivity;
+import org.vpsrecovery.domain.report.SummaryBucket;
+import org.vpsrecovery.domain.report.SummaryQuery;
+import org.vpsrecovery.domain.server.ServerId;
+
+/** Reports computed from an {@link InMemoryAuditHistory}, by brute force: the reference for the contract. */
+public final class InMemoryAuditReports implements AuditReports {
+
+    private final InMemoryAuditHistory history;
+    private int openStreams;
+
+    public InMemoryAuditReports(InMemoryAuditHistory history) {
+        this.history = Objects.requireNonNull(history, "history");
+    }
+
+    private List<RecordedAuditEvent> newestFirst(AuditEventFilter filter) {
+        return history.recorded().stream().filter(filter::matches)
+                .sorted(Comparator.comparingLong(RecordedAuditEvent::sequence).reversed()).toList();
+    }
+
+    @Override
+    public AuditEventPage page(AuditEventFilter filter, OptionalLong beforeSequence, int limit) {
+        AuditReports.requirePageLimit(limit);
+        return AuditEventPage.of(newestFirst(filter).stream()
+                .filter(e -> beforeSequence.isEmpty() || e.sequence() < beforeSequence.getAsLong())
+                .limit(limit + 1L).toList(), limit);
+    }
+
+    @Override
+    public synchronized AuditEventStream stream(AuditEventFilter filter) {
+        Iterator<RecordedAuditEvent> events = newestFirst(filter).iterator();
+        openStreams++;
+        return new AuditEventStream() {
+            private boolean closed;
+
+            @Override
+            public boolean hasNext() {
+                return !closed && events.hasNext();
+            }
+
+            @Override
+            public RecordedAuditEvent next() {
+                return events.next();
+            }
+
+            @Override
+            public void close() {
+                synchronized (InMemoryAuditReports.this) {
+                    if (!closed) {
+                        closed = true;
+                        openStreams--;
+                    }
+                }
+            }
+        };
+    }
+
+    /** Streams opened and not yet closed (tests check that readers close them). */
+    public synchronized int openStreams() {
+        return openStreams;
+    }
+
+    @Override
+    public AuditSummary summarize(SummaryQuery query) {
+        List<AuditEvent> events = history.recorded().stream().map(RecordedAuditEvent::event)
+                .filter(e -> query.team().map(e.team()::equals).orElse(true))
+                .filter(e -> !e.occurredAt().isBefore(query.from()) && e.occurredAt().isBefore(query.to()))
+                .toList();
+        record Key(Instant bucket, org.vpsrecovery.domain.common.TeamId team, Operation operation, Outcome.Kind outcome) {
+        }
+        Map<Key, Long> counts = events.stream().collect(Collectors.groupingBy(
+                e -> new Key(bucketStart(e.occurredAt(), query.bucket()), e.team(), e.operation(), e.outcome().kind()),
+                LinkedHashMap::new, Collectors.counting()));
+        List<AuditSummary.Count> rows = counts.entrySet().stream().map(c -> new AuditSummary.Count(c.getKey().bucket(),
+                c.getKey().team(), c.getKey().operation(), c.getKey().outcome(), c.getValue())).toList();
+        List<AuditSummary.ReasonCount> reasons = events.stream()
+                .filter(e -> e.outcome() instanceof Outcome.Rejected)
+                .collect(Collectors.groupingBy(e -> ((Outcome.Rejected) e.outcome()).reason(), Collectors.counting()))
+                .entrySet().stream().map(r -> new AuditSummary.ReasonCount(r.getKey(), r.getValue())).toList();
+        long calls = events.stream().filter(e -> e.outcome().kind() == Outcome.Kind.COMPLETED
+                || e.outcome().kind() == Outcome.Kind.FAILED).count();
+        long failures = events.stream().filter(e -> e.outcome().kind() == Outcome.Kind.FAILED).count();
+        return new AuditSummary(query, rows, reasons, calls, failures);
+    }
+
+    static Instant bucketStart(Instant at, SummaryBucket bucket) {
+        ZonedDateTime utc = at.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS);
+        return (bucket == SummaryBucket.MONTH ? utc.withDayOfMonth(1) : utc).toInstant();
+    }
+
+    @Override
+    public Map<ServerId, RecoveryActivity> recoveryActivity(Set<ServerId> servers) {
+        List<AuditEvent> completed = history.recorded().stream().map(RecordedAuditEvent::event)
+                .filter(e -> e.outcome().kind() == Outcome.Kind.COMPLETED && e.server().isPresent()).toList();
+        return servers.stream().collect(Collectors.toMap(Function.identity(), server -> new RecoveryActivity(server,
+                latest(completed, server, false), latest(completed, server, true))));
+    }
+
+    private static Optional<Instant> latest(List<AuditEvent> completed, ServerId server, boolean restore) {
+        return completed.stream()
+                .filter(e -> e.server().get().equals(server))
+                .filter(e -> restore ? e.operation().isRestore()
+                        : e.operation() == Operation.CREATE_SNAPSHOT || e.operation() == Operation.CREATE_MANUAL_BACKUP)
+                .map(AuditEvent::occurredAt).max(Comparator.naturalOrder());
+    }
+}
