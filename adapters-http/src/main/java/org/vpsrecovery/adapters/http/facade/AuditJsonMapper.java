@@ -2,9 +2,11 @@ package org.vpsrecovery.adapters.http.facade;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.vpsrecovery.adapters.http.facade.AuditJson.ChainVerificationJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.EventJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.EventPageJson;
@@ -43,7 +45,7 @@ final class AuditJsonMapper {
                 e.outcome().kind().name(), AuditEventFilter.reasonOf(e.outcome()).map(Enum::name).orElse(null),
                 e.outcome() instanceof Outcome.Failed failed ? failed.cause() : null,
                 e.providerStatus().isPresent() ? e.providerStatus().getAsInt() : null,
-                new java.util.TreeMap<>(e.detail()));
+                new TreeMap<>(e.detail()));
     }
 
     static EventPageJson page(AuditEventPage page) {
@@ -110,7 +112,7 @@ final class AuditJsonMapper {
     /** One CSV row's cells, in {@link AuditCsv#HEADER}'s order. */
     static List<String> csvRow(RecordedAuditEvent recorded) {
         EventJson e = event(recorded);
-        return java.util.Arrays.asList(Long.toString(e.sequence()), e.occurredAt(), e.team(), e.requestId(),
+        return Arrays.asList(Long.toString(e.sequence()), e.occurredAt(), e.team(), e.requestId(),
                 e.operation(), e.serverId() == null ? null : e.serverId().toString(),
                 e.resource() == null ? null : e.resource().type(),
                 e.resource() == null ? null : Long.toString(e.resource().id()),
