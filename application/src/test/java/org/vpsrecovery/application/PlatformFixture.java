@@ -9,7 +9,6 @@ import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.attempt.ServerStates;
 import org.vpsrecovery.application.audit.ListAuditEventsService;
-import org.vpsrecovery.application.audit.QueryAuditHistoryService;
 import org.vpsrecovery.application.audit.ReportRecoverabilityService;
 import org.vpsrecovery.application.audit.SummarizeAuditService;
 import org.vpsrecovery.application.audit.VerifyAuditChainService;
@@ -133,9 +132,6 @@ public final class PlatformFixture {
         return new ReportRecoverabilityService(provider, provider, ownership, ownership, auditReports, clock);
     }
 
-    public QueryAuditHistoryService queryAuditHistory() {
-        return new QueryAuditHistoryService(history);
-    }
 
     /** The audit trail of one request, oldest first, as (operation, outcome kind) pairs. */
     public List<Outcome.Kind> outcomesOf(CallContext context) {

@@ -18,14 +18,12 @@ import org.vpsrecovery.application.attempt.ReconcilePendingIntentsService;
 import org.vpsrecovery.application.attempt.ServerStates;
 import org.vpsrecovery.application.audit.ListAuditEventsService;
 import org.vpsrecovery.application.audit.ListAuditEventsUseCase;
-import org.vpsrecovery.application.audit.QueryAuditHistoryService;
 import org.vpsrecovery.application.audit.ReportRecoverabilityService;
 import org.vpsrecovery.application.audit.ReportRecoverabilityUseCase;
 import org.vpsrecovery.application.audit.SummarizeAuditService;
 import org.vpsrecovery.application.audit.SummarizeAuditUseCase;
 import org.vpsrecovery.application.audit.VerifyAuditChainService;
 import org.vpsrecovery.application.audit.VerifyAuditChainUseCase;
-import org.vpsrecovery.application.audit.QueryAuditHistoryUseCase;
 import org.vpsrecovery.application.backup.CreateManualBackupService;
 import org.vpsrecovery.application.backup.CreateManualBackupUseCase;
 import org.vpsrecovery.application.backup.DeleteBackupService;
@@ -167,8 +165,4 @@ public class RecoveryServicesFactory {
         return new ReportRecoverabilityService(provider, provider, teams, teams, reports, clock);
     }
 
-    @Singleton
-    QueryAuditHistoryUseCase queryAuditHistory(AuditHistory history) {
-        return new QueryAuditHistoryService(history);
-    }
 }
