@@ -2,6 +2,8 @@ package org.vpsrecovery.domain.report;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
 import org.vpsrecovery.domain.common.TeamId;
@@ -29,6 +31,18 @@ public record SummaryQuery(Optional<TeamId> team, Instant from, Instant to, Summ
         if (topReasons < 1 || topReasons > MAX_TOP_REASONS) {
             throw new IllegalArgumentException("top reasons must be 1-" + MAX_TOP_REASONS);
         }
+    }
+
+    /**
+     * The period when the reader names no bound: up to the end of today (UTC), back 30 days by day
+     * or 12 months by month; a given bound is kept.
+     */
+    public static SummaryQuery withDefaultPeriod(Optional<TeamId> team, Optional<Instant> from, Optional<Instant> to,
+                                                 SummaryBucket bucket, int topReasons, Instant now) {
+        Instant end = to.orElseGet(() -> now.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).plusDays(1).toInstant());
+        Instant start = from.orElseGet(() -> bucket == SummaryBucket.MONTH
+                ? end.atZone(ZoneOffset.UTC).minusMonths(12).toInstant() : end.minus(Duration.ofDays(30)));
+        return new SummaryQuery(team, start, end, bucket, topReasons);
     }
 
     public SummaryQuery forTeam(TeamId value) {

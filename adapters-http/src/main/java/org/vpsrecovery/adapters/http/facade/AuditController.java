@@ -18,8 +18,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -144,14 +142,11 @@ public class AuditController {
         AuditReportParameters parameters = AuditReportParameters.of(request, SUMMARY_PARAMETERS);
         SummaryBucket bucket = parameters.bucket();
         List<Optional<Instant>> range = parameters.timeRange();
-        Instant to = range.get(1).orElseGet(() -> clock.instant().atZone(ZoneOffset.UTC)
-                .truncatedTo(ChronoUnit.DAYS).plusDays(1).toInstant());
-        Instant from = range.get(0).orElseGet(() -> bucket == SummaryBucket.MONTH
-                ? to.atZone(ZoneOffset.UTC).minusMonths(12).toInstant() : to.minus(Duration.ofDays(30)));
+        int top = parameters.boundedInteger("top", 1, SummaryQuery.MAX_TOP_REASONS, 10);
         SummaryQuery query;
         try {
-            query = new SummaryQuery(parameters.team(), from, to, bucket,
-                    parameters.boundedInteger("top", 1, SummaryQuery.MAX_TOP_REASONS, 10));
+            query = SummaryQuery.withDefaultPeriod(parameters.team(), range.get(0), range.get(1), bucket, top,
+                    clock.instant());
         } catch (IllegalArgumentException e) {
             throw new InvalidRequest(RequestReason.INVALID_TIME_RANGE, "from", e.getMessage());
         }
