@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.attempt.ServerStates;
@@ -68,8 +69,10 @@ public final class PlatformFixture {
         return new CallContext(team, new RequestId("req-" + (++requests)));
     }
 
+    public final AuditWriter auditWriter = new AuditWriter(history);
+
     public AuditedAttempts attempts(ServerLock lock) {
-        return new AuditedAttempts(history, lock, clock);
+        return new AuditedAttempts(auditWriter, lock, clock);
     }
 
     public AuditedAttempts attempts() {

@@ -4,6 +4,7 @@ import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.ReconcilePendingIntentsService;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
 
@@ -19,10 +20,28 @@ public class HousekeepingJobs {
 
     private final ReconcilePendingIntentsService reconciler;
     private final IdempotencyRecords idempotencyRecords;
+    private final AuditWriter auditWriter;
 
-    public HousekeepingJobs(ReconcilePendingIntentsService reconciler, IdempotencyRecords idempotencyRecords) {
+    public HousekeepingJobs(ReconcilePendingIntentsService reconciler, IdempotencyRecords idempotencyRecords,
+                            AuditWriter auditWriter) {
         this.reconciler = reconciler;
         this.idempotencyRecords = idempotencyRecords;
+        this.auditWriter = auditWriter;
+    }
+
+    /** This instance's own backlog of audit events the history could not take at the time. */
+    @Scheduled(fixedDelay = "${vpsr.audit.backlog-flush-every:2s}", initialDelay = "2s")
+    void writeDeferredAuditEvents() {
+        int waiting = auditWriter.waiting();
+        if (waiting == 0) {
+            return;
+        }
+        int written = auditWriter.flush();
+        if (written < waiting) {
+            LOG.warn("the audit history is still unavailable; {} event(s) wait to be written", auditWriter.waiting());
+        } else {
+            LOG.info("wrote {} audit event(s) that had waited for the history", written);
+        }
     }
 
     @Scheduled(fixedDelay = "${vpsr.reconcile.every:1m}", initialDelay = "30s")

@@ -13,6 +13,7 @@ import org.vpsrecovery.adapters.http.facade.AuditorAuthenticator;
 import org.vpsrecovery.adapters.http.facade.HashedAuditorTokens;
 import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
 import org.vpsrecovery.adapters.http.facade.TeamAuthenticator;
+import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.ReconcilePendingIntentsService;
 import org.vpsrecovery.application.attempt.ServerStates;
@@ -82,8 +83,13 @@ public class RecoveryServicesFactory {
     }
 
     @Singleton
-    AuditedAttempts auditedAttempts(MeteredAuditHistory history, ServerLock lock, Clock clock) {
-        return new AuditedAttempts(history, lock, clock);
+    AuditWriter auditWriter(MeteredAuditHistory history) {
+        return new AuditWriter(history);
+    }
+
+    @Singleton
+    AuditedAttempts auditedAttempts(AuditWriter writer, ServerLock lock, Clock clock) {
+        return new AuditedAttempts(writer, lock, clock);
     }
 
     @Singleton
@@ -140,8 +146,9 @@ public class RecoveryServicesFactory {
     @Singleton
     ReconcilePendingIntentsService reconcilePendingIntents(MeteredAuditHistory history, MeteredProvider provider,
                                                            ServerLock lock, Clock clock,
-                                                           @Value("${vpsr.reconcile.settle-after:5m}") Duration settleAfter) {
-        return new ReconcilePendingIntentsService(history, provider, provider, lock, clock, settleAfter);
+                                                           @Value("${vpsr.reconcile.settle-after:5m}") Duration settleAfter,
+                                                           @Value("${vpsr.restore-window:15m}") Duration restoreWindow) {
+        return new ReconcilePendingIntentsService(history, provider, provider, lock, clock, settleAfter, restoreWindow);
     }
 
     @Singleton

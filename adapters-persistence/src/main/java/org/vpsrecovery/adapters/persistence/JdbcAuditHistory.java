@@ -246,13 +246,8 @@ public final class JdbcAuditHistory implements AuditHistory {
                 event.resource().map(r -> r.type().name()).orElse(null),
                 event.resource().map(r -> Long.toString(r.id())).orElse(null),
                 outcome.kind().name(),
-                switch (outcome) {
-                    case Outcome.Rejected rejected -> rejected.reason().name();
-                    case Outcome.Failed failed -> failed.reason().name();
-                    case Outcome.Accepted accepted -> null;
-                    case Outcome.Completed completed -> null;
-                },
-                outcome instanceof Outcome.Failed failed ? failed.cause() : null,
+                outcome.reasonCode().map(Enum::name).orElse(null),
+                outcome.explanation().orElse(null),
                 event.providerStatus().isPresent() ? Integer.toString(event.providerStatus().getAsInt()) : null,
                 JsonObjectText.of(event.detail()),
                 previous.hex(),
@@ -310,8 +305,13 @@ public final class JdbcAuditHistory implements AuditHistory {
         String sql = "SELECT " + COLUMNS + " FROM audit_event intent"
                 + " WHERE intent.outcome_kind = 'ACCEPTED' AND intent.occurred_at < ?"
                 + " AND NOT EXISTS (SELECT 1 FROM audit_event outcome"
-                + "   WHERE outcome.request_id = intent.request_id AND outcome.operation = intent.operation"
-                + "   AND outcome.sequence > intent.sequence AND outcome.outcome_kind IN ('COMPLETED', 'FAILED'))"
+                // Same attempt (AuditEvent#sameAttemptAs): by attempt id, or request id for rows written before it.
+                // (->> IS NULL, not the jsonb ? operator, which JDBC would take for a parameter)
+                + "   WHERE (CASE WHEN intent.detail->>'attempt_id' IS NOT NULL"
+                + "          THEN outcome.detail->>'attempt_id' = intent.detail->>'attempt_id'"
+                + "          ELSE outcome.detail->>'attempt_id' IS NULL AND outcome.request_id = intent.request_id"
+                + "               AND outcome.operation = intent.operation END)"
+                + "   AND outcome.sequence > intent.sequence AND outcome.outcome_kind IN ('COMPLETED', 'FAILED', 'UNVERIFIABLE'))"
                 + " ORDER BY intent.sequence LIMIT ?";
         return select(sql, List.of(
                 (ps, i) -> ps.setObject(i, OffsetDateTime.ofInstant(acceptedBefore, ZoneOffset.UTC)),
@@ -409,13 +409,8 @@ public final class JdbcAuditHistory implements AuditHistory {
         Optional<ResourceRef> resource = resourceType == null ? Optional.empty()
                 : Optional.of(new ResourceRef(ResourceRef.Type.valueOf(resourceType), resourceId));
         String reason = rs.getString("outcome_reason");
-        Outcome outcome = switch (Outcome.Kind.valueOf(rs.getString("outcome_kind"))) {
-            case ACCEPTED -> new Outcome.Accepted();
-            case COMPLETED -> new Outcome.Completed();
-            case REJECTED -> new Outcome.Rejected(ReasonCode.valueOf(requireText(reason, "outcome reason")));
-            case FAILED -> new Outcome.Failed(ReasonCode.valueOf(requireText(reason, "outcome reason")),
-                    requireText(rs.getString("outcome_cause"), "outcome cause"));
-        };
+        Outcome outcome = Outcome.of(Outcome.Kind.valueOf(rs.getString("outcome_kind")),
+                Optional.ofNullable(reason).map(ReasonCode::valueOf), Optional.ofNullable(rs.getString("outcome_cause")));
         int providerStatus = rs.getInt("provider_status");
         OptionalInt status = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(providerStatus);
         AuditEvent event = new AuditEvent(occurredAt, new TeamId(rs.getString("team")),
@@ -439,13 +434,6 @@ public final class JdbcAuditHistory implements AuditHistory {
             detail.put(k[i], v[i]);
         }
         return detail;
-    }
-
-    private static String requireText(String value, String what) {
-        if (value == null) {
-            throw new IllegalArgumentException(what + " is missing");
-        }
-        return value;
     }
 
     static void rollbackQuietly(Connection connection, Exception cause) {

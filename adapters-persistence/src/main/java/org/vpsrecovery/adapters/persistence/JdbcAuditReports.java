@@ -281,9 +281,10 @@ public final class JdbcAuditReports implements AuditReports {
                     if (kind == Outcome.Kind.REJECTED) {
                         rejections.merge(ReasonCode.valueOf(rs.getString("outcome_reason")), events, Long::sum);
                     }
-                    if (kind == Outcome.Kind.COMPLETED || kind == Outcome.Kind.FAILED) {
+                    // A lost answer (UNRESOLVED) is a provider call that failed to answer.
+                    if (kind == Outcome.Kind.COMPLETED || kind == Outcome.Kind.FAILED || kind == Outcome.Kind.UNRESOLVED) {
                         calls += events;
-                        failures += kind == Outcome.Kind.FAILED ? events : 0;
+                        failures += kind == Outcome.Kind.COMPLETED ? 0 : events;
                     }
                 }
             }

@@ -3,35 +3,40 @@ package org.vpsrecovery.adapters.persistence;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.ServerBusy;
 import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.server.ServerId;
 
 /**
- * Per-server mutual exclusion across service instances with PostgreSQL session advisory locks.
+ * Per-server mutual exclusion across threads and service instances (ADR 0023).
  *
- * <p>Each call takes a connection of its own, waits for {@code pg_advisory_lock(namespace, key)}
- * at most {@code maxWait} (through {@code lock_timeout}, so waiters queue fairly in the server
- * instead of polling), runs the work (which may call the provider for seconds) with the
- * connection idle but not in a transaction, then unlocks in {@code finally}. If the unlock cannot
- * be confirmed the connection is aborted rather than returned to a pool still holding the lock; a
- * crashed instance's locks vanish with its sessions. One pooled connection is held per call in
- * progress, so size the pool for the concurrent locked calls plus the work's own queries.
+ * <p>Two stages, both bounded by {@code maxWait} in all. First, inside this instance, a fair
+ * per-server gate: requests for a server queue in memory, holding no database connection; at most
+ * {@code maxWaitersPerServer} may queue, the rest are told {@link ServerBusy} at once. Second, the
+ * gate's one holder takes a pooled connection (at most {@code maxLockConnections} of the pool at
+ * once, so the audit appends and reads the work makes always find one) and waits in PostgreSQL for
+ * the transaction-scoped advisory lock {@code pg_advisory_xact_lock(namespace, key)}, which orders
+ * the instances. The work runs with that transaction open and idle; ending the transaction releases
+ * the lock whatever happened — a lock granted just as {@code lock_timeout} fired is released by the
+ * rollback too, so no pooled session can ever keep one. If the rollback cannot be confirmed, the
+ * physical connection is evicted from the pool (which ends the session and its locks).
  *
- * <p>Keys: the two-int form with {@link #NAMESPACE} first, so other advisory-lock users in the
- * same database (which use their own first key or the one-bigint form) never collide with us. A
- * server id beyond the int range is folded into 32 bits; a fold collision only makes two servers
- * share a lock (more exclusion, never less). Not reentrant: a nested call for the same server from
- * inside the work waits for itself and ends in {@link ServerBusy}.
+ * <p>Hand-written JDBC on purpose: advisory locks are outside what Micronaut Data expresses.
+ * Keys: the two-int form with {@link #NAMESPACE} first; a server id beyond the int range is folded
+ * into 32 bits, and a fold collision only makes two servers share a lock (more exclusion, never less).
+ * Not reentrant.
  */
 public final class PgServerLock implements ServerLock {
 
@@ -40,18 +45,32 @@ public final class PgServerLock implements ServerLock {
 
     private static final String SQLSTATE_LOCK_NOT_AVAILABLE = "55P03";
     private static final String SQLSTATE_QUERY_CANCELED = "57014";
+    private static final Duration DATABASE_RETRY_AFTER = Duration.ofSeconds(2);
 
     private static final Logger LOG = LoggerFactory.getLogger(PgServerLock.class);
 
     private final DataSource dataSource;
     private final Duration maxWait;
+    private final int maxWaitersPerServer;
+    private final Semaphore lockConnections;
+    private final ConcurrentHashMap<Integer, Gate> gates = new ConcurrentHashMap<>();
 
+    /** With 16 waiters per server and 8 lock connections: for tests and small pools. */
     public PgServerLock(DataSource dataSource, Duration maxWait) {
+        this(dataSource, maxWait, 16, 8);
+    }
+
+    public PgServerLock(DataSource dataSource, Duration maxWait, int maxWaitersPerServer, int maxLockConnections) {
         this.dataSource = Objects.requireNonNull(dataSource, "data source");
         this.maxWait = Objects.requireNonNull(maxWait, "max wait");
         if (maxWait.isNegative() || maxWait.isZero() || maxWait.toMillis() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("max wait must be a positive number of milliseconds");
         }
+        if (maxWaitersPerServer < 1 || maxLockConnections < 1) {
+            throw new IllegalArgumentException("max waiters per server and max lock connections must be positive");
+        }
+        this.maxWaitersPerServer = maxWaitersPerServer;
+        this.lockConnections = new Semaphore(maxLockConnections, true);
     }
 
     static int lockKey(ServerId server) {
@@ -59,94 +78,134 @@ public final class PgServerLock implements ServerLock {
         return (int) (id ^ (id >>> 32));
     }
 
+    /** One server's queue in this instance: a fair permit, and how many hold or wait for it. */
+    private static final class Gate {
+        final Semaphore permit = new Semaphore(1, true);
+        int users;
+    }
+
     @Override
     public <T> T callExclusively(ServerId server, Supplier<T> work) {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(work, "work");
-        LockSession session = new LockSession(openConnection(server));
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        int key = lockKey(server);
+        Gate gate = join(key, server);
         try {
-            acquire(session, server);
-            return work.get();
-        } finally {
-            release(session, server);
-        }
-    }
-
-    /** A connection and what we know of its state; anything uncertain ends the session. */
-    private static final class LockSession {
-        final Connection connection;
-        boolean locked;
-        boolean tainted;
-
-        LockSession(Connection connection) {
-            this.connection = connection;
-        }
-    }
-
-    private Connection openConnection(ServerId server) {
-        try {
-            Connection connection = dataSource.getConnection();
-            connection.setAutoCommit(true);
-            return connection;
-        } catch (SQLException e) {
-            throw new DatabaseFailure("could not get a connection to lock server " + server, e);
-        }
-    }
-
-    private void acquire(LockSession session, ServerId server) {
-        try (Statement statement = session.connection.createStatement()) {
-            statement.execute("SET lock_timeout = '" + maxWait.toMillis() + "ms'");
-        } catch (SQLException e) {
-            session.tainted = true;
-            throw new DatabaseFailure("could not lock server " + server, e);
-        }
-        SQLException failure = null;
-        try (PreparedStatement lock = session.connection.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
-            lock.setInt(1, NAMESPACE);
-            lock.setInt(2, lockKey(server));
-            lock.execute();
-            session.locked = true;
-        } catch (SQLException e) {
-            failure = e;
-        }
-        // The pool must not lend out a session with our short lock_timeout.
-        try (Statement statement = session.connection.createStatement()) {
-            statement.execute("RESET lock_timeout");
-        } catch (SQLException e) {
-            session.tainted = true;
-        }
-        if (failure == null) {
-            return;
-        }
-        if (SQLSTATE_LOCK_NOT_AVAILABLE.equals(failure.getSQLState())
-                || SQLSTATE_QUERY_CANCELED.equals(failure.getSQLState())) {
-            throw new ServerBusy("server " + server + " is busy with another request; try again shortly");
-        }
-        throw new DatabaseFailure("could not lock server " + server, failure);
-    }
-
-    private void release(LockSession session, ServerId server) {
-        boolean clean = !session.tainted;
-        if (session.locked) {
-            try (PreparedStatement unlock = session.connection.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
-                unlock.setInt(1, NAMESPACE);
-                unlock.setInt(2, lockKey(server));
-                try (ResultSet rs = unlock.executeQuery()) {
-                    clean &= rs.next() && rs.getBoolean(1);
+            if (!acquire(gate.permit, deadline)) {
+                throw busy(server);
+            }
+            try {
+                if (!acquire(lockConnections, deadline)) {
+                    throw busy(server);
                 }
+                try {
+                    return underDatabaseLock(server, key, deadline, work);
+                } finally {
+                    lockConnections.release();
+                }
+            } finally {
+                gate.permit.release();
+            }
+        } finally {
+            leave(key);
+        }
+    }
+
+    private Gate join(int key, ServerId server) {
+        boolean[] full = new boolean[1];
+        Gate gate = gates.compute(key, (k, existing) -> {
+            Gate g = existing == null ? new Gate() : existing;
+            // One holder plus the allowed waiters.
+            if (g.users > maxWaitersPerServer) {
+                full[0] = true;
+            } else {
+                g.users++;
+            }
+            return g;
+        });
+        if (full[0]) {
+            throw busy(server);
+        }
+        return gate;
+    }
+
+    private void leave(int key) {
+        gates.computeIfPresent(key, (k, g) -> --g.users == 0 ? null : g);
+    }
+
+    private static boolean acquire(Semaphore semaphore, long deadline) {
+        try {
+            return semaphore.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private <T> T underDatabaseLock(ServerId server, int key, long deadline, Supplier<T> work) {
+        Connection connection;
+        try {
+            connection = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new PlatformUnavailable("the platform's database has no connection free to lock server " + server
+                    + "; nothing was done", DATABASE_RETRY_AFTER, e);
+        }
+        boolean clean = false;
+        try {
+            connection.setAutoCommit(false);
+            long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET LOCAL lock_timeout = '" + waitMillis + "ms'");
+            }
+            try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
+                lock.setInt(1, NAMESPACE);
+                lock.setInt(2, key);
+                lock.execute();
             } catch (SQLException e) {
-                clean = false;
+                if (SQLSTATE_LOCK_NOT_AVAILABLE.equals(e.getSQLState()) || SQLSTATE_QUERY_CANCELED.equals(e.getSQLState())) {
+                    clean = rollback(connection);
+                    throw busy(server);
+                }
+                throw e;
+            }
+            T result;
+            try {
+                result = work.get();
+            } finally {
+                // Nothing was written on this connection: ending the transaction is the unlock.
+                clean = rollback(connection);
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new PlatformUnavailable("the platform's database could not lock server " + server
+                    + "; nothing was done", DATABASE_RETRY_AFTER, e);
+        } finally {
+            if (!clean) {
+                LOG.warn("Could not confirm the end of server {}'s lock transaction; discarding its database session",
+                        server);
+                discard(connection);
+            }
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // Nothing more to release.
             }
         }
-        if (!clean) {
-            LOG.warn("Could not confirm the release of server {}'s lock; discarding its database session", server);
-            discard(session.connection);
-        }
+    }
+
+    private static boolean rollback(Connection connection) {
         try {
-            session.connection.close();
-        } catch (SQLException ignored) {
-            // Nothing more to release.
+            connection.rollback();
+            connection.setAutoCommit(true);
+            return true;
+        } catch (SQLException e) {
+            return false;
         }
+    }
+
+    private static ServerBusy busy(ServerId server) {
+        return new ServerBusy("server " + server + " is busy with another request; try again shortly");
     }
 
     /** Ending the session is the one sure way to drop a lock we could not release. */

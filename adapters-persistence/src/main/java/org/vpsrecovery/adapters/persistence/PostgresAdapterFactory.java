@@ -26,11 +26,22 @@ public class PostgresAdapterFactory {
         return new JdbcAuditHistory(dataSource);
     }
 
+    /**
+     * Lock connections are capped below the pool's size, so the audit appends and reads a locked
+     * request makes always find a connection (ADR 0023 gives the sizing).
+     */
     @Singleton
     ServerLock serverLock(DataSource dataSource,
-                          @Value("${vpsr.server-lock.max-wait:5s}") Duration maxWait) {
-        return new PgServerLock(dataSource, maxWait);
+                          @Value("${vpsr.server-lock.max-wait:5s}") Duration maxWait,
+                          @Value("${vpsr.server-lock.max-waiters-per-server:16}") int maxWaitersPerServer,
+                          @Value("${vpsr.server-lock.max-connections:0}") int maxConnections,
+                          @Value("${datasources.default.maximum-pool-size:10}") int poolSize) {
+        int lockConnections = maxConnections > 0 ? maxConnections : Math.max(1, poolSize - RESERVED_CONNECTIONS);
+        return new PgServerLock(dataSource, maxWait, maxWaitersPerServer, lockConnections);
     }
+
+    /** Kept out of the lock budget: one for the audit writer, the rest for reads, idempotency and health. */
+    static final int RESERVED_CONNECTIONS = 6;
 
     /** Reads "now" from the application's Clock bean when there is one, so tests can move time. */
     @Singleton

@@ -1,11 +1,13 @@
 package org.vpsrecovery.application.attempt;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -16,7 +18,7 @@ import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
-import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.ServerBusy;
 import org.vpsrecovery.domain.port.ServerLock;
@@ -25,18 +27,31 @@ import org.vpsrecovery.domain.server.ServerId;
 /**
  * The one path every changing operation takes: under the server's lock, read the provider's state
  * and apply the policies; if denied, record the rejection; if allowed, record the intent, call the
- * provider, and record what came of it. Nothing reaches the provider without an intent on record.
+ * provider, and record what came of it. Nothing reaches the provider without an intent on record
+ * (no intent, no call: {@link PlatformUnavailable}). What came of it is recorded as far as it is
+ * known: a lost answer is {@link Outcome.Unresolved}, never a failure; and an outcome the history
+ * cannot take now is written later ({@link AuditWriter}), never lost, and never turned into an
+ * error for a caller whose change happened.
  */
 public final class AuditedAttempts {
 
-    private final AuditHistory history;
+    /** How long a caller refused for an unavailable history is asked to wait. */
+    static final Duration HISTORY_RETRY_AFTER = Duration.ofSeconds(2);
+
+    private final AuditWriter writer;
     private final ServerLock lock;
     private final Clock clock;
+    private final Supplier<String> attemptIds;
 
-    public AuditedAttempts(AuditHistory history, ServerLock lock, Clock clock) {
-        this.history = Objects.requireNonNull(history, "history");
+    public AuditedAttempts(AuditWriter writer, ServerLock lock, Clock clock) {
+        this(writer, lock, clock, () -> UUID.randomUUID().toString());
+    }
+
+    public AuditedAttempts(AuditWriter writer, ServerLock lock, Clock clock, Supplier<String> attemptIds) {
+        this.writer = Objects.requireNonNull(writer, "writer");
         this.lock = Objects.requireNonNull(lock, "lock");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.attemptIds = Objects.requireNonNull(attemptIds, "attempt ids");
     }
 
     public Attempt attempt(CallContext context, Operation operation) {
@@ -74,7 +89,7 @@ public final class AuditedAttempts {
 
         /** Records a refusal made before anything else (not found, not owned) and hands it back to throw. */
         public RecoveryException refuse(RecoveryException refusal) {
-            record(new Outcome.Rejected(refusal.reason()), OptionalInt.empty(), refusal.getMessage());
+            writer.appendOrDefer(event(new Outcome.Rejected(refusal.reason()), OptionalInt.empty(), refusal.getMessage()));
             return refusal;
         }
 
@@ -86,8 +101,8 @@ public final class AuditedAttempts {
             ServerId target = server.orElseThrow(() -> new IllegalStateException("an attempt runs on a server"));
             try {
                 return lock.callExclusively(target, () -> checkThenCall(check, call, produced));
-            } catch (ServerBusy busy) {
-                throw refuse(busy);
+            } catch (ServerBusy | PlatformUnavailable notNow) {
+                throw refuse(notNow);
             }
         }
 
@@ -97,43 +112,60 @@ public final class AuditedAttempts {
             try {
                 decision = check.get();
             } catch (ProviderFailure failure) {
-                throw failed(failure);
+                // Only a read failed: nothing was asked of the provider, so this is a plain failure.
+                writer.appendOrDefer(failedEvent(failure));
+                throw failure;
             } catch (RecoveryException refusal) {
                 throw refuse(refusal);
             }
             if (decision instanceof Decision.Denied denied) {
-                record(new Outcome.Rejected(denied.reason()), OptionalInt.empty(), denied.detail());
+                writer.appendOrDefer(event(new Outcome.Rejected(denied.reason()), OptionalInt.empty(), denied.detail()));
                 throw new RecoveryDenied(denied.reason(), denied.detail());
             }
-            record(new Outcome.Accepted(), OptionalInt.empty(), null);
+            detail.put(AuditEvent.ATTEMPT_ID, attemptIds.get());
+            try {
+                writer.appendNow(event(new Outcome.Accepted(), OptionalInt.empty(), null));
+            } catch (RecoveryException expected) {
+                throw expected;
+            } catch (RuntimeException historyDown) {
+                throw new PlatformUnavailable("the audit history cannot record the intent now, so VPS.org was not "
+                        + "called; try again shortly", HISTORY_RETRY_AFTER, historyDown);
+            }
             T result;
             try {
                 result = call.get();
             } catch (ProviderFailure failure) {
-                throw failed(failure);
+                writer.appendOrDefer(failure.outcomeUnknown() ? unresolvedEvent(failure) : failedEvent(failure));
+                throw failure;
             } catch (RuntimeException unexpected) {
-                record(new Outcome.Failed(ReasonCode.INTERNAL_ERROR, unexpected.getClass().getSimpleName()),
-                        OptionalInt.empty(), null);
+                // We do not know how far the call got: say so, and let reconciliation look.
+                writer.appendOrDefer(event(new Outcome.Unresolved(ReasonCode.INTERNAL_ERROR,
+                        "the call ended in " + unexpected.getClass().getSimpleName() + "; VPS.org may have acted"),
+                        OptionalInt.empty(), null));
                 throw unexpected;
             }
             produced.apply(result).ifPresent(made -> resource = Optional.of(made));
-            record(new Outcome.Completed(), OptionalInt.empty(), null);
+            writer.appendOrDefer(event(new Outcome.Completed(), OptionalInt.empty(), null));
             return result;
         }
 
-        private ProviderFailure failed(ProviderFailure failure) {
-            record(new Outcome.Failed(failure.reason(), truncate(failure.getMessage(), Outcome.Failed.MAX_CAUSE_LENGTH)),
+        private AuditEvent failedEvent(ProviderFailure failure) {
+            return event(new Outcome.Failed(failure.reason(), truncate(failure.getMessage(), Outcome.MAX_CAUSE_LENGTH)),
                     failure.httpStatus(), null);
-            return failure;
         }
 
-        private void record(Outcome outcome, OptionalInt providerStatus, String message) {
+        private AuditEvent unresolvedEvent(ProviderFailure failure) {
+            return event(new Outcome.Unresolved(failure.reason(), truncate(failure.getMessage(), Outcome.MAX_CAUSE_LENGTH)),
+                    failure.httpStatus(), null);
+        }
+
+        private AuditEvent event(Outcome outcome, OptionalInt providerStatus, String message) {
             Map<String, String> facts = new LinkedHashMap<>(detail);
             if (message != null) {
                 facts.put("message", truncate(message, AuditEvent.MAX_DETAIL_VALUE_LENGTH));
             }
-            history.append(new AuditEvent(clock.instant(), context.team(), context.requestId(), operation, server,
-                    resource, outcome, providerStatus, facts));
+            return new AuditEvent(clock.instant(), context.team(), context.requestId(), operation, server,
+                    resource, outcome, providerStatus, facts);
         }
     }
 

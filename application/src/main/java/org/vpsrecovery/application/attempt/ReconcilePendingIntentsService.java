@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.Outcome;
@@ -25,11 +26,13 @@ import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 
 /**
- * Closes intents that never got an outcome (a crash, a lost answer) by looking at the provider:
- * under the server's lock, so no request of that server is running, it appends the outcome it can
- * establish — {@code COMPLETED} when the provider shows the change, {@code FAILED} when it shows
- * that nothing happened, {@code FAILED OUTCOME_UNKNOWN} when the provider cannot tell (restores).
- * Only intents older than {@code settleAfter} are touched: longer than any bounded request.
+ * Settles intents that never got a final outcome (a crash, a lost answer: {@code UNRESOLVED}) by
+ * looking at the provider: under the server's lock, so no request of that server is running, it
+ * appends the outcome it can establish — {@code COMPLETED} when the provider shows the change,
+ * {@code FAILED NOT_DONE_AT_PROVIDER} when it shows that nothing happened. When the provider cannot
+ * tell (a restore: VPS.org has no server status read; several unclaimed manual backups), nothing is
+ * written until the restore window has passed, then {@code UNVERIFIABLE}, which says so. Only
+ * intents older than {@code settleAfter} are touched: longer than any bounded request.
  */
 public final class ReconcilePendingIntentsService {
 
@@ -43,8 +46,12 @@ public final class ReconcilePendingIntentsService {
     private final Clock clock;
     private final Duration settleAfter;
 
+    private final Duration giveUpAfter;
+
+    /** {@code giveUpAfter}: how long an unverifiable intent stays pending (the restore window). */
     public ReconcilePendingIntentsService(AuditHistory history, SnapshotProvider snapshots, BackupProvider backups,
-                                          ServerLock lock, Clock clock, Duration settleAfter) {
+                                          ServerLock lock, Clock clock, Duration settleAfter, Duration giveUpAfter) {
+        this.giveUpAfter = Objects.requireNonNull(giveUpAfter, "give up after");
         this.history = Objects.requireNonNull(history, "history");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.backups = Objects.requireNonNull(backups, "backups");
@@ -73,11 +80,11 @@ public final class ReconcilePendingIntentsService {
 
     private boolean closeIfStillPending(RecordedAuditEvent intent, ServerId server) {
         AuditEvent accepted = intent.event();
-        boolean answered = history.query(AuditQuery.latest(10).forRequest(accepted.requestId())
-                        .withOperations(java.util.Set.of(accepted.operation())))
-                .stream().anyMatch(e -> e.sequence() > intent.sequence()
-                        && (e.event().outcome() instanceof Outcome.Completed || e.event().outcome() instanceof Outcome.Failed));
-        if (answered) {
+        boolean settled = history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forRequest(accepted.requestId())
+                        .withOperations(Set.of(accepted.operation())))
+                .stream().anyMatch(e -> e.sequence() > intent.sequence() && e.event().sameAttemptAs(accepted)
+                        && e.event().outcome().kind().settlesAttempt());
+        if (settled) {
             return false;
         }
         Finding finding = switch (accepted.operation()) {
@@ -85,12 +92,19 @@ public final class ReconcilePendingIntentsService {
             case CREATE_MANUAL_BACKUP -> findCreatedBackup(accepted, server);
             case DELETE_SNAPSHOT -> accepted.resource().map(r -> snapshots.listSnapshots(Optional.of(server)).stream()
                     .anyMatch(s -> s.id().value() == r.id())
-                    ? Finding.failed("the snapshot is still at the provider") : Finding.completed(r)).orElse(Finding.unknown());
+                    ? Finding.failed("the snapshot is still at the provider") : Finding.completed(r, "it is gone from the provider's list"))
+                    .orElseGet(() -> Finding.unverifiable("the intent names no snapshot"));
             case DELETE_BACKUP -> accepted.resource().map(r -> backups.listBackups(Optional.of(server), Optional.empty())
                     .stream().anyMatch(b -> b.id().value() == r.id())
-                    ? Finding.failed("the backup is still at the provider") : Finding.completed(r)).orElse(Finding.unknown());
-            case RESTORE_SNAPSHOT, RESTORE_SERVER_FROM_BACKUP -> Finding.unknown();
+                    ? Finding.failed("the backup is still at the provider") : Finding.completed(r, "it is gone from the provider's list"))
+                    .orElseGet(() -> Finding.unverifiable("the intent names no backup"));
+            case RESTORE_SNAPSHOT, RESTORE_SERVER_FROM_BACKUP -> Finding.unverifiable(
+                    "VPS.org offers no server status read, so whether this restore ran cannot be established; "
+                            + "the platform held the server for the restore window of " + giveUpAfter.toMinutes() + " min");
         };
+        if (finding.waitsForDeadline() && accepted.occurredAt().plus(giveUpAfter).isAfter(clock.instant())) {
+            return false; // keep the server held and the intent open until the window has passed
+        }
         Map<String, String> detail = new LinkedHashMap<>(accepted.detail());
         detail.put(RECONCILED, "true");
         detail.put("message", finding.message());
@@ -106,7 +120,7 @@ public final class ReconcilePendingIntentsService {
         return snapshots.listSnapshots(Optional.of(server)).stream()
                 .filter(s -> s.name().equals(name) && !s.createdAt().isBefore(notBefore))
                 .map(Snapshot::id).findFirst()
-                .map(id -> Finding.completed(ResourceRef.of(id)))
+                .map(id -> Finding.completed(ResourceRef.of(id), "found at the provider as snapshot " + id.value()))
                 .orElseGet(() -> Finding.failed("no snapshot named " + name + " was made on server " + server));
     }
 
@@ -121,27 +135,29 @@ public final class ReconcilePendingIntentsService {
                         .noneMatch(e -> e.event().resource().filter(r -> r.equals(ResourceRef.of(b.id()))).isPresent()))
                 .toList();
         if (candidates.size() == 1) {
-            return Finding.completed(ResourceRef.of(candidates.get(0).id()));
+            return Finding.completed(ResourceRef.of(candidates.get(0).id()),
+                    "found at the provider as backup " + candidates.get(0).id().value());
         }
         return candidates.isEmpty()
                 ? Finding.failed("no manual backup was made on server " + server)
-                : Finding.unknown();
+                : Finding.unverifiable(candidates.size() + " unclaimed manual backups were made on server " + server
+                        + " since the intent; backups carry no name to tell which is this one");
     }
 
-    private record Finding(Outcome outcome, Optional<ResourceRef> resource, String message) {
-        static Finding completed(ResourceRef resource) {
-            return new Finding(new Outcome.Completed(), Optional.of(resource), "the provider shows the change was made");
+    private record Finding(Outcome outcome, Optional<ResourceRef> resource, String message, boolean waitsForDeadline) {
+        static Finding completed(ResourceRef resource, String how) {
+            return new Finding(new Outcome.Completed(), Optional.of(resource), "the provider shows the change was made: "
+                    + how, false);
         }
 
         static Finding failed(String why) {
             return new Finding(new Outcome.Failed(ReasonCode.NOT_DONE_AT_PROVIDER, why), Optional.empty(),
-                    "the provider shows the change was not made");
+                    "the provider shows the change was not made", false);
         }
 
-        static Finding unknown() {
-            return new Finding(new Outcome.Failed(ReasonCode.OUTCOME_UNKNOWN,
-                    "the provider's state cannot tell whether this happened; check the server"),
-                    Optional.empty(), "not verifiable at the provider");
+        static Finding unverifiable(String why) {
+            return new Finding(new Outcome.Unverifiable(ReasonCode.OUTCOME_UNKNOWN, why), Optional.empty(),
+                    "not verifiable at the provider", true);
         }
     }
 }

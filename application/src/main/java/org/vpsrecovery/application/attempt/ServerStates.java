@@ -3,10 +3,13 @@ package org.vpsrecovery.application.attempt;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.List;
 import java.util.Set;
+import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.server.Server;
 import org.vpsrecovery.domain.server.ServerRef;
@@ -14,9 +17,9 @@ import org.vpsrecovery.domain.server.ServerStatus;
 
 /**
  * A server's status as far as the platform learns it. The provider offers no status read in our
- * sources, but restores go through us: a restore the provider took less than {@code restoreWindow}
- * ago (its documented 15 minutes by default) means the server is still restoring. Otherwise the
- * status is unknown and the provider judges.
+ * sources, but restores go through us: a restore attempted less than {@code restoreWindow} ago (its
+ * documented 15 minutes by default) that is not known to have failed means the server may still be
+ * restoring. Otherwise the status is unknown and the provider judges.
  */
 public final class ServerStates {
 
@@ -40,12 +43,19 @@ public final class ServerStates {
         if (restoreWindow.isZero()) {
             return new Server(server, ServerStatus.UNKNOWN);
         }
-        AuditQuery recentRestores = AuditQuery.latest(1)
-                .forServer(server.id())
-                .withOperations(Set.of(Operation.RESTORE_SNAPSHOT, Operation.RESTORE_SERVER_FROM_BACKUP))
-                .withOutcome(Outcome.Kind.COMPLETED)
-                .since(clock.instant().minus(restoreWindow));
-        boolean restoring = !history.query(recentRestores).isEmpty();
+        // Every restore attempt of the window, not only those the provider confirmed: one whose answer
+        // was lost may be running, so only a restore known to have failed frees the server.
+        List<AuditEvent> recent = history.query(AuditQuery.latest(RECENT_RESTORE_EVENTS)
+                        .forServer(server.id())
+                        .withOperations(Set.of(Operation.RESTORE_SNAPSHOT, Operation.RESTORE_SERVER_FROM_BACKUP))
+                        .since(clock.instant().minus(restoreWindow)))
+                .stream().map(RecordedAuditEvent::event).toList();
+        boolean restoring = recent.stream()
+                .filter(event -> event.outcome().kind() == Outcome.Kind.ACCEPTED)
+                .anyMatch(intent -> recent.stream().noneMatch(later -> later.outcome().kind() == Outcome.Kind.FAILED
+                        && later.sameAttemptAs(intent)));
         return new Server(server, restoring ? ServerStatus.RESTORING : ServerStatus.UNKNOWN);
     }
+
+    private static final int RECENT_RESTORE_EVENTS = 200;
 }

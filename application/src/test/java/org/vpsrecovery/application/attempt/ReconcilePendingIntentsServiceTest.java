@@ -28,7 +28,7 @@ class ReconcilePendingIntentsServiceTest {
     private final PlatformFixture platform = new PlatformFixture();
     private final ReconcilePendingIntentsService reconciler = new ReconcilePendingIntentsService(platform.history,
             platform.provider, platform.provider, new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
-            Duration.ofMinutes(5));
+            Duration.ofMinutes(5), ServerStates.DOCUMENTED_RESTORE_WINDOW);
 
     /** What a crash between the intent and the outcome leaves behind. */
     private CallContext intent(Operation operation, Optional<ResourceRef> resource, Map<String, String> detail) {
@@ -59,17 +59,28 @@ class ReconcilePendingIntentsServiceTest {
     }
 
     @Test
-    void aCreateThatDidNotHappenFailsAndARestoreCannotBeTold() {
+    void aCreateThatDidNotHappenFailsAndARestoreStaysOpenUntilItsWindowEndsThenIsUnverifiable() {
         CallContext create = intent(Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of("name", "never-made"));
         CallContext restore = intent(Operation.RESTORE_SNAPSHOT,
                 Optional.of(ResourceRef.of(platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED).id())),
                 Map.of());
         platform.clock.advance(Duration.ofMinutes(6));
 
-        assertThat(reconciler.reconcile(100)).isEqualTo(2);
+        assertThat(reconciler.reconcile(100)).isEqualTo(1);
 
         assertThat(((Outcome.Failed) lastOutcome(create)).reason()).isEqualTo(ReasonCode.NOT_DONE_AT_PROVIDER);
-        assertThat(((Outcome.Failed) lastOutcome(restore)).reason()).isEqualTo(ReasonCode.OUTCOME_UNKNOWN);
+        // Nothing at VPS.org can tell whether the restore ran: no final word while it may still be running.
+        assertThat(lastOutcome(restore)).isInstanceOf(Outcome.Accepted.class);
+        assertThat(platform.serverStates().current(platform.web).status())
+                .isEqualTo(org.vpsrecovery.domain.server.ServerStatus.RESTORING);
+
+        platform.clock.advance(ServerStates.DOCUMENTED_RESTORE_WINDOW);
+        assertThat(reconciler.reconcile(100)).isEqualTo(1);
+
+        Outcome settled = lastOutcome(restore);
+        assertThat(settled).isInstanceOf(Outcome.Unverifiable.class);
+        assertThat(settled.explanation()).hasValueSatisfying(text -> assertThat(text).contains("no server status read"));
+        assertThat(platform.history.pendingIntents(platform.clock.instant(), 10)).isEmpty();
     }
 
     @Test

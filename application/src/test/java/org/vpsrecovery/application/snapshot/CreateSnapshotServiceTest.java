@@ -149,7 +149,7 @@ class CreateSnapshotServiceTest {
     }
 
     @Test
-    void aFailedCreateLeavesIntentAndFailure() {
+    void aCreateWhoseAnswerWasLostIsUnresolvedNeverFailed() {
         CallContext context = platform.as(BLUE);
         var failure = new ProviderFailure(ProviderFailure.Kind.OUTCOME_UNKNOWN, "no answer within 10s");
         var service = new CreateSnapshotService(new FailingCreates(platform, failure), platform.ownership,
@@ -159,9 +159,12 @@ class CreateSnapshotServiceTest {
 
         List<AuditEvent> events = platform.eventsOf(context);
         assertThat(events).extracting(e -> e.outcome().kind())
-                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED);
         assertThat(events.get(1).outcome())
-                .isEqualTo(new Outcome.Failed(ReasonCode.OUTCOME_UNKNOWN, "no answer within 10s"));
+                .isEqualTo(new Outcome.Unresolved(ReasonCode.OUTCOME_UNKNOWN, "no answer within 10s"));
+        // Both events name the same attempt, and the intent stays open for reconciliation.
+        assertThat(events.get(0).attemptId()).isPresent().isEqualTo(events.get(1).attemptId());
+        assertThat(platform.history.pendingIntents(platform.clock.instant().plusSeconds(1), 10)).hasSize(1);
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.application.attempt.ReconcilePendingIntentsService;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.common.ReasonCode;
@@ -46,7 +47,9 @@ class PlatformEndToEndTest {
     static void start() {
         simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
         // The simulator is reset between tests but the audit history is not: let the provider judge restores.
-        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of("vpsr.restore-window", "0s"));
+        // Settle-after 0: the test runs the reconciler itself, on intents it has just left open.
+        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of("vpsr.restore-window", "0s",
+                "vpsr.reconcile.settle-after", "0s"));
     }
 
     @AfterAll
@@ -277,22 +280,39 @@ class PlatformEndToEndTest {
         Answer lost = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN, "{\"server_id\": 12345, \"name\": \"lost\"}",
                 requestId("e2e-lost"));
         assertProblem(lost, 504, "OUTCOME_UNKNOWN");
-        assertThat(outcomes("e2e-lost")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);
-        // It did happen at the provider: listing shows it, so a client can reconcile.
+        // Not a failure: nobody knows yet. The platform looks at VPS.org and records what it finds.
+        assertThat(outcomes("e2e-lost")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED);
         assertThat(platform.send("GET", "/api/v1/snapshots/?server_id=12345", DEMO_TOKEN, null).get("count")).isEqualTo(3);
         assertThat(providerCalls("POST", "/api/v1/snapshots/")).isEqualTo(1);
+        platform.context.getBean(ReconcilePendingIntentsService.class).reconcile(100);
+        assertThat(outcomes("e2e-lost"))
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED, Outcome.Kind.COMPLETED);
+        RecordedAuditEvent found = platform.auditOf("e2e-lost").get(2);
+        assertThat(found.event().resource()).isPresent();
+        assertThat(found.event().detail()).containsEntry("reconciled", "true");
     }
 
     @Test
     void everyAttemptAcceptedRejectedOrFailedIsInTheAuditHistoryWithItsRequestId() {
         platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}", requestId("audit-accepted"));
         platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 23456}", requestId("audit-rejected"));
-        simulator.faults().add(Fault.serverError(500).on("DELETE", "/api/v1/backups/499/"));
+        simulator.faults().add(Fault.serverError(503).on("DELETE", "/api/v1/backups/499/"));
         platform.send("DELETE", "/api/v1/backups/499/", DEMO_TOKEN, null, requestId("audit-failed"));
+        simulator.faults().clear();
+        // A 500 may come after VPS.org acted: unresolved, then settled by looking (it is still there).
+        simulator.faults().add(Fault.serverError(500).on("DELETE", "/api/v1/backups/499/"));
+        platform.send("DELETE", "/api/v1/backups/499/", DEMO_TOKEN, null, requestId("audit-unresolved"));
+        simulator.faults().clear();
 
         assertThat(outcomes("audit-accepted")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
         assertThat(outcomes("audit-rejected")).containsExactly(Outcome.Kind.REJECTED);
         assertThat(outcomes("audit-failed")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);
+        assertThat(outcomes("audit-unresolved")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED);
+        platform.context.getBean(ReconcilePendingIntentsService.class).reconcile(100);
+        assertThat(outcomes("audit-unresolved"))
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED, Outcome.Kind.FAILED);
+        assertThat(platform.auditOf("audit-unresolved").get(2).event().outcome().reasonCode())
+                .contains(org.vpsrecovery.domain.common.ReasonCode.NOT_DONE_AT_PROVIDER);
         assertThat(platform.audit().verifyChain().isIntact()).isTrue();
         List<RecordedRequest> sent = simulator.requests();
         assertThat(sent).allMatch(r -> r.header("Authorization").orElse("").equals("Bearer " + VpsOrgSimulator.DEMO_TOKEN));

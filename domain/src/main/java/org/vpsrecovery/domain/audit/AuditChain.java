@@ -72,13 +72,8 @@ public final class AuditChain {
         out.field(event.resource().map(r -> Long.toString(r.id())).orElse(null));
         Outcome outcome = event.outcome();
         out.field(outcome.kind().name());
-        out.field(switch (outcome) {
-            case Outcome.Rejected rejected -> rejected.reason().name();
-            case Outcome.Failed failed -> failed.reason().name();
-            case Outcome.Accepted accepted -> null;
-            case Outcome.Completed completed -> null;
-        });
-        out.field(outcome instanceof Outcome.Failed failed ? failed.cause() : null);
+        out.field(outcome.reasonCode().map(Enum::name).orElse(null));
+        out.field(outcome.explanation().orElse(null));
         out.field(event.providerStatus().isPresent() ? Integer.toString(event.providerStatus().getAsInt()) : null);
         Map<String, String> sorted = new TreeMap<>(event.detail());
         out.field(Integer.toString(sorted.size()));

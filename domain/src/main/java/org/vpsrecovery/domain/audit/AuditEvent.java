@@ -19,6 +19,11 @@ public record AuditEvent(Instant occurredAt, TeamId team, RequestId requestId, O
                          Optional<ServerId> server, Optional<ResourceRef> resource, Outcome outcome,
                          OptionalInt providerStatus, Map<String, String> detail) {
 
+    /**
+     * Detail key of the platform's own id for one accepted attempt, shared by its intent and every
+     * outcome event. Reconciliation matches on it, never on the caller-chosen request id.
+     */
+    public static final String ATTEMPT_ID = "attempt_id";
     public static final int MAX_DETAIL_ENTRIES = 16;
     public static final int MAX_DETAIL_VALUE_LENGTH = 500;
     private static final Pattern DETAIL_KEY = Pattern.compile("[a-z][a-z0-9_]{0,39}");
@@ -49,5 +54,20 @@ public record AuditEvent(Instant occurredAt, TeamId team, RequestId requestId, O
             }
         });
         detail = Map.copyOf(detail);
+    }
+
+    public Optional<String> attemptId() {
+        return Optional.ofNullable(detail.get(ATTEMPT_ID));
+    }
+
+    /**
+     * Whether this event is about the same attempt as {@code intent}: the same attempt id; or, for
+     * events written before attempt ids existed, the same request id and operation.
+     */
+    public boolean sameAttemptAs(AuditEvent intent) {
+        if (intent.attemptId().isPresent()) {
+            return intent.attemptId().equals(attemptId());
+        }
+        return attemptId().isEmpty() && requestId.equals(intent.requestId()) && operation == intent.operation();
     }
 }

@@ -1,17 +1,40 @@
 package org.vpsrecovery.domain.audit;
 
 import java.util.Objects;
+import java.util.Optional;
 import org.vpsrecovery.domain.common.ReasonCode;
 
 /**
  * What became of an attempt. {@link Accepted} is written before the provider is called (the
- * intent); {@link Completed} or {@link Failed} after. An accepted attempt with neither is pending.
+ * intent); then {@link Completed}, {@link Failed} or {@link Unverifiable} settle it. An accepted
+ * attempt with none of those is pending, and {@link Unresolved} says so out loud: the provider's
+ * answer was lost, and what happened is established later by looking at the provider. Nothing
+ * writes a final outcome that is not established.
  */
 public sealed interface Outcome {
 
-    enum Kind { ACCEPTED, REJECTED, FAILED, COMPLETED }
+    enum Kind {
+        ACCEPTED, REJECTED, FAILED, COMPLETED, UNRESOLVED, UNVERIFIABLE;
+
+        /** Whether an event of this kind settles an accepted attempt for good. */
+        public boolean settlesAttempt() {
+            return this == FAILED || this == COMPLETED || this == UNVERIFIABLE;
+        }
+    }
+
+    int MAX_CAUSE_LENGTH = 500;
 
     Kind kind();
+
+    /** The reason code, for the kinds that carry one. */
+    default Optional<ReasonCode> reasonCode() {
+        return Optional.empty();
+    }
+
+    /** Platform-written text saying why, for the kinds that carry one. */
+    default Optional<String> explanation() {
+        return Optional.empty();
+    }
 
     /** The policies allowed it; the provider is about to be called. */
     record Accepted() implements Outcome {
@@ -29,22 +52,33 @@ public sealed interface Outcome {
         public Kind kind() {
             return Kind.REJECTED;
         }
+
+        @Override
+        public Optional<ReasonCode> reasonCode() {
+            return Optional.of(reason);
+        }
     }
 
-    /** The provider refused it, failed, or its answer was lost. {@code cause} is platform-written text. */
+    /** It did not happen: the provider refused or failed it, or the provider shows it was not done. */
     record Failed(ReasonCode reason, String cause) implements Outcome {
-        public static final int MAX_CAUSE_LENGTH = 500;
+        public static final int MAX_CAUSE_LENGTH = Outcome.MAX_CAUSE_LENGTH;
 
         public Failed {
-            Objects.requireNonNull(reason, "reason");
-            Objects.requireNonNull(cause, "cause");
-            if (cause.isBlank() || cause.length() > MAX_CAUSE_LENGTH) {
-                throw new IllegalArgumentException("cause must be 1-" + MAX_CAUSE_LENGTH + " characters");
-            }
+            requireExplained(reason, cause);
         }
 
         public Kind kind() {
             return Kind.FAILED;
+        }
+
+        @Override
+        public Optional<ReasonCode> reasonCode() {
+            return Optional.of(reason);
+        }
+
+        @Override
+        public Optional<String> explanation() {
+            return Optional.of(cause);
         }
     }
 
@@ -52,6 +86,75 @@ public sealed interface Outcome {
     record Completed() implements Outcome {
         public Kind kind() {
             return Kind.COMPLETED;
+        }
+    }
+
+    /**
+     * The provider's answer was lost (timeout, dropped connection, gateway error, unreadable answer):
+     * it may or may not have acted. Not final: reconciliation looks at the provider and settles it.
+     */
+    record Unresolved(ReasonCode reason, String cause) implements Outcome {
+        public Unresolved {
+            requireExplained(reason, cause);
+        }
+
+        public Kind kind() {
+            return Kind.UNRESOLVED;
+        }
+
+        @Override
+        public Optional<ReasonCode> reasonCode() {
+            return Optional.of(reason);
+        }
+
+        @Override
+        public Optional<String> explanation() {
+            return Optional.of(cause);
+        }
+    }
+
+    /**
+     * Final, and honest about it: the provider offers no read that can establish what happened (a
+     * restore whose answer was lost: VPS.org has no server status read). {@code cause} says what was
+     * looked at and when the platform stopped waiting.
+     */
+    record Unverifiable(ReasonCode reason, String cause) implements Outcome {
+        public Unverifiable {
+            requireExplained(reason, cause);
+        }
+
+        public Kind kind() {
+            return Kind.UNVERIFIABLE;
+        }
+
+        @Override
+        public Optional<ReasonCode> reasonCode() {
+            return Optional.of(reason);
+        }
+
+        @Override
+        public Optional<String> explanation() {
+            return Optional.of(cause);
+        }
+    }
+
+    /** Rebuilds an outcome from its stored parts (kind, reason code, cause). */
+    static Outcome of(Kind kind, Optional<ReasonCode> reason, Optional<String> cause) {
+        return switch (kind) {
+            case ACCEPTED -> new Accepted();
+            case COMPLETED -> new Completed();
+            case REJECTED -> new Rejected(reason.orElseThrow(() -> new IllegalArgumentException("a rejection has a reason")));
+            case FAILED -> new Failed(reason.orElse(null), cause.orElse(null));
+            case UNRESOLVED -> new Unresolved(reason.orElse(null), cause.orElse(null));
+            case UNVERIFIABLE -> new Unverifiable(reason.orElse(null), cause.orElse(null));
+        };
+    }
+
+    private static void requireExplained(ReasonCode reason, String cause) {
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(cause, "cause");
+        if (cause.isBlank() || cause.length() > MAX_CAUSE_LENGTH) {
+            throw new IllegalArgumentException("cause must be 1-" + MAX_CAUSE_LENGTH + " characters");
         }
     }
 }

@@ -21,8 +21,10 @@ public enum ReasonCode {
     SERVER_NOT_FOUND,
     SNAPSHOT_NOT_FOUND,
     BACKUP_NOT_FOUND,
-    // concurrency
+    // concurrency and the platform's own capacity
     SERVER_BUSY,
+    /** The platform's database (audit history, locks) cannot take the request now; nothing was done. */
+    PLATFORM_UNAVAILABLE,
     // access: the caller's role may not do this (e.g. an auditor creating a snapshot)
     FORBIDDEN_FOR_ROLE,
     // the provider

@@ -28,7 +28,7 @@ public final class ProviderFailure extends RecoveryException {
         UNAVAILABLE(ReasonCode.PROVIDER_UNAVAILABLE),
         /** A safe call (a read) timed out. */
         TIMEOUT(ReasonCode.PROVIDER_TIMEOUT),
-        /** A create or restore whose answer never came: it may or may not have happened. */
+        /** A create, restore or delete whose answer was lost: it may or may not have happened. */
         OUTCOME_UNKNOWN(ReasonCode.OUTCOME_UNKNOWN),
         /** An answer the adapter could not read. */
         MALFORMED_RESPONSE(ReasonCode.PROVIDER_MALFORMED_RESPONSE);
@@ -62,6 +62,11 @@ public final class ProviderFailure extends RecoveryException {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** Whether the provider may have acted although no answer says so; only looking at it settles that. */
+    public boolean outcomeUnknown() {
+        return kind == Kind.OUTCOME_UNKNOWN;
     }
 
     public OptionalInt httpStatus() {

@@ -81,11 +81,6 @@ public record AuditEventFilter(Optional<TeamId> team, Optional<ServerId> server,
     }
 
     public static Optional<ReasonCode> reasonOf(Outcome outcome) {
-        return switch (outcome) {
-            case Outcome.Rejected rejected -> Optional.of(rejected.reason());
-            case Outcome.Failed failed -> Optional.of(failed.reason());
-            case Outcome.Accepted accepted -> Optional.empty();
-            case Outcome.Completed completed -> Optional.empty();
-        };
+        return outcome.reasonCode();
     }
 }

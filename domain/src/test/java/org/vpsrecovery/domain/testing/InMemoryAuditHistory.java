@@ -63,11 +63,9 @@ public final class InMemoryAuditHistory implements AuditHistory {
     }
 
     private static boolean resolves(RecordedAuditEvent later, RecordedAuditEvent intent) {
-        Outcome.Kind kind = later.event().outcome().kind();
         return later.sequence() > intent.sequence()
-                && (kind == Outcome.Kind.COMPLETED || kind == Outcome.Kind.FAILED)
-                && later.event().requestId().equals(intent.event().requestId())
-                && later.event().operation() == intent.event().operation();
+                && later.event().outcome().kind().settlesAttempt()
+                && later.event().sameAttemptAs(intent.event());
     }
 
     @Override

@@ -79,6 +79,21 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
         scheduledFailures.add(failure);
     }
 
+    /** The next create, restore or delete acts, then its answer is lost ({@code OUTCOME_UNKNOWN}). */
+    public synchronized void loseNextMutationAnswer() {
+        loseNextAnswer = true;
+    }
+
+    private boolean loseNextAnswer;
+
+    private <T> T answer(T result, String what) {
+        if (loseNextAnswer) {
+            loseNextAnswer = false;
+            throw new ProviderFailure(ProviderFailure.Kind.OUTCOME_UNKNOWN, "the answer to " + what + " was lost");
+        }
+        return result;
+    }
+
     /** Every create, restore and delete waits this long first: widens race windows in tests. */
     public void delayMutations(Duration delay) {
         this.mutationDelay = delay;
@@ -124,7 +139,7 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
                     CreationStatus.IN_PROGRESS, OptionalLong.empty(), clock.instant(),
                     draft.description().map(Description::value).orElse(""));
             snapshots.put(created.id(), created);
-            return created;
+            return answer(created, "create snapshot");
         }
     }
 
@@ -134,7 +149,7 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
         synchronized (this) {
             enter("restore snapshot " + id);
             Snapshot snapshot = Optional.ofNullable(snapshots.get(id)).orElseThrow(() -> notFound("snapshot " + id));
-            return startRestore(snapshot.server().id());
+            return answer(startRestore(snapshot.server().id()), "restore snapshot");
         }
     }
 
@@ -146,6 +161,7 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
             if (snapshots.remove(id) == null) {
                 throw notFound("snapshot " + id);
             }
+            answer(id, "delete snapshot");
         }
     }
 
@@ -168,7 +184,7 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
                     CreationStatus.IN_PROGRESS, OptionalLong.empty(), clock.instant(), Optional.empty(),
                     draft.description().map(Description::value).orElse(""));
             backups.put(created.id(), created);
-            return created;
+            return answer(created, "create backup");
         }
     }
 
@@ -180,6 +196,7 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
             if (backups.remove(id) == null) {
                 throw notFound("backup " + id);
             }
+            answer(id, "delete backup");
         }
     }
 
@@ -192,7 +209,7 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
             if (!backups.containsKey(backup)) {
                 throw notFound("backup " + backup);
             }
-            return startRestore(server);
+            return answer(startRestore(server), "restore server");
         }
     }
 

@@ -43,7 +43,7 @@ final class AuditJsonMapper {
                 e.operation().name(), e.server().map(s -> s.value()).orElse(null),
                 e.resource().map(r -> new ResourceJson(r.type().name(), r.id())).orElse(null),
                 e.outcome().kind().name(), AuditEventFilter.reasonOf(e.outcome()).map(Enum::name).orElse(null),
-                e.outcome() instanceof Outcome.Failed failed ? failed.cause() : null,
+                e.outcome().explanation().orElse(null),
                 e.providerStatus().isPresent() ? e.providerStatus().getAsInt() : null,
                 new TreeMap<>(e.detail()));
     }

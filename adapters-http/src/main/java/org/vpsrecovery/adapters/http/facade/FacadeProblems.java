@@ -8,6 +8,7 @@ import org.vpsrecovery.domain.common.AccessDenied;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.ServerBusy;
 
@@ -55,6 +56,9 @@ public final class FacadeProblems {
         if (failure instanceof ServerBusy) {
             return HttpStatus.CONFLICT;
         }
+        if (failure instanceof PlatformUnavailable) {
+            return HttpStatus.SERVICE_UNAVAILABLE;
+        }
         if (failure instanceof ProviderFailure provider) {
             return switch (provider.kind()) {
                 case REJECTED, LIMIT_REACHED -> HttpStatus.BAD_REQUEST;
@@ -85,6 +89,9 @@ public final class FacadeProblems {
     private static java.util.Optional<Duration> retryAfterOf(RecoveryException failure, HttpStatus status) {
         if (failure instanceof ServerBusy) {
             return java.util.Optional.of(BUSY_RETRY_AFTER);
+        }
+        if (failure instanceof PlatformUnavailable unavailable) {
+            return java.util.Optional.of(unavailable.retryAfter());
         }
         if (failure instanceof ProviderFailure provider && status == HttpStatus.SERVICE_UNAVAILABLE) {
             return java.util.Optional.of(provider.retryAfter().orElse(UNAVAILABLE_RETRY_AFTER));

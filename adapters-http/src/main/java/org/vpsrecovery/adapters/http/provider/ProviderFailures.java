@@ -37,7 +37,7 @@ final class ProviderFailures {
             Pattern.compile("\\blimit\\b|\\bmaximum\\b|\\bat most\\b|\\bquota\\b|\\btoo many\\b", Pattern.CASE_INSENSITIVE);
     private static final int MAX_DETAIL = 300;
 
-    /** What the adapter was doing; {@code changesState} for creates and restores. */
+    /** What the adapter was doing; {@code changesState} for creates and restores (deletes: see VpsOrgClient#delete). */
     record Call(String description, boolean changesState) {
     }
 
@@ -84,8 +84,8 @@ final class ProviderFailures {
                     code, wait, null);
         }
         if (status >= 500 && status <= 599) {
-            // A gateway's 502/504 means the provider may have got the request and acted on it.
-            if (call.changesState() && (status == 502 || status == 504)) {
+            // A 500 or a gateway's 502/504 may come after the provider acted; only 503 says it did not start.
+            if (call.changesState() && status != 503) {
                 return outcomeUnknown(call, "the gateway answered HTTP " + status, code, null);
             }
             return new ProviderFailure(Kind.UNAVAILABLE, "VPS.org failed to " + call.description() + " (HTTP "
@@ -110,6 +110,12 @@ final class ProviderFailures {
     }
 
     /** No answer. Whether the request reached the provider decides between unavailable and outcome unknown. */
+    /** A delete whose earlier try may have reached the provider, then ended in {@code last}: nobody knows. */
+    ProviderFailure deleteOutcomeUnknown(Call call, ProviderFailure last) {
+        return outcomeUnknown(call, "an earlier try may have reached VPS.org, then " + last.getMessage(),
+                last.httpStatus(), last);
+    }
+
     ProviderFailure fromTransport(Call call, Throwable error) {
         if (neverSent(error)) {
             return new ProviderFailure(Kind.UNAVAILABLE, "VPS.org could not be reached to " + call.description()

@@ -21,6 +21,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -251,6 +252,22 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
      */
     private void delete(Call call, URI uri) {
         AtomicBoolean mayHaveHappened = new AtomicBoolean();
+        try {
+            deleteRetried(call, uri, mayHaveHappened);
+        } catch (ProviderFailure failure) {
+            // Retries ran out after a try that may have deleted it: that is not a failure we know of.
+            if (mayHaveHappened.get() && TRANSIENT.contains(failure.kind())) {
+                throw failures.deleteOutcomeUnknown(call, failure);
+            }
+            throw failure;
+        }
+    }
+
+    private static final Set<ProviderFailure.Kind> TRANSIENT = EnumSet.of(
+            ProviderFailure.Kind.UNAVAILABLE, ProviderFailure.Kind.TIMEOUT, ProviderFailure.Kind.RATE_LIMITED,
+            ProviderFailure.Kind.MALFORMED_RESPONSE);
+
+    private void deleteRetried(Call call, URI uri, AtomicBoolean mayHaveHappened) {
         resilience.safe(() -> {
             Reply reply;
             try {
@@ -268,7 +285,8 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 LOG.info("VPS.org: {} answered {} after an uncertain attempt; taken as done", call.description(), reply.status());
                 return null;
             }
-            if (reply.status() >= 500) {
+            // As for creates: a 500 or a gateway error may come after it acted, a 503 says it did not start.
+            if (reply.status() >= 500 && reply.status() != 503) {
                 mayHaveHappened.set(true);
             }
             throw failures.fromStatus(call, reply);

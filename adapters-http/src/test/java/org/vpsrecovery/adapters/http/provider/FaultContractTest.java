@@ -2,6 +2,7 @@ package org.vpsrecovery.adapters.http.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -317,6 +318,31 @@ class FaultContractTest {
 
         assertThat(vpsOrg.received("DELETE", "/api/v1/snapshots/798/")).hasSize(2);
         assertThat(vpsOrg.client.listSnapshots(Optional.empty())).extracting(s -> s.id().value()).containsExactly(801L);
+    }
+
+    @Test
+    void aDeleteWhoseEveryTryLosesItsAnswerIsOutcomeUnknownNeverAFailure() {
+        start();
+        // The first try deletes it and the connection drops; every retry then drops too.
+        vpsOrg.simulator.faults().add(Fault.dropConnection().on("DELETE", "/api/v1/snapshots/798/").committingFirst());
+
+        assertThatThrownBy(() -> vpsOrg.client.deleteSnapshot(new SnapshotId(798)))
+                .isInstanceOfSatisfying(ProviderFailure.class, failure -> {
+                    assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+                    assertThat(failure.outcomeUnknown()).isTrue();
+                });
+        assertThat(vpsOrg.received("DELETE", "/api/v1/snapshots/798/")).hasSizeGreaterThan(1);
+        vpsOrg.simulator.faults().clear();
+        assertThat(vpsOrg.client.listSnapshots(Optional.empty())).extracting(s -> s.id().value()).containsExactly(801L);
+    }
+
+    @Test
+    void aDeleteRefusedBeforeItLeftIsUnavailableNotUnknown() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.serverError(503).on("DELETE", "/api/v1/backups/499/"));
+
+        assertThatThrownBy(() -> vpsOrg.client.deleteBackup(new BackupId(499)))
+                .isInstanceOfSatisfying(ProviderFailure.class, failure -> assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE));
     }
 
     @Test

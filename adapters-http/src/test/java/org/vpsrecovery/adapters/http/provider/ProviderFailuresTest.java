@@ -75,10 +75,12 @@ class ProviderFailuresTest {
     }
 
     @Test
-    void gatewayErrorsOnReadsAreUnavailableButOnCreatesOutcomeUnknown() {
+    void serverErrorsOnReadsAreUnavailableButOnCreatesOutcomeUnknownExceptA503() {
         assertThat(failures.fromStatus(read, reply(504, "")).kind()).isEqualTo(Kind.UNAVAILABLE);
         assertThat(failures.fromStatus(create, reply(504, "")).kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
-        assertThat(failures.fromStatus(create, reply(500, "")).kind()).isEqualTo(Kind.UNAVAILABLE);
+        // A 500 may come after the provider acted; a 503 says it did not start.
+        assertThat(failures.fromStatus(create, reply(500, "")).kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+        assertThat(failures.fromStatus(create, reply(503, "")).kind()).isEqualTo(Kind.UNAVAILABLE);
     }
 
     @Test

@@ -224,6 +224,38 @@ public abstract class AuditHistoryContract {
         assertThat(history.pendingIntents(T0, 10)).isEmpty();
     }
 
+    private static AuditEvent ofAttempt(String requestId, String attemptId, Instant at, Outcome outcome) {
+        return new AuditEvent(at, BLUE, new RequestId(requestId), Operation.CREATE_SNAPSHOT, Optional.of(SERVER),
+                Optional.empty(), outcome, OptionalInt.empty(), Map.of(AuditEvent.ATTEMPT_ID, attemptId));
+    }
+
+    @Test
+    void anUnresolvedOutcomeLeavesTheIntentPendingAndOnlyTheSameAttemptSettlesIt() {
+        AuditHistory history = emptyHistory();
+        Outcome lost = new Outcome.Unresolved(ReasonCode.OUTCOME_UNKNOWN, "no answer within the read timeout");
+        history.append(ofAttempt("shared-id", "attempt-1", T0, new Outcome.Accepted()));
+        history.append(ofAttempt("shared-id", "attempt-1", T0.plusSeconds(1), lost));
+        // A second attempt under the same (caller-chosen) request id completes.
+        history.append(ofAttempt("shared-id", "attempt-2", T0.plusSeconds(2), new Outcome.Accepted()));
+        history.append(ofAttempt("shared-id", "attempt-2", T0.plusSeconds(3), new Outcome.Completed()));
+        history.append(ofAttempt("restore", "attempt-3", T0.plusSeconds(4), new Outcome.Accepted()));
+        history.append(ofAttempt("restore", "attempt-3", T0.plusSeconds(5),
+                new Outcome.Unverifiable(ReasonCode.OUTCOME_UNKNOWN, "VPS.org offers no server status read")));
+
+        assertThat(history.pendingIntents(T0.plusSeconds(30), 10))
+                .extracting(e -> e.event().attemptId().orElseThrow()).containsExactly("attempt-1");
+        // The new kinds read back exactly as written.
+        assertThat(history.query(AuditQuery.latest(10).withOutcome(Outcome.Kind.UNRESOLVED)))
+                .singleElement().satisfies(e -> assertThat(e.event().outcome()).isEqualTo(lost));
+        assertThat(history.query(AuditQuery.latest(10).withOutcome(Outcome.Kind.UNVERIFIABLE)))
+                .singleElement().satisfies(e -> assertThat(e.event().outcome().explanation())
+                        .contains("VPS.org offers no server status read"));
+
+        history.append(ofAttempt("shared-id", "attempt-1", T0.plusSeconds(6), new Outcome.Completed()));
+        assertThat(history.pendingIntents(T0.plusSeconds(30), 10)).isEmpty();
+        assertThat(history.verifyChain()).isInstanceOf(ChainVerification.Intact.class);
+    }
+
     @Test
     void pendingIntentsRefuseAnUnboundedPage() {
         AuditHistory history = emptyHistory();

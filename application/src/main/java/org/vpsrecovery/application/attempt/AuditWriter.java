@@ -1,0 +1,101 @@
+package org.vpsrecovery.application.attempt;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import org.vpsrecovery.domain.audit.AuditChain;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.port.AuditHistory;
+
+/**
+ * Appends audit events, and keeps those the history cannot take now (database down or saturated)
+ * to write them later, in order, instead of losing them or failing a caller whose change already
+ * happened at the provider. {@link #flush()} is run on a schedule by every instance for its own
+ * backlog. If the instance dies first, the intent is still in the history without an outcome, and
+ * {@link ReconcilePendingIntentsService} establishes the outcome from the provider: nothing is lost
+ * either way, only the provider's original answer (its HTTP status) is.
+ */
+public final class AuditWriter {
+
+    private final AuditHistory history;
+    private final ConcurrentLinkedQueue<AuditEvent> backlog = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock flushing = new ReentrantLock();
+
+    public AuditWriter(AuditHistory history) {
+        this.history = Objects.requireNonNull(history, "history");
+    }
+
+    /** Appends now, or throws: for intents, which must be on record before the provider is called. */
+    public RecordedAuditEvent appendNow(AuditEvent event) {
+        return history.append(event);
+    }
+
+    /** Appends now if the history takes it, else keeps it for {@link #flush()}; never throws for the history. */
+    public void appendOrDefer(AuditEvent event) {
+        Objects.requireNonNull(event, "event");
+        if (!backlog.isEmpty()) {
+            // Keep this instance's events in order behind those already waiting.
+            backlog.add(event);
+            flush();
+            return;
+        }
+        try {
+            history.append(event);
+        } catch (RecoveryException expected) {
+            throw expected;
+        } catch (RuntimeException unavailable) {
+            // The scheduled flush reports the backlog; the caller's answer does not depend on it.
+            backlog.add(event);
+        }
+    }
+
+    /** Writes what waits, oldest first, until the history refuses again; returns how many were written. */
+    public int flush() {
+        if (!flushing.tryLock()) {
+            return 0;
+        }
+        try {
+            int written = 0;
+            AuditEvent next;
+            while ((next = backlog.peek()) != null) {
+                try {
+                    if (!alreadyWritten(next)) {
+                        history.append(next);
+                    }
+                } catch (RuntimeException stillUnavailable) {
+                    return written;
+                }
+                backlog.poll();
+                written++;
+            }
+            return written;
+        } finally {
+            flushing.unlock();
+        }
+    }
+
+    public int waiting() {
+        return backlog.size();
+    }
+
+    public List<AuditEvent> waitingEvents() {
+        return new ArrayList<>(backlog);
+    }
+
+    /** An append whose commit was not confirmed may have landed: never write one event twice. */
+    private boolean alreadyWritten(AuditEvent event) {
+        if (event.attemptId().isEmpty()) {
+            return false;
+        }
+        return history.query(AuditQuery.latest(50).forRequest(event.requestId())
+                        .withOperations(java.util.Set.of(event.operation())))
+                .stream().map(RecordedAuditEvent::event)
+                .anyMatch(e -> e.attemptId().equals(event.attemptId()) && e.outcome().equals(event.outcome())
+                        && e.occurredAt().equals(AuditChain.storedInstant(event.occurredAt())));
+    }
+}

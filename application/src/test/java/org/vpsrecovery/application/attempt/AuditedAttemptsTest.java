@@ -1,0 +1,170 @@
+package org.vpsrecovery.application.attempt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.vpsrecovery.application.PlatformFixture.BLUE;
+import static org.vpsrecovery.application.PlatformFixture.WEB;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
+import org.vpsrecovery.application.snapshot.CreateSnapshotService;
+import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
+import org.vpsrecovery.application.snapshot.RestoreSnapshotCommand;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
+import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
+import org.vpsrecovery.domain.port.ProviderFailure;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotName;
+import org.vpsrecovery.domain.testing.InMemoryServerLock;
+
+/** The attempt path when the history or the provider's answer is not there: nothing lost, nothing made up. */
+class AuditedAttemptsTest {
+
+    private final PlatformFixture platform = new PlatformFixture();
+
+    /** The in-memory history, which refuses appends while {@link #down} is set (a database outage). */
+    private final class FlakyHistory implements AuditHistory {
+        final AtomicBoolean down = new AtomicBoolean();
+        /** Appends the history takes, then refuses once the count reaches zero. */
+        int acceptBeforeOutage = Integer.MAX_VALUE;
+
+        @Override
+        public synchronized RecordedAuditEvent append(AuditEvent event) {
+            if (acceptBeforeOutage-- <= 0) {
+                down.set(true);
+            }
+            if (down.get()) {
+                throw new IllegalStateException("database unavailable");
+            }
+            return platform.history.append(event);
+        }
+
+        @Override
+        public List<RecordedAuditEvent> query(AuditQuery query) {
+            return platform.history.query(query);
+        }
+
+        @Override
+        public List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit) {
+            return platform.history.pendingIntents(acceptedBefore, limit);
+        }
+
+        @Override
+        public ChainVerification verifyChain() {
+            return platform.history.verifyChain();
+        }
+    }
+
+    private final FlakyHistory history = new FlakyHistory();
+    private final AuditWriter writer = new AuditWriter(history);
+    private final CreateSnapshotService create = new CreateSnapshotService(platform.provider, platform.ownership,
+            platform.limits, new AuditedAttempts(writer, new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock));
+
+    private CreateSnapshotCommand createCommand(CallContext context, String name) {
+        return new CreateSnapshotCommand(context, WEB, new SnapshotName(name), Optional.empty());
+    }
+
+    @Test
+    void withoutAnIntentOnRecordTheProviderIsNeverCalled() {
+        history.down.set(true);
+        CallContext context = platform.as(BLUE);
+
+        assertThatThrownBy(() -> create.createSnapshot(createCommand(context, "no-intent")))
+                .isInstanceOf(PlatformUnavailable.class)
+                .satisfies(e -> assertThat(((PlatformUnavailable) e).retryAfter()).isPositive());
+
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
+        // The refusal itself waits to be written, and is written once the history is back.
+        assertThat(writer.waiting()).isEqualTo(1);
+        history.down.set(false);
+        assertThat(writer.flush()).isEqualTo(1);
+        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.REJECTED);
+    }
+
+    @Test
+    void anOutcomeTheHistoryCannotTakeIsWrittenLaterAndTheCallerStillGetsTheSnapshot() {
+        CallContext context = platform.as(BLUE);
+        history.acceptBeforeOutage = 1; // the intent goes in, then the database goes away
+
+        Snapshot made = create.createSnapshot(createCommand(context, "made-during-outage"));
+
+        assertThat(platform.provider.snapshot(made.id())).isPresent();
+        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED);
+        assertThat(writer.waiting()).isEqualTo(1);
+        assertThat(writer.flush()).as("still down").isZero();
+
+        history.down.set(false);
+        history.acceptBeforeOutage = Integer.MAX_VALUE;
+        assertThat(writer.flush()).isEqualTo(1);
+        assertThat(writer.waiting()).isZero();
+        List<AuditEvent> events = platform.eventsOf(context);
+        assertThat(events).extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+        assertThat(events.get(1).resource()).hasValueSatisfying(r -> assertThat(r.id()).isEqualTo(made.id().value()));
+        assertThat(events.get(1).attemptId()).isEqualTo(events.get(0).attemptId());
+        assertThat(writer.flush()).as("written once").isZero();
+        assertThat(platform.eventsOf(context)).hasSize(2);
+    }
+
+    @Test
+    void aDeleteWhoseAnswerWasLostIsUnresolvedThenSettledByLookingAtTheProvider() {
+        Snapshot snapshot = platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        CallContext context = platform.as(BLUE);
+        platform.provider.loseNextMutationAnswer();
+
+        assertThatThrownBy(() -> platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(context, snapshot.id())))
+                .isInstanceOf(ProviderFailure.class);
+
+        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED);
+        platform.clock.advance(Duration.ofMinutes(6));
+        var reconciler = new ReconcilePendingIntentsService(platform.history, platform.provider, platform.provider,
+                new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock, Duration.ofMinutes(5),
+                ServerStates.DOCUMENTED_RESTORE_WINDOW);
+        assertThat(reconciler.reconcile(10)).isEqualTo(1);
+        assertThat(platform.outcomesOf(context))
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED, Outcome.Kind.COMPLETED);
+    }
+
+    @Test
+    void aSecondRestoreRightAfterOneWhoseAnswerWasLostIsHeldByThePlatform() {
+        Snapshot snapshot = platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        CallContext first = platform.as(BLUE);
+        platform.provider.loseNextMutationAnswer();
+        assertThatThrownBy(() -> platform.restoreSnapshot().restoreSnapshot(new RestoreSnapshotCommand(first, snapshot.id())))
+                .isInstanceOf(ProviderFailure.class);
+        long restoresSent = platform.providerCallsStartingWith("restore");
+
+        CallContext second = platform.as(BLUE);
+        assertThatThrownBy(() -> platform.restoreSnapshot().restoreSnapshot(new RestoreSnapshotCommand(second, snapshot.id())))
+                .isInstanceOf(RecoveryDenied.class)
+                .satisfies(e -> assertThat(((RecoveryDenied) e).reason()).isEqualTo(ReasonCode.SERVER_NOT_RESTORABLE));
+
+        assertThat(platform.providerCallsStartingWith("restore")).isEqualTo(restoresSent);
+        assertThat(platform.outcomesOf(first)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED);
+    }
+
+    @Test
+    void aCallerReusingARequestIdCannotSettleSomeoneElsesAttempt() {
+        CallContext lost = platform.as(BLUE);
+        platform.provider.loseNextMutationAnswer();
+        assertThatThrownBy(() -> create.createSnapshot(createCommand(lost, "lost-one"))).isInstanceOf(ProviderFailure.class);
+        // Another create under the same request id completes: it must not close the first attempt.
+        create.createSnapshot(createCommand(new CallContext(BLUE, lost.requestId()), "second-one"));
+
+        assertThat(platform.history.pendingIntents(platform.clock.instant().plusSeconds(1), 10))
+                .singleElement().satisfies(intent -> assertThat(intent.event().detail()).containsEntry("name", "lost-one"));
+    }
+}
