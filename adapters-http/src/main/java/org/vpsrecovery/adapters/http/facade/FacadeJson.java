@@ -6,7 +6,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
 
 /**
- * The facade's wire shapes: exactly VPS.org's JSON (see ../shared/vpsorg-api.md). Serde leaves out
+ * The facade's wire shapes: exactly VPS.org's JSON (see docs/vpsorg-api.md). Serde leaves out
  * empty and null values by default; VPS.org's shapes keep them ({@code "size_mb": null}, empty lists).
  */
 public final class FacadeJson {
