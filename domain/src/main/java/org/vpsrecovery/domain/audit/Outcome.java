@@ -14,7 +14,7 @@ import org.vpsrecovery.domain.common.ReasonCode;
 public sealed interface Outcome {
 
     enum Kind {
-        ACCEPTED, REJECTED, FAILED, COMPLETED, UNRESOLVED, UNVERIFIABLE;
+        ACCEPTED, REJECTED, FAILED, COMPLETED, UNRESOLVED, UNVERIFIABLE, SUBMITTED;
 
         /** Whether an event of this kind settles an accepted attempt for good. */
         public boolean settlesAttempt() {
@@ -82,7 +82,21 @@ public sealed interface Outcome {
         }
     }
 
-    /** The provider took it. */
+    /**
+     * VPS.org took it (its answer's status is in the event's detail); not final: the platform follows
+     * it to its end ({@code COMPLETED}, {@code FAILED} or {@code UNVERIFIABLE}).
+     */
+    record Submitted() implements Outcome {
+        public Kind kind() {
+            return Kind.SUBMITTED;
+        }
+    }
+
+    /**
+     * Established at VPS.org: the recovery point reached {@code completed}, the deleted one is gone
+     * from its list, the restore's window ended. (Events written before attempt ids existed used it
+     * for "VPS.org took it": ADR 0024.)
+     */
     record Completed() implements Outcome {
         public Kind kind() {
             return Kind.COMPLETED;
@@ -143,6 +157,7 @@ public sealed interface Outcome {
         return switch (kind) {
             case ACCEPTED -> new Accepted();
             case COMPLETED -> new Completed();
+            case SUBMITTED -> new Submitted();
             case REJECTED -> new Rejected(reason.orElseThrow(() -> new IllegalArgumentException("a rejection has a reason")));
             case FAILED -> new Failed(reason.orElse(null), cause.orElse(null));
             case UNRESOLVED -> new Unresolved(reason.orElse(null), cause.orElse(null));

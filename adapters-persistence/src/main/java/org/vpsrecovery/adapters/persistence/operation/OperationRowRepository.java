@@ -1,0 +1,41 @@
+package org.vpsrecovery.adapters.persistence.operation;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.GenericRepository;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+@JdbcRepository(dialect = Dialect.POSTGRES)
+public interface OperationRowRepository extends GenericRepository<OperationRow, UUID> {
+
+    OperationRow save(OperationRow row);
+
+    Optional<OperationRow> findById(UUID id);
+
+    /** Optimistic: writes only over the version the caller read. */
+    @Query("""
+            UPDATE recovery_operation SET resource_type = :resourceType, resource_id = :resourceId, state = :state,
+                updated_at = :updatedAt, note = :note, next_check_at = :nextCheckAt, checks = :checks, version = :version
+            WHERE id = :id AND version = :version - 1""")
+    long updateOverVersion(UUID id, @Nullable String resourceType, @Nullable Long resourceId, String state,
+                           Instant updatedAt, @Nullable String note, Instant nextCheckAt, int checks, int version);
+
+    @Query("""
+            SELECT * FROM recovery_operation
+            WHERE (CAST(:team AS text) IS NULL OR team = :team)
+              AND (CAST(:serverId AS bigint) IS NULL OR server_id = :serverId)
+              AND (CAST(:state AS text) IS NULL OR state = :state)
+            ORDER BY accepted_at DESC, id LIMIT :limit""")
+    List<OperationRow> listNewestFirst(@Nullable String team, @Nullable Long serverId, @Nullable String state, int limit);
+
+    @Query("""
+            SELECT * FROM recovery_operation
+            WHERE state IN ('accepted', 'in_progress', 'unresolved') AND next_check_at <= :dueBy
+            ORDER BY next_check_at LIMIT :limit""")
+    List<OperationRow> due(Instant dueBy, int limit);
+}

@@ -1,0 +1,84 @@
+package org.vpsrecovery.adapters.persistence.operation;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ArrayList;
+import java.time.Instant;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.server.ServerId;
+
+/** The operations in PostgreSQL, through a Micronaut Data repository; the one place rows and domain meet. */
+public final class OperationRows implements RecoveryOperations {
+
+    private final OperationRowRepository rows;
+
+    public OperationRows(OperationRowRepository rows) {
+        this.rows = Objects.requireNonNull(rows, "rows");
+    }
+
+    @Override
+    public void add(RecoveryOperation operation) {
+        if (operation.version() != 0) {
+            throw new IllegalArgumentException("a new operation starts at version 0");
+        }
+        rows.save(toRow(operation));
+    }
+
+    @Override
+    public boolean update(RecoveryOperation next) {
+        OperationRow row = toRow(next);
+        return rows.updateOverVersion(row.id(), row.resourceType(), row.resourceId(), row.state(), row.updatedAt(),
+                row.note(), row.nextCheckAt(), row.checks(), row.version()) == 1;
+    }
+
+    @Override
+    public Optional<RecoveryOperation> find(OperationId id) {
+        return rows.findById(id.value()).map(OperationRows::toDomain);
+    }
+
+    @Override
+    public List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server, Optional<OperationState> state,
+                                        int limit) {
+        RecoveryOperations.requirePage(limit);
+        return rows.listNewestFirst(team.map(TeamId::value).orElse(null), server.map(ServerId::value).orElse(null),
+                state.map(OperationState::wireName).orElse(null), limit).stream().map(OperationRows::toDomain).toList();
+    }
+
+    @Override
+    public Map<ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit) {
+        RecoveryOperations.requirePage(limit);
+        Map<ServerId, List<RecoveryOperation>> byServer = new LinkedHashMap<>();
+        for (OperationRow row : rows.due(dueBy, limit)) {
+            RecoveryOperation operation = toDomain(row);
+            byServer.computeIfAbsent(operation.server(), s -> new ArrayList<>()).add(operation);
+        }
+        return byServer;
+    }
+
+    static OperationRow toRow(RecoveryOperation o) {
+        return new OperationRow(o.id().value(), o.team().value(), o.requestId().value(), o.kind().name(),
+                o.server().value(), o.resource().map(r -> r.type().name()).orElse(null),
+                o.resource().map(ResourceRef::id).orElse(null), o.state().wireName(), o.acceptedAt(), o.updatedAt(),
+                o.deadline(), o.note().orElse(null), o.nextCheckAt(), o.checks(), o.version());
+    }
+
+    static RecoveryOperation toDomain(OperationRow r) {
+        Optional<ResourceRef> resource = r.resourceType() == null ? Optional.empty()
+                : Optional.of(new ResourceRef(ResourceRef.Type.valueOf(r.resourceType()), r.resourceId()));
+        return new RecoveryOperation(new OperationId(r.id()), new TeamId(r.team()), new RequestId(r.requestId()),
+                Operation.valueOf(r.kind()), new ServerId(r.serverId()), resource,
+                OperationState.valueOf(r.state().toUpperCase(Locale.ROOT)), r.acceptedAt(), r.updatedAt(), r.deadline(),
+                Optional.ofNullable(r.note()), r.nextCheckAt(), r.checks(), r.version());
+    }
+}

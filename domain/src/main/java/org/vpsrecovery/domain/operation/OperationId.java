@@ -1,0 +1,33 @@
+package org.vpsrecovery.domain.operation;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The platform's own id of one accepted attempt: the same value as the audit events'
+ * {@code attempt_id}, handed to the caller as {@code X-Operation-Id}.
+ */
+public record OperationId(UUID value) {
+
+    public OperationId {
+        Objects.requireNonNull(value, "value");
+    }
+
+    public static OperationId random() {
+        return new OperationId(UUID.randomUUID());
+    }
+
+    /** Parses a caller-supplied id; refuses anything but a UUID. */
+    public static OperationId parse(String text) {
+        Objects.requireNonNull(text, "text");
+        if (text.length() != 36) {
+            throw new IllegalArgumentException("an operation id is a UUID");
+        }
+        return new OperationId(UUID.fromString(text));
+    }
+
+    @Override
+    public String toString() {
+        return value.toString();
+    }
+}

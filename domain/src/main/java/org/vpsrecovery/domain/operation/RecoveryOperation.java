@@ -1,0 +1,174 @@
+package org.vpsrecovery.domain.operation;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.server.ServerId;
+
+/**
+ * One accepted attempt, followed to its end at VPS.org. Immutable: each transition returns the next
+ * state and refuses an illegal one ({@link IllegalOperationTransition}). {@code version} counts the
+ * transitions, so a store can refuse a stale write.
+ *
+ * <pre>
+ * ACCEPTED ──taken──▶ IN_PROGRESS ──completed / failed / vanished / timedOut──▶ final
+ *    │  └──refused──▶ FAILED              ▲
+ *    └──answerLost──▶ UNRESOLVED ──found──┘ ──notFound──▶ FAILED, ──timedOut──▶ TIMED_OUT
+ * </pre>
+ */
+public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId, Operation kind, ServerId server,
+                                Optional<ResourceRef> resource, OperationState state, Instant acceptedAt,
+                                Instant updatedAt, Instant deadline, Optional<String> note, Instant nextCheckAt,
+                                int checks, int version) {
+
+    public static final int MAX_NOTE_LENGTH = 500;
+
+    public RecoveryOperation {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(team, "team");
+        Objects.requireNonNull(requestId, "request id");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(resource, "resource (may be empty, not null)");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(acceptedAt, "accepted at");
+        Objects.requireNonNull(updatedAt, "updated at");
+        Objects.requireNonNull(deadline, "deadline");
+        Objects.requireNonNull(note, "note (may be empty, not null)");
+        Objects.requireNonNull(nextCheckAt, "next check at");
+        if (checks < 0) {
+            throw new IllegalArgumentException("checks must not be negative");
+        }
+        if (updatedAt.isBefore(acceptedAt) || deadline.isBefore(acceptedAt)) {
+            throw new IllegalArgumentException("an operation is updated and due after it was accepted");
+        }
+        if (note.isPresent() && (note.get().isBlank() || note.get().length() > MAX_NOTE_LENGTH)) {
+            throw new IllegalArgumentException("note must be 1-" + MAX_NOTE_LENGTH + " characters");
+        }
+        if (version < 0) {
+            throw new IllegalArgumentException("version must not be negative");
+        }
+    }
+
+    /** A new operation, the moment its intent is on record. */
+    public static RecoveryOperation accepted(OperationId id, TeamId team, RequestId requestId, Operation kind,
+                                             ServerId server, Optional<ResourceRef> resource, Instant at,
+                                             Duration trackingDeadline) {
+        return new RecoveryOperation(id, team, requestId, kind, server, resource, OperationState.ACCEPTED, at, at,
+                at.plus(trackingDeadline), Optional.empty(), at, 0, 0);
+    }
+
+    /** VPS.org took it; {@code made} names what a create made. */
+    public RecoveryOperation taken(Optional<ResourceRef> made, Instant at, String note) {
+        require(OperationState.ACCEPTED, "taken");
+        return next(OperationState.IN_PROGRESS, made.or(() -> resource), at, note);
+    }
+
+    /** VPS.org refused or failed it for certain. */
+    public RecoveryOperation refused(Instant at, String note) {
+        require(OperationState.ACCEPTED, "refused");
+        return next(OperationState.FAILED, resource, at, note);
+    }
+
+    /** VPS.org's answer was lost: it may or may not have acted. */
+    public RecoveryOperation answerLost(Instant at, String note) {
+        require(OperationState.ACCEPTED, "answerLost");
+        return next(OperationState.UNRESOLVED, resource, at, note);
+    }
+
+    /** Looking at VPS.org showed it acted (for a lost answer, or an intent whose answer was never recorded). */
+    public RecoveryOperation found(Optional<ResourceRef> made, Instant at, String note) {
+        requireOneOf("found", OperationState.UNRESOLVED, OperationState.ACCEPTED);
+        return next(OperationState.IN_PROGRESS, made.or(() -> resource), at, note);
+    }
+
+    /** Looking at VPS.org showed it did not act. */
+    public RecoveryOperation notFound(Instant at, String note) {
+        requireOneOf("notFound", OperationState.UNRESOLVED, OperationState.ACCEPTED);
+        return next(OperationState.FAILED, resource, at, note);
+    }
+
+    public RecoveryOperation completed(Instant at, String note) {
+        require(OperationState.IN_PROGRESS, "completed");
+        return next(OperationState.COMPLETED, resource, at, note);
+    }
+
+    /** VPS.org reports the recovery point failed. */
+    public RecoveryOperation failedAtProvider(Instant at, String note) {
+        require(OperationState.IN_PROGRESS, "failedAtProvider");
+        return next(OperationState.FAILED, resource, at, note);
+    }
+
+    public RecoveryOperation vanished(Instant at, String note) {
+        require(OperationState.IN_PROGRESS, "vanished");
+        return next(OperationState.VANISHED, resource, at, note);
+    }
+
+    /** The deadline passed with no end shown at VPS.org. */
+    public RecoveryOperation timedOut(Instant at, String note) {
+        if (state.isFinal()) {
+            throw new IllegalOperationTransition(id, state, "timedOut");
+        }
+        if (at.isBefore(deadline)) {
+            throw new IllegalArgumentException("operation " + id + " is not due until " + deadline);
+        }
+        return next(OperationState.TIMED_OUT, resource, at, note);
+    }
+
+    /**
+     * VPS.org showed no change: look again later, backing off from {@code first} to at most
+     * {@code longest} between looks, never past the deadline.
+     */
+    public RecoveryOperation unchanged(Instant at, Duration first, Duration longest) {
+        if (state.isFinal()) {
+            throw new IllegalOperationTransition(id, state, "unchanged");
+        }
+        Duration wait = first.multipliedBy(1L << Math.min(checks, 20));
+        if (wait.compareTo(longest) > 0) {
+            wait = longest;
+        }
+        Instant next = at.plus(wait);
+        if (next.isAfter(deadline) && at.isBefore(deadline)) {
+            next = deadline;
+        }
+        return new RecoveryOperation(id, team, requestId, kind, server, resource, state, acceptedAt, updatedAt,
+                deadline, note, next, checks + 1, version + 1);
+    }
+
+    public boolean isFinal() {
+        return state.isFinal();
+    }
+
+    public boolean isDue(Instant now) {
+        return !now.isBefore(deadline);
+    }
+
+    private void require(OperationState expected, String transition) {
+        if (state != expected) {
+            throw new IllegalOperationTransition(id, state, transition);
+        }
+    }
+
+    private void requireOneOf(String transition, OperationState... allowed) {
+        for (OperationState candidate : allowed) {
+            if (state == candidate) {
+                return;
+            }
+        }
+        throw new IllegalOperationTransition(id, state, transition);
+    }
+
+    private RecoveryOperation next(OperationState to, Optional<ResourceRef> about, Instant at, String text) {
+        Instant when = at.isBefore(updatedAt) ? updatedAt : at;
+        Optional<String> written = Optional.ofNullable(text).filter(t -> !t.isBlank())
+                .map(t -> t.length() <= MAX_NOTE_LENGTH ? t : t.substring(0, MAX_NOTE_LENGTH));
+        // A new state is looked at again at once by the tracker: checks start over.
+        return new RecoveryOperation(id, team, requestId, kind, server, about, to, acceptedAt, when, deadline,
+                written.or(() -> note), when, 0, version + 1);
+    }
+}

@@ -1,0 +1,44 @@
+package org.vpsrecovery.domain.port;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.server.ServerId;
+
+/** The operations the platform follows, one per accepted attempt. */
+public interface RecoveryOperations {
+
+    int MAX_PAGE = 500;
+
+    /** Stores a new operation (version 0); refuses an id already stored. */
+    void add(RecoveryOperation operation);
+
+    /**
+     * Stores {@code next} if the stored operation is still at {@code next.version() - 1}; returns
+     * false (nothing written) when someone else moved it first.
+     */
+    boolean update(RecoveryOperation next);
+
+    Optional<RecoveryOperation> find(OperationId id);
+
+    /** Newest first; empty filters mean any. At most {@code limit} (1-{@value #MAX_PAGE}). */
+    List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server, Optional<OperationState> state,
+                                 int limit);
+
+    /**
+     * Operations not yet final whose next check is due by {@code dueBy}, grouped by server, the most
+     * overdue first, at most {@code limit} in all.
+     */
+    Map<ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit);
+
+    static void requirePage(int limit) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new IllegalArgumentException("limit must be 1-" + MAX_PAGE);
+        }
+    }
+}

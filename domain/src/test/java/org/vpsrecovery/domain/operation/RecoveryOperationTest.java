@@ -1,0 +1,90 @@
+package org.vpsrecovery.domain.operation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+
+class RecoveryOperationTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-30T10:00:00Z");
+    private static final ResourceRef MADE = ResourceRef.of(new SnapshotId(802));
+
+    private final RecoveryOperation accepted = RecoveryOperation.accepted(OperationId.random(), new TeamId("blue"),
+            new RequestId("r1"), Operation.CREATE_SNAPSHOT, new ServerId(12345), Optional.empty(), T0,
+            Duration.ofMinutes(30));
+
+    @Test
+    void aCreateGoesFromAcceptedThroughInProgressToCompleted() {
+        RecoveryOperation taken = accepted.taken(Optional.of(MADE), T0.plusSeconds(1), "in_progress");
+        RecoveryOperation done = taken.completed(T0.plusSeconds(200), "completed at VPS.org");
+
+        assertThat(taken.state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(taken.resource()).contains(MADE);
+        assertThat(done.state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(done.isFinal()).isTrue();
+        assertThat(done.version()).isEqualTo(2);
+        assertThat(done.note()).contains("completed at VPS.org");
+    }
+
+    @Test
+    void aLostAnswerIsSettledByLooking() {
+        RecoveryOperation lost = accepted.answerLost(T0.plusSeconds(1), "read timeout");
+        assertThat(lost.found(Optional.of(MADE), T0.plusSeconds(60), "found").state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(lost.notFound(T0.plusSeconds(60), "not at VPS.org").state()).isEqualTo(OperationState.FAILED);
+    }
+
+    @Test
+    void everyIllegalTransitionIsRefused() {
+        RecoveryOperation taken = accepted.taken(Optional.of(MADE), T0.plusSeconds(1), null);
+        RecoveryOperation done = taken.completed(T0.plusSeconds(2), null);
+        List<Function<RecoveryOperation, RecoveryOperation>> fromInProgressOnly = List.of(
+                o -> o.completed(T0.plusSeconds(3), null), o -> o.vanished(T0.plusSeconds(3), null),
+                o -> o.failedAtProvider(T0.plusSeconds(3), null));
+        for (var transition : fromInProgressOnly) {
+            assertThatThrownBy(() -> transition.apply(accepted)).isInstanceOf(IllegalOperationTransition.class);
+            assertThatThrownBy(() -> transition.apply(done)).isInstanceOf(IllegalOperationTransition.class);
+        }
+        assertThatThrownBy(() -> taken.taken(Optional.empty(), T0, null)).isInstanceOf(IllegalOperationTransition.class);
+        assertThatThrownBy(() -> taken.answerLost(T0, null)).isInstanceOf(IllegalOperationTransition.class);
+        assertThatThrownBy(() -> taken.notFound(T0, null)).isInstanceOf(IllegalOperationTransition.class);
+        assertThatThrownBy(() -> done.timedOut(T0.plus(Duration.ofHours(1)), null))
+                .isInstanceOf(IllegalOperationTransition.class)
+                .hasMessageContaining("from completed");
+        assertThatThrownBy(() -> done.unchanged(T0, Duration.ofSeconds(1), Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalOperationTransition.class);
+    }
+
+    @Test
+    void itTimesOutOnlyOnceDue() {
+        RecoveryOperation taken = accepted.taken(Optional.of(MADE), T0.plusSeconds(1), null);
+        assertThatThrownBy(() -> taken.timedOut(T0.plusSeconds(60), null)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(taken.timedOut(T0.plus(Duration.ofMinutes(30)), "still in_progress").state())
+                .isEqualTo(OperationState.TIMED_OUT);
+    }
+
+    @Test
+    void looksBackOffUpToTheLongestWaitAndNeverPastTheDeadline() {
+        RecoveryOperation once = accepted.unchanged(T0, Duration.ofSeconds(5), Duration.ofMinutes(1));
+        RecoveryOperation twice = once.unchanged(T0.plusSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1));
+        assertThat(once.nextCheckAt()).isEqualTo(T0.plusSeconds(5));
+        assertThat(twice.nextCheckAt()).isEqualTo(T0.plusSeconds(15));
+        RecoveryOperation many = accepted;
+        for (int i = 0; i < 30; i++) {
+            many = many.unchanged(T0.plus(Duration.ofMinutes(29)), Duration.ofSeconds(5), Duration.ofMinutes(5));
+        }
+        assertThat(many.nextCheckAt()).isEqualTo(accepted.deadline());
+        assertThat(many.state()).isEqualTo(OperationState.ACCEPTED);
+    }
+}

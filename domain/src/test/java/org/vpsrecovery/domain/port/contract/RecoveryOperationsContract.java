@@ -1,0 +1,115 @@
+package org.vpsrecovery.domain.port.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+
+/** What every {@link RecoveryOperations} does; run against the in-memory fake and PostgreSQL. */
+public abstract class RecoveryOperationsContract {
+
+    protected static final Instant T0 = Instant.parse("2026-11-30T10:00:00Z");
+    private static final TeamId BLUE = new TeamId("blue");
+    private static final TeamId GREEN = new TeamId("green");
+    private static final ServerId WEB = new ServerId(12345);
+    private static final ServerId DB = new ServerId(23456);
+
+    protected abstract RecoveryOperations emptyOperations();
+
+    private static RecoveryOperation create(TeamId team, ServerId server, Instant at) {
+        return RecoveryOperation.accepted(OperationId.random(), team, new RequestId("req-" + at.getEpochSecond()),
+                Operation.CREATE_SNAPSHOT, server, Optional.empty(), at, Duration.ofMinutes(30));
+    }
+
+    @Test
+    void storesAndFindsAnOperationAsItWas() {
+        RecoveryOperations operations = emptyOperations();
+        RecoveryOperation accepted = create(BLUE, WEB, T0);
+
+        operations.add(accepted);
+
+        assertThat(operations.find(accepted.id())).contains(accepted);
+        assertThat(operations.find(OperationId.random())).isEmpty();
+        assertThatThrownBy(() -> operations.add(accepted)).isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
+    void anUpdateLandsOnlyOverTheVersionItWasMadeFrom() {
+        RecoveryOperations operations = emptyOperations();
+        RecoveryOperation accepted = create(BLUE, WEB, T0);
+        operations.add(accepted);
+        RecoveryOperation taken = accepted.taken(Optional.of(ResourceRef.of(new SnapshotId(802))), T0.plusSeconds(1),
+                "VPS.org answered in_progress");
+
+        assertThat(operations.update(taken)).isTrue();
+        // A second writer who read version 0 too loses.
+        assertThat(operations.update(accepted.answerLost(T0.plusSeconds(2), "lost"))).isFalse();
+
+        assertThat(operations.find(accepted.id())).contains(taken);
+        RecoveryOperation done = taken.completed(T0.plusSeconds(60), "completed at VPS.org");
+        assertThat(operations.update(done)).isTrue();
+        assertThat(operations.find(accepted.id()).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(operations.find(accepted.id()).orElseThrow().resource())
+                .contains(ResourceRef.of(new SnapshotId(802)));
+    }
+
+    @Test
+    void listsNewestFirstByTeamServerAndState() {
+        RecoveryOperations operations = emptyOperations();
+        RecoveryOperation first = create(BLUE, WEB, T0);
+        RecoveryOperation second = create(BLUE, DB, T0.plusSeconds(1));
+        RecoveryOperation third = create(GREEN, WEB, T0.plusSeconds(2));
+        operations.add(first);
+        operations.add(second);
+        operations.add(third);
+        operations.update(second.refused(T0.plusSeconds(3), "VPS.org refused"));
+
+        assertThat(operations.list(Optional.empty(), Optional.empty(), Optional.empty(), 10))
+                .extracting(RecoveryOperation::id).containsExactly(third.id(), second.id(), first.id());
+        assertThat(operations.list(Optional.of(BLUE), Optional.empty(), Optional.empty(), 10))
+                .extracting(RecoveryOperation::id).containsExactly(second.id(), first.id());
+        assertThat(operations.list(Optional.of(BLUE), Optional.of(WEB), Optional.empty(), 10))
+                .extracting(RecoveryOperation::id).containsExactly(first.id());
+        assertThat(operations.list(Optional.empty(), Optional.empty(), Optional.of(OperationState.FAILED), 10))
+                .extracting(RecoveryOperation::id).containsExactly(second.id());
+        assertThat(operations.list(Optional.empty(), Optional.empty(), Optional.empty(), 1)).hasSize(1);
+        assertThatThrownBy(() -> operations.list(Optional.empty(), Optional.empty(), Optional.empty(), 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theOpenOnesDueByATimeComeGroupedByServer() {
+        RecoveryOperations operations = emptyOperations();
+        RecoveryOperation a = create(BLUE, WEB, T0);
+        RecoveryOperation b = create(BLUE, WEB, T0.plusSeconds(1));
+        RecoveryOperation c = create(BLUE, DB, T0.plusSeconds(2));
+        RecoveryOperation finished = create(GREEN, DB, T0.plusSeconds(3));
+        RecoveryOperation later = create(GREEN, DB, T0.plusSeconds(4));
+        for (RecoveryOperation o : new RecoveryOperation[] {a, b, c, finished, later}) {
+            operations.add(o);
+        }
+        operations.update(finished.refused(T0.plusSeconds(5), "VPS.org refused"));
+        operations.update(later.unchanged(T0.plusSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5)));
+
+        var due = operations.openByServer(T0.plusSeconds(10), 10);
+
+        assertThat(due).containsOnlyKeys(WEB, DB);
+        assertThat(due.get(WEB)).extracting(RecoveryOperation::id).containsExactly(a.id(), b.id());
+        assertThat(due.get(DB)).extracting(RecoveryOperation::id).containsExactly(c.id());
+        assertThat(operations.openByServer(T0.plusSeconds(70), 10).get(DB)).extracting(RecoveryOperation::id)
+                .containsExactly(c.id(), later.id());
+    }
+}

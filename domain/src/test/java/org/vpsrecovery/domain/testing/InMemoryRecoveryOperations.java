@@ -1,0 +1,71 @@
+package org.vpsrecovery.domain.testing;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.server.ServerId;
+
+/** The operations in memory, with the store's rules: unique ids, writes only over the version read. */
+public final class InMemoryRecoveryOperations implements RecoveryOperations {
+
+    private final Map<OperationId, RecoveryOperation> operations = new LinkedHashMap<>();
+
+    @Override
+    public synchronized void add(RecoveryOperation operation) {
+        if (operation.version() != 0) {
+            throw new IllegalArgumentException("a new operation starts at version 0");
+        }
+        if (operations.putIfAbsent(operation.id(), operation) != null) {
+            throw new IllegalStateException("operation " + operation.id() + " exists");
+        }
+    }
+
+    @Override
+    public synchronized boolean update(RecoveryOperation next) {
+        RecoveryOperation stored = operations.get(next.id());
+        if (stored == null || stored.version() != next.version() - 1) {
+            return false;
+        }
+        operations.put(next.id(), next);
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<RecoveryOperation> find(OperationId id) {
+        return Optional.ofNullable(operations.get(id));
+    }
+
+    @Override
+    public synchronized List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server,
+                                                     Optional<OperationState> state, int limit) {
+        RecoveryOperations.requirePage(limit);
+        return operations.values().stream()
+                .filter(o -> team.map(o.team()::equals).orElse(true))
+                .filter(o -> server.map(o.server()::equals).orElse(true))
+                .filter(o -> state.map(s -> o.state() == s).orElse(true))
+                .sorted(Comparator.comparing(RecoveryOperation::acceptedAt).reversed()
+                        .thenComparing(o -> o.id().value()))
+                .limit(limit).toList();
+    }
+
+    @Override
+    public synchronized Map<ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit) {
+        RecoveryOperations.requirePage(limit);
+        Map<ServerId, List<RecoveryOperation>> byServer = new LinkedHashMap<>();
+        operations.values().stream()
+                .filter(o -> !o.isFinal() && !o.nextCheckAt().isAfter(dueBy))
+                .sorted(Comparator.comparing(RecoveryOperation::nextCheckAt))
+                .limit(limit)
+                .forEach(o -> byServer.computeIfAbsent(o.server(), s -> new ArrayList<>()).add(o));
+        return byServer;
+    }
+}
