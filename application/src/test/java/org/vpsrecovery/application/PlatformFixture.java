@@ -9,6 +9,8 @@ import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.attempt.ServerStates;
+import org.vpsrecovery.application.attempt.TrackingDeadlines;
+import org.vpsrecovery.application.operation.TrackOperationsService;
 import org.vpsrecovery.application.audit.ListAuditEventsService;
 import org.vpsrecovery.application.audit.ReportRecoverabilityService;
 import org.vpsrecovery.application.audit.SummarizeAuditService;
@@ -34,6 +36,7 @@ import org.vpsrecovery.domain.server.ServerRef;
 import org.vpsrecovery.domain.testing.FixedServerOwnership;
 import org.vpsrecovery.domain.testing.InMemoryAuditHistory;
 import org.vpsrecovery.domain.testing.InMemoryAuditReports;
+import org.vpsrecovery.domain.testing.InMemoryRecoveryOperations;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
 import org.vpsrecovery.domain.testing.InMemoryVpsOrg;
 import org.vpsrecovery.domain.testing.AdjustableClock;
@@ -70,9 +73,15 @@ public final class PlatformFixture {
     }
 
     public final AuditWriter auditWriter = new AuditWriter(history);
+    public final InMemoryRecoveryOperations operations = new InMemoryRecoveryOperations();
 
     public AuditedAttempts attempts(ServerLock lock) {
-        return new AuditedAttempts(auditWriter, lock, clock);
+        return new AuditedAttempts(auditWriter, operations, lock, clock, TrackingDeadlines.DEFAULTS);
+    }
+
+    public TrackOperationsService tracker() {
+        return new TrackOperationsService(operations, provider, provider, history, auditWriter,
+                new InMemoryServerLock(Duration.ofSeconds(5)), clock, TrackOperationsService.Settings.DEFAULTS);
     }
 
     public AuditedAttempts attempts() {

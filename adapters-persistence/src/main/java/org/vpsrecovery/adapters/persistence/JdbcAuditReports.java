@@ -281,11 +281,9 @@ public final class JdbcAuditReports implements AuditReports {
                     if (kind == Outcome.Kind.REJECTED) {
                         rejections.merge(ReasonCode.valueOf(rs.getString("outcome_reason")), events, Long::sum);
                     }
-                    // A lost answer (UNRESOLVED) is a provider call that failed to answer.
-                    if (kind == Outcome.Kind.COMPLETED || kind == Outcome.Kind.FAILED || kind == Outcome.Kind.UNRESOLVED) {
-                        calls += events;
-                        failures += kind == Outcome.Kind.COMPLETED ? 0 : events;
-                    }
+                    Optional<ReasonCode> reason = Optional.ofNullable(rs.getString("outcome_reason")).map(ReasonCode::valueOf);
+                    calls += AuditSummary.isProviderAnswer(kind, reason) ? events : 0;
+                    failures += AuditSummary.isProviderFailure(kind, reason) ? events : 0;
                 }
             }
         } catch (SQLException e) {

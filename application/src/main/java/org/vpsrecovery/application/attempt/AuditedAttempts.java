@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -18,7 +17,9 @@ import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
+import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.ServerBusy;
 import org.vpsrecovery.domain.port.ServerLock;
@@ -39,19 +40,18 @@ public final class AuditedAttempts {
     static final Duration HISTORY_RETRY_AFTER = Duration.ofSeconds(2);
 
     private final AuditWriter writer;
+    private final RecoveryOperations operations;
     private final ServerLock lock;
     private final Clock clock;
-    private final Supplier<String> attemptIds;
+    private final TrackingDeadlines deadlines;
 
-    public AuditedAttempts(AuditWriter writer, ServerLock lock, Clock clock) {
-        this(writer, lock, clock, () -> UUID.randomUUID().toString());
-    }
-
-    public AuditedAttempts(AuditWriter writer, ServerLock lock, Clock clock, Supplier<String> attemptIds) {
+    public AuditedAttempts(AuditWriter writer, RecoveryOperations operations, ServerLock lock, Clock clock,
+                           TrackingDeadlines deadlines) {
         this.writer = Objects.requireNonNull(writer, "writer");
+        this.operations = Objects.requireNonNull(operations, "operations");
         this.lock = Objects.requireNonNull(lock, "lock");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.attemptIds = Objects.requireNonNull(attemptIds, "attempt ids");
+        this.deadlines = Objects.requireNonNull(deadlines, "deadlines");
     }
 
     public Attempt attempt(CallContext context, Operation operation) {
@@ -122,7 +122,7 @@ public final class AuditedAttempts {
                 writer.appendOrDefer(event(new Outcome.Rejected(denied.reason()), OptionalInt.empty(), denied.detail()));
                 throw new RecoveryDenied(denied.reason(), denied.detail());
             }
-            detail.put(AuditEvent.ATTEMPT_ID, attemptIds.get());
+            detail.put(AuditEvent.ATTEMPT_ID, context.operationId().toString());
             try {
                 writer.appendNow(event(new Outcome.Accepted(), OptionalInt.empty(), null));
             } catch (RecoveryException expected) {
@@ -131,22 +131,53 @@ public final class AuditedAttempts {
                 throw new PlatformUnavailable("the audit history cannot record the intent now, so VPS.org was not "
                         + "called; try again shortly", HISTORY_RETRY_AFTER, historyDown);
             }
+            RecoveryOperation accepted = RecoveryOperation.accepted(context.operationId(), context.team(),
+                    context.requestId(), operation, target(), resource, clock.instant(), deadlines.of(operation));
+            try {
+                operations.add(accepted);
+            } catch (RuntimeException storeDown) {
+                writer.appendOrDefer(event(new Outcome.Failed(ReasonCode.PLATFORM_UNAVAILABLE,
+                        "the operation could not be stored, so VPS.org was not called"), OptionalInt.empty(), null));
+                throw new PlatformUnavailable("the platform cannot store the operation now, so VPS.org was not "
+                        + "called; try again shortly", HISTORY_RETRY_AFTER, storeDown);
+            }
             T result;
             try {
                 result = call.get();
             } catch (ProviderFailure failure) {
-                writer.appendOrDefer(failure.outcomeUnknown() ? unresolvedEvent(failure) : failedEvent(failure));
+                if (failure.outcomeUnknown()) {
+                    writer.appendOrDefer(unresolvedEvent(failure));
+                    move(accepted, accepted.answerLost(clock.instant(), failure.getMessage()));
+                } else {
+                    writer.appendOrDefer(failedEvent(failure));
+                    move(accepted, accepted.refused(clock.instant(), failure.getMessage()));
+                }
                 throw failure;
             } catch (RuntimeException unexpected) {
-                // We do not know how far the call got: say so, and let reconciliation look.
-                writer.appendOrDefer(event(new Outcome.Unresolved(ReasonCode.INTERNAL_ERROR,
-                        "the call ended in " + unexpected.getClass().getSimpleName() + "; VPS.org may have acted"),
-                        OptionalInt.empty(), null));
+                // We do not know how far the call got: say so, and let the tracker look.
+                String why = "the call ended in " + unexpected.getClass().getSimpleName() + "; VPS.org may have acted";
+                writer.appendOrDefer(event(new Outcome.Unresolved(ReasonCode.INTERNAL_ERROR, why), OptionalInt.empty(), null));
+                move(accepted, accepted.answerLost(clock.instant(), why));
                 throw unexpected;
             }
             produced.apply(result).ifPresent(made -> resource = Optional.of(made));
-            writer.appendOrDefer(event(new Outcome.Completed(), OptionalInt.empty(), null));
+            // Taken, not done: the tracker follows it at VPS.org to its end.
+            writer.appendOrDefer(event(new Outcome.Submitted(), OptionalInt.empty(), null));
+            move(accepted, accepted.taken(resource, clock.instant(), "VPS.org took it"));
             return result;
+        }
+
+        private ServerId target() {
+            return server.orElseThrow(() -> new IllegalStateException("an attempt runs on a server"));
+        }
+
+        /** A store that cannot take the move leaves the operation as it was: the tracker then looks at VPS.org. */
+        private void move(RecoveryOperation from, RecoveryOperation next) {
+            try {
+                operations.update(from, next);
+            } catch (RuntimeException storeDown) {
+                // Deliberately swallowed: the caller's answer does not depend on it (see the tracker).
+            }
         }
 
         private AuditEvent failedEvent(ProviderFailure failure) {

@@ -22,11 +22,13 @@ import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.port.SnapshotProvider;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 
 /**
- * Settles intents that never got a final outcome (a crash, a lost answer: {@code UNRESOLVED}) by
+ * For intents that no operation follows (written before operations existed, issue 11): settles intents that never got a final outcome (a crash, a lost answer: {@code UNRESOLVED}) by
  * looking at the provider: under the server's lock, so no request of that server is running, it
  * appends the outcome it can establish — {@code COMPLETED} when the provider shows the change,
  * {@code FAILED NOT_DONE_AT_PROVIDER} when it shows that nothing happened. When the provider cannot
@@ -47,11 +49,14 @@ public final class ReconcilePendingIntentsService {
     private final Duration settleAfter;
 
     private final Duration giveUpAfter;
+    private final RecoveryOperations operations;
 
     /** {@code giveUpAfter}: how long an unverifiable intent stays pending (the restore window). */
     public ReconcilePendingIntentsService(AuditHistory history, SnapshotProvider snapshots, BackupProvider backups,
-                                          ServerLock lock, Clock clock, Duration settleAfter, Duration giveUpAfter) {
+                                          ServerLock lock, Clock clock, Duration settleAfter, Duration giveUpAfter,
+                                          RecoveryOperations operations) {
         this.giveUpAfter = Objects.requireNonNull(giveUpAfter, "give up after");
+        this.operations = Objects.requireNonNull(operations, "operations");
         this.history = Objects.requireNonNull(history, "history");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.backups = Objects.requireNonNull(backups, "backups");
@@ -69,6 +74,9 @@ public final class ReconcilePendingIntentsService {
             if (server.isEmpty()) {
                 continue; // every intent is written on a server; nothing to look at otherwise
             }
+            if (intent.event().attemptId().map(this::tracked).orElse(false)) {
+                continue; // an operation follows it (TrackOperationsService)
+            }
             try {
                 closed += lock.callExclusively(server.get(), () -> closeIfStillPending(intent, server.get())) ? 1 : 0;
             } catch (ProviderFailure | org.vpsrecovery.domain.port.ServerBusy unavailableNow) {
@@ -76,6 +84,14 @@ public final class ReconcilePendingIntentsService {
             }
         }
         return closed;
+    }
+
+    private boolean tracked(String attemptId) {
+        try {
+            return operations.find(OperationId.parse(attemptId)).isPresent();
+        } catch (IllegalArgumentException notAnOperationId) {
+            return false;
+        }
     }
 
     private boolean closeIfStillPending(RecordedAuditEvent intent, ServerId server) {

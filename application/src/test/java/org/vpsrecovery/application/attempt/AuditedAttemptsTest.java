@@ -72,7 +72,8 @@ class AuditedAttemptsTest {
     private final FlakyHistory history = new FlakyHistory();
     private final AuditWriter writer = new AuditWriter(history);
     private final CreateSnapshotService create = new CreateSnapshotService(platform.provider, platform.ownership,
-            platform.limits, new AuditedAttempts(writer, new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock));
+            platform.limits, new AuditedAttempts(writer, platform.operations, new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
+                    TrackingDeadlines.DEFAULTS));
 
     private CreateSnapshotCommand createCommand(CallContext context, String name) {
         return new CreateSnapshotCommand(context, WEB, new SnapshotName(name), Optional.empty());
@@ -112,7 +113,7 @@ class AuditedAttemptsTest {
         assertThat(writer.flush()).isEqualTo(1);
         assertThat(writer.waiting()).isZero();
         List<AuditEvent> events = platform.eventsOf(context);
-        assertThat(events).extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+        assertThat(events).extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
         assertThat(events.get(1).resource()).hasValueSatisfying(r -> assertThat(r.id()).isEqualTo(made.id().value()));
         assertThat(events.get(1).attemptId()).isEqualTo(events.get(0).attemptId());
         assertThat(writer.flush()).as("written once").isZero();
@@ -129,11 +130,7 @@ class AuditedAttemptsTest {
                 .isInstanceOf(ProviderFailure.class);
 
         assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED);
-        platform.clock.advance(Duration.ofMinutes(6));
-        var reconciler = new ReconcilePendingIntentsService(platform.history, platform.provider, platform.provider,
-                new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock, Duration.ofMinutes(5),
-                ServerStates.DOCUMENTED_RESTORE_WINDOW);
-        assertThat(reconciler.reconcile(10)).isEqualTo(1);
+        assertThat(platform.tracker().tick()).isEqualTo(1);
         assertThat(platform.outcomesOf(context))
                 .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED, Outcome.Kind.COMPLETED);
     }
@@ -158,13 +155,22 @@ class AuditedAttemptsTest {
 
     @Test
     void aCallerReusingARequestIdCannotSettleSomeoneElsesAttempt() {
-        CallContext lost = platform.as(BLUE);
+        CallContext lost = new CallContext(BLUE, new org.vpsrecovery.domain.common.RequestId("reused-id"));
         platform.provider.loseNextMutationAnswer();
         assertThatThrownBy(() -> create.createSnapshot(createCommand(lost, "lost-one"))).isInstanceOf(ProviderFailure.class);
-        // Another create under the same request id completes: it must not close the first attempt.
-        create.createSnapshot(createCommand(new CallContext(BLUE, lost.requestId()), "second-one"));
+        // Another create under the same request id completes: it must not settle the first attempt.
+        CallContext second = new CallContext(BLUE, lost.requestId());
+        Snapshot other = create.createSnapshot(createCommand(second, "second-one"));
 
-        assertThat(platform.history.pendingIntents(platform.clock.instant().plusSeconds(1), 10))
-                .singleElement().satisfies(intent -> assertThat(intent.event().detail()).containsEntry("name", "lost-one"));
+        assertThat(platform.operations.find(lost.operationId()).orElseThrow().state())
+                .isEqualTo(org.vpsrecovery.domain.operation.OperationState.UNRESOLVED);
+        platform.tracker().tick();
+
+        var settled = platform.operations.find(lost.operationId()).orElseThrow();
+        assertThat(settled.state()).isEqualTo(org.vpsrecovery.domain.operation.OperationState.IN_PROGRESS);
+        assertThat(settled.resource()).isPresent();
+        assertThat(settled.resource().get()).isNotEqualTo(org.vpsrecovery.domain.audit.ResourceRef.of(other.id()));
+        assertThat(platform.provider.snapshot(new org.vpsrecovery.domain.snapshot.SnapshotId(settled.resource().get().id()))
+                .orElseThrow().name()).isEqualTo("lost-one");
     }
 }

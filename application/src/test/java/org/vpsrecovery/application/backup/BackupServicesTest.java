@@ -95,7 +95,7 @@ class BackupServicesTest {
 
         assertThat(started.backup().id()).isEqualTo(daily.id());
         assertThat(started.server().status()).isEqualTo(ServerStatus.RESTORING);
-        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
     }
 
     @Test

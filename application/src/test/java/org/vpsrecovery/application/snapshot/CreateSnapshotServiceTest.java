@@ -58,7 +58,7 @@ class CreateSnapshotServiceTest {
         assertThat(created.name()).isEqualTo("before-update-snapshot");
         assertThat(created.isInProgress()).isTrue();
         assertThat(created.description()).isEqualTo("Snapshot before system update");
-        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
         AuditEvent completed = platform.eventsOf(context).get(1);
         assertThat(completed.team()).isEqualTo(BLUE);
         assertThat(completed.server()).contains(WEB);

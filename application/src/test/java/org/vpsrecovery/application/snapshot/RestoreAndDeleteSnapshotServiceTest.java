@@ -51,7 +51,7 @@ class RestoreAndDeleteSnapshotServiceTest {
         assertThat(started.server().status()).isEqualTo(ServerStatus.RESTORING);
         assertThat(platform.provider.calls()).contains("restore snapshot 801");
         assertThat(platform.eventsOf(context)).extracting(e -> e.outcome().kind())
-                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
         assertThat(platform.eventsOf(context).get(1).resource()).contains(ResourceRef.of(completed.id()));
         assertThat(platform.eventsOf(context).get(1).server()).contains(WEB);
     }
@@ -109,7 +109,7 @@ class RestoreAndDeleteSnapshotServiceTest {
 
         assertThat(platform.provider.snapshot(completed.id())).isEmpty();
         assertThat(platform.provider.snapshot(failed.id())).isEmpty();
-        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
     }
 
     @Test

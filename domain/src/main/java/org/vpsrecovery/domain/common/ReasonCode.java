@@ -39,6 +39,12 @@ public enum ReasonCode {
     OUTCOME_UNKNOWN,
     /** Reconciliation found that an intent whose answer was lost did not happen at the provider. */
     NOT_DONE_AT_PROVIDER,
+    /** The recovery point being made reached a failed status at the provider. */
+    RECOVERY_POINT_FAILED,
+    /** The recovery point being made disappeared from the provider's list before completing. */
+    RECOVERY_POINT_VANISHED,
+    /** The provider showed no end before the tracking deadline. */
+    TRACKING_DEADLINE_PASSED,
     // anything the platform did not expect of itself
     INTERNAL_ERROR
 }

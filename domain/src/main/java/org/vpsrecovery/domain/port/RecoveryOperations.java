@@ -19,10 +19,10 @@ public interface RecoveryOperations {
     void add(RecoveryOperation operation);
 
     /**
-     * Stores {@code next} if the stored operation is still at {@code next.version() - 1}; returns
+     * Stores {@code next} if the stored operation is still the version {@code from} was; returns
      * false (nothing written) when someone else moved it first.
      */
-    boolean update(RecoveryOperation next);
+    boolean update(RecoveryOperation from, RecoveryOperation next);
 
     Optional<RecoveryOperation> find(OperationId id);
 

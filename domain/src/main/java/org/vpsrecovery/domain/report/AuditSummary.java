@@ -53,6 +53,26 @@ public record AuditSummary(SummaryQuery query, List<Count> counts, List<ReasonCo
         }
     }
 
+    /**
+     * Whether events of this kind and reason are the immediate answer to one call to VPS.org: it took
+     * it (SUBMITTED), its answer was lost (UNRESOLVED), or it refused or failed it (FAILED with a
+     * provider reason). Outcomes established later by tracking do not count again. Rows written
+     * before V6 answered with COMPLETED and are not counted (ADR 0024).
+     */
+    public static boolean isProviderAnswer(Outcome.Kind kind, java.util.Optional<ReasonCode> reason) {
+        return kind == Outcome.Kind.SUBMITTED || kind == Outcome.Kind.UNRESOLVED
+                || kind == Outcome.Kind.FAILED && reason.filter(AuditSummary::isProviderReason).isPresent();
+    }
+
+    /** Whether such an answer is a failure: lost, or a provider refusal or fault. */
+    public static boolean isProviderFailure(Outcome.Kind kind, java.util.Optional<ReasonCode> reason) {
+        return isProviderAnswer(kind, reason) && kind != Outcome.Kind.SUBMITTED;
+    }
+
+    private static boolean isProviderReason(ReasonCode reason) {
+        return reason.name().startsWith("PROVIDER_") || reason == ReasonCode.OUTCOME_UNKNOWN;
+    }
+
     /** Failed calls over all calls; 0 when there was no call. */
     public double providerFailureRate() {
         return providerCalls == 0 ? 0.0 : (double) providerFailures / providerCalls;

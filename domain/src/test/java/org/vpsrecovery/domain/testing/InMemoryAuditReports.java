@@ -103,9 +103,10 @@ public final class InMemoryAuditReports implements AuditReports {
                 .filter(e -> e.outcome() instanceof Outcome.Rejected)
                 .collect(Collectors.groupingBy(e -> ((Outcome.Rejected) e.outcome()).reason(), Collectors.counting()))
                 .entrySet().stream().map(r -> new AuditSummary.ReasonCount(r.getKey(), r.getValue())).toList();
-        long calls = events.stream().filter(e -> e.outcome().kind() == Outcome.Kind.COMPLETED
-                || e.outcome().kind() == Outcome.Kind.FAILED).count();
-        long failures = events.stream().filter(e -> e.outcome().kind() == Outcome.Kind.FAILED).count();
+        long calls = events.stream()
+                .filter(e -> AuditSummary.isProviderAnswer(e.outcome().kind(), e.outcome().reasonCode())).count();
+        long failures = events.stream()
+                .filter(e -> AuditSummary.isProviderFailure(e.outcome().kind(), e.outcome().reasonCode())).count();
         return new AuditSummary(query, rows, reasons, calls, failures);
     }
 

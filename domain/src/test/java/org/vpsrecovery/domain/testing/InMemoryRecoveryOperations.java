@@ -30,9 +30,9 @@ public final class InMemoryRecoveryOperations implements RecoveryOperations {
     }
 
     @Override
-    public synchronized boolean update(RecoveryOperation next) {
+    public synchronized boolean update(RecoveryOperation from, RecoveryOperation next) {
         RecoveryOperation stored = operations.get(next.id());
-        if (stored == null || stored.version() != next.version() - 1) {
+        if (stored == null || !from.id().equals(next.id()) || stored.version() != from.version()) {
             return false;
         }
         operations.put(next.id(), next);

@@ -79,6 +79,22 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
         scheduledFailures.add(failure);
     }
 
+    /** VPS.org finishes making every snapshot and backup in progress (as it does after 3-10 minutes). */
+    public synchronized void finishCreations() {
+        snapshots.replaceAll((id, s) -> s.status().is(CreationStatus.Phase.IN_PROGRESS)
+                ? new Snapshot(s.id(), s.server(), s.name(), CreationStatus.COMPLETED, OptionalLong.of(1024), s.createdAt(),
+                        s.description()) : s);
+        backups.replaceAll((id, b) -> b.status().is(CreationStatus.Phase.IN_PROGRESS)
+                ? new Backup(b.id(), b.server(), b.typeWireValue(), CreationStatus.COMPLETED, OptionalLong.of(1024),
+                        b.createdAt(), b.expiresAt(), b.description()) : b);
+    }
+
+    /** VPS.org moves one snapshot to {@code status} (e.g. a creation that failed). */
+    public synchronized void replaceSnapshot(SnapshotId id, CreationStatus status) {
+        snapshots.computeIfPresent(id, (k, s) -> new Snapshot(s.id(), s.server(), s.name(), status, s.sizeMb(),
+                s.createdAt(), s.description()));
+    }
+
     /** The next create, restore or delete acts, then its answer is lost ({@code OUTCOME_UNKNOWN}). */
     public synchronized void loseNextMutationAnswer() {
         loseNextAnswer = true;

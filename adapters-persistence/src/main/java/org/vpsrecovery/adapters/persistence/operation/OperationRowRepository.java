@@ -21,9 +21,10 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
     @Query("""
             UPDATE recovery_operation SET resource_type = :resourceType, resource_id = :resourceId, state = :state,
                 updated_at = :updatedAt, note = :note, next_check_at = :nextCheckAt, checks = :checks, version = :version
-            WHERE id = :id AND version = :version - 1""")
+            WHERE id = :id AND version = :expectedVersion""")
     long updateOverVersion(UUID id, @Nullable String resourceType, @Nullable Long resourceId, String state,
-                           Instant updatedAt, @Nullable String note, Instant nextCheckAt, int checks, int version);
+                           Instant updatedAt, @Nullable String note, Instant nextCheckAt, int checks, int version,
+                           int expectedVersion);
 
     @Query("""
             SELECT * FROM recovery_operation

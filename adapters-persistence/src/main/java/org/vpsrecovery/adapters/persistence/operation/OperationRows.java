@@ -36,10 +36,13 @@ public final class OperationRows implements RecoveryOperations {
     }
 
     @Override
-    public boolean update(RecoveryOperation next) {
+    public boolean update(RecoveryOperation from, RecoveryOperation next) {
+        if (!from.id().equals(next.id())) {
+            throw new IllegalArgumentException("an update moves one operation");
+        }
         OperationRow row = toRow(next);
         return rows.updateOverVersion(row.id(), row.resourceType(), row.resourceId(), row.state(), row.updatedAt(),
-                row.note(), row.nextCheckAt(), row.checks(), row.version()) == 1;
+                row.note(), row.nextCheckAt(), row.checks(), row.version(), from.version()) == 1;
     }
 
     @Override

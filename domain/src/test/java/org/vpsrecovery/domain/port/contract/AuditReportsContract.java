@@ -70,7 +70,7 @@ public abstract class AuditReportsContract {
     private List<RecordedAuditEvent> seed() {
         List<RecordedAuditEvent> all = new ArrayList<>();
         all.add(append(BLUE, "r-1", T0, Operation.CREATE_SNAPSHOT, WEB, new Outcome.Accepted()));
-        all.add(append(BLUE, "r-1", T0.plusSeconds(1), Operation.CREATE_SNAPSHOT, WEB, new Outcome.Completed()));
+        all.add(append(BLUE, "r-1", T0.plusSeconds(1), Operation.CREATE_SNAPSHOT, WEB, new Outcome.Submitted()));
         all.add(append(BLUE, "r-2", T0.plusSeconds(60), Operation.CREATE_SNAPSHOT, WEB,
                 new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED)));
         all.add(append(BLUE, "r-3", T0.plusSeconds(3600), Operation.DELETE_BACKUP, DB,
@@ -84,7 +84,7 @@ public abstract class AuditReportsContract {
         all.add(append(BLUE, "r-6", T0.plusSeconds(5 * 3600), Operation.RESTORE_SERVER_FROM_BACKUP, WEB,
                 new Outcome.Accepted()));
         all.add(append(BLUE, "r-6", T0.plusSeconds(5 * 3600 + 1), Operation.RESTORE_SERVER_FROM_BACKUP, WEB,
-                new Outcome.Completed()));
+                new Outcome.Submitted()));
         all.add(append(BLUE, "r-7", T0.plusSeconds(6 * 3600), Operation.CREATE_SNAPSHOT, WEB,
                 new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED)));
         return all;
@@ -106,7 +106,7 @@ public abstract class AuditReportsContract {
         assertThat(matching(all.forTeam(GREEN))).containsExactly(7L, 6L, 5L);
         assertThat(matching(all.forServer(DB))).containsExactly(4L);
         assertThat(matching(all.withOperation(Operation.RESTORE_SERVER_FROM_BACKUP))).containsExactly(9L, 8L);
-        assertThat(matching(all.withOutcome(Outcome.Kind.COMPLETED))).containsExactly(9L, 2L);
+        assertThat(matching(all.withOutcome(Outcome.Kind.SUBMITTED))).containsExactly(9L, 2L);
         assertThat(matching(all.withReason(ReasonCode.SNAPSHOT_LIMIT_REACHED))).containsExactly(10L, 7L, 3L);
         assertThat(matching(all.withReason(ReasonCode.PROVIDER_UNAVAILABLE))).containsExactly(6L);
         assertThat(matching(all.forRequest(new RequestId("r-4")))).containsExactly(6L, 5L);
@@ -196,11 +196,11 @@ public abstract class AuditReportsContract {
         assertThat(summary.counts()).containsExactly(
                 new AuditSummary.Count(jan30, BLUE, Operation.CREATE_SNAPSHOT, Outcome.Kind.ACCEPTED, 1),
                 new AuditSummary.Count(jan30, BLUE, Operation.CREATE_SNAPSHOT, Outcome.Kind.REJECTED, 1),
-                new AuditSummary.Count(jan30, BLUE, Operation.CREATE_SNAPSHOT, Outcome.Kind.COMPLETED, 1),
+                new AuditSummary.Count(jan30, BLUE, Operation.CREATE_SNAPSHOT, Outcome.Kind.SUBMITTED, 1),
                 new AuditSummary.Count(jan30, BLUE, Operation.DELETE_BACKUP, Outcome.Kind.REJECTED, 1),
                 new AuditSummary.Count(jan31, BLUE, Operation.CREATE_SNAPSHOT, Outcome.Kind.REJECTED, 1),
                 new AuditSummary.Count(jan31, BLUE, Operation.RESTORE_SERVER_FROM_BACKUP, Outcome.Kind.ACCEPTED, 1),
-                new AuditSummary.Count(jan31, BLUE, Operation.RESTORE_SERVER_FROM_BACKUP, Outcome.Kind.COMPLETED, 1),
+                new AuditSummary.Count(jan31, BLUE, Operation.RESTORE_SERVER_FROM_BACKUP, Outcome.Kind.SUBMITTED, 1),
                 new AuditSummary.Count(jan31, GREEN, Operation.CREATE_SNAPSHOT, Outcome.Kind.REJECTED, 1),
                 new AuditSummary.Count(jan31, GREEN, Operation.RESTORE_SNAPSHOT, Outcome.Kind.ACCEPTED, 1),
                 new AuditSummary.Count(jan31, GREEN, Operation.RESTORE_SNAPSHOT, Outcome.Kind.FAILED, 1));
@@ -216,10 +216,10 @@ public abstract class AuditReportsContract {
         assertThat(blueByMonth.counts()).containsExactly(
                 new AuditSummary.Count(january, BLUE, Operation.CREATE_SNAPSHOT, Outcome.Kind.ACCEPTED, 1),
                 new AuditSummary.Count(january, BLUE, Operation.CREATE_SNAPSHOT, Outcome.Kind.REJECTED, 2),
-                new AuditSummary.Count(january, BLUE, Operation.CREATE_SNAPSHOT, Outcome.Kind.COMPLETED, 1),
+                new AuditSummary.Count(january, BLUE, Operation.CREATE_SNAPSHOT, Outcome.Kind.SUBMITTED, 1),
                 new AuditSummary.Count(january, BLUE, Operation.DELETE_BACKUP, Outcome.Kind.REJECTED, 1),
                 new AuditSummary.Count(january, BLUE, Operation.RESTORE_SERVER_FROM_BACKUP, Outcome.Kind.ACCEPTED, 1),
-                new AuditSummary.Count(january, BLUE, Operation.RESTORE_SERVER_FROM_BACKUP, Outcome.Kind.COMPLETED, 1));
+                new AuditSummary.Count(january, BLUE, Operation.RESTORE_SERVER_FROM_BACKUP, Outcome.Kind.SUBMITTED, 1));
         assertThat(blueByMonth.topRejections()).containsExactly(
                 new AuditSummary.ReasonCount(ReasonCode.SNAPSHOT_LIMIT_REACHED, 2));
         assertThat(blueByMonth.providerFailureRate()).isZero();
@@ -240,12 +240,17 @@ public abstract class AuditReportsContract {
     void recoveryActivityIsTheLastCompletedCreateAndRestorePerServer() {
         seed();
         ServerId untouched = new ServerId(99999);
+        // Taken (SUBMITTED) is not recovery; completed, as the tracker establishes it, is.
+        assertThat(reports.recoveryActivity(Set.of(WEB)).get(WEB)).isEqualTo(RecoveryActivity.none(WEB));
+        append(BLUE, "r-1", T0.plusSeconds(300), Operation.CREATE_SNAPSHOT, WEB, new Outcome.Completed());
+        append(BLUE, "r-6", T0.plusSeconds(5 * 3600 + 900), Operation.RESTORE_SERVER_FROM_BACKUP, WEB,
+                new Outcome.Completed());
 
         Map<ServerId, RecoveryActivity> activity = reports.recoveryActivity(Set.of(WEB, GREEN_SERVER, untouched));
 
         assertThat(activity).containsOnlyKeys(WEB, GREEN_SERVER, untouched);
-        assertThat(activity.get(WEB)).isEqualTo(new RecoveryActivity(WEB, Optional.of(T0.plusSeconds(1)),
-                Optional.of(T0.plusSeconds(5 * 3600 + 1))));
+        assertThat(activity.get(WEB)).isEqualTo(new RecoveryActivity(WEB, Optional.of(T0.plusSeconds(300)),
+                Optional.of(T0.plusSeconds(5 * 3600 + 900))));
         // a failed restore is no recovery
         assertThat(activity.get(GREEN_SERVER)).isEqualTo(RecoveryActivity.none(GREEN_SERVER));
         assertThat(activity.get(untouched)).isEqualTo(RecoveryActivity.none(untouched));

@@ -54,16 +54,25 @@ public abstract class RecoveryOperationsContract {
         RecoveryOperation taken = accepted.taken(Optional.of(ResourceRef.of(new SnapshotId(802))), T0.plusSeconds(1),
                 "VPS.org answered in_progress");
 
-        assertThat(operations.update(taken)).isTrue();
+        assertThat(operations.update(accepted, taken)).isTrue();
         // A second writer who read version 0 too loses.
-        assertThat(operations.update(accepted.answerLost(T0.plusSeconds(2), "lost"))).isFalse();
+        assertThat(operations.update(accepted, accepted.answerLost(T0.plusSeconds(2), "lost"))).isFalse();
 
         assertThat(operations.find(accepted.id())).contains(taken);
         RecoveryOperation done = taken.completed(T0.plusSeconds(60), "completed at VPS.org");
-        assertThat(operations.update(done)).isTrue();
+        assertThat(operations.update(taken, done)).isTrue();
         assertThat(operations.find(accepted.id()).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
         assertThat(operations.find(accepted.id()).orElseThrow().resource())
                 .contains(ResourceRef.of(new SnapshotId(802)));
+        // Two steps taken at once (found, then completed) land over the version they started from.
+        RecoveryOperation lost = create(GREEN, DB, T0);
+        operations.add(lost);
+        RecoveryOperation unresolved = lost.answerLost(T0.plusSeconds(1), "lost");
+        operations.update(lost, unresolved);
+        RecoveryOperation settled = unresolved.found(Optional.empty(), T0.plusSeconds(2), "found")
+                .completed(T0.plusSeconds(2), "done");
+        assertThat(operations.update(unresolved, settled)).isTrue();
+        assertThat(operations.find(lost.id())).contains(settled);
     }
 
     @Test
@@ -75,7 +84,7 @@ public abstract class RecoveryOperationsContract {
         operations.add(first);
         operations.add(second);
         operations.add(third);
-        operations.update(second.refused(T0.plusSeconds(3), "VPS.org refused"));
+        operations.update(second, second.refused(T0.plusSeconds(3), "VPS.org refused"));
 
         assertThat(operations.list(Optional.empty(), Optional.empty(), Optional.empty(), 10))
                 .extracting(RecoveryOperation::id).containsExactly(third.id(), second.id(), first.id());
@@ -101,8 +110,8 @@ public abstract class RecoveryOperationsContract {
         for (RecoveryOperation o : new RecoveryOperation[] {a, b, c, finished, later}) {
             operations.add(o);
         }
-        operations.update(finished.refused(T0.plusSeconds(5), "VPS.org refused"));
-        operations.update(later.unchanged(T0.plusSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5)));
+        operations.update(finished, finished.refused(T0.plusSeconds(5), "VPS.org refused"));
+        operations.update(later, later.unchanged(T0.plusSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5)));
 
         var due = operations.openByServer(T0.plusSeconds(10), 10);
 

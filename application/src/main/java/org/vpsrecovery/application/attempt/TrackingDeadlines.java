@@ -1,0 +1,32 @@
+package org.vpsrecovery.application.attempt;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.vpsrecovery.domain.audit.Operation;
+
+/**
+ * How long the platform follows an operation at VPS.org before saying it showed no end. A restore's
+ * is its window: VPS.org has no server status read, so the window's end is the end the platform knows.
+ */
+public record TrackingDeadlines(Duration create, Duration delete, Duration restore) {
+
+    public static final TrackingDeadlines DEFAULTS =
+            new TrackingDeadlines(Duration.ofMinutes(30), Duration.ofMinutes(10), Duration.ofMinutes(15));
+
+    public TrackingDeadlines {
+        for (Duration d : new Duration[] {create, delete, restore}) {
+            Objects.requireNonNull(d, "deadline");
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("tracking deadlines must be positive");
+            }
+        }
+    }
+
+    public Duration of(Operation operation) {
+        return switch (operation) {
+            case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP -> create;
+            case DELETE_SNAPSHOT, DELETE_BACKUP -> delete;
+            case RESTORE_SNAPSHOT, RESTORE_SERVER_FROM_BACKUP -> restore;
+        };
+    }
+}

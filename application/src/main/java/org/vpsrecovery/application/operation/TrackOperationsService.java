@@ -1,0 +1,311 @@
+package org.vpsrecovery.application.operation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.port.ServerLock;
+import org.vpsrecovery.domain.port.SnapshotProvider;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+
+/**
+ * Follows every open operation to its end at VPS.org, whose only reads are its two lists. One tick
+ * takes the operations that are due, and per server, under that server's lock (so no request of it
+ * is running), lists its snapshots and its backups at most once each, then moves each operation by
+ * what the lists show and writes the audit event that says so:
+ *
+ * <ul>
+ *   <li>a create in progress: {@code completed} → COMPLETED; {@code failed} → FAILED
+ *   RECOVERY_POINT_FAILED; gone from the list → FAILED RECOVERY_POINT_VANISHED;</li>
+ *   <li>a delete in progress: gone from the list → COMPLETED;</li>
+ *   <li>a restore in progress: its window ended → COMPLETED, saying VPS.org has no server status read;</li>
+ *   <li>a lost answer (or an intent whose request died, still {@code accepted}): found at VPS.org →
+ *   SUBMITTED with the id (then followed as above); not there → FAILED NOT_DONE_AT_PROVIDER; a restore
+ *   cannot be found either way → UNVERIFIABLE at its deadline;</li>
+ *   <li>no end by the deadline → UNVERIFIABLE TRACKING_DEADLINE_PASSED; otherwise look again later, backing off.</li>
+ * </ul>
+ *
+ * Runs once across instances (the scheduler's job), and safely twice: every move is a versioned write.
+ */
+public final class TrackOperationsService {
+
+    /** Audit events written here say so. */
+    public static final String TRACKED = "tracked";
+
+    public record Settings(Duration firstLook, Duration longestLook, int batch) {
+        public Settings {
+            Objects.requireNonNull(firstLook, "first look");
+            Objects.requireNonNull(longestLook, "longest look");
+            if (firstLook.isNegative() || firstLook.isZero() || longestLook.compareTo(firstLook) < 0) {
+                throw new IllegalArgumentException("looks must be positive, the longest no shorter than the first");
+            }
+            RecoveryOperations.requirePage(batch);
+        }
+
+        public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), 200);
+    }
+
+    private final RecoveryOperations operations;
+    private final SnapshotProvider snapshots;
+    private final BackupProvider backups;
+    private final AuditHistory history;
+    private final AuditWriter writer;
+    private final ServerLock lock;
+    private final Clock clock;
+    private final Settings settings;
+
+    public TrackOperationsService(RecoveryOperations operations, SnapshotProvider snapshots, BackupProvider backups,
+                                  AuditHistory history, AuditWriter writer, ServerLock lock, Clock clock,
+                                  Settings settings) {
+        this.operations = Objects.requireNonNull(operations, "operations");
+        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
+        this.backups = Objects.requireNonNull(backups, "backups");
+        this.history = Objects.requireNonNull(history, "history");
+        this.writer = Objects.requireNonNull(writer, "writer");
+        this.lock = Objects.requireNonNull(lock, "lock");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** One round over what is due; returns how many operations changed state. */
+    public int tick() {
+        int moved = 0;
+        for (Map.Entry<ServerId, List<RecoveryOperation>> due : operations.openByServer(clock.instant(), settings.batch()).entrySet()) {
+            try {
+                moved += lock.callExclusively(due.getKey(), () -> trackServer(due.getKey(), due.getValue()));
+            } catch (RecoveryException notNow) {
+                // The server is busy, VPS.org or the database failed: these stay due for the next round.
+            }
+        }
+        return moved;
+    }
+
+    /** The two lists of one server, each read at most once per round. */
+    private final class ServerView {
+        private final ServerId server;
+        private List<Snapshot> snapshotList;
+        private List<Backup> backupList;
+
+        ServerView(ServerId server) {
+            this.server = server;
+        }
+
+        List<Snapshot> snapshots() {
+            if (snapshotList == null) {
+                snapshotList = snapshots.listSnapshots(Optional.of(server));
+            }
+            return snapshotList;
+        }
+
+        List<Backup> backups() {
+            if (backupList == null) {
+                backupList = backups.listBackups(Optional.of(server), Optional.empty());
+            }
+            return backupList;
+        }
+
+        Optional<CreationStatus> statusOf(ResourceRef ref) {
+            return switch (ref.type()) {
+                case SNAPSHOT -> snapshots().stream().filter(s -> s.id().value() == ref.id()).findFirst().map(Snapshot::status);
+                case BACKUP -> backups().stream().filter(b -> b.id().value() == ref.id()).findFirst().map(Backup::status);
+            };
+        }
+    }
+
+    private int trackServer(ServerId server, List<RecoveryOperation> due) {
+        ServerView view = new ServerView(server);
+        int moved = 0;
+        for (RecoveryOperation stale : due) {
+            // Re-read under the lock: a request of this server may have moved it before we got here.
+            Optional<RecoveryOperation> current = operations.find(stale.id());
+            if (current.isEmpty() || current.get().isFinal()) {
+                continue;
+            }
+            moved += track(current.get(), view) ? 1 : 0;
+        }
+        return moved;
+    }
+
+    private boolean track(RecoveryOperation operation, ServerView view) {
+        Instant now = clock.instant();
+        return switch (operation.state()) {
+            case ACCEPTED, UNRESOLVED -> look(operation, view, now);
+            case IN_PROGRESS -> follow(operation, view, now);
+            default -> false;
+        };
+    }
+
+    /** Whether VPS.org acted on an attempt whose answer never reached us. */
+    private boolean look(RecoveryOperation operation, ServerView view, Instant now) {
+        Optional<AuditEvent> intent = intentOf(operation);
+        switch (operation.kind()) {
+            case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP -> {
+                Optional<ResourceRef> made = operation.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT
+                        ? madeSnapshot(operation, intent, view) : madeBackup(operation, view);
+                if (made.isPresent()) {
+                    RecoveryOperation found = operation.found(made, now, "found at VPS.org as " + describe(made.get()));
+                    if (apply(operation, found, new Outcome.Submitted(), "found at VPS.org as " + describe(made.get()), intent)) {
+                        follow(found, view, now);
+                        return true;
+                    }
+                    return false;
+                }
+                return apply(operation, operation.notFound(now, "not at VPS.org"),
+                        new Outcome.Failed(ReasonCode.NOT_DONE_AT_PROVIDER, "VPS.org's list shows no recovery point made by this attempt"),
+                        "the provider shows the change was not made", intent);
+            }
+            case DELETE_SNAPSHOT, DELETE_BACKUP -> {
+                ResourceRef target = operation.resource().orElseThrow();
+                if (view.statusOf(target).isEmpty()) {
+                    RecoveryOperation found = operation.found(Optional.empty(), now, "gone from VPS.org's list");
+                    return apply(operation, found.completed(now, "gone from VPS.org's list"), new Outcome.Completed(),
+                            describe(target) + " is gone from VPS.org's list", intent);
+                }
+                return apply(operation, operation.notFound(now, "still at VPS.org"),
+                        new Outcome.Failed(ReasonCode.NOT_DONE_AT_PROVIDER, describe(target) + " is still in VPS.org's list"),
+                        "the provider shows the change was not made", intent);
+            }
+            default -> {
+                // A restore leaves nothing to find: VPS.org has no server status read.
+                if (operation.isDue(now)) {
+                    return apply(operation, operation.timedOut(now, "unverifiable at VPS.org"),
+                            new Outcome.Unverifiable(ReasonCode.OUTCOME_UNKNOWN, "VPS.org offers no server status read, so "
+                                    + "whether this restore ran cannot be established; the server was held until " + operation.deadline()),
+                            "not verifiable at the provider", intent);
+                }
+                return later(operation, now);
+            }
+        }
+    }
+
+    /** Where a taken operation stands now. */
+    private boolean follow(RecoveryOperation operation, ServerView view, Instant now) {
+        Optional<AuditEvent> intent = intentOf(operation);
+        switch (operation.kind()) {
+            case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP -> {
+                ResourceRef made = operation.resource().orElseThrow();
+                Optional<CreationStatus> status = view.statusOf(made);
+                if (status.isEmpty()) {
+                    return apply(operation, operation.vanished(now, "gone from VPS.org's list"),
+                            new Outcome.Failed(ReasonCode.RECOVERY_POINT_VANISHED, describe(made) + " disappeared from VPS.org's list before completing"),
+                            "vanished at the provider", intent);
+                }
+                if (status.get().is(CreationStatus.Phase.COMPLETED)) {
+                    return apply(operation, operation.completed(now, "completed at VPS.org"), new Outcome.Completed(),
+                            describe(made) + " is completed at VPS.org", intent);
+                }
+                if (status.get().is(CreationStatus.Phase.FAILED)) {
+                    return apply(operation, operation.failedAtProvider(now, "VPS.org reports " + status.get().wireValue()),
+                            new Outcome.Failed(ReasonCode.RECOVERY_POINT_FAILED, "VPS.org reports " + describe(made)
+                                    + " as " + status.get().wireValue()), "failed at the provider", intent);
+                }
+                return dueOrLater(operation, now, intent, describe(made) + " is still " + status.get().wireValue());
+            }
+            case DELETE_SNAPSHOT, DELETE_BACKUP -> {
+                ResourceRef target = operation.resource().orElseThrow();
+                if (view.statusOf(target).isEmpty()) {
+                    return apply(operation, operation.completed(now, "gone from VPS.org's list"), new Outcome.Completed(),
+                            describe(target) + " is gone from VPS.org's list", intent);
+                }
+                return dueOrLater(operation, now, intent, describe(target) + " is still in VPS.org's list");
+            }
+            default -> {
+                if (operation.isDue(now)) {
+                    String window = "the restore window ended at " + operation.deadline()
+                            + "; VPS.org offers no server status read, so the window's end is what the platform knows";
+                    return apply(operation, operation.completed(now, "restore window ended"), new Outcome.Completed(), window, intent);
+                }
+                return later(operation, now);
+            }
+        }
+    }
+
+    private boolean dueOrLater(RecoveryOperation operation, Instant now, Optional<AuditEvent> intent, String seen) {
+        if (operation.isDue(now)) {
+            return apply(operation, operation.timedOut(now, seen),
+                    new Outcome.Unverifiable(ReasonCode.TRACKING_DEADLINE_PASSED, "no end at VPS.org by " + operation.deadline()
+                            + ": " + seen), "the tracking deadline passed", intent);
+        }
+        return later(operation, now);
+    }
+
+    private boolean later(RecoveryOperation operation, Instant now) {
+        operations.update(operation, operation.unchanged(now, settings.firstLook(), settings.longestLook()));
+        return false;
+    }
+
+    /** Writes the move, then, only if it landed, the audit event that says what was established. */
+    private boolean apply(RecoveryOperation from, RecoveryOperation next, Outcome outcome, String message,
+                          Optional<AuditEvent> intent) {
+        if (!operations.update(from, next)) {
+            return false; // someone else moved it first; they wrote its event
+        }
+        Map<String, String> detail = new LinkedHashMap<>(intent.map(AuditEvent::detail).orElse(Map.of()));
+        detail.put(AuditEvent.ATTEMPT_ID, next.id().toString());
+        detail.put(TRACKED, "true");
+        detail.put("message", message.length() <= AuditEvent.MAX_DETAIL_VALUE_LENGTH ? message
+                : message.substring(0, AuditEvent.MAX_DETAIL_VALUE_LENGTH));
+        writer.appendOrDefer(new AuditEvent(clock.instant(), next.team(), next.requestId(), next.kind(),
+                Optional.of(next.server()), next.resource(), outcome, OptionalInt.empty(), detail));
+        return true;
+    }
+
+    private Optional<AuditEvent> intentOf(RecoveryOperation operation) {
+        String attempt = operation.id().toString();
+        return history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forRequest(operation.requestId())
+                        .withOperations(Set.of(operation.kind())).withOutcome(Outcome.Kind.ACCEPTED))
+                .stream().map(RecordedAuditEvent::event)
+                .filter(e -> e.attemptId().filter(attempt::equals).isPresent())
+                .findFirst();
+    }
+
+    /** A snapshot of the intent's name, made no earlier than a minute before the intent. */
+    private static Optional<ResourceRef> madeSnapshot(RecoveryOperation operation, Optional<AuditEvent> intent,
+                                                      ServerView view) {
+        Optional<String> name = intent.map(e -> e.detail().get("name"));
+        Instant notBefore = operation.acceptedAt().minusSeconds(60);
+        return name.flatMap(n -> view.snapshots().stream()
+                .filter(s -> s.name().equals(n) && !s.createdAt().isBefore(notBefore))
+                .findFirst().map(s -> ResourceRef.of(s.id())));
+    }
+
+    /** Backups carry no name: one manual backup made since the intent that no other operation claims. */
+    private Optional<ResourceRef> madeBackup(RecoveryOperation operation, ServerView view) {
+        Instant notBefore = operation.acceptedAt().minusSeconds(60);
+        Set<ResourceRef> claimed = new java.util.HashSet<>();
+        operations.list(Optional.empty(), Optional.of(operation.server()), Optional.empty(), RecoveryOperations.MAX_PAGE)
+                .forEach(o -> o.resource().ifPresent(claimed::add));
+        List<ResourceRef> candidates = view.backups().stream()
+                .filter(Backup::isManual)
+                .filter(b -> !b.createdAt().isBefore(notBefore))
+                .map(b -> ResourceRef.of(b.id()))
+                .filter(ref -> !claimed.contains(ref))
+                .toList();
+        return candidates.size() == 1 ? Optional.of(candidates.get(0)) : Optional.empty();
+    }
+
+    private static String describe(ResourceRef ref) {
+        return ref.type().name().toLowerCase(java.util.Locale.ROOT) + " " + ref.id();
+    }
+}

@@ -1,0 +1,133 @@
+package org.vpsrecovery.application.operation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.vpsrecovery.application.PlatformFixture.BLUE;
+import static org.vpsrecovery.application.PlatformFixture.WEB;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
+import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
+import org.vpsrecovery.application.snapshot.RestoreSnapshotCommand;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotName;
+
+class TrackOperationsServiceTest {
+
+    private final PlatformFixture platform = new PlatformFixture();
+    private final TrackOperationsService tracker = platform.tracker();
+
+    private CallContext create(String name) {
+        CallContext context = platform.as(BLUE);
+        platform.createSnapshot().createSnapshot(new CreateSnapshotCommand(context, WEB, new SnapshotName(name), Optional.empty()));
+        return context;
+    }
+
+    private OperationState stateOf(CallContext context) {
+        return platform.operations.find(context.operationId()).orElseThrow().state();
+    }
+
+    private List<Outcome.Kind> outcomes(CallContext context) {
+        return platform.outcomesOf(context);
+    }
+
+    @Test
+    void aCreateIsFollowedUntilVpsOrgShowsItCompleted() {
+        CallContext context = create("before-deploy");
+        assertThat(stateOf(context)).isEqualTo(OperationState.IN_PROGRESS);
+
+        assertThat(tracker.tick()).isZero(); // still in_progress at VPS.org
+        assertThat(outcomes(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
+
+        platform.provider.finishCreations();
+        platform.clock.advance(Duration.ofSeconds(10));
+        assertThat(tracker.tick()).isEqualTo(1);
+
+        assertThat(stateOf(context)).isEqualTo(OperationState.COMPLETED);
+        List<AuditEvent> events = platform.eventsOf(context);
+        assertThat(events).extracting(e -> e.outcome().kind())
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED, Outcome.Kind.COMPLETED);
+        assertThat(events.get(2).detail()).containsEntry("tracked", "true").containsEntry("name", "before-deploy");
+        assertThat(events.get(2).attemptId()).contains(context.operationId().toString());
+        assertThat(events.get(2).resource()).isEqualTo(events.get(1).resource());
+    }
+
+    @Test
+    void aRecoveryPointThatFailsOrVanishesAtVpsOrgIsAFailureNamedSo() {
+        CallContext failing = create("will-fail");
+        CallContext vanishing = create("will-vanish");
+        Snapshot failed = platform.provider.listSnapshots(Optional.of(WEB)).stream()
+                .filter(s -> s.name().equals("will-fail")).findFirst().orElseThrow();
+        Snapshot vanished = platform.provider.listSnapshots(Optional.of(WEB)).stream()
+                .filter(s -> s.name().equals("will-vanish")).findFirst().orElseThrow();
+        platform.provider.replaceSnapshot(failed.id(), CreationStatus.FAILED);
+        platform.provider.deleteSnapshot(vanished.id());
+
+        assertThat(tracker.tick()).isEqualTo(2);
+
+        assertThat(stateOf(failing)).isEqualTo(OperationState.FAILED);
+        assertThat(platform.eventsOf(failing).getLast().outcome().reasonCode()).contains(ReasonCode.RECOVERY_POINT_FAILED);
+        assertThat(stateOf(vanishing)).isEqualTo(OperationState.VANISHED);
+        assertThat(platform.eventsOf(vanishing).getLast().outcome().reasonCode()).contains(ReasonCode.RECOVERY_POINT_VANISHED);
+    }
+
+    @Test
+    void noEndByTheDeadlineIsUnverifiableAndLooksBackOffUntilThen() {
+        CallContext context = create("stuck");
+        tracker.tick();
+        var after = platform.operations.find(context.operationId()).orElseThrow();
+        assertThat(after.checks()).isEqualTo(1);
+        assertThat(after.nextCheckAt()).isAfter(platform.clock.instant());
+        long listsBefore = platform.providerCallsStartingWith("list snapshots");
+        assertThat(tracker.tick()).as("not due yet: VPS.org is not asked").isZero();
+        assertThat(platform.providerCallsStartingWith("list snapshots")).isEqualTo(listsBefore);
+
+        platform.clock.advance(Duration.ofMinutes(31));
+        assertThat(tracker.tick()).isEqualTo(1);
+
+        assertThat(stateOf(context)).isEqualTo(OperationState.TIMED_OUT);
+        Outcome last = platform.eventsOf(context).getLast().outcome();
+        assertThat(last).isInstanceOf(Outcome.Unverifiable.class);
+        assertThat(last.reasonCode()).contains(ReasonCode.TRACKING_DEADLINE_PASSED);
+    }
+
+    @Test
+    void allOpenOperationsOfOneServerShareOneListCallPerTick() {
+        create("one");
+        create("two");
+        create("three");
+        long before = platform.providerCallsStartingWith("list snapshots");
+
+        tracker.tick();
+
+        assertThat(platform.providerCallsStartingWith("list snapshots") - before).isEqualTo(1);
+    }
+
+    @Test
+    void aDeleteEndsWhenTheSnapshotIsGoneAndARestoreWhenItsWindowEnds() {
+        Snapshot old = platform.provider.addSnapshot(798, platform.web, CreationStatus.COMPLETED);
+        Snapshot base = platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        CallContext delete = platform.as(BLUE);
+        platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(delete, old.id()));
+        CallContext restore = platform.as(BLUE);
+        platform.restoreSnapshot().restoreSnapshot(new RestoreSnapshotCommand(restore, base.id()));
+
+        tracker.tick();
+        assertThat(stateOf(delete)).isEqualTo(OperationState.COMPLETED);
+        assertThat(stateOf(restore)).isEqualTo(OperationState.IN_PROGRESS);
+
+        platform.clock.advance(Duration.ofMinutes(15));
+        tracker.tick();
+        assertThat(stateOf(restore)).isEqualTo(OperationState.COMPLETED);
+        assertThat(platform.eventsOf(restore).getLast().detail().get("message")).contains("no server status read");
+    }
+}
