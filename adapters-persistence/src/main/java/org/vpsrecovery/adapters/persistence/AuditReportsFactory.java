@@ -13,6 +13,6 @@ public class AuditReportsFactory {
 
     @Singleton
     AuditReports auditReports(DataSource dataSource) {
-        return new JdbcAuditReports(dataSource);
+        return new JdbcAuditReports(PostgresAdapterFactory.pooled(dataSource));
     }
 }

@@ -7,9 +7,13 @@ import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import javax.sql.DataSource;
 import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.adapters.persistence.operation.OperationRowRepository;
+import org.vpsrecovery.adapters.persistence.operation.OperationRows;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
+import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ServerLock;
 
 /**
@@ -21,9 +25,18 @@ import org.vpsrecovery.domain.port.ServerLock;
 @Requires(beans = DataSource.class)
 public class PostgresAdapterFactory {
 
+    /**
+     * The pool itself. With Micronaut Data on the classpath the injected DataSource hands out
+     * connections bound to the current transaction only; the hand-written adapters take, commit and
+     * return their own connections, so they get the pool underneath.
+     */
+    static DataSource pooled(DataSource injected) {
+        return DelegatingDataSource.unwrapDataSource(injected);
+    }
+
     @Singleton
     AuditHistory auditHistory(DataSource dataSource) {
-        return new JdbcAuditHistory(dataSource);
+        return new JdbcAuditHistory(pooled(dataSource));
     }
 
     /**
@@ -37,15 +50,20 @@ public class PostgresAdapterFactory {
                           @Value("${vpsr.server-lock.max-connections:0}") int maxConnections,
                           @Value("${datasources.default.maximum-pool-size:10}") int poolSize) {
         int lockConnections = maxConnections > 0 ? maxConnections : Math.max(1, poolSize - RESERVED_CONNECTIONS);
-        return new PgServerLock(dataSource, maxWait, maxWaitersPerServer, lockConnections);
+        return new PgServerLock(pooled(dataSource), maxWait, maxWaitersPerServer, lockConnections);
     }
 
     /** Kept out of the lock budget: one for the audit writer, the rest for reads, idempotency and health. */
     static final int RESERVED_CONNECTIONS = 6;
 
+    @Singleton
+    RecoveryOperations recoveryOperations(OperationRowRepository rows) {
+        return new OperationRows(rows);
+    }
+
     /** Reads "now" from the application's Clock bean when there is one, so tests can move time. */
     @Singleton
     IdempotencyRecords idempotencyRecords(DataSource dataSource, @Nullable Clock clock) {
-        return new JdbcIdempotencyRecords(dataSource, clock == null ? Clock.systemUTC() : clock);
+        return new JdbcIdempotencyRecords(pooled(dataSource), clock == null ? Clock.systemUTC() : clock);
     }
 }

@@ -28,11 +28,12 @@ class FlywayMigrationTest {
         MigrateResult second = flyway.migrate();
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(5);
+        assertThat(first.migrationsExecuted).isEqualTo(6);
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
-                .containsExactly("audit_chain_head", "audit_event", "idempotency_record");
+                .containsExactly("audit_chain_head", "audit_event", "idempotency_record", "recovery_operation",
+                        "scheduled_tasks");
         assertThat(strings("SELECT column_name || ' ' || data_type FROM information_schema.columns "
                 + "WHERE table_name IN ('audit_event', 'idempotency_record') AND data_type LIKE 'timestamp%' "
                 + "ORDER BY 1"))
@@ -47,7 +48,9 @@ class FlywayMigrationTest {
         assertThat(strings("SELECT table_name || ' ' || string_agg(privilege_type, ',' ORDER BY privilege_type) "
                 + "FROM information_schema.role_table_grants WHERE grantee = 'vpsr_app' GROUP BY table_name ORDER BY 1"))
                 .containsExactly("audit_chain_head SELECT,UPDATE", "audit_event INSERT,SELECT",
-                        "idempotency_record DELETE,INSERT,SELECT,UPDATE");
+                        "idempotency_record DELETE,INSERT,SELECT,UPDATE",
+                        // operations are moved, never removed; the scheduler's own rows come and go
+                        "recovery_operation INSERT,SELECT,UPDATE", "scheduled_tasks DELETE,INSERT,SELECT,UPDATE");
     }
 
     @Test

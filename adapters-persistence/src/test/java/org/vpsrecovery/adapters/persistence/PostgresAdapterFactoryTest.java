@@ -82,7 +82,7 @@ class PostgresAdapterFactoryTest {
                     new Outcome.Accepted(), OptionalInt.empty(), Map.of()));
 
             assertThat(history).isInstanceOf(JdbcAuditHistory.class);
-            try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+            try (Connection connection = PostgresAdapterFactory.pooled(context.getBean(DataSource.class)).getConnection()) {
                 assertThat(connection.getMetaData().getUserName()).isEqualTo(SERVICE_LOGIN);
             }
             assertThat(history.verifyChain()).isInstanceOf(ChainVerification.Intact.class);
