@@ -17,6 +17,9 @@ import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.ReconcilePendingIntentsService;
 import org.vpsrecovery.application.attempt.ServerStates;
+import org.vpsrecovery.application.attempt.TrackingDeadlines;
+import org.vpsrecovery.application.operation.ReadOperationsService;
+import org.vpsrecovery.application.operation.TrackOperationsService;
 import org.vpsrecovery.application.audit.ListAuditEventsService;
 import org.vpsrecovery.application.audit.ListAuditEventsUseCase;
 import org.vpsrecovery.application.audit.ReportRecoverabilityService;
@@ -43,6 +46,7 @@ import org.vpsrecovery.application.snapshot.RestoreSnapshotService;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotUseCase;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.AuditReports;
+import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ServerLock;
 
 /** The composition root: the framework-free use cases, built from the adapters' port implementations. */
@@ -88,8 +92,26 @@ public class RecoveryServicesFactory {
     }
 
     @Singleton
-    AuditedAttempts auditedAttempts(AuditWriter writer, ServerLock lock, Clock clock) {
-        return new AuditedAttempts(writer, lock, clock);
+    TrackingDeadlines trackingDeadlines(@Value("${vpsr.tracking.create-deadline:30m}") Duration create,
+                                        @Value("${vpsr.tracking.delete-deadline:10m}") Duration delete,
+                                        @Value("${vpsr.restore-window:15m}") Duration restoreWindow) {
+        // A zero restore window (tests) still needs a positive deadline to follow the restore to.
+        return new TrackingDeadlines(create, delete, restoreWindow.isZero() ? Duration.ofSeconds(1) : restoreWindow);
+    }
+
+    @Singleton
+    AuditedAttempts auditedAttempts(AuditWriter writer, RecoveryOperations operations, ServerLock lock, Clock clock,
+                                    TrackingDeadlines deadlines) {
+        return new AuditedAttempts(writer, operations, lock, clock, deadlines);
+    }
+
+    @Singleton
+    TrackOperationsService trackOperations(RecoveryOperations operations, MeteredProvider provider,
+                                           MeteredAuditHistory history, AuditWriter writer, ServerLock lock, Clock clock,
+                                           @Value("${vpsr.tracking.first-look:5s}") Duration firstLook,
+                                           @Value("${vpsr.tracking.longest-look:1m}") Duration longestLook) {
+        return new TrackOperationsService(operations, provider, provider, history, writer, lock, clock,
+                new TrackOperationsService.Settings(firstLook, longestLook, 200));
     }
 
     @Singleton
@@ -147,8 +169,15 @@ public class RecoveryServicesFactory {
     ReconcilePendingIntentsService reconcilePendingIntents(MeteredAuditHistory history, MeteredProvider provider,
                                                            ServerLock lock, Clock clock,
                                                            @Value("${vpsr.reconcile.settle-after:5m}") Duration settleAfter,
-                                                           @Value("${vpsr.restore-window:15m}") Duration restoreWindow) {
-        return new ReconcilePendingIntentsService(history, provider, provider, lock, clock, settleAfter, restoreWindow);
+                                                           @Value("${vpsr.restore-window:15m}") Duration restoreWindow,
+                                                           RecoveryOperations operations) {
+        return new ReconcilePendingIntentsService(history, provider, provider, lock, clock, settleAfter, restoreWindow,
+                operations);
+    }
+
+    @Singleton
+    ReadOperationsService readOperations(RecoveryOperations operations, Clock clock) {
+        return new ReadOperationsService(operations, clock);
     }
 
     @Singleton

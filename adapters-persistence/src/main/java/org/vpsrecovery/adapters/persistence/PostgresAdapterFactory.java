@@ -30,7 +30,7 @@ public class PostgresAdapterFactory {
      * connections bound to the current transaction only; the hand-written adapters take, commit and
      * return their own connections, so they get the pool underneath.
      */
-    static DataSource pooled(DataSource injected) {
+    public static DataSource pooled(DataSource injected) {
         return DelegatingDataSource.unwrapDataSource(injected);
     }
 

@@ -21,6 +21,7 @@ public enum ReasonCode {
     SERVER_NOT_FOUND,
     SNAPSHOT_NOT_FOUND,
     BACKUP_NOT_FOUND,
+    OPERATION_NOT_FOUND,
     // concurrency and the platform's own capacity
     SERVER_BUSY,
     /** The platform's database (audit history, locks) cannot take the request now; nothing was done. */

@@ -86,14 +86,15 @@ public class BackupsController {
                     new ServerId(JsonFields.requirePositiveInteger(fields, "server_id")),
                     JsonFields.optionalText(fields, "description", Description::new));
             return HttpResponse.created(
-                    FacadeJsonMapper.backup(create.createManualBackup(command), FacadeJsonMapper.BACKUP_CREATED));
+                    FacadeJsonMapper.backup(create.createManualBackup(command), FacadeJsonMapper.BACKUP_CREATED))
+                    .header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
         });
     }
 
     @Delete("/{backup_id}/")
     public HttpResponse<Void> deleteBackup(HttpRequest<?> request, @PathVariable("backup_id") String backupId) {
         delete.deleteBackup(new DeleteBackupCommand(RequestAttributes.callContext(request), backupId(backupId)));
-        return HttpResponse.noContent();
+        return HttpResponse.<Void>noContent().header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
     }
 
     static BackupId backupId(String raw) {

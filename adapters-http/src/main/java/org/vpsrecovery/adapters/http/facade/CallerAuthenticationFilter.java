@@ -22,6 +22,7 @@ import org.vpsrecovery.domain.common.ReasonCode;
 public class CallerAuthenticationFilter implements Ordered {
 
     static final String AUDIT_PATH = "/api/v1/audit/";
+    static final String OPERATIONS_PATH = "/api/v1/operations/";
     private static final String BEARER = "Bearer ";
     private final TeamAuthenticator teams;
     private final AuditorAuthenticator auditors;
@@ -43,7 +44,8 @@ public class CallerAuthenticationFilter implements Ordered {
                     RequestReason.UNAUTHORIZED.name(), RequestAttributes.requestId(request), null)
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"vps-recovery\"");
         }
-        if (caller.get() instanceof Caller.Auditor && !isAuditReport(request.getPath())) {
+        if (caller.get() instanceof Caller.Auditor && !isAuditReport(request.getPath())
+                && !(isOperationRead(request))) {
             return FacadeProblems.respond(HttpStatus.FORBIDDEN, "an auditor token reads the audit reports under "
                             + AUDIT_PATH + " only", ReasonCode.FORBIDDEN_FOR_ROLE.name(),
                     RequestAttributes.requestId(request), null);
@@ -60,6 +62,11 @@ public class CallerAuthenticationFilter implements Ordered {
         Optional<Caller> team = teams.authenticate(token).map(Caller.Team::new);
         Optional<Caller> auditor = auditors.authenticate(token).map(Caller.Auditor::new);
         return team.or(() -> auditor);
+    }
+
+    /** Auditors also read every team's operations (never act on them). */
+    static boolean isOperationRead(HttpRequest<?> request) {
+        return request.getMethodName().equals("GET") && request.getPath().startsWith(OPERATIONS_PATH);
     }
 
     static boolean isAuditReport(String path) {

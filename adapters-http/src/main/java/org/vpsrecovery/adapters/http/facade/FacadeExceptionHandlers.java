@@ -9,7 +9,10 @@ import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vpsrecovery.application.operation.GetOperationUseCase;
 import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.port.ProviderFailure;
 
 /** The typed failures of the use cases and of input parsing, answered as problem+json. */
 public final class FacadeExceptionHandlers {
@@ -23,9 +26,21 @@ public final class FacadeExceptionHandlers {
     public static class RecoveryFailureHandler implements ExceptionHandler<RecoveryException, HttpResponse<?>> {
         private static final Logger LOG = LoggerFactory.getLogger(RecoveryFailureHandler.class);
 
+        private final GetOperationUseCase operations;
+
+        public RecoveryFailureHandler(GetOperationUseCase operations) {
+            this.operations = operations;
+        }
+
         @Override
         public HttpResponse<?> handle(HttpRequest request, RecoveryException failure) {
             var response = FacadeProblems.of(failure, RequestAttributes.requestId(request));
+            // A provider failure after the intent: the operation exists, and the caller may follow it.
+            if (failure instanceof ProviderFailure) {
+                request.getAttribute(RequestAttributes.OPERATION_ID, OperationId.class)
+                        .filter(operations::exists)
+                        .ifPresent(id -> response.header(RequestAttributes.OPERATION_ID_HEADER, id.toString()));
+            }
             if (response.getStatus().getCode() >= 500) {
                 // Messages are platform-written (no token, no body); the request id is in the MDC too.
                 LOG.warn("{} {} answered {} {}: {}", request.getMethodName(), request.getPath(),

@@ -5,6 +5,8 @@ import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.audit.AuditReader;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.operation.OperationId;
+import java.util.Optional;
 
 /** What the filters learn about a request (its id, the authenticated team) and hand to controllers. */
 public final class RequestAttributes {
@@ -12,6 +14,9 @@ public final class RequestAttributes {
     static final String REQUEST_ID = "vpsr.request-id";
     static final String TEAM = "vpsr.team";
     static final String CALLER = "vpsr.caller";
+    static final String OPERATION_ID = "vpsr.operation-id";
+    /** The platform's id of the operation a changing request started (a platform extension). */
+    public static final String OPERATION_ID_HEADER = "X-Operation-Id";
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
 
     private RequestAttributes() {
@@ -32,6 +37,17 @@ public final class RequestAttributes {
         TeamId team = request.getAttribute(TEAM, TeamId.class)
                 .orElseThrow(() -> new IllegalStateException("no authenticated team on " + request.getPath()));
         RequestId id = request.getAttribute(REQUEST_ID, RequestId.class).orElseGet(RequestId::random);
-        return new CallContext(team, id);
+        return new CallContext(team, id, operationId(request));
+    }
+
+    /** Chosen once per request, before the use case runs, so the answer can name it. */
+    static OperationId operationId(HttpRequest<?> request) {
+        Optional<OperationId> chosen = request.getAttribute(OPERATION_ID, OperationId.class);
+        if (chosen.isPresent()) {
+            return chosen.get();
+        }
+        OperationId fresh = OperationId.random();
+        request.setAttribute(OPERATION_ID, fresh);
+        return fresh;
     }
 }

@@ -42,7 +42,8 @@ public class ServersController {
         return idempotent.run(request, body, () -> {
             BackupId backup = new BackupId(JsonFields.requirePositiveInteger(bodies.object(body), "backup_id"));
             return HttpResponse.ok(FacadeJsonMapper.restore(restore.restoreServerFromBackup(
-                    new RestoreServerFromBackupCommand(RequestAttributes.callContext(request), server, backup))));
+                    new RestoreServerFromBackupCommand(RequestAttributes.callContext(request), server, backup))))
+                    .header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
         });
     }
 }

@@ -87,7 +87,8 @@ public class SnapshotsController {
                     JsonFields.requireText(fields, "name", SnapshotName::new),
                     JsonFields.optionalText(fields, "description", Description::new));
             return HttpResponse.created(
-                    FacadeJsonMapper.snapshot(create.createSnapshot(command), FacadeJsonMapper.SNAPSHOT_CREATED));
+                    FacadeJsonMapper.snapshot(create.createSnapshot(command), FacadeJsonMapper.SNAPSHOT_CREATED))
+                    .header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
         });
     }
 
@@ -95,13 +96,14 @@ public class SnapshotsController {
     public HttpResponse<?> restoreSnapshot(HttpRequest<?> request, @PathVariable("snapshot_id") String snapshotId) {
         SnapshotId id = snapshotId(snapshotId);
         return idempotent.run(request, "", () -> HttpResponse.ok(FacadeJsonMapper.restore(restore.restoreSnapshot(
-                new RestoreSnapshotCommand(RequestAttributes.callContext(request), id)))));
+                new RestoreSnapshotCommand(RequestAttributes.callContext(request), id))))
+                .header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString()));
     }
 
     @Delete("/{snapshot_id}/")
     public HttpResponse<Void> deleteSnapshot(HttpRequest<?> request, @PathVariable("snapshot_id") String snapshotId) {
         delete.deleteSnapshot(new DeleteSnapshotCommand(RequestAttributes.callContext(request), snapshotId(snapshotId)));
-        return HttpResponse.noContent();
+        return HttpResponse.<Void>noContent().header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
     }
 
     private static SnapshotId snapshotId(String raw) {

@@ -87,10 +87,10 @@ class AuditReportsHttpTest {
 
     private void seed() {
         platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
-        platform.history.append(event(PlatformFixture.BLUE, "blue-1", new Outcome.Completed(), "web backup"));
+        platform.history.append(event(PlatformFixture.BLUE, "blue-1", new Outcome.Submitted(), "web backup"));
         platform.history.append(event(PlatformFixture.BLUE, "blue-2",
                 new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED), "sixth"));
-        platform.history.append(event(PlatformFixture.GREEN, "green-1", new Outcome.Completed(), "green's"));
+        platform.history.append(event(PlatformFixture.GREEN, "green-1", new Outcome.Submitted(), "green's"));
     }
 
     private AuditEvent event(TeamId team, String request, Outcome outcome, String description) {

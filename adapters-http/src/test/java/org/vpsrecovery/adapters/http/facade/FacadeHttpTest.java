@@ -109,7 +109,7 @@ class FacadeHttpTest {
                 .containsEntry("message", "Snapshot is being created. This may take 3-10 minutes depending on server size.");
         assertThat(answer.raw().headers().firstValue("X-Request-Id")).contains("client-req-42");
         assertThat(platform.history.all()).filteredOn(e -> e.requestId().value().equals("client-req-42"))
-                .extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+                .extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
     }
 
     @Test

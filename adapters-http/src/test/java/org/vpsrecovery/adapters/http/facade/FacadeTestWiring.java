@@ -58,6 +58,11 @@ public class FacadeTestWiring {
     }
 
     @Singleton
+    org.vpsrecovery.application.operation.ReadOperationsService readOperations(PlatformFixture platform) {
+        return new org.vpsrecovery.application.operation.ReadOperationsService(platform.operations, platform.clock);
+    }
+
+    @Singleton
     ListAuditEventsUseCase listAuditEvents(PlatformFixture platform) {
         return platform.listAuditEvents();
     }

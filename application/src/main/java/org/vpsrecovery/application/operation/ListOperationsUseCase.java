@@ -1,0 +1,15 @@
+package org.vpsrecovery.application.operation;
+
+import java.util.List;
+import java.util.Optional;
+import org.vpsrecovery.application.audit.AuditReader;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.server.ServerId;
+
+public interface ListOperationsUseCase {
+
+    /** Newest first, within what the reader may see. */
+    List<RecoveryOperation> listOperations(AuditReader reader, Optional<ServerId> server,
+                                           Optional<OperationState> state, int limit);
+}

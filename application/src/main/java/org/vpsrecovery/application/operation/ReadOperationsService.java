@@ -1,0 +1,70 @@
+package org.vpsrecovery.application.operation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.vpsrecovery.application.audit.AuditReader;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.server.ServerId;
+
+/**
+ * Reads operations: a team its own (another team's is reported exactly as a missing one), an
+ * auditor all. {@link #getOperation} may wait, bounded, for the operation to become final, so a
+ * deploy pipeline does "snapshot, then wait until completed" in two calls.
+ */
+public final class ReadOperationsService implements GetOperationUseCase, ListOperationsUseCase {
+
+    public static final Duration MAX_WAIT = Duration.ofSeconds(60);
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private final RecoveryOperations operations;
+    private final Clock clock;
+
+    public ReadOperationsService(RecoveryOperations operations, Clock clock) {
+        this.operations = Objects.requireNonNull(operations, "operations");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public RecoveryOperation getOperation(AuditReader reader, OperationId id, Duration wait) {
+        if (wait.isNegative() || wait.compareTo(MAX_WAIT) > 0) {
+            throw new IllegalArgumentException("wait must be 0-" + MAX_WAIT.toSeconds() + " seconds");
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        RecoveryOperation found = visible(reader, id);
+        while (!found.isFinal() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(Math.min(POLL.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            found = visible(reader, id);
+        }
+        return found;
+    }
+
+    @Override
+    public boolean exists(OperationId id) {
+        return operations.find(id).isPresent();
+    }
+
+    @Override
+    public List<RecoveryOperation> listOperations(AuditReader reader, Optional<ServerId> server,
+                                                  Optional<OperationState> state, int limit) {
+        return operations.list(reader.onlyTeam(), server, state, limit);
+    }
+
+    private RecoveryOperation visible(AuditReader reader, OperationId id) {
+        return operations.find(id)
+                .filter(o -> reader.onlyTeam().map(o.team()::equals).orElse(true))
+                .orElseThrow(() -> new ResourceNotFound(ReasonCode.OPERATION_NOT_FOUND, "operation " + id + " not found"));
+    }
+}
