@@ -3,6 +3,7 @@ package org.vpsrecovery.bootstrap;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,8 +23,11 @@ import java.util.Optional;
  *   {@code VPSR_DATA_DIR} (~/.vps-recovery: the embedded PostgreSQL's data, kept between runs).</li>
  * </ul>
  */
-public record Deployment(Optional<Database> database, Optional<Provider> provider, Optional<Path> teamsFile,
+public record Deployment(Optional<Database> database, Optional<Provider> provider, Optional<TeamsFile> teamsFile,
                          Path dataDirectory, int port, String host) {
+
+    /** The prefixes of the environment variables this class reads; Micronaut is told to leave them alone. */
+    private static final List<String> OWN_VARIABLE_PREFIXES = List.of("VPSR_", "VPSORG_");
 
     public record Database(String url, String user, String password, String migrationUser, String migrationPassword) {
         @Override
@@ -42,18 +46,14 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
     public static Deployment fromEnvironment(Map<String, String> env) {
         Optional<Database> database = database(env);
         Optional<Provider> provider = provider(env);
-        Optional<Path> teams = Optional.ofNullable(blankToNull(env.get("VPSR_TEAMS_FILE"))).map(Path::of);
-        if (provider.isPresent() && teams.isEmpty()) {
+        Optional<Path> teamsPath = Optional.ofNullable(blankToNull(env.get("VPSR_TEAMS_FILE"))).map(Path::of);
+        if (provider.isPresent() && teamsPath.isEmpty()) {
             throw new StartupRefused("VPSR_TEAMS_FILE is required with the real VPS.org: the demo teams exist only "
                     + "on the simulator");
         }
-        teams.ifPresent(file -> {
-            if (!file.toFile().isFile()) {
-                throw new StartupRefused("VPSR_TEAMS_FILE names " + file + ", which is not a readable file");
-            }
-        });
+        Optional<TeamsFile> teams = teamsPath.map(TeamsFile::read);
         Path dataDirectory = Path.of(Optional.ofNullable(blankToNull(env.get("VPSR_DATA_DIR")))
-                .orElse(System.getProperty("user.home") + "/.vps-recovery"));
+                .orElse(System.getProperty("user.home") + "/.vps-recovery")).toAbsolutePath();
         int port = Optional.ofNullable(blankToNull(env.get("VPSR_PORT"))).map(Deployment::port).orElse(8080);
         boolean allEmbedded = database.isEmpty() && provider.isEmpty();
         String host = Optional.ofNullable(blankToNull(env.get("VPSR_HOST"))).orElse(allEmbedded ? "127.0.0.1" : "0.0.0.0");
@@ -83,8 +83,23 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
             properties.put("vpsorg.base-url", p.baseUrl().toString());
             properties.put("vpsorg.api-token", p.apiToken());
         });
-        teamsFile.ifPresent(file -> properties.put("micronaut.config.files", file.toAbsolutePath().toString()));
+        // The file's teams and auditors, read and checked here; not a Micronaut config file, which
+        // would also take in whatever else it holds.
+        teamsFile.ifPresent(file -> properties.putAll(file.properties()));
         return properties;
+    }
+
+    /**
+     * The environment variables that are ours ({@code VPSR_*}, {@code VPSORG_*}): read here only.
+     * Micronaut would otherwise also read each as a property ({@code VPSR_TEAMS_FILE} as
+     * {@code vpsr.teams.file}, a team named "file"), so the application excludes them from its
+     * environment property source.
+     */
+    public static String[] ownVariables(Map<String, String> env) {
+        return env.keySet().stream()
+                .filter(name -> OWN_VARIABLE_PREFIXES.stream().anyMatch(name::startsWith))
+                .sorted()
+                .toArray(String[]::new);
     }
 
     private static Optional<Database> database(Map<String, String> env) {

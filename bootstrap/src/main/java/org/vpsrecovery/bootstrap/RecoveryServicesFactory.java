@@ -1,6 +1,7 @@
 package org.vpsrecovery.bootstrap;
 
 import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.value.PropertyResolver;
@@ -54,17 +55,19 @@ public class RecoveryServicesFactory {
         return Clock.systemUTC();
     }
 
-    @Singleton
+    // Teams and auditors are built when the context starts (@Context), not at the first request:
+    // a wrong setting stops the start with the setting named, instead of answering every request 500.
+    @Context
     ConfiguredTeams configuredTeams(PropertyResolver properties) {
         return ConfiguredTeams.from(properties);
     }
 
-    @Singleton
+    @Context
     TeamAuthenticator teamAuthenticator(ConfiguredTeams teams) {
         return new HashedTeamTokens(teams.tokenDigests());
     }
 
-    @Singleton
+    @Context
     AuditorAuthenticator auditorAuthenticator(PropertyResolver properties) {
         return new HashedAuditorTokens(ConfiguredAuditors.from(properties).tokenDigests());
     }
