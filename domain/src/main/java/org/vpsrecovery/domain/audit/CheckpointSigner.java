@@ -26,7 +26,7 @@ public final class CheckpointSigner {
         this.publicKey = Objects.requireNonNull(keys.getPublic(), "public key");
         this.keyId = CheckpointKeys.keyIdOf(publicKey);
         // A private key that does not belong to the public key would sign checkpoints nobody can check.
-        ChainCheckpoint probe = sign(new ChainPosition(1, ChainHash.GENESIS), Instant.EPOCH);
+        ChainCheckpoint probe = sign(new ChainPosition(1, ChainHash.GENESIS), Instant.EPOCH, ChainHash.GENESIS);
         if (!CheckpointKeys.of(List.of(publicKey)).verifies(probe)) {
             throw new IllegalArgumentException("the checkpoint private key does not match its public key");
         }
@@ -40,15 +40,19 @@ public final class CheckpointSigner {
         return publicKey;
     }
 
-    /** A checkpoint of the chain at {@code position}, taken at {@code takenAt}. */
-    public ChainCheckpoint sign(ChainPosition position, Instant takenAt) {
+    /**
+     * A checkpoint of the chain at {@code position}, taken at {@code takenAt}, following the stored
+     * checkpoint whose digest is {@code previous} ({@link ChainCheckpoint#digestOf}).
+     */
+    public ChainCheckpoint sign(ChainPosition position, Instant takenAt, ChainHash previous) {
         Objects.requireNonNull(position, "position");
         Objects.requireNonNull(takenAt, "taken at");
+        Objects.requireNonNull(previous, "previous");
         try {
             Signature signer = Signature.getInstance(CheckpointKeys.ALGORITHM);
             signer.initSign(privateKey);
-            signer.update(ChainCheckpoint.signedBytes(position, takenAt, keyId));
-            return new ChainCheckpoint(position.sequence(), position.hash(), takenAt, keyId, signer.sign());
+            signer.update(ChainCheckpoint.signedBytes(position, takenAt, keyId, previous));
+            return new ChainCheckpoint(position.sequence(), position.hash(), takenAt, keyId, previous, signer.sign());
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("the checkpoint key cannot sign with Ed25519: " + e.getMessage(), e);
         }

@@ -8,6 +8,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ChainCheckpointTest {
@@ -18,40 +19,56 @@ class ChainCheckpointTest {
     @Test
     void theSignatureCoversAFixedTextOfEveryField() throws Exception {
         CheckpointSigner signer = CheckpointCheckTest.newSigner();
-        ChainCheckpoint checkpoint = signer.sign(new ChainPosition(42, HASH), AT);
+        ChainHash previous = new ChainHash("cd".repeat(32));
+        ChainCheckpoint checkpoint = signer.sign(new ChainPosition(42, HASH), AT, previous);
 
         assertThat(new String(checkpoint.signedBytes(), StandardCharsets.US_ASCII)).isEqualTo(
-                "vpsr-checkpoint-v1\n42\n" + HASH.hex() + "\n2026-03-01T08:00:00.123Z\n" + signer.keyId() + "\n");
+                "vpsr-checkpoint-v1\n42\n" + HASH.hex() + "\n2026-03-01T08:00:00.123Z\n" + signer.keyId() + "\n"
+                        + previous.hex() + "\n");
         CheckpointKeys trusted = CheckpointKeys.of(List.of(signer.publicKey()));
         assertThat(trusted.verifies(checkpoint)).isTrue();
         for (ChainCheckpoint edited : List.of(
-                new ChainCheckpoint(43, HASH, AT, signer.keyId(), checkpoint.signature()),
-                new ChainCheckpoint(42, ChainHash.GENESIS, AT, signer.keyId(), checkpoint.signature()),
-                new ChainCheckpoint(42, HASH, AT.plusMillis(1), signer.keyId(), checkpoint.signature()))) {
+                new ChainCheckpoint(43, HASH, AT, signer.keyId(), previous, checkpoint.signature()),
+                new ChainCheckpoint(42, ChainHash.GENESIS, AT, signer.keyId(), previous, checkpoint.signature()),
+                new ChainCheckpoint(42, HASH, AT.plusMillis(1), signer.keyId(), previous, checkpoint.signature()),
+                new ChainCheckpoint(42, HASH, AT, signer.keyId(), ChainHash.GENESIS, checkpoint.signature()))) {
             assertThat(trusted.verifies(edited)).as(edited.toString()).isFalse();
         }
     }
 
     @Test
+    void theDigestThatTheNextCheckpointLinksToCoversTheSignatureToo() {
+        CheckpointSigner signer = CheckpointCheckTest.newSigner();
+        ChainCheckpoint checkpoint = signer.sign(new ChainPosition(42, HASH), AT, ChainHash.GENESIS);
+        byte[] otherSignature = checkpoint.signature();
+        otherSignature[0] ^= 1;
+
+        assertThat(ChainCheckpoint.digestOf(Optional.empty())).isEqualTo(ChainHash.GENESIS);
+        assertThat(ChainCheckpoint.digestOf(Optional.of(checkpoint))).isEqualTo(checkpoint.digest());
+        assertThat(new ChainCheckpoint(42, HASH, AT, signer.keyId(), ChainHash.GENESIS, otherSignature).digest())
+                .isNotEqualTo(checkpoint.digest());
+    }
+
+    @Test
     void keepsItsOwnCopyOfTheSignature() {
         byte[] signature = new byte[ChainCheckpoint.SIGNATURE_BYTES];
-        ChainCheckpoint checkpoint = new ChainCheckpoint(1, HASH, AT, "0123456789abcdef", signature);
+        ChainCheckpoint checkpoint = new ChainCheckpoint(1, HASH, AT, "0123456789abcdef", ChainHash.GENESIS, signature);
         signature[0] = 1;
         checkpoint.signature()[1] = 1;
 
         assertThat(checkpoint.signature()).containsOnly(0);
         assertThat(checkpoint).isEqualTo(new ChainCheckpoint(1, HASH, AT, "0123456789abcdef",
-                new byte[ChainCheckpoint.SIGNATURE_BYTES]));
+                ChainHash.GENESIS, new byte[ChainCheckpoint.SIGNATURE_BYTES]));
     }
 
     @Test
     void refusesWhatCannotBeACheckpoint() {
         byte[] signature = new byte[ChainCheckpoint.SIGNATURE_BYTES];
-        assertThatThrownBy(() -> new ChainCheckpoint(0, HASH, AT, "0123456789abcdef", signature))
+        assertThatThrownBy(() -> new ChainCheckpoint(0, HASH, AT, "0123456789abcdef", ChainHash.GENESIS, signature))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ChainCheckpoint(1, HASH, AT, "0123456789ABCDEF", signature))
+        assertThatThrownBy(() -> new ChainCheckpoint(1, HASH, AT, "0123456789ABCDEF", ChainHash.GENESIS, signature))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ChainCheckpoint(1, HASH, AT, "0123456789abcdef", new byte[63]))
+        assertThatThrownBy(() -> new ChainCheckpoint(1, HASH, AT, "0123456789abcdef", ChainHash.GENESIS, new byte[63]))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -1,11 +1,14 @@
 package org.vpsrecovery.domain.port.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.audit.ChainCheckpoint;
@@ -31,9 +34,14 @@ public abstract class ChainCheckpointsContract {
         }
     }
 
-    protected static ChainCheckpoint checkpoint(long sequence) {
-        return SIGNER.sign(new ChainPosition(sequence, new ChainHash(String.format("%064x", sequence))),
-                T0.plusSeconds(sequence));
+    /** Appends the checkpoint of {@code sequence} after whatever is stored; returns it. */
+    protected static ChainCheckpoint append(ChainCheckpoints checkpoints, long sequence) {
+        return checkpoints.append(latest -> Optional.of(SIGNER.sign(position(sequence), T0.plusSeconds(sequence),
+                ChainCheckpoint.digestOf(latest)))).orElseThrow();
+    }
+
+    protected static ChainPosition position(long sequence) {
+        return new ChainPosition(sequence, new ChainHash(String.format("%064x", sequence)));
     }
 
     protected static List<StoredCheckpoint> all(ChainCheckpoints checkpoints) {
@@ -51,13 +59,33 @@ public abstract class ChainCheckpointsContract {
     }
 
     @Test
-    void givesBackWhatWasRecordedInOrderAndTheLastAsLatest() {
+    void givesBackWhatWasAppendedInOrderEachFollowingTheOneBefore() {
         ChainCheckpoints checkpoints = emptyCheckpoints();
-        List<ChainCheckpoint> recorded = List.of(checkpoint(3), checkpoint(9), checkpoint(7));
-        recorded.forEach(checkpoints::record);
+        ChainCheckpoint first = append(checkpoints, 3);
+        ChainCheckpoint second = append(checkpoints, 9);
+        ChainCheckpoint third = append(checkpoints, 7);
 
-        assertThat(all(checkpoints)).containsExactly(new StoredCheckpoint.Readable(checkpoint(3)),
-                new StoredCheckpoint.Readable(checkpoint(9)), new StoredCheckpoint.Readable(checkpoint(7)));
-        assertThat(checkpoints.latest()).contains(checkpoint(7));
+        assertThat(all(checkpoints)).containsExactly(new StoredCheckpoint.Readable(first),
+                new StoredCheckpoint.Readable(second), new StoredCheckpoint.Readable(third));
+        assertThat(first.previous()).isEqualTo(ChainHash.GENESIS);
+        assertThat(third.previous()).isEqualTo(second.digest());
+        assertThat(checkpoints.latest()).contains(third);
+    }
+
+    @Test
+    void appendsNothingWhenDeclinedAndRefusesACheckpointThatDoesNotFollowTheLatest() {
+        ChainCheckpoints checkpoints = emptyCheckpoints();
+        ChainCheckpoint first = append(checkpoints, 3);
+        List<Optional<ChainCheckpoint>> offered = new ArrayList<>();
+
+        assertThat(checkpoints.append(latest -> {
+            offered.add(latest);
+            return Optional.empty();
+        })).isEmpty();
+        assertThatThrownBy(() -> checkpoints.append(latest -> Optional.of(SIGNER.sign(position(4), T0,
+                ChainHash.GENESIS)))).isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(offered).containsExactly(Optional.of(first));
+        assertThat(all(checkpoints)).containsExactly(new StoredCheckpoint.Readable(first));
     }
 }
