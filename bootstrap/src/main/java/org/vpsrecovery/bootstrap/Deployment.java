@@ -1,7 +1,9 @@
 package org.vpsrecovery.bootstrap;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +23,22 @@ import java.util.Optional;
  *   <li>{@code VPSR_TEAMS_FILE}: a properties file of {@code vpsr.teams.*} and {@code vpsr.auditors.*} (required with the real VPS.org).</li>
  *   <li>{@code VPSR_PORT} (8080), {@code VPSR_HOST} (127.0.0.1 on embedded defaults, else 0.0.0.0),
  *   {@code VPSR_DATA_DIR} (~/.vps-recovery: the embedded PostgreSQL's data, kept between runs).</li>
+ *   <li>{@code VPSR_CHECKPOINT_KEY_FILE}: the Ed25519 private key (PKCS#8, PEM or DER) that signs the audit
+ *   chain's checkpoints (default: one generated in the data directory on first start);
+ *   {@code VPSR_CHECKPOINT_DIR}: where the checkpoints are kept (default {@code <data dir>/checkpoints});
+ *   {@code VPSR_CHECKPOINT_TRUSTED_KEYS}: comma-separated public key files (X.509, PEM or DER) whose
+ *   checkpoints verify too (a rotated key, another instance's). See ADR 0022.</li>
  * </ul>
  */
 public record Deployment(Optional<Database> database, Optional<Provider> provider, Optional<TeamsFile> teamsFile,
-                         Path dataDirectory, int port, String host) {
+                         Path dataDirectory, int port, String host, Checkpoints checkpoints) {
+
+    /** Where the audit chain's signed checkpoints go, and with which keys. */
+    public record Checkpoints(Path directory, Optional<Path> signingKeyFile, List<Path> trustedPublicKeyFiles) {
+        public Checkpoints {
+            trustedPublicKeyFiles = List.copyOf(trustedPublicKeyFiles);
+        }
+    }
 
     /** The prefixes of the environment variables this class reads; Micronaut is told to leave them alone. */
     private static final List<String> OWN_VARIABLE_PREFIXES = List.of("VPSR_", "VPSORG_");
@@ -57,7 +71,26 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         int port = Optional.ofNullable(blankToNull(env.get("VPSR_PORT"))).map(Deployment::port).orElse(8080);
         boolean allEmbedded = database.isEmpty() && provider.isEmpty();
         String host = Optional.ofNullable(blankToNull(env.get("VPSR_HOST"))).orElse(allEmbedded ? "127.0.0.1" : "0.0.0.0");
-        return new Deployment(database, provider, teams, dataDirectory, port, host);
+        return new Deployment(database, provider, teams, dataDirectory, port, host, checkpoints(env, dataDirectory));
+    }
+
+    private static Checkpoints checkpoints(Map<String, String> env, Path dataDirectory) {
+        Path directory = Optional.ofNullable(blankToNull(env.get("VPSR_CHECKPOINT_DIR"))).map(Path::of)
+                .orElse(dataDirectory.resolve("checkpoints"));
+        Optional<Path> keyFile = Optional.ofNullable(blankToNull(env.get("VPSR_CHECKPOINT_KEY_FILE"))).map(Path::of);
+        keyFile.ifPresent(file -> requireReadableFile(file, "VPSR_CHECKPOINT_KEY_FILE"));
+        List<Path> trusted = Optional.ofNullable(blankToNull(env.get("VPSR_CHECKPOINT_TRUSTED_KEYS")))
+                .map(list -> Arrays.stream(list.split(",")).map(String::strip).filter(p -> !p.isEmpty())
+                        .map(Path::of).toList())
+                .orElse(List.of());
+        trusted.forEach(file -> requireReadableFile(file, "VPSR_CHECKPOINT_TRUSTED_KEYS"));
+        return new Checkpoints(directory, keyFile, trusted);
+    }
+
+    private static void requireReadableFile(Path file, String setting) {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new StartupRefused(setting + " names " + file + ", which is not a readable file");
+        }
     }
 
     /** Micronaut properties for what is configured; the embedded parts add their own. */
@@ -86,6 +119,15 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         // The file's teams and auditors, read and checked here; not a Micronaut config file, which
         // would also take in whatever else it holds.
         teamsFile.ifPresent(file -> properties.putAll(file.properties()));
+        // Names no VPSR_* variable maps to by itself, so only what is read here sets them.
+        properties.put(ChainCheckpointFactory.DATA_DIRECTORY, dataDirectory.toAbsolutePath().toString());
+        properties.put(ChainCheckpointFactory.DIRECTORY, checkpoints.directory().toAbsolutePath().toString());
+        checkpoints.signingKeyFile().ifPresent(file -> properties.put(ChainCheckpointFactory.SIGNING_KEY_FILE,
+                file.toAbsolutePath().toString()));
+        if (!checkpoints.trustedPublicKeyFiles().isEmpty()) {
+            properties.put(ChainCheckpointFactory.TRUSTED_PUBLIC_KEYS, String.join(",", checkpoints
+                    .trustedPublicKeyFiles().stream().map(file -> file.toAbsolutePath().toString()).toList()));
+        }
         return properties;
     }
 

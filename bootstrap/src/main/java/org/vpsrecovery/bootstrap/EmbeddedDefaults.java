@@ -66,6 +66,9 @@ public final class EmbeddedDefaults implements AutoCloseable {
                         .setServerConfig("synchronous_commit", "on")
                         .setServerConfig("full_page_writes", "on")
                         .setPGStartupWait(POSTGRES_START_WAIT)
+                        // Stopped by Application's hook after the service: zonky's own hook would stop it
+                        // while the service still writes (the checkpoint at shutdown, last appends).
+                        .setRegisterShutdownHook(false)
                         .start();
                 properties.put("datasources.default.url", "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
                 properties.put("datasources.default.username", "postgres");

@@ -42,8 +42,11 @@ import org.vpsrecovery.application.snapshot.ListSnapshotsService;
 import org.vpsrecovery.application.snapshot.ListSnapshotsUseCase;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotService;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotUseCase;
+import org.vpsrecovery.domain.audit.CheckpointKeys;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.AuditReports;
+import org.vpsrecovery.domain.port.ChainCheckpoints;
+import org.vpsrecovery.domain.port.ChainPositions;
 import org.vpsrecovery.domain.port.ServerLock;
 
 /** The composition root: the framework-free use cases, built from the adapters' port implementations. */
@@ -160,8 +163,9 @@ public class RecoveryServicesFactory {
     }
 
     @Singleton
-    VerifyAuditChainUseCase verifyAuditChain(AuditHistory history) {
-        return new VerifyAuditChainService(history);
+    VerifyAuditChainUseCase verifyAuditChain(AuditHistory history, ChainPositions positions,
+                                             ChainCheckpoints checkpoints, CheckpointKeys trusted) {
+        return new VerifyAuditChainService(history, positions, checkpoints, trusted);
     }
 
     @Singleton

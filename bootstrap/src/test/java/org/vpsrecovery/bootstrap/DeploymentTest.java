@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +55,28 @@ class DeploymentTest {
     }
 
     @Test
+    void checkpointsDefaultToTheDataDirectoryAndFollowTheirSettings() throws Exception {
+        Path data = dir.resolve("data");
+        Deployment defaults = Deployment.fromEnvironment(Map.of("VPSR_DATA_DIR", data.toString()));
+        assertThat(defaults.checkpoints()).isEqualTo(new Deployment.Checkpoints(data.resolve("checkpoints"),
+                Optional.empty(), List.of()));
+        assertThat(defaults.properties()).containsEntry("vpsr.data-directory", data.toAbsolutePath().toString())
+                .containsEntry("vpsr.audit.checkpoint.directory", data.resolve("checkpoints").toAbsolutePath().toString())
+                .doesNotContainKeys("vpsr.audit.checkpoint.signing-key-file", "vpsr.audit.checkpoint.trusted-public-keys");
+
+        Path key = Files.writeString(dir.resolve("key.pem"), "a key");
+        Path old = Files.writeString(dir.resolve("old.pub.pem"), "a public key");
+        Path other = Files.writeString(dir.resolve("other.pub.pem"), "another");
+        Map<String, Object> configured = Deployment.fromEnvironment(Map.of("VPSR_CHECKPOINT_KEY_FILE", key.toString(),
+                "VPSR_CHECKPOINT_DIR", dir.resolve("witness").toString(),
+                "VPSR_CHECKPOINT_TRUSTED_KEYS", old + ", " + other)).properties();
+        assertThat(configured).containsEntry("vpsr.audit.checkpoint.signing-key-file", key.toAbsolutePath().toString())
+                .containsEntry("vpsr.audit.checkpoint.directory", dir.resolve("witness").toAbsolutePath().toString())
+                .containsEntry("vpsr.audit.checkpoint.trusted-public-keys", old.toAbsolutePath() + ","
+                        + other.toAbsolutePath());
+    }
+
+    @Test
     void halfConfiguredPartsAreRefusedWithTheSettingNamed() {
         assertRefused(Map.of("VPSR_DATABASE_URL", "jdbc:postgresql://db/vpsr"), "VPSR_DATABASE_USER");
         assertRefused(Map.of("VPSR_DATABASE_URL", "mysql://db/vpsr", "VPSR_DATABASE_USER", "u", "VPSR_DATABASE_PASSWORD", "p"),
@@ -64,6 +88,8 @@ class DeploymentTest {
         assertRefused(Map.of("VPSORG_API_TOKEN", "t", "VPSORG_BASE_URL", "ftp://x"), "VPSORG_BASE_URL must be an http(s) URL");
         assertRefused(Map.of("VPSORG_API_TOKEN", "t", "VPSR_TEAMS_FILE", "/nope"), "VPSR_TEAMS_FILE names /nope");
         assertRefused(Map.of("VPSR_PORT", "eighty"), "VPSR_PORT");
+        assertRefused(Map.of("VPSR_CHECKPOINT_KEY_FILE", "/nope.pem"), "VPSR_CHECKPOINT_KEY_FILE names /nope.pem");
+        assertRefused(Map.of("VPSR_CHECKPOINT_TRUSTED_KEYS", "/nope.pub.pem"), "VPSR_CHECKPOINT_TRUSTED_KEYS names");
     }
 
     @Test
