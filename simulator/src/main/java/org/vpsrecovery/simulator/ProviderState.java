@@ -92,22 +92,17 @@ final class ProviderState {
             }
         });
         Optional<String> description = input.optionalText(body, "description");
-        if (input.hasErrors()) {
-            return input.refusal();
-        }
-        Optional<Server> server = account.server(serverId.orElseThrow());
-        if (server.isEmpty()) {
-            return serverNotFound();
-        }
-        if (account.snapshotsOf(server.get()) >= SNAPSHOTS_PER_SERVER) {
-            return Answer.detail(400, "Snapshot limit reached: a server can have at most " + SNAPSHOTS_PER_SERVER
-                    + " snapshots. Delete an old snapshot first.");
-        }
-        Instant now = now();
-        Snapshot snapshot = new Snapshot(nextSnapshotId++, server.get(), name.orElseThrow(), now,
-                description.orElse(""), CreationProgress.started(now, completionDelay, server.get()));
-        account.snapshots.put(snapshot.id(), snapshot);
-        return Answer.json(201, ProviderJson.snapshot(snapshot, now).put("message", SNAPSHOT_CREATED));
+        return onServer(input, account, serverId, server -> {
+            if (account.snapshotsOf(server) >= SNAPSHOTS_PER_SERVER) {
+                return Answer.detail(400, "Snapshot limit reached: a server can have at most " + SNAPSHOTS_PER_SERVER
+                        + " snapshots. Delete an old snapshot first.");
+            }
+            Instant now = now();
+            Snapshot snapshot = new Snapshot(nextSnapshotId++, server, name.orElseThrow(), now,
+                    description.orElse(""), CreationProgress.started(now, completionDelay, server));
+            account.snapshots.put(snapshot.id(), snapshot);
+            return Answer.json(201, ProviderJson.snapshot(snapshot, now).put("message", SNAPSHOT_CREATED));
+        });
     }
 
     synchronized Answer restoreSnapshot(String token, long snapshotId) {
@@ -141,22 +136,17 @@ final class ProviderState {
         RequestFields input = new RequestFields();
         Optional<Long> serverId = input.requiredInteger(body, "server_id");
         Optional<String> description = input.optionalText(body, "description");
-        if (input.hasErrors()) {
-            return input.refusal();
-        }
-        Optional<Server> server = account.server(serverId.orElseThrow());
-        if (server.isEmpty()) {
-            return serverNotFound();
-        }
-        if (account.manualBackupsOf(server.get()) >= MANUAL_BACKUPS_PER_SERVER) {
-            return Answer.detail(400, "Manual backup limit reached: a server can have at most "
-                    + MANUAL_BACKUPS_PER_SERVER + " manual backups. Delete an old backup first.");
-        }
-        Instant now = now();
-        Backup backup = new Backup(nextBackupId++, server.get(), Backup.MANUAL, now, null, description.orElse(""),
-                CreationProgress.started(now, completionDelay, server.get()));
-        account.backups.put(backup.id(), backup);
-        return Answer.json(201, ProviderJson.backup(backup, now).put("message", BACKUP_CREATED));
+        return onServer(input, account, serverId, server -> {
+            if (account.manualBackupsOf(server) >= MANUAL_BACKUPS_PER_SERVER) {
+                return Answer.detail(400, "Manual backup limit reached: a server can have at most "
+                        + MANUAL_BACKUPS_PER_SERVER + " manual backups. Delete an old backup first.");
+            }
+            Instant now = now();
+            Backup backup = new Backup(nextBackupId++, server, Backup.MANUAL, now, null, description.orElse(""),
+                    CreationProgress.started(now, completionDelay, server));
+            account.backups.put(backup.id(), backup);
+            return Answer.json(201, ProviderJson.backup(backup, now).put("message", BACKUP_CREATED));
+        });
     }
 
     synchronized Answer deleteBackup(String token, long backupId) {
@@ -166,20 +156,26 @@ final class ProviderState {
     /** The Servers API's restore: onto any server of the account (ADR 0003). */
     synchronized Answer restoreServerFromBackup(String token, long serverId, JsonNode body) {
         Account account = account(token);
-        Optional<Server> server = account.server(serverId);
-        if (server.isEmpty()) {
-            return serverNotFound();
-        }
-        RequestFields input = new RequestFields();
-        Optional<Long> backupId = input.requiredInteger(body, "backup_id");
-        if (input.hasErrors()) {
-            return input.refusal();
-        }
-        Backup backup = account.backups.get(backupId.orElseThrow());
-        return backup == null ? Answer.detail(404, "Backup not found.") : restore(backup, server.get());
+        return account.server(serverId).map(server -> {
+            RequestFields input = new RequestFields();
+            Optional<Long> backupId = input.requiredInteger(body, "backup_id");
+            if (input.hasErrors()) {
+                return input.refusal();
+            }
+            Backup backup = account.backups.get(backupId.orElseThrow());
+            return backup == null ? Answer.detail(404, "Backup not found.") : restore(backup, server);
+        }).orElseGet(ProviderState::serverNotFound);
     }
 
     // ---- what both kinds share ----
+
+    /** A create's order of refusals: its fields (400), then a server the account lacks (404), then the call's own. */
+    private static Answer onServer(RequestFields input, Account account, Optional<Long> serverId, Function<Server, Answer> call) {
+        if (input.hasErrors()) {
+            return input.refusal();
+        }
+        return account.server(serverId.orElseThrow()).map(call).orElseGet(ProviderState::serverNotFound);
+    }
 
     /** Only a completed snapshot or backup, onto a server not already being restored. */
     private Answer restore(RecoveryPoint point, Server target) {
