@@ -1,5 +1,7 @@
 package org.vpsrecovery.application;
 
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -12,6 +14,7 @@ import org.vpsrecovery.application.attempt.ServerStates;
 import org.vpsrecovery.application.attempt.TrackingDeadlines;
 import org.vpsrecovery.application.operation.TrackOperationsService;
 import org.vpsrecovery.application.audit.ListAuditEventsService;
+import org.vpsrecovery.application.audit.RecordChainCheckpointService;
 import org.vpsrecovery.application.audit.ReportRecoverabilityService;
 import org.vpsrecovery.application.audit.SummarizeAuditService;
 import org.vpsrecovery.application.audit.VerifyAuditChainService;
@@ -24,6 +27,8 @@ import org.vpsrecovery.application.snapshot.DeleteSnapshotService;
 import org.vpsrecovery.application.snapshot.ListSnapshotsService;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotService;
 import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.CheckpointKeys;
+import org.vpsrecovery.domain.audit.CheckpointSigner;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.common.RequestId;
@@ -36,6 +41,7 @@ import org.vpsrecovery.domain.server.ServerRef;
 import org.vpsrecovery.domain.testing.FixedServerOwnership;
 import org.vpsrecovery.domain.testing.InMemoryAuditHistory;
 import org.vpsrecovery.domain.testing.InMemoryAuditReports;
+import org.vpsrecovery.domain.testing.InMemoryChainCheckpoints;
 import org.vpsrecovery.domain.testing.InMemoryRecoveryOperations;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
 import org.vpsrecovery.domain.testing.InMemoryVpsOrg;
@@ -57,6 +63,8 @@ public final class PlatformFixture {
     public final InMemoryVpsOrg provider = new InMemoryVpsOrg(clock);
     public final InMemoryAuditHistory history = new InMemoryAuditHistory();
     public final InMemoryAuditReports auditReports = new InMemoryAuditReports(history);
+    public final InMemoryChainCheckpoints checkpoints = new InMemoryChainCheckpoints();
+    public final CheckpointSigner checkpointSigner = newCheckpointSigner();
     public final ServerRef web = provider.addServer(WEB.value(), "web-server-01");
     public final ServerRef spare = provider.addServer(SPARE.value(), "web-server-02");
     public final ServerRef greenServer = provider.addServer(GREEN_SERVER.value(), "green-db-01");
@@ -133,7 +141,20 @@ public final class PlatformFixture {
     }
 
     public VerifyAuditChainService verifyAuditChain() {
-        return new VerifyAuditChainService(history);
+        return new VerifyAuditChainService(history, history, checkpoints,
+                CheckpointKeys.of(List.of(checkpointSigner.publicKey())));
+    }
+
+    public RecordChainCheckpointService recordChainCheckpoint() {
+        return new RecordChainCheckpointService(history, checkpoints, checkpointSigner, clock);
+    }
+
+    public static CheckpointSigner newCheckpointSigner() {
+        try {
+            return new CheckpointSigner(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public SummarizeAuditService summarizeAudit() {

@@ -1,7 +1,9 @@
 package org.vpsrecovery.bootstrap;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.env.Environment;
 import io.micronaut.runtime.Micronaut;
+import io.micronaut.runtime.exceptions.ApplicationStartupException;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -16,22 +18,31 @@ public final class Application {
 
     public static void main(String[] args) {
         Deployment deployment;
+        EmbeddedDefaults embedded;
         try {
             deployment = Deployment.fromEnvironment(System.getenv());
+            embedded = EmbeddedDefaults.start(deployment);
         } catch (StartupRefused refused) {
             System.err.println("vps-recovery cannot start: " + refused.getMessage());
             System.exit(2);
             return;
         }
-        EmbeddedDefaults embedded = EmbeddedDefaults.start(deployment);
         Map<String, Object> properties = new LinkedHashMap<>(deployment.properties());
         properties.putAll(embedded.properties());
         ApplicationContext context;
         try {
-            context = Micronaut.build(args).mainClass(Application.class).banner(false).properties(properties).start();
+            context = new ThrowingStartup().args(args).mainClass(Application.class).banner(false)
+                    // Our variables are read by Deployment only (see Deployment.ownVariables).
+                    .environmentVariableExcludes(Deployment.ownVariables(System.getenv()))
+                    .properties(properties).start();
         } catch (RuntimeException failed) {
             embedded.close();
-            System.err.println("vps-recovery cannot start: " + rootMessage(failed));
+            Throwable root = rootCause(failed);
+            System.err.println("vps-recovery cannot start: " + message(root));
+            if (!(root instanceof IllegalArgumentException)) {
+                // Not a setting we check: the trace is what tells what went wrong.
+                failed.printStackTrace(System.err);
+            }
             System.exit(2);
             return;
         }
@@ -43,6 +54,17 @@ public final class Application {
             embedded.close();
         }, "vps-recovery-stop"));
         printWelcome(System.out, context.getBean(EmbeddedServer.class), embedded);
+    }
+
+    /**
+     * Micronaut, except that a failed start is thrown back to {@link #main}, which stops the embedded
+     * parts and says why in one line; Micronaut's default logs a stack trace and exits by itself.
+     */
+    private static final class ThrowingStartup extends Micronaut {
+        @Override
+        protected void handleStartupException(Environment environment, Throwable exception) {
+            throw new ApplicationStartupException("vps-recovery could not start", exception);
+        }
     }
 
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
@@ -81,11 +103,15 @@ public final class Application {
         out.println();
     }
 
-    private static String rootMessage(Throwable failure) {
+    private static Throwable rootCause(Throwable failure) {
         Throwable cause = failure;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
+        return cause;
+    }
+
+    private static String message(Throwable cause) {
         return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 }

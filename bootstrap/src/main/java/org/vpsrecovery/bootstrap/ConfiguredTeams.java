@@ -6,7 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.limits.RecoveryLimits;
 import org.vpsrecovery.domain.port.ServerOwnership;
@@ -30,6 +31,11 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
     public record Team(TeamId id, String tokenSha256, Set<ServerId> servers, RecoveryLimits limits) {
     }
 
+    static final String PREFIX = "vpsr.teams";
+    /** The keys a team may have, after {@code vpsr.teams.<team>.}. */
+    static final List<String> SETTINGS = List.of("token-sha256", "servers", "snapshots-per-server", "manual-backups-per-server");
+    static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
+
     private final Map<TeamId, Team> teams;
 
     public ConfiguredTeams(List<Team> teams) {
@@ -48,32 +54,54 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
         this.teams = Map.copyOf(byId);
     }
 
+    /** The teams under {@code vpsr.teams} of a Micronaut environment (or any property source). */
     public static ConfiguredTeams from(PropertyResolver properties) {
-        Map<String, Object> raw = properties.getProperties("vpsr.teams");
+        return fromSettings(properties.getProperties(PREFIX));
+    }
+
+    /**
+     * The teams from settings named relative to {@code vpsr.teams.}, e.g. {@code payments.servers}.
+     * A key of any other shape (such as {@code file}, which an environment variable
+     * {@code VPSR_TEAMS_FILE} would become) is refused with its full name, never taken for a team.
+     */
+    public static ConfiguredTeams fromSettings(Map<String, ?> settings) {
         // Sorted, so that start-up messages do not depend on the order properties were read in.
-        Set<String> names = new TreeSet<>();
-        raw.keySet().forEach(key -> names.add(key.split("\\.", 2)[0]));
-        List<Team> teams = names.stream().map(name -> team(properties, name)).toList();
-        if (teams.isEmpty()) {
+        Map<String, Map<String, String>> byTeam = new TreeMap<>();
+        for (Map.Entry<String, ?> setting : new TreeMap<>(settings).entrySet()) {
+            String[] parts = setting.getKey().split("\\.", 2);
+            if (parts.length != 2 || !SETTINGS.contains(parts[1])) {
+                throw new IllegalArgumentException(PREFIX + "." + setting.getKey() + " is not a team setting; a team is "
+                        + "configured by " + PREFIX + ".<team>." + String.join(", " + PREFIX + ".<team>.", SETTINGS));
+            }
+            byTeam.computeIfAbsent(parts[0], name -> new LinkedHashMap<>())
+                    .put(parts[1], setting.getValue() == null ? "" : setting.getValue().toString().strip());
+        }
+        if (byTeam.isEmpty()) {
             throw new IllegalArgumentException("no team is configured: set vpsr.teams.<team>.token-sha256 and "
                     + "vpsr.teams.<team>.servers (for example in the file named by VPSR_TEAMS_FILE)");
         }
+        List<Team> teams = byTeam.entrySet().stream().map(e -> team(e.getKey(), e.getValue())).toList();
         return new ConfiguredTeams(teams);
     }
 
-    private static Team team(PropertyResolver properties, String name) {
-        String prefix = "vpsr.teams." + name + ".";
+    private static Team team(String name, Map<String, String> settings) {
+        String prefix = PREFIX + "." + name + ".";
         TeamId id;
         try {
             id = new TeamId(name);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("vpsr.teams." + name + ": " + e.getMessage());
+            throw new IllegalArgumentException(PREFIX + "." + name + ": " + e.getMessage());
         }
-        String digest = properties.get(prefix + "token-sha256", String.class)
-                .orElseThrow(() -> new IllegalArgumentException(prefix + "token-sha256 is required"));
-        String serverList = properties.get(prefix + "servers", String.class).orElse("");
+        String digest = settings.get("token-sha256");
+        if (digest == null || digest.isEmpty()) {
+            throw new IllegalArgumentException(prefix + "token-sha256 is required");
+        }
+        if (!SHA256_HEX.matcher(digest).matches()) {
+            throw new IllegalArgumentException(prefix + "token-sha256 must be 64 hex characters, the SHA-256 of the "
+                    + "token of team " + name + " (printf %s \"$TOKEN\" | sha256sum)");
+        }
         Set<ServerId> servers = new LinkedHashSet<>();
-        for (String part : serverList.replace("[", "").replace("]", "").split(",")) {
+        for (String part : settings.getOrDefault("servers", "").replace("[", "").replace("]", "").split(",")) {
             if (!part.isBlank()) {
                 try {
                     servers.add(new ServerId(Long.parseLong(part.strip())));
@@ -82,12 +110,28 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
                 }
             }
         }
-        RecoveryLimits limits = new RecoveryLimits(
-                properties.get(prefix + "snapshots-per-server", Integer.class)
-                        .orElse(RecoveryLimits.PROVIDER_SNAPSHOTS_PER_SERVER),
-                properties.get(prefix + "manual-backups-per-server", Integer.class)
-                        .orElse(RecoveryLimits.PROVIDER_MANUAL_BACKUPS_PER_SERVER));
+        RecoveryLimits limits;
+        try {
+            limits = new RecoveryLimits(
+                    limit(prefix, settings, "snapshots-per-server", RecoveryLimits.PROVIDER_SNAPSHOTS_PER_SERVER),
+                    limit(prefix, settings, "manual-backups-per-server", RecoveryLimits.PROVIDER_MANUAL_BACKUPS_PER_SERVER));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().startsWith(prefix) ? e.getMessage() : prefix + e.getMessage());
+        }
         return new Team(id, digest, Set.copyOf(servers), limits);
+    }
+
+    private static int limit(String prefix, Map<String, String> settings, String key, int providerCeiling) {
+        String raw = settings.get(key);
+        if (raw == null || raw.isEmpty()) {
+            return providerCeiling;
+        }
+        try {
+            return Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(prefix + key + " must be a whole number from 0 to " + providerCeiling
+                    + ", was " + raw);
+        }
     }
 
     public Map<TeamId, String> tokenDigests() {

@@ -1,8 +1,11 @@
 package org.vpsrecovery.bootstrap;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,10 +23,25 @@ import java.util.Optional;
  *   <li>{@code VPSR_TEAMS_FILE}: a properties file of {@code vpsr.teams.*} and {@code vpsr.auditors.*} (required with the real VPS.org).</li>
  *   <li>{@code VPSR_PORT} (8080), {@code VPSR_HOST} (127.0.0.1 on embedded defaults, else 0.0.0.0),
  *   {@code VPSR_DATA_DIR} (~/.vps-recovery: the embedded PostgreSQL's data, kept between runs).</li>
+ *   <li>{@code VPSR_CHECKPOINT_KEY_FILE}: the Ed25519 private key (PKCS#8, PEM or DER) that signs the audit
+ *   chain's checkpoints (default: one generated in the data directory on first start);
+ *   {@code VPSR_CHECKPOINT_DIR}: where the checkpoints are kept (default {@code <data dir>/checkpoints});
+ *   {@code VPSR_CHECKPOINT_TRUSTED_KEYS}: comma-separated public key files (X.509, PEM or DER) whose
+ *   checkpoints verify too (a rotated key, another instance's). See ADR 0022.</li>
  * </ul>
  */
-public record Deployment(Optional<Database> database, Optional<Provider> provider, Optional<Path> teamsFile,
-                         Path dataDirectory, int port, String host) {
+public record Deployment(Optional<Database> database, Optional<Provider> provider, Optional<TeamsFile> teamsFile,
+                         Path dataDirectory, int port, String host, Checkpoints checkpoints) {
+
+    /** Where the audit chain's signed checkpoints go, and with which keys. */
+    public record Checkpoints(Path directory, Optional<Path> signingKeyFile, List<Path> trustedPublicKeyFiles) {
+        public Checkpoints {
+            trustedPublicKeyFiles = List.copyOf(trustedPublicKeyFiles);
+        }
+    }
+
+    /** The prefixes of the environment variables this class reads; Micronaut is told to leave them alone. */
+    private static final List<String> OWN_VARIABLE_PREFIXES = List.of("VPSR_", "VPSORG_");
 
     public record Database(String url, String user, String password, String migrationUser, String migrationPassword) {
         @Override
@@ -42,22 +60,37 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
     public static Deployment fromEnvironment(Map<String, String> env) {
         Optional<Database> database = database(env);
         Optional<Provider> provider = provider(env);
-        Optional<Path> teams = Optional.ofNullable(blankToNull(env.get("VPSR_TEAMS_FILE"))).map(Path::of);
-        if (provider.isPresent() && teams.isEmpty()) {
+        Optional<Path> teamsPath = Optional.ofNullable(blankToNull(env.get("VPSR_TEAMS_FILE"))).map(Path::of);
+        if (provider.isPresent() && teamsPath.isEmpty()) {
             throw new StartupRefused("VPSR_TEAMS_FILE is required with the real VPS.org: the demo teams exist only "
                     + "on the simulator");
         }
-        teams.ifPresent(file -> {
-            if (!file.toFile().isFile()) {
-                throw new StartupRefused("VPSR_TEAMS_FILE names " + file + ", which is not a readable file");
-            }
-        });
+        Optional<TeamsFile> teams = teamsPath.map(TeamsFile::read);
         Path dataDirectory = Path.of(Optional.ofNullable(blankToNull(env.get("VPSR_DATA_DIR")))
-                .orElse(System.getProperty("user.home") + "/.vps-recovery"));
+                .orElse(System.getProperty("user.home") + "/.vps-recovery")).toAbsolutePath();
         int port = Optional.ofNullable(blankToNull(env.get("VPSR_PORT"))).map(Deployment::port).orElse(8080);
         boolean allEmbedded = database.isEmpty() && provider.isEmpty();
         String host = Optional.ofNullable(blankToNull(env.get("VPSR_HOST"))).orElse(allEmbedded ? "127.0.0.1" : "0.0.0.0");
-        return new Deployment(database, provider, teams, dataDirectory, port, host);
+        return new Deployment(database, provider, teams, dataDirectory, port, host, checkpoints(env, dataDirectory));
+    }
+
+    private static Checkpoints checkpoints(Map<String, String> env, Path dataDirectory) {
+        Path directory = Optional.ofNullable(blankToNull(env.get("VPSR_CHECKPOINT_DIR"))).map(Path::of)
+                .orElse(dataDirectory.resolve("checkpoints"));
+        Optional<Path> keyFile = Optional.ofNullable(blankToNull(env.get("VPSR_CHECKPOINT_KEY_FILE"))).map(Path::of);
+        keyFile.ifPresent(file -> requireReadableFile(file, "VPSR_CHECKPOINT_KEY_FILE"));
+        List<Path> trusted = Optional.ofNullable(blankToNull(env.get("VPSR_CHECKPOINT_TRUSTED_KEYS")))
+                .map(list -> Arrays.stream(list.split(",")).map(String::strip).filter(p -> !p.isEmpty())
+                        .map(Path::of).toList())
+                .orElse(List.of());
+        trusted.forEach(file -> requireReadableFile(file, "VPSR_CHECKPOINT_TRUSTED_KEYS"));
+        return new Checkpoints(directory, keyFile, trusted);
+    }
+
+    private static void requireReadableFile(Path file, String setting) {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new StartupRefused(setting + " names " + file + ", which is not a readable file");
+        }
     }
 
     /** Micronaut properties for what is configured; the embedded parts add their own. */
@@ -83,8 +116,32 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
             properties.put("vpsorg.base-url", p.baseUrl().toString());
             properties.put("vpsorg.api-token", p.apiToken());
         });
-        teamsFile.ifPresent(file -> properties.put("micronaut.config.files", file.toAbsolutePath().toString()));
+        // The file's teams and auditors, read and checked here; not a Micronaut config file, which
+        // would also take in whatever else it holds.
+        teamsFile.ifPresent(file -> properties.putAll(file.properties()));
+        // Names no VPSR_* variable maps to by itself, so only what is read here sets them.
+        properties.put(ChainCheckpointFactory.DATA_DIRECTORY, dataDirectory.toAbsolutePath().toString());
+        properties.put(ChainCheckpointFactory.DIRECTORY, checkpoints.directory().toAbsolutePath().toString());
+        checkpoints.signingKeyFile().ifPresent(file -> properties.put(ChainCheckpointFactory.SIGNING_KEY_FILE,
+                file.toAbsolutePath().toString()));
+        if (!checkpoints.trustedPublicKeyFiles().isEmpty()) {
+            properties.put(ChainCheckpointFactory.TRUSTED_PUBLIC_KEYS, String.join(",", checkpoints
+                    .trustedPublicKeyFiles().stream().map(file -> file.toAbsolutePath().toString()).toList()));
+        }
         return properties;
+    }
+
+    /**
+     * The environment variables that are ours ({@code VPSR_*}, {@code VPSORG_*}): read here only.
+     * Micronaut would otherwise also read each as a property ({@code VPSR_TEAMS_FILE} as
+     * {@code vpsr.teams.file}, a team named "file"), so the application excludes them from its
+     * environment property source.
+     */
+    public static String[] ownVariables(Map<String, String> env) {
+        return env.keySet().stream()
+                .filter(name -> OWN_VARIABLE_PREFIXES.stream().anyMatch(name::startsWith))
+                .sorted()
+                .toArray(String[]::new);
     }
 
     private static Optional<Database> database(Map<String, String> env) {

@@ -3,8 +3,8 @@ package org.vpsrecovery.bootstrap;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
@@ -26,13 +26,20 @@ public final class EmbeddedDefaults implements AutoCloseable {
     public static final long DEMO_SERVER = 12345;
     public static final long OTHER_TEAM_SERVER = 23456;
 
+    /** zonky waits 10 s; recovery after an unclean stop (kill -9, power loss) on a slow disk can take longer. */
+    static final Duration POSTGRES_START_WAIT = Duration.ofSeconds(120);
+    /** How long a PostgreSQL a crashed predecessor left running gets to shut down cleanly. */
+    static final Duration LEFTOVER_POSTGRES_STOP_WAIT = Duration.ofSeconds(60);
+
+    private final EmbeddedDataDirectory dataDirectory;
     private final EmbeddedPostgres postgres;
     private final VpsOrgSimulator simulator;
     private final Map<String, Object> properties;
     private final Path postgresDirectory;
 
-    private EmbeddedDefaults(EmbeddedPostgres postgres, Path postgresDirectory, VpsOrgSimulator simulator,
-                             Map<String, Object> properties) {
+    private EmbeddedDefaults(EmbeddedDataDirectory dataDirectory, EmbeddedPostgres postgres, Path postgresDirectory,
+                             VpsOrgSimulator simulator, Map<String, Object> properties) {
+        this.dataDirectory = dataDirectory;
         this.postgres = postgres;
         this.postgresDirectory = postgresDirectory;
         this.simulator = simulator;
@@ -41,16 +48,27 @@ public final class EmbeddedDefaults implements AutoCloseable {
 
     public static EmbeddedDefaults start(Deployment deployment) {
         Map<String, Object> properties = new LinkedHashMap<>();
+        EmbeddedDataDirectory dataDirectory = null;
         EmbeddedPostgres postgres = null;
         Path postgresDirectory = null;
         VpsOrgSimulator simulator = null;
         try {
             if (deployment.database().isEmpty()) {
                 postgresDirectory = deployment.dataDirectory().resolve("postgres");
-                Files.createDirectories(postgresDirectory.getParent());
+                dataDirectory = EmbeddedDataDirectory.claim(deployment.dataDirectory(), postgresDirectory,
+                        LEFTOVER_POSTGRES_STOP_WAIT);
                 postgres = EmbeddedPostgres.builder()
                         .setDataDirectory(postgresDirectory)
                         .setCleanDataDirectory(false)
+                        // zonky's builder is tuned for throw-away test data (-F, synchronous_commit=off);
+                        // this data is kept, so a commit must survive a crash. "-c" comes after "-F" and wins.
+                        .setServerConfig("fsync", "on")
+                        .setServerConfig("synchronous_commit", "on")
+                        .setServerConfig("full_page_writes", "on")
+                        .setPGStartupWait(POSTGRES_START_WAIT)
+                        // Stopped by Application's hook after the service: zonky's own hook would stop it
+                        // while the service still writes (the checkpoint at shutdown, last appends).
+                        .setRegisterShutdownHook(false)
                         .start();
                 properties.put("datasources.default.url", "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
                 properties.put("datasources.default.username", "postgres");
@@ -68,9 +86,12 @@ public final class EmbeddedDefaults implements AutoCloseable {
                     properties.put("vpsr.auditors.demo-auditor.token-sha256", HashedTeamTokens.sha256Hex(DEMO_AUDITOR_TOKEN));
                 }
             }
-            return new EmbeddedDefaults(postgres, postgresDirectory, simulator, properties);
+            return new EmbeddedDefaults(dataDirectory, postgres, postgresDirectory, simulator, properties);
         } catch (IOException | RuntimeException e) {
             closeQuietly(postgres, simulator);
+            if (dataDirectory != null) {
+                dataDirectory.close();
+            }
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("could not start the embedded PostgreSQL in " + postgresDirectory, io);
             }
@@ -101,6 +122,9 @@ public final class EmbeddedDefaults implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(postgres, simulator);
+        if (dataDirectory != null) {
+            dataDirectory.close();
+        }
     }
 
     private static void closeQuietly(EmbeddedPostgres postgres, VpsOrgSimulator simulator) {

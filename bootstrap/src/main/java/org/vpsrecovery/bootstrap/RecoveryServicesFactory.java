@@ -1,6 +1,7 @@
 package org.vpsrecovery.bootstrap;
 
 import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.value.PropertyResolver;
@@ -44,8 +45,11 @@ import org.vpsrecovery.application.snapshot.ListSnapshotsService;
 import org.vpsrecovery.application.snapshot.ListSnapshotsUseCase;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotService;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotUseCase;
+import org.vpsrecovery.domain.audit.CheckpointKeys;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.AuditReports;
+import org.vpsrecovery.domain.port.ChainCheckpoints;
+import org.vpsrecovery.domain.port.ChainPositions;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ServerLock;
 
@@ -58,17 +62,19 @@ public class RecoveryServicesFactory {
         return Clock.systemUTC();
     }
 
-    @Singleton
+    // Teams and auditors are built when the context starts (@Context), not at the first request:
+    // a wrong setting stops the start with the setting named, instead of answering every request 500.
+    @Context
     ConfiguredTeams configuredTeams(PropertyResolver properties) {
         return ConfiguredTeams.from(properties);
     }
 
-    @Singleton
+    @Context
     TeamAuthenticator teamAuthenticator(ConfiguredTeams teams) {
         return new HashedTeamTokens(teams.tokenDigests());
     }
 
-    @Singleton
+    @Context
     AuditorAuthenticator auditorAuthenticator(PropertyResolver properties) {
         return new HashedAuditorTokens(ConfiguredAuditors.from(properties).tokenDigests());
     }
@@ -186,8 +192,9 @@ public class RecoveryServicesFactory {
     }
 
     @Singleton
-    VerifyAuditChainUseCase verifyAuditChain(AuditHistory history) {
-        return new VerifyAuditChainService(history);
+    VerifyAuditChainUseCase verifyAuditChain(AuditHistory history, ChainPositions positions,
+                                             ChainCheckpoints checkpoints, CheckpointKeys trusted) {
+        return new VerifyAuditChainService(history, positions, checkpoints, trusted);
     }
 
     @Singleton

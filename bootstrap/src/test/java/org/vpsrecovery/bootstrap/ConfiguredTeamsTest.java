@@ -50,5 +50,16 @@ class ConfiguredTeamsTest {
         assertThatThrownBy(() -> teams(Map.of("vpsr.teams.a.token-sha256", DIGEST, "vpsr.teams.a.servers", "x")))
                 .hasMessageContaining("vpsr.teams.a.servers");
         assertThatThrownBy(() -> teams(Map.of("vpsr.teams.a.servers", "1"))).hasMessageContaining("token-sha256 is required");
+        assertThatThrownBy(() -> teams(Map.of("vpsr.teams.a.token-sha256", DIGEST, "vpsr.teams.a.snapshots-per-server", "x")))
+                .hasMessageContaining("vpsr.teams.a.snapshots-per-server must be a whole number");
+    }
+
+    @Test
+    void aKeyThatIsNotATeamSettingIsRefusedNamedNeverTakenForATeam() {
+        // VPSR_TEAMS_FILE read by Micronaut as a property: vpsr.teams.file, which once became a team "file".
+        assertThatThrownBy(() -> teams(Map.of("vpsr.teams.demo.token-sha256", DIGEST, "vpsr.teams.file", "/etc/teams")))
+                .hasMessageContaining("vpsr.teams.file is not a team setting");
+        assertThatThrownBy(() -> teams(Map.of("vpsr.teams.demo.token-sha256", DIGEST, "vpsr.teams.demo.token", "x")))
+                .hasMessageContaining("vpsr.teams.demo.token is not a team setting");
     }
 }

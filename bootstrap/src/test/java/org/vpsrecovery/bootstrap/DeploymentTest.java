@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +29,8 @@ class DeploymentTest {
 
     @Test
     void aGivenDatabaseAndProviderAreUsedAndTheServiceListensOnAllInterfaces() throws Exception {
-        Path teams = Files.writeString(dir.resolve("teams.properties"), "vpsr.teams.a.servers=1\\n");
+        Path teams = Files.writeString(dir.resolve("teams.properties"),
+                "vpsr.teams.a.token-sha256=" + "a".repeat(64) + "\nvpsr.teams.a.servers=1\n");
         Map<String, String> env = Map.of(
                 "VPSR_DATABASE_URL", "jdbc:postgresql://db:5432/vpsr",
                 "VPSR_DATABASE_USER", "vpsr_service", "VPSR_DATABASE_PASSWORD", "s3cret",
@@ -43,9 +46,34 @@ class DeploymentTest {
                 .containsEntry("flyway.datasources.default.enabled", false)
                 .containsEntry("flyway.datasources.owner.enabled", true)
                 .containsEntry("vpsorg.base-url", "https://admin.vps.org")
-                .containsEntry("micronaut.server.port", 9090);
+                .containsEntry("micronaut.server.port", 9090)
+                // The file's teams, as read and checked here; the file is not handed to Micronaut.
+                .containsEntry("vpsr.teams.a.servers", "1")
+                .doesNotContainKey("micronaut.config.files");
         // Secrets never appear in what the settings say of themselves.
         assertThat(deployment.toString()).doesNotContain("s3cret", "0wner", "provider-secret");
+    }
+
+    @Test
+    void checkpointsDefaultToTheDataDirectoryAndFollowTheirSettings() throws Exception {
+        Path data = dir.resolve("data");
+        Deployment defaults = Deployment.fromEnvironment(Map.of("VPSR_DATA_DIR", data.toString()));
+        assertThat(defaults.checkpoints()).isEqualTo(new Deployment.Checkpoints(data.resolve("checkpoints"),
+                Optional.empty(), List.of()));
+        assertThat(defaults.properties()).containsEntry("vpsr.data-directory", data.toAbsolutePath().toString())
+                .containsEntry("vpsr.audit.checkpoint.directory", data.resolve("checkpoints").toAbsolutePath().toString())
+                .doesNotContainKeys("vpsr.audit.checkpoint.signing-key-file", "vpsr.audit.checkpoint.trusted-public-keys");
+
+        Path key = Files.writeString(dir.resolve("key.pem"), "a key");
+        Path old = Files.writeString(dir.resolve("old.pub.pem"), "a public key");
+        Path other = Files.writeString(dir.resolve("other.pub.pem"), "another");
+        Map<String, Object> configured = Deployment.fromEnvironment(Map.of("VPSR_CHECKPOINT_KEY_FILE", key.toString(),
+                "VPSR_CHECKPOINT_DIR", dir.resolve("witness").toString(),
+                "VPSR_CHECKPOINT_TRUSTED_KEYS", old + ", " + other)).properties();
+        assertThat(configured).containsEntry("vpsr.audit.checkpoint.signing-key-file", key.toAbsolutePath().toString())
+                .containsEntry("vpsr.audit.checkpoint.directory", dir.resolve("witness").toAbsolutePath().toString())
+                .containsEntry("vpsr.audit.checkpoint.trusted-public-keys", old.toAbsolutePath() + ","
+                        + other.toAbsolutePath());
     }
 
     @Test
@@ -60,6 +88,43 @@ class DeploymentTest {
         assertRefused(Map.of("VPSORG_API_TOKEN", "t", "VPSORG_BASE_URL", "ftp://x"), "VPSORG_BASE_URL must be an http(s) URL");
         assertRefused(Map.of("VPSORG_API_TOKEN", "t", "VPSR_TEAMS_FILE", "/nope"), "VPSR_TEAMS_FILE names /nope");
         assertRefused(Map.of("VPSR_PORT", "eighty"), "VPSR_PORT");
+        assertRefused(Map.of("VPSR_CHECKPOINT_KEY_FILE", "/nope.pem"), "VPSR_CHECKPOINT_KEY_FILE names /nope.pem");
+        assertRefused(Map.of("VPSR_CHECKPOINT_TRUSTED_KEYS", "/nope.pub.pem"), "VPSR_CHECKPOINT_TRUSTED_KEYS names");
+    }
+
+    @Test
+    void aTeamsFileIsCheckedWholeBeforeTheServiceStartsAndAWrongEntryIsNamed() throws Exception {
+        String digest = "b".repeat(64);
+        assertTeamsFileRefused("vpsr.teams.payments.servers=12345\n", "vpsr.teams.payments.token-sha256 is required");
+        assertTeamsFileRefused("vpsr.teams.payments.token-sha256=" + digest + "\nvpsr.teams.payments.servers=12345,abc\n",
+                "vpsr.teams.payments.servers must be positive integers, was abc");
+        assertTeamsFileRefused("vpsr.teams.payments.token-sha256=not-a-digest\n", "vpsr.teams.payments.token-sha256 must be 64 hex");
+        assertTeamsFileRefused("vpsr.teams.payments.token-sha256=" + digest + "\nvpsr.teams.payments.snapshots-per-server=three\n",
+                "vpsr.teams.payments.snapshots-per-server must be a whole number");
+        // What the environment variable VPSR_TEAMS_FILE would have become as a Micronaut property.
+        assertTeamsFileRefused("vpsr.teams.file=/etc/vpsr/teams.properties\n", "vpsr.teams.file is not a team setting");
+        assertTeamsFileRefused("vpsr.teams.payments.token-sha256=" + digest + "\nvpsr.teams.payments.sevrers=1\n",
+                "vpsr.teams.payments.sevrers is not a team setting");
+        assertTeamsFileRefused("vpsr.teams.payments.token-sha256=" + digest + "\nmicronaut.server.port=1\n",
+                "micronaut.server.port is not a team or auditor setting");
+        assertTeamsFileRefused("vpsr.teams.payments.token-sha256=" + digest + "\nvpsr.auditors.compliance.token=x\n",
+                "vpsr.auditors.compliance.token-sha256 is required");
+        assertTeamsFileRefused("# auditors only\nvpsr.auditors.compliance.token-sha256=" + digest + "\n", "no team is configured");
+    }
+
+    @Test
+    void onlyOurOwnVariablesAreKeptFromMicronautsEnvironment() {
+        assertThat(Deployment.ownVariables(Map.of("VPSR_TEAMS_FILE", "f", "VPSORG_API_TOKEN", "t", "VPSR_DATA_DIR", "d",
+                "MICRONAUT_CONFIG_FILES", "c", "HOME", "/root", "XVPSR_X", "x")))
+                .containsExactly("VPSORG_API_TOKEN", "VPSR_DATA_DIR", "VPSR_TEAMS_FILE");
+    }
+
+    private void assertTeamsFileRefused(String content, String expected) throws Exception {
+        Path teams = Files.writeString(dir.resolve("refused-teams.properties"), content);
+        assertRefused(Map.of("VPSORG_API_TOKEN", "provider-secret", "VPSR_TEAMS_FILE", teams.toString()), expected);
+        assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of("VPSR_TEAMS_FILE", teams.toString())))
+                .hasMessageStartingWith("VPSR_TEAMS_FILE " + teams + ": ")
+                .message().doesNotContain("provider-secret");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.vpsrecovery.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -36,6 +37,40 @@ class EmbeddedDefaultsTest {
              ResultSet rows = statement.executeQuery("SELECT v FROM kept")) {
             assertThat(rows.next()).isTrue();
             assertThat(rows.getString(1)).isEqualTo("still here");
+        }
+    }
+
+    @Test
+    void keptDataIsWrittenDurablyUnlikeZonkysTestDefaults() throws Exception {
+        Deployment deployment = Deployment.fromEnvironment(Map.of("VPSR_DATA_DIR", dataDirectory.toString()));
+        try (EmbeddedDefaults embedded = EmbeddedDefaults.start(deployment)) {
+            assertThat(show(embedded, "fsync")).isEqualTo("on");
+            assertThat(show(embedded, "synchronous_commit")).isEqualTo("on");
+            assertThat(show(embedded, "full_page_writes")).isEqualTo("on");
+        }
+    }
+
+    @Test
+    void aSecondServiceCannotTakeADataDirectoryInUseAndTheFirstKeepsRunning() throws Exception {
+        Deployment deployment = Deployment.fromEnvironment(Map.of("VPSR_DATA_DIR", dataDirectory.toString()));
+        try (EmbeddedDefaults first = EmbeddedDefaults.start(deployment)) {
+            assertThatThrownBy(() -> EmbeddedDefaults.start(deployment)).isInstanceOf(StartupRefused.class)
+                    .hasMessageContaining("VPSR_DATA_DIR " + dataDirectory.toAbsolutePath())
+                    .hasMessageContaining("in use by another running vps-recovery");
+            assertThat(show(first, "fsync")).isEqualTo("on");
+        }
+        // Released on close: the next start takes it.
+        try (EmbeddedDefaults next = EmbeddedDefaults.start(deployment)) {
+            assertThat(next.runsPostgres()).isTrue();
+        }
+    }
+
+    private static String show(EmbeddedDefaults defaults, String setting) throws Exception {
+        try (Connection connection = connect(defaults);
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SHOW " + setting)) {
+            assertThat(rows.next()).isTrue();
+            return rows.getString(1);
         }
     }
 

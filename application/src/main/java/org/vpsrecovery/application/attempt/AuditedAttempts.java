@@ -182,12 +182,12 @@ public final class AuditedAttempts {
 
         private AuditEvent failedEvent(ProviderFailure failure) {
             return event(new Outcome.Failed(failure.reason(), truncate(failure.getMessage(), Outcome.MAX_CAUSE_LENGTH)),
-                    failure.httpStatus(), null);
+                    failure.providerStatus(), null);
         }
 
         private AuditEvent unresolvedEvent(ProviderFailure failure) {
             return event(new Outcome.Unresolved(failure.reason(), truncate(failure.getMessage(), Outcome.MAX_CAUSE_LENGTH)),
-                    failure.httpStatus(), null);
+                    failure.providerStatus(), null);
         }
 
         private AuditEvent event(Outcome outcome, OptionalInt providerStatus, String message) {

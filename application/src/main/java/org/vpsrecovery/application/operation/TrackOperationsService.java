@@ -216,11 +216,11 @@ public final class TrackOperationsService {
                             describe(made) + " is completed at VPS.org", intent);
                 }
                 if (status.get().is(CreationStatus.Phase.FAILED)) {
-                    return apply(operation, operation.failedAtProvider(now, "VPS.org reports " + status.get().wireValue()),
+                    return apply(operation, operation.failedAtProvider(now, "VPS.org reports " + status.get().label()),
                             new Outcome.Failed(ReasonCode.RECOVERY_POINT_FAILED, "VPS.org reports " + describe(made)
-                                    + " as " + status.get().wireValue()), "failed at the provider", intent);
+                                    + " as " + status.get().label()), "failed at the provider", intent);
                 }
-                return dueOrLater(operation, now, intent, describe(made) + " is still " + status.get().wireValue());
+                return dueOrLater(operation, now, intent, describe(made) + " is still " + status.get().label());
             }
             case DELETE_SNAPSHOT, DELETE_BACKUP -> {
                 ResourceRef target = operation.resource().orElseThrow();

@@ -90,7 +90,7 @@ class CreateSnapshotServiceTest {
     @Test
     void failedAndUnknownSnapshotsStillCountTowardTheQuota() {
         platform.provider.addSnapshot(901, platform.web, CreationStatus.FAILED);
-        platform.provider.addSnapshot(902, platform.web, CreationStatus.fromWire("archiving"));
+        platform.provider.addSnapshot(902, platform.web, new CreationStatus(CreationStatus.Phase.UNKNOWN, "archiving"));
         platform.provider.addSnapshot(903, platform.web, CreationStatus.IN_PROGRESS);
         platform.provider.addSnapshot(904, platform.web, CreationStatus.COMPLETED);
         platform.provider.addSnapshot(905, platform.web, CreationStatus.COMPLETED);

@@ -326,7 +326,12 @@ class PlatformEndToEndTest {
         Answer health = platform.send("GET", "/health", null, null);
         assertThat(health.status()).as(health.raw().body()).isEqualTo(200);
         assertThat(health.get("status")).isEqualTo("UP");
-        assertThat(health.raw().body()).contains("jdbc", "vpsorg").doesNotContain(VpsOrgSimulator.DEMO_TOKEN);
+        // Anyone gets the status; the details (the JDBC URL among them) only an auditor (ADR 0021).
+        assertThat(health.raw().body()).doesNotContain("jdbc", "vpsorg", "details");
+        assertThat(platform.send("GET", "/health", DEMO_TOKEN, null).raw().body()).doesNotContain("jdbc", "details");
+        Answer detailed = platform.send("GET", "/health", RunningPlatform.AUDITOR_TOKEN, null);
+        assertThat(detailed.status()).as(detailed.raw().body()).isEqualTo(200);
+        assertThat(detailed.raw().body()).contains("jdbc", "vpsorg").doesNotContain(VpsOrgSimulator.DEMO_TOKEN);
 
         var metrics = platform.send("GET", "/prometheus", null, null, Map.of("Accept", "text/plain")).raw();
         assertThat(metrics.statusCode()).isEqualTo(200);

@@ -4,10 +4,13 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +36,8 @@ final class RunningPlatform implements AutoCloseable {
     final EmbeddedServer server;
     final ApplicationContext context;
     final JsonMapper json;
+    /** This instance's own data directory: its checkpoint signing key and checkpoints. */
+    final Path dataDirectory;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     record Answer(int status, String contentType, Map<String, Object> body, HttpResponse<String> raw) {
@@ -45,8 +50,9 @@ final class RunningPlatform implements AutoCloseable {
         }
     }
 
-    private RunningPlatform(EmbeddedServer server) {
+    private RunningPlatform(EmbeddedServer server, Path dataDirectory) {
         this.server = server;
+        this.dataDirectory = dataDirectory;
         this.context = server.getApplicationContext();
         this.json = context.getBean(JsonMapper.class);
     }
@@ -72,8 +78,20 @@ final class RunningPlatform implements AutoCloseable {
         properties.put("vpsr.teams.other-team.servers", "23456");
         properties.put("vpsr.auditors.compliance.token-sha256", HashedTeamTokens.sha256Hex(AUDITOR_TOKEN));
         properties.put("vpsr.server-lock.max-wait", "20s");
+        Path dataDirectory;
+        try {
+            // A directory of its own unless the test names one (a restart, a second instance on it).
+            dataDirectory = overrides.containsKey("vpsr.data-directory")
+                    ? Path.of(overrides.get("vpsr.data-directory").toString())
+                    : Files.createTempDirectory("vpsr-data-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        properties.put("vpsr.data-directory", dataDirectory.toString());
+        // Tests take checkpoints when they mean to (ChainCheckpointJob.takeCheckpoint), not on a timer.
+        properties.put("vpsr.audit.checkpoint-every", "1h");
         properties.putAll(overrides);
-        return new RunningPlatform(ApplicationContext.run(EmbeddedServer.class, properties));
+        return new RunningPlatform(ApplicationContext.run(EmbeddedServer.class, properties), dataDirectory);
     }
 
     Answer send(String method, String path, String token, String body, Map<String, String> headers) {

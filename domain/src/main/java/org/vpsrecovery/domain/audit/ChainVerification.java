@@ -1,19 +1,36 @@
 package org.vpsrecovery.domain.audit;
 
 import java.util.Objects;
+import java.util.Optional;
 
-/** The result of walking the audit chain from the first event to the chain head. */
+/**
+ * The result of walking the audit chain from the first event to the chain head, and of comparing
+ * it with the signed checkpoints kept outside the database ({@link CheckpointCheck}).
+ */
 public sealed interface ChainVerification {
 
     boolean isIntact();
 
-    /** Every event is present, unchanged and linked; {@code head} is the last event's hash. */
-    record Intact(long eventsChecked, ChainHash head) implements ChainVerification {
+    /** How many checkpoints (readable or not) the chain was compared with; 0 when none were. */
+    long checkpointsChecked();
+
+    /**
+     * Every event is present, unchanged and linked, and every checkpoint is genuine and in the chain;
+     * {@code head} is the last event's hash; {@code latestCheckpoint} the one with the highest sequence.
+     */
+    record Intact(long eventsChecked, ChainHash head, long checkpointsChecked,
+                  Optional<ChainCheckpoint> latestCheckpoint) implements ChainVerification {
         public Intact {
             Objects.requireNonNull(head, "head");
-            if (eventsChecked < 0) {
-                throw new IllegalArgumentException("events checked must not be negative");
+            Objects.requireNonNull(latestCheckpoint, "latest checkpoint");
+            if (eventsChecked < 0 || checkpointsChecked < 0) {
+                throw new IllegalArgumentException("counts must not be negative");
             }
+        }
+
+        /** The walk alone, before any checkpoint is compared. */
+        public Intact(long eventsChecked, ChainHash head) {
+            this(eventsChecked, head, 0, Optional.empty());
         }
 
         @Override
@@ -23,13 +40,22 @@ public sealed interface ChainVerification {
     }
 
     /** The first position at which the chain does not hold, what is wrong there, and in words. */
-    record Broken(long sequence, Fault fault, String explanation) implements ChainVerification {
+    record Broken(long sequence, Fault fault, String explanation, long checkpointsChecked)
+            implements ChainVerification {
         public Broken {
             Objects.requireNonNull(fault, "fault");
             Objects.requireNonNull(explanation, "explanation");
             if (sequence <= 0) {
                 throw new IllegalArgumentException("sequence must be positive");
             }
+            if (checkpointsChecked < 0) {
+                throw new IllegalArgumentException("checkpoints checked must not be negative");
+            }
+        }
+
+        /** The walk alone, before any checkpoint is compared. */
+        public Broken(long sequence, Fault fault, String explanation) {
+            this(sequence, fault, explanation, 0);
         }
 
         @Override
@@ -46,6 +72,12 @@ public sealed interface ChainVerification {
         /** The event's stored previous hash is not the hash of the event before it. */
         BROKEN_LINK,
         /** The chain head (last position and hash) does not match the last event. */
-        HEAD_MISMATCH
+        HEAD_MISMATCH,
+        /** Events a signed checkpoint witnessed are no longer stored: the chain was cut back, head and all. */
+        TRUNCATED,
+        /** The event at a signed checkpoint's position has another hash: history up to it was rewritten. */
+        REWRITTEN,
+        /** A checkpoint not signed by a trusted key, or an entry that no longer reads as a checkpoint. */
+        FORGED_CHECKPOINT
     }
 }

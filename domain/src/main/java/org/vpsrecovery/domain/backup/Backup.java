@@ -79,7 +79,7 @@ public record Backup(BackupId id, ServerRef server, String typeWireValue, Creati
     private void requireInProgress(String transition) {
         if (!isInProgress()) {
             Decision.deny(ReasonCode.INVALID_TRANSITION, "cannot " + transition + " backup " + id
-                    + " in status " + status.wireValue()).orThrow();
+                    + " in status " + status.label()).orThrow();
         }
     }
 }

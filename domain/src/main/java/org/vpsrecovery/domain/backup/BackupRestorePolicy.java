@@ -14,7 +14,7 @@ public final class BackupRestorePolicy {
     public static Decision evaluate(Backup backup, Server target, Instant now) {
         if (!backup.isCompleted()) {
             return Decision.deny(ReasonCode.BACKUP_NOT_COMPLETED,
-                    "backup " + backup.id() + " is " + backup.status().wireValue() + ", not completed");
+                    "backup " + backup.id() + " is " + backup.status().label() + ", not completed");
         }
         if (backup.isExpiredAt(now)) {
             return Decision.deny(ReasonCode.BACKUP_EXPIRED,

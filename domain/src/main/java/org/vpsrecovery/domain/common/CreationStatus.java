@@ -1,44 +1,30 @@
 package org.vpsrecovery.domain.common;
 
-import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Where a snapshot's or backup's creation stands, as the provider reports it. The provider
- * documents {@code in_progress} and {@code completed}; {@code failed} and {@code error} surely
- * exist; anything else is kept verbatim as {@link Phase#UNKNOWN} rather than crashed on.
+ * Where a snapshot's or backup's creation stands: its {@link Phase}, and the {@code label} it is
+ * shown with. The provider adapter decides both from what the provider reports; a status the
+ * platform does not know is {@link Phase#UNKNOWN} (never restorable, never crashed on) and keeps
+ * the provider's word as its label, so that it is still shown as reported.
  */
-public record CreationStatus(Phase phase, String wireValue) {
+public record CreationStatus(Phase phase, String label) {
 
     public enum Phase { IN_PROGRESS, COMPLETED, FAILED, UNKNOWN }
 
     public static final CreationStatus IN_PROGRESS = new CreationStatus(Phase.IN_PROGRESS, "in_progress");
     public static final CreationStatus COMPLETED = new CreationStatus(Phase.COMPLETED, "completed");
     public static final CreationStatus FAILED = new CreationStatus(Phase.FAILED, "failed");
+    public static final CreationStatus UNKNOWN = new CreationStatus(Phase.UNKNOWN, "unknown");
+
+    public static final int LABEL_MAX_LENGTH = 64;
 
     public CreationStatus {
         Objects.requireNonNull(phase, "phase");
-        Objects.requireNonNull(wireValue, "wire value");
-        if (wireValue.isBlank() || wireValue.length() > 64) {
-            throw new IllegalArgumentException("status must be 1-64 characters");
+        Objects.requireNonNull(label, "label");
+        if (label.isBlank() || label.length() > LABEL_MAX_LENGTH) {
+            throw new IllegalArgumentException("status label must be 1-" + LABEL_MAX_LENGTH + " characters");
         }
-    }
-
-    /** Reads the provider's value; never fails on an unknown one. */
-    public static CreationStatus fromWire(String raw) {
-        if (raw == null || raw.isBlank()) {
-            return new CreationStatus(Phase.UNKNOWN, "unknown");
-        }
-        String value = raw.strip();
-        if (value.length() > 64) {
-            value = value.substring(0, 64);
-        }
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "in_progress", "pending", "creating" -> new CreationStatus(Phase.IN_PROGRESS, value);
-            case "completed" -> new CreationStatus(Phase.COMPLETED, value);
-            case "failed", "error" -> new CreationStatus(Phase.FAILED, value);
-            default -> new CreationStatus(Phase.UNKNOWN, value);
-        };
     }
 
     public boolean is(Phase expected) {

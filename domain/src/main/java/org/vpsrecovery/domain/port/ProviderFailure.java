@@ -9,22 +9,23 @@ import org.vpsrecovery.domain.common.RecoveryException;
 
 /**
  * The provider could not do what was asked, in one of a few known ways. Thrown by the provider
- * ports; the message is written by the adapter and never carries the provider token.
+ * ports; the message is written by the adapter and never carries the provider token. Which of the
+ * provider's answers is which kind is the adapter's to say (docs/vpsorg-api.md, ADR 0010).
  */
 public final class ProviderFailure extends RecoveryException {
 
     public enum Kind {
-        /** 400: invalid parameters or a state the provider refuses. */
+        /** The provider refused: invalid parameters, or a state it does not allow. */
         REJECTED(ReasonCode.PROVIDER_REJECTED),
-        /** 400 that the provider's body says is a limit. */
+        /** The provider refused because one of its limits is reached. */
         LIMIT_REACHED(ReasonCode.PROVIDER_LIMIT_REACHED),
-        /** 404. */
+        /** The provider does not know the server, snapshot or backup. */
         NOT_FOUND(ReasonCode.PROVIDER_NOT_FOUND),
-        /** 401/403: the platform's own credentials are wrong, an operator problem. */
+        /** The provider does not accept the platform's own credentials: an operator problem. */
         UNAUTHORIZED(ReasonCode.PROVIDER_UNAUTHORIZED),
-        /** 429. */
+        /** The provider asks the platform to slow down ({@link ProviderFailure#retryAfter()}). */
         RATE_LIMITED(ReasonCode.PROVIDER_RATE_LIMITED),
-        /** 5xx, connection refused, circuit open. */
+        /** The provider failed or could not be reached, or calls to it are held back (circuit open). */
         UNAVAILABLE(ReasonCode.PROVIDER_UNAVAILABLE),
         /** A safe call (a read) timed out. */
         TIMEOUT(ReasonCode.PROVIDER_TIMEOUT),
@@ -45,14 +46,14 @@ public final class ProviderFailure extends RecoveryException {
     }
 
     private final Kind kind;
-    private final Integer httpStatus;
+    private final Integer providerStatus;
     private final Duration retryAfter;
 
-    public ProviderFailure(Kind kind, String message, OptionalInt httpStatus, Optional<Duration> retryAfter,
+    public ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
                            Throwable cause) {
         super(Objects.requireNonNull(kind, "kind").reason(), message, cause);
         this.kind = kind;
-        this.httpStatus = httpStatus.isPresent() ? httpStatus.getAsInt() : null;
+        this.providerStatus = providerStatus.isPresent() ? providerStatus.getAsInt() : null;
         this.retryAfter = retryAfter.orElse(null);
     }
 
@@ -69,8 +70,12 @@ public final class ProviderFailure extends RecoveryException {
         return kind == Kind.OUTCOME_UNKNOWN;
     }
 
-    public OptionalInt httpStatus() {
-        return httpStatus == null ? OptionalInt.empty() : OptionalInt.of(httpStatus);
+    /**
+     * The provider's answer code, as the adapter reports it (for VPS.org, the HTTP status); empty when
+     * no answer came. Recorded in the audit as the event's provider status; the domain does not read it.
+     */
+    public OptionalInt providerStatus() {
+        return providerStatus == null ? OptionalInt.empty() : OptionalInt.of(providerStatus);
     }
 
     public Optional<Duration> retryAfter() {

@@ -1,13 +1,13 @@
 package org.vpsrecovery.domain.server;
 
-import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A server's status as far as the platform learns it. The provider documents only
- * {@code restoring}; {@code running} and {@code stopped} are expected; other values are kept verbatim.
+ * A server's status as far as the platform learns it: its {@link Kind}, and the {@code label} it is
+ * shown with. The provider adapter decides both from what the provider reports; a status the
+ * platform does not know is {@link Kind#UNKNOWN} and keeps the provider's word as its label.
  */
-public record ServerStatus(Kind kind, String wireValue) {
+public record ServerStatus(Kind kind, String label) {
 
     public enum Kind { RUNNING, STOPPED, RESTORING, UNKNOWN }
 
@@ -16,28 +16,13 @@ public record ServerStatus(Kind kind, String wireValue) {
     public static final ServerStatus RESTORING = new ServerStatus(Kind.RESTORING, "restoring");
     public static final ServerStatus UNKNOWN = new ServerStatus(Kind.UNKNOWN, "unknown");
 
+    public static final int LABEL_MAX_LENGTH = 64;
+
     public ServerStatus {
         Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(wireValue, "wire value");
-        if (wireValue.isBlank() || wireValue.length() > 64) {
-            throw new IllegalArgumentException("server status must be 1-64 characters");
+        Objects.requireNonNull(label, "label");
+        if (label.isBlank() || label.length() > LABEL_MAX_LENGTH) {
+            throw new IllegalArgumentException("server status label must be 1-" + LABEL_MAX_LENGTH + " characters");
         }
-    }
-
-    /** Reads the provider's value; never fails on an unknown one. */
-    public static ServerStatus fromWire(String raw) {
-        if (raw == null || raw.isBlank()) {
-            return UNKNOWN;
-        }
-        String value = raw.strip();
-        if (value.length() > 64) {
-            value = value.substring(0, 64);
-        }
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "running", "active" -> new ServerStatus(Kind.RUNNING, value);
-            case "stopped", "off" -> new ServerStatus(Kind.STOPPED, value);
-            case "restoring" -> new ServerStatus(Kind.RESTORING, value);
-            default -> new ServerStatus(Kind.UNKNOWN, value);
-        };
     }
 }

@@ -63,7 +63,7 @@ public record Snapshot(SnapshotId id, ServerRef server, String name, CreationSta
     private void requireInProgress(String transition) {
         if (!isInProgress()) {
             Decision.deny(ReasonCode.INVALID_TRANSITION, "cannot " + transition + " snapshot " + id
-                    + " in status " + status.wireValue()).orThrow();
+                    + " in status " + status.label()).orThrow();
         }
     }
 }

@@ -18,7 +18,7 @@ public final class SnapshotRestorePolicy {
         }
         if (!snapshot.isCompleted()) {
             return Decision.deny(ReasonCode.SNAPSHOT_NOT_COMPLETED,
-                    "snapshot " + snapshot.id() + " is " + snapshot.status().wireValue() + ", not completed");
+                    "snapshot " + snapshot.id() + " is " + snapshot.status().label() + ", not completed");
         }
         return target.restorability();
     }

@@ -77,7 +77,7 @@ class BackupLifecycleTest {
         assertThat(refusal(() -> automatic(EXPIRY).restoreOnto(RUNNING, EXPIRY))).isEqualTo(ReasonCode.BACKUP_EXPIRED);
         assertThat(refusal(() -> backup(1, WEB, "manual", CreationStatus.IN_PROGRESS, null).restoreOnto(RUNNING, NOW)))
                 .isEqualTo(ReasonCode.BACKUP_NOT_COMPLETED);
-        assertThat(refusal(() -> backup(1, WEB, "manual", CreationStatus.fromWire("verifying"), null).restoreOnto(RUNNING, NOW)))
+        assertThat(refusal(() -> backup(1, WEB, "manual", new CreationStatus(CreationStatus.Phase.UNKNOWN, "verifying"), null).restoreOnto(RUNNING, NOW)))
                 .isEqualTo(ReasonCode.BACKUP_NOT_COMPLETED);
         assertThat(refusal(() -> automatic(EXPIRY).restoreOnto(RESTORING, NOW)))
                 .isEqualTo(ReasonCode.SERVER_NOT_RESTORABLE);

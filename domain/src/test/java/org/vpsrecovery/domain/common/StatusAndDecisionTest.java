@@ -6,34 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.server.ServerStatus;
 
+/** Reading the provider's status words is the adapter's (VpsOrgWireMapperStatusTest); decisions are the domain's. */
 class StatusAndDecisionTest {
 
     @Test
-    void creationStatusesReadTheDocumentedAndLikelyValues() {
-        assertThat(CreationStatus.fromWire("in_progress")).isEqualTo(CreationStatus.IN_PROGRESS);
-        assertThat(CreationStatus.fromWire("completed")).isEqualTo(CreationStatus.COMPLETED);
-        assertThat(CreationStatus.fromWire("failed")).isEqualTo(CreationStatus.FAILED);
-        assertThat(CreationStatus.fromWire("error").phase()).isEqualTo(CreationStatus.Phase.FAILED);
-        assertThat(CreationStatus.fromWire("error").wireValue()).isEqualTo("error");
-    }
-
-    @Test
-    void unknownCreationStatusesAreKeptVerbatimNotCrashedOn() {
-        CreationStatus odd = CreationStatus.fromWire("archiving");
-        assertThat(odd.phase()).isEqualTo(CreationStatus.Phase.UNKNOWN);
-        assertThat(odd.wireValue()).isEqualTo("archiving");
-        assertThat(CreationStatus.fromWire(null).phase()).isEqualTo(CreationStatus.Phase.UNKNOWN);
-        assertThat(CreationStatus.fromWire("  ").phase()).isEqualTo(CreationStatus.Phase.UNKNOWN);
-        assertThat(CreationStatus.fromWire("x".repeat(500)).wireValue()).hasSize(64);
-    }
-
-    @Test
-    void serverStatusesReadKnownValuesAndKeepUnknownOnes() {
-        assertThat(ServerStatus.fromWire("restoring")).isEqualTo(ServerStatus.RESTORING);
-        assertThat(ServerStatus.fromWire("running")).isEqualTo(ServerStatus.RUNNING);
-        assertThat(ServerStatus.fromWire("stopped")).isEqualTo(ServerStatus.STOPPED);
-        assertThat(ServerStatus.fromWire("migrating")).isEqualTo(new ServerStatus(ServerStatus.Kind.UNKNOWN, "migrating"));
-        assertThat(ServerStatus.fromWire(null)).isEqualTo(ServerStatus.UNKNOWN);
+    void aStatusLabelIsOneToSixtyFourCharacters() {
+        assertThat(new CreationStatus(CreationStatus.Phase.UNKNOWN, "x".repeat(64)).label()).hasSize(64);
+        assertThatThrownBy(() -> new CreationStatus(CreationStatus.Phase.UNKNOWN, "x".repeat(65)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CreationStatus(CreationStatus.Phase.FAILED, " "))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ServerStatus(ServerStatus.Kind.UNKNOWN, ""))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -30,6 +30,6 @@ class ServerTest {
 
     @Test
     void anUnknownStatusLeavesTheJudgementToTheProvider() {
-        assertThat(new Server(WEB, ServerStatus.fromWire("maintenance")).restorability().isAllowed()).isTrue();
+        assertThat(new Server(WEB, new ServerStatus(ServerStatus.Kind.UNKNOWN, "maintenance")).restorability().isAllowed()).isTrue();
     }
 }

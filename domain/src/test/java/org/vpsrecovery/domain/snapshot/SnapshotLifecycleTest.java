@@ -53,7 +53,7 @@ class SnapshotLifecycleTest {
     void finishedSnapshotsCannotCompleteOrFailAgain() {
         Snapshot done = snapshot(801, WEB, CreationStatus.COMPLETED);
         Snapshot failed = snapshot(803, WEB, CreationStatus.FAILED);
-        Snapshot unknown = snapshot(804, WEB, CreationStatus.fromWire("archived"));
+        Snapshot unknown = snapshot(804, WEB, new CreationStatus(CreationStatus.Phase.UNKNOWN, "archived"));
 
         assertThat(refusal(() -> done.complete(1))).isEqualTo(ReasonCode.INVALID_TRANSITION);
         assertThat(refusal(done::fail)).isEqualTo(ReasonCode.INVALID_TRANSITION);
@@ -66,14 +66,14 @@ class SnapshotLifecycleTest {
         Server after = snapshot(801, WEB, CreationStatus.COMPLETED).restoreOnto(RUNNING);
         assertThat(after.status()).isEqualTo(ServerStatus.RESTORING);
         assertThat(after.ref()).isEqualTo(WEB);
-        Server unknownState = new Server(WEB, ServerStatus.fromWire("maintenance"));
+        Server unknownState = new Server(WEB, new ServerStatus(ServerStatus.Kind.UNKNOWN, "maintenance"));
         assertThat(snapshot(801, WEB, CreationStatus.COMPLETED).restoreOnto(unknownState).isRestoring()).isTrue();
     }
 
     @Test
     void onlyCompletedSnapshotsRestore() {
         for (CreationStatus status : List.of(CreationStatus.IN_PROGRESS, CreationStatus.FAILED,
-                CreationStatus.fromWire("archived"))) {
+                new CreationStatus(CreationStatus.Phase.UNKNOWN, "archived"))) {
             assertThat(refusal(() -> snapshot(1, WEB, status).restoreOnto(RUNNING)))
                     .isEqualTo(ReasonCode.SNAPSHOT_NOT_COMPLETED);
         }
@@ -95,7 +95,7 @@ class SnapshotLifecycleTest {
                 .isEqualTo(ReasonCode.SERVER_RESTORING);
         snapshot(1, WEB, CreationStatus.COMPLETED).delete(RUNNING);
         snapshot(2, WEB, CreationStatus.FAILED).delete(RUNNING);
-        snapshot(3, WEB, CreationStatus.fromWire("archived")).delete(RUNNING);
+        snapshot(3, WEB, new CreationStatus(CreationStatus.Phase.UNKNOWN, "archived")).delete(RUNNING);
     }
 
     @Test
@@ -103,7 +103,7 @@ class SnapshotLifecycleTest {
         List<Snapshot> existing = new ArrayList<>();
         existing.add(snapshot(1, WEB, CreationStatus.IN_PROGRESS));
         existing.add(snapshot(2, WEB, CreationStatus.FAILED));
-        existing.add(snapshot(3, WEB, CreationStatus.fromWire("weird")));
+        existing.add(snapshot(3, WEB, new CreationStatus(CreationStatus.Phase.UNKNOWN, "weird")));
         existing.add(snapshot(4, WEB, CreationStatus.COMPLETED));
         existing.add(snapshot(9, OTHER, CreationStatus.COMPLETED));
         assertThat(SnapshotQuota.evaluate(WEB.id(), existing, RecoveryLimits.PROVIDER_DOCUMENTED).isAllowed()).isTrue();

@@ -2,24 +2,29 @@ package org.vpsrecovery.domain.testing;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.ChainHash;
+import org.vpsrecovery.domain.audit.ChainPosition;
 import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.ChainWalk;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.ChainPositions;
 
 /**
  * A real, in-memory audit history for application tests and the port contract suite. It keeps
  * the same hash chain as the database, and lets its own tests tamper with it behind its back.
  */
-public final class InMemoryAuditHistory implements AuditHistory {
+public final class InMemoryAuditHistory implements AuditHistory, ChainPositions {
 
     private record StoredEvent(RecordedAuditEvent recorded, ChainHash previous, ChainHash hash) {
     }
@@ -81,6 +86,23 @@ public final class InMemoryAuditHistory implements AuditHistory {
         return walk.finish(headSequence, headHash);
     }
 
+    @Override
+    public synchronized ChainPosition head() {
+        return new ChainPosition(headSequence, headHash);
+    }
+
+    @Override
+    public synchronized Map<Long, ChainHash> hashesAt(Collection<Long> sequences) {
+        ChainPositions.requireLookupSize(sequences);
+        Map<Long, ChainHash> found = new HashMap<>();
+        for (StoredEvent stored : events) {
+            if (sequences.contains(stored.recorded().sequence())) {
+                found.put(stored.recorded().sequence(), stored.hash());
+            }
+        }
+        return found;
+    }
+
     /** Every stored event with its position, oldest first (for in-memory reports). */
     public synchronized List<RecordedAuditEvent> recorded() {
         return events.stream().map(StoredEvent::recorded).toList();
@@ -108,5 +130,18 @@ public final class InMemoryAuditHistory implements AuditHistory {
         if (!events.removeIf(e -> e.recorded().sequence() == sequence)) {
             throw new IllegalArgumentException("no event " + sequence);
         }
+    }
+
+    /**
+     * For tests of tamper evidence: what the database's owner can do, and the chain alone cannot
+     * show. Removes the events from {@code sequence} on and moves the head back to the event before.
+     */
+    public synchronized void tamperTruncate(long sequence) {
+        if (!events.removeIf(e -> e.recorded().sequence() >= sequence)) {
+            throw new IllegalArgumentException("no event from " + sequence);
+        }
+        StoredEvent last = events.isEmpty() ? null : events.getLast();
+        headSequence = last == null ? 0 : last.recorded().sequence();
+        headHash = last == null ? ChainHash.GENESIS : last.hash();
     }
 }

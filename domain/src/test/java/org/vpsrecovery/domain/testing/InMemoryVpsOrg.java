@@ -3,6 +3,7 @@ package org.vpsrecovery.domain.testing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -30,8 +31,11 @@ import org.vpsrecovery.domain.snapshot.SnapshotDraft;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 
 /**
- * An in-memory VPS.org account for application tests. It deliberately does not enforce the
- * provider's limits, so that tests prove the platform does; it records every call it receives.
+ * An in-memory VPS.org account for application tests, held to {@code ProviderContract} like the
+ * real client against the simulator. It deliberately does not enforce the provider's limits, so
+ * that tests prove the platform does, and a creation keeps the status it was given (tests choose
+ * it); it records every call it receives. Test controls: {@link #failNextCallWith},
+ * {@link #loseNextMutationAnswer}, {@link #delayMutations}, {@link #keepListingExpiredBackups}.
  */
 public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
 
@@ -46,6 +50,7 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
     private static final Duration RESTORE_TIME = Duration.ofMinutes(10);
     private long nextId = 10_000;
     private volatile Duration mutationDelay = Duration.ZERO;
+    private boolean keepExpiredBackups;
 
     public InMemoryVpsOrg(Clock clock) {
         this.clock = clock;
@@ -57,19 +62,25 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
         return ref;
     }
 
-    public synchronized Snapshot addSnapshot(long id, ServerRef server, CreationStatus status) {
-        Snapshot snapshot = new Snapshot(new SnapshotId(id), server, "snap-" + id, status,
+    public Snapshot addSnapshot(long id, ServerRef server, CreationStatus status) {
+        return addSnapshot(new Snapshot(new SnapshotId(id), server, "snap-" + id, status,
                 status.is(CreationStatus.Phase.COMPLETED) ? OptionalLong.of(1024) : OptionalLong.empty(),
-                clock.instant(), "");
+                now(), ""));
+    }
+
+    public synchronized Snapshot addSnapshot(Snapshot snapshot) {
         snapshots.put(snapshot.id(), snapshot);
         return snapshot;
     }
 
-    public synchronized Backup addBackup(long id, ServerRef server, BackupType type, CreationStatus status,
-                                         Optional<Instant> expiresAt) {
-        Backup backup = new Backup(new BackupId(id), server, type.wireValue(), status,
+    public Backup addBackup(long id, ServerRef server, BackupType type, CreationStatus status,
+                            Optional<Instant> expiresAt) {
+        return addBackup(new Backup(new BackupId(id), server, type.wireValue(), status,
                 status.is(CreationStatus.Phase.COMPLETED) ? OptionalLong.of(2048) : OptionalLong.empty(),
-                clock.instant(), expiresAt, "");
+                now(), expiresAt, ""));
+    }
+
+    public synchronized Backup addBackup(Backup backup) {
         backups.put(backup.id(), backup);
         return backup;
     }
@@ -108,6 +119,14 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
             throw new ProviderFailure(ProviderFailure.Kind.OUTCOME_UNKNOWN, "the answer to " + what + " was lost");
         }
         return result;
+    }
+
+    /**
+     * Expired automatic backups stay listed instead of going at {@code expires_at}: a provider slow
+     * to remove them, so that tests reach the platform's own expiry check.
+     */
+    public synchronized void keepListingExpiredBackups() {
+        keepExpiredBackups = true;
     }
 
     /** Every create, restore and delete waits this long first: widens race windows in tests. */
@@ -152,7 +171,7 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
             enter("create snapshot on " + draft.server());
             Server server = requireServer(draft.server());
             Snapshot created = new Snapshot(new SnapshotId(nextId++), server.ref(), draft.name().value(),
-                    CreationStatus.IN_PROGRESS, OptionalLong.empty(), clock.instant(),
+                    CreationStatus.IN_PROGRESS, OptionalLong.empty(), now(),
                     draft.description().map(Description::value).orElse(""));
             snapshots.put(created.id(), created);
             return answer(created, "create snapshot");
@@ -165,6 +184,7 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
         synchronized (this) {
             enter("restore snapshot " + id);
             Snapshot snapshot = Optional.ofNullable(snapshots.get(id)).orElseThrow(() -> notFound("snapshot " + id));
+            requireCompleted(snapshot.isCompleted(), "snapshot " + id);
             return answer(startRestore(snapshot.server().id()), "restore snapshot");
         }
     }
@@ -197,7 +217,7 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
             enter("create backup on " + draft.server());
             Server server = requireServer(draft.server());
             Backup created = new Backup(new BackupId(nextId++), server.ref(), BackupType.MANUAL.wireValue(),
-                    CreationStatus.IN_PROGRESS, OptionalLong.empty(), clock.instant(), Optional.empty(),
+                    CreationStatus.IN_PROGRESS, OptionalLong.empty(), now(), Optional.empty(),
                     draft.description().map(Description::value).orElse(""));
             backups.put(created.id(), created);
             return answer(created, "create backup");
@@ -222,9 +242,8 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
         synchronized (this) {
             enter("restore server " + server + " from backup " + backup);
             requireServer(server);
-            if (!backups.containsKey(backup)) {
-                throw notFound("backup " + backup);
-            }
+            Backup restored = Optional.ofNullable(backups.get(backup)).orElseThrow(() -> notFound("backup " + backup));
+            requireCompleted(restored.isCompleted(), "backup " + backup);
             return answer(startRestore(server), "restore server");
         }
     }
@@ -243,10 +262,25 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
 
     private void enter(String call) {
         calls.add(call);
+        if (!keepExpiredBackups) {
+            Instant now = clock.instant();
+            backups.values().removeIf(b -> b.isExpiredAt(now));
+        }
         ProviderFailure failure = scheduledFailures.poll();
         if (failure != null) {
             throw failure;
         }
+    }
+
+    private static void requireCompleted(boolean completed, String what) {
+        if (!completed) {
+            throw new ProviderFailure(ProviderFailure.Kind.REJECTED, what + " is not completed and cannot be restored");
+        }
+    }
+
+    /** The provider reports times to the second. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
     }
 
     private Server requireServer(ServerId id) {

@@ -119,8 +119,11 @@ public class AuditController {
 
     @Get("/verify/")
     @Operation(summary = "Verify the audit hash chain (auditors only)",
-            description = "Walks every event in order: intact (with the number of events and the head hash), or the "
-                    + "first event that is missing, altered or mislinked, and why.")
+            description = "Walks every event in order and compares the chain with every signed checkpoint kept "
+                    + "outside the database: intact (with the number of events, the head hash and the latest "
+                    + "checkpoint), or the first position that is missing, altered, mislinked, truncated (events a "
+                    + "checkpoint witnessed are gone, head and all) or rewritten (another hash than a checkpoint "
+                    + "witnessed), or a checkpoint that was forged or edited; and why.")
     public ChainVerificationJson verifyChain(HttpRequest<?> request) {
         AuditReader reader = RequestAttributes.auditReader(request);
         AuditReportParameters.of(request, Set.of());

@@ -43,6 +43,11 @@ public final class AuditJson {
     public record EventPageJson(int count, String next, List<EventJson> results) {
     }
 
+    /**
+     * Intact: {@code events_checked} and {@code head_hash}; broken: {@code first_broken_sequence},
+     * {@code fault} and {@code explanation}. Either way, how many signed checkpoints the chain was
+     * compared with, and (intact) the latest one it holds.
+     */
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ChainVerificationJson(
@@ -51,7 +56,19 @@ public final class AuditJson {
             @JsonProperty("head_hash") String headHash,
             @JsonProperty("first_broken_sequence") Long firstBrokenSequence,
             String fault,
-            String explanation) {
+            String explanation,
+            @JsonProperty("checkpoints_checked") long checkpointsChecked,
+            @JsonProperty("latest_checkpoint") CheckpointJson latestCheckpoint) {
+    }
+
+    /** A signed checkpoint of the chain, kept outside the database. */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record CheckpointJson(
+            long sequence,
+            String hash,
+            @JsonProperty("taken_at") String takenAt,
+            @JsonProperty("key_id") String keyId) {
     }
 
     @Serdeable

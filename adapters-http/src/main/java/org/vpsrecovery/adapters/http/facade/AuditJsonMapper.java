@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.vpsrecovery.adapters.http.facade.AuditJson.ChainVerificationJson;
+import org.vpsrecovery.adapters.http.facade.AuditJson.CheckpointJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.EventJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.EventPageJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.ExpiringBackupJson;
@@ -57,9 +58,11 @@ final class AuditJsonMapper {
     static ChainVerificationJson verification(ChainVerification verification) {
         return switch (verification) {
             case ChainVerification.Intact intact -> new ChainVerificationJson(true, intact.eventsChecked(),
-                    intact.head().hex(), null, null, null);
+                    intact.head().hex(), null, null, null, intact.checkpointsChecked(),
+                    intact.latestCheckpoint().map(c -> new CheckpointJson(c.sequence(), c.hash().hex(),
+                            c.takenAt().toString(), c.keyId())).orElse(null));
             case ChainVerification.Broken broken -> new ChainVerificationJson(false, null, null, broken.sequence(),
-                    broken.fault().name(), broken.explanation());
+                    broken.fault().name(), broken.explanation(), broken.checkpointsChecked(), null);
         };
     }
 

@@ -31,7 +31,7 @@ final class FacadeJsonMapper {
     }
 
     static SnapshotJson snapshot(Snapshot s, String message) {
-        return new SnapshotJson(s.id().value(), server(s.server()), s.name(), s.status().wireValue(),
+        return new SnapshotJson(s.id().value(), server(s.server()), s.name(), s.status().label(),
                 s.sizeMb().isPresent() ? s.sizeMb().getAsLong() : null, s.createdAt().toString(), s.description(),
                 message);
     }
@@ -41,7 +41,7 @@ final class FacadeJsonMapper {
     }
 
     static BackupJson backup(Backup b, String message) {
-        return new BackupJson(b.id().value(), server(b.server()), b.typeWireValue(), b.status().wireValue(),
+        return new BackupJson(b.id().value(), server(b.server()), b.typeWireValue(), b.status().label(),
                 b.sizeMb().isPresent() ? b.sizeMb().getAsLong() : null, b.createdAt().toString(),
                 b.expiresAt().map(Object::toString).orElse(null), b.description(), message);
     }
@@ -69,6 +69,6 @@ final class FacadeJsonMapper {
     }
 
     private static ServerWithStatusJson serverWithStatus(Server server) {
-        return new ServerWithStatusJson(server.id().value(), server.ref().name(), server.status().wireValue());
+        return new ServerWithStatusJson(server.id().value(), server.ref().name(), server.status().label());
     }
 }

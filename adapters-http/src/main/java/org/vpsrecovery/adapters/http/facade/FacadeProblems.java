@@ -65,7 +65,7 @@ public final class FacadeProblems {
                 case NOT_FOUND -> HttpStatus.NOT_FOUND;
                 case RATE_LIMITED -> HttpStatus.SERVICE_UNAVAILABLE;
                 // A provider that answered 5xx is a bad gateway; one we could not reach is unavailable.
-                case UNAVAILABLE -> provider.httpStatus().isPresent() ? HttpStatus.BAD_GATEWAY : HttpStatus.SERVICE_UNAVAILABLE;
+                case UNAVAILABLE -> provider.providerStatus().isPresent() ? HttpStatus.BAD_GATEWAY : HttpStatus.SERVICE_UNAVAILABLE;
                 case TIMEOUT, OUTCOME_UNKNOWN -> HttpStatus.GATEWAY_TIMEOUT;
                 case UNAUTHORIZED, MALFORMED_RESPONSE -> HttpStatus.BAD_GATEWAY;
             };

@@ -113,7 +113,7 @@ final class ProviderFailures {
     /** A delete whose earlier try may have reached the provider, then ended in {@code last}: nobody knows. */
     ProviderFailure deleteOutcomeUnknown(Call call, ProviderFailure last) {
         return outcomeUnknown(call, "an earlier try may have reached VPS.org, then " + last.getMessage(),
-                last.httpStatus(), last);
+                last.providerStatus(), last);
     }
 
     ProviderFailure fromTransport(Call call, Throwable error) {
@@ -135,7 +135,7 @@ final class ProviderFailures {
 
     /** A transport failure that happened before the request left (refused, no connection to be had). */
     boolean certainlyNotSent(ProviderFailure failure) {
-        return failure.httpStatus().isEmpty() && failure.getCause() != null && neverSent(failure.getCause());
+        return failure.providerStatus().isEmpty() && failure.getCause() != null && neverSent(failure.getCause());
     }
 
     private static ProviderFailure outcomeUnknown(Call call, String why, OptionalInt status, Throwable cause) {

@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.vpsrecovery.adapters.http.provider.wire.BackupWire;
@@ -19,12 +20,14 @@ import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.backup.BackupDraft;
 import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.CreationStatus.Phase;
 import org.vpsrecovery.domain.common.Description;
 import org.vpsrecovery.domain.port.RestoreStarted;
 import org.vpsrecovery.domain.server.Server;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.server.ServerRef;
 import org.vpsrecovery.domain.server.ServerStatus;
+import org.vpsrecovery.domain.server.ServerStatus.Kind;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotDraft;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
@@ -54,7 +57,7 @@ public final class VpsOrgWireMapper {
         }
         try {
             return new Snapshot(new SnapshotId(required(wire.id(), "snapshot id")), serverRef(wire.server()),
-                    wire.name() == null ? "" : wire.name(), CreationStatus.fromWire(wire.status()),
+                    wire.name() == null ? "" : wire.name(), creationStatus(wire.status()),
                     size(wire.sizeMb()), instant(wire.createdAt(), "snapshot created_at"), text(wire.description()));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new UnreadableAnswer("snapshot " + wire.id() + " is unreadable: " + e.getMessage());
@@ -75,7 +78,7 @@ public final class VpsOrgWireMapper {
             Optional<Instant> expiresAt = wire.expiresAt() == null || wire.expiresAt().isBlank()
                     ? Optional.empty() : Optional.of(instant(wire.expiresAt(), "backup expires_at"));
             return new Backup(new BackupId(required(wire.id(), "backup id")), serverRef(wire.server()), type,
-                    CreationStatus.fromWire(wire.status()), size(wire.sizeMb()),
+                    creationStatus(wire.status()), size(wire.sizeMb()),
                     instant(wire.createdAt(), "backup created_at"), expiresAt, text(wire.description()));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new UnreadableAnswer("backup " + wire.id() + " is unreadable: " + e.getMessage());
@@ -93,10 +96,43 @@ public final class VpsOrgWireMapper {
                 ServerId id = requestedServer.orElseThrow(() -> new UnreadableAnswer("the restore answer names no server"));
                 return new RestoreStarted(new Server(new ServerRef(id, ""), ServerStatus.UNKNOWN));
             }
-            return new RestoreStarted(new Server(serverRef(server), ServerStatus.fromWire(server.status())));
+            return new RestoreStarted(new Server(serverRef(server), serverStatus(server.status())));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new UnreadableAnswer("the restore answer is unreadable: " + e.getMessage());
         }
+    }
+
+    /**
+     * VPS.org's word for a creation's status. Documented: {@code in_progress}, {@code completed};
+     * assumed (ADR 0003): {@code failed}/{@code error} failed, {@code pending}/{@code creating} in
+     * progress; any other word is kept as the label of an unknown status, never crashed on.
+     */
+    static CreationStatus creationStatus(String word) {
+        return reported(word, CreationStatus.LABEL_MAX_LENGTH).map(label -> new CreationStatus(switch (label.toLowerCase(Locale.ROOT)) {
+            case "in_progress", "pending", "creating" -> Phase.IN_PROGRESS;
+            case "completed" -> Phase.COMPLETED;
+            case "failed", "error" -> Phase.FAILED;
+            default -> Phase.UNKNOWN;
+        }, label)).orElse(CreationStatus.UNKNOWN);
+    }
+
+    /** VPS.org's word for a server's status: only {@code restoring} is documented; others as for creations. */
+    static ServerStatus serverStatus(String word) {
+        return reported(word, ServerStatus.LABEL_MAX_LENGTH).map(label -> new ServerStatus(switch (label.toLowerCase(Locale.ROOT)) {
+            case "running", "active" -> Kind.RUNNING;
+            case "stopped", "off" -> Kind.STOPPED;
+            case "restoring" -> Kind.RESTORING;
+            default -> Kind.UNKNOWN;
+        }, label)).orElse(ServerStatus.UNKNOWN);
+    }
+
+    /** The provider's word as a label: stripped, cut to what a label holds; empty when it sent none. */
+    private static Optional<String> reported(String word, int maxLength) {
+        if (word == null || word.isBlank()) {
+            return Optional.empty();
+        }
+        String label = word.strip();
+        return Optional.of(label.length() > maxLength ? label.substring(0, maxLength) : label);
     }
 
     public CreateSnapshotWire toWire(SnapshotDraft draft) {

@@ -21,6 +21,7 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.ChainCheckpoint;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.common.CreationStatus;
@@ -270,6 +271,24 @@ class AuditReportsHttpTest {
         assertThat(broken.status()).isEqualTo(200);
         assertThat(broken.body()).containsEntry("intact", false).containsEntry("first_broken_sequence", 2)
                 .containsEntry("fault", "ALTERED_EVENT").containsKey("explanation");
+    }
+
+    @Test
+    void verifyNamesTheLatestCheckpointAndTheTruncationTheWalkAloneMisses() throws Exception {
+        seed();
+        ChainCheckpoint checkpoint = platform.recordChainCheckpoint().recordIfMoved().recorded().orElseThrow();
+        Answer intact = get("/api/v1/audit/verify/", AUDITOR_TOKEN);
+        assertThat(intact.body()).containsEntry("intact", true).containsEntry("checkpoints_checked", 1)
+                .containsEntry("latest_checkpoint", Map.of("sequence", 3, "hash", checkpoint.hash().hex(),
+                        "taken_at", checkpoint.takenAt().toString(), "key_id", checkpoint.keyId()));
+
+        platform.history.tamperTruncate(3);
+        Answer truncated = get("/api/v1/audit/verify/", AUDITOR_TOKEN);
+        assertThat(truncated.status()).isEqualTo(200);
+        assertThat(truncated.body()).containsEntry("intact", false).containsEntry("first_broken_sequence", 3)
+                .containsEntry("fault", "TRUNCATED").containsEntry("checkpoints_checked", 1)
+                .doesNotContainKey("latest_checkpoint");
+        assertThat((String) truncated.get("explanation")).contains("is no longer stored");
     }
 
     @Test

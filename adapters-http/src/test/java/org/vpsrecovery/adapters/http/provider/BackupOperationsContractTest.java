@@ -119,7 +119,7 @@ class BackupOperationsContractTest {
                 () -> vpsOrg.client.createManualBackup(new BackupDraft(WEB, Optional.empty())));
 
         assertThat(failure.kind()).isEqualTo(Kind.LIMIT_REACHED);
-        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(400));
+        assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(400));
         assertThat(failure.getMessage()).contains("at most 10 manual backups");
     }
 
@@ -129,7 +129,7 @@ class BackupOperationsContractTest {
                 () -> vpsOrg.client.createManualBackup(new BackupDraft(new ServerId(99999), Optional.empty())));
 
         assertThat(failure.kind()).isEqualTo(Kind.NOT_FOUND);
-        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(404));
+        assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(404));
     }
 
     @Test
@@ -147,7 +147,7 @@ class BackupOperationsContractTest {
                 () -> vpsOrg.client.deleteBackup(new BackupId(4242)));
 
         assertThat(failure.kind()).isEqualTo(Kind.NOT_FOUND);
-        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(404));
+        assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(404));
     }
 
     @Test
@@ -177,7 +177,7 @@ class BackupOperationsContractTest {
         ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
                 () -> vpsOrg.client.restoreServerFromBackup(WEB, new BackupId(499)));
         assertThat(failure.kind()).isEqualTo(Kind.REJECTED);
-        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(400));
+        assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(400));
 
         vpsOrg.simulator.clock().advance(Duration.ofSeconds(10));
         assertThat(vpsOrg.client.restoreServerFromBackup(WEB, new BackupId(499)).server().isRestoring()).isTrue();

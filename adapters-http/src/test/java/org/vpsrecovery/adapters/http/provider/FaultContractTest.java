@@ -79,7 +79,7 @@ class FaultContractTest {
                 () -> vpsOrg.client.listSnapshots(Optional.empty()));
 
         assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
-        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(500));
+        assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(500));
         assertThat(vpsOrg.received("GET", SNAPSHOTS)).hasSize(3);
     }
 
@@ -91,7 +91,7 @@ class FaultContractTest {
         ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, () -> createSnapshot(WEB, "five-hundred"));
 
         assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
-        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(503));
+        assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(503));
         assertThat(vpsOrg.received("POST", SNAPSHOTS)).hasSize(1);
     }
 
@@ -103,7 +103,7 @@ class FaultContractTest {
         ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, () -> createSnapshot(DB, "behind-gateway"));
 
         assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
-        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(504));
+        assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(504));
         assertThat(vpsOrg.received("POST", SNAPSHOTS)).hasSize(1);
         assertThat(vpsOrg.client.listSnapshots(Optional.of(DB))).extracting(Snapshot::name).containsExactly("behind-gateway");
     }
@@ -117,7 +117,7 @@ class FaultContractTest {
                 () -> vpsOrg.client.listBackups(Optional.empty(), Optional.empty()));
 
         assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
-        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(502));
+        assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(502));
         assertThat(failure.getMessage()).doesNotContain("<html>");
     }
 
@@ -167,7 +167,7 @@ class FaultContractTest {
                 () -> vpsOrg.client.listSnapshots(Optional.empty()));
 
         assertThat(failure.kind()).isEqualTo(Kind.RATE_LIMITED);
-        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(429));
+        assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(429));
         assertThat(failure.retryAfter()).hasValue(Duration.ofSeconds(120));
         assertThat(vpsOrg.received("GET", SNAPSHOTS)).hasSize(1);
     }
@@ -196,7 +196,7 @@ class FaultContractTest {
                 () -> vpsOrg.client.listBackups(Optional.empty(), Optional.empty()));
 
         assertThat(failure.kind()).isEqualTo(Kind.MALFORMED_RESPONSE);
-        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(200));
+        assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(200));
         assertThat(vpsOrg.received("GET", "/api/v1/backups/")).hasSize(1);
     }
 
@@ -208,7 +208,7 @@ class FaultContractTest {
         ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, () -> createSnapshot(DB, "garbled"));
 
         assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
-        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(201));
+        assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(201));
         assertThat(vpsOrg.client.listSnapshots(Optional.of(DB))).extracting(Snapshot::name).containsExactly("garbled");
     }
 
@@ -233,7 +233,7 @@ class FaultContractTest {
                 () -> vpsOrg.client.listSnapshots(Optional.empty()));
 
         assertThat(failure.kind()).isEqualTo(Kind.TIMEOUT);
-        assertThat(failure.httpStatus()).isEmpty();
+        assertThat(failure.providerStatus()).isEmpty();
         assertThat(vpsOrg.received("GET", SNAPSHOTS)).hasSize(2);
     }
 
@@ -491,7 +491,7 @@ class FaultContractTest {
 
         assertThat(failures).allSatisfy(failure -> {
             assertThat(failure.kind()).isEqualTo(Kind.UNAUTHORIZED);
-            assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(401));
+            assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(401));
             assertThat(failure.getMessage()).doesNotContain("s3cr3t").contains("vpsorg.api-token");
         });
         // One request each: a 401 is never retried.

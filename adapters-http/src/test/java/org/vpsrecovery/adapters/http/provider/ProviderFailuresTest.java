@@ -60,7 +60,7 @@ class ProviderFailuresTest {
         ProviderFailure failure = failures.fromStatus(read, reply(403, "{\"detail\": \"You do not have permission.\"}"));
 
         assertThat(failure.kind()).isEqualTo(Kind.UNAUTHORIZED);
-        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(403));
+        assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(403));
     }
 
     @Test

@@ -126,7 +126,7 @@ class SnapshotOperationsContractTest {
                 new SnapshotDraft(WEB, new SnapshotName("one-too-many"), Optional.empty())));
 
         assertThat(failure.kind()).isEqualTo(Kind.LIMIT_REACHED);
-        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(400));
+        assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(400));
         assertThat(failure.getMessage()).contains("at most 5 snapshots");
         assertThat(vpsOrg.received("POST", "/api/v1/snapshots/")).hasSize(4);
     }
@@ -137,7 +137,7 @@ class SnapshotOperationsContractTest {
                 new SnapshotDraft(new ServerId(99999), new SnapshotName("x"), Optional.empty())));
 
         assertThat(failure.kind()).isEqualTo(Kind.NOT_FOUND);
-        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(404));
+        assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(404));
         assertThat(failure.getMessage()).contains("Server not found.");
     }
 
@@ -168,7 +168,7 @@ class SnapshotOperationsContractTest {
         ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
                 () -> vpsOrg.client.restoreSnapshot(new SnapshotId(798)));
         assertThat(failure.kind()).isEqualTo(Kind.REJECTED);
-        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(400));
+        assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(400));
         assertThat(failure.getMessage()).contains("Server is not in a valid state for restoration.");
 
         vpsOrg.simulator.clock().advance(Duration.ofSeconds(10));
@@ -192,7 +192,7 @@ class SnapshotOperationsContractTest {
                 () -> vpsOrg.client.restoreSnapshot(new SnapshotId(4242)));
 
         assertThat(failure.kind()).isEqualTo(Kind.NOT_FOUND);
-        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(404));
+        assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(404));
     }
 
     @Test
@@ -211,7 +211,7 @@ class SnapshotOperationsContractTest {
                 () -> vpsOrg.client.deleteSnapshot(new SnapshotId(4242)));
 
         assertThat(failure.kind()).isEqualTo(Kind.NOT_FOUND);
-        assertThat(failure.httpStatus()).isEqualTo(OptionalInt.of(404));
+        assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(404));
         assertThat(vpsOrg.received("DELETE", "/api/v1/snapshots/4242/")).hasSize(1);
     }
 

@@ -1,0 +1,86 @@
+package org.vpsrecovery.adapters.persistence.checkpoint;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import org.vpsrecovery.domain.audit.ChainCheckpoint;
+import org.vpsrecovery.domain.audit.ChainHash;
+
+/**
+ * One checkpoint as one line of JSON: what an auditor reads, and what {@link ChainCheckpoint} checks
+ * the signature of. Reading is strict: anything missing, extra or malformed is not a checkpoint.
+ */
+record CheckpointJsonLine(
+        String format,
+        long sequence,
+        String hash,
+        @JsonProperty("taken_at") String takenAt,
+        @JsonProperty("key_id") String keyId,
+        String previous,
+        String signature) {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    static byte[] of(ChainCheckpoint checkpoint) {
+        CheckpointJsonLine line = new CheckpointJsonLine(ChainCheckpoint.FORMAT, checkpoint.sequence(),
+                checkpoint.hash().hex(), checkpoint.takenAt().toString(), checkpoint.keyId(),
+                checkpoint.previous().hex(), checkpoint.signatureBase64());
+        try {
+            String json = JSON.writeValueAsString(line);
+            return (json + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a checkpoint always has a JSON form", e);
+        }
+    }
+
+    /** The checkpoint on this line, without its newline; throws {@link IllegalArgumentException} saying why not. */
+    static ChainCheckpoint parse(byte[] line) {
+        CheckpointJsonLine json;
+        try {
+            json = JSON.readValue(line, CheckpointJsonLine.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a checkpoint in JSON: " + firstLine(e.getMessage()));
+        }
+        if (json == null) {
+            throw new IllegalArgumentException("not a checkpoint in JSON: null");
+        }
+        if (!ChainCheckpoint.FORMAT.equals(json.format())) {
+            throw new IllegalArgumentException("unknown format " + json.format());
+        }
+        Instant takenAt;
+        try {
+            takenAt = Instant.parse(required(json.takenAt(), "taken_at"));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("taken_at is not an ISO-8601 instant");
+        }
+        // The value objects refuse anything else malformed (hash, key id, signature length).
+        return new ChainCheckpoint(json.sequence(), new ChainHash(required(json.hash(), "hash")), takenAt,
+                required(json.keyId(), "key_id"), new ChainHash(required(json.previous(), "previous")),
+                Base64.getDecoder().decode(required(json.signature(), "signature")));
+    }
+
+    private static String required(String value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " is missing");
+        }
+        return value;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end);
+    }
+}

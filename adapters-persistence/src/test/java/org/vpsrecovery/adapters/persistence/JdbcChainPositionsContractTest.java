@@ -1,0 +1,18 @@
+package org.vpsrecovery.adapters.persistence;
+
+import javax.sql.DataSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.domain.port.contract.ChainPositionsContract;
+
+class JdbcChainPositionsContractTest extends ChainPositionsContract {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.migrated();
+
+    @Override
+    protected Subject emptySubject() {
+        DataSource dataSource = DATABASE.anotherMigrated().dataSource();
+        return new Subject(new JdbcAuditHistory(dataSource), new JdbcChainPositions(dataSource));
+    }
+}

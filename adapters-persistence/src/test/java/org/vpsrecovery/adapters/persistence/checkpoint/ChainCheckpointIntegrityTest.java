@@ -1,0 +1,171 @@
+package org.vpsrecovery.adapters.persistence.checkpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.vpsrecovery.adapters.persistence.JdbcAuditHistory;
+import org.vpsrecovery.adapters.persistence.JdbcChainPositions;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.PostgresServer;
+import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
+import org.vpsrecovery.application.audit.AuditReader;
+import org.vpsrecovery.application.audit.RecordChainCheckpointService;
+import org.vpsrecovery.application.audit.VerifyAuditChainService;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.ChainCheckpoint;
+import org.vpsrecovery.domain.audit.ChainPosition;
+import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.audit.CheckpointKeys;
+import org.vpsrecovery.domain.audit.CheckpointSigner;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+
+/**
+ * What the chain alone cannot show, against a real PostgreSQL and a real checkpoint file: the schema
+ * owner removing the last events and moving the chain head back to match.
+ */
+class ChainCheckpointIntegrityTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.migrated();
+
+    private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+    private static final String APP_LOGIN = "vpsr_app_cp_" + ProcessHandle.current().pid();
+    private static final String APP_PASSWORD = "test-only-app-password";
+    private static final AuditReader AUDITOR = new AuditReader.Auditor("compliance");
+
+    @TempDir
+    Path checkpointDirectory;
+
+    private final CheckpointSigner signer = newSigner();
+    private final TestDatabase database = DATABASE.anotherMigrated();
+    /** The service runs as the least-privileged role, as deployed. */
+    private final DataSource asApp = database.dataSourceAs(APP_LOGIN, APP_PASSWORD);
+    private final JdbcAuditHistory history = new JdbcAuditHistory(asApp);
+    private final JdbcChainPositions positions = new JdbcChainPositions(asApp);
+
+    @BeforeAll
+    static void createAnApplicationLogin() {
+        PostgresServer.shared().execute("DROP ROLE IF EXISTS " + APP_LOGIN);
+        PostgresServer.shared().execute("CREATE ROLE " + APP_LOGIN + " LOGIN PASSWORD '" + APP_PASSWORD
+                + "' IN ROLE vpsr_app");
+    }
+
+    @AfterAll
+    static void dropTheApplicationLogin() {
+        PostgresServer.shared().execute("DROP ROLE IF EXISTS " + APP_LOGIN);
+    }
+
+    private static CheckpointSigner newSigner() {
+        try {
+            return new CheckpointSigner(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static AuditEvent event(int i, String requestId) {
+        return new AuditEvent(T0.plusSeconds(i), new TeamId("blue"), new RequestId(requestId),
+                Operation.RESTORE_SNAPSHOT, Optional.empty(), Optional.empty(), new Outcome.Completed(),
+                OptionalInt.of(202), Map.of("note", "event " + i));
+    }
+
+    private RecordChainCheckpointService.Round checkpoint() {
+        return new RecordChainCheckpointService(positions, new FileChainCheckpoints(checkpointDirectory), signer,
+                Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC)).recordIfMoved();
+    }
+
+    private ChainVerification verify() {
+        return new VerifyAuditChainService(history, positions, new FileChainCheckpoints(checkpointDirectory),
+                CheckpointKeys.of(List.of(signer.publicKey()))).verifyAuditChain(AUDITOR);
+    }
+
+    private void appendEvents(int from, int to, String prefix) {
+        for (int i = from; i <= to; i++) {
+            history.append(event(i, prefix + i));
+        }
+    }
+
+    /** What the schema owner can do: switch the guards off, remove the last rows, move the head back. */
+    private void cutBackAsOwnerTo(long lastKept) throws SQLException {
+        try (Connection owner = database.dataSource().getConnection(); Statement sql = owner.createStatement()) {
+            owner.setAutoCommit(false);
+            sql.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
+            sql.execute("DELETE FROM audit_event WHERE sequence > " + lastKept);
+            sql.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
+            sql.execute("ALTER TABLE audit_chain_head DISABLE TRIGGER audit_chain_head_forward_only");
+            sql.execute("UPDATE audit_chain_head SET last_sequence = " + lastKept
+                    + ", last_hash = (SELECT hash FROM audit_event WHERE sequence = " + lastKept + ")");
+            sql.execute("ALTER TABLE audit_chain_head ENABLE TRIGGER audit_chain_head_forward_only");
+            owner.commit();
+        }
+    }
+
+    @Test
+    void anUntouchedChainVerifiesAgainstItsCheckpoints() {
+        appendEvents(1, 3, "req-");
+        checkpoint();
+        appendEvents(4, 5, "req-");
+        ChainCheckpoint latest = checkpoint().recorded().orElseThrow();
+        appendEvents(6, 6, "req-");
+
+        ChainVerification verification = verify();
+
+        assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
+        ChainVerification.Intact intact = (ChainVerification.Intact) verification;
+        assertThat(intact.eventsChecked()).isEqualTo(6);
+        assertThat(intact.checkpointsChecked()).isEqualTo(2);
+        assertThat(intact.latestCheckpoint()).contains(latest);
+        assertThat(latest.position()).isEqualTo(new ChainPosition(5,
+                new JdbcChainPositions(asApp).hashesAt(List.of(5L)).get(5L)));
+    }
+
+    @Test
+    void theOwnerCuttingTheChainBackHeadAndAllIsCaughtThoughTheWalkMissesIt() throws SQLException {
+        appendEvents(1, 5, "req-");
+        ChainCheckpoint atFive = checkpoint().recorded().orElseThrow();
+
+        cutBackAsOwnerTo(3);
+
+        assertThat(history.verifyChain()).as("the plain walk").isInstanceOf(ChainVerification.Intact.class);
+        assertThat(verify()).isEqualTo(new ChainVerification.Broken(4, ChainVerification.Fault.TRUNCATED,
+                "event 5, witnessed by the checkpoint of event 5 taken at " + atFive.takenAt() + " with hash "
+                        + atFive.hash() + ", is no longer stored; the stored chain ends at event 3", 1));
+        assertThat(checkpoint().headMovedBack()).as("the next round notices too").isTrue();
+    }
+
+    @Test
+    void theOwnerCuttingBackAndWritingNewEventsInTheirPlaceIsCaughtAsARewrite() throws SQLException {
+        appendEvents(1, 5, "req-");
+        checkpoint();
+
+        cutBackAsOwnerTo(3);
+        appendEvents(4, 7, "other-");
+
+        assertThat(history.verifyChain()).as("the plain walk").isInstanceOf(ChainVerification.Intact.class);
+        ChainVerification verification = verify();
+        assertThat(verification).isInstanceOf(ChainVerification.Broken.class);
+        assertThat((ChainVerification.Broken) verification).extracting(ChainVerification.Broken::sequence,
+                ChainVerification.Broken::fault).containsExactly(5L, ChainVerification.Fault.REWRITTEN);
+    }
+}

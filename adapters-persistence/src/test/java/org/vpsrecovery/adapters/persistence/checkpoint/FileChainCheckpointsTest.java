@@ -1,0 +1,166 @@
+package org.vpsrecovery.adapters.persistence.checkpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vpsrecovery.domain.audit.ChainCheckpoint;
+import org.vpsrecovery.domain.audit.ChainHash;
+import org.vpsrecovery.domain.audit.StoredCheckpoint;
+import org.vpsrecovery.domain.port.ChainCheckpoints;
+import org.vpsrecovery.domain.port.contract.ChainCheckpointsContract;
+
+class FileChainCheckpointsTest extends ChainCheckpointsContract {
+
+    @TempDir
+    Path temp;
+    private int stores;
+
+    @Override
+    protected ChainCheckpoints emptyCheckpoints() {
+        // A directory that does not exist yet: the first append makes it.
+        return new FileChainCheckpoints(temp.resolve("store-" + (++stores)).resolve("checkpoints"));
+    }
+
+    private static List<String> lines(FileChainCheckpoints store) throws IOException {
+        return Files.readAllLines(store.file(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void oneJsonLinePerCheckpointWithEveryFieldTheSignatureCovers() throws IOException {
+        FileChainCheckpoints store = (FileChainCheckpoints) emptyCheckpoints();
+        ChainCheckpoint first = append(store, 5);
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = new ObjectMapper().readValue(lines(store).getFirst(), Map.class);
+
+        assertThat(json).containsOnly(Map.entry("format", "vpsr-checkpoint-v1"), Map.entry("sequence", 5),
+                Map.entry("hash", first.hash().hex()), Map.entry("taken_at", first.takenAt().toString()),
+                Map.entry("key_id", SIGNER.keyId()), Map.entry("previous", ChainHash.GENESIS.hex()),
+                Map.entry("signature", first.signatureBase64()));
+    }
+
+    @Test
+    void anotherStoreOnTheSameDirectoryReadsWhatWasWritten() {
+        FileChainCheckpoints store = (FileChainCheckpoints) emptyCheckpoints();
+        ChainCheckpoint first = append(store, 1);
+        ChainCheckpoint second = append(store, 2);
+
+        FileChainCheckpoints reopened = new FileChainCheckpoints(store.file().getParent());
+
+        assertThat(all(reopened)).containsExactly(new StoredCheckpoint.Readable(first),
+                new StoredCheckpoint.Readable(second));
+        assertThat(reopened.latest()).contains(second);
+    }
+
+    @Test
+    void aLineTornByACrashIsNoEntryAndTheNextAppendCutsItOff() throws IOException {
+        FileChainCheckpoints store = (FileChainCheckpoints) emptyCheckpoints();
+        ChainCheckpoint first = append(store, 1);
+        ChainCheckpoint second = append(store, 2);
+        String wouldBeThird = lines(store).get(1).replace("\"sequence\":2", "\"sequence\":3");
+        Files.writeString(store.file(), wouldBeThird.substring(0, 60), StandardOpenOption.APPEND);
+
+        assertThat(all(store)).containsExactly(new StoredCheckpoint.Readable(first),
+                new StoredCheckpoint.Readable(second));
+        assertThat(store.latest()).contains(second);
+
+        ChainCheckpoint third = append(store, 3);
+
+        assertThat(third.previous()).isEqualTo(second.digest());
+        assertThat(lines(store)).hasSize(3);
+        assertThat(all(store)).containsExactly(new StoredCheckpoint.Readable(first),
+                new StoredCheckpoint.Readable(second), new StoredCheckpoint.Readable(third));
+    }
+
+    @Test
+    void aWholeLineThatIsNotACheckpointIsReportedWithWhereItIs() throws IOException {
+        FileChainCheckpoints store = (FileChainCheckpoints) emptyCheckpoints();
+        ChainCheckpoint first = append(store, 4);
+        ChainCheckpoint second = append(store, 6);
+        List<String> lines = new ArrayList<>(lines(store));
+        lines.add(1, "{\"format\":\"vpsr-checkpoint-v1\",\"sequence\":5}");
+        lines.add("not json at all");
+        Files.write(store.file(), lines, StandardCharsets.UTF_8);
+
+        List<StoredCheckpoint> entries = all(store);
+
+        assertThat(entries).hasSize(4);
+        assertThat(entries.get(0)).isEqualTo(new StoredCheckpoint.Readable(first));
+        assertThat(entries.get(1)).isInstanceOfSatisfying(StoredCheckpoint.Unreadable.class, damaged -> {
+            assertThat(damaged.after()).isEqualTo(4);
+            assertThat(damaged.location()).isEqualTo("chain-checkpoints.jsonl line 2");
+            assertThat(damaged.reason()).startsWith("not a checkpoint in JSON");
+        });
+        assertThat(entries.get(2)).isEqualTo(new StoredCheckpoint.Readable(second));
+        assertThat(entries.get(3)).isInstanceOfSatisfying(StoredCheckpoint.Unreadable.class, damaged -> {
+            assertThat(damaged.after()).isEqualTo(6);
+            assertThat(damaged.location()).isEqualTo("chain-checkpoints.jsonl line 4");
+        });
+        assertThat(store.latest()).as("the last line that reads").contains(second);
+    }
+
+    @Test
+    void findsTheLatestBehindMoreDamageThanTheTailItLooksAtFirst() throws IOException {
+        FileChainCheckpoints store = (FileChainCheckpoints) emptyCheckpoints();
+        ChainCheckpoint only = append(store, 9);
+        String garbage = ("x".repeat(99) + "\n").repeat(1000);
+        Files.writeString(store.file(), garbage, StandardOpenOption.APPEND);
+
+        assertThat(store.latest()).contains(only);
+        assertThat(all(store)).hasSize(1001);
+    }
+
+    @Test
+    void storesSharingADirectoryTakeTurnsSoEveryCheckpointFollowsTheOneBefore() throws Exception {
+        FileChainCheckpoints one = (FileChainCheckpoints) emptyCheckpoints();
+        FileChainCheckpoints two = new FileChainCheckpoints(one.file().getParent());
+        int writers = 8;
+        int each = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Callable<Void>> tasks = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                FileChainCheckpoints store = w % 2 == 0 ? one : two;
+                tasks.add(() -> {
+                    for (int i = 0; i < each; i++) {
+                        // Each witnesses one more than the latest: a lost turn would repeat or skip a number.
+                        store.append(latest -> Optional.of(SIGNER.sign(position(latest.map(ChainCheckpoint::sequence)
+                                .orElse(0L) + 1), T0, ChainCheckpoint.digestOf(latest))));
+                    }
+                    return null;
+                });
+            }
+            for (Future<Void> done : pool.invokeAll(tasks)) {
+                done.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<StoredCheckpoint> entries = all(one);
+        assertThat(entries).allMatch(StoredCheckpoint.Readable.class::isInstance);
+        List<ChainCheckpoint> checkpoints = entries.stream().map(e -> ((StoredCheckpoint.Readable) e).checkpoint())
+                .toList();
+        assertThat(checkpoints).extracting(ChainCheckpoint::sequence)
+                .containsExactly(LongStream.rangeClosed(1, (long) writers * each).boxed().toArray(Long[]::new));
+        for (int i = 1; i < checkpoints.size(); i++) {
+            assertThat(checkpoints.get(i).previous()).isEqualTo(checkpoints.get(i - 1).digest());
+        }
+    }
+}

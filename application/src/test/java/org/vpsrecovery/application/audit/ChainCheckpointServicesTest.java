@@ -1,0 +1,117 @@
+package org.vpsrecovery.application.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
+import org.vpsrecovery.domain.audit.ChainCheckpoint;
+import org.vpsrecovery.domain.audit.ChainPosition;
+import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.audit.StoredCheckpoint;
+import org.vpsrecovery.domain.common.AccessDenied;
+import org.vpsrecovery.domain.port.ChainPositions;
+import org.vpsrecovery.domain.snapshot.SnapshotName;
+
+class ChainCheckpointServicesTest {
+
+    private final PlatformFixture platform = new PlatformFixture();
+    private final AuditReader auditor = new AuditReader.Auditor("compliance");
+
+    private void createSnapshot(String name) {
+        platform.createSnapshot().createSnapshot(new CreateSnapshotCommand(platform.as(PlatformFixture.BLUE),
+                PlatformFixture.WEB, new SnapshotName(name), Optional.empty()));
+    }
+
+    @Test
+    void aCheckpointIsTakenOnlyWhenTheHeadMoved() {
+        RecordChainCheckpointService service = platform.recordChainCheckpoint();
+        Instant start = platform.clock.instant();
+        assertThat(service.recordIfMoved().recorded()).as("an empty chain has nothing to witness").isEmpty();
+
+        createSnapshot("one");
+        RecordChainCheckpointService.Round first = service.recordIfMoved();
+        ChainPosition firstHead = platform.history.head();
+        platform.clock.advance(Duration.ofMinutes(1));
+        RecordChainCheckpointService.Round idle = service.recordIfMoved();
+        createSnapshot("two");
+        platform.clock.advance(Duration.ofMinutes(1));
+        RecordChainCheckpointService.Round second = service.recordIfMoved();
+
+        assertThat(first.recorded()).isPresent();
+        assertThat(first.recorded().get().position()).isEqualTo(firstHead);
+        assertThat(first.recorded().get().takenAt()).isEqualTo(start);
+        assertThat(idle.recorded()).isEmpty();
+        assertThat(second.recorded().map(ChainCheckpoint::sequence)).contains(4L);
+        assertThat(second.previous()).isEqualTo(first.recorded());
+        assertThat(platform.checkpoints.readAll().toList()).hasSize(2);
+        assertThat(second.headMovedBack()).isFalse();
+    }
+
+    @Test
+    void verifyComparesTheChainWithEveryCheckpoint() {
+        createSnapshot("one");
+        platform.recordChainCheckpoint().recordIfMoved();
+        createSnapshot("two");
+        ChainCheckpoint latest = platform.recordChainCheckpoint().recordIfMoved().recorded().orElseThrow();
+
+        ChainVerification verification = platform.verifyAuditChain().verifyAuditChain(auditor);
+
+        assertThat(verification).isEqualTo(new ChainVerification.Intact(4, platform.history.head().hash(), 2,
+                Optional.of(latest)));
+        assertThatThrownBy(() -> platform.verifyAuditChain().verifyAuditChain(new AuditReader.Team(PlatformFixture.BLUE)))
+                .isInstanceOf(AccessDenied.class);
+    }
+
+    @Test
+    void verifyReportsTheChainCutBackThatTheWalkAloneMisses() {
+        createSnapshot("one");
+        createSnapshot("two");
+        platform.recordChainCheckpoint().recordIfMoved();
+        platform.history.tamperTruncate(3);
+        assertThat(platform.history.verifyChain().isIntact()).isTrue();
+
+        ChainVerification verification = platform.verifyAuditChain().verifyAuditChain(auditor);
+        RecordChainCheckpointService.Round next = platform.recordChainCheckpoint().recordIfMoved();
+
+        assertThat(verification).isInstanceOf(ChainVerification.Broken.class);
+        assertThat((ChainVerification.Broken) verification).extracting(ChainVerification.Broken::sequence,
+                ChainVerification.Broken::fault).containsExactly(3L, ChainVerification.Fault.TRUNCATED);
+        assertThat(next.headMovedBack()).isTrue();
+    }
+
+    @Test
+    void verifyReportsAForgedCheckpoint() {
+        createSnapshot("one");
+        ChainCheckpoint genuine = platform.recordChainCheckpoint().recordIfMoved().recorded().orElseThrow();
+        platform.checkpoints.tamperReplace(0, new StoredCheckpoint.Readable(new ChainCheckpoint(genuine.sequence(),
+                genuine.hash(), genuine.takenAt().plusSeconds(1), genuine.keyId(), genuine.previous(),
+                genuine.signature())));
+
+        ChainVerification verification = platform.verifyAuditChain().verifyAuditChain(auditor);
+
+        assertThat((ChainVerification.Broken) verification).extracting(ChainVerification.Broken::sequence,
+                ChainVerification.Broken::fault).containsExactly(2L, ChainVerification.Fault.FORGED_CHECKPOINT);
+    }
+
+    @Test
+    void verifyLooksUpMoreCheckpointsThanOneLookupHolds() {
+        createSnapshot("one");
+        ChainPosition head = platform.history.head();
+        int many = ChainPositions.MAX_LOOKUP + 5;
+        for (int i = 0; i < many; i++) {
+            Instant at = platform.clock.instant().plusSeconds(i);
+            platform.checkpoints.append(latest -> Optional.of(platform.checkpointSigner.sign(head, at,
+                    ChainCheckpoint.digestOf(latest))));
+        }
+
+        ChainVerification verification = platform.verifyAuditChain().verifyAuditChain(auditor);
+
+        assertThat(verification.isIntact()).isTrue();
+        assertThat(verification.checkpointsChecked()).isEqualTo(many);
+    }
+}

@@ -1,0 +1,88 @@
+package org.vpsrecovery.bootstrap;
+
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.core.value.PropertyResolver;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.vpsrecovery.adapters.persistence.checkpoint.FileChainCheckpoints;
+import org.vpsrecovery.application.audit.RecordChainCheckpointService;
+import org.vpsrecovery.domain.audit.CheckpointKeys;
+import org.vpsrecovery.domain.audit.CheckpointSigner;
+import org.vpsrecovery.domain.port.ChainCheckpoints;
+import org.vpsrecovery.domain.port.ChainPositions;
+
+/**
+ * The audit chain's signed checkpoints (ADR 0022): the signing key, the keys whose checkpoints are
+ * believed, and the file outside the database they are kept in. Set from the environment by
+ * {@link Deployment}; without it, under {@code ~/.vps-recovery}.
+ */
+@Factory
+public class ChainCheckpointFactory {
+
+    static final String DATA_DIRECTORY = "vpsr.data-directory";
+    static final String DIRECTORY = "vpsr.audit.checkpoint.directory";
+    static final String SIGNING_KEY_FILE = "vpsr.audit.checkpoint.signing-key-file";
+    static final String TRUSTED_PUBLIC_KEYS = "vpsr.audit.checkpoint.trusted-public-keys";
+    /** Where a signing key is generated when none is configured, in the data directory. */
+    static final String GENERATED_KEY_FILE = "checkpoint-signing-key.pem";
+
+    @Singleton
+    CheckpointSigner checkpointSigner(PropertyResolver properties) {
+        Optional<String> configured = properties.get(SIGNING_KEY_FILE, String.class);
+        return new CheckpointSigner(configured.isPresent()
+                ? CheckpointKeyFiles.readPrivateKey(Path.of(configured.get()), "VPSR_CHECKPOINT_KEY_FILE")
+                : CheckpointKeyFiles.readOrGenerate(dataDirectory(properties).resolve(GENERATED_KEY_FILE),
+                        "VPSR_DATA_DIR"));
+    }
+
+    @Singleton
+    CheckpointKeys trustedCheckpointKeys(CheckpointSigner signer, PropertyResolver properties) {
+        List<PublicKey> keys = new ArrayList<>();
+        keys.add(signer.publicKey());
+        properties.get(TRUSTED_PUBLIC_KEYS, String.class).ifPresent(list -> Arrays.stream(list.split(","))
+                .map(String::strip).filter(file -> !file.isEmpty())
+                .forEach(file -> keys.add(CheckpointKeyFiles.readPublicKey(Path.of(file), "VPSR_CHECKPOINT_TRUSTED_KEYS"))));
+        return CheckpointKeys.of(keys);
+    }
+
+    /** Also leaves the signer's public key beside the checkpoints, for auditors who check them elsewhere. */
+    @Singleton
+    FileChainCheckpoints chainCheckpoints(PropertyResolver properties, CheckpointSigner signer) {
+        Path directory = checkpointDirectory(properties);
+        Path publicKey = directory.resolve("checkpoint-key-" + signer.keyId() + ".pub.pem");
+        try {
+            Files.createDirectories(directory);
+            if (!Files.exists(publicKey)) {
+                Files.writeString(publicKey, CheckpointKeyFiles.publicKeyPem(signer.publicKey()), StandardCharsets.US_ASCII);
+            }
+        } catch (IOException e) {
+            throw new StartupRefused("VPSR_CHECKPOINT_DIR: cannot write in " + directory + ": " + e.getMessage());
+        }
+        return new FileChainCheckpoints(directory);
+    }
+
+    @Singleton
+    RecordChainCheckpointService recordChainCheckpoint(ChainPositions positions, ChainCheckpoints checkpoints,
+                                                       CheckpointSigner signer, Clock clock) {
+        return new RecordChainCheckpointService(positions, checkpoints, signer, clock);
+    }
+
+    static Path dataDirectory(PropertyResolver properties) {
+        return Path.of(properties.get(DATA_DIRECTORY, String.class)
+                .orElse(System.getProperty("user.home") + "/.vps-recovery"));
+    }
+
+    static Path checkpointDirectory(PropertyResolver properties) {
+        return properties.get(DIRECTORY, String.class).map(Path::of)
+                .orElse(dataDirectory(properties).resolve("checkpoints"));
+    }
+}

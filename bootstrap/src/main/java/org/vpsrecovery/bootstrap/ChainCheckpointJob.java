@@ -1,0 +1,64 @@
+package org.vpsrecovery.bootstrap;
+
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.annotation.PreDestroy;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vpsrecovery.adapters.persistence.checkpoint.FileChainCheckpoints;
+import org.vpsrecovery.application.audit.RecordChainCheckpointService;
+import org.vpsrecovery.domain.audit.CheckpointSigner;
+
+/**
+ * Signs the audit chain head into the checkpoint file whenever it moved, and once more on the way out
+ * (ADR 0022). Every instance runs it, and that is right: each instance is a witness of its own, so a
+ * database owner who cuts back or rewrites the chain would have to reach every instance's checkpoints
+ * too. Instances sharing one checkpoint directory take turns on its file. Created at start-up, so a
+ * key or directory that does not work stops the service instead of leaving it without a witness.
+ */
+@Context
+public class ChainCheckpointJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChainCheckpointJob.class);
+
+    private final RecordChainCheckpointService checkpoints;
+
+    public ChainCheckpointJob(RecordChainCheckpointService checkpoints, FileChainCheckpoints store,
+                              CheckpointSigner signer, @Value("${vpsr.audit.checkpoint-every:1m}") Duration every) {
+        this.checkpoints = checkpoints;
+        LOG.info("audit chain checkpoints: every {} into {}, signed with key {}", every, store.file(), signer.keyId());
+    }
+
+    @Scheduled(fixedDelay = "${vpsr.audit.checkpoint-every:1m}", initialDelay = "${vpsr.audit.checkpoint-every:1m}")
+    void checkpointPeriodically() {
+        try {
+            takeCheckpoint();
+        } catch (RuntimeException e) {
+            LOG.warn("taking an audit chain checkpoint failed; the next round tries again: {}", e.getMessage());
+        }
+    }
+
+    /** One round now: a signed checkpoint if the head moved since the latest one. */
+    public RecordChainCheckpointService.Round takeCheckpoint() {
+        RecordChainCheckpointService.Round round = checkpoints.recordIfMoved();
+        if (round.headMovedBack()) {
+            LOG.warn("the audit chain head is at event {}, below the checkpoint of event {} taken at {}: the chain "
+                    + "was cut back; GET /api/v1/audit/verify/ says where", round.head().sequence(),
+                    round.previous().orElseThrow().sequence(), round.previous().orElseThrow().takenAt());
+        }
+        round.recorded().ifPresent(c -> LOG.debug("audit chain checkpoint: event {} hash {}", c.sequence(), c.hash()));
+        return round;
+    }
+
+    /** The head as the service leaves it, so that the last events before a stop are witnessed too. */
+    @PreDestroy
+    void checkpointOnShutdown() {
+        try {
+            takeCheckpoint();
+        } catch (RuntimeException e) {
+            LOG.warn("the checkpoint at shutdown failed: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.vpsrecovery.bootstrap;
+
+import io.micronaut.core.convert.ArgumentConversionContext;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpAttributes;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.bind.binders.TypedRequestArgumentBinder;
+import io.micronaut.http.filter.ServerFilterPhase;
+import jakarta.inject.Singleton;
+import java.security.Principal;
+import org.vpsrecovery.adapters.http.facade.AuditorAuthenticator;
+
+/**
+ * Who sees what of {@code /health}: anyone its status (UP or DOWN, for load balancers and probes,
+ * no token needed); an auditor's token also the details (each check, the database's JDBC URL,
+ * VPS.org's last answer). Micronaut shows details to a request that has a {@link Principal}
+ * ({@code endpoints.health.details-visible=AUTHENTICATED}); this filter sets one for an auditor
+ * only, and {@link PrincipalBinder} hands it to the endpoint. Team tokens see the status: the
+ * platform's insides are the operators' business, not its tenants'.
+ */
+@ServerFilter({"/health", "/health/**"})
+public class OperatorHealthDetails implements Ordered {
+
+    private static final String BEARER = "Bearer ";
+    private final AuditorAuthenticator auditors;
+
+    public OperatorHealthDetails(AuditorAuthenticator auditors) {
+        this.auditors = auditors;
+    }
+
+    @RequestFilter
+    public void identifyAuditor(HttpRequest<?> request) {
+        String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            auditors.authenticate(header.substring(BEARER.length()).strip()).ifPresent(auditor ->
+                    request.setAttribute(HttpAttributes.PRINCIPAL, (Principal) () -> "auditor " + auditor.name()));
+        }
+    }
+
+    @Override
+    public int getOrder() {
+        return ServerFilterPhase.SECURITY.order();
+    }
+
+    /** Binds an endpoint's {@code Principal} argument to the one the filter set (none: null, so status only). */
+    @Singleton
+    static final class PrincipalBinder implements TypedRequestArgumentBinder<Principal> {
+
+        @Override
+        public Argument<Principal> argumentType() {
+            return Argument.of(Principal.class);
+        }
+
+        @Override
+        public BindingResult<Principal> bind(ArgumentConversionContext<Principal> context, HttpRequest<?> source) {
+            return source::getUserPrincipal;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.vpsrecovery.bootstrap;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The file {@code VPSR_TEAMS_FILE} names: {@code vpsr.teams.*} and {@code vpsr.auditors.*} and
+ * nothing else, each key and value checked before the service starts, so that a wrong entry stops
+ * the start with the setting named instead of failing every request later.
+ */
+public record TeamsFile(Path path, Map<String, String> settings) {
+
+    private static final String TEAMS = ConfiguredTeams.PREFIX + ".";
+    private static final String AUDITORS = ConfiguredAuditors.PREFIX + ".";
+
+    public TeamsFile {
+        settings = Map.copyOf(settings);
+    }
+
+    public static TeamsFile read(Path path) {
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw new StartupRefused("VPSR_TEAMS_FILE names " + path + ", which is not a readable file");
+        }
+        Properties file = new Properties();
+        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            file.load(reader);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StartupRefused("VPSR_TEAMS_FILE " + path + " is not a readable properties file: " + e.getMessage());
+        }
+        Map<String, String> settings = new TreeMap<>();
+        file.stringPropertyNames().forEach(key -> settings.put(key, file.getProperty(key)));
+        TeamsFile teams = new TeamsFile(path, settings);
+        teams.check();
+        return teams;
+    }
+
+    /** The settings as Micronaut properties: these teams and auditors are the service's only ones. */
+    public Map<String, Object> properties() {
+        return new LinkedHashMap<>(settings);
+    }
+
+    private void check() {
+        Map<String, String> teams = new TreeMap<>();
+        Map<String, String> auditors = new TreeMap<>();
+        settings.forEach((key, value) -> {
+            if (key.startsWith(TEAMS)) {
+                teams.put(key.substring(TEAMS.length()), value);
+            } else if (key.startsWith(AUDITORS)) {
+                auditors.put(key.substring(AUDITORS.length()), value);
+            } else {
+                throw refused(key + " is not a team or auditor setting; the file holds " + TEAMS + "<team>.* and "
+                        + AUDITORS + "<name>.token-sha256 only (other settings go in MICRONAUT_CONFIG_FILES)");
+            }
+        });
+        try {
+            ConfiguredTeams.fromSettings(teams);
+            ConfiguredAuditors.fromSettings(auditors);
+        } catch (IllegalArgumentException e) {
+            throw refused(e.getMessage());
+        }
+    }
+
+    private StartupRefused refused(String why) {
+        return new StartupRefused("VPSR_TEAMS_FILE " + path + ": " + why);
+    }
+}

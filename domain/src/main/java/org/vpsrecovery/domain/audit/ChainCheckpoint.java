@@ -1,0 +1,108 @@
+package org.vpsrecovery.domain.audit;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A signed statement "at {@code takenAt} the audit chain reached {@code sequence} with {@code hash}",
+ * kept where the database's owner cannot rewrite it. Checkpoints form a chain of their own:
+ * {@code previous} is the {@link #digest()} of the checkpoint stored before this one (genesis for the
+ * first), so one valid signature on the last vouches for every one before it, and a checkpoint
+ * removed, inserted or edited breaks the link after it.
+ *
+ * <p>The signature (Ed25519, key {@code keyId}) covers {@link #signedBytes()}: format {@value #FORMAT},
+ * then sequence, hash, taken-at (ISO-8601), key id and previous, one per line. Changing that is a new
+ * format version, never an edit.
+ */
+public record ChainCheckpoint(long sequence, ChainHash hash, Instant takenAt, String keyId, ChainHash previous,
+                              byte[] signature) {
+
+    public static final String FORMAT = "vpsr-checkpoint-v1";
+    /** An Ed25519 signature's length. */
+    public static final int SIGNATURE_BYTES = 64;
+    private static final Pattern KEY_ID = Pattern.compile("[0-9a-f]{16}");
+
+    public ChainCheckpoint {
+        Objects.requireNonNull(hash, "hash");
+        Objects.requireNonNull(takenAt, "taken at");
+        Objects.requireNonNull(keyId, "key id");
+        Objects.requireNonNull(previous, "previous");
+        Objects.requireNonNull(signature, "signature");
+        if (sequence <= 0) {
+            throw new IllegalArgumentException("a checkpoint's sequence must be positive");
+        }
+        if (!KEY_ID.matcher(keyId).matches()) {
+            throw new IllegalArgumentException("a key id is 16 lower-case hex digits");
+        }
+        if (signature.length != SIGNATURE_BYTES) {
+            throw new IllegalArgumentException("an Ed25519 signature is " + SIGNATURE_BYTES + " bytes, was "
+                    + signature.length);
+        }
+        signature = signature.clone();
+    }
+
+    /** What the next checkpoint's {@code previous} must be after {@code latest} (genesis when there is none). */
+    public static ChainHash digestOf(Optional<ChainCheckpoint> latest) {
+        return latest.map(ChainCheckpoint::digest).orElse(ChainHash.GENESIS);
+    }
+
+    public ChainPosition position() {
+        return new ChainPosition(sequence, hash);
+    }
+
+    @Override
+    public byte[] signature() {
+        return signature.clone();
+    }
+
+    public String signatureBase64() {
+        return Base64.getEncoder().encodeToString(signature);
+    }
+
+    /** What the signature covers. */
+    public byte[] signedBytes() {
+        return signedBytes(position(), takenAt, keyId, previous);
+    }
+
+    /** SHA-256 of the signed bytes and the signature: what the next checkpoint links to. */
+    public ChainHash digest() {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(signedBytes());
+            sha256.update(signature);
+            return ChainHash.of(sha256.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime provides SHA-256", e);
+        }
+    }
+
+    static byte[] signedBytes(ChainPosition position, Instant takenAt, String keyId, ChainHash previous) {
+        return (FORMAT + "\n" + position.sequence() + "\n" + position.hash().hex() + "\n" + takenAt + "\n" + keyId
+                + "\n" + previous.hex() + "\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ChainCheckpoint that && sequence == that.sequence && hash.equals(that.hash)
+                && takenAt.equals(that.takenAt) && keyId.equals(that.keyId) && previous.equals(that.previous)
+                && Arrays.equals(signature, that.signature);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(sequence, hash, takenAt, keyId, previous, Arrays.hashCode(signature));
+    }
+
+    @Override
+    public String toString() {
+        return "ChainCheckpoint[sequence=" + sequence + ", hash=" + hash + ", takenAt=" + takenAt + ", keyId=" + keyId
+                + ", previous=" + previous + "]";
+    }
+}

@@ -1,0 +1,147 @@
+package org.vpsrecovery.domain.audit;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Compares the audit chain as stored with the signed checkpoints kept outside the database. The
+ * chain walk catches edits by anyone who cannot rewrite every later row and the head; this catches
+ * the rest, as far back as the checkpoints reach: the chain is broken if any genuine checkpoint's
+ * (sequence, hash) is not in the chain as stored, either because that event is gone (truncated) or
+ * because it has another hash (rewritten). A checkpoint that is not genuine is itself reported: the
+ * witness was forged or edited.
+ *
+ * <p>Genuine means: named key trusted, linked to the checkpoint before it, and vouched for by a valid
+ * signature. Links make one signature enough for everything before it, so only the last checkpoint
+ * and those that disagree with the chain (whose verdict depends on it) have their signature checked:
+ * a year of checkpoints costs one Ed25519 verification and a SHA-256 each, not one verification each.
+ *
+ * <p>Feed it every stored entry, in order, with the hash stored at its sequence read <em>after</em>
+ * the entry (so an append since the checkpoint is never taken for a truncation), then combine with the
+ * walk. Not thread-safe: one check per verification.
+ */
+public final class CheckpointCheck {
+
+    private record Finding(long sequence, ChainVerification.Fault fault, String explanation, boolean truncation) {
+    }
+
+    private final CheckpointKeys trusted;
+    private long checked;
+    private ChainHash expectedPrevious = ChainHash.GENESIS;
+    private boolean linkKnown = true;
+    private ChainCheckpoint last;
+    private boolean lastSignatureChecked;
+    private ChainCheckpoint latest;
+    private Finding first;
+
+    public CheckpointCheck(CheckpointKeys trusted) {
+        this.trusted = Objects.requireNonNull(trusted, "trusted keys");
+    }
+
+    /** Checks the next stored entry against the hash stored at its sequence (empty: no event stored there). */
+    public void check(StoredCheckpoint entry, Optional<ChainHash> storedHash) {
+        Objects.requireNonNull(entry, "entry");
+        Objects.requireNonNull(storedHash, "stored hash");
+        checked++;
+        switch (entry) {
+            case StoredCheckpoint.Unreadable damaged -> {
+                found(new Finding(damaged.after() + 1, ChainVerification.Fault.FORGED_CHECKPOINT,
+                        damaged.location() + " does not read as a checkpoint (" + damaged.reason()
+                                + "); the witness after event " + damaged.after() + " was edited", false));
+                // What follows linked to what could not be read: its link cannot be checked.
+                linkKnown = false;
+            }
+            case StoredCheckpoint.Readable readable -> check(readable.checkpoint(), storedHash);
+        }
+    }
+
+    private void check(ChainCheckpoint checkpoint, Optional<ChainHash> storedHash) {
+        boolean followsTheOneBefore = !linkKnown || checkpoint.previous().equals(expectedPrevious);
+        expectedPrevious = checkpoint.digest();
+        linkKnown = true;
+        last = checkpoint;
+        lastSignatureChecked = false;
+        if (!trusted.keyIds().contains(checkpoint.keyId())) {
+            forged(checkpoint, "is signed by key " + checkpoint.keyId() + ", which is not a trusted checkpoint key");
+            lastSignatureChecked = true;
+            return;
+        }
+        if (!followsTheOneBefore) {
+            forged(checkpoint, "does not follow the checkpoint before it: the witness was edited, or entries "
+                    + "removed or inserted, before it");
+            return;
+        }
+        boolean matches = storedHash.isPresent() && storedHash.get().equals(checkpoint.hash());
+        if (!matches) {
+            // Whether the chain or the witness lies depends on the signature.
+            lastSignatureChecked = true;
+            if (!trusted.verifies(checkpoint)) {
+                forgedSignature(checkpoint);
+            } else if (storedHash.isEmpty()) {
+                found(new Finding(checkpoint.sequence(), ChainVerification.Fault.TRUNCATED, "event "
+                        + checkpoint.sequence() + ", witnessed by " + which(checkpoint) + " with hash "
+                        + checkpoint.hash() + ", is no longer stored", true));
+            } else {
+                found(new Finding(checkpoint.sequence(), ChainVerification.Fault.REWRITTEN, "event "
+                        + checkpoint.sequence() + " is stored with hash " + storedHash.get() + " but "
+                        + which(checkpoint) + " witnessed " + checkpoint.hash()
+                        + ": the history up to it was rewritten", false));
+            }
+            return;
+        }
+        if (latest == null || checkpoint.sequence() > latest.sequence()) {
+            latest = checkpoint;
+        }
+    }
+
+    private static String which(ChainCheckpoint checkpoint) {
+        return "the checkpoint of event " + checkpoint.sequence() + " taken at " + checkpoint.takenAt();
+    }
+
+    private void forged(ChainCheckpoint checkpoint, String why) {
+        found(new Finding(checkpoint.sequence(), ChainVerification.Fault.FORGED_CHECKPOINT,
+                which(checkpoint) + " " + why, false));
+    }
+
+    private void forgedSignature(ChainCheckpoint checkpoint) {
+        forged(checkpoint, "does not match its signature (key " + checkpoint.keyId() + "): it was forged or edited");
+    }
+
+    private void found(Finding finding) {
+        if (first == null || finding.sequence() < first.sequence()) {
+            first = finding;
+        }
+    }
+
+    /**
+     * The verdict: the earliest break in chain order, whether the walk or a checkpoint found it (the
+     * walk's on a tie), else intact with what the checkpoints vouched for.
+     */
+    public ChainVerification against(ChainVerification walked) {
+        Objects.requireNonNull(walked, "walked");
+        if (last != null && !lastSignatureChecked) {
+            // The last signature vouches, through the links, for every checkpoint before it.
+            lastSignatureChecked = true;
+            if (!trusted.verifies(last)) {
+                forgedSignature(last);
+            }
+        }
+        if (walked instanceof ChainVerification.Broken broken
+                && (first == null || broken.sequence() <= first.sequence())) {
+            return new ChainVerification.Broken(broken.sequence(), broken.fault(), broken.explanation(), checked);
+        }
+        if (first != null) {
+            long sequence = first.sequence();
+            String explanation = first.explanation();
+            if (first.truncation() && walked instanceof ChainVerification.Intact intact
+                    && intact.eventsChecked() < sequence) {
+                // Name the first event that is gone, not only the one the checkpoint happens to name.
+                sequence = intact.eventsChecked() + 1;
+                explanation += "; the stored chain ends at event " + intact.eventsChecked();
+            }
+            return new ChainVerification.Broken(sequence, first.fault(), explanation, checked);
+        }
+        ChainVerification.Intact intact = (ChainVerification.Intact) walked;
+        return new ChainVerification.Intact(intact.eventsChecked(), intact.head(), checked, Optional.ofNullable(latest));
+    }
+}

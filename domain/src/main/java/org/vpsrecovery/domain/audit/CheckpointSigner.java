@@ -1,0 +1,65 @@
+package org.vpsrecovery.domain.audit;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Signs checkpoints with the service's Ed25519 private key. Whoever holds the public key checks them
+ * ({@link CheckpointKeys}); nobody without the private key can make one the service would believe.
+ * The private key never leaves this object, not even in {@link #toString()}.
+ */
+public final class CheckpointSigner {
+
+    private final PrivateKey privateKey;
+    private final PublicKey publicKey;
+    private final String keyId;
+
+    public CheckpointSigner(KeyPair keys) {
+        Objects.requireNonNull(keys, "key pair");
+        this.privateKey = Objects.requireNonNull(keys.getPrivate(), "private key");
+        this.publicKey = Objects.requireNonNull(keys.getPublic(), "public key");
+        this.keyId = CheckpointKeys.keyIdOf(publicKey);
+        // A private key that does not belong to the public key would sign checkpoints nobody can check.
+        ChainCheckpoint probe = sign(new ChainPosition(1, ChainHash.GENESIS), Instant.EPOCH, ChainHash.GENESIS);
+        if (!CheckpointKeys.of(List.of(publicKey)).verifies(probe)) {
+            throw new IllegalArgumentException("the checkpoint private key does not match its public key");
+        }
+    }
+
+    public String keyId() {
+        return keyId;
+    }
+
+    public PublicKey publicKey() {
+        return publicKey;
+    }
+
+    /**
+     * A checkpoint of the chain at {@code position}, taken at {@code takenAt}, following the stored
+     * checkpoint whose digest is {@code previous} ({@link ChainCheckpoint#digestOf}).
+     */
+    public ChainCheckpoint sign(ChainPosition position, Instant takenAt, ChainHash previous) {
+        Objects.requireNonNull(position, "position");
+        Objects.requireNonNull(takenAt, "taken at");
+        Objects.requireNonNull(previous, "previous");
+        try {
+            Signature signer = Signature.getInstance(CheckpointKeys.ALGORITHM);
+            signer.initSign(privateKey);
+            signer.update(ChainCheckpoint.signedBytes(position, takenAt, keyId, previous));
+            return new ChainCheckpoint(position.sequence(), position.hash(), takenAt, keyId, previous, signer.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("the checkpoint key cannot sign with Ed25519: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CheckpointSigner[keyId=" + keyId + "]";
+    }
+}
