@@ -3,6 +3,7 @@ package org.vpsrecovery.bootstrap.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -17,8 +18,8 @@ import org.vpsrecovery.simulator.SimulatorOptions;
 import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
- * The edges of the HTTP facade, over real HTTP against the whole service: what the body reader
- * refuses (content types, charsets).
+ * The edges of the HTTP facade, over real HTTP against the whole service: what Netty and the body
+ * reader refuse (content types, charsets, oversized headers and request lines).
  */
 class HttpEdgesEndToEndTest {
 
@@ -97,5 +98,35 @@ class HttpEdgesEndToEndTest {
         }
         Answer restored = platform.sendAsIs("POST", "/api/v1/snapshots/801/restore/", DEMO_TOKEN, null, Map.of());
         assertThat(restored.status()).as(restored.raw().body()).isEqualTo(200);
+    }
+
+    @Test
+    void oversizedHeadersAre431AndAnOverlongRequestLineIs414() {
+        Answer oneLargeHeader = platform.send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null,
+                Map.of("X-Padding", "p".repeat(9_000)));
+        assertProblem(oneLargeHeader, 431, "HEADERS_TOO_LARGE");
+
+        Map<String, String> many = new LinkedHashMap<>();
+        for (int i = 0; i < 200; i++) {
+            many.put("X-Padding-" + i, "q".repeat(60));
+        }
+        Answer manyHeaders = platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP, many);
+        assertProblem(manyHeaders, 431, "HEADERS_TOO_LARGE");
+        // The client is still sending when the server answers: it reads the answer, not a reset (LingeringClose).
+        for (int i = 200; i < 1000; i++) {
+            many.put("X-Padding-" + i, "q".repeat(60));
+        }
+        for (int round = 0; round < 20; round++) {
+            assertProblem(platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP, many), 431, "HEADERS_TOO_LARGE");
+        }
+
+        Answer longUri = platform.send("GET", "/api/v1/snapshots/?server_id=" + "1".repeat(5_000), DEMO_TOKEN, null);
+        assertProblem(longUri, 414, "URI_TOO_LONG");
+
+        // The body's own limit keeps its code and message.
+        Answer largeBody = platform.send("POST", "/api/v1/backups/", DEMO_TOKEN,
+                "{\"server_id\": 12345, \"description\": \"" + "x".repeat(20_000) + "\"}");
+        assertProblem(largeBody, 413, "BODY_TOO_LARGE");
+        assertThat(simulator.requests()).isEmpty();
     }
 }

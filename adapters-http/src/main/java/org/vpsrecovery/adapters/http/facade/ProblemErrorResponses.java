@@ -1,16 +1,22 @@
 package org.vpsrecovery.adapters.http.facade;
 
 import io.micronaut.context.annotation.Replaces;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
+import io.micronaut.http.server.netty.NettyHttpRequest;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import jakarta.inject.Singleton;
+import java.util.Optional;
+import org.vpsrecovery.domain.common.RequestId;
 
 /**
  * Turns the framework's own errors (unknown route, wrong method or media type, unreadable JSON,
- * oversized body, anything unexpected) into problem+json with a reason code, never a stack trace.
- * (micronaut-problem-json is not served by the registry we build from, so this is ours.)
+ * oversized body or headers, anything unexpected) into problem+json with a reason code, never a stack
+ * trace. (micronaut-problem-json is not served by the registry we build from, so this is ours.)
  */
 @Singleton
 @Replaces(ErrorResponseProcessor.class)
@@ -19,7 +25,8 @@ public class ProblemErrorResponses implements ErrorResponseProcessor<ProblemDeta
     @Override
     @SuppressWarnings("unchecked")
     public MutableHttpResponse<ProblemDetails> processResponse(ErrorContext context, MutableHttpResponse<?> base) {
-        HttpStatus status = base.getStatus();
+        HttpStatus status = tooLongStatus(context.getRequest()).orElse(base.getStatus());
+        base.status(status);
         RequestReason reason = reasonOf(status, context);
         String detail = switch (reason) {
             case INVALID_JSON -> "the request body is not valid JSON of the expected shape";
@@ -27,12 +34,37 @@ public class ProblemErrorResponses implements ErrorResponseProcessor<ProblemDeta
             case METHOD_NOT_ALLOWED -> context.getRequest().getMethodName() + " is not allowed on " + context.getRequest().getPath();
             case UNSUPPORTED_MEDIA_TYPE -> "send the body as application/json";
             case BODY_TOO_LARGE -> "the request body is larger than this API accepts";
+            case HEADERS_TOO_LARGE -> "the request headers are larger than this API accepts";
+            case URI_TOO_LONG -> "the request line (method, path and query) is longer than this API accepts";
             case INTERNAL_ERROR -> "an unexpected error; quote the request id to the platform team";
             default -> context.getErrors().isEmpty() ? status.getReason() : safe(context.getErrors().get(0).getMessage());
         };
-        ProblemDetails body = ProblemDetails.of(status.getCode(), status.getReason(), detail, reason.name(),
-                RequestAttributes.requestId(context.getRequest()), null);
+        String requestId = RequestAttributes.requestId(context.getRequest());
+        if (requestId == null) {
+            // A request Netty could not decode never reaches the filters: it gets its id here.
+            requestId = RequestId.random().value();
+            base.header(RequestAttributes.REQUEST_ID_HEADER, requestId);
+        }
+        ProblemDetails body = ProblemDetails.of(status.getCode(), status.getReason(), detail, reason.name(), requestId, null);
         return ((MutableHttpResponse<ProblemDetails>) base).contentType(ProblemDetails.MEDIA_TYPE).body(body);
+    }
+
+    /**
+     * Micronaut answers every request Netty refused as too long with 413, the body's code; the
+     * headers ({@code micronaut.server.netty.max-header-size}) and the request line
+     * ({@code max-initial-line-length}) have codes of their own.
+     */
+    private static Optional<HttpStatus> tooLongStatus(HttpRequest<?> request) {
+        if (request instanceof NettyHttpRequest<?> netty && netty.getNativeRequest().decoderResult().isFailure()) {
+            Throwable cause = netty.getNativeRequest().decoderResult().cause();
+            if (cause instanceof TooLongHttpHeaderException) {
+                return Optional.of(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE);
+            }
+            if (cause instanceof TooLongHttpLineException) {
+                return Optional.of(HttpStatus.REQUEST_URI_TOO_LONG);
+            }
+        }
+        return Optional.empty();
     }
 
     private static RequestReason reasonOf(HttpStatus status, ErrorContext context) {
@@ -44,6 +76,8 @@ public class ProblemErrorResponses implements ErrorResponseProcessor<ProblemDeta
             case METHOD_NOT_ALLOWED -> RequestReason.METHOD_NOT_ALLOWED;
             case NOT_ACCEPTABLE -> RequestReason.NOT_ACCEPTABLE;
             case REQUEST_ENTITY_TOO_LARGE -> RequestReason.BODY_TOO_LARGE;
+            case REQUEST_HEADER_FIELDS_TOO_LARGE -> RequestReason.HEADERS_TOO_LARGE;
+            case REQUEST_URI_TOO_LONG -> RequestReason.URI_TOO_LONG;
             case UNSUPPORTED_MEDIA_TYPE -> RequestReason.UNSUPPORTED_MEDIA_TYPE;
             default -> status.getCode() >= 500 ? RequestReason.INTERNAL_ERROR : RequestReason.BAD_REQUEST;
         };
