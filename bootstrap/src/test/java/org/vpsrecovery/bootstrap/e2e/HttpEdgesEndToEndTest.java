@@ -3,6 +3,14 @@ package org.vpsrecovery.bootstrap.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,15 +19,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.simulator.Fault;
 import org.vpsrecovery.simulator.SimulatorOptions;
 import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * The edges of the HTTP facade, over real HTTP against the whole service: what Netty and the body
- * reader refuse (content types, charsets, oversized headers and request lines).
+ * reader refuse (content types, charsets, oversized headers and request lines), and the request id
+ * in every WARN and ERROR line written about a request.
  */
 class HttpEdgesEndToEndTest {
 
@@ -128,5 +139,66 @@ class HttpEdgesEndToEndTest {
                 "{\"server_id\": 12345, \"description\": \"" + "x".repeat(20_000) + "\"}");
         assertProblem(largeBody, 413, "BODY_TOO_LARGE");
         assertThat(simulator.requests()).isEmpty();
+    }
+
+    @Test
+    void everyWarnAndErrorLineAboutARequestCarriesTheIdTheCallerGot() throws SQLException {
+        var captured = new ListAppender<ILoggingEvent>();
+        captured.start();
+        var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(captured);
+        try {
+            // A provider that keeps failing: retries and the 502 are logged (WARN).
+            simulator.faults().add(Fault.serverError(503).on("GET", "/api/v1/backups/"));
+            Answer badGateway = platform.send("GET", "/api/v1/backups/", DEMO_TOKEN, null);
+            assertProblem(badGateway, 502, "PROVIDER_UNAVAILABLE");
+            assertLoggedUnder(captured, badGateway, Level.WARN);
+            simulator.faults().clear();
+
+            // The database failing under a request: an unexpected 500 (ERROR), with or without an id sent.
+            withIdempotencyTableGone(() -> {
+                Answer generatedId = platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP,
+                        Map.of("Idempotency-Key", "edge-500"));
+                assertProblem(generatedId, 500, "INTERNAL_ERROR");
+                assertLoggedUnder(captured, generatedId, Level.ERROR);
+
+                Answer givenId = platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP,
+                        Map.of("Idempotency-Key", "edge-500", "X-Request-Id", "caller-quotes-this-id"));
+                assertProblem(givenId, 500, "INTERNAL_ERROR");
+                assertThat(givenId.header("X-Request-Id")).isEqualTo("caller-quotes-this-id");
+                assertLoggedUnder(captured, givenId, Level.ERROR);
+            });
+        } finally {
+            root.detachAppender(captured);
+            simulator.faults().clear();
+        }
+    }
+
+    /** The request's WARN or ERROR lines, as the service's log pattern prints them, all name its id. */
+    private static void assertLoggedUnder(ListAppender<ILoggingEvent> captured, Answer answer, Level level) {
+        var layout = new PatternLayout();
+        layout.setContext(((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).getLoggerContext());
+        layout.setPattern("%-5level [request_id=%X{request_id}] %logger - %msg");
+        layout.start();
+        List<String> lines;
+        synchronized (captured) { // Logback appends under the appender's lock
+            lines = captured.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).map(layout::doLayout).toList();
+            captured.list.clear();
+        }
+        String id = answer.header("X-Request-Id");
+        assertThat(lines).as("WARN/ERROR lines of request " + id).isNotEmpty()
+                .allSatisfy(line -> assertThat(line).contains("[request_id=" + id + "]"))
+                .anySatisfy(line -> assertThat(line).startsWith(level.toString()));
+    }
+
+    private static void withIdempotencyTableGone(Runnable requests) throws SQLException {
+        try (Connection owner = DATABASE.dataSource().getConnection(); Statement sql = owner.createStatement()) {
+            sql.execute("ALTER TABLE idempotency_record RENAME TO idempotency_record_gone");
+            try {
+                requests.run();
+            } finally {
+                sql.execute("ALTER TABLE idempotency_record_gone RENAME TO idempotency_record");
+            }
+        }
     }
 }
