@@ -29,8 +29,8 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * The edges of the HTTP facade, over real HTTP against the whole service: what Netty and the body
- * reader refuse (content types, charsets, oversized headers and request lines), and the request id
- * in every WARN and ERROR line written about a request.
+ * reader refuse (content types, charsets, oversized headers and request lines, malformed requests
+ * and URIs, a foreign Origin), and the request id in every WARN and ERROR line about a request.
  */
 class HttpEdgesEndToEndTest {
 
@@ -139,6 +139,29 @@ class HttpEdgesEndToEndTest {
                 "{\"server_id\": 12345, \"description\": \"" + "x".repeat(20_000) + "\"}");
         assertProblem(largeBody, 413, "BODY_TOO_LARGE");
         assertThat(simulator.requests()).isEmpty();
+    }
+
+    @Test
+    void whatNettyOrTheRouterCannotReadIsAProblemWithItsOwnReasonCode() throws Exception {
+        int port = platform.server.getPort();
+        var token = Map.entry("Authorization", "Bearer " + DEMO_TOKEN);
+        assertRawProblem(RawHttpExchange.send(port, "GET", "/api/v1/snapshots/", List.of(token, Map.entry("X-Odd", "a\u0001b")), null),
+                400, "MALFORMED_REQUEST");
+        assertRawProblem(RawHttpExchange.send(port, "GET", "/api/v1/snapshots/{801}/", List.of(token), null), 400, "INVALID_URI");
+        assertRawProblem(RawHttpExchange.send(port, "GET", "/api/v1/snapshots/?server_id=<1>", List.of(token), null),
+                400, "INVALID_URI");
+        // Micronaut's guard against drive-by-localhost attacks answers an empty 403: it gets a problem body.
+        assertRawProblem(RawHttpExchange.send(port, "GET", "/api/v1/snapshots/",
+                List.of(token, Map.entry("Origin", "https://evil.example")), null), 403, "CROSS_ORIGIN_REFUSED");
+        assertThat(simulator.requests()).isEmpty();
+    }
+
+    private static void assertRawProblem(RawHttpExchange.Answer answer, int status, String reason) throws Exception {
+        assertThat(answer.status()).as(answer.wholeText()).isEqualTo(status);
+        assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
+        Map<?, ?> problem = platform.json.readValue(answer.body(), Map.class);
+        assertThat(problem.get("reason_code")).as(answer.body()).isEqualTo(reason);
+        assertThat(problem.get("request_id")).isEqualTo(answer.header("X-Request-Id")).isNotNull();
     }
 
     @Test
