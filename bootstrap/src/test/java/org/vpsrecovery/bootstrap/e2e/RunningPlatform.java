@@ -95,14 +95,21 @@ final class RunningPlatform implements AutoCloseable {
     }
 
     Answer send(String method, String path, String token, String body, Map<String, String> headers) {
+        if (body != null && !headers.containsKey("Content-Type")) {
+            Map<String, String> withType = new LinkedHashMap<>(headers);
+            withType.put("Content-Type", "application/json");
+            return sendAsIs(method, path, token, body, withType);
+        }
+        return sendAsIs(method, path, token, body, headers);
+    }
+
+    /** Exactly the headers given: no Content-Type is added to a body. */
+    Answer sendAsIs(String method, String path, String token, String body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.getURL() + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
-        }
-        if (body != null && !headers.containsKey("Content-Type")) {
-            request.header("Content-Type", "application/json");
         }
         headers.forEach(request::header);
         try {

@@ -43,6 +43,7 @@ import org.vpsrecovery.domain.report.SummaryQuery;
 @Controller("/api/v1/audit")
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Tag(name = "audit", description = "Audit reports for auditors (every team) and team tokens (their own team)")
+@ProblemResponses.Common
 public class AuditController {
 
     private static final Set<String> EVENT_PARAMETERS = Set.of("team", "server_id", "operation", "outcome",
@@ -72,20 +73,32 @@ public class AuditController {
             description = "Filters combine with AND. JSON pages of `limit` events; pass `next` back as `cursor` for "
                     + "the following page (stable while new events are appended). With `Accept: text/csv` every "
                     + "matching event is streamed as CSV (cursor and limit do not apply); cells that a spreadsheet "
-                    + "would run as a formula start with a single quote.")
-    @Parameter(name = "team", in = ParameterIn.QUERY, description = "team id; a team token may name only its own")
-    @Parameter(name = "server_id", in = ParameterIn.QUERY, schema = @Schema(type = "integer"))
-    @Parameter(name = "operation", in = ParameterIn.QUERY, description = "e.g. create_snapshot, restore_server_from_backup")
-    @Parameter(name = "outcome", in = ParameterIn.QUERY, description = "accepted, rejected, failed or completed")
-    @Parameter(name = "reason_code", in = ParameterIn.QUERY, description = "e.g. SNAPSHOT_LIMIT_REACHED")
-    @Parameter(name = "from", in = ParameterIn.QUERY, description = "ISO-8601 UTC, inclusive, e.g. 2026-01-15T00:00:00Z")
-    @Parameter(name = "to", in = ParameterIn.QUERY, description = "ISO-8601 UTC, exclusive")
-    @Parameter(name = "request_id", in = ParameterIn.QUERY)
-    @Parameter(name = "limit", in = ParameterIn.QUERY, description = "page size 1-500, default 100", schema = @Schema(type = "integer"))
-    @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "the previous page's `next`")
+                    + "would run as a formula start with a single quote. An unknown or repeated parameter is a 400.",
+            parameters = {
+                    @Parameter(name = "team", in = ParameterIn.QUERY, description = "team id; a team token may name only its own",
+                            schema = @Schema(type = "string", pattern = OpenApiPatterns.TEAM, maxLength = 63)),
+                    @Parameter(name = "server_id", in = ParameterIn.QUERY, schema = @Schema(type = "string",
+                            pattern = OpenApiPatterns.ID, maxLength = OpenApiPatterns.ID_MAX_LENGTH)),
+                    @Parameter(name = "operation", in = ParameterIn.QUERY, schema = @Schema(type = "string",
+                            allowableValues = {"create_snapshot", "restore_snapshot", "delete_snapshot",
+                                    "create_manual_backup", "delete_backup", "restore_server_from_backup"})),
+                    @Parameter(name = "outcome", in = ParameterIn.QUERY, schema = @Schema(type = "string",
+                            allowableValues = {"accepted", "rejected", "failed", "completed"})),
+                    @Parameter(name = "reason_code", in = ParameterIn.QUERY, description = "e.g. SNAPSHOT_LIMIT_REACHED",
+                            schema = @Schema(type = "string", pattern = OpenApiPatterns.REASON_CODE, maxLength = 64)),
+                    @Parameter(name = "from", in = ParameterIn.QUERY, description = "inclusive, e.g. 2026-01-15T00:00:00Z",
+                            schema = @Schema(type = "string", format = "date-time", maxLength = OpenApiPatterns.TIME_MAX_LENGTH)),
+                    @Parameter(name = "to", in = ParameterIn.QUERY, description = "exclusive",
+                            schema = @Schema(type = "string", format = "date-time", maxLength = OpenApiPatterns.TIME_MAX_LENGTH)),
+                    @Parameter(name = "request_id", in = ParameterIn.QUERY, schema = @Schema(type = "string",
+                            pattern = OpenApiPatterns.REQUEST_ID, maxLength = 128)),
+                    @Parameter(name = "limit", in = ParameterIn.QUERY, description = "page size, default 100",
+                            schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "500")),
+                    @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "the previous page's `next`",
+                            schema = @Schema(type = "string", pattern = OpenApiPatterns.CURSOR, maxLength = 64))})
     @ApiResponse(responseCode = "200", description = "a page of events, or the CSV export",
             content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventPageJson.class)),
-                    @Content(mediaType = AuditCsv.MEDIA_TYPE, schema = @Schema(type = "string"))})
+                    @Content(mediaType = AuditCsv.MEDIA_TYPE, schema = @Schema(type = "string", format = "binary"))})
     public HttpResponse<?> listEvents(HttpRequest<?> request) {
         AuditReader reader = RequestAttributes.auditReader(request);
         AuditReportParameters parameters = AuditReportParameters.of(request, EVENT_PARAMETERS);
@@ -133,13 +146,18 @@ public class AuditController {
     @Get("/summary/")
     @Operation(summary = "Counts per team x operation x outcome, by day or month",
             description = "Over [from, to) (default: the 30 days, or 12 months, up to the end of today UTC); the top "
-                    + "rejection reasons; the failure rate of provider calls.")
-    @Parameter(name = "team", in = ParameterIn.QUERY, description = "team id; a team token may name only its own")
-    @Parameter(name = "from", in = ParameterIn.QUERY, description = "ISO-8601 UTC, inclusive")
-    @Parameter(name = "to", in = ParameterIn.QUERY, description = "ISO-8601 UTC, exclusive")
-    @Parameter(name = "bucket", in = ParameterIn.QUERY, description = "day (default) or month")
-    @Parameter(name = "top", in = ParameterIn.QUERY, description = "how many rejection reasons, 1-50, default 10",
-            schema = @Schema(type = "integer"))
+                    + "rejection reasons; the failure rate of provider calls.",
+            parameters = {
+                    @Parameter(name = "team", in = ParameterIn.QUERY, description = "team id; a team token may name only its own",
+                            schema = @Schema(type = "string", pattern = OpenApiPatterns.TEAM, maxLength = 63)),
+                    @Parameter(name = "from", in = ParameterIn.QUERY, description = "inclusive, e.g. 2026-01-15T00:00:00Z",
+                            schema = @Schema(type = "string", format = "date-time", maxLength = OpenApiPatterns.TIME_MAX_LENGTH)),
+                    @Parameter(name = "to", in = ParameterIn.QUERY, description = "exclusive",
+                            schema = @Schema(type = "string", format = "date-time", maxLength = OpenApiPatterns.TIME_MAX_LENGTH)),
+                    @Parameter(name = "bucket", in = ParameterIn.QUERY, description = "default day",
+                            schema = @Schema(type = "string", allowableValues = {"day", "month"})),
+                    @Parameter(name = "top", in = ParameterIn.QUERY, description = "how many rejection reasons, default 10",
+                            schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "50"))})
     public SummaryJson summary(HttpRequest<?> request) {
         AuditReader reader = RequestAttributes.auditReader(request);
         AuditReportParameters parameters = AuditReportParameters.of(request, SUMMARY_PARAMETERS);
@@ -159,9 +177,11 @@ public class AuditController {
     @Get("/recoverability/")
     @Operation(summary = "Per server: newest completed snapshot and backup, backups expiring soon, servers with none",
             description = "From the provider's current state joined with the audit history (last completed create "
-                    + "and restore per server).")
-    @Parameter(name = "expiring_within_days", in = ParameterIn.QUERY,
-            description = "automatic backups expiring within this many days, 0-365, default 7", schema = @Schema(type = "integer"))
+                    + "and restore per server).",
+            parameters = @Parameter(name = "expiring_within_days", in = ParameterIn.QUERY,
+                    description = "automatic backups expiring within this many days, default 7",
+                    schema = @Schema(type = "integer", format = "int32", minimum = "0", maximum = "365")))
+    @ProblemResponses.Provider
     public RecoverabilityJson recoverability(HttpRequest<?> request) {
         AuditReader reader = RequestAttributes.auditReader(request);
         AuditReportParameters parameters = AuditReportParameters.of(request, RECOVERABILITY_PARAMETERS);

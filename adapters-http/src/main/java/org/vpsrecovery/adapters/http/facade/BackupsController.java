@@ -14,12 +14,18 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.Optional;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.BackupJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.PageJson;
+import org.vpsrecovery.adapters.http.facade.OpenApiParameters.BackupIdParameter;
 import org.vpsrecovery.application.backup.CreateManualBackupCommand;
 import org.vpsrecovery.application.backup.CreateManualBackupUseCase;
 import org.vpsrecovery.application.backup.DeleteBackupCommand;
@@ -35,6 +41,10 @@ import org.vpsrecovery.domain.server.ServerId;
 
 /** VPS.org's backup API, governed. */
 @Controller("/api/v1/backups")
+@Tag(name = "backups", description = "VPS.org's backups of the team's servers: manual ones (at most 10 per server) "
+        + "and automatic ones, which expire")
+@ProblemResponses.Common
+@ProblemResponses.Provider
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class BackupsController {
 
@@ -54,8 +64,16 @@ public class BackupsController {
     }
 
     @Get("/")
-    public PageJson<BackupJson> listBackups(HttpRequest<?> request, @Nullable @QueryValue("server_id") String serverId,
-                                            @Nullable @QueryValue("backup_type") String backupType) {
+    @Operation(summary = "The team's backups",
+            description = "VPS.org's list, narrowed to the servers of the caller's team; `server_id` and `backup_type` "
+                    + "narrow it further.")
+    public PageJson<BackupJson> listBackups(HttpRequest<?> request,
+            @Parameter(description = "only this server's backups", schema = @Schema(type = "string",
+                    pattern = OpenApiPatterns.ID, maxLength = OpenApiPatterns.ID_MAX_LENGTH))
+            @Nullable @QueryValue("server_id") String serverId,
+            @Parameter(description = "only manual or only automatic backups",
+                    schema = @Schema(type = "string", allowableValues = {"manual", "automatic"}))
+            @Nullable @QueryValue("backup_type") String backupType) {
         Optional<ServerId> server = Optional.ofNullable(serverId)
                 .map(raw -> new ServerId(JsonFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
         Optional<BackupType> type = Optional.ofNullable(backupType).map(raw -> BackupType.fromWire(raw)
@@ -67,7 +85,9 @@ public class BackupsController {
 
     /** An extension VPS.org lacks: one backup by id. */
     @Get("/{backup_id}/")
-    public BackupJson getBackup(HttpRequest<?> request, @PathVariable("backup_id") String backupId) {
+    @Operation(summary = "One backup", description = "An extension VPS.org lacks: one of the team's backups by id.")
+    @ProblemResponses.NotFound
+    public BackupJson getBackup(HttpRequest<?> request, @BackupIdParameter @PathVariable("backup_id") String backupId) {
         BackupId id = backupId(backupId);
         return list.listBackups(new ListBackupsQuery(RequestAttributes.callContext(request), Optional.empty(), Optional.empty()))
                 .stream().filter(b -> b.id().equals(id)).findFirst()
@@ -76,8 +96,20 @@ public class BackupsController {
     }
 
     @Post(value = "/", consumes = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a manual backup of a server",
+            description = "Refused before VPS.org is asked when the server already has 10 manual backups "
+                    + "(MANUAL_BACKUP_LIMIT_REACHED). Manual backups never expire. Audited. With an Idempotency-Key a "
+                    + "repeated request gets the first answer.",
+            parameters = @Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
+                    description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
+                    pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)))
+    @ApiResponse(responseCode = "201", description = "creation started (status in_progress)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BackupJson.class)))
+    @ProblemResponses.NotFound
+    @ProblemResponses.Change
+    @ProblemResponses.Post
     public HttpResponse<?> createBackup(HttpRequest<?> request,
-            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = RequestBodiesDoc.CreateBackupRequest.class)))
             @Nullable @Body String body) {
         return idempotent.run(request, body, () -> {
@@ -92,7 +124,12 @@ public class BackupsController {
     }
 
     @Delete("/{backup_id}/")
-    public HttpResponse<Void> deleteBackup(HttpRequest<?> request, @PathVariable("backup_id") String backupId) {
+    @Operation(summary = "Delete a backup", description = "Permanent. Refused while its server is being restored. Audited.")
+    @ApiResponse(responseCode = "204", description = "deleted")
+    @ProblemResponses.NotFound
+    @ProblemResponses.Change
+    public HttpResponse<Void> deleteBackup(HttpRequest<?> request,
+                                           @BackupIdParameter @PathVariable("backup_id") String backupId) {
         delete.deleteBackup(new DeleteBackupCommand(RequestAttributes.callContext(request), backupId(backupId)));
         return HttpResponse.<Void>noContent().header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
     }

@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Requirements;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
@@ -14,7 +15,10 @@ import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.port.ProviderFailure;
 
-/** The typed failures of the use cases and of input parsing, answered as problem+json. */
+/**
+ * The typed failures of the use cases and of input parsing, answered as problem+json; and anything
+ * unexpected, answered 500 and logged with the request id the caller was given.
+ */
 public final class FacadeExceptionHandlers {
 
     private FacadeExceptionHandlers() {
@@ -42,9 +46,11 @@ public final class FacadeExceptionHandlers {
                         .ifPresent(id -> response.header(RequestAttributes.OPERATION_ID_HEADER, id.toString()));
             }
             if (response.getStatus().getCode() >= 500) {
-                // Messages are platform-written (no token, no body); the request id is in the MDC too.
-                LOG.warn("{} {} answered {} {}: {}", request.getMethodName(), request.getPath(),
-                        response.getStatus().getCode(), failure.reason(), failure.getMessage());
+                // Messages are platform-written (no token, no body).
+                try (var id = LoggedRequestId.of(request)) {
+                    LOG.warn("{} {} answered {} {}: {}", request.getMethodName(), request.getPath(),
+                            response.getStatus().getCode(), failure.reason(), failure.getMessage());
+                }
             }
             return response;
         }
@@ -56,6 +62,26 @@ public final class FacadeExceptionHandlers {
         @Override
         public HttpResponse<?> handle(HttpRequest request, InvalidRequest invalid) {
             return FacadeProblems.of(invalid, RequestAttributes.requestId(request));
+        }
+    }
+
+    /**
+     * Whatever no closer handler takes (Micronaut's own for bad input stay closer). Replaces the
+     * framework's "Unexpected error occurred" line, which is written without the request id.
+     */
+    @Singleton
+    @Produces(ProblemDetails.MEDIA_TYPE)
+    public static class UnexpectedFailureHandler implements ExceptionHandler<Throwable, HttpResponse<?>> {
+        private static final Logger LOG = LoggerFactory.getLogger(UnexpectedFailureHandler.class);
+
+        @Override
+        public HttpResponse<?> handle(HttpRequest request, Throwable failure) {
+            try (var id = LoggedRequestId.of(request)) {
+                LOG.error("{} {} failed unexpectedly: {}", request.getMethodName(), request.getPath(), failure.toString(), failure);
+            }
+            return FacadeProblems.respond(HttpStatus.INTERNAL_SERVER_ERROR,
+                    "an unexpected error; quote the request id to the platform team",
+                    RequestReason.INTERNAL_ERROR.name(), RequestAttributes.requestId(request), null);
         }
     }
 }

@@ -14,12 +14,19 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.Optional;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.PageJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotJson;
+import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotRestoreJson;
+import org.vpsrecovery.adapters.http.facade.OpenApiParameters.SnapshotIdParameter;
 import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
 import org.vpsrecovery.application.snapshot.CreateSnapshotUseCase;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
@@ -37,6 +44,9 @@ import org.vpsrecovery.domain.snapshot.SnapshotName;
 
 /** VPS.org's snapshot API, governed. The use cases block (provider, database): never on the event loop. */
 @Controller("/api/v1/snapshots")
+@Tag(name = "snapshots", description = "VPS.org's snapshots of the team's servers: at most 5 per server")
+@ProblemResponses.Common
+@ProblemResponses.Provider
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class SnapshotsController {
 
@@ -59,7 +69,12 @@ public class SnapshotsController {
     }
 
     @Get("/")
-    public PageJson<SnapshotJson> listSnapshots(HttpRequest<?> request, @Nullable @QueryValue("server_id") String serverId) {
+    @Operation(summary = "The team's snapshots",
+            description = "VPS.org's list, narrowed to the servers of the caller's team; `server_id` narrows it to one.")
+    public PageJson<SnapshotJson> listSnapshots(HttpRequest<?> request,
+            @Parameter(description = "only this server's snapshots", schema = @Schema(type = "string",
+                    pattern = OpenApiPatterns.ID, maxLength = OpenApiPatterns.ID_MAX_LENGTH))
+            @Nullable @QueryValue("server_id") String serverId) {
         Optional<ServerId> server = Optional.ofNullable(serverId)
                 .map(raw -> new ServerId(JsonFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
         return FacadeJsonMapper.snapshots(list.listSnapshots(new ListSnapshotsQuery(RequestAttributes.callContext(request), server)));
@@ -67,7 +82,9 @@ public class SnapshotsController {
 
     /** An extension VPS.org lacks: one snapshot by id. */
     @Get("/{snapshot_id}/")
-    public SnapshotJson getSnapshot(HttpRequest<?> request, @PathVariable("snapshot_id") String snapshotId) {
+    @Operation(summary = "One snapshot", description = "An extension VPS.org lacks: one of the team's snapshots by id.")
+    @ProblemResponses.NotFound
+    public SnapshotJson getSnapshot(HttpRequest<?> request, @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId) {
         SnapshotId id = snapshotId(snapshotId);
         return list.listSnapshots(new ListSnapshotsQuery(RequestAttributes.callContext(request), Optional.empty()))
                 .stream().filter(s -> s.id().equals(id)).findFirst()
@@ -76,8 +93,19 @@ public class SnapshotsController {
     }
 
     @Post(value = "/", consumes = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a snapshot of a server",
+            description = "Refused before VPS.org is asked when the server already has 5 (SNAPSHOT_LIMIT_REACHED) or is "
+                    + "being restored. Audited. With an Idempotency-Key a repeated request gets the first answer.",
+            parameters = @Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
+                    description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
+                    pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)))
+    @ApiResponse(responseCode = "201", description = "creation started (status in_progress)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SnapshotJson.class)))
+    @ProblemResponses.NotFound
+    @ProblemResponses.Change
+    @ProblemResponses.Post
     public HttpResponse<?> createSnapshot(HttpRequest<?> request,
-            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = RequestBodiesDoc.CreateSnapshotRequest.class)))
             @Nullable @Body String body) {
         return idempotent.run(request, body, () -> {
@@ -93,7 +121,19 @@ public class SnapshotsController {
     }
 
     @Post("/{snapshot_id}/restore/")
-    public HttpResponse<?> restoreSnapshot(HttpRequest<?> request, @PathVariable("snapshot_id") String snapshotId) {
+    @Operation(summary = "Restore a server from one of its snapshots",
+            description = "The server is then restoring for up to 15 minutes: meanwhile the platform refuses another "
+                    + "restore and any deletion on it. Audited. No body.",
+            parameters = @Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
+                    description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
+                    pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)))
+    @ApiResponse(responseCode = "200", description = "restore started (the server is restoring)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SnapshotRestoreJson.class)))
+    @ProblemResponses.NotFound
+    @ProblemResponses.Change
+    @ProblemResponses.Post
+    public HttpResponse<?> restoreSnapshot(HttpRequest<?> request,
+                                           @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId) {
         SnapshotId id = snapshotId(snapshotId);
         return idempotent.run(request, "", () -> HttpResponse.ok(FacadeJsonMapper.restore(restore.restoreSnapshot(
                 new RestoreSnapshotCommand(RequestAttributes.callContext(request), id))))
@@ -101,7 +141,12 @@ public class SnapshotsController {
     }
 
     @Delete("/{snapshot_id}/")
-    public HttpResponse<Void> deleteSnapshot(HttpRequest<?> request, @PathVariable("snapshot_id") String snapshotId) {
+    @Operation(summary = "Delete a snapshot", description = "Permanent. Refused while its server is being restored. Audited.")
+    @ApiResponse(responseCode = "204", description = "deleted")
+    @ProblemResponses.NotFound
+    @ProblemResponses.Change
+    public HttpResponse<Void> deleteSnapshot(HttpRequest<?> request,
+                                             @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId) {
         delete.deleteSnapshot(new DeleteSnapshotCommand(RequestAttributes.callContext(request), snapshotId(snapshotId)));
         return HttpResponse.<Void>noContent().header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
     }

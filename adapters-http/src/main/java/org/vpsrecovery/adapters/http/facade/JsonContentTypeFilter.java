@@ -1,0 +1,86 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpMethod;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.ServerFilterPhase;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A body sent to the API is {@code application/json} in UTF-8 (RFC 8259), declared as such: any
+ * other or unreadable Content-Type, or a charset other than UTF-8, is 415 before the body is read.
+ * Micronaut would otherwise look the charset up while binding the body and fail with a 500
+ * ({@code charset=bogus}), or decode the body in whatever charset was named.
+ */
+@ServerFilter("/api/**")
+public class JsonContentTypeFilter implements Ordered {
+
+    private static final Set<HttpMethod> WITH_BODY = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
+
+    @RequestFilter
+    @Nullable
+    public MutableHttpResponse<?> requireJson(HttpRequest<?> request) {
+        if (!WITH_BODY.contains(request.getMethod())) {
+            return null;
+        }
+        String declared = request.getHeaders().get(HttpHeaders.CONTENT_TYPE);
+        if (declared == null) {
+            // A POST without a body (restore a snapshot) needs no Content-Type; one with a body does.
+            return hasBody(request) ? refuse(request, "a request body must be sent as Content-Type: application/json") : null;
+        }
+        return isUtf8Json(declared) ? null
+                : refuse(request, "send the body as Content-Type: application/json (UTF-8; no other charset)");
+    }
+
+    static boolean isUtf8Json(String declared) {
+        MediaType type;
+        try {
+            type = new MediaType(declared);
+        } catch (IllegalArgumentException unreadable) {
+            return false;
+        }
+        if (!type.getName().strip().equalsIgnoreCase(MediaType.APPLICATION_JSON)) {
+            return false;
+        }
+        for (CharSequence name : type.getParameters()) {
+            if (name.toString().strip().toLowerCase(Locale.ROOT).equals("charset")
+                    && !isUtf8(type.getParameters().get(name).orElse(""))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isUtf8(String charset) {
+        try {
+            return Charset.forName(charset.strip()).equals(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException unknownOrIllegal) {
+            return false;
+        }
+    }
+
+    private static boolean hasBody(HttpRequest<?> request) {
+        return request.getContentLength() > 0 || request.getHeaders().contains(HttpHeaders.TRANSFER_ENCODING);
+    }
+
+    private static MutableHttpResponse<?> refuse(HttpRequest<?> request, String detail) {
+        return FacadeProblems.respond(HttpStatus.UNSUPPORTED_MEDIA_TYPE, detail,
+                RequestReason.UNSUPPORTED_MEDIA_TYPE.name(), RequestAttributes.requestId(request), HttpHeaders.CONTENT_TYPE);
+    }
+
+    /** After authentication: a caller without a valid token learns nothing about what we accept. */
+    @Override
+    public int getOrder() {
+        return ServerFilterPhase.SECURITY.after();
+    }
+}

@@ -1,0 +1,101 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import io.micronaut.context.event.BeanCreatedEvent;
+import io.micronaut.context.event.BeanCreatedEventListener;
+import io.micronaut.http.server.netty.NettyServerCustomizer;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.ReferenceCountUtil;
+import jakarta.inject.Singleton;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Closes a connection so that the client can read the last answer. When the server refuses a
+ * request before reading all of it (headers past Netty's limit: 431; a request line: 414; a body
+ * past the size limit: 413), Micronaut answers and closes at once; a client still sending its
+ * request then gets a reset and may report that instead of the answer. Here the server instead
+ * shuts its output (the answer is followed by FIN), reads and drops what the client still sends,
+ * and closes when the client does or after {@value #LINGER_MILLIS} ms (Apache httpd's "lingering close").
+ * Plain TCP only: the handler sits first in the pipeline, ahead of where TLS would be.
+ */
+final class LingeringClose extends ChannelDuplexHandler {
+
+    static final long LINGER_MILLIS = 2000;
+    private boolean lingering;
+
+    @Singleton
+    static final class Installer implements BeanCreatedEventListener<NettyServerCustomizer.Registry> {
+        @Override
+        public NettyServerCustomizer.Registry onCreated(BeanCreatedEvent<NettyServerCustomizer.Registry> event) {
+            event.getBean().register(new PerConnection(null));
+            return event.getBean();
+        }
+    }
+
+    private record PerConnection(Channel connection) implements NettyServerCustomizer {
+        @Override
+        public NettyServerCustomizer specializeForChannel(Channel channel, ChannelRole role) {
+            return role == ChannelRole.CONNECTION ? new PerConnection(channel) : this;
+        }
+
+        @Override
+        public void onInitialPipelineBuilt() {
+            if (connection instanceof SocketChannel && connection.pipeline().get(LingeringClose.class) == null) {
+                connection.pipeline().addFirst("vpsr-lingering-close", new LingeringClose());
+            }
+        }
+    }
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        if (!(ctx.channel() instanceof SocketChannel socket) || !socket.isActive() || socket.isInputShutdown()) {
+            ctx.close(promise);
+            return;
+        }
+        socket.closeFuture().addListener(closed -> promise.trySuccess());
+        if (lingering) {
+            return;
+        }
+        lingering = true;
+        ScheduledFuture<?> deadline = ctx.executor().schedule(() -> {
+            ctx.close();
+        }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        socket.closeFuture().addListener(closed -> deadline.cancel(false));
+        socket.shutdownOutput().addListener(shut -> {
+            if (!shut.isSuccess()) {
+                ctx.close();
+            }
+        });
+        socket.config().setAutoRead(true);
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        if (lingering) {
+            ReferenceCountUtil.release(message);
+        } else {
+            ctx.fireChannelRead(message);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (!lingering) {
+            ctx.fireChannelReadComplete();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (lingering) {
+            ctx.close(); // the client reset the connection it was leaving: nothing left to tell it
+        } else {
+            ctx.fireExceptionCaught(cause);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * The path parameters several operations share, as the OpenAPI document describes them.
+ * Documentation only. (A method-level {@code @Parameter} loses its schema in micronaut-openapi:
+ * parameters that are no method argument go in {@code @Operation(parameters = ...)}.)
+ */
+final class OpenApiParameters {
+
+    private OpenApiParameters() {
+    }
+
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @Parameter(description = "the snapshot's id at VPS.org", schema = @Schema(type = "string",
+            pattern = OpenApiPatterns.ID, maxLength = OpenApiPatterns.ID_MAX_LENGTH))
+    @interface SnapshotIdParameter {
+    }
+
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @Parameter(description = "the backup's id at VPS.org", schema = @Schema(type = "string",
+            pattern = OpenApiPatterns.ID, maxLength = OpenApiPatterns.ID_MAX_LENGTH))
+    @interface BackupIdParameter {
+    }
+
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @Parameter(description = "the server's id at VPS.org", schema = @Schema(type = "string",
+            pattern = OpenApiPatterns.ID, maxLength = OpenApiPatterns.ID_MAX_LENGTH))
+    @interface ServerIdParameter {
+    }
+}

@@ -1,0 +1,97 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * The problem+json answers in the OpenAPI document, grouped by which operations can give them,
+ * so that each operation lists its error codes without repeating them. Documentation only: the
+ * answers themselves come from {@link FacadeProblems} and {@link ProblemErrorResponses}.
+ */
+public final class ProblemResponses {
+
+    private ProblemResponses() {
+    }
+
+    /** Any call under /api/: bad input, no or a wrong token, a role that may not, the unexpected. */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    @ApiResponse(responseCode = "400", description = "Invalid input, refused before anything changed: e.g. INVALID_ID, "
+            + "INVALID_FIELD, INVALID_JSON, INVALID_QUERY_PARAMETER, UNKNOWN_QUERY_PARAMETER, INVALID_REQUEST_ID, "
+            + "MALFORMED_REQUEST, INVALID_URI; a limit reached (e.g. SNAPSHOT_LIMIT_REACHED); VPS.org's refusal "
+            + "(PROVIDER_REJECTED)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "401", description = "No valid team or auditor token (UNAUTHORIZED)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "403", description = "FORBIDDEN_FOR_ROLE (an auditor token outside the audit "
+            + "reports, or a team token naming another team) or CROSS_ORIGIN_REFUSED",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "431", description = "The request headers are too large (HEADERS_TOO_LARGE)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "500", description = "An unexpected error (INTERNAL_ERROR): quote the request id",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public @interface Common {
+    }
+
+    /** Operations on one snapshot, backup or server: missing, or another team's (the same answer). */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    @ApiResponse(responseCode = "404", description = "No such snapshot, backup or server for this team: "
+            + "SNAPSHOT_NOT_FOUND, BACKUP_NOT_FOUND, SERVER_NOT_FOUND",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public @interface NotFound {
+    }
+
+    /** Operations that call VPS.org. */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    @ApiResponse(responseCode = "502", description = "VPS.org failed (PROVIDER_UNAVAILABLE, PROVIDER_MALFORMED_RESPONSE, "
+            + "PROVIDER_UNAUTHORIZED)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "503", description = "VPS.org is unreachable or rate-limits the platform "
+            + "(PROVIDER_UNAVAILABLE, PROVIDER_RATE_LIMITED): retry after Retry-After seconds",
+            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+                    schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "504", description = "VPS.org did not answer in time (PROVIDER_TIMEOUT), or a change's "
+            + "outcome is unknown (OUTCOME_UNKNOWN): list before trying again",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public @interface Provider {
+    }
+
+    /** Operations that change something at VPS.org (audited; one at a time per server). */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    @ApiResponse(responseCode = "409", description = "SERVER_BUSY (another change on the server is under way) or "
+            + "IDEMPOTENT_REQUEST_IN_PROGRESS: retry after Retry-After seconds",
+            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+                    schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public @interface Change {
+    }
+
+    /** POSTs: a body (size, type) and an Idempotency-Key. */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    @ApiResponse(responseCode = "413", description = "The body is larger than 16 KiB (BODY_TOO_LARGE)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "415", description = "The body is not application/json in UTF-8 (UNSUPPORTED_MEDIA_TYPE)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "422", description = "This Idempotency-Key was used for another request "
+            + "(IDEMPOTENCY_KEY_REUSED)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public @interface Post {
+    }
+}

@@ -1,0 +1,227 @@
+package org.vpsrecovery.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
+import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.simulator.Fault;
+import org.vpsrecovery.simulator.SimulatorOptions;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/**
+ * The edges of the HTTP facade, over real HTTP against the whole service: what Netty and the body
+ * reader refuse (content types, charsets, oversized headers and request lines, malformed requests
+ * and URIs, a foreign Origin), and the request id in every WARN and ERROR line about a request.
+ */
+class HttpEdgesEndToEndTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.empty();
+
+    static VpsOrgSimulator simulator;
+    static RunningPlatform platform;
+
+    private static final String CREATE_BACKUP = "{\"server_id\": 12345, \"description\": \"edge\"}";
+
+    @BeforeAll
+    static void start() {
+        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
+        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        platform.close();
+        simulator.close();
+    }
+
+    @BeforeEach
+    void freshProvider() {
+        simulator.reset();
+    }
+
+    private static void assertProblem(Answer answer, int status, String reason) {
+        assertThat(answer.status()).as(answer.raw().body()).isEqualTo(status);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(answer.get("reason_code")).isEqualTo(reason);
+        assertThat(answer.header("X-Request-Id")).isNotBlank();
+        assertThat(answer.get("request_id")).isEqualTo(answer.header("X-Request-Id"));
+        assertThat(answer.raw().body()).doesNotContain("Exception", "\tat ");
+    }
+
+    private static int auditedEvents() {
+        return platform.audit().query(AuditQuery.latest(1000)).size();
+    }
+
+    @Test
+    void aBodyThatIsNotUtf8JsonIs415AndChangesNothing() {
+        int before = auditedEvents();
+        List<String> refused = List.of("application/json; charset=bogus", "application/json;charset=",
+                "application/json; charset=utf-16", "application/json; charset=ISO-8859-1", "application/json; charset=\"\"",
+                "text/plain", "text/plain; charset=utf-8", "application/xml", "application/x-www-form-urlencoded",
+                "application/problem+json", "*/*", "application/*", "garbage", "", "application/json, text/plain");
+        for (String contentType : refused) {
+            for (String path : List.of("/api/v1/backups/", "/api/v1/snapshots/", "/api/v1/servers/12345/restore/")) {
+                Answer answer = platform.sendAsIs("POST", path, DEMO_TOKEN, CREATE_BACKUP, Map.of("Content-Type", contentType));
+                assertProblem(answer, 415, "UNSUPPORTED_MEDIA_TYPE");
+                assertThat(answer.get("field")).isEqualTo("Content-Type");
+            }
+        }
+        // A body without any Content-Type is refused too; a POST without a body needs none.
+        assertProblem(platform.sendAsIs("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP, Map.of()),
+                415, "UNSUPPORTED_MEDIA_TYPE");
+        assertProblem(platform.sendAsIs("POST", "/api/v1/snapshots/801/restore/", DEMO_TOKEN, "{}",
+                Map.of("Content-Type", "application/json; charset=bogus")), 415, "UNSUPPORTED_MEDIA_TYPE");
+
+        assertThat(simulator.requests()).isEmpty();
+        assertThat(auditedEvents()).isEqualTo(before);
+        // Without a token the answer is 401 whatever the body: nothing is learnt before authentication.
+        assertProblem(platform.sendAsIs("POST", "/api/v1/backups/", null, CREATE_BACKUP,
+                Map.of("Content-Type", "application/json; charset=bogus")), 401, "UNAUTHORIZED");
+    }
+
+    @Test
+    void utf8JsonIsAcceptedHoweverItsCharsetIsSpelt() {
+        for (String contentType : List.of("application/json", "application/json; charset=utf-8",
+                "application/json;charset=UTF-8", "application/json; charset=\"utf-8\"", "Application/JSON")) {
+            Answer answer = platform.sendAsIs("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP,
+                    Map.of("Content-Type", contentType));
+            assertThat(answer.status()).as(contentType + ": " + answer.raw().body()).isEqualTo(201);
+        }
+        Answer restored = platform.sendAsIs("POST", "/api/v1/snapshots/801/restore/", DEMO_TOKEN, null, Map.of());
+        assertThat(restored.status()).as(restored.raw().body()).isEqualTo(200);
+    }
+
+    @Test
+    void oversizedHeadersAre431AndAnOverlongRequestLineIs414() {
+        Answer oneLargeHeader = platform.send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null,
+                Map.of("X-Padding", "p".repeat(9_000)));
+        assertProblem(oneLargeHeader, 431, "HEADERS_TOO_LARGE");
+
+        Map<String, String> many = new LinkedHashMap<>();
+        for (int i = 0; i < 200; i++) {
+            many.put("X-Padding-" + i, "q".repeat(60));
+        }
+        Answer manyHeaders = platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP, many);
+        assertProblem(manyHeaders, 431, "HEADERS_TOO_LARGE");
+        // The client is still sending when the server answers: it reads the answer, not a reset (LingeringClose).
+        for (int i = 200; i < 1000; i++) {
+            many.put("X-Padding-" + i, "q".repeat(60));
+        }
+        for (int round = 0; round < 20; round++) {
+            assertProblem(platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP, many), 431, "HEADERS_TOO_LARGE");
+        }
+
+        Answer longUri = platform.send("GET", "/api/v1/snapshots/?server_id=" + "1".repeat(5_000), DEMO_TOKEN, null);
+        assertProblem(longUri, 414, "URI_TOO_LONG");
+
+        // The body's own limit keeps its code and message.
+        Answer largeBody = platform.send("POST", "/api/v1/backups/", DEMO_TOKEN,
+                "{\"server_id\": 12345, \"description\": \"" + "x".repeat(20_000) + "\"}");
+        assertProblem(largeBody, 413, "BODY_TOO_LARGE");
+        assertThat(simulator.requests()).isEmpty();
+    }
+
+    @Test
+    void whatNettyOrTheRouterCannotReadIsAProblemWithItsOwnReasonCode() throws Exception {
+        int port = platform.server.getPort();
+        var token = Map.entry("Authorization", "Bearer " + DEMO_TOKEN);
+        assertRawProblem(RawHttpExchange.send(port, "GET", "/api/v1/snapshots/", List.of(token, Map.entry("X-Odd", "a\u0001b")), null),
+                400, "MALFORMED_REQUEST");
+        assertRawProblem(RawHttpExchange.send(port, "GET", "/api/v1/snapshots/{801}/", List.of(token), null), 400, "INVALID_URI");
+        assertRawProblem(RawHttpExchange.send(port, "GET", "/api/v1/snapshots/?server_id=<1>", List.of(token), null),
+                400, "INVALID_URI");
+        // Micronaut's guard against drive-by-localhost attacks answers an empty 403: it gets a problem body.
+        assertRawProblem(RawHttpExchange.send(port, "GET", "/api/v1/snapshots/",
+                List.of(token, Map.entry("Origin", "https://evil.example")), null), 403, "CROSS_ORIGIN_REFUSED");
+        assertThat(simulator.requests()).isEmpty();
+    }
+
+    private static void assertRawProblem(RawHttpExchange.Answer answer, int status, String reason) throws Exception {
+        assertThat(answer.status()).as(answer.wholeText()).isEqualTo(status);
+        assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
+        Map<?, ?> problem = platform.json.readValue(answer.body(), Map.class);
+        assertThat(problem.get("reason_code")).as(answer.body()).isEqualTo(reason);
+        assertThat(problem.get("request_id")).isEqualTo(answer.header("X-Request-Id")).isNotNull();
+    }
+
+    @Test
+    void everyWarnAndErrorLineAboutARequestCarriesTheIdTheCallerGot() throws SQLException {
+        var captured = new ListAppender<ILoggingEvent>();
+        captured.start();
+        var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(captured);
+        try {
+            // A provider that keeps failing: retries and the 502 are logged (WARN).
+            simulator.faults().add(Fault.serverError(503).on("GET", "/api/v1/backups/"));
+            Answer badGateway = platform.send("GET", "/api/v1/backups/", DEMO_TOKEN, null);
+            assertProblem(badGateway, 502, "PROVIDER_UNAVAILABLE");
+            assertLoggedUnder(captured, badGateway, Level.WARN);
+            simulator.faults().clear();
+
+            // The database failing under a request: an unexpected 500 (ERROR), with or without an id sent.
+            withIdempotencyTableGone(() -> {
+                Answer generatedId = platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP,
+                        Map.of("Idempotency-Key", "edge-500"));
+                assertProblem(generatedId, 500, "INTERNAL_ERROR");
+                assertLoggedUnder(captured, generatedId, Level.ERROR);
+
+                Answer givenId = platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP,
+                        Map.of("Idempotency-Key", "edge-500", "X-Request-Id", "caller-quotes-this-id"));
+                assertProblem(givenId, 500, "INTERNAL_ERROR");
+                assertThat(givenId.header("X-Request-Id")).isEqualTo("caller-quotes-this-id");
+                assertLoggedUnder(captured, givenId, Level.ERROR);
+            });
+        } finally {
+            root.detachAppender(captured);
+            simulator.faults().clear();
+        }
+    }
+
+    /** The request's WARN or ERROR lines, as the service's log pattern prints them, all name its id. */
+    private static void assertLoggedUnder(ListAppender<ILoggingEvent> captured, Answer answer, Level level) {
+        var layout = new PatternLayout();
+        layout.setContext(((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).getLoggerContext());
+        layout.setPattern("%-5level [request_id=%X{request_id}] %logger - %msg");
+        layout.start();
+        List<String> lines;
+        synchronized (captured) { // Logback appends under the appender's lock
+            lines = captured.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).map(layout::doLayout).toList();
+            captured.list.clear();
+        }
+        String id = answer.header("X-Request-Id");
+        assertThat(lines).as("WARN/ERROR lines of request " + id).isNotEmpty()
+                .allSatisfy(line -> assertThat(line).contains("[request_id=" + id + "]"))
+                .anySatisfy(line -> assertThat(line).startsWith(level.toString()));
+    }
+
+    private static void withIdempotencyTableGone(Runnable requests) throws SQLException {
+        try (Connection owner = DATABASE.dataSource().getConnection(); Statement sql = owner.createStatement()) {
+            sql.execute("ALTER TABLE idempotency_record RENAME TO idempotency_record_gone");
+            try {
+                requests.run();
+            } finally {
+                sql.execute("ALTER TABLE idempotency_record_gone RENAME TO idempotency_record");
+            }
+        }
+    }
+}
