@@ -2,6 +2,13 @@ package org.vpsrecovery.adapters.http.facade;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MediaType;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
@@ -26,8 +33,12 @@ import org.vpsrecovery.domain.server.ServerId;
  * N seconds as it stands; it waits on a worker thread, never on the event loop.
  */
 @Controller("/api/v1/operations")
+@Tag(name = "operations", description = "An extension VPS.org lacks: each change followed at VPS.org to its end")
+@ProblemResponses.Common
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class OperationsController {
+
+    private static final String UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
     private final GetOperationUseCase get;
     private final ListOperationsUseCase list;
@@ -38,8 +49,18 @@ public class OperationsController {
     }
 
     @Get("/{operation_id}/")
-    public OperationJson getOperation(HttpRequest<?> request, @PathVariable("operation_id") String operationId,
-                                      @Nullable @QueryValue("wait") String wait) {
+    @Operation(summary = "One operation, waiting for its end if asked",
+            description = "The operation a changing request started (its id came as X-Operation-Id). With `wait` "
+                    + "(0-60 s) the answer comes as soon as the operation is final, or after `wait` seconds as it stands.")
+    @ApiResponse(responseCode = "200", description = "the operation",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
+    @ApiResponse(responseCode = "404", description = "No such operation for this team (OPERATION_NOT_FOUND)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public OperationJson getOperation(HttpRequest<?> request,
+            @Parameter(description = "the operation id (a UUID)", schema = @Schema(type = "string", pattern = UUID,
+                    maxLength = 36)) @PathVariable("operation_id") String operationId,
+            @Parameter(description = "seconds to wait for the end, 0-60", schema = @Schema(type = "string",
+                    pattern = "^[0-9]{1,2}$", maxLength = 2)) @Nullable @QueryValue("wait") String wait) {
         OperationId id;
         try {
             id = OperationId.parse(operationId);
@@ -52,9 +73,17 @@ public class OperationsController {
     }
 
     @Get("/")
-    public OperationPageJson listOperations(HttpRequest<?> request, @Nullable @QueryValue("server_id") String serverId,
-                                            @Nullable @QueryValue("state") String state,
-                                            @Nullable @QueryValue("limit") String limit) {
+    @Operation(summary = "Operations, newest first", description = "A team's own; an auditor's token reads every team's.")
+    @ApiResponse(responseCode = "200", description = "a page of operations",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationPageJson.class)))
+    public OperationPageJson listOperations(HttpRequest<?> request,
+            @Parameter(description = "only this server's", schema = @Schema(type = "string", pattern = OpenApiPatterns.ID,
+                    maxLength = OpenApiPatterns.ID_MAX_LENGTH)) @Nullable @QueryValue("server_id") String serverId,
+            @Parameter(description = "only this state", schema = @Schema(type = "string",
+                    pattern = "^(accepted|in_progress|unresolved|completed|failed|vanished|timed_out)$", maxLength = 11))
+            @Nullable @QueryValue("state") String state,
+            @Parameter(description = "page size, 1-500 (100)", schema = @Schema(type = "string", pattern = "^[0-9]{1,3}$",
+                    maxLength = 3)) @Nullable @QueryValue("limit") String limit) {
         Optional<ServerId> server = Optional.ofNullable(serverId)
                 .map(raw -> new ServerId(JsonFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
         Optional<OperationState> wanted = Optional.ofNullable(state).map(OperationsController::state);
