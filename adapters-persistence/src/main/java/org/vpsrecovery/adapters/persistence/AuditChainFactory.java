@@ -13,6 +13,6 @@ public class AuditChainFactory {
 
     @Singleton
     ChainPositions chainPositions(DataSource dataSource) {
-        return new JdbcChainPositions(dataSource);
+        return new JdbcChainPositions(PostgresAdapterFactory.pooled(dataSource));
     }
 }

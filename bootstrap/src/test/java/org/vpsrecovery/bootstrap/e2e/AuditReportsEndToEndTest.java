@@ -28,6 +28,7 @@ import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.application.operation.TrackOperationsService;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.common.ReasonCode;
@@ -53,7 +54,9 @@ class AuditReportsEndToEndTest {
     @BeforeAll
     static void start() {
         simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
-        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of("vpsr.restore-window", "0s"));
+        // Tracking runs when a test says so: the reports are compared with exact event counts.
+        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of("vpsr.restore-window", "0s",
+                "vpsr.tracking.every", "1h", "vpsr.reconcile.every", "1h"));
         seedThroughTheApi();
     }
 
@@ -264,6 +267,18 @@ class AuditReportsEndToEndTest {
     @Test
     @SuppressWarnings("unchecked")
     void verifySummaryAndRecoverabilityOverTheRealDatabaseAndProvider() {
+        // A create counts for recoverability once VPS.org shows it completed (about 5 s in the simulator)
+        // and the tracker has seen it: make one on the reset simulator, and look until then.
+        Answer counted = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
+                "{\"server_id\": 12345, \"name\": \"counted\"}", Map.of("X-Request-Id", "recoverability-create"));
+        TrackOperationsService tracker = platform.context.getBean(TrackOperationsService.class);
+        org.awaitility.Awaitility.await("the tracker sees a snapshot completed").atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(500))
+                .until(() -> {
+                    tracker.tick();
+                    return platform.auditOf("recoverability-create").stream()
+                            .anyMatch(e -> e.event().outcome().kind() == Outcome.Kind.COMPLETED);
+                });
         Answer verify = platform.send("GET", "/api/v1/audit/verify/", AUDITOR_TOKEN, null);
         assertThat(verify.body()).containsEntry("intact", true);
         assertThat(((Number) verify.get("events_checked")).longValue()).isEqualTo(wholeHistory().size());
@@ -280,7 +295,8 @@ class AuditReportsEndToEndTest {
         List<Map<String, Object>> servers = (List<Map<String, Object>>) report.get("servers");
         assertThat(servers).extracting(s -> s.get("server_id")).containsExactly(12345, 23456);
         Map<String, Object> web = servers.getFirst();
-        assertThat((Map<String, Object>) web.get("newest_snapshot")).containsEntry("id", 801);
+        // The newest completed snapshot is the one just made and followed to completed.
+        assertThat((Map<String, Object>) web.get("newest_snapshot")).containsEntry("id", counted.get("id"));
         assertThat((Map<String, Object>) web.get("newest_backup")).isNotNull();
         assertThat((List<Object>) web.get("expiring_backups")).isNotEmpty();
         assertThat(web.get("last_completed_create")).isNotNull();

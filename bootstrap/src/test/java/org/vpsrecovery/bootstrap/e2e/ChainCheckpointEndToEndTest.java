@@ -45,7 +45,9 @@ class ChainCheckpointEndToEndTest {
     void start() {
         simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
         database = DATABASE.anotherMigrated();
-        platform = RunningPlatform.start(database, simulator, Map.of("vpsr.restore-window", "0s"));
+        // No background tracking: the test cuts the chain at known positions.
+        platform = RunningPlatform.start(database, simulator, Map.of("vpsr.restore-window", "0s",
+                "vpsr.tracking.every", "1h", "vpsr.reconcile.every", "1h"));
     }
 
     @AfterEach

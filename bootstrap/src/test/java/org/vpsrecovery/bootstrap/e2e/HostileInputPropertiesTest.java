@@ -99,7 +99,9 @@ class HostileInputPropertiesTest {
     static void start() throws SQLException, IOException {
         database = PostgresServer.shared().createDatabase();
         simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
-        platform = RunningPlatform.start(database, simulator, Map.of("vpsr.restore-window", "0s"));
+        // No background tracking while the property counts audit events: it would write some of its own.
+        platform = RunningPlatform.start(database, simulator, Map.of("vpsr.restore-window", "0s",
+                "vpsr.tracking.every", "1h", "vpsr.reconcile.every", "1h"));
         port = platform.server.getPort();
         seededInventory = providerInventory();
         auditReader = database.dataSource().getConnection();
