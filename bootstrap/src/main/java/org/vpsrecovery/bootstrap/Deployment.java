@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.vpsrecovery.simulator.LifecycleProfile;
 
 /**
  * What to run against, read from the environment. Nothing set: the embedded defaults (a
@@ -28,10 +29,17 @@ import java.util.Optional;
  *   {@code VPSR_CHECKPOINT_DIR}: where the checkpoints are kept (default {@code <data dir>/checkpoints});
  *   {@code VPSR_CHECKPOINT_TRUSTED_KEYS}: comma-separated public key files (X.509, PEM or DER) whose
  *   checkpoints verify too (a rotated key, another instance's). See ADR 0022.</li>
+ *   <li>{@code VPSR_SIMULATOR_PROFILE}: how fast the embedded simulator's snapshots and backups complete
+ *   and its restores end: {@code demo} (default: about 20 s, restores 30 s), {@code realistic} (the
+ *   provider's 3-10 minutes, restores 5-15), {@code fast} (5 s, restores 10 s). Refused with the real VPS.org.</li>
  * </ul>
  */
 public record Deployment(Optional<Database> database, Optional<Provider> provider, Optional<TeamsFile> teamsFile,
-                         Path dataDirectory, int port, String host, Checkpoints checkpoints) {
+                         Path dataDirectory, int port, String host, Checkpoints checkpoints,
+                         LifecycleProfile simulatorProfile) {
+
+    /** What the embedded simulator runs unless {@code VPSR_SIMULATOR_PROFILE} says otherwise: a newcomer sees a snapshot complete. */
+    public static final LifecycleProfile DEFAULT_SIMULATOR_PROFILE = LifecycleProfile.DEMO;
 
     /** Where the audit chain's signed checkpoints go, and with which keys. */
     public record Checkpoints(Path directory, Optional<Path> signingKeyFile, List<Path> trustedPublicKeyFiles) {
@@ -71,7 +79,24 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         int port = Optional.ofNullable(blankToNull(env.get("VPSR_PORT"))).map(Deployment::port).orElse(8080);
         boolean allEmbedded = database.isEmpty() && provider.isEmpty();
         String host = Optional.ofNullable(blankToNull(env.get("VPSR_HOST"))).orElse(allEmbedded ? "127.0.0.1" : "0.0.0.0");
-        return new Deployment(database, provider, teams, dataDirectory, port, host, checkpoints(env, dataDirectory));
+        return new Deployment(database, provider, teams, dataDirectory, port, host, checkpoints(env, dataDirectory),
+                simulatorProfile(env, provider.isPresent()));
+    }
+
+    private static LifecycleProfile simulatorProfile(Map<String, String> env, boolean realProvider) {
+        String raw = blankToNull(env.get("VPSR_SIMULATOR_PROFILE"));
+        if (raw == null) {
+            return DEFAULT_SIMULATOR_PROFILE;
+        }
+        if (realProvider) {
+            throw new StartupRefused("VPSR_SIMULATOR_PROFILE applies to the embedded simulator only; unset it "
+                    + "when VPSORG_API_TOKEN names the real VPS.org");
+        }
+        try {
+            return LifecycleProfile.fromWire(raw);
+        } catch (IllegalArgumentException e) {
+            throw new StartupRefused("VPSR_SIMULATOR_PROFILE must be one of " + LifecycleProfile.names());
+        }
     }
 
     private static Checkpoints checkpoints(Map<String, String> env, Path dataDirectory) {

@@ -14,8 +14,9 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
 /**
  * The parts a newcomer did not configure, started here: a real PostgreSQL from embedded binaries
  * (its data kept in {@code <data dir>/postgres} between runs) and the VPS.org simulator on
- * loopback, seeded with the spec's examples, with two demo teams that cannot see each other and a
- * demo auditor who reads both teams' audit reports.
+ * loopback, seeded with the spec's examples and running {@code VPSR_SIMULATOR_PROFILE}'s lifecycle
+ * (by default a new snapshot completes in about 20 s), with two demo teams that cannot see each
+ * other and a demo auditor who reads both teams' audit reports.
  */
 public final class EmbeddedDefaults implements AutoCloseable {
 
@@ -75,7 +76,7 @@ public final class EmbeddedDefaults implements AutoCloseable {
                 properties.put("datasources.default.password", "");
             }
             if (deployment.provider().isEmpty()) {
-                simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
+                simulator = VpsOrgSimulator.start(SimulatorOptions.defaults().withProfile(deployment.simulatorProfile()));
                 properties.put("vpsorg.base-url", simulator.baseUri().toString());
                 properties.put("vpsorg.api-token", VpsOrgSimulator.DEMO_TOKEN);
                 if (deployment.teamsFile().isEmpty()) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vpsrecovery.simulator.LifecycleProfile;
 
 class DeploymentTest {
 
@@ -74,6 +75,24 @@ class DeploymentTest {
                 .containsEntry("vpsr.audit.checkpoint.directory", dir.resolve("witness").toAbsolutePath().toString())
                 .containsEntry("vpsr.audit.checkpoint.trusted-public-keys", old.toAbsolutePath() + ","
                         + other.toAbsolutePath());
+    }
+
+    @Test
+    void theEmbeddedSimulatorRunsTheDemoProfileUnlessAnotherIsNamed() {
+        assertThat(Deployment.fromEnvironment(Map.of()).simulatorProfile()).isEqualTo(LifecycleProfile.DEMO);
+        assertThat(Deployment.fromEnvironment(Map.of("VPSR_SIMULATOR_PROFILE", " Realistic ")).simulatorProfile())
+                .isEqualTo(LifecycleProfile.REALISTIC);
+        assertThat(Deployment.fromEnvironment(Map.of("VPSR_SIMULATOR_PROFILE", "fast")).simulatorProfile())
+                .isEqualTo(LifecycleProfile.FAST);
+        assertRefused(Map.of("VPSR_SIMULATOR_PROFILE", "slow"), "VPSR_SIMULATOR_PROFILE must be one of fast, demo, realistic");
+    }
+
+    @Test
+    void aSimulatorProfileIsRefusedWithTheRealProvider() throws Exception {
+        Path teams = Files.writeString(dir.resolve("teams.properties"),
+                "vpsr.teams.a.token-sha256=" + "a".repeat(64) + "\nvpsr.teams.a.servers=1\n");
+        assertRefused(Map.of("VPSORG_API_TOKEN", "provider-secret", "VPSR_TEAMS_FILE", teams.toString(),
+                "VPSR_SIMULATOR_PROFILE", "realistic"), "VPSR_SIMULATOR_PROFILE applies to the embedded simulator only");
     }
 
     @Test

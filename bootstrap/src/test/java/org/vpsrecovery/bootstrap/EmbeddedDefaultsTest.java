@@ -3,17 +3,28 @@ package org.vpsrecovery.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The embedded default's PostgreSQL keeps its data between runs, in the documented directory. */
+/**
+ * The embedded default's PostgreSQL keeps its data between runs, in the documented directory; its
+ * simulator runs the lifecycle profile the deployment names.
+ */
 class EmbeddedDefaultsTest {
 
     @TempDir
@@ -62,6 +73,34 @@ class EmbeddedDefaultsTest {
         // Released on close: the next start takes it.
         try (EmbeddedDefaults next = EmbeddedDefaults.start(deployment)) {
             assertThat(next.runsPostgres()).isTrue();
+        }
+    }
+
+    @Test
+    void theSimulatorRunsTheDemoProfileOrTheOneNamed() throws Exception {
+        // A configured database: only the simulator is embedded, so no PostgreSQL starts here.
+        Map<String, String> database = Map.of("VPSR_DATABASE_URL", "jdbc:postgresql://db.invalid/vpsr",
+                "VPSR_DATABASE_USER", "u", "VPSR_DATABASE_PASSWORD", "p", "VPSR_DATA_DIR", dataDirectory.toString());
+        try (EmbeddedDefaults embedded = EmbeddedDefaults.start(Deployment.fromEnvironment(database))) {
+            assertThat(simulatorLifecycle(embedded).path("profile").asText()).isEqualTo("demo");
+        }
+        Map<String, String> realistic = new HashMap<>(database);
+        realistic.put("VPSR_SIMULATOR_PROFILE", "realistic");
+        try (EmbeddedDefaults embedded = EmbeddedDefaults.start(Deployment.fromEnvironment(realistic))) {
+            JsonNode lifecycle = simulatorLifecycle(embedded);
+            assertThat(lifecycle.path("profile").asText()).isEqualTo("realistic");
+            assertThat(lifecycle.path("snapshot_seconds").asText()).isEqualTo("180-600");
+        }
+    }
+
+    /** What the embedded simulator's admin API says of its lifecycle. */
+    private static JsonNode simulatorLifecycle(EmbeddedDefaults embedded) throws Exception {
+        URI lifecycle = URI.create(embedded.properties().get("vpsorg.base-url") + "/__admin/lifecycle");
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(lifecycle).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            return new ObjectMapper().readTree(response.body());
         }
     }
 

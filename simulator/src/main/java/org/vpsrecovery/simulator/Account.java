@@ -1,6 +1,5 @@
 package org.vpsrecovery.simulator;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,18 +12,21 @@ final class Account {
     final Map<Long, Snapshot> snapshots = new LinkedHashMap<>();
     final Map<Long, Backup> backups = new LinkedHashMap<>();
 
-    static Account seeded(Seed.AccountSeed seed, Duration completionDelay) {
+    /** Seeded creations still in progress complete after the shortest duration of their kind. */
+    static Account seeded(Seed.AccountSeed seed, Lifecycle lifecycle) {
         Account account = new Account();
         seed.servers().forEach(s -> account.servers.put(s.id(), new Server(s.id(), s.name(), s.status(), s.diskUsedMb())));
         for (Seed.SnapshotSeed s : seed.snapshots()) {
             Server server = account.seededServer(s.serverId());
             account.snapshots.put(s.id(), new Snapshot(s.id(), server, s.name(), s.createdAt(), s.description(),
-                    CreationProgress.of(s.status(), s.sizeMb(), s.createdAt(), completionDelay, server)));
+                    CreationProgress.seeded(s.status(), s.sizeMb(), s.createdAt(),
+                            lifecycle.snapshotCreation().min(), server)));
         }
         for (Seed.BackupSeed b : seed.backups()) {
             Server server = account.seededServer(b.serverId());
             account.backups.put(b.id(), new Backup(b.id(), server, b.backupType(), b.createdAt(), b.expiresAt(),
-                    b.description(), CreationProgress.of(b.status(), b.sizeMb(), b.createdAt(), completionDelay, server)));
+                    b.description(), CreationProgress.seeded(b.status(), b.sizeMb(), b.createdAt(),
+                            lifecycle.backupCreation().min(), server)));
         }
         return account;
     }
@@ -43,9 +45,10 @@ final class Account {
         return backups.values().stream().filter(b -> b.server() == server && b.isManual()).count();
     }
 
-    /** Expired automatic backups are gone, as if the provider had deleted them. */
-    void forgetExpired(Instant now) {
-        backups.values().removeIf(b -> b.isExpiredAt(now));
+    /** Expired automatic backups and vanished creations are gone, as if the provider had deleted them. */
+    void forgetGone(Instant now) {
+        backups.values().removeIf(b -> b.isExpiredAt(now) || b.progress().hasVanishedBy(now));
+        snapshots.values().removeIf(s -> s.progress().hasVanishedBy(now));
     }
 
     private Server seededServer(long id) {

@@ -2,7 +2,6 @@ package org.vpsrecovery.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
@@ -17,8 +16,8 @@ import java.util.stream.Stream;
 /**
  * VPS.org's eight calls, in memory, for the accounts of a seed: the documented rules (input checks,
  * 404s, limits, restores) decided here; the objects in {@link Account}, their status over time in
- * {@link CreationProgress} and {@link Server}, their JSON in {@link ProviderJson}, paging in
- * {@link ListPage}. Time is read from the clock on each call, so a test moves the clock instead of
+ * {@link CreationProgress} and {@link Server}, how long things take and how creations end in
+ * {@link LifecycleSchedule}, their JSON in {@link ProviderJson}, paging in {@link ListPage}. Time is read from the clock on each call, so a test moves the clock instead of
  * waiting. Every call holds this object's lock.
  */
 final class ProviderState {
@@ -32,17 +31,15 @@ final class ProviderState {
     static final String BACKUP_CREATED = "Backup is being created. This may take several minutes depending on server size.";
 
     private final Clock clock;
-    private final Duration completionDelay;
-    private final Duration restoreDelay;
+    private final LifecycleSchedule lifecycle;
     private final ListPage pages;
     private final Map<String, Account> accountsByToken = new HashMap<>();
     private long nextSnapshotId;
     private long nextBackupId;
 
-    ProviderState(Clock clock, Duration completionDelay, Duration restoreDelay, int pageSize, Seed seed) {
+    ProviderState(Clock clock, LifecycleSchedule lifecycle, int pageSize, Seed seed) {
         this.clock = clock;
-        this.completionDelay = completionDelay;
-        this.restoreDelay = restoreDelay;
+        this.lifecycle = lifecycle;
         this.pages = new ListPage(pageSize);
         load(seed);
     }
@@ -50,7 +47,7 @@ final class ProviderState {
     synchronized void load(Seed seed) {
         accountsByToken.clear();
         for (Seed.AccountSeed seeded : seed.accounts()) {
-            if (accountsByToken.put(seeded.token(), Account.seeded(seeded, completionDelay)) != null) {
+            if (accountsByToken.put(seeded.token(), Account.seeded(seeded, lifecycle.lifecycle())) != null) {
                 throw new IllegalArgumentException("two seeded accounts share a token");
             }
         }
@@ -99,7 +96,7 @@ final class ProviderState {
             }
             Instant now = now();
             Snapshot snapshot = new Snapshot(nextSnapshotId++, server, name.orElseThrow(), now,
-                    description.orElse(""), CreationProgress.started(now, completionDelay, server));
+                    description.orElse(""), CreationProgress.started(now, lifecycle.nextCreation(ForcedOutcome.SNAPSHOT), server));
             account.snapshots.put(snapshot.id(), snapshot);
             return Answer.json(201, ProviderJson.snapshot(snapshot, now).put("message", SNAPSHOT_CREATED));
         });
@@ -143,7 +140,7 @@ final class ProviderState {
             }
             Instant now = now();
             Backup backup = new Backup(nextBackupId++, server, Backup.MANUAL, now, null, description.orElse(""),
-                    CreationProgress.started(now, completionDelay, server));
+                    CreationProgress.started(now, lifecycle.nextCreation(ForcedOutcome.BACKUP), server));
             account.backups.put(backup.id(), backup);
             return Answer.json(201, ProviderJson.backup(backup, now).put("message", BACKUP_CREATED));
         });
@@ -186,7 +183,7 @@ final class ProviderState {
         if (target.isRestoringAt(now)) {
             return Answer.detail(400, "Server is not in a valid state for restoration.");
         }
-        target.beginRestore(now, restoreDelay);
+        target.beginRestore(now, lifecycle.nextRestore());
         return Answer.json(200, ProviderJson.restoreStarted(point, target));
     }
 
@@ -196,7 +193,7 @@ final class ProviderState {
         if (account == null) {
             throw new IllegalStateException("unknown token reached the provider state");
         }
-        account.forgetExpired(now());
+        account.forgetGone(now());
         return account;
     }
 

@@ -1,29 +1,54 @@
 package org.vpsrecovery.simulator;
 
+import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar simulator/target/simulator.jar [--port 8090] [--host 127.0.0.1] [--seed file.json]
- * [--completion-seconds 5] [--restore-seconds 10] [--page-size 0] [--advertised-url URL] [--no-shift]}
+ * [--profile fast|demo|realistic] [--completion-seconds 5] [--snapshot-seconds 180-600]
+ * [--backup-seconds 180-480] [--restore-seconds 10] [--failure-rate 0.1] [--random-seed 42]
+ * [--page-size 0] [--advertised-url URL] [--no-shift]}
  */
 public final class SimulatorMain {
+
+    static final String USAGE = "usage: java -jar simulator.jar [--port 8090] [--host 127.0.0.1] [--seed seed.json]"
+            + " [--profile fast|demo|realistic] [--completion-seconds 5] [--snapshot-seconds MIN[-MAX]]"
+            + " [--backup-seconds MIN[-MAX]] [--restore-seconds 10] [--failure-rate 0.0] [--random-seed 42]"
+            + " [--page-size 0] [--advertised-url URL] [--no-shift]";
 
     private SimulatorMain() {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
+        VpsOrgSimulator simulator = VpsOrgSimulator.start(options(args));
+        simulator.banner().forEach(System.out::println);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            simulator.close();
+            stopped.countDown();
+        }));
+        stopped.await();
+    }
+
+    /**
+     * The options the arguments describe, over the defaults on port 8090. {@code --profile} is applied
+     * first wherever it stands; the durations and failure rate given beside it change it.
+     */
+    static SimulatorOptions options(String... args) {
         SimulatorOptions options = SimulatorOptions.defaults().withPort(8090);
-        Duration completion = options.completionDelay();
-        Duration restore = options.restoreDelay();
+        LifecycleProfile profile = null;
+        DurationRange snapshots = null;
+        DurationRange backups = null;
+        DurationRange restores = null;
+        Double failureRate = null;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
-            if (flag.equals("--help") || flag.equals("-h")) {
-                System.out.println("usage: java -jar simulator.jar [--port 8090] [--host 127.0.0.1] [--seed seed.json]"
-                        + " [--completion-seconds 5] [--restore-seconds 10] [--page-size 0] [--advertised-url URL] [--no-shift]");
-                return;
-            }
             if (flag.equals("--no-shift")) {
                 options = options.withSeed(options.seed(), false);
                 continue;
@@ -36,20 +61,34 @@ public final class SimulatorMain {
                 case "--port" -> options = options.withPort(Integer.parseInt(value));
                 case "--host" -> options = options.withHost(value);
                 case "--seed" -> options = options.withSeed(Seed.read(Path.of(value)), options.shiftSeedToNow());
-                case "--completion-seconds" -> completion = Duration.ofSeconds(Long.parseLong(value));
-                case "--restore-seconds" -> restore = Duration.ofSeconds(Long.parseLong(value));
+                case "--profile" -> profile = LifecycleProfile.fromWire(value);
+                case "--completion-seconds" -> {
+                    snapshots = DurationRange.parseSeconds(value);
+                    backups = snapshots;
+                }
+                case "--snapshot-seconds" -> snapshots = DurationRange.parseSeconds(value);
+                case "--backup-seconds" -> backups = DurationRange.parseSeconds(value);
+                case "--restore-seconds" -> restores = DurationRange.parseSeconds(value);
+                case "--failure-rate" -> failureRate = Double.parseDouble(value);
+                case "--random-seed" -> options = options.withRandomSeed(Long.parseLong(value));
                 case "--page-size" -> options = options.withPageSize(Integer.parseInt(value));
-                case "--advertised-url" -> options = options.withAdvertisedUrl(java.net.URI.create(value));
+                case "--advertised-url" -> options = options.withAdvertisedUrl(URI.create(value));
                 default -> throw new IllegalArgumentException("unknown option " + flag + " (try --help)");
             }
         }
-        VpsOrgSimulator simulator = VpsOrgSimulator.start(options.withDelays(completion, restore));
-        simulator.banner().forEach(System.out::println);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            simulator.close();
-            stopped.countDown();
-        }));
-        stopped.await();
+        Lifecycle lifecycle = (profile == null ? options.lifecycle() : profile.lifecycle());
+        if (snapshots != null) {
+            lifecycle = lifecycle.withSnapshotCreation(snapshots);
+        }
+        if (backups != null) {
+            lifecycle = lifecycle.withBackupCreation(backups);
+        }
+        if (restores != null) {
+            lifecycle = lifecycle.withRestore(restores);
+        }
+        if (failureRate != null) {
+            lifecycle = lifecycle.withFailureRate(failureRate);
+        }
+        return options.withLifecycle(lifecycle);
     }
 }

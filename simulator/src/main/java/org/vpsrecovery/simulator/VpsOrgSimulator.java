@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +57,7 @@ public final class VpsOrgSimulator implements AutoCloseable {
     private final SimulatorOptions options;
     private final ProviderState state;
     private final FaultSchedule faults;
+    private final LifecycleSchedule lifecycle;
     private final Deque<RecordedRequest> recorded = new ArrayDeque<>();
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final HttpServer server;
@@ -63,8 +65,8 @@ public final class VpsOrgSimulator implements AutoCloseable {
 
     private VpsOrgSimulator(SimulatorOptions options) throws IOException {
         this.options = options;
-        this.state = new ProviderState(options.clock(), options.completionDelay(), options.restoreDelay(),
-                options.pageSize(), initialSeed(options));
+        this.lifecycle = new LifecycleSchedule(options.lifecycle(), options.randomSeed());
+        this.state = new ProviderState(options.clock(), lifecycle, options.pageSize(), initialSeed(options));
         this.faults = new FaultSchedule(options.randomSeed());
         this.handlers = Executors.newVirtualThreadPerTaskExecutor();
         this.server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 0);
@@ -101,6 +103,11 @@ public final class VpsOrgSimulator implements AutoCloseable {
         return options.clock();
     }
 
+    /** How long creations and restores take, how creations end, and the outcomes forced on the next ones. */
+    public LifecycleSchedule lifecycle() {
+        return lifecycle;
+    }
+
     public List<RecordedRequest> requests() {
         synchronized (recorded) {
             return List.copyOf(recorded);
@@ -113,8 +120,9 @@ public final class VpsOrgSimulator implements AutoCloseable {
         }
     }
 
-    /** Back to the seed: state, faults and the request record. */
+    /** Back to the seed: state, faults, the request record, and the options' lifecycle from its first draw. */
     public void reset() {
+        lifecycle.reset();
         state.load(initialSeed(options));
         faults.clear();
         clearRequests();
@@ -386,6 +394,25 @@ public final class VpsOrgSimulator implements AutoCloseable {
                     reset();
                     yield Answer.noContent();
                 }
+                case "GET /__admin/lifecycle" -> Answer.json(200, lifecycleJson());
+                case "POST /__admin/lifecycle" -> {
+                    lifecycle.change(changedLifecycle(lifecycle.lifecycle(), Answer.JSON.readTree(body)));
+                    yield Answer.json(200, lifecycleJson());
+                }
+                case "POST /__admin/outcomes" -> {
+                    ForcedOutcome forced = forcedOutcomeFromJson(Answer.JSON.readTree(body));
+                    lifecycle.force(forced);
+                    yield Answer.json(201, forcedOutcomeJson(forced));
+                }
+                case "GET /__admin/outcomes" -> {
+                    ArrayNode list = Answer.JSON.createArrayNode();
+                    lifecycle.forced().forEach(f -> list.add(forcedOutcomeJson(f)));
+                    yield Answer.json(200, list);
+                }
+                case "DELETE /__admin/outcomes" -> {
+                    lifecycle.clearForced();
+                    yield Answer.noContent();
+                }
                 case "POST /__admin/clock" -> {
                     JsonNode json = Answer.JSON.readTree(body);
                     options.clock().advance(Duration.ofSeconds(json.path("advance_seconds").asLong()));
@@ -428,11 +455,92 @@ public final class VpsOrgSimulator implements AutoCloseable {
         return node;
     }
 
+    private static final List<String> LIFECYCLE_FIELDS =
+            List.of("profile", "snapshot_seconds", "backup_seconds", "restore_seconds", "failure_rate");
+
+    /**
+     * {@code {"profile": "realistic", "snapshot_seconds": "180-600", "backup_seconds": 20,
+     * "restore_seconds": "300-900", "failure_rate": 0.1}}, every field optional: the profile first
+     * (keeping the failure rate), then the others over it.
+     */
+    static Lifecycle changedLifecycle(Lifecycle current, JsonNode json) {
+        if (json == null || !json.isObject()) {
+            throw new IllegalArgumentException("expected a JSON object with any of " + LIFECYCLE_FIELDS);
+        }
+        json.fieldNames().forEachRemaining(field -> {
+            if (!LIFECYCLE_FIELDS.contains(field)) {
+                throw new IllegalArgumentException("unknown field " + field + "; known: " + LIFECYCLE_FIELDS);
+            }
+        });
+        Lifecycle changed = current;
+        if (json.hasNonNull("profile")) {
+            changed = LifecycleProfile.fromWire(json.get("profile").asText()).lifecycle().withFailureRate(current.failureRate());
+        }
+        if (json.hasNonNull("snapshot_seconds")) {
+            changed = changed.withSnapshotCreation(DurationRange.parseSeconds(json.get("snapshot_seconds").asText()));
+        }
+        if (json.hasNonNull("backup_seconds")) {
+            changed = changed.withBackupCreation(DurationRange.parseSeconds(json.get("backup_seconds").asText()));
+        }
+        if (json.hasNonNull("restore_seconds")) {
+            changed = changed.withRestore(DurationRange.parseSeconds(json.get("restore_seconds").asText()));
+        }
+        if (json.has("failure_rate")) {
+            if (!json.get("failure_rate").isNumber()) {
+                throw new IllegalArgumentException("failure_rate must be a number in [0, 1]");
+            }
+            changed = changed.withFailureRate(json.get("failure_rate").asDouble());
+        }
+        return changed;
+    }
+
+    private ObjectNode lifecycleJson() {
+        Lifecycle current = lifecycle.lifecycle();
+        ObjectNode node = Answer.JSON.createObjectNode();
+        node.put("profile", Arrays.stream(LifecycleProfile.values())
+                .filter(p -> p.lifecycle().withFailureRate(current.failureRate()).equals(current))
+                .map(LifecycleProfile::wireName).findFirst().orElse(null));
+        node.put("snapshot_seconds", current.snapshotCreation().toSecondsText());
+        node.put("backup_seconds", current.backupCreation().toSecondsText());
+        node.put("restore_seconds", current.restore().toSecondsText());
+        node.put("failure_rate", current.failureRate());
+        node.put("random_seed", lifecycle.randomSeed());
+        ArrayNode forced = node.putArray("forced_outcomes");
+        lifecycle.forced().forEach(f -> forced.add(forcedOutcomeJson(f)));
+        return node;
+    }
+
+    /** {@code {"outcome": "failed", "kind": "snapshot", "times": 1}}: kind (snapshot or backup) optional, times 1 unless given. */
+    static ForcedOutcome forcedOutcomeFromJson(JsonNode json) {
+        if (json == null || !json.hasNonNull("outcome")) {
+            throw new IllegalArgumentException("a forced outcome needs an outcome: completed, failed or vanished");
+        }
+        json.fieldNames().forEachRemaining(field -> {
+            if (!List.of("outcome", "kind", "times").contains(field)) {
+                throw new IllegalArgumentException("unknown field " + field + "; known: outcome, kind, times");
+            }
+        });
+        return new ForcedOutcome(CreationOutcome.fromWire(json.get("outcome").asText()),
+                json.hasNonNull("kind") ? json.get("kind").asText() : null, json.path("times").asInt(1));
+    }
+
+    private static ObjectNode forcedOutcomeJson(ForcedOutcome forced) {
+        ObjectNode node = Answer.JSON.createObjectNode();
+        node.put("outcome", forced.outcome().wireName());
+        node.put("kind", forced.kind());
+        node.put("times", forced.times());
+        return node;
+    }
+
     /** For the command line: everything a newcomer needs to call the simulator. */
     List<String> banner() {
         List<String> lines = new ArrayList<>();
         lines.add("VPS.org simulator listening on " + baseUri());
         lines.add("Demo API token: " + DEMO_TOKEN + "   (a second account: other-account-token)");
+        Lifecycle current = lifecycle.lifecycle();
+        lines.add("Snapshots take " + current.snapshotCreation().toSecondsText() + " s, backups "
+                + current.backupCreation().toSecondsText() + " s, restores " + current.restore().toSecondsText()
+                + " s; failure rate " + current.failureRate() + " (see " + baseUri() + "/__admin/lifecycle)");
         lines.add("Try: curl -s -H 'Authorization: Bearer " + DEMO_TOKEN + "' -H 'Content-Type: application/json' "
                 + baseUri() + "/api/v1/snapshots/");
         return lines;
