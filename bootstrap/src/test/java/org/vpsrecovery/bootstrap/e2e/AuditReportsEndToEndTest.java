@@ -269,7 +269,7 @@ class AuditReportsEndToEndTest {
     void verifySummaryAndRecoverabilityOverTheRealDatabaseAndProvider() {
         // A create counts for recoverability once VPS.org shows it completed (about 5 s in the simulator)
         // and the tracker has seen it: make one on the reset simulator, and look until then.
-        Answer counted = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
+        Answer madeNow = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
                 "{\"server_id\": 12345, \"name\": \"counted\"}", Map.of("X-Request-Id", "recoverability-create"));
         TrackOperationsService tracker = platform.context.getBean(TrackOperationsService.class);
         org.awaitility.Awaitility.await("the tracker sees a snapshot completed").atMost(java.time.Duration.ofSeconds(60))
@@ -296,7 +296,7 @@ class AuditReportsEndToEndTest {
         assertThat(servers).extracting(s -> s.get("server_id")).containsExactly(12345, 23456);
         Map<String, Object> web = servers.getFirst();
         // The newest completed snapshot is the one just made and followed to completed.
-        assertThat((Map<String, Object>) web.get("newest_snapshot")).containsEntry("id", counted.get("id"));
+        assertThat((Map<String, Object>) web.get("newest_snapshot")).containsEntry("id", madeNow.get("id"));
         assertThat((Map<String, Object>) web.get("newest_backup")).isNotNull();
         assertThat((List<Object>) web.get("expiring_backups")).isNotEmpty();
         assertThat(web.get("last_completed_create")).isNotNull();
