@@ -89,7 +89,8 @@ public final class PlatformFixture {
 
     public TrackOperationsService tracker() {
         return new TrackOperationsService(operations, provider, provider, history, auditWriter,
-                new InMemoryServerLock(Duration.ofSeconds(5)), clock, TrackOperationsService.Settings.DEFAULTS);
+                new InMemoryServerLock(Duration.ofSeconds(5)), clock,
+                new TrackOperationsService.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), 200, Duration.ZERO));
     }
 
     public AuditedAttempts attempts() {

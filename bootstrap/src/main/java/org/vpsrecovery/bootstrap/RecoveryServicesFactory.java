@@ -115,9 +115,10 @@ public class RecoveryServicesFactory {
     TrackOperationsService trackOperations(RecoveryOperations operations, MeteredProvider provider,
                                            MeteredAuditHistory history, AuditWriter writer, ServerLock lock, Clock clock,
                                            @Value("${vpsr.tracking.first-look:5s}") Duration firstLook,
-                                           @Value("${vpsr.tracking.longest-look:1m}") Duration longestLook) {
+                                           @Value("${vpsr.tracking.longest-look:1m}") Duration longestLook,
+                                           @Value("${vpsr.reconcile.settle-after:5m}") Duration settleAfter) {
         return new TrackOperationsService(operations, provider, provider, history, writer, lock, clock,
-                new TrackOperationsService.Settings(firstLook, longestLook, 200));
+                new TrackOperationsService.Settings(firstLook, longestLook, 200, settleAfter));
     }
 
     @Singleton

@@ -53,8 +53,16 @@ public final class TrackOperationsService {
     /** Audit events written here say so. */
     public static final String TRACKED = "tracked";
 
-    public record Settings(Duration firstLook, Duration longestLook, int batch) {
+    /**
+     * {@code settleAfter}: how long after an answer was lost (or a request died) the tracker waits
+     * before looking, since VPS.org may still be acting on a request whose caller is gone.
+     */
+    public record Settings(Duration firstLook, Duration longestLook, int batch, Duration settleAfter) {
         public Settings {
+            Objects.requireNonNull(settleAfter, "settle after");
+            if (settleAfter.isNegative()) {
+                throw new IllegalArgumentException("settle after must not be negative");
+            }
             Objects.requireNonNull(firstLook, "first look");
             Objects.requireNonNull(longestLook, "longest look");
             if (firstLook.isNegative() || firstLook.isZero() || longestLook.compareTo(firstLook) < 0) {
@@ -63,7 +71,8 @@ public final class TrackOperationsService {
             RecoveryOperations.requirePage(batch);
         }
 
-        public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), 200);
+        public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), 200,
+                Duration.ofMinutes(5));
     }
 
     private final RecoveryOperations operations;
@@ -158,6 +167,9 @@ public final class TrackOperationsService {
 
     /** Whether VPS.org acted on an attempt whose answer never reached us. */
     private boolean look(RecoveryOperation operation, ServerView view, Instant now) {
+        if (now.isBefore(operation.updatedAt().plus(settings.settleAfter())) && !operation.isDue(now)) {
+            return later(operation, now); // VPS.org may still be acting on it
+        }
         Optional<AuditEvent> intent = intentOf(operation);
         switch (operation.kind()) {
             case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP -> {
@@ -206,6 +218,12 @@ public final class TrackOperationsService {
             case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP -> {
                 ResourceRef made = operation.resource().orElseThrow();
                 Optional<CreationStatus> status = view.statusOf(made);
+                if (status.isEmpty() && deletedThroughThePlatform(operation, made)) {
+                    // The delete policy refuses a recovery point still in progress: it had completed.
+                    return apply(operation, operation.completed(now, "completed, then deleted through the platform"),
+                            new Outcome.Completed(), describe(made) + " was completed: it was deleted through the "
+                                    + "platform, which deletes only completed recovery points", intent);
+                }
                 if (status.isEmpty()) {
                     return apply(operation, operation.vanished(now, "gone from VPS.org's list"),
                             new Outcome.Failed(ReasonCode.RECOVERY_POINT_VANISHED, describe(made) + " disappeared from VPS.org's list before completing"),
@@ -239,6 +257,15 @@ public final class TrackOperationsService {
                 return later(operation, now);
             }
         }
+    }
+
+    private boolean deletedThroughThePlatform(RecoveryOperation create, ResourceRef made) {
+        return operations.list(Optional.empty(), Optional.of(create.server()), Optional.empty(), RecoveryOperations.MAX_PAGE)
+                .stream()
+                .anyMatch(o -> (o.kind() == org.vpsrecovery.domain.audit.Operation.DELETE_SNAPSHOT
+                        || o.kind() == org.vpsrecovery.domain.audit.Operation.DELETE_BACKUP)
+                        && o.resource().equals(Optional.of(made))
+                        && o.state() != org.vpsrecovery.domain.operation.OperationState.FAILED);
     }
 
     private boolean dueOrLater(RecoveryOperation operation, Instant now, Optional<AuditEvent> intent, String seen) {

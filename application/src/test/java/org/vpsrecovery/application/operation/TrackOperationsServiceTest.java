@@ -130,4 +130,18 @@ class TrackOperationsServiceTest {
         assertThat(stateOf(restore)).isEqualTo(OperationState.COMPLETED);
         assertThat(platform.eventsOf(restore).getLast().detail().get("message")).contains("no server status read");
     }
+
+    @Test
+    void aCreateDeletedThroughThePlatformBeforeTheTrackerLookedHadCompleted() {
+        CallContext context = create("short-lived");
+        Snapshot made = platform.provider.listSnapshots(Optional.of(WEB)).stream()
+                .filter(s -> s.name().equals("short-lived")).findFirst().orElseThrow();
+        platform.provider.finishCreations();
+        platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(platform.as(BLUE), made.id()));
+
+        tracker.tick();
+
+        assertThat(stateOf(context)).isEqualTo(OperationState.COMPLETED);
+        assertThat(platform.eventsOf(context).getLast().detail().get("message")).contains("deleted through the platform");
+    }
 }

@@ -35,7 +35,7 @@ class OperationLifecycleEndToEndTest {
         platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of(
                 "vpsr.tracking.every", "500ms", "vpsr.tracking.first-look", "500ms",
                 "vpsr.tracking.longest-look", "1s", "vpsr.jobs.polling-interval", "500ms",
-                "vpsr.restore-window", "0s"));
+                "vpsr.restore-window", "0s", "vpsr.reconcile.settle-after", "1s"));
     }
 
     @AfterAll

@@ -82,7 +82,9 @@ class TwoProcessesConcurrentCreatesIT {
                     await("round " + round + " audited").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                             .untilAsserted(() -> assertAuditedAsAnswered(audit.byRequest(prefix), answered));
                 }
-                assertThat(audit.pendingIntents()).as("intents without an outcome").isEmpty();
+                // Every create is followed at VPS.org until it is completed there (ADR 0024).
+                await("every intent settled by tracking").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                        .untilAsserted(() -> assertThat(audit.pendingIntents()).as("intents without an outcome").isEmpty());
                 ReliabilitySetup.assertChainIntact(auditor, a);
                 ReliabilitySetup.assertChainIntact(auditor, b);
                 assertThat(a.stdout() + b.stdout()).doesNotContain(" ERROR ");
