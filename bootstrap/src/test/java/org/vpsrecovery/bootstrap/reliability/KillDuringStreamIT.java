@@ -205,7 +205,11 @@ class KillDuringStreamIT {
                     assertThat(created.status()).as(created.toString()).isEqualTo(201);
                     Answer deleted = team.deleteSnapshot(restarted, created.id(), "after-restart-d");
                     assertThat(deleted.status()).as(deleted.toString()).isEqualTo(204);
-                    assertThat(audit.settledOutcome("after-restart-d")).map(AuditRows.Row::kind).hasValue("COMPLETED");
+                    // Taken at once; COMPLETED once tracking sees it gone from VPS.org's list (ADR 0024).
+                    await("the delete after the restart is followed to its end").atMost(Duration.ofSeconds(60))
+                            .pollInterval(Duration.ofMillis(500))
+                            .untilAsserted(() -> assertThat(audit.settledOutcome("after-restart-d"))
+                                    .map(AuditRows.Row::kind).hasValue("COMPLETED"));
                     ReliabilitySetup.assertChainIntact(auditor, restarted);
                     figures.put("restart of the killed process to its first answer (ms)", restartMillis);
                 }
