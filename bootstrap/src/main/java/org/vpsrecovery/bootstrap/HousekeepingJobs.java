@@ -44,7 +44,8 @@ public class HousekeepingJobs {
         }
     }
 
-    @Scheduled(fixedDelay = "${vpsr.reconcile.every:1m}", initialDelay = "30s")
+    // The first round waits for the start-up to settle; tests that watch reconciliation shorten it.
+    @Scheduled(fixedDelay = "${vpsr.reconcile.every:1m}", initialDelay = "${vpsr.reconcile.initial-delay:30s}")
     void reconcilePendingIntents() {
         try {
             int closed = reconciler.reconcile(100);

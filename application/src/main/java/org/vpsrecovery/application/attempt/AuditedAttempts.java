@@ -94,6 +94,20 @@ public final class AuditedAttempts {
         }
 
         /**
+         * A read of the provider's state before the lock (which server a snapshot or backup is on):
+         * if the provider fails it, that is audited like a failed check, {@code FAILED} without an
+         * intent, since nothing was asked of the provider.
+         */
+        public <T> T lookUp(Supplier<T> read) {
+            try {
+                return read.get();
+            } catch (ProviderFailure failure) {
+                writer.appendOrDefer(failedEvent(failure));
+                throw failure;
+            }
+        }
+
+        /**
          * Under the server's lock: {@code check} reads the provider's state and decides; when it allows,
          * {@code call} goes to the provider. {@code produced} names the resource the call made, if any.
          */

@@ -29,7 +29,7 @@ public final class DeleteBackupService implements DeleteBackupUseCase {
     public void deleteBackup(DeleteBackupCommand command) {
         BackupId id = command.backup();
         var attempt = attempts.attempt(command.context(), Operation.DELETE_BACKUP).about(ResourceRef.of(id));
-        var found = backups.find(command.context().team(), id).orElseThrow(() -> attempt.refuse(TeamBackups.notFound(id)));
+        var found = attempt.lookUp(() -> backups.find(command.context().team(), id)).orElseThrow(() -> attempt.refuse(TeamBackups.notFound(id)));
         var server = found.server();
         attempt.onServer(server.id()).run(
                 () -> BackupDeletionPolicy.evaluate(

@@ -45,7 +45,7 @@ public final class RestoreServerFromBackupService implements RestoreServerFromBa
         if (!ownership.owns(team, target)) {
             throw attempt.refuse(new ResourceNotFound(ReasonCode.SERVER_NOT_FOUND, "server " + target + " not found"));
         }
-        Backup found = backups.find(team, id).orElseThrow(() -> attempt.refuse(TeamBackups.notFound(id)));
+        Backup found = attempt.lookUp(() -> backups.find(team, id)).orElseThrow(() -> attempt.refuse(TeamBackups.notFound(id)));
         AtomicReference<Backup> current = new AtomicReference<>(found);
         // The target's name is known when the backup is its own; otherwise the provider's answer names it.
         ServerRef targetRef = found.server().id().equals(target) ? found.server() : new ServerRef(target, "");

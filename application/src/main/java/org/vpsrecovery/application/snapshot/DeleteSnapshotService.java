@@ -29,7 +29,7 @@ public final class DeleteSnapshotService implements DeleteSnapshotUseCase {
     public void deleteSnapshot(DeleteSnapshotCommand command) {
         SnapshotId id = command.snapshot();
         var attempt = attempts.attempt(command.context(), Operation.DELETE_SNAPSHOT).about(ResourceRef.of(id));
-        var found = snapshots.find(command.context().team(), id)
+        var found = attempt.lookUp(() -> snapshots.find(command.context().team(), id))
                 .orElseThrow(() -> attempt.refuse(TeamSnapshots.notFound(id)));
         var server = found.server();
         attempt.onServer(server.id()).run(

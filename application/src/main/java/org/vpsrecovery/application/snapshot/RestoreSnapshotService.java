@@ -31,7 +31,7 @@ public final class RestoreSnapshotService implements RestoreSnapshotUseCase {
     public SnapshotRestoreStarted restoreSnapshot(RestoreSnapshotCommand command) {
         SnapshotId id = command.snapshot();
         var attempt = attempts.attempt(command.context(), Operation.RESTORE_SNAPSHOT).about(ResourceRef.of(id));
-        Snapshot found = snapshots.find(command.context().team(), id)
+        Snapshot found = attempt.lookUp(() -> snapshots.find(command.context().team(), id))
                 .orElseThrow(() -> attempt.refuse(TeamSnapshots.notFound(id)));
         var server = found.server();
         AtomicReference<Snapshot> current = new AtomicReference<>(found);

@@ -25,6 +25,7 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.server.ServerStatus;
 
@@ -147,6 +148,30 @@ class BackupServicesTest {
         assertThatThrownBy(() -> delete.deleteBackup(new DeleteBackupCommand(platform.as(BLUE), other.id())))
                 .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.SERVER_RESTORING));
         assertThat(platform.provider.backup(other.id())).isPresent();
+    }
+
+    @Test
+    void aDeleteOrRestoreWhoseBackupLookupFailsAtTheProviderIsAuditedFailedAndNothingIsAsked() {
+        Backup backup = manual(499, CreationStatus.COMPLETED);
+        CallContext deleteAttempt = platform.as(BLUE);
+        CallContext restoreAttempt = platform.as(BLUE);
+        var timeout = new ProviderFailure(ProviderFailure.Kind.TIMEOUT, "VPS.org did not answer in time");
+
+        platform.provider.failNextCallWith(timeout);
+        assertThatThrownBy(() -> platform.deleteBackup().deleteBackup(new DeleteBackupCommand(deleteAttempt, backup.id())))
+                .isSameAs(timeout);
+        platform.provider.failNextCallWith(timeout);
+        assertThatThrownBy(() -> restore(restoreAttempt, WEB, backup.id())).isSameAs(timeout);
+
+        for (CallContext context : new CallContext[] {deleteAttempt, restoreAttempt}) {
+            assertThat(platform.eventsOf(context)).singleElement().satisfies(event -> {
+                assertThat(event.outcome()).isEqualTo(new Outcome.Failed(ReasonCode.PROVIDER_TIMEOUT, "VPS.org did not answer in time"));
+                assertThat(event.resource()).contains(ResourceRef.of(backup.id()));
+            });
+        }
+        assertThat(platform.providerCallsStartingWith("delete")).isZero();
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+        assertThat(platform.provider.backup(backup.id())).isPresent();
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.vpsrecovery.application.PlatformFixture.WEB;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.application.attempt.CallContext;
@@ -19,6 +20,7 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.server.ServerStatus;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
@@ -97,6 +99,30 @@ class RestoreAndDeleteSnapshotServiceTest {
         assertThat(platform.providerCallsStartingWith("delete")).isZero();
         assertThat(platform.eventsOf(restoreAttempt)).singleElement().extracting(AuditEvent::outcome)
                 .isEqualTo(new Outcome.Rejected(ReasonCode.SNAPSHOT_NOT_FOUND));
+    }
+
+    @Test
+    void aDeleteOrRestoreWhoseLookupFailsAtTheProviderIsAuditedFailedAndNothingIsAsked() {
+        CallContext deleteAttempt = platform.as(BLUE);
+        CallContext restoreAttempt = platform.as(BLUE);
+        var unavailable = new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org answered 503",
+                OptionalInt.of(503), Optional.empty(), null);
+
+        platform.provider.failNextCallWith(unavailable);
+        assertThatThrownBy(() -> delete(deleteAttempt, completed.id())).isSameAs(unavailable);
+        platform.provider.failNextCallWith(unavailable);
+        assertThatThrownBy(() -> restore(restoreAttempt, completed)).isSameAs(unavailable);
+
+        for (CallContext context : new CallContext[] {deleteAttempt, restoreAttempt}) {
+            assertThat(platform.eventsOf(context)).singleElement().satisfies(event -> {
+                assertThat(event.outcome()).isEqualTo(new Outcome.Failed(ReasonCode.PROVIDER_UNAVAILABLE, "VPS.org answered 503"));
+                assertThat(event.resource()).contains(ResourceRef.of(completed.id()));
+                assertThat(event.providerStatus()).hasValue(503);
+            });
+        }
+        assertThat(platform.providerCallsStartingWith("delete")).isZero();
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+        assertThat(platform.provider.snapshot(completed.id())).isPresent();
     }
 
     @Test

@@ -1,0 +1,57 @@
+package org.vpsrecovery.bootstrap.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The jar every *IT starts holds this build's classes of every module. A second {@code package}
+ * without {@code clean} once shaded the previous shaded jar again, whose stale copies of the other
+ * modules' classes came first: the processes under test ran yesterday's code.
+ */
+class BuiltJarIT {
+
+    private static final List<String> MODULES = List.of("domain", "application", "adapters-http",
+            "adapters-persistence", "simulator", "bootstrap");
+
+    @Test
+    void theShadedJarHoldsThisBuildsClassesOfEveryModule() throws IOException {
+        Path jar = Path.of(System.getProperty("vpsr.service.jar", "target/vps-recovery.jar")).toAbsolutePath();
+        Path root = jar.getParent().getParent().getParent();
+        List<String> compared = new ArrayList<>();
+        List<String> different = new ArrayList<>();
+        try (ZipFile shaded = new ZipFile(jar.toFile())) {
+            for (String module : MODULES) {
+                Path classes = root.resolve(module).resolve("target/classes");
+                assertThat(classes).as("%s was built in this tree", module).isDirectory();
+                try (Stream<Path> files = Files.walk(classes)) {
+                    for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                        String name = classes.relativize(file).toString().replace('\\', '/');
+                        ZipEntry entry = shaded.getEntry(name);
+                        compared.add(name);
+                        if (entry == null) {
+                            different.add(name + " (missing)");
+                            continue;
+                        }
+                        try (InputStream inJar = shaded.getInputStream(entry)) {
+                            if (!java.util.Arrays.equals(inJar.readAllBytes(), Files.readAllBytes(file))) {
+                                different.add(name);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(compared).hasSizeGreaterThan(100);
+        assertThat(different).as("classes in %s that are not this build's", jar).isEmpty();
+    }
+}
