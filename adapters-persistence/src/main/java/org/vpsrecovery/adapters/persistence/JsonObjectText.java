@@ -1,48 +1,26 @@
 package org.vpsrecovery.adapters.persistence;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** A flat map of strings as JSON object text, for the jsonb detail column. */
+/**
+ * A flat map of strings as JSON object text, for the jsonb detail column. Keys are sorted so the
+ * text is the same for the same map (the chain hash never reads it: it hashes its own encoding).
+ */
 final class JsonObjectText {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private JsonObjectText() {
     }
 
     static String of(Map<String, String> values) {
-        StringBuilder json = new StringBuilder(32 + values.size() * 32).append('{');
-        boolean first = true;
-        for (Map.Entry<String, String> entry : new TreeMap<>(values).entrySet()) {
-            if (!first) {
-                json.append(',');
-            }
-            first = false;
-            string(json, entry.getKey());
-            json.append(':');
-            string(json, entry.getValue());
+        try {
+            return JSON.writeValueAsString(new TreeMap<>(values));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings always has a JSON form", e);
         }
-        return json.append('}').toString();
-    }
-
-    private static void string(StringBuilder json, String value) {
-        json.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                case '\n' -> json.append("\\n");
-                case '\r' -> json.append("\\r");
-                case '\t' -> json.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-                }
-            }
-        }
-        json.append('"');
     }
 }

@@ -1,20 +1,27 @@
 package org.vpsrecovery.adapters.http.facade;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 import org.vpsrecovery.domain.port.AuditEventStream;
 
 /**
- * Audit events as RFC 4180 CSV, produced as the HTTP layer reads: each read pulls a few more rows
- * from the database cursor, so an export of millions of events never sits in memory.
+ * Audit events as RFC 4180 CSV (Commons CSV), produced as the HTTP layer reads: each read pulls a
+ * few more rows from the database cursor, so an export of millions of events never sits in memory.
  *
- * <p>Cells are hostile text (descriptions come from callers): a cell holding a comma, quote, CR or
- * LF is quoted with inner quotes doubled, and a cell starting with {@code = + - @}, TAB or CR gets
- * a leading single quote so a spreadsheet shows it as text instead of running it as a formula
- * (OWASP "CSV injection").
+ * <p>Cells are hostile text (descriptions come from callers). Commons CSV quotes what must be
+ * quoted; a cell starting with {@code = + - @}, TAB or CR also gets a leading single quote so a
+ * spreadsheet shows it as text instead of running it as a formula (OWASP "CSV injection"), which
+ * no CSV library does for us.
  */
 final class AuditCsv extends InputStream {
 
@@ -22,16 +29,21 @@ final class AuditCsv extends InputStream {
     static final List<String> HEADER = List.of("sequence", "occurred_at", "team", "request_id", "operation",
             "server_id", "resource_type", "resource_id", "outcome", "reason_code", "cause", "provider_status",
             "name", "description", "detail");
+    private static final CSVFormat FORMAT = CSVFormat.RFC4180;
+    private static final JsonFactory JSON = new JsonFactory();
     private static final int ROWS_PER_CHUNK = 200;
 
     private final AuditEventStream events;
+    private final StringBuilder rows = new StringBuilder();
+    private final CSVPrinter printer = printer(rows);
     private byte[] chunk;
     private int position;
     private boolean closed;
 
     AuditCsv(AuditEventStream events) {
         this.events = events;
-        this.chunk = line(HEADER).getBytes(StandardCharsets.UTF_8);
+        print(printer, HEADER);
+        this.chunk = takeRows();
     }
 
     @Override
@@ -61,10 +73,9 @@ final class AuditCsv extends InputStream {
         if (closed) {
             return false;
         }
-        StringBuilder rows = new StringBuilder();
         try {
             for (int i = 0; i < ROWS_PER_CHUNK && events.hasNext(); i++) {
-                rows.append(line(AuditJsonMapper.csvRow(events.next())));
+                print(printer, AuditJsonMapper.csvRow(events.next()));
             }
         } catch (RuntimeException failure) {
             // The status line is long gone: the export ends short, and the client sees a broken body.
@@ -75,9 +86,15 @@ final class AuditCsv extends InputStream {
             close();
             return false;
         }
-        chunk = rows.toString().getBytes(StandardCharsets.UTF_8);
+        chunk = takeRows();
         position = 0;
         return true;
+    }
+
+    private byte[] takeRows() {
+        byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+        rows.setLength(0);
+        return bytes;
     }
 
     @Override
@@ -88,59 +105,55 @@ final class AuditCsv extends InputStream {
         }
     }
 
+    /** One record, CRLF included. */
     static String line(List<String> cells) {
         StringBuilder line = new StringBuilder();
-        for (int i = 0; i < cells.size(); i++) {
-            if (i > 0) {
-                line.append(',');
-            }
-            line.append(cell(cells.get(i)));
-        }
-        return line.append("\r\n").toString();
+        print(printer(line), cells);
+        return line.toString();
     }
 
+    /** One cell as it stands in a record. */
     static String cell(String value) {
-        if (value == null || value.isEmpty()) {
-            return "";
-        }
-        String text = "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
-        if (text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
-            return '"' + text.replace("\"", "\"\"") + '"';
-        }
-        return text;
+        String line = line(Collections.singletonList(value));
+        return line.substring(0, line.length() - FORMAT.getRecordSeparator().length());
     }
 
-    /** The whole detail as one JSON object (sorted keys), so no fact is lost in the export. */
+    /** The whole detail as one JSON object (in the map's order), so no fact is lost in the export. */
     static String detailText(Map<String, String> detail) {
-        StringBuilder json = new StringBuilder("{");
-        detail.forEach((key, value) -> {
-            if (json.length() > 1) {
-                json.append(',');
+        StringWriter json = new StringWriter();
+        try (JsonGenerator out = JSON.createGenerator(json)) {
+            out.writeStartObject();
+            for (Map.Entry<String, String> entry : detail.entrySet()) {
+                out.writeStringField(entry.getKey(), entry.getValue());
             }
-            json.append(jsonString(key)).append(':').append(jsonString(value));
-        });
-        return json.append('}').toString();
+            out.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to a string cannot fail", e);
+        }
+        return json.toString();
     }
 
-    private static String jsonString(String value) {
-        StringBuilder out = new StringBuilder("\"");
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
+    /** A cell a spreadsheet would run as a formula, made text; empty as absent (Commons CSV would quote it). */
+    private static String defused(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
         }
-        return out.append('"').toString();
+        return "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+    }
+
+    private static void print(CSVPrinter printer, List<String> cells) {
+        try {
+            printer.printRecord(cells.stream().map(AuditCsv::defused));
+        } catch (IOException e) {
+            throw new UncheckedIOException("printing CSV to a string cannot fail", e);
+        }
+    }
+
+    private static CSVPrinter printer(Appendable out) {
+        try {
+            return new CSVPrinter(out, FORMAT);
+        } catch (IOException e) {
+            throw new UncheckedIOException("printing CSV to a string cannot fail", e);
+        }
     }
 }

@@ -39,6 +39,16 @@ class AuditCsvTest {
     }
 
     @Test
+    void aLineReadsBackAsItsCellsWithFormulasDefused() throws Exception {
+        java.util.List<String> cells = Arrays.asList(" padded ", "#tag", "say \"hi\", then\r\nbye", "=cmd", null, "");
+        try (var parser = org.apache.commons.csv.CSVParser.parse(AuditCsv.line(cells),
+                org.apache.commons.csv.CSVFormat.RFC4180)) {
+            assertThat(parser.getRecords()).singleElement().satisfies(record -> assertThat(record.values())
+                    .containsExactly(" padded ", "#tag", "say \"hi\", then\r\nbye", "'=cmd", "", ""));
+        }
+    }
+
+    @Test
     void detailIsOneJsonObject() {
         assertThat(AuditCsv.detailText(new java.util.TreeMap<>(Map.of("description", "a \"b\"\nc", "name", "n"))))
                 .isEqualTo("{\"description\":\"a \\\"b\\\"\\nc\",\"name\":\"n\"}");

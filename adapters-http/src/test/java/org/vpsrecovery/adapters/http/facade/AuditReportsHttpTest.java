@@ -1,6 +1,7 @@
 package org.vpsrecovery.adapters.http.facade;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.vpsrecovery.adapters.http.facade.FacadeTestWiring.AUDITOR_TOKEN;
 import static org.vpsrecovery.adapters.http.facade.FacadeTestWiring.BLUE_TOKEN;
 
@@ -248,15 +249,11 @@ class AuditReportsHttpTest {
         HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (java.io.InputStream body = response.body()) {
             assertThat(body.readNBytes(1000)).hasSize(1000);
-            Thread.sleep(300);
-            // ~15 MB of CSV: had the server read it all into memory, the cursor would be closed by now
-            assertThat(platform.auditReports.openStreams()).isEqualTo(1);
+            // ~15 MB of CSV: had the server read it all into memory, the cursor would close meanwhile
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
+                    .until(() -> platform.auditReports.openStreams() == 1);
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (platform.auditReports.openStreams() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(platform.auditReports.openStreams()).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> platform.auditReports.openStreams() == 0);
     }
 
     @Test

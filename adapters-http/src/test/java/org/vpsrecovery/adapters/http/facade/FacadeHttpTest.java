@@ -1,6 +1,7 @@
 package org.vpsrecovery.adapters.http.facade;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.vpsrecovery.adapters.http.facade.FacadeTestWiring.BLUE_TOKEN;
 import static org.vpsrecovery.adapters.http.facade.FacadeTestWiring.GREEN_TOKEN;
 
@@ -287,14 +288,9 @@ class FacadeHttpTest {
                 throw new IllegalStateException(e);
             }
         });
-        Answer concurrent = null;
-        for (int i = 0; i < 50 && (concurrent == null || concurrent.status() != 409); i++) {
-            Thread.sleep(20);
-            if (platform.providerCallsStartingWith("list backups") > 0) {
-                concurrent = send("POST", "/api/v1/backups/", BLUE_TOKEN, body, key);
-            }
-        }
-        assertThat(concurrent).isNotNull();
+        // Once the first is at the provider its key is taken; its create then takes 1.5 s.
+        await().atMost(Duration.ofSeconds(10)).until(() -> platform.providerCallsStartingWith("list backups") > 0);
+        Answer concurrent = send("POST", "/api/v1/backups/", BLUE_TOKEN, body, key);
         assertProblem(concurrent, 409, "IDEMPOTENT_REQUEST_IN_PROGRESS");
         assertThat(concurrent.raw().headers().firstValue("Retry-After")).contains("1");
         assertThat(first.get(20, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(201);

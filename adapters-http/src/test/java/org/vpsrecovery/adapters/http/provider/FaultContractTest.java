@@ -3,6 +3,7 @@ package org.vpsrecovery.adapters.http.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -448,9 +449,7 @@ class FaultContractTest {
         awaitReceived("GET", "/api/v1/backups/");
         CompletableFuture<Object> waiting = CompletableFuture.supplyAsync(() -> kindOf(
                 () -> vpsOrg.client.listSnapshots(Optional.empty())), callers);
-        for (int i = 0; i < 500 && vpsOrg.client.requestsWaitingForAConnection() == 0; i++) {
-            Thread.sleep(5);
-        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> vpsOrg.client.requestsWaitingForAConnection() > 0);
         assertThat(vpsOrg.client.requestsWaitingForAConnection()).isEqualTo(1);
 
         ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
@@ -507,10 +506,8 @@ class FaultContractTest {
         return vpsOrg.client.createSnapshot(new SnapshotDraft(server, new SnapshotName(name), Optional.empty()));
     }
 
-    private void awaitReceived(String method, String path) throws InterruptedException {
-        for (int i = 0; i < 500 && vpsOrg.received(method, path).isEmpty(); i++) {
-            Thread.sleep(10);
-        }
-        assertThat(vpsOrg.received(method, path)).as("the simulator received " + method + " " + path).isNotEmpty();
+    private void awaitReceived(String method, String path) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(vpsOrg.received(method, path))
+                .as("the simulator received " + method + " " + path).isNotEmpty());
     }
 }
