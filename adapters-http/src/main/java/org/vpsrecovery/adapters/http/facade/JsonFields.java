@@ -67,6 +67,10 @@ final class JsonFields {
     }
 
     private static long positiveInteger(Number number, String field) {
+        // 1e400 reads as an infinite double, which BigDecimal refuses with an exception of its own.
+        if ((number instanceof Double || number instanceof Float) && !Double.isFinite(number.doubleValue())) {
+            throw new InvalidRequest(RequestReason.INVALID_FIELD, field, field + " must be a positive integer");
+        }
         BigDecimal decimal = number instanceof BigDecimal d ? d
                 : number instanceof BigInteger i ? new BigDecimal(i)
                 : number instanceof Double || number instanceof Float ? BigDecimal.valueOf(number.doubleValue())

@@ -206,6 +206,9 @@ class FacadeHttpTest {
                 {"{\"server_id\": 1.5, \"name\": \"x\"}", "INVALID_FIELD", "server_id"},
                 {"{\"server_id\": -3, \"name\": \"x\"}", "INVALID_FIELD", "server_id"},
                 {"{\"server_id\": 99999999999999999999999, \"name\": \"x\"}", "INVALID_FIELD", "server_id"},
+                // found by the hostile-input property: an exponent past double's range reads as infinity
+                {"{\"server_id\": 1e400, \"name\": \"x\"}", "INVALID_FIELD", "server_id"},
+                {"{\"server_id\": -1e400, \"name\": \"x\"}", "INVALID_FIELD", "server_id"},
                 {"{\"server_id\": 12345}", "INVALID_FIELD", "name"},
                 {"{\"server_id\": 12345, \"name\": \"has spaces\"}", "INVALID_FIELD", "name"},
                 {"{\"server_id\": 12345, \"name\": \"" + "n".repeat(65) + "\"}", "INVALID_FIELD", "name"},
