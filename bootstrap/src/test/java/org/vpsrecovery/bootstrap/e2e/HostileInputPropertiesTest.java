@@ -126,12 +126,14 @@ class HostileInputPropertiesTest {
         }
     }
 
-    @Property(tries = ENDPOINT_TRIES, edgeCases = EdgeCasesMode.NONE)
+    // Fixed seeds keep CI repeatable (a red build must mean a change broke something); to explore,
+    // run with other seeds locally and add what they find to FacadeHttpTest's cases.
+    @Property(tries = ENDPOINT_TRIES, edgeCases = EdgeCasesMode.NONE, seed = "20261130")
     void everyEndpointAnswersHostileInputSafely(@ForAll("toEndpoints") HostileRequest request) throws Exception {
         answerSafely(request);
     }
 
-    @Property(tries = ANYWHERE_TRIES, edgeCases = EdgeCasesMode.NONE)
+    @Property(tries = ANYWHERE_TRIES, edgeCases = EdgeCasesMode.NONE, seed = "20261201")
     void anyMethodAndPathIsAnsweredSafely(@ForAll("toAnywhere") HostileRequest request) throws Exception {
         answerSafely(request);
     }
