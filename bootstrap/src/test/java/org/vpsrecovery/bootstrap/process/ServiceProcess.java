@@ -194,9 +194,9 @@ public final class ServiceProcess implements AutoCloseable {
                 }
                 given.putIfAbsent("VPSR_PORT", "0");
                 given.putIfAbsent("VPSR_HOST", "127.0.0.1");
-                if (!given.containsKey("VPSR_DATABASE_URL")) {
-                    given.putIfAbsent("VPSR_DATA_DIR", directory.resolve("data").toString());
-                }
+                // Always the process's own: even with an external database the data directory holds the
+                // signed chain checkpoints (ADR 0022), which must not mix between tests' databases.
+                given.putIfAbsent("VPSR_DATA_DIR", directory.resolve("data").toString());
                 Path tmp = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath());
                 List<String> command = new ArrayList<>();
                 command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

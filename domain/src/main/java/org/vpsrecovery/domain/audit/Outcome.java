@@ -36,6 +36,23 @@ public sealed interface Outcome {
         return Optional.empty();
     }
 
+    /** The outcomes that carry a reason code and platform-written text saying why. */
+    sealed interface Explained extends Outcome permits Failed, Unresolved, Unverifiable {
+        ReasonCode reason();
+
+        String cause();
+
+        @Override
+        default Optional<ReasonCode> reasonCode() {
+            return Optional.of(reason());
+        }
+
+        @Override
+        default Optional<String> explanation() {
+            return Optional.of(cause());
+        }
+    }
+
     /** The policies allowed it; the provider is about to be called. */
     record Accepted() implements Outcome {
         public Kind kind() {
@@ -60,7 +77,7 @@ public sealed interface Outcome {
     }
 
     /** It did not happen: the provider refused or failed it, or the provider shows it was not done. */
-    record Failed(ReasonCode reason, String cause) implements Outcome {
+    record Failed(ReasonCode reason, String cause) implements Explained {
         public static final int MAX_CAUSE_LENGTH = Outcome.MAX_CAUSE_LENGTH;
 
         public Failed {
@@ -69,16 +86,6 @@ public sealed interface Outcome {
 
         public Kind kind() {
             return Kind.FAILED;
-        }
-
-        @Override
-        public Optional<ReasonCode> reasonCode() {
-            return Optional.of(reason);
-        }
-
-        @Override
-        public Optional<String> explanation() {
-            return Optional.of(cause);
         }
     }
 
@@ -107,23 +114,13 @@ public sealed interface Outcome {
      * The provider's answer was lost (timeout, dropped connection, gateway error, unreadable answer):
      * it may or may not have acted. Not final: reconciliation looks at the provider and settles it.
      */
-    record Unresolved(ReasonCode reason, String cause) implements Outcome {
+    record Unresolved(ReasonCode reason, String cause) implements Explained {
         public Unresolved {
             requireExplained(reason, cause);
         }
 
         public Kind kind() {
             return Kind.UNRESOLVED;
-        }
-
-        @Override
-        public Optional<ReasonCode> reasonCode() {
-            return Optional.of(reason);
-        }
-
-        @Override
-        public Optional<String> explanation() {
-            return Optional.of(cause);
         }
     }
 
@@ -132,23 +129,13 @@ public sealed interface Outcome {
      * restore whose answer was lost: VPS.org has no server status read). {@code cause} says what was
      * looked at and when the platform stopped waiting.
      */
-    record Unverifiable(ReasonCode reason, String cause) implements Outcome {
+    record Unverifiable(ReasonCode reason, String cause) implements Explained {
         public Unverifiable {
             requireExplained(reason, cause);
         }
 
         public Kind kind() {
             return Kind.UNVERIFIABLE;
-        }
-
-        @Override
-        public Optional<ReasonCode> reasonCode() {
-            return Optional.of(reason);
-        }
-
-        @Override
-        public Optional<String> explanation() {
-            return Optional.of(cause);
         }
     }
 
