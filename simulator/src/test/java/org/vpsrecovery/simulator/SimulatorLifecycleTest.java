@@ -28,7 +28,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class SimulatorLifecycleTest {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    /**
+     * One client per test, closed with its simulators: a pooled connection must never outlive the
+     * simulator it was opened to (a shared client once met a stale one: "data received while in pool").
+     */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private static final Instant START = Instant.parse("2026-03-02T09:00:00Z");
     /** In the seed's demo account, with no snapshots or backups: 5 snapshots and 10 manual backups fit. */
@@ -40,6 +44,7 @@ class SimulatorLifecycleTest {
     @AfterEach
     void stop() {
         started.forEach(VpsOrgSimulator::close);
+        http.close();
     }
 
     @Test
@@ -373,7 +378,7 @@ class SimulatorLifecycleTest {
         assertThat(json.readTree(refused.body()).path("detail").asText()).contains(reason);
     }
 
-    private static HttpResponse<String> send(VpsOrgSimulator simulator, String method, String target, String body, String token)
+    private HttpResponse<String> send(VpsOrgSimulator simulator, String method, String target, String body, String token)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(simulator.baseUri() + target))
                 .timeout(Duration.ofSeconds(10))
@@ -382,6 +387,6 @@ class SimulatorLifecycleTest {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }
