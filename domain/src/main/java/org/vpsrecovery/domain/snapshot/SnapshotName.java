@@ -10,13 +10,17 @@ import java.util.regex.Pattern;
 public record SnapshotName(String value) {
 
     public static final int MAX_LENGTH = 64;
-    private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9_-]{1," + MAX_LENGTH + "}");
+    /** The rule as a regular expression, for the adapters that check or document it before this record is made. */
+    public static final String PATTERN = "^[A-Za-z0-9_-]{1," + MAX_LENGTH + "}$";
+    /** The rule in words, the refusal's message. */
+    public static final String RULE = "snapshot name must be 1-" + MAX_LENGTH
+            + " characters of ASCII letters, digits, hyphens and underscores";
+    private static final Pattern ALLOWED = Pattern.compile(PATTERN);
 
     public SnapshotName {
         Objects.requireNonNull(value, "snapshot name");
         if (!ALLOWED.matcher(value).matches()) {
-            throw new IllegalArgumentException("snapshot name must be 1-" + MAX_LENGTH
-                    + " characters of ASCII letters, digits, hyphens and underscores");
+            throw new IllegalArgumentException(RULE);
         }
     }
 

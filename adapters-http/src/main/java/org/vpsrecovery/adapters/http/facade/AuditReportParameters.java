@@ -78,7 +78,7 @@ final class AuditReportParameters {
 
     Optional<ServerId> serverId() {
         return text("server_id").map(raw -> new ServerId(
-                JsonFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
+                RequestFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
     }
 
     Optional<Instant> instant(String name) {

@@ -11,7 +11,6 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
@@ -19,9 +18,9 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
 import java.util.Optional;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.BackupJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.PageJson;
@@ -75,7 +74,7 @@ public class BackupsController {
                     schema = @Schema(type = "string", allowableValues = {"manual", "automatic"}))
             @Nullable @QueryValue("backup_type") String backupType) {
         Optional<ServerId> server = Optional.ofNullable(serverId)
-                .map(raw -> new ServerId(JsonFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
+                .map(raw -> new ServerId(RequestFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
         Optional<BackupType> type = Optional.ofNullable(backupType).map(raw -> BackupType.fromWire(raw)
                 .filter(t -> t.wireValue().equals(raw))
                 .orElseThrow(() -> new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "backup_type",
@@ -109,14 +108,11 @@ public class BackupsController {
     @ProblemResponses.Change
     @ProblemResponses.Post
     public HttpResponse<?> createBackup(HttpRequest<?> request,
-            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = RequestBodiesDoc.CreateBackupRequest.class)))
-            @Nullable @Body String body) {
-        return idempotent.run(request, body, () -> {
-            JsonNode fields = bodies.object(body);
+            @Valid @Body FacadeRequests.CreateBackupRequest body) {
+        return idempotent.run(request, bodies.fingerprintText(body), () -> {
             var command = new CreateManualBackupCommand(RequestAttributes.callContext(request),
-                    new ServerId(JsonFields.requirePositiveInteger(fields, "server_id")),
-                    JsonFields.optionalText(fields, "description", Description::new));
+                    new ServerId(body.serverId()),
+                    RequestFields.optionalDomainValue("description", body.description(), Description::new));
             return HttpResponse.created(
                     FacadeJsonMapper.backup(create.createManualBackup(command), FacadeJsonMapper.BACKUP_CREATED))
                     .header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
@@ -135,6 +131,6 @@ public class BackupsController {
     }
 
     static BackupId backupId(String raw) {
-        return new BackupId(JsonFields.parseId(raw, "backup_id", RequestReason.INVALID_ID));
+        return new BackupId(RequestFields.parseId(raw, "backup_id", RequestReason.INVALID_ID));
     }
 }

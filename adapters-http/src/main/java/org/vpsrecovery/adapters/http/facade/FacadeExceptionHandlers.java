@@ -1,13 +1,22 @@
 package org.vpsrecovery.adapters.http.facade;
 
+import io.micronaut.context.annotation.Replaces;
 import io.micronaut.context.annotation.Requirements;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Produces;
+import io.micronaut.core.convert.exceptions.ConversionErrorException;
+import io.micronaut.http.server.exceptions.ConversionErrorHandler;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
+import io.micronaut.http.server.exceptions.UnsatisfiedRouteHandler;
+import io.micronaut.web.router.exceptions.UnsatisfiedBodyRouteException;
+import io.micronaut.web.router.exceptions.UnsatisfiedRouteException;
+import io.micronaut.validation.exceptions.ConstraintExceptionHandler;
 import jakarta.inject.Singleton;
+import jakarta.validation.ConstraintViolationException;
+import java.util.Comparator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vpsrecovery.application.operation.GetOperationUseCase;
@@ -62,6 +71,63 @@ public final class FacadeExceptionHandlers {
         @Override
         public HttpResponse<?> handle(HttpRequest request, InvalidRequest invalid) {
             return FacadeProblems.of(invalid, RequestAttributes.requestId(request));
+        }
+    }
+
+    /**
+     * A bound request body that breaks a rule of its record: {@code INVALID_FIELD}, naming the
+     * field by its JSON name; when several fields break rules, the first in the body's order.
+     */
+    @Singleton
+    @Produces(ProblemDetails.MEDIA_TYPE)
+    @Replaces(ConstraintExceptionHandler.class)
+    public static class InvalidBodyFieldHandler implements ExceptionHandler<ConstraintViolationException, HttpResponse<?>> {
+        @Override
+        public HttpResponse<?> handle(HttpRequest request, ConstraintViolationException invalid) {
+            InvalidRequest first = invalid.getConstraintViolations().stream()
+                    .map(FacadeRequests::fieldRefusal)
+                    .min(Comparator.comparingInt(FacadeRequests.FieldRefusal::position))
+                    .map(FacadeRequests.FieldRefusal::refusal)
+                    .orElse(new InvalidRequest(RequestReason.INVALID_JSON, null, "the request body is not valid"));
+            return FacadeProblems.of(first, RequestAttributes.requestId(request));
+        }
+    }
+
+    /**
+     * A request body Micronaut could not bind: a field in the wrong JSON type ({@link StrictJsonFields}
+     * says which), or a body that is not a JSON object at all.
+     */
+    @Singleton
+    @Produces(ProblemDetails.MEDIA_TYPE)
+    @Replaces(ConversionErrorHandler.class)
+    public static class UnboundBodyHandler implements ExceptionHandler<ConversionErrorException, HttpResponse<?>> {
+        @Override
+        public HttpResponse<?> handle(HttpRequest request, ConversionErrorException unbound) {
+            InvalidRequest refusal = null;
+            for (Throwable t = unbound; t != null && refusal == null; t = t.getCause()) {
+                if (t instanceof InvalidRequest invalid) {
+                    refusal = invalid;
+                }
+            }
+            if (refusal == null) {
+                refusal = new InvalidRequest(RequestReason.INVALID_JSON, null, "the body must be a JSON object of the documented shape");
+            }
+            return FacadeProblems.of(refusal, RequestAttributes.requestId(request));
+        }
+    }
+
+    /** No body, or the JSON {@code null}, where a JSON object is required. */
+    @Singleton
+    @Produces(ProblemDetails.MEDIA_TYPE)
+    @Replaces(UnsatisfiedRouteHandler.class)
+    public static class MissingBodyHandler implements ExceptionHandler<UnsatisfiedRouteException, HttpResponse<?>> {
+        @Override
+        public HttpResponse<?> handle(HttpRequest request, UnsatisfiedRouteException unsatisfied) {
+            InvalidRequest refusal = unsatisfied instanceof UnsatisfiedBodyRouteException
+                    ? new InvalidRequest(RequestReason.INVALID_JSON, null, "a JSON object body is required")
+                    : new InvalidRequest(RequestReason.BAD_REQUEST, unsatisfied.getArgument().getName(),
+                            unsatisfied.getArgument().getName() + " is required");
+            return FacadeProblems.of(refusal, RequestAttributes.requestId(request));
         }
     }
 

@@ -13,8 +13,6 @@ final class OpenApiPatterns {
     static final String IDEMPOTENCY_KEY_DESCRIPTION = "makes a retry safe: the same key, method, path and body "
             + "within 24 hours get the first answer again (header Idempotent-Replayed: true) without calling "
             + "VPS.org; keys are per team";
-    /** {@code SnapshotName}. */
-    static final String SNAPSHOT_NAME = "^[A-Za-z0-9_-]{1,64}$";
     /** {@code Description}: no control characters nor line separators (the domain refuses more, which a regex cannot name). */
     static final String DESCRIPTION = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$";
     /** {@code TeamId}: a slug. */

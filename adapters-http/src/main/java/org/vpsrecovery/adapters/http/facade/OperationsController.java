@@ -85,7 +85,7 @@ public class OperationsController {
             @Parameter(description = "page size, 1-500 (100)", schema = @Schema(type = "string", pattern = "^[0-9]{1,3}$",
                     maxLength = 3)) @Nullable @QueryValue("limit") String limit) {
         Optional<ServerId> server = Optional.ofNullable(serverId)
-                .map(raw -> new ServerId(JsonFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
+                .map(raw -> new ServerId(RequestFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
         Optional<OperationState> wanted = Optional.ofNullable(state).map(OperationsController::state);
         int size = limit == null ? 100 : (int) bounded(limit, "limit", 1, RecoveryOperations.MAX_PAGE);
         return OperationJson.page(list.listOperations(RequestAttributes.auditReader(request), server, wanted, size));

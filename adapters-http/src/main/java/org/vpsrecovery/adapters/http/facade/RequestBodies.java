@@ -1,11 +1,15 @@
 package org.vpsrecovery.adapters.http.facade;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
-import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 
-/** Parses a request body that the controller also needs as text (for idempotency fingerprints). */
+/**
+ * A bound request body as idempotency fingerprints see it: the record written back as JSON, so
+ * whitespace, key order and fields this API ignores do not make two equal requests differ.
+ */
 @Singleton
 public class RequestBodies {
 
@@ -15,17 +19,14 @@ public class RequestBodies {
         this.json = json;
     }
 
-    public JsonNode object(String body) {
-        if (body == null || body.isBlank()) {
-            throw new InvalidRequest(RequestReason.INVALID_JSON, null, "a JSON object body is required");
+    public String fingerprintText(@Nullable Object body) {
+        if (body == null) {
+            return "";
         }
         try {
-            return JsonFields.requireObject(json.readValue(body, JsonNode.class));
-        } catch (IOException | RuntimeException unreadable) {
-            if (unreadable instanceof InvalidRequest invalid) {
-                throw invalid;
-            }
-            throw new InvalidRequest(RequestReason.INVALID_JSON, null, "the body is not valid JSON");
+            return json.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write a bound request body back as JSON", e);
         }
     }
 }

@@ -1,7 +1,7 @@
 package org.vpsrecovery.adapters.http.facade;
 
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -14,10 +14,9 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import io.micronaut.http.HttpResponse;
+import jakarta.validation.Valid;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.BackupRestoreJson;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.ServerIdParameter;
 import org.vpsrecovery.application.backup.RestoreServerFromBackupCommand;
@@ -58,12 +57,10 @@ public class ServersController {
     @ProblemResponses.Post
     public HttpResponse<?> restoreFromBackup(HttpRequest<?> request,
             @ServerIdParameter @PathVariable("server_id") String serverId,
-            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = RequestBodiesDoc.RestoreFromBackupRequest.class)))
-            @Nullable @Body String body) {
-        ServerId server = new ServerId(JsonFields.parseId(serverId, "server_id", RequestReason.INVALID_ID));
-        return idempotent.run(request, body, () -> {
-            BackupId backup = new BackupId(JsonFields.requirePositiveInteger(bodies.object(body), "backup_id"));
+            @Valid @Body FacadeRequests.RestoreFromBackupRequest body) {
+        ServerId server = new ServerId(RequestFields.parseId(serverId, "server_id", RequestReason.INVALID_ID));
+        return idempotent.run(request, bodies.fingerprintText(body), () -> {
+            BackupId backup = new BackupId(body.backupId());
             return HttpResponse.ok(FacadeJsonMapper.restore(restore.restoreServerFromBackup(
                     new RestoreServerFromBackupCommand(RequestAttributes.callContext(request), server, backup))))
                     .header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());

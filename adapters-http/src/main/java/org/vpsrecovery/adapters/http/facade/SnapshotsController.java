@@ -11,7 +11,6 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
@@ -19,9 +18,9 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
 import java.util.Optional;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.PageJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotJson;
@@ -76,7 +75,7 @@ public class SnapshotsController {
                     pattern = OpenApiPatterns.ID, maxLength = OpenApiPatterns.ID_MAX_LENGTH))
             @Nullable @QueryValue("server_id") String serverId) {
         Optional<ServerId> server = Optional.ofNullable(serverId)
-                .map(raw -> new ServerId(JsonFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
+                .map(raw -> new ServerId(RequestFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
         return FacadeJsonMapper.snapshots(list.listSnapshots(new ListSnapshotsQuery(RequestAttributes.callContext(request), server)));
     }
 
@@ -105,15 +104,12 @@ public class SnapshotsController {
     @ProblemResponses.Change
     @ProblemResponses.Post
     public HttpResponse<?> createSnapshot(HttpRequest<?> request,
-            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = RequestBodiesDoc.CreateSnapshotRequest.class)))
-            @Nullable @Body String body) {
-        return idempotent.run(request, body, () -> {
-            JsonNode fields = bodies.object(body);
+            @Valid @Body FacadeRequests.CreateSnapshotRequest body) {
+        return idempotent.run(request, bodies.fingerprintText(body), () -> {
             var command = new CreateSnapshotCommand(RequestAttributes.callContext(request),
-                    new ServerId(JsonFields.requirePositiveInteger(fields, "server_id")),
-                    JsonFields.requireText(fields, "name", SnapshotName::new),
-                    JsonFields.optionalText(fields, "description", Description::new));
+                    new ServerId(body.serverId()),
+                    RequestFields.domainValue("name", body.name(), SnapshotName::new),
+                    RequestFields.optionalDomainValue("description", body.description(), Description::new));
             return HttpResponse.created(
                     FacadeJsonMapper.snapshot(create.createSnapshot(command), FacadeJsonMapper.SNAPSHOT_CREATED))
                     .header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
@@ -152,6 +148,6 @@ public class SnapshotsController {
     }
 
     private static SnapshotId snapshotId(String raw) {
-        return new SnapshotId(JsonFields.parseId(raw, "snapshot_id", RequestReason.INVALID_ID));
+        return new SnapshotId(RequestFields.parseId(raw, "snapshot_id", RequestReason.INVALID_ID));
     }
 }

@@ -214,6 +214,13 @@ class FacadeHttpTest {
                 {"{\"server_id\": 12345, \"name\": \"" + "n".repeat(65) + "\"}", "INVALID_FIELD", "name"},
                 {"{\"server_id\": 12345, \"name\": 7}", "INVALID_FIELD", "name"},
                 {"{\"server_id\": 12345, \"name\": \"ok\", \"description\": \"line\\nbreak\"}", "INVALID_FIELD", "description"},
+                // bound as typed records: no coercion between JSON types
+                {"{\"server_id\": true, \"name\": \"x\"}", "INVALID_FIELD", "server_id"},
+                {"{\"server_id\": 12345, \"name\": [\"x\"]}", "INVALID_FIELD", "name"},
+                {"{\"server_id\": 12345, \"name\": \"ok\", \"description\": 5}", "INVALID_FIELD", "description"},
+                {"null", "INVALID_JSON", null},
+                {"\"text\"", "INVALID_JSON", null},
+                {"", "INVALID_JSON", null},
         };
         for (String[] c : cases) {
             Answer answer = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, c[0]);
@@ -224,6 +231,9 @@ class FacadeHttpTest {
         assertProblem(send("DELETE", "/api/v1/snapshots/abc/", BLUE_TOKEN, null), 400, "INVALID_ID");
         assertProblem(send("GET", "/api/v1/snapshots/?server_id=0", BLUE_TOKEN, null), 400, "INVALID_QUERY_PARAMETER");
         assertProblem(send("POST", "/api/v1/servers/12345/restore/", BLUE_TOKEN, "{}"), 400, "INVALID_FIELD");
+        Answer textId = send("POST", "/api/v1/servers/12345/restore/", BLUE_TOKEN, "{\"backup_id\": \"501\"}");
+        assertProblem(textId, 400, "INVALID_FIELD");
+        assertThat(textId.get("field")).isEqualTo("backup_id");
         assertProblem(send("POST", "/api/v1/snapshots/", BLUE_TOKEN, "name=x", Map.of("Content-Type", "text/plain")),
                 415, "UNSUPPORTED_MEDIA_TYPE");
         assertProblem(send("POST", "/api/v1/snapshots/", BLUE_TOKEN,

@@ -1,0 +1,78 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.micronaut.core.type.Argument;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.serde.Decoder;
+import io.micronaut.serde.Deserializer;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+
+/**
+ * Deserializers for request-body fields that take a value only in its own JSON type. Left to
+ * itself, serde coerces ({@code "12345"} and {@code true} become numbers, {@code 1.5} becomes 1,
+ * {@code 7} becomes a string); a wire-compatible API must refuse what VPS.org documents as wrong.
+ * A refusal names the field by its JSON name. Serde finds {@code using} deserializers as beans, and
+ * takes every {@code Deserializer<T>} bean as the one for all fields of type {@code T}: so these are
+ * declared for {@code Number} and {@code CharSequence}, types no body or VPS.org answer has, and
+ * never become the deserializer of every {@code Long} and {@code String} (VPS.org's answers included).
+ */
+final class StrictJsonFields {
+
+    private StrictJsonFields() {
+    }
+
+    /** A JSON integer that fits a positive long; {@code 1.0} is 1, {@code 1.5} and {@code "1"} are refused. */
+    @Singleton
+    static final class PositiveInteger implements Deserializer<Number> {
+        @Override
+        public Long deserialize(Decoder decoder, DecoderContext context, Argument<? super Number> type) throws IOException {
+            String field = jsonName(type);
+            JsonNode node = decoder.decodeNode();
+            if (!node.isNumber()) {
+                throw new InvalidRequest(RequestReason.INVALID_FIELD, field, field + " must be a positive integer");
+            }
+            return positiveInteger(node.getNumberValue(), field);
+        }
+    }
+
+    /** A JSON string; numbers, booleans, arrays and objects are refused. */
+    @Singleton
+    static final class Text implements Deserializer<CharSequence> {
+        @Override
+        public String deserialize(Decoder decoder, DecoderContext context, Argument<? super CharSequence> type) throws IOException {
+            String field = jsonName(type);
+            JsonNode node = decoder.decodeNode();
+            if (!node.isString()) {
+                throw new InvalidRequest(RequestReason.INVALID_FIELD, field, field + " must be a string");
+            }
+            return node.getStringValue();
+        }
+    }
+
+    private static String jsonName(Argument<?> property) {
+        return property.getAnnotationMetadata().stringValue(JsonProperty.class).orElse(property.getName());
+    }
+
+    private static long positiveInteger(Number number, String field) {
+        // 1e400 reads as an infinite double, which BigDecimal refuses with an exception of its own.
+        if ((number instanceof Double || number instanceof Float) && !Double.isFinite(number.doubleValue())) {
+            throw new InvalidRequest(RequestReason.INVALID_FIELD, field, field + " must be a positive integer");
+        }
+        BigDecimal decimal = number instanceof BigDecimal d ? d
+                : number instanceof BigInteger i ? new BigDecimal(i)
+                : number instanceof Double || number instanceof Float ? BigDecimal.valueOf(number.doubleValue())
+                : BigDecimal.valueOf(number.longValue());
+        try {
+            long value = decimal.stripTrailingZeros().longValueExact();
+            if (value > 0 && decimal.stripTrailingZeros().scale() <= 0) {
+                return value;
+            }
+        } catch (ArithmeticException notAnInteger) {
+            // falls through to the refusal below
+        }
+        throw new InvalidRequest(RequestReason.INVALID_FIELD, field, field + " must be a positive integer");
+    }
+}
