@@ -1,6 +1,5 @@
 package org.vpsrecovery.adapters.persistence;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,12 +8,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -28,15 +25,9 @@ import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.ChainWalk;
-import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
-import org.vpsrecovery.domain.audit.ResourceRef;
-import org.vpsrecovery.domain.common.ReasonCode;
-import org.vpsrecovery.domain.common.RequestId;
-import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.AuditHistory;
-import org.vpsrecovery.domain.server.ServerId;
 
 /**
  * The audit history in PostgreSQL (table {@code audit_event}, migration V1).
@@ -51,12 +42,6 @@ public final class JdbcAuditHistory implements AuditHistory {
 
     /** Upper bound on events per append transaction, to keep the head lock short. */
     public static final int MAX_BATCH = 500;
-
-    static final String COLUMNS = "sequence, occurred_at, team, request_id, operation, server_id, "
-            + "resource_type, resource_id, outcome_kind, outcome_reason, outcome_cause, provider_status, "
-            + "(SELECT array_agg(key ORDER BY key) FROM jsonb_each_text(detail)) AS detail_keys, "
-            + "(SELECT array_agg(value ORDER BY key) FROM jsonb_each_text(detail)) AS detail_values, "
-            + "previous_hash, hash";
 
     // The whole batch as one array per column and the head move in one statement: one round trip
     // whatever the batch size, and one SQL text, so the server keeps it prepared.
@@ -257,52 +242,15 @@ public final class JdbcAuditHistory implements AuditHistory {
     @Override
     public List<RecordedAuditEvent> query(AuditQuery query) {
         Objects.requireNonNull(query, "query");
-        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM audit_event WHERE true");
-        List<SqlParameter> parameters = new ArrayList<>();
-        query.team().ifPresent(team -> {
-            sql.append(" AND team = ?");
-            parameters.add((ps, i) -> ps.setString(i, team.value()));
-        });
-        query.server().ifPresent(server -> {
-            sql.append(" AND server_id = ?");
-            parameters.add((ps, i) -> ps.setLong(i, server.value()));
-        });
-        if (!query.operations().isEmpty()) {
-            String[] names = query.operations().stream().map(Operation::name).sorted().toArray(String[]::new);
-            sql.append(" AND operation = ANY (?)");
-            parameters.add((ps, i) -> ps.setArray(i, ps.getConnection().createArrayOf("text", names)));
-        }
-        query.outcome().ifPresent(kind -> {
-            sql.append(" AND outcome_kind = ?");
-            parameters.add((ps, i) -> ps.setString(i, kind.name()));
-        });
-        query.requestId().ifPresent(requestId -> {
-            sql.append(" AND request_id = ?");
-            parameters.add((ps, i) -> ps.setString(i, requestId.value()));
-        });
-        query.from().ifPresent(from -> {
-            sql.append(" AND occurred_at >= ?");
-            parameters.add((ps, i) -> ps.setObject(i, OffsetDateTime.ofInstant(from, ZoneOffset.UTC)));
-        });
-        query.to().ifPresent(to -> {
-            sql.append(" AND occurred_at < ?");
-            parameters.add((ps, i) -> ps.setObject(i, OffsetDateTime.ofInstant(to, ZoneOffset.UTC)));
-        });
-        if (query.beforeSequence().isPresent()) {
-            long before = query.beforeSequence().getAsLong();
-            sql.append(" AND sequence < ?");
-            parameters.add((ps, i) -> ps.setLong(i, before));
-        }
-        sql.append(" ORDER BY sequence DESC LIMIT ?");
-        parameters.add((ps, i) -> ps.setInt(i, query.limit()));
-        return select(sql.toString(), parameters, "query the audit history");
+        return select(AuditEventSql.events(query.filter(), query.beforeSequence(), OptionalLong.of(query.limit())),
+                "query the audit history");
     }
 
     @Override
     public List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit) {
         Objects.requireNonNull(acceptedBefore, "accepted before");
         AuditHistory.requirePendingLimit(limit);
-        String sql = "SELECT " + COLUMNS + " FROM audit_event intent"
+        String sql = "SELECT " + AuditEventSql.COLUMNS + " FROM audit_event intent"
                 + " WHERE intent.outcome_kind = 'ACCEPTED' AND intent.occurred_at < ?"
                 + " AND NOT EXISTS (SELECT 1 FROM audit_event outcome"
                 // Same attempt (AuditEvent#sameAttemptAs): by attempt id, or request id for rows written before it.
@@ -313,9 +261,9 @@ public final class JdbcAuditHistory implements AuditHistory {
                 + "               AND outcome.operation = intent.operation END)"
                 + "   AND outcome.sequence > intent.sequence AND outcome.outcome_kind IN ('COMPLETED', 'FAILED', 'UNVERIFIABLE'))"
                 + " ORDER BY intent.sequence LIMIT ?";
-        return select(sql, List.of(
+        return select(new AuditEventSql.Select(sql, List.of(
                 (ps, i) -> ps.setObject(i, OffsetDateTime.ofInstant(acceptedBefore, ZoneOffset.UTC)),
-                (ps, i) -> ps.setInt(i, limit)), "list pending intents");
+                (ps, i) -> ps.setInt(i, limit))), "list pending intents");
     }
 
     @Override
@@ -345,7 +293,7 @@ public final class JdbcAuditHistory implements AuditHistory {
     private static ChainVerification walk(Connection connection) throws SQLException {
         ChainWalk walk = new ChainWalk();
         try (PreparedStatement rows = connection.prepareStatement(
-                "SELECT " + COLUMNS + " FROM audit_event ORDER BY sequence")) {
+                "SELECT " + AuditEventSql.COLUMNS + " FROM audit_event ORDER BY sequence")) {
             rows.setFetchSize(1000);
             try (ResultSet rs = rows.executeQuery()) {
                 while (rs.next()) {
@@ -354,7 +302,7 @@ public final class JdbcAuditHistory implements AuditHistory {
                     ChainHash previous;
                     ChainHash hash;
                     try {
-                        recorded = toRecorded(rs);
+                        recorded = AuditEventSql.toRecorded(rs);
                         previous = ChainHash.of(rs.getBytes("previous_hash"));
                         hash = ChainHash.of(rs.getBytes("hash"));
                     } catch (IllegalArgumentException e) {
@@ -377,63 +325,18 @@ public final class JdbcAuditHistory implements AuditHistory {
         }
     }
 
-    @FunctionalInterface
-    private interface SqlParameter {
-        void bind(PreparedStatement statement, int index) throws SQLException;
-    }
-
-    private List<RecordedAuditEvent> select(String sql, List<SqlParameter> parameters, String what) {
+    private List<RecordedAuditEvent> select(AuditEventSql.Select select, String what) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.size(); i++) {
-                parameters.get(i).bind(statement, i + 1);
-            }
+             PreparedStatement statement = select.prepare(connection);
+             ResultSet rs = statement.executeQuery()) {
             List<RecordedAuditEvent> events = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    events.add(toRecorded(rs));
-                }
+            while (rs.next()) {
+                events.add(AuditEventSql.toRecorded(rs));
             }
             return events;
         } catch (SQLException e) {
             throw new DatabaseFailure("could not " + what + ": " + e.getMessage(), e);
         }
-    }
-
-    static RecordedAuditEvent toRecorded(ResultSet rs) throws SQLException {
-        Instant occurredAt = rs.getObject("occurred_at", OffsetDateTime.class).toInstant();
-        long serverId = rs.getLong("server_id");
-        Optional<ServerId> server = rs.wasNull() ? Optional.empty() : Optional.of(new ServerId(serverId));
-        String resourceType = rs.getString("resource_type");
-        long resourceId = rs.getLong("resource_id");
-        Optional<ResourceRef> resource = resourceType == null ? Optional.empty()
-                : Optional.of(new ResourceRef(ResourceRef.Type.valueOf(resourceType), resourceId));
-        String reason = rs.getString("outcome_reason");
-        Outcome outcome = Outcome.of(Outcome.Kind.valueOf(rs.getString("outcome_kind")),
-                Optional.ofNullable(reason).map(ReasonCode::valueOf), Optional.ofNullable(rs.getString("outcome_cause")));
-        int providerStatus = rs.getInt("provider_status");
-        OptionalInt status = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(providerStatus);
-        AuditEvent event = new AuditEvent(occurredAt, new TeamId(rs.getString("team")),
-                new RequestId(rs.getString("request_id")), Operation.valueOf(rs.getString("operation")), server,
-                resource, outcome, status, detail(rs.getArray("detail_keys"), rs.getArray("detail_values")));
-        return new RecordedAuditEvent(rs.getLong("sequence"), event);
-    }
-
-    private static Map<String, String> detail(Array keys, Array values) throws SQLException {
-        if (keys == null) {
-            return Map.of();
-        }
-        String[] k = (String[]) keys.getArray();
-        String[] v = (String[]) values.getArray();
-        Map<String, String> detail = new LinkedHashMap<>();
-        for (int i = 0; i < k.length; i++) {
-            // A JSON null or non-text value can only come from outside the application.
-            if (v[i] == null) {
-                throw new IllegalArgumentException("detail " + k[i] + " is not text");
-            }
-            detail.put(k[i], v[i]);
-        }
-        return detail;
     }
 
     static void rollbackQuietly(Connection connection, Exception cause) {

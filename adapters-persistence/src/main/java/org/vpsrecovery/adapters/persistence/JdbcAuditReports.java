@@ -25,7 +25,7 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.AuditEventStream;
 import org.vpsrecovery.domain.port.AuditReports;
-import org.vpsrecovery.domain.report.AuditEventFilter;
+import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.report.AuditEventPage;
 import org.vpsrecovery.domain.report.AuditSummary;
 import org.vpsrecovery.domain.report.RecoveryActivity;
@@ -49,74 +49,6 @@ public final class JdbcAuditReports implements AuditReports {
         this.dataSource = Objects.requireNonNull(dataSource, "data source");
     }
 
-    @FunctionalInterface
-    private interface SqlParameter {
-        void bind(PreparedStatement statement, int index) throws SQLException;
-    }
-
-    private record Select(String sql, List<SqlParameter> parameters) {
-        PreparedStatement prepare(Connection connection) throws SQLException {
-            PreparedStatement statement = connection.prepareStatement(sql);
-            try {
-                for (int i = 0; i < parameters.size(); i++) {
-                    parameters.get(i).bind(statement, i + 1);
-                }
-                return statement;
-            } catch (SQLException | RuntimeException e) {
-                statement.close();
-                throw e;
-            }
-        }
-    }
-
-    private static Select events(AuditEventFilter filter, OptionalLong beforeSequence, OptionalLong limit) {
-        StringBuilder sql = new StringBuilder("SELECT ").append(JdbcAuditHistory.COLUMNS)
-                .append(" FROM audit_event WHERE true");
-        List<SqlParameter> parameters = new ArrayList<>();
-        filter.team().ifPresent(team -> {
-            sql.append(" AND team = ?");
-            parameters.add((ps, i) -> ps.setString(i, team.value()));
-        });
-        filter.server().ifPresent(server -> {
-            sql.append(" AND server_id = ?");
-            parameters.add((ps, i) -> ps.setLong(i, server.value()));
-        });
-        filter.operation().ifPresent(operation -> {
-            sql.append(" AND operation = ?");
-            parameters.add((ps, i) -> ps.setString(i, operation.name()));
-        });
-        filter.outcome().ifPresent(kind -> {
-            sql.append(" AND outcome_kind = ?");
-            parameters.add((ps, i) -> ps.setString(i, kind.name()));
-        });
-        filter.reason().ifPresent(reason -> {
-            sql.append(" AND outcome_reason = ?");
-            parameters.add((ps, i) -> ps.setString(i, reason.name()));
-        });
-        filter.from().ifPresent(from -> {
-            sql.append(" AND occurred_at >= ?");
-            parameters.add((ps, i) -> ps.setObject(i, utc(from)));
-        });
-        filter.to().ifPresent(to -> {
-            sql.append(" AND occurred_at < ?");
-            parameters.add((ps, i) -> ps.setObject(i, utc(to)));
-        });
-        filter.requestId().ifPresent(requestId -> {
-            sql.append(" AND request_id = ?");
-            parameters.add((ps, i) -> ps.setString(i, requestId.value()));
-        });
-        beforeSequence.ifPresent(before -> {
-            sql.append(" AND sequence < ?");
-            parameters.add((ps, i) -> ps.setLong(i, before));
-        });
-        sql.append(" ORDER BY sequence DESC");
-        limit.ifPresent(rows -> {
-            sql.append(" LIMIT ?");
-            parameters.add((ps, i) -> ps.setLong(i, rows));
-        });
-        return new Select(sql.toString(), parameters);
-    }
-
     private static OffsetDateTime utc(Instant instant) {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
@@ -127,13 +59,13 @@ public final class JdbcAuditReports implements AuditReports {
         Objects.requireNonNull(beforeSequence, "before sequence");
         AuditReports.requirePageLimit(limit);
         // One row more than the page: whether it exists says if there is a next page.
-        Select select = events(filter, beforeSequence, OptionalLong.of(limit + 1L));
+        AuditEventSql.Select select = AuditEventSql.events(filter, beforeSequence, OptionalLong.of(limit + 1L));
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = select.prepare(connection);
              ResultSet rs = statement.executeQuery()) {
             List<RecordedAuditEvent> events = new ArrayList<>(limit + 1);
             while (rs.next()) {
-                events.add(JdbcAuditHistory.toRecorded(rs));
+                events.add(AuditEventSql.toRecorded(rs));
             }
             return AuditEventPage.of(events, limit);
         } catch (SQLException e) {
@@ -152,7 +84,7 @@ public final class JdbcAuditReports implements AuditReports {
             connection.setAutoCommit(false);
             connection.setReadOnly(true);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            PreparedStatement statement = events(filter, OptionalLong.empty(), OptionalLong.empty()).prepare(connection);
+            PreparedStatement statement = AuditEventSql.events(filter, OptionalLong.empty(), OptionalLong.empty()).prepare(connection);
             statement.setFetchSize(STREAM_FETCH_SIZE);
             return new CursorStream(connection, statement, statement.executeQuery());
         } catch (SQLException | RuntimeException e) {
@@ -187,7 +119,7 @@ public final class JdbcAuditReports implements AuditReports {
             }
             try {
                 if (rows.next()) {
-                    next = JdbcAuditHistory.toRecorded(rows);
+                    next = AuditEventSql.toRecorded(rows);
                     return true;
                 }
                 close();

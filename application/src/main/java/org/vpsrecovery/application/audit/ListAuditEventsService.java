@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import org.vpsrecovery.domain.port.AuditEventStream;
 import org.vpsrecovery.domain.port.AuditReports;
-import org.vpsrecovery.domain.report.AuditEventFilter;
+import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.report.AuditEventPage;
 
 public final class ListAuditEventsService implements ListAuditEventsUseCase {

@@ -2,7 +2,7 @@ package org.vpsrecovery.application.audit;
 
 import java.util.OptionalLong;
 import org.vpsrecovery.domain.port.AuditEventStream;
-import org.vpsrecovery.domain.report.AuditEventFilter;
+import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.report.AuditEventPage;
 
 /** The audit events a reader may see, filtered, newest first: a page at a time, or all of them as a stream. */

@@ -18,7 +18,7 @@ import org.vpsrecovery.domain.common.AccessDenied;
 import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.port.AuditEventStream;
-import org.vpsrecovery.domain.report.AuditEventFilter;
+import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.report.RecoverabilityReport;
 import org.vpsrecovery.domain.report.ServerRecoverability;
 import org.vpsrecovery.domain.report.SummaryBucket;

@@ -49,7 +49,7 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.AuditEventStream;
-import org.vpsrecovery.domain.report.AuditEventFilter;
+import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.report.AuditEventPage;
 import org.vpsrecovery.domain.report.SummaryBucket;
 import org.vpsrecovery.domain.report.SummaryQuery;
@@ -257,7 +257,7 @@ class AuditReportsBenchmark {
                 .append(event.resource().map(r -> r.type().name()).orElse("\\N")).append('\t')
                 .append(event.resource().map(r -> Long.toString(r.id())).orElse("\\N")).append('\t')
                 .append(outcome.kind().name()).append('\t')
-                .append(AuditEventFilter.reasonOf(outcome).map(Enum::name).orElse("\\N")).append('\t')
+                .append(outcome.reasonCode().map(Enum::name).orElse("\\N")).append('\t')
                 .append(outcome instanceof Outcome.Failed failed ? failed.cause() : "\\N").append('\t')
                 .append(event.providerStatus().isPresent() ? Integer.toString(event.providerStatus().getAsInt()) : "\\N")
                 .append('\t')

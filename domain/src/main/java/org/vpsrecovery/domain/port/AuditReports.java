@@ -3,7 +3,7 @@ package org.vpsrecovery.domain.port;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import org.vpsrecovery.domain.report.AuditEventFilter;
+import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.report.AuditEventPage;
 import org.vpsrecovery.domain.report.AuditSummary;
 import org.vpsrecovery.domain.report.RecoveryActivity;

@@ -1,5 +1,6 @@
 package org.vpsrecovery.domain.report;
 
+import org.vpsrecovery.domain.audit.AuditEventFilter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -31,7 +31,7 @@ import org.vpsrecovery.application.audit.ReportRecoverabilityUseCase;
 import org.vpsrecovery.application.audit.SummarizeAuditUseCase;
 import org.vpsrecovery.application.audit.VerifyAuditChainUseCase;
 import org.vpsrecovery.domain.port.AuditEventStream;
-import org.vpsrecovery.domain.report.AuditEventFilter;
+import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.report.SummaryBucket;
 import org.vpsrecovery.domain.report.SummaryQuery;
 

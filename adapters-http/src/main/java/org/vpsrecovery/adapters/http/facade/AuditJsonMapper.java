@@ -25,7 +25,7 @@ import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.backup.Backup;
-import org.vpsrecovery.domain.report.AuditEventFilter;
+import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.report.AuditEventPage;
 import org.vpsrecovery.domain.report.AuditSummary;
 import org.vpsrecovery.domain.report.RecoverabilityReport;
@@ -43,7 +43,7 @@ final class AuditJsonMapper {
         return new EventJson(recorded.sequence(), e.occurredAt().toString(), e.team().value(), e.requestId().value(),
                 e.operation().name(), e.server().map(s -> s.value()).orElse(null),
                 e.resource().map(r -> new ResourceJson(r.type().name(), r.id())).orElse(null),
-                e.outcome().kind().name(), AuditEventFilter.reasonOf(e.outcome()).map(Enum::name).orElse(null),
+                e.outcome().kind().name(), e.outcome().reasonCode().map(Enum::name).orElse(null),
                 e.outcome().explanation().orElse(null),
                 e.providerStatus().isPresent() ? e.providerStatus().getAsInt() : null,
                 new TreeMap<>(e.detail()));

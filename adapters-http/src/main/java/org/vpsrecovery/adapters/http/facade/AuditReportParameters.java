@@ -21,7 +21,7 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.AuditReports;
-import org.vpsrecovery.domain.report.AuditEventFilter;
+import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.report.SummaryBucket;
 import org.vpsrecovery.domain.server.ServerId;
 
@@ -111,7 +111,7 @@ final class AuditReportParameters {
         List<Optional<Instant>> range = timeRange();
         return new AuditEventFilter(team(), serverId(),
                 parsed("operation", raw -> Operation.valueOf(raw.toUpperCase(Locale.ROOT)),
-                        "one of " + names(Operation.values())),
+                        "one of " + names(Operation.values())).map(Set::of).orElse(Set.of()),
                 parsed("outcome", raw -> Outcome.Kind.valueOf(raw.toUpperCase(Locale.ROOT)),
                         "one of " + names(Outcome.Kind.values())),
                 parsed("reason_code", raw -> ReasonCode.valueOf(raw.toUpperCase(Locale.ROOT)), "a reason code"),
