@@ -28,12 +28,12 @@ class FlywayMigrationTest {
         MigrateResult second = flyway.migrate();
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(6);
+        assertThat(first.migrationsExecuted).isEqualTo(7);
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
                 .containsExactly("audit_chain_head", "audit_event", "idempotency_record", "recovery_operation",
-                        "scheduled_tasks");
+                        "scheduled_tasks", "webhook_delivery", "webhook_subscription");
         assertThat(strings("SELECT column_name || ' ' || data_type FROM information_schema.columns "
                 + "WHERE table_name IN ('audit_event', 'idempotency_record') AND data_type LIKE 'timestamp%' "
                 + "ORDER BY 1"))
