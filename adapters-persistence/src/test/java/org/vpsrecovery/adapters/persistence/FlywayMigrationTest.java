@@ -50,7 +50,9 @@ class FlywayMigrationTest {
                 .containsExactly("audit_chain_head SELECT,UPDATE", "audit_event INSERT,SELECT",
                         "idempotency_record DELETE,INSERT,SELECT,UPDATE",
                         // operations are moved, never removed; the scheduler's own rows come and go
-                        "recovery_operation INSERT,SELECT,UPDATE", "scheduled_tasks DELETE,INSERT,SELECT,UPDATE");
+                        "recovery_operation INSERT,SELECT,UPDATE", "scheduled_tasks DELETE,INSERT,SELECT,UPDATE",
+                        // deliveries move from pending to delivered or dead; a subscription is made or deleted, never edited
+                        "webhook_delivery DELETE,INSERT,SELECT,UPDATE", "webhook_subscription DELETE,INSERT,SELECT");
     }
 
     @Test
