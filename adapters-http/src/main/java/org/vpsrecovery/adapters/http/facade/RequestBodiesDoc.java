@@ -1,9 +1,12 @@
 package org.vpsrecovery.adapters.http.facade;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.List;
 import org.vpsrecovery.domain.common.Description;
 import org.vpsrecovery.domain.snapshot.SnapshotName;
+import org.vpsrecovery.domain.webhook.WebhookTarget;
 
 /**
  * The request bodies as the OpenAPI document shows them. The controllers read the body as text and
@@ -37,5 +40,17 @@ final class RequestBodiesDoc {
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "501", format = "int64",
                     minimum = "1", maximum = OpenApiPatterns.ID_MAXIMUM)
             @JsonProperty("backup_id") long backupId) {
+    }
+
+    record CreateWebhookRequest(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "https://deploy.example.com/hooks/vpsr",
+                    format = "uri", pattern = "^https?://[^@#\\s]+$", minLength = 8, maxLength = WebhookTarget.MAX_LENGTH)
+            String url,
+            @ArraySchema(arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED),
+                    minItems = 1, maxItems = 7, uniqueItems = true, schema = @Schema(type = "string",
+                    allowableValues = {"operation.submitted", "operation.completed", "operation.failed",
+                            "operation.unresolved", "operation.unverifiable", "operation.deadline_passed",
+                            "request.rejected"}, maxLength = 30))
+            @JsonProperty("event_types") List<String> eventTypes) {
     }
 }
