@@ -60,7 +60,8 @@ public class ClusterJobs {
         this.scheduler = Scheduler.create(PostgresAdapterFactory.pooled(dataSource), webhooks.deliverTask())
                 .startTasks(tasks)
                 .pollingInterval(pollingInterval)
-                .threads(2)
+                // Webhook attempts (each bounded by its timeouts) must not keep tracking waiting.
+                .threads(4)
                 .shutdownMaxWait(Duration.ofSeconds(10))
                 .build();
         scheduler.start();
