@@ -41,6 +41,7 @@ public class ClusterJobs {
                        @Value("${vpsr.reconcile.every:1m}") Duration reconcileEvery,
                        @Value("${vpsr.idempotency.purge-every:1h}") Duration purgeEvery,
                        @Value("${vpsr.jobs.polling-interval:1s}") Duration pollingInterval,
+                       @Value("${vpsr.jobs.heartbeat:5s}") Duration heartbeat,
                        WebhookJobs webhooks) {
         List<RecurringTask<Void>> tasks = List.of(webhooks.dispatchTask(),
                 Tasks.recurring(TRACK_OPERATIONS, FixedDelay.of(trackEvery)).execute((instance, context) -> {
@@ -60,6 +61,9 @@ public class ClusterJobs {
         this.scheduler = Scheduler.create(PostgresAdapterFactory.pooled(dataSource), webhooks.deliverTask())
                 .startTasks(tasks)
                 .pollingInterval(pollingInterval)
+                // A killed instance's runs (tracking, a webhook attempt) are revived after 6 missed
+                // heartbeats: 30 s, not the library's 30 min, or tracking stops that long.
+                .heartbeatInterval(heartbeat)
                 // Webhook attempts (each bounded by its timeouts) must not keep tracking waiting.
                 .threads(4)
                 .shutdownMaxWait(Duration.ofSeconds(10))
