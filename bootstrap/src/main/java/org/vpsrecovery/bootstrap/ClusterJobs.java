@@ -20,8 +20,9 @@ import org.vpsrecovery.domain.port.IdempotencyRecords;
 /**
  * The jobs over shared state, each run once across every instance by db-scheduler (its table
  * {@code scheduled_tasks}, migration V6): following open operations at VPS.org, settling intents no
- * operation follows, and purging expired idempotency records. A run missed while every instance was
- * down happens once at the next start, not once per missed tick. ADR 0024.
+ * operation follows, purging expired idempotency records, and sending webhooks ({@link WebhookJobs}, ADR
+ * 0025). A run missed while every instance was down happens once at the next start, not once per
+ * missed tick. ADR 0024.
  */
 @Context
 public class ClusterJobs {
@@ -39,8 +40,10 @@ public class ClusterJobs {
                        @Value("${vpsr.tracking.every:5s}") Duration trackEvery,
                        @Value("${vpsr.reconcile.every:1m}") Duration reconcileEvery,
                        @Value("${vpsr.idempotency.purge-every:1h}") Duration purgeEvery,
-                       @Value("${vpsr.jobs.polling-interval:1s}") Duration pollingInterval) {
-        List<RecurringTask<Void>> tasks = List.of(
+                       @Value("${vpsr.jobs.polling-interval:1s}") Duration pollingInterval,
+                       @Value("${vpsr.jobs.heartbeat:5s}") Duration heartbeat,
+                       WebhookJobs webhooks) {
+        List<RecurringTask<Void>> tasks = List.of(webhooks.dispatchTask(),
                 Tasks.recurring(TRACK_OPERATIONS, FixedDelay.of(trackEvery)).execute((instance, context) -> {
                     int moved = tracker.tick();
                     if (moved > 0) {
@@ -55,10 +58,14 @@ public class ClusterJobs {
                 }),
                 Tasks.recurring(PURGE_IDEMPOTENCY, FixedDelay.of(purgeEvery))
                         .execute((instance, context) -> idempotencyRecords.purgeExpired()));
-        this.scheduler = Scheduler.create(PostgresAdapterFactory.pooled(dataSource))
+        this.scheduler = Scheduler.create(PostgresAdapterFactory.pooled(dataSource), webhooks.deliverTask())
                 .startTasks(tasks)
                 .pollingInterval(pollingInterval)
-                .threads(2)
+                // A killed instance's runs (tracking, a webhook attempt) are revived after 6 missed
+                // heartbeats: 30 s, not the library's 30 min, or tracking stops that long.
+                .heartbeatInterval(heartbeat)
+                // Webhook attempts (each bounded by its timeouts) must not keep tracking waiting.
+                .threads(4)
                 .shutdownMaxWait(Duration.ofSeconds(10))
                 .build();
         scheduler.start();

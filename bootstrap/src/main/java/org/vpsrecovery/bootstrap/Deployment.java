@@ -36,7 +36,7 @@ import org.vpsrecovery.simulator.LifecycleProfile;
  */
 public record Deployment(Optional<Database> database, Optional<Provider> provider, Optional<TeamsFile> teamsFile,
                          Path dataDirectory, int port, String host, Checkpoints checkpoints,
-                         LifecycleProfile simulatorProfile) {
+                         LifecycleProfile simulatorProfile, Webhooks webhooks) {
 
     /** What the embedded simulator runs unless {@code VPSR_SIMULATOR_PROFILE} says otherwise: a newcomer sees a snapshot complete. */
     public static final LifecycleProfile DEFAULT_SIMULATOR_PROFILE = LifecycleProfile.DEMO;
@@ -46,6 +46,10 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         public Checkpoints {
             trustedPublicKeyFiles = List.copyOf(trustedPublicKeyFiles);
         }
+    }
+
+    /** How webhooks are sent: the SSRF guard's allowances and the retries (ADR 0025). */
+    public record Webhooks(boolean allowLoopback, boolean allowPrivateNetworks, int maxAttempts, String firstRetry) {
     }
 
     /** The prefixes of the environment variables this class reads; Micronaut is told to leave them alone. */
@@ -80,7 +84,37 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         boolean allEmbedded = database.isEmpty() && provider.isEmpty();
         String host = Optional.ofNullable(blankToNull(env.get("VPSR_HOST"))).orElse(allEmbedded ? "127.0.0.1" : "0.0.0.0");
         return new Deployment(database, provider, teams, dataDirectory, port, host, checkpoints(env, dataDirectory),
-                simulatorProfile(env, provider.isPresent()));
+                simulatorProfile(env, provider.isPresent()), webhooks(env, allEmbedded));
+    }
+
+    private static Webhooks webhooks(Map<String, String> env, boolean allEmbedded) {
+        boolean loopback = flag(env, "VPSR_WEBHOOKS_ALLOW_LOOPBACK", allEmbedded);
+        boolean privateNetworks = flag(env, "VPSR_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", false);
+        String rawAttempts = blankToNull(env.get("VPSR_WEBHOOKS_MAX_ATTEMPTS"));
+        int attempts = 8;
+        if (rawAttempts != null) {
+            attempts = rawAttempts.matches("[0-9]{1,2}") ? Integer.parseInt(rawAttempts) : 0;
+            if (attempts < 1 || attempts > 20) {
+                throw new StartupRefused("VPSR_WEBHOOKS_MAX_ATTEMPTS must be an integer 1-20");
+            }
+        }
+        String firstRetry = Optional.ofNullable(blankToNull(env.get("VPSR_WEBHOOKS_FIRST_RETRY"))).orElse("30s");
+        if (!firstRetry.matches("[1-9][0-9]{0,5}(ms|s|m|h)")) {
+            throw new StartupRefused("VPSR_WEBHOOKS_FIRST_RETRY must be a duration such as 30s, 500ms, 2m");
+        }
+        return new Webhooks(loopback, privateNetworks, attempts, firstRetry);
+    }
+
+    private static boolean flag(Map<String, String> env, String name, boolean otherwise) {
+        String raw = blankToNull(env.get(name));
+        if (raw == null) {
+            return otherwise;
+        }
+        return switch (raw.toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new StartupRefused(name + " must be true or false");
+        };
     }
 
     private static LifecycleProfile simulatorProfile(Map<String, String> env, boolean realProvider) {
@@ -144,6 +178,10 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         // The file's teams and auditors, read and checked here; not a Micronaut config file, which
         // would also take in whatever else it holds.
         teamsFile.ifPresent(file -> properties.putAll(file.properties()));
+        properties.put(WebhooksFactory.ALLOW_LOOPBACK, webhooks.allowLoopback());
+        properties.put(WebhooksFactory.ALLOW_PRIVATE_NETWORKS, webhooks.allowPrivateNetworks());
+        properties.put(WebhooksFactory.MAX_ATTEMPTS, webhooks.maxAttempts());
+        properties.put(WebhooksFactory.FIRST_RETRY, webhooks.firstRetry());
         // Names no VPSR_* variable maps to by itself, so only what is read here sets them.
         properties.put(ChainCheckpointFactory.DATA_DIRECTORY, dataDirectory.toAbsolutePath().toString());
         properties.put(ChainCheckpointFactory.DIRECTORY, checkpoints.directory().toAbsolutePath().toString());

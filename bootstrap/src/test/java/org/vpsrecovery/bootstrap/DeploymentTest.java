@@ -53,6 +53,25 @@ class DeploymentTest {
                 .doesNotContainKey("micronaut.config.files");
         // Secrets never appear in what the settings say of themselves.
         assertThat(deployment.toString()).doesNotContain("s3cret", "0wner", "provider-secret");
+        // Outside the embedded demo, webhooks go to public addresses only unless allowed.
+        assertThat(properties).containsEntry("vpsr.webhooks.allow-loopback", false)
+                .containsEntry("vpsr.webhooks.allow-private-networks", false);
+    }
+
+    @Test
+    void webhooksAllowLoopbackOnlyForTheEmbeddedDemoUnlessSaidOtherwise() {
+        assertThat(Deployment.fromEnvironment(Map.of()).properties())
+                .containsEntry("vpsr.webhooks.allow-loopback", true)
+                .containsEntry("vpsr.webhooks.allow-private-networks", false)
+                .containsEntry("vpsr.webhooks.max-attempts", 8)
+                .containsEntry("vpsr.webhooks.first-retry", "30s");
+        assertThat(Deployment.fromEnvironment(Map.of("VPSR_WEBHOOKS_ALLOW_LOOPBACK", "false",
+                "VPSR_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "TRUE", "VPSR_WEBHOOKS_MAX_ATTEMPTS", "3",
+                "VPSR_WEBHOOKS_FIRST_RETRY", "2m")).webhooks())
+                .isEqualTo(new Deployment.Webhooks(false, true, 3, "2m"));
+        assertRefused(Map.of("VPSR_WEBHOOKS_ALLOW_LOOPBACK", "yes"), "VPSR_WEBHOOKS_ALLOW_LOOPBACK must be true or false");
+        assertRefused(Map.of("VPSR_WEBHOOKS_MAX_ATTEMPTS", "0"), "VPSR_WEBHOOKS_MAX_ATTEMPTS must be an integer 1-20");
+        assertRefused(Map.of("VPSR_WEBHOOKS_FIRST_RETRY", "soon"), "VPSR_WEBHOOKS_FIRST_RETRY must be a duration");
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
+import org.vpsrecovery.adapters.persistence.webhook.WebhookOutbox;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
@@ -37,6 +38,7 @@ import org.vpsrecovery.domain.port.AuditHistory;
  * chain head row, inserts the batch with consecutive sequences and chained hashes, moves the head
  * and commits. The head row lock orders batches across service instances; it is held only for
  * that insert, never across a request. Every caller returns only after its own event committed.
+ * The same transaction writes the webhook deliveries the events cause ({@link WebhookOutbox}).
  */
 public final class JdbcAuditHistory implements AuditHistory {
 
@@ -207,6 +209,8 @@ public final class JdbcAuditHistory implements AuditHistory {
                         throw new SQLException("the audit chain head did not move; the batch was not written whole");
                     }
                 }
+                // The webhook deliveries these events cause, in the same transaction (ADR 0025).
+                WebhookOutbox.enqueue(connection, written);
                 connection.commit();
                 return written;
             } catch (SQLException | RuntimeException e) {

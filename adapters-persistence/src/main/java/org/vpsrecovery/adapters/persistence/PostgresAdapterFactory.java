@@ -10,6 +10,9 @@ import java.time.Duration;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import javax.sql.DataSource;
 import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.adapters.persistence.webhook.DeliveryRowRepository;
+import org.vpsrecovery.adapters.persistence.webhook.SubscriptionRowRepository;
+import org.vpsrecovery.adapters.persistence.webhook.WebhookRows;
 import org.vpsrecovery.adapters.persistence.operation.OperationRowRepository;
 import org.vpsrecovery.adapters.persistence.operation.OperationRows;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
@@ -59,6 +62,12 @@ public class PostgresAdapterFactory {
     @Singleton
     RecoveryOperations recoveryOperations(OperationRowRepository rows) {
         return new OperationRows(rows);
+    }
+
+    /** Subscriptions and the delivery log; the deliveries themselves are written by the audit append. */
+    @Singleton
+    WebhookRows webhookRows(SubscriptionRowRepository subscriptions, DeliveryRowRepository deliveries) {
+        return new WebhookRows(subscriptions, deliveries);
     }
 
     /** Reads "now" from the application's Clock bean when there is one, so tests can move time. */

@@ -15,14 +15,15 @@ record HexagonRules(String root) {
 
     ArchRule domainSeesOnlyTheJdk() {
         return classes().that().resideInAPackage(root + ".domain..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage(root + ".domain..", "java..")
+                // javax.crypto is java.base too: the webhook signature's HMAC (ADR 0025).
+                .should().onlyDependOnClassesThat().resideInAnyPackage(root + ".domain..", "java..", "javax.crypto..")
                 .because("the domain is pure Java: no framework, no adapter, no application");
     }
 
     ArchRule applicationSeesOnlyTheDomainAndTheJdk() {
         return classes().that().resideInAPackage(root + ".application..")
                 .should().onlyDependOnClassesThat()
-                .resideInAnyPackage(root + ".application..", root + ".domain..", "java..")
+                .resideInAnyPackage(root + ".application..", root + ".domain..", "java..", "javax.crypto..")
                 .because("use cases know the domain's ports, not the adapters behind them");
     }
 

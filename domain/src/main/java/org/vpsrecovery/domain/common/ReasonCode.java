@@ -46,6 +46,11 @@ public enum ReasonCode {
     RECOVERY_POINT_VANISHED,
     /** The provider showed no end before the tracking deadline. */
     TRACKING_DEADLINE_PASSED,
+    // webhooks (ADR 0025)
+    WEBHOOK_NOT_FOUND,
+    /** The target resolves to an address the SSRF guard refuses (loopback, private, link-local, ...). */
+    WEBHOOK_TARGET_REFUSED,
+    WEBHOOK_LIMIT_REACHED,
     // anything the platform did not expect of itself
     INTERNAL_ERROR
 }

@@ -5,14 +5,17 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.beans.BeanIntrospection;
 import io.micronaut.core.beans.BeanProperty;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Path;
 import jakarta.validation.constraints.NotNull;
 import java.util.List;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import org.vpsrecovery.domain.common.Description;
 import org.vpsrecovery.domain.snapshot.SnapshotName;
+import org.vpsrecovery.domain.webhook.WebhookTarget;
 
 /**
  * The request bodies the facade takes, as VPS.org defines them: bound by Micronaut, each field in
@@ -86,5 +89,21 @@ final class FacadeRequests {
                     minimum = "1", maximum = OpenApiPatterns.ID_MAXIMUM)
             @JsonProperty("backup_id") @Serdeable.Deserializable(using = StrictJsonFields.PositiveInteger.class)
             @NotNull(message = "backup_id is required") Long backupId) {
+    }
+
+    @Serdeable
+    record CreateWebhookRequest(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "https://deploy.example.com/hooks/vpsr",
+                    format = "uri", pattern = "^https?://[^@#\\s]+$", minLength = 8, maxLength = WebhookTarget.MAX_LENGTH)
+            @Serdeable.Deserializable(using = StrictJsonFields.Text.class)
+            @NotNull(message = "url is required") String url,
+            @ArraySchema(arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED),
+                    minItems = 1, maxItems = 7, uniqueItems = true, schema = @Schema(type = "string",
+                    allowableValues = {"operation.submitted", "operation.completed", "operation.failed",
+                            "operation.unresolved", "operation.unverifiable", "operation.deadline_passed",
+                            "request.rejected"}, maxLength = 30))
+            @JsonProperty("event_types") @Serdeable.Deserializable(using = StrictJsonFields.TextList.class)
+            @NotNull(message = "event_types is required")
+            @Size(min = 1, max = 7, message = "event_types must hold 1-7 event types") List<String> eventTypes) {
     }
 }

@@ -41,4 +41,12 @@ final class OpenApiParameters {
             pattern = OpenApiPatterns.ID, maxLength = OpenApiPatterns.ID_MAX_LENGTH))
     @interface ServerIdParameter {
     }
+
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @Parameter(description = "the webhook's id (a UUID)", schema = @Schema(type = "string",
+            pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", maxLength = 36))
+    @interface WebhookIdParameter {
+    }
 }

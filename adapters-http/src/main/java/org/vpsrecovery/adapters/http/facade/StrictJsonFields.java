@@ -9,6 +9,8 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Deserializers for request-body fields that take a value only in its own JSON type. Left to
@@ -16,7 +18,7 @@ import java.math.BigInteger;
  * {@code 7} becomes a string); a wire-compatible API must refuse what VPS.org documents as wrong.
  * A refusal names the field by its JSON name. Serde finds {@code using} deserializers as beans, and
  * takes every {@code Deserializer<T>} bean as the one for all fields of type {@code T}: so these are
- * declared for {@code Number} and {@code CharSequence}, types no body or VPS.org answer has, and
+ * declared for {@code Number}, {@code CharSequence} and {@code Iterable}, types no body or VPS.org answer has, and
  * never become the deserializer of every {@code Long} and {@code String} (VPS.org's answers included).
  */
 final class StrictJsonFields {
@@ -49,6 +51,28 @@ final class StrictJsonFields {
                 throw new InvalidRequest(RequestReason.INVALID_FIELD, field, field + " must be a string");
             }
             return node.getStringValue();
+        }
+    }
+
+    /** A JSON array of strings (its size is the record's rule); declared for {@code Iterable}, see above. */
+    @Singleton
+    static final class TextList implements Deserializer<Iterable<String>> {
+        @Override
+        public List<String> deserialize(Decoder decoder, DecoderContext context, Argument<? super Iterable<String>> type)
+                throws IOException {
+            String field = jsonName(type);
+            JsonNode node = decoder.decodeNode();
+            if (!node.isArray()) {
+                throw new InvalidRequest(RequestReason.INVALID_FIELD, field, field + " must be an array of strings");
+            }
+            List<String> items = new ArrayList<>(node.size());
+            for (JsonNode item : node.values()) {
+                if (!item.isString()) {
+                    throw new InvalidRequest(RequestReason.INVALID_FIELD, field, field + " must be an array of strings");
+                }
+                items.add(item.getStringValue());
+            }
+            return items;
         }
     }
 

@@ -1,0 +1,145 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.vpsrecovery.adapters.http.facade.OpenApiParameters.WebhookIdParameter;
+import org.vpsrecovery.adapters.http.facade.WebhookJson.CreatedWebhookJson;
+import org.vpsrecovery.adapters.http.facade.WebhookJson.DeliveryPageJson;
+import org.vpsrecovery.adapters.http.facade.WebhookJson.WebhookPageJson;
+import org.vpsrecovery.application.webhook.ManageWebhooksUseCase;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.WebhookDeliveries;
+import org.vpsrecovery.domain.webhook.WebhookEventType;
+import org.vpsrecovery.domain.webhook.WebhookSubscriptionId;
+import org.vpsrecovery.domain.webhook.WebhookTarget;
+
+/**
+ * A team's webhooks (an extension VPS.org lacks): the audit events of chosen types, POSTed to the
+ * team's URL and signed as the Standard Webhooks specification describes. Another team's
+ * subscription is not found. ADR 0025.
+ */
+@Controller("/api/v1/webhooks")
+@Tag(name = "webhooks", description = "An extension VPS.org lacks: operation events sent, signed, to the team's URL")
+@ProblemResponses.Common
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class WebhooksController {
+
+    private static final String NOT_FOUND = "No such webhook for this team (WEBHOOK_NOT_FOUND)";
+
+    private final ManageWebhooksUseCase webhooks;
+    public WebhooksController(ManageWebhooksUseCase webhooks) {
+        this.webhooks = webhooks;
+    }
+
+    @Post(value = "/", consumes = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Subscribe a URL to events",
+            description = "The answer carries the signing secret (`whsec_...`) once; it is never shown again. The URL "
+                    + "must be http or https without credentials, and its host must not resolve to a loopback, private, "
+                    + "link-local or other special-use address (WEBHOOK_TARGET_REFUSED) unless the platform allows it. "
+                    + "At most 20 per team (WEBHOOK_LIMIT_REACHED).")
+    @ApiResponse(responseCode = "201", description = "subscribed; the secret is in this answer only",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CreatedWebhookJson.class)))
+    @ApiResponse(responseCode = "413", description = "The body is larger than 16 KiB (BODY_TOO_LARGE)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "415", description = "The body is not application/json in UTF-8 (UNSUPPORTED_MEDIA_TYPE)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public HttpResponse<CreatedWebhookJson> createWebhook(HttpRequest<?> request,
+            @Valid @Body FacadeRequests.CreateWebhookRequest body) {
+        WebhookTarget target = RequestFields.domainValue("url", body.url(), WebhookTarget::parse);
+        var created = webhooks.create(team(request), target, eventTypes(body.eventTypes()));
+        return HttpResponse.created(WebhookJson.created(created.subscription(), created.secret()));
+    }
+
+    @Get("/")
+    @Operation(summary = "The team's webhooks", description = "Oldest first; without their secrets.")
+    @ApiResponse(responseCode = "200", description = "the team's subscriptions",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WebhookPageJson.class)))
+    public WebhookPageJson listWebhooks(HttpRequest<?> request) {
+        return WebhookJson.page(webhooks.list(team(request)));
+    }
+
+    @Get("/{webhook_id}/")
+    @Operation(summary = "One webhook", description = "Without its secret.")
+    @ApiResponse(responseCode = "200", description = "the subscription",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WebhookJson.class)))
+    @ApiResponse(responseCode = "404", description = NOT_FOUND,
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public WebhookJson getWebhook(HttpRequest<?> request, @WebhookIdParameter @PathVariable("webhook_id") String webhookId) {
+        return WebhookJson.of(webhooks.get(team(request), id(webhookId)));
+    }
+
+    @Delete("/{webhook_id}/")
+    @Operation(summary = "Delete a webhook", description = "Nothing more is sent to it; its delivery log goes with it.")
+    @ApiResponse(responseCode = "204", description = "deleted")
+    @ApiResponse(responseCode = "404", description = NOT_FOUND,
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public HttpResponse<Void> deleteWebhook(HttpRequest<?> request,
+                                            @WebhookIdParameter @PathVariable("webhook_id") String webhookId) {
+        webhooks.delete(team(request), id(webhookId));
+        return HttpResponse.noContent();
+    }
+
+    @Get("/{webhook_id}/deliveries/")
+    @Operation(summary = "A webhook's delivery log",
+            description = "Newest event first: each delivery's state (pending, delivered, dead), attempts, the last "
+                    + "attempt's time and the receiver's status code or the error.")
+    @ApiResponse(responseCode = "200", description = "the deliveries",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeliveryPageJson.class)))
+    @ApiResponse(responseCode = "404", description = NOT_FOUND,
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public DeliveryPageJson listDeliveries(HttpRequest<?> request,
+            @WebhookIdParameter @PathVariable("webhook_id") String webhookId,
+            @Parameter(description = "page size, 1-500 (100)", schema = @Schema(type = "string", pattern = "^[0-9]{1,3}$",
+                    maxLength = 3)) @Nullable @QueryValue("limit") String limit) {
+        int size = 100;
+        if (limit != null) {
+            size = limit.matches("[0-9]{1,3}") ? Integer.parseInt(limit) : -1;
+            if (size < 1 || size > WebhookDeliveries.MAX_PAGE) {
+                throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "limit",
+                        "limit must be an integer 1-" + WebhookDeliveries.MAX_PAGE);
+            }
+        }
+        return WebhookJson.deliveries(webhooks.deliveries(team(request), id(webhookId), size));
+    }
+
+    private static TeamId team(HttpRequest<?> request) {
+        return RequestAttributes.callContext(request).team();
+    }
+
+    private static WebhookSubscriptionId id(String raw) {
+        try {
+            return WebhookSubscriptionId.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequest(RequestReason.INVALID_ID, "webhook_id", "webhook_id must be a UUID");
+        }
+    }
+
+    private static Set<WebhookEventType> eventTypes(List<String> wireNames) {
+        Set<WebhookEventType> types = EnumSet.noneOf(WebhookEventType.class);
+        for (String wireName : wireNames) {
+            types.add(RequestFields.domainValue("event_types", wireName, WebhookEventType::fromWire));
+        }
+        return types;
+    }
+}

@@ -1,0 +1,38 @@
+package org.vpsrecovery.adapters.persistence.webhook;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.GenericRepository;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+@JdbcRepository(dialect = Dialect.POSTGRES)
+public interface DeliveryRowRepository extends GenericRepository<DeliveryRow, UUID> {
+
+    Optional<DeliveryRow> findById(UUID id);
+
+    @Query("SELECT * FROM webhook_delivery WHERE NOT dispatched ORDER BY created_at, audit_sequence LIMIT :limit")
+    List<DeliveryRow> undispatched(int limit);
+
+    @Query("UPDATE webhook_delivery SET dispatched = true WHERE id IN (:ids)")
+    long markDispatched(List<UUID> ids);
+
+    /** Only a pending delivery takes attempts: a delivered or dead one stays as it ended. */
+    @Query("""
+            UPDATE webhook_delivery SET attempts = attempts + 1, last_attempt_at = :at,
+                last_status = CAST(:status AS smallint), last_error = CAST(:error AS text),
+                state = CASE WHEN :delivered THEN 'delivered' ELSE state END,
+                delivered_at = CASE WHEN :delivered THEN :at ELSE delivered_at END
+            WHERE id = :id AND state = 'pending'""")
+    long recordAttempt(UUID id, Instant at, @Nullable Integer status, @Nullable String error, boolean delivered);
+
+    @Query("UPDATE webhook_delivery SET state = 'dead' WHERE id = :id AND state = 'pending'")
+    long markDead(UUID id);
+
+    @Query("SELECT * FROM webhook_delivery WHERE subscription_id = :subscriptionId ORDER BY audit_sequence DESC, id LIMIT :limit")
+    List<DeliveryRow> log(UUID subscriptionId, int limit);
+}

@@ -1,0 +1,24 @@
+package org.vpsrecovery.adapters.persistence.webhook;
+
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.GenericRepository;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+@JdbcRepository(dialect = Dialect.POSTGRES)
+public interface SubscriptionRowRepository extends GenericRepository<SubscriptionRow, UUID> {
+
+    SubscriptionRow save(SubscriptionRow row);
+
+    Optional<SubscriptionRow> findById(UUID id);
+
+    Optional<SubscriptionRow> findByIdAndTeam(UUID id, String team);
+
+    List<SubscriptionRow> findByTeamOrderByCreatedAt(String team);
+
+    long countByTeam(String team);
+
+    long deleteByIdAndTeam(UUID id, String team);
+}

@@ -1,0 +1,94 @@
+package org.vpsrecovery.application.webhook;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+import org.vpsrecovery.domain.port.WebhookDeliveries;
+import org.vpsrecovery.domain.port.WebhookTransport;
+import org.vpsrecovery.domain.webhook.DeliveryState;
+import org.vpsrecovery.domain.webhook.OutgoingMessage;
+import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
+import org.vpsrecovery.domain.webhook.WebhookSignature;
+
+/**
+ * Sends the outbox's deliveries. The scheduler decides when (first try, backoff, giving up);
+ * this service does one attempt at a time: the SSRF guard again, the Standard Webhooks headers, the
+ * POST, and the attempt written to the delivery log.
+ */
+public final class DeliverWebhooksService {
+
+    public static final String USER_AGENT = "vps-recovery-webhooks/1";
+
+    /** How an attempt went; {@link #FAILED} asks the scheduler for another. */
+    public enum Attempt { DELIVERED, FAILED, NOTHING_TO_DO }
+
+    private final WebhookDeliveries deliveries;
+    private final WebhookTransport transport;
+    private final WebhookTargetGuard guard;
+    private final Clock clock;
+
+    public DeliverWebhooksService(WebhookDeliveries deliveries, WebhookTransport transport, WebhookTargetGuard guard,
+                                  Clock clock) {
+        this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.guard = Objects.requireNonNull(guard, "guard");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Hands the deliveries the outbox holds to {@code schedule}, then marks them handed over; a crash
+     * between the two hands them over again, which the scheduler and {@link #attempt} both tolerate.
+     */
+    public int dispatch(int limit, Consumer<List<WebhookDeliveryId>> schedule) {
+        List<WebhookDeliveryId> due = deliveries.undispatched(limit);
+        if (!due.isEmpty()) {
+            schedule.accept(due);
+            deliveries.markDispatched(due);
+        }
+        return due.size();
+    }
+
+    public Attempt attempt(WebhookDeliveryId id) {
+        Optional<OutgoingMessage> found = deliveries.message(id);
+        if (found.isEmpty() || found.get().state() != DeliveryState.PENDING) {
+            return Attempt.NOTHING_TO_DO;
+        }
+        OutgoingMessage message = found.get();
+        Instant now = clock.instant();
+        Optional<String> refused = guard.refusal(message.target());
+        if (refused.isPresent()) {
+            deliveries.recordAttempt(id, now, OptionalInt.empty(), Optional.of("target refused: " + refused.get()), false);
+            return Attempt.FAILED;
+        }
+        long timestamp = now.getEpochSecond();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("webhook-id", id.messageId());
+        headers.put("webhook-timestamp", Long.toString(timestamp));
+        headers.put("webhook-signature", WebhookSignature.sign(message.secret(), id.messageId(), timestamp, message.body()));
+        headers.put("User-Agent", USER_AGENT);
+        WebhookTransport.Response response = transport.post(message.target(), headers, message.body());
+        return switch (response) {
+            case WebhookTransport.Answered answered -> {
+                deliveries.recordAttempt(id, now, OptionalInt.of(answered.statusCode()),
+                        answered.accepted() ? Optional.empty() : Optional.of("the receiver answered " + answered.statusCode()),
+                        answered.accepted());
+                yield answered.accepted() ? Attempt.DELIVERED : Attempt.FAILED;
+            }
+            case WebhookTransport.NoAnswer none -> {
+                deliveries.recordAttempt(id, now, OptionalInt.empty(), Optional.of(none.reason()), false);
+                yield Attempt.FAILED;
+            }
+        };
+    }
+
+    /** The scheduler gave up: the dead letter, kept in the log. */
+    public void giveUp(WebhookDeliveryId id) {
+        deliveries.markDead(id);
+    }
+}

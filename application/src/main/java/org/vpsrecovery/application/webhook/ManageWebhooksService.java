@@ -1,0 +1,83 @@
+package org.vpsrecovery.application.webhook;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
+import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.WebhookDeliveries;
+import org.vpsrecovery.domain.port.WebhookSubscriptions;
+import org.vpsrecovery.domain.webhook.WebhookDelivery;
+import org.vpsrecovery.domain.webhook.WebhookEventType;
+import org.vpsrecovery.domain.webhook.WebhookSecret;
+import org.vpsrecovery.domain.webhook.WebhookSubscription;
+import org.vpsrecovery.domain.webhook.WebhookSubscriptionId;
+import org.vpsrecovery.domain.webhook.WebhookTarget;
+
+/** Subscriptions are made only to targets the SSRF guard allows, at most {@value #MAX_PER_TEAM} per team. */
+public final class ManageWebhooksService implements ManageWebhooksUseCase {
+
+    public static final int MAX_PER_TEAM = 20;
+
+    private final WebhookSubscriptions subscriptions;
+    private final WebhookDeliveries deliveries;
+    private final WebhookTargetGuard guard;
+    private final Clock clock;
+
+    public ManageWebhooksService(WebhookSubscriptions subscriptions, WebhookDeliveries deliveries,
+                                 WebhookTargetGuard guard, Clock clock) {
+        this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
+        this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
+        this.guard = Objects.requireNonNull(guard, "guard");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public CreatedWebhook create(TeamId team, WebhookTarget target, Set<WebhookEventType> eventTypes) {
+        if (subscriptions.count(team) >= MAX_PER_TEAM) {
+            throw new RecoveryDenied(ReasonCode.WEBHOOK_LIMIT_REACHED,
+                    "a team has at most " + MAX_PER_TEAM + " webhook subscriptions; delete one first");
+        }
+        Optional<String> refused = guard.refusal(target);
+        if (refused.isPresent()) {
+            throw new RecoveryDenied(ReasonCode.WEBHOOK_TARGET_REFUSED,
+                    "webhooks are not sent to " + target.host() + ": " + refused.get());
+        }
+        WebhookSubscription subscription = new WebhookSubscription(WebhookSubscriptionId.random(), team, target,
+                eventTypes, clock.instant());
+        WebhookSecret secret = WebhookSecret.random();
+        subscriptions.add(subscription, secret);
+        return new CreatedWebhook(subscription, secret);
+    }
+
+    @Override
+    public List<WebhookSubscription> list(TeamId team) {
+        return subscriptions.list(team);
+    }
+
+    @Override
+    public WebhookSubscription get(TeamId team, WebhookSubscriptionId id) {
+        return subscriptions.find(team, id).orElseThrow(() -> notFound(id));
+    }
+
+    @Override
+    public void delete(TeamId team, WebhookSubscriptionId id) {
+        if (!subscriptions.remove(team, id)) {
+            throw notFound(id);
+        }
+    }
+
+    @Override
+    public List<WebhookDelivery> deliveries(TeamId team, WebhookSubscriptionId id, int limit) {
+        WebhookDeliveries.requirePage(limit);
+        return deliveries.log(get(team, id).id(), limit);
+    }
+
+    private static ResourceNotFound notFound(WebhookSubscriptionId id) {
+        return new ResourceNotFound(ReasonCode.WEBHOOK_NOT_FOUND, "webhook " + id + " not found");
+    }
+}

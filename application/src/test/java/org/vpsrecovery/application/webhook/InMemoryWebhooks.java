@@ -1,0 +1,120 @@
+package org.vpsrecovery.application.webhook;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.WebhookDeliveries;
+import org.vpsrecovery.domain.port.WebhookSubscriptions;
+import org.vpsrecovery.domain.webhook.DeliveryState;
+import org.vpsrecovery.domain.webhook.OutgoingMessage;
+import org.vpsrecovery.domain.webhook.WebhookDelivery;
+import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
+import org.vpsrecovery.domain.webhook.WebhookEventType;
+import org.vpsrecovery.domain.webhook.WebhookSecret;
+import org.vpsrecovery.domain.webhook.WebhookSubscription;
+import org.vpsrecovery.domain.webhook.WebhookSubscriptionId;
+
+/** Both webhook ports in memory; {@link #enqueue} plays the audit append's outbox write. */
+final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeliveries {
+
+    private final Map<WebhookSubscriptionId, WebhookSubscription> subscriptions = new LinkedHashMap<>();
+    private final Map<WebhookSubscriptionId, WebhookSecret> secrets = new LinkedHashMap<>();
+    private final Map<WebhookDeliveryId, WebhookDelivery> log = new LinkedHashMap<>();
+    private final Map<WebhookDeliveryId, String> bodies = new LinkedHashMap<>();
+    private final List<WebhookDeliveryId> dispatched = new ArrayList<>();
+
+    @Override
+    public synchronized void add(WebhookSubscription subscription, WebhookSecret secret) {
+        subscriptions.put(subscription.id(), subscription);
+        secrets.put(subscription.id(), secret);
+    }
+
+    @Override
+    public synchronized Optional<WebhookSubscription> find(TeamId team, WebhookSubscriptionId id) {
+        return Optional.ofNullable(subscriptions.get(id)).filter(s -> s.team().equals(team));
+    }
+
+    @Override
+    public synchronized List<WebhookSubscription> list(TeamId team) {
+        return subscriptions.values().stream().filter(s -> s.team().equals(team)).toList();
+    }
+
+    @Override
+    public synchronized int count(TeamId team) {
+        return list(team).size();
+    }
+
+    @Override
+    public synchronized boolean remove(TeamId team, WebhookSubscriptionId id) {
+        if (find(team, id).isEmpty()) {
+            return false;
+        }
+        subscriptions.remove(id);
+        secrets.remove(id);
+        log.values().removeIf(d -> d.subscription().equals(id));
+        return true;
+    }
+
+    synchronized WebhookDeliveryId enqueue(WebhookSubscriptionId subscription, WebhookEventType type, long sequence,
+                                           String body) {
+        WebhookDeliveryId id = new WebhookDeliveryId(UUID.randomUUID());
+        log.put(id, new WebhookDelivery(id, subscription, type, sequence, DeliveryState.PENDING, 0, Optional.empty(),
+                OptionalInt.empty(), Optional.empty(), Instant.EPOCH, Optional.empty()));
+        bodies.put(id, body);
+        return id;
+    }
+
+    synchronized WebhookDelivery delivery(WebhookDeliveryId id) {
+        return log.get(id);
+    }
+
+    @Override
+    public synchronized List<WebhookDeliveryId> undispatched(int limit) {
+        return log.keySet().stream().filter(id -> !dispatched.contains(id)).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized void markDispatched(List<WebhookDeliveryId> ids) {
+        dispatched.addAll(ids);
+    }
+
+    @Override
+    public synchronized Optional<OutgoingMessage> message(WebhookDeliveryId id) {
+        WebhookDelivery delivery = log.get(id);
+        if (delivery == null) {
+            return Optional.empty();
+        }
+        WebhookSubscription subscription = subscriptions.get(delivery.subscription());
+        return Optional.of(new OutgoingMessage(id, delivery.state(), delivery.attempts(), subscription.target(),
+                secrets.get(subscription.id()), bodies.get(id)));
+    }
+
+    @Override
+    public synchronized void recordAttempt(WebhookDeliveryId id, Instant at, OptionalInt statusCode,
+                                           Optional<String> error, boolean delivered) {
+        WebhookDelivery d = log.get(id);
+        log.put(id, new WebhookDelivery(id, d.subscription(), d.eventType(), d.auditSequence(),
+                delivered ? DeliveryState.DELIVERED : d.state(), d.attempts() + 1, Optional.of(at), statusCode, error,
+                d.createdAt(), delivered ? Optional.of(at) : Optional.empty()));
+    }
+
+    @Override
+    public synchronized void markDead(WebhookDeliveryId id) {
+        WebhookDelivery d = log.get(id);
+        log.put(id, new WebhookDelivery(id, d.subscription(), d.eventType(), d.auditSequence(), DeliveryState.DEAD,
+                d.attempts(), d.lastAttemptAt(), d.lastStatusCode(), d.lastError(), d.createdAt(), d.deliveredAt()));
+    }
+
+    @Override
+    public synchronized List<WebhookDelivery> log(WebhookSubscriptionId subscription, int limit) {
+        return log.values().stream().filter(d -> d.subscription().equals(subscription))
+                .sorted(Comparator.comparing(WebhookDelivery::auditSequence).reversed()).limit(limit).toList();
+    }
+}

@@ -1,0 +1,163 @@
+package org.vpsrecovery.application.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.webhook.DeliverWebhooksService.Attempt;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
+import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.WebhookTransport;
+import org.vpsrecovery.domain.webhook.DeliveryState;
+import org.vpsrecovery.domain.webhook.TargetAddressRules;
+import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
+import org.vpsrecovery.domain.webhook.WebhookEventType;
+import org.vpsrecovery.domain.webhook.WebhookTarget;
+
+class WebhooksServiceTest {
+
+    private static final TeamId BLUE = new TeamId("blue");
+    private static final TeamId RED = new TeamId("red");
+    private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+
+    private final InMemoryWebhooks store = new InMemoryWebhooks();
+    private final Map<String, String> dns = new HashMap<>(Map.of("hooks.example.com", "93.184.215.14"));
+    private final ScriptedReceiver receiver = new ScriptedReceiver(dns);
+    private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    private final WebhookTargetGuard guard = new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY);
+    private final ManageWebhooksService manage = new ManageWebhooksService(store, store, guard, clock);
+    private final DeliverWebhooksService deliver = new DeliverWebhooksService(store, receiver, guard, clock);
+
+    private ManageWebhooksUseCase.CreatedWebhook subscribe() {
+        return manage.create(BLUE, WebhookTarget.parse("https://hooks.example.com/vpsr"),
+                Set.of(WebhookEventType.OPERATION_COMPLETED));
+    }
+
+    @Test
+    void aSubscriptionIsTheTeamsOwnAndItsSecretIsGivenOnce() {
+        var created = subscribe();
+
+        assertThat(created.secret().reveal()).startsWith("whsec_");
+        assertThat(manage.list(BLUE)).containsExactly(created.subscription());
+        assertThat(manage.get(BLUE, created.subscription().id())).isEqualTo(created.subscription());
+        assertThat(manage.list(RED)).isEmpty();
+        assertThatThrownBy(() -> manage.get(RED, created.subscription().id())).isInstanceOf(ResourceNotFound.class)
+                .extracting(e -> ((ResourceNotFound) e).reason()).isEqualTo(ReasonCode.WEBHOOK_NOT_FOUND);
+        assertThatThrownBy(() -> manage.delete(RED, created.subscription().id())).isInstanceOf(ResourceNotFound.class);
+        assertThatThrownBy(() -> manage.deliveries(RED, created.subscription().id(), 10))
+                .isInstanceOf(ResourceNotFound.class);
+
+        manage.delete(BLUE, created.subscription().id());
+        assertThat(manage.list(BLUE)).isEmpty();
+    }
+
+    @Test
+    void targetsResolvingToSpecialUseAddressesAreRefused() {
+        dns.put("internal.example.com", "10.0.0.7");
+        dns.put("metadata.example.com", "169.254.169.254");
+        for (String url : List.of("http://127.0.0.1:8080/", "http://[::1]/", "http://internal.example.com/",
+                "http://metadata.example.com/latest/meta-data", "http://[::ffff:127.0.0.1]/",
+                "https://does-not-resolve.invalid/")) {
+            assertThatThrownBy(() -> manage.create(BLUE, WebhookTarget.parse(url), Set.of(WebhookEventType.OPERATION_FAILED)))
+                    .as(url).isInstanceOf(RecoveryDenied.class)
+                    .extracting(e -> ((RecoveryDenied) e).reason()).isEqualTo(ReasonCode.WEBHOOK_TARGET_REFUSED);
+        }
+        assertThat(manage.list(BLUE)).isEmpty();
+    }
+
+    @Test
+    void aTeamHasAtMostTwentySubscriptions() {
+        for (int i = 0; i < ManageWebhooksService.MAX_PER_TEAM; i++) {
+            subscribe();
+        }
+        assertThatThrownBy(this::subscribe).isInstanceOf(RecoveryDenied.class)
+                .extracting(e -> ((RecoveryDenied) e).reason()).isEqualTo(ReasonCode.WEBHOOK_LIMIT_REACHED);
+        assertThat(manage.create(RED, WebhookTarget.parse("https://hooks.example.com/red"),
+                Set.of(WebhookEventType.OPERATION_FAILED))).isNotNull();
+    }
+
+    @Test
+    void anAttemptSendsTheStandardWebhooksHeadersSignedWithTheSubscriptionsSecret() throws Exception {
+        var created = subscribe();
+        String body = "{\"type\":\"operation.completed\",\"data\":{\"server_id\":12345}}";
+        WebhookDeliveryId id = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 7, body);
+
+        assertThat(deliver.attempt(id)).isEqualTo(Attempt.DELIVERED);
+
+        ScriptedReceiver.Received sent = receiver.received.getFirst();
+        assertThat(sent.body()).isEqualTo(body);
+        assertThat(sent.headers()).containsEntry("webhook-id", id.messageId())
+                .containsEntry("webhook-timestamp", Long.toString(NOW.getEpochSecond()));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Base64.getDecoder().decode(created.secret().reveal().substring(6)), "HmacSHA256"));
+        String expected = "v1," + Base64.getEncoder().encodeToString(mac.doFinal(
+                (id.messageId() + "." + NOW.getEpochSecond() + "." + body).getBytes(StandardCharsets.UTF_8)));
+        assertThat(sent.headers()).containsEntry("webhook-signature", expected);
+        var logged = store.delivery(id);
+        assertThat(logged.state()).isEqualTo(DeliveryState.DELIVERED);
+        assertThat(logged.attempts()).isEqualTo(1);
+        assertThat(logged.lastStatusCode()).hasValue(204);
+        // Delivered once is delivered: a repeated execution sends nothing.
+        assertThat(deliver.attempt(id)).isEqualTo(Attempt.NOTHING_TO_DO);
+        assertThat(receiver.received).hasSize(1);
+    }
+
+    @Test
+    void failedAttemptsAreLoggedAndTheDeadLetterSendsNoMore() {
+        var created = subscribe();
+        WebhookDeliveryId id = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 8, "{}");
+        receiver.answering(new WebhookTransport.Answered(500), new WebhookTransport.NoAnswer("timeout"));
+
+        assertThat(deliver.attempt(id)).isEqualTo(Attempt.FAILED);
+        assertThat(store.delivery(id).lastStatusCode()).hasValue(500);
+        assertThat(deliver.attempt(id)).isEqualTo(Attempt.FAILED);
+        assertThat(store.delivery(id).lastError()).contains("timeout");
+        assertThat(store.delivery(id).lastStatusCode()).isEmpty();
+        deliver.giveUp(id);
+
+        assertThat(deliver.attempt(id)).isEqualTo(Attempt.NOTHING_TO_DO);
+        assertThat(manage.deliveries(BLUE, created.subscription().id(), 10)).singleElement()
+                .satisfies(d -> {
+                    assertThat(d.state()).isEqualTo(DeliveryState.DEAD);
+                    assertThat(d.attempts()).isEqualTo(2);
+                });
+    }
+
+    @Test
+    void aHostThatNowResolvesToAPrivateAddressIsNotSentTo() {
+        var created = subscribe();
+        WebhookDeliveryId id = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 9, "{}");
+        dns.put("hooks.example.com", "192.168.0.10");
+
+        assertThat(deliver.attempt(id)).isEqualTo(Attempt.FAILED);
+
+        assertThat(receiver.received).isEmpty();
+        assertThat(store.delivery(id).lastError()).hasValueSatisfying(e -> assertThat(e).startsWith("target refused"));
+    }
+
+    @Test
+    void dispatchHandsEachDeliveryOverOnce() {
+        var created = subscribe();
+        store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
+        store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 2, "{}");
+        List<WebhookDeliveryId> scheduled = new ArrayList<>();
+
+        assertThat(deliver.dispatch(10, scheduled::addAll)).isEqualTo(2);
+        assertThat(deliver.dispatch(10, scheduled::addAll)).isZero();
+        assertThat(scheduled).hasSize(2).doesNotHaveDuplicates();
+    }
+}

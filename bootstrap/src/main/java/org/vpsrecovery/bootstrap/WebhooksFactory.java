@@ -1,0 +1,52 @@
+package org.vpsrecovery.bootstrap;
+
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import org.vpsrecovery.adapters.http.webhook.JdkWebhookTransport;
+import org.vpsrecovery.application.webhook.DeliverWebhooksService;
+import org.vpsrecovery.application.webhook.ManageWebhooksService;
+import org.vpsrecovery.application.webhook.ManageWebhooksUseCase;
+import org.vpsrecovery.application.webhook.WebhookTargetGuard;
+import org.vpsrecovery.domain.port.WebhookDeliveries;
+import org.vpsrecovery.domain.port.WebhookSubscriptions;
+import org.vpsrecovery.domain.webhook.TargetAddressRules;
+
+/** The webhook use cases, their HTTP sender and the SSRF guard's allowances (ADR 0025). */
+@Factory
+public class WebhooksFactory {
+
+    static final String ALLOW_LOOPBACK = "vpsr.webhooks.allow-loopback";
+    static final String ALLOW_PRIVATE_NETWORKS = "vpsr.webhooks.allow-private-networks";
+    static final String MAX_ATTEMPTS = "vpsr.webhooks.max-attempts";
+    static final String FIRST_RETRY = "vpsr.webhooks.first-retry";
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    JdkWebhookTransport webhookTransport(@Value("${vpsr.webhooks.connect-timeout:5s}") Duration connectTimeout,
+                                         @Value("${vpsr.webhooks.answer-timeout:10s}") Duration answerTimeout) {
+        return new JdkWebhookTransport(connectTimeout, answerTimeout);
+    }
+
+    @Singleton
+    WebhookTargetGuard webhookTargetGuard(JdkWebhookTransport transport,
+                                          @Value("${" + ALLOW_LOOPBACK + ":false}") boolean allowLoopback,
+                                          @Value("${" + ALLOW_PRIVATE_NETWORKS + ":false}") boolean allowPrivate) {
+        return new WebhookTargetGuard(transport, new TargetAddressRules(allowLoopback, allowPrivate));
+    }
+
+    @Singleton
+    ManageWebhooksUseCase manageWebhooks(WebhookSubscriptions subscriptions, WebhookDeliveries deliveries,
+                                         WebhookTargetGuard guard, Clock clock) {
+        return new ManageWebhooksService(subscriptions, deliveries, guard, clock);
+    }
+
+    @Singleton
+    DeliverWebhooksService deliverWebhooks(WebhookDeliveries deliveries, JdkWebhookTransport transport,
+                                           WebhookTargetGuard guard, Clock clock) {
+        return new DeliverWebhooksService(deliveries, transport, guard, clock);
+    }
+}

@@ -1,0 +1,228 @@
+package org.vpsrecovery.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
+import org.vpsrecovery.simulator.LifecycleProfile;
+import org.vpsrecovery.simulator.SimulatorOptions;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/**
+ * Issue 11's webhooks over HTTP: a team subscribes a loopback receiver, a snapshot is made and
+ * followed to completed at the simulator ("fast" profile), and the receiver gets the event signed
+ * as the Standard Webhooks specification says, checked here with an HMAC the test computes itself.
+ * A receiver that always fails is retried by db-scheduler with backoff and ends dead in the log.
+ */
+class WebhooksEndToEndTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.empty();
+
+    static VpsOrgSimulator simulator;
+    static RunningPlatform platform;
+    static HttpServer receiver;
+    static final BlockingQueue<Received> accepted = new LinkedBlockingQueue<>();
+    static final BlockingQueue<Received> refused = new LinkedBlockingQueue<>();
+
+    record Received(Map<String, String> headers, String body) {
+    }
+
+    @BeforeAll
+    static void start() throws IOException {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/ok", exchange -> answer(exchange, accepted, 200));
+        receiver.createContext("/failing", exchange -> answer(exchange, refused, 500));
+        receiver.start();
+        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults().withProfile(LifecycleProfile.FAST));
+        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.ofEntries(
+                Map.entry("vpsr.tracking.every", "500ms"), Map.entry("vpsr.tracking.first-look", "500ms"),
+                Map.entry("vpsr.tracking.longest-look", "1s"), Map.entry("vpsr.jobs.polling-interval", "200ms"),
+                Map.entry("vpsr.restore-window", "0s"), Map.entry("vpsr.reconcile.settle-after", "1s"),
+                Map.entry("vpsr.webhooks.allow-loopback", "true"), Map.entry("vpsr.webhooks.dispatch-every", "200ms"),
+                Map.entry("vpsr.webhooks.first-retry", "200ms"), Map.entry("vpsr.webhooks.max-attempts", "3")));
+    }
+
+    @AfterAll
+    static void stop() {
+        platform.close();
+        simulator.close();
+        receiver.stop(0);
+    }
+
+    private static void answer(HttpExchange exchange, BlockingQueue<Received> into, int status) throws IOException {
+        try (exchange) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            Map<String, String> headers = new java.util.HashMap<>();
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), values.getFirst()));
+            into.add(new Received(headers, body));
+            exchange.sendResponseHeaders(status, -1);
+        }
+    }
+
+    private static String receiverUrl(String path) {
+        return "http://127.0.0.1:" + receiver.getAddress().getPort() + path;
+    }
+
+    private static Answer subscribe(String token, String url, String... types) {
+        String list = String.join(", ", java.util.Arrays.stream(types).map(t -> "\"" + t + "\"").toList());
+        return platform.send("POST", "/api/v1/webhooks/", token, "{\"url\": \"" + url + "\", \"event_types\": [" + list + "]}");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> deliveries(String webhook) {
+        Answer log = platform.send("GET", "/api/v1/webhooks/" + webhook + "/deliveries/", RunningPlatform.DEMO_TOKEN, null);
+        assertThat(log.status()).isEqualTo(200);
+        return (List<Map<String, Object>>) log.get("results");
+    }
+
+    private static String hmac(String secret, String signed) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+            return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> json(String body) {
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> parsed = platform.json.readValue(body, Map.class);
+            return parsed;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aCompletedSnapshotIsDeliveredSignedToTheTeamsReceiver() throws InterruptedException {
+        Answer created = subscribe(RunningPlatform.DEMO_TOKEN, receiverUrl("/ok"), "operation.completed");
+        assertThat(created.status()).isEqualTo(201);
+        String webhook = (String) created.get("id");
+        String secret = (String) created.get("secret");
+        assertThat(secret).startsWith("whsec_");
+        Answer read = platform.send("GET", "/api/v1/webhooks/" + webhook + "/", RunningPlatform.DEMO_TOKEN, null);
+        assertThat(read.body()).containsEntry("url", receiverUrl("/ok")).doesNotContainKey("secret");
+        assertThat(read.raw().body()).doesNotContain(secret.substring(6));
+        assertThat(platform.send("GET", "/api/v1/webhooks/", RunningPlatform.DEMO_TOKEN, null).raw().body())
+                .contains(webhook).doesNotContain(secret.substring(6));
+
+        Answer snapshot = platform.send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
+                "{\"server_id\": 12345, \"name\": \"hooked\"}", Map.of("X-Request-Id", "hook-create"));
+        assertThat(snapshot.status()).isEqualTo(201);
+        String operation = snapshot.header("X-Operation-Id");
+        assertThat(platform.send("GET", "/api/v1/operations/" + operation + "/?wait=30", RunningPlatform.DEMO_TOKEN, null)
+                .get("state")).isEqualTo("completed");
+
+        Received delivery = null;
+        while (delivery == null) {
+            Received next = accepted.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(next).as("the completed event reaches the receiver").isNotNull();
+            if (next.body().contains(operation)) {
+                delivery = next;
+            }
+        }
+        String id = delivery.headers().get("webhook-id");
+        String timestamp = delivery.headers().get("webhook-timestamp");
+        assertThat(id).startsWith("msg_");
+        assertThat(delivery.headers().get("webhook-signature"))
+                .isEqualTo(hmac(secret, id + "." + timestamp + "." + delivery.body()));
+        assertThat(delivery.headers().get("content-type")).startsWith("application/json");
+        Map<String, Object> message = json(delivery.body());
+        assertThat(message).containsEntry("type", "operation.completed");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> data = (Map<String, Object>) message.get("data");
+        assertThat(data).containsEntry("operation_id", operation).containsEntry("operation", "create_snapshot")
+                .containsEntry("server_id", 12345).containsEntry("request_id", "hook-create")
+                .containsEntry("outcome", "COMPLETED").containsEntry("team", "demo");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(deliveries(webhook))
+                .anySatisfy(d -> {
+                    assertThat(d).containsEntry("state", "delivered").containsEntry("attempts", 1)
+                            .containsEntry("last_status_code", 200).containsEntry("event_type", "operation.completed");
+                    assertThat(d.get("delivered_at")).isNotNull();
+                }));
+    }
+
+    @Test
+    void aFailingReceiverIsRetriedWithBackoffThenTheDeliveryIsDead() {
+        Answer created = subscribe(RunningPlatform.DEMO_TOKEN, receiverUrl("/failing"), "operation.submitted");
+        assertThat(created.status()).isEqualTo(201);
+        String webhook = (String) created.get("id");
+
+        Answer backup = platform.send("POST", "/api/v1/backups/", RunningPlatform.DEMO_TOKEN, "{\"server_id\": 12345}");
+        assertThat(backup.status()).isEqualTo(201);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(deliveries(webhook)).singleElement()
+                .satisfies(d -> assertThat(d).containsEntry("state", "dead").containsEntry("attempts", 3)
+                        .containsEntry("last_status_code", 500).containsEntry("last_error", "the receiver answered 500")));
+        String messageId = refused.stream().map(r -> r.headers().get("webhook-id")).findFirst().orElseThrow();
+        List<Received> attempts = refused.stream().filter(r -> messageId.equals(r.headers().get("webhook-id"))).toList();
+        assertThat(attempts).as("one message, three attempts, each freshly timestamped and signed").hasSize(3);
+        assertThat(attempts).extracting(Received::body).containsOnly(attempts.getFirst().body());
+    }
+
+    @Test
+    void badSubscriptionsAreRefusedWithAReasonAndOtherTeamsSeeNothing() {
+        Answer metadata = subscribe(RunningPlatform.DEMO_TOKEN, "http://169.254.169.254/latest/meta-data", "operation.failed");
+        assertThat(metadata.status()).isEqualTo(400);
+        assertThat(metadata.contentType()).startsWith("application/problem+json");
+        assertThat(metadata.get("reason_code")).isEqualTo("WEBHOOK_TARGET_REFUSED");
+        assertThat(subscribe(RunningPlatform.DEMO_TOKEN, "http://10.0.0.1/hook", "operation.failed").get("reason_code"))
+                .isEqualTo("WEBHOOK_TARGET_REFUSED");
+        assertThat(subscribe(RunningPlatform.DEMO_TOKEN, "http://[::ffff:169.254.169.254]/", "operation.failed")
+                .get("reason_code")).isEqualTo("WEBHOOK_TARGET_REFUSED");
+        Answer credentials = subscribe(RunningPlatform.DEMO_TOKEN, "https://user:pw@hooks.example.com/", "operation.failed");
+        assertThat(credentials.status()).isEqualTo(400);
+        assertThat(credentials.get("reason_code")).isEqualTo("INVALID_FIELD");
+        assertThat(credentials.raw().body()).doesNotContain("pw@");
+        assertThat(subscribe(RunningPlatform.DEMO_TOKEN, "gopher://127.0.0.1/", "operation.failed").get("reason_code"))
+                .isEqualTo("INVALID_FIELD");
+        assertThat(subscribe(RunningPlatform.DEMO_TOKEN, receiverUrl("/ok"), "operation.everything").get("field"))
+                .isEqualTo("event_types");
+        assertThat(platform.send("POST", "/api/v1/webhooks/", RunningPlatform.DEMO_TOKEN, "{\"url\": \"" + receiverUrl("/ok")
+                + "\", \"event_types\": []}").get("reason_code")).isEqualTo("INVALID_FIELD");
+
+        Answer mine = subscribe(RunningPlatform.DEMO_TOKEN, receiverUrl("/ok"), "request.rejected");
+        String webhook = (String) mine.get("id");
+        Answer theirs = platform.send("GET", "/api/v1/webhooks/" + webhook + "/", RunningPlatform.OTHER_TOKEN, null);
+        assertThat(theirs.status()).isEqualTo(404);
+        assertThat(theirs.get("reason_code")).isEqualTo("WEBHOOK_NOT_FOUND");
+        assertThat(platform.send("GET", "/api/v1/webhooks/" + webhook + "/deliveries/", RunningPlatform.OTHER_TOKEN, null)
+                .status()).isEqualTo(404);
+        assertThat(platform.send("DELETE", "/api/v1/webhooks/" + webhook + "/", RunningPlatform.OTHER_TOKEN, null)
+                .status()).isEqualTo(404);
+        assertThat(platform.send("GET", "/api/v1/webhooks/", RunningPlatform.OTHER_TOKEN, null).get("count")).isEqualTo(0);
+        assertThat(platform.send("GET", "/api/v1/webhooks/", RunningPlatform.AUDITOR_TOKEN, null).status()).isEqualTo(403);
+        assertThat(platform.send("GET", "/api/v1/webhooks/not-a-uuid/", RunningPlatform.DEMO_TOKEN, null)
+                .get("reason_code")).isEqualTo("INVALID_ID");
+        assertThat(platform.send("GET", "/api/v1/webhooks/" + webhook + "/deliveries/?limit=0", RunningPlatform.DEMO_TOKEN,
+                null).get("reason_code")).isEqualTo("INVALID_QUERY_PARAMETER");
+
+        assertThat(platform.send("DELETE", "/api/v1/webhooks/" + webhook + "/", RunningPlatform.DEMO_TOKEN, null).status())
+                .isEqualTo(204);
+        assertThat(platform.send("GET", "/api/v1/webhooks/" + webhook + "/", RunningPlatform.DEMO_TOKEN, null).status())
+                .isEqualTo(404);
+    }
+}

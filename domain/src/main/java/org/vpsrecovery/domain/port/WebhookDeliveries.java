@@ -1,0 +1,44 @@
+package org.vpsrecovery.domain.port;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.vpsrecovery.domain.webhook.OutgoingMessage;
+import org.vpsrecovery.domain.webhook.WebhookDelivery;
+import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
+import org.vpsrecovery.domain.webhook.WebhookSubscriptionId;
+
+/**
+ * The webhook outbox and its delivery log. Deliveries are written by the audit history's append, in
+ * the transaction of the event that causes them (ADR 0025); this port hands them to the scheduler,
+ * gives each attempt what it sends, and records how it went.
+ */
+public interface WebhookDeliveries {
+
+    int MAX_PAGE = 500;
+
+    /** Deliveries not yet handed to the scheduler, oldest first. */
+    List<WebhookDeliveryId> undispatched(int limit);
+
+    /** They are in the scheduler's hands now. */
+    void markDispatched(List<WebhookDeliveryId> ids);
+
+    /** What an attempt sends; empty when the delivery is gone (its subscription was deleted). */
+    Optional<OutgoingMessage> message(WebhookDeliveryId id);
+
+    /** One attempt: its time, the receiver's status code if one answered, the platform's error text if not. */
+    void recordAttempt(WebhookDeliveryId id, Instant at, OptionalInt statusCode, Optional<String> error, boolean delivered);
+
+    /** No more attempts: the dead letter. */
+    void markDead(WebhookDeliveryId id);
+
+    /** One subscription's log, newest first, at most {@code limit} (1-{@value #MAX_PAGE}). */
+    List<WebhookDelivery> log(WebhookSubscriptionId subscription, int limit);
+
+    static void requirePage(int limit) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new IllegalArgumentException("limit must be 1-" + MAX_PAGE);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.vpsrecovery.domain.webhook;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.common.ReasonCode;
+
+/**
+ * What a team can subscribe to: one type per audit outcome worth telling a caller about. The
+ * intent ({@code ACCEPTED}) is not sent: every change that goes on has a {@code submitted} or a
+ * final event after it. The wire names are part of the public contract: add, never rename.
+ */
+public enum WebhookEventType {
+    /** VPS.org took the change; it is followed to its end. */
+    OPERATION_SUBMITTED("operation.submitted"),
+    /** Established at VPS.org: the recovery point is completed, the deleted one gone, the restore window over. */
+    OPERATION_COMPLETED("operation.completed"),
+    /** It did not happen, or the recovery point failed or vanished at VPS.org. */
+    OPERATION_FAILED("operation.failed"),
+    /** VPS.org's answer was lost; tracking looks for the outcome. */
+    OPERATION_UNRESOLVED("operation.unresolved"),
+    /** No read of VPS.org can establish the outcome (a lost restore answer). */
+    OPERATION_UNVERIFIABLE("operation.unverifiable"),
+    /** VPS.org showed no end before the tracking deadline. */
+    OPERATION_DEADLINE_PASSED("operation.deadline_passed"),
+    /** The platform refused a request before VPS.org was called (a limit, a lifecycle rule). */
+    REQUEST_REJECTED("request.rejected");
+
+    private final String wireName;
+
+    WebhookEventType(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public static WebhookEventType fromWire(String name) {
+        for (WebhookEventType type : values()) {
+            if (type.wireName.equals(name)) {
+                return type;
+            }
+        }
+        throw new IllegalArgumentException("unknown event type; one of " + wireNames());
+    }
+
+    public static List<String> wireNames() {
+        return Arrays.stream(values()).map(WebhookEventType::wireName).toList();
+    }
+
+    /** The type an audit event is sent as, if any. */
+    public static Optional<WebhookEventType> of(AuditEvent event) {
+        Outcome outcome = event.outcome();
+        return switch (outcome.kind()) {
+            case ACCEPTED -> Optional.empty();
+            case REJECTED -> Optional.of(REQUEST_REJECTED);
+            case SUBMITTED -> Optional.of(OPERATION_SUBMITTED);
+            case UNRESOLVED -> Optional.of(OPERATION_UNRESOLVED);
+            case COMPLETED -> Optional.of(OPERATION_COMPLETED);
+            case FAILED -> Optional.of(OPERATION_FAILED);
+            case UNVERIFIABLE -> Optional.of(outcome.reasonCode().filter(ReasonCode.TRACKING_DEADLINE_PASSED::equals)
+                    .isPresent() ? OPERATION_DEADLINE_PASSED : OPERATION_UNVERIFIABLE);
+        };
+    }
+}

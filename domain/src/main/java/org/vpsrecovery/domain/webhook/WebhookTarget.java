@@ -1,0 +1,59 @@
+package org.vpsrecovery.domain.webhook;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Where a subscription's deliveries go: an absolute http or https URL with a host, no user info
+ * (no credentials in a URL, where they would be shown and logged) and no fragment. Which addresses
+ * the host may resolve to is {@link TargetAddressRules}' question.
+ */
+public record WebhookTarget(URI uri) {
+
+    public static final int MAX_LENGTH = 2000;
+
+    public WebhookTarget {
+        Objects.requireNonNull(uri, "uri");
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https"))) {
+            throw new IllegalArgumentException("url must be an absolute http or https URL");
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw new IllegalArgumentException("url must name a host");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("url must not carry credentials (user info)");
+        }
+        if (uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("url must not have a fragment");
+        }
+        if (uri.toString().length() > MAX_LENGTH) {
+            throw new IllegalArgumentException("url must be at most " + MAX_LENGTH + " characters");
+        }
+    }
+
+    public static WebhookTarget parse(String text) {
+        Objects.requireNonNull(text, "text");
+        if (text.length() > MAX_LENGTH) {
+            throw new IllegalArgumentException("url must be at most " + MAX_LENGTH + " characters");
+        }
+        try {
+            return new WebhookTarget(new URI(text));
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("url is not a valid URL");
+        }
+    }
+
+    /** The host without IPv6 brackets, as a resolver takes it. */
+    public String host() {
+        String host = uri.getHost();
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    @Override
+    public String toString() {
+        return uri.toString();
+    }
+}
