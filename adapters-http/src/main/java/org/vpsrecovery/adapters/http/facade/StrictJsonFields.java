@@ -9,8 +9,9 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.StreamSupport;
 
 /**
  * Deserializers for request-body fields that take a value only in its own JSON type. Left to
@@ -31,12 +32,8 @@ final class StrictJsonFields {
     static final class PositiveInteger implements Deserializer<Number> {
         @Override
         public Long deserialize(Decoder decoder, DecoderContext context, Argument<? super Number> type) throws IOException {
-            String field = jsonName(type);
-            JsonNode node = decoder.decodeNode();
-            if (!node.isNumber()) {
-                throw new InvalidRequest(RequestReason.INVALID_FIELD, field, field + " must be a positive integer");
-            }
-            return positiveInteger(node.getNumberValue(), field);
+            JsonNode node = read(decoder, type, JsonNode::isNumber, "a positive integer");
+            return positiveInteger(node.getNumberValue(), jsonName(type));
         }
     }
 
@@ -45,12 +42,7 @@ final class StrictJsonFields {
     static final class Text implements Deserializer<CharSequence> {
         @Override
         public String deserialize(Decoder decoder, DecoderContext context, Argument<? super CharSequence> type) throws IOException {
-            String field = jsonName(type);
-            JsonNode node = decoder.decodeNode();
-            if (!node.isString()) {
-                throw new InvalidRequest(RequestReason.INVALID_FIELD, field, field + " must be a string");
-            }
-            return node.getStringValue();
+            return read(decoder, type, JsonNode::isString, "a string").getStringValue();
         }
     }
 
@@ -60,20 +52,22 @@ final class StrictJsonFields {
         @Override
         public List<String> deserialize(Decoder decoder, DecoderContext context, Argument<? super Iterable<String>> type)
                 throws IOException {
-            String field = jsonName(type);
-            JsonNode node = decoder.decodeNode();
-            if (!node.isArray()) {
-                throw new InvalidRequest(RequestReason.INVALID_FIELD, field, field + " must be an array of strings");
-            }
-            List<String> items = new ArrayList<>(node.size());
-            for (JsonNode item : node.values()) {
-                if (!item.isString()) {
-                    throw new InvalidRequest(RequestReason.INVALID_FIELD, field, field + " must be an array of strings");
-                }
-                items.add(item.getStringValue());
-            }
-            return items;
+            JsonNode node = read(decoder, type, array -> array.isArray()
+                    && StreamSupport.stream(array.values().spliterator(), false).allMatch(JsonNode::isString),
+                    "an array of strings");
+            return StreamSupport.stream(node.values().spliterator(), false).map(JsonNode::getStringValue).toList();
         }
+    }
+
+    /** The field's value if it is of the JSON type {@code accepted} tells; otherwise the field's refusal. */
+    private static JsonNode read(Decoder decoder, Argument<?> type, Predicate<JsonNode> accepted, String expected)
+            throws IOException {
+        JsonNode node = decoder.decodeNode();
+        if (!accepted.test(node)) {
+            String field = jsonName(type);
+            throw new InvalidRequest(RequestReason.INVALID_FIELD, field, field + " must be " + expected);
+        }
+        return node;
     }
 
     private static String jsonName(Argument<?> property) {
