@@ -39,29 +39,45 @@ public class ClusterJobs {
                        @Value("${vpsr.tracking.every:5s}") Duration trackEvery,
                        @Value("${vpsr.reconcile.every:1m}") Duration reconcileEvery,
                        @Value("${vpsr.idempotency.purge-every:1h}") Duration purgeEvery,
-                       @Value("${vpsr.jobs.polling-interval:1s}") Duration pollingInterval) {
+                       @Value("${vpsr.jobs.polling-interval:1s}") Duration pollingInterval,
+                       @Value("${vpsr.jobs.heartbeat-interval:10s}") Duration heartbeatInterval,
+                       @Value("${vpsr.jobs.missed-heartbeats:6}") int missedHeartbeats) {
         List<RecurringTask<Void>> tasks = List.of(
-                Tasks.recurring(TRACK_OPERATIONS, FixedDelay.of(trackEvery)).execute((instance, context) -> {
+                Tasks.recurring(TRACK_OPERATIONS, FixedDelay.of(trackEvery)).execute((instance, context) -> once(TRACK_OPERATIONS, () -> {
                     int moved = tracker.tick();
                     if (moved > 0) {
                         LOG.info("tracking moved {} operation(s)", moved);
                     }
-                }),
-                Tasks.recurring(RECONCILE_INTENTS, FixedDelay.of(reconcileEvery)).execute((instance, context) -> {
+                })),
+                Tasks.recurring(RECONCILE_INTENTS, FixedDelay.of(reconcileEvery)).execute((instance, context) -> once(RECONCILE_INTENTS, () -> {
                     int closed = reconciler.reconcile(100);
                     if (closed > 0) {
                         LOG.info("reconciled {} intent(s) whose outcome was never recorded", closed);
                     }
-                }),
+                })),
                 Tasks.recurring(PURGE_IDEMPOTENCY, FixedDelay.of(purgeEvery))
-                        .execute((instance, context) -> idempotencyRecords.purgeExpired()));
+                        .execute((instance, context) -> once(PURGE_IDEMPOTENCY, idempotencyRecords::purgeExpired)));
         this.scheduler = Scheduler.create(PostgresAdapterFactory.pooled(dataSource))
                 .startTasks(tasks)
                 .pollingInterval(pollingInterval)
+                // An instance killed mid-run holds its job's row until its heartbeats are missed: then
+                // another instance revives the job (about a minute by default, not db-scheduler's 30).
+                .heartbeatInterval(heartbeatInterval)
+                .missedHeartbeatsLimit(missedHeartbeats)
                 .threads(2)
                 .shutdownMaxWait(Duration.ofSeconds(10))
                 .build();
         scheduler.start();
+    }
+
+    /** One run of a job; at DEBUG its start and end, which the reliability suite reads to see runs never overlap. */
+    private static void once(String job, Runnable run) {
+        LOG.debug("job {} begins", job);
+        try {
+            run.run();
+        } finally {
+            LOG.debug("job {} ends", job);
+        }
     }
 
     @PreDestroy
