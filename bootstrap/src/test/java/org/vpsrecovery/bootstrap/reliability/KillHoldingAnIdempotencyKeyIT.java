@@ -52,7 +52,7 @@ class KillHoldingAnIdempotencyKeyIT {
                     ReliabilitySetup.teamsFile(SERVERS, 5), SETTINGS);
 
             try (ServiceProcess first = service.start()) {
-                simulator.faults().add(Fault.latency(Duration.ofSeconds(30)).on("GET", SNAPSHOTS).times(1));
+                simulator.faults().add(Fault.latency(Duration.ofSeconds(10)).on("GET", SNAPSHOTS).times(1));
                 killWhileAtVpsOrg(simulator, first, "GET", beforeIntentServer, "key-before-intent", "held-before");
             }
             try (ServiceProcess first = service.start()) {

@@ -8,6 +8,8 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +36,9 @@ import org.vpsrecovery.domain.port.ProviderFailure;
  * the body compared as canonical JSON) gets that answer again, {@code X-Operation-Id} included,
  * without touching the provider; the same key with another request is 422. Keys are scoped per team.
  *
- * <p>The request holding a key holds it under a lease ({@code vpsr.idempotency.lease}, longer than any
- * bounded request): a replay while the lease runs is 409 with Retry-After. A holder that died (kill -9)
+ * <p>The request holding a key holds it under a lease ({@code vpsr.idempotency.lease}, 5 min: longer than
+ * the longest request the default bounds allow, about 3 min; ADR 0027): a replay while the lease runs
+ * is 409 with Retry-After. A holder that died (kill -9)
  * leaves its lease to end; the next replay then takes the key over, and, before anything else, asks
  * whether the dead holder reached VPS.org: its operation id is the lease's holder, and an operation
  * exists only once an intent is on record, before the provider is called. If none exists, the request
@@ -48,6 +51,8 @@ import org.vpsrecovery.domain.port.ProviderFailure;
 @Singleton
 public class IdempotentRequests {
 
+    private static final Logger LOG = LoggerFactory.getLogger(IdempotentRequests.class);
+
     public static final String HEADER = "Idempotency-Key";
     public static final String REPLAYED_HEADER = "Idempotent-Replayed";
     public static final Duration KEY_LIFETIME = Duration.ofHours(24);
@@ -59,7 +64,7 @@ public class IdempotentRequests {
     private final Duration lease;
 
     public IdempotentRequests(IdempotencyRecords records, GetOperationUseCase operations, JsonMapper json, Clock clock,
-                              @Value("${vpsr.idempotency.lease:60s}") Duration lease) {
+                              @Value("${vpsr.idempotency.lease:5m}") Duration lease) {
         if (lease.isNegative() || lease.isZero() || lease.compareTo(KEY_LIFETIME) >= 0) {
             throw new IllegalArgumentException("vpsr.idempotency.lease must be positive and shorter than "
                     + KEY_LIFETIME.toHours() + " h, was " + lease);
@@ -162,8 +167,15 @@ public class IdempotentRequests {
             records.release(key, team, holder);
             throw unexpected;
         }
-        records.complete(key, team, holder, stored(response, response.getHeaders()
-                .get(RequestAttributes.OPERATION_ID_HEADER, String.class).map(OperationId::parse)));
+        if (!records.complete(key, team, holder, stored(response, response.getHeaders()
+                .get(RequestAttributes.OPERATION_ID_HEADER, String.class).map(OperationId::parse)))) {
+            // Only when this request outlived its lease and a retry took the key over: the lease is too short.
+            try (var id = LoggedRequestId.of(request)) {
+                LOG.warn("{} {} outlived its Idempotency-Key lease of {} s; its answer is not kept for replays "
+                        + "(raise vpsr.idempotency.lease above the longest request)", request.getMethodName(),
+                        request.getPath(), lease.toSeconds());
+            }
+        }
         return response;
     }
 
