@@ -41,34 +41,46 @@ public class ClusterJobs {
                        @Value("${vpsr.reconcile.every:1m}") Duration reconcileEvery,
                        @Value("${vpsr.idempotency.purge-every:1h}") Duration purgeEvery,
                        @Value("${vpsr.jobs.polling-interval:1s}") Duration pollingInterval,
-                       @Value("${vpsr.jobs.heartbeat:5s}") Duration heartbeat,
+                       @Value("${vpsr.jobs.heartbeat-interval:5s}") Duration heartbeatInterval,
+                       @Value("${vpsr.jobs.missed-heartbeats:6}") int missedHeartbeats,
                        WebhookJobs webhooks) {
         List<RecurringTask<Void>> tasks = List.of(webhooks.dispatchTask(),
-                Tasks.recurring(TRACK_OPERATIONS, FixedDelay.of(trackEvery)).execute((instance, context) -> {
+                Tasks.recurring(TRACK_OPERATIONS, FixedDelay.of(trackEvery)).execute((instance, context) -> once(TRACK_OPERATIONS, () -> {
                     int moved = tracker.tick();
                     if (moved > 0) {
                         LOG.info("tracking moved {} operation(s)", moved);
                     }
-                }),
-                Tasks.recurring(RECONCILE_INTENTS, FixedDelay.of(reconcileEvery)).execute((instance, context) -> {
+                })),
+                Tasks.recurring(RECONCILE_INTENTS, FixedDelay.of(reconcileEvery)).execute((instance, context) -> once(RECONCILE_INTENTS, () -> {
                     int closed = reconciler.reconcile(100);
                     if (closed > 0) {
                         LOG.info("reconciled {} intent(s) whose outcome was never recorded", closed);
                     }
-                }),
+                })),
                 Tasks.recurring(PURGE_IDEMPOTENCY, FixedDelay.of(purgeEvery))
-                        .execute((instance, context) -> idempotencyRecords.purgeExpired()));
+                        .execute((instance, context) -> once(PURGE_IDEMPOTENCY, idempotencyRecords::purgeExpired)));
         this.scheduler = Scheduler.create(PostgresAdapterFactory.pooled(dataSource), webhooks.deliverTask())
                 .startTasks(tasks)
                 .pollingInterval(pollingInterval)
-                // A killed instance's runs (tracking, a webhook attempt) are revived after 6 missed
-                // heartbeats: 30 s, not the library's 30 min, or tracking stops that long.
-                .heartbeatInterval(heartbeat)
+                // An instance killed mid-run (tracking, a webhook attempt) holds its job's row until its
+                // heartbeats are missed: then another instance revives it (30 s by default, not db-scheduler's 30 min).
+                .heartbeatInterval(heartbeatInterval)
+                .missedHeartbeatsLimit(missedHeartbeats)
                 // Webhook attempts (each bounded by its timeouts) must not keep tracking waiting.
                 .threads(4)
                 .shutdownMaxWait(Duration.ofSeconds(10))
                 .build();
         scheduler.start();
+    }
+
+    /** One run of a job; at DEBUG its start and end, which the reliability suite reads to see runs never overlap. */
+    private static void once(String job, Runnable run) {
+        LOG.debug("job {} begins", job);
+        try {
+            run.run();
+        } finally {
+            LOG.debug("job {} ends", job);
+        }
     }
 
     @PreDestroy

@@ -4,44 +4,62 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.idempotency.BeginResult;
 import org.vpsrecovery.domain.idempotency.IdempotencyKey;
 import org.vpsrecovery.domain.idempotency.IdempotencyState;
+import org.vpsrecovery.domain.idempotency.Lease;
 import org.vpsrecovery.domain.idempotency.RequestFingerprint;
 import org.vpsrecovery.domain.idempotency.StoredResponse;
+import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
 
 /**
- * Idempotency records in PostgreSQL (table {@code idempotency_record}, migration V2). {@code begin}
- * is one {@code INSERT ... ON CONFLICT} that either claims a free or expired key or leaves the live
- * record alone; only when it leaves it alone is the record read to say why. "Now" comes from the
- * clock, as in the in-memory records, not from the database.
+ * Idempotency records in PostgreSQL (table {@code idempotency_record}, migrations V2 and V9).
+ * {@code begin} is one {@code INSERT ... ON CONFLICT} that either claims a free or expired key or
+ * leaves the live record alone; only when it leaves it alone is the record read to say why, and an
+ * in-flight record whose lease has ended is taken over by one {@code UPDATE ... WHERE} the lease is
+ * still the ended one that was read, so exactly one of several takers wins. "Now" comes from the
+ * clock, as in the in-memory records, not from the database. Kept on plain JDBC rather than a
+ * Micronaut Data repository: the claim and the takeover are conditional writes whose row count is
+ * the answer (ADR 0027).
  */
 public final class JdbcIdempotencyRecords implements IdempotencyRecords {
 
-    // A released or purged record can vanish between the claim and the read; then claim again.
+    // A released or purged record can vanish between the claim and the read, another taker can win: then look again.
     private static final int MAX_ATTEMPTS = 5;
 
     private static final String CLAIM = """
-            INSERT INTO idempotency_record (team, idempotency_key, fingerprint, state, created_at, expires_at)
-            VALUES (?, ?, ?, 'IN_FLIGHT', ?, ?)
+            INSERT INTO idempotency_record (team, idempotency_key, fingerprint, state, created_at, expires_at,
+                                            holder, lease_until)
+            VALUES (?, ?, ?, 'IN_FLIGHT', ?, ?, ?, ?)
             ON CONFLICT (team, idempotency_key) DO UPDATE
                 SET fingerprint = EXCLUDED.fingerprint, state = 'IN_FLIGHT', response_status = NULL,
-                    response_content_type = NULL, response_body = NULL,
-                    created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+                    response_content_type = NULL, response_body = NULL, response_operation_id = NULL,
+                    created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at,
+                    holder = EXCLUDED.holder, lease_until = EXCLUDED.lease_until
                 WHERE idempotency_record.expires_at <= EXCLUDED.created_at
             RETURNING 1""";
 
     private static final String READ = """
-            SELECT fingerprint, state, response_status, response_content_type, response_body
+            SELECT fingerprint, state, holder, lease_until, response_status, response_content_type, response_body,
+                   response_operation_id
             FROM idempotency_record WHERE team = ? AND idempotency_key = ? AND expires_at > ?""";
+
+    // Only over the ended lease that was read: a second taker finds the new lease and gets InFlight.
+    private static final String TAKE_OVER = """
+            UPDATE idempotency_record SET holder = ?, lease_until = ?
+            WHERE team = ? AND idempotency_key = ? AND state = 'IN_FLIGHT' AND fingerprint = ?
+              AND holder IS NOT DISTINCT FROM ? AND lease_until = ? AND lease_until <= ? AND expires_at > ?""";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -52,23 +70,27 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
     }
 
     @Override
-    public BeginResult begin(IdempotencyKey key, TeamId team, RequestFingerprint fingerprint, Instant expiresAt) {
+    public BeginResult begin(IdempotencyKey key, TeamId team, RequestFingerprint fingerprint, Lease lease,
+                             Instant expiresAt) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(team, "team");
         Objects.requireNonNull(fingerprint, "fingerprint");
+        Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(expiresAt, "expires at");
         Instant now = clock.instant();
-        if (!expiresAt.isAfter(now)) {
-            throw new IllegalArgumentException("a record must expire after it is created");
-        }
+        IdempotencyRecords.requireTimes(lease, expiresAt, now);
         try (Connection connection = dataSource.getConnection()) {
             for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-                if (claim(connection, key, team, fingerprint, now, expiresAt)) {
+                if (claim(connection, key, team, fingerprint, lease, now, expiresAt)) {
                     return new BeginResult.Started();
                 }
-                BeginResult existing = read(connection, key, team, fingerprint, now);
-                if (existing != null) {
-                    return existing;
+                Found existing = read(connection, key, team, fingerprint, now);
+                if (existing instanceof Found.Answer answer) {
+                    return answer.result();
+                }
+                if (existing instanceof Found.EndedLease ended
+                        && takeOver(connection, key, team, fingerprint, ended, lease, now)) {
+                    return new BeginResult.TakenOver(ended.holder());
                 }
             }
             throw new DatabaseFailure("idempotency key kept changing under concurrent requests", null);
@@ -78,62 +100,109 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
     }
 
     private static boolean claim(Connection connection, IdempotencyKey key, TeamId team, RequestFingerprint fingerprint,
-                                 Instant now, Instant expiresAt) throws SQLException {
+                                 Lease lease, Instant now, Instant expiresAt) throws SQLException {
         try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
             claim.setString(1, team.value());
             claim.setString(2, key.value());
             claim.setString(3, fingerprint.sha256Hex());
             claim.setObject(4, utc(now));
             claim.setObject(5, utc(expiresAt));
+            claim.setObject(6, lease.holder().value());
+            claim.setObject(7, utc(lease.until()));
             try (ResultSet rs = claim.executeQuery()) {
                 return rs.next();
             }
         }
     }
 
-    private static BeginResult read(Connection connection, IdempotencyKey key, TeamId team,
-                                    RequestFingerprint fingerprint, Instant now) throws SQLException {
+    /** What the read found: an answer for the caller, an in-flight record whose lease ended, or nothing. */
+    private sealed interface Found {
+        record Answer(BeginResult result) implements Found {
+        }
+
+        record EndedLease(Optional<OperationId> holder, OffsetDateTime until) implements Found {
+        }
+
+        record Nothing() implements Found {
+        }
+    }
+
+    private static Found read(Connection connection, IdempotencyKey key, TeamId team,
+                              RequestFingerprint fingerprint, Instant now) throws SQLException {
         try (PreparedStatement read = connection.prepareStatement(READ)) {
             read.setString(1, team.value());
             read.setString(2, key.value());
             read.setObject(3, utc(now));
             try (ResultSet rs = read.executeQuery()) {
                 if (!rs.next()) {
-                    return null;
+                    return new Found.Nothing();
                 }
                 if (!fingerprint.sha256Hex().equals(rs.getString("fingerprint"))) {
-                    return new BeginResult.FingerprintMismatch();
+                    return new Found.Answer(new BeginResult.FingerprintMismatch());
                 }
                 if (IdempotencyState.valueOf(rs.getString("state")) == IdempotencyState.IN_FLIGHT) {
-                    return new BeginResult.InFlight();
+                    OffsetDateTime leaseUntil = rs.getObject("lease_until", OffsetDateTime.class);
+                    if (leaseUntil.toInstant().isAfter(now)) {
+                        return new Found.Answer(new BeginResult.InFlight());
+                    }
+                    return new Found.EndedLease(operationId(rs, "holder"), leaseUntil);
                 }
-                return new BeginResult.Replay(new StoredResponse(rs.getInt("response_status"),
-                        rs.getString("response_content_type"), rs.getBytes("response_body")));
+                return new Found.Answer(new BeginResult.Replay(new StoredResponse(rs.getInt("response_status"),
+                        rs.getString("response_content_type"), rs.getBytes("response_body"),
+                        operationId(rs, "response_operation_id"))));
             }
         }
     }
 
+    private static boolean takeOver(Connection connection, IdempotencyKey key, TeamId team, RequestFingerprint fingerprint,
+                                    Found.EndedLease ended, Lease lease, Instant now) throws SQLException {
+        try (PreparedStatement take = connection.prepareStatement(TAKE_OVER)) {
+            take.setObject(1, lease.holder().value());
+            take.setObject(2, utc(lease.until()));
+            take.setString(3, team.value());
+            take.setString(4, key.value());
+            take.setString(5, fingerprint.sha256Hex());
+            take.setObject(6, ended.holder().map(OperationId::value).orElse(null), Types.OTHER);
+            take.setObject(7, ended.until());
+            take.setObject(8, utc(now));
+            take.setObject(9, utc(now));
+            return take.executeUpdate() == 1;
+        }
+    }
+
+    private static Optional<OperationId> operationId(ResultSet rs, String column) throws SQLException {
+        return Optional.ofNullable(rs.getObject(column, UUID.class)).map(OperationId::new);
+    }
+
     @Override
-    public boolean complete(IdempotencyKey key, TeamId team, StoredResponse response) {
+    public boolean complete(IdempotencyKey key, TeamId team, OperationId holder, StoredResponse response) {
+        Objects.requireNonNull(holder, "holder");
         Objects.requireNonNull(response, "response");
         return update("""
                 UPDATE idempotency_record
-                SET state = 'COMPLETED', response_status = ?, response_content_type = ?, response_body = ?
-                WHERE team = ? AND idempotency_key = ? AND state = 'IN_FLIGHT' AND expires_at > ?""", ps -> {
+                SET state = 'COMPLETED', response_status = ?, response_content_type = ?, response_body = ?,
+                    response_operation_id = ?
+                WHERE team = ? AND idempotency_key = ? AND state = 'IN_FLIGHT' AND holder = ? AND expires_at > ?""", ps -> {
             ps.setInt(1, response.status());
             ps.setString(2, response.contentType());
             ps.setBytes(3, response.body());
-            ps.setString(4, team.value());
-            ps.setString(5, key.value());
-            ps.setObject(6, utc(clock.instant()));
+            ps.setObject(4, response.operationId().map(OperationId::value).orElse(null), Types.OTHER);
+            ps.setString(5, team.value());
+            ps.setString(6, key.value());
+            ps.setObject(7, holder.value());
+            ps.setObject(8, utc(clock.instant()));
         }, "complete an idempotent request") == 1;
     }
 
     @Override
-    public void release(IdempotencyKey key, TeamId team) {
-        update("DELETE FROM idempotency_record WHERE team = ? AND idempotency_key = ? AND state = 'IN_FLIGHT'", ps -> {
+    public void release(IdempotencyKey key, TeamId team, OperationId holder) {
+        Objects.requireNonNull(holder, "holder");
+        update("""
+                DELETE FROM idempotency_record
+                WHERE team = ? AND idempotency_key = ? AND state = 'IN_FLIGHT' AND holder = ?""", ps -> {
             ps.setString(1, team.value());
             ps.setString(2, key.value());
+            ps.setObject(3, holder.value());
         }, "release an idempotency key");
     }
 

@@ -28,7 +28,7 @@ class FlywayMigrationTest {
         MigrateResult second = flyway.migrate();
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(7);
+        assertThat(first.migrationsExecuted).isEqualTo(8); // V1-V7, V9
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
@@ -38,7 +38,7 @@ class FlywayMigrationTest {
                 + "WHERE table_name IN ('audit_event', 'idempotency_record') AND data_type LIKE 'timestamp%' "
                 + "ORDER BY 1"))
                 .containsExactly("created_at timestamp with time zone", "expires_at timestamp with time zone",
-                        "occurred_at timestamp with time zone");
+                        "lease_until timestamp with time zone", "occurred_at timestamp with time zone");
         assertThat(strings("SELECT indexname FROM pg_indexes WHERE tablename = 'audit_event' ORDER BY 1"))
                 .contains("audit_event_server_time", "audit_event_team_time", "audit_event_request");
         assertThat(strings("SELECT last_sequence || ' ' || encode(last_hash, 'hex') FROM audit_chain_head"))

@@ -90,6 +90,8 @@ class PostgresAdapterFactoryTest {
                     .isEqualTo("locked");
             assertThat(context.getBean(IdempotencyRecords.class).begin(new IdempotencyKey("k-1"), new TeamId("blue"),
                     RequestFingerprint.of("POST", "/api/v1/backups/", "{}".getBytes(StandardCharsets.UTF_8)),
+                    new org.vpsrecovery.domain.idempotency.Lease(org.vpsrecovery.domain.operation.OperationId.random(),
+                            Instant.now().plus(1, ChronoUnit.MINUTES)),
                     Instant.now().plus(1, ChronoUnit.DAYS))).isEqualTo(new BeginResult.Started());
         }
     }

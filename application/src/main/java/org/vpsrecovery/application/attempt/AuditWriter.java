@@ -87,12 +87,16 @@ public final class AuditWriter {
         return new ArrayList<>(backlog);
     }
 
-    /** An append whose commit was not confirmed may have landed: never write one event twice. */
+    /**
+     * An append whose commit was not confirmed may have landed: never write one event twice. Looked
+     * up by the event's own instant and attempt id, not its request id, which a client may reuse.
+     */
     private boolean alreadyWritten(AuditEvent event) {
         if (event.attemptId().isEmpty()) {
             return false;
         }
-        return history.query(AuditQuery.latest(50).forRequest(event.requestId())
+        java.time.Instant stored = AuditChain.storedInstant(event.occurredAt());
+        return history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).since(stored).until(stored.plusNanos(1000))
                         .withOperations(java.util.Set.of(event.operation())))
                 .stream().map(RecordedAuditEvent::event)
                 .anyMatch(e -> e.attemptId().equals(event.attemptId()) && e.outcome().equals(event.outcome())

@@ -53,6 +53,9 @@ public final class TrackOperationsService {
     /** Audit events written here say so. */
     public static final String TRACKED = "tracked";
 
+    /** How long before its operation an intent may have been written (the intent's append, then the store). */
+    private static final Duration INTENT_BEFORE_OPERATION = Duration.ofMinutes(1);
+
     /**
      * {@code settleAfter}: how long after an answer was lost (or a request died) the tracker waits
      * before looking, since VPS.org may still be acting on a request whose caller is gone.
@@ -174,7 +177,8 @@ public final class TrackOperationsService {
         switch (operation.kind()) {
             case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP -> {
                 Optional<ResourceRef> made = operation.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT
-                        ? madeSnapshot(operation, intent, view) : madeBackup(operation, view);
+                        ? madeSnapshot(operation, intent, view, claimedByOthers(operation))
+                        : madeBackup(operation, view, claimedByOthers(operation));
                 if (made.isPresent()) {
                     RecoveryOperation found = operation.found(made, now, "found at VPS.org as " + describe(made.get()));
                     if (apply(operation, found, new Outcome.Submitted(), "found at VPS.org as " + describe(made.get()), intent)) {
@@ -298,31 +302,47 @@ public final class TrackOperationsService {
         return true;
     }
 
+    /**
+     * The operation's intent, found by its attempt id only. The caller's request id plays no part: a
+     * client may send one X-Request-Id with any number of requests (ADR 0027). The intent is written
+     * on the operation's server just before the operation is stored, so the search looks there.
+     */
     private Optional<AuditEvent> intentOf(RecoveryOperation operation) {
         String attempt = operation.id().toString();
-        return history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forRequest(operation.requestId())
-                        .withOperations(Set.of(operation.kind())).withOutcome(Outcome.Kind.ACCEPTED))
+        return history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forServer(operation.server())
+                        .withOperations(Set.of(operation.kind())).withOutcome(Outcome.Kind.ACCEPTED)
+                        .since(operation.acceptedAt().minus(INTENT_BEFORE_OPERATION))
+                        .until(operation.acceptedAt().plusSeconds(1)))
                 .stream().map(RecordedAuditEvent::event)
                 .filter(e -> e.attemptId().filter(attempt::equals).isPresent())
                 .findFirst();
     }
 
-    /** A snapshot of the intent's name, made no earlier than a minute before the intent. */
+    /** What other operations on the server already name as theirs: never another attempt's result. */
+    private Set<ResourceRef> claimedByOthers(RecoveryOperation operation) {
+        Set<ResourceRef> claimed = new java.util.HashSet<>();
+        operations.list(Optional.empty(), Optional.of(operation.server()), Optional.empty(), RecoveryOperations.MAX_PAGE)
+                .stream().filter(o -> !o.id().equals(operation.id()))
+                .forEach(o -> o.resource().ifPresent(claimed::add));
+        return claimed;
+    }
+
+    /** A snapshot of the intent's name, made no earlier than a minute before the intent, that no other operation claims. */
     private static Optional<ResourceRef> madeSnapshot(RecoveryOperation operation, Optional<AuditEvent> intent,
-                                                      ServerView view) {
+                                                      ServerView view, Set<ResourceRef> claimed) {
         Optional<String> name = intent.map(e -> e.detail().get("name"));
         Instant notBefore = operation.acceptedAt().minusSeconds(60);
         return name.flatMap(n -> view.snapshots().stream()
                 .filter(s -> s.name().equals(n) && !s.createdAt().isBefore(notBefore))
-                .findFirst().map(s -> ResourceRef.of(s.id())));
+                .sorted(java.util.Comparator.comparing(Snapshot::createdAt))
+                .map(s -> ResourceRef.of(s.id()))
+                .filter(ref -> !claimed.contains(ref))
+                .findFirst());
     }
 
     /** Backups carry no name: one manual backup made since the intent that no other operation claims. */
-    private Optional<ResourceRef> madeBackup(RecoveryOperation operation, ServerView view) {
+    private static Optional<ResourceRef> madeBackup(RecoveryOperation operation, ServerView view, Set<ResourceRef> claimed) {
         Instant notBefore = operation.acceptedAt().minusSeconds(60);
-        Set<ResourceRef> claimed = new java.util.HashSet<>();
-        operations.list(Optional.empty(), Optional.of(operation.server()), Optional.empty(), RecoveryOperations.MAX_PAGE)
-                .forEach(o -> o.resource().ifPresent(claimed::add));
         List<ResourceRef> candidates = view.backups().stream()
                 .filter(Backup::isManual)
                 .filter(b -> !b.createdAt().isBefore(notBefore))

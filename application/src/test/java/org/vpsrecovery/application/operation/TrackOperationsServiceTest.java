@@ -1,6 +1,7 @@
 package org.vpsrecovery.application.operation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.vpsrecovery.application.PlatformFixture.BLUE;
 import static org.vpsrecovery.application.PlatformFixture.WEB;
 
@@ -17,6 +18,9 @@ import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotName;
@@ -143,5 +147,75 @@ class TrackOperationsServiceTest {
 
         assertThat(stateOf(context)).isEqualTo(OperationState.COMPLETED);
         assertThat(platform.eventsOf(context).getLast().detail().get("message")).contains("deleted through the platform");
+    }
+
+    private Snapshot onlyNew(String name, List<Snapshot> before) {
+        return platform.provider.listSnapshots(Optional.of(WEB)).stream()
+                .filter(s -> s.name().equals(name) && !before.contains(s)).findFirst().orElseThrow();
+    }
+
+    private List<AuditEvent> eventsOfAttempt(CallContext context) {
+        return platform.history.all().stream()
+                .filter(e -> e.attemptId().filter(context.operationId().toString()::equals).isPresent()).toList();
+    }
+
+    /**
+     * A client sends one X-Request-Id with two creates of the same name on one server. The first's
+     * answer is lost and what it made is gone; the second is taken. The tracker must settle each by
+     * its own operation id: the first not done, the second completed with its own snapshot.
+     */
+    @Test
+    void aReusedRequestIdNeverLetsTheTrackerGiveOneOperationAnothersSnapshot() {
+        RequestId reused = new RequestId("reused-by-the-client");
+        CallContext lost = new CallContext(BLUE, reused);
+        CallContext taken = new CallContext(BLUE, reused);
+        platform.provider.loseNextMutationAnswer();
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(
+                new CreateSnapshotCommand(lost, WEB, new SnapshotName("nightly"), Optional.empty())))
+                .isInstanceOf(ProviderFailure.class);
+        platform.provider.deleteSnapshot(onlyNew("nightly", List.of()).id());
+        platform.createSnapshot().createSnapshot(new CreateSnapshotCommand(taken, WEB, new SnapshotName("nightly"), Optional.empty()));
+        Snapshot takenMade = onlyNew("nightly", List.of());
+
+        tracker.tick();
+
+        assertThat(stateOf(lost)).isEqualTo(OperationState.FAILED);
+        assertThat(platform.operations.find(lost.operationId()).orElseThrow().resource()).isEmpty();
+        assertThat(eventsOfAttempt(lost)).extracting(e -> e.outcome().kind())
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED, Outcome.Kind.FAILED);
+        assertThat(eventsOfAttempt(lost).getLast().outcome().reasonCode()).contains(ReasonCode.NOT_DONE_AT_PROVIDER);
+        assertThat(stateOf(taken)).isEqualTo(OperationState.IN_PROGRESS);
+
+        platform.provider.finishCreations();
+        platform.clock.advance(Duration.ofSeconds(10));
+        tracker.tick();
+
+        assertThat(stateOf(taken)).isEqualTo(OperationState.COMPLETED);
+        assertThat(eventsOfAttempt(taken)).extracting(e -> e.outcome().kind())
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED, Outcome.Kind.COMPLETED);
+        assertThat(eventsOfAttempt(taken).getLast().resource()).contains(ResourceRef.of(takenMade.id()));
+        assertThat(platform.history.pendingIntents(platform.clock.instant().plusSeconds(1), 10)).isEmpty();
+    }
+
+    /** Both made a snapshot of one name, the second answered first: each operation gets its own. */
+    @Test
+    void aReusedRequestIdAndNameStillFindEachLostCreateItsOwnSnapshot() {
+        RequestId reused = new RequestId("reused-again");
+        CallContext taken = new CallContext(BLUE, reused);
+        CallContext lost = new CallContext(BLUE, reused);
+        platform.createSnapshot().createSnapshot(new CreateSnapshotCommand(taken, WEB, new SnapshotName("hourly"), Optional.empty()));
+        Snapshot takenMade = onlyNew("hourly", List.of());
+        platform.clock.advance(Duration.ofSeconds(1));
+        platform.provider.loseNextMutationAnswer();
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(
+                new CreateSnapshotCommand(lost, WEB, new SnapshotName("hourly"), Optional.empty())))
+                .isInstanceOf(ProviderFailure.class);
+        Snapshot lostMade = onlyNew("hourly", List.of(takenMade));
+
+        tracker.tick();
+
+        assertThat(platform.operations.find(lost.operationId()).orElseThrow().resource()).contains(ResourceRef.of(lostMade.id()));
+        assertThat(platform.operations.find(taken.operationId()).orElseThrow().resource()).contains(ResourceRef.of(takenMade.id()));
+        assertThat(stateOf(lost)).isEqualTo(OperationState.IN_PROGRESS);
     }
 }

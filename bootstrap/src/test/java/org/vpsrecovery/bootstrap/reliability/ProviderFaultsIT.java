@@ -121,6 +121,10 @@ class ProviderFaultsIT {
             // A delete that cannot find its snapshot because VPS.org fails is a failed read, audited like a create's.
             Answer toKeep = create("delete-lookup-unavailable", freshServer());
             assertThat(toKeep.status()).as(toKeep.toString()).isEqualTo(201);
+            // Tracking lists the server while the create is open, and its failed reads would count towards the
+            // circuit too (a full verify once saw the delete answered 503 circuit-open): let the create end first.
+            await("the create followed to its end").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> audit.settledOutcome(toKeep.requestId()).isPresent());
             simulator.faults().add(Fault.serverError(503).on("GET", SNAPSHOTS));
             Answer lookupFails = delete("delete-lookup-unavailable", toKeep.id());
             assertProblem(lookupFails, 502, "PROVIDER_UNAVAILABLE");

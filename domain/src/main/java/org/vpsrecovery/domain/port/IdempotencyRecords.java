@@ -4,32 +4,47 @@ import java.time.Instant;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.idempotency.BeginResult;
 import org.vpsrecovery.domain.idempotency.IdempotencyKey;
+import org.vpsrecovery.domain.idempotency.Lease;
 import org.vpsrecovery.domain.idempotency.RequestFingerprint;
 import org.vpsrecovery.domain.idempotency.StoredResponse;
+import org.vpsrecovery.domain.operation.OperationId;
 
 /**
  * Idempotency-Key records, scoped per team: the same key from two teams is two records. A record
- * whose expiry has passed counts as absent, whether or not it has been purged yet. Implementations
- * read "now" from their clock.
+ * whose expiry has passed counts as absent, whether or not it has been purged yet. An in-flight
+ * record carries its holder's {@link Lease}; only the holder may complete or release it, and once the
+ * lease has ended another request may take it over. Implementations read "now" from their clock.
  */
 public interface IdempotencyRecords {
 
     /**
      * Atomically claims the key for this request, or says why not. Exactly one of any number of
-     * concurrent callers with a free key gets {@link BeginResult.Started}. A different fingerprint
-     * gives {@link BeginResult.FingerprintMismatch} whatever the record's state.
+     * concurrent callers with a free key gets {@link BeginResult.Started}, and exactly one of any
+     * number of callers finding an in-flight key whose lease has ended gets {@link BeginResult.TakenOver};
+     * a live lease gives {@link BeginResult.InFlight}. A different fingerprint gives
+     * {@link BeginResult.FingerprintMismatch} whatever the record's state.
      */
-    BeginResult begin(IdempotencyKey key, TeamId team, RequestFingerprint fingerprint, Instant expiresAt);
+    BeginResult begin(IdempotencyKey key, TeamId team, RequestFingerprint fingerprint, Lease lease, Instant expiresAt);
 
     /**
-     * Stores the response of an in-flight key for replay. False when the key is not in flight
-     * (released, expired, or already completed); the stored response, if any, is left as it was.
+     * Stores the response of a key in flight under {@code holder} for replay. False when it is not
+     * (released, expired, already completed, or taken over); the stored response, if any, is left as it was.
      */
-    boolean complete(IdempotencyKey key, TeamId team, StoredResponse response);
+    boolean complete(IdempotencyKey key, TeamId team, OperationId holder, StoredResponse response);
 
-    /** Forgets an in-flight key after a failure, so that a retry can start again. Completed records stay. */
-    void release(IdempotencyKey key, TeamId team);
+    /** Forgets a key in flight under {@code holder} after a failure, so that a retry can start again. Completed records stay. */
+    void release(IdempotencyKey key, TeamId team, OperationId holder);
 
     /** Deletes every record whose expiry has passed; returns how many. */
     int purgeExpired();
+
+    /** The checks every implementation makes on {@code begin}'s times. */
+    static void requireTimes(Lease lease, Instant expiresAt, Instant now) {
+        if (!expiresAt.isAfter(now)) {
+            throw new IllegalArgumentException("a record must expire after it is created");
+        }
+        if (!lease.until().isAfter(now) || lease.until().isAfter(expiresAt)) {
+            throw new IllegalArgumentException("a lease ends after now and no later than the record expires");
+        }
+    }
 }

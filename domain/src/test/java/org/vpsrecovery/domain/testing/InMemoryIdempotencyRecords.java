@@ -5,12 +5,15 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.idempotency.BeginResult;
 import org.vpsrecovery.domain.idempotency.IdempotencyKey;
 import org.vpsrecovery.domain.idempotency.IdempotencyState;
+import org.vpsrecovery.domain.idempotency.Lease;
 import org.vpsrecovery.domain.idempotency.RequestFingerprint;
 import org.vpsrecovery.domain.idempotency.StoredResponse;
+import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
 
 /** Idempotency records in memory, with the same rules as the database table: the fake for application tests. */
@@ -20,7 +23,7 @@ public final class InMemoryIdempotencyRecords implements IdempotencyRecords {
     }
 
     private record Entry(RequestFingerprint fingerprint, IdempotencyState state, StoredResponse response,
-                         Instant createdAt, Instant expiresAt) {
+                         Lease lease, Instant createdAt, Instant expiresAt) {
     }
 
     private final Map<Scope, Entry> records = new HashMap<>();
@@ -31,49 +34,56 @@ public final class InMemoryIdempotencyRecords implements IdempotencyRecords {
     }
 
     @Override
-    public synchronized BeginResult begin(IdempotencyKey key, TeamId team, RequestFingerprint fingerprint,
+    public synchronized BeginResult begin(IdempotencyKey key, TeamId team, RequestFingerprint fingerprint, Lease lease,
                                           Instant expiresAt) {
         Objects.requireNonNull(fingerprint, "fingerprint");
+        Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(expiresAt, "expires at");
         Instant now = clock.instant();
-        if (!expiresAt.isAfter(now)) {
-            throw new IllegalArgumentException("a record must expire after it is created");
-        }
+        IdempotencyRecords.requireTimes(lease, expiresAt, now);
         Scope scope = new Scope(team, key);
         Entry existing = records.get(scope);
         if (existing == null || !existing.expiresAt().isAfter(now)) {
-            records.put(scope, new Entry(fingerprint, IdempotencyState.IN_FLIGHT, null, now, expiresAt));
+            records.put(scope, new Entry(fingerprint, IdempotencyState.IN_FLIGHT, null, lease, now, expiresAt));
             return new BeginResult.Started();
         }
         if (!existing.fingerprint().equals(fingerprint)) {
             return new BeginResult.FingerprintMismatch();
         }
-        return existing.state() == IdempotencyState.COMPLETED
-                ? new BeginResult.Replay(existing.response())
-                : new BeginResult.InFlight();
+        if (existing.state() == IdempotencyState.COMPLETED) {
+            return new BeginResult.Replay(existing.response());
+        }
+        if (existing.lease().until().isAfter(now)) {
+            return new BeginResult.InFlight();
+        }
+        records.put(scope, new Entry(fingerprint, IdempotencyState.IN_FLIGHT, null, lease, existing.createdAt(),
+                existing.expiresAt()));
+        return new BeginResult.TakenOver(Optional.of(existing.lease().holder()));
     }
 
     @Override
-    public synchronized boolean complete(IdempotencyKey key, TeamId team, StoredResponse response) {
+    public synchronized boolean complete(IdempotencyKey key, TeamId team, OperationId holder, StoredResponse response) {
         Objects.requireNonNull(response, "response");
         Scope scope = new Scope(team, key);
         Entry existing = records.get(scope);
-        if (existing == null || existing.state() != IdempotencyState.IN_FLIGHT
-                || !existing.expiresAt().isAfter(clock.instant())) {
+        if (!heldBy(existing, holder) || !existing.expiresAt().isAfter(clock.instant())) {
             return false;
         }
-        records.put(scope, new Entry(existing.fingerprint(), IdempotencyState.COMPLETED, response,
+        records.put(scope, new Entry(existing.fingerprint(), IdempotencyState.COMPLETED, response, existing.lease(),
                 existing.createdAt(), existing.expiresAt()));
         return true;
     }
 
     @Override
-    public synchronized void release(IdempotencyKey key, TeamId team) {
+    public synchronized void release(IdempotencyKey key, TeamId team, OperationId holder) {
         Scope scope = new Scope(team, key);
-        Entry existing = records.get(scope);
-        if (existing != null && existing.state() == IdempotencyState.IN_FLIGHT) {
+        if (heldBy(records.get(scope), holder)) {
             records.remove(scope);
         }
+    }
+
+    private static boolean heldBy(Entry entry, OperationId holder) {
+        return entry != null && entry.state() == IdempotencyState.IN_FLIGHT && entry.lease().holder().equals(holder);
     }
 
     @Override

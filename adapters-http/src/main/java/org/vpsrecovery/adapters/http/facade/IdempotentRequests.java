@@ -1,5 +1,6 @@
 package org.vpsrecovery.adapters.http.facade;
 
+import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -7,44 +8,72 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Supplier;
+import org.vpsrecovery.application.operation.GetOperationUseCase;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.idempotency.BeginResult;
 import org.vpsrecovery.domain.idempotency.IdempotencyKey;
+import org.vpsrecovery.domain.idempotency.Lease;
 import org.vpsrecovery.domain.idempotency.RequestFingerprint;
 import org.vpsrecovery.domain.idempotency.StoredResponse;
+import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
 import org.vpsrecovery.domain.port.ProviderFailure;
 
 /**
  * {@code Idempotency-Key} on the POSTs, after the IETF httpapi draft: the first request with a key
- * runs and its answer is kept for {@link #KEY_LIFETIME}; a replay (same key, method, path and body)
- * gets that answer again without touching the provider; the same key with another request is 422;
- * a replay while the first still runs is 409. Keys are scoped per team. Only answers that must not
- * be repeated are kept: successes, and "outcome unknown" (504); after any other error the key is
- * freed so the client may retry with it.
+ * runs and its answer is kept for {@link #KEY_LIFETIME}; a replay (same key, method, path and body,
+ * the body compared as canonical JSON) gets that answer again, {@code X-Operation-Id} included,
+ * without touching the provider; the same key with another request is 422. Keys are scoped per team.
+ *
+ * <p>The request holding a key holds it under a lease ({@code vpsr.idempotency.lease}, 5 min: longer than
+ * the longest request the default bounds allow, about 3 min; ADR 0027): a replay while the lease runs
+ * is 409 with Retry-After. A holder that died (kill -9)
+ * leaves its lease to end; the next replay then takes the key over, and, before anything else, asks
+ * whether the dead holder reached VPS.org: its operation id is the lease's holder, and an operation
+ * exists only once an intent is on record, before the provider is called. If none exists, the request
+ * runs; if one does, it is never sent again: the answer is 409 IDEMPOTENT_REQUEST_INTERRUPTED naming
+ * that operation, which the tracker follows to its end (ADR 0027).
+ *
+ * <p>Only answers that must not be repeated are kept: successes, "outcome unknown" (504) and
+ * "interrupted"; after any other error the key is freed so the client may retry with it.
  */
 @Singleton
 public class IdempotentRequests {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IdempotentRequests.class);
 
     public static final String HEADER = "Idempotency-Key";
     public static final String REPLAYED_HEADER = "Idempotent-Replayed";
     public static final Duration KEY_LIFETIME = Duration.ofHours(24);
 
     private final IdempotencyRecords records;
+    private final GetOperationUseCase operations;
     private final JsonMapper json;
     private final Clock clock;
+    private final Duration lease;
 
-    public IdempotentRequests(IdempotencyRecords records, JsonMapper json, Clock clock) {
+    public IdempotentRequests(IdempotencyRecords records, GetOperationUseCase operations, JsonMapper json, Clock clock,
+                              @Value("${vpsr.idempotency.lease:5m}") Duration lease) {
+        if (lease.isNegative() || lease.isZero() || lease.compareTo(KEY_LIFETIME) >= 0) {
+            throw new IllegalArgumentException("vpsr.idempotency.lease must be positive and shorter than "
+                    + KEY_LIFETIME.toHours() + " h, was " + lease);
+        }
         this.records = records;
+        this.operations = operations;
         this.json = json;
         this.clock = clock;
+        this.lease = lease;
     }
 
     public HttpResponse<?> run(HttpRequest<?> request, String body, Supplier<MutableHttpResponse<?>> action) {
@@ -59,14 +88,12 @@ public class IdempotentRequests {
             throw new InvalidRequest(RequestReason.INVALID_IDEMPOTENCY_KEY, HEADER, invalid.getMessage());
         }
         TeamId team = RequestAttributes.callContext(request).team();
-        RequestFingerprint fingerprint = RequestFingerprint.of(request.getMethodName(), request.getPath(),
-                (body == null ? "" : body).getBytes(StandardCharsets.UTF_8));
-        BeginResult begun = records.begin(key, team, fingerprint, clock.instant().plus(KEY_LIFETIME));
+        OperationId holder = RequestAttributes.operationId(request);
+        Instant now = clock.instant();
+        BeginResult begun = records.begin(key, team, fingerprint(request, body), new Lease(holder, now.plus(lease)),
+                now.plus(KEY_LIFETIME));
         return switch (begun) {
-            case BeginResult.Replay replay -> HttpResponse.status(HttpStatus.valueOf(replay.response().status()))
-                    .contentType(replay.response().contentType())
-                    .header(REPLAYED_HEADER, "true")
-                    .body(new String(replay.response().body(), StandardCharsets.UTF_8));
+            case BeginResult.Replay replay -> replayed(replay.response());
             case BeginResult.InFlight inFlight -> FacadeProblems.respond(HttpStatus.CONFLICT,
                             "a request with this Idempotency-Key is still being processed; retry shortly",
                             RequestReason.IDEMPOTENT_REQUEST_IN_PROGRESS.name(), RequestAttributes.requestId(request), HEADER)
@@ -74,38 +101,89 @@ public class IdempotentRequests {
             case BeginResult.FingerprintMismatch mismatch -> FacadeProblems.respond(HttpStatus.UNPROCESSABLE_ENTITY,
                     "this Idempotency-Key was used for a different request", RequestReason.IDEMPOTENCY_KEY_REUSED.name(),
                     RequestAttributes.requestId(request), HEADER);
-            case BeginResult.Started started -> runFirst(request, key, team, action);
+            case BeginResult.Started started -> runFirst(request, key, team, holder, action);
+            case BeginResult.TakenOver taken -> takeOver(request, key, team, holder, taken.previousHolder(), action);
         };
     }
 
-    private HttpResponse<?> runFirst(HttpRequest<?> request, IdempotencyKey key, TeamId team,
+    /** Method, path and the body's canonical JSON (its raw bytes when it has none). */
+    private static RequestFingerprint fingerprint(HttpRequest<?> request, String body) {
+        String text = body == null ? "" : body;
+        byte[] canonical = CanonicalJson.of(text).orElseGet(() -> text.getBytes(StandardCharsets.UTF_8));
+        return RequestFingerprint.of(request.getMethodName(), request.getPath(), canonical);
+    }
+
+    private static HttpResponse<?> replayed(StoredResponse stored) {
+        MutableHttpResponse<String> response = HttpResponse.<String>status(HttpStatus.valueOf(stored.status()))
+                .contentType(stored.contentType())
+                .header(REPLAYED_HEADER, "true")
+                .body(new String(stored.body(), StandardCharsets.UTF_8));
+        stored.operationId().ifPresent(id -> response.header(RequestAttributes.OPERATION_ID_HEADER, id.toString()));
+        return response;
+    }
+
+    /**
+     * The previous holder's lease ended without an answer. No operation of it: it died before its
+     * intent, so VPS.org never heard of it and this request runs. An operation (or a holder from
+     * before leases, which cannot be traced): VPS.org may have acted, so it is not sent again.
+     */
+    private HttpResponse<?> takeOver(HttpRequest<?> request, IdempotencyKey key, TeamId team, OperationId holder,
+                                     Optional<OperationId> previous, Supplier<MutableHttpResponse<?>> action) {
+        Optional<OperationId> reached = previous.filter(operations::exists);
+        if (previous.isPresent() && reached.isEmpty()) {
+            return runFirst(request, key, team, holder, action);
+        }
+        String detail = reached.map(id -> "the first request with this Idempotency-Key was interrupted after it was "
+                        + "accepted, so VPS.org may have acted on it; it is not sent again: operation " + id
+                        + " shows how it ends (GET /api/v1/operations/" + id + "/)")
+                .orElse("the first request with this Idempotency-Key was interrupted and cannot be traced, so it is "
+                        + "not sent again; the audit history shows what was recorded, and a new key asks again");
+        MutableHttpResponse<?> interrupted = FacadeProblems.respond(HttpStatus.CONFLICT, detail,
+                RequestReason.IDEMPOTENT_REQUEST_INTERRUPTED.name(), RequestAttributes.requestId(request), HEADER);
+        reached.ifPresent(id -> interrupted.header(RequestAttributes.OPERATION_ID_HEADER, id.toString()));
+        records.complete(key, team, holder, stored(interrupted, reached));
+        return interrupted;
+    }
+
+    private HttpResponse<?> runFirst(HttpRequest<?> request, IdempotencyKey key, TeamId team, OperationId holder,
                                      Supplier<MutableHttpResponse<?>> action) {
         MutableHttpResponse<?> response;
         try {
             response = action.get();
         } catch (ProviderFailure unknown) {
             if (unknown.kind() == ProviderFailure.Kind.OUTCOME_UNKNOWN) {
-                records.complete(key, team, stored(FacadeProblems.of(unknown, RequestAttributes.requestId(request))));
+                // As the exception handler answers it: naming the operation the tracker follows.
+                Optional<OperationId> followed = Optional.of(holder).filter(operations::exists);
+                records.complete(key, team, holder,
+                        stored(FacadeProblems.of(unknown, RequestAttributes.requestId(request)), followed));
             } else {
-                records.release(key, team);
+                records.release(key, team, holder);
             }
             throw unknown;
         } catch (RecoveryException | InvalidRequest refused) {
-            records.release(key, team);
+            records.release(key, team, holder);
             throw refused;
         } catch (RuntimeException unexpected) {
-            records.release(key, team);
+            records.release(key, team, holder);
             throw unexpected;
         }
-        records.complete(key, team, stored(response));
+        if (!records.complete(key, team, holder, stored(response, response.getHeaders()
+                .get(RequestAttributes.OPERATION_ID_HEADER, String.class).map(OperationId::parse)))) {
+            // Only when this request outlived its lease and a retry took the key over: the lease is too short.
+            try (var id = LoggedRequestId.of(request)) {
+                LOG.warn("{} {} outlived its Idempotency-Key lease of {} s; its answer is not kept for replays "
+                        + "(raise vpsr.idempotency.lease above the longest request)", request.getMethodName(),
+                        request.getPath(), lease.toSeconds());
+            }
+        }
         return response;
     }
 
-    private StoredResponse stored(MutableHttpResponse<?> response) {
+    private StoredResponse stored(MutableHttpResponse<?> response, Optional<OperationId> operation) {
         try {
             byte[] bytes = response.getBody().isPresent() ? json.writeValueAsBytes(response.getBody().get()) : new byte[0];
             String contentType = response.getContentType().map(MediaType::toString).orElse(MediaType.APPLICATION_JSON);
-            return new StoredResponse(response.getStatus().getCode(), contentType, bytes);
+            return new StoredResponse(response.getStatus().getCode(), contentType, bytes, operation);
         } catch (IOException e) {
             throw new UncheckedIOException("could not keep the response for replay", e);
         }

@@ -1,5 +1,16 @@
 package org.vpsrecovery.adapters.http.facade;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.idempotency.BeginResult;
+import org.vpsrecovery.domain.idempotency.IdempotencyKey;
+import org.vpsrecovery.domain.idempotency.Lease;
+import org.vpsrecovery.domain.idempotency.RequestFingerprint;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.IdempotencyRecords;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.vpsrecovery.adapters.http.facade.FacadeTestWiring.BLUE_TOKEN;
@@ -33,6 +44,8 @@ class FacadeHttpTest {
 
     @Inject
     EmbeddedServer server;
+    @Inject
+    IdempotencyRecords idempotencyRecords;
     @Inject
     PlatformFixture platform;
     @Inject
@@ -287,6 +300,94 @@ class FacadeHttpTest {
         // Keys are per team: green's same key is green's own (and green cannot see server 12345).
         assertProblem(send("POST", "/api/v1/snapshots/", GREEN_TOKEN, body, key), 404, "SERVER_NOT_FOUND");
         assertThat(platform.providerCallsStartingWith("create snapshot")).isEqualTo(1);
+    }
+
+    @Test
+    void aReplayRepeatsTheOperationIdOfTheFirstAnswer() throws Exception {
+        Map<String, String> key = Map.of("Idempotency-Key", "create-op-id");
+        String body = "{\"server_id\": 12345, \"name\": \"named\"}";
+
+        Answer first = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+        Answer replay = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+
+        String operation = first.raw().headers().firstValue("X-Operation-Id").orElseThrow();
+        assertThat(replay.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(replay.raw().headers().firstValue("X-Operation-Id")).contains(operation);
+        assertThat(platform.operations.find(OperationId.parse(operation))).isPresent();
+    }
+
+    @Test
+    void theFingerprintIgnoresWhitespaceAndKeyOrderButNotValues() throws Exception {
+        Map<String, String> key = Map.of("Idempotency-Key", "canonical-1");
+        Answer first = send("POST", "/api/v1/snapshots/", BLUE_TOKEN,
+                "{\"server_id\": 12345, \"name\": \"canon\", \"description\": \"a b\"}", key);
+        Answer reordered = send("POST", "/api/v1/snapshots/", BLUE_TOKEN,
+                "{\n  \"description\":\"a b\",\n\t\"name\" :\"canon\",\"server_id\":12345\n}\n", key);
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(reordered.status()).isEqualTo(201);
+        assertThat(reordered.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(reordered.raw().body()).isEqualTo(first.raw().body());
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isEqualTo(1);
+
+        // The whitespace inside a value is part of the value.
+        assertProblem(send("POST", "/api/v1/snapshots/", BLUE_TOKEN,
+                "{\"server_id\": 12345, \"name\": \"canon\", \"description\": \"a  b\"}", key), 422, "IDEMPOTENCY_KEY_REUSED");
+        assertProblem(send("POST", "/api/v1/snapshots/", BLUE_TOKEN,
+                "{\"server_id\": 12345, \"name\": \"canon\"}", key), 422, "IDEMPOTENCY_KEY_REUSED");
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isEqualTo(1);
+    }
+
+    /** The record a request that died holding {@code key} leaves: in flight under its lease, as the facade writes it. */
+    private void leftInFlightByADeadRequest(String key, OperationId holder, String canonicalBody) {
+        Instant now = platform.clock.instant();
+        assertThat(idempotencyRecords.begin(new IdempotencyKey(key), PlatformFixture.BLUE,
+                RequestFingerprint.of("POST", "/api/v1/snapshots/", canonicalBody.getBytes(StandardCharsets.UTF_8)),
+                new Lease(holder, now.plusSeconds(60)), now.plus(IdempotentRequests.KEY_LIFETIME)))
+                .isEqualTo(new BeginResult.Started());
+    }
+
+    @Test
+    void aKeyLeftInFlightByARequestThatDiedBeforeItsIntentIsTakenOverOnceTheLeaseEnds() throws Exception {
+        Map<String, String> key = Map.of("Idempotency-Key", "died-before-intent");
+        String body = "{\"server_id\": 12345, \"name\": \"after-crash\"}";
+        leftInFlightByADeadRequest("died-before-intent", OperationId.random(), "{\"name\":\"after-crash\",\"server_id\":12345}");
+
+        Answer whileLeased = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+        assertProblem(whileLeased, 409, "IDEMPOTENT_REQUEST_IN_PROGRESS");
+        assertThat(whileLeased.raw().headers().firstValue("Retry-After")).contains("1");
+
+        platform.clock.advance(Duration.ofSeconds(60));
+        Answer takenOver = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+        assertThat(takenOver.status()).as(takenOver.raw().body()).isEqualTo(201);
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isEqualTo(1);
+        Answer replay = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+        assertThat(replay.raw().body()).isEqualTo(takenOver.raw().body());
+        assertThat(replay.raw().headers().firstValue("X-Operation-Id"))
+                .isEqualTo(takenOver.raw().headers().firstValue("X-Operation-Id"));
+    }
+
+    @Test
+    void aKeyLeftInFlightByARequestThatDiedAfterItsIntentIsNeverSentAgain() throws Exception {
+        Map<String, String> key = Map.of("Idempotency-Key", "died-after-intent");
+        String body = "{\"server_id\": 12345, \"name\": \"maybe-made\"}";
+        OperationId dead = OperationId.random();
+        leftInFlightByADeadRequest("died-after-intent", dead, "{\"name\":\"maybe-made\",\"server_id\":12345}");
+        // It got as far as its intent (and the operation that follows it), then died before VPS.org answered.
+        platform.operations.add(RecoveryOperation.accepted(dead, PlatformFixture.BLUE, new RequestId("dead-request"),
+                org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT, PlatformFixture.WEB, Optional.empty(),
+                platform.clock.instant(), Duration.ofMinutes(30)));
+
+        platform.clock.advance(Duration.ofSeconds(61));
+        Answer interrupted = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+        assertProblem(interrupted, 409, "IDEMPOTENT_REQUEST_INTERRUPTED");
+        assertThat(interrupted.raw().headers().firstValue("X-Operation-Id")).contains(dead.toString());
+        assertThat((String) interrupted.get("detail")).contains(dead.toString());
+        Answer replay = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+        assertThat(replay.status()).isEqualTo(409);
+        assertThat(replay.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(replay.raw().headers().firstValue("X-Operation-Id")).contains(dead.toString());
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -18,8 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.idempotency.BeginResult;
 import org.vpsrecovery.domain.idempotency.IdempotencyKey;
+import org.vpsrecovery.domain.idempotency.Lease;
 import org.vpsrecovery.domain.idempotency.RequestFingerprint;
 import org.vpsrecovery.domain.idempotency.StoredResponse;
+import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
 import org.vpsrecovery.domain.testing.AdjustableClock;
 
@@ -40,9 +43,22 @@ public abstract class IdempotencyRecordsContract {
     protected static final StoredResponse CREATED = new StoredResponse(201, "application/json",
             "{\"id\":802,\"status\":\"in_progress\"}".getBytes(StandardCharsets.UTF_8));
 
+    protected static final OperationId FIRST = OperationId.parse("00000000-0000-4000-8000-000000000001");
+    protected static final OperationId SECOND = OperationId.parse("00000000-0000-4000-8000-000000000002");
+    protected static final OperationId THIRD = OperationId.parse("00000000-0000-4000-8000-000000000003");
+    protected static final Duration LEASE = Duration.ofSeconds(5);
+
     protected abstract IdempotencyRecords emptyRecords(AdjustableClock clock);
 
     private final AdjustableClock clock = new AdjustableClock(T0);
+
+    private Lease lease(OperationId holder) {
+        return lease(holder, LEASE);
+    }
+
+    private Lease lease(OperationId holder, Duration length) {
+        return new Lease(holder, clock.instant().plus(length));
+    }
 
     private Instant inOneDay() {
         return clock.instant().plus(Duration.ofDays(1));
@@ -52,8 +68,8 @@ public abstract class IdempotencyRecordsContract {
     void aFreeKeyStartsAndThenIsInFlight() {
         IdempotencyRecords records = emptyRecords(clock);
 
-        assertThat(records.begin(KEY, BLUE, CREATE, inOneDay())).isEqualTo(new BeginResult.Started());
-        assertThat(records.begin(KEY, BLUE, CREATE, inOneDay())).isEqualTo(new BeginResult.InFlight());
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.Started());
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.InFlight());
     }
 
     @Test
@@ -61,33 +77,33 @@ public abstract class IdempotencyRecordsContract {
         IdempotencyRecords records = emptyRecords(clock);
         byte[] binary = {0, (byte) 0xff, 10, 13, 92, 39};
         StoredResponse odd = new StoredResponse(409, "application/problem+json; charset=utf-8", binary);
-        records.begin(KEY, BLUE, CREATE, inOneDay());
+        records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay());
 
-        assertThat(records.complete(KEY, BLUE, odd)).isTrue();
+        assertThat(records.complete(KEY, BLUE, FIRST, odd)).isTrue();
 
-        assertThat(records.begin(KEY, BLUE, CREATE, inOneDay())).isEqualTo(new BeginResult.Replay(odd));
-        BeginResult.Replay replay = (BeginResult.Replay) records.begin(KEY, BLUE, CREATE, inOneDay());
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.Replay(odd));
+        BeginResult.Replay replay = (BeginResult.Replay) records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay());
         assertThat(replay.response().body()).containsExactly(binary);
     }
 
     @Test
     void aDifferentRequestUnderTheSameKeyIsAMismatchInFlightOrCompleted() {
         IdempotencyRecords records = emptyRecords(clock);
-        records.begin(KEY, BLUE, CREATE, inOneDay());
-        assertThat(records.begin(KEY, BLUE, OTHER, inOneDay())).isEqualTo(new BeginResult.FingerprintMismatch());
+        records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay());
+        assertThat(records.begin(KEY, BLUE, OTHER, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.FingerprintMismatch());
 
-        records.complete(KEY, BLUE, CREATED);
-        assertThat(records.begin(KEY, BLUE, OTHER, inOneDay())).isEqualTo(new BeginResult.FingerprintMismatch());
+        records.complete(KEY, BLUE, FIRST, CREATED);
+        assertThat(records.begin(KEY, BLUE, OTHER, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.FingerprintMismatch());
     }
 
     @Test
     void keysAreScopedPerTeam() {
         IdempotencyRecords records = emptyRecords(clock);
-        records.begin(KEY, BLUE, CREATE, inOneDay());
-        records.complete(KEY, BLUE, CREATED);
+        records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay());
+        records.complete(KEY, BLUE, FIRST, CREATED);
 
-        assertThat(records.begin(KEY, GREEN, OTHER, inOneDay())).isEqualTo(new BeginResult.Started());
-        assertThat(records.begin(KEY, BLUE, CREATE, inOneDay())).isEqualTo(new BeginResult.Replay(CREATED));
+        assertThat(records.begin(KEY, GREEN, OTHER, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.Started());
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.Replay(CREATED));
     }
 
     @Test
@@ -96,82 +112,182 @@ public abstract class IdempotencyRecordsContract {
         IdempotencyKey odd = new IdempotencyKey("it's 100% \\ \"odd\" _x_ ;--");
         IdempotencyKey similar = new IdempotencyKey("it's 100% \\ \"odd\" _y_ ;--");
 
-        assertThat(records.begin(odd, BLUE, CREATE, inOneDay())).isEqualTo(new BeginResult.Started());
-        assertThat(records.begin(similar, BLUE, CREATE, inOneDay())).isEqualTo(new BeginResult.Started());
-        assertThat(records.complete(odd, BLUE, CREATED)).isTrue();
-        assertThat(records.begin(odd, BLUE, CREATE, inOneDay())).isEqualTo(new BeginResult.Replay(CREATED));
-        assertThat(records.begin(similar, BLUE, CREATE, inOneDay())).isEqualTo(new BeginResult.InFlight());
+        assertThat(records.begin(odd, BLUE, CREATE, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.Started());
+        assertThat(records.begin(similar, BLUE, CREATE, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.Started());
+        assertThat(records.complete(odd, BLUE, FIRST, CREATED)).isTrue();
+        assertThat(records.begin(odd, BLUE, CREATE, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.Replay(CREATED));
+        assertThat(records.begin(similar, BLUE, CREATE, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.InFlight());
     }
 
     @Test
     void releaseFreesAnInFlightKeyButNeverForgetsACompletedOne() {
         IdempotencyRecords records = emptyRecords(clock);
         IdempotencyKey other = new IdempotencyKey("retry me");
-        records.begin(other, BLUE, CREATE, inOneDay());
-        records.release(other, BLUE);
-        assertThat(records.begin(other, BLUE, OTHER, inOneDay())).isEqualTo(new BeginResult.Started());
+        records.begin(other, BLUE, CREATE, lease(FIRST), inOneDay());
+        records.release(other, BLUE, FIRST);
+        assertThat(records.begin(other, BLUE, OTHER, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.Started());
 
-        records.begin(KEY, BLUE, CREATE, inOneDay());
-        records.complete(KEY, BLUE, CREATED);
-        records.release(KEY, BLUE);
-        assertThat(records.begin(KEY, BLUE, CREATE, inOneDay())).isEqualTo(new BeginResult.Replay(CREATED));
+        records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay());
+        records.complete(KEY, BLUE, FIRST, CREATED);
+        records.release(KEY, BLUE, FIRST);
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.Replay(CREATED));
     }
 
     @Test
     void completeOnlyStoresForAnInFlightKey() {
         IdempotencyRecords records = emptyRecords(clock);
-        assertThat(records.complete(KEY, BLUE, CREATED)).isFalse();
+        assertThat(records.complete(KEY, BLUE, FIRST, CREATED)).isFalse();
 
-        records.begin(KEY, BLUE, CREATE, inOneDay());
-        assertThat(records.complete(KEY, BLUE, CREATED)).isTrue();
+        records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay());
+        assertThat(records.complete(KEY, BLUE, FIRST, CREATED)).isTrue();
         StoredResponse later = new StoredResponse(500, "text/plain", new byte[0]);
-        assertThat(records.complete(KEY, BLUE, later)).isFalse();
-        assertThat(records.begin(KEY, BLUE, CREATE, inOneDay())).isEqualTo(new BeginResult.Replay(CREATED));
+        assertThat(records.complete(KEY, BLUE, FIRST, later)).isFalse();
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.Replay(CREATED));
     }
 
     @Test
     void anExpiredRecordCountsAsAbsentEvenBeforeItIsPurged() {
         IdempotencyRecords records = emptyRecords(clock);
-        records.begin(KEY, BLUE, CREATE, clock.instant().plusSeconds(60));
-        records.complete(KEY, BLUE, CREATED);
+        records.begin(KEY, BLUE, CREATE, lease(FIRST), clock.instant().plusSeconds(60));
+        records.complete(KEY, BLUE, FIRST, CREATED);
 
         clock.advance(Duration.ofSeconds(60));
 
-        assertThat(records.begin(KEY, BLUE, OTHER, inOneDay())).isEqualTo(new BeginResult.Started());
-        assertThat(records.begin(KEY, BLUE, OTHER, inOneDay())).isEqualTo(new BeginResult.InFlight());
+        assertThat(records.begin(KEY, BLUE, OTHER, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.Started());
+        assertThat(records.begin(KEY, BLUE, OTHER, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.InFlight());
     }
 
     @Test
     void anExpiredInFlightKeyCannotBeCompleted() {
         IdempotencyRecords records = emptyRecords(clock);
-        records.begin(KEY, BLUE, CREATE, clock.instant().plusSeconds(60));
+        records.begin(KEY, BLUE, CREATE, lease(FIRST), clock.instant().plusSeconds(60));
         clock.advance(Duration.ofMinutes(2));
 
-        assertThat(records.complete(KEY, BLUE, CREATED)).isFalse();
+        assertThat(records.complete(KEY, BLUE, FIRST, CREATED)).isFalse();
     }
 
     @Test
     void purgeDeletesOnlyExpiredRecords() {
         IdempotencyRecords records = emptyRecords(clock);
-        records.begin(new IdempotencyKey("short-1"), BLUE, CREATE, clock.instant().plusSeconds(10));
-        records.begin(new IdempotencyKey("short-2"), GREEN, CREATE, clock.instant().plusSeconds(10));
-        records.complete(new IdempotencyKey("short-2"), GREEN, CREATED);
-        records.begin(new IdempotencyKey("long"), BLUE, CREATE, clock.instant().plusSeconds(3600));
+        records.begin(new IdempotencyKey("short-1"), BLUE, CREATE, lease(FIRST), clock.instant().plusSeconds(10));
+        records.begin(new IdempotencyKey("short-2"), GREEN, CREATE, lease(FIRST), clock.instant().plusSeconds(10));
+        records.complete(new IdempotencyKey("short-2"), GREEN, FIRST, CREATED);
+        records.begin(new IdempotencyKey("long"), BLUE, CREATE, lease(FIRST, Duration.ofHours(1)), clock.instant().plusSeconds(3600));
 
         assertThat(records.purgeExpired()).isZero();
         clock.advance(Duration.ofSeconds(10));
         assertThat(records.purgeExpired()).isEqualTo(2);
         assertThat(records.purgeExpired()).isZero();
 
-        assertThat(records.begin(new IdempotencyKey("long"), BLUE, CREATE, inOneDay()))
+        assertThat(records.begin(new IdempotencyKey("long"), BLUE, CREATE, lease(FIRST), inOneDay()))
                 .isEqualTo(new BeginResult.InFlight());
     }
 
     @Test
     void refusesARecordThatWouldBeBornExpired() {
         IdempotencyRecords records = emptyRecords(clock);
-        assertThatThrownBy(() -> records.begin(KEY, BLUE, CREATE, clock.instant()))
+        assertThatThrownBy(() -> records.begin(KEY, BLUE, CREATE, lease(FIRST), clock.instant()))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aLiveLeaseKeepsTheKeyInFlightAndAnEndedOneIsTakenOverOnce() {
+        IdempotencyRecords records = emptyRecords(clock);
+        records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay());
+
+        clock.advance(LEASE.minusSeconds(1));
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(SECOND), inOneDay())).isEqualTo(new BeginResult.InFlight());
+
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(SECOND), inOneDay()))
+                .isEqualTo(new BeginResult.TakenOver(Optional.of(FIRST)));
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(THIRD), inOneDay())).isEqualTo(new BeginResult.InFlight());
+    }
+
+    @Test
+    void aHolderWhoseKeyWasTakenOverCanNeitherCompleteNorReleaseIt() {
+        IdempotencyRecords records = emptyRecords(clock);
+        records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay());
+        clock.advance(LEASE);
+        records.begin(KEY, BLUE, CREATE, lease(SECOND), inOneDay());
+
+        assertThat(records.complete(KEY, BLUE, FIRST, CREATED)).isFalse();
+        records.release(KEY, BLUE, FIRST);
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(THIRD), inOneDay())).isEqualTo(new BeginResult.InFlight());
+
+        assertThat(records.complete(KEY, BLUE, SECOND, CREATED)).isTrue();
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(THIRD), inOneDay())).isEqualTo(new BeginResult.Replay(CREATED));
+    }
+
+    @Test
+    void anEndedLeaseIsNoTakeoverForADifferentRequest() {
+        IdempotencyRecords records = emptyRecords(clock);
+        records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay());
+        clock.advance(LEASE.multipliedBy(2));
+
+        assertThat(records.begin(KEY, BLUE, OTHER, lease(SECOND), inOneDay())).isEqualTo(new BeginResult.FingerprintMismatch());
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(SECOND), inOneDay()))
+                .isEqualTo(new BeginResult.TakenOver(Optional.of(FIRST)));
+    }
+
+    @Test
+    void aStoredResponseKeepsTheOperationItNamed() {
+        IdempotencyRecords records = emptyRecords(clock);
+        StoredResponse named = new StoredResponse(201, "application/json", "{}".getBytes(StandardCharsets.UTF_8),
+                Optional.of(FIRST));
+        records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay());
+        records.complete(KEY, BLUE, FIRST, named);
+
+        BeginResult.Replay replay = (BeginResult.Replay) records.begin(KEY, BLUE, CREATE, lease(SECOND), inOneDay());
+        assertThat(replay.response().operationId()).contains(FIRST);
+        assertThat(replay.response()).isEqualTo(named);
+    }
+
+    @Test
+    void refusesALeaseOutlivingItsRecord() {
+        IdempotencyRecords records = emptyRecords(clock);
+        assertThatThrownBy(() -> records.begin(KEY, BLUE, CREATE, lease(FIRST, Duration.ofHours(2)),
+                clock.instant().plus(Duration.ofHours(1)))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void exactlyOneOfManyConcurrentTakersWins() throws Exception {
+        IdempotencyRecords records = emptyRecords(clock);
+        records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay());
+        clock.advance(LEASE);
+        List<BeginResult> results = concurrently(12, caller -> records.begin(KEY, BLUE, CREATE,
+                lease(new OperationId(new java.util.UUID(7, caller))), inOneDay()));
+
+        assertThat(results).filteredOn(r -> r instanceof BeginResult.TakenOver).containsExactly(
+                new BeginResult.TakenOver(Optional.of(FIRST)));
+        assertThat(results).filteredOn(r -> r instanceof BeginResult.InFlight).hasSize(11);
+    }
+
+    private interface Caller {
+        BeginResult call(int caller) throws Exception;
+    }
+
+    private static List<BeginResult> concurrently(int callers, Caller caller) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        CountDownLatch go = new CountDownLatch(1);
+        try {
+            List<Future<BeginResult>> futures = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                int each = i;
+                futures.add(pool.submit(() -> {
+                    go.await(10, TimeUnit.SECONDS);
+                    return caller.call(each);
+                }));
+            }
+            go.countDown();
+            List<BeginResult> results = new ArrayList<>();
+            for (Future<BeginResult> f : futures) {
+                results.add(f.get(30, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
@@ -185,7 +301,7 @@ public abstract class IdempotencyRecordsContract {
             for (int i = 0; i < callers; i++) {
                 tasks.add(() -> {
                     go.await(10, TimeUnit.SECONDS);
-                    return records.begin(KEY, BLUE, CREATE, inOneDay());
+                    return records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay());
                 });
             }
             List<Future<BeginResult>> futures = new ArrayList<>();
