@@ -134,6 +134,14 @@ class WebhooksEndToEndTest {
         String operation = snapshot.header("X-Operation-Id");
         assertThat(platform.send("GET", "/api/v1/operations/" + operation + "/?wait=30", RunningPlatform.DEMO_TOKEN, null)
                 .get("state")).isEqualTo("completed");
+        // The same story in the audit history (taken, then established) and in the recoverability report.
+        assertThat(platform.auditOf("hook-create")).extracting(r -> r.event().outcome().kind().name())
+                .containsSubsequence("ACCEPTED", "SUBMITTED", "COMPLETED");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> servers = (List<Map<String, Object>>) platform.send("GET",
+                "/api/v1/audit/recoverability/", RunningPlatform.DEMO_TOKEN, null).get("servers");
+        assertThat(servers).filteredOn(server -> Integer.valueOf(12345).equals(server.get("server_id")))
+                .singleElement().satisfies(server -> assertThat(server.get("last_completed_create")).isNotNull());
 
         Received delivery = null;
         while (delivery == null) {
