@@ -123,7 +123,7 @@ public final class ReconcilePendingIntentsService {
         }
         Map<String, String> detail = new LinkedHashMap<>(accepted.detail());
         detail.put(RECONCILED, "true");
-        detail.put("message", finding.message());
+        detail.put(AuditEvent.MESSAGE, finding.message());
         history.append(new AuditEvent(clock.instant(), accepted.team(), accepted.requestId(), accepted.operation(),
                 accepted.server(), finding.resource().or(accepted::resource), finding.outcome(), OptionalInt.empty(), detail));
         return true;
@@ -131,7 +131,7 @@ public final class ReconcilePendingIntentsService {
 
     /** A snapshot of the intent's name on its server, made after the intent: the create happened. */
     private Finding findCreatedSnapshot(AuditEvent accepted, ServerId server) {
-        String name = accepted.detail().get("name");
+        String name = accepted.detail().get(AuditEvent.NAME);
         Instant notBefore = accepted.occurredAt().minusSeconds(60);
         return snapshots.listSnapshots(Optional.of(server)).stream()
                 .filter(s -> s.name().equals(name) && !s.createdAt().isBefore(notBefore))

@@ -295,7 +295,7 @@ public final class TrackOperationsService {
         Map<String, String> detail = new LinkedHashMap<>(intent.map(AuditEvent::detail).orElse(Map.of()));
         detail.put(AuditEvent.ATTEMPT_ID, next.id().toString());
         detail.put(TRACKED, "true");
-        detail.put("message", message.length() <= AuditEvent.MAX_DETAIL_VALUE_LENGTH ? message
+        detail.put(AuditEvent.MESSAGE, message.length() <= AuditEvent.MAX_DETAIL_VALUE_LENGTH ? message
                 : message.substring(0, AuditEvent.MAX_DETAIL_VALUE_LENGTH));
         writer.appendOrDefer(new AuditEvent(clock.instant(), next.team(), next.requestId(), next.kind(),
                 Optional.of(next.server()), next.resource(), outcome, OptionalInt.empty(), detail));
@@ -330,7 +330,7 @@ public final class TrackOperationsService {
     /** A snapshot of the intent's name, made no earlier than a minute before the intent, that no other operation claims. */
     private static Optional<ResourceRef> madeSnapshot(RecoveryOperation operation, Optional<AuditEvent> intent,
                                                       ServerView view, Set<ResourceRef> claimed) {
-        Optional<String> name = intent.map(e -> e.detail().get("name"));
+        Optional<String> name = intent.map(e -> e.detail().get(AuditEvent.NAME));
         Instant notBefore = operation.acceptedAt().minusSeconds(60);
         return name.flatMap(n -> view.snapshots().stream()
                 .filter(s -> s.name().equals(n) && !s.createdAt().isBefore(notBefore))

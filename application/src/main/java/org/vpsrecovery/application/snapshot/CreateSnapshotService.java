@@ -2,6 +2,7 @@ package org.vpsrecovery.application.snapshot;
 
 import java.util.Optional;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
+import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.ReasonCode;
@@ -34,9 +35,9 @@ public final class CreateSnapshotService implements CreateSnapshotUseCase {
         var server = command.server();
         var attempt = attempts.attempt(command.context(), Operation.CREATE_SNAPSHOT)
                 .onServer(server)
-                .detail("name", command.name().value());
+                .detail(AuditEvent.NAME, command.name().value());
         // The caller's words go into the history too: auditors read what a snapshot was said to be for.
-        command.description().ifPresent(description -> attempt.detail("description", description.value()));
+        command.description().ifPresent(description -> attempt.detail(AuditEvent.DESCRIPTION, description.value()));
         if (!ownership.owns(team, server)) {
             throw attempt.refuse(new ResourceNotFound(ReasonCode.SERVER_NOT_FOUND, "server " + server + " not found"));
         }

@@ -24,6 +24,12 @@ public record AuditEvent(Instant occurredAt, TeamId team, RequestId requestId, O
      * outcome event. Reconciliation matches on it, never on the caller-chosen request id.
      */
     public static final String ATTEMPT_ID = "attempt_id";
+    /** Detail key of the name a create asked for (reconciliation looks for it at VPS.org). */
+    public static final String NAME = "name";
+    /** Detail key of the description a create asked for. */
+    public static final String DESCRIPTION = "description";
+    /** Detail key of the platform's words on what happened (a provider's message, a finding). */
+    public static final String MESSAGE = "message";
     public static final int MAX_DETAIL_ENTRIES = 16;
     public static final int MAX_DETAIL_VALUE_LENGTH = 500;
     private static final Pattern DETAIL_KEY = Pattern.compile("[a-z][a-z0-9_]{0,39}");

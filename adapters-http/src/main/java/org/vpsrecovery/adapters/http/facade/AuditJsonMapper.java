@@ -121,6 +121,6 @@ final class AuditJsonMapper {
                 e.resource() == null ? null : Long.toString(e.resource().id()),
                 e.outcome(), e.reasonCode(), e.cause(),
                 e.providerStatus() == null ? null : e.providerStatus().toString(),
-                e.detail().get("name"), e.detail().get("description"), AuditCsv.detailText(e.detail()));
+                e.detail().get(AuditEvent.NAME), e.detail().get(AuditEvent.DESCRIPTION), AuditCsv.detailText(e.detail()));
     }
 }

@@ -79,7 +79,7 @@ public final class WebhookOutbox {
                 "type", resource.type().name().toLowerCase(Locale.ROOT), "id", resource.id())));
         data.put("outcome", event.outcome().kind().name());
         event.outcome().reasonCode().ifPresent(reason -> data.put("reason_code", reason.name()));
-        event.outcome().explanation().or(() -> Optional.ofNullable(event.detail().get("message")))
+        event.outcome().explanation().or(() -> Optional.ofNullable(event.detail().get(AuditEvent.MESSAGE)))
                 .ifPresent(message -> data.put("message", message));
         if (event.providerStatus().isPresent()) {
             data.put("provider_status", event.providerStatus().getAsInt());
