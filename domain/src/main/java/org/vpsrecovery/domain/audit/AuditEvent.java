@@ -24,6 +24,8 @@ public record AuditEvent(Instant occurredAt, TeamId team, RequestId requestId, O
      * outcome event. Reconciliation matches on it, never on the caller-chosen request id.
      */
     public static final String ATTEMPT_ID = "attempt_id";
+    /** Detail key, on a {@link Operation#RELEASE_RESTORE_HOLD} event, of the restore whose hold it ends. */
+    public static final String RESTORE_OPERATION_ID = "restore_operation_id";
     public static final int MAX_DETAIL_ENTRIES = 16;
     public static final int MAX_DETAIL_VALUE_LENGTH = 500;
     private static final Pattern DETAIL_KEY = Pattern.compile("[a-z][a-z0-9_]{0,39}");
