@@ -74,10 +74,10 @@ class RestoreHoldServiceTest {
 
         assertThat(held.isRestoring()).isTrue();
         RestoreHold hold = held.hold().orElseThrow();
-        assertThat(hold.operation()).isEqualTo(restore);
+        assertThat(hold.operation()).isEqualTo(restore.value());
         assertThat(hold.since()).isEqualTo(platform.clock.instant());
         assertThat(hold.until()).isEqualTo(platform.clock.instant().plus(ServerStates.DOCUMENTED_RESTORE_WINDOW));
-        assertThat(hold.source()).isEqualTo(new RecoverySource(ResourceRef.of(snapshot.id()), WEB));
+        assertThat(hold.source()).isEqualTo(new RecoverySource(RecoverySource.Kind.SNAPSHOT, 801, WEB));
 
         // The window's end ends it, on every instance: the operations are the one record of it.
         platform.clock.advance(ServerStates.DOCUMENTED_RESTORE_WINDOW);
@@ -127,7 +127,7 @@ class RestoreHoldServiceTest {
         platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(platform.as(BLUE), snapshot.id()));
         assertThat(platform.provider.snapshot(snapshot.id())).isEmpty();
         platform.restoreSnapshot().restoreSnapshot(new RestoreSnapshotCommand(platform.as(BLUE), another.id()));
-        assertThat(holds.getServer(BLUE, WEB).hold().orElseThrow().source().point()).isEqualTo(ResourceRef.of(another.id()));
+        assertThat(holds.getServer(BLUE, WEB).hold().orElseThrow().source().is(RecoverySource.Kind.SNAPSHOT, 798)).isTrue();
         // Released is final: the tracker leaves it as it is.
         platform.tracker().tick();
         assertThat(platform.operations.find(restore).orElseThrow().state()).isEqualTo(OperationState.RELEASED);
@@ -157,8 +157,8 @@ class RestoreHoldServiceTest {
         OperationId restore = restoring.operationId();
 
         RestoreHold hold = holds.getServer(BLUE, SPARE).hold().orElseThrow();
-        assertThat(hold.operation()).isEqualTo(restore);
-        assertThat(hold.source()).isEqualTo(new RecoverySource(ResourceRef.of(backup.id()), WEB));
+        assertThat(hold.operation()).isEqualTo(restore.value());
+        assertThat(hold.source()).isEqualTo(new RecoverySource(RecoverySource.Kind.BACKUP, 499, WEB));
         assertThat(holds.getServer(BLUE, WEB).isRestoring()).isFalse();
 
         CallContext refused = platform.as(BLUE);

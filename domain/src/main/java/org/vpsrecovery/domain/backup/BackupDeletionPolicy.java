@@ -2,10 +2,10 @@ package org.vpsrecovery.domain.backup;
 
 import java.util.Collection;
 import java.util.List;
-import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.server.RecoveryPointInUsePolicy;
+import org.vpsrecovery.domain.server.RecoverySource;
 import org.vpsrecovery.domain.server.RestoreHold;
 import org.vpsrecovery.domain.server.Server;
 
@@ -30,7 +30,7 @@ public final class BackupDeletionPolicy {
         if (backup.isInProgress()) {
             return Decision.deny(ReasonCode.BACKUP_IN_PROGRESS, "backup " + backup.id() + " is still being created");
         }
-        Decision inUse = RecoveryPointInUsePolicy.evaluate(ResourceRef.of(backup.id()), holds);
+        Decision inUse = RecoveryPointInUsePolicy.evaluate(RecoverySource.Kind.BACKUP, backup.id().value(), holds);
         if (!inUse.isAllowed()) {
             return inUse;
         }

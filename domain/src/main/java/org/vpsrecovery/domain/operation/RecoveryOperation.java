@@ -180,8 +180,9 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         if (!kind.isRestore() || state.isFinal() || isDue(at) || resource.isEmpty() || !deadline.isAfter(acceptedAt)) {
             return Optional.empty();
         }
-        return Optional.of(new RestoreHold(server, id, acceptedAt, deadline,
-                new RecoverySource(resource.get(), resourceServer.orElse(server))));
+        return Optional.of(new RestoreHold(server, id.value(), acceptedAt, deadline,
+                new RecoverySource(RecoverySource.Kind.valueOf(resource.get().type().name()), resource.get().id(),
+                        resourceServer.orElse(server))));
     }
 
     public boolean isFinal() {

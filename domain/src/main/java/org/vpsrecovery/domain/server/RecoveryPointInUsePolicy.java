@@ -1,7 +1,6 @@
 package org.vpsrecovery.domain.server;
 
 import java.util.Collection;
-import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
 
@@ -16,10 +15,10 @@ public final class RecoveryPointInUsePolicy {
     }
 
     /** {@code holds}: the restore holds in force now, on any server. */
-    public static Decision evaluate(ResourceRef point, Collection<RestoreHold> holds) {
-        return holds.stream().filter(hold -> hold.readsFrom(point)).findFirst()
+    public static Decision evaluate(RecoverySource.Kind kind, long id, Collection<RestoreHold> holds) {
+        return holds.stream().filter(hold -> hold.readsFrom(kind, id)).findFirst()
                 .<Decision>map(hold -> Decision.deny(ReasonCode.RECOVERY_POINT_IN_USE,
-                        point.type().name().toLowerCase(java.util.Locale.ROOT) + " " + point.id()
+                        kind.wireName() + " " + id
                                 + " is the source of the restore " + hold.operation() + " holding server "
                                 + hold.server() + " until " + hold.until() + "; it can be deleted once that restore is over"))
                 .orElse(Decision.allow());

@@ -2,16 +2,15 @@ package org.vpsrecovery.domain.server;
 
 import java.time.Instant;
 import java.util.Objects;
-import org.vpsrecovery.domain.audit.ResourceRef;
-import org.vpsrecovery.domain.operation.OperationId;
+import java.util.UUID;
 
 /**
  * A restore's hold on its server {@code server}: from {@code since} (the restore's intent) until {@code until}
  * (the end of the restore window: VPS.org has no server status read, so the window's end is the
  * end the platform knows). Meanwhile the server takes no second restore and {@code source} is not
- * deleted. {@code operation} is the restore's operation, where the hold is stored.
+ * deleted. {@code operation} is the id of the restore's operation, where the hold is stored.
  */
-public record RestoreHold(ServerId server, OperationId operation, Instant since, Instant until, RecoverySource source) {
+public record RestoreHold(ServerId server, UUID operation, Instant since, Instant until, RecoverySource source) {
 
     public RestoreHold {
         Objects.requireNonNull(server, "server");
@@ -29,7 +28,7 @@ public record RestoreHold(ServerId server, OperationId operation, Instant since,
         return !at.isBefore(until);
     }
 
-    public boolean readsFrom(ResourceRef point) {
-        return source.point().equals(point);
+    public boolean readsFrom(RecoverySource.Kind kind, long id) {
+        return source.is(kind, id);
     }
 }

@@ -2,10 +2,10 @@ package org.vpsrecovery.domain.snapshot;
 
 import java.util.Collection;
 import java.util.List;
-import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.server.RecoveryPointInUsePolicy;
+import org.vpsrecovery.domain.server.RecoverySource;
 import org.vpsrecovery.domain.server.RestoreHold;
 import org.vpsrecovery.domain.server.Server;
 
@@ -31,7 +31,7 @@ public final class SnapshotDeletionPolicy {
             return Decision.deny(ReasonCode.SNAPSHOT_IN_PROGRESS,
                     "snapshot " + snapshot.id() + " is still being created");
         }
-        Decision inUse = RecoveryPointInUsePolicy.evaluate(ResourceRef.of(snapshot.id()), holds);
+        Decision inUse = RecoveryPointInUsePolicy.evaluate(RecoverySource.Kind.SNAPSHOT, snapshot.id().value(), holds);
         if (!inUse.isAllowed()) {
             return inUse;
         }

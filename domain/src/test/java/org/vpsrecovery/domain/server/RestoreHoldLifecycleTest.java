@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
@@ -39,7 +40,11 @@ class RestoreHoldLifecycleTest {
     private static final ResourceRef BACKUP_499 = ResourceRef.of(new BackupId(499));
 
     private static RestoreHold hold(ServerRef on, ResourceRef source, ServerId sourceServer) {
-        return new RestoreHold(on.id(), OperationId.random(), T0, T0.plus(WINDOW), new RecoverySource(source, sourceServer));
+        return new RestoreHold(on.id(), UUID.randomUUID(), T0, T0.plus(WINDOW), sourceOf(source, sourceServer));
+    }
+
+    private static RecoverySource sourceOf(ResourceRef point, ServerId server) {
+        return new RecoverySource(RecoverySource.Kind.valueOf(point.type().name()), point.id(), server);
     }
 
     private static RecoveryOperation restoreFromBackupOfWeb() {
@@ -85,7 +90,7 @@ class RestoreHoldLifecycleTest {
         assertThatThrownBy(() -> idle.beginRestore(hold(DB, SNAPSHOT_801, WEB.id()))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Server(WEB, ServerStatus.RUNNING, Optional.of(hold(WEB, SNAPSHOT_801, WEB.id()))))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new RestoreHold(WEB.id(), OperationId.random(), T0, T0, new RecoverySource(SNAPSHOT_801, WEB.id())))
+        assertThatThrownBy(() -> new RestoreHold(WEB.id(), UUID.randomUUID(), T0, T0, sourceOf(SNAPSHOT_801, WEB.id())))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -95,10 +100,10 @@ class RestoreHoldLifecycleTest {
         RestoreHold hold = accepted.hold(T0.plusSeconds(1)).orElseThrow();
 
         assertThat(hold.server()).isEqualTo(DB.id());
-        assertThat(hold.operation()).isEqualTo(accepted.id());
+        assertThat(hold.operation()).isEqualTo(accepted.id().value());
         assertThat(hold.since()).isEqualTo(T0);
         assertThat(hold.until()).isEqualTo(T0.plus(WINDOW));
-        assertThat(hold.source()).isEqualTo(new RecoverySource(BACKUP_499, WEB.id()));
+        assertThat(hold.source()).isEqualTo(sourceOf(BACKUP_499, WEB.id()));
         // A lost answer holds too: VPS.org may be restoring.
         assertThat(accepted.answerLost(T0.plusSeconds(2), "read timeout").hold(T0.plusSeconds(3))).isPresent();
         assertThat(accepted.refused(T0.plusSeconds(2), "400").hold(T0.plusSeconds(3))).isEmpty();
@@ -106,7 +111,7 @@ class RestoreHoldLifecycleTest {
         // A snapshot restore reads from its own server.
         RecoveryOperation snapshot = RecoveryOperation.accepted(OperationId.random(), new TeamId("blue"),
                 new RequestId("r2"), Operation.RESTORE_SNAPSHOT, WEB.id(), Optional.of(SNAPSHOT_801), T0, WINDOW);
-        assertThat(snapshot.hold(T0).orElseThrow().source()).isEqualTo(new RecoverySource(SNAPSHOT_801, WEB.id()));
+        assertThat(snapshot.hold(T0).orElseThrow().source()).isEqualTo(sourceOf(SNAPSHOT_801, WEB.id()));
     }
 
     @Test

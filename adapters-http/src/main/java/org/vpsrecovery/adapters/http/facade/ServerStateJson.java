@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.media.Schema;
-import java.util.Locale;
 import org.vpsrecovery.domain.server.RestoreHold;
 import org.vpsrecovery.domain.server.Server;
 
@@ -54,8 +53,7 @@ public record ServerStateJson(
 
     private static RestoreHoldJson hold(RestoreHold hold) {
         return new RestoreHoldJson("restoring", hold.since().toString(), hold.until().toString(),
-                hold.operation().toString(), new RecoverySourceJson(
-                        hold.source().point().type().name().toLowerCase(Locale.ROOT), hold.source().point().id(),
-                        hold.source().server().value()));
+                hold.operation().toString(), new RecoverySourceJson(hold.source().kind().wireName(),
+                        hold.source().id(), hold.source().server().value()));
     }
 }
