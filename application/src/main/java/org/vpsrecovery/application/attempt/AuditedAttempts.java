@@ -140,33 +140,48 @@ public final class AuditedAttempts {
          * A change the platform makes alone, with no VPS.org call (ending a restore's hold), so no
          * operation is stored for it: under the lock, {@code check} decides (a denial is
          * {@code REJECTED}); then the intent, {@code change}, and {@code COMPLETED}, or {@code FAILED}
-         * with the reason {@code change} refused it for.
+         * with the reason {@code change} refused it for. If the platform's own store fails during
+         * {@code change}, whether it took effect is not known here: {@code UNRESOLVED}, settled later by
+         * reconciliation, and the caller is told {@link PlatformUnavailable} (503).
          */
         public <T> T runHere(Supplier<Decision> check, Supplier<T> change) {
-            return locked(() -> {
-                Decision decision;
-                try {
-                    decision = check.get();
-                } catch (RecoveryException refusal) {
-                    throw refuse(refusal);
-                }
-                if (decision instanceof Decision.Denied denied) {
-                    writer.appendOrDefer(event(new Outcome.Rejected(denied.reason()), OptionalInt.empty(), denied.detail()));
-                    throw new RecoveryDenied(denied.reason(), denied.detail());
-                }
-                detail.put(AuditEvent.ATTEMPT_ID, context.operationId().toString());
-                appendIntent();
-                T result;
-                try {
-                    result = change.get();
-                } catch (RecoveryException failed) {
-                    writer.appendOrDefer(event(new Outcome.Failed(failed.reason(),
-                            truncate(failed.getMessage(), Outcome.MAX_CAUSE_LENGTH)), OptionalInt.empty(), null));
-                    throw failed;
-                }
-                writer.appendOrDefer(event(new Outcome.Completed(), OptionalInt.empty(), null));
-                return result;
-            });
+            try {
+                return locked(() -> checkThenChange(check, change));
+            } catch (AlreadyAudited audited) {
+                throw audited.failure;
+            }
+        }
+
+        private <T> T checkThenChange(Supplier<Decision> check, Supplier<T> change) {
+            Decision decision;
+            try {
+                decision = check.get();
+            } catch (RecoveryException refusal) {
+                throw refuse(refusal);
+            }
+            if (decision instanceof Decision.Denied denied) {
+                writer.appendOrDefer(event(new Outcome.Rejected(denied.reason()), OptionalInt.empty(), denied.detail()));
+                throw new RecoveryDenied(denied.reason(), denied.detail());
+            }
+            detail.put(AuditEvent.ATTEMPT_ID, context.operationId().toString());
+            appendIntent();
+            T result;
+            try {
+                result = change.get();
+            } catch (RecoveryException failed) {
+                writer.appendOrDefer(event(new Outcome.Failed(failed.reason(),
+                        truncate(failed.getMessage(), Outcome.MAX_CAUSE_LENGTH)), OptionalInt.empty(), null));
+                throw failed;
+            } catch (RuntimeException storeDown) {
+                writer.appendOrDefer(event(new Outcome.Unresolved(ReasonCode.PLATFORM_UNAVAILABLE,
+                        "the platform's store failed during the change; reconciliation establishes whether it took "
+                                + "effect"), OptionalInt.empty(), null));
+                // Already audited: not to be recorded again as a refusal on the way out of the lock.
+                throw new AlreadyAudited(new PlatformUnavailable("the platform cannot complete the change now; "
+                        + "try again shortly", HISTORY_RETRY_AFTER, storeDown));
+            }
+            writer.appendOrDefer(event(new Outcome.Completed(), OptionalInt.empty(), null));
+            return result;
         }
 
         private <T> T locked(Supplier<T> work) {
@@ -290,6 +305,16 @@ public final class AuditedAttempts {
             }
             return new AuditEvent(clock.instant(), context.team(), context.requestId(), operation, server,
                     resource, outcome, providerStatus, facts);
+        }
+    }
+
+    /** Carries a failure already written to the history through the lock's own failure handling. */
+    private static final class AlreadyAudited extends RuntimeException {
+        private final PlatformUnavailable failure;
+
+        AlreadyAudited(PlatformUnavailable failure) {
+            super(failure.getMessage(), failure, false, false);
+            this.failure = failure;
         }
     }
 

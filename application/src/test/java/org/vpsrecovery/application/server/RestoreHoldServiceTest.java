@@ -8,8 +8,10 @@ import static org.vpsrecovery.application.PlatformFixture.SPARE;
 import static org.vpsrecovery.application.PlatformFixture.WEB;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,9 @@ import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
+import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.server.RecoverySource;
 import org.vpsrecovery.domain.server.RestoreHold;
@@ -171,6 +176,49 @@ class RestoreHoldServiceTest {
         release(platform.as(BLUE), SPARE);
         platform.deleteBackup().deleteBackup(new DeleteBackupCommand(platform.as(BLUE), backup.id()));
         assertThat(platform.provider.backup(backup.id())).isEmpty();
+    }
+
+    @Test
+    void aStoreFailingDuringTheReleaseIsUnresolvedNotRefusedAndTheCallerIsToldToComeBack() {
+        OperationId restore = restoreSnapshot(platform.as(BLUE));
+        // The operations store as the database would fail it: reads work, the write does not.
+        RecoveryOperations failingWrites = new RecoveryOperations() {
+            public void add(RecoveryOperation operation) {
+                platform.operations.add(operation);
+            }
+
+            public boolean update(RecoveryOperation from, RecoveryOperation next) {
+                throw new IllegalStateException("connection refused");
+            }
+
+            public Optional<RecoveryOperation> find(OperationId id) {
+                return platform.operations.find(id);
+            }
+
+            public List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server,
+                                                Optional<OperationState> state, int limit) {
+                return platform.operations.list(team, server, state, limit);
+            }
+
+            public Map<ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit) {
+                return platform.operations.openByServer(dueBy, limit);
+            }
+
+            public List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at) {
+                return platform.operations.liveRestores(target, source, at);
+            }
+        };
+        var service = new RestoreHoldService(platform.ownership, platform.serverStates(), failingWrites,
+                platform.attempts(), platform.auditWriter, platform.clock);
+        CallContext releasing = platform.as(BLUE);
+
+        assertThatThrownBy(() -> service.releaseRestoreHold(new ReleaseRestoreHoldCommand(releasing, WEB)))
+                .isInstanceOf(PlatformUnavailable.class);
+
+        // Written once, as not known: reconciliation settles it from the restore's operation.
+        assertThat(platform.outcomesOf(releasing)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED);
+        assertThat(platform.operations.find(restore).orElseThrow().state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(holds.getServer(BLUE, WEB).hold()).isPresent();
     }
 
     @Test
