@@ -22,6 +22,7 @@ import org.vpsrecovery.application.backup.CreateManualBackupService;
 import org.vpsrecovery.application.backup.DeleteBackupService;
 import org.vpsrecovery.application.backup.ListBackupsService;
 import org.vpsrecovery.application.backup.RestoreServerFromBackupService;
+import org.vpsrecovery.application.server.RestoreHoldService;
 import org.vpsrecovery.application.snapshot.CreateSnapshotService;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotService;
 import org.vpsrecovery.application.snapshot.ListSnapshotsService;
@@ -98,7 +99,11 @@ public final class PlatformFixture {
     }
 
     public ServerStates serverStates() {
-        return new ServerStates(history, clock, ServerStates.DOCUMENTED_RESTORE_WINDOW);
+        return new ServerStates(operations, history, clock, ServerStates.DOCUMENTED_RESTORE_WINDOW);
+    }
+
+    public RestoreHoldService restoreHolds() {
+        return new RestoreHoldService(ownership, serverStates(), operations, attempts(), auditWriter, clock);
     }
 
     public ListSnapshotsService listSnapshots() {

@@ -18,6 +18,7 @@ import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.ReconcilePendingIntentsService;
 import org.vpsrecovery.application.attempt.ServerStates;
+import org.vpsrecovery.application.server.RestoreHoldService;
 import org.vpsrecovery.application.attempt.TrackingDeadlines;
 import org.vpsrecovery.application.operation.ReadOperationsService;
 import org.vpsrecovery.application.operation.TrackOperationsService;
@@ -122,9 +123,15 @@ public class RecoveryServicesFactory {
     }
 
     @Singleton
-    ServerStates serverStates(MeteredAuditHistory history, Clock clock,
+    ServerStates serverStates(RecoveryOperations operations, MeteredAuditHistory history, Clock clock,
                               @Value("${vpsr.restore-window:15m}") Duration restoreWindow) {
-        return new ServerStates(history, clock, restoreWindow);
+        return new ServerStates(operations, history, clock, restoreWindow);
+    }
+
+    @Singleton
+    RestoreHoldService restoreHolds(ConfiguredTeams teams, ServerStates servers, RecoveryOperations operations,
+                                    AuditedAttempts attempts, AuditWriter writer, Clock clock) {
+        return new RestoreHoldService(teams, servers, operations, attempts, writer, clock);
     }
 
     @Singleton

@@ -2,13 +2,16 @@ package org.vpsrecovery.application.attempt;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
@@ -65,6 +68,8 @@ public final class AuditedAttempts {
         private final Operation operation;
         private Optional<ServerId> server = Optional.empty();
         private Optional<ResourceRef> resource = Optional.empty();
+        private Optional<ServerId> resourceServer = Optional.empty();
+        private Optional<ServerId> alsoLocked = Optional.empty();
         private final Map<String, String> detail = new LinkedHashMap<>();
 
         private Attempt(CallContext context, Operation operation) {
@@ -79,6 +84,22 @@ public final class AuditedAttempts {
 
         public Attempt about(ResourceRef value) {
             resource = Optional.of(value);
+            return this;
+        }
+
+        /** About {@code value}, which belongs to {@code owner}: a backup of another server restoring this one. */
+        public Attempt about(ResourceRef value, ServerId owner) {
+            resource = Optional.of(value);
+            resourceServer = Optional.of(owner);
+            return this;
+        }
+
+        /**
+         * Runs under {@code other}'s lock too. Both are taken in server-id order, so two attempts that
+         * lock the same two servers never wait for each other crosswise (ADR 0026).
+         */
+        public Attempt alsoLocking(ServerId other) {
+            alsoLocked = Optional.of(other);
             return this;
         }
 
@@ -112,11 +133,83 @@ public final class AuditedAttempts {
          * {@code call} goes to the provider. {@code produced} names the resource the call made, if any.
          */
         public <T> T run(Supplier<Decision> check, Supplier<T> call, Function<T, Optional<ResourceRef>> produced) {
-            ServerId target = server.orElseThrow(() -> new IllegalStateException("an attempt runs on a server"));
+            return locked(() -> checkThenCall(check, call, produced));
+        }
+
+        /**
+         * A change the platform makes alone, with no VPS.org call (ending a restore's hold), so no
+         * operation is stored for it: under the lock, {@code check} decides (a denial is
+         * {@code REJECTED}); then the intent, {@code change}, and {@code COMPLETED}, or {@code FAILED}
+         * with the reason {@code change} refused it for. If the platform's own store fails during
+         * {@code change}, whether it took effect is not known here: {@code UNRESOLVED}, settled later by
+         * reconciliation, and the caller is told {@link PlatformUnavailable} (503).
+         */
+        public <T> T runHere(Supplier<Decision> check, Supplier<T> change) {
             try {
-                return lock.callExclusively(target, () -> checkThenCall(check, call, produced));
+                return locked(() -> checkThenChange(check, change));
+            } catch (AlreadyAudited audited) {
+                throw audited.failure;
+            }
+        }
+
+        private <T> T checkThenChange(Supplier<Decision> check, Supplier<T> change) {
+            Decision decision;
+            try {
+                decision = check.get();
+            } catch (RecoveryException refusal) {
+                throw refuse(refusal);
+            }
+            if (decision instanceof Decision.Denied denied) {
+                writer.appendOrDefer(event(new Outcome.Rejected(denied.reason()), OptionalInt.empty(), denied.detail()));
+                throw new RecoveryDenied(denied.reason(), denied.detail());
+            }
+            detail.put(AuditEvent.ATTEMPT_ID, context.operationId().toString());
+            appendIntent();
+            T result;
+            try {
+                result = change.get();
+            } catch (RecoveryException failed) {
+                writer.appendOrDefer(event(new Outcome.Failed(failed.reason(),
+                        truncate(failed.getMessage(), Outcome.MAX_CAUSE_LENGTH)), OptionalInt.empty(), null));
+                throw failed;
+            } catch (RuntimeException storeDown) {
+                writer.appendOrDefer(event(new Outcome.Unresolved(ReasonCode.PLATFORM_UNAVAILABLE,
+                        "the platform's store failed during the change; reconciliation establishes whether it took "
+                                + "effect"), OptionalInt.empty(), null));
+                // Already audited: not to be recorded again as a refusal on the way out of the lock.
+                throw new AlreadyAudited(new PlatformUnavailable("the platform cannot complete the change now; "
+                        + "try again shortly", HISTORY_RETRY_AFTER, storeDown));
+            }
+            writer.appendOrDefer(event(new Outcome.Completed(), OptionalInt.empty(), null));
+            return result;
+        }
+
+        private <T> T locked(Supplier<T> work) {
+            ServerId target = server.orElseThrow(() -> new IllegalStateException("an attempt runs on a server"));
+            Supplier<T> inner = work;
+            List<ServerId> inOrder = Stream.concat(Stream.of(target), alsoLocked.stream()).distinct()
+                    .sorted(Comparator.comparingLong(ServerId::value)).toList();
+            // Wrap innermost first, so the lowest id is taken first.
+            for (int i = inOrder.size() - 1; i >= 0; i--) {
+                ServerId next = inOrder.get(i);
+                Supplier<T> within = inner;
+                inner = () -> lock.callExclusively(next, within);
+            }
+            try {
+                return inner.get();
             } catch (ServerBusy | PlatformUnavailable notNow) {
                 throw refuse(notNow);
+            }
+        }
+
+        private void appendIntent() {
+            try {
+                writer.appendNow(event(new Outcome.Accepted(), OptionalInt.empty(), null));
+            } catch (RecoveryException expected) {
+                throw expected;
+            } catch (RuntimeException historyDown) {
+                throw new PlatformUnavailable("the audit history cannot record the intent now, so nothing was "
+                        + "done; try again shortly", HISTORY_RETRY_AFTER, historyDown);
             }
         }
 
@@ -146,7 +239,8 @@ public final class AuditedAttempts {
                         + "called; try again shortly", HISTORY_RETRY_AFTER, historyDown);
             }
             RecoveryOperation accepted = RecoveryOperation.accepted(context.operationId(), context.team(),
-                    context.requestId(), operation, target(), resource, clock.instant(), deadlines.of(operation));
+                    context.requestId(), operation, target(), resource, resourceServer, clock.instant(),
+                    deadlines.of(operation));
             try {
                 operations.add(accepted);
             } catch (RuntimeException storeDown) {
@@ -211,6 +305,16 @@ public final class AuditedAttempts {
             }
             return new AuditEvent(clock.instant(), context.team(), context.requestId(), operation, server,
                     resource, outcome, providerStatus, facts);
+        }
+    }
+
+    /** Carries a failure already written to the history through the lock's own failure handling. */
+    private static final class AlreadyAudited extends RuntimeException {
+        private final PlatformUnavailable failure;
+
+        AlreadyAudited(PlatformUnavailable failure) {
+            super(failure.getMessage(), failure, false, false);
+            this.failure = failure;
         }
     }
 

@@ -117,6 +117,7 @@ public final class ReconcilePendingIntentsService {
             case RESTORE_SNAPSHOT, RESTORE_SERVER_FROM_BACKUP -> Finding.unverifiable(
                     "VPS.org offers no server status read, so whether this restore ran cannot be established; "
                             + "the platform held the server for the restore window of " + giveUpAfter.toMinutes() + " min");
+            case RELEASE_RESTORE_HOLD -> releaseFinding(accepted);
         };
         if (finding.waitsForDeadline() && accepted.occurredAt().plus(giveUpAfter).isAfter(clock.instant())) {
             return false; // keep the server held and the intent open until the window has passed
@@ -138,6 +139,24 @@ public final class ReconcilePendingIntentsService {
                 .map(Snapshot::id).findFirst()
                 .map(id -> Finding.completed(ResourceRef.of(id), "found at the provider as snapshot " + id.value()))
                 .orElseGet(() -> Finding.failed("no snapshot named " + name + " was made on server " + server));
+    }
+
+    /** A release is the platform's own change: the restore's operation shows whether it was made. */
+    private Finding releaseFinding(AuditEvent accepted) {
+        boolean released = Optional.ofNullable(accepted.detail().get(AuditEvent.RESTORE_OPERATION_ID))
+                .flatMap(id -> {
+                    try {
+                        return operations.find(OperationId.parse(id));
+                    } catch (IllegalArgumentException notAnOperationId) {
+                        return Optional.empty();
+                    }
+                })
+                .filter(restore -> restore.state() == org.vpsrecovery.domain.operation.OperationState.RELEASED)
+                .isPresent();
+        return released
+                ? new Finding(new Outcome.Completed(), Optional.empty(), "the restore's operation shows the hold was released", false)
+                : new Finding(new Outcome.Failed(ReasonCode.NO_RESTORE_HOLD, "the restore's operation shows its hold was not released"),
+                        Optional.empty(), "the hold was not released", false);
     }
 
     /** Manual backups carry no name: one made after the intent that no audit event claims is taken as ours. */

@@ -2,60 +2,114 @@ package org.vpsrecovery.application.attempt;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.server.RestoreHold;
 import org.vpsrecovery.domain.server.Server;
 import org.vpsrecovery.domain.server.ServerRef;
 import org.vpsrecovery.domain.server.ServerStatus;
 
 /**
  * A server's status as far as the platform learns it. The provider offers no status read in our
- * sources, but restores go through us: a restore attempted less than {@code restoreWindow} ago (its
- * documented 15 minutes by default) that is not known to have failed means the server may still be
- * restoring. Otherwise the status is unknown and the provider judges.
+ * sources, but restores go through us: each is an operation, and a restore operation not final
+ * whose window (its deadline: the documented 15 minutes by default) has not ended holds its server
+ * (ADR 0026). That includes one whose answer was lost: it may be running. The operations in
+ * PostgreSQL are the one record of the hold, so every instance sees the same one, across restarts.
+ * Otherwise the status is unknown and the provider judges.
+ *
+ * <p>Restore intents written before operations existed (no operation follows them) are read from
+ * the audit history as before, for their window: the server is restoring, with no hold to show or
+ * release.
  */
 public final class ServerStates {
 
     /** The provider documents restores as taking 5 to 15 minutes. */
     public static final Duration DOCUMENTED_RESTORE_WINDOW = Duration.ofMinutes(15);
 
+    private final RecoveryOperations operations;
     private final AuditHistory history;
     private final Clock clock;
     private final Duration restoreWindow;
+    private final boolean holding;
 
-    public ServerStates(AuditHistory history, Clock clock, Duration restoreWindow) {
+    /** {@code restoreWindow} zero: the platform holds no server (the provider alone judges). */
+    public ServerStates(RecoveryOperations operations, AuditHistory history, Clock clock, Duration restoreWindow) {
+        this.operations = Objects.requireNonNull(operations, "operations");
         this.history = Objects.requireNonNull(history, "history");
+        this.restoreWindow = restoreWindow;
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.restoreWindow = Objects.requireNonNull(restoreWindow, "restore window");
+        Objects.requireNonNull(restoreWindow, "restore window");
         if (restoreWindow.isNegative()) {
             throw new IllegalArgumentException("restore window must not be negative");
         }
+        this.holding = !restoreWindow.isZero();
     }
 
+    /** The server, held by its newest live restore if it has one. */
     public Server current(ServerRef server) {
-        if (restoreWindow.isZero()) {
-            return new Server(server, ServerStatus.UNKNOWN);
+        Server idle = Server.idle(server);
+        if (!holding) {
+            return idle;
         }
-        // Every restore attempt of the window, not only those the provider confirmed: one whose answer
-        // was lost may be running, so only a restore known to have failed frees the server.
+        return operations.liveRestores(Optional.of(server.id()), Optional.empty(), clock.instant()).stream()
+                .findFirst()
+                .flatMap(restore -> restore.hold(clock.instant()))
+                .map(idle::beginRestore)
+                .orElseGet(() -> legacyRestoring(server) ? new Server(server, ServerStatus.RESTORING) : idle);
+    }
+
+    /** A restore intent of the window written before operations existed, not known to have failed. */
+    private boolean legacyRestoring(ServerRef server) {
         List<AuditEvent> recent = history.query(AuditQuery.latest(RECENT_RESTORE_EVENTS)
                         .forServer(server.id())
                         .withOperations(Set.of(Operation.RESTORE_SNAPSHOT, Operation.RESTORE_SERVER_FROM_BACKUP))
                         .since(clock.instant().minus(restoreWindow)))
                 .stream().map(RecordedAuditEvent::event).toList();
-        boolean restoring = recent.stream()
-                .filter(event -> event.outcome().kind() == Outcome.Kind.ACCEPTED)
+        return recent.stream()
+                .filter(event -> event.outcome().kind() == Outcome.Kind.ACCEPTED && !followedByAnOperation(event))
                 .anyMatch(intent -> recent.stream().noneMatch(later -> later.outcome().kind() == Outcome.Kind.FAILED
                         && later.sameAttemptAs(intent)));
-        return new Server(server, restoring ? ServerStatus.RESTORING : ServerStatus.UNKNOWN);
+    }
+
+    private boolean followedByAnOperation(AuditEvent intent) {
+        return intent.attemptId().flatMap(id -> {
+            try {
+                return operations.find(OperationId.parse(id));
+            } catch (IllegalArgumentException notAnOperationId) {
+                return Optional.empty();
+            }
+        }).isPresent();
     }
 
     private static final int RECENT_RESTORE_EVENTS = 200;
+
+    /** The live restore holds reading {@code point}, on whichever server they hold. */
+    public List<RestoreHold> holdsOn(ResourceRef point) {
+        if (!holding) {
+            return List.of();
+        }
+        var now = clock.instant();
+        return operations.liveRestores(Optional.empty(), Optional.of(point), now).stream()
+                .map(restore -> restore.hold(now)).flatMap(Optional::stream).toList();
+    }
+
+    /** The live restore holding {@code server}, as stored. */
+    public Optional<RecoveryOperation> holdingRestore(ServerRef server) {
+        if (!holding) {
+            return Optional.empty();
+        }
+        return operations.liveRestores(Optional.of(server.id()), Optional.empty(), clock.instant()).stream().findFirst();
+    }
 }

@@ -27,6 +27,8 @@ public record TrackingDeadlines(Duration create, Duration delete, Duration resto
             case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP -> create;
             case DELETE_SNAPSHOT, DELETE_BACKUP -> delete;
             case RESTORE_SNAPSHOT, RESTORE_SERVER_FROM_BACKUP -> restore;
+            // The platform's own change: nothing to follow at VPS.org.
+            case RELEASE_RESTORE_HOLD -> throw new IllegalArgumentException("a hold's release is not followed at VPS.org");
         };
     }
 }

@@ -34,7 +34,9 @@ public final class DeleteBackupService implements DeleteBackupUseCase {
         attempt.onServer(server.id()).run(
                 () -> BackupDeletionPolicy.evaluate(
                         backups.findOnServer(server.id(), id).orElseThrow(() -> TeamBackups.notFound(id)),
-                        servers.current(server)),
+                        servers.current(server),
+                        // Read under this server's lock: the restores reading this backup, on any server.
+                        servers.holdsOn(ResourceRef.of(id))),
                 () -> {
                     provider.deleteBackup(id);
                     return id;

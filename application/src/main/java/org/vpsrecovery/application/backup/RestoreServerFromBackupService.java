@@ -46,6 +46,9 @@ public final class RestoreServerFromBackupService implements RestoreServerFromBa
             throw attempt.refuse(new ResourceNotFound(ReasonCode.SERVER_NOT_FOUND, "server " + target + " not found"));
         }
         Backup found = attempt.lookUp(() -> backups.find(team, id)).orElseThrow(() -> attempt.refuse(TeamBackups.notFound(id)));
+        // The backup is the restore's source until its hold is over (ADR 0026). When it is another
+        // server's, that server's lock is taken too, so its deletion cannot slip between our check and call.
+        attempt.about(ResourceRef.of(id), found.server().id()).alsoLocking(found.server().id());
         AtomicReference<Backup> current = new AtomicReference<>(found);
         // The target's name is known when the backup is its own; otherwise the provider's answer names it.
         ServerRef targetRef = found.server().id().equals(target) ? found.server() : new ServerRef(target, "");

@@ -35,7 +35,9 @@ public final class DeleteSnapshotService implements DeleteSnapshotUseCase {
         attempt.onServer(server.id()).run(
                 () -> SnapshotDeletionPolicy.evaluate(
                         snapshots.findOnServer(server.id(), id).orElseThrow(() -> TeamSnapshots.notFound(id)),
-                        servers.current(server)),
+                        servers.current(server),
+                        // Read under this server's lock: the restores reading this snapshot, on any server.
+                        servers.holdsOn(ResourceRef.of(id))),
                 () -> {
                     provider.deleteSnapshot(id);
                     return id;

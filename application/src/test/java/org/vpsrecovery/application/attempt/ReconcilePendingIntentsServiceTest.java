@@ -84,6 +84,29 @@ class ReconcilePendingIntentsServiceTest {
     }
 
     @Test
+    void aReleaseCutShortByACrashIsSettledByTheRestoresOperation() {
+        var snapshot = ResourceRef.of(platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED).id());
+        var restore = org.vpsrecovery.domain.operation.RecoveryOperation.accepted(
+                org.vpsrecovery.domain.operation.OperationId.random(), BLUE, new org.vpsrecovery.domain.common.RequestId("r-restore"),
+                Operation.RESTORE_SNAPSHOT, WEB, Optional.of(snapshot), platform.clock.instant(), ServerStates.DOCUMENTED_RESTORE_WINDOW);
+        platform.operations.add(restore);
+        CallContext notReleased = intent(Operation.RELEASE_RESTORE_HOLD, Optional.of(snapshot),
+                Map.of(AuditEvent.ATTEMPT_ID, java.util.UUID.randomUUID().toString(),
+                        AuditEvent.RESTORE_OPERATION_ID, restore.id().toString()));
+        platform.clock.advance(Duration.ofMinutes(6));
+        assertThat(reconciler.reconcile(100)).isEqualTo(1);
+        assertThat(((Outcome.Failed) lastOutcome(notReleased)).reason()).isEqualTo(ReasonCode.NO_RESTORE_HOLD);
+
+        platform.operations.update(restore, restore.releasedEarly(platform.clock.instant(), "released"));
+        CallContext released = intent(Operation.RELEASE_RESTORE_HOLD, Optional.of(snapshot),
+                Map.of(AuditEvent.ATTEMPT_ID, java.util.UUID.randomUUID().toString(),
+                        AuditEvent.RESTORE_OPERATION_ID, restore.id().toString()));
+        platform.clock.advance(Duration.ofMinutes(6));
+        assertThat(reconciler.reconcile(100)).isEqualTo(1);
+        assertThat(lastOutcome(released)).isEqualTo(new Outcome.Completed());
+    }
+
+    @Test
     void deletesAreJudgedByWhetherTheResourceIsStillThere() {
         var gone = ResourceRef.of(new org.vpsrecovery.domain.snapshot.SnapshotId(555));
         var kept = platform.provider.addBackup(499, platform.web, BackupType.MANUAL, CreationStatus.COMPLETED, Optional.empty());

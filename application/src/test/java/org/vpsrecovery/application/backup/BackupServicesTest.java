@@ -136,6 +136,7 @@ class BackupServicesTest {
         Backup done = manual(499, CreationStatus.COMPLETED);
         Backup running = manual(610, CreationStatus.IN_PROGRESS);
         Backup other = manual(611, CreationStatus.COMPLETED);
+        Backup kept = manual(612, CreationStatus.COMPLETED);
         var delete = platform.deleteBackup();
 
         delete.deleteBackup(new DeleteBackupCommand(platform.as(BLUE), done.id()));
@@ -145,8 +146,12 @@ class BackupServicesTest {
                 .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.BACKUP_IN_PROGRESS));
 
         restore(platform.as(BLUE), WEB, other.id());
-        assertThatThrownBy(() -> delete.deleteBackup(new DeleteBackupCommand(platform.as(BLUE), other.id())))
+        // Another backup of the restoring server is kept; the one the restore reads is named for what it is.
+        assertThatThrownBy(() -> delete.deleteBackup(new DeleteBackupCommand(platform.as(BLUE), kept.id())))
                 .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.SERVER_RESTORING));
+        assertThat(platform.provider.backup(kept.id())).isPresent();
+        assertThatThrownBy(() -> delete.deleteBackup(new DeleteBackupCommand(platform.as(BLUE), other.id())))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.RECOVERY_POINT_IN_USE));
         assertThat(platform.provider.backup(other.id())).isPresent();
     }
 

@@ -30,6 +30,9 @@ public record AuditEvent(Instant occurredAt, TeamId team, RequestId requestId, O
     public static final String DESCRIPTION = "description";
     /** Detail key of the platform's words on what happened (a provider's message, a finding). */
     public static final String MESSAGE = "message";
+
+    /** Detail key, on a {@link Operation#RELEASE_RESTORE_HOLD} event, of the restore whose hold it ends. */
+    public static final String RESTORE_OPERATION_ID = "restore_operation_id";
     public static final int MAX_DETAIL_ENTRIES = 16;
     public static final int MAX_DETAIL_VALUE_LENGTH = 500;
     private static final Pattern DETAIL_KEY = Pattern.compile("[a-z][a-z0-9_]{0,39}");

@@ -1,7 +1,12 @@
 package org.vpsrecovery.domain.backup;
 
+import java.util.Collection;
+import java.util.List;
 import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.server.RecoveryPointInUsePolicy;
+import org.vpsrecovery.domain.server.RecoverySource;
+import org.vpsrecovery.domain.server.RestoreHold;
 import org.vpsrecovery.domain.server.Server;
 
 /**
@@ -14,8 +19,20 @@ public final class BackupDeletionPolicy {
     }
 
     public static Decision evaluate(Backup backup, Server server) {
+        return evaluate(backup, server, List.of());
+    }
+
+    /**
+     * {@code holds}: the restore holds in force on any server; the one reading this backup keeps it
+     * ({@link RecoveryPointInUsePolicy}).
+     */
+    public static Decision evaluate(Backup backup, Server server, Collection<RestoreHold> holds) {
         if (backup.isInProgress()) {
             return Decision.deny(ReasonCode.BACKUP_IN_PROGRESS, "backup " + backup.id() + " is still being created");
+        }
+        Decision inUse = RecoveryPointInUsePolicy.evaluate(RecoverySource.Kind.BACKUP, backup.id().value(), holds);
+        if (!inUse.isAllowed()) {
+            return inUse;
         }
         if (server.isRestoring()) {
             return Decision.deny(ReasonCode.SERVER_RESTORING,

@@ -17,6 +17,12 @@ public enum ReasonCode {
     SERVER_NOT_RESTORABLE,
     SERVER_RESTORING,
     INVALID_TRANSITION,
+    /** The snapshot or backup is the source of a restore still holding its server (ADR 0026). */
+    RECOVERY_POINT_IN_USE,
+    /** The server has no restore hold to release (ADR 0026). */
+    NO_RESTORE_HOLD,
+    /** The owning team released a restore's hold before its window ended (ADR 0026). */
+    RESTORE_HOLD_RELEASED,
     // lookups (another team's resource is reported exactly as a missing one)
     SERVER_NOT_FOUND,
     SNAPSHOT_NOT_FOUND,

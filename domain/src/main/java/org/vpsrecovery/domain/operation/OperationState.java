@@ -15,10 +15,12 @@ public enum OperationState {
     /** The recovery point being made disappeared from VPS.org's list before completing. */
     VANISHED,
     /** The tracking deadline passed before VPS.org showed an end. */
-    TIMED_OUT;
+    TIMED_OUT,
+    /** A restore whose hold the owning team released before its window ended (ADR 0026). */
+    RELEASED;
 
     public boolean isFinal() {
-        return this == COMPLETED || this == FAILED || this == VANISHED || this == TIMED_OUT;
+        return this == COMPLETED || this == FAILED || this == VANISHED || this == TIMED_OUT || this == RELEASED;
     }
 
     /** Wire form for the operations API and the database: lower case. */

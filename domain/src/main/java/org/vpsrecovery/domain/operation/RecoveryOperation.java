@@ -8,6 +8,8 @@ import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.server.RecoverySource;
+import org.vpsrecovery.domain.server.RestoreHold;
 import org.vpsrecovery.domain.server.ServerId;
 
 /**
@@ -19,10 +21,14 @@ import org.vpsrecovery.domain.server.ServerId;
  * ACCEPTED ──taken──▶ IN_PROGRESS ──completed / failed / vanished / timedOut──▶ final
  *    │  └──refused──▶ FAILED              ▲
  *    └──answerLost──▶ UNRESOLVED ──found──┘ ──notFound──▶ FAILED, ──timedOut──▶ TIMED_OUT
+ * a restore, not final, before its deadline ──releasedEarly──▶ RELEASED
  * </pre>
+ *
+ * {@code resourceServer} is the server the resource belongs to when that is not {@code server}: the
+ * backup of another server a restore reads from.
  */
 public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId, Operation kind, ServerId server,
-                                Optional<ResourceRef> resource, OperationState state, Instant acceptedAt,
+                                Optional<ResourceRef> resource, Optional<ServerId> resourceServer, OperationState state, Instant acceptedAt,
                                 Instant updatedAt, Instant deadline, Optional<String> note, Instant nextCheckAt,
                                 int checks, int version) {
 
@@ -35,6 +41,10 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(resource, "resource (may be empty, not null)");
+        Objects.requireNonNull(resourceServer, "resource server (may be empty, not null)");
+        if (resourceServer.isPresent() && (resource.isEmpty() || resourceServer.get().equals(server))) {
+            throw new IllegalArgumentException("a resource server names another server's resource");
+        }
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(acceptedAt, "accepted at");
         Objects.requireNonNull(updatedAt, "updated at");
@@ -59,7 +69,15 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
     public static RecoveryOperation accepted(OperationId id, TeamId team, RequestId requestId, Operation kind,
                                              ServerId server, Optional<ResourceRef> resource, Instant at,
                                              Duration trackingDeadline) {
-        return new RecoveryOperation(id, team, requestId, kind, server, resource, OperationState.ACCEPTED, at, at,
+        return accepted(id, team, requestId, kind, server, resource, Optional.empty(), at, trackingDeadline);
+    }
+
+    /** A new operation about {@code resource} of another server, {@code resourceServer} (a restore from its backup). */
+    public static RecoveryOperation accepted(OperationId id, TeamId team, RequestId requestId, Operation kind,
+                                             ServerId server, Optional<ResourceRef> resource,
+                                             Optional<ServerId> resourceServer, Instant at, Duration trackingDeadline) {
+        return new RecoveryOperation(id, team, requestId, kind, server, resource,
+                resourceServer.filter(other -> !other.equals(server)), OperationState.ACCEPTED, at, at,
                 at.plus(trackingDeadline), Optional.empty(), at, 0, 0);
     }
 
@@ -136,8 +154,35 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         if (next.isAfter(deadline) && at.isBefore(deadline)) {
             next = deadline;
         }
-        return new RecoveryOperation(id, team, requestId, kind, server, resource, state, acceptedAt, updatedAt,
-                deadline, note, next, checks + 1, version + 1);
+        return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt,
+                updatedAt, deadline, note, next, checks + 1, version + 1);
+    }
+
+    /**
+     * The owning team ends a restore's hold before its window (the deadline) ends. Only a restore,
+     * not final, and only before the deadline: after it, the window's end is the tracker's to record.
+     */
+    public RecoveryOperation releasedEarly(Instant at, String note) {
+        if (!kind.isRestore() || state.isFinal()) {
+            throw new IllegalOperationTransition(id, state, "releasedEarly");
+        }
+        if (isDue(at)) {
+            throw new IllegalOperationTransition(id, state, "releasedEarly after its window ended at " + deadline);
+        }
+        return next(OperationState.RELEASED, resource, at, note);
+    }
+
+    /**
+     * The hold this operation puts on its server at {@code at}: a restore not final whose window has
+     * not ended. A restore whose answer was lost holds too: VPS.org may be running it.
+     */
+    public Optional<RestoreHold> hold(Instant at) {
+        if (!kind.isRestore() || state.isFinal() || isDue(at) || resource.isEmpty() || !deadline.isAfter(acceptedAt)) {
+            return Optional.empty();
+        }
+        return Optional.of(new RestoreHold(server, id.value(), acceptedAt, deadline,
+                new RecoverySource(RecoverySource.Kind.valueOf(resource.get().type().name()), resource.get().id(),
+                        resourceServer.orElse(server))));
     }
 
     public boolean isFinal() {
@@ -168,7 +213,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         Optional<String> written = Optional.ofNullable(text).filter(t -> !t.isBlank())
                 .map(t -> t.length() <= MAX_NOTE_LENGTH ? t : t.substring(0, MAX_NOTE_LENGTH));
         // A new state is looked at again at once by the tracker: checks start over.
-        return new RecoveryOperation(id, team, requestId, kind, server, about, to, acceptedAt, when, deadline,
-                written.or(() -> note), when, 0, version + 1);
+        return new RecoveryOperation(id, team, requestId, kind, server, about, resourceServer, to, acceptedAt, when,
+                deadline, written.or(() -> note), when, 0, version + 1);
     }
 }

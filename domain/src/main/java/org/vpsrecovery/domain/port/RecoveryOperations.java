@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
@@ -35,6 +36,13 @@ public interface RecoveryOperations {
      * overdue first, at most {@code limit} in all.
      */
     Map<ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit);
+
+    /**
+     * Restores that hold their server at {@code at}: not final, their window (deadline) not ended;
+     * only those restoring {@code target} and only those reading {@code source}, when given. Newest
+     * first. These are the restore holds (ADR 0026): they live here, in the operations, and nowhere else.
+     */
+    List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at);
 
     static void requirePage(int limit) {
         if (limit < 1 || limit > MAX_PAGE) {

@@ -1,18 +1,48 @@
 package org.vpsrecovery.domain.server;
 
+import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
 
 /**
  * A server and its status as far as the platform knows it. The provider has no status endpoint in
  * our sources, so an {@link ServerStatus.Kind#UNKNOWN} server is left for the provider to judge.
+ * A restore started through the platform puts a {@link RestoreHold} on it:
+ *
+ * <pre>
+ * idle ──beginRestore(hold)──▶ restoring ──finishRestore(at ≥ until)──▶ idle
+ *                                  └──────releaseRestore(at &lt; until)──▶ idle
+ * </pre>
+ *
+ * Illegal moves are refused: a second restore ({@code SERVER_NOT_RESTORABLE}), finishing a hold
+ * that is not over or not there ({@code INVALID_TRANSITION}), releasing where there is no hold
+ * ({@code NO_RESTORE_HOLD}).
  */
-public record Server(ServerRef ref, ServerStatus status) {
+public record Server(ServerRef ref, ServerStatus status, Optional<RestoreHold> hold) {
 
     public Server {
         Objects.requireNonNull(ref, "server");
         Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(hold, "hold (may be empty, not null)");
+        if (hold.isPresent() && status.kind() != ServerStatus.Kind.RESTORING) {
+            throw new IllegalArgumentException("a held server is restoring");
+        }
+        if (hold.isPresent() && !hold.get().server().equals(ref.id())) {
+            throw new IllegalArgumentException("a server carries only its own restore hold");
+        }
+    }
+
+    /** A server as the provider reports it, with no hold of the platform's. */
+    public Server(ServerRef ref, ServerStatus status) {
+        this(ref, status, Optional.empty());
+    }
+
+    /** A server the platform holds nothing on: its status is the provider's to judge. */
+    public static Server idle(ServerRef ref) {
+        return new Server(ref, ServerStatus.UNKNOWN);
     }
 
     public ServerId id() {
@@ -27,7 +57,8 @@ public record Server(ServerRef ref, ServerStatus status) {
     public Decision restorability() {
         return isRestoring()
                 ? Decision.deny(ReasonCode.SERVER_NOT_RESTORABLE,
-                        "server " + ref.id() + " is already being restored")
+                        "server " + ref.id() + " is already being restored"
+                                + hold.map(h -> " until " + h.until() + " (operation " + h.operation() + ")").orElse(""))
                 : Decision.allow();
     }
 
@@ -37,11 +68,50 @@ public record Server(ServerRef ref, ServerStatus status) {
         return new Server(ref, ServerStatus.RESTORING);
     }
 
+    /** Starts a restore the platform holds the server for, until the hold's window ends. */
+    public Server beginRestore(RestoreHold restore) {
+        Objects.requireNonNull(restore, "hold");
+        restorability().orThrow();
+        return new Server(ref, ServerStatus.RESTORING, Optional.of(restore));
+    }
+
     /** The provider reports the restore finished: the server runs again. */
     public Server finishRestore() {
         if (!isRestoring()) {
             Decision.deny(ReasonCode.INVALID_TRANSITION, "server " + ref.id() + " is not being restored").orThrow();
         }
         return new Server(ref, ServerStatus.RUNNING);
+    }
+
+    /**
+     * The hold's window ended at {@code at}: the platform holds the server no longer, and, with no
+     * server status read at VPS.org, leaves its status to the provider.
+     */
+    public Server finishRestore(Instant at) {
+        RestoreHold held = hold.orElseThrow(() -> denied(ReasonCode.INVALID_TRANSITION,
+                "server " + ref.id() + " has no restore hold to finish"));
+        if (!held.isOverAt(at)) {
+            throw denied(ReasonCode.INVALID_TRANSITION, "the restore hold on server " + ref.id() + " lasts until "
+                    + held.until() + "; release it to end it early");
+        }
+        return idle(ref);
+    }
+
+    /** Whether the owning team may end the hold at {@code at}: only a hold whose window has not ended. */
+    public Decision releasability(Instant at) {
+        if (hold.isEmpty() || hold.get().isOverAt(at)) {
+            return Decision.deny(ReasonCode.NO_RESTORE_HOLD, "server " + ref.id() + " has no restore hold to release");
+        }
+        return Decision.allow();
+    }
+
+    /** The owning team ends the hold before its window ends; the server is then left to the provider. */
+    public Server releaseRestore(Instant at) {
+        releasability(at).orThrow();
+        return idle(ref);
+    }
+
+    private static RecoveryDenied denied(ReasonCode reason, String detail) {
+        return new RecoveryDenied(reason, detail);
     }
 }

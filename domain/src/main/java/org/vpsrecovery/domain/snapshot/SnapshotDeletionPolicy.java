@@ -1,7 +1,12 @@
 package org.vpsrecovery.domain.snapshot;
 
+import java.util.Collection;
+import java.util.List;
 import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.server.RecoveryPointInUsePolicy;
+import org.vpsrecovery.domain.server.RecoverySource;
+import org.vpsrecovery.domain.server.RestoreHold;
 import org.vpsrecovery.domain.server.Server;
 
 /**
@@ -14,9 +19,21 @@ public final class SnapshotDeletionPolicy {
     }
 
     public static Decision evaluate(Snapshot snapshot, Server server) {
+        return evaluate(snapshot, server, List.of());
+    }
+
+    /**
+     * {@code holds}: the restore holds in force on any server; the one reading this snapshot keeps it
+     * ({@link RecoveryPointInUsePolicy}).
+     */
+    public static Decision evaluate(Snapshot snapshot, Server server, Collection<RestoreHold> holds) {
         if (snapshot.isInProgress()) {
             return Decision.deny(ReasonCode.SNAPSHOT_IN_PROGRESS,
                     "snapshot " + snapshot.id() + " is still being created");
+        }
+        Decision inUse = RecoveryPointInUsePolicy.evaluate(RecoverySource.Kind.SNAPSHOT, snapshot.id().value(), holds);
+        if (!inUse.isAllowed()) {
+            return inUse;
         }
         if (server.isRestoring()) {
             return Decision.deny(ReasonCode.SERVER_RESTORING,

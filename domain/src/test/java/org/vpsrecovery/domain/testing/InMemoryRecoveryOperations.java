@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
@@ -67,5 +68,16 @@ public final class InMemoryRecoveryOperations implements RecoveryOperations {
                 .limit(limit)
                 .forEach(o -> byServer.computeIfAbsent(o.server(), s -> new ArrayList<>()).add(o));
         return byServer;
+    }
+
+    @Override
+    public synchronized List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source,
+                                                            Instant at) {
+        return operations.values().stream()
+                .filter(o -> o.kind().isRestore() && !o.isFinal() && o.deadline().isAfter(at))
+                .filter(o -> target.map(o.server()::equals).orElse(true))
+                .filter(o -> source.map(s -> o.resource().equals(Optional.of(s))).orElse(true))
+                .sorted(Comparator.comparing(RecoveryOperation::acceptedAt).reversed())
+                .toList();
     }
 }

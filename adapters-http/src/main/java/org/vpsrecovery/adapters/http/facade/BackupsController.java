@@ -120,7 +120,8 @@ public class BackupsController {
     }
 
     @Delete("/{backup_id}/")
-    @Operation(summary = "Delete a backup", description = "Permanent. Refused while its server is being restored. Audited.")
+    @Operation(summary = "Delete a backup", description = "Permanent. Refused while its server is being restored (400 SERVER_RESTORING), and while a "
+            + "restore reads it, on this server or another (409 RECOVERY_POINT_IN_USE). Audited.")
     @ApiResponse(responseCode = "204", description = "deleted")
     @ProblemResponses.NotFound
     @ProblemResponses.Change

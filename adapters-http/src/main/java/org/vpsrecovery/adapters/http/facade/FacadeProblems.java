@@ -5,6 +5,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import java.time.Duration;
 import org.vpsrecovery.domain.common.AccessDenied;
+import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.ResourceNotFound;
@@ -14,12 +15,16 @@ import org.vpsrecovery.domain.port.ServerBusy;
 
 /**
  * The one place where typed failures become HTTP: status, problem+json body, Retry-After.
- * Limits and preconditions answer 400, as VPS.org itself would; provider faults 502/503/504.
+ * Limits and preconditions answer 400, as VPS.org itself would; provider faults 502/503/504; the
+ * restore hold's refusals (a restore's source in use, no hold to release) 409.
  */
 public final class FacadeProblems {
 
     static final Duration BUSY_RETRY_AFTER = Duration.ofSeconds(1);
     static final Duration UNAVAILABLE_RETRY_AFTER = Duration.ofSeconds(5);
+    /** Refusals of the platform's own restore lifecycle (ADR 0026): the request fits, the server's state does not yet. */
+    private static final java.util.Set<ReasonCode> CONFLICTS =
+            java.util.EnumSet.of(ReasonCode.RECOVERY_POINT_IN_USE, ReasonCode.NO_RESTORE_HOLD);
 
     private FacadeProblems() {
     }
@@ -49,6 +54,9 @@ public final class FacadeProblems {
         }
         if (failure instanceof ResourceNotFound) {
             return HttpStatus.NOT_FOUND;
+        }
+        if (failure instanceof RecoveryDenied denied && CONFLICTS.contains(denied.reason())) {
+            return HttpStatus.CONFLICT;
         }
         if (failure instanceof RecoveryDenied) {
             return HttpStatus.BAD_REQUEST;

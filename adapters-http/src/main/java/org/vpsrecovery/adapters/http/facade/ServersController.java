@@ -5,6 +5,8 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
@@ -21,31 +23,76 @@ import org.vpsrecovery.adapters.http.facade.FacadeJson.BackupRestoreJson;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.ServerIdParameter;
 import org.vpsrecovery.application.backup.RestoreServerFromBackupCommand;
 import org.vpsrecovery.application.backup.RestoreServerFromBackupUseCase;
+import org.vpsrecovery.application.server.GetServerUseCase;
+import org.vpsrecovery.application.server.ReleaseRestoreHoldCommand;
+import org.vpsrecovery.application.server.ReleaseRestoreHoldUseCase;
 import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.server.ServerId;
 
-/** The one call of VPS.org's Servers API this platform governs: restore a server from a backup. */
+/**
+ * The one call of VPS.org's Servers API this platform governs, restore a server from a backup; and
+ * the platform's extensions for a restore's hold on its server (ADR 0026): read it, end it early.
+ */
 @Controller("/api/v1/servers")
-@Tag(name = "servers", description = "VPS.org's Servers API, as far as this platform governs it: restore from a backup")
+@Tag(name = "servers", description = "VPS.org's Servers API, as far as this platform governs it: restore from a "
+        + "backup; and the platform's restore hold on a server (read, released early)")
 @ProblemResponses.Common
 @ProblemResponses.Provider
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ServersController {
 
     private final RestoreServerFromBackupUseCase restore;
+    private final GetServerUseCase servers;
+    private final ReleaseRestoreHoldUseCase release;
     private final RequestBodies bodies;
     private final IdempotentRequests idempotent;
 
-    public ServersController(RestoreServerFromBackupUseCase restore, RequestBodies bodies, IdempotentRequests idempotent) {
+    public ServersController(RestoreServerFromBackupUseCase restore, GetServerUseCase servers,
+                             ReleaseRestoreHoldUseCase release, RequestBodies bodies, IdempotentRequests idempotent) {
         this.restore = restore;
+        this.servers = servers;
+        this.release = release;
         this.bodies = bodies;
         this.idempotent = idempotent;
+    }
+
+    @Get("/{server_id}/")
+    @Operation(summary = "A server as the platform knows it, with its restore hold",
+            description = "VPS.org's server object as its restore answer shows it (id, name, status), plus the platform "
+                    + "extension `x_vpsr_restore`: the hold a restore puts on the server (state, since, until, operation_id, "
+                    + "source), or null. VPS.org has no server read: `status` is `restoring` while held, otherwise "
+                    + "`unknown`; `name` is empty. No call reaches VPS.org.")
+    @ApiResponse(responseCode = "200", description = "the server",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ServerStateJson.class)))
+    @ProblemResponses.NotFound
+    public ServerStateJson getServer(HttpRequest<?> request, @ServerIdParameter @PathVariable("server_id") String serverId) {
+        ServerId server = new ServerId(JsonFields.parseId(serverId, "server_id", RequestReason.INVALID_ID));
+        return ServerStateJson.of(servers.getServer(RequestAttributes.callContext(request).team(), server));
+    }
+
+    @Delete("/{server_id}/restore-hold/")
+    @Operation(summary = "End a restore's hold on the server early",
+            description = "For the owning team, when it knows the restore is over before the window ends: the server then "
+                    + "takes a new restore, and the restore's source may be deleted. The restore's operation ends "
+                    + "`released`; its audit history ends UNVERIFIABLE RESTORE_HOLD_RELEASED (VPS.org has no server status "
+                    + "read). The release is audited as RELEASE_RESTORE_HOLD. No call reaches VPS.org. "
+                    + "No hold: 409 NO_RESTORE_HOLD.")
+    @ApiResponse(responseCode = "200", description = "released: the restore's operation, now final",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
+    @ProblemResponses.NotFound
+    @ProblemResponses.Change
+    public OperationJson releaseRestoreHold(HttpRequest<?> request,
+                                            @ServerIdParameter @PathVariable("server_id") String serverId) {
+        ServerId server = new ServerId(JsonFields.parseId(serverId, "server_id", RequestReason.INVALID_ID));
+        return OperationJson.of(release.releaseRestoreHold(
+                new ReleaseRestoreHoldCommand(RequestAttributes.callContext(request), server)));
     }
 
     @Post(value = "/{server_id}/restore/", consumes = MediaType.APPLICATION_JSON)
     @Operation(summary = "Restore a server from one of its backups",
             description = "The server is then restoring for up to 15 minutes: meanwhile the platform refuses another "
-                    + "restore and any deletion on it. Audited. With an Idempotency-Key a repeated request gets the "
+                    + "restore, any deletion on it, and the deletion of the backup it reads (also another server's); "
+                    + "GET /api/v1/servers/{id}/ shows the hold, DELETE .../restore-hold/ ends it early. Audited. With an Idempotency-Key a repeated request gets the "
                     + "first answer.",
             parameters = @Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
                     description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",

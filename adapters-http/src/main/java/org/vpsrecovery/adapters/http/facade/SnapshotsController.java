@@ -137,7 +137,8 @@ public class SnapshotsController {
     }
 
     @Delete("/{snapshot_id}/")
-    @Operation(summary = "Delete a snapshot", description = "Permanent. Refused while its server is being restored. Audited.")
+    @Operation(summary = "Delete a snapshot", description = "Permanent. Refused while its server is being restored (400 SERVER_RESTORING), and while a "
+            + "restore reads it (409 RECOVERY_POINT_IN_USE). Audited.")
     @ApiResponse(responseCode = "204", description = "deleted")
     @ProblemResponses.NotFound
     @ProblemResponses.Change

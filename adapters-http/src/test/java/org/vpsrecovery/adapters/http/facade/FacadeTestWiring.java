@@ -121,4 +121,9 @@ public class FacadeTestWiring {
     RestoreServerFromBackupUseCase restoreServerFromBackup(PlatformFixture platform) {
         return platform.restoreServerFromBackup();
     }
+
+    @Singleton
+    org.vpsrecovery.application.server.RestoreHoldService restoreHolds(PlatformFixture platform) {
+        return platform.restoreHolds();
+    }
 }

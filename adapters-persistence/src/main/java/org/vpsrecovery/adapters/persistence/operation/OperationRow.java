@@ -6,10 +6,11 @@ import io.micronaut.data.annotation.MappedEntity;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One row of {@code recovery_operation} (migration V6); mapped to the domain in {@link OperationRows} only. */
+/** One row of {@code recovery_operation} (migrations V6, V8); mapped to the domain in {@link OperationRows} only. */
 @MappedEntity("recovery_operation")
 public record OperationRow(@Id UUID id, String team, String requestId, String kind, long serverId,
-                           @Nullable String resourceType, @Nullable Long resourceId, String state,
+                           @Nullable String resourceType, @Nullable Long resourceId,
+                           @Nullable Long resourceServerId, String state,
                            Instant acceptedAt, Instant updatedAt, Instant deadline, @Nullable String note,
                            Instant nextCheckAt, int checks, int version) {
 }

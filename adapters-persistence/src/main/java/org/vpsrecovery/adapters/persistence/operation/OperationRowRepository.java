@@ -34,6 +34,17 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
             ORDER BY accepted_at DESC, id LIMIT :limit""")
     List<OperationRow> listNewestFirst(@Nullable String team, @Nullable Long serverId, @Nullable String state, int limit);
 
+    /** The restore holds in force at {@code at} (ADR 0026), by the server held and the point read when given. */
+    @Query("""
+            SELECT * FROM recovery_operation
+            WHERE kind IN ('RESTORE_SNAPSHOT', 'RESTORE_SERVER_FROM_BACKUP')
+              AND state IN ('accepted', 'in_progress', 'unresolved') AND deadline > :at
+              AND (CAST(:serverId AS bigint) IS NULL OR server_id = :serverId)
+              AND (CAST(:resourceType AS text) IS NULL OR (resource_type = :resourceType AND resource_id = :resourceId))
+            ORDER BY accepted_at DESC, id""")
+    List<OperationRow> liveRestores(@Nullable Long serverId, @Nullable String resourceType, @Nullable Long resourceId,
+                                    Instant at);
+
     @Query("""
             SELECT * FROM recovery_operation
             WHERE state IN ('accepted', 'in_progress', 'unresolved') AND next_check_at <= :dueBy

@@ -69,10 +69,18 @@ public final class OperationRows implements RecoveryOperations {
         return byServer;
     }
 
+    @Override
+    public List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at) {
+        return rows.liveRestores(target.map(ServerId::value).orElse(null),
+                source.map(r -> r.type().name()).orElse(null), source.map(ResourceRef::id).orElse(null), at)
+                .stream().map(OperationRows::toDomain).toList();
+    }
+
     static OperationRow toRow(RecoveryOperation o) {
         return new OperationRow(o.id().value(), o.team().value(), o.requestId().value(), o.kind().name(),
                 o.server().value(), o.resource().map(r -> r.type().name()).orElse(null),
-                o.resource().map(ResourceRef::id).orElse(null), o.state().wireName(), o.acceptedAt(), o.updatedAt(),
+                o.resource().map(ResourceRef::id).orElse(null), o.resourceServer().map(ServerId::value).orElse(null),
+                o.state().wireName(), o.acceptedAt(), o.updatedAt(),
                 o.deadline(), o.note().orElse(null), o.nextCheckAt(), o.checks(), o.version());
     }
 
@@ -81,7 +89,7 @@ public final class OperationRows implements RecoveryOperations {
                 : Optional.of(new ResourceRef(ResourceRef.Type.valueOf(r.resourceType()), r.resourceId()));
         return new RecoveryOperation(new OperationId(r.id()), new TeamId(r.team()), new RequestId(r.requestId()),
                 Operation.valueOf(r.kind()), new ServerId(r.serverId()), resource,
-                OperationState.valueOf(r.state().toUpperCase(Locale.ROOT)), r.acceptedAt(), r.updatedAt(), r.deadline(),
+                Optional.ofNullable(r.resourceServerId()).map(ServerId::new), OperationState.valueOf(r.state().toUpperCase(Locale.ROOT)), r.acceptedAt(), r.updatedAt(), r.deadline(),
                 Optional.ofNullable(r.note()), r.nextCheckAt(), r.checks(), r.version());
     }
 }

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.OperationId;
@@ -73,6 +74,37 @@ public abstract class RecoveryOperationsContract {
                 .completed(T0.plusSeconds(2), "done");
         assertThat(operations.update(unresolved, settled)).isTrue();
         assertThat(operations.find(lost.id())).contains(settled);
+    }
+
+    @Test
+    void liveRestoresAreTheHoldsInForceByTargetAndSourceAndReleasedOnesAreNot() {
+        RecoveryOperations operations = emptyOperations();
+        ResourceRef backup = ResourceRef.of(new BackupId(499));
+        // DB restored from WEB's backup: the source's server is kept with the operation.
+        RecoveryOperation fromBackup = RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("r-1"),
+                Operation.RESTORE_SERVER_FROM_BACKUP, DB, Optional.of(backup), Optional.of(WEB), T0, Duration.ofMinutes(15));
+        RecoveryOperation fromSnapshot = RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("r-2"),
+                Operation.RESTORE_SNAPSHOT, WEB, Optional.of(ResourceRef.of(new SnapshotId(801))), T0.plusSeconds(1),
+                Duration.ofMinutes(15));
+        operations.add(fromBackup);
+        operations.add(fromSnapshot);
+        operations.add(create(BLUE, WEB, T0));
+
+        assertThat(operations.find(fromBackup.id()).orElseThrow().resourceServer()).contains(WEB);
+        assertThat(operations.liveRestores(Optional.empty(), Optional.empty(), T0.plusSeconds(60)))
+                .extracting(RecoveryOperation::id).containsExactly(fromSnapshot.id(), fromBackup.id());
+        assertThat(operations.liveRestores(Optional.of(DB), Optional.empty(), T0.plusSeconds(60)))
+                .containsExactly(fromBackup);
+        assertThat(operations.liveRestores(Optional.empty(), Optional.of(backup), T0.plusSeconds(60)))
+                .containsExactly(fromBackup);
+        // The window's end ends the hold, whether or not the tracker has recorded it yet.
+        assertThat(operations.liveRestores(Optional.empty(), Optional.empty(), T0.plus(Duration.ofMinutes(15)).plusSeconds(1)))
+                .isEmpty();
+
+        RecoveryOperation released = fromBackup.releasedEarly(T0.plusSeconds(90), "released early by blue");
+        assertThat(operations.update(fromBackup, released)).isTrue();
+        assertThat(operations.find(fromBackup.id()).orElseThrow().state()).isEqualTo(OperationState.RELEASED);
+        assertThat(operations.liveRestores(Optional.empty(), Optional.of(backup), T0.plusSeconds(91))).isEmpty();
     }
 
     @Test

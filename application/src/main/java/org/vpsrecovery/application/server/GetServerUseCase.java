@@ -1,0 +1,12 @@
+package org.vpsrecovery.application.server;
+
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.server.Server;
+import org.vpsrecovery.domain.server.ServerId;
+
+/** A team's server as the platform knows it: restoring under a hold, or left to the provider. */
+public interface GetServerUseCase {
+
+    /** Another team's server is reported exactly as a missing one ({@code SERVER_NOT_FOUND}). */
+    Server getServer(TeamId team, ServerId server);
+}

@@ -1,0 +1,120 @@
+package org.vpsrecovery.application.server;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicReference;
+import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.application.attempt.AuditedAttempts;
+import org.vpsrecovery.application.attempt.ServerStates;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.common.Decision;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
+import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.port.ServerOwnership;
+import org.vpsrecovery.domain.server.Server;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.server.ServerRef;
+
+/**
+ * A restore's hold on its server, read and ended early (ADR 0026). The hold is the restore's
+ * operation: releasing it moves that operation to {@code released} (a versioned write, under the
+ * server's lock) and writes the restore's final event, {@code UNVERIFIABLE RESTORE_HOLD_RELEASED}:
+ * VPS.org has no server status read, so whether the restore finished cannot be established. The
+ * release itself is audited as {@link Operation#RELEASE_RESTORE_HOLD}: intent, then outcome.
+ */
+public final class RestoreHoldService implements GetServerUseCase, ReleaseRestoreHoldUseCase {
+
+    private final ServerOwnership ownership;
+    private final ServerStates servers;
+    private final RecoveryOperations operations;
+    private final AuditedAttempts attempts;
+    private final AuditWriter writer;
+    private final Clock clock;
+
+    public RestoreHoldService(ServerOwnership ownership, ServerStates servers, RecoveryOperations operations,
+                              AuditedAttempts attempts, AuditWriter writer, Clock clock) {
+        this.ownership = Objects.requireNonNull(ownership, "ownership");
+        this.servers = Objects.requireNonNull(servers, "servers");
+        this.operations = Objects.requireNonNull(operations, "operations");
+        this.attempts = Objects.requireNonNull(attempts, "attempts");
+        this.writer = Objects.requireNonNull(writer, "writer");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public Server getServer(TeamId team, ServerId server) {
+        if (!ownership.owns(team, server)) {
+            throw notFound(server);
+        }
+        return servers.current(unnamed(server));
+    }
+
+    @Override
+    public RecoveryOperation releaseRestoreHold(ReleaseRestoreHoldCommand command) {
+        var context = command.context();
+        ServerRef server = unnamed(command.server());
+        var attempt = attempts.attempt(context, Operation.RELEASE_RESTORE_HOLD).onServer(server.id());
+        if (!ownership.owns(context.team(), server.id())) {
+            throw attempt.refuse(notFound(server.id()));
+        }
+        AtomicReference<RecoveryOperation> holding = new AtomicReference<>();
+        AtomicReference<Server> held = new AtomicReference<>();
+        return attempt.runHere(
+                () -> {
+                    Instant now = clock.instant();
+                    Optional<RecoveryOperation> restore = servers.holdingRestore(server);
+                    Server current = restore.flatMap(r -> r.hold(now)).map(Server.idle(server)::beginRestore)
+                            .orElse(Server.idle(server));
+                    Decision decision = current.releasability(now);
+                    if (decision.isAllowed()) {
+                        holding.set(restore.orElseThrow());
+                        held.set(current);
+                        attempt.detail(AuditEvent.RESTORE_OPERATION_ID, restore.get().id().toString());
+                        restore.get().resource().ifPresent(attempt::about);
+                    }
+                    return decision;
+                },
+                () -> release(holding.get(), held.get(), context.team(), context.requestId().value()));
+    }
+
+    private RecoveryOperation release(RecoveryOperation restore, Server held, TeamId by, String requestId) {
+        Instant now = clock.instant();
+        held.releaseRestore(now); // the domain's rule: only a hold whose window has not ended
+        RecoveryOperation released = restore.releasedEarly(now, "hold released early by team " + by.value()
+                + " (request " + requestId + ")");
+        if (!operations.update(restore, released)) {
+            throw new RecoveryDenied(ReasonCode.NO_RESTORE_HOLD, "the restore " + restore.id() + " ended meanwhile");
+        }
+        Map<String, String> detail = new LinkedHashMap<>();
+        detail.put(AuditEvent.ATTEMPT_ID, restore.id().toString());
+        detail.put("released_by_request", requestId.length() <= AuditEvent.MAX_DETAIL_VALUE_LENGTH ? requestId
+                : requestId.substring(0, AuditEvent.MAX_DETAIL_VALUE_LENGTH));
+        writer.appendOrDefer(new AuditEvent(now, restore.team(), restore.requestId(), restore.kind(),
+                Optional.of(restore.server()), restore.resource(),
+                new Outcome.Unverifiable(ReasonCode.RESTORE_HOLD_RELEASED, "team " + by.value() + " released the hold at "
+                        + now + ", before its window's end at " + restore.deadline() + "; VPS.org offers no server "
+                        + "status read, so whether the restore finished cannot be established"),
+                OptionalInt.empty(), detail));
+        return released;
+    }
+
+    /** VPS.org has no server read and the platform keeps no names: the server is named by id alone. */
+    private static ServerRef unnamed(ServerId server) {
+        return new ServerRef(server, "");
+    }
+
+    private static ResourceNotFound notFound(ServerId server) {
+        return new ResourceNotFound(ReasonCode.SERVER_NOT_FOUND, "server " + server + " not found");
+    }
+}

@@ -1,0 +1,245 @@
+package org.vpsrecovery.application.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.vpsrecovery.application.PlatformFixture.BLUE;
+import static org.vpsrecovery.application.PlatformFixture.GREEN;
+import static org.vpsrecovery.application.PlatformFixture.SPARE;
+import static org.vpsrecovery.application.PlatformFixture.WEB;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.attempt.ServerStates;
+import org.vpsrecovery.application.backup.DeleteBackupCommand;
+import org.vpsrecovery.application.backup.RestoreServerFromBackupCommand;
+import org.vpsrecovery.application.backup.RestoreServerFromBackupService;
+import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
+import org.vpsrecovery.application.snapshot.RestoreSnapshotCommand;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.port.ServerLock;
+import org.vpsrecovery.domain.server.RecoverySource;
+import org.vpsrecovery.domain.server.RestoreHold;
+import org.vpsrecovery.domain.server.Server;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.testing.InMemoryServerLock;
+
+/** A restore as a server lifecycle, with the in-memory fakes: the hold shown, protecting its source, released early. */
+class RestoreHoldServiceTest {
+
+    private final PlatformFixture platform = new PlatformFixture();
+    private final Snapshot snapshot = platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+    private final Snapshot another = platform.provider.addSnapshot(798, platform.web, CreationStatus.COMPLETED);
+    private final Backup backup = platform.provider.addBackup(499, platform.web, BackupType.MANUAL, CreationStatus.COMPLETED,
+            Optional.empty());
+    private final RestoreHoldService holds = platform.restoreHolds();
+
+    private OperationId restoreSnapshot(CallContext context) {
+        platform.restoreSnapshot().restoreSnapshot(new RestoreSnapshotCommand(context, snapshot.id()));
+        return context.operationId();
+    }
+
+    private RecoveryOperation release(CallContext context, ServerId server) {
+        return holds.releaseRestoreHold(new ReleaseRestoreHoldCommand(context, server));
+    }
+
+    private static ReasonCode reasonOf(Throwable e) {
+        return ((RecoveryException) e).reason();
+    }
+
+    @Test
+    void aRestoreHoldsItsServerWithItsOperationAndSourceUntilTheWindowEnds() {
+        assertThat(holds.getServer(BLUE, WEB).hold()).isEmpty();
+        OperationId restore = restoreSnapshot(platform.as(BLUE));
+
+        Server held = holds.getServer(BLUE, WEB);
+
+        assertThat(held.isRestoring()).isTrue();
+        RestoreHold hold = held.hold().orElseThrow();
+        assertThat(hold.operation()).isEqualTo(restore.value());
+        assertThat(hold.since()).isEqualTo(platform.clock.instant());
+        assertThat(hold.until()).isEqualTo(platform.clock.instant().plus(ServerStates.DOCUMENTED_RESTORE_WINDOW));
+        assertThat(hold.source()).isEqualTo(new RecoverySource(RecoverySource.Kind.SNAPSHOT, 801, WEB));
+
+        // The window's end ends it, on every instance: the operations are the one record of it.
+        platform.clock.advance(ServerStates.DOCUMENTED_RESTORE_WINDOW);
+        assertThat(holds.getServer(BLUE, WEB).hold()).isEmpty();
+        assertThatThrownBy(() -> release(platform.as(BLUE), WEB))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.NO_RESTORE_HOLD));
+        platform.tracker().tick();
+        assertThat(platform.operations.find(restore).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
+    }
+
+    @Test
+    void theSourceIsKeptUntilTheOwnerReleasesTheHoldEarlyAuditedThenItGoesAndANewRestoreIsAllowed() {
+        CallContext restoring = platform.as(BLUE);
+        OperationId restore = restoreSnapshot(restoring);
+        CallContext refusedDelete = platform.as(BLUE);
+
+        assertThatThrownBy(() -> platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(refusedDelete, snapshot.id())))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.RECOVERY_POINT_IN_USE))
+                .hasMessageContaining(restore.toString());
+        assertThat(platform.outcomesOf(refusedDelete)).containsExactly(Outcome.Kind.REJECTED);
+        assertThat(platform.providerCallsStartingWith("delete")).isZero();
+
+        platform.clock.advance(Duration.ofMinutes(11)); // VPS.org's own restore (10 min in the fake) is over
+        CallContext releasing = platform.as(BLUE);
+        RecoveryOperation released = release(releasing, WEB);
+
+        assertThat(released.id()).isEqualTo(restore);
+        assertThat(released.state()).isEqualTo(OperationState.RELEASED);
+        assertThat(platform.operations.find(restore)).contains(released);
+        assertThat(holds.getServer(BLUE, WEB).hold()).isEmpty();
+        // The release: intent, then outcome, naming the restore it ended.
+        List<AuditEvent> releaseEvents = platform.eventsOf(releasing);
+        assertThat(releaseEvents).extracting(e -> e.outcome().kind())
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+        assertThat(releaseEvents).allSatisfy(e -> {
+            assertThat(e.operation()).isEqualTo(Operation.RELEASE_RESTORE_HOLD);
+            assertThat(e.detail()).containsEntry(AuditEvent.RESTORE_OPERATION_ID, restore.toString())
+                    .containsEntry(AuditEvent.ATTEMPT_ID, releasing.operationId().toString());
+            assertThat(e.resource()).contains(ResourceRef.of(snapshot.id()));
+        });
+        // The restore's own end says it was released, and that VPS.org cannot tell whether it finished.
+        AuditEvent end = platform.eventsOf(restoring).getLast();
+        assertThat(end.outcome()).isInstanceOfSatisfying(Outcome.Unverifiable.class,
+                u -> assertThat(u.reason()).isEqualTo(ReasonCode.RESTORE_HOLD_RELEASED));
+        assertThat(end.detail()).containsEntry(AuditEvent.ATTEMPT_ID, restore.toString());
+
+        platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(platform.as(BLUE), snapshot.id()));
+        assertThat(platform.provider.snapshot(snapshot.id())).isEmpty();
+        platform.restoreSnapshot().restoreSnapshot(new RestoreSnapshotCommand(platform.as(BLUE), another.id()));
+        assertThat(holds.getServer(BLUE, WEB).hold().orElseThrow().source().is(RecoverySource.Kind.SNAPSHOT, 798)).isTrue();
+        // Released is final: the tracker leaves it as it is.
+        platform.tracker().tick();
+        assertThat(platform.operations.find(restore).orElseThrow().state()).isEqualTo(OperationState.RELEASED);
+    }
+
+    @Test
+    void withNoHoldAReleaseIsRefusedAndAnotherTeamSeesNoServer() {
+        CallContext idle = platform.as(BLUE);
+        assertThatThrownBy(() -> release(idle, WEB))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.NO_RESTORE_HOLD));
+        assertThat(platform.outcomesOf(idle)).containsExactly(Outcome.Kind.REJECTED);
+
+        OperationId restore = restoreSnapshot(platform.as(BLUE));
+        CallContext green = platform.as(GREEN);
+        assertThatThrownBy(() -> release(green, WEB)).isInstanceOf(ResourceNotFound.class)
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.SERVER_NOT_FOUND));
+        assertThat(platform.outcomesOf(green)).containsExactly(Outcome.Kind.REJECTED);
+        assertThatThrownBy(() -> holds.getServer(GREEN, WEB)).isInstanceOf(ResourceNotFound.class);
+        assertThat(platform.operations.find(restore).orElseThrow().state()).isEqualTo(OperationState.IN_PROGRESS);
+    }
+
+    @Test
+    void aBackupOfOneServerRestoringAnotherIsKeptThoughItsOwnServerIsNotRestoring() {
+        CallContext restoring = platform.as(BLUE);
+        platform.restoreServerFromBackup().restoreServerFromBackup(
+                new RestoreServerFromBackupCommand(restoring, SPARE, backup.id()));
+        OperationId restore = restoring.operationId();
+
+        RestoreHold hold = holds.getServer(BLUE, SPARE).hold().orElseThrow();
+        assertThat(hold.operation()).isEqualTo(restore.value());
+        assertThat(hold.source()).isEqualTo(new RecoverySource(RecoverySource.Kind.BACKUP, 499, WEB));
+        assertThat(holds.getServer(BLUE, WEB).isRestoring()).isFalse();
+
+        CallContext refused = platform.as(BLUE);
+        assertThatThrownBy(() -> platform.deleteBackup().deleteBackup(new DeleteBackupCommand(refused, backup.id())))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.RECOVERY_POINT_IN_USE));
+        assertThat(platform.outcomesOf(refused)).containsExactly(Outcome.Kind.REJECTED);
+        // WEB's other points are WEB's to delete: it is not the server being restored.
+        platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(platform.as(BLUE), another.id()));
+
+        release(platform.as(BLUE), SPARE);
+        platform.deleteBackup().deleteBackup(new DeleteBackupCommand(platform.as(BLUE), backup.id()));
+        assertThat(platform.provider.backup(backup.id())).isEmpty();
+    }
+
+    @Test
+    void aStoreFailingDuringTheReleaseIsUnresolvedNotRefusedAndTheCallerIsToldToComeBack() {
+        OperationId restore = restoreSnapshot(platform.as(BLUE));
+        // The operations store as the database would fail it: reads work, the write does not.
+        RecoveryOperations failingWrites = new RecoveryOperations() {
+            public void add(RecoveryOperation operation) {
+                platform.operations.add(operation);
+            }
+
+            public boolean update(RecoveryOperation from, RecoveryOperation next) {
+                throw new IllegalStateException("connection refused");
+            }
+
+            public Optional<RecoveryOperation> find(OperationId id) {
+                return platform.operations.find(id);
+            }
+
+            public List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server,
+                                                Optional<OperationState> state, int limit) {
+                return platform.operations.list(team, server, state, limit);
+            }
+
+            public Map<ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit) {
+                return platform.operations.openByServer(dueBy, limit);
+            }
+
+            public List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at) {
+                return platform.operations.liveRestores(target, source, at);
+            }
+        };
+        var service = new RestoreHoldService(platform.ownership, platform.serverStates(), failingWrites,
+                platform.attempts(), platform.auditWriter, platform.clock);
+        CallContext releasing = platform.as(BLUE);
+
+        assertThatThrownBy(() -> service.releaseRestoreHold(new ReleaseRestoreHoldCommand(releasing, WEB)))
+                .isInstanceOf(PlatformUnavailable.class);
+
+        // Written once, as not known: reconciliation settles it from the restore's operation.
+        assertThat(platform.outcomesOf(releasing)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED);
+        assertThat(platform.operations.find(restore).orElseThrow().state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(holds.getServer(BLUE, WEB).hold()).isPresent();
+    }
+
+    @Test
+    void aRestoreFromAnotherServersBackupTakesBothLocksLowestIdFirst() {
+        List<ServerId> taken = new ArrayList<>();
+        ServerLock inner = new InMemoryServerLock(Duration.ofSeconds(5));
+        ServerLock recording = new ServerLock() {
+            @Override
+            public <T> T callExclusively(ServerId server, Supplier<T> work) {
+                synchronized (taken) {
+                    taken.add(server);
+                }
+                return inner.callExclusively(server, work);
+            }
+        };
+        var restore = new RestoreServerFromBackupService(platform.provider, platform.ownership, platform.serverStates(),
+                platform.attempts(recording), platform.clock);
+
+        restore.restoreServerFromBackup(new RestoreServerFromBackupCommand(platform.as(BLUE), SPARE, backup.id()));
+
+        // WEB (12345) before SPARE (12346), though SPARE is the one restored.
+        assertThat(taken).containsExactly(WEB, SPARE);
+    }
+}
