@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
+import org.vpsrecovery.simulator.CreationOutcome;
+import org.vpsrecovery.simulator.ForcedOutcome;
 import org.vpsrecovery.simulator.LifecycleProfile;
 import org.vpsrecovery.simulator.SimulatorOptions;
 import org.vpsrecovery.simulator.VpsOrgSimulator;
@@ -171,6 +173,40 @@ class WebhooksEndToEndTest {
                             .containsEntry("last_status_code", 200).containsEntry("event_type", "operation.completed");
                     assertThat(d.get("delivered_at")).isNotNull();
                 }));
+    }
+
+    @Test
+    void aSnapshotThatFailsAtVpsOrgEndsFailedInTheOperationTheHistoryAndTheDelivery() throws InterruptedException {
+        Answer created = subscribe(RunningPlatform.DEMO_TOKEN, receiverUrl("/ok"), "operation.failed");
+        assertThat(created.status()).isEqualTo(201);
+        String secret = (String) created.get("secret");
+        simulator.lifecycle().force(ForcedOutcome.of(CreationOutcome.FAILED).forSnapshots());
+
+        Answer snapshot = platform.send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
+                "{\"server_id\": 12345, \"name\": \"doomed\"}", Map.of("X-Request-Id", "hook-fail"));
+        assertThat(snapshot.status()).as("VPS.org takes it: in_progress").isEqualTo(201);
+        String operation = snapshot.header("X-Operation-Id");
+        assertThat(platform.send("GET", "/api/v1/operations/" + operation + "/?wait=30", RunningPlatform.DEMO_TOKEN, null)
+                .get("state")).isEqualTo("failed");
+        // Taken, then established failed at VPS.org: never COMPLETED.
+        assertThat(platform.auditOf("hook-fail")).extracting(r -> r.event().outcome().kind().name())
+                .containsSubsequence("ACCEPTED", "SUBMITTED", "FAILED").doesNotContain("COMPLETED");
+
+        Received delivery = null;
+        while (delivery == null) {
+            Received next = accepted.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(next).as("the failed event reaches the receiver").isNotNull();
+            if (next.body().contains(operation)) {
+                delivery = next;
+            }
+        }
+        assertThat(delivery.headers().get("webhook-signature")).isEqualTo(hmac(secret,
+                delivery.headers().get("webhook-id") + "." + delivery.headers().get("webhook-timestamp") + "." + delivery.body()));
+        Map<String, Object> message = json(delivery.body());
+        assertThat(message).containsEntry("type", "operation.failed");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> data = (Map<String, Object>) message.get("data");
+        assertThat(data).containsEntry("operation_id", operation).containsEntry("outcome", "FAILED");
     }
 
     @Test

@@ -66,7 +66,7 @@ public class ServersController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ServerStateJson.class)))
     @ProblemResponses.NotFound
     public ServerStateJson getServer(HttpRequest<?> request, @ServerIdParameter @PathVariable("server_id") String serverId) {
-        ServerId server = new ServerId(JsonFields.parseId(serverId, "server_id", RequestReason.INVALID_ID));
+        ServerId server = new ServerId(RequestFields.parseId(serverId, "server_id", RequestReason.INVALID_ID));
         return ServerStateJson.of(servers.getServer(RequestAttributes.callContext(request).team(), server));
     }
 
@@ -83,7 +83,7 @@ public class ServersController {
     @ProblemResponses.Change
     public OperationJson releaseRestoreHold(HttpRequest<?> request,
                                             @ServerIdParameter @PathVariable("server_id") String serverId) {
-        ServerId server = new ServerId(JsonFields.parseId(serverId, "server_id", RequestReason.INVALID_ID));
+        ServerId server = new ServerId(RequestFields.parseId(serverId, "server_id", RequestReason.INVALID_ID));
         return OperationJson.of(release.releaseRestoreHold(
                 new ReleaseRestoreHoldCommand(RequestAttributes.callContext(request), server)));
     }
