@@ -44,6 +44,8 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
     private final Map<SnapshotId, Snapshot> snapshots = new LinkedHashMap<>();
     private final Map<BackupId, Backup> backups = new LinkedHashMap<>();
     private final Deque<ProviderFailure> scheduledFailures = new ArrayDeque<>();
+    private String brokenCall;
+    private RuntimeException breakage;
     private final List<String> calls = new ArrayList<>();
     private final Map<ServerId, Instant> restoresEnd = new LinkedHashMap<>();
     /** Within the provider's documented 5 to 15 minutes. */
@@ -88,6 +90,15 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
     /** The next provider call (of any kind) throws this failure. */
     public synchronized void failNextCallWith(ProviderFailure failure) {
         scheduledFailures.add(failure);
+    }
+
+    /**
+     * The next call whose name starts with {@code call} (e.g. "create snapshot") throws {@code unexpected},
+     * as a fault around the call would: the caller cannot tell whether VPS.org acted.
+     */
+    public synchronized void breakNextCall(String call, RuntimeException unexpected) {
+        brokenCall = call;
+        breakage = unexpected;
     }
 
     /** VPS.org finishes making every snapshot and backup in progress (as it does after 3-10 minutes). */
@@ -269,6 +280,12 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
         ProviderFailure failure = scheduledFailures.poll();
         if (failure != null) {
             throw failure;
+        }
+        if (brokenCall != null && call.startsWith(brokenCall)) {
+            RuntimeException unexpected = breakage;
+            brokenCall = null;
+            breakage = null;
+            throw unexpected;
         }
     }
 

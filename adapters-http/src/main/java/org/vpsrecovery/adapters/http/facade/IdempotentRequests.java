@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.vpsrecovery.application.operation.GetOperationUseCase;
-import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.idempotency.BeginResult;
 import org.vpsrecovery.domain.idempotency.IdempotencyKey;
@@ -133,6 +132,12 @@ public class IdempotentRequests {
         if (previous.isPresent() && reached.isEmpty()) {
             return runFirst(request, key, team, holder, action);
         }
+        MutableHttpResponse<?> interrupted = interrupted(request, reached);
+        records.complete(key, team, holder, stored(interrupted, reached));
+        return interrupted;
+    }
+
+    private static MutableHttpResponse<?> interrupted(HttpRequest<?> request, Optional<OperationId> reached) {
         String detail = reached.map(id -> "the first request with this Idempotency-Key was interrupted after it was "
                         + "accepted, so VPS.org may have acted on it; it is not sent again: operation " + id
                         + " shows how it ends (GET /api/v1/operations/" + id + "/)")
@@ -141,8 +146,28 @@ public class IdempotentRequests {
         MutableHttpResponse<?> interrupted = FacadeProblems.respond(HttpStatus.CONFLICT, detail,
                 RequestReason.IDEMPOTENT_REQUEST_INTERRUPTED.name(), RequestAttributes.requestId(request), HEADER);
         reached.ifPresent(id -> interrupted.header(RequestAttributes.OPERATION_ID_HEADER, id.toString()));
-        records.complete(key, team, holder, stored(interrupted, reached));
         return interrupted;
+    }
+
+    /**
+     * After a failure that is not VPS.org's definite answer: frees the key for a retry only if this
+     * request never reached the point of calling VPS.org (no operation of it exists). If it did,
+     * VPS.org may have acted, so the key keeps an "interrupted" answer naming the operation and a
+     * retry is never sent again. If even that cannot be told now, the key stays in flight until its
+     * lease ends, and the takeover decides then.
+     */
+    private void releaseUnlessReached(HttpRequest<?> request, IdempotencyKey key, TeamId team, OperationId holder) {
+        boolean reached;
+        try {
+            reached = operations.exists(holder);
+        } catch (RuntimeException unknown) {
+            return;
+        }
+        if (reached) {
+            records.complete(key, team, holder, stored(interrupted(request, Optional.of(holder)), Optional.of(holder)));
+        } else {
+            records.release(key, team, holder);
+        }
     }
 
     private HttpResponse<?> runFirst(HttpRequest<?> request, IdempotencyKey key, TeamId team, OperationId holder,
@@ -160,12 +185,14 @@ public class IdempotentRequests {
                 records.release(key, team, holder);
             }
             throw unknown;
-        } catch (RecoveryException | InvalidRequest refused) {
+        } catch (InvalidRequest refused) {
             records.release(key, team, holder);
             throw refused;
-        } catch (RuntimeException unexpected) {
-            records.release(key, team, holder);
-            throw unexpected;
+        } catch (RuntimeException failed) {
+            // A refusal before the intent has no operation and frees the key; anything after it may
+            // have reached VPS.org (an unexpected error around the call, an outcome not written).
+            releaseUnlessReached(request, key, team, holder);
+            throw failed;
         }
         if (!records.complete(key, team, holder, stored(response, response.getHeaders()
                 .get(RequestAttributes.OPERATION_ID_HEADER, String.class).map(OperationId::parse)))) {

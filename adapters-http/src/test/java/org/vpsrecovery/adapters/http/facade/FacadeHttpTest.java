@@ -391,6 +391,23 @@ class FacadeHttpTest {
     }
 
     @Test
+    void aKeyWhoseRequestFailedUnexpectedlyAfterItsIntentIsNeverSentAgain() throws Exception {
+        Map<String, String> key = Map.of("Idempotency-Key", "broke-around-the-call");
+        String body = "{\"server_id\": 12345, \"name\": \"maybe-made-too\"}";
+        platform.provider.breakNextCall("create snapshot", new IllegalStateException("a fault around the call"));
+
+        Answer broken = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+        assertThat(broken.status()).isGreaterThanOrEqualTo(500);
+        // VPS.org may have acted: the retry is answered, never sent again.
+        Answer retry = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+        assertThat(retry.status()).isEqualTo(409);
+        assertThat(retry.get("reason_code")).isEqualTo("IDEMPOTENT_REQUEST_INTERRUPTED");
+        assertThat(retry.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(retry.raw().headers().firstValue("X-Operation-Id")).isPresent();
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isEqualTo(1);
+    }
+
+    @Test
     void aReplayWhileTheFirstRunsIs409AndARefusalFreesTheKey() throws Exception {
         platform.provider.delayMutations(Duration.ofMillis(1500));
         String body = "{\"server_id\": 12345}";
