@@ -12,6 +12,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.audit.ResourceRef;
@@ -103,7 +104,12 @@ public final class ReconcilePendingIntentsService {
         if (settled) {
             return false;
         }
-        Finding finding = switch (accepted.operation()) {
+        // Since operations exist (V6), VPS.org is called only after the attempt's operation is stored; an
+        // intent with an attempt id and no operation was never sent. Looking for "its" snapshot by name
+        // would credit it with another request's (a retry's after a takeover). A release has no operation.
+        Finding finding = accepted.attemptId().isPresent() && accepted.operation() != Operation.RELEASE_RESTORE_HOLD
+                ? Finding.notCalled("no operation was stored for this attempt, and VPS.org is called only once it is")
+                : switch (accepted.operation()) {
             case CREATE_SNAPSHOT -> findCreatedSnapshot(accepted, server);
             case CREATE_MANUAL_BACKUP -> findCreatedBackup(accepted, server);
             case DELETE_SNAPSHOT -> accepted.resource().map(r -> snapshots.listSnapshots(Optional.of(server)).stream()
@@ -188,6 +194,11 @@ public final class ReconcilePendingIntentsService {
         static Finding failed(String why) {
             return new Finding(new Outcome.Failed(ReasonCode.NOT_DONE_AT_PROVIDER, why), Optional.empty(),
                     "the provider shows the change was not made", false);
+        }
+
+        static Finding notCalled(String why) {
+            return new Finding(new Outcome.Failed(ReasonCode.NOT_DONE_AT_PROVIDER, why), Optional.empty(),
+                    "VPS.org was not called", false);
         }
 
         static Finding unverifiable(String why) {

@@ -59,6 +59,23 @@ class ReconcilePendingIntentsServiceTest {
     }
 
     @Test
+    void anIntentWhoseOperationWasNeverStoredWasNotSentAndIsNotCreditedWithAnotherRequestsSnapshot() {
+        // A crash between the intent and its operation: VPS.org is only called once the operation is stored.
+        CallContext context = intent(Operation.CREATE_SNAPSHOT, Optional.empty(),
+                Map.of("name", "retried", AuditEvent.ATTEMPT_ID, java.util.UUID.randomUUID().toString()));
+        // A retry (after a takeover) made the snapshot of that name.
+        platform.provider.createSnapshot(new SnapshotDraft(WEB, new SnapshotName("retried"), Optional.empty()));
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        assertThat(reconciler.reconcile(100)).isEqualTo(1);
+
+        AuditEvent outcome = platform.eventsOf(context).get(1);
+        assertThat(outcome.outcome().kind()).isEqualTo(Outcome.Kind.FAILED);
+        assertThat(outcome.outcome().reasonCode()).contains(ReasonCode.NOT_DONE_AT_PROVIDER);
+        assertThat(outcome.resource()).isEmpty();
+    }
+
+    @Test
     void aCreateThatDidNotHappenFailsAndARestoreStaysOpenUntilItsWindowEndsThenIsUnverifiable() {
         CallContext create = intent(Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of("name", "never-made"));
         CallContext restore = intent(Operation.RESTORE_SNAPSHOT,
