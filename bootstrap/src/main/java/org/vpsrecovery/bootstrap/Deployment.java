@@ -84,11 +84,18 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         boolean allEmbedded = database.isEmpty() && provider.isEmpty();
         String host = Optional.ofNullable(blankToNull(env.get("VPSR_HOST"))).orElse(allEmbedded ? "127.0.0.1" : "0.0.0.0");
         return new Deployment(database, provider, teams, dataDirectory, port, host, checkpoints(env, dataDirectory),
-                simulatorProfile(env, provider.isPresent()), webhooks(env, allEmbedded));
+                simulatorProfile(env, provider.isPresent()),
+                // Loopback targets for the embedded demo only while the service itself listens on loopback:
+                // an embedded instance opened to the network must not let callers reach the host's own services.
+                webhooks(env, allEmbedded && isLoopbackHost(host)));
     }
 
-    private static Webhooks webhooks(Map<String, String> env, boolean allEmbedded) {
-        boolean loopback = flag(env, "VPSR_WEBHOOKS_ALLOW_LOOPBACK", allEmbedded);
+    private static boolean isLoopbackHost(String host) {
+        return host.equals("localhost") || host.equals("::1") || host.equals("[::1]") || host.startsWith("127.");
+    }
+
+    private static Webhooks webhooks(Map<String, String> env, boolean loopbackByDefault) {
+        boolean loopback = flag(env, "VPSR_WEBHOOKS_ALLOW_LOOPBACK", loopbackByDefault);
         boolean privateNetworks = flag(env, "VPSR_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", false);
         String rawAttempts = blankToNull(env.get("VPSR_WEBHOOKS_MAX_ATTEMPTS"));
         int attempts = 8;

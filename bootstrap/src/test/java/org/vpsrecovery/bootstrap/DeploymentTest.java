@@ -65,6 +65,8 @@ class DeploymentTest {
                 .containsEntry("vpsr.webhooks.allow-private-networks", false)
                 .containsEntry("vpsr.webhooks.max-attempts", 8)
                 .containsEntry("vpsr.webhooks.first-retry", "30s");
+        // An embedded instance opened to the network does not send to its host's loopback.
+        assertThat(Deployment.fromEnvironment(Map.of("VPSR_HOST", "0.0.0.0")).webhooks().allowLoopback()).isFalse();
         assertThat(Deployment.fromEnvironment(Map.of("VPSR_WEBHOOKS_ALLOW_LOOPBACK", "false",
                 "VPSR_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "TRUE", "VPSR_WEBHOOKS_MAX_ATTEMPTS", "3",
                 "VPSR_WEBHOOKS_FIRST_RETRY", "2m")).webhooks())

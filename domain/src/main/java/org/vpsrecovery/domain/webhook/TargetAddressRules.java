@@ -37,7 +37,10 @@ public record TargetAddressRules(boolean allowLoopback, boolean allowPrivate) {
         return Optional.of("not an IP address");
     }
 
-    /** The first refused address of a host's addresses: one bad address refuses the target. */
+    /**
+     * Why a host's addresses are refused, if they are: one bad address refuses the target. The answer
+     * names the kind of address, never the address, so that a team cannot map internal host names.
+     */
     public Optional<String> refusal(List<InetAddress> addresses) {
         if (addresses.isEmpty()) {
             return Optional.of("the host resolves to no address");
@@ -45,7 +48,7 @@ public record TargetAddressRules(boolean allowLoopback, boolean allowPrivate) {
         for (InetAddress address : addresses) {
             Optional<String> refused = refusal(address);
             if (refused.isPresent()) {
-                return refused.map(why -> address.getHostAddress() + " is " + why);
+                return refused.map(why -> "the host resolves to " + why);
             }
         }
         return Optional.empty();

@@ -23,6 +23,9 @@ public record WebhookTarget(URI uri) {
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw new IllegalArgumentException("url must name a host");
         }
+        if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+            throw new IllegalArgumentException("url's port must be 1-65535");
+        }
         if (uri.getRawUserInfo() != null) {
             throw new IllegalArgumentException("url must not carry credentials (user info)");
         }

@@ -52,7 +52,8 @@ class WebhookValuesTest {
         assertThat(WebhookTarget.parse("https://hooks.example.com/vpsr?x=1").host()).isEqualTo("hooks.example.com");
         assertThat(WebhookTarget.parse("http://[2001:4860::8888]:8080/h").host()).isEqualTo("2001:4860::8888");
         for (String bad : new String[] {"ftp://example.com/", "/relative", "https:///nohost",
-                "https://user:pass@example.com/", "https://example.com/#frag", "not a url", "javascript:alert(1)",
+                "https://user:pass@example.com/", "https://example.com/#frag", "http://example.com:99999/",
+                "http://example.com:0/", "not a url", "javascript:alert(1)",
                 "https://example.com/" + "a".repeat(WebhookTarget.MAX_LENGTH)}) {
             assertThatThrownBy(() -> WebhookTarget.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }

@@ -14,8 +14,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.vpsrecovery.domain.port.WebhookTransport;
 import org.vpsrecovery.domain.webhook.WebhookTarget;
 
@@ -36,6 +40,8 @@ public final class JdkWebhookTransport implements WebhookTransport, AutoCloseabl
         this.client = HttpClient.newBuilder()
                 .connectTimeout(Objects.requireNonNull(connectTimeout, "connect timeout"))
                 .followRedirects(HttpClient.Redirect.NEVER)
+                // Straight to the address the guard judged: a proxy would resolve the host itself.
+                .proxy(HttpClient.Builder.NO_PROXY)
                 .version(HttpClient.Version.HTTP_1_1)
                 .executor(executor)
                 .build();
@@ -61,21 +67,39 @@ public final class JdkWebhookTransport implements WebhookTransport, AutoCloseabl
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
+        // The request's timeout ends at the answer's headers; the whole exchange, body included, is
+        // bounded here too, so a receiver trickling its body cannot hold a scheduler thread.
+        CompletableFuture<HttpResponse<Void>> exchange;
         try {
-            HttpResponse<Void> response = client.send(request.build(), HttpResponse.BodyHandlers.discarding());
+            exchange = client.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
+        } catch (IllegalArgumentException unusable) {
+            return new NoAnswer("the request could not be made: " + unusable.getMessage());
+        }
+        long whole = client.connectTimeout().orElseThrow().plus(answerTimeout).toMillis();
+        try {
+            HttpResponse<Void> response = exchange.get(whole, TimeUnit.MILLISECONDS);
             return new Answered(response.statusCode());
-        } catch (HttpConnectTimeoutException e) {
-            return new NoAnswer("connect timeout after " + client.connectTimeout().orElseThrow().toMillis() + " ms");
-        } catch (HttpTimeoutException e) {
-            return new NoAnswer("no answer within " + answerTimeout.toMillis() + " ms");
-        } catch (ConnectException e) {
-            return new NoAnswer("connection refused");
-        } catch (IOException e) {
-            return new NoAnswer("connection failed (" + e.getClass().getSimpleName() + ")");
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            return new NoAnswer("no whole answer within " + whole + " ms");
+        } catch (ExecutionException failed) {
+            return failure(failed.getCause());
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             return new NoAnswer("interrupted: the platform is stopping");
         }
+    }
+
+    private Response failure(Throwable cause) {
+        return switch (cause) {
+            case HttpConnectTimeoutException e ->
+                    new NoAnswer("connect timeout after " + client.connectTimeout().orElseThrow().toMillis() + " ms");
+            case HttpTimeoutException e -> new NoAnswer("no answer within " + answerTimeout.toMillis() + " ms");
+            case ConnectException e -> new NoAnswer("connection refused");
+            case IOException e -> new NoAnswer("connection failed (" + e.getClass().getSimpleName() + ")");
+            default -> new NoAnswer("the request failed (" + cause.getClass().getSimpleName() + ")");
+        };
     }
 
     @Override
