@@ -95,6 +95,13 @@ public final class AuditWriter {
         if (event.attemptId().isEmpty()) {
             return false;
         }
+        // A final outcome the reconciler wrote meanwhile from the operation's end: one final event per attempt.
+        if (event.outcome().kind().settlesAttempt() && history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT)
+                        .forRequest(event.requestId()).withOperations(java.util.Set.of(event.operation())))
+                .stream().map(RecordedAuditEvent::event)
+                .anyMatch(e -> e.attemptId().equals(event.attemptId()) && e.outcome().kind().settlesAttempt())) {
+            return true;
+        }
         java.time.Instant stored = AuditChain.storedInstant(event.occurredAt());
         return history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).since(stored).until(stored.plusNanos(1000))
                         .withOperations(java.util.Set.of(event.operation())))

@@ -25,6 +25,7 @@ import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 
@@ -75,8 +76,19 @@ public final class ReconcilePendingIntentsService {
             if (server.isEmpty()) {
                 continue; // every intent is written on a server; nothing to look at otherwise
             }
-            if (intent.event().attemptId().map(this::tracked).orElse(false)) {
-                continue; // an operation follows it (TrackOperationsService)
+            Optional<RecoveryOperation> operation = intent.event().attemptId().flatMap(this::operationOf);
+            if (operation.isPresent()) {
+                // An operation follows it (TrackOperationsService). If that operation already ended, its
+                // final event was lost (a crash between the move and the event, or a deferred event in
+                // a backlog that died with its instance): it is written now, from the operation.
+                if (operation.get().isFinal()) {
+                    try {
+                        closed += lock.callExclusively(server.get(), () -> writeLostEnd(intent, operation.get())) ? 1 : 0;
+                    } catch (org.vpsrecovery.domain.port.ServerBusy busyNow) {
+                        // the next round tries again
+                    }
+                }
+                continue;
             }
             try {
                 closed += lock.callExclusively(server.get(), () -> closeIfStillPending(intent, server.get())) ? 1 : 0;
@@ -87,21 +99,62 @@ public final class ReconcilePendingIntentsService {
         return closed;
     }
 
-    private boolean tracked(String attemptId) {
+    private Optional<RecoveryOperation> operationOf(String attemptId) {
         try {
-            return operations.find(OperationId.parse(attemptId)).isPresent();
+            return operations.find(OperationId.parse(attemptId));
         } catch (IllegalArgumentException notAnOperationId) {
+            return Optional.empty();
+        }
+    }
+
+    private boolean settled(RecordedAuditEvent intent) {
+        AuditEvent accepted = intent.event();
+        return history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forRequest(accepted.requestId())
+                        .withOperations(Set.of(accepted.operation())))
+                .stream().anyMatch(e -> e.sequence() > intent.sequence() && e.event().sameAttemptAs(accepted)
+                        && e.event().outcome().kind().settlesAttempt());
+    }
+
+    /** The final event of an operation that ended without one on record, as the operation's end says. */
+    private boolean writeLostEnd(RecordedAuditEvent intent, RecoveryOperation operation) {
+        if (settled(intent)) {
             return false;
         }
+        AuditEvent accepted = intent.event();
+        Map<String, String> detail = new LinkedHashMap<>(accepted.detail());
+        detail.put(RECONCILED, "true");
+        String message = "the operation ended " + operation.state().wireName() + " at " + operation.updatedAt()
+                + operation.note().map(note -> " (" + note + ")").orElse("")
+                + "; its audit event was not on record and is written from the operation";
+        detail.put(AuditEvent.MESSAGE, message.length() <= AuditEvent.MAX_DETAIL_VALUE_LENGTH ? message
+                : message.substring(0, AuditEvent.MAX_DETAIL_VALUE_LENGTH));
+        history.append(new AuditEvent(clock.instant(), accepted.team(), accepted.requestId(), accepted.operation(),
+                accepted.server(), operation.resource().or(accepted::resource), endOf(operation), OptionalInt.empty(), detail));
+        return true;
+    }
+
+    /** The outcome an operation's final state stands for, with the reasons the tracker gives them. */
+    static Outcome endOf(RecoveryOperation operation) {
+        boolean madeSomething = operation.kind().isCreate() && operation.resource().isPresent();
+        return switch (operation.state()) {
+            case COMPLETED -> new Outcome.Completed();
+            case FAILED -> madeSomething
+                    ? new Outcome.Failed(ReasonCode.RECOVERY_POINT_FAILED, "VPS.org reported the recovery point failed")
+                    : new Outcome.Failed(ReasonCode.NOT_DONE_AT_PROVIDER, "VPS.org shows it was not done");
+            case VANISHED -> new Outcome.Failed(ReasonCode.RECOVERY_POINT_VANISHED,
+                    "the recovery point disappeared from VPS.org's list before completing");
+            case TIMED_OUT -> operation.kind().isRestore()
+                    ? new Outcome.Unverifiable(ReasonCode.OUTCOME_UNKNOWN, "VPS.org offers no server status read")
+                    : new Outcome.Unverifiable(ReasonCode.TRACKING_DEADLINE_PASSED, "no end at VPS.org by the deadline");
+            case RELEASED -> new Outcome.Unverifiable(ReasonCode.RESTORE_HOLD_RELEASED,
+                    "the owning team released the restore's hold before its window ended");
+            case ACCEPTED, IN_PROGRESS, UNRESOLVED -> throw new IllegalArgumentException("operation not final: " + operation.id());
+        };
     }
 
     private boolean closeIfStillPending(RecordedAuditEvent intent, ServerId server) {
         AuditEvent accepted = intent.event();
-        boolean settled = history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forRequest(accepted.requestId())
-                        .withOperations(Set.of(accepted.operation())))
-                .stream().anyMatch(e -> e.sequence() > intent.sequence() && e.event().sameAttemptAs(accepted)
-                        && e.event().outcome().kind().settlesAttempt());
-        if (settled) {
+        if (settled(intent)) {
             return false;
         }
         // Since operations exist (V6), VPS.org is called only after the attempt's operation is stored; an

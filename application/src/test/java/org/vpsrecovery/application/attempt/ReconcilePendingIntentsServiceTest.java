@@ -1,6 +1,7 @@
 package org.vpsrecovery.application.attempt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.vpsrecovery.application.PlatformFixture.BLUE;
 import static org.vpsrecovery.application.PlatformFixture.WEB;
 
@@ -98,6 +99,45 @@ class ReconcilePendingIntentsServiceTest {
         assertThat(settled).isInstanceOf(Outcome.Unverifiable.class);
         assertThat(settled.explanation()).hasValueSatisfying(text -> assertThat(text).contains("no server status read"));
         assertThat(platform.history.pendingIntents(platform.clock.instant(), 10)).isEmpty();
+    }
+
+    @Test
+    void anOperationThatEndedWithoutItsFinalEventGetsItFromItsEnd() {
+        // The tracker moved the operation to completed, then the instance died before the event was written.
+        var snapshot = ResourceRef.of(platform.provider.addSnapshot(802, platform.web, CreationStatus.COMPLETED).id());
+        var id = org.vpsrecovery.domain.operation.OperationId.random();
+        CallContext context = intent(Operation.CREATE_SNAPSHOT, Optional.empty(),
+                Map.of("name", "made", AuditEvent.ATTEMPT_ID, id.toString()));
+        var accepted = org.vpsrecovery.domain.operation.RecoveryOperation.accepted(id, BLUE, context.requestId(),
+                Operation.CREATE_SNAPSHOT, WEB, Optional.empty(), platform.clock.instant(), Duration.ofMinutes(30));
+        platform.operations.add(accepted);
+        var taken = accepted.taken(Optional.of(snapshot), platform.clock.instant(), "in_progress at VPS.org");
+        platform.operations.update(accepted, taken);
+        platform.operations.update(taken, taken.completed(platform.clock.instant(), "completed at VPS.org"));
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        assertThat(reconciler.reconcile(100)).isEqualTo(1);
+
+        AuditEvent end = platform.eventsOf(context).get(1);
+        assertThat(end.outcome()).isEqualTo(new Outcome.Completed());
+        assertThat(end.resource()).contains(snapshot);
+        assertThat(end.detail()).containsEntry("reconciled", "true").containsEntry(AuditEvent.ATTEMPT_ID, id.toString());
+        assertThat(reconciler.reconcile(100)).as("written once").isZero();
+    }
+
+    @Test
+    void theOutcomeOfEachFinalStateIsTheOneTheTrackerGivesIt() {
+        var id = org.vpsrecovery.domain.operation.OperationId.random();
+        var point = Optional.of(ResourceRef.of(new org.vpsrecovery.domain.snapshot.SnapshotId(9)));
+        var accepted = org.vpsrecovery.domain.operation.RecoveryOperation.accepted(id, BLUE,
+                new org.vpsrecovery.domain.common.RequestId("r"), Operation.CREATE_SNAPSHOT, WEB, Optional.empty(),
+                platform.clock.instant(), Duration.ofMinutes(30));
+        var taken = accepted.taken(point, platform.clock.instant(), "taken");
+        assertThat(ReconcilePendingIntentsService.endOf(taken.failedAtProvider(platform.clock.instant(), "failed")))
+                .satisfies(o -> assertThat(o.reasonCode()).contains(ReasonCode.RECOVERY_POINT_FAILED));
+        assertThat(ReconcilePendingIntentsService.endOf(taken.vanished(platform.clock.instant(), "gone")))
+                .satisfies(o -> assertThat(o.reasonCode()).contains(ReasonCode.RECOVERY_POINT_VANISHED));
+        assertThatThrownBy(() -> ReconcilePendingIntentsService.endOf(taken)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -14,6 +14,10 @@ public enum Operation {
     /** The owning team ends a restore's hold on its server before the window ends. */
     RELEASE_RESTORE_HOLD;
 
+    public boolean isCreate() {
+        return this == CREATE_SNAPSHOT || this == CREATE_MANUAL_BACKUP;
+    }
+
     public boolean isRestore() {
         return this == RESTORE_SNAPSHOT || this == RESTORE_SERVER_FROM_BACKUP;
     }
