@@ -153,18 +153,9 @@ public final class AuditedAttempts {
         }
 
         private <T> T checkThenChange(Supplier<Decision> check, Supplier<T> change) {
-            Decision decision;
-            try {
-                decision = check.get();
-            } catch (RecoveryException refusal) {
-                throw refuse(refusal);
-            }
-            if (decision instanceof Decision.Denied denied) {
-                writer.appendOrDefer(event(new Outcome.Rejected(denied.reason()), OptionalInt.empty(), denied.detail()));
-                throw new RecoveryDenied(denied.reason(), denied.detail());
-            }
+            requireAllowed(check);
             detail.put(AuditEvent.ATTEMPT_ID, context.operationId().toString());
-            appendIntent();
+            appendIntent("nothing was done");
             T result;
             try {
                 result = change.get();
@@ -202,24 +193,15 @@ public final class AuditedAttempts {
             }
         }
 
-        private void appendIntent() {
-            try {
-                writer.appendNow(event(new Outcome.Accepted(), OptionalInt.empty(), null));
-            } catch (RecoveryException expected) {
-                throw expected;
-            } catch (RuntimeException historyDown) {
-                throw new PlatformUnavailable("the audit history cannot record the intent now, so nothing was "
-                        + "done; try again shortly", HISTORY_RETRY_AFTER, historyDown);
-            }
-        }
-
-        private <T> T checkThenCall(Supplier<Decision> check, Supplier<T> call,
-                                    Function<T, Optional<ResourceRef>> produced) {
+        /**
+         * Runs the check under the lock. A read of the provider that fails is audited FAILED (nothing
+         * was asked of it); a refusal or a denial is audited REJECTED; each is thrown.
+         */
+        private void requireAllowed(Supplier<Decision> check) {
             Decision decision;
             try {
                 decision = check.get();
             } catch (ProviderFailure failure) {
-                // Only a read failed: nothing was asked of the provider, so this is a plain failure.
                 writer.appendOrDefer(failedEvent(failure));
                 throw failure;
             } catch (RecoveryException refusal) {
@@ -229,15 +211,25 @@ public final class AuditedAttempts {
                 writer.appendOrDefer(event(new Outcome.Rejected(denied.reason()), OptionalInt.empty(), denied.detail()));
                 throw new RecoveryDenied(denied.reason(), denied.detail());
             }
-            detail.put(AuditEvent.ATTEMPT_ID, context.operationId().toString());
+        }
+
+        /** The intent, durably, before anything is done; if the history cannot take it, nothing is done. */
+        private void appendIntent(String otherwise) {
             try {
                 writer.appendNow(event(new Outcome.Accepted(), OptionalInt.empty(), null));
             } catch (RecoveryException expected) {
                 throw expected;
             } catch (RuntimeException historyDown) {
-                throw new PlatformUnavailable("the audit history cannot record the intent now, so VPS.org was not "
-                        + "called; try again shortly", HISTORY_RETRY_AFTER, historyDown);
+                throw new PlatformUnavailable("the audit history cannot record the intent now, so " + otherwise
+                        + "; try again shortly", HISTORY_RETRY_AFTER, historyDown);
             }
+        }
+
+        private <T> T checkThenCall(Supplier<Decision> check, Supplier<T> call,
+                                    Function<T, Optional<ResourceRef>> produced) {
+            requireAllowed(check);
+            detail.put(AuditEvent.ATTEMPT_ID, context.operationId().toString());
+            appendIntent("VPS.org was not called");
             RecoveryOperation accepted = RecoveryOperation.accepted(context.operationId(), context.team(),
                     context.requestId(), operation, target(), resource, resourceServer, clock.instant(),
                     deadlines.of(operation));
