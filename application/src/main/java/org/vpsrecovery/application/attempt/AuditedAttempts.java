@@ -293,7 +293,7 @@ public final class AuditedAttempts {
         private AuditEvent event(Outcome outcome, OptionalInt providerStatus, String message) {
             Map<String, String> facts = new LinkedHashMap<>(detail);
             if (message != null) {
-                facts.put(AuditEvent.MESSAGE, truncate(message, AuditEvent.MAX_DETAIL_VALUE_LENGTH));
+                facts.put(AuditEvent.MESSAGE, AuditEvent.detailValue(message));
             }
             return new AuditEvent(clock.instant(), context.team(), context.requestId(), operation, server,
                     resource, outcome, providerStatus, facts);

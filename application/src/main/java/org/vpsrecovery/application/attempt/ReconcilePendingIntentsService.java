@@ -126,8 +126,7 @@ public final class ReconcilePendingIntentsService {
         String message = "the operation ended " + operation.state().wireName() + " at " + operation.updatedAt()
                 + operation.note().map(note -> " (" + note + ")").orElse("")
                 + "; its audit event was not on record and is written from the operation";
-        detail.put(AuditEvent.MESSAGE, message.length() <= AuditEvent.MAX_DETAIL_VALUE_LENGTH ? message
-                : message.substring(0, AuditEvent.MAX_DETAIL_VALUE_LENGTH));
+        detail.put(AuditEvent.MESSAGE, AuditEvent.detailValue(message));
         history.append(new AuditEvent(clock.instant(), accepted.team(), accepted.requestId(), accepted.operation(),
                 accepted.server(), operation.resource().or(accepted::resource), endOf(operation), OptionalInt.empty(), detail));
         return true;

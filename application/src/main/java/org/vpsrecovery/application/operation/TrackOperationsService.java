@@ -295,8 +295,7 @@ public final class TrackOperationsService {
         Map<String, String> detail = new LinkedHashMap<>(intent.map(AuditEvent::detail).orElse(Map.of()));
         detail.put(AuditEvent.ATTEMPT_ID, next.id().toString());
         detail.put(TRACKED, "true");
-        detail.put(AuditEvent.MESSAGE, message.length() <= AuditEvent.MAX_DETAIL_VALUE_LENGTH ? message
-                : message.substring(0, AuditEvent.MAX_DETAIL_VALUE_LENGTH));
+        detail.put(AuditEvent.MESSAGE, AuditEvent.detailValue(message));
         writer.appendOrDefer(new AuditEvent(clock.instant(), next.team(), next.requestId(), next.kind(),
                 Optional.of(next.server()), next.resource(), outcome, OptionalInt.empty(), detail));
         return true;

@@ -98,8 +98,7 @@ public final class RestoreHoldService implements GetServerUseCase, ReleaseRestor
         }
         Map<String, String> detail = new LinkedHashMap<>();
         detail.put(AuditEvent.ATTEMPT_ID, restore.id().toString());
-        detail.put("released_by_request", requestId.length() <= AuditEvent.MAX_DETAIL_VALUE_LENGTH ? requestId
-                : requestId.substring(0, AuditEvent.MAX_DETAIL_VALUE_LENGTH));
+        detail.put("released_by_request", AuditEvent.detailValue(requestId));
         writer.appendOrDefer(new AuditEvent(now, restore.team(), restore.requestId(), restore.kind(),
                 Optional.of(restore.server()), restore.resource(),
                 new Outcome.Unverifiable(ReasonCode.RESTORE_HOLD_RELEASED, "team " + by.value() + " released the hold at "

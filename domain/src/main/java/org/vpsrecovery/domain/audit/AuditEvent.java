@@ -35,6 +35,11 @@ public record AuditEvent(Instant occurredAt, TeamId team, RequestId requestId, O
     public static final String RESTORE_OPERATION_ID = "restore_operation_id";
     public static final int MAX_DETAIL_ENTRIES = 16;
     public static final int MAX_DETAIL_VALUE_LENGTH = 500;
+
+    /** A free text (a message, a provider's words) cut to what a detail value may hold. */
+    public static String detailValue(String text) {
+        return text.length() <= MAX_DETAIL_VALUE_LENGTH ? text : text.substring(0, MAX_DETAIL_VALUE_LENGTH);
+    }
     private static final Pattern DETAIL_KEY = Pattern.compile("[a-z][a-z0-9_]{0,39}");
 
     public AuditEvent {
