@@ -222,11 +222,11 @@ public final class TrackOperationsService {
             case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP -> {
                 ResourceRef made = operation.resource().orElseThrow();
                 Optional<CreationStatus> status = view.statusOf(made);
-                if (status.isEmpty() && deletedThroughThePlatform(operation, made)) {
-                    // The delete policy refuses a recovery point still in progress: it had completed.
-                    return apply(operation, operation.completed(now, "completed, then deleted through the platform"),
-                            new Outcome.Completed(), describe(made) + " was completed: it was deleted through the "
-                                    + "platform, which deletes only completed recovery points", intent);
+                if (status.isEmpty()) {
+                    Optional<CreationStatus.Phase> seenByDelete = seenByDeletionThroughThePlatform(operation, made);
+                    if (seenByDelete.isPresent()) {
+                        return endSeenByDelete(operation, made, seenByDelete.get(), now, intent);
+                    }
                 }
                 if (status.isEmpty()) {
                     return apply(operation, operation.vanished(now, "gone from VPS.org's list"),
@@ -263,13 +263,41 @@ public final class TrackOperationsService {
         }
     }
 
-    private boolean deletedThroughThePlatform(RecoveryOperation create, ResourceRef made) {
-        return operations.list(Optional.empty(), Optional.of(create.server()), Optional.empty(), RecoveryOperations.MAX_PAGE)
+    /**
+     * A created point gone from the list, where a delete of ours names it: the phase that delete's
+     * check saw, just before it deleted (recorded in its intent); {@code UNKNOWN} when it recorded
+     * none (a delete from before it did). Empty when no delete of ours names it.
+     */
+    private Optional<CreationStatus.Phase> seenByDeletionThroughThePlatform(RecoveryOperation create, ResourceRef made) {
+        List<CreationStatus.Phase> seen = operations.list(Optional.empty(), Optional.of(create.server()), Optional.empty(),
+                        RecoveryOperations.MAX_PAGE)
                 .stream()
-                .anyMatch(o -> (o.kind() == org.vpsrecovery.domain.audit.Operation.DELETE_SNAPSHOT
+                .filter(o -> (o.kind() == org.vpsrecovery.domain.audit.Operation.DELETE_SNAPSHOT
                         || o.kind() == org.vpsrecovery.domain.audit.Operation.DELETE_BACKUP)
                         && o.resource().equals(Optional.of(made))
-                        && o.state() != org.vpsrecovery.domain.operation.OperationState.FAILED);
+                        && o.state() != org.vpsrecovery.domain.operation.OperationState.FAILED)
+                .map(delete -> intentOf(delete).map(e -> e.detail().get(AuditEvent.RECOVERY_POINT_STATUS))
+                        .map(CreationStatus.Phase::ofWireName).orElse(CreationStatus.Phase.UNKNOWN))
+                .toList();
+        return seen.stream().filter(phase -> phase != CreationStatus.Phase.UNKNOWN).findFirst()
+                .or(() -> seen.stream().findFirst());
+    }
+
+    /**
+     * The end of a create whose point was deleted through the platform is what the delete's check
+     * saw, and nothing else: completed or failed; otherwise its end was never seen, and it stays open
+     * until its deadline makes it unverifiable.
+     */
+    private boolean endSeenByDelete(RecoveryOperation operation, ResourceRef made, CreationStatus.Phase seen,
+                                    Instant now, Optional<AuditEvent> intent) {
+        String how = describe(made) + " was deleted through the platform; the delete's check saw it " + seen.wireName();
+        return switch (seen) {
+            case COMPLETED -> apply(operation, operation.completed(now, "completed, then deleted through the platform"),
+                    new Outcome.Completed(), how, intent);
+            case FAILED -> apply(operation, operation.failedAtProvider(now, "failed, then deleted through the platform"),
+                    new Outcome.Failed(ReasonCode.RECOVERY_POINT_FAILED, how), how, intent);
+            case IN_PROGRESS, UNKNOWN -> dueOrLater(operation, now, intent, how + ", so its end was never seen");
+        };
     }
 
     private boolean dueOrLater(RecoveryOperation operation, Instant now, Optional<AuditEvent> intent, String seen) {
