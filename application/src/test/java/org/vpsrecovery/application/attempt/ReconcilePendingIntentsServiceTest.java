@@ -133,11 +133,12 @@ class ReconcilePendingIntentsServiceTest {
                 new org.vpsrecovery.domain.common.RequestId("r"), Operation.CREATE_SNAPSHOT, WEB, Optional.empty(),
                 platform.clock.instant(), Duration.ofMinutes(30));
         var taken = accepted.taken(point, platform.clock.instant(), "taken");
-        assertThat(ReconcilePendingIntentsService.endOf(taken.failedAtProvider(platform.clock.instant(), "failed")))
+        // The reconciler and the tracker both take it from the operation's own end (RecoveryOperation.end).
+        assertThat(taken.failedAtProvider(platform.clock.instant(), "failed").end())
                 .satisfies(o -> assertThat(o.reasonCode()).contains(ReasonCode.RECOVERY_POINT_FAILED));
-        assertThat(ReconcilePendingIntentsService.endOf(taken.vanished(platform.clock.instant(), "gone")))
+        assertThat(taken.vanished(platform.clock.instant(), "gone").end())
                 .satisfies(o -> assertThat(o.reasonCode()).contains(ReasonCode.RECOVERY_POINT_VANISHED));
-        assertThatThrownBy(() -> ReconcilePendingIntentsService.endOf(taken)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(taken::end).isInstanceOf(org.vpsrecovery.domain.operation.IllegalOperationTransition.class);
     }
 
     @Test
