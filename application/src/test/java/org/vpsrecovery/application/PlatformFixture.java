@@ -62,7 +62,8 @@ public final class PlatformFixture {
 
     public final AdjustableClock clock = new AdjustableClock(Instant.parse("2026-11-23T09:00:00Z"));
     public final InMemoryVpsOrg provider = new InMemoryVpsOrg(clock);
-    public final InMemoryAuditHistory history = new InMemoryAuditHistory();
+    public final InMemoryRecoveryOperations operations = new InMemoryRecoveryOperations();
+    public final InMemoryAuditHistory history = new InMemoryAuditHistory(operations);
     public final InMemoryAuditReports auditReports = new InMemoryAuditReports(history);
     public final InMemoryChainCheckpoints checkpoints = new InMemoryChainCheckpoints();
     public final CheckpointSigner checkpointSigner = newCheckpointSigner();
@@ -82,7 +83,6 @@ public final class PlatformFixture {
     }
 
     public final AuditWriter auditWriter = new AuditWriter(history);
-    public final InMemoryRecoveryOperations operations = new InMemoryRecoveryOperations();
 
     public AuditedAttempts attempts(ServerLock lock) {
         return new AuditedAttempts(auditWriter, operations, lock, clock, TrackingDeadlines.DEFAULTS);

@@ -6,7 +6,7 @@ import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
-import org.vpsrecovery.adapters.http.webhook.JdkWebhookTransport;
+import org.vpsrecovery.adapters.http.webhook.ApacheWebhookTransport;
 import org.vpsrecovery.application.webhook.DeliverWebhooksService;
 import org.vpsrecovery.application.webhook.ManageWebhooksService;
 import org.vpsrecovery.application.webhook.ManageWebhooksUseCase;
@@ -24,18 +24,24 @@ public class WebhooksFactory {
     static final String MAX_ATTEMPTS = "vpsr.webhooks.max-attempts";
     static final String FIRST_RETRY = "vpsr.webhooks.first-retry";
 
+    /** One set of rules, for the guard's check and for the connection's own resolution. */
     @Singleton
-    @Bean(preDestroy = "close")
-    JdkWebhookTransport webhookTransport(@Value("${vpsr.webhooks.connect-timeout:5s}") Duration connectTimeout,
-                                         @Value("${vpsr.webhooks.answer-timeout:10s}") Duration answerTimeout) {
-        return new JdkWebhookTransport(connectTimeout, answerTimeout);
+    TargetAddressRules webhookTargetRules(@Value("${" + ALLOW_LOOPBACK + ":false}") boolean allowLoopback,
+                                          @Value("${" + ALLOW_PRIVATE_NETWORKS + ":false}") boolean allowPrivate) {
+        return new TargetAddressRules(allowLoopback, allowPrivate);
     }
 
     @Singleton
-    WebhookTargetGuard webhookTargetGuard(JdkWebhookTransport transport,
-                                          @Value("${" + ALLOW_LOOPBACK + ":false}") boolean allowLoopback,
-                                          @Value("${" + ALLOW_PRIVATE_NETWORKS + ":false}") boolean allowPrivate) {
-        return new WebhookTargetGuard(transport, new TargetAddressRules(allowLoopback, allowPrivate));
+    @Bean(preDestroy = "close")
+    ApacheWebhookTransport webhookTransport(@Value("${vpsr.webhooks.connect-timeout:5s}") Duration connectTimeout,
+                                            @Value("${vpsr.webhooks.answer-timeout:10s}") Duration answerTimeout,
+                                            TargetAddressRules rules) {
+        return new ApacheWebhookTransport(connectTimeout, answerTimeout, rules);
+    }
+
+    @Singleton
+    WebhookTargetGuard webhookTargetGuard(ApacheWebhookTransport transport, TargetAddressRules rules) {
+        return new WebhookTargetGuard(transport, rules);
     }
 
     @Singleton
@@ -45,7 +51,7 @@ public class WebhooksFactory {
     }
 
     @Singleton
-    DeliverWebhooksService deliverWebhooks(WebhookDeliveries deliveries, JdkWebhookTransport transport,
+    DeliverWebhooksService deliverWebhooks(WebhookDeliveries deliveries, ApacheWebhookTransport transport,
                                            WebhookTargetGuard guard, Clock clock) {
         return new DeliverWebhooksService(deliveries, transport, guard, clock);
     }

@@ -264,6 +264,11 @@ public final class JdbcAuditHistory implements AuditHistory {
                 + "          ELSE outcome.detail->>'attempt_id' IS NULL AND outcome.request_id = intent.request_id"
                 + "               AND outcome.operation = intent.operation END)"
                 + "   AND outcome.sequence > intent.sequence AND outcome.outcome_kind IN ('COMPLETED', 'FAILED', 'UNVERIFIABLE'))"
+                // Not those an open operation follows: the tracker ends them, and they would fill the page
+                // ahead of those reconciliation can settle. (The open states: the partial index of V6.)
+                + " AND NOT EXISTS (SELECT 1 FROM recovery_operation open_operation"
+                + "   WHERE open_operation.state IN ('accepted', 'in_progress', 'unresolved')"
+                + "   AND open_operation.id::text = intent.detail->>'attempt_id')"
                 + " ORDER BY intent.sequence LIMIT ?";
         return select(new AuditEventSql.Select(sql, List.of(
                 (ps, i) -> ps.setObject(i, OffsetDateTime.ofInstant(acceptedBefore, ZoneOffset.UTC)),

@@ -209,7 +209,7 @@ public final class AuditedAttempts {
             }
             if (decision instanceof Decision.Denied denied) {
                 writer.appendOrDefer(event(new Outcome.Rejected(denied.reason()), OptionalInt.empty(), denied.detail()));
-                throw new RecoveryDenied(denied.reason(), denied.detail());
+                throw new RecoveryDenied(denied.reason(), denied.detail(), denied.retryAt());
             }
         }
 

@@ -128,27 +128,8 @@ public final class ReconcilePendingIntentsService {
                 + "; its audit event was not on record and is written from the operation";
         detail.put(AuditEvent.MESSAGE, AuditEvent.detailValue(message));
         history.append(new AuditEvent(clock.instant(), accepted.team(), accepted.requestId(), accepted.operation(),
-                accepted.server(), operation.resource().or(accepted::resource), endOf(operation), OptionalInt.empty(), detail));
+                accepted.server(), operation.resource().or(accepted::resource), operation.end(), OptionalInt.empty(), detail));
         return true;
-    }
-
-    /** The outcome an operation's final state stands for, with the reasons the tracker gives them. */
-    static Outcome endOf(RecoveryOperation operation) {
-        boolean madeSomething = operation.kind().isCreate() && operation.resource().isPresent();
-        return switch (operation.state()) {
-            case COMPLETED -> new Outcome.Completed();
-            case FAILED -> madeSomething
-                    ? new Outcome.Failed(ReasonCode.RECOVERY_POINT_FAILED, "VPS.org reported the recovery point failed")
-                    : new Outcome.Failed(ReasonCode.NOT_DONE_AT_PROVIDER, "VPS.org shows it was not done");
-            case VANISHED -> new Outcome.Failed(ReasonCode.RECOVERY_POINT_VANISHED,
-                    "the recovery point disappeared from VPS.org's list before completing");
-            case TIMED_OUT -> operation.kind().isRestore()
-                    ? new Outcome.Unverifiable(ReasonCode.OUTCOME_UNKNOWN, "VPS.org offers no server status read")
-                    : new Outcome.Unverifiable(ReasonCode.TRACKING_DEADLINE_PASSED, "no end at VPS.org by the deadline");
-            case RELEASED -> new Outcome.Unverifiable(ReasonCode.RESTORE_HOLD_RELEASED,
-                    "the owning team released the restore's hold before its window ended");
-            case ACCEPTED, IN_PROGRESS, UNRESOLVED -> throw new IllegalArgumentException("operation not final: " + operation.id());
-        };
     }
 
     private boolean closeIfStillPending(RecordedAuditEvent intent, ServerId server) {

@@ -3,8 +3,10 @@ package org.vpsrecovery.application.backup;
 import java.util.Optional;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.ServerStates;
+import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.backup.BackupDeletionPolicy;
 import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.port.BackupProvider;
@@ -33,7 +35,7 @@ public final class DeleteBackupService implements DeleteBackupUseCase {
         var server = found.server();
         attempt.onServer(server.id()).run(
                 () -> BackupDeletionPolicy.evaluate(
-                        backups.findOnServer(server.id(), id).orElseThrow(() -> TeamBackups.notFound(id)),
+                        seen(attempt, backups.findOnServer(server.id(), id).orElseThrow(() -> TeamBackups.notFound(id))),
                         servers.current(server),
                         // Read under this server's lock: the restores reading this backup, on any server.
                         servers.holdsOn(ResourceRef.of(id))),
@@ -42,5 +44,14 @@ public final class DeleteBackupService implements DeleteBackupUseCase {
                     return id;
                 },
                 deleted -> Optional.empty());
+    }
+
+    /**
+     * Records in the delete's events the phase VPS.org shows for the backup now: once deleted, this is
+     * the only sight of how it ended, and its create's outcome is taken from it (ADR 0024).
+     */
+    private static Backup seen(AuditedAttempts.Attempt attempt, Backup backup) {
+        attempt.detail(AuditEvent.RECOVERY_POINT_STATUS, backup.status().phase().wireName());
+        return backup;
     }
 }

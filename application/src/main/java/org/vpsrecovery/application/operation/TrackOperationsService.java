@@ -18,7 +18,6 @@ import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.common.CreationStatus;
-import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.AuditHistory;
@@ -187,27 +186,27 @@ public final class TrackOperationsService {
                     }
                     return false;
                 }
-                return apply(operation, operation.notFound(now, "not at VPS.org"),
-                        new Outcome.Failed(ReasonCode.NOT_DONE_AT_PROVIDER, "VPS.org's list shows no recovery point made by this attempt"),
+                return end(operation, operation.notFound(now, "not at VPS.org"),
+                        "VPS.org's list shows no recovery point made by this attempt",
                         "the provider shows the change was not made", intent);
             }
             case DELETE_SNAPSHOT, DELETE_BACKUP -> {
                 ResourceRef target = operation.resource().orElseThrow();
                 if (view.statusOf(target).isEmpty()) {
                     RecoveryOperation found = operation.found(Optional.empty(), now, "gone from VPS.org's list");
-                    return apply(operation, found.completed(now, "gone from VPS.org's list"), new Outcome.Completed(),
+                    return end(operation, found.completed(now, "gone from VPS.org's list"),
                             describe(target) + " is gone from VPS.org's list", intent);
                 }
-                return apply(operation, operation.notFound(now, "still at VPS.org"),
-                        new Outcome.Failed(ReasonCode.NOT_DONE_AT_PROVIDER, describe(target) + " is still in VPS.org's list"),
+                return end(operation, operation.notFound(now, "still at VPS.org"),
+                        describe(target) + " is still in VPS.org's list",
                         "the provider shows the change was not made", intent);
             }
             default -> {
                 // A restore leaves nothing to find: VPS.org has no server status read.
                 if (operation.isDue(now)) {
-                    return apply(operation, operation.timedOut(now, "unverifiable at VPS.org"),
-                            new Outcome.Unverifiable(ReasonCode.OUTCOME_UNKNOWN, "VPS.org offers no server status read, so "
-                                    + "whether this restore ran cannot be established; the server was held until " + operation.deadline()),
+                    return end(operation, operation.timedOut(now, "unverifiable at VPS.org"),
+                            "VPS.org offers no server status read, so whether this restore ran cannot be established; "
+                                    + "the server was held until " + operation.deadline(),
                             "not verifiable at the provider", intent);
                 }
                 return later(operation, now);
@@ -222,32 +221,31 @@ public final class TrackOperationsService {
             case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP -> {
                 ResourceRef made = operation.resource().orElseThrow();
                 Optional<CreationStatus> status = view.statusOf(made);
-                if (status.isEmpty() && deletedThroughThePlatform(operation, made)) {
-                    // The delete policy refuses a recovery point still in progress: it had completed.
-                    return apply(operation, operation.completed(now, "completed, then deleted through the platform"),
-                            new Outcome.Completed(), describe(made) + " was completed: it was deleted through the "
-                                    + "platform, which deletes only completed recovery points", intent);
+                if (status.isEmpty()) {
+                    Optional<CreationStatus.Phase> seenByDelete = seenByDeletionThroughThePlatform(operation, made);
+                    if (seenByDelete.isPresent()) {
+                        return endSeenByDelete(operation, made, seenByDelete.get(), now, intent);
+                    }
                 }
                 if (status.isEmpty()) {
-                    return apply(operation, operation.vanished(now, "gone from VPS.org's list"),
-                            new Outcome.Failed(ReasonCode.RECOVERY_POINT_VANISHED, describe(made) + " disappeared from VPS.org's list before completing"),
+                    return end(operation, operation.vanished(now, "gone from VPS.org's list"),
+                            describe(made) + " disappeared from VPS.org's list before completing",
                             "vanished at the provider", intent);
                 }
                 if (status.get().is(CreationStatus.Phase.COMPLETED)) {
-                    return apply(operation, operation.completed(now, "completed at VPS.org"), new Outcome.Completed(),
+                    return end(operation, operation.completed(now, "completed at VPS.org"),
                             describe(made) + " is completed at VPS.org", intent);
                 }
                 if (status.get().is(CreationStatus.Phase.FAILED)) {
-                    return apply(operation, operation.failedAtProvider(now, "VPS.org reports " + status.get().label()),
-                            new Outcome.Failed(ReasonCode.RECOVERY_POINT_FAILED, "VPS.org reports " + describe(made)
-                                    + " as " + status.get().label()), "failed at the provider", intent);
+                    return end(operation, operation.failedAtProvider(now, "VPS.org reports " + status.get().label()),
+                            "VPS.org reports " + describe(made) + " as " + status.get().label(), "failed at the provider", intent);
                 }
                 return dueOrLater(operation, now, intent, describe(made) + " is still " + status.get().label());
             }
             case DELETE_SNAPSHOT, DELETE_BACKUP -> {
                 ResourceRef target = operation.resource().orElseThrow();
                 if (view.statusOf(target).isEmpty()) {
-                    return apply(operation, operation.completed(now, "gone from VPS.org's list"), new Outcome.Completed(),
+                    return end(operation, operation.completed(now, "gone from VPS.org's list"),
                             describe(target) + " is gone from VPS.org's list", intent);
                 }
                 return dueOrLater(operation, now, intent, describe(target) + " is still in VPS.org's list");
@@ -256,27 +254,52 @@ public final class TrackOperationsService {
                 if (operation.isDue(now)) {
                     String window = "the restore window ended at " + operation.deadline()
                             + "; VPS.org offers no server status read, so the window's end is what the platform knows";
-                    return apply(operation, operation.completed(now, "restore window ended"), new Outcome.Completed(), window, intent);
+                    return end(operation, operation.completed(now, "restore window ended"), window, intent);
                 }
                 return later(operation, now);
             }
         }
     }
 
-    private boolean deletedThroughThePlatform(RecoveryOperation create, ResourceRef made) {
-        return operations.list(Optional.empty(), Optional.of(create.server()), Optional.empty(), RecoveryOperations.MAX_PAGE)
+    /**
+     * A created point gone from the list, where a delete of ours names it: the phase that delete's
+     * check saw, just before it deleted (recorded in its intent); {@code UNKNOWN} when it recorded
+     * none (a delete from before it did). Empty when no delete of ours names it.
+     */
+    private Optional<CreationStatus.Phase> seenByDeletionThroughThePlatform(RecoveryOperation create, ResourceRef made) {
+        List<CreationStatus.Phase> seen = operations.list(Optional.empty(), Optional.of(create.server()), Optional.empty(),
+                        RecoveryOperations.MAX_PAGE)
                 .stream()
-                .anyMatch(o -> (o.kind() == org.vpsrecovery.domain.audit.Operation.DELETE_SNAPSHOT
+                .filter(o -> (o.kind() == org.vpsrecovery.domain.audit.Operation.DELETE_SNAPSHOT
                         || o.kind() == org.vpsrecovery.domain.audit.Operation.DELETE_BACKUP)
                         && o.resource().equals(Optional.of(made))
-                        && o.state() != org.vpsrecovery.domain.operation.OperationState.FAILED);
+                        && o.state() != org.vpsrecovery.domain.operation.OperationState.FAILED)
+                .map(delete -> intentOf(delete).map(e -> e.detail().get(AuditEvent.RECOVERY_POINT_STATUS))
+                        .map(CreationStatus.Phase::ofWireName).orElse(CreationStatus.Phase.UNKNOWN))
+                .toList();
+        return seen.stream().filter(phase -> phase != CreationStatus.Phase.UNKNOWN).findFirst()
+                .or(() -> seen.stream().findFirst());
+    }
+
+    /**
+     * The end of a create whose point was deleted through the platform is what the delete's check
+     * saw, and nothing else: completed or failed; otherwise its end was never seen, and it stays open
+     * until its deadline makes it unverifiable.
+     */
+    private boolean endSeenByDelete(RecoveryOperation operation, ResourceRef made, CreationStatus.Phase seen,
+                                    Instant now, Optional<AuditEvent> intent) {
+        String how = describe(made) + " was deleted through the platform; the delete's check saw it " + seen.wireName();
+        return switch (seen) {
+            case COMPLETED -> end(operation, operation.completed(now, "completed, then deleted through the platform"), how, intent);
+            case FAILED -> end(operation, operation.failedAtProvider(now, "failed, then deleted through the platform"), how, intent);
+            case IN_PROGRESS, UNKNOWN -> dueOrLater(operation, now, intent, how + ", so its end was never seen");
+        };
     }
 
     private boolean dueOrLater(RecoveryOperation operation, Instant now, Optional<AuditEvent> intent, String seen) {
         if (operation.isDue(now)) {
-            return apply(operation, operation.timedOut(now, seen),
-                    new Outcome.Unverifiable(ReasonCode.TRACKING_DEADLINE_PASSED, "no end at VPS.org by " + operation.deadline()
-                            + ": " + seen), "the tracking deadline passed", intent);
+            return end(operation, operation.timedOut(now, seen), "no end at VPS.org by " + operation.deadline() + ": " + seen,
+                    "the tracking deadline passed", intent);
         }
         return later(operation, now);
     }
@@ -284,6 +307,17 @@ public final class TrackOperationsService {
     private boolean later(RecoveryOperation operation, Instant now) {
         operations.update(operation, operation.unchanged(now, settings.firstLook(), settings.longestLook()));
         return false;
+    }
+
+    /** An end whose outcome's words are its message. */
+    private boolean end(RecoveryOperation from, RecoveryOperation next, String cause, Optional<AuditEvent> intent) {
+        return end(from, next, cause, cause, intent);
+    }
+
+    /** An end: its audit outcome is the one the operation's end stands for ({@link RecoveryOperation#end(String)}). */
+    private boolean end(RecoveryOperation from, RecoveryOperation next, String cause, String message,
+                        Optional<AuditEvent> intent) {
+        return apply(from, next, next.end(cause), message, intent);
     }
 
     /** Writes the move, then, only if it landed, the audit event that says what was established. */

@@ -3,10 +3,12 @@ package org.vpsrecovery.application.snapshot;
 import java.util.Optional;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.ServerStates;
+import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.port.ServerOwnership;
 import org.vpsrecovery.domain.port.SnapshotProvider;
+import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotDeletionPolicy;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 
@@ -34,7 +36,7 @@ public final class DeleteSnapshotService implements DeleteSnapshotUseCase {
         var server = found.server();
         attempt.onServer(server.id()).run(
                 () -> SnapshotDeletionPolicy.evaluate(
-                        snapshots.findOnServer(server.id(), id).orElseThrow(() -> TeamSnapshots.notFound(id)),
+                        seen(attempt, snapshots.findOnServer(server.id(), id).orElseThrow(() -> TeamSnapshots.notFound(id))),
                         servers.current(server),
                         // Read under this server's lock: the restores reading this snapshot, on any server.
                         servers.holdsOn(ResourceRef.of(id))),
@@ -43,5 +45,14 @@ public final class DeleteSnapshotService implements DeleteSnapshotUseCase {
                     return id;
                 },
                 deleted -> Optional.empty());
+    }
+
+    /**
+     * Records in the delete's events the phase VPS.org shows for the snapshot now: once deleted, this is
+     * the only sight of how it ended, and its create's outcome is taken from it (ADR 0024).
+     */
+    private static Snapshot seen(AuditedAttempts.Attempt attempt, Snapshot snapshot) {
+        attempt.detail(AuditEvent.RECOVERY_POINT_STATUS, snapshot.status().phase().wireName());
+        return snapshot;
     }
 }

@@ -126,6 +126,26 @@ class ReconcilePendingIntentsServiceTest {
     }
 
     @Test
+    void intentsTheTrackerFollowsNeverCrowdOutOneThatNeedsReconciling() {
+        for (int i = 0; i < 120; i++) {
+            var id = org.vpsrecovery.domain.operation.OperationId.random();
+            CallContext tracked = intent(Operation.CREATE_SNAPSHOT, Optional.empty(),
+                    Map.of("name", "tracked-" + i, AuditEvent.ATTEMPT_ID, id.toString()));
+            platform.operations.add(org.vpsrecovery.domain.operation.RecoveryOperation.accepted(id, BLUE,
+                    tracked.requestId(), Operation.CREATE_SNAPSHOT, WEB, Optional.empty(), platform.clock.instant(),
+                    Duration.ofMinutes(30)));
+        }
+        // Behind them, an intent from before operations existed, whose snapshot was made.
+        CallContext legacy = intent(Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of("name", "behind-the-tracked"));
+        platform.provider.createSnapshot(new SnapshotDraft(WEB, new SnapshotName("behind-the-tracked"), Optional.empty()));
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        assertThat(reconciler.reconcile(100)).isEqualTo(1);
+
+        assertThat(lastOutcome(legacy)).isEqualTo(new Outcome.Completed());
+    }
+
+    @Test
     void theOutcomeOfEachFinalStateIsTheOneTheTrackerGivesIt() {
         var id = org.vpsrecovery.domain.operation.OperationId.random();
         var point = Optional.of(ResourceRef.of(new org.vpsrecovery.domain.snapshot.SnapshotId(9)));
@@ -133,11 +153,12 @@ class ReconcilePendingIntentsServiceTest {
                 new org.vpsrecovery.domain.common.RequestId("r"), Operation.CREATE_SNAPSHOT, WEB, Optional.empty(),
                 platform.clock.instant(), Duration.ofMinutes(30));
         var taken = accepted.taken(point, platform.clock.instant(), "taken");
-        assertThat(ReconcilePendingIntentsService.endOf(taken.failedAtProvider(platform.clock.instant(), "failed")))
+        // The reconciler and the tracker both take it from the operation's own end (RecoveryOperation.end).
+        assertThat(taken.failedAtProvider(platform.clock.instant(), "failed").end())
                 .satisfies(o -> assertThat(o.reasonCode()).contains(ReasonCode.RECOVERY_POINT_FAILED));
-        assertThat(ReconcilePendingIntentsService.endOf(taken.vanished(platform.clock.instant(), "gone")))
+        assertThat(taken.vanished(platform.clock.instant(), "gone").end())
                 .satisfies(o -> assertThat(o.reasonCode()).contains(ReasonCode.RECOVERY_POINT_VANISHED));
-        assertThatThrownBy(() -> ReconcilePendingIntentsService.endOf(taken)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(taken::end).isInstanceOf(org.vpsrecovery.domain.operation.IllegalOperationTransition.class);
     }
 
     @Test

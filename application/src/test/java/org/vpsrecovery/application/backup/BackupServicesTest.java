@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.backup.Backup;
@@ -139,8 +140,12 @@ class BackupServicesTest {
         Backup kept = manual(612, CreationStatus.COMPLETED);
         var delete = platform.deleteBackup();
 
-        delete.deleteBackup(new DeleteBackupCommand(platform.as(BLUE), done.id()));
+        var deleting = platform.as(BLUE);
+        delete.deleteBackup(new DeleteBackupCommand(deleting, done.id()));
         assertThat(platform.provider.backup(done.id())).isEmpty();
+        // What the check saw is on record: once deleted, it is the only sight of how the backup ended.
+        assertThat(platform.eventsOf(deleting)).allSatisfy(e ->
+                assertThat(e.detail()).containsEntry(AuditEvent.RECOVERY_POINT_STATUS, "completed"));
 
         assertThatThrownBy(() -> delete.deleteBackup(new DeleteBackupCommand(platform.as(BLUE), running.id())))
                 .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.BACKUP_IN_PROGRESS));

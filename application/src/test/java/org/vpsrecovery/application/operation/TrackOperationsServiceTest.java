@@ -21,7 +21,10 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.port.ProviderFailure;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotName;
 
@@ -146,7 +149,57 @@ class TrackOperationsServiceTest {
         tracker.tick();
 
         assertThat(stateOf(context)).isEqualTo(OperationState.COMPLETED);
-        assertThat(platform.eventsOf(context).getLast().detail().get("message")).contains("deleted through the platform");
+        assertThat(platform.eventsOf(context).getLast().detail().get("message")).contains("deleted through the platform")
+                .contains("completed");
+    }
+
+    @Test
+    void aRecoveryPointThatFailedAndWasDeletedThroughThePlatformIsNeverRecordedCompleted() {
+        CallContext context = create("failed-then-deleted");
+        Snapshot made = platform.provider.listSnapshots(Optional.of(WEB)).stream()
+                .filter(s -> s.name().equals("failed-then-deleted")).findFirst().orElseThrow();
+        platform.provider.replaceSnapshot(made.id(), CreationStatus.FAILED);
+        CallContext delete = platform.as(BLUE);
+        // The delete policy allows a failed snapshot; it is gone before the tracker sees the failure.
+        platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(delete, made.id()));
+        assertThat(platform.eventsOf(delete).getFirst().detail()).containsEntry("recovery_point_status", "failed");
+
+        tracker.tick();
+
+        assertThat(stateOf(context)).isEqualTo(OperationState.FAILED);
+        assertThat(outcomes(context)).doesNotContain(Outcome.Kind.COMPLETED);
+        AuditEvent last = platform.eventsOf(context).getLast();
+        assertThat(last.outcome().reasonCode()).contains(ReasonCode.RECOVERY_POINT_FAILED);
+        assertThat(last.detail().get("message")).contains("deleted through the platform").contains("failed");
+        assertThat(stateOf(delete)).isEqualTo(OperationState.COMPLETED);
+    }
+
+    @Test
+    void aPointDeletedThroughThePlatformWithoutASeenStatusStaysOpenUntilItsDeadlineThenIsUnverifiable() {
+        CallContext context = create("deleted-unseen");
+        Snapshot made = platform.provider.listSnapshots(Optional.of(WEB)).stream()
+                .filter(s -> s.name().equals("deleted-unseen")).findFirst().orElseThrow();
+        // A delete written before deletes recorded what their check saw: its operation, no status on record.
+        RecoveryOperation delete = RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("old-delete"),
+                Operation.DELETE_SNAPSHOT, WEB, Optional.of(ResourceRef.of(made.id())), platform.clock.instant(),
+                Duration.ofMinutes(10));
+        platform.operations.add(delete);
+        platform.operations.update(delete, delete.taken(Optional.empty(), platform.clock.instant(), "VPS.org took it"));
+        platform.provider.deleteSnapshot(made.id());
+
+        tracker.tick();
+        assertThat(stateOf(context)).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(outcomes(context)).doesNotContain(Outcome.Kind.COMPLETED, Outcome.Kind.FAILED);
+
+        platform.clock.advance(Duration.ofMinutes(31));
+        tracker.tick();
+
+        assertThat(stateOf(context)).isEqualTo(OperationState.TIMED_OUT);
+        AuditEvent last = platform.eventsOf(context).getLast();
+        assertThat(last.outcome().reasonCode()).contains(ReasonCode.TRACKING_DEADLINE_PASSED);
+        assertThat(last.outcome()).isInstanceOf(Outcome.Unverifiable.class);
+        assertThat(((Outcome.Unverifiable) last.outcome()).cause()).contains("deleted through the platform")
+                .contains("never seen");
     }
 
     private Snapshot onlyNew(String name, List<Snapshot> before) {

@@ -101,7 +101,10 @@ class RestoreHoldServiceTest {
 
         assertThatThrownBy(() -> platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(refusedDelete, snapshot.id())))
                 .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.RECOVERY_POINT_IN_USE))
-                .hasMessageContaining(restore.toString());
+                .hasMessageContaining(restore.toString())
+                // Refused until the hold ends: the web layer turns that into Retry-After.
+                .satisfies(e -> assertThat(((org.vpsrecovery.domain.common.RecoveryDenied) e).retryAt())
+                        .contains(platform.operations.find(restore).orElseThrow().deadline()));
         assertThat(platform.outcomesOf(refusedDelete)).containsExactly(Outcome.Kind.REJECTED);
         assertThat(platform.providerCallsStartingWith("delete")).isZero();
 

@@ -162,9 +162,12 @@ class CreateSnapshotServiceTest {
                 .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED);
         assertThat(events.get(1).outcome())
                 .isEqualTo(new Outcome.Unresolved(ReasonCode.OUTCOME_UNKNOWN, "no answer within 10s"));
-        // Both events name the same attempt, and the intent stays open for reconciliation.
+        // Both events name the same attempt, and the intent stays open: its operation, unresolved, is
+        // the tracker's to settle, so it is not on the reconciler's page of pending intents.
         assertThat(events.get(0).attemptId()).isPresent().isEqualTo(events.get(1).attemptId());
-        assertThat(platform.history.pendingIntents(platform.clock.instant().plusSeconds(1), 10)).hasSize(1);
+        assertThat(platform.operations.find(context.operationId()).orElseThrow().state())
+                .isEqualTo(org.vpsrecovery.domain.operation.OperationState.UNRESOLVED);
+        assertThat(platform.history.pendingIntents(platform.clock.instant().plusSeconds(1), 10)).isEmpty();
     }
 
     @Test

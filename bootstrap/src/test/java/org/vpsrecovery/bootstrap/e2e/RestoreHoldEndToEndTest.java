@@ -93,6 +93,9 @@ class RestoreHoldEndToEndTest {
                 Map.of("X-Request-Id", "hold-delete-refused"));
         assertProblem(refused, 409, "RECOVERY_POINT_IN_USE");
         assertThat((String) refused.get("detail")).contains(operation);
+        // Come back when the hold ends: whole seconds up to its end, at least 1, never past the 10 min window.
+        assertThat(refused.header("Retry-After")).as("Retry-After").isNotNull();
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, Duration.ofMinutes(10).toSeconds());
         assertThat(audit("hold-delete-refused")).singleElement().satisfies(e ->
                 assertThat(e.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_IN_USE)));
         assertThat(simulator.requests()).noneMatch(r -> r.method().equals("DELETE") && r.path().contains("/snapshots/801"));

@@ -33,6 +33,12 @@ public record AuditEvent(Instant occurredAt, TeamId team, RequestId requestId, O
 
     /** Detail key, on a {@link Operation#RELEASE_RESTORE_HOLD} event, of the restore whose hold it ends. */
     public static final String RESTORE_OPERATION_ID = "restore_operation_id";
+    /**
+     * Detail key, on a delete's events, of the phase VPS.org showed for the recovery point when the
+     * delete's policy looked (under the server's lock, just before the delete): the only sight of
+     * how a point deleted through the platform ended, so its create's outcome is taken from it.
+     */
+    public static final String RECOVERY_POINT_STATUS = "recovery_point_status";
     public static final int MAX_DETAIL_ENTRIES = 16;
     public static final int MAX_DETAIL_VALUE_LENGTH = 500;
 

@@ -10,7 +10,24 @@ import java.util.Objects;
  */
 public record CreationStatus(Phase phase, String label) {
 
-    public enum Phase { IN_PROGRESS, COMPLETED, FAILED, UNKNOWN }
+    public enum Phase {
+        IN_PROGRESS, COMPLETED, FAILED, UNKNOWN;
+
+        /** The phase as written in audit details: lower case. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The phase a {@link #wireName()} names; {@link #UNKNOWN} for anything else. */
+        public static Phase ofWireName(String name) {
+            for (Phase phase : values()) {
+                if (phase.wireName().equals(name)) {
+                    return phase;
+                }
+            }
+            return UNKNOWN;
+        }
+    }
 
     public static final CreationStatus IN_PROGRESS = new CreationStatus(Phase.IN_PROGRESS, "in_progress");
     public static final CreationStatus COMPLETED = new CreationStatus(Phase.COMPLETED, "completed");

@@ -15,6 +15,11 @@ public sealed interface Decision {
         return new Denied(reason, detail);
     }
 
+    /** Denied until {@code retryAt}, when the refusal's cause ends by itself (a restore hold's window). */
+    static Decision denyUntil(ReasonCode reason, String detail, java.time.Instant retryAt) {
+        return new Denied(reason, detail, java.util.Optional.of(retryAt));
+    }
+
     default boolean isAllowed() {
         return this instanceof Allowed;
     }
@@ -27,16 +32,22 @@ public sealed interface Decision {
     /** Throws {@link RecoveryDenied} when denied; lifecycle methods use this to refuse. */
     default void orThrow() {
         if (this instanceof Denied denied) {
-            throw new RecoveryDenied(denied.reason(), denied.detail());
+            throw new RecoveryDenied(denied.reason(), denied.detail(), denied.retryAt());
         }
     }
 
     record Allowed() implements Decision {
     }
 
-    record Denied(ReasonCode reason, String detail) implements Decision {
+    /** {@code retryAt}: when the refusal ends by itself, if it does. */
+    record Denied(ReasonCode reason, String detail, java.util.Optional<java.time.Instant> retryAt) implements Decision {
+        public Denied(ReasonCode reason, String detail) {
+            this(reason, detail, java.util.Optional.empty());
+        }
+
         public Denied {
             Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(retryAt, "retry at (may be empty, not null)");
             if (detail == null || detail.isBlank()) {
                 throw new IllegalArgumentException("a denial needs a detail");
             }

@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.server.RecoverySource;
@@ -183,6 +185,41 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         return Optional.of(new RestoreHold(server, id.value(), acceptedAt, deadline,
                 new RecoverySource(RecoverySource.Kind.valueOf(resource.get().type().name()), resource.get().id(),
                         resourceServer.orElse(server))));
+    }
+
+    /**
+     * The audit outcome this operation's end stands for, with {@code cause} as its words (cut to
+     * what an outcome holds). The one mapping of an end to an outcome and reason: the tracker writes
+     * it as it moves the operation, and the reconciler writes it for an end whose event was lost.
+     */
+    public Outcome end(String cause) {
+        String words = cause.length() <= Outcome.MAX_CAUSE_LENGTH ? cause : cause.substring(0, Outcome.MAX_CAUSE_LENGTH);
+        return switch (state) {
+            case COMPLETED -> new Outcome.Completed();
+            // A create that made something and failed: the point failed at VPS.org. Otherwise nothing was done.
+            case FAILED -> kind.isCreate() && resource.isPresent()
+                    ? new Outcome.Failed(ReasonCode.RECOVERY_POINT_FAILED, words)
+                    : new Outcome.Failed(ReasonCode.NOT_DONE_AT_PROVIDER, words);
+            case VANISHED -> new Outcome.Failed(ReasonCode.RECOVERY_POINT_VANISHED, words);
+            // A restore leaves nothing to see at VPS.org (no server status read); anything else had its deadline.
+            case TIMED_OUT -> kind.isRestore()
+                    ? new Outcome.Unverifiable(ReasonCode.OUTCOME_UNKNOWN, words)
+                    : new Outcome.Unverifiable(ReasonCode.TRACKING_DEADLINE_PASSED, words);
+            case RELEASED -> new Outcome.Unverifiable(ReasonCode.RESTORE_HOLD_RELEASED, words);
+            case ACCEPTED, IN_PROGRESS, UNRESOLVED -> throw new IllegalOperationTransition(id, state, "end");
+        };
+    }
+
+    /** {@link #end(String)} in the standard words for each end. */
+    public Outcome end() {
+        return end(switch (state) {
+            case FAILED -> kind.isCreate() && resource.isPresent()
+                    ? "VPS.org reported the recovery point failed" : "VPS.org shows it was not done";
+            case VANISHED -> "the recovery point disappeared from VPS.org's list before completing";
+            case TIMED_OUT -> kind.isRestore() ? "VPS.org offers no server status read" : "no end at VPS.org by the deadline";
+            case RELEASED -> "the owning team released the restore's hold before its window ended";
+            default -> state.wireName();
+        });
     }
 
     public boolean isFinal() {

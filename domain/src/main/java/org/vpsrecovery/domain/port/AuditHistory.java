@@ -28,8 +28,10 @@ public interface AuditHistory {
     /**
      * Intents without an outcome: {@code ACCEPTED} events that happened before {@code acceptedBefore}
      * and have no later {@code COMPLETED} or {@code FAILED} event for the same request id and
-     * operation. Oldest first, at most {@code limit} (1-{@value #MAX_PENDING_PAGE}). A reconciler
-     * checks these against the provider and appends the outcome it finds.
+     * operation, and that no open operation follows (an operation whose id is the intent's attempt
+     * id, not yet final: the tracker ends those). Oldest first, at most {@code limit}
+     * (1-{@value #MAX_PENDING_PAGE}). A reconciler checks these against the provider, or against
+     * their ended operation, and appends the outcome it finds.
      */
     List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit);
 

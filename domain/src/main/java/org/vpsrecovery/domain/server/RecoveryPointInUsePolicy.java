@@ -16,11 +16,13 @@ public final class RecoveryPointInUsePolicy {
 
     /** {@code holds}: the restore holds in force now, on any server. */
     public static Decision evaluate(RecoverySource.Kind kind, long id, Collection<RestoreHold> holds) {
-        return holds.stream().filter(hold -> hold.readsFrom(kind, id)).findFirst()
-                .<Decision>map(hold -> Decision.deny(ReasonCode.RECOVERY_POINT_IN_USE,
+        // The hold that lasts longest is the one the delete waits for.
+        return holds.stream().filter(hold -> hold.readsFrom(kind, id)).max(java.util.Comparator.comparing(RestoreHold::until))
+                .<Decision>map(hold -> Decision.denyUntil(ReasonCode.RECOVERY_POINT_IN_USE,
                         kind.wireName() + " " + id
                                 + " is the source of the restore " + hold.operation() + " holding server "
-                                + hold.server() + " until " + hold.until() + "; it can be deleted once that restore is over"))
+                                + hold.server() + " until " + hold.until() + "; it can be deleted once that restore is over",
+                        hold.until()))
                 .orElse(Decision.allow());
     }
 }

@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
@@ -36,6 +38,32 @@ class RecoveryOperationTest {
         assertThat(done.isFinal()).isTrue();
         assertThat(done.version()).isEqualTo(2);
         assertThat(done.note()).contains("completed at VPS.org");
+    }
+
+    /** One mapping of an end to its audit outcome, for the tracker and the reconciler alike. */
+    @Test
+    void eachEndStandsForOneAuditOutcomeAndReason() {
+        RecoveryOperation taken = accepted.taken(Optional.of(MADE), T0.plusSeconds(1), "in_progress");
+        RecoveryOperation lost = accepted.answerLost(T0.plusSeconds(1), "timeout");
+        RecoveryOperation restore = RecoveryOperation.accepted(OperationId.random(), new TeamId("blue"), new RequestId("r2"),
+                Operation.RESTORE_SNAPSHOT, new ServerId(12345), Optional.of(MADE), T0, Duration.ofMinutes(15));
+        Instant late = T0.plus(Duration.ofHours(1));
+
+        assertThat(taken.completed(late, "done").end("snapshot 802 is completed"))
+                .isEqualTo(new Outcome.Completed());
+        assertThat(taken.failedAtProvider(late, "failed").end("VPS.org reports snapshot 802 as failed"))
+                .isEqualTo(new Outcome.Failed(ReasonCode.RECOVERY_POINT_FAILED, "VPS.org reports snapshot 802 as failed"));
+        assertThat(lost.notFound(late, "not there").end("nothing made").reasonCode()).contains(ReasonCode.NOT_DONE_AT_PROVIDER);
+        assertThat(taken.vanished(late, "gone").end("gone").reasonCode()).contains(ReasonCode.RECOVERY_POINT_VANISHED);
+        assertThat(taken.timedOut(late, "stuck").end("no end")).isEqualTo(
+                new Outcome.Unverifiable(ReasonCode.TRACKING_DEADLINE_PASSED, "no end"));
+        assertThat(restore.timedOut(late, "unverifiable").end("no status read").reasonCode())
+                .contains(ReasonCode.OUTCOME_UNKNOWN);
+        assertThat(restore.releasedEarly(T0.plusSeconds(60), "released").end("released").reasonCode())
+                .contains(ReasonCode.RESTORE_HOLD_RELEASED);
+        assertThat(taken.completed(late, "done").end().kind()).isEqualTo(Outcome.Kind.COMPLETED);
+        assertThat(lost.notFound(late, "not there").end().kind()).isEqualTo(Outcome.Kind.FAILED);
+        assertThatThrownBy(taken::end).isInstanceOf(IllegalOperationTransition.class);
     }
 
     @Test

@@ -17,7 +17,9 @@ import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.ChainWalk;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ChainPositions;
 
 /**
@@ -30,6 +32,18 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
     }
 
     private final List<StoredEvent> events = new ArrayList<>();
+    /** Where the platform's operations are kept, as the database keeps them beside the history. */
+    private final Optional<RecoveryOperations> operations;
+
+    /** A history alone: no operation follows any intent. */
+    public InMemoryAuditHistory() {
+        this.operations = Optional.empty();
+    }
+
+    /** A history beside {@code operations}, as the database keeps both. */
+    public InMemoryAuditHistory(RecoveryOperations operations) {
+        this.operations = Optional.of(operations);
+    }
     private long headSequence;
     private ChainHash headHash = ChainHash.GENESIS;
 
@@ -63,8 +77,19 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
                 .filter(e -> e.event().outcome().kind() == Outcome.Kind.ACCEPTED)
                 .filter(e -> e.event().occurredAt().isBefore(acceptedBefore))
                 .filter(intent -> all.stream().noneMatch(later -> resolves(later, intent)))
+                .filter(intent -> !followedByAnOpenOperation(intent))
                 .limit(limit)
                 .toList();
+    }
+
+    private boolean followedByAnOpenOperation(RecordedAuditEvent intent) {
+        return operations.isPresent() && intent.event().attemptId().flatMap(attempt -> {
+            try {
+                return operations.get().find(OperationId.parse(attempt));
+            } catch (IllegalArgumentException notAnOperationId) {
+                return Optional.empty();
+            }
+        }).filter(operation -> !operation.isFinal()).isPresent();
     }
 
     private static boolean resolves(RecordedAuditEvent later, RecordedAuditEvent intent) {

@@ -10,14 +10,26 @@ import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.contract.AuditHistoryContract;
 
 class InMemoryAuditHistoryTest extends AuditHistoryContract {
 
+    private InMemoryRecoveryOperations operations = new InMemoryRecoveryOperations();
+
     @Override
     protected AuditHistory emptyHistory() {
-        return new InMemoryAuditHistory();
+        operations = new InMemoryRecoveryOperations();
+        return new InMemoryAuditHistory(operations);
+    }
+
+    @Override
+    protected void operationStored(RecoveryOperation accepted, RecoveryOperation now) {
+        operations.add(accepted);
+        if (!now.equals(accepted)) {
+            operations.update(accepted, now);
+        }
     }
 
     private static InMemoryAuditHistory historyOfFive() {

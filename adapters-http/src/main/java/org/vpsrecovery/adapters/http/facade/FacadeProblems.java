@@ -33,8 +33,7 @@ public final class FacadeProblems {
         HttpStatus status = statusOf(failure);
         MutableHttpResponse<ProblemDetails> response = respond(status, detailOf(failure, status),
                 failure.reason().name(), requestId, null);
-        retryAfterOf(failure, status).ifPresent(wait ->
-                response.header("Retry-After", Long.toString(Math.max(1, wait.toSeconds()))));
+        retryAfterOf(failure, status).ifPresent(wait -> response.header("Retry-After", retryAfterSeconds(wait)));
         return response;
     }
 
@@ -94,7 +93,17 @@ public final class FacadeProblems {
         return failure.getMessage();
     }
 
+    /** Whole seconds, rounded up (a caller coming back a moment early would be refused again), at least 1. */
+    static String retryAfterSeconds(Duration wait) {
+        long seconds = wait.toSeconds() + (wait.toNanosPart() > 0 ? 1 : 0);
+        return Long.toString(Math.max(1, seconds));
+    }
+
     private static java.util.Optional<Duration> retryAfterOf(RecoveryException failure, HttpStatus status) {
+        if (failure instanceof RecoveryDenied denied && denied.retryAt().isPresent()) {
+            // A refusal that ends by itself (a restore hold's window): come back when it has.
+            return java.util.Optional.of(Duration.between(java.time.Instant.now(), denied.retryAt().get()));
+        }
         if (failure instanceof ServerBusy) {
             return java.util.Optional.of(BUSY_RETRY_AFTER);
         }

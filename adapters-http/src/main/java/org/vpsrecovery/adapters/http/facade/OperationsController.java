@@ -5,6 +5,7 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -30,7 +31,8 @@ import org.vpsrecovery.domain.server.ServerId;
 /**
  * The platform's operations (an extension VPS.org lacks): each changing request's progress at
  * VPS.org, to its end. {@code ?wait=N} (0-60 s) answers as soon as the operation is final, or after
- * N seconds as it stands; it waits on a worker thread, never on the event loop.
+ * N seconds as it stands; it waits on a worker thread, never on the event loop, and at most
+ * {@code vpsr.operations.max-waits} such waits run at once per instance ({@link OperationWaits}).
  */
 @Controller("/api/v1/operations")
 @Tag(name = "operations", description = "An extension VPS.org lacks: each change followed at VPS.org to its end")
@@ -42,19 +44,28 @@ public class OperationsController {
 
     private final GetOperationUseCase get;
     private final ListOperationsUseCase list;
+    private final OperationWaits waits;
 
-    public OperationsController(GetOperationUseCase get, ListOperationsUseCase list) {
+    public OperationsController(GetOperationUseCase get, ListOperationsUseCase list, OperationWaits waits) {
         this.get = get;
         this.list = list;
+        this.waits = waits;
     }
 
     @Get("/{operation_id}/")
     @Operation(summary = "One operation, waiting for its end if asked",
             description = "The operation a changing request started (its id came as X-Operation-Id). With `wait` "
-                    + "(0-60 s) the answer comes as soon as the operation is final, or after `wait` seconds as it stands.")
+                    + "(0-60 s) the answer comes as soon as the operation is final, or after `wait` seconds as it stands. "
+                    + "Waiting reads are bounded per instance; past the bound, 503 TOO_MANY_WAITING_REQUESTS at once.")
     @ApiResponse(responseCode = "200", description = "the operation",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
     @ApiResponse(responseCode = "404", description = "No such operation for this team (OPERATION_NOT_FOUND)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "503", description = "With `wait` > 0 only: this instance already runs as many waiting "
+            + "reads as it allows (`vpsr.operations.max-waits`, 32 by default): TOO_MANY_WAITING_REQUESTS, answered at "
+            + "once. Retry after Retry-After seconds, or read without `wait`.",
+            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+                    schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public OperationJson getOperation(HttpRequest<?> request,
             @Parameter(description = "the operation id (a UUID)", schema = @Schema(type = "string", pattern = UUID,
@@ -69,7 +80,10 @@ public class OperationsController {
         }
         Duration waitFor = Duration.ofSeconds(wait == null ? 0
                 : bounded(wait, "wait", 0, ReadOperationsService.MAX_WAIT.toSeconds()));
-        return OperationJson.of(get.getOperation(RequestAttributes.auditReader(request), id, waitFor));
+        if (waitFor.isZero()) {
+            return OperationJson.of(get.getOperation(RequestAttributes.auditReader(request), id, waitFor));
+        }
+        return waits.inASlot(() -> OperationJson.of(get.getOperation(RequestAttributes.auditReader(request), id, waitFor)));
     }
 
     @Get("/")

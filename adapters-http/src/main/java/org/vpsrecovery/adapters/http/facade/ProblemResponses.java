@@ -77,8 +77,9 @@ public final class ProblemResponses {
             + "IDEMPOTENT_REQUEST_IN_PROGRESS: retry after Retry-After seconds; IDEMPOTENT_REQUEST_INTERRUPTED: the "
             + "first request with this Idempotency-Key died after it was accepted and is not sent again; "
             + "X-Operation-Id names the operation that shows how it ends. RECOVERY_POINT_IN_USE (a delete of the "
-            + "snapshot or backup a restore reads, until its hold is over) or NO_RESTORE_HOLD (no hold to release): "
-            + "no Retry-After",
+            + "snapshot or backup a restore reads, until its hold is over): Retry-After is the seconds until the "
+            + "hold's window ends (it may end sooner, if its owner releases it). NO_RESTORE_HOLD (no hold to "
+            + "release): no Retry-After",
             headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))

@@ -25,6 +25,8 @@ import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
@@ -41,6 +43,13 @@ public abstract class AuditHistoryContract {
     protected static final ServerId SERVER = new ServerId(12345);
 
     protected abstract AuditHistory emptyHistory();
+
+    /**
+     * Stores {@code accepted}, moved on to {@code now} (one move at most), where the platform keeps
+     * its operations, beside the history last returned by {@link #emptyHistory()} (the same
+     * database, for the real one).
+     */
+    protected abstract void operationStored(RecoveryOperation accepted, RecoveryOperation now);
 
     protected static AuditEvent event(TeamId team, String requestId, Instant at, Outcome outcome) {
         return new AuditEvent(at, team, new RequestId(requestId), Operation.CREATE_SNAPSHOT, Optional.of(SERVER),
@@ -222,6 +231,35 @@ public abstract class AuditHistoryContract {
         assertThat(history.pendingIntents(T0.plusSeconds(61), 10))
                 .extracting(e -> e.event().requestId().value()).containsExactly("lost", "other-op", "too-new");
         assertThat(history.pendingIntents(T0, 10)).isEmpty();
+    }
+
+    /**
+     * The reconciler reads pending intents a page at a time; intents whose operation is still open
+     * are the tracker's, and must not fill the page ahead of those the reconciler can settle.
+     */
+    @Test
+    void pendingIntentsLeaveOutThoseAnOpenOperationFollows() {
+        AuditHistory history = emptyHistory();
+        for (int i = 0; i < 120; i++) {
+            OperationId tracked = OperationId.random();
+            history.append(ofAttempt("tracked-" + i, tracked.toString(), T0.plusMillis(i), new Outcome.Accepted()));
+            RecoveryOperation open = RecoveryOperation.accepted(tracked, BLUE, new RequestId("tracked-" + i),
+                    Operation.CREATE_SNAPSHOT, SERVER, Optional.empty(), T0.plusMillis(i), java.time.Duration.ofMinutes(30));
+            operationStored(open, i % 2 == 0 ? open : open.taken(Optional.of(ResourceRef.of(new SnapshotId(1000 + i))),
+                    T0.plusMillis(i), "in_progress"));
+        }
+        OperationId ended = OperationId.random();
+        history.append(ofAttempt("ended", ended.toString(), T0.plusSeconds(1), new Outcome.Accepted()));
+        RecoveryOperation endedOperation = RecoveryOperation.accepted(ended, BLUE, new RequestId("ended"),
+                Operation.CREATE_SNAPSHOT, SERVER, Optional.empty(), T0.plusSeconds(1), java.time.Duration.ofMinutes(30));
+        operationStored(endedOperation, endedOperation.notFound(T0.plusSeconds(2), "not at VPS.org"));
+        history.append(ofAttempt("never-sent", OperationId.random().toString(), T0.plusSeconds(3), new Outcome.Accepted()));
+        history.append(event(BLUE, "legacy", T0.plusSeconds(4), new Outcome.Accepted()));
+
+        List<RecordedAuditEvent> pending = history.pendingIntents(T0.plusSeconds(600), 100);
+
+        assertThat(pending).extracting(e -> e.event().requestId().value())
+                .containsExactly("ended", "never-sent", "legacy");
     }
 
     private static AuditEvent ofAttempt(String requestId, String attemptId, Instant at, Outcome outcome) {

@@ -1,0 +1,172 @@
+package org.vpsrecovery.adapters.http.webhook;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.SystemDefaultDnsResolver;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.Timeout;
+import org.vpsrecovery.domain.port.WebhookTransport;
+import org.vpsrecovery.domain.webhook.TargetAddressRules;
+import org.vpsrecovery.domain.webhook.WebhookTarget;
+
+/**
+ * Webhooks over Apache HttpClient 5, so that the connection goes only to addresses the SSRF rules
+ * judged: its connection manager resolves the host through a {@link DnsResolver} of ours, which
+ * judges every address of that one resolution and refuses the lot if any is refused. There is no
+ * second lookup between the judgement and the connection, so DNS rebinding after the guard's check
+ * (ADR 0025) cannot point it elsewhere. TLS still verifies the certificate against the host name,
+ * and sends it as SNI: only the resolution is ours.
+ *
+ * <p>One client (its connection pool shared by every delivery), no proxy (a proxy would resolve
+ * the host itself), redirects never followed (a 3xx could point anywhere), no automatic retry (the
+ * scheduler retries), a bounded connect time and a bounded time for the whole exchange. The
+ * receiver's body is never read: the connection is dropped instead.
+ */
+public final class ApacheWebhookTransport implements WebhookTransport, AutoCloseable {
+
+    /** A resolution the rules refused, at the moment of the connection. */
+    static final class RefusedAtConnection extends UnknownHostException {
+        RefusedAtConnection(String why) {
+            super(why);
+        }
+    }
+
+    private final CloseableHttpClient client;
+    private final ScheduledExecutorService deadlines;
+    private final Duration connectTimeout;
+    private final Duration answerTimeout;
+
+    public ApacheWebhookTransport(Duration connectTimeout, Duration answerTimeout, TargetAddressRules rules) {
+        this.connectTimeout = Objects.requireNonNull(connectTimeout, "connect timeout");
+        this.answerTimeout = Objects.requireNonNull(answerTimeout, "answer timeout");
+        Objects.requireNonNull(rules, "rules");
+        DnsResolver judged = new DnsResolver() {
+            @Override
+            public InetAddress[] resolve(String host) throws UnknownHostException {
+                InetAddress[] addresses = SystemDefaultDnsResolver.INSTANCE.resolve(host);
+                Optional<String> refused = rules.refusal(Arrays.asList(addresses));
+                if (refused.isPresent()) {
+                    throw new RefusedAtConnection(refused.get());
+                }
+                return addresses;
+            }
+
+            @Override
+            public String resolveCanonicalHostname(String host) throws UnknownHostException {
+                return SystemDefaultDnsResolver.INSTANCE.resolveCanonicalHostname(host);
+            }
+        };
+        SSLContext tls;
+        try {
+            tls = SSLContext.getDefault(); // the JVM's trust store, as the JDK client used
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default TLS context", e);
+        }
+        this.client = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDnsResolver(judged)
+                        .setTlsSocketStrategy(new DefaultClientTlsStrategy(tls))
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(connectTimeout))
+                                .setSocketTimeout(Timeout.of(answerTimeout))
+                                .build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(Timeout.of(connectTimeout))
+                        .setResponseTimeout(Timeout.of(answerTimeout))
+                        .setRedirectsEnabled(false)
+                        .build())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .build();
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                .name("webhook-deadlines").factory());
+    }
+
+    /** The host's addresses for the guard's check before an attempt (the connection judges its own). */
+    @Override
+    public List<InetAddress> resolve(String host) {
+        try {
+            return Arrays.asList(InetAddress.getAllByName(host));
+        } catch (UnknownHostException | SecurityException e) {
+            return List.of();
+        }
+    }
+
+    @Override
+    public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+        HttpPost request;
+        try {
+            request = new HttpPost(target.uri());
+        } catch (IllegalArgumentException unusable) {
+            return new NoAnswer("the request could not be made: " + unusable.getMessage());
+        }
+        request.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON));
+        headers.forEach(request::setHeader);
+        // The timeouts bound each wait; the whole exchange is bounded here too, so a receiver
+        // trickling its answer cannot hold a scheduler thread.
+        long whole = connectTimeout.plus(answerTimeout).toMillis();
+        AtomicBoolean cutOff = new AtomicBoolean();
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> {
+            cutOff.set(true);
+            request.cancel();
+        }, whole, TimeUnit.MILLISECONDS);
+        try (ClassicHttpResponse response = client.executeOpen(null, request, null)) {
+            // Closed unread: the connection is dropped rather than drained.
+            return new Answered(response.getCode());
+        } catch (IOException failed) {
+            return cutOff.get() ? new NoAnswer("no whole answer within " + whole + " ms") : failure(failed);
+        } catch (RuntimeException unusable) {
+            return new NoAnswer("the request failed (" + unusable.getClass().getSimpleName() + ")");
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    private Response failure(IOException cause) {
+        return switch (cause) {
+            case RefusedAtConnection e -> new NoAnswer("target refused at connection: " + e.getMessage());
+            case UnknownHostException e -> new NoAnswer("the host does not resolve");
+            case ConnectTimeoutException e -> new NoAnswer("connect timeout after " + connectTimeout.toMillis() + " ms");
+            case SocketTimeoutException e -> new NoAnswer("no answer within " + answerTimeout.toMillis() + " ms");
+            case ConnectException e -> new NoAnswer("connection refused");
+            default -> new NoAnswer("connection failed (" + cause.getClass().getSimpleName() + ")");
+        };
+    }
+
+    @Override
+    public void close() {
+        client.close(CloseMode.GRACEFUL);
+        deadlines.shutdownNow();
+    }
+}
