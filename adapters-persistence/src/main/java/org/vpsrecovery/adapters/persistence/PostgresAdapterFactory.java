@@ -18,6 +18,7 @@ import org.vpsrecovery.adapters.persistence.operation.OperationRows;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ServerLock;
+import org.vpsrecovery.domain.port.WebhookMessageFormat;
 
 /**
  * Micronaut beans for the PostgreSQL adapters over the default DataSource (micronaut-jdbc-hikari,
@@ -37,9 +38,10 @@ public class PostgresAdapterFactory {
         return DelegatingDataSource.unwrapDataSource(injected);
     }
 
+    /** The message format is the HTTP side's (bootstrap supplies it): the outbox stores what it writes. */
     @Singleton
-    AuditHistory auditHistory(DataSource dataSource) {
-        return new JdbcAuditHistory(pooled(dataSource));
+    AuditHistory auditHistory(DataSource dataSource, WebhookMessageFormat messageFormat) {
+        return new JdbcAuditHistory(pooled(dataSource), messageFormat);
     }
 
     /**

@@ -41,6 +41,7 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
 
 /** Append-only enforcement, least privilege and tamper evidence, against a real PostgreSQL. */
 class AuditHistoryIntegrityTest {
@@ -75,7 +76,7 @@ class AuditHistoryIntegrityTest {
     /** A fresh database holding events 1-5. */
     private static TestDatabase databaseWithFiveEvents() {
         TestDatabase database = DATABASE.anotherMigrated();
-        JdbcAuditHistory history = new JdbcAuditHistory(database.dataSource());
+        JdbcAuditHistory history = new JdbcAuditHistory(database.dataSource(), new PlainTextWebhookFormat());
         for (int i = 1; i <= 5; i++) {
             history.append(event(i));
         }
@@ -120,14 +121,14 @@ class AuditHistoryIntegrityTest {
         assertThatThrownBy(() -> execute(database.dataSource(), "UPDATE audit_chain_head SET last_sequence = 2"))
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("audit_chain_head only moves forward");
-        assertThat(new JdbcAuditHistory(database.dataSource()).query(AuditQuery.latest(10))).hasSize(5);
+        assertThat(new JdbcAuditHistory(database.dataSource(), new PlainTextWebhookFormat()).query(AuditQuery.latest(10))).hasSize(5);
     }
 
     @Test
     void theApplicationRoleAppendsAndReadsButCannotChangeOrRemove() throws SQLException {
         TestDatabase database = databaseWithFiveEvents();
         DataSource asApp = database.dataSourceAs(APP_LOGIN, APP_PASSWORD);
-        JdbcAuditHistory history = new JdbcAuditHistory(asApp);
+        JdbcAuditHistory history = new JdbcAuditHistory(asApp, new PlainTextWebhookFormat());
 
         RecordedAuditEvent sixth = history.append(event(6));
 
@@ -135,7 +136,7 @@ class AuditHistoryIntegrityTest {
         assertThat(history.query(AuditQuery.latest(10))).hasSize(6);
         assertThat(history.pendingIntents(T0.plusSeconds(60), 10)).hasSize(4);
         assertThat(history.verifyChain()).isEqualTo(new ChainVerification.Intact(6,
-                ((ChainVerification.Intact) new JdbcAuditHistory(database.dataSource()).verifyChain()).head()));
+                ((ChainVerification.Intact) new JdbcAuditHistory(database.dataSource(), new PlainTextWebhookFormat()).verifyChain()).head()));
         for (String forbidden : List.of("UPDATE audit_event SET team = 'green' WHERE sequence = 1",
                 "DELETE FROM audit_event WHERE sequence = 1", "TRUNCATE audit_event",
                 "ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only",
@@ -155,7 +156,7 @@ class AuditHistoryIntegrityTest {
         TestDatabase database = databaseWithFiveEvents();
         tamperAsOwner(database, "UPDATE audit_event SET request_id = 'forged' WHERE sequence = 3");
 
-        assertThat(new JdbcAuditHistory(database.dataSource()).verifyChain()).isEqualTo(new ChainVerification.Broken(3,
+        assertThat(new JdbcAuditHistory(database.dataSource(), new PlainTextWebhookFormat()).verifyChain()).isEqualTo(new ChainVerification.Broken(3,
                 ChainVerification.Fault.ALTERED_EVENT, "event 3 no longer matches its stored hash"));
     }
 
@@ -164,7 +165,7 @@ class AuditHistoryIntegrityTest {
         TestDatabase database = databaseWithFiveEvents();
         tamperAsOwner(database, "UPDATE audit_event SET detail = '{\"name\": \"snap-x\"}' WHERE sequence = 2");
 
-        ChainVerification verification = new JdbcAuditHistory(database.dataSource()).verifyChain();
+        ChainVerification verification = new JdbcAuditHistory(database.dataSource(), new PlainTextWebhookFormat()).verifyChain();
 
         assertThat(verification).extracting(v -> ((ChainVerification.Broken) v).sequence()).isEqualTo(2L);
     }
@@ -174,7 +175,7 @@ class AuditHistoryIntegrityTest {
         TestDatabase database = databaseWithFiveEvents();
         tamperAsOwner(database, "UPDATE audit_event SET outcome_reason = 'MADE_UP' WHERE sequence = 3");
 
-        ChainVerification verification = new JdbcAuditHistory(database.dataSource()).verifyChain();
+        ChainVerification verification = new JdbcAuditHistory(database.dataSource(), new PlainTextWebhookFormat()).verifyChain();
 
         assertThat(verification).isInstanceOf(ChainVerification.Broken.class);
         ChainVerification.Broken broken = (ChainVerification.Broken) verification;
@@ -186,7 +187,7 @@ class AuditHistoryIntegrityTest {
     @Test
     void aForgerWhoRehashesOneRowBreaksTheLinkOfTheNext() throws SQLException {
         TestDatabase database = databaseWithFiveEvents();
-        JdbcAuditHistory history = new JdbcAuditHistory(database.dataSource());
+        JdbcAuditHistory history = new JdbcAuditHistory(database.dataSource(), new PlainTextWebhookFormat());
         RecordedAuditEvent second = history.query(AuditQuery.latest(1).before(3)).get(0);
         AuditEvent forged = new AuditEvent(event(3).occurredAt(), new TeamId("blue"), new RequestId("forged"),
                 Operation.CREATE_SNAPSHOT, Optional.of(new ServerId(12345)), Optional.empty(),
@@ -214,7 +215,7 @@ class AuditHistoryIntegrityTest {
         TestDatabase database = databaseWithFiveEvents();
         tamperAsOwner(database, "DELETE FROM audit_event WHERE sequence IN (2, 4)");
 
-        assertThat(new JdbcAuditHistory(database.dataSource()).verifyChain()).isEqualTo(new ChainVerification.Broken(2,
+        assertThat(new JdbcAuditHistory(database.dataSource(), new PlainTextWebhookFormat()).verifyChain()).isEqualTo(new ChainVerification.Broken(2,
                 ChainVerification.Fault.MISSING_EVENT, "event 2 is missing; the next stored event is 3"));
     }
 
@@ -223,14 +224,14 @@ class AuditHistoryIntegrityTest {
         TestDatabase database = databaseWithFiveEvents();
         tamperAsOwner(database, "DELETE FROM audit_event WHERE sequence = 5");
 
-        assertThat(new JdbcAuditHistory(database.dataSource()).verifyChain()).isEqualTo(new ChainVerification.Broken(5,
+        assertThat(new JdbcAuditHistory(database.dataSource(), new PlainTextWebhookFormat()).verifyChain()).isEqualTo(new ChainVerification.Broken(5,
                 ChainVerification.Fault.MISSING_EVENT, "the chain head is at 5 but the stored events end at 4"));
     }
 
     @Test
     void anEventTheDatabaseRefusesFailsAloneNotItsBatch() throws Exception {
         TestDatabase database = DATABASE.anotherMigrated();
-        JdbcAuditHistory history = new JdbcAuditHistory(database.dataSource());
+        JdbcAuditHistory history = new JdbcAuditHistory(database.dataSource(), new PlainTextWebhookFormat());
         // PostgreSQL text cannot hold NUL, though a Java string can.
         AuditEvent refused = new AuditEvent(T0, new TeamId("blue"), new RequestId("nul"), Operation.DELETE_BACKUP,
                 Optional.empty(), Optional.empty(), new Outcome.Accepted(), OptionalInt.empty(), Map.of("note", "a\0b"));
@@ -263,7 +264,7 @@ class AuditHistoryIntegrityTest {
         TestDatabase database = DATABASE.anotherMigrated();
         // Each instance with its own connection pool, as deployed.
         try (HikariDataSource first = pool(database); HikariDataSource second = pool(database)) {
-            appendConcurrently(new JdbcAuditHistory[] {new JdbcAuditHistory(first), new JdbcAuditHistory(second)});
+            appendConcurrently(new JdbcAuditHistory[] {new JdbcAuditHistory(first, new PlainTextWebhookFormat()), new JdbcAuditHistory(second, new PlainTextWebhookFormat())});
         }
     }
 

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.contract.AuditHistoryContract;
+import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
 
 class JdbcAuditHistoryContractTest extends AuditHistoryContract {
 
@@ -12,6 +13,6 @@ class JdbcAuditHistoryContractTest extends AuditHistoryContract {
 
     @Override
     protected AuditHistory emptyHistory() {
-        return new JdbcAuditHistory(DATABASE.anotherMigrated().dataSource());
+        return new JdbcAuditHistory(DATABASE.anotherMigrated().dataSource(), new PlainTextWebhookFormat());
     }
 }

@@ -4,6 +4,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.domain.port.contract.AuditReportsContract;
+import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
 
 class JdbcAuditReportsContractTest extends AuditReportsContract {
 
@@ -13,6 +14,6 @@ class JdbcAuditReportsContractTest extends AuditReportsContract {
     @Override
     protected Subject emptySubject() {
         DataSource dataSource = DATABASE.anotherMigrated().dataSource();
-        return new Subject(new JdbcAuditHistory(dataSource), new JdbcAuditReports(dataSource));
+        return new Subject(new JdbcAuditHistory(dataSource, new PlainTextWebhookFormat()), new JdbcAuditReports(dataSource));
     }
 }

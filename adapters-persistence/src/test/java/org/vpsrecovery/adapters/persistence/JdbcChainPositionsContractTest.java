@@ -4,6 +4,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.domain.port.contract.ChainPositionsContract;
+import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
 
 class JdbcChainPositionsContractTest extends ChainPositionsContract {
 
@@ -13,6 +14,6 @@ class JdbcChainPositionsContractTest extends ChainPositionsContract {
     @Override
     protected Subject emptySubject() {
         DataSource dataSource = DATABASE.anotherMigrated().dataSource();
-        return new Subject(new JdbcAuditHistory(dataSource), new JdbcChainPositions(dataSource));
+        return new Subject(new JdbcAuditHistory(dataSource, new PlainTextWebhookFormat()), new JdbcChainPositions(dataSource));
     }
 }

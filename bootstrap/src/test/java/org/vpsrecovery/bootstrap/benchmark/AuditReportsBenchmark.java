@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.vpsrecovery.adapters.http.webhook.StandardWebhooksFormat;
 import org.vpsrecovery.adapters.persistence.JdbcAuditHistory;
 import org.vpsrecovery.adapters.persistence.JdbcAuditReports;
 import org.vpsrecovery.domain.audit.AuditChain;
@@ -328,7 +329,7 @@ class AuditReportsBenchmark {
         }));
         if (!Boolean.getBoolean("vpsr.bench.skip-verify")) {
             results.add(once(dataSource, "verify: the whole chain (every hash recomputed)", () -> {
-                ChainVerification verification = new JdbcAuditHistory(dataSource).verifyChain();
+                ChainVerification verification = new JdbcAuditHistory(dataSource, new StandardWebhooksFormat()).verifyChain();
                 if (!verification.isIntact()) {
                     throw new IllegalStateException("the loaded chain is broken: " + verification);
                 }

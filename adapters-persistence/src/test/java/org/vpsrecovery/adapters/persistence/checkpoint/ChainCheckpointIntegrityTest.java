@@ -39,6 +39,7 @@ import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
 
 /**
  * What the chain alone cannot show, against a real PostgreSQL and a real checkpoint file: the schema
@@ -61,7 +62,7 @@ class ChainCheckpointIntegrityTest {
     private final TestDatabase database = DATABASE.anotherMigrated();
     /** The service runs as the least-privileged role, as deployed. */
     private final DataSource asApp = database.dataSourceAs(APP_LOGIN, APP_PASSWORD);
-    private final JdbcAuditHistory history = new JdbcAuditHistory(asApp);
+    private final JdbcAuditHistory history = new JdbcAuditHistory(asApp, new PlainTextWebhookFormat());
     private final JdbcChainPositions positions = new JdbcChainPositions(asApp);
 
     @BeforeAll
