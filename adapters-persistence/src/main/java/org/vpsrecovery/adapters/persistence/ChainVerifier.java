@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Objects;
 import java.util.Optional;
+import io.micronaut.data.exceptions.DataAccessException;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import javax.sql.DataSource;
 import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainVerification;
@@ -16,17 +18,20 @@ import org.vpsrecovery.domain.audit.RecordedAuditEvent;
  * Walks the whole stored chain and its head in one read-only REPEATABLE READ snapshot (ADR 0005).
  *
  * <p>Hand-written JDBC on purpose (ADR 0030): the walk is a server-side cursor (fetch size 1000,
- * inside a transaction) over the whole table, so it never sits in memory, and a row that no longer
- * reads as an event is a finding, not a failure; a repository would load a list.
+ * inside a transaction) over the whole table and the head in one snapshot, so it never sits in
+ * memory; a repository would load a list. Rows are still read by Micronaut Data's mapping
+ * ({@link JdbcOperations#readEntity}) and turned into events by {@link AuditEventRows}, the one mapping.
  */
 final class ChainVerifier {
 
     private static final int FETCH_SIZE = 1000;
 
     private final DataSource dataSource;
+    private final JdbcOperations rows;
 
-    ChainVerifier(DataSource dataSource) {
+    ChainVerifier(DataSource dataSource, JdbcOperations rows) {
         this.dataSource = Objects.requireNonNull(dataSource, "data source");
+        this.rows = Objects.requireNonNull(rows, "rows");
     }
 
     ChainVerification verify() {
@@ -52,22 +57,22 @@ final class ChainVerifier {
         }
     }
 
-    private static ChainVerification walk(Connection connection) throws SQLException {
+    private ChainVerification walk(Connection connection) throws SQLException {
         ChainWalk walk = new ChainWalk();
-        try (PreparedStatement rows = connection.prepareStatement(
-                "SELECT " + AuditEventSql.COLUMNS + " FROM audit_event ORDER BY sequence")) {
-            rows.setFetchSize(FETCH_SIZE);
-            try (ResultSet rs = rows.executeQuery()) {
+        try (PreparedStatement select = connection.prepareStatement("SELECT * FROM audit_event ORDER BY sequence")) {
+            select.setFetchSize(FETCH_SIZE);
+            try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     long sequence = rs.getLong("sequence");
                     RecordedAuditEvent recorded;
                     ChainHash previous;
                     ChainHash hash;
                     try {
-                        recorded = AuditEventSql.toRecorded(rs);
-                        previous = ChainHash.of(rs.getBytes("previous_hash"));
-                        hash = ChainHash.of(rs.getBytes("hash"));
-                    } catch (IllegalArgumentException e) {
+                        AuditEventRow row = rows.readEntity(rs, AuditEventRow.class);
+                        recorded = AuditEventRows.toRecorded(row);
+                        previous = ChainHash.of(row.previousHash());
+                        hash = ChainHash.of(row.hash());
+                    } catch (IllegalArgumentException | DataAccessException e) {
                         return walk.unreadable(sequence, e.getMessage());
                     }
                     Optional<ChainVerification.Broken> broken = walk.next(sequence, recorded.event(), previous, hash);

@@ -3,6 +3,7 @@ package org.vpsrecovery.adapters.persistence;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import javax.sql.DataSource;
 import org.vpsrecovery.adapters.persistence.webhook.WebhookOutbox;
 import org.vpsrecovery.domain.audit.AuditChain;
@@ -17,8 +18,8 @@ import org.vpsrecovery.domain.port.WebhookMessageFormat;
  * The audit history in PostgreSQL (table {@code audit_event}, migration V1), in four parts: the
  * {@link GroupCommit} queue batches this instance's appends; the {@link ChainedAuditWriter} puts a
  * batch on the chain under the head row lock, with the webhook deliveries it causes
- * ({@link WebhookOutbox}); the {@link AuditEventReader} reads pages and pending intents; the
- * {@link ChainVerifier} walks the chain.
+ * ({@link WebhookOutbox}); {@link AuditEventRows} reads pages and pending intents (Micronaut Data);
+ * the {@link ChainVerifier} walks the chain.
  */
 public final class JdbcAuditHistory implements AuditHistory {
 
@@ -26,14 +27,19 @@ public final class JdbcAuditHistory implements AuditHistory {
     public static final int MAX_BATCH = 500;
 
     private final GroupCommit appends;
-    private final AuditEventReader reader;
+    private final AuditEventRows reader;
     private final ChainVerifier verifier;
 
-    public JdbcAuditHistory(DataSource dataSource, WebhookMessageFormat messageFormat) {
+    /**
+     * @param dataSource the pool itself ({@link PostgresAdapterFactory#pooled}): the writer and the
+     *                   verifier take, commit and return their own connections
+     */
+    public JdbcAuditHistory(DataSource dataSource, AuditEventRows rows, JdbcOperations jdbc,
+                            WebhookMessageFormat messageFormat) {
         Objects.requireNonNull(dataSource, "data source");
         this.appends = new GroupCommit(new ChainedAuditWriter(dataSource, new WebhookOutbox(messageFormat)), MAX_BATCH);
-        this.reader = new AuditEventReader(dataSource);
-        this.verifier = new ChainVerifier(dataSource);
+        this.reader = Objects.requireNonNull(rows, "rows");
+        this.verifier = new ChainVerifier(dataSource, jdbc);
     }
 
     @Override
@@ -43,7 +49,8 @@ public final class JdbcAuditHistory implements AuditHistory {
 
     @Override
     public List<RecordedAuditEvent> query(AuditQuery query) {
-        return reader.page(Objects.requireNonNull(query, "query"));
+        Objects.requireNonNull(query, "query");
+        return reader.page(query.filter(), query.beforeSequence(), query.limit());
     }
 
     @Override

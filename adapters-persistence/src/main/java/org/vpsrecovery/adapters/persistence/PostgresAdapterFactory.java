@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import javax.sql.DataSource;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.adapters.persistence.webhook.DeliveryRowRepository;
@@ -40,8 +41,14 @@ public class PostgresAdapterFactory {
 
     /** The message format is the HTTP side's (bootstrap supplies it): the outbox stores what it writes. */
     @Singleton
-    AuditHistory auditHistory(DataSource dataSource, WebhookMessageFormat messageFormat) {
-        return new JdbcAuditHistory(pooled(dataSource), messageFormat);
+    AuditEventRows auditEventRows(AuditEventRowRepository repository) {
+        return new AuditEventRows(repository);
+    }
+
+    @Singleton
+    AuditHistory auditHistory(DataSource dataSource, AuditEventRows rows, JdbcOperations jdbc,
+                              WebhookMessageFormat messageFormat) {
+        return new JdbcAuditHistory(pooled(dataSource), rows, jdbc, messageFormat);
     }
 
     /**

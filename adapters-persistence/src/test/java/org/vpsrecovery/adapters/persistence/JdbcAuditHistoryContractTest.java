@@ -1,18 +1,27 @@
 package org.vpsrecovery.adapters.persistence;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.contract.AuditHistoryContract;
-import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
 
+/** The contract against PostgreSQL, through the adapter as the service wires it (a fresh database each test). */
 class JdbcAuditHistoryContractTest extends AuditHistoryContract {
 
     @RegisterExtension
     static final FreshDatabase DATABASE = FreshDatabase.migrated();
 
+    private final AdapterContext.Contexts contexts = new AdapterContext.Contexts();
+
+    @AfterEach
+    void closeContexts() {
+        contexts.close();
+    }
+
     @Override
     protected AuditHistory emptyHistory() {
-        return new JdbcAuditHistory(DATABASE.anotherMigrated().dataSource(), new PlainTextWebhookFormat());
+        return contexts.on(DATABASE.anotherMigrated()).getBean(AuditHistory.class);
     }
 }

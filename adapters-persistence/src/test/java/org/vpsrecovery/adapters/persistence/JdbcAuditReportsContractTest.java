@@ -1,19 +1,30 @@
 package org.vpsrecovery.adapters.persistence;
 
-import javax.sql.DataSource;
+import io.micronaut.context.ApplicationContext;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.AuditReports;
 import org.vpsrecovery.domain.port.contract.AuditReportsContract;
-import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
 
+/** The contract against PostgreSQL, through the adapters as the service wires them. */
 class JdbcAuditReportsContractTest extends AuditReportsContract {
 
     @RegisterExtension
     static final FreshDatabase DATABASE = FreshDatabase.migrated();
 
+    private final AdapterContext.Contexts contexts = new AdapterContext.Contexts();
+
+    @AfterEach
+    void closeContexts() {
+        contexts.close();
+    }
+
     @Override
     protected Subject emptySubject() {
-        DataSource dataSource = DATABASE.anotherMigrated().dataSource();
-        return new Subject(new JdbcAuditHistory(dataSource, new PlainTextWebhookFormat()), new JdbcAuditReports(dataSource));
+        ApplicationContext context = contexts.on(DATABASE.anotherMigrated());
+        return new Subject(context.getBean(AuditHistory.class), context.getBean(AuditReports.class));
     }
 }

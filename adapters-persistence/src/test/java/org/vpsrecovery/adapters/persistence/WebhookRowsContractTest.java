@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
@@ -30,6 +31,7 @@ import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
 import org.vpsrecovery.domain.port.WebhookSubscriptions;
 import org.vpsrecovery.domain.server.ServerId;
@@ -57,25 +59,21 @@ class WebhookRowsContractTest {
 
     private static final TeamId BLUE = new TeamId("blue");
     private static final TeamId RED = new TeamId("red");
+    /** The context's format is a PlainTextWebhookFormat too: the same text for the same event. */
     private static final PlainTextWebhookFormat FORMAT = new PlainTextWebhookFormat();
     private static final Instant T0 = Instant.parse("2026-11-30T12:00:00Z");
 
     private ApplicationContext context;
     private WebhookSubscriptions subscriptions;
     private WebhookDeliveries deliveries;
-    private JdbcAuditHistory history;
+    private AuditHistory history;
 
     @BeforeAll
     void startContext() {
-        context = ApplicationContext.run(Map.of(
-                "datasources.default.url", DATABASE.database().url(),
-                "datasources.default.username", DATABASE.database().user(),
-                "datasources.default.password", DATABASE.database().password(),
-                "datasources.default.dialect", "POSTGRES",
-                "flyway.datasources.default.enabled", false));
+        context = AdapterContext.on(DATABASE.database());
         subscriptions = context.getBean(WebhookSubscriptions.class);
         deliveries = context.getBean(WebhookDeliveries.class);
-        history = new JdbcAuditHistory(DATABASE.dataSource(), FORMAT);
+        history = context.getBean(AuditHistory.class);
     }
 
     @AfterAll

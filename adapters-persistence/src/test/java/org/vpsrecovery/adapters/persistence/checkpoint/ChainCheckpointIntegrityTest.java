@@ -16,12 +16,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import javax.sql.DataSource;
+import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.vpsrecovery.adapters.persistence.JdbcAuditHistory;
+import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.JdbcChainPositions;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.PostgresServer;
@@ -39,7 +41,7 @@ import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
-import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
+import org.vpsrecovery.domain.port.AuditHistory;
 
 /**
  * What the chain alone cannot show, against a real PostgreSQL and a real checkpoint file: the schema
@@ -62,8 +64,14 @@ class ChainCheckpointIntegrityTest {
     private final TestDatabase database = DATABASE.anotherMigrated();
     /** The service runs as the least-privileged role, as deployed. */
     private final DataSource asApp = database.dataSourceAs(APP_LOGIN, APP_PASSWORD);
-    private final JdbcAuditHistory history = new JdbcAuditHistory(asApp, new PlainTextWebhookFormat());
+    private final ApplicationContext context = AdapterContext.on(database, APP_LOGIN, APP_PASSWORD);
+    private final AuditHistory history = context.getBean(AuditHistory.class);
     private final JdbcChainPositions positions = new JdbcChainPositions(asApp);
+
+    @AfterEach
+    void closeContext() {
+        context.close();
+    }
 
     @BeforeAll
     static void createAnApplicationLogin() {

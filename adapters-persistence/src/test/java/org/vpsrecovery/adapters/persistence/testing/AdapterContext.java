@@ -1,0 +1,53 @@
+package org.vpsrecovery.adapters.persistence.testing;
+
+import io.micronaut.context.ApplicationContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
+
+/**
+ * The persistence adapters as the service wires them (Micronaut Data repositories included), on one
+ * test database, Flyway off (the database is migrated already). The webhook message format is the
+ * HTTP side's in the service; here a plain one. Contexts opened through {@link Contexts} are closed together.
+ */
+public final class AdapterContext {
+
+    private AdapterContext() {
+    }
+
+    public static ApplicationContext on(TestDatabase database) {
+        return on(database, database.user(), database.password());
+    }
+
+    public static ApplicationContext on(TestDatabase database, String user, String password) {
+        return ApplicationContext.builder().singletons(new PlainTextWebhookFormat()).properties(Map.of(
+                "datasources.default.url", database.url(),
+                "datasources.default.username", user,
+                "datasources.default.password", password,
+                "datasources.default.dialect", "POSTGRES",
+                "datasources.default.maximum-pool-size", 4,
+                "flyway.datasources.default.enabled", false)).start();
+    }
+
+    /** Contexts a test class opens per test; close them all after it. */
+    public static final class Contexts implements AutoCloseable {
+        private final List<ApplicationContext> open = new ArrayList<>();
+
+        public ApplicationContext on(TestDatabase database) {
+            return on(database, database.user(), database.password());
+        }
+
+        public ApplicationContext on(TestDatabase database, String user, String password) {
+            ApplicationContext context = AdapterContext.on(database, user, password);
+            open.add(context);
+            return context;
+        }
+
+        @Override
+        public void close() {
+            open.forEach(ApplicationContext::close);
+            open.clear();
+        }
+    }
+}
