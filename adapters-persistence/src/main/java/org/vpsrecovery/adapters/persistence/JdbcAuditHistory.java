@@ -1,9 +1,9 @@
 package org.vpsrecovery.adapters.persistence;
 
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import javax.sql.DataSource;
 import org.vpsrecovery.adapters.persistence.webhook.WebhookOutbox;
 import org.vpsrecovery.domain.audit.AuditChain;
