@@ -62,6 +62,15 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
             FROM unnest(CAST(ARRAY[:servers] AS bigint[])) AS s(id)""")
     List<ActivityRow> recoveryActivity(List<Long> servers);
 
+    /** Stored hashes by primary key (at most ChainPositions.MAX_LOOKUP), for checking checkpoints. */
+    @Query("SELECT sequence, hash FROM audit_event WHERE sequence IN (:sequences)")
+    List<SequenceHash> hashesAt(List<Long> sequences);
+
+    /** One row's position and hash. */
+    @Introspected
+    record SequenceHash(long sequence, byte[] hash) {
+    }
+
     /** One group of the summary. */
     @Introspected
     record SummaryRow(Instant bucket, String team, String operation, String outcomeKind,
