@@ -21,7 +21,6 @@ import java.util.concurrent.Future;
 import java.util.stream.LongStream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -66,12 +65,8 @@ class AuditHistoryIntegrityTest {
     }
 
     /** The adapters as the service wires them, one context (and pool) each; closed after every test. */
-    private static final AdapterContext.Contexts CONTEXTS = new AdapterContext.Contexts();
-
-    @AfterEach
-    void closeContexts() {
-        CONTEXTS.close();
-    }
+    @RegisterExtension
+    static final AdapterContext.Contexts CONTEXTS = new AdapterContext.Contexts();
 
     private static AuditHistory history(TestDatabase database) {
         return CONTEXTS.on(database).getBean(AuditHistory.class);

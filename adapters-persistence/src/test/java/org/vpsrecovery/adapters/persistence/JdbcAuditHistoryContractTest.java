@@ -1,6 +1,5 @@
 package org.vpsrecovery.adapters.persistence;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
@@ -13,12 +12,8 @@ class JdbcAuditHistoryContractTest extends AuditHistoryContract {
     @RegisterExtension
     static final FreshDatabase DATABASE = FreshDatabase.migrated();
 
-    private final AdapterContext.Contexts contexts = new AdapterContext.Contexts();
-
-    @AfterEach
-    void closeContexts() {
-        contexts.close();
-    }
+    @RegisterExtension
+    final AdapterContext.Contexts contexts = new AdapterContext.Contexts();
 
     @Override
     protected AuditHistory emptyHistory() {

@@ -1,7 +1,6 @@
 package org.vpsrecovery.adapters.persistence;
 
 import io.micronaut.context.ApplicationContext;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
@@ -15,12 +14,8 @@ class JdbcChainPositionsContractTest extends ChainPositionsContract {
     @RegisterExtension
     static final FreshDatabase DATABASE = FreshDatabase.migrated();
 
-    private final AdapterContext.Contexts contexts = new AdapterContext.Contexts();
-
-    @AfterEach
-    void closeContexts() {
-        contexts.close();
-    }
+    @RegisterExtension
+    final AdapterContext.Contexts contexts = new AdapterContext.Contexts();
 
     @Override
     protected Subject emptySubject() {

@@ -4,12 +4,15 @@ import io.micronaut.context.ApplicationContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
 
 /**
  * The persistence adapters as the service wires them (Micronaut Data repositories included), on one
  * test database, Flyway off (the database is migrated already). The webhook message format is the
- * HTTP side's in the service; here a plain one. Contexts opened through {@link Contexts} are closed together.
+ * HTTP side's in the service; here a plain one. Contexts opened through {@link Contexts} (a JUnit
+ * extension) are closed after each test.
  */
 public final class AdapterContext {
 
@@ -30,8 +33,8 @@ public final class AdapterContext {
                 "flyway.datasources.default.enabled", false)).start();
     }
 
-    /** Contexts a test class opens per test; close them all after it. */
-    public static final class Contexts implements AutoCloseable {
+    /** The contexts a test opens, closed after it: {@code @RegisterExtension final Contexts contexts = new Contexts();}. */
+    public static final class Contexts implements AfterEachCallback, AutoCloseable {
         private final List<ApplicationContext> open = new ArrayList<>();
 
         public ApplicationContext on(TestDatabase database) {
@@ -42,6 +45,11 @@ public final class AdapterContext {
             ApplicationContext context = AdapterContext.on(database, user, password);
             open.add(context);
             return context;
+        }
+
+        @Override
+        public void afterEach(ExtensionContext test) {
+            close();
         }
 
         @Override
