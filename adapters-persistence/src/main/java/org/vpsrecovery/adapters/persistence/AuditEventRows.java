@@ -61,8 +61,20 @@ public final class AuditEventRows {
         }
     }
 
-    AuditEventRowRepository repository() {
-        return rows;
+    List<AuditEventRowRepository.SummaryRow> summary(String unit, Instant from, Instant to, Optional<TeamId> team) {
+        try {
+            return rows.summary(unit, from, to, team.map(TeamId::value).orElse(null));
+        } catch (RuntimeException e) {
+            throw DatabaseFailure.of("summarise the audit history", e);
+        }
+    }
+
+    List<AuditEventRowRepository.ActivityRow> recoveryActivity(List<Long> servers) {
+        try {
+            return rows.recoveryActivity(servers);
+        } catch (RuntimeException e) {
+            throw DatabaseFailure.of("read the recovery activity", e);
+        }
     }
 
     static CriteriaQueryBuilder<AuditEventRow> newestFirst(AuditEventFilter filter, OptionalLong beforeSequence,

@@ -109,12 +109,7 @@ public final class JdbcAuditReports implements AuditReports {
             case DAY -> "day";
             case MONTH -> "month";
         };
-        List<AuditEventRowRepository.SummaryRow> groups;
-        try {
-            groups = rows.repository().summary(unit, query.from(), query.to(), query.team().map(TeamId::value).orElse(null));
-        } catch (RuntimeException e) {
-            throw DatabaseFailure.of("summarise the audit history", e);
-        }
+        List<AuditEventRowRepository.SummaryRow> groups = rows.summary(unit, query.from(), query.to(), query.team());
         record Key(Instant bucket, TeamId team, Operation operation, Outcome.Kind outcome) {
         }
         Map<Key, Long> counts = new HashMap<>();
@@ -145,12 +140,8 @@ public final class JdbcAuditReports implements AuditReports {
         if (servers.isEmpty()) {
             return Map.of();
         }
-        List<AuditEventRowRepository.ActivityRow> found;
-        try {
-            found = rows.repository().recoveryActivity(servers.stream().map(ServerId::value).sorted().toList());
-        } catch (RuntimeException e) {
-            throw DatabaseFailure.of("read the recovery activity", e);
-        }
+        List<AuditEventRowRepository.ActivityRow> found =
+                rows.recoveryActivity(servers.stream().map(ServerId::value).sorted().toList());
         Map<ServerId, RecoveryActivity> activity = new HashMap<>();
         for (AuditEventRowRepository.ActivityRow row : found) {
             ServerId server = new ServerId(row.serverId());
