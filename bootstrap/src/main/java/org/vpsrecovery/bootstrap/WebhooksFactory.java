@@ -7,11 +7,13 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import org.vpsrecovery.adapters.http.webhook.ApacheWebhookTransport;
+import org.vpsrecovery.adapters.http.webhook.StandardWebhooksFormat;
 import org.vpsrecovery.application.webhook.DeliverWebhooksService;
 import org.vpsrecovery.application.webhook.ManageWebhooksService;
 import org.vpsrecovery.application.webhook.ManageWebhooksUseCase;
 import org.vpsrecovery.application.webhook.WebhookTargetGuard;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
+import org.vpsrecovery.domain.port.WebhookMessageFormat;
 import org.vpsrecovery.domain.port.WebhookSubscriptions;
 import org.vpsrecovery.domain.webhook.TargetAddressRules;
 
@@ -29,6 +31,15 @@ public class WebhooksFactory {
     TargetAddressRules webhookTargetRules(@Value("${" + ALLOW_LOOPBACK + ":false}") boolean allowLoopback,
                                           @Value("${" + ALLOW_PRIVATE_NETWORKS + ":false}") boolean allowPrivate) {
         return new TargetAddressRules(allowLoopback, allowPrivate);
+    }
+
+    /**
+     * The message's wire format lives with the HTTP side; the persistence adapter's audit append
+     * calls it to store each delivery's body (ADR 0030), so both adapters meet only at this port.
+     */
+    @Singleton
+    WebhookMessageFormat webhookMessageFormat() {
+        return new StandardWebhooksFormat();
     }
 
     @Singleton

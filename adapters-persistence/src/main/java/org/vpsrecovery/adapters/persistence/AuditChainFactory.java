@@ -6,13 +6,13 @@ import jakarta.inject.Singleton;
 import javax.sql.DataSource;
 import org.vpsrecovery.domain.port.ChainPositions;
 
-/** Where the audit chain stands, over the default DataSource (for taking and checking checkpoints). */
+/** Where the audit chain stands, through the repositories (for taking and checking checkpoints). */
 @Factory
 @Requires(beans = DataSource.class)
 public class AuditChainFactory {
 
     @Singleton
-    ChainPositions chainPositions(DataSource dataSource) {
-        return new JdbcChainPositions(PostgresAdapterFactory.pooled(dataSource));
+    ChainPositions chainPositions(ChainHeadRowRepository head, AuditEventRowRepository events) {
+        return new JdbcChainPositions(head, events);
     }
 }

@@ -6,13 +6,13 @@ import jakarta.inject.Singleton;
 import javax.sql.DataSource;
 import org.vpsrecovery.domain.port.AuditReports;
 
-/** The audit reports over the default DataSource (beside PostgresAdapterFactory's writers). */
+/** The audit reports, through the audit table's Micronaut Data repository. */
 @Factory
 @Requires(beans = DataSource.class)
 public class AuditReportsFactory {
 
     @Singleton
-    AuditReports auditReports(DataSource dataSource) {
-        return new JdbcAuditReports(PostgresAdapterFactory.pooled(dataSource));
+    AuditReports auditReports(AuditEventRows rows) {
+        return new JdbcAuditReports(rows);
     }
 }

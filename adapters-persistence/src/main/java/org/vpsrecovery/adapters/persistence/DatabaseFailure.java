@@ -9,4 +9,12 @@ public final class DatabaseFailure extends RuntimeException {
     public DatabaseFailure(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** A repository's failure, named by what was being done; a row that does not read as an event stays as it is. */
+    static RuntimeException of(String what, RuntimeException e) {
+        if (e instanceof DatabaseFailure || e instanceof IllegalArgumentException) {
+            return e;
+        }
+        return new DatabaseFailure("could not " + what + ": " + e.getMessage(), e);
+    }
 }

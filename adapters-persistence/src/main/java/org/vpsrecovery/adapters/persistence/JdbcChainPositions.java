@@ -1,43 +1,39 @@
 package org.vpsrecovery.adapters.persistence;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import javax.sql.DataSource;
 import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainPosition;
 import org.vpsrecovery.domain.port.ChainPositions;
 
 /**
- * Reads where the audit chain stands in PostgreSQL: the {@code audit_chain_head} row, and stored
- * hashes by primary key. Read-only, apart from {@link JdbcAuditHistory}'s write path on purpose.
+ * Reads where the audit chain stands in PostgreSQL, through Micronaut Data: the
+ * {@code audit_chain_head} row, and stored hashes by primary key. Read-only; the head moves only on
+ * {@link ChainedAuditWriter}'s write path.
  */
 public final class JdbcChainPositions implements ChainPositions {
 
-    private final DataSource dataSource;
+    private final ChainHeadRowRepository head;
+    private final AuditEventRowRepository events;
 
-    public JdbcChainPositions(DataSource dataSource) {
-        this.dataSource = Objects.requireNonNull(dataSource, "data source");
+    public JdbcChainPositions(ChainHeadRowRepository head, AuditEventRowRepository events) {
+        this.head = Objects.requireNonNull(head, "head");
+        this.events = Objects.requireNonNull(events, "events");
     }
 
     @Override
     public ChainPosition head() {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement head = connection.prepareStatement(
-                     "SELECT last_sequence, last_hash FROM audit_chain_head WHERE id = 1");
-             ResultSet rs = head.executeQuery()) {
-            if (!rs.next()) {
-                throw new DatabaseFailure("the audit chain head row is missing; was migration V1 applied?", null);
-            }
-            return new ChainPosition(rs.getLong(1), ChainHash.of(rs.getBytes(2)));
-        } catch (SQLException e) {
-            throw new DatabaseFailure("could not read the audit chain head: " + e.getMessage(), e);
+        ChainHeadRow row;
+        try {
+            row = head.findById(ChainHeadRow.ID).orElseThrow(() -> new DatabaseFailure(
+                    "the audit chain head row is missing; was migration V1 applied?", null));
+        } catch (RuntimeException e) {
+            throw DatabaseFailure.of("read the audit chain head", e);
         }
+        return new ChainPosition(row.lastSequence(), ChainHash.of(row.lastHash()));
     }
 
     @Override
@@ -48,18 +44,13 @@ public final class JdbcChainPositions implements ChainPositions {
         if (sequences.isEmpty()) {
             return found;
         }
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     "SELECT sequence, hash FROM audit_event WHERE sequence = ANY (?)")) {
-            select.setArray(1, connection.createArrayOf("bigint", sequences.toArray(Long[]::new)));
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    found.put(rs.getLong(1), ChainHash.of(rs.getBytes(2)));
-                }
-            }
-            return found;
-        } catch (SQLException e) {
-            throw new DatabaseFailure("could not read audit chain hashes: " + e.getMessage(), e);
+        List<AuditEventRowRepository.SequenceHash> rows;
+        try {
+            rows = events.hashesAt(List.copyOf(sequences));
+        } catch (RuntimeException e) {
+            throw DatabaseFailure.of("read audit chain hashes", e);
         }
+        rows.forEach(row -> found.put(row.sequence(), ChainHash.of(row.hash())));
+        return found;
     }
 }

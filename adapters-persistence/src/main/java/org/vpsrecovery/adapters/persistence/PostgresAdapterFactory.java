@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import javax.sql.DataSource;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.adapters.persistence.webhook.DeliveryRowRepository;
@@ -18,6 +19,7 @@ import org.vpsrecovery.adapters.persistence.operation.OperationRows;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ServerLock;
+import org.vpsrecovery.domain.port.WebhookMessageFormat;
 
 /**
  * Micronaut beans for the PostgreSQL adapters over the default DataSource (micronaut-jdbc-hikari,
@@ -37,9 +39,16 @@ public class PostgresAdapterFactory {
         return DelegatingDataSource.unwrapDataSource(injected);
     }
 
+    /** The message format is the HTTP side's (bootstrap supplies it): the outbox stores what it writes. */
     @Singleton
-    AuditHistory auditHistory(DataSource dataSource) {
-        return new JdbcAuditHistory(pooled(dataSource));
+    AuditEventRows auditEventRows(AuditEventRowRepository repository) {
+        return new AuditEventRows(repository);
+    }
+
+    @Singleton
+    AuditHistory auditHistory(DataSource dataSource, AuditEventRows rows, JdbcOperations jdbc,
+                              WebhookMessageFormat messageFormat) {
+        return new JdbcAuditHistory(pooled(dataSource), rows, jdbc, messageFormat);
     }
 
     /**

@@ -3,8 +3,6 @@ package org.vpsrecovery.adapters.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -26,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.PostgresServer;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
@@ -40,6 +39,7 @@ import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.server.ServerId;
 
 /** Append-only enforcement, least privilege and tamper evidence, against a real PostgreSQL. */
@@ -64,6 +64,14 @@ class AuditHistoryIntegrityTest {
         PostgresServer.shared().execute("DROP ROLE IF EXISTS " + APP_LOGIN);
     }
 
+    /** The adapters as the service wires them, one context (and pool) each; closed after every test. */
+    @RegisterExtension
+    static final AdapterContext.Contexts CONTEXTS = new AdapterContext.Contexts();
+
+    private static AuditHistory history(TestDatabase database) {
+        return CONTEXTS.on(database).getBean(AuditHistory.class);
+    }
+
     private static AuditEvent event(int i) {
         Outcome outcome = i % 3 == 0 ? new Outcome.Failed(ReasonCode.PROVIDER_UNAVAILABLE, "provider answered 503")
                 : new Outcome.Accepted();
@@ -75,7 +83,7 @@ class AuditHistoryIntegrityTest {
     /** A fresh database holding events 1-5. */
     private static TestDatabase databaseWithFiveEvents() {
         TestDatabase database = DATABASE.anotherMigrated();
-        JdbcAuditHistory history = new JdbcAuditHistory(database.dataSource());
+        AuditHistory history = history(database);
         for (int i = 1; i <= 5; i++) {
             history.append(event(i));
         }
@@ -120,14 +128,14 @@ class AuditHistoryIntegrityTest {
         assertThatThrownBy(() -> execute(database.dataSource(), "UPDATE audit_chain_head SET last_sequence = 2"))
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("audit_chain_head only moves forward");
-        assertThat(new JdbcAuditHistory(database.dataSource()).query(AuditQuery.latest(10))).hasSize(5);
+        assertThat(history(database).query(AuditQuery.latest(10))).hasSize(5);
     }
 
     @Test
     void theApplicationRoleAppendsAndReadsButCannotChangeOrRemove() throws SQLException {
         TestDatabase database = databaseWithFiveEvents();
         DataSource asApp = database.dataSourceAs(APP_LOGIN, APP_PASSWORD);
-        JdbcAuditHistory history = new JdbcAuditHistory(asApp);
+        AuditHistory history = CONTEXTS.on(database, APP_LOGIN, APP_PASSWORD).getBean(AuditHistory.class);
 
         RecordedAuditEvent sixth = history.append(event(6));
 
@@ -135,7 +143,7 @@ class AuditHistoryIntegrityTest {
         assertThat(history.query(AuditQuery.latest(10))).hasSize(6);
         assertThat(history.pendingIntents(T0.plusSeconds(60), 10)).hasSize(4);
         assertThat(history.verifyChain()).isEqualTo(new ChainVerification.Intact(6,
-                ((ChainVerification.Intact) new JdbcAuditHistory(database.dataSource()).verifyChain()).head()));
+                ((ChainVerification.Intact) history(database).verifyChain()).head()));
         for (String forbidden : List.of("UPDATE audit_event SET team = 'green' WHERE sequence = 1",
                 "DELETE FROM audit_event WHERE sequence = 1", "TRUNCATE audit_event",
                 "ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only",
@@ -155,7 +163,7 @@ class AuditHistoryIntegrityTest {
         TestDatabase database = databaseWithFiveEvents();
         tamperAsOwner(database, "UPDATE audit_event SET request_id = 'forged' WHERE sequence = 3");
 
-        assertThat(new JdbcAuditHistory(database.dataSource()).verifyChain()).isEqualTo(new ChainVerification.Broken(3,
+        assertThat(history(database).verifyChain()).isEqualTo(new ChainVerification.Broken(3,
                 ChainVerification.Fault.ALTERED_EVENT, "event 3 no longer matches its stored hash"));
     }
 
@@ -164,7 +172,7 @@ class AuditHistoryIntegrityTest {
         TestDatabase database = databaseWithFiveEvents();
         tamperAsOwner(database, "UPDATE audit_event SET detail = '{\"name\": \"snap-x\"}' WHERE sequence = 2");
 
-        ChainVerification verification = new JdbcAuditHistory(database.dataSource()).verifyChain();
+        ChainVerification verification = history(database).verifyChain();
 
         assertThat(verification).extracting(v -> ((ChainVerification.Broken) v).sequence()).isEqualTo(2L);
     }
@@ -174,7 +182,7 @@ class AuditHistoryIntegrityTest {
         TestDatabase database = databaseWithFiveEvents();
         tamperAsOwner(database, "UPDATE audit_event SET outcome_reason = 'MADE_UP' WHERE sequence = 3");
 
-        ChainVerification verification = new JdbcAuditHistory(database.dataSource()).verifyChain();
+        ChainVerification verification = history(database).verifyChain();
 
         assertThat(verification).isInstanceOf(ChainVerification.Broken.class);
         ChainVerification.Broken broken = (ChainVerification.Broken) verification;
@@ -186,7 +194,7 @@ class AuditHistoryIntegrityTest {
     @Test
     void aForgerWhoRehashesOneRowBreaksTheLinkOfTheNext() throws SQLException {
         TestDatabase database = databaseWithFiveEvents();
-        JdbcAuditHistory history = new JdbcAuditHistory(database.dataSource());
+        AuditHistory history = history(database);
         RecordedAuditEvent second = history.query(AuditQuery.latest(1).before(3)).get(0);
         AuditEvent forged = new AuditEvent(event(3).occurredAt(), new TeamId("blue"), new RequestId("forged"),
                 Operation.CREATE_SNAPSHOT, Optional.of(new ServerId(12345)), Optional.empty(),
@@ -214,7 +222,7 @@ class AuditHistoryIntegrityTest {
         TestDatabase database = databaseWithFiveEvents();
         tamperAsOwner(database, "DELETE FROM audit_event WHERE sequence IN (2, 4)");
 
-        assertThat(new JdbcAuditHistory(database.dataSource()).verifyChain()).isEqualTo(new ChainVerification.Broken(2,
+        assertThat(history(database).verifyChain()).isEqualTo(new ChainVerification.Broken(2,
                 ChainVerification.Fault.MISSING_EVENT, "event 2 is missing; the next stored event is 3"));
     }
 
@@ -223,14 +231,14 @@ class AuditHistoryIntegrityTest {
         TestDatabase database = databaseWithFiveEvents();
         tamperAsOwner(database, "DELETE FROM audit_event WHERE sequence = 5");
 
-        assertThat(new JdbcAuditHistory(database.dataSource()).verifyChain()).isEqualTo(new ChainVerification.Broken(5,
+        assertThat(history(database).verifyChain()).isEqualTo(new ChainVerification.Broken(5,
                 ChainVerification.Fault.MISSING_EVENT, "the chain head is at 5 but the stored events end at 4"));
     }
 
     @Test
     void anEventTheDatabaseRefusesFailsAloneNotItsBatch() throws Exception {
         TestDatabase database = DATABASE.anotherMigrated();
-        JdbcAuditHistory history = new JdbcAuditHistory(database.dataSource());
+        AuditHistory history = history(database);
         // PostgreSQL text cannot hold NUL, though a Java string can.
         AuditEvent refused = new AuditEvent(T0, new TeamId("blue"), new RequestId("nul"), Operation.DELETE_BACKUP,
                 Optional.empty(), Optional.empty(), new Outcome.Accepted(), OptionalInt.empty(), Map.of("note", "a\0b"));
@@ -262,21 +270,10 @@ class AuditHistoryIntegrityTest {
     void twoServiceInstancesAppendingConcurrentlyKeepOneGaplessChain() throws Exception {
         TestDatabase database = DATABASE.anotherMigrated();
         // Each instance with its own connection pool, as deployed.
-        try (HikariDataSource first = pool(database); HikariDataSource second = pool(database)) {
-            appendConcurrently(new JdbcAuditHistory[] {new JdbcAuditHistory(first), new JdbcAuditHistory(second)});
-        }
+        appendConcurrently(new AuditHistory[] {history(database), history(database)});
     }
 
-    private static HikariDataSource pool(TestDatabase database) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(database.url());
-        config.setUsername(database.user());
-        config.setPassword(database.password());
-        config.setMaximumPoolSize(4);
-        return new HikariDataSource(config);
-    }
-
-    private static void appendConcurrently(JdbcAuditHistory[] instances) throws Exception {
+    private static void appendConcurrently(AuditHistory[] instances) throws Exception {
         int clients = 8;
         int perClient = 250;
         ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -285,7 +282,7 @@ class AuditHistoryIntegrityTest {
         try {
             List<Callable<List<Long>>> tasks = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
-                JdbcAuditHistory history = instances[c % 2];
+                AuditHistory history = instances[c % 2];
                 int client = c;
                 tasks.add(() -> {
                     List<Long> mine = new ArrayList<>();

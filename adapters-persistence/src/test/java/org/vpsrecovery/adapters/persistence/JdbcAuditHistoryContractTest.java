@@ -7,22 +7,29 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.contract.AuditHistoryContract;
 
+/** The contract against PostgreSQL, through the adapter as the service wires it (a fresh database each test). */
 class JdbcAuditHistoryContractTest extends AuditHistoryContract {
 
     @RegisterExtension
     static final FreshDatabase DATABASE = FreshDatabase.migrated();
 
+    @RegisterExtension
+    final AdapterContext.Contexts contexts = new AdapterContext.Contexts();
+
     private DataSource database;
 
     @Override
     protected AuditHistory emptyHistory() {
-        database = DATABASE.anotherMigrated().dataSource();
-        return new JdbcAuditHistory(database);
+        TestDatabase fresh = DATABASE.anotherMigrated();
+        database = fresh.dataSource();
+        return contexts.on(fresh).getBean(AuditHistory.class);
     }
 
     /** The operation's row as the service's repository writes it (V6), in the history's own database. */

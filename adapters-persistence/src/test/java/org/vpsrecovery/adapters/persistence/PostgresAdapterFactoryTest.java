@@ -32,6 +32,7 @@ import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
 import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
 
 /**
  * The Micronaut wiring as the README deploys it: the pool logs in as a member of the
@@ -63,7 +64,8 @@ class PostgresAdapterFactoryTest {
     @Test
     void aContextMigratesAsOwnerAndServesAsTheApplicationRole() throws SQLException {
         TestDatabase database = DATABASE.database();
-        try (ApplicationContext context = ApplicationContext.run(Map.of(
+        // The webhook message format is the HTTP side's; bootstrap supplies it, this test a plain one.
+        try (ApplicationContext context = ApplicationContext.builder().singletons(new PlainTextWebhookFormat()).properties(Map.of(
                 "datasources.default.url", database.url(),
                 "datasources.default.username", SERVICE_LOGIN,
                 "datasources.default.password", SERVICE_PASSWORD,
@@ -74,7 +76,7 @@ class PostgresAdapterFactoryTest {
                 "flyway.datasources.owner.url", database.url(),
                 "flyway.datasources.owner.user", database.user(),
                 "flyway.datasources.owner.password", database.password(),
-                "vpsr.server-lock.max-wait", "2s"))) {
+                "vpsr.server-lock.max-wait", "2s")).start()) {
 
             AuditHistory history = context.getBean(AuditHistory.class);
             history.append(new AuditEvent(Instant.now(), new TeamId("blue"), RequestId.random(),

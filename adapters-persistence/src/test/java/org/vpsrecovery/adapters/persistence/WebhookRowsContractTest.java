@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
@@ -30,10 +31,12 @@ import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
 import org.vpsrecovery.domain.port.WebhookSubscriptions;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
+import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
 import org.vpsrecovery.domain.webhook.DeliveryState;
 import org.vpsrecovery.domain.webhook.OutgoingMessage;
 import org.vpsrecovery.domain.webhook.WebhookDelivery;
@@ -56,24 +59,21 @@ class WebhookRowsContractTest {
 
     private static final TeamId BLUE = new TeamId("blue");
     private static final TeamId RED = new TeamId("red");
+    /** The context's format is a PlainTextWebhookFormat too: the same text for the same event. */
+    private static final PlainTextWebhookFormat FORMAT = new PlainTextWebhookFormat();
     private static final Instant T0 = Instant.parse("2026-11-30T12:00:00Z");
 
     private ApplicationContext context;
     private WebhookSubscriptions subscriptions;
     private WebhookDeliveries deliveries;
-    private JdbcAuditHistory history;
+    private AuditHistory history;
 
     @BeforeAll
     void startContext() {
-        context = ApplicationContext.run(Map.of(
-                "datasources.default.url", DATABASE.database().url(),
-                "datasources.default.username", DATABASE.database().user(),
-                "datasources.default.password", DATABASE.database().password(),
-                "datasources.default.dialect", "POSTGRES",
-                "flyway.datasources.default.enabled", false));
+        context = AdapterContext.on(DATABASE.database());
         subscriptions = context.getBean(WebhookSubscriptions.class);
         deliveries = context.getBean(WebhookDeliveries.class);
-        history = new JdbcAuditHistory(DATABASE.dataSource());
+        history = context.getBean(AuditHistory.class);
     }
 
     @AfterAll
@@ -145,10 +145,9 @@ class WebhookRowsContractTest {
         OutgoingMessage message = deliveries.message(log.getFirst().id()).orElseThrow();
         assertThat(message.secret()).isEqualTo(secret);
         assertThat(message.target()).isEqualTo(completed.target());
-        assertThat(message.body()).contains("\"type\":\"operation.completed\"")
-                .contains("\"audit_sequence\":" + event.sequence()).contains("\"server_id\":12345")
-                .contains("\"operation_id\":\"0b6f7a2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b\"")
-                .contains("\"resource\":{");
+        // Exactly the text the message format gave at append time (its JSON is adapters-http's, tested there).
+        assertThat(message.body()).isEqualTo(FORMAT.body(WebhookEventType.OPERATION_COMPLETED, event))
+                .contains("operation.completed #" + event.sequence());
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.vpsrecovery.bootstrap.benchmark;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.micronaut.context.ApplicationContext;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -36,10 +38,9 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.ds.PGSimpleDataSource;
-import org.vpsrecovery.adapters.persistence.JdbcAuditHistory;
-import org.vpsrecovery.adapters.persistence.JdbcAuditReports;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.Operation;
@@ -49,7 +50,8 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.AuditEventStream;
-import org.vpsrecovery.domain.audit.AuditEventFilter;
+import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.AuditReports;
 import org.vpsrecovery.domain.report.AuditEventPage;
 import org.vpsrecovery.domain.report.SummaryBucket;
 import org.vpsrecovery.domain.report.SummaryQuery;
@@ -274,8 +276,32 @@ class AuditReportsBenchmark {
 
     // ---------------------------------------------------------------- measuring
 
-    private static List<Measurement> measure(DataSource dataSource, long count) throws SQLException {
-        JdbcAuditReports reports = new JdbcAuditReports(dataSource);
+    /**
+     * The reports and the history as the service wires them (Micronaut Data repositories): the whole
+     * context on the loaded database, with one team and a provider address nothing is sent to.
+     */
+    private static ApplicationContext service(PGSimpleDataSource dataSource) throws IOException {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("datasources.default.url", dataSource.getURL());
+        properties.put("datasources.default.username", dataSource.getUser());
+        properties.put("datasources.default.password", Objects.toString(dataSource.getPassword(), ""));
+        properties.put("vpsorg.base-url", "http://127.0.0.1:9");
+        properties.put("vpsorg.api-token", "benchmark-token-never-sent");
+        properties.put("vpsr.teams.bench.token-sha256", "0".repeat(64));
+        properties.put("vpsr.teams.bench.servers", "1");
+        properties.put("vpsr.data-directory", Files.createTempDirectory("vpsr-bench-").toString());
+        properties.put("vpsr.audit.checkpoint-every", "1h");
+        return ApplicationContext.run(properties);
+    }
+
+    private static List<Measurement> measure(PGSimpleDataSource dataSource, long count) throws SQLException, IOException {
+        try (ApplicationContext service = service(dataSource)) {
+            return measure(dataSource, service.getBean(AuditReports.class), service.getBean(AuditHistory.class), count);
+        }
+    }
+
+    private static List<Measurement> measure(DataSource dataSource, AuditReports reports, AuditHistory history,
+                                             long count) throws SQLException {
         Instant now = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
         TeamId team = new TeamId("team-07");
         AuditEventFilter all = AuditEventFilter.everything();
@@ -328,7 +354,7 @@ class AuditReportsBenchmark {
         }));
         if (!Boolean.getBoolean("vpsr.bench.skip-verify")) {
             results.add(once(dataSource, "verify: the whole chain (every hash recomputed)", () -> {
-                ChainVerification verification = new JdbcAuditHistory(dataSource).verifyChain();
+                ChainVerification verification = history.verifyChain();
                 if (!verification.isIntact()) {
                     throw new IllegalStateException("the loaded chain is broken: " + verification);
                 }

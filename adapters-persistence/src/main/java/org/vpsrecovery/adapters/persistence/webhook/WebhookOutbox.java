@@ -1,29 +1,27 @@
 package org.vpsrecovery.adapters.persistence.webhook;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.port.WebhookMessageFormat;
 import org.vpsrecovery.domain.webhook.WebhookEventType;
 
 /**
  * Writes the webhook deliveries a batch of audit events causes, on the batch's own connection and
  * transaction (ADR 0025): one INSERT ... SELECT joins the events to the subscriptions of their
- * team and type, so an event and its deliveries commit, or roll back, together.
+ * team and type, so an event and its deliveries commit, or roll back, together. The message text
+ * comes from the {@link WebhookMessageFormat} (the HTTP side's wire format), once per event, and is
+ * stored as is: the deliverer signs and sends exactly these bytes.
  */
 public final class WebhookOutbox {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
+    // Hand-written JDBC: it runs on the chained insert's connection, inside its transaction, as one
+    // set-based statement over the batch's arrays; a repository would take a connection of its own.
     private static final String INSERT = """
             INSERT INTO webhook_delivery (id, subscription_id, event_type, audit_sequence, body, state, dispatched,
                 attempts, created_at)
@@ -31,11 +29,14 @@ public final class WebhookOutbox {
             FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) AS e(sequence, team, event_type, body)
             JOIN webhook_subscription s ON s.team = e.team AND e.event_type = ANY (string_to_array(s.event_types, ','))""";
 
-    private WebhookOutbox() {
+    private final WebhookMessageFormat format;
+
+    public WebhookOutbox(WebhookMessageFormat format) {
+        this.format = Objects.requireNonNull(format, "format");
     }
 
     /** Inserts the deliveries of {@code events}; returns how many. Runs inside the caller's transaction. */
-    public static int enqueue(Connection connection, List<RecordedAuditEvent> events) throws SQLException {
+    public int enqueue(Connection connection, List<RecordedAuditEvent> events) throws SQLException {
         List<Long> sequences = new ArrayList<>();
         List<String> teams = new ArrayList<>();
         List<String> types = new ArrayList<>();
@@ -46,7 +47,7 @@ public final class WebhookOutbox {
                 sequences.add(recorded.sequence());
                 teams.add(recorded.event().team().value());
                 types.add(type.get().wireName());
-                bodies.add(body(type.get(), recorded));
+                bodies.add(format.body(type.get(), recorded));
             }
         }
         if (sequences.isEmpty()) {
@@ -58,40 +59,6 @@ public final class WebhookOutbox {
             insert.setArray(3, connection.createArrayOf("text", types.toArray()));
             insert.setArray(4, connection.createArrayOf("text", bodies.toArray()));
             return insert.executeUpdate();
-        }
-    }
-
-    /**
-     * The message: {@code type}, {@code timestamp} and {@code data}, as the Standard Webhooks
-     * specification suggests. Everything in it is platform-written audit data (no secret is ever in
-     * an audit event).
-     */
-    static String body(WebhookEventType type, RecordedAuditEvent recorded) {
-        AuditEvent event = recorded.event();
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("audit_sequence", recorded.sequence());
-        data.put("team", event.team().value());
-        data.put("request_id", event.requestId().value());
-        event.attemptId().ifPresent(id -> data.put("operation_id", id));
-        data.put("operation", event.operation().name().toLowerCase(Locale.ROOT));
-        event.server().ifPresent(server -> data.put("server_id", server.value()));
-        event.resource().ifPresent(resource -> data.put("resource", Map.of(
-                "type", resource.type().name().toLowerCase(Locale.ROOT), "id", resource.id())));
-        data.put("outcome", event.outcome().kind().name());
-        event.outcome().reasonCode().ifPresent(reason -> data.put("reason_code", reason.name()));
-        event.outcome().explanation().or(() -> Optional.ofNullable(event.detail().get(AuditEvent.MESSAGE)))
-                .ifPresent(message -> data.put("message", message));
-        if (event.providerStatus().isPresent()) {
-            data.put("provider_status", event.providerStatus().getAsInt());
-        }
-        Map<String, Object> message = new LinkedHashMap<>();
-        message.put("type", type.wireName());
-        message.put("timestamp", event.occurredAt().toString());
-        message.put("data", data);
-        try {
-            return JSON.writeValueAsString(message);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a map of strings and numbers always has a JSON form", e);
         }
     }
 }

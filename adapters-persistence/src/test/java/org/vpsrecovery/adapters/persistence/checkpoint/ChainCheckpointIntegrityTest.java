@@ -2,6 +2,7 @@ package org.vpsrecovery.adapters.persistence.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micronaut.context.ApplicationContext;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
@@ -15,14 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.vpsrecovery.adapters.persistence.JdbcAuditHistory;
-import org.vpsrecovery.adapters.persistence.JdbcChainPositions;
+import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.PostgresServer;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
@@ -39,6 +39,8 @@ import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.ChainPositions;
 
 /**
  * What the chain alone cannot show, against a real PostgreSQL and a real checkpoint file: the schema
@@ -60,9 +62,14 @@ class ChainCheckpointIntegrityTest {
     private final CheckpointSigner signer = newSigner();
     private final TestDatabase database = DATABASE.anotherMigrated();
     /** The service runs as the least-privileged role, as deployed. */
-    private final DataSource asApp = database.dataSourceAs(APP_LOGIN, APP_PASSWORD);
-    private final JdbcAuditHistory history = new JdbcAuditHistory(asApp);
-    private final JdbcChainPositions positions = new JdbcChainPositions(asApp);
+    private final ApplicationContext context = AdapterContext.on(database, APP_LOGIN, APP_PASSWORD);
+    private final AuditHistory history = context.getBean(AuditHistory.class);
+    private final ChainPositions positions = context.getBean(ChainPositions.class);
+
+    @AfterEach
+    void closeContext() {
+        context.close();
+    }
 
     @BeforeAll
     static void createAnApplicationLogin() {
@@ -137,7 +144,7 @@ class ChainCheckpointIntegrityTest {
         assertThat(intact.checkpointsChecked()).isEqualTo(2);
         assertThat(intact.latestCheckpoint()).contains(latest);
         assertThat(latest.position()).isEqualTo(new ChainPosition(5,
-                new JdbcChainPositions(asApp).hashesAt(List.of(5L)).get(5L)));
+                positions.hashesAt(List.of(5L)).get(5L)));
     }
 
     @Test

@@ -1,0 +1,57 @@
+package org.vpsrecovery.adapters.http.webhook;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.port.WebhookMessageFormat;
+import org.vpsrecovery.domain.webhook.WebhookEventType;
+
+/**
+ * The message as the Standard Webhooks specification suggests: {@code type}, {@code timestamp} and
+ * {@code data} (ADR 0025). Beside the transport that sends it; the persistence adapter calls it
+ * through the port when an event is appended and stores the text, which is what gets signed.
+ */
+public final class StandardWebhooksFormat implements WebhookMessageFormat {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public String body(WebhookEventType type, RecordedAuditEvent recorded) {
+        AuditEvent event = recorded.event();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("audit_sequence", recorded.sequence());
+        data.put("team", event.team().value());
+        data.put("request_id", event.requestId().value());
+        event.attemptId().ifPresent(id -> data.put("operation_id", id));
+        data.put("operation", event.operation().name().toLowerCase(Locale.ROOT));
+        event.server().ifPresent(server -> data.put("server_id", server.value()));
+        event.resource().ifPresent(resource -> {
+            // In a fixed order (Map.of's varies between runs).
+            Map<String, Object> ref = new LinkedHashMap<>();
+            ref.put("type", resource.type().name().toLowerCase(Locale.ROOT));
+            ref.put("id", resource.id());
+            data.put("resource", ref);
+        });
+        data.put("outcome", event.outcome().kind().name());
+        event.outcome().reasonCode().ifPresent(reason -> data.put("reason_code", reason.name()));
+        event.outcome().explanation().or(() -> Optional.ofNullable(event.detail().get(AuditEvent.MESSAGE)))
+                .ifPresent(message -> data.put("message", message));
+        if (event.providerStatus().isPresent()) {
+            data.put("provider_status", event.providerStatus().getAsInt());
+        }
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("type", type.wireName());
+        message.put("timestamp", event.occurredAt().toString());
+        message.put("data", data);
+        try {
+            return JSON.writeValueAsString(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings and numbers always has a JSON form", e);
+        }
+    }
+}

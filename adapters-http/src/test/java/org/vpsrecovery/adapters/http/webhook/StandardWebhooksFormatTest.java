@@ -1,0 +1,54 @@
+package org.vpsrecovery.adapters.http.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+import org.vpsrecovery.domain.webhook.WebhookEventType;
+
+/** The Standard Webhooks message the outbox stores and the deliverer signs (ADR 0025). */
+class StandardWebhooksFormatTest {
+
+    private final StandardWebhooksFormat format = new StandardWebhooksFormat();
+
+    @Test
+    void aCompletedEventIsTheTypeTheTimeAndTheEventsPublicFactsInAFixedOrder() {
+        RecordedAuditEvent recorded = new RecordedAuditEvent(42, new AuditEvent(
+                Instant.parse("2026-11-30T12:00:00.123456Z"), new TeamId("blue"), new RequestId("req-blue"),
+                Operation.CREATE_SNAPSHOT, Optional.of(new ServerId(12345)), Optional.of(ResourceRef.of(new SnapshotId(802))),
+                new Outcome.Completed(), OptionalInt.of(201), Map.of("attempt_id", "0b6f7a2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b")));
+
+        assertThat(format.body(WebhookEventType.OPERATION_COMPLETED, recorded)).isEqualTo("""
+                {"type":"operation.completed","timestamp":"2026-11-30T12:00:00.123456Z","data":{\
+                "audit_sequence":42,"team":"blue","request_id":"req-blue",\
+                "operation_id":"0b6f7a2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b","operation":"create_snapshot",\
+                "server_id":12345,"resource":{"type":"snapshot","id":802},"outcome":"COMPLETED",\
+                "provider_status":201}}""");
+    }
+
+    @Test
+    void aFailureCarriesItsReasonAndMessageAndNothingAbsent() {
+        RecordedAuditEvent recorded = new RecordedAuditEvent(7, new AuditEvent(
+                Instant.parse("2026-11-30T12:00:00Z"), new TeamId("red"), new RequestId("req-red"),
+                Operation.DELETE_BACKUP, Optional.empty(), Optional.empty(),
+                new Outcome.Failed(ReasonCode.PROVIDER_REJECTED, "refused \"now\""), OptionalInt.empty(), Map.of()));
+
+        assertThat(format.body(WebhookEventType.OPERATION_FAILED, recorded)).isEqualTo("""
+                {"type":"operation.failed","timestamp":"2026-11-30T12:00:00Z","data":{"audit_sequence":7,\
+                "team":"red","request_id":"req-red","operation":"delete_backup","outcome":"FAILED",\
+                "reason_code":"PROVIDER_REJECTED","message":"refused \\"now\\""}}""");
+    }
+}

@@ -1,0 +1,61 @@
+package org.vpsrecovery.adapters.persistence.testing;
+
+import io.micronaut.context.ApplicationContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
+
+/**
+ * The persistence adapters as the service wires them (Micronaut Data repositories included), on one
+ * test database, Flyway off (the database is migrated already). The webhook message format is the
+ * HTTP side's in the service; here a plain one. Contexts opened through {@link Contexts} (a JUnit
+ * extension) are closed after each test.
+ */
+public final class AdapterContext {
+
+    private AdapterContext() {
+    }
+
+    public static ApplicationContext on(TestDatabase database) {
+        return on(database, database.user(), database.password());
+    }
+
+    public static ApplicationContext on(TestDatabase database, String user, String password) {
+        return ApplicationContext.builder().singletons(new PlainTextWebhookFormat()).properties(Map.of(
+                "datasources.default.url", database.url(),
+                "datasources.default.username", user,
+                "datasources.default.password", password,
+                "datasources.default.dialect", "POSTGRES",
+                "datasources.default.maximum-pool-size", 4,
+                "flyway.datasources.default.enabled", false)).start();
+    }
+
+    /** The contexts a test opens, closed after it: {@code @RegisterExtension final Contexts contexts = new Contexts();}. */
+    public static final class Contexts implements AfterEachCallback, AutoCloseable {
+        private final List<ApplicationContext> open = new ArrayList<>();
+
+        public ApplicationContext on(TestDatabase database) {
+            return on(database, database.user(), database.password());
+        }
+
+        public ApplicationContext on(TestDatabase database, String user, String password) {
+            ApplicationContext context = AdapterContext.on(database, user, password);
+            open.add(context);
+            return context;
+        }
+
+        @Override
+        public void afterEach(ExtensionContext test) {
+            close();
+        }
+
+        @Override
+        public void close() {
+            open.forEach(ApplicationContext::close);
+            open.clear();
+        }
+    }
+}
