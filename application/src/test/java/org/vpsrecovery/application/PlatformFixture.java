@@ -44,6 +44,8 @@ import org.vpsrecovery.domain.testing.InMemoryAuditHistory;
 import org.vpsrecovery.domain.testing.InMemoryAuditReports;
 import org.vpsrecovery.domain.testing.InMemoryChainCheckpoints;
 import org.vpsrecovery.domain.testing.InMemoryRecoveryOperations;
+import org.vpsrecovery.domain.testing.InMemoryRecoveryPointHolds;
+import org.vpsrecovery.application.hold.RecoveryPointHoldService;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
 import org.vpsrecovery.domain.testing.InMemoryVpsOrg;
 import org.vpsrecovery.domain.testing.AdjustableClock;
@@ -83,6 +85,12 @@ public final class PlatformFixture {
 
     public final AuditWriter auditWriter = new AuditWriter(history);
     public final InMemoryRecoveryOperations operations = new InMemoryRecoveryOperations();
+    public final InMemoryRecoveryPointHolds holds = new InMemoryRecoveryPointHolds();
+
+    public RecoveryPointHoldService recoveryPointHolds() {
+        return new RecoveryPointHoldService(provider, provider, ownership, () -> Set.of(BLUE, GREEN), holds, attempts(),
+                clock);
+    }
 
     public AuditedAttempts attempts(ServerLock lock) {
         return new AuditedAttempts(auditWriter, operations, lock, clock, TrackingDeadlines.DEFAULTS);
@@ -123,7 +131,7 @@ public final class PlatformFixture {
     }
 
     public DeleteSnapshotService deleteSnapshot() {
-        return new DeleteSnapshotService(provider, ownership, serverStates(), attempts());
+        return new DeleteSnapshotService(provider, ownership, serverStates(), attempts(), holds);
     }
 
     public ListBackupsService listBackups() {
@@ -135,7 +143,7 @@ public final class PlatformFixture {
     }
 
     public DeleteBackupService deleteBackup() {
-        return new DeleteBackupService(provider, ownership, serverStates(), attempts());
+        return new DeleteBackupService(provider, ownership, serverStates(), attempts(), holds);
     }
 
     public RestoreServerFromBackupService restoreServerFromBackup() {
