@@ -46,6 +46,7 @@ import org.vpsrecovery.domain.testing.InMemoryChainCheckpoints;
 import org.vpsrecovery.domain.testing.InMemoryRecoveryOperations;
 import org.vpsrecovery.domain.testing.InMemoryRecoveryPointHolds;
 import org.vpsrecovery.application.hold.RecoveryPointHoldService;
+import org.vpsrecovery.application.plan.PlanDestructiveWorkService;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
 import org.vpsrecovery.domain.testing.InMemoryVpsOrg;
 import org.vpsrecovery.domain.testing.AdjustableClock;
@@ -86,6 +87,11 @@ public final class PlatformFixture {
     public final AuditWriter auditWriter = new AuditWriter(history);
     public final InMemoryRecoveryOperations operations = new InMemoryRecoveryOperations();
     public final InMemoryRecoveryPointHolds holds = new InMemoryRecoveryPointHolds();
+
+    public PlanDestructiveWorkService plans() {
+        return new PlanDestructiveWorkService(provider, provider, ownership, serverStates(), holds, attempts(), auditWriter,
+                clock);
+    }
 
     public RecoveryPointHoldService recoveryPointHolds() {
         return new RecoveryPointHoldService(provider, provider, ownership, () -> Set.of(BLUE, GREEN), holds, attempts(),

@@ -54,6 +54,8 @@ import org.vpsrecovery.domain.port.ChainPositions;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.application.hold.RecoveryPointHoldService;
+import org.vpsrecovery.application.plan.PlanDestructiveWorkService;
+import org.vpsrecovery.application.plan.PlanDestructiveWorkUseCase;
 import org.vpsrecovery.application.hold.RecoveryPointHoldsUseCase;
 import org.vpsrecovery.domain.port.ServerLock;
 
@@ -157,6 +159,13 @@ public class RecoveryServicesFactory {
     DeleteSnapshotUseCase deleteSnapshot(MeteredProvider provider, ConfiguredTeams teams, ServerStates servers,
                                          AuditedAttempts attempts, RecoveryPointHolds holds) {
         return new DeleteSnapshotService(provider, teams, servers, attempts, holds);
+    }
+
+    @Singleton
+    PlanDestructiveWorkUseCase planDestructiveWork(MeteredProvider provider, ConfiguredTeams teams, ServerStates servers,
+                                                   RecoveryPointHolds holds, AuditedAttempts attempts, AuditWriter writer,
+                                                   Clock clock) {
+        return new PlanDestructiveWorkService(provider, provider, teams, servers, holds, attempts, writer, clock);
     }
 
     @Singleton

@@ -28,7 +28,7 @@ class FlywayMigrationTest {
         MigrateResult second = flyway.migrate();
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(10); // V1-V9, V12
+        assertThat(first.migrationsExecuted).isEqualTo(11); // V1-V9, V12, V13
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
@@ -47,6 +47,10 @@ class FlywayMigrationTest {
         assertThat(strings("SELECT m[1] FROM pg_constraint c, regexp_matches(pg_get_constraintdef(c.oid), '''([A-Z_]+)''', 'g') m "
                 + "WHERE c.conname = 'audit_event_operation_check' ORDER BY 1"))
                 .containsExactlyInAnyOrderElementsOf(java.util.Arrays.stream(org.vpsrecovery.domain.audit.Operation.values())
+                        .map(Enum::name).toList());
+        assertThat(strings("SELECT m[1] FROM pg_constraint c, regexp_matches(pg_get_constraintdef(c.oid), '''([A-Z_]+)''', 'g') m "
+                + "WHERE c.conname = 'audit_event_outcome_kind_check' ORDER BY 1"))
+                .containsExactlyInAnyOrderElementsOf(java.util.Arrays.stream(org.vpsrecovery.domain.audit.Outcome.Kind.values())
                         .map(Enum::name).toList());
         assertThat(strings("SELECT rolname || ' ' || rolcanlogin FROM pg_roles WHERE rolname = 'vpsr_app'"))
                 .containsExactly("vpsr_app false");

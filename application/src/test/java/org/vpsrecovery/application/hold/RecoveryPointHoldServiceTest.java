@@ -76,7 +76,7 @@ class RecoveryPointHoldServiceTest {
                 d -> assertThat(d.reason()).isEqualTo(ReasonCode.RECOVERY_POINT_HELD));
         assertThat(platform.eventsOf(refused)).singleElement().satisfies(e ->
                 assertThat(e.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD)));
-        assertThat(platform.providerCallsStartingWith("deleteSnapshot")).isZero();
+        assertThat(platform.providerCallsStartingWith("delete snapshot")).isZero();
 
         RecoveryPointHold released = release(BLUE_TEAM, hold);
         assertThat(released.isActive()).isFalse();
