@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import java.util.Locale;
 import org.vpsrecovery.application.plan.Plan;
@@ -20,6 +21,8 @@ public record PlanJson(@JsonProperty("dry_run") boolean dryRun, String action, b
                        @JsonProperty("server_id") long serverId,
                        @JsonProperty("recovery_point") HoldJson.PointJson recoveryPoint,
                        List<VerdictJson> verdicts, List<EffectJson> effects,
+                       @Schema(nullable = true, description = "the snapshot of the server's current state a restore would "
+                               + "take first; null: none is taken (restores take none yet, ADR 0029)")
                        @JsonProperty("safety_snapshot") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Object safetySnapshot) {
 
     /** The query parameter that asks for a plan instead of the action. */
