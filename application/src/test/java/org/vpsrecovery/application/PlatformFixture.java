@@ -44,6 +44,9 @@ import org.vpsrecovery.domain.testing.InMemoryAuditHistory;
 import org.vpsrecovery.domain.testing.InMemoryAuditReports;
 import org.vpsrecovery.domain.testing.InMemoryChainCheckpoints;
 import org.vpsrecovery.domain.testing.InMemoryRecoveryOperations;
+import org.vpsrecovery.domain.testing.InMemoryRecoveryPointHolds;
+import org.vpsrecovery.application.hold.RecoveryPointHoldService;
+import org.vpsrecovery.application.plan.PlanDestructiveWorkService;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
 import org.vpsrecovery.domain.testing.InMemoryVpsOrg;
 import org.vpsrecovery.domain.testing.AdjustableClock;
@@ -83,6 +86,17 @@ public final class PlatformFixture {
     }
 
     public final AuditWriter auditWriter = new AuditWriter(history);
+    public final InMemoryRecoveryPointHolds holds = new InMemoryRecoveryPointHolds();
+
+    public PlanDestructiveWorkService plans() {
+        return new PlanDestructiveWorkService(provider, provider, ownership, serverStates(), holds, attempts(), auditWriter,
+                clock);
+    }
+
+    public RecoveryPointHoldService recoveryPointHolds() {
+        return new RecoveryPointHoldService(provider, provider, ownership, () -> Set.of(BLUE, GREEN), holds, attempts(),
+                clock);
+    }
 
     public AuditedAttempts attempts(ServerLock lock) {
         return new AuditedAttempts(auditWriter, operations, lock, clock, TrackingDeadlines.DEFAULTS);
@@ -123,7 +137,7 @@ public final class PlatformFixture {
     }
 
     public DeleteSnapshotService deleteSnapshot() {
-        return new DeleteSnapshotService(provider, ownership, serverStates(), attempts());
+        return new DeleteSnapshotService(provider, ownership, serverStates(), attempts(), holds);
     }
 
     public ListBackupsService listBackups() {
@@ -135,7 +149,7 @@ public final class PlatformFixture {
     }
 
     public DeleteBackupService deleteBackup() {
-        return new DeleteBackupService(provider, ownership, serverStates(), attempts());
+        return new DeleteBackupService(provider, ownership, serverStates(), attempts(), holds);
     }
 
     public RestoreServerFromBackupService restoreServerFromBackup() {

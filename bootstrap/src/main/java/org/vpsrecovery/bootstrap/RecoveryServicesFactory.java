@@ -52,6 +52,11 @@ import org.vpsrecovery.domain.port.AuditReports;
 import org.vpsrecovery.domain.port.ChainCheckpoints;
 import org.vpsrecovery.domain.port.ChainPositions;
 import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.port.RecoveryPointHolds;
+import org.vpsrecovery.application.hold.RecoveryPointHoldService;
+import org.vpsrecovery.application.plan.PlanDestructiveWorkService;
+import org.vpsrecovery.application.plan.PlanDestructiveWorkUseCase;
+import org.vpsrecovery.application.hold.RecoveryPointHoldsUseCase;
 import org.vpsrecovery.domain.port.ServerLock;
 
 /** The composition root: the framework-free use cases, built from the adapters' port implementations. */
@@ -152,8 +157,21 @@ public class RecoveryServicesFactory {
 
     @Singleton
     DeleteSnapshotUseCase deleteSnapshot(MeteredProvider provider, ConfiguredTeams teams, ServerStates servers,
-                                         AuditedAttempts attempts) {
-        return new DeleteSnapshotService(provider, teams, servers, attempts);
+                                         AuditedAttempts attempts, RecoveryPointHolds holds) {
+        return new DeleteSnapshotService(provider, teams, servers, attempts, holds);
+    }
+
+    @Singleton
+    PlanDestructiveWorkUseCase planDestructiveWork(MeteredProvider provider, ConfiguredTeams teams, ServerStates servers,
+                                                   RecoveryPointHolds holds, AuditedAttempts attempts, AuditWriter writer,
+                                                   Clock clock) {
+        return new PlanDestructiveWorkService(provider, provider, teams, servers, holds, attempts, writer, clock);
+    }
+
+    @Singleton
+    RecoveryPointHoldsUseCase recoveryPointHolds(MeteredProvider provider, ConfiguredTeams teams, RecoveryPointHolds holds,
+                                                 AuditedAttempts attempts, Clock clock) {
+        return new RecoveryPointHoldService(provider, provider, teams, teams, holds, attempts, clock);
     }
 
     @Singleton
@@ -169,8 +187,8 @@ public class RecoveryServicesFactory {
 
     @Singleton
     DeleteBackupUseCase deleteBackup(MeteredProvider provider, ConfiguredTeams teams, ServerStates servers,
-                                     AuditedAttempts attempts) {
-        return new DeleteBackupService(provider, teams, servers, attempts);
+                                     AuditedAttempts attempts, RecoveryPointHolds holds) {
+        return new DeleteBackupService(provider, teams, servers, attempts, holds);
     }
 
     @Singleton
@@ -184,9 +202,9 @@ public class RecoveryServicesFactory {
                                                            ServerLock lock, Clock clock,
                                                            @Value("${vpsr.reconcile.settle-after:5m}") Duration settleAfter,
                                                            @Value("${vpsr.restore-window:15m}") Duration restoreWindow,
-                                                           RecoveryOperations operations) {
+                                                           RecoveryOperations operations, RecoveryPointHolds holds) {
         return new ReconcilePendingIntentsService(history, provider, provider, lock, clock, settleAfter, restoreWindow,
-                operations);
+                operations, holds);
     }
 
     @Singleton

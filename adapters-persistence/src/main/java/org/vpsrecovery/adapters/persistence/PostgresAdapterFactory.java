@@ -14,7 +14,10 @@ import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.adapters.persistence.webhook.DeliveryRowRepository;
 import org.vpsrecovery.adapters.persistence.webhook.SubscriptionRowRepository;
 import org.vpsrecovery.adapters.persistence.webhook.WebhookRows;
+import org.vpsrecovery.adapters.persistence.hold.HoldRowRepository;
+import org.vpsrecovery.adapters.persistence.hold.HoldRows;
 import org.vpsrecovery.adapters.persistence.operation.OperationRowRepository;
+import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.adapters.persistence.operation.OperationRows;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
 import org.vpsrecovery.domain.port.RecoveryOperations;
@@ -71,6 +74,11 @@ public class PostgresAdapterFactory {
     @Singleton
     RecoveryOperations recoveryOperations(OperationRowRepository rows) {
         return new OperationRows(rows);
+    }
+
+    @Singleton
+    RecoveryPointHolds recoveryPointHolds(HoldRowRepository rows) {
+        return new HoldRows(rows);
     }
 
     /** Subscriptions and the delivery log; the deliveries themselves are written by the audit append. */

@@ -28,12 +28,12 @@ class FlywayMigrationTest {
         MigrateResult second = flyway.migrate();
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(9); // V1-V9
+        assertThat(first.migrationsExecuted).isEqualTo(11); // V1-V9, V12, V13
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
                 .containsExactly("audit_chain_head", "audit_event", "idempotency_record", "recovery_operation",
-                        "scheduled_tasks", "webhook_delivery", "webhook_subscription");
+                        "recovery_point_hold", "scheduled_tasks", "webhook_delivery", "webhook_subscription");
         assertThat(strings("SELECT column_name || ' ' || data_type FROM information_schema.columns "
                 + "WHERE table_name IN ('audit_event', 'idempotency_record') AND data_type LIKE 'timestamp%' "
                 + "ORDER BY 1"))
@@ -43,6 +43,15 @@ class FlywayMigrationTest {
                 .contains("audit_event_server_time", "audit_event_team_time", "audit_event_request");
         assertThat(strings("SELECT last_sequence || ' ' || encode(last_hash, 'hex') FROM audit_chain_head"))
                 .containsExactly("0 " + "0".repeat(64));
+        // Every audited operation name is allowed, V12's among them, and nothing else.
+        assertThat(strings("SELECT m[1] FROM pg_constraint c, regexp_matches(pg_get_constraintdef(c.oid), '''([A-Z_]+)''', 'g') m "
+                + "WHERE c.conname = 'audit_event_operation_check' ORDER BY 1"))
+                .containsExactlyInAnyOrderElementsOf(java.util.Arrays.stream(org.vpsrecovery.domain.audit.Operation.values())
+                        .map(Enum::name).toList());
+        assertThat(strings("SELECT m[1] FROM pg_constraint c, regexp_matches(pg_get_constraintdef(c.oid), '''([A-Z_]+)''', 'g') m "
+                + "WHERE c.conname = 'audit_event_outcome_kind_check' ORDER BY 1"))
+                .containsExactlyInAnyOrderElementsOf(java.util.Arrays.stream(org.vpsrecovery.domain.audit.Outcome.Kind.values())
+                        .map(Enum::name).toList());
         assertThat(strings("SELECT rolname || ' ' || rolcanlogin FROM pg_roles WHERE rolname = 'vpsr_app'"))
                 .containsExactly("vpsr_app false");
         assertThat(strings("SELECT table_name || ' ' || string_agg(privilege_type, ',' ORDER BY privilege_type) "
@@ -50,7 +59,9 @@ class FlywayMigrationTest {
                 .containsExactly("audit_chain_head SELECT,UPDATE", "audit_event INSERT,SELECT",
                         "idempotency_record DELETE,INSERT,SELECT,UPDATE",
                         // operations are moved, never removed; the scheduler's own rows come and go
-                        "recovery_operation INSERT,SELECT,UPDATE", "scheduled_tasks DELETE,INSERT,SELECT,UPDATE",
+                        "recovery_operation INSERT,SELECT,UPDATE",
+                        // holds are placed and released, never removed
+                        "recovery_point_hold INSERT,SELECT,UPDATE", "scheduled_tasks DELETE,INSERT,SELECT,UPDATE",
                         // deliveries move from pending to delivered or dead; a subscription is made or deleted, never edited
                         "webhook_delivery DELETE,INSERT,SELECT,UPDATE", "webhook_subscription DELETE,INSERT,SELECT");
     }

@@ -24,6 +24,9 @@ import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.port.RecoveryPointHolds;
+import org.vpsrecovery.domain.hold.HoldId;
+import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.server.ServerId;
@@ -52,11 +55,13 @@ public final class ReconcilePendingIntentsService {
 
     private final Duration giveUpAfter;
     private final RecoveryOperations operations;
+    private final RecoveryPointHolds holds;
 
     /** {@code giveUpAfter}: how long an unverifiable intent stays pending (the restore window). */
     public ReconcilePendingIntentsService(AuditHistory history, SnapshotProvider snapshots, BackupProvider backups,
                                           ServerLock lock, Clock clock, Duration settleAfter, Duration giveUpAfter,
-                                          RecoveryOperations operations) {
+                                          RecoveryOperations operations, RecoveryPointHolds holds) {
+        this.holds = Objects.requireNonNull(holds, "holds");
         this.giveUpAfter = Objects.requireNonNull(giveUpAfter, "give up after");
         this.operations = Objects.requireNonNull(operations, "operations");
         this.history = Objects.requireNonNull(history, "history");
@@ -140,7 +145,7 @@ public final class ReconcilePendingIntentsService {
         // Since operations exist (V6), VPS.org is called only after the attempt's operation is stored; an
         // intent with an attempt id and no operation was never sent. Looking for "its" snapshot by name
         // would credit it with another request's (a retry's after a takeover). A release has no operation.
-        Finding finding = accepted.attemptId().isPresent() && accepted.operation() != Operation.RELEASE_RESTORE_HOLD
+        Finding finding = accepted.attemptId().isPresent() && !accepted.operation().isPlatformOnly()
                 ? Finding.notCalled("no operation was stored for this attempt, and VPS.org is called only once it is")
                 : switch (accepted.operation()) {
             case CREATE_SNAPSHOT -> findCreatedSnapshot(accepted, server);
@@ -157,6 +162,7 @@ public final class ReconcilePendingIntentsService {
                     "VPS.org offers no server status read, so whether this restore ran cannot be established; "
                             + "the platform held the server for the restore window of " + giveUpAfter.toMinutes() + " min");
             case RELEASE_RESTORE_HOLD -> releaseFinding(accepted);
+            case PLACE_RECOVERY_POINT_HOLD, RELEASE_RECOVERY_POINT_HOLD -> pointHoldFinding(accepted);
         };
         if (finding.waitsForDeadline() && accepted.occurredAt().plus(giveUpAfter).isAfter(clock.instant())) {
             return false; // keep the server held and the intent open until the window has passed
@@ -196,6 +202,28 @@ public final class ReconcilePendingIntentsService {
                 ? new Finding(new Outcome.Completed(), Optional.empty(), "the restore's operation shows the hold was released", false)
                 : new Finding(new Outcome.Failed(ReasonCode.NO_RESTORE_HOLD, "the restore's operation shows its hold was not released"),
                         Optional.empty(), "the hold was not released", false);
+    }
+
+    /**
+     * A hold's placement or release is the platform's own change: the stored hold shows whether it was
+     * made. A placed hold has the attempt's id; a release names its hold in the detail.
+     */
+    private Finding pointHoldFinding(AuditEvent accepted) {
+        boolean placing = accepted.operation() == Operation.PLACE_RECOVERY_POINT_HOLD;
+        Optional<RecoveryPointHold> hold = Optional.ofNullable(accepted.detail().get(AuditEvent.HOLD_ID)).flatMap(id -> {
+            try {
+                return holds.find(HoldId.parse(id));
+            } catch (IllegalArgumentException notAHoldId) {
+                return Optional.empty();
+            }
+        });
+        boolean made = placing ? hold.isPresent() : hold.filter(h -> !h.isActive()).isPresent();
+        String what = placing ? "placed" : "released";
+        return made
+                ? new Finding(new Outcome.Completed(), Optional.empty(), "the stored hold shows it was " + what, false)
+                : new Finding(new Outcome.Failed(ReasonCode.PLATFORM_UNAVAILABLE, "the change was cut short and the stored holds "
+                        + "show it was not " + what),
+                        Optional.empty(), "the hold was not " + what, false);
     }
 
     /** Manual backups carry no name: one made after the intent that no audit event claims is taken as ours. */

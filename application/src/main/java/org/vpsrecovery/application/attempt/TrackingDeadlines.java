@@ -28,7 +28,8 @@ public record TrackingDeadlines(Duration create, Duration delete, Duration resto
             case DELETE_SNAPSHOT, DELETE_BACKUP -> delete;
             case RESTORE_SNAPSHOT, RESTORE_SERVER_FROM_BACKUP -> restore;
             // The platform's own change: nothing to follow at VPS.org.
-            case RELEASE_RESTORE_HOLD -> throw new IllegalArgumentException("a hold's release is not followed at VPS.org");
+            case RELEASE_RESTORE_HOLD, PLACE_RECOVERY_POINT_HOLD, RELEASE_RECOVERY_POINT_HOLD ->
+                    throw new IllegalArgumentException("the platform's own change " + operation + " is not followed at VPS.org");
         };
     }
 }

@@ -7,6 +7,8 @@ import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.hold.RecoveryPointHeldPolicy;
+import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.domain.backup.BackupDeletionPolicy;
 import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.port.BackupProvider;
@@ -18,9 +20,11 @@ public final class DeleteBackupService implements DeleteBackupUseCase {
     private final TeamBackups backups;
     private final ServerStates servers;
     private final AuditedAttempts attempts;
+    private final RecoveryPointHolds holds;
 
     public DeleteBackupService(BackupProvider provider, ServerOwnership ownership, ServerStates servers,
-                               AuditedAttempts attempts) {
+                               AuditedAttempts attempts, RecoveryPointHolds holds) {
+        this.holds = java.util.Objects.requireNonNull(holds, "holds");
         this.provider = provider;
         this.backups = new TeamBackups(provider, ownership);
         this.servers = servers;
@@ -38,7 +42,9 @@ public final class DeleteBackupService implements DeleteBackupUseCase {
                         seen(attempt, backups.findOnServer(server.id(), id).orElseThrow(() -> TeamBackups.notFound(id))),
                         servers.current(server),
                         // Read under this server's lock: the restores reading this backup, on any server.
-                        servers.holdsOn(ResourceRef.of(id))),
+                        servers.holdsOn(ResourceRef.of(id)))
+                        // Read under the same lock a hold is placed under (ADR 0029).
+                        .and(() -> RecoveryPointHeldPolicy.evaluate(ResourceRef.of(id), holds.activeOn(ResourceRef.of(id)))),
                 () -> {
                     provider.deleteBackup(id);
                     return id;

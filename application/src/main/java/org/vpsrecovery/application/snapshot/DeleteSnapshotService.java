@@ -6,6 +6,8 @@ import org.vpsrecovery.application.attempt.ServerStates;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.hold.RecoveryPointHeldPolicy;
+import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.domain.port.ServerOwnership;
 import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.snapshot.Snapshot;
@@ -18,9 +20,11 @@ public final class DeleteSnapshotService implements DeleteSnapshotUseCase {
     private final TeamSnapshots snapshots;
     private final ServerStates servers;
     private final AuditedAttempts attempts;
+    private final RecoveryPointHolds holds;
 
     public DeleteSnapshotService(SnapshotProvider provider, ServerOwnership ownership, ServerStates servers,
-                                AuditedAttempts attempts) {
+                                AuditedAttempts attempts, RecoveryPointHolds holds) {
+        this.holds = java.util.Objects.requireNonNull(holds, "holds");
         this.provider = provider;
         this.snapshots = new TeamSnapshots(provider, ownership);
         this.servers = servers;
@@ -39,7 +43,9 @@ public final class DeleteSnapshotService implements DeleteSnapshotUseCase {
                         seen(attempt, snapshots.findOnServer(server.id(), id).orElseThrow(() -> TeamSnapshots.notFound(id))),
                         servers.current(server),
                         // Read under this server's lock: the restores reading this snapshot, on any server.
-                        servers.holdsOn(ResourceRef.of(id))),
+                        servers.holdsOn(ResourceRef.of(id)))
+                        // Read under the same lock a hold is placed under (ADR 0029).
+                        .and(() -> RecoveryPointHeldPolicy.evaluate(ResourceRef.of(id), holds.activeOn(ResourceRef.of(id)))),
                 () -> {
                     provider.deleteSnapshot(id);
                     return id;

@@ -29,7 +29,8 @@ class ReconcilePendingIntentsServiceTest {
     private final PlatformFixture platform = new PlatformFixture();
     private final ReconcilePendingIntentsService reconciler = new ReconcilePendingIntentsService(platform.history,
             platform.provider, platform.provider, new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
-            Duration.ofMinutes(5), ServerStates.DOCUMENTED_RESTORE_WINDOW, platform.operations);
+            Duration.ofMinutes(5), ServerStates.DOCUMENTED_RESTORE_WINDOW, platform.operations,
+            platform.holds);
 
     /** What a crash between the intent and the outcome leaves behind. */
     private CallContext intent(Operation operation, Optional<ResourceRef> resource, Map<String, String> detail) {

@@ -39,6 +39,16 @@ public record AuditEvent(Instant occurredAt, TeamId team, RequestId requestId, O
      * how a point deleted through the platform ended, so its create's outcome is taken from it.
      */
     public static final String RECOVERY_POINT_STATUS = "recovery_point_status";
+    /** Detail keys of a hold's events (ADR 0029): which hold, its kind, its reason, who acted. */
+    public static final String HOLD_ID = "hold_id";
+    public static final String HOLD_KIND = "hold_kind";
+    public static final String HOLD_REASON = "hold_reason";
+    public static final String ACTOR = "actor";
+    /** Detail keys of a {@link Outcome.Planned} event (ADR 0029): whether the plan allowed it, and which policy refused it. */
+    public static final String PLAN_ALLOWED = "plan_allowed";
+    public static final String PLAN_REFUSED_BY = "plan_refused_by";
+    /** Detail key set on a dry run's refused lookup (not found), so it is not read as a real attempt's. */
+    public static final String DRY_RUN = "dry_run";
     public static final int MAX_DETAIL_ENTRIES = 16;
     public static final int MAX_DETAIL_VALUE_LENGTH = 500;
 

@@ -2,7 +2,8 @@ package org.vpsrecovery.domain.audit;
 
 /**
  * The audited operations: every one that changes something at the provider, and the platform's
- * own change of a restore's lifecycle, {@link #RELEASE_RESTORE_HOLD} (no VPS.org call, ADR 0026).
+ * own changes with no VPS.org call: a restore's lifecycle, {@link #RELEASE_RESTORE_HOLD} (ADR 0026),
+ * and holds on recovery points (ADR 0029).
  */
 public enum Operation {
     CREATE_SNAPSHOT,
@@ -12,10 +13,19 @@ public enum Operation {
     DELETE_BACKUP,
     RESTORE_SERVER_FROM_BACKUP,
     /** The owning team ends a restore's hold on its server before the window ends. */
-    RELEASE_RESTORE_HOLD;
+    RELEASE_RESTORE_HOLD,
+    /** A team or an auditor (legal hold) holds a snapshot or backup against deletion (ADR 0029). */
+    PLACE_RECOVERY_POINT_HOLD,
+    /** A hold on a snapshot or backup is released (ADR 0029). */
+    RELEASE_RECOVERY_POINT_HOLD;
 
     public boolean isCreate() {
         return this == CREATE_SNAPSHOT || this == CREATE_MANUAL_BACKUP;
+    }
+
+    /** The platform's own changes: nothing is asked of VPS.org, so no operation follows them. */
+    public boolean isPlatformOnly() {
+        return this == RELEASE_RESTORE_HOLD || this == PLACE_RECOVERY_POINT_HOLD || this == RELEASE_RECOVERY_POINT_HOLD;
     }
 
     public boolean isRestore() {

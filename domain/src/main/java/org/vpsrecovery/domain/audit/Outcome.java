@@ -14,7 +14,9 @@ import org.vpsrecovery.domain.common.ReasonCode;
 public sealed interface Outcome {
 
     enum Kind {
-        ACCEPTED, REJECTED, FAILED, COMPLETED, UNRESOLVED, UNVERIFIABLE, SUBMITTED;
+        ACCEPTED, REJECTED, FAILED, COMPLETED, UNRESOLVED, UNVERIFIABLE, SUBMITTED,
+        /** A dry run: what the action would do was answered; nothing was changed (ADR 0029). */
+        PLANNED;
 
         /** Whether an event of this kind settles an accepted attempt for good. */
         public boolean settlesAttempt() {
@@ -57,6 +59,16 @@ public sealed interface Outcome {
     record Accepted() implements Outcome {
         public Kind kind() {
             return Kind.ACCEPTED;
+        }
+    }
+
+    /**
+     * A dry run (ADR 0029): the caller was told what the action would do, and nothing was done. Neither
+     * an intent nor a settlement; whether the plan allowed it is in the event's detail.
+     */
+    record Planned() implements Outcome {
+        public Kind kind() {
+            return Kind.PLANNED;
         }
     }
 
@@ -145,6 +157,7 @@ public sealed interface Outcome {
             case ACCEPTED -> new Accepted();
             case COMPLETED -> new Completed();
             case SUBMITTED -> new Submitted();
+            case PLANNED -> new Planned();
             case REJECTED -> new Rejected(reason.orElseThrow(() -> new IllegalArgumentException("a rejection has a reason")));
             case FAILED -> new Failed(reason.orElse(null), cause.orElse(null));
             case UNRESOLVED -> new Unresolved(reason.orElse(null), cause.orElse(null));

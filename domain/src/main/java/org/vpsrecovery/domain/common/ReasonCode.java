@@ -23,11 +23,18 @@ public enum ReasonCode {
     NO_RESTORE_HOLD,
     /** The owning team released a restore's hold before its window ended (ADR 0026). */
     RESTORE_HOLD_RELEASED,
+    /** The snapshot or backup has a hold not yet released (ADR 0029). */
+    RECOVERY_POINT_HELD,
+    /** The hold was released already (ADR 0029). */
+    HOLD_ALREADY_RELEASED,
+    /** A legal hold, placed by an auditor, is released by auditors only (ADR 0029). */
+    LEGAL_HOLD_NOT_RELEASABLE,
     // lookups (another team's resource is reported exactly as a missing one)
     SERVER_NOT_FOUND,
     SNAPSHOT_NOT_FOUND,
     BACKUP_NOT_FOUND,
     OPERATION_NOT_FOUND,
+    HOLD_NOT_FOUND,
     // concurrency and the platform's own capacity
     SERVER_BUSY,
     /** The platform's database (audit history, locks) cannot take the request now; nothing was done. */

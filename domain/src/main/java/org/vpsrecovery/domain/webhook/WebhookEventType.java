@@ -55,7 +55,7 @@ public enum WebhookEventType {
     public static Optional<WebhookEventType> of(AuditEvent event) {
         Outcome outcome = event.outcome();
         return switch (outcome.kind()) {
-            case ACCEPTED -> Optional.empty();
+            case ACCEPTED, PLANNED -> Optional.empty(); // a plan changed nothing
             case REJECTED -> Optional.of(REQUEST_REJECTED);
             case SUBMITTED -> Optional.of(OPERATION_SUBMITTED);
             case UNRESOLVED -> Optional.of(OPERATION_UNRESOLVED);

@@ -26,6 +26,7 @@ import org.vpsrecovery.adapters.http.facade.FacadeJson.BackupJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.PageJson;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.BackupIdParameter;
 import org.vpsrecovery.application.backup.CreateManualBackupCommand;
+import org.vpsrecovery.application.plan.PlanDestructiveWorkUseCase;
 import org.vpsrecovery.application.backup.CreateManualBackupUseCase;
 import org.vpsrecovery.application.backup.DeleteBackupCommand;
 import org.vpsrecovery.application.backup.DeleteBackupUseCase;
@@ -50,14 +51,16 @@ public class BackupsController {
     private final ListBackupsUseCase list;
     private final CreateManualBackupUseCase create;
     private final DeleteBackupUseCase delete;
+    private final PlanDestructiveWorkUseCase plans;
     private final RequestBodies bodies;
     private final IdempotentRequests idempotent;
 
-    public BackupsController(ListBackupsUseCase list, CreateManualBackupUseCase create, DeleteBackupUseCase delete,
+    public BackupsController(ListBackupsUseCase list, CreateManualBackupUseCase create, DeleteBackupUseCase delete, PlanDestructiveWorkUseCase plans,
                              RequestBodies bodies, IdempotentRequests idempotent) {
         this.list = list;
         this.create = create;
         this.delete = delete;
+        this.plans = plans;
         this.bodies = bodies;
         this.idempotent = idempotent;
     }
@@ -121,12 +124,22 @@ public class BackupsController {
 
     @Delete("/{backup_id}/")
     @Operation(summary = "Delete a backup", description = "Permanent. Refused while its server is being restored (400 SERVER_RESTORING), and while a "
-            + "restore reads it, on this server or another (409 RECOVERY_POINT_IN_USE). Audited.")
+            + "restore reads it, on this server or another (409 RECOVERY_POINT_IN_USE), and while it is held (409 "
+            + "RECOVERY_POINT_HELD). Audited. With dry_run=true: the plan instead (200), even when a policy refuses the "
+            + "delete; nothing is deleted.",
+            parameters = @Parameter(name = PlanJson.DRY_RUN, in = ParameterIn.QUERY,
+                    description = OpenApiPatterns.DRY_RUN_DESCRIPTION, schema = @Schema(type = "boolean")))
     @ApiResponse(responseCode = "204", description = "deleted")
+    @ApiResponse(responseCode = "200", description = "dry_run=true: the plan (also when a policy refuses the action; nothing was done)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanJson.class)))
     @ProblemResponses.NotFound
     @ProblemResponses.Change
-    public HttpResponse<Void> deleteBackup(HttpRequest<?> request,
-                                           @BackupIdParameter @PathVariable("backup_id") String backupId) {
+    public HttpResponse<?> deleteBackup(HttpRequest<?> request,
+                                        @BackupIdParameter @PathVariable("backup_id") String backupId) {
+        if (PlanJson.requested(request)) {
+            return HttpResponse.ok(PlanJson.of(plans.planDeleteBackup(RequestAttributes.callContext(request),
+                    backupId(backupId))));
+        }
         delete.deleteBackup(new DeleteBackupCommand(RequestAttributes.callContext(request), backupId(backupId)));
         return HttpResponse.<Void>noContent().header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
     }

@@ -15,7 +15,8 @@ import org.vpsrecovery.domain.common.ReasonCode;
 /**
  * Every {@code /api/} call carries {@code Authorization: Bearer <token>}, of a team or an auditor;
  * otherwise 401. The function-level rule for roles lives here, in one place: auditors reach only
- * the audit reports ({@value #AUDIT_PATH}), anything else answers them 403 {@code FORBIDDEN_FOR_ROLE}.
+ * the audit reports ({@value #AUDIT_PATH}), operation reads and holds (legal holds), anything else
+ * answers them 403 {@code FORBIDDEN_FOR_ROLE}.
  * Which teams' data a reader sees is the use cases' rule ({@code AuditReader}).
  */
 @ServerFilter("/api/**")
@@ -45,7 +46,7 @@ public class CallerAuthenticationFilter implements Ordered {
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"vps-recovery\"");
         }
         if (caller.get() instanceof Caller.Auditor && !isAuditReport(request.getPath())
-                && !(isOperationRead(request))) {
+                && !(isOperationRead(request)) && !isHoldsPath(request.getPath())) {
             return FacadeProblems.respond(HttpStatus.FORBIDDEN, "an auditor token reads the audit reports under "
                             + AUDIT_PATH + " only", ReasonCode.FORBIDDEN_FOR_ROLE.name(),
                     RequestAttributes.requestId(request), null);
@@ -68,6 +69,14 @@ public class CallerAuthenticationFilter implements Ordered {
     static boolean isOperationRead(HttpRequest<?> request) {
         return request.getMethodName().equals("GET") && request.getPath().startsWith(OPERATIONS_PATH);
     }
+
+    /** Auditors place, list and release legal holds on any governed snapshot or backup (ADR 0029). */
+    static boolean isHoldsPath(String path) {
+        return HOLDS_PATH.matcher(path).matches();
+    }
+
+    private static final java.util.regex.Pattern HOLDS_PATH =
+            java.util.regex.Pattern.compile("/api/v1/(snapshots|backups)/[^/]+/holds/([^/]+/)?");
 
     static boolean isAuditReport(String path) {
         return path.startsWith(AUDIT_PATH) || path.equals(AUDIT_PATH.substring(0, AUDIT_PATH.length() - 1));

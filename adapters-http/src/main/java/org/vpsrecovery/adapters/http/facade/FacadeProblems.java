@@ -22,9 +22,10 @@ public final class FacadeProblems {
 
     static final Duration BUSY_RETRY_AFTER = Duration.ofSeconds(1);
     static final Duration UNAVAILABLE_RETRY_AFTER = Duration.ofSeconds(5);
-    /** Refusals of the platform's own restore lifecycle (ADR 0026): the request fits, the server's state does not yet. */
+    /** Refusals of the platform's own lifecycles (restore holds, ADR 0026; holds, ADR 0029): the request fits, the state does not yet. */
     private static final java.util.Set<ReasonCode> CONFLICTS =
-            java.util.EnumSet.of(ReasonCode.RECOVERY_POINT_IN_USE, ReasonCode.NO_RESTORE_HOLD);
+            java.util.EnumSet.of(ReasonCode.RECOVERY_POINT_IN_USE, ReasonCode.NO_RESTORE_HOLD,
+                    ReasonCode.RECOVERY_POINT_HELD, ReasonCode.HOLD_ALREADY_RELEASED);
 
     private FacadeProblems() {
     }

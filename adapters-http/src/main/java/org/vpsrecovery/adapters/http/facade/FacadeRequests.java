@@ -14,6 +14,7 @@ import java.util.List;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.vpsrecovery.domain.common.Description;
+import org.vpsrecovery.domain.hold.HoldReason;
 import org.vpsrecovery.domain.snapshot.SnapshotName;
 import org.vpsrecovery.domain.webhook.WebhookTarget;
 
@@ -81,6 +82,14 @@ final class FacadeRequests {
             @Schema(example = "Pre-deployment backup", pattern = OpenApiPatterns.DESCRIPTION,
                     maxLength = Description.MAX_LENGTH)
             @Serdeable.Deserializable(using = StrictJsonFields.Text.class) @Nullable String description) {
+    }
+
+    @Serdeable
+    record PlaceHoldRequest(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "incident 4711: keep the state before the upgrade",
+                    pattern = OpenApiPatterns.DESCRIPTION, minLength = 1, maxLength = HoldReason.MAX_LENGTH)
+            @Serdeable.Deserializable(using = StrictJsonFields.Text.class)
+            @NotNull(message = "reason is required") String reason) {
     }
 
     @Serdeable

@@ -14,6 +14,8 @@ final class OpenApiPatterns {
             + "within 24 hours get the first answer again (header Idempotent-Replayed: true) without calling "
             + "VPS.org; keys are per team";
     /** {@code Description}: no control characters nor line separators (the domain refuses more, which a regex cannot name). */
+    static final String DRY_RUN_DESCRIPTION = "true: answer what the call would do (each policy's verdict, what would be "
+            + "deleted or overwritten) without doing it, audited as a plan; 200 with the plan, also when a policy refuses";
     static final String DESCRIPTION = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$";
     /** {@code TeamId}: a slug. */
     static final String TEAM = "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$";

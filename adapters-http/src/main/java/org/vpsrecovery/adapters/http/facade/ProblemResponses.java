@@ -32,7 +32,8 @@ public final class ProblemResponses {
     @ApiResponse(responseCode = "401", description = "No valid team or auditor token (UNAUTHORIZED)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "403", description = "FORBIDDEN_FOR_ROLE (an auditor token outside the audit "
-            + "reports, or a team token naming another team) or CROSS_ORIGIN_REFUSED",
+            + "reports and holds, or a team token naming another team), LEGAL_HOLD_NOT_RELEASABLE (a team releasing an "
+            + "auditor's legal hold) or CROSS_ORIGIN_REFUSED",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "431", description = "The request headers are too large (HEADERS_TOO_LARGE)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
@@ -46,7 +47,7 @@ public final class ProblemResponses {
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.TYPE, ElementType.METHOD})
     @ApiResponse(responseCode = "404", description = "No such snapshot, backup or server for this team: "
-            + "SNAPSHOT_NOT_FOUND, BACKUP_NOT_FOUND, SERVER_NOT_FOUND",
+            + "SNAPSHOT_NOT_FOUND, BACKUP_NOT_FOUND, SERVER_NOT_FOUND, HOLD_NOT_FOUND",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public @interface NotFound {
     }
@@ -79,11 +80,23 @@ public final class ProblemResponses {
             + "X-Operation-Id names the operation that shows how it ends. RECOVERY_POINT_IN_USE (a delete of the "
             + "snapshot or backup a restore reads, until its hold is over): Retry-After is the seconds until the "
             + "hold's window ends (it may end sooner, if its owner releases it). NO_RESTORE_HOLD (no hold to "
-            + "release): no Retry-After",
+            + "release), RECOVERY_POINT_HELD (a delete of a held snapshot or backup) or HOLD_ALREADY_RELEASED: "
+            + "no Retry-After",
             headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public @interface Change {
+    }
+
+    /** POSTs with a body and no Idempotency-Key (holds): its size and type. */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    @ApiResponse(responseCode = "413", description = "The body is larger than 16 KiB (BODY_TOO_LARGE)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "415", description = "The body is not application/json in UTF-8 (UNSUPPORTED_MEDIA_TYPE)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public @interface Body {
     }
 
     /** POSTs: a body (size, type) and an Idempotency-Key. */

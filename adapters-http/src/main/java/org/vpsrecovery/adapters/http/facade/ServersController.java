@@ -22,6 +22,7 @@ import jakarta.validation.Valid;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.BackupRestoreJson;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.ServerIdParameter;
 import org.vpsrecovery.application.backup.RestoreServerFromBackupCommand;
+import org.vpsrecovery.application.plan.PlanDestructiveWorkUseCase;
 import org.vpsrecovery.application.backup.RestoreServerFromBackupUseCase;
 import org.vpsrecovery.application.server.GetServerUseCase;
 import org.vpsrecovery.application.server.ReleaseRestoreHoldCommand;
@@ -46,9 +47,12 @@ public class ServersController {
     private final ReleaseRestoreHoldUseCase release;
     private final RequestBodies bodies;
     private final IdempotentRequests idempotent;
+    private final PlanDestructiveWorkUseCase plans;
 
     public ServersController(RestoreServerFromBackupUseCase restore, GetServerUseCase servers,
-                             ReleaseRestoreHoldUseCase release, RequestBodies bodies, IdempotentRequests idempotent) {
+                             ReleaseRestoreHoldUseCase release, RequestBodies bodies, IdempotentRequests idempotent,
+                             PlanDestructiveWorkUseCase plans) {
+        this.plans = plans;
         this.restore = restore;
         this.servers = servers;
         this.release = release;
@@ -93,12 +97,16 @@ public class ServersController {
             description = "The server is then restoring for up to 15 minutes: meanwhile the platform refuses another "
                     + "restore, any deletion on it, and the deletion of the backup it reads (also another server's); "
                     + "GET /api/v1/servers/{id}/ shows the hold, DELETE .../restore-hold/ ends it early. Audited. With an Idempotency-Key a repeated request gets the "
-                    + "first answer.",
-            parameters = @Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
+                    + "first answer. With dry_run=true: the plan instead (200, PlanJson), even when a policy refuses the "
+                    + "restore; VPS.org is not asked to change anything.",
+            parameters = {@Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
                     description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
-                    pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)))
-    @ApiResponse(responseCode = "200", description = "restore started (the server is restoring)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BackupRestoreJson.class)))
+                    pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)),
+                    @Parameter(name = PlanJson.DRY_RUN, in = ParameterIn.QUERY,
+                    description = OpenApiPatterns.DRY_RUN_DESCRIPTION, schema = @Schema(type = "boolean"))})
+    @ApiResponse(responseCode = "200", description = "restore started (the server is restoring); or, with dry_run=true, "
+            + "the plan (PlanJson), also when a policy refuses the restore",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {BackupRestoreJson.class, PlanJson.class})))
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.Post
@@ -106,6 +114,10 @@ public class ServersController {
             @ServerIdParameter @PathVariable("server_id") String serverId,
             @Valid @Body FacadeRequests.RestoreFromBackupRequest body) {
         ServerId server = new ServerId(RequestFields.parseId(serverId, "server_id", RequestReason.INVALID_ID));
+        if (PlanJson.requested(request)) {
+            return HttpResponse.ok(PlanJson.of(plans.planRestoreServerFromBackup(RequestAttributes.callContext(request),
+                    server, new BackupId(body.backupId()))));
+        }
         return idempotent.run(request, bodies.fingerprintText(body), () -> {
             BackupId backup = new BackupId(body.backupId());
             return HttpResponse.ok(FacadeJsonMapper.restore(restore.restoreServerFromBackup(

@@ -26,6 +26,7 @@ import org.vpsrecovery.adapters.http.facade.FacadeJson.PageJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotRestoreJson;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.SnapshotIdParameter;
+import org.vpsrecovery.application.plan.PlanDestructiveWorkUseCase;
 import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
 import org.vpsrecovery.application.snapshot.CreateSnapshotUseCase;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
@@ -53,16 +54,18 @@ public class SnapshotsController {
     private final CreateSnapshotUseCase create;
     private final RestoreSnapshotUseCase restore;
     private final DeleteSnapshotUseCase delete;
+    private final PlanDestructiveWorkUseCase plans;
     private final RequestBodies bodies;
     private final IdempotentRequests idempotent;
 
     public SnapshotsController(ListSnapshotsUseCase list, CreateSnapshotUseCase create,
-                               RestoreSnapshotUseCase restore, DeleteSnapshotUseCase delete,
+                               RestoreSnapshotUseCase restore, DeleteSnapshotUseCase delete, PlanDestructiveWorkUseCase plans,
                                RequestBodies bodies, IdempotentRequests idempotent) {
         this.list = list;
         this.create = create;
         this.restore = restore;
         this.delete = delete;
+        this.plans = plans;
         this.bodies = bodies;
         this.idempotent = idempotent;
     }
@@ -119,18 +122,25 @@ public class SnapshotsController {
     @Post("/{snapshot_id}/restore/")
     @Operation(summary = "Restore a server from one of its snapshots",
             description = "The server is then restoring for up to 15 minutes: meanwhile the platform refuses another "
-                    + "restore and any deletion on it. Audited. No body.",
-            parameters = @Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
+                    + "restore and any deletion on it. Audited. No body. With dry_run=true: the plan instead (200, PlanJson), "
+                    + "even when a policy refuses the restore; VPS.org is not asked to change anything.",
+            parameters = {@Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
                     description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
-                    pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)))
-    @ApiResponse(responseCode = "200", description = "restore started (the server is restoring)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SnapshotRestoreJson.class)))
+                    pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)),
+                    @Parameter(name = PlanJson.DRY_RUN, in = ParameterIn.QUERY,
+                    description = OpenApiPatterns.DRY_RUN_DESCRIPTION, schema = @Schema(type = "boolean"))})
+    @ApiResponse(responseCode = "200", description = "restore started (the server is restoring); or, with dry_run=true, "
+            + "the plan (PlanJson), also when a policy refuses the restore",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {SnapshotRestoreJson.class, PlanJson.class})))
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.Post
     public HttpResponse<?> restoreSnapshot(HttpRequest<?> request,
                                            @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId) {
         SnapshotId id = snapshotId(snapshotId);
+        if (PlanJson.requested(request)) {
+            return HttpResponse.ok(PlanJson.of(plans.planRestoreSnapshot(RequestAttributes.callContext(request), id)));
+        }
         return idempotent.run(request, "", () -> HttpResponse.ok(FacadeJsonMapper.restore(restore.restoreSnapshot(
                 new RestoreSnapshotCommand(RequestAttributes.callContext(request), id))))
                 .header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString()));
@@ -138,12 +148,21 @@ public class SnapshotsController {
 
     @Delete("/{snapshot_id}/")
     @Operation(summary = "Delete a snapshot", description = "Permanent. Refused while its server is being restored (400 SERVER_RESTORING), and while a "
-            + "restore reads it (409 RECOVERY_POINT_IN_USE). Audited.")
+            + "restore reads it (409 RECOVERY_POINT_IN_USE), and while it is held (409 RECOVERY_POINT_HELD). Audited. "
+            + "With dry_run=true: the plan instead (200), even when a policy refuses the delete; nothing is deleted.",
+            parameters = @Parameter(name = PlanJson.DRY_RUN, in = ParameterIn.QUERY,
+                    description = OpenApiPatterns.DRY_RUN_DESCRIPTION, schema = @Schema(type = "boolean")))
     @ApiResponse(responseCode = "204", description = "deleted")
+    @ApiResponse(responseCode = "200", description = "dry_run=true: the plan (also when a policy refuses the action; nothing was done)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanJson.class)))
     @ProblemResponses.NotFound
     @ProblemResponses.Change
-    public HttpResponse<Void> deleteSnapshot(HttpRequest<?> request,
-                                             @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId) {
+    public HttpResponse<?> deleteSnapshot(HttpRequest<?> request,
+                                          @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId) {
+        if (PlanJson.requested(request)) {
+            return HttpResponse.ok(PlanJson.of(plans.planDeleteSnapshot(RequestAttributes.callContext(request),
+                    snapshotId(snapshotId))));
+        }
         delete.deleteSnapshot(new DeleteSnapshotCommand(RequestAttributes.callContext(request), snapshotId(snapshotId)));
         return HttpResponse.<Void>noContent().header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
     }

@@ -18,6 +18,8 @@ import org.vpsrecovery.application.backup.ListBackupsUseCase;
 import org.vpsrecovery.application.backup.RestoreServerFromBackupUseCase;
 import org.vpsrecovery.application.snapshot.CreateSnapshotUseCase;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
+import org.vpsrecovery.application.plan.PlanDestructiveWorkUseCase;
+import org.vpsrecovery.application.hold.RecoveryPointHoldsUseCase;
 import org.vpsrecovery.application.snapshot.ListSnapshotsUseCase;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotUseCase;
 
@@ -100,6 +102,16 @@ public class FacadeTestWiring {
     @Singleton
     DeleteSnapshotUseCase deleteSnapshot(PlatformFixture platform) {
         return platform.deleteSnapshot();
+    }
+
+    @Singleton
+    PlanDestructiveWorkUseCase plans(PlatformFixture platform) {
+        return platform.plans();
+    }
+
+    @Singleton
+    RecoveryPointHoldsUseCase recoveryPointHolds(PlatformFixture platform) {
+        return platform.recoveryPointHolds();
     }
 
     @Singleton

@@ -1,0 +1,38 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import java.util.List;
+import java.util.Locale;
+import org.vpsrecovery.domain.hold.RecoveryPointHold;
+
+/** A hold on a snapshot or backup on the wire (ADR 0029); mapped from the domain here only. */
+@Serdeable
+public record HoldJson(String id, boolean active, String kind, String reason,
+                       @JsonProperty("recovery_point") PointJson recoveryPoint, String team,
+                       @JsonProperty("placed_by") String placedBy, @JsonProperty("placed_at") String placedAt,
+                       @JsonProperty("released_by") @Nullable String releasedBy,
+                       @JsonProperty("released_at") @Nullable String releasedAt) {
+
+    /** The held point: {@code snapshot} or {@code backup}, its id, its server. */
+    @Serdeable
+    public record PointJson(String type, long id, @JsonProperty("server_id") long serverId) {
+    }
+
+    @Serdeable
+    public record HoldPageJson(int count, List<HoldJson> results) {
+    }
+
+    static HoldJson of(RecoveryPointHold h) {
+        return new HoldJson(h.id().toString(), h.isActive(), h.kind().wireName(), h.reason().value(),
+                new PointJson(h.point().type().name().toLowerCase(Locale.ROOT), h.point().id(), h.server().value()),
+                h.team().value(), h.placedBy().wireName(), h.placedAt().toString(),
+                h.release().map(r -> r.by().wireName()).orElse(null),
+                h.release().map(r -> r.at().toString()).orElse(null));
+    }
+
+    static HoldPageJson page(List<RecoveryPointHold> holds) {
+        return new HoldPageJson(holds.size(), holds.stream().map(HoldJson::of).toList());
+    }
+}

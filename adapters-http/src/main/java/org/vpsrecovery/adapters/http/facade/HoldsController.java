@@ -1,0 +1,163 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import org.vpsrecovery.adapters.http.facade.HoldJson.HoldPageJson;
+import org.vpsrecovery.adapters.http.facade.OpenApiParameters.BackupIdParameter;
+import org.vpsrecovery.adapters.http.facade.OpenApiParameters.HoldIdParameter;
+import org.vpsrecovery.adapters.http.facade.OpenApiParameters.SnapshotIdParameter;
+import org.vpsrecovery.application.hold.HoldCaller;
+import org.vpsrecovery.application.hold.PlaceHoldCommand;
+import org.vpsrecovery.application.hold.RecoveryPointHoldsUseCase;
+import org.vpsrecovery.application.hold.ReleaseHoldCommand;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.hold.HoldActor;
+import org.vpsrecovery.domain.hold.HoldId;
+import org.vpsrecovery.domain.hold.HoldReason;
+
+/**
+ * Holds on snapshots and backups (ADR 0029), a platform extension as sub-resources of the point:
+ * {@code /api/v1/snapshots/{id}/holds/} and {@code /api/v1/backups/{id}/holds/}. A team holds its own
+ * points; an auditor places legal holds, which only auditors release. No call changes anything at VPS.org.
+ */
+@Controller("/api/v1")
+@Tag(name = "holds", description = "Holds on snapshots and backups: a held point is deleted by nobody until every hold "
+        + "on it is released. Teams hold their own points; auditors place legal holds, which only auditors release")
+@ProblemResponses.Common
+@ProblemResponses.Provider
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class HoldsController {
+
+    private static final String PLACE_DESCRIPTION = "The reason is kept with the hold and in the audit history "
+            + "(PLACE_RECOVERY_POINT_HOLD). A team token places a `team` hold on its own point; an auditor token a `legal` "
+            + "hold, on any point the platform governs. While any hold is active, every delete of the point is refused "
+            + "409 RECOVERY_POINT_HELD. No call changes anything at VPS.org (the point is looked up there).";
+    private static final String RELEASE_DESCRIPTION = "Audited as RELEASE_RECOVERY_POINT_HOLD, with the hold's reason. "
+            + "A team releases its own holds; a legal hold is released by auditors only (a team gets 403 "
+            + "LEGAL_HOLD_NOT_RELEASABLE). A hold released already: 409 HOLD_ALREADY_RELEASED.";
+
+    private final RecoveryPointHoldsUseCase holds;
+
+    public HoldsController(RecoveryPointHoldsUseCase holds) {
+        this.holds = holds;
+    }
+
+    @Post(value = "/snapshots/{snapshot_id}/holds/", consumes = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Hold a snapshot against deletion", description = PLACE_DESCRIPTION)
+    @ApiResponse(responseCode = "201", description = "held",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldJson.class)))
+    @ProblemResponses.NotFound
+    @ProblemResponses.Change
+    @ProblemResponses.Body
+    public HttpResponse<HoldJson> holdSnapshot(HttpRequest<?> request,
+            @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId,
+            @Valid @Body FacadeRequests.PlaceHoldRequest body) {
+        return place(request, snapshot(snapshotId), body);
+    }
+
+    @Post(value = "/backups/{backup_id}/holds/", consumes = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Hold a backup against deletion", description = PLACE_DESCRIPTION)
+    @ApiResponse(responseCode = "201", description = "held",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldJson.class)))
+    @ProblemResponses.NotFound
+    @ProblemResponses.Change
+    @ProblemResponses.Body
+    public HttpResponse<HoldJson> holdBackup(HttpRequest<?> request,
+            @BackupIdParameter @PathVariable("backup_id") String backupId,
+            @Valid @Body FacadeRequests.PlaceHoldRequest body) {
+        return place(request, backup(backupId), body);
+    }
+
+    @Get("/snapshots/{snapshot_id}/holds/")
+    @Operation(summary = "The holds on a snapshot", description = "Every hold placed on it, active and released, newest first.")
+    @ProblemResponses.NotFound
+    public HoldPageJson snapshotHolds(HttpRequest<?> request, @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId) {
+        return HoldJson.page(holds.listHolds(actor(request), snapshot(snapshotId)));
+    }
+
+    @Get("/backups/{backup_id}/holds/")
+    @Operation(summary = "The holds on a backup", description = "Every hold placed on it, active and released, newest first.")
+    @ProblemResponses.NotFound
+    public HoldPageJson backupHolds(HttpRequest<?> request, @BackupIdParameter @PathVariable("backup_id") String backupId) {
+        return HoldJson.page(holds.listHolds(actor(request), backup(backupId)));
+    }
+
+    @Delete("/snapshots/{snapshot_id}/holds/{hold_id}/")
+    @Operation(summary = "Release a hold on a snapshot", description = RELEASE_DESCRIPTION)
+    @ApiResponse(responseCode = "200", description = "released: the hold, now inactive",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldJson.class)))
+    @ProblemResponses.NotFound
+    @ProblemResponses.Change
+    public HoldJson releaseSnapshotHold(HttpRequest<?> request,
+            @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId,
+            @HoldIdParameter @PathVariable("hold_id") String holdId) {
+        return release(request, snapshot(snapshotId), holdId);
+    }
+
+    @Delete("/backups/{backup_id}/holds/{hold_id}/")
+    @Operation(summary = "Release a hold on a backup", description = RELEASE_DESCRIPTION)
+    @ApiResponse(responseCode = "200", description = "released: the hold, now inactive",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldJson.class)))
+    @ProblemResponses.NotFound
+    @ProblemResponses.Change
+    public HoldJson releaseBackupHold(HttpRequest<?> request,
+            @BackupIdParameter @PathVariable("backup_id") String backupId,
+            @HoldIdParameter @PathVariable("hold_id") String holdId) {
+        return release(request, backup(backupId), holdId);
+    }
+
+    private HttpResponse<HoldJson> place(HttpRequest<?> request, ResourceRef point, FacadeRequests.PlaceHoldRequest body) {
+        HoldReason reason = RequestFields.domainValue("reason", body.reason(), HoldReason::new);
+        HoldJson placed = HoldJson.of(holds.placeHold(new PlaceHoldCommand(caller(request), point, reason)));
+        return HttpResponse.created(placed).header(RequestAttributes.OPERATION_ID_HEADER,
+                RequestAttributes.operationId(request).toString());
+    }
+
+    private HoldJson release(HttpRequest<?> request, ResourceRef point, String rawHoldId) {
+        HoldId id;
+        try {
+            id = HoldId.parse(rawHoldId);
+        } catch (IllegalArgumentException notAUuid) {
+            throw new InvalidRequest(RequestReason.INVALID_ID, "hold_id", "hold_id must be a UUID");
+        }
+        return HoldJson.of(holds.releaseHold(new ReleaseHoldCommand(caller(request), point, id)));
+    }
+
+    private static HoldCaller caller(HttpRequest<?> request) {
+        RequestId id = request.getAttribute(RequestAttributes.REQUEST_ID, RequestId.class).orElseGet(RequestId::random);
+        return new HoldCaller(actor(request), id, RequestAttributes.operationId(request));
+    }
+
+    private static HoldActor actor(HttpRequest<?> request) {
+        Caller caller = request.getAttribute(RequestAttributes.CALLER, Caller.class)
+                .orElseThrow(() -> new IllegalStateException("no authenticated caller on " + request.getPath()));
+        return switch (caller) {
+            case Caller.Team team -> new HoldActor.Team(team.team());
+            case Caller.Auditor auditor -> new HoldActor.Auditor(auditor.auditor().name());
+        };
+    }
+
+    private static ResourceRef snapshot(String raw) {
+        return new ResourceRef(ResourceRef.Type.SNAPSHOT, RequestFields.parseId(raw, "snapshot_id", RequestReason.INVALID_ID));
+    }
+
+    private static ResourceRef backup(String raw) {
+        return new ResourceRef(ResourceRef.Type.BACKUP, RequestFields.parseId(raw, "backup_id", RequestReason.INVALID_ID));
+    }
+}

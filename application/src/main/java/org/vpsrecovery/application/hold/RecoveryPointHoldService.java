@@ -1,0 +1,190 @@
+package org.vpsrecovery.application.hold;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.vpsrecovery.application.attempt.AuditedAttempts;
+import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.AccessDenied;
+import org.vpsrecovery.domain.common.Decision;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
+import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.hold.HoldActor;
+import org.vpsrecovery.domain.hold.HoldId;
+import org.vpsrecovery.domain.hold.RecoveryPointHold;
+import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.RecoveryPointHolds;
+import org.vpsrecovery.domain.port.ServerOwnership;
+import org.vpsrecovery.domain.port.SnapshotProvider;
+import org.vpsrecovery.domain.port.TeamDirectory;
+import org.vpsrecovery.domain.server.ServerId;
+
+/**
+ * Holds on snapshots and backups (ADR 0029). A hold is placed and released under the point's own
+ * server lock, the lock every delete of that point takes to check it: a delete either sees the hold,
+ * or ran entirely before the placement, which then finds the point gone. Both are the platform's own
+ * changes ({@code Attempt.runHere}): audited intent then outcome, nothing asked of VPS.org.
+ *
+ * <p>A team holds its own points; an auditor places legal holds on any governed point. Events are
+ * filed under the owning team (the actor in the detail): they are about that team's server.
+ */
+public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase {
+
+    private final SnapshotProvider snapshots;
+    private final BackupProvider backups;
+    private final ServerOwnership ownership;
+    private final TeamDirectory teams;
+    private final RecoveryPointHolds holds;
+    private final AuditedAttempts attempts;
+    private final Clock clock;
+
+    public RecoveryPointHoldService(SnapshotProvider snapshots, BackupProvider backups, ServerOwnership ownership,
+                                    TeamDirectory teams, RecoveryPointHolds holds, AuditedAttempts attempts, Clock clock) {
+        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
+        this.backups = Objects.requireNonNull(backups, "backups");
+        this.ownership = Objects.requireNonNull(ownership, "ownership");
+        this.teams = Objects.requireNonNull(teams, "teams");
+        this.holds = Objects.requireNonNull(holds, "holds");
+        this.attempts = Objects.requireNonNull(attempts, "attempts");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Where a point is: its server, and the team that owns the server. */
+    private record Located(TeamId team, ServerId server) {
+    }
+
+    @Override
+    public RecoveryPointHold placeHold(PlaceHoldCommand command) {
+        HoldCaller caller = command.caller();
+        ResourceRef point = command.point();
+        Located located = locate(caller, Operation.PLACE_RECOVERY_POINT_HOLD, point);
+        var attempt = attempts.attempt(context(caller, located.team()), Operation.PLACE_RECOVERY_POINT_HOLD)
+                .about(point).onServer(located.server())
+                .detail(AuditEvent.ACTOR, caller.actor().wireName())
+                .detail(AuditEvent.HOLD_ID, caller.operationId().toString())
+                .detail(AuditEvent.HOLD_KIND, caller.actor().places().wireName())
+                .detail(AuditEvent.HOLD_REASON, command.reason().value());
+        RecoveryPointHold hold = RecoveryPointHold.place(new HoldId(caller.operationId().value()), located.team(),
+                located.server(), point, command.reason(), caller.actor(), clock.instant());
+        return attempt.runHere(
+                () -> {
+                    // Read under the lock: a delete that went first leaves nothing to hold.
+                    if (locateOn(located.server(), point).isEmpty()) {
+                        throw notFound(point);
+                    }
+                    return Decision.allow();
+                },
+                () -> {
+                    holds.place(hold);
+                    return hold;
+                });
+    }
+
+    @Override
+    public RecoveryPointHold releaseHold(ReleaseHoldCommand command) {
+        HoldCaller caller = command.caller();
+        // Found from the store, not VPS.org: a hold on a point gone at VPS.org is still released.
+        Optional<RecoveryPointHold> stored = holds.find(command.hold())
+                .filter(h -> h.point().equals(command.point()) && visibleTo(caller.actor(), h.team()));
+        if (stored.isEmpty() && caller.actor() instanceof HoldActor.Team team) {
+            throw attempts.attempt(context(caller, team.team()), Operation.RELEASE_RECOVERY_POINT_HOLD)
+                    .about(command.point()).detail(AuditEvent.ACTOR, caller.actor().wireName())
+                    .refuse(holdNotFound(command.hold()));
+        }
+        RecoveryPointHold found = stored.orElseThrow(() -> holdNotFound(command.hold()));
+        var attempt = attempts.attempt(context(caller, found.team()), Operation.RELEASE_RECOVERY_POINT_HOLD)
+                .about(found.point()).onServer(found.server())
+                .detail(AuditEvent.ACTOR, caller.actor().wireName())
+                .detail(AuditEvent.HOLD_ID, found.id().toString())
+                .detail(AuditEvent.HOLD_KIND, found.kind().wireName())
+                .detail(AuditEvent.HOLD_REASON, found.reason().value());
+        return attempt.runHere(
+                () -> {
+                    RecoveryPointHold current = holds.find(found.id()).orElseThrow(() -> holdNotFound(found.id()));
+                    Decision decision = current.releasableBy(caller.actor());
+                    if (decision instanceof Decision.Denied denied && denied.reason() != ReasonCode.HOLD_ALREADY_RELEASED) {
+                        throw new AccessDenied(denied.reason(), denied.detail()); // 403: the caller may not, ever
+                    }
+                    return decision;
+                },
+                () -> {
+                    RecoveryPointHold released = found.releasedBy(caller.actor(), clock.instant());
+                    if (!holds.release(released)) {
+                        throw new RecoveryDenied(ReasonCode.HOLD_ALREADY_RELEASED, "hold " + found.id() + " was released meanwhile");
+                    }
+                    return released;
+                });
+    }
+
+    @Override
+    public List<RecoveryPointHold> listHolds(HoldActor actor, ResourceRef point) {
+        List<RecoveryPointHold> visible = holds.on(point).stream().filter(h -> visibleTo(actor, h.team())).toList();
+        if (visible.isEmpty() && locate(actor, point).isEmpty()) {
+            throw notFound(point);
+        }
+        return visible;
+    }
+
+    /** The point at VPS.org and its owning team; a team's refusal (not its point) is audited like a missing one. */
+    private Located locate(HoldCaller caller, Operation operation, ResourceRef point) {
+        if (caller.actor() instanceof HoldActor.Team team) {
+            var refusable = attempts.attempt(context(caller, team.team()), operation).about(point)
+                    .detail(AuditEvent.ACTOR, caller.actor().wireName());
+            return refusable.lookUp(() -> locate(caller.actor(), point)).orElseThrow(() -> refusable.refuse(notFound(point)));
+        }
+        // An auditor asking for an unknown point: no team to file the refusal under, so it is only answered.
+        return locate(caller.actor(), point).orElseThrow(() -> notFound(point));
+    }
+
+    private Optional<Located> locate(HoldActor actor, ResourceRef point) {
+        Optional<ServerId> server = switch (point.type()) {
+            case SNAPSHOT -> snapshots.listSnapshots(Optional.empty()).stream().filter(s -> s.id().value() == point.id())
+                    .map(s -> s.server().id()).findFirst();
+            case BACKUP -> backups.listBackups(Optional.empty(), Optional.empty()).stream()
+                    .filter(b -> b.id().value() == point.id()).map(b -> b.server().id()).findFirst();
+        };
+        return server.flatMap(s -> ownerOf(s).filter(team -> visibleTo(actor, team)).map(team -> new Located(team, s)));
+    }
+
+    /** A fresh read of one server's points, for decisions taken under that server's lock. */
+    private Optional<ServerId> locateOn(ServerId server, ResourceRef point) {
+        boolean there = switch (point.type()) {
+            case SNAPSHOT -> snapshots.listSnapshots(Optional.of(server)).stream().anyMatch(s -> s.id().value() == point.id());
+            case BACKUP -> backups.listBackups(Optional.of(server), Optional.empty()).stream()
+                    .anyMatch(b -> b.id().value() == point.id());
+        };
+        return there ? Optional.of(server) : Optional.empty();
+    }
+
+    private Optional<TeamId> ownerOf(ServerId server) {
+        return teams.teams().stream().filter(team -> ownership.owns(team, server)).sorted(
+                java.util.Comparator.comparing(TeamId::value)).findFirst();
+    }
+
+    private static boolean visibleTo(HoldActor actor, TeamId owner) {
+        return switch (actor) {
+            case HoldActor.Team team -> team.team().equals(owner);
+            case HoldActor.Auditor auditor -> true;
+        };
+    }
+
+    private static CallContext context(HoldCaller caller, TeamId team) {
+        return new CallContext(team, caller.requestId(), caller.operationId());
+    }
+
+    static ResourceNotFound notFound(ResourceRef point) {
+        return point.type() == ResourceRef.Type.SNAPSHOT
+                ? new ResourceNotFound(ReasonCode.SNAPSHOT_NOT_FOUND, "snapshot " + point.id() + " not found")
+                : new ResourceNotFound(ReasonCode.BACKUP_NOT_FOUND, "backup " + point.id() + " not found");
+    }
+
+    static ResourceNotFound holdNotFound(HoldId id) {
+        return new ResourceNotFound(ReasonCode.HOLD_NOT_FOUND, "hold " + id + " not found on this recovery point");
+    }
+}

@@ -1,0 +1,177 @@
+package org.vpsrecovery.application.hold;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.vpsrecovery.application.PlatformFixture.BLUE;
+import static org.vpsrecovery.application.PlatformFixture.GREEN;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.backup.DeleteBackupCommand;
+import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.common.AccessDenied;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.hold.HoldActor;
+import org.vpsrecovery.domain.hold.HoldKind;
+import org.vpsrecovery.domain.hold.HoldReason;
+import org.vpsrecovery.domain.hold.RecoveryPointHold;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+
+/** Holds on snapshots and backups with the in-memory fakes: placed, blocking every delete, released, audited. */
+class RecoveryPointHoldServiceTest {
+
+    private final PlatformFixture platform = new PlatformFixture();
+    private final RecoveryPointHoldService holds = platform.recoveryPointHolds();
+    private static final ResourceRef SNAPSHOT = new ResourceRef(ResourceRef.Type.SNAPSHOT, 801);
+    private static final ResourceRef BACKUP = new ResourceRef(ResourceRef.Type.BACKUP, 499);
+    private static final HoldActor BLUE_TEAM = new HoldActor.Team(BLUE);
+    private static final HoldActor AUDITOR = new HoldActor.Auditor("compliance");
+    private int requests;
+
+    RecoveryPointHoldServiceTest() {
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        platform.provider.addBackup(499, platform.spare, BackupType.MANUAL, CreationStatus.COMPLETED, Optional.empty());
+    }
+
+    private HoldCaller caller(HoldActor actor) {
+        return new HoldCaller(actor, new RequestId("hold-" + (++requests)), OperationId.random());
+    }
+
+    private RecoveryPointHold place(HoldActor actor, ResourceRef point, String reason) {
+        return holds.placeHold(new PlaceHoldCommand(caller(actor), point, new HoldReason(reason)));
+    }
+
+    private RecoveryPointHold release(HoldActor actor, RecoveryPointHold hold) {
+        return holds.releaseHold(new ReleaseHoldCommand(caller(actor), hold.point(), hold.id()));
+    }
+
+    private void deleteSnapshot(CallContext context) {
+        platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(context, new SnapshotId(801)));
+    }
+
+    @Test
+    void aHeldSnapshotIsNotDeletedUntilItsHoldIsReleasedAndBothAreAudited() {
+        RecoveryPointHold hold = place(BLUE_TEAM, SNAPSHOT, "incident 42: keep the state before the upgrade");
+        assertThat(hold.kind()).isEqualTo(HoldKind.TEAM);
+        assertThat(hold.server()).isEqualTo(PlatformFixture.WEB);
+        assertThat(holds.listHolds(BLUE_TEAM, SNAPSHOT)).containsExactly(hold);
+
+        CallContext refused = platform.as(BLUE);
+        assertThatThrownBy(() -> deleteSnapshot(refused)).isInstanceOfSatisfying(RecoveryDenied.class,
+                d -> assertThat(d.reason()).isEqualTo(ReasonCode.RECOVERY_POINT_HELD));
+        assertThat(platform.eventsOf(refused)).singleElement().satisfies(e ->
+                assertThat(e.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD)));
+        assertThat(platform.providerCallsStartingWith("delete snapshot")).isZero();
+
+        RecoveryPointHold released = release(BLUE_TEAM, hold);
+        assertThat(released.isActive()).isFalse();
+        deleteSnapshot(platform.as(BLUE));
+        assertThat(platform.provider.snapshot(new SnapshotId(801))).isEmpty();
+
+        var placing = platform.history.all().stream().filter(e -> e.operation() == Operation.PLACE_RECOVERY_POINT_HOLD).toList();
+        assertThat(placing).extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+        assertThat(placing).allSatisfy(e -> {
+            assertThat(e.team()).isEqualTo(BLUE);
+            assertThat(e.resource()).contains(SNAPSHOT);
+            assertThat(e.detail()).containsEntry(AuditEvent.HOLD_ID, hold.id().toString())
+                    .containsEntry(AuditEvent.HOLD_REASON, "incident 42: keep the state before the upgrade")
+                    .containsEntry(AuditEvent.ACTOR, "team:blue").containsEntry(AuditEvent.HOLD_KIND, "team");
+        });
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.RELEASE_RECOVERY_POINT_HOLD))
+                .extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+    }
+
+    @Test
+    void everyHoldMustBeReleasedAndALegalHoldOnlyByAnAuditor() {
+        RecoveryPointHold own = place(BLUE_TEAM, BACKUP, "quarterly close");
+        RecoveryPointHold legal = place(AUDITOR, BACKUP, "litigation hold 2026-17");
+        assertThat(legal.kind()).isEqualTo(HoldKind.LEGAL);
+        assertThat(legal.team()).isEqualTo(BLUE);
+        assertThat(holds.listHolds(BLUE_TEAM, BACKUP)).containsExactlyInAnyOrder(own, legal);
+
+        release(BLUE_TEAM, own);
+        assertThatThrownBy(() -> platform.deleteBackup().deleteBackup(new DeleteBackupCommand(platform.as(BLUE), new BackupId(499))))
+                .isInstanceOfSatisfying(RecoveryDenied.class, d -> assertThat(d.reason()).isEqualTo(ReasonCode.RECOVERY_POINT_HELD));
+
+        HoldCaller team = caller(BLUE_TEAM);
+        assertThatThrownBy(() -> holds.releaseHold(new ReleaseHoldCommand(team, BACKUP, legal.id())))
+                .isInstanceOfSatisfying(AccessDenied.class, d -> assertThat(d.reason()).isEqualTo(ReasonCode.LEGAL_HOLD_NOT_RELEASABLE));
+        assertThat(platform.history.all().stream().filter(e -> e.requestId().equals(team.requestId())))
+                .singleElement().satisfies(e -> assertThat(e.outcome())
+                        .isEqualTo(new Outcome.Rejected(ReasonCode.LEGAL_HOLD_NOT_RELEASABLE)));
+        assertThatThrownBy(() -> release(AUDITOR, own)).isInstanceOfSatisfying(RecoveryException.class,
+                d -> assertThat(d.reason()).isEqualTo(ReasonCode.HOLD_ALREADY_RELEASED));
+
+        RecoveryPointHold releasedByAuditor = release(new HoldActor.Auditor("second-auditor"), legal);
+        assertThat(releasedByAuditor.release()).hasValueSatisfying(r ->
+                assertThat(r.by()).isEqualTo(new HoldActor.Auditor("second-auditor")));
+        platform.deleteBackup().deleteBackup(new DeleteBackupCommand(platform.as(BLUE), new BackupId(499)));
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.PLACE_RECOVERY_POINT_HOLD
+                && e.detail().get(AuditEvent.HOLD_KIND).equals("legal")))
+                .allSatisfy(e -> assertThat(e.detail()).containsEntry(AuditEvent.ACTOR, "auditor:compliance"));
+    }
+
+    @Test
+    void anotherTeamsPointIsNotFoundAndItsHoldsAreNotShown() {
+        RecoveryPointHold hold = place(BLUE_TEAM, SNAPSHOT, "keep");
+        HoldActor green = new HoldActor.Team(GREEN);
+        assertThatThrownBy(() -> place(green, SNAPSHOT, "mine?")).isInstanceOfSatisfying(ResourceNotFound.class,
+                e -> assertThat(e.reason()).isEqualTo(ReasonCode.SNAPSHOT_NOT_FOUND));
+        assertThatThrownBy(() -> holds.listHolds(green, SNAPSHOT)).isInstanceOf(ResourceNotFound.class);
+        assertThatThrownBy(() -> release(green, hold)).isInstanceOfSatisfying(ResourceNotFound.class,
+                e -> assertThat(e.reason()).isEqualTo(ReasonCode.HOLD_NOT_FOUND));
+        assertThatThrownBy(() -> place(BLUE_TEAM, new ResourceRef(ResourceRef.Type.SNAPSHOT, 9999), "gone"))
+                .isInstanceOf(ResourceNotFound.class);
+        assertThat(holds.listHolds(AUDITOR, SNAPSHOT)).containsExactly(hold);
+        assertThat(holds.listHolds(BLUE_TEAM, BACKUP)).isEmpty();
+    }
+
+    @Test
+    void aPlacementThatFindsThePointDeletedUnderTheLockIsRefusedAndHoldsNothing() {
+        // The delete went first (it holds the lock in the real race): the placement then reads the server afresh.
+        deleteSnapshot(platform.as(BLUE));
+        assertThatThrownBy(() -> place(BLUE_TEAM, SNAPSHOT, "too late")).isInstanceOf(ResourceNotFound.class);
+        assertThat(platform.holds.heldAmong(java.util.List.of(SNAPSHOT))).isEmpty();
+    }
+
+    @Test
+    void aPlacementCutShortIsSettledByReconciliationFromTheStoredHold() {
+        RecoveryPointHold hold = place(BLUE_TEAM, SNAPSHOT, "keep");
+        var reconciler = new org.vpsrecovery.application.attempt.ReconcilePendingIntentsService(platform.history,
+                platform.provider, platform.provider, new org.vpsrecovery.domain.testing.InMemoryServerLock(Duration.ofSeconds(5)),
+                platform.clock, Duration.ofMinutes(5), Duration.ofMinutes(15), platform.operations, platform.holds);
+        // An intent without its outcome (a crash after the hold was stored): written as the attempt wrote it.
+        var intent = platform.history.all().stream().filter(e -> e.operation() == Operation.PLACE_RECOVERY_POINT_HOLD
+                && e.outcome().kind() == Outcome.Kind.ACCEPTED).findFirst().orElseThrow();
+        var crashed = new org.vpsrecovery.domain.audit.AuditEvent(intent.occurredAt(), intent.team(), new RequestId("crashed"),
+                intent.operation(), intent.server(), intent.resource(), new Outcome.Accepted(), java.util.OptionalInt.empty(),
+                java.util.Map.of(AuditEvent.ATTEMPT_ID, OperationId.random().toString(), AuditEvent.HOLD_ID, hold.id().toString()));
+        platform.history.append(crashed);
+        var lost = new org.vpsrecovery.domain.audit.AuditEvent(intent.occurredAt(), intent.team(), new RequestId("lost"),
+                intent.operation(), intent.server(), intent.resource(), new Outcome.Accepted(), java.util.OptionalInt.empty(),
+                java.util.Map.of(AuditEvent.ATTEMPT_ID, OperationId.random().toString(), AuditEvent.HOLD_ID, OperationId.random().toString()));
+        platform.history.append(lost);
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        assertThat(reconciler.reconcile(100)).isEqualTo(2);
+        assertThat(platform.history.all().stream().filter(e -> e.requestId().value().equals("crashed")).toList().getLast()
+                .outcome()).isEqualTo(new Outcome.Completed());
+        assertThat(platform.history.all().stream().filter(e -> e.requestId().value().equals("lost")).toList().getLast()
+                .outcome()).isInstanceOfSatisfying(Outcome.Failed.class, f -> assertThat(f.reason()).isEqualTo(ReasonCode.PLATFORM_UNAVAILABLE));
+    }
+}

@@ -1,0 +1,206 @@
+package org.vpsrecovery.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.simulator.SimulatorOptions;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/**
+ * Issue 14 item 5 over HTTP, on the real PostgreSQL and the simulator: a hold blocks every delete of
+ * its point until released (audited both ways); a legal hold is released by auditors only; and a hold
+ * racing a delete on two instances never lets the held point go.
+ */
+class RecoveryPointHoldsEndToEndTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.empty();
+
+    static final Map<String, Object> SETTINGS = Map.of(
+            "vpsr.teams.demo.servers", "12345,23456", "vpsr.teams.other-team.servers", "34567");
+
+    static VpsOrgSimulator simulator;
+    static RunningPlatform platform;
+
+    @BeforeAll
+    static void start() {
+        // Snapshots complete at once: the race rounds delete what they just made.
+        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults().withDelays(Duration.ZERO, Duration.ofSeconds(10)));
+        platform = RunningPlatform.start(DATABASE.database(), simulator, SETTINGS);
+    }
+
+    @AfterAll
+    static void stop() {
+        platform.close();
+        simulator.close();
+    }
+
+    private static void assertProblem(Answer answer, int status, String reason) {
+        assertThat(answer.status()).isEqualTo(status);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(answer.get("reason_code")).isEqualTo(reason);
+    }
+
+    private static List<AuditEvent> audit(String requestId) {
+        return platform.auditOf(requestId).stream().map(e -> e.event()).toList();
+    }
+
+    private static boolean deletedAtSimulator(String kind, long id) {
+        return simulator.requests().stream().anyMatch(r -> r.method().equals("DELETE") && r.path().contains("/" + kind + "/" + id));
+    }
+
+    @Test
+    void aTeamHoldBlocksTheDeleteUntilReleasedAndBothAreAudited() {
+        Answer placed = platform.send("POST", "/api/v1/snapshots/798/holds/", RunningPlatform.DEMO_TOKEN,
+                "{\"reason\": \"incident 4711: keep the state before the upgrade\"}", Map.of("X-Request-Id", "hold-place"));
+        assertThat(placed.status()).isEqualTo(201);
+        String hold = (String) placed.get("id");
+        assertThat(placed.body()).containsEntry("active", true).containsEntry("kind", "team").containsEntry("team", "demo")
+                .containsEntry("placed_by", "team:demo")
+                .containsEntry("recovery_point", Map.of("type", "snapshot", "id", 798, "server_id", 12345));
+        assertThat(audit("hold-place")).extracting(e -> e.outcome().kind())
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+        assertThat(audit("hold-place")).allSatisfy(e -> {
+            assertThat(e.operation()).isEqualTo(Operation.PLACE_RECOVERY_POINT_HOLD);
+            assertThat(e.detail()).containsEntry(AuditEvent.HOLD_ID, hold)
+                    .containsEntry(AuditEvent.HOLD_REASON, "incident 4711: keep the state before the upgrade");
+        });
+
+        Answer listed = platform.send("GET", "/api/v1/snapshots/798/holds/", RunningPlatform.DEMO_TOKEN, null);
+        assertThat(listed.body()).containsEntry("count", 1);
+        assertProblem(platform.send("GET", "/api/v1/snapshots/798/holds/", RunningPlatform.OTHER_TOKEN, null), 404,
+                "SNAPSHOT_NOT_FOUND");
+
+        Answer refused = platform.send("DELETE", "/api/v1/snapshots/798/", RunningPlatform.DEMO_TOKEN, null,
+                Map.of("X-Request-Id", "held-delete"));
+        assertProblem(refused, 409, "RECOVERY_POINT_HELD");
+        assertThat((String) refused.get("detail")).contains(hold);
+        assertThat(audit("held-delete")).singleElement().satisfies(e ->
+                assertThat(e.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD)));
+        assertThat(deletedAtSimulator("snapshots", 798)).isFalse();
+
+        assertProblem(platform.send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", RunningPlatform.OTHER_TOKEN, null),
+                404, "HOLD_NOT_FOUND");
+        assertProblem(platform.send("DELETE", "/api/v1/snapshots/798/holds/not-a-uuid/", RunningPlatform.DEMO_TOKEN, null),
+                400, "INVALID_ID");
+        Answer released = platform.send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", RunningPlatform.DEMO_TOKEN,
+                null, Map.of("X-Request-Id", "hold-release"));
+        assertThat(released.status()).isEqualTo(200);
+        assertThat(released.body()).containsEntry("active", false).containsEntry("released_by", "team:demo");
+        assertThat(audit("hold-release")).extracting(e -> e.outcome().kind())
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+        assertThat(audit("hold-release")).allSatisfy(e -> assertThat(e.operation()).isEqualTo(Operation.RELEASE_RECOVERY_POINT_HOLD));
+        assertProblem(platform.send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", RunningPlatform.DEMO_TOKEN, null),
+                409, "HOLD_ALREADY_RELEASED");
+
+        assertThat(platform.send("DELETE", "/api/v1/snapshots/798/", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(204);
+        assertThat(deletedAtSimulator("snapshots", 798)).isTrue();
+    }
+
+    @Test
+    void aLegalHoldIsPlacedAndReleasedByAuditorsOnly() {
+        Answer placed = platform.send("POST", "/api/v1/backups/499/holds/", RunningPlatform.AUDITOR_TOKEN,
+                "{\"reason\": \"litigation hold 2026-17\"}", Map.of("X-Request-Id", "legal-place"));
+        assertThat(placed.status()).isEqualTo(201);
+        assertThat(placed.body()).containsEntry("kind", "legal").containsEntry("placed_by", "auditor:compliance")
+                .containsEntry("team", "demo");
+        String hold = (String) placed.get("id");
+        assertThat(audit("legal-place")).allSatisfy(e -> assertThat(e.detail()).containsEntry(AuditEvent.ACTOR, "auditor:compliance"));
+
+        assertProblem(platform.send("DELETE", "/api/v1/backups/499/", RunningPlatform.DEMO_TOKEN, null), 409, "RECOVERY_POINT_HELD");
+        Answer teamRelease = platform.send("DELETE", "/api/v1/backups/499/holds/" + hold + "/", RunningPlatform.DEMO_TOKEN,
+                null, Map.of("X-Request-Id", "legal-team-release"));
+        assertProblem(teamRelease, 403, "LEGAL_HOLD_NOT_RELEASABLE");
+        assertThat(audit("legal-team-release")).singleElement().satisfies(e ->
+                assertThat(e.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.LEGAL_HOLD_NOT_RELEASABLE)));
+        // The auditor's token still reaches nothing else that changes.
+        assertProblem(platform.send("DELETE", "/api/v1/backups/499/", RunningPlatform.AUDITOR_TOKEN, null), 403, "FORBIDDEN_FOR_ROLE");
+
+        assertThat(platform.send("GET", "/api/v1/backups/499/holds/", RunningPlatform.AUDITOR_TOKEN, null).get("count")).isEqualTo(1);
+        Answer released = platform.send("DELETE", "/api/v1/backups/499/holds/" + hold + "/", RunningPlatform.AUDITOR_TOKEN, null);
+        assertThat(released.status()).isEqualTo(200);
+        assertThat(released.body()).containsEntry("released_by", "auditor:compliance");
+        assertThat(deletedAtSimulator("backups", 499)).isFalse();
+        assertThat(platform.send("DELETE", "/api/v1/backups/499/", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(204);
+    }
+
+    @Test
+    void badInputIsRefusedAsProblems() {
+        assertProblem(platform.send("POST", "/api/v1/snapshots/801/holds/", RunningPlatform.DEMO_TOKEN, "{}"), 400, "INVALID_FIELD");
+        assertProblem(platform.send("POST", "/api/v1/snapshots/801/holds/", RunningPlatform.DEMO_TOKEN,
+                "{\"reason\": \"two\\nlines\"}"), 400, "INVALID_FIELD");
+        assertProblem(platform.send("POST", "/api/v1/snapshots/99999/holds/", RunningPlatform.DEMO_TOKEN,
+                "{\"reason\": \"gone\"}"), 404, "SNAPSHOT_NOT_FOUND");
+        assertProblem(platform.send("POST", "/api/v1/snapshots/x/holds/", RunningPlatform.DEMO_TOKEN,
+                "{\"reason\": \"r\"}"), 400, "INVALID_ID");
+    }
+
+    /**
+     * A hold and a delete of the same fresh snapshot, sent at once to two instances, many rounds:
+     * exactly one wins each round, and a placed hold always finds its snapshot still at VPS.org.
+     */
+    @Test
+    void aHoldRacingADeleteOnTwoInstancesNeverLetsTheHeldPointGo() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (RunningPlatform second = RunningPlatform.start(DATABASE.database(), simulator, SETTINGS)) {
+            for (int round = 0; round < 15; round++) {
+                Answer made = platform.send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
+                        "{\"server_id\": 23456, \"name\": \"race-" + round + "\"}");
+                assertThat(made.status()).isEqualTo(201);
+                long id = ((Number) made.get("id")).longValue();
+                CountDownLatch go = new CountDownLatch(1);
+                CompletableFuture<Answer> hold = CompletableFuture.supplyAsync(() -> {
+                    await(go);
+                    return platform.send("POST", "/api/v1/snapshots/" + id + "/holds/", RunningPlatform.DEMO_TOKEN,
+                            "{\"reason\": \"race\"}");
+                }, pool);
+                CompletableFuture<Answer> delete = CompletableFuture.supplyAsync(() -> {
+                    await(go);
+                    return second.send("DELETE", "/api/v1/snapshots/" + id + "/", RunningPlatform.DEMO_TOKEN, null);
+                }, pool);
+                go.countDown();
+                int held = hold.get().status();
+                int deleted = delete.get().status();
+
+                assertThat(List.of(held, deleted)).as("round %d: hold %d, delete %d", round, held, deleted)
+                        .isIn(List.of(201, 409), List.of(404, 204));
+                assertThat(deletedAtSimulator("snapshots", id)).isEqualTo(deleted == 204);
+                if (held == 201) {
+                    assertThat(delete.get().get("reason_code")).isEqualTo("RECOVERY_POINT_HELD");
+                    String holdId = (String) hold.get().get("id");
+                    assertThat(platform.send("DELETE", "/api/v1/snapshots/" + id + "/holds/" + holdId + "/",
+                            RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(200);
+                    assertThat(second.send("DELETE", "/api/v1/snapshots/" + id + "/", RunningPlatform.DEMO_TOKEN, null)
+                            .status()).isEqualTo(204);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void await(CountDownLatch go) {
+        try {
+            go.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

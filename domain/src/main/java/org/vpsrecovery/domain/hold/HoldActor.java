@@ -1,0 +1,63 @@
+package org.vpsrecovery.domain.hold;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.vpsrecovery.domain.common.TeamId;
+
+/** Who places or releases a hold: the owning team, or an auditor (by the name the operator gave it). */
+public sealed interface HoldActor {
+
+    /** The kind of hold this actor places: a team its own, an auditor a legal one. */
+    HoldKind places();
+
+    /** Stored and audited as {@code team:<id>} or {@code auditor:<name>}. */
+    String wireName();
+
+    static HoldActor parse(String wire) {
+        Objects.requireNonNull(wire, "actor");
+        if (wire.startsWith("team:")) {
+            return new Team(new TeamId(wire.substring("team:".length())));
+        }
+        if (wire.startsWith("auditor:")) {
+            return new Auditor(wire.substring("auditor:".length()));
+        }
+        throw new IllegalArgumentException("not a hold actor: " + wire);
+    }
+
+    record Team(TeamId team) implements HoldActor {
+        public Team {
+            Objects.requireNonNull(team, "team");
+        }
+
+        @Override
+        public HoldKind places() {
+            return HoldKind.TEAM;
+        }
+
+        @Override
+        public String wireName() {
+            return "team:" + team.value();
+        }
+    }
+
+    record Auditor(String name) implements HoldActor {
+        private static final Pattern NAME = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
+
+        public Auditor {
+            Objects.requireNonNull(name, "auditor name");
+            if (!NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("auditor name must be 1-63 lower-case letters, digits or inner hyphens");
+            }
+        }
+
+        @Override
+        public HoldKind places() {
+            return HoldKind.LEGAL;
+        }
+
+        @Override
+        public String wireName() {
+            return "auditor:" + name;
+        }
+    }
+}
