@@ -1,12 +1,15 @@
 package org.vpsrecovery.bootstrap;
 
+import io.micronaut.context.env.PropertySource;
+import io.micronaut.context.env.PropertySourcePropertyResolver;
+import io.micronaut.core.type.Argument;
 import io.micronaut.core.value.PropertyResolver;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.limits.RecoveryLimits;
@@ -54,37 +57,44 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
         this.teams = Map.copyOf(byId);
     }
 
-    /** The teams under {@code vpsr.teams} of a Micronaut environment (or any property source). */
-    public static ConfiguredTeams from(PropertyResolver properties) {
-        return fromSettings(properties.getProperties(PREFIX));
-    }
-
     /**
-     * The teams from settings named relative to {@code vpsr.teams.}, e.g. {@code payments.servers}.
-     * A key of any other shape (such as {@code file}, which an environment variable
-     * {@code VPSR_TEAMS_FILE} would become) is refused with its full name, never taken for a team.
+     * The teams under {@code vpsr.teams} of a Micronaut environment (or any property source), each
+     * value converted by Micronaut (a server list may be {@code 1,2} or a YAML list). A key of any
+     * other shape (such as {@code vpsr.teams.file}, which an environment variable {@code VPSR_TEAMS_FILE}
+     * would become) is refused with its full name, never taken for a team.
      */
-    public static ConfiguredTeams fromSettings(Map<String, ?> settings) {
+    public static ConfiguredTeams from(PropertyResolver properties) {
         // Sorted, so that start-up messages do not depend on the order properties were read in.
-        Map<String, Map<String, String>> byTeam = new TreeMap<>();
-        for (Map.Entry<String, ?> setting : new TreeMap<>(settings).entrySet()) {
-            String[] parts = setting.getKey().split("\\.", 2);
+        Set<String> names = new TreeSet<>();
+        for (String key : new TreeSet<>(properties.getProperties(PREFIX).keySet())) {
+            // A list's entries come as servers[0], servers[1], ...: the setting is still "servers".
+            String[] parts = key.replaceFirst("\\[\\d+]$", "").split("\\.", 2);
             if (parts.length != 2 || !SETTINGS.contains(parts[1])) {
-                throw new IllegalArgumentException(PREFIX + "." + setting.getKey() + " is not a team setting; a team is "
+                throw new IllegalArgumentException(PREFIX + "." + key + " is not a team setting; a team is "
                         + "configured by " + PREFIX + ".<team>." + String.join(", " + PREFIX + ".<team>.", SETTINGS));
             }
-            byTeam.computeIfAbsent(parts[0], name -> new LinkedHashMap<>())
-                    .put(parts[1], setting.getValue() == null ? "" : setting.getValue().toString().strip());
+            names.add(parts[0]);
         }
-        if (byTeam.isEmpty()) {
+        if (names.isEmpty()) {
             throw new IllegalArgumentException("no team is configured: set vpsr.teams.<team>.token-sha256 and "
                     + "vpsr.teams.<team>.servers (for example in the file named by VPSR_TEAMS_FILE)");
         }
-        List<Team> teams = byTeam.entrySet().stream().map(e -> team(e.getKey(), e.getValue())).toList();
-        return new ConfiguredTeams(teams);
+        return new ConfiguredTeams(names.stream().map(name -> team(name, properties)).toList());
     }
 
-    private static Team team(String name, Map<String, String> settings) {
+    /** The teams from settings named relative to {@code vpsr.teams.}, e.g. {@code payments.servers} (a teams file). */
+    public static ConfiguredTeams fromSettings(Map<String, ?> settings) {
+        return from(relativeTo(PREFIX, settings));
+    }
+
+    /** {@code settings}, named relative to {@code prefix}, as a Micronaut property source. */
+    static PropertyResolver relativeTo(String prefix, Map<String, ?> settings) {
+        Map<String, Object> named = new LinkedHashMap<>();
+        settings.forEach((key, value) -> named.put(prefix + "." + key, value));
+        return new PropertySourcePropertyResolver(PropertySource.of(prefix, named));
+    }
+
+    private static Team team(String name, PropertyResolver properties) {
         String prefix = PREFIX + "." + name + ".";
         TeamId id;
         try {
@@ -92,8 +102,8 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(PREFIX + "." + name + ": " + e.getMessage());
         }
-        String digest = settings.get("token-sha256");
-        if (digest == null || digest.isEmpty()) {
+        String digest = properties.get(prefix + "token-sha256", String.class).map(String::strip).orElse("");
+        if (digest.isEmpty()) {
             throw new IllegalArgumentException(prefix + "token-sha256 is required");
         }
         if (!SHA256_HEX.matcher(digest).matches()) {
@@ -101,7 +111,7 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
                     + "token of team " + name + " (printf %s \"$TOKEN\" | sha256sum)");
         }
         Set<ServerId> servers = new LinkedHashSet<>();
-        for (String part : settings.getOrDefault("servers", "").replace("[", "").replace("]", "").split(",")) {
+        for (String part : properties.get(prefix + "servers", Argument.listOf(String.class)).orElse(List.of())) {
             if (!part.isBlank()) {
                 try {
                     servers.add(new ServerId(Long.parseLong(part.strip())));
@@ -113,25 +123,21 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
         RecoveryLimits limits;
         try {
             limits = new RecoveryLimits(
-                    limit(prefix, settings, "snapshots-per-server", RecoveryLimits.PROVIDER_SNAPSHOTS_PER_SERVER),
-                    limit(prefix, settings, "manual-backups-per-server", RecoveryLimits.PROVIDER_MANUAL_BACKUPS_PER_SERVER));
+                    limit(prefix, properties, "snapshots-per-server", RecoveryLimits.PROVIDER_SNAPSHOTS_PER_SERVER),
+                    limit(prefix, properties, "manual-backups-per-server", RecoveryLimits.PROVIDER_MANUAL_BACKUPS_PER_SERVER));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage().startsWith(prefix) ? e.getMessage() : prefix + e.getMessage());
         }
         return new Team(id, digest, Set.copyOf(servers), limits);
     }
 
-    private static int limit(String prefix, Map<String, String> settings, String key, int providerCeiling) {
-        String raw = settings.get(key);
-        if (raw == null || raw.isEmpty()) {
+    private static int limit(String prefix, PropertyResolver properties, String key, int providerCeiling) {
+        String raw = properties.get(prefix + key, String.class).map(String::strip).orElse("");
+        if (raw.isEmpty()) {
             return providerCeiling;
         }
-        try {
-            return Integer.parseInt(raw);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(prefix + key + " must be a whole number from 0 to " + providerCeiling
-                    + ", was " + raw);
-        }
+        return properties.get(prefix + key, Integer.class).orElseThrow(() -> new IllegalArgumentException(
+                prefix + key + " must be a whole number from 0 to " + providerCeiling + ", was " + raw));
     }
 
     public Map<TeamId, String> tokenDigests() {

@@ -80,7 +80,7 @@ public final class MeteredProvider implements SnapshotProvider, BackupProvider {
     }
 
     @Override
-    public List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType> type) {
+    public List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType.Kind> type) {
         return timed("list_backups", () -> backups.listBackups(server, type));
     }
 

@@ -39,6 +39,18 @@ class ConfiguredTeamsTest {
     }
 
     @Test
+    void serversMayBeAListAsInAYamlFileAndATeamsFileReadsTheSameWay() {
+        ConfiguredTeams teams = teams(Map.of("vpsr.teams.payments.token-sha256", DIGEST,
+                "vpsr.teams.payments.servers", java.util.List.of(12345, 12346)));
+        ConfiguredTeams fromFile = ConfiguredTeams.fromSettings(Map.of("payments.token-sha256", DIGEST,
+                "payments.servers", "12345,12346", "payments.manual-backups-per-server", "4"));
+
+        assertThat(teams.serversOf(new TeamId("payments"))).containsExactlyInAnyOrder(new ServerId(12345), new ServerId(12346));
+        assertThat(fromFile.serversOf(new TeamId("payments"))).isEqualTo(teams.serversOf(new TeamId("payments")));
+        assertThat(fromFile.limitsFor(new TeamId("payments"))).isEqualTo(new RecoveryLimits(5, 4));
+    }
+
+    @Test
     void refusesNoTeamsSharedServersLimitsAboveTheProvidersAndBadValues() {
         assertThatThrownBy(() -> teams(Map.of())).hasMessageContaining("no team is configured");
         assertThatThrownBy(() -> teams(Map.of(

@@ -6,7 +6,7 @@ import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.server.ServerId;
 
-public record ListBackupsQuery(CallContext context, Optional<ServerId> server, Optional<BackupType> type) {
+public record ListBackupsQuery(CallContext context, Optional<ServerId> server, Optional<BackupType.Kind> type) {
 
     public ListBackupsQuery {
         Objects.requireNonNull(context, "context");

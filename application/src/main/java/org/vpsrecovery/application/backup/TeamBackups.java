@@ -26,7 +26,7 @@ final class TeamBackups {
     }
 
     /** Another team's server lists as empty, exactly as a server with no backup would. */
-    List<Backup> list(TeamId team, Optional<ServerId> server, Optional<BackupType> type) {
+    List<Backup> list(TeamId team, Optional<ServerId> server, Optional<BackupType.Kind> type) {
         Set<ServerId> owned = ownership.serversOf(team);
         if (owned.isEmpty() || server.filter(s -> !owned.contains(s)).isPresent()) {
             return List.of();

@@ -202,7 +202,7 @@ class BackupServicesTest {
 
         assertThat(list.listBackups(new ListBackupsQuery(platform.as(BLUE), Optional.empty(), Optional.empty())))
                 .extracting(b -> b.id().value()).containsExactly(499L, 501L);
-        assertThat(list.listBackups(new ListBackupsQuery(platform.as(BLUE), Optional.of(WEB), Optional.of(BackupType.AUTOMATIC))))
+        assertThat(list.listBackups(new ListBackupsQuery(platform.as(BLUE), Optional.of(WEB), Optional.of(BackupType.Kind.AUTOMATIC))))
                 .extracting(b -> b.id().value()).containsExactly(501L);
         assertThat(list.listBackups(new ListBackupsQuery(platform.as(BLUE), Optional.of(GREEN_SERVER), Optional.empty())))
                 .isEmpty();

@@ -1,10 +1,12 @@
 package org.vpsrecovery.bootstrap.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.AUDITOR_TOKEN;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.OTHER_TOKEN;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -170,9 +172,8 @@ class AuditReportsEndToEndTest {
                     }
                 }));
             }
-            while (appended.get() < 20) {
-                Thread.sleep(5);
-            }
+            await("the writers' first events").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> appended.get() >= 20);
             List<Long> read = allPages("&team=demo", DEMO_TOKEN, 4);
             int duringTheWalk = appended.get();
             reading.set(false);

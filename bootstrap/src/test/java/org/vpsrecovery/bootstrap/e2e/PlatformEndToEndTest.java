@@ -1,6 +1,7 @@
 package org.vpsrecovery.bootstrap.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.OTHER_TOKEN;
 
@@ -231,14 +232,10 @@ class PlatformEndToEndTest {
         Map<String, String> slowKey = Map.of("Idempotency-Key", "e2e-slow");
         CompletableFuture<Answer> slow = CompletableFuture.supplyAsync(() ->
                 platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}", slowKey));
-        Answer inFlight = null;
-        for (int i = 0; i < 100 && inFlight == null; i++) {
-            Thread.sleep(20);
-            if (providerCalls("POST", "/api/v1/backups/") > 0) {
-                inFlight = platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}", slowKey);
-            }
-        }
-        assertThat(inFlight).isNotNull();
+        // The retry must arrive while VPS.org is still holding the first call (1.5 s): look often.
+        await("the first call reaches VPS.org").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> providerCalls("POST", "/api/v1/backups/") > 0);
+        Answer inFlight = platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}", slowKey);
         assertProblem(inFlight, 409, "IDEMPOTENT_REQUEST_IN_PROGRESS");
         assertThat(slow.get(30, TimeUnit.SECONDS).status()).isEqualTo(201);
         assertThat(providerCalls("POST", "/api/v1/backups/")).isEqualTo(1);

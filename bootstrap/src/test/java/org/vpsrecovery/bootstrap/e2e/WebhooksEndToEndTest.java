@@ -71,6 +71,16 @@ class WebhooksEndToEndTest {
         receiver.stop(0);
     }
 
+    /** The next delivery the receiver took that names {@code operation}; others (earlier tests' events) are passed over. */
+    private static Received deliveryOf(String operation) {
+        for (Received next = accepted.poll(); next != null; next = accepted.poll()) {
+            if (next.body().contains(operation)) {
+                return next;
+            }
+        }
+        return null;
+    }
+
     private static void answer(HttpExchange exchange, BlockingQueue<Received> into, int status) throws IOException {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -145,14 +155,8 @@ class WebhooksEndToEndTest {
         assertThat(servers).filteredOn(server -> Integer.valueOf(12345).equals(server.get("server_id")))
                 .singleElement().satisfies(server -> assertThat(server.get("last_completed_create")).isNotNull());
 
-        Received delivery = null;
-        while (delivery == null) {
-            Received next = accepted.poll(30, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(next).as("the completed event reaches the receiver").isNotNull();
-            if (next.body().contains(operation)) {
-                delivery = next;
-            }
-        }
+        Received delivery = await("the completed event reaches the receiver").atMost(Duration.ofSeconds(30))
+                .until(() -> deliveryOf(operation), java.util.Objects::nonNull);
         String id = delivery.headers().get("webhook-id");
         String timestamp = delivery.headers().get("webhook-timestamp");
         assertThat(id).startsWith("msg_");
@@ -192,14 +196,8 @@ class WebhooksEndToEndTest {
         assertThat(platform.auditOf("hook-fail")).extracting(r -> r.event().outcome().kind().name())
                 .containsSubsequence("ACCEPTED", "SUBMITTED", "FAILED").doesNotContain("COMPLETED");
 
-        Received delivery = null;
-        while (delivery == null) {
-            Received next = accepted.poll(30, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(next).as("the failed event reaches the receiver").isNotNull();
-            if (next.body().contains(operation)) {
-                delivery = next;
-            }
-        }
+        Received delivery = await("the failed event reaches the receiver").atMost(Duration.ofSeconds(30))
+                .until(() -> deliveryOf(operation), java.util.Objects::nonNull);
         assertThat(delivery.headers().get("webhook-signature")).isEqualTo(hmac(secret,
                 delivery.headers().get("webhook-id") + "." + delivery.headers().get("webhook-timestamp") + "." + delivery.body()));
         Map<String, Object> message = json(delivery.body());

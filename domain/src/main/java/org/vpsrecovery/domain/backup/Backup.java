@@ -13,16 +13,16 @@ import org.vpsrecovery.domain.server.ServerRef;
 
 /**
  * A copy of a server on separate backup storage. Lifecycle: in progress, then completed or failed.
- * Automatic backups expire at {@code expiresAt}; manual ones never do. {@code typeWireValue} keeps
- * the provider's raw type so an undocumented one survives a round trip.
+ * Automatic backups expire at {@code expiresAt}; manual ones never do. A type the platform does not
+ * know keeps the provider's word as its label (see {@link BackupType}).
  */
-public record Backup(BackupId id, ServerRef server, String typeWireValue, CreationStatus status,
+public record Backup(BackupId id, ServerRef server, BackupType type, CreationStatus status,
                      OptionalLong sizeMb, Instant createdAt, Optional<Instant> expiresAt, String description) {
 
     public Backup {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(server, "server");
-        Objects.requireNonNull(typeWireValue, "type");
+        Objects.requireNonNull(type, "type");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(sizeMb, "size (may be empty, not null)");
         Objects.requireNonNull(createdAt, "created at");
@@ -33,12 +33,8 @@ public record Backup(BackupId id, ServerRef server, String typeWireValue, Creati
         }
     }
 
-    public Optional<BackupType> type() {
-        return BackupType.fromWire(typeWireValue);
-    }
-
     public boolean isManual() {
-        return type().filter(BackupType.MANUAL::equals).isPresent();
+        return type.is(BackupType.Kind.MANUAL);
     }
 
     public boolean isCompleted() {
@@ -56,13 +52,13 @@ public record Backup(BackupId id, ServerRef server, String typeWireValue, Creati
 
     public Backup complete(long sizeInMb) {
         requireInProgress("complete");
-        return new Backup(id, server, typeWireValue, CreationStatus.COMPLETED, OptionalLong.of(sizeInMb),
+        return new Backup(id, server, type, CreationStatus.COMPLETED, OptionalLong.of(sizeInMb),
                 createdAt, expiresAt, description);
     }
 
     public Backup fail() {
         requireInProgress("fail");
-        return new Backup(id, server, typeWireValue, CreationStatus.FAILED, sizeMb, createdAt, expiresAt, description);
+        return new Backup(id, server, type, CreationStatus.FAILED, sizeMb, createdAt, expiresAt, description);
     }
 
     /** Restores this backup onto {@code target} (any server of the same team); returns it restoring. */

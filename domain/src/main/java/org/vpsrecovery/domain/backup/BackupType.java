@@ -1,32 +1,33 @@
 package org.vpsrecovery.domain.backup;
 
-import java.util.Locale;
-import java.util.Optional;
+import java.util.Objects;
 
-/** {@code manual} (made on request, never expires) or {@code automatic} (scheduled, expires). */
-public enum BackupType {
-    MANUAL("manual"),
-    AUTOMATIC("automatic");
+/**
+ * A backup's type: its {@link Kind} ({@code MANUAL}: made on request, never expires;
+ * {@code AUTOMATIC}: scheduled, expires) and the {@code label} it is shown with. The provider
+ * adapter decides both from what the provider reports; a type the platform does not know is
+ * {@link Kind#UNKNOWN} (never counted as manual) and keeps the provider's word as
+ * its label, so that it is still shown as reported.
+ */
+public record BackupType(Kind kind, String label) {
 
-    private final String wireValue;
+    public enum Kind { MANUAL, AUTOMATIC, UNKNOWN }
 
-    BackupType(String wireValue) {
-        this.wireValue = wireValue;
-    }
+    public static final BackupType MANUAL = new BackupType(Kind.MANUAL, "manual");
+    public static final BackupType AUTOMATIC = new BackupType(Kind.AUTOMATIC, "automatic");
+    public static final BackupType UNKNOWN = new BackupType(Kind.UNKNOWN, "unknown");
 
-    public String wireValue() {
-        return wireValue;
-    }
+    public static final int LABEL_MAX_LENGTH = 64;
 
-    /** Empty for a value the provider does not document: such a backup never counts as manual. */
-    public static Optional<BackupType> fromWire(String raw) {
-        if (raw == null) {
-            return Optional.empty();
+    public BackupType {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(label, "label");
+        if (label.isBlank() || label.length() > LABEL_MAX_LENGTH) {
+            throw new IllegalArgumentException("backup type label must be 1-" + LABEL_MAX_LENGTH + " characters");
         }
-        return switch (raw.strip().toLowerCase(Locale.ROOT)) {
-            case "manual" -> Optional.of(MANUAL);
-            case "automatic" -> Optional.of(AUTOMATIC);
-            default -> Optional.empty();
-        };
+    }
+
+    public boolean is(Kind expected) {
+        return kind == expected;
     }
 }

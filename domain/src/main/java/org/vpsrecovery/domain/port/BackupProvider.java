@@ -12,7 +12,7 @@ import org.vpsrecovery.domain.server.ServerId;
 public interface BackupProvider {
 
     /** All backups of the platform's account, optionally of one server and of one type. */
-    List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType> type);
+    List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType.Kind> type);
 
     /** Starts a manual backup; the answer is normally in progress. Never retried blindly. */
     Backup createManualBackup(BackupDraft draft);

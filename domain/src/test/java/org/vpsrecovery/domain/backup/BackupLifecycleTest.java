@@ -1,6 +1,7 @@
 package org.vpsrecovery.domain.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -27,13 +28,13 @@ class BackupLifecycleTest {
     private static final Instant NOW = Instant.parse("2025-02-01T00:00:00Z");
     private static final Instant EXPIRY = Instant.parse("2025-02-16T03:00:00Z");
 
-    private static Backup backup(long id, ServerRef server, String type, CreationStatus status, Instant expiresAt) {
+    private static Backup backup(long id, ServerRef server, BackupType type, CreationStatus status, Instant expiresAt) {
         return new Backup(new BackupId(id), server, type, status, OptionalLong.empty(),
                 Instant.parse("2025-01-16T03:00:00Z"), Optional.ofNullable(expiresAt), "");
     }
 
     private static Backup automatic(Instant expiresAt) {
-        return backup(501, WEB, "automatic", CreationStatus.COMPLETED, expiresAt);
+        return backup(501, WEB, BackupType.AUTOMATIC, CreationStatus.COMPLETED, expiresAt);
     }
 
     private static ReasonCode refusal(Runnable transition) {
@@ -47,7 +48,7 @@ class BackupLifecycleTest {
 
     @Test
     void anInProgressBackupCompletesOrFailsOnce() {
-        Backup making = backup(502, WEB, "manual", CreationStatus.IN_PROGRESS, null);
+        Backup making = backup(502, WEB, BackupType.MANUAL, CreationStatus.IN_PROGRESS, null);
         Backup done = making.complete(4456);
         assertThat(done.isCompleted()).isTrue();
         assertThat(done.sizeMb()).hasValue(4456);
@@ -66,7 +67,7 @@ class BackupLifecycleTest {
 
     @Test
     void manualBackupsNeverExpireEvenIfTheProviderSendsADate() {
-        Backup manual = backup(499, WEB, "manual", CreationStatus.COMPLETED, EXPIRY);
+        Backup manual = backup(499, WEB, BackupType.MANUAL, CreationStatus.COMPLETED, EXPIRY);
         assertThat(manual.isExpiredAt(EXPIRY.plus(Duration.ofDays(3650)))).isFalse();
         assertThat(manual.restoreOnto(RUNNING, EXPIRY.plus(Duration.ofDays(3650))).isRestoring()).isTrue();
     }
@@ -75,9 +76,9 @@ class BackupLifecycleTest {
     void restoringRequiresACompletedUnexpiredBackupAndARestorableServer() {
         assertThat(automatic(EXPIRY).restoreOnto(RUNNING, NOW).status()).isEqualTo(ServerStatus.RESTORING);
         assertThat(refusal(() -> automatic(EXPIRY).restoreOnto(RUNNING, EXPIRY))).isEqualTo(ReasonCode.BACKUP_EXPIRED);
-        assertThat(refusal(() -> backup(1, WEB, "manual", CreationStatus.IN_PROGRESS, null).restoreOnto(RUNNING, NOW)))
+        assertThat(refusal(() -> backup(1, WEB, BackupType.MANUAL, CreationStatus.IN_PROGRESS, null).restoreOnto(RUNNING, NOW)))
                 .isEqualTo(ReasonCode.BACKUP_NOT_COMPLETED);
-        assertThat(refusal(() -> backup(1, WEB, "manual", new CreationStatus(CreationStatus.Phase.UNKNOWN, "verifying"), null).restoreOnto(RUNNING, NOW)))
+        assertThat(refusal(() -> backup(1, WEB, BackupType.MANUAL, new CreationStatus(CreationStatus.Phase.UNKNOWN, "verifying"), null).restoreOnto(RUNNING, NOW)))
                 .isEqualTo(ReasonCode.BACKUP_NOT_COMPLETED);
         assertThat(refusal(() -> automatic(EXPIRY).restoreOnto(RESTORING, NOW)))
                 .isEqualTo(ReasonCode.SERVER_NOT_RESTORABLE);
@@ -91,27 +92,27 @@ class BackupLifecycleTest {
 
     @Test
     void deletionRefusesInProgressBackupsAndRestoringServers() {
-        assertThat(refusal(() -> backup(1, WEB, "manual", CreationStatus.IN_PROGRESS, null).delete(RUNNING)))
+        assertThat(refusal(() -> backup(1, WEB, BackupType.MANUAL, CreationStatus.IN_PROGRESS, null).delete(RUNNING)))
                 .isEqualTo(ReasonCode.BACKUP_IN_PROGRESS);
         assertThat(refusal(() -> automatic(EXPIRY).delete(RESTORING))).isEqualTo(ReasonCode.SERVER_RESTORING);
         automatic(EXPIRY).delete(RUNNING);
-        backup(2, WEB, "manual", CreationStatus.FAILED, null).delete(RUNNING);
+        backup(2, WEB, BackupType.MANUAL, CreationStatus.FAILED, null).delete(RUNNING);
     }
 
     @Test
     void theManualQuotaAllowsTheTenthRefusesTheEleventhAndIgnoresAutomaticAndUnknownTypes() {
         List<Backup> existing = new ArrayList<>();
         for (int i = 1; i <= 9; i++) {
-            existing.add(backup(i, WEB, "manual", i == 1 ? CreationStatus.IN_PROGRESS : CreationStatus.COMPLETED, null));
+            existing.add(backup(i, WEB, BackupType.MANUAL, i == 1 ? CreationStatus.IN_PROGRESS : CreationStatus.COMPLETED, null));
         }
         for (int i = 20; i < 40; i++) {
-            existing.add(backup(i, WEB, "automatic", CreationStatus.COMPLETED, EXPIRY));
+            existing.add(backup(i, WEB, BackupType.AUTOMATIC, CreationStatus.COMPLETED, EXPIRY));
         }
-        existing.add(backup(50, WEB, "archive", CreationStatus.COMPLETED, null));
-        existing.add(backup(51, OTHER, "manual", CreationStatus.COMPLETED, null));
+        existing.add(backup(50, WEB, new BackupType(BackupType.Kind.UNKNOWN, "archive"), CreationStatus.COMPLETED, null));
+        existing.add(backup(51, OTHER, BackupType.MANUAL, CreationStatus.COMPLETED, null));
         assertThat(ManualBackupQuota.evaluate(WEB.id(), existing, RecoveryLimits.PROVIDER_DOCUMENTED).isAllowed()).isTrue();
 
-        existing.add(backup(10, WEB, "manual", CreationStatus.FAILED, null));
+        existing.add(backup(10, WEB, BackupType.MANUAL, CreationStatus.FAILED, null));
         var eleventh = ManualBackupQuota.evaluate(WEB.id(), existing, RecoveryLimits.PROVIDER_DOCUMENTED);
         assertThat(eleventh.isAllowed()).isFalse();
         assertThat(((org.vpsrecovery.domain.common.Decision.Denied) eleventh).reason())
@@ -120,13 +121,11 @@ class BackupLifecycleTest {
     }
 
     @Test
-    void backupTypesReadTheDocumentedValuesAndKeepUnknownOnesRaw() {
-        assertThat(BackupType.fromWire("manual")).contains(BackupType.MANUAL);
-        assertThat(BackupType.fromWire("AUTOMATIC")).contains(BackupType.AUTOMATIC);
-        assertThat(BackupType.fromWire("archive")).isEmpty();
-        assertThat(BackupType.fromWire(null)).isEmpty();
-        Backup odd = backup(50, WEB, "archive", CreationStatus.COMPLETED, null);
-        assertThat(odd.typeWireValue()).isEqualTo("archive");
+    void aBackupOfAnUnknownTypeKeepsItsLabelAndNeverCountsAsManual() {
+        Backup odd = backup(50, WEB, new BackupType(BackupType.Kind.UNKNOWN, "archive"), CreationStatus.COMPLETED, null);
+        assertThat(odd.type().label()).isEqualTo("archive");
         assertThat(odd.isManual()).isFalse();
+        assertThat(backup(51, WEB, BackupType.MANUAL, CreationStatus.COMPLETED, null).isManual()).isTrue();
+        assertThatThrownBy(() -> new BackupType(BackupType.Kind.UNKNOWN, " ")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -85,7 +85,7 @@ class ReportValuesTest {
 
     private static Backup backup(long id, ServerRef server, BackupType type, CreationStatus status, Instant at,
                                  Optional<Instant> expires) {
-        return new Backup(new BackupId(id), server, type.wireValue(), status, OptionalLong.empty(), at, expires, "");
+        return new Backup(new BackupId(id), server, type, status, OptionalLong.empty(), at, expires, "");
     }
 
     @Test

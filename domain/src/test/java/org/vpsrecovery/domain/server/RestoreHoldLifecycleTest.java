@@ -15,6 +15,7 @@ import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.backup.BackupDeletionPolicy;
 import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
@@ -138,7 +139,7 @@ class RestoreHoldLifecycleTest {
     void theRecoveryPointARestoreReadsIsNotDeletedWhileItsHoldLasts() {
         Snapshot snapshot = new Snapshot(new SnapshotId(801), WEB, "pre-migration", CreationStatus.COMPLETED,
                 OptionalLong.empty(), T0.minusSeconds(3600), "");
-        Backup backup = new Backup(new BackupId(499), WEB, "manual", CreationStatus.COMPLETED, OptionalLong.empty(),
+        Backup backup = new Backup(new BackupId(499), WEB, BackupType.MANUAL, CreationStatus.COMPLETED, OptionalLong.empty(),
                 T0.minusSeconds(3600), Optional.empty(), "");
         RestoreHold dbFromBackup = hold(DB, BACKUP_499, WEB.id());
 

@@ -77,7 +77,7 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
 
     public Backup addBackup(long id, ServerRef server, BackupType type, CreationStatus status,
                             Optional<Instant> expiresAt) {
-        return addBackup(new Backup(new BackupId(id), server, type.wireValue(), status,
+        return addBackup(new Backup(new BackupId(id), server, type, status,
                 status.is(CreationStatus.Phase.COMPLETED) ? OptionalLong.of(2048) : OptionalLong.empty(),
                 now(), expiresAt, ""));
     }
@@ -107,7 +107,7 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
                 ? new Snapshot(s.id(), s.server(), s.name(), CreationStatus.COMPLETED, OptionalLong.of(1024), s.createdAt(),
                         s.description()) : s);
         backups.replaceAll((id, b) -> b.status().is(CreationStatus.Phase.IN_PROGRESS)
-                ? new Backup(b.id(), b.server(), b.typeWireValue(), CreationStatus.COMPLETED, OptionalLong.of(1024),
+                ? new Backup(b.id(), b.server(), b.type(), CreationStatus.COMPLETED, OptionalLong.of(1024),
                         b.createdAt(), b.expiresAt(), b.description()) : b);
     }
 
@@ -213,11 +213,11 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
     }
 
     @Override
-    public synchronized List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType> type) {
+    public synchronized List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType.Kind> type) {
         enter("list backups" + server.map(s -> " of " + s).orElse(""));
         return backups.values().stream()
                 .filter(b -> server.map(b.server().id()::equals).orElse(true))
-                .filter(b -> type.map(t -> b.type().filter(t::equals).isPresent()).orElse(true))
+                .filter(b -> type.map(b.type()::is).orElse(true))
                 .toList();
     }
 
@@ -227,7 +227,7 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
         synchronized (this) {
             enter("create backup on " + draft.server());
             Server server = requireServer(draft.server());
-            Backup created = new Backup(new BackupId(nextId++), server.ref(), BackupType.MANUAL.wireValue(),
+            Backup created = new Backup(new BackupId(nextId++), server.ref(), BackupType.MANUAL,
                     CreationStatus.IN_PROGRESS, OptionalLong.empty(), now(), Optional.empty(),
                     draft.description().map(Description::value).orElse(""));
             backups.put(created.id(), created);

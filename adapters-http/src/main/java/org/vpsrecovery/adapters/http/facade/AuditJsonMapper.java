@@ -99,7 +99,7 @@ final class AuditJsonMapper {
     }
 
     private static RecoveryPointJson backup(Backup backup, Instant now) {
-        return new RecoveryPointJson(backup.id().value(), null, backup.typeWireValue(), backup.createdAt().toString(),
+        return new RecoveryPointJson(backup.id().value(), null, backup.type().label(), backup.createdAt().toString(),
                 seconds(backup.createdAt(), now), backup.expiresAt().map(Instant::toString).orElse(null));
     }
 

@@ -78,9 +78,10 @@ public class BackupsController {
             @Nullable @QueryValue("backup_type") String backupType) {
         Optional<ServerId> server = Optional.ofNullable(serverId)
                 .map(raw -> new ServerId(RequestFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
-        Optional<BackupType> type = Optional.ofNullable(backupType).map(raw -> BackupType.fromWire(raw)
-                .filter(t -> t.wireValue().equals(raw))
-                .orElseThrow(() -> new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "backup_type",
+        // The facade's own words for the two kinds, exactly as they are shown.
+        Optional<BackupType.Kind> type = Optional.ofNullable(backupType).map(raw -> java.util.stream.Stream.of(
+                        BackupType.MANUAL, BackupType.AUTOMATIC).filter(t -> t.label().equals(raw)).map(BackupType::kind)
+                .findFirst().orElseThrow(() -> new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "backup_type",
                         "backup_type must be manual or automatic")));
         return FacadeJsonMapper.backups(list.listBackups(new ListBackupsQuery(RequestAttributes.callContext(request), server, type)));
     }

@@ -41,7 +41,7 @@ final class FacadeJsonMapper {
     }
 
     static BackupJson backup(Backup b, String message) {
-        return new BackupJson(b.id().value(), server(b.server()), b.typeWireValue(), b.status().label(),
+        return new BackupJson(b.id().value(), server(b.server()), b.type().label(), b.status().label(),
                 b.sizeMb().isPresent() ? b.sizeMb().getAsLong() : null, b.createdAt().toString(),
                 b.expiresAt().map(Object::toString).orElse(null), b.description(), message);
     }
@@ -60,7 +60,7 @@ final class FacadeJsonMapper {
     static BackupRestoreJson restore(BackupRestoreStarted started) {
         Backup b = started.backup();
         return new BackupRestoreJson("success", BACKUP_RESTORE_STARTED,
-                new RestoredBackupJson(b.id().value(), b.typeWireValue(), b.createdAt().toString()),
+                new RestoredBackupJson(b.id().value(), b.type().label(), b.createdAt().toString()),
                 serverWithStatus(started.server()));
     }
 

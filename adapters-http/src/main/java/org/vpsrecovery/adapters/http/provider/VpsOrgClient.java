@@ -164,12 +164,16 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     // ---- backups ----
 
     @Override
-    public List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType> type) {
-        Call call = new Call("list " + type.map(t -> t.wireValue() + " ").orElse("") + "backups"
-                + server.map(s -> " of server " + s).orElse(""), false);
-        URI first = endpoint("api/v1/backups/", query(server, type));
-        return listAll(call, first, BackupPageWire.class,
+    public List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType.Kind> type) {
+        // VPS.org filters by its documented words only; backups of a type it does not document are picked here.
+        Optional<String> word = type.flatMap(VpsOrgWireMapper::backupTypeWord);
+        Call call = new Call("list " + type.map(t -> t.name().toLowerCase(java.util.Locale.ROOT) + " ").orElse("")
+                + "backups" + server.map(s -> " of server " + s).orElse(""), false);
+        URI first = endpoint("api/v1/backups/", query(server, word));
+        List<Backup> backups = listAll(call, first, BackupPageWire.class,
                 page -> new Page<>(page.next(), page.results() == null ? null : mapper.backups(page.results())));
+        return type.filter(t -> word.isEmpty()).map(t -> backups.stream().filter(b -> b.type().is(t)).toList())
+                .orElse(backups);
     }
 
     @Override
@@ -356,10 +360,10 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         return settings.baseUrl().resolve(path + (query.isEmpty() ? "" : "?" + query));
     }
 
-    private static String query(Optional<ServerId> server, Optional<BackupType> type) {
+    private static String query(Optional<ServerId> server, Optional<String> backupType) {
         Map<String, String> params = new LinkedHashMap<>();
         server.ifPresent(s -> params.put("server_id", Long.toString(s.value())));
-        type.ifPresent(t -> params.put("backup_type", t.wireValue()));
+        backupType.ifPresent(word -> params.put("backup_type", word));
         return params.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("&"));
     }
 

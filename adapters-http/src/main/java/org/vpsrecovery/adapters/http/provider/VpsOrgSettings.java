@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * How the adapter reaches VPS.org. Read from the {@code vpsorg.*} properties (or the matching
- * environment variables, e.g. {@code VPSORG_API_TOKEN}) by {@link VpsOrgClientFactory}; every bound
+ * How the adapter reaches VPS.org. Bound from the {@code vpsorg.*} properties (or the matching
+ * environment variables, e.g. {@code VPSORG_API_TOKEN}) into {@link VpsOrgProperties}; every bound
  * is checked here, so a bad configuration fails at startup with the key's name. The token never
  * appears in {@link #toString()}.
  *

@@ -19,6 +19,7 @@ import org.vpsrecovery.adapters.http.provider.wire.SnapshotWire;
 import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.backup.BackupDraft;
 import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.CreationStatus.Phase;
 import org.vpsrecovery.domain.common.Description;
@@ -73,12 +74,10 @@ public final class VpsOrgWireMapper {
             throw new UnreadableAnswer("a backup is null");
         }
         try {
-            // An undocumented type is kept verbatim (the domain neither counts nor expires it).
-            String type = wire.backupType() == null || wire.backupType().isBlank() ? "unknown" : wire.backupType().strip();
             Optional<Instant> expiresAt = wire.expiresAt() == null || wire.expiresAt().isBlank()
                     ? Optional.empty() : Optional.of(instant(wire.expiresAt(), "backup expires_at"));
-            return new Backup(new BackupId(required(wire.id(), "backup id")), serverRef(wire.server()), type,
-                    creationStatus(wire.status()), size(wire.sizeMb()),
+            return new Backup(new BackupId(required(wire.id(), "backup id")), serverRef(wire.server()),
+                    backupType(wire.backupType()), creationStatus(wire.status()), size(wire.sizeMb()),
                     instant(wire.createdAt(), "backup created_at"), expiresAt, text(wire.description()));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new UnreadableAnswer("backup " + wire.id() + " is unreadable: " + e.getMessage());
@@ -114,6 +113,27 @@ public final class VpsOrgWireMapper {
             case "failed", "error" -> Phase.FAILED;
             default -> Phase.UNKNOWN;
         }, label)).orElse(CreationStatus.UNKNOWN);
+    }
+
+    /**
+     * VPS.org's word for a backup's type: {@code manual} or {@code automatic} (documented); any other
+     * word is kept as the label of an unknown type (never counted as manual), never crashed on.
+     */
+    static BackupType backupType(String word) {
+        return reported(word, BackupType.LABEL_MAX_LENGTH).map(label -> new BackupType(switch (label.toLowerCase(Locale.ROOT)) {
+            case "manual" -> BackupType.Kind.MANUAL;
+            case "automatic" -> BackupType.Kind.AUTOMATIC;
+            default -> BackupType.Kind.UNKNOWN;
+        }, label)).orElse(BackupType.UNKNOWN);
+    }
+
+    /** VPS.org's {@code backup_type} filter word for a kind; none for a kind it does not document. */
+    static Optional<String> backupTypeWord(BackupType.Kind kind) {
+        return switch (kind) {
+            case MANUAL -> Optional.of("manual");
+            case AUTOMATIC -> Optional.of("automatic");
+            case UNKNOWN -> Optional.empty();
+        };
     }
 
     /** VPS.org's word for a server's status: only {@code restoring} is documented; others as for creations. */

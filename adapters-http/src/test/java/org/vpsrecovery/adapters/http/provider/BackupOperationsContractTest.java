@@ -50,7 +50,7 @@ class BackupOperationsContractTest {
 
         assertThat(backups).extracting(b -> b.id().value()).containsExactly(501L, 499L, 495L);
         Backup automatic = backups.get(0);
-        assertThat(automatic.type()).hasValue(BackupType.AUTOMATIC);
+        assertThat(automatic.type()).isEqualTo(BackupType.AUTOMATIC);
         assertThat(automatic.expiresAt()).isPresent();
         assertThat(automatic.isExpiredAt(Instant.now())).isFalse();
         Backup manual = backups.get(1);
@@ -67,9 +67,9 @@ class BackupOperationsContractTest {
 
     @Test
     void filtersByServerAndByType() {
-        assertThat(vpsOrg.client.listBackups(Optional.of(WEB), Optional.of(BackupType.MANUAL)))
+        assertThat(vpsOrg.client.listBackups(Optional.of(WEB), Optional.of(BackupType.Kind.MANUAL)))
                 .extracting(b -> b.id().value()).containsExactly(499L);
-        assertThat(vpsOrg.client.listBackups(Optional.empty(), Optional.of(BackupType.AUTOMATIC)))
+        assertThat(vpsOrg.client.listBackups(Optional.empty(), Optional.of(BackupType.Kind.AUTOMATIC)))
                 .extracting(b -> b.id().value()).containsExactly(501L, 495L);
         assertThat(vpsOrg.client.listBackups(Optional.of(DB), Optional.empty())).isEmpty();
 

@@ -103,16 +103,16 @@ class DocumentedExamplesTest {
         assertThat(page.count()).isEqualTo(3);
         List<Backup> backups = mapper.backups(page.results());
         assertThat(backups).containsExactly(
-                new Backup(new BackupId(501), WEB_SERVER, "automatic", CreationStatus.COMPLETED, OptionalLong.of(4523),
+                new Backup(new BackupId(501), WEB_SERVER, BackupType.AUTOMATIC, CreationStatus.COMPLETED, OptionalLong.of(4523),
                         Instant.parse("2025-01-16T03:00:00Z"), Optional.of(Instant.parse("2025-02-16T03:00:00Z")),
                         "Automatic daily backup"),
-                new Backup(new BackupId(499), WEB_SERVER, "manual", CreationStatus.COMPLETED, OptionalLong.of(4456),
+                new Backup(new BackupId(499), WEB_SERVER, BackupType.MANUAL, CreationStatus.COMPLETED, OptionalLong.of(4456),
                         Instant.parse("2025-01-14T10:30:00Z"), Optional.empty(), "Pre-update backup"),
-                new Backup(new BackupId(495), WEB_SERVER, "automatic", CreationStatus.COMPLETED, OptionalLong.of(4389),
+                new Backup(new BackupId(495), WEB_SERVER, BackupType.AUTOMATIC, CreationStatus.COMPLETED, OptionalLong.of(4389),
                         Instant.parse("2025-01-15T03:00:00Z"), Optional.of(Instant.parse("2025-02-15T03:00:00Z")),
                         "Automatic daily backup"));
         assertThat(backups).extracting(Backup::type)
-                .containsExactly(Optional.of(BackupType.AUTOMATIC), Optional.of(BackupType.MANUAL), Optional.of(BackupType.AUTOMATIC));
+                .containsExactly(BackupType.AUTOMATIC, BackupType.MANUAL, BackupType.AUTOMATIC);
     }
 
     @Test
@@ -121,7 +121,7 @@ class DocumentedExamplesTest {
 
         assertThat(wire.message()).isEqualTo(
                 "Backup is being created. This may take several minutes depending on server size.");
-        assertThat(mapper.backup(wire)).isEqualTo(new Backup(new BackupId(502), WEB_SERVER, "manual",
+        assertThat(mapper.backup(wire)).isEqualTo(new Backup(new BackupId(502), WEB_SERVER, BackupType.MANUAL,
                 CreationStatus.IN_PROGRESS, OptionalLong.empty(), Instant.parse("2025-01-16T15:45:00Z"),
                 Optional.empty(), "Pre-deployment backup"));
     }
@@ -138,8 +138,7 @@ class DocumentedExamplesTest {
         BackupPageWire page = json.readValue(undocumented, Argument.of(BackupPageWire.class));
 
         Backup backup = mapper.backups(page.results()).get(0);
-        assertThat(backup.typeWireValue()).isEqualTo("replicated");
-        assertThat(backup.type()).isEmpty();
+        assertThat(backup.type()).isEqualTo(new BackupType(BackupType.Kind.UNKNOWN, "replicated"));
         assertThat(backup.status()).isEqualTo(new CreationStatus(CreationStatus.Phase.UNKNOWN, "verifying"));
         assertThat(backup.sizeMb()).hasValue(13);
         assertThat(backup.createdAt()).isEqualTo(Instant.parse("2025-01-16T02:00:00Z"));

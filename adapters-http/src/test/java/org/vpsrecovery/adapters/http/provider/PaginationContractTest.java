@@ -18,7 +18,7 @@ class PaginationContractTest {
     @Test
     void followsNextLinksAcrossPagesKeepingTheFilters() {
         try (SimulatedVpsOrg vpsOrg = SimulatedVpsOrg.start(options -> options.withPageSize(1), settings -> settings)) {
-            assertThat(vpsOrg.client.listBackups(Optional.of(new ServerId(12345)), Optional.of(BackupType.AUTOMATIC)))
+            assertThat(vpsOrg.client.listBackups(Optional.of(new ServerId(12345)), Optional.of(BackupType.Kind.AUTOMATIC)))
                     .extracting(b -> b.id().value()).containsExactly(501L, 495L);
             assertThat(vpsOrg.client.listSnapshots(Optional.empty())).extracting(s -> s.id().value())
                     .containsExactly(801L, 798L);

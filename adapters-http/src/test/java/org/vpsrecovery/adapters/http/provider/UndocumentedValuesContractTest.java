@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.CreationStatus.Phase;
@@ -38,8 +39,7 @@ class UndocumentedValuesContractTest {
                     new CreationStatus(Phase.UNKNOWN, "queued_for_archive"),
                     CreationStatus.FAILED);
             assertThat(snapshots.get(2).sizeMb()).isEmpty();
-            assertThat(backups.get(0).typeWireValue()).isEqualTo("replicated");
-            assertThat(backups.get(0).type()).isEmpty();
+            assertThat(backups.get(0).type()).isEqualTo(new BackupType(BackupType.Kind.UNKNOWN, "replicated"));
             assertThat(backups.get(0).status()).isEqualTo(new CreationStatus(Phase.FAILED, "error"));
             assertThat(backups.get(0).server().name()).isEmpty();
             assertThat(backups.get(1).expiresAt()).isEmpty();

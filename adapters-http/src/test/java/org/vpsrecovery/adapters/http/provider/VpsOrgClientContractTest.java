@@ -51,7 +51,7 @@ class VpsOrgClientContractTest extends ProviderLimitsContract {
     }
 
     private static Seed.BackupSeed seed(Backup b) {
-        return new Seed.BackupSeed(b.id().value(), b.server().id().value(), b.typeWireValue(), b.status().label(),
+        return new Seed.BackupSeed(b.id().value(), b.server().id().value(), b.type().label(), b.status().label(),
                 b.sizeMb().isPresent() ? b.sizeMb().getAsLong() : null, b.createdAt(), b.expiresAt().orElse(null),
                 b.description());
     }

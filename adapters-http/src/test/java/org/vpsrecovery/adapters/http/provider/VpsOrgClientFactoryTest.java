@@ -15,7 +15,7 @@ import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.simulator.SimulatorOptions;
 import org.vpsrecovery.simulator.VpsOrgSimulator;
 
-/** The {@code vpsorg.*} keys, read by the Micronaut factory into checked settings and a working client. */
+/** The {@code vpsorg.*} keys, bound by Micronaut and read by the factory into checked settings and a working client. */
 class VpsOrgClientFactoryTest {
 
     @Test
@@ -47,7 +47,7 @@ class VpsOrgClientFactoryTest {
 
     @Test
     void defaultsPointAtTheRealProvider() {
-        VpsOrgSettings settings = VpsOrgClientFactory.settings(propertiesOf(Map.of("vpsorg.api-token", "t0ken")));
+        VpsOrgSettings settings = settingsOf(Map.of("vpsorg.api-token", "t0ken"));
 
         assertThat(settings.baseUrl()).isEqualTo(URI.create("https://admin.vps.org/"));
         assertThat(settings.readTimeout()).isEqualTo(Duration.ofSeconds(30));
@@ -59,27 +59,32 @@ class VpsOrgClientFactoryTest {
 
     @Test
     void aMissingTokenFailsAtStartupNamingTheKey() {
-        Throwable failure = catchThrowable(() -> VpsOrgClientFactory.settings(propertiesOf(Map.of())));
+        Throwable failure = catchThrowable(() -> settingsOf(Map.of()));
 
         assertThat(failure).isInstanceOf(ConfigurationException.class).hasMessageContaining("vpsorg.api-token");
     }
 
     @Test
     void badValuesFailNamingTheKeyButNeverTheToken() {
-        Throwable badTimeout = catchThrowable(() -> VpsOrgClientFactory.settings(propertiesOf(Map.of(
-                "vpsorg.api-token", "s3cr3t-token", "vpsorg.read-timeout", "soon"))));
-        Throwable badUrl = catchThrowable(() -> VpsOrgClientFactory.settings(propertiesOf(Map.of(
-                "vpsorg.api-token", "s3cr3t-token", "vpsorg.base-url", "ftp://admin.vps.org"))));
-        Throwable badToken = catchThrowable(() -> VpsOrgClientFactory.settings(propertiesOf(Map.of(
-                "vpsorg.api-token", "s3cr3t token with spaces"))));
-        Throwable badPool = catchThrowable(() -> VpsOrgClientFactory.settings(propertiesOf(Map.of(
-                "vpsorg.api-token", "s3cr3t-token", "vpsorg.pool.max-pending", "0"))));
+        Throwable badTimeout = catchThrowable(() -> settingsOf(Map.of(
+                "vpsorg.api-token", "s3cr3t-token", "vpsorg.read-timeout", "soon")));
+        Throwable badUrl = catchThrowable(() -> settingsOf(Map.of(
+                "vpsorg.api-token", "s3cr3t-token", "vpsorg.base-url", "ftp://admin.vps.org")));
+        Throwable badToken = catchThrowable(() -> settingsOf(Map.of(
+                "vpsorg.api-token", "s3cr3t token with spaces")));
+        Throwable badPool = catchThrowable(() -> settingsOf(Map.of(
+                "vpsorg.api-token", "s3cr3t-token", "vpsorg.pool.max-pending", "0")));
 
+        Throwable notANumber = catchThrowable(() -> settingsOf(Map.of(
+                "vpsorg.api-token", "s3cr3t-token", "vpsorg.circuit-breaker.window", "many")));
+
+        assertThat(notANumber).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("vpsorg.circuit-breaker.window").hasMessageNotContaining("Path Taken");
         assertThat(badTimeout).isInstanceOf(ConfigurationException.class).hasMessageContaining("vpsorg.read-timeout");
         assertThat(badUrl).isInstanceOf(ConfigurationException.class).hasMessageContaining("vpsorg.base-url");
         assertThat(badToken).isInstanceOf(ConfigurationException.class).hasMessageContaining("vpsorg.api-token");
         assertThat(badPool).isInstanceOf(ConfigurationException.class).hasMessageContaining("vpsorg.pool.max-pending");
-        assertThat(java.util.List.of(badTimeout, badUrl, badToken, badPool))
+        assertThat(java.util.List.of(badTimeout, badUrl, badToken, badPool, notANumber))
                 .allSatisfy(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t"));
     }
 
@@ -91,7 +96,10 @@ class VpsOrgClientFactoryTest {
         assertThat(settings.apiToken().toString()).isEqualTo("ApiToken[***]");
     }
 
-    private static io.micronaut.core.value.PropertyResolver propertiesOf(Map<String, Object> values) {
-        return new io.micronaut.core.value.MapPropertyResolver(values);
+    /** The settings Micronaut binds from {@code values}, as the factory reads them. */
+    private static VpsOrgSettings settingsOf(Map<String, Object> values) {
+        try (ApplicationContext context = ApplicationContext.run(values)) {
+            return VpsOrgClientFactory.settings(context);
+        }
     }
 }

@@ -3,11 +3,12 @@ package org.vpsrecovery.adapters.http.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.CreationStatus.Phase;
 import org.vpsrecovery.domain.server.ServerStatus;
 
-/** VPS.org's status words, read by the adapter into the domain's statuses (ADR 0003). */
+/** VPS.org's status and type words, read by the adapter into the domain's statuses and types (ADR 0003). */
 class VpsOrgWireMapperStatusTest {
 
     @Test
@@ -40,5 +41,22 @@ class VpsOrgWireMapperStatusTest {
         assertThat(VpsOrgWireMapper.serverStatus("migrating")).isEqualTo(new ServerStatus(ServerStatus.Kind.UNKNOWN, "migrating"));
         assertThat(VpsOrgWireMapper.serverStatus(null)).isEqualTo(ServerStatus.UNKNOWN);
         assertThat(VpsOrgWireMapper.serverStatus("y".repeat(100)).label()).hasSize(64);
+    }
+
+    @Test
+    void backupTypesReadTheDocumentedValuesAndKeepUnknownOnesVerbatim() {
+        assertThat(VpsOrgWireMapper.backupType("manual")).isEqualTo(BackupType.MANUAL);
+        assertThat(VpsOrgWireMapper.backupType("automatic")).isEqualTo(BackupType.AUTOMATIC);
+        assertThat(VpsOrgWireMapper.backupType("AUTOMATIC")).isEqualTo(new BackupType(BackupType.Kind.AUTOMATIC, "AUTOMATIC"));
+        assertThat(VpsOrgWireMapper.backupType("archive")).isEqualTo(new BackupType(BackupType.Kind.UNKNOWN, "archive"));
+        assertThat(VpsOrgWireMapper.backupType(null)).isEqualTo(BackupType.UNKNOWN);
+        assertThat(VpsOrgWireMapper.backupType("z".repeat(100)).label()).hasSize(64);
+    }
+
+    @Test
+    void backupTypeFiltersUseTheDocumentedWordsAndNoneForAnUnknownType() {
+        assertThat(VpsOrgWireMapper.backupTypeWord(BackupType.Kind.MANUAL)).hasValue("manual");
+        assertThat(VpsOrgWireMapper.backupTypeWord(BackupType.Kind.AUTOMATIC)).hasValue("automatic");
+        assertThat(VpsOrgWireMapper.backupTypeWord(BackupType.Kind.UNKNOWN)).isEmpty();
     }
 }

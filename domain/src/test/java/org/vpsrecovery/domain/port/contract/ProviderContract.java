@@ -67,15 +67,15 @@ public abstract class ProviderContract {
     protected static final Snapshot DB_FAILED = new Snapshot(new SnapshotId(804), DB, "db-before-upgrade",
             CreationStatus.FAILED, OptionalLong.empty(), Instant.parse("2025-01-16T11:00:00Z"), "Before the upgrade");
 
-    protected static final Backup DAILY = new Backup(new BackupId(501), WEB, "automatic", CreationStatus.COMPLETED,
+    protected static final Backup DAILY = new Backup(new BackupId(501), WEB, BackupType.AUTOMATIC, CreationStatus.COMPLETED,
             OptionalLong.of(4523), Instant.parse("2025-01-16T03:00:00Z"),
             Optional.of(Instant.parse("2025-02-16T03:00:00Z")), "Automatic daily backup");
-    protected static final Backup PRE_UPDATE = new Backup(new BackupId(499), WEB, "manual", CreationStatus.COMPLETED,
+    protected static final Backup PRE_UPDATE = new Backup(new BackupId(499), WEB, BackupType.MANUAL, CreationStatus.COMPLETED,
             OptionalLong.of(4456), Instant.parse("2025-01-14T10:30:00Z"), Optional.empty(), "Pre-update backup");
-    protected static final Backup OLDER_DAILY = new Backup(new BackupId(495), WEB, "automatic", CreationStatus.COMPLETED,
+    protected static final Backup OLDER_DAILY = new Backup(new BackupId(495), WEB, BackupType.AUTOMATIC, CreationStatus.COMPLETED,
             OptionalLong.of(4389), Instant.parse("2025-01-15T03:00:00Z"),
             Optional.of(Instant.parse("2025-02-15T03:00:00Z")), "Automatic daily backup");
-    protected static final Backup DB_MANUAL_MAKING = new Backup(new BackupId(505), DB, "manual",
+    protected static final Backup DB_MANUAL_MAKING = new Backup(new BackupId(505), DB, BackupType.MANUAL,
             CreationStatus.IN_PROGRESS, OptionalLong.empty(), AS_OF, Optional.empty(), "");
 
     /** The documentation's examples on server 12345, and a second server with unfinished work. */
@@ -213,11 +213,11 @@ public abstract class ProviderContract {
 
     @Test
     void listsBackupsByServerAndByType() {
-        assertThat(backups.listBackups(Optional.of(WEB.id()), Optional.of(BackupType.MANUAL))).containsExactly(PRE_UPDATE);
-        assertThat(backups.listBackups(Optional.empty(), Optional.of(BackupType.AUTOMATIC)))
+        assertThat(backups.listBackups(Optional.of(WEB.id()), Optional.of(BackupType.Kind.MANUAL))).containsExactly(PRE_UPDATE);
+        assertThat(backups.listBackups(Optional.empty(), Optional.of(BackupType.Kind.AUTOMATIC)))
                 .containsExactlyInAnyOrder(DAILY, OLDER_DAILY);
         assertThat(backups.listBackups(Optional.of(DB.id()), Optional.empty())).containsExactly(DB_MANUAL_MAKING);
-        assertThat(backups.listBackups(Optional.of(DB.id()), Optional.of(BackupType.AUTOMATIC))).isEmpty();
+        assertThat(backups.listBackups(Optional.of(DB.id()), Optional.of(BackupType.Kind.AUTOMATIC))).isEmpty();
     }
 
     @Test
@@ -225,10 +225,10 @@ public abstract class ProviderContract {
         Backup created = backups.createManualBackup(new BackupDraft(WEB.id(), Optional.of(new Description("Pre-deployment backup"))));
 
         assertThat(created.id()).isNotIn(ACCOUNT.backups().stream().map(Backup::id).toList());
-        assertThat(created).isEqualTo(new Backup(created.id(), WEB, "manual", CreationStatus.IN_PROGRESS,
+        assertThat(created).isEqualTo(new Backup(created.id(), WEB, BackupType.MANUAL, CreationStatus.IN_PROGRESS,
                 OptionalLong.empty(), AS_OF, Optional.empty(), "Pre-deployment backup"));
         assertThat(created.isManual()).isTrue();
-        assertThat(backups.listBackups(Optional.of(WEB.id()), Optional.of(BackupType.MANUAL)))
+        assertThat(backups.listBackups(Optional.of(WEB.id()), Optional.of(BackupType.Kind.MANUAL)))
                 .containsExactlyInAnyOrder(PRE_UPDATE, created);
     }
 
@@ -286,11 +286,11 @@ public abstract class ProviderContract {
     void automaticBackupsAreGoneAtTheirExpiryAndManualOnesStay() {
         Instant olderExpiry = OLDER_DAILY.expiresAt().orElseThrow();
         elapse(Duration.between(AS_OF, olderExpiry).minusSeconds(1));
-        assertThat(backups.listBackups(Optional.empty(), Optional.of(BackupType.AUTOMATIC)))
+        assertThat(backups.listBackups(Optional.empty(), Optional.of(BackupType.Kind.AUTOMATIC)))
                 .extracting(Backup::id).containsExactlyInAnyOrder(DAILY.id(), OLDER_DAILY.id());
 
         elapse(Duration.ofSeconds(1));
-        assertThat(backups.listBackups(Optional.empty(), Optional.of(BackupType.AUTOMATIC)))
+        assertThat(backups.listBackups(Optional.empty(), Optional.of(BackupType.Kind.AUTOMATIC)))
                 .extracting(Backup::id).containsExactly(DAILY.id());
         assertThat(failure(() -> backups.restoreServerFromBackup(WEB.id(), OLDER_DAILY.id())).kind())
                 .isEqualTo(Kind.NOT_FOUND);
