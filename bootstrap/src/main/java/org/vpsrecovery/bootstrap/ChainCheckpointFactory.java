@@ -1,6 +1,7 @@
 package org.vpsrecovery.bootstrap;
 
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.core.type.Argument;
 import io.micronaut.core.value.PropertyResolver;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.vpsrecovery.adapters.persistence.checkpoint.FileChainCheckpoints;
@@ -48,7 +48,8 @@ public class ChainCheckpointFactory {
     CheckpointKeys trustedCheckpointKeys(CheckpointSigner signer, PropertyResolver properties) {
         List<PublicKey> keys = new ArrayList<>();
         keys.add(signer.publicKey());
-        properties.get(TRUSTED_PUBLIC_KEYS, String.class).ifPresent(list -> Arrays.stream(list.split(","))
+        // Micronaut converts a comma-separated value (an environment variable) or a YAML list alike.
+        properties.get(TRUSTED_PUBLIC_KEYS, Argument.listOf(String.class)).ifPresent(list -> list.stream()
                 .map(String::strip).filter(file -> !file.isEmpty())
                 .forEach(file -> keys.add(CheckpointKeyFiles.readPublicKey(Path.of(file), "VPSR_CHECKPOINT_TRUSTED_KEYS"))));
         return CheckpointKeys.of(keys);

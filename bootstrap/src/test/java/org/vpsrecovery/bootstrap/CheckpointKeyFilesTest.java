@@ -11,8 +11,13 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
 import java.util.HexFormat;
+import io.micronaut.context.env.PropertySource;
+import io.micronaut.context.env.PropertySourcePropertyResolver;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vpsrecovery.domain.audit.CheckpointKeys;
 import org.vpsrecovery.domain.audit.CheckpointSigner;
 
 class CheckpointKeyFilesTest {
@@ -94,5 +99,28 @@ class CheckpointKeyFilesTest {
         assertThatThrownBy(() -> CheckpointKeyFiles.readPublicKey(garbage, "VPSR_CHECKPOINT_TRUSTED_KEYS"))
                 .isInstanceOf(StartupRefused.class).hasMessageNotContaining("secret-looking-content-123");
         assertThat(Files.readString(garbage, StandardCharsets.US_ASCII)).isEqualTo("secret-looking-content-123");
+    }
+
+    @Test
+    void trustsEveryKeyNamedInACommaSeparatedValueOrAList() throws Exception {
+        KeyPairGenerator ed25519 = KeyPairGenerator.getInstance("Ed25519");
+        CheckpointSigner own = new CheckpointSigner(ed25519.generateKeyPair());
+        KeyPair rotated = ed25519.generateKeyPair();
+        KeyPair other = ed25519.generateKeyPair();
+        Path rotatedFile = Files.writeString(dir.resolve("rotated.pem"), CheckpointKeyFiles.publicKeyPem(rotated.getPublic()));
+        Path otherFile = Files.writeString(dir.resolve("other.pem"), CheckpointKeyFiles.publicKeyPem(other.getPublic()));
+        var expected = List.of(own.keyId(), CheckpointKeys.keyIdOf(rotated.getPublic()), CheckpointKeys.keyIdOf(other.getPublic()));
+
+        // As an environment variable gives it (Deployment maps VPSR_CHECKPOINT_TRUSTED_KEYS to this property) ...
+        var commaSeparated = new PropertySourcePropertyResolver(PropertySource.of(Map.of(
+                ChainCheckpointFactory.TRUSTED_PUBLIC_KEYS, rotatedFile + ", " + otherFile + ",")));
+        // ... and as a YAML list in a configuration file.
+        var list = new PropertySourcePropertyResolver(PropertySource.of(Map.of(
+                ChainCheckpointFactory.TRUSTED_PUBLIC_KEYS, List.of(rotatedFile.toString(), otherFile.toString()))));
+
+        assertThat(new ChainCheckpointFactory().trustedCheckpointKeys(own, commaSeparated).keyIds())
+                .containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(new ChainCheckpointFactory().trustedCheckpointKeys(own, list).keyIds())
+                .containsExactlyInAnyOrderElementsOf(expected);
     }
 }
