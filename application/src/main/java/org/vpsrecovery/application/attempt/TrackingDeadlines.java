@@ -29,6 +29,9 @@ public record TrackingDeadlines(Duration create, Duration delete, Duration resto
             case RESTORE_SNAPSHOT, RESTORE_SERVER_FROM_BACKUP -> restore;
             // The platform's own change: nothing to follow at VPS.org.
             case RELEASE_RESTORE_HOLD -> throw new IllegalArgumentException("a hold's release is not followed at VPS.org");
+            // A policy's own records (ADR 0028): never an operation at VPS.org.
+            case CREATE_POLICY, UPDATE_POLICY, DELETE_POLICY, PLAN_POLICY ->
+                    throw new IllegalArgumentException(operation + " is not followed at VPS.org");
         };
     }
 }

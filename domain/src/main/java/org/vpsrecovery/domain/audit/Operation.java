@@ -12,7 +12,18 @@ public enum Operation {
     DELETE_BACKUP,
     RESTORE_SERVER_FROM_BACKUP,
     /** The owning team ends a restore's hold on its server before the window ends. */
-    RELEASE_RESTORE_HOLD;
+    RELEASE_RESTORE_HOLD,
+    /** A team's recovery policies, changed on the platform only (ADR 0028); the diff is in the event's detail. */
+    CREATE_POLICY,
+    UPDATE_POLICY,
+    DELETE_POLICY,
+    /** A policy's plan was read: nothing changed anywhere; what retention would do is in the answer. */
+    PLAN_POLICY;
+
+    /** The platform's own records of a team's policies, not a change of a server or a recovery point. */
+    public boolean isPolicy() {
+        return this == CREATE_POLICY || this == UPDATE_POLICY || this == DELETE_POLICY || this == PLAN_POLICY;
+    }
 
     public boolean isCreate() {
         return this == CREATE_SNAPSHOT || this == CREATE_MANUAL_BACKUP;
