@@ -17,6 +17,9 @@ import org.vpsrecovery.adapters.persistence.operation.OperationRowRepository;
 import org.vpsrecovery.adapters.persistence.operation.OperationRows;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
 import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.port.RecoveryPolicies;
+import org.vpsrecovery.adapters.persistence.policy.PolicyRowRepository;
+import org.vpsrecovery.adapters.persistence.policy.PolicyRows;
 import org.vpsrecovery.domain.port.ServerLock;
 
 /**
@@ -62,6 +65,11 @@ public class PostgresAdapterFactory {
     @Singleton
     RecoveryOperations recoveryOperations(OperationRowRepository rows) {
         return new OperationRows(rows);
+    }
+
+    @Singleton
+    RecoveryPolicies recoveryPolicies(PolicyRowRepository rows) {
+        return new PolicyRows(rows);
     }
 
     /** Subscriptions and the delivery log; the deliveries themselves are written by the audit append. */

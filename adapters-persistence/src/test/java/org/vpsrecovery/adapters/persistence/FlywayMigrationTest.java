@@ -28,11 +28,11 @@ class FlywayMigrationTest {
         MigrateResult second = flyway.migrate();
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(9); // V1-V9
+        assertThat(first.migrationsExecuted).isEqualTo(10); // V1-V10
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
-                .containsExactly("audit_chain_head", "audit_event", "idempotency_record", "recovery_operation",
+                .containsExactly("audit_chain_head", "audit_event", "idempotency_record", "recovery_operation", "recovery_policy",
                         "scheduled_tasks", "webhook_delivery", "webhook_subscription");
         assertThat(strings("SELECT column_name || ' ' || data_type FROM information_schema.columns "
                 + "WHERE table_name IN ('audit_event', 'idempotency_record') AND data_type LIKE 'timestamp%' "
@@ -50,7 +50,9 @@ class FlywayMigrationTest {
                 .containsExactly("audit_chain_head SELECT,UPDATE", "audit_event INSERT,SELECT",
                         "idempotency_record DELETE,INSERT,SELECT,UPDATE",
                         // operations are moved, never removed; the scheduler's own rows come and go
-                        "recovery_operation INSERT,SELECT,UPDATE", "scheduled_tasks DELETE,INSERT,SELECT,UPDATE",
+                        "recovery_operation INSERT,SELECT,UPDATE",
+                        // a policy is made, replaced (a new version) and deleted; its history is in the audit events
+                        "recovery_policy DELETE,INSERT,SELECT,UPDATE", "scheduled_tasks DELETE,INSERT,SELECT,UPDATE",
                         // deliveries move from pending to delivered or dead; a subscription is made or deleted, never edited
                         "webhook_delivery DELETE,INSERT,SELECT,UPDATE", "webhook_subscription DELETE,INSERT,SELECT");
     }
