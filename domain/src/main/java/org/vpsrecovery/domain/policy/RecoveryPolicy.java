@@ -1,6 +1,7 @@
 package org.vpsrecovery.domain.policy;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import org.vpsrecovery.domain.common.TeamId;
 
@@ -14,6 +15,9 @@ public record RecoveryPolicy(PolicyId id, TeamId team, PolicySpec spec, long ver
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(createdAt, "created at");
         Objects.requireNonNull(updatedAt, "updated at");
+        // Kept as a database keeps them (microseconds), so an answer and a later read agree.
+        createdAt = createdAt.truncatedTo(ChronoUnit.MICROS);
+        updatedAt = updatedAt.truncatedTo(ChronoUnit.MICROS);
         if (version < 1) {
             throw new IllegalArgumentException("a policy's first version is 1");
         }
