@@ -21,6 +21,9 @@ import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.adapters.persistence.operation.OperationRows;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
 import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.port.RecoveryPolicies;
+import org.vpsrecovery.adapters.persistence.policy.PolicyRowRepository;
+import org.vpsrecovery.adapters.persistence.policy.PolicyRows;
 import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.port.WebhookMessageFormat;
 
@@ -79,6 +82,11 @@ public class PostgresAdapterFactory {
     @Singleton
     RecoveryPointHolds recoveryPointHolds(HoldRowRepository rows) {
         return new HoldRows(rows);
+    }
+
+    @Singleton
+    RecoveryPolicies recoveryPolicies(PolicyRowRepository rows) {
+        return new PolicyRows(rows);
     }
 
     /** Subscriptions and the delivery log; the deliveries themselves are written by the audit append. */

@@ -28,12 +28,12 @@ class FlywayMigrationTest {
         MigrateResult second = flyway.migrate();
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(11); // V1-V9, V12, V13
+        assertThat(first.migrationsExecuted).isEqualTo(12); // V1-V10, V12, V13
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
                 .containsExactly("audit_chain_head", "audit_event", "idempotency_record", "recovery_operation",
-                        "recovery_point_hold", "scheduled_tasks", "webhook_delivery", "webhook_subscription");
+                        "recovery_point_hold", "recovery_policy", "scheduled_tasks", "webhook_delivery", "webhook_subscription");
         assertThat(strings("SELECT column_name || ' ' || data_type FROM information_schema.columns "
                 + "WHERE table_name IN ('audit_event', 'idempotency_record') AND data_type LIKE 'timestamp%' "
                 + "ORDER BY 1"))
@@ -61,7 +61,9 @@ class FlywayMigrationTest {
                         // operations are moved, never removed; the scheduler's own rows come and go
                         "recovery_operation INSERT,SELECT,UPDATE",
                         // holds are placed and released, never removed
-                        "recovery_point_hold INSERT,SELECT,UPDATE", "scheduled_tasks DELETE,INSERT,SELECT,UPDATE",
+                        "recovery_point_hold INSERT,SELECT,UPDATE",
+                        // a policy is made, replaced (a new version) and deleted; its history is in the audit events
+                        "recovery_policy DELETE,INSERT,SELECT,UPDATE", "scheduled_tasks DELETE,INSERT,SELECT,UPDATE",
                         // deliveries move from pending to delivered or dead; a subscription is made or deleted, never edited
                         "webhook_delivery DELETE,INSERT,SELECT,UPDATE", "webhook_subscription DELETE,INSERT,SELECT");
     }

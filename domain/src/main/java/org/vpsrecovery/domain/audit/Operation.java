@@ -17,7 +17,18 @@ public enum Operation {
     /** A team or an auditor (legal hold) holds a snapshot or backup against deletion (ADR 0029). */
     PLACE_RECOVERY_POINT_HOLD,
     /** A hold on a snapshot or backup is released (ADR 0029). */
-    RELEASE_RECOVERY_POINT_HOLD;
+    RELEASE_RECOVERY_POINT_HOLD,
+    /** A team's recovery policies, changed on the platform only (ADR 0028); the diff is in the event's detail. */
+    CREATE_POLICY,
+    UPDATE_POLICY,
+    DELETE_POLICY,
+    /** A policy's plan was read: nothing changed anywhere; what retention would do is in the answer. */
+    PLAN_POLICY;
+
+    /** The platform's own records of a team's policies, not a change of a server or a recovery point. */
+    public boolean isPolicy() {
+        return this == CREATE_POLICY || this == UPDATE_POLICY || this == DELETE_POLICY || this == PLAN_POLICY;
+    }
 
     public boolean isCreate() {
         return this == CREATE_SNAPSHOT || this == CREATE_MANUAL_BACKUP;

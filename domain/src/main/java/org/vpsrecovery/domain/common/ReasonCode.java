@@ -64,6 +64,15 @@ public enum ReasonCode {
     /** The target resolves to an address the SSRF guard refuses (loopback, private, link-local, ...). */
     WEBHOOK_TARGET_REFUSED,
     WEBHOOK_LIMIT_REACHED,
+    // recovery policies (ADR 0028)
+    POLICY_NOT_FOUND,
+    POLICY_LIMIT_REACHED,
+    /** The schedule's cron expression or time zone cannot be read. */
+    INVALID_SCHEDULE,
+    /** The policy changed since the version the caller names (If-Match): read it again. */
+    POLICY_VERSION_CONFLICT,
+    /** A change of a policy must name the version it changes (If-Match). */
+    POLICY_VERSION_REQUIRED,
     // anything the platform did not expect of itself
     INTERNAL_ERROR
 }

@@ -54,6 +54,9 @@ public enum WebhookEventType {
     /** The type an audit event is sent as, if any. */
     public static Optional<WebhookEventType> of(AuditEvent event) {
         Outcome outcome = event.outcome();
+        if (event.operation().isPolicy()) {
+            return Optional.empty(); // a policy's own records are not operations (ADR 0028)
+        }
         return switch (outcome.kind()) {
             case ACCEPTED, PLANNED -> Optional.empty(); // a plan changed nothing
             case REJECTED -> Optional.of(REQUEST_REJECTED);

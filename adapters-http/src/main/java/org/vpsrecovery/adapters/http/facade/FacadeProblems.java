@@ -55,6 +55,12 @@ public final class FacadeProblems {
         if (failure instanceof ResourceNotFound) {
             return HttpStatus.NOT_FOUND;
         }
+        if (failure instanceof RecoveryDenied denied && denied.reason() == ReasonCode.POLICY_VERSION_CONFLICT) {
+            return HttpStatus.PRECONDITION_FAILED; // If-Match names a version that is no longer current (ADR 0028)
+        }
+        if (failure instanceof RecoveryDenied denied && denied.reason() == ReasonCode.POLICY_VERSION_REQUIRED) {
+            return HttpStatus.PRECONDITION_REQUIRED;
+        }
         if (failure instanceof RecoveryDenied denied && CONFLICTS.contains(denied.reason())) {
             return HttpStatus.CONFLICT;
         }

@@ -57,4 +57,12 @@ final class OpenApiParameters {
             pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", maxLength = 36))
     @interface HoldIdParameter {
     }
+
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @Parameter(description = "the policy's id (a UUID)", schema = @Schema(type = "string",
+            pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", maxLength = 36))
+    @interface PolicyIdParameter {
+    }
 }

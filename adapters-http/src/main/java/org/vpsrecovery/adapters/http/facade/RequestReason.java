@@ -12,6 +12,8 @@ public enum RequestReason {
     INVALID_CURSOR,
     INVALID_REQUEST_ID,
     INVALID_IDEMPOTENCY_KEY,
+    /** If-Match is not one ETag of a policy ("3"). */
+    INVALID_IF_MATCH,
     BODY_TOO_LARGE,
     HEADERS_TOO_LARGE,
     URI_TOO_LONG,

@@ -60,7 +60,7 @@ final class StrictJsonFields {
     }
 
     /** The field's value if it is of the JSON type {@code accepted} tells; otherwise the field's refusal. */
-    private static JsonNode read(Decoder decoder, Argument<?> type, Predicate<JsonNode> accepted, String expected)
+    static JsonNode read(Decoder decoder, Argument<?> type, Predicate<JsonNode> accepted, String expected)
             throws IOException {
         JsonNode node = decoder.decodeNode();
         if (!accepted.test(node)) {
@@ -70,11 +70,11 @@ final class StrictJsonFields {
         return node;
     }
 
-    private static String jsonName(Argument<?> property) {
+    static String jsonName(Argument<?> property) {
         return property.getAnnotationMetadata().stringValue(JsonProperty.class).orElse(property.getName());
     }
 
-    private static long positiveInteger(Number number, String field) {
+    static long positiveInteger(Number number, String field) {
         // 1e400 reads as an infinite double, which BigDecimal refuses with an exception of its own.
         if ((number instanceof Double || number instanceof Float) && !Double.isFinite(number.doubleValue())) {
             throw new InvalidRequest(RequestReason.INVALID_FIELD, field, field + " must be a positive integer");

@@ -1,0 +1,220 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.vpsrecovery.adapters.http.facade.OpenApiParameters.PolicyIdParameter;
+import org.vpsrecovery.adapters.http.facade.PolicyJson.PlanJson;
+import org.vpsrecovery.adapters.http.facade.PolicyJson.PolicyPageJson;
+import org.vpsrecovery.application.policy.ManagePoliciesUseCase;
+import org.vpsrecovery.application.policy.PlanPolicyUseCase;
+import org.vpsrecovery.domain.policy.PolicyId;
+import org.vpsrecovery.domain.policy.RecoveryPolicy;
+import org.vpsrecovery.domain.port.RecoveryPolicies;
+
+/**
+ * A team's recovery policies (an extension VPS.org lacks): schedules and retention as data, each
+ * change a new version (ETag {@code "N"}) audited with its diff; and each policy's plan, read from
+ * VPS.org without changing anything. Another team's policy is not found. ADR 0028.
+ */
+@Controller("/api/v1/policies")
+@Tag(name = "policies", description = "An extension VPS.org lacks: schedules and retention as versioned, audited data, with plans")
+@ProblemResponses.Common
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class PoliciesController {
+
+    private static final String NOT_FOUND = "No such policy for this team (POLICY_NOT_FOUND)";
+    private static final Pattern ETAG = Pattern.compile("(?:W/)?\"?([1-9][0-9]{0,17})\"?");
+
+    private final ManagePoliciesUseCase policies;
+    private final PlanPolicyUseCase plans;
+
+    public PoliciesController(ManagePoliciesUseCase policies, PlanPolicyUseCase plans) {
+        this.policies = policies;
+        this.plans = plans;
+    }
+
+    @Post(value = "/", consumes = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a policy",
+            description = "Its servers (server_ids, each the team's: else SERVER_NOT_FOUND; or all_servers: true), kind, "
+                    + "schedule (cron in time_zone: INVALID_SCHEDULE when unreadable), name template and retention "
+                    + "(restic's keep-last/within/daily/weekly/monthly/yearly, combined as a union). Version 1; audited "
+                    + "as CREATE_POLICY. At most 100 per team (POLICY_LIMIT_REACHED).")
+    @ApiResponse(responseCode = "201", description = "created; ETag is its version",
+            headers = @Header(name = "ETag", description = "the policy's version, quoted", schema = @Schema(type = "string",
+                    pattern = "^\"[0-9]{1,18}\"$", maxLength = 20)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PolicyJson.class)))
+    @ApiResponse(responseCode = "404", description = "A listed server is not the team's (SERVER_NOT_FOUND)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "413", description = "The body is larger than 16 KiB (BODY_TOO_LARGE)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "415", description = "The body is not application/json in UTF-8 (UNSUPPORTED_MEDIA_TYPE)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public HttpResponse<PolicyJson> createPolicy(HttpRequest<?> request, @Valid @Body PolicyRequests.PolicyRequest body) {
+        RecoveryPolicy created = policies.create(RequestAttributes.callContext(request), body.toSpec());
+        return HttpResponse.created(PolicyJson.of(created)).header(HttpHeaders.ETAG, etag(created));
+    }
+
+    @Get("/")
+    @Operation(summary = "The team's policies", description = "Oldest first; pass the answer's `next` back as `after` "
+            + "for the following page.")
+    @ApiResponse(responseCode = "200", description = "a page of policies",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PolicyPageJson.class)))
+    public PolicyPageJson listPolicies(HttpRequest<?> request,
+            @Parameter(description = "page size, 1-500 (100)", schema = @Schema(type = "string", pattern = "^[0-9]{1,3}$",
+                    maxLength = 3)) @Nullable @QueryValue("limit") String limit,
+            @Parameter(description = "the previous page's `next`", schema = @Schema(type = "string",
+                    pattern = "^[0-9a-fA-F-]{36}$", maxLength = 36)) @Nullable @QueryValue("after") String after) {
+        int size = limit == null ? 100 : bounded(limit, "limit", 1, RecoveryPolicies.MAX_PAGE);
+        Optional<PolicyId> from = Optional.ofNullable(after).map(raw -> {
+            try {
+                return PolicyId.parse(raw);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "after", "after must be a policy id (a UUID)");
+            }
+        });
+        return PolicyJson.page(policies.list(RequestAttributes.callContext(request).team(), from, size), size);
+    }
+
+    @Get("/{policy_id}/")
+    @Operation(summary = "One policy", description = "ETag is its version: send it back as If-Match to change it.")
+    @ApiResponse(responseCode = "200", description = "the policy",
+            headers = @Header(name = "ETag", description = "the policy's version, quoted", schema = @Schema(type = "string",
+                    pattern = "^\"[0-9]{1,18}\"$", maxLength = 20)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PolicyJson.class)))
+    @ApiResponse(responseCode = "404", description = NOT_FOUND,
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public HttpResponse<PolicyJson> getPolicy(HttpRequest<?> request,
+                                              @PolicyIdParameter @PathVariable("policy_id") String policyId) {
+        RecoveryPolicy policy = policies.get(RequestAttributes.callContext(request).team(), id(policyId));
+        return HttpResponse.ok(PolicyJson.of(policy)).header(HttpHeaders.ETAG, etag(policy));
+    }
+
+    @Put(value = "/{policy_id}/", consumes = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Replace a policy",
+            description = "The whole policy, as for create. If-Match must name the current version (its ETag): a stale "
+                    + "one is 412 POLICY_VERSION_CONFLICT, none 428 POLICY_VERSION_REQUIRED. The next version; audited "
+                    + "as UPDATE_POLICY with each changed field before and after.",
+            parameters = @Parameter(name = "If-Match", in = ParameterIn.HEADER, required = true,
+                    description = "the version being replaced, as its ETag (\"3\")",
+                    schema = @Schema(type = "string", pattern = "^(W/)?\"?[0-9]{1,18}\"?$", maxLength = 22)))
+    @ApiResponse(responseCode = "200", description = "replaced; ETag is the new version",
+            headers = @Header(name = "ETag", description = "the policy's version, quoted", schema = @Schema(type = "string",
+                    pattern = "^\"[0-9]{1,18}\"$", maxLength = 20)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PolicyJson.class)))
+    @ApiResponse(responseCode = "404", description = NOT_FOUND + ", or a listed server is not the team's (SERVER_NOT_FOUND)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "412", description = "If-Match names a version that is no longer current (POLICY_VERSION_CONFLICT)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "428", description = "If-Match is missing (POLICY_VERSION_REQUIRED)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "413", description = "The body is larger than 16 KiB (BODY_TOO_LARGE)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "415", description = "The body is not application/json in UTF-8 (UNSUPPORTED_MEDIA_TYPE)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public HttpResponse<PolicyJson> replacePolicy(HttpRequest<?> request,
+                                                  @PolicyIdParameter @PathVariable("policy_id") String policyId,
+                                                  @Valid @Body PolicyRequests.PolicyRequest body) {
+        PolicyId id = id(policyId);
+        OptionalLong version = ifMatch(request);
+        RecoveryPolicy replaced = policies.update(RequestAttributes.callContext(request), id, version, body.toSpec());
+        return HttpResponse.ok(PolicyJson.of(replaced)).header(HttpHeaders.ETAG, etag(replaced));
+    }
+
+    @Delete("/{policy_id}/")
+    @Operation(summary = "Delete a policy",
+            description = "With If-Match, only that version (a stale one is 412 POLICY_VERSION_CONFLICT). Audited as "
+                    + "DELETE_POLICY with the fields it had. Recovery points it made stay.",
+            parameters = @Parameter(name = "If-Match", in = ParameterIn.HEADER,
+                    description = "the version being deleted, as its ETag (\"3\")",
+                    schema = @Schema(type = "string", pattern = "^(W/)?\"?[0-9]{1,18}\"?$", maxLength = 22)))
+    @ApiResponse(responseCode = "204", description = "deleted")
+    @ApiResponse(responseCode = "404", description = NOT_FOUND,
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "412", description = "If-Match names a version that is no longer current (POLICY_VERSION_CONFLICT)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public HttpResponse<Void> deletePolicy(HttpRequest<?> request,
+                                           @PolicyIdParameter @PathVariable("policy_id") String policyId) {
+        PolicyId id = id(policyId);
+        policies.delete(RequestAttributes.callContext(request), id, ifMatch(request));
+        return HttpResponse.noContent();
+    }
+
+    @Get("/{policy_id}/plan/")
+    @Operation(summary = "What the policy would do",
+            description = "Its next runs (UTC and the policy's time zone) and, per server, each recovery point of the "
+                    + "policy's kind at VPS.org with retention's verdict: keep, with the rules that keep it, or delete, "
+                    + "with why. Read from VPS.org's lists only; nothing changes. Audited as PLAN_POLICY.")
+    @ApiResponse(responseCode = "200", description = "the plan",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanJson.class)))
+    @ApiResponse(responseCode = "404", description = NOT_FOUND,
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ProblemResponses.Provider
+    public PlanJson planPolicy(HttpRequest<?> request, @PolicyIdParameter @PathVariable("policy_id") String policyId,
+            @Parameter(description = "how many next runs, 1-50 (10)", schema = @Schema(type = "string",
+                    pattern = "^[0-9]{1,2}$", maxLength = 2)) @Nullable @QueryValue("runs") String runs) {
+        PolicyId id = id(policyId);
+        int count = runs == null ? 10 : bounded(runs, "runs", 1, PlanPolicyUseCase.MAX_RUNS);
+        return PolicyJson.plan(plans.plan(RequestAttributes.callContext(request), id, count));
+    }
+
+    private static String etag(RecoveryPolicy policy) {
+        return "\"" + policy.version() + "\"";
+    }
+
+    private static OptionalLong ifMatch(HttpRequest<?> request) {
+        String raw = request.getHeaders().get(HttpHeaders.IF_MATCH);
+        if (raw == null) {
+            return OptionalLong.empty();
+        }
+        Matcher m = ETAG.matcher(raw.trim());
+        if (!m.matches()) {
+            throw new InvalidRequest(RequestReason.INVALID_IF_MATCH, "If-Match",
+                    "If-Match must be one policy version as its ETag, e.g. \"3\"");
+        }
+        return OptionalLong.of(Long.parseLong(m.group(1)));
+    }
+
+    private static PolicyId id(String raw) {
+        try {
+            return PolicyId.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequest(RequestReason.INVALID_ID, "policy_id", "policy_id must be a UUID");
+        }
+    }
+
+    private static int bounded(String raw, String name, int min, int max) {
+        if (raw.matches("[0-9]{1,4}")) {
+            int value = Integer.parseInt(raw);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        }
+        throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, name, name + " must be an integer " + min + "-" + max);
+    }
+}

@@ -1,0 +1,92 @@
+package org.vpsrecovery.adapters.persistence.policy;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.policy.NameTemplate;
+import org.vpsrecovery.domain.policy.PolicyId;
+import org.vpsrecovery.domain.policy.PolicyKind;
+import org.vpsrecovery.domain.policy.PolicySchedule;
+import org.vpsrecovery.domain.policy.PolicyServers;
+import org.vpsrecovery.domain.policy.PolicySpec;
+import org.vpsrecovery.domain.policy.RecoveryPolicy;
+import org.vpsrecovery.domain.policy.RetentionRules;
+import org.vpsrecovery.domain.port.RecoveryPolicies;
+import org.vpsrecovery.domain.server.ServerId;
+
+/** The policies in PostgreSQL, through a Micronaut Data repository; the one place rows and domain meet. */
+public final class PolicyRows implements RecoveryPolicies {
+
+    private final PolicyRowRepository rows;
+
+    public PolicyRows(PolicyRowRepository rows) {
+        this.rows = Objects.requireNonNull(rows, "rows");
+    }
+
+    @Override
+    public void add(RecoveryPolicy policy) {
+        if (policy.version() != 1) {
+            throw new IllegalArgumentException("a new policy starts at version 1");
+        }
+        rows.save(toRow(policy));
+    }
+
+    @Override
+    public Optional<RecoveryPolicy> find(TeamId team, PolicyId id) {
+        return rows.findByIdAndTeam(id.value(), team.value()).map(PolicyRows::toDomain);
+    }
+
+    @Override
+    public List<RecoveryPolicy> list(TeamId team, Optional<PolicyId> after, int limit) {
+        RecoveryPolicies.requirePage(limit);
+        return rows.page(team.value(), after.map(PolicyId::value).orElse(null), limit).stream()
+                .map(PolicyRows::toDomain).toList();
+    }
+
+    @Override
+    public int count(TeamId team) {
+        return Math.toIntExact(rows.countByTeam(team.value()));
+    }
+
+    @Override
+    public boolean update(RecoveryPolicy from, RecoveryPolicy next) {
+        if (!from.id().equals(next.id()) || !from.team().equals(next.team())) {
+            throw new IllegalArgumentException("an update moves one policy of one team");
+        }
+        PolicyRow r = toRow(next);
+        return rows.updateOverVersion(r.id(), r.team(), r.allServers(), r.serverIds(), r.kind(), r.cron(), r.timeZone(),
+                r.nameTemplate(), r.keepLast(), r.keepWithinSeconds(), r.keepDaily(), r.keepWeekly(), r.keepMonthly(),
+                r.keepYearly(), r.includePersonMade(), r.version(), r.updatedAt(), from.version()) == 1;
+    }
+
+    @Override
+    public boolean remove(RecoveryPolicy at) {
+        return rows.deleteOverVersion(at.id().value(), at.team().value(), at.version()) == 1;
+    }
+
+    static PolicyRow toRow(RecoveryPolicy p) {
+        PolicySpec s = p.spec();
+        RetentionRules r = s.retention();
+        return new PolicyRow(p.id().value(), p.team().value(), s.servers().allOwned(),
+                s.servers().listed().stream().map(id -> Long.toString(id.value())).collect(Collectors.joining(",")),
+                s.kind().name(), s.schedule().cron(), s.schedule().zone().getId(), s.nameTemplate().value(),
+                r.keepLast(), r.keepWithin().toSeconds(), r.keepDaily(), r.keepWeekly(), r.keepMonthly(), r.keepYearly(),
+                r.includePersonMade(), p.version(), p.createdAt(), p.updatedAt());
+    }
+
+    static RecoveryPolicy toDomain(PolicyRow r) {
+        PolicyServers servers = r.allServers() ? PolicyServers.everyOwned()
+                : PolicyServers.of(Arrays.stream(r.serverIds().split(",")).map(id -> new ServerId(Long.parseLong(id))).toList());
+        PolicySpec spec = new PolicySpec(servers, PolicyKind.valueOf(r.kind()),
+                new PolicySchedule(r.cron(), ZoneId.of(r.timeZone())), new NameTemplate(r.nameTemplate()),
+                new RetentionRules(r.keepLast(), Duration.ofSeconds(r.keepWithinSeconds()), r.keepDaily(), r.keepWeekly(),
+                        r.keepMonthly(), r.keepYearly(), r.includePersonMade()));
+        return new RecoveryPolicy(new PolicyId(r.id()), new TeamId(r.team()), spec, r.version(), r.createdAt(),
+                r.updatedAt());
+    }
+}

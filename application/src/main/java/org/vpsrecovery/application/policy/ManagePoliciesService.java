@@ -1,0 +1,142 @@
+package org.vpsrecovery.application.policy;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.policy.PolicyId;
+import org.vpsrecovery.domain.policy.PolicySpec;
+import org.vpsrecovery.domain.policy.RecoveryPolicy;
+import org.vpsrecovery.domain.port.RecoveryPolicies;
+import org.vpsrecovery.domain.port.RunCalendar;
+import org.vpsrecovery.domain.port.ServerOwnership;
+import org.vpsrecovery.domain.server.ServerId;
+
+/**
+ * Policies name only servers their team owns (another team's is {@code SERVER_NOT_FOUND}, as a
+ * missing one), a schedule the run calendar reads, and at most {@value #MAX_PER_TEAM} per team.
+ * The change is stored first, over the version read, then audited with its diff.
+ */
+public final class ManagePoliciesService implements ManagePoliciesUseCase {
+
+    public static final int MAX_PER_TEAM = 100;
+
+    private final RecoveryPolicies policies;
+    private final ServerOwnership ownership;
+    private final RunCalendar calendar;
+    private final PolicyAudit audit;
+    private final Clock clock;
+
+    public ManagePoliciesService(RecoveryPolicies policies, ServerOwnership ownership, RunCalendar calendar,
+                                 AuditWriter writer, Clock clock) {
+        this.policies = Objects.requireNonNull(policies, "policies");
+        this.ownership = Objects.requireNonNull(ownership, "ownership");
+        this.calendar = Objects.requireNonNull(calendar, "calendar");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.audit = new PolicyAudit(writer, clock);
+    }
+
+    @Override
+    public RecoveryPolicy create(CallContext context, PolicySpec spec) {
+        try {
+            if (policies.count(context.team()) >= MAX_PER_TEAM) {
+                throw new RecoveryDenied(ReasonCode.POLICY_LIMIT_REACHED,
+                        "a team has at most " + MAX_PER_TEAM + " policies; delete one first");
+            }
+            requireAcceptable(context.team(), spec);
+        } catch (RecoveryException refusal) {
+            throw audit.refused(context, Operation.CREATE_POLICY, Optional.empty(), refusal);
+        }
+        RecoveryPolicy created = RecoveryPolicy.created(PolicyId.random(), context.team(), spec, clock.instant());
+        policies.add(created);
+        audit.done(context, Operation.CREATE_POLICY, created.id(), created.version(), spec.fields());
+        return created;
+    }
+
+    @Override
+    public List<RecoveryPolicy> list(TeamId team, Optional<PolicyId> after, int limit) {
+        RecoveryPolicies.requirePage(limit);
+        return policies.list(team, after, limit);
+    }
+
+    @Override
+    public RecoveryPolicy get(TeamId team, PolicyId id) {
+        return policies.find(team, id).orElseThrow(() -> notFound(id));
+    }
+
+    @Override
+    public RecoveryPolicy update(CallContext context, PolicyId id, OptionalLong expectedVersion, PolicySpec spec) {
+        RecoveryPolicy current;
+        try {
+            if (expectedVersion.isEmpty()) {
+                throw new RecoveryDenied(ReasonCode.POLICY_VERSION_REQUIRED,
+                        "name the version you change in If-Match (the ETag of GET /api/v1/policies/" + id + "/)");
+            }
+            current = currentAt(context.team(), id, expectedVersion);
+            requireAcceptable(context.team(), spec);
+        } catch (RecoveryException refusal) {
+            throw audit.refused(context, Operation.UPDATE_POLICY, Optional.of(id), refusal);
+        }
+        RecoveryPolicy next = current.replacedBy(spec, clock.instant());
+        if (!policies.update(current, next)) {
+            throw audit.refused(context, Operation.UPDATE_POLICY, Optional.of(id), conflict(id, current.version()));
+        }
+        audit.done(context, Operation.UPDATE_POLICY, id, next.version(), spec.changesFrom(current.spec()));
+        return next;
+    }
+
+    @Override
+    public void delete(CallContext context, PolicyId id, OptionalLong expectedVersion) {
+        RecoveryPolicy current;
+        try {
+            current = currentAt(context.team(), id, expectedVersion);
+        } catch (RecoveryException refusal) {
+            throw audit.refused(context, Operation.DELETE_POLICY, Optional.of(id), refusal);
+        }
+        if (!policies.remove(current)) {
+            throw audit.refused(context, Operation.DELETE_POLICY, Optional.of(id), conflict(id, current.version()));
+        }
+        Map<String, String> was = new LinkedHashMap<>();
+        current.spec().fields().forEach((field, value) -> was.put(field, value + " -> (deleted)"));
+        audit.done(context, Operation.DELETE_POLICY, id, current.version(), was);
+    }
+
+    private RecoveryPolicy currentAt(TeamId team, PolicyId id, OptionalLong expectedVersion) {
+        RecoveryPolicy current = get(team, id);
+        if (expectedVersion.isPresent() && expectedVersion.getAsLong() != current.version()) {
+            throw conflict(id, expectedVersion.getAsLong());
+        }
+        return current;
+    }
+
+    private void requireAcceptable(TeamId team, PolicySpec spec) {
+        for (ServerId server : spec.servers().listed()) {
+            if (!ownership.owns(team, server)) {
+                throw new ResourceNotFound(ReasonCode.SERVER_NOT_FOUND, "server " + server.value() + " not found");
+            }
+        }
+        calendar.refusal(spec.schedule()).ifPresent(why -> {
+            throw new RecoveryDenied(ReasonCode.INVALID_SCHEDULE, "cron " + spec.schedule().cron() + ": " + why);
+        });
+    }
+
+    private static RecoveryDenied conflict(PolicyId id, long version) {
+        return new RecoveryDenied(ReasonCode.POLICY_VERSION_CONFLICT, "policy " + id + " is no longer at version "
+                + version + "; read it again and apply your change to the current version");
+    }
+
+    private static ResourceNotFound notFound(PolicyId id) {
+        return new ResourceNotFound(ReasonCode.POLICY_NOT_FOUND, "policy " + id + " not found");
+    }
+}

@@ -1,0 +1,148 @@
+package org.vpsrecovery.application.policy;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.policy.PolicyId;
+import org.vpsrecovery.domain.policy.PolicyKind;
+import org.vpsrecovery.domain.policy.RecoveryPolicy;
+import org.vpsrecovery.domain.policy.Retention;
+import org.vpsrecovery.domain.policy.RetentionCandidate;
+import org.vpsrecovery.domain.policy.RetentionCandidate.Maker;
+import org.vpsrecovery.domain.policy.RetentionVerdict;
+import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.port.RecoveryPointHolds;
+import org.vpsrecovery.domain.port.RecoveryPolicies;
+import org.vpsrecovery.domain.port.RunCalendar;
+import org.vpsrecovery.domain.port.ServerOwnership;
+import org.vpsrecovery.domain.port.SnapshotProvider;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.application.policy.PolicyPlan.ServerPlan;
+
+/**
+ * Reads each covered server's points at VPS.org (lists only) and evaluates the policy's retention
+ * over them. A point is the policy's when its name (a backup's description) is one the policy's
+ * template renders; every other point is a person's. A point that a restore still reads (its hold,
+ * ADR 0026) or that a team or legal hold is on (ADR 0029) is held. Audited as {@code PLAN_POLICY}: the event says what would be deleted, and nothing is.
+ */
+public final class PlanPolicyService implements PlanPolicyUseCase {
+
+    private final RecoveryPolicies policies;
+    private final ServerOwnership ownership;
+    private final SnapshotProvider snapshots;
+    private final BackupProvider backups;
+    private final RecoveryOperations operations;
+    private final RecoveryPointHolds holds;
+    private final RunCalendar calendar;
+    private final PolicyAudit audit;
+    private final Clock clock;
+
+    public PlanPolicyService(RecoveryPolicies policies, ServerOwnership ownership, SnapshotProvider snapshots,
+                             BackupProvider backups, RecoveryOperations operations, RecoveryPointHolds holds,
+                             RunCalendar calendar,
+                             AuditWriter writer, Clock clock) {
+        this.policies = Objects.requireNonNull(policies, "policies");
+        this.ownership = Objects.requireNonNull(ownership, "ownership");
+        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
+        this.backups = Objects.requireNonNull(backups, "backups");
+        this.operations = Objects.requireNonNull(operations, "operations");
+        this.holds = Objects.requireNonNull(holds, "holds");
+        this.calendar = Objects.requireNonNull(calendar, "calendar");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.audit = new PolicyAudit(writer, clock);
+    }
+
+    @Override
+    public PolicyPlan plan(CallContext context, PolicyId id, int runs) {
+        if (runs < 1 || runs > MAX_RUNS) {
+            throw new IllegalArgumentException("runs must be 1-" + MAX_RUNS);
+        }
+        RecoveryPolicy policy = policies.find(context.team(), id).orElseThrow(() -> audit.refused(context,
+                Operation.PLAN_POLICY, Optional.of(id),
+                new ResourceNotFound(ReasonCode.POLICY_NOT_FOUND, "policy " + id + " not found")));
+        Instant now = clock.instant();
+        List<ServerPlan> servers = new ArrayList<>();
+        try {
+            Set<ResourceRef> held = operations.liveRestores(Optional.empty(), Optional.empty(), now).stream()
+                    .map(RecoveryOperation::resource).flatMap(Optional::stream).collect(Collectors.toSet());
+            for (ServerId server : covered(policy)) {
+                servers.add(planFor(policy, server, held));
+            }
+        } catch (RecoveryException failure) {
+            audit.failed(context, Operation.PLAN_POLICY, id, policy.version(), failure);
+            throw failure;
+        }
+        PolicyPlan plan = new PolicyPlan(policy, now, calendar.nextRuns(policy.spec().schedule(), now, runs), servers);
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("servers", Integer.toString(servers.size()));
+        facts.put("would_delete", Long.toString(plan.deletions()));
+        facts.put("would_delete_points", servers.stream().flatMap(s -> s.points().stream())
+                .filter(p -> !p.verdict().keep()).map(p -> p.verdict().candidate().point())
+                .map(r -> r.type().name().toLowerCase(java.util.Locale.ROOT) + " " + r.id())
+                .collect(Collectors.joining(",")));
+        facts.put("changed", "nothing: a plan");
+        audit.done(context, Operation.PLAN_POLICY, id, policy.version(), facts);
+        return plan;
+    }
+
+    private List<ServerId> covered(RecoveryPolicy policy) {
+        Set<ServerId> owned = ownership.serversOf(policy.team());
+        List<ServerId> named = policy.spec().servers().allOwned() ? List.copyOf(owned) : policy.spec().servers().listed();
+        // A listed server the team no longer owns is left out, as if it were gone.
+        return named.stream().filter(owned::contains).sorted(Comparator.comparingLong(ServerId::value)).toList();
+    }
+
+    private ServerPlan planFor(RecoveryPolicy policy, ServerId server, Set<ResourceRef> restoreSources) {
+        Map<ResourceRef, String[]> shown = new LinkedHashMap<>();
+        List<RetentionCandidate> listed = new ArrayList<>();
+        if (policy.spec().kind() == PolicyKind.SNAPSHOT) {
+            for (Snapshot s : snapshots.listSnapshots(Optional.of(server))) {
+                ResourceRef ref = ResourceRef.of(s.id());
+                shown.put(ref, new String[] {s.name(), s.status().label()});
+                listed.add(new RetentionCandidate(ref, s.createdAt(), s.isCompleted(), maker(policy, s.name()), false));
+            }
+        } else {
+            for (Backup b : backups.listBackups(Optional.of(server), Optional.of(BackupType.Kind.MANUAL))) {
+                ResourceRef ref = ResourceRef.of(b.id());
+                shown.put(ref, new String[] {b.description(), b.status().label()});
+                listed.add(new RetentionCandidate(ref, b.createdAt(), b.isCompleted(), maker(policy, b.description()), false));
+            }
+        }
+        // Held: a restore still reads it (ADR 0026), or a team or legal hold is on it (ADR 0029).
+        Set<ResourceRef> held = new HashSet<>(holds.heldAmong(shown.keySet()));
+        held.addAll(restoreSources);
+        List<RetentionCandidate> candidates = listed.stream().map(c -> new RetentionCandidate(c.point(), c.createdAt(),
+                c.completed(), c.maker(), held.contains(c.point()))).toList();
+        List<RetentionVerdict> verdicts = Retention.evaluate(policy.spec().retention(), policy.spec().schedule().zone(),
+                candidates);
+        Function<RetentionVerdict, PolicyPlan.PlannedPoint> planned = v -> new PolicyPlan.PlannedPoint(
+                shown.get(v.candidate().point())[0], shown.get(v.candidate().point())[1], v);
+        return new ServerPlan(server, verdicts.stream().map(planned).toList());
+    }
+
+    private static Maker maker(RecoveryPolicy policy, String name) {
+        return policy.spec().nameTemplate().matches(name) ? Maker.POLICY : Maker.PERSON;
+    }
+}

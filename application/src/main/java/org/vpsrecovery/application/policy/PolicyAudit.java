@@ -1,0 +1,68 @@
+package org.vpsrecovery.application.policy;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.policy.PolicyId;
+
+/**
+ * The audit events of policies: a policy belongs to no one server, so its events name none; the
+ * policy, its version and the actor are in the detail, with the fields a change touched.
+ */
+final class PolicyAudit {
+
+    static final String POLICY_ID = "policy_id";
+    static final String VERSION = "version";
+    static final String ACTOR = "actor";
+
+    private final AuditWriter writer;
+    private final Clock clock;
+
+    PolicyAudit(AuditWriter writer, Clock clock) {
+        this.writer = Objects.requireNonNull(writer, "writer");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Records what was done; written later if the history cannot take it now, never lost while the instance lives. */
+    void done(CallContext context, Operation operation, PolicyId policy, long version, Map<String, String> facts) {
+        writer.appendOrDefer(event(context, operation, new Outcome.Completed(), Optional.of(policy), version, facts));
+    }
+
+    /** Records the refusal and hands it back to throw. */
+    RecoveryException refused(CallContext context, Operation operation, Optional<PolicyId> policy,
+                              RecoveryException refusal) {
+        writer.appendOrDefer(event(context, operation, new Outcome.Rejected(refusal.reason()), policy, 0,
+                Map.of(AuditEvent.MESSAGE, AuditEvent.detailValue(refusal.getMessage()))));
+        return refusal;
+    }
+
+    void failed(CallContext context, Operation operation, PolicyId policy, long version, RecoveryException failure) {
+        writer.appendOrDefer(event(context, operation, new Outcome.Failed(failure.reason(),
+                        failure.getMessage().length() <= Outcome.MAX_CAUSE_LENGTH ? failure.getMessage()
+                                : failure.getMessage().substring(0, Outcome.MAX_CAUSE_LENGTH)),
+                Optional.of(policy), version, Map.of()));
+    }
+
+    private AuditEvent event(CallContext context, Operation operation, Outcome outcome, Optional<PolicyId> policy,
+                             long version, Map<String, String> facts) {
+        Map<String, String> detail = new LinkedHashMap<>();
+        policy.ifPresent(id -> detail.put(POLICY_ID, id.toString()));
+        if (version > 0) {
+            detail.put(VERSION, Long.toString(version));
+        }
+        // Today a caller is a team token; the actor names it so, never by the token itself.
+        detail.put(ACTOR, "team:" + context.team().value());
+        facts.forEach((key, value) -> detail.put(key, AuditEvent.detailValue(value)));
+        return new AuditEvent(clock.instant(), context.team(), context.requestId(), operation, Optional.empty(),
+                Optional.empty(), outcome, OptionalInt.empty(), detail);
+    }
+}

@@ -1,0 +1,190 @@
+package org.vpsrecovery.application.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.vpsrecovery.application.PlatformFixture.BLUE;
+import static org.vpsrecovery.application.PlatformFixture.GREEN;
+import static org.vpsrecovery.application.PlatformFixture.GREEN_SERVER;
+import static org.vpsrecovery.application.PlatformFixture.WEB;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.policy.KeepReason;
+import org.vpsrecovery.domain.policy.NameTemplate;
+import org.vpsrecovery.domain.policy.PolicyKind;
+import org.vpsrecovery.domain.policy.PolicySchedule;
+import org.vpsrecovery.domain.policy.PolicyServers;
+import org.vpsrecovery.domain.policy.PolicySpec;
+import org.vpsrecovery.domain.policy.RecoveryPolicy;
+import org.vpsrecovery.domain.policy.RetentionRules;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+import org.vpsrecovery.domain.testing.DailyRunCalendar;
+import org.vpsrecovery.domain.testing.InMemoryRecoveryPolicies;
+
+class PolicyServicesTest {
+
+    private final PlatformFixture platform = new PlatformFixture();
+    private final InMemoryRecoveryPolicies store = new InMemoryRecoveryPolicies();
+    private final ManagePoliciesService policies = new ManagePoliciesService(store, platform.ownership,
+            new DailyRunCalendar(), platform.auditWriter, platform.clock);
+    private final PlanPolicyService plans = new PlanPolicyService(store, platform.ownership, platform.provider,
+            platform.provider, platform.operations, platform.holds, new DailyRunCalendar(), platform.auditWriter, platform.clock);
+
+    private static PolicySpec nightly(RetentionRules retention) {
+        return new PolicySpec(PolicyServers.of(List.of(WEB)), PolicyKind.SNAPSHOT,
+                new PolicySchedule("0 3 * * *", ZoneId.of("Europe/Berlin")), new NameTemplate("nightly-{server_id}-{date}"),
+                retention);
+    }
+
+    private static final RetentionRules KEEP_TWO = new RetentionRules(2, Duration.ZERO, 0, 0, 0, 0, false);
+
+    private List<AuditEvent> policyEvents() {
+        return platform.history.all().stream().filter(e -> e.operation().isPolicy()).toList();
+    }
+
+    @Test
+    void everyChangeIsANewVersionAuditedWithItsDiff() {
+        RecoveryPolicy created = policies.create(platform.as(BLUE), nightly(KEEP_TWO));
+        RecoveryPolicy updated = policies.update(platform.as(BLUE), created.id(), OptionalLong.of(1),
+                new PolicySpec(PolicyServers.everyOwned(), PolicyKind.SNAPSHOT, created.spec().schedule(),
+                        created.spec().nameTemplate(), KEEP_TWO));
+        policies.delete(platform.as(BLUE), created.id(), OptionalLong.of(2));
+
+        assertThat(updated.version()).isEqualTo(2);
+        assertThat(policyEvents()).extracting(AuditEvent::operation)
+                .containsExactly(Operation.CREATE_POLICY, Operation.UPDATE_POLICY, Operation.DELETE_POLICY);
+        assertThat(policyEvents()).allMatch(e -> e.outcome() instanceof Outcome.Completed
+                && e.detail().get("policy_id").equals(created.id().toString()) && e.detail().get("actor").equals("team:blue"));
+        AuditEvent update = policyEvents().get(1);
+        assertThat(update.detail()).containsEntry("version", "2").containsEntry("servers", "12345 -> all")
+                .doesNotContainKeys("kind", "schedule", "retention");
+        assertThat(policyEvents().get(0).detail()).containsEntry("schedule", "0 3 * * * Europe/Berlin");
+        assertThatThrownBy(() -> policies.get(BLUE, created.id())).isInstanceOf(ResourceNotFound.class);
+    }
+
+    @Test
+    void aStaleOrMissingVersionIsRefusedAndNothingChanges() {
+        RecoveryPolicy created = policies.create(platform.as(BLUE), nightly(KEEP_TWO));
+        policies.update(platform.as(BLUE), created.id(), OptionalLong.of(1), nightly(RetentionRules.keepAll()));
+
+        assertThatThrownBy(() -> policies.update(platform.as(BLUE), created.id(), OptionalLong.of(1), nightly(KEEP_TWO)))
+                .isInstanceOfSatisfying(RecoveryDenied.class, d -> assertThat(d.reason()).isEqualTo(ReasonCode.POLICY_VERSION_CONFLICT));
+        assertThatThrownBy(() -> policies.update(platform.as(BLUE), created.id(), OptionalLong.empty(), nightly(KEEP_TWO)))
+                .isInstanceOfSatisfying(RecoveryDenied.class, d -> assertThat(d.reason()).isEqualTo(ReasonCode.POLICY_VERSION_REQUIRED));
+        assertThatThrownBy(() -> policies.delete(platform.as(BLUE), created.id(), OptionalLong.of(1)))
+                .isInstanceOfSatisfying(RecoveryDenied.class, d -> assertThat(d.reason()).isEqualTo(ReasonCode.POLICY_VERSION_CONFLICT));
+
+        assertThat(policies.get(BLUE, created.id()).spec().retention()).isEqualTo(RetentionRules.keepAll());
+        assertThat(policyEvents().subList(2, 5)).allMatch(e -> e.outcome() instanceof Outcome.Rejected);
+    }
+
+    @Test
+    void anotherTeamsPolicyAndServersAreNotFound() {
+        RecoveryPolicy blue = policies.create(platform.as(BLUE), nightly(KEEP_TWO));
+
+        assertThatThrownBy(() -> policies.get(GREEN, blue.id())).isInstanceOfSatisfying(ResourceNotFound.class,
+                n -> assertThat(n.reason()).isEqualTo(ReasonCode.POLICY_NOT_FOUND));
+        assertThatThrownBy(() -> policies.delete(platform.as(GREEN), blue.id(), OptionalLong.empty()))
+                .isInstanceOf(ResourceNotFound.class);
+        assertThatThrownBy(() -> plans.plan(platform.as(GREEN), blue.id(), 3)).isInstanceOf(ResourceNotFound.class);
+        assertThatThrownBy(() -> policies.create(platform.as(BLUE), new PolicySpec(PolicyServers.of(List.of(GREEN_SERVER)),
+                PolicyKind.SNAPSHOT, nightly(KEEP_TWO).schedule(), nightly(KEEP_TWO).nameTemplate(), KEEP_TWO)))
+                .isInstanceOfSatisfying(ResourceNotFound.class, n -> assertThat(n.reason()).isEqualTo(ReasonCode.SERVER_NOT_FOUND));
+        assertThat(policies.list(GREEN, Optional.empty(), 100)).isEmpty();
+        assertThat(policies.get(BLUE, blue.id())).isEqualTo(blue);
+    }
+
+    @Test
+    void anUnreadableScheduleIsRefused() {
+        PolicySpec weekly = new PolicySpec(PolicyServers.of(List.of(WEB)), PolicyKind.SNAPSHOT,
+                new PolicySchedule("0 3 * * MON", ZoneId.of("UTC")), new NameTemplate("w-{date}"), KEEP_TWO);
+        assertThatThrownBy(() -> policies.create(platform.as(BLUE), weekly))
+                .isInstanceOfSatisfying(RecoveryException.class, d -> assertThat(d.reason()).isEqualTo(ReasonCode.INVALID_SCHEDULE));
+        assertThat(store.count(BLUE)).isZero();
+    }
+
+    @Test
+    void listsPageOldestFirst() {
+        RecoveryPolicy first = policies.create(platform.as(BLUE), nightly(KEEP_TWO));
+        platform.clock.advance(Duration.ofSeconds(1));
+        RecoveryPolicy second = policies.create(platform.as(BLUE), nightly(KEEP_TWO));
+        platform.clock.advance(Duration.ofSeconds(1));
+        RecoveryPolicy third = policies.create(platform.as(BLUE), nightly(KEEP_TWO));
+
+        assertThat(policies.list(BLUE, Optional.empty(), 2)).containsExactly(first, second);
+        assertThat(policies.list(BLUE, Optional.of(second.id()), 2)).containsExactly(third);
+    }
+
+    @Test
+    void thePlanShowsTheNextRunsAndWhatRetentionDeletesWithoutChangingAnything() {
+        for (int day = 1; day <= 4; day++) {
+            platform.provider.addSnapshot(new Snapshot(new SnapshotId(900 + day), platform.web, "nightly-12345-2026112" + day,
+                    CreationStatus.COMPLETED, java.util.OptionalLong.of(10), Instant.parse("2026-11-2" + day + "T02:00:00Z"), ""));
+        }
+        platform.provider.addSnapshot(new Snapshot(new SnapshotId(800), platform.web, "by-hand",
+                CreationStatus.COMPLETED, java.util.OptionalLong.of(10), Instant.parse("2026-11-01T02:00:00Z"), ""));
+        RecoveryPolicy policy = policies.create(platform.as(BLUE), nightly(KEEP_TWO));
+        List<String> callsBefore = platform.provider.calls();
+
+        PolicyPlan plan = plans.plan(platform.as(BLUE), policy.id(), 3);
+
+        // 2026-11-23T09:00Z now; 03:00 in Berlin is 02:00 UTC.
+        assertThat(plan.nextRuns()).containsExactly(Instant.parse("2026-11-24T02:00:00Z"),
+                Instant.parse("2026-11-25T02:00:00Z"), Instant.parse("2026-11-26T02:00:00Z"));
+        assertThat(plan.servers()).singleElement().satisfies(server -> {
+            assertThat(server.server()).isEqualTo(WEB);
+            assertThat(server.points()).extracting(p -> p.verdict().candidate().point().id(), p -> p.verdict().keep())
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(904L, true), org.assertj.core.groups.Tuple.tuple(903L, true),
+                            org.assertj.core.groups.Tuple.tuple(902L, false), org.assertj.core.groups.Tuple.tuple(901L, false),
+                            org.assertj.core.groups.Tuple.tuple(800L, true));
+            assertThat(server.points().get(4).verdict().keptFor(KeepReason.MADE_BY_PERSON)).isTrue();
+            assertThat(server.points().get(2).verdict().dropReason()).contains("not among the newest 2");
+        });
+        assertThat(platform.provider.calls().subList(callsBefore.size(), platform.provider.calls().size()))
+                .allMatch(call -> call.startsWith("list"));
+        assertThat(platform.provider.snapshotCount(WEB)).isEqualTo(5);
+        AuditEvent planned = policyEvents().get(policyEvents().size() - 1);
+        assertThat(planned.operation()).isEqualTo(Operation.PLAN_POLICY);
+        assertThat(planned.detail()).containsEntry("would_delete", "2").containsEntry("would_delete_points", "snapshot 902,snapshot 901");
+        assertThat(plans.plan(platform.as(BLUE), policy.id(), 1).servers()).hasSize(1);
+    }
+
+    @Test
+    void thePlanKeepsAPointAHoldIsOnThatRetentionWouldOtherwiseDelete() {
+        for (int day = 1; day <= 4; day++) {
+            platform.provider.addSnapshot(new Snapshot(new SnapshotId(900 + day), platform.web, "nightly-12345-2026112" + day,
+                    CreationStatus.COMPLETED, java.util.OptionalLong.of(10), Instant.parse("2026-11-2" + day + "T02:00:00Z"), ""));
+        }
+        platform.holds.place(org.vpsrecovery.domain.hold.RecoveryPointHold.place(
+                new org.vpsrecovery.domain.hold.HoldId(java.util.UUID.randomUUID()), BLUE, WEB,
+                org.vpsrecovery.domain.audit.ResourceRef.of(new SnapshotId(901)),
+                new org.vpsrecovery.domain.hold.HoldReason("incident 4711"),
+                new org.vpsrecovery.domain.hold.HoldActor.Team(BLUE), platform.clock.instant()));
+        RecoveryPolicy policy = policies.create(platform.as(BLUE), nightly(KEEP_TWO));
+
+        PolicyPlan plan = plans.plan(platform.as(BLUE), policy.id(), 1);
+
+        assertThat(plan.servers()).singleElement().satisfies(server -> {
+            assertThat(server.points()).extracting(p -> p.verdict().candidate().point().id(), p -> p.verdict().keep())
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(904L, true), org.assertj.core.groups.Tuple.tuple(903L, true),
+                            org.assertj.core.groups.Tuple.tuple(902L, false), org.assertj.core.groups.Tuple.tuple(901L, true));
+            assertThat(server.points().get(3).verdict().keptFor(KeepReason.HELD)).isTrue();
+        });
+        assertThat(policyEvents().get(policyEvents().size() - 1).detail()).containsEntry("would_delete_points", "snapshot 902");
+    }
+}

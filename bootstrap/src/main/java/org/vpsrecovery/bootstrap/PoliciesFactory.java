@@ -1,0 +1,38 @@
+package org.vpsrecovery.bootstrap;
+
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.application.policy.ManagePoliciesService;
+import org.vpsrecovery.application.policy.ManagePoliciesUseCase;
+import org.vpsrecovery.application.policy.PlanPolicyService;
+import org.vpsrecovery.application.policy.PlanPolicyUseCase;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.port.RecoveryPointHolds;
+import org.vpsrecovery.domain.port.RecoveryPolicies;
+import org.vpsrecovery.domain.port.RunCalendar;
+
+/** The recovery policies' use cases (ADR 0028). */
+@Factory
+public class PoliciesFactory {
+
+    @Singleton
+    RunCalendar runCalendar() {
+        return new SchedulerRunCalendar();
+    }
+
+    @Singleton
+    ManagePoliciesUseCase managePolicies(RecoveryPolicies policies, ConfiguredTeams teams, RunCalendar calendar,
+                                         AuditWriter writer, Clock clock) {
+        return new ManagePoliciesService(policies, teams, calendar, writer, clock);
+    }
+
+    /** Reads VPS.org through the metered provider, as every other read does. */
+    @Singleton
+    PlanPolicyUseCase planPolicy(RecoveryPolicies policies, ConfiguredTeams teams, MeteredProvider provider,
+                                 RecoveryOperations operations, RecoveryPointHolds holds, RunCalendar calendar,
+                                 AuditWriter writer, Clock clock) {
+        return new PlanPolicyService(policies, teams, provider, provider, operations, holds, calendar, writer, clock);
+    }
+}

@@ -1,0 +1,30 @@
+package org.vpsrecovery.domain.policy;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/** A recovery policy's id. */
+public record PolicyId(UUID value) {
+
+    public PolicyId {
+        Objects.requireNonNull(value, "value");
+    }
+
+    public static PolicyId random() {
+        return new PolicyId(UUID.randomUUID());
+    }
+
+    /** Parses a caller-supplied id; refuses anything but a UUID. */
+    public static PolicyId parse(String text) {
+        Objects.requireNonNull(text, "text");
+        if (text.length() != 36) {
+            throw new IllegalArgumentException("a policy id is a UUID");
+        }
+        return new PolicyId(UUID.fromString(text));
+    }
+
+    @Override
+    public String toString() {
+        return value.toString();
+    }
+}

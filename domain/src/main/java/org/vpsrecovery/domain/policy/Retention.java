@@ -1,0 +1,122 @@
+package org.vpsrecovery.domain.policy;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.policy.RetentionVerdict.KeptBy;
+
+/**
+ * Retention over one server's recovery points, as restic's {@code forget} evaluates its
+ * {@code --keep-*} options over one group of snapshots: newest first, each rule independently, a point
+ * kept when any rule keeps it. Only completed points the policy governs take part in the rules
+ * (policy-made ones, and person-made ones when the policy includes them); on top of the rules, a
+ * held point, the server's newest completed point and every point the rules do not govern are kept.
+ * The evaluation depends on the points and the time zone only, not on "now" (keep-within counts back
+ * from the newest point, as restic does), so applying its drops and evaluating again drops nothing more.
+ */
+public final class Retention {
+
+    private Retention() {
+    }
+
+    /** A verdict per point, newest first. */
+    public static List<RetentionVerdict> evaluate(RetentionRules rules, ZoneId zone, List<RetentionCandidate> points) {
+        Objects.requireNonNull(rules, "rules");
+        Objects.requireNonNull(zone, "zone");
+        List<RetentionCandidate> newestFirst = points.stream().sorted(RetentionCandidate.NEWEST_FIRST).toList();
+        Map<ResourceRef, List<KeptBy>> kept = new LinkedHashMap<>();
+        newestFirst.forEach(p -> kept.put(p.point(), new ArrayList<>()));
+
+        newestFirst.stream().filter(RetentionCandidate::completed).findFirst()
+                .ifPresent(newest -> kept.get(newest.point()).add(KeptBy.of(KeepReason.NEWEST_COMPLETED)));
+        List<RetentionCandidate> governed = new ArrayList<>();
+        for (RetentionCandidate point : newestFirst) {
+            List<KeptBy> reasons = kept.get(point.point());
+            if (point.held()) {
+                reasons.add(KeptBy.of(KeepReason.HELD));
+            }
+            if (!point.completed()) {
+                reasons.add(KeptBy.of(KeepReason.NOT_COMPLETED));
+            } else if (point.maker() == RetentionCandidate.Maker.PERSON && !rules.includePersonMade()) {
+                reasons.add(KeptBy.of(KeepReason.MADE_BY_PERSON));
+            } else {
+                governed.add(point);
+            }
+        }
+        if (!rules.hasRules()) {
+            governed.forEach(p -> kept.get(p.point()).add(KeptBy.of(KeepReason.NO_RULES)));
+        } else {
+            applyRules(rules, zone, governed, kept);
+        }
+
+        List<RetentionVerdict> verdicts = new ArrayList<>(newestFirst.size());
+        for (RetentionCandidate point : newestFirst) {
+            List<KeptBy> reasons = kept.get(point.point());
+            verdicts.add(new RetentionVerdict(point, reasons,
+                    reasons.isEmpty() ? Optional.of(dropReason(rules)) : Optional.empty()));
+        }
+        return List.copyOf(verdicts);
+    }
+
+    private static void applyRules(RetentionRules rules, ZoneId zone, List<RetentionCandidate> governed,
+                                   Map<ResourceRef, List<KeptBy>> kept) {
+        for (int i = 0; i < Math.min(rules.keepLast(), governed.size()); i++) {
+            kept.get(governed.get(i).point()).add(KeptBy.of(KeepReason.KEEP_LAST));
+        }
+        if (!rules.keepWithin().isZero() && !governed.isEmpty()) {
+            Instant since = governed.get(0).createdAt().minus(rules.keepWithin());
+            governed.stream().filter(p -> p.createdAt().isAfter(since))
+                    .forEach(p -> kept.get(p.point()).add(KeptBy.of(KeepReason.KEEP_WITHIN)));
+        }
+        Map<CalendarBucket, Integer> left = new EnumMap<>(CalendarBucket.class);
+        Map<CalendarBucket, String> lastBucket = new EnumMap<>(CalendarBucket.class);
+        for (CalendarBucket bucket : CalendarBucket.values()) {
+            left.put(bucket, rules.count(bucket));
+        }
+        for (RetentionCandidate point : governed) {
+            for (CalendarBucket bucket : CalendarBucket.values()) {
+                String label = bucket.of(point.createdAt(), zone);
+                if (left.get(bucket) > 0 && !label.equals(lastBucket.get(bucket))) {
+                    kept.get(point.point()).add(new KeptBy(bucket.reason(), Optional.of(label)));
+                    lastBucket.put(bucket, label);
+                    left.merge(bucket, -1, Integer::sum);
+                }
+            }
+        }
+        // restic 0.17: when there are fewer periods than a rule asks for, the oldest point is kept as well.
+        if (!governed.isEmpty()) {
+            RetentionCandidate oldest = governed.get(governed.size() - 1);
+            for (CalendarBucket bucket : CalendarBucket.values()) {
+                List<KeptBy> reasons = kept.get(oldest.point());
+                if (rules.count(bucket) > 0 && left.get(bucket) > 0
+                        && reasons.stream().noneMatch(k -> k.reason() == bucket.reason())) {
+                    reasons.add(new KeptBy(bucket.reason(), Optional.of("oldest, fewer periods than asked")));
+                }
+            }
+        }
+    }
+
+    private static String dropReason(RetentionRules rules) {
+        List<String> set = new ArrayList<>();
+        if (rules.keepLast() > 0) {
+            set.add("not among the newest " + rules.keepLast());
+        }
+        if (!rules.keepWithin().isZero()) {
+            set.add("older than " + rules.keepWithin() + " before the newest point");
+        }
+        for (CalendarBucket bucket : CalendarBucket.values()) {
+            if (rules.count(bucket) > 0) {
+                set.add("not the newest of the last " + rules.count(bucket) + " " + bucket.name().toLowerCase(java.util.Locale.ROOT)
+                        + " periods");
+            }
+        }
+        return String.join("; ", set);
+    }
+}

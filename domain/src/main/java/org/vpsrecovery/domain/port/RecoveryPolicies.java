@@ -1,0 +1,35 @@
+package org.vpsrecovery.domain.port;
+
+import java.util.List;
+import java.util.Optional;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.policy.PolicyId;
+import org.vpsrecovery.domain.policy.RecoveryPolicy;
+
+/** The teams' recovery policies. Reads are scoped to a team: another team's policy is not found. */
+public interface RecoveryPolicies {
+
+    int MAX_PAGE = 500;
+
+    /** Stores a new policy (version 1). */
+    void add(RecoveryPolicy policy);
+
+    Optional<RecoveryPolicy> find(TeamId team, PolicyId id);
+
+    /** Oldest first, at most {@code limit} (1-{@value #MAX_PAGE}) of those created after {@code after}, when given. */
+    List<RecoveryPolicy> list(TeamId team, Optional<PolicyId> after, int limit);
+
+    int count(TeamId team);
+
+    /** Stores {@code next} if the stored policy is still at {@code from}'s version; false (nothing written) otherwise. */
+    boolean update(RecoveryPolicy from, RecoveryPolicy next);
+
+    /** Removes the policy if it is still at {@code at}'s version; false (nothing removed) otherwise. */
+    boolean remove(RecoveryPolicy at);
+
+    static void requirePage(int limit) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new IllegalArgumentException("limit must be 1-" + MAX_PAGE);
+        }
+    }
+}
