@@ -103,7 +103,7 @@ public final class PlanPolicyService implements PlanPolicyUseCase {
                 .map(r -> r.type().name().toLowerCase(java.util.Locale.ROOT) + " " + r.id())
                 .collect(Collectors.joining(",")));
         facts.put("changed", "nothing: a plan");
-        audit.done(context, Operation.PLAN_POLICY, id, policy.version(), facts);
+        audit.planned(context, Operation.PLAN_POLICY, id, policy.version(), facts);
         return plan;
     }
 

@@ -37,6 +37,11 @@ final class PolicyAudit {
         writer.appendOrDefer(event(context, operation, new Outcome.Completed(), Optional.of(policy), version, facts));
     }
 
+    /** Records a plan: an outcome that says nothing was changed, anywhere (ADR 0029's PLANNED). */
+    void planned(CallContext context, Operation operation, PolicyId policy, long version, Map<String, String> facts) {
+        writer.appendOrDefer(event(context, operation, new Outcome.Planned(), Optional.of(policy), version, facts));
+    }
+
     /** Records the refusal and hands it back to throw. */
     RecoveryException refused(CallContext context, Operation operation, Optional<PolicyId> policy,
                               RecoveryException refusal) {

@@ -160,6 +160,7 @@ class PolicyServicesTest {
         assertThat(platform.provider.snapshotCount(WEB)).isEqualTo(5);
         AuditEvent planned = policyEvents().get(policyEvents().size() - 1);
         assertThat(planned.operation()).isEqualTo(Operation.PLAN_POLICY);
+        assertThat(planned.outcome()).isInstanceOf(org.vpsrecovery.domain.audit.Outcome.Planned.class);
         assertThat(planned.detail()).containsEntry("would_delete", "2").containsEntry("would_delete_points", "snapshot 902,snapshot 901");
         assertThat(plans.plan(platform.as(BLUE), policy.id(), 1).servers()).hasSize(1);
     }

@@ -243,6 +243,7 @@ class PoliciesEndToEndTest {
         assertThat(listedIds).containsAll(made);
         assertThat(audit("policy-plan")).singleElement().satisfies(event -> {
             assertThat(event.operation()).isEqualTo(Operation.PLAN_POLICY);
+            assertThat(event.outcome()).isInstanceOf(org.vpsrecovery.domain.audit.Outcome.Planned.class);
             assertThat(event.server()).isEmpty();
             assertThat(event.detail()).containsEntry("would_delete", "1")
                     .containsEntry("would_delete_points", "snapshot " + made.get(0)).containsEntry("changed", "nothing: a plan");
