@@ -1,7 +1,6 @@
 package org.vpsrecovery.adapters.http.facade;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.context.propagation.slf4j.MdcPropagationContext;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.core.propagation.MutablePropagatedContext;
 import io.micronaut.http.HttpRequest;
@@ -11,7 +10,6 @@ import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
-import java.util.Map;
 import org.vpsrecovery.domain.common.RequestId;
 
 /**
@@ -43,7 +41,7 @@ public class RequestIdFilter implements Ordered {
         }
         request.setAttribute(RequestAttributes.REQUEST_ID, id);
         // Every log line written while this request is served carries its id (%X{request_id}).
-        propagated.add(new MdcPropagationContext(Map.of(MDC_KEY, id.value())));
+        propagated.add(new RequestIdLogContext(id.value()));
         return null;
     }
 

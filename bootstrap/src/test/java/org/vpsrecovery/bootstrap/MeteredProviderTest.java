@@ -1,0 +1,44 @@
+package org.vpsrecovery.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.adapters.http.provider.ApiToken;
+import org.vpsrecovery.adapters.http.provider.VpsOrgClient;
+import org.vpsrecovery.adapters.http.provider.VpsOrgSettings;
+import org.vpsrecovery.domain.port.ProviderFailure;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+import org.vpsrecovery.simulator.SimulatorOptions;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/** Provider calls timed through the simulator over real HTTP: one timer per operation and outcome, reused. */
+class MeteredProviderTest {
+
+    @Test
+    void timesEachCallUnderItsOperationAndOutcomeWithOneTimerEach() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (VpsOrgSimulator simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
+             VpsOrgClient client = VpsOrgClient.connect(
+                     VpsOrgSettings.defaults(simulator.baseUri(), new ApiToken(VpsOrgSimulator.DEMO_TOKEN)))) {
+            MeteredProvider provider = new MeteredProvider(client, client, registry);
+
+            provider.listSnapshots(Optional.empty());
+            provider.listSnapshots(Optional.empty());
+            assertThatThrownBy(() -> provider.deleteSnapshot(new SnapshotId(999_999)))
+                    .isInstanceOfSatisfying(ProviderFailure.class,
+                            failure -> assertThat(failure.kind()).isEqualTo(ProviderFailure.Kind.NOT_FOUND));
+
+            var listed = registry.find("vpsr.provider.calls").tags("operation", "list_snapshots", "outcome", "ok").timer();
+            var missing = registry.find("vpsr.provider.calls").tags("operation", "delete_snapshot", "outcome", "not_found").timer();
+            assertThat(listed).isNotNull();
+            assertThat(listed.count()).isEqualTo(2);
+            assertThat(missing).isNotNull();
+            assertThat(missing.count()).isEqualTo(1);
+            assertThat(provider.timer("list_snapshots", "ok")).isSameAs(listed);
+            assertThat(registry.find("vpsr.provider.calls").timers()).hasSize(2);
+        }
+    }
+}
