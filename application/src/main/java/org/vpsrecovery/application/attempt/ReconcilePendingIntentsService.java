@@ -219,13 +219,29 @@ public final class ReconcilePendingIntentsService {
                 return Optional.empty();
             }
         });
-        boolean made = placing ? hold.isPresent() : hold.filter(h -> !h.isActive()).isPresent();
-        String what = placing ? "placed" : "released";
-        return made
-                ? new Finding(new Outcome.Completed(), Optional.empty(), "the stored hold shows it was " + what, false)
-                : new Finding(new Outcome.Failed(ReasonCode.PLATFORM_UNAVAILABLE, "the change was cut short and the stored holds "
-                        + "show it was not " + what),
-                        Optional.empty(), "the hold was not " + what, false);
+        if (placing) {
+            return hold.isPresent()
+                    ? new Finding(new Outcome.Completed(), Optional.empty(), "the stored hold shows it was placed", false)
+                    : notMade("placed");
+        }
+        Optional<RecoveryPointHold.Release> release = hold.flatMap(RecoveryPointHold::release);
+        if (release.isEmpty()) {
+            return notMade("released");
+        }
+        // Released, but by this attempt only if by its actor and not before its intent: another release
+        // (someone else's, after this one was cut short) is not this attempt's outcome.
+        boolean ours = release.get().by().wireName().equals(accepted.detail().get(AuditEvent.ACTOR))
+                && !release.get().at().isBefore(accepted.occurredAt());
+        return ours
+                ? new Finding(new Outcome.Completed(), Optional.empty(), "the stored hold shows it was released", false)
+                : new Finding(new Outcome.Failed(ReasonCode.HOLD_ALREADY_RELEASED, "the stored hold was released by "
+                        + release.get().by().wireName() + " at " + release.get().at() + ", not by this attempt"),
+                        Optional.empty(), "the hold was released by another attempt", false);
+    }
+
+    private static Finding notMade(String what) {
+        return new Finding(new Outcome.Failed(ReasonCode.PLATFORM_UNAVAILABLE, "the change was cut short and the stored holds "
+                + "show it was not " + what), Optional.empty(), "the hold was not " + what, false);
     }
 
     /** Manual backups carry no name: one made after the intent that no audit event claims is taken as ours. */

@@ -174,4 +174,28 @@ class RecoveryPointHoldServiceTest {
         assertThat(platform.history.all().stream().filter(e -> e.requestId().value().equals("lost")).toList().getLast()
                 .outcome()).isInstanceOfSatisfying(Outcome.Failed.class, f -> assertThat(f.reason()).isEqualTo(ReasonCode.PLATFORM_UNAVAILABLE));
     }
+
+    @Test
+    void aReleaseCutShortIsCompletedOnlyIfTheStoredReleaseIsItsOwn() {
+        RecoveryPointHold legal = place(AUDITOR, SNAPSHOT, "litigation hold");
+        var reconciler = new org.vpsrecovery.application.attempt.ReconcilePendingIntentsService(platform.history,
+                platform.provider, platform.provider, new org.vpsrecovery.domain.testing.InMemoryServerLock(Duration.ofSeconds(5)),
+                platform.clock, Duration.ofMinutes(5), Duration.ofMinutes(15), platform.operations, platform.holds);
+        // Auditor "compliance" began a release that was cut short after its intent ...
+        platform.history.append(new AuditEvent(platform.clock.instant(), BLUE, new RequestId("cut-short"),
+                Operation.RELEASE_RECOVERY_POINT_HOLD, Optional.of(platform.web.id()), Optional.of(SNAPSHOT), new Outcome.Accepted(),
+                java.util.OptionalInt.empty(), java.util.Map.of(AuditEvent.ATTEMPT_ID, OperationId.random().toString(),
+                        AuditEvent.HOLD_ID, legal.id().toString(), AuditEvent.ACTOR, AUDITOR.wireName())));
+        // ... and another auditor released the hold afterwards.
+        platform.clock.advance(Duration.ofMinutes(1));
+        release(new HoldActor.Auditor("second-auditor"), legal);
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        assertThat(reconciler.reconcile(100)).isEqualTo(1);
+        assertThat(platform.history.all().stream().filter(e -> e.requestId().value().equals("cut-short")).toList().getLast()
+                .outcome()).isInstanceOfSatisfying(Outcome.Failed.class, f -> {
+                    assertThat(f.reason()).isEqualTo(ReasonCode.HOLD_ALREADY_RELEASED);
+                    assertThat(f.cause()).contains("auditor:second-auditor");
+                });
+    }
 }
