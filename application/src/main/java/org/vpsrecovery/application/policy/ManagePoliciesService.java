@@ -67,6 +67,9 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
     @Override
     public List<RecoveryPolicy> list(TeamId team, Optional<PolicyId> after, int limit) {
         RecoveryPolicies.requirePage(limit);
+        // A cursor whose policy was deleted would page from nowhere: an empty page would read as the end.
+        after.ifPresent(id -> policies.find(team, id).orElseThrow(() -> new ResourceNotFound(ReasonCode.POLICY_NOT_FOUND,
+                "policy " + id + " (after) is gone, deleted since the last page; list again from the start")));
         return policies.list(team, after, limit);
     }
 

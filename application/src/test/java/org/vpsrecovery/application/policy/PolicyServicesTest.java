@@ -128,6 +128,11 @@ class PolicyServicesTest {
 
         assertThat(policies.list(BLUE, Optional.empty(), 2)).containsExactly(first, second);
         assertThat(policies.list(BLUE, Optional.of(second.id()), 2)).containsExactly(third);
+
+        // The cursor's policy deleted between two pages: said so, never an empty page that reads as the end.
+        policies.delete(platform.as(BLUE), second.id(), OptionalLong.of(second.version()));
+        assertThatThrownBy(() -> policies.list(BLUE, Optional.of(second.id()), 2)).isInstanceOfSatisfying(ResourceNotFound.class,
+                e -> assertThat(e.reason()).isEqualTo(ReasonCode.POLICY_NOT_FOUND));
     }
 
     @Test
