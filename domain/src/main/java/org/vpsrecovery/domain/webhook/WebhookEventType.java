@@ -57,6 +57,9 @@ public enum WebhookEventType {
         if (event.operation().isPolicy()) {
             return Optional.empty(); // a policy's own records are not operations (ADR 0028)
         }
+        if ("true".equals(event.detail().get(AuditEvent.DRY_RUN))) {
+            return Optional.empty(); // a dry run's refusal (e.g. not found) refused nothing real (ADR 0029)
+        }
         return switch (outcome.kind()) {
             case ACCEPTED, PLANNED -> Optional.empty(); // a plan changed nothing
             case REJECTED -> Optional.of(REQUEST_REJECTED);

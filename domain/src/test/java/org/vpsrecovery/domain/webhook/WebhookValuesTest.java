@@ -74,6 +74,12 @@ class WebhookValuesTest {
                 .contains(WebhookEventType.OPERATION_UNVERIFIABLE);
         assertThat(typeOf(new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED)))
                 .contains(WebhookEventType.REQUEST_REJECTED);
+        // A dry run's refusal (its point not found) refused nothing real: no webhook.
+        assertThat(WebhookEventType.of(new AuditEvent(Instant.EPOCH, new TeamId("blue"), new RequestId("r2"),
+                Operation.DELETE_SNAPSHOT, Optional.of(new ServerId(1)), Optional.empty(),
+                new Outcome.Rejected(ReasonCode.SNAPSHOT_NOT_FOUND), OptionalInt.empty(), Map.of(AuditEvent.DRY_RUN, "true"))))
+                .isEmpty();
+        assertThat(typeOf(new Outcome.Planned())).isEmpty();
     }
 
     @Test
