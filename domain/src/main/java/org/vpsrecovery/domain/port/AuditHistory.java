@@ -27,8 +27,8 @@ public interface AuditHistory {
 
     /**
      * Intents without an outcome: {@code ACCEPTED} events that happened before {@code acceptedBefore}
-     * and have no later {@code COMPLETED} or {@code FAILED} event for the same request id and
-     * operation, and that no open operation follows (an operation whose id is the intent's attempt
+     * and have no later final ({@code COMPLETED}, {@code FAILED} or {@code UNVERIFIABLE}) event of
+     * the same attempt (its attempt id, or request id and operation for older rows), and that no open operation follows (an operation whose id is the intent's attempt
      * id, not yet final: the tracker ends those). Oldest first, at most {@code limit}
      * (1-{@value #MAX_PENDING_PAGE}). A reconciler checks these against the provider, or against
      * their ended operation, and appends the outcome it finds.
