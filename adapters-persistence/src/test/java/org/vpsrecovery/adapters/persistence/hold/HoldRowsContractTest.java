@@ -1,49 +1,21 @@
 package org.vpsrecovery.adapters.persistence.hold;
 
-import io.micronaut.context.ApplicationContext;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.domain.port.contract.RecoveryPointHoldsContract;
 
 /** The holds contract against PostgreSQL, through the Micronaut Data repository as the service wires it. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HoldRowsContractTest extends RecoveryPointHoldsContract {
 
     @RegisterExtension
     static final FreshDatabase DATABASE = FreshDatabase.migrated();
-
-    private ApplicationContext context;
-
-    @BeforeAll
-    void startContext() {
-        context = ApplicationContext.run(Map.of(
-                "datasources.default.url", DATABASE.database().url(),
-                "datasources.default.username", DATABASE.database().user(),
-                "datasources.default.password", DATABASE.database().password(),
-                "datasources.default.dialect", "POSTGRES",
-                "flyway.datasources.default.enabled", false));
-    }
-
-    @AfterAll
-    void stopContext() {
-        context.close();
-    }
+    @RegisterExtension
+    static final AdapterContext.PerClass ADAPTERS = new AdapterContext.PerClass(DATABASE);
 
     @Override
     protected RecoveryPointHolds emptyHolds() {
-        try (Connection connection = DATABASE.dataSource().getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("DELETE FROM recovery_point_hold");
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return context.getBean(RecoveryPointHolds.class);
+        return ADAPTERS.emptied("recovery_point_hold", RecoveryPointHolds.class);
     }
 }

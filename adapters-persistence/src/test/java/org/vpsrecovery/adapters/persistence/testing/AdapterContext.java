@@ -1,9 +1,13 @@
 package org.vpsrecovery.adapters.persistence.testing;
 
 import io.micronaut.context.ApplicationContext;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
@@ -56,6 +60,41 @@ public final class AdapterContext {
         public void close() {
             open.forEach(ApplicationContext::close);
             open.clear();
+        }
+    }
+
+    /**
+     * One context for a test class on its migrated database, started at first use and closed after the
+     * class; each test starts from an emptied table. {@code @RegisterExtension static final PerClass
+     * ADAPTERS = new PerClass(DATABASE);}
+     */
+    public static final class PerClass implements AfterAllCallback {
+        private final FreshDatabase database;
+        private ApplicationContext context;
+
+        public PerClass(FreshDatabase database) {
+            this.database = database;
+        }
+
+        /** The port as the service wires it, over {@code table} emptied first. */
+        public synchronized <T> T emptied(String table, Class<T> port) {
+            try (Connection connection = database.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("DELETE FROM " + table);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            if (context == null) {
+                context = AdapterContext.on(database.database());
+            }
+            return context.getBean(port);
+        }
+
+        @Override
+        public synchronized void afterAll(ExtensionContext test) {
+            if (context != null) {
+                context.close();
+                context = null;
+            }
         }
     }
 }
