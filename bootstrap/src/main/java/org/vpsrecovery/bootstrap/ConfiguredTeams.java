@@ -25,14 +25,14 @@ import org.vpsrecovery.domain.server.ServerId;
  * vpsr.teams.payments.servers=12345,12346
  * vpsr.teams.payments.snapshots-per-server=3          (optional, at most 5)
  * vpsr.teams.payments.manual-backups-per-server=10    (optional, at most 10)
- * vpsr.teams.payments.safety-snapshot=true            (optional, false by default: restores take a
+ * vpsr.teams.payments.safety-snapshot=false           (optional, true by default: restores take a
  *                                                       safety snapshot first, ADR 0029)
  * </pre>
  */
 public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamDirectory, SafetySnapshotSettings {
 
     /** Whether a team's restores take a safety snapshot when its configuration does not say. */
-    static final boolean SAFETY_SNAPSHOT_BY_DEFAULT = false;
+    static final boolean SAFETY_SNAPSHOT_BY_DEFAULT = true;
 
     public record Team(TeamId id, String tokenSha256, Set<ServerId> servers, RecoveryLimits limits,
                        boolean safetySnapshot) {
