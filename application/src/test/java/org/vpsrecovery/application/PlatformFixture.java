@@ -6,12 +6,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.attempt.ServerStates;
 import org.vpsrecovery.application.attempt.TrackingDeadlines;
+import org.vpsrecovery.application.restore.ContinueRestoresService;
+import org.vpsrecovery.application.restore.SafetySnapshotRotation;
+import org.vpsrecovery.application.restore.SafetySnapshotSettings;
+import org.vpsrecovery.application.restore.SafetySnapshots;
+import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
 import org.vpsrecovery.application.operation.TrackOperationsService;
 import org.vpsrecovery.application.audit.ListAuditEventsService;
 import org.vpsrecovery.application.audit.RecordChainCheckpointService;
@@ -138,6 +144,27 @@ public final class PlatformFixture {
 
     public DeleteSnapshotService deleteSnapshot() {
         return new DeleteSnapshotService(provider, ownership, serverStates(), attempts(), holds);
+    }
+
+    /** Safety snapshots before restores for teams whose setting {@code settings} says is on (ADR 0029). */
+    public SafetySnapshots safetySnapshots(SafetySnapshotSettings settings) {
+        return new SafetySnapshots(settings, SafetySnapshotRotation.NONE,
+                (context, server, name, description) -> createSnapshot().createSnapshot(
+                        new CreateSnapshotCommand(context, server, name, Optional.of(description))),
+                provider, limits, operations, auditWriter, TrackingDeadlines.DEFAULTS, clock);
+    }
+
+    public RestoreSnapshotService restoreSnapshot(SafetySnapshots safety) {
+        return new RestoreSnapshotService(provider, ownership, serverStates(), attempts(), Optional.of(safety));
+    }
+
+    public RestoreServerFromBackupService restoreServerFromBackup(SafetySnapshots safety) {
+        return new RestoreServerFromBackupService(provider, ownership, serverStates(), attempts(), clock, Optional.of(safety));
+    }
+
+    public ContinueRestoresService continueRestores(SafetySnapshots safety) {
+        return new ContinueRestoresService(operations, safety, provider, provider, new InMemoryServerLock(Duration.ofSeconds(30)), auditWriter,
+                TrackingDeadlines.DEFAULTS, clock);
     }
 
     public ListBackupsService listBackups() {

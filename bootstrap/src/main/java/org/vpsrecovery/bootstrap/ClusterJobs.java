@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
 import org.vpsrecovery.application.attempt.ReconcilePendingIntentsService;
 import org.vpsrecovery.application.operation.TrackOperationsService;
+import org.vpsrecovery.application.restore.ContinueRestoresService;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
 
 /**
@@ -32,6 +33,7 @@ public class ClusterJobs {
     static final String TRACK_OPERATIONS = "track-operations";
     static final String RECONCILE_INTENTS = "reconcile-intents";
     static final String PURGE_IDEMPOTENCY = "purge-idempotency-records";
+    static final String CONTINUE_RESTORES = "continue-restores";
 
     private final Scheduler scheduler;
 
@@ -43,7 +45,8 @@ public class ClusterJobs {
                        @Value("${vpsr.jobs.polling-interval:1s}") Duration pollingInterval,
                        @Value("${vpsr.jobs.heartbeat-interval:5s}") Duration heartbeatInterval,
                        @Value("${vpsr.jobs.missed-heartbeats:6}") int missedHeartbeats,
-                       WebhookJobs webhooks) {
+                       WebhookJobs webhooks, ContinueRestoresService restores,
+                       @Value("${vpsr.restores.continue-every:2s}") Duration continueEvery) {
         List<RecurringTask<Void>> tasks = List.of(webhooks.dispatchTask(),
                 Tasks.recurring(TRACK_OPERATIONS, FixedDelay.of(trackEvery)).execute((instance, context) -> once(TRACK_OPERATIONS, () -> {
                     int moved = tracker.tick();
@@ -55,6 +58,13 @@ public class ClusterJobs {
                     int closed = reconciler.reconcile(100);
                     if (closed > 0) {
                         LOG.info("reconciled {} intent(s) whose outcome was never recorded", closed);
+                    }
+                })),
+                // Restores waiting for their safety snapshot (ADR 0029): read from the operations, so a restart loses none.
+                Tasks.recurring(CONTINUE_RESTORES, FixedDelay.of(continueEvery)).execute((instance, context) -> once(CONTINUE_RESTORES, () -> {
+                    int moved = restores.tick();
+                    if (moved > 0) {
+                        LOG.info("continued {} restore(s) waiting for a safety snapshot", moved);
                     }
                 })),
                 Tasks.recurring(PURGE_IDEMPOTENCY, FixedDelay.of(purgeEvery))

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.vpsrecovery.application.restore.SafetySnapshotSettings;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.limits.RecoveryLimits;
 import org.vpsrecovery.domain.port.ServerOwnership;
@@ -27,16 +28,27 @@ import org.vpsrecovery.domain.server.ServerId;
  * vpsr.teams.payments.servers=12345,12346
  * vpsr.teams.payments.snapshots-per-server=3          (optional, at most 5)
  * vpsr.teams.payments.manual-backups-per-server=10    (optional, at most 10)
+ * vpsr.teams.payments.safety-snapshot=false           (optional, true by default: restores take a
+ *                                                       safety snapshot first, ADR 0029)
  * </pre>
  */
-public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamDirectory {
+public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamDirectory, SafetySnapshotSettings {
 
-    public record Team(TeamId id, String tokenSha256, Set<ServerId> servers, RecoveryLimits limits) {
+    /** Whether a team's restores take a safety snapshot when its configuration does not say. */
+    static final boolean SAFETY_SNAPSHOT_BY_DEFAULT = true;
+
+    public record Team(TeamId id, String tokenSha256, Set<ServerId> servers, RecoveryLimits limits,
+                       boolean safetySnapshot) {
+
+        public Team(TeamId id, String tokenSha256, Set<ServerId> servers, RecoveryLimits limits) {
+            this(id, tokenSha256, servers, limits, SAFETY_SNAPSHOT_BY_DEFAULT);
+        }
     }
 
     static final String PREFIX = "vpsr.teams";
     /** The keys a team may have, after {@code vpsr.teams.<team>.}. */
-    static final List<String> SETTINGS = List.of("token-sha256", "servers", "snapshots-per-server", "manual-backups-per-server");
+    static final List<String> SETTINGS = List.of("token-sha256", "servers", "snapshots-per-server", "manual-backups-per-server",
+            "safety-snapshot");
     static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
     private final Map<TeamId, Team> teams;
@@ -128,7 +140,15 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage().startsWith(prefix) ? e.getMessage() : prefix + e.getMessage());
         }
-        return new Team(id, digest, Set.copyOf(servers), limits);
+        // Strictly true or false: a word such as "yes" is refused by name, not guessed.
+        String safety = properties.get(prefix + "safety-snapshot", String.class).map(String::strip).orElse("");
+        boolean safetySnapshot = switch (safety.toLowerCase(java.util.Locale.ROOT)) {
+            case "" -> SAFETY_SNAPSHOT_BY_DEFAULT;
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(prefix + "safety-snapshot must be true or false, was " + safety);
+        };
+        return new Team(id, digest, Set.copyOf(servers), limits, safetySnapshot);
     }
 
     private static int limit(String prefix, PropertyResolver properties, String key, int providerCeiling) {
@@ -155,6 +175,12 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
     public Set<ServerId> serversOf(TeamId team) {
         Team found = teams.get(team);
         return found == null ? Set.of() : found.servers();
+    }
+
+    @Override
+    public boolean takesSafetySnapshot(TeamId team) {
+        Team found = teams.get(team);
+        return found != null && found.safetySnapshot();
     }
 
     @Override

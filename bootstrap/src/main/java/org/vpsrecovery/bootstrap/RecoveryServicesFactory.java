@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 import org.vpsrecovery.adapters.http.provider.VpsOrgClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.vpsrecovery.adapters.http.facade.AuditorAuthenticator;
 import org.vpsrecovery.adapters.http.facade.HashedAuditorTokens;
 import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
@@ -55,6 +56,10 @@ import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.application.hold.RecoveryPointHoldService;
 import org.vpsrecovery.application.plan.PlanDestructiveWorkService;
+import org.vpsrecovery.application.restore.ContinueRestoresService;
+import org.vpsrecovery.application.restore.SafetySnapshotRotation;
+import org.vpsrecovery.application.restore.SafetySnapshots;
+import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
 import org.vpsrecovery.application.plan.PlanDestructiveWorkUseCase;
 import org.vpsrecovery.application.hold.RecoveryPointHoldsUseCase;
 import org.vpsrecovery.domain.port.ServerLock;
@@ -150,9 +155,27 @@ public class RecoveryServicesFactory {
     }
 
     @Singleton
+    SafetySnapshots safetySnapshots(ConfiguredTeams teams, CreateSnapshotUseCase create, MeteredProvider provider,
+                                    RecoveryOperations operations, AuditWriter writer, TrackingDeadlines deadlines,
+                                    Clock clock) {
+        // Retention (ADR 0028) will make room at the limit; until then nothing may go.
+        return new SafetySnapshots(teams, SafetySnapshotRotation.NONE,
+                (context, server, name, description) -> create.createSnapshot(
+                        new CreateSnapshotCommand(context, server, name, Optional.of(description))),
+                provider, teams, operations, writer, deadlines, clock);
+    }
+
+    @Singleton
+    ContinueRestoresService continueRestores(RecoveryOperations operations, SafetySnapshots safety,
+                                             MeteredProvider provider, ServerLock lock, AuditWriter writer,
+                                             TrackingDeadlines deadlines, Clock clock) {
+        return new ContinueRestoresService(operations, safety, provider, provider, lock, writer, deadlines, clock);
+    }
+
+    @Singleton
     RestoreSnapshotUseCase restoreSnapshot(MeteredProvider provider, ConfiguredTeams teams, ServerStates servers,
-                                           AuditedAttempts attempts) {
-        return new RestoreSnapshotService(provider, teams, servers, attempts);
+                                           AuditedAttempts attempts, SafetySnapshots safety) {
+        return new RestoreSnapshotService(provider, teams, servers, attempts, Optional.of(safety));
     }
 
     @Singleton
@@ -164,8 +187,9 @@ public class RecoveryServicesFactory {
     @Singleton
     PlanDestructiveWorkUseCase planDestructiveWork(MeteredProvider provider, ConfiguredTeams teams, ServerStates servers,
                                                    RecoveryPointHolds holds, AuditedAttempts attempts, AuditWriter writer,
-                                                   Clock clock) {
-        return new PlanDestructiveWorkService(provider, provider, teams, servers, holds, attempts, writer, clock);
+                                                   Clock clock, SafetySnapshots safety) {
+        return new PlanDestructiveWorkService(provider, provider, teams, servers, holds, attempts, writer, clock,
+                Optional.of(safety));
     }
 
     @Singleton
@@ -193,8 +217,9 @@ public class RecoveryServicesFactory {
 
     @Singleton
     RestoreServerFromBackupUseCase restoreServerFromBackup(MeteredProvider provider, ConfiguredTeams teams,
-                                                           ServerStates servers, AuditedAttempts attempts, Clock clock) {
-        return new RestoreServerFromBackupService(provider, teams, servers, attempts, clock);
+                                                           ServerStates servers, AuditedAttempts attempts, Clock clock,
+                                                           SafetySnapshots safety) {
+        return new RestoreServerFromBackupService(provider, teams, servers, attempts, clock, Optional.of(safety));
     }
 
     @Singleton

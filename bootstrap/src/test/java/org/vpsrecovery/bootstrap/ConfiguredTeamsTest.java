@@ -51,6 +51,24 @@ class ConfiguredTeamsTest {
     }
 
     @Test
+    void theSafetySnapshotSettingIsPerTeamOffUnlessSetAndRefusedWhenNotABoolean() {
+        ConfiguredTeams teams = teams(Map.of(
+                "vpsr.teams.payments.token-sha256", DIGEST, "vpsr.teams.payments.servers", "1",
+                "vpsr.teams.payments.safety-snapshot", "true",
+                "vpsr.teams.search.token-sha256", "b".repeat(64), "vpsr.teams.search.servers", "2",
+                "vpsr.teams.labs.token-sha256", "c".repeat(64), "vpsr.teams.labs.servers", "3",
+                "vpsr.teams.labs.safety-snapshot", "false"));
+
+        assertThat(teams.takesSafetySnapshot(new TeamId("payments"))).isTrue();
+        assertThat(teams.takesSafetySnapshot(new TeamId("search"))).isEqualTo(ConfiguredTeams.SAFETY_SNAPSHOT_BY_DEFAULT);
+        assertThat(teams.takesSafetySnapshot(new TeamId("labs"))).isFalse();
+        assertThat(teams.takesSafetySnapshot(new TeamId("nobody"))).isFalse();
+        assertThatThrownBy(() -> teams(Map.of("vpsr.teams.a.token-sha256", DIGEST, "vpsr.teams.a.servers", "1",
+                "vpsr.teams.a.safety-snapshot", "yes")))
+                .hasMessageContaining("vpsr.teams.a.safety-snapshot must be true or false, was yes");
+    }
+
+    @Test
     void refusesNoTeamsSharedServersLimitsAboveTheProvidersAndBadValues() {
         assertThatThrownBy(() -> teams(Map.of())).hasMessageContaining("no team is configured");
         assertThatThrownBy(() -> teams(Map.of(

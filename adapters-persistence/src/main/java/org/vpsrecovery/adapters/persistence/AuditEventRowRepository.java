@@ -36,7 +36,7 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
                     AND outcome.sequence > intent.sequence
                     AND outcome.outcome_kind IN ('COMPLETED', 'FAILED', 'UNVERIFIABLE'))
               AND NOT EXISTS (SELECT 1 FROM recovery_operation open_operation
-                  WHERE open_operation.state IN ('accepted', 'in_progress', 'unresolved')
+                  WHERE open_operation.state IN ('accepted', 'in_progress', 'unresolved', 'awaiting_safety_snapshot')
                     AND open_operation.id::text = intent.detail->>'attempt_id')
             ORDER BY intent.sequence LIMIT :limit""")
     List<AuditEventRow> pendingIntents(Instant acceptedBefore, int limit);

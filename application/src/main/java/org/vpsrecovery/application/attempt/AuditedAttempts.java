@@ -152,6 +152,31 @@ public final class AuditedAttempts {
             }
         }
 
+        /**
+         * A restore that waits for its safety snapshot (ADR 0029): under the lock(s), {@code check}
+         * decides (a denial is {@code REJECTED}); then the intent, and the operation {@code awaiting}
+         * makes of the attempt's id, stored before anything is asked of VPS.org. The continuation
+         * later writes what came of it.
+         */
+        public RecoveryOperation runAfterSafetySnapshot(Supplier<Decision> check,
+                                                        Function<CallContext, RecoveryOperation> awaiting) {
+            return locked(() -> {
+                requireAllowed(check);
+                detail.put(AuditEvent.ATTEMPT_ID, context.operationId().toString());
+                appendIntent("nothing was done");
+                RecoveryOperation waiting = awaiting.apply(context);
+                try {
+                    operations.add(waiting);
+                } catch (RuntimeException storeDown) {
+                    writer.appendOrDefer(event(new Outcome.Failed(ReasonCode.PLATFORM_UNAVAILABLE,
+                            "the restore could not be stored, so nothing was done"), OptionalInt.empty(), null));
+                    throw new PlatformUnavailable("the platform cannot store the restore now, so nothing was done; "
+                            + "try again shortly", HISTORY_RETRY_AFTER, storeDown);
+                }
+                return waiting;
+            });
+        }
+
         private <T> T checkThenChange(Supplier<Decision> check, Supplier<T> change) {
             requireAllowed(check);
             detail.put(AuditEvent.ATTEMPT_ID, context.operationId().toString());

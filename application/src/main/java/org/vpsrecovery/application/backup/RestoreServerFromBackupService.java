@@ -5,6 +5,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.ServerStates;
+import org.vpsrecovery.application.restore.RestoreAnswer;
+import org.vpsrecovery.application.restore.SafetySnapshots;
+import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.backup.Backup;
@@ -23,15 +26,49 @@ public final class RestoreServerFromBackupService implements RestoreServerFromBa
     private final ServerStates servers;
     private final AuditedAttempts attempts;
     private final Clock clock;
+    private final Optional<SafetySnapshots> safety;
 
+    /** No safety snapshot before any restore. */
     public RestoreServerFromBackupService(BackupProvider provider, ServerOwnership ownership, ServerStates servers,
                                           AuditedAttempts attempts, Clock clock) {
+        this(provider, ownership, servers, attempts, clock, Optional.empty());
+    }
+
+    public RestoreServerFromBackupService(BackupProvider provider, ServerOwnership ownership, ServerStates servers,
+                                          AuditedAttempts attempts, Clock clock, Optional<SafetySnapshots> safety) {
+        this.safety = safety;
         this.provider = provider;
         this.ownership = ownership;
         this.backups = new TeamBackups(provider, ownership);
         this.servers = servers;
         this.attempts = attempts;
         this.clock = clock;
+    }
+
+    @Override
+    public RestoreAnswer<BackupRestoreStarted> requestRestore(RestoreServerFromBackupCommand command) {
+        var team = command.context().team();
+        if (safety.filter(s -> s.applies(team, command.skipSafetySnapshot())).isEmpty()) {
+            return new RestoreAnswer.Started<>(restoreServerFromBackup(command));
+        }
+        var target = command.server();
+        var id = command.backup();
+        var attempt = attempts.attempt(command.context(), Operation.RESTORE_SERVER_FROM_BACKUP)
+                .onServer(target)
+                .about(ResourceRef.of(id));
+        if (!ownership.owns(team, target)) {
+            throw attempt.refuse(new ResourceNotFound(ReasonCode.SERVER_NOT_FOUND, "server " + target + " not found"));
+        }
+        Backup found = attempt.lookUp(() -> backups.find(team, id)).orElseThrow(() -> attempt.refuse(TeamBackups.notFound(id)));
+        var source = found.server().id();
+        attempt.about(ResourceRef.of(id), source).alsoLocking(source);
+        ServerRef targetRef = source.equals(target) ? found.server() : new ServerRef(target, "");
+        var waiting = safety.get().request(attempt, command.context(), Operation.RESTORE_SERVER_FROM_BACKUP, target,
+                ResourceRef.of(id), Optional.of(source),
+                () -> BackupRestorePolicy.evaluate(
+                        backups.findOnServer(source, id).orElseThrow(() -> TeamBackups.notFound(id)),
+                        servers.current(targetRef), clock.instant()));
+        return new RestoreAnswer.AwaitingSafetySnapshot<>(waiting);
     }
 
     @Override
@@ -42,6 +79,9 @@ public final class RestoreServerFromBackupService implements RestoreServerFromBa
         var attempt = attempts.attempt(command.context(), Operation.RESTORE_SERVER_FROM_BACKUP)
                 .onServer(target)
                 .about(ResourceRef.of(id));
+        if (command.skipSafetySnapshot()) {
+            attempt.detail(AuditEvent.SAFETY_SNAPSHOT, SafetySnapshots.SKIPPED);
+        }
         if (!ownership.owns(team, target)) {
             throw attempt.refuse(new ResourceNotFound(ReasonCode.SERVER_NOT_FOUND, "server " + target + " not found"));
         }

@@ -2,6 +2,7 @@ package org.vpsrecovery.application.plan;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.Decision;
@@ -13,7 +14,26 @@ import org.vpsrecovery.domain.server.ServerId;
  * {@code point} the snapshot or backup it deletes or reads, on {@code pointServer}.
  */
 public record Plan(Operation action, ServerId server, ResourceRef point, ServerId pointServer, List<Verdict> verdicts,
-                   List<Effect> effects) {
+                   List<Effect> effects, Optional<SafetySnapshot> safetySnapshot) {
+
+    /**
+     * The snapshot of {@code server}'s current state a restore would take first (ADR 0029), named
+     * {@code namePrefix} and the first characters of the restore's operation id; {@code room} says whether
+     * the server has room for it (its verdict is among the plan's, as {@code SafetySnapshotRoom}).
+     */
+    public record SafetySnapshot(ServerId server, String namePrefix, Decision room) {
+        public SafetySnapshot {
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(namePrefix, "name prefix");
+            Objects.requireNonNull(room, "room");
+        }
+    }
+
+    /** A plan with no safety snapshot (deletes, and restores that take none). */
+    public Plan(Operation action, ServerId server, ResourceRef point, ServerId pointServer, List<Verdict> verdicts,
+                List<Effect> effects) {
+        this(action, server, point, pointServer, verdicts, effects, Optional.empty());
+    }
 
     /** One named domain policy's answer. */
     public record Verdict(String policy, Decision decision) {
@@ -45,6 +65,7 @@ public record Plan(Operation action, ServerId server, ResourceRef point, ServerI
         Objects.requireNonNull(pointServer, "point server");
         verdicts = List.copyOf(verdicts);
         effects = List.copyOf(effects);
+        Objects.requireNonNull(safetySnapshot, "safety snapshot (may be empty, not null)");
         if (verdicts.isEmpty()) {
             throw new IllegalArgumentException("a plan names the policies it applied");
         }

@@ -2,6 +2,7 @@ package org.vpsrecovery.application.plan;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,6 +12,7 @@ import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.attempt.ServerStates;
+import org.vpsrecovery.application.restore.SafetySnapshots;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
@@ -53,10 +55,19 @@ public final class PlanDestructiveWorkService implements PlanDestructiveWorkUseC
     private final AuditedAttempts attempts;
     private final AuditWriter writer;
     private final Clock clock;
+    private final Optional<SafetySnapshots> safety;
 
+    /** Restores take no safety snapshot. */
     public PlanDestructiveWorkService(SnapshotProvider snapshots, BackupProvider backups, ServerOwnership ownership,
                                       ServerStates servers, RecoveryPointHolds holds, AuditedAttempts attempts,
                                       AuditWriter writer, Clock clock) {
+        this(snapshots, backups, ownership, servers, holds, attempts, writer, clock, Optional.empty());
+    }
+
+    public PlanDestructiveWorkService(SnapshotProvider snapshots, BackupProvider backups, ServerOwnership ownership,
+                                      ServerStates servers, RecoveryPointHolds holds, AuditedAttempts attempts,
+                                      AuditWriter writer, Clock clock, Optional<SafetySnapshots> safety) {
+        this.safety = Objects.requireNonNull(safety, "safety");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.backups = Objects.requireNonNull(backups, "backups");
         this.ownership = Objects.requireNonNull(ownership, "ownership");
@@ -93,23 +104,47 @@ public final class PlanDestructiveWorkService implements PlanDestructiveWorkUseC
 
     @Override
     public Plan planRestoreSnapshot(CallContext context, SnapshotId id) {
+        return planRestoreSnapshot(context, id, false);
+    }
+
+    @Override
+    public Plan planRestoreSnapshot(CallContext context, SnapshotId id, boolean skipSafetySnapshot) {
         ResourceRef point = ResourceRef.of(id);
         Snapshot snapshot = snapshotOf(context, Operation.RESTORE_SNAPSHOT, id);
         ServerRef server = snapshot.server();
-        return audited(context, new Plan(Operation.RESTORE_SNAPSHOT, server.id(), point, server.id(), List.of(
-                Plan.Verdict.of(SnapshotRestorePolicy.class, SnapshotRestorePolicy.evaluate(snapshot, servers.current(server)))),
-                List.of(new Plan.Effect.Overwrite(server.id(), point, server.id()))));
+        List<Plan.Verdict> verdicts = new ArrayList<>(List.of(
+                Plan.Verdict.of(SnapshotRestorePolicy.class, SnapshotRestorePolicy.evaluate(snapshot, servers.current(server)))));
+        Optional<Plan.SafetySnapshot> first = safetySnapshot(context, server.id(), skipSafetySnapshot, verdicts);
+        return audited(context, new Plan(Operation.RESTORE_SNAPSHOT, server.id(), point, server.id(), verdicts,
+                List.of(new Plan.Effect.Overwrite(server.id(), point, server.id())), first));
     }
 
     @Override
     public Plan planRestoreServerFromBackup(CallContext context, ServerId target, BackupId id) {
+        return planRestoreServerFromBackup(context, target, id, false);
+    }
+
+    @Override
+    public Plan planRestoreServerFromBackup(CallContext context, ServerId target, BackupId id, boolean skipSafetySnapshot) {
         ResourceRef point = ResourceRef.of(id);
         Backup backup = backupOf(context, Operation.RESTORE_SERVER_FROM_BACKUP, id, Optional.of(target));
         ServerRef targetRef = backup.server().id().equals(target) ? backup.server() : new ServerRef(target, "");
-        return audited(context, new Plan(Operation.RESTORE_SERVER_FROM_BACKUP, target, point, backup.server().id(), List.of(
-                Plan.Verdict.of(BackupRestorePolicy.class,
-                        BackupRestorePolicy.evaluate(backup, servers.current(targetRef), clock.instant()))),
-                List.of(new Plan.Effect.Overwrite(target, point, backup.server().id()))));
+        List<Plan.Verdict> verdicts = new ArrayList<>(List.of(Plan.Verdict.of(BackupRestorePolicy.class,
+                BackupRestorePolicy.evaluate(backup, servers.current(targetRef), clock.instant()))));
+        Optional<Plan.SafetySnapshot> first = safetySnapshot(context, target, skipSafetySnapshot, verdicts);
+        return audited(context, new Plan(Operation.RESTORE_SERVER_FROM_BACKUP, target, point, backup.server().id(),
+                verdicts, List.of(new Plan.Effect.Overwrite(target, point, backup.server().id())), first));
+    }
+
+    /** The safety snapshot the restore would take first, if it takes one; its room is one more verdict. */
+    private Optional<Plan.SafetySnapshot> safetySnapshot(CallContext context, ServerId server, boolean skipped,
+                                                        List<Plan.Verdict> verdicts) {
+        if (safety.filter(s -> s.applies(context.team(), skipped)).isEmpty()) {
+            return Optional.empty();
+        }
+        Decision room = safety.get().room(context.team(), server);
+        verdicts.add(new Plan.Verdict(SafetySnapshots.ROOM_POLICY, room));
+        return Optional.of(new Plan.SafetySnapshot(server, SafetySnapshots.NAME_PREFIX, room));
     }
 
     private Snapshot snapshotOf(CallContext context, Operation action, SnapshotId id) {

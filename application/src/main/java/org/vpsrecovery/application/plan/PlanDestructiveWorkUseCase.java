@@ -15,4 +15,14 @@ public interface PlanDestructiveWorkUseCase {
     Plan planRestoreSnapshot(CallContext context, SnapshotId snapshot);
 
     Plan planRestoreServerFromBackup(CallContext context, ServerId server, BackupId backup);
+
+    /** With {@code skipSafetySnapshot}, as the restore asked with {@code skip_safety_snapshot=true} would run. */
+    default Plan planRestoreSnapshot(CallContext context, SnapshotId snapshot, boolean skipSafetySnapshot) {
+        return planRestoreSnapshot(context, snapshot);
+    }
+
+    default Plan planRestoreServerFromBackup(CallContext context, ServerId server, BackupId backup,
+                                             boolean skipSafetySnapshot) {
+        return planRestoreServerFromBackup(context, server, backup);
+    }
 }

@@ -76,6 +76,9 @@ final class RunningPlatform implements AutoCloseable {
         properties.put("vpsr.teams.demo.servers", "12345");
         properties.put("vpsr.teams.other-team.token-sha256", HashedTeamTokens.sha256Hex(OTHER_TOKEN));
         properties.put("vpsr.teams.other-team.servers", "23456");
+        // These suites assert the immediate, VPS.org-shaped restore; SafetySnapshotRestoreEndToEndTest turns it on.
+        properties.put("vpsr.teams.demo.safety-snapshot", "false");
+        properties.put("vpsr.teams.other-team.safety-snapshot", "false");
         properties.put("vpsr.auditors.compliance.token-sha256", HashedTeamTokens.sha256Hex(AUDITOR_TOKEN));
         properties.put("vpsr.server-lock.max-wait", "20s");
         Path dataDirectory;

@@ -49,6 +49,12 @@ public record AuditEvent(Instant occurredAt, TeamId team, RequestId requestId, O
     public static final String PLAN_REFUSED_BY = "plan_refused_by";
     /** Detail key set on a dry run's refused lookup (not found), so it is not read as a real attempt's. */
     public static final String DRY_RUN = "dry_run";
+    /**
+     * Detail keys of a restore's events (ADR 0029): its safety snapshot ({@code pending}, {@code completed},
+     * {@code failed}, or {@code skipped} when the caller asked to skip it) and that snapshot's operation.
+     */
+    public static final String SAFETY_SNAPSHOT = "safety_snapshot";
+    public static final String SAFETY_SNAPSHOT_OPERATION_ID = "safety_snapshot_operation_id";
     public static final int MAX_DETAIL_ENTRIES = 16;
     public static final int MAX_DETAIL_VALUE_LENGTH = 500;
 

@@ -29,6 +29,10 @@ public enum ReasonCode {
     HOLD_ALREADY_RELEASED,
     /** A legal hold, placed by an auditor, is released by auditors only (ADR 0029). */
     LEGAL_HOLD_NOT_RELEASABLE,
+    /** The server has no room for the restore's safety snapshot and nothing may be rotated away (ADR 0029). */
+    SAFETY_SNAPSHOT_LIMIT_REACHED,
+    /** The restore's safety snapshot failed, vanished or was never confirmed: the restore was not run (ADR 0029). */
+    SAFETY_SNAPSHOT_FAILED,
     // lookups (another team's resource is reported exactly as a missing one)
     SERVER_NOT_FOUND,
     SNAPSHOT_NOT_FOUND,

@@ -8,6 +8,11 @@ package org.vpsrecovery.domain.operation;
  */
 public enum OperationState {
     ACCEPTED, IN_PROGRESS, UNRESOLVED,
+    /**
+     * A restore stored before VPS.org is asked, waiting for its safety snapshot to complete (ADR 0029).
+     * It holds its server like any restore not final.
+     */
+    AWAITING_SAFETY_SNAPSHOT,
     /** Established at VPS.org: the recovery point is completed, the deleted one is gone, the restore window ended. */
     COMPLETED,
     /** It did not happen, or VPS.org reports it failed. */

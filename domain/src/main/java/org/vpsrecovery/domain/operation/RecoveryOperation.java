@@ -24,6 +24,8 @@ import org.vpsrecovery.domain.server.ServerId;
  *    │  └──refused──▶ FAILED              ▲
  *    └──answerLost──▶ UNRESOLVED ──found──┘ ──notFound──▶ FAILED, ──timedOut──▶ TIMED_OUT
  * a restore, not final, before its deadline ──releasedEarly──▶ RELEASED
+ * AWAITING_SAFETY_SNAPSHOT ──safetySnapshotTaken──▶ ACCEPTED (the restore is then asked of VPS.org)
+ *          └──safetySnapshotFailed──▶ FAILED
  * </pre>
  *
  * {@code resourceServer} is the server the resource belongs to when that is not {@code server}: the
@@ -81,6 +83,39 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         return new RecoveryOperation(id, team, requestId, kind, server, resource,
                 resourceServer.filter(other -> !other.equals(server)), OperationState.ACCEPTED, at, at,
                 at.plus(trackingDeadline), Optional.empty(), at, 0, 0);
+    }
+
+    /**
+     * A restore stored before VPS.org is asked: it waits for its safety snapshot (ADR 0029), holding
+     * its server until {@code deadline} (the snapshot's tracking deadline plus the restore window).
+     */
+    public static RecoveryOperation awaitingSafetySnapshot(OperationId id, TeamId team, RequestId requestId,
+                                                           Operation kind, ServerId server, ResourceRef source,
+                                                           Optional<ServerId> sourceServer, Instant at, Duration wait) {
+        if (!kind.isRestore()) {
+            throw new IllegalArgumentException("only a restore waits for a safety snapshot");
+        }
+        return new RecoveryOperation(id, team, requestId, kind, server, Optional.of(source),
+                sourceServer.filter(other -> !other.equals(server)), OperationState.AWAITING_SAFETY_SNAPSHOT, at, at,
+                at.plus(wait), Optional.empty(), at, 0, 0);
+    }
+
+    /**
+     * The safety snapshot completed: the restore is about to be asked of VPS.org, as if just accepted.
+     * Its window (the deadline) starts now.
+     */
+    public RecoveryOperation safetySnapshotTaken(Instant at, Duration restoreWindow, String note) {
+        require(OperationState.AWAITING_SAFETY_SNAPSHOT, "safetySnapshotTaken");
+        Instant when = at.isBefore(updatedAt) ? updatedAt : at;
+        RecoveryOperation moved = next(OperationState.ACCEPTED, resource, when, note);
+        return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, moved.state(),
+                acceptedAt, when, when.plus(restoreWindow), moved.note(), when, 0, moved.version());
+    }
+
+    /** The safety snapshot did not complete (or the restore was refused on the second look): VPS.org is never asked. */
+    public RecoveryOperation safetySnapshotFailed(Instant at, String note) {
+        require(OperationState.AWAITING_SAFETY_SNAPSHOT, "safetySnapshotFailed");
+        return next(OperationState.FAILED, resource, at, note);
     }
 
     /** VPS.org took it; {@code made} names what a create made. */
@@ -206,7 +241,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
                     ? new Outcome.Unverifiable(ReasonCode.OUTCOME_UNKNOWN, words)
                     : new Outcome.Unverifiable(ReasonCode.TRACKING_DEADLINE_PASSED, words);
             case RELEASED -> new Outcome.Unverifiable(ReasonCode.RESTORE_HOLD_RELEASED, words);
-            case ACCEPTED, IN_PROGRESS, UNRESOLVED -> throw new IllegalOperationTransition(id, state, "end");
+            case ACCEPTED, IN_PROGRESS, UNRESOLVED, AWAITING_SAFETY_SNAPSHOT -> throw new IllegalOperationTransition(id, state, "end");
         };
     }
 

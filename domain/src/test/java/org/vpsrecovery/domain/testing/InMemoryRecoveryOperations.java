@@ -63,7 +63,9 @@ public final class InMemoryRecoveryOperations implements RecoveryOperations {
         RecoveryOperations.requirePage(limit);
         Map<ServerId, List<RecoveryOperation>> byServer = new LinkedHashMap<>();
         operations.values().stream()
-                .filter(o -> !o.isFinal() && !o.nextCheckAt().isAfter(dueBy))
+                // As the store's: a restore waiting for its safety snapshot is the continuation's, not the tracker's.
+                .filter(o -> !o.isFinal() && o.state() != org.vpsrecovery.domain.operation.OperationState.AWAITING_SAFETY_SNAPSHOT
+                        && !o.nextCheckAt().isAfter(dueBy))
                 .sorted(Comparator.comparing(RecoveryOperation::nextCheckAt))
                 .limit(limit)
                 .forEach(o -> byServer.computeIfAbsent(o.server(), s -> new ArrayList<>()).add(o));

@@ -94,7 +94,8 @@ public class OperationsController {
             @Parameter(description = "only this server's", schema = @Schema(type = "string", pattern = OpenApiPatterns.ID,
                     maxLength = OpenApiPatterns.ID_MAX_LENGTH)) @Nullable @QueryValue("server_id") String serverId,
             @Parameter(description = "only this state", schema = @Schema(type = "string",
-                    pattern = "^(accepted|in_progress|unresolved|completed|failed|vanished|timed_out|released)$", maxLength = 11))
+                    pattern = "^(accepted|in_progress|unresolved|awaiting_safety_snapshot|completed|failed|vanished|timed_out|released)$",
+                    maxLength = 24))
             @Nullable @QueryValue("state") String state,
             @Parameter(description = "page size, 1-500 (100)", schema = @Schema(type = "string", pattern = "^[0-9]{1,3}$",
                     maxLength = 3)) @Nullable @QueryValue("limit") String limit) {
@@ -112,7 +113,8 @@ public class OperationsController {
             }
         }
         throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "state",
-                "state must be one of accepted, in_progress, unresolved, completed, failed, vanished, timed_out, released");
+                "state must be one of accepted, in_progress, unresolved, awaiting_safety_snapshot, completed, failed, "
+                        + "vanished, timed_out, released");
     }
 
     private static long bounded(String raw, String name, long min, long max) {

@@ -13,8 +13,9 @@ import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.Decision;
 
 /**
- * A dry run's answer (ADR 0029): the platform's own JSON, not VPS.org's. {@code safety_snapshot} is
- * always null until restores take one (ADR 0029, decision 3).
+ * A dry run's answer (ADR 0029): the platform's own JSON, not VPS.org's. {@code safety_snapshot} is the
+ * snapshot a restore would take first, null when it takes none (a delete, a team whose setting is off,
+ * or skip_safety_snapshot=true).
  */
 @Serdeable
 public record PlanJson(@JsonProperty("dry_run") boolean dryRun, String action, boolean allowed,
@@ -22,8 +23,17 @@ public record PlanJson(@JsonProperty("dry_run") boolean dryRun, String action, b
                        @JsonProperty("recovery_point") HoldJson.PointJson recoveryPoint,
                        List<VerdictJson> verdicts, List<EffectJson> effects,
                        @Schema(nullable = true, description = "the snapshot of the server's current state a restore would "
-                               + "take first; null: none is taken (restores take none yet, ADR 0029)")
-                       @JsonProperty("safety_snapshot") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Object safetySnapshot) {
+                               + "take first; null: none is taken (a delete; the team's safety-snapshot setting is off; "
+                               + "or skip_safety_snapshot=true)")
+                       @JsonProperty("safety_snapshot") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable SafetySnapshotJson safetySnapshot) {
+
+    /** The safety snapshot a restore would take: its server, its name's prefix, and whether there is room for it. */
+    @Serdeable
+    public record SafetySnapshotJson(@JsonProperty("server_id") long serverId,
+                                     @JsonProperty("name_prefix") String namePrefix, boolean allowed,
+                                     @JsonProperty("reason_code") @Nullable String reasonCode,
+                                     @Nullable String detail) {
+    }
 
     /** The query parameter that asks for a plan instead of the action. */
     static final String DRY_RUN = "dry_run";
@@ -43,7 +53,16 @@ public record PlanJson(@JsonProperty("dry_run") boolean dryRun, String action, b
         return new PlanJson(true, plan.action().name().toLowerCase(Locale.ROOT), plan.allowed(), plan.server().value(),
                 point(plan.point(), plan.pointServer().value()),
                 plan.verdicts().stream().map(PlanJson::verdict).toList(),
-                plan.effects().stream().map(PlanJson::effect).toList(), null);
+                plan.effects().stream().map(PlanJson::effect).toList(),
+                plan.safetySnapshot().map(PlanJson::safetySnapshot).orElse(null));
+    }
+
+    private static SafetySnapshotJson safetySnapshot(Plan.SafetySnapshot first) {
+        return switch (first.room()) {
+            case Decision.Allowed allowed -> new SafetySnapshotJson(first.server().value(), first.namePrefix(), true, null, null);
+            case Decision.Denied denied -> new SafetySnapshotJson(first.server().value(), first.namePrefix(), false,
+                    denied.reason().name(), denied.detail());
+        };
     }
 
     private static VerdictJson verdict(Plan.Verdict v) {

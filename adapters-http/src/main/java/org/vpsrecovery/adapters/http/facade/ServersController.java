@@ -21,7 +21,9 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.BackupRestoreJson;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.ServerIdParameter;
+import org.vpsrecovery.application.backup.BackupRestoreStarted;
 import org.vpsrecovery.application.backup.RestoreServerFromBackupCommand;
+import org.vpsrecovery.application.restore.RestoreAnswer;
 import org.vpsrecovery.application.plan.PlanDestructiveWorkUseCase;
 import org.vpsrecovery.application.backup.RestoreServerFromBackupUseCase;
 import org.vpsrecovery.application.server.GetServerUseCase;
@@ -98,15 +100,24 @@ public class ServersController {
                     + "restore, any deletion on it, and the deletion of the backup it reads (also another server's); "
                     + "GET /api/v1/servers/{id}/ shows the hold, DELETE .../restore-hold/ ends it early. Audited. With an Idempotency-Key a repeated request gets the "
                     + "first answer. With dry_run=true: the plan instead (200, PlanJson), even when a policy refuses the "
-                    + "restore; VPS.org is not asked to change anything.",
+                    + "restore; VPS.org is not asked to change anything. When the team's safety-snapshot setting is on "
+                    + "(and skip_safety_snapshot is not true), the target's current state is snapshotted first: the answer "
+                    + "is 202 with the restore's operation (X-Operation-Id), in the phase awaiting_safety_snapshot, and the "
+                    + "restore runs once that snapshot completes (if it does not, the restore ends failed, "
+                    + "SAFETY_SNAPSHOT_FAILED). At the snapshot limit it is refused at once, SAFETY_SNAPSHOT_LIMIT_REACHED.",
             parameters = {@Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
                     description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)),
                     @Parameter(name = PlanJson.DRY_RUN, in = ParameterIn.QUERY,
-                    description = OpenApiPatterns.DRY_RUN_DESCRIPTION, schema = @Schema(type = "boolean"))})
+                    description = OpenApiPatterns.DRY_RUN_DESCRIPTION, schema = @Schema(type = "boolean")),
+                    @Parameter(name = SkipSafetySnapshot.NAME, in = ParameterIn.QUERY,
+                    description = SkipSafetySnapshot.DESCRIPTION, schema = @Schema(type = "boolean"))})
     @ApiResponse(responseCode = "200", description = "restore started (the server is restoring); or, with dry_run=true, "
             + "the plan (PlanJson), also when a policy refuses the restore",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {BackupRestoreJson.class, PlanJson.class})))
+    @ApiResponse(responseCode = "202", description = "the team's restores take a safety snapshot first: the restore's "
+            + "operation, awaiting_safety_snapshot; follow it at GET /api/v1/operations/{id}/ (its id is X-Operation-Id)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.Post
@@ -114,15 +125,23 @@ public class ServersController {
             @ServerIdParameter @PathVariable("server_id") String serverId,
             @Valid @Body FacadeRequests.RestoreFromBackupRequest body) {
         ServerId server = new ServerId(RequestFields.parseId(serverId, "server_id", RequestReason.INVALID_ID));
+        boolean skip = SkipSafetySnapshot.requested(request);
         if (PlanJson.requested(request)) {
             return HttpResponse.ok(PlanJson.of(plans.planRestoreServerFromBackup(RequestAttributes.callContext(request),
-                    server, new BackupId(body.backupId()))));
+                    server, new BackupId(body.backupId()), skip)));
         }
-        return idempotent.run(request, bodies.fingerprintText(body), () -> {
+        String fingerprint = bodies.fingerprintText(body) + (skip ? " " + SkipSafetySnapshot.NAME : "");
+        return idempotent.run(request, fingerprint, () -> {
             BackupId backup = new BackupId(body.backupId());
-            return HttpResponse.ok(FacadeJsonMapper.restore(restore.restoreServerFromBackup(
-                    new RestoreServerFromBackupCommand(RequestAttributes.callContext(request), server, backup))))
-                    .header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
+            var answer = restore.requestRestore(
+                    new RestoreServerFromBackupCommand(RequestAttributes.callContext(request), server, backup, skip));
+            io.micronaut.http.MutableHttpResponse<?> response = switch (answer) {
+                case RestoreAnswer.Started<BackupRestoreStarted> started ->
+                        HttpResponse.ok(FacadeJsonMapper.restore(started.started()));
+                case RestoreAnswer.AwaitingSafetySnapshot<BackupRestoreStarted> waiting ->
+                        HttpResponse.accepted().body(OperationJson.of(waiting.restore()));
+            };
+            return response.header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
         });
     }
 }

@@ -33,7 +33,9 @@ import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
 import org.vpsrecovery.application.snapshot.ListSnapshotsQuery;
 import org.vpsrecovery.application.snapshot.ListSnapshotsUseCase;
+import org.vpsrecovery.application.restore.RestoreAnswer;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotCommand;
+import org.vpsrecovery.application.snapshot.SnapshotRestoreStarted;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotUseCase;
 import org.vpsrecovery.domain.common.Description;
 import org.vpsrecovery.domain.common.ReasonCode;
@@ -123,27 +125,45 @@ public class SnapshotsController {
     @Operation(summary = "Restore a server from one of its snapshots",
             description = "The server is then restoring for up to 15 minutes: meanwhile the platform refuses another "
                     + "restore and any deletion on it. Audited. No body. With dry_run=true: the plan instead (200, PlanJson), "
-                    + "even when a policy refuses the restore; VPS.org is not asked to change anything.",
+                    + "even when a policy refuses the restore; VPS.org is not asked to change anything. When the team's "
+                    + "safety-snapshot setting is on (and skip_safety_snapshot is not true), the server's current state is "
+                    + "snapshotted first: the answer is 202 with the restore's operation (X-Operation-Id), in the phase "
+                    + "awaiting_safety_snapshot, and the restore runs once that snapshot completes (if it does not, the "
+                    + "restore ends failed, SAFETY_SNAPSHOT_FAILED). At the snapshot limit it is refused at once, "
+                    + "SAFETY_SNAPSHOT_LIMIT_REACHED.",
             parameters = {@Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
                     description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)),
                     @Parameter(name = PlanJson.DRY_RUN, in = ParameterIn.QUERY,
-                    description = OpenApiPatterns.DRY_RUN_DESCRIPTION, schema = @Schema(type = "boolean"))})
+                    description = OpenApiPatterns.DRY_RUN_DESCRIPTION, schema = @Schema(type = "boolean")),
+                    @Parameter(name = SkipSafetySnapshot.NAME, in = ParameterIn.QUERY,
+                    description = SkipSafetySnapshot.DESCRIPTION, schema = @Schema(type = "boolean"))})
     @ApiResponse(responseCode = "200", description = "restore started (the server is restoring); or, with dry_run=true, "
             + "the plan (PlanJson), also when a policy refuses the restore",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {SnapshotRestoreJson.class, PlanJson.class})))
+    @ApiResponse(responseCode = "202", description = "the team's restores take a safety snapshot first: the restore's "
+            + "operation, awaiting_safety_snapshot; follow it at GET /api/v1/operations/{id}/ (its id is X-Operation-Id)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.Post
     public HttpResponse<?> restoreSnapshot(HttpRequest<?> request,
                                            @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId) {
         SnapshotId id = snapshotId(snapshotId);
+        boolean skip = SkipSafetySnapshot.requested(request);
         if (PlanJson.requested(request)) {
-            return HttpResponse.ok(PlanJson.of(plans.planRestoreSnapshot(RequestAttributes.callContext(request), id)));
+            return HttpResponse.ok(PlanJson.of(plans.planRestoreSnapshot(RequestAttributes.callContext(request), id, skip)));
         }
-        return idempotent.run(request, "", () -> HttpResponse.ok(FacadeJsonMapper.restore(restore.restoreSnapshot(
-                new RestoreSnapshotCommand(RequestAttributes.callContext(request), id))))
-                .header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString()));
+        return idempotent.run(request, skip ? SkipSafetySnapshot.NAME : "", () -> {
+            var answer = restore.requestRestore(new RestoreSnapshotCommand(RequestAttributes.callContext(request), id, skip));
+            io.micronaut.http.MutableHttpResponse<?> response = switch (answer) {
+                case RestoreAnswer.Started<SnapshotRestoreStarted> started ->
+                        HttpResponse.ok(FacadeJsonMapper.restore(started.started()));
+                case RestoreAnswer.AwaitingSafetySnapshot<SnapshotRestoreStarted> waiting ->
+                        HttpResponse.accepted().body(OperationJson.of(waiting.restore()));
+            };
+            return response.header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
+        });
     }
 
     @Delete("/{snapshot_id}/")

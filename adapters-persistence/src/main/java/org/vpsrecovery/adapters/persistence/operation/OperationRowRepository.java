@@ -20,11 +20,12 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
     /** Optimistic: writes only over the version the caller read. */
     @Query("""
             UPDATE recovery_operation SET resource_type = :resourceType, resource_id = :resourceId, state = :state,
-                updated_at = :updatedAt, note = :note, next_check_at = :nextCheckAt, checks = :checks, version = :version
+                updated_at = :updatedAt, deadline = :deadline, note = :note, next_check_at = :nextCheckAt,
+                checks = :checks, version = :version
             WHERE id = :id AND version = :expectedVersion""")
     long updateOverVersion(UUID id, @Nullable String resourceType, @Nullable Long resourceId, String state,
-                           Instant updatedAt, @Nullable String note, Instant nextCheckAt, int checks, int version,
-                           int expectedVersion);
+                           Instant updatedAt, Instant deadline, @Nullable String note, Instant nextCheckAt, int checks,
+                           int version, int expectedVersion);
 
     @Query("""
             SELECT * FROM recovery_operation
@@ -38,7 +39,7 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
     @Query("""
             SELECT * FROM recovery_operation
             WHERE kind IN ('RESTORE_SNAPSHOT', 'RESTORE_SERVER_FROM_BACKUP')
-              AND state IN ('accepted', 'in_progress', 'unresolved') AND deadline > :at
+              AND state IN ('accepted', 'in_progress', 'unresolved', 'awaiting_safety_snapshot') AND deadline > :at
               AND (CAST(:serverId AS bigint) IS NULL OR server_id = :serverId)
               AND (CAST(:resourceType AS text) IS NULL OR (resource_type = :resourceType AND resource_id = :resourceId))
             ORDER BY accepted_at DESC, id""")

@@ -42,7 +42,7 @@ public final class OperationRows implements RecoveryOperations {
         }
         OperationRow row = toRow(next);
         return rows.updateOverVersion(row.id(), row.resourceType(), row.resourceId(), row.state(), row.updatedAt(),
-                row.note(), row.nextCheckAt(), row.checks(), row.version(), from.version()) == 1;
+                row.deadline(), row.note(), row.nextCheckAt(), row.checks(), row.version(), from.version()) == 1;
     }
 
     @Override

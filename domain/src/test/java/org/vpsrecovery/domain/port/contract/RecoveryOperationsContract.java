@@ -77,6 +77,30 @@ public abstract class RecoveryOperationsContract {
     }
 
     @Test
+    void aRestoreWaitingForItsSafetySnapshotHoldsItsServerIsListedByStateAndNotDueForTheTracker() {
+        RecoveryOperations operations = emptyOperations();
+        ResourceRef snapshot = ResourceRef.of(new SnapshotId(801));
+        RecoveryOperation waiting = RecoveryOperation.awaitingSafetySnapshot(OperationId.random(), BLUE,
+                new RequestId("r-safe"), Operation.RESTORE_SNAPSHOT, WEB, snapshot, Optional.empty(), T0,
+                Duration.ofMinutes(45));
+        operations.add(waiting);
+
+        assertThat(operations.find(waiting.id())).contains(waiting);
+        assertThat(operations.liveRestores(Optional.of(WEB), Optional.empty(), T0.plusSeconds(60))).containsExactly(waiting);
+        assertThat(operations.list(Optional.empty(), Optional.empty(), Optional.of(OperationState.AWAITING_SAFETY_SNAPSHOT),
+                10)).containsExactly(waiting);
+        assertThat(operations.openByServer(T0.plus(Duration.ofHours(1)), 10)).isEmpty();
+
+        // Its window starts when the restore is finally asked: the new deadline is stored.
+        RecoveryOperation accepted = waiting.safetySnapshotTaken(T0.plus(Duration.ofMinutes(5)), Duration.ofMinutes(15), "asked");
+        assertThat(operations.update(waiting, accepted)).isTrue();
+        RecoveryOperation stored = operations.find(waiting.id()).orElseThrow();
+        assertThat(stored.state()).isEqualTo(OperationState.ACCEPTED);
+        assertThat(stored.deadline()).isEqualTo(T0.plus(Duration.ofMinutes(20)));
+        assertThat(operations.update(waiting, waiting.safetySnapshotFailed(T0.plusSeconds(1), "late"))).isFalse();
+    }
+
+    @Test
     void liveRestoresAreTheHoldsInForceByTargetAndSourceAndReleasedOnesAreNot() {
         RecoveryOperations operations = emptyOperations();
         ResourceRef backup = ResourceRef.of(new BackupId(499));

@@ -1,0 +1,205 @@
+package org.vpsrecovery.application.restore;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.application.attempt.TrackingDeadlines;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.backup.BackupRestorePolicy;
+import org.vpsrecovery.domain.common.Decision;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ProviderFailure;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.port.ServerLock;
+import org.vpsrecovery.domain.port.SnapshotProvider;
+import org.vpsrecovery.domain.server.Server;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.server.ServerRef;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+import org.vpsrecovery.domain.snapshot.SnapshotRestorePolicy;
+
+/**
+ * Continues the restores waiting for their safety snapshot (ADR 0029): one round reads them from the
+ * operations (stored state: a restart loses nothing) and, for each, the safety snapshot's operation,
+ * which the tracker follows to its end:
+ *
+ * <ul>
+ *   <li>completed: under the restore's lock(s), its policies are checked again, then VPS.org's
+ *   restore is called, and the operation moves on as any restore's;</li>
+ *   <li>failed, vanished, timed out, or never stored (a request that died before the create): the
+ *   restore ends FAILED SAFETY_SNAPSHOT_FAILED, and VPS.org's restore is never called;</li>
+ *   <li>otherwise it waits.</li>
+ * </ul>
+ *
+ * Runs once across instances (the scheduler's job), and safely twice: the move out of waiting is a
+ * versioned write, made before VPS.org is called, so only one instance calls it.
+ */
+public final class ContinueRestoresService {
+
+    /** How long a waiting restore may have no safety snapshot operation before it is taken to have died. */
+    public static final Duration NO_SNAPSHOT_AFTER = Duration.ofMinutes(2);
+
+    private final RecoveryOperations operations;
+    private final SafetySnapshots safety;
+    private final SnapshotProvider snapshots;
+    private final BackupProvider backups;
+    private final ServerLock lock;
+    private final AuditWriter writer;
+    private final TrackingDeadlines deadlines;
+    private final Clock clock;
+
+    public ContinueRestoresService(RecoveryOperations operations, SafetySnapshots safety, SnapshotProvider snapshots,
+                                   BackupProvider backups, ServerLock lock, AuditWriter writer,
+                                   TrackingDeadlines deadlines, Clock clock) {
+        this.operations = Objects.requireNonNull(operations, "operations");
+        this.safety = Objects.requireNonNull(safety, "safety");
+        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
+        this.backups = Objects.requireNonNull(backups, "backups");
+        this.lock = Objects.requireNonNull(lock, "lock");
+        this.writer = Objects.requireNonNull(writer, "writer");
+        this.deadlines = Objects.requireNonNull(deadlines, "deadlines");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** One round over the waiting restores; returns how many moved. */
+    public int tick() {
+        int moved = 0;
+        for (RecoveryOperation waiting : operations.list(Optional.empty(), Optional.empty(),
+                Optional.of(OperationState.AWAITING_SAFETY_SNAPSHOT), RecoveryOperations.MAX_PAGE)) {
+            try {
+                moved += step(waiting) ? 1 : 0;
+            } catch (RecoveryException notNow) {
+                // The server is busy, or VPS.org or the database failed: it stays waiting for the next round.
+            }
+        }
+        return moved;
+    }
+
+    private boolean step(RecoveryOperation waiting) {
+        Instant now = clock.instant();
+        Optional<RecoveryOperation> snapshot = operations.find(SafetySnapshots.operationOf(waiting.id()));
+        if (snapshot.isEmpty()) {
+            if (waiting.isDue(now) || now.isAfter(waiting.acceptedAt().plus(NO_SNAPSHOT_AFTER))) {
+                return safety.fail(waiting, "no safety snapshot was taken for this restore").isPresent();
+            }
+            return false;
+        }
+        OperationState state = snapshot.get().state();
+        if (state == OperationState.COMPLETED) {
+            return lockedRestore(waiting, () -> restore(waiting.id()));
+        }
+        if (state.isFinal()) {
+            return safety.fail(waiting, "the safety snapshot ended " + state.wireName()
+                    + snapshot.get().note().map(n -> " (" + n + ")").orElse("") + "; the restore was not run").isPresent();
+        }
+        if (waiting.isDue(now)) {
+            return safety.fail(waiting, "the safety snapshot showed no end by " + waiting.deadline()).isPresent();
+        }
+        return false;
+    }
+
+    /** Under the target's lock, and the source's when it is another server's, in id order (ADR 0026). */
+    private boolean lockedRestore(RecoveryOperation waiting, Supplier<Boolean> work) {
+        List<ServerId> inOrder = Stream.concat(Stream.of(waiting.server()), waiting.resourceServer().stream()).distinct()
+                .sorted(Comparator.comparingLong(ServerId::value)).toList();
+        Supplier<Boolean> inner = work;
+        for (int i = inOrder.size() - 1; i >= 0; i--) {
+            ServerId next = inOrder.get(i);
+            Supplier<Boolean> within = inner;
+            inner = () -> lock.callExclusively(next, within);
+        }
+        return inner.get();
+    }
+
+    private boolean restore(org.vpsrecovery.domain.operation.OperationId id) {
+        Optional<RecoveryOperation> current = operations.find(id);
+        if (current.isEmpty() || current.get().state() != OperationState.AWAITING_SAFETY_SNAPSHOT) {
+            return false; // another instance moved it first
+        }
+        RecoveryOperation waiting = current.get();
+        Decision again;
+        try {
+            again = check(waiting);
+        } catch (RecoveryException gone) {
+            again = Decision.deny(gone.reason(), gone.getMessage());
+        }
+        if (again instanceof Decision.Denied denied) {
+            return safety.fail(waiting, "the safety snapshot completed, but the restore is refused now: "
+                    + denied.reason() + ": " + denied.detail()).isPresent();
+        }
+        Instant now = clock.instant();
+        RecoveryOperation accepted = waiting.safetySnapshotTaken(now, deadlines.of(waiting.kind()),
+                "safety snapshot completed; asking VPS.org");
+        if (!operations.update(waiting, accepted)) {
+            return false;
+        }
+        try {
+            call(waiting);
+        } catch (ProviderFailure failure) {
+            String cause = failure.getMessage().length() <= Outcome.MAX_CAUSE_LENGTH ? failure.getMessage()
+                    : failure.getMessage().substring(0, Outcome.MAX_CAUSE_LENGTH);
+            if (failure.outcomeUnknown()) {
+                writer.appendOrDefer(safety.event(accepted, new Outcome.Unresolved(failure.reason(), cause),
+                        SafetySnapshots.COMPLETED, failure.getMessage()));
+                operations.update(accepted, accepted.answerLost(clock.instant(), failure.getMessage()));
+            } else {
+                writer.appendOrDefer(safety.event(accepted, new Outcome.Failed(failure.reason(), cause),
+                        SafetySnapshots.COMPLETED, failure.getMessage()));
+                operations.update(accepted, accepted.refused(clock.instant(), failure.getMessage()));
+            }
+            return true;
+        } catch (RuntimeException unexpected) {
+            String why = "the call ended in " + unexpected.getClass().getSimpleName() + "; VPS.org may have acted";
+            writer.appendOrDefer(safety.event(accepted, new Outcome.Unresolved(ReasonCode.INTERNAL_ERROR, why),
+                    SafetySnapshots.COMPLETED, why));
+            operations.update(accepted, accepted.answerLost(clock.instant(), why));
+            return true;
+        }
+        writer.appendOrDefer(safety.event(accepted, new Outcome.Submitted(), SafetySnapshots.COMPLETED,
+                "the safety snapshot completed; VPS.org took the restore"));
+        operations.update(accepted, accepted.taken(Optional.empty(), clock.instant(), "VPS.org took it"));
+        return true;
+    }
+
+    /**
+     * The restore's policies again. The server is judged idle: the hold it shows is this restore's own,
+     * which kept every other restore and delete of its points away while it waited.
+     */
+    private Decision check(RecoveryOperation waiting) {
+        ResourceRef source = waiting.resource().orElseThrow();
+        if (waiting.kind() == Operation.RESTORE_SNAPSHOT) {
+            SnapshotId id = new SnapshotId(source.id());
+            return snapshots.listSnapshots(Optional.of(waiting.server())).stream().filter(s -> s.id().equals(id)).findFirst()
+                    .map(s -> SnapshotRestorePolicy.evaluate(s, Server.idle(s.server())))
+                    .orElseGet(() -> Decision.deny(ReasonCode.SNAPSHOT_NOT_FOUND, "snapshot " + id + " is gone"));
+        }
+        BackupId id = new BackupId(source.id());
+        ServerId from = waiting.resourceServer().orElse(waiting.server());
+        return backups.listBackups(Optional.of(from), Optional.empty()).stream().filter(b -> b.id().equals(id)).findFirst()
+                .map(b -> BackupRestorePolicy.evaluate(b, Server.idle(new ServerRef(waiting.server(), "")), clock.instant()))
+                .orElseGet(() -> Decision.deny(ReasonCode.BACKUP_NOT_FOUND, "backup " + id + " is gone"));
+    }
+
+    private void call(RecoveryOperation waiting) {
+        long source = waiting.resource().orElseThrow().id();
+        if (waiting.kind() == Operation.RESTORE_SNAPSHOT) {
+            snapshots.restoreSnapshot(new SnapshotId(source));
+        } else {
+            backups.restoreServerFromBackup(waiting.server(), new BackupId(source));
+        }
+    }
+}

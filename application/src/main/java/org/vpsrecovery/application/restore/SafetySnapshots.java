@@ -1,0 +1,164 @@
+package org.vpsrecovery.application.restore;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.application.attempt.AuditedAttempts;
+import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.attempt.TrackingDeadlines;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.Decision;
+import org.vpsrecovery.domain.common.Description;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.port.SnapshotProvider;
+import org.vpsrecovery.domain.port.TeamLimits;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotName;
+import org.vpsrecovery.domain.snapshot.SnapshotQuota;
+
+/**
+ * A safety snapshot before a restore (ADR 0029, Decision 3). The request side: whether one applies,
+ * whether there is room for it, and storing the waiting restore, then taking the snapshot through the
+ * ordinary create. The snapshot's operation id is derived from the restore's, so the continuation
+ * finds it from stored state alone (nothing is kept in memory across the wait).
+ */
+public final class SafetySnapshots {
+
+    /** Values of {@link AuditEvent#SAFETY_SNAPSHOT}. */
+    public static final String PENDING = "pending";
+    public static final String COMPLETED = "completed";
+    public static final String FAILED = "failed";
+    public static final String SKIPPED = "skipped";
+    /** The safety snapshot's name begins so; the first eight characters of the restore's id follow. */
+    public static final String NAME_PREFIX = "vpsr-safety-";
+    /** The name a plan gives the room check's verdict. */
+    public static final String ROOM_POLICY = "SafetySnapshotRoom";
+
+    private final SafetySnapshotSettings settings;
+    private final SafetySnapshotRotation rotation;
+    private final SafetySnapshotTaker taker;
+    private final SnapshotProvider snapshots;
+    private final TeamLimits limits;
+    private final RecoveryOperations operations;
+    private final AuditWriter writer;
+    private final TrackingDeadlines deadlines;
+    private final Clock clock;
+
+    public SafetySnapshots(SafetySnapshotSettings settings, SafetySnapshotRotation rotation, SafetySnapshotTaker taker,
+                           SnapshotProvider snapshots, TeamLimits limits, RecoveryOperations operations,
+                           AuditWriter writer, TrackingDeadlines deadlines, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.rotation = Objects.requireNonNull(rotation, "rotation");
+        this.taker = Objects.requireNonNull(taker, "taker");
+        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.operations = Objects.requireNonNull(operations, "operations");
+        this.writer = Objects.requireNonNull(writer, "writer");
+        this.deadlines = Objects.requireNonNull(deadlines, "deadlines");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Whether a restore of {@code team} takes one: the team's setting is on and the caller did not skip it. */
+    public boolean applies(TeamId team, boolean skipped) {
+        return !skipped && settings.takesSafetySnapshot(team);
+    }
+
+    /**
+     * Whether {@code server} has room for one more snapshot; at the limit, the rotation seam is asked
+     * to make room, and when it cannot, {@code SAFETY_SNAPSHOT_LIMIT_REACHED}. Under the server's lock
+     * when the restore is requested; unlocked for a plan.
+     */
+    public Decision room(TeamId team, ServerId server) {
+        List<Snapshot> onServer = snapshots.listSnapshots(Optional.of(server));
+        Decision quota = SnapshotQuota.evaluate(server, onServer, limits.limitsFor(team));
+        if (quota instanceof Decision.Denied full) {
+            if (rotation.makeRoom(server, onServer)) {
+                return Decision.allow();
+            }
+            return Decision.deny(ReasonCode.SAFETY_SNAPSHOT_LIMIT_REACHED, "no room for the restore's safety snapshot: "
+                    + full.detail() + "; delete one, or restore with skip_safety_snapshot=true");
+        }
+        return quota;
+    }
+
+    /** The safety snapshot's operation id: derived from the restore's, so stored state finds it. */
+    public static OperationId operationOf(OperationId restore) {
+        return new OperationId(UUID.nameUUIDFromBytes(("safety-snapshot:" + restore).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** {@code vpsr-safety-} and the first eight characters of the restore's id. */
+    public static SnapshotName nameFor(OperationId restore) {
+        return new SnapshotName(NAME_PREFIX + restore.toString().substring(0, 8));
+    }
+
+    /**
+     * Under the restore's lock(s): {@code check} (the restore's policies), then room for the snapshot;
+     * then the intent and the waiting restore are stored. Then, outside the lock (the create takes it
+     * itself), the snapshot is asked for. If the create is refused or fails at once, the restore ends
+     * FAILED now; otherwise the continuation follows it.
+     */
+    public RecoveryOperation request(AuditedAttempts.Attempt attempt, CallContext context, Operation kind,
+                                     ServerId server, ResourceRef source, Optional<ServerId> sourceServer,
+                                     Supplier<Decision> check) {
+        OperationId safety = operationOf(context.operationId());
+        attempt.detail(AuditEvent.SAFETY_SNAPSHOT, PENDING)
+                .detail(AuditEvent.SAFETY_SNAPSHOT_OPERATION_ID, safety.toString());
+        Duration wait = deadlines.of(Operation.CREATE_SNAPSHOT).plus(deadlines.of(kind));
+        RecoveryOperation waiting = attempt.runAfterSafetySnapshot(
+                () -> check.get().and(() -> room(context.team(), server)),
+                ctx -> RecoveryOperation.awaitingSafetySnapshot(ctx.operationId(), ctx.team(), ctx.requestId(), kind,
+                        server, source, sourceServer, clock.instant(), wait));
+        try {
+            taker.take(new CallContext(context.team(), context.requestId(), safety), server,
+                    nameFor(context.operationId()),
+                    new Description("safety snapshot before restore " + context.operationId()));
+        } catch (RecoveryException refused) {
+            // The create audited its own refusal or failure; the restore says why it will not run.
+            return fail(waiting, "the safety snapshot was not taken: " + refused.getMessage()).orElse(waiting);
+        }
+        return waiting;
+    }
+
+    /**
+     * Ends a waiting restore FAILED SAFETY_SNAPSHOT_FAILED (audited; a webhook goes out as for any
+     * failure). Empty when someone else moved it first.
+     */
+    public Optional<RecoveryOperation> fail(RecoveryOperation waiting, String why) {
+        RecoveryOperation failed = waiting.safetySnapshotFailed(clock.instant(), why);
+        if (!operations.update(waiting, failed)) {
+            return Optional.empty();
+        }
+        String cause = why.length() <= Outcome.MAX_CAUSE_LENGTH ? why : why.substring(0, Outcome.MAX_CAUSE_LENGTH);
+        writer.appendOrDefer(event(failed, new Outcome.Failed(ReasonCode.SAFETY_SNAPSHOT_FAILED, cause), FAILED, why));
+        return Optional.of(failed);
+    }
+
+    /** An event of the restore {@code restore}, in the words of its safety snapshot's state. */
+    AuditEvent event(RecoveryOperation restore, Outcome outcome, String safetyState, String message) {
+        Map<String, String> detail = new LinkedHashMap<>();
+        detail.put(AuditEvent.ATTEMPT_ID, restore.id().toString());
+        detail.put(AuditEvent.SAFETY_SNAPSHOT, safetyState);
+        detail.put(AuditEvent.SAFETY_SNAPSHOT_OPERATION_ID, operationOf(restore.id()).toString());
+        detail.put(AuditEvent.MESSAGE, AuditEvent.detailValue(message));
+        return new AuditEvent(clock.instant(), restore.team(), restore.requestId(), restore.kind(),
+                Optional.of(restore.server()), restore.resource(), outcome, OptionalInt.empty(), detail);
+    }
+}

@@ -1,0 +1,207 @@
+package org.vpsrecovery.application.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.vpsrecovery.application.PlatformFixture.BLUE;
+import static org.vpsrecovery.application.PlatformFixture.SPARE;
+import static org.vpsrecovery.application.PlatformFixture.WEB;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.backup.BackupRestoreStarted;
+import org.vpsrecovery.application.backup.RestoreServerFromBackupCommand;
+import org.vpsrecovery.application.snapshot.RestoreSnapshotCommand;
+import org.vpsrecovery.application.snapshot.SnapshotRestoreStarted;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+
+class SafetySnapshotRestoreTest {
+
+    private final PlatformFixture platform = new PlatformFixture();
+    private final Snapshot completed = platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+    private final SafetySnapshots safety = platform.safetySnapshots(SafetySnapshotSettings.always(true));
+    private final ContinueRestoresService continuation = platform.continueRestores(safety);
+
+    private RestoreAnswer<SnapshotRestoreStarted> restore(CallContext context, boolean skip) {
+        return platform.restoreSnapshot(safety).requestRestore(new RestoreSnapshotCommand(context, completed.id(), skip));
+    }
+
+    private RecoveryOperation waiting(RestoreAnswer<?> answer) {
+        assertThat(answer).isInstanceOf(RestoreAnswer.AwaitingSafetySnapshot.class);
+        return ((RestoreAnswer.AwaitingSafetySnapshot<?>) answer).restore();
+    }
+
+    private RecoveryOperation stored(RecoveryOperation operation) {
+        return platform.operations.find(operation.id()).orElseThrow();
+    }
+
+    private Snapshot safetySnapshotOf(RecoveryOperation restore) {
+        String name = SafetySnapshots.nameFor(restore.id()).value();
+        return platform.provider.listSnapshots(Optional.of(WEB)).stream().filter(s -> s.name().equals(name))
+                .findFirst().orElseThrow();
+    }
+
+    private static String describe(AuditEvent e) {
+        return e.operation() + " " + e.outcome().kind();
+    }
+
+    @Test
+    void aRestoreWaitsForItsSafetySnapshotAndRunsOnceItCompletes() {
+        CallContext context = platform.as(BLUE);
+
+        RecoveryOperation restore = waiting(restore(context, false));
+
+        assertThat(restore.state()).isEqualTo(OperationState.AWAITING_SAFETY_SNAPSHOT);
+        assertThat(restore.id()).isEqualTo(context.operationId());
+        assertThat(platform.providerCallsStartingWith("create snapshot on " + WEB)).isOne();
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+        assertThat(safetySnapshotOf(restore).status().is(CreationStatus.Phase.IN_PROGRESS)).isTrue();
+        // The waiting restore holds its server: nothing else restores it meanwhile.
+        assertThatThrownBy(() -> restore(platform.as(BLUE), true)).isInstanceOf(RecoveryDenied.class);
+
+        assertThat(continuation.tick()).isZero(); // the snapshot is still in progress
+        assertThat(stored(restore).state()).isEqualTo(OperationState.AWAITING_SAFETY_SNAPSHOT);
+
+        platform.provider.finishCreations();
+        platform.tracker().tick();
+        assertThat(continuation.tick()).isOne();
+        assertThat(continuation.tick()).isZero(); // once: it is no longer waiting
+
+        assertThat(platform.provider.calls()).containsSubsequence("create snapshot on " + WEB, "restore snapshot 801");
+        assertThat(platform.providerCallsStartingWith("restore")).isOne();
+        assertThat(stored(restore).state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(platform.eventsOf(context)).extracting(SafetySnapshotRestoreTest::describe).containsExactly(
+                "RESTORE_SNAPSHOT ACCEPTED",
+                "CREATE_SNAPSHOT ACCEPTED", "CREATE_SNAPSHOT SUBMITTED", "CREATE_SNAPSHOT COMPLETED",
+                "RESTORE_SNAPSHOT SUBMITTED");
+        List<AuditEvent> restoreEvents = platform.eventsOf(context).stream()
+                .filter(e -> e.operation() == Operation.RESTORE_SNAPSHOT).toList();
+        assertThat(restoreEvents).extracting(e -> e.detail().get(AuditEvent.SAFETY_SNAPSHOT))
+                .containsExactly(SafetySnapshots.PENDING, SafetySnapshots.COMPLETED);
+        assertThat(restoreEvents).allSatisfy(e -> assertThat(e.detail())
+                .containsEntry(AuditEvent.ATTEMPT_ID, restore.id().toString())
+                .containsEntry(AuditEvent.SAFETY_SNAPSHOT_OPERATION_ID, SafetySnapshots.operationOf(restore.id()).toString()));
+    }
+
+    @Test
+    void aFailedSafetySnapshotMeansTheRestoreNeverRuns() {
+        CallContext context = platform.as(BLUE);
+        RecoveryOperation restore = waiting(restore(context, false));
+
+        platform.provider.replaceSnapshot(safetySnapshotOf(restore).id(), CreationStatus.FAILED);
+        platform.tracker().tick();
+        assertThat(continuation.tick()).isOne();
+
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+        assertThat(stored(restore).state()).isEqualTo(OperationState.FAILED);
+        AuditEvent last = platform.eventsOf(context).getLast();
+        assertThat(last.operation()).isEqualTo(Operation.RESTORE_SNAPSHOT);
+        assertThat(last.outcome()).isInstanceOfSatisfying(Outcome.Failed.class,
+                failed -> assertThat(failed.reason()).isEqualTo(ReasonCode.SAFETY_SNAPSHOT_FAILED));
+        assertThat(last.detail()).containsEntry(AuditEvent.SAFETY_SNAPSHOT, SafetySnapshots.FAILED);
+        // No longer held: the server may be restored again.
+        assertThat(restore(platform.as(BLUE), true)).isInstanceOf(RestoreAnswer.Started.class);
+    }
+
+    @Test
+    void atTheSnapshotLimitTheRestoreIsRefusedBeforeAnythingIsCreated() {
+        for (long id = 802; id <= 805; id++) {
+            platform.provider.addSnapshot(id, platform.web, CreationStatus.COMPLETED);
+        }
+        CallContext context = platform.as(BLUE);
+
+        assertThatThrownBy(() -> restore(context, false))
+                .isInstanceOf(RecoveryDenied.class)
+                .satisfies(e -> assertThat(((RecoveryException) e).reason()).isEqualTo(ReasonCode.SAFETY_SNAPSHOT_LIMIT_REACHED));
+
+        assertThat(platform.providerCallsStartingWith("create")).isZero();
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+        assertThat(platform.operations.find(context.operationId())).isEmpty();
+        assertThat(platform.eventsOf(context)).singleElement().extracting(AuditEvent::outcome)
+                .isEqualTo(new Outcome.Rejected(ReasonCode.SAFETY_SNAPSHOT_LIMIT_REACHED));
+    }
+
+    @Test
+    void aSkippedSafetySnapshotRestoresAtOnceAndTheSkipIsAudited() {
+        CallContext context = platform.as(BLUE);
+
+        RestoreAnswer<SnapshotRestoreStarted> answer = restore(context, true);
+
+        assertThat(answer).isInstanceOf(RestoreAnswer.Started.class);
+        assertThat(platform.providerCallsStartingWith("create")).isZero();
+        assertThat(platform.providerCallsStartingWith("restore snapshot 801")).isOne();
+        assertThat(platform.eventsOf(context)).extracting(e -> e.outcome().kind())
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
+        assertThat(platform.eventsOf(context)).allSatisfy(e -> assertThat(e.detail())
+                .containsEntry(AuditEvent.SAFETY_SNAPSHOT, SafetySnapshots.SKIPPED));
+    }
+
+    @Test
+    void aTeamWhoseSettingIsOffRestoresAtOnceWithNoSafetySnapshot() {
+        SafetySnapshots off = platform.safetySnapshots(SafetySnapshotSettings.always(false));
+        CallContext context = platform.as(BLUE);
+
+        var answer = platform.restoreSnapshot(off).requestRestore(new RestoreSnapshotCommand(context, completed.id()));
+
+        assertThat(answer).isInstanceOf(RestoreAnswer.Started.class);
+        assertThat(platform.providerCallsStartingWith("create")).isZero();
+        assertThat(platform.eventsOf(context)).allSatisfy(e -> assertThat(e.detail()).doesNotContainKey(AuditEvent.SAFETY_SNAPSHOT));
+    }
+
+    @Test
+    void aRestoreFromAnotherServersBackupSnapshotsTheTargetFirst() {
+        Backup backup = platform.provider.addBackup(601, platform.web, BackupType.MANUAL, CreationStatus.COMPLETED,
+                Optional.empty());
+        CallContext context = platform.as(BLUE);
+
+        RestoreAnswer<BackupRestoreStarted> answer = platform.restoreServerFromBackup(safety)
+                .requestRestore(new RestoreServerFromBackupCommand(context, SPARE, backup.id()));
+        RecoveryOperation restore = waiting(answer);
+        assertThat(restore.resource()).contains(ResourceRef.of(backup.id()));
+        assertThat(restore.resourceServer()).contains(WEB);
+        assertThat(platform.providerCallsStartingWith("create snapshot on " + SPARE)).isOne();
+
+        platform.provider.finishCreations();
+        platform.tracker().tick();
+        assertThat(continuation.tick()).isOne();
+
+        assertThat(platform.provider.calls()).containsSubsequence("create snapshot on " + SPARE,
+                "restore server " + SPARE + " from backup 601");
+        assertThat(stored(restore).state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(platform.eventsOf(context).getLast().operation()).isEqualTo(Operation.RESTORE_SERVER_FROM_BACKUP);
+        assertThat(platform.eventsOf(context).getLast().outcome().kind()).isEqualTo(Outcome.Kind.SUBMITTED);
+    }
+
+    @Test
+    void aWaitingRestoreWhoseSnapshotWasNeverAskedForFailsAfterAWhile() {
+        CallContext context = platform.as(BLUE);
+        RecoveryOperation orphan = RecoveryOperation.awaitingSafetySnapshot(context.operationId(), BLUE,
+                context.requestId(), Operation.RESTORE_SNAPSHOT, WEB, ResourceRef.of(completed.id()), Optional.empty(),
+                platform.clock.instant(), Duration.ofMinutes(45));
+        platform.operations.add(orphan);
+
+        assertThat(continuation.tick()).isZero();
+        platform.clock.advance(ContinueRestoresService.NO_SNAPSHOT_AFTER.plusSeconds(1));
+        assertThat(continuation.tick()).isOne();
+
+        assertThat(stored(orphan).state()).isEqualTo(OperationState.FAILED);
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+        assertThat(platform.eventsOf(context).getLast().outcome()).isInstanceOfSatisfying(Outcome.Failed.class,
+                failed -> assertThat(failed.reason()).isEqualTo(ReasonCode.SAFETY_SNAPSHOT_FAILED));
+    }
+}
