@@ -49,6 +49,11 @@ public record AuditEvent(Instant occurredAt, TeamId team, RequestId requestId, O
     public static final String PLAN_REFUSED_BY = "plan_refused_by";
     /** Detail key set on a dry run's refused lookup (not found), so it is not read as a real attempt's. */
     public static final String DRY_RUN = "dry_run";
+    /** Detail keys of a scheduled run's events (ADR 0028): the policy that made it, its version, the point rotated away. */
+    public static final String POLICY_ID = "policy_id";
+    public static final String POLICY_VERSION = "policy_version";
+    public static final String SCHEDULED_FOR = "scheduled_for";
+    public static final String ROTATED = "rotated";
     public static final int MAX_DETAIL_ENTRIES = 16;
     public static final int MAX_DETAIL_VALUE_LENGTH = 500;
 
