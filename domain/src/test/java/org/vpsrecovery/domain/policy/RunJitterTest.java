@@ -19,7 +19,7 @@ class RunJitterTest {
             ServerId server = new ServerId(id);
             assertThat(RunJitter.of(POLICY, server, Duration.ofMinutes(1)))
                     .isEqualTo(RunJitter.of(POLICY, server, Duration.ofMinutes(1)))
-                    .isLessThan(Duration.ofSeconds(6)).isNotNegative();
+                    .isLessThan(Duration.ofSeconds(6)).isGreaterThanOrEqualTo(Duration.ZERO);
             assertThat(RunJitter.of(POLICY, server, Duration.ofDays(1))).isLessThan(RunJitter.CAP);
         }
         assertThat(RunJitter.of(POLICY, new ServerId(1), Duration.ZERO)).isZero();
