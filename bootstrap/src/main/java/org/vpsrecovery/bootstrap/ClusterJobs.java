@@ -22,8 +22,7 @@ import org.vpsrecovery.domain.port.IdempotencyRecords;
  * {@code scheduled_tasks}, migration V6): following open operations at VPS.org, settling intents no
  * operation follows, purging expired idempotency records, and sending webhooks ({@link WebhookJobs}, ADR
  * 0025), and the policies' scheduled runs ({@link PolicyRunJobs}, ADR 0028). A run missed while every
- * instance was down happens once at the next start, not once per
- * missed tick. ADR 0024.
+ * instance was down happens once at the next start, not once per missed tick. ADR 0024.
  */
 @Context
 public class ClusterJobs {
