@@ -1,5 +1,8 @@
 package org.vpsrecovery.bootstrap;
 
+import org.vpsrecovery.application.attempt.AuditedAttempts;
+import org.vpsrecovery.application.policy.RunPoliciesService;
+import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -34,5 +37,14 @@ public class PoliciesFactory {
                                  RecoveryOperations operations, RecoveryPointHolds holds, RunCalendar calendar,
                                  AuditWriter writer, Clock clock) {
         return new PlanPolicyService(policies, teams, provider, provider, operations, holds, calendar, writer, clock);
+    }
+
+    /** Runs through the same audited create and delete paths as a person's calls, on the metered provider. */
+    @Singleton
+    RunPoliciesService runPolicies(ConfiguredTeams teams, RecoveryPolicies policies, MeteredProvider provider,
+                                   RecoveryOperations operations, RecoveryPointHolds holds, RunCalendar calendar,
+                                   AuditedAttempts attempts, DeleteSnapshotUseCase deletes, Clock clock) {
+        return new RunPoliciesService(teams, policies, teams, provider, provider, teams, operations, holds, calendar,
+                attempts, deletes, clock);
     }
 }

@@ -3,12 +3,14 @@ package org.vpsrecovery.application.attempt;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -41,6 +43,9 @@ public final class AuditedAttempts {
 
     /** How long a caller refused for an unavailable history is asked to wait. */
     static final Duration HISTORY_RETRY_AFTER = Duration.ofSeconds(2);
+
+    /** The servers whose lock this thread holds through an attempt. */
+    private static final ThreadLocal<Set<ServerId>> HELD = ThreadLocal.withInitial(HashSet::new);
 
     private final AuditWriter writer;
     private final RecoveryOperations operations;
@@ -203,13 +208,24 @@ public final class AuditedAttempts {
         private <T> T locked(Supplier<T> work) {
             ServerId target = server.orElseThrow(() -> new IllegalStateException("an attempt runs on a server"));
             Supplier<T> inner = work;
+            // A lock this thread already holds for an enclosing attempt is not taken again: a scheduled
+            // run's rotation deletes under the lock its create holds (ADR 0028). The lock is not reentrant.
+            Set<ServerId> mine = HELD.get();
             List<ServerId> inOrder = Stream.concat(Stream.of(target), alsoLocked.stream()).distinct()
+                    .filter(id -> !mine.contains(id))
                     .sorted(Comparator.comparingLong(ServerId::value)).toList();
             // Wrap innermost first, so the lowest id is taken first.
             for (int i = inOrder.size() - 1; i >= 0; i--) {
                 ServerId next = inOrder.get(i);
                 Supplier<T> within = inner;
-                inner = () -> lock.callExclusively(next, within);
+                inner = () -> lock.callExclusively(next, () -> {
+                    mine.add(next);
+                    try {
+                        return within.get();
+                    } finally {
+                        mine.remove(next);
+                    }
+                });
             }
             try {
                 return inner.get();

@@ -173,4 +173,54 @@ class AuditedAttemptsTest {
         assertThat(platform.provider.snapshot(new org.vpsrecovery.domain.snapshot.SnapshotId(settled.resource().get().id()))
                 .orElseThrow().name()).isEqualTo("lost-one");
     }
+
+    /** A lock that refuses a second taking while held, as PostgreSQL's advisory lock on another connection would wait. */
+    private static final class NonReentrantLock implements org.vpsrecovery.domain.port.ServerLock {
+        final java.util.Set<org.vpsrecovery.domain.server.ServerId> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        int taken;
+
+        @Override
+        public <T> T callExclusively(org.vpsrecovery.domain.server.ServerId server, java.util.function.Supplier<T> work) {
+            if (!held.add(server)) {
+                throw new org.vpsrecovery.domain.port.ServerBusy("server " + server + " is already locked");
+            }
+            taken++;
+            try {
+                return work.get();
+            } finally {
+                held.remove(server);
+            }
+        }
+    }
+
+    @Test
+    void anAttemptWithinAnotherOnTheSameServerRunsUnderTheLockAlreadyHeldNotTakingItTwice() {
+        NonReentrantLock lock = new NonReentrantLock();
+        AuditedAttempts attempts = platform.attempts(lock);
+        platform.provider.addSnapshot(701, platform.web, org.vpsrecovery.domain.common.CreationStatus.COMPLETED);
+        var outer = attempts.attempt(platform.as(org.vpsrecovery.application.PlatformFixture.BLUE),
+                org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT).onServer(WEB);
+
+        outer.run(() -> {
+            assertThat(lock.held).contains(WEB);
+            // The rotation's delete inside the create's check (ADR 0028).
+            attempts.attempt(platform.as(org.vpsrecovery.application.PlatformFixture.BLUE),
+                    org.vpsrecovery.domain.audit.Operation.DELETE_SNAPSHOT).onServer(WEB).run(
+                    org.vpsrecovery.domain.common.Decision::allow, () -> {
+                        platform.provider.deleteSnapshot(new org.vpsrecovery.domain.snapshot.SnapshotId(701));
+                        return 701;
+                    }, deleted -> Optional.empty());
+            return org.vpsrecovery.domain.common.Decision.allow();
+        }, () -> platform.provider.createSnapshot(new org.vpsrecovery.domain.snapshot.SnapshotDraft(WEB,
+                new SnapshotName("after-rotation"), Optional.empty())), made -> Optional.empty());
+
+        assertThat(lock.taken).isEqualTo(1);
+        assertThat(lock.held).isEmpty();
+        assertThat(platform.provider.snapshot(new org.vpsrecovery.domain.snapshot.SnapshotId(701))).isEmpty();
+        // Once the outer attempt ends, the next one takes the lock again.
+        attempts.attempt(platform.as(org.vpsrecovery.application.PlatformFixture.BLUE),
+                org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT).onServer(WEB).run(
+                org.vpsrecovery.domain.common.Decision::allow, () -> 1, x -> Optional.empty());
+        assertThat(lock.taken).isEqualTo(2);
+    }
 }

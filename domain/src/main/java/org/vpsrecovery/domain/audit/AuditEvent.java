@@ -55,6 +55,11 @@ public record AuditEvent(Instant occurredAt, TeamId team, RequestId requestId, O
      */
     public static final String SAFETY_SNAPSHOT = "safety_snapshot";
     public static final String SAFETY_SNAPSHOT_OPERATION_ID = "safety_snapshot_operation_id";
+    /** Detail keys of a scheduled run's events (ADR 0028): the policy that made it, its version, the point rotated away. */
+    public static final String POLICY_ID = "policy_id";
+    public static final String POLICY_VERSION = "policy_version";
+    public static final String SCHEDULED_FOR = "scheduled_for";
+    public static final String ROTATED = "rotated";
     public static final int MAX_DETAIL_ENTRIES = 16;
     public static final int MAX_DETAIL_VALUE_LENGTH = 500;
 

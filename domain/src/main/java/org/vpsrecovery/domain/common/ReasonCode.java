@@ -77,6 +77,8 @@ public enum ReasonCode {
     POLICY_VERSION_CONFLICT,
     /** A change of a policy must name the version it changes (If-Match). */
     POLICY_VERSION_REQUIRED,
+    /** A scheduled run at the server's limit found no policy-made point that retention lets go. */
+    ROTATION_NOT_POSSIBLE,
     // anything the platform did not expect of itself
     INTERNAL_ERROR
 }
