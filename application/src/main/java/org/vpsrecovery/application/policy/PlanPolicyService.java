@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,13 +21,11 @@ import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.ResourceNotFound;
-import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.policy.PolicyId;
 import org.vpsrecovery.domain.policy.PolicyKind;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
 import org.vpsrecovery.domain.policy.Retention;
 import org.vpsrecovery.domain.policy.RetentionCandidate;
-import org.vpsrecovery.domain.policy.RetentionCandidate.Maker;
 import org.vpsrecovery.domain.policy.RetentionVerdict;
 import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.RecoveryOperations;
@@ -53,8 +50,7 @@ public final class PlanPolicyService implements PlanPolicyUseCase {
     private final ServerOwnership ownership;
     private final SnapshotProvider snapshots;
     private final BackupProvider backups;
-    private final RecoveryOperations operations;
-    private final RecoveryPointHolds holds;
+    private final HeldRecoveryPoints heldPoints;
     private final RunCalendar calendar;
     private final PolicyAudit audit;
     private final Clock clock;
@@ -67,10 +63,9 @@ public final class PlanPolicyService implements PlanPolicyUseCase {
         this.ownership = Objects.requireNonNull(ownership, "ownership");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.backups = Objects.requireNonNull(backups, "backups");
-        this.operations = Objects.requireNonNull(operations, "operations");
-        this.holds = Objects.requireNonNull(holds, "holds");
         this.calendar = Objects.requireNonNull(calendar, "calendar");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.heldPoints = new HeldRecoveryPoints(operations, holds, clock);
         this.audit = new PolicyAudit(writer, clock);
     }
 
@@ -85,10 +80,8 @@ public final class PlanPolicyService implements PlanPolicyUseCase {
         Instant now = clock.instant();
         List<ServerPlan> servers = new ArrayList<>();
         try {
-            Set<ResourceRef> held = operations.liveRestores(Optional.empty(), Optional.empty(), now).stream()
-                    .map(RecoveryOperation::resource).flatMap(Optional::stream).collect(Collectors.toSet());
             for (ServerId server : covered(policy)) {
-                servers.add(planFor(policy, server, held));
+                servers.add(planFor(policy, server));
             }
         } catch (RecoveryException failure) {
             audit.failed(context, Operation.PLAN_POLICY, id, policy.version(), failure);
@@ -114,25 +107,23 @@ public final class PlanPolicyService implements PlanPolicyUseCase {
         return named.stream().filter(owned::contains).sorted(Comparator.comparingLong(ServerId::value)).toList();
     }
 
-    private ServerPlan planFor(RecoveryPolicy policy, ServerId server, Set<ResourceRef> restoreSources) {
+    private ServerPlan planFor(RecoveryPolicy policy, ServerId server) {
         Map<ResourceRef, String[]> shown = new LinkedHashMap<>();
         List<RetentionCandidate> listed = new ArrayList<>();
         if (policy.spec().kind() == PolicyKind.SNAPSHOT) {
             for (Snapshot s : snapshots.listSnapshots(Optional.of(server))) {
                 ResourceRef ref = ResourceRef.of(s.id());
                 shown.put(ref, new String[] {s.name(), s.status().label()});
-                listed.add(new RetentionCandidate(ref, s.createdAt(), s.isCompleted(), maker(policy, s.name()), false));
+                listed.add(new RetentionCandidate(ref, s.createdAt(), s.isCompleted(), policy.makerOf(s.name()), false));
             }
         } else {
             for (Backup b : backups.listBackups(Optional.of(server), Optional.of(BackupType.Kind.MANUAL))) {
                 ResourceRef ref = ResourceRef.of(b.id());
                 shown.put(ref, new String[] {b.description(), b.status().label()});
-                listed.add(new RetentionCandidate(ref, b.createdAt(), b.isCompleted(), maker(policy, b.description()), false));
+                listed.add(new RetentionCandidate(ref, b.createdAt(), b.isCompleted(), policy.makerOf(b.description()), false));
             }
         }
-        // Held: a restore still reads it (ADR 0026), or a team or legal hold is on it (ADR 0029).
-        Set<ResourceRef> held = new HashSet<>(holds.heldAmong(shown.keySet()));
-        held.addAll(restoreSources);
+        Set<ResourceRef> held = heldPoints.among(shown.keySet());
         List<RetentionCandidate> candidates = listed.stream().map(c -> new RetentionCandidate(c.point(), c.createdAt(),
                 c.completed(), c.maker(), held.contains(c.point()))).toList();
         List<RetentionVerdict> verdicts = Retention.evaluate(policy.spec().retention(), policy.spec().schedule().zone(),
@@ -140,9 +131,5 @@ public final class PlanPolicyService implements PlanPolicyUseCase {
         Function<RetentionVerdict, PolicyPlan.PlannedPoint> planned = v -> new PolicyPlan.PlannedPoint(
                 shown.get(v.candidate().point())[0], shown.get(v.candidate().point())[1], v);
         return new ServerPlan(server, verdicts.stream().map(planned).toList());
-    }
-
-    private static Maker maker(RecoveryPolicy policy, String name) {
-        return policy.spec().nameTemplate().matches(name) ? Maker.POLICY : Maker.PERSON;
     }
 }

@@ -5,12 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
@@ -26,13 +24,11 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
-import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.policy.PolicyId;
 import org.vpsrecovery.domain.policy.PolicyKind;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
 import org.vpsrecovery.domain.policy.Retention;
 import org.vpsrecovery.domain.policy.RetentionCandidate;
-import org.vpsrecovery.domain.policy.RetentionCandidate.Maker;
 import org.vpsrecovery.domain.policy.RetentionVerdict;
 import org.vpsrecovery.domain.policy.RunJitter;
 import org.vpsrecovery.domain.port.BackupProvider;
@@ -74,8 +70,7 @@ public final class RunPoliciesService {
     private final SnapshotProvider snapshots;
     private final BackupProvider backups;
     private final TeamLimits limits;
-    private final RecoveryOperations operations;
-    private final RecoveryPointHolds holds;
+    private final HeldRecoveryPoints heldPoints;
     private final RunCalendar calendar;
     private final AuditedAttempts attempts;
     private final DeleteSnapshotUseCase deletes;
@@ -91,12 +86,11 @@ public final class RunPoliciesService {
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.backups = Objects.requireNonNull(backups, "backups");
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.operations = Objects.requireNonNull(operations, "operations");
-        this.holds = Objects.requireNonNull(holds, "holds");
         this.calendar = Objects.requireNonNull(calendar, "calendar");
         this.attempts = Objects.requireNonNull(attempts, "attempts");
         this.deletes = Objects.requireNonNull(deletes, "deletes");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.heldPoints = new HeldRecoveryPoints(operations, holds, clock);
     }
 
     /** What one run came to. */
@@ -228,14 +222,9 @@ public final class RunPoliciesService {
 
     /** The oldest point retention drops; retention never drops a held, unfinished, newest or (unless included) person-made one. */
     Optional<SnapshotId> rotationVictim(RecoveryPolicy policy, List<Snapshot> listed) {
-        Instant now = clock.instant();
-        Set<ResourceRef> held = operations.liveRestores(Optional.empty(), Optional.empty(), now).stream()
-                .map(RecoveryOperation::resource).flatMap(Optional::stream).collect(Collectors.toCollection(HashSet::new));
-        held.addAll(holds.heldAmong(listed.stream().map(s -> ResourceRef.of(s.id())).collect(Collectors.toSet())));
+        Set<ResourceRef> held = heldPoints.among(listed.stream().map(s -> ResourceRef.of(s.id())).toList());
         List<RetentionCandidate> candidates = listed.stream().map(s -> new RetentionCandidate(ResourceRef.of(s.id()),
-                s.createdAt(), s.isCompleted(),
-                policy.spec().nameTemplate().matches(s.name()) ? Maker.POLICY : Maker.PERSON,
-                held.contains(ResourceRef.of(s.id())))).toList();
+                s.createdAt(), s.isCompleted(), policy.makerOf(s.name()), held.contains(ResourceRef.of(s.id())))).toList();
         return Retention.evaluate(policy.spec().retention(), policy.spec().schedule().zone(), candidates).stream()
                 .filter(v -> !v.keep())
                 .map(RetentionVerdict::candidate)

@@ -27,6 +27,14 @@ public record RecoveryPolicy(PolicyId id, TeamId team, PolicySpec spec, long ver
         return new RecoveryPolicy(id, team, spec, 1, at, at);
     }
 
+    /**
+     * Who made a point, as retention must know: this policy when its name (a backup's description)
+     * is one the policy's template renders, a person otherwise.
+     */
+    public RetentionCandidate.Maker makerOf(String label) {
+        return spec.nameTemplate().matches(label) ? RetentionCandidate.Maker.POLICY : RetentionCandidate.Maker.PERSON;
+    }
+
     /** The next version, with {@code next} as its spec. */
     public RecoveryPolicy replacedBy(PolicySpec next, Instant at) {
         return new RecoveryPolicy(id, team, next, version + 1, createdAt, at);
