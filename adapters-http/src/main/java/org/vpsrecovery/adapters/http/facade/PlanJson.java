@@ -87,13 +87,6 @@ public record PlanJson(@JsonProperty("dry_run") boolean dryRun, String action, b
 
     /** {@code dry_run}: absent or {@code false} does the action, {@code true} plans it; anything else is refused. */
     static boolean requested(HttpRequest<?> request) {
-        List<String> values = request.getParameters().getAll(DRY_RUN);
-        if (values.isEmpty()) {
-            return false;
-        }
-        if (values.size() == 1 && (values.get(0).equals("true") || values.get(0).equals("false"))) {
-            return values.get(0).equals("true");
-        }
-        throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, DRY_RUN, "dry_run must be true or false, once");
+        return BooleanQueryParameter.read(request, DRY_RUN);
     }
 }

@@ -100,11 +100,7 @@ public class ServersController {
                     + "restore, any deletion on it, and the deletion of the backup it reads (also another server's); "
                     + "GET /api/v1/servers/{id}/ shows the hold, DELETE .../restore-hold/ ends it early. Audited. With an Idempotency-Key a repeated request gets the "
                     + "first answer. With dry_run=true: the plan instead (200, PlanJson), even when a policy refuses the "
-                    + "restore; VPS.org is not asked to change anything. When the team's safety-snapshot setting is on "
-                    + "(and skip_safety_snapshot is not true), the target's current state is snapshotted first: the answer "
-                    + "is 202 with the restore's operation (X-Operation-Id), in the phase awaiting_safety_snapshot, and the "
-                    + "restore runs once that snapshot completes (if it does not, the restore ends failed, "
-                    + "SAFETY_SNAPSHOT_FAILED). At the snapshot limit it is refused at once, SAFETY_SNAPSHOT_LIMIT_REACHED.",
+                    + "restore; VPS.org is not asked to change anything. " + SkipSafetySnapshot.RESTORE_NOTE,
             parameters = {@Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
                     description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)),
@@ -115,8 +111,7 @@ public class ServersController {
     @ApiResponse(responseCode = "200", description = "restore started (the server is restoring); or, with dry_run=true, "
             + "the plan (PlanJson), also when a policy refuses the restore",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {BackupRestoreJson.class, PlanJson.class})))
-    @ApiResponse(responseCode = "202", description = "the team's restores take a safety snapshot first: the restore's "
-            + "operation, awaiting_safety_snapshot; follow it at GET /api/v1/operations/{id}/ (its id is X-Operation-Id)",
+    @ApiResponse(responseCode = "202", description = SkipSafetySnapshot.WAITING_ANSWER,
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
     @ProblemResponses.NotFound
     @ProblemResponses.Change

@@ -1,7 +1,6 @@
 package org.vpsrecovery.adapters.http.facade;
 
 import io.micronaut.http.HttpRequest;
-import java.util.List;
 
 /** The query parameter {@code skip_safety_snapshot} of both restores (ADR 0029). */
 final class SkipSafetySnapshot {
@@ -12,18 +11,21 @@ final class SkipSafetySnapshot {
             + "(safety_snapshot: skipped). Absent or false: a team whose setting is on gets 202 and the restore "
             + "continues once the safety snapshot completes.";
 
+    /** What both restores' descriptions say of the safety snapshot. */
+    static final String RESTORE_NOTE = "When the team's safety-snapshot setting is on (and skip_safety_snapshot is not "
+            + "true), the restored server's current state is snapshotted first: the answer is 202 with the restore's "
+            + "operation (X-Operation-Id), in the phase awaiting_safety_snapshot, and the restore runs once that snapshot "
+            + "completes (if it does not, the restore ends failed, SAFETY_SNAPSHOT_FAILED). At the snapshot limit it is "
+            + "refused at once, SAFETY_SNAPSHOT_LIMIT_REACHED.";
+    /** Both restores' 202 answer. */
+    static final String WAITING_ANSWER = "the team's restores take a safety snapshot first: the restore's operation, "
+            + "awaiting_safety_snapshot; follow it at GET /api/v1/operations/{id}/ (its id is X-Operation-Id)";
+
     private SkipSafetySnapshot() {
     }
 
     /** Absent or {@code false}: not skipped; {@code true}: skipped; anything else is refused. */
     static boolean requested(HttpRequest<?> request) {
-        List<String> values = request.getParameters().getAll(NAME);
-        if (values.isEmpty()) {
-            return false;
-        }
-        if (values.size() == 1 && (values.get(0).equals("true") || values.get(0).equals("false"))) {
-            return values.get(0).equals("true");
-        }
-        throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, NAME, NAME + " must be true or false, once");
+        return BooleanQueryParameter.read(request, NAME);
     }
 }

@@ -125,12 +125,8 @@ public class SnapshotsController {
     @Operation(summary = "Restore a server from one of its snapshots",
             description = "The server is then restoring for up to 15 minutes: meanwhile the platform refuses another "
                     + "restore and any deletion on it. Audited. No body. With dry_run=true: the plan instead (200, PlanJson), "
-                    + "even when a policy refuses the restore; VPS.org is not asked to change anything. When the team's "
-                    + "safety-snapshot setting is on (and skip_safety_snapshot is not true), the server's current state is "
-                    + "snapshotted first: the answer is 202 with the restore's operation (X-Operation-Id), in the phase "
-                    + "awaiting_safety_snapshot, and the restore runs once that snapshot completes (if it does not, the "
-                    + "restore ends failed, SAFETY_SNAPSHOT_FAILED). At the snapshot limit it is refused at once, "
-                    + "SAFETY_SNAPSHOT_LIMIT_REACHED.",
+                    + "even when a policy refuses the restore; VPS.org is not asked to change anything. "
+                    + SkipSafetySnapshot.RESTORE_NOTE,
             parameters = {@Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
                     description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)),
@@ -141,8 +137,7 @@ public class SnapshotsController {
     @ApiResponse(responseCode = "200", description = "restore started (the server is restoring); or, with dry_run=true, "
             + "the plan (PlanJson), also when a policy refuses the restore",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {SnapshotRestoreJson.class, PlanJson.class})))
-    @ApiResponse(responseCode = "202", description = "the team's restores take a safety snapshot first: the restore's "
-            + "operation, awaiting_safety_snapshot; follow it at GET /api/v1/operations/{id}/ (its id is X-Operation-Id)",
+    @ApiResponse(responseCode = "202", description = SkipSafetySnapshot.WAITING_ANSWER,
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
     @ProblemResponses.NotFound
     @ProblemResponses.Change
