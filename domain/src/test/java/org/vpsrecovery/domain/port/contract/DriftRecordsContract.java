@@ -92,11 +92,14 @@ public abstract class DriftRecordsContract {
         ListedPoint.Sighting b = new ListedPoint.Sighting(new ResourceRef(ResourceRef.Type.BACKUP, 502), Optional.empty());
         assertThat(records.sightings(WEB)).isEmpty();
 
+        ListedPoint.Sighting c = new ListedPoint.Sighting(new ResourceRef(ResourceRef.Type.BACKUP, 601), Optional.of(AT.plusSeconds(60)));
         records.replaceSightings(WEB, List.of(a, b));
-        records.replaceSightings(DB, List.of(b));
+        records.replaceSightings(DB, List.of(c));
         records.replaceSightings(WEB, List.of(a));
 
         assertThat(records.sightings(WEB)).containsExactly(a);
-        assertThat(records.sightings(DB)).containsExactly(b);
+        assertThat(records.sightings(DB)).containsExactly(c);
+        records.replaceSightings(DB, List.of());
+        assertThat(records.sightings(DB)).isEmpty();
     }
 }
