@@ -1,5 +1,6 @@
 package org.vpsrecovery.adapters.http.facade;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
@@ -8,8 +9,9 @@ import java.util.Locale;
 import org.vpsrecovery.domain.drift.DriftPage;
 import org.vpsrecovery.domain.drift.RecordedDrift;
 
-/** One drift on the wire (ADR 0035); mapped from the domain here only. */
+/** One drift on the wire (ADR 0035); mapped from the domain here only. Every field is always present, null or not. */
 @Serdeable
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public record DriftJson(long id, String kind, String team, @JsonProperty("server_id") long serverId,
                         @JsonProperty("recovery_point") PointJson recoveryPoint,
                         @JsonProperty("detected_at") String detectedAt, String seen, boolean open,
@@ -17,11 +19,13 @@ public record DriftJson(long id, String kind, String team, @JsonProperty("server
 
     /** The point that drifted: {@code snapshot} or {@code backup}, and its id at VPS.org. */
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record PointJson(String type, long id) {
     }
 
     /** A page, newest first; {@code next} goes back as {@code cursor} for the following page (null at the end). */
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record DriftPageJson(int count, @Nullable String next, List<DriftJson> results) {
     }
 
