@@ -1,11 +1,14 @@
 package org.vpsrecovery.bootstrap;
 
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +19,8 @@ import org.vpsrecovery.application.drift.ScanDriftService;
  * (ADR 0035). Each run scans at most {@code vpsr.drift.servers-per-run} servers, pausing
  * {@code vpsr.drift.pause-between-servers} between two, so VPS.org sees a trickle of list calls however many
  * servers there are. Its task data is the last server scanned: the next run, on any instance, continues
- * after it and wraps round, so every server is scanned in turn.
+ * after it and wraps round, so every server is scanned in turn. The first run ever comes one interval after
+ * the first start.
  */
 @Singleton
 public class DriftScanJobs {
@@ -43,7 +47,7 @@ public class DriftScanJobs {
     }
 
     RecurringTask<Long> task() {
-        return Tasks.recurring(DRIFT_SCAN, FixedDelay.of(every), Long.class)
+        return Tasks.recurring(DRIFT_SCAN, new FirstAfterOneDelay(FixedDelay.of(every), every), Long.class)
                 .initialData(-1L)
                 .executeStateful((instance, context) -> {
                     Long last = instance.getData();
@@ -60,6 +64,27 @@ public class DriftScanJobs {
                     round.scanned(), round.passedOver(), round.detected(), round.resolved());
         }
         return round;
+    }
+
+    /**
+     * A fixed delay whose first run ever comes one delay after the first start, not at it: a fresh
+     * deployment (and every test's platform) starts without a round of list calls to VPS.org.
+     */
+    private record FirstAfterOneDelay(FixedDelay delay, Duration every) implements Schedule {
+        @Override
+        public Instant getNextExecutionTime(ExecutionComplete executionComplete) {
+            return delay.getNextExecutionTime(executionComplete);
+        }
+
+        @Override
+        public Instant getInitialExecutionTime(Instant now) {
+            return now.plus(every);
+        }
+
+        @Override
+        public boolean isDeterministic() {
+            return delay.isDeterministic();
+        }
     }
 
     private void pause() {

@@ -38,6 +38,7 @@ import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.port.ServerOwnership;
 import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.port.TeamDirectory;
+import org.vpsrecovery.domain.server.ServerId;
 
 /**
  * The drift scan (ADR 0035). One call scans at most {@code maxServers} owned servers after a cursor (the
@@ -96,6 +97,10 @@ public final class ScanDriftService {
     private record Owned(long server, TeamId team) {
     }
 
+    /** What one server's scan recorded. */
+    private record Recorded(int detected, int resolved) {
+    }
+
     /** Scans up to {@code maxServers} servers after {@code after} (wrapping round to the lowest id). */
     public Round scan(Optional<Long> after, int maxServers, Pacing pacing) {
         if (maxServers < 1) {
@@ -125,11 +130,11 @@ public final class ScanDriftService {
                 pacing.pause();
             }
             try {
-                int[] counts = lock.callExclusively(new org.vpsrecovery.domain.server.ServerId(next.server()),
-                        () -> scanServer(next.team(), new org.vpsrecovery.domain.server.ServerId(next.server())));
+                ServerId server = new ServerId(next.server());
+                Recorded recorded = lock.callExclusively(server, () -> scanServer(next.team(), server));
                 scanned++;
-                detected += counts[0];
-                resolved += counts[1];
+                detected += recorded.detected();
+                resolved += recorded.resolved();
             } catch (RecoveryException busyOrUnanswered) {
                 passedOver++; // the lock was busy, VPS.org did not answer, or the history could not take an event
             }
@@ -138,8 +143,8 @@ public final class ScanDriftService {
         return new Round(scanned, passedOver, detected, resolved, last);
     }
 
-    /** One server, under its lock: returns {detected, resolved}. */
-    int[] scanServer(TeamId team, org.vpsrecovery.domain.server.ServerId server) {
+    /** One server, under its lock. */
+    private Recorded scanServer(TeamId team, ServerId server) {
         List<ListedPoint> listed = new ArrayList<>();
         snapshots.listSnapshots(Optional.of(server)).forEach(s -> listed.add(ListedPoint.of(s)));
         backups.listBackups(Optional.of(server), Optional.empty()).forEach(b -> listed.add(ListedPoint.of(b)));
@@ -175,11 +180,11 @@ public final class ScanDriftService {
         if (!findings.changesNothing(sightings)) {
             drifts.replaceSightings(server, findings.sightings());
         }
-        return new int[] {detected, resolved};
+        return new Recorded(detected, resolved);
     }
 
     /** Every create and delete event of the server, read page by page (newest first; the order does not matter). */
-    private AuditedPoints audited(org.vpsrecovery.domain.server.ServerId server) {
+    private AuditedPoints audited(ServerId server) {
         AuditEventFilter filter = AuditEventFilter.everything().forServer(server).withOperations(AuditedPoints.READ_FROM);
         List<AuditEvent> events = new ArrayList<>();
         OptionalLong before = OptionalLong.empty();
