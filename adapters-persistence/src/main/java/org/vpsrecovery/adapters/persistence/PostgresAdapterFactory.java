@@ -14,11 +14,15 @@ import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.adapters.persistence.webhook.DeliveryRowRepository;
 import org.vpsrecovery.adapters.persistence.webhook.SubscriptionRowRepository;
 import org.vpsrecovery.adapters.persistence.webhook.WebhookRows;
+import org.vpsrecovery.adapters.persistence.drift.DriftRowRepository;
+import org.vpsrecovery.adapters.persistence.drift.DriftRows;
+import org.vpsrecovery.adapters.persistence.drift.SightingRowRepository;
 import org.vpsrecovery.adapters.persistence.hold.HoldRowRepository;
 import org.vpsrecovery.adapters.persistence.hold.HoldRows;
 import org.vpsrecovery.adapters.persistence.operation.OperationRowRepository;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.adapters.persistence.operation.OperationRows;
+import org.vpsrecovery.domain.port.DriftRecords;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.RecoveryPolicies;
@@ -87,6 +91,11 @@ public class PostgresAdapterFactory {
     @Singleton
     RecoveryPolicies recoveryPolicies(PolicyRowRepository rows) {
         return new PolicyRows(rows);
+    }
+
+    @Singleton
+    DriftRecords driftRecords(DriftRowRepository drifts, SightingRowRepository sightings) {
+        return new DriftRows(drifts, sightings);
     }
 
     /** Subscriptions and the delivery log; the deliveries themselves are written by the audit append. */

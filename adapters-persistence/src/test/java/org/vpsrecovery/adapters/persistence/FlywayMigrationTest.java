@@ -28,12 +28,12 @@ class FlywayMigrationTest {
         MigrateResult second = flyway.migrate();
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(13); // V1-V10, V12-V14
+        assertThat(first.migrationsExecuted).isEqualTo(14); // V1-V10, V12-V14, V16
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
-                .containsExactly("audit_chain_head", "audit_event", "idempotency_record", "recovery_operation",
-                        "recovery_point_hold", "recovery_policy", "scheduled_tasks", "webhook_delivery", "webhook_subscription");
+                .containsExactly("audit_chain_head", "audit_event", "automatic_backup_sighting", "idempotency_record",
+                        "recovery_operation", "recovery_point_drift", "recovery_point_hold", "recovery_policy", "scheduled_tasks", "webhook_delivery", "webhook_subscription");
         assertThat(strings("SELECT column_name || ' ' || data_type FROM information_schema.columns "
                 + "WHERE table_name IN ('audit_event', 'idempotency_record') AND data_type LIKE 'timestamp%' "
                 + "ORDER BY 1"))
@@ -57,9 +57,13 @@ class FlywayMigrationTest {
         assertThat(strings("SELECT table_name || ' ' || string_agg(privilege_type, ',' ORDER BY privilege_type) "
                 + "FROM information_schema.role_table_grants WHERE grantee = 'vpsr_app' GROUP BY table_name ORDER BY 1"))
                 .containsExactly("audit_chain_head SELECT,UPDATE", "audit_event INSERT,SELECT",
+                        // the drift scans' memory of automatic backups is replaced each scan
+                        "automatic_backup_sighting DELETE,INSERT,SELECT,UPDATE",
                         "idempotency_record DELETE,INSERT,SELECT,UPDATE",
                         // operations are moved, never removed; the scheduler's own rows come and go
                         "recovery_operation INSERT,SELECT,UPDATE",
+                        // a drift is recorded once and resolved once, never removed
+                        "recovery_point_drift INSERT,SELECT,UPDATE",
                         // holds are placed and released, never removed
                         "recovery_point_hold INSERT,SELECT,UPDATE",
                         // a policy is made, replaced (a new version) and deleted; its history is in the audit events

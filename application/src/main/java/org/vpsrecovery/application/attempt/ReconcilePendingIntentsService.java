@@ -164,7 +164,8 @@ public final class ReconcilePendingIntentsService {
             case RELEASE_RESTORE_HOLD -> releaseFinding(accepted);
             case PLACE_RECOVERY_POINT_HOLD, RELEASE_RECOVERY_POINT_HOLD -> pointHoldFinding(accepted);
             // Policies' events are written after the change and name no server: never an intent here (ADR 0028).
-            case CREATE_POLICY, UPDATE_POLICY, DELETE_POLICY, PLAN_POLICY -> Finding.unverifiable("not a change at VPS.org");
+            case CREATE_POLICY, UPDATE_POLICY, DELETE_POLICY, PLAN_POLICY, DRIFT_DETECTED, DRIFT_RESOLVED ->
+                    Finding.unverifiable("not a change at VPS.org");
         };
         if (finding.waitsForDeadline() && accepted.occurredAt().plus(giveUpAfter).isAfter(clock.instant())) {
             return false; // keep the server held and the intent open until the window has passed

@@ -93,6 +93,8 @@ final class RunningPlatform implements AutoCloseable {
         properties.put("vpsr.data-directory", dataDirectory.toString());
         // Tests take checkpoints when they mean to (ChainCheckpointJob.takeCheckpoint), not on a timer.
         properties.put("vpsr.audit.checkpoint-every", "1h");
+        // Likewise drift scans (DriftScanJobs.scanRound): a timed scan would add drift events to other suites' histories.
+        properties.put("vpsr.drift.scan-every", "1h");
         properties.putAll(overrides);
         return new RunningPlatform(ApplicationContext.run(EmbeddedServer.class, properties), dataDirectory);
     }

@@ -60,6 +60,10 @@ public record AuditEvent(Instant occurredAt, TeamId team, RequestId requestId, O
     public static final String POLICY_VERSION = "policy_version";
     public static final String SCHEDULED_FOR = "scheduled_for";
     public static final String ROTATED = "rotated";
+    /** Detail keys of a drift's events (ADR 0035): its kind, what the scan saw, how it went away. */
+    public static final String DRIFT_KIND = "drift_kind";
+    public static final String DRIFT_SEEN = "drift_seen";
+    public static final String DRIFT_RESOLUTION = "drift_resolution";
     public static final int MAX_DETAIL_ENTRIES = 16;
     public static final int MAX_DETAIL_VALUE_LENGTH = 500;
 

@@ -23,11 +23,23 @@ public enum Operation {
     UPDATE_POLICY,
     DELETE_POLICY,
     /** A policy's plan was read: nothing changed anywhere; what retention would do is in the answer. */
-    PLAN_POLICY;
+    PLAN_POLICY,
+    /**
+     * A scan found a recovery point at VPS.org that differs from the history (ADR 0035): made or deleted
+     * behind the platform's back, an automatic backup expired, a creation stuck. Recorded, never asked of anyone.
+     */
+    DRIFT_DETECTED,
+    /** A drift went away: the point made outside is gone, the stuck creation ended (ADR 0035). */
+    DRIFT_RESOLVED;
 
     /** The platform's own records of a team's policies, not a change of a server or a recovery point. */
     public boolean isPolicy() {
         return this == CREATE_POLICY || this == UPDATE_POLICY || this == DELETE_POLICY || this == PLAN_POLICY;
+    }
+
+    /** The scans' findings about VPS.org, not a change anyone asked for (ADR 0035). */
+    public boolean isDrift() {
+        return this == DRIFT_DETECTED || this == DRIFT_RESOLVED;
     }
 
     public boolean isCreate() {

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.common.ReasonCode;
 
@@ -26,7 +27,11 @@ public enum WebhookEventType {
     /** VPS.org showed no end before the tracking deadline. */
     OPERATION_DEADLINE_PASSED("operation.deadline_passed"),
     /** The platform refused a request before VPS.org was called (a limit, a lifecycle rule). */
-    REQUEST_REJECTED("request.rejected");
+    REQUEST_REJECTED("request.rejected"),
+    /** A scan found a recovery point at VPS.org that differs from the audit history (ADR 0035). */
+    DRIFT_DETECTED("drift.detected"),
+    /** A drift went away (ADR 0035). */
+    DRIFT_RESOLVED("drift.resolved");
 
     private final String wireName;
 
@@ -56,6 +61,9 @@ public enum WebhookEventType {
         Outcome outcome = event.outcome();
         if (event.operation().isPolicy()) {
             return Optional.empty(); // a policy's own records are not operations (ADR 0028)
+        }
+        if (event.operation().isDrift()) {
+            return Optional.of(event.operation() == Operation.DRIFT_DETECTED ? DRIFT_DETECTED : DRIFT_RESOLVED);
         }
         if ("true".equals(event.detail().get(AuditEvent.DRY_RUN))) {
             return Optional.empty(); // a dry run's refusal (e.g. not found) refused nothing real (ADR 0029)

@@ -38,6 +38,8 @@ public final class StandardWebhooksFormat implements WebhookMessageFormat {
             data.put("resource", ref);
         });
         data.put("outcome", event.outcome().kind().name());
+        // A drift's kind (ADR 0035): what a receiver routes on.
+        Optional.ofNullable(event.detail().get(AuditEvent.DRIFT_KIND)).ifPresent(kind -> data.put("drift_kind", kind));
         event.outcome().reasonCode().ifPresent(reason -> data.put("reason_code", reason.name()));
         event.outcome().explanation().or(() -> Optional.ofNullable(event.detail().get(AuditEvent.MESSAGE)))
                 .ifPresent(message -> data.put("message", message));

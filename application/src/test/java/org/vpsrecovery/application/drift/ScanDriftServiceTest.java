@@ -1,0 +1,208 @@
+package org.vpsrecovery.application.drift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.vpsrecovery.application.PlatformFixture.BLUE;
+import static org.vpsrecovery.application.PlatformFixture.GREEN;
+import static org.vpsrecovery.application.PlatformFixture.GREEN_SERVER;
+import static org.vpsrecovery.application.PlatformFixture.SPARE;
+import static org.vpsrecovery.application.PlatformFixture.WEB;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.audit.AuditReader;
+import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
+import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.common.AccessDenied;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.drift.DriftFilter;
+import org.vpsrecovery.domain.drift.DriftKind;
+import org.vpsrecovery.domain.drift.RecordedDrift;
+import org.vpsrecovery.domain.port.ServerBusy;
+import org.vpsrecovery.domain.port.ServerLock;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotName;
+import org.vpsrecovery.domain.testing.InMemoryDriftRecords;
+import org.vpsrecovery.domain.testing.InMemoryServerLock;
+import org.vpsrecovery.domain.webhook.WebhookEventType;
+
+/** The drift scan with in-memory fakes and an adjustable clock (ADR 0035). */
+class ScanDriftServiceTest {
+
+    static final Duration STUCK_AFTER = Duration.ofHours(1);
+    static final ScanDriftService.Pacing NO_PAUSE = () -> { };
+
+    final PlatformFixture platform = new PlatformFixture();
+    final InMemoryDriftRecords drifts = new InMemoryDriftRecords();
+
+    ScanDriftService scanner(ServerLock lock) {
+        return new ScanDriftService(() -> Set.of(BLUE, GREEN), platform.ownership, platform.provider, platform.provider,
+                platform.history, platform.auditWriter, platform.operations, drifts, lock, platform.clock, STUCK_AFTER);
+    }
+
+    ScanDriftService scanner() {
+        return scanner(new InMemoryServerLock(Duration.ofSeconds(5)));
+    }
+
+    Snapshot createThroughThePlatform(String name) {
+        Snapshot made = platform.createSnapshot().createSnapshot(new CreateSnapshotCommand(platform.as(BLUE), WEB,
+                new SnapshotName(name), Optional.empty()));
+        platform.provider.finishCreations();
+        platform.tracker().tick();
+        return made;
+    }
+
+    List<RecordedAuditEvent> driftEvents() {
+        return platform.history.query(AuditQuery.latest(100).withOperations(Set.of(Operation.DRIFT_DETECTED, Operation.DRIFT_RESOLVED)));
+    }
+
+    List<RecordedDrift> all() {
+        return drifts.page(DriftFilter.everything(), OptionalLong.empty(), 100).drifts();
+    }
+
+    @Test
+    void pointsMadeAndDeletedBehindThePlatformsBackAreRecordedOnceAndAPlatformCreateIsNot() {
+        Snapshot ours = createThroughThePlatform("ours");
+        Snapshot alsoOurs = createThroughThePlatform("also-ours");
+        platform.provider.addSnapshot(901, platform.web, CreationStatus.COMPLETED); // behind the platform's back
+        platform.provider.deleteSnapshot(alsoOurs.id()); // behind the platform's back
+
+        ScanDriftService.Round round = scanner().scan(Optional.empty(), 10, NO_PAUSE);
+
+        assertThat(round.scanned()).isEqualTo(3);
+        assertThat(round.detected()).isEqualTo(2);
+        assertThat(all()).extracting(r -> r.drift().point(), r -> r.drift().kind()).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(new ResourceRef(ResourceRef.Type.SNAPSHOT, 901), DriftKind.CREATED_OUTSIDE),
+                org.assertj.core.groups.Tuple.tuple(ResourceRef.of(alsoOurs.id()), DriftKind.DELETED_OUTSIDE));
+        assertThat(all()).noneSatisfy(r -> assertThat(r.drift().point()).isEqualTo(ResourceRef.of(ours.id())));
+        assertThat(driftEvents()).hasSize(2).allSatisfy(recorded -> {
+            assertThat(recorded.event().team()).isEqualTo(BLUE);
+            assertThat(recorded.event().server()).contains(WEB);
+            assertThat(WebhookEventType.of(recorded.event())).contains(WebhookEventType.DRIFT_DETECTED);
+        });
+
+        platform.clock.advance(Duration.ofMinutes(10));
+        ScanDriftService.Round again = scanner().scan(Optional.empty(), 10, NO_PAUSE);
+        assertThat(again.detected()).isZero();
+        assertThat(all()).hasSize(2);
+        assertThat(driftEvents()).hasSize(2);
+    }
+
+    @Test
+    void aPointMadeOutsideThatGoesAwayIsResolvedOnceWithAnEvent() {
+        platform.provider.addSnapshot(901, platform.web, CreationStatus.COMPLETED);
+        scanner().scan(Optional.empty(), 10, NO_PAUSE);
+        platform.provider.deleteSnapshot(new org.vpsrecovery.domain.snapshot.SnapshotId(901));
+        platform.clock.advance(Duration.ofMinutes(10));
+
+        assertThat(scanner().scan(Optional.empty(), 10, NO_PAUSE).resolved()).isEqualTo(1);
+        assertThat(scanner().scan(Optional.empty(), 10, NO_PAUSE).resolved()).isZero();
+        assertThat(all()).singleElement().satisfies(r -> assertThat(r.drift().resolution()).hasValueSatisfying(
+                resolution -> assertThat(resolution.at()).isEqualTo(platform.clock.instant())));
+        assertThat(driftEvents()).extracting(r -> r.event().operation())
+                .containsExactly(Operation.DRIFT_RESOLVED, Operation.DRIFT_DETECTED);
+        assertThat(WebhookEventType.of(driftEvents().getFirst().event())).contains(WebhookEventType.DRIFT_RESOLVED);
+    }
+
+    @Test
+    void aCreateWhoseAnswerWasLostIsNotDriftWhileReconciliationOwesItsPoint() {
+        platform.provider.loseNextMutationAnswer();
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(new CreateSnapshotCommand(platform.as(BLUE), WEB,
+                new SnapshotName("nightly"), Optional.empty()))).isInstanceOf(RuntimeException.class);
+        assertThat(platform.provider.listSnapshots(Optional.of(WEB))).extracting(Snapshot::name).contains("nightly");
+
+        scanner().scan(Optional.empty(), 10, NO_PAUSE);
+
+        assertThat(all()).isEmpty();
+    }
+
+    @Test
+    void anAutomaticBackupGoneByRetentionIsRecordedAsExpired() {
+        platform.provider.addBackup(501, platform.web, BackupType.AUTOMATIC, CreationStatus.COMPLETED,
+                Optional.of(platform.clock.instant().plus(Duration.ofDays(7))));
+        scanner().scan(Optional.empty(), 10, NO_PAUSE);
+        assertThat(all()).isEmpty();
+
+        platform.clock.advance(Duration.ofDays(7)); // the fake drops it at expires_at, as VPS.org does
+        scanner().scan(Optional.empty(), 10, NO_PAUSE);
+
+        assertThat(all()).singleElement().satisfies(r -> {
+            assertThat(r.drift().kind()).isEqualTo(DriftKind.AUTOMATIC_BACKUP_EXPIRED);
+            assertThat(r.drift().point()).isEqualTo(new ResourceRef(ResourceRef.Type.BACKUP, 501));
+        });
+    }
+
+    @Test
+    void aRoundIsBoundedPacedAndContinuesWhereTheLastEndedWrappingRound() {
+        AtomicInteger pauses = new AtomicInteger();
+        ScanDriftService.Pacing counted = pauses::incrementAndGet;
+
+        ScanDriftService.Round first = scanner().scan(Optional.empty(), 2, counted);
+        assertThat(first.scanned()).isEqualTo(2);
+        assertThat(first.lastServer()).contains(SPARE.value());
+        assertThat(pauses).hasValue(1);
+
+        ScanDriftService.Round second = scanner().scan(first.lastServer(), 2, counted);
+        assertThat(second.scanned()).isEqualTo(2);
+        assertThat(second.lastServer()).contains(WEB.value()); // GREEN_SERVER, then round to the lowest id
+        assertThat(GREEN_SERVER.value()).isGreaterThan(SPARE.value());
+    }
+
+    @Test
+    void aServerWhoseLockIsBusyIsPassedOverAndNothingIsRecorded() {
+        platform.provider.addSnapshot(901, platform.web, CreationStatus.COMPLETED);
+        ServerLock busy = new ServerLock() {
+            @Override
+            public <T> T callExclusively(org.vpsrecovery.domain.server.ServerId server, java.util.function.Supplier<T> work) {
+                throw new ServerBusy("another request holds server " + server.value());
+            }
+        };
+
+        ScanDriftService.Round round = scanner(busy).scan(Optional.empty(), 10, NO_PAUSE);
+
+        assertThat(round.passedOver()).isEqualTo(3);
+        assertThat(round.scanned()).isZero();
+        assertThat(all()).isEmpty();
+        assertThat(driftEvents()).isEmpty();
+    }
+
+    @Test
+    void aSnapshotStuckInProgressWithNoOpenOperationIsRecordedAndResolvedWhenItEnds() {
+        platform.provider.addSnapshot(902, platform.web, CreationStatus.IN_PROGRESS);
+        platform.clock.advance(STUCK_AFTER);
+
+        scanner().scan(Optional.empty(), 10, NO_PAUSE);
+        assertThat(all()).extracting(r -> r.drift().kind())
+                .containsExactlyInAnyOrder(DriftKind.CREATED_OUTSIDE, DriftKind.STUCK_IN_PROGRESS);
+
+        platform.provider.finishCreations();
+        scanner().scan(Optional.empty(), 10, NO_PAUSE);
+        assertThat(all()).filteredOn(r -> r.drift().kind() == DriftKind.STUCK_IN_PROGRESS).singleElement()
+                .satisfies(r -> assertThat(r.drift().resolution()).isPresent());
+    }
+
+    @Test
+    void aTeamReadsOnlyItsOwnDriftAndAnAuditorReadsEveryTeams() {
+        platform.provider.addSnapshot(901, platform.web, CreationStatus.COMPLETED);
+        platform.provider.addSnapshot(903, platform.greenServer, CreationStatus.COMPLETED);
+        scanner().scan(Optional.empty(), 10, NO_PAUSE);
+        ReadDriftService report = new ReadDriftService(drifts);
+
+        assertThat(report.listDrift(new AuditReader.Team(GREEN), DriftFilter.everything(), OptionalLong.empty(), 10).drifts())
+                .singleElement().satisfies(r -> assertThat(r.drift().server()).isEqualTo(GREEN_SERVER));
+        assertThat(report.listDrift(new AuditReader.Auditor("compliance"), DriftFilter.everything(), OptionalLong.empty(), 10)
+                .drifts()).hasSize(2);
+        assertThatThrownBy(() -> report.listDrift(new AuditReader.Team(GREEN), DriftFilter.everything().forTeam(Optional.of(BLUE)),
+                OptionalLong.empty(), 10)).isInstanceOf(AccessDenied.class);
+    }
+}

@@ -1,0 +1,32 @@
+package org.vpsrecovery.bootstrap;
+
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.application.drift.ListDriftUseCase;
+import org.vpsrecovery.application.drift.ReadDriftService;
+import org.vpsrecovery.application.drift.ScanDriftService;
+import org.vpsrecovery.domain.port.DriftRecords;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.port.ServerLock;
+
+/** Drift detection's use cases (ADR 0035). */
+@Factory
+public class DriftFactory {
+
+    /** Reads VPS.org through the metered provider and the history through the metered one, as every other read does. */
+    @Singleton
+    ScanDriftService scanDrift(ConfiguredTeams teams, MeteredProvider provider, MeteredAuditHistory history, AuditWriter writer,
+                               RecoveryOperations operations, DriftRecords drifts, ServerLock lock, Clock clock,
+                               @Value("${vpsr.drift.stuck-after:2h}") Duration stuckAfter) {
+        return new ScanDriftService(teams, teams, provider, provider, history, writer, operations, drifts, lock, clock, stuckAfter);
+    }
+
+    @Singleton
+    ListDriftUseCase listDrift(DriftRecords drifts) {
+        return new ReadDriftService(drifts);
+    }
+}

@@ -1,0 +1,100 @@
+package org.vpsrecovery.bootstrap;
+
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vpsrecovery.application.drift.ScanDriftService;
+
+/**
+ * The drift scan as one db-scheduler recurring task, {@value #DRIFT_SCAN}, run once across every instance
+ * (ADR 0035). Each run scans at most {@code vpsr.drift.servers-per-run} servers, pausing
+ * {@code vpsr.drift.pause-between-servers} between two, so VPS.org sees a trickle of list calls however many
+ * servers there are. Its task data is the last server scanned: the next run, on any instance, continues
+ * after it and wraps round, so every server is scanned in turn. The first run ever comes one interval after
+ * the first start.
+ */
+@Singleton
+public class DriftScanJobs {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DriftScanJobs.class);
+
+    static final String DRIFT_SCAN = "drift-scan";
+
+    private final ScanDriftService scans;
+    private final Duration every;
+    private final int serversPerRun;
+    private final Duration pause;
+
+    public DriftScanJobs(ScanDriftService scans, @Value("${vpsr.drift.scan-every:10m}") Duration every,
+                         @Value("${vpsr.drift.servers-per-run:100}") int serversPerRun,
+                         @Value("${vpsr.drift.pause-between-servers:200ms}") Duration pause) {
+        if (serversPerRun < 1 || pause.isNegative()) {
+            throw new IllegalArgumentException("vpsr.drift.servers-per-run must be at least 1 and the pause not negative");
+        }
+        this.scans = scans;
+        this.every = every;
+        this.serversPerRun = serversPerRun;
+        this.pause = pause;
+    }
+
+    RecurringTask<Long> task() {
+        return Tasks.recurring(DRIFT_SCAN, new FirstAfterOneDelay(FixedDelay.of(every), every), Long.class)
+                .initialData(-1L)
+                .executeStateful((instance, context) -> {
+                    Long last = instance.getData();
+                    ScanDriftService.Round round = scanRound(last == null || last < 0 ? Optional.empty() : Optional.of(last));
+                    return round.lastServer().orElse(-1L);
+                });
+    }
+
+    /** One round after {@code after}; public for the end-to-end tests, which drive it instead of waiting for the timer. */
+    public ScanDriftService.Round scanRound(Optional<Long> after) {
+        ScanDriftService.Round round = scans.scan(after, serversPerRun, this::pause);
+        if (round.detected() > 0 || round.resolved() > 0 || round.passedOver() > 0) {
+            LOG.info("drift scan: {} server(s) scanned, {} passed over, {} drift(s) detected, {} resolved",
+                    round.scanned(), round.passedOver(), round.detected(), round.resolved());
+        }
+        return round;
+    }
+
+    /**
+     * A fixed delay whose first run ever comes one delay after the first start, not at it: a fresh
+     * deployment (and every test's platform) starts without a round of list calls to VPS.org.
+     */
+    private record FirstAfterOneDelay(FixedDelay delay, Duration every) implements Schedule {
+        @Override
+        public Instant getNextExecutionTime(ExecutionComplete executionComplete) {
+            return delay.getNextExecutionTime(executionComplete);
+        }
+
+        @Override
+        public Instant getInitialExecutionTime(Instant now) {
+            return now.plus(every);
+        }
+
+        @Override
+        public boolean isDeterministic() {
+            return delay.isDeterministic();
+        }
+    }
+
+    private void pause() {
+        if (pause.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // shutting down: the round ends early, the next continues
+        }
+    }
+}

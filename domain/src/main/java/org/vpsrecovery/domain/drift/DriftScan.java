@@ -1,0 +1,145 @@
+package org.vpsrecovery.domain.drift;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.server.ServerId;
+
+/**
+ * One server's drift, judged from what VPS.org lists now against what the audit history says the
+ * platform did (ADR 0035). Pure: no clock (now is given), no I/O, the same answer for the inputs in any
+ * order. Each (point, kind) is detected once ever: {@code recorded} holds the drifts already on record
+ * for the server, open or not.
+ *
+ * <p>Never drift: a point an open operation of the platform follows ({@code tracked}: a create or
+ * delete in flight is the tracker's), and a listed point whose name matches a create whose point is not
+ * known yet (its answer was lost; reconciliation names it).
+ *
+ * @param sightings the automatic backups the previous scan saw: the only memory of them, since no
+ *                  event of the platform names them
+ * @param stuckAfter how long a point may stay in progress before it is reported stuck
+ */
+public record DriftScan(TeamId team, ServerId server, List<ListedPoint> listed, AuditedPoints audited,
+                        Set<ResourceRef> tracked, List<RecordedDrift> recorded, List<ListedPoint.Sighting> sightings,
+                        Instant now, Duration stuckAfter) {
+
+    public DriftScan {
+        Objects.requireNonNull(team, "team");
+        Objects.requireNonNull(server, "server");
+        listed = List.copyOf(listed);
+        Objects.requireNonNull(audited, "audited");
+        tracked = Set.copyOf(tracked);
+        recorded = List.copyOf(recorded);
+        sightings = List.copyOf(sightings);
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(stuckAfter, "stuck after");
+        if (stuckAfter.isNegative() || stuckAfter.isZero()) {
+            throw new IllegalArgumentException("stuck after must be positive");
+        }
+    }
+
+    /** What the scan found: new drifts, recorded ones now resolved, and the automatic backups to remember. */
+    public record Findings(List<Drift> detected, List<RecordedDrift> resolved, List<ListedPoint.Sighting> sightings) {
+        public Findings {
+            detected = List.copyOf(detected);
+            resolved = List.copyOf(resolved);
+            sightings = List.copyOf(sightings);
+        }
+
+        public boolean changesNothing(List<ListedPoint.Sighting> before) {
+            return detected.isEmpty() && resolved.isEmpty() && Set.copyOf(sightings).equals(Set.copyOf(before));
+        }
+    }
+
+    public Findings findings() {
+        Map<ResourceRef, ListedPoint> byRef = new HashMap<>();
+        listed.forEach(point -> byRef.put(point.ref(), point));
+        Set<String> onRecord = new HashSet<>();
+        recorded.forEach(r -> onRecord.add(key(r.drift().point(), r.drift().kind())));
+        List<Drift> detected = new ArrayList<>();
+
+        for (ListedPoint point : byRef.values()) {
+            if (tracked.contains(point.ref())) {
+                continue;
+            }
+            if (!point.automatic() && !audited.made().contains(point.ref())
+                    && !audited.unsettledCreates().contains(point.label())) {
+                detect(detected, onRecord, point.ref(), DriftKind.CREATED_OUTSIDE, "listed at VPS.org, "
+                        + describe(point) + ", made by no create through the platform");
+            }
+            if (point.inProgress() && !point.createdAt().plus(stuckAfter).isAfter(now)) {
+                detect(detected, onRecord, point.ref(), DriftKind.STUCK_IN_PROGRESS, "in progress since "
+                        + point.createdAt() + " (over " + stuckAfter + "), " + describe(point) + ", followed by no open operation");
+            }
+        }
+        for (ResourceRef gone : audited.expected()) {
+            if (!byRef.containsKey(gone) && !audited.deleted().contains(gone) && !tracked.contains(gone)) {
+                detect(detected, onRecord, gone, DriftKind.DELETED_OUTSIDE,
+                        "made through the platform, no longer listed at VPS.org, deleted by no delete through the platform");
+            }
+        }
+        for (ListedPoint.Sighting seen : sightings) {
+            if (byRef.containsKey(seen.ref()) || audited.deleted().contains(seen.ref()) || tracked.contains(seen.ref())) {
+                continue;
+            }
+            boolean expired = seen.expiresAt().map(at -> !now.isBefore(at)).orElse(false);
+            String expiry = seen.expiresAt().map(at -> "expires_at " + at).orElse("no expires_at");
+            if (expired) {
+                detect(detected, onRecord, seen.ref(), DriftKind.AUTOMATIC_BACKUP_EXPIRED,
+                        "automatic backup gone by the provider's retention (" + expiry + ")");
+            } else {
+                detect(detected, onRecord, seen.ref(), DriftKind.DELETED_OUTSIDE,
+                        "automatic backup gone before its retention ended (" + expiry + "), deleted by no delete through the platform");
+            }
+        }
+
+        List<RecordedDrift> resolved = new ArrayList<>();
+        for (RecordedDrift open : recorded) {
+            if (!open.drift().isOpen()) {
+                continue;
+            }
+            ListedPoint now = byRef.get(open.drift().point());
+            String how = switch (open.drift().kind()) {
+                case CREATED_OUTSIDE -> now == null ? "no longer listed at VPS.org" : null;
+                case STUCK_IN_PROGRESS -> now == null ? "no longer listed at VPS.org"
+                        : now.inProgress() ? null : "no longer in progress at VPS.org";
+                default -> null;
+            };
+            if (how != null) {
+                resolved.add(new RecordedDrift(open.id(), open.drift().resolved(this.now, how)));
+            }
+        }
+
+        List<ListedPoint.Sighting> remembered = byRef.values().stream().filter(ListedPoint::automatic)
+                .map(ListedPoint::sighting).sorted(Comparator.comparingLong(s -> s.ref().id())).toList();
+        detected.sort(Comparator.comparing((Drift d) -> d.point().type()).thenComparingLong(d -> d.point().id())
+                .thenComparing(Drift::kind));
+        resolved.sort(Comparator.comparingLong(RecordedDrift::id));
+        return new Findings(detected, resolved, remembered);
+    }
+
+    private void detect(List<Drift> detected, Set<String> onRecord, ResourceRef point, DriftKind kind, String seen) {
+        if (onRecord.add(key(point, kind))) {
+            detected.add(Drift.detected(team, server, point, kind, now, seen));
+        }
+    }
+
+    private static String key(ResourceRef point, DriftKind kind) {
+        return point.type() + ":" + point.id() + ":" + kind;
+    }
+
+    private static String describe(ListedPoint point) {
+        return (point.ref().type() == ResourceRef.Type.SNAPSHOT ? "snapshot \"" : "backup \"")
+                + (point.label().length() > 120 ? point.label().substring(0, 120) + "..." : point.label())
+                + "\" created " + point.createdAt();
+    }
+}

@@ -1,0 +1,216 @@
+package org.vpsrecovery.domain.drift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.server.ServerId;
+
+/** The drift classification, one case per row of ADR 0035's table. */
+class DriftScanTest {
+
+    static final TeamId TEAM = new TeamId("blue");
+    static final ServerId SERVER = new ServerId(12345);
+    static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+    static final Duration STUCK_AFTER = Duration.ofHours(1);
+
+    static ResourceRef snapshot(long id) {
+        return new ResourceRef(ResourceRef.Type.SNAPSHOT, id);
+    }
+
+    static ResourceRef backup(long id) {
+        return new ResourceRef(ResourceRef.Type.BACKUP, id);
+    }
+
+    static ListedPoint completed(ResourceRef ref, String label) {
+        return new ListedPoint(ref, false, false, NOW.minus(Duration.ofDays(1)), Optional.empty(), label);
+    }
+
+    static ListedPoint automatic(long id, Instant expiresAt) {
+        return new ListedPoint(backup(id), true, false, expiresAt.minus(Duration.ofDays(7)), Optional.of(expiresAt), "Automatic daily backup");
+    }
+
+    static AuditEvent event(String attempt, Operation operation, Outcome outcome, Optional<ResourceRef> point, Map<String, String> detail) {
+        Map<String, String> withAttempt = new java.util.HashMap<>(detail);
+        withAttempt.put(AuditEvent.ATTEMPT_ID, attempt);
+        return new AuditEvent(NOW.minus(Duration.ofDays(2)), TEAM, new RequestId("req-" + attempt), operation, Optional.of(SERVER),
+                point, outcome, OptionalInt.empty(), withAttempt);
+    }
+
+    static DriftScan scan(List<ListedPoint> listed, List<AuditEvent> history) {
+        return new DriftScan(TEAM, SERVER, listed, AuditedPoints.from(history), Set.of(), List.of(), List.of(), NOW, STUCK_AFTER);
+    }
+
+    static List<AuditEvent> madeThroughThePlatform(ResourceRef point) {
+        Operation create = point.type() == ResourceRef.Type.SNAPSHOT ? Operation.CREATE_SNAPSHOT : Operation.CREATE_MANUAL_BACKUP;
+        String attempt = "c-" + point.type() + "-" + point.id();
+        return List.of(event(attempt, create, new Outcome.Accepted(), Optional.empty(), Map.of(AuditEvent.NAME, "ours")),
+                event(attempt, create, new Outcome.Submitted(), Optional.of(point), Map.of()),
+                event(attempt, create, new Outcome.Completed(), Optional.of(point), Map.of()));
+    }
+
+    @Test
+    void aPointMadeThroughThePlatformAndStillListedIsNoDrift() {
+        DriftScan.Findings findings = scan(List.of(completed(snapshot(801), "ours")), madeThroughThePlatform(snapshot(801))).findings();
+
+        assertThat(findings.detected()).isEmpty();
+        assertThat(findings.resolved()).isEmpty();
+    }
+
+    @Test
+    void aListedPointNoCreateMadeIsCreatedOutside() {
+        DriftScan.Findings findings = scan(List.of(completed(snapshot(802), "by hand"), completed(backup(499), "manual by hand")),
+                List.of()).findings();
+
+        assertThat(findings.detected()).extracting(Drift::point, Drift::kind).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(snapshot(802), DriftKind.CREATED_OUTSIDE),
+                org.assertj.core.groups.Tuple.tuple(backup(499), DriftKind.CREATED_OUTSIDE));
+        assertThat(findings.detected().getFirst().seen()).contains("by hand").contains("made by no create through the platform");
+        assertThat(findings.detected()).allSatisfy(d -> assertThat(d.detectedAt()).isEqualTo(NOW));
+    }
+
+    @Test
+    void aPointMadeThroughThePlatformGoneWithoutADeleteIsDeletedOutside() {
+        List<AuditEvent> history = new ArrayList<>(madeThroughThePlatform(snapshot(801)));
+        history.addAll(madeThroughThePlatform(snapshot(802)));
+        history.add(event("d802", Operation.DELETE_SNAPSHOT, new Outcome.Accepted(), Optional.of(snapshot(802)), Map.of()));
+
+        DriftScan.Findings findings = scan(List.of(), history).findings();
+
+        assertThat(findings.detected()).singleElement().satisfies(d -> {
+            assertThat(d.point()).isEqualTo(snapshot(801));
+            assertThat(d.kind()).isEqualTo(DriftKind.DELETED_OUTSIDE);
+        });
+    }
+
+    @Test
+    void aFailedDeleteDoesNotExplainAPointThatIsGone() {
+        List<AuditEvent> history = new ArrayList<>(madeThroughThePlatform(snapshot(801)));
+        history.add(event("d801", Operation.DELETE_SNAPSHOT, new Outcome.Accepted(), Optional.of(snapshot(801)), Map.of()));
+        history.add(event("d801", Operation.DELETE_SNAPSHOT, new Outcome.Failed(ReasonCode.PROVIDER_UNAVAILABLE, "VPS.org answered 503"),
+                Optional.of(snapshot(801)), Map.of()));
+
+        assertThat(scan(List.of(), history).findings().detected()).extracting(Drift::kind).containsExactly(DriftKind.DELETED_OUTSIDE);
+    }
+
+    @Test
+    void aCreationThatFailedOrVanishedIsNotExpectedToBeListed() {
+        List<AuditEvent> history = List.of(
+                event("c801", Operation.CREATE_SNAPSHOT, new Outcome.Submitted(), Optional.of(snapshot(801)), Map.of()),
+                event("c801", Operation.CREATE_SNAPSHOT, new Outcome.Failed(ReasonCode.NOT_DONE_AT_PROVIDER, "vanished"),
+                        Optional.of(snapshot(801)), Map.of()));
+
+        assertThat(scan(List.of(), history).findings().detected()).isEmpty();
+        // Still listed as failed: made by the platform, so not "created outside" either.
+        assertThat(scan(List.of(completed(snapshot(801), "ours")), history).findings().detected()).isEmpty();
+    }
+
+    @Test
+    void aPointWhoseCreateAnswerWasLostIsLeftToReconciliation() {
+        List<AuditEvent> history = List.of(
+                event("c1", Operation.CREATE_SNAPSHOT, new Outcome.Accepted(), Optional.empty(), Map.of(AuditEvent.NAME, "nightly")),
+                event("c1", Operation.CREATE_SNAPSHOT, new Outcome.Unresolved(ReasonCode.PROVIDER_TIMEOUT, "answer lost"),
+                        Optional.empty(), Map.of()));
+
+        assertThat(scan(List.of(completed(snapshot(900), "nightly")), history).findings().detected()).isEmpty();
+        assertThat(scan(List.of(completed(snapshot(900), "someone else's")), history).findings().detected())
+                .extracting(Drift::kind).containsExactly(DriftKind.CREATED_OUTSIDE);
+    }
+
+    @Test
+    void aPointAnOpenOperationFollowsIsNeverDrift() {
+        ListedPoint inFlight = new ListedPoint(snapshot(803), false, true, NOW.minus(Duration.ofHours(5)), Optional.empty(), "slow");
+        DriftScan scan = new DriftScan(TEAM, SERVER, List.of(inFlight), AuditedPoints.from(madeThroughThePlatform(snapshot(804))),
+                Set.of(snapshot(803), snapshot(804)), List.of(), List.of(), NOW, STUCK_AFTER);
+
+        assertThat(scan.findings().detected()).isEmpty();
+    }
+
+    @Test
+    void aPointInProgressPastTheThresholdIsStuckAndResolvesWhenItEnds() {
+        ListedPoint slow = new ListedPoint(snapshot(801), false, true, NOW.minus(STUCK_AFTER), Optional.empty(), "ours");
+        ListedPoint young = new ListedPoint(snapshot(802), false, true, NOW.minus(STUCK_AFTER).plusSeconds(1), Optional.empty(), "ours too");
+        List<AuditEvent> history = new ArrayList<>(madeThroughThePlatform(snapshot(801)));
+        history.addAll(madeThroughThePlatform(snapshot(802)));
+
+        DriftScan.Findings first = scan(List.of(slow, young), history).findings();
+        assertThat(first.detected()).extracting(Drift::point, Drift::kind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(snapshot(801), DriftKind.STUCK_IN_PROGRESS));
+
+        RecordedDrift stuck = new RecordedDrift(7, first.detected().getFirst());
+        Instant later = NOW.plus(Duration.ofMinutes(10));
+        DriftScan.Findings second = new DriftScan(TEAM, SERVER, List.of(completed(snapshot(801), "ours"), young),
+                AuditedPoints.from(history), Set.of(), List.of(stuck), List.of(), later, STUCK_AFTER).findings();
+        assertThat(second.detected()).extracting(Drift::point).containsExactly(snapshot(802));
+        assertThat(second.resolved()).singleElement().satisfies(r -> {
+            assertThat(r.id()).isEqualTo(7);
+            assertThat(r.drift().resolution()).hasValue(new Drift.Resolution(later, "no longer in progress at VPS.org"));
+        });
+    }
+
+    @Test
+    void aDriftOnRecordIsNotDetectedAgainAndAPointMadeOutsideResolvesWhenGone() {
+        RecordedDrift made = new RecordedDrift(3, Drift.detected(TEAM, SERVER, snapshot(802), DriftKind.CREATED_OUTSIDE,
+                NOW.minusSeconds(600), "by hand"));
+        RecordedDrift deleted = new RecordedDrift(4, Drift.detected(TEAM, SERVER, snapshot(801), DriftKind.DELETED_OUTSIDE,
+                NOW.minusSeconds(600), "gone"));
+
+        DriftScan still = new DriftScan(TEAM, SERVER, List.of(completed(snapshot(802), "by hand")),
+                AuditedPoints.from(madeThroughThePlatform(snapshot(801))), Set.of(), List.of(made, deleted), List.of(), NOW, STUCK_AFTER);
+        assertThat(still.findings().detected()).isEmpty();
+        assertThat(still.findings().resolved()).isEmpty();
+
+        DriftScan gone = new DriftScan(TEAM, SERVER, List.of(), AuditedPoints.from(madeThroughThePlatform(snapshot(801))),
+                Set.of(), List.of(made, deleted), List.of(), NOW, STUCK_AFTER);
+        assertThat(gone.findings().detected()).isEmpty();
+        assertThat(gone.findings().resolved()).singleElement().satisfies(r -> assertThat(r.id()).isEqualTo(3));
+    }
+
+    @Test
+    void anAutomaticBackupGoneAtItsExpiryExpiredAndOneGoneEarlierWasDeletedOutside() {
+        ListedPoint expiring = automatic(501, NOW);
+        ListedPoint lasting = automatic(502, NOW.plus(Duration.ofDays(3)));
+        ListedPoint kept = automatic(503, NOW.plus(Duration.ofDays(5)));
+        DriftScan.Findings first = scan(List.of(expiring, lasting, kept), List.of()).findings();
+        assertThat(first.detected()).isEmpty(); // the provider's own backups are never "created outside"
+        assertThat(first.sightings()).extracting(ListedPoint.Sighting::ref).containsExactly(backup(501), backup(502), backup(503));
+
+        DriftScan.Findings second = new DriftScan(TEAM, SERVER, List.of(kept), AuditedPoints.NONE, Set.of(), List.of(),
+                first.sightings(), NOW, STUCK_AFTER).findings();
+        assertThat(second.detected()).extracting(Drift::point, Drift::kind).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(backup(501), DriftKind.AUTOMATIC_BACKUP_EXPIRED),
+                org.assertj.core.groups.Tuple.tuple(backup(502), DriftKind.DELETED_OUTSIDE));
+        assertThat(second.sightings()).extracting(ListedPoint.Sighting::ref).containsExactly(backup(503));
+    }
+
+    @Test
+    void anAutomaticBackupDeletedThroughThePlatformIsNoDrift() {
+        List<AuditEvent> deleted = List.of(event("d502", Operation.DELETE_BACKUP, new Outcome.Accepted(), Optional.of(backup(502)), Map.of()));
+        DriftScan.Findings findings = new DriftScan(TEAM, SERVER, List.of(), AuditedPoints.from(deleted), Set.of(), List.of(),
+                List.of(automatic(502, NOW.plus(Duration.ofDays(3))).sighting()), NOW, STUCK_AFTER).findings();
+
+        assertThat(findings.detected()).isEmpty();
+    }
+
+    @Test
+    void dryRunsAndPlansSayNothingAboutWhatThePlatformDid() {
+        List<AuditEvent> history = new ArrayList<>(madeThroughThePlatform(snapshot(801)));
+        history.add(event("p1", Operation.DELETE_SNAPSHOT, new Outcome.Planned(), Optional.of(snapshot(801)), Map.of()));
+
+        assertThat(scan(List.of(), history).findings().detected()).extracting(Drift::kind).containsExactly(DriftKind.DELETED_OUTSIDE);
+    }
+}
