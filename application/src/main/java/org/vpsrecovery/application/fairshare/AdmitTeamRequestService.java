@@ -7,7 +7,9 @@ import org.vpsrecovery.domain.port.FairShare;
 
 /**
  * The rate first (the cheaper refusal, and a refused request still counts against it, as a script
- * retrying at once should), then a slot among the team's calls in flight.
+ * retrying at once should), then a slot among the team's calls in flight if the request calls
+ * VPS.org (a request that only reads the platform's own records, such as a long wait on an
+ * operation, holds none).
  */
 public final class AdmitTeamRequestService implements AdmitTeamRequestUseCase {
 
@@ -20,10 +22,13 @@ public final class AdmitTeamRequestService implements AdmitTeamRequestUseCase {
     }
 
     @Override
-    public Admission admit(TeamId team) {
+    public Admission admit(TeamId team, boolean callsVpsOrg) {
         Objects.requireNonNull(team, "team");
         FairShareLimits limits = settings.fairShareOf(team);
         fairShare.takeRequest(team, limits);
+        if (!callsVpsOrg) {
+            return () -> { };
+        }
         FairShare.CallSlot slot = fairShare.enterCall(team, limits);
         return slot::close;
     }

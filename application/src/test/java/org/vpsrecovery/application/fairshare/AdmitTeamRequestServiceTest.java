@@ -26,24 +26,36 @@ class AdmitTeamRequestServiceTest {
 
     @Test
     void aTeamOverItsRateIsRefusedWithTheWaitAndAnotherTeamIsNot() {
-        admissions.admit(BLUE).close();
-        admissions.admit(BLUE).close();
+        admissions.admit(BLUE, true).close();
+        admissions.admit(BLUE, true).close();
 
-        assertThatThrownBy(() -> admissions.admit(BLUE)).isInstanceOfSatisfying(FairShareExceeded.class, refused -> {
+        assertThatThrownBy(() -> admissions.admit(BLUE, true)).isInstanceOfSatisfying(FairShareExceeded.class, refused -> {
             assertThat(refused.reason()).isEqualTo(ReasonCode.TEAM_RATE_LIMITED);
             assertThat(refused.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(30));
         });
-        admissions.admit(GREEN).close();
+        admissions.admit(GREEN, true).close();
     }
 
     @Test
     void aTeamWithAllItsSlotsTakenIsRefusedUntilOneIsGivenBack() {
-        AdmitTeamRequestUseCase.Admission first = admissions.admit(BLUE);
+        AdmitTeamRequestUseCase.Admission first = admissions.admit(BLUE, true);
 
-        assertThatThrownBy(() -> admissions.admit(BLUE)).isInstanceOfSatisfying(FairShareExceeded.class,
+        assertThatThrownBy(() -> admissions.admit(BLUE, true)).isInstanceOfSatisfying(FairShareExceeded.class,
                 refused -> assertThat(refused.reason()).isEqualTo(ReasonCode.TEAM_CALLS_IN_FLIGHT_LIMITED));
         first.close();
         clock.advance(Duration.ofMinutes(1)); // the refused request spent the rate's second token
-        admissions.admit(BLUE).close();
+        admissions.admit(BLUE, true).close();
+    }
+
+    @Test
+    void aRequestThatDoesNotCallVpsOrgTakesFromTheRateButHoldsNoSlot() {
+        AdmitTeamRequestUseCase.Admission calling = admissions.admit(BLUE, true);
+
+        AdmitTeamRequestUseCase.Admission waiting = admissions.admit(BLUE, false);
+
+        assertThatThrownBy(() -> admissions.admit(BLUE, false)).isInstanceOfSatisfying(FairShareExceeded.class,
+                refused -> assertThat(refused.reason()).isEqualTo(ReasonCode.TEAM_RATE_LIMITED));
+        waiting.close();
+        calling.close();
     }
 }
