@@ -62,6 +62,8 @@ public final class VpsOrgSimulator implements AutoCloseable {
     // API requests being served now, and the most served at once since the record was last cleared.
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger mostInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    // Not the exchange's attributes: the JDK server keeps those per context, shared by every exchange.
+    private final java.util.Set<HttpExchange> counted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final HttpServer server;
     private final ExecutorService handlers;
@@ -162,7 +164,7 @@ public final class VpsOrgSimulator implements AutoCloseable {
             }
             record(exchange, method, path, body);
             mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            exchange.setAttribute(IN_FLIGHT, Boolean.TRUE);
+            counted.add(exchange);
             try {
                 serveWithFaults(exchange, method, path, body);
             } finally {
@@ -364,13 +366,10 @@ public final class VpsOrgSimulator implements AutoCloseable {
 
     /** Before the answer goes out: the caller may send its next request the moment it has this one's answer. */
     private void leaveInFlight(HttpExchange exchange) {
-        if (exchange.getAttribute(IN_FLIGHT) != null) {
-            exchange.setAttribute(IN_FLIGHT, null);
+        if (counted.remove(exchange)) {
             inFlight.decrementAndGet();
         }
     }
-
-    private static final String IN_FLIGHT = "vpsr.simulator.in-flight";
 
     private void send(HttpExchange exchange, Answer answer) throws IOException {
         leaveInFlight(exchange);

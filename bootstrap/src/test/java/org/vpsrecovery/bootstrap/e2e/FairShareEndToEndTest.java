@@ -106,7 +106,8 @@ class FairShareEndToEndTest {
             simulator.faults().clear();
         }
 
-        assertThat(simulator.mostRequestsInFlight()).isBetween(1, 2);
+        assertThat(simulator.mostRequestsInFlight()).as("VPS.org received %s", simulator.requests().stream()
+                .map(r -> r.receivedAt() + " " + r.method() + " " + r.path() + "?" + r.query()).toList()).isBetween(1, 2);
         assertThat(answers).extracting(Answer::status).containsOnly(200, 429).contains(200);
         answers.stream().filter(answer -> answer.status() == 429).forEach(answer -> {
             assertThat(answer.get("reason_code")).isEqualTo("TEAM_CALLS_IN_FLIGHT_LIMITED");
