@@ -30,6 +30,8 @@ import org.vpsrecovery.domain.server.ServerId;
  * vpsr.teams.payments.manual-backups-per-server=10    (optional, at most 10)
  * vpsr.teams.payments.safety-snapshot=false           (optional, true by default: restores take a
  *                                                       safety snapshot first, ADR 0029)
+ * vpsr.teams.payments.requests-per-minute=120         (optional: its fair share of VPS.org, read by
+ * vpsr.teams.payments.calls-in-flight=2                ConfiguredFairShare, ADR 0037)
  * </pre>
  */
 public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamDirectory, SafetySnapshotSettings {
@@ -48,7 +50,8 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
     static final String PREFIX = "vpsr.teams";
     /** The keys a team may have, after {@code vpsr.teams.<team>.}. */
     static final List<String> SETTINGS = List.of("token-sha256", "servers", "snapshots-per-server", "manual-backups-per-server",
-            "safety-snapshot");
+            "safety-snapshot",
+            ConfiguredFairShare.REQUESTS_PER_MINUTE, ConfiguredFairShare.CALLS_IN_FLIGHT); // the fair share's (ADR 0037)
     static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
     private final Map<TeamId, Team> teams;

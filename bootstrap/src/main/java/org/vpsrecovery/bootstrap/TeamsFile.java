@@ -60,7 +60,8 @@ public record TeamsFile(Path path, Map<String, String> settings) {
             }
         });
         try {
-            ConfiguredTeams.fromSettings(teams);
+            ConfiguredTeams configured = ConfiguredTeams.fromSettings(teams);
+            ConfiguredFairShare.from(ConfiguredTeams.relativeTo(ConfiguredTeams.PREFIX, teams), configured.teams());
             ConfiguredAuditors.fromSettings(auditors);
         } catch (IllegalArgumentException e) {
             throw refused(e.getMessage());

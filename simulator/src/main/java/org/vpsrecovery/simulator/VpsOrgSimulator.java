@@ -59,6 +59,11 @@ public final class VpsOrgSimulator implements AutoCloseable {
     private final FaultSchedule faults;
     private final LifecycleSchedule lifecycle;
     private final Deque<RecordedRequest> recorded = new ArrayDeque<>();
+    // API requests being served now, and the most served at once since the record was last cleared.
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger mostInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    // Not the exchange's attributes: the JDK server keeps those per context, shared by every exchange.
+    private final java.util.Set<HttpExchange> counted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final HttpServer server;
     private final ExecutorService handlers;
@@ -118,6 +123,12 @@ public final class VpsOrgSimulator implements AutoCloseable {
         synchronized (recorded) {
             recorded.clear();
         }
+        mostInFlight.set(inFlight.get());
+    }
+
+    /** The most API requests (not {@code /__admin/}) served at the same time since the record was last cleared. */
+    public int mostRequestsInFlight() {
+        return mostInFlight.get();
     }
 
     /** Back to the seed: state, faults, the request record, and the options' lifecycle from its first draw. */
@@ -152,7 +163,13 @@ public final class VpsOrgSimulator implements AutoCloseable {
                 return;
             }
             record(exchange, method, path, body);
-            serveWithFaults(exchange, method, path, body);
+            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            counted.add(exchange);
+            try {
+                serveWithFaults(exchange, method, path, body);
+            } finally {
+                leaveInFlight(exchange);
+            }
         } catch (IOException | RuntimeException e) {
             // The client went away or the answer could not be written: nothing more to do.
         }
@@ -347,7 +364,15 @@ public final class VpsOrgSimulator implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange exchange, Answer answer) throws IOException {
+    /** Before the answer goes out: the caller may send its next request the moment it has this one's answer. */
+    private void leaveInFlight(HttpExchange exchange) {
+        if (counted.remove(exchange)) {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void send(HttpExchange exchange, Answer answer) throws IOException {
+        leaveInFlight(exchange);
         if (answer.contentType() != null) {
             exchange.getResponseHeaders().set("Content-Type", answer.contentType());
         }

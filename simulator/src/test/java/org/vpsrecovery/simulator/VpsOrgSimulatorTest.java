@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,36 @@ class VpsOrgSimulatorTest {
             assertThat(Instant.parse(backup.path("expires_at").asText())).isAfter(Instant.now());
             assertThat(Instant.parse(backup.path("created_at").asText())).isBefore(Instant.now().plusSeconds(1));
         }
+    }
+
+    /** Requests made to overlap (a latency fault, all sent at once), then one alone: counted each time as served. */
+    @Test
+    void countsTheMostRequestsServedAtOnceAndForgetsThemWhenTheRecordIsCleared() throws Exception {
+        simulator.faults().add(Fault.latency(Duration.ofMillis(300)).on("GET", "/api/v1/snapshots/"));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<HttpResponse<String>>> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                sent.add(pool.submit(() -> {
+                    go.await();
+                    return send("GET", "/api/v1/snapshots/", null, "demo-token");
+                }));
+            }
+            go.countDown();
+            for (java.util.concurrent.Future<HttpResponse<String>> response : sent) {
+                assertThat(response.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(simulator.mostRequestsInFlight()).isBetween(1, 4);
+
+        simulator.clearRequests();
+        send("GET", "/api/v1/snapshots/", null, "demo-token");
+        send("GET", "/api/v1/backups/", null, "demo-token");
+
+        assertThat(simulator.mostRequestsInFlight()).as("every answered request has left").isEqualTo(1);
     }
 
     @Test

@@ -11,6 +11,8 @@ import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import javax.sql.DataSource;
 import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.adapters.persistence.fairshare.PgFairShare;
+import org.vpsrecovery.domain.port.FairShare;
 import org.vpsrecovery.adapters.persistence.webhook.DeliveryRowRepository;
 import org.vpsrecovery.adapters.persistence.webhook.SubscriptionRowRepository;
 import org.vpsrecovery.adapters.persistence.webhook.WebhookRows;
@@ -108,5 +110,15 @@ public class PostgresAdapterFactory {
     @Singleton
     IdempotencyRecords idempotencyRecords(DataSource dataSource, @Nullable Clock clock) {
         return new JdbcIdempotencyRecords(pooled(dataSource), clock == null ? Clock.systemUTC() : clock);
+    }
+
+    /**
+     * Each team's fair share across instances (ADR 0037). A call slot's lease outlasts the longest
+     * request (a lock wait, VPS.org's timeouts and retries); it only matters for an instance that died.
+     */
+    @Singleton
+    FairShare fairShare(DataSource dataSource, @Nullable Clock clock,
+                        @Value("${vpsr.fair-share.call-lease:2m}") Duration lease) {
+        return new PgFairShare(pooled(dataSource), clock == null ? Clock.systemUTC() : clock, lease);
     }
 }

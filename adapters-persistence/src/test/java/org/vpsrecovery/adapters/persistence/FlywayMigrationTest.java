@@ -28,12 +28,14 @@ class FlywayMigrationTest {
         MigrateResult second = flyway.migrate();
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(14); // V1-V10, V12-V14, V16
+        assertThat(first.migrationsExecuted).isEqualTo(15); // V1-V10, V12-V14, V16, V18
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
                 .containsExactly("audit_chain_head", "audit_event", "automatic_backup_sighting", "idempotency_record",
-                        "recovery_operation", "recovery_point_drift", "recovery_point_hold", "recovery_policy", "scheduled_tasks", "webhook_delivery", "webhook_subscription");
+                        "recovery_operation", "recovery_point_drift", "recovery_point_hold", "recovery_policy",
+                        "scheduled_tasks", "team_call_slot", "team_rate_bucket", "webhook_delivery",
+                        "webhook_subscription");
         assertThat(strings("SELECT column_name || ' ' || data_type FROM information_schema.columns "
                 + "WHERE table_name IN ('audit_event', 'idempotency_record') AND data_type LIKE 'timestamp%' "
                 + "ORDER BY 1"))
@@ -68,6 +70,8 @@ class FlywayMigrationTest {
                         "recovery_point_hold INSERT,SELECT,UPDATE",
                         // a policy is made, replaced (a new version) and deleted; its history is in the audit events
                         "recovery_policy DELETE,INSERT,SELECT,UPDATE", "scheduled_tasks DELETE,INSERT,SELECT,UPDATE",
+                        // the fair share's buckets and call slots come and go (ADR 0037)
+                        "team_call_slot DELETE,INSERT,SELECT,UPDATE", "team_rate_bucket DELETE,INSERT,SELECT,UPDATE",
                         // deliveries move from pending to delivered or dead; a subscription is made or deleted, never edited
                         "webhook_delivery DELETE,INSERT,SELECT,UPDATE", "webhook_subscription DELETE,INSERT,SELECT");
     }

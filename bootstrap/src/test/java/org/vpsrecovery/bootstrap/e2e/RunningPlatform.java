@@ -81,6 +81,9 @@ final class RunningPlatform implements AutoCloseable {
         properties.put("vpsr.teams.other-team.safety-snapshot", "false");
         properties.put("vpsr.auditors.compliance.token-sha256", HashedTeamTokens.sha256Hex(AUDITOR_TOKEN));
         properties.put("vpsr.server-lock.max-wait", "20s");
+        // Suites send floods of their own (properties, concurrency); FairShareEndToEndTest sets its teams' shares.
+        properties.put("vpsr.fair-share.requests-per-minute", "1000000");
+        properties.put("vpsr.fair-share.calls-in-flight", "10000");
         Path dataDirectory;
         try {
             // A directory of its own unless the test names one (a restart, a second instance on it).

@@ -43,6 +43,10 @@ public enum ReasonCode {
     SERVER_BUSY,
     /** The platform's database (audit history, locks) cannot take the request now; nothing was done. */
     PLATFORM_UNAVAILABLE,
+    /** The team spent its request rate (its fair share of VPS.org, ADR 0037); nothing was done. */
+    TEAM_RATE_LIMITED,
+    /** The team already has as many requests in flight as its fair share allows (ADR 0037); nothing was done. */
+    TEAM_CALLS_IN_FLIGHT_LIMITED,
     // access: the caller's role may not do this (e.g. an auditor creating a snapshot)
     FORBIDDEN_FOR_ROLE,
     // the provider

@@ -9,6 +9,7 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.port.FairShareExceeded;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.ServerBusy;
@@ -16,7 +17,8 @@ import org.vpsrecovery.domain.port.ServerBusy;
 /**
  * The one place where typed failures become HTTP: status, problem+json body, Retry-After.
  * Limits and preconditions answer 400, as VPS.org itself would; provider faults 502/503/504; the
- * restore hold's refusals (a restore's source in use, no hold to release) 409.
+ * restore hold's refusals (a restore's source in use, no hold to release) 409; a team over its
+ * fair share of VPS.org 429.
  */
 public final class FacadeProblems {
 
@@ -70,6 +72,9 @@ public final class FacadeProblems {
         if (failure instanceof ServerBusy) {
             return HttpStatus.CONFLICT;
         }
+        if (failure instanceof FairShareExceeded) {
+            return HttpStatus.TOO_MANY_REQUESTS; // the team's fair share of VPS.org (ADR 0037)
+        }
         if (failure instanceof PlatformUnavailable) {
             return HttpStatus.SERVICE_UNAVAILABLE;
         }
@@ -116,6 +121,9 @@ public final class FacadeProblems {
         }
         if (failure instanceof PlatformUnavailable unavailable) {
             return java.util.Optional.of(unavailable.retryAfter());
+        }
+        if (failure instanceof FairShareExceeded exceeded) {
+            return java.util.Optional.of(exceeded.retryAfter());
         }
         if (failure instanceof ProviderFailure provider && status == HttpStatus.SERVICE_UNAVAILABLE) {
             return java.util.Optional.of(provider.retryAfter().orElse(UNAVAILABLE_RETRY_AFTER));

@@ -20,7 +20,7 @@ public final class ProblemResponses {
     private ProblemResponses() {
     }
 
-    /** Any call under /api/: bad input, no or a wrong token, a role that may not, the unexpected. */
+    /** Any call under /api/: bad input, no or a wrong token, a role that may not, over the fair share, the unexpected. */
     @Documented
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.TYPE, ElementType.METHOD})
@@ -34,6 +34,12 @@ public final class ProblemResponses {
     @ApiResponse(responseCode = "403", description = "FORBIDDEN_FOR_ROLE (an auditor token outside the audit "
             + "reports and holds, or a team token naming another team), LEGAL_HOLD_NOT_RELEASABLE (a team releasing an "
             + "auditor's legal hold) or CROSS_ORIGIN_REFUSED",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "429", description = "The team is over its fair share of VPS.org (ADR 0037): "
+            + "its request rate is spent (TEAM_RATE_LIMITED) or it has as many requests in flight as it may "
+            + "(TEAM_CALLS_IN_FLIGHT_LIMITED); nothing was done: retry after Retry-After seconds",
+            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+                    schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "431", description = "The request headers are too large (HEADERS_TOO_LARGE)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))

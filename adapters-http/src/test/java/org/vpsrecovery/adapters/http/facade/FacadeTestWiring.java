@@ -47,6 +47,15 @@ public class FacadeTestWiring {
         return new InMemoryIdempotencyRecords(platform.clock);
     }
 
+    /** A share no facade test reaches; the fair share's own answers are tested end to end (FairShareEndToEndTest). */
+    @Singleton
+    org.vpsrecovery.application.fairshare.AdmitTeamRequestUseCase admitTeamRequests(PlatformFixture platform) {
+        return new org.vpsrecovery.application.fairshare.AdmitTeamRequestService(
+                new org.vpsrecovery.domain.testing.InMemoryFairShare(platform.clock, java.time.Duration.ofMinutes(2)),
+                org.vpsrecovery.application.fairshare.FairShareSettings.everyTeam(
+                        new org.vpsrecovery.domain.limits.FairShareLimits(1_000_000, 10_000)));
+    }
+
     @Singleton
     TeamAuthenticator teamAuthenticator() {
         return new HashedTeamTokens(Map.of(

@@ -1,0 +1,119 @@
+package org.vpsrecovery.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
+import org.vpsrecovery.simulator.Fault;
+import org.vpsrecovery.simulator.SimulatorOptions;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/**
+ * Each team's fair share of VPS.org (issue 15 item 3, ADR 0037), over HTTP, on two instances of the
+ * service sharing one database: the demo team may make 3 requests a minute, the other team 2 at once.
+ */
+class FairShareEndToEndTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.empty();
+
+    private static final Map<String, Object> SHARES = Map.of(
+            "vpsr.teams.demo.requests-per-minute", "3",
+            "vpsr.teams.other-team.requests-per-minute", "1000",
+            "vpsr.teams.other-team.calls-in-flight", "2");
+
+    static VpsOrgSimulator simulator;
+    static RunningPlatform first;
+    static RunningPlatform second;
+
+    @BeforeAll
+    static void start() {
+        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
+        first = RunningPlatform.start(DATABASE.database(), simulator, SHARES);
+        second = RunningPlatform.start(DATABASE.database(), simulator, SHARES);
+    }
+
+    @AfterAll
+    static void stop() {
+        second.close();
+        first.close();
+        simulator.close();
+    }
+
+    @Test
+    void aTeamOverItsRateOnEitherInstanceGets429WithRetryAfterAndAnotherTeamDoesNot() {
+        for (int i = 0; i < 3; i++) {
+            RunningPlatform instance = i % 2 == 0 ? first : second;
+            assertThat(instance.send("GET", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(200);
+        }
+        int providerRequests = simulator.requests().size();
+
+        Answer refused = second.send("GET", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN, null);
+
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.get("reason_code")).isEqualTo("TEAM_RATE_LIMITED");
+        // 3 a minute: the next request is 20 s away at most.
+        assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(1, 20);
+        assertThat(first.send("GET", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(429);
+        assertThat(simulator.requests()).as("a refused request never reaches VPS.org").hasSize(providerRequests);
+        assertThat(first.send("GET", "/api/v1/snapshots/", RunningPlatform.OTHER_TOKEN, null).status()).isEqualTo(200);
+        assertThat(second.send("GET", "/api/v1/snapshots/", RunningPlatform.OTHER_TOKEN, null).status()).isEqualTo(200);
+        // Auditors are not teams: their reports are not counted.
+        assertThat(first.send("GET", "/api/v1/audit/summary/", RunningPlatform.AUDITOR_TOKEN, null).status()).isEqualTo(200);
+        assertThat(first.context.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .get("vpsr.fair_share.refused").tag("team", "demo").tag("reason", "team_rate_limited").counter().count())
+                .isGreaterThanOrEqualTo(1.0);
+    }
+
+    /** VPS.org answers slowly, so requests overlap; the simulator counts how many it serves at once. */
+    @Test
+    void manyParallelRequestsOfOneTeamNeverHaveMoreThanItsBoundInFlightAtVpsOrg() throws Exception {
+        simulator.faults().add(Fault.latency(Duration.ofMillis(200)).on("GET", "/api/v1/snapshots/.*"));
+        simulator.clearRequests();
+        int callers = 16;
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        List<Answer> answers = new ArrayList<>();
+        try {
+            List<Future<Answer>> futures = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                RunningPlatform instance = i % 2 == 0 ? first : second;
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    return instance.send("GET", "/api/v1/snapshots/", RunningPlatform.OTHER_TOKEN, null);
+                }));
+            }
+            go.countDown();
+            for (Future<Answer> future : futures) {
+                answers.add(future.get(120, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+            simulator.faults().clear();
+        }
+
+        assertThat(simulator.mostRequestsInFlight()).as("VPS.org received %s", simulator.requests().stream()
+                .map(r -> r.receivedAt() + " " + r.method() + " " + r.path() + "?" + r.query()).toList()).isBetween(1, 2);
+        assertThat(answers).extracting(Answer::status).containsOnly(200, 429).contains(200);
+        answers.stream().filter(answer -> answer.status() == 429).forEach(answer -> {
+            assertThat(answer.get("reason_code")).isEqualTo("TEAM_CALLS_IN_FLIGHT_LIMITED");
+            assertThat(answer.header("Retry-After")).isEqualTo("1");
+        });
+        // Every slot was given back: the team is served again, up to its bound at once.
+        assertThat(first.send("GET", "/api/v1/snapshots/", RunningPlatform.OTHER_TOKEN, null).status()).isEqualTo(200);
+    }
+}

@@ -1,0 +1,227 @@
+package org.vpsrecovery.domain.port.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.limits.FairShareLimits;
+import org.vpsrecovery.domain.port.FairShare;
+import org.vpsrecovery.domain.port.FairShareExceeded;
+import org.vpsrecovery.domain.testing.AdjustableClock;
+
+/**
+ * What every {@link FairShare} must do. Implementations give two instances over one backing store
+ * (for PostgreSQL: two service instances with their own connections), which together never let a
+ * team past its share. Time moves only by the test's clock.
+ */
+public abstract class FairShareContract {
+
+    protected static final Instant T0 = Instant.parse("2026-11-30T12:00:00Z");
+    protected static final Duration LEASE = Duration.ofMinutes(2);
+    private static final AtomicInteger TEAMS = new AtomicInteger();
+
+    /** Two instances sharing one store, reading time from {@code clock}, leasing call slots for {@code lease}. */
+    protected abstract FairShare[] twoInstances(AdjustableClock clock, Duration lease);
+
+    /** A team no other test used: the store may outlive one test. */
+    protected static TeamId freshTeam() {
+        return new TeamId("team-" + TEAMS.incrementAndGet() + "-" + Long.toString(System.nanoTime(), 36));
+    }
+
+    @Test
+    void allowsTheRateAcrossInstancesThenRefusesWithTheWaitForTheNextRequest() {
+        AdjustableClock clock = new AdjustableClock(T0);
+        FairShare[] instances = twoInstances(clock, LEASE);
+        TeamId team = freshTeam();
+        FairShareLimits limits = new FairShareLimits(3, 10);
+
+        for (int i = 0; i < 3; i++) {
+            FairShare instance = instances[i % 2];
+            assertThatCode(() -> instance.takeRequest(team, limits)).doesNotThrowAnyException();
+        }
+        for (FairShare instance : instances) {
+            assertThatThrownBy(() -> instance.takeRequest(team, limits))
+                    .isInstanceOfSatisfying(FairShareExceeded.class, refused -> {
+                        assertThat(refused.reason()).isEqualTo(ReasonCode.TEAM_RATE_LIMITED);
+                        // 3 a minute: one comes back every 20 s.
+                        assertThat(refused.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(20));
+                    });
+        }
+    }
+
+    @Test
+    void allowsARequestAgainOnceTheWaitItNamedHasPassed() {
+        AdjustableClock clock = new AdjustableClock(T0);
+        FairShare[] instances = twoInstances(clock, LEASE);
+        TeamId team = freshTeam();
+        FairShareLimits limits = new FairShareLimits(2, 10);
+        instances[0].takeRequest(team, limits);
+        instances[1].takeRequest(team, limits);
+        Duration wait = catchRefusal(() -> instances[0].takeRequest(team, limits)).retryAfter();
+
+        clock.advance(wait);
+
+        assertThatCode(() -> instances[1].takeRequest(team, limits)).doesNotThrowAnyException();
+        assertThat(catchRefusal(() -> instances[0].takeRequest(team, limits)).reason())
+                .isEqualTo(ReasonCode.TEAM_RATE_LIMITED);
+    }
+
+    @Test
+    void oneTeamSpendingItsRateLeavesAnotherTeamsUntouched() {
+        AdjustableClock clock = new AdjustableClock(T0);
+        FairShare[] instances = twoInstances(clock, LEASE);
+        TeamId busy = freshTeam();
+        TeamId quiet = freshTeam();
+        FairShareLimits limits = new FairShareLimits(1, 10);
+        instances[0].takeRequest(busy, limits);
+        catchRefusal(() -> instances[1].takeRequest(busy, limits));
+
+        assertThatCode(() -> instances[1].takeRequest(quiet, limits)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void boundsTheCallsInFlightAcrossInstancesAndFreesASlotOnClose() {
+        AdjustableClock clock = new AdjustableClock(T0);
+        FairShare[] instances = twoInstances(clock, LEASE);
+        TeamId team = freshTeam();
+        FairShareLimits limits = new FairShareLimits(100, 2);
+        FairShare.CallSlot first = instances[0].enterCall(team, limits);
+        FairShare.CallSlot second = instances[1].enterCall(team, limits);
+
+        for (FairShare instance : instances) {
+            FairShareExceeded refused = catchRefusal(() -> instance.enterCall(team, limits));
+            assertThat(refused.reason()).isEqualTo(ReasonCode.TEAM_CALLS_IN_FLIGHT_LIMITED);
+            assertThat(refused.retryAfter()).isPositive();
+        }
+        assertThatCode(() -> instances[0].enterCall(freshTeam(), limits).close()).doesNotThrowAnyException();
+
+        first.close();
+        FairShare.CallSlot third = instances[1].enterCall(team, limits);
+        catchRefusal(() -> instances[0].enterCall(team, limits));
+        second.close();
+        third.close();
+    }
+
+    @Test
+    void aSecondCloseDoesNotFreeTheSlotSomeoneElseNowHolds() {
+        AdjustableClock clock = new AdjustableClock(T0);
+        FairShare[] instances = twoInstances(clock, LEASE);
+        TeamId team = freshTeam();
+        FairShareLimits limits = new FairShareLimits(100, 1);
+        FairShare.CallSlot first = instances[0].enterCall(team, limits);
+        first.close();
+        FairShare.CallSlot second = instances[1].enterCall(team, limits);
+
+        first.close();
+
+        catchRefusal(() -> instances[0].enterCall(team, limits));
+        second.close();
+    }
+
+    /** An instance that dies holding slots never closes them: their leases run out and the slots are free. */
+    @Test
+    void aSlotNeverClosedIsFreeAgainOnceItsLeaseRunsOut() {
+        AdjustableClock clock = new AdjustableClock(T0);
+        FairShare[] instances = twoInstances(clock, LEASE);
+        TeamId team = freshTeam();
+        FairShareLimits limits = new FairShareLimits(100, 1);
+        instances[0].enterCall(team, limits); // its holder "dies": never closed
+        clock.advance(LEASE.minusSeconds(1));
+        FairShareExceeded refused = catchRefusal(() -> instances[1].enterCall(team, limits));
+        assertThat(refused.retryAfter()).isPositive();
+
+        clock.advance(Duration.ofSeconds(1));
+
+        instances[1].enterCall(team, limits).close();
+    }
+
+    @Test
+    void aLoweredBoundCountsTheSlotsTakenUnderTheHigherOne() {
+        AdjustableClock clock = new AdjustableClock(T0);
+        FairShare[] instances = twoInstances(clock, LEASE);
+        TeamId team = freshTeam();
+        FairShare.CallSlot a = instances[0].enterCall(team, new FairShareLimits(100, 3));
+        FairShare.CallSlot b = instances[0].enterCall(team, new FairShareLimits(100, 3));
+        FairShare.CallSlot c = instances[1].enterCall(team, new FairShareLimits(100, 3));
+
+        a.close();
+        catchRefusal(() -> instances[1].enterCall(team, new FairShareLimits(100, 2)));
+        b.close();
+        instances[1].enterCall(team, new FairShareLimits(100, 2)).close();
+        c.close();
+    }
+
+    /** Many callers on both instances at once: the calls in flight never pass the bound, and all of them end. */
+    @Test
+    void manyConcurrentCallersNeverExceedTheBound() throws Exception {
+        AdjustableClock clock = new AdjustableClock(T0);
+        FairShare[] instances = twoInstances(clock, LEASE);
+        TeamId team = freshTeam();
+        int bound = 3;
+        FairShareLimits limits = new FairShareLimits(100, bound);
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger mostInside = new AtomicInteger();
+        AtomicInteger entered = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        int callers = 12;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                FairShare instance = instances[i % 2];
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    for (int round = 0; round < 10; round++) {
+                        try (FairShare.CallSlot slot = instance.enterCall(team, limits)) {
+                            mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                            entered.incrementAndGet();
+                            Thread.yield();
+                            inside.decrementAndGet();
+                        } catch (FairShareExceeded e) {
+                            refused.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> future : futures) {
+                future.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(mostInside.get()).isBetween(1, bound);
+        assertThat(entered.get() + refused.get()).isEqualTo(callers * 10);
+        // Every slot was given back: the whole bound is free again.
+        List<FairShare.CallSlot> all = new ArrayList<>();
+        for (int i = 0; i < bound; i++) {
+            all.add(instances[i % 2].enterCall(team, limits));
+        }
+        catchRefusal(() -> instances[0].enterCall(team, limits));
+        all.forEach(FairShare.CallSlot::close);
+    }
+
+    protected static FairShareExceeded catchRefusal(Runnable call) {
+        try {
+            call.run();
+        } catch (FairShareExceeded refused) {
+            return refused;
+        }
+        throw new AssertionError("expected the fair share to refuse");
+    }
+}
