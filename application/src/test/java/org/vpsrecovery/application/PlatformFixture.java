@@ -25,14 +25,10 @@ import org.vpsrecovery.application.audit.ReportRecoverabilityService;
 import org.vpsrecovery.application.audit.SummarizeAuditService;
 import org.vpsrecovery.application.audit.VerifyAuditChainService;
 import org.vpsrecovery.application.backup.CreateManualBackupService;
-import org.vpsrecovery.application.backup.DeleteBackupService;
 import org.vpsrecovery.application.backup.ListBackupsService;
-import org.vpsrecovery.application.backup.RestoreServerFromBackupService;
 import org.vpsrecovery.application.server.RestoreHoldService;
 import org.vpsrecovery.application.snapshot.CreateSnapshotService;
-import org.vpsrecovery.application.snapshot.DeleteSnapshotService;
 import org.vpsrecovery.application.snapshot.ListSnapshotsService;
-import org.vpsrecovery.application.snapshot.RestoreSnapshotService;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.CheckpointKeys;
 import org.vpsrecovery.domain.audit.CheckpointSigner;
@@ -53,6 +49,8 @@ import org.vpsrecovery.domain.testing.InMemoryRecoveryOperations;
 import org.vpsrecovery.domain.testing.InMemoryRecoveryPointHolds;
 import org.vpsrecovery.application.hold.RecoveryPointHoldService;
 import org.vpsrecovery.application.plan.PlanDestructiveWorkService;
+import org.vpsrecovery.application.recoverypoint.DeleteRecoveryPointService;
+import org.vpsrecovery.application.recoverypoint.RestoreRecoveryPointService;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
 import org.vpsrecovery.domain.testing.InMemoryVpsOrg;
 import org.vpsrecovery.domain.testing.AdjustableClock;
@@ -138,12 +136,12 @@ public final class PlatformFixture {
         return new CreateSnapshotService(provider, ownership, limits, attempts());
     }
 
-    public RestoreSnapshotService restoreSnapshot() {
-        return new RestoreSnapshotService(provider, ownership, serverStates(), attempts());
+    public RestoreRecoveryPointService restoreSnapshot() {
+        return new RestoreRecoveryPointService(provider, provider, ownership, serverStates(), attempts(), clock);
     }
 
-    public DeleteSnapshotService deleteSnapshot() {
-        return new DeleteSnapshotService(provider, ownership, serverStates(), attempts(), holds);
+    public DeleteRecoveryPointService deleteSnapshot() {
+        return new DeleteRecoveryPointService(provider, provider, ownership, serverStates(), attempts(), holds);
     }
 
     /** Safety snapshots before restores for teams whose setting {@code settings} says is on (ADR 0029). */
@@ -154,12 +152,13 @@ public final class PlatformFixture {
                 provider, limits, operations, auditWriter, TrackingDeadlines.DEFAULTS, clock);
     }
 
-    public RestoreSnapshotService restoreSnapshot(SafetySnapshots safety) {
-        return new RestoreSnapshotService(provider, ownership, serverStates(), attempts(), Optional.of(safety));
+    public RestoreRecoveryPointService restoreSnapshot(SafetySnapshots safety) {
+        return new RestoreRecoveryPointService(provider, provider, ownership, serverStates(), attempts(), clock,
+                Optional.of(safety));
     }
 
-    public RestoreServerFromBackupService restoreServerFromBackup(SafetySnapshots safety) {
-        return new RestoreServerFromBackupService(provider, ownership, serverStates(), attempts(), clock, Optional.of(safety));
+    public RestoreRecoveryPointService restoreServerFromBackup(SafetySnapshots safety) {
+        return restoreSnapshot(safety);
     }
 
     public ContinueRestoresService continueRestores(SafetySnapshots safety) {
@@ -175,12 +174,12 @@ public final class PlatformFixture {
         return new CreateManualBackupService(provider, ownership, limits, attempts());
     }
 
-    public DeleteBackupService deleteBackup() {
-        return new DeleteBackupService(provider, ownership, serverStates(), attempts(), holds);
+    public DeleteRecoveryPointService deleteBackup() {
+        return deleteSnapshot();
     }
 
-    public RestoreServerFromBackupService restoreServerFromBackup() {
-        return new RestoreServerFromBackupService(provider, ownership, serverStates(), attempts(), clock);
+    public RestoreRecoveryPointService restoreServerFromBackup() {
+        return restoreSnapshot();
     }
 
     public ListAuditEventsService listAuditEvents() {

@@ -15,18 +15,18 @@ import org.vpsrecovery.domain.port.ServerOwnership;
 import org.vpsrecovery.domain.server.ServerId;
 
 /** The provider's backups as one team may see them: only those of its own servers. */
-final class TeamBackups {
+public final class TeamBackups {
 
     private final BackupProvider backups;
     private final ServerOwnership ownership;
 
-    TeamBackups(BackupProvider backups, ServerOwnership ownership) {
+    public TeamBackups(BackupProvider backups, ServerOwnership ownership) {
         this.backups = Objects.requireNonNull(backups, "backups");
         this.ownership = Objects.requireNonNull(ownership, "ownership");
     }
 
     /** Another team's server lists as empty, exactly as a server with no backup would. */
-    List<Backup> list(TeamId team, Optional<ServerId> server, Optional<BackupType.Kind> type) {
+    public List<Backup> list(TeamId team, Optional<ServerId> server, Optional<BackupType.Kind> type) {
         Set<ServerId> owned = ownership.serversOf(team);
         if (owned.isEmpty() || server.filter(s -> !owned.contains(s)).isPresent()) {
             return List.of();
@@ -35,17 +35,17 @@ final class TeamBackups {
     }
 
     /** Empty when the backup is missing or belongs to another team: the two are never told apart. */
-    Optional<Backup> find(TeamId team, BackupId id) {
+    public Optional<Backup> find(TeamId team, BackupId id) {
         return list(team, Optional.empty(), Optional.empty()).stream().filter(b -> b.id().equals(id)).findFirst();
     }
 
     /** A fresh read of one server's backups, for decisions taken under a lock. */
-    Optional<Backup> findOnServer(ServerId server, BackupId id) {
+    public Optional<Backup> findOnServer(ServerId server, BackupId id) {
         return backups.listBackups(Optional.of(server), Optional.empty()).stream()
                 .filter(b -> b.id().equals(id)).findFirst();
     }
 
-    static ResourceNotFound notFound(BackupId id) {
+    public static ResourceNotFound notFound(BackupId id) {
         return new ResourceNotFound(ReasonCode.BACKUP_NOT_FOUND, "backup " + id + " not found");
     }
 }

@@ -14,18 +14,18 @@ import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 
 /** The provider's snapshots as one team may see them: only those of its own servers. */
-final class TeamSnapshots {
+public final class TeamSnapshots {
 
     private final SnapshotProvider snapshots;
     private final ServerOwnership ownership;
 
-    TeamSnapshots(SnapshotProvider snapshots, ServerOwnership ownership) {
+    public TeamSnapshots(SnapshotProvider snapshots, ServerOwnership ownership) {
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.ownership = Objects.requireNonNull(ownership, "ownership");
     }
 
     /** Another team's server lists as empty, exactly as a server with no snapshot would. */
-    List<Snapshot> list(TeamId team, Optional<ServerId> server) {
+    public List<Snapshot> list(TeamId team, Optional<ServerId> server) {
         Set<ServerId> owned = ownership.serversOf(team);
         if (owned.isEmpty() || server.filter(s -> !owned.contains(s)).isPresent()) {
             return List.of();
@@ -34,16 +34,16 @@ final class TeamSnapshots {
     }
 
     /** Empty when the snapshot is missing or belongs to another team: the two are never told apart. */
-    Optional<Snapshot> find(TeamId team, SnapshotId id) {
+    public Optional<Snapshot> find(TeamId team, SnapshotId id) {
         return list(team, Optional.empty()).stream().filter(s -> s.id().equals(id)).findFirst();
     }
 
     /** A fresh read of one server's snapshots, for decisions taken under that server's lock. */
-    Optional<Snapshot> findOnServer(ServerId server, SnapshotId id) {
+    public Optional<Snapshot> findOnServer(ServerId server, SnapshotId id) {
         return snapshots.listSnapshots(Optional.of(server)).stream().filter(s -> s.id().equals(id)).findFirst();
     }
 
-    static ResourceNotFound notFound(SnapshotId id) {
+    public static ResourceNotFound notFound(SnapshotId id) {
         return new ResourceNotFound(ReasonCode.SNAPSHOT_NOT_FOUND, "snapshot " + id + " not found");
     }
 }
