@@ -1,21 +1,37 @@
 package org.vpsrecovery.application.backup;
 
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.vpsrecovery.application.recoverypoint.kind.RecoveryPoints;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.backup.BackupDeletionPolicy;
 import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.backup.BackupRestorePolicy;
 import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.RestoreStarted;
 import org.vpsrecovery.domain.port.ServerOwnership;
+import org.vpsrecovery.domain.server.RestoreHold;
+import org.vpsrecovery.domain.server.Server;
 import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.server.ServerRef;
 
-/** The provider's backups as one team may see them: only those of its own servers. */
-public final class TeamBackups {
+/**
+ * The provider's backups as one team may see them: only those of its own servers; and, as recovery
+ * points, what the deletes, the restores and their plans need to know of a backup.
+ */
+public final class TeamBackups implements RecoveryPoints<BackupId, Backup> {
 
     private final BackupProvider backups;
     private final ServerOwnership ownership;
@@ -35,17 +51,80 @@ public final class TeamBackups {
     }
 
     /** Empty when the backup is missing or belongs to another team: the two are never told apart. */
+    @Override
     public Optional<Backup> find(TeamId team, BackupId id) {
         return list(team, Optional.empty(), Optional.empty()).stream().filter(b -> b.id().equals(id)).findFirst();
     }
 
     /** A fresh read of one server's backups, for decisions taken under a lock. */
+    @Override
     public Optional<Backup> findOnServer(ServerId server, BackupId id) {
         return backups.listBackups(Optional.of(server), Optional.empty()).stream()
                 .filter(b -> b.id().equals(id)).findFirst();
     }
 
-    public static ResourceNotFound notFound(BackupId id) {
+    @Override
+    public ResourceNotFound notFound(BackupId id) {
         return new ResourceNotFound(ReasonCode.BACKUP_NOT_FOUND, "backup " + id + " not found");
+    }
+
+    @Override
+    public Operation deleteOperation() {
+        return Operation.DELETE_BACKUP;
+    }
+
+    @Override
+    public Operation restoreOperation() {
+        return Operation.RESTORE_SERVER_FROM_BACKUP;
+    }
+
+    @Override
+    public ResourceRef ref(BackupId id) {
+        return ResourceRef.of(id);
+    }
+
+    @Override
+    public BackupId idOf(Backup point) {
+        return point.id();
+    }
+
+    @Override
+    public ServerRef serverOf(Backup point) {
+        return point.server();
+    }
+
+    @Override
+    public CreationStatus statusOf(Backup point) {
+        return point.status();
+    }
+
+    @Override
+    public Class<?> deletionPolicy() {
+        return BackupDeletionPolicy.class;
+    }
+
+    @Override
+    public Decision deletable(Backup point, Server server, Collection<RestoreHold> restoreHolds) {
+        return BackupDeletionPolicy.evaluate(point, server, restoreHolds);
+    }
+
+    @Override
+    public Class<?> restorePolicy() {
+        return BackupRestorePolicy.class;
+    }
+
+    @Override
+    public Decision restorable(Backup point, Server target, Instant now) {
+        return BackupRestorePolicy.evaluate(point, target, now);
+    }
+
+    @Override
+    public void delete(BackupId id) {
+        backups.deleteBackup(id);
+    }
+
+    @Override
+    public RestoreStarted restore(ServerId target, BackupId id) {
+        return backups.restoreServerFromBackup(target, id);
     }
 }

@@ -1,8 +1,8 @@
 package org.vpsrecovery.application.plan;
 
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,11 +12,11 @@ import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.attempt.ServerStates;
-import org.vpsrecovery.application.recoverypoint.BackupPoints;
-import org.vpsrecovery.application.recoverypoint.PolicyCheck;
-import org.vpsrecovery.application.recoverypoint.RecoveryPoints;
-import org.vpsrecovery.application.recoverypoint.SnapshotPoints;
+import org.vpsrecovery.application.backup.TeamBackups;
+import org.vpsrecovery.application.recoverypoint.kind.PolicyCheck;
+import org.vpsrecovery.application.recoverypoint.kind.RecoveryPoints;
 import org.vpsrecovery.application.restore.SafetySnapshots;
+import org.vpsrecovery.application.snapshot.TeamSnapshots;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
@@ -67,8 +67,8 @@ public final class PlanDestructiveWorkService implements PlanDestructiveWorkUseC
                                       ServerStates servers, RecoveryPointHolds holds, AuditedAttempts attempts,
                                       AuditWriter writer, Clock clock, Optional<SafetySnapshots> safety) {
         this.safety = Objects.requireNonNull(safety, "safety");
-        this.snapshots = new SnapshotPoints(snapshots, ownership);
-        this.backups = new BackupPoints(backups, ownership);
+        this.snapshots = new TeamSnapshots(snapshots, ownership);
+        this.backups = new TeamBackups(backups, ownership);
         this.ownership = Objects.requireNonNull(ownership, "ownership");
         this.servers = Objects.requireNonNull(servers, "servers");
         this.holds = Objects.requireNonNull(holds, "holds");

@@ -7,8 +7,12 @@ import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.attempt.ServerStates;
 import org.vpsrecovery.application.backup.DeleteBackupCommand;
 import org.vpsrecovery.application.backup.DeleteBackupUseCase;
+import org.vpsrecovery.application.backup.TeamBackups;
+import org.vpsrecovery.application.recoverypoint.kind.PolicyCheck;
+import org.vpsrecovery.application.recoverypoint.kind.RecoveryPoints;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
+import org.vpsrecovery.application.snapshot.TeamSnapshots;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.backup.BackupId;
@@ -31,8 +35,8 @@ public final class DeleteRecoveryPointService implements DeleteSnapshotUseCase, 
 
     public DeleteRecoveryPointService(SnapshotProvider snapshots, BackupProvider backups, ServerOwnership ownership,
                                       ServerStates servers, AuditedAttempts attempts, RecoveryPointHolds holds) {
-        this.snapshots = new SnapshotPoints(snapshots, ownership);
-        this.backups = new BackupPoints(backups, ownership);
+        this.snapshots = new TeamSnapshots(snapshots, ownership);
+        this.backups = new TeamBackups(backups, ownership);
         this.servers = Objects.requireNonNull(servers, "servers");
         this.attempts = Objects.requireNonNull(attempts, "attempts");
         this.holds = Objects.requireNonNull(holds, "holds");

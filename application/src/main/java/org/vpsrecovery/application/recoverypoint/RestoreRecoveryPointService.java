@@ -11,11 +11,15 @@ import org.vpsrecovery.application.attempt.ServerStates;
 import org.vpsrecovery.application.backup.BackupRestoreStarted;
 import org.vpsrecovery.application.backup.RestoreServerFromBackupCommand;
 import org.vpsrecovery.application.backup.RestoreServerFromBackupUseCase;
+import org.vpsrecovery.application.backup.TeamBackups;
+import org.vpsrecovery.application.recoverypoint.kind.PolicyCheck;
+import org.vpsrecovery.application.recoverypoint.kind.RecoveryPoints;
 import org.vpsrecovery.application.restore.RestoreAnswer;
 import org.vpsrecovery.application.restore.SafetySnapshots;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotCommand;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotUseCase;
 import org.vpsrecovery.application.snapshot.SnapshotRestoreStarted;
+import org.vpsrecovery.application.snapshot.TeamSnapshots;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.backup.BackupId;
@@ -53,8 +57,8 @@ public final class RestoreRecoveryPointService implements RestoreSnapshotUseCase
     public RestoreRecoveryPointService(SnapshotProvider snapshots, BackupProvider backups, ServerOwnership ownership,
                                        ServerStates servers, AuditedAttempts attempts, Clock clock,
                                        Optional<SafetySnapshots> safety) {
-        this.snapshots = new SnapshotPoints(snapshots, ownership);
-        this.backups = new BackupPoints(backups, ownership);
+        this.snapshots = new TeamSnapshots(snapshots, ownership);
+        this.backups = new TeamBackups(backups, ownership);
         this.ownership = Objects.requireNonNull(ownership, "ownership");
         this.servers = Objects.requireNonNull(servers, "servers");
         this.attempts = Objects.requireNonNull(attempts, "attempts");

@@ -1,4 +1,4 @@
-package org.vpsrecovery.application.recoverypoint;
+package org.vpsrecovery.application.recoverypoint.kind;
 
 import java.time.Instant;
 import java.util.Collection;
@@ -23,8 +23,8 @@ import org.vpsrecovery.domain.server.ServerRef;
 /**
  * One kind of recovery point, snapshots or backups ({@code I} its id, {@code P} the point), as the
  * deletes, the restores and their dry runs handle both alike: the team's lookup, the provider's
- * calls, the audit's words and the named policies. Written once for each kind
- * ({@link SnapshotPoints}, {@link BackupPoints}), so that the logic over them is written once.
+ * calls, the audit's words and the named policies. Written once for each kind (the team's snapshots,
+ * the team's backups), so that the logic over them is written once.
  */
 public interface RecoveryPoints<I, P> {
 

@@ -1,4 +1,4 @@
-package org.vpsrecovery.application.recoverypoint;
+package org.vpsrecovery.application.recoverypoint.kind;
 
 import java.util.List;
 import java.util.Objects;
