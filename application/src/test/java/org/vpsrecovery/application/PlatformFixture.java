@@ -25,10 +25,10 @@ import org.vpsrecovery.application.audit.ReportRecoverabilityService;
 import org.vpsrecovery.application.audit.SummarizeAuditService;
 import org.vpsrecovery.application.audit.VerifyAuditChainService;
 import org.vpsrecovery.application.backup.CreateManualBackupService;
-import org.vpsrecovery.application.backup.ListBackupsService;
+import org.vpsrecovery.application.backup.TeamBackups;
 import org.vpsrecovery.application.server.RestoreHoldService;
 import org.vpsrecovery.application.snapshot.CreateSnapshotService;
-import org.vpsrecovery.application.snapshot.ListSnapshotsService;
+import org.vpsrecovery.application.snapshot.TeamSnapshots;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.CheckpointKeys;
 import org.vpsrecovery.domain.audit.CheckpointSigner;
@@ -124,8 +124,8 @@ public final class PlatformFixture {
         return new RestoreHoldService(ownership, serverStates(), operations, attempts(), auditWriter, clock);
     }
 
-    public ListSnapshotsService listSnapshots() {
-        return new ListSnapshotsService(provider, ownership);
+    public TeamSnapshots listSnapshots() {
+        return new TeamSnapshots(provider, ownership);
     }
 
     public CreateSnapshotService createSnapshot(ServerLock lock) {
@@ -166,8 +166,8 @@ public final class PlatformFixture {
                 TrackingDeadlines.DEFAULTS, clock);
     }
 
-    public ListBackupsService listBackups() {
-        return new ListBackupsService(provider, ownership);
+    public TeamBackups listBackups() {
+        return new TeamBackups(provider, ownership);
     }
 
     public CreateManualBackupService createManualBackup() {

@@ -33,11 +33,11 @@ import org.vpsrecovery.application.audit.VerifyAuditChainService;
 import org.vpsrecovery.application.audit.VerifyAuditChainUseCase;
 import org.vpsrecovery.application.backup.CreateManualBackupService;
 import org.vpsrecovery.application.backup.CreateManualBackupUseCase;
-import org.vpsrecovery.application.backup.ListBackupsService;
+import org.vpsrecovery.application.backup.TeamBackups;
 import org.vpsrecovery.application.backup.ListBackupsUseCase;
 import org.vpsrecovery.application.snapshot.CreateSnapshotService;
 import org.vpsrecovery.application.snapshot.CreateSnapshotUseCase;
-import org.vpsrecovery.application.snapshot.ListSnapshotsService;
+import org.vpsrecovery.application.snapshot.TeamSnapshots;
 import org.vpsrecovery.application.snapshot.ListSnapshotsUseCase;
 import org.vpsrecovery.domain.audit.CheckpointKeys;
 import org.vpsrecovery.domain.port.AuditHistory;
@@ -140,7 +140,7 @@ public class RecoveryServicesFactory {
 
     @Singleton
     ListSnapshotsUseCase listSnapshots(MeteredProvider provider, ConfiguredTeams teams) {
-        return new ListSnapshotsService(provider, teams);
+        return new TeamSnapshots(provider, teams);
     }
 
     @Singleton
@@ -197,7 +197,7 @@ public class RecoveryServicesFactory {
 
     @Singleton
     ListBackupsUseCase listBackups(MeteredProvider provider, ConfiguredTeams teams) {
-        return new ListBackupsService(provider, teams);
+        return new TeamBackups(provider, teams);
     }
 
     @Singleton

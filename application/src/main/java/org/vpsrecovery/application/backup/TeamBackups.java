@@ -31,7 +31,7 @@ import org.vpsrecovery.domain.server.ServerRef;
  * The provider's backups as one team may see them: only those of its own servers; and, as recovery
  * points, what the deletes, the restores and their plans need to know of a backup.
  */
-public final class TeamBackups implements RecoveryPoints<BackupId, Backup> {
+public final class TeamBackups implements ListBackupsUseCase, RecoveryPoints<BackupId, Backup> {
 
     private final BackupProvider backups;
     private final ServerOwnership ownership;
@@ -41,13 +41,18 @@ public final class TeamBackups implements RecoveryPoints<BackupId, Backup> {
         this.ownership = Objects.requireNonNull(ownership, "ownership");
     }
 
-    /** Another team's server lists as empty, exactly as a server with no backup would. */
-    public List<Backup> list(TeamId team, Optional<ServerId> server, Optional<BackupType.Kind> type) {
+    private List<Backup> list(TeamId team, Optional<ServerId> server, Optional<BackupType.Kind> type) {
         Set<ServerId> owned = ownership.serversOf(team);
         if (owned.isEmpty() || server.filter(s -> !owned.contains(s)).isPresent()) {
             return List.of();
         }
         return backups.listBackups(server, type).stream().filter(b -> owned.contains(b.server().id())).toList();
+    }
+
+    /** Another team's server lists as empty, exactly as a server with no backup would. */
+    @Override
+    public List<Backup> listBackups(ListBackupsQuery query) {
+        return list(query.context().team(), query.server(), query.type());
     }
 
     /** Empty when the backup is missing or belongs to another team: the two are never told apart. */

@@ -30,7 +30,7 @@ import org.vpsrecovery.domain.snapshot.SnapshotRestorePolicy;
  * The provider's snapshots as one team may see them: only those of its own servers; and, as recovery
  * points, what the deletes, the restores and their plans need to know of a snapshot.
  */
-public final class TeamSnapshots implements RecoveryPoints<SnapshotId, Snapshot> {
+public final class TeamSnapshots implements ListSnapshotsUseCase, RecoveryPoints<SnapshotId, Snapshot> {
 
     private final SnapshotProvider snapshots;
     private final ServerOwnership ownership;
@@ -40,13 +40,18 @@ public final class TeamSnapshots implements RecoveryPoints<SnapshotId, Snapshot>
         this.ownership = Objects.requireNonNull(ownership, "ownership");
     }
 
-    /** Another team's server lists as empty, exactly as a server with no snapshot would. */
-    public List<Snapshot> list(TeamId team, Optional<ServerId> server) {
+    private List<Snapshot> list(TeamId team, Optional<ServerId> server) {
         Set<ServerId> owned = ownership.serversOf(team);
         if (owned.isEmpty() || server.filter(s -> !owned.contains(s)).isPresent()) {
             return List.of();
         }
         return snapshots.listSnapshots(server).stream().filter(s -> owned.contains(s.server().id())).toList();
+    }
+
+    /** Another team's server lists as empty, exactly as a server with no snapshot would. */
+    @Override
+    public List<Snapshot> listSnapshots(ListSnapshotsQuery query) {
+        return list(query.context().team(), query.server());
     }
 
     /** Empty when the snapshot is missing or belongs to another team: the two are never told apart. */
