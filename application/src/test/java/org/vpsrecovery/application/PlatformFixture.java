@@ -162,7 +162,7 @@ public final class PlatformFixture {
     }
 
     public ContinueRestoresService continueRestores(SafetySnapshots safety) {
-        return new ContinueRestoresService(operations, safety, provider, provider, new InMemoryServerLock(Duration.ofSeconds(30)), auditWriter,
+        return new ContinueRestoresService(operations, safety, listSnapshots(), listBackups(), new InMemoryServerLock(Duration.ofSeconds(30)), auditWriter,
                 TrackingDeadlines.DEFAULTS, clock);
     }
 

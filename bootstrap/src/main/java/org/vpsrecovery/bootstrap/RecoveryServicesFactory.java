@@ -161,9 +161,10 @@ public class RecoveryServicesFactory {
 
     @Singleton
     ContinueRestoresService continueRestores(RecoveryOperations operations, SafetySnapshots safety,
-                                             MeteredProvider provider, ServerLock lock, AuditWriter writer,
-                                             TrackingDeadlines deadlines, Clock clock) {
-        return new ContinueRestoresService(operations, safety, provider, provider, lock, writer, deadlines, clock);
+                                             MeteredProvider provider, ConfiguredTeams teams, ServerLock lock,
+                                             AuditWriter writer, TrackingDeadlines deadlines, Clock clock) {
+        return new ContinueRestoresService(operations, safety, new TeamSnapshots(provider, teams),
+                new TeamBackups(provider, teams), lock, writer, deadlines, clock);
     }
 
     /** Both restores, of snapshots and of backups (RestoreSnapshotUseCase, RestoreServerFromBackupUseCase). */
