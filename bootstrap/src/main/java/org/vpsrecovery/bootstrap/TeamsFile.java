@@ -51,7 +51,7 @@ public record TeamsFile(Path path, Map<String, String> settings) {
 
     /** Read by the same code the running service reads them with, so the two cannot differ (ADR 0032). */
     private void check() {
-        settings.keySet().stream().filter(key -> !key.startsWith(TEAMS) && !key.startsWith(AUDITORS)).findFirst()
+        settings.keySet().stream().sorted().filter(key -> !key.startsWith(TEAMS) && !key.startsWith(AUDITORS)).findFirst()
                 .ifPresent(key -> {
                     throw refused(key + " is not a team or auditor setting; the file holds " + TEAMS + "<team>.* and "
                             + AUDITORS + "<name>.token-sha256 only (other settings go in MICRONAUT_CONFIG_FILES)");

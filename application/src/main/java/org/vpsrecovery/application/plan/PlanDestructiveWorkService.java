@@ -128,8 +128,8 @@ public final class PlanDestructiveWorkService implements PlanDestructiveWorkUseC
         P found = points.lookUp(attempt, context.team(), id);
         ServerRef source = points.serverOf(found);
         ServerId onto = target.orElse(source.id());
-        ServerRef ontoRef = source.id().equals(onto) ? source : new ServerRef(onto, "");
-        List<Plan.Verdict> verdicts = verdicts(points.restoreChecks(found, ontoRef, servers, clock.instant()));
+        List<Plan.Verdict> verdicts = verdicts(points.restoreChecks(found, RecoveryPoints.restoreTarget(source, onto),
+                servers, clock.instant()));
         Optional<Plan.SafetySnapshot> first = safetySnapshot(context, onto, skipSafetySnapshot, verdicts);
         return audited(context, new Plan(points.restoreOperation(), onto, point, source.id(), verdicts,
                 List.of(new Plan.Effect.Overwrite(onto, point, source.id())), first));

@@ -108,9 +108,8 @@ public final class RestoreRecoveryPointService implements RestoreSnapshotUseCase
      */
     private record Located<P>(AuditedAttempts.Attempt attempt, P point, ServerRef source, ServerId target) {
 
-        /** The target's name is known when the point is its own; otherwise the provider's answer names it. */
         ServerRef targetRef() {
-            return source.id().equals(target) ? source : new ServerRef(target, "");
+            return RecoveryPoints.restoreTarget(source, target);
         }
     }
 
@@ -167,7 +166,7 @@ public final class RestoreRecoveryPointService implements RestoreSnapshotUseCase
         Located<P> located = locate(request);
         var waiting = safety.get().request(located.attempt(), request.context(), request.points().restoreOperation(),
                 located.target(), request.points().ref(request.point()),
-                // A restore onto a named server records the point's server as its source's.
+                // Recorded when the restore names its target: the server the point is on (ADR 0026).
                 request.target().map(target -> located.source().id()),
                 () -> PolicyCheck.firstRefusal(request.points().restoreChecks(current(request, located),
                         located.targetRef(), servers, clock.instant())));

@@ -70,6 +70,14 @@ public interface RecoveryPoints<I, P> {
     RestoreStarted restore(ServerId target, I id);
 
     /**
+     * The server a restore from a point on {@code source} overwrites: the point's own (its name known), or
+     * another named by its id alone (the provider's answer names it).
+     */
+    static ServerRef restoreTarget(ServerRef source, ServerId target) {
+        return source.id().equals(target) ? source : new ServerRef(target, "");
+    }
+
+    /**
      * The delete's policies, in the order the delete applies them: the real delete stops at the first
      * refusal (each reads only when those before it allowed), a plan shows every verdict. Both take
      * them from here, so the dry run cannot drift from the real call.
