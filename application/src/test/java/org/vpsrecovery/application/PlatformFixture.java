@@ -25,14 +25,10 @@ import org.vpsrecovery.application.audit.ReportRecoverabilityService;
 import org.vpsrecovery.application.audit.SummarizeAuditService;
 import org.vpsrecovery.application.audit.VerifyAuditChainService;
 import org.vpsrecovery.application.backup.CreateManualBackupService;
-import org.vpsrecovery.application.backup.DeleteBackupService;
-import org.vpsrecovery.application.backup.ListBackupsService;
-import org.vpsrecovery.application.backup.RestoreServerFromBackupService;
+import org.vpsrecovery.application.backup.TeamBackups;
 import org.vpsrecovery.application.server.RestoreHoldService;
 import org.vpsrecovery.application.snapshot.CreateSnapshotService;
-import org.vpsrecovery.application.snapshot.DeleteSnapshotService;
-import org.vpsrecovery.application.snapshot.ListSnapshotsService;
-import org.vpsrecovery.application.snapshot.RestoreSnapshotService;
+import org.vpsrecovery.application.snapshot.TeamSnapshots;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.CheckpointKeys;
 import org.vpsrecovery.domain.audit.CheckpointSigner;
@@ -53,6 +49,8 @@ import org.vpsrecovery.domain.testing.InMemoryRecoveryOperations;
 import org.vpsrecovery.domain.testing.InMemoryRecoveryPointHolds;
 import org.vpsrecovery.application.hold.RecoveryPointHoldService;
 import org.vpsrecovery.application.plan.PlanDestructiveWorkService;
+import org.vpsrecovery.application.recoverypoint.DeleteRecoveryPointService;
+import org.vpsrecovery.application.recoverypoint.RestoreRecoveryPointService;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
 import org.vpsrecovery.domain.testing.InMemoryVpsOrg;
 import org.vpsrecovery.domain.testing.AdjustableClock;
@@ -126,8 +124,8 @@ public final class PlatformFixture {
         return new RestoreHoldService(ownership, serverStates(), operations, attempts(), auditWriter, clock);
     }
 
-    public ListSnapshotsService listSnapshots() {
-        return new ListSnapshotsService(provider, ownership);
+    public TeamSnapshots listSnapshots() {
+        return new TeamSnapshots(provider, ownership);
     }
 
     public CreateSnapshotService createSnapshot(ServerLock lock) {
@@ -138,12 +136,12 @@ public final class PlatformFixture {
         return new CreateSnapshotService(provider, ownership, limits, attempts());
     }
 
-    public RestoreSnapshotService restoreSnapshot() {
-        return new RestoreSnapshotService(provider, ownership, serverStates(), attempts());
+    public RestoreRecoveryPointService restoreSnapshot() {
+        return new RestoreRecoveryPointService(provider, provider, ownership, serverStates(), attempts(), clock);
     }
 
-    public DeleteSnapshotService deleteSnapshot() {
-        return new DeleteSnapshotService(provider, ownership, serverStates(), attempts(), holds);
+    public DeleteRecoveryPointService deleteSnapshot() {
+        return new DeleteRecoveryPointService(provider, provider, ownership, serverStates(), attempts(), holds);
     }
 
     /** Safety snapshots before restores for teams whose setting {@code settings} says is on (ADR 0029). */
@@ -154,33 +152,34 @@ public final class PlatformFixture {
                 provider, limits, operations, auditWriter, TrackingDeadlines.DEFAULTS, clock);
     }
 
-    public RestoreSnapshotService restoreSnapshot(SafetySnapshots safety) {
-        return new RestoreSnapshotService(provider, ownership, serverStates(), attempts(), Optional.of(safety));
+    public RestoreRecoveryPointService restoreSnapshot(SafetySnapshots safety) {
+        return new RestoreRecoveryPointService(provider, provider, ownership, serverStates(), attempts(), clock,
+                Optional.of(safety));
     }
 
-    public RestoreServerFromBackupService restoreServerFromBackup(SafetySnapshots safety) {
-        return new RestoreServerFromBackupService(provider, ownership, serverStates(), attempts(), clock, Optional.of(safety));
+    public RestoreRecoveryPointService restoreServerFromBackup(SafetySnapshots safety) {
+        return restoreSnapshot(safety);
     }
 
     public ContinueRestoresService continueRestores(SafetySnapshots safety) {
-        return new ContinueRestoresService(operations, safety, provider, provider, new InMemoryServerLock(Duration.ofSeconds(30)), auditWriter,
+        return new ContinueRestoresService(operations, safety, listSnapshots(), listBackups(), new InMemoryServerLock(Duration.ofSeconds(30)), auditWriter,
                 TrackingDeadlines.DEFAULTS, clock);
     }
 
-    public ListBackupsService listBackups() {
-        return new ListBackupsService(provider, ownership);
+    public TeamBackups listBackups() {
+        return new TeamBackups(provider, ownership);
     }
 
     public CreateManualBackupService createManualBackup() {
         return new CreateManualBackupService(provider, ownership, limits, attempts());
     }
 
-    public DeleteBackupService deleteBackup() {
-        return new DeleteBackupService(provider, ownership, serverStates(), attempts(), holds);
+    public DeleteRecoveryPointService deleteBackup() {
+        return deleteSnapshot();
     }
 
-    public RestoreServerFromBackupService restoreServerFromBackup() {
-        return new RestoreServerFromBackupService(provider, ownership, serverStates(), attempts(), clock);
+    public RestoreRecoveryPointService restoreServerFromBackup() {
+        return restoreSnapshot();
     }
 
     public ListAuditEventsService listAuditEvents() {

@@ -3,7 +3,7 @@ package org.vpsrecovery.bootstrap;
 import io.micronaut.core.value.PropertyResolver;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 import org.vpsrecovery.application.audit.AuditReader;
 
 /**
@@ -26,37 +26,31 @@ public final class ConfiguredAuditors {
         this.tokenDigests = Map.copyOf(tokenDigests);
     }
 
+    /**
+     * The auditors under {@code vpsr.auditors} of a Micronaut environment (or any property source),
+     * read as the teams are (ADR 0032); a key of any other shape is refused, named.
+     */
     public static ConfiguredAuditors from(PropertyResolver properties) {
-        return fromSettings(properties.getProperties(PREFIX));
-    }
-
-    /** The auditors from settings named relative to {@code vpsr.auditors.}; a key of any other shape is refused, named. */
-    public static ConfiguredAuditors fromSettings(Map<String, ?> settings) {
-        Map<String, Map<String, String>> byName = new TreeMap<>();
-        for (Map.Entry<String, ?> setting : settings.entrySet()) {
-            String[] parts = setting.getKey().split("\\.", 2);
-            byName.computeIfAbsent(parts[0], name -> new TreeMap<>()).put(parts.length == 2 ? parts[1] : "",
-                    setting.getValue() == null ? "" : setting.getValue().toString().strip());
-        }
         Map<String, String> digests = new LinkedHashMap<>();
-        byName.forEach((name, values) -> digests.put(name, digest(name, values)));
+        NamedSettings.under(properties, PREFIX).forEach((name, settings) ->
+                digests.put(name, digest(name, settings, properties)));
         return new ConfiguredAuditors(digests);
     }
 
-    private static String digest(String name, Map<String, String> values) {
+    private static String digest(String name, Set<String> settings, PropertyResolver properties) {
         String prefix = PREFIX + "." + name + ".";
         try {
             new AuditReader.Auditor(name);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(PREFIX + "." + name + ": " + e.getMessage());
         }
-        String digest = values.get(TOKEN_SHA256);
-        if (digest == null || digest.isEmpty()) {
+        String digest = properties.get(prefix + TOKEN_SHA256, String.class).map(String::strip).orElse("");
+        if (digest.isEmpty()) {
             throw new IllegalArgumentException(prefix + TOKEN_SHA256 + " is required");
         }
-        values.keySet().stream().filter(key -> !TOKEN_SHA256.equals(key)).findFirst().ifPresent(key -> {
-            throw new IllegalArgumentException((key.isEmpty() ? PREFIX + "." + name : prefix + key)
-                    + " is not an auditor setting; an auditor is configured by " + PREFIX + ".<name>." + TOKEN_SHA256 + " only");
+        settings.stream().filter(setting -> !TOKEN_SHA256.equals(setting)).findFirst().ifPresent(setting -> {
+            throw new IllegalArgumentException(NamedSettings.key(PREFIX, name, setting) + " is not an auditor setting; "
+                    + "an auditor is configured by " + PREFIX + ".<name>." + TOKEN_SHA256 + " only");
         });
         if (!ConfiguredTeams.SHA256_HEX.matcher(digest).matches()) {
             throw new IllegalArgumentException(prefix + TOKEN_SHA256 + " must be 64 hex characters, the SHA-256 of "

@@ -9,7 +9,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.regex.Pattern;
 import org.vpsrecovery.application.restore.SafetySnapshotSettings;
 import org.vpsrecovery.domain.common.TeamId;
@@ -79,22 +80,18 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
      * would become) is refused with its full name, never taken for a team.
      */
     public static ConfiguredTeams from(PropertyResolver properties) {
-        // Sorted, so that start-up messages do not depend on the order properties were read in.
-        Set<String> names = new TreeSet<>();
-        for (String key : new TreeSet<>(properties.getProperties(PREFIX).keySet())) {
-            // A list's entries come as servers[0], servers[1], ...: the setting is still "servers".
-            String[] parts = key.replaceFirst("\\[\\d+]$", "").split("\\.", 2);
-            if (parts.length != 2 || !SETTINGS.contains(parts[1])) {
-                throw new IllegalArgumentException(PREFIX + "." + key + " is not a team setting; a team is "
-                        + "configured by " + PREFIX + ".<team>." + String.join(", " + PREFIX + ".<team>.", SETTINGS));
-            }
-            names.add(parts[0]);
-        }
-        if (names.isEmpty()) {
+        SortedMap<String, SortedSet<String>> byName = NamedSettings.under(properties, PREFIX);
+        byName.forEach((name, settings) -> settings.stream().filter(setting -> !SETTINGS.contains(setting)).findFirst()
+                .ifPresent(setting -> {
+                    throw new IllegalArgumentException(NamedSettings.key(PREFIX, name, setting) + " is not a team "
+                            + "setting; a team is configured by " + PREFIX + ".<team>."
+                            + String.join(", " + PREFIX + ".<team>.", SETTINGS));
+                }));
+        if (byName.isEmpty()) {
             throw new IllegalArgumentException("no team is configured: set vpsr.teams.<team>.token-sha256 and "
                     + "vpsr.teams.<team>.servers (for example in the file named by VPSR_TEAMS_FILE)");
         }
-        return new ConfiguredTeams(names.stream().map(name -> team(name, properties)).toList());
+        return new ConfiguredTeams(byName.keySet().stream().map(name -> team(name, properties)).toList());
     }
 
     /** The teams from settings named relative to {@code vpsr.teams.}, e.g. {@code payments.servers} (a teams file). */

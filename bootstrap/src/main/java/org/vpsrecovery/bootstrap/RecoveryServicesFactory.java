@@ -33,20 +33,12 @@ import org.vpsrecovery.application.audit.VerifyAuditChainService;
 import org.vpsrecovery.application.audit.VerifyAuditChainUseCase;
 import org.vpsrecovery.application.backup.CreateManualBackupService;
 import org.vpsrecovery.application.backup.CreateManualBackupUseCase;
-import org.vpsrecovery.application.backup.DeleteBackupService;
-import org.vpsrecovery.application.backup.DeleteBackupUseCase;
-import org.vpsrecovery.application.backup.ListBackupsService;
+import org.vpsrecovery.application.backup.TeamBackups;
 import org.vpsrecovery.application.backup.ListBackupsUseCase;
-import org.vpsrecovery.application.backup.RestoreServerFromBackupService;
-import org.vpsrecovery.application.backup.RestoreServerFromBackupUseCase;
 import org.vpsrecovery.application.snapshot.CreateSnapshotService;
 import org.vpsrecovery.application.snapshot.CreateSnapshotUseCase;
-import org.vpsrecovery.application.snapshot.DeleteSnapshotService;
-import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
-import org.vpsrecovery.application.snapshot.ListSnapshotsService;
+import org.vpsrecovery.application.snapshot.TeamSnapshots;
 import org.vpsrecovery.application.snapshot.ListSnapshotsUseCase;
-import org.vpsrecovery.application.snapshot.RestoreSnapshotService;
-import org.vpsrecovery.application.snapshot.RestoreSnapshotUseCase;
 import org.vpsrecovery.domain.audit.CheckpointKeys;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.AuditReports;
@@ -56,6 +48,8 @@ import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.application.hold.RecoveryPointHoldService;
 import org.vpsrecovery.application.plan.PlanDestructiveWorkService;
+import org.vpsrecovery.application.recoverypoint.DeleteRecoveryPointService;
+import org.vpsrecovery.application.recoverypoint.RestoreRecoveryPointService;
 import org.vpsrecovery.application.restore.ContinueRestoresService;
 import org.vpsrecovery.application.restore.SafetySnapshotRotation;
 import org.vpsrecovery.application.restore.SafetySnapshots;
@@ -146,7 +140,7 @@ public class RecoveryServicesFactory {
 
     @Singleton
     ListSnapshotsUseCase listSnapshots(MeteredProvider provider, ConfiguredTeams teams) {
-        return new ListSnapshotsService(provider, teams);
+        return new TeamSnapshots(provider, teams);
     }
 
     @Singleton
@@ -167,21 +161,25 @@ public class RecoveryServicesFactory {
 
     @Singleton
     ContinueRestoresService continueRestores(RecoveryOperations operations, SafetySnapshots safety,
-                                             MeteredProvider provider, ServerLock lock, AuditWriter writer,
-                                             TrackingDeadlines deadlines, Clock clock) {
-        return new ContinueRestoresService(operations, safety, provider, provider, lock, writer, deadlines, clock);
+                                             MeteredProvider provider, ConfiguredTeams teams, ServerLock lock,
+                                             AuditWriter writer, TrackingDeadlines deadlines, Clock clock) {
+        return new ContinueRestoresService(operations, safety, new TeamSnapshots(provider, teams),
+                new TeamBackups(provider, teams), lock, writer, deadlines, clock);
     }
 
+    /** Both restores, of snapshots and of backups (RestoreSnapshotUseCase, RestoreServerFromBackupUseCase). */
     @Singleton
-    RestoreSnapshotUseCase restoreSnapshot(MeteredProvider provider, ConfiguredTeams teams, ServerStates servers,
-                                           AuditedAttempts attempts, SafetySnapshots safety) {
-        return new RestoreSnapshotService(provider, teams, servers, attempts, Optional.of(safety));
+    RestoreRecoveryPointService restoreRecoveryPoints(MeteredProvider provider, ConfiguredTeams teams,
+                                                      ServerStates servers, AuditedAttempts attempts, Clock clock,
+                                                      SafetySnapshots safety) {
+        return new RestoreRecoveryPointService(provider, provider, teams, servers, attempts, clock, Optional.of(safety));
     }
 
+    /** Both deletes, of snapshots and of backups (DeleteSnapshotUseCase, DeleteBackupUseCase). */
     @Singleton
-    DeleteSnapshotUseCase deleteSnapshot(MeteredProvider provider, ConfiguredTeams teams, ServerStates servers,
-                                         AuditedAttempts attempts, RecoveryPointHolds holds) {
-        return new DeleteSnapshotService(provider, teams, servers, attempts, holds);
+    DeleteRecoveryPointService deleteRecoveryPoints(MeteredProvider provider, ConfiguredTeams teams, ServerStates servers,
+                                                    AuditedAttempts attempts, RecoveryPointHolds holds) {
+        return new DeleteRecoveryPointService(provider, provider, teams, servers, attempts, holds);
     }
 
     @Singleton
@@ -200,26 +198,13 @@ public class RecoveryServicesFactory {
 
     @Singleton
     ListBackupsUseCase listBackups(MeteredProvider provider, ConfiguredTeams teams) {
-        return new ListBackupsService(provider, teams);
+        return new TeamBackups(provider, teams);
     }
 
     @Singleton
     CreateManualBackupUseCase createManualBackup(MeteredProvider provider, ConfiguredTeams teams,
                                                  AuditedAttempts attempts) {
         return new CreateManualBackupService(provider, teams, teams, attempts);
-    }
-
-    @Singleton
-    DeleteBackupUseCase deleteBackup(MeteredProvider provider, ConfiguredTeams teams, ServerStates servers,
-                                     AuditedAttempts attempts, RecoveryPointHolds holds) {
-        return new DeleteBackupService(provider, teams, servers, attempts, holds);
-    }
-
-    @Singleton
-    RestoreServerFromBackupUseCase restoreServerFromBackup(MeteredProvider provider, ConfiguredTeams teams,
-                                                           ServerStates servers, AuditedAttempts attempts, Clock clock,
-                                                           SafetySnapshots safety) {
-        return new RestoreServerFromBackupService(provider, teams, servers, attempts, clock, Optional.of(safety));
     }
 
     @Singleton

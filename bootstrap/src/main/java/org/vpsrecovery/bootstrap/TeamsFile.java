@@ -1,5 +1,8 @@
 package org.vpsrecovery.bootstrap;
 
+import io.micronaut.context.env.PropertySource;
+import io.micronaut.context.env.PropertySourcePropertyResolver;
+import io.micronaut.core.value.PropertyResolver;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -46,23 +49,18 @@ public record TeamsFile(Path path, Map<String, String> settings) {
         return new LinkedHashMap<>(settings);
     }
 
+    /** Read by the same code the running service reads them with, so the two cannot differ (ADR 0032). */
     private void check() {
-        Map<String, String> teams = new TreeMap<>();
-        Map<String, String> auditors = new TreeMap<>();
-        settings.forEach((key, value) -> {
-            if (key.startsWith(TEAMS)) {
-                teams.put(key.substring(TEAMS.length()), value);
-            } else if (key.startsWith(AUDITORS)) {
-                auditors.put(key.substring(AUDITORS.length()), value);
-            } else {
-                throw refused(key + " is not a team or auditor setting; the file holds " + TEAMS + "<team>.* and "
-                        + AUDITORS + "<name>.token-sha256 only (other settings go in MICRONAUT_CONFIG_FILES)");
-            }
-        });
+        settings.keySet().stream().sorted().filter(key -> !key.startsWith(TEAMS) && !key.startsWith(AUDITORS)).findFirst()
+                .ifPresent(key -> {
+                    throw refused(key + " is not a team or auditor setting; the file holds " + TEAMS + "<team>.* and "
+                            + AUDITORS + "<name>.token-sha256 only (other settings go in MICRONAUT_CONFIG_FILES)");
+                });
+        PropertyResolver file = new PropertySourcePropertyResolver(PropertySource.of("VPSR_TEAMS_FILE", properties()));
         try {
-            ConfiguredTeams configured = ConfiguredTeams.fromSettings(teams);
-            ConfiguredFairShare.from(ConfiguredTeams.relativeTo(ConfiguredTeams.PREFIX, teams), configured.teams());
-            ConfiguredAuditors.fromSettings(auditors);
+            ConfiguredTeams configured = ConfiguredTeams.from(file);
+            ConfiguredFairShare.from(file, configured.teams());
+            ConfiguredAuditors.from(file);
         } catch (IllegalArgumentException e) {
             throw refused(e.getMessage());
         }

@@ -40,4 +40,15 @@ class ConfiguredAuditorsTest {
                 "vpsr.auditors.compliance.token-sha256", "not-hex")).tokenDigests()))
                 .hasMessageContaining("auditor compliance").hasMessageNotContaining("not-hex");
     }
+
+    @Test
+    void anAuditorSettingOtherThanTheDigestIsRefusedByItsFullNameAsATeamsIs() {
+        String digest = "c".repeat(64);
+        assertThatThrownBy(() -> auditors(Map.of("vpsr.auditors.compliance.token-sha256", digest,
+                "vpsr.auditors.compliance.servers", "1,2")))
+                .hasMessageContaining("vpsr.auditors.compliance.servers is not an auditor setting");
+        // Surrounding blanks do not count, as in a team's digest.
+        assertThat(auditors(Map.of("vpsr.auditors.compliance.token-sha256", " " + digest + " ")).tokenDigests())
+                .containsEntry("compliance", digest);
+    }
 }

@@ -1,32 +1,47 @@
 package org.vpsrecovery.application.backup;
 
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.vpsrecovery.application.recoverypoint.kind.RecoveryPoints;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.backup.BackupDeletionPolicy;
 import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.backup.BackupRestorePolicy;
 import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.RestoreStarted;
 import org.vpsrecovery.domain.port.ServerOwnership;
+import org.vpsrecovery.domain.server.RestoreHold;
+import org.vpsrecovery.domain.server.Server;
 import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.server.ServerRef;
 
-/** The provider's backups as one team may see them: only those of its own servers. */
-final class TeamBackups {
+/**
+ * The provider's backups as one team may see them: only those of its own servers; and, as recovery
+ * points, what the deletes, the restores and their plans need to know of a backup.
+ */
+public final class TeamBackups implements ListBackupsUseCase, RecoveryPoints<BackupId, Backup> {
 
     private final BackupProvider backups;
     private final ServerOwnership ownership;
 
-    TeamBackups(BackupProvider backups, ServerOwnership ownership) {
+    public TeamBackups(BackupProvider backups, ServerOwnership ownership) {
         this.backups = Objects.requireNonNull(backups, "backups");
         this.ownership = Objects.requireNonNull(ownership, "ownership");
     }
 
-    /** Another team's server lists as empty, exactly as a server with no backup would. */
-    List<Backup> list(TeamId team, Optional<ServerId> server, Optional<BackupType.Kind> type) {
+    private List<Backup> list(TeamId team, Optional<ServerId> server, Optional<BackupType.Kind> type) {
         Set<ServerId> owned = ownership.serversOf(team);
         if (owned.isEmpty() || server.filter(s -> !owned.contains(s)).isPresent()) {
             return List.of();
@@ -34,18 +49,87 @@ final class TeamBackups {
         return backups.listBackups(server, type).stream().filter(b -> owned.contains(b.server().id())).toList();
     }
 
+    /** Another team's server lists as empty, exactly as a server with no backup would. */
+    @Override
+    public List<Backup> listBackups(ListBackupsQuery query) {
+        return list(query.context().team(), query.server(), query.type());
+    }
+
     /** Empty when the backup is missing or belongs to another team: the two are never told apart. */
-    Optional<Backup> find(TeamId team, BackupId id) {
+    @Override
+    public Optional<Backup> find(TeamId team, BackupId id) {
         return list(team, Optional.empty(), Optional.empty()).stream().filter(b -> b.id().equals(id)).findFirst();
     }
 
     /** A fresh read of one server's backups, for decisions taken under a lock. */
-    Optional<Backup> findOnServer(ServerId server, BackupId id) {
+    @Override
+    public Optional<Backup> findOnServer(ServerId server, BackupId id) {
         return backups.listBackups(Optional.of(server), Optional.empty()).stream()
                 .filter(b -> b.id().equals(id)).findFirst();
     }
 
-    static ResourceNotFound notFound(BackupId id) {
+    @Override
+    public ResourceNotFound notFound(BackupId id) {
         return new ResourceNotFound(ReasonCode.BACKUP_NOT_FOUND, "backup " + id + " not found");
+    }
+
+    @Override
+    public Operation deleteOperation() {
+        return Operation.DELETE_BACKUP;
+    }
+
+    @Override
+    public Operation restoreOperation() {
+        return Operation.RESTORE_SERVER_FROM_BACKUP;
+    }
+
+    @Override
+    public ResourceRef ref(BackupId id) {
+        return ResourceRef.of(id);
+    }
+
+    @Override
+    public BackupId idOf(Backup point) {
+        return point.id();
+    }
+
+    @Override
+    public ServerRef serverOf(Backup point) {
+        return point.server();
+    }
+
+    @Override
+    public CreationStatus statusOf(Backup point) {
+        return point.status();
+    }
+
+    @Override
+    public Class<?> deletionPolicy() {
+        return BackupDeletionPolicy.class;
+    }
+
+    @Override
+    public Decision deletable(Backup point, Server server, Collection<RestoreHold> restoreHolds) {
+        return BackupDeletionPolicy.evaluate(point, server, restoreHolds);
+    }
+
+    @Override
+    public Class<?> restorePolicy() {
+        return BackupRestorePolicy.class;
+    }
+
+    @Override
+    public Decision restorable(Backup point, Server target, Instant now) {
+        return BackupRestorePolicy.evaluate(point, target, now);
+    }
+
+    @Override
+    public void delete(BackupId id) {
+        backups.deleteBackup(id);
+    }
+
+    @Override
+    public RestoreStarted restore(ServerId target, BackupId id) {
+        return backups.restoreServerFromBackup(target, id);
     }
 }

@@ -41,10 +41,6 @@ public record Plan(Operation action, ServerId server, ResourceRef point, ServerI
             Objects.requireNonNull(policy, "policy");
             Objects.requireNonNull(decision, "decision");
         }
-
-        static Verdict of(Class<?> policy, Decision decision) {
-            return new Verdict(policy.getSimpleName(), decision);
-        }
     }
 
     /** What the action would change at VPS.org. */

@@ -1,8 +1,8 @@
 package org.vpsrecovery.application.plan;
 
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,19 +12,20 @@ import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.attempt.ServerStates;
+import org.vpsrecovery.application.backup.TeamBackups;
+import org.vpsrecovery.application.recoverypoint.kind.PolicyCheck;
+import org.vpsrecovery.application.recoverypoint.kind.RecoveryPoints;
 import org.vpsrecovery.application.restore.SafetySnapshots;
+import org.vpsrecovery.application.snapshot.TeamSnapshots;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.backup.Backup;
-import org.vpsrecovery.domain.backup.BackupDeletionPolicy;
 import org.vpsrecovery.domain.backup.BackupId;
-import org.vpsrecovery.domain.backup.BackupRestorePolicy;
 import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.ResourceNotFound;
-import org.vpsrecovery.domain.hold.RecoveryPointHeldPolicy;
 import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.domain.port.ServerOwnership;
@@ -32,9 +33,7 @@ import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.server.ServerRef;
 import org.vpsrecovery.domain.snapshot.Snapshot;
-import org.vpsrecovery.domain.snapshot.SnapshotDeletionPolicy;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
-import org.vpsrecovery.domain.snapshot.SnapshotRestorePolicy;
 
 /**
  * Dry runs (ADR 0029). Reads what the real call reads (VPS.org's lists, the restore holds, the holds),
@@ -47,8 +46,8 @@ import org.vpsrecovery.domain.snapshot.SnapshotRestorePolicy;
  */
 public final class PlanDestructiveWorkService implements PlanDestructiveWorkUseCase {
 
-    private final SnapshotProvider snapshots;
-    private final BackupProvider backups;
+    private final RecoveryPoints<SnapshotId, Snapshot> snapshots;
+    private final RecoveryPoints<BackupId, Backup> backups;
     private final ServerOwnership ownership;
     private final ServerStates servers;
     private final RecoveryPointHolds holds;
@@ -68,8 +67,8 @@ public final class PlanDestructiveWorkService implements PlanDestructiveWorkUseC
                                       ServerStates servers, RecoveryPointHolds holds, AuditedAttempts attempts,
                                       AuditWriter writer, Clock clock, Optional<SafetySnapshots> safety) {
         this.safety = Objects.requireNonNull(safety, "safety");
-        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
-        this.backups = Objects.requireNonNull(backups, "backups");
+        this.snapshots = new TeamSnapshots(snapshots, ownership);
+        this.backups = new TeamBackups(backups, ownership);
         this.ownership = Objects.requireNonNull(ownership, "ownership");
         this.servers = Objects.requireNonNull(servers, "servers");
         this.holds = Objects.requireNonNull(holds, "holds");
@@ -80,26 +79,12 @@ public final class PlanDestructiveWorkService implements PlanDestructiveWorkUseC
 
     @Override
     public Plan planDeleteSnapshot(CallContext context, SnapshotId id) {
-        ResourceRef point = ResourceRef.of(id);
-        Snapshot snapshot = snapshotOf(context, Operation.DELETE_SNAPSHOT, id);
-        ServerRef server = snapshot.server();
-        return audited(context, new Plan(Operation.DELETE_SNAPSHOT, server.id(), point, server.id(), List.of(
-                Plan.Verdict.of(SnapshotDeletionPolicy.class,
-                        SnapshotDeletionPolicy.evaluate(snapshot, servers.current(server), servers.holdsOn(point))),
-                Plan.Verdict.of(RecoveryPointHeldPolicy.class, RecoveryPointHeldPolicy.evaluate(point, holds.activeOn(point)))),
-                List.of(new Plan.Effect.Delete(point, server.id()))));
+        return planDelete(snapshots, context, id);
     }
 
     @Override
     public Plan planDeleteBackup(CallContext context, BackupId id) {
-        ResourceRef point = ResourceRef.of(id);
-        Backup backup = backupOf(context, Operation.DELETE_BACKUP, id, Optional.empty());
-        ServerRef server = backup.server();
-        return audited(context, new Plan(Operation.DELETE_BACKUP, server.id(), point, server.id(), List.of(
-                Plan.Verdict.of(BackupDeletionPolicy.class,
-                        BackupDeletionPolicy.evaluate(backup, servers.current(server), servers.holdsOn(point))),
-                Plan.Verdict.of(RecoveryPointHeldPolicy.class, RecoveryPointHeldPolicy.evaluate(point, holds.activeOn(point)))),
-                List.of(new Plan.Effect.Delete(point, server.id()))));
+        return planDelete(backups, context, id);
     }
 
     @Override
@@ -109,14 +94,7 @@ public final class PlanDestructiveWorkService implements PlanDestructiveWorkUseC
 
     @Override
     public Plan planRestoreSnapshot(CallContext context, SnapshotId id, boolean skipSafetySnapshot) {
-        ResourceRef point = ResourceRef.of(id);
-        Snapshot snapshot = snapshotOf(context, Operation.RESTORE_SNAPSHOT, id);
-        ServerRef server = snapshot.server();
-        List<Plan.Verdict> verdicts = new ArrayList<>(List.of(
-                Plan.Verdict.of(SnapshotRestorePolicy.class, SnapshotRestorePolicy.evaluate(snapshot, servers.current(server)))));
-        Optional<Plan.SafetySnapshot> first = safetySnapshot(context, server.id(), skipSafetySnapshot, verdicts);
-        return audited(context, new Plan(Operation.RESTORE_SNAPSHOT, server.id(), point, server.id(), verdicts,
-                List.of(new Plan.Effect.Overwrite(server.id(), point, server.id())), first));
+        return planRestore(snapshots, context, id, Optional.empty(), skipSafetySnapshot);
     }
 
     @Override
@@ -126,14 +104,42 @@ public final class PlanDestructiveWorkService implements PlanDestructiveWorkUseC
 
     @Override
     public Plan planRestoreServerFromBackup(CallContext context, ServerId target, BackupId id, boolean skipSafetySnapshot) {
-        ResourceRef point = ResourceRef.of(id);
-        Backup backup = backupOf(context, Operation.RESTORE_SERVER_FROM_BACKUP, id, Optional.of(target));
-        ServerRef targetRef = backup.server().id().equals(target) ? backup.server() : new ServerRef(target, "");
-        List<Plan.Verdict> verdicts = new ArrayList<>(List.of(Plan.Verdict.of(BackupRestorePolicy.class,
-                BackupRestorePolicy.evaluate(backup, servers.current(targetRef), clock.instant()))));
-        Optional<Plan.SafetySnapshot> first = safetySnapshot(context, target, skipSafetySnapshot, verdicts);
-        return audited(context, new Plan(Operation.RESTORE_SERVER_FROM_BACKUP, target, point, backup.server().id(),
-                verdicts, List.of(new Plan.Effect.Overwrite(target, point, backup.server().id())), first));
+        return planRestore(backups, context, id, Optional.of(target), skipSafetySnapshot);
+    }
+
+    private <I, P> Plan planDelete(RecoveryPoints<I, P> points, CallContext context, I id) {
+        ResourceRef point = points.ref(id);
+        P found = points.lookUp(refusable(context, points.deleteOperation(), point), context.team(), id);
+        ServerRef server = points.serverOf(found);
+        return audited(context, new Plan(points.deleteOperation(), server.id(), point, server.id(),
+                verdicts(points.deletionChecks(found, server, servers, holds)),
+                List.of(new Plan.Effect.Delete(point, server.id()))));
+    }
+
+    /** {@code target}: the server a backup restores; a snapshot restores its own (empty). */
+    private <I, P> Plan planRestore(RecoveryPoints<I, P> points, CallContext context, I id, Optional<ServerId> target,
+                                    boolean skipSafetySnapshot) {
+        ResourceRef point = points.ref(id);
+        var attempt = refusable(context, points.restoreOperation(), point);
+        target.ifPresent(attempt::onServer);
+        if (target.filter(t -> !ownership.owns(context.team(), t)).isPresent()) {
+            throw attempt.refuse(new ResourceNotFound(ReasonCode.SERVER_NOT_FOUND, "server " + target.get() + " not found"));
+        }
+        P found = points.lookUp(attempt, context.team(), id);
+        ServerRef source = points.serverOf(found);
+        ServerId onto = target.orElse(source.id());
+        List<Plan.Verdict> verdicts = verdicts(points.restoreChecks(found, RecoveryPoints.restoreTarget(source, onto),
+                servers, clock.instant()));
+        Optional<Plan.SafetySnapshot> first = safetySnapshot(context, onto, skipSafetySnapshot, verdicts);
+        return audited(context, new Plan(points.restoreOperation(), onto, point, source.id(), verdicts,
+                List.of(new Plan.Effect.Overwrite(onto, point, source.id())), first));
+    }
+
+    /** Every check's verdict, in order: the same checks the real call stops at the first refusal of. */
+    private static List<Plan.Verdict> verdicts(List<PolicyCheck> checks) {
+        List<Plan.Verdict> verdicts = new ArrayList<>();
+        checks.forEach(check -> verdicts.add(new Plan.Verdict(check.name(), check.decide().get())));
+        return verdicts;
     }
 
     /** The safety snapshot the restore would take first, if it takes one; its room is one more verdict. */
@@ -145,24 +151,6 @@ public final class PlanDestructiveWorkService implements PlanDestructiveWorkUseC
         Decision room = safety.get().room(context.team(), server);
         verdicts.add(new Plan.Verdict(SafetySnapshots.ROOM_POLICY, room));
         return Optional.of(new Plan.SafetySnapshot(server, SafetySnapshots.NAME_PREFIX, room));
-    }
-
-    private Snapshot snapshotOf(CallContext context, Operation action, SnapshotId id) {
-        var attempt = refusable(context, action, ResourceRef.of(id));
-        return attempt.lookUp(() -> snapshots.listSnapshots(Optional.empty()).stream()
-                        .filter(s -> s.id().equals(id) && ownership.owns(context.team(), s.server().id())).findFirst())
-                .orElseThrow(() -> attempt.refuse(new ResourceNotFound(ReasonCode.SNAPSHOT_NOT_FOUND, "snapshot " + id + " not found")));
-    }
-
-    private Backup backupOf(CallContext context, Operation action, BackupId id, Optional<ServerId> target) {
-        var attempt = refusable(context, action, ResourceRef.of(id));
-        target.ifPresent(attempt::onServer);
-        if (target.filter(t -> !ownership.owns(context.team(), t)).isPresent()) {
-            throw attempt.refuse(new ResourceNotFound(ReasonCode.SERVER_NOT_FOUND, "server " + target.get() + " not found"));
-        }
-        return attempt.lookUp(() -> backups.listBackups(Optional.empty(), Optional.empty()).stream()
-                        .filter(b -> b.id().equals(id) && ownership.owns(context.team(), b.server().id())).findFirst())
-                .orElseThrow(() -> attempt.refuse(new ResourceNotFound(ReasonCode.BACKUP_NOT_FOUND, "backup " + id + " not found")));
     }
 
     private AuditedAttempts.Attempt refusable(CallContext context, Operation action, ResourceRef point) {

@@ -5,32 +5,31 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.TrackingDeadlines;
+import org.vpsrecovery.application.recoverypoint.kind.RecoveryPoints;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
-import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.backup.BackupId;
-import org.vpsrecovery.domain.backup.BackupRestorePolicy;
 import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
-import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ServerLock;
-import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.server.Server;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.server.ServerRef;
+import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
-import org.vpsrecovery.domain.snapshot.SnapshotRestorePolicy;
 
 /**
  * Continues the restores waiting for their safety snapshot (ADR 0029): one round reads them from the
@@ -55,15 +54,16 @@ public final class ContinueRestoresService {
 
     private final RecoveryOperations operations;
     private final SafetySnapshots safety;
-    private final SnapshotProvider snapshots;
-    private final BackupProvider backups;
+    private final RecoveryPoints<SnapshotId, Snapshot> snapshots;
+    private final RecoveryPoints<BackupId, Backup> backups;
     private final ServerLock lock;
     private final AuditWriter writer;
     private final TrackingDeadlines deadlines;
     private final Clock clock;
 
-    public ContinueRestoresService(RecoveryOperations operations, SafetySnapshots safety, SnapshotProvider snapshots,
-                                   BackupProvider backups, ServerLock lock, AuditWriter writer,
+    public ContinueRestoresService(RecoveryOperations operations, SafetySnapshots safety,
+                                   RecoveryPoints<SnapshotId, Snapshot> snapshots, RecoveryPoints<BackupId, Backup> backups,
+                                   ServerLock lock, AuditWriter writer,
                                    TrackingDeadlines deadlines, Clock clock) {
         this.operations = Objects.requireNonNull(operations, "operations");
         this.safety = Objects.requireNonNull(safety, "safety");
@@ -176,30 +176,31 @@ public final class ContinueRestoresService {
     }
 
     /**
-     * The restore's policies again. The server is judged idle: the hold it shows is this restore's own,
-     * which kept every other restore and delete of its points away while it waited.
+     * The restore's policies again, as the kind names them (the same the request applied). The server is
+     * judged idle: the hold it shows is this restore's own, which kept every other restore and delete of
+     * its points away while it waited.
      */
     private Decision check(RecoveryOperation waiting) {
-        ResourceRef source = waiting.resource().orElseThrow();
-        if (waiting.kind() == Operation.RESTORE_SNAPSHOT) {
-            SnapshotId id = new SnapshotId(source.id());
-            return snapshots.listSnapshots(Optional.of(waiting.server())).stream().filter(s -> s.id().equals(id)).findFirst()
-                    .map(s -> SnapshotRestorePolicy.evaluate(s, Server.idle(s.server())))
-                    .orElseGet(() -> Decision.deny(ReasonCode.SNAPSHOT_NOT_FOUND, "snapshot " + id + " is gone"));
-        }
-        BackupId id = new BackupId(source.id());
+        long source = waiting.resource().orElseThrow().id();
+        return waiting.kind() == Operation.RESTORE_SNAPSHOT
+                ? check(snapshots, new SnapshotId(source), waiting)
+                : check(backups, new BackupId(source), waiting);
+    }
+
+    private <I, P> Decision check(RecoveryPoints<I, P> points, I id, RecoveryOperation waiting) {
         ServerId from = waiting.resourceServer().orElse(waiting.server());
-        return backups.listBackups(Optional.of(from), Optional.empty()).stream().filter(b -> b.id().equals(id)).findFirst()
-                .map(b -> BackupRestorePolicy.evaluate(b, Server.idle(new ServerRef(waiting.server(), "")), clock.instant()))
-                .orElseGet(() -> Decision.deny(ReasonCode.BACKUP_NOT_FOUND, "backup " + id + " is gone"));
+        return points.findOnServer(from, id)
+                .map(point -> points.restorable(point, Server.idle(new ServerRef(waiting.server(), "")), clock.instant()))
+                .orElseGet(() -> Decision.deny(points.notFound(id).reason(),
+                        points.ref(id).type().name().toLowerCase(Locale.ROOT) + " " + id + " is gone"));
     }
 
     private void call(RecoveryOperation waiting) {
         long source = waiting.resource().orElseThrow().id();
         if (waiting.kind() == Operation.RESTORE_SNAPSHOT) {
-            snapshots.restoreSnapshot(new SnapshotId(source));
+            snapshots.restore(waiting.server(), new SnapshotId(source));
         } else {
-            backups.restoreServerFromBackup(waiting.server(), new BackupId(source));
+            backups.restore(waiting.server(), new BackupId(source));
         }
     }
 }

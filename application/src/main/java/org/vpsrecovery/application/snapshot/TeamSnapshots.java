@@ -1,31 +1,46 @@
 package org.vpsrecovery.application.snapshot;
 
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.vpsrecovery.application.recoverypoint.kind.RecoveryPoints;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.RestoreStarted;
 import org.vpsrecovery.domain.port.ServerOwnership;
 import org.vpsrecovery.domain.port.SnapshotProvider;
+import org.vpsrecovery.domain.server.RestoreHold;
+import org.vpsrecovery.domain.server.Server;
 import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.server.ServerRef;
 import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotDeletionPolicy;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
+import org.vpsrecovery.domain.snapshot.SnapshotRestorePolicy;
 
-/** The provider's snapshots as one team may see them: only those of its own servers. */
-final class TeamSnapshots {
+/**
+ * The provider's snapshots as one team may see them: only those of its own servers; and, as recovery
+ * points, what the deletes, the restores and their plans need to know of a snapshot.
+ */
+public final class TeamSnapshots implements ListSnapshotsUseCase, RecoveryPoints<SnapshotId, Snapshot> {
 
     private final SnapshotProvider snapshots;
     private final ServerOwnership ownership;
 
-    TeamSnapshots(SnapshotProvider snapshots, ServerOwnership ownership) {
+    public TeamSnapshots(SnapshotProvider snapshots, ServerOwnership ownership) {
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.ownership = Objects.requireNonNull(ownership, "ownership");
     }
 
-    /** Another team's server lists as empty, exactly as a server with no snapshot would. */
-    List<Snapshot> list(TeamId team, Optional<ServerId> server) {
+    private List<Snapshot> list(TeamId team, Optional<ServerId> server) {
         Set<ServerId> owned = ownership.serversOf(team);
         if (owned.isEmpty() || server.filter(s -> !owned.contains(s)).isPresent()) {
             return List.of();
@@ -33,17 +48,86 @@ final class TeamSnapshots {
         return snapshots.listSnapshots(server).stream().filter(s -> owned.contains(s.server().id())).toList();
     }
 
+    /** Another team's server lists as empty, exactly as a server with no snapshot would. */
+    @Override
+    public List<Snapshot> listSnapshots(ListSnapshotsQuery query) {
+        return list(query.context().team(), query.server());
+    }
+
     /** Empty when the snapshot is missing or belongs to another team: the two are never told apart. */
-    Optional<Snapshot> find(TeamId team, SnapshotId id) {
+    @Override
+    public Optional<Snapshot> find(TeamId team, SnapshotId id) {
         return list(team, Optional.empty()).stream().filter(s -> s.id().equals(id)).findFirst();
     }
 
     /** A fresh read of one server's snapshots, for decisions taken under that server's lock. */
-    Optional<Snapshot> findOnServer(ServerId server, SnapshotId id) {
+    @Override
+    public Optional<Snapshot> findOnServer(ServerId server, SnapshotId id) {
         return snapshots.listSnapshots(Optional.of(server)).stream().filter(s -> s.id().equals(id)).findFirst();
     }
 
-    static ResourceNotFound notFound(SnapshotId id) {
+    @Override
+    public ResourceNotFound notFound(SnapshotId id) {
         return new ResourceNotFound(ReasonCode.SNAPSHOT_NOT_FOUND, "snapshot " + id + " not found");
+    }
+
+    @Override
+    public Operation deleteOperation() {
+        return Operation.DELETE_SNAPSHOT;
+    }
+
+    @Override
+    public Operation restoreOperation() {
+        return Operation.RESTORE_SNAPSHOT;
+    }
+
+    @Override
+    public ResourceRef ref(SnapshotId id) {
+        return ResourceRef.of(id);
+    }
+
+    @Override
+    public SnapshotId idOf(Snapshot point) {
+        return point.id();
+    }
+
+    @Override
+    public ServerRef serverOf(Snapshot point) {
+        return point.server();
+    }
+
+    @Override
+    public CreationStatus statusOf(Snapshot point) {
+        return point.status();
+    }
+
+    @Override
+    public Class<?> deletionPolicy() {
+        return SnapshotDeletionPolicy.class;
+    }
+
+    @Override
+    public Decision deletable(Snapshot point, Server server, Collection<RestoreHold> restoreHolds) {
+        return SnapshotDeletionPolicy.evaluate(point, server, restoreHolds);
+    }
+
+    @Override
+    public Class<?> restorePolicy() {
+        return SnapshotRestorePolicy.class;
+    }
+
+    @Override
+    public Decision restorable(Snapshot point, Server target, Instant now) {
+        return SnapshotRestorePolicy.evaluate(point, target);
+    }
+
+    @Override
+    public void delete(SnapshotId id) {
+        snapshots.deleteSnapshot(id);
+    }
+
+    @Override
+    public RestoreStarted restore(ServerId target, SnapshotId id) {
+        return snapshots.restoreSnapshot(id);
     }
 }

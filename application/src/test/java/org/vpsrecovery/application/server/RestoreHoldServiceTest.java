@@ -20,7 +20,7 @@ import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.attempt.ServerStates;
 import org.vpsrecovery.application.backup.DeleteBackupCommand;
 import org.vpsrecovery.application.backup.RestoreServerFromBackupCommand;
-import org.vpsrecovery.application.backup.RestoreServerFromBackupService;
+import org.vpsrecovery.application.recoverypoint.RestoreRecoveryPointService;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotCommand;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -237,8 +237,8 @@ class RestoreHoldServiceTest {
                 return inner.callExclusively(server, work);
             }
         };
-        var restore = new RestoreServerFromBackupService(platform.provider, platform.ownership, platform.serverStates(),
-                platform.attempts(recording), platform.clock);
+        var restore = new RestoreRecoveryPointService(platform.provider, platform.provider, platform.ownership,
+                platform.serverStates(), platform.attempts(recording), platform.clock);
 
         restore.restoreServerFromBackup(new RestoreServerFromBackupCommand(platform.as(BLUE), SPARE, backup.id()));
 

@@ -1,0 +1,72 @@
+package org.vpsrecovery.application.recoverypoint;
+
+import java.util.Objects;
+import java.util.Optional;
+import org.vpsrecovery.application.attempt.AuditedAttempts;
+import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.attempt.ServerStates;
+import org.vpsrecovery.application.backup.DeleteBackupCommand;
+import org.vpsrecovery.application.backup.DeleteBackupUseCase;
+import org.vpsrecovery.application.backup.TeamBackups;
+import org.vpsrecovery.application.recoverypoint.kind.PolicyCheck;
+import org.vpsrecovery.application.recoverypoint.kind.RecoveryPoints;
+import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
+import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
+import org.vpsrecovery.application.snapshot.TeamSnapshots;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.RecoveryPointHolds;
+import org.vpsrecovery.domain.port.ServerOwnership;
+import org.vpsrecovery.domain.port.SnapshotProvider;
+import org.vpsrecovery.domain.server.ServerRef;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+
+/** Deletes a snapshot or a backup: one audited path for both kinds. */
+public final class DeleteRecoveryPointService implements DeleteSnapshotUseCase, DeleteBackupUseCase {
+
+    private final RecoveryPoints<SnapshotId, Snapshot> snapshots;
+    private final RecoveryPoints<BackupId, Backup> backups;
+    private final ServerStates servers;
+    private final AuditedAttempts attempts;
+    private final RecoveryPointHolds holds;
+
+    public DeleteRecoveryPointService(SnapshotProvider snapshots, BackupProvider backups, ServerOwnership ownership,
+                                      ServerStates servers, AuditedAttempts attempts, RecoveryPointHolds holds) {
+        this.snapshots = new TeamSnapshots(snapshots, ownership);
+        this.backups = new TeamBackups(backups, ownership);
+        this.servers = Objects.requireNonNull(servers, "servers");
+        this.attempts = Objects.requireNonNull(attempts, "attempts");
+        this.holds = Objects.requireNonNull(holds, "holds");
+    }
+
+    @Override
+    public void deleteSnapshot(DeleteSnapshotCommand command) {
+        delete(snapshots, command.context(), command.snapshot());
+    }
+
+    @Override
+    public void deleteBackup(DeleteBackupCommand command) {
+        delete(backups, command.context(), command.backup());
+    }
+
+    private <I, P> void delete(RecoveryPoints<I, P> points, CallContext context, I id) {
+        var attempt = attempts.attempt(context, points.deleteOperation()).about(points.ref(id));
+        ServerRef server = points.serverOf(points.lookUp(attempt, context.team(), id));
+        attempt.onServer(server.id()).run(
+                () -> {
+                    P current = points.findOnServer(server.id(), id).orElseThrow(() -> points.notFound(id));
+                    // Once deleted, this is the only sight of how the point ended; its create's outcome
+                    // is taken from it (ADR 0024).
+                    attempt.detail(AuditEvent.RECOVERY_POINT_STATUS, points.statusOf(current).phase().wireName());
+                    return PolicyCheck.firstRefusal(points.deletionChecks(current, server, servers, holds));
+                },
+                () -> {
+                    points.delete(id);
+                    return id;
+                },
+                deleted -> Optional.empty());
+    }
+}
