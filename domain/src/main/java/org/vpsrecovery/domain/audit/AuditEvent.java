@@ -60,7 +60,8 @@ public record AuditEvent(Instant occurredAt, TeamId team, RequestId requestId, O
     public static final String POLICY_VERSION = "policy_version";
     public static final String SCHEDULED_FOR = "scheduled_for";
     public static final String ROTATED = "rotated";
-    public static final int MAX_DETAIL_ENTRIES = 16;
+    /** Room for the facts and the {@link Actor}'s three keys (ADR 0034). */
+    public static final int MAX_DETAIL_ENTRIES = 20;
     public static final int MAX_DETAIL_VALUE_LENGTH = 500;
 
     /** A free text (a message, a provider's words) cut to what a detail value may hold. */

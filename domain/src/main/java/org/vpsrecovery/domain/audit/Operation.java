@@ -23,7 +23,9 @@ public enum Operation {
     UPDATE_POLICY,
     DELETE_POLICY,
     /** A policy's plan was read: nothing changed anywhere; what retention would do is in the answer. */
-    PLAN_POLICY;
+    PLAN_POLICY,
+    /** The audit history was read: listed, exported, verified or summarised, the filters in the detail (ADR 0034). */
+    AUDIT_READ;
 
     /** The platform's own records of a team's policies, not a change of a server or a recovery point. */
     public boolean isPolicy() {

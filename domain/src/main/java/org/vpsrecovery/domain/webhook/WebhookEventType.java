@@ -57,6 +57,9 @@ public enum WebhookEventType {
         if (event.operation().isPolicy()) {
             return Optional.empty(); // a policy's own records are not operations (ADR 0028)
         }
+        if (event.operation() == org.vpsrecovery.domain.audit.Operation.AUDIT_READ) {
+            return Optional.empty(); // a read of the audit changed nothing (ADR 0034)
+        }
         if ("true".equals(event.detail().get(AuditEvent.DRY_RUN))) {
             return Optional.empty(); // a dry run's refusal (e.g. not found) refused nothing real (ADR 0029)
         }
