@@ -11,14 +11,15 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * The file {@code VPSR_TEAMS_FILE} names: {@code vpsr.teams.*} and {@code vpsr.auditors.*} and
- * nothing else, each key and value checked before the service starts, so that a wrong entry stops
+ * The file {@code VPSR_TEAMS_FILE} names: {@code vpsr.teams.*}, {@code vpsr.auditors.*} and
+ * {@code vpsr.identity.jwt.*} (ADR 0034) and nothing else, each key and value checked before the service starts, so that a wrong entry stops
  * the start with the setting named instead of failing every request later.
  */
 public record TeamsFile(Path path, Map<String, String> settings) {
 
     private static final String TEAMS = ConfiguredTeams.PREFIX + ".";
     private static final String AUDITORS = ConfiguredAuditors.PREFIX + ".";
+    private static final String IDENTITY = ConfiguredIdentityProvider.PREFIX + ".";
 
     public TeamsFile {
         settings = Map.copyOf(settings);
@@ -49,19 +50,23 @@ public record TeamsFile(Path path, Map<String, String> settings) {
     private void check() {
         Map<String, String> teams = new TreeMap<>();
         Map<String, String> auditors = new TreeMap<>();
+        Map<String, String> identity = new TreeMap<>();
         settings.forEach((key, value) -> {
             if (key.startsWith(TEAMS)) {
                 teams.put(key.substring(TEAMS.length()), value);
             } else if (key.startsWith(AUDITORS)) {
                 auditors.put(key.substring(AUDITORS.length()), value);
+            } else if (key.startsWith(IDENTITY)) {
+                identity.put(key.substring(IDENTITY.length()), value);
             } else {
-                throw refused(key + " is not a team or auditor setting; the file holds " + TEAMS + "<team>.* and "
-                        + AUDITORS + "<name>.token-sha256 only (other settings go in MICRONAUT_CONFIG_FILES)");
+                throw refused(key + " is not a team or auditor setting; the file holds " + TEAMS + "<team>.*, "
+                        + AUDITORS + "<name>.token-sha256 and " + IDENTITY + "* only (other settings go in MICRONAUT_CONFIG_FILES)");
             }
         });
         try {
             ConfiguredTeams.fromSettings(teams);
             ConfiguredAuditors.fromSettings(auditors);
+            ConfiguredIdentityProvider.fromSettings(identity);
         } catch (IllegalArgumentException e) {
             throw refused(e.getMessage());
         }

@@ -50,7 +50,7 @@ import org.vpsrecovery.domain.report.SummaryQuery;
 public class AuditController {
 
     private static final Set<String> EVENT_PARAMETERS = Set.of("team", "server_id", "operation", "outcome",
-            "reason_code", "from", "to", "request_id", "limit", "cursor");
+            "reason_code", "from", "to", "request_id", "actor", "limit", "cursor");
     private static final Set<String> SUMMARY_PARAMETERS = Set.of("team", "from", "to", "bucket", "top");
     private static final Set<String> RECOVERABILITY_PARAMETERS = Set.of("expiring_within_days");
     private static final MediaType CSV = MediaType.of(AuditCsv.MEDIA_TYPE + ";charset=utf-8");
@@ -99,6 +99,9 @@ public class AuditController {
                             schema = @Schema(type = "string", format = "date-time", maxLength = OpenApiPatterns.TIME_MAX_LENGTH)),
                     @Parameter(name = "request_id", in = ParameterIn.QUERY, schema = @Schema(type = "string",
                             pattern = OpenApiPatterns.REQUEST_ID, maxLength = 128)),
+                    @Parameter(name = "actor", in = ParameterIn.QUERY, description = "the actor's subject exactly: a person's "
+                            + "identity-provider subject, a service token's team/token-id, an auditor's name, or system",
+                            schema = @Schema(type = "string", minLength = 1, maxLength = 200)),
                     @Parameter(name = "limit", in = ParameterIn.QUERY, description = "page size, default 100",
                             schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "500")),
                     @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "the previous page's `next`",
