@@ -80,12 +80,13 @@ public final class JwtBearerTokens {
             throw new IllegalArgumentException("the JWKS URL is not a URL: " + settings.jwksUrl());
         }
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(settings.algorithms(), keys));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(new java.util.HashSet<>(settings.algorithms()), keys));
+        // Mutable sets: nimbus asks them contains(null), which Set.of answers with an exception.
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-                Set.of(settings.audience()),
+                new java.util.HashSet<>(Set.of(settings.audience())),
                 new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
-                Set.of("sub", "exp", "iss", "aud", settings.roleClaim()),
-                Set.of());
+                new java.util.HashSet<>(Set.of("sub", "exp", "iss", "aud", settings.roleClaim())),
+                new java.util.HashSet<>());
         claims.setMaxClockSkew((int) settings.clockSkew().toSeconds());
         processor.setJWTClaimsSetVerifier(claims);
         return processor;
