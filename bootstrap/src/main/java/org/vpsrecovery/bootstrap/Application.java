@@ -99,6 +99,9 @@ public final class Application {
                     + EmbeddedDefaults.OTHER_TEAM_SERVER + " with token " + EmbeddedDefaults.OTHER_TEAM_TOKEN + ".");
             out.println("token: " + EmbeddedDefaults.DEMO_TEAM_TOKEN);
             out.println("auditor token (audit reports of every team, nothing else): " + EmbeddedDefaults.DEMO_AUDITOR_TOKEN);
+            embedded.demoPeopleTokens().forEach((person, token) -> out.println("token of " + person
+                    + " (a person of team \"demo\", signed by the demo identity provider, valid "
+                    + DemoIdentityProvider.TOKEN_LIFETIME.toHours() + " h): " + token));
         }
         out.println();
     }

@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.vpsrecovery.adapters.http.facade.ServiceToken;
+import org.vpsrecovery.application.audit.RecordAuditReadService;
 import org.vpsrecovery.application.restore.SafetySnapshotSettings;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.limits.RecoveryLimits;
@@ -25,7 +28,9 @@ import org.vpsrecovery.domain.server.ServerId;
  * the servers it owns, and optionally lower limits. A server belongs to one team at most.
  *
  * <pre>
- * vpsr.teams.payments.token-sha256=4f1c...   (sha256 of the token, hex)
+ * vpsr.teams.payments.token-sha256=4f1c...   (sha256 of the token, hex; the token id "default", no expiry)
+ * vpsr.teams.payments.tokens.ci-2026.sha256=9a0b...         (more service tokens, each with an id,
+ * vpsr.teams.payments.tokens.ci-2026.not-after=2026-12-31T23:59:59Z   and optionally a not-after: ADR 0034)
  * vpsr.teams.payments.servers=12345,12346
  * vpsr.teams.payments.snapshots-per-server=3          (optional, at most 5)
  * vpsr.teams.payments.manual-backups-per-server=10    (optional, at most 10)
@@ -40,13 +45,17 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
     /** Whether a team's restores take a safety snapshot when its configuration does not say. */
     static final boolean SAFETY_SNAPSHOT_BY_DEFAULT = true;
 
-    public record Team(TeamId id, String tokenSha256, Set<ServerId> servers, RecoveryLimits limits,
+    public record Team(TeamId id, List<ServiceToken> tokens, Set<ServerId> servers, RecoveryLimits limits,
                        boolean safetySnapshot) {
 
-        public Team(TeamId id, String tokenSha256, Set<ServerId> servers, RecoveryLimits limits) {
-            this(id, tokenSha256, servers, limits, SAFETY_SNAPSHOT_BY_DEFAULT);
+        public Team {
+            tokens = List.copyOf(tokens);
         }
     }
+
+    /** The team field of auditors' reads of the audit (ADR 0034): no team may take the name. */
+    static final TeamId RESERVED = RecordAuditReadService.AUDITORS;
+    private static final Pattern TOKEN_SETTING = Pattern.compile("tokens\\.([^.]+)\\.(sha256|not-after)");
 
     static final String PREFIX = "vpsr.teams";
     /** The keys a team may have, after {@code vpsr.teams.<team>.}. */
@@ -81,12 +90,18 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
      */
     public static ConfiguredTeams from(PropertyResolver properties) {
         SortedMap<String, SortedSet<String>> byName = NamedSettings.under(properties, PREFIX);
-        byName.forEach((name, settings) -> settings.stream().filter(setting -> !SETTINGS.contains(setting)).findFirst()
+        byName.forEach((name, settings) -> settings.stream()
+                .filter(setting -> !SETTINGS.contains(setting) && !TOKEN_SETTING.matcher(setting).matches()).findFirst()
                 .ifPresent(setting -> {
                     throw new IllegalArgumentException(NamedSettings.key(PREFIX, name, setting) + " is not a team "
                             + "setting; a team is configured by " + PREFIX + ".<team>."
-                            + String.join(", " + PREFIX + ".<team>.", SETTINGS));
+                            + String.join(", " + PREFIX + ".<team>.", SETTINGS) + ", " + PREFIX
+                            + ".<team>.tokens.<token-id>.sha256, " + PREFIX + ".<team>.tokens.<token-id>.not-after");
                 }));
+        if (byName.containsKey(RESERVED.value())) {
+            throw new IllegalArgumentException(PREFIX + "." + RESERVED + ": the name " + RESERVED
+                    + " is reserved (auditors' reads of the audit are filed under it)");
+        }
         if (byName.isEmpty()) {
             throw new IllegalArgumentException("no team is configured: set vpsr.teams.<team>.token-sha256 and "
                     + "vpsr.teams.<team>.servers (for example in the file named by VPSR_TEAMS_FILE)");
@@ -114,14 +129,7 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(PREFIX + "." + name + ": " + e.getMessage());
         }
-        String digest = properties.get(prefix + "token-sha256", String.class).map(String::strip).orElse("");
-        if (digest.isEmpty()) {
-            throw new IllegalArgumentException(prefix + "token-sha256 is required");
-        }
-        if (!SHA256_HEX.matcher(digest).matches()) {
-            throw new IllegalArgumentException(prefix + "token-sha256 must be 64 hex characters, the SHA-256 of the "
-                    + "token of team " + name + " (printf %s \"$TOKEN\" | sha256sum)");
-        }
+        List<ServiceToken> tokens = tokens(id, prefix, properties);
         Set<ServerId> servers = new LinkedHashSet<>();
         for (String part : properties.get(prefix + "servers", Argument.listOf(String.class)).orElse(List.of())) {
             if (!part.isBlank()) {
@@ -148,7 +156,57 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
             case "false" -> false;
             default -> throw new IllegalArgumentException(prefix + "safety-snapshot must be true or false, was " + safety);
         };
-        return new Team(id, digest, Set.copyOf(servers), limits, safetySnapshot);
+        return new Team(id, tokens, Set.copyOf(servers), limits, safetySnapshot);
+    }
+
+    /** {@code token-sha256} (id {@value ServiceToken#DEFAULT_ID}, no expiry) and every {@code tokens.<id>.*}: at least one. */
+    private static List<ServiceToken> tokens(TeamId team, String prefix, PropertyResolver properties) {
+        List<ServiceToken> tokens = new java.util.ArrayList<>();
+        String single = properties.get(prefix + "token-sha256", String.class).map(String::strip).orElse("");
+        if (!single.isEmpty()) {
+            tokens.add(new ServiceToken(team, ServiceToken.DEFAULT_ID, digest(prefix + "token-sha256", team, single),
+                    java.util.Optional.empty()));
+        }
+        Set<String> ids = new TreeSet<>();
+        for (String key : properties.getProperties(prefix + "tokens").keySet()) {
+            ids.add(key.split("\\.", 2)[0]);
+        }
+        for (String tokenId : ids) {
+            String tokenPrefix = prefix + "tokens." + tokenId + ".";
+            if (!ServiceToken.ID.matcher(tokenId).matches()) {
+                throw new IllegalArgumentException(prefix + "tokens." + tokenId
+                        + ": a token id is 1-63 lower-case letters, digits or inner hyphens");
+            }
+            if (tokenId.equals(ServiceToken.DEFAULT_ID) && !single.isEmpty()) {
+                throw new IllegalArgumentException(tokenPrefix + "sha256: the id " + ServiceToken.DEFAULT_ID
+                        + " is the one " + prefix + "token-sha256 sets; choose another id");
+            }
+            String digest = properties.get(tokenPrefix + "sha256", String.class).map(String::strip).orElse("");
+            if (digest.isEmpty()) {
+                throw new IllegalArgumentException(tokenPrefix + "sha256 is required");
+            }
+            String notAfter = properties.get(tokenPrefix + "not-after", String.class).map(String::strip).orElse("");
+            java.util.Optional<java.time.Instant> end;
+            try {
+                end = notAfter.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(java.time.Instant.parse(notAfter));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException(tokenPrefix + "not-after must be an instant such as "
+                        + "2026-12-31T23:59:59Z, was " + notAfter);
+            }
+            tokens.add(new ServiceToken(team, tokenId, digest(tokenPrefix + "sha256", team, digest), end));
+        }
+        if (tokens.isEmpty()) {
+            throw new IllegalArgumentException(prefix + "token-sha256 is required (or " + prefix + "tokens.<token-id>.sha256)");
+        }
+        return tokens;
+    }
+
+    private static String digest(String key, TeamId team, String digest) {
+        if (!SHA256_HEX.matcher(digest).matches()) {
+            throw new IllegalArgumentException(key + " must be 64 hex characters, the SHA-256 of the "
+                    + "token of team " + team + " (printf %s \"$TOKEN\" | sha256sum)");
+        }
+        return digest;
     }
 
     private static int limit(String prefix, PropertyResolver properties, String key, int providerCeiling) {
@@ -160,10 +218,17 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
                 prefix + key + " must be a whole number from 0 to " + providerCeiling + ", was " + raw));
     }
 
+    /** Each team's {@code token-sha256} (the token id {@value ServiceToken#DEFAULT_ID}), where it has one. */
     public Map<TeamId, String> tokenDigests() {
         Map<TeamId, String> digests = new LinkedHashMap<>();
-        teams.values().forEach(team -> digests.put(team.id(), team.tokenSha256()));
+        serviceTokens().stream().filter(t -> t.id().equals(ServiceToken.DEFAULT_ID))
+                .forEach(t -> digests.put(t.team(), t.sha256Hex()));
         return digests;
+    }
+
+    /** Every team's service tokens, each with its id and not-after. */
+    public List<ServiceToken> serviceTokens() {
+        return teams.values().stream().flatMap(team -> team.tokens().stream()).toList();
     }
 
     @Override

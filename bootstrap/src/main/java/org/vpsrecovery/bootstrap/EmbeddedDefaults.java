@@ -37,9 +37,11 @@ public final class EmbeddedDefaults implements AutoCloseable {
     private final VpsOrgSimulator simulator;
     private final Map<String, Object> properties;
     private final Path postgresDirectory;
+    private final DemoIdentityProvider identityProvider;
 
     private EmbeddedDefaults(EmbeddedDataDirectory dataDirectory, EmbeddedPostgres postgres, Path postgresDirectory,
-                             VpsOrgSimulator simulator, Map<String, Object> properties) {
+                             VpsOrgSimulator simulator, DemoIdentityProvider identityProvider, Map<String, Object> properties) {
+        this.identityProvider = identityProvider;
         this.dataDirectory = dataDirectory;
         this.postgres = postgres;
         this.postgresDirectory = postgresDirectory;
@@ -53,6 +55,7 @@ public final class EmbeddedDefaults implements AutoCloseable {
         EmbeddedPostgres postgres = null;
         Path postgresDirectory = null;
         VpsOrgSimulator simulator = null;
+        DemoIdentityProvider identityProvider = null;
         try {
             if (deployment.database().isEmpty()) {
                 postgresDirectory = deployment.dataDirectory().resolve("postgres");
@@ -85,10 +88,16 @@ public final class EmbeddedDefaults implements AutoCloseable {
                     properties.put("vpsr.teams.other-team.token-sha256", HashedTeamTokens.sha256Hex(OTHER_TEAM_TOKEN));
                     properties.put("vpsr.teams.other-team.servers", Long.toString(OTHER_TEAM_SERVER));
                     properties.put("vpsr.auditors.demo-auditor.token-sha256", HashedTeamTokens.sha256Hex(DEMO_AUDITOR_TOKEN));
+                    // People of the demo team sign in through a demo identity provider on loopback (ADR 0034).
+                    identityProvider = DemoIdentityProvider.start();
+                    properties.putAll(identityProvider.properties());
                 }
             }
-            return new EmbeddedDefaults(dataDirectory, postgres, postgresDirectory, simulator, properties);
+            return new EmbeddedDefaults(dataDirectory, postgres, postgresDirectory, simulator, identityProvider, properties);
         } catch (IOException | RuntimeException e) {
+            if (identityProvider != null) {
+                identityProvider.close();
+            }
             closeQuietly(postgres, simulator);
             if (dataDirectory != null) {
                 dataDirectory.close();
@@ -120,8 +129,20 @@ public final class EmbeddedDefaults implements AutoCloseable {
         return postgresDirectory;
     }
 
+    /** The demo people's ready-made tokens (JWTs of the demo identity provider), by name; empty without demo teams. */
+    public Map<String, String> demoPeopleTokens() {
+        Map<String, String> tokens = new LinkedHashMap<>();
+        if (identityProvider != null) {
+            DemoIdentityProvider.DEMO_PEOPLE.forEach(person -> tokens.put(person, identityProvider.tokenFor(person, "demo")));
+        }
+        return tokens;
+    }
+
     @Override
     public void close() {
+        if (identityProvider != null) {
+            identityProvider.close();
+        }
         closeQuietly(postgres, simulator);
         if (dataDirectory != null) {
             dataDirectory.close();

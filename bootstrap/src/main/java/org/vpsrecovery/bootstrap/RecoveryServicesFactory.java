@@ -14,6 +14,9 @@ import java.util.Optional;
 import org.vpsrecovery.adapters.http.facade.AuditorAuthenticator;
 import org.vpsrecovery.adapters.http.facade.HashedAuditorTokens;
 import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
+import org.vpsrecovery.adapters.http.facade.JwtBearerTokens;
+import org.vpsrecovery.application.audit.RecordAuditReadService;
+import org.vpsrecovery.application.audit.RecordAuditReadUseCase;
 import org.vpsrecovery.adapters.http.facade.TeamAuthenticator;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
@@ -75,8 +78,20 @@ public class RecoveryServicesFactory {
     }
 
     @Context
-    TeamAuthenticator teamAuthenticator(ConfiguredTeams teams) {
-        return new HashedTeamTokens(teams.tokenDigests());
+    TeamAuthenticator teamAuthenticator(ConfiguredTeams teams, Clock clock) {
+        return new HashedTeamTokens(teams.serviceTokens(), clock);
+    }
+
+    /** People's JWTs: refused unless vpsr.identity.jwt.* configures the identity provider (ADR 0034). */
+    @Context
+    JwtBearerTokens jwtBearerTokens(PropertyResolver properties, ConfiguredTeams teams) {
+        return ConfiguredIdentityProvider.from(properties).map(settings -> JwtBearerTokens.of(settings, teams.teams()))
+                .orElseGet(JwtBearerTokens::disabled);
+    }
+
+    @Singleton
+    RecordAuditReadUseCase recordAuditReads(MeteredAuditHistory history, Clock clock) {
+        return new RecordAuditReadService(history, clock);
     }
 
     @Context

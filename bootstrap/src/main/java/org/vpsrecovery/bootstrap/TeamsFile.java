@@ -14,14 +14,15 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * The file {@code VPSR_TEAMS_FILE} names: {@code vpsr.teams.*} and {@code vpsr.auditors.*} and
- * nothing else, each key and value checked before the service starts, so that a wrong entry stops
+ * The file {@code VPSR_TEAMS_FILE} names: {@code vpsr.teams.*}, {@code vpsr.auditors.*} and
+ * {@code vpsr.identity.jwt.*} (ADR 0034) and nothing else, each key and value checked before the service starts, so that a wrong entry stops
  * the start with the setting named instead of failing every request later.
  */
 public record TeamsFile(Path path, Map<String, String> settings) {
 
     private static final String TEAMS = ConfiguredTeams.PREFIX + ".";
     private static final String AUDITORS = ConfiguredAuditors.PREFIX + ".";
+    private static final String IDENTITY = ConfiguredIdentityProvider.PREFIX + ".";
 
     public TeamsFile {
         settings = Map.copyOf(settings);
@@ -51,16 +52,18 @@ public record TeamsFile(Path path, Map<String, String> settings) {
 
     /** Read by the same code the running service reads them with, so the two cannot differ (ADR 0032). */
     private void check() {
-        settings.keySet().stream().sorted().filter(key -> !key.startsWith(TEAMS) && !key.startsWith(AUDITORS)).findFirst()
+        settings.keySet().stream().sorted()
+                .filter(key -> !key.startsWith(TEAMS) && !key.startsWith(AUDITORS) && !key.startsWith(IDENTITY)).findFirst()
                 .ifPresent(key -> {
-                    throw refused(key + " is not a team or auditor setting; the file holds " + TEAMS + "<team>.* and "
-                            + AUDITORS + "<name>.token-sha256 only (other settings go in MICRONAUT_CONFIG_FILES)");
+                    throw refused(key + " is not a team or auditor setting; the file holds " + TEAMS + "<team>.*, "
+                            + AUDITORS + "<name>.token-sha256 and " + IDENTITY + "* only (other settings go in MICRONAUT_CONFIG_FILES)");
                 });
         PropertyResolver file = new PropertySourcePropertyResolver(PropertySource.of("VPSR_TEAMS_FILE", properties()));
         try {
             ConfiguredTeams configured = ConfiguredTeams.from(file);
             ConfiguredFairShare.from(file, configured.teams());
             ConfiguredAuditors.from(file);
+            ConfiguredIdentityProvider.from(file);
         } catch (IllegalArgumentException e) {
             throw refused(e.getMessage());
         }

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.audit.Operation;
@@ -98,6 +99,9 @@ public final class AuditEventRows {
             filter.from().ifPresent(from -> where.add(cb.greaterThanOrEqualTo(row.<Instant>get("occurredAt"), from)));
             filter.to().ifPresent(to -> where.add(cb.lessThan(row.<Instant>get("occurredAt"), to)));
             filter.requestId().ifPresent(id -> where.add(cb.equal(row.get("requestId"), id.value())));
+            // The same expression as V15's index on the actor's subject in the chained detail (ADR 0034).
+            filter.actorSubject().ifPresent(subject -> where.add(cb.equal(cb.function("jsonb_extract_path_text",
+                    String.class, row.get("detail"), cb.literal(Actor.SUBJECT)), subject)));
             beforeSequence.ifPresent(before -> where.add(cb.lessThan(row.<Long>get("sequence"), before)));
             query.select(row);
             if (!where.isEmpty()) {

@@ -336,6 +336,7 @@ public final class AuditedAttempts {
             if (message != null) {
                 facts.put(AuditEvent.MESSAGE, AuditEvent.detailValue(message));
             }
+            context.actor().into(facts);
             return new AuditEvent(clock.instant(), context.team(), context.requestId(), operation, server,
                     resource, outcome, providerStatus, facts);
         }

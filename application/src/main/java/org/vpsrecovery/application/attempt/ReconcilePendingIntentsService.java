@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.Operation;
@@ -132,6 +133,7 @@ public final class ReconcilePendingIntentsService {
                 + operation.note().map(note -> " (" + note + ")").orElse("")
                 + "; its audit event was not on record and is written from the operation";
         detail.put(AuditEvent.MESSAGE, AuditEvent.detailValue(message));
+        Actor.SYSTEM.into(detail);
         history.append(new AuditEvent(clock.instant(), accepted.team(), accepted.requestId(), accepted.operation(),
                 accepted.server(), operation.resource().or(accepted::resource), operation.end(), OptionalInt.empty(), detail));
         return true;
@@ -164,7 +166,7 @@ public final class ReconcilePendingIntentsService {
             case RELEASE_RESTORE_HOLD -> releaseFinding(accepted);
             case PLACE_RECOVERY_POINT_HOLD, RELEASE_RECOVERY_POINT_HOLD -> pointHoldFinding(accepted);
             // Policies' events are written after the change and name no server: never an intent here (ADR 0028).
-            case CREATE_POLICY, UPDATE_POLICY, DELETE_POLICY, PLAN_POLICY, DRIFT_DETECTED, DRIFT_RESOLVED ->
+            case CREATE_POLICY, UPDATE_POLICY, DELETE_POLICY, PLAN_POLICY, DRIFT_DETECTED, DRIFT_RESOLVED, AUDIT_READ ->
                     Finding.unverifiable("not a change at VPS.org");
         };
         if (finding.waitsForDeadline() && accepted.occurredAt().plus(giveUpAfter).isAfter(clock.instant())) {
@@ -173,6 +175,7 @@ public final class ReconcilePendingIntentsService {
         Map<String, String> detail = new LinkedHashMap<>(accepted.detail());
         detail.put(RECONCILED, "true");
         detail.put(AuditEvent.MESSAGE, finding.message());
+        Actor.SYSTEM.into(detail);
         history.append(new AuditEvent(clock.instant(), accepted.team(), accepted.requestId(), accepted.operation(),
                 accepted.server(), finding.resource().or(accepted::resource), finding.outcome(), OptionalInt.empty(), detail));
         return true;

@@ -175,7 +175,7 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
     }
 
     private static CallContext context(HoldCaller caller, TeamId team) {
-        return new CallContext(team, caller.requestId(), caller.operationId());
+        return new CallContext(team, caller.requestId(), caller.operationId(), caller.identity());
     }
 
     static ResourceNotFound notFound(ResourceRef point) {

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.Outcome;
@@ -330,6 +331,7 @@ public final class TrackOperationsService {
         detail.put(AuditEvent.ATTEMPT_ID, next.id().toString());
         detail.put(TRACKED, "true");
         detail.put(AuditEvent.MESSAGE, AuditEvent.detailValue(message));
+        Actor.SYSTEM.into(detail);
         writer.appendOrDefer(new AuditEvent(clock.instant(), next.team(), next.requestId(), next.kind(),
                 Optional.of(next.server()), next.resource(), outcome, OptionalInt.empty(), detail));
         return true;

@@ -168,6 +168,7 @@ public final class PlanDestructiveWorkService implements PlanDestructiveWorkUseC
             detail.put(AuditEvent.MESSAGE, AuditEvent.detailValue(denied.detail()));
         });
         Optional<ResourceRef> point = Optional.of(plan.point());
+        context.actor().into(detail);
         writer.appendOrDefer(new AuditEvent(clock.instant(), context.team(), context.requestId(), plan.action(),
                 Optional.of(plan.server()), point, new Outcome.Planned(), OptionalInt.empty(), detail));
         return plan;

@@ -67,6 +67,7 @@ final class PolicyAudit {
         // Today a caller is a team token; the actor names it so, never by the token itself.
         detail.put(ACTOR, "team:" + context.team().value());
         facts.forEach((key, value) -> detail.put(key, AuditEvent.detailValue(value)));
+        context.actor().into(detail);
         return new AuditEvent(clock.instant(), context.team(), context.requestId(), operation, Optional.empty(),
                 Optional.empty(), outcome, OptionalInt.empty(), detail);
     }

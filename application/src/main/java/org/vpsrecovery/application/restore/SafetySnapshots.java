@@ -15,6 +15,7 @@ import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.attempt.TrackingDeadlines;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
@@ -127,7 +128,7 @@ public final class SafetySnapshots {
                 ctx -> RecoveryOperation.awaitingSafetySnapshot(ctx.operationId(), ctx.team(), ctx.requestId(), kind,
                         server, source, sourceServer, clock.instant(), wait));
         try {
-            taker.take(new CallContext(context.team(), context.requestId(), safety), server,
+            taker.take(new CallContext(context.team(), context.requestId(), safety, context.actor()), server,
                     nameFor(context.operationId()),
                     new Description("safety snapshot before restore " + context.operationId()));
         } catch (RecoveryException refused) {
@@ -158,6 +159,7 @@ public final class SafetySnapshots {
         detail.put(AuditEvent.SAFETY_SNAPSHOT, safetyState);
         detail.put(AuditEvent.SAFETY_SNAPSHOT_OPERATION_ID, operationOf(restore.id()).toString());
         detail.put(AuditEvent.MESSAGE, AuditEvent.detailValue(message));
+        Actor.SYSTEM.into(detail); // the continue-restores job writes these
         return new AuditEvent(clock.instant(), restore.team(), restore.requestId(), restore.kind(),
                 Optional.of(restore.server()), restore.resource(), outcome, OptionalInt.empty(), detail);
     }

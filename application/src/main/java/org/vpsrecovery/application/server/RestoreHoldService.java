@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.ServerStates;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
@@ -85,10 +86,10 @@ public final class RestoreHoldService implements GetServerUseCase, ReleaseRestor
                     }
                     return decision;
                 },
-                () -> release(holding.get(), held.get(), context.team(), context.requestId().value()));
+                () -> release(holding.get(), held.get(), context.team(), context.requestId().value(), context.actor()));
     }
 
-    private RecoveryOperation release(RecoveryOperation restore, Server held, TeamId by, String requestId) {
+    private RecoveryOperation release(RecoveryOperation restore, Server held, TeamId by, String requestId, Actor actor) {
         Instant now = clock.instant();
         held.releaseRestore(now); // the domain's rule: only a hold whose window has not ended
         RecoveryOperation released = restore.releasedEarly(now, "hold released early by team " + by.value()
@@ -99,6 +100,7 @@ public final class RestoreHoldService implements GetServerUseCase, ReleaseRestor
         Map<String, String> detail = new LinkedHashMap<>();
         detail.put(AuditEvent.ATTEMPT_ID, restore.id().toString());
         detail.put("released_by_request", AuditEvent.detailValue(requestId));
+        actor.into(detail);
         writer.appendOrDefer(new AuditEvent(now, restore.team(), restore.requestId(), restore.kind(),
                 Optional.of(restore.server()), restore.resource(),
                 new Outcome.Unverifiable(ReasonCode.RESTORE_HOLD_RELEASED, "team " + by.value() + " released the hold at "

@@ -64,7 +64,8 @@ public record AuditEvent(Instant occurredAt, TeamId team, RequestId requestId, O
     public static final String DRIFT_KIND = "drift_kind";
     public static final String DRIFT_SEEN = "drift_seen";
     public static final String DRIFT_RESOLUTION = "drift_resolution";
-    public static final int MAX_DETAIL_ENTRIES = 16;
+    /** Room for the facts and the {@link Actor}'s three keys (ADR 0034). */
+    public static final int MAX_DETAIL_ENTRIES = 20;
     public static final int MAX_DETAIL_VALUE_LENGTH = 500;
 
     /** A free text (a message, a provider's words) cut to what a detail value may hold. */

@@ -30,7 +30,9 @@ public enum Operation {
      */
     DRIFT_DETECTED,
     /** A drift went away: the point made outside is gone, the stuck creation ended (ADR 0035). */
-    DRIFT_RESOLVED;
+    DRIFT_RESOLVED,
+    /** The audit history was read: listed, exported, verified or summarised, the filters in the detail (ADR 0034). */
+    AUDIT_READ;
 
     /** The platform's own records of a team's policies, not a change of a server or a recovery point. */
     public boolean isPolicy() {

@@ -62,6 +62,9 @@ public enum WebhookEventType {
         if (event.operation().isPolicy()) {
             return Optional.empty(); // a policy's own records are not operations (ADR 0028)
         }
+        if (event.operation() == Operation.AUDIT_READ) {
+            return Optional.empty(); // a read of the audit changed nothing (ADR 0034)
+        }
         if (event.operation().isDrift()) {
             return Optional.of(event.operation() == Operation.DRIFT_DETECTED ? DRIFT_DETECTED : DRIFT_RESOLVED);
         }

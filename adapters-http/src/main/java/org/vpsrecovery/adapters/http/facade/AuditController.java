@@ -25,7 +25,10 @@ import org.vpsrecovery.adapters.http.facade.AuditJson.ChainVerificationJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.EventPageJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.RecoverabilityJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.SummaryJson;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.application.audit.AuditRead;
 import org.vpsrecovery.application.audit.AuditReader;
+import org.vpsrecovery.application.audit.RecordAuditReadUseCase;
 import org.vpsrecovery.application.audit.ListAuditEventsUseCase;
 import org.vpsrecovery.application.audit.ReportRecoverabilityUseCase;
 import org.vpsrecovery.application.audit.SummarizeAuditUseCase;
@@ -47,7 +50,7 @@ import org.vpsrecovery.domain.report.SummaryQuery;
 public class AuditController {
 
     private static final Set<String> EVENT_PARAMETERS = Set.of("team", "server_id", "operation", "outcome",
-            "reason_code", "from", "to", "request_id", "limit", "cursor");
+            "reason_code", "from", "to", "request_id", "actor", "limit", "cursor");
     private static final Set<String> SUMMARY_PARAMETERS = Set.of("team", "from", "to", "bucket", "top");
     private static final Set<String> RECOVERABILITY_PARAMETERS = Set.of("expiring_within_days");
     private static final MediaType CSV = MediaType.of(AuditCsv.MEDIA_TYPE + ";charset=utf-8");
@@ -56,11 +59,14 @@ public class AuditController {
     private final VerifyAuditChainUseCase verify;
     private final SummarizeAuditUseCase summarize;
     private final ReportRecoverabilityUseCase recoverability;
+    private final RecordAuditReadUseCase reads;
     private final Clock clock;
 
     public AuditController(ListAuditEventsUseCase events, VerifyAuditChainUseCase verify,
-                           SummarizeAuditUseCase summarize, ReportRecoverabilityUseCase recoverability, Clock clock) {
+                           SummarizeAuditUseCase summarize, ReportRecoverabilityUseCase recoverability,
+                           RecordAuditReadUseCase reads, Clock clock) {
         this.events = events;
+        this.reads = reads;
         this.verify = verify;
         this.summarize = summarize;
         this.recoverability = recoverability;
@@ -93,6 +99,9 @@ public class AuditController {
                             schema = @Schema(type = "string", format = "date-time", maxLength = OpenApiPatterns.TIME_MAX_LENGTH)),
                     @Parameter(name = "request_id", in = ParameterIn.QUERY, schema = @Schema(type = "string",
                             pattern = OpenApiPatterns.REQUEST_ID, maxLength = 128)),
+                    @Parameter(name = "actor", in = ParameterIn.QUERY, description = "the actor's subject exactly: a person's "
+                            + "identity-provider subject, a service token's team/token-id, an auditor's name, or system",
+                            schema = @Schema(type = "string", pattern = "^[^\\x00-\\x1f\\x7f]+$", minLength = 1, maxLength = 200)),
                     @Parameter(name = "limit", in = ParameterIn.QUERY, description = "page size, default 100",
                             schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "500")),
                     @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "the previous page's `next`",
@@ -110,11 +119,18 @@ public class AuditController {
                         "the CSV export holds every matching event: cursor and limit apply to JSON pages only");
             }
             AuditEventStream stream = events.exportAuditEvents(reader, filter);
+            try {
+                recordRead(request, reader, "export");
+            } catch (RuntimeException notRecorded) {
+                stream.close();
+                throw notRecorded;
+            }
             return HttpResponse.ok(new AuditCsv(stream)).contentType(CSV)
                     .header("Content-Disposition", "attachment; filename=\"audit-events.csv\"");
         }
-        return HttpResponse.ok(AuditJsonMapper.page(
-                events.listAuditEvents(reader, filter, parameters.cursor(), parameters.limit())));
+        var page = events.listAuditEvents(reader, filter, parameters.cursor(), parameters.limit());
+        recordRead(request, reader, "events");
+        return HttpResponse.ok(AuditJsonMapper.page(page));
     }
 
     /** CSV only when asked for ahead of JSON; no Accept, or any other, means JSON. */
@@ -141,7 +157,9 @@ public class AuditController {
     public ChainVerificationJson verifyChain(HttpRequest<?> request) {
         AuditReader reader = RequestAttributes.auditReader(request);
         AuditReportParameters.of(request, Set.of());
-        return AuditJsonMapper.verification(verify.verifyAuditChain(reader));
+        var verification = verify.verifyAuditChain(reader);
+        recordRead(request, reader, "verify");
+        return AuditJsonMapper.verification(verification);
     }
 
     @Get("/summary/")
@@ -172,7 +190,9 @@ public class AuditController {
         } catch (IllegalArgumentException e) {
             throw new InvalidRequest(RequestReason.INVALID_TIME_RANGE, "from", e.getMessage());
         }
-        return AuditJsonMapper.summary(summarize.summarizeAudit(reader, query));
+        var summary = summarize.summarizeAudit(reader, query);
+        recordRead(request, reader, "summary");
+        return AuditJsonMapper.summary(summary);
     }
 
     @Get("/recoverability/")
@@ -188,6 +208,20 @@ public class AuditController {
         AuditReportParameters parameters = AuditReportParameters.of(request, RECOVERABILITY_PARAMETERS);
         int days = parameters.boundedInteger("expiring_within_days", 0,
                 (int) ReportRecoverabilityUseCase.MAX_EXPIRING_WITHIN.toDays(), 7);
-        return AuditJsonMapper.recoverability(recoverability.reportRecoverability(reader, Duration.ofDays(days)));
+        var report = recoverability.reportRecoverability(reader, Duration.ofDays(days));
+        recordRead(request, reader, "recoverability");
+        return AuditJsonMapper.recoverability(report);
+    }
+
+    /**
+     * Every served read leaves an AUDIT_READ event (ADR 0034): who, which report, the filters as given.
+     * Written after the use case allowed the read and before the answer goes out.
+     */
+    private void recordRead(HttpRequest<?> request, AuditReader reader, String report) {
+        RequestId id = request.getAttribute(RequestAttributes.REQUEST_ID, RequestId.class).orElseGet(RequestId::random);
+        String filters = new java.util.TreeMap<>(request.getParameters().asMap()).entrySet().stream()
+                .flatMap(e -> e.getValue().stream().map(v -> e.getKey() + "=" + v))
+                .collect(java.util.stream.Collectors.joining("&"));
+        reads.recordAuditRead(new AuditRead(reader, RequestAttributes.actor(request), id, report, filters));
     }
 }

@@ -28,7 +28,7 @@ final class AuditCsv extends InputStream {
     static final String MEDIA_TYPE = "text/csv";
     static final List<String> HEADER = List.of("sequence", "occurred_at", "team", "request_id", "operation",
             "server_id", "resource_type", "resource_id", "outcome", "reason_code", "cause", "provider_status",
-            "name", "description", "detail");
+            "name", "description", "detail", "actor_subject", "actor_authentication", "actor_key_id");
     private static final CSVFormat FORMAT = CSVFormat.RFC4180;
     private static final JsonFactory JSON = new JsonFactory();
     private static final int ROWS_PER_CHUNK = 200;

@@ -34,7 +34,14 @@ public final class AuditJson {
             @JsonProperty("reason_code") String reasonCode,
             String cause,
             @JsonProperty("provider_status") Integer providerStatus,
-            Map<String, String> detail) {
+            Map<String, String> detail,
+            ActorJson actor) {
+    }
+
+    /** Who acted (ADR 0034): null on events written before actors were recorded. */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record ActorJson(String subject, String authentication, @JsonProperty("key_id") String keyId) {
     }
 
     /** {@code next}: pass it back as {@code cursor} for the following page; null on the last page. */

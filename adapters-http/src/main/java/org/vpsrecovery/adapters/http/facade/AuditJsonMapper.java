@@ -20,6 +20,7 @@ import org.vpsrecovery.adapters.http.facade.AuditJson.ResourceJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.ServerRecoverabilityJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.SummaryCountJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.SummaryJson;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.Outcome;
@@ -46,7 +47,9 @@ final class AuditJsonMapper {
                 e.outcome().kind().name(), e.outcome().reasonCode().map(Enum::name).orElse(null),
                 e.outcome().explanation().orElse(null),
                 e.providerStatus().isPresent() ? e.providerStatus().getAsInt() : null,
-                new TreeMap<>(e.detail()));
+                new TreeMap<>(e.detail()),
+                Actor.of(e).map(a -> new AuditJson.ActorJson(a.subject(), a.authentication().wireName(),
+                        a.keyId().orElse(null))).orElse(null));
     }
 
     static EventPageJson page(AuditEventPage page) {
@@ -121,6 +124,8 @@ final class AuditJsonMapper {
                 e.resource() == null ? null : Long.toString(e.resource().id()),
                 e.outcome(), e.reasonCode(), e.cause(),
                 e.providerStatus() == null ? null : e.providerStatus().toString(),
-                e.detail().get(AuditEvent.NAME), e.detail().get(AuditEvent.DESCRIPTION), AuditCsv.detailText(e.detail()));
+                e.detail().get(AuditEvent.NAME), e.detail().get(AuditEvent.DESCRIPTION), AuditCsv.detailText(e.detail()),
+                e.actor() == null ? null : e.actor().subject(), e.actor() == null ? null : e.actor().authentication(),
+                e.actor() == null ? null : e.actor().keyId());
     }
 }

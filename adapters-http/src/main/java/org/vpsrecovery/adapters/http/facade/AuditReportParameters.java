@@ -116,7 +116,13 @@ final class AuditReportParameters {
                         "one of " + names(Outcome.Kind.values())),
                 parsed("reason_code", raw -> ReasonCode.valueOf(raw.toUpperCase(Locale.ROOT)), "a reason code"),
                 range.get(0), range.get(1),
-                parsed("request_id", RequestId::new, "a request id (1-128 of letters, digits and ._:/+=@-)"));
+                parsed("request_id", RequestId::new, "a request id (1-128 of letters, digits and ._:/+=@-)"),
+                parsed("actor", raw -> {
+                    if (raw.isEmpty() || raw.length() > org.vpsrecovery.domain.audit.Actor.MAX_LENGTH) {
+                        throw new IllegalArgumentException("too long");
+                    }
+                    return raw;
+                }, "an actor's subject (1-" + org.vpsrecovery.domain.audit.Actor.MAX_LENGTH + " characters)"));
     }
 
     int limit() {

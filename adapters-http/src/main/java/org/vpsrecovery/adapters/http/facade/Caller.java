@@ -2,16 +2,24 @@ package org.vpsrecovery.adapters.http.facade;
 
 import java.util.Objects;
 import org.vpsrecovery.application.audit.AuditReader;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.common.TeamId;
 
-/** Who presented the bearer token: a team (the recovery API and its own audit) or an auditor (audit only). */
+/**
+ * Who presented the bearer token: a team (the recovery API and its own audit) or an auditor (audit
+ * only), and the {@link Actor} behind it (a person by JWT, a service token, an auditor token), which
+ * every audit event of the request records (ADR 0034).
+ */
 sealed interface Caller {
 
     AuditReader asAuditReader();
 
-    record Team(TeamId team) implements Caller {
+    Actor actor();
+
+    record Team(TeamId team, Actor actor) implements Caller {
         public Team {
             Objects.requireNonNull(team, "team");
+            Objects.requireNonNull(actor, "actor");
         }
 
         @Override
@@ -20,9 +28,10 @@ sealed interface Caller {
         }
     }
 
-    record Auditor(AuditReader.Auditor auditor) implements Caller {
+    record Auditor(AuditReader.Auditor auditor, Actor actor) implements Caller {
         public Auditor {
             Objects.requireNonNull(auditor, "auditor");
+            Objects.requireNonNull(actor, "actor");
         }
 
         @Override

@@ -10,11 +10,13 @@ import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
 import java.util.Optional;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.common.ReasonCode;
 
 /**
- * Every {@code /api/} call carries {@code Authorization: Bearer <token>}, of a team or an auditor;
- * otherwise 401. The function-level rule for roles lives here, in one place: auditors reach only
+ * Every {@code /api/} call carries {@code Authorization: Bearer <token>}: a team's service token, an
+ * auditor's token, or a person's JWT from the identity provider ({@link JwtBearerTokens}, ADR 0034);
+ * otherwise 401. The {@link Caller} set on the request carries the team and the actor. The function-level rule for roles lives here, in one place: auditors reach only
  * the audit reports ({@value #AUDIT_PATH}), operation reads and holds (legal holds), anything else
  * answers them 403 {@code FORBIDDEN_FOR_ROLE}.
  * Which teams' data a reader sees is the use cases' rule ({@code AuditReader}).
@@ -27,21 +29,30 @@ public class CallerAuthenticationFilter implements Ordered {
     private static final String BEARER = "Bearer ";
     private final TeamAuthenticator teams;
     private final AuditorAuthenticator auditors;
+    private final JwtBearerTokens people;
 
-    public CallerAuthenticationFilter(TeamAuthenticator teams, AuditorAuthenticator auditors) {
+    public CallerAuthenticationFilter(TeamAuthenticator teams, AuditorAuthenticator auditors, JwtBearerTokens people) {
         this.teams = teams;
         this.auditors = auditors;
+        this.people = people;
     }
 
     @RequestFilter
     @Nullable
     public MutableHttpResponse<?> authenticate(HttpRequest<?> request) {
         String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
-        Optional<Caller> caller = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                ? identify(header.substring(BEARER.length()).strip())
-                : Optional.empty();
+        String token = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? header.substring(BEARER.length()).strip() : null;
+        Optional<Caller> caller = token == null ? Optional.empty() : identify(token);
+        String refusal = "a valid team or auditor token is required: Authorization: Bearer <token>";
+        if (caller.isEmpty() && token != null && people.enabled() && JwtBearerTokens.looksLikeJwt(token)) {
+            switch (people.authenticate(token, Optional.ofNullable(request.getHeaders().get(JwtBearerTokens.TEAM_HEADER)))) {
+                case JwtBearerTokens.Verdict.Accepted accepted -> caller = Optional.of(accepted.caller());
+                case JwtBearerTokens.Verdict.Refused refused -> refusal = refused.why();
+            }
+        }
         if (caller.isEmpty()) {
-            return FacadeProblems.respond(HttpStatus.UNAUTHORIZED, "a valid team or auditor token is required: Authorization: Bearer <token>",
+            return FacadeProblems.respond(HttpStatus.UNAUTHORIZED, refusal,
                     RequestReason.UNAUTHORIZED.name(), RequestAttributes.requestId(request), null)
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"vps-recovery\"");
         }
@@ -60,8 +71,10 @@ public class CallerAuthenticationFilter implements Ordered {
 
     /** Both lookups always run, so the answer's timing does not tell a team token from an auditor's. */
     private Optional<Caller> identify(String token) {
-        Optional<Caller> team = teams.authenticate(token).map(Caller.Team::new);
-        Optional<Caller> auditor = auditors.authenticate(token).map(Caller.Auditor::new);
+        Optional<Caller> team = teams.authenticate(token).map(service -> new Caller.Team(service.team(),
+                Actor.of(service.subject(), Actor.Authentication.SERVICE_TOKEN, service.id())));
+        Optional<Caller> auditor = auditors.authenticate(token).map(found -> new Caller.Auditor(found,
+                Actor.of(found.name(), Actor.Authentication.AUDITOR_TOKEN, null)));
         return team.or(() -> auditor);
     }
 

@@ -141,7 +141,7 @@ public class HoldsController {
 
     private static HoldCaller caller(HttpRequest<?> request) {
         RequestId id = request.getAttribute(RequestAttributes.REQUEST_ID, RequestId.class).orElseGet(RequestId::random);
-        return new HoldCaller(actor(request), id, RequestAttributes.operationId(request));
+        return new HoldCaller(actor(request), id, RequestAttributes.operationId(request), RequestAttributes.actor(request));
     }
 
     private static HoldActor actor(HttpRequest<?> request) {

@@ -3,6 +3,7 @@ package org.vpsrecovery.adapters.http.facade;
 import io.micronaut.http.HttpRequest;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.audit.AuditReader;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.OperationId;
@@ -37,7 +38,13 @@ public final class RequestAttributes {
         TeamId team = request.getAttribute(TEAM, TeamId.class)
                 .orElseThrow(() -> new IllegalStateException("no authenticated team on " + request.getPath()));
         RequestId id = request.getAttribute(REQUEST_ID, RequestId.class).orElseGet(RequestId::random);
-        return new CallContext(team, id, operationId(request));
+        return new CallContext(team, id, operationId(request), actor(request));
+    }
+
+    /** Only behind {@link CallerAuthenticationFilter}: the person or token acting (ADR 0034). */
+    public static Actor actor(HttpRequest<?> request) {
+        return request.getAttribute(CALLER, Caller.class).map(Caller::actor)
+                .orElseThrow(() -> new IllegalStateException("no authenticated caller on " + request.getPath()));
     }
 
     /** Chosen once per request, before the use case runs, so the answer can name it. */

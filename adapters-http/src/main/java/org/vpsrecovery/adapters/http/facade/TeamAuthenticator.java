@@ -1,10 +1,9 @@
 package org.vpsrecovery.adapters.http.facade;
 
 import java.util.Optional;
-import org.vpsrecovery.domain.common.TeamId;
 
-/** Tells which team a presented bearer token belongs to, if any. */
+/** Tells which team's service token a presented bearer token is, if any (and only while it is valid). */
 public interface TeamAuthenticator {
 
-    Optional<TeamId> authenticate(String presentedToken);
+    Optional<ServiceToken> authenticate(String presentedToken);
 }

@@ -116,8 +116,16 @@ class AuditReportsHttpTest {
             assertThat(get(path, AUDITOR_TOKEN).status()).as(path).isEqualTo(200);
         }
         Answer events = get("/api/v1/audit/events/", AUDITOR_TOKEN);
-        assertThat((List<Map<String, Object>>) events.get("results")).extracting(e -> e.get("team"))
+        List<Map<String, Object>> results = (List<Map<String, Object>>) events.get("results");
+        assertThat(results).filteredOn(e -> !"AUDIT_READ".equals(e.get("operation"))).extracting(e -> e.get("team"))
                 .containsExactly("green", "blue", "blue");
+        // The auditor's reads just made are audited too, filed under "auditors", naming the auditor (ADR 0034).
+        assertThat(results).filteredOn(e -> "AUDIT_READ".equals(e.get("operation"))).hasSize(AUDIT_ENDPOINTS.size())
+                .allSatisfy(e -> {
+                    assertThat(e.get("team")).isEqualTo("auditors");
+                    assertThat((Map<String, Object>) e.get("actor")).containsEntry("subject", "compliance")
+                            .containsEntry("authentication", "auditor-token").containsEntry("key_id", null);
+                });
         Answer recoverability = get("/api/v1/audit/recoverability/", AUDITOR_TOKEN);
         assertThat((List<Map<String, Object>>) recoverability.get("servers")).extracting(s -> s.get("server_id"))
                 .containsExactly(12345, 12346, 23456);

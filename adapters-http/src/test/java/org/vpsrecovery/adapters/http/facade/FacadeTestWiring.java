@@ -69,6 +69,16 @@ public class FacadeTestWiring {
     }
 
     @Singleton
+    JwtBearerTokens jwtBearerTokens() {
+        return JwtBearerTokens.disabled();
+    }
+
+    @Singleton
+    org.vpsrecovery.application.audit.RecordAuditReadUseCase recordAuditReads(PlatformFixture platform) {
+        return new org.vpsrecovery.application.audit.RecordAuditReadService(platform.history, platform.clock);
+    }
+
+    @Singleton
     org.vpsrecovery.application.operation.ReadOperationsService readOperations(PlatformFixture platform) {
         return new org.vpsrecovery.application.operation.ReadOperationsService(platform.operations, platform.clock);
     }

@@ -1,0 +1,186 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.net.MalformedURLException;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.vpsrecovery.application.audit.AuditReader;
+import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.common.TeamId;
+
+/**
+ * Bearer JWTs of people, issued by the company's identity provider and checked against its JWKS with
+ * nimbus-jose-jwt (the library micronaut-security-jwt uses; ADR 0034 says why not its filter):
+ * signature by a key the JWKS holds now, RS256/ES256 only, issuer, audience, expiry and not-before
+ * within the clock skew, a subject, and a role. A member names its team(s) in the teams claim; only
+ * configured teams count, and a person of several teams picks one with {@value #TEAM_HEADER}.
+ */
+public final class JwtBearerTokens {
+
+    public static final String TEAM_HEADER = "X-Vpsr-Team";
+    private static final int JWKS_TIMEOUT_MS = 2_000;
+    private static final int JWKS_SIZE_LIMIT = 256 * 1024;
+
+    /** What a presented JWT came to: a caller, or why not (words safe to answer: no token, no key). */
+    public sealed interface Verdict {
+        record Accepted(Caller caller) implements Verdict {
+        }
+
+        record Refused(String why) implements Verdict {
+        }
+    }
+
+    private final JwtSettings settings;
+    private final Set<TeamId> knownTeams;
+    private final DefaultJWTProcessor<SecurityContext> processor;
+
+    private JwtBearerTokens(JwtSettings settings, Set<TeamId> knownTeams) {
+        this.settings = settings;
+        this.knownTeams = Set.copyOf(knownTeams);
+        this.processor = settings == null ? null : processor(settings);
+    }
+
+    /** No identity provider: every JWT is refused (the default until one is configured). */
+    public static JwtBearerTokens disabled() {
+        return new JwtBearerTokens(null, Set.of());
+    }
+
+    public static JwtBearerTokens of(JwtSettings settings, Set<TeamId> knownTeams) {
+        return new JwtBearerTokens(java.util.Objects.requireNonNull(settings, "settings"), knownTeams);
+    }
+
+    public boolean enabled() {
+        return settings != null;
+    }
+
+    private static DefaultJWTProcessor<SecurityContext> processor(JwtSettings settings) {
+        JWKSource<SecurityContext> keys;
+        try {
+            keys = JWKSourceBuilder.<SecurityContext>create(settings.jwksUrl().toURL(),
+                            new DefaultResourceRetriever(JWKS_TIMEOUT_MS, JWKS_TIMEOUT_MS, JWKS_SIZE_LIMIT))
+                    .retrying(false)
+                    .build();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("the JWKS URL is not a URL: " + settings.jwksUrl());
+        }
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(new java.util.HashSet<>(settings.algorithms()), keys));
+        // Mutable sets: nimbus asks them contains(null), which Set.of answers with an exception.
+        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
+                new java.util.HashSet<>(Set.of(settings.audience())),
+                new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
+                new java.util.HashSet<>(Set.of("sub", "exp", "iss", "aud", settings.roleClaim())),
+                new java.util.HashSet<>());
+        claims.setMaxClockSkew((int) settings.clockSkew().toSeconds());
+        processor.setJWTClaimsSetVerifier(claims);
+        return processor;
+    }
+
+    /** Whether a presented bearer token has a JWT's shape (three dot-separated parts). */
+    static boolean looksLikeJwt(String token) {
+        return token.chars().filter(c -> c == '.').count() == 2 && token.length() <= 16 * 1024;
+    }
+
+    public Verdict authenticate(String token, Optional<String> chosenTeam) {
+        if (!enabled()) {
+            return new Verdict.Refused("no identity provider is configured");
+        }
+        JWTClaimsSet claims;
+        String keyId;
+        try {
+            var jwt = JWTParser.parse(token);
+            if (!(jwt instanceof SignedJWT signed)) {
+                return new Verdict.Refused("the token is not signed");
+            }
+            keyId = signed.getHeader().getKeyID();
+            claims = processor.process(signed, null);
+        } catch (ParseException e) {
+            return new Verdict.Refused("the token does not read as a JWT");
+        } catch (BadJOSEException e) {
+            return new Verdict.Refused("the token was refused: " + safe(e.getMessage()));
+        } catch (JOSEException e) {
+            return new Verdict.Refused("the token's signature could not be checked");
+        } catch (RuntimeException e) {
+            return new Verdict.Refused("the token could not be checked");
+        }
+        Actor actor;
+        try {
+            actor = Actor.of(claims.getSubject(), Actor.Authentication.JWT, keyId);
+        } catch (IllegalArgumentException e) {
+            return new Verdict.Refused("the token's subject is not printable text of at most " + Actor.MAX_LENGTH + " characters");
+        }
+        String role;
+        try {
+            role = claims.getStringClaim(settings.roleClaim());
+        } catch (ParseException e) {
+            return new Verdict.Refused("the claim " + settings.roleClaim() + " is not text");
+        }
+        if (settings.auditorRole().equals(role)) {
+            return new Verdict.Accepted(new Caller.Auditor(new AuditReader.Auditor(auditorName(actor.subject())), actor));
+        }
+        if (!settings.memberRole().equals(role)) {
+            return new Verdict.Refused("the claim " + settings.roleClaim() + " names no role of this service");
+        }
+        List<TeamId> teams = teams(claims);
+        if (teams.isEmpty()) {
+            return new Verdict.Refused("the claim " + settings.teamsClaim() + " names no team of this service");
+        }
+        if (chosenTeam.isPresent()) {
+            return teams.stream().filter(t -> t.value().equals(chosenTeam.get())).findFirst()
+                    .<Verdict>map(team -> new Verdict.Accepted(new Caller.Team(team, actor)))
+                    .orElseGet(() -> new Verdict.Refused("the token does not name the team " + TEAM_HEADER + " chose"));
+        }
+        if (teams.size() > 1) {
+            return new Verdict.Refused("the token names several teams; choose one with " + TEAM_HEADER);
+        }
+        return new Verdict.Accepted(new Caller.Team(teams.getFirst(), actor));
+    }
+
+    private List<TeamId> teams(JWTClaimsSet claims) {
+        Object value = claims.getClaim(settings.teamsClaim());
+        List<Object> names = new ArrayList<>();
+        if (value instanceof String one) {
+            names.add(one);
+        } else if (value instanceof List<?> many) {
+            names.addAll(many);
+        }
+        Set<TeamId> found = new LinkedHashSet<>();
+        for (Object name : names) {
+            if (name instanceof String text) {
+                knownTeams.stream().filter(t -> t.value().equals(text)).findFirst().ifPresent(found::add);
+            }
+        }
+        return List.copyOf(found);
+    }
+
+    /** An auditor's name is a slug; the exact subject is the actor's. */
+    private static String auditorName(String subject) {
+        String slug = subject.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        slug = slug.length() > 63 ? slug.substring(0, 63).replaceAll("-+$", "") : slug;
+        return slug.isEmpty() ? "jwt-auditor" : slug;
+    }
+
+    private static String safe(String message) {
+        if (message == null) {
+            return "invalid";
+        }
+        String cut = message.length() > 120 ? message.substring(0, 120) : message;
+        return cut.replaceAll("[^\\p{Graph} ]", "?");
+    }
+}

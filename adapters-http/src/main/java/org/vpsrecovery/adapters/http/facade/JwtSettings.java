@@ -1,0 +1,49 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How bearer JWTs from the company's identity provider are checked and read (ADR 0034): who issues
+ * them, for which audience, where the signing keys are (JWKS), which algorithms, how much clock skew
+ * is forgiven, and which claims name the teams and the role.
+ */
+public record JwtSettings(String issuer, String audience, URI jwksUrl, Set<JWSAlgorithm> algorithms,
+                          Duration clockSkew, String teamsClaim, String roleClaim, String memberRole,
+                          String auditorRole) {
+
+    /** Asymmetric only: an HS* token "signed" with the public key, or {@code none}, is never accepted. */
+    public static final Set<JWSAlgorithm> ALLOWED = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+
+    public JwtSettings {
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(audience, "audience");
+        Objects.requireNonNull(jwksUrl, "jwks url");
+        Objects.requireNonNull(clockSkew, "clock skew");
+        algorithms = Set.copyOf(algorithms);
+        if (algorithms.isEmpty() || !ALLOWED.containsAll(algorithms)) {
+            throw new IllegalArgumentException("algorithms must be among RS256, ES256");
+        }
+        if (clockSkew.isNegative() || clockSkew.compareTo(MAX_CLOCK_SKEW) > 0) {
+            throw new IllegalArgumentException("clock skew must be from 0 to " + MAX_CLOCK_SKEW.toSeconds() + "s");
+        }
+        String scheme = String.valueOf(jwksUrl.getScheme());
+        boolean loopback = "127.0.0.1".equals(jwksUrl.getHost()) || "localhost".equals(jwksUrl.getHost())
+                || "[::1]".equals(jwksUrl.getHost());
+        if (!(scheme.equals("https") || (scheme.equals("http") && loopback))) {
+            throw new IllegalArgumentException("the JWKS URL must be https (http only on loopback), was " + jwksUrl);
+        }
+        for (String claim : new String[] {teamsClaim, roleClaim, memberRole, auditorRole}) {
+            if (claim == null || claim.isBlank()) {
+                throw new IllegalArgumentException("claim names and role values must not be blank");
+            }
+        }
+        if (memberRole.equals(auditorRole)) {
+            throw new IllegalArgumentException("the member and auditor roles must differ");
+        }
+    }
+}

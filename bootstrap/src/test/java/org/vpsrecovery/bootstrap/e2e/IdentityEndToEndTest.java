@@ -1,0 +1,213 @@
+package org.vpsrecovery.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.AUDITOR_TOKEN;
+import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
+import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.simulator.SimulatorOptions;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/**
+ * People sign in with their identity provider's JWTs, service accounts with rotating static tokens,
+ * and every audit event names who acted (issue 15 items 1 and 4, ADR 0034): over HTTP, against
+ * PostgreSQL, the simulator and a JWKS served on loopback.
+ */
+class IdentityEndToEndTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.empty();
+
+    static final String CI_NEW = "ci-token-2027-rotated-in";
+    static final String CI_OLD = "ci-token-2026-rotated-out";
+
+    static VpsOrgSimulator simulator;
+    static TestIdentityProvider idp;
+    static RunningPlatform platform;
+
+    @BeforeAll
+    static void start() {
+        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
+        idp = TestIdentityProvider.start();
+        Map<String, Object> overrides = new java.util.LinkedHashMap<>(idp.properties());
+        overrides.put("vpsr.teams.demo.tokens.ci-2027.sha256", HashedTeamTokens.sha256Hex(CI_NEW));
+        overrides.put("vpsr.teams.demo.tokens.ci-2027.not-after", Instant.now().plus(Duration.ofDays(365)).toString());
+        overrides.put("vpsr.teams.demo.tokens.ci-2026.sha256", HashedTeamTokens.sha256Hex(CI_OLD));
+        overrides.put("vpsr.teams.demo.tokens.ci-2026.not-after", Instant.now().minus(Duration.ofDays(1)).toString());
+        overrides.put("vpsr.tracking.every", "1h");
+        overrides.put("vpsr.reconcile.every", "1h");
+        platform = RunningPlatform.start(DATABASE.database(), simulator, overrides);
+    }
+
+    @AfterAll
+    static void stop() {
+        platform.close();
+        idp.close();
+        simulator.close();
+    }
+
+    @Test
+    void aPersonsTokenCreatesASnapshotAndTheAuditNamesThePerson() {
+        Answer created = platform.send("POST", "/api/v1/snapshots/", idp.member("alice@example.com", "demo"),
+                "{\"server_id\": 12345, \"name\": \"by-alice\"}", Map.of("X-Request-Id", "jwt-alice-create"));
+
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(createsAsked()).anyMatch(body -> body.contains("by-alice"));
+        List<RecordedAuditEvent> events = platform.auditOf("jwt-alice-create");
+        assertThat(events).isNotEmpty().allSatisfy(e -> assertThat(Actor.of(e.event()))
+                .contains(Actor.of("alice@example.com", Actor.Authentication.JWT, "rsa-current")));
+        assertThat(events).extracting(e -> e.event().detail()).allSatisfy(detail ->
+                assertThat(detail.values()).noneMatch(v -> v.contains("eyJ"))); // never the token itself
+        assertThat(events).extracting(e -> e.event().outcome().kind()).contains(Outcome.Kind.ACCEPTED);
+    }
+
+    @Test
+    void anEs256TokenIsAcceptedToo() {
+        String token = idp.es256(idp.claims("bob", "demo", c -> { }));
+
+        Answer listed = platform.send("GET", "/api/v1/snapshots/?server_id=12345", token, null);
+
+        assertThat(listed.status()).isEqualTo(200);
+    }
+
+    /** The bodies of the snapshot creates VPS.org was asked for. */
+    static List<String> createsAsked() {
+        return simulator.requests().stream().filter(r -> r.method().equals("POST") && r.path().matches(".*/snapshots/?"))
+                .map(r -> r.body() == null ? "" : r.body()).toList();
+    }
+
+    static Stream<Arguments> refusedTokens() {
+        Instant now = Instant.now();
+        return Stream.of(
+                Arguments.of("wrong issuer", (Function<TestIdentityProvider, String>) p ->
+                        TestIdentityProvider.rs256(p.rsa, p.claims("mallory", "demo", c -> c.issuer("https://evil.example")))),
+                Arguments.of("wrong audience", (Function<TestIdentityProvider, String>) p ->
+                        TestIdentityProvider.rs256(p.rsa, p.claims("mallory", "demo", c -> c.audience("another-service")))),
+                Arguments.of("wrong signature", (Function<TestIdentityProvider, String>) p -> {
+                    String honest = p.member("mallory", "demo");
+                    String forged = p.member("mallory", "other-team");
+                    // another token's signature on these claims
+                    return honest.substring(0, honest.lastIndexOf('.')) + forged.substring(forged.lastIndexOf('.'));
+                }),
+                Arguments.of("algorithm none", (Function<TestIdentityProvider, String>) p ->
+                        TestIdentityProvider.unsigned(p.claims("mallory", "demo", c -> { }))),
+                Arguments.of("HS256 signed with the RSA public key", (Function<TestIdentityProvider, String>) p ->
+                        p.hs256WithPublicKey(p.claims("mallory", "demo", c -> { }))),
+                Arguments.of("expired", (Function<TestIdentityProvider, String>) p ->
+                        TestIdentityProvider.rs256(p.rsa, p.claims("mallory", "demo",
+                                c -> c.expirationTime(Date.from(now.minus(Duration.ofMinutes(5))))))),
+                Arguments.of("not yet valid", (Function<TestIdentityProvider, String>) p ->
+                        TestIdentityProvider.rs256(p.rsa, p.claims("mallory", "demo",
+                                c -> c.notBeforeTime(Date.from(now.plus(Duration.ofMinutes(5))))))),
+                Arguments.of("no subject", (Function<TestIdentityProvider, String>) p ->
+                        TestIdentityProvider.rs256(p.rsa, p.claims("mallory", "demo", c -> c.subject(null)))),
+                Arguments.of("no expiry", (Function<TestIdentityProvider, String>) p ->
+                        TestIdentityProvider.rs256(p.rsa, p.claims("mallory", "demo", c -> c.expirationTime(null)))),
+                Arguments.of("no role", (Function<TestIdentityProvider, String>) p ->
+                        TestIdentityProvider.rs256(p.rsa, p.claims("mallory", "demo", c -> c.claim("vpsr_role", null)))),
+                Arguments.of("no team", (Function<TestIdentityProvider, String>) p ->
+                        TestIdentityProvider.rs256(p.rsa, p.claims("mallory", "demo", c -> c.claim("vpsr_teams", null)))),
+                Arguments.of("a team not configured", (Function<TestIdentityProvider, String>) p ->
+                        TestIdentityProvider.rs256(p.rsa, p.claims("mallory", "payments", c -> { }))),
+                Arguments.of("a key rotated out of the JWKS", (Function<TestIdentityProvider, String>) p ->
+                        TestIdentityProvider.rs256(p.rotatedOut, p.claims("mallory", "demo", c -> { }))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedTokens")
+    void aTokenThatDoesNotHoldUpIs401AndNothingIsAudited(String why, Function<TestIdentityProvider, String> mint) {
+        String requestId = "jwt-refused-" + why.replaceAll("[^a-zA-Z0-9]+", "-");
+        long createsBefore = createsAsked().size();
+
+        Answer refused = platform.send("POST", "/api/v1/snapshots/", mint.apply(idp),
+                "{\"server_id\": 12345, \"name\": \"refused\"}", Map.of("X-Request-Id", requestId));
+
+        assertThat(refused.status()).as(why).isEqualTo(401);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.get("reason_code")).isEqualTo("UNAUTHORIZED");
+        assertThat(refused.header("WWW-Authenticate")).startsWith("Bearer");
+        assertThat(platform.auditOf(requestId)).as(why).isEmpty();
+        assertThat(createsAsked()).hasSize((int) createsBefore);
+    }
+
+    @Test
+    void twoServiceTokensWorkSideBySideAndOnePastItsNotAfterIsRefused() {
+        assertThat(platform.send("GET", "/api/v1/snapshots/?server_id=12345", DEMO_TOKEN, null).status()).isEqualTo(200);
+        assertThat(platform.send("POST", "/api/v1/snapshots/", CI_NEW, "{\"server_id\": 12345, \"name\": \"by-ci\"}",
+                Map.of("X-Request-Id", "ci-2027-create")).status()).isEqualTo(201);
+
+        Answer old = platform.send("POST", "/api/v1/snapshots/", CI_OLD, "{\"server_id\": 12345, \"name\": \"by-old\"}",
+                Map.of("X-Request-Id", "ci-2026-create"));
+
+        assertThat(old.status()).isEqualTo(401);
+        assertThat(old.get("reason_code")).isEqualTo("UNAUTHORIZED");
+        assertThat(platform.auditOf("ci-2026-create")).isEmpty();
+        assertThat(platform.auditOf("ci-2027-create")).isNotEmpty().allSatisfy(e -> assertThat(Actor.of(e.event()))
+                .contains(Actor.of("demo/ci-2027", Actor.Authentication.SERVICE_TOKEN, "ci-2027")));
+    }
+
+    @Test
+    void auditReadsAreAuditedWithTheReaderAndTheFiltersAndTheActorIsInTheReports() {
+        platform.send("POST", "/api/v1/snapshots/", idp.member("carol", "demo"),
+                "{\"server_id\": 12345, \"name\": \"by-carol\"}", Map.of("X-Request-Id", "jwt-carol-create"));
+
+        Answer byCarol = platform.send("GET", "/api/v1/audit/events/?actor=carol", AUDITOR_TOKEN, null,
+                Map.of("X-Request-Id", "auditor-reads-carol"));
+
+        assertThat(byCarol.status()).isEqualTo(200);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> results = (List<Map<String, Object>>) byCarol.get("results");
+        assertThat(results).isNotEmpty().allSatisfy(event -> assertThat(event.get("actor"))
+                .isEqualTo(Map.of("subject", "carol", "authentication", "jwt", "key_id", "rsa-current")));
+        List<RecordedAuditEvent> reads = platform.auditOf("auditor-reads-carol");
+        assertThat(reads).singleElement().satisfies(read -> {
+            AuditEvent e = read.event();
+            assertThat(e.operation()).isEqualTo(Operation.AUDIT_READ);
+            assertThat(e.team().value()).isEqualTo("auditors");
+            assertThat(e.detail()).containsEntry("read_report", "events").containsEntry("read_filters", "actor=carol");
+            assertThat(Actor.of(e)).contains(Actor.of("compliance", Actor.Authentication.AUDITOR_TOKEN, null));
+        });
+
+        // A person exporting the team's audit as CSV leaves a trace an auditor reads, the actor in the CSV too.
+        Answer csv = platform.send("GET", "/api/v1/audit/events/?operation=create_snapshot", idp.member("dave", "demo"),
+                null, Map.of("Accept", "text/csv", "X-Request-Id", "dave-exports"));
+        assertThat(csv.status()).isEqualTo(200);
+        assertThat(csv.raw().body().lines().findFirst().orElseThrow()).endsWith("actor_subject,actor_authentication,actor_key_id");
+        assertThat(csv.raw().body()).contains("carol,jwt,rsa-current");
+        assertThat(platform.auditOf("dave-exports")).singleElement().satisfies(read -> {
+            assertThat(read.event().team().value()).isEqualTo("demo");
+            assertThat(read.event().detail()).containsEntry("read_report", "export")
+                    .containsEntry("read_filters", "operation=create_snapshot").containsEntry(Actor.SUBJECT, "dave");
+        });
+
+        Answer verified = platform.send("GET", "/api/v1/audit/verify/", AUDITOR_TOKEN, null,
+                Map.of("X-Request-Id", "auditor-verifies"));
+        assertThat(verified.status()).isEqualTo(200);
+        assertThat(verified.get("intact")).isEqualTo(true);
+        assertThat(platform.audit().query(AuditQuery.latest(500)).stream()
+                .filter(e -> e.event().operation() == Operation.AUDIT_READ))
+                .extracting(e -> e.event().detail().get("read_report")).contains("events", "export", "verify");
+    }
+}
