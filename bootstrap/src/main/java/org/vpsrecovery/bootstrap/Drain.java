@@ -41,7 +41,8 @@ public class Drain {
         return timeout;
     }
 
-    void begin() {
+    /** Called by {@link DrainOnSigterm}; public for the end-to-end tests. */
+    public void begin() {
         draining = true;
     }
 
