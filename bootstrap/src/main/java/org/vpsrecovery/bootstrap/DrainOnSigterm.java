@@ -35,7 +35,12 @@ final class DrainOnSigterm {
 
     static void install(ApplicationContext context) {
         DrainOnSigterm drain = new DrainOnSigterm(context);
-        Signal.handle(new Signal("TERM"), signal -> drain.begin());
+        try {
+            Signal.handle(new Signal("TERM"), signal -> drain.begin());
+        } catch (IllegalArgumentException refused) {
+            // The JVM keeps SIGTERM for itself (-Xrs, or a signal it already uses): a stop is then not drained.
+            LOG.warn("SIGTERM cannot be handled here ({}): a stop will not drain first", refused.getMessage());
+        }
     }
 
     private void begin() {

@@ -2,6 +2,7 @@ package org.vpsrecovery.bootstrap;
 
 import io.micronaut.context.BeanProvider;
 import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.flyway.event.MigrationFinishedEvent;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
@@ -11,7 +12,6 @@ import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.reactivestreams.Publisher;
-import io.micronaut.core.async.publisher.Publishers;
 
 /**
  * Whether this instance should be sent requests ({@code /health/readiness}): the database migrations
