@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.process.ServiceProcess;
+import org.vpsrecovery.simulator.SimulatorClock;
 import org.vpsrecovery.simulator.SimulatorOptions;
 import org.vpsrecovery.simulator.VpsOrgSimulator;
 
@@ -37,8 +38,8 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  *   <li>every request gets an answer; no 5xx but 503 {@code INSTANCE_DRAINING} with Retry-After,
  *       and that only for a POST (nginx passes a read on to the other instance, never a create);</li>
  *   <li>the stopped instance's readiness was seen DOWN while it still ran, and it exited 0;</li>
- *   <li>its jobs went on in the other: an operation still open at VPS.org when it stopped is followed
- *       to its end, and the audit chain is intact.</li>
+ *   <li>its jobs went on in the other: an operation still open at VPS.org when it stopped (the
+ *       simulator's clock is moved on only then) is followed to its end, and the audit chain is intact.</li>
  * </ul>
  * nginx must be installed ({@code .ci/run} installs it); without it the test is skipped, unless
  * {@code CI_REQUIRE_NGINX} is set, as {@code .ci/run} sets it, where it fails.
@@ -50,8 +51,8 @@ class GracefulStopBehindNginxIT {
 
     private static final List<Long> SERVERS = ReliabilitySetup.servers(6001, 4);
     private static final String[] SETTINGS = {"vpsr.jobs.log-level=DEBUG", "vpsr.shutdown.drain-delay=1s"};
-    /** Creations at VPS.org take this long: the first one is still open when the instance stops. */
-    private static final Duration CREATION = Duration.ofSeconds(8);
+    /** Creations at VPS.org take this long by the simulator's clock, which the test moves on after the stop. */
+    private static final Duration CREATION = Duration.ofHours(1);
     private static final int CALLERS = 4;
 
     @Test
@@ -59,8 +60,9 @@ class GracefulStopBehindNginxIT {
         Path nginxBinary = nginx();
         int answersAround = ReliabilitySetup.sized("vpsr.reliability.drain-answers", 40);
         OperationTable operations = new OperationTable(DATABASE.dataSource());
+        SimulatorClock vpsOrgTime = SimulatorClock.system();
         try (VpsOrgSimulator simulator = ReliabilitySetup.simulator(SERVERS,
-                SimulatorOptions.defaults().withDelays(CREATION, Duration.ofSeconds(10)));
+                SimulatorOptions.defaults().withClock(vpsOrgTime).withDelays(CREATION, Duration.ofSeconds(10)));
              PlatformClient team = new PlatformClient(ReliabilitySetup.TEAM_TOKEN);
              PlatformClient auditor = new PlatformClient(ReliabilitySetup.AUDITOR_TOKEN)) {
             ServiceProcess.Builder service = ReliabilitySetup.service("graceful", DATABASE.database(), simulator,
@@ -134,7 +136,9 @@ class GracefulStopBehindNginxIT {
                             assertThat(answer.target()).as(answer.toString()).startsWith("POST ");
                         });
 
-                // The operation a may have been following is followed to its end by b.
+                // The operation a may have been following is still open; VPS.org finishes it; b follows it to its end.
+                assertThat(operations.byRequest("graceful-open").get("graceful-open").state()).isEqualTo("in_progress");
+                vpsOrgTime.advance(CREATION);
                 await("the operation open at the stop, followed by b").atMost(Duration.ofMinutes(2))
                         .pollInterval(Duration.ofMillis(500))
                         .until(() -> operations.byRequest("graceful-open").get("graceful-open").state().equals("completed"));
