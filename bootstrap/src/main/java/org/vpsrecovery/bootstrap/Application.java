@@ -53,6 +53,8 @@ public final class Application {
             awaitStopped(context, STOP_WAIT);
             embedded.close();
         }, "vps-recovery-stop"));
+        // SIGTERM drains first, then exits 0 through the hooks above (ADR 0038).
+        DrainOnSigterm.install(context);
         printWelcome(System.out, context.getBean(EmbeddedServer.class), embedded);
     }
 

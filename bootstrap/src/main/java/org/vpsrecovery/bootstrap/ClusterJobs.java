@@ -34,6 +34,7 @@ public class ClusterJobs {
     static final String RECONCILE_INTENTS = "reconcile-intents";
     static final String PURGE_IDEMPOTENCY = "purge-idempotency-records";
     static final String CONTINUE_RESTORES = "continue-restores";
+    static final String STARTED = "started";
 
     private final Scheduler scheduler;
 
@@ -47,7 +48,8 @@ public class ClusterJobs {
                        @Value("${vpsr.jobs.missed-heartbeats:6}") int missedHeartbeats,
                        WebhookJobs webhooks, ContinueRestoresService restores,
                        @Value("${vpsr.restores.continue-every:2s}") Duration continueEvery, PolicyRunJobs policyRuns,
-                       DriftScanJobs driftScans) {
+                       DriftScanJobs driftScans,
+                       @Value("${vpsr.jobs.shutdown-max-wait:10s}") Duration shutdownMaxWait) {
         List<RecurringTask<?>> tasks = List.of(webhooks.dispatchTask(), policyRuns.task(), driftScans.task(),
                 Tasks.recurring(TRACK_OPERATIONS, FixedDelay.of(trackEvery)).execute((instance, context) -> once(TRACK_OPERATIONS, () -> {
                     int moved = tracker.tick();
@@ -79,7 +81,9 @@ public class ClusterJobs {
                 .missedHeartbeatsLimit(missedHeartbeats)
                 // Webhook attempts (each bounded by its timeouts) must not keep tracking waiting.
                 .threads(4)
-                .shutdownMaxWait(Duration.ofSeconds(10))
+                // At a stop, runs under way get this long to end; one still running then is interrupted and its
+                // row, no longer heartbeating, is revived by another instance (missed heartbeats above). ADR 0038.
+                .shutdownMaxWait(shutdownMaxWait)
                 .build();
         scheduler.start();
     }
@@ -94,8 +98,27 @@ public class ClusterJobs {
         }
     }
 
+    /** "started", "stopping", "paused" or "not started": for readiness ({@link InstanceReadiness}). */
+    String state() {
+        var state = scheduler.getSchedulerState();
+        if (state.isShuttingDown()) {
+            return "stopping";
+        }
+        if (state.isPaused()) {
+            return "paused";
+        }
+        return state.isStarted() ? STARTED : "not started";
+    }
+
+    /**
+     * Stops picking jobs, waits for the runs under way (at most the shutdown max wait), then lets
+     * them go; the jobs' rows stay in the database for the other instances. Called first thing in a
+     * graceful stop ({@link DrainOnSigterm}), and again, harmlessly, when the context closes.
+     */
     @PreDestroy
     void stop() {
-        scheduler.stop();
+        if (!scheduler.getSchedulerState().isShuttingDown()) {
+            scheduler.stop();
+        }
     }
 }

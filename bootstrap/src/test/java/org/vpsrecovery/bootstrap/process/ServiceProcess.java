@@ -340,8 +340,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     /**
      * Graceful stop: SIGTERM, then waits at most the stop timeout for the service to shut down (its
-     * shutdown hooks stop the HTTP server and an embedded PostgreSQL). Returns the exit code (143:
-     * ended by SIGTERM). If it does not end in time it is killed and this throws.
+     * shutdown hooks stop the HTTP server and an embedded PostgreSQL). Returns the exit code (0: it
+     * drained and stopped, ADR 0038). If it does not end in time it is killed and this throws.
      */
     public int stop() {
         process.destroy();

@@ -29,6 +29,8 @@ public enum RequestReason {
     IDEMPOTENT_REQUEST_IN_PROGRESS,
     IDEMPOTENT_REQUEST_INTERRUPTED,
     TOO_MANY_WAITING_REQUESTS,
+    /** This instance is stopping (SIGTERM, ADR 0038): the same request succeeds on another one, or here never. */
+    INSTANCE_DRAINING,
     BAD_REQUEST,
     INTERNAL_ERROR
 }
