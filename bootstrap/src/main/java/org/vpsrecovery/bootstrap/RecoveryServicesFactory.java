@@ -54,10 +54,11 @@ import org.vpsrecovery.domain.port.ChainCheckpoints;
 import org.vpsrecovery.domain.port.ChainPositions;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
+import org.vpsrecovery.domain.port.RecoveryPolicies;
 import org.vpsrecovery.application.hold.RecoveryPointHoldService;
 import org.vpsrecovery.application.plan.PlanDestructiveWorkService;
 import org.vpsrecovery.application.restore.ContinueRestoresService;
-import org.vpsrecovery.application.restore.SafetySnapshotRotation;
+import org.vpsrecovery.application.policy.PolicySafetySnapshotRotation;
 import org.vpsrecovery.application.restore.SafetySnapshots;
 import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
 import org.vpsrecovery.application.plan.PlanDestructiveWorkUseCase;
@@ -157,9 +158,11 @@ public class RecoveryServicesFactory {
     @Singleton
     SafetySnapshots safetySnapshots(ConfiguredTeams teams, CreateSnapshotUseCase create, MeteredProvider provider,
                                     RecoveryOperations operations, AuditWriter writer, TrackingDeadlines deadlines,
-                                    Clock clock) {
-        // Retention (ADR 0028) will make room at the limit; until then nothing may go.
-        return new SafetySnapshots(teams, SafetySnapshotRotation.NONE,
+                                    Clock clock, RecoveryPolicies policies, RecoveryPointHolds holds,
+                                    DeleteSnapshotUseCase delete) {
+        // At the limit, the team's snapshot policies' retention makes room (ADR 0036).
+        return new SafetySnapshots(teams, new PolicySafetySnapshotRotation(policies, teams, provider, provider,
+                        operations, holds, delete, clock),
                 (context, server, name, description) -> create.createSnapshot(
                         new CreateSnapshotCommand(context, server, name, Optional.of(description))),
                 provider, teams, operations, writer, deadlines, clock);

@@ -114,9 +114,11 @@ public final class PlanDestructiveWorkService implements PlanDestructiveWorkUseC
         ServerRef server = snapshot.server();
         List<Plan.Verdict> verdicts = new ArrayList<>(List.of(
                 Plan.Verdict.of(SnapshotRestorePolicy.class, SnapshotRestorePolicy.evaluate(snapshot, servers.current(server)))));
-        Optional<Plan.SafetySnapshot> first = safetySnapshot(context, server.id(), skipSafetySnapshot, verdicts);
+        List<Plan.Effect> effects = new ArrayList<>();
+        Optional<Plan.SafetySnapshot> first = safetySnapshot(context, server.id(), point, skipSafetySnapshot, verdicts, effects);
+        effects.add(new Plan.Effect.Overwrite(server.id(), point, server.id()));
         return audited(context, new Plan(Operation.RESTORE_SNAPSHOT, server.id(), point, server.id(), verdicts,
-                List.of(new Plan.Effect.Overwrite(server.id(), point, server.id())), first));
+                effects, first));
     }
 
     @Override
@@ -131,20 +133,25 @@ public final class PlanDestructiveWorkService implements PlanDestructiveWorkUseC
         ServerRef targetRef = backup.server().id().equals(target) ? backup.server() : new ServerRef(target, "");
         List<Plan.Verdict> verdicts = new ArrayList<>(List.of(Plan.Verdict.of(BackupRestorePolicy.class,
                 BackupRestorePolicy.evaluate(backup, servers.current(targetRef), clock.instant()))));
-        Optional<Plan.SafetySnapshot> first = safetySnapshot(context, target, skipSafetySnapshot, verdicts);
+        List<Plan.Effect> effects = new ArrayList<>();
+        Optional<Plan.SafetySnapshot> first = safetySnapshot(context, target, point, skipSafetySnapshot, verdicts, effects);
+        effects.add(new Plan.Effect.Overwrite(target, point, backup.server().id()));
         return audited(context, new Plan(Operation.RESTORE_SERVER_FROM_BACKUP, target, point, backup.server().id(),
-                verdicts, List.of(new Plan.Effect.Overwrite(target, point, backup.server().id())), first));
+                verdicts, effects, first));
     }
 
     /** The safety snapshot the restore would take first, if it takes one; its room is one more verdict. */
-    private Optional<Plan.SafetySnapshot> safetySnapshot(CallContext context, ServerId server, boolean skipped,
-                                                        List<Plan.Verdict> verdicts) {
+    private Optional<Plan.SafetySnapshot> safetySnapshot(CallContext context, ServerId server, ResourceRef reading,
+                                                        boolean skipped, List<Plan.Verdict> verdicts,
+                                                        List<Plan.Effect> effects) {
         if (safety.filter(s -> s.applies(context.team(), skipped)).isEmpty()) {
             return Optional.empty();
         }
-        Decision room = safety.get().room(context.team(), server);
-        verdicts.add(new Plan.Verdict(SafetySnapshots.ROOM_POLICY, room));
-        return Optional.of(new Plan.SafetySnapshot(server, SafetySnapshots.NAME_PREFIX, room));
+        SafetySnapshots.Room room = safety.get().room(context.team(), server, reading);
+        verdicts.add(new Plan.Verdict(SafetySnapshots.ROOM_POLICY, room.decision()));
+        // A snapshot a policy's retention lets go to make room is deleted first: one more effect.
+        room.rotated().ifPresent(gone -> effects.add(new Plan.Effect.Delete(ResourceRef.of(gone), server)));
+        return Optional.of(new Plan.SafetySnapshot(server, SafetySnapshots.NAME_PREFIX, room.decision()));
     }
 
     private Snapshot snapshotOf(CallContext context, Operation action, SnapshotId id) {
