@@ -38,6 +38,7 @@ import org.vpsrecovery.domain.policy.RetentionVerdict;
 import org.vpsrecovery.domain.policy.Rotation;
 import org.vpsrecovery.domain.policy.RunJitter;
 import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.domain.port.RecoveryPolicies;
@@ -104,14 +105,19 @@ public final class RunPoliciesService {
         this.points = new PolicyPoints(snapshots, backups, operations, holds, clock);
     }
 
-    /** What one run came to. */
-    public enum RunResult { MADE, REFUSED, FAILED }
+    /**
+     * What one run came to: made; refused by a check (a limit nothing may be rotated under); failed when it
+     * certainly did not happen (VPS.org or the platform refused or was out of reach: tried again with a
+     * bounded backoff, see {@link #retry}); unresolved when it may have happened (an answer lost: the tracker
+     * settles it, and a retry could make a second point, so none is made).
+     */
+    public enum RunResult { MADE, REFUSED, FAILED, UNRESOLVED }
 
     /**
      * One due (policy, server) pair and what its run came to; {@code removed}: the points its policy
      * deleted, the one rotated for room first, then what retention dropped after the point was made.
      */
-    public record Run(PolicyId policy, ServerId server, Instant scheduledFor, RunResult result, List<ResourceRef> removed) {
+    public record Run(TeamId team, PolicyId policy, ServerId server, Instant scheduledFor, RunResult result, List<ResourceRef> removed) {
 
         public Run {
             removed = List.copyOf(removed);
@@ -138,6 +144,27 @@ public final class RunPoliciesService {
             } while (page.size() == PAGE);
         }
         return done;
+    }
+
+    /**
+     * A failed run tried again ({@code PolicyRunJobs}: a bounded exponential backoff), as the same run (its
+     * request id names the same cron time). Only while it is still owed: the policy is there and unchanged
+     * since that time, still covers the server, and its next cron time (jittered) has not come, since that
+     * run is the tick's. Empty when it is no longer owed: nothing is done.
+     */
+    public Optional<Run> retry(TeamId team, PolicyId id, ServerId server, Instant scheduledFor) {
+        Optional<RecoveryPolicy> found = policies.find(team, id)
+                .filter(p -> !p.updatedAt().isAfter(scheduledFor))
+                .filter(p -> covered(p).contains(server));
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        RecoveryPolicy policy = found.get();
+        List<Instant> next = calendar.nextRuns(policy.spec().schedule(), scheduledFor, 1);
+        if (!next.isEmpty() && !next.get(0).plus(jitter(policy, server, scheduledFor)).isAfter(clock.instant())) {
+            return Optional.empty();
+        }
+        return Optional.of(run(policy, server, scheduledFor));
     }
 
     /** The latest cron time whose jittered moment is in the window and after the policy's last change. */
@@ -206,14 +233,19 @@ public final class RunPoliciesService {
             result = RunResult.MADE;
         } catch (org.vpsrecovery.domain.common.RecoveryDenied refused) {
             result = RunResult.REFUSED;
+        } catch (ProviderFailure failure) {
+            result = failure.outcomeUnknown() ? RunResult.UNRESOLVED : RunResult.FAILED;
         } catch (RecoveryException | IllegalArgumentException failed) {
             // Audited by the attempt (or a name the template cannot render now); retried with a backoff (PolicyRunJobs).
             result = RunResult.FAILED;
+        } catch (RuntimeException unexpected) {
+            // The attempt audited it UNRESOLVED when it came from the call: VPS.org may have acted.
+            result = RunResult.UNRESOLVED;
         }
         if (result == RunResult.MADE) {
             removed.addAll(dropsApplied(policy, server));
         }
-        return new Run(policy.id(), server, scheduledFor, result, List.copyOf(removed));
+        return new Run(policy.team(), policy.id(), server, scheduledFor, result, List.copyOf(removed));
     }
 
     private static void made(AuditedAttempts.Attempt attempt, RecoveryPolicy policy, Instant scheduledFor) {

@@ -324,4 +324,54 @@ class RunPoliciesServiceTest {
         assertThat(policy.makerOf("nightly-12345-20261120", Optional.of(platform.operations.about(
                 List.of(ResourceRef.of(byPerson))).getFirst().requestId()))).isEqualTo(RetentionCandidate.Maker.PERSON);
     }
+
+    @Test
+    void aRunThatFailedWithoutHappeningIsRetriedAsTheSameRunUntilItsNextCronTimeComes() {
+        RecoveryPolicy policy = nightly(KEEP_TWO);
+        platform.provider.failNextCallWith(new org.vpsrecovery.domain.port.ProviderFailure(
+                org.vpsrecovery.domain.port.ProviderFailure.Kind.UNAVAILABLE, "VPS.org answered 503"));
+        platform.clock.advance(Duration.between(platform.clock.instant(), FIRE.plus(RunJitter.CAP)));
+
+        Run failed = runs.tick(Instant.parse("2026-11-23T09:00:00Z"), FIRE.plus(RunJitter.CAP)).getFirst();
+
+        assertThat(failed.result()).isEqualTo(RunResult.FAILED);
+        assertThat(failed.team()).isEqualTo(BLUE);
+        assertThat(platform.provider.snapshotCount(WEB)).isZero();
+
+        // Minutes later, the same run (the same cron time, so the same request id) is made.
+        platform.clock.advance(Duration.ofMinutes(2));
+        assertThat(runs.retry(BLUE, policy.id(), WEB, FIRE)).hasValueSatisfying(run -> {
+            assertThat(run.result()).isEqualTo(RunResult.MADE);
+            assertThat(run.scheduledFor()).isEqualTo(FIRE);
+        });
+        assertThat(platform.provider.listSnapshots(Optional.of(WEB))).extracting(Snapshot::name)
+                .containsExactly("nightly-12345-20261124");
+        assertThat(events(Operation.CREATE_SNAPSHOT)).extracting(e -> e.requestId().value()).containsOnly(
+                policy.runRequest(WEB, FIRE).value());
+
+        // Once the next cron time has come, that run is the tick's: a retry no longer does anything.
+        platform.clock.advance(Duration.ofDays(1));
+        assertThat(runs.retry(BLUE, policy.id(), WEB, FIRE)).isEmpty();
+        assertThat(platform.provider.snapshotCount(WEB)).isOne();
+    }
+
+    @Test
+    void aChangedOrDeletedPolicysFailedRunIsNotRetriedNorOneThatMayHaveHappened() {
+        RecoveryPolicy policy = nightly(KEEP_TWO);
+        platform.clock.advance(Duration.between(platform.clock.instant(), FIRE.plus(RunJitter.CAP)));
+        platform.provider.loseNextMutationAnswer();
+
+        Run lost = runs.tick(Instant.parse("2026-11-23T09:00:00Z"), FIRE.plus(RunJitter.CAP)).getFirst();
+
+        // The answer was lost: VPS.org may have made it, so it is the tracker's to settle, not a retry's.
+        assertThat(lost.result()).isEqualTo(RunResult.UNRESOLVED);
+
+        policies.update(platform.as(BLUE), policy.id(), OptionalLong.of(1), new PolicySpec(PolicyServers.of(List.of(WEB)),
+                PolicyKind.SNAPSHOT, new PolicySchedule("0 3 * * *", ZoneId.of("Europe/Berlin")),
+                new NameTemplate("changed-{server_id}-{date}"), KEEP_TWO));
+        assertThat(runs.retry(BLUE, policy.id(), WEB, FIRE)).isEmpty();
+        policies.delete(platform.as(BLUE), policy.id(), OptionalLong.empty());
+        assertThat(runs.retry(BLUE, policy.id(), WEB, FIRE)).isEmpty();
+        assertThat(runs.retry(PlatformFixture.GREEN, policy.id(), WEB, FIRE)).isEmpty();
+    }
 }
