@@ -100,7 +100,8 @@ public final class PlatformFixture {
     }
 
     public RecoveryPointHoldService recoveryPointHolds() {
-        return new RecoveryPointHoldService(provider, provider, ownership, () -> Set.of(BLUE, GREEN), holds, attempts(),
+        return new RecoveryPointHoldService(provider, provider, ownership, () -> Set.of(BLUE, GREEN), holds, operations,
+                attempts(),
                 clock);
     }
 

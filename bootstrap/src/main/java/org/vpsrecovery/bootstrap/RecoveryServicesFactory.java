@@ -197,8 +197,8 @@ public class RecoveryServicesFactory {
 
     @Singleton
     RecoveryPointHoldsUseCase recoveryPointHolds(MeteredProvider provider, ConfiguredTeams teams, RecoveryPointHolds holds,
-                                                 AuditedAttempts attempts, Clock clock) {
-        return new RecoveryPointHoldService(provider, provider, teams, teams, holds, attempts, clock);
+                                                 RecoveryOperations operations, AuditedAttempts attempts, Clock clock) {
+        return new RecoveryPointHoldService(provider, provider, teams, teams, holds, operations, attempts, clock);
     }
 
     @Singleton
