@@ -58,6 +58,7 @@ import org.vpsrecovery.domain.port.RecoveryPolicies;
 import org.vpsrecovery.application.hold.RecoveryPointHoldService;
 import org.vpsrecovery.application.plan.PlanDestructiveWorkService;
 import org.vpsrecovery.application.restore.ContinueRestoresService;
+import org.vpsrecovery.application.policy.PolicyIntents;
 import org.vpsrecovery.application.policy.PolicySafetySnapshotRotation;
 import org.vpsrecovery.application.restore.SafetySnapshots;
 import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
@@ -230,9 +231,11 @@ public class RecoveryServicesFactory {
                                                            ServerLock lock, Clock clock,
                                                            @Value("${vpsr.reconcile.settle-after:5m}") Duration settleAfter,
                                                            @Value("${vpsr.restore-window:15m}") Duration restoreWindow,
-                                                           RecoveryOperations operations, RecoveryPointHolds holds) {
+                                                           RecoveryOperations operations, RecoveryPointHolds holds,
+                                                           RecoveryPolicies policies) {
+        // Policy changes name no server: their intents are settled from the policy's row (ADR 0036).
         return new ReconcilePendingIntentsService(history, provider, provider, lock, clock, settleAfter, restoreWindow,
-                operations, holds);
+                operations, holds, new PolicyIntents(policies, history));
     }
 
     @Singleton

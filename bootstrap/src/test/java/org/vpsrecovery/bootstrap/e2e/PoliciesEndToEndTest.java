@@ -101,14 +101,17 @@ class PoliciesEndToEndTest {
                 "INVALID_IF_MATCH");
         assertThat(send("GET", path, RunningPlatform.DEMO_TOKEN, null, Map.of()).body()).isEqualTo(replaced.body());
 
-        assertThat(audit("policy-create")).singleElement().satisfies(event -> {
+        // Each change: its intent, then its outcome (ADR 0036).
+        assertThat(audit("policy-create")).extracting(e -> e.outcome().kind())
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+        assertThat(audit("policy-create")).filteredOn(e -> e.outcome() instanceof Outcome.Completed).singleElement().satisfies(event -> {
             assertThat(event.operation()).isEqualTo(Operation.CREATE_POLICY);
             assertThat(event.outcome()).isInstanceOf(Outcome.Completed.class);
             assertThat(event.detail()).containsEntry("policy_id", id).containsEntry("version", "1")
                     .containsEntry("actor", "team:demo").containsEntry("servers", "12345")
                     .containsEntry("schedule", "0 3 * * * Europe/Berlin");
         });
-        assertThat(audit("policy-replace")).singleElement().satisfies(event -> {
+        assertThat(audit("policy-replace")).filteredOn(e -> e.outcome() instanceof Outcome.Completed).singleElement().satisfies(event -> {
             assertThat(event.operation()).isEqualTo(Operation.UPDATE_POLICY);
             assertThat(event.detail()).containsEntry("version", "2").containsEntry("servers", "12345 -> all")
                     .containsEntry("schedule", "0 3 * * * Europe/Berlin -> 30 2 * * 1-5 Europe/Berlin")
@@ -119,7 +122,8 @@ class PoliciesEndToEndTest {
                 Map.of("If-Match", "\"2\"", "X-Request-Id", "policy-delete"));
         assertThat(deleted.status()).isEqualTo(204);
         assertProblem(send("GET", path, RunningPlatform.DEMO_TOKEN, null, Map.of()), 404, "POLICY_NOT_FOUND");
-        assertThat(audit("policy-delete")).extracting(AuditEvent::operation).containsExactly(Operation.DELETE_POLICY);
+        assertThat(audit("policy-delete")).extracting(AuditEvent::operation)
+                .containsExactly(Operation.DELETE_POLICY, Operation.DELETE_POLICY);
     }
 
     @Test
