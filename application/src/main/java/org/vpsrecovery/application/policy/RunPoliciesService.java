@@ -117,7 +117,8 @@ public final class RunPoliciesService {
      * One due (policy, server) pair and what its run came to; {@code removed}: the points its policy
      * deleted, the one rotated for room first, then what retention dropped after the point was made.
      */
-    public record Run(TeamId team, PolicyId policy, ServerId server, Instant scheduledFor, RunResult result, List<ResourceRef> removed) {
+    public record Run(TeamId team, PolicyId policy, ServerId server, Instant scheduledFor, RunResult result,
+                      List<ResourceRef> removed) {
 
         public Run {
             removed = List.copyOf(removed);
@@ -307,7 +308,8 @@ public final class RunPoliciesService {
                 }
                 return deleted;
             });
-        } catch (RecoveryException busy) {
+        } catch (RuntimeException busyOrUnreadable) {
+            // A busy server or an unreadable list: nothing was deleted; the next run applies retention again.
             return List.of();
         }
     }
