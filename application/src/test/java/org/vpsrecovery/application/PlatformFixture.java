@@ -98,7 +98,8 @@ public final class PlatformFixture {
     }
 
     public RecoveryPointHoldService recoveryPointHolds() {
-        return new RecoveryPointHoldService(provider, provider, ownership, () -> Set.of(BLUE, GREEN), holds, attempts(),
+        return new RecoveryPointHoldService(provider, provider, ownership, () -> Set.of(BLUE, GREEN), holds, operations,
+                attempts(),
                 clock);
     }
 
@@ -146,7 +147,12 @@ public final class PlatformFixture {
 
     /** Safety snapshots before restores for teams whose setting {@code settings} says is on (ADR 0029). */
     public SafetySnapshots safetySnapshots(SafetySnapshotSettings settings) {
-        return new SafetySnapshots(settings, SafetySnapshotRotation.NONE,
+        return safetySnapshots(settings, SafetySnapshotRotation.NONE);
+    }
+
+    /** As above, with {@code rotation} making room at the snapshot limit. */
+    public SafetySnapshots safetySnapshots(SafetySnapshotSettings settings, SafetySnapshotRotation rotation) {
+        return new SafetySnapshots(settings, rotation,
                 (context, server, name, description) -> createSnapshot().createSnapshot(
                         new CreateSnapshotCommand(context, server, name, Optional.of(description))),
                 provider, limits, operations, auditWriter, TrackingDeadlines.DEFAULTS, clock);

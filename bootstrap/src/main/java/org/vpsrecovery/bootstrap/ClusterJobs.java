@@ -72,7 +72,7 @@ public class ClusterJobs {
                 })),
                 Tasks.recurring(PURGE_IDEMPOTENCY, FixedDelay.of(purgeEvery))
                         .execute((instance, context) -> once(PURGE_IDEMPOTENCY, idempotencyRecords::purgeExpired)));
-        this.scheduler = Scheduler.create(PostgresAdapterFactory.pooled(dataSource), webhooks.deliverTask())
+        this.scheduler = Scheduler.create(PostgresAdapterFactory.pooled(dataSource), webhooks.deliverTask(), policyRuns.retryTask())
                 .startTasks(tasks)
                 .pollingInterval(pollingInterval)
                 // An instance killed mid-run (tracking, a webhook attempt) holds its job's row until its

@@ -3,6 +3,7 @@ package org.vpsrecovery.bootstrap;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.policy.RunPoliciesService;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
+import org.vpsrecovery.application.backup.DeleteBackupUseCase;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -43,8 +44,9 @@ public class PoliciesFactory {
     @Singleton
     RunPoliciesService runPolicies(ConfiguredTeams teams, RecoveryPolicies policies, MeteredProvider provider,
                                    RecoveryOperations operations, RecoveryPointHolds holds, RunCalendar calendar,
-                                   AuditedAttempts attempts, DeleteSnapshotUseCase deletes, Clock clock) {
+                                   AuditedAttempts attempts, DeleteSnapshotUseCase deletes,
+                                   DeleteBackupUseCase backupDeletes, Clock clock) {
         return new RunPoliciesService(teams, policies, teams, provider, provider, teams, operations, holds, calendar,
-                attempts, deletes, clock);
+                attempts, deletes, backupDeletes, clock);
     }
 }

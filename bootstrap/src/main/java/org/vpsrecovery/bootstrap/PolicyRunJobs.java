@@ -1,5 +1,8 @@
 package org.vpsrecovery.bootstrap;
 
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.FailureHandler;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
@@ -9,9 +12,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
 import org.vpsrecovery.application.policy.RunPoliciesService;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.policy.PolicyId;
+import org.vpsrecovery.domain.server.ServerId;
 
 /**
  * The policies' scheduled runs as one db-scheduler recurring task, {@value #POLICY_RUNS}, run once across
@@ -19,6 +28,12 @@ import org.vpsrecovery.application.policy.RunPoliciesService;
  * covered (epoch milliseconds), so a restart, another instance or a run after downtime starts where the
  * last one ended: a pair whose cron times were all missed runs once. Policies are read anew each tick, so
  * a change or a deletion takes effect for the next run without rescheduling anything.
+ *
+ * <p>A run that failed without happening is tried again by a one-time task, {@value #POLICY_RUN_RETRY},
+ * one instance per (policy, server, cron time), on db-scheduler's failure handlers as webhook deliveries
+ * are: after {@code retry-first}, doubling, at most {@code retry-attempts} times, and never once the
+ * pair's next cron time has come (ADR 0036). Being rows of the same table, retries survive restarts and
+ * run once across instances.
  */
 @Singleton
 public class PolicyRunJobs {
@@ -26,15 +41,39 @@ public class PolicyRunJobs {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyRunJobs.class);
 
     static final String POLICY_RUNS = "policy-runs";
+    static final String POLICY_RUN_RETRY = "policy-run-retry";
 
     private final RunPoliciesService runs;
     private final Clock clock;
     private final Duration every;
+    private final Duration retryFirst;
+    private final OneTimeTask<Void> retry;
+    private final SchedulerClient client;
 
-    public PolicyRunJobs(RunPoliciesService runs, Clock clock, @Value("${vpsr.policies.tick-every:30s}") Duration every) {
+    public PolicyRunJobs(RunPoliciesService runs, Clock clock, DataSource dataSource,
+                         @Value("${vpsr.policies.tick-every:30s}") Duration every,
+                         @Value("${vpsr.policies.retry-first:1m}") Duration retryFirst,
+                         @Value("${vpsr.policies.retry-attempts:3}") int retryAttempts) {
+        if (retryAttempts < 0 || retryFirst.isNegative() || retryFirst.isZero()) {
+            throw new StartupRefused("vpsr.policies.retry-attempts must not be negative and vpsr.policies.retry-first "
+                    + "must be positive");
+        }
         this.runs = runs;
         this.clock = clock;
         this.every = every;
+        this.retryFirst = retryFirst;
+        this.retry = Tasks.oneTime(POLICY_RUN_RETRY)
+                .onFailure(new FailureHandler.MaxRetriesFailureHandler<>(Math.max(0, retryAttempts - 1),
+                        new FailureHandler.ExponentialBackoffFailureHandler<>(retryFirst, 2.0),
+                        (complete, operations) -> LOG.warn("policy run {} given up after {} retries; the next cron "
+                                + "time runs as usual", complete.getExecution().taskInstance.getId(), retryAttempts)))
+                .execute((instance, context) -> {
+                    Optional<RunPoliciesService.Run> again = retry(RetryOf.parse(instance.getId()));
+                    if (again.filter(run -> run.result() == RunPoliciesService.RunResult.FAILED).isPresent()) {
+                        throw new RunFailed(instance.getId());
+                    }
+                });
+        this.client = SchedulerClient.Builder.create(PostgresAdapterFactory.pooled(dataSource), retry).build();
     }
 
     RecurringTask<Long> task() {
@@ -50,12 +89,50 @@ public class PolicyRunJobs {
                 });
     }
 
+    OneTimeTask<Void> retryTask() {
+        return retry;
+    }
+
     /** One window; public for the end-to-end tests, which drive it with their own times. */
     public List<RunPoliciesService.Run> tick(Instant from, Instant to) {
         List<RunPoliciesService.Run> done = runs.tick(from, to);
         if (!done.isEmpty()) {
             LOG.info("policy runs in ({}, {}]: {}", from, to, done);
         }
+        for (RunPoliciesService.Run run : done) {
+            if (run.result() == RunPoliciesService.RunResult.FAILED) {
+                RetryOf of = new RetryOf(run.team(), run.policy(), run.server(), run.scheduledFor());
+                client.scheduleIfNotExists(retry.instance(of.id()), clock.instant().plus(retryFirst));
+            }
+        }
         return done;
+    }
+
+    /** One retry; package-private for the tests, which drive it as db-scheduler would. */
+    Optional<RunPoliciesService.Run> retry(RetryOf of) {
+        Optional<RunPoliciesService.Run> again = runs.retry(of.team(), of.policy(), of.server(), of.scheduledFor());
+        again.ifPresent(run -> LOG.info("policy run retried: {}", run));
+        return again;
+    }
+
+    /** A retry's task instance id: the policy, the server, the cron time (epoch seconds) and the team. */
+    record RetryOf(TeamId team, PolicyId policy, ServerId server, Instant scheduledFor) {
+
+        String id() {
+            return policy.value() + ":" + server.value() + ":" + scheduledFor.getEpochSecond() + ":" + team.value();
+        }
+
+        static RetryOf parse(String id) {
+            String[] parts = id.split(":", 4);
+            return new RetryOf(new TeamId(parts[3]), PolicyId.parse(parts[0]),
+                    new ServerId(Long.parseLong(parts[1])), Instant.ofEpochSecond(Long.parseLong(parts[2])));
+        }
+    }
+
+    /** Tells db-scheduler the retry failed too, so its failure handler schedules the next; the audit says why. */
+    static final class RunFailed extends RuntimeException {
+        RunFailed(String retryId) {
+            super("policy run " + retryId + " failed again; see its audit events", null, false, false);
+        }
     }
 }

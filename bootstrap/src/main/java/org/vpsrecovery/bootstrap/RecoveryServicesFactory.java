@@ -49,12 +49,14 @@ import org.vpsrecovery.domain.port.ChainCheckpoints;
 import org.vpsrecovery.domain.port.ChainPositions;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
+import org.vpsrecovery.domain.port.RecoveryPolicies;
 import org.vpsrecovery.application.hold.RecoveryPointHoldService;
 import org.vpsrecovery.application.plan.PlanDestructiveWorkService;
 import org.vpsrecovery.application.recoverypoint.DeleteRecoveryPointService;
 import org.vpsrecovery.application.recoverypoint.RestoreRecoveryPointService;
 import org.vpsrecovery.application.restore.ContinueRestoresService;
-import org.vpsrecovery.application.restore.SafetySnapshotRotation;
+import org.vpsrecovery.application.policy.PolicyIntents;
+import org.vpsrecovery.application.policy.PolicySafetySnapshotRotation;
 import org.vpsrecovery.application.restore.SafetySnapshots;
 import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
 import org.vpsrecovery.application.plan.PlanDestructiveWorkUseCase;
@@ -166,9 +168,11 @@ public class RecoveryServicesFactory {
     @Singleton
     SafetySnapshots safetySnapshots(ConfiguredTeams teams, CreateSnapshotUseCase create, MeteredProvider provider,
                                     RecoveryOperations operations, AuditWriter writer, TrackingDeadlines deadlines,
-                                    Clock clock) {
-        // Retention (ADR 0028) will make room at the limit; until then nothing may go.
-        return new SafetySnapshots(teams, SafetySnapshotRotation.NONE,
+                                    Clock clock, RecoveryPolicies policies, RecoveryPointHolds holds,
+                                    DeleteSnapshotUseCase delete) {
+        // At the limit, the team's snapshot policies' retention makes room (ADR 0036).
+        return new SafetySnapshots(teams, new PolicySafetySnapshotRotation(policies, teams, provider, provider,
+                        operations, holds, delete, clock),
                 (context, server, name, description) -> create.createSnapshot(
                         new CreateSnapshotCommand(context, server, name, Optional.of(description))),
                 provider, teams, operations, writer, deadlines, clock);
@@ -207,8 +211,8 @@ public class RecoveryServicesFactory {
 
     @Singleton
     RecoveryPointHoldsUseCase recoveryPointHolds(MeteredProvider provider, ConfiguredTeams teams, RecoveryPointHolds holds,
-                                                 AuditedAttempts attempts, Clock clock) {
-        return new RecoveryPointHoldService(provider, provider, teams, teams, holds, attempts, clock);
+                                                 RecoveryOperations operations, AuditedAttempts attempts, Clock clock) {
+        return new RecoveryPointHoldService(provider, provider, teams, teams, holds, operations, attempts, clock);
     }
 
     @Singleton
@@ -227,9 +231,11 @@ public class RecoveryServicesFactory {
                                                            ServerLock lock, Clock clock,
                                                            @Value("${vpsr.reconcile.settle-after:5m}") Duration settleAfter,
                                                            @Value("${vpsr.restore-window:15m}") Duration restoreWindow,
-                                                           RecoveryOperations operations, RecoveryPointHolds holds) {
+                                                           RecoveryOperations operations, RecoveryPointHolds holds,
+                                                           RecoveryPolicies policies) {
+        // Policy changes name no server: their intents are settled from the policy's row (ADR 0036).
         return new ReconcilePendingIntentsService(history, provider, provider, lock, clock, settleAfter, restoreWindow,
-                operations, holds);
+                operations, holds, new PolicyIntents(policies, history));
     }
 
     @Singleton

@@ -66,6 +66,27 @@ public final class AuditedAttempts {
         return new Attempt(context, operation);
     }
 
+    /**
+     * Runs {@code work} under {@code server}'s lock (or the one this thread already holds), so that the
+     * attempts it makes on that server run under it, one after another with nothing in between: a policy
+     * run's retention reads the points once and deletes what it drops (ADR 0036). Not audited itself:
+     * its attempts are; a busy server is thrown ({@code ServerBusy}) before anything is done.
+     */
+    public <T> T exclusively(ServerId server, Supplier<T> work) {
+        Set<ServerId> mine = HELD.get();
+        if (mine.contains(server)) {
+            return work.get();
+        }
+        return lock.callExclusively(server, () -> {
+            mine.add(server);
+            try {
+                return work.get();
+            } finally {
+                mine.remove(server);
+            }
+        });
+    }
+
     /** One attempt of one operation; collects what the audit events say about it. */
     public final class Attempt {
 

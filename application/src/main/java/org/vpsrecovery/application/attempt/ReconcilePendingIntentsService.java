@@ -57,11 +57,20 @@ public final class ReconcilePendingIntentsService {
     private final Duration giveUpAfter;
     private final RecoveryOperations operations;
     private final RecoveryPointHolds holds;
+    private final RecordIntents records;
 
     /** {@code giveUpAfter}: how long an unverifiable intent stays pending (the restore window). */
     public ReconcilePendingIntentsService(AuditHistory history, SnapshotProvider snapshots, BackupProvider backups,
                                           ServerLock lock, Clock clock, Duration settleAfter, Duration giveUpAfter,
                                           RecoveryOperations operations, RecoveryPointHolds holds) {
+        this(history, snapshots, backups, lock, clock, settleAfter, giveUpAfter, operations, holds, RecordIntents.NONE);
+    }
+
+    /** {@code records}: settles the intents of the platform's own records, which name no server (ADR 0036). */
+    public ReconcilePendingIntentsService(AuditHistory history, SnapshotProvider snapshots, BackupProvider backups,
+                                          ServerLock lock, Clock clock, Duration settleAfter, Duration giveUpAfter,
+                                          RecoveryOperations operations, RecoveryPointHolds holds, RecordIntents records) {
+        this.records = Objects.requireNonNull(records, "records");
         this.holds = Objects.requireNonNull(holds, "holds");
         this.giveUpAfter = Objects.requireNonNull(giveUpAfter, "give up after");
         this.operations = Objects.requireNonNull(operations, "operations");
@@ -80,7 +89,9 @@ public final class ReconcilePendingIntentsService {
         for (RecordedAuditEvent intent : pending) {
             Optional<ServerId> server = intent.event().server();
             if (server.isEmpty()) {
-                continue; // every intent is written on a server; nothing to look at otherwise
+                // A change of the platform's own records (a policy's): the record says how it ended.
+                closed += settleRecordIntent(intent) ? 1 : 0;
+                continue;
             }
             Optional<RecoveryOperation> operation = intent.event().attemptId().flatMap(this::operationOf);
             if (operation.isPresent()) {
@@ -103,6 +114,23 @@ public final class ReconcilePendingIntentsService {
             }
         }
         return closed;
+    }
+
+    private boolean settleRecordIntent(RecordedAuditEvent intent) {
+        Optional<Outcome> outcome = records.outcomeOf(intent.event());
+        if (outcome.isEmpty() || settled(intent)) {
+            return false;
+        }
+        AuditEvent accepted = intent.event();
+        Map<String, String> detail = new LinkedHashMap<>(accepted.detail());
+        detail.put(RECONCILED, "true");
+        try {
+            history.append(new AuditEvent(clock.instant(), accepted.team(), accepted.requestId(), accepted.operation(),
+                    Optional.empty(), accepted.resource(), outcome.get(), OptionalInt.empty(), detail));
+            return true;
+        } catch (RuntimeException historyDown) {
+            return false; // the next round tries again
+        }
     }
 
     private Optional<RecoveryOperation> operationOf(String attemptId) {

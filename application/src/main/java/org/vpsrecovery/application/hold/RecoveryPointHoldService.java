@@ -19,6 +19,8 @@ import org.vpsrecovery.domain.hold.HoldActor;
 import org.vpsrecovery.domain.hold.HoldId;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.domain.port.ServerOwnership;
 import org.vpsrecovery.domain.port.SnapshotProvider;
@@ -41,18 +43,25 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
     private final ServerOwnership ownership;
     private final TeamDirectory teams;
     private final RecoveryPointHolds holds;
+    private final RecoveryOperations operations;
     private final AuditedAttempts attempts;
     private final Clock clock;
 
     public RecoveryPointHoldService(SnapshotProvider snapshots, BackupProvider backups, ServerOwnership ownership,
-                                    TeamDirectory teams, RecoveryPointHolds holds, AuditedAttempts attempts, Clock clock) {
+                                    TeamDirectory teams, RecoveryPointHolds holds, RecoveryOperations operations,
+                                    AuditedAttempts attempts, Clock clock) {
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.backups = Objects.requireNonNull(backups, "backups");
         this.ownership = Objects.requireNonNull(ownership, "ownership");
         this.teams = Objects.requireNonNull(teams, "teams");
         this.holds = Objects.requireNonNull(holds, "holds");
+        this.operations = Objects.requireNonNull(operations, "operations");
         this.attempts = Objects.requireNonNull(attempts, "attempts");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    private static boolean isDelete(Operation kind) {
+        return kind == Operation.DELETE_SNAPSHOT || kind == Operation.DELETE_BACKUP;
     }
 
     /** Where a point is: its server, and the team that owns the server. */
@@ -77,6 +86,14 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
                     // Read under the lock: a delete that went first leaves nothing to hold.
                     if (locateOn(located.server(), point).isEmpty()) {
                         throw notFound(point);
+                    }
+                    // A delete asked of VPS.org and not yet seen to its end: the point is on its way out.
+                    Optional<RecoveryOperation> deleting = operations.about(List.of(point)).stream()
+                            .filter(o -> !o.isFinal() && isDelete(o.kind())).findFirst();
+                    if (deleting.isPresent()) {
+                        return Decision.deny(ReasonCode.RECOVERY_POINT_BEING_DELETED, point.type().name()
+                                .toLowerCase(java.util.Locale.ROOT) + " " + point.id() + " is being deleted (operation "
+                                + deleting.get().id() + "); a point on its way out cannot be held");
                     }
                     return Decision.allow();
                 },

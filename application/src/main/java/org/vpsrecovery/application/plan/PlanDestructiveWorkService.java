@@ -130,9 +130,10 @@ public final class PlanDestructiveWorkService implements PlanDestructiveWorkUseC
         ServerId onto = target.orElse(source.id());
         List<Plan.Verdict> verdicts = verdicts(points.restoreChecks(found, RecoveryPoints.restoreTarget(source, onto),
                 servers, clock.instant()));
-        Optional<Plan.SafetySnapshot> first = safetySnapshot(context, onto, skipSafetySnapshot, verdicts);
-        return audited(context, new Plan(points.restoreOperation(), onto, point, source.id(), verdicts,
-                List.of(new Plan.Effect.Overwrite(onto, point, source.id())), first));
+        List<Plan.Effect> effects = new ArrayList<>();
+        Optional<Plan.SafetySnapshot> first = safetySnapshot(context, onto, point, skipSafetySnapshot, verdicts, effects);
+        effects.add(new Plan.Effect.Overwrite(onto, point, source.id()));
+        return audited(context, new Plan(points.restoreOperation(), onto, point, source.id(), verdicts, effects, first));
     }
 
     /** Every check's verdict, in order: the same checks the real call stops at the first refusal of. */
@@ -143,14 +144,17 @@ public final class PlanDestructiveWorkService implements PlanDestructiveWorkUseC
     }
 
     /** The safety snapshot the restore would take first, if it takes one; its room is one more verdict. */
-    private Optional<Plan.SafetySnapshot> safetySnapshot(CallContext context, ServerId server, boolean skipped,
-                                                        List<Plan.Verdict> verdicts) {
+    private Optional<Plan.SafetySnapshot> safetySnapshot(CallContext context, ServerId server, ResourceRef reading,
+                                                        boolean skipped, List<Plan.Verdict> verdicts,
+                                                        List<Plan.Effect> effects) {
         if (safety.filter(s -> s.applies(context.team(), skipped)).isEmpty()) {
             return Optional.empty();
         }
-        Decision room = safety.get().room(context.team(), server);
-        verdicts.add(new Plan.Verdict(SafetySnapshots.ROOM_POLICY, room));
-        return Optional.of(new Plan.SafetySnapshot(server, SafetySnapshots.NAME_PREFIX, room));
+        SafetySnapshots.Room room = safety.get().room(context.team(), server, reading);
+        verdicts.add(new Plan.Verdict(SafetySnapshots.ROOM_POLICY, room.decision()));
+        // A snapshot a policy's retention lets go to make room is deleted first: one more effect.
+        room.rotated().ifPresent(gone -> effects.add(new Plan.Effect.Delete(ResourceRef.of(gone), server)));
+        return Optional.of(new Plan.SafetySnapshot(server, SafetySnapshots.NAME_PREFIX, room.decision()));
     }
 
     private AuditedAttempts.Attempt refusable(CallContext context, Operation action, ResourceRef point) {

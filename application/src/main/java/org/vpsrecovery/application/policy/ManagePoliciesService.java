@@ -18,6 +18,7 @@ import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.policy.PolicyId;
 import org.vpsrecovery.domain.policy.PolicySpec;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.RecoveryPolicies;
 import org.vpsrecovery.domain.port.RunCalendar;
 import org.vpsrecovery.domain.port.ServerOwnership;
@@ -26,7 +27,9 @@ import org.vpsrecovery.domain.server.ServerId;
 /**
  * Policies name only servers their team owns (another team's is {@code SERVER_NOT_FOUND}, as a
  * missing one), a schedule the run calendar reads, and at most {@value #MAX_PER_TEAM} per team.
- * The change is stored first, over the version read, then audited with its diff.
+ * A change is audited as an intent first (with its actor and diff), then stored over the version read,
+ * then its outcome: a crash between leaves an intent that reconciliation settles from the row
+ * ({@link PolicyIntents}, ADR 0036), never a change with no event.
  */
 public final class ManagePoliciesService implements ManagePoliciesUseCase {
 
@@ -59,8 +62,12 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
             throw audit.refused(context, Operation.CREATE_POLICY, Optional.empty(), refusal);
         }
         RecoveryPolicy created = RecoveryPolicy.created(PolicyId.random(), context.team(), spec, clock.instant());
-        policies.add(created);
-        audit.done(context, Operation.CREATE_POLICY, created.id(), created.version(), spec.fields());
+        String attempt = audit.intent(context, Operation.CREATE_POLICY, created.id(), created.version(), spec.fields());
+        stored(context, Operation.CREATE_POLICY, created.id(), created.version(), attempt, () -> {
+            policies.add(created);
+            return true;
+        });
+        audit.done(context, Operation.CREATE_POLICY, created.id(), created.version(), attempt, spec.fields());
         return created;
     }
 
@@ -92,10 +99,13 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
             throw audit.refused(context, Operation.UPDATE_POLICY, Optional.of(id), refusal);
         }
         RecoveryPolicy next = current.replacedBy(spec, clock.instant());
-        if (!policies.update(current, next)) {
-            throw audit.refused(context, Operation.UPDATE_POLICY, Optional.of(id), conflict(id, current.version()));
+        Map<String, String> changes = spec.changesFrom(current.spec());
+        String attempt = audit.intent(context, Operation.UPDATE_POLICY, id, next.version(), changes);
+        if (!stored(context, Operation.UPDATE_POLICY, id, next.version(), attempt, () -> policies.update(current, next))) {
+            throw audit.failedAfterIntent(context, Operation.UPDATE_POLICY, id, next.version(), attempt,
+                    conflict(id, current.version()));
         }
-        audit.done(context, Operation.UPDATE_POLICY, id, next.version(), spec.changesFrom(current.spec()));
+        audit.done(context, Operation.UPDATE_POLICY, id, next.version(), attempt, changes);
         return next;
     }
 
@@ -107,12 +117,26 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
         } catch (RecoveryException refusal) {
             throw audit.refused(context, Operation.DELETE_POLICY, Optional.of(id), refusal);
         }
-        if (!policies.remove(current)) {
-            throw audit.refused(context, Operation.DELETE_POLICY, Optional.of(id), conflict(id, current.version()));
-        }
         Map<String, String> was = new LinkedHashMap<>();
         current.spec().fields().forEach((field, value) -> was.put(field, value + " -> (deleted)"));
-        audit.done(context, Operation.DELETE_POLICY, id, current.version(), was);
+        String attempt = audit.intent(context, Operation.DELETE_POLICY, id, current.version(), was);
+        if (!stored(context, Operation.DELETE_POLICY, id, current.version(), attempt, () -> policies.remove(current))) {
+            throw audit.failedAfterIntent(context, Operation.DELETE_POLICY, id, current.version(), attempt,
+                    conflict(id, current.version()));
+        }
+        audit.done(context, Operation.DELETE_POLICY, id, current.version(), attempt, was);
+    }
+
+    /** The row's write after the intent; a store that fails leaves the change unresolved, for reconciliation. */
+    private boolean stored(CallContext context, Operation operation, PolicyId id, long version, String attempt,
+                           java.util.function.BooleanSupplier write) {
+        try {
+            return write.getAsBoolean();
+        } catch (RuntimeException storeDown) {
+            audit.unresolved(context, operation, id, version, attempt);
+            throw new PlatformUnavailable("the platform cannot store the policy now; whether the change took effect "
+                    + "is settled later, read the policy before trying again", java.time.Duration.ofSeconds(2), storeDown);
+        }
     }
 
     private RecoveryPolicy currentAt(TeamId team, PolicyId id, OptionalLong expectedVersion) {

@@ -16,16 +16,12 @@ import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
-import org.vpsrecovery.domain.backup.Backup;
-import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.policy.PolicyId;
-import org.vpsrecovery.domain.policy.PolicyKind;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
 import org.vpsrecovery.domain.policy.Retention;
-import org.vpsrecovery.domain.policy.RetentionCandidate;
 import org.vpsrecovery.domain.policy.RetentionVerdict;
 import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.RecoveryOperations;
@@ -35,22 +31,20 @@ import org.vpsrecovery.domain.port.RunCalendar;
 import org.vpsrecovery.domain.port.ServerOwnership;
 import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.server.ServerId;
-import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.application.policy.PolicyPlan.ServerPlan;
 
 /**
  * Reads each covered server's points at VPS.org (lists only) and evaluates the policy's retention
- * over them. A point is the policy's when its name (a backup's description) is one the policy's
- * template renders; every other point is a person's. A point that a restore still reads (its hold,
+ * over them. A point is the policy's when the platform's create that made it was this policy's run, or,
+ * with no create recorded, when its name (a backup's description) is one the template renders (ADR 0036);
+ * every other point is a person's. A point that a restore still reads (its hold,
  * ADR 0026) or that a team or legal hold is on (ADR 0029) is held. Audited as {@code PLAN_POLICY}: the event says what would be deleted, and nothing is.
  */
 public final class PlanPolicyService implements PlanPolicyUseCase {
 
     private final RecoveryPolicies policies;
     private final ServerOwnership ownership;
-    private final SnapshotProvider snapshots;
-    private final BackupProvider backups;
-    private final HeldRecoveryPoints heldPoints;
+    private final PolicyPoints points;
     private final RunCalendar calendar;
     private final PolicyAudit audit;
     private final Clock clock;
@@ -61,11 +55,9 @@ public final class PlanPolicyService implements PlanPolicyUseCase {
                              AuditWriter writer, Clock clock) {
         this.policies = Objects.requireNonNull(policies, "policies");
         this.ownership = Objects.requireNonNull(ownership, "ownership");
-        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
-        this.backups = Objects.requireNonNull(backups, "backups");
         this.calendar = Objects.requireNonNull(calendar, "calendar");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.heldPoints = new HeldRecoveryPoints(operations, holds, clock);
+        this.points = new PolicyPoints(snapshots, backups, operations, holds, clock);
         this.audit = new PolicyAudit(writer, clock);
     }
 
@@ -108,28 +100,13 @@ public final class PlanPolicyService implements PlanPolicyUseCase {
     }
 
     private ServerPlan planFor(RecoveryPolicy policy, ServerId server) {
-        Map<ResourceRef, String[]> shown = new LinkedHashMap<>();
-        List<RetentionCandidate> listed = new ArrayList<>();
-        if (policy.spec().kind() == PolicyKind.SNAPSHOT) {
-            for (Snapshot s : snapshots.listSnapshots(Optional.of(server))) {
-                ResourceRef ref = ResourceRef.of(s.id());
-                shown.put(ref, new String[] {s.name(), s.status().label()});
-                listed.add(new RetentionCandidate(ref, s.createdAt(), s.isCompleted(), policy.makerOf(s.name()), false));
-            }
-        } else {
-            for (Backup b : backups.listBackups(Optional.of(server), Optional.of(BackupType.Kind.MANUAL))) {
-                ResourceRef ref = ResourceRef.of(b.id());
-                shown.put(ref, new String[] {b.description(), b.status().label()});
-                listed.add(new RetentionCandidate(ref, b.createdAt(), b.isCompleted(), policy.makerOf(b.description()), false));
-            }
-        }
-        Set<ResourceRef> held = heldPoints.among(shown.keySet());
-        List<RetentionCandidate> candidates = listed.stream().map(c -> new RetentionCandidate(c.point(), c.createdAt(),
-                c.completed(), c.maker(), held.contains(c.point()))).toList();
+        List<PolicyPoints.Point> listed = points.listed(policy.spec().kind(), server);
+        Map<ResourceRef, PolicyPoints.Point> shown = new LinkedHashMap<>();
+        listed.forEach(p -> shown.put(p.ref(), p));
         List<RetentionVerdict> verdicts = Retention.evaluate(policy.spec().retention(), policy.spec().schedule().zone(),
-                candidates);
+                points.candidates(policy, listed));
         Function<RetentionVerdict, PolicyPlan.PlannedPoint> planned = v -> new PolicyPlan.PlannedPoint(
-                shown.get(v.candidate().point())[0], shown.get(v.candidate().point())[1], v);
+                shown.get(v.candidate().point()).label(), shown.get(v.candidate().point()).status(), v);
         return new ServerPlan(server, verdicts.stream().map(planned).toList());
     }
 }

@@ -1,6 +1,7 @@
 package org.vpsrecovery.application.policy;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -11,7 +12,9 @@ import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.policy.PolicyId;
 
 /**
@@ -32,9 +35,59 @@ final class PolicyAudit {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /**
+     * The intent, durably, before the row is written (ADR 0036): the change, its actor and diff are on
+     * record even if the instance dies before the row or its outcome; reconciliation then reads the row
+     * ({@link PolicyIntents}). If the history cannot take it, nothing is changed. Returns the attempt id
+     * the outcome names.
+     */
+    String intent(CallContext context, Operation operation, PolicyId policy, long version, Map<String, String> facts) {
+        String attempt = context.operationId().toString();
+        Map<String, String> detail = new LinkedHashMap<>();
+        detail.put(AuditEvent.ATTEMPT_ID, attempt);
+        detail.putAll(facts);
+        try {
+            writer.appendNow(event(context, operation, new Outcome.Accepted(), Optional.of(policy), version, detail));
+        } catch (RecoveryException expected) {
+            throw expected;
+        } catch (RuntimeException historyDown) {
+            throw new PlatformUnavailable("the audit history cannot record the change now, so nothing was changed; "
+                    + "try again shortly", Duration.ofSeconds(2), historyDown);
+        }
+        return attempt;
+    }
+
     /** Records what was done; written later if the history cannot take it now, never lost while the instance lives. */
-    void done(CallContext context, Operation operation, PolicyId policy, long version, Map<String, String> facts) {
-        writer.appendOrDefer(event(context, operation, new Outcome.Completed(), Optional.of(policy), version, facts));
+    void done(CallContext context, Operation operation, PolicyId policy, long version, String attempt,
+              Map<String, String> facts) {
+        writer.appendOrDefer(event(context, operation, new Outcome.Completed(), Optional.of(policy), version,
+                withAttempt(attempt, facts)));
+    }
+
+    /** After the intent, the change did not happen: FAILED, which settles the intent, with why. */
+    RecoveryException failedAfterIntent(CallContext context, Operation operation, PolicyId policy, long version,
+                                        String attempt, RecoveryException failure) {
+        writer.appendOrDefer(event(context, operation, new Outcome.Failed(failure.reason(), cause(failure.getMessage())),
+                Optional.of(policy), version, withAttempt(attempt, Map.of())));
+        return failure;
+    }
+
+    /** After the intent, the store failed: whether the row was written is not known here; reconciliation reads it. */
+    void unresolved(CallContext context, Operation operation, PolicyId policy, long version, String attempt) {
+        writer.appendOrDefer(event(context, operation, new Outcome.Unresolved(ReasonCode.PLATFORM_UNAVAILABLE,
+                        "the policy store failed during the change; reconciliation reads whether it took effect"),
+                Optional.of(policy), version, withAttempt(attempt, Map.of())));
+    }
+
+    private static Map<String, String> withAttempt(String attempt, Map<String, String> facts) {
+        Map<String, String> detail = new LinkedHashMap<>();
+        detail.put(AuditEvent.ATTEMPT_ID, attempt);
+        detail.putAll(facts);
+        return detail;
+    }
+
+    private static String cause(String message) {
+        return message.length() <= Outcome.MAX_CAUSE_LENGTH ? message : message.substring(0, Outcome.MAX_CAUSE_LENGTH);
     }
 
     /** Records a plan: an outcome that says nothing was changed, anywhere (ADR 0029's PLANNED). */

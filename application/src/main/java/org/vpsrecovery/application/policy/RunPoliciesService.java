@@ -6,17 +6,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.backup.DeleteBackupCommand;
+import org.vpsrecovery.application.backup.DeleteBackupUseCase;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.backup.BackupDraft;
+import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.backup.ManualBackupQuota;
 import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.Description;
@@ -30,8 +35,10 @@ import org.vpsrecovery.domain.policy.RecoveryPolicy;
 import org.vpsrecovery.domain.policy.Retention;
 import org.vpsrecovery.domain.policy.RetentionCandidate;
 import org.vpsrecovery.domain.policy.RetentionVerdict;
+import org.vpsrecovery.domain.policy.Rotation;
 import org.vpsrecovery.domain.policy.RunJitter;
 import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.domain.port.RecoveryPolicies;
@@ -41,7 +48,6 @@ import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.port.TeamDirectory;
 import org.vpsrecovery.domain.port.TeamLimits;
 import org.vpsrecovery.domain.server.ServerId;
-import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotDraft;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.domain.snapshot.SnapshotName;
@@ -56,9 +62,12 @@ import org.vpsrecovery.domain.snapshot.SnapshotQuota;
  *
  * <p>A run is an ordinary audited create ({@link AuditedAttempts}: checked under the server's lock,
  * intent first, the operation tracked to its end) whose events name the policy, its version and the
- * cron time. At a snapshot server's limit, the oldest policy-made completed point that retention lets
- * go is deleted first through the audited delete (holds respected), under the same lock; if none may
- * go the run is refused {@code ROTATION_NOT_POSSIBLE}, audited, and so sent as a webhook.
+ * cron time. At a server's limit (snapshots, or manual backups for a backup policy), the oldest point
+ * retention lets go once the run's point is counted ({@link Rotation}) is deleted first through the
+ * audited delete (holds respected), under the same lock; if none may go the run is refused
+ * {@code ROTATION_NOT_POSSIBLE}, audited, and so sent as a webhook. After a run made its point, retention's
+ * other drops are deleted the same way (ADR 0036). Who made a point is read from the platform's record of
+ * its create ({@link PolicyPoints}).
  */
 public final class RunPoliciesService {
 
@@ -70,16 +79,18 @@ public final class RunPoliciesService {
     private final SnapshotProvider snapshots;
     private final BackupProvider backups;
     private final TeamLimits limits;
-    private final HeldRecoveryPoints heldPoints;
+    private final PolicyPoints points;
     private final RunCalendar calendar;
     private final AuditedAttempts attempts;
     private final DeleteSnapshotUseCase deletes;
+    private final DeleteBackupUseCase backupDeletes;
     private final Clock clock;
 
     public RunPoliciesService(TeamDirectory teams, RecoveryPolicies policies, ServerOwnership ownership,
                               SnapshotProvider snapshots, BackupProvider backups, TeamLimits limits,
                               RecoveryOperations operations, RecoveryPointHolds holds, RunCalendar calendar,
-                              AuditedAttempts attempts, DeleteSnapshotUseCase deletes, Clock clock) {
+                              AuditedAttempts attempts, DeleteSnapshotUseCase deletes,
+                              DeleteBackupUseCase backupDeletes, Clock clock) {
         this.teams = Objects.requireNonNull(teams, "teams");
         this.policies = Objects.requireNonNull(policies, "policies");
         this.ownership = Objects.requireNonNull(ownership, "ownership");
@@ -89,15 +100,29 @@ public final class RunPoliciesService {
         this.calendar = Objects.requireNonNull(calendar, "calendar");
         this.attempts = Objects.requireNonNull(attempts, "attempts");
         this.deletes = Objects.requireNonNull(deletes, "deletes");
+        this.backupDeletes = Objects.requireNonNull(backupDeletes, "backup deletes");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.heldPoints = new HeldRecoveryPoints(operations, holds, clock);
+        this.points = new PolicyPoints(snapshots, backups, operations, holds, clock);
     }
 
-    /** What one run came to. */
-    public enum RunResult { MADE, REFUSED, FAILED }
+    /**
+     * What one run came to: made; refused by a check (a limit nothing may be rotated under); failed when it
+     * certainly did not happen (VPS.org or the platform refused or was out of reach: tried again with a
+     * bounded backoff, see {@link #retry}); unresolved when it may have happened (an answer lost: the tracker
+     * settles it, and a retry could make a second point, so none is made).
+     */
+    public enum RunResult { MADE, REFUSED, FAILED, UNRESOLVED }
 
-    /** One due (policy, server) pair and what its run came to. */
-    public record Run(PolicyId policy, ServerId server, Instant scheduledFor, RunResult result) {
+    /**
+     * One due (policy, server) pair and what its run came to; {@code removed}: the points its policy
+     * deleted, the one rotated for room first, then what retention dropped after the point was made.
+     */
+    public record Run(TeamId team, PolicyId policy, ServerId server, Instant scheduledFor, RunResult result,
+                      List<ResourceRef> removed) {
+
+        public Run {
+            removed = List.copyOf(removed);
+        }
     }
 
     /** Runs every pair due in {@code (from, to]}, each once; a failed run is audited and does not stop the others. */
@@ -113,14 +138,34 @@ public final class RunPoliciesService {
                 page = policies.list(team, after, PAGE);
                 for (RecoveryPolicy policy : page) {
                     for (ServerId server : covered(policy)) {
-                        due(policy, server, from, to).ifPresent(at -> done.add(new Run(policy.id(), server, at,
-                                run(policy, server, at))));
+                        due(policy, server, from, to).ifPresent(at -> done.add(run(policy, server, at)));
                     }
                 }
                 after = page.isEmpty() ? after : Optional.of(page.get(page.size() - 1).id());
             } while (page.size() == PAGE);
         }
         return done;
+    }
+
+    /**
+     * A failed run tried again ({@code PolicyRunJobs}: a bounded exponential backoff), as the same run (its
+     * request id names the same cron time). Only while it is still owed: the policy is there and unchanged
+     * since that time, still covers the server, and its next cron time (jittered) has not come, since that
+     * run is the tick's. Empty when it is no longer owed: nothing is done.
+     */
+    public Optional<Run> retry(TeamId team, PolicyId id, ServerId server, Instant scheduledFor) {
+        Optional<RecoveryPolicy> found = policies.find(team, id)
+                .filter(p -> !p.updatedAt().isAfter(scheduledFor))
+                .filter(p -> covered(p).contains(server));
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        RecoveryPolicy policy = found.get();
+        List<Instant> next = calendar.nextRuns(policy.spec().schedule(), scheduledFor, 1);
+        if (!next.isEmpty() && !next.get(0).plus(jitter(policy, server, scheduledFor)).isAfter(clock.instant())) {
+            return Optional.empty();
+        }
+        return Optional.of(run(policy, server, scheduledFor));
     }
 
     /** The latest cron time whose jittered moment is in the window and after the policy's last change. */
@@ -161,35 +206,47 @@ public final class RunPoliciesService {
         return named.stream().filter(owned::contains).sorted(Comparator.comparingLong(ServerId::value)).toList();
     }
 
-    private RunResult run(RecoveryPolicy policy, ServerId server, Instant scheduledFor) {
-        CallContext context = new CallContext(policy.team(), new RequestId("policy-run:" + policy.id().value() + ":"
-                + server.value() + ":" + scheduledFor.getEpochSecond()));
-        String name = policy.spec().nameTemplate().render(server, scheduledFor.atZone(policy.spec().schedule().zone()));
+    private Run run(RecoveryPolicy policy, ServerId server, Instant scheduledFor) {
+        CallContext context = new CallContext(policy.team(), policy.runRequest(server, scheduledFor));
+        List<ResourceRef> removed = new ArrayList<>();
+        RunResult result;
         try {
+            String name = policy.spec().nameTemplate().render(server, scheduledFor.atZone(policy.spec().schedule().zone()));
             if (policy.spec().kind() == PolicyKind.SNAPSHOT) {
                 var attempt = attempts.attempt(context, Operation.CREATE_SNAPSHOT).onServer(server)
                         .detail(AuditEvent.NAME, name);
                 made(attempt, policy, scheduledFor);
-                attempt.run(() -> rotatedIfNeeded(attempt, policy, server),
+                attempt.run(() -> roomMade(attempt, policy, server, ReasonCode.SNAPSHOT_LIMIT_REACHED,
+                                () -> SnapshotQuota.evaluate(server, snapshots.listSnapshots(Optional.of(server)),
+                                        limits.limitsFor(policy.team())), removed),
                         () -> snapshots.createSnapshot(new SnapshotDraft(server, new SnapshotName(name), Optional.empty())),
                         created -> Optional.of(ResourceRef.of(created.id())));
             } else {
                 var attempt = attempts.attempt(context, Operation.CREATE_MANUAL_BACKUP).onServer(server)
                         .detail(AuditEvent.DESCRIPTION, name);
                 made(attempt, policy, scheduledFor);
-                // Manual backups are not rotated yet: at the limit the run is refused by the ordinary quota.
-                attempt.run(() -> ManualBackupQuota.evaluate(server, backups.listBackups(Optional.of(server), Optional.empty()),
-                                limits.limitsFor(policy.team())),
+                attempt.run(() -> roomMade(attempt, policy, server, ReasonCode.MANUAL_BACKUP_LIMIT_REACHED,
+                                () -> ManualBackupQuota.evaluate(server, backups.listBackups(Optional.of(server),
+                                        Optional.empty()), limits.limitsFor(policy.team())), removed),
                         () -> backups.createManualBackup(new BackupDraft(server, Optional.of(new Description(name)))),
                         created -> Optional.of(ResourceRef.of(created.id())));
             }
-            return RunResult.MADE;
+            result = RunResult.MADE;
         } catch (org.vpsrecovery.domain.common.RecoveryDenied refused) {
-            return RunResult.REFUSED;
+            result = RunResult.REFUSED;
+        } catch (ProviderFailure failure) {
+            result = failure.outcomeUnknown() ? RunResult.UNRESOLVED : RunResult.FAILED;
         } catch (RecoveryException | IllegalArgumentException failed) {
-            // Audited by the attempt (or a name the template cannot render now): the next cron time tries again.
-            return RunResult.FAILED;
+            // Audited by the attempt (or a name the template cannot render now); retried with a backoff (PolicyRunJobs).
+            result = RunResult.FAILED;
+        } catch (RuntimeException unexpected) {
+            // The attempt audited it UNRESOLVED when it came from the call: VPS.org may have acted.
+            result = RunResult.UNRESOLVED;
         }
+        if (result == RunResult.MADE) {
+            removed.addAll(dropsApplied(policy, server));
+        }
+        return new Run(policy.team(), policy.id(), server, scheduledFor, result, List.copyOf(removed));
     }
 
     private static void made(AuditedAttempts.Attempt attempt, RecoveryPolicy policy, Instant scheduledFor) {
@@ -199,37 +256,84 @@ public final class RunPoliciesService {
     }
 
     /**
-     * Under the create's lock: the quota, and at the limit one rotation (the oldest policy-made completed
-     * point retention drops, deleted through the audited delete), then the quota again.
+     * Under the create's lock: the quota, and at the limit one rotation (the oldest point retention lets
+     * go once the run's point is counted, deleted through the audited delete), then the quota again.
      */
-    private Decision rotatedIfNeeded(AuditedAttempts.Attempt attempt, RecoveryPolicy policy, ServerId server) {
-        List<Snapshot> listed = snapshots.listSnapshots(Optional.of(server));
-        Decision quota = SnapshotQuota.evaluate(server, listed, limits.limitsFor(policy.team()));
-        if (!(quota instanceof Decision.Denied denied) || denied.reason() != ReasonCode.SNAPSHOT_LIMIT_REACHED) {
-            return quota;
+    private Decision roomMade(AuditedAttempts.Attempt attempt, RecoveryPolicy policy, ServerId server, ReasonCode limit,
+                              Supplier<Decision> quota, List<ResourceRef> removed) {
+        Decision first = quota.get();
+        if (!(first instanceof Decision.Denied denied) || denied.reason() != limit) {
+            return first;
         }
-        Optional<SnapshotId> victim = rotationVictim(policy, listed);
+        Optional<ResourceRef> victim = rotationVictim(policy, server);
         if (victim.isEmpty()) {
-            return Decision.deny(ReasonCode.ROTATION_NOT_POSSIBLE, denied.detail()
-                    + "; retention lets no policy-made completed snapshot go, so none was rotated");
+            return Decision.deny(ReasonCode.ROTATION_NOT_POSSIBLE, denied.detail() + "; retention lets no policy-made "
+                    + "completed " + noun(policy.spec().kind()) + " go, so none was rotated");
         }
-        attempt.detail(AuditEvent.ROTATED, "snapshot " + victim.get().value());
+        attempt.detail(AuditEvent.ROTATED, label(victim.get()));
         // The audited delete, whose lock on this server this thread already holds (AuditedAttempts).
-        deletes.deleteSnapshot(new DeleteSnapshotCommand(new CallContext(policy.team(),
-                new RequestId("policy-rotation:" + policy.id().value() + ":" + victim.get().value())), victim.get()));
-        return SnapshotQuota.evaluate(server, snapshots.listSnapshots(Optional.of(server)), limits.limitsFor(policy.team()));
+        delete(policy, victim.get(), "policy-rotation:");
+        removed.add(victim.get());
+        return quota.get();
     }
 
-    /** The oldest point retention drops; retention never drops a held, unfinished, newest or (unless included) person-made one. */
-    Optional<SnapshotId> rotationVictim(RecoveryPolicy policy, List<Snapshot> listed) {
-        Set<ResourceRef> held = heldPoints.among(listed.stream().map(s -> ResourceRef.of(s.id())).toList());
-        List<RetentionCandidate> candidates = listed.stream().map(s -> new RetentionCandidate(ResourceRef.of(s.id()),
-                s.createdAt(), s.isCompleted(), policy.makerOf(s.name()), held.contains(ResourceRef.of(s.id())))).toList();
-        return Retention.evaluate(policy.spec().retention(), policy.spec().schedule().zone(), candidates).stream()
-                .filter(v -> !v.keep())
-                .map(RetentionVerdict::candidate)
-                .min(Comparator.comparing(RetentionCandidate::createdAt))
-                .flatMap(c -> listed.stream().filter(s -> ResourceRef.of(s.id()).equals(c.point())).findFirst())
-                .map(Snapshot::id);
+    /** The point a run at the limit rotates away (domain {@link Rotation}); empty when none may go. */
+    Optional<ResourceRef> rotationVictim(RecoveryPolicy policy, ServerId server) {
+        List<RetentionCandidate> candidates = points.candidates(policy, points.listed(policy.spec().kind(), server));
+        return Rotation.victim(policy.spec().retention(), policy.spec().schedule().zone(), candidates,
+                typeOf(policy.spec().kind()), clock.instant()).map(RetentionCandidate::point);
+    }
+
+    /**
+     * After a run made its point: every other point retention drops, deleted through the audited delete
+     * (holds checked again by it) under the server's lock, read once so nothing slips in between. A delete
+     * refused or failed is audited by it and left for the next run; a busy server leaves them all.
+     */
+    private List<ResourceRef> dropsApplied(RecoveryPolicy policy, ServerId server) {
+        try {
+            return attempts.exclusively(server, () -> {
+                List<RetentionCandidate> candidates = points.candidates(policy, points.listed(policy.spec().kind(), server));
+                List<ResourceRef> deleted = new ArrayList<>();
+                for (RetentionVerdict verdict : Retention.evaluate(policy.spec().retention(),
+                        policy.spec().schedule().zone(), candidates)) {
+                    if (verdict.keep()) {
+                        continue;
+                    }
+                    try {
+                        delete(policy, verdict.candidate().point(), "policy-retention:");
+                        deleted.add(verdict.candidate().point());
+                    } catch (RecoveryException refusedOrFailed) {
+                        // Audited by the delete; the next run evaluates again.
+                    }
+                }
+                return deleted;
+            });
+        } catch (RuntimeException busyOrUnreadable) {
+            // A busy server or an unreadable list: nothing was deleted; the next run applies retention again.
+            return List.of();
+        }
+    }
+
+    /** The audited delete of a point, asked by the policy: its request id names the policy, the why and the point. */
+    private void delete(RecoveryPolicy policy, ResourceRef point, String why) {
+        CallContext context = new CallContext(policy.team(), new RequestId(why + policy.id().value() + ":"
+                + point.type().name().toLowerCase(Locale.ROOT) + ":" + point.id()));
+        if (point.type() == ResourceRef.Type.SNAPSHOT) {
+            deletes.deleteSnapshot(new DeleteSnapshotCommand(context, new SnapshotId(point.id())));
+        } else {
+            backupDeletes.deleteBackup(new DeleteBackupCommand(context, new BackupId(point.id())));
+        }
+    }
+
+    private static ResourceRef.Type typeOf(PolicyKind kind) {
+        return kind == PolicyKind.SNAPSHOT ? ResourceRef.Type.SNAPSHOT : ResourceRef.Type.BACKUP;
+    }
+
+    private static String noun(PolicyKind kind) {
+        return kind == PolicyKind.SNAPSHOT ? "snapshot" : "manual backup";
+    }
+
+    private static String label(ResourceRef point) {
+        return (point.type() == ResourceRef.Type.SNAPSHOT ? "snapshot " : "backup ") + point.id();
     }
 }

@@ -1,20 +1,40 @@
 package org.vpsrecovery.application.restore;
 
-import java.util.List;
+import java.util.Optional;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.server.ServerId;
-import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
 
 /**
- * The seam where retention (ADR 0028) makes room for a restore's safety snapshot when the server is at
- * its snapshot limit. Called under the server's lock (the restore's), so an implementation deletes
- * without taking it again. Until retention provides one, {@link #NONE}: nothing may go, and the restore
- * is refused {@code SAFETY_SNAPSHOT_LIMIT_REACHED} before anything is created.
+ * The seam where retention (ADR 0028, 0036) makes room for a restore's safety snapshot when the server
+ * is at its snapshot limit: the oldest snapshot a policy of the team covering the server made and its
+ * retention lets go. {@link #NONE}: nothing may go, and the restore is refused
+ * {@code SAFETY_SNAPSHOT_LIMIT_REACHED} before anything is created.
  */
-@FunctionalInterface
 public interface SafetySnapshotRotation {
 
-    /** Whether room was made on {@code server}, whose snapshots are {@code onServer}. */
-    boolean makeRoom(ServerId server, List<Snapshot> onServer);
+    /**
+     * The snapshot that would go to make room on {@code server}; reads only (a plan). {@code reading}, the
+     * point the restore reads, is held for it (it is the restore's source), so never chosen.
+     */
+    Optional<SnapshotId> choose(TeamId team, ServerId server, ResourceRef reading);
 
-    SafetySnapshotRotation NONE = (server, onServer) -> false;
+    /**
+     * Deletes the one {@link #choose} names through the audited delete, under the server's lock, which
+     * the caller (the restore's attempt) holds; the snapshot deleted, or empty when none may go.
+     */
+    Optional<SnapshotId> makeRoom(TeamId team, ServerId server, ResourceRef reading);
+
+    SafetySnapshotRotation NONE = new SafetySnapshotRotation() {
+        @Override
+        public Optional<SnapshotId> choose(TeamId team, ServerId server, ResourceRef reading) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<SnapshotId> makeRoom(TeamId team, ServerId server, ResourceRef reading) {
+            return Optional.empty();
+        }
+    };
 }

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
@@ -32,6 +33,7 @@ import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.port.TeamLimits;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.domain.snapshot.SnapshotName;
 import org.vpsrecovery.domain.snapshot.SnapshotQuota;
 
@@ -82,22 +84,37 @@ public final class SafetySnapshots {
         return !skipped && settings.takesSafetySnapshot(team);
     }
 
+    /** Room for the safety snapshot as a plan sees it: the decision, and the snapshot that would go for it. */
+    public record Room(Decision decision, Optional<SnapshotId> rotated) {
+    }
+
     /**
-     * Whether {@code server} has room for one more snapshot; at the limit, the rotation seam is asked
-     * to make room, and when it cannot, {@code SAFETY_SNAPSHOT_LIMIT_REACHED}. Under the server's lock
-     * when the restore is requested; unlocked for a plan.
+     * Whether {@code server} has room for one more snapshot; at the limit, whether the rotation seam would
+     * make room, and which snapshot would go; when it cannot, {@code SAFETY_SNAPSHOT_LIMIT_REACHED}.
+     * Reads only: a plan's question, unlocked.
      */
-    public Decision room(TeamId team, ServerId server) {
+    public Room room(TeamId team, ServerId server, ResourceRef reading) {
+        return checked(team, server, (t, s) -> rotation.choose(t, s, reading));
+    }
+
+    /** As {@link #room}, but at the limit the snapshot goes: under the restore's lock, when it is requested. */
+    Decision roomMade(TeamId team, ServerId server, ResourceRef reading) {
+        return checked(team, server, (t, s) -> rotation.makeRoom(t, s, reading)).decision();
+    }
+
+    private Room checked(TeamId team, ServerId server, BiFunction<TeamId, ServerId, Optional<SnapshotId>> rotated) {
         List<Snapshot> onServer = snapshots.listSnapshots(Optional.of(server));
         Decision quota = SnapshotQuota.evaluate(server, onServer, limits.limitsFor(team));
         if (quota instanceof Decision.Denied full) {
-            if (rotation.makeRoom(server, onServer)) {
-                return Decision.allow();
+            Optional<SnapshotId> gone = rotated.apply(team, server);
+            if (gone.isPresent()) {
+                return new Room(Decision.allow(), gone);
             }
-            return Decision.deny(ReasonCode.SAFETY_SNAPSHOT_LIMIT_REACHED, "no room for the restore's safety snapshot: "
-                    + full.detail() + "; delete one, or restore with skip_safety_snapshot=true");
+            return new Room(Decision.deny(ReasonCode.SAFETY_SNAPSHOT_LIMIT_REACHED, "no room for the restore's safety "
+                    + "snapshot: " + full.detail() + "; no policy's retention lets one of its snapshots go; delete "
+                    + "one, or restore with skip_safety_snapshot=true"), Optional.empty());
         }
-        return quota;
+        return new Room(quota, Optional.empty());
     }
 
     /** The safety snapshot's operation id: derived from the restore's, so stored state finds it. */
@@ -124,7 +141,7 @@ public final class SafetySnapshots {
                 .detail(AuditEvent.SAFETY_SNAPSHOT_OPERATION_ID, safety.toString());
         Duration wait = deadlines.of(Operation.CREATE_SNAPSHOT).plus(deadlines.of(kind));
         RecoveryOperation waiting = attempt.runAfterSafetySnapshot(
-                () -> check.get().and(() -> room(context.team(), server)),
+                () -> check.get().and(() -> roomMade(context.team(), server, source)),
                 ctx -> RecoveryOperation.awaitingSafetySnapshot(ctx.operationId(), ctx.team(), ctx.requestId(), kind,
                         server, source, sourceServer, clock.instant(), wait));
         try {

@@ -1,5 +1,7 @@
 package org.vpsrecovery.application.hold;
 
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.vpsrecovery.application.PlatformFixture.BLUE;
@@ -197,5 +199,26 @@ class RecoveryPointHoldServiceTest {
                     assertThat(f.reason()).isEqualTo(ReasonCode.HOLD_ALREADY_RELEASED);
                     assertThat(f.cause()).contains("auditor:second-auditor");
                 });
+    }
+
+    @Test
+    void aPointWhoseDeleteIsUnderWayCannotBeHeldUntilThatDeleteHasEnded() {
+        // A delete accepted and stored, not yet seen to its end (the instance died before VPS.org answered).
+        RecoveryOperation deleting = RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("delete-801"),
+                Operation.DELETE_SNAPSHOT, PlatformFixture.WEB, Optional.of(SNAPSHOT), platform.clock.instant(),
+                java.time.Duration.ofMinutes(10));
+        platform.operations.add(deleting);
+
+        assertThatThrownBy(() -> place(BLUE_TEAM, SNAPSHOT, "keep it")).isInstanceOfSatisfying(RecoveryDenied.class,
+                d -> assertThat(d.reason()).isEqualTo(ReasonCode.RECOVERY_POINT_BEING_DELETED));
+        assertThatThrownBy(() -> place(AUDITOR, SNAPSHOT, "legal: keep it")).isInstanceOfSatisfying(RecoveryDenied.class,
+                d -> assertThat(d.reason()).isEqualTo(ReasonCode.RECOVERY_POINT_BEING_DELETED));
+        assertThat(platform.holds.on(SNAPSHOT)).isEmpty();
+        assertThat(platform.history.all()).filteredOn(e -> e.operation() == Operation.PLACE_RECOVERY_POINT_HOLD)
+                .extracting(e -> e.outcome()).containsOnly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_BEING_DELETED));
+
+        // The delete ended without happening (VPS.org refused it): the point stays, and may be held.
+        platform.operations.update(deleting, deleting.refused(platform.clock.instant(), "VPS.org refused it"));
+        assertThat(place(BLUE_TEAM, SNAPSHOT, "keep it").point()).isEqualTo(SNAPSHOT);
     }
 }

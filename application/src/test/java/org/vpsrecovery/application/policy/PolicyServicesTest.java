@@ -57,6 +57,10 @@ class PolicyServicesTest {
         return platform.history.all().stream().filter(e -> e.operation().isPolicy()).toList();
     }
 
+    private List<AuditEvent> completed() {
+        return policyEvents().stream().filter(e -> e.outcome() instanceof Outcome.Completed).toList();
+    }
+
     @Test
     void everyChangeIsANewVersionAuditedWithItsDiff() {
         RecoveryPolicy created = policies.create(platform.as(BLUE), nightly(KEEP_TWO));
@@ -66,14 +70,21 @@ class PolicyServicesTest {
         policies.delete(platform.as(BLUE), created.id(), OptionalLong.of(2));
 
         assertThat(updated.version()).isEqualTo(2);
+        // Each change: its intent (with the diff) before the row is written, then its outcome (ADR 0036).
         assertThat(policyEvents()).extracting(AuditEvent::operation)
-                .containsExactly(Operation.CREATE_POLICY, Operation.UPDATE_POLICY, Operation.DELETE_POLICY);
-        assertThat(policyEvents()).allMatch(e -> e.outcome() instanceof Outcome.Completed
+                .containsExactly(Operation.CREATE_POLICY, Operation.CREATE_POLICY, Operation.UPDATE_POLICY,
+                        Operation.UPDATE_POLICY, Operation.DELETE_POLICY, Operation.DELETE_POLICY);
+        assertThat(policyEvents()).extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.ACCEPTED,
+                Outcome.Kind.COMPLETED, Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED, Outcome.Kind.ACCEPTED,
+                Outcome.Kind.COMPLETED);
+        assertThat(completed()).allMatch(e -> e.outcome() instanceof Outcome.Completed
                 && e.detail().get("policy_id").equals(created.id().toString()) && e.detail().get("actor").equals("team:blue"));
-        AuditEvent update = policyEvents().get(1);
+        assertThat(policyEvents().get(0).detail()).containsEntry("schedule", "0 3 * * * Europe/Berlin")
+                .containsEntry(AuditEvent.ATTEMPT_ID, policyEvents().get(1).detail().get(AuditEvent.ATTEMPT_ID));
+        AuditEvent update = completed().get(1);
         assertThat(update.detail()).containsEntry("version", "2").containsEntry("servers", "12345 -> all")
                 .doesNotContainKeys("kind", "schedule", "retention");
-        assertThat(policyEvents().get(0).detail()).containsEntry("schedule", "0 3 * * * Europe/Berlin");
+        assertThat(completed().get(0).detail()).containsEntry("schedule", "0 3 * * * Europe/Berlin");
         assertThatThrownBy(() -> policies.get(BLUE, created.id())).isInstanceOf(ResourceNotFound.class);
     }
 
@@ -90,7 +101,8 @@ class PolicyServicesTest {
                 .isInstanceOfSatisfying(RecoveryDenied.class, d -> assertThat(d.reason()).isEqualTo(ReasonCode.POLICY_VERSION_CONFLICT));
 
         assertThat(policies.get(BLUE, created.id()).spec().retention()).isEqualTo(RetentionRules.keepAll());
-        assertThat(policyEvents().subList(2, 5)).allMatch(e -> e.outcome() instanceof Outcome.Rejected);
+        // Two changes (intent and outcome each), then three refusals made before any intent.
+        assertThat(policyEvents().subList(4, 7)).allMatch(e -> e.outcome() instanceof Outcome.Rejected);
     }
 
     @Test

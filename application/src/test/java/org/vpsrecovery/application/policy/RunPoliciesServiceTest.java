@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
@@ -19,7 +20,13 @@ import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
+import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.policy.RetentionCandidate;
+import org.vpsrecovery.domain.snapshot.SnapshotName;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.hold.HoldActor;
 import org.vpsrecovery.domain.hold.HoldId;
@@ -47,7 +54,7 @@ class RunPoliciesServiceTest {
             new DailyRunCalendar(), platform.auditWriter, platform.clock);
     private final RunPoliciesService runs = new RunPoliciesService(() -> Set.of(BLUE, PlatformFixture.GREEN), store,
             platform.ownership, platform.provider, platform.provider, platform.limits, platform.operations, platform.holds,
-            new DailyRunCalendar(), platform.attempts(), platform.deleteSnapshot(), platform.clock);
+            new DailyRunCalendar(), platform.attempts(), platform.deleteSnapshot(), platform.deleteBackup(), platform.clock);
 
     /** 03:00 Berlin every day = 02:00 UTC in November; now is 2026-11-23T09:00Z. */
     private RecoveryPolicy nightly(RetentionRules retention) {
@@ -57,6 +64,7 @@ class RunPoliciesServiceTest {
     }
 
     private static final RetentionRules KEEP_TWO = new RetentionRules(2, Duration.ZERO, 0, 0, 0, 0, false);
+    private static final RetentionRules KEEP_THREE = new RetentionRules(3, Duration.ZERO, 0, 0, 0, 0, false);
     private static final Instant FIRE = Instant.parse("2026-11-24T02:00:00Z");
 
     private List<AuditEvent> events(Operation operation) {
@@ -137,11 +145,16 @@ class RunPoliciesServiceTest {
         for (int day = 19; day <= 22; day++) {
             addNightly(900 + day, day, "nightly-12345-202611" + day);
         }
-        nightly(KEEP_TWO);
+        // Keep three: with the run's point counted, 919 and 920 are let go; only one goes, for room, and
+        // after the run 920-922 are the three newest completed, so retention drops nothing more.
+        nightly(KEEP_THREE);
 
         List<Run> done = runs.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP));
 
-        assertThat(done).singleElement().satisfies(run -> assertThat(run.result()).isEqualTo(RunResult.MADE));
+        assertThat(done).singleElement().satisfies(run -> {
+            assertThat(run.result()).isEqualTo(RunResult.MADE);
+            assertThat(run.removed()).containsExactly(ResourceRef.of(new SnapshotId(919)));
+        });
         // 919 is the oldest the policy made; the older person-made 801 stays.
         assertThat(platform.provider.listSnapshots(java.util.Optional.of(WEB))).extracting(s -> s.id().value())
                 .doesNotContain(919L).contains(801L, 920L, 921L, 922L).hasSize(5);
@@ -189,5 +202,176 @@ class RunPoliciesServiceTest {
         assertThat(events(Operation.DELETE_SNAPSHOT)).isEmpty();
         assertThat(events(Operation.CREATE_SNAPSHOT)).singleElement().satisfies(e ->
                 assertThat(e.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.ROTATION_NOT_POSSIBLE)));
+    }
+
+    // Issue 14's leftovers (ADR 0036).
+
+    private RecoveryPolicy nightlyBackups(RetentionRules retention) {
+        return policies.create(platform.as(BLUE), new PolicySpec(PolicyServers.of(List.of(WEB)), PolicyKind.MANUAL_BACKUP,
+                new PolicySchedule("0 3 * * *", ZoneId.of("Europe/Berlin")), new NameTemplate("nightly-{server_id}-{date}"),
+                retention));
+    }
+
+    private void addBackup(long id, int day, String description) {
+        platform.provider.addBackup(new Backup(new BackupId(id), platform.web, BackupType.MANUAL, CreationStatus.COMPLETED,
+                OptionalLong.of(10), Instant.parse("2026-11-%02dT02:00:00Z".formatted(day)), Optional.empty(), description));
+    }
+
+    @Test
+    void aManualBackupPolicyAtItsLimitRotatesTheOldestBackupItMadeThroughTheAuditedDelete() {
+        addBackup(701, 1, "by hand");
+        addBackup(702, 2, "by hand too");
+        for (int day = 13; day <= 20; day++) {
+            addBackup(700 + day, day, "nightly-12345-202611" + day);
+        }
+        assertThat(platform.provider.manualBackupCount(WEB)).isEqualTo(10);
+        RecoveryPolicy policy = nightlyBackups(new RetentionRules(8, Duration.ZERO, 0, 0, 0, 0, false));
+
+        List<Run> done = runs.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP));
+
+        assertThat(done).singleElement().satisfies(run -> {
+            assertThat(run.result()).isEqualTo(RunResult.MADE);
+            assertThat(run.removed()).containsExactly(ResourceRef.of(new BackupId(713)));
+        });
+        assertThat(platform.provider.backup(new BackupId(713))).isEmpty();
+        assertThat(platform.provider.backup(new BackupId(701))).isPresent();
+        assertThat(platform.provider.backup(new BackupId(702))).isPresent();
+        assertThat(platform.provider.manualBackupCount(WEB)).isEqualTo(10);
+        assertThat(events(Operation.DELETE_BACKUP)).extracting(AuditEvent::outcome)
+                .hasExactlyElementsOfTypes(Outcome.Accepted.class, Outcome.Submitted.class);
+        assertThat(events(Operation.DELETE_BACKUP)).allSatisfy(e -> {
+            assertThat(e.resource()).contains(ResourceRef.of(new BackupId(713)));
+            assertThat(e.requestId().value()).isEqualTo("policy-rotation:" + policy.id() + ":backup:713");
+        });
+        assertThat(events(Operation.CREATE_MANUAL_BACKUP)).filteredOn(e -> e.outcome() instanceof Outcome.Submitted)
+                .singleElement().satisfies(e -> assertThat(e.detail()).containsEntry(AuditEvent.ROTATED, "backup 713")
+                        .containsEntry(AuditEvent.POLICY_ID, policy.id().toString()));
+    }
+
+    @Test
+    void aManualBackupPolicyWithNothingToLetGoIsRefusedWithAReasonAndNothingIsDeleted() {
+        for (int day = 1; day <= 10; day++) {
+            addBackup(700 + day, day, "by hand " + day);
+        }
+        nightlyBackups(new RetentionRules(1, Duration.ZERO, 0, 0, 0, 0, false));
+
+        List<Run> done = runs.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP));
+
+        assertThat(done).singleElement().satisfies(run -> {
+            assertThat(run.result()).isEqualTo(RunResult.REFUSED);
+            assertThat(run.removed()).isEmpty();
+        });
+        assertThat(platform.provider.manualBackupCount(WEB)).isEqualTo(10);
+        assertThat(events(Operation.DELETE_BACKUP)).isEmpty();
+        // A REJECTED event: the webhook outbox sends it as request.rejected (ADR 0025).
+        assertThat(events(Operation.CREATE_MANUAL_BACKUP)).singleElement().satisfies(e ->
+                assertThat(e.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.ROTATION_NOT_POSSIBLE)));
+    }
+
+    @Test
+    void afterARunRetentionsOtherDropsAreDeletedAsThePolicysAndAHeldOneStays() {
+        for (int day = 19; day <= 22; day++) {
+            addNightly(900 + day, day, "nightly-12345-202611" + day);
+        }
+        platform.holds.place(RecoveryPointHold.place(new HoldId(UUID.randomUUID()), BLUE, WEB,
+                ResourceRef.of(new SnapshotId(919)), new HoldReason("incident 4711"), new HoldActor.Team(BLUE),
+                platform.clock.instant()));
+        RecoveryPolicy policy = nightly(new RetentionRules(1, Duration.ZERO, 0, 0, 0, 0, false));
+
+        List<Run> done = runs.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP));
+
+        // Four points and the limit five: no rotation; then keep-last 1 keeps 922, the hold 919.
+        assertThat(done).singleElement().satisfies(run -> {
+            assertThat(run.result()).isEqualTo(RunResult.MADE);
+            assertThat(run.removed()).containsExactlyInAnyOrder(ResourceRef.of(new SnapshotId(920)),
+                    ResourceRef.of(new SnapshotId(921)));
+        });
+        assertThat(platform.provider.listSnapshots(Optional.of(WEB))).extracting(s -> s.id().value())
+                .contains(919L, 922L).doesNotContain(920L, 921L).hasSize(3);
+        assertThat(events(Operation.DELETE_SNAPSHOT)).filteredOn(e -> e.outcome() instanceof Outcome.Accepted)
+                .extracting(e -> e.requestId().value()).containsExactlyInAnyOrder(
+                        "policy-retention:" + policy.id() + ":snapshot:920", "policy-retention:" + policy.id() + ":snapshot:921");
+    }
+
+    @Test
+    void whoMadeAPointIsReadFromTheCreateThatMadeItAndOnlyUnrecordedOnesByTheirName() {
+        RecoveryPolicy policy = nightly(new RetentionRules(1, Duration.ZERO, 0, 0, 0, 0, false));
+        // A person's create through the platform, named as the template would name it: recorded, so a person's.
+        SnapshotId byPerson = platform.createSnapshot().createSnapshot(new CreateSnapshotCommand(platform.as(BLUE), WEB,
+                new SnapshotName("nightly-12345-20261120"), Optional.empty())).id();
+        // Made at VPS.org directly (or before runs were recorded): no create on record, judged by its name.
+        addNightly(921, 21, "nightly-12345-20261121");
+        platform.provider.finishCreations();
+
+        Instant created = platform.clock.instant();
+        platform.clock.advance(Duration.between(created, FIRE));
+        Run first = runs.tick(created, FIRE.plus(RunJitter.CAP)).getFirst();
+        platform.provider.finishCreations();
+        Instant next = FIRE.plus(Duration.ofDays(1));
+        platform.clock.advance(Duration.ofDays(1));
+        Run second = runs.tick(FIRE.plus(RunJitter.CAP), next.plus(RunJitter.CAP)).getFirst();
+
+        // First run: its own point still in progress, the unrecorded 921 the newest completed of the policy's.
+        assertThat(first.removed()).isEmpty();
+        // Second run: the first run's point (recorded as this policy's run) is kept, 921 let go; the person's stays.
+        assertThat(second.removed()).containsExactly(ResourceRef.of(new SnapshotId(921)));
+        assertThat(platform.provider.snapshot(byPerson)).isPresent();
+        assertThat(platform.provider.listSnapshots(Optional.of(WEB))).extracting(Snapshot::name)
+                .contains("nightly-12345-20261120", "nightly-12345-20261124", "nightly-12345-20261125")
+                .doesNotContain("nightly-12345-20261121");
+        assertThat(platform.operations.about(List.of(ResourceRef.of(byPerson)))).singleElement()
+                .satisfies(o -> assertThat(o.requestId().value()).doesNotStartWith(RecoveryPolicy.RUN_REQUEST_PREFIX));
+        assertThat(policy.makerOf("nightly-12345-20261120", Optional.of(platform.operations.about(
+                List.of(ResourceRef.of(byPerson))).getFirst().requestId()))).isEqualTo(RetentionCandidate.Maker.PERSON);
+    }
+
+    @Test
+    void aRunThatFailedWithoutHappeningIsRetriedAsTheSameRunUntilItsNextCronTimeComes() {
+        RecoveryPolicy policy = nightly(KEEP_TWO);
+        platform.provider.failNextCallWith(new org.vpsrecovery.domain.port.ProviderFailure(
+                org.vpsrecovery.domain.port.ProviderFailure.Kind.UNAVAILABLE, "VPS.org answered 503"));
+        platform.clock.advance(Duration.between(platform.clock.instant(), FIRE.plus(RunJitter.CAP)));
+
+        Run failed = runs.tick(Instant.parse("2026-11-23T09:00:00Z"), FIRE.plus(RunJitter.CAP)).getFirst();
+
+        assertThat(failed.result()).isEqualTo(RunResult.FAILED);
+        assertThat(failed.team()).isEqualTo(BLUE);
+        assertThat(platform.provider.snapshotCount(WEB)).isZero();
+
+        // Minutes later, the same run (the same cron time, so the same request id) is made.
+        platform.clock.advance(Duration.ofMinutes(2));
+        assertThat(runs.retry(BLUE, policy.id(), WEB, FIRE)).hasValueSatisfying(run -> {
+            assertThat(run.result()).isEqualTo(RunResult.MADE);
+            assertThat(run.scheduledFor()).isEqualTo(FIRE);
+        });
+        assertThat(platform.provider.listSnapshots(Optional.of(WEB))).extracting(Snapshot::name)
+                .containsExactly("nightly-12345-20261124");
+        assertThat(events(Operation.CREATE_SNAPSHOT)).extracting(e -> e.requestId().value()).containsOnly(
+                policy.runRequest(WEB, FIRE).value());
+
+        // Once the next cron time has come, that run is the tick's: a retry no longer does anything.
+        platform.clock.advance(Duration.ofDays(1));
+        assertThat(runs.retry(BLUE, policy.id(), WEB, FIRE)).isEmpty();
+        assertThat(platform.provider.snapshotCount(WEB)).isOne();
+    }
+
+    @Test
+    void aChangedOrDeletedPolicysFailedRunIsNotRetriedNorOneThatMayHaveHappened() {
+        RecoveryPolicy policy = nightly(KEEP_TWO);
+        platform.clock.advance(Duration.between(platform.clock.instant(), FIRE.plus(RunJitter.CAP)));
+        platform.provider.loseNextMutationAnswer();
+
+        Run lost = runs.tick(Instant.parse("2026-11-23T09:00:00Z"), FIRE.plus(RunJitter.CAP)).getFirst();
+
+        // The answer was lost: VPS.org may have made it, so it is the tracker's to settle, not a retry's.
+        assertThat(lost.result()).isEqualTo(RunResult.UNRESOLVED);
+
+        policies.update(platform.as(BLUE), policy.id(), OptionalLong.of(1), new PolicySpec(PolicyServers.of(List.of(WEB)),
+                PolicyKind.SNAPSHOT, new PolicySchedule("0 3 * * *", ZoneId.of("Europe/Berlin")),
+                new NameTemplate("changed-{server_id}-{date}"), KEEP_TWO));
+        assertThat(runs.retry(BLUE, policy.id(), WEB, FIRE)).isEmpty();
+        policies.delete(platform.as(BLUE), policy.id(), OptionalLong.empty());
+        assertThat(runs.retry(BLUE, policy.id(), WEB, FIRE)).isEmpty();
+        assertThat(runs.retry(PlatformFixture.GREEN, policy.id(), WEB, FIRE)).isEmpty();
     }
 }

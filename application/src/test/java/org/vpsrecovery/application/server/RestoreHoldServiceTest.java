@@ -210,6 +210,10 @@ class RestoreHoldServiceTest {
             public List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at) {
                 return platform.operations.liveRestores(target, source, at);
             }
+
+            public List<RecoveryOperation> about(java.util.Collection<ResourceRef> points) {
+                return platform.operations.about(points);
+            }
         };
         var service = new RestoreHoldService(platform.ownership, platform.serverStates(), failingWrites,
                 platform.attempts(), platform.auditWriter, platform.clock);

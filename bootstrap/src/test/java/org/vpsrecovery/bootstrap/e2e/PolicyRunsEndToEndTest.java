@@ -25,8 +25,9 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * Issue 14's scheduled runs and rotation over the whole platform (PostgreSQL, the real per-server lock,
- * the simulator): a policy every minute, its tick driven through the bean with chosen windows of time
- * (the cluster job's timer is set to an hour so it stays out of the way). Runs create snapshots at the
+ * the simulator): a policy every minute keeping its last three, its tick driven through the bean with
+ * chosen windows of time (the cluster job's timer is set to an hour so it stays out of the way). Three runs
+ * fill the server to five, which retention keeps whole; the fourth, counted, lets the oldest go. Runs create snapshots at the
  * simulator through the audited create; at the provider's limit of five the oldest policy-made one is
  * rotated away through the audited delete, the two person-made seeded ones stay; a window of an hour
  * missed still yields one run.
@@ -68,7 +69,7 @@ class PolicyRunsEndToEndTest {
     void aPolicyEveryMinuteRunsOncePerWindowAndRotatesAtTheLimit() {
         Answer created = platform.send("POST", "/api/v1/policies/", RunningPlatform.DEMO_TOKEN, """
                 {"kind": "snapshot", "server_ids": [12345], "cron": "* * * * *", "time_zone": "UTC",
-                 "name_template": "every-{server_id}-{date}-{time}", "keep_last": 2}""");
+                 "name_template": "every-{server_id}-{date}-{time}", "keep_last": 3}""");
         assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
         String policyId = (String) created.get("id");
         PolicyRunJobs jobs = platform.context.getBean(PolicyRunJobs.class);

@@ -25,6 +25,8 @@ public enum ReasonCode {
     RESTORE_HOLD_RELEASED,
     /** The snapshot or backup has a hold not yet released (ADR 0029). */
     RECOVERY_POINT_HELD,
+    /** A hold on a snapshot or backup whose delete is under way: it is on its way out (ADR 0036). */
+    RECOVERY_POINT_BEING_DELETED,
     /** The hold was released already (ADR 0029). */
     HOLD_ALREADY_RELEASED,
     /** A legal hold, placed by an auditor, is released by auditors only (ADR 0029). */

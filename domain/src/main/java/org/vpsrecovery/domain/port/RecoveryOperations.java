@@ -44,6 +44,12 @@ public interface RecoveryOperations {
      */
     List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at);
 
+    /**
+     * Every operation about one of {@code points} (its resource), oldest first: the create that made a
+     * point (whose request id names who asked for it) and the deletes and restores of it.
+     */
+    List<RecoveryOperation> about(java.util.Collection<ResourceRef> points);
+
     static void requirePage(int limit) {
         if (limit < 1 || limit > MAX_PAGE) {
             throw new IllegalArgumentException("limit must be 1-" + MAX_PAGE);

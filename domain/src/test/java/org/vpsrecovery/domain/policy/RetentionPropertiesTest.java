@@ -137,6 +137,47 @@ class RetentionPropertiesTest {
         assertThat(evaluate(new Case(c.rules(), c.zone(), reversed))).isEqualTo(evaluate(c));
     }
 
+    // Rotation (ADR 0036): the point a run makes room with, over the same generated cases.
+
+    @Property(tries = 1000)
+    void rotationNeverTakesAHeldUnfinishedNewestCompletedOrUngovernedPoint(@ForAll("cases") Case c) {
+        java.util.Optional<RetentionCandidate> victim = rotate(c);
+        java.util.Optional<RetentionCandidate> newest = c.points().stream().filter(RetentionCandidate::completed)
+                .sorted(RetentionCandidate.NEWEST_FIRST).findFirst();
+        victim.ifPresent(v -> {
+            assertThat(v.held()).isFalse();
+            assertThat(v.completed()).isTrue();
+            assertThat(v.maker() == Maker.POLICY || c.rules().includePersonMade()).isTrue();
+            assertThat(java.util.Optional.of(v)).isNotEqualTo(newest);
+            assertThat(c.points()).contains(v);
+        });
+    }
+
+    @Property(tries = 1000)
+    void whateverRetentionAloneLetsGoRotationFindsAndItTakesTheOldestFirst(@ForAll("cases") Case c) {
+        List<RetentionCandidate> drops = dropped(evaluate(c));
+        java.util.Optional<RetentionCandidate> victim = rotate(c);
+        if (!drops.isEmpty()) {
+            Instant oldestDrop = drops.stream().map(RetentionCandidate::createdAt).min(Instant::compareTo).orElseThrow();
+            assertThat(victim).hasValueSatisfying(v -> assertThat(v.createdAt()).isBeforeOrEqualTo(oldestDrop));
+        }
+    }
+
+    @Property(tries = 300)
+    void rotationKeepsAtLeastKeepLastMinusOneOfThePolicysPointsBesideTheNewOne(@ForAll("cases") Case c) {
+        List<RetentionCandidate> governed = governed(c);
+        rotate(c).ifPresent(v -> {
+            int rank = governed.indexOf(v);
+            assertThat(rank).isGreaterThanOrEqualTo(Math.max(0, c.rules().keepLast() - 1));
+        });
+    }
+
+    private static java.util.Optional<RetentionCandidate> rotate(Case c) {
+        Instant after = c.points().stream().map(RetentionCandidate::createdAt).max(Instant::compareTo)
+                .orElse(Instant.parse("2026-01-01T00:00:00Z")).plusSeconds(60);
+        return Rotation.victim(c.rules(), c.zone(), c.points(), ResourceRef.Type.SNAPSHOT, after);
+    }
+
     private static List<RetentionVerdict> evaluate(Case c) {
         return Retention.evaluate(c.rules(), c.zone(), c.points());
     }

@@ -82,4 +82,12 @@ public final class InMemoryRecoveryOperations implements RecoveryOperations {
                 .sorted(Comparator.comparing(RecoveryOperation::acceptedAt).reversed())
                 .toList();
     }
+
+    @Override
+    public synchronized List<RecoveryOperation> about(java.util.Collection<ResourceRef> points) {
+        return operations.values().stream()
+                .filter(o -> o.resource().map(points::contains).orElse(false))
+                .sorted(Comparator.comparing(RecoveryOperation::acceptedAt).thenComparing(o -> o.id().toString()))
+                .toList();
+    }
 }

@@ -27,7 +27,8 @@ public final class FacadeProblems {
     /** Refusals of the platform's own lifecycles (restore holds, ADR 0026; holds, ADR 0029): the request fits, the state does not yet. */
     private static final java.util.Set<ReasonCode> CONFLICTS =
             java.util.EnumSet.of(ReasonCode.RECOVERY_POINT_IN_USE, ReasonCode.NO_RESTORE_HOLD,
-                    ReasonCode.RECOVERY_POINT_HELD, ReasonCode.HOLD_ALREADY_RELEASED);
+                    ReasonCode.RECOVERY_POINT_HELD, ReasonCode.HOLD_ALREADY_RELEASED,
+                    ReasonCode.RECOVERY_POINT_BEING_DELETED);
 
     private FacadeProblems() {
     }

@@ -47,7 +47,8 @@ public class HoldsController {
     private static final String PLACE_DESCRIPTION = "The reason is kept with the hold and in the audit history "
             + "(PLACE_RECOVERY_POINT_HOLD). A team token places a `team` hold on its own point; an auditor token a `legal` "
             + "hold, on any point the platform governs. While any hold is active, every delete of the point is refused "
-            + "409 RECOVERY_POINT_HELD. No call changes anything at VPS.org (the point is looked up there).";
+            + "409 RECOVERY_POINT_HELD. A point whose delete is under way (an open delete operation) cannot be held: 409 "
+            + "RECOVERY_POINT_BEING_DELETED. No call changes anything at VPS.org (the point is looked up there).";
     private static final String RELEASE_DESCRIPTION = "Audited as RELEASE_RECOVERY_POINT_HOLD, with the hold's reason. "
             + "A team releases its own holds; a legal hold is released by auditors only (a team gets 403 "
             + "LEGAL_HOLD_NOT_RELEASABLE). A hold released already: 409 HOLD_ALREADY_RELEASED.";

@@ -86,8 +86,8 @@ public final class ProblemResponses {
             + "X-Operation-Id names the operation that shows how it ends. RECOVERY_POINT_IN_USE (a delete of the "
             + "snapshot or backup a restore reads, until its hold is over): Retry-After is the seconds until the "
             + "hold's window ends (it may end sooner, if its owner releases it). NO_RESTORE_HOLD (no hold to "
-            + "release), RECOVERY_POINT_HELD (a delete of a held snapshot or backup) or HOLD_ALREADY_RELEASED: "
-            + "no Retry-After",
+            + "release), RECOVERY_POINT_HELD (a delete of a held snapshot or backup), RECOVERY_POINT_BEING_DELETED (a "
+            + "hold on a point whose delete is under way) or HOLD_ALREADY_RELEASED: no Retry-After",
             headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))

@@ -51,4 +51,10 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
             WHERE state IN ('accepted', 'in_progress', 'unresolved') AND next_check_at <= :dueBy
             ORDER BY next_check_at LIMIT :limit""")
     List<OperationRow> due(Instant dueBy, int limit);
+
+    /** The operations about some points of one type (served by recovery_operation_resource, V17). */
+    @Query("""
+            SELECT * FROM recovery_operation WHERE resource_type = :resourceType AND resource_id = ANY(:resourceIds)
+            ORDER BY accepted_at, id""")
+    List<OperationRow> about(String resourceType, Long[] resourceIds);
 }

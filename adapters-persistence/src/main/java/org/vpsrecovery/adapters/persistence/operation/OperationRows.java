@@ -76,6 +76,19 @@ public final class OperationRows implements RecoveryOperations {
                 .stream().map(OperationRows::toDomain).toList();
     }
 
+    @Override
+    public List<RecoveryOperation> about(java.util.Collection<ResourceRef> points) {
+        List<RecoveryOperation> found = new ArrayList<>();
+        for (ResourceRef.Type type : ResourceRef.Type.values()) {
+            Long[] ids = points.stream().filter(p -> p.type() == type).map(ResourceRef::id).distinct().toArray(Long[]::new);
+            if (ids.length > 0) {
+                rows.about(type.name(), ids).stream().map(OperationRows::toDomain).forEach(found::add);
+            }
+        }
+        found.sort(java.util.Comparator.comparing(RecoveryOperation::acceptedAt).thenComparing(o -> o.id().toString()));
+        return found;
+    }
+
     static OperationRow toRow(RecoveryOperation o) {
         return new OperationRow(o.id().value(), o.team().value(), o.requestId().value(), o.kind().name(),
                 o.server().value(), o.resource().map(r -> r.type().name()).orElse(null),

@@ -132,6 +132,32 @@ public abstract class RecoveryOperationsContract {
     }
 
     @Test
+    void theOperationsAboutSomePointsAreTheirCreatesDeletesAndRestoresOldestFirst() {
+        RecoveryOperations operations = emptyOperations();
+        ResourceRef made = ResourceRef.of(new SnapshotId(802));
+        ResourceRef backup = ResourceRef.of(new BackupId(802));
+        RecoveryOperation create = create(BLUE, WEB, T0);
+        operations.add(create);
+        RecoveryOperation taken = create.taken(Optional.of(made), T0.plusSeconds(1), "VPS.org took it");
+        operations.update(create, taken);
+        RecoveryOperation delete = RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("d-1"),
+                Operation.DELETE_SNAPSHOT, WEB, Optional.of(made), T0.plusSeconds(5), Duration.ofMinutes(10));
+        operations.add(delete);
+        RecoveryOperation ofBackup = RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("d-2"),
+                Operation.DELETE_BACKUP, WEB, Optional.of(backup), T0.plusSeconds(6), Duration.ofMinutes(10));
+        operations.add(ofBackup);
+        operations.add(create(BLUE, DB, T0.plusSeconds(7)));
+
+        // The same id of another type is another point.
+        assertThat(operations.about(java.util.List.of(made))).extracting(RecoveryOperation::id)
+                .containsExactly(create.id(), delete.id());
+        assertThat(operations.about(java.util.List.of(made, backup))).extracting(RecoveryOperation::id)
+                .containsExactly(create.id(), delete.id(), ofBackup.id());
+        assertThat(operations.about(java.util.List.of(ResourceRef.of(new SnapshotId(999))))).isEmpty();
+        assertThat(operations.about(java.util.List.of())).isEmpty();
+    }
+
+    @Test
     void listsNewestFirstByTeamServerAndState() {
         RecoveryOperations operations = emptyOperations();
         RecoveryOperation first = create(BLUE, WEB, T0);

@@ -1,0 +1,112 @@
+package org.vpsrecovery.application.policy;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.restore.SafetySnapshotRotation;
+import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
+import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.policy.PolicyId;
+import org.vpsrecovery.domain.policy.PolicyKind;
+import org.vpsrecovery.domain.policy.RecoveryPolicy;
+import org.vpsrecovery.domain.policy.RetentionCandidate;
+import org.vpsrecovery.domain.policy.Rotation;
+import org.vpsrecovery.domain.port.RecoveryPolicies;
+import org.vpsrecovery.domain.port.RecoveryPointHolds;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.SnapshotProvider;
+import org.vpsrecovery.domain.port.ServerOwnership;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+
+/**
+ * Room for a restore's safety snapshot at the server's limit, by the runs' rules (ADR 0036): of the
+ * team's snapshot policies covering the server, each names the oldest of its snapshots its retention lets
+ * go as the points are now (the safety snapshot is none of its points, so it takes no policy's slot), and
+ * the oldest of those goes, through the audited delete (holds checked again), its request id naming the
+ * policy. Held, unfinished, person-made (unless a policy includes them) and the newest completed
+ * snapshots never go: retention never drops them.
+ */
+public final class PolicySafetySnapshotRotation implements SafetySnapshotRotation {
+
+    private static final int PAGE = 100;
+
+    private final RecoveryPolicies policies;
+    private final ServerOwnership ownership;
+    private final PolicyPoints points;
+    private final DeleteSnapshotUseCase deletes;
+
+    public PolicySafetySnapshotRotation(RecoveryPolicies policies, ServerOwnership ownership,
+                                        SnapshotProvider snapshots,
+                                        BackupProvider backups,
+                                        RecoveryOperations operations,
+                                        RecoveryPointHolds holds,
+                                        DeleteSnapshotUseCase deletes, Clock clock) {
+        this.policies = Objects.requireNonNull(policies, "policies");
+        this.ownership = Objects.requireNonNull(ownership, "ownership");
+        this.points = new PolicyPoints(snapshots, backups, operations, holds, clock);
+        this.deletes = Objects.requireNonNull(deletes, "deletes");
+    }
+
+    private record Choice(PolicyId policy, RetentionCandidate point) {
+    }
+
+    @Override
+    public Optional<SnapshotId> choose(TeamId team, ServerId server, ResourceRef reading) {
+        return chosen(team, server, reading).map(c -> new SnapshotId(c.point().point().id()));
+    }
+
+    @Override
+    public Optional<SnapshotId> makeRoom(TeamId team, ServerId server, ResourceRef reading) {
+        Optional<Choice> choice = chosen(team, server, reading);
+        choice.ifPresent(c -> deletes.deleteSnapshot(new DeleteSnapshotCommand(new CallContext(team,
+                new RequestId("policy-rotation:" + c.policy().value() + ":"
+                        + c.point().point().type().name().toLowerCase(Locale.ROOT) + ":" + c.point().point().id())),
+                new SnapshotId(c.point().point().id()))));
+        return choice.map(c -> new SnapshotId(c.point().point().id()));
+    }
+
+    private Optional<Choice> chosen(TeamId team, ServerId server, ResourceRef reading) {
+        if (!ownership.owns(team, server)) {
+            return Optional.empty();
+        }
+        List<RecoveryPolicy> covering = covering(team, server);
+        if (covering.isEmpty()) {
+            return Optional.empty();
+        }
+        List<PolicyPoints.Point> listed = points.listed(PolicyKind.SNAPSHOT, server);
+        return covering.stream()
+                .flatMap(policy -> Rotation.oldestDropped(policy.spec().retention(), policy.spec().schedule().zone(),
+                        readingHeld(points.candidates(policy, listed), reading)).map(point -> new Choice(policy.id(), point)).stream())
+                .min(Comparator.comparing((Choice c) -> c.point().createdAt()).thenComparing(c -> c.point().point().id()));
+    }
+
+    /** The restore's source is held for it, as it will be once the restore is stored (ADR 0026). */
+    private static List<RetentionCandidate> readingHeld(List<RetentionCandidate> candidates, ResourceRef reading) {
+        return candidates.stream().map(c -> c.point().equals(reading) ? new RetentionCandidate(c.point(), c.createdAt(),
+                c.completed(), c.maker(), true) : c).toList();
+    }
+
+    private List<RecoveryPolicy> covering(TeamId team, ServerId server) {
+        List<RecoveryPolicy> found = new ArrayList<>();
+        Optional<PolicyId> after = Optional.empty();
+        List<RecoveryPolicy> page;
+        do {
+            page = policies.list(team, after, PAGE);
+            page.stream().filter(p -> p.spec().kind() == PolicyKind.SNAPSHOT)
+                    .filter(p -> p.spec().servers().allOwned() || p.spec().servers().listed().contains(server))
+                    .forEach(found::add);
+            after = page.isEmpty() ? after : Optional.of(page.get(page.size() - 1).id());
+        } while (page.size() == PAGE);
+        return found;
+    }
+}

@@ -1,0 +1,129 @@
+package org.vpsrecovery.application.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.vpsrecovery.application.PlatformFixture.BLUE;
+import static org.vpsrecovery.application.PlatformFixture.WEB;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.plan.Plan;
+import org.vpsrecovery.application.plan.PlanDestructiveWorkService;
+import org.vpsrecovery.application.restore.RestoreAnswer;
+import org.vpsrecovery.application.restore.SafetySnapshotSettings;
+import org.vpsrecovery.application.restore.SafetySnapshots;
+import org.vpsrecovery.application.snapshot.RestoreSnapshotCommand;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.policy.NameTemplate;
+import org.vpsrecovery.domain.policy.PolicyKind;
+import org.vpsrecovery.domain.policy.PolicySchedule;
+import org.vpsrecovery.domain.policy.PolicyServers;
+import org.vpsrecovery.domain.policy.PolicySpec;
+import org.vpsrecovery.domain.policy.RecoveryPolicy;
+import org.vpsrecovery.domain.policy.RetentionRules;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+import org.vpsrecovery.domain.testing.DailyRunCalendar;
+import org.vpsrecovery.domain.testing.InMemoryRecoveryPolicies;
+
+/**
+ * Issue 14 item 6's rotation (ADR 0036): a restore's safety snapshot at the server's limit makes room by
+ * the runs' rules, through the audited delete under the restore's lock; the plan names what would go.
+ */
+class PolicySafetySnapshotRotationTest {
+
+    private final PlatformFixture platform = new PlatformFixture();
+    private final InMemoryRecoveryPolicies store = new InMemoryRecoveryPolicies();
+    private final ManagePoliciesService policies = new ManagePoliciesService(store, platform.ownership,
+            new DailyRunCalendar(), platform.auditWriter, platform.clock);
+    private final SafetySnapshots safety = platform.safetySnapshots(SafetySnapshotSettings.always(true),
+            new PolicySafetySnapshotRotation(store, platform.ownership, platform.provider, platform.provider,
+                    platform.operations, platform.holds, platform.deleteSnapshot(), platform.clock));
+    private final Snapshot byHand = platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+
+    /** 801 by hand and four nightly snapshots 919-922: the server is at its limit of five. */
+    PolicySafetySnapshotRotationTest() {
+        for (int day = 19; day <= 22; day++) {
+            platform.provider.addSnapshot(new Snapshot(new SnapshotId(900 + day), platform.web, "nightly-12345-202611" + day,
+                    CreationStatus.COMPLETED, OptionalLong.of(10), Instant.parse("2026-11-%02dT02:00:00Z".formatted(day)), ""));
+        }
+    }
+
+    private RecoveryPolicy nightly(int keepLast) {
+        return policies.create(platform.as(BLUE), new PolicySpec(PolicyServers.of(List.of(WEB)), PolicyKind.SNAPSHOT,
+                new PolicySchedule("0 3 * * *", ZoneId.of("UTC")), new NameTemplate("nightly-{server_id}-{date}"),
+                new RetentionRules(keepLast, Duration.ZERO, 0, 0, 0, 0, false)));
+    }
+
+    private RestoreAnswer<?> restore(CallContext context, SnapshotId source) {
+        return platform.restoreSnapshot(safety).requestRestore(new RestoreSnapshotCommand(context, source, false));
+    }
+
+    private List<AuditEvent> deletes() {
+        return platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT).toList();
+    }
+
+    @Test
+    void atTheLimitTheOldestSnapshotAPolicysRetentionLetsGoIsDeletedFirstAndThePlanSaysSo() {
+        RecoveryPolicy policy = nightly(2);
+        PlanDestructiveWorkService plans = new PlanDestructiveWorkService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), platform.holds, platform.attempts(), platform.auditWriter,
+                platform.clock, Optional.of(safety));
+
+        Plan plan = plans.planRestoreSnapshot(platform.as(BLUE), byHand.id(), false);
+
+        assertThat(plan.allowed()).isTrue();
+        assertThat(plan.effects()).containsExactly(new Plan.Effect.Delete(ResourceRef.of(new SnapshotId(919)), WEB),
+                new Plan.Effect.Overwrite(WEB, ResourceRef.of(byHand.id()), WEB));
+        assertThat(platform.provider.snapshotCount(WEB)).isEqualTo(5);
+
+        CallContext context = platform.as(BLUE);
+        RestoreAnswer<?> answer = restore(context, byHand.id());
+
+        assertThat(answer).isInstanceOf(RestoreAnswer.AwaitingSafetySnapshot.class);
+        assertThat(platform.provider.snapshot(new SnapshotId(919))).isEmpty();
+        assertThat(platform.provider.snapshot(new SnapshotId(920))).isPresent();
+        assertThat(platform.provider.listSnapshots(Optional.of(WEB))).extracting(Snapshot::name)
+                .contains(SafetySnapshots.nameFor(context.operationId()).value()).hasSize(5);
+        assertThat(deletes()).extracting(AuditEvent::outcome)
+                .hasExactlyElementsOfTypes(Outcome.Accepted.class, Outcome.Submitted.class);
+        assertThat(deletes()).allSatisfy(e -> assertThat(e.requestId().value())
+                .isEqualTo("policy-rotation:" + policy.id() + ":snapshot:919"));
+    }
+
+    @Test
+    void theSnapshotTheRestoreReadsIsNeverTheOneRotatedAway() {
+        nightly(2);
+
+        restore(platform.as(BLUE), new SnapshotId(919));
+
+        assertThat(platform.provider.snapshot(new SnapshotId(919))).isPresent();
+        assertThat(platform.provider.snapshot(new SnapshotId(920))).isEmpty();
+    }
+
+    @Test
+    void whenNoPolicysRetentionLetsOneGoTheRestoreIsRefusedAndNothingIsDeleted() {
+        nightly(4);
+        CallContext context = platform.as(BLUE);
+
+        assertThatThrownBy(() -> restore(context, byHand.id())).isInstanceOf(RecoveryDenied.class)
+                .satisfies(e -> assertThat(((RecoveryException) e).reason()).isEqualTo(ReasonCode.SAFETY_SNAPSHOT_LIMIT_REACHED));
+        assertThat(platform.provider.snapshotCount(WEB)).isEqualTo(5);
+        assertThat(deletes()).isEmpty();
+        assertThat(platform.providerCallsStartingWith("create")).isZero();
+    }
+}
