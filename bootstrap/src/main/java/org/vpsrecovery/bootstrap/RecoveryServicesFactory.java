@@ -53,6 +53,7 @@ import org.vpsrecovery.domain.port.RecoveryPolicies;
 import org.vpsrecovery.application.hold.RecoveryPointHoldService;
 import org.vpsrecovery.application.plan.PlanDestructiveWorkService;
 import org.vpsrecovery.application.recoverypoint.DeleteRecoveryPointService;
+import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
 import org.vpsrecovery.application.recoverypoint.RestoreRecoveryPointService;
 import org.vpsrecovery.application.restore.ContinueRestoresService;
 import org.vpsrecovery.application.policy.PolicyIntents;
