@@ -1,5 +1,6 @@
 package org.vpsrecovery.domain.common;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -16,6 +17,17 @@ public record RequestId(String value) {
             throw new IllegalArgumentException(
                     "request id must be 1-" + MAX_LENGTH + " characters of letters, digits and ._:/+=@-");
         }
+    }
+
+    /**
+     * Prefixes of the ids the platform gives its own work (policy runs, rotations, retention, drift scans).
+     * Who made a recovery point is read from them (ADR 0036), so a caller may not send one.
+     */
+    public static final List<String> PLATFORM_PREFIXES = List.of("policy-run:", "policy-rotation:", "policy-retention:", "drift-scan:");
+
+    /** Whether this id is one the platform's own work uses, never a caller's. */
+    public boolean isPlatformMade() {
+        return PLATFORM_PREFIXES.stream().anyMatch(value::startsWith);
     }
 
     public static RequestId random() {

@@ -14,7 +14,7 @@ import org.vpsrecovery.domain.common.RequestId;
 
 /**
  * Gives every request an id: the caller's {@code X-Request-Id} if it is well formed, a new UUID if
- * absent; a malformed one is refused. The id is echoed on every response, errors included.
+ * absent; a malformed one, or one of the platform's own ({@link RequestId#isPlatformMade()}), is refused. The id is echoed on every response, errors included.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class RequestIdFilter implements Ordered {
@@ -31,6 +31,10 @@ public class RequestIdFilter implements Ordered {
         } else {
             try {
                 id = new RequestId(given);
+                if (id.isPlatformMade()) {
+                    throw new IllegalArgumentException("may not begin with " + String.join(" or ", RequestId.PLATFORM_PREFIXES)
+                            + ": those ids are the platform's own");
+                }
             } catch (IllegalArgumentException malformed) {
                 id = RequestId.random();
                 request.setAttribute(RequestAttributes.REQUEST_ID, id);

@@ -255,6 +255,11 @@ class FacadeHttpTest {
         assertProblem(send("PUT", "/api/v1/snapshots/801/", BLUE_TOKEN, "{}"), 405, "METHOD_NOT_ALLOWED");
         assertProblem(send("GET", "/api/v1/snapshots/", BLUE_TOKEN, null, Map.of("X-Request-Id", "bad id with spaces")),
                 400, "INVALID_REQUEST_ID");
+        // A policy's own id would make a person's point count as the policy's, which rotation may delete (ADR 0036).
+        assertProblem(send("POST", "/api/v1/snapshots/", BLUE_TOKEN, "{\"server_id\": 12345, \"name\": \"x\"}",
+                Map.of("X-Request-Id", "policy-run:p1:12345:1")), 400, "INVALID_REQUEST_ID");
+        assertProblem(send("GET", "/api/v1/snapshots/", BLUE_TOKEN, null, Map.of("X-Request-Id", "drift-scan:1:2")),
+                400, "INVALID_REQUEST_ID");
 
         assertThat(platform.provider.snapshotCount(PlatformFixture.WEB)).isZero();
         assertThat(platform.history.all()).isEmpty();
