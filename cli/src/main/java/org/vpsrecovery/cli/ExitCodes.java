@@ -1,5 +1,8 @@
 package org.vpsrecovery.cli;
 
+import java.util.Optional;
+import java.util.Set;
+
 /**
  * The exit codes scripts may rely on (docs/cli.md lists them). Stable: a new case gets a new number.
  */
@@ -7,9 +10,12 @@ public final class ExitCodes {
 
     /** Done; with --wait, the operation completed. */
     public static final int OK = 0;
-    /** The command line was wrong, or the service refused the request as malformed (400, 413, 415, 431). */
+    /** The command line was wrong, or the service refused the request's form (400 INVALID_..., 413, 415, 431). */
     public static final int USAGE = 1;
-    /** Refused by a policy, a limit or the resource's state (409, 422). */
+    /**
+     * Refused by a policy, a limit or the resource's state (409, 422; and a 400 with another reason code:
+     * the facade answers VPS.org's limits, e.g. SNAPSHOT_LIMIT_REACHED, with VPS.org's 400).
+     */
     public static final int REFUSED = 2;
     /** No such snapshot, backup, server or operation for this token (404). */
     public static final int NOT_FOUND = 3;
@@ -27,10 +33,18 @@ public final class ExitCodes {
     private ExitCodes() {
     }
 
-    /** The exit code a refused request ends with, by its HTTP status. */
-    public static int forStatus(int status) {
+    /** The reason codes of a 400 that say the request's form was wrong, not that it was refused. */
+    private static final Set<String> FORM_REASONS = Set.of("UNKNOWN_QUERY_PARAMETER", "PAGE_SIZE_OUT_OF_RANGE",
+            "MALFORMED_REQUEST", "BAD_REQUEST", "BODY_TOO_LARGE", "HEADERS_TOO_LARGE", "URI_TOO_LONG");
+
+    /** The exit code a refused request ends with, by its HTTP status and problem+json reason code. */
+    public static int forAnswer(int status, Optional<String> reasonCode) {
+        if (status == 400) {
+            return reasonCode.filter(reason -> !reason.startsWith("INVALID_") && !FORM_REASONS.contains(reason))
+                    .isPresent() ? REFUSED : USAGE;
+        }
         return switch (status) {
-            case 400, 405, 413, 415, 431 -> USAGE;
+            case 405, 413, 414, 415, 431 -> USAGE;
             case 409, 422 -> REFUSED;
             case 404 -> NOT_FOUND;
             case 401, 403 -> UNAUTHORIZED;

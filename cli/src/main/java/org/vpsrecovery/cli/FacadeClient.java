@@ -175,7 +175,7 @@ final class FacadeClient {
         }
 
         int exitCode() {
-            return ExitCodes.forStatus(status);
+            return ExitCodes.forAnswer(status, reasonCode);
         }
     }
 
