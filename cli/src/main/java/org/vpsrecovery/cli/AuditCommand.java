@@ -46,7 +46,7 @@ final class AuditCommand {
         }
     }
 
-    @Command(name = "events", description = "Audit events, newest first, a page at a time.")
+    @Command(name = "events", mixinStandardHelpOptions = true, description = "Audit events, newest first, a page at a time.")
     int events(@ArgGroup(exclusive = false) EventFilters filters,
                @Option(names = "--limit", description = "page size, 1-500 (100)") Integer limit,
                @Option(names = "--cursor", description = "the previous page's `more: --cursor`") String cursor) {
@@ -57,21 +57,21 @@ final class AuditCommand {
         return ExitCodes.OK;
     }
 
-    @Command(name = "export", description = "Every matching event as CSV, streamed to stdout (the service's own CSV).")
+    @Command(name = "export", mixinStandardHelpOptions = true, description = "Every matching event as CSV, streamed to stdout (the service's own CSV).")
     int export(@ArgGroup(exclusive = false) EventFilters filters) {
         Map<String, String> query = (filters == null ? new EventFilters() : filters).query();
         vpsr.facade().stream("/api/v1/audit/events/", query, "text/csv", vpsr.spec.commandLine().getOut());
         return ExitCodes.OK;
     }
 
-    @Command(name = "verify", description = "Verify the audit hash chain (auditors): exit 6 when it is broken.")
+    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Verify the audit hash chain (auditors): exit 6 when it is broken.")
     int verify() {
         JsonNode verification = vpsr.facade().get("/api/v1/audit/verify/", Map.of()).body();
         vpsr.output().object(verification);
         return verification.path("intact").asBoolean(false) ? ExitCodes.OK : ExitCodes.OPERATION_FAILED;
     }
 
-    @Command(name = "summary", description = "Counts per team, operation and outcome, by day or month.")
+    @Command(name = "summary", mixinStandardHelpOptions = true, description = "Counts per team, operation and outcome, by day or month.")
     int summary(@Option(names = "--team") String team,
                 @Option(names = "--from", paramLabel = "TIME") String from,
                 @Option(names = "--to", paramLabel = "TIME") String to,
@@ -87,7 +87,7 @@ final class AuditCommand {
         return ExitCodes.OK;
     }
 
-    @Command(name = "recoverability", description = "Per server: newest snapshot and backup, backups expiring soon, servers with none.")
+    @Command(name = "recoverability", mixinStandardHelpOptions = true, description = "Per server: newest snapshot and backup, backups expiring soon, servers with none.")
     int recoverability(@Option(names = "--expiring-within-days", paramLabel = "DAYS", description = "0-365 (7)") Integer days) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("expiring_within_days", days == null ? null : days.toString());

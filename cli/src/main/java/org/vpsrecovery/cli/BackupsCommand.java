@@ -20,7 +20,7 @@ final class BackupsCommand {
     @ParentCommand
     Vpsr vpsr;
 
-    @Command(name = "list", description = "Every backup of the team's servers, or of one.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every backup of the team's servers, or of one.")
     int list(@Option(names = "--server-id", paramLabel = "ID", description = "only this server's") Long serverId,
              @Option(names = "--type", paramLabel = "TYPE", description = "manual or automatic") BackupType type) {
         Map<String, String> query = new LinkedHashMap<>();
@@ -30,13 +30,13 @@ final class BackupsCommand {
         return ExitCodes.OK;
     }
 
-    @Command(name = "get", description = "One backup.")
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "One backup.")
     int get(@Parameters(paramLabel = "BACKUP_ID") long id) {
         vpsr.output().object(vpsr.facade().get("/api/v1/backups/" + id + "/", Map.of()).body());
         return ExitCodes.OK;
     }
 
-    @Command(name = "create", description = "Back a server up (a manual backup, kept until deleted).")
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Back a server up (a manual backup, kept until deleted).")
     int create(@Option(names = "--server-id", required = true, paramLabel = "ID") long serverId,
                @Option(names = "--description") String description,
                @Option(names = "--idempotency-key", paramLabel = "KEY",
@@ -51,7 +51,7 @@ final class BackupsCommand {
         return vpsr.changed(facade, answer, vpsr.json().createObjectNode(), wait);
     }
 
-    @Command(name = "delete", description = "Delete a backup (permanent).")
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a backup (permanent).")
     int delete(@Parameters(paramLabel = "BACKUP_ID") long id,
                @Option(names = "--idempotency-key", paramLabel = "KEY") String key,
                @Option(names = "--wait", description = "follow the operation to its end") boolean wait) {
@@ -60,7 +60,7 @@ final class BackupsCommand {
         return vpsr.changed(facade, answer, vpsr.json().createObjectNode().put("backup_id", id).put("status", "deleted"), wait);
     }
 
-    @Command(name = "restore", description = "Restore a backup onto its server, or --server-id (overwrites it; 5 to 15 minutes).")
+    @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a backup onto its server, or --server-id (overwrites it; 5 to 15 minutes).")
     int restore(@Parameters(paramLabel = "BACKUP_ID") long id,
                 @Option(names = "--server-id", paramLabel = "ID", description = "the server to restore (default: the backup's own)")
                 Long serverId,

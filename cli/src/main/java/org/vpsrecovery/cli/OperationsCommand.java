@@ -18,13 +18,13 @@ final class OperationsCommand {
     @ParentCommand
     Vpsr vpsr;
 
-    @Command(name = "get", description = "One operation as it stands.")
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "One operation as it stands.")
     int get(@Parameters(paramLabel = "OPERATION_ID") String id) {
         vpsr.output().object(vpsr.facade().get("/api/v1/operations/" + id + "/", Map.of()).body());
         return ExitCodes.OK;
     }
 
-    @Command(name = "list", description = "Operations, newest first.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Operations, newest first.")
     int list(@Option(names = "--server-id", paramLabel = "ID") Long serverId,
              @Option(names = "--state", description = "accepted, in_progress, unresolved, awaiting_safety_snapshot, "
                      + "completed, failed, vanished, timed_out or released") String state,
@@ -37,7 +37,7 @@ final class OperationsCommand {
         return ExitCodes.OK;
     }
 
-    @Command(name = "wait", description = "Follow an operation to its end; exit 0 if it completed, 6 if it failed.")
+    @Command(name = "wait", mixinStandardHelpOptions = true, description = "Follow an operation to its end; exit 0 if it completed, 6 if it failed.")
     int await(@Parameters(paramLabel = "OPERATION_ID") String id) {
         FacadeClient facade = vpsr.facade();
         int code = vpsr.followed(facade, id);

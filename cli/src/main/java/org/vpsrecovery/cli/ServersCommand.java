@@ -12,13 +12,13 @@ final class ServersCommand {
     @ParentCommand
     Vpsr vpsr;
 
-    @Command(name = "show", description = "A server as the platform knows it, with its restore hold.")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "A server as the platform knows it, with its restore hold.")
     int show(@Parameters(paramLabel = "SERVER_ID") long id) {
         vpsr.output().object(vpsr.facade().get("/api/v1/servers/" + id + "/", Map.of()).body());
         return ExitCodes.OK;
     }
 
-    @Command(name = "restore", description = "Restore a server from one of its backups (overwrites it; 5 to 15 minutes).")
+    @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a server from one of its backups (overwrites it; 5 to 15 minutes).")
     int restore(@Parameters(paramLabel = "SERVER_ID") long id,
                 @Option(names = "--backup-id", required = true, paramLabel = "ID") long backupId,
                 @Option(names = "--skip-safety-snapshot", description = "restore at once, without snapshotting the server first")

@@ -17,7 +17,7 @@ final class SnapshotsCommand {
     @ParentCommand
     Vpsr vpsr;
 
-    @Command(name = "list", description = "Every snapshot of the team's servers, or of one.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every snapshot of the team's servers, or of one.")
     int list(@Option(names = "--server-id", paramLabel = "ID", description = "only this server's") Long serverId) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("server_id", serverId == null ? null : serverId.toString());
@@ -25,13 +25,13 @@ final class SnapshotsCommand {
         return ExitCodes.OK;
     }
 
-    @Command(name = "get", description = "One snapshot.")
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "One snapshot.")
     int get(@Parameters(paramLabel = "SNAPSHOT_ID") long id) {
         vpsr.output().object(vpsr.facade().get("/api/v1/snapshots/" + id + "/", Map.of()).body());
         return ExitCodes.OK;
     }
 
-    @Command(name = "create", description = "Snapshot a server (VPS.org takes 3 to 10 minutes).")
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Snapshot a server (VPS.org takes 3 to 10 minutes).")
     int create(@Option(names = "--server-id", required = true, paramLabel = "ID") long serverId,
                @Option(names = "--name", required = true, description = "letters, digits, - and _") String name,
                @Option(names = "--description") String description,
@@ -47,7 +47,7 @@ final class SnapshotsCommand {
         return vpsr.changed(facade, answer, vpsr.json().createObjectNode(), wait);
     }
 
-    @Command(name = "delete", description = "Delete a snapshot (permanent).")
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a snapshot (permanent).")
     int delete(@Parameters(paramLabel = "SNAPSHOT_ID") long id,
                @Option(names = "--idempotency-key", paramLabel = "KEY") String key,
                @Option(names = "--wait", description = "follow the operation to its end") boolean wait) {
@@ -56,7 +56,7 @@ final class SnapshotsCommand {
         return vpsr.changed(facade, answer, vpsr.json().createObjectNode().put("snapshot_id", id).put("status", "deleted"), wait);
     }
 
-    @Command(name = "restore", description = "Restore a snapshot onto its server (overwrites it; 5 to 15 minutes).")
+    @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a snapshot onto its server (overwrites it; 5 to 15 minutes).")
     int restore(@Parameters(paramLabel = "SNAPSHOT_ID") long id,
                 @Option(names = "--skip-safety-snapshot", description = "restore at once, without snapshotting the server first")
                 boolean skipSafetySnapshot,

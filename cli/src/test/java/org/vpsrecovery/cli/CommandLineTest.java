@@ -117,6 +117,32 @@ class CommandLineTest {
     }
 
     @Test
+    void everyCommandAnswersHelp() {
+        java.util.List<java.util.List<String>> paths = new java.util.ArrayList<>();
+        collect(Vpsr.commandLine(new Vpsr.Environment(Map.of(), home, false)), new java.util.ArrayList<>(), paths);
+        assertThat(paths).hasSizeGreaterThan(20);
+        for (java.util.List<String> path : paths) {
+            java.util.List<String> args = new java.util.ArrayList<>(path);
+            args.add("--help");
+            Run help = run(Map.of(), args.toArray(String[]::new));
+            assertThat(help.exitCode()).as(String.join(" ", args) + ": " + help.err()).isZero();
+            assertThat(help.out()).startsWith("Usage: vpsr " + String.join(" ", path));
+        }
+    }
+
+    private static void collect(CommandLine command, java.util.List<String> path, java.util.List<java.util.List<String>> paths) {
+        command.getSubcommands().forEach((name, sub) -> {
+            if (name.equals("help")) {
+                return;
+            }
+            java.util.List<String> subPath = new java.util.ArrayList<>(path);
+            subPath.add(name);
+            paths.add(subPath);
+            collect(sub, subPath, paths);
+        });
+    }
+
+    @Test
     void aRefusalExitsByItsStatusAndForA400ByItsReasonCode() {
         assertThat(ExitCodes.forAnswer(400, Optional.of("INVALID_FIELD"))).isEqualTo(ExitCodes.USAGE);
         assertThat(ExitCodes.forAnswer(400, Optional.of("UNKNOWN_QUERY_PARAMETER"))).isEqualTo(ExitCodes.USAGE);
