@@ -17,6 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.VpsrCommands.Run;
 import org.vpsrecovery.cli.ExitCodes;
+import org.vpsrecovery.simulator.CreationOutcome;
+import org.vpsrecovery.simulator.ForcedOutcome;
 import org.vpsrecovery.simulator.SimulatorOptions;
 import org.vpsrecovery.simulator.VpsOrgSimulator;
 
@@ -138,6 +140,21 @@ class VpsrEndToEndTest {
 
     @Test
     @Order(4)
+    void aBackupThatFailsAtVpsOrgEndsTheWaitWithExitSix() {
+        simulator.lifecycle().force(ForcedOutcome.of(CreationOutcome.FAILED).forBackups().times(1));
+        try {
+            Run failed = vpsr.run(DEMO, "backups", "create", "--server-id", "12345", "--description", "doomed", "--wait");
+            assertThat(failed.exitCode()).as(failed.err()).isEqualTo(ExitCodes.OPERATION_FAILED);
+            List<String> progress = failed.err().lines().toList();
+            assertThat(progress).anySatisfy(line -> assertThat(line).contains("create_manual_backup").endsWith(": failed"));
+            assertThat(progress.getLast()).startsWith("vpsr: operation ").contains(" ended failed");
+        } finally {
+            simulator.lifecycle().clearForced();
+        }
+    }
+
+    @Test
+    @Order(5)
     void theSnapshotLimitIsARefusalWithExitTwo() {
         Run refused = null;
         for (int i = 0; i < 6 && refused == null; i++) {
@@ -152,7 +169,7 @@ class VpsrEndToEndTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aSecondRestoreWhileTheServerIsHeldIsRefused() {
         Run restored = vpsr.run(DEMO, "backups", "restore", "501");
         assertThat(restored.exitCode()).as(restored.err()).isZero();
@@ -168,7 +185,7 @@ class VpsrEndToEndTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theAuditReportsReadTheHistoryTheCommandsWrote() throws Exception {
         Run events = vpsr.run(DEMO, "audit", "events", "--operation", "create_snapshot", "--outcome", "rejected");
         assertThat(events.exitCode()).isZero();
