@@ -35,8 +35,7 @@ final class OperationWatch {
         String lastState = null;
         int lastWidth = 0;
         while (true) {
-            JsonNode operation = facade.get("/api/v1/operations/" + operationId + "/",
-                    Map.of("wait", String.valueOf(WAIT_SECONDS))).body();
+            JsonNode operation = read(operationId);
             String state = operation.path("state").asText();
             boolean done = operation.path("final").asBoolean(false);
             long seconds = Duration.between(start, Instant.now()).toSeconds();
@@ -56,6 +55,28 @@ final class OperationWatch {
             if (done) {
                 return operation;
             }
+        }
+    }
+
+    /**
+     * A long poll; when the instance already holds as many as it allows (503 TOO_MANY_WAITING_REQUESTS),
+     * a plain read after as long a pause instead: the wait goes on, only less promptly.
+     */
+    private JsonNode read(String operationId) {
+        String path = "/api/v1/operations/" + operationId + "/";
+        try {
+            return facade.get(path, Map.of("wait", String.valueOf(WAIT_SECONDS))).body();
+        } catch (FacadeClient.FacadeProblem busy) {
+            if (!busy.reasonCode.filter("TOO_MANY_WAITING_REQUESTS"::equals).isPresent()) {
+                throw busy;
+            }
+            try {
+                Thread.sleep(Duration.ofSeconds(WAIT_SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw busy;
+            }
+            return facade.get(path, Map.of()).body();
         }
     }
 
