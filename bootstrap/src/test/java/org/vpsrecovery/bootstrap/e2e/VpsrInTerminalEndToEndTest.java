@@ -42,8 +42,9 @@ class VpsrInTerminalEndToEndTest {
 
     static VpsOrgSimulator simulator;
     static RunningPlatform platform;
-    /** A tmux server of this test's own (its socket name), killed at the end. */
-    static final String SOCKET = "vpsr-e2e-" + UUID.randomUUID();
+    /** A tmux server of this test's own: its socket under java.io.tmpdir (target/ in the build), gone at the end. */
+    static final String SOCKET = Path.of(System.getProperty("java.io.tmpdir"),
+            "vpsr-tmux-" + UUID.randomUUID().toString().substring(0, 8)).toString();
 
     @BeforeAll
     static void start() {
@@ -56,8 +57,9 @@ class VpsrInTerminalEndToEndTest {
     @AfterAll
     static void stop() throws Exception {
         if (tmux().isPresent()) {
-            new ProcessBuilder(tmux().get().toString(), "-L", SOCKET, "kill-server").redirectErrorStream(true)
+            new ProcessBuilder(tmux().get().toString(), "-S", SOCKET, "kill-server").redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+            Files.deleteIfExists(Path.of(SOCKET));
         }
         platform.close();
         simulator.close();
@@ -70,7 +72,7 @@ class VpsrInTerminalEndToEndTest {
         assertThat(launcher.resolveSibling("target/vpsr.jar"))
                 .as("the cli module's runnable jar (built by its package phase)").exists();
 
-        run(tmux.toString(), "-L", SOCKET, "new-session", "-d", "-s", "vpsr", "-x", "160", "-y", "24",
+        run(tmux.toString(), "-S", SOCKET, "new-session", "-d", "-s", "vpsr", "-x", "160", "-y", "24",
                 "-e", "VPSR_URL=" + platform.server.getURL(), "-e", "VPSR_TOKEN=" + RunningPlatform.DEMO_TOKEN,
                 "-e", "JAVA_HOME=" + System.getProperty("java.home"),
                 launcher + " snapshots create --server-id 12345 --name in-a-terminal --wait; echo \"exit=$?\"; sleep 600");
@@ -107,7 +109,7 @@ class VpsrInTerminalEndToEndTest {
     }
 
     private static String screen(Path tmux) throws IOException, InterruptedException {
-        return run(tmux.toString(), "-L", SOCKET, "capture-pane", "-p", "-t", "vpsr");
+        return run(tmux.toString(), "-S", SOCKET, "capture-pane", "-p", "-t", "vpsr");
     }
 
     private static String run(String... command) throws IOException, InterruptedException {
