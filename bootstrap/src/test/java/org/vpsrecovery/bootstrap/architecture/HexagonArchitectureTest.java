@@ -31,6 +31,7 @@ class HexagonArchitectureTest {
         assertThat(PRODUCTION.contain("org.vpsrecovery.adapters.persistence.JdbcAuditHistory")).isTrue();
         assertThat(PRODUCTION.contain("org.vpsrecovery.simulator.VpsOrgSimulator")).isTrue();
         assertThat(PRODUCTION.contain("org.vpsrecovery.bootstrap.Application")).isTrue();
+        assertThat(PRODUCTION.contain("org.vpsrecovery.cli.Vpsr")).isTrue();
         assertThat(PRODUCTION.stream().noneMatch(c -> c.getPackageName().startsWith("org.vpsrecovery.archfixture")))
                 .isTrue();
     }
@@ -65,6 +66,11 @@ class HexagonArchitectureTest {
     void aSimulatorThatKnowsUsOrAnAdapterThatRunsItIsCaught() {
         assertCaught(HexagonRules::simulatorStandsAlone, "archfixture.simulator.ProviderState");
         assertCaught(HexagonRules::onlyBootstrapRunsTheSimulator, "archfixture.adapters.http.SimulatedClient");
+    }
+
+    @Test
+    void aCommandLineThatReachesPastTheFacadeIsCaught() {
+        assertCaught(HexagonRules::commandLineStandsAlone, "archfixture.cli.DatabaseCommand");
     }
 
     @Test

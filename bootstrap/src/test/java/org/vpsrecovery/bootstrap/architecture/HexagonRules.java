@@ -63,6 +63,14 @@ record HexagonRules(String root) {
                 .allowEmptyShould(true);
     }
 
+    ArchRule commandLineStandsAlone() {
+        return noClasses().that().resideInAPackage(root + ".cli..")
+                .should().dependOnClassesThat().resideInAnyPackage(root + ".domain..", root + ".application..",
+                        root + ".adapters..", root + ".bootstrap..", root + ".simulator..")
+                .because("vpsr is a client of the REST facade over HTTP, never of the database nor the use cases (ADR 0039)")
+                .allowEmptyShould(true);
+    }
+
     ArchRule noPackageCycles() {
         return slices().matching(root + ".(**)").should().beFreeOfCycles();
     }
@@ -70,6 +78,7 @@ record HexagonRules(String root) {
     List<ArchRule> all() {
         return List.of(domainSeesOnlyTheJdk(), applicationSeesOnlyTheDomainAndTheJdk(),
                 httpAdapterIgnoresPersistenceAdapter(), persistenceAdapterIgnoresHttpAdapter(),
-                nothingDependsOnBootstrap(), simulatorStandsAlone(), onlyBootstrapRunsTheSimulator(), noPackageCycles());
+                nothingDependsOnBootstrap(), simulatorStandsAlone(), onlyBootstrapRunsTheSimulator(), commandLineStandsAlone(),
+                noPackageCycles());
     }
 }

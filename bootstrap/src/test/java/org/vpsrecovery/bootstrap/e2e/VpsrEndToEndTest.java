@@ -1,0 +1,214 @@
+package org.vpsrecovery.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.bootstrap.e2e.VpsrCommands.Run;
+import org.vpsrecovery.cli.ExitCodes;
+import org.vpsrecovery.simulator.CreationOutcome;
+import org.vpsrecovery.simulator.ForcedOutcome;
+import org.vpsrecovery.simulator.SimulatorOptions;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/**
+ * vpsr's commands against the whole service on loopback (real PostgreSQL, the VPS.org simulator):
+ * what a script reads on stdout, the reason codes on stderr and the exit codes it may rely on.
+ * Ordered: later tests change the demo server (a snapshot made and deleted, the limit, a restore).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class VpsrEndToEndTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.empty();
+
+    static VpsOrgSimulator simulator;
+    static RunningPlatform platform;
+    static VpsrCommands vpsr;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String DEMO = RunningPlatform.DEMO_TOKEN;
+
+    @BeforeAll
+    static void start() {
+        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults().withDelays(Duration.ofSeconds(2), Duration.ofSeconds(1)));
+        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of(
+                "vpsr.tracking.every", "500ms", "vpsr.tracking.first-look", "500ms",
+                "vpsr.tracking.longest-look", "1s", "vpsr.jobs.polling-interval", "500ms"));
+        vpsr = VpsrCommands.against(platform);
+    }
+
+    @AfterAll
+    static void stop() {
+        platform.close();
+        simulator.close();
+    }
+
+    @Test
+    @Order(1)
+    void listsAsATableAsJsonAndAsCsv() throws Exception {
+        Run table = vpsr.run(DEMO, "snapshots", "list", "--server-id", "12345");
+        assertThat(table.exitCode()).isZero();
+        List<String> lines = table.out().lines().toList();
+        assertThat(lines.getFirst()).startsWith("ID").contains("SERVER.ID").contains("NAME").contains("STATUS");
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("801").contains("12345").contains("completed"));
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("798"));
+
+        Run json = vpsr.run(DEMO, "-o", "json", "backups", "list");
+        assertThat(json.exitCode()).isZero();
+        JsonNode answer = JSON.readTree(json.out());
+        assertThat(answer.path("results").findValuesAsText("backup_type")).contains("manual", "automatic");
+        assertThat(answer.path("count").asInt()).isEqualTo(3);
+
+        Run csv = vpsr.run(DEMO, "backups", "list", "--type", "automatic", "-o", "csv");
+        assertThat(csv.exitCode()).isZero();
+        List<String> rows = csv.out().lines().toList();
+        assertThat(rows.getFirst()).startsWith("id,server.id,backup_type,status,size_mb,created_at,expires_at,description");
+        assertThat(rows).hasSize(3).allSatisfy(row -> assertThat(row).doesNotContain(",manual,"));
+
+        Run one = vpsr.run(DEMO, "snapshots", "get", "801");
+        assertThat(one.exitCode()).isZero();
+        assertThat(one.out()).contains("server.id").contains("12345");
+
+        Run server = vpsr.run(DEMO, "-o", "json", "servers", "show", "12345");
+        assertThat(server.exitCode()).isZero();
+        assertThat(JSON.readTree(server.out()).path("id").asLong()).isEqualTo(12345);
+    }
+
+    @Test
+    @Order(2)
+    void refusalsEndWithTheirExitCodeAndReasonCodeOnStderr() {
+        Run missing = vpsr.run(DEMO, "snapshots", "get", "999999");
+        assertThat(missing.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(missing.err()).contains("(404)").contains("request id: ");
+        assertThat(missing.out()).isEmpty();
+
+        Run anotherTeams = vpsr.run(RunningPlatform.OTHER_TOKEN, "snapshots", "get", "801");
+        assertThat(anotherTeams.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+
+        Run wrongToken = vpsr.run("not-a-token", "snapshots", "list");
+        assertThat(wrongToken.exitCode()).isEqualTo(ExitCodes.UNAUTHORIZED);
+        assertThat(wrongToken.err()).contains("UNAUTHORIZED (401)").doesNotContain("not-a-token");
+
+        Run auditorChanging = vpsr.run(RunningPlatform.AUDITOR_TOKEN, "snapshots", "list");
+        assertThat(auditorChanging.exitCode()).isEqualTo(ExitCodes.UNAUTHORIZED);
+        assertThat(auditorChanging.err()).contains("FORBIDDEN_FOR_ROLE (403)");
+
+        Run badFilter = vpsr.run(DEMO, "operations", "list", "--state", "sleeping");
+        assertThat(badFilter.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badFilter.err()).contains("INVALID_QUERY_PARAMETER (400)");
+    }
+
+    @Test
+    @Order(3)
+    void createWaitsForTheOperationWithPlainProgressLinesOffATerminal() throws Exception {
+        Run created = vpsr.run(DEMO, "-o", "json", "snapshots", "create", "--server-id", "12345",
+                "--name", "before-deploy", "--description", "from vpsr", "--wait");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        JsonNode snapshot = JSON.readTree(created.out());
+        assertThat(snapshot.path("name").asText()).isEqualTo("before-deploy");
+        List<String> progress = created.err().lines().toList();
+        assertThat(created.err()).doesNotContain("\r");
+        assertThat(progress.getLast()).contains("create_snapshot").endsWith(": completed");
+        String operationId = progress.getLast().replaceAll(".*\\[(.+)].*", "$1");
+
+        Run operation = vpsr.run(DEMO, "-o", "json", "operations", "get", operationId);
+        assertThat(JSON.readTree(operation.out()).path("state").asText()).isEqualTo("completed");
+        Run listed = vpsr.run(DEMO, "operations", "list", "--server-id", "12345", "--state", "completed");
+        assertThat(listed.out()).contains(operationId);
+        Run waited = vpsr.run(DEMO, "operations", "wait", operationId);
+        assertThat(waited.exitCode()).isZero();
+        assertThat(waited.out()).contains("completed");
+
+        Run deleted = vpsr.run(DEMO, "snapshots", "delete", snapshot.path("id").asText(), "--wait");
+        assertThat(deleted.exitCode()).as(deleted.err()).isZero();
+        assertThat(deleted.out()).contains("deleted");
+        assertThat(deleted.err().lines().toList().getLast()).contains("delete_snapshot").endsWith(": completed");
+        assertThat(vpsr.run(DEMO, "snapshots", "get", snapshot.path("id").asText()).exitCode())
+                .isEqualTo(ExitCodes.NOT_FOUND);
+    }
+
+    @Test
+    @Order(4)
+    void aBackupThatFailsAtVpsOrgEndsTheWaitWithExitSix() {
+        simulator.lifecycle().force(ForcedOutcome.of(CreationOutcome.FAILED).forBackups().times(1));
+        try {
+            Run failed = vpsr.run(DEMO, "backups", "create", "--server-id", "12345", "--description", "doomed", "--wait");
+            assertThat(failed.exitCode()).as(failed.err()).isEqualTo(ExitCodes.OPERATION_FAILED);
+            List<String> progress = failed.err().lines().toList();
+            assertThat(progress).anySatisfy(line -> assertThat(line).contains("create_manual_backup").endsWith(": failed"));
+            assertThat(progress.getLast()).startsWith("vpsr: operation ").contains(" ended failed");
+        } finally {
+            simulator.lifecycle().clearForced();
+        }
+    }
+
+    @Test
+    @Order(5)
+    void theSnapshotLimitIsARefusalWithExitTwo() {
+        Run refused = null;
+        for (int i = 0; i < 6 && refused == null; i++) {
+            Run run = vpsr.run(DEMO, "snapshots", "create", "--server-id", "12345", "--name", "filler-" + i);
+            if (run.exitCode() != 0) {
+                refused = run;
+            }
+        }
+        assertThat(refused).as("the sixth snapshot of a server is refused").isNotNull();
+        assertThat(refused.exitCode()).as(refused.err()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(refused.err()).contains("SNAPSHOT_LIMIT_REACHED");
+    }
+
+    @Test
+    @Order(6)
+    void aSecondRestoreWhileTheServerIsHeldIsRefused() {
+        Run restored = vpsr.run(DEMO, "backups", "restore", "501");
+        assertThat(restored.exitCode()).as(restored.err()).isZero();
+        assertThat(restored.out()).contains("restoring");
+        assertThat(restored.err()).contains("vpsr operations wait ");
+
+        Run again = vpsr.run(DEMO, "servers", "restore", "12345", "--backup-id", "499");
+        assertThat(again.exitCode()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(again.err()).contains("SERVER_NOT_RESTORABLE");
+
+        Run held = vpsr.run(DEMO, "servers", "show", "12345");
+        assertThat(held.out()).contains("restoring");
+    }
+
+    @Test
+    @Order(7)
+    void theAuditReportsReadTheHistoryTheCommandsWrote() throws Exception {
+        Run events = vpsr.run(DEMO, "audit", "events", "--operation", "create_snapshot", "--outcome", "rejected");
+        assertThat(events.exitCode()).isZero();
+        assertThat(events.out().lines().toList().getFirst()).startsWith("SEQUENCE");
+        assertThat(events.out()).contains("SNAPSHOT_LIMIT_REACHED");
+
+        Run export = vpsr.run(DEMO, "audit", "export", "--server-id", "12345");
+        assertThat(export.exitCode()).isZero();
+        assertThat(export.out().lines().toList().getFirst()).contains("sequence").contains("reason_code");
+        assertThat(export.out()).contains("DELETE_SNAPSHOT,12345,SNAPSHOT");
+
+        Run verified = vpsr.run(RunningPlatform.AUDITOR_TOKEN, "-o", "json", "audit", "verify");
+        assertThat(verified.exitCode()).as(verified.err()).isZero();
+        assertThat(JSON.readTree(verified.out()).path("intact").asBoolean()).isTrue();
+
+        Run summary = vpsr.run(DEMO, "audit", "summary");
+        assertThat(summary.exitCode()).isZero();
+        assertThat(summary.out()).contains("counts:").contains("top_rejection_reasons:").contains("SNAPSHOT_LIMIT_REACHED");
+
+        Run recoverability = vpsr.run(DEMO, "-o", "csv", "audit", "recoverability");
+        assertThat(recoverability.exitCode()).isZero();
+        assertThat(recoverability.out()).contains("generated_at");
+        Run recoverabilityTable = vpsr.run(DEMO, "audit", "recoverability", "--expiring-within-days", "30");
+        assertThat(recoverabilityTable.out()).contains("servers:").contains("12345");
+    }
+}

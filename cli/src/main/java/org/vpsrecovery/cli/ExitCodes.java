@@ -1,0 +1,55 @@
+package org.vpsrecovery.cli;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The exit codes scripts may rely on (docs/cli.md lists them). Stable: a new case gets a new number.
+ */
+public final class ExitCodes {
+
+    /** Done; with --wait, the operation completed. */
+    public static final int OK = 0;
+    /** The command line was wrong, or the service refused the request's form (400 INVALID_..., 413, 415, 431). */
+    public static final int USAGE = 1;
+    /**
+     * Refused by a policy, a limit or the resource's state (409, 422; and a 400 with another reason code:
+     * the facade answers VPS.org's limits, e.g. SNAPSHOT_LIMIT_REACHED, with VPS.org's 400).
+     */
+    public static final int REFUSED = 2;
+    /** No such snapshot, backup, server or operation for this token (404). */
+    public static final int NOT_FOUND = 3;
+    /** No token, a wrong one, or one whose role does not allow this (401, 403). */
+    public static final int UNAUTHORIZED = 4;
+    /** Rate-limited or unavailable (429, 503): try again after the Retry-After printed. */
+    public static final int BUSY = 5;
+    /** With --wait: the operation ended failed, vanished or timed_out. */
+    public static final int OPERATION_FAILED = 6;
+    /** The service could not be reached (connection refused, timeout, bad URL). */
+    public static final int UNREACHABLE = 7;
+    /** Any other answer: the service or VPS.org failed (500, 502, 504, an unexpected status). */
+    public static final int SERVICE_ERROR = 8;
+
+    private ExitCodes() {
+    }
+
+    /** The reason codes of a 400 that say the request's form was wrong, not that it was refused. */
+    private static final Set<String> FORM_REASONS = Set.of("UNKNOWN_QUERY_PARAMETER", "PAGE_SIZE_OUT_OF_RANGE",
+            "MALFORMED_REQUEST", "BAD_REQUEST", "BODY_TOO_LARGE", "HEADERS_TOO_LARGE", "URI_TOO_LONG");
+
+    /** The exit code a refused request ends with, by its HTTP status and problem+json reason code. */
+    public static int forAnswer(int status, Optional<String> reasonCode) {
+        if (status == 400) {
+            return reasonCode.filter(reason -> !reason.startsWith("INVALID_") && !FORM_REASONS.contains(reason))
+                    .isPresent() ? REFUSED : USAGE;
+        }
+        return switch (status) {
+            case 405, 413, 414, 415, 431 -> USAGE;
+            case 409, 422 -> REFUSED;
+            case 404 -> NOT_FOUND;
+            case 401, 403 -> UNAUTHORIZED;
+            case 429, 503 -> BUSY;
+            default -> SERVICE_ERROR;
+        };
+    }
+}

@@ -1,0 +1,189 @@
+package org.vpsrecovery.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The REST facade over HTTP: one request, one answer. A refusal becomes a {@link FacadeProblem}
+ * (its problem+json reason code kept), an unreachable service an {@link Unreachable}. No retry:
+ * a 429 or 503 ends the command with its Retry-After printed, the caller decides.
+ */
+final class FacadeClient {
+
+    /** Longer than the longest wait the facade allows (60 s). */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(90);
+
+    record Answer(int status, Map<String, String> headers, JsonNode body) {
+        Optional<String> header(String name) {
+            return Optional.ofNullable(headers.get(name.toLowerCase(java.util.Locale.ROOT)));
+        }
+    }
+
+    private final Connection connection;
+    private final ObjectMapper json;
+    private final HttpClient http;
+
+    FacadeClient(Connection connection, ObjectMapper json) {
+        this.connection = connection;
+        this.json = json;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    Answer get(String path, Map<String, String> query) {
+        return send(request(path, query).GET().header("Accept", "application/json"));
+    }
+
+    Answer post(String path, Map<String, String> query, Object body, Map<String, String> headers) {
+        HttpRequest.Builder request = request(path, query).header("Accept", "application/json");
+        headers.forEach(request::header);
+        if (body == null) {
+            request.POST(HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json");
+            request.POST(HttpRequest.BodyPublishers.ofString(write(body)));
+        }
+        return send(request);
+    }
+
+    Answer delete(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = request(path, Map.of()).DELETE().header("Accept", "application/json");
+        headers.forEach(request::header);
+        return send(request);
+    }
+
+    /** A streamed text answer (the audit CSV export), copied to {@code sink} as it arrives. */
+    void stream(String path, Map<String, String> query, String accept, java.io.Writer sink) {
+        HttpRequest request = request(path, query).GET().header("Accept", accept).build();
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                if (response.statusCode() / 100 != 2) {
+                    throw refusal(response.statusCode(), headers(response), body.readAllBytes());
+                }
+                var reader = new java.io.InputStreamReader(body, StandardCharsets.UTF_8);
+                reader.transferTo(sink);
+                sink.flush();
+            }
+        } catch (IOException e) {
+            throw new Unreachable(connection.url(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unreachable(connection.url(), e);
+        }
+    }
+
+    private HttpRequest.Builder request(String path, Map<String, String> query) {
+        String queryText = query.entrySet().stream().filter(e -> e.getValue() != null)
+                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                .collect(Collectors.joining("&"));
+        URI uri = URI.create(connection.url() + path + (queryText.isEmpty() ? "" : "?" + queryText));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
+                .header("User-Agent", "vpsr/" + Vpsr.VERSION);
+        connection.token().ifPresent(token -> builder.header("Authorization", "Bearer " + token));
+        return builder;
+    }
+
+    private Answer send(HttpRequest.Builder request) {
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new Unreachable(connection.url(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unreachable(connection.url(), e);
+        }
+        Map<String, String> headers = headers(response);
+        if (response.statusCode() / 100 != 2) {
+            throw refusal(response.statusCode(), headers, response.body());
+        }
+        return new Answer(response.statusCode(), headers, parse(response.body()));
+    }
+
+    private FacadeProblem refusal(int status, Map<String, String> headers, byte[] body) {
+        JsonNode problem = parse(body);
+        return new FacadeProblem(status, text(problem, "reason_code"),
+                text(problem, "detail").or(() -> text(problem, "title")).orElse("HTTP " + status),
+                text(problem, "request_id").or(() -> Optional.ofNullable(headers.get("x-request-id"))),
+                Optional.ofNullable(headers.get("retry-after")));
+    }
+
+    private JsonNode parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            return NullNode.getInstance();
+        }
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            // Not JSON (a proxy's page): kept as text for the message.
+            return json.getNodeFactory().textNode(new String(body, StandardCharsets.UTF_8));
+        }
+    }
+
+    private String write(Object body) {
+        try {
+            return json.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Optional<String> text(JsonNode node, String field) {
+        return node != null && node.hasNonNull(field) ? Optional.of(node.get(field).asText()) : Optional.empty();
+    }
+
+    private static Map<String, String> headers(HttpResponse<?> response) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        response.headers().map().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT),
+                values.isEmpty() ? "" : values.getFirst()));
+        return headers;
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** The service answered, but not with a success. */
+    static final class FacadeProblem extends RuntimeException {
+        final int status;
+        final Optional<String> reasonCode;
+        final Optional<String> requestId;
+        final Optional<String> retryAfter;
+
+        FacadeProblem(int status, Optional<String> reasonCode, String detail, Optional<String> requestId,
+                      Optional<String> retryAfter) {
+            super(detail);
+            this.status = status;
+            this.reasonCode = reasonCode;
+            this.requestId = requestId;
+            this.retryAfter = retryAfter;
+        }
+
+        int exitCode() {
+            return ExitCodes.forAnswer(status, reasonCode);
+        }
+    }
+
+    /** The service did not answer. */
+    static final class Unreachable extends RuntimeException {
+        Unreachable(URI url, Exception cause) {
+            super("cannot reach " + url + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName()
+                    : cause.getMessage()), cause);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package org.vpsrecovery.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Follows an operation to its end through the facade's long poll ({@code GET /operations/{id}/?wait=}).
+ * On a terminal one progress line is rewritten in place (carriage return); otherwise a plain line is
+ * printed each time the state changes, so logs stay readable. Progress goes to stderr: stdout keeps
+ * only the command's answer, for pipes.
+ */
+final class OperationWatch {
+
+    /** How long one read waits at most for the end: the line's clock moves on at least this often. */
+    private static final int WAIT_SECONDS = 2;
+    private static final Set<String> FAILED = Set.of("failed", "vanished", "timed_out");
+
+    private final FacadeClient facade;
+    private final PrintWriter progress;
+    private final boolean terminal;
+
+    OperationWatch(FacadeClient facade, PrintWriter progress, boolean terminal) {
+        this.facade = facade;
+        this.progress = progress;
+        this.terminal = terminal;
+    }
+
+    /** The operation as it ended. */
+    JsonNode follow(String operationId) {
+        Instant start = Instant.now();
+        String lastState = null;
+        int lastWidth = 0;
+        while (true) {
+            JsonNode operation = read(operationId);
+            String state = operation.path("state").asText();
+            boolean done = operation.path("final").asBoolean(false);
+            long seconds = Duration.between(start, Instant.now()).toSeconds();
+            String line = describe(operation) + ": " + state + (done ? "" : " (" + seconds + " s)");
+            if (terminal) {
+                progress.print("\r" + line + " ".repeat(Math.max(0, lastWidth - line.length())));
+                lastWidth = line.length();
+                if (done) {
+                    progress.println();
+                }
+                progress.flush();
+            } else if (!state.equals(lastState)) {
+                progress.println(line);
+                progress.flush();
+            }
+            lastState = state;
+            if (done) {
+                return operation;
+            }
+        }
+    }
+
+    /**
+     * A long poll; when the instance already holds as many as it allows (503 TOO_MANY_WAITING_REQUESTS),
+     * a plain read after as long a pause instead: the wait goes on, only less promptly.
+     */
+    private JsonNode read(String operationId) {
+        String path = "/api/v1/operations/" + operationId + "/";
+        try {
+            return facade.get(path, Map.of("wait", String.valueOf(WAIT_SECONDS))).body();
+        } catch (FacadeClient.FacadeProblem busy) {
+            if (!busy.reasonCode.filter("TOO_MANY_WAITING_REQUESTS"::equals).isPresent()) {
+                throw busy;
+            }
+            try {
+                Thread.sleep(Duration.ofSeconds(WAIT_SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw busy;
+            }
+            return facade.get(path, Map.of()).body();
+        }
+    }
+
+    static boolean failed(JsonNode operation) {
+        return FAILED.contains(operation.path("state").asText());
+    }
+
+    private static String describe(JsonNode operation) {
+        String what = operation.path("operation").asText("operation");
+        JsonNode resource = operation.path("resource");
+        String on = resource.isObject() ? resource.path("type").asText() + " " + resource.path("id").asText()
+                : "server " + operation.path("server_id").asText();
+        return what + " " + on + " [" + operation.path("id").asText() + "]";
+    }
+}

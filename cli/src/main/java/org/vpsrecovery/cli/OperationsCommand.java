@@ -1,0 +1,47 @@
+package org.vpsrecovery.cli;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "operations", mixinStandardHelpOptions = true,
+        description = "What changing requests started, followed to their end by the platform.")
+final class OperationsCommand {
+
+    static final List<String> COLUMNS = List.of("id", "operation", "server_id", "resource.type", "resource.id", "state",
+            "accepted_at", "updated_at", "note");
+
+    @ParentCommand
+    Vpsr vpsr;
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "One operation as it stands.")
+    int get(@Parameters(paramLabel = "OPERATION_ID") String id) {
+        vpsr.output().object(vpsr.facade().get("/api/v1/operations/" + id + "/", Map.of()).body());
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Operations, newest first.")
+    int list(@Option(names = "--server-id", paramLabel = "ID") Long serverId,
+             @Option(names = "--state", description = "accepted, in_progress, unresolved, awaiting_safety_snapshot, "
+                     + "completed, failed, vanished, timed_out or released") String state,
+             @Option(names = "--limit", description = "1-500 (100)") Integer limit) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("server_id", serverId == null ? null : serverId.toString());
+        query.put("state", state);
+        query.put("limit", limit == null ? null : limit.toString());
+        vpsr.output().rows(vpsr.facade().get("/api/v1/operations/", query).body(), COLUMNS);
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "wait", mixinStandardHelpOptions = true, description = "Follow an operation to its end; exit 0 if it completed, 6 if it failed.")
+    int await(@Parameters(paramLabel = "OPERATION_ID") String id) {
+        FacadeClient facade = vpsr.facade();
+        int code = vpsr.followed(facade, id);
+        vpsr.output().object(facade.get("/api/v1/operations/" + id + "/", Map.of()).body());
+        return code;
+    }
+}

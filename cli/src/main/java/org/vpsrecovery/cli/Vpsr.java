@@ -1,0 +1,206 @@
+package org.vpsrecovery.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Console;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.vpsrecovery.cli.FacadeClient.FacadeProblem;
+import org.vpsrecovery.cli.FacadeClient.Unreachable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** {@code vpsr}: the platform's snapshots, backups, operations and audit reports from a shell. */
+@Command(name = "vpsr", mixinStandardHelpOptions = true, versionProvider = Vpsr.Version.class,
+        description = "A client of the vps-recovery REST facade: snapshots, backups, restores, operations and audit reports.",
+        subcommands = {SnapshotsCommand.class, BackupsCommand.class, ServersCommand.class, OperationsCommand.class,
+                AuditCommand.class, ConfigCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
+        footerHeading = "%nConfiguration:%n",
+        usageHelpWidth = 100,
+        footer = {"  url    --url, else VPSR_URL, else url= in the config file, else http://127.0.0.1:8080",
+                "  token  --token, else VPSR_TOKEN, else token= in the config file; never printed",
+                "  file   --config, else VPSR_CONFIG, else $XDG_CONFIG_HOME/vpsr/config.properties",
+                "         (~/.config/vpsr/config.properties)"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done (with --wait: the operation completed)",
+                "1:usage error, or a request refused for its form (400 INVALID_..., 413, 415, 431)",
+                "2:refused by a policy, a limit or the resource's state (409, 422, other 400s)",
+                "3:not found (404)",
+                "4:unauthorized or forbidden (401, 403)",
+                "5:rate-limited or unavailable (429, 503); Retry-After is printed",
+                "6:the operation ended failed, vanished or timed_out; or the audit chain is broken",
+                "7:the service could not be reached",
+                "8:the service or VPS.org failed (500, 502, 504, other)"})
+public final class Vpsr {
+
+    public static final String VERSION = "0.1.0";
+
+    /** What the command reads from its process: variables, home directory, whether a person watches a terminal. */
+    public record Environment(Map<String, String> variables, Path home, boolean terminal) {
+
+        public static Environment ofProcess() {
+            return new Environment(System.getenv(), Path.of(System.getProperty("user.home")), isTerminal());
+        }
+
+        /**
+         * Up to JDK 21 a console exists only on a terminal; from 22 on it may exist without one and
+         * {@code Console.isTerminal()} tells (looked up by name: this module compiles for release 21).
+         */
+        private static boolean isTerminal() {
+            Console console = System.console();
+            if (console == null) {
+                return false;
+            }
+            try {
+                return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+            } catch (ReflectiveOperationException e) {
+                return true;
+            }
+        }
+    }
+
+    @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "the service, e.g. http://127.0.0.1:8080 (overrides VPSR_URL and the config file)")
+    String url;
+
+    @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN",
+            description = "the bearer token (overrides VPSR_TOKEN and the config file; prefer VPSR_TOKEN: other "
+                    + "users may see a command line)")
+    String token;
+
+    @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "the config file (properties: url, token)")
+    Path config;
+
+    @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "table",
+            description = "table (default), json or csv")
+    Output.Format format;
+
+    @Spec
+    CommandSpec spec;
+
+    private final Environment environment;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public Vpsr(Environment environment) {
+        this.environment = environment;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(Environment.ofProcess()).execute(args));
+    }
+
+    /** The command line with the exit codes of {@link ExitCodes}; its out and err may be replaced (tests). */
+    public static CommandLine commandLine(Environment environment) {
+        CommandLine commandLine = new CommandLine(new Vpsr(environment));
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("vpsr: " + e.getMessage());
+            err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            err.flush();
+            return ExitCodes.USAGE;
+        });
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            int code = switch (e) {
+                case FacadeProblem problem -> {
+                    err.println("vpsr: " + problem.reasonCode.orElse("HTTP_" + problem.status) + " (" + problem.status
+                            + "): " + problem.getMessage());
+                    problem.requestId.ifPresent(id -> err.println("request id: " + id));
+                    problem.retryAfter.ifPresent(seconds -> err.println("retry after: " + seconds + " s"));
+                    yield problem.exitCode();
+                }
+                case Unreachable unreachable -> {
+                    err.println("vpsr: " + unreachable.getMessage());
+                    yield ExitCodes.UNREACHABLE;
+                }
+                case IllegalArgumentException wrong -> {
+                    err.println("vpsr: " + wrong.getMessage());
+                    yield ExitCodes.USAGE;
+                }
+                default -> {
+                    err.println("vpsr: unexpected failure: " + e);
+                    yield ExitCodes.SERVICE_ERROR;
+                }
+            };
+            err.flush();
+            return code;
+        });
+        return commandLine;
+    }
+
+    Connection connection() {
+        return Connection.resolve(url, token, config, environment.variables(), environment.home());
+    }
+
+    FacadeClient facade() {
+        return new FacadeClient(connection(), json);
+    }
+
+    Output output() {
+        return new Output(spec.commandLine().getOut(), format, json);
+    }
+
+    ObjectMapper json() {
+        return json;
+    }
+
+    Environment environment() {
+        return environment;
+    }
+
+    /**
+     * After a changing request: prints the answer (or, for an empty one, what was asked and its
+     * operation), then with {@code wait} follows the operation to its end.
+     */
+    int changed(FacadeClient facade, FacadeClient.Answer answer, ObjectNode whenEmpty, boolean wait) {
+        Optional<String> operationId = answer.header("X-Operation-Id");
+        JsonNode shown = answer.body();
+        if (shown == null || shown.isNull() || shown.isMissingNode()) {
+            operationId.ifPresent(id -> whenEmpty.put("operation_id", id));
+            shown = whenEmpty;
+        }
+        output().object(shown);
+        PrintWriter err = spec.commandLine().getErr();
+        if (!wait) {
+            operationId.ifPresent(id -> {
+                err.println("operation " + id + " (vpsr operations wait " + id + ")");
+                err.flush();
+            });
+            return ExitCodes.OK;
+        }
+        if (operationId.isEmpty()) {
+            err.println("vpsr: the answer names no operation: nothing to wait for");
+            err.flush();
+            return ExitCodes.OK;
+        }
+        return followed(facade, operationId.get());
+    }
+
+    int followed(FacadeClient facade, String operationId) {
+        PrintWriter err = spec.commandLine().getErr();
+        JsonNode end = new OperationWatch(facade, err, environment.terminal()).follow(operationId);
+        if (OperationWatch.failed(end)) {
+            err.println("vpsr: operation " + operationId + " ended " + end.path("state").asText()
+                    + (end.hasNonNull("note") ? ": " + end.get("note").asText() : ""));
+            err.flush();
+            return ExitCodes.OPERATION_FAILED;
+        }
+        return ExitCodes.OK;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"vpsr " + VERSION};
+        }
+    }
+}

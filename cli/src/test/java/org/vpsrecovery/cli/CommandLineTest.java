@@ -1,0 +1,161 @@
+package org.vpsrecovery.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** What vpsr does before and without a service: its configuration, usage errors, completion, exit codes. */
+class CommandLineTest {
+
+    @TempDir
+    Path home;
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    private Run run(Map<String, String> environment, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Vpsr.commandLine(new Vpsr.Environment(environment, home, false));
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        int code = commandLine.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Path configFile(String text) throws IOException {
+        Path file = home.resolve(".config/vpsr/config.properties");
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, text);
+    }
+
+    @Test
+    void flagsOverrideTheEnvironmentWhichOverridesTheConfigFileAndTheTokenIsNeverShown() throws IOException {
+        configFile("url=http://from-file:8080\ntoken=file-secret-token\n");
+
+        Run fromFile = run(Map.of(), "config");
+        assertThat(fromFile.exitCode()).isZero();
+        assertThat(fromFile.out()).contains("http://from-file:8080").contains("set  (" + home.resolve(".config/vpsr/config.properties"));
+
+        Run fromEnvironment = run(Map.of("VPSR_URL", "http://from-env:8080", "VPSR_TOKEN", "env-secret-token"), "config");
+        assertThat(fromEnvironment.out()).contains("http://from-env:8080  (VPSR_URL)").contains("set  (VPSR_TOKEN)");
+
+        Run fromFlags = run(Map.of("VPSR_URL", "http://from-env:8080", "VPSR_TOKEN", "env-secret-token"),
+                "config", "--url", "http://from-flag:8080/", "--token", "flag-secret-token");
+        assertThat(fromFlags.out()).contains("http://from-flag:8080  (--url)").contains("set  (--token)");
+
+        for (Run each : new Run[] {fromFile, fromEnvironment, fromFlags}) {
+            assertThat(each.out() + each.err()).doesNotContain("secret-token");
+        }
+    }
+
+    @Test
+    void aConfigFileNamedByFlagOrVariableMustExist() {
+        Run missing = run(Map.of(), "--config", home.resolve("nowhere.properties").toString(), "config");
+        assertThat(missing.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(missing.err()).contains("no config file at");
+
+        Run missingFromVariable = run(Map.of("VPSR_CONFIG", home.resolve("nowhere.properties").toString()), "config");
+        assertThat(missingFromVariable.exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void aServiceUrlThatIsNoHttpUrlIsAUsageError() {
+        Run wrong = run(Map.of("VPSR_URL", "ftp://example.org"), "snapshots", "list");
+        assertThat(wrong.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(wrong.err()).contains("http(s)://host");
+    }
+
+    @Test
+    void usageErrorsExitWithOne() {
+        Run missingOption = run(Map.of(), "snapshots", "create", "--server-id", "12345");
+        assertThat(missingOption.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(missingOption.err()).contains("--name").contains("vpsr snapshots create --help");
+
+        assertThat(run(Map.of(), "snapshot", "list").exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run(Map.of(), "snapshots", "get", "not-a-number").exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run(Map.of(), "-o", "yaml", "snapshots", "list").exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void aServiceThatDoesNotAnswerExitsWithSeven() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        Run refused = run(Map.of("VPSR_URL", "http://127.0.0.1:" + closedPort, "VPSR_TOKEN", "t"), "snapshots", "list");
+        assertThat(refused.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(refused.err()).contains("cannot reach http://127.0.0.1:" + closedPort);
+    }
+
+    @Test
+    void completionIsPicocliSBashScriptForEveryCommand() {
+        Run completion = run(Map.of(), "completion");
+        assertThat(completion.exitCode()).isZero();
+        assertThat(completion.out()).startsWith("#!/usr/bin/env bash")
+                .contains("complete -F _complete_vpsr")
+                .contains("snapshots").contains("backups").contains("operations").contains("recoverability")
+                .contains("--wait");
+    }
+
+    @Test
+    void helpListsTheExitCodes() {
+        Run help = run(Map.of(), "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("Exit codes:").contains("7   the service could not be reached");
+    }
+
+    @Test
+    void everyCommandAnswersHelp() {
+        java.util.List<java.util.List<String>> paths = new java.util.ArrayList<>();
+        collect(Vpsr.commandLine(new Vpsr.Environment(Map.of(), home, false)), new java.util.ArrayList<>(), paths);
+        assertThat(paths).hasSizeGreaterThan(20);
+        for (java.util.List<String> path : paths) {
+            java.util.List<String> args = new java.util.ArrayList<>(path);
+            args.add("--help");
+            Run help = run(Map.of(), args.toArray(String[]::new));
+            assertThat(help.exitCode()).as(String.join(" ", args) + ": " + help.err()).isZero();
+            assertThat(help.out()).startsWith("Usage: vpsr " + String.join(" ", path));
+        }
+    }
+
+    private static void collect(CommandLine command, java.util.List<String> path, java.util.List<java.util.List<String>> paths) {
+        command.getSubcommands().forEach((name, sub) -> {
+            if (name.equals("help")) {
+                return;
+            }
+            java.util.List<String> subPath = new java.util.ArrayList<>(path);
+            subPath.add(name);
+            paths.add(subPath);
+            collect(sub, subPath, paths);
+        });
+    }
+
+    @Test
+    void aRefusalExitsByItsStatusAndForA400ByItsReasonCode() {
+        assertThat(ExitCodes.forAnswer(400, Optional.of("INVALID_FIELD"))).isEqualTo(ExitCodes.USAGE);
+        assertThat(ExitCodes.forAnswer(400, Optional.of("UNKNOWN_QUERY_PARAMETER"))).isEqualTo(ExitCodes.USAGE);
+        assertThat(ExitCodes.forAnswer(400, Optional.empty())).isEqualTo(ExitCodes.USAGE);
+        assertThat(ExitCodes.forAnswer(400, Optional.of("SNAPSHOT_LIMIT_REACHED"))).isEqualTo(ExitCodes.REFUSED);
+        assertThat(ExitCodes.forAnswer(409, Optional.of("SERVER_NOT_RESTORABLE"))).isEqualTo(ExitCodes.REFUSED);
+        assertThat(ExitCodes.forAnswer(422, Optional.empty())).isEqualTo(ExitCodes.REFUSED);
+        assertThat(ExitCodes.forAnswer(404, Optional.of("SNAPSHOT_NOT_FOUND"))).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(ExitCodes.forAnswer(401, Optional.of("UNAUTHORIZED"))).isEqualTo(ExitCodes.UNAUTHORIZED);
+        assertThat(ExitCodes.forAnswer(403, Optional.of("FORBIDDEN_FOR_ROLE"))).isEqualTo(ExitCodes.UNAUTHORIZED);
+        assertThat(ExitCodes.forAnswer(429, Optional.of("TEAM_RATE_LIMITED"))).isEqualTo(ExitCodes.BUSY);
+        assertThat(ExitCodes.forAnswer(503, Optional.of("INSTANCE_DRAINING"))).isEqualTo(ExitCodes.BUSY);
+        assertThat(ExitCodes.forAnswer(502, Optional.of("PROVIDER_UNAVAILABLE"))).isEqualTo(ExitCodes.SERVICE_ERROR);
+        assertThat(ExitCodes.forAnswer(500, Optional.empty())).isEqualTo(ExitCodes.SERVICE_ERROR);
+    }
+}
