@@ -4,7 +4,6 @@ import io.micronaut.core.convert.ArgumentConversionContext;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpAttributes;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
@@ -12,12 +11,13 @@ import io.micronaut.http.bind.binders.TypedRequestArgumentBinder;
 import io.micronaut.http.filter.ServerFilterPhase;
 import jakarta.inject.Singleton;
 import java.security.Principal;
-import org.vpsrecovery.adapters.http.facade.AuditorAuthenticator;
+import org.vpsrecovery.adapters.http.facade.CallerAuthenticationFilter;
 
 /**
  * Who sees what of {@code /health}: anyone its status (UP or DOWN, for load balancers and probes,
- * no token needed); an auditor's token also the details (each check, the database's JDBC URL,
- * VPS.org's last answer). Micronaut shows details to a request that has a {@link Principal}
+ * no token needed); an auditor also the details (each check, the database's JDBC URL,
+ * VPS.org's last answer), whether the auditor signed in with a token or a JWT. Micronaut shows details
+ * to a request that has a {@link Principal}
  * ({@code endpoints.health.details-visible=AUTHENTICATED}); this filter sets one for an auditor
  * only, and {@link PrincipalBinder} hands it to the endpoint. Team tokens see the status: the
  * platform's insides are the operators' business, not its tenants'.
@@ -25,20 +25,17 @@ import org.vpsrecovery.adapters.http.facade.AuditorAuthenticator;
 @ServerFilter({"/health", "/health/**"})
 public class OperatorHealthDetails implements Ordered {
 
-    private static final String BEARER = "Bearer ";
-    private final AuditorAuthenticator auditors;
+    private final CallerAuthenticationFilter callers;
 
-    public OperatorHealthDetails(AuditorAuthenticator auditors) {
-        this.auditors = auditors;
+    public OperatorHealthDetails(CallerAuthenticationFilter callers) {
+        this.callers = callers;
     }
 
+    /** The API's own authentication, so an auditor signed in with a JWT sees the details as a token's does. */
     @RequestFilter
     public void identifyAuditor(HttpRequest<?> request) {
-        String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
-        if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            auditors.authenticate(header.substring(BEARER.length()).strip()).ifPresent(auditor ->
-                    request.setAttribute(HttpAttributes.PRINCIPAL, (Principal) () -> "auditor " + auditor.name()));
-        }
+        callers.auditorOf(request).ifPresent(auditor ->
+                request.setAttribute(HttpAttributes.PRINCIPAL, (Principal) () -> "auditor " + auditor));
     }
 
     @Override

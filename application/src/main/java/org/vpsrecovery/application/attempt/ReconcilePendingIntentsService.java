@@ -95,9 +95,10 @@ public final class ReconcilePendingIntentsService {
             }
             Optional<RecoveryOperation> operation = intent.event().attemptId().flatMap(this::operationOf);
             if (operation.isPresent()) {
-                // An operation follows it (TrackOperationsService). If that operation already ended, its
-                // final event was lost (a crash between the move and the event, or a deferred event in
-                // a backlog that died with its instance): it is written now, from the operation.
+                // An operation follows it (TrackOperationsService, which writes an end's event before the
+                // move). If that operation already ended, its final event was lost (a writer that moves
+                // first, as a hold's early release, crashed between; or a deferred event in a backlog that
+                // died with its instance): it is written now, from the operation.
                 if (operation.get().isFinal()) {
                     try {
                         closed += lock.callExclusively(server.get(), () -> writeLostEnd(intent, operation.get())) ? 1 : 0;

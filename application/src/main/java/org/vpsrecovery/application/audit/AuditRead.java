@@ -7,7 +7,7 @@ import org.vpsrecovery.domain.common.RequestId;
 /**
  * One read of the audit reports: by whom ({@code reader} for the scope, {@code actor} for the
  * person or token), which report ({@code events}, {@code export}, {@code verify}, {@code summary},
- * {@code recoverability}) and the filters as the caller gave them (a query string, cut to fit).
+ * {@code recoverability}, {@code drift}) and the filters as the caller gave them (a query string, cut to fit).
  */
 public record AuditRead(AuditReader reader, Actor actor, RequestId requestId, String report, String filters) {
 

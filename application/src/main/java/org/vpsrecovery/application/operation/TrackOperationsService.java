@@ -46,7 +46,8 @@ import org.vpsrecovery.domain.snapshot.Snapshot;
  *   <li>no end by the deadline → UNVERIFIABLE TRACKING_DEADLINE_PASSED; otherwise look again later, backing off.</li>
  * </ul>
  *
- * Runs once across instances (the scheduler's job), and safely twice: every move is a versioned write.
+ * An end's event is on record before its operation is closed (ADR 0024). Runs once across instances
+ * (the scheduler's job), and safely twice: every move is a versioned write under the server's lock.
  */
 public final class TrackOperationsService {
 
@@ -321,20 +322,60 @@ public final class TrackOperationsService {
         return apply(from, next, next.end(cause), message, intent);
     }
 
-    /** Writes the move, then, only if it landed, the audit event that says what was established. */
+    /**
+     * A move that ends the operation writes its final event first, durably, and only then moves it: a
+     * reader never sees the operation ended without its event, and a crash (or a store that fails) in
+     * between leaves the operation open with its end on record, which the next look closes as recorded
+     * ({@link #closeAsRecorded}) without a second event. An event the history cannot take now leaves the
+     * operation open and due. Other moves (a lost answer found) are written first, their event after.
+     */
     private boolean apply(RecoveryOperation from, RecoveryOperation next, Outcome outcome, String message,
                           Optional<AuditEvent> intent) {
-        if (!operations.update(from, next)) {
-            return false; // someone else moved it first; they wrote its event
+        if (!next.isFinal()) {
+            if (!operations.update(from, next)) {
+                return false; // someone else moved it first; they wrote its event
+            }
+            writer.appendOrDefer(event(next, outcome, message, intent));
+            return true;
         }
+        Optional<AuditEvent> recorded = recordedEnd(from);
+        if (recorded.isPresent()) {
+            return closeAsRecorded(from, recorded.get());
+        }
+        try {
+            writer.appendNow(event(next, outcome, message, intent));
+        } catch (RuntimeException historyUnavailable) {
+            return false; // nothing is ended without its event on record: the next round tries again
+        }
+        // Under the server's lock no one else moves it; were it moved meanwhile, its end is already on record.
+        return operations.update(from, next);
+    }
+
+    /** An end whose event a previous look (or the request) wrote but whose operation was never moved. */
+    private boolean closeAsRecorded(RecoveryOperation open, AuditEvent recorded) {
+        return operations.update(open, open.endedAs(recorded.outcome(), clock.instant(),
+                "closed as its audit event of " + recorded.occurredAt() + " records"));
+    }
+
+    /** The final event of the operation's attempt, if one is on record already. */
+    private Optional<AuditEvent> recordedEnd(RecoveryOperation operation) {
+        String attempt = operation.id().toString();
+        return history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forServer(operation.server())
+                        .withOperations(Set.of(operation.kind()))
+                        .since(operation.acceptedAt().minus(INTENT_BEFORE_OPERATION)))
+                .stream().map(RecordedAuditEvent::event)
+                .filter(e -> e.outcome().kind().settlesAttempt() && e.attemptId().filter(attempt::equals).isPresent())
+                .findFirst();
+    }
+
+    private AuditEvent event(RecoveryOperation next, Outcome outcome, String message, Optional<AuditEvent> intent) {
         Map<String, String> detail = new LinkedHashMap<>(intent.map(AuditEvent::detail).orElse(Map.of()));
         detail.put(AuditEvent.ATTEMPT_ID, next.id().toString());
         detail.put(TRACKED, "true");
         detail.put(AuditEvent.MESSAGE, AuditEvent.detailValue(message));
         Actor.SYSTEM.into(detail);
-        writer.appendOrDefer(new AuditEvent(clock.instant(), next.team(), next.requestId(), next.kind(),
-                Optional.of(next.server()), next.resource(), outcome, OptionalInt.empty(), detail));
-        return true;
+        return new AuditEvent(clock.instant(), next.team(), next.requestId(), next.kind(),
+                Optional.of(next.server()), next.resource(), outcome, OptionalInt.empty(), detail);
     }
 
     /**

@@ -6,15 +6,26 @@ import static org.vpsrecovery.application.PlatformFixture.BLUE;
 import static org.vpsrecovery.application.PlatformFixture.WEB;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotCommand;
 import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.testing.InMemoryServerLock;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.ReasonCode;
@@ -270,5 +281,139 @@ class TrackOperationsServiceTest {
         assertThat(platform.operations.find(lost.operationId()).orElseThrow().resource()).contains(ResourceRef.of(lostMade.id()));
         assertThat(platform.operations.find(taken.operationId()).orElseThrow().resource()).contains(ResourceRef.of(takenMade.id()));
         assertThat(stateOf(lost)).isEqualTo(OperationState.IN_PROGRESS);
+    }
+
+    /** The fixture's history, refusing every append while {@link #down} is set (a database outage). */
+    private final class OutageHistory implements AuditHistory {
+        final AtomicBoolean down = new AtomicBoolean();
+
+        @Override
+        public RecordedAuditEvent append(AuditEvent event) {
+            if (down.get()) {
+                throw new IllegalStateException("database unavailable");
+            }
+            return platform.history.append(event);
+        }
+
+        @Override
+        public List<RecordedAuditEvent> query(AuditQuery query) {
+            return platform.history.query(query);
+        }
+
+        @Override
+        public List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit) {
+            return platform.history.pendingIntents(acceptedBefore, limit);
+        }
+
+        @Override
+        public ChainVerification verifyChain() {
+            return platform.history.verifyChain();
+        }
+    }
+
+    /** The fixture's operations, whose store fails every move to an end while {@link #endsFail} is set. */
+    private final class EndsFailingOperations implements RecoveryOperations {
+        final AtomicBoolean endsFail = new AtomicBoolean();
+
+        @Override
+        public void add(RecoveryOperation operation) {
+            platform.operations.add(operation);
+        }
+
+        @Override
+        public boolean update(RecoveryOperation from, RecoveryOperation next) {
+            if (endsFail.get() && next.isFinal()) {
+                throw new IllegalStateException("database unavailable");
+            }
+            return platform.operations.update(from, next);
+        }
+
+        @Override
+        public Optional<RecoveryOperation> find(OperationId id) {
+            return platform.operations.find(id);
+        }
+
+        @Override
+        public List<RecoveryOperation> list(Optional<org.vpsrecovery.domain.common.TeamId> team, Optional<ServerId> server,
+                                            Optional<OperationState> state, int limit) {
+            return platform.operations.list(team, server, state, limit);
+        }
+
+        @Override
+        public Map<ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit) {
+            return platform.operations.openByServer(dueBy, limit);
+        }
+
+        @Override
+        public List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at) {
+            return platform.operations.liveRestores(target, source, at);
+        }
+    }
+
+    private TrackOperationsService trackerOver(RecoveryOperations operations, AuditHistory history, AuditWriter writer) {
+        return new TrackOperationsService(operations, platform.provider, platform.provider, history, writer,
+                new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
+                new TrackOperationsService.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), 200, Duration.ZERO));
+    }
+
+    private List<Outcome.Kind> finalOutcomes(CallContext context) {
+        return eventsOfAttempt(context).stream().map(e -> e.outcome().kind()).filter(Outcome.Kind::settlesAttempt).toList();
+    }
+
+    /** The audit history is the product: an operation never ends while its final event is not on record. */
+    @Test
+    void anEndWhoseEventTheHistoryCannotTakeLeavesTheOperationOpenUntilItCan() {
+        OutageHistory history = new OutageHistory();
+        AuditWriter writer = new AuditWriter(history);
+        TrackOperationsService tracking = trackerOver(platform.operations, history, writer);
+        CallContext context = create("during-an-outage");
+        platform.provider.finishCreations();
+        history.down.set(true);
+
+        assertThat(tracking.tick()).isZero();
+
+        assertThat(stateOf(context)).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(outcomes(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
+        assertThat(writer.waiting()).as("not kept in an instance's memory, where a crash would lose it").isZero();
+
+        history.down.set(false);
+        platform.clock.advance(Duration.ofSeconds(10));
+        assertThat(tracking.tick()).isEqualTo(1);
+
+        assertThat(stateOf(context)).isEqualTo(OperationState.COMPLETED);
+        assertThat(outcomes(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED, Outcome.Kind.COMPLETED);
+    }
+
+    /**
+     * A crash (here: the store failing) after the final event was written and before the operation was
+     * closed: the event is on record, and the next look closes the operation as that event says, even
+     * though VPS.org now shows something else, and writes no second final event.
+     */
+    @Test
+    void anEndOnRecordWhoseOperationWasNeverClosedIsClosedAsRecordedWithoutASecondEvent() {
+        EndsFailingOperations operations = new EndsFailingOperations();
+        TrackOperationsService tracking = trackerOver(operations, platform.history, platform.auditWriter);
+        CallContext context = create("crash-after-the-event");
+        Snapshot made = onlyNew("crash-after-the-event", List.of());
+        platform.provider.finishCreations();
+        operations.endsFail.set(true);
+
+        assertThatThrownBy(tracking::tick).hasMessageContaining("database unavailable");
+
+        assertThat(stateOf(context)).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(finalOutcomes(context)).containsExactly(Outcome.Kind.COMPLETED);
+
+        operations.endsFail.set(false);
+        platform.provider.deleteSnapshot(made.id()); // now VPS.org would say it vanished
+        platform.clock.advance(Duration.ofSeconds(10));
+        assertThat(tracking.tick()).isEqualTo(1);
+
+        RecoveryOperation closed = platform.operations.find(context.operationId()).orElseThrow();
+        assertThat(closed.state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(closed.note()).hasValueSatisfying(note -> assertThat(note).contains("as its audit event"));
+        assertThat(finalOutcomes(context)).containsExactly(Outcome.Kind.COMPLETED);
+        assertThat(tracking.tick()).isZero();
+        assertThat(finalOutcomes(context)).containsExactly(Outcome.Kind.COMPLETED);
+        assertThat(platform.history.pendingIntents(platform.clock.instant().plusSeconds(1), 10)).isEmpty();
     }
 }

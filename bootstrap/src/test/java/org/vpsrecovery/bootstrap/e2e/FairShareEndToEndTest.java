@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.simulator.Fault;
@@ -30,27 +32,66 @@ class FairShareEndToEndTest {
     @RegisterExtension
     static final FreshDatabase DATABASE = FreshDatabase.empty();
 
+    /** A team whose people sign in with JWTs and whose CI uses a service token: one share for both. */
+    private static final String PEOPLE_TOKEN = "people-team-token-e2e";
+
     private static final Map<String, Object> SHARES = Map.of(
             "vpsr.teams.demo.requests-per-minute", "3",
             "vpsr.teams.other-team.requests-per-minute", "1000",
-            "vpsr.teams.other-team.calls-in-flight", "2");
+            "vpsr.teams.other-team.calls-in-flight", "2",
+            "vpsr.teams.people.token-sha256", HashedTeamTokens.sha256Hex(PEOPLE_TOKEN),
+            "vpsr.teams.people.servers", "34567",
+            "vpsr.teams.people.safety-snapshot", "false",
+            "vpsr.teams.people.requests-per-minute", "3");
 
     static VpsOrgSimulator simulator;
+    static TestIdentityProvider idp;
     static RunningPlatform first;
     static RunningPlatform second;
 
     @BeforeAll
     static void start() {
         simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
-        first = RunningPlatform.start(DATABASE.database(), simulator, SHARES);
-        second = RunningPlatform.start(DATABASE.database(), simulator, SHARES);
+        idp = TestIdentityProvider.start();
+        Map<String, Object> properties = new HashMap<>(SHARES);
+        properties.putAll(idp.properties());
+        first = RunningPlatform.start(DATABASE.database(), simulator, properties);
+        second = RunningPlatform.start(DATABASE.database(), simulator, properties);
     }
 
     @AfterAll
     static void stop() {
         second.close();
         first.close();
+        idp.close();
         simulator.close();
+    }
+
+    /**
+     * A person signed in with a JWT is counted against the team's rate as its service token is: a
+     * member naming one team, and a member of two choosing this one with X-Vpsr-Team, take from the
+     * same share as the team's service token, on either instance.
+     */
+    @Test
+    void aTeamsPeopleWithJwtsAndItsServiceTokenShareOneRate() {
+        String oneTeam = idp.member("grace", "people");
+        String twoTeams = TestIdentityProvider.rs256(idp.rsa, idp.claims("heidi", "people",
+                c -> c.claim("vpsr_teams", List.of("demo", "people"))));
+        Map<String, String> choosingPeople = Map.of("X-Vpsr-Team", "people");
+
+        assertThat(first.send("GET", "/api/v1/operations/", oneTeam, null).status()).isEqualTo(200);
+        assertThat(second.send("GET", "/api/v1/operations/", twoTeams, null, choosingPeople).status()).isEqualTo(200);
+        assertThat(first.send("GET", "/api/v1/operations/", PEOPLE_TOKEN, null).status()).isEqualTo(200);
+
+        for (Answer refused : List.of(second.send("GET", "/api/v1/operations/", PEOPLE_TOKEN, null),
+                first.send("GET", "/api/v1/operations/", oneTeam, null),
+                second.send("GET", "/api/v1/operations/", twoTeams, null, choosingPeople))) {
+            assertThat(refused.status()).as(refused.raw().body()).isEqualTo(429);
+            assertThat(refused.get("reason_code")).isEqualTo("TEAM_RATE_LIMITED");
+        }
+        assertThat(first.context.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .get("vpsr.fair_share.refused").tag("team", "people").tag("reason", "team_rate_limited").counter().count())
+                .isGreaterThanOrEqualTo(1.0);
     }
 
     @Test

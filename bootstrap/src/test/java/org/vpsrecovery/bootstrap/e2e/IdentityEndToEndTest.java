@@ -168,6 +168,26 @@ class IdentityEndToEndTest {
                 .contains(Actor.of("demo/ci-2027", Actor.Authentication.SERVICE_TOKEN, "ci-2027")));
     }
 
+    /** {@code /health}'s details go to an auditor however signed in: a JWT with the auditor role as an auditor token. */
+    @Test
+    void anAuditorSignedInWithAJwtSeesTheHealthDetailsAMemberOnlyTheStatus() {
+        String auditor = TestIdentityProvider.rs256(idp.rsa, idp.claims("erin@example.com", "demo",
+                c -> c.claim("vpsr_role", "auditor").claim("vpsr_teams", null)));
+
+        Answer detailed = platform.send("GET", "/health", auditor, null);
+        Answer member = platform.send("GET", "/health", idp.member("frank", "demo"), null);
+        Answer forged = platform.send("GET", "/health", TestIdentityProvider.rs256(idp.rotatedOut, idp.claims("mallory",
+                "demo", c -> c.claim("vpsr_role", "auditor"))), null);
+
+        assertThat(detailed.status()).as(detailed.raw().body()).isEqualTo(200);
+        assertThat(detailed.raw().body()).contains("jdbc", "vpsorg").doesNotContain(VpsOrgSimulator.DEMO_TOKEN);
+        assertThat(member.status()).isEqualTo(200);
+        assertThat(member.get("status")).isEqualTo("UP");
+        assertThat(member.raw().body()).doesNotContain("jdbc", "details");
+        assertThat(forged.raw().body()).doesNotContain("jdbc", "details");
+        assertThat(platform.send("GET", "/health", AUDITOR_TOKEN, null).raw().body()).contains("jdbc", "vpsorg");
+    }
+
     @Test
     void auditReadsAreAuditedWithTheReaderAndTheFiltersAndTheActorIsInTheReports() {
         platform.send("POST", "/api/v1/snapshots/", idp.member("carol", "demo"),

@@ -245,6 +245,27 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         };
     }
 
+    /**
+     * The end a final audit event of this attempt already records: the state whose {@link #end(String)}
+     * is that outcome. The tracker writes an end's event before it moves the operation, so a crash (or
+     * a store that failed) between the two leaves the operation open with its end on record; the next
+     * look closes it as recorded, whatever VPS.org shows by then, and writes no second event.
+     */
+    public RecoveryOperation endedAs(Outcome recorded, Instant at, String note) {
+        if (state.isFinal()) {
+            throw new IllegalOperationTransition(id, state, "endedAs");
+        }
+        OperationState end = switch (recorded) {
+            case Outcome.Completed completed -> OperationState.COMPLETED;
+            case Outcome.Failed failed -> failed.reason() == ReasonCode.RECOVERY_POINT_VANISHED
+                    ? OperationState.VANISHED : OperationState.FAILED;
+            case Outcome.Unverifiable unverifiable -> unverifiable.reason() == ReasonCode.RESTORE_HOLD_RELEASED
+                    ? OperationState.RELEASED : OperationState.TIMED_OUT;
+            default -> throw new IllegalArgumentException("not a final outcome: " + recorded.kind());
+        };
+        return next(end, resource, at, note);
+    }
+
     /** {@link #end(String)} in the standard words for each end. */
     public Outcome end() {
         return end(switch (state) {

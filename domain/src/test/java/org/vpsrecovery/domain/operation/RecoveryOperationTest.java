@@ -66,6 +66,31 @@ class RecoveryOperationTest {
         assertThatThrownBy(taken::end).isInstanceOf(IllegalOperationTransition.class);
     }
 
+    /** The inverse of {@link RecoveryOperation#end(String)}: an end already on record closes the operation as it says. */
+    @Test
+    void anEndAlreadyOnRecordClosesTheOperationAsRecorded() {
+        RecoveryOperation taken = accepted.taken(Optional.of(MADE), T0.plusSeconds(1), "in_progress");
+        RecoveryOperation lost = accepted.answerLost(T0.plusSeconds(1), "timeout");
+        RecoveryOperation restore = RecoveryOperation.accepted(OperationId.random(), new TeamId("blue"), new RequestId("r2"),
+                Operation.RESTORE_SNAPSHOT, new ServerId(12345), Optional.of(MADE), T0, Duration.ofMinutes(15));
+        Instant late = T0.plus(Duration.ofHours(1));
+        List<RecoveryOperation> ends = List.of(taken.completed(late, "done"), taken.failedAtProvider(late, "failed"),
+                lost.notFound(late, "not there"), taken.vanished(late, "gone"), taken.timedOut(late, "stuck"),
+                restore.timedOut(late, "unverifiable"), restore.releasedEarly(T0.plusSeconds(60), "released"));
+
+        for (RecoveryOperation ended : ends) {
+            RecoveryOperation open = ended.kind().isRestore() ? restore : ended.resource().isPresent() ? taken : lost;
+            RecoveryOperation closed = open.endedAs(ended.end("as recorded"), late, "closed as its audit event records");
+            assertThat(closed.state()).as("%s", ended.state()).isEqualTo(ended.state());
+            assertThat(closed.end("as recorded")).isEqualTo(ended.end("as recorded"));
+            assertThat(closed.version()).isEqualTo(open.version() + 1);
+        }
+        assertThatThrownBy(() -> taken.endedAs(new Outcome.Submitted(), late, "not an end"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> taken.completed(late, "done").endedAs(new Outcome.Completed(), late, "twice"))
+                .isInstanceOf(IllegalOperationTransition.class);
+    }
+
     @Test
     void aLostAnswerIsSettledByLooking() {
         RecoveryOperation lost = accepted.answerLost(T0.plusSeconds(1), "read timeout");

@@ -25,8 +25,6 @@ import org.vpsrecovery.adapters.http.facade.AuditJson.ChainVerificationJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.EventPageJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.RecoverabilityJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.SummaryJson;
-import org.vpsrecovery.domain.common.RequestId;
-import org.vpsrecovery.application.audit.AuditRead;
 import org.vpsrecovery.application.audit.AuditReader;
 import org.vpsrecovery.application.audit.RecordAuditReadUseCase;
 import org.vpsrecovery.application.audit.ListAuditEventsUseCase;
@@ -213,15 +211,8 @@ public class AuditController {
         return AuditJsonMapper.recoverability(report);
     }
 
-    /**
-     * Every served read leaves an AUDIT_READ event (ADR 0034): who, which report, the filters as given.
-     * Written after the use case allowed the read and before the answer goes out.
-     */
+    /** Every served read leaves an AUDIT_READ event (ADR 0034). */
     private void recordRead(HttpRequest<?> request, AuditReader reader, String report) {
-        RequestId id = request.getAttribute(RequestAttributes.REQUEST_ID, RequestId.class).orElseGet(RequestId::random);
-        String filters = new java.util.TreeMap<>(request.getParameters().asMap()).entrySet().stream()
-                .flatMap(e -> e.getValue().stream().map(v -> e.getKey() + "=" + v))
-                .collect(java.util.stream.Collectors.joining("&"));
-        reads.recordAuditRead(new AuditRead(reader, RequestAttributes.actor(request), id, report, filters));
+        AuditReadRecords.record(reads, request, reader, report);
     }
 }

@@ -37,9 +37,11 @@ public class CallerAuthenticationFilter implements Ordered {
         this.people = people;
     }
 
-    @RequestFilter
-    @Nullable
-    public MutableHttpResponse<?> authenticate(HttpRequest<?> request) {
+    /** The caller a request's bearer token names (a service or auditor token, a person's JWT), or why none. */
+    private record Identified(Optional<Caller> caller, String refusal) {
+    }
+
+    private Identified identify(HttpRequest<?> request) {
         String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         String token = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 ? header.substring(BEARER.length()).strip() : null;
@@ -51,6 +53,24 @@ public class CallerAuthenticationFilter implements Ordered {
                 case JwtBearerTokens.Verdict.Refused refused -> refusal = refused.why();
             }
         }
+        return new Identified(caller, refusal);
+    }
+
+    /**
+     * The auditor a request outside {@code /api/} comes from, by the same authentication as the API's
+     * (an auditor token, or a person's JWT with the auditor role): for {@code /health}'s details.
+     */
+    public Optional<String> auditorOf(HttpRequest<?> request) {
+        return identify(request).caller().filter(Caller.Auditor.class::isInstance)
+                .map(auditor -> ((Caller.Auditor) auditor).auditor().name());
+    }
+
+    @RequestFilter
+    @Nullable
+    public MutableHttpResponse<?> authenticate(HttpRequest<?> request) {
+        Identified identified = identify(request);
+        Optional<Caller> caller = identified.caller();
+        String refusal = identified.refusal();
         if (caller.isEmpty()) {
             return FacadeProblems.respond(HttpStatus.UNAUTHORIZED, refusal,
                     RequestReason.UNAUTHORIZED.name(), RequestAttributes.requestId(request), null)

@@ -15,6 +15,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.Set;
 import org.vpsrecovery.application.audit.AuditReader;
+import org.vpsrecovery.application.audit.RecordAuditReadUseCase;
 import org.vpsrecovery.application.drift.ListDriftUseCase;
 import org.vpsrecovery.domain.drift.DriftFilter;
 import org.vpsrecovery.domain.drift.DriftKind;
@@ -33,9 +34,11 @@ public class DriftController {
     private static final Set<String> PARAMETERS = Set.of("team", "server_id", "kind", "since", "limit", "cursor");
 
     private final ListDriftUseCase drifts;
+    private final RecordAuditReadUseCase reads;
 
-    public DriftController(ListDriftUseCase drifts) {
+    public DriftController(ListDriftUseCase drifts, RecordAuditReadUseCase reads) {
         this.drifts = drifts;
+        this.reads = reads;
     }
 
     @Get("/")
@@ -71,6 +74,9 @@ public class DriftController {
                         + String.join(", ", DriftKind.wireNames()));
             }
         }), parameters.instant("since"));
-        return DriftJson.page(drifts.listDrift(reader, filter, parameters.cursor(), parameters.limit()));
+        var page = drifts.listDrift(reader, filter, parameters.cursor(), parameters.limit());
+        // A read of the audit history like the other reports: audited with its filters (ADR 0034).
+        AuditReadRecords.record(reads, request, reader, "drift");
+        return DriftJson.page(page);
     }
 }

@@ -101,6 +101,23 @@ class AuditReportsHttpTest {
                 Optional.of(server), Optional.empty(), outcome, OptionalInt.empty(), Map.of("description", description));
     }
 
+    /** The drift report reads the audit history: each served read is an AUDIT_READ event with its filters, as the other reports'. */
+    @Test
+    void aDriftReadIsAuditedWithItsFiltersLikeTheOtherReports() throws Exception {
+        assertThat(get("/api/v1/audit/drift/?server_id=12345&kind=created_outside", BLUE_TOKEN).status()).isEqualTo(200);
+        assertThat(get("/api/v1/audit/drift/", AUDITOR_TOKEN).status()).isEqualTo(200);
+        assertProblem(get("/api/v1/audit/drift/?kind=sideways", BLUE_TOKEN), 400, "INVALID_QUERY_PARAMETER");
+
+        List<AuditEvent> reads = platform.history.all().stream().filter(e -> e.operation() == Operation.AUDIT_READ).toList();
+        assertThat(reads).as("a refused read is not served, so not recorded").hasSize(2);
+        assertThat(reads.get(0).team()).isEqualTo(PlatformFixture.BLUE);
+        assertThat(reads.get(0).detail()).containsEntry("read_report", "drift").containsEntry("read_team", "blue")
+                .containsEntry("read_filters", "kind=created_outside&server_id=12345");
+        assertThat(reads.get(1).team().value()).isEqualTo("auditors");
+        assertThat(reads.get(1).detail()).containsEntry("read_report", "drift").doesNotContainKey("read_filters")
+                .containsEntry("actor_subject", "compliance");
+    }
+
     @Test
     void everyAuditEndpointNeedsAToken() throws Exception {
         for (String path : AUDIT_ENDPOINTS) {

@@ -73,6 +73,12 @@ public class FacadeTestWiring {
         return JwtBearerTokens.disabled();
     }
 
+    /** No drift recorded: the facade tests read the report's answer and its audit, the scan is tested end to end. */
+    @Singleton
+    org.vpsrecovery.application.drift.ListDriftUseCase listDrift() {
+        return new org.vpsrecovery.application.drift.ReadDriftService(new org.vpsrecovery.domain.testing.InMemoryDriftRecords());
+    }
+
     @Singleton
     org.vpsrecovery.application.audit.RecordAuditReadUseCase recordAuditReads(PlatformFixture platform) {
         return new org.vpsrecovery.application.audit.RecordAuditReadService(platform.history, platform.clock);
