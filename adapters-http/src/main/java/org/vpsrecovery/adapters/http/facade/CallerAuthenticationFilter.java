@@ -9,6 +9,8 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.Optional;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.common.ReasonCode;
@@ -37,7 +39,9 @@ public class CallerAuthenticationFilter implements Ordered {
         this.people = people;
     }
 
+    /** On the blocking executor: checking a JWT may fetch the identity provider's keys over HTTP. */
     @RequestFilter
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Nullable
     public MutableHttpResponse<?> authenticate(HttpRequest<?> request) {
         String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
@@ -49,6 +53,11 @@ public class CallerAuthenticationFilter implements Ordered {
             switch (people.authenticate(token, Optional.ofNullable(request.getHeaders().get(JwtBearerTokens.TEAM_HEADER)))) {
                 case JwtBearerTokens.Verdict.Accepted accepted -> caller = Optional.of(accepted.caller());
                 case JwtBearerTokens.Verdict.Refused refused -> refusal = refused.why();
+                case JwtBearerTokens.Verdict.Unavailable unavailable -> {
+                    return FacadeProblems.respond(HttpStatus.SERVICE_UNAVAILABLE, unavailable.why(),
+                                    RequestReason.IDENTITY_PROVIDER_UNAVAILABLE.name(), RequestAttributes.requestId(request), null)
+                            .header(HttpHeaders.RETRY_AFTER, String.valueOf(FacadeProblems.UNAVAILABLE_RETRY_AFTER.toSeconds()));
+                }
             }
         }
         if (caller.isEmpty()) {
