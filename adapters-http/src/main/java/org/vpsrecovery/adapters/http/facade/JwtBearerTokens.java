@@ -133,7 +133,7 @@ public final class JwtBearerTokens {
         } catch (ParseException e) {
             return new Verdict.Refused("the token does not read as a JWT");
         } catch (BadJOSEException e) {
-            return new Verdict.Refused("the token was refused: " + safe(e.getMessage()));
+            return new Verdict.Refused(refusal(e));
         } catch (RateLimitReachedException e) {
             // An unknown key id asked the JWKS again too soon: no key of the identity provider signed it.
             return new Verdict.Refused("the token was refused: no key of the identity provider matches it");
@@ -201,11 +201,34 @@ public final class JwtBearerTokens {
         return slug.isEmpty() ? "jwt-auditor" : slug;
     }
 
-    private static String safe(String message) {
-        if (message == null) {
-            return "invalid";
+    /**
+     * Our own short words for nimbus's refusal: its messages echo the token's claims (an issuer, an
+     * audience), which a 401 must not repeat.
+     */
+    static String refusal(BadJOSEException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.equals("Expired JWT")) {
+            return "the token has expired";
         }
-        String cut = message.length() > 120 ? message.substring(0, 120) : message;
-        return cut.replaceAll("[^\\p{Graph} ]", "?");
+        if (message.equals("JWT before use time")) {
+            return "the token is not valid yet";
+        }
+        if (message.startsWith("JWT iss claim")) {
+            return "the token's issuer is not accepted";
+        }
+        // "JWT aud claim rejected" (nimbus 10.10) or "JWT audience rejected: ..." (10.5, which bootstrap resolves)
+        if (message.startsWith("JWT aud") || message.startsWith("JWT missing required aud")) {
+            return "the token's audience is not this service";
+        }
+        if (message.startsWith("JWT missing required claims")) {
+            return "the token lacks a required claim (sub, exp, iss, aud and the role)";
+        }
+        if (message.contains("no matching key") || message.contains("Another algorithm expected")) {
+            return "the token is not signed by a current key of the identity provider with an accepted algorithm";
+        }
+        if (message.contains("Invalid signature")) {
+            return "the token's signature is not valid";
+        }
+        return "the token was refused";
     }
 }
