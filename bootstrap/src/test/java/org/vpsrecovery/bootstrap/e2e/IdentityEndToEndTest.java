@@ -191,6 +191,10 @@ class IdentityEndToEndTest {
                 Map.of("X-Request-Id", "auditor-reads-carol"));
 
         assertThat(byCarol.status()).isEqualTo(200);
+        // A NUL never reaches PostgreSQL (it would answer 500): 400 like any bad filter.
+        Answer nul = platform.send("GET", "/api/v1/audit/events/?actor=%00", AUDITOR_TOKEN, null);
+        assertThat(nul.status()).isEqualTo(400);
+        assertThat(nul.get("reason_code")).isEqualTo("INVALID_QUERY_PARAMETER");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> results = (List<Map<String, Object>>) byCarol.get("results");
         assertThat(results).isNotEmpty().allSatisfy(event -> assertThat(event.get("actor"))
