@@ -34,6 +34,9 @@ public final class ConfiguredAuditors {
         Map<String, String> digests = new LinkedHashMap<>();
         NamedSettings.under(properties, PREFIX).forEach((name, settings) ->
                 digests.put(name, digest(name, settings, properties)));
+        Map<String, String> byKey = new LinkedHashMap<>();
+        digests.forEach((name, digest) -> byKey.put(PREFIX + "." + name + "." + TOKEN_SHA256, digest));
+        ConfiguredTeams.refuseSharedDigests(byKey);
         return new ConfiguredAuditors(digests);
     }
 

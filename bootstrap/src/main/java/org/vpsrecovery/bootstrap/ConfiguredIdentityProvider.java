@@ -29,13 +29,16 @@ import org.vpsrecovery.adapters.http.facade.JwtSettings;
  * vpsr.identity.jwt.role-claim=vpsr_role        (optional; the caller's role, required in the token)
  * vpsr.identity.jwt.member-role=member          (optional; acts for the team(s) named)
  * vpsr.identity.jwt.auditor-role=auditor        (optional; reads every team's audit, as an auditor token)
+ * vpsr.identity.jwt.jwks-cache=5m               (optional; keys used this long, refreshed ahead; 0.1s-1h)
+ * vpsr.identity.jwt.jwks-outage-tolerance=4h    (optional; the last good keys serve this long while the JWKS
+ *                                                cannot be fetched; then, or with none, JWTs answer 503)
  * </pre>
  */
 public final class ConfiguredIdentityProvider {
 
     static final String PREFIX = "vpsr.identity.jwt";
     static final List<String> SETTINGS = List.of("issuer", "audience", "jwks-url", "algorithms", "clock-skew",
-            "teams-claim", "role-claim", "member-role", "auditor-role");
+            "teams-claim", "role-claim", "member-role", "auditor-role", "jwks-cache", "jwks-outage-tolerance");
 
     private ConfiguredIdentityProvider() {
     }
@@ -78,10 +81,20 @@ public final class ConfiguredIdentityProvider {
         } catch (DateTimeParseException | NumberFormatException e) {
             throw new IllegalArgumentException(PREFIX + ".clock-skew must be a duration such as 60s");
         }
+        Duration cache;
+        Duration tolerance;
+        try {
+            cache = parseDuration(settings.getOrDefault("jwks-cache", "5m"));
+            tolerance = parseDuration(settings.getOrDefault("jwks-outage-tolerance", "4h"));
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new IllegalArgumentException(PREFIX + ".jwks-cache and " + PREFIX
+                    + ".jwks-outage-tolerance must be durations such as 5m, 4h or PT0.5S");
+        }
         try {
             return Optional.of(new JwtSettings(issuer, audience, jwks, algorithms, skew,
                     settings.getOrDefault("teams-claim", "vpsr_teams"), settings.getOrDefault("role-claim", "vpsr_role"),
-                    settings.getOrDefault("member-role", "member"), settings.getOrDefault("auditor-role", "auditor")));
+                    settings.getOrDefault("member-role", "member"), settings.getOrDefault("auditor-role", "auditor"),
+                    cache, tolerance));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(PREFIX + ": " + e.getMessage());
         }
@@ -101,8 +114,11 @@ public final class ConfiguredIdentityProvider {
         return value;
     }
 
-    /** {@code 60s}, {@code 2m}, or an ISO-8601 duration. */
+    /** {@code 60s}, {@code 2m}, {@code 4h}, or an ISO-8601 duration. */
     private static Duration parseDuration(String text) {
+        if (text.matches("\\d{1,3}h")) {
+            return Duration.ofHours(Long.parseLong(text.substring(0, text.length() - 1)));
+        }
         if (text.matches("\\d{1,6}s")) {
             return Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
         }

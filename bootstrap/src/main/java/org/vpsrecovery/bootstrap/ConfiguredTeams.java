@@ -106,7 +106,39 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
             throw new IllegalArgumentException("no team is configured: set vpsr.teams.<team>.token-sha256 and "
                     + "vpsr.teams.<team>.servers (for example in the file named by VPSR_TEAMS_FILE)");
         }
-        return new ConfiguredTeams(byName.keySet().stream().map(name -> team(name, properties)).toList());
+        ConfiguredTeams teams = new ConfiguredTeams(byName.keySet().stream().map(name -> team(name, properties)).toList());
+        refuseSharedDigests(teams.tokenKeys());
+        return teams;
+    }
+
+    /** Each service token's setting key ({@code vpsr.teams.<team>.tokens.<id>.sha256}) and its digest, lower-case. */
+    Map<String, String> tokenKeys() {
+        Map<String, String> keys = new LinkedHashMap<>();
+        serviceTokens().forEach(t -> keys.put(PREFIX + "." + t.team() + "." + (t.id().equals(ServiceToken.DEFAULT_ID)
+                ? "token-sha256" : "tokens." + t.id() + ".sha256"), t.sha256Hex().toLowerCase(java.util.Locale.ROOT)));
+        return keys;
+    }
+
+    /**
+     * One digest under two keys would make a token mean two callers (the last match winning, an
+     * expired copy refusing a valid token): refused before the start, naming both keys (not the digest).
+     */
+    static void refuseSharedDigests(Map<String, String> digestsByKey) {
+        Map<String, String> keyByDigest = new LinkedHashMap<>();
+        digestsByKey.forEach((key, digest) -> {
+            String first = keyByDigest.putIfAbsent(digest.toLowerCase(java.util.Locale.ROOT), key);
+            if (first != null) {
+                throw new IllegalArgumentException(first + " and " + key + " hold the same token digest; "
+                        + "every team token and auditor token must be a different token");
+            }
+        });
+    }
+
+    /** Teams' and auditors' tokens, all different from each other. */
+    static void refuseSharedDigests(ConfiguredTeams teams, ConfiguredAuditors auditors) {
+        Map<String, String> all = new LinkedHashMap<>(teams.tokenKeys());
+        auditors.tokenDigests().forEach((name, digest) -> all.put(ConfiguredAuditors.PREFIX + "." + name + ".token-sha256", digest));
+        refuseSharedDigests(all);
     }
 
     /** The teams from settings named relative to {@code vpsr.teams.}, e.g. {@code payments.servers} (a teams file). */

@@ -98,8 +98,10 @@ public class RecoveryServicesFactory {
     }
 
     @Context
-    AuditorAuthenticator auditorAuthenticator(PropertyResolver properties) {
-        return new HashedAuditorTokens(ConfiguredAuditors.from(properties).tokenDigests());
+    AuditorAuthenticator auditorAuthenticator(PropertyResolver properties, ConfiguredTeams teams) {
+        ConfiguredAuditors auditors = ConfiguredAuditors.from(properties);
+        ConfiguredTeams.refuseSharedDigests(teams, auditors);
+        return new HashedAuditorTokens(auditors.tokenDigests());
     }
 
     /** Exposed as itself only, so that the adapter stays the one SnapshotProvider/BackupProvider bean. */

@@ -62,7 +62,7 @@ public record TeamsFile(Path path, Map<String, String> settings) {
         try {
             ConfiguredTeams configured = ConfiguredTeams.from(file);
             ConfiguredFairShare.from(file, configured.teams());
-            ConfiguredAuditors.from(file);
+            ConfiguredTeams.refuseSharedDigests(configured, ConfiguredAuditors.from(file));
             ConfiguredIdentityProvider.from(file);
         } catch (IllegalArgumentException e) {
             throw refused(e.getMessage());

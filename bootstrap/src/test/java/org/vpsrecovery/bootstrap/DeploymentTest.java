@@ -136,6 +136,8 @@ class DeploymentTest {
     void aTeamsFileIsCheckedWholeBeforeTheServiceStartsAndAWrongEntryIsNamed() throws Exception {
         String digest = "b".repeat(64);
         assertTeamsFileRefused("vpsr.teams.payments.servers=12345\n", "vpsr.teams.payments.token-sha256 is required");
+        assertTeamsFileRefused("vpsr.teams.payments.token-sha256=" + digest + "\nvpsr.teams.payments.servers=12345\nvpsr.auditors.compliance.token-sha256="
+                + digest + "\n", "vpsr.teams.payments.token-sha256 and vpsr.auditors.compliance.token-sha256 hold the same");
         assertTeamsFileRefused("vpsr.teams.payments.token-sha256=" + digest + "\nvpsr.teams.payments.servers=12345,abc\n",
                 "vpsr.teams.payments.servers must be positive integers, was abc");
         assertTeamsFileRefused("vpsr.teams.payments.token-sha256=not-a-digest\n", "vpsr.teams.payments.token-sha256 must be 64 hex");

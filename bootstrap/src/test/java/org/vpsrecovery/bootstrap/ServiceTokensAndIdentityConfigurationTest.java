@@ -50,6 +50,32 @@ class ServiceTokensAndIdentityConfigurationTest {
     }
 
     @Test
+    void oneTokenDigestUnderTwoKeysIsRefusedNamingBothKeysNotTheDigest() {
+        String digest = HashedTeamTokens.sha256Hex("shared-token");
+        assertThatThrownBy(() -> ConfiguredTeams.fromSettings(Map.of("payments.tokens.ci-2026.sha256", digest,
+                "payments.tokens.ci-2027.sha256", digest.toUpperCase(java.util.Locale.ROOT),
+                "payments.tokens.ci-2026.not-after", "2020-01-01T00:00:00Z")))
+                .hasMessageContaining("vpsr.teams.payments.tokens.ci-2026.sha256")
+                .hasMessageContaining("vpsr.teams.payments.tokens.ci-2027.sha256")
+                .hasMessageContaining("same token digest")
+                .message().doesNotContainIgnoringCase(digest);
+        assertThatThrownBy(() -> ConfiguredTeams.fromSettings(Map.of("payments.token-sha256", digest,
+                "billing.tokens.ci.sha256", digest)))
+                .hasMessageContaining("vpsr.teams.billing.tokens.ci.sha256")
+                .hasMessageContaining("vpsr.teams.payments.token-sha256");
+        assertThatThrownBy(() -> ConfiguredAuditors.from(ConfiguredTeams.relativeTo("vpsr.auditors",
+                Map.of("compliance.token-sha256", digest, "security.token-sha256", digest))))
+                .hasMessageContaining("vpsr.auditors.compliance.token-sha256")
+                .hasMessageContaining("vpsr.auditors.security.token-sha256");
+        ConfiguredTeams teams = ConfiguredTeams.fromSettings(Map.of("payments.token-sha256", digest));
+        ConfiguredAuditors auditors = ConfiguredAuditors.from(ConfiguredTeams.relativeTo("vpsr.auditors",
+                Map.of("compliance.token-sha256", digest)));
+        assertThatThrownBy(() -> ConfiguredTeams.refuseSharedDigests(teams, auditors))
+                .hasMessageContaining("vpsr.teams.payments.token-sha256")
+                .hasMessageContaining("vpsr.auditors.compliance.token-sha256");
+    }
+
+    @Test
     void wrongTokenSettingsAreRefusedByName() {
         String digest = "a".repeat(64);
         assertThatThrownBy(() -> ConfiguredTeams.fromSettings(Map.of("payments.servers", "1")))

@@ -125,6 +125,8 @@ public final class ReconcilePendingIntentsService {
         AuditEvent accepted = intent.event();
         Map<String, String> detail = new LinkedHashMap<>(accepted.detail());
         detail.put(RECONCILED, "true");
+        // Settled by the platform, as every reconciled end; the requester stays on the intent (same request id).
+        Actor.SYSTEM.into(detail);
         try {
             history.append(new AuditEvent(clock.instant(), accepted.team(), accepted.requestId(), accepted.operation(),
                     Optional.empty(), accepted.resource(), outcome.get(), OptionalInt.empty(), detail));

@@ -150,7 +150,7 @@ public final class SafetySnapshots {
                     new Description("safety snapshot before restore " + context.operationId()));
         } catch (RecoveryException refused) {
             // The create audited its own refusal or failure; the restore says why it will not run.
-            return fail(waiting, "the safety snapshot was not taken: " + refused.getMessage()).orElse(waiting);
+            return fail(waiting, "the safety snapshot was not taken: " + refused.getMessage(), context.actor()).orElse(waiting);
         }
         return waiting;
     }
@@ -160,23 +160,32 @@ public final class SafetySnapshots {
      * failure). Empty when someone else moved it first.
      */
     public Optional<RecoveryOperation> fail(RecoveryOperation waiting, String why) {
+        return fail(waiting, why, Actor.SYSTEM);
+    }
+
+    /** {@link #fail(RecoveryOperation, String)} on behalf of {@code actor}: the caller, when a request fails it at once. */
+    Optional<RecoveryOperation> fail(RecoveryOperation waiting, String why, Actor actor) {
         RecoveryOperation failed = waiting.safetySnapshotFailed(clock.instant(), why);
         if (!operations.update(waiting, failed)) {
             return Optional.empty();
         }
         String cause = why.length() <= Outcome.MAX_CAUSE_LENGTH ? why : why.substring(0, Outcome.MAX_CAUSE_LENGTH);
-        writer.appendOrDefer(event(failed, new Outcome.Failed(ReasonCode.SAFETY_SNAPSHOT_FAILED, cause), FAILED, why));
+        writer.appendOrDefer(event(failed, new Outcome.Failed(ReasonCode.SAFETY_SNAPSHOT_FAILED, cause), FAILED, why, actor));
         return Optional.of(failed);
     }
 
     /** An event of the restore {@code restore}, in the words of its safety snapshot's state. */
     AuditEvent event(RecoveryOperation restore, Outcome outcome, String safetyState, String message) {
+        return event(restore, outcome, safetyState, message, Actor.SYSTEM); // the continue-restores job writes these
+    }
+
+    private AuditEvent event(RecoveryOperation restore, Outcome outcome, String safetyState, String message, Actor actor) {
         Map<String, String> detail = new LinkedHashMap<>();
         detail.put(AuditEvent.ATTEMPT_ID, restore.id().toString());
         detail.put(AuditEvent.SAFETY_SNAPSHOT, safetyState);
         detail.put(AuditEvent.SAFETY_SNAPSHOT_OPERATION_ID, operationOf(restore.id()).toString());
         detail.put(AuditEvent.MESSAGE, AuditEvent.detailValue(message));
-        Actor.SYSTEM.into(detail); // the continue-restores job writes these
+        actor.into(detail);
         return new AuditEvent(clock.instant(), restore.team(), restore.requestId(), restore.kind(),
                 Optional.of(restore.server()), restore.resource(), outcome, OptionalInt.empty(), detail);
     }

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.attempt.ReconcilePendingIntentsService;
 import org.vpsrecovery.application.attempt.ServerStates;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -127,16 +128,25 @@ class PolicyChangeIntentsTest {
         RecoveryPolicy created = policies.create(platform.as(BLUE), nightly(2));
         next = Fault.DIE_BEFORE;
 
-        assertThatThrownBy(() -> policies.update(platform.as(BLUE), created.id(), OptionalLong.of(1), nightly(3)))
+        org.vpsrecovery.domain.audit.Actor alice = org.vpsrecovery.domain.audit.Actor.of("alice",
+                org.vpsrecovery.domain.audit.Actor.Authentication.JWT, "rsa-current");
+        CallContext byAlice = platform.as(BLUE);
+        CallContext asAlice = new CallContext(byAlice.team(), byAlice.requestId(), byAlice.operationId(), alice);
+
+        assertThatThrownBy(() -> policies.update(asAlice, created.id(), OptionalLong.of(1), nightly(3)))
                 .isInstanceOf(Died.class);
         assertThat(outcomes()).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED, Outcome.Kind.ACCEPTED);
         // The change is on record with its actor and diff, though it never reached the row.
         assertThat(last().detail()).containsEntry("version", "2").containsEntry("actor", "team:blue")
                 .containsKey("retention");
 
+        AuditEvent intent = last();
         assertThat(reconcileLater()).isOne();
         assertThat(last().outcome()).isInstanceOf(Outcome.Failed.class);
         assertThat(last().detail()).containsEntry(ReconcilePendingIntentsService.RECONCILED, "true");
+        // Settled by the platform, like every reconciled end; the requester stays on the intent.
+        assertThat(org.vpsrecovery.domain.audit.Actor.of(last())).contains(org.vpsrecovery.domain.audit.Actor.SYSTEM);
+        assertThat(org.vpsrecovery.domain.audit.Actor.of(intent)).contains(alice);
         assertThat(policies.get(BLUE, created.id()).version()).isOne();
         assertThat(reconcileLater()).isZero();
     }

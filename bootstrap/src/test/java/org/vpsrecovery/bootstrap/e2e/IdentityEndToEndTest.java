@@ -135,6 +135,14 @@ class IdentityEndToEndTest {
                         TestIdentityProvider.rs256(p.rotatedOut, p.claims("mallory", "demo", c -> { }))));
     }
 
+    static final Map<String, String> EXPECTED_DETAILS = Map.of(
+            "wrong issuer", "the token's issuer is not accepted",
+            "wrong audience", "the token's audience is not this service",
+            "expired", "the token has expired",
+            "not yet valid", "the token is not valid yet",
+            "a key rotated out of the JWKS",
+            "the token is not signed by a current key of the identity provider with an accepted algorithm");
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("refusedTokens")
     void aTokenThatDoesNotHoldUpIs401AndNothingIsAudited(String why, Function<TestIdentityProvider, String> mint) {
@@ -148,6 +156,12 @@ class IdentityEndToEndTest {
         assertThat(refused.contentType()).startsWith("application/problem+json");
         assertThat(refused.get("reason_code")).isEqualTo("UNAUTHORIZED");
         assertThat(refused.header("WWW-Authenticate")).startsWith("Bearer");
+        // Our own short words, never the token's claims echoed back (nimbus's messages quote them).
+        assertThat((String) refused.get("detail")).as(why).doesNotContain("evil.example", "another-service", "mallory",
+                "vps-recovery-e2e", "rejected", "claim has value");
+        if (EXPECTED_DETAILS.containsKey(why)) {
+            assertThat(refused.get("detail")).as(why).isEqualTo(EXPECTED_DETAILS.get(why));
+        }
         assertThat(platform.auditOf(requestId)).as(why).isEmpty();
         assertThat(createsAsked()).hasSize((int) createsBefore);
     }
@@ -197,6 +211,10 @@ class IdentityEndToEndTest {
                 Map.of("X-Request-Id", "auditor-reads-carol"));
 
         assertThat(byCarol.status()).isEqualTo(200);
+        // A NUL never reaches PostgreSQL (it would answer 500): 400 like any bad filter.
+        Answer nul = platform.send("GET", "/api/v1/audit/events/?actor=%00", AUDITOR_TOKEN, null);
+        assertThat(nul.status()).isEqualTo(400);
+        assertThat(nul.get("reason_code")).isEqualTo("INVALID_QUERY_PARAMETER");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> results = (List<Map<String, Object>>) byCarol.get("results");
         assertThat(results).isNotEmpty().allSatisfy(event -> assertThat(event.get("actor"))

@@ -47,6 +47,9 @@ final class TestIdentityProvider implements AutoCloseable {
     final RSAKey rotatedOut;
     private final HttpServer server;
     private final AtomicReference<byte[]> jwks = new AtomicReference<>();
+    /** Off: the JWKS answers 503, as an identity provider that is down. */
+    private final java.util.concurrent.atomic.AtomicBoolean serving = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
     final String issuer;
 
     private TestIdentityProvider() throws JOSEException, IOException {
@@ -56,6 +59,12 @@ final class TestIdentityProvider implements AutoCloseable {
         publish(List.of(rsa, ec));
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/jwks", exchange -> {
+            if (!serving.get()) {
+                exchange.sendResponseHeaders(503, -1);
+                exchange.close();
+                return;
+            }
+            fetches.incrementAndGet();
             byte[] body = jwks.get();
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
@@ -75,6 +84,16 @@ final class TestIdentityProvider implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Whether the JWKS is served (true) or answers 503 (false). */
+    void serving(boolean on) {
+        serving.set(on);
+    }
+
+    /** How many times the JWKS was served. */
+    int fetches() {
+        return fetches.get();
     }
 
     void publish(List<JWK> keys) {

@@ -24,6 +24,11 @@ public record Actor(String subject, Authentication authentication, Optional<Stri
     /** Printable, no control characters: a subject or key id is shown in reports and CSV cells. */
     private static final Pattern PRINTABLE = Pattern.compile("[\\p{Graph} ]{1," + MAX_LENGTH + "}");
 
+    /** Whether a text can be an actor's subject or key id (1-200 printable ASCII characters). */
+    public static boolean isPrintable(String text) {
+        return text != null && PRINTABLE.matcher(text).matches();
+    }
+
     /** The scheduler's jobs and other work the platform does on its own. */
     public static final Actor SYSTEM = new Actor("system", Authentication.SYSTEM, Optional.empty());
 

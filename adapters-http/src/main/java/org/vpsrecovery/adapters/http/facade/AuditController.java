@@ -99,7 +99,7 @@ public class AuditController {
                             pattern = OpenApiPatterns.REQUEST_ID, maxLength = 128)),
                     @Parameter(name = "actor", in = ParameterIn.QUERY, description = "the actor's subject exactly: a person's "
                             + "identity-provider subject, a service token's team/token-id, an auditor's name, or system",
-                            schema = @Schema(type = "string", pattern = "^[^\\x00-\\x1f\\x7f]+$", minLength = 1, maxLength = 200)),
+                            schema = @Schema(type = "string", pattern = "^[\\x20-\\x7e]+$", minLength = 1, maxLength = 200)),
                     @Parameter(name = "limit", in = ParameterIn.QUERY, description = "page size, default 100",
                             schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "500")),
                     @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "the previous page's `next`",

@@ -118,11 +118,12 @@ final class AuditReportParameters {
                 range.get(0), range.get(1),
                 parsed("request_id", RequestId::new, "a request id (1-128 of letters, digits and ._:/+=@-)"),
                 parsed("actor", raw -> {
-                    if (raw.isEmpty() || raw.length() > org.vpsrecovery.domain.audit.Actor.MAX_LENGTH) {
-                        throw new IllegalArgumentException("too long");
+                    // The rule an actor was recorded under: a NUL or other control character never reaches the database.
+                    if (!org.vpsrecovery.domain.audit.Actor.isPrintable(raw)) {
+                        throw new IllegalArgumentException("not an actor's subject");
                     }
                     return raw;
-                }, "an actor's subject (1-" + org.vpsrecovery.domain.audit.Actor.MAX_LENGTH + " characters)"));
+                }, "an actor's subject (1-" + org.vpsrecovery.domain.audit.Actor.MAX_LENGTH + " printable characters)"));
     }
 
     int limit() {

@@ -9,6 +9,8 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.Optional;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.common.ReasonCode;
@@ -38,7 +40,7 @@ public class CallerAuthenticationFilter implements Ordered {
     }
 
     /** The caller a request's bearer token names (a service or auditor token, a person's JWT), or why none. */
-    private record Identified(Optional<Caller> caller, String refusal) {
+    private record Identified(Optional<Caller> caller, String refusal, Optional<String> keysUnavailable) {
     }
 
     private Identified identify(HttpRequest<?> request) {
@@ -51,9 +53,12 @@ public class CallerAuthenticationFilter implements Ordered {
             switch (people.authenticate(token, Optional.ofNullable(request.getHeaders().get(JwtBearerTokens.TEAM_HEADER)))) {
                 case JwtBearerTokens.Verdict.Accepted accepted -> caller = Optional.of(accepted.caller());
                 case JwtBearerTokens.Verdict.Refused refused -> refusal = refused.why();
+                case JwtBearerTokens.Verdict.Unavailable unavailable -> {
+                    return new Identified(Optional.empty(), refusal, Optional.of(unavailable.why()));
+                }
             }
         }
-        return new Identified(caller, refusal);
+        return new Identified(caller, refusal, Optional.empty());
     }
 
     /**
@@ -65,10 +70,17 @@ public class CallerAuthenticationFilter implements Ordered {
                 .map(auditor -> ((Caller.Auditor) auditor).auditor().name());
     }
 
+    /** On the blocking executor: checking a JWT may fetch the identity provider's keys over HTTP. */
     @RequestFilter
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Nullable
     public MutableHttpResponse<?> authenticate(HttpRequest<?> request) {
         Identified identified = identify(request);
+        if (identified.keysUnavailable().isPresent()) {
+            return FacadeProblems.respond(HttpStatus.SERVICE_UNAVAILABLE, identified.keysUnavailable().get(),
+                            RequestReason.IDENTITY_PROVIDER_UNAVAILABLE.name(), RequestAttributes.requestId(request), null)
+                    .header(HttpHeaders.RETRY_AFTER, String.valueOf(FacadeProblems.UNAVAILABLE_RETRY_AFTER.toSeconds()));
+        }
         Optional<Caller> caller = identified.caller();
         String refusal = identified.refusal();
         if (caller.isEmpty()) {

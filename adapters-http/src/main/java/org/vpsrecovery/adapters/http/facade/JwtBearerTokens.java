@@ -1,8 +1,10 @@
 package org.vpsrecovery.adapters.http.facade;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -30,12 +32,18 @@ import org.vpsrecovery.domain.common.TeamId;
  * signature by a key the JWKS holds now, RS256/ES256 only, issuer, audience, expiry and not-before
  * within the clock skew, a subject, and a role. A member names its team(s) in the teams claim; only
  * configured teams count, and a person of several teams picks one with {@value #TEAM_HEADER}.
+ * The keys are cached and refreshed ahead of expiry; while the identity provider is unreachable the
+ * last good keys serve for {@link JwtSettings#jwksOutageTolerance()}, and with none the verdict is
+ * {@link Verdict.Unavailable} (503). Checking may fetch over HTTP: never call it on the event loop.
  */
 public final class JwtBearerTokens {
 
     public static final String TEAM_HEADER = "X-Vpsr-Team";
     private static final int JWKS_TIMEOUT_MS = 2_000;
     private static final int JWKS_SIZE_LIMIT = 256 * 1024;
+    /** Refreshes the keys ahead of their expiry, off the request threads; daemon, so it never holds the JVM up. */
+    private static final java.util.concurrent.ExecutorService REFRESH_AHEAD = java.util.concurrent.Executors
+            .newSingleThreadExecutor(Thread.ofPlatform().daemon().name("jwks-refresh").factory());
 
     /** What a presented JWT came to: a caller, or why not (words safe to answer: no token, no key). */
     public sealed interface Verdict {
@@ -43,6 +51,10 @@ public final class JwtBearerTokens {
         }
 
         record Refused(String why) implements Verdict {
+        }
+
+        /** The identity provider's keys could not be fetched and none are kept: not the caller's fault (503). */
+        record Unavailable(String why) implements Verdict {
         }
     }
 
@@ -71,10 +83,18 @@ public final class JwtBearerTokens {
 
     private static DefaultJWTProcessor<SecurityContext> processor(JwtSettings settings) {
         JWKSource<SecurityContext> keys;
+        long ttl = settings.jwksCacheTtl().toMillis();
+        // nimbus requires refresh-ahead + refresh wait <= time to live, and the rate limit's interval below it.
+        long refreshAhead = Math.min(JWKSourceBuilder.DEFAULT_REFRESH_AHEAD_TIME, ttl / 4);
+        long refreshWait = Math.min(2L * JWKS_TIMEOUT_MS + 1_000, ttl / 4);
         try {
             keys = JWKSourceBuilder.<SecurityContext>create(settings.jwksUrl().toURL(),
                             new DefaultResourceRetriever(JWKS_TIMEOUT_MS, JWKS_TIMEOUT_MS, JWKS_SIZE_LIMIT))
                     .retrying(false)
+                    .cache(ttl, refreshWait)
+                    .refreshAheadCache(refreshAhead, null, REFRESH_AHEAD, false, null, false)
+                    .rateLimited(Math.min(JWKSourceBuilder.DEFAULT_RATE_LIMIT_MIN_INTERVAL, ttl / 2))
+                    .outageTolerant(settings.jwksOutageTolerance().toMillis())
                     .build();
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("the JWKS URL is not a URL: " + settings.jwksUrl());
@@ -113,7 +133,12 @@ public final class JwtBearerTokens {
         } catch (ParseException e) {
             return new Verdict.Refused("the token does not read as a JWT");
         } catch (BadJOSEException e) {
-            return new Verdict.Refused("the token was refused: " + safe(e.getMessage()));
+            return new Verdict.Refused(refusal(e));
+        } catch (RateLimitReachedException e) {
+            // An unknown key id asked the JWKS again too soon: no key of the identity provider signed it.
+            return new Verdict.Refused("the token was refused: no key of the identity provider matches it");
+        } catch (KeySourceException e) {
+            return new Verdict.Unavailable("the identity provider's keys could not be fetched; try again later");
         } catch (JOSEException e) {
             return new Verdict.Refused("the token's signature could not be checked");
         } catch (RuntimeException e) {
@@ -176,11 +201,34 @@ public final class JwtBearerTokens {
         return slug.isEmpty() ? "jwt-auditor" : slug;
     }
 
-    private static String safe(String message) {
-        if (message == null) {
-            return "invalid";
+    /**
+     * Our own short words for nimbus's refusal: its messages echo the token's claims (an issuer, an
+     * audience), which a 401 must not repeat.
+     */
+    static String refusal(BadJOSEException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.equals("Expired JWT")) {
+            return "the token has expired";
         }
-        String cut = message.length() > 120 ? message.substring(0, 120) : message;
-        return cut.replaceAll("[^\\p{Graph} ]", "?");
+        if (message.equals("JWT before use time")) {
+            return "the token is not valid yet";
+        }
+        if (message.startsWith("JWT iss claim")) {
+            return "the token's issuer is not accepted";
+        }
+        // "JWT aud claim rejected" (nimbus 10.10) or "JWT audience rejected: ..." (10.5, which bootstrap resolves)
+        if (message.startsWith("JWT aud") || message.startsWith("JWT missing required aud")) {
+            return "the token's audience is not this service";
+        }
+        if (message.startsWith("JWT missing required claims")) {
+            return "the token lacks a required claim (sub, exp, iss, aud and the role)";
+        }
+        if (message.contains("no matching key") || message.contains("Another algorithm expected")) {
+            return "the token is not signed by a current key of the identity provider with an accepted algorithm";
+        }
+        if (message.contains("Invalid signature")) {
+            return "the token's signature is not valid";
+        }
+        return "the token was refused";
     }
 }

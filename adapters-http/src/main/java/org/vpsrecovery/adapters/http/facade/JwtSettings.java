@@ -13,11 +13,23 @@ import java.util.Set;
  */
 public record JwtSettings(String issuer, String audience, URI jwksUrl, Set<JWSAlgorithm> algorithms,
                           Duration clockSkew, String teamsClaim, String roleClaim, String memberRole,
-                          String auditorRole) {
+                          String auditorRole, Duration jwksCacheTtl, Duration jwksOutageTolerance) {
 
     /** Asymmetric only: an HS* token "signed" with the public key, or {@code none}, is never accepted. */
     public static final Set<JWSAlgorithm> ALLOWED = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
     public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    /** How long fetched keys are used before the JWKS is asked again (refreshed ahead of that). */
+    public static final Duration DEFAULT_JWKS_CACHE_TTL = Duration.ofMinutes(5);
+    /** How long the last good keys still check tokens while the identity provider cannot be reached. */
+    public static final Duration DEFAULT_JWKS_OUTAGE_TOLERANCE = Duration.ofHours(4);
+    public static final Duration MAX_JWKS_OUTAGE_TOLERANCE = Duration.ofHours(24);
+
+    /** The JWKS cache's defaults: 5 minutes, and 4 hours of an identity provider's outage tolerated. */
+    public JwtSettings(String issuer, String audience, URI jwksUrl, Set<JWSAlgorithm> algorithms, Duration clockSkew,
+                       String teamsClaim, String roleClaim, String memberRole, String auditorRole) {
+        this(issuer, audience, jwksUrl, algorithms, clockSkew, teamsClaim, roleClaim, memberRole, auditorRole,
+                DEFAULT_JWKS_CACHE_TTL, DEFAULT_JWKS_OUTAGE_TOLERANCE);
+    }
 
     public JwtSettings {
         Objects.requireNonNull(issuer, "issuer");
@@ -44,6 +56,15 @@ public record JwtSettings(String issuer, String audience, URI jwksUrl, Set<JWSAl
         }
         if (memberRole.equals(auditorRole)) {
             throw new IllegalArgumentException("the member and auditor roles must differ");
+        }
+        Objects.requireNonNull(jwksCacheTtl, "jwks cache ttl");
+        Objects.requireNonNull(jwksOutageTolerance, "jwks outage tolerance");
+        if (jwksCacheTtl.toMillis() < 100 || jwksCacheTtl.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("the JWKS cache time must be from 0.1s to 1h");
+        }
+        if (jwksOutageTolerance.compareTo(jwksCacheTtl) < 0 || jwksOutageTolerance.compareTo(MAX_JWKS_OUTAGE_TOLERANCE) > 0) {
+            throw new IllegalArgumentException("the JWKS outage tolerance must be from the cache time to "
+                    + MAX_JWKS_OUTAGE_TOLERANCE.toHours() + "h");
         }
     }
 }

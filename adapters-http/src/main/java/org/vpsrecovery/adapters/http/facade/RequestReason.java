@@ -24,6 +24,8 @@ public enum RequestReason {
     ROUTE_NOT_FOUND,
     METHOD_NOT_ALLOWED,
     UNAUTHORIZED,
+    /** A JWT could not be checked: the identity provider's keys are unreachable and none are kept (503). */
+    IDENTITY_PROVIDER_UNAVAILABLE,
     CROSS_ORIGIN_REFUSED,
     IDEMPOTENCY_KEY_REUSED,
     IDEMPOTENT_REQUEST_IN_PROGRESS,

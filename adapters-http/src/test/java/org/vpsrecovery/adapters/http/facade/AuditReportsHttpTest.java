@@ -214,6 +214,9 @@ class AuditReportsHttpTest {
         assertProblem(get(events + "?reason_code=NOPE", AUDITOR_TOKEN), 400, "INVALID_QUERY_PARAMETER");
         assertProblem(get(events + "?server_id=-1", AUDITOR_TOKEN), 400, "INVALID_QUERY_PARAMETER");
         assertProblem(get(events + "?team=Not_A_Team", AUDITOR_TOKEN), 400, "INVALID_QUERY_PARAMETER");
+        assertProblem(get(events + "?actor=%00", AUDITOR_TOKEN), 400, "INVALID_QUERY_PARAMETER");
+        assertProblem(get(events + "?actor=alice%0Aevil", AUDITOR_TOKEN), 400, "INVALID_QUERY_PARAMETER");
+        assertProblem(get(events + "?actor=" + "a".repeat(201), AUDITOR_TOKEN), 400, "INVALID_QUERY_PARAMETER");
         assertProblem(get(events + "?cursor=bm9wZQ", AUDITOR_TOKEN), 400, "INVALID_CURSOR");
         assertProblem(get(events + "?cursor=%25%25", AUDITOR_TOKEN), 400, "INVALID_CURSOR");
         assertProblem(get("/api/v1/audit/summary/?bucket=week", AUDITOR_TOKEN), 400, "INVALID_QUERY_PARAMETER");
