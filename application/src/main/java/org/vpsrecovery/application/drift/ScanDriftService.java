@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.audit.AuditQuery;
@@ -201,6 +203,6 @@ public final class ScanDriftService {
         Instant at = drift.resolution().map(Drift.Resolution::at).orElse(drift.detectedAt());
         return new AuditEvent(at, drift.team(), new RequestId("drift-scan:" + drift.server().value() + ":" + at.getEpochSecond()),
                 operation, Optional.of(drift.server()), Optional.of(drift.point()), new Outcome.Completed(), OptionalInt.empty(),
-                detail);
+                Actor.SYSTEM.into(new HashMap<>(detail))); // the scheduler's job (ADR 0034)
     }
 }

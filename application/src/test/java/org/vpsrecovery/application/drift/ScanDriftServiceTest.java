@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.application.audit.AuditReader;
 import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
@@ -89,6 +90,7 @@ class ScanDriftServiceTest {
             assertThat(recorded.event().team()).isEqualTo(BLUE);
             assertThat(recorded.event().server()).contains(WEB);
             assertThat(WebhookEventType.of(recorded.event())).contains(WebhookEventType.DRIFT_DETECTED);
+            assertThat(Actor.of(recorded.event())).contains(Actor.SYSTEM); // the scheduler's job (ADR 0034)
         });
 
         platform.clock.advance(Duration.ofMinutes(10));
@@ -112,6 +114,7 @@ class ScanDriftServiceTest {
         assertThat(driftEvents()).extracting(r -> r.event().operation())
                 .containsExactly(Operation.DRIFT_RESOLVED, Operation.DRIFT_DETECTED);
         assertThat(WebhookEventType.of(driftEvents().getFirst().event())).contains(WebhookEventType.DRIFT_RESOLVED);
+        assertThat(driftEvents()).allSatisfy(recorded -> assertThat(Actor.of(recorded.event())).contains(Actor.SYSTEM));
     }
 
     @Test
