@@ -52,14 +52,16 @@ import org.vpsrecovery.domain.server.ServerId;
  * <p>Each drift found is appended to the audit history ({@code DRIFT_DETECTED}, {@code COMPLETED}; webhooks
  * follow from it) before it is stored, so none is on record without its event; a resolution likewise
  * ({@code DRIFT_RESOLVED}). A server whose lock is busy, or whose lists VPS.org does not answer, is passed
- * over until the next round.
+ * over until the next round. An interrupt (a graceful stop) ends the round; the cursor it returns is then the
+ * last server it reached, so the next round starts with the first one not reached.
  */
 public final class ScanDriftService {
 
     /** The pause between two servers' scans; the job sleeps, tests pass none. */
     @FunctionalInterface
     public interface Pacing {
-        void pause();
+        /** Throws when the thread is interrupted (a graceful stop): the round ends there. */
+        void pause() throws InterruptedException;
     }
 
     /** What one call did, and where the next starts. */
@@ -126,10 +128,15 @@ public final class ScanDriftService {
         int resolved = 0;
         Optional<Long> last = after;
         int round = Math.min(maxServers, owned.size());
-        for (int i = 0; i < round; i++) {
+        for (int i = 0; i < round && !stopping(); i++) {
             Owned next = owned.get((start + i) % owned.size());
             if (i > 0) {
-                pacing.pause();
+                try {
+                    pacing.pause();
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt(); // kept for the job's runner
+                    break;
+                }
             }
             try {
                 ServerId server = new ServerId(next.server());
@@ -138,11 +145,22 @@ public final class ScanDriftService {
                 detected += recorded.detected();
                 resolved += recorded.resolved();
             } catch (RecoveryException busyOrUnanswered) {
+                if (stopping()) {
+                    break; // the lock's wait was cut short by the stop: this server was not scanned, the next round starts at it
+                }
                 passedOver++; // the lock was busy, VPS.org did not answer, or the history could not take an event
             }
             last = Optional.of(next.server());
         }
         return new Round(scanned, passedOver, detected, resolved, last);
+    }
+
+    /**
+     * Whether the thread was interrupted (a graceful stop interrupts the scheduler's jobs): every later lock
+     * wait would fail at once, so the round ends and the cursor stays on the last server it reached.
+     */
+    private static boolean stopping() {
+        return Thread.currentThread().isInterrupted();
     }
 
     /** One server, under its lock. */

@@ -162,6 +162,38 @@ class ScanDriftServiceTest {
     }
 
     @Test
+    void aRoundInterruptedDuringItsPauseEndsThereAndTheCursorStaysOnTheLastServerScanned() {
+        ScanDriftService.Pacing stopped = () -> {
+            Thread.currentThread().interrupt(); // a graceful stop interrupts the job's thread
+            throw new InterruptedException("stopping");
+        };
+        try {
+            ScanDriftService.Round round = scanner().scan(Optional.empty(), 10, stopped);
+
+            assertThat(Thread.currentThread().isInterrupted()).isTrue(); // kept for the job's runner
+            assertThat(round.scanned()).isEqualTo(1);
+            assertThat(round.passedOver()).isZero();
+            assertThat(round.lastServer()).contains(WEB.value());
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void aRoundWhoseThreadIsInterruptedPassesNoServerOverAndKeepsTheCursorBeforeServersItNeverScanned() {
+        ScanDriftService.Pacing flagOnly = () -> Thread.currentThread().interrupt(); // as the job's pause once did
+        try {
+            ScanDriftService.Round round = scanner().scan(Optional.of(WEB.value()), 10, flagOnly);
+
+            assertThat(round.scanned()).isEqualTo(1);
+            assertThat(round.passedOver()).isZero();
+            assertThat(round.lastServer()).contains(SPARE.value()); // GREEN_SERVER and WEB wait for the next round
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void aServerWhoseLockIsBusyIsPassedOverAndNothingIsRecorded() {
         platform.provider.addSnapshot(901, platform.web, CreationStatus.COMPLETED);
         ServerLock busy = new ServerLock() {
