@@ -31,7 +31,7 @@ import org.vpsrecovery.domain.drift.Drift;
 import org.vpsrecovery.domain.drift.DriftScan;
 import org.vpsrecovery.domain.drift.ListedPoint;
 import org.vpsrecovery.domain.drift.RecordedDrift;
-import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.DriftRecords;
@@ -45,9 +45,11 @@ import org.vpsrecovery.domain.server.ServerId;
 /**
  * The drift scan (ADR 0035). One call scans at most {@code maxServers} owned servers after a cursor (the
  * last server scanned), in server id order, wrapping round, with a {@link Pacing} pause between servers so
- * that thousands of servers reach VPS.org spread out, not at once. Each server is scanned under its lock
- * (the one every create and delete takes), so a change in flight is either wholly before the scan (its
- * events on record) or after it; what an open operation still follows is the tracker's, never drift.
+ * that thousands of servers reach VPS.org spread out, not at once. Each server's findings are made under its
+ * lock (the one every create and delete takes), so a change in flight is either wholly before them (its
+ * events on record) or after; what an open operation still follows is the tracker's, never drift. VPS.org's
+ * lists and the history are read before the lock; under it only what the platform may have changed since is
+ * read again (see {@link #scanServer}).
  *
  * <p>Each drift found is appended to the audit history ({@code DRIFT_DETECTED}, {@code COMPLETED}; webhooks
  * follow from it) before it is stored, so none is on record without its event; a resolution likewise
@@ -69,6 +71,8 @@ public final class ScanDriftService {
     }
 
     private static final int HISTORY_PAGE = AuditQuery.MAX_LIMIT;
+    /** The events since the high-water mark, under the lock: seldom more than a few. */
+    private static final int SINCE_PAGE = 20;
 
     private final TeamDirectory teams;
     private final ServerOwnership ownership;
@@ -140,7 +144,7 @@ public final class ScanDriftService {
             }
             try {
                 ServerId server = new ServerId(next.server());
-                Recorded recorded = lock.callExclusively(server, () -> scanServer(next.team(), server));
+                Recorded recorded = scanServer(next.team(), server);
                 scanned++;
                 detected += recorded.detected();
                 resolved += recorded.resolved();
@@ -163,22 +167,43 @@ public final class ScanDriftService {
         return Thread.currentThread().isInterrupted();
     }
 
-    /** One server, under its lock. */
+    /**
+     * What the scan read of one server before taking its lock: VPS.org's lists, the server's create and delete
+     * events up to a high-water mark (the newest sequence read), and the points its open operations follow.
+     */
+    private record Reading(List<ListedPoint> listed, Instant listedAt, List<AuditEvent> audited, OptionalLong highWater,
+                           Set<ResourceRef> tracked) {
+    }
+
+    /**
+     * One server. The slow reads (two VPS.org lists, the server's whole create and delete history) are made
+     * before its lock is taken, so users' requests wait on it only for the re-check: under the lock, the open
+     * operations and the events after the high-water mark are read again, and VPS.org is listed again only
+     * if the platform touched the server meanwhile (a new event, or an operation opened or ended).
+     */
     private Recorded scanServer(TeamId team, ServerId server) {
-        List<ListedPoint> listed = new ArrayList<>();
-        snapshots.listSnapshots(Optional.of(server)).forEach(s -> listed.add(ListedPoint.of(s)));
-        backups.listBackups(Optional.of(server), Optional.empty()).forEach(b -> listed.add(ListedPoint.of(b)));
-        Instant now = clock.instant();
-        Set<ResourceRef> tracked = new HashSet<>();
-        for (RecoveryOperation operation : operations.list(Optional.empty(), Optional.of(server), Optional.empty(),
-                RecoveryOperations.MAX_PAGE)) {
-            if (!operation.isFinal()) {
-                operation.resource().ifPresent(tracked::add);
-            }
-        }
+        Reading before = read(server);
+        return lock.callExclusively(server, () -> scanLocked(team, server, before));
+    }
+
+    private Reading read(ServerId server) {
+        List<ListedPoint> listed = list(server);
+        Instant listedAt = clock.instant();
+        List<AuditEvent> audited = new ArrayList<>();
+        OptionalLong highWater = readHistory(server, OptionalLong.empty(), HISTORY_PAGE, audited);
+        return new Reading(listed, listedAt, audited, highWater, tracked(server));
+    }
+
+    private Recorded scanLocked(TeamId team, ServerId server, Reading before) {
+        List<AuditEvent> audited = new ArrayList<>(before.audited());
+        OptionalLong highWater = readHistory(server, before.highWater(), SINCE_PAGE, audited);
+        Set<ResourceRef> tracked = tracked(server);
+        boolean touched = !highWater.equals(before.highWater()) || !tracked.equals(before.tracked());
+        List<ListedPoint> listed = touched ? list(server) : before.listed();
+        Instant now = touched ? clock.instant() : before.listedAt();
         List<ListedPoint.Sighting> sightings = drifts.sightings(server);
-        DriftScan.Findings findings = new DriftScan(team, server, listed, audited(server), tracked, drifts.onServer(server),
-                sightings, now, stuckAfter).findings();
+        DriftScan.Findings findings = new DriftScan(team, server, listed, AuditedPoints.from(audited), tracked,
+                drifts.onServer(server), sightings, now, stuckAfter).findings();
         int detected = 0;
         for (Drift drift : findings.detected()) {
             writer.appendNow(event(drift, Operation.DRIFT_DETECTED, Map.of(AuditEvent.DRIFT_KIND, drift.kind().wireName(),
@@ -203,18 +228,50 @@ public final class ScanDriftService {
         return new Recorded(detected, resolved);
     }
 
-    /** Every create and delete event of the server, read page by page (newest first; the order does not matter). */
-    private AuditedPoints audited(ServerId server) {
+    private List<ListedPoint> list(ServerId server) {
+        List<ListedPoint> listed = new ArrayList<>();
+        snapshots.listSnapshots(Optional.of(server)).forEach(s -> listed.add(ListedPoint.of(s)));
+        backups.listBackups(Optional.of(server), Optional.empty()).forEach(b -> listed.add(ListedPoint.of(b)));
+        return listed;
+    }
+
+    /** The points the server's open operations follow, read state by state (however many closed ones it has). */
+    private Set<ResourceRef> tracked(ServerId server) {
+        Set<ResourceRef> tracked = new HashSet<>();
+        for (OperationState state : OperationState.values()) {
+            if (!state.isFinal()) {
+                operations.list(Optional.empty(), Optional.of(server), Optional.of(state), RecoveryOperations.MAX_PAGE)
+                        .forEach(operation -> operation.resource().ifPresent(tracked::add));
+            }
+        }
+        return tracked;
+    }
+
+    /**
+     * Adds to {@code events} the server's create and delete events newer than {@code after} (all of them when
+     * empty), read page by page newest first (the order does not matter); returns the new high-water mark.
+     */
+    private OptionalLong readHistory(ServerId server, OptionalLong after, int pageSize, List<AuditEvent> events) {
         AuditEventFilter filter = AuditEventFilter.everything().forServer(server).withOperations(AuditedPoints.READ_FROM);
-        List<AuditEvent> events = new ArrayList<>();
+        OptionalLong highWater = after;
         OptionalLong before = OptionalLong.empty();
         List<RecordedAuditEvent> page;
+        boolean reachedMark = false;
         do {
-            page = history.query(new AuditQuery(filter, before, HISTORY_PAGE));
-            page.forEach(recorded -> events.add(recorded.event()));
+            page = history.query(new AuditQuery(filter, before, pageSize));
+            for (RecordedAuditEvent recorded : page) {
+                if (after.isPresent() && recorded.sequence() <= after.getAsLong()) {
+                    reachedMark = true;
+                    break;
+                }
+                events.add(recorded.event());
+                if (highWater.isEmpty() || recorded.sequence() > highWater.getAsLong()) {
+                    highWater = OptionalLong.of(recorded.sequence());
+                }
+            }
             before = page.isEmpty() ? before : OptionalLong.of(page.getLast().sequence());
-        } while (page.size() == HISTORY_PAGE);
-        return AuditedPoints.from(events);
+        } while (!reachedMark && page.size() == pageSize);
+        return highWater;
     }
 
     private AuditEvent event(Drift drift, Operation operation, Map<String, String> detail) {
