@@ -87,14 +87,14 @@ public class DriftScanJobs {
         }
     }
 
-    private void pause() {
+    /** Shutting down interrupts the job: the pause says so and the round ends; the next continues after it. */
+    private void pause() throws InterruptedException {
         if (pause.isZero()) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("drift scan stopped");
+            }
             return;
         }
-        try {
-            Thread.sleep(pause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // shutting down: the round ends early, the next continues
-        }
+        Thread.sleep(pause);
     }
 }

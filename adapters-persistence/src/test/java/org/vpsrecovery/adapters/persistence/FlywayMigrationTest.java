@@ -28,7 +28,7 @@ class FlywayMigrationTest {
         MigrateResult second = flyway.migrate();
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(17); // V1-V10, V12-V18
+        assertThat(first.migrationsExecuted).isEqualTo(18); // V1-V10, V12-V18, V20 (V19 kept free)
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
@@ -54,6 +54,16 @@ class FlywayMigrationTest {
                 + "WHERE c.conname = 'audit_event_outcome_kind_check' ORDER BY 1"))
                 .containsExactlyInAnyOrderElementsOf(java.util.Arrays.stream(org.vpsrecovery.domain.audit.Outcome.Kind.values())
                         .map(Enum::name).toList());
+        // V15/V16 add it NOT VALID (no scan under their lock); V20 validates it.
+        assertThat(strings("SELECT conname || ' ' || convalidated FROM pg_constraint "
+                + "WHERE conrelid = 'audit_event'::regclass AND contype = 'c' AND NOT convalidated")).isEmpty();
+        assertThat(strings("SELECT convalidated::text FROM pg_constraint WHERE conname = 'audit_event_operation_check'"))
+                .containsExactly("true");
+        // The indexes V15 and V17 build: present and valid.
+        assertThat(strings("SELECT c.relname || ' ' || i.indisvalid || ' ' || i.indisready FROM pg_index i "
+                + "JOIN pg_class c ON c.oid = i.indexrelid "
+                + "WHERE c.relname IN ('audit_event_actor_subject', 'recovery_operation_resource') ORDER BY 1"))
+                .containsExactly("audit_event_actor_subject true true", "recovery_operation_resource true true");
         assertThat(strings("SELECT rolname || ' ' || rolcanlogin FROM pg_roles WHERE rolname = 'vpsr_app'"))
                 .containsExactly("vpsr_app false");
         assertThat(strings("SELECT table_name || ' ' || string_agg(privilege_type, ',' ORDER BY privilege_type) "

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.audit.AuditQuery;
@@ -29,7 +31,7 @@ import org.vpsrecovery.domain.drift.Drift;
 import org.vpsrecovery.domain.drift.DriftScan;
 import org.vpsrecovery.domain.drift.ListedPoint;
 import org.vpsrecovery.domain.drift.RecordedDrift;
-import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.DriftRecords;
@@ -43,21 +45,25 @@ import org.vpsrecovery.domain.server.ServerId;
 /**
  * The drift scan (ADR 0035). One call scans at most {@code maxServers} owned servers after a cursor (the
  * last server scanned), in server id order, wrapping round, with a {@link Pacing} pause between servers so
- * that thousands of servers reach VPS.org spread out, not at once. Each server is scanned under its lock
- * (the one every create and delete takes), so a change in flight is either wholly before the scan (its
- * events on record) or after it; what an open operation still follows is the tracker's, never drift.
+ * that thousands of servers reach VPS.org spread out, not at once. Each server's findings are made under its
+ * lock (the one every create and delete takes), so a change in flight is either wholly before them (its
+ * events on record) or after; what an open operation still follows is the tracker's, never drift. VPS.org's
+ * lists and the history are read before the lock; under it only what the platform may have changed since is
+ * read again (see {@link #scanServer}).
  *
  * <p>Each drift found is appended to the audit history ({@code DRIFT_DETECTED}, {@code COMPLETED}; webhooks
  * follow from it) before it is stored, so none is on record without its event; a resolution likewise
  * ({@code DRIFT_RESOLVED}). A server whose lock is busy, or whose lists VPS.org does not answer, is passed
- * over until the next round.
+ * over until the next round. An interrupt (a graceful stop) ends the round; the cursor it returns is then the
+ * last server it reached, so the next round starts with the first one not reached.
  */
 public final class ScanDriftService {
 
     /** The pause between two servers' scans; the job sleeps, tests pass none. */
     @FunctionalInterface
     public interface Pacing {
-        void pause();
+        /** Throws when the thread is interrupted (a graceful stop): the round ends there. */
+        void pause() throws InterruptedException;
     }
 
     /** What one call did, and where the next starts. */
@@ -65,6 +71,8 @@ public final class ScanDriftService {
     }
 
     private static final int HISTORY_PAGE = AuditQuery.MAX_LIMIT;
+    /** The events since the high-water mark, under the lock: seldom more than a few. */
+    private static final int SINCE_PAGE = 20;
 
     private final TeamDirectory teams;
     private final ServerOwnership ownership;
@@ -124,18 +132,26 @@ public final class ScanDriftService {
         int resolved = 0;
         Optional<Long> last = after;
         int round = Math.min(maxServers, owned.size());
-        for (int i = 0; i < round; i++) {
+        for (int i = 0; i < round && !stopping(); i++) {
             Owned next = owned.get((start + i) % owned.size());
             if (i > 0) {
-                pacing.pause();
+                try {
+                    pacing.pause();
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt(); // kept for the job's runner
+                    break;
+                }
             }
             try {
                 ServerId server = new ServerId(next.server());
-                Recorded recorded = lock.callExclusively(server, () -> scanServer(next.team(), server));
+                Recorded recorded = scanServer(next.team(), server);
                 scanned++;
                 detected += recorded.detected();
                 resolved += recorded.resolved();
             } catch (RecoveryException busyOrUnanswered) {
+                if (stopping()) {
+                    break; // the lock's wait was cut short by the stop: this server was not scanned, the next round starts at it
+                }
                 passedOver++; // the lock was busy, VPS.org did not answer, or the history could not take an event
             }
             last = Optional.of(next.server());
@@ -143,22 +159,51 @@ public final class ScanDriftService {
         return new Round(scanned, passedOver, detected, resolved, last);
     }
 
-    /** One server, under its lock. */
+    /**
+     * Whether the thread was interrupted (a graceful stop interrupts the scheduler's jobs): every later lock
+     * wait would fail at once, so the round ends and the cursor stays on the last server it reached.
+     */
+    private static boolean stopping() {
+        return Thread.currentThread().isInterrupted();
+    }
+
+    /**
+     * What the scan read of one server before taking its lock: VPS.org's lists, the server's create and delete
+     * events up to a high-water mark (the newest sequence read), and the points its open operations follow.
+     */
+    private record Reading(List<ListedPoint> listed, Instant listedAt, List<AuditEvent> audited, OptionalLong highWater,
+                           Set<ResourceRef> tracked) {
+    }
+
+    /**
+     * One server. The slow reads (two VPS.org lists, the server's whole create and delete history) are made
+     * before its lock is taken, so users' requests wait on it only for the re-check: under the lock, the open
+     * operations and the events after the high-water mark are read again, and VPS.org is listed again only
+     * if the platform touched the server meanwhile (a new event, or an operation opened or ended).
+     */
     private Recorded scanServer(TeamId team, ServerId server) {
-        List<ListedPoint> listed = new ArrayList<>();
-        snapshots.listSnapshots(Optional.of(server)).forEach(s -> listed.add(ListedPoint.of(s)));
-        backups.listBackups(Optional.of(server), Optional.empty()).forEach(b -> listed.add(ListedPoint.of(b)));
-        Instant now = clock.instant();
-        Set<ResourceRef> tracked = new HashSet<>();
-        for (RecoveryOperation operation : operations.list(Optional.empty(), Optional.of(server), Optional.empty(),
-                RecoveryOperations.MAX_PAGE)) {
-            if (!operation.isFinal()) {
-                operation.resource().ifPresent(tracked::add);
-            }
-        }
+        Reading before = read(server);
+        return lock.callExclusively(server, () -> scanLocked(team, server, before));
+    }
+
+    private Reading read(ServerId server) {
+        List<ListedPoint> listed = list(server);
+        Instant listedAt = clock.instant();
+        List<AuditEvent> audited = new ArrayList<>();
+        OptionalLong highWater = readHistory(server, OptionalLong.empty(), HISTORY_PAGE, audited);
+        return new Reading(listed, listedAt, audited, highWater, tracked(server));
+    }
+
+    private Recorded scanLocked(TeamId team, ServerId server, Reading before) {
+        List<AuditEvent> audited = new ArrayList<>(before.audited());
+        OptionalLong highWater = readHistory(server, before.highWater(), SINCE_PAGE, audited);
+        Set<ResourceRef> tracked = tracked(server);
+        boolean touched = !highWater.equals(before.highWater()) || !tracked.equals(before.tracked());
+        List<ListedPoint> listed = touched ? list(server) : before.listed();
+        Instant now = touched ? clock.instant() : before.listedAt();
         List<ListedPoint.Sighting> sightings = drifts.sightings(server);
-        DriftScan.Findings findings = new DriftScan(team, server, listed, audited(server), tracked, drifts.onServer(server),
-                sightings, now, stuckAfter).findings();
+        DriftScan.Findings findings = new DriftScan(team, server, listed, AuditedPoints.from(audited), tracked,
+                drifts.onServer(server), sightings, now, stuckAfter).findings();
         int detected = 0;
         for (Drift drift : findings.detected()) {
             writer.appendNow(event(drift, Operation.DRIFT_DETECTED, Map.of(AuditEvent.DRIFT_KIND, drift.kind().wireName(),
@@ -183,24 +228,56 @@ public final class ScanDriftService {
         return new Recorded(detected, resolved);
     }
 
-    /** Every create and delete event of the server, read page by page (newest first; the order does not matter). */
-    private AuditedPoints audited(ServerId server) {
+    private List<ListedPoint> list(ServerId server) {
+        List<ListedPoint> listed = new ArrayList<>();
+        snapshots.listSnapshots(Optional.of(server)).forEach(s -> listed.add(ListedPoint.of(s)));
+        backups.listBackups(Optional.of(server), Optional.empty()).forEach(b -> listed.add(ListedPoint.of(b)));
+        return listed;
+    }
+
+    /** The points the server's open operations follow, read state by state (however many closed ones it has). */
+    private Set<ResourceRef> tracked(ServerId server) {
+        Set<ResourceRef> tracked = new HashSet<>();
+        for (OperationState state : OperationState.values()) {
+            if (!state.isFinal()) {
+                operations.list(Optional.empty(), Optional.of(server), Optional.of(state), RecoveryOperations.MAX_PAGE)
+                        .forEach(operation -> operation.resource().ifPresent(tracked::add));
+            }
+        }
+        return tracked;
+    }
+
+    /**
+     * Adds to {@code events} the server's create and delete events newer than {@code after} (all of them when
+     * empty), read page by page newest first (the order does not matter); returns the new high-water mark.
+     */
+    private OptionalLong readHistory(ServerId server, OptionalLong after, int pageSize, List<AuditEvent> events) {
         AuditEventFilter filter = AuditEventFilter.everything().forServer(server).withOperations(AuditedPoints.READ_FROM);
-        List<AuditEvent> events = new ArrayList<>();
+        OptionalLong highWater = after;
         OptionalLong before = OptionalLong.empty();
         List<RecordedAuditEvent> page;
+        boolean reachedMark = false;
         do {
-            page = history.query(new AuditQuery(filter, before, HISTORY_PAGE));
-            page.forEach(recorded -> events.add(recorded.event()));
+            page = history.query(new AuditQuery(filter, before, pageSize));
+            for (RecordedAuditEvent recorded : page) {
+                if (after.isPresent() && recorded.sequence() <= after.getAsLong()) {
+                    reachedMark = true;
+                    break;
+                }
+                events.add(recorded.event());
+                if (highWater.isEmpty() || recorded.sequence() > highWater.getAsLong()) {
+                    highWater = OptionalLong.of(recorded.sequence());
+                }
+            }
             before = page.isEmpty() ? before : OptionalLong.of(page.getLast().sequence());
-        } while (page.size() == HISTORY_PAGE);
-        return AuditedPoints.from(events);
+        } while (!reachedMark && page.size() == pageSize);
+        return highWater;
     }
 
     private AuditEvent event(Drift drift, Operation operation, Map<String, String> detail) {
         Instant at = drift.resolution().map(Drift.Resolution::at).orElse(drift.detectedAt());
         return new AuditEvent(at, drift.team(), new RequestId("drift-scan:" + drift.server().value() + ":" + at.getEpochSecond()),
                 operation, Optional.of(drift.server()), Optional.of(drift.point()), new Outcome.Completed(), OptionalInt.empty(),
-                detail);
+                Actor.SYSTEM.into(new HashMap<>(detail))); // the scheduler's job (ADR 0034)
     }
 }

@@ -14,23 +14,34 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.application.audit.AuditReader;
 import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.common.AccessDenied;
+import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.drift.DriftFilter;
 import org.vpsrecovery.domain.drift.DriftKind;
 import org.vpsrecovery.domain.drift.RecordedDrift;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ServerBusy;
 import org.vpsrecovery.domain.port.ServerLock;
+import org.vpsrecovery.domain.port.SnapshotProvider;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.port.RestoreStarted;
 import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotDraft;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.domain.snapshot.SnapshotName;
 import org.vpsrecovery.domain.testing.InMemoryDriftRecords;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
@@ -46,8 +57,61 @@ class ScanDriftServiceTest {
     final InMemoryDriftRecords drifts = new InMemoryDriftRecords();
 
     ScanDriftService scanner(ServerLock lock) {
-        return new ScanDriftService(() -> Set.of(BLUE, GREEN), platform.ownership, platform.provider, platform.provider,
+        return scanner(lock, platform.provider);
+    }
+
+    ScanDriftService scanner(ServerLock lock, SnapshotProvider snapshots) {
+        return new ScanDriftService(() -> Set.of(BLUE, GREEN), platform.ownership, snapshots, platform.provider,
                 platform.history, platform.auditWriter, platform.operations, drifts, lock, platform.clock, STUCK_AFTER);
+    }
+
+    /** The scanner's lock, saying when it is held; {@code meanwhile} runs as it is granted (a request just before). */
+    static final class WatchedLock implements ServerLock {
+        final ServerLock inner = new InMemoryServerLock(Duration.ofSeconds(5));
+        volatile boolean held;
+        volatile Runnable meanwhile = () -> { };
+
+        @Override
+        public <T> T callExclusively(ServerId server, Supplier<T> work) {
+            return inner.callExclusively(server, () -> {
+                meanwhile.run();
+                meanwhile = () -> { };
+                held = true;
+                try {
+                    return work.get();
+                } finally {
+                    held = false;
+                }
+            });
+        }
+    }
+
+    /** VPS.org's snapshots, counting the lists made while {@code lock} is held. */
+    SnapshotProvider counting(WatchedLock lock, AtomicInteger listsUnderLock) {
+        return new SnapshotProvider() {
+            @Override
+            public List<Snapshot> listSnapshots(Optional<ServerId> server) {
+                if (lock.held) {
+                    listsUnderLock.incrementAndGet();
+                }
+                return platform.provider.listSnapshots(server);
+            }
+
+            @Override
+            public Snapshot createSnapshot(SnapshotDraft draft) {
+                return platform.provider.createSnapshot(draft);
+            }
+
+            @Override
+            public RestoreStarted restoreSnapshot(SnapshotId snapshot) {
+                return platform.provider.restoreSnapshot(snapshot);
+            }
+
+            @Override
+            public void deleteSnapshot(SnapshotId snapshot) {
+                platform.provider.deleteSnapshot(snapshot);
+            }
+        };
     }
 
     ScanDriftService scanner() {
@@ -89,6 +153,7 @@ class ScanDriftServiceTest {
             assertThat(recorded.event().team()).isEqualTo(BLUE);
             assertThat(recorded.event().server()).contains(WEB);
             assertThat(WebhookEventType.of(recorded.event())).contains(WebhookEventType.DRIFT_DETECTED);
+            assertThat(Actor.of(recorded.event())).contains(Actor.SYSTEM); // the scheduler's job (ADR 0034)
         });
 
         platform.clock.advance(Duration.ofMinutes(10));
@@ -112,6 +177,7 @@ class ScanDriftServiceTest {
         assertThat(driftEvents()).extracting(r -> r.event().operation())
                 .containsExactly(Operation.DRIFT_RESOLVED, Operation.DRIFT_DETECTED);
         assertThat(WebhookEventType.of(driftEvents().getFirst().event())).contains(WebhookEventType.DRIFT_RESOLVED);
+        assertThat(driftEvents()).allSatisfy(recorded -> assertThat(Actor.of(recorded.event())).contains(Actor.SYSTEM));
     }
 
     @Test
@@ -156,6 +222,84 @@ class ScanDriftServiceTest {
         assertThat(second.scanned()).isEqualTo(2);
         assertThat(second.lastServer()).contains(WEB.value()); // GREEN_SERVER, then round to the lowest id
         assertThat(GREEN_SERVER.value()).isGreaterThan(SPARE.value());
+    }
+
+    @Test
+    void aRoundInterruptedDuringItsPauseEndsThereAndTheCursorStaysOnTheLastServerScanned() {
+        ScanDriftService.Pacing stopped = () -> {
+            Thread.currentThread().interrupt(); // a graceful stop interrupts the job's thread
+            throw new InterruptedException("stopping");
+        };
+        try {
+            ScanDriftService.Round round = scanner().scan(Optional.empty(), 10, stopped);
+
+            assertThat(Thread.currentThread().isInterrupted()).isTrue(); // kept for the job's runner
+            assertThat(round.scanned()).isEqualTo(1);
+            assertThat(round.passedOver()).isZero();
+            assertThat(round.lastServer()).contains(WEB.value());
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void aRoundWhoseThreadIsInterruptedPassesNoServerOverAndKeepsTheCursorBeforeServersItNeverScanned() {
+        ScanDriftService.Pacing flagOnly = () -> Thread.currentThread().interrupt(); // as the job's pause once did
+        try {
+            ScanDriftService.Round round = scanner().scan(Optional.of(WEB.value()), 10, flagOnly);
+
+            assertThat(round.scanned()).isEqualTo(1);
+            assertThat(round.passedOver()).isZero();
+            assertThat(round.lastServer()).contains(SPARE.value()); // GREEN_SERVER and WEB wait for the next round
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void vpsOrgIsListedBeforeTheLockAndNotAgainUnderItWhenThePlatformChangedNothingMeanwhile() {
+        platform.provider.addSnapshot(901, platform.web, CreationStatus.COMPLETED);
+        WatchedLock lock = new WatchedLock();
+        AtomicInteger listsUnderLock = new AtomicInteger();
+
+        ScanDriftService.Round round = scanner(lock, counting(lock, listsUnderLock)).scan(Optional.empty(), 10, NO_PAUSE);
+
+        assertThat(round.scanned()).isEqualTo(3);
+        assertThat(listsUnderLock).hasValue(0);
+        assertThat(all()).extracting(r -> r.drift().kind()).containsExactly(DriftKind.CREATED_OUTSIDE);
+    }
+
+    @Test
+    void aPlatformCreateBetweenTheReadAndTheLockIsSeenUnderTheLockAndIsNotDrift() {
+        WatchedLock lock = new WatchedLock();
+        lock.meanwhile = () -> createThroughThePlatform("meanwhile"); // after WEB's lists were read, before its lock
+        AtomicInteger listsUnderLock = new AtomicInteger();
+
+        ScanDriftService.Round round = scanner(lock, counting(lock, listsUnderLock)).scan(Optional.empty(), 1, NO_PAUSE);
+
+        assertThat(round.scanned()).isEqualTo(1);
+        assertThat(listsUnderLock).hasValue(1); // listed again: the platform touched the server
+        assertThat(platform.provider.listSnapshots(Optional.of(WEB))).extracting(Snapshot::name).contains("meanwhile");
+        assertThat(all()).isEmpty();
+    }
+
+    @Test
+    void anOpenOperationOlderThanAPageOfLaterOnesStillKeepsItsPointFromDrift() {
+        platform.provider.addSnapshot(902, platform.web, CreationStatus.IN_PROGRESS);
+        ResourceRef followed = new ResourceRef(ResourceRef.Type.SNAPSHOT, 902);
+        platform.operations.add(RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("old-open"),
+                Operation.CREATE_SNAPSHOT, WEB, Optional.of(followed), platform.clock.instant(), Duration.ofDays(2)));
+        for (int i = 1; i <= RecoveryOperations.MAX_PAGE; i++) { // newer, all ended
+            RecoveryOperation made = RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("later-" + i),
+                    Operation.CREATE_SNAPSHOT, WEB, Optional.empty(), platform.clock.instant().plusSeconds(i), Duration.ofHours(1));
+            platform.operations.add(made);
+            platform.operations.update(made, made.refused(made.acceptedAt(), "refused"));
+        }
+        platform.clock.advance(STUCK_AFTER.plusHours(1));
+
+        scanner().scan(Optional.empty(), 10, NO_PAUSE);
+
+        assertThat(all()).noneSatisfy(r -> assertThat(r.drift().point()).isEqualTo(followed));
     }
 
     @Test
