@@ -348,6 +348,11 @@ class TrackOperationsServiceTest {
         public List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at) {
             return platform.operations.liveRestores(target, source, at);
         }
+
+        @Override
+        public List<RecoveryOperation> about(java.util.Collection<ResourceRef> points) {
+            return platform.operations.about(points);
+        }
     }
 
     private TrackOperationsService trackerOver(RecoveryOperations operations, AuditHistory history, AuditWriter writer) {

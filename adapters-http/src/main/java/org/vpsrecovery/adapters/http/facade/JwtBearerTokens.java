@@ -38,6 +38,10 @@ import org.vpsrecovery.domain.common.TeamId;
  */
 public final class JwtBearerTokens {
 
+    /** One answer whether the key id is unknown or asked about again too soon (nimbus's rate limit). */
+    static final String NOT_SIGNED_BY_A_CURRENT_KEY =
+            "the token is not signed by a current key of the identity provider with an accepted algorithm";
+
     public static final String TEAM_HEADER = "X-Vpsr-Team";
     private static final int JWKS_TIMEOUT_MS = 2_000;
     private static final int JWKS_SIZE_LIMIT = 256 * 1024;
@@ -136,7 +140,7 @@ public final class JwtBearerTokens {
             return new Verdict.Refused(refusal(e));
         } catch (RateLimitReachedException e) {
             // An unknown key id asked the JWKS again too soon: no key of the identity provider signed it.
-            return new Verdict.Refused("the token was refused: no key of the identity provider matches it");
+            return new Verdict.Refused(NOT_SIGNED_BY_A_CURRENT_KEY);
         } catch (KeySourceException e) {
             return new Verdict.Unavailable("the identity provider's keys could not be fetched; try again later");
         } catch (JOSEException e) {
@@ -224,7 +228,7 @@ public final class JwtBearerTokens {
             return "the token lacks a required claim (sub, exp, iss, aud and the role)";
         }
         if (message.contains("no matching key") || message.contains("Another algorithm expected")) {
-            return "the token is not signed by a current key of the identity provider with an accepted algorithm";
+            return NOT_SIGNED_BY_A_CURRENT_KEY;
         }
         if (message.contains("Invalid signature")) {
             return "the token's signature is not valid";
