@@ -70,8 +70,8 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  * 12345 the seed's two person-made snapshots; on 23456 one made by a person before the week and the policy's
  * first, held), so every run once the server is full rotates at VPS.org's limit of five.
  *
- * <p>Run time: 85 s on the shared machine at a load of 5-11 (its JVM used 43 s of CPU, PostgreSQL 12 s), so
- * under the 90 s budget on an idle one.
+ * <p>Run time: 25 s in bootstrap's whole suite on a quieter moment of the shared machine; 85 s at a load of
+ * 5-11 (its JVM used 43 s of CPU, PostgreSQL 12 s); under the 90 s budget on an idle one.
  */
 class PolicyWeekEndToEndTest {
 
