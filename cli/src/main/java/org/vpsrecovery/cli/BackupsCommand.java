@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -41,7 +42,7 @@ final class BackupsCommand {
                @Option(names = "--description") String description,
                @Option(names = "--idempotency-key", paramLabel = "KEY",
                        description = "a repeat with the same key gets the first answer") String key,
-               @Option(names = "--wait", description = "follow the operation to its end") boolean wait) {
+               @Mixin WaitOptions wait) {
         ObjectNode body = vpsr.json().createObjectNode().put("server_id", serverId);
         if (description != null) {
             body.put("description", description);
@@ -54,7 +55,7 @@ final class BackupsCommand {
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a backup (permanent).")
     int delete(@Parameters(paramLabel = "BACKUP_ID") long id,
                @Option(names = "--idempotency-key", paramLabel = "KEY") String key,
-               @Option(names = "--wait", description = "follow the operation to its end") boolean wait) {
+               @Mixin WaitOptions wait) {
         FacadeClient facade = vpsr.facade();
         var answer = facade.delete("/api/v1/backups/" + id + "/", SnapshotsCommand.idempotency(key));
         return vpsr.changed(facade, answer, vpsr.json().createObjectNode().put("backup_id", id).put("status", "deleted"), wait);
@@ -67,7 +68,7 @@ final class BackupsCommand {
                 @Option(names = "--skip-safety-snapshot", description = "restore at once, without snapshotting the server first")
                 boolean skipSafetySnapshot,
                 @Option(names = "--idempotency-key", paramLabel = "KEY") String key,
-                @Option(names = "--wait", description = "follow the operation to its end") boolean wait) {
+                @Mixin WaitOptions wait) {
         FacadeClient facade = vpsr.facade();
         long server = serverId != null ? serverId
                 : facade.get("/api/v1/backups/" + id + "/", Map.of()).body().path("server").path("id").asLong();

@@ -13,7 +13,8 @@ public final class ExitCodes {
     /** The command line was wrong, or the service refused the request's form (400 INVALID_..., 413, 415, 431). */
     public static final int USAGE = 1;
     /**
-     * Refused by a policy, a limit or the resource's state (409, 422; and a 400 with another reason code:
+     * Refused by a policy, a limit or the resource's state (409, 422; 412 and 428, a policy's version stale or
+     * missing; and a 400 with another reason code:
      * the facade answers VPS.org's limits, e.g. SNAPSHOT_LIMIT_REACHED, with VPS.org's 400).
      */
     public static final int REFUSED = 2;
@@ -29,6 +30,8 @@ public final class ExitCodes {
     public static final int UNREACHABLE = 7;
     /** Any other answer: the service or VPS.org failed (500, 502, 504, an unexpected status). */
     public static final int SERVICE_ERROR = 8;
+    /** With --wait or operations wait: --timeout passed before the operation ended (it goes on). */
+    public static final int WAIT_TIMED_OUT = 9;
 
     private ExitCodes() {
     }
@@ -45,7 +48,7 @@ public final class ExitCodes {
         }
         return switch (status) {
             case 405, 413, 414, 415, 431 -> USAGE;
-            case 409, 422 -> REFUSED;
+            case 409, 412, 422, 428 -> REFUSED;
             case 404 -> NOT_FOUND;
             case 401, 403 -> UNAUTHORIZED;
             case 429, 503 -> BUSY;

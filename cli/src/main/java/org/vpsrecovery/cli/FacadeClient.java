@@ -60,6 +60,13 @@ final class FacadeClient {
         return send(request);
     }
 
+    Answer put(String path, Object body, Map<String, String> headers) {
+        HttpRequest.Builder request = request(path, Map.of()).header("Accept", "application/json")
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(write(body)));
+        headers.forEach(request::header);
+        return send(request);
+    }
+
     Answer delete(String path, Map<String, String> headers) {
         HttpRequest.Builder request = request(path, Map.of()).DELETE().header("Accept", "application/json");
         headers.forEach(request::header);

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -29,13 +30,25 @@ final class OperationWatch {
         this.terminal = terminal;
     }
 
-    /** The operation as it ended. */
-    JsonNode follow(String operationId) {
+    /** The operation as it ended; empty when {@code limit} passed first (measured on this machine's clock). */
+    Optional<JsonNode> follow(String operationId, Optional<Duration> limit) {
         Instant start = Instant.now();
+        Optional<Instant> giveUpAt = limit.map(start::plus);
         String lastState = null;
         int lastWidth = 0;
         while (true) {
-            JsonNode operation = read(operationId);
+            Instant now = Instant.now();
+            if (giveUpAt.isPresent() && !now.isBefore(giveUpAt.get())) {
+                if (terminal && lastWidth > 0) {
+                    progress.println();
+                    progress.flush();
+                }
+                return Optional.empty();
+            }
+            // Each long poll ends by the limit (whole seconds, at least one), so the limit is not overrun by much.
+            int waitSeconds = giveUpAt.map(at -> (int) Math.max(1, Math.min(WAIT_SECONDS,
+                    Duration.between(now, at).toSeconds()))).orElse(WAIT_SECONDS);
+            JsonNode operation = read(operationId, waitSeconds);
             String state = operation.path("state").asText();
             boolean done = operation.path("final").asBoolean(false);
             long seconds = Duration.between(start, Instant.now()).toSeconds();
@@ -53,7 +66,7 @@ final class OperationWatch {
             }
             lastState = state;
             if (done) {
-                return operation;
+                return Optional.of(operation);
             }
         }
     }
@@ -62,16 +75,16 @@ final class OperationWatch {
      * A long poll; when the instance already holds as many as it allows (503 TOO_MANY_WAITING_REQUESTS),
      * a plain read after as long a pause instead: the wait goes on, only less promptly.
      */
-    private JsonNode read(String operationId) {
+    private JsonNode read(String operationId, int waitSeconds) {
         String path = "/api/v1/operations/" + operationId + "/";
         try {
-            return facade.get(path, Map.of("wait", String.valueOf(WAIT_SECONDS))).body();
+            return facade.get(path, Map.of("wait", String.valueOf(waitSeconds))).body();
         } catch (FacadeClient.FacadeProblem busy) {
             if (!busy.reasonCode.filter("TOO_MANY_WAITING_REQUESTS"::equals).isPresent()) {
                 throw busy;
             }
             try {
-                Thread.sleep(Duration.ofSeconds(WAIT_SECONDS));
+                Thread.sleep(Duration.ofSeconds(waitSeconds));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw busy;

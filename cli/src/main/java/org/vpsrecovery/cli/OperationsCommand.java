@@ -1,8 +1,10 @@
 package org.vpsrecovery.cli;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,10 +39,13 @@ final class OperationsCommand {
         return ExitCodes.OK;
     }
 
-    @Command(name = "wait", mixinStandardHelpOptions = true, description = "Follow an operation to its end; exit 0 if it completed, 6 if it failed.")
-    int await(@Parameters(paramLabel = "OPERATION_ID") String id) {
+    @Command(name = "wait", mixinStandardHelpOptions = true, description = "Follow an operation to its end; exit 0 if it completed, 6 if it failed, 9 if --timeout passed first.")
+    int await(@Parameters(paramLabel = "OPERATION_ID") String id,
+              @Option(names = "--timeout", paramLabel = "SECONDS", converter = WaitOptions.PositiveSeconds.class,
+                      description = "give up after this long (exit 9; the operation goes on); default: no limit")
+              Duration timeout) {
         FacadeClient facade = vpsr.facade();
-        int code = vpsr.followed(facade, id);
+        int code = vpsr.followed(facade, id, Optional.ofNullable(timeout));
         vpsr.output().object(facade.get("/api/v1/operations/" + id + "/", Map.of()).body());
         return code;
     }

@@ -2,6 +2,7 @@ package org.vpsrecovery.cli;
 
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -24,12 +25,12 @@ final class ServersCommand {
                 @Option(names = "--skip-safety-snapshot", description = "restore at once, without snapshotting the server first")
                 boolean skipSafetySnapshot,
                 @Option(names = "--idempotency-key", paramLabel = "KEY") String key,
-                @Option(names = "--wait", description = "follow the operation to its end") boolean wait) {
+                @Mixin WaitOptions wait) {
         return restoreFromBackup(vpsr, vpsr.facade(), id, backupId, skipSafetySnapshot, key, wait);
     }
 
     static int restoreFromBackup(Vpsr vpsr, FacadeClient facade, long server, long backup, boolean skipSafetySnapshot,
-                                 String key, boolean wait) {
+                                 String key, WaitOptions wait) {
         Map<String, String> query = skipSafetySnapshot ? Map.of("skip_safety_snapshot", "true") : Map.of();
         var answer = facade.post("/api/v1/servers/" + server + "/restore/", query,
                 vpsr.json().createObjectNode().put("backup_id", backup), SnapshotsCommand.idempotency(key));

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -37,7 +38,7 @@ final class SnapshotsCommand {
                @Option(names = "--description") String description,
                @Option(names = "--idempotency-key", paramLabel = "KEY",
                        description = "a repeat with the same key gets the first answer") String key,
-               @Option(names = "--wait", description = "follow the operation to its end") boolean wait) {
+               @Mixin WaitOptions wait) {
         ObjectNode body = vpsr.json().createObjectNode().put("server_id", serverId).put("name", name);
         if (description != null) {
             body.put("description", description);
@@ -50,7 +51,7 @@ final class SnapshotsCommand {
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a snapshot (permanent).")
     int delete(@Parameters(paramLabel = "SNAPSHOT_ID") long id,
                @Option(names = "--idempotency-key", paramLabel = "KEY") String key,
-               @Option(names = "--wait", description = "follow the operation to its end") boolean wait) {
+               @Mixin WaitOptions wait) {
         FacadeClient facade = vpsr.facade();
         var answer = facade.delete("/api/v1/snapshots/" + id + "/", idempotency(key));
         return vpsr.changed(facade, answer, vpsr.json().createObjectNode().put("snapshot_id", id).put("status", "deleted"), wait);
@@ -61,7 +62,7 @@ final class SnapshotsCommand {
                 @Option(names = "--skip-safety-snapshot", description = "restore at once, without snapshotting the server first")
                 boolean skipSafetySnapshot,
                 @Option(names = "--idempotency-key", paramLabel = "KEY") String key,
-                @Option(names = "--wait", description = "follow the operation to its end") boolean wait) {
+                @Mixin WaitOptions wait) {
         FacadeClient facade = vpsr.facade();
         Map<String, String> query = skipSafetySnapshot ? Map.of("skip_safety_snapshot", "true") : Map.of();
         var answer = facade.post("/api/v1/snapshots/" + id + "/restore/", query, null, idempotency(key));

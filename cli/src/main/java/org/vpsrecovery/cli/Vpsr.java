@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.vpsrecovery.cli.FacadeClient.FacadeProblem;
@@ -17,10 +18,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
-/** {@code vpsr}: the platform's snapshots, backups, operations and audit reports from a shell. */
+/** {@code vpsr}: the platform's snapshots, backups, operations, policies, holds and audit reports from a shell. */
 @Command(name = "vpsr", mixinStandardHelpOptions = true, versionProvider = Vpsr.Version.class,
-        description = "A client of the vps-recovery REST facade: snapshots, backups, restores, operations and audit reports.",
+        description = "A client of the vps-recovery REST facade: snapshots, backups, restores, operations, policies, holds "
+                + "and audit reports.",
         subcommands = {SnapshotsCommand.class, BackupsCommand.class, ServersCommand.class, OperationsCommand.class,
+                PoliciesCommand.class, HoldsCommand.class,
                 AuditCommand.class, ConfigCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nConfiguration:%n",
         usageHelpWidth = 100,
@@ -31,13 +34,14 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done (with --wait: the operation completed)",
                 "1:usage error, or a request refused for its form (400 INVALID_..., 413, 415, 431)",
-                "2:refused by a policy, a limit or the resource's state (409, 422, other 400s)",
+                "2:refused by a policy, a limit or the resource's state (409, 412, 422, 428, other 400s)",
                 "3:not found (404)",
                 "4:unauthorized or forbidden (401, 403)",
                 "5:rate-limited or unavailable (429, 503); Retry-After is printed",
                 "6:the operation ended failed, vanished or timed_out; or the audit chain is broken",
                 "7:the service could not be reached",
-                "8:the service or VPS.org failed (500, 502, 504, other)"})
+                "8:the service or VPS.org failed (500, 502, 504, other)",
+                "9:--timeout passed before the operation waited on ended (it goes on)"})
 public final class Vpsr {
 
     public static final String VERSION = "0.1.0";
@@ -161,7 +165,7 @@ public final class Vpsr {
      * After a changing request: prints the answer (or, for an empty one, what was asked and its
      * operation), then with {@code wait} follows the operation to its end.
      */
-    int changed(FacadeClient facade, FacadeClient.Answer answer, ObjectNode whenEmpty, boolean wait) {
+    int changed(FacadeClient facade, FacadeClient.Answer answer, ObjectNode whenEmpty, WaitOptions wait) {
         Optional<String> operationId = answer.header("X-Operation-Id");
         JsonNode shown = answer.body();
         if (shown == null || shown.isNull() || shown.isMissingNode()) {
@@ -170,7 +174,7 @@ public final class Vpsr {
         }
         output().object(shown);
         PrintWriter err = spec.commandLine().getErr();
-        if (!wait) {
+        if (!wait.wait) {
             operationId.ifPresent(id -> {
                 err.println("operation " + id + " (vpsr operations wait " + id + ")");
                 err.flush();
@@ -182,12 +186,20 @@ public final class Vpsr {
             err.flush();
             return ExitCodes.OK;
         }
-        return followed(facade, operationId.get());
+        return followed(facade, operationId.get(), wait.limit());
     }
 
-    int followed(FacadeClient facade, String operationId) {
+    /** Follows the operation to its end, or until {@code limit} has passed (then exit 9: it goes on without us). */
+    int followed(FacadeClient facade, String operationId, Optional<Duration> limit) {
         PrintWriter err = spec.commandLine().getErr();
-        JsonNode end = new OperationWatch(facade, err, environment.terminal()).follow(operationId);
+        Optional<JsonNode> ended = new OperationWatch(facade, err, environment.terminal()).follow(operationId, limit);
+        if (ended.isEmpty()) {
+            err.println("vpsr: gave up waiting after " + limit.orElseThrow().toSeconds() + " s; operation " + operationId
+                    + " goes on (vpsr operations wait " + operationId + ")");
+            err.flush();
+            return ExitCodes.WAIT_TIMED_OUT;
+        }
+        JsonNode end = ended.get();
         if (OperationWatch.failed(end)) {
             err.println("vpsr: operation " + operationId + " ended " + end.path("state").asText()
                     + (end.hasNonNull("note") ? ": " + end.get("note").asText() : ""));

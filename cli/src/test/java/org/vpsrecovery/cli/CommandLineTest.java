@@ -86,6 +86,20 @@ class CommandLineTest {
         assertThat(run(Map.of(), "snapshot", "list").exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run(Map.of(), "snapshots", "get", "not-a-number").exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run(Map.of(), "-o", "yaml", "snapshots", "list").exitCode()).isEqualTo(ExitCodes.USAGE);
+
+        // A hold is on a snapshot or a backup, not both, not neither; a policy change needs something to change.
+        Run both = run(Map.of(), "holds", "list", "--snapshot", "801", "--backup", "499");
+        assertThat(both.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(both.err()).contains("mutually exclusive");
+        assertThat(run(Map.of(), "holds", "place", "--reason", "audit").exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run(Map.of(), "policies", "update", "0b6f6c4e-6f1e-4f4e-9f6e-2f6f6c4e6f1e").exitCode())
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(run(Map.of(), "policies", "create", "--server-id", "1", "--all-servers").exitCode())
+                .isEqualTo(ExitCodes.USAGE);
+        // A wait's limit is a positive number of seconds; refused before any request (no service is running here).
+        Run noTime = run(Map.of("VPSR_URL", "http://127.0.0.1:9", "VPSR_TOKEN", "t"), "operations", "wait", "x", "--timeout", "0");
+        assertThat(noTime.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noTime.err()).contains("--timeout must be a positive number of seconds");
     }
 
     @Test
@@ -106,14 +120,15 @@ class CommandLineTest {
         assertThat(completion.out()).startsWith("#!/usr/bin/env bash")
                 .contains("complete -F _complete_vpsr")
                 .contains("snapshots").contains("backups").contains("operations").contains("recoverability")
-                .contains("--wait");
+                .contains("--wait").contains("--timeout").contains("policies").contains("holds");
     }
 
     @Test
     void helpListsTheExitCodes() {
         Run help = run(Map.of(), "--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("Exit codes:").contains("7   the service could not be reached");
+        assertThat(help.out()).contains("Exit codes:").contains("7   the service could not be reached")
+                .contains("9   --timeout passed before the operation waited on ended");
     }
 
     @Test
@@ -150,6 +165,8 @@ class CommandLineTest {
         assertThat(ExitCodes.forAnswer(400, Optional.of("SNAPSHOT_LIMIT_REACHED"))).isEqualTo(ExitCodes.REFUSED);
         assertThat(ExitCodes.forAnswer(409, Optional.of("SERVER_NOT_RESTORABLE"))).isEqualTo(ExitCodes.REFUSED);
         assertThat(ExitCodes.forAnswer(422, Optional.empty())).isEqualTo(ExitCodes.REFUSED);
+        assertThat(ExitCodes.forAnswer(412, Optional.of("POLICY_VERSION_CONFLICT"))).isEqualTo(ExitCodes.REFUSED);
+        assertThat(ExitCodes.forAnswer(428, Optional.of("POLICY_VERSION_REQUIRED"))).isEqualTo(ExitCodes.REFUSED);
         assertThat(ExitCodes.forAnswer(404, Optional.of("SNAPSHOT_NOT_FOUND"))).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(ExitCodes.forAnswer(401, Optional.of("UNAUTHORIZED"))).isEqualTo(ExitCodes.UNAUTHORIZED);
         assertThat(ExitCodes.forAnswer(403, Optional.of("FORBIDDEN_FOR_ROLE"))).isEqualTo(ExitCodes.UNAUTHORIZED);

@@ -36,6 +36,9 @@ final class ProviderState {
     private final Map<String, Account> accountsByToken = new HashMap<>();
     private long nextSnapshotId;
     private long nextBackupId;
+    // The most snapshots each server has held at once, and the creates refused at the limit: what tests read.
+    private final Map<Long, Long> mostSnapshots = new HashMap<>();
+    private long refusedAtSnapshotLimit;
 
     ProviderState(Clock clock, LifecycleSchedule lifecycle, int pageSize, Seed seed) {
         this.clock = clock;
@@ -46,6 +49,8 @@ final class ProviderState {
 
     synchronized void load(Seed seed) {
         accountsByToken.clear();
+        mostSnapshots.clear();
+        refusedAtSnapshotLimit = 0;
         for (Seed.AccountSeed seeded : seed.accounts()) {
             if (accountsByToken.put(seeded.token(), Account.seeded(seeded, lifecycle.lifecycle())) != null) {
                 throw new IllegalArgumentException("two seeded accounts share a token");
@@ -56,6 +61,16 @@ final class ProviderState {
                 .mapToLong(Seed.SnapshotSeed::id).max().orElse(0);
         nextBackupId = 1 + seed.accounts().stream().flatMap(a -> a.backups().stream())
                 .mapToLong(Seed.BackupSeed::id).max().orElse(0);
+    }
+
+    /** The most snapshots {@code serverId} has held at once since the seed (seeded ones count from the first create). */
+    synchronized long mostSnapshotsOn(long serverId) {
+        return mostSnapshots.getOrDefault(serverId, 0L);
+    }
+
+    /** Snapshot creates refused because the server had its limit already. */
+    synchronized long refusedAtSnapshotLimit() {
+        return refusedAtSnapshotLimit;
     }
 
     synchronized boolean knowsToken(String token) {
@@ -91,6 +106,7 @@ final class ProviderState {
         Optional<String> description = input.optionalText(body, "description");
         return onServer(input, account, serverId, server -> {
             if (account.snapshotsOf(server) >= SNAPSHOTS_PER_SERVER) {
+                refusedAtSnapshotLimit++;
                 return Answer.detail(400, "Snapshot limit reached: a server can have at most " + SNAPSHOTS_PER_SERVER
                         + " snapshots. Delete an old snapshot first.");
             }
@@ -98,6 +114,7 @@ final class ProviderState {
             Snapshot snapshot = new Snapshot(nextSnapshotId++, server, name.orElseThrow(), now,
                     description.orElse(""), CreationProgress.started(now, lifecycle.nextCreation(ForcedOutcome.SNAPSHOT), server));
             account.snapshots.put(snapshot.id(), snapshot);
+            mostSnapshots.merge(server.id(), account.snapshotsOf(server), Math::max);
             return Answer.json(201, ProviderJson.snapshot(snapshot, now).put("message", SNAPSHOT_CREATED));
         });
     }

@@ -131,6 +131,16 @@ public final class VpsOrgSimulator implements AutoCloseable {
         return mostInFlight.get();
     }
 
+    /** The most snapshots the server has held at once since the seed was (re)loaded, counted at each create. */
+    public long mostSnapshotsOn(long serverId) {
+        return state.mostSnapshotsOn(serverId);
+    }
+
+    /** How many snapshot creates were refused with "Snapshot limit reached" since the seed was (re)loaded. */
+    public long refusedAtSnapshotLimit() {
+        return state.refusedAtSnapshotLimit();
+    }
+
     /** Back to the seed: state, faults, the request record, and the options' lifecycle from its first draw. */
     public void reset() {
         lifecycle.reset();

@@ -190,6 +190,27 @@ class VpsOrgSimulatorTest {
                 .path("count").asInt()).isZero();
     }
 
+    @Test
+    void keepsEachServersMostSnapshotsAtOnceAndCountsCreatesRefusedAtTheLimit() throws Exception {
+        // 12345 starts with two; three more reach five, a sixth is refused, a delete and a create stay at five.
+        for (int i = 0; i < 3; i++) {
+            assertThat(send("POST", "/api/v1/snapshots/", "{\"server_id\": 12345, \"name\": \"s" + i + "\"}", "demo-token")
+                    .statusCode()).isEqualTo(201);
+        }
+        assertThat(send("POST", "/api/v1/snapshots/", "{\"server_id\": 12345, \"name\": \"sixth\"}", "demo-token")
+                .statusCode()).isEqualTo(400);
+        assertThat(send("DELETE", "/api/v1/snapshots/801/", null, "demo-token").statusCode()).isEqualTo(204);
+        send("POST", "/api/v1/snapshots/", "{\"server_id\": 12345, \"name\": \"again\"}", "demo-token");
+        send("POST", "/api/v1/snapshots/", "{\"server_id\": 23456, \"name\": \"db\"}", "demo-token");
+
+        assertThat(simulator.mostSnapshotsOn(12345)).isEqualTo(5);
+        assertThat(simulator.mostSnapshotsOn(23456)).isEqualTo(1);
+        assertThat(simulator.refusedAtSnapshotLimit()).isEqualTo(1);
+        simulator.reset();
+        assertThat(simulator.mostSnapshotsOn(12345)).isZero();
+        assertThat(simulator.refusedAtSnapshotLimit()).isZero();
+    }
+
     private HttpResponse<String> send(String method, String target, String body, String token)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(simulator.baseUri() + target))

@@ -1,6 +1,8 @@
 package org.vpsrecovery.bootstrap.e2e;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.ApplicationContextBuilder;
+import io.micronaut.context.RuntimeBeanDefinition;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +61,15 @@ final class RunningPlatform implements AutoCloseable {
     }
 
     static RunningPlatform start(TestDatabase database, VpsOrgSimulator simulator, Map<String, Object> overrides) {
+        return start(database, simulator, overrides, null);
+    }
+
+    /**
+     * As above, with {@code clock} in place of the system clock as the platform's one {@link Clock} bean (null: the
+     * system's), so a test can move the platform's time together with the simulator's.
+     */
+    static RunningPlatform start(TestDatabase database, VpsOrgSimulator simulator, Map<String, Object> overrides,
+                                 Clock clock) {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("micronaut.server.port", -1);
         properties.put("micronaut.server.host", "127.0.0.1");
@@ -99,7 +111,12 @@ final class RunningPlatform implements AutoCloseable {
         // Likewise drift scans (DriftScanJobs.scanRound): a timed scan would add drift events to other suites' histories.
         properties.put("vpsr.drift.scan-every", "1h");
         properties.putAll(overrides);
-        return new RunningPlatform(ApplicationContext.run(EmbeddedServer.class, properties), dataDirectory);
+        ApplicationContextBuilder builder = ApplicationContext.builder().properties(properties);
+        if (clock != null) {
+            builder.beanDefinitions(RuntimeBeanDefinition.builder(Clock.class, () -> clock).singleton(true)
+                    .replaces(Clock.class).build());
+        }
+        return new RunningPlatform(builder.run(EmbeddedServer.class), dataDirectory);
     }
 
     Answer send(String method, String path, String token, String body, Map<String, String> headers) {

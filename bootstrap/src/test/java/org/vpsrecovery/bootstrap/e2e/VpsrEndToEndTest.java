@@ -211,4 +211,111 @@ class VpsrEndToEndTest {
         Run recoverabilityTable = vpsr.run(DEMO, "audit", "recoverability", "--expiring-within-days", "30");
         assertThat(recoverabilityTable.out()).contains("servers:").contains("12345");
     }
+
+    @Test
+    @Order(8)
+    void policiesAreCreatedReadUpdatedWithTheirVersionPlannedAndDeleted() throws Exception {
+        Run bad = vpsr.run(DEMO, "policies", "create", "--kind", "snapshot", "--server-id", "12345", "--cron", "61 * * * *",
+                "--time-zone", "UTC", "--name-template", "nightly-{server_id}-{date}", "--keep-last", "2");
+        assertThat(bad.exitCode()).as(bad.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.err()).contains("INVALID_SCHEDULE (400)");
+
+        Run created = vpsr.run(DEMO, "-o", "json", "policies", "create", "--kind", "snapshot", "--server-id", "12345",
+                "--cron", "0 3 * * *", "--time-zone", "Europe/Berlin", "--name-template", "nightly-{server_id}-{date}",
+                "--keep-last", "2", "--keep-daily", "7");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        JsonNode policy = JSON.readTree(created.out());
+        String id = policy.path("id").asText();
+        assertThat(policy.path("version").asLong()).isEqualTo(1);
+        assertThat(policy.path("server_ids").get(0).asLong()).isEqualTo(12345);
+        assertThat(policy.path("keep_daily").asInt()).isEqualTo(7);
+
+        Run listed = vpsr.run(DEMO, "policies", "list");
+        assertThat(listed.exitCode()).isZero();
+        assertThat(listed.out().lines().toList().getFirst()).startsWith("ID").contains("VERSION").contains("CRON");
+        assertThat(listed.out()).contains(id).contains("0 3 * * *").contains("Europe/Berlin");
+        assertThat(vpsr.run(RunningPlatform.OTHER_TOKEN, "policies", "get", id).exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+
+        // Only the fields given change; If-Match is the version read, or the one named.
+        Run updated = vpsr.run(DEMO, "-o", "json", "policies", "update", id, "--keep-last", "3", "--all-servers");
+        assertThat(updated.exitCode()).as(updated.err()).isZero();
+        JsonNode second = JSON.readTree(updated.out());
+        assertThat(second.path("version").asLong()).isEqualTo(2);
+        assertThat(second.path("keep_last").asInt()).isEqualTo(3);
+        assertThat(second.path("keep_daily").asInt()).isEqualTo(7);
+        assertThat(second.path("all_servers").asBoolean()).isTrue();
+        assertThat(second.path("cron").asText()).isEqualTo("0 3 * * *");
+        Run stale = vpsr.run(DEMO, "policies", "update", id, "--if-version", "1", "--keep-last", "4");
+        assertThat(stale.exitCode()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(stale.err()).contains("POLICY_VERSION_CONFLICT (412)");
+        Run current = vpsr.run(DEMO, "policies", "update", id, "--if-version", "2", "--keep-weekly", "4");
+        assertThat(current.exitCode()).as(current.err()).isZero();
+        assertThat(current.out()).contains("keep_weekly").containsPattern("version\\s+3");
+
+        Run plan = vpsr.run(DEMO, "-o", "json", "policies", "plan", id, "--runs", "3");
+        assertThat(plan.exitCode()).as(plan.err()).isZero();
+        JsonNode planned = JSON.readTree(plan.out());
+        assertThat(planned.path("next_runs")).hasSize(3);
+        assertThat(planned.path("servers").get(0).path("points").findValuesAsText("id")).contains("801", "798");
+        Run planTable = vpsr.run(DEMO, "policies", "plan", id);
+        assertThat(planTable.out()).contains("next_runs:").contains("points:").contains("VERDICT").contains("made_by_person");
+        Run planCsv = vpsr.run(DEMO, "-o", "csv", "policies", "plan", id);
+        assertThat(planCsv.out().lines().toList().getFirst()).startsWith("server_id,type,id,name,status,created_at,made_by");
+        assertThat(planCsv.out()).contains("12345,snapshot,801,");
+
+        Run staleDelete = vpsr.run(DEMO, "policies", "delete", id, "--if-version", "2");
+        assertThat(staleDelete.exitCode()).isEqualTo(ExitCodes.REFUSED);
+        Run deleted = vpsr.run(DEMO, "policies", "delete", id, "--if-version", "3");
+        assertThat(deleted.exitCode()).as(deleted.err()).isZero();
+        assertThat(deleted.out()).contains("deleted");
+        assertThat(vpsr.run(DEMO, "policies", "get", id).exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+    }
+
+    @Test
+    @Order(9)
+    void holdsArePlacedListedAndReleasedAndAHeldSnapshotIsNotDeleted() throws Exception {
+        Run placed = vpsr.run(DEMO, "-o", "json", "holds", "place", "--snapshot", "798", "--reason", "kept for the audit");
+        assertThat(placed.exitCode()).as(placed.err()).isZero();
+        JsonNode hold = JSON.readTree(placed.out());
+        assertThat(hold.path("active").asBoolean()).isTrue();
+        assertThat(hold.path("kind").asText()).isEqualTo("team");
+        String holdId = hold.path("id").asText();
+
+        Run listed = vpsr.run(DEMO, "holds", "list", "--snapshot", "798");
+        assertThat(listed.out().lines().toList().getFirst()).startsWith("ID").contains("ACTIVE").contains("REASON");
+        assertThat(listed.out()).contains(holdId).contains("kept for the audit");
+        assertThat(vpsr.run(DEMO, "holds", "list", "--backup", "499").out()).contains("(none)");
+        assertThat(vpsr.run(RunningPlatform.OTHER_TOKEN, "holds", "list", "--snapshot", "798").exitCode())
+                .isEqualTo(ExitCodes.NOT_FOUND);
+
+        Run refused = vpsr.run(DEMO, "snapshots", "delete", "798");
+        assertThat(refused.exitCode()).isEqualTo(ExitCodes.REFUSED);
+
+        Run released = vpsr.run(DEMO, "-o", "json", "holds", "release", holdId, "--snapshot", "798");
+        assertThat(released.exitCode()).as(released.err()).isZero();
+        assertThat(JSON.readTree(released.out()).path("active").asBoolean()).isFalse();
+        assertThat(vpsr.run(DEMO, "-o", "csv", "holds", "list", "--snapshot", "798").out()).contains(holdId + ",false,team");
+        assertThat(vpsr.run(DEMO, "holds", "release", holdId, "--snapshot", "798").exitCode()).isNotZero();
+    }
+
+    @Test
+    @Order(10)
+    void aWaitGivesUpAtItsTimeoutWithExitNineAndTheOperationGoesOn() throws Exception {
+        // Order 6's restore holds 12345 for the restore window (15 minutes): it is not final within seconds.
+        Run open = vpsr.run(DEMO, "-o", "json", "operations", "list", "--server-id", "12345");
+        String restoreId = null;
+        for (JsonNode operation : JSON.readTree(open.out()).path("results")) {
+            if (operation.path("operation").asText().startsWith("restore") && !operation.path("final").asBoolean()) {
+                restoreId = operation.path("id").asText();
+            }
+        }
+        assertThat(restoreId).as(open.out()).isNotNull();
+
+        Run waited = vpsr.run(DEMO, "operations", "wait", restoreId, "--timeout", "1");
+        assertThat(waited.exitCode()).as(waited.err()).isEqualTo(ExitCodes.WAIT_TIMED_OUT);
+        assertThat(waited.err()).contains("gave up waiting after 1 s").contains("vpsr operations wait " + restoreId);
+        assertThat(waited.out()).contains(restoreId);
+        assertThat(vpsr.run(DEMO, "servers", "restore", "12345", "--backup-id", "499", "--wait", "--timeout", "0").exitCode())
+                .isEqualTo(ExitCodes.USAGE);
+    }
 }

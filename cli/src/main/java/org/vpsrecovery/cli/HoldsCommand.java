@@ -1,0 +1,53 @@
+package org.vpsrecovery.cli;
+
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "holds", mixinStandardHelpOptions = true,
+        description = "Holds on a snapshot or backup: while one is active nobody deletes the point, retention included.")
+final class HoldsCommand {
+
+    static final List<String> COLUMNS = List.of("id", "active", "kind", "reason", "recovery_point.type", "recovery_point.id",
+            "placed_by", "placed_at", "released_by", "released_at");
+
+    @ParentCommand
+    Vpsr vpsr;
+
+    /** The held point: a snapshot or a backup. */
+    static final class Point {
+        @Option(names = "--snapshot", paramLabel = "SNAPSHOT_ID", required = true) Long snapshot;
+        @Option(names = "--backup", paramLabel = "BACKUP_ID", required = true) Long backup;
+
+        String holdsPath() {
+            return snapshot != null ? "/api/v1/snapshots/" + snapshot + "/holds/" : "/api/v1/backups/" + backup + "/holds/";
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every hold on the point, active and released, newest first.")
+    int list(@ArgGroup(exclusive = true, multiplicity = "1") Point point) {
+        vpsr.output().rows(vpsr.facade().get(point.holdsPath(), Map.of()).body(), COLUMNS);
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "place", mixinStandardHelpOptions = true,
+            description = "Hold the point (a team's hold; an auditor's token places a legal hold).")
+    int place(@ArgGroup(exclusive = true, multiplicity = "1") Point point,
+              @Option(names = "--reason", required = true, description = "why, 1-255 characters") String reason) {
+        var body = vpsr.json().createObjectNode().put("reason", reason);
+        vpsr.output().object(vpsr.facade().post(point.holdsPath(), Map.of(), body, Map.of()).body());
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "release", mixinStandardHelpOptions = true,
+            description = "Release a hold (a team its own; legal holds only an auditor).")
+    int release(@Parameters(paramLabel = "HOLD_ID") String holdId,
+                @ArgGroup(exclusive = true, multiplicity = "1") Point point) {
+        vpsr.output().object(vpsr.facade().delete(point.holdsPath() + holdId + "/", Map.of()).body());
+        return ExitCodes.OK;
+    }
+}
