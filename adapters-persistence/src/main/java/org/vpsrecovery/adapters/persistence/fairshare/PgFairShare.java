@@ -4,8 +4,10 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,7 +19,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -49,7 +53,14 @@ public final class PgFairShare implements FairShare {
 
     // A random free slot (fewer racers on one row than "the lowest"); none when the team's live
     // leases already reach the bound (a bound lowered under slots taken with a higher one).
-    private static final String CLAIM = """
+    /**
+     * The fair share's own writes commit without waiting for the write-ahead log's flush (ADR 0042):
+     * other sessions see them at once, as with any commit; only a PostgreSQL crash could forget the
+     * last fraction of a second of them. Sent in the same round trip as the statement it precedes.
+     */
+    static final String UNFLUSHED_COMMIT = "SET LOCAL synchronous_commit = off; ";
+
+    private static final String CLAIM = UNFLUSHED_COMMIT + """
             WITH live AS (
                 SELECT slot FROM team_call_slot WHERE team = ? AND leased_until > ?
             ), free AS (
@@ -63,12 +74,14 @@ public final class PgFairShare implements FairShare {
                 WHERE team_call_slot.leased_until <= ?
             RETURNING slot""";
 
-    private static final String RELEASE = "DELETE FROM team_call_slot WHERE team = ? AND slot = ? AND holder = ?";
+    private static final String RELEASE = UNFLUSHED_COMMIT + "DELETE FROM team_call_slot WHERE team = ? AND slot = ? AND holder = ?";
 
     private final DataSource dataSource;
     private final Clock clock;
     private final Duration lease;
     private final ProxyManager<String> buckets;
+    // Teams and rates are the configured ones only, so this stays small.
+    private final ConcurrentHashMap<String, BucketProxy> rates = new ConcurrentHashMap<>();
 
     public PgFairShare(DataSource dataSource, Clock clock, Duration lease) {
         this.dataSource = Objects.requireNonNull(dataSource, "data source");
@@ -77,7 +90,7 @@ public final class PgFairShare implements FairShare {
         if (lease.isNegative() || lease.isZero()) {
             throw new IllegalArgumentException("the call slots' lease must be positive");
         }
-        this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+        this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(UnflushedCommits.of(dataSource))
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
                 .table("team_rate_bucket").idColumn("id").stateColumn("state")
                 .clientClock(timeMeter(clock))
@@ -88,16 +101,24 @@ public final class PgFairShare implements FairShare {
     public void takeRequest(TeamId team, FairShareLimits limits) {
         ConsumptionProbe probe;
         try {
-            // The rate is in the key: a changed rate starts a full bucket of its own on every instance alike.
-            probe = buckets.builder()
-                    .build(team.value() + "/" + limits.requestsPerMinute() + "-per-minute", () -> rate(limits))
-                    .tryConsumeAndReturnRemaining(1);
+            probe = rateOf(team, limits).tryConsumeAndReturnRemaining(1);
         } catch (RuntimeException e) {
             throw unavailable("take a request from the team's rate", e);
         }
         if (!probe.isConsumed()) {
             throw FairShareExceeded.rate(Duration.ofNanos(Math.max(1, probe.getNanosToWaitForRefill())));
         }
+    }
+
+    /**
+     * One proxy per team and rate, kept: Bucket4j's batching merges the requests that arrive together
+     * on this instance into one locked read-and-write of the row, each still taking its own token
+     * (ADR 0042). The rate is in the key: a changed rate starts a full bucket of its own on every
+     * instance alike.
+     */
+    private BucketProxy rateOf(TeamId team, FairShareLimits limits) {
+        return rates.computeIfAbsent(team.value() + "/" + limits.requestsPerMinute() + "-per-minute",
+                key -> buckets.builder().withOptimization(Optimizations.batching()).build(key, () -> rate(limits)));
     }
 
     static BucketConfiguration rate(FairShareLimits limits) {
@@ -111,7 +132,8 @@ public final class PgFairShare implements FairShare {
     public CallSlot enterCall(TeamId team, FairShareLimits limits) {
         UUID holder = UUID.randomUUID();
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(true);
+            // A transaction per claim: SET LOCAL needs one; the pool restores auto-commit on close.
+            connection.setAutoCommit(false);
             for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
                 Instant now = clock.instant();
                 OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
@@ -124,10 +146,16 @@ public final class PgFairShare implements FairShare {
                     claim.setObject(6, holder);
                     claim.setObject(7, at.plus(lease));
                     claim.setObject(8, at);
-                    try (ResultSet claimed = claim.executeQuery()) {
-                        if (claimed.next()) {
-                            return new LeasedSlot(team, claimed.getInt(1), holder);
-                        }
+                    claim.execute();
+                    // The first result is the SET's; the claimed slot, if any, is the second.
+                    claim.getMoreResults();
+                    OptionalInt slot;
+                    try (ResultSet claimed = claim.getResultSet()) {
+                        slot = claimed.next() ? OptionalInt.of(claimed.getInt(1)) : OptionalInt.empty();
+                    }
+                    connection.commit();
+                    if (slot.isPresent()) {
+                        return new LeasedSlot(team, slot.getAsInt(), holder);
                     }
                 }
             }
@@ -158,11 +186,12 @@ public final class PgFairShare implements FairShare {
             }
             try (Connection connection = dataSource.getConnection();
                  PreparedStatement release = connection.prepareStatement(RELEASE)) {
-                connection.setAutoCommit(true);
+                connection.setAutoCommit(false);
                 release.setString(1, team.value());
                 release.setInt(2, slot);
                 release.setObject(3, holder);
-                release.executeUpdate();
+                release.execute();
+                connection.commit();
             } catch (SQLException | RuntimeException e) {
                 LOG.warn("could not free call slot {} of team {}; its lease frees it: {}", slot, team.value(), e.toString());
             }
