@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Objects;
-import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,20 +50,21 @@ public final class PgFairShare implements FairShare {
     // Racers that picked the same free slot: the losers look again, a few times, then are refused.
     private static final int CLAIM_ATTEMPTS = 4;
 
-    // A random free slot (fewer racers on one row than "the lowest"); none when the team's live
-    // leases already reach the bound (a bound lowered under slots taken with a higher one).
     /**
      * The fair share's own writes commit without waiting for the write-ahead log's flush (ADR 0042):
      * other sessions see them at once, as with any commit; only a PostgreSQL crash could forget the
-     * last fraction of a second of them. Sent in the same round trip as the statement it precedes.
+     * last fraction of a second of them. {@code set_config(..., true)} lasts until the end of the
+     * statement's own transaction, its commit included, in the same round trip.
      */
-    static final String UNFLUSHED_COMMIT = "SET LOCAL synchronous_commit = off; ";
+    private static final String UNFLUSHED = "SELECT set_config('synchronous_commit', 'off', true)";
 
-    private static final String CLAIM = UNFLUSHED_COMMIT + """
-            WITH live AS (
+    // A random free slot (fewer racers on one row than "the lowest"); none when the team's live
+    // leases already reach the bound (a bound lowered under slots taken with a higher one).
+    private static final String CLAIM = """
+            WITH unflushed AS MATERIALIZED (%s), live AS (
                 SELECT slot FROM team_call_slot WHERE team = ? AND leased_until > ?
             ), free AS (
-                SELECT s AS slot FROM generate_series(0, ? - 1) AS s
+                SELECT s AS slot FROM generate_series(0, ? - 1) AS s, unflushed
                 WHERE s NOT IN (SELECT slot FROM live) AND (SELECT count(*) FROM live) < ?
                 ORDER BY random() LIMIT 1
             )
@@ -72,9 +72,10 @@ public final class PgFairShare implements FairShare {
             SELECT ?, slot, ?, ? FROM free
             ON CONFLICT (team, slot) DO UPDATE SET holder = EXCLUDED.holder, leased_until = EXCLUDED.leased_until
                 WHERE team_call_slot.leased_until <= ?
-            RETURNING slot""";
+            RETURNING slot""".formatted(UNFLUSHED);
 
-    private static final String RELEASE = UNFLUSHED_COMMIT + "DELETE FROM team_call_slot WHERE team = ? AND slot = ? AND holder = ?";
+    private static final String RELEASE = "DELETE FROM team_call_slot USING (" + UNFLUSHED + ") AS unflushed"
+            + " WHERE team = ? AND slot = ? AND holder = ?";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -132,8 +133,7 @@ public final class PgFairShare implements FairShare {
     public CallSlot enterCall(TeamId team, FairShareLimits limits) {
         UUID holder = UUID.randomUUID();
         try (Connection connection = dataSource.getConnection()) {
-            // A transaction per claim: SET LOCAL needs one; the pool restores auto-commit on close.
-            connection.setAutoCommit(false);
+            connection.setAutoCommit(true);
             for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
                 Instant now = clock.instant();
                 OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
@@ -146,16 +146,10 @@ public final class PgFairShare implements FairShare {
                     claim.setObject(6, holder);
                     claim.setObject(7, at.plus(lease));
                     claim.setObject(8, at);
-                    claim.execute();
-                    // The first result is the SET's; the claimed slot, if any, is the second.
-                    claim.getMoreResults();
-                    OptionalInt slot;
-                    try (ResultSet claimed = claim.getResultSet()) {
-                        slot = claimed.next() ? OptionalInt.of(claimed.getInt(1)) : OptionalInt.empty();
-                    }
-                    connection.commit();
-                    if (slot.isPresent()) {
-                        return new LeasedSlot(team, slot.getAsInt(), holder);
+                    try (ResultSet claimed = claim.executeQuery()) {
+                        if (claimed.next()) {
+                            return new LeasedSlot(team, claimed.getInt(1), holder);
+                        }
                     }
                 }
             }
@@ -186,12 +180,11 @@ public final class PgFairShare implements FairShare {
             }
             try (Connection connection = dataSource.getConnection();
                  PreparedStatement release = connection.prepareStatement(RELEASE)) {
-                connection.setAutoCommit(false);
+                connection.setAutoCommit(true);
                 release.setString(1, team.value());
                 release.setInt(2, slot);
                 release.setObject(3, holder);
-                release.execute();
-                connection.commit();
+                release.executeUpdate();
             } catch (SQLException | RuntimeException e) {
                 LOG.warn("could not free call slot {} of team {}; its lease frees it: {}", slot, team.value(), e.toString());
             }

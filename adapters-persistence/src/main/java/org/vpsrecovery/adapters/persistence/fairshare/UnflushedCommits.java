@@ -5,15 +5,19 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.Locale;
 import javax.sql.DataSource;
 
 /**
  * A data source whose connections commit their transactions without waiting for the write-ahead
- * log's flush ({@code SET LOCAL synchronous_commit = off} just before the commit), for Bucket4j's
- * rate bucket, whose statements we do not write (ADR 0042). {@code LOCAL}: the setting ends with the
- * transaction, so a pooled connection goes back to the pool as it came.
+ * log's flush ({@code SET LOCAL synchronous_commit = off}), for Bucket4j's rate bucket, whose
+ * statements we do not write (ADR 0042). The setting rides in the same round trip as the bucket's
+ * {@code UPDATE}; a transaction without one gets it just before its commit. {@code LOCAL}: it ends
+ * with the transaction, so a pooled connection goes back to the pool as it came.
  */
 final class UnflushedCommits {
+
+    static final String SET_LOCAL = "SET LOCAL synchronous_commit = off";
 
     private UnflushedCommits() {
     }
@@ -27,12 +31,24 @@ final class UnflushedCommits {
     }
 
     private static Connection unflushed(Connection connection) {
+        boolean[] setInThisTransaction = new boolean[1];
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
                 (proxy, method, args) -> {
-                    if (method.getName().equals("commit") && method.getParameterCount() == 0 && !connection.getAutoCommit()) {
+                    String name = method.getName();
+                    if (name.equals("prepareStatement") && args.length == 1 && args[0] instanceof String sql
+                            && sql.strip().toUpperCase(Locale.ROOT).startsWith("UPDATE") && !connection.getAutoCommit()) {
+                        // The UPDATE's own result comes first, as its caller expects.
+                        setInThisTransaction[0] = true;
+                        return connection.prepareStatement(sql + "; " + SET_LOCAL);
+                    }
+                    if (name.equals("commit") && method.getParameterCount() == 0 && !connection.getAutoCommit()
+                            && !setInThisTransaction[0]) {
                         try (Statement statement = connection.createStatement()) {
-                            statement.execute("SET LOCAL synchronous_commit = off");
+                            statement.execute(SET_LOCAL);
                         }
+                    }
+                    if (name.equals("commit") || name.equals("rollback")) {
+                        setInThisTransaction[0] = false;
                     }
                     return call(connection, method, args);
                 });
