@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -155,10 +154,9 @@ public final class PgServerLock implements ServerLock {
         try {
             connection.setAutoCommit(false);
             long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SET LOCAL lock_timeout = '" + waitMillis + "ms'");
-            }
-            try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
+            // One round trip: pgjdbc sends the BEGIN, the timeout and the lock together (ADR 0042).
+            try (PreparedStatement lock = connection.prepareStatement(
+                    "SET LOCAL lock_timeout = '" + waitMillis + "ms'; SELECT pg_advisory_xact_lock(?, ?)")) {
                 lock.setInt(1, NAMESPACE);
                 lock.setInt(2, key);
                 lock.execute();

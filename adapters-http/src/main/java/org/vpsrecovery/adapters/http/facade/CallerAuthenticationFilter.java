@@ -8,9 +8,8 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.ConditionalFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.Optional;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.common.ReasonCode;
@@ -24,7 +23,7 @@ import org.vpsrecovery.domain.common.ReasonCode;
  * Which teams' data a reader sees is the use cases' rule ({@code AuditReader}).
  */
 @ServerFilter("/api/**")
-public class CallerAuthenticationFilter implements Ordered {
+public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
 
     static final String AUDIT_PATH = "/api/v1/audit/";
     static final String OPERATIONS_PATH = "/api/v1/operations/";
@@ -44,9 +43,7 @@ public class CallerAuthenticationFilter implements Ordered {
     }
 
     private Identified identify(HttpRequest<?> request) {
-        String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
-        String token = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                ? header.substring(BEARER.length()).strip() : null;
+        String token = bearerToken(request);
         Optional<Caller> caller = token == null ? Optional.empty() : identify(token);
         String refusal = "a valid team or auditor token is required: Authorization: Bearer <token>";
         if (caller.isEmpty() && token != null && people.enabled() && JwtBearerTokens.looksLikeJwt(token)) {
@@ -70,11 +67,41 @@ public class CallerAuthenticationFilter implements Ordered {
                 .map(auditor -> ((Caller.Auditor) auditor).auditor().name());
     }
 
-    /** On the blocking executor: checking a JWT may fetch the identity provider's keys over HTTP. */
+    /**
+     * On the event loop: a service or auditor token is checked in memory, so the request takes no
+     * hop to another thread for it (ADR 0042). A token that may be a person's JWT is left to
+     * {@link PersonAuthenticationFilter}, on the blocking executor, since checking one may fetch the
+     * identity provider's keys over HTTP.
+     */
     @RequestFilter
-    @ExecuteOn(TaskExecutors.BLOCKING)
     @Nullable
     public MutableHttpResponse<?> authenticate(HttpRequest<?> request) {
+        return decide(request);
+    }
+
+    @Override
+    public boolean isEnabled(HttpRequest<?> request) {
+        return !mayCallIdentityProvider(request);
+    }
+
+    /** A bearer token shaped like a JWT while people may sign in: its check may fetch keys over HTTP. */
+    boolean mayCallIdentityProvider(HttpRequest<?> request) {
+        if (!people.enabled()) {
+            return false;
+        }
+        String token = bearerToken(request);
+        return token != null && JwtBearerTokens.looksLikeJwt(token);
+    }
+
+    private static String bearerToken(HttpRequest<?> request) {
+        String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        return header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? header.substring(BEARER.length()).strip() : null;
+    }
+
+    /** Sets the request's caller, or answers why not (401, 403, or 503 when the identity provider is out of reach). */
+    @Nullable
+    MutableHttpResponse<?> decide(HttpRequest<?> request) {
         Identified identified = identify(request);
         if (identified.keysUnavailable().isPresent()) {
             return FacadeProblems.respond(HttpStatus.SERVICE_UNAVAILABLE, identified.keysUnavailable().get(),

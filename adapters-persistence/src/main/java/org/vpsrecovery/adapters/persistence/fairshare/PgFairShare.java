@@ -4,8 +4,10 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,6 +20,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -47,13 +50,21 @@ public final class PgFairShare implements FairShare {
     // Racers that picked the same free slot: the losers look again, a few times, then are refused.
     private static final int CLAIM_ATTEMPTS = 4;
 
+    /**
+     * The fair share's own writes commit without waiting for the write-ahead log's flush (ADR 0042):
+     * other sessions see them at once, as with any commit; only a PostgreSQL crash could forget the
+     * last fraction of a second of them. {@code set_config(..., true)} lasts until the end of the
+     * statement's own transaction, its commit included, in the same round trip.
+     */
+    private static final String UNFLUSHED = "SELECT set_config('synchronous_commit', 'off', true)";
+
     // A random free slot (fewer racers on one row than "the lowest"); none when the team's live
     // leases already reach the bound (a bound lowered under slots taken with a higher one).
     private static final String CLAIM = """
-            WITH live AS (
+            WITH unflushed AS MATERIALIZED (%s), live AS (
                 SELECT slot FROM team_call_slot WHERE team = ? AND leased_until > ?
             ), free AS (
-                SELECT s AS slot FROM generate_series(0, ? - 1) AS s
+                SELECT s AS slot FROM generate_series(0, ? - 1) AS s, unflushed
                 WHERE s NOT IN (SELECT slot FROM live) AND (SELECT count(*) FROM live) < ?
                 ORDER BY random() LIMIT 1
             )
@@ -61,14 +72,17 @@ public final class PgFairShare implements FairShare {
             SELECT ?, slot, ?, ? FROM free
             ON CONFLICT (team, slot) DO UPDATE SET holder = EXCLUDED.holder, leased_until = EXCLUDED.leased_until
                 WHERE team_call_slot.leased_until <= ?
-            RETURNING slot""";
+            RETURNING slot""".formatted(UNFLUSHED);
 
-    private static final String RELEASE = "DELETE FROM team_call_slot WHERE team = ? AND slot = ? AND holder = ?";
+    private static final String RELEASE = "DELETE FROM team_call_slot USING (" + UNFLUSHED + ") AS unflushed"
+            + " WHERE team = ? AND slot = ? AND holder = ?";
 
     private final DataSource dataSource;
     private final Clock clock;
     private final Duration lease;
     private final ProxyManager<String> buckets;
+    // Teams and rates are the configured ones only, so this stays small.
+    private final ConcurrentHashMap<String, BucketProxy> rates = new ConcurrentHashMap<>();
 
     public PgFairShare(DataSource dataSource, Clock clock, Duration lease) {
         this.dataSource = Objects.requireNonNull(dataSource, "data source");
@@ -77,7 +91,7 @@ public final class PgFairShare implements FairShare {
         if (lease.isNegative() || lease.isZero()) {
             throw new IllegalArgumentException("the call slots' lease must be positive");
         }
-        this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+        this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(UnflushedCommits.of(dataSource))
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
                 .table("team_rate_bucket").idColumn("id").stateColumn("state")
                 .clientClock(timeMeter(clock))
@@ -88,16 +102,24 @@ public final class PgFairShare implements FairShare {
     public void takeRequest(TeamId team, FairShareLimits limits) {
         ConsumptionProbe probe;
         try {
-            // The rate is in the key: a changed rate starts a full bucket of its own on every instance alike.
-            probe = buckets.builder()
-                    .build(team.value() + "/" + limits.requestsPerMinute() + "-per-minute", () -> rate(limits))
-                    .tryConsumeAndReturnRemaining(1);
+            probe = rateOf(team, limits).tryConsumeAndReturnRemaining(1);
         } catch (RuntimeException e) {
             throw unavailable("take a request from the team's rate", e);
         }
         if (!probe.isConsumed()) {
             throw FairShareExceeded.rate(Duration.ofNanos(Math.max(1, probe.getNanosToWaitForRefill())));
         }
+    }
+
+    /**
+     * One proxy per team and rate, kept: Bucket4j's batching merges the requests that arrive together
+     * on this instance into one locked read-and-write of the row, each still taking its own token
+     * (ADR 0042). The rate is in the key: a changed rate starts a full bucket of its own on every
+     * instance alike.
+     */
+    private BucketProxy rateOf(TeamId team, FairShareLimits limits) {
+        return rates.computeIfAbsent(team.value() + "/" + limits.requestsPerMinute() + "-per-minute",
+                key -> buckets.builder().withOptimization(Optimizations.batching()).build(key, () -> rate(limits)));
     }
 
     static BucketConfiguration rate(FairShareLimits limits) {

@@ -2,11 +2,15 @@ package org.vpsrecovery.adapters.persistence.fairshare;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
@@ -43,6 +47,51 @@ class PgFairShareContractTest extends FairShareContract {
             assertThat(rows.next()).isTrue();
             assertThat(rows.getString(1)).isEqualTo(team.value() + "/5-per-minute");
             assertThat(rows.next()).isFalse();
+        }
+    }
+
+    /**
+     * The fair share's commits skip the log flush (ADR 0042), but only for its own transactions: the
+     * one pooled connection goes back in auto-commit and synchronous, as the audit appends need it,
+     * after a rate, a claim, a release and a refusal; and what it wrote is there for the next reader.
+     */
+    @Test
+    void itsUnflushedCommitsLeaveThePooledConnectionAsItCame() throws SQLException {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(DATABASE.database().url());
+        config.setUsername(DATABASE.database().user());
+        config.setPassword(DATABASE.database().password());
+        config.setMaximumPoolSize(1);
+        // The test server's own default is off (throw-away data): a service's session is synchronous.
+        config.setConnectionInitSql("SET synchronous_commit = on");
+        try (HikariDataSource pool = new HikariDataSource(config)) {
+            AdjustableClock clock = new AdjustableClock(Instant.now());
+            PgFairShare fairShare = new PgFairShare(pool, clock, LEASE);
+            TeamId team = freshTeam();
+            FairShareLimits limits = new FairShareLimits(1, 1);
+
+            fairShare.takeRequest(team, limits);
+            FairShare.CallSlot slot = fairShare.enterCall(team, limits);
+            assertThat(liveSlots(pool, team)).isEqualTo(1);
+            slot.close();
+            catchRefusal(() -> fairShare.takeRequest(team, limits));
+
+            assertThat(liveSlots(pool, team)).isZero();
+            try (Connection reused = pool.getConnection(); Statement statement = reused.createStatement();
+                 ResultSet setting = statement.executeQuery("SHOW synchronous_commit")) {
+                assertThat(reused.getAutoCommit()).isTrue();
+                setting.next();
+                assertThat(setting.getString(1)).isEqualTo("on");
+            }
+        }
+    }
+
+    private static long liveSlots(DataSource dataSource, TeamId team) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT count(*) FROM team_call_slot WHERE team = '" + team.value() + "'")) {
+            rows.next();
+            return rows.getLong(1);
         }
     }
 }
