@@ -76,7 +76,7 @@ public enum WebhookEventType {
         if (event.operation().isDrift()) {
             return Optional.of(event.operation() == Operation.DRIFT_DETECTED ? DRIFT_DETECTED : DRIFT_RESOLVED);
         }
-        if (event.operation().isApproval()) {
+        if (event.operation().isApproval() && outcome.kind() == Outcome.Kind.COMPLETED) {
             return Optional.of(switch (event.operation()) {
                 case REQUEST_APPROVAL -> APPROVAL_REQUESTED;
                 case APPROVE_OPERATION -> APPROVAL_APPROVED;
