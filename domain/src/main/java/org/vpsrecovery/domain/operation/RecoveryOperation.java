@@ -149,10 +149,10 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
                 || (run.state() != OperationState.ACCEPTED && run.state() != OperationState.AWAITING_SAFETY_SNAPSHOT)) {
             throw new IllegalOperationTransition(id, state, "run as " + run.kind() + " " + run.state().wireName());
         }
+        // Accepted when it was asked for; its deadline (a restore's window) is the run's, from now.
+        Instant when = run.updatedAt().isBefore(updatedAt) ? updatedAt : run.updatedAt();
         return new RecoveryOperation(id, team, requestId, kind, server, run.resource(), run.resourceServer(), run.state(),
-                run.acceptedAt().isBefore(acceptedAt) ? acceptedAt : run.acceptedAt(),
-                run.updatedAt().isBefore(updatedAt) ? updatedAt : run.updatedAt(), run.deadline(), run.note(),
-                run.nextCheckAt(), 0, version + 1, approval);
+                acceptedAt, when, run.deadline(), run.note(), run.nextCheckAt(), 0, version + 1, approval);
     }
 
     /** Approved, but refused when it came to run (its policies again, under the lock), or never able to start. */
