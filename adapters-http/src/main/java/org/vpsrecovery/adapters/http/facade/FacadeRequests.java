@@ -92,6 +92,19 @@ final class FacadeRequests {
             @NotNull(message = "reason is required") String reason) {
     }
 
+    /** A second person's decision on an operation waiting for approval (ADR 0040). */
+    @Serdeable
+    record ApprovalDecisionRequest(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "approve", allowableValues = {"approve", "deny"},
+                    maxLength = 7)
+            @Serdeable.Deserializable(using = StrictJsonFields.Text.class)
+            @NotNull(message = "decision is required") String decision,
+            @Schema(example = "checked with the on-call engineer: ticket OPS-4711", pattern = OpenApiPatterns.DESCRIPTION,
+                    minLength = 1, maxLength = org.vpsrecovery.domain.approval.ApprovalDecision.MAX_REASON_LENGTH)
+            @Serdeable.Deserializable(using = StrictJsonFields.Text.class)
+            @io.micronaut.core.annotation.Nullable String reason) {
+    }
+
     @Serdeable
     record RestoreFromBackupRequest(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "501", format = "int64",
