@@ -21,7 +21,7 @@ import org.vpsrecovery.domain.common.TeamId;
  * <pre>
  * vpsr.teams.payments.approval-required=restore,delete   (restore: of a snapshot or from a backup; delete: a
  *                                                           snapshot or a backup)
- * vpsr.teams.payments.approval-time-limit=1h             (optional, 1h by default; 1m to 7d; 30m, PT30M)
+ * vpsr.teams.payments.approval-time-limit=1h             (optional, 1h by default; 1s to 7d; 30m, PT30M)
  * </pre>
  *
  * A word other than those is refused by name before the start, never ignored: {@code hold-release} and
@@ -33,7 +33,7 @@ public final class ConfiguredApprovals implements ApprovalSettings {
     static final String TIME_LIMIT = "approval-time-limit";
     static final List<String> TEAM_SETTINGS = List.of(REQUIRED, TIME_LIMIT);
     static final Duration DEFAULT_TIME_LIMIT = Duration.ofHours(1);
-    static final Duration SHORTEST = Duration.ofMinutes(1);
+    static final Duration SHORTEST = Duration.ofSeconds(1);
     static final Duration LONGEST = Duration.ofDays(7);
     private static final Map<String, Set<Operation>> WORDS = Map.of(
             "restore", EnumSet.of(Operation.RESTORE_SNAPSHOT, Operation.RESTORE_SERVER_FROM_BACKUP),
@@ -92,7 +92,7 @@ public final class ConfiguredApprovals implements ApprovalSettings {
             throw new IllegalArgumentException(key + " must be a duration such as 30m, 1h or PT1H, was " + raw);
         }
         if (limit.compareTo(SHORTEST) < 0 || limit.compareTo(LONGEST) > 0) {
-            throw new IllegalArgumentException(key + " must be from 1m to 7d, was " + raw);
+            throw new IllegalArgumentException(key + " must be from 1s to 7d, was " + raw);
         }
         return limit;
     }
