@@ -161,9 +161,14 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         return next(OperationState.REJECTED, resource, at, note);
     }
 
-    /** The approval this operation waited for, if it did. */
+    /** Waiting for a second person's decision. */
     public boolean awaitsApproval() {
         return state == OperationState.PENDING_APPROVAL;
+    }
+
+    /** Pending approval, or approved and not yet run: nothing has been asked of VPS.org (ADR 0040). */
+    public boolean isHeldForApproval() {
+        return state == OperationState.PENDING_APPROVAL || state == OperationState.APPROVED;
     }
 
     private Approval decided(Verdict verdict, Actor by, Instant at, Optional<String> reason) {
