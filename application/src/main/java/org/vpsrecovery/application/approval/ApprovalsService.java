@@ -56,6 +56,11 @@ public final class ApprovalsService implements DecideApprovalUseCase {
 
     /** How long an approved operation may be kept from starting (the server busy, VPS.org down) before it is given up. */
     public static final Duration RUN_BY = Duration.ofMinutes(10);
+    /**
+     * How long the job leaves a fresh approval to the approver's own request, which runs it at once: the job
+     * would otherwise check it a second time under the lock and write a refusal or a lost race of its own.
+     */
+    public static final Duration LEFT_TO_THE_APPROVER = Duration.ofMinutes(1);
 
     private final RecoveryOperations operations;
     private final AuditedAttempts attempts;
@@ -134,7 +139,8 @@ public final class ApprovalsService implements DecideApprovalUseCase {
                 Optional.of(OperationState.APPROVED), RecoveryOperations.MAX_PAGE)) {
             if (approved.isDue(now)) {
                 moved += giveUp(approved) ? 1 : 0;
-            } else if (!approved.nextCheckAt().isAfter(now) && run(approved).state() != OperationState.APPROVED) {
+            } else if (!approved.nextCheckAt().isAfter(now) && !approved.updatedAt().plus(LEFT_TO_THE_APPROVER).isAfter(now)
+                    && run(approved).state() != OperationState.APPROVED) {
                 moved++;
             }
         }
@@ -159,7 +165,12 @@ public final class ApprovalsService implements DecideApprovalUseCase {
      * {@code rejected} when its policies refused it now, or still {@code approved} when the server's lock or
      * VPS.org kept it from starting (the next round tries again).
      */
-    private RecoveryOperation run(RecoveryOperation approved) {
+    private RecoveryOperation run(RecoveryOperation listed) {
+        // As stored now: another instance's round, or the approver's request, may have run it since it was listed.
+        RecoveryOperation approved = operations.find(listed.id()).orElse(listed);
+        if (approved.state() != OperationState.APPROVED) {
+            return approved;
+        }
         Actor approver = approved.approval().orElseThrow().decision().orElseThrow().by();
         CallContext context = new CallContext(approved.team(), approved.requestId(), approved.id(), approver);
         try {

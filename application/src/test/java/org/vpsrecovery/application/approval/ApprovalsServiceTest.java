@@ -145,6 +145,36 @@ class ApprovalsServiceTest {
     }
 
     @Test
+    void anApprovedOperationThatDidNotStartIsStartedByTheJobOnceLeftToItAndGivenUpAfterItsRunByTime() {
+        RecoveryOperation pending = askToDelete();
+        // Approved, but its run never started (the approver's instance stopped): stored APPROVED only.
+        RecoveryOperation approved = pending.approve(BOB, platform.clock.instant(), Optional.empty(), ApprovalsService.RUN_BY);
+        assertThat(platform.operations.update(pending, approved)).isTrue();
+
+        assertThat(approvals.settle()).isZero(); // left to the approver's request first
+        assertThat(deletedAtVpsOrg()).isFalse();
+        platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
+        assertThat(approvals.settle()).isEqualTo(1);
+
+        assertThat(deletedAtVpsOrg()).isTrue();
+        RecoveryOperation ran = platform.operations.find(pending.id()).orElseThrow();
+        assertThat(ran.state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(e -> e.outcome().kind() + " " + e.detail().get(Actor.SUBJECT) + " " + e.detail().get(AuditEvent.REQUESTED_BY)))
+                .containsExactly("ACCEPTED bob alice", "SUBMITTED bob alice");
+
+        // One that cannot start by its run-by time ends rejected.
+        platform.provider.addSnapshot(802, platform.web, CreationStatus.COMPLETED);
+        RecoveryOperation other = deletes.requestDeleteSnapshot(new DeleteSnapshotCommand(as(ALICE), new SnapshotId(802)))
+                .orElseThrow();
+        RecoveryOperation stuck = other.approve(BOB, platform.clock.instant(), Optional.empty(), ApprovalsService.RUN_BY);
+        assertThat(platform.operations.update(other, stuck)).isTrue();
+        platform.clock.advance(ApprovalsService.RUN_BY);
+        assertThat(approvals.settle()).isEqualTo(1);
+        assertThat(platform.operations.find(other.id()).orElseThrow().state()).isEqualTo(OperationState.REJECTED);
+    }
+
+    @Test
     void theJobExpiresWhatNoOneDecided() {
         RecoveryOperation pending = askToDelete();
         platform.clock.advance(LIMIT.minusSeconds(1));
