@@ -22,7 +22,7 @@ import org.vpsrecovery.domain.port.IdempotencyRecords;
  * The jobs over shared state, each run once across every instance by db-scheduler (its table
  * {@code scheduled_tasks}, migration V6): following open operations at VPS.org, settling intents no
  * operation follows, purging expired idempotency records, and sending webhooks ({@link WebhookJobs}, ADR
- * 0025), the policies' scheduled runs ({@link PolicyRunJobs}, ADR 0028), and the drift scan ({@link DriftScanJobs}, ADR 0035). A run missed while every
+ * 0025), the policies' scheduled runs ({@link PolicyRunJobs}, ADR 0028), and the drift scan ({@link DriftScanJobs}, ADR 0035), two-person approvals ({@link ApprovalJobs}, ADR 0040). A run missed while every
  * instance was down happens once at the next start, not once per missed tick. ADR 0024.
  */
 @Context
@@ -48,9 +48,9 @@ public class ClusterJobs {
                        @Value("${vpsr.jobs.missed-heartbeats:6}") int missedHeartbeats,
                        WebhookJobs webhooks, ContinueRestoresService restores,
                        @Value("${vpsr.restores.continue-every:2s}") Duration continueEvery, PolicyRunJobs policyRuns,
-                       DriftScanJobs driftScans,
+                       DriftScanJobs driftScans, ApprovalJobs approvals,
                        @Value("${vpsr.jobs.shutdown-max-wait:10s}") Duration shutdownMaxWait) {
-        List<RecurringTask<?>> tasks = List.of(webhooks.dispatchTask(), policyRuns.task(), driftScans.task(),
+        List<RecurringTask<?>> tasks = List.of(webhooks.dispatchTask(), policyRuns.task(), driftScans.task(), approvals.task(),
                 Tasks.recurring(TRACK_OPERATIONS, FixedDelay.of(trackEvery)).execute((instance, context) -> once(TRACK_OPERATIONS, () -> {
                     int moved = tracker.tick();
                     if (moved > 0) {

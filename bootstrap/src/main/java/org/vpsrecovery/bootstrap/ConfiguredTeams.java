@@ -38,6 +38,8 @@ import org.vpsrecovery.domain.server.ServerId;
  *                                                       safety snapshot first, ADR 0029)
  * vpsr.teams.payments.requests-per-minute=120         (optional: its fair share of VPS.org, read by
  * vpsr.teams.payments.calls-in-flight=2                ConfiguredFairShare, ADR 0037)
+ * vpsr.teams.payments.approval-required=restore,delete  (optional: a second person approves these,
+ * vpsr.teams.payments.approval-time-limit=1h            read by ConfiguredApprovals, ADR 0040)
  * </pre>
  */
 public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamDirectory, SafetySnapshotSettings {
@@ -61,7 +63,8 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
     /** The keys a team may have, after {@code vpsr.teams.<team>.}. */
     static final List<String> SETTINGS = List.of("token-sha256", "servers", "snapshots-per-server", "manual-backups-per-server",
             "safety-snapshot",
-            ConfiguredFairShare.REQUESTS_PER_MINUTE, ConfiguredFairShare.CALLS_IN_FLIGHT); // the fair share's (ADR 0037)
+            ConfiguredFairShare.REQUESTS_PER_MINUTE, ConfiguredFairShare.CALLS_IN_FLIGHT, // the fair share's (ADR 0037)
+            ConfiguredApprovals.REQUIRED, ConfiguredApprovals.TIME_LIMIT); // two-person approval's (ADR 0040)
     static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
     private final Map<TeamId, Team> teams;

@@ -19,6 +19,8 @@ import org.vpsrecovery.application.audit.RecordAuditReadService;
 import org.vpsrecovery.application.audit.RecordAuditReadUseCase;
 import org.vpsrecovery.adapters.http.facade.TeamAuthenticator;
 import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.application.approval.ApprovalGate;
+import org.vpsrecovery.application.approval.ApprovalsService;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.ReconcilePendingIntentsService;
 import org.vpsrecovery.application.attempt.ServerStates;
@@ -193,15 +195,35 @@ public class RecoveryServicesFactory {
     @Singleton
     RestoreRecoveryPointService restoreRecoveryPoints(MeteredProvider provider, ConfiguredTeams teams,
                                                       ServerStates servers, AuditedAttempts attempts, Clock clock,
-                                                      SafetySnapshots safety) {
-        return new RestoreRecoveryPointService(provider, provider, teams, servers, attempts, clock, Optional.of(safety));
+                                                      SafetySnapshots safety, ApprovalGate approvals) {
+        return new RestoreRecoveryPointService(provider, provider, teams, servers, attempts, clock, Optional.of(safety),
+                Optional.of(approvals));
+    }
+
+    /** Which requests wait for a second person (ADR 0040): each team's own rule, off by default. */
+    @Singleton
+    ConfiguredApprovals configuredApprovals(PropertyResolver properties, ConfiguredTeams teams) {
+        return ConfiguredApprovals.from(properties, teams.teams());
+    }
+
+    @Singleton
+    ApprovalGate approvalGate(ConfiguredApprovals settings, AuditedAttempts attempts, RecoveryOperations operations,
+                              AuditWriter writer, Clock clock) {
+        return new ApprovalGate(settings, attempts, operations, writer, clock);
+    }
+
+    @Singleton
+    ApprovalsService approvals(RecoveryOperations operations, AuditedAttempts attempts, AuditWriter writer, Clock clock,
+                               DeleteRecoveryPointService deletes, RestoreRecoveryPointService restores) {
+        return new ApprovalsService(operations, attempts, writer, clock, deletes, deletes, restores, restores);
     }
 
     /** Both deletes, of snapshots and of backups (DeleteSnapshotUseCase, DeleteBackupUseCase). */
     @Singleton
     DeleteRecoveryPointService deleteRecoveryPoints(MeteredProvider provider, ConfiguredTeams teams, ServerStates servers,
-                                                    AuditedAttempts attempts, RecoveryPointHolds holds) {
-        return new DeleteRecoveryPointService(provider, provider, teams, servers, attempts, holds);
+                                                    AuditedAttempts attempts, RecoveryPointHolds holds,
+                                                    ApprovalGate approvals) {
+        return new DeleteRecoveryPointService(provider, provider, teams, servers, attempts, holds, Optional.of(approvals));
     }
 
     @Singleton

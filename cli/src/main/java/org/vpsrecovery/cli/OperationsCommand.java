@@ -29,7 +29,8 @@ final class OperationsCommand {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Operations, newest first.")
     int list(@Option(names = "--server-id", paramLabel = "ID") Long serverId,
              @Option(names = "--state", description = "accepted, in_progress, unresolved, awaiting_safety_snapshot, "
-                     + "completed, failed, vanished, timed_out or released") String state,
+                     + "pending_approval, approved, completed, failed, vanished, timed_out, released, denied, expired "
+                     + "or rejected") String state,
              @Option(names = "--limit", description = "1-500 (100)") Integer limit) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("server_id", serverId == null ? null : serverId.toString());

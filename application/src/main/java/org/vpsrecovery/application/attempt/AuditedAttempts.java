@@ -46,6 +46,8 @@ public final class AuditedAttempts {
 
     /** The servers whose lock this thread holds through an attempt. */
     private static final ThreadLocal<Set<ServerId>> HELD = ThreadLocal.withInitial(HashSet::new);
+    /** The approved operation this thread runs (ADR 0040): its attempt takes it over instead of storing a new one. */
+    private static final ThreadLocal<RecoveryOperation> APPROVED = new ThreadLocal<>();
 
     private final AuditWriter writer;
     private final RecoveryOperations operations;
@@ -63,7 +65,37 @@ public final class AuditedAttempts {
     }
 
     public Attempt attempt(CallContext context, Operation operation) {
-        return new Attempt(context, operation);
+        Attempt attempt = new Attempt(context, operation);
+        approvedRun(context.operationId()).ifPresent(approved -> attempt.detail(AuditEvent.REQUESTED_BY,
+                approved.approval().orElseThrow().requester().subject()));
+        return attempt;
+    }
+
+    /**
+     * Runs {@code work}, the ordinary request of {@code approved} (ADR 0040), on this thread: its attempt
+     * stores the operation over the approved one (a versioned write), so one run at most takes it, and
+     * it is not held for approval again.
+     */
+    public <T> T asApproved(RecoveryOperation approved, Supplier<T> work) {
+        if (approved.state() != org.vpsrecovery.domain.operation.OperationState.APPROVED) {
+            throw new IllegalArgumentException("operation " + approved.id() + " is not approved");
+        }
+        RecoveryOperation outer = APPROVED.get();
+        APPROVED.set(approved);
+        try {
+            return work.get();
+        } finally {
+            if (outer == null) {
+                APPROVED.remove();
+            } else {
+                APPROVED.set(outer);
+            }
+        }
+    }
+
+    /** The approved operation this thread runs as {@code id}, if it runs one. */
+    public Optional<RecoveryOperation> approvedRun(org.vpsrecovery.domain.operation.OperationId id) {
+        return Optional.ofNullable(APPROVED.get()).filter(approved -> approved.id().equals(id));
     }
 
     /**
@@ -159,7 +191,11 @@ public final class AuditedAttempts {
          * {@code call} goes to the provider. {@code produced} names the resource the call made, if any.
          */
         public <T> T run(Supplier<Decision> check, Supplier<T> call, Function<T, Optional<ResourceRef>> produced) {
-            return locked(() -> checkThenCall(check, call, produced));
+            try {
+                return locked(() -> checkThenCall(check, call, produced));
+            } catch (AlreadyAudited audited) {
+                throw audited.failure;
+            }
         }
 
         /**
@@ -186,13 +222,23 @@ public final class AuditedAttempts {
          */
         public RecoveryOperation runAfterSafetySnapshot(Supplier<Decision> check,
                                                         Function<CallContext, RecoveryOperation> awaiting) {
+            try {
+                return lockedAwaiting(check, awaiting);
+            } catch (AlreadyAudited audited) {
+                throw audited.failure;
+            }
+        }
+
+        private RecoveryOperation lockedAwaiting(Supplier<Decision> check, Function<CallContext, RecoveryOperation> awaiting) {
             return locked(() -> {
                 requireAllowed(check);
                 detail.put(AuditEvent.ATTEMPT_ID, context.operationId().toString());
                 appendIntent("nothing was done");
-                RecoveryOperation waiting = awaiting.apply(context);
+                RecoveryOperation waiting;
                 try {
-                    operations.add(waiting);
+                    waiting = store(awaiting.apply(context));
+                } catch (AlreadyAudited ended) {
+                    throw ended;
                 } catch (RuntimeException storeDown) {
                     writer.appendOrDefer(event(new Outcome.Failed(ReasonCode.PLATFORM_UNAVAILABLE,
                             "the restore could not be stored, so nothing was done"), OptionalInt.empty(), null));
@@ -201,6 +247,39 @@ public final class AuditedAttempts {
                 }
                 return waiting;
             });
+        }
+
+        /**
+         * Under the lock(s), {@code check} decides (a denial is {@code REJECTED}, as for the real call); when it
+         * allows, {@code then} runs, still under the lock, writing its own records: a request held for a second
+         * person's approval (ADR 0040).
+         */
+        public <T> T runChecked(Supplier<Decision> check, Supplier<T> then) {
+            return locked(() -> {
+                requireAllowed(check);
+                return then.get();
+            });
+        }
+
+        /**
+         * Stores the new operation, or, for an approved one this thread runs, moves it over the approved
+         * version; answers what is stored. A move someone else made first (the approval ended elsewhere)
+         * is {@code APPROVAL_ALREADY_DECIDED}, audited, and nothing is asked of VPS.org.
+         */
+        private RecoveryOperation store(RecoveryOperation fresh) {
+            Optional<RecoveryOperation> approved = approvedRun(fresh.id());
+            if (approved.isEmpty()) {
+                operations.add(fresh);
+                return fresh;
+            }
+            RecoveryOperation run = approved.get().run(fresh);
+            if (!operations.update(approved.get(), run)) {
+                writer.appendOrDefer(event(new Outcome.Failed(ReasonCode.NOT_DONE_AT_PROVIDER,
+                        "the approved operation was ended elsewhere first, so VPS.org was not called"), OptionalInt.empty(), null));
+                throw new AlreadyAudited(new RecoveryDenied(ReasonCode.APPROVAL_ALREADY_DECIDED,
+                        "operation " + fresh.id() + " was ended elsewhere first; nothing was done"));
+            }
+            return run;
         }
 
         private <T> T checkThenChange(Supplier<Decision> check, Supplier<T> change) {
@@ -292,11 +371,13 @@ public final class AuditedAttempts {
             requireAllowed(check);
             detail.put(AuditEvent.ATTEMPT_ID, context.operationId().toString());
             appendIntent("VPS.org was not called");
-            RecoveryOperation accepted = RecoveryOperation.accepted(context.operationId(), context.team(),
-                    context.requestId(), operation, target(), resource, resourceServer, clock.instant(),
-                    deadlines.of(operation));
+            RecoveryOperation accepted;
             try {
-                operations.add(accepted);
+                accepted = store(RecoveryOperation.accepted(context.operationId(), context.team(),
+                        context.requestId(), operation, target(), resource, resourceServer, clock.instant(),
+                        deadlines.of(operation)));
+            } catch (AlreadyAudited ended) {
+                throw ended;
             } catch (RuntimeException storeDown) {
                 writer.appendOrDefer(event(new Outcome.Failed(ReasonCode.PLATFORM_UNAVAILABLE,
                         "the operation could not be stored, so VPS.org was not called"), OptionalInt.empty(), null));
@@ -365,9 +446,9 @@ public final class AuditedAttempts {
 
     /** Carries a failure already written to the history through the lock's own failure handling. */
     private static final class AlreadyAudited extends RuntimeException {
-        private final PlatformUnavailable failure;
+        private final RecoveryException failure;
 
-        AlreadyAudited(PlatformUnavailable failure) {
+        AlreadyAudited(RecoveryException failure) {
             super(failure.getMessage(), failure, false, false);
             this.failure = failure;
         }

@@ -197,7 +197,8 @@ public final class ReconcilePendingIntentsService {
             case RELEASE_RESTORE_HOLD -> releaseFinding(accepted);
             case PLACE_RECOVERY_POINT_HOLD, RELEASE_RECOVERY_POINT_HOLD -> pointHoldFinding(accepted);
             // Policies' events are written after the change and name no server: never an intent here (ADR 0028).
-            case CREATE_POLICY, UPDATE_POLICY, DELETE_POLICY, PLAN_POLICY, DRIFT_DETECTED, DRIFT_RESOLVED, AUDIT_READ ->
+            case CREATE_POLICY, UPDATE_POLICY, DELETE_POLICY, PLAN_POLICY, DRIFT_DETECTED, DRIFT_RESOLVED, AUDIT_READ,
+                 REQUEST_APPROVAL, APPROVE_OPERATION, DENY_OPERATION, EXPIRE_APPROVAL ->
                     Finding.unverifiable("not a change at VPS.org");
         };
         if (finding.waitsForDeadline() && accepted.occurredAt().plus(giveUpAfter).isAfter(clock.instant())) {

@@ -31,7 +31,8 @@ public record TrackingDeadlines(Duration create, Duration delete, Duration resto
             case RELEASE_RESTORE_HOLD, PLACE_RECOVERY_POINT_HOLD, RELEASE_RECOVERY_POINT_HOLD ->
                     throw new IllegalArgumentException("the platform's own change " + operation + " is not followed at VPS.org");
             // A policy's own records (ADR 0028): never an operation at VPS.org.
-            case CREATE_POLICY, UPDATE_POLICY, DELETE_POLICY, PLAN_POLICY, DRIFT_DETECTED, DRIFT_RESOLVED, AUDIT_READ ->
+            case CREATE_POLICY, UPDATE_POLICY, DELETE_POLICY, PLAN_POLICY, DRIFT_DETECTED, DRIFT_RESOLVED, AUDIT_READ,
+                 REQUEST_APPROVAL, APPROVE_OPERATION, DENY_OPERATION, EXPIRE_APPROVAL ->
                     throw new IllegalArgumentException(operation + " is not followed at VPS.org");
         };
     }

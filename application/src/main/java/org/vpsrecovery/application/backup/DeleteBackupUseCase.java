@@ -4,4 +4,13 @@ package org.vpsrecovery.application.backup;
 public interface DeleteBackupUseCase {
 
     void deleteBackup(DeleteBackupCommand command);
+
+    /**
+     * As asked over the API: deleted at once (empty), or, when the team's deletes need a second person,
+     * checked now and stored waiting for approval (the operation, ADR 0040).
+     */
+    default java.util.Optional<org.vpsrecovery.domain.operation.RecoveryOperation> requestDeleteBackup(DeleteBackupCommand command) {
+        deleteBackup(command);
+        return java.util.Optional.empty();
+    }
 }

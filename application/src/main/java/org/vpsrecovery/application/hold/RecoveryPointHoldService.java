@@ -87,9 +87,10 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
                     if (locateOn(located.server(), point).isEmpty()) {
                         throw notFound(point);
                     }
-                    // A delete asked of VPS.org and not yet seen to its end: the point is on its way out.
+                    // A delete asked of VPS.org and not yet seen to its end: the point is on its way out. One
+                    // waiting for approval is not (ADR 0040): a hold now makes its run refuse it.
                     Optional<RecoveryOperation> deleting = operations.about(List.of(point)).stream()
-                            .filter(o -> !o.isFinal() && isDelete(o.kind())).findFirst();
+                            .filter(o -> !o.isFinal() && !o.isHeldForApproval() && isDelete(o.kind())).findFirst();
                     if (deleting.isPresent()) {
                         return Decision.deny(ReasonCode.RECOVERY_POINT_BEING_DELETED, point.type().name()
                                 .toLowerCase(java.util.Locale.ROOT) + " " + point.id() + " is being deleted (operation "

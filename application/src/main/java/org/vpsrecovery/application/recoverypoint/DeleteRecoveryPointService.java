@@ -2,6 +2,7 @@ package org.vpsrecovery.application.recoverypoint;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.vpsrecovery.application.approval.ApprovalGate;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.attempt.ServerStates;
@@ -15,6 +16,8 @@ import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
 import org.vpsrecovery.application.snapshot.TeamSnapshots;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.common.Decision;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
@@ -32,14 +35,23 @@ public final class DeleteRecoveryPointService implements DeleteSnapshotUseCase, 
     private final ServerStates servers;
     private final AuditedAttempts attempts;
     private final RecoveryPointHolds holds;
+    private final Optional<ApprovalGate> approvals;
 
     public DeleteRecoveryPointService(SnapshotProvider snapshots, BackupProvider backups, ServerOwnership ownership,
                                       ServerStates servers, AuditedAttempts attempts, RecoveryPointHolds holds) {
+        this(snapshots, backups, ownership, servers, attempts, holds, Optional.empty());
+    }
+
+    /** With {@code approvals}: a request of a team whose deletes need a second person waits for one (ADR 0040). */
+    public DeleteRecoveryPointService(SnapshotProvider snapshots, BackupProvider backups, ServerOwnership ownership,
+                                      ServerStates servers, AuditedAttempts attempts, RecoveryPointHolds holds,
+                                      Optional<ApprovalGate> approvals) {
         this.snapshots = new TeamSnapshots(snapshots, ownership);
         this.backups = new TeamBackups(backups, ownership);
         this.servers = Objects.requireNonNull(servers, "servers");
         this.attempts = Objects.requireNonNull(attempts, "attempts");
         this.holds = Objects.requireNonNull(holds, "holds");
+        this.approvals = Objects.requireNonNull(approvals, "approvals");
     }
 
     @Override
@@ -52,17 +64,43 @@ public final class DeleteRecoveryPointService implements DeleteSnapshotUseCase, 
         delete(backups, command.context(), command.backup());
     }
 
+    @Override
+    public Optional<RecoveryOperation> requestDeleteSnapshot(DeleteSnapshotCommand command) {
+        return request(snapshots, command.context(), command.snapshot());
+    }
+
+    @Override
+    public Optional<RecoveryOperation> requestDeleteBackup(DeleteBackupCommand command) {
+        return request(backups, command.context(), command.backup());
+    }
+
+    /** As asked over the API: held for a second person's approval when the team's setting says so, else at once. */
+    private <I, P> Optional<RecoveryOperation> request(RecoveryPoints<I, P> points, CallContext context, I id) {
+        Optional<ApprovalGate> gate = approvals.filter(a -> a.applies(context, points.deleteOperation()));
+        if (gate.isEmpty()) {
+            delete(points, context, id);
+            return Optional.empty();
+        }
+        var attempt = attempts.attempt(context, points.deleteOperation()).about(points.ref(id));
+        ServerRef server = points.serverOf(points.lookUp(attempt, context.team(), id));
+        attempt.onServer(server.id());
+        return Optional.of(gate.get().hold(attempt, context, points.deleteOperation(), server.id(), points.ref(id),
+                Optional.empty(), false, () -> check(points, attempt, server, id)));
+    }
+
+    private <I, P> Decision check(RecoveryPoints<I, P> points, AuditedAttempts.Attempt attempt, ServerRef server, I id) {
+        P current = points.findOnServer(server.id(), id).orElseThrow(() -> points.notFound(id));
+        // Once deleted, this is the only sight of how the point ended; its create's outcome
+        // is taken from it (ADR 0024).
+        attempt.detail(AuditEvent.RECOVERY_POINT_STATUS, points.statusOf(current).phase().wireName());
+        return PolicyCheck.firstRefusal(points.deletionChecks(current, server, servers, holds));
+    }
+
     private <I, P> void delete(RecoveryPoints<I, P> points, CallContext context, I id) {
         var attempt = attempts.attempt(context, points.deleteOperation()).about(points.ref(id));
         ServerRef server = points.serverOf(points.lookUp(attempt, context.team(), id));
         attempt.onServer(server.id()).run(
-                () -> {
-                    P current = points.findOnServer(server.id(), id).orElseThrow(() -> points.notFound(id));
-                    // Once deleted, this is the only sight of how the point ended; its create's outcome
-                    // is taken from it (ADR 0024).
-                    attempt.detail(AuditEvent.RECOVERY_POINT_STATUS, points.statusOf(current).phase().wireName());
-                    return PolicyCheck.firstRefusal(points.deletionChecks(current, server, servers, holds));
-                },
+                () -> check(points, attempt, server, id),
                 () -> {
                     points.delete(id);
                     return id;

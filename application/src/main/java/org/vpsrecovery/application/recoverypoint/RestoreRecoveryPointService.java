@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
+import org.vpsrecovery.application.approval.ApprovalGate;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.attempt.ServerStates;
@@ -47,6 +48,7 @@ public final class RestoreRecoveryPointService implements RestoreSnapshotUseCase
     private final AuditedAttempts attempts;
     private final Clock clock;
     private final Optional<SafetySnapshots> safety;
+    private final Optional<ApprovalGate> approvals;
 
     /** No safety snapshot before any restore. */
     public RestoreRecoveryPointService(SnapshotProvider snapshots, BackupProvider backups, ServerOwnership ownership,
@@ -57,6 +59,14 @@ public final class RestoreRecoveryPointService implements RestoreSnapshotUseCase
     public RestoreRecoveryPointService(SnapshotProvider snapshots, BackupProvider backups, ServerOwnership ownership,
                                        ServerStates servers, AuditedAttempts attempts, Clock clock,
                                        Optional<SafetySnapshots> safety) {
+        this(snapshots, backups, ownership, servers, attempts, clock, safety, Optional.empty());
+    }
+
+    /** With {@code approvals}: a request of a team whose restores need a second person waits for one (ADR 0040). */
+    public RestoreRecoveryPointService(SnapshotProvider snapshots, BackupProvider backups, ServerOwnership ownership,
+                                       ServerStates servers, AuditedAttempts attempts, Clock clock,
+                                       Optional<SafetySnapshots> safety, Optional<ApprovalGate> approvals) {
+        this.approvals = Objects.requireNonNull(approvals, "approvals");
         this.snapshots = new TeamSnapshots(snapshots, ownership);
         this.backups = new TeamBackups(backups, ownership);
         this.ownership = Objects.requireNonNull(ownership, "ownership");
@@ -160,6 +170,16 @@ public final class RestoreRecoveryPointService implements RestoreSnapshotUseCase
      * on and the caller did not skip it, otherwise at once.
      */
     private <I, P, R> RestoreAnswer<R> requestRestore(Request<I, P> request, BiFunction<P, Server, R> started) {
+        Optional<ApprovalGate> gate = approvals.filter(a -> a.applies(request.context(), request.points().restoreOperation()));
+        if (gate.isPresent()) {
+            // Checked now as the restore itself would be; the safety snapshot, if any, is taken once it runs.
+            Located<P> located = locate(request);
+            return new RestoreAnswer.PendingApproval<>(gate.get().hold(located.attempt(), request.context(),
+                    request.points().restoreOperation(), located.target(), request.points().ref(request.point()),
+                    request.target().map(target -> located.source().id()), request.skipSafetySnapshot(),
+                    () -> PolicyCheck.firstRefusal(request.points().restoreChecks(current(request, located),
+                            located.targetRef(), servers, clock.instant()))));
+        }
         if (safety.filter(s -> s.applies(request.context().team(), request.skipSafetySnapshot())).isEmpty()) {
             return new RestoreAnswer.Started<>(restoreNow(request, started));
         }

@@ -64,6 +64,12 @@ public record AuditEvent(Instant occurredAt, TeamId team, RequestId requestId, O
     public static final String DRIFT_KIND = "drift_kind";
     public static final String DRIFT_SEEN = "drift_seen";
     public static final String DRIFT_RESOLUTION = "drift_resolution";
+    /** Two-person approval (ADR 0040): the operation an approval event is about (not an attempt of its own). */
+    public static final String APPROVAL_OF = "approval_of";
+    public static final String APPROVAL_EXPIRES_AT = "approval_expires_at";
+    public static final String APPROVAL_REASON = "approval_reason";
+    /** The subject of the person who asked for an approved operation, on the run's events. */
+    public static final String REQUESTED_BY = "requested_by";
     /** Room for the facts and the {@link Actor}'s three keys (ADR 0034). */
     public static final int MAX_DETAIL_ENTRIES = 20;
     public static final int MAX_DETAIL_VALUE_LENGTH = 500;

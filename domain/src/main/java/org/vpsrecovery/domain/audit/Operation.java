@@ -32,7 +32,25 @@ public enum Operation {
     /** A drift went away: the point made outside is gone, the stuck creation ended (ADR 0035). */
     DRIFT_RESOLVED,
     /** The audit history was read: listed, exported, verified or summarised, the filters in the detail (ADR 0034). */
-    AUDIT_READ;
+    AUDIT_READ,
+    /** A restore or delete the team must have approved by a second person was asked for (ADR 0040). */
+    REQUEST_APPROVAL,
+    /** A second person of the team approved it; it runs next. */
+    APPROVE_OPERATION,
+    /** A second person of the team denied it; VPS.org is never asked. */
+    DENY_OPERATION,
+    /** No one decided within the team's time limit; VPS.org is never asked. */
+    EXPIRE_APPROVAL;
+
+    /** The steps of a two-person approval: records about an operation, not changes of a server (ADR 0040). */
+    public boolean isApproval() {
+        return this == REQUEST_APPROVAL || this == APPROVE_OPERATION || this == DENY_OPERATION || this == EXPIRE_APPROVAL;
+    }
+
+    /** The operations a team may have approved by a second person first (ADR 0040). */
+    public boolean isApprovable() {
+        return isRestore() || this == DELETE_SNAPSHOT || this == DELETE_BACKUP;
+    }
 
     /** The platform's own records of a team's policies, not a change of a server or a recovery point. */
     public boolean isPolicy() {

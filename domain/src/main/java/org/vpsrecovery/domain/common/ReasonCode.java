@@ -85,6 +85,15 @@ public enum ReasonCode {
     POLICY_VERSION_REQUIRED,
     /** A scheduled run at the server's limit found no policy-made point that retention lets go. */
     ROTATION_NOT_POSSIBLE,
+    // two-person approval (ADR 0040)
+    /** The person who asked for an operation cannot approve or deny it: a second person must. */
+    SELF_APPROVAL_REFUSED,
+    /** Only a person signed in through the identity provider approves or denies; a service token cannot. */
+    APPROVER_NOT_A_PERSON,
+    /** The operation is not waiting for approval: someone decided it already, or it expired. */
+    APPROVAL_ALREADY_DECIDED,
+    /** The approval time limit passed: the operation ended without running. */
+    APPROVAL_EXPIRED,
     // anything the platform did not expect of itself
     INTERNAL_ERROR
 }

@@ -13,6 +13,10 @@ public enum OperationState {
      * It holds its server like any restore not final.
      */
     AWAITING_SAFETY_SNAPSHOT,
+    /** A restore or delete stored until a second person of the team approves or denies it (ADR 0040). */
+    PENDING_APPROVAL,
+    /** Approved: about to run (its policies again, then VPS.org); never for long. */
+    APPROVED,
     /** Established at VPS.org: the recovery point is completed, the deleted one is gone, the restore window ended. */
     COMPLETED,
     /** It did not happen, or VPS.org reports it failed. */
@@ -22,10 +26,17 @@ public enum OperationState {
     /** The tracking deadline passed before VPS.org showed an end. */
     TIMED_OUT,
     /** A restore whose hold the owning team released before its window ended (ADR 0026). */
-    RELEASED;
+    RELEASED,
+    /** A second person denied it: VPS.org was never asked (ADR 0040). */
+    DENIED,
+    /** No one decided within the time limit: VPS.org was never asked (ADR 0040). */
+    EXPIRED,
+    /** Approved, but refused when it came to run (a policy, a limit reached meanwhile): VPS.org was never asked. */
+    REJECTED;
 
     public boolean isFinal() {
-        return this == COMPLETED || this == FAILED || this == VANISHED || this == TIMED_OUT || this == RELEASED;
+        return this == COMPLETED || this == FAILED || this == VANISHED || this == TIMED_OUT || this == RELEASED
+                || this == DENIED || this == EXPIRED || this == REJECTED;
     }
 
     /** Wire form for the operations API and the database: lower case. */

@@ -4,10 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.vpsrecovery.domain.approval.Approval;
+import org.vpsrecovery.domain.approval.Verdict;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.server.RecoverySource;
@@ -26,6 +30,9 @@ import org.vpsrecovery.domain.server.ServerId;
  * a restore, not final, before its deadline ──releasedEarly──▶ RELEASED
  * AWAITING_SAFETY_SNAPSHOT ──safetySnapshotTaken──▶ ACCEPTED (the restore is then asked of VPS.org)
  *          └──safetySnapshotFailed──▶ FAILED
+ * PENDING_APPROVAL ──approve──▶ APPROVED ──run──▶ ACCEPTED or AWAITING_SAFETY_SNAPSHOT (ADR 0040)
+ *     │  └──deny──▶ DENIED                 └──rejectedOnRun──▶ REJECTED
+ *     └──expire──▶ EXPIRED
  * </pre>
  *
  * {@code resourceServer} is the server the resource belongs to when that is not {@code server}: the
@@ -34,7 +41,7 @@ import org.vpsrecovery.domain.server.ServerId;
 public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId, Operation kind, ServerId server,
                                 Optional<ResourceRef> resource, Optional<ServerId> resourceServer, OperationState state, Instant acceptedAt,
                                 Instant updatedAt, Instant deadline, Optional<String> note, Instant nextCheckAt,
-                                int checks, int version) {
+                                int checks, int version, Optional<Approval> approval) {
 
     public static final int MAX_NOTE_LENGTH = 500;
 
@@ -67,6 +74,119 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         if (version < 0) {
             throw new IllegalArgumentException("version must not be negative");
         }
+        Objects.requireNonNull(approval, "approval (may be empty, not null)");
+        if (approval.isEmpty() && (state == OperationState.PENDING_APPROVAL || state == OperationState.APPROVED
+                || state == OperationState.DENIED || state == OperationState.EXPIRED)) {
+            throw new IllegalArgumentException("an operation " + state.wireName() + " carries its approval");
+        }
+    }
+
+    /** An operation that needed no second person. */
+    public RecoveryOperation(OperationId id, TeamId team, RequestId requestId, Operation kind, ServerId server,
+                             Optional<ResourceRef> resource, Optional<ServerId> resourceServer, OperationState state,
+                             Instant acceptedAt, Instant updatedAt, Instant deadline, Optional<String> note,
+                             Instant nextCheckAt, int checks, int version) {
+        this(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt, updatedAt, deadline, note,
+                nextCheckAt, checks, version, Optional.empty());
+    }
+
+    /**
+     * A restore or delete stored, checked but not run, until a second person of the team decides
+     * (ADR 0040). Its deadline is the approval's time limit; it holds nothing meanwhile (the policies
+     * are applied again when it runs).
+     */
+    public static RecoveryOperation pendingApproval(OperationId id, TeamId team, RequestId requestId, Operation kind,
+                                                    ServerId server, ResourceRef resource,
+                                                    Optional<ServerId> resourceServer, Approval approval) {
+        if (!kind.isApprovable()) {
+            throw new IllegalArgumentException("only a restore or a delete waits for approval, not " + kind);
+        }
+        if (approval.isDecided()) {
+            throw new IllegalArgumentException("a pending approval is not decided yet");
+        }
+        Instant at = approval.requestedAt();
+        return new RecoveryOperation(id, team, requestId, kind, server, Optional.of(resource),
+                resourceServer.filter(other -> !other.equals(server)), OperationState.PENDING_APPROVAL, at, at,
+                approval.expiresAt(), Optional.empty(), approval.expiresAt(), 0, 0, Optional.of(approval));
+    }
+
+    /**
+     * A second person approves: the operation is {@code APPROVED}, due to run by {@code runBy} (a run the
+     * server's lock or VPS.org kept from starting is tried again until then). The rules of who may decide
+     * are {@link Approval#decide}'s; an operation not pending is {@code APPROVAL_ALREADY_DECIDED}.
+     */
+    public RecoveryOperation approve(Actor by, Instant at, Optional<String> reason, Duration runBy) {
+        Approval decided = decided(Verdict.APPROVE, by, at, reason);
+        Instant when = at.isBefore(updatedAt) ? updatedAt : at;
+        return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, OperationState.APPROVED,
+                acceptedAt, when, when.plus(runBy), Optional.of("approved by " + by.subject()), when, 0, version + 1,
+                Optional.of(decided));
+    }
+
+    /** A second person denies: final, and VPS.org is never asked. */
+    public RecoveryOperation deny(Actor by, Instant at, Optional<String> reason) {
+        Approval decided = decided(Verdict.DENY, by, at, reason);
+        RecoveryOperation denied = next(OperationState.DENIED, resource, at, "denied by " + by.subject());
+        return denied.withApproval(decided);
+    }
+
+    /** No one decided within the time limit: final, and VPS.org is never asked. */
+    public RecoveryOperation expire(Instant at) {
+        require(OperationState.PENDING_APPROVAL, "expire");
+        if (!approval.orElseThrow().isExpiredAt(at)) {
+            throw new IllegalOperationTransition(id, state, "expire before " + approval.get().expiresAt());
+        }
+        return next(OperationState.EXPIRED, resource, at, "no one approved or denied it by " + approval.get().expiresAt());
+    }
+
+    /**
+     * The approved operation runs: {@code run} is what the ordinary path made of it ({@code ACCEPTED}, or
+     * a restore {@code AWAITING_SAFETY_SNAPSHOT}), stored over this version and carrying the approval.
+     */
+    public RecoveryOperation run(RecoveryOperation run) {
+        require(OperationState.APPROVED, "run");
+        if (!run.id().equals(id) || run.kind() != kind || !run.server().equals(server)
+                || (run.state() != OperationState.ACCEPTED && run.state() != OperationState.AWAITING_SAFETY_SNAPSHOT)) {
+            throw new IllegalOperationTransition(id, state, "run as " + run.kind() + " " + run.state().wireName());
+        }
+        // Accepted when it was asked for; its deadline (a restore's window) is the run's, from now.
+        Instant when = run.updatedAt().isBefore(updatedAt) ? updatedAt : run.updatedAt();
+        return new RecoveryOperation(id, team, requestId, kind, server, run.resource(), run.resourceServer(), run.state(),
+                acceptedAt, when, run.deadline(), run.note(), run.nextCheckAt(), 0, version + 1, approval);
+    }
+
+    /** Approved, but refused when it came to run (its policies again, under the lock), or never able to start. */
+    public RecoveryOperation rejectedOnRun(Instant at, String note) {
+        require(OperationState.APPROVED, "rejectedOnRun");
+        return next(OperationState.REJECTED, resource, at, note);
+    }
+
+    /** Waiting for a second person's decision. */
+    public boolean awaitsApproval() {
+        return state == OperationState.PENDING_APPROVAL;
+    }
+
+    /** Pending approval, or approved and not yet run: nothing has been asked of VPS.org (ADR 0040). */
+    public boolean isHeldForApproval() {
+        return state == OperationState.PENDING_APPROVAL || state == OperationState.APPROVED;
+    }
+
+    private Approval decided(Verdict verdict, Actor by, Instant at, Optional<String> reason) {
+        if (state != OperationState.PENDING_APPROVAL) {
+            if (approval.isEmpty()) {
+                throw new RecoveryDenied(ReasonCode.APPROVAL_ALREADY_DECIDED, "operation " + id + " needs no approval");
+            }
+            if (state == OperationState.EXPIRED) {
+                throw new RecoveryDenied(ReasonCode.APPROVAL_EXPIRED, "the approval time limit passed at "
+                        + approval.get().expiresAt());
+            }
+        }
+        return approval.orElseThrow().decide(verdict, by, at, reason);
+    }
+
+    private RecoveryOperation withApproval(Approval decided) {
+        return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt,
+                updatedAt, deadline, note, nextCheckAt, checks, version, Optional.of(decided));
     }
 
     /** A new operation, the moment its intent is on record. */
@@ -109,7 +229,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         Instant when = at.isBefore(updatedAt) ? updatedAt : at;
         RecoveryOperation moved = next(OperationState.ACCEPTED, resource, when, note);
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, moved.state(),
-                acceptedAt, when, when.plus(restoreWindow), moved.note(), when, 0, moved.version());
+                acceptedAt, when, when.plus(restoreWindow), moved.note(), when, 0, moved.version(), approval);
     }
 
     /** The safety snapshot did not complete (or the restore was refused on the second look): VPS.org is never asked. */
@@ -166,7 +286,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
 
     /** The deadline passed with no end shown at VPS.org. */
     public RecoveryOperation timedOut(Instant at, String note) {
-        if (state.isFinal()) {
+        if (state.isFinal() || state == OperationState.PENDING_APPROVAL || state == OperationState.APPROVED) {
             throw new IllegalOperationTransition(id, state, "timedOut");
         }
         if (at.isBefore(deadline)) {
@@ -192,7 +312,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
             next = deadline;
         }
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt,
-                updatedAt, deadline, note, next, checks + 1, version + 1);
+                updatedAt, deadline, note, next, checks + 1, version + 1, approval);
     }
 
     /**
@@ -200,7 +320,8 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
      * not final, and only before the deadline: after it, the window's end is the tracker's to record.
      */
     public RecoveryOperation releasedEarly(Instant at, String note) {
-        if (!kind.isRestore() || state.isFinal()) {
+        if (!kind.isRestore() || state.isFinal() || state == OperationState.PENDING_APPROVAL
+                || state == OperationState.APPROVED) {
             throw new IllegalOperationTransition(id, state, "releasedEarly");
         }
         if (isDue(at)) {
@@ -214,7 +335,8 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
      * not ended. A restore whose answer was lost holds too: VPS.org may be running it.
      */
     public Optional<RestoreHold> hold(Instant at) {
-        if (!kind.isRestore() || state.isFinal() || isDue(at) || resource.isEmpty() || !deadline.isAfter(acceptedAt)) {
+        if (!kind.isRestore() || state.isFinal() || isDue(at) || resource.isEmpty() || !deadline.isAfter(acceptedAt)
+                || state == OperationState.PENDING_APPROVAL || state == OperationState.APPROVED) {
             return Optional.empty();
         }
         return Optional.of(new RestoreHold(server, id.value(), acceptedAt, deadline,
@@ -241,7 +363,9 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
                     ? new Outcome.Unverifiable(ReasonCode.OUTCOME_UNKNOWN, words)
                     : new Outcome.Unverifiable(ReasonCode.TRACKING_DEADLINE_PASSED, words);
             case RELEASED -> new Outcome.Unverifiable(ReasonCode.RESTORE_HOLD_RELEASED, words);
-            case ACCEPTED, IN_PROGRESS, UNRESOLVED, AWAITING_SAFETY_SNAPSHOT -> throw new IllegalOperationTransition(id, state, "end");
+            // Never asked of VPS.org, and no intent on record: nothing for the tracker or the reconciler to end (ADR 0040).
+            case ACCEPTED, IN_PROGRESS, UNRESOLVED, AWAITING_SAFETY_SNAPSHOT, PENDING_APPROVAL, APPROVED, DENIED, EXPIRED,
+                 REJECTED -> throw new IllegalOperationTransition(id, state, "end");
         };
     }
 
@@ -307,6 +431,6 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
                 .map(t -> t.length() <= MAX_NOTE_LENGTH ? t : t.substring(0, MAX_NOTE_LENGTH));
         // A new state is looked at again at once by the tracker: checks start over.
         return new RecoveryOperation(id, team, requestId, kind, server, about, resourceServer, to, acceptedAt, when,
-                deadline, written.or(() -> note), when, 0, version + 1);
+                deadline, written.or(() -> note), when, 0, version + 1, approval);
     }
 }

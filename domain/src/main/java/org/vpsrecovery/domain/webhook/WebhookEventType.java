@@ -31,7 +31,15 @@ public enum WebhookEventType {
     /** A scan found a recovery point at VPS.org that differs from the audit history (ADR 0035). */
     DRIFT_DETECTED("drift.detected"),
     /** A drift went away (ADR 0035). */
-    DRIFT_RESOLVED("drift.resolved");
+    DRIFT_RESOLVED("drift.resolved"),
+    /** A restore or delete waits for a second person of the team (ADR 0040). */
+    APPROVAL_REQUESTED("approval.requested"),
+    /** A second person approved it; it runs (its own events follow). */
+    APPROVAL_APPROVED("approval.approved"),
+    /** A second person denied it; VPS.org was never asked. */
+    APPROVAL_DENIED("approval.denied"),
+    /** No one decided within the time limit; VPS.org was never asked. */
+    APPROVAL_EXPIRED("approval.expired");
 
     private final String wireName;
 
@@ -67,6 +75,14 @@ public enum WebhookEventType {
         }
         if (event.operation().isDrift()) {
             return Optional.of(event.operation() == Operation.DRIFT_DETECTED ? DRIFT_DETECTED : DRIFT_RESOLVED);
+        }
+        if (event.operation().isApproval() && outcome.kind() == Outcome.Kind.COMPLETED) {
+            return Optional.of(switch (event.operation()) {
+                case REQUEST_APPROVAL -> APPROVAL_REQUESTED;
+                case APPROVE_OPERATION -> APPROVAL_APPROVED;
+                case DENY_OPERATION -> APPROVAL_DENIED;
+                default -> APPROVAL_EXPIRED;
+            });
         }
         if ("true".equals(event.detail().get(AuditEvent.DRY_RUN))) {
             return Optional.empty(); // a dry run's refusal (e.g. not found) refused nothing real (ADR 0029)

@@ -63,8 +63,11 @@ public final class InMemoryRecoveryOperations implements RecoveryOperations {
         RecoveryOperations.requirePage(limit);
         Map<ServerId, List<RecoveryOperation>> byServer = new LinkedHashMap<>();
         operations.values().stream()
-                // As the store's: a restore waiting for its safety snapshot is the continuation's, not the tracker's.
+                // As the store's: a restore waiting for its safety snapshot is the continuation's, not the tracker's;
+                // one waiting for (or just given) approval is the approvals' (ADR 0040).
                 .filter(o -> !o.isFinal() && o.state() != org.vpsrecovery.domain.operation.OperationState.AWAITING_SAFETY_SNAPSHOT
+                        && o.state() != org.vpsrecovery.domain.operation.OperationState.PENDING_APPROVAL
+                        && o.state() != org.vpsrecovery.domain.operation.OperationState.APPROVED
                         && !o.nextCheckAt().isAfter(dueBy))
                 .sorted(Comparator.comparing(RecoveryOperation::nextCheckAt))
                 .limit(limit)
@@ -76,7 +79,7 @@ public final class InMemoryRecoveryOperations implements RecoveryOperations {
     public synchronized List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source,
                                                             Instant at) {
         return operations.values().stream()
-                .filter(o -> o.kind().isRestore() && !o.isFinal() && o.deadline().isAfter(at))
+                .filter(o -> o.kind().isRestore() && !o.isFinal() && o.deadline().isAfter(at) && o.hold(at).isPresent())
                 .filter(o -> target.map(o.server()::equals).orElse(true))
                 .filter(o -> source.map(s -> o.resource().equals(Optional.of(s))).orElse(true))
                 .sorted(Comparator.comparing(RecoveryOperation::acceptedAt).reversed())

@@ -83,6 +83,21 @@ class WebhookValuesTest {
     }
 
     @Test
+    void eachApprovalStepIsSentAsItsOwnTypeAndARefusedDecisionAsARejection() {
+        Map<Operation, WebhookEventType> steps = Map.of(Operation.REQUEST_APPROVAL, WebhookEventType.APPROVAL_REQUESTED,
+                Operation.APPROVE_OPERATION, WebhookEventType.APPROVAL_APPROVED,
+                Operation.DENY_OPERATION, WebhookEventType.APPROVAL_DENIED,
+                Operation.EXPIRE_APPROVAL, WebhookEventType.APPROVAL_EXPIRED);
+        steps.forEach((step, type) -> assertThat(WebhookEventType.of(new AuditEvent(Instant.EPOCH, new TeamId("blue"),
+                new RequestId("r3"), step, Optional.of(new ServerId(1)), Optional.empty(), new Outcome.Completed(),
+                OptionalInt.empty(), Map.of(AuditEvent.APPROVAL_OF, "op")))).contains(type));
+        assertThat(WebhookEventType.of(new AuditEvent(Instant.EPOCH, new TeamId("blue"), new RequestId("r4"),
+                Operation.APPROVE_OPERATION, Optional.of(new ServerId(1)), Optional.empty(),
+                new Outcome.Rejected(ReasonCode.SELF_APPROVAL_REFUSED), OptionalInt.empty(), Map.of())))
+                .contains(WebhookEventType.REQUEST_REJECTED);
+    }
+
+    @Test
     void wireNamesRoundTripAndUnknownOnesAreRefused() {
         for (WebhookEventType type : WebhookEventType.values()) {
             assertThat(WebhookEventType.fromWire(type.wireName())).isEqualTo(type);

@@ -128,9 +128,14 @@ public class BackupsController {
             + "restore reads it, on this server or another (409 RECOVERY_POINT_IN_USE), and while it is held (409 "
             + "RECOVERY_POINT_HELD). Audited. With dry_run=true: the plan instead (200), even when a policy refuses the "
             + "delete; nothing is deleted.",
-            parameters = @Parameter(name = PlanJson.DRY_RUN, in = ParameterIn.QUERY,
-                    description = OpenApiPatterns.DRY_RUN_DESCRIPTION, schema = @Schema(type = "boolean")))
+            parameters = {@Parameter(name = PlanJson.DRY_RUN, in = ParameterIn.QUERY,
+                    description = OpenApiPatterns.DRY_RUN_DESCRIPTION, schema = @Schema(type = "boolean")),
+                    @Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
+                    description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
+                    pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH))})
     @ApiResponse(responseCode = "204", description = "deleted")
+    @ApiResponse(responseCode = "202", description = OperationJson.PENDING_APPROVAL_ANSWER,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
     @ApiResponse(responseCode = "200", description = "dry_run=true: the plan (also when a policy refuses the action; nothing was done)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanJson.class)))
     @ProblemResponses.NotFound
@@ -141,8 +146,9 @@ public class BackupsController {
             return HttpResponse.ok(PlanJson.of(plans.planDeleteBackup(RequestAttributes.callContext(request),
                     backupId(backupId))));
         }
-        delete.deleteBackup(new DeleteBackupCommand(RequestAttributes.callContext(request), backupId(backupId)));
-        return HttpResponse.<Void>noContent().header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
+        return idempotent.run(request, "", () -> OperationJson.deleteAnswer(request,
+                delete.requestDeleteBackup(new DeleteBackupCommand(RequestAttributes.callContext(request),
+                        backupId(backupId)))));
     }
 
     static BackupId backupId(String raw) {

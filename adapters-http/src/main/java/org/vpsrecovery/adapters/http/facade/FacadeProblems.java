@@ -28,7 +28,9 @@ public final class FacadeProblems {
     private static final java.util.Set<ReasonCode> CONFLICTS =
             java.util.EnumSet.of(ReasonCode.RECOVERY_POINT_IN_USE, ReasonCode.NO_RESTORE_HOLD,
                     ReasonCode.RECOVERY_POINT_HELD, ReasonCode.HOLD_ALREADY_RELEASED,
-                    ReasonCode.RECOVERY_POINT_BEING_DELETED);
+                    ReasonCode.RECOVERY_POINT_BEING_DELETED,
+                    // An approval's own lifecycle (ADR 0040): decided already, or its time limit passed.
+                    ReasonCode.APPROVAL_ALREADY_DECIDED, ReasonCode.APPROVAL_EXPIRED);
 
     private FacadeProblems() {
     }

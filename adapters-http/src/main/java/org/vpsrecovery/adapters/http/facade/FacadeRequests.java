@@ -92,6 +92,19 @@ final class FacadeRequests {
             @NotNull(message = "reason is required") String reason) {
     }
 
+    /** A second person's decision on an operation waiting for approval (ADR 0040). */
+    @Serdeable
+    record ApprovalDecisionRequest(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "approve", allowableValues = {"approve", "deny"},
+                    maxLength = 7)
+            @Serdeable.Deserializable(using = StrictJsonFields.Text.class)
+            @NotNull(message = "decision is required") String decision,
+            @Schema(example = "checked with the on-call engineer: ticket OPS-4711", pattern = OpenApiPatterns.DESCRIPTION,
+                    minLength = 1, maxLength = org.vpsrecovery.domain.approval.ApprovalDecision.MAX_REASON_LENGTH)
+            @Serdeable.Deserializable(using = StrictJsonFields.Text.class)
+            @io.micronaut.core.annotation.Nullable String reason) {
+    }
+
     @Serdeable
     record RestoreFromBackupRequest(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "501", format = "int64",
@@ -107,12 +120,13 @@ final class FacadeRequests {
             @Serdeable.Deserializable(using = StrictJsonFields.Text.class)
             @NotNull(message = "url is required") String url,
             @ArraySchema(arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED),
-                    minItems = 1, maxItems = 9, uniqueItems = true, schema = @Schema(type = "string",
+                    minItems = 1, maxItems = 13, uniqueItems = true, schema = @Schema(type = "string",
                     allowableValues = {"operation.submitted", "operation.completed", "operation.failed",
                             "operation.unresolved", "operation.unverifiable", "operation.deadline_passed",
-                            "request.rejected", "drift.detected", "drift.resolved"}, maxLength = 30))
+                            "request.rejected", "drift.detected", "drift.resolved", "approval.requested", "approval.approved",
+                            "approval.denied", "approval.expired"}, maxLength = 30))
             @JsonProperty("event_types") @Serdeable.Deserializable(using = StrictJsonFields.TextList.class)
             @NotNull(message = "event_types is required")
-            @Size(min = 1, max = 9, message = "event_types must hold 1-9 event types") List<String> eventTypes) {
+            @Size(min = 1, max = 13, message = "event_types must hold 1-13 event types") List<String> eventTypes) {
     }
 }

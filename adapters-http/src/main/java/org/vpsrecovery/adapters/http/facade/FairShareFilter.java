@@ -52,17 +52,18 @@ public class FairShareFilter implements Ordered {
 
     /**
      * The routes whose use cases call VPS.org: snapshots, backups (and their holds), servers, a
-     * policy's plan, the recoverability report. The others read or write the platform's own records
+     * policy's plan, the recoverability report, an approval (an approved operation runs at once, ADR 0040). The others read or write the platform's own records
      * only (operations, with their long waits; policies; webhooks; the other audit reports) and hold
      * no slot; they still count against the rate.
      */
     static boolean callsVpsOrg(String path) {
         return path.startsWith("/api/v1/snapshots") || path.startsWith("/api/v1/backups")
                 || path.startsWith("/api/v1/servers") || POLICY_PLAN.matcher(path).matches()
-                || path.startsWith("/api/v1/audit/recoverability");
+                || path.startsWith("/api/v1/audit/recoverability") || APPROVAL.matcher(path).matches();
     }
 
     private static final java.util.regex.Pattern POLICY_PLAN = java.util.regex.Pattern.compile("/api/v1/policies/[^/]+/plan/?");
+    private static final java.util.regex.Pattern APPROVAL = java.util.regex.Pattern.compile("/api/v1/operations/[^/]+/approval/?");
 
     @Override
     public int getOrder() {

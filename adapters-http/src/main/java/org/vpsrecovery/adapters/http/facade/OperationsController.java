@@ -11,7 +11,10 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import jakarta.validation.Valid;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
@@ -20,9 +23,13 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import org.vpsrecovery.adapters.http.facade.OperationJson.OperationPageJson;
+import org.vpsrecovery.application.approval.DecideApprovalCommand;
+import org.vpsrecovery.application.approval.DecideApprovalUseCase;
 import org.vpsrecovery.application.operation.GetOperationUseCase;
 import org.vpsrecovery.application.operation.ListOperationsUseCase;
 import org.vpsrecovery.application.operation.ReadOperationsService;
+import org.vpsrecovery.domain.approval.ApprovalDecision;
+import org.vpsrecovery.domain.approval.Verdict;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.port.RecoveryOperations;
@@ -45,11 +52,55 @@ public class OperationsController {
     private final GetOperationUseCase get;
     private final ListOperationsUseCase list;
     private final OperationWaits waits;
+    private final DecideApprovalUseCase approvals;
 
-    public OperationsController(GetOperationUseCase get, ListOperationsUseCase list, OperationWaits waits) {
+    public OperationsController(GetOperationUseCase get, ListOperationsUseCase list, OperationWaits waits,
+                                DecideApprovalUseCase approvals) {
         this.get = get;
         this.list = list;
         this.waits = waits;
+        this.approvals = approvals;
+    }
+
+    @Post(value = "/{operation_id}/approval/", consumes = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Approve or deny an operation waiting for a second person",
+            description = "Two-person approval (ADR 0040): a restore or delete of a team whose configuration asks for it "
+                    + "answers 202 with the operation pending_approval. Another person of the same team, signed in through "
+                    + "the identity provider (a JWT), decides here before `approval.expires_at`. Never the requester "
+                    + "(403 SELF_APPROVAL_REFUSED), never a service token (403 APPROVER_NOT_A_PERSON), never an auditor "
+                    + "(403 FORBIDDEN_FOR_ROLE); another team's operation is 404. Decided once: a second decision is 409 "
+                    + "APPROVAL_ALREADY_DECIDED, a late one 409 APPROVAL_EXPIRED. Approved, it runs at once: its policies "
+                    + "again under the server's lock against VPS.org's current state (a refusal ends it `rejected`, with "
+                    + "the policy's reason code in the audit history), then VPS.org; the answer is the operation as it then "
+                    + "stands. Denied, it ends `denied` and VPS.org is never asked. Every step is audited and sent as a "
+                    + "webhook (approval.requested, approval.approved, approval.denied, approval.expired).")
+    @ApiResponse(responseCode = "200", description = "decided: the operation as it stands now",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
+    @ProblemResponses.NotFound
+    @ProblemResponses.Change
+    @ProblemResponses.Body
+    public OperationJson decide(HttpRequest<?> request,
+            @Parameter(description = "the operation id (a UUID)", schema = @Schema(type = "string", pattern = UUID,
+                    maxLength = 36)) @PathVariable("operation_id") String operationId,
+            @Valid @Body FacadeRequests.ApprovalDecisionRequest body) {
+        OperationId id = operationId(operationId);
+        Verdict verdict = Verdict.fromWire(body.decision()).orElseThrow(() -> new InvalidRequest(
+                RequestReason.INVALID_FIELD, "decision", "decision must be approve or deny"));
+        Optional<String> reason = Optional.ofNullable(body.reason());
+        if (reason.isPresent() && !ApprovalDecision.isReadable(reason.get())) {
+            throw new InvalidRequest(RequestReason.INVALID_FIELD, "reason", "reason must be 1-"
+                    + ApprovalDecision.MAX_REASON_LENGTH + " characters, no control characters");
+        }
+        return OperationJson.of(approvals.decide(new DecideApprovalCommand(RequestAttributes.callContext(request), id,
+                verdict, reason)));
+    }
+
+    private static OperationId operationId(String raw) {
+        try {
+            return OperationId.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequest(RequestReason.INVALID_ID, "operation_id", "operation_id must be a UUID");
+        }
     }
 
     @Get("/{operation_id}/")
@@ -94,7 +145,7 @@ public class OperationsController {
             @Parameter(description = "only this server's", schema = @Schema(type = "string", pattern = OpenApiPatterns.ID,
                     maxLength = OpenApiPatterns.ID_MAX_LENGTH)) @Nullable @QueryValue("server_id") String serverId,
             @Parameter(description = "only this state", schema = @Schema(type = "string",
-                    pattern = "^(accepted|in_progress|unresolved|awaiting_safety_snapshot|completed|failed|vanished|timed_out|released)$",
+                    pattern = "^(accepted|in_progress|unresolved|awaiting_safety_snapshot|pending_approval|approved|completed|failed|vanished|timed_out|released|denied|expired|rejected)$",
                     maxLength = 24))
             @Nullable @QueryValue("state") String state,
             @Parameter(description = "page size, 1-500 (100)", schema = @Schema(type = "string", pattern = "^[0-9]{1,3}$",
@@ -113,8 +164,8 @@ public class OperationsController {
             }
         }
         throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "state",
-                "state must be one of accepted, in_progress, unresolved, awaiting_safety_snapshot, completed, failed, "
-                        + "vanished, timed_out, released");
+                "state must be one of accepted, in_progress, unresolved, awaiting_safety_snapshot, pending_approval, "
+                        + "approved, completed, failed, vanished, timed_out, released, denied, expired, rejected");
     }
 
     private static long bounded(String raw, String name, long min, long max) {

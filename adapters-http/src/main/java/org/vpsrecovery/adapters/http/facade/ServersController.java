@@ -111,7 +111,7 @@ public class ServersController {
     @ApiResponse(responseCode = "200", description = "restore started (the server is restoring); or, with dry_run=true, "
             + "the plan (PlanJson), also when a policy refuses the restore",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {BackupRestoreJson.class, PlanJson.class})))
-    @ApiResponse(responseCode = "202", description = SkipSafetySnapshot.WAITING_ANSWER,
+    @ApiResponse(responseCode = "202", description = SkipSafetySnapshot.WAITING_ANSWER + "; or " + OperationJson.PENDING_APPROVAL_ANSWER,
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
     @ProblemResponses.NotFound
     @ProblemResponses.Change
@@ -135,6 +135,8 @@ public class ServersController {
                         HttpResponse.ok(FacadeJsonMapper.restore(started.started()));
                 case RestoreAnswer.AwaitingSafetySnapshot<BackupRestoreStarted> waiting ->
                         HttpResponse.accepted().body(OperationJson.of(waiting.restore()));
+                case RestoreAnswer.PendingApproval<BackupRestoreStarted> pending ->
+                        HttpResponse.accepted().body(OperationJson.of(pending.restore()));
             };
             return response.header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
         });

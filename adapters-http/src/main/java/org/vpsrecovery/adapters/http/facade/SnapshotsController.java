@@ -137,7 +137,7 @@ public class SnapshotsController {
     @ApiResponse(responseCode = "200", description = "restore started (the server is restoring); or, with dry_run=true, "
             + "the plan (PlanJson), also when a policy refuses the restore",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {SnapshotRestoreJson.class, PlanJson.class})))
-    @ApiResponse(responseCode = "202", description = SkipSafetySnapshot.WAITING_ANSWER,
+    @ApiResponse(responseCode = "202", description = SkipSafetySnapshot.WAITING_ANSWER + "; or " + OperationJson.PENDING_APPROVAL_ANSWER,
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
     @ProblemResponses.NotFound
     @ProblemResponses.Change
@@ -156,6 +156,8 @@ public class SnapshotsController {
                         HttpResponse.ok(FacadeJsonMapper.restore(started.started()));
                 case RestoreAnswer.AwaitingSafetySnapshot<SnapshotRestoreStarted> waiting ->
                         HttpResponse.accepted().body(OperationJson.of(waiting.restore()));
+                case RestoreAnswer.PendingApproval<SnapshotRestoreStarted> pending ->
+                        HttpResponse.accepted().body(OperationJson.of(pending.restore()));
             };
             return response.header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
         });
@@ -165,9 +167,14 @@ public class SnapshotsController {
     @Operation(summary = "Delete a snapshot", description = "Permanent. Refused while its server is being restored (400 SERVER_RESTORING), and while a "
             + "restore reads it (409 RECOVERY_POINT_IN_USE), and while it is held (409 RECOVERY_POINT_HELD). Audited. "
             + "With dry_run=true: the plan instead (200), even when a policy refuses the delete; nothing is deleted.",
-            parameters = @Parameter(name = PlanJson.DRY_RUN, in = ParameterIn.QUERY,
-                    description = OpenApiPatterns.DRY_RUN_DESCRIPTION, schema = @Schema(type = "boolean")))
+            parameters = {@Parameter(name = PlanJson.DRY_RUN, in = ParameterIn.QUERY,
+                    description = OpenApiPatterns.DRY_RUN_DESCRIPTION, schema = @Schema(type = "boolean")),
+                    @Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
+                    description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
+                    pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH))})
     @ApiResponse(responseCode = "204", description = "deleted")
+    @ApiResponse(responseCode = "202", description = OperationJson.PENDING_APPROVAL_ANSWER,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
     @ApiResponse(responseCode = "200", description = "dry_run=true: the plan (also when a policy refuses the action; nothing was done)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanJson.class)))
     @ProblemResponses.NotFound
@@ -178,8 +185,9 @@ public class SnapshotsController {
             return HttpResponse.ok(PlanJson.of(plans.planDeleteSnapshot(RequestAttributes.callContext(request),
                     snapshotId(snapshotId))));
         }
-        delete.deleteSnapshot(new DeleteSnapshotCommand(RequestAttributes.callContext(request), snapshotId(snapshotId)));
-        return HttpResponse.<Void>noContent().header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
+        return idempotent.run(request, "", () -> OperationJson.deleteAnswer(request,
+                delete.requestDeleteSnapshot(new DeleteSnapshotCommand(RequestAttributes.callContext(request),
+                        snapshotId(snapshotId)))));
     }
 
     private static SnapshotId snapshotId(String raw) {

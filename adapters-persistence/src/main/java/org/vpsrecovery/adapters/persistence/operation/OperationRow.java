@@ -6,11 +6,20 @@ import io.micronaut.data.annotation.MappedEntity;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One row of {@code recovery_operation} (migrations V6, V8); mapped to the domain in {@link OperationRows} only. */
+/**
+ * One row of {@code recovery_operation} (migrations V6, V8, V21: the approval's columns, null for an
+ * operation that needed none); mapped to the domain in {@link OperationRows} only.
+ */
 @MappedEntity("recovery_operation")
 public record OperationRow(@Id UUID id, String team, String requestId, String kind, long serverId,
                            @Nullable String resourceType, @Nullable Long resourceId,
                            @Nullable Long resourceServerId, String state,
                            Instant acceptedAt, Instant updatedAt, Instant deadline, @Nullable String note,
-                           Instant nextCheckAt, int checks, int version) {
+                           Instant nextCheckAt, int checks, int version,
+                           @Nullable String approvalRequesterSubject, @Nullable String approvalRequesterAuthentication,
+                           @Nullable String approvalRequesterKeyId, @Nullable Instant approvalRequestedAt,
+                           @Nullable Instant approvalExpiresAt, @Nullable Boolean approvalSkipSafetySnapshot,
+                           @Nullable String approvalVerdict, @Nullable String approvalDeciderSubject,
+                           @Nullable String approvalDeciderAuthentication, @Nullable String approvalDeciderKeyId,
+                           @Nullable Instant approvalDecidedAt, @Nullable String approvalReason) {
 }

@@ -17,15 +17,23 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
 
     Optional<OperationRow> findById(UUID id);
 
-    /** Optimistic: writes only over the version the caller read. */
+    /** Optimistic: writes only over the version the caller read. An approval's decision is written once (ADR 0040). */
     @Query("""
             UPDATE recovery_operation SET resource_type = :resourceType, resource_id = :resourceId, state = :state,
                 updated_at = :updatedAt, deadline = :deadline, note = :note, next_check_at = :nextCheckAt,
-                checks = :checks, version = :version
+                checks = :checks, version = :version,
+                approval_verdict = COALESCE(approval_verdict, :verdict),
+                approval_decider_subject = COALESCE(approval_decider_subject, :deciderSubject),
+                approval_decider_authentication = COALESCE(approval_decider_authentication, :deciderAuthentication),
+                approval_decider_key_id = COALESCE(approval_decider_key_id, :deciderKeyId),
+                approval_decided_at = COALESCE(approval_decided_at, :decidedAt),
+                approval_reason = COALESCE(approval_reason, :reason)
             WHERE id = :id AND version = :expectedVersion""")
     long updateOverVersion(UUID id, @Nullable String resourceType, @Nullable Long resourceId, String state,
                            Instant updatedAt, Instant deadline, @Nullable String note, Instant nextCheckAt, int checks,
-                           int version, int expectedVersion);
+                           int version, @Nullable String verdict, @Nullable String deciderSubject,
+                           @Nullable String deciderAuthentication, @Nullable String deciderKeyId,
+                           @Nullable Instant decidedAt, @Nullable String reason, int expectedVersion);
 
     @Query("""
             SELECT * FROM recovery_operation

@@ -8,6 +8,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ArrayList;
 import java.time.Instant;
+import org.vpsrecovery.domain.approval.Approval;
+import org.vpsrecovery.domain.approval.ApprovalDecision;
+import org.vpsrecovery.domain.approval.Verdict;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.RequestId;
@@ -42,7 +46,9 @@ public final class OperationRows implements RecoveryOperations {
         }
         OperationRow row = toRow(next);
         return rows.updateOverVersion(row.id(), row.resourceType(), row.resourceId(), row.state(), row.updatedAt(),
-                row.deadline(), row.note(), row.nextCheckAt(), row.checks(), row.version(), from.version()) == 1;
+                row.deadline(), row.note(), row.nextCheckAt(), row.checks(), row.version(), row.approvalVerdict(),
+                row.approvalDeciderSubject(), row.approvalDeciderAuthentication(), row.approvalDeciderKeyId(),
+                row.approvalDecidedAt(), row.approvalReason(), from.version()) == 1;
     }
 
     @Override
@@ -90,11 +96,37 @@ public final class OperationRows implements RecoveryOperations {
     }
 
     static OperationRow toRow(RecoveryOperation o) {
+        Optional<Approval> approval = o.approval();
+        Optional<Actor> requester = approval.map(Approval::requester);
+        Optional<ApprovalDecision> decision = approval.flatMap(Approval::decision);
+        Optional<Actor> decider = decision.map(ApprovalDecision::by);
         return new OperationRow(o.id().value(), o.team().value(), o.requestId().value(), o.kind().name(),
                 o.server().value(), o.resource().map(r -> r.type().name()).orElse(null),
                 o.resource().map(ResourceRef::id).orElse(null), o.resourceServer().map(ServerId::value).orElse(null),
                 o.state().wireName(), o.acceptedAt(), o.updatedAt(),
-                o.deadline(), o.note().orElse(null), o.nextCheckAt(), o.checks(), o.version());
+                o.deadline(), o.note().orElse(null), o.nextCheckAt(), o.checks(), o.version(),
+                requester.map(Actor::subject).orElse(null), requester.map(a -> a.authentication().wireName()).orElse(null),
+                requester.flatMap(Actor::keyId).orElse(null), approval.map(Approval::requestedAt).orElse(null),
+                approval.map(Approval::expiresAt).orElse(null), approval.map(Approval::skipSafetySnapshot).orElse(null),
+                decision.map(d -> d.verdict().wireName()).orElse(null), decider.map(Actor::subject).orElse(null),
+                decider.map(a -> a.authentication().wireName()).orElse(null), decider.flatMap(Actor::keyId).orElse(null),
+                decision.map(ApprovalDecision::at).orElse(null), decision.flatMap(ApprovalDecision::reason).orElse(null));
+    }
+
+    private static Optional<Approval> approvalOf(OperationRow r) {
+        if (r.approvalRequesterSubject() == null) {
+            return Optional.empty();
+        }
+        Optional<ApprovalDecision> decision = Optional.ofNullable(r.approvalVerdict()).map(verdict -> new ApprovalDecision(
+                Verdict.fromWire(verdict).orElseThrow(), actor(r.approvalDeciderSubject(), r.approvalDeciderAuthentication(),
+                r.approvalDeciderKeyId()), r.approvalDecidedAt(), Optional.ofNullable(r.approvalReason())));
+        return Optional.of(new Approval(actor(r.approvalRequesterSubject(), r.approvalRequesterAuthentication(),
+                r.approvalRequesterKeyId()), r.approvalRequestedAt(), r.approvalExpiresAt(),
+                Boolean.TRUE.equals(r.approvalSkipSafetySnapshot()), decision));
+    }
+
+    private static Actor actor(String subject, String authentication, String keyId) {
+        return new Actor(subject, Actor.Authentication.fromWireName(authentication).orElseThrow(), Optional.ofNullable(keyId));
     }
 
     static RecoveryOperation toDomain(OperationRow r) {
@@ -103,6 +135,6 @@ public final class OperationRows implements RecoveryOperations {
         return new RecoveryOperation(new OperationId(r.id()), new TeamId(r.team()), new RequestId(r.requestId()),
                 Operation.valueOf(r.kind()), new ServerId(r.serverId()), resource,
                 Optional.ofNullable(r.resourceServerId()).map(ServerId::new), OperationState.valueOf(r.state().toUpperCase(Locale.ROOT)), r.acceptedAt(), r.updatedAt(), r.deadline(),
-                Optional.ofNullable(r.note()), r.nextCheckAt(), r.checks(), r.version());
+                Optional.ofNullable(r.note()), r.nextCheckAt(), r.checks(), r.version(), approvalOf(r));
     }
 }

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.approval.Approval;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.backup.BackupId;
@@ -98,6 +100,51 @@ public abstract class RecoveryOperationsContract {
         assertThat(stored.state()).isEqualTo(OperationState.ACCEPTED);
         assertThat(stored.deadline()).isEqualTo(T0.plus(Duration.ofMinutes(20)));
         assertThat(operations.update(waiting, waiting.safetySnapshotFailed(T0.plusSeconds(1), "late"))).isFalse();
+    }
+
+    @Test
+    void anOperationWaitingForApprovalIsStoredWithItsApprovalHoldsNothingAndOneDecisionLands() {
+        RecoveryOperations operations = emptyOperations();
+        Actor alice = Actor.of("alice", Actor.Authentication.JWT, "key-1");
+        Actor bob = Actor.of("bob", Actor.Authentication.JWT, "key-1");
+        Actor carol = Actor.of("carol", Actor.Authentication.JWT, null);
+        RecoveryOperation pending = RecoveryOperation.pendingApproval(OperationId.random(), BLUE, new RequestId("r-appr"),
+                Operation.RESTORE_SERVER_FROM_BACKUP, DB, ResourceRef.of(new BackupId(499)), Optional.of(WEB),
+                Approval.requested(alice, T0, T0.plus(Duration.ofHours(1)), true));
+        operations.add(pending);
+
+        assertThat(operations.find(pending.id())).contains(pending);
+        assertThat(operations.list(Optional.of(BLUE), Optional.empty(), Optional.of(OperationState.PENDING_APPROVAL), 10))
+                .containsExactly(pending);
+        assertThat(operations.liveRestores(Optional.of(DB), Optional.empty(), T0.plusSeconds(60))).isEmpty();
+        assertThat(operations.openByServer(T0.plus(Duration.ofHours(2)), 10)).isEmpty();
+
+        RecoveryOperation approved = pending.approve(bob, T0.plusSeconds(30), Optional.of("checked the ticket"),
+                Duration.ofMinutes(10));
+        assertThat(operations.update(pending, approved)).isTrue();
+        // A second person deciding over the same version loses.
+        assertThat(operations.update(pending, pending.deny(carol, T0.plusSeconds(31), Optional.empty()))).isFalse();
+        assertThat(operations.find(pending.id())).contains(approved);
+        assertThat(operations.openByServer(T0.plus(Duration.ofHours(2)), 10)).isEmpty();
+
+        RecoveryOperation run = approved.run(RecoveryOperation.accepted(pending.id(), BLUE, pending.requestId(),
+                Operation.RESTORE_SERVER_FROM_BACKUP, DB, pending.resource(), Optional.of(WEB), T0.plusSeconds(32),
+                Duration.ofMinutes(15)));
+        assertThat(operations.update(approved, run)).isTrue();
+        RecoveryOperation stored = operations.find(pending.id()).orElseThrow();
+        assertThat(stored).isEqualTo(run);
+        assertThat(stored.approval().orElseThrow().decision().orElseThrow().by()).isEqualTo(bob);
+        assertThat(stored.approval().orElseThrow().skipSafetySnapshot()).isTrue();
+        assertThat(operations.liveRestores(Optional.of(DB), Optional.empty(), T0.plusSeconds(60))).containsExactly(run);
+
+        RecoveryOperation other = RecoveryOperation.pendingApproval(OperationId.random(), BLUE, new RequestId("r-den"),
+                Operation.DELETE_SNAPSHOT, WEB, ResourceRef.of(new SnapshotId(801)), Optional.empty(),
+                Approval.requested(Actor.of("blue/ci", Actor.Authentication.SERVICE_TOKEN, "ci"), T0,
+                        T0.plus(Duration.ofMinutes(5)), false));
+        operations.add(other);
+        RecoveryOperation denied = other.deny(carol, T0.plusSeconds(5), Optional.empty());
+        assertThat(operations.update(other, denied)).isTrue();
+        assertThat(operations.find(other.id())).contains(denied);
     }
 
     @Test

@@ -1,0 +1,87 @@
+package org.vpsrecovery.application.approval;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.application.attempt.AuditedAttempts;
+import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.domain.approval.Approval;
+import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.Decision;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.server.ServerId;
+
+/**
+ * The request side of two-person approval (ADR 0040): whether a request waits for a second person, and,
+ * when it does, the request checked as the real call would check it (under the same lock; a refusal is
+ * refused now, audited {@code REJECTED}), then stored {@code pending_approval} and audited
+ * {@code REQUEST_APPROVAL}. VPS.org is not asked.
+ */
+public final class ApprovalGate {
+
+    private final ApprovalSettings settings;
+    private final AuditedAttempts attempts;
+    private final RecoveryOperations operations;
+    private final AuditWriter writer;
+    private final Clock clock;
+
+    public ApprovalGate(ApprovalSettings settings, AuditedAttempts attempts, RecoveryOperations operations,
+                        AuditWriter writer, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.attempts = Objects.requireNonNull(attempts, "attempts");
+        this.operations = Objects.requireNonNull(operations, "operations");
+        this.writer = Objects.requireNonNull(writer, "writer");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** No request waits: the behaviour before ADR 0040. */
+    public static ApprovalGate none(AuditedAttempts attempts, RecoveryOperations operations, AuditWriter writer, Clock clock) {
+        return new ApprovalGate(ApprovalSettings.none(), attempts, operations, writer, clock);
+    }
+
+    /**
+     * Whether this request waits for approval: the team's setting names its kind, a person or service
+     * token asks (never the platform's own work), and it is not the approved run itself.
+     */
+    public boolean applies(CallContext context, Operation kind) {
+        return settings.timeLimit(context.team(), kind).isPresent()
+                && context.actor().authentication() != Actor.Authentication.SYSTEM
+                && attempts.approvedRun(context.operationId()).isEmpty();
+    }
+
+    /**
+     * Under the attempt's lock(s): {@code check} (the kind's policies, as the real call applies them), then
+     * the operation stored waiting for approval, and its {@code REQUEST_APPROVAL} event.
+     */
+    public RecoveryOperation hold(AuditedAttempts.Attempt attempt, CallContext context, Operation kind, ServerId server,
+                                  ResourceRef resource, Optional<ServerId> resourceServer, boolean skipSafetySnapshot,
+                                  Supplier<Decision> check) {
+        Duration limit = settings.timeLimit(context.team(), kind)
+                .orElseThrow(() -> new IllegalStateException(kind + " needs no approval for team " + context.team()));
+        return attempt.runChecked(check, () -> {
+            Instant now = clock.instant();
+            RecoveryOperation pending = RecoveryOperation.pendingApproval(context.operationId(), context.team(),
+                    context.requestId(), kind, server, resource, resourceServer,
+                    Approval.requested(context.actor(), now, now.plus(limit), skipSafetySnapshot));
+            try {
+                operations.add(pending);
+            } catch (RuntimeException storeDown) {
+                throw new PlatformUnavailable("the platform cannot store the request for approval now, so nothing was "
+                        + "done; try again shortly", Duration.ofSeconds(2), storeDown);
+            }
+            writer.appendOrDefer(ApprovalEvents.step(Operation.REQUEST_APPROVAL, pending, context.actor(),
+                    context.requestId(), new Outcome.Completed(), now, Optional.empty(),
+                    "waits for a second person of the team until " + pending.deadline()));
+            return pending;
+        });
+    }
+}

@@ -1,0 +1,235 @@
+package org.vpsrecovery.application.approval;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.application.attempt.AuditedAttempts;
+import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.backup.DeleteBackupCommand;
+import org.vpsrecovery.application.backup.DeleteBackupUseCase;
+import org.vpsrecovery.application.backup.RestoreServerFromBackupCommand;
+import org.vpsrecovery.application.backup.RestoreServerFromBackupUseCase;
+import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
+import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
+import org.vpsrecovery.application.snapshot.RestoreSnapshotCommand;
+import org.vpsrecovery.application.snapshot.RestoreSnapshotUseCase;
+import org.vpsrecovery.domain.approval.ApprovalDecision;
+import org.vpsrecovery.domain.approval.Verdict;
+import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.common.AccessDenied;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
+import org.vpsrecovery.domain.port.ProviderFailure;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.port.ServerBusy;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+
+/**
+ * The decision side of two-person approval (ADR 0040).
+ *
+ * <ul>
+ *   <li>{@link #decide}: a person of the operation's team, not its requester, approves or denies. The
+ *   decision is a versioned write over the pending operation, so of two deciders, or a decider and the
+ *   expiry, one wins; the loser is told {@code APPROVAL_ALREADY_DECIDED} (or {@code APPROVAL_EXPIRED}).
+ *   Every decision, and every refused one, is audited with its actor.</li>
+ *   <li>An approved operation runs through the ordinary use case, as its approver's request: its
+ *   policies again under the server's lock, against VPS.org's current state (a refusal ends it
+ *   {@code rejected}, audited {@code REJECTED} with the policy's reason), then VPS.org, then the tracker
+ *   follows it as any other.</li>
+ *   <li>{@link #settle}, a job once across instances: expires what no one decided in time, and runs
+ *   again an approved operation that a busy server or an unavailable VPS.org kept from starting, until
+ *   its run-by time, after which it ends {@code rejected}.</li>
+ * </ul>
+ */
+public final class ApprovalsService implements DecideApprovalUseCase {
+
+    /** How long an approved operation may be kept from starting (the server busy, VPS.org down) before it is given up. */
+    public static final Duration RUN_BY = Duration.ofMinutes(10);
+    /**
+     * How long the job leaves a fresh approval to the approver's own request, which runs it at once: the job
+     * would otherwise check it a second time under the lock and write a refusal or a lost race of its own.
+     */
+    public static final Duration LEFT_TO_THE_APPROVER = Duration.ofMinutes(1);
+
+    private final RecoveryOperations operations;
+    private final AuditedAttempts attempts;
+    private final AuditWriter writer;
+    private final Clock clock;
+    private final DeleteSnapshotUseCase deleteSnapshot;
+    private final DeleteBackupUseCase deleteBackup;
+    private final RestoreSnapshotUseCase restoreSnapshot;
+    private final RestoreServerFromBackupUseCase restoreBackup;
+
+    public ApprovalsService(RecoveryOperations operations, AuditedAttempts attempts, AuditWriter writer, Clock clock,
+                            DeleteSnapshotUseCase deleteSnapshot, DeleteBackupUseCase deleteBackup,
+                            RestoreSnapshotUseCase restoreSnapshot, RestoreServerFromBackupUseCase restoreBackup) {
+        this.operations = Objects.requireNonNull(operations, "operations");
+        this.attempts = Objects.requireNonNull(attempts, "attempts");
+        this.writer = Objects.requireNonNull(writer, "writer");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.deleteSnapshot = Objects.requireNonNull(deleteSnapshot, "delete snapshot");
+        this.deleteBackup = Objects.requireNonNull(deleteBackup, "delete backup");
+        this.restoreSnapshot = Objects.requireNonNull(restoreSnapshot, "restore snapshot");
+        this.restoreBackup = Objects.requireNonNull(restoreBackup, "restore backup");
+    }
+
+    @Override
+    public RecoveryOperation decide(DecideApprovalCommand command) {
+        CallContext context = command.context();
+        Operation step = command.verdict() == Verdict.APPROVE ? Operation.APPROVE_OPERATION : Operation.DENY_OPERATION;
+        // Another team's operation is not found, exactly like a missing one.
+        RecoveryOperation current = operations.find(command.operation())
+                .filter(found -> found.team().equals(context.team()))
+                .orElseThrow(() -> new ResourceNotFound(ReasonCode.OPERATION_NOT_FOUND,
+                        "operation " + command.operation() + " not found"));
+        if (current.approval().isEmpty()) {
+            throw new RecoveryDenied(ReasonCode.APPROVAL_ALREADY_DECIDED,
+                    "operation " + current.id() + " did not wait for approval");
+        }
+        Instant now = clock.instant();
+        if (current.awaitsApproval() && current.approval().get().isExpiredAt(now)) {
+            current = expire(current).orElseGet(() -> operations.find(command.operation()).orElseThrow());
+        }
+        RecoveryOperation decided;
+        try {
+            decided = command.verdict() == Verdict.APPROVE
+                    ? current.approve(context.actor(), now, command.reason(), RUN_BY)
+                    : current.deny(context.actor(), now, command.reason());
+        } catch (AccessDenied | RecoveryDenied refused) {
+            throw refusedStep(step, current, context, refused);
+        }
+        if (!operations.update(current, decided)) {
+            RecoveryOperation moved = operations.find(current.id()).orElse(current);
+            throw refusedStep(step, current, context, new RecoveryDenied(
+                    moved.state() == OperationState.EXPIRED ? ReasonCode.APPROVAL_EXPIRED : ReasonCode.APPROVAL_ALREADY_DECIDED,
+                    "operation " + current.id() + " was " + moved.state().wireName() + " first"));
+        }
+        ApprovalDecision decision = decided.approval().orElseThrow().decision().orElseThrow();
+        writer.appendOrDefer(ApprovalEvents.step(step, decided, context.actor(), context.requestId(),
+                new Outcome.Completed(), now, decision.reason(),
+                (command.verdict() == Verdict.APPROVE ? "approved; it runs now" : "denied; VPS.org is not asked")));
+        return command.verdict() == Verdict.APPROVE ? run(decided) : decided;
+    }
+
+    /**
+     * One round: expires the operations no one decided in time, and runs the approved ones still waiting
+     * to start. Returns how many moved.
+     */
+    public int settle() {
+        int moved = 0;
+        Instant now = clock.instant();
+        for (RecoveryOperation pending : operations.list(Optional.empty(), Optional.empty(),
+                Optional.of(OperationState.PENDING_APPROVAL), RecoveryOperations.MAX_PAGE)) {
+            if (pending.approval().orElseThrow().isExpiredAt(now) && expire(pending).isPresent()) {
+                moved++;
+            }
+        }
+        for (RecoveryOperation approved : operations.list(Optional.empty(), Optional.empty(),
+                Optional.of(OperationState.APPROVED), RecoveryOperations.MAX_PAGE)) {
+            if (approved.isDue(now)) {
+                moved += giveUp(approved) ? 1 : 0;
+            } else if (!approved.nextCheckAt().isAfter(now) && !approved.updatedAt().plus(LEFT_TO_THE_APPROVER).isAfter(now)
+                    && run(approved).state() != OperationState.APPROVED) {
+                moved++;
+            }
+        }
+        return moved;
+    }
+
+    private Optional<RecoveryOperation> expire(RecoveryOperation pending) {
+        Instant now = clock.instant();
+        RecoveryOperation expired = pending.expire(now);
+        if (!operations.update(pending, expired)) {
+            return Optional.empty();
+        }
+        writer.appendOrDefer(ApprovalEvents.step(Operation.EXPIRE_APPROVAL, expired, Actor.SYSTEM, expired.requestId(),
+                new Outcome.Completed(), now, Optional.empty(),
+                "no one approved or denied it by " + pending.approval().orElseThrow().expiresAt() + "; VPS.org is not asked"));
+        return Optional.of(expired);
+    }
+
+    /**
+     * Runs an approved operation through its ordinary use case, as its approver's request. The answer is
+     * the operation as stored afterwards: moved on (accepted and beyond, or awaiting its safety snapshot),
+     * {@code rejected} when its policies refused it now, or still {@code approved} when the server's lock or
+     * VPS.org kept it from starting (the next round tries again).
+     */
+    private RecoveryOperation run(RecoveryOperation listed) {
+        // As stored now: another instance's round, or the approver's request, may have run it since it was listed.
+        RecoveryOperation approved = operations.find(listed.id()).orElse(listed);
+        if (approved.state() != OperationState.APPROVED) {
+            return approved;
+        }
+        Actor approver = approved.approval().orElseThrow().decision().orElseThrow().by();
+        CallContext context = new CallContext(approved.team(), approved.requestId(), approved.id(), approver);
+        try {
+            attempts.asApproved(approved, () -> {
+                call(approved, context);
+                return approved;
+            });
+        } catch (ServerBusy | PlatformUnavailable | ProviderFailure notNow) {
+            // Not now: still approved if it never got as far as VPS.org; otherwise the attempt moved it.
+            RecoveryOperation now = operations.find(approved.id()).orElse(approved);
+            if (now.state() == OperationState.APPROVED && now.version() == approved.version()) {
+                RecoveryOperation later = now.unchanged(clock.instant(), Duration.ofSeconds(5), Duration.ofMinutes(1));
+                operations.update(now, later);
+                return later;
+            }
+            return now;
+        } catch (RecoveryException refused) {
+            // The attempt audited the refusal (REJECTED, with the policy's reason); the operation ends so.
+            RecoveryOperation now = operations.find(approved.id()).orElse(approved);
+            if (now.state() == OperationState.APPROVED) {
+                RecoveryOperation rejected = now.rejectedOnRun(clock.instant(), "refused when it came to run: "
+                        + refused.reason() + ": " + refused.getMessage());
+                return operations.update(now, rejected) ? rejected : operations.find(approved.id()).orElse(now);
+            }
+            return now;
+        }
+        return operations.find(approved.id()).orElse(approved);
+    }
+
+    private boolean giveUp(RecoveryOperation approved) {
+        String why = "approved, but it could not start by " + approved.deadline() + " (the server busy or VPS.org "
+                + "unavailable); ask again";
+        RecoveryOperation rejected = approved.rejectedOnRun(clock.instant(), why);
+        if (!operations.update(approved, rejected)) {
+            return false;
+        }
+        Actor approver = approved.approval().orElseThrow().decision().orElseThrow().by();
+        writer.appendOrDefer(ApprovalEvents.step(approved.kind(), rejected, approver, approved.requestId(),
+                new Outcome.Rejected(ReasonCode.PLATFORM_UNAVAILABLE), clock.instant(), Optional.empty(), why));
+        return true;
+    }
+
+    private void call(RecoveryOperation approved, CallContext context) {
+        long point = approved.resource().orElseThrow().id();
+        boolean skip = approved.approval().orElseThrow().skipSafetySnapshot();
+        switch (approved.kind()) {
+            case DELETE_SNAPSHOT -> deleteSnapshot.deleteSnapshot(new DeleteSnapshotCommand(context, new SnapshotId(point)));
+            case DELETE_BACKUP -> deleteBackup.deleteBackup(new DeleteBackupCommand(context, new BackupId(point)));
+            case RESTORE_SNAPSHOT -> restoreSnapshot.requestRestore(new RestoreSnapshotCommand(context, new SnapshotId(point), skip));
+            case RESTORE_SERVER_FROM_BACKUP -> restoreBackup.requestRestore(new RestoreServerFromBackupCommand(context,
+                    approved.server(), new BackupId(point), skip));
+            default -> throw new IllegalStateException(approved.kind() + " is never approved");
+        }
+    }
+
+    private RecoveryException refusedStep(Operation step, RecoveryOperation about, CallContext context,
+                                          RecoveryException refused) {
+        writer.appendOrDefer(ApprovalEvents.step(step, about, context.actor(), context.requestId(),
+                new Outcome.Rejected(refused.reason()), clock.instant(), Optional.empty(), refused.getMessage()));
+        return refused;
+    }
+}

@@ -1,0 +1,201 @@
+package org.vpsrecovery.application.approval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.vpsrecovery.application.PlatformFixture.BLUE;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.hold.HoldCaller;
+import org.vpsrecovery.application.hold.PlaceHoldCommand;
+import org.vpsrecovery.application.recoverypoint.DeleteRecoveryPointService;
+import org.vpsrecovery.application.recoverypoint.RestoreRecoveryPointService;
+import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
+import org.vpsrecovery.domain.approval.Verdict;
+import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.hold.HoldActor;
+import org.vpsrecovery.domain.hold.HoldReason;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+
+/** The approval use cases over the in-memory ports, with a clock the test moves (ADR 0040). */
+class ApprovalsServiceTest {
+
+    private static final Duration LIMIT = Duration.ofMinutes(30);
+    private static final Actor ALICE = Actor.of("alice", Actor.Authentication.JWT, "k1");
+    private static final Actor BOB = Actor.of("bob", Actor.Authentication.JWT, "k1");
+
+    private final PlatformFixture platform = new PlatformFixture();
+    private final ApprovalGate gate = new ApprovalGate((team, kind) -> team.equals(BLUE) && kind.isApprovable()
+            ? Optional.of(LIMIT) : Optional.empty(), platform.attempts(), platform.operations, platform.auditWriter,
+            platform.clock);
+    private final DeleteRecoveryPointService deletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
+            platform.ownership, platform.serverStates(), platform.attempts(), platform.holds, Optional.of(gate));
+    private final RestoreRecoveryPointService restores = new RestoreRecoveryPointService(platform.provider,
+            platform.provider, platform.ownership, platform.serverStates(), platform.attempts(), platform.clock,
+            Optional.empty(), Optional.of(gate));
+    private final ApprovalsService approvals = new ApprovalsService(platform.operations, platform.attempts(),
+            platform.auditWriter, platform.clock, deletes, deletes, restores, restores);
+    private int requests;
+
+    ApprovalsServiceTest() {
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+    }
+
+    private CallContext as(Actor actor) {
+        return new CallContext(BLUE, new RequestId("req-" + (++requests)), OperationId.random(), actor);
+    }
+
+    private RecoveryOperation askToDelete() {
+        return deletes.requestDeleteSnapshot(new DeleteSnapshotCommand(as(ALICE), new SnapshotId(801))).orElseThrow();
+    }
+
+    private RecoveryOperation decide(RecoveryOperation operation, Actor by, Verdict verdict) {
+        return approvals.decide(new DecideApprovalCommand(as(by), operation.id(), verdict, Optional.empty()));
+    }
+
+    private static ReasonCode reasonOf(Runnable action) {
+        try {
+            action.run();
+        } catch (RecoveryException refused) {
+            return refused.reason();
+        }
+        throw new AssertionError("not refused");
+    }
+
+    private boolean deletedAtVpsOrg() {
+        return platform.provider.listSnapshots(Optional.of(platform.web.id())).stream().noneMatch(s -> s.id().value() == 801);
+    }
+
+    @Test
+    void theRequestIsCheckedAndStoredPendingAndOnlyTheApprovalRunsIt() {
+        RecoveryOperation pending = askToDelete();
+
+        assertThat(pending.state()).isEqualTo(OperationState.PENDING_APPROVAL);
+        assertThat(deletedAtVpsOrg()).isFalse();
+        assertThat(platform.operations.find(pending.id())).contains(pending);
+
+        RecoveryOperation ran = decide(pending, BOB, Verdict.APPROVE);
+
+        assertThat(ran.state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(ran.approval().orElseThrow().decision().orElseThrow().by()).isEqualTo(BOB);
+        assertThat(deletedAtVpsOrg()).isTrue();
+        assertThat(platform.history.all().stream().filter(e -> pending.id().toString().equals(e.detail().get(AuditEvent.APPROVAL_OF)))
+                .map(e -> e.operation() + " " + e.outcome().kind() + " " + Actor.of(e).orElseThrow().subject()))
+                .containsExactly("REQUEST_APPROVAL COMPLETED alice", "APPROVE_OPERATION COMPLETED bob");
+    }
+
+    @Test
+    void aPolicyThatRefusesNowIsRefusedNowAndNothingIsStored() {
+        platform.recoveryPointHolds().placeHold(new PlaceHoldCommand(new HoldCaller(new HoldActor.Team(BLUE),
+                new RequestId("hold"), OperationId.random()), ResourceRef.of(new SnapshotId(801)), new HoldReason("keep")));
+
+        assertThat(reasonOf(this::askToDelete)).isEqualTo(ReasonCode.RECOVERY_POINT_HELD);
+        assertThat(platform.operations.list(Optional.empty(), Optional.empty(), Optional.of(OperationState.PENDING_APPROVAL),
+                10)).isEmpty();
+    }
+
+    @Test
+    void aPolicyThatRefusesBetweenRequestAndApprovalEndsItRejectedWithoutCallingVpsOrg() {
+        RecoveryOperation pending = askToDelete();
+        platform.recoveryPointHolds().placeHold(new PlaceHoldCommand(new HoldCaller(new HoldActor.Team(BLUE),
+                new RequestId("hold"), OperationId.random()), ResourceRef.of(new SnapshotId(801)), new HoldReason("keep")));
+
+        RecoveryOperation ended = decide(pending, BOB, Verdict.APPROVE);
+
+        assertThat(ended.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(ended.note()).hasValueSatisfying(note -> assertThat(note).contains("RECOVERY_POINT_HELD"));
+        assertThat(deletedAtVpsOrg()).isFalse();
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(AuditEvent::outcome)).contains(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+    }
+
+    @Test
+    void theExpiryAndALateApprovalHaveOneOutcomeWhicheverComesFirst() {
+        RecoveryOperation first = askToDelete();
+        platform.clock.advance(LIMIT);
+
+        // The decision comes before the job's round: it expires the operation itself, and is refused.
+        assertThat(reasonOf(() -> decide(first, BOB, Verdict.APPROVE))).isEqualTo(ReasonCode.APPROVAL_EXPIRED);
+        assertThat(platform.operations.find(first.id()).orElseThrow().state()).isEqualTo(OperationState.EXPIRED);
+        assertThat(approvals.settle()).isZero(); // nothing left to expire: one outcome, one EXPIRE_APPROVAL
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.EXPIRE_APPROVAL)).hasSize(1);
+
+        // Approved in time, the job leaves it alone.
+        RecoveryOperation second = deletes.requestDeleteSnapshot(new DeleteSnapshotCommand(as(ALICE), new SnapshotId(801)))
+                .orElseThrow();
+        RecoveryOperation ran = decide(second, BOB, Verdict.APPROVE);
+        platform.clock.advance(LIMIT.multipliedBy(2));
+        assertThat(approvals.settle()).isZero();
+        assertThat(platform.operations.find(second.id()).orElseThrow().state()).isEqualTo(ran.state());
+        assertThat(deletedAtVpsOrg()).isTrue();
+    }
+
+    @Test
+    void anApprovedOperationThatDidNotStartIsStartedByTheJobOnceLeftToItAndGivenUpAfterItsRunByTime() {
+        RecoveryOperation pending = askToDelete();
+        // Approved, but its run never started (the approver's instance stopped): stored APPROVED only.
+        RecoveryOperation approved = pending.approve(BOB, platform.clock.instant(), Optional.empty(), ApprovalsService.RUN_BY);
+        assertThat(platform.operations.update(pending, approved)).isTrue();
+
+        assertThat(approvals.settle()).isZero(); // left to the approver's request first
+        assertThat(deletedAtVpsOrg()).isFalse();
+        platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
+        assertThat(approvals.settle()).isEqualTo(1);
+
+        assertThat(deletedAtVpsOrg()).isTrue();
+        RecoveryOperation ran = platform.operations.find(pending.id()).orElseThrow();
+        assertThat(ran.state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(e -> e.outcome().kind() + " " + e.detail().get(Actor.SUBJECT) + " " + e.detail().get(AuditEvent.REQUESTED_BY)))
+                .containsExactly("ACCEPTED bob alice", "SUBMITTED bob alice");
+
+        // One that cannot start by its run-by time ends rejected.
+        platform.provider.addSnapshot(802, platform.web, CreationStatus.COMPLETED);
+        RecoveryOperation other = deletes.requestDeleteSnapshot(new DeleteSnapshotCommand(as(ALICE), new SnapshotId(802)))
+                .orElseThrow();
+        RecoveryOperation stuck = other.approve(BOB, platform.clock.instant(), Optional.empty(), ApprovalsService.RUN_BY);
+        assertThat(platform.operations.update(other, stuck)).isTrue();
+        platform.clock.advance(ApprovalsService.RUN_BY);
+        assertThat(approvals.settle()).isEqualTo(1);
+        assertThat(platform.operations.find(other.id()).orElseThrow().state()).isEqualTo(OperationState.REJECTED);
+    }
+
+    @Test
+    void theJobExpiresWhatNoOneDecided() {
+        RecoveryOperation pending = askToDelete();
+        platform.clock.advance(LIMIT.minusSeconds(1));
+        assertThat(approvals.settle()).isZero();
+
+        platform.clock.advance(Duration.ofSeconds(1));
+        assertThat(approvals.settle()).isEqualTo(1);
+
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.EXPIRED);
+        assertThat(reasonOf(() -> decide(pending, BOB, Verdict.DENY))).isEqualTo(ReasonCode.APPROVAL_EXPIRED);
+        assertThat(deletedAtVpsOrg()).isFalse();
+    }
+
+    @Test
+    void thePlatformsOwnWorkAndOtherTeamsNeverWait() {
+        deletes.deleteSnapshot(new DeleteSnapshotCommand(new CallContext(BLUE, new RequestId("policy-run")),
+                new SnapshotId(801)));
+
+        assertThat(deletedAtVpsOrg()).isTrue();
+        assertThatThrownBy(() -> decide(RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("x"),
+                Operation.DELETE_SNAPSHOT, platform.web.id(), Optional.empty(), platform.clock.instant(), LIMIT), BOB,
+                Verdict.APPROVE)).isInstanceOf(RecoveryException.class);
+    }
+}

@@ -1,0 +1,71 @@
+package org.vpsrecovery.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micronaut.context.ApplicationContext;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.common.TeamId;
+
+class ConfiguredApprovalsTest {
+
+    private static final TeamId PAYMENTS = new TeamId("payments");
+    private static final TeamId SEARCH = new TeamId("search");
+
+    private static ConfiguredApprovals approvals(Map<String, Object> extra) {
+        Map<String, Object> properties = new LinkedHashMap<>(Map.of(
+                "vpsr.teams.payments.token-sha256", "a".repeat(64), "vpsr.teams.payments.servers", "1",
+                "vpsr.teams.search.token-sha256", "b".repeat(64), "vpsr.teams.search.servers", "2"));
+        properties.putAll(extra);
+        try (ApplicationContext context = ApplicationContext.builder().properties(properties).build()) {
+            context.getEnvironment().start();
+            ConfiguredTeams teams = ConfiguredTeams.from(context.getEnvironment());
+            return ConfiguredApprovals.from(context.getEnvironment(), teams.teams());
+        }
+    }
+
+    @Test
+    void offUnlessATeamNamesWhatWaitsForASecondPerson() {
+        ConfiguredApprovals approvals = approvals(Map.of("vpsr.teams.payments.approval-required", "delete"));
+
+        assertThat(approvals.timeLimit(PAYMENTS, Operation.DELETE_SNAPSHOT)).contains(Duration.ofHours(1));
+        assertThat(approvals.timeLimit(PAYMENTS, Operation.DELETE_BACKUP)).contains(Duration.ofHours(1));
+        assertThat(approvals.timeLimit(PAYMENTS, Operation.RESTORE_SNAPSHOT)).isEmpty();
+        assertThat(approvals.timeLimit(PAYMENTS, Operation.CREATE_SNAPSHOT)).isEmpty();
+        for (Operation kind : Operation.values()) {
+            assertThat(approvals.timeLimit(SEARCH, kind)).isEmpty();
+        }
+    }
+
+    @Test
+    void restoresOfBothKindsAndATimeLimitOfTheTeamsOwn() {
+        ConfiguredApprovals approvals = approvals(Map.of("vpsr.teams.payments.approval-required", "restore, delete",
+                "vpsr.teams.payments.approval-time-limit", "30m", "vpsr.teams.search.approval-required", "restore",
+                "vpsr.teams.search.approval-time-limit", "PT2H"));
+
+        assertThat(approvals.timeLimit(PAYMENTS, Operation.RESTORE_SERVER_FROM_BACKUP)).contains(Duration.ofMinutes(30));
+        assertThat(approvals.timeLimit(PAYMENTS, Operation.DELETE_SNAPSHOT)).contains(Duration.ofMinutes(30));
+        assertThat(approvals.timeLimit(SEARCH, Operation.RESTORE_SNAPSHOT)).contains(Duration.ofHours(2));
+        assertThat(approvals.timeLimit(SEARCH, Operation.DELETE_BACKUP)).isEmpty();
+    }
+
+    @Test
+    void misspeltOrUnbuiltWordsAndUnreadableLimitsAreRefusedByName() {
+        assertThatThrownBy(() -> approvals(Map.of("vpsr.teams.payments.approval-required", "delet")))
+                .hasMessageContaining("vpsr.teams.payments.approval-required must name restore, delete or both, was delet");
+        assertThatThrownBy(() -> approvals(Map.of("vpsr.teams.payments.approval-required", "hold-release")))
+                .hasMessageContaining("hold-release cannot wait for approval yet");
+        assertThatThrownBy(() -> approvals(Map.of("vpsr.teams.payments.approval-required", "delete",
+                "vpsr.teams.payments.approval-time-limit", "soon")))
+                .hasMessageContaining("vpsr.teams.payments.approval-time-limit must be a duration");
+        assertThatThrownBy(() -> approvals(Map.of("vpsr.teams.payments.approval-required", "delete",
+                "vpsr.teams.payments.approval-time-limit", "30d")))
+                .hasMessageContaining("must be from 1s to 7d");
+        assertThatThrownBy(() -> approvals(Map.of("vpsr.teams.payments.aproval-required", "delete")))
+                .hasMessageContaining("vpsr.teams.payments.aproval-required is not a team setting");
+    }
+}

@@ -1,0 +1,285 @@
+package org.vpsrecovery.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.AUDITOR_TOKEN;
+import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
+import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.OTHER_TOKEN;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
+import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.simulator.RecordedRequest;
+import org.vpsrecovery.simulator.SimulatorOptions;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/**
+ * Two-person approval (issue 15 item 2, ADR 0040) over HTTP, against PostgreSQL, the simulator and people's
+ * JWTs checked against a JWKS on loopback. The demo team's restores and deletes wait for a second person
+ * (1 h); the other team's deletes wait 2 s, then expire. The jobs (tracking, settle-approvals) run as the
+ * service runs them. The last test fills a server to its snapshot limit, so it runs last.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TwoPersonApprovalEndToEndTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.empty();
+
+    static VpsOrgSimulator simulator;
+    static TestIdentityProvider idp;
+    static RunningPlatform platform;
+
+    @BeforeAll
+    static void start() {
+        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults().withDelays(Duration.ofMillis(300), Duration.ofMillis(300)));
+        idp = TestIdentityProvider.start();
+        Map<String, Object> overrides = new java.util.LinkedHashMap<>(idp.properties());
+        overrides.put("vpsr.teams.demo.approval-required", "restore,delete");
+        overrides.put("vpsr.teams.demo.safety-snapshot", "true");
+        overrides.put("vpsr.teams.other-team.approval-required", "delete");
+        overrides.put("vpsr.teams.other-team.approval-time-limit", "2s");
+        overrides.put("vpsr.approvals.settle-every", "300ms");
+        overrides.put("vpsr.tracking.every", "300ms");
+        overrides.put("vpsr.tracking.first-look", "300ms");
+        overrides.put("vpsr.tracking.longest-look", "1s");
+        overrides.put("vpsr.jobs.polling-interval", "300ms");
+        overrides.put("vpsr.reconcile.every", "1h");
+        platform = RunningPlatform.start(DATABASE.database(), simulator, overrides);
+    }
+
+    @AfterAll
+    static void stop() {
+        platform.close();
+        idp.close();
+        simulator.close();
+    }
+
+    private static String person(String subject, String team) {
+        return idp.member(subject, team);
+    }
+
+    /** A snapshot made through the platform by the team's service token, completed at VPS.org. */
+    private static long completedSnapshot(String token, long server, String name) {
+        Answer created = platform.send("POST", "/api/v1/snapshots/", token,
+                "{\"server_id\": " + server + ", \"name\": \"" + name + "\"}");
+        assertThat(created.status()).isEqualTo(201);
+        long id = ((Number) created.get("id")).longValue();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
+                "completed".equals(platform.send("GET", "/api/v1/snapshots/" + id + "/", token, null).get("status")));
+        return id;
+    }
+
+    private static boolean deleteAsked(long snapshot) {
+        return simulator.requests().stream().anyMatch(r -> r.method().equals("DELETE")
+                && r.path().matches("/api/v1/snapshots/" + snapshot + "/?"));
+    }
+
+    private static Answer decide(String operation, String token, String decision, String requestId) {
+        return platform.send("POST", "/api/v1/operations/" + operation + "/approval/", token,
+                "{\"decision\": \"" + decision + "\", \"reason\": \"checked the change ticket\"}",
+                Map.of("X-Request-Id", requestId));
+    }
+
+    private static Answer finalState(String operation, String token) {
+        Answer read = platform.send("GET", "/api/v1/operations/" + operation + "/?wait=20", token, null);
+        for (int round = 0; round < 3 && !Boolean.TRUE.equals(read.get("final")); round++) {
+            read = platform.send("GET", "/api/v1/operations/" + operation + "/?wait=20", token, null);
+        }
+        return read;
+    }
+
+    /** The approval steps about {@code operation}, oldest first. */
+    private static List<AuditEvent> approvalSteps(String operation) {
+        return platform.audit().query(AuditQuery.latest(500)).stream().map(RecordedAuditEvent::event)
+                .filter(e -> operation.equals(e.detail().get(AuditEvent.APPROVAL_OF))).toList().reversed();
+    }
+
+    @Test
+    @Order(1)
+    void aDeleteWaitsForASecondPersonAndRunsAtVpsOrgOnceApproved() throws Exception {
+        long snapshot = completedSnapshot(DEMO_TOKEN, 12345, "approve-me");
+        String alice = person("alice@example.com", "demo");
+
+        Answer asked = platform.send("DELETE", "/api/v1/snapshots/" + snapshot + "/", alice, null,
+                Map.of("Idempotency-Key", "approval-delete-1", "X-Request-Id", "approval-asked"));
+
+        assertThat(asked.status()).isEqualTo(202);
+        String operation = asked.header("X-Operation-Id");
+        assertThat(asked.body()).containsEntry("id", operation).containsEntry("state", "pending_approval")
+                .containsEntry("final", false).containsEntry("operation", "delete_snapshot");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> approval = (Map<String, Object>) asked.get("approval");
+        assertThat(approval.get("requested_by")).isEqualTo(Map.of("subject", "alice@example.com", "authentication", "jwt"));
+        assertThat(approval).containsKey("expires_at").doesNotContainKey("decision");
+        assertThat(deleteAsked(snapshot)).isFalse();
+        // The same key replays the same 202, and asks for nothing twice.
+        Answer replayed = platform.send("DELETE", "/api/v1/snapshots/" + snapshot + "/", alice, null,
+                Map.of("Idempotency-Key", "approval-delete-1"));
+        assertThat(replayed.status()).isEqualTo(202);
+        assertThat(replayed.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(replayed.header("X-Operation-Id")).isEqualTo(operation);
+        assertThat(replayed.body()).isEqualTo(asked.body());
+        Answer listed = platform.send("GET", "/api/v1/operations/?state=pending_approval", alice, null);
+        assertThat(listed.body().get("results").toString()).contains(operation);
+
+        // Not the requester, not a service token, not an auditor, not another team.
+        Answer self = decide(operation, alice, "approve", "approval-self");
+        assertThat(self.status()).isEqualTo(403);
+        assertThat(self.get("reason_code")).isEqualTo("SELF_APPROVAL_REFUSED");
+        Answer service = decide(operation, DEMO_TOKEN, "approve", "approval-service");
+        assertThat(service.status()).isEqualTo(403);
+        assertThat(service.get("reason_code")).isEqualTo("APPROVER_NOT_A_PERSON");
+        Answer auditor = decide(operation, AUDITOR_TOKEN, "approve", "approval-auditor");
+        assertThat(auditor.status()).isEqualTo(403);
+        assertThat(auditor.get("reason_code")).isEqualTo("FORBIDDEN_FOR_ROLE");
+        Answer stranger = decide(operation, person("erin@example.com", "other-team"), "approve", "approval-stranger");
+        assertThat(stranger.status()).isEqualTo(404);
+        assertThat(stranger.get("reason_code")).isEqualTo("OPERATION_NOT_FOUND");
+        assertThat(deleteAsked(snapshot)).isFalse();
+
+        // Two people approve at once: one wins, the other is told it was decided.
+        CountDownLatch go = new CountDownLatch(1);
+        CompletableFuture<Answer> bob = CompletableFuture.supplyAsync(() -> {
+            awaitStart(go);
+            return decide(operation, person("bob@example.com", "demo"), "approve", "approval-bob");
+        });
+        CompletableFuture<Answer> dave = CompletableFuture.supplyAsync(() -> {
+            awaitStart(go);
+            return decide(operation, person("dave@example.com", "demo"), "approve", "approval-dave");
+        });
+        go.countDown();
+        List<Answer> decisions = List.of(bob.get(), dave.get());
+        assertThat(decisions).extracting(Answer::status).containsExactlyInAnyOrder(200, 409);
+        Answer lost = decisions.stream().filter(a -> a.status() == 409).findFirst().orElseThrow();
+        assertThat(lost.get("reason_code")).isEqualTo("APPROVAL_ALREADY_DECIDED");
+        Answer won = decisions.stream().filter(a -> a.status() == 200).findFirst().orElseThrow();
+        assertThat(won.get("state")).isNotIn("pending_approval", "approved", "rejected");
+
+        Answer ended = finalState(operation, alice);
+        assertThat(ended.get("state")).isEqualTo("completed");
+        assertThat(deleteAsked(snapshot)).isTrue();
+        assertThat(platform.send("GET", "/api/v1/snapshots/" + snapshot + "/", DEMO_TOKEN, null).status()).isEqualTo(404);
+
+        // Every step audited with its actor; the run's events name the approver and who asked.
+        List<AuditEvent> steps = approvalSteps(operation);
+        assertThat(steps).extracting(e -> e.operation() + " " + e.outcome().kind()).containsSubsequence(
+                "REQUEST_APPROVAL COMPLETED", "APPROVE_OPERATION COMPLETED");
+        assertThat(Actor.of(steps.get(0))).map(Actor::subject).contains("alice@example.com");
+        assertThat(steps).filteredOn(e -> e.outcome().reasonCode().isPresent()).extracting(e -> e.operation() + " "
+                + e.outcome().reasonCode().get()).contains("APPROVE_OPERATION SELF_APPROVAL_REFUSED",
+                "APPROVE_OPERATION APPROVER_NOT_A_PERSON", "APPROVE_OPERATION APPROVAL_ALREADY_DECIDED");
+        List<AuditEvent> run = platform.auditOf("approval-asked").stream().map(RecordedAuditEvent::event)
+                .filter(e -> e.operation() == Operation.DELETE_SNAPSHOT).toList();
+        assertThat(run).extracting(e -> e.outcome().kind().name()).containsSubsequence("ACCEPTED", "SUBMITTED", "COMPLETED");
+        assertThat(run.get(0).detail()).containsEntry(AuditEvent.REQUESTED_BY, "alice@example.com")
+                .containsEntry(Actor.AUTHENTICATION, "jwt");
+        assertThat(run.get(0).detail().get(Actor.SUBJECT)).isIn("bob@example.com", "dave@example.com");
+    }
+
+    @Test
+    @Order(2)
+    void aDenialEndsItAndVpsOrgIsNeverAsked() {
+        long snapshot = completedSnapshot(DEMO_TOKEN, 12345, "deny-me");
+        Answer asked = platform.send("DELETE", "/api/v1/snapshots/" + snapshot + "/", DEMO_TOKEN, null);
+        assertThat(asked.status()).isEqualTo(202);
+        String operation = asked.header("X-Operation-Id");
+
+        Answer denied = decide(operation, person("bob@example.com", "demo"), "deny", "denial-bob");
+
+        assertThat(denied.status()).isEqualTo(200);
+        assertThat(denied.body()).containsEntry("state", "denied").containsEntry("final", true);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> decision = (Map<String, Object>) ((Map<String, Object>) denied.get("approval")).get("decision");
+        assertThat(decision).containsEntry("decision", "deny").containsEntry("reason", "checked the change ticket")
+                .containsEntry("decided_by", Map.of("subject", "bob@example.com", "authentication", "jwt"));
+        Answer late = decide(operation, person("dave@example.com", "demo"), "approve", "denial-dave");
+        assertThat(late.status()).isEqualTo(409);
+        assertThat(late.get("reason_code")).isEqualTo("APPROVAL_ALREADY_DECIDED");
+        assertThat(deleteAsked(snapshot)).isFalse();
+        assertThat(platform.send("GET", "/api/v1/snapshots/" + snapshot + "/", DEMO_TOKEN, null).status()).isEqualTo(200);
+        assertThat(approvalSteps(operation)).extracting(e -> e.operation() + " " + e.outcome().kind()).containsSubsequence(
+                "REQUEST_APPROVAL COMPLETED", "DENY_OPERATION COMPLETED");
+        // A service token asked: its actor is recorded, never the token.
+        assertThat(Actor.of(approvalSteps(operation).get(0))).map(Actor::authentication)
+                .contains(Actor.Authentication.SERVICE_TOKEN);
+    }
+
+    @Test
+    @Order(3)
+    void noDecisionWithinTheTimeLimitExpiresIt() {
+        long snapshot = completedSnapshot(OTHER_TOKEN, 23456, "expire-me");
+        Answer asked = platform.send("DELETE", "/api/v1/snapshots/" + snapshot + "/", person("erin@example.com", "other-team"), null);
+        assertThat(asked.status()).isEqualTo(202);
+        String operation = asked.header("X-Operation-Id");
+
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
+                "expired".equals(platform.send("GET", "/api/v1/operations/" + operation + "/", OTHER_TOKEN, null).get("state")));
+
+        Answer late = decide(operation, person("frank@example.com", "other-team"), "approve", "expired-frank");
+        assertThat(late.status()).isEqualTo(409);
+        assertThat(late.get("reason_code")).isEqualTo("APPROVAL_EXPIRED");
+        assertThat(deleteAsked(snapshot)).isFalse();
+        List<AuditEvent> steps = approvalSteps(operation);
+        assertThat(steps).extracting(e -> e.operation() + " " + e.outcome().kind()).containsSubsequence(
+                "REQUEST_APPROVAL COMPLETED", "EXPIRE_APPROVAL COMPLETED");
+        assertThat(steps).filteredOn(e -> e.operation() == Operation.EXPIRE_APPROVAL).singleElement()
+                .satisfies(e -> assertThat(Actor.of(e)).contains(Actor.SYSTEM));
+    }
+
+    @Test
+    @Order(4)
+    void aLimitReachedBetweenRequestAndApprovalEndsItRejected() {
+        Answer asked = platform.send("POST", "/api/v1/snapshots/801/restore/", person("alice@example.com", "demo"), null,
+                Map.of("X-Request-Id", "approval-restore"));
+        assertThat(asked.status()).isEqualTo(202);
+        assertThat(asked.get("state")).isEqualTo("pending_approval");
+        String operation = asked.header("X-Operation-Id");
+        // Meanwhile the server fills up: no room for the restore's safety snapshot.
+        for (int made = 0; made < 5; made++) {
+            Answer created = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
+                    "{\"server_id\": 12345, \"name\": \"filler-" + made + "\"}");
+            if (created.status() == 400) {
+                assertThat(created.get("reason_code")).isEqualTo("SNAPSHOT_LIMIT_REACHED");
+                break;
+            }
+            assertThat(created.status()).isEqualTo(201);
+        }
+
+        Answer approved = decide(operation, person("bob@example.com", "demo"), "approve", "approval-restore-bob");
+
+        assertThat(approved.status()).isEqualTo(200);
+        assertThat(approved.body()).containsEntry("state", "rejected").containsEntry("final", true);
+        assertThat(simulator.requests()).extracting(RecordedRequest::path).noneMatch(p -> p.matches(".*/801/restore/?"));
+        assertThat(platform.auditOf("approval-restore").stream().map(RecordedAuditEvent::event)
+                .filter(e -> e.operation() == Operation.RESTORE_SNAPSHOT)
+                .map(e -> e.outcome().kind() + " " + e.outcome().reasonCode().map(Enum::name).orElse("")))
+                .contains("REJECTED SAFETY_SNAPSHOT_LIMIT_REACHED");
+        assertThat(approvalSteps(operation)).extracting(e -> e.operation() + " " + e.outcome().kind())
+                .containsSubsequence("REQUEST_APPROVAL COMPLETED", "APPROVE_OPERATION COMPLETED");
+    }
+
+    private static void awaitStart(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package org.vpsrecovery.domain.approval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.AccessDenied;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.operation.IllegalOperationTransition;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+
+class ApprovalLifecycleTest {
+
+    private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+    private static final Actor ALICE = Actor.of("alice", Actor.Authentication.JWT, "k1");
+    private static final Actor BOB = Actor.of("bob", Actor.Authentication.JWT, "k1");
+    private static final Actor SERVICE = Actor.of("blue/default", Actor.Authentication.SERVICE_TOKEN, "default");
+    private static final Actor AUDITOR = Actor.of("ann", Actor.Authentication.AUDITOR_TOKEN, null);
+    private static final Duration RUN_BY = Duration.ofMinutes(10);
+
+    private static RecoveryOperation pendingDelete(Actor requester) {
+        return RecoveryOperation.pendingApproval(OperationId.random(), new TeamId("blue"), new RequestId("r-1"),
+                Operation.DELETE_SNAPSHOT, new ServerId(12345), ResourceRef.of(new SnapshotId(801)), Optional.empty(),
+                Approval.requested(requester, T0, T0.plus(Duration.ofHours(1)), false));
+    }
+
+    private static ReasonCode reasonOf(Runnable action) {
+        try {
+            action.run();
+        } catch (RecoveryException refused) {
+            return refused.reason();
+        }
+        throw new AssertionError("not refused");
+    }
+
+    @Test
+    void aPendingOperationWaitsUntilItsTimeLimitHoldingNothing() {
+        RecoveryOperation pending = pendingDelete(ALICE);
+
+        assertThat(pending.state()).isEqualTo(OperationState.PENDING_APPROVAL);
+        assertThat(pending.isFinal()).isFalse();
+        assertThat(pending.deadline()).isEqualTo(T0.plus(Duration.ofHours(1)));
+        assertThat(pending.approval().orElseThrow().requester()).isEqualTo(ALICE);
+        assertThat(pending.hold(T0.plusSeconds(1))).isEmpty();
+    }
+
+    @Test
+    void aSecondPersonApprovesAndTheRunCarriesTheApproval() {
+        RecoveryOperation approved = pendingDelete(ALICE).approve(BOB, T0.plusSeconds(60), Optional.of("ticket 42"), RUN_BY);
+
+        assertThat(approved.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(approved.isFinal()).isFalse();
+        assertThat(approved.deadline()).isEqualTo(T0.plusSeconds(60).plus(RUN_BY));
+        ApprovalDecision decision = approved.approval().orElseThrow().decision().orElseThrow();
+        assertThat(decision.verdict()).isEqualTo(Verdict.APPROVE);
+        assertThat(decision.by()).isEqualTo(BOB);
+        assertThat(decision.reason()).contains("ticket 42");
+
+        RecoveryOperation run = approved.run(RecoveryOperation.accepted(approved.id(), approved.team(),
+                approved.requestId(), Operation.DELETE_SNAPSHOT, approved.server(), approved.resource(),
+                T0.plusSeconds(61), Duration.ofMinutes(10)));
+        assertThat(run.state()).isEqualTo(OperationState.ACCEPTED);
+        assertThat(run.version()).isEqualTo(approved.version() + 1);
+        assertThat(run.approval()).isEqualTo(approved.approval());
+    }
+
+    @Test
+    void theRequesterAServiceTokenAndAnAuditorAreRefusedAsDeciders() {
+        RecoveryOperation pending = pendingDelete(ALICE);
+
+        assertThatThrownBy(() -> pending.approve(ALICE, T0.plusSeconds(1), Optional.empty(), RUN_BY))
+                .isInstanceOf(AccessDenied.class);
+        assertThat(reasonOf(() -> pending.approve(ALICE, T0.plusSeconds(1), Optional.empty(), RUN_BY)))
+                .isEqualTo(ReasonCode.SELF_APPROVAL_REFUSED);
+        assertThat(reasonOf(() -> pending.deny(ALICE, T0.plusSeconds(1), Optional.empty())))
+                .isEqualTo(ReasonCode.SELF_APPROVAL_REFUSED);
+        assertThat(reasonOf(() -> pending.approve(SERVICE, T0.plusSeconds(1), Optional.empty(), RUN_BY)))
+                .isEqualTo(ReasonCode.APPROVER_NOT_A_PERSON);
+        assertThat(reasonOf(() -> pending.approve(AUDITOR, T0.plusSeconds(1), Optional.empty(), RUN_BY)))
+                .isEqualTo(ReasonCode.APPROVER_NOT_A_PERSON);
+        assertThat(reasonOf(() -> pending.approve(Actor.SYSTEM, T0.plusSeconds(1), Optional.empty(), RUN_BY)))
+                .isEqualTo(ReasonCode.APPROVER_NOT_A_PERSON);
+        // A service token may ask; a person then approves.
+        assertThat(pendingDelete(SERVICE).approve(BOB, T0.plusSeconds(1), Optional.empty(), RUN_BY).state())
+                .isEqualTo(OperationState.APPROVED);
+    }
+
+    @Test
+    void aDecisionIsMadeOnceAndNotAfterTheTimeLimit() {
+        RecoveryOperation pending = pendingDelete(ALICE);
+        RecoveryOperation denied = pending.deny(BOB, T0.plusSeconds(5), Optional.of("wrong server"));
+        Actor carol = Actor.of("carol", Actor.Authentication.JWT, null);
+
+        assertThat(denied.state()).isEqualTo(OperationState.DENIED);
+        assertThat(denied.isFinal()).isTrue();
+        assertThat(denied.approval().orElseThrow().decision().orElseThrow().verdict()).isEqualTo(Verdict.DENY);
+        assertThatThrownBy(() -> denied.approve(carol, T0.plusSeconds(6), Optional.empty(), RUN_BY))
+                .isInstanceOf(RecoveryDenied.class);
+        assertThat(reasonOf(() -> denied.approve(carol, T0.plusSeconds(6), Optional.empty(), RUN_BY)))
+                .isEqualTo(ReasonCode.APPROVAL_ALREADY_DECIDED);
+        RecoveryOperation approved = pending.approve(BOB, T0.plusSeconds(5), Optional.empty(), RUN_BY);
+        assertThat(reasonOf(() -> approved.deny(carol, T0.plusSeconds(6), Optional.empty())))
+                .isEqualTo(ReasonCode.APPROVAL_ALREADY_DECIDED);
+
+        Instant late = T0.plus(Duration.ofHours(1));
+        assertThat(reasonOf(() -> pending.approve(BOB, late, Optional.empty(), RUN_BY))).isEqualTo(ReasonCode.APPROVAL_EXPIRED);
+        RecoveryOperation expired = pending.expire(late);
+        assertThat(expired.state()).isEqualTo(OperationState.EXPIRED);
+        assertThat(expired.isFinal()).isTrue();
+        assertThat(reasonOf(() -> expired.approve(BOB, late, Optional.empty(), RUN_BY))).isEqualTo(ReasonCode.APPROVAL_EXPIRED);
+    }
+
+    @Test
+    void illegalTransitionsAreRefused() {
+        RecoveryOperation pending = pendingDelete(ALICE);
+        RecoveryOperation approved = pending.approve(BOB, T0.plusSeconds(5), Optional.empty(), RUN_BY);
+
+        assertThatThrownBy(() -> pending.expire(T0.plusSeconds(10))).isInstanceOf(IllegalOperationTransition.class);
+        assertThatThrownBy(() -> approved.expire(T0.plus(Duration.ofHours(2)))).isInstanceOf(IllegalOperationTransition.class);
+        assertThatThrownBy(() -> pending.run(RecoveryOperation.accepted(pending.id(), pending.team(), pending.requestId(),
+                Operation.DELETE_SNAPSHOT, pending.server(), pending.resource(), T0, Duration.ofMinutes(10))))
+                .isInstanceOf(IllegalOperationTransition.class);
+        // The run is the same operation: another id or kind is refused.
+        assertThatThrownBy(() -> approved.run(RecoveryOperation.accepted(OperationId.random(), pending.team(),
+                pending.requestId(), Operation.DELETE_SNAPSHOT, pending.server(), pending.resource(), T0,
+                Duration.ofMinutes(10)))).isInstanceOf(IllegalOperationTransition.class);
+        assertThatThrownBy(() -> pending.rejectedOnRun(T0, "no")).isInstanceOf(IllegalOperationTransition.class);
+        assertThatThrownBy(() -> pending.taken(Optional.empty(), T0, "no")).isInstanceOf(IllegalOperationTransition.class);
+        assertThatThrownBy(() -> approved.timedOut(T0.plus(Duration.ofHours(2)), "no"))
+                .isInstanceOf(IllegalOperationTransition.class);
+        assertThatThrownBy(() -> pending.end()).isInstanceOf(IllegalOperationTransition.class);
+        RecoveryOperation rejected = approved.rejectedOnRun(T0.plusSeconds(6), "SNAPSHOT_LIMIT_REACHED: 5 of 5");
+        assertThat(rejected.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(rejected.isFinal()).isTrue();
+        // Creates never wait for approval; the platform's own work is never held.
+        assertThatThrownBy(() -> RecoveryOperation.pendingApproval(OperationId.random(), new TeamId("blue"),
+                new RequestId("r"), Operation.CREATE_SNAPSHOT, new ServerId(1), ResourceRef.of(new SnapshotId(1)),
+                Optional.empty(), Approval.requested(ALICE, T0, T0.plusSeconds(60), false)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Approval.requested(Actor.SYSTEM, T0, T0.plusSeconds(60), false))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> pending.approve(BOB, T0.plusSeconds(1), Optional.of("bad\u0007"), RUN_BY))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
