@@ -39,18 +39,28 @@ public class CallerAuthenticationFilter implements Ordered {
         this.people = people;
     }
 
-    /** The caller a request's bearer token names (a service or auditor token, a person's JWT), or why none. */
-    private record Identified(Optional<Caller> caller, String refusal, Optional<String> keysUnavailable) {
+    /** The caller a bearer token names (a service or auditor token, a person's JWT), or why none. */
+    public record Identified(Optional<Caller> caller, String refusal, Optional<String> keysUnavailable) {
     }
 
     private Identified identify(HttpRequest<?> request) {
         String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         String token = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 ? header.substring(BEARER.length()).strip() : null;
+        return identify(token, Optional.ofNullable(request.getHeaders().get(JwtBearerTokens.TEAM_HEADER)));
+    }
+
+    /**
+     * The API's own check of a token (null: none given), for every inbound adapter that takes one: the
+     * web console's sign-in form (ADR 0041) checks exactly what a bearer token on {@code /api/} is checked
+     * against. {@code team} picks one of a person's teams, as {@value JwtBearerTokens#TEAM_HEADER} does.
+     * May fetch the identity provider's keys: call it off the event loop.
+     */
+    public Identified identify(String token, Optional<String> team) {
         Optional<Caller> caller = token == null ? Optional.empty() : identify(token);
         String refusal = "a valid team or auditor token is required: Authorization: Bearer <token>";
         if (caller.isEmpty() && token != null && people.enabled() && JwtBearerTokens.looksLikeJwt(token)) {
-            switch (people.authenticate(token, Optional.ofNullable(request.getHeaders().get(JwtBearerTokens.TEAM_HEADER)))) {
+            switch (people.authenticate(token, team)) {
                 case JwtBearerTokens.Verdict.Accepted accepted -> caller = Optional.of(accepted.caller());
                 case JwtBearerTokens.Verdict.Refused refused -> refusal = refused.why();
                 case JwtBearerTokens.Verdict.Unavailable unavailable -> {

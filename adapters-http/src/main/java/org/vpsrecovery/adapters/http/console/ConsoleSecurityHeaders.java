@@ -1,0 +1,25 @@
+package org.vpsrecovery.adapters.http.console;
+
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+
+/**
+ * Every console answer: a content security policy with no script at all and only our own stylesheet,
+ * no framing (clickjacking), no caching of pages that show audit data, no MIME sniffing, no referrer.
+ */
+@ServerFilter({"/console", "/console/**"})
+public class ConsoleSecurityHeaders {
+
+    static final String POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+            + "frame-ancestors 'none'; base-uri 'none'";
+
+    @ResponseFilter
+    public void secure(MutableHttpResponse<?> response) {
+        response.header("Content-Security-Policy", POLICY);
+        response.header("X-Frame-Options", "DENY");
+        response.header("X-Content-Type-Options", "nosniff");
+        response.header("Referrer-Policy", "no-referrer");
+        response.header("Cache-Control", "no-store");
+    }
+}
