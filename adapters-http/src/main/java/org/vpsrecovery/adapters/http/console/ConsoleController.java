@@ -172,7 +172,8 @@ public class ConsoleController {
     public HttpResponse<?> signOut(HttpRequest<?> request, @Body Map<String, String> form) {
         Optional<SignInSession> session = session(request);
         if (session.isEmpty()) {
-            return seeOther("/sign-in").cookie(cookie(request, SESSION_COOKIE, "").maxAge(0));
+            // No cookie is touched: a cross-site post (which SameSite=Strict sends without the cookie) changes nothing.
+            return seeOther("/sign-in");
         }
         if (!sameSecret(session.get().csrfToken(), form.get("csrf"))) {
             return csrfRefused();
@@ -198,6 +199,10 @@ public class ConsoleController {
 
     @Get("/audit/events")
     public HttpResponse<?> timeline(HttpRequest<?> request) {
+        Optional<MutableHttpResponse<?>> canonical = withoutBlankFilters(request);
+        if (canonical.isPresent()) {
+            return canonical.get();
+        }
         return signedIn(request, "Audit timeline", "/audit/events", session -> {
             AuditReader reader = RequestAttributes.auditReader(request);
             AuditReportParameters parameters = AuditReportParameters.of(request, EVENT_PARAMETERS);
@@ -245,6 +250,10 @@ public class ConsoleController {
 
     @Get("/audit/summary")
     public HttpResponse<?> summary(HttpRequest<?> request) {
+        Optional<MutableHttpResponse<?>> canonical = withoutBlankFilters(request);
+        if (canonical.isPresent()) {
+            return canonical.get();
+        }
         return signedIn(request, "Summary", "/audit/summary", session -> {
             AuditReader reader = RequestAttributes.auditReader(request);
             AuditReportParameters parameters = AuditReportParameters.of(request, SUMMARY_PARAMETERS);
@@ -320,6 +329,22 @@ public class ConsoleController {
             case BAD_GATEWAY, GATEWAY_TIMEOUT -> "VPS.org did not answer";
             default -> "Refused";
         };
+    }
+
+    /**
+     * A filter form sends its empty fields too ({@code team=&...}); the reports refuse an empty value, so
+     * the browser is sent to the same page without them (and the address shows only the filters used).
+     */
+    private static Optional<MutableHttpResponse<?>> withoutBlankFilters(HttpRequest<?> request) {
+        Map<String, List<String>> given = request.getParameters().asMap();
+        boolean blank = given.values().stream().anyMatch(values -> values.stream().anyMatch(String::isBlank));
+        if (!blank) {
+            return Optional.empty();
+        }
+        io.micronaut.http.uri.UriBuilder uri = io.micronaut.http.uri.UriBuilder.of(request.getPath());
+        given.forEach((name, values) -> values.stream().filter(v -> !v.isBlank())
+                .forEach(value -> uri.queryParam(name, value)));
+        return Optional.of(HttpResponse.seeOther(uri.build()));
     }
 
     // ---- the session ----

@@ -219,7 +219,7 @@ final class ConsolePages {
         double scale = max == 0 ? 0 : plotHeight / max;
         int buckets = Math.max(1, perBucket.size());
         double slot = (width - left - 8) / buckets;
-        double barWidth = Math.max(2, slot * 0.7);
+        double barWidth = Math.min(40, Math.max(2, slot * 0.7));
         List<Bar> bars = new ArrayList<>();
         List<AxisLabel> labels = new ArrayList<>();
         int every = Math.max(1, buckets / 10);
