@@ -195,7 +195,7 @@ class ConsoleBrowserEndToEndTest {
         List<String> first = sequences();
         assertThat(first).hasSize(2);
         assertThat(browser.findElements(By.cssSelector("#events td:nth-child(4)"))).extracting(WebElement::getText)
-                .containsOnly("CREATE_SNAPSHOT");
+                .containsOnly("create_snapshot");
         screenshot("timeline");
         browser.findElement(By.id("next-page")).click();
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("cursor="));

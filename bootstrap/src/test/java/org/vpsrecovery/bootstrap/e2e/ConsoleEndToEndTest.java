@@ -42,6 +42,7 @@ class ConsoleEndToEndTest {
     @RegisterExtension
     static final FreshDatabase DATABASE = FreshDatabase.empty();
 
+    static final String TINY_TOKEN = "tiny-team-token-e2e";
     static VpsOrgSimulator simulator;
     static TestIdentityProvider idp;
     static RunningPlatform platform;
@@ -54,6 +55,10 @@ class ConsoleEndToEndTest {
         // Operations stay in flight until a test tracks them: the operations page has something to show.
         overrides.put("vpsr.tracking.every", "1h");
         overrides.put("vpsr.reconcile.every", "1h");
+        // A team with a small fair share: its console pages count against it as its API calls do.
+        overrides.put("vpsr.teams.tiny.token-sha256", org.vpsrecovery.adapters.http.facade.HashedTeamTokens.sha256Hex(TINY_TOKEN));
+        overrides.put("vpsr.teams.tiny.servers", "34567");
+        overrides.put("vpsr.teams.tiny.requests-per-minute", "3");
         platform = RunningPlatform.start(DATABASE.database(), simulator, overrides);
         for (int i = 0; i < 5; i++) {
             platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
@@ -236,6 +241,21 @@ class ConsoleEndToEndTest {
                 .filter(e -> e.event().operation() == Operation.AUDIT_READ)
                 .map(e -> e.event().detail().values().toString()).toList())
                 .anyMatch(d -> d.contains("console-verify")).anyMatch(d -> d.contains("console-summary"));
+    }
+
+    @Test
+    void aTeamsPagesCountAgainstItsFairShareOfVpsOrg() {
+        ConsoleClient browser = client();
+        assertThat(browser.signIn(TINY_TOKEN, "").statusCode()).as("signing in is no request to VPS.org").isEqualTo(303);
+        for (int i = 0; i < 3; i++) {
+            assertThat(browser.get("/console/").statusCode()).isEqualTo(200);
+        }
+
+        HttpResponse<String> over = browser.get("/console/");
+
+        assertThat(over.statusCode()).isEqualTo(429);
+        assertThat(over.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(over.body()).contains("TEAM_RATE_LIMITED");
     }
 
     @Test

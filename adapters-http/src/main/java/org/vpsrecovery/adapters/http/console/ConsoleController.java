@@ -56,6 +56,7 @@ import org.vpsrecovery.application.audit.RecordAuditReadUseCase;
 import org.vpsrecovery.application.audit.ReportRecoverabilityUseCase;
 import org.vpsrecovery.application.audit.SummarizeAuditUseCase;
 import org.vpsrecovery.application.audit.VerifyAuditChainUseCase;
+import org.vpsrecovery.application.fairshare.AdmitTeamRequestUseCase;
 import org.vpsrecovery.application.operation.ListOperationsUseCase;
 import org.vpsrecovery.application.session.SignInSessionsUseCase;
 import org.vpsrecovery.domain.common.RecoveryException;
@@ -95,13 +96,14 @@ public class ConsoleController {
     private final ListOperationsUseCase operations;
     private final RecordAuditReadUseCase reads;
     private final ConsoleSettings settings;
+    private final AdmitTeamRequestUseCase admissions;
     private final Clock clock;
 
     public ConsoleController(CallerAuthenticationFilter authentication, SignInSessionsUseCase sessions,
                              ReportRecoverabilityUseCase recoverability, ListAuditEventsUseCase events,
                              VerifyAuditChainUseCase verify, SummarizeAuditUseCase summarize,
                              ListOperationsUseCase operations, RecordAuditReadUseCase reads,
-                             ConsoleSettings settings, Clock clock) {
+                             ConsoleSettings settings, AdmitTeamRequestUseCase admissions, Clock clock) {
         this.authentication = authentication;
         this.sessions = sessions;
         this.recoverability = recoverability;
@@ -111,6 +113,7 @@ public class ConsoleController {
         this.operations = operations;
         this.reads = reads;
         this.settings = settings;
+        this.admissions = admissions;
         this.clock = clock;
     }
 
@@ -186,7 +189,7 @@ public class ConsoleController {
 
     @Get("/")
     public HttpResponse<?> dashboard(HttpRequest<?> request) {
-        return signedIn(request, "Recoverability", "/", session -> {
+        return signedIn(request, "Recoverability", "/", true, session -> {
             AuditReader reader = RequestAttributes.auditReader(request);
             AuditReportParameters parameters = AuditReportParameters.of(request, Set.of("expiring_within_days"));
             int days = parameters.boundedInteger("expiring_within_days", 0,
@@ -203,7 +206,7 @@ public class ConsoleController {
         if (canonical.isPresent()) {
             return canonical.get();
         }
-        return signedIn(request, "Audit timeline", "/audit/events", session -> {
+        return signedIn(request, "Audit timeline", "/audit/events", false, session -> {
             AuditReader reader = RequestAttributes.auditReader(request);
             AuditReportParameters parameters = AuditReportParameters.of(request, EVENT_PARAMETERS);
             var page = events.listAuditEvents(reader, parameters.eventFilter(), parameters.cursor(), parameters.limit());
@@ -220,6 +223,9 @@ public class ConsoleController {
             return seeOther("/sign-in");
         }
         authenticate(request, session.get());
+        if (session.get().holder() instanceof SessionHolder.Team team) {
+            admissions.admit(team.team(), false).close();
+        }
         AuditReader reader = RequestAttributes.auditReader(request);
         AuditReportParameters parameters = AuditReportParameters.of(request, EVENT_PARAMETERS);
         if (parameters.text("cursor").isPresent() || parameters.text("limit").isPresent()) {
@@ -239,7 +245,7 @@ public class ConsoleController {
 
     @Get("/audit/verify")
     public HttpResponse<?> verifyChain(HttpRequest<?> request) {
-        return signedIn(request, "Audit chain", "/audit/verify", session -> {
+        return signedIn(request, "Audit chain", "/audit/verify", false, session -> {
             AuditReader reader = RequestAttributes.auditReader(request);
             AuditReportParameters.of(request, Set.of());
             var verification = verify.verifyAuditChain(reader);
@@ -254,7 +260,7 @@ public class ConsoleController {
         if (canonical.isPresent()) {
             return canonical.get();
         }
-        return signedIn(request, "Summary", "/audit/summary", session -> {
+        return signedIn(request, "Summary", "/audit/summary", false, session -> {
             AuditReader reader = RequestAttributes.auditReader(request);
             AuditReportParameters parameters = AuditReportParameters.of(request, SUMMARY_PARAMETERS);
             List<Optional<Instant>> range = parameters.timeRange();
@@ -276,7 +282,7 @@ public class ConsoleController {
     /** Operations not yet final, newest first: what VPS.org is doing for the reader's teams now. */
     @Get("/operations")
     public HttpResponse<?> operationsInFlight(HttpRequest<?> request) {
-        return signedIn(request, "Operations in flight", "/operations", session -> {
+        return signedIn(request, "Operations in flight", "/operations", false, session -> {
             AuditReader reader = RequestAttributes.auditReader(request);
             AuditReportParameters.of(request, Set.of());
             var open = operations.listOperations(reader, Optional.empty(), Optional.empty(), 200).stream()
@@ -360,13 +366,25 @@ public class ConsoleController {
         Page make(SignInSession session);
     }
 
-    private HttpResponse<?> signedIn(HttpRequest<?> request, String title, String current, PageMaker maker) {
+    /**
+     * A page for the signed-in caller. A team's page counts against its fair share of VPS.org as its API
+     * requests do (ADR 0037): one off its rate, and a slot for calls in flight if it calls VPS.org.
+     */
+    private HttpResponse<?> signedIn(HttpRequest<?> request, String title, String current, boolean callsVpsOrg,
+                                     PageMaker maker) {
         Optional<SignInSession> session = session(request);
         if (session.isEmpty()) {
             return seeOther("/sign-in");
         }
         authenticate(request, session.get());
-        Page page = maker.make(session.get());
+        Page page;
+        if (session.get().holder() instanceof SessionHolder.Team team) {
+            try (AdmitTeamRequestUseCase.Admission admitted = admissions.admit(team.team(), callsVpsOrg)) {
+                page = maker.make(session.get());
+            }
+        } else {
+            page = maker.make(session.get());
+        }
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("chrome", chrome(title, current, session.get()));
         model.put("page", page.page());

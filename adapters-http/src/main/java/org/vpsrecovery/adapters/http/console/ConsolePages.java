@@ -124,8 +124,10 @@ final class ConsolePages {
         }
         List<EventRow> rows = page.events().stream().map(recorded -> {
             EventJson e = AuditJsonMapper.event(recorded);
-            return new EventRow(e.sequence(), time(recorded.event().occurredAt()), e.team(), e.operation(),
-                    e.serverId() == null ? "" : e.serverId().toString(), e.outcome(),
+            // Lower case, as the filters name them (and as the outcome's colour class is spelled).
+            return new EventRow(e.sequence(), time(recorded.event().occurredAt()), e.team(),
+                    e.operation().toLowerCase(Locale.ROOT), e.serverId() == null ? "" : e.serverId().toString(),
+                    e.outcome().toLowerCase(Locale.ROOT),
                     e.reasonCode() == null ? "" : e.reasonCode(), e.actor() == null ? "" : e.actor().subject(),
                     e.requestId());
         }).toList();
