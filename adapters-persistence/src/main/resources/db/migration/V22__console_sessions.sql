@@ -10,12 +10,14 @@ CREATE TABLE console_session (
     actor_key_id         text        CHECK (length(actor_key_id) BETWEEN 1 AND 200),
     csrf_token           text        NOT NULL CHECK (csrf_token ~ '^[A-Za-z0-9_-]{43}$'),
     created_at           timestamptz NOT NULL,
-    last_seen_at         timestamptz NOT NULL CHECK (last_seen_at >= created_at)
+    last_seen_at         timestamptz NOT NULL CHECK (last_seen_at >= created_at),
+    -- the absolute end: the console's bound, or the end of the token signed in with if sooner
+    expires_at           timestamptz NOT NULL CHECK (expires_at > created_at)
 );
 
 -- Expired sessions are deleted at each sign-in by these two bounds.
 CREATE INDEX console_session_last_seen ON console_session (last_seen_at);
-CREATE INDEX console_session_created ON console_session (created_at);
+CREATE INDEX console_session_expires ON console_session (expires_at);
 
 REVOKE ALL ON console_session FROM PUBLIC;
 GRANT SELECT, INSERT, UPDATE, DELETE ON console_session TO vpsr_app;

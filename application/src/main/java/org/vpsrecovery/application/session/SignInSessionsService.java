@@ -42,11 +42,18 @@ public final class SignInSessionsService implements SignInSessionsUseCase {
     }
 
     @Override
-    public Opened open(SessionHolder holder, Actor actor) {
+    public Opened open(SessionHolder holder, Actor actor, Optional<Instant> tokenValidUntil) {
         String id = randomToken();
         Instant now = clock.instant();
-        SignInSession session = new SignInSession(digest(id), holder, actor, randomToken(), now, now);
-        sessions.open(session, now.minus(idle), now.minus(absolute));
+        Instant end = now.plus(absolute);
+        if (tokenValidUntil.isPresent() && tokenValidUntil.get().isBefore(end)) {
+            end = tokenValidUntil.get();
+        }
+        if (!end.isAfter(now)) {
+            throw new IllegalArgumentException("the token is no longer valid");
+        }
+        SignInSession session = new SignInSession(digest(id), holder, actor, randomToken(), now, now, end);
+        sessions.open(session, now.minus(idle), now);
         return new Opened(id, session);
     }
 
@@ -56,7 +63,7 @@ public final class SignInSessionsService implements SignInSessionsUseCase {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        return sessions.touch(digest(id), now, now.minus(idle), now.minus(absolute));
+        return sessions.touch(digest(id), now, now.minus(idle));
     }
 
     @Override

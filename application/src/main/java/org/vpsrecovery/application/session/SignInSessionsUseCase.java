@@ -1,5 +1,6 @@
 package org.vpsrecovery.application.session;
 
+import java.time.Instant;
 import java.util.Optional;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.session.SessionHolder;
@@ -15,7 +16,8 @@ public interface SignInSessionsUseCase {
     record Opened(String id, SignInSession session) {
     }
 
-    Opened open(SessionHolder holder, Actor actor);
+    /** {@code tokenValidUntil}: when the token signed in with stops being accepted; the session ends by then too. */
+    Opened open(SessionHolder holder, Actor actor, Optional<Instant> tokenValidUntil);
 
     /** The live session this id names (refreshing its idle expiry), or empty. */
     Optional<SignInSession> find(String id);

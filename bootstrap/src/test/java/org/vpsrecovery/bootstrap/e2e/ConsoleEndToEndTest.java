@@ -118,9 +118,14 @@ class ConsoleEndToEndTest {
     }
 
     @Test
-    void aPersonSignsInWithAJwtAndTheirReadsCarryTheirName() {
+    void aPersonSignsInWithAJwtAndTheirReadsCarryTheirName() throws Exception {
         ConsoleClient browser = client();
-        assertThat(browser.signIn(idp.member("alice", "demo"), "demo").statusCode()).isEqualTo(303);
+        String jwt = idp.member("alice", "demo");
+        assertThat(browser.signIn(jwt, "demo").statusCode()).isEqualTo(303);
+        // The session ends when the JWT does (10 minutes here), not 8 hours later.
+        long exp = com.nimbusds.jwt.SignedJWT.parse(jwt).getJWTClaimsSet().getExpirationTime().toInstant().getEpochSecond();
+        assertThat(rows("SELECT extract(epoch FROM expires_at)::bigint FROM console_session WHERE actor_subject = 'alice'"))
+                .containsExactly(Long.toString(exp));
 
         HttpResponse<String> timeline = browser.get("/console/audit/events?limit=3");
 

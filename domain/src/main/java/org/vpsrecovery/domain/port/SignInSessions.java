@@ -10,14 +10,14 @@ import org.vpsrecovery.domain.session.SignInSession;
  */
 public interface SignInSessions {
 
-    /** Stores a new session; sessions idle since before {@code idleSince} or created before {@code createdSince} go. */
-    void open(SignInSession session, Instant idleSince, Instant createdSince);
+    /** Stores a new session; sessions idle since before {@code idleSince} or expired by {@code now} go. */
+    void open(SignInSession session, Instant idleSince, Instant now);
 
     /**
-     * The session under this digest if it was last seen at or after {@code idleSince} and created at or
-     * after {@code createdSince}, marked seen {@code now}; empty if unknown or expired.
+     * The session under this digest if it was last seen at or after {@code idleSince} and expires after
+     * {@code now}, marked seen {@code now}; empty if unknown or expired.
      */
-    Optional<SignInSession> touch(String idDigest, Instant now, Instant idleSince, Instant createdSince);
+    Optional<SignInSession> touch(String idDigest, Instant now, Instant idleSince);
 
     /** Ends the session (signing out); unknown digests are no error. */
     void close(String idDigest);

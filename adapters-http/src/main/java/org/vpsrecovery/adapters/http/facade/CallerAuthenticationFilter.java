@@ -11,6 +11,7 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.time.Instant;
 import java.util.Optional;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.common.ReasonCode;
@@ -39,8 +40,15 @@ public class CallerAuthenticationFilter implements Ordered {
         this.people = people;
     }
 
-    /** The caller a bearer token names (a service or auditor token, a person's JWT), or why none. */
-    public record Identified(Optional<Caller> caller, String refusal, Optional<String> keysUnavailable) {
+    /**
+     * The caller a bearer token names (a service or auditor token, a person's JWT), or why none;
+     * {@code validUntil}: when the token stops being accepted (a JWT's exp, a service token's not-after).
+     */
+    public record Identified(Optional<Caller> caller, String refusal, Optional<String> keysUnavailable,
+                             Optional<Instant> validUntil) {
+    }
+
+    private record Found(Caller caller, Optional<Instant> validUntil) {
     }
 
     private Identified identify(HttpRequest<?> request) {
@@ -57,18 +65,19 @@ public class CallerAuthenticationFilter implements Ordered {
      * May fetch the identity provider's keys: call it off the event loop.
      */
     public Identified identify(String token, Optional<String> team) {
-        Optional<Caller> caller = token == null ? Optional.empty() : identify(token);
+        Optional<Found> found = token == null ? Optional.empty() : identify(token);
         String refusal = "a valid team or auditor token is required: Authorization: Bearer <token>";
-        if (caller.isEmpty() && token != null && people.enabled() && JwtBearerTokens.looksLikeJwt(token)) {
+        if (found.isEmpty() && token != null && people.enabled() && JwtBearerTokens.looksLikeJwt(token)) {
             switch (people.authenticate(token, team)) {
-                case JwtBearerTokens.Verdict.Accepted accepted -> caller = Optional.of(accepted.caller());
+                case JwtBearerTokens.Verdict.Accepted accepted ->
+                        found = Optional.of(new Found(accepted.caller(), accepted.expiresAt()));
                 case JwtBearerTokens.Verdict.Refused refused -> refusal = refused.why();
                 case JwtBearerTokens.Verdict.Unavailable unavailable -> {
-                    return new Identified(Optional.empty(), refusal, Optional.of(unavailable.why()));
+                    return new Identified(Optional.empty(), refusal, Optional.of(unavailable.why()), Optional.empty());
                 }
             }
         }
-        return new Identified(caller, refusal, Optional.empty());
+        return new Identified(found.map(Found::caller), refusal, Optional.empty(), found.flatMap(Found::validUntil));
     }
 
     /**
@@ -112,11 +121,11 @@ public class CallerAuthenticationFilter implements Ordered {
     }
 
     /** Both lookups always run, so the answer's timing does not tell a team token from an auditor's. */
-    private Optional<Caller> identify(String token) {
-        Optional<Caller> team = teams.authenticate(token).map(service -> new Caller.Team(service.team(),
-                Actor.of(service.subject(), Actor.Authentication.SERVICE_TOKEN, service.id())));
-        Optional<Caller> auditor = auditors.authenticate(token).map(found -> new Caller.Auditor(found,
-                Actor.of(found.name(), Actor.Authentication.AUDITOR_TOKEN, null)));
+    private Optional<Found> identify(String token) {
+        Optional<Found> team = teams.authenticate(token).map(service -> new Found(new Caller.Team(service.team(),
+                Actor.of(service.subject(), Actor.Authentication.SERVICE_TOKEN, service.id())), service.notAfter()));
+        Optional<Found> auditor = auditors.authenticate(token).map(found -> new Found(new Caller.Auditor(found,
+                Actor.of(found.name(), Actor.Authentication.AUDITOR_TOKEN, null)), Optional.empty()));
         return team.or(() -> auditor);
     }
 

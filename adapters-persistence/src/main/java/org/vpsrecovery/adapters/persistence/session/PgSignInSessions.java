@@ -25,16 +25,16 @@ import org.vpsrecovery.domain.session.SignInSession;
 public final class PgSignInSessions implements SignInSessions {
 
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
-    private static final String PURGE = "DELETE FROM console_session WHERE last_seen_at < ? OR created_at < ?";
+    private static final String PURGE = "DELETE FROM console_session WHERE last_seen_at < ? OR expires_at <= ?";
     private static final String INSERT = """
             INSERT INTO console_session (id_digest, holder_kind, holder, actor_subject, actor_authentication,
-                                         actor_key_id, csrf_token, created_at, last_seen_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                                         actor_key_id, csrf_token, created_at, last_seen_at, expires_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String TOUCH = """
             UPDATE console_session SET last_seen_at = greatest(last_seen_at, ?)
-            WHERE id_digest = ? AND last_seen_at >= ? AND created_at >= ?
+            WHERE id_digest = ? AND last_seen_at >= ? AND expires_at > ?
             RETURNING id_digest, holder_kind, holder, actor_subject, actor_authentication, actor_key_id,
-                      csrf_token, created_at, last_seen_at""";
+                      csrf_token, created_at, last_seen_at, expires_at""";
     private static final String DELETE = "DELETE FROM console_session WHERE id_digest = ?";
 
     private final DataSource dataSource;
@@ -44,12 +44,12 @@ public final class PgSignInSessions implements SignInSessions {
     }
 
     @Override
-    public void open(SignInSession session, Instant idleSince, Instant createdSince) {
+    public void open(SignInSession session, Instant idleSince, Instant now) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
             try (PreparedStatement purge = connection.prepareStatement(PURGE)) {
                 purge.setObject(1, at(idleSince));
-                purge.setObject(2, at(createdSince));
+                purge.setObject(2, at(now));
                 purge.executeUpdate();
             }
             try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
@@ -70,6 +70,7 @@ public final class PgSignInSessions implements SignInSessions {
                 insert.setString(7, session.csrfToken());
                 insert.setObject(8, at(session.createdAt()));
                 insert.setObject(9, at(session.lastSeenAt()));
+                insert.setObject(10, at(session.expiresAt()));
                 insert.executeUpdate();
             }
         } catch (SQLException e) {
@@ -78,14 +79,14 @@ public final class PgSignInSessions implements SignInSessions {
     }
 
     @Override
-    public Optional<SignInSession> touch(String idDigest, Instant now, Instant idleSince, Instant createdSince) {
+    public Optional<SignInSession> touch(String idDigest, Instant now, Instant idleSince) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
             try (PreparedStatement touch = connection.prepareStatement(TOUCH)) {
                 touch.setObject(1, at(now));
                 touch.setString(2, idDigest);
                 touch.setObject(3, at(idleSince));
-                touch.setObject(4, at(createdSince));
+                touch.setObject(4, at(now));
                 try (ResultSet row = touch.executeQuery()) {
                     return row.next() ? Optional.of(session(row)) : Optional.empty();
                 }
@@ -117,7 +118,8 @@ public final class PgSignInSessions implements SignInSessions {
         Actor actor = Actor.of(row.getString("actor_subject"), how, row.getString("actor_key_id"));
         return new SignInSession(row.getString("id_digest"), holderOf, actor, row.getString("csrf_token"),
                 row.getObject("created_at", OffsetDateTime.class).toInstant(),
-                row.getObject("last_seen_at", OffsetDateTime.class).toInstant());
+                row.getObject("last_seen_at", OffsetDateTime.class).toInstant(),
+                row.getObject("expires_at", OffsetDateTime.class).toInstant());
     }
 
     private static OffsetDateTime at(Instant instant) {

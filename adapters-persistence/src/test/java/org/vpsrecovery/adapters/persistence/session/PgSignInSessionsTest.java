@@ -31,11 +31,15 @@ class PgSignInSessionsTest {
     }
 
     private void open(String digest, SessionHolder holder, Actor actor, Instant at) {
-        one.open(new SignInSession(digest, holder, actor, CSRF, at, at), at.minus(IDLE), at.minus(ABSOLUTE));
+        open(digest, holder, actor, at, at.plus(ABSOLUTE));
+    }
+
+    private void open(String digest, SessionHolder holder, Actor actor, Instant at, Instant expiresAt) {
+        one.open(new SignInSession(digest, holder, actor, CSRF, at, at, expiresAt), at.minus(IDLE), at);
     }
 
     private java.util.Optional<SignInSession> touch(PgSignInSessions through, String digest, Instant now) {
-        return through.touch(digest, now, now.minus(IDLE), now.minus(ABSOLUTE));
+        return through.touch(digest, now, now.minus(IDLE));
     }
 
     @Test
@@ -50,6 +54,16 @@ class PgSignInSessionsTest {
         assertThat(found.csrfToken()).isEqualTo(CSRF);
         assertThat(found.createdAt()).isEqualTo(T0);
         assertThat(found.lastSeenAt()).isEqualTo(T0.plusSeconds(60));
+        assertThat(found.expiresAt()).isEqualTo(T0.plus(ABSOLUTE));
+    }
+
+    @Test
+    void aSessionEndsWhenTheTokenItWasOpenedWithDoes() {
+        Actor bob = Actor.of("bob", Actor.Authentication.JWT, "key-1");
+        open(digest('7'), new SessionHolder.Team(new TeamId("demo")), bob, T0, T0.plus(Duration.ofMinutes(5)));
+
+        assertThat(touch(one, digest('7'), T0.plus(Duration.ofMinutes(4)))).isPresent();
+        assertThat(touch(other, digest('7'), T0.plus(Duration.ofMinutes(5)))).as("at the token's end").isEmpty();
     }
 
     @Test
