@@ -13,6 +13,8 @@ import javax.sql.DataSource;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.adapters.persistence.fairshare.PgFairShare;
 import org.vpsrecovery.domain.port.FairShare;
+import org.vpsrecovery.adapters.persistence.session.PgSignInSessions;
+import org.vpsrecovery.domain.port.SignInSessions;
 import org.vpsrecovery.adapters.persistence.webhook.DeliveryRowRepository;
 import org.vpsrecovery.adapters.persistence.webhook.SubscriptionRowRepository;
 import org.vpsrecovery.adapters.persistence.webhook.WebhookRows;
@@ -120,5 +122,11 @@ public class PostgresAdapterFactory {
     FairShare fairShare(DataSource dataSource, @Nullable Clock clock,
                         @Value("${vpsr.fair-share.call-lease:2m}") Duration lease) {
         return new PgFairShare(pooled(dataSource), clock == null ? Clock.systemUTC() : clock, lease);
+    }
+
+    /** The web console's sessions, shared by every instance (ADR 0041). */
+    @Singleton
+    SignInSessions signInSessions(DataSource dataSource) {
+        return new PgSignInSessions(pooled(dataSource));
     }
 }

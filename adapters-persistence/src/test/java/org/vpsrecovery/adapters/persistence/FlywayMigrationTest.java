@@ -28,11 +28,11 @@ class FlywayMigrationTest {
         MigrateResult second = flyway.migrate();
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(19); // V1-V10, V12-V18, V20, V21 (V19 kept free)
+        assertThat(first.migrationsExecuted).isEqualTo(20); // V1-V10, V12-V18, V20-V22 (V11, V19 kept free)
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
-                .containsExactly("audit_chain_head", "audit_event", "automatic_backup_sighting", "idempotency_record",
+                .containsExactly("audit_chain_head", "audit_event", "automatic_backup_sighting", "console_session", "idempotency_record",
                         "recovery_operation", "recovery_point_drift", "recovery_point_hold", "recovery_policy",
                         "scheduled_tasks", "team_call_slot", "team_rate_bucket", "webhook_delivery",
                         "webhook_subscription");
@@ -71,6 +71,8 @@ class FlywayMigrationTest {
                 .containsExactly("audit_chain_head SELECT,UPDATE", "audit_event INSERT,SELECT",
                         // the drift scans' memory of automatic backups is replaced each scan
                         "automatic_backup_sighting DELETE,INSERT,SELECT,UPDATE",
+                        // console sessions are opened, seen (idle expiry), signed out or purged (ADR 0041)
+                        "console_session DELETE,INSERT,SELECT,UPDATE",
                         "idempotency_record DELETE,INSERT,SELECT,UPDATE",
                         // operations are moved, never removed; the scheduler's own rows come and go
                         "recovery_operation INSERT,SELECT,UPDATE",

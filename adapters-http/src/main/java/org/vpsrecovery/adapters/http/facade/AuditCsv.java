@@ -23,9 +23,9 @@ import org.vpsrecovery.domain.port.AuditEventStream;
  * spreadsheet shows it as text instead of running it as a formula (OWASP "CSV injection"), which
  * no CSV library does for us.
  */
-final class AuditCsv extends InputStream {
+public final class AuditCsv extends InputStream {
 
-    static final String MEDIA_TYPE = "text/csv";
+    public static final String MEDIA_TYPE = "text/csv";
     static final List<String> HEADER = List.of("sequence", "occurred_at", "team", "request_id", "operation",
             "server_id", "resource_type", "resource_id", "outcome", "reason_code", "cause", "provider_status",
             "name", "description", "detail", "actor_subject", "actor_authentication", "actor_key_id");
@@ -40,7 +40,7 @@ final class AuditCsv extends InputStream {
     private int position;
     private boolean closed;
 
-    AuditCsv(AuditEventStream events) {
+    public AuditCsv(AuditEventStream events) {
         this.events = events;
         print(printer, HEADER);
         this.chunk = takeRows();

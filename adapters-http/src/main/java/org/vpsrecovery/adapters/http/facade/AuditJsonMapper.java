@@ -34,12 +34,12 @@ import org.vpsrecovery.domain.report.ServerRecoverability;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 
 /** The one place where the audit reports' domain objects become their JSON (and CSV row) shapes. */
-final class AuditJsonMapper {
+public final class AuditJsonMapper {
 
     private AuditJsonMapper() {
     }
 
-    static EventJson event(RecordedAuditEvent recorded) {
+    public static EventJson event(RecordedAuditEvent recorded) {
         AuditEvent e = recorded.event();
         return new EventJson(recorded.sequence(), e.occurredAt().toString(), e.team().value(), e.requestId().value(),
                 e.operation().name(), e.server().map(s -> s.value()).orElse(null),

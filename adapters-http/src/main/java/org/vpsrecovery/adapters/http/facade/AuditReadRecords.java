@@ -13,12 +13,12 @@ import org.vpsrecovery.domain.common.RequestId;
  * filters as given. Written after the use case allowed the read and before the answer goes out; shared
  * by every controller that serves one (the audit reports, the drift report).
  */
-final class AuditReadRecords {
+public final class AuditReadRecords {
 
     private AuditReadRecords() {
     }
 
-    static void record(RecordAuditReadUseCase reads, HttpRequest<?> request, AuditReader reader, String report) {
+    public static void record(RecordAuditReadUseCase reads, HttpRequest<?> request, AuditReader reader, String report) {
         RequestId id = request.getAttribute(RequestAttributes.REQUEST_ID, RequestId.class).orElseGet(RequestId::random);
         String filters = new TreeMap<>(request.getParameters().asMap()).entrySet().stream()
                 .flatMap(e -> e.getValue().stream().map(v -> e.getKey() + "=" + v))

@@ -30,9 +30,9 @@ import org.vpsrecovery.domain.server.ServerId;
  * value, a time that is not ISO-8601 UTC, an empty time range or a page size out of bounds is a 400
  * with its own reason code, never silently ignored (a typo in a filter must not widen a report).
  */
-final class AuditReportParameters {
+public final class AuditReportParameters {
 
-    static final int DEFAULT_PAGE_SIZE = 100;
+    public static final int DEFAULT_PAGE_SIZE = 100;
     private static final String CURSOR_PREFIX = "before:";
 
     private final HttpRequest<?> request;
@@ -42,7 +42,7 @@ final class AuditReportParameters {
     }
 
     /** The request's parameters, refusing any not in {@code allowed} and any given twice. */
-    static AuditReportParameters of(HttpRequest<?> request, Set<String> allowed) {
+    public static AuditReportParameters of(HttpRequest<?> request, Set<String> allowed) {
         Set<String> unknown = new TreeSet<>(request.getParameters().names());
         unknown.removeAll(allowed);
         if (!unknown.isEmpty()) {
@@ -58,7 +58,7 @@ final class AuditReportParameters {
         return new AuditReportParameters(request);
     }
 
-    Optional<String> text(String name) {
+    public Optional<String> text(String name) {
         return Optional.ofNullable(request.getParameters().get(name));
     }
 
@@ -72,7 +72,7 @@ final class AuditReportParameters {
         });
     }
 
-    Optional<TeamId> team() {
+    public Optional<TeamId> team() {
         return parsed("team", TeamId::new, "a team id (lower-case letters, digits, inner hyphens)");
     }
 
@@ -98,7 +98,7 @@ final class AuditReportParameters {
     }
 
     /** {@code from} (inclusive) before {@code to} (exclusive), each optional. */
-    List<Optional<Instant>> timeRange() {
+    public List<Optional<Instant>> timeRange() {
         Optional<Instant> from = instant("from");
         Optional<Instant> to = instant("to");
         if (from.isPresent() && to.isPresent() && !from.get().isBefore(to.get())) {
@@ -107,7 +107,7 @@ final class AuditReportParameters {
         return List.of(from, to);
     }
 
-    AuditEventFilter eventFilter() {
+    public AuditEventFilter eventFilter() {
         List<Optional<Instant>> range = timeRange();
         return new AuditEventFilter(team(), serverId(),
                 parsed("operation", raw -> Operation.valueOf(raw.toUpperCase(Locale.ROOT)),
@@ -126,7 +126,7 @@ final class AuditReportParameters {
                 }, "an actor's subject (1-" + org.vpsrecovery.domain.audit.Actor.MAX_LENGTH + " printable characters)"));
     }
 
-    int limit() {
+    public int limit() {
         return text("limit").map(raw -> {
             if (!raw.matches("[0-9]{1,4}") || Integer.parseInt(raw) < 1 || Integer.parseInt(raw) > AuditReports.MAX_PAGE) {
                 throw new InvalidRequest(RequestReason.PAGE_SIZE_OUT_OF_RANGE, "limit",
@@ -136,7 +136,7 @@ final class AuditReportParameters {
         }).orElse(DEFAULT_PAGE_SIZE);
     }
 
-    OptionalLong cursor() {
+    public OptionalLong cursor() {
         Optional<String> raw = text("cursor");
         if (raw.isEmpty()) {
             return OptionalLong.empty();
@@ -157,17 +157,17 @@ final class AuditReportParameters {
     }
 
     /** Opaque to clients: they pass back what they were given. */
-    static String cursorOf(long beforeSequence) {
+    public static String cursorOf(long beforeSequence) {
         return Base64.getUrlEncoder().withoutPadding()
                 .encodeToString((CURSOR_PREFIX + beforeSequence).getBytes(StandardCharsets.UTF_8));
     }
 
-    SummaryBucket bucket() {
+    public SummaryBucket bucket() {
         return parsed("bucket", raw -> SummaryBucket.valueOf(raw.toUpperCase(Locale.ROOT)), "day or month")
                 .orElse(SummaryBucket.DAY);
     }
 
-    int boundedInteger(String name, int min, int max, int fallback) {
+    public int boundedInteger(String name, int min, int max, int fallback) {
         return text(name).map(raw -> {
             if (!raw.matches("[0-9]{1,4}") || Integer.parseInt(raw) < min || Integer.parseInt(raw) > max) {
                 throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, name,

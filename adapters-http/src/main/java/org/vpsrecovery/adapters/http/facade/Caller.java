@@ -10,7 +10,7 @@ import org.vpsrecovery.domain.common.TeamId;
  * only), and the {@link Actor} behind it (a person by JWT, a service token, an auditor token), which
  * every audit event of the request records (ADR 0034).
  */
-sealed interface Caller {
+public sealed interface Caller {
 
     AuditReader asAuditReader();
 

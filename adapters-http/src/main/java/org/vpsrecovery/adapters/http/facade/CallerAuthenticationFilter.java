@@ -10,6 +10,7 @@ import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ConditionalFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
+import java.time.Instant;
 import java.util.Optional;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.common.ReasonCode;
@@ -38,24 +39,41 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
         this.people = people;
     }
 
-    /** The caller a request's bearer token names (a service or auditor token, a person's JWT), or why none. */
-    private record Identified(Optional<Caller> caller, String refusal, Optional<String> keysUnavailable) {
+    /**
+     * The caller a bearer token names (a service or auditor token, a person's JWT), or why none;
+     * {@code validUntil}: when the token stops being accepted (a JWT's exp, a service token's not-after).
+     */
+    public record Identified(Optional<Caller> caller, String refusal, Optional<String> keysUnavailable,
+                             Optional<Instant> validUntil) {
+    }
+
+    private record Found(Caller caller, Optional<Instant> validUntil) {
     }
 
     private Identified identify(HttpRequest<?> request) {
-        String token = bearerToken(request);
-        Optional<Caller> caller = token == null ? Optional.empty() : identify(token);
+        return identify(bearerToken(request), Optional.ofNullable(request.getHeaders().get(JwtBearerTokens.TEAM_HEADER)));
+    }
+
+    /**
+     * The API's own check of a token (null: none given), for every inbound adapter that takes one: the
+     * web console's sign-in form (ADR 0041) checks exactly what a bearer token on {@code /api/} is checked
+     * against. {@code team} picks one of a person's teams, as {@value JwtBearerTokens#TEAM_HEADER} does.
+     * May fetch the identity provider's keys: call it off the event loop.
+     */
+    public Identified identify(String token, Optional<String> team) {
+        Optional<Found> found = token == null ? Optional.empty() : identify(token);
         String refusal = "a valid team or auditor token is required: Authorization: Bearer <token>";
-        if (caller.isEmpty() && token != null && people.enabled() && JwtBearerTokens.looksLikeJwt(token)) {
-            switch (people.authenticate(token, Optional.ofNullable(request.getHeaders().get(JwtBearerTokens.TEAM_HEADER)))) {
-                case JwtBearerTokens.Verdict.Accepted accepted -> caller = Optional.of(accepted.caller());
+        if (found.isEmpty() && token != null && people.enabled() && JwtBearerTokens.looksLikeJwt(token)) {
+            switch (people.authenticate(token, team)) {
+                case JwtBearerTokens.Verdict.Accepted accepted ->
+                        found = Optional.of(new Found(accepted.caller(), accepted.expiresAt()));
                 case JwtBearerTokens.Verdict.Refused refused -> refusal = refused.why();
                 case JwtBearerTokens.Verdict.Unavailable unavailable -> {
-                    return new Identified(Optional.empty(), refusal, Optional.of(unavailable.why()));
+                    return new Identified(Optional.empty(), refusal, Optional.of(unavailable.why()), Optional.empty());
                 }
             }
         }
-        return new Identified(caller, refusal, Optional.empty());
+        return new Identified(found.map(Found::caller), refusal, Optional.empty(), found.flatMap(Found::validUntil));
     }
 
     /**
@@ -129,11 +147,11 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
     }
 
     /** Both lookups always run, so the answer's timing does not tell a team token from an auditor's. */
-    private Optional<Caller> identify(String token) {
-        Optional<Caller> team = teams.authenticate(token).map(service -> new Caller.Team(service.team(),
-                Actor.of(service.subject(), Actor.Authentication.SERVICE_TOKEN, service.id())));
-        Optional<Caller> auditor = auditors.authenticate(token).map(found -> new Caller.Auditor(found,
-                Actor.of(found.name(), Actor.Authentication.AUDITOR_TOKEN, null)));
+    private Optional<Found> identify(String token) {
+        Optional<Found> team = teams.authenticate(token).map(service -> new Found(new Caller.Team(service.team(),
+                Actor.of(service.subject(), Actor.Authentication.SERVICE_TOKEN, service.id())), service.notAfter()));
+        Optional<Found> auditor = auditors.authenticate(token).map(found -> new Found(new Caller.Auditor(found,
+                Actor.of(found.name(), Actor.Authentication.AUDITOR_TOKEN, null)), Optional.empty()));
         return team.or(() -> auditor);
     }
 

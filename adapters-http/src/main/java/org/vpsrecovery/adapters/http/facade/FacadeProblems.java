@@ -53,7 +53,7 @@ public final class FacadeProblems {
         return HttpResponse.<ProblemDetails>status(status).contentType(ProblemDetails.MEDIA_TYPE).body(body);
     }
 
-    static HttpStatus statusOf(RecoveryException failure) {
+    public static HttpStatus statusOf(RecoveryException failure) {
         if (failure instanceof AccessDenied) {
             return HttpStatus.FORBIDDEN;
         }

@@ -16,6 +16,7 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.net.MalformedURLException;
 import java.text.ParseException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,7 +52,11 @@ public final class JwtBearerTokens {
 
     /** What a presented JWT came to: a caller, or why not (words safe to answer: no token, no key). */
     public sealed interface Verdict {
-        record Accepted(Caller caller) implements Verdict {
+        /** {@code expiresAt}: the token's {@code exp}, past which nothing opened with it may last (the console's sessions). */
+        record Accepted(Caller caller, Optional<Instant> expiresAt) implements Verdict {
+            public Accepted(Caller caller) {
+                this(caller, Optional.empty());
+            }
         }
 
         record Refused(String why) implements Verdict {
@@ -160,8 +165,10 @@ public final class JwtBearerTokens {
         } catch (ParseException e) {
             return new Verdict.Refused("the claim " + settings.roleClaim() + " is not text");
         }
+        Optional<Instant> expiresAt = Optional.ofNullable(claims.getExpirationTime()).map(java.util.Date::toInstant);
         if (settings.auditorRole().equals(role)) {
-            return new Verdict.Accepted(new Caller.Auditor(new AuditReader.Auditor(auditorName(actor.subject())), actor));
+            return new Verdict.Accepted(new Caller.Auditor(new AuditReader.Auditor(auditorName(actor.subject())), actor),
+                    expiresAt);
         }
         if (!settings.memberRole().equals(role)) {
             return new Verdict.Refused("the claim " + settings.roleClaim() + " names no role of this service");
@@ -172,13 +179,13 @@ public final class JwtBearerTokens {
         }
         if (chosenTeam.isPresent()) {
             return teams.stream().filter(t -> t.value().equals(chosenTeam.get())).findFirst()
-                    .<Verdict>map(team -> new Verdict.Accepted(new Caller.Team(team, actor)))
+                    .<Verdict>map(team -> new Verdict.Accepted(new Caller.Team(team, actor), expiresAt))
                     .orElseGet(() -> new Verdict.Refused("the token does not name the team " + TEAM_HEADER + " chose"));
         }
         if (teams.size() > 1) {
             return new Verdict.Refused("the token names several teams; choose one with " + TEAM_HEADER);
         }
-        return new Verdict.Accepted(new Caller.Team(teams.getFirst(), actor));
+        return new Verdict.Accepted(new Caller.Team(teams.getFirst(), actor), expiresAt);
     }
 
     private List<TeamId> teams(JWTClaimsSet claims) {

@@ -47,6 +47,17 @@ public final class RequestAttributes {
                 .orElseThrow(() -> new IllegalStateException("no authenticated caller on " + request.getPath()));
     }
 
+    /**
+     * For inbound adapters that authenticate otherwise than by a bearer token (the web console's
+     * session, ADR 0041): the caller the use cases and the audit-read records see, as on the API.
+     */
+    public static void authenticated(HttpRequest<?> request, Caller caller) {
+        request.setAttribute(CALLER, caller);
+        if (caller instanceof Caller.Team team) {
+            request.setAttribute(TEAM, team.team());
+        }
+    }
+
     /** Chosen once per request, before the use case runs, so the answer can name it. */
     static OperationId operationId(HttpRequest<?> request) {
         Optional<OperationId> chosen = request.getAttribute(OPERATION_ID, OperationId.class);

@@ -1,0 +1,464 @@
+package org.vpsrecovery.adapters.http.console;
+
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Error;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.cookie.Cookie;
+import io.micronaut.http.cookie.SameSite;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.views.ModelAndView;
+import io.swagger.v3.oas.annotations.Hidden;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vpsrecovery.adapters.http.console.ConsoleViews.Chrome;
+import org.vpsrecovery.adapters.http.console.ConsoleViews.NavLink;
+import org.vpsrecovery.adapters.http.facade.AuditCsv;
+import org.vpsrecovery.adapters.http.facade.AuditReadRecords;
+import org.vpsrecovery.adapters.http.facade.AuditReportParameters;
+import org.vpsrecovery.adapters.http.facade.Caller;
+import org.vpsrecovery.adapters.http.facade.CallerAuthenticationFilter;
+import org.vpsrecovery.adapters.http.facade.FacadeProblems;
+import org.vpsrecovery.adapters.http.facade.InvalidRequest;
+import org.vpsrecovery.adapters.http.facade.RequestAttributes;
+import org.vpsrecovery.application.audit.AuditReader;
+import org.vpsrecovery.application.audit.ListAuditEventsUseCase;
+import org.vpsrecovery.application.audit.RecordAuditReadUseCase;
+import org.vpsrecovery.application.audit.ReportRecoverabilityUseCase;
+import org.vpsrecovery.application.audit.SummarizeAuditUseCase;
+import org.vpsrecovery.application.audit.VerifyAuditChainUseCase;
+import org.vpsrecovery.application.fairshare.AdmitTeamRequestUseCase;
+import org.vpsrecovery.application.operation.ListOperationsUseCase;
+import org.vpsrecovery.application.session.SignInSessionsUseCase;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.port.AuditEventStream;
+import org.vpsrecovery.domain.report.SummaryQuery;
+import org.vpsrecovery.domain.session.SessionHolder;
+import org.vpsrecovery.domain.session.SignInSession;
+
+/**
+ * The web console (ADR 0041): pages rendered on the server from the use cases the REST facade calls,
+ * for a caller signed in with the very token check of the API. Every page that reads the audit is
+ * itself recorded as an AUDIT_READ, as on the API. No page carries a token; the session cookie holds
+ * a random id only. Blocking reads: never on the event loop.
+ */
+@Controller("/console")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Hidden
+@Requires(beans = SignInSessionsUseCase.class)
+public class ConsoleController {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleController.class);
+    static final String SESSION_COOKIE = "vpsr_console";
+    static final String SIGN_IN_COOKIE = "vpsr_console_sign_in";
+    private static final String PATH = "/console";
+    private static final Set<String> EVENT_PARAMETERS = Set.of("team", "server_id", "operation", "outcome",
+            "reason_code", "from", "to", "request_id", "actor", "limit", "cursor");
+    private static final Set<String> SUMMARY_PARAMETERS = Set.of("team", "from", "to", "bucket", "top");
+    private static final int MAX_TOKEN_LENGTH = 8192;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final CallerAuthenticationFilter authentication;
+    private final SignInSessionsUseCase sessions;
+    private final ReportRecoverabilityUseCase recoverability;
+    private final ListAuditEventsUseCase events;
+    private final VerifyAuditChainUseCase verify;
+    private final SummarizeAuditUseCase summarize;
+    private final ListOperationsUseCase operations;
+    private final RecordAuditReadUseCase reads;
+    private final ConsoleSettings settings;
+    private final AdmitTeamRequestUseCase admissions;
+    private final Clock clock;
+
+    public ConsoleController(CallerAuthenticationFilter authentication, SignInSessionsUseCase sessions,
+                             ReportRecoverabilityUseCase recoverability, ListAuditEventsUseCase events,
+                             VerifyAuditChainUseCase verify, SummarizeAuditUseCase summarize,
+                             ListOperationsUseCase operations, RecordAuditReadUseCase reads,
+                             ConsoleSettings settings, AdmitTeamRequestUseCase admissions, Clock clock) {
+        this.authentication = authentication;
+        this.sessions = sessions;
+        this.recoverability = recoverability;
+        this.events = events;
+        this.verify = verify;
+        this.summarize = summarize;
+        this.operations = operations;
+        this.reads = reads;
+        this.settings = settings;
+        this.admissions = admissions;
+        this.clock = clock;
+    }
+
+    // ---- signing in and out ----
+
+    @Get("/sign-in")
+    public HttpResponse<?> signInForm(HttpRequest<?> request) {
+        if (session(request).isPresent()) {
+            return seeOther("/");
+        }
+        return signInPage(request, HttpStatus.OK, "", "");
+    }
+
+    private MutableHttpResponse<?> signInPage(HttpRequest<?> request, HttpStatus status, String error, String team) {
+        String csrf = randomToken();
+        return HttpResponse.status(status)
+                .body(new ModelAndView<>("console/signin", Map.of("page", new ConsoleViews.SignIn(csrf, error, team))))
+                .cookie(cookie(request, SIGN_IN_COOKIE, csrf).maxAge(Duration.ofMinutes(30)));
+    }
+
+    /** The token is checked exactly as a bearer token on the API; a session is opened for who it names. */
+    @Post("/sign-in")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public HttpResponse<?> signIn(HttpRequest<?> request, @Body Map<String, String> form) {
+        String expected = request.getCookies().findCookie(SIGN_IN_COOKIE).map(Cookie::getValue).orElse(null);
+        if (!sameSecret(expected, form.get("csrf"))) {
+            return problem(HttpStatus.FORBIDDEN, "The form has expired",
+                    "This sign-in form was not the one this browser was given (or it is older than 30 minutes). "
+                            + "Open the sign-in page again.", false);
+        }
+        String token = Optional.ofNullable(form.get("token")).map(String::strip).orElse("");
+        String team = Optional.ofNullable(form.get("team")).map(String::strip).orElse("");
+        if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+            return signInPage(request, HttpStatus.BAD_REQUEST, "Enter a token.", team);
+        }
+        CallerAuthenticationFilter.Identified identified = authentication.identify(token,
+                team.isEmpty() ? Optional.empty() : Optional.of(team));
+        if (identified.keysUnavailable().isPresent()) {
+            return signInPage(request, HttpStatus.SERVICE_UNAVAILABLE,
+                    "The identity provider cannot be reached to check this token; try again shortly.", team);
+        }
+        if (identified.caller().isEmpty()) {
+            return signInPage(request, HttpStatus.UNAUTHORIZED,
+                    "This token was not accepted: " + identified.refusal(), team);
+        }
+        if (identified.validUntil().filter(until -> !until.isAfter(clock.instant())).isPresent()) {
+            // A JWT within the clock skew past its exp: accepted by the API this instant, but no session to open.
+            return signInPage(request, HttpStatus.UNAUTHORIZED, "This token has expired.", team);
+        }
+        Caller caller = identified.caller().get();
+        SessionHolder holder = switch (caller) {
+            case Caller.Team t -> new SessionHolder.Team(t.team());
+            case Caller.Auditor a -> new SessionHolder.Auditor(a.auditor().name());
+        };
+        SignInSessionsUseCase.Opened opened = sessions.open(holder, caller.actor(), identified.validUntil());
+        LOG.info("console session opened for {}", caller.actor().subject());
+        return seeOther("/").cookie(cookie(request, SESSION_COOKIE, opened.id()))
+                .cookie(cookie(request, SIGN_IN_COOKIE, "").maxAge(0));
+    }
+
+    @Post("/sign-out")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public HttpResponse<?> signOut(HttpRequest<?> request, @Body Map<String, String> form) {
+        Optional<SignInSession> session = session(request);
+        if (session.isEmpty()) {
+            // No cookie is touched: a cross-site post (which SameSite=Strict sends without the cookie) changes nothing.
+            return seeOther("/sign-in");
+        }
+        if (!sameSecret(session.get().csrfToken(), form.get("csrf"))) {
+            return csrfRefused();
+        }
+        sessions.close(sessionId(request).orElseThrow());
+        return seeOther("/sign-in").cookie(cookie(request, SESSION_COOKIE, "").maxAge(0));
+    }
+
+    // ---- pages ----
+
+    @Get("/")
+    public HttpResponse<?> dashboard(HttpRequest<?> request) {
+        return signedIn(request, "Recoverability", "/", true, session -> {
+            AuditReader reader = RequestAttributes.auditReader(request);
+            AuditReportParameters parameters = AuditReportParameters.of(request, Set.of("expiring_within_days"));
+            int days = parameters.boundedInteger("expiring_within_days", 0,
+                    (int) ReportRecoverabilityUseCase.MAX_EXPIRING_WITHIN.toDays(), 7);
+            var report = recoverability.reportRecoverability(reader, Duration.ofDays(days));
+            AuditReadRecords.record(reads, request, reader, "console-recoverability");
+            return new Page("console/dashboard", ConsolePages.dashboard(report, settings));
+        });
+    }
+
+    @Get("/audit/events")
+    public HttpResponse<?> timeline(HttpRequest<?> request) {
+        Optional<MutableHttpResponse<?>> canonical = withoutBlankFilters(request);
+        if (canonical.isPresent()) {
+            return canonical.get();
+        }
+        return signedIn(request, "Audit timeline", "/audit/events", false, session -> {
+            AuditReader reader = RequestAttributes.auditReader(request);
+            AuditReportParameters parameters = AuditReportParameters.of(request, EVENT_PARAMETERS);
+            var page = events.listAuditEvents(reader, parameters.eventFilter(), parameters.cursor(), parameters.limit());
+            AuditReadRecords.record(reads, request, reader, "console-events");
+            return new Page("console/timeline", ConsolePages.timeline(request.getParameters().asMap(), page));
+        });
+    }
+
+    /** The same CSV as the API's export, filtered as the timeline shown. */
+    @Get("/audit/events.csv")
+    public HttpResponse<?> export(HttpRequest<?> request) {
+        Optional<SignInSession> session = session(request);
+        if (session.isEmpty()) {
+            return seeOther("/sign-in");
+        }
+        authenticate(request, session.get());
+        if (session.get().holder() instanceof SessionHolder.Team team) {
+            admissions.admit(team.team(), false).close();
+        }
+        AuditReader reader = RequestAttributes.auditReader(request);
+        AuditReportParameters parameters = AuditReportParameters.of(request, EVENT_PARAMETERS);
+        if (parameters.text("cursor").isPresent() || parameters.text("limit").isPresent()) {
+            throw new InvalidRequest(org.vpsrecovery.adapters.http.facade.RequestReason.INVALID_QUERY_PARAMETER, "cursor",
+                    "the CSV export holds every matching event: cursor and limit apply to pages only");
+        }
+        AuditEventStream stream = events.exportAuditEvents(reader, parameters.eventFilter());
+        try {
+            AuditReadRecords.record(reads, request, reader, "console-export");
+        } catch (RuntimeException notRecorded) {
+            stream.close();
+            throw notRecorded;
+        }
+        return HttpResponse.ok(new AuditCsv(stream)).contentType(MediaType.of(AuditCsv.MEDIA_TYPE + ";charset=utf-8"))
+                .header("Content-Disposition", "attachment; filename=\"audit-events.csv\"");
+    }
+
+    @Get("/audit/verify")
+    public HttpResponse<?> verifyChain(HttpRequest<?> request) {
+        return signedIn(request, "Audit chain", "/audit/verify", false, session -> {
+            AuditReader reader = RequestAttributes.auditReader(request);
+            AuditReportParameters.of(request, Set.of());
+            var verification = verify.verifyAuditChain(reader);
+            AuditReadRecords.record(reads, request, reader, "console-verify");
+            return new Page("console/verify", ConsolePages.verification(verification));
+        });
+    }
+
+    @Get("/audit/summary")
+    public HttpResponse<?> summary(HttpRequest<?> request) {
+        Optional<MutableHttpResponse<?>> canonical = withoutBlankFilters(request);
+        if (canonical.isPresent()) {
+            return canonical.get();
+        }
+        return signedIn(request, "Summary", "/audit/summary", false, session -> {
+            AuditReader reader = RequestAttributes.auditReader(request);
+            AuditReportParameters parameters = AuditReportParameters.of(request, SUMMARY_PARAMETERS);
+            List<Optional<Instant>> range = parameters.timeRange();
+            int top = parameters.boundedInteger("top", 1, SummaryQuery.MAX_TOP_REASONS, 10);
+            SummaryQuery query;
+            try {
+                query = SummaryQuery.withDefaultPeriod(parameters.team(), range.get(0), range.get(1),
+                        parameters.bucket(), top, clock.instant());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequest(org.vpsrecovery.adapters.http.facade.RequestReason.INVALID_TIME_RANGE, "from",
+                        e.getMessage());
+            }
+            var summary = summarize.summarizeAudit(reader, query);
+            AuditReadRecords.record(reads, request, reader, "console-summary");
+            return new Page("console/summary", ConsolePages.summary(summary));
+        });
+    }
+
+    /** Operations not yet final, newest first: what VPS.org is doing for the reader's teams now. */
+    @Get("/operations")
+    public HttpResponse<?> operationsInFlight(HttpRequest<?> request) {
+        return signedIn(request, "Operations in flight", "/operations", false, session -> {
+            AuditReader reader = RequestAttributes.auditReader(request);
+            AuditReportParameters.of(request, Set.of());
+            var open = operations.listOperations(reader, Optional.empty(), Optional.empty(), 200).stream()
+                    .filter(o -> !o.isFinal()).toList();
+            return new Page("console/operations", ConsolePages.operations(open, clock.instant()));
+        });
+    }
+
+    @Get("/assets/console.css")
+    @Produces("text/css")
+    public HttpResponse<byte[]> stylesheet() {
+        try (InputStream css = ConsoleController.class.getResourceAsStream("/console/console.css")) {
+            return HttpResponse.ok(css.readAllBytes()).contentType("text/css; charset=utf-8");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Anything else under /console/ is a page that does not exist, answered as a page. */
+    @Get("/{+path}")
+    public HttpResponse<?> notFound(HttpRequest<?> request, String path) {
+        return problem(HttpStatus.NOT_FOUND, "Page not found", "There is no console page at this address.",
+                session(request).isPresent());
+    }
+
+    // ---- errors: pages, never stack traces ----
+
+    @Error
+    public HttpResponse<?> failed(HttpRequest<?> request, Throwable failure) {
+        boolean signedIn = request.getAttribute(SIGNED_IN).isPresent();
+        return switch (failure) {
+            case InvalidRequest invalid -> problem(HttpStatus.BAD_REQUEST, "This page cannot show that",
+                    invalid.getMessage() + " (" + invalid.reason().name() + ")", signedIn);
+            case RecoveryException refused -> problem(FacadeProblems.statusOf(refused),
+                    title(FacadeProblems.statusOf(refused)), refused.getMessage() + " (" + refused.reason().name() + ")",
+                    signedIn);
+            default -> {
+                LOG.error("console page failed (request {})", RequestAttributes.requestId(request), failure);
+                yield problem(HttpStatus.INTERNAL_SERVER_ERROR, "Something went wrong",
+                        "The page could not be made. Request id: " + RequestAttributes.requestId(request), signedIn);
+            }
+        };
+    }
+
+    private static String title(HttpStatus status) {
+        return switch (status) {
+            case FORBIDDEN -> "Not for this sign-in";
+            case NOT_FOUND -> "Not found";
+            case SERVICE_UNAVAILABLE, TOO_MANY_REQUESTS -> "Unavailable for now";
+            case BAD_GATEWAY, GATEWAY_TIMEOUT -> "VPS.org did not answer";
+            default -> "Refused";
+        };
+    }
+
+    /**
+     * A filter form sends its empty fields too ({@code team=&...}); the reports refuse an empty value, so
+     * the browser is sent to the same page without them (and the address shows only the filters used).
+     */
+    private static Optional<MutableHttpResponse<?>> withoutBlankFilters(HttpRequest<?> request) {
+        Map<String, List<String>> given = request.getParameters().asMap();
+        boolean blank = given.values().stream().anyMatch(values -> values.stream().anyMatch(String::isBlank));
+        if (!blank) {
+            return Optional.empty();
+        }
+        io.micronaut.http.uri.UriBuilder uri = io.micronaut.http.uri.UriBuilder.of(request.getPath());
+        given.forEach((name, values) -> values.stream().filter(v -> !v.isBlank())
+                .forEach(value -> uri.queryParam(name, value)));
+        return Optional.of(HttpResponse.seeOther(uri.build()));
+    }
+
+    // ---- the session ----
+
+    private static final String SIGNED_IN = "vpsr.console.signed-in";
+
+    /** A page's template and its model. */
+    record Page(String view, Object page) {
+    }
+
+    @FunctionalInterface
+    interface PageMaker {
+        Page make(SignInSession session);
+    }
+
+    /**
+     * A page for the signed-in caller. A team's page counts against its fair share of VPS.org as its API
+     * requests do (ADR 0037): one off its rate, and a slot for calls in flight if it calls VPS.org.
+     */
+    private HttpResponse<?> signedIn(HttpRequest<?> request, String title, String current, boolean callsVpsOrg,
+                                     PageMaker maker) {
+        Optional<SignInSession> session = session(request);
+        if (session.isEmpty()) {
+            return seeOther("/sign-in");
+        }
+        authenticate(request, session.get());
+        Page page;
+        if (session.get().holder() instanceof SessionHolder.Team team) {
+            try (AdmitTeamRequestUseCase.Admission admitted = admissions.admit(team.team(), callsVpsOrg)) {
+                page = maker.make(session.get());
+            }
+        } else {
+            page = maker.make(session.get());
+        }
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("chrome", chrome(title, current, session.get()));
+        model.put("page", page.page());
+        return HttpResponse.ok(new ModelAndView<>(page.view(), model));
+    }
+
+    private void authenticate(HttpRequest<?> request, SignInSession session) {
+        Caller caller = switch (session.holder()) {
+            case SessionHolder.Team team -> new Caller.Team(team.team(), session.actor());
+            case SessionHolder.Auditor auditor -> new Caller.Auditor(new AuditReader.Auditor(auditor.name()), session.actor());
+        };
+        RequestAttributes.authenticated(request, caller);
+        request.setAttribute(SIGNED_IN, Boolean.TRUE);
+    }
+
+    private static Chrome chrome(String title, String current, SignInSession session) {
+        boolean auditor = session.holder() instanceof SessionHolder.Auditor;
+        String role = switch (session.holder()) {
+            case SessionHolder.Team team -> "team " + team.team().value();
+            case SessionHolder.Auditor a -> "auditor";
+        };
+        List<NavLink> nav = new ArrayList<>();
+        nav.add(new NavLink(PATH + "/", "Recoverability", current.equals("/")));
+        nav.add(new NavLink(PATH + "/audit/events", "Audit timeline", current.equals("/audit/events")));
+        nav.add(new NavLink(PATH + "/operations", "Operations in flight", current.equals("/operations")));
+        nav.add(new NavLink(PATH + "/audit/summary", "Summary", current.equals("/audit/summary")));
+        if (auditor) {
+            nav.add(new NavLink(PATH + "/audit/verify", "Audit chain", current.equals("/audit/verify")));
+        }
+        return new Chrome(title, session.actor().subject(), role, session.csrfToken(), List.copyOf(nav));
+    }
+
+    private Optional<String> sessionId(HttpRequest<?> request) {
+        return request.getCookies().findCookie(SESSION_COOKIE).map(Cookie::getValue);
+    }
+
+    private Optional<SignInSession> session(HttpRequest<?> request) {
+        return sessionId(request).flatMap(sessions::find);
+    }
+
+    private Cookie cookie(HttpRequest<?> request, String name, String value) {
+        return Cookie.of(name, value).httpOnly(true).sameSite(SameSite.Strict).path(PATH)
+                .secure(settings.secureCookie(request.isSecure()));
+    }
+
+    private static MutableHttpResponse<?> seeOther(String path) {
+        return HttpResponse.seeOther(URI.create(PATH + path));
+    }
+
+    private HttpResponse<?> csrfRefused() {
+        return problem(HttpStatus.FORBIDDEN, "The form was refused",
+                "The form did not carry this session's CSRF token. Reload the page and try again.", true);
+    }
+
+    private static MutableHttpResponse<?> problem(HttpStatus status, String title, String detail, boolean signedIn) {
+        return HttpResponse.status(status).body(new ModelAndView<>("console/problem",
+                Map.of("page", new ConsoleViews.Problem(status.getCode(), title, detail, signedIn))));
+    }
+
+    /** Constant-time comparison of two secrets; a missing one never matches. */
+    private static boolean sameSecret(@Nullable String expected, @Nullable String given) {
+        if (expected == null || given == null || expected.isEmpty()) {
+            return false;
+        }
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String randomToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

@@ -1,0 +1,339 @@
+package org.vpsrecovery.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.AUDITOR_TOKEN;
+import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
+import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.OTHER_TOKEN;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.simulator.SimulatorOptions;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/**
+ * The web console over real HTTP, against a real PostgreSQL and the simulator (ADR 0041): signing in
+ * with the API's token check, the session cookie, CSRF, the pages each role may see, the audit of
+ * the pages' reads, errors as pages.
+ */
+class ConsoleEndToEndTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.empty();
+
+    static final String TINY_TOKEN = "tiny-team-token-e2e";
+    static VpsOrgSimulator simulator;
+    static TestIdentityProvider idp;
+    static RunningPlatform platform;
+
+    @BeforeAll
+    static void start() {
+        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
+        idp = TestIdentityProvider.start();
+        Map<String, Object> overrides = new LinkedHashMap<>(idp.properties());
+        // Operations stay in flight until a test tracks them: the operations page has something to show.
+        overrides.put("vpsr.tracking.every", "1h");
+        overrides.put("vpsr.reconcile.every", "1h");
+        // A team with a small fair share: its console pages count against it as its API calls do.
+        overrides.put("vpsr.teams.tiny.token-sha256", org.vpsrecovery.adapters.http.facade.HashedTeamTokens.sha256Hex(TINY_TOKEN));
+        overrides.put("vpsr.teams.tiny.servers", "34567");
+        overrides.put("vpsr.teams.tiny.requests-per-minute", "3");
+        platform = RunningPlatform.start(DATABASE.database(), simulator, overrides);
+        for (int i = 0; i < 5; i++) {
+            platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
+                    "{\"server_id\": 12345, \"name\": \"console-" + i + "\"}", Map.of("X-Request-Id", "console-seed-" + i));
+        }
+        platform.send("POST", "/api/v1/snapshots/", OTHER_TOKEN, "{\"server_id\": 23456, \"name\": \"other\"}",
+                Map.of("X-Request-Id", "console-seed-other"));
+    }
+
+    @AfterAll
+    static void stop() {
+        platform.close();
+        idp.close();
+        simulator.close();
+    }
+
+    private static ConsoleClient client() {
+        return new ConsoleClient(URI.create(platform.server.getURL().toString()));
+    }
+
+    @Test
+    void aTeamTokenOpensASessionWhoseCookieHoldsARandomIdOnly() throws Exception {
+        ConsoleClient browser = client();
+        HttpResponse<String> form = browser.get("/console/sign-in");
+        assertThat(form.statusCode()).isEqualTo(200);
+        assertThat(form.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(form.body()).contains("<html lang=\"en\">", "<label for=\"token\">", "type=\"password\"");
+
+        HttpResponse<String> signedIn = browser.signIn(DEMO_TOKEN, "");
+
+        assertThat(signedIn.statusCode()).isEqualTo(303);
+        assertThat(signedIn.headers().firstValue("Location")).hasValue("/console/");
+        String setCookie = signedIn.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("vpsr_console=")).findFirst().orElseThrow();
+        assertThat(setCookie).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict")
+                .contains("Path=/console").doesNotContain(DEMO_TOKEN);
+        String id = browser.cookie("vpsr_console").orElseThrow().getValue();
+        assertThat(id).matches("[A-Za-z0-9_-]{43}");
+        // The database keeps the id's digest and who signed in: neither the id nor the token.
+        assertThat(rows("SELECT id_digest || ' ' || holder_kind || ' ' || holder || ' ' || actor_subject FROM console_session"))
+                .contains(sha256(id) + " team demo demo/default")
+                .noneMatch(row -> row.contains(id) || row.contains(DEMO_TOKEN));
+
+        HttpResponse<String> dashboard = browser.get("/console/");
+        assertThat(dashboard.statusCode()).isEqualTo(200);
+        assertThat(dashboard.body()).contains("<th scope=\"row\">12345</th>", "Within target", "demo/default")
+                .doesNotContain("23456").doesNotContain(DEMO_TOKEN);
+        assertThat(dashboard.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("default-src 'none'", "frame-ancestors 'none'").doesNotContain("script-src");
+        assertThat(dashboard.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(dashboard.headers().firstValue("Cache-Control")).hasValue("no-store");
+        // The page read the audit: the read is audited, with who read it, as on the API.
+        RecordedAuditEvent read = lastAuditRead();
+        assertThat(read.event().team().value()).isEqualTo("demo");
+        assertThat(read.event().detail()).containsEntry("actor_subject", "demo/default")
+                .containsValue("console-recoverability");
+    }
+
+    @Test
+    void aPersonSignsInWithAJwtAndTheirReadsCarryTheirName() throws Exception {
+        ConsoleClient browser = client();
+        String jwt = idp.member("alice", "demo");
+        assertThat(browser.signIn(jwt, "demo").statusCode()).isEqualTo(303);
+        // The session ends when the JWT does (10 minutes here), not 8 hours later.
+        long exp = com.nimbusds.jwt.SignedJWT.parse(jwt).getJWTClaimsSet().getExpirationTime().toInstant().getEpochSecond();
+        assertThat(rows("SELECT extract(epoch FROM expires_at)::bigint FROM console_session WHERE actor_subject = 'alice'"))
+                .containsExactly(Long.toString(exp));
+
+        HttpResponse<String> timeline = browser.get("/console/audit/events?limit=3");
+
+        assertThat(timeline.statusCode()).isEqualTo(200);
+        assertThat(timeline.body()).contains("Signed in as <strong id=\"signed-in-as\">alice</strong> (team demo)");
+        assertThat(lastAuditRead().event().detail()).containsEntry("actor_subject", "alice")
+                .containsEntry("actor_authentication", "jwt").containsValue("console-events");
+    }
+
+    @Test
+    void aTokenTheApiRefusesOpensNoSessionAndAFormWithoutItsCsrfTokenIsRefused() {
+        ConsoleClient browser = client();
+        HttpResponse<String> refused = browser.signIn("not-a-token", "");
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body()).contains("role=\"alert\"", "This token was not accepted").doesNotContain("not-a-token");
+        assertThat(browser.cookie("vpsr_console")).isEmpty();
+
+        ConsoleClient forger = client();
+        HttpResponse<String> forged = forger.post("/console/sign-in", Map.of("csrf", "x".repeat(43), "token", DEMO_TOKEN));
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(forged.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(forger.cookie("vpsr_console")).isEmpty();
+    }
+
+    @Test
+    void signingOutNeedsTheSessionsCsrfTokenAndEndsTheSession() {
+        ConsoleClient browser = client();
+        browser.signIn(DEMO_TOKEN, "");
+        String page = browser.get("/console/").body();
+        String id = browser.cookie("vpsr_console").orElseThrow().getValue();
+
+        HttpResponse<String> forged = browser.post("/console/sign-out", Map.of("csrf", "forged"));
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(forged.body()).contains("CSRF");
+        assertThat(browser.get("/console/").statusCode()).as("still signed in").isEqualTo(200);
+
+        HttpResponse<String> out = browser.post("/console/sign-out", Map.of("csrf", ConsoleClient.csrfOf(page)));
+        assertThat(out.statusCode()).isEqualTo(303);
+        assertThat(out.headers().firstValue("Location")).hasValue("/console/sign-in");
+        assertThat(rows("SELECT id_digest FROM console_session")).doesNotContain(sha256(id));
+
+        ConsoleClient replay = client();
+        replay.cookies.getCookieStore().add(URI.create(platform.server.getURL().toString()),
+                cookie("vpsr_console", id));
+        HttpResponse<String> after = replay.get("/console/");
+        assertThat(after.statusCode()).as("the old id opens nothing").isEqualTo(303);
+        assertThat(after.headers().firstValue("Location")).hasValue("/console/sign-in");
+    }
+
+    @Test
+    void theTimelineFiltersAndPagesByKeysetAndExportsTheSameEvents() {
+        ConsoleClient browser = client();
+        browser.signIn(DEMO_TOKEN, "");
+        List<String> seen = new ArrayList<>();
+        String next = "/console/audit/events?operation=create_snapshot&outcome=accepted&limit=2";
+        int pages = 0;
+        while (next != null) {
+            HttpResponse<String> page = browser.get(next);
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("<option value=\"create_snapshot\" selected>");
+            List<String> rows = sequences(page.body());
+            assertThat(rows).hasSizeLessThanOrEqualTo(2);
+            seen.addAll(rows);
+            Matcher more = Pattern.compile("id=\"next-page\" href=\"([^\"]+)\"").matcher(page.body());
+            next = more.find() ? more.group(1).replace("&amp;", "&") : null;
+            pages++;
+        }
+        // The same events as the API answers for the same filters, in the same order, each once.
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> api = (List<Map<String, Object>>) platform.send("GET",
+                "/api/v1/audit/events/?operation=create_snapshot&outcome=accepted", DEMO_TOKEN, null).get("results");
+        assertThat(api).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(seen).doesNotHaveDuplicates()
+                .containsExactlyElementsOf(api.stream().map(e -> e.get("sequence").toString()).toList());
+        assertThat(pages).isEqualTo((api.size() + 1) / 2);
+
+        HttpResponse<String> csv = browser.get("/console/audit/events.csv?operation=create_snapshot&outcome=accepted");
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        assertThat(csv.body().lines().skip(1).map(line -> line.substring(0, line.indexOf(','))).toList())
+                .containsExactlyElementsOf(seen);
+    }
+
+    @Test
+    void aTeamSeesOnlyItsOwnServersAndAuditAndNeverTheChain() {
+        ConsoleClient other = client();
+        other.signIn(OTHER_TOKEN, "");
+        HttpResponse<String> dashboard = other.get("/console/");
+        // Its one server's snapshot may still be being made at VPS.org: either state, in colour and words.
+        assertThat(dashboard.body()).contains("<th scope=\"row\">23456</th>").doesNotContain("12345")
+                .containsAnyOf("<span class=\"state none\">No recovery point</span>",
+                        "<span class=\"state ok\">Within target</span>");
+        assertThat(other.get("/console/audit/events?server_id=12345").body()).contains("No events match.");
+
+        HttpResponse<String> foreign = other.get("/console/audit/events?team=demo");
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(foreign.body()).contains("FORBIDDEN").doesNotContain("Exception").doesNotContain("at org.");
+        assertThat(other.get("/console/audit/verify").statusCode()).isEqualTo(403);
+        assertThat(other.get("/console/").body()).doesNotContain("/console/audit/verify");
+    }
+
+    @Test
+    void anAuditorSeesEveryTeamTheChainAndTheSummaryChart() {
+        ConsoleClient auditor = client();
+        auditor.signIn(AUDITOR_TOKEN, "");
+
+        assertThat(auditor.get("/console/").body()).contains("12345", "23456");
+        HttpResponse<String> chain = auditor.get("/console/audit/verify");
+        assertThat(chain.statusCode()).isEqualTo(200);
+        assertThat(chain.body()).contains("id=\"chain-state\" class=\"state ok\">Intact</span>");
+        HttpResponse<String> summary = auditor.get("/console/audit/summary");
+        assertThat(summary.statusCode()).isEqualTo(200);
+        assertThat(summary.body()).contains("<svg id=\"chart-per-bucket\" role=\"img\"", "class=\"bar accepted\"")
+                .doesNotContain("<script");
+        HttpResponse<String> operations = auditor.get("/console/operations");
+        assertThat(operations.body()).contains("create snapshot", "<progress max=\"100\"", "23456", "12345");
+        assertThat(platform.audit().query(AuditQuery.latest(50)).stream()
+                .filter(e -> e.event().operation() == Operation.AUDIT_READ)
+                .map(e -> e.event().detail().values().toString()).toList())
+                .anyMatch(d -> d.contains("console-verify")).anyMatch(d -> d.contains("console-summary"));
+    }
+
+    @Test
+    void aTeamsPagesCountAgainstItsFairShareOfVpsOrg() {
+        ConsoleClient browser = client();
+        assertThat(browser.signIn(TINY_TOKEN, "").statusCode()).as("signing in is no request to VPS.org").isEqualTo(303);
+        for (int i = 0; i < 3; i++) {
+            assertThat(browser.get("/console/").statusCode()).isEqualTo(200);
+        }
+
+        HttpResponse<String> over = browser.get("/console/");
+
+        assertThat(over.statusCode()).isEqualTo(429);
+        assertThat(over.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(over.body()).contains("TEAM_RATE_LIMITED");
+    }
+
+    @Test
+    void theFilterFormsEmptyFieldsAreLeftOutOfTheAddress() {
+        ConsoleClient browser = client();
+        browser.signIn(DEMO_TOKEN, "");
+
+        HttpResponse<String> form = browser.get("/console/audit/events?team=&server_id=&operation=create_snapshot&limit=2");
+
+        assertThat(form.statusCode()).isEqualTo(303);
+        assertThat(form.headers().firstValue("Location")).hasValue("/console/audit/events?operation=create_snapshot&limit=2");
+    }
+
+    @Test
+    void badInputAndUnknownPagesAreAnsweredAsPagesWithoutStackTraces() {
+        ConsoleClient browser = client();
+        assertThat(browser.get("/console/").headers().firstValue("Location")).hasValue("/console/sign-in");
+        browser.signIn(DEMO_TOKEN, "");
+
+        HttpResponse<String> badTime = browser.get("/console/audit/events?from=yesterday");
+        assertThat(badTime.statusCode()).isEqualTo(400);
+        assertThat(badTime.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(badTime.body()).contains("INVALID_TIME_RANGE").doesNotContain("at org.");
+        HttpResponse<String> unknown = browser.get("/console/audit/events?colour=red");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("UNKNOWN_QUERY_PARAMETER");
+        HttpResponse<String> missing = browser.get("/console/nothing/here");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("Page not found");
+        assertThat(missing.headers().firstValue("Content-Security-Policy")).isPresent();
+    }
+
+    private static List<String> sequences(String page) {
+        Matcher row = Pattern.compile("<tr><th scope=\"row\">([0-9]+)</th>").matcher(page);
+        List<String> found = new ArrayList<>();
+        while (row.find()) {
+            found.add(row.group(1));
+        }
+        return found;
+    }
+
+    private static RecordedAuditEvent lastAuditRead() {
+        return platform.audit().query(AuditQuery.latest(20)).stream()
+                .filter(e -> e.event().operation() == Operation.AUDIT_READ)
+                .max(java.util.Comparator.comparingLong(RecordedAuditEvent::sequence)).orElseThrow();
+    }
+
+    private static java.net.HttpCookie cookie(String name, String value) {
+        java.net.HttpCookie cookie = new java.net.HttpCookie(name, value);
+        cookie.setPath("/console");
+        cookie.setVersion(0);
+        return cookie;
+    }
+
+    private static List<String> rows(String sql) {
+        try (Connection connection = DATABASE.dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            List<String> found = new ArrayList<>();
+            while (rows.next()) {
+                found.add(rows.getString(1));
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sha256(String text) throws RuntimeException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
