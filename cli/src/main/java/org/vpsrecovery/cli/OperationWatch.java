@@ -18,7 +18,7 @@ final class OperationWatch {
 
     /** How long one read waits at most for the end: the line's clock moves on at least this often. */
     private static final int WAIT_SECONDS = 2;
-    private static final Set<String> FAILED = Set.of("failed", "vanished", "timed_out");
+    private static final Set<String> FAILED = Set.of("failed", "vanished", "timed_out", "denied", "expired", "rejected");
 
     private final FacadeClient facade;
     private final PrintWriter progress;
