@@ -8,7 +8,11 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.bind.binders.TypedRequestArgumentBinder;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.filter.ConditionalFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import jakarta.inject.Singleton;
 import java.security.Principal;
 import org.vpsrecovery.adapters.http.facade.CallerAuthenticationFilter;
@@ -23,7 +27,7 @@ import org.vpsrecovery.adapters.http.facade.CallerAuthenticationFilter;
  * platform's insides are the operators' business, not its tenants'.
  */
 @ServerFilter({"/health", "/health/**"})
-public class OperatorHealthDetails implements Ordered {
+public class OperatorHealthDetails implements Ordered, ConditionalFilter {
 
     private final CallerAuthenticationFilter callers;
 
@@ -31,11 +35,21 @@ public class OperatorHealthDetails implements Ordered {
         this.callers = callers;
     }
 
-    /** The API's own authentication, so an auditor signed in with a JWT sees the details as a token's does. */
+    /**
+     * The API's own authentication, so an auditor signed in with a JWT sees the details as a token's does.
+     * On the blocking executor: a JWT's check may fetch the identity provider's keys over HTTP.
+     */
     @RequestFilter
+    @ExecuteOn(TaskExecutors.BLOCKING)
     public void identifyAuditor(HttpRequest<?> request) {
         callers.auditorOf(request).ifPresent(auditor ->
                 request.setAttribute(HttpAttributes.PRINCIPAL, (Principal) () -> "auditor " + auditor));
+    }
+
+    /** Probes send no token: they skip this filter and its hop off the event loop entirely. */
+    @Override
+    public boolean isEnabled(HttpRequest<?> request) {
+        return request.getHeaders().contains(HttpHeaders.AUTHORIZATION);
     }
 
     @Override
