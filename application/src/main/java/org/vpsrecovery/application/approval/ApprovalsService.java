@@ -62,6 +62,12 @@ public final class ApprovalsService implements DecideApprovalUseCase {
      */
     public static final Duration LEFT_TO_THE_APPROVER = Duration.ofMinutes(1);
 
+    /**
+     * How long a runner's claim keeps other runners off an approved operation: longer than a run takes to
+     * reach VPS.org (the lock's wait and the provider's reads), short enough that a stopped runner is replaced.
+     */
+    public static final Duration RUN_CLAIM = Duration.ofMinutes(2);
+
     private final RecoveryOperations operations;
     private final AuditedAttempts attempts;
     private final AuditWriter writer;
@@ -137,9 +143,12 @@ public final class ApprovalsService implements DecideApprovalUseCase {
         }
         for (RecoveryOperation approved : operations.list(Optional.empty(), Optional.empty(),
                 Optional.of(OperationState.APPROVED), RecoveryOperations.MAX_PAGE)) {
+            if (approved.nextCheckAt().isAfter(now)) {
+                continue; // claimed by a runner, or waiting before it is tried again
+            }
             if (approved.isDue(now)) {
                 moved += giveUp(approved) ? 1 : 0;
-            } else if (!approved.nextCheckAt().isAfter(now) && !approved.updatedAt().plus(LEFT_TO_THE_APPROVER).isAfter(now)
+            } else if (!approved.updatedAt().plus(LEFT_TO_THE_APPROVER).isAfter(now)
                     && run(approved).state() != OperationState.APPROVED) {
                 moved++;
             }
@@ -167,9 +176,15 @@ public final class ApprovalsService implements DecideApprovalUseCase {
      */
     private RecoveryOperation run(RecoveryOperation listed) {
         // As stored now: another instance's round, or the approver's request, may have run it since it was listed.
-        RecoveryOperation approved = operations.find(listed.id()).orElse(listed);
-        if (approved.state() != OperationState.APPROVED) {
-            return approved;
+        RecoveryOperation stored = operations.find(listed.id()).orElse(listed);
+        Instant claimedAt = clock.instant();
+        if (stored.state() != OperationState.APPROVED || stored.nextCheckAt().isAfter(claimedAt)) {
+            return stored;
+        }
+        // Claimed before anything is written: of two runners that both read it approved, the loser writes nothing.
+        RecoveryOperation approved = stored.claimedToRun(claimedAt, RUN_CLAIM);
+        if (!operations.update(stored, approved)) {
+            return operations.find(listed.id()).orElse(stored);
         }
         Actor approver = approved.approval().orElseThrow().decision().orElseThrow().by();
         CallContext context = new CallContext(approved.team(), approved.requestId(), approved.id(), approver);

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.vpsrecovery.application.PlatformFixture.BLUE;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
@@ -29,6 +33,9 @@ import org.vpsrecovery.domain.hold.HoldReason;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 
 /** The approval use cases over the in-memory ports, with a clock the test moves (ADR 0040). */
@@ -172,6 +179,85 @@ class ApprovalsServiceTest {
         platform.clock.advance(ApprovalsService.RUN_BY);
         assertThat(approvals.settle()).isEqualTo(1);
         assertThat(platform.operations.find(other.id()).orElseThrow().state()).isEqualTo(OperationState.REJECTED);
+    }
+
+    @Test
+    void ofTheApproversRunAndTheJobThatBothReadItApprovedOneRunsItAndTheOtherWritesNothing() {
+        RecoveryOperation pending = askToDelete();
+        // The approver's run reads the operation approved; before it goes on, the job (another instance) runs it.
+        ApprovalsService job = approvals;
+        RecoveryOperations racing = new RacingOperations(platform.operations, pending.id(), 2, () -> {
+            platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
+            assertThat(job.settle()).isEqualTo(1);
+        });
+        ApprovalsService approversInstance = new ApprovalsService(racing, platform.attempts(), platform.auditWriter,
+                platform.clock, deletes, deletes, restores, restores);
+
+        RecoveryOperation answer = approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty()));
+
+        assertThat(deletedAtVpsOrg()).isTrue();
+        assertThat(answer.state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(e -> e.outcome().kind() + " " + e.detail().get(AuditEvent.ATTEMPT_ID)))
+                .containsExactly("ACCEPTED " + pending.id(), "SUBMITTED " + pending.id());
+    }
+
+    /** The store, where the {@code nth} read of one operation first lets {@code meanwhile} happen and answers what it read before. */
+    private static final class RacingOperations implements RecoveryOperations {
+        private final RecoveryOperations store;
+        private final OperationId raced;
+        private final Runnable meanwhile;
+        private int reads;
+        private final int nth;
+
+        RacingOperations(RecoveryOperations store, OperationId raced, int nth, Runnable meanwhile) {
+            this.store = store;
+            this.raced = raced;
+            this.nth = nth;
+            this.meanwhile = meanwhile;
+        }
+
+        @Override
+        public void add(RecoveryOperation operation) {
+            store.add(operation);
+        }
+
+        @Override
+        public boolean update(RecoveryOperation from, RecoveryOperation next) {
+            return store.update(from, next);
+        }
+
+        @Override
+        public Optional<RecoveryOperation> find(OperationId id) {
+            Optional<RecoveryOperation> read = store.find(id);
+            if (id.equals(raced) && ++reads == nth) {
+                meanwhile.run();
+            }
+            return read;
+        }
+
+        @Override
+        public List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server,
+                                            Optional<OperationState> state, int limit) {
+            return store.list(team, server, state, limit);
+        }
+
+        @Override
+        public Map<ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit) {
+            return store.openByServer(dueBy, limit);
+        }
+
+        @Override
+        public List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at) {
+            return store.liveRestores(target, source, at);
+        }
+
+        @Override
+        public List<RecoveryOperation> about(Collection<ResourceRef> points) {
+            return store.about(points);
+        }
     }
 
     @Test
