@@ -194,12 +194,16 @@ public final class ApprovalsService implements DecideApprovalUseCase {
                 return approved;
             });
         } catch (ServerBusy | PlatformUnavailable | ProviderFailure notNow) {
-            // Not now: still approved if it never got as far as VPS.org; otherwise the attempt moved it.
+            // Not now: still approved (nothing recorded for it) if it never got as far as VPS.org; otherwise the
+            // attempt moved it and recorded what came of it.
             RecoveryOperation now = operations.find(approved.id()).orElse(approved);
             if (now.state() == OperationState.APPROVED && now.version() == approved.version()) {
                 RecoveryOperation later = now.unchanged(clock.instant(), Duration.ofSeconds(5), Duration.ofMinutes(1));
-                operations.update(now, later);
-                return later;
+                try {
+                    return operations.update(now, later) ? later : now;
+                } catch (RuntimeException storeDown) {
+                    return now; // the claim's lease runs out, and the job tries it again
+                }
             }
             return now;
         } catch (RecoveryException refused) {

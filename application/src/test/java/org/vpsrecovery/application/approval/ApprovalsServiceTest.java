@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.application.attempt.CallContext;
@@ -34,7 +35,10 @@ import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.port.ServerBusy;
+import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 
@@ -202,6 +206,51 @@ class ApprovalsServiceTest {
         assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
                 .map(e -> e.outcome().kind() + " " + e.detail().get(AuditEvent.ATTEMPT_ID)))
                 .containsExactly("ACCEPTED " + pending.id(), "SUBMITTED " + pending.id());
+    }
+
+    @Test
+    void anApprovedRunKeptFromStartingRecordsNoOutcomeAndRunsWhenItCan() {
+        SwitchableLock lock = new SwitchableLock();
+        DeleteRecoveryPointService lockedDeletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), platform.attempts(lock), platform.holds, Optional.of(gate));
+        ApprovalsService lockedApprovals = new ApprovalsService(platform.operations, platform.attempts(lock),
+                platform.auditWriter, platform.clock, lockedDeletes, lockedDeletes, restores, restores);
+        RecoveryOperation pending = lockedDeletes.requestDeleteSnapshot(new DeleteSnapshotCommand(as(ALICE),
+                new SnapshotId(801))).orElseThrow();
+
+        lock.busy = true;
+        RecoveryOperation busy = lockedApprovals.decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE,
+                Optional.empty()));
+        assertThat(busy.state()).isEqualTo(OperationState.APPROVED);
+        lock.busy = false;
+        // VPS.org's read of the snapshot fails on the job's first try.
+        platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
+        platform.provider.failNextCallWith(new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org is down"));
+        assertThat(lockedApprovals.settle()).isZero();
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)).isEmpty();
+        assertThat(deletedAtVpsOrg()).isFalse();
+
+        platform.clock.advance(Duration.ofMinutes(1));
+        assertThat(lockedApprovals.settle()).isEqualTo(1);
+
+        assertThat(deletedAtVpsOrg()).isTrue();
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(e -> String.valueOf(e.outcome().kind()))).containsExactly("ACCEPTED", "SUBMITTED");
+    }
+
+    /** A server lock that is either free or busy, as the test says. */
+    private static final class SwitchableLock implements ServerLock {
+        private boolean busy;
+
+        @Override
+        public <T> T callExclusively(ServerId server, Supplier<T> work) {
+            if (busy) {
+                throw new ServerBusy("server " + server + " is busy");
+            }
+            return work.get();
+        }
     }
 
     /** The store, where the {@code nth} read of one operation first lets {@code meanwhile} happen and answers what it read before. */
