@@ -135,17 +135,14 @@ public final class ApprovalsService implements DecideApprovalUseCase {
     public int settle() {
         int moved = 0;
         Instant now = clock.instant();
-        for (RecoveryOperation pending : operations.list(Optional.empty(), Optional.empty(),
-                Optional.of(OperationState.PENDING_APPROVAL), RecoveryOperations.MAX_PAGE)) {
+        // Due first, first: the oldest are reached however many wait (a pending one's next check is its expiry).
+        for (RecoveryOperation pending : operations.dueIn(OperationState.PENDING_APPROVAL, now, RecoveryOperations.MAX_PAGE)) {
             if (pending.approval().orElseThrow().isExpiredAt(now) && expire(pending).isPresent()) {
                 moved++;
             }
         }
-        for (RecoveryOperation approved : operations.list(Optional.empty(), Optional.empty(),
-                Optional.of(OperationState.APPROVED), RecoveryOperations.MAX_PAGE)) {
-            if (approved.nextCheckAt().isAfter(now)) {
-                continue; // claimed by a runner, or waiting before it is tried again
-            }
+        // Not listed while a runner's claim or the wait before the next try lasts.
+        for (RecoveryOperation approved : operations.dueIn(OperationState.APPROVED, now, RecoveryOperations.MAX_PAGE)) {
             if (approved.isDue(now)) {
                 moved += giveUp(approved) ? 1 : 0;
             } else if (!approved.updatedAt().plus(LEFT_TO_THE_APPROVER).isAfter(now)

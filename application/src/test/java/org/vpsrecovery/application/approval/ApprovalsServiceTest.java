@@ -19,6 +19,7 @@ import org.vpsrecovery.application.hold.PlaceHoldCommand;
 import org.vpsrecovery.application.recoverypoint.DeleteRecoveryPointService;
 import org.vpsrecovery.application.recoverypoint.RestoreRecoveryPointService;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
+import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.approval.Verdict;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -299,6 +300,11 @@ class ApprovalsServiceTest {
         }
 
         @Override
+        public List<RecoveryOperation> dueIn(OperationState state, Instant dueBy, int limit) {
+            return store.dueIn(state, dueBy, limit);
+        }
+
+        @Override
         public List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at) {
             return store.liveRestores(target, source, at);
         }
@@ -321,6 +327,21 @@ class ApprovalsServiceTest {
         assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.EXPIRED);
         assertThat(reasonOf(() -> decide(pending, BOB, Verdict.DENY))).isEqualTo(ReasonCode.APPROVAL_EXPIRED);
         assertThat(deletedAtVpsOrg()).isFalse();
+    }
+
+    @Test
+    void theJobReachesTheOldestDueHoweverManyWait() {
+        RecoveryOperation oldest = askToDelete();
+        platform.clock.advance(Duration.ofMinutes(1));
+        for (int i = 0; i < RecoveryOperations.MAX_PAGE; i++) {
+            platform.operations.add(RecoveryOperation.pendingApproval(OperationId.random(), BLUE, new RequestId("many-" + i),
+                    Operation.DELETE_SNAPSHOT, platform.web.id(), ResourceRef.of(new SnapshotId(801)), Optional.empty(),
+                    Approval.requested(ALICE, platform.clock.instant(), platform.clock.instant().plus(LIMIT), false)));
+        }
+        platform.clock.advance(LIMIT.minus(Duration.ofMinutes(1)));
+
+        assertThat(approvals.settle()).isEqualTo(1);
+        assertThat(platform.operations.find(oldest.id()).orElseThrow().state()).isEqualTo(OperationState.EXPIRED);
     }
 
     @Test
