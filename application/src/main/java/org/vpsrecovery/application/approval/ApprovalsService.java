@@ -62,6 +62,12 @@ public final class ApprovalsService implements DecideApprovalUseCase {
      */
     public static final Duration LEFT_TO_THE_APPROVER = Duration.ofMinutes(1);
 
+    /**
+     * How long a runner's claim keeps other runners off an approved operation: longer than a run takes to
+     * reach VPS.org (the lock's wait and the provider's reads), short enough that a stopped runner is replaced.
+     */
+    public static final Duration RUN_CLAIM = Duration.ofMinutes(2);
+
     private final RecoveryOperations operations;
     private final AuditedAttempts attempts;
     private final AuditWriter writer;
@@ -129,17 +135,17 @@ public final class ApprovalsService implements DecideApprovalUseCase {
     public int settle() {
         int moved = 0;
         Instant now = clock.instant();
-        for (RecoveryOperation pending : operations.list(Optional.empty(), Optional.empty(),
-                Optional.of(OperationState.PENDING_APPROVAL), RecoveryOperations.MAX_PAGE)) {
+        // Due first, first: the oldest are reached however many wait (a pending one's next check is its expiry).
+        for (RecoveryOperation pending : operations.dueIn(OperationState.PENDING_APPROVAL, now, RecoveryOperations.MAX_PAGE)) {
             if (pending.approval().orElseThrow().isExpiredAt(now) && expire(pending).isPresent()) {
                 moved++;
             }
         }
-        for (RecoveryOperation approved : operations.list(Optional.empty(), Optional.empty(),
-                Optional.of(OperationState.APPROVED), RecoveryOperations.MAX_PAGE)) {
+        // Not listed while a runner's claim or the wait before the next try lasts.
+        for (RecoveryOperation approved : operations.dueIn(OperationState.APPROVED, now, RecoveryOperations.MAX_PAGE)) {
             if (approved.isDue(now)) {
                 moved += giveUp(approved) ? 1 : 0;
-            } else if (!approved.nextCheckAt().isAfter(now) && !approved.updatedAt().plus(LEFT_TO_THE_APPROVER).isAfter(now)
+            } else if (!approved.updatedAt().plus(LEFT_TO_THE_APPROVER).isAfter(now)
                     && run(approved).state() != OperationState.APPROVED) {
                 moved++;
             }
@@ -167,9 +173,15 @@ public final class ApprovalsService implements DecideApprovalUseCase {
      */
     private RecoveryOperation run(RecoveryOperation listed) {
         // As stored now: another instance's round, or the approver's request, may have run it since it was listed.
-        RecoveryOperation approved = operations.find(listed.id()).orElse(listed);
-        if (approved.state() != OperationState.APPROVED) {
-            return approved;
+        RecoveryOperation stored = operations.find(listed.id()).orElse(listed);
+        Instant claimedAt = clock.instant();
+        if (stored.state() != OperationState.APPROVED || stored.nextCheckAt().isAfter(claimedAt)) {
+            return stored;
+        }
+        // Claimed before anything is written: of two runners that both read it approved, the loser writes nothing.
+        RecoveryOperation approved = stored.claimedToRun(claimedAt, RUN_CLAIM);
+        if (!operations.update(stored, approved)) {
+            return operations.find(listed.id()).orElse(stored);
         }
         Actor approver = approved.approval().orElseThrow().decision().orElseThrow().by();
         CallContext context = new CallContext(approved.team(), approved.requestId(), approved.id(), approver);
@@ -179,12 +191,16 @@ public final class ApprovalsService implements DecideApprovalUseCase {
                 return approved;
             });
         } catch (ServerBusy | PlatformUnavailable | ProviderFailure notNow) {
-            // Not now: still approved if it never got as far as VPS.org; otherwise the attempt moved it.
+            // Not now: still approved (nothing recorded for it) if it never got as far as VPS.org; otherwise the
+            // attempt moved it and recorded what came of it.
             RecoveryOperation now = operations.find(approved.id()).orElse(approved);
             if (now.state() == OperationState.APPROVED && now.version() == approved.version()) {
                 RecoveryOperation later = now.unchanged(clock.instant(), Duration.ofSeconds(5), Duration.ofMinutes(1));
-                operations.update(now, later);
-                return later;
+                try {
+                    return operations.update(now, later) ? later : now;
+                } catch (RuntimeException storeDown) {
+                    return now; // the claim's lease runs out, and the job tries it again
+                }
             }
             return now;
         } catch (RecoveryException refused) {

@@ -41,6 +41,8 @@ import org.vpsrecovery.domain.server.ServerId;
  */
 public final class AuditedAttempts {
 
+    private static final System.Logger LOG = System.getLogger(AuditedAttempts.class.getName());
+
     /** How long a caller refused for an unavailable history is asked to wait. */
     static final Duration HISTORY_RETRY_AFTER = Duration.ofSeconds(2);
 
@@ -168,8 +170,23 @@ public final class AuditedAttempts {
 
         /** Records a refusal made before anything else (not found, not owned) and hands it back to throw. */
         public RecoveryException refuse(RecoveryException refusal) {
+            if ((refusal instanceof ServerBusy || refusal instanceof PlatformUnavailable) && notNowInApprovedRun(refusal)) {
+                return refusal;
+            }
             writer.appendOrDefer(event(new Outcome.Rejected(refusal.reason()), OptionalInt.empty(), refusal.getMessage()));
             return refusal;
+        }
+
+        /**
+         * An approved operation's run kept from starting (the server busy, VPS.org or the platform unavailable)
+         * is not its outcome: it stays approved and is tried again, and only its giving up is recorded (ADR 0040).
+         * So nothing is written for it here; it is logged. False outside an approved run.
+         */
+        private boolean notNowInApprovedRun(RecoveryException notNow) {
+            Optional<RecoveryOperation> approved = approvedRun(context.operationId());
+            approved.ifPresent(run -> LOG.log(System.Logger.Level.INFO, "approved operation {0} ({1}) did not start "
+                    + "now: {2}; it is tried again", run.id(), operation, notNow.reason()));
+            return approved.isPresent();
         }
 
         /**
@@ -181,7 +198,9 @@ public final class AuditedAttempts {
             try {
                 return read.get();
             } catch (ProviderFailure failure) {
-                writer.appendOrDefer(failedEvent(failure));
+                if (!notNowInApprovedRun(failure)) {
+                    writer.appendOrDefer(failedEvent(failure));
+                }
                 throw failure;
             }
         }
@@ -233,6 +252,9 @@ public final class AuditedAttempts {
             return locked(() -> {
                 requireAllowed(check);
                 detail.put(AuditEvent.ATTEMPT_ID, context.operationId().toString());
+                if (approvedRun(context.operationId()).isPresent()) {
+                    return startApproved(() -> awaiting.apply(context), "nothing was done");
+                }
                 appendIntent("nothing was done");
                 RecoveryOperation waiting;
                 try {
@@ -261,25 +283,10 @@ public final class AuditedAttempts {
             });
         }
 
-        /**
-         * Stores the new operation, or, for an approved one this thread runs, moves it over the approved
-         * version; answers what is stored. A move someone else made first (the approval ended elsewhere)
-         * is {@code APPROVAL_ALREADY_DECIDED}, audited, and nothing is asked of VPS.org.
-         */
+        /** Stores the new operation (an approved one's run is moved over its approved version instead: startApproved). */
         private RecoveryOperation store(RecoveryOperation fresh) {
-            Optional<RecoveryOperation> approved = approvedRun(fresh.id());
-            if (approved.isEmpty()) {
-                operations.add(fresh);
-                return fresh;
-            }
-            RecoveryOperation run = approved.get().run(fresh);
-            if (!operations.update(approved.get(), run)) {
-                writer.appendOrDefer(event(new Outcome.Failed(ReasonCode.NOT_DONE_AT_PROVIDER,
-                        "the approved operation was ended elsewhere first, so VPS.org was not called"), OptionalInt.empty(), null));
-                throw new AlreadyAudited(new RecoveryDenied(ReasonCode.APPROVAL_ALREADY_DECIDED,
-                        "operation " + fresh.id() + " was ended elsewhere first; nothing was done"));
-            }
-            return run;
+            operations.add(fresh);
+            return fresh;
         }
 
         private <T> T checkThenChange(Supplier<Decision> check, Supplier<T> change) {
@@ -343,7 +350,9 @@ public final class AuditedAttempts {
             try {
                 decision = check.get();
             } catch (ProviderFailure failure) {
-                writer.appendOrDefer(failedEvent(failure));
+                if (!notNowInApprovedRun(failure)) {
+                    writer.appendOrDefer(failedEvent(failure));
+                }
                 throw failure;
             } catch (RecoveryException refusal) {
                 throw refuse(refusal);
@@ -370,12 +379,16 @@ public final class AuditedAttempts {
                                     Function<T, Optional<ResourceRef>> produced) {
             requireAllowed(check);
             detail.put(AuditEvent.ATTEMPT_ID, context.operationId().toString());
+            Supplier<RecoveryOperation> fresh = () -> RecoveryOperation.accepted(context.operationId(), context.team(),
+                    context.requestId(), operation, target(), resource, resourceServer, clock.instant(),
+                    deadlines.of(operation));
+            if (approvedRun(context.operationId()).isPresent()) {
+                return call(startApproved(fresh, "VPS.org was not called"), call, produced);
+            }
             appendIntent("VPS.org was not called");
             RecoveryOperation accepted;
             try {
-                accepted = store(RecoveryOperation.accepted(context.operationId(), context.team(),
-                        context.requestId(), operation, target(), resource, resourceServer, clock.instant(),
-                        deadlines.of(operation)));
+                accepted = store(fresh.get());
             } catch (AlreadyAudited ended) {
                 throw ended;
             } catch (RuntimeException storeDown) {
@@ -384,6 +397,44 @@ public final class AuditedAttempts {
                 throw new PlatformUnavailable("the platform cannot store the operation now, so VPS.org was not "
                         + "called; try again shortly", HISTORY_RETRY_AFTER, storeDown);
             }
+            return call(accepted, call, produced);
+        }
+
+        /**
+         * An approved operation's run really starts (ADR 0040): moved over the claimed approved version first,
+         * then its intent. A store that cannot take the move, or a run ended elsewhere first, writes nothing (the
+         * operation stays as it was, tried again or ended by whoever moved it). An intent the history cannot take
+         * after the move ends the run: {@code FAILED}, written when the history can, and nothing is asked of VPS.org.
+         */
+        private RecoveryOperation startApproved(Supplier<RecoveryOperation> fresh, String otherwise) {
+            RecoveryOperation approved = approvedRun(context.operationId()).orElseThrow();
+            RecoveryOperation started = approved.run(fresh.get());
+            boolean moved;
+            try {
+                moved = operations.update(approved, started);
+            } catch (RuntimeException storeDown) {
+                LOG.log(System.Logger.Level.WARNING, "approved operation {0} ({1}) did not start now: the platform "
+                        + "cannot store it; it is tried again", approved.id(), operation);
+                throw new AlreadyAudited(new PlatformUnavailable("the platform cannot store the operation now, so "
+                        + otherwise + "; it is tried again", HISTORY_RETRY_AFTER, storeDown));
+            }
+            if (!moved) {
+                throw new AlreadyAudited(new RecoveryDenied(ReasonCode.APPROVAL_ALREADY_DECIDED,
+                        "operation " + approved.id() + " was ended elsewhere first; nothing was done"));
+            }
+            try {
+                appendIntent(otherwise);
+            } catch (RecoveryException noIntent) {
+                String why = "its intent could not be recorded, so " + otherwise;
+                writer.appendOrDefer(event(new Outcome.Failed(ReasonCode.PLATFORM_UNAVAILABLE, why), OptionalInt.empty(), null));
+                move(started, started.state() == org.vpsrecovery.domain.operation.OperationState.ACCEPTED
+                        ? started.refused(clock.instant(), why) : started.safetySnapshotFailed(clock.instant(), why));
+                throw new AlreadyAudited(noIntent);
+            }
+            return started;
+        }
+
+        private <T> T call(RecoveryOperation accepted, Supplier<T> call, Function<T, Optional<ResourceRef>> produced) {
             T result;
             try {
                 result = call.get();

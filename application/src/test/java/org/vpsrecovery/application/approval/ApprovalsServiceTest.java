@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.vpsrecovery.application.PlatformFixture.BLUE;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.application.attempt.CallContext;
@@ -14,6 +19,7 @@ import org.vpsrecovery.application.hold.PlaceHoldCommand;
 import org.vpsrecovery.application.recoverypoint.DeleteRecoveryPointService;
 import org.vpsrecovery.application.recoverypoint.RestoreRecoveryPointService;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
+import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.approval.Verdict;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -29,6 +35,12 @@ import org.vpsrecovery.domain.hold.HoldReason;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.ProviderFailure;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.port.ServerBusy;
+import org.vpsrecovery.domain.port.ServerLock;
+import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 
 /** The approval use cases over the in-memory ports, with a clock the test moves (ADR 0040). */
@@ -175,6 +187,135 @@ class ApprovalsServiceTest {
     }
 
     @Test
+    void ofTheApproversRunAndTheJobThatBothReadItApprovedOneRunsItAndTheOtherWritesNothing() {
+        RecoveryOperation pending = askToDelete();
+        // The approver's run reads the operation approved; before it goes on, the job (another instance) runs it.
+        ApprovalsService job = approvals;
+        RecoveryOperations racing = new RacingOperations(platform.operations, pending.id(), 2, () -> {
+            platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
+            assertThat(job.settle()).isEqualTo(1);
+        });
+        ApprovalsService approversInstance = new ApprovalsService(racing, platform.attempts(), platform.auditWriter,
+                platform.clock, deletes, deletes, restores, restores);
+
+        RecoveryOperation answer = approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty()));
+
+        assertThat(deletedAtVpsOrg()).isTrue();
+        assertThat(answer.state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(e -> e.outcome().kind() + " " + e.detail().get(AuditEvent.ATTEMPT_ID)))
+                .containsExactly("ACCEPTED " + pending.id(), "SUBMITTED " + pending.id());
+    }
+
+    @Test
+    void anApprovedRunKeptFromStartingRecordsNoOutcomeAndRunsWhenItCan() {
+        SwitchableLock lock = new SwitchableLock();
+        DeleteRecoveryPointService lockedDeletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), platform.attempts(lock), platform.holds, Optional.of(gate));
+        ApprovalsService lockedApprovals = new ApprovalsService(platform.operations, platform.attempts(lock),
+                platform.auditWriter, platform.clock, lockedDeletes, lockedDeletes, restores, restores);
+        RecoveryOperation pending = lockedDeletes.requestDeleteSnapshot(new DeleteSnapshotCommand(as(ALICE),
+                new SnapshotId(801))).orElseThrow();
+
+        lock.busy = true;
+        RecoveryOperation busy = lockedApprovals.decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE,
+                Optional.empty()));
+        assertThat(busy.state()).isEqualTo(OperationState.APPROVED);
+        lock.busy = false;
+        // VPS.org's read of the snapshot fails on the job's first try.
+        platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
+        platform.provider.failNextCallWith(new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org is down"));
+        assertThat(lockedApprovals.settle()).isZero();
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)).isEmpty();
+        assertThat(deletedAtVpsOrg()).isFalse();
+
+        platform.clock.advance(Duration.ofMinutes(1));
+        assertThat(lockedApprovals.settle()).isEqualTo(1);
+
+        assertThat(deletedAtVpsOrg()).isTrue();
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(e -> String.valueOf(e.outcome().kind()))).containsExactly("ACCEPTED", "SUBMITTED");
+    }
+
+    /** A server lock that is either free or busy, as the test says. */
+    private static final class SwitchableLock implements ServerLock {
+        private boolean busy;
+
+        @Override
+        public <T> T callExclusively(ServerId server, Supplier<T> work) {
+            if (busy) {
+                throw new ServerBusy("server " + server + " is busy");
+            }
+            return work.get();
+        }
+    }
+
+    /** The store, where the {@code nth} read of one operation first lets {@code meanwhile} happen and answers what it read before. */
+    private static final class RacingOperations implements RecoveryOperations {
+        private final RecoveryOperations store;
+        private final OperationId raced;
+        private final Runnable meanwhile;
+        private int reads;
+        private final int nth;
+
+        RacingOperations(RecoveryOperations store, OperationId raced, int nth, Runnable meanwhile) {
+            this.store = store;
+            this.raced = raced;
+            this.nth = nth;
+            this.meanwhile = meanwhile;
+        }
+
+        @Override
+        public void add(RecoveryOperation operation) {
+            store.add(operation);
+        }
+
+        @Override
+        public boolean update(RecoveryOperation from, RecoveryOperation next) {
+            return store.update(from, next);
+        }
+
+        @Override
+        public Optional<RecoveryOperation> find(OperationId id) {
+            Optional<RecoveryOperation> read = store.find(id);
+            if (id.equals(raced) && ++reads == nth) {
+                meanwhile.run();
+            }
+            return read;
+        }
+
+        @Override
+        public List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server,
+                                            Optional<OperationState> state, int limit) {
+            return store.list(team, server, state, limit);
+        }
+
+        @Override
+        public Map<ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit) {
+            return store.openByServer(dueBy, limit);
+        }
+
+        @Override
+        public List<RecoveryOperation> dueIn(OperationState state, Instant dueBy, int limit) {
+            return store.dueIn(state, dueBy, limit);
+        }
+
+        @Override
+        public List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at) {
+            return store.liveRestores(target, source, at);
+        }
+
+        @Override
+        public List<RecoveryOperation> about(Collection<ResourceRef> points) {
+            return store.about(points);
+        }
+    }
+
+    @Test
     void theJobExpiresWhatNoOneDecided() {
         RecoveryOperation pending = askToDelete();
         platform.clock.advance(LIMIT.minusSeconds(1));
@@ -186,6 +327,21 @@ class ApprovalsServiceTest {
         assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.EXPIRED);
         assertThat(reasonOf(() -> decide(pending, BOB, Verdict.DENY))).isEqualTo(ReasonCode.APPROVAL_EXPIRED);
         assertThat(deletedAtVpsOrg()).isFalse();
+    }
+
+    @Test
+    void theJobReachesTheOldestDueHoweverManyWait() {
+        RecoveryOperation oldest = askToDelete();
+        platform.clock.advance(Duration.ofMinutes(1));
+        for (int i = 0; i < RecoveryOperations.MAX_PAGE; i++) {
+            platform.operations.add(RecoveryOperation.pendingApproval(OperationId.random(), BLUE, new RequestId("many-" + i),
+                    Operation.DELETE_SNAPSHOT, platform.web.id(), ResourceRef.of(new SnapshotId(801)), Optional.empty(),
+                    Approval.requested(ALICE, platform.clock.instant(), platform.clock.instant().plus(LIMIT), false)));
+        }
+        platform.clock.advance(LIMIT.minus(Duration.ofMinutes(1)));
+
+        assertThat(approvals.settle()).isEqualTo(1);
+        assertThat(platform.operations.find(oldest.id()).orElseThrow().state()).isEqualTo(OperationState.EXPIRED);
     }
 
     @Test

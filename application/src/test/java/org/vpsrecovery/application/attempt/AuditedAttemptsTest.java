@@ -16,7 +16,17 @@ import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
 import org.vpsrecovery.application.snapshot.CreateSnapshotService;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotCommand;
+import org.vpsrecovery.application.recoverypoint.DeleteRecoveryPointService;
+import org.vpsrecovery.domain.approval.Approval;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.Outcome;
@@ -77,6 +87,36 @@ class AuditedAttemptsTest {
 
     private CreateSnapshotCommand createCommand(CallContext context, String name) {
         return new CreateSnapshotCommand(context, WEB, new SnapshotName(name), Optional.empty());
+    }
+
+    @Test
+    void anApprovedRunWhoseIntentTheHistoryCannotTakeEndsFailedWithoutCallingTheProviderAndRecordsNothingElse() {
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        Actor alice = Actor.of("alice", Actor.Authentication.JWT, "k1");
+        Actor bob = Actor.of("bob", Actor.Authentication.JWT, "k1");
+        RecoveryOperation pending = RecoveryOperation.pendingApproval(OperationId.random(), BLUE, new RequestId("ask"),
+                Operation.DELETE_SNAPSHOT, WEB, ResourceRef.of(new SnapshotId(801)), Optional.empty(),
+                Approval.requested(alice, platform.clock.instant(), platform.clock.instant().plusSeconds(600), false));
+        platform.operations.add(pending);
+        RecoveryOperation approved = pending.approve(bob, platform.clock.instant(), Optional.empty(), Duration.ofMinutes(10));
+        assertThat(platform.operations.update(pending, approved)).isTrue();
+        AuditedAttempts attempts = new AuditedAttempts(writer, platform.operations,
+                new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock, TrackingDeadlines.DEFAULTS);
+        DeleteRecoveryPointService deletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), attempts, platform.holds);
+        CallContext context = new CallContext(BLUE, pending.requestId(), pending.id(), bob);
+        history.down.set(true);
+
+        assertThatThrownBy(() -> attempts.asApproved(approved, () -> {
+            deletes.deleteSnapshot(new DeleteSnapshotCommand(context, new SnapshotId(801)));
+            return approved;
+        })).isInstanceOf(PlatformUnavailable.class);
+
+        assertThat(platform.providerCallsStartingWith("delete snapshot")).isZero();
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.FAILED);
+        history.down.set(false);
+        assertThat(writer.flush()).isEqualTo(1);
+        assertThat(platform.history.all()).extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.FAILED);
     }
 
     @Test

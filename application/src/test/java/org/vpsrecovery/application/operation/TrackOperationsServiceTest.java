@@ -345,6 +345,11 @@ class TrackOperationsServiceTest {
         }
 
         @Override
+        public List<RecoveryOperation> dueIn(OperationState state, Instant dueBy, int limit) {
+            return platform.operations.dueIn(state, dueBy, limit);
+        }
+
+        @Override
         public List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at) {
             return platform.operations.liveRestores(target, source, at);
         }

@@ -207,6 +207,10 @@ class RestoreHoldServiceTest {
                 return platform.operations.openByServer(dueBy, limit);
             }
 
+            public List<RecoveryOperation> dueIn(OperationState state, Instant dueBy, int limit) {
+                return platform.operations.dueIn(state, dueBy, limit);
+            }
+
             public List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at) {
                 return platform.operations.liveRestores(target, source, at);
             }

@@ -155,6 +155,17 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
                 acceptedAt, when, run.deadline(), run.note(), run.nextCheckAt(), 0, version + 1, approval);
     }
 
+    /**
+     * One runner takes the approved operation to run it: stored over the version it read, so of two runners
+     * (the approver's request and the job) one wins and the other writes nothing. Still {@code APPROVED}, not
+     * looked at again until {@code lease} has passed (a runner that stopped is then replaced).
+     */
+    public RecoveryOperation claimedToRun(Instant at, Duration lease) {
+        require(OperationState.APPROVED, "claimedToRun");
+        return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt,
+                updatedAt, deadline, note, at.plus(lease), checks, version + 1, approval);
+    }
+
     /** Approved, but refused when it came to run (its policies again, under the lock), or never able to start. */
     public RecoveryOperation rejectedOnRun(Instant at, String note) {
         require(OperationState.APPROVED, "rejectedOnRun");

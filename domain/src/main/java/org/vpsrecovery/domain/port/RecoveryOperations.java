@@ -32,6 +32,13 @@ public interface RecoveryOperations {
                                  int limit);
 
     /**
+     * Operations in {@code state} whose next check is due by {@code dueBy}, the earliest first (for one pending
+     * approval, its next check is its expiry), at most {@code limit} (1-{@value #MAX_PAGE}): what is due first
+     * is reached first however many wait (ADR 0040).
+     */
+    List<RecoveryOperation> dueIn(OperationState state, Instant dueBy, int limit);
+
+    /**
      * Operations not yet final whose next check is due by {@code dueBy}, grouped by server, the most
      * overdue first, at most {@code limit} in all.
      */

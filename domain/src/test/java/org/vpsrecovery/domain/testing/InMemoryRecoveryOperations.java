@@ -59,6 +59,15 @@ public final class InMemoryRecoveryOperations implements RecoveryOperations {
     }
 
     @Override
+    public synchronized List<RecoveryOperation> dueIn(OperationState state, Instant dueBy, int limit) {
+        RecoveryOperations.requirePage(limit);
+        return operations.values().stream()
+                .filter(o -> o.state() == state && !o.nextCheckAt().isAfter(dueBy))
+                .sorted(Comparator.comparing(RecoveryOperation::nextCheckAt).thenComparing(o -> o.id().value()))
+                .limit(limit).toList();
+    }
+
+    @Override
     public synchronized Map<ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit) {
         RecoveryOperations.requirePage(limit);
         Map<ServerId, List<RecoveryOperation>> byServer = new LinkedHashMap<>();

@@ -43,6 +43,11 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
             ORDER BY accepted_at DESC, id LIMIT :limit""")
     List<OperationRow> listNewestFirst(@Nullable String team, @Nullable Long serverId, @Nullable String state, int limit);
 
+    @Query("""
+            SELECT * FROM recovery_operation WHERE state = :state AND next_check_at <= :dueBy
+            ORDER BY next_check_at, id LIMIT :limit""")
+    List<OperationRow> dueIn(String state, Instant dueBy, int limit);
+
     /** The restore holds in force at {@code at} (ADR 0026), by the server held and the point read when given. */
     @Query("""
             SELECT * FROM recovery_operation

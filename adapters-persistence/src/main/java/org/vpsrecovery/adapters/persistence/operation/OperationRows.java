@@ -65,6 +65,12 @@ public final class OperationRows implements RecoveryOperations {
     }
 
     @Override
+    public List<RecoveryOperation> dueIn(OperationState state, Instant dueBy, int limit) {
+        RecoveryOperations.requirePage(limit);
+        return rows.dueIn(state.wireName(), dueBy, limit).stream().map(OperationRows::toDomain).toList();
+    }
+
+    @Override
     public Map<ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit) {
         RecoveryOperations.requirePage(limit);
         Map<ServerId, List<RecoveryOperation>> byServer = new LinkedHashMap<>();

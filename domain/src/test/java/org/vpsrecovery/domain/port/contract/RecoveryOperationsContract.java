@@ -148,6 +148,33 @@ public abstract class RecoveryOperationsContract {
     }
 
     @Test
+    void theOnesInAStateDueByATimeComeEarliestFirstHoweverTheyWereAdded() {
+        RecoveryOperations operations = emptyOperations();
+        Actor alice = Actor.of("alice", Actor.Authentication.JWT, "key-1");
+        RecoveryOperation later = pending(alice, T0.plusSeconds(60), Duration.ofMinutes(30));
+        RecoveryOperation earliest = pending(alice, T0, Duration.ofMinutes(20));
+        RecoveryOperation notYet = pending(alice, T0.plusSeconds(120), Duration.ofHours(2));
+        RecoveryOperation middle = pending(alice, T0.plusSeconds(30), Duration.ofMinutes(25));
+        for (RecoveryOperation each : java.util.List.of(later, earliest, notYet, middle)) {
+            operations.add(each);
+        }
+        operations.add(create(BLUE, WEB, T0)); // another state, due at once
+
+        Instant at = T0.plus(Duration.ofMinutes(31));
+        assertThat(operations.dueIn(OperationState.PENDING_APPROVAL, at, 10)).containsExactly(earliest, middle, later);
+        assertThat(operations.dueIn(OperationState.PENDING_APPROVAL, at, 2)).containsExactly(earliest, middle);
+        assertThat(operations.dueIn(OperationState.PENDING_APPROVAL, T0.plusSeconds(60), 10)).isEmpty();
+        assertThat(operations.dueIn(OperationState.APPROVED, at, 10)).isEmpty();
+        assertThatThrownBy(() -> operations.dueIn(OperationState.APPROVED, at, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static RecoveryOperation pending(Actor requester, Instant at, Duration limit) {
+        return RecoveryOperation.pendingApproval(OperationId.random(), BLUE, new RequestId("r-" + at.getEpochSecond()),
+                Operation.DELETE_SNAPSHOT, WEB, ResourceRef.of(new SnapshotId(at.getEpochSecond())), Optional.empty(),
+                Approval.requested(requester, at, at.plus(limit), false));
+    }
+
+    @Test
     void liveRestoresAreTheHoldsInForceByTargetAndSourceAndReleasedOnesAreNot() {
         RecoveryOperations operations = emptyOperations();
         ResourceRef backup = ResourceRef.of(new BackupId(499));
