@@ -50,4 +50,29 @@ final class OperationsCommand {
         vpsr.output().object(facade.get("/api/v1/operations/" + id + "/", Map.of()).body());
         return code;
     }
+
+    @Command(name = "approve", mixinStandardHelpOptions = true,
+            description = "Approve an operation pending approval (two-person approval): a person of its team, signed in "
+                    + "with their own JWT as VPSR_TOKEN, never the one who asked nor a service token. It runs at once; "
+                    + "the answer is the operation as it then stands.")
+    int approve(@Parameters(paramLabel = "OPERATION_ID") String id,
+                @Option(names = "--reason", description = "why, e.g. a change ticket (1-500 characters)") String reason) {
+        return decide(id, "approve", reason);
+    }
+
+    @Command(name = "deny", mixinStandardHelpOptions = true,
+            description = "Deny an operation pending approval: it ends denied and VPS.org is never asked.")
+    int deny(@Parameters(paramLabel = "OPERATION_ID") String id,
+             @Option(names = "--reason", description = "why (1-500 characters)") String reason) {
+        return decide(id, "deny", reason);
+    }
+
+    private int decide(String id, String decision, String reason) {
+        var body = vpsr.json().createObjectNode().put("decision", decision);
+        if (reason != null) {
+            body.put("reason", reason);
+        }
+        vpsr.output().object(vpsr.facade().post("/api/v1/operations/" + id + "/approval/", Map.of(), body, Map.of()).body());
+        return ExitCodes.OK;
+    }
 }

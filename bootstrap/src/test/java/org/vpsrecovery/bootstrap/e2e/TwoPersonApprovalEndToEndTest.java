@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
+import org.vpsrecovery.cli.ExitCodes;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
@@ -243,7 +244,7 @@ class TwoPersonApprovalEndToEndTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aLimitReachedBetweenRequestAndApprovalEndsItRejected() {
         Answer asked = platform.send("POST", "/api/v1/snapshots/801/restore/", person("alice@example.com", "demo"), null,
                 Map.of("X-Request-Id", "approval-restore"));
@@ -272,6 +273,44 @@ class TwoPersonApprovalEndToEndTest {
                 .contains("REJECTED SAFETY_SNAPSHOT_LIMIT_REACHED");
         assertThat(approvalSteps(operation)).extracting(e -> e.operation() + " " + e.outcome().kind())
                 .containsSubsequence("REQUEST_APPROVAL COMPLETED", "APPROVE_OPERATION COMPLETED");
+    }
+
+    /** The command line's approve and deny: a person's JWT as VPSR_TOKEN, exit codes a script can rely on. */
+    @Test
+    @Order(4)
+    void vpsrApprovesAndDeniesWithExitCodesAScriptCanRelyOn() throws Exception {
+        VpsrCommands vpsr = VpsrCommands.against(platform);
+        String alice = person("alice@example.com", "demo");
+        String bob = person("bob@example.com", "demo");
+        long approved = completedSnapshot(DEMO_TOKEN, 12345, "cli-approve-me");
+        String toApprove = platform.send("DELETE", "/api/v1/snapshots/" + approved + "/", alice, null).header("X-Operation-Id");
+
+        VpsrCommands.Run self = vpsr.run(alice, "operations", "approve", toApprove);
+        assertThat(self.exitCode()).as(self.err()).isEqualTo(ExitCodes.UNAUTHORIZED);
+        assertThat(self.err()).contains("SELF_APPROVAL_REFUSED");
+        VpsrCommands.Run service = vpsr.run(DEMO_TOKEN, "operations", "approve", toApprove);
+        assertThat(service.exitCode()).isEqualTo(ExitCodes.UNAUTHORIZED);
+        assertThat(service.err()).contains("APPROVER_NOT_A_PERSON");
+
+        VpsrCommands.Run approve = vpsr.run(bob, "-o", "json", "operations", "approve", toApprove, "--reason", "OPS-4711");
+        assertThat(approve.exitCode()).as(approve.err()).isEqualTo(ExitCodes.OK);
+        com.fasterxml.jackson.databind.JsonNode decided = new com.fasterxml.jackson.databind.ObjectMapper().readTree(approve.out());
+        assertThat(decided.path("id").asText()).isEqualTo(toApprove);
+        assertThat(decided.path("approval").path("decision").path("reason").asText()).isEqualTo("OPS-4711");
+        assertThat(vpsr.run(alice, "operations", "wait", toApprove, "--timeout", "30").exitCode()).isEqualTo(ExitCodes.OK);
+        await().atMost(Duration.ofSeconds(20)).until(() -> deleteAsked(approved));
+
+        long denied = completedSnapshot(DEMO_TOKEN, 12345, "cli-deny-me");
+        String toDeny = platform.send("DELETE", "/api/v1/snapshots/" + denied + "/", alice, null).header("X-Operation-Id");
+        VpsrCommands.Run deny = vpsr.run(bob, "operations", "deny", toDeny, "--reason", "not during the freeze");
+        assertThat(deny.exitCode()).as(deny.err()).isEqualTo(ExitCodes.OK);
+        assertThat(deny.out()).contains("denied");
+        // A wait on an operation denied ends as a failed one does: a deploy pipeline must not go on.
+        assertThat(vpsr.run(alice, "operations", "wait", toDeny).exitCode()).isEqualTo(ExitCodes.OPERATION_FAILED);
+        VpsrCommands.Run again = vpsr.run(bob, "operations", "approve", toDeny);
+        assertThat(again.exitCode()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(again.err()).contains("APPROVAL_ALREADY_DECIDED");
+        assertThat(deleteAsked(denied)).isFalse();
     }
 
     private static void awaitStart(CountDownLatch latch) {
