@@ -5,6 +5,7 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.BucketProxy;
+import io.github.bucket4j.distributed.proxy.BucketNotFoundException;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
@@ -82,7 +83,7 @@ public final class PgFairShare implements FairShare {
     private final Duration lease;
     private final ProxyManager<String> buckets;
     // Teams and rates are the configured ones only, so this stays small.
-    private final ConcurrentHashMap<String, BucketProxy> rates = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Rate> rates = new ConcurrentHashMap<>();
 
     public PgFairShare(DataSource dataSource, Clock clock, Duration lease) {
         this.dataSource = Objects.requireNonNull(dataSource, "data source");
@@ -101,10 +102,20 @@ public final class PgFairShare implements FairShare {
     @Override
     public void takeRequest(TeamId team, FairShareLimits limits) {
         ConsumptionProbe probe;
+        Rate rate = rateOf(team, limits);
         try {
-            probe = rateOf(team, limits).tryConsumeAndReturnRemaining(1);
+            probe = rate.batched().tryConsumeAndReturnRemaining(1);
         } catch (RuntimeException e) {
-            throw unavailable("take a request from the team's rate", e);
+            if (!bucketNotFound(e)) {
+                throw unavailable("take a request from the team's rate", e);
+            }
+            // Bucket4j's batching does not create a bucket that is not there yet (a team's first requests,
+            // at several instances at once): the plain proxy creates it and takes this request's token.
+            try {
+                probe = rate.plain().tryConsumeAndReturnRemaining(1);
+            } catch (RuntimeException again) {
+                throw unavailable("take a request from the team's rate", again);
+            }
         }
         if (!probe.isConsumed()) {
             throw FairShareExceeded.rate(Duration.ofNanos(Math.max(1, probe.getNanosToWaitForRefill())));
@@ -117,9 +128,23 @@ public final class PgFairShare implements FairShare {
      * (ADR 0042). The rate is in the key: a changed rate starts a full bucket of its own on every
      * instance alike.
      */
-    private BucketProxy rateOf(TeamId team, FairShareLimits limits) {
+    private Rate rateOf(TeamId team, FairShareLimits limits) {
         return rates.computeIfAbsent(team.value() + "/" + limits.requestsPerMinute() + "-per-minute",
-                key -> buckets.builder().withOptimization(Optimizations.batching()).build(key, () -> rate(limits)));
+                key -> new Rate(buckets.builder().withOptimization(Optimizations.batching()).build(key, () -> rate(limits)),
+                        buckets.builder().build(key, () -> rate(limits))));
+    }
+
+    /** One team's rate: batched for the common case, plain to create the bucket when it is missing. */
+    private record Rate(BucketProxy batched, BucketProxy plain) {
+    }
+
+    private static boolean bucketNotFound(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BucketNotFoundException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static BucketConfiguration rate(FairShareLimits limits) {

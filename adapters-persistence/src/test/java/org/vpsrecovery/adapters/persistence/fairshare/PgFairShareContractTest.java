@@ -33,6 +33,50 @@ class PgFairShareContractTest extends FairShareContract {
                 new PgFairShare(DATABASE.dataSource(), clock, lease)};
     }
 
+    /**
+     * A team's first requests arrive at both instances at once, before its rate's row exists: each is
+     * counted or refused for the rate, never failed for the database (a 503 was answered here).
+     */
+    @Test
+    void aTeamsFirstRequestsAtBothInstancesAtOnceAreEachCountedOrRefused() throws Exception {
+        FairShare[] instances = twoInstances(new AdjustableClock(T0), LEASE);
+        for (int round = 0; round < 5; round++) {
+            TeamId team = freshTeam();
+            FairShareLimits limits = new FairShareLimits(10, 2);
+            int callers = 16;
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(callers);
+            try {
+                java.util.List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+                for (int i = 0; i < callers; i++) {
+                    FairShare instance = instances[i % 2];
+                    answers.add(pool.submit(() -> {
+                        go.await();
+                        try {
+                            instance.takeRequest(team, limits);
+                            return "taken";
+                        } catch (org.vpsrecovery.domain.port.FairShareExceeded refused) {
+                            return "refused";
+                        } catch (RuntimeException failed) {
+                            java.io.StringWriter trace = new java.io.StringWriter();
+                            failed.printStackTrace(new java.io.PrintWriter(trace));
+                            return "failed: " + trace;
+                        }
+                    }));
+                }
+                go.countDown();
+                java.util.List<String> got = new java.util.ArrayList<>();
+                for (var answer : answers) {
+                    got.add(answer.get(60, java.util.concurrent.TimeUnit.SECONDS));
+                }
+                assertThat(got).as("round %s", round).allMatch(a -> a.equals("taken") || a.equals("refused"));
+                assertThat(got).filteredOn("taken"::equals).hasSize(10);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     /** The rate lives in the database, one row per team and rate, not in either instance. */
     @Test
     void theRateIsOneRowPerTeamAndRate() throws SQLException {
