@@ -261,6 +261,8 @@ class ConsoleEndToEndTest {
         assertThat(over.statusCode()).isEqualTo(429);
         assertThat(over.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
         assertThat(over.body()).contains("TEAM_RATE_LIMITED");
+        assertThat(over.headers().firstValue("Retry-After")).hasValueSatisfying(wait ->
+                assertThat(Long.parseLong(wait)).isBetween(1L, 60L));
     }
 
     @Test

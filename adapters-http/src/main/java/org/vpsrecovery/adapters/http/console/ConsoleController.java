@@ -2,6 +2,7 @@ package org.vpsrecovery.adapters.http.console;
 
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -320,9 +321,15 @@ public class ConsoleController {
         return switch (failure) {
             case InvalidRequest invalid -> problem(HttpStatus.BAD_REQUEST, "This page cannot show that",
                     invalid.getMessage() + " (" + invalid.reason().name() + ")", signedIn);
-            case RecoveryException refused -> problem(FacadeProblems.statusOf(refused),
-                    title(FacadeProblems.statusOf(refused)), refused.getMessage() + " (" + refused.reason().name() + ")",
-                    signedIn);
+            case RecoveryException refused -> {
+                HttpStatus status = FacadeProblems.statusOf(refused);
+                MutableHttpResponse<?> page = problem(status, title(status),
+                        refused.getMessage() + " (" + refused.reason().name() + ")", signedIn);
+                // A 429 or 503 page says when to come back, as the API's answer does.
+                FacadeProblems.retryAfterOf(refused, status)
+                        .ifPresent(wait -> page.header(HttpHeaders.RETRY_AFTER, FacadeProblems.retryAfterSeconds(wait)));
+                yield page;
+            }
             default -> {
                 LOG.error("console page failed (request {})", RequestAttributes.requestId(request), failure);
                 yield problem(HttpStatus.INTERNAL_SERVER_ERROR, "Something went wrong",

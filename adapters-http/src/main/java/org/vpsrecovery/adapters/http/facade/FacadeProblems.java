@@ -109,12 +109,13 @@ public final class FacadeProblems {
     }
 
     /** Whole seconds, rounded up (a caller coming back a moment early would be refused again), at least 1. */
-    static String retryAfterSeconds(Duration wait) {
+    public static String retryAfterSeconds(Duration wait) {
         long seconds = wait.toSeconds() + (wait.toNanosPart() > 0 ? 1 : 0);
         return Long.toString(Math.max(1, seconds));
     }
 
-    private static java.util.Optional<Duration> retryAfterOf(RecoveryException failure, HttpStatus status) {
+    /** When a refused caller may come back, for every inbound adapter's answer (the API's and the console's). */
+    public static java.util.Optional<Duration> retryAfterOf(RecoveryException failure, HttpStatus status) {
         if (failure instanceof RecoveryDenied denied && denied.retryAt().isPresent()) {
             // A refusal that ends by itself (a restore hold's window): come back when it has.
             return java.util.Optional.of(Duration.between(java.time.Instant.now(), denied.retryAt().get()));
