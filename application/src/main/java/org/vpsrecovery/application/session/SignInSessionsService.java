@@ -42,7 +42,7 @@ public final class SignInSessionsService implements SignInSessionsUseCase {
     }
 
     @Override
-    public Opened open(SessionHolder holder, Actor actor, Optional<Instant> tokenValidUntil) {
+    public Opened open(SessionHolder holder, Actor actor, Optional<Instant> tokenValidUntil, Optional<String> credential) {
         String id = randomToken();
         Instant now = clock.instant();
         Instant end = now.plus(absolute);
@@ -52,7 +52,7 @@ public final class SignInSessionsService implements SignInSessionsUseCase {
         if (!end.isAfter(now)) {
             throw new IllegalArgumentException("the token is no longer valid");
         }
-        SignInSession session = new SignInSession(digest(id), holder, actor, randomToken(), now, now, end);
+        SignInSession session = new SignInSession(digest(id), holder, actor, randomToken(), now, now, end, credential);
         sessions.open(session, now.minus(idle), now);
         return new Opened(id, session);
     }

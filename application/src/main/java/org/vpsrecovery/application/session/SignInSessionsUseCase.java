@@ -16,8 +16,12 @@ public interface SignInSessionsUseCase {
     record Opened(String id, SignInSession session) {
     }
 
-    /** {@code tokenValidUntil}: when the token signed in with stops being accepted; the session ends by then too. */
-    Opened open(SessionHolder holder, Actor actor, Optional<Instant> tokenValidUntil);
+    /**
+     * {@code tokenValidUntil}: when the token signed in with stops being accepted; the session ends by then too.
+     * {@code credential}: the fingerprint of the static token signed in with (empty for a JWT), kept so that
+     * each page can check the token is still configured.
+     */
+    Opened open(SessionHolder holder, Actor actor, Optional<Instant> tokenValidUntil, Optional<String> credential);
 
     /** The live session this id names (refreshing its idle expiry), or empty. */
     Optional<SignInSession> find(String id);

@@ -43,6 +43,9 @@ class ConsoleEndToEndTest {
     static final FreshDatabase DATABASE = FreshDatabase.empty();
 
     static final String TINY_TOKEN = "tiny-team-token-e2e";
+    static final String ROTATING_TOKEN = "demo-rotating-token-e2e";
+    static final String ROTATING_KEY = "vpsr.teams.demo.tokens.rotating.sha256";
+    static Map<String, Object> overrides;
     static VpsOrgSimulator simulator;
     static TestIdentityProvider idp;
     static RunningPlatform platform;
@@ -51,7 +54,7 @@ class ConsoleEndToEndTest {
     static void start() {
         simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
         idp = TestIdentityProvider.start();
-        Map<String, Object> overrides = new LinkedHashMap<>(idp.properties());
+        overrides = new LinkedHashMap<>(idp.properties());
         // Operations stay in flight until a test tracks them: the operations page has something to show.
         overrides.put("vpsr.tracking.every", "1h");
         overrides.put("vpsr.reconcile.every", "1h");
@@ -59,6 +62,8 @@ class ConsoleEndToEndTest {
         overrides.put("vpsr.teams.tiny.token-sha256", org.vpsrecovery.adapters.http.facade.HashedTeamTokens.sha256Hex(TINY_TOKEN));
         overrides.put("vpsr.teams.tiny.servers", "34567");
         overrides.put("vpsr.teams.tiny.requests-per-minute", "3");
+        // A second service token of the demo team, removed from the configuration by one test.
+        overrides.put(ROTATING_KEY, org.vpsrecovery.adapters.http.facade.HashedTeamTokens.sha256Hex(ROTATING_TOKEN));
         platform = RunningPlatform.start(DATABASE.database(), simulator, overrides);
         for (int i = 0; i < 5; i++) {
             platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
@@ -133,6 +138,34 @@ class ConsoleEndToEndTest {
         assertThat(timeline.body()).contains("Signed in as <strong id=\"signed-in-as\">alice</strong> (team demo)");
         assertThat(lastAuditRead().event().detail()).containsEntry("actor_subject", "alice")
                 .containsEntry("actor_authentication", "jwt").containsValue("console-events");
+    }
+
+    @Test
+    void aSessionEndsAtItsNextPageOnceItsTokenIsNoLongerConfigured() throws Exception {
+        ConsoleClient browser = client();
+        assertThat(browser.signIn(ROTATING_TOKEN, "").statusCode()).isEqualTo(303);
+        assertThat(browser.get("/console/operations").statusCode()).isEqualTo(200);
+        java.net.HttpCookie session = browser.cookie("vpsr_console").orElseThrow();
+
+        // An instance on the same database whose configuration no longer has that token (a rotation's end).
+        Map<String, Object> rotated = new LinkedHashMap<>(overrides);
+        rotated.remove(ROTATING_KEY);
+        try (RunningPlatform withoutIt = RunningPlatform.start(DATABASE.database(), simulator, rotated)) {
+            URI base = URI.create(withoutIt.server.getURL().toString());
+            ConsoleClient sameBrowser = new ConsoleClient(base);
+            sameBrowser.cookies.getCookieStore().add(base, session);
+
+            HttpResponse<String> page = sameBrowser.get("/console/operations");
+
+            assertThat(page.statusCode()).isEqualTo(303);
+            assertThat(page.headers().firstValue("Location")).hasValue("/console/sign-in");
+            // Ended for every instance, not only refused here.
+            assertThat(rows("SELECT id_digest FROM console_session")).doesNotContain(sha256(session.getValue()));
+            assertThat(browser.get("/console/operations").statusCode()).isEqualTo(303);
+            // The API refuses the token there too: the console checks what the API checks.
+            assertThat(withoutIt.send("GET", "/api/v1/snapshots/", ROTATING_TOKEN, null, Map.of()).status())
+                    .isEqualTo(401);
+        }
     }
 
     @Test

@@ -169,7 +169,8 @@ public class ConsoleController {
             case Caller.Team t -> new SessionHolder.Team(t.team());
             case Caller.Auditor a -> new SessionHolder.Auditor(a.auditor().name());
         };
-        SignInSessionsUseCase.Opened opened = sessions.open(holder, caller.actor(), identified.validUntil());
+        SignInSessionsUseCase.Opened opened = sessions.open(holder, caller.actor(), identified.validUntil(),
+                identified.credential());
         LOG.info("console session opened for {}", caller.actor().subject());
         return seeOther("/").cookie(cookie(request, SESSION_COOKIE, opened.id()))
                 .cookie(cookie(request, SIGN_IN_COOKIE, "").maxAge(0));
@@ -432,8 +433,16 @@ public class ConsoleController {
         return request.getCookies().findCookie(SESSION_COOKIE).map(Cookie::getValue);
     }
 
+    /** The live session, if its token is still honoured; one whose token was removed or replaced is ended. */
     private Optional<SignInSession> session(HttpRequest<?> request) {
-        return sessionId(request).flatMap(sessions::find);
+        Optional<String> id = sessionId(request);
+        Optional<SignInSession> session = id.flatMap(sessions::find);
+        if (session.isPresent() && !authentication.stillHonours(session.get())) {
+            sessions.close(id.get());
+            LOG.info("console session of {} ended: its token is no longer configured", session.get().actor().subject());
+            return Optional.empty();
+        }
+        return session;
     }
 
     private Cookie cookie(HttpRequest<?> request, String name, String value) {

@@ -7,4 +7,7 @@ import org.vpsrecovery.application.audit.AuditReader;
 public interface AuditorAuthenticator {
 
     Optional<AuditReader.Auditor> authenticate(String presentedToken);
+
+    /** The SHA-256 digest configured for this auditor's token, if the auditor is still configured. */
+    Optional<String> configuredDigest(String auditor);
 }

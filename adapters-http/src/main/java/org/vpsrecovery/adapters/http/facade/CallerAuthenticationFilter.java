@@ -13,6 +13,8 @@ import io.micronaut.http.filter.ServerFilterPhase;
 import java.time.Instant;
 import java.util.Optional;
 import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.session.SessionHolder;
+import org.vpsrecovery.domain.session.SignInSession;
 import org.vpsrecovery.domain.common.ReasonCode;
 
 /**
@@ -41,13 +43,14 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
 
     /**
      * The caller a bearer token names (a service or auditor token, a person's JWT), or why none;
-     * {@code validUntil}: when the token stops being accepted (a JWT's exp, a service token's not-after).
+     * {@code validUntil}: when the token stops being accepted (a JWT's exp, a service token's not-after);
+     * {@code credential}: for a static token, the fingerprint of its configured digest ({@link #stillHonours}).
      */
     public record Identified(Optional<Caller> caller, String refusal, Optional<String> keysUnavailable,
-                             Optional<Instant> validUntil) {
+                             Optional<Instant> validUntil, Optional<String> credential) {
     }
 
-    private record Found(Caller caller, Optional<Instant> validUntil) {
+    private record Found(Caller caller, Optional<Instant> validUntil, Optional<String> credential) {
     }
 
     private Identified identify(HttpRequest<?> request) {
@@ -66,14 +69,42 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
         if (found.isEmpty() && token != null && people.enabled() && JwtBearerTokens.looksLikeJwt(token)) {
             switch (people.authenticate(token, team)) {
                 case JwtBearerTokens.Verdict.Accepted accepted ->
-                        found = Optional.of(new Found(accepted.caller(), accepted.expiresAt()));
+                        found = Optional.of(new Found(accepted.caller(), accepted.expiresAt(), Optional.empty()));
                 case JwtBearerTokens.Verdict.Refused refused -> refusal = refused.why();
                 case JwtBearerTokens.Verdict.Unavailable unavailable -> {
-                    return new Identified(Optional.empty(), refusal, Optional.of(unavailable.why()), Optional.empty());
+                    return new Identified(Optional.empty(), refusal, Optional.of(unavailable.why()), Optional.empty(),
+                            Optional.empty());
                 }
             }
         }
-        return new Identified(found.map(Found::caller), refusal, Optional.empty(), found.flatMap(Found::validUntil));
+        return new Identified(found.map(Found::caller), refusal, Optional.empty(), found.flatMap(Found::validUntil),
+                found.flatMap(Found::credential));
+    }
+
+    /**
+     * Whether the static token a console session was opened with is still configured, valid now, and the
+     * same token (the fingerprint of its digest, when the session has one): removing or replacing a token
+     * ends its sessions at their next page (ADR 0041). A person's session is bounded by its JWT's expiry.
+     */
+    public boolean stillHonours(SignInSession session) {
+        Actor actor = session.actor();
+        return switch (actor.authentication()) {
+            case SERVICE_TOKEN -> session.holder() instanceof SessionHolder.Team team && actor.keyId()
+                    .flatMap(id -> teams.configured(team.team(), id))
+                    .filter(token -> session.credential().map(fingerprint(token.sha256Hex())::equals).orElse(true))
+                    .isPresent();
+            case AUDITOR_TOKEN -> session.holder() instanceof SessionHolder.Auditor auditor && auditors
+                    .configuredDigest(auditor.name())
+                    .filter(digest -> session.credential().map(fingerprint(digest)::equals).orElse(true))
+                    .isPresent();
+            case JWT -> true;
+            case SYSTEM -> false;
+        };
+    }
+
+    /** What a session keeps of a static token: the SHA-256 of its configured digest, never the token. */
+    static String fingerprint(String configuredSha256Hex) {
+        return TokenDigests.sha256Hex(configuredSha256Hex.toLowerCase(java.util.Locale.ROOT));
     }
 
     /**
@@ -149,9 +180,11 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
     /** Both lookups always run, so the answer's timing does not tell a team token from an auditor's. */
     private Optional<Found> identify(String token) {
         Optional<Found> team = teams.authenticate(token).map(service -> new Found(new Caller.Team(service.team(),
-                Actor.of(service.subject(), Actor.Authentication.SERVICE_TOKEN, service.id())), service.notAfter()));
+                Actor.of(service.subject(), Actor.Authentication.SERVICE_TOKEN, service.id())), service.notAfter(),
+                Optional.of(fingerprint(service.sha256Hex()))));
         Optional<Found> auditor = auditors.authenticate(token).map(found -> new Found(new Caller.Auditor(found,
-                Actor.of(found.name(), Actor.Authentication.AUDITOR_TOKEN, null)), Optional.empty()));
+                Actor.of(found.name(), Actor.Authentication.AUDITOR_TOKEN, null)), Optional.empty(),
+                auditors.configuredDigest(found.name()).map(CallerAuthenticationFilter::fingerprint)));
         return team.or(() -> auditor);
     }
 

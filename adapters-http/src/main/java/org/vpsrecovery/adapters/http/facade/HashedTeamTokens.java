@@ -1,6 +1,7 @@
 package org.vpsrecovery.adapters.http.facade;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,12 +17,14 @@ import org.vpsrecovery.domain.common.TeamId;
 public final class HashedTeamTokens implements TeamAuthenticator {
 
     private final TokenDigests<ServiceToken> digests;
+    private final List<ServiceToken> tokens;
     private final Clock clock;
 
     public HashedTeamTokens(List<ServiceToken> tokens, Clock clock) {
         this.digests = new TokenDigests<>(tokens.stream().collect(Collectors.toMap(Function.identity(),
                 ServiceToken::sha256Hex, (a, b) -> a, java.util.LinkedHashMap::new)),
                 token -> "team " + token.team() + " token " + token.id());
+        this.tokens = List.copyOf(tokens);
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -38,5 +41,12 @@ public final class HashedTeamTokens implements TeamAuthenticator {
     @Override
     public Optional<ServiceToken> authenticate(String presentedToken) {
         return digests.holderOf(presentedToken).filter(token -> token.validAt(clock.instant()));
+    }
+
+    @Override
+    public Optional<ServiceToken> configured(TeamId team, String id) {
+        Instant now = clock.instant();
+        return tokens.stream().filter(token -> token.team().equals(team) && token.id().equals(id) && token.validAt(now))
+                .findFirst();
     }
 }

@@ -28,13 +28,14 @@ public final class PgSignInSessions implements SignInSessions {
     private static final String PURGE = "DELETE FROM console_session WHERE last_seen_at < ? OR expires_at <= ?";
     private static final String INSERT = """
             INSERT INTO console_session (id_digest, holder_kind, holder, actor_subject, actor_authentication,
-                                         actor_key_id, csrf_token, created_at, last_seen_at, expires_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                                         actor_key_id, csrf_token, created_at, last_seen_at, expires_at,
+                                         credential_fingerprint)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String TOUCH = """
             UPDATE console_session SET last_seen_at = greatest(last_seen_at, ?)
             WHERE id_digest = ? AND last_seen_at >= ? AND expires_at > ?
             RETURNING id_digest, holder_kind, holder, actor_subject, actor_authentication, actor_key_id,
-                      csrf_token, created_at, last_seen_at, expires_at""";
+                      csrf_token, created_at, last_seen_at, expires_at, credential_fingerprint""";
     private static final String DELETE = "DELETE FROM console_session WHERE id_digest = ?";
 
     private final DataSource dataSource;
@@ -71,6 +72,7 @@ public final class PgSignInSessions implements SignInSessions {
                 insert.setObject(8, at(session.createdAt()));
                 insert.setObject(9, at(session.lastSeenAt()));
                 insert.setObject(10, at(session.expiresAt()));
+                insert.setString(11, session.credential().orElse(null));
                 insert.executeUpdate();
             }
         } catch (SQLException e) {
@@ -119,7 +121,8 @@ public final class PgSignInSessions implements SignInSessions {
         return new SignInSession(row.getString("id_digest"), holderOf, actor, row.getString("csrf_token"),
                 row.getObject("created_at", OffsetDateTime.class).toInstant(),
                 row.getObject("last_seen_at", OffsetDateTime.class).toInstant(),
-                row.getObject("expires_at", OffsetDateTime.class).toInstant());
+                row.getObject("expires_at", OffsetDateTime.class).toInstant(),
+                Optional.ofNullable(row.getString("credential_fingerprint")));
     }
 
     private static OffsetDateTime at(Instant instant) {

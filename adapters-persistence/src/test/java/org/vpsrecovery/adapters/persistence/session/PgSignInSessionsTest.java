@@ -35,7 +35,7 @@ class PgSignInSessionsTest {
     }
 
     private void open(String digest, SessionHolder holder, Actor actor, Instant at, Instant expiresAt) {
-        one.open(new SignInSession(digest, holder, actor, CSRF, at, at, expiresAt), at.minus(IDLE), at);
+        one.open(new SignInSession(digest, holder, actor, CSRF, at, at, expiresAt, java.util.Optional.empty()), at.minus(IDLE), at);
     }
 
     private java.util.Optional<SignInSession> touch(PgSignInSessions through, String digest, Instant now) {
@@ -55,6 +55,20 @@ class PgSignInSessionsTest {
         assertThat(found.createdAt()).isEqualTo(T0);
         assertThat(found.lastSeenAt()).isEqualTo(T0.plusSeconds(60));
         assertThat(found.expiresAt()).isEqualTo(T0.plus(ABSOLUTE));
+        assertThat(found.credential()).isEmpty();
+    }
+
+    @Test
+    void aServiceTokensSessionKeepsTheFingerprintOfItsConfiguredDigest() {
+        Actor service = Actor.of("demo/default", Actor.Authentication.SERVICE_TOKEN, "default");
+        String fingerprint = "0123456789abcdef".repeat(4);
+        one.open(new SignInSession(digest('8'), new SessionHolder.Team(new TeamId("demo")), service, CSRF, T0, T0,
+                T0.plus(ABSOLUTE), java.util.Optional.of(fingerprint)), T0.minus(IDLE), T0);
+
+        SignInSession found = touch(other, digest('8'), T0.plusSeconds(1)).orElseThrow();
+
+        assertThat(found.credential()).hasValue(fingerprint);
+        assertThat(found.actor()).isEqualTo(service);
     }
 
     @Test
