@@ -10,9 +10,9 @@ import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.domain.approval.Approval;
+import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.Operation;
-import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
@@ -72,15 +72,14 @@ public final class ApprovalGate {
             RecoveryOperation pending = RecoveryOperation.pendingApproval(context.operationId(), context.team(),
                     context.requestId(), kind, server, resource, resourceServer,
                     Approval.requested(context.actor(), now, now.plus(limit), skipSafetySnapshot));
+            ApprovalStep asked = new ApprovalStep(Operation.REQUEST_APPROVAL, context.requestId());
             try {
-                operations.add(pending);
+                operations.add(pending, asked);
             } catch (RuntimeException storeDown) {
                 throw new PlatformUnavailable("the platform cannot store the request for approval now, so nothing was "
                         + "done; try again shortly", Duration.ofSeconds(2), storeDown);
             }
-            writer.appendOrDefer(ApprovalEvents.step(Operation.REQUEST_APPROVAL, pending, context.actor(),
-                    context.requestId(), new Outcome.Completed(), now, Optional.empty(),
-                    "waits for a second person of the team until " + pending.deadline()));
+            ApprovalEvents.appendOrLeaveOwed(writer, ApprovalEvents.of(pending, asked));
             return pending;
         });
     }
