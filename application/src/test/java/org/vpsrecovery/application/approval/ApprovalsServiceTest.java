@@ -19,6 +19,7 @@ import org.vpsrecovery.application.hold.PlaceHoldCommand;
 import org.vpsrecovery.application.recoverypoint.DeleteRecoveryPointService;
 import org.vpsrecovery.application.recoverypoint.RestoreRecoveryPointService;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
+import org.vpsrecovery.application.snapshot.RestoreSnapshotCommand;
 import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.approval.Verdict;
@@ -109,6 +110,32 @@ class ApprovalsServiceTest {
         assertThat(platform.history.all().stream().filter(e -> pending.id().toString().equals(e.detail().get(AuditEvent.APPROVAL_OF)))
                 .map(e -> e.operation() + " " + e.outcome().kind() + " " + Actor.of(e).orElseThrow().subject()))
                 .containsExactly("REQUEST_APPROVAL COMPLETED alice", "APPROVE_OPERATION COMPLETED bob");
+    }
+
+    @Test
+    void aServiceTokenAskingForAnOperationThatNeedsApprovalIsRefusedAuditedAndNothingIsAskedOrStored() {
+        Actor script = Actor.of("blue/ci", Actor.Authentication.SERVICE_TOKEN, "ci");
+        int callsBefore = platform.provider.calls().size();
+        CallContext deleting = as(script);
+        CallContext restoring = as(script);
+
+        assertThat(reasonOf(() -> deletes.requestDeleteSnapshot(new DeleteSnapshotCommand(deleting, new SnapshotId(801)))))
+                .isEqualTo(ReasonCode.APPROVAL_NEEDS_A_PERSON);
+        assertThat(reasonOf(() -> restores.requestRestore(new RestoreSnapshotCommand(restoring, new SnapshotId(801)))))
+                .isEqualTo(ReasonCode.APPROVAL_NEEDS_A_PERSON);
+
+        assertThat(platform.provider.calls()).hasSize(callsBefore);
+        assertThat(platform.operations.list(Optional.empty(), Optional.empty(), Optional.empty(), 10)).isEmpty();
+        assertThat(platform.history.all()).extracting(e -> e.operation() + " " + e.outcome() + " " + e.requestId() + " "
+                        + e.detail().get(Actor.SUBJECT))
+                .containsExactly("DELETE_SNAPSHOT " + new Outcome.Rejected(ReasonCode.APPROVAL_NEEDS_A_PERSON) + " "
+                                + deleting.requestId() + " blue/ci",
+                        "RESTORE_SNAPSHOT " + new Outcome.Rejected(ReasonCode.APPROVAL_NEEDS_A_PERSON) + " "
+                                + restoring.requestId() + " blue/ci");
+        // The platform's own work (a policy's run) never waits, and never asks.
+        deletes.deleteSnapshot(new DeleteSnapshotCommand(new CallContext(BLUE, new RequestId("policy-run:p1:1"),
+                OperationId.random(), Actor.SYSTEM), new SnapshotId(801)));
+        assertThat(deletedAtVpsOrg()).isTrue();
     }
 
     @Test

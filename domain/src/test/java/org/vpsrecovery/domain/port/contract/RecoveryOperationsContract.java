@@ -142,8 +142,9 @@ public abstract class RecoveryOperationsContract {
 
         RecoveryOperation other = RecoveryOperation.pendingApproval(OperationId.random(), BLUE, new RequestId("r-den"),
                 Operation.DELETE_SNAPSHOT, WEB, ResourceRef.of(new SnapshotId(801)), Optional.empty(),
-                Approval.requested(Actor.of("blue/ci", Actor.Authentication.SERVICE_TOKEN, "ci"), T0,
-                        T0.plus(Duration.ofMinutes(5)), false));
+                // Asked with a service token before ADR 0040 refused that: such rows are still read and decided.
+                new Approval(Actor.of("blue/ci", Actor.Authentication.SERVICE_TOKEN, "ci"), T0,
+                        T0.plus(Duration.ofMinutes(5)), false, Optional.empty()));
         operations.add(other);
         RecoveryOperation denied = other.deny(carol, T0.plusSeconds(5), Optional.empty());
         assertThat(operations.update(other, denied)).isTrue();
