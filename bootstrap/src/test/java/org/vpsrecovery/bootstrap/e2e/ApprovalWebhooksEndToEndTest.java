@@ -1,0 +1,217 @@
+package org.vpsrecovery.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
+import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.OTHER_TOKEN;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
+import org.vpsrecovery.simulator.SimulatorOptions;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/**
+ * The {@code approval.*} webhooks over HTTP (ADR 0040, ADR 0025): each team subscribes a loopback receiver to
+ * the four approval types; a delete asked by one person is approved by another, one is denied, and one of the
+ * other team (2 s time limit) expires. Each step arrives once, signed as Standard Webhooks says (checked with an
+ * HMAC the test computes), naming its operation and who took the step.
+ */
+class ApprovalWebhooksEndToEndTest {
+
+    private static final String[] APPROVAL_TYPES = {"approval.requested", "approval.approved", "approval.denied",
+            "approval.expired"};
+    /** Each type's audit operation, as the message names it. */
+    private static final Map<String, String> STEPS = Map.of("approval.requested", "request_approval",
+            "approval.approved", "approve_operation", "approval.denied", "deny_operation",
+            "approval.expired", "expire_approval");
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.empty();
+
+    static VpsOrgSimulator simulator;
+    static TestIdentityProvider idp;
+    static RunningPlatform platform;
+    static HttpServer receiver;
+    static final List<Received> received = new ArrayList<>();
+
+    record Received(String path, Map<String, String> headers, String body) {
+    }
+
+    @BeforeAll
+    static void start() throws IOException {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/", ApprovalWebhooksEndToEndTest::take);
+        receiver.start();
+        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults().withDelays(Duration.ofMillis(200), Duration.ofMillis(200)));
+        idp = TestIdentityProvider.start();
+        Map<String, Object> overrides = new java.util.LinkedHashMap<>(idp.properties());
+        overrides.put("vpsr.teams.demo.approval-required", "delete");
+        overrides.put("vpsr.teams.other-team.approval-required", "delete");
+        overrides.put("vpsr.teams.other-team.approval-time-limit", "2s");
+        overrides.put("vpsr.approvals.settle-every", "300ms");
+        overrides.put("vpsr.tracking.every", "300ms");
+        overrides.put("vpsr.tracking.first-look", "300ms");
+        overrides.put("vpsr.tracking.longest-look", "1s");
+        overrides.put("vpsr.jobs.polling-interval", "200ms");
+        overrides.put("vpsr.reconcile.every", "1h");
+        overrides.put("vpsr.webhooks.allow-loopback", "true");
+        overrides.put("vpsr.webhooks.dispatch-every", "200ms");
+        platform = RunningPlatform.start(DATABASE.database(), simulator, overrides);
+    }
+
+    @AfterAll
+    static void stop() {
+        platform.close();
+        idp.close();
+        simulator.close();
+        receiver.stop(0);
+    }
+
+    private static void take(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            Map<String, String> headers = new java.util.HashMap<>();
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), values.getFirst()));
+            synchronized (received) {
+                received.add(new Received(exchange.getRequestURI().getPath(), headers, body));
+            }
+            exchange.sendResponseHeaders(200, -1);
+        }
+    }
+
+    /** Subscribes {@code team}'s receiver (its own path) to the approval types; answers the signing secret. */
+    private static String subscribe(String token, String path) {
+        String types = String.join(", ", java.util.Arrays.stream(APPROVAL_TYPES).map(t -> "\"" + t + "\"").toList());
+        Answer created = platform.send("POST", "/api/v1/webhooks/", token, "{\"url\": \"http://127.0.0.1:"
+                + receiver.getAddress().getPort() + path + "\", \"event_types\": [" + types + "]}");
+        assertThat(created.status()).isEqualTo(201);
+        return (String) created.get("secret");
+    }
+
+    private static long completedSnapshot(String token, long server, String name) {
+        Answer created = platform.send("POST", "/api/v1/snapshots/", token,
+                "{\"server_id\": " + server + ", \"name\": \"" + name + "\"}");
+        assertThat(created.status()).isEqualTo(201);
+        long id = ((Number) created.get("id")).longValue();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
+                "completed".equals(platform.send("GET", "/api/v1/snapshots/" + id + "/", token, null).get("status")));
+        return id;
+    }
+
+    /** Asks for the delete of {@code snapshot} as {@code person}; answers the operation's id (202, pending approval). */
+    private static String askToDelete(long snapshot, String person) {
+        Answer asked = platform.send("DELETE", "/api/v1/snapshots/" + snapshot + "/", person, null);
+        assertThat(asked.status()).isEqualTo(202);
+        return asked.header("X-Operation-Id");
+    }
+
+    private static Answer decide(String operation, String person, String decision) {
+        return platform.send("POST", "/api/v1/operations/" + operation + "/approval/", person,
+                "{\"decision\": \"" + decision + "\"}");
+    }
+
+    /** The deliveries to {@code path} about {@code operation}, in the order they arrived. */
+    private static List<Received> deliveriesAbout(String path, String operation) {
+        synchronized (received) {
+            return received.stream().filter(r -> r.path().equals(path) && operation.equals(data(r).get("operation_id")))
+                    .toList();
+        }
+    }
+
+    private static Map<String, Object> message(Received delivery) {
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> parsed = platform.json.readValue(delivery.body(), Map.class);
+            return parsed;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> data(Received delivery) {
+        return (Map<String, Object>) message(delivery).get("data");
+    }
+
+    private static String hmac(String secret, String signed) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+            return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits for {@code types} about {@code operation}, then checks each one's signature, operation and actor. */
+    private static void assertDelivered(String path, String secret, String operation, List<String> types,
+                                        List<Map<String, Object>> actors) {
+        List<Received> deliveries = await("the approval steps of " + operation + " reach the receiver")
+                .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> deliveriesAbout(path, operation), found -> found.size() >= types.size());
+        assertThat(deliveries).extracting(d -> message(d).get("type")).containsExactlyElementsOf(types);
+        for (int i = 0; i < deliveries.size(); i++) {
+            Received delivery = deliveries.get(i);
+            String id = delivery.headers().get("webhook-id");
+            assertThat(delivery.headers().get("webhook-signature"))
+                    .isEqualTo(hmac(secret, id + "." + delivery.headers().get("webhook-timestamp") + "." + delivery.body()));
+            assertThat(data(delivery)).containsEntry("operation_id", operation)
+                    .containsEntry("operation", STEPS.get(types.get(i))).containsEntry("outcome", "COMPLETED")
+                    .containsEntry("actor", actors.get(i));
+            assertThat(delivery.body()).doesNotContain(DEMO_TOKEN).doesNotContain(OTHER_TOKEN);
+        }
+    }
+
+    private static Map<String, Object> person(String subject) {
+        return Map.of("subject", subject, "authentication", "jwt");
+    }
+
+    @Test
+    void eachApprovalStepIsDeliveredOnceSignedNamingItsOperationAndWhoTookIt() {
+        String demoSecret = subscribe(DEMO_TOKEN, "/demo");
+        String otherSecret = subscribe(OTHER_TOKEN, "/other");
+        String alice = idp.member("alice@example.com", "demo");
+        String bob = idp.member("bob@example.com", "demo");
+
+        // Asked, then approved by another person: it runs.
+        String approved = askToDelete(completedSnapshot(DEMO_TOKEN, 12345, "hook-approve"), alice);
+        assertThat(decide(approved, bob, "approve").status()).isEqualTo(200);
+        // Asked, then denied.
+        String denied = askToDelete(completedSnapshot(DEMO_TOKEN, 12345, "hook-deny"), alice);
+        assertThat(decide(denied, bob, "deny").status()).isEqualTo(200);
+        // Asked, and no one decides within the other team's 2 s: the job expires it.
+        String expired = askToDelete(completedSnapshot(OTHER_TOKEN, 23456, "hook-expire"),
+                idp.member("erin@example.com", "other-team"));
+
+        assertDelivered("/demo", demoSecret, approved, List.of("approval.requested", "approval.approved"),
+                List.of(person("alice@example.com"), person("bob@example.com")));
+        assertDelivered("/demo", demoSecret, denied, List.of("approval.requested", "approval.denied"),
+                List.of(person("alice@example.com"), person("bob@example.com")));
+        assertDelivered("/other", otherSecret, expired, List.of("approval.requested", "approval.expired"),
+                List.of(person("erin@example.com"), Map.of("subject", "system", "authentication", "system")));
+        // A team's receiver hears only its own team's steps.
+        synchronized (received) {
+            assertThat(received).filteredOn(r -> r.path().equals("/other"))
+                    .allSatisfy(r -> assertThat(data(r)).containsEntry("team", "other-team"));
+            assertThat(received).filteredOn(r -> r.path().equals("/demo"))
+                    .allSatisfy(r -> assertThat(data(r)).containsEntry("team", "demo"));
+        }
+    }
+}
