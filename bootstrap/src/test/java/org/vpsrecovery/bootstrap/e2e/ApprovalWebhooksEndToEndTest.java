@@ -11,19 +11,43 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
+import org.vpsrecovery.application.approval.ApprovalsService;
+import org.vpsrecovery.domain.approval.Approval;
+import org.vpsrecovery.domain.approval.ApprovalStep;
+import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.simulator.SimulatorOptions;
 import org.vpsrecovery.simulator.VpsOrgSimulator;
 
@@ -31,7 +55,8 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  * The {@code approval.*} webhooks over HTTP (ADR 0040, ADR 0025): each team subscribes a loopback receiver to
  * the four approval types; a delete asked by one person is approved by another, one is denied, and one of the
  * other team (2 s time limit) expires. Each step arrives once, signed as Standard Webhooks says (checked with an
- * HMAC the test computes), naming its operation and who took the step.
+ * HMAC the test computes), naming its operation and who took the step. And a step whose event an instance never
+ * appended (it stopped between the step's write and the append) is audited once by settle-approvals.
  */
 class ApprovalWebhooksEndToEndTest {
 
@@ -50,6 +75,8 @@ class ApprovalWebhooksEndToEndTest {
     static RunningPlatform platform;
     static HttpServer receiver;
     static final List<Received> received = new ArrayList<>();
+    static String demoSecret;
+    static String otherSecret;
 
     record Received(String path, Map<String, String> headers, String body) {
     }
@@ -74,6 +101,8 @@ class ApprovalWebhooksEndToEndTest {
         overrides.put("vpsr.webhooks.allow-loopback", "true");
         overrides.put("vpsr.webhooks.dispatch-every", "200ms");
         platform = RunningPlatform.start(DATABASE.database(), simulator, overrides);
+        demoSecret = subscribe(DEMO_TOKEN, "/demo");
+        otherSecret = subscribe(OTHER_TOKEN, "/other");
     }
 
     @AfterAll
@@ -185,8 +214,6 @@ class ApprovalWebhooksEndToEndTest {
 
     @Test
     void eachApprovalStepIsDeliveredOnceSignedNamingItsOperationAndWhoTookIt() {
-        String demoSecret = subscribe(DEMO_TOKEN, "/demo");
-        String otherSecret = subscribe(OTHER_TOKEN, "/other");
         String alice = idp.member("alice@example.com", "demo");
         String bob = idp.member("bob@example.com", "demo");
 
@@ -213,5 +240,53 @@ class ApprovalWebhooksEndToEndTest {
             assertThat(received).filteredOn(r -> r.path().equals("/demo"))
                     .allSatisfy(r -> assertThat(data(r)).containsEntry("team", "demo"));
         }
+    }
+
+    /**
+     * An instance that stopped between a step's write and its event (ADR 0040): the row carries the event owed, the
+     * history lacks it. settle-approvals writes it once, from the row, and it is delivered; an event the history has
+     * while its mark stayed is not written again.
+     */
+    @Test
+    void aStepWrittenWhoseEventWasNeverAppendedIsAuditedOnceByTheJobAndDelivered() throws Exception {
+        RecoveryOperations operations = platform.context.getBean(RecoveryOperations.class);
+        Instant asked = Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.MICROS);
+        RecoveryOperation pending = RecoveryOperation.pendingApproval(OperationId.random(), new TeamId("demo"),
+                new RequestId("crashed-ask"), Operation.DELETE_SNAPSHOT, new ServerId(12345),
+                ResourceRef.of(new SnapshotId(797)), Optional.empty(),
+                Approval.requested(Actor.of("alice@example.com", Actor.Authentication.JWT, "idp-key"), asked,
+                        asked.plus(Duration.ofHours(1)), false));
+        ApprovalStep step = new ApprovalStep(Operation.REQUEST_APPROVAL, pending.requestId());
+
+        operations.add(pending, step); // and the instance stops: no append
+
+        String operation = pending.id().toString();
+        await("settle-approvals writes the owed event").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> requestEvents(operation).size() == 1 && notOwed(operations, pending));
+        assertDelivered("/demo", demoSecret, operation, List.of("approval.requested"), List.of(person("alice@example.com")));
+        assertThat(requestEvents(operation).getFirst().occurredAt()).isEqualTo(asked);
+
+        // The event on record while the mark stayed (its append landed, the instance stopped before the job cleared
+        // it): looked up in the history, not written again.
+        try (Connection connection = PostgresAdapterFactory.pooled(platform.context.getBean(DataSource.class)).getConnection();
+             PreparedStatement mark = connection.prepareStatement(
+                     "UPDATE recovery_operation SET approval_events_owed = ARRAY['REQUEST_APPROVAL crashed-ask'] WHERE id = ?")) {
+            mark.setObject(1, pending.id().value());
+            assertThat(mark.executeUpdate()).isEqualTo(1);
+        }
+        assertThat(platform.context.getBean(ApprovalsService.class).writeOwedEvents()).isZero();
+        await().atMost(Duration.ofSeconds(20)).until(() -> notOwed(operations, pending));
+        assertThat(requestEvents(operation)).hasSize(1);
+    }
+
+    private static List<AuditEvent> requestEvents(String operation) {
+        return platform.audit().query(AuditQuery.latest(100).withOperations(Set.of(Operation.REQUEST_APPROVAL))).stream()
+                .map(RecordedAuditEvent::event).filter(e -> operation.equals(e.detail().get(AuditEvent.APPROVAL_OF)))
+                .toList();
+    }
+
+    private static boolean notOwed(RecoveryOperations operations, RecoveryOperation operation) {
+        return operations.owingApprovalEvents(RecoveryOperations.MAX_PAGE).stream()
+                .noneMatch(owing -> owing.operation().id().equals(operation.id()));
     }
 }
