@@ -55,6 +55,8 @@ import org.vpsrecovery.domain.snapshot.SnapshotId;
  */
 public final class ApprovalsService implements DecideApprovalUseCase {
 
+    private static final System.Logger LOG = System.getLogger(ApprovalsService.class.getName());
+
     /** How long an approved operation may be kept from starting (the server busy, VPS.org down) before it is given up. */
     public static final Duration RUN_BY = Duration.ofMinutes(10);
     /**
@@ -168,7 +170,15 @@ public final class ApprovalsService implements DecideApprovalUseCase {
         int written = 0;
         for (RecoveryOperations.OwedApprovalEvents owing : operations.owingApprovalEvents(RecoveryOperations.MAX_PAGE)) {
             for (ApprovalStep step : owing.steps()) {
-                AuditEvent event = ApprovalEvents.of(owing.operation(), step);
+                AuditEvent event;
+                try {
+                    event = ApprovalEvents.of(owing.operation(), step);
+                } catch (RuntimeException unreadable) {
+                    // Never expected (the mark is the step's own write); logged, and it does not hold up the others.
+                    LOG.log(System.Logger.Level.ERROR, "the owed {0} event of operation {1} cannot be made from its row: "
+                            + "{2}", step.event(), owing.operation().id(), unreadable.toString());
+                    continue;
+                }
                 if (event.occurredAt().isAfter(owedBefore)) {
                     continue;
                 }

@@ -42,7 +42,7 @@ public final class OperationRows implements RecoveryOperations {
 
     @Override
     public boolean update(RecoveryOperation from, RecoveryOperation next) {
-        return update(from, next, (String) null);
+        return write(from, next, null);
     }
 
     /** The step's mark is in the operation's own row, written by the same statement: both land, or neither. */
@@ -56,10 +56,10 @@ public final class OperationRows implements RecoveryOperations {
 
     @Override
     public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
-        return update(from, next, owed(step));
+        return write(from, next, owed(step));
     }
 
-    private boolean update(RecoveryOperation from, RecoveryOperation next, String eventOwed) {
+    private boolean write(RecoveryOperation from, RecoveryOperation next, String eventOwed) {
         if (!from.id().equals(next.id())) {
             throw new IllegalArgumentException("an update moves one operation");
         }
