@@ -327,6 +327,10 @@ class TwoPersonApprovalEndToEndTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> deleteAsked(approved));
 
         long denied = completedSnapshot(DEMO_TOKEN, 12345, "cli-deny-me");
+        // A script asking with the team's service token is refused: a person asks.
+        VpsrCommands.Run askedByToken = vpsr.run(DEMO_TOKEN, "snapshots", "delete", String.valueOf(denied));
+        assertThat(askedByToken.exitCode()).as(askedByToken.err()).isEqualTo(ExitCodes.UNAUTHORIZED);
+        assertThat(askedByToken.err()).contains("APPROVAL_NEEDS_A_PERSON");
         String toDeny = platform.send("DELETE", "/api/v1/snapshots/" + denied + "/", alice, null).header("X-Operation-Id");
         VpsrCommands.Run deny = vpsr.run(bob, "operations", "deny", toDeny, "--reason", "not during the freeze");
         assertThat(deny.exitCode()).as(deny.err()).isEqualTo(ExitCodes.OK);
