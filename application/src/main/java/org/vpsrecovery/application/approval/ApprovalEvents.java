@@ -5,11 +5,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.domain.approval.Approval;
+import org.vpsrecovery.domain.approval.ApprovalDecision;
+import org.vpsrecovery.domain.approval.ApprovalStep;
+import org.vpsrecovery.domain.approval.Verdict;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 
@@ -20,7 +25,60 @@ import org.vpsrecovery.domain.operation.RecoveryOperation;
  */
 final class ApprovalEvents {
 
+    private static final System.Logger LOG = System.getLogger(ApprovalEvents.class.getName());
+
     private ApprovalEvents() {
+    }
+
+    /**
+     * The event of {@code step}, made from the operation as that step left it (its approval, its state), so the
+     * request that took the step and the settle job, writing it later when it was owed, make the very same event.
+     */
+    static AuditEvent of(RecoveryOperation operation, ApprovalStep step) {
+        Approval approval = operation.approval().orElseThrow();
+        Actor requester = approval.requester();
+        return switch (step.event()) {
+            case REQUEST_APPROVAL -> step(Operation.REQUEST_APPROVAL, operation, requester, step.requestId(),
+                    new Outcome.Completed(), approval.requestedAt(), Optional.empty(),
+                    "waits for a second person of the team until " + approval.expiresAt());
+            case APPROVE_OPERATION, DENY_OPERATION -> {
+                ApprovalDecision decision = approval.decision().orElseThrow();
+                yield step(step.event(), operation, decision.by(), step.requestId(), new Outcome.Completed(),
+                        decision.at(), decision.reason(), decision.verdict() == Verdict.APPROVE
+                                ? "approved; it runs now" : "denied; VPS.org is not asked");
+            }
+            case EXPIRE_APPROVAL -> step(Operation.EXPIRE_APPROVAL, operation, Actor.SYSTEM, step.requestId(),
+                    new Outcome.Completed(), operation.updatedAt(), Optional.empty(),
+                    "no one approved or denied it by " + approval.expiresAt() + "; VPS.org is not asked");
+            default -> {
+                if (step.event() != operation.kind()) {
+                    throw new IllegalArgumentException(step.event() + " is not a step of " + operation.kind());
+                }
+                // An approved run given up: the operation's own kind, rejected, in its approver's name.
+                yield step(operation.kind(), operation, approval.decision().orElseThrow().by(), step.requestId(),
+                        new Outcome.Rejected(ReasonCode.PLATFORM_UNAVAILABLE), operation.updatedAt(), Optional.empty(),
+                        gaveUp(operation));
+            }
+        };
+    }
+
+    static String gaveUp(RecoveryOperation approved) {
+        return "approved, but it could not start by " + approved.deadline() + " (the server busy or VPS.org "
+                + "unavailable); ask again";
+    }
+
+    /**
+     * Appends a step's event just after its write. If the history cannot take it now, it stays owed (the write
+     * marked it) and the settle job writes it: the step happened, so its request does not fail for its record.
+     */
+    static void appendOrLeaveOwed(AuditWriter writer, AuditEvent event) {
+        try {
+            writer.appendNow(event);
+        } catch (RuntimeException unavailable) {
+            LOG.log(System.Logger.Level.WARNING, "the {0} event of operation {1} is owed: the history did not take "
+                    + "it now ({2}); the settle-approvals job writes it", event.operation(),
+                    event.detail().get(AuditEvent.APPROVAL_OF), unavailable.getClass().getSimpleName());
+        }
     }
 
     static AuditEvent step(Operation step, RecoveryOperation operation, Actor actor, RequestId requestId, Outcome outcome,

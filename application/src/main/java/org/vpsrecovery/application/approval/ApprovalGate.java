@@ -10,9 +10,10 @@ import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.domain.approval.Approval;
+import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.Operation;
-import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.common.AccessDenied;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
@@ -49,13 +50,27 @@ public final class ApprovalGate {
     }
 
     /**
-     * Whether this request waits for approval: the team's setting names its kind, a person or service
-     * token asks (never the platform's own work), and it is not the approved run itself.
+     * Whether this request waits for approval: the team's setting names its kind, a caller asks (never the
+     * platform's own work), and it is not the approved run itself. Only a person may then ask
+     * ({@link #requirePersonAsking}).
      */
     public boolean applies(CallContext context, Operation kind) {
         return settings.timeLimit(context.team(), kind).isPresent()
                 && context.actor().authentication() != Actor.Authentication.SYSTEM
                 && attempts.approvedRun(context.operationId()).isEmpty();
+    }
+
+    /**
+     * The rule for asking for any change that waits for approval ({@link Approval#requirePersonAsking}): a person
+     * signed in through the identity provider, never a service token. Called first, before anything is looked up or
+     * asked of VPS.org; a refusal ({@code 403 APPROVAL_NEEDS_A_PERSON}) is audited {@code REJECTED} on the attempt.
+     */
+    public void requirePersonAsking(AuditedAttempts.Attempt attempt, CallContext context) {
+        try {
+            Approval.requirePersonAsking(context.actor());
+        } catch (AccessDenied refused) {
+            throw attempt.refuse(refused);
+        }
     }
 
     /**
@@ -72,15 +87,14 @@ public final class ApprovalGate {
             RecoveryOperation pending = RecoveryOperation.pendingApproval(context.operationId(), context.team(),
                     context.requestId(), kind, server, resource, resourceServer,
                     Approval.requested(context.actor(), now, now.plus(limit), skipSafetySnapshot));
+            ApprovalStep asked = new ApprovalStep(Operation.REQUEST_APPROVAL, context.requestId());
             try {
-                operations.add(pending);
+                operations.add(pending, asked);
             } catch (RuntimeException storeDown) {
                 throw new PlatformUnavailable("the platform cannot store the request for approval now, so nothing was "
                         + "done; try again shortly", Duration.ofSeconds(2), storeDown);
             }
-            writer.appendOrDefer(ApprovalEvents.step(Operation.REQUEST_APPROVAL, pending, context.actor(),
-                    context.requestId(), new Outcome.Completed(), now, Optional.empty(),
-                    "waits for a second person of the team until " + pending.deadline()));
+            ApprovalEvents.appendOrLeaveOwed(writer, ApprovalEvents.of(pending, asked));
             return pending;
         });
     }

@@ -16,9 +16,10 @@ import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotCommand;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotUseCase;
-import org.vpsrecovery.domain.approval.ApprovalDecision;
+import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.approval.Verdict;
 import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.backup.BackupId;
@@ -54,6 +55,8 @@ import org.vpsrecovery.domain.snapshot.SnapshotId;
  */
 public final class ApprovalsService implements DecideApprovalUseCase {
 
+    private static final System.Logger LOG = System.getLogger(ApprovalsService.class.getName());
+
     /** How long an approved operation may be kept from starting (the server busy, VPS.org down) before it is given up. */
     public static final Duration RUN_BY = Duration.ofMinutes(10);
     /**
@@ -67,6 +70,9 @@ public final class ApprovalsService implements DecideApprovalUseCase {
      * reach VPS.org (the lock's wait and the provider's reads), short enough that a stopped runner is replaced.
      */
     public static final Duration RUN_CLAIM = Duration.ofMinutes(2);
+
+    /** How long a step's own request has to write its event before the settle job writes it as owed. */
+    public static final Duration OWED_EVENT_GRACE = Duration.ofSeconds(30);
 
     private final RecoveryOperations operations;
     private final AuditedAttempts attempts;
@@ -115,16 +121,14 @@ public final class ApprovalsService implements DecideApprovalUseCase {
         } catch (AccessDenied | RecoveryDenied refused) {
             throw refusedStep(step, current, context, refused);
         }
-        if (!operations.update(current, decided)) {
+        ApprovalStep taken = new ApprovalStep(step, context.requestId());
+        if (!operations.update(current, decided, taken)) {
             RecoveryOperation moved = operations.find(current.id()).orElse(current);
             throw refusedStep(step, current, context, new RecoveryDenied(
                     moved.state() == OperationState.EXPIRED ? ReasonCode.APPROVAL_EXPIRED : ReasonCode.APPROVAL_ALREADY_DECIDED,
                     "operation " + current.id() + " was " + moved.state().wireName() + " first"));
         }
-        ApprovalDecision decision = decided.approval().orElseThrow().decision().orElseThrow();
-        writer.appendOrDefer(ApprovalEvents.step(step, decided, context.actor(), context.requestId(),
-                new Outcome.Completed(), now, decision.reason(),
-                (command.verdict() == Verdict.APPROVE ? "approved; it runs now" : "denied; VPS.org is not asked")));
+        ApprovalEvents.appendOrLeaveOwed(writer, ApprovalEvents.of(decided, taken));
         return command.verdict() == Verdict.APPROVE ? run(decided) : decided;
     }
 
@@ -133,6 +137,7 @@ public final class ApprovalsService implements DecideApprovalUseCase {
      * to start. Returns how many moved.
      */
     public int settle() {
+        writeOwedEvents();
         int moved = 0;
         Instant now = clock.instant();
         // Due first, first: the oldest are reached however many wait (a pending one's next check is its expiry).
@@ -153,15 +158,49 @@ public final class ApprovalsService implements DecideApprovalUseCase {
         return moved;
     }
 
+    /**
+     * Writes the approval steps' events still owed (ADR 0040): a step is written to its operation, marked owed in
+     * the same write, and audited just after; a crash in between, or a history that could not take the event, left
+     * it owed. Only steps older than {@link #OWED_EVENT_GRACE} (their own request normally writes them first), each
+     * written unless the history already has it, then no longer owed. Returns how many were written; stops at the
+     * first the history cannot take (the next round goes on).
+     */
+    public int writeOwedEvents() {
+        Instant owedBefore = clock.instant().minus(OWED_EVENT_GRACE);
+        int written = 0;
+        for (RecoveryOperations.OwedApprovalEvents owing : operations.owingApprovalEvents(RecoveryOperations.MAX_PAGE)) {
+            for (ApprovalStep step : owing.steps()) {
+                AuditEvent event;
+                try {
+                    event = ApprovalEvents.of(owing.operation(), step);
+                } catch (RuntimeException unreadable) {
+                    // Never expected (the mark is the step's own write); logged, and it does not hold up the others.
+                    LOG.log(System.Logger.Level.ERROR, "the owed {0} event of operation {1} cannot be made from its row: "
+                            + "{2}", step.event(), owing.operation().id(), unreadable.toString());
+                    continue;
+                }
+                if (event.occurredAt().isAfter(owedBefore)) {
+                    continue;
+                }
+                try {
+                    written += writer.appendUnlessRecorded(event) ? 1 : 0;
+                    operations.approvalEventWritten(owing.operation().id(), step);
+                } catch (RuntimeException unavailable) {
+                    return written;
+                }
+            }
+        }
+        return written;
+    }
+
     private Optional<RecoveryOperation> expire(RecoveryOperation pending) {
         Instant now = clock.instant();
         RecoveryOperation expired = pending.expire(now);
-        if (!operations.update(pending, expired)) {
+        ApprovalStep step = new ApprovalStep(Operation.EXPIRE_APPROVAL, expired.requestId());
+        if (!operations.update(pending, expired, step)) {
             return Optional.empty();
         }
-        writer.appendOrDefer(ApprovalEvents.step(Operation.EXPIRE_APPROVAL, expired, Actor.SYSTEM, expired.requestId(),
-                new Outcome.Completed(), now, Optional.empty(),
-                "no one approved or denied it by " + pending.approval().orElseThrow().expiresAt() + "; VPS.org is not asked"));
+        ApprovalEvents.appendOrLeaveOwed(writer, ApprovalEvents.of(expired, step));
         return Optional.of(expired);
     }
 
@@ -217,15 +256,12 @@ public final class ApprovalsService implements DecideApprovalUseCase {
     }
 
     private boolean giveUp(RecoveryOperation approved) {
-        String why = "approved, but it could not start by " + approved.deadline() + " (the server busy or VPS.org "
-                + "unavailable); ask again";
-        RecoveryOperation rejected = approved.rejectedOnRun(clock.instant(), why);
-        if (!operations.update(approved, rejected)) {
+        RecoveryOperation rejected = approved.rejectedOnRun(clock.instant(), ApprovalEvents.gaveUp(approved));
+        ApprovalStep step = new ApprovalStep(approved.kind(), approved.requestId());
+        if (!operations.update(approved, rejected, step)) {
             return false;
         }
-        Actor approver = approved.approval().orElseThrow().decision().orElseThrow().by();
-        writer.appendOrDefer(ApprovalEvents.step(approved.kind(), rejected, approver, approved.requestId(),
-                new Outcome.Rejected(ReasonCode.PLATFORM_UNAVAILABLE), clock.instant(), Optional.empty(), why));
+        ApprovalEvents.appendOrLeaveOwed(writer, ApprovalEvents.of(rejected, step));
         return true;
     }
 

@@ -79,6 +79,18 @@ public final class AuditWriter {
         }
     }
 
+    /**
+     * Appends now unless the history already has this very event (one whose append may have landed unconfirmed,
+     * or was written by another writer); throws when the history cannot take it. Returns whether it appended.
+     */
+    public boolean appendUnlessRecorded(AuditEvent event) {
+        if (alreadyWritten(event)) {
+            return false;
+        }
+        history.append(event);
+        return true;
+    }
+
     public int waiting() {
         return backlog.size();
     }
@@ -93,7 +105,7 @@ public final class AuditWriter {
      */
     private boolean alreadyWritten(AuditEvent event) {
         if (event.attemptId().isEmpty()) {
-            return false;
+            return isApprovalStepRecorded(event);
         }
         // A final outcome the reconciler wrote meanwhile from the operation's end: one final event per attempt.
         if (event.outcome().kind().settlesAttempt() && history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT)
@@ -108,5 +120,19 @@ public final class AuditWriter {
                 .stream().map(RecordedAuditEvent::event)
                 .anyMatch(e -> e.attemptId().equals(event.attemptId()) && e.outcome().equals(event.outcome())
                         && e.occurredAt().equals(AuditChain.storedInstant(event.occurredAt())));
+    }
+
+    /** An approval step's event (ADR 0040): one per step, named by the operation it is about and its own instant. */
+    private boolean isApprovalStepRecorded(AuditEvent event) {
+        String about = event.detail().get(AuditEvent.APPROVAL_OF);
+        if (about == null) {
+            return false;
+        }
+        java.time.Instant stored = AuditChain.storedInstant(event.occurredAt());
+        return history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forTeam(event.team()).since(stored)
+                        .until(stored.plusNanos(1000)).withOperations(java.util.Set.of(event.operation())))
+                .stream().map(RecordedAuditEvent::event)
+                .anyMatch(e -> about.equals(e.detail().get(AuditEvent.APPROVAL_OF)) && e.outcome().equals(event.outcome())
+                        && e.occurredAt().equals(stored));
     }
 }

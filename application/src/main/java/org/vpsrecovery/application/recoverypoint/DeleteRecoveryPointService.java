@@ -82,6 +82,7 @@ public final class DeleteRecoveryPointService implements DeleteSnapshotUseCase, 
             return Optional.empty();
         }
         var attempt = attempts.attempt(context, points.deleteOperation()).about(points.ref(id));
+        gate.get().requirePersonAsking(attempt, context);
         ServerRef server = points.serverOf(points.lookUp(attempt, context.team(), id));
         attempt.onServer(server.id());
         return Optional.of(gate.get().hold(attempt, context, points.deleteOperation(), server.id(), points.ref(id),

@@ -124,6 +124,11 @@ public final class RestoreRecoveryPointService implements RestoreSnapshotUseCase
     }
 
     private <I, P> Located<P> locate(Request<I, P> request) {
+        return locate(request, attempt -> { });
+    }
+
+    /** {@code first} runs on the attempt before anything is looked up (the approval rule of who may ask). */
+    private <I, P> Located<P> locate(Request<I, P> request, java.util.function.Consumer<AuditedAttempts.Attempt> first) {
         var points = request.points();
         var team = request.context().team();
         var attempt = attempts.attempt(request.context(), points.restoreOperation()).about(points.ref(request.point()));
@@ -131,6 +136,7 @@ public final class RestoreRecoveryPointService implements RestoreSnapshotUseCase
         if (request.skipSafetySnapshot()) {
             attempt.detail(AuditEvent.SAFETY_SNAPSHOT, SafetySnapshots.SKIPPED);
         }
+        first.accept(attempt);
         if (request.target().filter(target -> !ownership.owns(team, target)).isPresent()) {
             throw attempt.refuse(new ResourceNotFound(ReasonCode.SERVER_NOT_FOUND,
                     "server " + request.target().get() + " not found"));
@@ -173,7 +179,7 @@ public final class RestoreRecoveryPointService implements RestoreSnapshotUseCase
         Optional<ApprovalGate> gate = approvals.filter(a -> a.applies(request.context(), request.points().restoreOperation()));
         if (gate.isPresent()) {
             // Checked now as the restore itself would be; the safety snapshot, if any, is taken once it runs.
-            Located<P> located = locate(request);
+            Located<P> located = locate(request, attempt -> gate.get().requirePersonAsking(attempt, request.context()));
             return new RestoreAnswer.PendingApproval<>(gate.get().hold(located.attempt(), request.context(),
                     request.points().restoreOperation(), located.target(), request.points().ref(request.point()),
                     request.target().map(target -> located.source().id()), request.skipSafetySnapshot(),

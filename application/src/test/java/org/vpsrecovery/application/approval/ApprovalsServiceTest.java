@@ -19,7 +19,9 @@ import org.vpsrecovery.application.hold.PlaceHoldCommand;
 import org.vpsrecovery.application.recoverypoint.DeleteRecoveryPointService;
 import org.vpsrecovery.application.recoverypoint.RestoreRecoveryPointService;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
+import org.vpsrecovery.application.snapshot.RestoreSnapshotCommand;
 import org.vpsrecovery.domain.approval.Approval;
+import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.approval.Verdict;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -108,6 +110,32 @@ class ApprovalsServiceTest {
         assertThat(platform.history.all().stream().filter(e -> pending.id().toString().equals(e.detail().get(AuditEvent.APPROVAL_OF)))
                 .map(e -> e.operation() + " " + e.outcome().kind() + " " + Actor.of(e).orElseThrow().subject()))
                 .containsExactly("REQUEST_APPROVAL COMPLETED alice", "APPROVE_OPERATION COMPLETED bob");
+    }
+
+    @Test
+    void aServiceTokenAskingForAnOperationThatNeedsApprovalIsRefusedAuditedAndNothingIsAskedOrStored() {
+        Actor script = Actor.of("blue/ci", Actor.Authentication.SERVICE_TOKEN, "ci");
+        int callsBefore = platform.provider.calls().size();
+        CallContext deleting = as(script);
+        CallContext restoring = as(script);
+
+        assertThat(reasonOf(() -> deletes.requestDeleteSnapshot(new DeleteSnapshotCommand(deleting, new SnapshotId(801)))))
+                .isEqualTo(ReasonCode.APPROVAL_NEEDS_A_PERSON);
+        assertThat(reasonOf(() -> restores.requestRestore(new RestoreSnapshotCommand(restoring, new SnapshotId(801)))))
+                .isEqualTo(ReasonCode.APPROVAL_NEEDS_A_PERSON);
+
+        assertThat(platform.provider.calls()).hasSize(callsBefore);
+        assertThat(platform.operations.list(Optional.empty(), Optional.empty(), Optional.empty(), 10)).isEmpty();
+        assertThat(platform.history.all()).extracting(e -> e.operation() + " " + e.outcome() + " " + e.requestId() + " "
+                        + e.detail().get(Actor.SUBJECT))
+                .containsExactly("DELETE_SNAPSHOT " + new Outcome.Rejected(ReasonCode.APPROVAL_NEEDS_A_PERSON) + " "
+                                + deleting.requestId() + " blue/ci",
+                        "RESTORE_SNAPSHOT " + new Outcome.Rejected(ReasonCode.APPROVAL_NEEDS_A_PERSON) + " "
+                                + restoring.requestId() + " blue/ci");
+        // The platform's own work (a policy's run) never waits, and never asks.
+        deletes.deleteSnapshot(new DeleteSnapshotCommand(new CallContext(BLUE, new RequestId("policy-run:p1:1"),
+                OperationId.random(), Actor.SYSTEM), new SnapshotId(801)));
+        assertThat(deletedAtVpsOrg()).isTrue();
     }
 
     @Test
@@ -241,6 +269,88 @@ class ApprovalsServiceTest {
                 .map(e -> String.valueOf(e.outcome().kind()))).containsExactly("ACCEPTED", "SUBMITTED");
     }
 
+    private List<String> approvalEvents(RecoveryOperation about) {
+        return platform.history.all().stream().filter(e -> about.id().toString().equals(e.detail().get(AuditEvent.APPROVAL_OF)))
+                .map(e -> e.operation() + " " + e.outcome().kind() + " " + e.detail().get(Actor.SUBJECT) + " " + e.requestId())
+                .toList();
+    }
+
+    private RecoveryOperation pendingSince(Instant at, String requestId) {
+        return RecoveryOperation.pendingApproval(OperationId.random(), BLUE, new RequestId(requestId),
+                Operation.DELETE_SNAPSHOT, platform.web.id(), ResourceRef.of(new SnapshotId(801)), Optional.empty(),
+                Approval.requested(ALICE, at, at.plus(LIMIT), false));
+    }
+
+    @Test
+    void stepsWrittenWhoseEventsWereNeverAppendedAreAuditedByTheJobOnceAfterTheirGraceAndNeverTwice() {
+        // Each step's row is written with its event owed, and the instance stops before the append (a crash).
+        Instant asked = platform.clock.instant();
+        RecoveryOperation approvedOne = pendingSince(asked, "req-ask-1");
+        platform.operations.add(approvedOne, new ApprovalStep(Operation.REQUEST_APPROVAL, approvedOne.requestId()));
+        RecoveryOperation expiredOne = pendingSince(asked, "req-ask-2");
+        platform.operations.add(expiredOne, new ApprovalStep(Operation.REQUEST_APPROVAL, expiredOne.requestId()));
+        platform.clock.advance(Duration.ofSeconds(5));
+        RecoveryOperation approved = approvedOne.approve(BOB, platform.clock.instant(), Optional.of("ticket 42"),
+                ApprovalsService.RUN_BY);
+        assertThat(platform.operations.update(approvedOne, approved,
+                new ApprovalStep(Operation.APPROVE_OPERATION, new RequestId("req-bob")))).isTrue();
+
+        assertThat(approvals.writeOwedEvents()).isZero(); // within the grace: the step's own request normally writes it
+        platform.clock.advance(ApprovalsService.OWED_EVENT_GRACE);
+        assertThat(approvals.writeOwedEvents()).isEqualTo(3);
+
+        assertThat(approvalEvents(approvedOne)).containsExactly("REQUEST_APPROVAL COMPLETED alice req-ask-1",
+                "APPROVE_OPERATION COMPLETED bob req-bob");
+        assertThat(approvalEvents(expiredOne)).containsExactly("REQUEST_APPROVAL COMPLETED alice req-ask-2");
+        AuditEvent approval = platform.history.all().stream().filter(e -> e.operation() == Operation.APPROVE_OPERATION)
+                .findFirst().orElseThrow();
+        assertThat(approval.occurredAt()).isEqualTo(approved.approval().orElseThrow().decision().orElseThrow().at());
+        assertThat(approval.detail()).containsEntry(AuditEvent.APPROVAL_REASON, "ticket 42")
+                .containsEntry(AuditEvent.REQUESTED_BY, "alice");
+        assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
+        // A second round writes nothing more.
+        assertThat(approvals.writeOwedEvents()).isZero();
+        assertThat(platform.history.all()).hasSize(3);
+
+        // The expiry and a given-up run: written and marked, never appended; the job writes each once.
+        platform.clock.advance(LIMIT);
+        RecoveryOperation expired = expiredOne.expire(platform.clock.instant());
+        assertThat(platform.operations.update(expiredOne, expired,
+                new ApprovalStep(Operation.EXPIRE_APPROVAL, expiredOne.requestId()))).isTrue();
+        RecoveryOperation claimed = platform.operations.find(approvedOne.id()).orElseThrow();
+        RecoveryOperation gaveUp = claimed.rejectedOnRun(platform.clock.instant(), "could not start");
+        assertThat(platform.operations.update(claimed, gaveUp,
+                new ApprovalStep(Operation.DELETE_SNAPSHOT, approvedOne.requestId()))).isTrue();
+        platform.clock.advance(ApprovalsService.OWED_EVENT_GRACE);
+
+        assertThat(approvals.settle()).isZero(); // nothing left to move; the owed events are written first
+        assertThat(approvals.settle()).isZero();
+
+        assertThat(approvalEvents(expiredOne)).containsExactly("REQUEST_APPROVAL COMPLETED alice req-ask-2",
+                "EXPIRE_APPROVAL COMPLETED " + Actor.SYSTEM.subject() + " req-ask-2");
+        assertThat(approvalEvents(approvedOne)).containsExactly("REQUEST_APPROVAL COMPLETED alice req-ask-1",
+                "APPROVE_OPERATION COMPLETED bob req-bob", "DELETE_SNAPSHOT REJECTED bob req-ask-1");
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT).map(AuditEvent::outcome))
+                .containsExactly(new Outcome.Rejected(ReasonCode.PLATFORM_UNAVAILABLE));
+        assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
+    }
+
+    @Test
+    void stepsTheirOwnRequestsAuditedAreNotWrittenAgainByTheJobAndAreNoLongerOwed() {
+        RecoveryOperation pending = askToDelete();
+        decide(pending, BOB, Verdict.DENY);
+        assertThat(platform.operations.owingApprovalEvents(10)).singleElement()
+                .satisfies(owing -> assertThat(owing.steps()).extracting(ApprovalStep::event)
+                        .containsExactly(Operation.REQUEST_APPROVAL, Operation.DENY_OPERATION));
+        platform.clock.advance(ApprovalsService.OWED_EVENT_GRACE);
+
+        assertThat(approvals.writeOwedEvents()).isZero();
+
+        assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
+        assertThat(approvalEvents(pending)).containsExactly("REQUEST_APPROVAL COMPLETED alice req-1",
+                "DENY_OPERATION COMPLETED bob req-2");
+    }
+
     /** A server lock that is either free or busy, as the test says. */
     private static final class SwitchableLock implements ServerLock {
         private boolean busy;
@@ -277,6 +387,26 @@ class ApprovalsServiceTest {
         @Override
         public boolean update(RecoveryOperation from, RecoveryOperation next) {
             return store.update(from, next);
+        }
+
+        @Override
+        public void add(RecoveryOperation operation, org.vpsrecovery.domain.approval.ApprovalStep step) {
+            store.add(operation, step);
+        }
+
+        @Override
+        public boolean update(RecoveryOperation from, RecoveryOperation next, org.vpsrecovery.domain.approval.ApprovalStep step) {
+            return store.update(from, next, step);
+        }
+
+        @Override
+        public List<OwedApprovalEvents> owingApprovalEvents(int limit) {
+            return store.owingApprovalEvents(limit);
+        }
+
+        @Override
+        public void approvalEventWritten(OperationId id, org.vpsrecovery.domain.approval.ApprovalStep step) {
+            store.approvalEventWritten(id, step);
         }
 
         @Override

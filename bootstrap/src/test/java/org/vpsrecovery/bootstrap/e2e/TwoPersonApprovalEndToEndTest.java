@@ -105,6 +105,13 @@ class TwoPersonApprovalEndToEndTest {
         return read;
     }
 
+    /** The ids of the demo team's operations, newest first. */
+    @SuppressWarnings("unchecked")
+    private static List<Object> operationIds() {
+        return ((List<Map<String, Object>>) platform.send("GET", "/api/v1/operations/", DEMO_TOKEN, null).get("results"))
+                .stream().map(o -> o.get("id")).toList();
+    }
+
     /** The approval steps about {@code operation}, oldest first. */
     private static List<AuditEvent> approvalSteps(String operation) {
         return platform.audit().query(AuditQuery.latest(500)).stream().map(RecordedAuditEvent::event)
@@ -197,7 +204,27 @@ class TwoPersonApprovalEndToEndTest {
     @Order(2)
     void aDenialEndsItAndVpsOrgIsNeverAsked() {
         long snapshot = completedSnapshot(DEMO_TOKEN, 12345, "deny-me");
-        Answer asked = platform.send("DELETE", "/api/v1/snapshots/" + snapshot + "/", DEMO_TOKEN, null);
+        // The team's service token cannot ask: its holder could approve their own request with their JWT.
+        List<Object> operationsBefore = operationIds();
+        Answer byToken = platform.send("DELETE", "/api/v1/snapshots/" + snapshot + "/", DEMO_TOKEN, null,
+                Map.of("X-Request-Id", "approval-by-token"));
+        assertThat(byToken.status()).isEqualTo(403);
+        assertThat(byToken.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(byToken.get("reason_code")).isEqualTo("APPROVAL_NEEDS_A_PERSON");
+        assertThat(byToken.header("X-Operation-Id")).isNull();
+        assertThat(platform.auditOf("approval-by-token")).extracting(RecordedAuditEvent::event)
+                .extracting(e -> e.operation() + " " + e.outcome().kind() + " " + e.outcome().reasonCode().map(Enum::name)
+                        .orElse("") + " " + e.detail().get(Actor.AUTHENTICATION))
+                .containsExactly("DELETE_SNAPSHOT REJECTED APPROVAL_NEEDS_A_PERSON service-token");
+        Answer restoreByToken = platform.send("POST", "/api/v1/snapshots/" + snapshot + "/restore/", DEMO_TOKEN, null);
+        assertThat(restoreByToken.status()).isEqualTo(403);
+        assertThat(restoreByToken.get("reason_code")).isEqualTo("APPROVAL_NEEDS_A_PERSON");
+        assertThat(simulator.requests()).extracting(RecordedRequest::path)
+                .noneMatch(p -> p.matches("/api/v1/snapshots/" + snapshot + "/(restore/)?"));
+        assertThat(operationIds()).isEqualTo(operationsBefore);
+
+        String carol = person("carol@example.com", "demo");
+        Answer asked = platform.send("DELETE", "/api/v1/snapshots/" + snapshot + "/", carol, null);
         assertThat(asked.status()).isEqualTo(202);
         String operation = asked.header("X-Operation-Id");
 
@@ -216,9 +243,8 @@ class TwoPersonApprovalEndToEndTest {
         assertThat(platform.send("GET", "/api/v1/snapshots/" + snapshot + "/", DEMO_TOKEN, null).status()).isEqualTo(200);
         assertThat(approvalSteps(operation)).extracting(e -> e.operation() + " " + e.outcome().kind()).containsSubsequence(
                 "REQUEST_APPROVAL COMPLETED", "DENY_OPERATION COMPLETED");
-        // A service token asked: its actor is recorded, never the token.
-        assertThat(Actor.of(approvalSteps(operation).get(0))).map(Actor::authentication)
-                .contains(Actor.Authentication.SERVICE_TOKEN);
+        // A person asked: their actor is recorded, never the token.
+        assertThat(Actor.of(approvalSteps(operation).get(0))).map(Actor::subject).contains("carol@example.com");
     }
 
     @Test
@@ -301,6 +327,10 @@ class TwoPersonApprovalEndToEndTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> deleteAsked(approved));
 
         long denied = completedSnapshot(DEMO_TOKEN, 12345, "cli-deny-me");
+        // A script asking with the team's service token is refused: a person asks.
+        VpsrCommands.Run askedByToken = vpsr.run(DEMO_TOKEN, "snapshots", "delete", String.valueOf(denied));
+        assertThat(askedByToken.exitCode()).as(askedByToken.err()).isEqualTo(ExitCodes.UNAUTHORIZED);
+        assertThat(askedByToken.err()).contains("APPROVAL_NEEDS_A_PERSON");
         String toDeny = platform.send("DELETE", "/api/v1/snapshots/" + denied + "/", alice, null).header("X-Operation-Id");
         VpsrCommands.Run deny = vpsr.run(bob, "operations", "deny", toDeny, "--reason", "not during the freeze");
         assertThat(deny.exitCode()).as(deny.err()).isEqualTo(ExitCodes.OK);

@@ -29,8 +29,24 @@ public record Approval(Actor requester, Instant requestedAt, Instant expiresAt, 
         }
     }
 
+    /** A new request for approval; its requester must be a person ({@link #requirePersonAsking}). */
     public static Approval requested(Actor requester, Instant at, Instant expiresAt, boolean skipSafetySnapshot) {
-        return new Approval(requester, at, expiresAt, skipSafetySnapshot, Optional.empty());
+        Approval requested = new Approval(requester, at, expiresAt, skipSafetySnapshot, Optional.empty());
+        requirePersonAsking(requester);
+        return requested;
+    }
+
+    /**
+     * Who may ask for a change that needs a second person: only a person signed in through the identity provider.
+     * A service token's subject is not its holder's, so a person asking with it could approve their own request
+     * with their JWT; asking as a person makes the second-person rule hold. Refused {@code APPROVAL_NEEDS_A_PERSON}
+     * otherwise. (The platform's own work never waits for approval, so it never asks.)
+     */
+    public static void requirePersonAsking(Actor asker) {
+        if (asker.authentication() != Actor.Authentication.JWT) {
+            throw new AccessDenied(ReasonCode.APPROVAL_NEEDS_A_PERSON,
+                    "sign in as a person to ask for an operation that needs approval; a service token cannot ask for one");
+        }
     }
 
     public boolean isDecided() {

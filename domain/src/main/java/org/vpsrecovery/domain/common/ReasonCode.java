@@ -90,6 +90,11 @@ public enum ReasonCode {
     SELF_APPROVAL_REFUSED,
     /** Only a person signed in through the identity provider approves or denies; a service token cannot. */
     APPROVER_NOT_A_PERSON,
+    /**
+     * A change that needs a second person's approval is asked for by a person signed in through the identity
+     * provider, never with a service token (whose holder could then approve it as themselves).
+     */
+    APPROVAL_NEEDS_A_PERSON,
     /** The operation is not waiting for approval: someone decided it already, or it expired. */
     APPROVAL_ALREADY_DECIDED,
     /** The approval time limit passed: the operation ended without running. */

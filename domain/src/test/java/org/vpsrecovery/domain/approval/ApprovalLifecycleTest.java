@@ -94,8 +94,16 @@ class ApprovalLifecycleTest {
                 .isEqualTo(ReasonCode.APPROVER_NOT_A_PERSON);
         assertThat(reasonOf(() -> pending.approve(Actor.SYSTEM, T0.plusSeconds(1), Optional.empty(), RUN_BY)))
                 .isEqualTo(ReasonCode.APPROVER_NOT_A_PERSON);
-        // A service token may ask; a person then approves.
-        assertThat(pendingDelete(SERVICE).approve(BOB, T0.plusSeconds(1), Optional.empty(), RUN_BY).state())
+        // Only a person asks: with a service token its holder could approve it with their own JWT.
+        assertThat(reasonOf(() -> pendingDelete(SERVICE))).isEqualTo(ReasonCode.APPROVAL_NEEDS_A_PERSON);
+        assertThat(reasonOf(() -> pendingDelete(AUDITOR))).isEqualTo(ReasonCode.APPROVAL_NEEDS_A_PERSON);
+        assertThatThrownBy(() -> Approval.requirePersonAsking(SERVICE)).isInstanceOf(AccessDenied.class);
+        Approval.requirePersonAsking(BOB);
+        // One asked with a service token before that rule (a stored row) is still decided by a person.
+        RecoveryOperation older = RecoveryOperation.pendingApproval(OperationId.random(), new TeamId("blue"),
+                new RequestId("r-2"), Operation.DELETE_SNAPSHOT, new ServerId(12345), ResourceRef.of(new SnapshotId(801)),
+                Optional.empty(), new Approval(SERVICE, T0, T0.plus(Duration.ofHours(1)), false, Optional.empty()));
+        assertThat(older.approve(BOB, T0.plusSeconds(1), Optional.empty(), RUN_BY).state())
                 .isEqualTo(OperationState.APPROVED);
     }
 

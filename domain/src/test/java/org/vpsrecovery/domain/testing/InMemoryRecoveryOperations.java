@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.OperationId;
@@ -19,6 +20,7 @@ import org.vpsrecovery.domain.server.ServerId;
 public final class InMemoryRecoveryOperations implements RecoveryOperations {
 
     private final Map<OperationId, RecoveryOperation> operations = new LinkedHashMap<>();
+    private final Map<OperationId, List<ApprovalStep>> owed = new LinkedHashMap<>();
 
     @Override
     public synchronized void add(RecoveryOperation operation) {
@@ -38,6 +40,36 @@ public final class InMemoryRecoveryOperations implements RecoveryOperations {
         }
         operations.put(next.id(), next);
         return true;
+    }
+
+    @Override
+    public synchronized void add(RecoveryOperation operation, ApprovalStep step) {
+        add(operation);
+        owed.computeIfAbsent(operation.id(), id -> new ArrayList<>()).add(step);
+    }
+
+    @Override
+    public synchronized boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
+        if (!update(from, next)) {
+            return false;
+        }
+        owed.computeIfAbsent(next.id(), id -> new ArrayList<>()).add(step);
+        return true;
+    }
+
+    @Override
+    public synchronized List<OwedApprovalEvents> owingApprovalEvents(int limit) {
+        RecoveryOperations.requirePage(limit);
+        return owed.entrySet().stream().filter(e -> !e.getValue().isEmpty())
+                .map(e -> new OwedApprovalEvents(operations.get(e.getKey()), e.getValue()))
+                .sorted(Comparator.comparing((OwedApprovalEvents o) -> o.operation().updatedAt())
+                        .thenComparing(o -> o.operation().id().value()))
+                .limit(limit).toList();
+    }
+
+    @Override
+    public synchronized void approvalEventWritten(OperationId id, ApprovalStep step) {
+        Optional.ofNullable(owed.get(id)).ifPresent(steps -> steps.remove(step));
     }
 
     @Override

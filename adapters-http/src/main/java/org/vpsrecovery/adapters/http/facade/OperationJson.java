@@ -46,7 +46,9 @@ public record OperationJson(String id, String state, @JsonProperty("final") bool
 
     static final String PENDING_APPROVAL_ANSWER = "the team's requests of this kind need a second person: checked now, "
             + "the operation is pending_approval until another person of the team decides at "
-            + "POST /api/v1/operations/{id}/approval/ (its id is X-Operation-Id)";
+            + "POST /api/v1/operations/{id}/approval/ (its id is X-Operation-Id). Only a person signed in through the "
+            + "identity provider (a JWT) may ask for it: a service token is refused 403 APPROVAL_NEEDS_A_PERSON, audited "
+            + "REJECTED, and nothing is asked of VPS.org or stored";
 
     /** A delete's answer: 204 when it was done at once, 202 with the operation when it waits for approval (ADR 0040). */
     static io.micronaut.http.MutableHttpResponse<?> deleteAnswer(io.micronaut.http.HttpRequest<?> request,

@@ -65,7 +65,8 @@ public class OperationsController {
     @Post(value = "/{operation_id}/approval/", consumes = MediaType.APPLICATION_JSON)
     @Operation(summary = "Approve or deny an operation waiting for a second person",
             description = "Two-person approval (ADR 0040): a restore or delete of a team whose configuration asks for it "
-                    + "answers 202 with the operation pending_approval. Another person of the same team, signed in through "
+                    + "answers 202 with the operation pending_approval; it is asked for by a person signed in through the "
+                    + "identity provider (a service token asking is refused 403 APPROVAL_NEEDS_A_PERSON). Another person of the same team, signed in through "
                     + "the identity provider (a JWT), decides here before `approval.expires_at`. Never the requester "
                     + "(403 SELF_APPROVAL_REFUSED), never a service token (403 APPROVER_NOT_A_PERSON), never an auditor "
                     + "(403 FORBIDDEN_FOR_ROLE); another team's operation is 404. Decided once: a second decision is 409 "

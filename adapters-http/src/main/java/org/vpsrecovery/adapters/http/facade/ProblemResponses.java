@@ -33,7 +33,8 @@ public final class ProblemResponses {
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "403", description = "FORBIDDEN_FOR_ROLE (an auditor token outside the audit "
             + "reports and holds, or a team token naming another team), LEGAL_HOLD_NOT_RELEASABLE (a team releasing an "
-            + "auditor's legal hold) or CROSS_ORIGIN_REFUSED",
+            + "auditor's legal hold), APPROVAL_NEEDS_A_PERSON (a service token asking for a change that needs a second "
+            + "person's approval) or CROSS_ORIGIN_REFUSED",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "429", description = "The team is over its fair share of VPS.org (ADR 0037): "
             + "its request rate is spent (TEAM_RATE_LIMITED) or it has as many requests in flight as it may "

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.port.WebhookMessageFormat;
@@ -27,7 +28,9 @@ public final class StandardWebhooksFormat implements WebhookMessageFormat {
         data.put("audit_sequence", recorded.sequence());
         data.put("team", event.team().value());
         data.put("request_id", event.requestId().value());
-        event.attemptId().ifPresent(id -> data.put("operation_id", id));
+        // An approval step names its operation in approval_of, not attempt_id (ADR 0040): the receiver gets it as any.
+        event.attemptId().or(() -> Optional.ofNullable(event.detail().get(AuditEvent.APPROVAL_OF)))
+                .ifPresent(id -> data.put("operation_id", id));
         data.put("operation", event.operation().name().toLowerCase(Locale.ROOT));
         event.server().ifPresent(server -> data.put("server_id", server.value()));
         event.resource().ifPresent(resource -> {
@@ -38,6 +41,13 @@ public final class StandardWebhooksFormat implements WebhookMessageFormat {
             data.put("resource", ref);
         });
         data.put("outcome", event.outcome().kind().name());
+        // Who did it (ADR 0034), as the API shows an approval's people; never a token, and no key id.
+        Actor.of(event).ifPresent(actor -> {
+            Map<String, Object> who = new LinkedHashMap<>();
+            who.put("subject", actor.subject());
+            who.put("authentication", actor.authentication().wireName());
+            data.put("actor", who);
+        });
         // A drift's kind (ADR 0035): what a receiver routes on.
         Optional.ofNullable(event.detail().get(AuditEvent.DRIFT_KIND)).ifPresent(kind -> data.put("drift_kind", kind));
         event.outcome().reasonCode().ifPresent(reason -> data.put("reason_code", reason.name()));

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
@@ -37,6 +38,22 @@ class StandardWebhooksFormatTest {
                 "operation_id":"0b6f7a2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b","operation":"create_snapshot",\
                 "server_id":12345,"resource":{"type":"snapshot","id":802},"outcome":"COMPLETED",\
                 "provider_status":201}}""");
+    }
+
+    @Test
+    void anApprovalStepNamesItsOperationAndWhoTookItButNeverATokenOrKeyId() {
+        RecordedAuditEvent recorded = new RecordedAuditEvent(9, new AuditEvent(
+                Instant.parse("2026-11-30T12:00:00Z"), new TeamId("blue"), new RequestId("req-bob"),
+                Operation.APPROVE_OPERATION, Optional.of(new ServerId(12345)), Optional.of(ResourceRef.of(new SnapshotId(801))),
+                new Outcome.Completed(), OptionalInt.empty(), Map.of(AuditEvent.APPROVAL_OF,
+                "0b6f7a2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b", Actor.SUBJECT, "bob@example.com", Actor.AUTHENTICATION, "jwt",
+                Actor.KEY_ID, "idp-key-1")));
+
+        assertThat(format.body(WebhookEventType.APPROVAL_APPROVED, recorded)).isEqualTo("""
+                {"type":"approval.approved","timestamp":"2026-11-30T12:00:00Z","data":{"audit_sequence":9,\
+                "team":"blue","request_id":"req-bob","operation_id":"0b6f7a2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b",\
+                "operation":"approve_operation","server_id":12345,"resource":{"type":"snapshot","id":801},\
+                "outcome":"COMPLETED","actor":{"subject":"bob@example.com","authentication":"jwt"}}}""");
     }
 
     @Test

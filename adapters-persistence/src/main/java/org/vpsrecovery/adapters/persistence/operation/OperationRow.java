@@ -8,7 +8,7 @@ import java.util.UUID;
 
 /**
  * One row of {@code recovery_operation} (migrations V6, V8, V21: the approval's columns, null for an
- * operation that needed none); mapped to the domain in {@link OperationRows} only.
+ * operation that needed none; V25: the approval steps whose events are owed, {@code '<operation> <request id>'}); mapped to the domain in {@link OperationRows} only.
  */
 @MappedEntity("recovery_operation")
 public record OperationRow(@Id UUID id, String team, String requestId, String kind, long serverId,
@@ -21,5 +21,6 @@ public record OperationRow(@Id UUID id, String team, String requestId, String ki
                            @Nullable Instant approvalExpiresAt, @Nullable Boolean approvalSkipSafetySnapshot,
                            @Nullable String approvalVerdict, @Nullable String approvalDeciderSubject,
                            @Nullable String approvalDeciderAuthentication, @Nullable String approvalDeciderKeyId,
-                           @Nullable Instant approvalDecidedAt, @Nullable String approvalReason) {
+                           @Nullable Instant approvalDecidedAt, @Nullable String approvalReason,
+                           @Nullable String[] approvalEventsOwed) {
 }

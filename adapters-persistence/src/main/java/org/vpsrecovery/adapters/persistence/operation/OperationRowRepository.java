@@ -27,13 +27,28 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
                 approval_decider_authentication = COALESCE(approval_decider_authentication, :deciderAuthentication),
                 approval_decider_key_id = COALESCE(approval_decider_key_id, :deciderKeyId),
                 approval_decided_at = COALESCE(approval_decided_at, :decidedAt),
-                approval_reason = COALESCE(approval_reason, :reason)
+                approval_reason = COALESCE(approval_reason, :reason),
+                approval_events_owed = CASE WHEN CAST(:eventOwed AS text) IS NULL THEN approval_events_owed
+                    ELSE array_append(approval_events_owed, CAST(:eventOwed AS text)) END
             WHERE id = :id AND version = :expectedVersion""")
     long updateOverVersion(UUID id, @Nullable String resourceType, @Nullable Long resourceId, String state,
                            Instant updatedAt, Instant deadline, @Nullable String note, Instant nextCheckAt, int checks,
                            int version, @Nullable String verdict, @Nullable String deciderSubject,
                            @Nullable String deciderAuthentication, @Nullable String deciderKeyId,
-                           @Nullable Instant decidedAt, @Nullable String reason, int expectedVersion);
+                           @Nullable Instant decidedAt, @Nullable String reason, @Nullable String eventOwed,
+                           int expectedVersion);
+
+    /** An owed event written: no longer owed (not a move of the operation, so its version stays). */
+    @Query("""
+            UPDATE recovery_operation SET approval_events_owed = NULLIF(array_remove(approval_events_owed, :eventOwed), '{}')
+            WHERE id = :id""")
+    long eventWritten(UUID id, String eventOwed);
+
+    /** Served by recovery_operation_approval_events_owed (V26). */
+    @Query("""
+            SELECT * FROM recovery_operation WHERE approval_events_owed IS NOT NULL
+            ORDER BY updated_at, id LIMIT :limit""")
+    List<OperationRow> owingEvents(int limit);
 
     @Query("""
             SELECT * FROM recovery_operation
@@ -43,6 +58,7 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
             ORDER BY accepted_at DESC, id LIMIT :limit""")
     List<OperationRow> listNewestFirst(@Nullable String team, @Nullable Long serverId, @Nullable String state, int limit);
 
+    /** Served by recovery_operation_due_in (V26). */
     @Query("""
             SELECT * FROM recovery_operation WHERE state = :state AND next_check_at <= :dueBy
             ORDER BY next_check_at, id LIMIT :limit""")

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.time.Instant;
 import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.approval.ApprovalDecision;
+import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.approval.Verdict;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.Operation;
@@ -41,6 +42,24 @@ public final class OperationRows implements RecoveryOperations {
 
     @Override
     public boolean update(RecoveryOperation from, RecoveryOperation next) {
+        return write(from, next, null);
+    }
+
+    /** The step's mark is in the operation's own row, written by the same statement: both land, or neither. */
+    @Override
+    public void add(RecoveryOperation operation, ApprovalStep step) {
+        if (operation.version() != 0) {
+            throw new IllegalArgumentException("a new operation starts at version 0");
+        }
+        rows.save(toRow(operation, new String[] {owed(step)}));
+    }
+
+    @Override
+    public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
+        return write(from, next, owed(step));
+    }
+
+    private boolean write(RecoveryOperation from, RecoveryOperation next, String eventOwed) {
         if (!from.id().equals(next.id())) {
             throw new IllegalArgumentException("an update moves one operation");
         }
@@ -48,7 +67,29 @@ public final class OperationRows implements RecoveryOperations {
         return rows.updateOverVersion(row.id(), row.resourceType(), row.resourceId(), row.state(), row.updatedAt(),
                 row.deadline(), row.note(), row.nextCheckAt(), row.checks(), row.version(), row.approvalVerdict(),
                 row.approvalDeciderSubject(), row.approvalDeciderAuthentication(), row.approvalDeciderKeyId(),
-                row.approvalDecidedAt(), row.approvalReason(), from.version()) == 1;
+                row.approvalDecidedAt(), row.approvalReason(), eventOwed, from.version()) == 1;
+    }
+
+    @Override
+    public List<OwedApprovalEvents> owingApprovalEvents(int limit) {
+        RecoveryOperations.requirePage(limit);
+        return rows.owingEvents(limit).stream().map(row -> new OwedApprovalEvents(toDomain(row),
+                java.util.Arrays.stream(row.approvalEventsOwed()).map(OperationRows::step).toList())).toList();
+    }
+
+    @Override
+    public void approvalEventWritten(OperationId id, ApprovalStep step) {
+        rows.eventWritten(id.value(), owed(step));
+    }
+
+    /** A request id has no space (RequestId's characters), so the first space ends the operation's name. */
+    private static String owed(ApprovalStep step) {
+        return step.event().name() + " " + step.requestId().value();
+    }
+
+    private static ApprovalStep step(String owed) {
+        int space = owed.indexOf(' ');
+        return new ApprovalStep(Operation.valueOf(owed.substring(0, space)), new RequestId(owed.substring(space + 1)));
     }
 
     @Override
@@ -102,6 +143,10 @@ public final class OperationRows implements RecoveryOperations {
     }
 
     static OperationRow toRow(RecoveryOperation o) {
+        return toRow(o, null);
+    }
+
+    private static OperationRow toRow(RecoveryOperation o, String[] eventsOwed) {
         Optional<Approval> approval = o.approval();
         Optional<Actor> requester = approval.map(Approval::requester);
         Optional<ApprovalDecision> decision = approval.flatMap(Approval::decision);
@@ -116,7 +161,7 @@ public final class OperationRows implements RecoveryOperations {
                 approval.map(Approval::expiresAt).orElse(null), approval.map(Approval::skipSafetySnapshot).orElse(null),
                 decision.map(d -> d.verdict().wireName()).orElse(null), decider.map(Actor::subject).orElse(null),
                 decider.map(a -> a.authentication().wireName()).orElse(null), decider.flatMap(Actor::keyId).orElse(null),
-                decision.map(ApprovalDecision::at).orElse(null), decision.flatMap(ApprovalDecision::reason).orElse(null));
+                decision.map(ApprovalDecision::at).orElse(null), decision.flatMap(ApprovalDecision::reason).orElse(null), eventsOwed);
     }
 
     private static Optional<Approval> approvalOf(OperationRow r) {

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.approval.Approval;
+import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
@@ -18,6 +20,7 @@ import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.port.RecoveryOperations.OwedApprovalEvents;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 
@@ -139,12 +142,49 @@ public abstract class RecoveryOperationsContract {
 
         RecoveryOperation other = RecoveryOperation.pendingApproval(OperationId.random(), BLUE, new RequestId("r-den"),
                 Operation.DELETE_SNAPSHOT, WEB, ResourceRef.of(new SnapshotId(801)), Optional.empty(),
-                Approval.requested(Actor.of("blue/ci", Actor.Authentication.SERVICE_TOKEN, "ci"), T0,
-                        T0.plus(Duration.ofMinutes(5)), false));
+                // Asked with a service token before ADR 0040 refused that: such rows are still read and decided.
+                new Approval(Actor.of("blue/ci", Actor.Authentication.SERVICE_TOKEN, "ci"), T0,
+                        T0.plus(Duration.ofMinutes(5)), false, Optional.empty()));
         operations.add(other);
         RecoveryOperation denied = other.deny(carol, T0.plusSeconds(5), Optional.empty());
         assertThat(operations.update(other, denied)).isTrue();
         assertThat(operations.find(other.id())).contains(denied);
+    }
+
+    @Test
+    void anApprovalStepsEventIsOwedWithItsWriteUntilItIsWrittenAndAStaleWriteMarksNothing() {
+        RecoveryOperations operations = emptyOperations();
+        Actor alice = Actor.of("alice", Actor.Authentication.JWT, "key-1");
+        Actor bob = Actor.of("bob", Actor.Authentication.JWT, "key-1");
+        RecoveryOperation pending = RecoveryOperation.pendingApproval(OperationId.random(), BLUE, new RequestId("r-ask"),
+                Operation.DELETE_SNAPSHOT, WEB, ResourceRef.of(new SnapshotId(801)), Optional.empty(),
+                Approval.requested(alice, T0, T0.plus(Duration.ofHours(1)), false));
+        ApprovalStep asked = new ApprovalStep(Operation.REQUEST_APPROVAL, new RequestId("r-ask"));
+        RecoveryOperation untouched = create(BLUE, WEB, T0);
+        operations.add(untouched);
+
+        operations.add(pending, asked);
+
+        assertThat(operations.find(pending.id())).contains(pending);
+        assertThat(operations.owingApprovalEvents(10)).containsExactly(new OwedApprovalEvents(pending, List.of(asked)));
+
+        RecoveryOperation approved = pending.approve(bob, T0.plusSeconds(30), Optional.empty(), Duration.ofMinutes(10));
+        ApprovalStep approval = new ApprovalStep(Operation.APPROVE_OPERATION, new RequestId("r-bob:1"));
+        assertThat(operations.update(pending, approved, approval)).isTrue();
+        // A write over a stale version lands nothing, its mark neither.
+        assertThat(operations.update(pending, pending.deny(bob, T0.plusSeconds(31), Optional.empty()),
+                new ApprovalStep(Operation.DENY_OPERATION, new RequestId("r-late")))).isFalse();
+        assertThat(operations.owingApprovalEvents(10)).containsExactly(new OwedApprovalEvents(approved, List.of(asked, approval)));
+
+        // Written: no longer owed, and the operation's version is left alone (a mark is not a move).
+        operations.approvalEventWritten(pending.id(), asked);
+        assertThat(operations.owingApprovalEvents(10)).containsExactly(new OwedApprovalEvents(approved, List.of(approval)));
+        operations.approvalEventWritten(pending.id(), approval);
+        assertThat(operations.owingApprovalEvents(10)).isEmpty();
+        assertThat(operations.find(pending.id())).contains(approved);
+        RecoveryOperation claimed = approved.claimedToRun(T0.plusSeconds(40), Duration.ofMinutes(2));
+        assertThat(operations.update(approved, claimed)).isTrue();
+        assertThat(operations.owingApprovalEvents(10)).isEmpty();
     }
 
     @Test
