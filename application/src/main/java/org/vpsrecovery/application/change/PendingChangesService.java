@@ -133,7 +133,7 @@ public final class PendingChangesService {
         Operation step = command.verdict() == Verdict.APPROVE ? Operation.APPROVE_OPERATION : Operation.DENY_OPERATION;
         PendingChange current = find(context.team(), command.operation()).orElseThrow(() -> new ResourceNotFound(
                 ReasonCode.OPERATION_NOT_FOUND, "operation " + command.operation() + " not found"));
-        Instant now = clock.instant();
+        Instant now = now();
         if (current.state() == OperationState.PENDING_APPROVAL && current.approval().isExpiredAt(now)) {
             current = expire(current).orElseGet(() -> changes.find(command.operation()).orElseThrow());
         }
@@ -160,7 +160,7 @@ public final class PendingChangesService {
     /** One round: expires what no one decided in time, applies what an approver's request left approved. Returns how many moved. */
     public int settle() {
         int moved = 0;
-        Instant now = clock.instant();
+        Instant now = now();
         for (PendingChange pending : changes.dueIn(OperationState.PENDING_APPROVAL, now, PendingChanges.MAX_PAGE)) {
             if (pending.approval().isExpiredAt(now) && expire(pending).isPresent()) {
                 moved++;
@@ -176,7 +176,7 @@ public final class PendingChangesService {
     }
 
     private Optional<PendingChange> expire(PendingChange pending) {
-        Instant now = clock.instant();
+        Instant now = now();
         PendingChange expired = pending.expire(now);
         if (!changes.update(pending, expired)) {
             return Optional.empty();
@@ -198,7 +198,7 @@ public final class PendingChangesService {
         CallContext context = new CallContext(approved.team(), approved.requestId(), approved.id(), approver);
         PendingChange next;
         try {
-            next = approved.applied(clock.instant(), switch (approved.kind()) {
+            next = approved.applied(now(), switch (approved.kind()) {
                 case RELEASE_RECOVERY_POINT_HOLD -> {
                     holds.releaseHold(new ReleaseHoldCommand(new HoldCaller(new HoldActor.Team(approved.team()),
                             approved.requestId(), approved.id(), approver), approved.point().orElseThrow(),
@@ -226,7 +226,7 @@ public final class PendingChangesService {
         } catch (ServerBusy | PlatformUnavailable notNow) {
             return approved; // not now: still approved; the job applies it once the claim has passed
         } catch (RecoveryException refused) {
-            next = approved.rejected(clock.instant(), "refused when it came to be applied: " + refused.reason() + ": "
+            next = approved.rejected(now(), "refused when it came to be applied: " + refused.reason() + ": "
                     + refused.getMessage());
         }
         return changes.update(approved, next) ? next : changes.find(approved.id()).orElse(approved);
@@ -245,6 +245,11 @@ public final class PendingChangesService {
         return pending;
     }
 
+    /** To the microsecond, as PostgreSQL keeps it: the 202's change reads back exactly as stored. */
+    private Instant now() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+
     private Optional<Duration> timeLimit(TeamId team, Actor actor, Operation kind) {
         return actor.authentication() == Actor.Authentication.SYSTEM ? Optional.empty() : settings.timeLimit(team, kind);
     }
@@ -254,13 +259,13 @@ public final class PendingChangesService {
     }
 
     private Approval approval(TeamId team, Actor requester, Operation kind) {
-        Instant now = clock.instant();
+        Instant now = now();
         return Approval.requested(requester, now, now.plus(settings.timeLimit(team, kind).orElseThrow()), false);
     }
 
     private RecoveryException refusedStep(Operation step, PendingChange about, CallContext context, RecoveryException refused) {
         writer.appendOrDefer(ChangeEvents.step(step, about, context.actor(), context.requestId(),
-                new Outcome.Rejected(refused.reason()), clock.instant(), Optional.empty(), refused.getMessage()));
+                new Outcome.Rejected(refused.reason()), now(), Optional.empty(), refused.getMessage()));
         return refused;
     }
 }
