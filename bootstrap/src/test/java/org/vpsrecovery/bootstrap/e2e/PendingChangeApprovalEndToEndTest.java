@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
+import org.vpsrecovery.cli.ExitCodes;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
@@ -213,5 +214,27 @@ class PendingChangeApprovalEndToEndTest {
         assertThat(platform.send("GET", "/api/v1/policies/", erin, null).body()).containsEntry("count", 0);
         assertThat(approvalSteps(create)).containsExactly("REQUEST_APPROVAL COMPLETED erin@example.com",
                 "EXPIRE_APPROVAL COMPLETED system", "APPROVE_OPERATION REJECTED frank@example.com");
+    }
+
+    /** vpsr: a 202 prints the change and its id; --wait follows it to its end, exit 6 when it ends expired. */
+    @Test
+    void vpsrPrintsThePendingChangeAndWaitsForItsEnd() throws Exception {
+        VpsrCommands vpsr = VpsrCommands.against(platform);
+        String erin = person("erin@example.com", "other-team");
+
+        VpsrCommands.Run waited = vpsr.run(erin, "-o", "json", "policies", "create", "--kind", "snapshot", "--all-servers",
+                "--cron", "0 5 * * *", "--time-zone", "UTC", "--name-template", "cli-{server_id}-{date}", "--keep-last", "1",
+                "--wait", "--timeout", "30");
+
+        assertThat(waited.exitCode()).as(waited.err()).isEqualTo(ExitCodes.OPERATION_FAILED);
+        String change = new com.fasterxml.jackson.databind.ObjectMapper().readTree(waited.out()).path("id").asText();
+        assertThat(waited.err()).contains("pending approval: change " + change).contains("ended expired");
+        assertThat(change(change, erin).get("state")).isEqualTo("expired");
+
+        VpsrCommands.Run asked = vpsr.run(person("grace@example.com", "demo"), "policies", "create", "--kind", "snapshot",
+                "--server-id", "12345", "--cron", "0 6 * * *", "--time-zone", "UTC", "--name-template",
+                "cli-{server_id}-{date}", "--keep-last", "1");
+        assertThat(asked.exitCode()).as(asked.err()).isEqualTo(ExitCodes.OK);
+        assertThat(asked.err()).contains("pending approval: change ");
     }
 }
