@@ -127,7 +127,13 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
      */
     public RecoveryPointHold requireReleasable(ReleaseHoldCommand command) {
         RecoveryPointHold found = visibleHold(command);
-        if (releasable(command.caller().actor(), found) instanceof Decision.Denied denied) {
+        Decision decision;
+        try {
+            decision = releasable(command.caller().actor(), found);
+        } catch (AccessDenied never) {
+            throw releaseAttempt(command, found).refuse(never);
+        }
+        if (decision instanceof Decision.Denied denied) {
             throw releaseAttempt(command, found).refuse(new RecoveryDenied(denied.reason(), denied.detail()));
         }
         return found;

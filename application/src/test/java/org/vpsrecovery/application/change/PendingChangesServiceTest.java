@@ -162,6 +162,12 @@ class PendingChangesServiceTest {
         RecoveryPointHold legal = holds.placeHold(new PlaceHoldCommand(new HoldCaller(new HoldActor.Auditor("compliance"),
                 RequestId.random(), OperationId.random()), SNAPSHOT, new HoldReason("litigation")));
         assertThat(reasonOf(() -> askToRelease(legal, ALICE))).isEqualTo(ReasonCode.LEGAL_HOLD_NOT_RELEASABLE);
+        // Refused now, and audited as the release's own refusal.
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.RELEASE_RECOVERY_POINT_HOLD))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.LEGAL_HOLD_NOT_RELEASABLE));
+                    assertThat(Actor.of(e)).contains(ALICE);
+                });
         assertThat(store.dueIn(OperationState.PENDING_APPROVAL, platform.clock.instant().plus(LIMIT), 10)).isEmpty();
     }
 
