@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vpsrecovery.application.approval.ApprovalsService;
+import org.vpsrecovery.application.change.PendingChangesService;
 
 /**
  * Two-person approval's job, {@value #SETTLE_APPROVALS}, once across every instance (ADR 0040): expires
@@ -23,10 +24,13 @@ public class ApprovalJobs {
     static final String SETTLE_APPROVALS = "settle-approvals";
 
     private final ApprovalsService approvals;
+    private final PendingChangesService changes;
     private final Duration every;
 
-    public ApprovalJobs(ApprovalsService approvals, @Value("${vpsr.approvals.settle-every:5s}") Duration every) {
+    public ApprovalJobs(ApprovalsService approvals, PendingChangesService changes,
+                        @Value("${vpsr.approvals.settle-every:5s}") Duration every) {
         this.approvals = approvals;
+        this.changes = changes;
         this.every = every;
     }
 
@@ -40,6 +44,11 @@ public class ApprovalJobs {
         if (moved > 0) {
             LOG.info("approvals: {} operation(s) expired or started", moved);
         }
-        return moved;
+        // Hold releases and policy changes waiting for a second person (ADR 0043): the same job, the same rules.
+        int changed = changes.settle();
+        if (changed > 0) {
+            LOG.info("approvals: {} pending change(s) expired or applied", changed);
+        }
+        return moved + changed;
     }
 }

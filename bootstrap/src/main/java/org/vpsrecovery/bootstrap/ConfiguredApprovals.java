@@ -20,12 +20,13 @@ import org.vpsrecovery.domain.common.TeamId;
  *
  * <pre>
  * vpsr.teams.payments.approval-required=restore,delete   (restore: of a snapshot or from a backup; delete: a
- *                                                           snapshot or a backup)
+ *                                                           snapshot or a backup; hold-release: a team's release of
+ *                                                           its hold; policy-change: a policy's create, update or
+ *                                                           delete, ADR 0043)
  * vpsr.teams.payments.approval-time-limit=1h             (optional, 1h by default; 1s to 7d; 30m, PT30M)
  * </pre>
  *
- * A word other than those is refused by name before the start, never ignored: {@code hold-release} and
- * {@code policy-change} are named in issue 15 but not built yet (ADR 0040, "Not yet").
+ * A word other than those is refused by name before the start, never ignored.
  */
 public final class ConfiguredApprovals implements ApprovalSettings {
 
@@ -37,8 +38,9 @@ public final class ConfiguredApprovals implements ApprovalSettings {
     static final Duration LONGEST = Duration.ofDays(7);
     private static final Map<String, Set<Operation>> WORDS = Map.of(
             "restore", EnumSet.of(Operation.RESTORE_SNAPSHOT, Operation.RESTORE_SERVER_FROM_BACKUP),
-            "delete", EnumSet.of(Operation.DELETE_SNAPSHOT, Operation.DELETE_BACKUP));
-    private static final Set<String> NOT_YET = Set.of("hold-release", "policy-change");
+            "delete", EnumSet.of(Operation.DELETE_SNAPSHOT, Operation.DELETE_BACKUP),
+            "hold-release", EnumSet.of(Operation.RELEASE_RECOVERY_POINT_HOLD),
+            "policy-change", EnumSet.of(Operation.CREATE_POLICY, Operation.UPDATE_POLICY, Operation.DELETE_POLICY));
 
     /** One team's rule: the operations that wait, and for how long. */
     record Rule(Set<Operation> operations, Duration timeLimit) {
@@ -61,13 +63,9 @@ public final class ConfiguredApprovals implements ApprovalSettings {
                 if (name.isEmpty()) {
                     continue;
                 }
-                if (NOT_YET.contains(name)) {
-                    throw new IllegalArgumentException(prefix + REQUIRED + ": " + name + " cannot wait for approval yet; "
-                            + "one or both of restore, delete");
-                }
                 Set<Operation> named = WORDS.get(name);
                 if (named == null) {
-                    throw new IllegalArgumentException(prefix + REQUIRED + " must name restore, delete or both, was " + word.strip());
+                    throw new IllegalArgumentException(prefix + REQUIRED + " must name some of restore, delete, hold-release, policy-change, was " + word.strip());
                 }
                 operations.addAll(named);
             }

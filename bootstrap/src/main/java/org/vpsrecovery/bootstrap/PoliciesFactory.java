@@ -8,8 +8,10 @@ import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.application.change.PendingChangesService;
+import org.vpsrecovery.application.hold.RecoveryPointHoldService;
 import org.vpsrecovery.application.policy.ManagePoliciesService;
-import org.vpsrecovery.application.policy.ManagePoliciesUseCase;
+import org.vpsrecovery.domain.port.PendingChanges;
 import org.vpsrecovery.application.policy.PlanPolicyService;
 import org.vpsrecovery.application.policy.PlanPolicyUseCase;
 import org.vpsrecovery.domain.port.RecoveryOperations;
@@ -27,9 +29,20 @@ public class PoliciesFactory {
     }
 
     @Singleton
-    ManagePoliciesUseCase managePolicies(RecoveryPolicies policies, ConfiguredTeams teams, RunCalendar calendar,
+    ManagePoliciesService managePolicies(RecoveryPolicies policies, ConfiguredTeams teams, RunCalendar calendar,
                                          AuditWriter writer, Clock clock) {
         return new ManagePoliciesService(policies, teams, calendar, writer, clock);
+    }
+
+    /**
+     * Hold releases and policy changes a team has a second person approve (ADR 0043): the same configured rule as
+     * restores and deletes ({@code vpsr.teams.<team>.approval-required=hold-release,policy-change}).
+     */
+    @Singleton
+    PendingChangesService pendingChanges(ConfiguredApprovals settings, PendingChanges changes,
+                                         RecoveryPointHoldService holds, ManagePoliciesService policies,
+                                         AuditWriter writer, Clock clock) {
+        return new PendingChangesService(settings, changes, holds, policies, writer, clock);
     }
 
     /** Reads VPS.org through the metered provider, as every other read does. */

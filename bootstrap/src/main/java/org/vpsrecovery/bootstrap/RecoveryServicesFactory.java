@@ -63,7 +63,6 @@ import org.vpsrecovery.application.policy.PolicySafetySnapshotRotation;
 import org.vpsrecovery.application.restore.SafetySnapshots;
 import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
 import org.vpsrecovery.application.plan.PlanDestructiveWorkUseCase;
-import org.vpsrecovery.application.hold.RecoveryPointHoldsUseCase;
 import org.vpsrecovery.domain.port.ServerLock;
 
 /** The composition root: the framework-free use cases, built from the adapters' port implementations. */
@@ -235,7 +234,7 @@ public class RecoveryServicesFactory {
     }
 
     @Singleton
-    RecoveryPointHoldsUseCase recoveryPointHolds(MeteredProvider provider, ConfiguredTeams teams, RecoveryPointHolds holds,
+    RecoveryPointHoldService recoveryPointHolds(MeteredProvider provider, ConfiguredTeams teams, RecoveryPointHolds holds,
                                                  RecoveryOperations operations, AuditedAttempts attempts, Clock clock) {
         return new RecoveryPointHoldService(provider, provider, teams, teams, holds, operations, attempts, clock);
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micronaut.context.ApplicationContext;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.audit.Operation;
@@ -54,11 +55,26 @@ class ConfiguredApprovalsTest {
     }
 
     @Test
+    void holdReleasesAndPolicyChangesWaitWhenTheTeamSays() {
+        ConfiguredApprovals approvals = approvals(Map.of("vpsr.teams.payments.approval-required", "hold-release, policy-change",
+                "vpsr.teams.search.approval-required", "policy-change"));
+
+        assertThat(approvals.timeLimit(PAYMENTS, Operation.RELEASE_RECOVERY_POINT_HOLD)).contains(Duration.ofHours(1));
+        for (Operation kind : List.of(Operation.CREATE_POLICY, Operation.UPDATE_POLICY, Operation.DELETE_POLICY)) {
+            assertThat(approvals.timeLimit(PAYMENTS, kind)).contains(Duration.ofHours(1));
+            assertThat(approvals.timeLimit(SEARCH, kind)).contains(Duration.ofHours(1));
+        }
+        assertThat(approvals.timeLimit(SEARCH, Operation.RELEASE_RECOVERY_POINT_HOLD)).isEmpty();
+        assertThat(approvals.timeLimit(PAYMENTS, Operation.DELETE_SNAPSHOT)).isEmpty();
+    }
+
+    @Test
     void misspeltOrUnbuiltWordsAndUnreadableLimitsAreRefusedByName() {
         assertThatThrownBy(() -> approvals(Map.of("vpsr.teams.payments.approval-required", "delet")))
-                .hasMessageContaining("vpsr.teams.payments.approval-required must name restore, delete or both, was delet");
-        assertThatThrownBy(() -> approvals(Map.of("vpsr.teams.payments.approval-required", "hold-release")))
-                .hasMessageContaining("hold-release cannot wait for approval yet");
+                .hasMessageContaining("vpsr.teams.payments.approval-required must name some of restore, delete, "
+                        + "hold-release, policy-change, was delet");
+        assertThatThrownBy(() -> approvals(Map.of("vpsr.teams.payments.approval-required", "hold-releases")))
+                .hasMessageContaining("was hold-releases");
         assertThatThrownBy(() -> approvals(Map.of("vpsr.teams.payments.approval-required", "delete",
                 "vpsr.teams.payments.approval-time-limit", "soon")))
                 .hasMessageContaining("vpsr.teams.payments.approval-time-limit must be a duration");

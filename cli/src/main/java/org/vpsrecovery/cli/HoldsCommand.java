@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -44,10 +45,13 @@ final class HoldsCommand {
     }
 
     @Command(name = "release", mixinStandardHelpOptions = true,
-            description = "Release a hold (a team its own; legal holds only an auditor).")
+            description = "Release a hold (a team its own; legal holds only an auditor). When the team needs a second "
+                    + "person for it, the release waits for approval: its change id is printed (--wait follows it).")
     int release(@Parameters(paramLabel = "HOLD_ID") String holdId,
-                @ArgGroup(exclusive = true, multiplicity = "1") Point point) {
-        vpsr.output().object(vpsr.facade().delete(point.holdsPath() + holdId + "/", Map.of()).body());
-        return ExitCodes.OK;
+                @ArgGroup(exclusive = true, multiplicity = "1") Point point,
+                @Mixin WaitOptions wait) {
+        FacadeClient facade = vpsr.facade();
+        FacadeClient.Answer answer = facade.delete(point.holdsPath() + holdId + "/", Map.of());
+        return vpsr.changedOrPending(facade, answer, answer.body(), wait);
     }
 }

@@ -20,14 +20,25 @@ final class OperationWatch {
     private static final int WAIT_SECONDS = 2;
     private static final Set<String> FAILED = Set.of("failed", "vanished", "timed_out", "denied", "expired", "rejected");
 
+    /** Where a change of the platform's own records waiting for a second person is read (ADR 0043); it has no long poll. */
+    static final String CHANGES = "/api/v1/changes/";
+    private static final String OPERATIONS = "/api/v1/operations/";
+
     private final FacadeClient facade;
     private final PrintWriter progress;
     private final boolean terminal;
+    private final String base;
 
     OperationWatch(FacadeClient facade, PrintWriter progress, boolean terminal) {
+        this(facade, progress, terminal, OPERATIONS);
+    }
+
+    /** Follows what {@code base} + id reads: an operation, or a pending change ({@link #CHANGES}). */
+    OperationWatch(FacadeClient facade, PrintWriter progress, boolean terminal, String base) {
         this.facade = facade;
         this.progress = progress;
         this.terminal = terminal;
+        this.base = base;
     }
 
     /** The operation as it ended; empty when {@code limit} passed first (measured on this machine's clock). */
@@ -76,7 +87,15 @@ final class OperationWatch {
      * a plain read after as long a pause instead: the wait goes on, only less promptly.
      */
     private JsonNode read(String operationId, int waitSeconds) {
-        String path = "/api/v1/operations/" + operationId + "/";
+        String path = base + operationId + "/";
+        if (!base.equals(OPERATIONS)) {
+            // A plain read, then a pause before the next: a person decides in minutes, not milliseconds.
+            JsonNode change = facade.get(path, Map.of()).body();
+            if (!change.path("final").asBoolean(false)) {
+                pause(Duration.ofSeconds(1));
+            }
+            return change;
+        }
         try {
             return facade.get(path, Map.of("wait", String.valueOf(waitSeconds))).body();
         } catch (FacadeClient.FacadeProblem busy) {
@@ -93,14 +112,23 @@ final class OperationWatch {
         }
     }
 
+    private static void pause(Duration pause) {
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static boolean failed(JsonNode operation) {
         return FAILED.contains(operation.path("state").asText());
     }
 
     private static String describe(JsonNode operation) {
-        String what = operation.path("operation").asText("operation");
+        String what = operation.path("operation").asText(operation.path("change").asText("operation"));
         JsonNode resource = operation.path("resource");
         String on = resource.isObject() ? resource.path("type").asText() + " " + resource.path("id").asText()
+                : operation.hasNonNull("policy_id") ? "policy " + operation.path("policy_id").asText()
                 : "server " + operation.path("server_id").asText();
         return what + " " + on + " [" + operation.path("id").asText() + "]";
     }

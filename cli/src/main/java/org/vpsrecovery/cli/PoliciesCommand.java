@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -130,10 +131,11 @@ final class PoliciesCommand {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create a policy: --kind, --server-id (repeated) or --all-servers, --cron, --time-zone, "
                     + "--name-template and at least one --keep-* are what the service needs.")
-    int create(@ArgGroup(exclusive = false, multiplicity = "1") Fields fields) {
+    int create(@ArgGroup(exclusive = false, multiplicity = "1") Fields fields, @Mixin WaitOptions wait) {
         ObjectNode body = fields.over(vpsr.json().createObjectNode());
-        vpsr.output().object(vpsr.facade().post("/api/v1/policies/", Map.of(), body, Map.of()).body());
-        return ExitCodes.OK;
+        FacadeClient facade = vpsr.facade();
+        FacadeClient.Answer answer = facade.post("/api/v1/policies/", Map.of(), body, Map.of());
+        return vpsr.changedOrPending(facade, answer, answer.body(), wait);
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true,
@@ -142,7 +144,8 @@ final class PoliciesCommand {
     int update(@Parameters(paramLabel = "POLICY_ID") String id,
                @Option(names = "--if-version", paramLabel = "N", description = "the version you mean to change (from get)")
                Long version,
-               @ArgGroup(exclusive = false, multiplicity = "1") Fields fields) {
+               @ArgGroup(exclusive = false, multiplicity = "1") Fields fields,
+               @Mixin WaitOptions wait) {
         FacadeClient facade = vpsr.facade();
         FacadeClient.Answer current = facade.get(path(id), Map.of());
         ObjectNode body = vpsr.json().createObjectNode();
@@ -155,18 +158,20 @@ final class PoliciesCommand {
         fields.over(body);
         String ifMatch = version != null ? "\"" + version + "\""
                 : current.header("ETag").orElseGet(() -> "\"" + current.body().path("version").asLong() + "\"");
-        vpsr.output().object(facade.put(path(id), body, Map.of("If-Match", ifMatch)).body());
-        return ExitCodes.OK;
+        FacadeClient.Answer answer = facade.put(path(id), body, Map.of("If-Match", ifMatch));
+        return vpsr.changedOrPending(facade, answer, answer.body(), wait);
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Delete a policy (the recovery points it made stay). With --if-version, only that version.")
     int delete(@Parameters(paramLabel = "POLICY_ID") String id,
                @Option(names = "--if-version", paramLabel = "N", description = "refuse (412, exit 2) if it is no longer this version")
-               Long version) {
-        vpsr.facade().delete(path(id), version == null ? Map.of() : Map.of("If-Match", "\"" + version + "\""));
-        vpsr.output().object(vpsr.json().createObjectNode().put("policy_id", id).put("status", "deleted"));
-        return ExitCodes.OK;
+               Long version,
+               @Mixin WaitOptions wait) {
+        FacadeClient facade = vpsr.facade();
+        FacadeClient.Answer answer = facade.delete(path(id), version == null ? Map.of() : Map.of("If-Match", "\"" + version + "\""));
+        return vpsr.changedOrPending(facade, answer, vpsr.json().createObjectNode().put("policy_id", id)
+                .put("status", "deleted"), wait);
     }
 
     @Command(name = "plan", mixinStandardHelpOptions = true,

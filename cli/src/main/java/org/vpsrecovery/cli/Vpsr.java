@@ -189,10 +189,33 @@ public final class Vpsr {
         return followed(facade, operationId.get(), wait.limit());
     }
 
+    /**
+     * After a change of the platform's own records (a hold release, a policy change): a 202 is a change waiting for a
+     * second person of the team (ADR 0043). Its id is printed; with {@code wait} it is followed to its end (exit 6
+     * when it ends denied, expired or rejected). Any other answer is printed as {@code done} would show it.
+     */
+    int changedOrPending(FacadeClient facade, FacadeClient.Answer answer, JsonNode done, WaitOptions wait) {
+        if (answer.status() != 202) {
+            output().object(done);
+            return ExitCodes.OK;
+        }
+        output().object(answer.body());
+        String id = answer.body().path("id").asText();
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("pending approval: change " + id + " waits for another person of the team (vpsr operations approve "
+                + id + ")");
+        err.flush();
+        return wait.wait ? followed(facade, id, wait.limit(), OperationWatch.CHANGES) : ExitCodes.OK;
+    }
+
     /** Follows the operation to its end, or until {@code limit} has passed (then exit 9: it goes on without us). */
     int followed(FacadeClient facade, String operationId, Optional<Duration> limit) {
+        return followed(facade, operationId, limit, "/api/v1/operations/");
+    }
+
+    private int followed(FacadeClient facade, String operationId, Optional<Duration> limit, String base) {
         PrintWriter err = spec.commandLine().getErr();
-        Optional<JsonNode> ended = new OperationWatch(facade, err, environment.terminal()).follow(operationId, limit);
+        Optional<JsonNode> ended = new OperationWatch(facade, err, environment.terminal(), base).follow(operationId, limit);
         if (ended.isEmpty()) {
             err.println("vpsr: gave up waiting after " + limit.orElseThrow().toSeconds() + " s; operation " + operationId
                     + " goes on (vpsr operations wait " + operationId + ")");

@@ -11,6 +11,8 @@ import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import javax.sql.DataSource;
 import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.adapters.persistence.change.PendingChangeRowRepository;
+import org.vpsrecovery.adapters.persistence.change.PendingChangeRows;
 import org.vpsrecovery.adapters.persistence.fairshare.PgFairShare;
 import org.vpsrecovery.domain.port.FairShare;
 import org.vpsrecovery.adapters.persistence.session.PgSignInSessions;
@@ -29,6 +31,7 @@ import org.vpsrecovery.adapters.persistence.operation.OperationRows;
 import org.vpsrecovery.domain.port.DriftRecords;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
 import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.port.PendingChanges;
 import org.vpsrecovery.domain.port.RecoveryPolicies;
 import org.vpsrecovery.adapters.persistence.policy.PolicyRowRepository;
 import org.vpsrecovery.adapters.persistence.policy.PolicyRows;
@@ -90,6 +93,11 @@ public class PostgresAdapterFactory {
     @Singleton
     RecoveryPointHolds recoveryPointHolds(HoldRowRepository rows) {
         return new HoldRows(rows);
+    }
+
+    @Singleton
+    PendingChanges pendingChanges(PendingChangeRowRepository rows) {
+        return new PendingChangeRows(rows);
     }
 
     @Singleton

@@ -28,12 +28,12 @@ class FlywayMigrationTest {
         MigrateResult second = flyway.migrate();
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(23); // V1-V10, V12-V18, V20-V23, V25, V30 (V11, V19 kept free)
+        assertThat(first.migrationsExecuted).isEqualTo(24); // V1-V10, V12-V18, V20-V25, V30 (V11, V19 kept free)
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
                 .containsExactly("audit_chain_head", "audit_event", "automatic_backup_sighting", "console_session", "idempotency_record",
-                        "recovery_operation", "recovery_point_drift", "recovery_point_hold", "recovery_policy",
+                        "pending_change", "recovery_operation", "recovery_point_drift", "recovery_point_hold", "recovery_policy",
                         "scheduled_tasks", "team_call_slot", "team_rate_bucket", "webhook_delivery",
                         "webhook_subscription");
         assertThat(strings("SELECT column_name || ' ' || data_type FROM information_schema.columns "
@@ -74,6 +74,8 @@ class FlywayMigrationTest {
                         // console sessions are opened, seen (idle expiry), signed out or purged (ADR 0041)
                         "console_session DELETE,INSERT,SELECT,UPDATE",
                         "idempotency_record DELETE,INSERT,SELECT,UPDATE",
+                        // a change waiting for a second person is decided, never removed (ADR 0043)
+                        "pending_change INSERT,SELECT,UPDATE",
                         // operations are moved, never removed; the scheduler's own rows come and go
                         "recovery_operation INSERT,SELECT,UPDATE",
                         // a drift is recorded once and resolved once, never removed

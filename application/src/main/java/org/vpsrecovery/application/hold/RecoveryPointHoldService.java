@@ -107,30 +107,10 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
     @Override
     public RecoveryPointHold releaseHold(ReleaseHoldCommand command) {
         HoldCaller caller = command.caller();
-        // Found from the store, not VPS.org: a hold on a point gone at VPS.org is still released.
-        Optional<RecoveryPointHold> stored = holds.find(command.hold())
-                .filter(h -> h.point().equals(command.point()) && visibleTo(caller.actor(), h.team()));
-        if (stored.isEmpty() && caller.actor() instanceof HoldActor.Team team) {
-            throw attempts.attempt(context(caller, team.team()), Operation.RELEASE_RECOVERY_POINT_HOLD)
-                    .about(command.point()).detail(AuditEvent.ACTOR, caller.actor().wireName())
-                    .refuse(holdNotFound(command.hold()));
-        }
-        RecoveryPointHold found = stored.orElseThrow(() -> holdNotFound(command.hold()));
-        var attempt = attempts.attempt(context(caller, found.team()), Operation.RELEASE_RECOVERY_POINT_HOLD)
-                .about(found.point()).onServer(found.server())
-                .detail(AuditEvent.ACTOR, caller.actor().wireName())
-                .detail(AuditEvent.HOLD_ID, found.id().toString())
-                .detail(AuditEvent.HOLD_KIND, found.kind().wireName())
-                .detail(AuditEvent.HOLD_REASON, found.reason().value());
+        RecoveryPointHold found = visibleHold(command);
+        var attempt = releaseAttempt(command, found);
         return attempt.runHere(
-                () -> {
-                    RecoveryPointHold current = holds.find(found.id()).orElseThrow(() -> holdNotFound(found.id()));
-                    Decision decision = current.releasableBy(caller.actor());
-                    if (decision instanceof Decision.Denied denied && denied.reason() != ReasonCode.HOLD_ALREADY_RELEASED) {
-                        throw new AccessDenied(denied.reason(), denied.detail()); // 403: the caller may not, ever
-                    }
-                    return decision;
-                },
+                () -> releasable(caller.actor(), found),
                 () -> {
                     RecoveryPointHold released = found.releasedBy(caller.actor(), clock.instant());
                     if (!holds.release(released)) {
@@ -138,6 +118,60 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
                     }
                     return released;
                 });
+    }
+
+    /**
+     * Whether {@code command} would release its hold now, checked as {@link #releaseHold} checks it (not under the
+     * point's lock: the release, when it comes, checks again): the hold found, and releasable by the caller; a
+     * refusal is audited and thrown as the release would. For a release that waits for a second person (ADR 0043).
+     */
+    public RecoveryPointHold requireReleasable(ReleaseHoldCommand command) {
+        RecoveryPointHold found = visibleHold(command);
+        Decision decision;
+        try {
+            decision = releasable(command.caller().actor(), found);
+        } catch (AccessDenied never) {
+            throw releaseAttempt(command, found).refuse(never);
+        }
+        if (decision instanceof Decision.Denied denied) {
+            throw releaseAttempt(command, found).refuse(new RecoveryDenied(denied.reason(), denied.detail()));
+        }
+        return found;
+    }
+
+    /** The hold, found from the store, not VPS.org: a hold on a point gone at VPS.org is still released. */
+    private RecoveryPointHold visibleHold(ReleaseHoldCommand command) {
+        HoldCaller caller = command.caller();
+        Optional<RecoveryPointHold> stored = holds.find(command.hold())
+                .filter(h -> h.point().equals(command.point()) && visibleTo(caller.actor(), h.team()));
+        if (stored.isEmpty() && caller.actor() instanceof HoldActor.Team team) {
+            throw attempts.attempt(context(caller, team.team()), Operation.RELEASE_RECOVERY_POINT_HOLD)
+                    .about(command.point()).detail(AuditEvent.ACTOR, caller.actor().wireName())
+                    .refuse(holdNotFound(command.hold()));
+        }
+        return stored.orElseThrow(() -> holdNotFound(command.hold()));
+    }
+
+    private AuditedAttempts.Attempt releaseAttempt(ReleaseHoldCommand command, RecoveryPointHold found) {
+        HoldCaller caller = command.caller();
+        var attempt = attempts.attempt(context(caller, found.team()), Operation.RELEASE_RECOVERY_POINT_HOLD)
+                .about(found.point()).onServer(found.server())
+                .detail(AuditEvent.ACTOR, caller.actor().wireName())
+                .detail(AuditEvent.HOLD_ID, found.id().toString())
+                .detail(AuditEvent.HOLD_KIND, found.kind().wireName())
+                .detail(AuditEvent.HOLD_REASON, found.reason().value());
+        command.requestedBy().ifPresent(requester -> attempt.detail(AuditEvent.REQUESTED_BY, requester.subject()));
+        return attempt;
+    }
+
+    /** The stored hold's rule for {@code actor}; a caller that may never release it is refused 403 at once. */
+    private Decision releasable(HoldActor actor, RecoveryPointHold found) {
+        RecoveryPointHold current = holds.find(found.id()).orElseThrow(() -> holdNotFound(found.id()));
+        Decision decision = current.releasableBy(actor);
+        if (decision instanceof Decision.Denied denied && denied.reason() != ReasonCode.HOLD_ALREADY_RELEASED) {
+            throw new AccessDenied(denied.reason(), denied.detail()); // 403: the caller may not, ever
+        }
+        return decision;
     }
 
     @Override

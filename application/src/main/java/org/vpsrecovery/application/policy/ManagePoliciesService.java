@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
@@ -52,6 +53,15 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
 
     @Override
     public RecoveryPolicy create(CallContext context, PolicySpec spec) {
+        requireCreatable(context, spec);
+        return created(audit, context, PolicyId.random(), spec);
+    }
+
+    /**
+     * Whether {@code spec} would be created now for {@code context}'s team (the team's limit, its servers, a
+     * schedule the calendar reads); a refusal is audited and thrown as {@link #create} would.
+     */
+    public void requireCreatable(CallContext context, PolicySpec spec) {
         try {
             if (policies.count(context.team()) >= MAX_PER_TEAM) {
                 throw new RecoveryDenied(ReasonCode.POLICY_LIMIT_REACHED,
@@ -61,9 +71,18 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
         } catch (RecoveryException refusal) {
             throw audit.refused(context, Operation.CREATE_POLICY, Optional.empty(), refusal);
         }
-        RecoveryPolicy created = RecoveryPolicy.created(PolicyId.random(), context.team(), spec, clock.instant());
+    }
+
+    /** A create a second person approved (ADR 0043), checked again now, as the approver's; the events name the requester. */
+    public RecoveryPolicy createApproved(CallContext approver, Actor requester, PolicyId id, PolicySpec spec) {
+        requireCreatable(approver, spec);
+        return created(audit.requestedBy(requester), approver, id, spec);
+    }
+
+    private RecoveryPolicy created(PolicyAudit audit, CallContext context, PolicyId id, PolicySpec spec) {
+        RecoveryPolicy created = RecoveryPolicy.created(id, context.team(), spec, clock.instant());
         String attempt = audit.intent(context, Operation.CREATE_POLICY, created.id(), created.version(), spec.fields());
-        stored(context, Operation.CREATE_POLICY, created.id(), created.version(), attempt, () -> {
+        stored(audit, context, Operation.CREATE_POLICY, created.id(), created.version(), attempt, () -> {
             policies.add(created);
             return true;
         });
@@ -80,6 +99,11 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
         return policies.list(team, after, limit);
     }
 
+    /** The team's policy, if there is one. */
+    public Optional<RecoveryPolicy> find(TeamId team, PolicyId id) {
+        return policies.find(team, id);
+    }
+
     @Override
     public RecoveryPolicy get(TeamId team, PolicyId id) {
         return policies.find(team, id).orElseThrow(() -> notFound(id));
@@ -87,21 +111,50 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
 
     @Override
     public RecoveryPolicy update(CallContext context, PolicyId id, OptionalLong expectedVersion, PolicySpec spec) {
-        RecoveryPolicy current;
+        return updated(audit, context, requireUpdatable(context, id, expectedVersion, spec), spec);
+    }
+
+    /**
+     * The policy {@code spec} would replace now (If-Match required and current, the spec acceptable); a refusal
+     * is audited and thrown as {@link #update} would.
+     */
+    public RecoveryPolicy requireUpdatable(CallContext context, PolicyId id, OptionalLong expectedVersion, PolicySpec spec) {
         try {
             if (expectedVersion.isEmpty()) {
                 throw new RecoveryDenied(ReasonCode.POLICY_VERSION_REQUIRED,
                         "name the version you change in If-Match (the ETag of GET /api/v1/policies/" + id + "/)");
             }
-            current = currentAt(context.team(), id, expectedVersion);
+            RecoveryPolicy current = currentAt(context.team(), id, expectedVersion);
             requireAcceptable(context.team(), spec);
+            return current;
         } catch (RecoveryException refusal) {
             throw audit.refused(context, Operation.UPDATE_POLICY, Optional.of(id), refusal);
         }
+    }
+
+    /**
+     * An update a second person approved (ADR 0043): only over {@code version}, the version it was asked
+     * against (a policy moved meanwhile is refused {@code POLICY_VERSION_CONFLICT}, never overwritten).
+     */
+    public RecoveryPolicy updateApproved(CallContext approver, Actor requester, PolicyId id, long version, PolicySpec spec) {
+        PolicyAudit theirs = audit.requestedBy(requester);
+        RecoveryPolicy current;
+        try {
+            current = currentAt(approver.team(), id, OptionalLong.of(version));
+            requireAcceptable(approver.team(), spec);
+        } catch (RecoveryException refusal) {
+            throw theirs.refused(approver, Operation.UPDATE_POLICY, Optional.of(id), refusal);
+        }
+        return updated(theirs, approver, current, spec);
+    }
+
+    private RecoveryPolicy updated(PolicyAudit audit, CallContext context, RecoveryPolicy current, PolicySpec spec) {
+        PolicyId id = current.id();
         RecoveryPolicy next = current.replacedBy(spec, clock.instant());
         Map<String, String> changes = spec.changesFrom(current.spec());
         String attempt = audit.intent(context, Operation.UPDATE_POLICY, id, next.version(), changes);
-        if (!stored(context, Operation.UPDATE_POLICY, id, next.version(), attempt, () -> policies.update(current, next))) {
+        if (!stored(audit, context, Operation.UPDATE_POLICY, id, next.version(), attempt,
+                () -> policies.update(current, next))) {
             throw audit.failedAfterIntent(context, Operation.UPDATE_POLICY, id, next.version(), attempt,
                     conflict(id, current.version()));
         }
@@ -111,16 +164,37 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
 
     @Override
     public void delete(CallContext context, PolicyId id, OptionalLong expectedVersion) {
-        RecoveryPolicy current;
+        deleted(audit, context, requireDeletable(context, id, expectedVersion));
+    }
+
+    /** The policy a delete would remove now (at If-Match's version when given); a refusal is audited as {@link #delete}'s. */
+    public RecoveryPolicy requireDeletable(CallContext context, PolicyId id, OptionalLong expectedVersion) {
         try {
-            current = currentAt(context.team(), id, expectedVersion);
+            return currentAt(context.team(), id, expectedVersion);
         } catch (RecoveryException refusal) {
             throw audit.refused(context, Operation.DELETE_POLICY, Optional.of(id), refusal);
         }
+    }
+
+    /** A delete a second person approved (ADR 0043): only of {@code version}, the version it was asked against. */
+    public void deleteApproved(CallContext approver, Actor requester, PolicyId id, long version) {
+        PolicyAudit theirs = audit.requestedBy(requester);
+        RecoveryPolicy current;
+        try {
+            current = currentAt(approver.team(), id, OptionalLong.of(version));
+        } catch (RecoveryException refusal) {
+            throw theirs.refused(approver, Operation.DELETE_POLICY, Optional.of(id), refusal);
+        }
+        deleted(theirs, approver, current);
+    }
+
+    private void deleted(PolicyAudit audit, CallContext context, RecoveryPolicy current) {
+        PolicyId id = current.id();
         Map<String, String> was = new LinkedHashMap<>();
         current.spec().fields().forEach((field, value) -> was.put(field, value + " -> (deleted)"));
         String attempt = audit.intent(context, Operation.DELETE_POLICY, id, current.version(), was);
-        if (!stored(context, Operation.DELETE_POLICY, id, current.version(), attempt, () -> policies.remove(current))) {
+        if (!stored(audit, context, Operation.DELETE_POLICY, id, current.version(), attempt,
+                () -> policies.remove(current))) {
             throw audit.failedAfterIntent(context, Operation.DELETE_POLICY, id, current.version(), attempt,
                     conflict(id, current.version()));
         }
@@ -128,7 +202,8 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
     }
 
     /** The row's write after the intent; a store that fails leaves the change unresolved, for reconciliation. */
-    private boolean stored(CallContext context, Operation operation, PolicyId id, long version, String attempt,
+    private static boolean stored(PolicyAudit audit, CallContext context, Operation operation, PolicyId id, long version,
+                                  String attempt,
                            java.util.function.BooleanSupplier write) {
         try {
             return write.getAsBoolean();

@@ -29,10 +29,21 @@ final class PolicyAudit {
 
     private final AuditWriter writer;
     private final Clock clock;
+    private final Optional<String> requestedBy;
 
     PolicyAudit(AuditWriter writer, Clock clock) {
+        this(writer, clock, Optional.empty());
+    }
+
+    private PolicyAudit(AuditWriter writer, Clock clock, Optional<String> requestedBy) {
         this.writer = Objects.requireNonNull(writer, "writer");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.requestedBy = requestedBy;
+    }
+
+    /** The same events, naming who asked for a change a second person approved (ADR 0043). */
+    PolicyAudit requestedBy(org.vpsrecovery.domain.audit.Actor requester) {
+        return new PolicyAudit(writer, clock, Optional.of(requester.subject()));
     }
 
     /**
@@ -120,6 +131,7 @@ final class PolicyAudit {
         // Today a caller is a team token; the actor names it so, never by the token itself.
         detail.put(ACTOR, "team:" + context.team().value());
         facts.forEach((key, value) -> detail.put(key, AuditEvent.detailValue(value)));
+        requestedBy.ifPresent(subject -> detail.put(AuditEvent.REQUESTED_BY, subject));
         context.actor().into(detail);
         return new AuditEvent(clock.instant(), context.team(), context.requestId(), operation, Optional.empty(),
                 Optional.empty(), outcome, OptionalInt.empty(), detail);

@@ -21,6 +21,8 @@ import org.vpsrecovery.adapters.http.facade.HoldJson.HoldPageJson;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.BackupIdParameter;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.HoldIdParameter;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.SnapshotIdParameter;
+import org.vpsrecovery.application.change.Gated;
+import org.vpsrecovery.application.change.PendingChangesService;
 import org.vpsrecovery.application.hold.HoldCaller;
 import org.vpsrecovery.application.hold.PlaceHoldCommand;
 import org.vpsrecovery.application.hold.RecoveryPointHoldsUseCase;
@@ -30,6 +32,7 @@ import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.hold.HoldActor;
 import org.vpsrecovery.domain.hold.HoldId;
 import org.vpsrecovery.domain.hold.HoldReason;
+import org.vpsrecovery.domain.hold.RecoveryPointHold;
 
 /**
  * Holds on snapshots and backups (ADR 0029), a platform extension as sub-resources of the point:
@@ -51,12 +54,16 @@ public class HoldsController {
             + "RECOVERY_POINT_BEING_DELETED. No call changes anything at VPS.org (the point is looked up there).";
     private static final String RELEASE_DESCRIPTION = "Audited as RELEASE_RECOVERY_POINT_HOLD, with the hold's reason. "
             + "A team releases its own holds; a legal hold is released by auditors only (a team gets 403 "
-            + "LEGAL_HOLD_NOT_RELEASABLE). A hold released already: 409 HOLD_ALREADY_RELEASED.";
+            + "LEGAL_HOLD_NOT_RELEASABLE). A hold released already: 409 HOLD_ALREADY_RELEASED. When the team's configuration "
+            + "names hold-release (two-person approval, ADR 0043), a team's release answers 202 with the pending change: "
+            + "the hold stays in force until another person of the team approves it.";
 
     private final RecoveryPointHoldsUseCase holds;
+    private final PendingChangesService changes;
 
-    public HoldsController(RecoveryPointHoldsUseCase holds) {
+    public HoldsController(RecoveryPointHoldsUseCase holds, PendingChangesService changes) {
         this.holds = holds;
+        this.changes = changes;
     }
 
     @Post(value = "/snapshots/{snapshot_id}/holds/", consumes = MediaType.APPLICATION_JSON)
@@ -103,9 +110,11 @@ public class HoldsController {
     @Operation(summary = "Release a hold on a snapshot", description = RELEASE_DESCRIPTION)
     @ApiResponse(responseCode = "200", description = "released: the hold, now inactive",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldJson.class)))
+    @ApiResponse(responseCode = "202", description = PendingChangeJson.PENDING_ANSWER,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangeJson.class)))
     @ProblemResponses.NotFound
     @ProblemResponses.Change
-    public HoldJson releaseSnapshotHold(HttpRequest<?> request,
+    public HttpResponse<?> releaseSnapshotHold(HttpRequest<?> request,
             @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId,
             @HoldIdParameter @PathVariable("hold_id") String holdId) {
         return release(request, snapshot(snapshotId), holdId);
@@ -115,9 +124,11 @@ public class HoldsController {
     @Operation(summary = "Release a hold on a backup", description = RELEASE_DESCRIPTION)
     @ApiResponse(responseCode = "200", description = "released: the hold, now inactive",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldJson.class)))
+    @ApiResponse(responseCode = "202", description = PendingChangeJson.PENDING_ANSWER,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangeJson.class)))
     @ProblemResponses.NotFound
     @ProblemResponses.Change
-    public HoldJson releaseBackupHold(HttpRequest<?> request,
+    public HttpResponse<?> releaseBackupHold(HttpRequest<?> request,
             @BackupIdParameter @PathVariable("backup_id") String backupId,
             @HoldIdParameter @PathVariable("hold_id") String holdId) {
         return release(request, backup(backupId), holdId);
@@ -130,14 +141,17 @@ public class HoldsController {
                 RequestAttributes.operationId(request).toString());
     }
 
-    private HoldJson release(HttpRequest<?> request, ResourceRef point, String rawHoldId) {
+    private HttpResponse<?> release(HttpRequest<?> request, ResourceRef point, String rawHoldId) {
         HoldId id;
         try {
             id = HoldId.parse(rawHoldId);
         } catch (IllegalArgumentException notAUuid) {
             throw new InvalidRequest(RequestReason.INVALID_ID, "hold_id", "hold_id must be a UUID");
         }
-        return HoldJson.of(holds.releaseHold(new ReleaseHoldCommand(caller(request), point, id)));
+        return switch (changes.releaseHold(new ReleaseHoldCommand(caller(request), point, id))) {
+            case Gated.Done<RecoveryPointHold>(RecoveryPointHold released) -> HttpResponse.ok(HoldJson.of(released));
+            case Gated.Waiting<RecoveryPointHold>(var pending) -> PendingChangeJson.accepted(pending);
+        };
     }
 
     private static HoldCaller caller(HttpRequest<?> request) {

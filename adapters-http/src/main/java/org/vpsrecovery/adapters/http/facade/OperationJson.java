@@ -67,7 +67,7 @@ public record OperationJson(String id, String state, @JsonProperty("final") bool
                 o.deadline().toString(), o.note().orElse(null), o.approval().map(OperationJson::approval).orElse(null));
     }
 
-    private static ApprovalJson approval(Approval a) {
+    static ApprovalJson approval(Approval a) {
         return new ApprovalJson(actor(a.requester()), a.requestedAt().toString(), a.expiresAt().toString(),
                 a.skipSafetySnapshot(), a.decision().map(d -> new DecisionJson(d.verdict().wireName(), actor(d.by()),
                         d.at().toString(), d.reason().orElse(null))).orElse(null));

@@ -2,6 +2,7 @@ package org.vpsrecovery.adapters.http.facade;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -25,6 +26,7 @@ import java.util.Optional;
 import org.vpsrecovery.adapters.http.facade.OperationJson.OperationPageJson;
 import org.vpsrecovery.application.approval.DecideApprovalCommand;
 import org.vpsrecovery.application.approval.DecideApprovalUseCase;
+import org.vpsrecovery.application.change.PendingChangesService;
 import org.vpsrecovery.application.operation.GetOperationUseCase;
 import org.vpsrecovery.application.operation.ListOperationsUseCase;
 import org.vpsrecovery.application.operation.ReadOperationsService;
@@ -53,13 +55,15 @@ public class OperationsController {
     private final ListOperationsUseCase list;
     private final OperationWaits waits;
     private final DecideApprovalUseCase approvals;
+    private final PendingChangesService changes;
 
     public OperationsController(GetOperationUseCase get, ListOperationsUseCase list, OperationWaits waits,
-                                DecideApprovalUseCase approvals) {
+                                DecideApprovalUseCase approvals, PendingChangesService changes) {
         this.get = get;
         this.list = list;
         this.waits = waits;
         this.approvals = approvals;
+        this.changes = changes;
     }
 
     @Post(value = "/{operation_id}/approval/", consumes = MediaType.APPLICATION_JSON)
@@ -74,13 +78,17 @@ public class OperationsController {
                     + "again under the server's lock against VPS.org's current state (a refusal ends it `rejected`, with "
                     + "the policy's reason code in the audit history), then VPS.org; the answer is the operation as it then "
                     + "stands. Denied, it ends `denied` and VPS.org is never asked. Every step is audited and sent as a "
-                    + "webhook (approval.requested, approval.approved, approval.denied, approval.expired).")
-    @ApiResponse(responseCode = "200", description = "decided: the operation as it stands now",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
+                    + "webhook (approval.requested, approval.approved, approval.denied, approval.expired). The same for a pending "
+                    + "change of the platform's own records (a hold's release, a policy change; ADR 0043): its id is in the "
+                    + "same id space; approved, it is applied at once (an update or delete only over the policy version it "
+                    + "was asked against, else it ends rejected), and the answer is the change (GET /api/v1/changes/{id}/).")
+    @ApiResponse(responseCode = "200", description = "decided: the operation (or the pending change) as it stands now",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {OperationJson.class,
+                    PendingChangeJson.class})))
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.Body
-    public OperationJson decide(HttpRequest<?> request,
+    public HttpResponse<?> decide(HttpRequest<?> request,
             @Parameter(description = "the operation id (a UUID)", schema = @Schema(type = "string", pattern = UUID,
                     maxLength = 36)) @PathVariable("operation_id") String operationId,
             @Valid @Body FacadeRequests.ApprovalDecisionRequest body) {
@@ -92,8 +100,12 @@ public class OperationsController {
             throw new InvalidRequest(RequestReason.INVALID_FIELD, "reason", "reason must be 1-"
                     + ApprovalDecision.MAX_REASON_LENGTH + " characters, no control characters");
         }
-        return OperationJson.of(approvals.decide(new DecideApprovalCommand(RequestAttributes.callContext(request), id,
-                verdict, reason)));
+        DecideApprovalCommand command = new DecideApprovalCommand(RequestAttributes.callContext(request), id, verdict, reason);
+        // One id space: a pending change of the team's is decided here too (ADR 0043); anything else is an operation's.
+        if (changes.find(command.context().team(), id).isPresent()) {
+            return HttpResponse.ok(PendingChangeJson.of(changes.decide(command)));
+        }
+        return HttpResponse.ok(OperationJson.of(approvals.decide(command)));
     }
 
     private static OperationId operationId(String raw) {

@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.PolicyIdParameter;
 import org.vpsrecovery.adapters.http.facade.PolicyJson.PlanJson;
 import org.vpsrecovery.adapters.http.facade.PolicyJson.PolicyPageJson;
+import org.vpsrecovery.application.change.Gated;
+import org.vpsrecovery.application.change.PendingChangesService;
 import org.vpsrecovery.application.policy.ManagePoliciesUseCase;
 import org.vpsrecovery.application.policy.PlanPolicyUseCase;
 import org.vpsrecovery.domain.policy.PolicyId;
@@ -51,12 +53,19 @@ public class PoliciesController {
     private static final String NOT_FOUND = "No such policy for this team (POLICY_NOT_FOUND)";
     private static final Pattern ETAG = Pattern.compile("(?:W/)?\"?([1-9][0-9]{0,17})\"?");
 
+    private static final String WAITS = " When the team's configuration names policy-change (two-person approval, ADR "
+            + "0043), the change is checked now and answers 202 with the pending change, the policy document it will "
+            + "write included; nothing changes until another person of the team approves it, and an update or delete "
+            + "is then applied only over the version it was asked against (else it ends rejected, POLICY_VERSION_CONFLICT).";
+
     private final ManagePoliciesUseCase policies;
     private final PlanPolicyUseCase plans;
+    private final PendingChangesService changes;
 
-    public PoliciesController(ManagePoliciesUseCase policies, PlanPolicyUseCase plans) {
+    public PoliciesController(ManagePoliciesUseCase policies, PlanPolicyUseCase plans, PendingChangesService changes) {
         this.policies = policies;
         this.plans = plans;
+        this.changes = changes;
     }
 
     @Post(value = "/", consumes = MediaType.APPLICATION_JSON)
@@ -64,20 +73,25 @@ public class PoliciesController {
             description = "Its servers (server_ids, each the team's: else SERVER_NOT_FOUND; or all_servers: true), kind, "
                     + "schedule (cron in time_zone: INVALID_SCHEDULE when unreadable), name template and retention "
                     + "(restic's keep-last/within/daily/weekly/monthly/yearly, combined as a union). Version 1; audited "
-                    + "as CREATE_POLICY. At most 100 per team (POLICY_LIMIT_REACHED).")
+                    + "as CREATE_POLICY. At most 100 per team (POLICY_LIMIT_REACHED)." + WAITS)
     @ApiResponse(responseCode = "201", description = "created; ETag is its version",
             headers = @Header(name = "ETag", description = "the policy's version, quoted", schema = @Schema(type = "string",
                     pattern = "^\"[0-9]{1,18}\"$", maxLength = 20)),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PolicyJson.class)))
+    @ApiResponse(responseCode = "202", description = PendingChangeJson.PENDING_ANSWER,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangeJson.class)))
     @ApiResponse(responseCode = "404", description = "A listed server is not the team's (SERVER_NOT_FOUND)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "413", description = "The body is larger than 16 KiB (BODY_TOO_LARGE)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "415", description = "The body is not application/json in UTF-8 (UNSUPPORTED_MEDIA_TYPE)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
-    public HttpResponse<PolicyJson> createPolicy(HttpRequest<?> request, @Valid @Body PolicyRequests.PolicyRequest body) {
-        RecoveryPolicy created = policies.create(RequestAttributes.callContext(request), body.toSpec());
-        return HttpResponse.created(PolicyJson.of(created)).header(HttpHeaders.ETAG, etag(created));
+    public HttpResponse<?> createPolicy(HttpRequest<?> request, @Valid @Body PolicyRequests.PolicyRequest body) {
+        return switch (changes.createPolicy(RequestAttributes.callContext(request), body.toSpec())) {
+            case Gated.Done<RecoveryPolicy>(RecoveryPolicy created) ->
+                    HttpResponse.created(PolicyJson.of(created)).header(HttpHeaders.ETAG, etag(created));
+            case Gated.Waiting<RecoveryPolicy>(var pending) -> PendingChangeJson.accepted(pending);
+        };
     }
 
     @Get("/")
@@ -120,7 +134,7 @@ public class PoliciesController {
     @Operation(summary = "Replace a policy",
             description = "The whole policy, as for create. If-Match must name the current version (its ETag): a stale "
                     + "one is 412 POLICY_VERSION_CONFLICT, none 428 POLICY_VERSION_REQUIRED. The next version; audited "
-                    + "as UPDATE_POLICY with each changed field before and after.",
+                    + "as UPDATE_POLICY with each changed field before and after." + WAITS,
             parameters = @Parameter(name = "If-Match", in = ParameterIn.HEADER, required = true,
                     description = "the version being replaced, as its ETag (\"3\")",
                     schema = @Schema(type = "string", pattern = "^(W/)?\"?[0-9]{1,18}\"?$", maxLength = 22)))
@@ -128,6 +142,8 @@ public class PoliciesController {
             headers = @Header(name = "ETag", description = "the policy's version, quoted", schema = @Schema(type = "string",
                     pattern = "^\"[0-9]{1,18}\"$", maxLength = 20)),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PolicyJson.class)))
+    @ApiResponse(responseCode = "202", description = PendingChangeJson.PENDING_ANSWER,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangeJson.class)))
     @ApiResponse(responseCode = "404", description = NOT_FOUND + ", or a listed server is not the team's (SERVER_NOT_FOUND)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "412", description = "If-Match names a version that is no longer current (POLICY_VERSION_CONFLICT)",
@@ -138,32 +154,39 @@ public class PoliciesController {
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "415", description = "The body is not application/json in UTF-8 (UNSUPPORTED_MEDIA_TYPE)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
-    public HttpResponse<PolicyJson> replacePolicy(HttpRequest<?> request,
-                                                  @PolicyIdParameter @PathVariable("policy_id") String policyId,
-                                                  @Valid @Body PolicyRequests.PolicyRequest body) {
+    public HttpResponse<?> replacePolicy(HttpRequest<?> request,
+                                         @PolicyIdParameter @PathVariable("policy_id") String policyId,
+                                         @Valid @Body PolicyRequests.PolicyRequest body) {
         PolicyId id = id(policyId);
         OptionalLong version = ifMatch(request);
-        RecoveryPolicy replaced = policies.update(RequestAttributes.callContext(request), id, version, body.toSpec());
-        return HttpResponse.ok(PolicyJson.of(replaced)).header(HttpHeaders.ETAG, etag(replaced));
+        return switch (changes.updatePolicy(RequestAttributes.callContext(request), id, version, body.toSpec())) {
+            case Gated.Done<RecoveryPolicy>(RecoveryPolicy replaced) ->
+                    HttpResponse.ok(PolicyJson.of(replaced)).header(HttpHeaders.ETAG, etag(replaced));
+            case Gated.Waiting<RecoveryPolicy>(var pending) -> PendingChangeJson.accepted(pending);
+        };
     }
 
     @Delete("/{policy_id}/")
     @Operation(summary = "Delete a policy",
             description = "With If-Match, only that version (a stale one is 412 POLICY_VERSION_CONFLICT). Audited as "
-                    + "DELETE_POLICY with the fields it had. Recovery points it made stay.",
+                    + "DELETE_POLICY with the fields it had. Recovery points it made stay." + WAITS,
             parameters = @Parameter(name = "If-Match", in = ParameterIn.HEADER,
                     description = "the version being deleted, as its ETag (\"3\")",
                     schema = @Schema(type = "string", pattern = "^(W/)?\"?[0-9]{1,18}\"?$", maxLength = 22)))
     @ApiResponse(responseCode = "204", description = "deleted")
+    @ApiResponse(responseCode = "202", description = PendingChangeJson.PENDING_ANSWER,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangeJson.class)))
     @ApiResponse(responseCode = "404", description = NOT_FOUND,
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "412", description = "If-Match names a version that is no longer current (POLICY_VERSION_CONFLICT)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
-    public HttpResponse<Void> deletePolicy(HttpRequest<?> request,
-                                           @PolicyIdParameter @PathVariable("policy_id") String policyId) {
+    public HttpResponse<?> deletePolicy(HttpRequest<?> request,
+                                        @PolicyIdParameter @PathVariable("policy_id") String policyId) {
         PolicyId id = id(policyId);
-        policies.delete(RequestAttributes.callContext(request), id, ifMatch(request));
-        return HttpResponse.noContent();
+        return switch (changes.deletePolicy(RequestAttributes.callContext(request), id, ifMatch(request))) {
+            case Gated.Done<PolicyId> deleted -> HttpResponse.noContent();
+            case Gated.Waiting<PolicyId>(var pending) -> PendingChangeJson.accepted(pending);
+        };
     }
 
     @Get("/{policy_id}/plan/")

@@ -139,6 +139,18 @@ public class FacadeTestWiring {
         return platform.recoveryPointHolds();
     }
 
+    /** No team of the facade tests waits for a second person: a release or policy change is done at once. */
+    @Singleton
+    org.vpsrecovery.application.change.PendingChangesService pendingChanges(PlatformFixture platform) {
+        return new org.vpsrecovery.application.change.PendingChangesService(
+                org.vpsrecovery.application.approval.ApprovalSettings.none(),
+                new org.vpsrecovery.domain.testing.InMemoryPendingChanges(), platform.recoveryPointHolds(),
+                new org.vpsrecovery.application.policy.ManagePoliciesService(
+                        new org.vpsrecovery.domain.testing.InMemoryRecoveryPolicies(), platform.ownership,
+                        new org.vpsrecovery.domain.testing.DailyRunCalendar(), platform.auditWriter, platform.clock),
+                platform.auditWriter, platform.clock);
+    }
+
     @Singleton
     ListBackupsUseCase listBackups(PlatformFixture platform) {
         return platform.listBackups();

@@ -69,23 +69,41 @@ public final class PolicyRows implements RecoveryPolicies {
         return rows.deleteOverVersion(at.id().value(), at.team().value(), at.version()) == 1;
     }
 
-    static PolicyRow toRow(RecoveryPolicy p) {
-        PolicySpec s = p.spec();
+    /** A policy document in {@code recovery_policy}'s columns; {@code pending_change} (V24) keeps a waiting one so too. */
+    public record SpecColumns(boolean allServers, String serverIds, String kind, String cron, String timeZone,
+                              String nameTemplate, int keepLast, long keepWithinSeconds, int keepDaily, int keepWeekly,
+                              int keepMonthly, int keepYearly, boolean includePersonMade) {
+    }
+
+    public static SpecColumns specColumns(PolicySpec s) {
         RetentionRules r = s.retention();
-        return new PolicyRow(p.id().value(), p.team().value(), s.servers().allOwned(),
+        return new SpecColumns(s.servers().allOwned(),
                 s.servers().listed().stream().map(id -> Long.toString(id.value())).collect(Collectors.joining(",")),
                 s.kind().name(), s.schedule().cron(), s.schedule().zone().getId(), s.nameTemplate().value(),
                 r.keepLast(), r.keepWithin().toSeconds(), r.keepDaily(), r.keepWeekly(), r.keepMonthly(), r.keepYearly(),
-                r.includePersonMade(), p.version(), p.createdAt(), p.updatedAt());
+                r.includePersonMade());
+    }
+
+    public static PolicySpec spec(SpecColumns c) {
+        PolicyServers servers = c.allServers() ? PolicyServers.everyOwned()
+                : PolicyServers.of(Arrays.stream(c.serverIds().split(",")).map(id -> new ServerId(Long.parseLong(id))).toList());
+        return new PolicySpec(servers, PolicyKind.valueOf(c.kind()),
+                new PolicySchedule(c.cron(), ZoneId.of(c.timeZone())), new NameTemplate(c.nameTemplate()),
+                new RetentionRules(c.keepLast(), Duration.ofSeconds(c.keepWithinSeconds()), c.keepDaily(), c.keepWeekly(),
+                        c.keepMonthly(), c.keepYearly(), c.includePersonMade()));
+    }
+
+    static PolicyRow toRow(RecoveryPolicy p) {
+        SpecColumns c = specColumns(p.spec());
+        return new PolicyRow(p.id().value(), p.team().value(), c.allServers(), c.serverIds(), c.kind(), c.cron(),
+                c.timeZone(), c.nameTemplate(), c.keepLast(), c.keepWithinSeconds(), c.keepDaily(), c.keepWeekly(),
+                c.keepMonthly(), c.keepYearly(), c.includePersonMade(), p.version(), p.createdAt(), p.updatedAt());
     }
 
     static RecoveryPolicy toDomain(PolicyRow r) {
-        PolicyServers servers = r.allServers() ? PolicyServers.everyOwned()
-                : PolicyServers.of(Arrays.stream(r.serverIds().split(",")).map(id -> new ServerId(Long.parseLong(id))).toList());
-        PolicySpec spec = new PolicySpec(servers, PolicyKind.valueOf(r.kind()),
-                new PolicySchedule(r.cron(), ZoneId.of(r.timeZone())), new NameTemplate(r.nameTemplate()),
-                new RetentionRules(r.keepLast(), Duration.ofSeconds(r.keepWithinSeconds()), r.keepDaily(), r.keepWeekly(),
-                        r.keepMonthly(), r.keepYearly(), r.includePersonMade()));
+        PolicySpec spec = spec(new SpecColumns(r.allServers(), r.serverIds(), r.kind(), r.cron(), r.timeZone(),
+                r.nameTemplate(), r.keepLast(), r.keepWithinSeconds(), r.keepDaily(), r.keepWeekly(), r.keepMonthly(),
+                r.keepYearly(), r.includePersonMade()));
         return new RecoveryPolicy(new PolicyId(r.id()), new TeamId(r.team()), spec, r.version(), r.createdAt(),
                 r.updatedAt());
     }

@@ -1,0 +1,37 @@
+package org.vpsrecovery.adapters.persistence.change;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.GenericRepository;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+@JdbcRepository(dialect = Dialect.POSTGRES)
+public interface PendingChangeRowRepository extends GenericRepository<PendingChangeRow, UUID> {
+
+    PendingChangeRow save(PendingChangeRow row);
+
+    Optional<PendingChangeRow> findById(UUID id);
+
+    /** Optimistic: writes only over the version the caller read. What the change will do is never rewritten. */
+    @Query("""
+            UPDATE pending_change SET state = :state, updated_at = :updatedAt, next_check_at = :nextCheckAt, note = :note,
+                version = :version, verdict = :verdict, decider_subject = :deciderSubject,
+                decider_authentication = :deciderAuthentication, decider_key_id = :deciderKeyId, decided_at = :decidedAt,
+                decision_reason = :decisionReason
+            WHERE id = :id AND version = :expectedVersion""")
+    long updateOverVersion(UUID id, String state, Instant updatedAt, Instant nextCheckAt, @Nullable String note, int version,
+                           @Nullable String verdict, @Nullable String deciderSubject,
+                           @Nullable String deciderAuthentication, @Nullable String deciderKeyId,
+                           @Nullable Instant decidedAt, @Nullable String decisionReason, int expectedVersion);
+
+    /** Served by pending_change_open (V24). */
+    @Query("""
+            SELECT * FROM pending_change WHERE state = :state AND next_check_at <= :dueBy
+            ORDER BY next_check_at, id LIMIT :limit""")
+    List<PendingChangeRow> dueIn(String state, Instant dueBy, int limit);
+}

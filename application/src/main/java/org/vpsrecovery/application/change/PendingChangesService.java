@@ -1,0 +1,299 @@
+package org.vpsrecovery.application.change;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.vpsrecovery.application.approval.ApprovalSettings;
+import org.vpsrecovery.application.approval.ApprovalsService;
+import org.vpsrecovery.application.approval.DecideApprovalCommand;
+import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.hold.HoldCaller;
+import org.vpsrecovery.application.hold.RecoveryPointHoldService;
+import org.vpsrecovery.application.hold.ReleaseHoldCommand;
+import org.vpsrecovery.application.policy.ManagePoliciesService;
+import org.vpsrecovery.domain.approval.Approval;
+import org.vpsrecovery.domain.approval.Verdict;
+import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.change.PendingChange;
+import org.vpsrecovery.domain.common.AccessDenied;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.hold.HoldActor;
+import org.vpsrecovery.domain.hold.RecoveryPointHold;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.policy.PolicyId;
+import org.vpsrecovery.domain.policy.PolicySpec;
+import org.vpsrecovery.domain.policy.RecoveryPolicy;
+import org.vpsrecovery.domain.port.PendingChanges;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
+import org.vpsrecovery.domain.port.ServerBusy;
+
+/**
+ * Two-person approval of the platform's own changes (ADR 0043): a hold's release, a policy's create, update or
+ * delete, when the team's configuration names {@code hold-release} or {@code policy-change}.
+ *
+ * <ul>
+ *   <li>The request is checked now exactly as the change itself checks it (a refusal is refused now and audited
+ *   as the change's), then stored {@code pending_approval} with what it will do ({@link PendingChange}) and
+ *   audited {@code REQUEST_APPROVAL}. Nothing changes meanwhile: the hold stays in force, the policy as it was.</li>
+ *   <li>{@link #decide}: the rules of ADR 0040 ({@link Approval#decide}); a versioned write, so of two deciders, or
+ *   a decider and the expiry, one wins. Approved, the change is applied at once through the ordinary service as the
+ *   approver's, its events naming the requester ({@code requested_by}); checked again then: an update or delete
+ *   only over the policy version it was asked against, so a policy moved meanwhile ends it {@code rejected}
+ *   ({@code POLICY_VERSION_CONFLICT}), never overwritten.</li>
+ *   <li>{@link #settle}: expires what no one decided in time, and applies an approved change whose approver's
+ *   request stopped before applying it (after its claim passed).</li>
+ * </ul>
+ * The platform's own work never waits: the gate applies to people and service tokens only.
+ */
+public final class PendingChangesService {
+
+    /** How long the approver's request, or a job round, keeps others off an approved change it applies. */
+    public static final Duration CLAIM = ApprovalsService.RUN_CLAIM;
+
+    private final ApprovalSettings settings;
+    private final PendingChanges changes;
+    private final RecoveryPointHoldService holds;
+    private final ManagePoliciesService policies;
+    private final AuditWriter writer;
+    private final Clock clock;
+
+    public PendingChangesService(ApprovalSettings settings, PendingChanges changes, RecoveryPointHoldService holds,
+                                 ManagePoliciesService policies, AuditWriter writer, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.changes = Objects.requireNonNull(changes, "changes");
+        this.holds = Objects.requireNonNull(holds, "holds");
+        this.policies = Objects.requireNonNull(policies, "policies");
+        this.writer = Objects.requireNonNull(writer, "writer");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** A team's release of its hold waits when the team says {@code hold-release}; an auditor's never does. */
+    public Gated<RecoveryPointHold> releaseHold(ReleaseHoldCommand command) {
+        HoldCaller caller = command.caller();
+        if (!(caller.actor() instanceof HoldActor.Team team)
+                || timeLimit(team.team(), caller.identity(), Operation.RELEASE_RECOVERY_POINT_HOLD).isEmpty()) {
+            return new Gated.Done<>(holds.releaseHold(command));
+        }
+        requirePersonAsking(team.team(), caller.identity(), caller.requestId(), Operation.RELEASE_RECOVERY_POINT_HOLD);
+        RecoveryPointHold hold = holds.requireReleasable(command);
+        return new Gated.Waiting<>(store(PendingChange.holdRelease(caller.operationId(), team.team(), caller.requestId(),
+                hold.id(), hold.point(), hold.server(), approval(team.team(), caller.identity(),
+                        Operation.RELEASE_RECOVERY_POINT_HOLD)), caller.identity()));
+    }
+
+    public Gated<RecoveryPolicy> createPolicy(CallContext context, PolicySpec spec) {
+        if (timeLimit(context.team(), context.actor(), Operation.CREATE_POLICY).isEmpty()) {
+            return new Gated.Done<>(policies.create(context, spec));
+        }
+        requirePersonAsking(context, Operation.CREATE_POLICY);
+        policies.requireCreatable(context, spec);
+        return new Gated.Waiting<>(store(PendingChange.policyCreate(context.operationId(), context.team(),
+                context.requestId(), PolicyId.random(), spec, approval(context, Operation.CREATE_POLICY)), context.actor()));
+    }
+
+    public Gated<RecoveryPolicy> updatePolicy(CallContext context, PolicyId id, OptionalLong expectedVersion,
+                                              PolicySpec spec) {
+        if (timeLimit(context.team(), context.actor(), Operation.UPDATE_POLICY).isEmpty()) {
+            return new Gated.Done<>(policies.update(context, id, expectedVersion, spec));
+        }
+        requirePersonAsking(context, Operation.UPDATE_POLICY);
+        RecoveryPolicy current = policies.requireUpdatable(context, id, expectedVersion, spec);
+        return new Gated.Waiting<>(store(PendingChange.policyUpdate(context.operationId(), context.team(),
+                context.requestId(), id, current.version(), spec, approval(context, Operation.UPDATE_POLICY)),
+                context.actor()));
+    }
+
+    /** Done: the deleted policy's id. Without If-Match, the version read now is the one the delete will remove. */
+    public Gated<PolicyId> deletePolicy(CallContext context, PolicyId id, OptionalLong expectedVersion) {
+        if (timeLimit(context.team(), context.actor(), Operation.DELETE_POLICY).isEmpty()) {
+            policies.delete(context, id, expectedVersion);
+            return new Gated.Done<>(id);
+        }
+        requirePersonAsking(context, Operation.DELETE_POLICY);
+        RecoveryPolicy current = policies.requireDeletable(context, id, expectedVersion);
+        return new Gated.Waiting<>(store(PendingChange.policyDelete(context.operationId(), context.team(),
+                context.requestId(), id, current.version(), approval(context, Operation.DELETE_POLICY)), context.actor()));
+    }
+
+    /** The team's change with this id; another team's is not found, as a missing one. */
+    public Optional<PendingChange> find(TeamId team, OperationId id) {
+        return changes.find(id).filter(change -> change.team().equals(team));
+    }
+
+    /** A second person of the team approves or denies the change; approved, it is applied at once. */
+    public PendingChange decide(DecideApprovalCommand command) {
+        CallContext context = command.context();
+        Operation step = command.verdict() == Verdict.APPROVE ? Operation.APPROVE_OPERATION : Operation.DENY_OPERATION;
+        PendingChange current = find(context.team(), command.operation()).orElseThrow(() -> new ResourceNotFound(
+                ReasonCode.OPERATION_NOT_FOUND, "operation " + command.operation() + " not found"));
+        Instant now = now();
+        if (current.state() == OperationState.PENDING_APPROVAL && current.approval().isExpiredAt(now)) {
+            current = expire(current).orElseGet(() -> changes.find(command.operation()).orElseThrow());
+        }
+        PendingChange decided;
+        try {
+            decided = command.verdict() == Verdict.APPROVE
+                    ? current.approve(context.actor(), now, command.reason(), CLAIM)
+                    : current.deny(context.actor(), now, command.reason());
+        } catch (AccessDenied | RecoveryDenied refused) {
+            throw refusedStep(step, current, context, refused);
+        }
+        if (!changes.update(current, decided)) {
+            PendingChange moved = changes.find(current.id()).orElse(current);
+            throw refusedStep(step, current, context, new RecoveryDenied(
+                    moved.state() == OperationState.EXPIRED ? ReasonCode.APPROVAL_EXPIRED : ReasonCode.APPROVAL_ALREADY_DECIDED,
+                    "change " + current.id() + " was " + moved.state().wireName() + " first"));
+        }
+        writer.appendOrDefer(ChangeEvents.step(step, decided, context.actor(), context.requestId(), new Outcome.Completed(),
+                now, decided.approval().decision().orElseThrow().reason(),
+                command.verdict() == Verdict.APPROVE ? "approved; it is applied now" : "denied; nothing changes"));
+        return command.verdict() == Verdict.APPROVE ? apply(decided) : decided;
+    }
+
+    /** One round: expires what no one decided in time, applies what an approver's request left approved. Returns how many moved. */
+    public int settle() {
+        int moved = 0;
+        Instant now = now();
+        for (PendingChange pending : changes.dueIn(OperationState.PENDING_APPROVAL, now, PendingChanges.MAX_PAGE)) {
+            if (pending.approval().isExpiredAt(now) && expire(pending).isPresent()) {
+                moved++;
+            }
+        }
+        for (PendingChange approved : changes.dueIn(OperationState.APPROVED, now, PendingChanges.MAX_PAGE)) {
+            PendingChange claimed = approved.claimedToApply(now, CLAIM);
+            if (changes.update(approved, claimed) && apply(claimed).isFinal()) {
+                moved++;
+            }
+        }
+        return moved;
+    }
+
+    private Optional<PendingChange> expire(PendingChange pending) {
+        Instant now = now();
+        PendingChange expired = pending.expire(now);
+        if (!changes.update(pending, expired)) {
+            return Optional.empty();
+        }
+        writer.appendOrDefer(ChangeEvents.step(Operation.EXPIRE_APPROVAL, expired, Actor.SYSTEM, expired.requestId(),
+                new Outcome.Completed(), now, Optional.empty(),
+                "no one approved or denied it by " + pending.approval().expiresAt() + "; nothing changes"));
+        return Optional.of(expired);
+    }
+
+    /**
+     * The approved change, applied through the ordinary service as its approver's, checked again now. The answer is
+     * the change as stored afterwards: {@code completed}, {@code rejected} (refused now; the service audited why),
+     * or still {@code approved} when the platform could not apply it now (the job tries again once its claim passed).
+     */
+    private PendingChange apply(PendingChange approved) {
+        Actor approver = approved.approval().decision().orElseThrow().by();
+        Actor requester = approved.approval().requester();
+        CallContext context = new CallContext(approved.team(), approved.requestId(), approved.id(), approver);
+        PendingChange next;
+        try {
+            next = approved.applied(now(), switch (approved.kind()) {
+                case RELEASE_RECOVERY_POINT_HOLD -> {
+                    holds.releaseHold(new ReleaseHoldCommand(new HoldCaller(new HoldActor.Team(approved.team()),
+                            approved.requestId(), approved.id(), approver), approved.point().orElseThrow(),
+                            approved.hold().orElseThrow(), Optional.of(requester)));
+                    yield "hold " + approved.hold().orElseThrow() + " released";
+                }
+                case CREATE_POLICY -> {
+                    PolicyId id = approved.policy().orElseThrow();
+                    // Created already by a runner that stopped before recording it: not created twice.
+                    if (policies.find(approved.team(), id).isEmpty()) {
+                        policies.createApproved(context, requester, id, approved.document().orElseThrow());
+                    }
+                    yield "policy " + id + " created at version 1";
+                }
+                case UPDATE_POLICY -> "policy " + approved.policy().orElseThrow() + " now at version "
+                        + policies.updateApproved(context, requester, approved.policy().orElseThrow(),
+                        approved.policyVersion().getAsLong(), approved.document().orElseThrow()).version();
+                case DELETE_POLICY -> {
+                    policies.deleteApproved(context, requester, approved.policy().orElseThrow(),
+                            approved.policyVersion().getAsLong());
+                    yield "policy " + approved.policy().orElseThrow() + " deleted";
+                }
+                default -> throw new IllegalStateException(approved.kind() + " is not a pending change");
+            });
+        } catch (ServerBusy | PlatformUnavailable notNow) {
+            return approved; // not now: still approved; the job applies it once the claim has passed
+        } catch (RecoveryException refused) {
+            next = approved.rejected(now(), "refused when it came to be applied: " + refused.reason() + ": "
+                    + refused.getMessage());
+        }
+        return changes.update(approved, next) ? next : changes.find(approved.id()).orElse(approved);
+    }
+
+    private void requirePersonAsking(CallContext context, Operation kind) {
+        requirePersonAsking(context.team(), context.actor(), context.requestId(), kind);
+    }
+
+    /**
+     * Only a person asks for a change that needs approval (ADR 0040): a service token's holder could approve their
+     * own request with their JWT. Refused before anything is looked up, audited as the change's own refusal.
+     */
+    private void requirePersonAsking(TeamId team, Actor asker, org.vpsrecovery.domain.common.RequestId requestId,
+                                     Operation kind) {
+        try {
+            Approval.requirePersonAsking(asker);
+        } catch (org.vpsrecovery.domain.common.AccessDenied refused) {
+            java.util.Map<String, String> detail = new java.util.LinkedHashMap<>();
+            detail.put(org.vpsrecovery.domain.audit.AuditEvent.MESSAGE,
+                    org.vpsrecovery.domain.audit.AuditEvent.detailValue(refused.getMessage()));
+            asker.into(detail);
+            writer.appendOrDefer(new org.vpsrecovery.domain.audit.AuditEvent(clock.instant(), team, requestId, kind,
+                    Optional.empty(), Optional.empty(), new Outcome.Rejected(refused.reason()), java.util.OptionalInt.empty(),
+                    detail));
+            throw refused;
+        }
+    }
+
+    private PendingChange store(PendingChange pending, Actor requester) {
+        try {
+            changes.add(pending);
+        } catch (RuntimeException storeDown) {
+            throw new PlatformUnavailable("the platform cannot store the request for approval now, so nothing was done; "
+                    + "try again shortly", Duration.ofSeconds(2), storeDown);
+        }
+        writer.appendOrDefer(ChangeEvents.step(Operation.REQUEST_APPROVAL, pending, requester, pending.requestId(),
+                new Outcome.Completed(), pending.approval().requestedAt(), Optional.empty(),
+                "waits for a second person of the team until " + pending.approval().expiresAt()));
+        return pending;
+    }
+
+    /** To the microsecond, as PostgreSQL keeps it: the 202's change reads back exactly as stored. */
+    private Instant now() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+
+    private Optional<Duration> timeLimit(TeamId team, Actor actor, Operation kind) {
+        return actor.authentication() == Actor.Authentication.SYSTEM ? Optional.empty() : settings.timeLimit(team, kind);
+    }
+
+    private Approval approval(CallContext context, Operation kind) {
+        return approval(context.team(), context.actor(), kind);
+    }
+
+    private Approval approval(TeamId team, Actor requester, Operation kind) {
+        Instant now = now();
+        return Approval.requested(requester, now, now.plus(settings.timeLimit(team, kind).orElseThrow()), false);
+    }
+
+    private RecoveryException refusedStep(Operation step, PendingChange about, CallContext context, RecoveryException refused) {
+        writer.appendOrDefer(ChangeEvents.step(step, about, context.actor(), context.requestId(),
+                new Outcome.Rejected(refused.reason()), now(), Optional.empty(), refused.getMessage()));
+        return refused;
+    }
+}

@@ -1,0 +1,254 @@
+package org.vpsrecovery.application.change;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.vpsrecovery.application.PlatformFixture.BLUE;
+import static org.vpsrecovery.application.PlatformFixture.GREEN;
+import static org.vpsrecovery.application.PlatformFixture.WEB;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.approval.DecideApprovalCommand;
+import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.hold.HoldCaller;
+import org.vpsrecovery.application.hold.PlaceHoldCommand;
+import org.vpsrecovery.application.hold.RecoveryPointHoldService;
+import org.vpsrecovery.application.hold.ReleaseHoldCommand;
+import org.vpsrecovery.application.policy.ManagePoliciesService;
+import org.vpsrecovery.domain.approval.Verdict;
+import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.change.PendingChange;
+import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.hold.HoldActor;
+import org.vpsrecovery.domain.hold.HoldReason;
+import org.vpsrecovery.domain.hold.RecoveryPointHold;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.policy.NameTemplate;
+import org.vpsrecovery.domain.policy.PolicyKind;
+import org.vpsrecovery.domain.policy.PolicySchedule;
+import org.vpsrecovery.domain.policy.PolicyServers;
+import org.vpsrecovery.domain.policy.PolicySpec;
+import org.vpsrecovery.domain.policy.RecoveryPolicy;
+import org.vpsrecovery.domain.policy.RetentionRules;
+import org.vpsrecovery.domain.testing.DailyRunCalendar;
+import org.vpsrecovery.domain.testing.InMemoryPendingChanges;
+import org.vpsrecovery.domain.testing.InMemoryRecoveryPolicies;
+
+/** Two-person approval of hold releases and policy changes (ADR 0043), with the in-memory fakes. */
+class PendingChangesServiceTest {
+
+    private static final Duration LIMIT = Duration.ofMinutes(30);
+    private static final Actor ALICE = Actor.of("alice", Actor.Authentication.JWT, "k1");
+    private static final Actor BOB = Actor.of("bob", Actor.Authentication.JWT, "k1");
+    private static final ResourceRef SNAPSHOT = new ResourceRef(ResourceRef.Type.SNAPSHOT, 801);
+
+    private final PlatformFixture platform = new PlatformFixture();
+    private final InMemoryPendingChanges store = new InMemoryPendingChanges();
+    private final InMemoryRecoveryPolicies policyStore = new InMemoryRecoveryPolicies();
+    private final RecoveryPointHoldService holds = platform.recoveryPointHolds();
+    private final ManagePoliciesService policies = new ManagePoliciesService(policyStore, platform.ownership,
+            new DailyRunCalendar(), platform.auditWriter, platform.clock);
+    private final PendingChangesService changes = new PendingChangesService(
+            (team, kind) -> team.equals(BLUE) && PendingChange.KINDS.contains(kind) ? Optional.of(LIMIT) : Optional.empty(),
+            store, holds, policies, platform.auditWriter, platform.clock);
+    private int requests;
+
+    PendingChangesServiceTest() {
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+    }
+
+    private CallContext as(Actor actor) {
+        return new CallContext(BLUE, new RequestId("req-" + (++requests)), OperationId.random(), actor);
+    }
+
+    private static PolicySpec nightly(int keepLast) {
+        return new PolicySpec(PolicyServers.of(List.of(WEB)), PolicyKind.SNAPSHOT,
+                new PolicySchedule("0 3 * * *", ZoneId.of("UTC")), new NameTemplate("nightly-{server_id}-{date}"),
+                new RetentionRules(keepLast, Duration.ZERO, 0, 0, 0, 0, false));
+    }
+
+    private RecoveryPointHold held() {
+        return holds.placeHold(new PlaceHoldCommand(new HoldCaller(new HoldActor.Team(BLUE), RequestId.random(),
+                OperationId.random(), ALICE), SNAPSHOT, new HoldReason("incident 42")));
+    }
+
+    private Gated<RecoveryPointHold> askToRelease(RecoveryPointHold hold, Actor by) {
+        return changes.releaseHold(new ReleaseHoldCommand(new HoldCaller(new HoldActor.Team(BLUE), RequestId.random(),
+                OperationId.random(), by), hold.point(), hold.id()));
+    }
+
+    private PendingChange decide(PendingChange change, Actor by, Verdict verdict) {
+        return changes.decide(new DecideApprovalCommand(as(by), change.id(), verdict, Optional.of("checked")));
+    }
+
+    private static PendingChange waiting(Gated<?> gated) {
+        assertThat(gated).isInstanceOf(Gated.Waiting.class);
+        return ((Gated.Waiting<?>) gated).change();
+    }
+
+    private static ReasonCode reasonOf(Runnable action) {
+        try {
+            action.run();
+        } catch (RecoveryException refused) {
+            return refused.reason();
+        }
+        throw new AssertionError("not refused");
+    }
+
+    private List<String> stepsOf(PendingChange change) {
+        return platform.history.all().stream().filter(e -> change.id().toString().equals(e.detail().get(AuditEvent.APPROVAL_OF)))
+                .map(e -> e.operation() + " " + e.outcome().kind() + " " + Actor.of(e).orElseThrow().subject()).toList();
+    }
+
+    @Test
+    void aHoldStaysInForceUntilASecondPersonApprovesItsRelease() {
+        RecoveryPointHold hold = held();
+        PendingChange pending = waiting(askToRelease(hold, ALICE));
+
+        assertThat(pending.state()).isEqualTo(OperationState.PENDING_APPROVAL);
+        assertThat(pending.hold()).contains(hold.id());
+        assertThat(platform.holds.activeOn(SNAPSHOT)).containsExactly(hold);
+        assertThat(reasonOf(() -> decide(pending, ALICE, Verdict.APPROVE))).isEqualTo(ReasonCode.SELF_APPROVAL_REFUSED);
+
+        PendingChange done = decide(pending, BOB, Verdict.APPROVE);
+
+        assertThat(done.state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(platform.holds.activeOn(SNAPSHOT)).isEmpty();
+        assertThat(stepsOf(pending)).containsExactly("REQUEST_APPROVAL COMPLETED alice", "APPROVE_OPERATION REJECTED alice",
+                "APPROVE_OPERATION COMPLETED bob");
+        // The release itself: the approver's, naming who asked.
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.RELEASE_RECOVERY_POINT_HOLD
+                && e.outcome() instanceof Outcome.Completed)).singleElement().satisfies(e -> {
+                    assertThat(Actor.of(e)).contains(BOB);
+                    assertThat(e.detail()).containsEntry(AuditEvent.REQUESTED_BY, "alice");
+                });
+        assertThat(reasonOf(() -> decide(pending, BOB, Verdict.DENY))).isEqualTo(ReasonCode.APPROVAL_ALREADY_DECIDED);
+    }
+
+    @Test
+    void aDeniedOrExpiredReleaseLeavesTheHoldHeld() {
+        RecoveryPointHold hold = held();
+        PendingChange denied = decide(waiting(askToRelease(hold, ALICE)), BOB, Verdict.DENY);
+        assertThat(denied.state()).isEqualTo(OperationState.DENIED);
+
+        PendingChange late = waiting(askToRelease(hold, ALICE));
+        platform.clock.advance(LIMIT.minusSeconds(1));
+        assertThat(changes.settle()).isZero();
+        platform.clock.advance(Duration.ofSeconds(1));
+        assertThat(changes.settle()).isEqualTo(1);
+
+        assertThat(store.find(late.id()).orElseThrow().state()).isEqualTo(OperationState.EXPIRED);
+        assertThat(reasonOf(() -> decide(late, BOB, Verdict.APPROVE))).isEqualTo(ReasonCode.APPROVAL_EXPIRED);
+        assertThat(platform.holds.activeOn(SNAPSHOT)).containsExactly(hold);
+        assertThat(stepsOf(late)).containsExactly("REQUEST_APPROVAL COMPLETED alice", "EXPIRE_APPROVAL COMPLETED system",
+                "APPROVE_OPERATION REJECTED bob");
+    }
+
+    @Test
+    void aReleaseTheCallerMayNeverMakeIsRefusedNotStored() {
+        RecoveryPointHold legal = holds.placeHold(new PlaceHoldCommand(new HoldCaller(new HoldActor.Auditor("compliance"),
+                RequestId.random(), OperationId.random()), SNAPSHOT, new HoldReason("litigation")));
+        assertThat(reasonOf(() -> askToRelease(legal, ALICE))).isEqualTo(ReasonCode.LEGAL_HOLD_NOT_RELEASABLE);
+        // Refused now, and audited as the release's own refusal.
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.RELEASE_RECOVERY_POINT_HOLD))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.LEGAL_HOLD_NOT_RELEASABLE));
+                    assertThat(Actor.of(e)).contains(ALICE);
+                });
+        assertThat(store.dueIn(OperationState.PENDING_APPROVAL, platform.clock.instant().plus(LIMIT), 10)).isEmpty();
+    }
+
+    @Test
+    void aPolicyChangeIsAppliedOnlyOnApprovalWithTheDocumentItCarries() {
+        PendingChange create = waiting(changes.createPolicy(as(ALICE), nightly(2)));
+        assertThat(policyStore.count(BLUE)).isZero();
+        assertThat(create.document()).contains(nightly(2));
+
+        assertThat(decide(create, BOB, Verdict.APPROVE).state()).isEqualTo(OperationState.COMPLETED);
+        RecoveryPolicy created = policies.get(BLUE, create.policy().orElseThrow());
+        assertThat(created.spec()).isEqualTo(nightly(2));
+
+        PendingChange update = waiting(changes.updatePolicy(as(ALICE), created.id(), OptionalLong.of(1), nightly(5)));
+        assertThat(policies.get(BLUE, created.id()).spec()).isEqualTo(nightly(2));
+        assertThat(decide(update, BOB, Verdict.APPROVE).state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(policies.get(BLUE, created.id()).version()).isEqualTo(2);
+
+        PendingChange delete = waiting(changes.deletePolicy(as(ALICE), created.id(), OptionalLong.empty()));
+        assertThat(delete.policyVersion()).isEqualTo(OptionalLong.of(2));
+        assertThat(decide(delete, BOB, Verdict.DENY).state()).isEqualTo(OperationState.DENIED);
+        assertThat(policies.find(BLUE, created.id())).isPresent();
+
+        List<AuditEvent> applied = platform.history.all().stream().filter(e -> e.operation().isPolicy()
+                && e.outcome() instanceof Outcome.Completed).toList();
+        assertThat(applied).extracting(AuditEvent::operation).containsExactly(Operation.CREATE_POLICY, Operation.UPDATE_POLICY);
+        assertThat(applied).allSatisfy(e -> {
+            assertThat(Actor.of(e)).contains(BOB);
+            assertThat(e.detail()).containsEntry(AuditEvent.REQUESTED_BY, "alice");
+        });
+    }
+
+    @Test
+    void aPolicyThatMovedBetweenRequestAndApprovalIsNotOverwritten() {
+        RecoveryPolicy policy = policies.create(as(Actor.SYSTEM), nightly(2));
+        PendingChange update = waiting(changes.updatePolicy(as(ALICE), policy.id(), OptionalLong.of(1), nightly(5)));
+        PendingChange delete = waiting(changes.deletePolicy(as(ALICE), policy.id(), OptionalLong.of(1)));
+        policies.update(as(Actor.SYSTEM), policy.id(), OptionalLong.of(1), nightly(3));
+
+        PendingChange rejected = decide(update, BOB, Verdict.APPROVE);
+        assertThat(rejected.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(rejected.note().orElseThrow()).contains("POLICY_VERSION_CONFLICT");
+        assertThat(decide(delete, BOB, Verdict.APPROVE).state()).isEqualTo(OperationState.REJECTED);
+        assertThat(policies.get(BLUE, policy.id()).spec()).isEqualTo(nightly(3));
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.UPDATE_POLICY
+                && e.outcome().equals(new Outcome.Rejected(ReasonCode.POLICY_VERSION_CONFLICT))))
+                .singleElement().satisfies(e -> assertThat(e.detail()).containsEntry(AuditEvent.REQUESTED_BY, "alice"));
+    }
+
+    @Test
+    void aRequestThatWouldBeRefusedIsRefusedNowAndOtherTeamsAndThePlatformNeverWait() {
+        assertThat(reasonOf(() -> changes.updatePolicy(as(ALICE), policies.create(as(Actor.SYSTEM), nightly(2)).id(),
+                OptionalLong.of(7), nightly(5)))).isEqualTo(ReasonCode.POLICY_VERSION_CONFLICT);
+        PolicySpec elsewhere = new PolicySpec(PolicyServers.of(List.of(PlatformFixture.GREEN_SERVER)), PolicyKind.SNAPSHOT,
+                new PolicySchedule("0 3 * * *", ZoneId.of("UTC")), new NameTemplate("n-{server_id}"), RetentionRules.keepAll());
+        assertThat(reasonOf(() -> changes.createPolicy(as(ALICE), elsewhere))).isEqualTo(ReasonCode.SERVER_NOT_FOUND);
+
+        assertThat(changes.createPolicy(as(Actor.SYSTEM), nightly(1))).isInstanceOf(Gated.Done.class);
+        CallContext green = new CallContext(GREEN, RequestId.random(), OperationId.random(), ALICE);
+        assertThat(changes.createPolicy(green, new PolicySpec(PolicyServers.everyOwned(), PolicyKind.SNAPSHOT,
+                new PolicySchedule("0 3 * * *", ZoneId.of("UTC")), new NameTemplate("g-{server_id}"), RetentionRules.keepAll())))
+                .isInstanceOf(Gated.Done.class);
+        assertThat(store.dueIn(OperationState.PENDING_APPROVAL, platform.clock.instant().plus(LIMIT), 10)).isEmpty();
+    }
+
+    @Test
+    void anApprovalWhoseRequestStoppedIsAppliedByTheJobOnceItsClaimPassed() {
+        RecoveryPointHold hold = held();
+        PendingChange pending = waiting(askToRelease(hold, ALICE));
+        // The approver's request wrote its decision, then stopped before applying it.
+        PendingChange approved = pending.approve(BOB, platform.clock.instant(), Optional.empty(), PendingChangesService.CLAIM);
+        assertThat(store.update(pending, approved)).isTrue();
+
+        assertThat(changes.settle()).isZero();
+        platform.clock.advance(PendingChangesService.CLAIM);
+        assertThat(changes.settle()).isEqualTo(1);
+
+        assertThat(store.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(platform.holds.activeOn(SNAPSHOT)).isEmpty();
+        assertThatThrownBy(() -> changes.decide(new DecideApprovalCommand(new CallContext(GREEN, RequestId.random(),
+                OperationId.random(), BOB), pending.id(), Verdict.DENY, Optional.empty())))
+                .isInstanceOfSatisfying(RecoveryException.class, e -> assertThat(e.reason()).isEqualTo(ReasonCode.OPERATION_NOT_FOUND));
+    }
+}

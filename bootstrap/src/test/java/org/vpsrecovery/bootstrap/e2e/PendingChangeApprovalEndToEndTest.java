@@ -1,0 +1,238 @@
+package org.vpsrecovery.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
+import org.vpsrecovery.cli.ExitCodes;
+import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.simulator.SimulatorOptions;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/**
+ * Two-person approval of hold releases and policy changes (issue 15 item 2, ADR 0043) over HTTP, against
+ * PostgreSQL, the simulator and people's JWTs checked against a JWKS on loopback. The demo team's hold releases and
+ * policy changes wait for a second person (1 h); the other team's policy changes wait 2 s, then expire. The
+ * settle-approvals job runs as the service runs it.
+ */
+class PendingChangeApprovalEndToEndTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.empty();
+
+    static VpsOrgSimulator simulator;
+    static TestIdentityProvider idp;
+    static RunningPlatform platform;
+
+    private static final String NIGHTLY = """
+            {"kind": "snapshot", "server_ids": [12345], "cron": "0 3 * * *", "time_zone": "Europe/Berlin",
+             "name_template": "nightly-{server_id}-{date}", "keep_last": %d}""";
+
+    @BeforeAll
+    static void start() {
+        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
+        idp = TestIdentityProvider.start();
+        Map<String, Object> overrides = new java.util.LinkedHashMap<>(idp.properties());
+        overrides.put("vpsr.teams.demo.approval-required", "hold-release,policy-change");
+        overrides.put("vpsr.teams.other-team.approval-required", "policy-change");
+        overrides.put("vpsr.teams.other-team.approval-time-limit", "2s");
+        overrides.put("vpsr.approvals.settle-every", "300ms");
+        overrides.put("vpsr.jobs.polling-interval", "300ms");
+        overrides.put("vpsr.reconcile.every", "1h");
+        platform = RunningPlatform.start(DATABASE.database(), simulator, overrides);
+    }
+
+    @AfterAll
+    static void stop() {
+        platform.close();
+        idp.close();
+        simulator.close();
+    }
+
+    private static String person(String subject, String team) {
+        return idp.member(subject, team);
+    }
+
+    private static Answer decide(String change, String token, String decision, String requestId) {
+        return platform.send("POST", "/api/v1/operations/" + change + "/approval/", token,
+                "{\"decision\": \"" + decision + "\"}", Map.of("X-Request-Id", requestId));
+    }
+
+    private static Answer change(String id, String token) {
+        return platform.send("GET", "/api/v1/changes/" + id + "/", token, null);
+    }
+
+    private static void assertProblem(Answer answer, int status, String reason) {
+        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(status);
+        assertThat(answer.get("reason_code")).isEqualTo(reason);
+    }
+
+    /** The approval steps about {@code change}, oldest first. */
+    private static List<String> approvalSteps(String change) {
+        return platform.audit().query(AuditQuery.latest(500)).stream().map(RecordedAuditEvent::event)
+                .filter(e -> change.equals(e.detail().get(AuditEvent.APPROVAL_OF))).toList().reversed().stream()
+                .map(e -> e.operation() + " " + e.outcome().kind() + " " + Actor.of(e).map(Actor::subject).orElse("?"))
+                .toList();
+    }
+
+    private static boolean holdActive(String hold) {
+        Answer holds = platform.send("GET", "/api/v1/snapshots/798/holds/", DEMO_TOKEN, null);
+        return holds.body().get("results").toString().contains("id=" + hold + ", active=true");
+    }
+
+    @Test
+    void aHoldStaysInForceUntilASecondPersonApprovesItsRelease() {
+        String alice = person("alice@example.com", "demo");
+        String bob = person("bob@example.com", "demo");
+        Answer placed = platform.send("POST", "/api/v1/snapshots/798/holds/", DEMO_TOKEN, "{\"reason\": \"incident 4711\"}");
+        assertThat(placed.status()).isEqualTo(201);
+XX, "/api/v1/snapshots/798/holds/" + hold + "/", alice, null,
+                Map.of("X-Request-Id", "release-asked"));
+        assertThat(asked.status()).as(asked.body().toString()).isEqualTo(202);
+        String release = asked.header("X-Operation-Id");
+        assertThat(asked.body()).containsEntry("id", release).containsEntry("state", "pending_approval")
+                .containsEntry("change", "hold_release").containsEntry("hold_id", hold).containsEntry("server_id", 12345);
+        assertThat(change(release, alice).body()).isEqualTo(asked.body());
+        assertProblem(change(release, person("erin@example.com", "other-team")), 404, "OPERATION_NOT_FOUND");
+        // Still held: a delete is refused meanwhile.
+        assertThat(holdActive(hold)).isTrue();
+        assertProblem(platform.send("DELETE", "/api/v1/snapshots/798/", DEMO_TOKEN, null), 409, "RECOVERY_POINT_HELD");
+
+        assertProblem(decide(release, alice, "approve", "release-self"), 403, "SELF_APPROVAL_REFUSED");
+        assertProblem(decide(release, DEMO_TOKEN, "approve", "release-service"), 403, "APPROVER_NOT_A_PERSON");
+        assertProblem(decide(release, person("erin@example.com", "other-team"), "approve", "release-stranger"), 404,
+                "OPERATION_NOT_FOUND");
+        Answer denied = decide(release, bob, "deny", "release-denied");
+        assertThat(denied.status()).isEqualTo(200);
+        assertThat(denied.body()).containsEntry("state", "denied").containsEntry("final", true);
+        assertThat(holdActive(hold)).isTrue();
+        assertProblem(decide(release, bob, "approve", "release-again"), 409, "APPROVAL_ALREADY_DECIDED");
+
+        String second = platform.send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", alice, null,
+                Map.of("X-Request-Id", "release-asked-again")).header("X-Operation-Id");
+        Answer approved = decide(second, bob, "approve", "release-approved");
+        assertThat(approved.status()).isEqualTo(200);
+        assertThat(approved.body()).containsEntry("state", "completed");
+        assertThat(holdActive(hold)).isFalse();
+
+        List<String> steps = approvalSteps(release);
+        assertThat(steps).hasSize(5).startsWith("REQUEST_APPROVAL COMPLETED alice@example.com",
+                "APPROVE_OPERATION REJECTED alice@example.com").endsWith("DENY_OPERATION COMPLETED bob@example.com",
+                "APPROVE_OPERATION REJECTED bob@example.com");
+        assertThat(steps.get(2)).startsWith("APPROVE_OPERATION REJECTED demo/"); // the service token's subject
+        assertThat(approvalSteps(second)).containsExactly("REQUEST_APPROVAL COMPLETED alice@example.com",
+                "APPROVE_OPERATION COMPLETED bob@example.com");
+        // The release itself: the approver's, naming who asked.
+        List<AuditEvent> released = platform.auditOf("release-asked-again").stream().map(RecordedAuditEvent::event)
+                .filter(e -> e.operation() == Operation.RELEASE_RECOVERY_POINT_HOLD).toList();
+        assertThat(released).extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+        assertThat(released).allSatisfy(e -> {
+            assertThat(e.detail()).containsEntry(Actor.SUBJECT, "bob@example.com")
+                    .containsEntry(AuditEvent.REQUESTED_BY, "alice@example.com");
+        });
+    }
+
+    @Test
+    void aPolicyChangeIsAppliedOnlyOnApprovalAndNeverOverAVersionThatMoved() {
+        String alice = person("carol@example.com", "demo");
+        String bob = person("dave@example.com", "demo");
+
+        Answer asked = platform.send("POST", "/api/v1/policies/", alice, NIGHTLY.formatted(1));
+        assertThat(asked.status()).as(asked.body().toString()).isEqualTo(202);
+        String create = asked.header("X-Operation-Id");
+        assertThat(asked.body()).containsEntry("change", "policy_create").containsEntry("state", "pending_approval");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> document = (Map<String, Object>) asked.get("policy");
+        assertThat(document).containsEntry("keep_last", 1).containsEntry("version", 1)
+                .containsEntry("id", asked.get("policy_id"));
+        String policy = (String) asked.get("policy_id");
+        assertProblem(platform.send("GET", "/api/v1/policies/" + policy + "/", alice, null), 404, "POLICY_NOT_FOUND");
+
+        assertThat(decide(create, bob, "approve", "create-approved").body()).containsEntry("state", "completed");
+        Answer created = platform.send("GET", "/api/v1/policies/" + policy + "/", alice, null);
+        assertThat(created.body()).containsEntry("version", 1).containsEntry("keep_last", 1);
+
+        // Two updates asked against version 1; a delete too. The first applied moves the policy to version 2.
+        String first = platform.send("PUT", "/api/v1/policies/" + policy + "/", alice, NIGHTLY.formatted(2),
+                Map.of("If-Match", "\"1\"")).header("X-Operation-Id");
+        Answer secondAsked = platform.send("PUT", "/api/v1/policies/" + policy + "/", alice, NIGHTLY.formatted(3),
+                Map.of("If-Match", "\"1\"", "X-Request-Id", "update-stale"));
+        assertThat(secondAsked.status()).isEqualTo(202);
+        assertThat(secondAsked.body()).containsEntry("policy_version", 1);
+        String delete = platform.send("DELETE", "/api/v1/policies/" + policy + "/", alice, null).header("X-Operation-Id");
+        assertThat(platform.send("GET", "/api/v1/policies/" + policy + "/", alice, null).body()).containsEntry("version", 1);
+
+        assertThat(decide(first, bob, "approve", "update-approved").body()).containsEntry("state", "completed");
+        assertThat(platform.send("GET", "/api/v1/policies/" + policy + "/", alice, null).body())
+                .containsEntry("version", 2).containsEntry("keep_last", 2);
+
+        Answer stale = decide(secondAsked.header("X-Operation-Id"), bob, "approve", "update-stale-approved");
+        assertThat(stale.status()).isEqualTo(200);
+        assertThat(stale.body()).containsEntry("state", "rejected");
+        assertThat((String) stale.get("note")).contains("POLICY_VERSION_CONFLICT");
+        assertThat(decide(delete, bob, "approve", "delete-stale-approved").body()).containsEntry("state", "rejected");
+        assertThat(platform.send("GET", "/api/v1/policies/" + policy + "/", alice, null).body())
+                .containsEntry("version", 2).containsEntry("keep_last", 2);
+        // The refused update is filed under the request that asked for it, as the approver's, naming who asked.
+        assertThat(platform.auditOf("update-stale").stream().map(RecordedAuditEvent::event)
+                .filter(e -> e.operation() == Operation.UPDATE_POLICY).toList()).singleElement().satisfies(e -> {
+                    assertThat(e.outcome().reasonCode()).hasValueSatisfying(r -> assertThat(r.name())
+                            .isEqualTo("POLICY_VERSION_CONFLICT"));
+                    assertThat(e.detail()).containsEntry(AuditEvent.REQUESTED_BY, "carol@example.com");
+                });
+    }
+
+    @Test
+    void aChangeNoOneDecidesExpiresAndChangesNothing() {
+        String erin = person("erin@example.com", "other-team");
+        Answer asked = platform.send("POST", "/api/v1/policies/", erin, """
+                {"kind": "snapshot", "all_servers": true, "cron": "0 4 * * *", "time_zone": "UTC",
+                 "name_template": "other-{server_id}-{date}", "keep_last": 1}""");
+        assertThat(asked.status()).as(asked.body().toString()).isEqualTo(202);
+        String create = asked.header("X-Operation-Id");
+
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .until(() -> "expired".equals(change(create, erin).get("state")));
+        assertProblem(decide(create, person("frank@example.com", "other-team"), "approve", "too-late"), 409,
+                "APPROVAL_EXPIRED");
+        assertThat(platform.send("GET", "/api/v1/policies/", erin, null).body()).containsEntry("count", 0);
+        assertThat(approvalSteps(create)).containsExactly("REQUEST_APPROVAL COMPLETED erin@example.com",
+                "EXPIRE_APPROVAL COMPLETED system", "APPROVE_OPERATION REJECTED frank@example.com");
+    }
+
+    /** vpsr: a 202 prints the change and its id; --wait follows it to its end, exit 6 when it ends expired. */
+    @Test
+    void vpsrPrintsThePendingChangeAndWaitsForItsEnd() throws Exception {
+        VpsrCommands vpsr = VpsrCommands.against(platform);
+        String erin = person("erin@example.com", "other-team");
+
+        VpsrCommands.Run waited = vpsr.run(erin, "-o", "json", "policies", "create", "--kind", "snapshot", "--all-servers",
+                "--cron", "0 5 * * *", "--time-zone", "UTC", "--name-template", "cli-{server_id}-{date}", "--keep-last", "1",
+                "--wait", "--timeout", "30");
+
+        assertThat(waited.exitCode()).as(waited.err()).isEqualTo(ExitCodes.OPERATION_FAILED);
+        String change = new com.fasterxml.jackson.databind.ObjectMapper().readTree(waited.out()).path("id").asText();
+        assertThat(waited.err()).contains("pending approval: change " + change).contains("ended expired");
+        assertThat(change(change, erin).get("state")).isEqualTo("expired");
+
+        VpsrCommands.Run asked = vpsr.run(person("grace@example.com", "demo"), "policies", "create", "--kind", "snapshot",
+                "--server-id", "12345", "--cron", "0 6 * * *", "--time-zone", "UTC", "--name-template",
+                "cli-{server_id}-{date}", "--keep-last", "1");
+        assertThat(asked.exitCode()).as(asked.err()).isEqualTo(ExitCodes.OK);
+        assertThat(asked.err()).contains("pending approval: change ");
+    }
+}

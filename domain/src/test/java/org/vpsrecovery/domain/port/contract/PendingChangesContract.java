@@ -1,0 +1,114 @@
+package org.vpsrecovery.domain.port.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.approval.Approval;
+import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.change.PendingChange;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.hold.HoldId;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.policy.NameTemplate;
+import org.vpsrecovery.domain.policy.PolicyId;
+import org.vpsrecovery.domain.policy.PolicyKind;
+import org.vpsrecovery.domain.policy.PolicySchedule;
+import org.vpsrecovery.domain.policy.PolicyServers;
+import org.vpsrecovery.domain.policy.PolicySpec;
+import org.vpsrecovery.domain.policy.RetentionRules;
+import org.vpsrecovery.domain.port.PendingChanges;
+import org.vpsrecovery.domain.server.ServerId;
+
+/** What every {@link PendingChanges} does, in memory or in PostgreSQL (ADR 0043). */
+public abstract class PendingChangesContract {
+
+    protected abstract PendingChanges emptyChanges();
+
+    static final TeamId BLUE = new TeamId("blue");
+    static final Instant AT = Instant.parse("2026-12-01T10:00:00Z");
+    static final Actor ALICE = Actor.of("alice", Actor.Authentication.JWT, "key-1");
+    static final Actor BOB = Actor.of("bob", Actor.Authentication.JWT, null);
+    static final Actor SCRIPT = Actor.of("blue/ci", Actor.Authentication.SERVICE_TOKEN, "ci");
+    static final PolicySpec SPEC = new PolicySpec(PolicyServers.of(List.of(new ServerId(12345), new ServerId(12346))),
+            PolicyKind.SNAPSHOT, new PolicySchedule("0 3 * * *", ZoneId.of("Asia/Kolkata")),
+            new NameTemplate("nightly-{server_id}-{date}"),
+            new RetentionRules(2, Duration.ofDays(3), 7, 4, 0, 0, true));
+
+    static Approval asked(Actor by, Instant at) {
+        return Approval.requested(by, at, at.plus(Duration.ofHours(1)), false);
+    }
+
+    static PendingChange holdRelease(Instant at) {
+        return PendingChange.holdRelease(OperationId.random(), BLUE, RequestId.random(), new HoldId(UUID.randomUUID()),
+                new ResourceRef(ResourceRef.Type.BACKUP, 499), new ServerId(12345), asked(SCRIPT, at));
+    }
+
+    @Test
+    void everyKindReadsBackAsStored() {
+        PendingChanges changes = emptyChanges();
+        List<PendingChange> stored = List.of(holdRelease(AT),
+                PendingChange.policyCreate(OperationId.random(), BLUE, RequestId.random(), PolicyId.random(), SPEC, asked(ALICE, AT)),
+                PendingChange.policyUpdate(OperationId.random(), BLUE, RequestId.random(), PolicyId.random(), 3, SPEC,
+                        asked(ALICE, AT)),
+                PendingChange.policyDelete(OperationId.random(), BLUE, RequestId.random(), PolicyId.random(), 7,
+                        asked(ALICE, AT)));
+        stored.forEach(changes::add);
+
+        for (PendingChange change : stored) {
+            assertThat(changes.find(change.id())).contains(change);
+        }
+        assertThat(changes.find(OperationId.random())).isEmpty();
+    }
+
+    @Test
+    void aDecisionIsWrittenOverTheVersionReadOnlyAndReadsBackWithItsDecider() {
+        PendingChanges changes = emptyChanges();
+        PendingChange pending = holdRelease(AT);
+        changes.add(pending);
+
+        PendingChange approved = pending.approve(BOB, AT.plusSeconds(60), Optional.of("incident closed"), Duration.ofMinutes(2));
+        PendingChange denied = pending.deny(ALICE, AT.plusSeconds(61), Optional.empty());
+        assertThat(changes.update(pending, approved)).isTrue();
+        assertThat(changes.update(pending, denied)).isFalse();
+        assertThat(changes.find(pending.id())).contains(approved);
+
+        PendingChange applied = approved.applied(AT.plusSeconds(62), "hold released");
+        assertThat(changes.update(approved, applied)).isTrue();
+        assertThat(changes.find(pending.id())).contains(applied);
+    }
+
+    @Test
+    void aChangeIdIsStoredOnce() {
+        PendingChanges changes = emptyChanges();
+        PendingChange pending = holdRelease(AT);
+        changes.add(pending);
+        assertThatThrownBy(() -> changes.add(pending)).isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
+    void theWorkListIsOneStateDueFirstAndBounded() {
+        PendingChanges changes = emptyChanges();
+        PendingChange later = holdRelease(AT.plusSeconds(120));
+        PendingChange first = holdRelease(AT);
+        PendingChange notDue = holdRelease(AT.plus(Duration.ofHours(5)));
+        PendingChange approved = holdRelease(AT);
+        List.of(later, first, notDue, approved).forEach(changes::add);
+        changes.update(approved, approved.approve(BOB, AT, Optional.empty(), Duration.ofMinutes(2)));
+
+        Instant by = AT.plus(Duration.ofHours(2));
+        assertThat(changes.dueIn(OperationState.PENDING_APPROVAL, by, 10)).containsExactly(first, later);
+        assertThat(changes.dueIn(OperationState.PENDING_APPROVAL, by, 1)).containsExactly(first);
+        assertThat(changes.dueIn(OperationState.APPROVED, by, 10)).extracting(PendingChange::id).containsExactly(approved.id());
+        assertThat(changes.dueIn(OperationState.APPROVED, AT, 10)).isEmpty();
+    }
+}

@@ -1,0 +1,51 @@
+package org.vpsrecovery.domain.testing;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.vpsrecovery.domain.change.PendingChange;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.port.PendingChanges;
+
+/** Pending changes in memory, for application tests; the contract test holds it to the PostgreSQL store's behaviour. */
+public final class InMemoryPendingChanges implements PendingChanges {
+
+    private final Map<OperationId, PendingChange> changes = new LinkedHashMap<>();
+
+    @Override
+    public synchronized void add(PendingChange change) {
+        if (change.version() != 0 || changes.containsKey(change.id())) {
+            throw new IllegalArgumentException("a new change, once, at version 0");
+        }
+        changes.put(change.id(), change);
+    }
+
+    @Override
+    public synchronized Optional<PendingChange> find(OperationId id) {
+        return Optional.ofNullable(changes.get(id));
+    }
+
+    @Override
+    public synchronized boolean update(PendingChange from, PendingChange next) {
+        if (!from.id().equals(next.id())) {
+            throw new IllegalArgumentException("an update moves one change");
+        }
+        PendingChange stored = changes.get(from.id());
+        if (stored == null || stored.version() != from.version()) {
+            return false;
+        }
+        changes.put(next.id(), next);
+        return true;
+    }
+
+    @Override
+    public synchronized List<PendingChange> dueIn(OperationState state, Instant dueBy, int limit) {
+        PendingChanges.requirePage(limit);
+        return changes.values().stream().filter(c -> c.state() == state && !c.nextCheckAt().isAfter(dueBy))
+                .sorted(Comparator.comparing(PendingChange::nextCheckAt)).limit(limit).toList();
+    }
+}
