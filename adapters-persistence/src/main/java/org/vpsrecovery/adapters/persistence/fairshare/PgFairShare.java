@@ -5,10 +5,8 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.BucketProxy;
-import io.github.bucket4j.distributed.proxy.BucketNotFoundException;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
-import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -96,6 +94,13 @@ public final class PgFairShare implements FairShare, AutoCloseable {
     private static final String RELEASE = "DELETE FROM team_call_slot USING (" + UNFLUSHED + ") AS unflushed"
             + " WHERE team = ? AND holder = ? AND slot = ANY (?)";
 
+    /**
+     * How long tokens taken from a team's shared bucket in one batch may be spent here; unspent
+     * ones lapse. A token is spent at most this long after the shared bucket granted it, so the
+     * team's requests in any window stay within what the bucket allows over that window plus this.
+     */
+    public static final Duration TOKENS_VALID = Duration.ofSeconds(1);
+
     /** How long a slot this instance holds may stay unused before it goes back to the shared table. */
     public static final Duration IDLE = Duration.ofMillis(500);
 
@@ -133,50 +138,75 @@ public final class PgFairShare implements FairShare, AutoCloseable {
 
     @Override
     public void takeRequest(TeamId team, FairShareLimits limits) {
-        ConsumptionProbe probe;
         Rate rate = rateOf(team, limits);
+        rate.lock.lock();
         try {
-            probe = rate.batched().tryConsumeAndReturnRemaining(1);
-        } catch (RuntimeException e) {
-            if (!bucketNotFound(e)) {
-                throw unavailable("take a request from the team's rate", e);
+            Instant now = clock.instant();
+            if (rate.left > 0 && now.isBefore(rate.spendBy)) {
+                rate.left--;
+                rate.spent++;
+                return;
             }
-            // Bucket4j's batching does not create a bucket that is not there yet (a team's first requests,
-            // at several instances at once): the plain proxy creates it and takes this request's token.
-            try {
-                probe = rate.plain().tryConsumeAndReturnRemaining(1);
-            } catch (RuntimeException again) {
-                throw unavailable("take a request from the team's rate", again);
+            rate.nextBatch(limits);
+            long taken = fromBucket(rate, bucket -> bucket.tryConsumeAsMuchAsPossible(rate.batch));
+            if (taken == 0) {
+                ConsumptionProbe probe = fromBucket(rate, bucket -> bucket.tryConsumeAndReturnRemaining(1));
+                if (!probe.isConsumed()) {
+                    throw FairShareExceeded.rate(Duration.ofNanos(Math.max(1, probe.getNanosToWaitForRefill())));
+                }
+                taken = 1;
             }
+            // Taken now, spent here within the validity or never (ADR 0045).
+            rate.left = taken - 1;
+            rate.spent = 1;
+            rate.spendBy = now.plus(TOKENS_VALID);
+        } finally {
+            rate.lock.unlock();
         }
-        if (!probe.isConsumed()) {
-            throw FairShareExceeded.rate(Duration.ofNanos(Math.max(1, probe.getNanosToWaitForRefill())));
+    }
+
+    private static <T> T fromBucket(Rate rate, java.util.function.Function<BucketProxy, T> use) {
+        try {
+            return use.apply(rate.bucket);
+        } catch (RuntimeException e) {
+            throw unavailable("take a request from the team's rate", e);
         }
     }
 
     /**
-     * One proxy per team and rate, kept: Bucket4j's batching merges the requests that arrive together
-     * on this instance into one locked read-and-write of the row, each still taking its own token
-     * (ADR 0042). The rate is in the key: a changed rate starts a full bucket of its own on every
-     * instance alike.
+     * One proxy per team and rate, kept. The rate is in the key: a changed rate starts a full bucket
+     * of its own on every instance alike. The plain proxy creates a missing bucket (a team's first
+     * requests at several instances at once).
      */
     private Rate rateOf(TeamId team, FairShareLimits limits) {
         return rates.computeIfAbsent(team.value() + "/" + limits.requestsPerMinute() + "-per-minute",
-                key -> new Rate(buckets.builder().withOptimization(Optimizations.batching()).build(key, () -> rate(limits)),
-                        buckets.builder().build(key, () -> rate(limits))));
+                key -> new Rate(buckets.builder().build(key, () -> rate(limits))));
     }
 
-    /** One team's rate: batched for the common case, plain to create the bucket when it is missing. */
-    private record Rate(BucketProxy batched, BucketProxy plain) {
-    }
+    /**
+     * One team's rate on this instance: the tokens it took from the shared bucket in one batch and
+     * may spend until {@code spendBy}. The batch grows (doubling) while the instance spends a whole
+     * batch within its validity, shrinks to what was spent otherwise, and never exceeds the rate's
+     * refill over the validity: an instance cannot hoard more than that second's worth of requests.
+     */
+    private static final class Rate {
 
-    private static boolean bucketNotFound(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof BucketNotFoundException) {
-                return true;
-            }
+        final BucketProxy bucket;
+        final ReentrantLock lock = new ReentrantLock();
+        long batch;
+        long left;
+        long spent;
+        Instant spendBy = Instant.MIN;
+
+        Rate(BucketProxy bucket) {
+            this.bucket = bucket;
         }
-        return false;
+
+        void nextBatch(FairShareLimits limits) {
+            long most = Math.max(1, limits.requestsPerMinute() * TOKENS_VALID.toMillis() / Duration.ofMinutes(1).toMillis());
+            long next = left == 0 ? Math.max(1, batch * 2) : Math.max(1, spent);
+            batch = Math.min(most, next);
+        }
     }
 
     static BucketConfiguration rate(FairShareLimits limits) {

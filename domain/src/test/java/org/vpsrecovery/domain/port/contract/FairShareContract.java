@@ -228,6 +228,31 @@ public abstract class FairShareContract {
         all.forEach(FairShare.CallSlot::close);
     }
 
+    /**
+     * A busy team's requests over both instances, the clock still: the instances together are
+     * granted exactly the minute's tokens, however they take them from the shared rate.
+     */
+    @Test
+    void aBusyTeamOverBothInstancesIsGrantedItsRateAndNotOneRequestMore() {
+        AdjustableClock clock = new AdjustableClock(T0);
+        FairShare[] instances = twoInstances(clock, LEASE);
+        TeamId team = freshTeam();
+        FairShareLimits limits = new FairShareLimits(600, 10);
+        int taken = 0;
+        for (int i = 0; i < 800; i++) {
+            try {
+                instances[i % 2].takeRequest(team, limits);
+                taken++;
+            } catch (FairShareExceeded refused) {
+                assertThat(refused.reason()).isEqualTo(ReasonCode.TEAM_RATE_LIMITED);
+            }
+        }
+        assertThat(taken).isEqualTo(600);
+        for (FairShare instance : instances) {
+            catchRefusal(() -> instance.takeRequest(team, limits));
+        }
+    }
+
     /** One instance's many calls one after another, each closed: the team never has more than one in flight. */
     @Test
     void callsOneAfterAnotherReuseTheSameShare() {
