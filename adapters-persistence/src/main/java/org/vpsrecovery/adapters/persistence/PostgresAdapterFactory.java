@@ -1,5 +1,6 @@
 package org.vpsrecovery.adapters.persistence;
 
+import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
@@ -125,11 +126,13 @@ public class PostgresAdapterFactory {
     /**
      * Each team's fair share across instances (ADR 0037). A call slot's lease outlasts the longest
      * request (a lock wait, VPS.org's timeouts and retries); it only matters for an instance that died.
+     * On stop the instance's block of slots goes back at once (ADR 0045).
      */
     @Singleton
-    FairShare fairShare(DataSource dataSource, @Nullable Clock clock,
+    @Bean(preDestroy = "close")
+    PgFairShare fairShare(DataSource dataSource, @Nullable Clock clock,
                         @Value("${vpsr.fair-share.call-lease:2m}") Duration lease) {
-        return new PgFairShare(pooled(dataSource), clock == null ? Clock.systemUTC() : clock, lease);
+        return new PgFairShare(pooled(dataSource), clock == null ? Clock.systemUTC() : clock, lease).startGivingBack();
     }
 
     /** The web console's sessions, shared by every instance (ADR 0041). */

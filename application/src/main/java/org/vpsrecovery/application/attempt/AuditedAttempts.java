@@ -218,6 +218,17 @@ public final class AuditedAttempts {
         }
 
         /**
+         * As {@link #run}, but {@code check} is first read without the lock, and a denial there is the
+         * answer (audited {@code REJECTED}): it is as true as that read, and refusals no longer queue
+         * for the server's lock (ADR 0045). Only an allowed check goes on to the lock, where the check
+         * runs again and decides, so nothing passes the limit.
+         */
+        public <T> T runDenyingEarly(Supplier<Decision> check, Supplier<T> call, Function<T, Optional<ResourceRef>> produced) {
+            requireAllowed(check);
+            return run(check, call, produced);
+        }
+
+        /**
          * A change the platform makes alone, with no VPS.org call (ending a restore's hold), so no
          * operation is stored for it: under the lock, {@code check} decides (a denial is
          * {@code REJECTED}); then the intent, {@code change}, and {@code COMPLETED}, or {@code FAILED}

@@ -41,7 +41,8 @@ public final class CreateSnapshotService implements CreateSnapshotUseCase {
         if (!ownership.owns(team, server)) {
             throw attempt.refuse(new ResourceNotFound(ReasonCode.SERVER_NOT_FOUND, "server " + server + " not found"));
         }
-        return attempt.run(
+        // A server at its limit is refused from a read without the lock; an allowed create is checked again under it.
+        return attempt.runDenyingEarly(
                 () -> SnapshotQuota.evaluate(server, snapshots.listSnapshots(Optional.of(server)), limits.limitsFor(team)),
                 () -> snapshots.createSnapshot(new SnapshotDraft(server, command.name(), command.description())),
                 created -> Optional.of(ResourceRef.of(created.id())));

@@ -199,6 +199,42 @@ class CreateSnapshotServiceTest {
         }
     }
 
+    /** A refusal at the limit is decided from a read without the lock: it does not wait for the lock's holder. */
+    @Test
+    void aServerAtItsLimitIsRefusedWithoutWaitingForItsLock() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            platform.provider.addSnapshot(900 + i, platform.web, CreationStatus.COMPLETED);
+        }
+        var lock = new InMemoryServerLock(Duration.ofMillis(100));
+        var service = platform.createSnapshot(lock);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            pool.submit(() -> lock.callExclusively(WEB, () -> {
+                holding.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }));
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            CallContext context = platform.as(BLUE);
+
+            assertThatThrownBy(() -> service.createSnapshot(command(context, WEB, "over")))
+                    .isInstanceOf(RecoveryDenied.class)
+                    .extracting(e -> ((RecoveryException) e).reason()).isEqualTo(ReasonCode.SNAPSHOT_LIMIT_REACHED);
+            assertThat(platform.eventsOf(context)).singleElement()
+                    .extracting(AuditEvent::outcome).isEqualTo(new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED));
+            assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void twentyConcurrentCreatesOnOneServerNeverGetPastFive() throws Exception {
         platform.provider.delayMutations(Duration.ofMillis(20));

@@ -5,10 +5,8 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.BucketProxy;
-import io.github.bucket4j.distributed.proxy.BucketNotFoundException;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
-import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,9 +17,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -38,12 +48,15 @@ import org.vpsrecovery.domain.port.PlatformUnavailable;
  * <p>The rate is a Bucket4j bucket behind Bucket4j's PostgreSQL proxy manager (select for update on
  * {@code team_rate_bucket}; not its advisory-lock variant, whose keys would share one space with the
  * server locks'). The calls in flight are leased slots in {@code team_call_slot}: one
- * {@code INSERT ... ON CONFLICT} claims a free slot or one whose lease ran out, so two instances
+ * {@code INSERT ... ON CONFLICT} claims free slots or ones whose lease ran out, so two instances
  * racing for a slot cannot both hold it, and a dead instance's slots free themselves when their
- * leases end. Plain JDBC: the claim is a conditional write whose returned row is the answer.
- * "Now" comes from the clock, as in the idempotency records.
+ * leases end. An instance leases a block of a team's slots and hands them out to its own requests
+ * without a round trip (ADR 0045): the block grows when its requests find no free slot here, and a
+ * slot unused for {@link #IDLE} goes back to the table, where the other instances can claim it.
+ * Plain JDBC: the claim is a conditional write whose returned rows are the answer. "Now" comes
+ * from the clock, as in the idempotency records.
  */
-public final class PgFairShare implements FairShare {
+public final class PgFairShare implements FairShare, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgFairShare.class);
     static final Duration IN_FLIGHT_RETRY_AFTER = Duration.ofSeconds(1);
@@ -59,15 +72,15 @@ public final class PgFairShare implements FairShare {
      */
     private static final String UNFLUSHED = "SELECT set_config('synchronous_commit', 'off', true)";
 
-    // A random free slot (fewer racers on one row than "the lowest"); none when the team's live
-    // leases already reach the bound (a bound lowered under slots taken with a higher one).
+    // Up to the wanted number of random free slots (fewer racers on one row than "the lowest"), no
+    // more than the bound less the team's live leases (a bound lowered under slots taken with a higher one).
     private static final String CLAIM = """
             WITH unflushed AS MATERIALIZED (%s), live AS (
                 SELECT slot FROM team_call_slot WHERE team = ? AND leased_until > ?
             ), free AS (
                 SELECT s AS slot FROM generate_series(0, ? - 1) AS s, unflushed
-                WHERE s NOT IN (SELECT slot FROM live) AND (SELECT count(*) FROM live) < ?
-                ORDER BY random() LIMIT 1
+                WHERE s NOT IN (SELECT slot FROM live)
+                ORDER BY random() LIMIT greatest(0, least(?, ? - (SELECT count(*) FROM live)))
             )
             INSERT INTO team_call_slot (team, slot, holder, leased_until)
             SELECT ?, slot, ?, ? FROM free
@@ -75,17 +88,41 @@ public final class PgFairShare implements FairShare {
                 WHERE team_call_slot.leased_until <= ?
             RETURNING slot""".formatted(UNFLUSHED);
 
+    private static final String RENEW = "UPDATE team_call_slot SET leased_until = ? FROM (" + UNFLUSHED + ") AS unflushed"
+            + " WHERE team = ? AND holder = ? AND slot = ANY (?) RETURNING slot";
+
     private static final String RELEASE = "DELETE FROM team_call_slot USING (" + UNFLUSHED + ") AS unflushed"
-            + " WHERE team = ? AND slot = ? AND holder = ?";
+            + " WHERE team = ? AND holder = ? AND slot = ANY (?)";
+
+    /**
+     * How long tokens taken from a team's shared bucket in one batch may be spent here; unspent
+     * ones lapse. A token is spent at most this long after the shared bucket granted it, so the
+     * team's requests in any window stay within what the bucket allows over that window plus this.
+     */
+    public static final Duration TOKENS_VALID = Duration.ofSeconds(1);
+
+    /** How long a slot this instance holds may stay unused before it goes back to the shared table. */
+    public static final Duration IDLE = Duration.ofMillis(500);
 
     private final DataSource dataSource;
     private final Clock clock;
     private final Duration lease;
+    private final Duration idle;
     private final ProxyManager<String> buckets;
+    // This instance's holder id on every slot row it leases.
+    private final UUID holder = UUID.randomUUID();
+    private final ConcurrentHashMap<TeamId, Block> blocks = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("vpsr-call-slots").factory());
     // Teams and rates are the configured ones only, so this stays small.
     private final ConcurrentHashMap<String, Rate> rates = new ConcurrentHashMap<>();
 
     public PgFairShare(DataSource dataSource, Clock clock, Duration lease) {
+        this(dataSource, clock, lease, IDLE);
+    }
+
+    public PgFairShare(DataSource dataSource, Clock clock, Duration lease, Duration idle) {
+        this.idle = Objects.requireNonNull(idle, "idle");
         this.dataSource = Objects.requireNonNull(dataSource, "data source");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.lease = Objects.requireNonNull(lease, "lease");
@@ -101,50 +138,75 @@ public final class PgFairShare implements FairShare {
 
     @Override
     public void takeRequest(TeamId team, FairShareLimits limits) {
-        ConsumptionProbe probe;
         Rate rate = rateOf(team, limits);
+        rate.lock.lock();
         try {
-            probe = rate.batched().tryConsumeAndReturnRemaining(1);
-        } catch (RuntimeException e) {
-            if (!bucketNotFound(e)) {
-                throw unavailable("take a request from the team's rate", e);
+            Instant now = clock.instant();
+            if (rate.left > 0 && now.isBefore(rate.spendBy)) {
+                rate.left--;
+                rate.spent++;
+                return;
             }
-            // Bucket4j's batching does not create a bucket that is not there yet (a team's first requests,
-            // at several instances at once): the plain proxy creates it and takes this request's token.
-            try {
-                probe = rate.plain().tryConsumeAndReturnRemaining(1);
-            } catch (RuntimeException again) {
-                throw unavailable("take a request from the team's rate", again);
+            rate.nextBatch(limits);
+            long taken = fromBucket(rate, bucket -> bucket.tryConsumeAsMuchAsPossible(rate.batch));
+            if (taken == 0) {
+                ConsumptionProbe probe = fromBucket(rate, bucket -> bucket.tryConsumeAndReturnRemaining(1));
+                if (!probe.isConsumed()) {
+                    throw FairShareExceeded.rate(Duration.ofNanos(Math.max(1, probe.getNanosToWaitForRefill())));
+                }
+                taken = 1;
             }
+            // Taken now, spent here within the validity or never (ADR 0045).
+            rate.left = taken - 1;
+            rate.spent = 1;
+            rate.spendBy = now.plus(TOKENS_VALID);
+        } finally {
+            rate.lock.unlock();
         }
-        if (!probe.isConsumed()) {
-            throw FairShareExceeded.rate(Duration.ofNanos(Math.max(1, probe.getNanosToWaitForRefill())));
+    }
+
+    private static <T> T fromBucket(Rate rate, java.util.function.Function<BucketProxy, T> use) {
+        try {
+            return use.apply(rate.bucket);
+        } catch (RuntimeException e) {
+            throw unavailable("take a request from the team's rate", e);
         }
     }
 
     /**
-     * One proxy per team and rate, kept: Bucket4j's batching merges the requests that arrive together
-     * on this instance into one locked read-and-write of the row, each still taking its own token
-     * (ADR 0042). The rate is in the key: a changed rate starts a full bucket of its own on every
-     * instance alike.
+     * One proxy per team and rate, kept. The rate is in the key: a changed rate starts a full bucket
+     * of its own on every instance alike. The plain proxy creates a missing bucket (a team's first
+     * requests at several instances at once).
      */
     private Rate rateOf(TeamId team, FairShareLimits limits) {
         return rates.computeIfAbsent(team.value() + "/" + limits.requestsPerMinute() + "-per-minute",
-                key -> new Rate(buckets.builder().withOptimization(Optimizations.batching()).build(key, () -> rate(limits)),
-                        buckets.builder().build(key, () -> rate(limits))));
+                key -> new Rate(buckets.builder().build(key, () -> rate(limits))));
     }
 
-    /** One team's rate: batched for the common case, plain to create the bucket when it is missing. */
-    private record Rate(BucketProxy batched, BucketProxy plain) {
-    }
+    /**
+     * One team's rate on this instance: the tokens it took from the shared bucket in one batch and
+     * may spend until {@code spendBy}. The batch grows (doubling) while the instance spends a whole
+     * batch within its validity, shrinks to what was spent otherwise, and never exceeds the rate's
+     * refill over the validity: an instance cannot hoard more than that second's worth of requests.
+     */
+    private static final class Rate {
 
-    private static boolean bucketNotFound(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof BucketNotFoundException) {
-                return true;
-            }
+        final BucketProxy bucket;
+        final ReentrantLock lock = new ReentrantLock();
+        long batch;
+        long left;
+        long spent;
+        Instant spendBy = Instant.MIN;
+
+        Rate(BucketProxy bucket) {
+            this.bucket = bucket;
         }
-        return false;
+
+        void nextBatch(FairShareLimits limits) {
+            long most = Math.max(1, limits.requestsPerMinute() * TOKENS_VALID.toMillis() / Duration.ofMinutes(1).toMillis());
+            long next = left == 0 ? Math.max(1, batch * 2) : Math.max(1, spent);
+            batch = Math.min(most, next);
+        }
     }
 
     static BucketConfiguration rate(FairShareLimits limits) {
@@ -156,62 +218,236 @@ public final class PgFairShare implements FairShare {
 
     @Override
     public CallSlot enterCall(TeamId team, FairShareLimits limits) {
-        UUID holder = UUID.randomUUID();
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(true);
-            for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-                Instant now = clock.instant();
-                OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-                try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
-                    claim.setString(1, team.value());
-                    claim.setObject(2, at);
-                    claim.setInt(3, limits.callsInFlight());
-                    claim.setInt(4, limits.callsInFlight());
-                    claim.setString(5, team.value());
-                    claim.setObject(6, holder);
-                    claim.setObject(7, at.plus(lease));
-                    claim.setObject(8, at);
-                    try (ResultSet claimed = claim.executeQuery()) {
-                        if (claimed.next()) {
-                            return new LeasedSlot(team, claimed.getInt(1), holder);
-                        }
-                    }
+        Block block = blocks.computeIfAbsent(team, Block::new);
+        block.lock.lock();
+        try {
+            Instant now = clock.instant();
+            block.renewIfHalfGone(now);
+            // A lowered bound: the calls this instance has in flight count against it.
+            if (block.inUse < limits.callsInFlight()) {
+                if (block.free.isEmpty()) {
+                    block.claim(limits, now);
+                }
+                Integer slot = block.free.pollFirst();
+                if (slot != null) {
+                    block.inUse++;
+                    return new LocalSlot(block, slot);
                 }
             }
-        } catch (SQLException e) {
-            throw unavailable("take a call slot", e);
+        } finally {
+            block.lock.unlock();
         }
         throw FairShareExceeded.callsInFlight(limits.callsInFlight(), IN_FLIGHT_RETRY_AFTER);
     }
 
-    /** Closing frees the slot if this holder still has it; a failed delete leaves it to its lease. */
-    private final class LeasedSlot implements CallSlot {
+    /**
+     * Gives back to the shared table the slots this instance has held unused for the idle time, and
+     * renews the leases of the rest once half gone. Run in the background ({@link #startGivingBack});
+     * tests call it after moving their clock.
+     */
+    public void giveBackIdleSlots() {
+        for (Block block : blocks.values()) {
+            block.lock.lock();
+            try {
+                Instant now = clock.instant();
+                List<Integer> idleSlots = new ArrayList<>();
+                // The least recently freed are at the back: hand-outs take from the front.
+                while (!block.free.isEmpty() && !block.freedAt.get(block.free.peekLast()).plus(idle).isAfter(now)) {
+                    Integer slot = block.free.pollLast();
+                    block.freedAt.remove(slot);
+                    idleSlots.add(slot);
+                }
+                block.giveBack(idleSlots);
+                block.renewIfHalfGone(now);
+            } catch (RuntimeException e) {
+                LOG.warn("could not give back or renew the call slots of team {}; their leases free them: {}",
+                        block.team.value(), e.toString());
+            } finally {
+                block.lock.unlock();
+            }
+        }
+    }
 
-        private final TeamId team;
-        private final int slot;
-        private final UUID holder;
-        private final AtomicBoolean closed = new AtomicBoolean();
+    /** Gives back idle slots and renews leases every quarter of the idle time, on one daemon thread. */
+    public PgFairShare startGivingBack() {
+        long every = Math.max(1, idle.toMillis() / 4);
+        background.scheduleWithFixedDelay(this::giveBackIdleSlots, every, every, TimeUnit.MILLISECONDS);
+        return this;
+    }
 
-        LeasedSlot(TeamId team, int slot, UUID holder) {
+    /** Stops the background work and gives every slot this instance holds back (those in use too: it is stopping). */
+    @Override
+    public void close() {
+        background.shutdownNow();
+        for (Block block : blocks.values()) {
+            block.lock.lock();
+            try {
+                List<Integer> all = new ArrayList<>(block.free);
+                all.addAll(block.leased);
+                block.giveBack(new ArrayList<>(new java.util.LinkedHashSet<>(all)));
+                block.free.clear();
+            } catch (RuntimeException e) {
+                LOG.warn("could not give back the call slots of team {}; their leases free them: {}",
+                        block.team.value(), e.toString());
+            } finally {
+                block.lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * This instance's block of one team's slots (ADR 0045): leased from the shared table, every row
+     * under this instance's holder id, handed out here without a database round trip. The table's
+     * unique (team, slot) rows keep the sum of every instance's blocks within the bound.
+     */
+    private final class Block {
+
+        final TeamId team;
+        final ReentrantLock lock = new ReentrantLock();
+        final Set<Integer> leased = new HashSet<>();
+        // Free slots, the most recently freed first; their freeing instant decides when they go back.
+        final Deque<Integer> free = new ArrayDeque<>();
+        final Map<Integer, Instant> freedAt = new HashMap<>();
+        int inUse;
+        Instant leasedUntil = Instant.MIN;
+
+        Block(TeamId team) {
             this.team = team;
-            this.slot = slot;
-            this.holder = holder;
         }
 
-        @Override
-        public void close() {
-            if (!closed.compareAndSet(false, true)) {
+        /** Claims more slots: as many as it holds already (the block doubles), at least one, within the bound. */
+        void claim(FairShareLimits limits, Instant now) {
+            int wanted = Math.max(1, Math.min(leased.size(), limits.callsInFlight() - leased.size()));
+            OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+            OffsetDateTime until = at.plus(lease);
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(true);
+                for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+                    List<Integer> claimed = new ArrayList<>();
+                    try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
+                        claim.setString(1, team.value());
+                        claim.setObject(2, at);
+                        claim.setInt(3, limits.callsInFlight());
+                        claim.setInt(4, wanted);
+                        claim.setInt(5, limits.callsInFlight());
+                        claim.setString(6, team.value());
+                        claim.setObject(7, holder);
+                        claim.setObject(8, until);
+                        claim.setObject(9, at);
+                        try (ResultSet rows = claim.executeQuery()) {
+                            while (rows.next()) {
+                                claimed.add(rows.getInt(1));
+                            }
+                        }
+                    }
+                    if (!claimed.isEmpty()) {
+                        boolean grew = !leased.isEmpty();
+                        for (Integer slot : claimed) {
+                            leased.add(slot);
+                            free.addFirst(slot);
+                            freedAt.put(slot, now);
+                        }
+                        if (grew) {
+                            renew(connection, now); // the whole block on one lease end again
+                        } else {
+                            leasedUntil = until.toInstant();
+                        }
+                        return;
+                    }
+                }
+            } catch (SQLException e) {
+                throw unavailable("take a call slot", e);
+            }
+        }
+
+        /** Renews the whole block's lease once half of it is gone, so the slots in use never lapse while this instance lives. */
+        void renewIfHalfGone(Instant now) {
+            if (leased.isEmpty() || leasedUntil.minus(lease.dividedBy(2)).isAfter(now)) {
                 return;
             }
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(true);
+                renew(connection, now);
+            } catch (SQLException e) {
+                throw unavailable("renew the team's call slots", e);
+            }
+        }
+
+        /** One lease end for the whole block; a slot another holder took meanwhile (its lease had lapsed) is dropped. */
+        private void renew(Connection connection, Instant now) throws SQLException {
+            if (leased.isEmpty()) {
+                return;
+            }
+            OffsetDateTime until = OffsetDateTime.ofInstant(now, ZoneOffset.UTC).plus(lease);
+            Set<Integer> kept = new HashSet<>();
+            try (PreparedStatement renew = connection.prepareStatement(RENEW)) {
+                renew.setObject(1, until);
+                renew.setString(2, team.value());
+                renew.setObject(3, holder);
+                renew.setArray(4, connection.createArrayOf("integer", leased.toArray()));
+                try (ResultSet rows = renew.executeQuery()) {
+                    while (rows.next()) {
+                        kept.add(rows.getInt(1));
+                    }
+                }
+            }
+            if (kept.size() < leased.size()) {
+                LOG.warn("team {} lost {} call slots whose lease had lapsed", team.value(), leased.size() - kept.size());
+                leased.retainAll(kept);
+                free.retainAll(kept);
+                freedAt.keySet().retainAll(kept);
+            }
+            leasedUntil = until.toInstant();
+        }
+
+        void giveBack(List<Integer> slots) {
+            if (slots.isEmpty()) {
+                return;
+            }
+            slots.forEach(leased::remove);
             try (Connection connection = dataSource.getConnection();
                  PreparedStatement release = connection.prepareStatement(RELEASE)) {
                 connection.setAutoCommit(true);
                 release.setString(1, team.value());
-                release.setInt(2, slot);
-                release.setObject(3, holder);
+                release.setObject(2, holder);
+                release.setArray(3, connection.createArrayOf("integer", slots.toArray()));
                 release.executeUpdate();
-            } catch (SQLException | RuntimeException e) {
-                LOG.warn("could not free call slot {} of team {}; its lease frees it: {}", slot, team.value(), e.toString());
+            } catch (SQLException e) {
+                throw unavailable("give back call slots", e);
+            }
+        }
+
+        /** A call ended: its slot is free here at once, and goes back to the table once idle. */
+        void release(int slot) {
+            lock.lock();
+            try {
+                inUse--;
+                if (leased.contains(slot)) {
+                    free.addFirst(slot);
+                    freedAt.put(slot, clock.instant());
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** One call in flight on a slot of this instance's block; only the first close counts. */
+    private static final class LocalSlot implements CallSlot {
+
+        private final Block block;
+        private final int slot;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        LocalSlot(Block block, int slot) {
+            this.block = block;
+            this.slot = slot;
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                block.release(slot);
             }
         }
     }

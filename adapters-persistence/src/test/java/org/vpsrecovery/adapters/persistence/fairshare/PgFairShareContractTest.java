@@ -33,6 +33,14 @@ class PgFairShareContractTest extends FairShareContract {
                 new PgFairShare(DATABASE.dataSource(), clock, lease)};
     }
 
+    @Override
+    protected void idleSlotsGivenBack(AdjustableClock clock, FairShare... instances) {
+        clock.advance(PgFairShare.IDLE);
+        for (FairShare instance : instances) {
+            ((PgFairShare) instance).giveBackIdleSlots();
+        }
+    }
+
     /**
      * A team's first requests arrive at both instances at once, before its rate's row exists: each is
      * counted or refused for the rate, never failed for the database (a 503 was answered here).
@@ -118,6 +126,8 @@ class PgFairShareContractTest extends FairShareContract {
             FairShare.CallSlot slot = fairShare.enterCall(team, limits);
             assertThat(liveSlots(pool, team)).isEqualTo(1);
             slot.close();
+            clock.advance(PgFairShare.IDLE);
+            fairShare.giveBackIdleSlots();
             catchRefusal(() -> fairShare.takeRequest(team, limits));
 
             assertThat(liveSlots(pool, team)).isZero();
@@ -127,6 +137,70 @@ class PgFairShareContractTest extends FairShareContract {
                 setting.next();
                 assertThat(setting.getString(1)).isEqualTo("on");
             }
+        }
+    }
+
+    /** An instance's block serves its calls one after another without a write: the slot's row is the one first claimed. */
+    @Test
+    void aBlockServesItsCallsWithoutWritingPerCall() throws SQLException {
+        AdjustableClock clock = new AdjustableClock(T0);
+        FairShare[] instances = twoInstances(clock, LEASE);
+        TeamId team = freshTeam();
+        FairShareLimits limits = new FairShareLimits(1000, 4);
+        instances[0].enterCall(team, limits).close();
+        String before = slotRows(team);
+
+        for (int i = 0; i < 20; i++) {
+            instances[0].enterCall(team, limits).close();
+        }
+
+        assertThat(slotRows(team)).isEqualTo(before).contains("1 rows");
+    }
+
+    /** A slot in use on a living instance is renewed before its lease ends: no other instance takes it. */
+    @Test
+    void aLivingInstanceRenewsTheSlotsItUses() {
+        AdjustableClock clock = new AdjustableClock(T0);
+        FairShare[] instances = twoInstances(clock, LEASE);
+        TeamId team = freshTeam();
+        FairShareLimits limits = new FairShareLimits(1000, 1);
+        FairShare.CallSlot longCall = instances[0].enterCall(team, limits);
+
+        clock.advance(LEASE.dividedBy(2).plusSeconds(1));
+        ((PgFairShare) instances[0]).giveBackIdleSlots();
+        clock.advance(LEASE.dividedBy(2));
+
+        catchRefusal(() -> instances[1].enterCall(team, limits));
+        longCall.close();
+    }
+
+    /** A stopping instance gives back its whole block at once, rather than at its leases' end. */
+    @Test
+    void aStoppingInstanceGivesItsBlockBack() {
+        AdjustableClock clock = new AdjustableClock(T0);
+        PgFairShare stopping = new PgFairShare(DATABASE.dataSource(), clock, LEASE);
+        FairShare other = new PgFairShare(DATABASE.dataSource(), clock, LEASE);
+        TeamId team = freshTeam();
+        FairShareLimits limits = new FairShareLimits(1000, 2);
+        stopping.enterCall(team, limits).close();
+        stopping.enterCall(team, limits);
+        stopping.enterCall(team, limits);
+        catchRefusal(() -> other.enterCall(team, limits));
+
+        stopping.close();
+
+        other.enterCall(team, limits);
+        other.enterCall(team, limits);
+    }
+
+    /** The team's rows: how many, and each row's version (xmin), which a write changes. */
+    private static String slotRows(TeamId team) throws SQLException {
+        try (Connection connection = DATABASE.dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT count(*) || ' rows ' || coalesce(string_agg(slot || ':' || xmin::text, ','), '')"
+                     + " FROM team_call_slot WHERE team = '" + team.value() + "'")) {
+            rows.next();
+            return rows.getString(1);
         }
     }
 

@@ -36,6 +36,14 @@ public abstract class FairShareContract {
     /** Two instances sharing one store, reading time from {@code clock}, leasing call slots for {@code lease}. */
     protected abstract FairShare[] twoInstances(AdjustableClock clock, Duration lease);
 
+    /**
+     * Lets time pass until every instance has given back the slots it holds unused, and has them
+     * given back. An implementation may keep a closed slot for its own next request (a block of
+     * slots, ADR 0045), but only for that long; one that frees a slot on close does nothing here.
+     */
+    protected void idleSlotsGivenBack(AdjustableClock clock, FairShare... instances) {
+    }
+
     /** A team no other test used: the store may outlive one test. */
     protected static TeamId freshTeam() {
         return new TeamId("team-" + TEAMS.incrementAndGet() + "-" + Long.toString(System.nanoTime(), 36));
@@ -109,6 +117,7 @@ public abstract class FairShareContract {
         assertThatCode(() -> instances[0].enterCall(freshTeam(), limits).close()).doesNotThrowAnyException();
 
         first.close();
+        idleSlotsGivenBack(clock, instances);
         FairShare.CallSlot third = instances[1].enterCall(team, limits);
         catchRefusal(() -> instances[0].enterCall(team, limits));
         second.close();
@@ -123,6 +132,7 @@ public abstract class FairShareContract {
         FairShareLimits limits = new FairShareLimits(100, 1);
         FairShare.CallSlot first = instances[0].enterCall(team, limits);
         first.close();
+        idleSlotsGivenBack(clock, instances);
         FairShare.CallSlot second = instances[1].enterCall(team, limits);
 
         first.close();
@@ -160,6 +170,7 @@ public abstract class FairShareContract {
         a.close();
         catchRefusal(() -> instances[1].enterCall(team, new FairShareLimits(100, 2)));
         b.close();
+        idleSlotsGivenBack(clock, instances);
         instances[1].enterCall(team, new FairShareLimits(100, 2)).close();
         c.close();
     }
@@ -208,12 +219,85 @@ public abstract class FairShareContract {
         assertThat(mostInside.get()).isBetween(1, bound);
         assertThat(entered.get() + refused.get()).isEqualTo(callers * 10);
         // Every slot was given back: the whole bound is free again.
+        idleSlotsGivenBack(clock, instances);
         List<FairShare.CallSlot> all = new ArrayList<>();
         for (int i = 0; i < bound; i++) {
             all.add(instances[i % 2].enterCall(team, limits));
         }
         catchRefusal(() -> instances[0].enterCall(team, limits));
         all.forEach(FairShare.CallSlot::close);
+    }
+
+    /**
+     * A busy team's requests over both instances, the clock still: the instances together are
+     * granted exactly the minute's tokens, however they take them from the shared rate.
+     */
+    @Test
+    void aBusyTeamOverBothInstancesIsGrantedItsRateAndNotOneRequestMore() {
+        AdjustableClock clock = new AdjustableClock(T0);
+        FairShare[] instances = twoInstances(clock, LEASE);
+        TeamId team = freshTeam();
+        FairShareLimits limits = new FairShareLimits(600, 10);
+        int taken = 0;
+        for (int i = 0; i < 800; i++) {
+            try {
+                instances[i % 2].takeRequest(team, limits);
+                taken++;
+            } catch (FairShareExceeded refused) {
+                assertThat(refused.reason()).isEqualTo(ReasonCode.TEAM_RATE_LIMITED);
+            }
+        }
+        assertThat(taken).isEqualTo(600);
+        for (FairShare instance : instances) {
+            catchRefusal(() -> instance.takeRequest(team, limits));
+        }
+    }
+
+    /** One instance's many calls one after another, each closed: the team never has more than one in flight. */
+    @Test
+    void callsOneAfterAnotherReuseTheSameShare() {
+        AdjustableClock clock = new AdjustableClock(T0);
+        FairShare[] instances = twoInstances(clock, LEASE);
+        TeamId team = freshTeam();
+        FairShareLimits limits = new FairShareLimits(1000, 2);
+        for (int i = 0; i < 50; i++) {
+            instances[0].enterCall(team, limits).close();
+        }
+        FairShare.CallSlot held = instances[0].enterCall(team, limits);
+        FairShare.CallSlot other = instances[1].enterCall(team, limits);
+
+        catchRefusal(() -> instances[0].enterCall(team, limits));
+        catchRefusal(() -> instances[1].enterCall(team, limits));
+        held.close();
+        other.close();
+    }
+
+    /**
+     * One instance took the whole bound in a burst, then its calls ended: once its unused slots are
+     * given back, the other instance has the whole bound, and the two never together pass it.
+     */
+    @Test
+    void theWholeBoundMovesToTheOtherInstanceOnceTheFirstIsIdle() {
+        AdjustableClock clock = new AdjustableClock(T0);
+        FairShare[] instances = twoInstances(clock, LEASE);
+        TeamId team = freshTeam();
+        FairShareLimits limits = new FairShareLimits(1000, 4);
+        List<FairShare.CallSlot> burst = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            burst.add(instances[0].enterCall(team, limits));
+        }
+        catchRefusal(() -> instances[1].enterCall(team, limits));
+        burst.forEach(FairShare.CallSlot::close);
+
+        idleSlotsGivenBack(clock, instances);
+
+        List<FairShare.CallSlot> moved = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            moved.add(instances[1].enterCall(team, limits));
+        }
+        catchRefusal(() -> instances[0].enterCall(team, limits));
+        catchRefusal(() -> instances[1].enterCall(team, limits));
+        moved.forEach(FairShare.CallSlot::close);
     }
 
     protected static FairShareExceeded catchRefusal(Runnable call) {
