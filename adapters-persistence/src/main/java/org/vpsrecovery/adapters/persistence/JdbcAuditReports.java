@@ -1,7 +1,11 @@
 package org.vpsrecovery.adapters.persistence;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -102,14 +106,49 @@ public final class JdbcAuditReports implements AuditReports {
         }
     }
 
+    /**
+     * Whole UTC days from the daily pre-aggregates (V28, ADR 0046), the partial days at the period's
+     * edges from the events; a period within one day's span reads only events. The counts of the
+     * parts are summed in {@link #fold}, so the answer is the one a recomputation over the events gives.
+     */
     @Override
     public AuditSummary summarize(SummaryQuery query) {
         Objects.requireNonNull(query, "query");
-        String unit = switch (query.bucket()) {
+        String unit = unit(query);
+        Instant wholeFrom = query.from().truncatedTo(ChronoUnit.DAYS);
+        if (wholeFrom.isBefore(query.from())) {
+            wholeFrom = wholeFrom.plus(1, ChronoUnit.DAYS);
+        }
+        Instant wholeTo = query.to().truncatedTo(ChronoUnit.DAYS);
+        List<AuditEventRowRepository.SummaryRow> groups = new ArrayList<>();
+        if (!wholeFrom.isBefore(wholeTo)) {
+            groups.addAll(rows.summary(unit, query.from(), query.to(), query.team()));
+        } else {
+            if (query.from().isBefore(wholeFrom)) {
+                groups.addAll(rows.summary(unit, query.from(), wholeFrom, query.team()));
+            }
+            groups.addAll(rows.dailySummary(unit, utcDay(wholeFrom), utcDay(wholeTo), query.team()));
+            if (wholeTo.isBefore(query.to())) {
+                groups.addAll(rows.summary(unit, wholeTo, query.to(), query.team()));
+            }
+        }
+        return fold(query, groups);
+    }
+
+    /** The date_trunc unit of the query's buckets; never caller text. */
+    static String unit(SummaryQuery query) {
+        return switch (query.bucket()) {
             case DAY -> "day";
             case MONTH -> "month";
         };
-        List<AuditEventRowRepository.SummaryRow> groups = rows.summary(unit, query.from(), query.to(), query.team());
+    }
+
+    private static LocalDate utcDay(Instant midnight) {
+        return LocalDate.ofInstant(midnight, ZoneOffset.UTC);
+    }
+
+    /** The summary of grouped counts; groups may repeat (a month read from days and edges) and are summed. */
+    static AuditSummary fold(SummaryQuery query, List<AuditEventRowRepository.SummaryRow> groups) {
         record Key(Instant bucket, TeamId team, Operation operation, Outcome.Kind outcome) {
         }
         Map<Key, Long> counts = new HashMap<>();
