@@ -68,6 +68,13 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
             GROUP BY 1, 2, 3, 4, 5""")
     List<SummaryRow> dailySummary(String unit, LocalDate fromDay, LocalDate toDay, @Nullable String team);
 
+    /** The counts of the whole UTC months {@code [fromMonth, toMonth)} (first days) by month, from V28's month rows. */
+    @Query("""
+            SELECT day::timestamp AT TIME ZONE 'UTC' AS bucket, team, operation, outcome_kind, outcome_reason, events
+            FROM audit_monthly_count
+            WHERE day >= :fromMonth AND day < :toMonth AND (CAST(:team AS text) IS NULL OR team = :team)""")
+    List<SummaryRow> monthlySummary(LocalDate fromMonth, LocalDate toMonth, @Nullable String team);
+
     /** Each max() is one backward probe of audit_event_server_completed. */
     @Query("""
             SELECT s.id AS server_id,

@@ -80,6 +80,15 @@ public final class AuditEventRows {
         }
     }
 
+    List<AuditEventRowRepository.SummaryRow> monthlySummary(LocalDate fromMonth, LocalDate toMonth,
+                                                            Optional<TeamId> team) {
+        try {
+            return rows.monthlySummary(fromMonth, toMonth, team.map(TeamId::value).orElse(null));
+        } catch (RuntimeException e) {
+            throw DatabaseFailure.of("summarise the audit history", e);
+        }
+    }
+
     List<AuditEventRowRepository.ActivityRow> recoveryActivity(List<Long> servers) {
         try {
             return rows.recoveryActivity(servers);

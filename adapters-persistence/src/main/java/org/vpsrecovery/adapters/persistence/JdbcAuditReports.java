@@ -3,7 +3,6 @@ package org.vpsrecovery.adapters.persistence;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -27,6 +26,7 @@ import org.vpsrecovery.domain.port.AuditReports;
 import org.vpsrecovery.domain.report.AuditEventPage;
 import org.vpsrecovery.domain.report.AuditSummary;
 import org.vpsrecovery.domain.report.RecoveryActivity;
+import org.vpsrecovery.domain.report.SummaryBucket;
 import org.vpsrecovery.domain.report.SummaryQuery;
 import org.vpsrecovery.domain.server.ServerId;
 
@@ -107,32 +107,51 @@ public final class JdbcAuditReports implements AuditReports {
     }
 
     /**
-     * Whole UTC days from the daily pre-aggregates (V28, ADR 0046), the partial days at the period's
-     * edges from the events; a period within one day's span reads only events. The counts of the
-     * parts are summed in {@link #fold}, so the answer is the one a recomputation over the events gives.
+     * Whole UTC months (by month) and whole UTC days from the pre-aggregates (V28, ADR 0046), the
+     * partial days at the period's edges from the events; a period within one day's span reads only
+     * events. The counts of the parts are summed in {@link #fold}, so the answer is the one a
+     * recomputation over the events gives.
      */
     @Override
     public AuditSummary summarize(SummaryQuery query) {
         Objects.requireNonNull(query, "query");
         String unit = unit(query);
-        Instant wholeFrom = query.from().truncatedTo(ChronoUnit.DAYS);
-        if (wholeFrom.isBefore(query.from())) {
-            wholeFrom = wholeFrom.plus(1, ChronoUnit.DAYS);
+        LocalDate firstWholeDay = utcDay(query.from());
+        if (firstWholeDay.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(query.from())) {
+            firstWholeDay = firstWholeDay.plusDays(1);
         }
-        Instant wholeTo = query.to().truncatedTo(ChronoUnit.DAYS);
+        LocalDate endOfWholeDays = utcDay(query.to());
+        Instant wholeFrom = firstWholeDay.atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant wholeTo = endOfWholeDays.atStartOfDay(ZoneOffset.UTC).toInstant();
         List<AuditEventRowRepository.SummaryRow> groups = new ArrayList<>();
         if (!wholeFrom.isBefore(wholeTo)) {
             groups.addAll(rows.summary(unit, query.from(), query.to(), query.team()));
+            return fold(query, groups);
+        }
+        if (query.from().isBefore(wholeFrom)) {
+            groups.addAll(rows.summary(unit, query.from(), wholeFrom, query.team()));
+        }
+        LocalDate firstWholeMonth = firstWholeDay.withDayOfMonth(1);
+        if (firstWholeMonth.isBefore(firstWholeDay)) {
+            firstWholeMonth = firstWholeMonth.plusMonths(1);
+        }
+        LocalDate endOfWholeMonths = endOfWholeDays.withDayOfMonth(1);
+        if (query.bucket() == SummaryBucket.MONTH && firstWholeMonth.isBefore(endOfWholeMonths)) {
+            groups.addAll(days(unit, firstWholeDay, firstWholeMonth, query));
+            groups.addAll(rows.monthlySummary(firstWholeMonth, endOfWholeMonths, query.team()));
+            groups.addAll(days(unit, endOfWholeMonths, endOfWholeDays, query));
         } else {
-            if (query.from().isBefore(wholeFrom)) {
-                groups.addAll(rows.summary(unit, query.from(), wholeFrom, query.team()));
-            }
-            groups.addAll(rows.dailySummary(unit, utcDay(wholeFrom), utcDay(wholeTo), query.team()));
-            if (wholeTo.isBefore(query.to())) {
-                groups.addAll(rows.summary(unit, wholeTo, query.to(), query.team()));
-            }
+            groups.addAll(days(unit, firstWholeDay, endOfWholeDays, query));
+        }
+        if (wholeTo.isBefore(query.to())) {
+            groups.addAll(rows.summary(unit, wholeTo, query.to(), query.team()));
         }
         return fold(query, groups);
+    }
+
+    private List<AuditEventRowRepository.SummaryRow> days(String unit, LocalDate from, LocalDate to,
+                                                          SummaryQuery query) {
+        return from.isBefore(to) ? rows.dailySummary(unit, from, to, query.team()) : List.of();
     }
 
     /** The date_trunc unit of the query's buckets; never caller text. */
@@ -143,8 +162,8 @@ public final class JdbcAuditReports implements AuditReports {
         };
     }
 
-    private static LocalDate utcDay(Instant midnight) {
-        return LocalDate.ofInstant(midnight, ZoneOffset.UTC);
+    private static LocalDate utcDay(Instant instant) {
+        return LocalDate.ofInstant(instant, ZoneOffset.UTC);
     }
 
     /** The summary of grouped counts; groups may repeat (a month read from days and edges) and are summed. */

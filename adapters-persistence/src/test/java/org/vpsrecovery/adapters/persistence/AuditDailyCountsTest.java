@@ -40,8 +40,9 @@ import org.vpsrecovery.domain.report.SummaryQuery;
 import org.vpsrecovery.domain.server.ServerId;
 
 /**
- * The daily pre-aggregates of V28 (ADR 0046): kept in step by the appends, so the summary read from
- * them (whole days) and the events (edge days) equals the summary recomputed from the events alone.
+ * The daily and monthly pre-aggregates of V28 (ADR 0046): kept in step by the appends, so the summary
+ * read from them (whole months and days) and the events (edge days) equals the summary recomputed from
+ * the events alone.
  */
 class AuditDailyCountsTest {
 
@@ -119,6 +120,13 @@ class AuditDailyCountsTest {
         assertThat(strings(database, "SELECT count(*) FROM ((" + recount + ") EXCEPT ALL (" + stored + ")) d"))
                 .containsExactly("0");
         assertThat(strings(database, "SELECT count(*) FROM ((" + stored + ") EXCEPT ALL (" + recount + ")) d"))
+                .containsExactly("0");
+        String monthly = "SELECT date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date AS day, team, operation, "
+                + "outcome_kind, outcome_reason, count(*) AS events FROM audit_event GROUP BY 1, 2, 3, 4, 5";
+        String storedMonthly = "SELECT day, team, operation, outcome_kind, outcome_reason, events FROM audit_monthly_count";
+        assertThat(strings(database, "SELECT count(*) FROM ((" + monthly + ") EXCEPT ALL (" + storedMonthly + ")) d"))
+                .containsExactly("0");
+        assertThat(strings(database, "SELECT count(*) FROM ((" + storedMonthly + ") EXCEPT ALL (" + monthly + ")) d"))
                 .containsExactly("0");
     }
 
