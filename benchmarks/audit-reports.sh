@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 EVENTS="${1:-10000000}"
 ./mvnw -B -ntp -pl bootstrap -am verify \
-    -Dtest=AuditReportsBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dtest=AuditReportsBenchmark -Dsurefire.failIfNoSpecifiedTests=false -DskipITs \
     -Dvpsr.bench.events="$EVENTS" \
     -Dvpsr.bench.skip-verify="${VPSR_BENCH_SKIP_VERIFY:-false}" \
     -Dvpsr.bench.output="$PWD/bootstrap/target/audit-reports-benchmark.md"
