@@ -171,13 +171,16 @@ public final class JdbcAuditReports implements AuditReports {
         record Key(Instant bucket, TeamId team, Operation operation, Outcome.Kind outcome) {
         }
         Map<Key, Long> counts = new HashMap<>();
+        // A team id is checked once per team, not once per row: a year by day is ~400,000 rows.
+        Map<String, TeamId> teams = new HashMap<>();
         Map<ReasonCode, Long> rejections = new EnumMap<>(ReasonCode.class);
         long calls = 0;
         long failures = 0;
         for (AuditEventRowRepository.SummaryRow group : groups) {
             Outcome.Kind kind = Outcome.Kind.valueOf(group.outcomeKind());
             Optional<ReasonCode> reason = Optional.ofNullable(group.outcomeReason()).map(ReasonCode::valueOf);
-            counts.merge(new Key(group.bucket(), new TeamId(group.team()), Operation.valueOf(group.operation()), kind),
+            counts.merge(new Key(group.bucket(), teams.computeIfAbsent(group.team(), TeamId::new),
+                    Operation.valueOf(group.operation()), kind),
                     group.events(), Long::sum);
             if (kind == Outcome.Kind.REJECTED) {
                 rejections.merge(reason.orElseThrow(), group.events(), Long::sum);
