@@ -316,8 +316,6 @@ class AuditReportsHttpTest {
                 .doesNotContainKey("walked_after");
 
         platform.history.tamperTruncate(3);
-        assertThat(get("/api/v1/audit/verify/?from=latest-checkpoint", AUDITOR_TOKEN).body())
-                .containsEntry("fault", "TRUNCATED");
         Answer truncated = get("/api/v1/audit/verify/", AUDITOR_TOKEN);
         assertThat(truncated.status()).isEqualTo(200);
         assertThat(truncated.body()).containsEntry("intact", false).containsEntry("first_broken_sequence", 3)
