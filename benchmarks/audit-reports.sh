@@ -4,15 +4,17 @@
 # PostgreSQL: VPSR_BENCH_DB_URL (+ VPSR_BENCH_DB_USER, VPSR_BENCH_DB_PASSWORD) names an empty
 # database you run (a database already holding events is reused, not reloaded); otherwise an
 # embedded PostgreSQL is started from zonky's binaries, its data under bootstrap/target/.
-# Set VPSR_BENCH_SKIP_VERIFY=true to leave out the (long) whole-chain verification.
+# Set VPSR_BENCH_SKIP_VERIFY=true to leave out the (long) whole-chain verification, and
+# VPSR_BENCH_SKIP_APPENDS=true the appends (8 clients over one, then two service instances).
 # The figures go to stdout and to bootstrap/target/audit-reports-benchmark.md; copy them by hand
 # into docs/benchmarks.md with the machine they ran on. Never part of ./mvnw verify.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVENTS="${1:-10000000}"
 ./mvnw -B -ntp -pl bootstrap -am verify \
-    -Dtest=AuditReportsBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dtest=AuditReportsBenchmark -Dsurefire.failIfNoSpecifiedTests=false -DskipITs \
     -Dvpsr.bench.events="$EVENTS" \
     -Dvpsr.bench.skip-verify="${VPSR_BENCH_SKIP_VERIFY:-false}" \
+    -Dvpsr.bench.skip-appends="${VPSR_BENCH_SKIP_APPENDS:-false}" \
     -Dvpsr.bench.output="$PWD/bootstrap/target/audit-reports-benchmark.md"
 echo "figures: bootstrap/target/audit-reports-benchmark.md"

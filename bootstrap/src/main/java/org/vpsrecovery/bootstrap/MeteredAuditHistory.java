@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.port.AuditHistory;
@@ -42,5 +43,10 @@ public final class MeteredAuditHistory implements AuditHistory {
     @Override
     public ChainVerification verifyChain() {
         return history.verifyChain();
+    }
+
+    @Override
+    public ChainVerification verifyChainAfter(long sequence, ChainHash hash) {
+        return history.verifyChainAfter(sequence, hash);
     }
 }

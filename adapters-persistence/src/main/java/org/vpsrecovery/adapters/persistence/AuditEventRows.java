@@ -8,6 +8,7 @@ import io.micronaut.data.repository.jpa.criteria.CriteriaQueryBuilder;
 import jakarta.persistence.criteria.Predicate;
 import jakarta.persistence.criteria.Root;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,24 @@ public final class AuditEventRows {
     List<AuditEventRowRepository.SummaryRow> summary(String unit, Instant from, Instant to, Optional<TeamId> team) {
         try {
             return rows.summary(unit, from, to, team.map(TeamId::value).orElse(null));
+        } catch (RuntimeException e) {
+            throw DatabaseFailure.of("summarise the audit history", e);
+        }
+    }
+
+    List<AuditEventRowRepository.SummaryRow> dailySummary(String unit, LocalDate fromDay, LocalDate toDay,
+                                                          Optional<TeamId> team) {
+        try {
+            return rows.dailySummary(unit, fromDay, toDay, team.map(TeamId::value).orElse(null));
+        } catch (RuntimeException e) {
+            throw DatabaseFailure.of("summarise the audit history", e);
+        }
+    }
+
+    List<AuditEventRowRepository.SummaryRow> monthlySummary(LocalDate fromMonth, LocalDate toMonth,
+                                                            Optional<TeamId> team) {
+        try {
+            return rows.monthlySummary(fromMonth, toMonth, team.map(TeamId::value).orElse(null));
         } catch (RuntimeException e) {
             throw DatabaseFailure.of("summarise the audit history", e);
         }

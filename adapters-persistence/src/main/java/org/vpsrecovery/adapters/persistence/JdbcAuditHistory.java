@@ -9,6 +9,7 @@ import org.vpsrecovery.adapters.persistence.webhook.WebhookOutbox;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.port.AuditHistory;
@@ -63,5 +64,11 @@ public final class JdbcAuditHistory implements AuditHistory {
     @Override
     public ChainVerification verifyChain() {
         return verifier.verify();
+    }
+
+    @Override
+    public ChainVerification verifyChainAfter(long sequence, ChainHash hash) {
+        Objects.requireNonNull(hash, "hash");
+        return verifier.verifyAfter(sequence, hash);
     }
 }

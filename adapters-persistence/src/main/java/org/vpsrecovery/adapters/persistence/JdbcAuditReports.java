@@ -1,7 +1,10 @@
 package org.vpsrecovery.adapters.persistence;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -23,6 +26,7 @@ import org.vpsrecovery.domain.port.AuditReports;
 import org.vpsrecovery.domain.report.AuditEventPage;
 import org.vpsrecovery.domain.report.AuditSummary;
 import org.vpsrecovery.domain.report.RecoveryActivity;
+import org.vpsrecovery.domain.report.SummaryBucket;
 import org.vpsrecovery.domain.report.SummaryQuery;
 import org.vpsrecovery.domain.server.ServerId;
 
@@ -102,24 +106,81 @@ public final class JdbcAuditReports implements AuditReports {
         }
     }
 
+    /**
+     * Whole UTC months (by month) and whole UTC days from the pre-aggregates (V28, ADR 0046), the
+     * partial days at the period's edges from the events; a period within one day's span reads only
+     * events. The counts of the parts are summed in {@link #fold}, so the answer is the one a
+     * recomputation over the events gives.
+     */
     @Override
     public AuditSummary summarize(SummaryQuery query) {
         Objects.requireNonNull(query, "query");
-        String unit = switch (query.bucket()) {
+        String unit = unit(query);
+        LocalDate firstWholeDay = utcDay(query.from());
+        if (firstWholeDay.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(query.from())) {
+            firstWholeDay = firstWholeDay.plusDays(1);
+        }
+        LocalDate endOfWholeDays = utcDay(query.to());
+        Instant wholeFrom = firstWholeDay.atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant wholeTo = endOfWholeDays.atStartOfDay(ZoneOffset.UTC).toInstant();
+        List<AuditEventRowRepository.SummaryRow> groups = new ArrayList<>();
+        if (!wholeFrom.isBefore(wholeTo)) {
+            groups.addAll(rows.summary(unit, query.from(), query.to(), query.team()));
+            return fold(query, groups);
+        }
+        if (query.from().isBefore(wholeFrom)) {
+            groups.addAll(rows.summary(unit, query.from(), wholeFrom, query.team()));
+        }
+        LocalDate firstWholeMonth = firstWholeDay.withDayOfMonth(1);
+        if (firstWholeMonth.isBefore(firstWholeDay)) {
+            firstWholeMonth = firstWholeMonth.plusMonths(1);
+        }
+        LocalDate endOfWholeMonths = endOfWholeDays.withDayOfMonth(1);
+        if (query.bucket() == SummaryBucket.MONTH && firstWholeMonth.isBefore(endOfWholeMonths)) {
+            groups.addAll(days(unit, firstWholeDay, firstWholeMonth, query));
+            groups.addAll(rows.monthlySummary(firstWholeMonth, endOfWholeMonths, query.team()));
+            groups.addAll(days(unit, endOfWholeMonths, endOfWholeDays, query));
+        } else {
+            groups.addAll(days(unit, firstWholeDay, endOfWholeDays, query));
+        }
+        if (wholeTo.isBefore(query.to())) {
+            groups.addAll(rows.summary(unit, wholeTo, query.to(), query.team()));
+        }
+        return fold(query, groups);
+    }
+
+    private List<AuditEventRowRepository.SummaryRow> days(String unit, LocalDate from, LocalDate to,
+                                                          SummaryQuery query) {
+        return from.isBefore(to) ? rows.dailySummary(unit, from, to, query.team()) : List.of();
+    }
+
+    /** The date_trunc unit of the query's buckets; never caller text. */
+    static String unit(SummaryQuery query) {
+        return switch (query.bucket()) {
             case DAY -> "day";
             case MONTH -> "month";
         };
-        List<AuditEventRowRepository.SummaryRow> groups = rows.summary(unit, query.from(), query.to(), query.team());
+    }
+
+    private static LocalDate utcDay(Instant instant) {
+        return LocalDate.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    /** The summary of grouped counts; groups may repeat (a month read from days and edges) and are summed. */
+    static AuditSummary fold(SummaryQuery query, List<AuditEventRowRepository.SummaryRow> groups) {
         record Key(Instant bucket, TeamId team, Operation operation, Outcome.Kind outcome) {
         }
         Map<Key, Long> counts = new HashMap<>();
+        // A team id is checked once per team, not once per row: a year by day is ~400,000 rows.
+        Map<String, TeamId> teams = new HashMap<>();
         Map<ReasonCode, Long> rejections = new EnumMap<>(ReasonCode.class);
         long calls = 0;
         long failures = 0;
         for (AuditEventRowRepository.SummaryRow group : groups) {
             Outcome.Kind kind = Outcome.Kind.valueOf(group.outcomeKind());
             Optional<ReasonCode> reason = Optional.ofNullable(group.outcomeReason()).map(ReasonCode::valueOf);
-            counts.merge(new Key(group.bucket(), new TeamId(group.team()), Operation.valueOf(group.operation()), kind),
+            counts.merge(new Key(group.bucket(), teams.computeIfAbsent(group.team(), TeamId::new),
+                    Operation.valueOf(group.operation()), kind),
                     group.events(), Long::sum);
             if (kind == Outcome.Kind.REJECTED) {
                 rejections.merge(reason.orElseThrow(), group.events(), Long::sum);

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.vpsrecovery.domain.audit.ChainCheckpoint;
 import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.CheckpointCheck;
@@ -37,7 +38,8 @@ public final class VerifyAuditChainService implements VerifyAuditChainUseCase {
     }
 
     @Override
-    public ChainVerification verifyAuditChain(AuditReader reader) {
+    public ChainVerification verifyAuditChain(AuditReader reader, WalkStart start) {
+        Objects.requireNonNull(start, "start");
         // The chain runs through every team's events; a team reads only its own.
         if (!(reader instanceof AuditReader.Auditor)) {
             throw new AccessDenied("only an auditor verifies the whole audit chain");
@@ -57,7 +59,10 @@ public final class VerifyAuditChainService implements VerifyAuditChainUseCase {
             }
             checkBatch(check, batch);
         }
-        return check.against(history.verifyChain());
+        // Every checkpoint is compared first; the latest one then vouches for the events up to it.
+        Optional<ChainCheckpoint> from = start == WalkStart.LATEST_CHECKPOINT ? check.walkStart() : Optional.empty();
+        return check.against(from.map(checkpoint -> history.verifyChainAfter(checkpoint.sequence(), checkpoint.hash()))
+                .orElseGet(history::verifyChain));
     }
 
     private void checkBatch(CheckpointCheck check, List<StoredCheckpoint> batch) {

@@ -68,6 +68,39 @@ class ChainCheckpointServicesTest {
     }
 
     @Test
+    void verifyFromTheLatestCheckpointWalksTheEventsSinceIt() {
+        createSnapshot("one");
+        platform.recordChainCheckpoint().recordIfMoved();
+        createSnapshot("two");
+        ChainCheckpoint latest = platform.recordChainCheckpoint().recordIfMoved().recorded().orElseThrow();
+        createSnapshot("three");
+
+        ChainVerification since = platform.verifyAuditChain().verifyAuditChain(auditor,
+                VerifyAuditChainUseCase.WalkStart.LATEST_CHECKPOINT);
+
+        assertThat(latest.sequence()).isEqualTo(4);
+        assertThat(since).isEqualTo(new ChainVerification.Intact(2, platform.history.head().hash(), 2,
+                Optional.of(latest), 4));
+        assertThat(platform.verifyAuditChain().verifyAuditChain(auditor)).isEqualTo(new ChainVerification.Intact(6,
+                platform.history.head().hash(), 2, Optional.of(latest), 0));
+    }
+
+    @Test
+    void verifyFromTheLatestCheckpointWalksFromTheFirstEventWhenACheckpointDoesNotHold() {
+        createSnapshot("one");
+        createSnapshot("two");
+        platform.recordChainCheckpoint().recordIfMoved();
+        platform.history.tamperTruncate(3);
+
+        ChainVerification verification = platform.verifyAuditChain().verifyAuditChain(auditor,
+                VerifyAuditChainUseCase.WalkStart.LATEST_CHECKPOINT);
+
+        assertThat(verification).isEqualTo(platform.verifyAuditChain().verifyAuditChain(auditor));
+        assertThat((ChainVerification.Broken) verification).extracting(ChainVerification.Broken::sequence,
+                ChainVerification.Broken::fault).containsExactly(3L, ChainVerification.Fault.TRUNCATED);
+    }
+
+    @Test
     void verifyReportsTheChainCutBackThatTheWalkAloneMisses() {
         createSnapshot("one");
         createSnapshot("two");

@@ -29,6 +29,9 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -74,7 +77,7 @@ class AuditReportsBenchmark {
     private static final int TEAMS = 50;
     private static final int SERVERS_PER_TEAM = 40;
     private static final int COPY_CHUNK = 500_000;
-    private static final int RUNS = 5;
+    private static final int RUNS = 20;
 
     private record Measurement(String what, long rows, List<Duration> times, String indexes) {
     }
@@ -122,6 +125,9 @@ class AuditReportsBenchmark {
             List<Measurement> measurements = measure(dataSource, count);
             String table = table(measurements, count);
             report.append(table);
+            if (!Boolean.getBoolean("vpsr.bench.skip-appends")) {
+                report.append(appends(dataSource, 1)).append(appends(dataSource, 2));
+            }
             System.out.println(report);
             Files.createDirectories(output.toAbsolutePath().getParent());
             Files.writeString(output, report.toString(), StandardCharsets.UTF_8);
@@ -197,6 +203,7 @@ class AuditReportsBenchmark {
                 statement.execute(definition);
             }
             statement.execute("VACUUM (ANALYZE) audit_event");
+            statement.execute("VACUUM (ANALYZE) audit_daily_count");
         }
         report.append(String.format(Locale.ROOT, "COPY with chain hashes: %s; rebuilding %d indexes + VACUUM ANALYZE: %s; "
                 + "table + indexes: %s%n", seconds(copyTime), indexes.size(), seconds(elapsed(indexStarted)),
@@ -300,6 +307,55 @@ class AuditReportsBenchmark {
         }
     }
 
+    private static final int APPEND_CLIENTS = 8;
+    private static final int APPENDS = 24_000;
+
+    /**
+     * Appends through the service's audit history (group commit, the chain, the daily counts' trigger,
+     * every index) from 8 clients spread over {@code instances} service instances on the loaded table.
+     */
+    private static String appends(PGSimpleDataSource dataSource, int instances) throws Exception {
+        List<ApplicationContext> services = new ArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(APPEND_CLIENTS);
+        try {
+            for (int i = 0; i < instances; i++) {
+                services.add(service(dataSource));
+            }
+            Instant at = Instant.now();
+            // Warm-up: connections open, statements prepared.
+            runAppends(services, clients, 800, at);
+            long before = scalar(dataSource, "SELECT last_sequence FROM audit_chain_head");
+            long started = System.nanoTime();
+            runAppends(services, clients, APPENDS, at);
+            Duration took = elapsed(started);
+            long after = scalar(dataSource, "SELECT last_sequence FROM audit_chain_head");
+            return String.format(Locale.ROOT, "%nappends: %d clients over %d instance(s): %,d events in %s = %,.0f/s%n",
+                    APPEND_CLIENTS, instances, after - before, seconds(took), (after - before) / (took.toNanos() / 1e9));
+        } finally {
+            clients.shutdownNow();
+            services.forEach(ApplicationContext::close);
+        }
+    }
+
+    private static void runAppends(List<ApplicationContext> services, ExecutorService clients, int events, Instant at)
+            throws Exception {
+        List<Future<?>> running = new ArrayList<>();
+        for (int c = 0; c < APPEND_CLIENTS; c++) {
+            AuditHistory history = services.get(c % services.size()).getBean(AuditHistory.class);
+            int client = c;
+            running.add(clients.submit(() -> {
+                for (int i = 0; i < events / APPEND_CLIENTS; i++) {
+                    history.append(new AuditEvent(at, new TeamId("team-0" + client), new RequestId("append-" + client
+                            + "-" + i), Operation.CREATE_SNAPSHOT, Optional.of(new ServerId(100_000L + client)),
+                            Optional.empty(), new Outcome.Accepted(), OptionalInt.empty(), Map.of()));
+                }
+            }));
+        }
+        for (Future<?> client : running) {
+            client.get();
+        }
+    }
+
     private static List<Measurement> measure(DataSource dataSource, AuditReports reports, AuditHistory history,
                                              long count) throws SQLException {
         Instant now = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
@@ -317,6 +373,21 @@ class AuditReportsBenchmark {
         results.add(time(dataSource, "summary: all teams, 12 months by month (the whole history)",
                 () -> reports.summarize(new SummaryQuery(Optional.empty(), now.minus(Duration.ofDays(366)), now,
                         SummaryBucket.MONTH, 10)).counts().size()));
+        // Its answer is ~25 counts a team and day: the size of the answer, not the reading, dominates.
+        results.add(time(dataSource, "summary: all teams, 12 months by day", 5,
+                () -> reports.summarize(new SummaryQuery(Optional.empty(), now.minus(Duration.ofDays(366)), now,
+                        SummaryBucket.DAY, 10)).counts().size()));
+        // Not on day boundaries: the partial first and last days are read from the events.
+        results.add(time(dataSource, "summary: all teams, 12 months by month, from 13:17 to 09:42 (edge days from events)",
+                () -> reports.summarize(new SummaryQuery(Optional.empty(),
+                        now.minus(Duration.ofDays(366)).plus(Duration.ofMinutes(13 * 60 + 17)),
+                        now.minus(Duration.ofDays(1)).plus(Duration.ofMinutes(9 * 60 + 42)),
+                        SummaryBucket.MONTH, 10)).counts().size()));
+        results.add(time(dataSource, "summary: one team, one month by day, from 13:17 to 09:42",
+                () -> reports.summarize(new SummaryQuery(Optional.of(team),
+                        now.minus(Duration.ofDays(31)).plus(Duration.ofMinutes(13 * 60 + 17)),
+                        now.minus(Duration.ofDays(1)).plus(Duration.ofMinutes(9 * 60 + 42)),
+                        SummaryBucket.DAY, 10)).counts().size()));
         results.add(time(dataSource, "page of 100: no filter (newest)",
                 () -> reports.page(all, OptionalLong.empty(), 100).events().size()));
         results.add(time(dataSource, "page of 100: team",
@@ -352,6 +423,17 @@ class AuditReportsBenchmark {
             }
             return rows;
         }));
+        // A day of traffic after a checkpoint a day old: the walk of GET /audit/verify/?from=latest-checkpoint.
+        long dayAgo = Math.max(0, count - count / 365);
+        ChainHash dayAgoHash = dayAgo == 0 ? ChainHash.GENESIS : ChainHash.of(bytes(dataSource,
+                "SELECT hash FROM audit_event WHERE sequence = " + dayAgo));
+        results.add(time(dataSource, "verify: the events since a checkpoint a day old (" + (count - dayAgo) + ")", () -> {
+            ChainVerification verification = history.verifyChainAfter(dayAgo, dayAgoHash);
+            if (!verification.isIntact()) {
+                throw new IllegalStateException("the loaded chain is broken: " + verification);
+            }
+            return (int) ((ChainVerification.Intact) verification).eventsChecked();
+        }));
         if (!Boolean.getBoolean("vpsr.bench.skip-verify")) {
             results.add(once(dataSource, "verify: the whole chain (every hash recomputed)", () -> {
                 ChainVerification verification = history.verifyChain();
@@ -365,11 +447,16 @@ class AuditReportsBenchmark {
     }
 
     private static Measurement time(DataSource dataSource, String what, Supplier<Integer> run) throws SQLException {
+        return time(dataSource, what, RUNS, run);
+    }
+
+    private static Measurement time(DataSource dataSource, String what, int runs, Supplier<Integer> run)
+            throws SQLException {
         run.get(); // warm-up: plans cached, pages in shared buffers, as on a running service
         Map<String, Long> before = indexScans(dataSource);
         List<Duration> times = new ArrayList<>();
         int rows = 0;
-        for (int i = 0; i < RUNS; i++) {
+        for (int i = 0; i < runs; i++) {
             long started = System.nanoTime();
             rows = run.get();
             times.add(elapsed(started));
@@ -394,7 +481,7 @@ class AuditReportsBenchmark {
         Map<String, Long> scans = new HashMap<>();
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT indexrelname, idx_scan FROM pg_stat_user_indexes "
-                     + "WHERE relname = 'audit_event'")) {
+                     + "WHERE relname IN ('audit_event', 'audit_daily_count')")) {
             while (rs.next()) {
                 scans.put(rs.getString(1), rs.getLong(2));
             }
@@ -411,12 +498,14 @@ class AuditReportsBenchmark {
 
     private static String table(List<Measurement> measurements, long count) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%n| what | history | rows returned | median | max | runs | indexes used |%n"));
-        out.append("|---|---|---|---|---|---|---|\n");
+        out.append(String.format(Locale.ROOT, "%n| what | history | rows returned | median | p95 | max | runs | indexes used |%n"));
+        out.append("|---|---|---|---|---|---|---|---|\n");
         for (Measurement m : measurements) {
             List<Duration> sorted = m.times().stream().sorted().toList();
-            out.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %s | %d | %s |%n", m.what(), count, m.rows(),
-                    millis(sorted.get(sorted.size() / 2)), millis(sorted.getLast()), sorted.size(), m.indexes()));
+            Duration p95 = sorted.get((int) Math.ceil(sorted.size() * 0.95) - 1);
+            out.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %s | %s | %d | %s |%n", m.what(), count,
+                    m.rows(), millis(sorted.get(sorted.size() / 2)), millis(p95), millis(sorted.getLast()), sorted.size(),
+                    m.indexes()));
         }
         out.append(String.format(Locale.ROOT, "%nmachine: %d cores, %s, %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
@@ -429,6 +518,14 @@ class AuditReportsBenchmark {
              ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    private static byte[] bytes(DataSource dataSource, String sql) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getBytes(1);
         }
     }
 

@@ -15,17 +15,30 @@ public sealed interface ChainVerification {
     long checkpointsChecked();
 
     /**
-     * Every event is present, unchanged and linked, and every checkpoint is genuine and in the chain;
-     * {@code head} is the last event's hash; {@code latestCheckpoint} the one with the highest sequence.
+     * Every event walked is present, unchanged and linked, and every checkpoint is genuine and in the
+     * chain; {@code head} is the last event's hash; {@code latestCheckpoint} the one with the highest
+     * sequence. {@code walkedAfter} is 0 for a walk from the first event, else the checkpoint's sequence
+     * the walk started after (the events up to it vouched for by its hash, ADR 0046).
      */
     record Intact(long eventsChecked, ChainHash head, long checkpointsChecked,
-                  Optional<ChainCheckpoint> latestCheckpoint) implements ChainVerification {
+                  Optional<ChainCheckpoint> latestCheckpoint, long walkedAfter) implements ChainVerification {
         public Intact {
             Objects.requireNonNull(head, "head");
             Objects.requireNonNull(latestCheckpoint, "latest checkpoint");
-            if (eventsChecked < 0 || checkpointsChecked < 0) {
+            if (eventsChecked < 0 || checkpointsChecked < 0 || walkedAfter < 0) {
                 throw new IllegalArgumentException("counts must not be negative");
             }
+        }
+
+        /** A walk from the first event. */
+        public Intact(long eventsChecked, ChainHash head, long checkpointsChecked,
+                      Optional<ChainCheckpoint> latestCheckpoint) {
+            this(eventsChecked, head, checkpointsChecked, latestCheckpoint, 0);
+        }
+
+        /** The last event's sequence. */
+        public long lastSequence() {
+            return walkedAfter + eventsChecked;
         }
 
         /** The walk alone, before any checkpoint is compared. */

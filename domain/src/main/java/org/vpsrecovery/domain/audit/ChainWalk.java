@@ -10,13 +10,86 @@ import java.util.Optional;
  */
 public final class ChainWalk {
 
-    private long expectedSequence = 1;
-    private ChainHash previous = ChainHash.GENESIS;
+    private final long startedAfter;
+    private long expectedSequence;
+    private ChainHash previous;
+
+    /** A walk from the first event. */
+    public ChainWalk() {
+        this(0, ChainHash.GENESIS);
+    }
+
+    private ChainWalk(long startedAfter, ChainHash previous) {
+        this.startedAfter = startedAfter;
+        this.expectedSequence = startedAfter + 1;
+        this.previous = previous;
+    }
+
+    /**
+     * A walk of the events after a position known to hold {@code hash} (a checkpoint whose stored hash
+     * was compared): the events up to it are vouched for by that hash, not walked again.
+     */
+    public static ChainWalk after(long sequence, ChainHash hash) {
+        Objects.requireNonNull(hash, "hash");
+        if (sequence < 0) {
+            throw new IllegalArgumentException("sequence must not be negative");
+        }
+        return new ChainWalk(sequence, hash);
+    }
+
+    /** The first sequence this walk expects. */
+    public long firstSequence() {
+        return startedAfter + 1;
+    }
 
     /** Checks the next stored event; empty while the chain holds. */
     public Optional<ChainVerification.Broken> next(long sequence, AuditEvent event, ChainHash storedPrevious,
                                                    ChainHash storedHash) {
         Objects.requireNonNull(event, "event");
+        Optional<ChainVerification.Broken> broken = checkPosition(sequence, storedPrevious, storedHash);
+        if (broken.isEmpty()) {
+            broken = content(sequence, event, storedPrevious, storedHash);
+        }
+        if (broken.isEmpty()) {
+            advance(storedHash);
+        }
+        return broken;
+    }
+
+    /**
+     * The walk without the content: checks the next stored event's position and link only, and moves on
+     * when they hold. The caller checks each such event's {@link #content} (it may do so in parallel,
+     * since the check needs only the row) and takes the earliest break of either kind; at one sequence
+     * a break found here comes first, as in {@link #next}.
+     */
+    public Optional<ChainVerification.Broken> link(long sequence, ChainHash storedPrevious, ChainHash storedHash) {
+        Optional<ChainVerification.Broken> broken = checkPosition(sequence, storedPrevious, storedHash);
+        if (broken.isEmpty()) {
+            advance(storedHash);
+        }
+        return broken;
+    }
+
+    /** Whether the event's content still hashes, after its stored previous hash, to its stored hash. */
+    public static Optional<ChainVerification.Broken> content(long sequence, AuditEvent event, ChainHash storedPrevious,
+                                                             ChainHash storedHash) {
+        Objects.requireNonNull(event, "event");
+        ChainHash recomputed = AuditChain.link(storedPrevious, sequence, event);
+        if (!recomputed.equals(storedHash)) {
+            return Optional.of(new ChainVerification.Broken(sequence, ChainVerification.Fault.ALTERED_EVENT,
+                    "event " + sequence + " no longer matches its stored hash"));
+        }
+        return Optional.empty();
+    }
+
+    /** A row whose position and link held but that no longer reads as an event at all. */
+    public static ChainVerification.Broken unreadableContent(long sequence, String why) {
+        return new ChainVerification.Broken(sequence, ChainVerification.Fault.ALTERED_EVENT,
+                "event " + sequence + " is no longer a valid audit event: " + why);
+    }
+
+    private Optional<ChainVerification.Broken> checkPosition(long sequence, ChainHash storedPrevious,
+                                                             ChainHash storedHash) {
         Objects.requireNonNull(storedPrevious, "stored previous hash");
         Objects.requireNonNull(storedHash, "stored hash");
         if (sequence != expectedSequence) {
@@ -27,14 +100,12 @@ public final class ChainWalk {
             return Optional.of(new ChainVerification.Broken(sequence, ChainVerification.Fault.BROKEN_LINK,
                     "event " + sequence + " links to " + storedPrevious + " but the hash before it is " + previous));
         }
-        ChainHash recomputed = AuditChain.link(previous, sequence, event);
-        if (!recomputed.equals(storedHash)) {
-            return Optional.of(new ChainVerification.Broken(sequence, ChainVerification.Fault.ALTERED_EVENT,
-                    "event " + sequence + " no longer matches its stored hash"));
-        }
+        return Optional.empty();
+    }
+
+    private void advance(ChainHash storedHash) {
         previous = storedHash;
         expectedSequence++;
-        return Optional.empty();
     }
 
     /** A stored row that cannot even be read as an event is an altered one. */
@@ -43,14 +114,17 @@ public final class ChainWalk {
             return new ChainVerification.Broken(expectedSequence, ChainVerification.Fault.MISSING_EVENT,
                     "event " + expectedSequence + " is missing; the next stored event is " + sequence);
         }
-        return new ChainVerification.Broken(sequence, ChainVerification.Fault.ALTERED_EVENT,
-                "event " + sequence + " is no longer a valid audit event: " + why);
+        return unreadableContent(sequence, why);
     }
 
     /** After the last stored event: the head must name exactly that event and its hash. */
     public ChainVerification finish(long headSequence, ChainHash headHash) {
         Objects.requireNonNull(headHash, "head hash");
         long lastSequence = expectedSequence - 1;
+        if (headSequence < startedAfter) {
+            return new ChainVerification.Broken(headSequence + 1, ChainVerification.Fault.HEAD_MISMATCH,
+                    "the chain head is at " + headSequence + ", below event " + startedAfter + " the walk started after");
+        }
         if (headSequence > lastSequence) {
             return new ChainVerification.Broken(lastSequence + 1, ChainVerification.Fault.MISSING_EVENT,
                     "the chain head is at " + headSequence + " but the stored events end at " + lastSequence);
@@ -63,6 +137,6 @@ public final class ChainWalk {
             return new ChainVerification.Broken(Math.max(1, lastSequence), ChainVerification.Fault.HEAD_MISMATCH,
                     "the chain head's hash does not match event " + lastSequence);
         }
-        return new ChainVerification.Intact(lastSequence, previous);
+        return new ChainVerification.Intact(lastSequence - startedAfter, previous, 0, Optional.empty(), startedAfter);
     }
 }

@@ -119,13 +119,7 @@ public final class CheckpointCheck {
      */
     public ChainVerification against(ChainVerification walked) {
         Objects.requireNonNull(walked, "walked");
-        if (last != null && !lastSignatureChecked) {
-            // The last signature vouches, through the links, for every checkpoint before it.
-            lastSignatureChecked = true;
-            if (!trusted.verifies(last)) {
-                forgedSignature(last);
-            }
-        }
+        checkLastSignature();
         if (walked instanceof ChainVerification.Broken broken
                 && (first == null || broken.sequence() <= first.sequence())) {
             return new ChainVerification.Broken(broken.sequence(), broken.fault(), broken.explanation(), checked);
@@ -134,14 +128,37 @@ public final class CheckpointCheck {
             long sequence = first.sequence();
             String explanation = first.explanation();
             if (first.truncation() && walked instanceof ChainVerification.Intact intact
-                    && intact.eventsChecked() < sequence) {
+                    && intact.lastSequence() < sequence) {
                 // Name the first event that is gone, not only the one the checkpoint happens to name.
-                sequence = intact.eventsChecked() + 1;
-                explanation += "; the stored chain ends at event " + intact.eventsChecked();
+                sequence = intact.lastSequence() + 1;
+                explanation += "; the stored chain ends at event " + intact.lastSequence();
             }
             return new ChainVerification.Broken(sequence, first.fault(), explanation, checked);
         }
         ChainVerification.Intact intact = (ChainVerification.Intact) walked;
-        return new ChainVerification.Intact(intact.eventsChecked(), intact.head(), checked, Optional.ofNullable(latest));
+        return new ChainVerification.Intact(intact.eventsChecked(), intact.head(), checked, Optional.ofNullable(latest),
+                intact.walkedAfter());
+    }
+
+    /**
+     * Where a walk may start instead of the first event, after every entry was checked: the latest
+     * checkpoint, when every checkpoint is genuine and in the chain as stored (its stored hash is its
+     * own, so the events up to it are the ones it witnessed, unless an edit left their hashes as they
+     * were: only the full walk finds that). Empty when there is none or anything was found: then the
+     * full walk names the earliest break.
+     */
+    public Optional<ChainCheckpoint> walkStart() {
+        checkLastSignature();
+        return first == null ? Optional.ofNullable(latest) : Optional.empty();
+    }
+
+    private void checkLastSignature() {
+        if (last != null && !lastSignatureChecked) {
+            // The last signature vouches, through the links, for every checkpoint before it.
+            lastSignatureChecked = true;
+            if (!trusted.verifies(last)) {
+                forgedSignature(last);
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 
@@ -37,6 +38,15 @@ public interface AuditHistory {
 
     /** Walks the whole chain and reports it intact, or the first position where it breaks and why. */
     ChainVerification verifyChain();
+
+    /**
+     * Walks the events after {@code sequence}, taking {@code hash} as the hash stored there (a checkpoint
+     * the caller compared with the chain), then the head. A store that cannot start mid-chain walks it
+     * all, which answers the same for an intact chain and never less.
+     */
+    default ChainVerification verifyChainAfter(long sequence, ChainHash hash) {
+        return verifyChain();
+    }
 
     static void requirePendingLimit(int limit) {
         if (limit < 1 || limit > MAX_PENDING_PAGE) {

@@ -63,4 +63,28 @@ class ChainWalkTest {
         assertThat(new ChainWalk().finish(3, HASH_A)).isEqualTo(new ChainVerification.Broken(1,
                 ChainVerification.Fault.MISSING_EVENT, "the chain head is at 3 but the stored events end at 0"));
     }
+
+    @Test
+    void aWalkAfterACheckpointStartsFromItsHash() {
+        ChainWalk walk = ChainWalk.after(1, HASH_A);
+        assertThat(walk.firstSequence()).isEqualTo(2);
+        assertThat(walk.next(2, B, HASH_A, HASH_B)).isEmpty();
+
+        assertThat(walk.finish(2, HASH_B)).isEqualTo(new ChainVerification.Intact(1, HASH_B, 0, Optional.empty(), 1));
+        assertThat(ChainWalk.after(1, HASH_B).next(2, B, HASH_A, HASH_B)).map(ChainVerification.Broken::fault)
+                .contains(ChainVerification.Fault.BROKEN_LINK);
+        assertThat(ChainWalk.after(2, HASH_B).finish(1, HASH_A)).isEqualTo(new ChainVerification.Broken(2,
+                ChainVerification.Fault.HEAD_MISMATCH, "the chain head is at 1, below event 2 the walk started after"));
+    }
+
+    @Test
+    void theLinkAndTheContentCheckedApartFindWhatNextFinds() {
+        ChainWalk walk = new ChainWalk();
+        assertThat(walk.link(1, ChainHash.GENESIS, HASH_A)).isEmpty();
+        assertThat(ChainWalk.content(1, A, ChainHash.GENESIS, HASH_A)).isEmpty();
+        assertThat(ChainWalk.content(2, A, HASH_A, HASH_B)).contains(new ChainVerification.Broken(2,
+                ChainVerification.Fault.ALTERED_EVENT, "event 2 no longer matches its stored hash"));
+        assertThat(walk.link(3, HASH_A, HASH_B)).contains(new ChainVerification.Broken(2,
+                ChainVerification.Fault.MISSING_EVENT, "event 2 is missing; the next stored event is 3"));
+    }
 }

@@ -100,8 +100,19 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
 
     @Override
     public synchronized ChainVerification verifyChain() {
-        ChainWalk walk = new ChainWalk();
+        return walk(new ChainWalk(), 0);
+    }
+
+    @Override
+    public synchronized ChainVerification verifyChainAfter(long sequence, ChainHash hash) {
+        return walk(ChainWalk.after(sequence, hash), sequence);
+    }
+
+    private ChainVerification walk(ChainWalk walk, long after) {
         for (StoredEvent stored : events) {
+            if (stored.recorded().sequence() <= after) {
+                continue;
+            }
             Optional<ChainVerification.Broken> broken = walk.next(stored.recorded().sequence(),
                     stored.recorded().event(), stored.previous(), stored.hash());
             if (broken.isPresent()) {

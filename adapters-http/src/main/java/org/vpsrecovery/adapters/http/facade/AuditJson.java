@@ -51,7 +51,8 @@ public final class AuditJson {
     }
 
     /**
-     * Intact: {@code events_checked} and {@code head_hash}; broken: {@code first_broken_sequence},
+     * Intact: {@code events_checked} (walked) and {@code head_hash}, and {@code walked_after} when the walk
+     * started after a checkpoint; broken: {@code first_broken_sequence},
      * {@code fault} and {@code explanation}. Either way, how many signed checkpoints the chain was
      * compared with, and (intact) the latest one it holds.
      */
@@ -65,7 +66,8 @@ public final class AuditJson {
             String fault,
             String explanation,
             @JsonProperty("checkpoints_checked") long checkpointsChecked,
-            @JsonProperty("latest_checkpoint") CheckpointJson latestCheckpoint) {
+            @JsonProperty("latest_checkpoint") CheckpointJson latestCheckpoint,
+            @JsonProperty("walked_after") Long walkedAfter) {
     }
 
     /** A signed checkpoint of the chain, kept outside the database. */

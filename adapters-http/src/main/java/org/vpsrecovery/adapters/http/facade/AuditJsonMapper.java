@@ -63,9 +63,10 @@ public final class AuditJsonMapper {
             case ChainVerification.Intact intact -> new ChainVerificationJson(true, intact.eventsChecked(),
                     intact.head().hex(), null, null, null, intact.checkpointsChecked(),
                     intact.latestCheckpoint().map(c -> new CheckpointJson(c.sequence(), c.hash().hex(),
-                            c.takenAt().toString(), c.keyId())).orElse(null));
+                            c.takenAt().toString(), c.keyId())).orElse(null),
+                    intact.walkedAfter() == 0 ? null : intact.walkedAfter());
             case ChainVerification.Broken broken -> new ChainVerificationJson(false, null, null, broken.sequence(),
-                    broken.fault().name(), broken.explanation(), broken.checkpointsChecked(), null);
+                    broken.fault().name(), broken.explanation(), broken.checkpointsChecked(), null, null);
         };
     }
 

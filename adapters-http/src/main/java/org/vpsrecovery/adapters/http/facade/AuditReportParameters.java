@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.application.audit.VerifyAuditChainUseCase;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
@@ -165,6 +166,15 @@ public final class AuditReportParameters {
     public SummaryBucket bucket() {
         return parsed("bucket", raw -> SummaryBucket.valueOf(raw.toUpperCase(Locale.ROOT)), "day or month")
                 .orElse(SummaryBucket.DAY);
+    }
+
+    /** Where the chain walk starts: {@code first} (default) or {@code latest-checkpoint} (ADR 0046). */
+    public VerifyAuditChainUseCase.WalkStart walkStart() {
+        return parsed("from", raw -> switch (raw) {
+            case "first" -> VerifyAuditChainUseCase.WalkStart.FIRST_EVENT;
+            case "latest-checkpoint" -> VerifyAuditChainUseCase.WalkStart.LATEST_CHECKPOINT;
+            default -> throw new IllegalArgumentException(raw);
+        }, "first or latest-checkpoint").orElse(VerifyAuditChainUseCase.WalkStart.FIRST_EVENT);
     }
 
     public int boundedInteger(String name, int min, int max, int fallback) {

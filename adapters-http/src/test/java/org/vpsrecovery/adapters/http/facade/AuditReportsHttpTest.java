@@ -226,6 +226,7 @@ class AuditReportsHttpTest {
         assertProblem(get("/api/v1/audit/recoverability/?expiring_within_days=366", AUDITOR_TOKEN), 400,
                 "INVALID_QUERY_PARAMETER");
         assertProblem(get("/api/v1/audit/verify/?deep=true", AUDITOR_TOKEN), 400, "UNKNOWN_QUERY_PARAMETER");
+        assertProblem(get("/api/v1/audit/verify/?from=yesterday", AUDITOR_TOKEN), 400, "INVALID_QUERY_PARAMETER");
         Answer echoed = get(events + "?%3Cscript%3E=1", AUDITOR_TOKEN);
         assertProblem(echoed, 400, "UNKNOWN_QUERY_PARAMETER");
         assertThat(echoed.raw().body()).doesNotContain("<script>");
@@ -306,6 +307,13 @@ class AuditReportsHttpTest {
         assertThat(intact.body()).containsEntry("intact", true).containsEntry("checkpoints_checked", 1)
                 .containsEntry("latest_checkpoint", Map.of("sequence", 3, "hash", checkpoint.hash().hex(),
                         "taken_at", checkpoint.takenAt().toString(), "key_id", checkpoint.keyId()));
+
+        // The walk after the checkpoint reads one event: the audit read of the verification above.
+        Answer since = get("/api/v1/audit/verify/?from=latest-checkpoint", AUDITOR_TOKEN);
+        assertThat(since.body()).containsEntry("intact", true).containsEntry("events_checked", 1)
+                .containsEntry("walked_after", 3).containsEntry("checkpoints_checked", 1);
+        assertThat(get("/api/v1/audit/verify/?from=first", AUDITOR_TOKEN).body()).containsEntry("events_checked", 5)
+                .doesNotContainKey("walked_after");
 
         platform.history.tamperTruncate(3);
         Answer truncated = get("/api/v1/audit/verify/", AUDITOR_TOKEN);

@@ -1,0 +1,211 @@
+package org.vpsrecovery.adapters.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.context.ApplicationContext;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.AuditReports;
+import org.vpsrecovery.domain.report.AuditSummary;
+import org.vpsrecovery.domain.report.SummaryBucket;
+import org.vpsrecovery.domain.report.SummaryQuery;
+import org.vpsrecovery.domain.server.ServerId;
+
+/**
+ * The daily and monthly pre-aggregates of V28 (ADR 0046): kept in step by the appends, so the summary
+ * read from them (whole months and days) and the events (edge days) equals the summary recomputed from
+ * the events alone.
+ */
+class AuditDailyCountsTest {
+
+    private static final Instant START = Instant.parse("2026-01-20T00:00:00Z");
+    private static final Duration SPAN = Duration.ofDays(75);
+    private static final List<TeamId> TEAMS = List.of(new TeamId("blue"), new TeamId("green"), new TeamId("red"));
+    private static final List<ReasonCode> REASONS = List.of(ReasonCode.SNAPSHOT_LIMIT_REACHED,
+            ReasonCode.BACKUP_IN_PROGRESS, ReasonCode.PROVIDER_UNAVAILABLE, ReasonCode.OUTCOME_UNKNOWN);
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.migrated();
+
+    @RegisterExtension
+    static final FreshDatabase UNMIGRATED = FreshDatabase.empty();
+
+    @RegisterExtension
+    final AdapterContext.Contexts contexts = new AdapterContext.Contexts();
+
+    @Test
+    void theSummaryFromDailyCountsEqualsTheOneRecomputedFromTheEvents() throws Exception {
+        ApplicationContext context = contexts.on(DATABASE.anotherMigrated());
+        AuditHistory history = context.getBean(AuditHistory.class);
+        AuditEventRows rows = context.getBean(AuditEventRows.class);
+        AuditReports reports = context.getBean(AuditReports.class);
+        Random random = new Random(20261201L);
+        List<AuditEvent> events = new ArrayList<>();
+        for (int i = 0; i < 1200; i++) {
+            events.add(randomEvent(random, i));
+        }
+        appendConcurrently(history, events);
+
+        List<SummaryQuery> queries = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            queries.add(randomQuery(random));
+        }
+        // The edge cases by name: whole days, a period inside one day, one crossing midnight, the whole span.
+        queries.add(new SummaryQuery(Optional.empty(), START, START.plus(SPAN), SummaryBucket.MONTH, 50));
+        queries.add(new SummaryQuery(Optional.empty(), START.plusSeconds(3600), START.plusSeconds(7200),
+                SummaryBucket.DAY, 10));
+        queries.add(new SummaryQuery(Optional.of(TEAMS.get(1)), START.plus(Duration.ofHours(20)),
+                START.plus(Duration.ofHours(28)), SummaryBucket.DAY, 10));
+        queries.add(new SummaryQuery(Optional.empty(), START.minus(Duration.ofDays(3)).plusSeconds(1),
+                START.plus(SPAN).plus(Duration.ofDays(2)).minusSeconds(1), SummaryBucket.MONTH, 5));
+
+        for (SummaryQuery query : queries) {
+            AuditSummary recomputed = JdbcAuditReports.fold(query,
+                    rows.summary(JdbcAuditReports.unit(query), query.from(), query.to(), query.team()));
+            assertThat(reports.summarize(query)).as("summary of %s", query).isEqualTo(recomputed);
+        }
+        // Not vacuous: the whole span counts every event.
+        AuditSummary all = reports.summarize(queries.get(150));
+        assertThat(all.counts().stream().mapToLong(AuditSummary.Count::events).sum()).isEqualTo(events.size());
+    }
+
+    @Test
+    void theMigrationCountsTheEventsAlreadyStored() throws SQLException {
+        TestDatabase database = UNMIGRATED.database();
+        Flyway before = Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration")
+                .target("23").load();
+        before.migrate();
+        String hash = HexFormat.of().formatHex(new byte[32]);
+        execute(database, "INSERT INTO audit_event (sequence, occurred_at, team, request_id, operation, outcome_kind, "
+                + "outcome_reason, previous_hash, hash) SELECT n, timestamptz '2026-03-01 00:00:00Z' + n * interval '7 hours', "
+                + "CASE WHEN n % 3 = 0 THEN 'blue' ELSE 'green' END, 'r-' || n, 'CREATE_SNAPSHOT', "
+                + "CASE WHEN n % 4 = 0 THEN 'REJECTED' ELSE 'ACCEPTED' END, "
+                + "CASE WHEN n % 4 = 0 THEN 'SNAPSHOT_LIMIT_REACHED' END, decode('" + hash + "', 'hex'), "
+                + "decode('" + hash + "', 'hex') FROM generate_series(1, 500) n");
+
+        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
+
+        String recount = "SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day, team, operation, outcome_kind, "
+                + "outcome_reason, count(*) AS events FROM audit_event GROUP BY 1, 2, 3, 4, 5";
+        String stored = "SELECT day, team, operation, outcome_kind, outcome_reason, events FROM audit_daily_count";
+        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_count")).containsExactly("500");
+        assertThat(strings(database, "SELECT count(*) FROM ((" + recount + ") EXCEPT ALL (" + stored + ")) d"))
+                .containsExactly("0");
+        assertThat(strings(database, "SELECT count(*) FROM ((" + stored + ") EXCEPT ALL (" + recount + ")) d"))
+                .containsExactly("0");
+        String monthly = "SELECT date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date AS day, team, operation, "
+                + "outcome_kind, outcome_reason, count(*) AS events FROM audit_event GROUP BY 1, 2, 3, 4, 5";
+        String storedMonthly = "SELECT day, team, operation, outcome_kind, outcome_reason, events FROM audit_monthly_count";
+        assertThat(strings(database, "SELECT count(*) FROM ((" + monthly + ") EXCEPT ALL (" + storedMonthly + ")) d"))
+                .containsExactly("0");
+        assertThat(strings(database, "SELECT count(*) FROM ((" + storedMonthly + ") EXCEPT ALL (" + monthly + ")) d"))
+                .containsExactly("0");
+    }
+
+    private static void appendConcurrently(AuditHistory history, List<AuditEvent> events) throws Exception {
+        // Several clients, so group commit writes multi-event batches (one trigger run per batch).
+        ExecutorService clients = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<?>> appended = new ArrayList<>();
+            for (AuditEvent event : events) {
+                appended.add(clients.submit(() -> history.append(event)));
+            }
+            for (Future<?> append : appended) {
+                append.get();
+            }
+        } finally {
+            clients.shutdown();
+        }
+    }
+
+    private static AuditEvent randomEvent(Random random, int i) {
+        Instant at = START.plus(Duration.ofSeconds(random.nextLong(SPAN.toSeconds()))).plus(random.nextInt(1_000_000),
+                ChronoUnit.MICROS);
+        Operation operation = Operation.values()[random.nextInt(6)];
+        ReasonCode reason = REASONS.get(random.nextInt(REASONS.size()));
+        Outcome outcome = switch (random.nextInt(6)) {
+            case 0 -> new Outcome.Accepted();
+            case 1 -> new Outcome.Submitted();
+            case 2 -> new Outcome.Completed();
+            case 3 -> new Outcome.Rejected(reason);
+            case 4 -> new Outcome.Failed(reason, "VPS.org answered 503");
+            default -> new Outcome.Unresolved(ReasonCode.OUTCOME_UNKNOWN, "the answer was lost");
+        };
+        return new AuditEvent(at, TEAMS.get(random.nextInt(TEAMS.size())), new RequestId("r-" + i), operation,
+                Optional.of(new ServerId(1000 + random.nextInt(20))), Optional.empty(), outcome, OptionalInt.empty(),
+                Map.of());
+    }
+
+    private static SummaryQuery randomQuery(Random random) {
+        Instant from = around(random, START.minus(Duration.ofDays(5)), SPAN.plus(Duration.ofDays(5)));
+        Duration length = switch (random.nextInt(3)) {
+            case 0 -> Duration.ofMinutes(1 + random.nextInt(60 * 30));
+            case 1 -> Duration.ofDays(1 + random.nextInt(40));
+            default -> Duration.ofDays(random.nextInt(90)).plusSeconds(1 + random.nextInt(86_400));
+        };
+        Instant to = from.plus(length);
+        if (random.nextBoolean()) {
+            to = to.truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
+        }
+        Optional<TeamId> team = random.nextBoolean() ? Optional.empty() : Optional.of(TEAMS.get(random.nextInt(3)));
+        return new SummaryQuery(team, from, to, random.nextBoolean() ? SummaryBucket.DAY : SummaryBucket.MONTH,
+                1 + random.nextInt(SummaryQuery.MAX_TOP_REASONS));
+    }
+
+    /** An instant in the window: a third at midnight, a third at a whole second, a third at a microsecond. */
+    private static Instant around(Random random, Instant start, Duration window) {
+        Instant at = start.plusSeconds(random.nextLong(window.toSeconds()));
+        return switch (random.nextInt(3)) {
+            case 0 -> at.truncatedTo(ChronoUnit.DAYS);
+            case 1 -> at;
+            default -> at.plus(random.nextInt(1_000_000), ChronoUnit.MICROS);
+        };
+    }
+
+    private static void execute(TestDatabase database, String sql) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static List<String> strings(TestDatabase database, String sql) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            List<String> values = new ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+            return values;
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package org.vpsrecovery.adapters.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.ChainHash;
+import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.audit.ChainVerification.Fault;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.server.ServerId;
+
+/**
+ * The walk in chunks checked on several threads (ADR 0046) finds the first break a one-thread walk
+ * finds, with the same fault and explanation, whichever chunk holds it; and the walk after a
+ * checkpoint reads only the events after it.
+ */
+class ChainVerifierTest {
+
+    private static final int EVENTS = 300;
+    private static final int SMALL_CHUNK = 16;
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.migrated();
+
+    @RegisterExtension
+    final AdapterContext.Contexts contexts = new AdapterContext.Contexts();
+
+    @Test
+    void manySmallChunksFindTheEarliestBreakOfEitherKind() throws SQLException {
+        TestDatabase database = DATABASE.anotherMigrated();
+        ChainVerifier verifier = verifierWithEvents(database);
+        ChainHash head = hashAt(database, EVENTS);
+        assertThat(verifier.verify()).isEqualTo(new ChainVerification.Intact(EVENTS, head));
+
+        tamper(database, "UPDATE audit_event SET team = 'green' WHERE sequence = 230");
+        assertThat(verifier.verify()).isEqualTo(new ChainVerification.Broken(230, Fault.ALTERED_EVENT,
+                "event 230 no longer matches its stored hash"));
+
+        // A broken link before it, in another chunk: the earlier break is the answer.
+        tamper(database, "UPDATE audit_event SET previous_hash = decode(repeat('11', 32), 'hex') WHERE sequence = 170");
+        assertThat(verifier.verify()).isEqualTo(new ChainVerification.Broken(170, Fault.BROKEN_LINK,
+                "event 170 links to " + ChainHash.of(new byte[32]).hex().replace('0', '1') + " but the hash before it is "
+                        + hashAt(database, 169)));
+
+        // An altered event before the broken link, checked on another thread meanwhile, comes first.
+        tamper(database, "UPDATE audit_event SET request_id = 'forged' WHERE sequence = 41");
+        assertThat(verifier.verify()).isEqualTo(new ChainVerification.Broken(41, Fault.ALTERED_EVENT,
+                "event 41 no longer matches its stored hash"));
+
+        // A gap before all of them.
+        tamper(database, "DELETE FROM audit_event WHERE sequence = 7");
+        assertThat(verifier.verify()).isEqualTo(new ChainVerification.Broken(7, Fault.MISSING_EVENT,
+                "event 7 is missing; the next stored event is 8"));
+    }
+
+    @Test
+    void aWalkAfterACheckpointReadsTheEventsSinceIt() throws SQLException {
+        TestDatabase database = DATABASE.anotherMigrated();
+        ChainVerifier verifier = verifierWithEvents(database);
+        ChainHash atCheckpoint = hashAt(database, 250);
+        ChainHash head = hashAt(database, EVENTS);
+
+        assertThat(verifier.verifyAfter(250, atCheckpoint))
+                .isEqualTo(new ChainVerification.Intact(50, head, 0, Optional.empty(), 250));
+        assertThat(verifier.verifyAfter(EVENTS, head))
+                .isEqualTo(new ChainVerification.Intact(0, head, 0, Optional.empty(), EVENTS));
+
+        // Before the checkpoint, with its hashes left as they were: only the whole walk reads it.
+        tamper(database, "UPDATE audit_event SET team = 'green' WHERE sequence = 120");
+        assertThat(verifier.verifyAfter(250, atCheckpoint).isIntact()).isTrue();
+        assertThat(verifier.verify()).isEqualTo(new ChainVerification.Broken(120, Fault.ALTERED_EVENT,
+                "event 120 no longer matches its stored hash"));
+
+        tamper(database, "UPDATE audit_event SET team = 'green' WHERE sequence = 281");
+        assertThat(verifier.verifyAfter(250, atCheckpoint)).isEqualTo(new ChainVerification.Broken(281,
+                Fault.ALTERED_EVENT, "event 281 no longer matches its stored hash"));
+        // A checkpoint hash that is not the stored one: the first event after it does not link.
+        assertThat(verifier.verifyAfter(249, atCheckpoint)).isInstanceOfSatisfying(ChainVerification.Broken.class,
+                broken -> assertThat(broken.fault()).isEqualTo(Fault.BROKEN_LINK));
+    }
+
+    private ChainVerifier verifierWithEvents(TestDatabase database) {
+        ApplicationContext context = contexts.on(database);
+        AuditHistory history = context.getBean(AuditHistory.class);
+        Instant at = Instant.parse("2026-03-01T08:00:00Z");
+        for (int i = 1; i <= EVENTS; i++) {
+            history.append(new AuditEvent(at.plusSeconds(i), new TeamId("blue"), new RequestId("r-" + i),
+                    Operation.CREATE_SNAPSHOT, Optional.of(new ServerId(7)), Optional.empty(),
+                    i % 2 == 0 ? new Outcome.Completed() : new Outcome.Accepted(), OptionalInt.empty(),
+                    Map.of("name", "snap-" + i)));
+        }
+        return new ChainVerifier(PostgresAdapterFactory.pooled(context.getBean(DataSource.class)),
+                context.getBean(JdbcOperations.class), SMALL_CHUNK);
+    }
+
+    /** As the owner, with the append-only guard switched off for the change. */
+    private static void tamper(TestDatabase database, String sql) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
+            statement.execute(sql);
+            statement.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
+            connection.commit();
+        }
+    }
+
+    private static ChainHash hashAt(TestDatabase database, long sequence) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT hash FROM audit_event WHERE sequence = " + sequence)) {
+            rs.next();
+            return ChainHash.of(rs.getBytes(1));
+        }
+    }
+}
