@@ -100,7 +100,13 @@ class PendingChangeApprovalEndToEndTest {
         String bob = person("bob@example.com", "demo");
         Answer placed = platform.send("POST", "/api/v1/snapshots/798/holds/", DEMO_TOKEN, "{\"reason\": \"incident 4711\"}");
         assertThat(placed.status()).isEqualTo(201);
-XX, "/api/v1/snapshots/798/holds/" + hold + "/", alice, null,
+        String hold = (String) placed.get("id");
+        // Only a person asks: the service token's holder could approve their own request with their JWT.
+        assertProblem(platform.send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", DEMO_TOKEN, null), 403,
+                "APPROVAL_NEEDS_A_PERSON");
+        assertThat(holdActive(hold)).isTrue();
+
+        Answer asked = platform.send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", alice, null,
                 Map.of("X-Request-Id", "release-asked"));
         assertThat(asked.status()).as(asked.body().toString()).isEqualTo(202);
         String release = asked.header("X-Operation-Id");
