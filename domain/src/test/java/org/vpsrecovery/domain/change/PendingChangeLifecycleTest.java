@@ -38,6 +38,7 @@ class PendingChangeLifecycleTest {
     private static final Actor ALICE = Actor.of("alice", Actor.Authentication.JWT, "k1");
     private static final Actor BOB = Actor.of("bob", Actor.Authentication.JWT, "k1");
     private static final Actor SCRIPT = Actor.of("blue/ci", Actor.Authentication.SERVICE_TOKEN, "ci");
+    private static final Actor CAROL = Actor.of("carol", Actor.Authentication.JWT, "k1");
     private static final Duration CLAIM = Duration.ofMinutes(2);
     private static final PolicySpec SPEC = new PolicySpec(PolicyServers.everyOwned(), PolicyKind.SNAPSHOT,
             new PolicySchedule("0 3 * * *", ZoneId.of("UTC")), new NameTemplate("nightly-{server_id}-{date}"),
@@ -88,8 +89,11 @@ class PendingChangeLifecycleTest {
     }
 
     @Test
-    void aServiceTokenMayAskAndExpiryIsFinal() {
-        PendingChange pending = release(SCRIPT);
+    void onlyAPersonAsksAndExpiryIsFinal() {
+        // A service token's holder could approve their own request with their JWT (ADR 0040).
+        assertThatThrownBy(() -> release(SCRIPT)).isInstanceOfSatisfying(org.vpsrecovery.domain.common.AccessDenied.class,
+                e -> assertThat(e.reason()).isEqualTo(ReasonCode.APPROVAL_NEEDS_A_PERSON));
+        PendingChange pending = release(CAROL);
         assertThatThrownBy(() -> pending.expire(AT.plusSeconds(60))).isInstanceOf(IllegalOperationTransition.class);
 
         PendingChange expired = pending.expire(AT.plus(Duration.ofHours(1)));

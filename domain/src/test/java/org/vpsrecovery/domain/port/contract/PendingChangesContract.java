@@ -38,7 +38,7 @@ public abstract class PendingChangesContract {
     static final Instant AT = Instant.parse("2026-12-01T10:00:00Z");
     static final Actor ALICE = Actor.of("alice", Actor.Authentication.JWT, "key-1");
     static final Actor BOB = Actor.of("bob", Actor.Authentication.JWT, null);
-    static final Actor SCRIPT = Actor.of("blue/ci", Actor.Authentication.SERVICE_TOKEN, "ci");
+    static final Actor CAROL = Actor.of("carol", Actor.Authentication.JWT, "k1");
     static final PolicySpec SPEC = new PolicySpec(PolicyServers.of(List.of(new ServerId(12345), new ServerId(12346))),
             PolicyKind.SNAPSHOT, new PolicySchedule("0 3 * * *", ZoneId.of("Asia/Kolkata")),
             new NameTemplate("nightly-{server_id}-{date}"),
@@ -50,7 +50,7 @@ public abstract class PendingChangesContract {
 
     static PendingChange holdRelease(Instant at) {
         return PendingChange.holdRelease(OperationId.random(), BLUE, RequestId.random(), new HoldId(UUID.randomUUID()),
-                new ResourceRef(ResourceRef.Type.BACKUP, 499), new ServerId(12345), asked(SCRIPT, at));
+                new ResourceRef(ResourceRef.Type.BACKUP, 499), new ServerId(12345), asked(CAROL, at));
     }
 
     @Test
