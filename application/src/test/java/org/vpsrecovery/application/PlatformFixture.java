@@ -198,7 +198,8 @@ public final class PlatformFixture {
     }
 
     public RecordChainCheckpointService recordChainCheckpoint() {
-        return new RecordChainCheckpointService(history, checkpoints, checkpointSigner, clock);
+        return new RecordChainCheckpointService(history, history, checkpoints, checkpointSigner,
+                CheckpointKeys.of(List.of(checkpointSigner.publicKey())), clock);
     }
 
     public static CheckpointSigner newCheckpointSigner() {

@@ -17,6 +17,7 @@ import org.vpsrecovery.adapters.persistence.checkpoint.FileChainCheckpoints;
 import org.vpsrecovery.application.audit.RecordChainCheckpointService;
 import org.vpsrecovery.domain.audit.CheckpointKeys;
 import org.vpsrecovery.domain.audit.CheckpointSigner;
+import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.ChainCheckpoints;
 import org.vpsrecovery.domain.port.ChainPositions;
 
@@ -72,9 +73,10 @@ public class ChainCheckpointFactory {
     }
 
     @Singleton
-    RecordChainCheckpointService recordChainCheckpoint(ChainPositions positions, ChainCheckpoints checkpoints,
-                                                       CheckpointSigner signer, Clock clock) {
-        return new RecordChainCheckpointService(positions, checkpoints, signer, clock);
+    RecordChainCheckpointService recordChainCheckpoint(AuditHistory history, ChainPositions positions,
+                                                       ChainCheckpoints checkpoints, CheckpointSigner signer,
+                                                       CheckpointKeys trusted, Clock clock) {
+        return new RecordChainCheckpointService(history, positions, checkpoints, signer, trusted, clock);
     }
 
     static Path dataDirectory(PropertyResolver properties) {

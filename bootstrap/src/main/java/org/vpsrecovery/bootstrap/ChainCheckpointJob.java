@@ -40,9 +40,16 @@ public class ChainCheckpointJob {
         }
     }
 
-    /** One round now: a signed checkpoint if the head moved since the latest one. */
+    /** One round now: the events since the last walked checkpoint walked, and signed if they hold. */
     public RecordChainCheckpointService.Round takeCheckpoint() {
-        RecordChainCheckpointService.Round round = checkpoints.recordIfMoved();
+        return takeCheckpoint(RecordChainCheckpointService.Walk.AS_FAR_AS_NEEDED);
+    }
+
+    private RecordChainCheckpointService.Round takeCheckpoint(RecordChainCheckpointService.Walk walk) {
+        RecordChainCheckpointService.Round round = checkpoints.recordIfMoved(walk);
+        round.broken().ifPresent(broken -> LOG.error("the audit chain does not hold at event {} ({}): {}; no "
+                + "checkpoint is signed over it; GET /api/v1/audit/verify/ says more", broken.sequence(), broken.fault(),
+                broken.explanation()));
         if (round.headMovedBack()) {
             LOG.warn("the audit chain head is at event {}, below the checkpoint of event {} taken at {}: the chain "
                     + "was cut back; GET /api/v1/audit/verify/ says where", round.head().sequence(),
@@ -52,11 +59,14 @@ public class ChainCheckpointJob {
         return round;
     }
 
-    /** The head as the service leaves it, so that the last events before a stop are witnessed too. */
+    /**
+     * The head as the service leaves it, so that the last events before a stop are witnessed too; never
+     * a walk from the first event, which could hold the stop for minutes.
+     */
     @PreDestroy
     void checkpointOnShutdown() {
         try {
-            takeCheckpoint();
+            takeCheckpoint(RecordChainCheckpointService.Walk.ONLY_SINCE_A_WALKED_CHECKPOINT);
         } catch (RuntimeException e) {
             LOG.warn("the checkpoint at shutdown failed: {}", e.getMessage());
         }

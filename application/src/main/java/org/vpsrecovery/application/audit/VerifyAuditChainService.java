@@ -1,18 +1,11 @@
 package org.vpsrecovery.application.audit;
 
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.vpsrecovery.domain.audit.ChainCheckpoint;
-import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.CheckpointCheck;
 import org.vpsrecovery.domain.audit.CheckpointKeys;
-import org.vpsrecovery.domain.audit.StoredCheckpoint;
 import org.vpsrecovery.domain.common.AccessDenied;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.ChainCheckpoints;
@@ -44,39 +37,10 @@ public final class VerifyAuditChainService implements VerifyAuditChainUseCase {
         if (!(reader instanceof AuditReader.Auditor)) {
             throw new AccessDenied("only an auditor verifies the whole audit chain");
         }
-        CheckpointCheck check = new CheckpointCheck(trusted);
-        // Each stored hash is read after its checkpoint, so an event appended since a checkpoint was
-        // taken is never mistaken for a truncation, whenever the walk's snapshot was taken.
-        try (Stream<StoredCheckpoint> entries = checkpoints.readAll()) {
-            Iterator<StoredCheckpoint> iterator = entries.iterator();
-            List<StoredCheckpoint> batch = new ArrayList<>(ChainPositions.MAX_LOOKUP);
-            while (iterator.hasNext()) {
-                batch.add(iterator.next());
-                if (batch.size() == ChainPositions.MAX_LOOKUP) {
-                    checkBatch(check, batch);
-                    batch.clear();
-                }
-            }
-            checkBatch(check, batch);
-        }
-        // Every checkpoint is compared first; the latest one then vouches for the events up to it.
+        CheckpointCheck check = StoredCheckpointsReading.checkAll(checkpoints, positions, trusted);
+        // Every checkpoint is compared first; the latest walked one then vouches for the events up to it.
         Optional<ChainCheckpoint> from = start == WalkStart.LATEST_CHECKPOINT ? check.walkStart() : Optional.empty();
         return check.against(from.map(checkpoint -> history.verifyChainAfter(checkpoint.sequence(), checkpoint.hash()))
                 .orElseGet(history::verifyChain));
-    }
-
-    private void checkBatch(CheckpointCheck check, List<StoredCheckpoint> batch) {
-        List<Long> sequences = batch.stream()
-                .filter(StoredCheckpoint.Readable.class::isInstance)
-                .map(entry -> ((StoredCheckpoint.Readable) entry).checkpoint().sequence())
-                .distinct()
-                .toList();
-        Map<Long, ChainHash> stored = sequences.isEmpty() ? Map.of() : positions.hashesAt(sequences);
-        for (StoredCheckpoint entry : batch) {
-            Optional<ChainHash> hash = entry instanceof StoredCheckpoint.Readable readable
-                    ? Optional.ofNullable(stored.get(readable.checkpoint().sequence()))
-                    : Optional.empty();
-            check.check(entry, hash);
-        }
     }
 }

@@ -5,15 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
+import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.ChainCheckpoint;
 import org.vpsrecovery.domain.audit.ChainPosition;
 import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.StoredCheckpoint;
 import org.vpsrecovery.domain.common.AccessDenied;
+import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.port.ChainPositions;
 import org.vpsrecovery.domain.snapshot.SnapshotName;
 
@@ -146,5 +152,106 @@ class ChainCheckpointServicesTest {
 
         assertThat(verification.isIntact()).isTrue();
         assertThat(verification.checkpointsChecked()).isEqualTo(many);
+    }
+
+    private ChainCheckpoint witnessHeadWithoutWalk() {
+        ChainPosition head = platform.history.head();
+        return platform.checkpoints.append(latest -> Optional.of(platform.checkpointSigner.sign(head,
+                platform.clock.instant(), ChainCheckpoint.digestOf(latest)))).orElseThrow();
+    }
+
+    @Test
+    void eachRoundWalksTheEventsSinceTheLastWalkedCheckpointBeforeSigning() {
+        createSnapshot("one");
+        ChainCheckpoint first = platform.recordChainCheckpoint().recordIfMoved().recorded().orElseThrow();
+        createSnapshot("two");
+        ChainCheckpoint second = platform.recordChainCheckpoint().recordIfMoved().recorded().orElseThrow();
+
+        assertThat(first.sequence()).isEqualTo(2);
+        assertThat(first.walkedAfter()).as("from the first event").hasValue(0);
+        assertThat(second.sequence()).isEqualTo(4);
+        assertThat(second.walkedAfter()).hasValue(2);
+        assertThat(second.format()).isEqualTo(ChainCheckpoint.FORMAT);
+    }
+
+    @Test
+    void aChainThatDoesNotHoldIsNotSigned() {
+        createSnapshot("one");
+        platform.recordChainCheckpoint().recordIfMoved();
+        createSnapshot("two");
+        platform.history.tamperReplace(3, new AuditEvent(platform.clock.instant(), PlatformFixture.BLUE,
+                new RequestId("edited"), Operation.CREATE_SNAPSHOT, Optional.empty(), Optional.empty(),
+                new Outcome.Accepted(), OptionalInt.empty(), Map.of()));
+
+        RecordChainCheckpointService.Round round = platform.recordChainCheckpoint().recordIfMoved();
+        ChainVerification since = platform.verifyAuditChain().verifyAuditChain(auditor,
+                VerifyAuditChainUseCase.WalkStart.LATEST_CHECKPOINT);
+
+        assertThat(round.recorded()).isEmpty();
+        assertThat(round.broken()).map(ChainVerification.Broken::sequence).contains(3L);
+        assertThat(platform.checkpoints.readAll().toList()).hasSize(1);
+        assertThat((ChainVerification.Broken) since).extracting(ChainVerification.Broken::sequence).isEqualTo(3L);
+    }
+
+    @Test
+    void aHistoryWitnessedOnlyByCheckpointsStatingNoWalkIsWalkedFromItsFirstEvent() {
+        createSnapshot("one");
+        witnessHeadWithoutWalk();
+        createSnapshot("two");
+
+        ChainCheckpoint walked = platform.recordChainCheckpoint().recordIfMoved().recorded().orElseThrow();
+
+        assertThat(walked.sequence()).isEqualTo(4);
+        assertThat(walked.walkedAfter()).hasValue(0);
+    }
+
+    @Test
+    void onTheWayOutTheHeadIsSignedAsStoredUnlessAWalkedCheckpointIsThere() {
+        RecordChainCheckpointService service = platform.recordChainCheckpoint();
+        createSnapshot("one");
+        ChainCheckpoint unwalked = service.recordIfMoved(RecordChainCheckpointService.Walk.ONLY_SINCE_A_WALKED_CHECKPOINT)
+                .recorded().orElseThrow();
+        createSnapshot("two");
+        ChainCheckpoint walked = service.recordIfMoved().recorded().orElseThrow();
+        createSnapshot("three");
+        ChainCheckpoint onTheWayOut = service.recordIfMoved(
+                RecordChainCheckpointService.Walk.ONLY_SINCE_A_WALKED_CHECKPOINT).recorded().orElseThrow();
+
+        assertThat(unwalked.walkedAfter()).isEmpty();
+        assertThat(unwalked.format()).isEqualTo(ChainCheckpoint.FORMAT_NOT_WALKED);
+        assertThat(walked.walkedAfter()).hasValue(0);
+        assertThat(onTheWayOut.sequence()).isEqualTo(6);
+        assertThat(onTheWayOut.walkedAfter()).hasValue(4);
+    }
+
+    @Test
+    void anotherInstancesWalkingCheckpointIsWhereTheNextWalkStarts() {
+        RecordChainCheckpointService one = platform.recordChainCheckpoint();
+        RecordChainCheckpointService other = platform.recordChainCheckpoint();
+        createSnapshot("one");
+        one.recordIfMoved();
+        createSnapshot("two");
+        ChainCheckpoint byOther = other.recordIfMoved().recorded().orElseThrow();
+        createSnapshot("three");
+        ChainCheckpoint next = one.recordIfMoved().recorded().orElseThrow();
+
+        assertThat(byOther.walkedAfter()).hasValue(2);
+        assertThat(next.walkedAfter()).as("walked from the other instance's checkpoint, not again from 2").hasValue(4);
+    }
+
+    @Test
+    void verifyFromTheLatestCheckpointStartsAtTheLatestWalkedOne() {
+        createSnapshot("one");
+        ChainCheckpoint walked = platform.recordChainCheckpoint().recordIfMoved().recorded().orElseThrow();
+        createSnapshot("two");
+        witnessHeadWithoutWalk();
+        createSnapshot("three");
+
+        ChainVerification since = platform.verifyAuditChain().verifyAuditChain(auditor,
+                VerifyAuditChainUseCase.WalkStart.LATEST_CHECKPOINT);
+
+        assertThat(since.isIntact()).isTrue();
+        assertThat(((ChainVerification.Intact) since).walkedAfter()).isEqualTo(walked.sequence());
+        assertThat(((ChainVerification.Intact) since).eventsChecked()).isEqualTo(4);
     }
 }

@@ -153,4 +153,21 @@ class ChainCheckpointEndToEndTest {
                 platform.dataDirectory.toString()));
         assertThat(verify().body()).containsEntry("intact", true).containsEntry("checkpoints_checked", 1);
     }
+
+    @Test
+    void eachCheckpointWalksTheEventsSinceTheLastSoVerificationWalksOnlyWhatCameAfterIt() {
+        createSnapshots("one");
+        ChainCheckpoint first = job().takeCheckpoint().recorded().orElseThrow();
+        createSnapshots("two");
+        ChainCheckpoint second = job().takeCheckpoint().recorded().orElseThrow();
+        createSnapshots("three");
+
+        Answer since = platform.send("GET", "/api/v1/audit/verify/?from=latest-checkpoint", AUDITOR_TOKEN, null);
+
+        assertThat(first.walkedAfter()).hasValue(0);
+        assertThat(second.walkedAfter()).hasValue(2);
+        assertThat(since.status()).as(since.raw().body()).isEqualTo(200);
+        assertThat(since.body()).containsEntry("intact", true).containsEntry("walked_after", 4)
+                .containsEntry("events_checked", 2).containsEntry("checkpoints_checked", 2);
+    }
 }

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
@@ -17,14 +18,24 @@ import java.util.regex.Pattern;
  * first), so one valid signature on the last vouches for every one before it, and a checkpoint
  * removed, inserted or edited breaks the link after it.
  *
- * <p>The signature (Ed25519, key {@code keyId}) covers {@link #signedBytes()}: format {@value #FORMAT},
- * then sequence, hash, taken-at (ISO-8601), key id and previous, one per line. Changing that is a new
- * format version, never an edit.
+ * <p>A checkpoint may also say that its signer <em>walked</em> the chain before signing it
+ * ({@code walkedAfter}): every event after that sequence up to this one was read and its hash
+ * recomputed, intact, and the walk started at a walked checkpoint ({@code walkedAfter} is its
+ * sequence) or at the first event (0). Such checkpoints vouch, one after the other, for every event
+ * up to the latest of them, so verification may walk only what came after it (ADR 0047).
+ *
+ * <p>The signature (Ed25519, key {@code keyId}) covers {@link #signedBytes()}: the format, then
+ * sequence, hash, taken-at (ISO-8601), key id and previous, one per line, and for format
+ * {@value #FORMAT} the walked-after sequence last. {@value #FORMAT_NOT_WALKED} (no walk stated) stays
+ * readable and is still written when no walk was made. Changing that is a new format version, never an edit.
  */
 public record ChainCheckpoint(long sequence, ChainHash hash, Instant takenAt, String keyId, ChainHash previous,
-                              byte[] signature) {
+                              OptionalLong walkedAfter, byte[] signature) {
 
-    public static final String FORMAT = "vpsr-checkpoint-v1";
+    /** A checkpoint that states the walk made before signing it. */
+    public static final String FORMAT = "vpsr-checkpoint-v2";
+    /** A checkpoint that states no walk: the head as stored, witnessed. */
+    public static final String FORMAT_NOT_WALKED = "vpsr-checkpoint-v1";
     /** An Ed25519 signature's length. */
     public static final int SIGNATURE_BYTES = 64;
     private static final Pattern KEY_ID = Pattern.compile("[0-9a-f]{16}");
@@ -34,9 +45,14 @@ public record ChainCheckpoint(long sequence, ChainHash hash, Instant takenAt, St
         Objects.requireNonNull(takenAt, "taken at");
         Objects.requireNonNull(keyId, "key id");
         Objects.requireNonNull(previous, "previous");
+        Objects.requireNonNull(walkedAfter, "walked after");
         Objects.requireNonNull(signature, "signature");
         if (sequence <= 0) {
             throw new IllegalArgumentException("a checkpoint's sequence must be positive");
+        }
+        if (walkedAfter.isPresent() && (walkedAfter.getAsLong() < 0 || walkedAfter.getAsLong() >= sequence)) {
+            throw new IllegalArgumentException("a walk ends at its checkpoint, so it starts after 0 or an earlier "
+                    + "sequence, was " + walkedAfter.getAsLong());
         }
         if (!KEY_ID.matcher(keyId).matches()) {
             throw new IllegalArgumentException("a key id is 16 lower-case hex digits");
@@ -46,6 +62,16 @@ public record ChainCheckpoint(long sequence, ChainHash hash, Instant takenAt, St
                     + signature.length);
         }
         signature = signature.clone();
+    }
+
+    /** A checkpoint that states no walk ({@value #FORMAT_NOT_WALKED}). */
+    public ChainCheckpoint(long sequence, ChainHash hash, Instant takenAt, String keyId, ChainHash previous,
+                           byte[] signature) {
+        this(sequence, hash, takenAt, keyId, previous, OptionalLong.empty(), signature);
+    }
+
+    public String format() {
+        return walkedAfter.isPresent() ? FORMAT : FORMAT_NOT_WALKED;
     }
 
     /** What the next checkpoint's {@code previous} must be after {@code latest} (genesis when there is none). */
@@ -68,7 +94,7 @@ public record ChainCheckpoint(long sequence, ChainHash hash, Instant takenAt, St
 
     /** What the signature covers. */
     public byte[] signedBytes() {
-        return signedBytes(position(), takenAt, keyId, previous);
+        return signedBytes(position(), takenAt, keyId, previous, walkedAfter);
     }
 
     /** SHA-256 of the signed bytes and the signature: what the next checkpoint links to. */
@@ -83,26 +109,32 @@ public record ChainCheckpoint(long sequence, ChainHash hash, Instant takenAt, St
         }
     }
 
-    static byte[] signedBytes(ChainPosition position, Instant takenAt, String keyId, ChainHash previous) {
-        return (FORMAT + "\n" + position.sequence() + "\n" + position.hash().hex() + "\n" + takenAt + "\n" + keyId
-                + "\n" + previous.hex() + "\n").getBytes(StandardCharsets.US_ASCII);
+    static byte[] signedBytes(ChainPosition position, Instant takenAt, String keyId, ChainHash previous,
+                              OptionalLong walkedAfter) {
+        String common = position.sequence() + "\n" + position.hash().hex() + "\n" + takenAt + "\n" + keyId + "\n"
+                + previous.hex() + "\n";
+        String bytes = walkedAfter.isPresent()
+                ? FORMAT + "\n" + common + walkedAfter.getAsLong() + "\n"
+                : FORMAT_NOT_WALKED + "\n" + common;
+        return bytes.getBytes(StandardCharsets.US_ASCII);
     }
 
     @Override
     public boolean equals(Object other) {
         return other instanceof ChainCheckpoint that && sequence == that.sequence && hash.equals(that.hash)
                 && takenAt.equals(that.takenAt) && keyId.equals(that.keyId) && previous.equals(that.previous)
-                && Arrays.equals(signature, that.signature);
+                && walkedAfter.equals(that.walkedAfter) && Arrays.equals(signature, that.signature);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(sequence, hash, takenAt, keyId, previous, Arrays.hashCode(signature));
+        return Objects.hash(sequence, hash, takenAt, keyId, previous, walkedAfter, Arrays.hashCode(signature));
     }
 
     @Override
     public String toString() {
         return "ChainCheckpoint[sequence=" + sequence + ", hash=" + hash + ", takenAt=" + takenAt + ", keyId=" + keyId
-                + ", previous=" + previous + "]";
+                + ", previous=" + previous + (walkedAfter.isPresent() ? ", walkedAfter=" + walkedAfter.getAsLong() : "")
+                + "]";
     }
 }

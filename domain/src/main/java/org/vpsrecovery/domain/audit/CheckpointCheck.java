@@ -1,7 +1,10 @@
 package org.vpsrecovery.domain.audit;
 
+import java.util.HashSet;
 import java.util.Objects;
+
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Compares the audit chain as stored with the signed checkpoints kept outside the database. The
@@ -32,6 +35,9 @@ public final class CheckpointCheck {
     private ChainCheckpoint last;
     private boolean lastSignatureChecked;
     private ChainCheckpoint latest;
+    // Checkpoints whose signer walked every event up to them, from the first event on (ADR 0047).
+    private final Set<Long> walkedThrough = new HashSet<>(Set.of(0L));
+    private ChainCheckpoint latestWalked;
     private Finding first;
 
     public CheckpointCheck(CheckpointKeys trusted) {
@@ -92,6 +98,12 @@ public final class CheckpointCheck {
         if (latest == null || checkpoint.sequence() > latest.sequence()) {
             latest = checkpoint;
         }
+        if (checkpoint.walkedAfter().isPresent() && walkedThrough.contains(checkpoint.walkedAfter().getAsLong())) {
+            walkedThrough.add(checkpoint.sequence());
+            if (latestWalked == null || checkpoint.sequence() > latestWalked.sequence()) {
+                latestWalked = checkpoint;
+            }
+        }
     }
 
     private static String which(ChainCheckpoint checkpoint) {
@@ -142,14 +154,16 @@ public final class CheckpointCheck {
 
     /**
      * Where a walk may start instead of the first event, after every entry was checked: the latest
-     * checkpoint, when every checkpoint is genuine and in the chain as stored (its stored hash is its
-     * own, so the events up to it are the ones it witnessed, unless an edit left their hashes as they
-     * were: only the full walk finds that). Empty when there is none or anything was found: then the
-     * full walk names the earliest break.
+     * <em>walked</em> checkpoint, when every checkpoint is genuine and in the chain as stored. Walked
+     * means its signer walked the events up to it, intact, starting after a walked checkpoint or at the
+     * first event, so that one after the other they vouch for every event up to it; and its stored hash
+     * is its own, so the events up to it are the ones walked (an edit made since that left every hash
+     * as it was is found only by the full walk). Empty when there is none or anything was found: then
+     * the full walk names the earliest break.
      */
     public Optional<ChainCheckpoint> walkStart() {
         checkLastSignature();
-        return first == null ? Optional.ofNullable(latest) : Optional.empty();
+        return first == null ? Optional.ofNullable(latestWalked) : Optional.empty();
     }
 
     private void checkLastSignature() {

@@ -8,6 +8,7 @@ import java.security.Signature;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * Signs checkpoints with the service's Ed25519 private key. Whoever holds the public key checks them
@@ -45,14 +46,28 @@ public final class CheckpointSigner {
      * checkpoint whose digest is {@code previous} ({@link ChainCheckpoint#digestOf}).
      */
     public ChainCheckpoint sign(ChainPosition position, Instant takenAt, ChainHash previous) {
+        return sign(position, takenAt, previous, OptionalLong.empty());
+    }
+
+    /**
+     * As {@link #sign(ChainPosition, Instant, ChainHash)}, stating that every event after
+     * {@code walkedAfter} (a walked checkpoint's sequence, or 0 for the first event) up to {@code position}
+     * was walked intact before signing.
+     */
+    public ChainCheckpoint signWalked(ChainPosition position, Instant takenAt, ChainHash previous, long walkedAfter) {
+        return sign(position, takenAt, previous, OptionalLong.of(walkedAfter));
+    }
+
+    private ChainCheckpoint sign(ChainPosition position, Instant takenAt, ChainHash previous, OptionalLong walkedAfter) {
         Objects.requireNonNull(position, "position");
         Objects.requireNonNull(takenAt, "taken at");
         Objects.requireNonNull(previous, "previous");
         try {
             Signature signer = Signature.getInstance(CheckpointKeys.ALGORITHM);
             signer.initSign(privateKey);
-            signer.update(ChainCheckpoint.signedBytes(position, takenAt, keyId, previous));
-            return new ChainCheckpoint(position.sequence(), position.hash(), takenAt, keyId, previous, signer.sign());
+            signer.update(ChainCheckpoint.signedBytes(position, takenAt, keyId, previous, walkedAfter));
+            return new ChainCheckpoint(position.sequence(), position.hash(), takenAt, keyId, previous, walkedAfter,
+                    signer.sign());
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("the checkpoint key cannot sign with Ed25519: " + e.getMessage(), e);
         }

@@ -9,6 +9,7 @@ import java.security.KeyPairGenerator;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class ChainCheckpointTest {
@@ -33,6 +34,36 @@ class ChainCheckpointTest {
                 new ChainCheckpoint(42, HASH, AT.plusMillis(1), signer.keyId(), previous, checkpoint.signature()),
                 new ChainCheckpoint(42, HASH, AT, signer.keyId(), ChainHash.GENESIS, checkpoint.signature()))) {
             assertThat(trusted.verifies(edited)).as(edited.toString()).isFalse();
+        }
+    }
+
+    @Test
+    void aWalkedCheckpointSignsWhereItsWalkStartedAsWell() {
+        CheckpointSigner signer = CheckpointCheckTest.newSigner();
+        ChainHash previous = new ChainHash("cd".repeat(32));
+        ChainCheckpoint walked = signer.signWalked(new ChainPosition(42, HASH), AT, previous, 17);
+
+        assertThat(walked.format()).isEqualTo("vpsr-checkpoint-v2");
+        assertThat(walked.walkedAfter()).hasValue(17);
+        assertThat(new String(walked.signedBytes(), StandardCharsets.US_ASCII)).isEqualTo(
+                "vpsr-checkpoint-v2\n42\n" + HASH.hex() + "\n2026-03-01T08:00:00.123Z\n" + signer.keyId() + "\n"
+                        + previous.hex() + "\n17\n");
+        CheckpointKeys trusted = CheckpointKeys.of(List.of(signer.publicKey()));
+        assertThat(trusted.verifies(walked)).isTrue();
+        for (ChainCheckpoint edited : List.of(
+                new ChainCheckpoint(42, HASH, AT, signer.keyId(), previous, OptionalLong.of(0), walked.signature()),
+                new ChainCheckpoint(42, HASH, AT, signer.keyId(), previous, walked.signature()))) {
+            assertThat(trusted.verifies(edited)).as("a walk claimed where none was signed: " + edited).isFalse();
+        }
+        assertThat(signer.sign(new ChainPosition(42, HASH), AT, previous).format()).isEqualTo("vpsr-checkpoint-v1");
+    }
+
+    @Test
+    void aWalkEndsAtItsCheckpoint() {
+        for (long after : new long[] {-1, 42, 43}) {
+            assertThatThrownBy(() -> new ChainCheckpoint(42, HASH, AT, "0123456789abcdef", ChainHash.GENESIS,
+                    OptionalLong.of(after), new byte[ChainCheckpoint.SIGNATURE_BYTES]))
+                    .as("walked after " + after).isInstanceOf(IllegalArgumentException.class);
         }
     }
 

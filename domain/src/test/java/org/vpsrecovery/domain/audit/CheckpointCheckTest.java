@@ -52,6 +52,24 @@ class CheckpointCheckTest {
                 ChainCheckpoint.digestOf(latest)))).orElseThrow();
     }
 
+    /** Witnesses {@code position} stating a walk that started after {@code walkedAfter}. */
+    private ChainCheckpoint takeWalked(ChainPosition position, long walkedAfter) {
+        return witness.append(latest -> Optional.of(SIGNER.signWalked(position,
+                T0.plusSeconds(3600 + position.sequence()), ChainCheckpoint.digestOf(latest), walkedAfter))).orElseThrow();
+    }
+
+    private CheckpointCheck checked(InMemoryAuditHistory history) {
+        CheckpointCheck check = new CheckpointCheck(TRUSTED);
+        for (StoredCheckpoint entry : witness.readAll().toList()) {
+            Optional<ChainHash> stored = entry instanceof StoredCheckpoint.Readable readable
+                    ? Optional.ofNullable(history.hashesAt(List.of(readable.checkpoint().sequence()))
+                            .get(readable.checkpoint().sequence()))
+                    : Optional.empty();
+            check.check(entry, stored);
+        }
+        return check;
+    }
+
     private ChainCheckpoint takeHead(InMemoryAuditHistory history) {
         return take(SIGNER, history.head());
     }
@@ -251,5 +269,42 @@ class CheckpointCheckTest {
         check.check(new StoredCheckpoint.Readable(atFour), Optional.of(positionOf(history, 4).hash()));
 
         assertThat(check.against(walkedEarlier).isIntact()).isTrue();
+    }
+
+    @Test
+    void aWalkStartsAtTheLatestCheckpointWalkedFromTheFirstEventOn() {
+        InMemoryAuditHistory history = historyOf(8);
+        ChainCheckpoint first = takeWalked(positionOf(history, 3), 0);
+        take(SIGNER, positionOf(history, 4)); // states no walk
+        ChainCheckpoint second = takeWalked(positionOf(history, 5), 3);
+        takeWalked(positionOf(history, 7), 4); // walked after one that states no walk: vouches for nothing before 4
+        take(SIGNER, positionOf(history, 8));
+
+        CheckpointCheck check = checked(history);
+
+        assertThat(first.sequence()).isEqualTo(3);
+        assertThat(check.walkStart()).contains(second);
+        assertThat(check.against(history.verifyChain()))
+                .extracting(v -> ((ChainVerification.Intact) v).latestCheckpoint().orElseThrow().sequence())
+                .as("the latest checkpoint is still reported").isEqualTo(8L);
+    }
+
+    @Test
+    void checkpointsThatStateNoWalkGiveNoWalkStart() {
+        InMemoryAuditHistory history = historyOf(4);
+        take(SIGNER, positionOf(history, 2));
+        takeHead(history);
+
+        assertThat(checked(history).walkStart()).isEmpty();
+    }
+
+    @Test
+    void noWalkStartOnceAnythingIsFound() {
+        InMemoryAuditHistory history = historyOf(6);
+        takeWalked(positionOf(history, 3), 0);
+        takeWalked(positionOf(history, 6), 3);
+        history.tamperTruncate(5);
+
+        assertThat(checked(history).walkStart()).isEmpty();
     }
 }

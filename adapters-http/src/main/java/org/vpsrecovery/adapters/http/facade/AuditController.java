@@ -152,11 +152,12 @@ public class AuditController {
                     + "checkpoint), or the first position that is missing, altered, mislinked, truncated (events a "
                     + "checkpoint witnessed are gone, head and all) or rewritten (another hash than a checkpoint "
                     + "witnessed), or a checkpoint that was forged or edited; and why. With from=latest-checkpoint "
-                    + "the walk starts after the latest checkpoint when every checkpoint holds in the chain (the "
-                    + "events since it; walked_after names it), else from the first event.",
+                    + "the walk starts after the latest walked checkpoint (one whose signer walked the events up "
+                    + "to it before signing) when every checkpoint holds in the chain (the events since it; "
+                    + "walked_after names it), else from the first event.",
             parameters = @Parameter(name = "from", in = ParameterIn.QUERY,
                     description = "first (default): every event; latest-checkpoint: the events since the latest "
-                            + "signed checkpoint",
+                            + "walked checkpoint",
                     schema = @Schema(type = "string", allowableValues = {"first", "latest-checkpoint"})))
     public ChainVerificationJson verifyChain(HttpRequest<?> request) {
         AuditReader reader = RequestAttributes.auditReader(request);

@@ -1,5 +1,6 @@
 package org.vpsrecovery.adapters.persistence.checkpoint;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.OptionalLong;
 import org.vpsrecovery.domain.audit.ChainCheckpoint;
 import org.vpsrecovery.domain.audit.ChainHash;
 
@@ -23,18 +25,22 @@ record CheckpointJsonLine(
         @JsonProperty("taken_at") String takenAt,
         @JsonProperty("key_id") String keyId,
         String previous,
+        @JsonProperty("walked_after") @JsonInclude(JsonInclude.Include.NON_NULL) Long walkedAfter,
         String signature) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            // Not FAIL_ON_MISSING_CREATOR_PROPERTIES: walked_after belongs to one format only. Every other
+            // field is required below (a missing sequence reads as 0, which no checkpoint has).
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     static byte[] of(ChainCheckpoint checkpoint) {
-        CheckpointJsonLine line = new CheckpointJsonLine(ChainCheckpoint.FORMAT, checkpoint.sequence(),
+        CheckpointJsonLine line = new CheckpointJsonLine(checkpoint.format(), checkpoint.sequence(),
                 checkpoint.hash().hex(), checkpoint.takenAt().toString(), checkpoint.keyId(),
-                checkpoint.previous().hex(), checkpoint.signatureBase64());
+                checkpoint.previous().hex(),
+                checkpoint.walkedAfter().isPresent() ? checkpoint.walkedAfter().getAsLong() : null,
+                checkpoint.signatureBase64());
         try {
             String json = JSON.writeValueAsString(line);
             return (json + "\n").getBytes(StandardCharsets.UTF_8);
@@ -54,7 +60,18 @@ record CheckpointJsonLine(
         if (json == null) {
             throw new IllegalArgumentException("not a checkpoint in JSON: null");
         }
-        if (!ChainCheckpoint.FORMAT.equals(json.format())) {
+        OptionalLong walkedAfter;
+        if (ChainCheckpoint.FORMAT.equals(json.format())) {
+            if (json.walkedAfter() == null) {
+                throw new IllegalArgumentException("not a checkpoint in JSON: walked_after is missing");
+            }
+            walkedAfter = OptionalLong.of(json.walkedAfter());
+        } else if (ChainCheckpoint.FORMAT_NOT_WALKED.equals(json.format())) {
+            if (json.walkedAfter() != null) {
+                throw new IllegalArgumentException("format " + json.format() + " has no walked_after");
+            }
+            walkedAfter = OptionalLong.empty();
+        } else {
             throw new IllegalArgumentException("unknown format " + json.format());
         }
         Instant takenAt;
@@ -65,13 +82,13 @@ record CheckpointJsonLine(
         }
         // The value objects refuse anything else malformed (hash, key id, signature length).
         return new ChainCheckpoint(json.sequence(), new ChainHash(required(json.hash(), "hash")), takenAt,
-                required(json.keyId(), "key_id"), new ChainHash(required(json.previous(), "previous")),
+                required(json.keyId(), "key_id"), new ChainHash(required(json.previous(), "previous")), walkedAfter,
                 Base64.getDecoder().decode(required(json.signature(), "signature")));
     }
 
     private static String required(String value, String name) {
         if (value == null) {
-            throw new IllegalArgumentException(name + " is missing");
+            throw new IllegalArgumentException("not a checkpoint in JSON: " + name + " is missing");
         }
         return value;
     }

@@ -29,6 +29,7 @@ import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
 import org.vpsrecovery.application.audit.AuditReader;
 import org.vpsrecovery.application.audit.RecordChainCheckpointService;
 import org.vpsrecovery.application.audit.VerifyAuditChainService;
+import org.vpsrecovery.application.audit.VerifyAuditChainUseCase;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.ChainCheckpoint;
 import org.vpsrecovery.domain.audit.ChainPosition;
@@ -98,8 +99,9 @@ class ChainCheckpointIntegrityTest {
     }
 
     private RecordChainCheckpointService.Round checkpoint() {
-        return new RecordChainCheckpointService(positions, new FileChainCheckpoints(checkpointDirectory), signer,
-                Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC)).recordIfMoved();
+        return new RecordChainCheckpointService(history, positions, new FileChainCheckpoints(checkpointDirectory), signer,
+                CheckpointKeys.of(List.of(signer.publicKey())), Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC))
+                .recordIfMoved();
     }
 
     private ChainVerification verify() {
@@ -174,5 +176,36 @@ class ChainCheckpointIntegrityTest {
         assertThat(verification).isInstanceOf(ChainVerification.Broken.class);
         assertThat((ChainVerification.Broken) verification).extracting(ChainVerification.Broken::sequence,
                 ChainVerification.Broken::fault).containsExactly(5L, ChainVerification.Fault.REWRITTEN);
+    }
+
+    /** What the schema owner can do: switch the guard off and edit an event's content, leaving its hashes. */
+    private void editAsOwner(long sequence) throws SQLException {
+        try (Connection owner = database.dataSource().getConnection(); Statement sql = owner.createStatement()) {
+            owner.setAutoCommit(false);
+            sql.execute("ALTER TABLE audit_event DISABLE TRIGGER USER");
+            sql.execute("UPDATE audit_event SET request_id = 'edited' WHERE sequence = " + sequence);
+            sql.execute("ALTER TABLE audit_event ENABLE TRIGGER USER");
+            owner.commit();
+        }
+    }
+
+    @Test
+    void anEventEditedSinceTheLastCheckpointIsNeverSignedOverAndTheWalkSinceItFindsIt() throws SQLException {
+        appendEvents(1, 3, "req-");
+        ChainCheckpoint walked = checkpoint().recorded().orElseThrow();
+        appendEvents(4, 6, "req-");
+        editAsOwner(5);
+
+        RecordChainCheckpointService.Round round = checkpoint();
+        ChainVerification since = new VerifyAuditChainService(history, positions,
+                new FileChainCheckpoints(checkpointDirectory), CheckpointKeys.of(List.of(signer.publicKey())))
+                .verifyAuditChain(AUDITOR, VerifyAuditChainUseCase.WalkStart.LATEST_CHECKPOINT);
+
+        assertThat(walked.walkedAfter()).hasValue(0);
+        assertThat(round.recorded()).as("nothing signed over a chain that does not hold").isEmpty();
+        assertThat(round.broken()).map(ChainVerification.Broken::sequence).contains(5L);
+        assertThat(since).isInstanceOf(ChainVerification.Broken.class);
+        assertThat(((ChainVerification.Broken) since).sequence()).isEqualTo(5L);
+        assertThat(new FileChainCheckpoints(checkpointDirectory).latest()).contains(walked);
     }
 }

@@ -56,6 +56,33 @@ class FileChainCheckpointsTest extends ChainCheckpointsContract {
     }
 
     @Test
+    void aWalkedCheckpointsLineSaysWhereItsWalkStartedAndReadsBackTheSame() throws IOException {
+        FileChainCheckpoints store = (FileChainCheckpoints) emptyCheckpoints();
+        ChainCheckpoint walked = store.append(latest -> Optional.of(SIGNER.signWalked(position(8), T0,
+                ChainCheckpoint.digestOf(latest), 3))).orElseThrow();
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = new ObjectMapper().readValue(lines(store).getFirst(), Map.class);
+
+        assertThat(json).containsEntry("format", "vpsr-checkpoint-v2").containsEntry("walked_after", 3);
+        assertThat(new FileChainCheckpoints(store.file().getParent()).latest()).contains(walked);
+    }
+
+    @Test
+    void aWalkClaimThatDoesNotFitItsFormatIsNoCheckpoint() throws IOException {
+        FileChainCheckpoints store = (FileChainCheckpoints) emptyCheckpoints();
+        append(store, 4);
+        String line = lines(store).getFirst();
+        List<String> damaged = List.of(
+                line.replace("\"format\":\"vpsr-checkpoint-v1\"", "\"format\":\"vpsr-checkpoint-v2\""),
+                line.replace("\"previous\"", "\"walked_after\":1,\"previous\""));
+        Files.write(store.file(), damaged, StandardCharsets.UTF_8);
+
+        assertThat(all(store)).hasSize(2).allSatisfy(entry -> assertThat(entry)
+                .isInstanceOf(StoredCheckpoint.Unreadable.class));
+    }
+
+    @Test
     void anotherStoreOnTheSameDirectoryReadsWhatWasWritten() {
         FileChainCheckpoints store = (FileChainCheckpoints) emptyCheckpoints();
         ChainCheckpoint first = append(store, 1);
