@@ -11,7 +11,9 @@ import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.change.PendingChange;
+import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
 
 /**
  * The audit events of a pending change's approval steps (ADR 0043), as ADR 0040's for operations: the change
@@ -42,5 +44,18 @@ final class ChangeEvents {
         actor.into(detail);
         return new AuditEvent(at, change.team(), requestId, step, change.server(), change.point(), outcome,
                 OptionalInt.empty(), detail);
+    }
+
+    /**
+     * A request for a change refused before any change was made of it (only a person asks, ADR 0040): audited as
+     * that change's own refusal, about nothing yet looked up.
+     */
+    static AuditEvent askRefused(Operation kind, TeamId team, Actor asker, RequestId requestId, Instant at,
+                                 RecoveryException refused) {
+        Map<String, String> detail = new LinkedHashMap<>();
+        detail.put(AuditEvent.MESSAGE, AuditEvent.detailValue(refused.getMessage()));
+        asker.into(detail);
+        return new AuditEvent(at, team, requestId, kind, Optional.empty(), Optional.empty(),
+                new Outcome.Rejected(refused.reason()), OptionalInt.empty(), detail);
     }
 }

@@ -25,6 +25,7 @@ import org.vpsrecovery.domain.common.AccessDenied;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.hold.HoldActor;
@@ -244,18 +245,11 @@ public final class PendingChangesService {
      * Only a person asks for a change that needs approval (ADR 0040): a service token's holder could approve their
      * own request with their JWT. Refused before anything is looked up, audited as the change's own refusal.
      */
-    private void requirePersonAsking(TeamId team, Actor asker, org.vpsrecovery.domain.common.RequestId requestId,
-                                     Operation kind) {
+    private void requirePersonAsking(TeamId team, Actor asker, RequestId requestId, Operation kind) {
         try {
             Approval.requirePersonAsking(asker);
-        } catch (org.vpsrecovery.domain.common.AccessDenied refused) {
-            java.util.Map<String, String> detail = new java.util.LinkedHashMap<>();
-            detail.put(org.vpsrecovery.domain.audit.AuditEvent.MESSAGE,
-                    org.vpsrecovery.domain.audit.AuditEvent.detailValue(refused.getMessage()));
-            asker.into(detail);
-            writer.appendOrDefer(new org.vpsrecovery.domain.audit.AuditEvent(clock.instant(), team, requestId, kind,
-                    Optional.empty(), Optional.empty(), new Outcome.Rejected(refused.reason()), java.util.OptionalInt.empty(),
-                    detail));
+        } catch (AccessDenied refused) {
+            writer.appendOrDefer(ChangeEvents.askRefused(kind, team, asker, requestId, clock.instant(), refused));
             throw refused;
         }
     }

@@ -172,6 +172,31 @@ class PendingChangesServiceTest {
     }
 
     @Test
+    void aServiceTokenAskingIsRefusedBeforeAnythingIsLookedUpAndAuditedAsTheChangesOwnRefusal() {
+        Actor token = Actor.of("blue/ci", Actor.Authentication.SERVICE_TOKEN, "ci");
+        RecoveryPointHold hold = held();
+        CallContext asking = as(token);
+
+        assertThat(reasonOf(() -> askToRelease(hold, token))).isEqualTo(ReasonCode.APPROVAL_NEEDS_A_PERSON);
+        assertThat(reasonOf(() -> changes.createPolicy(asking, nightly(2)))).isEqualTo(ReasonCode.APPROVAL_NEEDS_A_PERSON);
+
+        List<AuditEvent> refused = platform.history.all().stream()
+                .filter(e -> e.outcome().equals(new Outcome.Rejected(ReasonCode.APPROVAL_NEEDS_A_PERSON))).toList();
+        assertThat(refused).extracting(AuditEvent::operation)
+                .containsExactly(Operation.RELEASE_RECOVERY_POINT_HOLD, Operation.CREATE_POLICY);
+        assertThat(refused).allSatisfy(e -> {
+            assertThat(e.team()).isEqualTo(BLUE);
+            assertThat(Actor.of(e)).contains(token);
+            assertThat(e.server()).isEmpty();
+            assertThat(e.resource()).isEmpty();
+            assertThat(e.detail()).containsKey(AuditEvent.MESSAGE).doesNotContainKey(AuditEvent.APPROVAL_OF);
+        });
+        assertThat(refused.get(1).requestId()).isEqualTo(asking.requestId());
+        assertThat(platform.holds.activeOn(SNAPSHOT)).containsExactly(hold);
+        assertThat(store.dueIn(OperationState.PENDING_APPROVAL, platform.clock.instant().plus(LIMIT), 10)).isEmpty();
+    }
+
+    @Test
     void aPolicyChangeIsAppliedOnlyOnApprovalWithTheDocumentItCarries() {
         PendingChange create = waiting(changes.createPolicy(as(ALICE), nightly(2)));
         assertThat(policyStore.count(BLUE)).isZero();
