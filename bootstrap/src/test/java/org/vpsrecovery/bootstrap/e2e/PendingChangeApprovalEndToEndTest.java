@@ -3,6 +3,7 @@ package org.vpsrecovery.bootstrap.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
+import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.OTHER_TOKEN;
 
 import java.time.Duration;
 import java.util.List;
@@ -200,6 +201,86 @@ class PendingChangeApprovalEndToEndTest {
                             .isEqualTo("POLICY_VERSION_CONFLICT"));
                     assertThat(e.detail()).containsEntry(AuditEvent.REQUESTED_BY, "carol@example.com");
                 });
+    }
+
+    /** How many changes were asked for about {@code detail}'s value (a hold's or a policy's id). */
+    private static long asked(String detail, String value) {
+        return platform.audit().query(AuditQuery.latest(500)).stream().map(RecordedAuditEvent::event)
+                .filter(e -> e.operation() == Operation.REQUEST_APPROVAL && value.equals(e.detail().get(detail))).count();
+    }
+
+    private static void assertReplayed(Answer replay, Answer first) {
+        assertThat(replay.status()).isEqualTo(first.status());
+        assertThat(replay.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(replay.header("X-Operation-Id")).isEqualTo(first.header("X-Operation-Id"));
+        assertThat(replay.body()).isEqualTo(first.body());
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyGetsTheFirstAnswerAndAsksForNoSecondChange() {
+        String heidi = person("heidi@example.com", "demo");
+        String ivan = person("ivan@example.com", "demo");
+        String hold = (String) platform.send("POST", "/api/v1/snapshots/798/holds/", DEMO_TOKEN,
+                "{\"reason\": \"retried release\"}").get("id");
+        Map<String, String> releaseKey = Map.of("Idempotency-Key", "release-once");
+
+        Answer release = platform.send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", heidi, null, releaseKey);
+        assertThat(release.status()).as(release.body().toString()).isEqualTo(202);
+        assertReplayed(platform.send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", heidi, null, releaseKey),
+                release);
+        assertThat(asked(AuditEvent.HOLD_ID, hold)).isEqualTo(1);
+        // The same key for another request: refused, nothing asked.
+        String another = (String) platform.send("POST", "/api/v1/snapshots/798/holds/", DEMO_TOKEN,
+                "{\"reason\": \"another\"}").get("id");
+        assertProblem(platform.send("DELETE", "/api/v1/snapshots/798/holds/" + another + "/", heidi, null, releaseKey),
+                422, "IDEMPOTENCY_KEY_REUSED");
+        assertThat(asked(AuditEvent.HOLD_ID, another)).isZero();
+
+        Map<String, String> createKey = Map.of("Idempotency-Key", "create-once");
+        Answer create = platform.send("POST", "/api/v1/policies/", heidi, NIGHTLY.formatted(4), createKey);
+        assertThat(create.status()).as(create.body().toString()).isEqualTo(202);
+        assertReplayed(platform.send("POST", "/api/v1/policies/", heidi, NIGHTLY.formatted(4), createKey), create);
+        assertProblem(platform.send("POST", "/api/v1/policies/", heidi, NIGHTLY.formatted(5), createKey), 422,
+                "IDEMPOTENCY_KEY_REUSED");
+        String policy = (String) create.get("policy_id");
+        assertThat(decide(create.header("X-Operation-Id"), ivan, "approve", "create-once-approved").body())
+                .containsEntry("state", "completed");
+
+        Map<String, String> updateKey = Map.of("Idempotency-Key", "update-once", "If-Match", "\"1\"");
+        Answer update = platform.send("PUT", "/api/v1/policies/" + policy + "/", heidi, NIGHTLY.formatted(6), updateKey);
+        assertThat(update.status()).as(update.body().toString()).isEqualTo(202);
+        assertReplayed(platform.send("PUT", "/api/v1/policies/" + policy + "/", heidi, NIGHTLY.formatted(6), updateKey),
+                update);
+        // If-Match is part of the request: the same key over another version is another request.
+        assertProblem(platform.send("PUT", "/api/v1/policies/" + policy + "/", heidi, NIGHTLY.formatted(6),
+                Map.of("Idempotency-Key", "update-once", "If-Match", "\"2\"")), 422, "IDEMPOTENCY_KEY_REUSED");
+
+        Map<String, String> deleteKey = Map.of("Idempotency-Key", "delete-once");
+        Answer delete = platform.send("DELETE", "/api/v1/policies/" + policy + "/", heidi, null, deleteKey);
+        assertThat(delete.status()).as(delete.body().toString()).isEqualTo(202);
+        assertReplayed(platform.send("DELETE", "/api/v1/policies/" + policy + "/", heidi, null, deleteKey), delete);
+        // One change asked for each: the create, the update and the delete.
+        assertThat(asked(AuditEvent.POLICY_ID, policy)).isEqualTo(3);
+    }
+
+    /** A release that needs no approval (the other team's) is replayed too: not refused as released already. */
+    @Test
+    void aReleaseNeedingNoApprovalRetriedWithItsKeyGetsTheFirstAnswer() {
+        String erin = person("erin@example.com", "other-team");
+        Answer snapshot = platform.send("POST", "/api/v1/snapshots/", OTHER_TOKEN,
+                "{\"server_id\": 23456, \"name\": \"held-once\"}");
+        assertThat(snapshot.status()).as(snapshot.body().toString()).isEqualTo(201);
+        String path = "/api/v1/snapshots/" + ((Number) snapshot.get("id")).longValue() + "/holds/";
+        Answer placed = platform.send("POST", path, OTHER_TOKEN, "{\"reason\": \"until the audit\"}");
+        assertThat(placed.status()).as(placed.body().toString()).isEqualTo(201);
+        Map<String, String> key = Map.of("Idempotency-Key", "other-release-once");
+
+        Answer released = platform.send("DELETE", path + placed.get("id") + "/", erin, null, key);
+        assertThat(released.status()).as(released.body().toString()).isEqualTo(200);
+        assertThat(released.body()).containsEntry("active", false);
+        assertReplayed(platform.send("DELETE", path + placed.get("id") + "/", erin, null, key), released);
+        // Without the key, the same release is what it is now: released already.
+        assertProblem(platform.send("DELETE", path + placed.get("id") + "/", erin, null), 409, "HOLD_ALREADY_RELEASED");
     }
 
     @Test
