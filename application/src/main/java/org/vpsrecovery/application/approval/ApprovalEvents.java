@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.approval.ApprovalDecision;
 import org.vpsrecovery.domain.approval.ApprovalStep;
@@ -24,8 +23,6 @@ import org.vpsrecovery.domain.operation.RecoveryOperation;
  * so the tracker and the reconciler never take them for the operation's end).
  */
 final class ApprovalEvents {
-
-    private static final System.Logger LOG = System.getLogger(ApprovalEvents.class.getName());
 
     private ApprovalEvents() {
     }
@@ -65,20 +62,6 @@ final class ApprovalEvents {
     static String gaveUp(RecoveryOperation approved) {
         return "approved, but it could not start by " + approved.deadline() + " (the server busy or VPS.org "
                 + "unavailable); ask again";
-    }
-
-    /**
-     * Appends a step's event just after its write. If the history cannot take it now, it stays owed (the write
-     * marked it) and the settle job writes it: the step happened, so its request does not fail for its record.
-     */
-    static void appendOrLeaveOwed(AuditWriter writer, AuditEvent event) {
-        try {
-            writer.appendNow(event);
-        } catch (RuntimeException unavailable) {
-            LOG.log(System.Logger.Level.WARNING, "the {0} event of operation {1} is owed: the history did not take "
-                    + "it now ({2}); the settle-approvals job writes it", event.operation(),
-                    event.detail().get(AuditEvent.APPROVAL_OF), unavailable.getClass().getSimpleName());
-        }
     }
 
     static AuditEvent step(Operation step, RecoveryOperation operation, Actor actor, RequestId requestId, Outcome outcome,

@@ -94,7 +94,7 @@ public final class ApprovalGate {
                 throw new PlatformUnavailable("the platform cannot store the request for approval now, so nothing was "
                         + "done; try again shortly", Duration.ofSeconds(2), storeDown);
             }
-            ApprovalEvents.appendOrLeaveOwed(writer, ApprovalEvents.of(pending, asked));
+            ApprovalStepEvents.appendOrLeaveOwed(writer, ApprovalEvents.of(pending, asked));
             return pending;
         });
     }

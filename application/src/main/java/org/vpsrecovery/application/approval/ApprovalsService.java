@@ -19,7 +19,6 @@ import org.vpsrecovery.application.snapshot.RestoreSnapshotUseCase;
 import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.approval.Verdict;
 import org.vpsrecovery.domain.audit.Actor;
-import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.backup.BackupId;
@@ -55,8 +54,6 @@ import org.vpsrecovery.domain.snapshot.SnapshotId;
  */
 public final class ApprovalsService implements DecideApprovalUseCase {
 
-    private static final System.Logger LOG = System.getLogger(ApprovalsService.class.getName());
-
     /** How long an approved operation may be kept from starting (the server busy, VPS.org down) before it is given up. */
     public static final Duration RUN_BY = Duration.ofMinutes(10);
     /**
@@ -72,7 +69,7 @@ public final class ApprovalsService implements DecideApprovalUseCase {
     public static final Duration RUN_CLAIM = Duration.ofMinutes(2);
 
     /** How long a step's own request has to write its event before the settle job writes it as owed. */
-    public static final Duration OWED_EVENT_GRACE = Duration.ofSeconds(30);
+    public static final Duration OWED_EVENT_GRACE = ApprovalStepEvents.OWED_EVENT_GRACE;
 
     private final RecoveryOperations operations;
     private final AuditedAttempts attempts;
@@ -128,7 +125,7 @@ public final class ApprovalsService implements DecideApprovalUseCase {
                     moved.state() == OperationState.EXPIRED ? ReasonCode.APPROVAL_EXPIRED : ReasonCode.APPROVAL_ALREADY_DECIDED,
                     "operation " + current.id() + " was " + moved.state().wireName() + " first"));
         }
-        ApprovalEvents.appendOrLeaveOwed(writer, ApprovalEvents.of(decided, taken));
+        ApprovalStepEvents.appendOrLeaveOwed(writer, ApprovalEvents.of(decided, taken));
         return command.verdict() == Verdict.APPROVE ? run(decided) : decided;
     }
 
@@ -166,31 +163,12 @@ public final class ApprovalsService implements DecideApprovalUseCase {
      * first the history cannot take (the next round goes on).
      */
     public int writeOwedEvents() {
-        Instant owedBefore = clock.instant().minus(OWED_EVENT_GRACE);
-        int written = 0;
-        for (RecoveryOperations.OwedApprovalEvents owing : operations.owingApprovalEvents(RecoveryOperations.MAX_PAGE)) {
-            for (ApprovalStep step : owing.steps()) {
-                AuditEvent event;
-                try {
-                    event = ApprovalEvents.of(owing.operation(), step);
-                } catch (RuntimeException unreadable) {
-                    // Never expected (the mark is the step's own write); logged, and it does not hold up the others.
-                    LOG.log(System.Logger.Level.ERROR, "the owed {0} event of operation {1} cannot be made from its row: "
-                            + "{2}", step.event(), owing.operation().id(), unreadable.toString());
-                    continue;
-                }
-                if (event.occurredAt().isAfter(owedBefore)) {
-                    continue;
-                }
-                try {
-                    written += writer.appendUnlessRecorded(event) ? 1 : 0;
-                    operations.approvalEventWritten(owing.operation().id(), step);
-                } catch (RuntimeException unavailable) {
-                    return written;
-                }
-            }
-        }
-        return written;
+        return ApprovalStepEvents.writeOwed(writer, clock.instant().minus(OWED_EVENT_GRACE),
+                operations.owingApprovalEvents(RecoveryOperations.MAX_PAGE).stream()
+                        .map(owing -> new ApprovalStepEvents.Owing(owing.operation().id(), owing.steps(),
+                                step -> ApprovalEvents.of(owing.operation(), step),
+                                step -> operations.approvalEventWritten(owing.operation().id(), step)))
+                        .toList());
     }
 
     private Optional<RecoveryOperation> expire(RecoveryOperation pending) {
@@ -200,7 +178,7 @@ public final class ApprovalsService implements DecideApprovalUseCase {
         if (!operations.update(pending, expired, step)) {
             return Optional.empty();
         }
-        ApprovalEvents.appendOrLeaveOwed(writer, ApprovalEvents.of(expired, step));
+        ApprovalStepEvents.appendOrLeaveOwed(writer, ApprovalEvents.of(expired, step));
         return Optional.of(expired);
     }
 
@@ -261,7 +239,7 @@ public final class ApprovalsService implements DecideApprovalUseCase {
         if (!operations.update(approved, rejected, step)) {
             return false;
         }
-        ApprovalEvents.appendOrLeaveOwed(writer, ApprovalEvents.of(rejected, step));
+        ApprovalStepEvents.appendOrLeaveOwed(writer, ApprovalEvents.of(rejected, step));
         return true;
     }
 

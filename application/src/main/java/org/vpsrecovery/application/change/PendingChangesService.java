@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.vpsrecovery.application.approval.ApprovalSettings;
+import org.vpsrecovery.application.approval.ApprovalStepEvents;
 import org.vpsrecovery.application.approval.ApprovalsService;
 import org.vpsrecovery.application.approval.DecideApprovalCommand;
 import org.vpsrecovery.application.attempt.AuditWriter;
@@ -16,6 +17,7 @@ import org.vpsrecovery.application.hold.RecoveryPointHoldService;
 import org.vpsrecovery.application.hold.ReleaseHoldCommand;
 import org.vpsrecovery.application.policy.ManagePoliciesService;
 import org.vpsrecovery.domain.approval.Approval;
+import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.approval.Verdict;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.Operation;
@@ -25,6 +27,7 @@ import org.vpsrecovery.domain.common.AccessDenied;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.hold.HoldActor;
@@ -89,7 +92,7 @@ public final class PendingChangesService {
         RecoveryPointHold hold = holds.requireReleasable(command);
         return new Gated.Waiting<>(store(PendingChange.holdRelease(caller.operationId(), team.team(), caller.requestId(),
                 hold.id(), hold.point(), hold.server(), approval(team.team(), caller.identity(),
-                        Operation.RELEASE_RECOVERY_POINT_HOLD)), caller.identity()));
+                        Operation.RELEASE_RECOVERY_POINT_HOLD))));
     }
 
     public Gated<RecoveryPolicy> createPolicy(CallContext context, PolicySpec spec) {
@@ -99,7 +102,7 @@ public final class PendingChangesService {
         requirePersonAsking(context, Operation.CREATE_POLICY);
         policies.requireCreatable(context, spec);
         return new Gated.Waiting<>(store(PendingChange.policyCreate(context.operationId(), context.team(),
-                context.requestId(), PolicyId.random(), spec, approval(context, Operation.CREATE_POLICY)), context.actor()));
+                context.requestId(), PolicyId.random(), spec, approval(context, Operation.CREATE_POLICY))));
     }
 
     public Gated<RecoveryPolicy> updatePolicy(CallContext context, PolicyId id, OptionalLong expectedVersion,
@@ -110,8 +113,7 @@ public final class PendingChangesService {
         requirePersonAsking(context, Operation.UPDATE_POLICY);
         RecoveryPolicy current = policies.requireUpdatable(context, id, expectedVersion, spec);
         return new Gated.Waiting<>(store(PendingChange.policyUpdate(context.operationId(), context.team(),
-                context.requestId(), id, current.version(), spec, approval(context, Operation.UPDATE_POLICY)),
-                context.actor()));
+                context.requestId(), id, current.version(), spec, approval(context, Operation.UPDATE_POLICY))));
     }
 
     /** Done: the deleted policy's id. Without If-Match, the version read now is the one the delete will remove. */
@@ -123,7 +125,7 @@ public final class PendingChangesService {
         requirePersonAsking(context, Operation.DELETE_POLICY);
         RecoveryPolicy current = policies.requireDeletable(context, id, expectedVersion);
         return new Gated.Waiting<>(store(PendingChange.policyDelete(context.operationId(), context.team(),
-                context.requestId(), id, current.version(), approval(context, Operation.DELETE_POLICY)), context.actor()));
+                context.requestId(), id, current.version(), approval(context, Operation.DELETE_POLICY))));
     }
 
     /** The team's change with this id; another team's is not found, as a missing one. */
@@ -149,20 +151,20 @@ public final class PendingChangesService {
         } catch (AccessDenied | RecoveryDenied refused) {
             throw refusedStep(step, current, context, refused);
         }
-        if (!changes.update(current, decided)) {
+        ApprovalStep taken = new ApprovalStep(step, context.requestId());
+        if (!changes.update(current, decided, taken)) {
             PendingChange moved = changes.find(current.id()).orElse(current);
             throw refusedStep(step, current, context, new RecoveryDenied(
                     moved.state() == OperationState.EXPIRED ? ReasonCode.APPROVAL_EXPIRED : ReasonCode.APPROVAL_ALREADY_DECIDED,
                     "change " + current.id() + " was " + moved.state().wireName() + " first"));
         }
-        writer.appendOrDefer(ChangeEvents.step(step, decided, context.actor(), context.requestId(), new Outcome.Completed(),
-                now, decided.approval().decision().orElseThrow().reason(),
-                command.verdict() == Verdict.APPROVE ? "approved; it is applied now" : "denied; nothing changes"));
+        ApprovalStepEvents.appendOrLeaveOwed(writer, ChangeEvents.of(decided, taken));
         return command.verdict() == Verdict.APPROVE ? apply(decided) : decided;
     }
 
     /** One round: expires what no one decided in time, applies what an approver's request left approved. Returns how many moved. */
     public int settle() {
+        writeOwedEvents();
         int moved = 0;
         Instant now = now();
         for (PendingChange pending : changes.dueIn(OperationState.PENDING_APPROVAL, now, PendingChanges.MAX_PAGE)) {
@@ -179,15 +181,27 @@ public final class PendingChangesService {
         return moved;
     }
 
+    /**
+     * Writes the approval steps' events still owed (as {@link ApprovalsService#writeOwedEvents} does for operations):
+     * a step is written to its change, marked owed in the same write, and audited just after; a crash in between, or
+     * a history that could not take the event, left it owed. Returns how many were written.
+     */
+    public int writeOwedEvents() {
+        return ApprovalStepEvents.writeOwed(writer, clock.instant().minus(ApprovalStepEvents.OWED_EVENT_GRACE),
+                changes.owingApprovalEvents(PendingChanges.MAX_PAGE).stream()
+                        .map(owing -> new ApprovalStepEvents.Owing(owing.change().id(), owing.steps(),
+                                step -> ChangeEvents.of(owing.change(), step),
+                                step -> changes.approvalEventWritten(owing.change().id(), step)))
+                        .toList());
+    }
+
     private Optional<PendingChange> expire(PendingChange pending) {
-        Instant now = now();
-        PendingChange expired = pending.expire(now);
-        if (!changes.update(pending, expired)) {
+        PendingChange expired = pending.expire(now());
+        ApprovalStep step = new ApprovalStep(Operation.EXPIRE_APPROVAL, expired.requestId());
+        if (!changes.update(pending, expired, step)) {
             return Optional.empty();
         }
-        writer.appendOrDefer(ChangeEvents.step(Operation.EXPIRE_APPROVAL, expired, Actor.SYSTEM, expired.requestId(),
-                new Outcome.Completed(), now, Optional.empty(),
-                "no one approved or denied it by " + pending.approval().expiresAt() + "; nothing changes"));
+        ApprovalStepEvents.appendOrLeaveOwed(writer, ChangeEvents.of(expired, step));
         return Optional.of(expired);
     }
 
@@ -244,32 +258,24 @@ public final class PendingChangesService {
      * Only a person asks for a change that needs approval (ADR 0040): a service token's holder could approve their
      * own request with their JWT. Refused before anything is looked up, audited as the change's own refusal.
      */
-    private void requirePersonAsking(TeamId team, Actor asker, org.vpsrecovery.domain.common.RequestId requestId,
-                                     Operation kind) {
+    private void requirePersonAsking(TeamId team, Actor asker, RequestId requestId, Operation kind) {
         try {
             Approval.requirePersonAsking(asker);
-        } catch (org.vpsrecovery.domain.common.AccessDenied refused) {
-            java.util.Map<String, String> detail = new java.util.LinkedHashMap<>();
-            detail.put(org.vpsrecovery.domain.audit.AuditEvent.MESSAGE,
-                    org.vpsrecovery.domain.audit.AuditEvent.detailValue(refused.getMessage()));
-            asker.into(detail);
-            writer.appendOrDefer(new org.vpsrecovery.domain.audit.AuditEvent(clock.instant(), team, requestId, kind,
-                    Optional.empty(), Optional.empty(), new Outcome.Rejected(refused.reason()), java.util.OptionalInt.empty(),
-                    detail));
+        } catch (AccessDenied refused) {
+            writer.appendOrDefer(ChangeEvents.askRefused(kind, team, asker, requestId, clock.instant(), refused));
             throw refused;
         }
     }
 
-    private PendingChange store(PendingChange pending, Actor requester) {
+    private PendingChange store(PendingChange pending) {
+        ApprovalStep asked = new ApprovalStep(Operation.REQUEST_APPROVAL, pending.requestId());
         try {
-            changes.add(pending);
+            changes.add(pending, asked);
         } catch (RuntimeException storeDown) {
             throw new PlatformUnavailable("the platform cannot store the request for approval now, so nothing was done; "
                     + "try again shortly", Duration.ofSeconds(2), storeDown);
         }
-        writer.appendOrDefer(ChangeEvents.step(Operation.REQUEST_APPROVAL, pending, requester, pending.requestId(),
-                new Outcome.Completed(), pending.approval().requestedAt(), Optional.empty(),
-                "waits for a second person of the team until " + pending.approval().expiresAt()));
+        ApprovalStepEvents.appendOrLeaveOwed(writer, ChangeEvents.of(pending, asked));
         return pending;
     }
 

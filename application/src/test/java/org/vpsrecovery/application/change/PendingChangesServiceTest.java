@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.approval.ApprovalStepEvents;
 import org.vpsrecovery.application.approval.DecideApprovalCommand;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.hold.HoldCaller;
@@ -20,6 +21,8 @@ import org.vpsrecovery.application.hold.PlaceHoldCommand;
 import org.vpsrecovery.application.hold.RecoveryPointHoldService;
 import org.vpsrecovery.application.hold.ReleaseHoldCommand;
 import org.vpsrecovery.application.policy.ManagePoliciesService;
+import org.vpsrecovery.domain.approval.Approval;
+import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.approval.Verdict;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -37,6 +40,7 @@ import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.policy.NameTemplate;
+import org.vpsrecovery.domain.policy.PolicyId;
 import org.vpsrecovery.domain.policy.PolicyKind;
 import org.vpsrecovery.domain.policy.PolicySchedule;
 import org.vpsrecovery.domain.policy.PolicyServers;
@@ -172,6 +176,31 @@ class PendingChangesServiceTest {
     }
 
     @Test
+    void aServiceTokenAskingIsRefusedBeforeAnythingIsLookedUpAndAuditedAsTheChangesOwnRefusal() {
+        Actor token = Actor.of("blue/ci", Actor.Authentication.SERVICE_TOKEN, "ci");
+        RecoveryPointHold hold = held();
+        CallContext asking = as(token);
+
+        assertThat(reasonOf(() -> askToRelease(hold, token))).isEqualTo(ReasonCode.APPROVAL_NEEDS_A_PERSON);
+        assertThat(reasonOf(() -> changes.createPolicy(asking, nightly(2)))).isEqualTo(ReasonCode.APPROVAL_NEEDS_A_PERSON);
+
+        List<AuditEvent> refused = platform.history.all().stream()
+                .filter(e -> e.outcome().equals(new Outcome.Rejected(ReasonCode.APPROVAL_NEEDS_A_PERSON))).toList();
+        assertThat(refused).extracting(AuditEvent::operation)
+                .containsExactly(Operation.RELEASE_RECOVERY_POINT_HOLD, Operation.CREATE_POLICY);
+        assertThat(refused).allSatisfy(e -> {
+            assertThat(e.team()).isEqualTo(BLUE);
+            assertThat(Actor.of(e)).contains(token);
+            assertThat(e.server()).isEmpty();
+            assertThat(e.resource()).isEmpty();
+            assertThat(e.detail()).containsKey(AuditEvent.MESSAGE).doesNotContainKey(AuditEvent.APPROVAL_OF);
+        });
+        assertThat(refused.get(1).requestId()).isEqualTo(asking.requestId());
+        assertThat(platform.holds.activeOn(SNAPSHOT)).containsExactly(hold);
+        assertThat(store.dueIn(OperationState.PENDING_APPROVAL, platform.clock.instant().plus(LIMIT), 10)).isEmpty();
+    }
+
+    @Test
     void aPolicyChangeIsAppliedOnlyOnApprovalWithTheDocumentItCarries() {
         PendingChange create = waiting(changes.createPolicy(as(ALICE), nightly(2)));
         assertThat(policyStore.count(BLUE)).isZero();
@@ -250,5 +279,88 @@ class PendingChangesServiceTest {
         assertThatThrownBy(() -> changes.decide(new DecideApprovalCommand(new CallContext(GREEN, RequestId.random(),
                 OperationId.random(), BOB), pending.id(), Verdict.DENY, Optional.empty())))
                 .isInstanceOfSatisfying(RecoveryException.class, e -> assertThat(e.reason()).isEqualTo(ReasonCode.OPERATION_NOT_FOUND));
+    }
+
+    private List<String> stepsWithRequests(PendingChange change) {
+        return platform.history.all().stream().filter(e -> change.id().toString().equals(e.detail().get(AuditEvent.APPROVAL_OF)))
+                .map(e -> e.operation() + " " + e.outcome().kind() + " " + Actor.of(e).orElseThrow().subject() + " "
+                        + e.requestId()).toList();
+    }
+
+    @Test
+    void stepsWrittenWhoseEventsWereNeverAppendedAreAuditedByTheJobOnceAfterTheirGraceAndNeverTwice() {
+        // Each step's row is written with its event owed, and the instance stops before the append (a crash).
+        RecoveryPointHold hold = held();
+        int heldEvents = platform.history.all().size();
+        java.time.Instant asked = platform.clock.instant();
+        PendingChange release = PendingChange.holdRelease(OperationId.random(), BLUE, new RequestId("req-ask-1"), hold.id(),
+                hold.point(), hold.server(), Approval.requested(ALICE, asked, asked.plus(LIMIT), false));
+        store.add(release, new ApprovalStep(Operation.REQUEST_APPROVAL, release.requestId()));
+        PendingChange create = PendingChange.policyCreate(OperationId.random(), BLUE, new RequestId("req-ask-2"),
+                PolicyId.random(), nightly(2), Approval.requested(ALICE, asked, asked.plus(LIMIT), false));
+        store.add(create, new ApprovalStep(Operation.REQUEST_APPROVAL, create.requestId()));
+        platform.clock.advance(Duration.ofSeconds(5));
+        PendingChange approved = release.approve(BOB, platform.clock.instant(), Optional.of("ticket 42"),
+                PendingChangesService.CLAIM);
+        assertThat(store.update(release, approved, new ApprovalStep(Operation.APPROVE_OPERATION, new RequestId("req-bob"))))
+                .isTrue();
+
+        assertThat(changes.writeOwedEvents()).isZero(); // within the grace: the step's own request normally writes it
+        platform.clock.advance(ApprovalStepEvents.OWED_EVENT_GRACE);
+        assertThat(changes.writeOwedEvents()).isEqualTo(3);
+
+        assertThat(stepsWithRequests(release)).containsExactly("REQUEST_APPROVAL COMPLETED alice req-ask-1",
+                "APPROVE_OPERATION COMPLETED bob req-bob");
+        assertThat(stepsWithRequests(create)).containsExactly("REQUEST_APPROVAL COMPLETED alice req-ask-2");
+        AuditEvent approval = platform.history.all().stream().filter(e -> e.operation() == Operation.APPROVE_OPERATION)
+                .findFirst().orElseThrow();
+        assertThat(approval.occurredAt()).isEqualTo(approved.approval().decision().orElseThrow().at());
+        assertThat(approval.server()).contains(hold.server());
+        assertThat(approval.resource()).contains(hold.point());
+        assertThat(approval.detail()).containsEntry(AuditEvent.APPROVAL_REASON, "ticket 42")
+                .containsEntry(AuditEvent.REQUESTED_BY, "alice").containsEntry(AuditEvent.HOLD_ID, hold.id().toString())
+                .containsEntry(ChangeEvents.CHANGE_KIND, "release_recovery_point_hold");
+        assertThat(store.owingApprovalEvents(10)).isEmpty();
+        // A second round writes nothing more.
+        assertThat(changes.writeOwedEvents()).isZero();
+        assertThat(platform.history.all()).hasSize(heldEvents + 3);
+
+        // The expiry: written and marked, never appended; the job's round writes it once, before anything else.
+        platform.clock.advance(LIMIT);
+        PendingChange expired = create.expire(platform.clock.instant());
+        assertThat(store.update(create, expired, new ApprovalStep(Operation.EXPIRE_APPROVAL, create.requestId()))).isTrue();
+        platform.clock.advance(ApprovalStepEvents.OWED_EVENT_GRACE);
+
+        changes.settle();
+        changes.settle();
+
+        assertThat(stepsWithRequests(create)).containsExactly("REQUEST_APPROVAL COMPLETED alice req-ask-2",
+                "EXPIRE_APPROVAL COMPLETED " + Actor.SYSTEM.subject() + " req-ask-2");
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.EXPIRE_APPROVAL))
+                .singleElement().satisfies(e -> assertThat(e.occurredAt()).isEqualTo(expired.updatedAt()));
+        assertThat(store.owingApprovalEvents(10)).isEmpty();
+    }
+
+    @Test
+    void stepsTheirOwnRequestsAuditedAreNotWrittenAgainByTheJobAndAreNoLongerOwed() {
+        PendingChange pending = waiting(changes.createPolicy(as(ALICE), nightly(2)));
+        decide(pending, BOB, Verdict.DENY);
+        PendingChange expiring = waiting(changes.createPolicy(as(ALICE), nightly(3)));
+        platform.clock.advance(LIMIT);
+        // A late decision expires it first, the expiry's event appended at once.
+        assertThat(reasonOf(() -> decide(expiring, BOB, Verdict.APPROVE))).isEqualTo(ReasonCode.APPROVAL_EXPIRED);
+        assertThat(store.owingApprovalEvents(10)).extracting(owing -> owing.steps().stream().map(ApprovalStep::event).toList())
+                .containsExactly(List.of(Operation.REQUEST_APPROVAL, Operation.DENY_OPERATION),
+                        List.of(Operation.REQUEST_APPROVAL, Operation.EXPIRE_APPROVAL));
+        int recorded = platform.history.all().size();
+        platform.clock.advance(ApprovalStepEvents.OWED_EVENT_GRACE);
+
+        assertThat(changes.writeOwedEvents()).isZero();
+
+        assertThat(store.owingApprovalEvents(10)).isEmpty();
+        assertThat(platform.history.all()).hasSize(recorded);
+        assertThat(stepsOf(pending)).containsExactly("REQUEST_APPROVAL COMPLETED alice", "DENY_OPERATION COMPLETED bob");
+        assertThat(stepsOf(expiring)).containsExactly("REQUEST_APPROVAL COMPLETED alice", "EXPIRE_APPROVAL COMPLETED system",
+                "APPROVE_OPERATION REJECTED bob");
     }
 }

@@ -18,6 +18,7 @@ import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotCommand;
+import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.ChainVerification;
@@ -326,6 +327,29 @@ class TrackOperationsServiceTest {
                 throw new IllegalStateException("database unavailable");
             }
             return platform.operations.update(from, next);
+        }
+
+        @Override
+        public void add(RecoveryOperation operation, ApprovalStep step) {
+            platform.operations.add(operation, step);
+        }
+
+        @Override
+        public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
+            if (endsFail.get() && next.isFinal()) {
+                throw new IllegalStateException("database unavailable");
+            }
+            return platform.operations.update(from, next, step);
+        }
+
+        @Override
+        public List<OwedApprovalEvents> owingApprovalEvents(int limit) {
+            return platform.operations.owingApprovalEvents(limit);
+        }
+
+        @Override
+        public void approvalEventWritten(OperationId id, ApprovalStep step) {
+            platform.operations.approvalEventWritten(id, step);
         }
 
         @Override

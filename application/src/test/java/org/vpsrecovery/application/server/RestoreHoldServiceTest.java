@@ -23,6 +23,7 @@ import org.vpsrecovery.application.backup.RestoreServerFromBackupCommand;
 import org.vpsrecovery.application.recoverypoint.RestoreRecoveryPointService;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotCommand;
+import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
@@ -191,6 +192,22 @@ class RestoreHoldServiceTest {
             }
 
             public boolean update(RecoveryOperation from, RecoveryOperation next) {
+                throw new IllegalStateException("connection refused");
+            }
+
+            public void add(RecoveryOperation operation, ApprovalStep step) {
+                platform.operations.add(operation, step);
+            }
+
+            public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
+                throw new IllegalStateException("connection refused");
+            }
+
+            public List<OwedApprovalEvents> owingApprovalEvents(int limit) {
+                return platform.operations.owingApprovalEvents(limit);
+            }
+
+            public void approvalEventWritten(OperationId id, ApprovalStep step) {
                 throw new IllegalStateException("connection refused");
             }
 

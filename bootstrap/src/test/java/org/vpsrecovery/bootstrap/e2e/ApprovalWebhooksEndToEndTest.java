@@ -30,7 +30,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.application.approval.ApprovalsService;
 import org.vpsrecovery.domain.approval.Approval;
@@ -49,7 +48,6 @@ import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * The {@code approval.*} webhooks over HTTP (ADR 0040, ADR 0025): each team subscribes a loopback receiver to
@@ -68,11 +66,14 @@ class ApprovalWebhooksEndToEndTest {
             "approval.expired", "expire_approval");
 
     @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
-
-    static VpsOrgSimulator simulator;
-    static TestIdentityProvider idp;
-    static RunningPlatform platform;
+    static final PlatformWithIdentityProvider SETUP = new PlatformWithIdentityProvider(
+            SimulatorOptions.defaults().withDelays(Duration.ofMillis(200), Duration.ofMillis(200)),
+            PlatformWithIdentityProvider.with(PlatformWithIdentityProvider.QUICK_APPROVALS, Map.ofEntries(
+                    Map.entry("vpsr.teams.demo.approval-required", "delete"),
+                    Map.entry("vpsr.teams.other-team.approval-required", "delete"),
+                    Map.entry("vpsr.jobs.polling-interval", "200ms"),
+                    Map.entry("vpsr.webhooks.allow-loopback", "true"),
+                    Map.entry("vpsr.webhooks.dispatch-every", "200ms"))));
     static HttpServer receiver;
     static final List<Received> received = new ArrayList<>();
     static String demoSecret;
@@ -86,30 +87,12 @@ class ApprovalWebhooksEndToEndTest {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/", ApprovalWebhooksEndToEndTest::take);
         receiver.start();
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults().withDelays(Duration.ofMillis(200), Duration.ofMillis(200)));
-        idp = TestIdentityProvider.start();
-        Map<String, Object> overrides = new java.util.LinkedHashMap<>(idp.properties());
-        overrides.put("vpsr.teams.demo.approval-required", "delete");
-        overrides.put("vpsr.teams.other-team.approval-required", "delete");
-        overrides.put("vpsr.teams.other-team.approval-time-limit", "2s");
-        overrides.put("vpsr.approvals.settle-every", "300ms");
-        overrides.put("vpsr.tracking.every", "300ms");
-        overrides.put("vpsr.tracking.first-look", "300ms");
-        overrides.put("vpsr.tracking.longest-look", "1s");
-        overrides.put("vpsr.jobs.polling-interval", "200ms");
-        overrides.put("vpsr.reconcile.every", "1h");
-        overrides.put("vpsr.webhooks.allow-loopback", "true");
-        overrides.put("vpsr.webhooks.dispatch-every", "200ms");
-        platform = RunningPlatform.start(DATABASE.database(), simulator, overrides);
         demoSecret = subscribe(DEMO_TOKEN, "/demo");
         otherSecret = subscribe(OTHER_TOKEN, "/other");
     }
 
     @AfterAll
     static void stop() {
-        platform.close();
-        idp.close();
-        simulator.close();
         receiver.stop(0);
     }
 
@@ -128,31 +111,31 @@ class ApprovalWebhooksEndToEndTest {
     /** Subscribes {@code team}'s receiver (its own path) to the approval types; answers the signing secret. */
     private static String subscribe(String token, String path) {
         String types = String.join(", ", java.util.Arrays.stream(APPROVAL_TYPES).map(t -> "\"" + t + "\"").toList());
-        Answer created = platform.send("POST", "/api/v1/webhooks/", token, "{\"url\": \"http://127.0.0.1:"
+        Answer created = SETUP.platform().send("POST", "/api/v1/webhooks/", token, "{\"url\": \"http://127.0.0.1:"
                 + receiver.getAddress().getPort() + path + "\", \"event_types\": [" + types + "]}");
         assertThat(created.status()).isEqualTo(201);
         return (String) created.get("secret");
     }
 
     private static long completedSnapshot(String token, long server, String name) {
-        Answer created = platform.send("POST", "/api/v1/snapshots/", token,
+        Answer created = SETUP.platform().send("POST", "/api/v1/snapshots/", token,
                 "{\"server_id\": " + server + ", \"name\": \"" + name + "\"}");
         assertThat(created.status()).isEqualTo(201);
         long id = ((Number) created.get("id")).longValue();
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
-                "completed".equals(platform.send("GET", "/api/v1/snapshots/" + id + "/", token, null).get("status")));
+                "completed".equals(SETUP.platform().send("GET", "/api/v1/snapshots/" + id + "/", token, null).get("status")));
         return id;
     }
 
     /** Asks for the delete of {@code snapshot} as {@code person}; answers the operation's id (202, pending approval). */
     private static String askToDelete(long snapshot, String person) {
-        Answer asked = platform.send("DELETE", "/api/v1/snapshots/" + snapshot + "/", person, null);
+        Answer asked = SETUP.platform().send("DELETE", "/api/v1/snapshots/" + snapshot + "/", person, null);
         assertThat(asked.status()).isEqualTo(202);
         return asked.header("X-Operation-Id");
     }
 
     private static Answer decide(String operation, String person, String decision) {
-        return platform.send("POST", "/api/v1/operations/" + operation + "/approval/", person,
+        return SETUP.platform().send("POST", "/api/v1/operations/" + operation + "/approval/", person,
                 "{\"decision\": \"" + decision + "\"}");
     }
 
@@ -167,7 +150,7 @@ class ApprovalWebhooksEndToEndTest {
     private static Map<String, Object> message(Received delivery) {
         try {
             @SuppressWarnings("unchecked")
-            Map<String, Object> parsed = platform.json.readValue(delivery.body(), Map.class);
+            Map<String, Object> parsed = SETUP.platform().json.readValue(delivery.body(), Map.class);
             return parsed;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -216,8 +199,8 @@ class ApprovalWebhooksEndToEndTest {
 
     @Test
     void eachApprovalStepIsDeliveredOnceSignedNamingItsOperationAndWhoTookIt() {
-        String alice = idp.member("alice@example.com", "demo");
-        String bob = idp.member("bob@example.com", "demo");
+        String alice = SETUP.idp().member("alice@example.com", "demo");
+        String bob = SETUP.idp().member("bob@example.com", "demo");
 
         // Asked, then approved by another person: it runs.
         String approved = askToDelete(completedSnapshot(DEMO_TOKEN, 12345, "hook-approve"), alice);
@@ -227,7 +210,7 @@ class ApprovalWebhooksEndToEndTest {
         assertThat(decide(denied, bob, "deny").status()).isEqualTo(200);
         // Asked, and no one decides within the other team's 2 s: the job expires it.
         String expired = askToDelete(completedSnapshot(OTHER_TOKEN, 23456, "hook-expire"),
-                idp.member("erin@example.com", "other-team"));
+                SETUP.idp().member("erin@example.com", "other-team"));
 
         assertDelivered("/demo", demoSecret, approved, Map.of("approval.requested", person("alice@example.com"),
                 "approval.approved", person("bob@example.com")));
@@ -251,7 +234,7 @@ class ApprovalWebhooksEndToEndTest {
      */
     @Test
     void aStepWrittenWhoseEventWasNeverAppendedIsAuditedOnceByTheJobAndDelivered() throws Exception {
-        RecoveryOperations operations = platform.context.getBean(RecoveryOperations.class);
+        RecoveryOperations operations = SETUP.platform().context.getBean(RecoveryOperations.class);
         Instant asked = Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.MICROS);
         RecoveryOperation pending = RecoveryOperation.pendingApproval(OperationId.random(), new TeamId("demo"),
                 new RequestId("crashed-ask"), Operation.DELETE_SNAPSHOT, new ServerId(12345),
@@ -270,19 +253,19 @@ class ApprovalWebhooksEndToEndTest {
 
         // The event on record while the mark stayed (its append landed, the instance stopped before the job cleared
         // it): looked up in the history, not written again.
-        try (Connection connection = PostgresAdapterFactory.pooled(platform.context.getBean(DataSource.class)).getConnection();
+        try (Connection connection = PostgresAdapterFactory.pooled(SETUP.platform().context.getBean(DataSource.class)).getConnection();
              PreparedStatement mark = connection.prepareStatement(
                      "UPDATE recovery_operation SET approval_events_owed = ARRAY['REQUEST_APPROVAL crashed-ask'] WHERE id = ?")) {
             mark.setObject(1, pending.id().value());
             assertThat(mark.executeUpdate()).isEqualTo(1);
         }
-        assertThat(platform.context.getBean(ApprovalsService.class).writeOwedEvents()).isZero();
+        assertThat(SETUP.platform().context.getBean(ApprovalsService.class).writeOwedEvents()).isZero();
         await().atMost(Duration.ofSeconds(20)).until(() -> notOwed(operations, pending));
         assertThat(requestEvents(operation)).hasSize(1);
     }
 
     private static List<AuditEvent> requestEvents(String operation) {
-        return platform.audit().query(AuditQuery.latest(100).withOperations(Set.of(Operation.REQUEST_APPROVAL))).stream()
+        return SETUP.platform().audit().query(AuditQuery.latest(100).withOperations(Set.of(Operation.REQUEST_APPROVAL))).stream()
                 .map(RecordedAuditEvent::event).filter(e -> operation.equals(e.detail().get(AuditEvent.APPROVAL_OF)))
                 .toList();
     }

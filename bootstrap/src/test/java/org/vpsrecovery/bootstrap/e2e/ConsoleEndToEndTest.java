@@ -20,17 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
-import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * The web console over real HTTP, against a real PostgreSQL and the simulator (ADR 0041): signing in
@@ -39,49 +35,36 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  */
 class ConsoleEndToEndTest {
 
-    @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
-
     static final String TINY_TOKEN = "tiny-team-token-e2e";
     static final String ROTATING_TOKEN = "demo-rotating-token-e2e";
     static final String ROTATING_KEY = "vpsr.teams.demo.tokens.rotating.sha256";
-    static Map<String, Object> overrides;
-    static VpsOrgSimulator simulator;
-    static TestIdentityProvider idp;
-    static RunningPlatform platform;
+
+    @RegisterExtension
+    static final PlatformWithIdentityProvider SETUP = new PlatformWithIdentityProvider(
+            SimulatorOptions.defaults(),
+            Map.ofEntries(
+                    // Operations stay in flight until a test tracks them: the operations page has something to show.
+                    Map.entry("vpsr.tracking.every", "1h"),
+                    Map.entry("vpsr.reconcile.every", "1h"),
+                    // A team with a small fair share: its console pages count against it as its API calls do.
+                    Map.entry("vpsr.teams.tiny.token-sha256", org.vpsrecovery.adapters.http.facade.HashedTeamTokens.sha256Hex(TINY_TOKEN)),
+                    Map.entry("vpsr.teams.tiny.servers", "34567"),
+                    Map.entry("vpsr.teams.tiny.requests-per-minute", "3"),
+                    // A second service token of the demo team, removed from the configuration by one test.
+                    Map.entry(ROTATING_KEY, org.vpsrecovery.adapters.http.facade.HashedTeamTokens.sha256Hex(ROTATING_TOKEN))));
 
     @BeforeAll
     static void start() {
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
-        idp = TestIdentityProvider.start();
-        overrides = new LinkedHashMap<>(idp.properties());
-        // Operations stay in flight until a test tracks them: the operations page has something to show.
-        overrides.put("vpsr.tracking.every", "1h");
-        overrides.put("vpsr.reconcile.every", "1h");
-        // A team with a small fair share: its console pages count against it as its API calls do.
-        overrides.put("vpsr.teams.tiny.token-sha256", org.vpsrecovery.adapters.http.facade.HashedTeamTokens.sha256Hex(TINY_TOKEN));
-        overrides.put("vpsr.teams.tiny.servers", "34567");
-        overrides.put("vpsr.teams.tiny.requests-per-minute", "3");
-        // A second service token of the demo team, removed from the configuration by one test.
-        overrides.put(ROTATING_KEY, org.vpsrecovery.adapters.http.facade.HashedTeamTokens.sha256Hex(ROTATING_TOKEN));
-        platform = RunningPlatform.start(DATABASE.database(), simulator, overrides);
         for (int i = 0; i < 5; i++) {
-            platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
+            SETUP.platform().send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
                     "{\"server_id\": 12345, \"name\": \"console-" + i + "\"}", Map.of("X-Request-Id", "console-seed-" + i));
         }
-        platform.send("POST", "/api/v1/snapshots/", OTHER_TOKEN, "{\"server_id\": 23456, \"name\": \"other\"}",
+        SETUP.platform().send("POST", "/api/v1/snapshots/", OTHER_TOKEN, "{\"server_id\": 23456, \"name\": \"other\"}",
                 Map.of("X-Request-Id", "console-seed-other"));
     }
 
-    @AfterAll
-    static void stop() {
-        platform.close();
-        idp.close();
-        simulator.close();
-    }
-
     private static ConsoleClient client() {
-        return new ConsoleClient(URI.create(platform.server.getURL().toString()));
+        return new ConsoleClient(URI.create(SETUP.platform().server.getURL().toString()));
     }
 
     @Test
@@ -125,7 +108,7 @@ class ConsoleEndToEndTest {
     @Test
     void aPersonSignsInWithAJwtAndTheirReadsCarryTheirName() throws Exception {
         ConsoleClient browser = client();
-        String jwt = idp.member("alice", "demo");
+        String jwt = SETUP.idp().member("alice", "demo");
         assertThat(browser.signIn(jwt, "demo").statusCode()).isEqualTo(303);
         // The session ends when the JWT does (10 minutes here), not 8 hours later.
         long exp = com.nimbusds.jwt.SignedJWT.parse(jwt).getJWTClaimsSet().getExpirationTime().toInstant().getEpochSecond();
@@ -148,9 +131,9 @@ class ConsoleEndToEndTest {
         java.net.HttpCookie session = browser.cookie("vpsr_console").orElseThrow();
 
         // An instance on the same database whose configuration no longer has that token (a rotation's end).
-        Map<String, Object> rotated = new LinkedHashMap<>(overrides);
+        Map<String, Object> rotated = new LinkedHashMap<>(SETUP.properties());
         rotated.remove(ROTATING_KEY);
-        try (RunningPlatform withoutIt = RunningPlatform.start(DATABASE.database(), simulator, rotated)) {
+        try (RunningPlatform withoutIt = RunningPlatform.start(SETUP.database().database(), SETUP.simulator(), rotated)) {
             URI base = URI.create(withoutIt.server.getURL().toString());
             ConsoleClient sameBrowser = new ConsoleClient(base);
             sameBrowser.cookies.getCookieStore().add(base, session);
@@ -201,7 +184,7 @@ class ConsoleEndToEndTest {
         assertThat(rows("SELECT id_digest FROM console_session")).doesNotContain(sha256(id));
 
         ConsoleClient replay = client();
-        replay.cookies.getCookieStore().add(URI.create(platform.server.getURL().toString()),
+        replay.cookies.getCookieStore().add(URI.create(SETUP.platform().server.getURL().toString()),
                 cookie("vpsr_console", id));
         HttpResponse<String> after = replay.get("/console/");
         assertThat(after.statusCode()).as("the old id opens nothing").isEqualTo(303);
@@ -228,7 +211,7 @@ class ConsoleEndToEndTest {
         }
         // The same events as the API answers for the same filters, in the same order, each once.
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> api = (List<Map<String, Object>>) platform.send("GET",
+        List<Map<String, Object>> api = (List<Map<String, Object>>) SETUP.platform().send("GET",
                 "/api/v1/audit/events/?operation=create_snapshot&outcome=accepted", DEMO_TOKEN, null).get("results");
         assertThat(api).hasSizeGreaterThanOrEqualTo(3);
         assertThat(seen).doesNotHaveDuplicates()
@@ -275,7 +258,7 @@ class ConsoleEndToEndTest {
                 .doesNotContain("<script");
         HttpResponse<String> operations = auditor.get("/console/operations");
         assertThat(operations.body()).contains("create snapshot", "<progress max=\"100\"", "23456", "12345");
-        assertThat(platform.audit().query(AuditQuery.latest(50)).stream()
+        assertThat(SETUP.platform().audit().query(AuditQuery.latest(50)).stream()
                 .filter(e -> e.event().operation() == Operation.AUDIT_READ)
                 .map(e -> e.event().detail().values().toString()).toList())
                 .anyMatch(d -> d.contains("console-verify")).anyMatch(d -> d.contains("console-summary"));
@@ -338,7 +321,7 @@ class ConsoleEndToEndTest {
     }
 
     private static RecordedAuditEvent lastAuditRead() {
-        return platform.audit().query(AuditQuery.latest(20)).stream()
+        return SETUP.platform().audit().query(AuditQuery.latest(20)).stream()
                 .filter(e -> e.event().operation() == Operation.AUDIT_READ)
                 .max(java.util.Comparator.comparingLong(RecordedAuditEvent::sequence)).orElseThrow();
     }
@@ -351,7 +334,7 @@ class ConsoleEndToEndTest {
     }
 
     private static List<String> rows(String sql) {
-        try (Connection connection = DATABASE.dataSource().getConnection();
+        try (Connection connection = SETUP.database().dataSource().getConnection();
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(sql)) {
             List<String> found = new ArrayList<>();

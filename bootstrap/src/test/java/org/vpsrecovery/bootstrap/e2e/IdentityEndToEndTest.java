@@ -11,15 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -37,45 +34,28 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  */
 class IdentityEndToEndTest {
 
-    @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
-
     static final String CI_NEW = "ci-token-2027-rotated-in";
     static final String CI_OLD = "ci-token-2026-rotated-out";
 
-    static VpsOrgSimulator simulator;
-    static TestIdentityProvider idp;
-    static RunningPlatform platform;
-
-    @BeforeAll
-    static void start() {
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
-        idp = TestIdentityProvider.start();
-        Map<String, Object> overrides = new java.util.LinkedHashMap<>(idp.properties());
-        overrides.put("vpsr.teams.demo.tokens.ci-2027.sha256", HashedTeamTokens.sha256Hex(CI_NEW));
-        overrides.put("vpsr.teams.demo.tokens.ci-2027.not-after", Instant.now().plus(Duration.ofDays(365)).toString());
-        overrides.put("vpsr.teams.demo.tokens.ci-2026.sha256", HashedTeamTokens.sha256Hex(CI_OLD));
-        overrides.put("vpsr.teams.demo.tokens.ci-2026.not-after", Instant.now().minus(Duration.ofDays(1)).toString());
-        overrides.put("vpsr.tracking.every", "1h");
-        overrides.put("vpsr.reconcile.every", "1h");
-        platform = RunningPlatform.start(DATABASE.database(), simulator, overrides);
-    }
-
-    @AfterAll
-    static void stop() {
-        platform.close();
-        idp.close();
-        simulator.close();
-    }
+    @RegisterExtension
+    static final PlatformWithIdentityProvider SETUP = new PlatformWithIdentityProvider(
+            SimulatorOptions.defaults(),
+            Map.ofEntries(
+                    Map.entry("vpsr.teams.demo.tokens.ci-2027.sha256", HashedTeamTokens.sha256Hex(CI_NEW)),
+                    Map.entry("vpsr.teams.demo.tokens.ci-2027.not-after", Instant.now().plus(Duration.ofDays(365)).toString()),
+                    Map.entry("vpsr.teams.demo.tokens.ci-2026.sha256", HashedTeamTokens.sha256Hex(CI_OLD)),
+                    Map.entry("vpsr.teams.demo.tokens.ci-2026.not-after", Instant.now().minus(Duration.ofDays(1)).toString()),
+                    Map.entry("vpsr.tracking.every", "1h"),
+                    Map.entry("vpsr.reconcile.every", "1h")));
 
     @Test
     void aPersonsTokenCreatesASnapshotAndTheAuditNamesThePerson() {
-        Answer created = platform.send("POST", "/api/v1/snapshots/", idp.member("alice@example.com", "demo"),
+        Answer created = SETUP.platform().send("POST", "/api/v1/snapshots/", SETUP.idp().member("alice@example.com", "demo"),
                 "{\"server_id\": 12345, \"name\": \"by-alice\"}", Map.of("X-Request-Id", "jwt-alice-create"));
 
         assertThat(created.status()).isEqualTo(201);
         assertThat(createsAsked()).anyMatch(body -> body.contains("by-alice"));
-        List<RecordedAuditEvent> events = platform.auditOf("jwt-alice-create");
+        List<RecordedAuditEvent> events = SETUP.platform().auditOf("jwt-alice-create");
         assertThat(events).isNotEmpty().allSatisfy(e -> assertThat(Actor.of(e.event()))
                 .contains(Actor.of("alice@example.com", Actor.Authentication.JWT, "rsa-current")));
         assertThat(events).extracting(e -> e.event().detail()).allSatisfy(detail ->
@@ -85,16 +65,16 @@ class IdentityEndToEndTest {
 
     @Test
     void anEs256TokenIsAcceptedToo() {
-        String token = idp.es256(idp.claims("bob", "demo", c -> { }));
+        String token = SETUP.idp().es256(SETUP.idp().claims("bob", "demo", c -> { }));
 
-        Answer listed = platform.send("GET", "/api/v1/snapshots/?server_id=12345", token, null);
+        Answer listed = SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", token, null);
 
         assertThat(listed.status()).isEqualTo(200);
     }
 
     /** The bodies of the snapshot creates VPS.org was asked for. */
     static List<String> createsAsked() {
-        return simulator.requests().stream().filter(r -> r.method().equals("POST") && r.path().matches(".*/snapshots/?"))
+        return SETUP.simulator().requests().stream().filter(r -> r.method().equals("POST") && r.path().matches(".*/snapshots/?"))
                 .map(r -> r.body() == null ? "" : r.body()).toList();
     }
 
@@ -149,7 +129,7 @@ class IdentityEndToEndTest {
         String requestId = "jwt-refused-" + why.replaceAll("[^a-zA-Z0-9]+", "-");
         long createsBefore = createsAsked().size();
 
-        Answer refused = platform.send("POST", "/api/v1/snapshots/", mint.apply(idp),
+        Answer refused = SETUP.platform().send("POST", "/api/v1/snapshots/", mint.apply(SETUP.idp()),
                 "{\"server_id\": 12345, \"name\": \"refused\"}", Map.of("X-Request-Id", requestId));
 
         assertThat(refused.status()).as(why).isEqualTo(401);
@@ -162,35 +142,35 @@ class IdentityEndToEndTest {
         if (EXPECTED_DETAILS.containsKey(why)) {
             assertThat(refused.get("detail")).as(why).isEqualTo(EXPECTED_DETAILS.get(why));
         }
-        assertThat(platform.auditOf(requestId)).as(why).isEmpty();
+        assertThat(SETUP.platform().auditOf(requestId)).as(why).isEmpty();
         assertThat(createsAsked()).hasSize((int) createsBefore);
     }
 
     @Test
     void twoServiceTokensWorkSideBySideAndOnePastItsNotAfterIsRefused() {
-        assertThat(platform.send("GET", "/api/v1/snapshots/?server_id=12345", DEMO_TOKEN, null).status()).isEqualTo(200);
-        assertThat(platform.send("POST", "/api/v1/snapshots/", CI_NEW, "{\"server_id\": 12345, \"name\": \"by-ci\"}",
+        assertThat(SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", DEMO_TOKEN, null).status()).isEqualTo(200);
+        assertThat(SETUP.platform().send("POST", "/api/v1/snapshots/", CI_NEW, "{\"server_id\": 12345, \"name\": \"by-ci\"}",
                 Map.of("X-Request-Id", "ci-2027-create")).status()).isEqualTo(201);
 
-        Answer old = platform.send("POST", "/api/v1/snapshots/", CI_OLD, "{\"server_id\": 12345, \"name\": \"by-old\"}",
+        Answer old = SETUP.platform().send("POST", "/api/v1/snapshots/", CI_OLD, "{\"server_id\": 12345, \"name\": \"by-old\"}",
                 Map.of("X-Request-Id", "ci-2026-create"));
 
         assertThat(old.status()).isEqualTo(401);
         assertThat(old.get("reason_code")).isEqualTo("UNAUTHORIZED");
-        assertThat(platform.auditOf("ci-2026-create")).isEmpty();
-        assertThat(platform.auditOf("ci-2027-create")).isNotEmpty().allSatisfy(e -> assertThat(Actor.of(e.event()))
+        assertThat(SETUP.platform().auditOf("ci-2026-create")).isEmpty();
+        assertThat(SETUP.platform().auditOf("ci-2027-create")).isNotEmpty().allSatisfy(e -> assertThat(Actor.of(e.event()))
                 .contains(Actor.of("demo/ci-2027", Actor.Authentication.SERVICE_TOKEN, "ci-2027")));
     }
 
     /** {@code /health}'s details go to an auditor however signed in: a JWT with the auditor role as an auditor token. */
     @Test
     void anAuditorSignedInWithAJwtSeesTheHealthDetailsAMemberOnlyTheStatus() {
-        String auditor = TestIdentityProvider.rs256(idp.rsa, idp.claims("erin@example.com", "demo",
+        String auditor = TestIdentityProvider.rs256(SETUP.idp().rsa, SETUP.idp().claims("erin@example.com", "demo",
                 c -> c.claim("vpsr_role", "auditor").claim("vpsr_teams", null)));
 
-        Answer detailed = platform.send("GET", "/health", auditor, null);
-        Answer member = platform.send("GET", "/health", idp.member("frank", "demo"), null);
-        Answer forged = platform.send("GET", "/health", TestIdentityProvider.rs256(idp.rotatedOut, idp.claims("mallory",
+        Answer detailed = SETUP.platform().send("GET", "/health", auditor, null);
+        Answer member = SETUP.platform().send("GET", "/health", SETUP.idp().member("frank", "demo"), null);
+        Answer forged = SETUP.platform().send("GET", "/health", TestIdentityProvider.rs256(SETUP.idp().rotatedOut, SETUP.idp().claims("mallory",
                 "demo", c -> c.claim("vpsr_role", "auditor"))), null);
 
         assertThat(detailed.status()).as(detailed.raw().body()).isEqualTo(200);
@@ -199,27 +179,27 @@ class IdentityEndToEndTest {
         assertThat(member.get("status")).isEqualTo("UP");
         assertThat(member.raw().body()).doesNotContain("jdbc", "details");
         assertThat(forged.raw().body()).doesNotContain("jdbc", "details");
-        assertThat(platform.send("GET", "/health", AUDITOR_TOKEN, null).raw().body()).contains("jdbc", "vpsorg");
+        assertThat(SETUP.platform().send("GET", "/health", AUDITOR_TOKEN, null).raw().body()).contains("jdbc", "vpsorg");
     }
 
     @Test
     void auditReadsAreAuditedWithTheReaderAndTheFiltersAndTheActorIsInTheReports() {
-        platform.send("POST", "/api/v1/snapshots/", idp.member("carol", "demo"),
+        SETUP.platform().send("POST", "/api/v1/snapshots/", SETUP.idp().member("carol", "demo"),
                 "{\"server_id\": 12345, \"name\": \"by-carol\"}", Map.of("X-Request-Id", "jwt-carol-create"));
 
-        Answer byCarol = platform.send("GET", "/api/v1/audit/events/?actor=carol", AUDITOR_TOKEN, null,
+        Answer byCarol = SETUP.platform().send("GET", "/api/v1/audit/events/?actor=carol", AUDITOR_TOKEN, null,
                 Map.of("X-Request-Id", "auditor-reads-carol"));
 
         assertThat(byCarol.status()).isEqualTo(200);
         // A NUL never reaches PostgreSQL (it would answer 500): 400 like any bad filter.
-        Answer nul = platform.send("GET", "/api/v1/audit/events/?actor=%00", AUDITOR_TOKEN, null);
+        Answer nul = SETUP.platform().send("GET", "/api/v1/audit/events/?actor=%00", AUDITOR_TOKEN, null);
         assertThat(nul.status()).isEqualTo(400);
         assertThat(nul.get("reason_code")).isEqualTo("INVALID_QUERY_PARAMETER");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> results = (List<Map<String, Object>>) byCarol.get("results");
         assertThat(results).isNotEmpty().allSatisfy(event -> assertThat(event.get("actor"))
                 .isEqualTo(Map.of("subject", "carol", "authentication", "jwt", "key_id", "rsa-current")));
-        List<RecordedAuditEvent> reads = platform.auditOf("auditor-reads-carol");
+        List<RecordedAuditEvent> reads = SETUP.platform().auditOf("auditor-reads-carol");
         assertThat(reads).singleElement().satisfies(read -> {
             AuditEvent e = read.event();
             assertThat(e.operation()).isEqualTo(Operation.AUDIT_READ);
@@ -229,22 +209,22 @@ class IdentityEndToEndTest {
         });
 
         // A person exporting the team's audit as CSV leaves a trace an auditor reads, the actor in the CSV too.
-        Answer csv = platform.send("GET", "/api/v1/audit/events/?operation=create_snapshot", idp.member("dave", "demo"),
+        Answer csv = SETUP.platform().send("GET", "/api/v1/audit/events/?operation=create_snapshot", SETUP.idp().member("dave", "demo"),
                 null, Map.of("Accept", "text/csv", "X-Request-Id", "dave-exports"));
         assertThat(csv.status()).isEqualTo(200);
         assertThat(csv.raw().body().lines().findFirst().orElseThrow()).endsWith("actor_subject,actor_authentication,actor_key_id");
         assertThat(csv.raw().body()).contains("carol,jwt,rsa-current");
-        assertThat(platform.auditOf("dave-exports")).singleElement().satisfies(read -> {
+        assertThat(SETUP.platform().auditOf("dave-exports")).singleElement().satisfies(read -> {
             assertThat(read.event().team().value()).isEqualTo("demo");
             assertThat(read.event().detail()).containsEntry("read_report", "export")
                     .containsEntry("read_filters", "operation=create_snapshot").containsEntry(Actor.SUBJECT, "dave");
         });
 
-        Answer verified = platform.send("GET", "/api/v1/audit/verify/", AUDITOR_TOKEN, null,
+        Answer verified = SETUP.platform().send("GET", "/api/v1/audit/verify/", AUDITOR_TOKEN, null,
                 Map.of("X-Request-Id", "auditor-verifies"));
         assertThat(verified.status()).isEqualTo(200);
         assertThat(verified.get("intact")).isEqualTo(true);
-        assertThat(platform.audit().query(AuditQuery.latest(500)).stream()
+        assertThat(SETUP.platform().audit().query(AuditQuery.latest(500)).stream()
                 .filter(e -> e.event().operation() == Operation.AUDIT_READ))
                 .extracting(e -> e.event().detail().get("read_report")).contains("events", "export", "verify");
     }

@@ -3,16 +3,11 @@ package org.vpsrecovery.bootstrap.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * The identity provider's JWKS cannot be reached (ADR 0034): with keys fetched before, they keep
@@ -21,62 +16,45 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  */
 class IdentityProviderOutageEndToEndTest {
 
-    @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
-
     /** Short, so that the test passes the keys' cache time within a moment. */
     static final long CACHE_MILLIS = 200;
 
-    static VpsOrgSimulator simulator;
-    static TestIdentityProvider idp;
-    static RunningPlatform platform;
-
-    @BeforeAll
-    static void start() {
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
-        idp = TestIdentityProvider.start();
-        Map<String, Object> overrides = new LinkedHashMap<>(idp.properties());
-        overrides.put("vpsr.identity.jwt.jwks-cache", "PT" + CACHE_MILLIS / 1000.0 + "S");
-        overrides.put("vpsr.identity.jwt.jwks-outage-tolerance", "1h");
-        overrides.put("vpsr.tracking.every", "1h");
-        overrides.put("vpsr.reconcile.every", "1h");
-        platform = RunningPlatform.start(DATABASE.database(), simulator, overrides);
-    }
-
-    @AfterAll
-    static void stop() {
-        platform.close();
-        idp.close();
-        simulator.close();
-    }
+    @RegisterExtension
+    static final PlatformWithIdentityProvider SETUP = new PlatformWithIdentityProvider(
+            SimulatorOptions.defaults(),
+            Map.ofEntries(
+                    Map.entry("vpsr.identity.jwt.jwks-cache", "PT" + CACHE_MILLIS / 1000.0 + "S"),
+                    Map.entry("vpsr.identity.jwt.jwks-outage-tolerance", "1h"),
+                    Map.entry("vpsr.tracking.every", "1h"),
+                    Map.entry("vpsr.reconcile.every", "1h")));
 
     @Test
     void noKeysEverFetchedAndTheJwksDownIs503WithRetryAfterThenTheLastGoodKeysOutliveTheirCache() throws InterruptedException {
-        idp.serving(false);
+        SETUP.idp().serving(false);
 
-        Answer down = platform.send("GET", "/api/v1/snapshots/?server_id=12345", idp.member("alice", "demo"), null);
+        Answer down = SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", SETUP.idp().member("alice", "demo"), null);
 
         assertThat(down.status()).isEqualTo(503);
         assertThat(down.contentType()).startsWith("application/problem+json");
         assertThat(down.get("reason_code")).isEqualTo("IDENTITY_PROVIDER_UNAVAILABLE");
         assertThat(down.header("Retry-After")).matches("[1-9][0-9]*");
-        assertThat(platform.send("GET", "/api/v1/snapshots/?server_id=12345", DEMO_TOKEN, null).status()).isEqualTo(200);
+        assertThat(SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", DEMO_TOKEN, null).status()).isEqualTo(200);
 
-        idp.serving(true);
-        assertThat(platform.send("GET", "/api/v1/snapshots/?server_id=12345", idp.member("alice", "demo"), null).status())
+        SETUP.idp().serving(true);
+        assertThat(SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", SETUP.idp().member("alice", "demo"), null).status())
                 .isEqualTo(200);
-        int fetched = idp.fetches();
+        int fetched = SETUP.idp().fetches();
         assertThat(fetched).isPositive();
 
-        idp.serving(false);
+        SETUP.idp().serving(false);
         Thread.sleep(3 * CACHE_MILLIS); // past the cache's time to live: the next check asks the JWKS again
-        Answer during = platform.send("GET", "/api/v1/snapshots/?server_id=12345", idp.member("bob", "demo"), null);
+        Answer during = SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", SETUP.idp().member("bob", "demo"), null);
 
         assertThat(during.status()).as("the last good keys, within the outage tolerance").isEqualTo(200);
-        assertThat(idp.fetches()).isEqualTo(fetched);
+        assertThat(SETUP.idp().fetches()).isEqualTo(fetched);
         // A token no kept key signed is still the caller's 401, not an outage.
-        assertThat(platform.send("GET", "/api/v1/snapshots/?server_id=12345",
-                TestIdentityProvider.rs256(idp.rotatedOut, idp.claims("mallory", "demo", c -> { })), null).status())
+        assertThat(SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345",
+                TestIdentityProvider.rs256(SETUP.idp().rotatedOut, SETUP.idp().claims("mallory", "demo", c -> { })), null).status())
                 .isEqualTo(401);
     }
 }

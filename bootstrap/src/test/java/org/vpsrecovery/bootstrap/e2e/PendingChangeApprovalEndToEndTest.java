@@ -3,15 +3,13 @@ package org.vpsrecovery.bootstrap.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
+import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.OTHER_TOKEN;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.cli.ExitCodes;
 import org.vpsrecovery.domain.audit.Actor;
@@ -21,7 +19,6 @@ import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * Two-person approval of hold releases and policy changes (issue 15 item 2, ADR 0043) over HTTP, against
@@ -32,48 +29,31 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
 class PendingChangeApprovalEndToEndTest {
 
     @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
-
-    static VpsOrgSimulator simulator;
-    static TestIdentityProvider idp;
-    static RunningPlatform platform;
+    static final PlatformWithIdentityProvider SETUP = new PlatformWithIdentityProvider(
+            SimulatorOptions.defaults(),
+            Map.ofEntries(
+                    Map.entry("vpsr.teams.demo.approval-required", "hold-release,policy-change"),
+                    Map.entry("vpsr.teams.other-team.approval-required", "policy-change"),
+                    Map.entry("vpsr.teams.other-team.approval-time-limit", "2s"),
+                    Map.entry("vpsr.approvals.settle-every", "300ms"),
+                    Map.entry("vpsr.jobs.polling-interval", "300ms"),
+                    Map.entry("vpsr.reconcile.every", "1h")));
 
     private static final String NIGHTLY = """
             {"kind": "snapshot", "server_ids": [12345], "cron": "0 3 * * *", "time_zone": "Europe/Berlin",
              "name_template": "nightly-{server_id}-{date}", "keep_last": %d}""";
 
-    @BeforeAll
-    static void start() {
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
-        idp = TestIdentityProvider.start();
-        Map<String, Object> overrides = new java.util.LinkedHashMap<>(idp.properties());
-        overrides.put("vpsr.teams.demo.approval-required", "hold-release,policy-change");
-        overrides.put("vpsr.teams.other-team.approval-required", "policy-change");
-        overrides.put("vpsr.teams.other-team.approval-time-limit", "2s");
-        overrides.put("vpsr.approvals.settle-every", "300ms");
-        overrides.put("vpsr.jobs.polling-interval", "300ms");
-        overrides.put("vpsr.reconcile.every", "1h");
-        platform = RunningPlatform.start(DATABASE.database(), simulator, overrides);
-    }
-
-    @AfterAll
-    static void stop() {
-        platform.close();
-        idp.close();
-        simulator.close();
-    }
-
     private static String person(String subject, String team) {
-        return idp.member(subject, team);
+        return SETUP.idp().member(subject, team);
     }
 
     private static Answer decide(String change, String token, String decision, String requestId) {
-        return platform.send("POST", "/api/v1/operations/" + change + "/approval/", token,
+        return SETUP.platform().send("POST", "/api/v1/operations/" + change + "/approval/", token,
                 "{\"decision\": \"" + decision + "\"}", Map.of("X-Request-Id", requestId));
     }
 
     private static Answer change(String id, String token) {
-        return platform.send("GET", "/api/v1/changes/" + id + "/", token, null);
+        return SETUP.platform().send("GET", "/api/v1/changes/" + id + "/", token, null);
     }
 
     private static void assertProblem(Answer answer, int status, String reason) {
@@ -83,14 +63,14 @@ class PendingChangeApprovalEndToEndTest {
 
     /** The approval steps about {@code change}, oldest first. */
     private static List<String> approvalSteps(String change) {
-        return platform.audit().query(AuditQuery.latest(500)).stream().map(RecordedAuditEvent::event)
+        return SETUP.platform().audit().query(AuditQuery.latest(500)).stream().map(RecordedAuditEvent::event)
                 .filter(e -> change.equals(e.detail().get(AuditEvent.APPROVAL_OF))).toList().reversed().stream()
                 .map(e -> e.operation() + " " + e.outcome().kind() + " " + Actor.of(e).map(Actor::subject).orElse("?"))
                 .toList();
     }
 
     private static boolean holdActive(String hold) {
-        Answer holds = platform.send("GET", "/api/v1/snapshots/798/holds/", DEMO_TOKEN, null);
+        Answer holds = SETUP.platform().send("GET", "/api/v1/snapshots/798/holds/", DEMO_TOKEN, null);
         return holds.body().get("results").toString().contains("id=" + hold + ", active=true");
     }
 
@@ -98,15 +78,15 @@ class PendingChangeApprovalEndToEndTest {
     void aHoldStaysInForceUntilASecondPersonApprovesItsRelease() {
         String alice = person("alice@example.com", "demo");
         String bob = person("bob@example.com", "demo");
-        Answer placed = platform.send("POST", "/api/v1/snapshots/798/holds/", DEMO_TOKEN, "{\"reason\": \"incident 4711\"}");
+        Answer placed = SETUP.platform().send("POST", "/api/v1/snapshots/798/holds/", DEMO_TOKEN, "{\"reason\": \"incident 4711\"}");
         assertThat(placed.status()).isEqualTo(201);
         String hold = (String) placed.get("id");
         // Only a person asks: the service token's holder could approve their own request with their JWT.
-        assertProblem(platform.send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", DEMO_TOKEN, null), 403,
+        assertProblem(SETUP.platform().send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", DEMO_TOKEN, null), 403,
                 "APPROVAL_NEEDS_A_PERSON");
         assertThat(holdActive(hold)).isTrue();
 
-        Answer asked = platform.send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", alice, null,
+        Answer asked = SETUP.platform().send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", alice, null,
                 Map.of("X-Request-Id", "release-asked"));
         assertThat(asked.status()).as(asked.body().toString()).isEqualTo(202);
         String release = asked.header("X-Operation-Id");
@@ -116,7 +96,7 @@ class PendingChangeApprovalEndToEndTest {
         assertProblem(change(release, person("erin@example.com", "other-team")), 404, "OPERATION_NOT_FOUND");
         // Still held: a delete is refused meanwhile.
         assertThat(holdActive(hold)).isTrue();
-        assertProblem(platform.send("DELETE", "/api/v1/snapshots/798/", DEMO_TOKEN, null), 409, "RECOVERY_POINT_HELD");
+        assertProblem(SETUP.platform().send("DELETE", "/api/v1/snapshots/798/", DEMO_TOKEN, null), 409, "RECOVERY_POINT_HELD");
 
         assertProblem(decide(release, alice, "approve", "release-self"), 403, "SELF_APPROVAL_REFUSED");
         assertProblem(decide(release, DEMO_TOKEN, "approve", "release-service"), 403, "APPROVER_NOT_A_PERSON");
@@ -128,7 +108,7 @@ class PendingChangeApprovalEndToEndTest {
         assertThat(holdActive(hold)).isTrue();
         assertProblem(decide(release, bob, "approve", "release-again"), 409, "APPROVAL_ALREADY_DECIDED");
 
-        String second = platform.send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", alice, null,
+        String second = SETUP.platform().send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", alice, null,
                 Map.of("X-Request-Id", "release-asked-again")).header("X-Operation-Id");
         Answer approved = decide(second, bob, "approve", "release-approved");
         assertThat(approved.status()).isEqualTo(200);
@@ -143,7 +123,7 @@ class PendingChangeApprovalEndToEndTest {
         assertThat(approvalSteps(second)).containsExactly("REQUEST_APPROVAL COMPLETED alice@example.com",
                 "APPROVE_OPERATION COMPLETED bob@example.com");
         // The release itself: the approver's, naming who asked.
-        List<AuditEvent> released = platform.auditOf("release-asked-again").stream().map(RecordedAuditEvent::event)
+        List<AuditEvent> released = SETUP.platform().auditOf("release-asked-again").stream().map(RecordedAuditEvent::event)
                 .filter(e -> e.operation() == Operation.RELEASE_RECOVERY_POINT_HOLD).toList();
         assertThat(released).extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
         assertThat(released).allSatisfy(e -> {
@@ -157,7 +137,7 @@ class PendingChangeApprovalEndToEndTest {
         String alice = person("carol@example.com", "demo");
         String bob = person("dave@example.com", "demo");
 
-        Answer asked = platform.send("POST", "/api/v1/policies/", alice, NIGHTLY.formatted(1));
+        Answer asked = SETUP.platform().send("POST", "/api/v1/policies/", alice, NIGHTLY.formatted(1));
         assertThat(asked.status()).as(asked.body().toString()).isEqualTo(202);
         String create = asked.header("X-Operation-Id");
         assertThat(asked.body()).containsEntry("change", "policy_create").containsEntry("state", "pending_approval");
@@ -166,24 +146,24 @@ class PendingChangeApprovalEndToEndTest {
         assertThat(document).containsEntry("keep_last", 1).containsEntry("version", 1)
                 .containsEntry("id", asked.get("policy_id"));
         String policy = (String) asked.get("policy_id");
-        assertProblem(platform.send("GET", "/api/v1/policies/" + policy + "/", alice, null), 404, "POLICY_NOT_FOUND");
+        assertProblem(SETUP.platform().send("GET", "/api/v1/policies/" + policy + "/", alice, null), 404, "POLICY_NOT_FOUND");
 
         assertThat(decide(create, bob, "approve", "create-approved").body()).containsEntry("state", "completed");
-        Answer created = platform.send("GET", "/api/v1/policies/" + policy + "/", alice, null);
+        Answer created = SETUP.platform().send("GET", "/api/v1/policies/" + policy + "/", alice, null);
         assertThat(created.body()).containsEntry("version", 1).containsEntry("keep_last", 1);
 
         // Two updates asked against version 1; a delete too. The first applied moves the policy to version 2.
-        String first = platform.send("PUT", "/api/v1/policies/" + policy + "/", alice, NIGHTLY.formatted(2),
+        String first = SETUP.platform().send("PUT", "/api/v1/policies/" + policy + "/", alice, NIGHTLY.formatted(2),
                 Map.of("If-Match", "\"1\"")).header("X-Operation-Id");
-        Answer secondAsked = platform.send("PUT", "/api/v1/policies/" + policy + "/", alice, NIGHTLY.formatted(3),
+        Answer secondAsked = SETUP.platform().send("PUT", "/api/v1/policies/" + policy + "/", alice, NIGHTLY.formatted(3),
                 Map.of("If-Match", "\"1\"", "X-Request-Id", "update-stale"));
         assertThat(secondAsked.status()).isEqualTo(202);
         assertThat(secondAsked.body()).containsEntry("policy_version", 1);
-        String delete = platform.send("DELETE", "/api/v1/policies/" + policy + "/", alice, null).header("X-Operation-Id");
-        assertThat(platform.send("GET", "/api/v1/policies/" + policy + "/", alice, null).body()).containsEntry("version", 1);
+        String delete = SETUP.platform().send("DELETE", "/api/v1/policies/" + policy + "/", alice, null).header("X-Operation-Id");
+        assertThat(SETUP.platform().send("GET", "/api/v1/policies/" + policy + "/", alice, null).body()).containsEntry("version", 1);
 
         assertThat(decide(first, bob, "approve", "update-approved").body()).containsEntry("state", "completed");
-        assertThat(platform.send("GET", "/api/v1/policies/" + policy + "/", alice, null).body())
+        assertThat(SETUP.platform().send("GET", "/api/v1/policies/" + policy + "/", alice, null).body())
                 .containsEntry("version", 2).containsEntry("keep_last", 2);
 
         Answer stale = decide(secondAsked.header("X-Operation-Id"), bob, "approve", "update-stale-approved");
@@ -191,10 +171,10 @@ class PendingChangeApprovalEndToEndTest {
         assertThat(stale.body()).containsEntry("state", "rejected");
         assertThat((String) stale.get("note")).contains("POLICY_VERSION_CONFLICT");
         assertThat(decide(delete, bob, "approve", "delete-stale-approved").body()).containsEntry("state", "rejected");
-        assertThat(platform.send("GET", "/api/v1/policies/" + policy + "/", alice, null).body())
+        assertThat(SETUP.platform().send("GET", "/api/v1/policies/" + policy + "/", alice, null).body())
                 .containsEntry("version", 2).containsEntry("keep_last", 2);
         // The refused update is filed under the request that asked for it, as the approver's, naming who asked.
-        assertThat(platform.auditOf("update-stale").stream().map(RecordedAuditEvent::event)
+        assertThat(SETUP.platform().auditOf("update-stale").stream().map(RecordedAuditEvent::event)
                 .filter(e -> e.operation() == Operation.UPDATE_POLICY).toList()).singleElement().satisfies(e -> {
                     assertThat(e.outcome().reasonCode()).hasValueSatisfying(r -> assertThat(r.name())
                             .isEqualTo("POLICY_VERSION_CONFLICT"));
@@ -202,10 +182,90 @@ class PendingChangeApprovalEndToEndTest {
                 });
     }
 
+    /** How many changes were asked for about {@code detail}'s value (a hold's or a policy's id). */
+    private static long asked(String detail, String value) {
+        return SETUP.platform().audit().query(AuditQuery.latest(500)).stream().map(RecordedAuditEvent::event)
+                .filter(e -> e.operation() == Operation.REQUEST_APPROVAL && value.equals(e.detail().get(detail))).count();
+    }
+
+    private static void assertReplayed(Answer replay, Answer first) {
+        assertThat(replay.status()).isEqualTo(first.status());
+        assertThat(replay.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(replay.header("X-Operation-Id")).isEqualTo(first.header("X-Operation-Id"));
+        assertThat(replay.body()).isEqualTo(first.body());
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyGetsTheFirstAnswerAndAsksForNoSecondChange() {
+        String heidi = person("heidi@example.com", "demo");
+        String ivan = person("ivan@example.com", "demo");
+        String hold = (String) SETUP.platform().send("POST", "/api/v1/snapshots/798/holds/", DEMO_TOKEN,
+                "{\"reason\": \"retried release\"}").get("id");
+        Map<String, String> releaseKey = Map.of("Idempotency-Key", "release-once");
+
+        Answer release = SETUP.platform().send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", heidi, null, releaseKey);
+        assertThat(release.status()).as(release.body().toString()).isEqualTo(202);
+        assertReplayed(SETUP.platform().send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", heidi, null, releaseKey),
+                release);
+        assertThat(asked(AuditEvent.HOLD_ID, hold)).isEqualTo(1);
+        // The same key for another request: refused, nothing asked.
+        String another = (String) SETUP.platform().send("POST", "/api/v1/snapshots/798/holds/", DEMO_TOKEN,
+                "{\"reason\": \"another\"}").get("id");
+        assertProblem(SETUP.platform().send("DELETE", "/api/v1/snapshots/798/holds/" + another + "/", heidi, null, releaseKey),
+                422, "IDEMPOTENCY_KEY_REUSED");
+        assertThat(asked(AuditEvent.HOLD_ID, another)).isZero();
+
+        Map<String, String> createKey = Map.of("Idempotency-Key", "create-once");
+        Answer create = SETUP.platform().send("POST", "/api/v1/policies/", heidi, NIGHTLY.formatted(4), createKey);
+        assertThat(create.status()).as(create.body().toString()).isEqualTo(202);
+        assertReplayed(SETUP.platform().send("POST", "/api/v1/policies/", heidi, NIGHTLY.formatted(4), createKey), create);
+        assertProblem(SETUP.platform().send("POST", "/api/v1/policies/", heidi, NIGHTLY.formatted(5), createKey), 422,
+                "IDEMPOTENCY_KEY_REUSED");
+        String policy = (String) create.get("policy_id");
+        assertThat(decide(create.header("X-Operation-Id"), ivan, "approve", "create-once-approved").body())
+                .containsEntry("state", "completed");
+
+        Map<String, String> updateKey = Map.of("Idempotency-Key", "update-once", "If-Match", "\"1\"");
+        Answer update = SETUP.platform().send("PUT", "/api/v1/policies/" + policy + "/", heidi, NIGHTLY.formatted(6), updateKey);
+        assertThat(update.status()).as(update.body().toString()).isEqualTo(202);
+        assertReplayed(SETUP.platform().send("PUT", "/api/v1/policies/" + policy + "/", heidi, NIGHTLY.formatted(6), updateKey),
+                update);
+        // If-Match is part of the request: the same key over another version is another request.
+        assertProblem(SETUP.platform().send("PUT", "/api/v1/policies/" + policy + "/", heidi, NIGHTLY.formatted(6),
+                Map.of("Idempotency-Key", "update-once", "If-Match", "\"2\"")), 422, "IDEMPOTENCY_KEY_REUSED");
+
+        Map<String, String> deleteKey = Map.of("Idempotency-Key", "delete-once");
+        Answer delete = SETUP.platform().send("DELETE", "/api/v1/policies/" + policy + "/", heidi, null, deleteKey);
+        assertThat(delete.status()).as(delete.body().toString()).isEqualTo(202);
+        assertReplayed(SETUP.platform().send("DELETE", "/api/v1/policies/" + policy + "/", heidi, null, deleteKey), delete);
+        // One change asked for each: the create, the update and the delete.
+        assertThat(asked(AuditEvent.POLICY_ID, policy)).isEqualTo(3);
+    }
+
+    /** A release that needs no approval (the other team's) is replayed too: not refused as released already. */
+    @Test
+    void aReleaseNeedingNoApprovalRetriedWithItsKeyGetsTheFirstAnswer() {
+        String erin = person("erin@example.com", "other-team");
+        Answer snapshot = SETUP.platform().send("POST", "/api/v1/snapshots/", OTHER_TOKEN,
+                "{\"server_id\": 23456, \"name\": \"held-once\"}");
+        assertThat(snapshot.status()).as(snapshot.body().toString()).isEqualTo(201);
+        String path = "/api/v1/snapshots/" + ((Number) snapshot.get("id")).longValue() + "/holds/";
+        Answer placed = SETUP.platform().send("POST", path, OTHER_TOKEN, "{\"reason\": \"until the audit\"}");
+        assertThat(placed.status()).as(placed.body().toString()).isEqualTo(201);
+        Map<String, String> key = Map.of("Idempotency-Key", "other-release-once");
+
+        Answer released = SETUP.platform().send("DELETE", path + placed.get("id") + "/", erin, null, key);
+        assertThat(released.status()).as(released.body().toString()).isEqualTo(200);
+        assertThat(released.body()).containsEntry("active", false);
+        assertReplayed(SETUP.platform().send("DELETE", path + placed.get("id") + "/", erin, null, key), released);
+        // Without the key, the same release is what it is now: released already.
+        assertProblem(SETUP.platform().send("DELETE", path + placed.get("id") + "/", erin, null), 409, "HOLD_ALREADY_RELEASED");
+    }
+
     @Test
     void aChangeNoOneDecidesExpiresAndChangesNothing() {
         String erin = person("erin@example.com", "other-team");
-        Answer asked = platform.send("POST", "/api/v1/policies/", erin, """
+        Answer asked = SETUP.platform().send("POST", "/api/v1/policies/", erin, """
                 {"kind": "snapshot", "all_servers": true, "cron": "0 4 * * *", "time_zone": "UTC",
                  "name_template": "other-{server_id}-{date}", "keep_last": 1}""");
         assertThat(asked.status()).as(asked.body().toString()).isEqualTo(202);
@@ -215,7 +275,7 @@ class PendingChangeApprovalEndToEndTest {
                 .until(() -> "expired".equals(change(create, erin).get("state")));
         assertProblem(decide(create, person("frank@example.com", "other-team"), "approve", "too-late"), 409,
                 "APPROVAL_EXPIRED");
-        assertThat(platform.send("GET", "/api/v1/policies/", erin, null).body()).containsEntry("count", 0);
+        assertThat(SETUP.platform().send("GET", "/api/v1/policies/", erin, null).body()).containsEntry("count", 0);
         assertThat(approvalSteps(create)).containsExactly("REQUEST_APPROVAL COMPLETED erin@example.com",
                 "EXPIRE_APPROVAL COMPLETED system", "APPROVE_OPERATION REJECTED frank@example.com");
     }
@@ -223,7 +283,7 @@ class PendingChangeApprovalEndToEndTest {
     /** vpsr: a 202 prints the change and its id; --wait follows it to its end, exit 6 when it ends expired. */
     @Test
     void vpsrPrintsThePendingChangeAndWaitsForItsEnd() throws Exception {
-        VpsrCommands vpsr = VpsrCommands.against(platform);
+        VpsrCommands vpsr = VpsrCommands.against(SETUP.platform());
         String erin = person("erin@example.com", "other-team");
 
         VpsrCommands.Run waited = vpsr.run(erin, "-o", "json", "policies", "create", "--kind", "snapshot", "--all-servers",

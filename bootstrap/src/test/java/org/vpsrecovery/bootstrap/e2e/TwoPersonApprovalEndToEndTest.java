@@ -11,14 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.cli.ExitCodes;
 import org.vpsrecovery.domain.audit.Actor;
@@ -28,7 +25,6 @@ import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.simulator.RecordedRequest;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * Two-person approval (issue 15 item 2, ADR 0040) over HTTP, against PostgreSQL, the simulator and people's
@@ -40,67 +36,44 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
 class TwoPersonApprovalEndToEndTest {
 
     @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
-
-    static VpsOrgSimulator simulator;
-    static TestIdentityProvider idp;
-    static RunningPlatform platform;
-
-    @BeforeAll
-    static void start() {
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults().withDelays(Duration.ofMillis(300), Duration.ofMillis(300)));
-        idp = TestIdentityProvider.start();
-        Map<String, Object> overrides = new java.util.LinkedHashMap<>(idp.properties());
-        overrides.put("vpsr.teams.demo.approval-required", "restore,delete");
-        overrides.put("vpsr.teams.demo.safety-snapshot", "true");
-        overrides.put("vpsr.teams.other-team.approval-required", "delete");
-        overrides.put("vpsr.teams.other-team.approval-time-limit", "2s");
-        overrides.put("vpsr.approvals.settle-every", "300ms");
-        overrides.put("vpsr.tracking.every", "300ms");
-        overrides.put("vpsr.tracking.first-look", "300ms");
-        overrides.put("vpsr.tracking.longest-look", "1s");
-        overrides.put("vpsr.jobs.polling-interval", "300ms");
-        overrides.put("vpsr.reconcile.every", "1h");
-        platform = RunningPlatform.start(DATABASE.database(), simulator, overrides);
-    }
-
-    @AfterAll
-    static void stop() {
-        platform.close();
-        idp.close();
-        simulator.close();
-    }
+    static final PlatformWithIdentityProvider SETUP = new PlatformWithIdentityProvider(
+            SimulatorOptions.defaults().withDelays(Duration.ofMillis(300), Duration.ofMillis(300)),
+            PlatformWithIdentityProvider.with(PlatformWithIdentityProvider.QUICK_APPROVALS, Map.ofEntries(
+                    Map.entry("vpsr.teams.demo.approval-required", "restore,delete"),
+                    Map.entry("vpsr.teams.demo.safety-snapshot", "true"),
+                    Map.entry("vpsr.teams.other-team.approval-required", "delete"),
+                    Map.entry("vpsr.jobs.polling-interval", "300ms"))));
 
     private static String person(String subject, String team) {
-        return idp.member(subject, team);
+        return SETUP.idp().member(subject, team);
     }
 
     /** A snapshot made through the platform by the team's service token, completed at VPS.org. */
     private static long completedSnapshot(String token, long server, String name) {
-        Answer created = platform.send("POST", "/api/v1/snapshots/", token,
+        Answer created = SETUP.platform().send("POST", "/api/v1/snapshots/", token,
                 "{\"server_id\": " + server + ", \"name\": \"" + name + "\"}");
         assertThat(created.status()).isEqualTo(201);
         long id = ((Number) created.get("id")).longValue();
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
-                "completed".equals(platform.send("GET", "/api/v1/snapshots/" + id + "/", token, null).get("status")));
+                "completed".equals(SETUP.platform().send("GET", "/api/v1/snapshots/" + id + "/", token, null).get("status")));
         return id;
     }
 
     private static boolean deleteAsked(long snapshot) {
-        return simulator.requests().stream().anyMatch(r -> r.method().equals("DELETE")
+        return SETUP.simulator().requests().stream().anyMatch(r -> r.method().equals("DELETE")
                 && r.path().matches("/api/v1/snapshots/" + snapshot + "/?"));
     }
 
     private static Answer decide(String operation, String token, String decision, String requestId) {
-        return platform.send("POST", "/api/v1/operations/" + operation + "/approval/", token,
+        return SETUP.platform().send("POST", "/api/v1/operations/" + operation + "/approval/", token,
                 "{\"decision\": \"" + decision + "\", \"reason\": \"checked the change ticket\"}",
                 Map.of("X-Request-Id", requestId));
     }
 
     private static Answer finalState(String operation, String token) {
-        Answer read = platform.send("GET", "/api/v1/operations/" + operation + "/?wait=20", token, null);
+        Answer read = SETUP.platform().send("GET", "/api/v1/operations/" + operation + "/?wait=20", token, null);
         for (int round = 0; round < 3 && !Boolean.TRUE.equals(read.get("final")); round++) {
-            read = platform.send("GET", "/api/v1/operations/" + operation + "/?wait=20", token, null);
+            read = SETUP.platform().send("GET", "/api/v1/operations/" + operation + "/?wait=20", token, null);
         }
         return read;
     }
@@ -108,13 +81,13 @@ class TwoPersonApprovalEndToEndTest {
     /** The ids of the demo team's operations, newest first. */
     @SuppressWarnings("unchecked")
     private static List<Object> operationIds() {
-        return ((List<Map<String, Object>>) platform.send("GET", "/api/v1/operations/", DEMO_TOKEN, null).get("results"))
+        return ((List<Map<String, Object>>) SETUP.platform().send("GET", "/api/v1/operations/", DEMO_TOKEN, null).get("results"))
                 .stream().map(o -> o.get("id")).toList();
     }
 
     /** The approval steps about {@code operation}, oldest first. */
     private static List<AuditEvent> approvalSteps(String operation) {
-        return platform.audit().query(AuditQuery.latest(500)).stream().map(RecordedAuditEvent::event)
+        return SETUP.platform().audit().query(AuditQuery.latest(500)).stream().map(RecordedAuditEvent::event)
                 .filter(e -> operation.equals(e.detail().get(AuditEvent.APPROVAL_OF))).toList().reversed();
     }
 
@@ -124,7 +97,7 @@ class TwoPersonApprovalEndToEndTest {
         long snapshot = completedSnapshot(DEMO_TOKEN, 12345, "approve-me");
         String alice = person("alice@example.com", "demo");
 
-        Answer asked = platform.send("DELETE", "/api/v1/snapshots/" + snapshot + "/", alice, null,
+        Answer asked = SETUP.platform().send("DELETE", "/api/v1/snapshots/" + snapshot + "/", alice, null,
                 Map.of("Idempotency-Key", "approval-delete-1", "X-Request-Id", "approval-asked"));
 
         assertThat(asked.status()).isEqualTo(202);
@@ -137,13 +110,13 @@ class TwoPersonApprovalEndToEndTest {
         assertThat(approval).containsKey("expires_at").doesNotContainKey("decision");
         assertThat(deleteAsked(snapshot)).isFalse();
         // The same key replays the same 202, and asks for nothing twice.
-        Answer replayed = platform.send("DELETE", "/api/v1/snapshots/" + snapshot + "/", alice, null,
+        Answer replayed = SETUP.platform().send("DELETE", "/api/v1/snapshots/" + snapshot + "/", alice, null,
                 Map.of("Idempotency-Key", "approval-delete-1"));
         assertThat(replayed.status()).isEqualTo(202);
         assertThat(replayed.header("Idempotent-Replayed")).isEqualTo("true");
         assertThat(replayed.header("X-Operation-Id")).isEqualTo(operation);
         assertThat(replayed.body()).isEqualTo(asked.body());
-        Answer listed = platform.send("GET", "/api/v1/operations/?state=pending_approval", alice, null);
+        Answer listed = SETUP.platform().send("GET", "/api/v1/operations/?state=pending_approval", alice, null);
         assertThat(listed.body().get("results").toString()).contains(operation);
 
         // Not the requester, not a service token, not an auditor, not another team.
@@ -182,7 +155,7 @@ class TwoPersonApprovalEndToEndTest {
         Answer ended = finalState(operation, alice);
         assertThat(ended.get("state")).isEqualTo("completed");
         assertThat(deleteAsked(snapshot)).isTrue();
-        assertThat(platform.send("GET", "/api/v1/snapshots/" + snapshot + "/", DEMO_TOKEN, null).status()).isEqualTo(404);
+        assertThat(SETUP.platform().send("GET", "/api/v1/snapshots/" + snapshot + "/", DEMO_TOKEN, null).status()).isEqualTo(404);
 
         // Every step audited with its actor; the run's events name the approver and who asked.
         List<AuditEvent> steps = approvalSteps(operation);
@@ -192,7 +165,7 @@ class TwoPersonApprovalEndToEndTest {
         assertThat(steps).filteredOn(e -> e.outcome().reasonCode().isPresent()).extracting(e -> e.operation() + " "
                 + e.outcome().reasonCode().get()).contains("APPROVE_OPERATION SELF_APPROVAL_REFUSED",
                 "APPROVE_OPERATION APPROVER_NOT_A_PERSON", "APPROVE_OPERATION APPROVAL_ALREADY_DECIDED");
-        List<AuditEvent> run = platform.auditOf("approval-asked").stream().map(RecordedAuditEvent::event)
+        List<AuditEvent> run = SETUP.platform().auditOf("approval-asked").stream().map(RecordedAuditEvent::event)
                 .filter(e -> e.operation() == Operation.DELETE_SNAPSHOT).toList();
         assertThat(run).extracting(e -> e.outcome().kind().name()).containsSubsequence("ACCEPTED", "SUBMITTED", "COMPLETED");
         assertThat(run.get(0).detail()).containsEntry(AuditEvent.REQUESTED_BY, "alice@example.com")
@@ -206,25 +179,25 @@ class TwoPersonApprovalEndToEndTest {
         long snapshot = completedSnapshot(DEMO_TOKEN, 12345, "deny-me");
         // The team's service token cannot ask: its holder could approve their own request with their JWT.
         List<Object> operationsBefore = operationIds();
-        Answer byToken = platform.send("DELETE", "/api/v1/snapshots/" + snapshot + "/", DEMO_TOKEN, null,
+        Answer byToken = SETUP.platform().send("DELETE", "/api/v1/snapshots/" + snapshot + "/", DEMO_TOKEN, null,
                 Map.of("X-Request-Id", "approval-by-token"));
         assertThat(byToken.status()).isEqualTo(403);
         assertThat(byToken.header("Content-Type")).startsWith("application/problem+json");
         assertThat(byToken.get("reason_code")).isEqualTo("APPROVAL_NEEDS_A_PERSON");
         assertThat(byToken.header("X-Operation-Id")).isNull();
-        assertThat(platform.auditOf("approval-by-token")).extracting(RecordedAuditEvent::event)
+        assertThat(SETUP.platform().auditOf("approval-by-token")).extracting(RecordedAuditEvent::event)
                 .extracting(e -> e.operation() + " " + e.outcome().kind() + " " + e.outcome().reasonCode().map(Enum::name)
                         .orElse("") + " " + e.detail().get(Actor.AUTHENTICATION))
                 .containsExactly("DELETE_SNAPSHOT REJECTED APPROVAL_NEEDS_A_PERSON service-token");
-        Answer restoreByToken = platform.send("POST", "/api/v1/snapshots/" + snapshot + "/restore/", DEMO_TOKEN, null);
+        Answer restoreByToken = SETUP.platform().send("POST", "/api/v1/snapshots/" + snapshot + "/restore/", DEMO_TOKEN, null);
         assertThat(restoreByToken.status()).isEqualTo(403);
         assertThat(restoreByToken.get("reason_code")).isEqualTo("APPROVAL_NEEDS_A_PERSON");
-        assertThat(simulator.requests()).extracting(RecordedRequest::path)
+        assertThat(SETUP.simulator().requests()).extracting(RecordedRequest::path)
                 .noneMatch(p -> p.matches("/api/v1/snapshots/" + snapshot + "/(restore/)?"));
         assertThat(operationIds()).isEqualTo(operationsBefore);
 
         String carol = person("carol@example.com", "demo");
-        Answer asked = platform.send("DELETE", "/api/v1/snapshots/" + snapshot + "/", carol, null);
+        Answer asked = SETUP.platform().send("DELETE", "/api/v1/snapshots/" + snapshot + "/", carol, null);
         assertThat(asked.status()).isEqualTo(202);
         String operation = asked.header("X-Operation-Id");
 
@@ -240,7 +213,7 @@ class TwoPersonApprovalEndToEndTest {
         assertThat(late.status()).isEqualTo(409);
         assertThat(late.get("reason_code")).isEqualTo("APPROVAL_ALREADY_DECIDED");
         assertThat(deleteAsked(snapshot)).isFalse();
-        assertThat(platform.send("GET", "/api/v1/snapshots/" + snapshot + "/", DEMO_TOKEN, null).status()).isEqualTo(200);
+        assertThat(SETUP.platform().send("GET", "/api/v1/snapshots/" + snapshot + "/", DEMO_TOKEN, null).status()).isEqualTo(200);
         assertThat(approvalSteps(operation)).extracting(e -> e.operation() + " " + e.outcome().kind()).containsSubsequence(
                 "REQUEST_APPROVAL COMPLETED", "DENY_OPERATION COMPLETED");
         // A person asked: their actor is recorded, never the token.
@@ -251,12 +224,12 @@ class TwoPersonApprovalEndToEndTest {
     @Order(3)
     void noDecisionWithinTheTimeLimitExpiresIt() {
         long snapshot = completedSnapshot(OTHER_TOKEN, 23456, "expire-me");
-        Answer asked = platform.send("DELETE", "/api/v1/snapshots/" + snapshot + "/", person("erin@example.com", "other-team"), null);
+        Answer asked = SETUP.platform().send("DELETE", "/api/v1/snapshots/" + snapshot + "/", person("erin@example.com", "other-team"), null);
         assertThat(asked.status()).isEqualTo(202);
         String operation = asked.header("X-Operation-Id");
 
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
-                "expired".equals(platform.send("GET", "/api/v1/operations/" + operation + "/", OTHER_TOKEN, null).get("state")));
+                "expired".equals(SETUP.platform().send("GET", "/api/v1/operations/" + operation + "/", OTHER_TOKEN, null).get("state")));
 
         Answer late = decide(operation, person("frank@example.com", "other-team"), "approve", "expired-frank");
         assertThat(late.status()).isEqualTo(409);
@@ -272,14 +245,14 @@ class TwoPersonApprovalEndToEndTest {
     @Test
     @Order(5)
     void aLimitReachedBetweenRequestAndApprovalEndsItRejected() {
-        Answer asked = platform.send("POST", "/api/v1/snapshots/801/restore/", person("alice@example.com", "demo"), null,
+        Answer asked = SETUP.platform().send("POST", "/api/v1/snapshots/801/restore/", person("alice@example.com", "demo"), null,
                 Map.of("X-Request-Id", "approval-restore"));
         assertThat(asked.status()).isEqualTo(202);
         assertThat(asked.get("state")).isEqualTo("pending_approval");
         String operation = asked.header("X-Operation-Id");
         // Meanwhile the server fills up: no room for the restore's safety snapshot.
         for (int made = 0; made < 5; made++) {
-            Answer created = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
+            Answer created = SETUP.platform().send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
                     "{\"server_id\": 12345, \"name\": \"filler-" + made + "\"}");
             if (created.status() == 400) {
                 assertThat(created.get("reason_code")).isEqualTo("SNAPSHOT_LIMIT_REACHED");
@@ -292,8 +265,8 @@ class TwoPersonApprovalEndToEndTest {
 
         assertThat(approved.status()).isEqualTo(200);
         assertThat(approved.body()).containsEntry("state", "rejected").containsEntry("final", true);
-        assertThat(simulator.requests()).extracting(RecordedRequest::path).noneMatch(p -> p.matches(".*/801/restore/?"));
-        assertThat(platform.auditOf("approval-restore").stream().map(RecordedAuditEvent::event)
+        assertThat(SETUP.simulator().requests()).extracting(RecordedRequest::path).noneMatch(p -> p.matches(".*/801/restore/?"));
+        assertThat(SETUP.platform().auditOf("approval-restore").stream().map(RecordedAuditEvent::event)
                 .filter(e -> e.operation() == Operation.RESTORE_SNAPSHOT)
                 .map(e -> e.outcome().kind() + " " + e.outcome().reasonCode().map(Enum::name).orElse("")))
                 .contains("REJECTED SAFETY_SNAPSHOT_LIMIT_REACHED");
@@ -305,11 +278,11 @@ class TwoPersonApprovalEndToEndTest {
     @Test
     @Order(4)
     void vpsrApprovesAndDeniesWithExitCodesAScriptCanRelyOn() throws Exception {
-        VpsrCommands vpsr = VpsrCommands.against(platform);
+        VpsrCommands vpsr = VpsrCommands.against(SETUP.platform());
         String alice = person("alice@example.com", "demo");
         String bob = person("bob@example.com", "demo");
         long approved = completedSnapshot(DEMO_TOKEN, 12345, "cli-approve-me");
-        String toApprove = platform.send("DELETE", "/api/v1/snapshots/" + approved + "/", alice, null).header("X-Operation-Id");
+        String toApprove = SETUP.platform().send("DELETE", "/api/v1/snapshots/" + approved + "/", alice, null).header("X-Operation-Id");
 
         VpsrCommands.Run self = vpsr.run(alice, "operations", "approve", toApprove);
         assertThat(self.exitCode()).as(self.err()).isEqualTo(ExitCodes.UNAUTHORIZED);
@@ -331,7 +304,7 @@ class TwoPersonApprovalEndToEndTest {
         VpsrCommands.Run askedByToken = vpsr.run(DEMO_TOKEN, "snapshots", "delete", String.valueOf(denied));
         assertThat(askedByToken.exitCode()).as(askedByToken.err()).isEqualTo(ExitCodes.UNAUTHORIZED);
         assertThat(askedByToken.err()).contains("APPROVAL_NEEDS_A_PERSON");
-        String toDeny = platform.send("DELETE", "/api/v1/snapshots/" + denied + "/", alice, null).header("X-Operation-Id");
+        String toDeny = SETUP.platform().send("DELETE", "/api/v1/snapshots/" + denied + "/", alice, null).header("X-Operation-Id");
         VpsrCommands.Run deny = vpsr.run(bob, "operations", "deny", toDeny, "--reason", "not during the freeze");
         assertThat(deny.exitCode()).as(deny.err()).isEqualTo(ExitCodes.OK);
         assertThat(deny.out()).contains("denied");

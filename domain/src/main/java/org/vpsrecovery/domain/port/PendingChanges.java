@@ -2,26 +2,50 @@ package org.vpsrecovery.domain.port;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.change.PendingChange;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 
-/** Changes of the platform's own records waiting for, or moved on by, a second person (ADR 0043). */
+/**
+ * Changes of the platform's own records waiting for, or moved on by, a second person (ADR 0043). Their approval
+ * steps' events are kept owed as the operations' are ({@link RecoveryOperations}, ADR 0040): marked in the step's
+ * own write, cleared once the history has them.
+ */
 public interface PendingChanges {
 
     int MAX_PAGE = 500;
 
-    /** Stores a new change (version 0). */
-    void add(PendingChange change);
+    /** Stores a new change (version 0), with {@code asked}'s audit event marked owed in the same write. */
+    void add(PendingChange change, ApprovalStep asked);
 
     Optional<PendingChange> find(OperationId id);
 
     /** Writes {@code next} only over the version {@code from} was read at; false when another write came first. */
     boolean update(PendingChange from, PendingChange next);
 
+    /** {@link #update}, with {@code step}'s audit event marked owed in the same write: both land, or neither. */
+    boolean update(PendingChange from, PendingChange next, ApprovalStep step);
+
+    /** Changes with approval steps whose audit events are still owed, least recently updated first; at most {@code limit}. */
+    List<OwedChangeEvents> owingApprovalEvents(int limit);
+
+    /** The history has {@code step}'s event: it is no longer owed. Leaves the change's version alone. */
+    void approvalEventWritten(OperationId id, ApprovalStep step);
+
     /** Changes in {@code state} whose next check is due by {@code dueBy}, due first, at most {@code limit} (1-{@value #MAX_PAGE}). */
     List<PendingChange> dueIn(OperationState state, Instant dueBy, int limit);
+
+    /** A change and the approval steps whose events it is owed, in the order they were taken. */
+    record OwedChangeEvents(PendingChange change, List<ApprovalStep> steps) {
+
+        public OwedChangeEvents {
+            Objects.requireNonNull(change, "change");
+            steps = List.copyOf(steps);
+        }
+    }
 
     static void requirePage(int limit) {
         if (limit < 1 || limit > MAX_PAGE) {

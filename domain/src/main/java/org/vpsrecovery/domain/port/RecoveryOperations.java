@@ -26,28 +26,17 @@ public interface RecoveryOperations {
      */
     boolean update(RecoveryOperation from, RecoveryOperation next);
 
-    // The four below keep approval steps' events owed (ADR 0040). Stores that hold approvals implement them; the
-    // defaults are for test stores that never see an approval, so they refuse loudly rather than drop a mark.
-
     /** {@link #add}, with {@code step}'s audit event marked owed in the same write (ADR 0040). */
-    default void add(RecoveryOperation operation, ApprovalStep step) {
-        throw new UnsupportedOperationException("this store keeps no approval events owed");
-    }
+    void add(RecoveryOperation operation, ApprovalStep step);
 
     /** {@link #update}, with {@code step}'s audit event marked owed in the same write (ADR 0040). */
-    default boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
-        throw new UnsupportedOperationException("this store keeps no approval events owed");
-    }
+    boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step);
 
     /** Operations with approval steps whose audit events are still owed, least recently updated first; at most {@code limit}. */
-    default List<OwedApprovalEvents> owingApprovalEvents(int limit) {
-        return List.of();
-    }
+    List<OwedApprovalEvents> owingApprovalEvents(int limit);
 
     /** The history has {@code step}'s event: it is no longer owed. Leaves the operation's version alone. */
-    default void approvalEventWritten(OperationId id, ApprovalStep step) {
-        throw new UnsupportedOperationException("this store keeps no approval events owed");
-    }
+    void approvalEventWritten(OperationId id, ApprovalStep step);
 
     /** An operation and the approval steps whose events it is owed, in the order they were taken. */
     record OwedApprovalEvents(RecoveryOperation operation, List<ApprovalStep> steps) {

@@ -1,11 +1,13 @@
 package org.vpsrecovery.domain.testing;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.change.PendingChange;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
@@ -15,13 +17,15 @@ import org.vpsrecovery.domain.port.PendingChanges;
 public final class InMemoryPendingChanges implements PendingChanges {
 
     private final Map<OperationId, PendingChange> changes = new LinkedHashMap<>();
+    private final Map<OperationId, List<ApprovalStep>> owed = new LinkedHashMap<>();
 
     @Override
-    public synchronized void add(PendingChange change) {
+    public synchronized void add(PendingChange change, ApprovalStep asked) {
         if (change.version() != 0 || changes.containsKey(change.id())) {
             throw new IllegalArgumentException("a new change, once, at version 0");
         }
         changes.put(change.id(), change);
+        owed.computeIfAbsent(change.id(), id -> new ArrayList<>()).add(asked);
     }
 
     @Override
@@ -40,6 +44,30 @@ public final class InMemoryPendingChanges implements PendingChanges {
         }
         changes.put(next.id(), next);
         return true;
+    }
+
+    @Override
+    public synchronized boolean update(PendingChange from, PendingChange next, ApprovalStep step) {
+        if (!update(from, next)) {
+            return false;
+        }
+        owed.computeIfAbsent(next.id(), id -> new ArrayList<>()).add(step);
+        return true;
+    }
+
+    @Override
+    public synchronized List<OwedChangeEvents> owingApprovalEvents(int limit) {
+        PendingChanges.requirePage(limit);
+        return owed.entrySet().stream().filter(e -> !e.getValue().isEmpty())
+                .map(e -> new OwedChangeEvents(changes.get(e.getKey()), e.getValue()))
+                .sorted(Comparator.comparing((OwedChangeEvents o) -> o.change().updatedAt())
+                        .thenComparing(o -> o.change().id().value()))
+                .limit(limit).toList();
+    }
+
+    @Override
+    public synchronized void approvalEventWritten(OperationId id, ApprovalStep step) {
+        Optional.ofNullable(owed.get(id)).ifPresent(steps -> steps.remove(step));
     }
 
     @Override

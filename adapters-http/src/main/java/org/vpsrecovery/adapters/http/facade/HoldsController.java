@@ -3,6 +3,7 @@ package org.vpsrecovery.adapters.http.facade;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
@@ -12,11 +13,14 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import java.util.function.Supplier;
 import org.vpsrecovery.adapters.http.facade.HoldJson.HoldPageJson;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.BackupIdParameter;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.HoldIdParameter;
@@ -56,14 +60,17 @@ public class HoldsController {
             + "A team releases its own holds; a legal hold is released by auditors only (a team gets 403 "
             + "LEGAL_HOLD_NOT_RELEASABLE). A hold released already: 409 HOLD_ALREADY_RELEASED. When the team's configuration "
             + "names hold-release (two-person approval, ADR 0043), a team's release answers 202 with the pending change: "
-            + "the hold stays in force until another person of the team approves it.";
+            + "the hold stays in force until another person of the team approves it. With an Idempotency-Key (a team's "
+            + "release) a repeated request gets the first answer, and a release waiting for approval is asked for once.";
 
     private final RecoveryPointHoldsUseCase holds;
     private final PendingChangesService changes;
+    private final IdempotentRequests idempotent;
 
-    public HoldsController(RecoveryPointHoldsUseCase holds, PendingChangesService changes) {
+    public HoldsController(RecoveryPointHoldsUseCase holds, PendingChangesService changes, IdempotentRequests idempotent) {
         this.holds = holds;
         this.changes = changes;
+        this.idempotent = idempotent;
     }
 
     @Post(value = "/snapshots/{snapshot_id}/holds/", consumes = MediaType.APPLICATION_JSON)
@@ -107,7 +114,10 @@ public class HoldsController {
     }
 
     @Delete("/snapshots/{snapshot_id}/holds/{hold_id}/")
-    @Operation(summary = "Release a hold on a snapshot", description = RELEASE_DESCRIPTION)
+    @Operation(summary = "Release a hold on a snapshot", description = RELEASE_DESCRIPTION,
+            parameters = @Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
+                    description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
+                    pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)))
     @ApiResponse(responseCode = "200", description = "released: the hold, now inactive",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldJson.class)))
     @ApiResponse(responseCode = "202", description = PendingChangeJson.PENDING_ANSWER,
@@ -121,7 +131,10 @@ public class HoldsController {
     }
 
     @Delete("/backups/{backup_id}/holds/{hold_id}/")
-    @Operation(summary = "Release a hold on a backup", description = RELEASE_DESCRIPTION)
+    @Operation(summary = "Release a hold on a backup", description = RELEASE_DESCRIPTION,
+            parameters = @Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
+                    description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
+                    pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)))
     @ApiResponse(responseCode = "200", description = "released: the hold, now inactive",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldJson.class)))
     @ApiResponse(responseCode = "202", description = PendingChangeJson.PENDING_ANSWER,
@@ -148,10 +161,14 @@ public class HoldsController {
         } catch (IllegalArgumentException notAUuid) {
             throw new InvalidRequest(RequestReason.INVALID_ID, "hold_id", "hold_id must be a UUID");
         }
-        return switch (changes.releaseHold(new ReleaseHoldCommand(caller(request), point, id))) {
-            case Gated.Done<RecoveryPointHold>(RecoveryPointHold released) -> HttpResponse.ok(HoldJson.of(released));
+        HoldCaller caller = caller(request);
+        Supplier<MutableHttpResponse<?>> released = () -> switch (
+                changes.releaseHold(new ReleaseHoldCommand(caller, point, id))) {
+            case Gated.Done<RecoveryPointHold>(RecoveryPointHold hold) -> HttpResponse.ok(HoldJson.of(hold));
             case Gated.Waiting<RecoveryPointHold>(var pending) -> PendingChangeJson.accepted(pending);
         };
+        // Keys are a team's (ADR 0027); an auditor's release is never gated, and a second one is refused as released.
+        return caller.actor() instanceof HoldActor.Team ? idempotent.run(request, "", released) : released.get();
     }
 
     private static HoldCaller caller(HttpRequest<?> request) {

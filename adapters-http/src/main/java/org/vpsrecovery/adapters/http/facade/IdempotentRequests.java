@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.vpsrecovery.application.change.PendingChangesService;
 import org.vpsrecovery.application.operation.GetOperationUseCase;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.idempotency.BeginResult;
@@ -42,7 +43,8 @@ import org.vpsrecovery.domain.port.ProviderFailure;
  * whether the dead holder reached VPS.org: its operation id is the lease's holder, and an operation
  * exists only once an intent is on record, before the provider is called. If none exists, the request
  * runs; if one does, it is never sent again: the answer is 409 IDEMPOTENT_REQUEST_INTERRUPTED naming
- * that operation, which the tracker follows to its end (ADR 0027).
+ * that operation, which the tracker follows to its end (ADR 0027). Likewise a change the dead holder stored to wait for
+ * a second person (ADR 0043): it is never asked for twice.
  *
  * <p>Only answers that must not be repeated are kept: successes, "outcome unknown" (504) and
  * "interrupted"; after any other error the key is freed so the client may retry with it.
@@ -58,18 +60,20 @@ public class IdempotentRequests {
 
     private final IdempotencyRecords records;
     private final GetOperationUseCase operations;
+    private final PendingChangesService changes;
     private final JsonMapper json;
     private final Clock clock;
     private final Duration lease;
 
-    public IdempotentRequests(IdempotencyRecords records, GetOperationUseCase operations, JsonMapper json, Clock clock,
-                              @Value("${vpsr.idempotency.lease:5m}") Duration lease) {
+    public IdempotentRequests(IdempotencyRecords records, GetOperationUseCase operations, PendingChangesService changes,
+                              JsonMapper json, Clock clock, @Value("${vpsr.idempotency.lease:5m}") Duration lease) {
         if (lease.isNegative() || lease.isZero() || lease.compareTo(KEY_LIFETIME) >= 0) {
             throw new IllegalArgumentException("vpsr.idempotency.lease must be positive and shorter than "
                     + KEY_LIFETIME.toHours() + " h, was " + lease);
         }
         this.records = records;
         this.operations = operations;
+        this.changes = changes;
         this.json = json;
         this.clock = clock;
         this.lease = lease;
@@ -128,17 +132,29 @@ public class IdempotentRequests {
      */
     private HttpResponse<?> takeOver(HttpRequest<?> request, IdempotencyKey key, TeamId team, OperationId holder,
                                      Optional<OperationId> previous, Supplier<MutableHttpResponse<?>> action) {
-        Optional<OperationId> reached = previous.filter(operations::exists);
+        Optional<OperationId> reached = previous.filter(id -> reached(team, id));
         if (previous.isPresent() && reached.isEmpty()) {
             return runFirst(request, key, team, holder, action);
         }
-        MutableHttpResponse<?> interrupted = interrupted(request, reached);
+        MutableHttpResponse<?> interrupted = interrupted(request, team, reached);
         records.complete(key, team, holder, stored(interrupted, reached));
         return interrupted;
     }
 
-    private static MutableHttpResponse<?> interrupted(HttpRequest<?> request, Optional<OperationId> reached) {
-        String detail = reached.map(id -> "the first request with this Idempotency-Key was interrupted after it was "
+    /**
+     * Whether the request holding the key got as far as leaving a trace: an operation (its intent was on record, so
+     * VPS.org may have acted) or a change stored to wait for approval (ADR 0043: asking again would make a second).
+     */
+    private boolean reached(TeamId team, OperationId holder) {
+        return operations.exists(holder) || changes.find(team, holder).isPresent();
+    }
+
+    private MutableHttpResponse<?> interrupted(HttpRequest<?> request, TeamId team, Optional<OperationId> reached) {
+        String detail = reached.map(id -> changes.find(team, id).isPresent()
+                        ? "the first request with this Idempotency-Key was interrupted after its change was stored to "
+                        + "wait for approval; it is not asked again: change " + id + " shows how it ends (GET "
+                        + "/api/v1/changes/" + id + "/)"
+                        : "the first request with this Idempotency-Key was interrupted after it was "
                         + "accepted, so VPS.org may have acted on it; it is not sent again: operation " + id
                         + " shows how it ends (GET /api/v1/operations/" + id + "/)")
                 .orElse("the first request with this Idempotency-Key was interrupted and cannot be traced, so it is "
@@ -159,12 +175,13 @@ public class IdempotentRequests {
     private void releaseUnlessReached(HttpRequest<?> request, IdempotencyKey key, TeamId team, OperationId holder) {
         boolean reached;
         try {
-            reached = operations.exists(holder);
+            reached = reached(team, holder);
         } catch (RuntimeException unknown) {
             return;
         }
         if (reached) {
-            records.complete(key, team, holder, stored(interrupted(request, Optional.of(holder)), Optional.of(holder)));
+            records.complete(key, team, holder, stored(interrupted(request, team, Optional.of(holder)),
+                    Optional.of(holder)));
         } else {
             records.release(key, team, holder);
         }

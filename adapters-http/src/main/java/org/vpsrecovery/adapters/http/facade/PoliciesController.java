@@ -56,16 +56,23 @@ public class PoliciesController {
     private static final String WAITS = " When the team's configuration names policy-change (two-person approval, ADR "
             + "0043), the change is checked now and answers 202 with the pending change, the policy document it will "
             + "write included; nothing changes until another person of the team approves it, and an update or delete "
-            + "is then applied only over the version it was asked against (else it ends rejected, POLICY_VERSION_CONFLICT).";
+            + "is then applied only over the version it was asked against (else it ends rejected, POLICY_VERSION_CONFLICT)."
+            + " With an Idempotency-Key a repeated request gets the first answer (without its ETag: the body's version "
+            + "says it), and a change waiting for approval is asked for once.";
 
     private final ManagePoliciesUseCase policies;
     private final PlanPolicyUseCase plans;
     private final PendingChangesService changes;
+    private final RequestBodies bodies;
+    private final IdempotentRequests idempotent;
 
-    public PoliciesController(ManagePoliciesUseCase policies, PlanPolicyUseCase plans, PendingChangesService changes) {
+    public PoliciesController(ManagePoliciesUseCase policies, PlanPolicyUseCase plans, PendingChangesService changes,
+                              RequestBodies bodies, IdempotentRequests idempotent) {
         this.policies = policies;
         this.plans = plans;
         this.changes = changes;
+        this.bodies = bodies;
+        this.idempotent = idempotent;
     }
 
     @Post(value = "/", consumes = MediaType.APPLICATION_JSON)
@@ -73,7 +80,10 @@ public class PoliciesController {
             description = "Its servers (server_ids, each the team's: else SERVER_NOT_FOUND; or all_servers: true), kind, "
                     + "schedule (cron in time_zone: INVALID_SCHEDULE when unreadable), name template and retention "
                     + "(restic's keep-last/within/daily/weekly/monthly/yearly, combined as a union). Version 1; audited "
-                    + "as CREATE_POLICY. At most 100 per team (POLICY_LIMIT_REACHED)." + WAITS)
+                    + "as CREATE_POLICY. At most 100 per team (POLICY_LIMIT_REACHED)." + WAITS,
+            parameters = @Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
+                    description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
+                    pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)))
     @ApiResponse(responseCode = "201", description = "created; ETag is its version",
             headers = @Header(name = "ETag", description = "the policy's version, quoted", schema = @Schema(type = "string",
                     pattern = "^\"[0-9]{1,18}\"$", maxLength = 20)),
@@ -87,11 +97,12 @@ public class PoliciesController {
     @ApiResponse(responseCode = "415", description = "The body is not application/json in UTF-8 (UNSUPPORTED_MEDIA_TYPE)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public HttpResponse<?> createPolicy(HttpRequest<?> request, @Valid @Body PolicyRequests.PolicyRequest body) {
-        return switch (changes.createPolicy(RequestAttributes.callContext(request), body.toSpec())) {
+        return idempotent.run(request, bodies.fingerprintText(body), () -> switch (
+                changes.createPolicy(RequestAttributes.callContext(request), body.toSpec())) {
             case Gated.Done<RecoveryPolicy>(RecoveryPolicy created) ->
                     HttpResponse.created(PolicyJson.of(created)).header(HttpHeaders.ETAG, etag(created));
             case Gated.Waiting<RecoveryPolicy>(var pending) -> PendingChangeJson.accepted(pending);
-        };
+        });
     }
 
     @Get("/")
@@ -135,9 +146,12 @@ public class PoliciesController {
             description = "The whole policy, as for create. If-Match must name the current version (its ETag): a stale "
                     + "one is 412 POLICY_VERSION_CONFLICT, none 428 POLICY_VERSION_REQUIRED. The next version; audited "
                     + "as UPDATE_POLICY with each changed field before and after." + WAITS,
-            parameters = @Parameter(name = "If-Match", in = ParameterIn.HEADER, required = true,
+            parameters = {@Parameter(name = "If-Match", in = ParameterIn.HEADER, required = true,
                     description = "the version being replaced, as its ETag (\"3\")",
-                    schema = @Schema(type = "string", pattern = "^(W/)?\"?[0-9]{1,18}\"?$", maxLength = 22)))
+                    schema = @Schema(type = "string", pattern = "^(W/)?\"?[0-9]{1,18}\"?$", maxLength = 22)),
+                    @Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
+                    description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
+                    pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH))})
     @ApiResponse(responseCode = "200", description = "replaced; ETag is the new version",
             headers = @Header(name = "ETag", description = "the policy's version, quoted", schema = @Schema(type = "string",
                     pattern = "^\"[0-9]{1,18}\"$", maxLength = 20)),
@@ -159,20 +173,24 @@ public class PoliciesController {
                                          @Valid @Body PolicyRequests.PolicyRequest body) {
         PolicyId id = id(policyId);
         OptionalLong version = ifMatch(request);
-        return switch (changes.updatePolicy(RequestAttributes.callContext(request), id, version, body.toSpec())) {
+        return idempotent.run(request, fingerprint(version, bodies.fingerprintText(body)), () -> switch (
+                changes.updatePolicy(RequestAttributes.callContext(request), id, version, body.toSpec())) {
             case Gated.Done<RecoveryPolicy>(RecoveryPolicy replaced) ->
                     HttpResponse.ok(PolicyJson.of(replaced)).header(HttpHeaders.ETAG, etag(replaced));
             case Gated.Waiting<RecoveryPolicy>(var pending) -> PendingChangeJson.accepted(pending);
-        };
+        });
     }
 
     @Delete("/{policy_id}/")
     @Operation(summary = "Delete a policy",
             description = "With If-Match, only that version (a stale one is 412 POLICY_VERSION_CONFLICT). Audited as "
                     + "DELETE_POLICY with the fields it had. Recovery points it made stay." + WAITS,
-            parameters = @Parameter(name = "If-Match", in = ParameterIn.HEADER,
+            parameters = {@Parameter(name = "If-Match", in = ParameterIn.HEADER,
                     description = "the version being deleted, as its ETag (\"3\")",
-                    schema = @Schema(type = "string", pattern = "^(W/)?\"?[0-9]{1,18}\"?$", maxLength = 22)))
+                    schema = @Schema(type = "string", pattern = "^(W/)?\"?[0-9]{1,18}\"?$", maxLength = 22)),
+                    @Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
+                    description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
+                    pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH))})
     @ApiResponse(responseCode = "204", description = "deleted")
     @ApiResponse(responseCode = "202", description = PendingChangeJson.PENDING_ANSWER,
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangeJson.class)))
@@ -183,10 +201,12 @@ public class PoliciesController {
     public HttpResponse<?> deletePolicy(HttpRequest<?> request,
                                         @PolicyIdParameter @PathVariable("policy_id") String policyId) {
         PolicyId id = id(policyId);
-        return switch (changes.deletePolicy(RequestAttributes.callContext(request), id, ifMatch(request))) {
+        OptionalLong version = ifMatch(request);
+        return idempotent.run(request, fingerprint(version, ""), () -> switch (
+                changes.deletePolicy(RequestAttributes.callContext(request), id, version)) {
             case Gated.Done<PolicyId> deleted -> HttpResponse.noContent();
             case Gated.Waiting<PolicyId>(var pending) -> PendingChangeJson.accepted(pending);
-        };
+        });
     }
 
     @Get("/{policy_id}/plan/")
@@ -209,6 +229,17 @@ public class PoliciesController {
 
     private static String etag(RecoveryPolicy policy) {
         return "\"" + policy.version() + "\"";
+    }
+
+    /**
+     * If-Match is part of what a key stands for: the same key over another version is another request (422). Kept
+     * JSON, so the body is still compared as canonical JSON.
+     */
+    private static String fingerprint(OptionalLong version, String body) {
+        if (version.isEmpty()) {
+            return body;
+        }
+        return "{\"if_match\": " + version.getAsLong() + (body.isEmpty() ? "" : ", \"body\": " + body) + "}";
     }
 
     private static OptionalLong ifMatch(HttpRequest<?> request) {

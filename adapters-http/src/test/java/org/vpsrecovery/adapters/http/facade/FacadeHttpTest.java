@@ -3,7 +3,15 @@ package org.vpsrecovery.adapters.http.facade;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
+import org.vpsrecovery.domain.approval.Approval;
+import org.vpsrecovery.domain.approval.ApprovalStep;
+import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.change.PendingChange;
 import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.hold.HoldId;
 import org.vpsrecovery.domain.idempotency.BeginResult;
 import org.vpsrecovery.domain.idempotency.IdempotencyKey;
 import org.vpsrecovery.domain.idempotency.Lease;
@@ -11,6 +19,7 @@ import org.vpsrecovery.domain.idempotency.RequestFingerprint;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
+import org.vpsrecovery.domain.testing.InMemoryPendingChanges;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.vpsrecovery.adapters.http.facade.FacadeTestWiring.BLUE_TOKEN;
@@ -48,6 +57,8 @@ class FacadeHttpTest {
     IdempotencyRecords idempotencyRecords;
     @Inject
     PlatformFixture platform;
+    @Inject
+    InMemoryPendingChanges pendingChangeStore;
     @Inject
     JsonMapper json;
 
@@ -393,6 +404,32 @@ class FacadeHttpTest {
         assertThat(replay.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
         assertThat(replay.raw().headers().firstValue("X-Operation-Id")).contains(dead.toString());
         assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
+    }
+
+    /** A release that waits for approval (ADR 0043): its holder died after storing the change, before answering. */
+    @Test
+    void aKeyLeftInFlightByARequestThatDiedAfterStoringItsChangeNeverAsksForASecond() throws Exception {
+        OperationId dead = OperationId.random();
+        HoldId hold = new HoldId(UUID.randomUUID());
+        String path = "/api/v1/snapshots/801/holds/" + hold + "/";
+        Instant now = platform.clock.instant();
+        assertThat(idempotencyRecords.begin(new IdempotencyKey("died-after-asking"), PlatformFixture.BLUE,
+                RequestFingerprint.of("DELETE", path, new byte[0]), new Lease(dead, now.plusSeconds(60)),
+                now.plus(IdempotentRequests.KEY_LIFETIME))).isEqualTo(new BeginResult.Started());
+        RequestId asked = new RequestId("dead-request");
+        pendingChangeStore.add(PendingChange.holdRelease(dead, PlatformFixture.BLUE, asked, hold,
+                new ResourceRef(ResourceRef.Type.SNAPSHOT, 801), PlatformFixture.WEB, Approval.requested(
+                        Actor.of("alice", Actor.Authentication.JWT, null), now, now.plus(Duration.ofHours(1)), false)),
+                new ApprovalStep(Operation.REQUEST_APPROVAL, asked));
+
+        platform.clock.advance(Duration.ofSeconds(61));
+        Answer interrupted = send("DELETE", path, BLUE_TOKEN, null, Map.of("Idempotency-Key", "died-after-asking"));
+
+        assertProblem(interrupted, 409, "IDEMPOTENT_REQUEST_INTERRUPTED");
+        assertThat(interrupted.raw().headers().firstValue("X-Operation-Id")).contains(dead.toString());
+        assertThat((String) interrupted.get("detail")).contains("/api/v1/changes/" + dead + "/");
+        assertThat(pendingChangeStore.owingApprovalEvents(10)).singleElement()
+                .satisfies(owing -> assertThat(owing.change().id()).isEqualTo(dead));
     }
 
     @Test

@@ -141,10 +141,15 @@ public class FacadeTestWiring {
 
     /** No team of the facade tests waits for a second person: a release or policy change is done at once. */
     @Singleton
-    org.vpsrecovery.application.change.PendingChangesService pendingChanges(PlatformFixture platform) {
+    org.vpsrecovery.domain.testing.InMemoryPendingChanges pendingChangeStore() {
+        return new org.vpsrecovery.domain.testing.InMemoryPendingChanges();
+    }
+
+    @Singleton
+    org.vpsrecovery.application.change.PendingChangesService pendingChanges(PlatformFixture platform,
+            org.vpsrecovery.domain.testing.InMemoryPendingChanges store) {
         return new org.vpsrecovery.application.change.PendingChangesService(
-                org.vpsrecovery.application.approval.ApprovalSettings.none(),
-                new org.vpsrecovery.domain.testing.InMemoryPendingChanges(), platform.recoveryPointHolds(),
+                org.vpsrecovery.application.approval.ApprovalSettings.none(), store, platform.recoveryPointHolds(),
                 new org.vpsrecovery.application.policy.ManagePoliciesService(
                         new org.vpsrecovery.domain.testing.InMemoryRecoveryPolicies(), platform.ownership,
                         new org.vpsrecovery.domain.testing.DailyRunCalendar(), platform.auditWriter, platform.clock),

@@ -6,7 +6,10 @@ import io.micronaut.data.annotation.MappedEntity;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One row of {@code pending_change} (migration V24); mapped to the domain in {@link PendingChangeRows} only. */
+/**
+ * One row of {@code pending_change} (migration V24; V33: the approval steps whose events are owed,
+ * {@code '<operation> <request id>'}); mapped to the domain in {@link PendingChangeRows} only.
+ */
 @MappedEntity("pending_change")
 public record PendingChangeRow(@Id UUID id, String team, String requestId, String kind, String state,
                                @Nullable UUID holdId, @Nullable String resourceType, @Nullable Long resourceId,
@@ -20,5 +23,6 @@ public record PendingChangeRow(@Id UUID id, String team, String requestId, Strin
                                String requesterAuthentication, @Nullable String requesterKeyId, Instant requestedAt,
                                Instant expiresAt, @Nullable String verdict, @Nullable String deciderSubject,
                                @Nullable String deciderAuthentication, @Nullable String deciderKeyId,
-                               @Nullable Instant decidedAt, @Nullable String decisionReason) {
+                               @Nullable Instant decidedAt, @Nullable String decisionReason,
+                               @Nullable String[] approvalEventsOwed) {
 }

@@ -22,12 +22,27 @@ public interface PendingChangeRowRepository extends GenericRepository<PendingCha
             UPDATE pending_change SET state = :state, updated_at = :updatedAt, next_check_at = :nextCheckAt, note = :note,
                 version = :version, verdict = :verdict, decider_subject = :deciderSubject,
                 decider_authentication = :deciderAuthentication, decider_key_id = :deciderKeyId, decided_at = :decidedAt,
-                decision_reason = :decisionReason
+                decision_reason = :decisionReason,
+                approval_events_owed = CASE WHEN CAST(:eventOwed AS text) IS NULL THEN approval_events_owed
+                    ELSE array_append(approval_events_owed, CAST(:eventOwed AS text)) END
             WHERE id = :id AND version = :expectedVersion""")
     long updateOverVersion(UUID id, String state, Instant updatedAt, Instant nextCheckAt, @Nullable String note, int version,
                            @Nullable String verdict, @Nullable String deciderSubject,
                            @Nullable String deciderAuthentication, @Nullable String deciderKeyId,
-                           @Nullable Instant decidedAt, @Nullable String decisionReason, int expectedVersion);
+                           @Nullable Instant decidedAt, @Nullable String decisionReason, @Nullable String eventOwed,
+                           int expectedVersion);
+
+    /** An owed event written: no longer owed (not a move of the change, so its version stays). */
+    @Query("""
+            UPDATE pending_change SET approval_events_owed = NULLIF(array_remove(approval_events_owed, :eventOwed), '{}')
+            WHERE id = :id""")
+    long eventWritten(UUID id, String eventOwed);
+
+    /** Served by pending_change_approval_events_owed (V33). */
+    @Query("""
+            SELECT * FROM pending_change WHERE approval_events_owed IS NOT NULL
+            ORDER BY updated_at, id LIMIT :limit""")
+    List<PendingChangeRow> owingEvents(int limit);
 
     /** Served by pending_change_open (V24). */
     @Query("""

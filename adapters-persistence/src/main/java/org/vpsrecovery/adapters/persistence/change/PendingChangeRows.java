@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.vpsrecovery.adapters.persistence.approval.ApprovalStepMarks;
 import org.vpsrecovery.adapters.persistence.policy.PolicyRows;
 import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.approval.ApprovalDecision;
+import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.approval.Verdict;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.Operation;
@@ -32,12 +34,13 @@ public final class PendingChangeRows implements PendingChanges {
         this.rows = Objects.requireNonNull(rows, "rows");
     }
 
+    /** The ask's mark is in the change's own row, written by the same statement: both land, or neither. */
     @Override
-    public void add(PendingChange change) {
+    public void add(PendingChange change, ApprovalStep asked) {
         if (change.version() != 0) {
             throw new IllegalArgumentException("a new change starts at version 0");
         }
-        rows.save(toRow(change));
+        rows.save(toRow(change, new String[] {ApprovalStepMarks.mark(asked)}));
     }
 
     @Override
@@ -47,13 +50,34 @@ public final class PendingChangeRows implements PendingChanges {
 
     @Override
     public boolean update(PendingChange from, PendingChange next) {
+        return write(from, next, null);
+    }
+
+    @Override
+    public boolean update(PendingChange from, PendingChange next, ApprovalStep step) {
+        return write(from, next, ApprovalStepMarks.mark(step));
+    }
+
+    private boolean write(PendingChange from, PendingChange next, String eventOwed) {
         if (!from.id().equals(next.id())) {
             throw new IllegalArgumentException("an update moves one change");
         }
-        PendingChangeRow r = toRow(next);
+        PendingChangeRow r = toRow(next, null);
         return rows.updateOverVersion(r.id(), r.state(), r.updatedAt(), r.nextCheckAt(), r.note(), r.version(), r.verdict(),
                 r.deciderSubject(), r.deciderAuthentication(), r.deciderKeyId(), r.decidedAt(), r.decisionReason(),
-                from.version()) == 1;
+                eventOwed, from.version()) == 1;
+    }
+
+    @Override
+    public List<OwedChangeEvents> owingApprovalEvents(int limit) {
+        PendingChanges.requirePage(limit);
+        return rows.owingEvents(limit).stream().map(row -> new OwedChangeEvents(toDomain(row),
+                ApprovalStepMarks.steps(row.approvalEventsOwed()))).toList();
+    }
+
+    @Override
+    public void approvalEventWritten(OperationId id, ApprovalStep step) {
+        rows.eventWritten(id.value(), ApprovalStepMarks.mark(step));
     }
 
     @Override
@@ -62,7 +86,7 @@ public final class PendingChangeRows implements PendingChanges {
         return rows.dueIn(state.wireName(), dueBy, limit).stream().map(PendingChangeRows::toDomain).toList();
     }
 
-    static PendingChangeRow toRow(PendingChange c) {
+    static PendingChangeRow toRow(PendingChange c, String[] eventsOwed) {
         Approval approval = c.approval();
         Actor requester = approval.requester();
         Optional<ApprovalDecision> decision = approval.decision();
@@ -85,7 +109,8 @@ public final class PendingChangeRows implements PendingChanges {
                 requester.keyId().orElse(null), approval.requestedAt(), approval.expiresAt(),
                 decision.map(d -> d.verdict().wireName()).orElse(null), decider.map(Actor::subject).orElse(null),
                 decider.map(a -> a.authentication().wireName()).orElse(null), decider.flatMap(Actor::keyId).orElse(null),
-                decision.map(ApprovalDecision::at).orElse(null), decision.flatMap(ApprovalDecision::reason).orElse(null));
+                decision.map(ApprovalDecision::at).orElse(null), decision.flatMap(ApprovalDecision::reason).orElse(null),
+                eventsOwed);
     }
 
     static PendingChange toDomain(PendingChangeRow r) {

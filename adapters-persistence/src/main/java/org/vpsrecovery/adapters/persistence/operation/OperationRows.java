@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ArrayList;
 import java.time.Instant;
+import org.vpsrecovery.adapters.persistence.approval.ApprovalStepMarks;
 import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.approval.ApprovalDecision;
 import org.vpsrecovery.domain.approval.ApprovalStep;
@@ -51,12 +52,12 @@ public final class OperationRows implements RecoveryOperations {
         if (operation.version() != 0) {
             throw new IllegalArgumentException("a new operation starts at version 0");
         }
-        rows.save(toRow(operation, new String[] {owed(step)}));
+        rows.save(toRow(operation, new String[] {ApprovalStepMarks.mark(step)}));
     }
 
     @Override
     public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
-        return write(from, next, owed(step));
+        return write(from, next, ApprovalStepMarks.mark(step));
     }
 
     private boolean write(RecoveryOperation from, RecoveryOperation next, String eventOwed) {
@@ -74,22 +75,12 @@ public final class OperationRows implements RecoveryOperations {
     public List<OwedApprovalEvents> owingApprovalEvents(int limit) {
         RecoveryOperations.requirePage(limit);
         return rows.owingEvents(limit).stream().map(row -> new OwedApprovalEvents(toDomain(row),
-                java.util.Arrays.stream(row.approvalEventsOwed()).map(OperationRows::step).toList())).toList();
+                ApprovalStepMarks.steps(row.approvalEventsOwed()))).toList();
     }
 
     @Override
     public void approvalEventWritten(OperationId id, ApprovalStep step) {
-        rows.eventWritten(id.value(), owed(step));
-    }
-
-    /** A request id has no space (RequestId's characters), so the first space ends the operation's name. */
-    private static String owed(ApprovalStep step) {
-        return step.event().name() + " " + step.requestId().value();
-    }
-
-    private static ApprovalStep step(String owed) {
-        int space = owed.indexOf(' ');
-        return new ApprovalStep(Operation.valueOf(owed.substring(0, space)), new RequestId(owed.substring(space + 1)));
+        rows.eventWritten(id.value(), ApprovalStepMarks.mark(step));
     }
 
     @Override

@@ -11,7 +11,9 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.approval.Approval;
+import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.change.PendingChange;
 import org.vpsrecovery.domain.common.RequestId;
@@ -27,6 +29,7 @@ import org.vpsrecovery.domain.policy.PolicyServers;
 import org.vpsrecovery.domain.policy.PolicySpec;
 import org.vpsrecovery.domain.policy.RetentionRules;
 import org.vpsrecovery.domain.port.PendingChanges;
+import org.vpsrecovery.domain.port.PendingChanges.OwedChangeEvents;
 import org.vpsrecovery.domain.server.ServerId;
 
 /** What every {@link PendingChanges} does, in memory or in PostgreSQL (ADR 0043). */
@@ -53,6 +56,11 @@ public abstract class PendingChangesContract {
                 new ResourceRef(ResourceRef.Type.BACKUP, 499), new ServerId(12345), asked(CAROL, at));
     }
 
+    /** Every change is stored as it is asked for: its {@code REQUEST_APPROVAL} event owed with it. */
+    static void add(PendingChanges changes, PendingChange change) {
+        changes.add(change, new ApprovalStep(Operation.REQUEST_APPROVAL, change.requestId()));
+    }
+
     @Test
     void everyKindReadsBackAsStored() {
         PendingChanges changes = emptyChanges();
@@ -62,7 +70,7 @@ public abstract class PendingChangesContract {
                         asked(ALICE, AT)),
                 PendingChange.policyDelete(OperationId.random(), BLUE, RequestId.random(), PolicyId.random(), 7,
                         asked(ALICE, AT)));
-        stored.forEach(changes::add);
+        stored.forEach(change -> add(changes, change));
 
         for (PendingChange change : stored) {
             assertThat(changes.find(change.id())).contains(change);
@@ -74,7 +82,7 @@ public abstract class PendingChangesContract {
     void aDecisionIsWrittenOverTheVersionReadOnlyAndReadsBackWithItsDecider() {
         PendingChanges changes = emptyChanges();
         PendingChange pending = holdRelease(AT);
-        changes.add(pending);
+        add(changes, pending);
 
         PendingChange approved = pending.approve(BOB, AT.plusSeconds(60), Optional.of("incident closed"), Duration.ofMinutes(2));
         PendingChange denied = pending.deny(ALICE, AT.plusSeconds(61), Optional.empty());
@@ -91,8 +99,8 @@ public abstract class PendingChangesContract {
     void aChangeIdIsStoredOnce() {
         PendingChanges changes = emptyChanges();
         PendingChange pending = holdRelease(AT);
-        changes.add(pending);
-        assertThatThrownBy(() -> changes.add(pending)).isInstanceOf(RuntimeException.class);
+        add(changes, pending);
+        assertThatThrownBy(() -> add(changes, pending)).isInstanceOf(RuntimeException.class);
     }
 
     @Test
@@ -102,7 +110,7 @@ public abstract class PendingChangesContract {
         PendingChange first = holdRelease(AT);
         PendingChange notDue = holdRelease(AT.plus(Duration.ofHours(5)));
         PendingChange approved = holdRelease(AT);
-        List.of(later, first, notDue, approved).forEach(changes::add);
+        List.of(later, first, notDue, approved).forEach(change -> add(changes, change));
         changes.update(approved, approved.approve(BOB, AT, Optional.empty(), Duration.ofMinutes(2)));
 
         Instant by = AT.plus(Duration.ofHours(2));
@@ -110,5 +118,49 @@ public abstract class PendingChangesContract {
         assertThat(changes.dueIn(OperationState.PENDING_APPROVAL, by, 1)).containsExactly(first);
         assertThat(changes.dueIn(OperationState.APPROVED, by, 10)).extracting(PendingChange::id).containsExactly(approved.id());
         assertThat(changes.dueIn(OperationState.APPROVED, AT, 10)).isEmpty();
+    }
+
+    @Test
+    void anApprovalStepsEventIsOwedWithItsWriteUntilItIsWrittenAndAStaleWriteMarksNothing() {
+        PendingChanges changes = emptyChanges();
+        PendingChange pending = holdRelease(AT);
+        ApprovalStep asked = new ApprovalStep(Operation.REQUEST_APPROVAL, pending.requestId());
+
+        changes.add(pending, asked);
+
+        assertThat(changes.find(pending.id())).contains(pending);
+        assertThat(changes.owingApprovalEvents(10)).containsExactly(new OwedChangeEvents(pending, List.of(asked)));
+
+        PendingChange approved = pending.approve(BOB, AT.plusSeconds(30), Optional.of("ticket 42"), Duration.ofMinutes(2));
+        ApprovalStep approval = new ApprovalStep(Operation.APPROVE_OPERATION, new RequestId("r-bob"));
+        assertThat(changes.update(pending, approved, approval)).isTrue();
+        // A write over a stale version lands nothing, its mark neither.
+        assertThat(changes.update(pending, pending.deny(BOB, AT.plusSeconds(31), Optional.empty()),
+                new ApprovalStep(Operation.DENY_OPERATION, new RequestId("r-late")))).isFalse();
+        assertThat(changes.owingApprovalEvents(10)).containsExactly(new OwedChangeEvents(approved, List.of(asked, approval)));
+
+        // Written: no longer owed, and the change's version is left alone (a mark is not a move).
+        changes.approvalEventWritten(pending.id(), asked);
+        assertThat(changes.owingApprovalEvents(10)).containsExactly(new OwedChangeEvents(approved, List.of(approval)));
+        changes.approvalEventWritten(pending.id(), approval);
+        assertThat(changes.owingApprovalEvents(10)).isEmpty();
+        assertThat(changes.find(pending.id())).contains(approved);
+        // A move that is no step of the approval marks nothing.
+        PendingChange applied = approved.applied(AT.plusSeconds(40), "hold released");
+        assertThat(changes.update(approved, applied)).isTrue();
+        assertThat(changes.owingApprovalEvents(10)).isEmpty();
+    }
+
+    @Test
+    void theChangesOwingEventsComeLeastRecentlyUpdatedFirstAndBounded() {
+        PendingChanges changes = emptyChanges();
+        PendingChange later = holdRelease(AT.plusSeconds(60));
+        PendingChange first = holdRelease(AT);
+        PendingChange written = holdRelease(AT.plusSeconds(30));
+        List.of(later, first, written).forEach(change -> add(changes, change));
+        changes.approvalEventWritten(written.id(), new ApprovalStep(Operation.REQUEST_APPROVAL, written.requestId()));
+
+        assertThat(changes.owingApprovalEvents(10)).extracting(OwedChangeEvents::change).containsExactly(first, later);
+        assertThat(changes.owingApprovalEvents(1)).extracting(OwedChangeEvents::change).containsExactly(first);
     }
 }
