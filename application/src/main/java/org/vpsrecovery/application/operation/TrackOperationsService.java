@@ -31,9 +31,10 @@ import org.vpsrecovery.domain.snapshot.Snapshot;
 
 /**
  * Follows every open operation to its end at VPS.org, whose only reads are its two lists. One tick
- * takes the operations that are due, and per server, under that server's lock (so no request of it
- * is running), lists its snapshots and its backups at most once each, then moves each operation by
- * what the lists show and writes the audit event that says so:
+ * takes the operations that are due, and per server, a few at a time under that server's lock (so no
+ * request of it is running; requests go in between, ADR 0048), lists its snapshots and its backups at
+ * most once each per hold, then moves each operation by what the lists show and writes the audit event
+ * that says so:
  *
  * <ul>
  *   <li>a create in progress: {@code completed} → COMPLETED; {@code failed} → FAILED
