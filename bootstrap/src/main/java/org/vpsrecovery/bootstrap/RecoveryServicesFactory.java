@@ -15,6 +15,7 @@ import org.vpsrecovery.adapters.http.facade.AuditorAuthenticator;
 import org.vpsrecovery.adapters.http.facade.HashedAuditorTokens;
 import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
 import org.vpsrecovery.adapters.http.facade.JwtBearerTokens;
+import org.vpsrecovery.application.recoverypoint.kind.RecoveryPointServers;
 import org.vpsrecovery.application.audit.RecordAuditReadService;
 import org.vpsrecovery.application.audit.RecordAuditReadUseCase;
 import org.vpsrecovery.adapters.http.facade.TeamAuthenticator;
@@ -164,9 +165,16 @@ public class RecoveryServicesFactory {
         return new TeamSnapshots(provider, teams);
     }
 
+    /** The servers of the snapshots this instance made, which its deletes read instead of listing the team's (ADR 0048). */
     @Singleton
-    CreateSnapshotUseCase createSnapshot(MeteredProvider provider, ConfiguredTeams teams, AuditedAttempts attempts) {
-        return new CreateSnapshotService(provider, teams, teams, attempts);
+    RecoveryPointServers recoveryPointServers() {
+        return new RecoveryPointServers();
+    }
+
+    @Singleton
+    CreateSnapshotUseCase createSnapshot(MeteredProvider provider, ConfiguredTeams teams, AuditedAttempts attempts,
+                                         RecoveryPointServers made) {
+        return new CreateSnapshotService(provider, teams, teams, attempts, made);
     }
 
     @Singleton
@@ -221,8 +229,9 @@ public class RecoveryServicesFactory {
     @Singleton
     DeleteRecoveryPointService deleteRecoveryPoints(MeteredProvider provider, ConfiguredTeams teams, ServerStates servers,
                                                     AuditedAttempts attempts, RecoveryPointHolds holds,
-                                                    ApprovalGate approvals) {
-        return new DeleteRecoveryPointService(provider, provider, teams, servers, attempts, holds, Optional.of(approvals));
+                                                    ApprovalGate approvals, RecoveryPointServers made) {
+        return new DeleteRecoveryPointService(provider, provider, teams, servers, attempts, holds, Optional.of(approvals),
+                made);
     }
 
     @Singleton

@@ -51,7 +51,17 @@ public final class AuditedAttempts {
     /** The approved operation this thread runs (ADR 0040): its attempt takes it over instead of storing a new one. */
     private static final ThreadLocal<RecoveryOperation> APPROVED = new ThreadLocal<>();
 
+    /** Beyond this many servers remembered, the memory of the last checks starts over (it only saves reads). */
+    private static final int CHECKS_REMEMBERED = 10_000;
+
     private final AuditWriter writer;
+    /**
+     * Per server and operation, whether its last check denied (ADR 0048). Only such a server's next check is
+     * first read without the lock (ADR 0045); after an allowed one, the next attempt goes straight to the lock,
+     * where the check is read and decides anyway. Never a decision: only whether the early read is worth making.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<LastCheck, Boolean> lastDenied =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final RecoveryOperations operations;
     private final ServerLock lock;
     private final Clock clock;
@@ -221,11 +231,30 @@ public final class AuditedAttempts {
          * As {@link #run}, but {@code check} is first read without the lock, and a denial there is the
          * answer (audited {@code REJECTED}): it is as true as that read, and refusals no longer queue
          * for the server's lock (ADR 0045). Only an allowed check goes on to the lock, where the check
-         * runs again and decides, so nothing passes the limit.
+         * runs again and decides, so nothing passes the limit. The early read is made only when this server's last
+         * check (here) denied or is not known: after an allowed one it would be read twice for nothing (ADR 0048).
          */
         public <T> T runDenyingEarly(Supplier<Decision> check, Supplier<T> call, Function<T, Optional<ResourceRef>> produced) {
-            requireAllowed(check);
-            return run(check, call, produced);
+            LastCheck key = new LastCheck(target(), operation);
+            Supplier<Decision> remembered = () -> {
+                boolean denied = true;
+                try {
+                    Decision decision = check.get();
+                    denied = decision instanceof Decision.Denied;
+                    return decision;
+                } finally {
+                    if (lastDenied.size() > CHECKS_REMEMBERED) {
+                        lastDenied.clear();
+                    }
+                    lastDenied.put(key, denied);
+                }
+            };
+            // Read early unless this server's last check allowed: a server at its limit stays refused without the
+            // lock, and an allowed create reads VPS.org's list once, under the lock (ADR 0048).
+            if (lastDenied.getOrDefault(key, true)) {
+                requireAllowed(remembered);
+            }
+            return run(remembered, call, produced);
         }
 
         /**
@@ -504,6 +533,10 @@ public final class AuditedAttempts {
             return new AuditEvent(clock.instant(), context.team(), context.requestId(), operation, server,
                     resource, outcome, providerStatus, facts);
         }
+    }
+
+    /** Whose last check {@link Attempt#runDenyingEarly} remembers: one operation on one server. */
+    private record LastCheck(ServerId server, Operation operation) {
     }
 
     /** Carries a failure already written to the history through the lock's own failure handling. */

@@ -31,9 +31,10 @@ import org.vpsrecovery.domain.snapshot.Snapshot;
 
 /**
  * Follows every open operation to its end at VPS.org, whose only reads are its two lists. One tick
- * takes the operations that are due, and per server, under that server's lock (so no request of it
- * is running), lists its snapshots and its backups at most once each, then moves each operation by
- * what the lists show and writes the audit event that says so:
+ * takes the operations that are due, and per server, a few at a time under that server's lock (so no
+ * request of it is running; requests go in between, ADR 0048), lists its snapshots and its backups at
+ * most once each per hold, then moves each operation by what the lists show and writes the audit event
+ * that says so:
  *
  * <ul>
  *   <li>a create in progress: {@code completed} → COMPLETED; {@code failed} → FAILED
@@ -61,8 +62,19 @@ public final class TrackOperationsService {
      * {@code settleAfter}: how long after an answer was lost (or a request died) the tracker waits
      * before looking, since VPS.org may still be acting on a request whose caller is gone.
      */
-    public record Settings(Duration firstLook, Duration longestLook, int batch, Duration settleAfter) {
+    public record Settings(Duration firstLook, Duration longestLook, int batch, Duration settleAfter, int perLockHold) {
+
+        /** Operations followed under one hold of a server's lock, by default (ADR 0048). */
+        public static final int PER_LOCK_HOLD = 20;
+
+        public Settings(Duration firstLook, Duration longestLook, int batch, Duration settleAfter) {
+            this(firstLook, longestLook, batch, settleAfter, PER_LOCK_HOLD);
+        }
+
         public Settings {
+            if (perLockHold < 1) {
+                throw new IllegalArgumentException("operations per lock hold must be positive");
+            }
             Objects.requireNonNull(settleAfter, "settle after");
             if (settleAfter.isNegative()) {
                 throw new IllegalArgumentException("settle after must not be negative");
@@ -101,14 +113,24 @@ public final class TrackOperationsService {
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** One round over what is due; returns how many operations changed state. */
+    /**
+     * One round over what is due; returns how many operations changed state. A server's operations are
+     * followed a few at a time ({@link Settings#perLockHold}), each few under its own hold of the server's
+     * lock with its own read of the lists: the lock's queue is fair, so requests waiting for the server go
+     * in between instead of behind the whole round (ADR 0048).
+     */
     public int tick() {
         int moved = 0;
         for (Map.Entry<ServerId, List<RecoveryOperation>> due : operations.openByServer(clock.instant(), settings.batch()).entrySet()) {
-            try {
-                moved += lock.callExclusively(due.getKey(), () -> trackServer(due.getKey(), due.getValue()));
-            } catch (RecoveryException notNow) {
-                // The server is busy, VPS.org or the database failed: these stay due for the next round.
+            List<RecoveryOperation> open = due.getValue();
+            for (int from = 0; from < open.size(); from += settings.perLockHold()) {
+                List<RecoveryOperation> few = open.subList(from, Math.min(open.size(), from + settings.perLockHold()));
+                try {
+                    moved += lock.callExclusively(due.getKey(), () -> trackServer(due.getKey(), few));
+                } catch (RecoveryException notNow) {
+                    // The server is busy, VPS.org or the database failed: these stay due for the next round.
+                    break;
+                }
             }
         }
         return moved;
@@ -269,8 +291,8 @@ public final class TrackOperationsService {
      * none (a delete from before it did). Empty when no delete of ours names it.
      */
     private Optional<CreationStatus.Phase> seenByDeletionThroughThePlatform(RecoveryOperation create, ResourceRef made) {
-        List<CreationStatus.Phase> seen = operations.list(Optional.empty(), Optional.of(create.server()), Optional.empty(),
-                        RecoveryOperations.MAX_PAGE)
+        // The operations about this very point (an index read), not the server's newest page of operations.
+        List<CreationStatus.Phase> seen = operations.about(List.of(made))
                 .stream()
                 .filter(o -> (o.kind() == org.vpsrecovery.domain.audit.Operation.DELETE_SNAPSHOT
                         || o.kind() == org.vpsrecovery.domain.audit.Operation.DELETE_BACKUP)
@@ -357,11 +379,11 @@ public final class TrackOperationsService {
                 "closed as its audit event of " + recorded.occurredAt() + " records"));
     }
 
-    /** The final event of the operation's attempt, if one is on record already. */
+    /** The final event of the operation's attempt, if one is on record already (narrowed by request id as in {@link #intentOf}). */
     private Optional<AuditEvent> recordedEnd(RecoveryOperation operation) {
         String attempt = operation.id().toString();
         return history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forServer(operation.server())
-                        .withOperations(Set.of(operation.kind()))
+                        .forRequest(operation.requestId()).withOperations(Set.of(operation.kind()))
                         .since(operation.acceptedAt().minus(INTENT_BEFORE_OPERATION)))
                 .stream().map(RecordedAuditEvent::event)
                 .filter(e -> e.outcome().kind().settlesAttempt() && e.attemptId().filter(attempt::equals).isPresent())
@@ -379,13 +401,15 @@ public final class TrackOperationsService {
     }
 
     /**
-     * The operation's intent, found by its attempt id only. The caller's request id plays no part: a
-     * client may send one X-Request-Id with any number of requests (ADR 0027). The intent is written
+     * The operation's intent, found by its attempt id. The caller's request id only narrows the search (an
+     * index read, ADR 0048): every event of an attempt carries its operation's request id, but a client may
+     * send one X-Request-Id with any number of requests (ADR 0027), so it never decides. The intent is written
      * on the operation's server just before the operation is stored, so the search looks there.
      */
     private Optional<AuditEvent> intentOf(RecoveryOperation operation) {
         String attempt = operation.id().toString();
         return history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forServer(operation.server())
+                        .forRequest(operation.requestId())
                         .withOperations(Set.of(operation.kind())).withOutcome(Outcome.Kind.ACCEPTED)
                         .since(operation.acceptedAt().minus(INTENT_BEFORE_OPERATION))
                         .until(operation.acceptedAt().plusSeconds(1)))

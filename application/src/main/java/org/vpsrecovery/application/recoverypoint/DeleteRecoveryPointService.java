@@ -10,6 +10,7 @@ import org.vpsrecovery.application.backup.DeleteBackupCommand;
 import org.vpsrecovery.application.backup.DeleteBackupUseCase;
 import org.vpsrecovery.application.backup.TeamBackups;
 import org.vpsrecovery.application.recoverypoint.kind.PolicyCheck;
+import org.vpsrecovery.application.recoverypoint.kind.RecoveryPointServers;
 import org.vpsrecovery.application.recoverypoint.kind.RecoveryPoints;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
@@ -23,7 +24,9 @@ import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.domain.port.ServerOwnership;
 import org.vpsrecovery.domain.port.SnapshotProvider;
-import org.vpsrecovery.domain.server.ServerRef;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 
@@ -36,6 +39,8 @@ public final class DeleteRecoveryPointService implements DeleteSnapshotUseCase, 
     private final AuditedAttempts attempts;
     private final RecoveryPointHolds holds;
     private final Optional<ApprovalGate> approvals;
+    private final ServerOwnership ownership;
+    private final RecoveryPointServers made;
 
     public DeleteRecoveryPointService(SnapshotProvider snapshots, BackupProvider backups, ServerOwnership ownership,
                                       ServerStates servers, AuditedAttempts attempts, RecoveryPointHolds holds) {
@@ -46,6 +51,15 @@ public final class DeleteRecoveryPointService implements DeleteSnapshotUseCase, 
     public DeleteRecoveryPointService(SnapshotProvider snapshots, BackupProvider backups, ServerOwnership ownership,
                                       ServerStates servers, AuditedAttempts attempts, RecoveryPointHolds holds,
                                       Optional<ApprovalGate> approvals) {
+        this(snapshots, backups, ownership, servers, attempts, holds, approvals, new RecoveryPointServers());
+    }
+
+    /** With {@code made}: the servers of the points the platform made, shared with the creates (ADR 0048). */
+    public DeleteRecoveryPointService(SnapshotProvider snapshots, BackupProvider backups, ServerOwnership ownership,
+                                      ServerStates servers, AuditedAttempts attempts, RecoveryPointHolds holds,
+                                      Optional<ApprovalGate> approvals, RecoveryPointServers made) {
+        this.ownership = Objects.requireNonNull(ownership, "ownership");
+        this.made = Objects.requireNonNull(made, "made");
         this.snapshots = new TeamSnapshots(snapshots, ownership);
         this.backups = new TeamBackups(backups, ownership);
         this.servers = Objects.requireNonNull(servers, "servers");
@@ -83,29 +97,39 @@ public final class DeleteRecoveryPointService implements DeleteSnapshotUseCase, 
         }
         var attempt = attempts.attempt(context, points.deleteOperation()).about(points.ref(id));
         gate.get().requirePersonAsking(attempt, context);
-        ServerRef server = points.serverOf(points.lookUp(attempt, context.team(), id));
-        attempt.onServer(server.id());
-        return Optional.of(gate.get().hold(attempt, context, points.deleteOperation(), server.id(), points.ref(id),
+        ServerId server = points.serverOf(points.lookUp(attempt, context.team(), id)).id();
+        attempt.onServer(server);
+        return Optional.of(gate.get().hold(attempt, context, points.deleteOperation(), server, points.ref(id),
                 Optional.empty(), false, () -> check(points, attempt, server, id)));
     }
 
-    private <I, P> Decision check(RecoveryPoints<I, P> points, AuditedAttempts.Attempt attempt, ServerRef server, I id) {
-        P current = points.findOnServer(server.id(), id).orElseThrow(() -> points.notFound(id));
+    private <I, P> Decision check(RecoveryPoints<I, P> points, AuditedAttempts.Attempt attempt, ServerId server, I id) {
+        P current = points.findOnServer(server, id).orElseThrow(() -> points.notFound(id));
         // Once deleted, this is the only sight of how the point ended; its create's outcome
         // is taken from it (ADR 0024).
         attempt.detail(AuditEvent.RECOVERY_POINT_STATUS, points.statusOf(current).phase().wireName());
-        return PolicyCheck.firstRefusal(points.deletionChecks(current, server, servers, holds));
+        return PolicyCheck.firstRefusal(points.deletionChecks(current, points.serverOf(current), servers, holds));
     }
 
     private <I, P> void delete(RecoveryPoints<I, P> points, CallContext context, I id) {
         var attempt = attempts.attempt(context, points.deleteOperation()).about(points.ref(id));
-        ServerRef server = points.serverOf(points.lookUp(attempt, context.team(), id));
-        attempt.onServer(server.id()).run(
-                () -> check(points, attempt, server, id),
-                () -> {
-                    points.delete(id);
-                    return id;
-                },
-                deleted -> Optional.empty());
+        ResourceRef point = points.ref(id);
+        // A point the platform made is on the server VPS.org's answer named (if the team still owns it): read
+        // again under that server's lock, which decides; any other is looked up among the team's (ADR 0048).
+        ServerId server = made.serverOf(point).filter(known -> ownership.owns(context.team(), known))
+                .orElseGet(() -> points.serverOf(points.lookUp(attempt, context.team(), id)).id());
+        try {
+            attempt.onServer(server).run(
+                    () -> check(points, attempt, server, id),
+                    () -> {
+                        points.delete(id);
+                        return id;
+                    },
+                    deleted -> Optional.empty());
+        } catch (ResourceNotFound gone) {
+            made.gone(point);
+            throw gone;
+        }
+        made.gone(point);
     }
 }

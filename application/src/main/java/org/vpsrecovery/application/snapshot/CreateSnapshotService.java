@@ -2,6 +2,7 @@ package org.vpsrecovery.application.snapshot;
 
 import java.util.Optional;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
+import org.vpsrecovery.application.recoverypoint.kind.RecoveryPointServers;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
@@ -20,13 +21,21 @@ public final class CreateSnapshotService implements CreateSnapshotUseCase {
     private final ServerOwnership ownership;
     private final TeamLimits limits;
     private final AuditedAttempts attempts;
+    private final RecoveryPointServers made;
 
     public CreateSnapshotService(SnapshotProvider snapshots, ServerOwnership ownership, TeamLimits limits,
                                  AuditedAttempts attempts) {
+        this(snapshots, ownership, limits, attempts, new RecoveryPointServers());
+    }
+
+    /** {@code made}: where the snapshots it makes are, for the deletes that share it (ADR 0048). */
+    public CreateSnapshotService(SnapshotProvider snapshots, ServerOwnership ownership, TeamLimits limits,
+                                 AuditedAttempts attempts, RecoveryPointServers made) {
         this.snapshots = snapshots;
         this.ownership = ownership;
         this.limits = limits;
         this.attempts = attempts;
+        this.made = java.util.Objects.requireNonNull(made, "made");
     }
 
     @Override
@@ -42,9 +51,11 @@ public final class CreateSnapshotService implements CreateSnapshotUseCase {
             throw attempt.refuse(new ResourceNotFound(ReasonCode.SERVER_NOT_FOUND, "server " + server + " not found"));
         }
         // A server at its limit is refused from a read without the lock; an allowed create is checked again under it.
-        return attempt.runDenyingEarly(
+        Snapshot created = attempt.runDenyingEarly(
                 () -> SnapshotQuota.evaluate(server, snapshots.listSnapshots(Optional.of(server)), limits.limitsFor(team)),
                 () -> snapshots.createSnapshot(new SnapshotDraft(server, command.name(), command.description())),
-                created -> Optional.of(ResourceRef.of(created.id())));
+                snapshot -> Optional.of(ResourceRef.of(snapshot.id())));
+        made.made(ResourceRef.of(created.id()), created.server().id());
+        return created;
     }
 }

@@ -131,6 +131,36 @@ class TrackOperationsServiceTest {
         assertThat(platform.providerCallsStartingWith("list snapshots") - before).isEqualTo(1);
     }
 
+    /**
+     * A server's due operations are followed a few at a time, each few under its own hold of the server's lock
+     * and with its own read of the list, so requests for the server go in between (ADR 0048).
+     */
+    @Test
+    void aServersOperationsAreFollowedAFewAtATimeEachFewUnderItsOwnHoldOfTheLock() {
+        java.util.concurrent.atomic.AtomicInteger holds = new java.util.concurrent.atomic.AtomicInteger();
+        InMemoryServerLock inMemory = new InMemoryServerLock(Duration.ofSeconds(5));
+        org.vpsrecovery.domain.port.ServerLock counted = new org.vpsrecovery.domain.port.ServerLock() {
+            @Override
+            public <T> T callExclusively(ServerId server, java.util.function.Supplier<T> work) {
+                holds.incrementAndGet();
+                return inMemory.callExclusively(server, work);
+            }
+        };
+        TrackOperationsService twoAtATime = new TrackOperationsService(platform.operations, platform.provider,
+                platform.provider, platform.history, platform.auditWriter, counted, platform.clock,
+                new TrackOperationsService.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), 200, Duration.ZERO, 2));
+        List<CallContext> creates = List.of(create("one"), create("two"), create("three"), create("four"), create("five"));
+        platform.provider.finishCreations();
+        platform.clock.advance(Duration.ofSeconds(10));
+        long lists = platform.providerCallsStartingWith("list snapshots");
+
+        assertThat(twoAtATime.tick()).isEqualTo(5);
+
+        assertThat(holds.get()).isEqualTo(3);
+        assertThat(platform.providerCallsStartingWith("list snapshots") - lists).isEqualTo(3);
+        assertThat(creates).allSatisfy(context -> assertThat(stateOf(context)).isEqualTo(OperationState.COMPLETED));
+    }
+
     @Test
     void aDeleteEndsWhenTheSnapshotIsGoneAndARestoreWhenItsWindowEnds() {
         Snapshot old = platform.provider.addSnapshot(798, platform.web, CreationStatus.COMPLETED);

@@ -235,6 +235,61 @@ class CreateSnapshotServiceTest {
         }
     }
 
+    /**
+     * After an allowed check, the next create of the server reads VPS.org's list once, under the lock; a denial
+     * there brings the read without the lock back, so the refusals after it do not wait for the lock (ADR 0048).
+     */
+    @Test
+    void theEarlyReadIsMadeOnlyAfterADenialOrWhenNothingIsKnown() throws Exception {
+        var lock = new InMemoryServerLock(Duration.ofMillis(100));
+        var service = platform.createSnapshot(lock);
+
+        long lists = platform.providerCallsStartingWith("list snapshots");
+        service.createSnapshot(command(platform.as(BLUE), WEB, "first"));
+        assertThat(platform.providerCallsStartingWith("list snapshots") - lists)
+                .as("nothing known yet: read without the lock, then under it").isEqualTo(2);
+
+        lists = platform.providerCallsStartingWith("list snapshots");
+        service.createSnapshot(command(platform.as(BLUE), WEB, "second"));
+        assertThat(platform.providerCallsStartingWith("list snapshots") - lists)
+                .as("the last check allowed: read once, under the lock").isEqualTo(1);
+
+        for (int i = 0; i < 3; i++) {
+            platform.provider.addSnapshot(900 + i, platform.web, CreationStatus.COMPLETED);
+        }
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            CallContext first = platform.as(BLUE);
+            assertThatThrownBy(() -> service.createSnapshot(command(first, WEB, "full")))
+                    .isInstanceOf(RecoveryDenied.class)
+                    .extracting(e -> ((RecoveryException) e).reason()).isEqualTo(ReasonCode.SNAPSHOT_LIMIT_REACHED);
+            assertThat(platform.eventsOf(first)).singleElement()
+                    .extracting(AuditEvent::outcome).isEqualTo(new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED));
+
+            pool.submit(() -> lock.callExclusively(WEB, () -> {
+                holding.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }));
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            CallContext next = platform.as(BLUE);
+            assertThatThrownBy(() -> service.createSnapshot(command(next, WEB, "still-full")))
+                    .as("after a denial the check is read without the lock: refused, not busy")
+                    .isInstanceOf(RecoveryDenied.class)
+                    .extracting(e -> ((RecoveryException) e).reason()).isEqualTo(ReasonCode.SNAPSHOT_LIMIT_REACHED);
+            assertThat(platform.provider.snapshotCount(WEB)).isEqualTo(5);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void twentyConcurrentCreatesOnOneServerNeverGetPastFive() throws Exception {
         platform.provider.delayMutations(Duration.ofMillis(20));

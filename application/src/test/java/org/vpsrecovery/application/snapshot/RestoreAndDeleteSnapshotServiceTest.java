@@ -43,6 +43,45 @@ class RestoreAndDeleteSnapshotServiceTest {
         return ((RecoveryException) e).reason();
     }
 
+    /**
+     * A snapshot the platform made is deleted on the server VPS.org's answer named, read again under its lock,
+     * without listing every snapshot of the team first; one it did not make is looked up as before (ADR 0048).
+     */
+    @Test
+    void aSnapshotThePlatformMadeIsDeletedWithoutListingTheTeamsSnapshotsFirst() {
+        var made = new org.vpsrecovery.application.recoverypoint.kind.RecoveryPointServers();
+        var create = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits, platform.attempts(),
+                made);
+        var deletes = new org.vpsrecovery.application.recoverypoint.DeleteRecoveryPointService(platform.provider,
+                platform.provider, platform.ownership, platform.serverStates(), platform.attempts(), platform.holds,
+                Optional.empty(), made);
+        Snapshot ours = create.createSnapshot(new CreateSnapshotCommand(platform.as(BLUE), WEB,
+                new org.vpsrecovery.domain.snapshot.SnapshotName("ours"), Optional.empty()));
+        platform.provider.finishCreations();
+        long teamLists = platform.provider.calls().stream().filter("list snapshots"::equals).count();
+
+        CallContext context = platform.as(BLUE);
+        deletes.deleteSnapshot(new DeleteSnapshotCommand(context, ours.id()));
+
+        assertThat(platform.provider.snapshot(ours.id())).isEmpty();
+        assertThat(platform.provider.calls().stream().filter("list snapshots"::equals).count()).isEqualTo(teamLists);
+        assertThat(platform.provider.calls()).contains("list snapshots of " + WEB);
+        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
+        assertThat(platform.eventsOf(context).getFirst().detail()).containsEntry(AuditEvent.RECOVERY_POINT_STATUS, "completed");
+
+        // Gone: a second delete is refused as not found, and another team never learns where a point was.
+        CallContext again = platform.as(BLUE);
+        assertThatThrownBy(() -> deletes.deleteSnapshot(new DeleteSnapshotCommand(again, ours.id())))
+                .isInstanceOf(ResourceNotFound.class);
+        Snapshot other = create.createSnapshot(new CreateSnapshotCommand(platform.as(BLUE), WEB,
+                new org.vpsrecovery.domain.snapshot.SnapshotName("other"), Optional.empty()));
+        platform.provider.finishCreations();
+        assertThatThrownBy(() -> deletes.deleteSnapshot(new DeleteSnapshotCommand(platform.as(GREEN), other.id())))
+                .isInstanceOf(ResourceNotFound.class)
+                .extracting(RestoreAndDeleteSnapshotServiceTest::reasonOf).isEqualTo(ReasonCode.SNAPSHOT_NOT_FOUND);
+        assertThat(platform.provider.snapshot(other.id())).isPresent();
+    }
+
     @Test
     void restoresACompletedSnapshotAndTheServerGoesToRestoring() {
         CallContext context = platform.as(BLUE);
