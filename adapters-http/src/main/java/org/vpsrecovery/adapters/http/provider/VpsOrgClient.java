@@ -95,17 +95,8 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         return new VpsOrgClient(settings, httpClient(settings), JsonMapper.createDefault(), Clock.systemUTC());
     }
 
-    /** A Micronaut HTTP client of its own (its own event loops), configured from the settings. */
+    /** The Micronaut HTTP client configured from the settings: timeouts, pool bounds, no redirects. */
     static HttpClient httpClient(VpsOrgSettings settings) {
-        try {
-            return HttpClient.create(settings.baseUrl().toURL(), configuration(settings));
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException("vpsorg.base-url is not a URL", e);
-        }
-    }
-
-    /** The client's configuration from the settings: timeouts, pool bounds, no redirects. */
-    static DefaultHttpClientConfiguration configuration(VpsOrgSettings settings) {
         DefaultHttpClientConfiguration configuration = new DefaultHttpClientConfiguration();
         configuration.setConnectTimeout(settings.connectTimeout());
         configuration.setReadTimeout(settings.readTimeout());
@@ -121,7 +112,11 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         pool.setMaxConcurrentHttp1Connections(settings.pool().maxConnections());
         pool.setMaxPendingAcquires(settings.pool().maxConnections() + settings.pool().maxPending());
         pool.setAcquireTimeout(settings.connectTimeout().plus(settings.pool().acquireTimeout()).plus(settings.readTimeout()));
-        return configuration;
+        try {
+            return HttpClient.create(settings.baseUrl().toURL(), configuration);
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("vpsorg.base-url is not a URL", e);
+        }
     }
 
     public VpsOrgSettings settings() {

@@ -1,14 +1,10 @@
 package org.vpsrecovery.adapters.http.provider;
 
-import io.micronaut.context.BeanContext;
 import io.micronaut.context.BeanLocator;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.exceptions.BeanContextException;
 import io.micronaut.context.exceptions.ConfigurationException;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.HttpClientRegistry;
-import io.micronaut.http.client.LoadBalancer;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -20,19 +16,12 @@ import java.time.Clock;
 @Factory
 public class VpsOrgClientFactory {
 
-    /**
-     * The client is both provider ports; Micronaut closes it (and its connections) on shutdown. Its
-     * HTTP client comes from the context's registry, so that it runs on the HTTP server's event loops:
-     * a call made while serving a request can then use a connection of that request's own loop
-     * (the pool's connection locality), instead of waking another thread for the answer (ADR 0047).
-     */
+    /** The client is both provider ports; Micronaut closes it (and its connections) on shutdown. */
     @Singleton
     @Bean(preDestroy = "close")
-    public VpsOrgClient vpsOrgClient(BeanContext context, JsonMapper json, HttpClientRegistry<HttpClient> clients) {
-        VpsOrgSettings settings = settings(context);
-        HttpClient http = clients.resolveClient(null, LoadBalancer.fixed(settings.baseUrl()),
-                VpsOrgClient.configuration(settings), context);
-        return new VpsOrgClient(settings, http, json, Clock.systemUTC());
+    public VpsOrgClient vpsOrgClient(BeanLocator beans, JsonMapper json) {
+        VpsOrgSettings settings = settings(beans);
+        return new VpsOrgClient(settings, VpsOrgClient.httpClient(settings), json, Clock.systemUTC());
     }
 
     /**
