@@ -60,17 +60,30 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
     public List<RecordedAuditEvent> write(List<AuditEvent> batch) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
+            List<RecordedAuditEvent> written;
             try {
-                List<RecordedAuditEvent> written = insertChained(connection, batch);
+                written = insertChained(connection, batch);
                 // The webhook deliveries these events cause, in the same transaction (ADR 0025).
                 outbox.enqueue(connection, written);
                 connection.commit();
-                return written;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection, e);
+                restoreAutoCommitQuietly(connection, e);
                 throw e;
-            } finally {
-                connection.setAutoCommit(true);
+            }
+            // Committed: the callers are told so even if the connection fails now (the pool discards it).
+            restoreAutoCommitQuietly(connection, null);
+            return written;
+        }
+    }
+
+    /** A connection that just failed (killed, say) must not hide why with its own "connection closed". */
+    private static void restoreAutoCommitQuietly(Connection connection, Exception cause) {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            if (cause != null) {
+                cause.addSuppressed(e);
             }
         }
     }
