@@ -218,6 +218,33 @@ class GroupCommitTest {
         assertThat(((ChainVerification.Intact) after).eventsChecked()).isEqualTo(1);
     }
 
+    @Test
+    void aWriterWhoseHeadWasMovedByAnotherInstanceMeanwhileChainsAfterIt() {
+        TestDatabase database = DATABASE.anotherMigrated();
+        GroupCommit first = RecordingWriter.on(database.dataSource()).appends();
+        GroupCommit second = RecordingWriter.on(database.dataSource()).appends();
+        List<Long> sequences = new ArrayList<>();
+        // The first writer alone for a while (it then knows where the head is), then the two in turns,
+        // then one of them again several times: every append lands right after the one before.
+        String[] turns = {"1", "1", "1", "1", "2", "1", "2", "2", "2", "1", "1", "1"};
+        for (int i = 0; i < turns.length; i++) {
+            GroupCommit writer = turns[i].equals("1") ? first : second;
+            sequences.add(writer.append(event("turn-" + i)).sequence());
+        }
+        // An event the database refuses in the middle fails alone and the chain goes on after it.
+        AuditEvent refused = new AuditEvent(T0, new TeamId("blue"), new RequestId("nul"), Operation.CREATE_SNAPSHOT,
+                Optional.empty(), Optional.empty(), new Outcome.Accepted(), OptionalInt.empty(), Map.of("note", "a\0b"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> first.append(refused))
+                .isInstanceOf(DatabaseFailure.class);
+        sequences.add(first.append(event("after-refusal")).sequence());
+        sequences.add(second.append(event("other-after-refusal")).sequence());
+
+        assertThat(sequences).containsExactly(LongStream.rangeClosed(1, turns.length + 2).boxed().toArray(Long[]::new));
+        ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
+        assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
+        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(turns.length + 2L);
+    }
+
     private static int sum(List<Integer> sizes) {
         synchronized (sizes) {
             return sizes.stream().mapToInt(Integer::intValue).sum();
