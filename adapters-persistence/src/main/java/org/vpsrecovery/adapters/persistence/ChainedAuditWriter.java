@@ -16,21 +16,33 @@ import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 
 /**
- * Writes one batch of audit events onto the chain, in one short transaction: lock the chain head
- * row, give the events consecutive sequences and chained hashes, insert them and move the head in
- * one statement, write the webhook deliveries they cause, commit. The head row lock orders batches
- * across service instances; it is held only for this transaction, never across a request.
+ * Writes one batch of audit events onto the chain, in one short transaction: give the events
+ * consecutive sequences and chained hashes after the chain head, insert them and move the head in one
+ * statement, write the webhook deliveries they cause, commit. The head row's lock orders batches across
+ * service instances; it is held only for this transaction, never across a request.
+ *
+ * <p>Where the head stands is known without reading it when this writer moved it last and nobody has
+ * since (one instance, or the only busy one): the statement then moves the head only from where this
+ * writer left it, and inserts only if it did, so a head moved meanwhile by another instance writes
+ * nothing and the batch goes the locked way: read the head {@code FOR UPDATE}, hash again, insert
+ * (ADR 0049). The locked way stays the rule while other instances write between this one's batches.
  *
  * <p>Hand-written JDBC on purpose (ADR 0030): the row lock, the set-based insert of the whole batch
  * with the head's move, and the outbox all share one connection and one transaction, which a
- * Micronaut Data repository (a connection per call, an entity per row) cannot express.
+ * Micronaut Data repository (a connection per call, an entity per row) cannot express. Used by one
+ * thread at a time (the group commit's writer).
  */
 final class ChainedAuditWriter implements GroupCommit.BatchWriter {
 
     // The whole batch as one array per column and the head move in one statement: one round trip
-    // whatever the batch size, and one SQL text, so the server keeps it prepared.
-    private static final String INSERT_AND_MOVE_HEAD = """
-            WITH inserted AS (
+    // whatever the batch size, and one SQL text, so the server keeps it prepared. The head moves only
+    // from where the caller says it stands; the rows go in only if it did.
+    private static final String INSERT_AFTER_HEAD = """
+            WITH head AS (
+                UPDATE audit_chain_head SET last_sequence = ?, last_hash = decode(?, 'hex')
+                WHERE id = 1 AND last_sequence = ? AND last_hash = decode(?, 'hex')
+                RETURNING 1),
+            inserted AS (
                 INSERT INTO audit_event (sequence, occurred_at, team, request_id, operation, server_id,
                     resource_type, resource_id, outcome_kind, outcome_reason, outcome_cause, provider_status,
                     detail, previous_hash, hash)
@@ -42,14 +54,26 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                     ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
                     AS b(sequence, occurred_at, team, request_id, operation, server_id, resource_type, resource_id,
                     outcome_kind, outcome_reason, outcome_cause, provider_status, detail, previous_hash, hash)
+                WHERE EXISTS (SELECT FROM head)
                 RETURNING 1)
-            UPDATE audit_chain_head SET last_sequence = ?, last_hash = decode(?, 'hex')
-            WHERE id = 1 AND (SELECT count(*) FROM inserted) = ?""";
+            SELECT count(*) FROM inserted""";
 
     private static final int COLUMN_COUNT = 15;
 
+    /** Where the chain ends: its last sequence and hash. */
+    private record Head(long sequence, ChainHash hash) {
+    }
+
+    /** A batch inserted after a head, before its commit: the events as stored and the head they end at. */
+    private record Chained(List<RecordedAuditEvent> written, Head head) {
+    }
+
     private final DataSource dataSource;
     private final WebhookOutbox outbox;
+    /** The head as this writer's last commit left it; null before the first. */
+    private Head lastCommitted;
+    /** Whether the last batch found the head where this writer had left it: nobody else is writing. */
+    private boolean alone;
 
     ChainedAuditWriter(DataSource dataSource, WebhookOutbox outbox) {
         this.dataSource = Objects.requireNonNull(dataSource, "data source");
@@ -58,36 +82,66 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
 
     @Override
     public List<RecordedAuditEvent> write(List<AuditEvent> batch) throws SQLException {
+        Head guess = alone ? lastCommitted : null;
+        // Until this batch commits, the next one reads the head.
+        alone = false;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
+            Chained chained;
+            boolean nobodyElse;
             try {
-                List<RecordedAuditEvent> written = insertChained(connection, batch);
+                chained = guess == null ? null : insertAfter(connection, batch, guess);
+                nobodyElse = chained != null;
+                if (chained == null) {
+                    Head head = lockHead(connection);
+                    nobodyElse = head.equals(lastCommitted);
+                    chained = insertAfter(connection, batch, head);
+                    if (chained == null) {
+                        throw new SQLException("the audit chain head moved while locked; the batch was not written");
+                    }
+                }
                 // The webhook deliveries these events cause, in the same transaction (ADR 0025).
-                outbox.enqueue(connection, written);
+                outbox.enqueue(connection, chained.written());
                 connection.commit();
-                return written;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection, e);
+                restoreAutoCommitQuietly(connection, e);
                 throw e;
-            } finally {
-                connection.setAutoCommit(true);
+            }
+            lastCommitted = chained.head();
+            alone = nobodyElse;
+            // Committed: the callers are told so even if the connection fails now (the pool discards it).
+            restoreAutoCommitQuietly(connection, null);
+            return chained.written();
+        }
+    }
+
+    /** A connection that just failed (killed, say) must not hide why with its own "connection closed". */
+    private static void restoreAutoCommitQuietly(Connection connection, Exception cause) {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            if (cause != null) {
+                cause.addSuppressed(e);
             }
         }
     }
 
-    private static List<RecordedAuditEvent> insertChained(Connection connection, List<AuditEvent> batch)
-            throws SQLException {
-        long sequence;
-        ChainHash previous;
+    private static Head lockHead(Connection connection) throws SQLException {
         try (PreparedStatement head = connection.prepareStatement(
                 "SELECT last_sequence, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE");
              ResultSet rs = head.executeQuery()) {
             if (!rs.next()) {
                 throw new SQLException("the audit chain head row is missing; was migration V1 applied?");
             }
-            sequence = rs.getLong(1);
-            previous = ChainHash.of(rs.getBytes(2));
+            return new Head(rs.getLong(1), ChainHash.of(rs.getBytes(2)));
         }
+    }
+
+    /** Inserts the batch after {@code after} and moves the head past it; null, writing nothing, if the head is elsewhere. */
+    private static Chained insertAfter(Connection connection, List<AuditEvent> batch, Head after) throws SQLException {
+        long sequence = after.sequence();
+        ChainHash previous = after.hash();
         List<RecordedAuditEvent> written = new ArrayList<>(batch.size());
         String[][] columns = new String[COLUMN_COUNT][batch.size()];
         for (int row = 0; row < batch.size(); row++) {
@@ -101,21 +155,30 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             written.add(new RecordedAuditEvent(sequence, event));
             previous = hash;
         }
-        try (PreparedStatement insert = connection.prepareStatement(INSERT_AND_MOVE_HEAD)) {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_AFTER_HEAD)) {
+            insert.setLong(1, sequence);
+            insert.setString(2, previous.hex());
+            insert.setLong(3, after.sequence());
+            insert.setString(4, after.hash().hex());
             for (int column = 0; column < COLUMN_COUNT; column++) {
-                insert.setArray(column + 1, connection.createArrayOf("text", columns[column]));
+                insert.setArray(column + 5, connection.createArrayOf("text", columns[column]));
             }
-            insert.setLong(COLUMN_COUNT + 1, sequence);
-            insert.setString(COLUMN_COUNT + 2, previous.hex());
-            insert.setInt(COLUMN_COUNT + 3, batch.size());
-            if (insert.executeUpdate() != 1) {
-                throw new SQLException("the audit chain head did not move; the batch was not written whole");
+            long inserted;
+            try (ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                inserted = rs.getLong(1);
+            }
+            if (inserted == 0) {
+                return null;
+            }
+            if (inserted != batch.size()) {
+                throw new SQLException("the audit chain took " + inserted + " of " + batch.size() + " events");
             }
         }
-        return written;
+        return new Chained(written, new Head(sequence, previous));
     }
 
-    /** One row as text, in INSERT_AND_MOVE_HEAD's column order; null where the column is null. */
+    /** One row as text, in INSERT_AFTER_HEAD's column order; null where the column is null. */
     private static String[] columnValues(long sequence, AuditEvent event, ChainHash previous, ChainHash hash) {
         Outcome outcome = event.outcome();
         return new String[] {

@@ -4,19 +4,19 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 
 /**
- * Group commit of this instance's appends (ADR 0005). Callers queue their event; whichever caller
- * holds the writer lock writes everything queued so far as one batch (flat combining) and completes
- * the others' results. Every caller returns only after its own event is written, or with why not.
+ * Group commit of this instance's appends (ADRs 0005, 0049). Callers queue their event; whichever
+ * caller holds the writer lock writes everything queued so far as one batch (flat combining), wakes
+ * each caller of the batch with its own result, and goes on until its own event is written. The
+ * callers that arrive while a batch commits form the next one: no timer, so a caller alone writes at
+ * once. When the writer leaves with events still queued it wakes the oldest one's caller to write
+ * them next. Every caller returns only after its own event is durable, or with its own failure.
  */
 final class GroupCommit {
 
@@ -26,7 +26,36 @@ final class GroupCommit {
         List<RecordedAuditEvent> write(List<AuditEvent> batch) throws SQLException;
     }
 
-    private record Pending(AuditEvent event, CompletableFuture<RecordedAuditEvent> result) {
+    /** One caller's event and, once its batch is done, what became of it (set once, then the caller is woken). */
+    private static final class Pending {
+        final AuditEvent event;
+        final Thread caller = Thread.currentThread();
+        volatile RecordedAuditEvent written;
+        volatile RuntimeException failure;
+
+        Pending(AuditEvent event) {
+            this.event = event;
+        }
+
+        boolean done() {
+            return written != null || failure != null;
+        }
+
+        void succeeded(RecordedAuditEvent recorded) {
+            written = recorded;
+            wake();
+        }
+
+        void failed(RuntimeException why) {
+            failure = why;
+            wake();
+        }
+
+        void wake() {
+            if (caller != Thread.currentThread()) {
+                LockSupport.unpark(caller);
+            }
+        }
     }
 
     private final BatchWriter writer;
@@ -36,60 +65,49 @@ final class GroupCommit {
 
     GroupCommit(BatchWriter writer, int maxBatch) {
         this.writer = Objects.requireNonNull(writer, "writer");
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("a batch holds at least one event");
+        }
         this.maxBatch = maxBatch;
     }
 
     RecordedAuditEvent append(AuditEvent event) {
-        Pending mine = new Pending(event, new CompletableFuture<>());
+        Pending mine = new Pending(Objects.requireNonNull(event, "event"));
         queue.add(mine);
-        // The others wait for their own result, not for the writer lock, and take the lock only if
-        // nobody is writing.
         boolean interrupted = false;
-        while (!mine.result().isDone()) {
+        while (!mine.done()) {
             if (writing.tryLock()) {
                 try {
-                    while (!mine.result().isDone()) {
+                    while (!mine.done()) {
                         write(drain());
                     }
                 } finally {
                     writing.unlock();
                 }
+                // Whoever queued while we wrote found the lock taken and sleeps: wake the oldest to write next.
+                Pending next = queue.peek();
+                if (next != null) {
+                    LockSupport.unpark(next.caller);
+                }
             } else {
-                interrupted |= awaitBriefly(mine.result());
+                // Woken by our batch's writer, or to become the writer; a spurious wake just loops.
+                LockSupport.park(this);
+                // The event may already be on its way to the database: the wait goes on, the interrupt is kept.
+                interrupted |= Thread.interrupted();
             }
         }
         if (interrupted) {
-            // The append is durable or failed; the interrupt is the caller's to handle.
             Thread.currentThread().interrupt();
         }
-        try {
-            return mine.result().get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new DatabaseFailure("could not append the audit event", e.getCause());
-        } catch (InterruptedException e) {
-            // Unreachable: the future is complete here.
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        if (mine.failure != null) {
+            throw mine.failure;
         }
+        return mine.written;
     }
 
-    /**
-     * Waits until the result is in, or a moment passes (the writer may have left before taking our
-     * event). Returns whether the thread was interrupted; the wait goes on regardless, as the event
-     * may already be in the database.
-     */
-    private static boolean awaitBriefly(CompletableFuture<RecordedAuditEvent> result) {
-        try {
-            result.get(1, TimeUnit.MILLISECONDS);
-            return false;
-        } catch (TimeoutException | ExecutionException ignored) {
-            return false;
-        } catch (InterruptedException e) {
-            return true;
-        }
+    /** How many events wait for a writer (for tests and diagnostics). */
+    int waiting() {
+        return queue.size();
     }
 
     private List<Pending> drain() {
@@ -107,20 +125,27 @@ final class GroupCommit {
         }
         List<RecordedAuditEvent> written;
         try {
-            written = writer.write(batch.stream().map(Pending::event).toList());
+            written = writer.write(batch.stream().map(p -> p.event).toList());
+        } catch (Error e) {
+            // No caller may wait for ever on a batch whose writer died.
+            batch.forEach(pending -> pending.failed(new DatabaseFailure("could not append the audit event", e)));
+            throw e;
         } catch (SQLException | RuntimeException e) {
             if (batch.size() > 1 && refusedData(e)) {
                 // One event the database refuses must not fail the others that shared its batch.
                 batch.forEach(pending -> write(List.of(pending)));
                 return;
             }
-            DatabaseFailure failure = new DatabaseFailure("could not append " + batch.size()
-                    + " audit event(s): " + e.getMessage(), e);
-            batch.forEach(p -> p.result().completeExceptionally(failure));
+            // Nothing of the batch was written (one transaction): every caller is told so, each with its own
+            // exception (callers add to theirs), around the one cause.
+            for (Pending pending : batch) {
+                pending.failed(new DatabaseFailure("could not append the audit event (its batch of " + batch.size()
+                        + " was not written): " + e.getMessage(), e));
+            }
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).result().complete(written.get(i));
+            batch.get(i).succeeded(written.get(i));
         }
     }
 

@@ -1,6 +1,5 @@
 package org.vpsrecovery.adapters.persistence;
 
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -35,12 +34,11 @@ public final class JdbcAuditHistory implements AuditHistory {
      * @param dataSource the pool itself ({@link PostgresAdapterFactory#pooled}): the writer and the
      *                   verifier take, commit and return their own connections
      */
-    public JdbcAuditHistory(DataSource dataSource, AuditEventRows rows, JdbcOperations jdbc,
-                            WebhookMessageFormat messageFormat) {
+    public JdbcAuditHistory(DataSource dataSource, AuditEventRows rows, WebhookMessageFormat messageFormat) {
         Objects.requireNonNull(dataSource, "data source");
         this.appends = new GroupCommit(new ChainedAuditWriter(dataSource, new WebhookOutbox(messageFormat)), MAX_BATCH);
         this.reader = Objects.requireNonNull(rows, "rows");
-        this.verifier = new ChainVerifier(dataSource, jdbc);
+        this.verifier = new ChainVerifier(dataSource);
     }
 
     @Override

@@ -9,7 +9,6 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import javax.sql.DataSource;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.adapters.persistence.change.PendingChangeRowRepository;
@@ -64,9 +63,8 @@ public class PostgresAdapterFactory {
     }
 
     @Singleton
-    AuditHistory auditHistory(DataSource dataSource, AuditEventRows rows, JdbcOperations jdbc,
-                              WebhookMessageFormat messageFormat) {
-        return new JdbcAuditHistory(pooled(dataSource), rows, jdbc, messageFormat);
+    AuditHistory auditHistory(DataSource dataSource, AuditEventRows rows, WebhookMessageFormat messageFormat) {
+        return new JdbcAuditHistory(pooled(dataSource), rows, messageFormat);
     }
 
     /**

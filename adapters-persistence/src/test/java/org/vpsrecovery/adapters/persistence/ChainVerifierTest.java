@@ -3,7 +3,6 @@ package org.vpsrecovery.adapters.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -109,8 +108,7 @@ class ChainVerifierTest {
                     i % 2 == 0 ? new Outcome.Completed() : new Outcome.Accepted(), OptionalInt.empty(),
                     Map.of("name", "snap-" + i)));
         }
-        return new ChainVerifier(PostgresAdapterFactory.pooled(context.getBean(DataSource.class)),
-                context.getBean(JdbcOperations.class), SMALL_CHUNK);
+        return new ChainVerifier(PostgresAdapterFactory.pooled(context.getBean(DataSource.class)), SMALL_CHUNK);
     }
 
     /** As the owner, with the append-only guard switched off for the change. */

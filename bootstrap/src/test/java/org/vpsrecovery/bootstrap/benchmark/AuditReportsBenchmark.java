@@ -329,8 +329,13 @@ class AuditReportsBenchmark {
             runAppends(services, clients, APPENDS, at);
             Duration took = elapsed(started);
             long after = scalar(dataSource, "SELECT last_sequence FROM audit_chain_head");
-            return String.format(Locale.ROOT, "%nappends: %d clients over %d instance(s): %,d events in %s = %,.0f/s%n",
-                    APPEND_CLIENTS, instances, after - before, seconds(took), (after - before) / (took.toNanos() / 1e9));
+            // The transactions that wrote them (a row's xmin), a count the machine's load does not change.
+            long transactions = scalar(dataSource, "SELECT count(DISTINCT xmin::text) FROM audit_event WHERE sequence > "
+                    + before + " AND sequence <= " + after);
+            return String.format(Locale.ROOT, "%nappends: %d clients over %d instance(s): %,d events in %s = %,.0f/s; "
+                            + "%,d transactions, %.1f events each%n", APPEND_CLIENTS, instances, after - before,
+                    seconds(took), (after - before) / (took.toNanos() / 1e9), transactions,
+                    (after - before) / (double) Math.max(1, transactions));
         } finally {
             clients.shutdownNow();
             services.forEach(ApplicationContext::close);
@@ -434,6 +439,20 @@ class AuditReportsBenchmark {
             }
             return (int) ((ChainVerification.Intact) verification).eventsChecked();
         }));
+        // A day of traffic at 10 M events a year, whatever this history's size: the target's amount of work.
+        long tenMillionDay = 10_000_000L / 365;
+        if (count - dayAgo < tenMillionDay && count > tenMillionDay) {
+            long from = count - tenMillionDay;
+            ChainHash fromHash = ChainHash.of(bytes(dataSource, "SELECT hash FROM audit_event WHERE sequence = " + from));
+            results.add(time(dataSource, "verify: the last " + tenMillionDay + " events (a day at 10 M events a year)",
+                    () -> {
+                        ChainVerification verification = history.verifyChainAfter(from, fromHash);
+                        if (!verification.isIntact()) {
+                            throw new IllegalStateException("the loaded chain is broken: " + verification);
+                        }
+                        return (int) ((ChainVerification.Intact) verification).eventsChecked();
+                    }));
+        }
         if (!Boolean.getBoolean("vpsr.bench.skip-verify")) {
             results.add(once(dataSource, "verify: the whole chain (every hash recomputed)", () -> {
                 ChainVerification verification = history.verifyChain();

@@ -1,0 +1,263 @@
+package org.vpsrecovery.adapters.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import java.util.stream.LongStream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
+import org.vpsrecovery.adapters.persistence.webhook.WebhookOutbox;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
+
+/**
+ * Group commit against a real PostgreSQL: concurrent callers share transactions, two writers (two
+ * service instances) keep one chain, and a batch that fails fails every one of its callers.
+ * The chain head's row lock, held by another session, makes the callers queue up deterministically.
+ */
+class GroupCommitTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.migrated();
+
+    @RegisterExtension
+    final AdapterContext.Contexts contexts = new AdapterContext.Contexts();
+
+    private static final Instant T0 = Instant.parse("2026-12-01T09:00:00Z");
+
+    /** A group commit over the real chained writer, noting the size of every batch it writes. */
+    private record RecordingWriter(GroupCommit appends, List<Integer> batches) {
+        static RecordingWriter on(DataSource dataSource) {
+            ChainedAuditWriter chained = new ChainedAuditWriter(dataSource, new WebhookOutbox(new PlainTextWebhookFormat()));
+            List<Integer> batches = Collections.synchronizedList(new ArrayList<>());
+            return new RecordingWriter(new GroupCommit(batch -> {
+                batches.add(batch.size());
+                return chained.write(batch);
+            }, JdbcAuditHistory.MAX_BATCH), batches);
+        }
+    }
+
+    private static AuditEvent event(String request) {
+        return new AuditEvent(T0, new TeamId("blue"), new RequestId(request), Operation.CREATE_SNAPSHOT,
+                Optional.of(new ServerId(4242)), Optional.empty(), new Outcome.Accepted(), OptionalInt.empty(),
+                Map.of("name", "snap-" + request));
+    }
+
+    /** Another session holding the chain head's row lock, as a writer of another instance would. */
+    private static Connection holdTheChainHead(DataSource dataSource) throws SQLException {
+        Connection holder = dataSource.getConnection();
+        holder.setAutoCommit(false);
+        try (Statement statement = holder.createStatement()) {
+            statement.executeQuery("SELECT 1 FROM audit_chain_head WHERE id = 1 FOR UPDATE").close();
+        }
+        return holder;
+    }
+
+    private static int writersWaitingOnTheHead(Connection observer) throws SQLException {
+        try (Statement statement = observer.createStatement(); ResultSet rs = statement.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                        + " AND query LIKE '%audit_chain_head%FOR UPDATE%' AND pid <> pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static BooleanSupplier writersWaiting(Connection observer, int expected) {
+        return () -> {
+            try {
+                return writersWaitingOnTheHead(observer) == expected;
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+
+    @Test
+    void manyThreadsThroughTwoWritersShareTransactionsAndKeepOneChain() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        RecordingWriter first = RecordingWriter.on(database.dataSource());
+        RecordingWriter second = RecordingWriter.on(database.dataSource());
+        int threads = 16;
+        int perThread = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<RecordedAuditEvent> written = Collections.synchronizedList(new ArrayList<>());
+        try (Connection holder = holdTheChainHead(database.dataSource());
+             Connection observer = database.dataSource().getConnection()) {
+            List<Future<?>> clients = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                GroupCommit appends = (t % 2 == 0 ? first : second).appends();
+                int thread = t;
+                clients.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        written.add(appends.append(event("t" + thread + "-" + i)));
+                    }
+                    return null;
+                }));
+            }
+            // One writer per instance waits on the head row; every other thread's first event queues behind it.
+            awaitTrue(writersWaiting(observer, 2), "both instances' writers wait on the chain head");
+            // Every thread's first event is in a waiting batch or queued behind one.
+            awaitTrue(() -> first.appends().waiting() + second.appends().waiting() + sum(first.batches())
+                    + sum(second.batches()) == threads, "every thread's first event is queued or in a waiting batch");
+            holder.rollback();
+            for (Future<?> client : clients) {
+                client.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        int total = threads * perThread;
+        assertThat(written).extracting(RecordedAuditEvent::sequence)
+                .containsExactlyInAnyOrder(LongStream.rangeClosed(1, total).boxed().toArray(Long[]::new));
+        // Each caller got its own event back, stored once.
+        assertThat(written).extracting(r -> r.event().requestId().value()).doesNotHaveDuplicates().hasSize(total);
+        List<Integer> batches = new ArrayList<>(first.batches());
+        batches.addAll(second.batches());
+        assertThat(batches.stream().mapToInt(Integer::intValue).sum()).isEqualTo(total);
+        // The queued callers were written together, in fewer transactions than events.
+        assertThat(batches).anyMatch(size -> size >= threads / 4);
+        assertThat(batches.size()).isLessThan(total);
+
+        ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
+        assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
+        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(total);
+    }
+
+    @Test
+    void aBatchWhoseConnectionIsDroppedFailsEveryOneOfItsCallersAndWritesNothing() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        RecordingWriter writer = RecordingWriter.on(database.dataSource());
+        int queued = 7;
+        ExecutorService pool = Executors.newFixedThreadPool(queued + 1);
+        List<Future<RecordedAuditEvent>> results = new ArrayList<>();
+        try (Connection holder = holdTheChainHead(database.dataSource());
+             Connection observer = database.dataSource().getConnection()) {
+            // A lone first event: its batch of one waits on the head row ...
+            results.add(pool.submit(() -> writer.appends().append(event("first"))));
+            awaitTrue(writersWaiting(observer, 1), "the first batch waits on the chain head");
+            // ... while seven more queue up behind it and form the next batch.
+            for (int i = 0; i < queued; i++) {
+                String request = "queued-" + i;
+                results.add(pool.submit(() -> writer.appends().append(event(request))));
+            }
+            awaitTrue(() -> writer.appends().waiting() == queued, "seven events are queued");
+            dropTheWaitingWriter(observer);
+            awaitTrue(() -> writer.appends().waiting() == 0, "the next batch took the queued events");
+            awaitTrue(writersWaiting(observer, 1), "the batch of seven waits on the chain head");
+            dropTheWaitingWriter(observer);
+
+            List<Throwable> failures = new ArrayList<>();
+            for (Future<RecordedAuditEvent> result : results) {
+                try {
+                    result.get();
+                } catch (ExecutionException e) {
+                    failures.add(e.getCause());
+                }
+            }
+            assertThat(writer.batches()).containsExactly(1, queued);
+            // Every caller of both batches was told: none was told "written".
+            assertThat(failures).hasSize(queued + 1).allSatisfy(failure -> {
+                assertThat(failure).isInstanceOf(DatabaseFailure.class);
+                // The database's own reason, not the dead connection's "closed" from the clean-up.
+                assertThat(failure.getCause()).isInstanceOf(SQLException.class);
+                assertThat(((SQLException) failure.getCause()).getSQLState()).isEqualTo("57P01");
+            });
+            // Each caller has an exception of its own (callers add to theirs), around the one cause.
+            assertThat(failures.stream().distinct().count()).isEqualTo(queued + 1L);
+            holder.rollback();
+        } finally {
+            pool.shutdownNow();
+        }
+
+        AuditHistory history = contexts.on(database).getBean(AuditHistory.class);
+        assertThat(history.verifyChain()).isEqualTo(new ChainVerification.Intact(0,
+                org.vpsrecovery.domain.audit.ChainHash.GENESIS));
+        // The writer goes on with a new connection: the chain starts at 1, nothing of the failed batches in it.
+        assertThat(writer.appends().append(event("after")).sequence()).isEqualTo(1);
+        ChainVerification after = history.verifyChain();
+        assertThat(after).isInstanceOf(ChainVerification.Intact.class);
+        assertThat(((ChainVerification.Intact) after).eventsChecked()).isEqualTo(1);
+    }
+
+    @Test
+    void aWriterWhoseHeadWasMovedByAnotherInstanceMeanwhileChainsAfterIt() {
+        TestDatabase database = DATABASE.anotherMigrated();
+        GroupCommit first = RecordingWriter.on(database.dataSource()).appends();
+        GroupCommit second = RecordingWriter.on(database.dataSource()).appends();
+        List<Long> sequences = new ArrayList<>();
+        // The first writer alone for a while (it then knows where the head is), then the two in turns,
+        // then one of them again several times: every append lands right after the one before.
+        String[] turns = {"1", "1", "1", "1", "2", "1", "2", "2", "2", "1", "1", "1"};
+        for (int i = 0; i < turns.length; i++) {
+            GroupCommit writer = turns[i].equals("1") ? first : second;
+            sequences.add(writer.append(event("turn-" + i)).sequence());
+        }
+        // An event the database refuses in the middle fails alone and the chain goes on after it.
+        AuditEvent refused = new AuditEvent(T0, new TeamId("blue"), new RequestId("nul"), Operation.CREATE_SNAPSHOT,
+                Optional.empty(), Optional.empty(), new Outcome.Accepted(), OptionalInt.empty(), Map.of("note", "a\0b"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> first.append(refused))
+                .isInstanceOf(DatabaseFailure.class);
+        sequences.add(first.append(event("after-refusal")).sequence());
+        sequences.add(second.append(event("other-after-refusal")).sequence());
+
+        assertThat(sequences).containsExactly(LongStream.rangeClosed(1, turns.length + 2).boxed().toArray(Long[]::new));
+        ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
+        assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
+        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(turns.length + 2L);
+    }
+
+    private static int sum(List<Integer> sizes) {
+        synchronized (sizes) {
+            return sizes.stream().mapToInt(Integer::intValue).sum();
+        }
+    }
+
+    private static void dropTheWaitingWriter(Connection observer) throws SQLException {
+        try (Statement statement = observer.createStatement(); ResultSet rs = statement.executeQuery(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+                        + " AND wait_event_type = 'Lock' AND query LIKE '%audit_chain_head%FOR UPDATE%'"
+                        + " AND pid <> pg_backend_pid()")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getBoolean(1)).isTrue();
+        }
+    }
+}
