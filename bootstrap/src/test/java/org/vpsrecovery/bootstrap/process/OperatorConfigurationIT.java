@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.micronaut.json.JsonMapper;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  * The production configuration the README documents, given to the built jar as an operator gives
  * it: environment variables (VPSR_DATABASE_*, VPSORG_*, VPSR_TEAMS_FILE) and a teams file. The
  * database is a fresh, empty one (the service migrates it); VPS.org is the simulator on loopback.
+ * The JVM runs with the deployment's options file, as docs/deploy.md starts an instance (ADR 0050).
  */
 class OperatorConfigurationIT {
 
@@ -31,6 +33,9 @@ class OperatorConfigurationIT {
     private static final String TEAM_TOKEN = "payments-token-it";
     private static final String AUDITOR_TOKEN = "compliance-token-it";
     private static final JsonMapper JSON = JsonMapper.createDefault();
+
+    /** The deployment guide's JVM options, from the bootstrap module's directory (where Failsafe runs). */
+    static final Path DEPLOYMENT_JVM_OPTIONS = Path.of("..", "docs", "deploy", "jvm.options").toAbsolutePath().normalize();
 
     static VpsOrgSimulator simulator;
     static ServiceProcess service;
@@ -55,7 +60,22 @@ class OperatorConfigurationIT {
                 # auditors read every team's audit reports and nothing else
                 vpsr.auditors.compliance.token-sha256=%s
                 """.formatted(HashedTeamTokens.sha256Hex(TEAM_TOKEN), HashedTeamTokens.sha256Hex(AUDITOR_TOKEN)))
+                .jvmOptions("@" + DEPLOYMENT_JVM_OPTIONS)
                 .start();
+    }
+
+    @Test
+    void theServiceRunsWithTheDeploymentsHeapAndCollector() throws IOException {
+        HttpResponse<String> metrics = service.send("GET", "/prometheus", null, null);
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        // The serial collector's pools, and their ceilings within the file's -Xmx160m.
+        List<String> heapMaxima = metrics.body().lines()
+                .filter(line -> line.startsWith("jvm_memory_max_bytes{") && line.contains("area=\"heap\"")).toList();
+        assertThat(heapMaxima).anySatisfy(line -> assertThat(line).contains("id=\"Tenured Gen\""));
+        // A pool without a ceiling of its own says -1.
+        double heapMax = heapMaxima.stream().mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .filter(max -> max > 0).sum();
+        assertThat(heapMax).isPositive().isLessThanOrEqualTo(160.0 * 1024 * 1024);
     }
 
     @AfterAll
