@@ -174,20 +174,10 @@ class CreateSnapshotServiceTest {
     void aBusyServerIsRefusedAndAudited() throws Exception {
         var lock = new InMemoryServerLock(Duration.ofMillis(100));
         var service = platform.createSnapshot(lock);
-        CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            pool.submit(() -> lock.callExclusively(WEB, () -> {
-                holding.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            }));
-            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            holdTheLock(lock, pool, release);
             CallContext context = platform.as(BLUE);
 
             assertThatThrownBy(() -> service.createSnapshot(command(context, WEB, "s"))).isInstanceOf(ServerBusy.class);
@@ -207,20 +197,10 @@ class CreateSnapshotServiceTest {
         }
         var lock = new InMemoryServerLock(Duration.ofMillis(100));
         var service = platform.createSnapshot(lock);
-        CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            pool.submit(() -> lock.callExclusively(WEB, () -> {
-                holding.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            }));
-            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            holdTheLock(lock, pool, release);
             CallContext context = platform.as(BLUE);
 
             assertThatThrownBy(() -> service.createSnapshot(command(context, WEB, "over")))
@@ -257,7 +237,6 @@ class CreateSnapshotServiceTest {
         for (int i = 0; i < 3; i++) {
             platform.provider.addSnapshot(900 + i, platform.web, CreationStatus.COMPLETED);
         }
-        CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
@@ -268,16 +247,7 @@ class CreateSnapshotServiceTest {
             assertThat(platform.eventsOf(first)).singleElement()
                     .extracting(AuditEvent::outcome).isEqualTo(new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED));
 
-            pool.submit(() -> lock.callExclusively(WEB, () -> {
-                holding.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            }));
-            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            holdTheLock(lock, pool, release);
             CallContext next = platform.as(BLUE);
             assertThatThrownBy(() -> service.createSnapshot(command(next, WEB, "still-full")))
                     .as("after a denial the check is read without the lock: refused, not busy")
@@ -367,5 +337,21 @@ class CreateSnapshotServiceTest {
         public void deleteSnapshot(org.vpsrecovery.domain.snapshot.SnapshotId id) {
             platform.provider.deleteSnapshot(id);
         }
+    }
+
+    /** Holds the server WEB's lock on {@code pool} until {@code release} counts down; returns once it is held. */
+    private static void holdTheLock(InMemoryServerLock lock, ExecutorService pool, CountDownLatch release)
+            throws InterruptedException {
+        CountDownLatch holding = new CountDownLatch(1);
+        pool.submit(() -> lock.callExclusively(WEB, () -> {
+            holding.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }));
+        assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
     }
 }

@@ -80,15 +80,7 @@ class CheckpointCheckTest {
 
     /** What verification does: each entry against the hash stored at its sequence, then the walk. */
     private ChainVerification verify(InMemoryAuditHistory history) {
-        CheckpointCheck check = new CheckpointCheck(TRUSTED);
-        for (StoredCheckpoint entry : witness.readAll().toList()) {
-            Optional<ChainHash> stored = entry instanceof StoredCheckpoint.Readable readable
-                    ? Optional.ofNullable(history.hashesAt(List.of(readable.checkpoint().sequence()))
-                            .get(readable.checkpoint().sequence()))
-                    : Optional.empty();
-            check.check(entry, stored);
-        }
-        return check.against(history.verifyChain());
+        return checked(history).against(history.verifyChain());
     }
 
     private static ChainCheckpoint edited(ChainCheckpoint genuine, long sequence, ChainHash hash, Instant takenAt) {
