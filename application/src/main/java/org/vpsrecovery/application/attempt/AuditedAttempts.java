@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -60,8 +61,7 @@ public final class AuditedAttempts {
      * first read without the lock (ADR 0045); after an allowed one, the next attempt goes straight to the lock,
      * where the check is read and decides anyway. Never a decision: only whether the early read is worth making.
      */
-    private final java.util.concurrent.ConcurrentHashMap<LastCheck, Boolean> lastDenied =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<LastCheck, Boolean> lastDenied = new ConcurrentHashMap<>();
     private final RecoveryOperations operations;
     private final ServerLock lock;
     private final Clock clock;

@@ -1,5 +1,6 @@
 package org.vpsrecovery.application.snapshot;
 
+import java.util.Objects;
 import java.util.Optional;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.recoverypoint.kind.RecoveryPointServers;
@@ -35,7 +36,7 @@ public final class CreateSnapshotService implements CreateSnapshotUseCase {
         this.ownership = ownership;
         this.limits = limits;
         this.attempts = attempts;
-        this.made = java.util.Objects.requireNonNull(made, "made");
+        this.made = Objects.requireNonNull(made, "made");
     }
 
     @Override
