@@ -150,19 +150,22 @@ public final class RunPoliciesService {
     /**
      * A failed run tried again ({@code PolicyRunJobs}: a bounded exponential backoff), as the same run (its
      * request id names the same cron time). Only while it is still owed: the policy is there and unchanged
-     * since that time, still covers the server, and its next cron time (jittered) has not come, since that
+     * since that run's moment (its cron time plus jitter, as the tick judged it), still covers the server, and its next cron time (jittered) has not come, since that
      * run is the tick's. Empty when it is no longer owed: nothing is done.
      */
     public Optional<Run> retry(TeamId team, PolicyId id, ServerId server, Instant scheduledFor) {
-        Optional<RecoveryPolicy> found = policies.find(team, id)
-                .filter(p -> !p.updatedAt().isAfter(scheduledFor))
-                .filter(p -> covered(p).contains(server));
+        Optional<RecoveryPolicy> found = policies.find(team, id).filter(p -> covered(p).contains(server));
         if (found.isEmpty()) {
             return Optional.empty();
         }
         RecoveryPolicy policy = found.get();
+        Duration jitter = jitter(policy, server, scheduledFor);
+        // Unchanged since the run's moment (its cron time plus jitter), the rule by which the tick ran it (due).
+        if (policy.updatedAt().isAfter(scheduledFor.plus(jitter))) {
+            return Optional.empty();
+        }
         List<Instant> next = calendar.nextRuns(policy.spec().schedule(), scheduledFor, 1);
-        if (!next.isEmpty() && !next.get(0).plus(jitter(policy, server, scheduledFor)).isAfter(clock.instant())) {
+        if (!next.isEmpty() && !next.get(0).plus(jitter).isAfter(clock.instant())) {
             return Optional.empty();
         }
         return Optional.of(run(policy, server, scheduledFor));

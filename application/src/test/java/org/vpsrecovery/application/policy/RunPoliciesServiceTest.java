@@ -356,6 +356,29 @@ class RunPoliciesServiceTest {
     }
 
     @Test
+    void aPolicyChangedAfterACronTimeButBeforeItsJitteredMomentRunsItAndItsRetryIsOwedToo() {
+        RecoveryPolicy created = nightly(KEEP_TWO);
+        Duration jitter = RunJitter.of(created.id(), WEB, Duration.ofDays(1));
+        Instant changedAt = FIRE.plus(jitter.dividedBy(2));
+        platform.clock.advance(Duration.between(platform.clock.instant(), changedAt));
+        RecoveryPolicy policy = policies.update(platform.as(BLUE), created.id(), OptionalLong.of(1), created.spec());
+        platform.provider.failNextCallWith(new org.vpsrecovery.domain.port.ProviderFailure(
+                org.vpsrecovery.domain.port.ProviderFailure.Kind.UNAVAILABLE, "VPS.org answered 503"));
+        platform.clock.advance(Duration.between(platform.clock.instant(), FIRE.plus(RunJitter.CAP)));
+
+        // The run's moment is the cron time plus its jitter, after the change: the tick runs it, for the cron time.
+        Run failed = runs.tick(changedAt, FIRE.plus(RunJitter.CAP)).getFirst();
+        assertThat(failed.result()).isEqualTo(RunResult.FAILED);
+        assertThat(failed.scheduledFor()).isEqualTo(FIRE);
+
+        // So the retry owes it by the same rule, though the policy changed after the cron time itself.
+        assertThat(runs.retry(BLUE, policy.id(), WEB, FIRE)).hasValueSatisfying(run ->
+                assertThat(run.result()).isEqualTo(RunResult.MADE));
+        assertThat(platform.provider.listSnapshots(Optional.of(WEB))).extracting(Snapshot::name)
+                .containsExactly("nightly-12345-20261124");
+    }
+
+    @Test
     void aChangedOrDeletedPolicysFailedRunIsNotRetriedNorOneThatMayHaveHappened() {
         RecoveryPolicy policy = nightly(KEEP_TWO);
         platform.clock.advance(Duration.between(platform.clock.instant(), FIRE.plus(RunJitter.CAP)));

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,13 @@ class TwoInstancesRetryEachFailedPolicyRunOnceIT {
             try (ServiceProcess a = service.start(); ServiceProcess b = service.start()) {
                 // VPS.org refuses creates, asking for a wait longer than a call may wait: the run fails, certainly not made.
                 simulator.faults().add(Fault.rateLimited(Duration.ofMinutes(10)).on("POST", "/api/v1/snapshots/?"));
+                // A policy made within a minute's jitter (up to 6 s) of the minute runs that minute on some servers only;
+                // made well inside the minute, every server's first run is the next minute's.
+                await("a moment well inside the minute").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> {
+                            int second = LocalTime.now(ZoneOffset.UTC).getSecond();
+                            return second >= 8 && second <= 50;
+                        });
                 Answer created = team.send(a, "POST", "/api/v1/policies/", """
                         {"kind": "snapshot", "all_servers": true, "cron": "* * * * *", "time_zone": "UTC",
                          "name_template": "retry-{server_id}-{date}-{time}", "keep_last": 10}""", "policy-retry");
