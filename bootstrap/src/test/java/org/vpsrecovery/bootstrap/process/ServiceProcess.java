@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,6 +107,21 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code directory}, created empty: an earlier run of the tests left its own there, and its signed
+     * checkpoints would be read against this run's fresh database as a rewritten history.
+     */
+    private static Path emptied(Path directory) throws IOException {
+        if (Files.exists(directory)) {
+            try (var paths = Files.walk(directory)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+        return Files.createDirectories(directory);
+    }
+
     /** What to start; one builder can start any number of processes, each in its own directory. */
     public static final class Builder {
 
@@ -186,7 +202,7 @@ public final class ServiceProcess implements AutoCloseable {
             }
             try {
                 Files.createDirectories(outputRoot());
-                Path directory = Files.createDirectories(outputRoot().resolve(name + "-" + INSTANCES.incrementAndGet()));
+                Path directory = emptied(outputRoot().resolve(name + "-" + INSTANCES.incrementAndGet()));
                 Map<String, String> given = new LinkedHashMap<>(environment);
                 for (Map.Entry<String, FileToWrite> file : files.entrySet()) {
                     Path written = Files.writeString(directory.resolve(file.getValue().fileName()), file.getValue().content());
