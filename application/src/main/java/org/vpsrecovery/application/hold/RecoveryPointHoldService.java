@@ -105,6 +105,11 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
     }
 
     @Override
+    public boolean wasPlaced(HoldId id) {
+        return holds.find(id).isPresent();
+    }
+
+    @Override
     public RecoveryPointHold releaseHold(ReleaseHoldCommand command) {
         HoldCaller caller = command.caller();
         RecoveryPointHold found = visibleHold(command);

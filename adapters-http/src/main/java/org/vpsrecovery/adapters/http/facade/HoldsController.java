@@ -55,7 +55,8 @@ public class HoldsController {
             + "(PLACE_RECOVERY_POINT_HOLD). A team token places a `team` hold on its own point; an auditor token a `legal` "
             + "hold, on any point the platform governs. While any hold is active, every delete of the point is refused "
             + "409 RECOVERY_POINT_HELD. A point whose delete is under way (an open delete operation) cannot be held: 409 "
-            + "RECOVERY_POINT_BEING_DELETED. No call changes anything at VPS.org (the point is looked up there).";
+            + "RECOVERY_POINT_BEING_DELETED. No call changes anything at VPS.org (the point is looked up there). With an "
+            + "Idempotency-Key (a team's hold) a repeated request gets the first answer and places no second hold.";
     private static final String RELEASE_DESCRIPTION = "Audited as RELEASE_RECOVERY_POINT_HOLD, with the hold's reason. "
             + "A team releases its own holds; a legal hold is released by auditors only (a team gets 403 "
             + "LEGAL_HOLD_NOT_RELEASABLE). A hold released already: 409 HOLD_ALREADY_RELEASED. When the team's configuration "
@@ -66,34 +67,43 @@ public class HoldsController {
     private final RecoveryPointHoldsUseCase holds;
     private final PendingChangesService changes;
     private final IdempotentRequests idempotent;
+    private final RequestBodies bodies;
 
-    public HoldsController(RecoveryPointHoldsUseCase holds, PendingChangesService changes, IdempotentRequests idempotent) {
+    public HoldsController(RecoveryPointHoldsUseCase holds, PendingChangesService changes, IdempotentRequests idempotent,
+                           RequestBodies bodies) {
         this.holds = holds;
         this.changes = changes;
         this.idempotent = idempotent;
+        this.bodies = bodies;
     }
 
     @Post(value = "/snapshots/{snapshot_id}/holds/", consumes = MediaType.APPLICATION_JSON)
-    @Operation(summary = "Hold a snapshot against deletion", description = PLACE_DESCRIPTION)
+    @Operation(summary = "Hold a snapshot against deletion", description = PLACE_DESCRIPTION,
+            parameters = @Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
+                    description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
+                    pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)))
     @ApiResponse(responseCode = "201", description = "held",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldJson.class)))
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.Body
-    public HttpResponse<HoldJson> holdSnapshot(HttpRequest<?> request,
+    public HttpResponse<?> holdSnapshot(HttpRequest<?> request,
             @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId,
             @Valid @Body FacadeRequests.PlaceHoldRequest body) {
         return place(request, snapshot(snapshotId), body);
     }
 
     @Post(value = "/backups/{backup_id}/holds/", consumes = MediaType.APPLICATION_JSON)
-    @Operation(summary = "Hold a backup against deletion", description = PLACE_DESCRIPTION)
+    @Operation(summary = "Hold a backup against deletion", description = PLACE_DESCRIPTION,
+            parameters = @Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
+                    description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
+                    pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)))
     @ApiResponse(responseCode = "201", description = "held",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldJson.class)))
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.Body
-    public HttpResponse<HoldJson> holdBackup(HttpRequest<?> request,
+    public HttpResponse<?> holdBackup(HttpRequest<?> request,
             @BackupIdParameter @PathVariable("backup_id") String backupId,
             @Valid @Body FacadeRequests.PlaceHoldRequest body) {
         return place(request, backup(backupId), body);
@@ -147,11 +157,15 @@ public class HoldsController {
         return release(request, backup(backupId), holdId);
     }
 
-    private HttpResponse<HoldJson> place(HttpRequest<?> request, ResourceRef point, FacadeRequests.PlaceHoldRequest body) {
+    private HttpResponse<?> place(HttpRequest<?> request, ResourceRef point, FacadeRequests.PlaceHoldRequest body) {
         HoldReason reason = RequestFields.domainValue("reason", body.reason(), HoldReason::new);
-        HoldJson placed = HoldJson.of(holds.placeHold(new PlaceHoldCommand(caller(request), point, reason)));
-        return HttpResponse.created(placed).header(RequestAttributes.OPERATION_ID_HEADER,
-                RequestAttributes.operationId(request).toString());
+        HoldCaller caller = caller(request);
+        Supplier<MutableHttpResponse<?>> placed = () -> HttpResponse.created(HoldJson.of(
+                        holds.placeHold(new PlaceHoldCommand(caller, point, reason))))
+                .header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
+        // Keys are a team's (ADR 0027), as for a release.
+        return caller.actor() instanceof HoldActor.Team ? idempotent.run(request, bodies.fingerprintText(body), placed)
+                : placed.get();
     }
 
     private HttpResponse<?> release(HttpRequest<?> request, ResourceRef point, String rawHoldId) {

@@ -19,8 +19,10 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.vpsrecovery.application.change.PendingChangesService;
+import org.vpsrecovery.application.hold.RecoveryPointHoldsUseCase;
 import org.vpsrecovery.application.operation.GetOperationUseCase;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.hold.HoldId;
 import org.vpsrecovery.domain.idempotency.BeginResult;
 import org.vpsrecovery.domain.idempotency.IdempotencyKey;
 import org.vpsrecovery.domain.idempotency.Lease;
@@ -61,12 +63,14 @@ public class IdempotentRequests {
     private final IdempotencyRecords records;
     private final GetOperationUseCase operations;
     private final PendingChangesService changes;
+    private final RecoveryPointHoldsUseCase holds;
     private final JsonMapper json;
     private final Clock clock;
     private final Duration lease;
 
     public IdempotentRequests(IdempotencyRecords records, GetOperationUseCase operations, PendingChangesService changes,
-                              JsonMapper json, Clock clock, @Value("${vpsr.idempotency.lease:5m}") Duration lease) {
+                              RecoveryPointHoldsUseCase holds, JsonMapper json, Clock clock,
+                              @Value("${vpsr.idempotency.lease:5m}") Duration lease) {
         if (lease.isNegative() || lease.isZero() || lease.compareTo(KEY_LIFETIME) >= 0) {
             throw new IllegalArgumentException("vpsr.idempotency.lease must be positive and shorter than "
                     + KEY_LIFETIME.toHours() + " h, was " + lease);
@@ -74,6 +78,7 @@ public class IdempotentRequests {
         this.records = records;
         this.operations = operations;
         this.changes = changes;
+        this.holds = holds;
         this.json = json;
         this.clock = clock;
         this.lease = lease;
@@ -143,10 +148,15 @@ public class IdempotentRequests {
 
     /**
      * Whether the request holding the key got as far as leaving a trace: an operation (its intent was on record, so
-     * VPS.org may have acted) or a change stored to wait for approval (ADR 0043: asking again would make a second).
+     * VPS.org may have acted), a change stored to wait for approval (ADR 0043: asking again would make a second),
+     * or a hold it placed (the hold's id is the request's operation id).
      */
     private boolean reached(TeamId team, OperationId holder) {
-        return operations.exists(holder) || changes.find(team, holder).isPresent();
+        return operations.exists(holder) || changes.find(team, holder).isPresent() || placedHold(holder);
+    }
+
+    private boolean placedHold(OperationId holder) {
+        return holds.wasPlaced(new HoldId(holder.value()));
     }
 
     private MutableHttpResponse<?> interrupted(HttpRequest<?> request, TeamId team, Optional<OperationId> reached) {
@@ -154,6 +164,9 @@ public class IdempotentRequests {
                         ? "the first request with this Idempotency-Key was interrupted after its change was stored to "
                         + "wait for approval; it is not asked again: change " + id + " shows how it ends (GET "
                         + "/api/v1/changes/" + id + "/)"
+                        : placedHold(id)
+                        ? "the first request with this Idempotency-Key was interrupted after it placed its hold; it is "
+                        + "not placed again: hold " + id + " is among the point's holds (GET .../holds/)"
                         : "the first request with this Idempotency-Key was interrupted after it was "
                         + "accepted, so VPS.org may have acted on it; it is not sent again: operation " + id
                         + " shows how it ends (GET /api/v1/operations/" + id + "/)")

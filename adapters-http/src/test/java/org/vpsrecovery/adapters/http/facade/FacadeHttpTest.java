@@ -11,7 +11,10 @@ import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.change.PendingChange;
 import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.hold.HoldActor;
 import org.vpsrecovery.domain.hold.HoldId;
+import org.vpsrecovery.domain.hold.HoldReason;
+import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.idempotency.BeginResult;
 import org.vpsrecovery.domain.idempotency.IdempotencyKey;
 import org.vpsrecovery.domain.idempotency.Lease;
@@ -430,6 +433,53 @@ class FacadeHttpTest {
         assertThat((String) interrupted.get("detail")).contains("/api/v1/changes/" + dead + "/");
         assertThat(pendingChangeStore.owingApprovalEvents(10)).singleElement()
                 .satisfies(owing -> assertThat(owing.change().id()).isEqualTo(dead));
+    }
+
+    @Test
+    void aHoldPlacedWithAKeyIsPlacedOnceAndARepeatGetsTheFirstAnswer() throws Exception {
+        Map<String, String> key = Map.of("Idempotency-Key", "hold-once");
+        String body = "{\"reason\": \"incident 4711\"}";
+        ResourceRef point = new ResourceRef(ResourceRef.Type.SNAPSHOT, 811);
+        platform.provider.addSnapshot(811, platform.web, CreationStatus.COMPLETED);
+
+        Answer first = send("POST", "/api/v1/snapshots/811/holds/", BLUE_TOKEN, body, key);
+        Answer repeated = send("POST", "/api/v1/snapshots/811/holds/", BLUE_TOKEN, body, key);
+
+        assertThat(first.status()).as(first.raw().body()).isEqualTo(201);
+        assertThat(repeated.status()).isEqualTo(201);
+        assertThat(repeated.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(repeated.raw().body()).isEqualTo(first.raw().body());
+        assertThat(repeated.raw().headers().firstValue("X-Operation-Id"))
+                .isEqualTo(first.raw().headers().firstValue("X-Operation-Id"));
+        assertThat(platform.holds.on(point)).hasSize(1);
+        assertProblem(send("POST", "/api/v1/snapshots/811/holds/", BLUE_TOKEN, "{\"reason\": \"another\"}", key),
+                422, "IDEMPOTENCY_KEY_REUSED");
+        assertThat(platform.holds.on(point)).hasSize(1);
+    }
+
+    @Test
+    void aKeyLeftInFlightByAPlacementThatDiedAfterPlacingItsHoldPlacesNoSecond() throws Exception {
+        OperationId dead = OperationId.random();
+        ResourceRef point = new ResourceRef(ResourceRef.Type.SNAPSHOT, 811);
+        Instant now = platform.clock.instant();
+        assertThat(idempotencyRecords.begin(new IdempotencyKey("died-after-holding"), PlatformFixture.BLUE,
+                RequestFingerprint.of("POST", "/api/v1/snapshots/811/holds/",
+                        "{\"reason\":\"before the upgrade\"}".getBytes(StandardCharsets.UTF_8)),
+                new Lease(dead, now.plusSeconds(60)), now.plus(IdempotentRequests.KEY_LIFETIME)))
+                .isEqualTo(new BeginResult.Started());
+        // The dead request placed its hold (its id is the request's operation id), then died before answering.
+        platform.holds.place(RecoveryPointHold.place(new HoldId(dead.value()), PlatformFixture.BLUE, PlatformFixture.WEB,
+                point, new HoldReason("before the upgrade"), new HoldActor.Team(PlatformFixture.BLUE), now));
+
+        platform.clock.advance(Duration.ofSeconds(61));
+        Answer interrupted = send("POST", "/api/v1/snapshots/811/holds/", BLUE_TOKEN,
+                "{\"reason\": \"before the upgrade\"}", Map.of("Idempotency-Key", "died-after-holding"));
+
+        assertProblem(interrupted, 409, "IDEMPOTENT_REQUEST_INTERRUPTED");
+        assertThat(interrupted.raw().headers().firstValue("X-Operation-Id")).contains(dead.toString());
+        assertThat((String) interrupted.get("detail")).contains("hold " + dead);
+        assertThat(platform.holds.on(point)).singleElement().satisfies(hold -> assertThat(hold.id().value())
+                .isEqualTo(dead.value()));
     }
 
     @Test
