@@ -38,9 +38,11 @@ final class HoldsCommand {
     @Command(name = "place", mixinStandardHelpOptions = true,
             description = "Hold the point (a team's hold; an auditor's token places a legal hold).")
     int place(@ArgGroup(exclusive = true, multiplicity = "1") Point point,
-              @Option(names = "--reason", required = true, description = "why, 1-255 characters") String reason) {
+              @Option(names = "--reason", required = true, description = "why, 1-255 characters") String reason,
+              @Option(names = "--idempotency-key", paramLabel = "KEY",
+                      description = "a repeat with the same key gets the first answer, not a second hold") String key) {
         var body = vpsr.json().createObjectNode().put("reason", reason);
-        vpsr.output().object(vpsr.facade().post(point.holdsPath(), Map.of(), body, Map.of()).body());
+        vpsr.output().object(vpsr.facade().post(point.holdsPath(), Map.of(), body, SnapshotsCommand.idempotency(key)).body());
         return ExitCodes.OK;
     }
 
@@ -49,9 +51,11 @@ final class HoldsCommand {
                     + "person for it, the release waits for approval: its change id is printed (--wait follows it).")
     int release(@Parameters(paramLabel = "HOLD_ID") String holdId,
                 @ArgGroup(exclusive = true, multiplicity = "1") Point point,
+                @Option(names = "--idempotency-key", paramLabel = "KEY",
+                        description = "a repeat with the same key gets the first answer, not a second request") String key,
                 @Mixin WaitOptions wait) {
         FacadeClient facade = vpsr.facade();
-        FacadeClient.Answer answer = facade.delete(point.holdsPath() + holdId + "/", Map.of());
+        FacadeClient.Answer answer = facade.delete(point.holdsPath() + holdId + "/", SnapshotsCommand.idempotency(key));
         return vpsr.changedOrPending(facade, answer, answer.body(), wait);
     }
 }

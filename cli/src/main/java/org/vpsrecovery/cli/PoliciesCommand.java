@@ -3,6 +3,7 @@ package org.vpsrecovery.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,10 +132,13 @@ final class PoliciesCommand {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create a policy: --kind, --server-id (repeated) or --all-servers, --cron, --time-zone, "
                     + "--name-template and at least one --keep-* are what the service needs.")
-    int create(@ArgGroup(exclusive = false, multiplicity = "1") Fields fields, @Mixin WaitOptions wait) {
+    int create(@ArgGroup(exclusive = false, multiplicity = "1") Fields fields,
+               @Option(names = "--idempotency-key", paramLabel = "KEY",
+                       description = "a repeat with the same key gets the first answer, not a second policy") String key,
+               @Mixin WaitOptions wait) {
         ObjectNode body = fields.over(vpsr.json().createObjectNode());
         FacadeClient facade = vpsr.facade();
-        FacadeClient.Answer answer = facade.post("/api/v1/policies/", Map.of(), body, Map.of());
+        FacadeClient.Answer answer = facade.post("/api/v1/policies/", Map.of(), body, SnapshotsCommand.idempotency(key));
         return vpsr.changedOrPending(facade, answer, answer.body(), wait);
     }
 
@@ -145,6 +149,8 @@ final class PoliciesCommand {
                @Option(names = "--if-version", paramLabel = "N", description = "the version you mean to change (from get)")
                Long version,
                @ArgGroup(exclusive = false, multiplicity = "1") Fields fields,
+               @Option(names = "--idempotency-key", paramLabel = "KEY",
+                       description = "a repeat with the same key (and version) gets the first answer") String key,
                @Mixin WaitOptions wait) {
         FacadeClient facade = vpsr.facade();
         FacadeClient.Answer current = facade.get(path(id), Map.of());
@@ -158,7 +164,9 @@ final class PoliciesCommand {
         fields.over(body);
         String ifMatch = version != null ? "\"" + version + "\""
                 : current.header("ETag").orElseGet(() -> "\"" + current.body().path("version").asLong() + "\"");
-        FacadeClient.Answer answer = facade.put(path(id), body, Map.of("If-Match", ifMatch));
+        Map<String, String> headers = new HashMap<>(SnapshotsCommand.idempotency(key));
+        headers.put("If-Match", ifMatch);
+        FacadeClient.Answer answer = facade.put(path(id), body, headers);
         return vpsr.changedOrPending(facade, answer, answer.body(), wait);
     }
 
@@ -167,9 +175,15 @@ final class PoliciesCommand {
     int delete(@Parameters(paramLabel = "POLICY_ID") String id,
                @Option(names = "--if-version", paramLabel = "N", description = "refuse (412, exit 2) if it is no longer this version")
                Long version,
+               @Option(names = "--idempotency-key", paramLabel = "KEY",
+                       description = "a repeat with the same key gets the first answer") String key,
                @Mixin WaitOptions wait) {
         FacadeClient facade = vpsr.facade();
-        FacadeClient.Answer answer = facade.delete(path(id), version == null ? Map.of() : Map.of("If-Match", "\"" + version + "\""));
+        Map<String, String> headers = new HashMap<>(SnapshotsCommand.idempotency(key));
+        if (version != null) {
+            headers.put("If-Match", "\"" + version + "\"");
+        }
+        FacadeClient.Answer answer = facade.delete(path(id), headers);
         return vpsr.changedOrPending(facade, answer, vpsr.json().createObjectNode().put("policy_id", id)
                 .put("status", "deleted"), wait);
     }

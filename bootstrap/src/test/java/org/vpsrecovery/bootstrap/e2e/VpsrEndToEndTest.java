@@ -220,12 +220,17 @@ class VpsrEndToEndTest {
         assertThat(bad.exitCode()).as(bad.err()).isEqualTo(ExitCodes.USAGE);
         assertThat(bad.err()).contains("INVALID_SCHEDULE (400)");
 
-        Run created = vpsr.run(DEMO, "-o", "json", "policies", "create", "--kind", "snapshot", "--server-id", "12345",
+        String[] create = {"-o", "json", "policies", "create", "--kind", "snapshot", "--server-id", "12345",
                 "--cron", "0 3 * * *", "--time-zone", "Europe/Berlin", "--name-template", "nightly-{server_id}-{date}",
-                "--keep-last", "2", "--keep-daily", "7");
+                "--keep-last", "2", "--keep-daily", "7", "--idempotency-key", "nightly-policy"};
+        Run created = vpsr.run(DEMO, create);
         assertThat(created.exitCode()).as(created.err()).isZero();
         JsonNode policy = JSON.readTree(created.out());
         String id = policy.path("id").asText();
+        // A pipeline's retry with its key gets the first answer: one policy, not two.
+        Run repeated = vpsr.run(DEMO, create);
+        assertThat(repeated.exitCode()).as(repeated.err()).isZero();
+        assertThat(JSON.readTree(repeated.out()).path("id").asText()).isEqualTo(id);
         assertThat(policy.path("version").asLong()).isEqualTo(1);
         assertThat(policy.path("server_ids").get(0).asLong()).isEqualTo(12345);
         assertThat(policy.path("keep_daily").asInt()).isEqualTo(7);
@@ -234,6 +239,7 @@ class VpsrEndToEndTest {
         assertThat(listed.exitCode()).isZero();
         assertThat(listed.out().lines().toList().getFirst()).startsWith("ID").contains("VERSION").contains("CRON");
         assertThat(listed.out()).contains(id).contains("0 3 * * *").contains("Europe/Berlin");
+        assertThat(listed.out().lines().filter(line -> line.contains("nightly-{server_id}-{date}"))).hasSize(1);
         assertThat(vpsr.run(RunningPlatform.OTHER_TOKEN, "policies", "get", id).exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
 
         // Only the fields given change; If-Match is the version read, or the one named.
@@ -274,16 +280,23 @@ class VpsrEndToEndTest {
     @Test
     @Order(9)
     void holdsArePlacedListedAndReleasedAndAHeldSnapshotIsNotDeleted() throws Exception {
-        Run placed = vpsr.run(DEMO, "-o", "json", "holds", "place", "--snapshot", "798", "--reason", "kept for the audit");
+        String[] place = {"-o", "json", "holds", "place", "--snapshot", "798", "--reason", "kept for the audit",
+                "--idempotency-key", "audit-hold-798"};
+        Run placed = vpsr.run(DEMO, place);
         assertThat(placed.exitCode()).as(placed.err()).isZero();
         JsonNode hold = JSON.readTree(placed.out());
         assertThat(hold.path("active").asBoolean()).isTrue();
         assertThat(hold.path("kind").asText()).isEqualTo("team");
         String holdId = hold.path("id").asText();
+        // Repeated with its key: the first answer, and still one hold.
+        Run repeated = vpsr.run(DEMO, place);
+        assertThat(repeated.exitCode()).as(repeated.err()).isZero();
+        assertThat(JSON.readTree(repeated.out()).path("id").asText()).isEqualTo(holdId);
 
         Run listed = vpsr.run(DEMO, "holds", "list", "--snapshot", "798");
         assertThat(listed.out().lines().toList().getFirst()).startsWith("ID").contains("ACTIVE").contains("REASON");
         assertThat(listed.out()).contains(holdId).contains("kept for the audit");
+        assertThat(listed.out().lines().filter(line -> line.contains("kept for the audit"))).hasSize(1);
         assertThat(vpsr.run(DEMO, "holds", "list", "--backup", "499").out()).contains("(none)");
         assertThat(vpsr.run(RunningPlatform.OTHER_TOKEN, "holds", "list", "--snapshot", "798").exitCode())
                 .isEqualTo(ExitCodes.NOT_FOUND);
