@@ -29,8 +29,6 @@ public final class Application {
         }
         Map<String, Object> properties = new LinkedHashMap<>(deployment.properties());
         properties.putAll(embedded.properties());
-        // Flyway is run at start only if there is something to migrate (ADR 0056).
-        properties.putAll(SchemaAtStart.flywaySettings(properties));
         ApplicationContext context;
         try {
             context = new ThrowingStartup().args(args).mainClass(Application.class).banner(false)

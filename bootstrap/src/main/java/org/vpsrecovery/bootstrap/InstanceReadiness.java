@@ -1,7 +1,6 @@
 package org.vpsrecovery.bootstrap;
 
 import io.micronaut.context.BeanProvider;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.flyway.event.MigrationFinishedEvent;
@@ -53,18 +52,11 @@ public class InstanceReadiness implements HealthIndicator {
         return Publishers.just(HealthResult.builder(NAME, ready ? HealthStatus.UP : HealthStatus.DOWN).details(details).build());
     }
 
-    /**
-     * Set once Flyway migrated the database (micronaut-flyway migrates it as the data source is made),
-     * or from the start when every migration was already applied and Flyway was not run ({@link SchemaAtStart}).
-     */
+    /** Set once Flyway migrated the database (micronaut-flyway migrates it as the data source is made). */
     @Singleton
     static class MigrationsApplied implements ApplicationEventListener<MigrationFinishedEvent> {
 
         private volatile boolean applied;
-
-        MigrationsApplied(@Value("${" + SchemaAtStart.CURRENT + ":false}") boolean currentAtStart) {
-            this.applied = currentAtStart;
-        }
 
         @Override
         public void onApplicationEvent(MigrationFinishedEvent event) {
