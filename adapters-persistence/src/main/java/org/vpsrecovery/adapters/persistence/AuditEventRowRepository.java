@@ -8,12 +8,12 @@ import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.GenericRepository;
 import io.micronaut.data.repository.jpa.JpaSpecificationExecutor;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.List;
 
 /**
  * The reads of {@code audit_event}. The filtered pages are criteria queries
- * ({@link AuditEventRows#page}); the rest is SQL kept by hand for the plans of V4 (ADR 0020, 0030).
+ * ({@link AuditEventRows#page}); the rest is SQL kept by hand for the plans of V4 (ADR 0020, 0030). The
+ * summary's counts are read by {@link AuditSummaryCounts} (ADR 0053).
  */
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface AuditEventRowRepository extends GenericRepository<AuditEventRow, Long>,
@@ -42,39 +42,6 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
             ORDER BY intent.sequence LIMIT :limit""")
     List<AuditEventRow> pendingIntents(Instant acceptedBefore, int limit);
 
-    /**
-     * The period's counts recomputed from the events, grouped in one pass of the covering index
-     * audit_event_time_summary (index-only): the summary reads only the partial days at a period's
-     * edges this way ({@link #dailySummary} has the whole days). {@code unit} is "day" or "month",
-     * never caller text.
-     */
-    @Query("""
-            SELECT date_trunc(:unit, occurred_at, 'UTC') AS bucket, team, operation, outcome_kind, outcome_reason,
-                count(*) AS events
-            FROM audit_event
-            WHERE occurred_at >= :from AND occurred_at < :to AND (CAST(:team AS text) IS NULL OR team = :team)
-            GROUP BY 1, 2, 3, 4, 5""")
-    List<SummaryRow> summary(String unit, Instant from, Instant to, @Nullable String team);
-
-    /**
-     * The counts of the whole UTC days {@code [fromDay, toDay)} from the pre-aggregates of V28, in the
-     * same buckets and groups as {@link #summary}.
-     */
-    @Query("""
-            SELECT date_trunc(:unit, day::timestamp) AT TIME ZONE 'UTC' AS bucket, team, operation, outcome_kind,
-                outcome_reason, CAST(sum(events) AS bigint) AS events
-            FROM audit_daily_count
-            WHERE day >= :fromDay AND day < :toDay AND (CAST(:team AS text) IS NULL OR team = :team)
-            GROUP BY 1, 2, 3, 4, 5""")
-    List<SummaryRow> dailySummary(String unit, LocalDate fromDay, LocalDate toDay, @Nullable String team);
-
-    /** The counts of the whole UTC months {@code [fromMonth, toMonth)} (first days) by month, from V28's month rows. */
-    @Query("""
-            SELECT day::timestamp AT TIME ZONE 'UTC' AS bucket, team, operation, outcome_kind, outcome_reason, events
-            FROM audit_monthly_count
-            WHERE day >= :fromMonth AND day < :toMonth AND (CAST(:team AS text) IS NULL OR team = :team)""")
-    List<SummaryRow> monthlySummary(LocalDate fromMonth, LocalDate toMonth, @Nullable String team);
-
     /** Each max() is one backward probe of audit_event_server_completed. */
     @Query("""
             SELECT s.id AS server_id,
@@ -96,12 +63,6 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
     /** One row's position and hash. */
     @Introspected
     record SequenceHash(long sequence, byte[] hash) {
-    }
-
-    /** One group of the summary. */
-    @Introspected
-    record SummaryRow(Instant bucket, String team, String operation, String outcomeKind,
-                      @Nullable String outcomeReason, long events) {
     }
 
     /** One server's last completed create and restore. */

@@ -8,7 +8,6 @@ import io.micronaut.data.repository.jpa.criteria.CriteriaQueryBuilder;
 import jakarta.persistence.criteria.Predicate;
 import jakarta.persistence.criteria.Root;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +47,24 @@ public final class AuditEventRows {
     /** The events passing {@code filter}, newest first, older than the cursor, at most {@code limit}. */
     List<RecordedAuditEvent> page(AuditEventFilter filter, OptionalLong beforeSequence, int limit) {
         try {
-            return rows.findAll(newestFirst(filter, beforeSequence, limit)).stream()
+            return rows.findAll(newestFirst(filter, beforeSequence, limit, false)).stream()
+                    .map(AuditEventRows::toRecorded).toList();
+        } catch (RuntimeException e) {
+            throw DatabaseFailure.of("read audit events", e);
+        }
+    }
+
+    /**
+     * A batch of the export (ADR 0053): as {@link #page}, but a team is a range of one value and the
+     * order is (team, sequence). With {@code team = ?} the planner drops the constant team from the order
+     * and walks the primary key backwards, reading every team's events to keep one team's (1,000 rows
+     * of a 50-team history read ~50,000): the whole table for one team's export. The range keeps the
+     * order on (team, sequence), which only audit_event_team_sequence gives: the rows read are the rows
+     * returned.
+     */
+    List<RecordedAuditEvent> exportBatch(AuditEventFilter filter, OptionalLong beforeSequence, int limit) {
+        try {
+            return rows.findAll(newestFirst(filter, beforeSequence, limit, true)).stream()
                     .map(AuditEventRows::toRecorded).toList();
         } catch (RuntimeException e) {
             throw DatabaseFailure.of("read audit events", e);
@@ -63,32 +79,6 @@ public final class AuditEventRows {
         }
     }
 
-    List<AuditEventRowRepository.SummaryRow> summary(String unit, Instant from, Instant to, Optional<TeamId> team) {
-        try {
-            return rows.summary(unit, from, to, team.map(TeamId::value).orElse(null));
-        } catch (RuntimeException e) {
-            throw DatabaseFailure.of("summarise the audit history", e);
-        }
-    }
-
-    List<AuditEventRowRepository.SummaryRow> dailySummary(String unit, LocalDate fromDay, LocalDate toDay,
-                                                          Optional<TeamId> team) {
-        try {
-            return rows.dailySummary(unit, fromDay, toDay, team.map(TeamId::value).orElse(null));
-        } catch (RuntimeException e) {
-            throw DatabaseFailure.of("summarise the audit history", e);
-        }
-    }
-
-    List<AuditEventRowRepository.SummaryRow> monthlySummary(LocalDate fromMonth, LocalDate toMonth,
-                                                            Optional<TeamId> team) {
-        try {
-            return rows.monthlySummary(fromMonth, toMonth, team.map(TeamId::value).orElse(null));
-        } catch (RuntimeException e) {
-            throw DatabaseFailure.of("summarise the audit history", e);
-        }
-    }
-
     List<AuditEventRowRepository.ActivityRow> recoveryActivity(List<Long> servers) {
         try {
             return rows.recoveryActivity(servers);
@@ -98,14 +88,17 @@ public final class AuditEventRows {
     }
 
     static CriteriaQueryBuilder<AuditEventRow> newestFirst(AuditEventFilter filter, OptionalLong beforeSequence,
-                                                           int limit) {
+                                                           int limit, boolean teamOrdered) {
         return cb -> {
             @SuppressWarnings("unchecked")
             PersistentEntityCriteriaQuery<AuditEventRow> query =
                     (PersistentEntityCriteriaQuery<AuditEventRow>) cb.createQuery(AuditEventRow.class);
             Root<AuditEventRow> row = query.from(AuditEventRow.class);
             List<Predicate> where = new ArrayList<>();
-            filter.team().ifPresent(team -> where.add(cb.equal(row.get("team"), team.value())));
+            boolean byTeam = teamOrdered && filter.team().isPresent();
+            filter.team().ifPresent(team -> where.add(byTeam
+                    ? cb.between(row.<String>get("team"), team.value(), team.value())
+                    : cb.equal(row.get("team"), team.value())));
             filter.server().ifPresent(server -> where.add(cb.equal(row.get("serverId"), server.value())));
             if (filter.operations().size() == 1) {
                 // Equality, not IN: the planner matches it to the (team, operation, sequence) index.
@@ -126,7 +119,11 @@ public final class AuditEventRows {
             if (!where.isEmpty()) {
                 query.where(where.toArray(Predicate[]::new));
             }
-            query.orderBy(cb.desc(row.get("sequence")));
+            if (byTeam) {
+                query.orderBy(cb.desc(row.get("team")), cb.desc(row.get("sequence")));
+            } else {
+                query.orderBy(cb.desc(row.get("sequence")));
+            }
             return query.limit(limit);
         };
     }

@@ -12,7 +12,7 @@ import org.vpsrecovery.domain.port.AuditReports;
 public class AuditReportsFactory {
 
     @Singleton
-    AuditReports auditReports(AuditEventRows rows) {
-        return new JdbcAuditReports(rows);
+    AuditReports auditReports(AuditEventRows rows, DataSource dataSource) {
+        return new JdbcAuditReports(rows, PostgresAdapterFactory.pooled(dataSource));
     }
 }

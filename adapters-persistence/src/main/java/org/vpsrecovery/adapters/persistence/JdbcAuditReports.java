@@ -1,12 +1,11 @@
 package org.vpsrecovery.adapters.persistence;
 
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +14,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import javax.sql.DataSource;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
-import org.vpsrecovery.domain.audit.Operation;
-import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
-import org.vpsrecovery.domain.common.ReasonCode;
-import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.AuditEventStream;
 import org.vpsrecovery.domain.port.AuditReports;
 import org.vpsrecovery.domain.report.AuditEventPage;
@@ -34,7 +30,7 @@ import org.vpsrecovery.domain.server.ServerId;
  * The audit reports over {@code audit_event}, read-only, through Micronaut Data
  * ({@link AuditEventRowRepository}). Each query is shaped for an index of migration V4 (see
  * docs/adr/0020): pages walk an index ending in {@code sequence} backwards, the summary groups an
- * index-only scan of the period, the recovery activity takes one index probe per server and operation.
+ * index-only scan of the period (whole days and months from the counts of V28, ADR 0046 and 0053), the recovery activity takes one index probe per server and operation.
  */
 public final class JdbcAuditReports implements AuditReports {
 
@@ -42,9 +38,11 @@ public final class JdbcAuditReports implements AuditReports {
     static final int STREAM_BATCH = 1000;
 
     private final AuditEventRows rows;
+    private final AuditSummaryCounts counts;
 
-    public JdbcAuditReports(AuditEventRows rows) {
+    public JdbcAuditReports(AuditEventRows rows, DataSource dataSource) {
         this.rows = Objects.requireNonNull(rows, "rows");
+        this.counts = new AuditSummaryCounts(dataSource);
     }
 
     @Override
@@ -81,7 +79,7 @@ public final class JdbcAuditReports implements AuditReports {
         @Override
         public boolean hasNext() {
             if (batch.isEmpty() && !exhausted) {
-                List<RecordedAuditEvent> next = rows.page(filter, before, STREAM_BATCH);
+                List<RecordedAuditEvent> next = rows.exportBatch(filter, before, STREAM_BATCH);
                 batch.addAll(next);
                 exhausted = next.size() < STREAM_BATCH;
                 if (!next.isEmpty()) {
@@ -109,13 +107,12 @@ public final class JdbcAuditReports implements AuditReports {
     /**
      * Whole UTC months (by month) and whole UTC days from the pre-aggregates (V28, ADR 0046), the
      * partial days at the period's edges from the events; a period within one day's span reads only
-     * events. The counts of the parts are summed in {@link #fold}, so the answer is the one a
-     * recomputation over the events gives.
+     * events. The parts are read in one snapshot and summed in one {@link SummaryFold} (ADR 0053), so the
+     * answer is the one a recomputation over the events gives.
      */
     @Override
     public AuditSummary summarize(SummaryQuery query) {
         Objects.requireNonNull(query, "query");
-        String unit = unit(query);
         LocalDate firstWholeDay = utcDay(query.from());
         if (firstWholeDay.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(query.from())) {
             firstWholeDay = firstWholeDay.plusDays(1);
@@ -123,76 +120,38 @@ public final class JdbcAuditReports implements AuditReports {
         LocalDate endOfWholeDays = utcDay(query.to());
         Instant wholeFrom = firstWholeDay.atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant wholeTo = endOfWholeDays.atStartOfDay(ZoneOffset.UTC).toInstant();
-        List<AuditEventRowRepository.SummaryRow> groups = new ArrayList<>();
         if (!wholeFrom.isBefore(wholeTo)) {
-            groups.addAll(rows.summary(unit, query.from(), query.to(), query.team()));
-            return fold(query, groups);
+            return counts.recount(query);
         }
-        if (query.from().isBefore(wholeFrom)) {
-            groups.addAll(rows.summary(unit, query.from(), wholeFrom, query.team()));
-        }
-        LocalDate firstWholeMonth = firstWholeDay.withDayOfMonth(1);
-        if (firstWholeMonth.isBefore(firstWholeDay)) {
-            firstWholeMonth = firstWholeMonth.plusMonths(1);
-        }
+        LocalDate firstDay = firstWholeDay;
+        LocalDate firstWholeMonth = firstWholeDay.withDayOfMonth(1).isBefore(firstWholeDay)
+                ? firstWholeDay.withDayOfMonth(1).plusMonths(1) : firstWholeDay;
         LocalDate endOfWholeMonths = endOfWholeDays.withDayOfMonth(1);
-        if (query.bucket() == SummaryBucket.MONTH && firstWholeMonth.isBefore(endOfWholeMonths)) {
-            groups.addAll(days(unit, firstWholeDay, firstWholeMonth, query));
-            groups.addAll(rows.monthlySummary(firstWholeMonth, endOfWholeMonths, query.team()));
-            groups.addAll(days(unit, endOfWholeMonths, endOfWholeDays, query));
-        } else {
-            groups.addAll(days(unit, firstWholeDay, endOfWholeDays, query));
-        }
-        if (wholeTo.isBefore(query.to())) {
-            groups.addAll(rows.summary(unit, wholeTo, query.to(), query.team()));
-        }
-        return fold(query, groups);
+        return counts.summarize(query, reads -> {
+            if (query.from().isBefore(wholeFrom)) {
+                reads.events(query.from(), wholeFrom);
+            }
+            if (query.bucket() == SummaryBucket.MONTH && firstWholeMonth.isBefore(endOfWholeMonths)) {
+                days(reads, firstDay, firstWholeMonth);
+                reads.months(firstWholeMonth, endOfWholeMonths);
+                days(reads, endOfWholeMonths, endOfWholeDays);
+            } else {
+                days(reads, firstDay, endOfWholeDays);
+            }
+            if (wholeTo.isBefore(query.to())) {
+                reads.events(wholeTo, query.to());
+            }
+        });
     }
 
-    private List<AuditEventRowRepository.SummaryRow> days(String unit, LocalDate from, LocalDate to,
-                                                          SummaryQuery query) {
-        return from.isBefore(to) ? rows.dailySummary(unit, from, to, query.team()) : List.of();
-    }
-
-    /** The date_trunc unit of the query's buckets; never caller text. */
-    static String unit(SummaryQuery query) {
-        return switch (query.bucket()) {
-            case DAY -> "day";
-            case MONTH -> "month";
-        };
+    private static void days(AuditSummaryCounts.Reads reads, LocalDate from, LocalDate to) throws SQLException {
+        if (from.isBefore(to)) {
+            reads.days(from, to);
+        }
     }
 
     private static LocalDate utcDay(Instant instant) {
         return LocalDate.ofInstant(instant, ZoneOffset.UTC);
-    }
-
-    /** The summary of grouped counts; groups may repeat (a month read from days and edges) and are summed. */
-    static AuditSummary fold(SummaryQuery query, List<AuditEventRowRepository.SummaryRow> groups) {
-        record Key(Instant bucket, TeamId team, Operation operation, Outcome.Kind outcome) {
-        }
-        Map<Key, Long> counts = new HashMap<>();
-        // A team id is checked once per team, not once per row: a year by day is ~400,000 rows.
-        Map<String, TeamId> teams = new HashMap<>();
-        Map<ReasonCode, Long> rejections = new EnumMap<>(ReasonCode.class);
-        long calls = 0;
-        long failures = 0;
-        for (AuditEventRowRepository.SummaryRow group : groups) {
-            Outcome.Kind kind = Outcome.Kind.valueOf(group.outcomeKind());
-            Optional<ReasonCode> reason = Optional.ofNullable(group.outcomeReason()).map(ReasonCode::valueOf);
-            counts.merge(new Key(group.bucket(), teams.computeIfAbsent(group.team(), TeamId::new),
-                    Operation.valueOf(group.operation()), kind),
-                    group.events(), Long::sum);
-            if (kind == Outcome.Kind.REJECTED) {
-                rejections.merge(reason.orElseThrow(), group.events(), Long::sum);
-            }
-            calls += AuditSummary.isProviderAnswer(kind, reason) ? group.events() : 0;
-            failures += AuditSummary.isProviderFailure(kind, reason) ? group.events() : 0;
-        }
-        return new AuditSummary(query,
-                counts.entrySet().stream().map(c -> new AuditSummary.Count(c.getKey().bucket(), c.getKey().team(),
-                        c.getKey().operation(), c.getKey().outcome(), c.getValue())).toList(),
-                rejections.entrySet().stream().map(r -> new AuditSummary.ReasonCount(r.getKey(), r.getValue())).toList(),
-                calls, failures);
     }
 
     @Override

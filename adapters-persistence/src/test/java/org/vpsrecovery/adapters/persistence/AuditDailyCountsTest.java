@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.context.ApplicationContext;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -20,6 +23,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,9 +67,10 @@ class AuditDailyCountsTest {
 
     @Test
     void theSummaryFromDailyCountsEqualsTheOneRecomputedFromTheEvents() throws Exception {
-        ApplicationContext context = contexts.on(DATABASE.anotherMigrated());
+        TestDatabase database = DATABASE.anotherMigrated();
+        ApplicationContext context = contexts.on(database);
         AuditHistory history = context.getBean(AuditHistory.class);
-        AuditEventRows rows = context.getBean(AuditEventRows.class);
+        AuditSummaryCounts counts = new AuditSummaryCounts(PostgresAdapterFactory.pooled(context.getBean(DataSource.class)));
         AuditReports reports = context.getBean(AuditReports.class);
         Random random = new Random(20261201L);
         List<AuditEvent> events = new ArrayList<>();
@@ -88,9 +93,13 @@ class AuditDailyCountsTest {
                 START.plus(SPAN).plus(Duration.ofDays(2)).minusSeconds(1), SummaryBucket.MONTH, 5));
 
         for (SummaryQuery query : queries) {
-            AuditSummary recomputed = JdbcAuditReports.fold(query,
-                    rows.summary(JdbcAuditReports.unit(query), query.from(), query.to(), query.team()));
-            assertThat(reports.summarize(query)).as("summary of %s", query).isEqualTo(recomputed);
+            AuditSummary recomputed = counts.recount(query);
+            AuditSummary summary = reports.summarize(query);
+            assertThat(summary).as("summary of %s", query).isEqualTo(recomputed);
+            // And against a recount that shares no code with the summary: SQL's grouping, the domain's order.
+            assertThat(summary.counts()).as("counts of %s", query).containsExactlyElementsOf(sqlRecount(database, query));
+            assertThat(summary.topRejections()).as("rejections of %s", query)
+                    .containsExactlyElementsOf(sqlRejections(database, query));
         }
         // Not vacuous: the whole span counts every event.
         AuditSummary all = reports.summarize(queries.get(150));
@@ -128,6 +137,49 @@ class AuditDailyCountsTest {
                 .containsExactly("0");
         assertThat(strings(database, "SELECT count(*) FROM ((" + storedMonthly + ") EXCEPT ALL (" + monthly + ")) d"))
                 .containsExactly("0");
+    }
+
+    private static List<AuditSummary.Count> sqlRecount(TestDatabase database, SummaryQuery query) throws SQLException {
+        String sql = "SELECT date_trunc(?, occurred_at, 'UTC'), team, operation, outcome_kind, count(*) FROM audit_event"
+                + " WHERE occurred_at >= ? AND occurred_at < ? AND (CAST(? AS text) IS NULL OR team = ?) GROUP BY 1, 2, 3, 4";
+        List<AuditSummary.Count> counts = new ArrayList<>();
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement select = bind(connection.prepareStatement(sql), query, 2)) {
+            select.setString(1, query.bucket() == SummaryBucket.DAY ? "day" : "month");
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    counts.add(new AuditSummary.Count(rs.getObject(1, OffsetDateTime.class).toInstant(),
+                            new TeamId(rs.getString(2)), Operation.valueOf(rs.getString(3)),
+                            Outcome.Kind.valueOf(rs.getString(4)), rs.getLong(5)));
+                }
+            }
+        }
+        return counts.stream().sorted(AuditSummary.COUNT_ORDER).toList();
+    }
+
+    private static List<AuditSummary.ReasonCount> sqlRejections(TestDatabase database, SummaryQuery query)
+            throws SQLException {
+        String sql = "SELECT outcome_reason, count(*) FROM audit_event WHERE outcome_kind = 'REJECTED'"
+                + " AND occurred_at >= ? AND occurred_at < ? AND (CAST(? AS text) IS NULL OR team = ?) GROUP BY 1";
+        List<AuditSummary.ReasonCount> reasons = new ArrayList<>();
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement select = bind(connection.prepareStatement(sql), query, 1)) {
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    reasons.add(new AuditSummary.ReasonCount(ReasonCode.valueOf(rs.getString(1)), rs.getLong(2)));
+                }
+            }
+        }
+        return reasons.stream().sorted(AuditSummary.REASON_ORDER).limit(query.topReasons()).toList();
+    }
+
+    /** The period and team from parameter {@code first} on. */
+    private static PreparedStatement bind(PreparedStatement select, SummaryQuery query, int first) throws SQLException {
+        select.setObject(first, OffsetDateTime.ofInstant(query.from(), ZoneOffset.UTC));
+        select.setObject(first + 1, OffsetDateTime.ofInstant(query.to(), ZoneOffset.UTC));
+        select.setString(first + 2, query.team().map(TeamId::value).orElse(null));
+        select.setString(first + 3, query.team().map(TeamId::value).orElse(null));
+        return select;
     }
 
     private static void appendConcurrently(AuditHistory history, List<AuditEvent> events) throws Exception {

@@ -1,0 +1,135 @@
+package org.vpsrecovery.adapters.persistence;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.report.AuditSummary;
+import org.vpsrecovery.domain.report.SummaryQuery;
+
+/**
+ * Sums grouped counts (a group may come several times: a month read from days and edge days) into the
+ * summary (ADR 0053). A group's key is one long (UTC epoch day, team, operation, outcome), and the counts
+ * leave already in {@link AuditSummary#COUNT_ORDER}: sorting 400,000 counts by that comparator was a
+ * quarter of a year-by-day summary's samples, and a sorted list costs it one pass. Reasons are summed
+ * per outcome and reason (a few dozen), and the provider calls and rejections made from those sums.
+ */
+final class SummaryFold {
+
+    private static final int TEAM_BITS = 20;
+    private static final int OPERATION_BITS = 6;
+    private static final int OUTCOME_BITS = 6;
+    private static final Outcome.Kind[] KINDS = Outcome.Kind.values();
+    private static final Operation[] OPERATIONS = Operation.values();
+
+    static {
+        if (OPERATIONS.length > 1 << OPERATION_BITS || KINDS.length > 1 << OUTCOME_BITS) {
+            throw new ExceptionInInitializerError("a summary key holds at most 64 operations and outcomes");
+        }
+    }
+
+    private final SummaryQuery query;
+    private final Map<String, Integer> teamIndex = new HashMap<>();
+    private final List<String> teams = new ArrayList<>();
+    /** By {@link #spread} key: the group's key and its events. */
+    private final Map<Long, long[]> counts = new HashMap<>();
+    private final Map<Outcome.Kind, Map<String, long[]>> byReason = new EnumMap<>(Outcome.Kind.class);
+
+    SummaryFold(SummaryQuery query) {
+        this.query = query;
+    }
+
+    /** One group's events in the bucket starting on UTC epoch day {@code epochDay}; {@code reason} may be null. */
+    void add(int epochDay, String team, String operation, String outcome, String reason, long events) {
+        Integer index = teamIndex.get(team);
+        if (index == null) {
+            if (teams.size() == 1 << TEAM_BITS) {
+                throw new IllegalStateException("a summary counts at most " + (1 << TEAM_BITS) + " teams");
+            }
+            index = teams.size();
+            teams.add(new TeamId(team).value());
+            teamIndex.put(team, index);
+        }
+        Outcome.Kind kind = Outcome.Kind.valueOf(outcome);
+        long key = key(epochDay, index, Operation.valueOf(operation), kind);
+        counts.computeIfAbsent(spread(key), k -> new long[] {key, 0})[1] += events;
+        byReason.computeIfAbsent(kind, k -> new HashMap<>()).computeIfAbsent(reason == null ? "" : reason,
+                r -> new long[1])[0] += events;
+    }
+
+    AuditSummary summary() {
+        // Teams ranked by their value, so the key's order is the canonical order.
+        Integer[] byValue = new Integer[teams.size()];
+        Arrays.setAll(byValue, i -> i);
+        Arrays.sort(byValue, Comparator.comparing(teams::get));
+        int[] rank = new int[teams.size()];
+        TeamId[] ids = new TeamId[teams.size()];
+        for (int r = 0; r < byValue.length; r++) {
+            rank[byValue[r]] = r;
+            ids[r] = new TeamId(teams.get(byValue[r]));
+        }
+        long[][] ranked = new long[counts.size()][];
+        int i = 0;
+        for (long[] count : counts.values()) {
+            long key = count[0];
+            int team = (int) (key >>> (OPERATION_BITS + OUTCOME_BITS)) & ((1 << TEAM_BITS) - 1);
+            long rankedKey = key & ~(((1L << TEAM_BITS) - 1) << (OPERATION_BITS + OUTCOME_BITS))
+                    | (long) rank[team] << (OPERATION_BITS + OUTCOME_BITS);
+            ranked[i++] = new long[] {rankedKey, count[1]};
+        }
+        Arrays.sort(ranked, Comparator.comparingLong(k -> k[0]));
+        Map<Integer, Instant> buckets = new HashMap<>();
+        List<AuditSummary.Count> sorted = new ArrayList<>(ranked.length);
+        for (long[] count : ranked) {
+            long key = count[0];
+            int epochDay = (int) (key >> 32);
+            sorted.add(new AuditSummary.Count(
+                    buckets.computeIfAbsent(epochDay, d -> Instant.ofEpochSecond(d * 86_400L)),
+                    ids[(int) (key >>> (OPERATION_BITS + OUTCOME_BITS)) & ((1 << TEAM_BITS) - 1)],
+                    OPERATIONS[(int) (key >>> OUTCOME_BITS) & ((1 << OPERATION_BITS) - 1)],
+                    KINDS[(int) key & ((1 << OUTCOME_BITS) - 1)], count[1]));
+        }
+        Map<ReasonCode, Long> rejections = new EnumMap<>(ReasonCode.class);
+        long calls = 0;
+        long failures = 0;
+        for (Map.Entry<Outcome.Kind, Map<String, long[]>> kind : byReason.entrySet()) {
+            for (Map.Entry<String, long[]> reasonCount : kind.getValue().entrySet()) {
+                Optional<ReasonCode> reason = reasonCount.getKey().isEmpty() ? Optional.empty()
+                        : Optional.of(ReasonCode.valueOf(reasonCount.getKey()));
+                long events = reasonCount.getValue()[0];
+                if (kind.getKey() == Outcome.Kind.REJECTED) {
+                    rejections.merge(reason.orElseThrow(), events, Long::sum);
+                }
+                calls += AuditSummary.isProviderAnswer(kind.getKey(), reason) ? events : 0;
+                failures += AuditSummary.isProviderFailure(kind.getKey(), reason) ? events : 0;
+            }
+        }
+        return new AuditSummary(query, sorted,
+                rejections.entrySet().stream().map(r -> new AuditSummary.ReasonCount(r.getKey(), r.getValue())).toList(),
+                calls, failures);
+    }
+
+    /**
+     * The key multiplied by an odd constant (a bijection): {@code Long.hashCode} is high XOR low half, and
+     * (day, group) keys collide there so often that HashMap's bins turned into trees (a sixth of the
+     * fold's samples).
+     */
+    private static long spread(long key) {
+        return key * 0x9E3779B97F4A7C15L;
+    }
+
+    /** Epoch day in the high 32 bits (signed, so earlier days sort first), then team, operation, outcome. */
+    private static long key(int epochDay, int team, Operation operation, Outcome.Kind kind) {
+        return (long) epochDay << 32 | (long) team << (OPERATION_BITS + OUTCOME_BITS)
+                | (long) operation.ordinal() << OUTCOME_BITS | kind.ordinal();
+    }
+}
