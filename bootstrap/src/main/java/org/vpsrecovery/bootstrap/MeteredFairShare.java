@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.limits.FairShareLimits;
@@ -44,6 +45,12 @@ public final class MeteredFairShare implements FairShare {
             refused(team, refused);
             throw refused;
         }
+    }
+
+    /** Never refuses: nothing to count. */
+    @Override
+    public Optional<CallSlot> admitAtOnce(TeamId team, FairShareLimits limits, boolean call) {
+        return fairShare.admitAtOnce(team, limits, call);
     }
 
     private void refused(TeamId team, FairShareExceeded refused) {

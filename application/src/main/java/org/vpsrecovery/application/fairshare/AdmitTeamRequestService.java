@@ -1,6 +1,7 @@
 package org.vpsrecovery.application.fairshare;
 
 import java.util.Objects;
+import java.util.Optional;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.limits.FairShareLimits;
 import org.vpsrecovery.domain.port.FairShare;
@@ -31,5 +32,11 @@ public final class AdmitTeamRequestService implements AdmitTeamRequestUseCase {
         }
         FairShare.CallSlot slot = fairShare.enterCall(team, limits);
         return slot::close;
+    }
+
+    @Override
+    public Optional<Admission> admitAtOnce(TeamId team, boolean callsVpsOrg) {
+        Objects.requireNonNull(team, "team");
+        return fairShare.admitAtOnce(team, settings.fairShareOf(team), callsVpsOrg).map(slot -> slot::close);
     }
 }

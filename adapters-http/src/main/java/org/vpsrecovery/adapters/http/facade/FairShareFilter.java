@@ -1,15 +1,20 @@
 package org.vpsrecovery.adapters.http.facade;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
+import io.micronaut.core.propagation.PropagatedContext;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
-import io.micronaut.http.filter.FilterContinuation;
 import io.micronaut.http.filter.ServerFilterPhase;
 import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
+import jakarta.inject.Named;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 import org.vpsrecovery.application.fairshare.AdmitTeamRequestUseCase;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.FairShareExceeded;
@@ -20,34 +25,61 @@ import org.vpsrecovery.domain.port.PlatformUnavailable;
  * takes one request off its rate, and one that may call VPS.org ({@link #callsVpsOrg}) holds one of
  * its slots for calls in flight until its answer is ready; over either, {@code 429} problem+json
  * with {@code Retry-After}. Right after
- * {@link CallerAuthenticationFilter}, whose team it reads; auditors are not counted. The count is
- * shared through the database, so this filter runs on the blocking executor, never the event loop.
+ * {@link CallerAuthenticationFilter}, whose team it reads; auditors are not counted.
+ *
+ * <p>On the event loop (ADR 0047): nearly every request is admitted at once, from the tokens and
+ * slots this instance holds, and goes on without a hop. Only when that cannot be (a batch or a slot
+ * to fetch from the database, a lock held by a thread in a round trip) is the admission made on the
+ * blocking executor, with its bounded waits and refusals as before. The admission is kept on the
+ * request and closed by the response filter, once the answer is ready, whatever it is.
  */
 @ServerFilter("/api/**")
 public class FairShareFilter implements Ordered {
 
-    private final AdmitTeamRequestUseCase admissions;
+    static final String ADMISSION = "vpsr.fair-share.admission";
 
-    public FairShareFilter(AdmitTeamRequestUseCase admissions) {
+    private final AdmitTeamRequestUseCase admissions;
+    private final ExecutorService blocking;
+
+    public FairShareFilter(AdmitTeamRequestUseCase admissions, @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
         this.admissions = admissions;
+        this.blocking = blocking;
     }
 
+    /**
+     * Completes with the request to go on with, at once when admitted at once (or not a team's
+     * request), else once admitted on the blocking executor; a refusal completes it with the
+     * {@link FairShareExceeded} or {@link PlatformUnavailable}, answered by
+     * {@link FacadeExceptionHandlers.RecoveryFailureHandler} (429 or 503 with Retry-After). Never
+     * completes with null: Micronaut (CompletableFutureExecutionFlowImpl.flatMap) skips the rest of
+     * the chain on a null value and the server answers an empty 503 (ADR 0047's failed attempt).
+     */
     @RequestFilter
-    @ExecuteOn(TaskExecutors.BLOCKING)
-    public MutableHttpResponse<?> admit(HttpRequest<?> request, FilterContinuation<MutableHttpResponse<?>> continuation) {
+    public CompletionStage<HttpRequest<?>> admit(HttpRequest<?> request) {
         Optional<TeamId> team = request.getAttribute(RequestAttributes.TEAM, TeamId.class);
         if (team.isEmpty()) {
-            return continuation.proceed();
+            return CompletableFuture.completedFuture(request);
         }
-        AdmitTeamRequestUseCase.Admission admission;
-        try {
-            admission = admissions.admit(team.get(), callsVpsOrg(request.getPath()));
-        } catch (FairShareExceeded | PlatformUnavailable refused) {
-            return FacadeProblems.of(refused, RequestAttributes.requestId(request));
+        boolean callsVpsOrg = callsVpsOrg(request.getPath());
+        Optional<AdmitTeamRequestUseCase.Admission> atOnce = admissions.admitAtOnce(team.get(), callsVpsOrg);
+        if (atOnce.isPresent()) {
+            request.setAttribute(ADMISSION, atOnce.get());
+            return CompletableFuture.completedFuture(request);
         }
-        try (admission) {
-            return continuation.proceed();
-        }
+        Supplier<HttpRequest<?>> admitWaiting = () -> {
+            request.setAttribute(ADMISSION, admissions.admit(team.get(), callsVpsOrg));
+            return request;
+        };
+        return CompletableFuture.supplyAsync(PropagatedContext.wrapCurrent(admitWaiting), blocking);
+    }
+
+    /** The answer is ready (an error's too): the slot is given back. */
+    @ResponseFilter
+    public void close(HttpRequest<?> request, @Nullable Throwable failure) {
+        request.getAttribute(ADMISSION, AdmitTeamRequestUseCase.Admission.class).ifPresent(admission -> {
+            request.removeAttribute(ADMISSION, AdmitTeamRequestUseCase.Admission.class);
+            admission.close();
+        });
     }
 
     /**

@@ -25,9 +25,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -165,6 +167,51 @@ public final class PgFairShare implements FairShare, AutoCloseable {
         }
     }
 
+    /**
+     * A token of the batch in hand and, for a call, a free slot of the block, taken together or not
+     * at all, with {@code tryLock} only: never a round trip, never a wait behind one (ADR 0047).
+     * Empty when the batch is spent or lapsed, the block has no free slot or its lease is due for
+     * renewal, or another thread holds either lock: the blocking path then does what is needed.
+     */
+    @Override
+    public Optional<CallSlot> admitAtOnce(TeamId team, FairShareLimits limits, boolean call) {
+        Rate rate = rates.get(rateKey(team, limits));
+        if (rate == null || !rate.lock.tryLock()) {
+            return Optional.empty();
+        }
+        try {
+            Instant now = clock.instant();
+            if (rate.left <= 0 || !now.isBefore(rate.spendBy)) {
+                return Optional.empty();
+            }
+            if (!call) {
+                rate.left--;
+                rate.spent++;
+                return Optional.of(NO_SLOT);
+            }
+            Block block = blocks.get(team);
+            if (block == null || !block.tryEnter()) {
+                return Optional.empty();
+            }
+            try {
+                if (block.inUse >= limits.callsInFlight() || block.free.isEmpty() || block.renewalDue(now)) {
+                    return Optional.empty();
+                }
+                Integer slot = block.free.pollFirst();
+                block.inUse++;
+                rate.left--;
+                rate.spent++;
+                return Optional.of(new LocalSlot(block, slot));
+            } finally {
+                block.leave();
+            }
+        } finally {
+            rate.lock.unlock();
+        }
+    }
+
+    private static final CallSlot NO_SLOT = () -> { };
+
     private static <T> T fromBucket(Rate rate, java.util.function.Function<BucketProxy, T> use) {
         try {
             return use.apply(rate.bucket);
@@ -179,8 +226,12 @@ public final class PgFairShare implements FairShare, AutoCloseable {
      * requests at several instances at once).
      */
     private Rate rateOf(TeamId team, FairShareLimits limits) {
-        return rates.computeIfAbsent(team.value() + "/" + limits.requestsPerMinute() + "-per-minute",
+        return rates.computeIfAbsent(rateKey(team, limits),
                 key -> new Rate(buckets.builder().build(key, () -> rate(limits))));
+    }
+
+    private static String rateKey(TeamId team, FairShareLimits limits) {
+        return team.value() + "/" + limits.requestsPerMinute() + "-per-minute";
     }
 
     /**
@@ -219,7 +270,7 @@ public final class PgFairShare implements FairShare, AutoCloseable {
     @Override
     public CallSlot enterCall(TeamId team, FairShareLimits limits) {
         Block block = blocks.computeIfAbsent(team, Block::new);
-        block.lock.lock();
+        block.enter();
         try {
             Instant now = clock.instant();
             block.renewIfHalfGone(now);
@@ -235,7 +286,7 @@ public final class PgFairShare implements FairShare, AutoCloseable {
                 }
             }
         } finally {
-            block.lock.unlock();
+            block.leave();
         }
         throw FairShareExceeded.callsInFlight(limits.callsInFlight(), IN_FLIGHT_RETRY_AFTER);
     }
@@ -247,7 +298,7 @@ public final class PgFairShare implements FairShare, AutoCloseable {
      */
     public void giveBackIdleSlots() {
         for (Block block : blocks.values()) {
-            block.lock.lock();
+            block.enter();
             try {
                 Instant now = clock.instant();
                 List<Integer> idleSlots = new ArrayList<>();
@@ -263,7 +314,7 @@ public final class PgFairShare implements FairShare, AutoCloseable {
                 LOG.warn("could not give back or renew the call slots of team {}; their leases free them: {}",
                         block.team.value(), e.toString());
             } finally {
-                block.lock.unlock();
+                block.leave();
             }
         }
     }
@@ -280,7 +331,7 @@ public final class PgFairShare implements FairShare, AutoCloseable {
     public void close() {
         background.shutdownNow();
         for (Block block : blocks.values()) {
-            block.lock.lock();
+            block.enter();
             try {
                 List<Integer> all = new ArrayList<>(block.free);
                 all.addAll(block.leased);
@@ -290,7 +341,7 @@ public final class PgFairShare implements FairShare, AutoCloseable {
                 LOG.warn("could not give back the call slots of team {}; their leases free them: {}",
                         block.team.value(), e.toString());
             } finally {
-                block.lock.unlock();
+                block.leave();
             }
         }
     }
@@ -308,11 +359,58 @@ public final class PgFairShare implements FairShare, AutoCloseable {
         // Free slots, the most recently freed first; their freeing instant decides when they go back.
         final Deque<Integer> free = new ArrayDeque<>();
         final Map<Integer, Instant> freedAt = new HashMap<>();
+        // Slots whose calls ended while another thread held the lock: applied by whoever holds it next.
+        final ConcurrentLinkedQueue<Integer> ended = new ConcurrentLinkedQueue<>();
         int inUse;
         Instant leasedUntil = Instant.MIN;
 
         Block(TeamId team) {
             this.team = team;
+        }
+
+        void enter() {
+            lock.lock();
+            applyEnded();
+        }
+
+        boolean tryEnter() {
+            if (!lock.tryLock()) {
+                return false;
+            }
+            applyEnded();
+            return true;
+        }
+
+        /** Unlocks; a slot that ended meanwhile is applied here or by the thread that queued it. */
+        void leave() {
+            lock.unlock();
+            applyEndedIfFree();
+        }
+
+        private void applyEndedIfFree() {
+            while (!ended.isEmpty() && lock.tryLock()) {
+                try {
+                    applyEnded();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+
+        private void applyEnded() {
+            Instant now = null;
+            for (Integer slot = ended.poll(); slot != null; slot = ended.poll()) {
+                now = now == null ? clock.instant() : now;
+                inUse--;
+                if (leased.contains(slot)) {
+                    free.addFirst(slot);
+                    freedAt.put(slot, now);
+                }
+            }
+        }
+
+        boolean renewalDue(Instant now) {
+            return !leased.isEmpty() && !leasedUntil.minus(lease.dividedBy(2)).isAfter(now);
         }
 
         /** Claims more slots: as many as it holds already (the block doubles), at least one, within the bound. */
@@ -362,7 +460,7 @@ public final class PgFairShare implements FairShare, AutoCloseable {
 
         /** Renews the whole block's lease once half of it is gone, so the slots in use never lapse while this instance lives. */
         void renewIfHalfGone(Instant now) {
-            if (leased.isEmpty() || leasedUntil.minus(lease.dividedBy(2)).isAfter(now)) {
+            if (!renewalDue(now)) {
                 return;
             }
             try (Connection connection = dataSource.getConnection()) {
@@ -417,18 +515,14 @@ public final class PgFairShare implements FairShare, AutoCloseable {
             }
         }
 
-        /** A call ended: its slot is free here at once, and goes back to the table once idle. */
+        /**
+         * A call ended: its slot is free here at once, and goes back to the table once idle. Never
+         * waits for the lock (its holder may be in a round trip, and this may run on an event loop):
+         * queued, and applied by whichever thread holds the lock.
+         */
         void release(int slot) {
-            lock.lock();
-            try {
-                inUse--;
-                if (leased.contains(slot)) {
-                    free.addFirst(slot);
-                    freedAt.put(slot, clock.instant());
-                }
-            } finally {
-                lock.unlock();
-            }
+            ended.add(slot);
+            applyEndedIfFree();
         }
     }
 

@@ -300,6 +300,80 @@ public abstract class FairShareContract {
         moved.forEach(FairShare.CallSlot::close);
     }
 
+    /**
+     * A request admitted at once when it can be, the blocking way otherwise (as the facade does,
+     * ADR 0047): the two ways together are granted exactly the minute's tokens over both instances.
+     */
+    @Test
+    void admissionsAtOnceAndTheBlockingWayTogetherKeepTheRateExactly() {
+        AdjustableClock clock = new AdjustableClock(T0);
+        FairShare[] instances = twoInstances(clock, LEASE);
+        TeamId team = freshTeam();
+        FairShareLimits limits = new FairShareLimits(600, 10);
+        int taken = 0;
+        for (int i = 0; i < 800; i++) {
+            if (admit(instances[i % 2], team, limits, false).isPresent()) {
+                taken++;
+            }
+        }
+        assertThat(taken).isEqualTo(600);
+        for (FairShare instance : instances) {
+            assertThat(instance.admitAtOnce(team, limits, false)).isEmpty();
+            catchRefusal(() -> instance.takeRequest(team, limits));
+        }
+    }
+
+    /**
+     * Calls admitted at once or the blocking way never pass the bound over both instances, and a
+     * slot admitted at once comes back on close, for this instance at once and for the other once idle.
+     */
+    @Test
+    void slotsAdmittedAtOnceStayWithinTheBoundAndComeBackOnClose() {
+        AdjustableClock clock = new AdjustableClock(T0);
+        FairShare[] instances = twoInstances(clock, LEASE);
+        TeamId team = freshTeam();
+        FairShareLimits limits = new FairShareLimits(6000, 3);
+        for (int i = 0; i < 20; i++) {
+            admit(instances[0], team, limits, true).orElseThrow().close();
+        }
+        List<FairShare.CallSlot> held = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            admit(instances[i % 2], team, limits, true).ifPresent(held::add);
+        }
+        assertThat(held).hasSize(3);
+        for (FairShare instance : instances) {
+            assertThat(instance.admitAtOnce(team, limits, true)).isEmpty();
+        }
+        held.forEach(FairShare.CallSlot::close);
+        held.clear();
+
+        idleSlotsGivenBack(clock, instances);
+
+        for (int i = 0; i < 3; i++) {
+            held.add(instances[1].enterCall(team, limits));
+        }
+        assertThat(instances[0].admitAtOnce(team, limits, true)).isEmpty();
+        catchRefusal(() -> instances[0].enterCall(team, limits));
+        held.removeFirst().close();
+        admit(instances[1], team, limits, true).orElseThrow().close();
+        held.forEach(FairShare.CallSlot::close);
+    }
+
+    /** At once if it can be, else the rate then a slot; empty when refused. */
+    private static java.util.Optional<FairShare.CallSlot> admit(FairShare instance, TeamId team, FairShareLimits limits,
+                                                                boolean call) {
+        java.util.Optional<FairShare.CallSlot> atOnce = instance.admitAtOnce(team, limits, call);
+        if (atOnce.isPresent()) {
+            return atOnce;
+        }
+        try {
+            instance.takeRequest(team, limits);
+            return java.util.Optional.of(call ? instance.enterCall(team, limits) : () -> { });
+        } catch (FairShareExceeded refused) {
+            return java.util.Optional.empty();
+        }
+    }
+
     protected static FairShareExceeded catchRefusal(Runnable call) {
         try {
             call.run();
