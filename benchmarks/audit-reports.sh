@@ -5,7 +5,10 @@
 # database you run (a database already holding events is reused, not reloaded); otherwise an
 # embedded PostgreSQL is started from zonky's binaries, its data under bootstrap/target/.
 # Set VPSR_BENCH_SKIP_VERIFY=true to leave out the (long) whole-chain verification, and
-# VPSR_BENCH_SKIP_APPENDS=true the appends (8 clients over one, then two service instances).
+# VPSR_BENCH_SKIP_APPENDS=true the appends (8 clients over one, then two service instances),
+# VPSR_BENCH_SKIP_REPORTS=true the reports' timings (appends only); VPSR_BENCH_APPEND_OUTCOMES=true makes
+# every other appended event an outcome (a webhook type), as attempts go. On the embedded server the
+# appends also report pg_stat_statements' statements per transaction.
 # The figures go to stdout and to bootstrap/target/audit-reports-benchmark.md; copy them by hand
 # into docs/benchmarks.md with the machine they ran on. Never part of ./mvnw verify.
 set -euo pipefail
@@ -16,5 +19,7 @@ EVENTS="${1:-10000000}"
     -Dvpsr.bench.events="$EVENTS" \
     -Dvpsr.bench.skip-verify="${VPSR_BENCH_SKIP_VERIFY:-false}" \
     -Dvpsr.bench.skip-appends="${VPSR_BENCH_SKIP_APPENDS:-false}" \
+    -Dvpsr.bench.skip-reports="${VPSR_BENCH_SKIP_REPORTS:-false}" \
+    -Dvpsr.bench.append-outcomes="${VPSR_BENCH_APPEND_OUTCOMES:-false}" \
     -Dvpsr.bench.output="$PWD/bootstrap/target/audit-reports-benchmark.md"
 echo "figures: bootstrap/target/audit-reports-benchmark.md"

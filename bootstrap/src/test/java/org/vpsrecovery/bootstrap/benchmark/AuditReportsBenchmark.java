@@ -103,6 +103,8 @@ class AuditReportsBenchmark {
                     .setServerConfig("maintenance_work_mem", "1GB")
                     .setServerConfig("max_wal_size", "8GB")
                     .setServerConfig("checkpoint_timeout", "30min")
+                    // Statements and calls per append transaction: counts the machine's load does not change.
+                    .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                     .start();
             dataSource.setURL("jdbc:postgresql://127.0.0.1:" + embedded.getPort() + "/postgres");
             dataSource.setUser("postgres");
@@ -122,11 +124,12 @@ class AuditReportsBenchmark {
                 report.append(String.format(Locale.ROOT, "reusing %,d events already loaded%n", existing));
                 count = existing;
             }
-            List<Measurement> measurements = measure(dataSource, count);
-            String table = table(measurements, count);
-            report.append(table);
+            if (!Boolean.getBoolean("vpsr.bench.skip-reports")) {
+                report.append(table(measure(dataSource, count), count));
+            }
             if (!Boolean.getBoolean("vpsr.bench.skip-appends")) {
-                report.append(appends(dataSource, 1)).append(appends(dataSource, 2));
+                boolean outcomes = Boolean.getBoolean("vpsr.bench.append-outcomes");
+                report.append(appends(dataSource, 1, outcomes)).append(appends(dataSource, 2, outcomes));
             }
             System.out.println(report);
             Files.createDirectories(output.toAbsolutePath().getParent());
@@ -314,7 +317,7 @@ class AuditReportsBenchmark {
      * Appends through the service's audit history (group commit, the chain, the daily counts' trigger,
      * every index) from 8 clients spread over {@code instances} service instances on the loaded table.
      */
-    private static String appends(PGSimpleDataSource dataSource, int instances) throws Exception {
+    private static String appends(PGSimpleDataSource dataSource, int instances, boolean outcomes) throws Exception {
         List<ApplicationContext> services = new ArrayList<>();
         ExecutorService clients = Executors.newFixedThreadPool(APPEND_CLIENTS);
         try {
@@ -323,36 +326,74 @@ class AuditReportsBenchmark {
             }
             Instant at = Instant.now();
             // Warm-up: connections open, statements prepared.
-            runAppends(services, clients, 800, at);
+            runAppends(services, clients, 800, at, outcomes);
+            boolean statements = resetStatementCounts(dataSource);
             long before = scalar(dataSource, "SELECT last_sequence FROM audit_chain_head");
             long started = System.nanoTime();
-            runAppends(services, clients, APPENDS, at);
+            runAppends(services, clients, APPENDS, at, outcomes);
             Duration took = elapsed(started);
             long after = scalar(dataSource, "SELECT last_sequence FROM audit_chain_head");
             // The transactions that wrote them (a row's xmin), a count the machine's load does not change.
             long transactions = scalar(dataSource, "SELECT count(DISTINCT xmin::text) FROM audit_event WHERE sequence > "
                     + before + " AND sequence <= " + after);
-            return String.format(Locale.ROOT, "%nappends: %d clients over %d instance(s): %,d events in %s = %,.0f/s; "
-                            + "%,d transactions, %.1f events each%n", APPEND_CLIENTS, instances, after - before,
-                    seconds(took), (after - before) / (took.toNanos() / 1e9), transactions,
-                    (after - before) / (double) Math.max(1, transactions));
+            return String.format(Locale.ROOT, "%nappends%s: %d clients over %d instance(s): %,d events in %s = %,.0f/s; "
+                            + "%,d transactions, %.1f events each%n", outcomes ? " (intents and outcomes)" : "",
+                    APPEND_CLIENTS, instances, after - before, seconds(took), (after - before) / (took.toNanos() / 1e9),
+                    transactions, (after - before) / (double) Math.max(1, transactions))
+                    + (statements ? statementCounts(dataSource, transactions) : "");
         } finally {
             clients.shutdownNow();
             services.forEach(ApplicationContext::close);
         }
     }
 
-    private static void runAppends(List<ApplicationContext> services, ExecutorService clients, int events, Instant at)
-            throws Exception {
+    /** Zeroes pg_stat_statements' counters; false if the server has not loaded it (a database of your own). */
+    private static boolean resetStatementCounts(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            statement.execute("SELECT pg_stat_statements_reset()");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** Statements the server ran during the appends, per transaction that wrote events, most called first. */
+    private static String statementCounts(DataSource dataSource, long transactions) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) "
+                     + "FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' "
+                     + "AND query NOT LIKE '%last_sequence FROM audit_chain_head' ORDER BY calls DESC")) {
+            long total = 0;
+            while (rs.next()) {
+                total += rs.getLong(1);
+                if (rs.getLong(1) * 100 >= transactions) {
+                    out.append(String.format(Locale.ROOT, "  %.2f a transaction: %s%n",
+                            rs.getLong(1) / (double) Math.max(1, transactions), rs.getString(2)));
+                }
+            }
+            out.insert(0, String.format(Locale.ROOT, "  statements: %,d, %.2f a transaction%n", total,
+                    total / (double) Math.max(1, transactions)));
+        }
+        return out.toString();
+    }
+
+    private static void runAppends(List<ApplicationContext> services, ExecutorService clients, int events, Instant at,
+                                   boolean outcomes) throws Exception {
         List<Future<?>> running = new ArrayList<>();
         for (int c = 0; c < APPEND_CLIENTS; c++) {
             AuditHistory history = services.get(c % services.size()).getBean(AuditHistory.class);
             int client = c;
             running.add(clients.submit(() -> {
                 for (int i = 0; i < events / APPEND_CLIENTS; i++) {
+                    // With outcomes, as attempts go: an intent, then its outcome (a webhook type) under the same id.
+                    boolean outcome = outcomes && i % 2 == 1;
                     history.append(new AuditEvent(at, new TeamId("team-0" + client), new RequestId("append-" + client
-                            + "-" + i), Operation.CREATE_SNAPSHOT, Optional.of(new ServerId(100_000L + client)),
-                            Optional.empty(), new Outcome.Accepted(), OptionalInt.empty(), Map.of()));
+                            + "-" + (outcomes ? i / 2 : i)), Operation.CREATE_SNAPSHOT,
+                            Optional.of(new ServerId(100_000L + client)), Optional.empty(),
+                            outcome ? new Outcome.Completed() : new Outcome.Accepted(),
+                            outcome ? OptionalInt.of(201) : OptionalInt.empty(), Map.of()));
                 }
             }));
         }
