@@ -55,24 +55,10 @@ final class AuditSummaryCounts {
     /** The summary of {@code query} made of the parts {@code plan} reads. */
     AuditSummary summarize(SummaryQuery query, Plan plan) {
         SummaryFold fold = new SummaryFold(query);
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            connection.setReadOnly(true);
-            try {
-                plan.read(new SnapshotReads(connection, query, fold));
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                ChainedAuditWriter.rollbackQuietly(connection, e);
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-                connection.setReadOnly(false);
-                connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            }
-        } catch (SQLException e) {
-            throw new DatabaseFailure("could not summarise the audit history: " + e.getMessage(), e);
-        }
+        ReadOnlySnapshot.read(dataSource, "could not summarise the audit history", connection -> {
+            plan.read(new SnapshotReads(connection, query, fold));
+            return fold;
+        });
         return fold.summary();
     }
 

@@ -68,25 +68,10 @@ final class ChainVerifier {
     private ChainVerification verify(ChainWalk walk, long after) {
         ExecutorService pool = Executors.newFixedThreadPool(workers, Thread.ofPlatform().daemon()
                 .name("audit-chain-verify-", 0).factory());
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
+        try {
             // One snapshot for the rows and the head, and a cursor so the table need not fit in memory.
-            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            connection.setReadOnly(true);
-            try {
-                ChainVerification result = walk(connection, walk, after, pool);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                ChainedAuditWriter.rollbackQuietly(connection, e);
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-                connection.setReadOnly(false);
-                connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            }
-        } catch (SQLException e) {
-            throw new DatabaseFailure("could not verify the audit chain: " + e.getMessage(), e);
+            return ReadOnlySnapshot.read(dataSource, "could not verify the audit chain",
+                    connection -> walk(connection, walk, after, pool));
         } finally {
             pool.shutdownNow();
         }

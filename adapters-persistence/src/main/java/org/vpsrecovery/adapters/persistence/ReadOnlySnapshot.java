@@ -1,0 +1,45 @@
+package org.vpsrecovery.adapters.persistence;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * One read-only REPEATABLE READ transaction on a connection of its own: reads that must all see one
+ * snapshot (the chain's walk and its head, a summary's parts), and the connection handed back to the
+ * pool as it was lent.
+ */
+final class ReadOnlySnapshot {
+
+    /** What is read inside the snapshot. */
+    @FunctionalInterface
+    interface Reads<T> {
+        T read(Connection connection) throws SQLException;
+    }
+
+    private ReadOnlySnapshot() {
+    }
+
+    /** {@code reads} in one snapshot; a database failure is a {@link DatabaseFailure} saying what {@code failing} could not do. */
+    static <T> T read(DataSource dataSource, String failing, Reads<T> reads) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setReadOnly(true);
+            try {
+                T result = reads.read(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                ChainedAuditWriter.rollbackQuietly(connection, e);
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+                connection.setReadOnly(false);
+                connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseFailure(failing + ": " + e.getMessage(), e);
+        }
+    }
+}
