@@ -134,7 +134,7 @@ final class AuditSummaryCounts {
     }
 
     /** The date_trunc unit of the query's buckets; never caller text. */
-    static String unit(SummaryQuery query) {
+    private static String unit(SummaryQuery query) {
         return switch (query.bucket()) {
             case DAY -> "day";
             case MONTH -> "month";

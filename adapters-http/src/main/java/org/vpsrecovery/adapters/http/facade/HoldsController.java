@@ -163,9 +163,7 @@ public class HoldsController {
         Supplier<MutableHttpResponse<?>> placed = () -> HttpResponse.created(HoldJson.of(
                         holds.placeHold(new PlaceHoldCommand(caller, point, reason))))
                 .header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
-        // Keys are a team's (ADR 0027), as for a release.
-        return caller.actor() instanceof HoldActor.Team ? idempotent.run(request, bodies.fingerprintText(body), placed)
-                : placed.get();
+        return keyedForTeams(request, caller, bodies.fingerprintText(body), placed);
     }
 
     private HttpResponse<?> release(HttpRequest<?> request, ResourceRef point, String rawHoldId) {
@@ -181,8 +179,16 @@ public class HoldsController {
             case Gated.Done<RecoveryPointHold>(RecoveryPointHold hold) -> HttpResponse.ok(HoldJson.of(hold));
             case Gated.Waiting<RecoveryPointHold>(var pending) -> PendingChangeJson.accepted(pending);
         };
-        // Keys are a team's (ADR 0027); an auditor's release is never gated, and a second one is refused as released.
-        return caller.actor() instanceof HoldActor.Team ? idempotent.run(request, "", released) : released.get();
+        return keyedForTeams(request, caller, "", released);
+    }
+
+    /**
+     * Keys are a team's (ADR 0027): a team's request runs under its Idempotency-Key; an auditor's ignores it (a legal
+     * hold's release is never gated, and a second one is refused as released).
+     */
+    private HttpResponse<?> keyedForTeams(HttpRequest<?> request, HoldCaller caller, String body,
+                                          Supplier<MutableHttpResponse<?>> action) {
+        return caller.actor() instanceof HoldActor.Team ? idempotent.run(request, body, action) : action.get();
     }
 
     private static HoldCaller caller(HttpRequest<?> request) {
