@@ -19,6 +19,7 @@ import org.vpsrecovery.application.restore.SafetySnapshotSettings;
 import org.vpsrecovery.application.restore.SafetySnapshots;
 import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
 import org.vpsrecovery.application.operation.TrackOperationsService;
+import org.vpsrecovery.application.audit.AuditReadSlots;
 import org.vpsrecovery.application.audit.ListAuditEventsService;
 import org.vpsrecovery.application.audit.RecordChainCheckpointService;
 import org.vpsrecovery.application.audit.ReportRecoverabilityService;
@@ -72,6 +73,7 @@ public final class PlatformFixture {
     public final InMemoryRecoveryOperations operations = new InMemoryRecoveryOperations();
     public final InMemoryAuditHistory history = new InMemoryAuditHistory(operations);
     public final InMemoryAuditReports auditReports = new InMemoryAuditReports(history);
+    public final AuditReadSlots auditReadSlots = new AuditReadSlots(4, Duration.ofMillis(200), Duration.ofSeconds(5));
     public final InMemoryChainCheckpoints checkpoints = new InMemoryChainCheckpoints();
     public final CheckpointSigner checkpointSigner = newCheckpointSigner();
     public final ServerRef web = provider.addServer(WEB.value(), "web-server-01");
@@ -189,12 +191,12 @@ public final class PlatformFixture {
     }
 
     public ListAuditEventsService listAuditEvents() {
-        return new ListAuditEventsService(auditReports);
+        return new ListAuditEventsService(auditReports, auditReadSlots);
     }
 
     public VerifyAuditChainService verifyAuditChain() {
         return new VerifyAuditChainService(history, history, checkpoints,
-                CheckpointKeys.of(List.of(checkpointSigner.publicKey())));
+                CheckpointKeys.of(List.of(checkpointSigner.publicKey())), auditReadSlots);
     }
 
     public RecordChainCheckpointService recordChainCheckpoint() {
@@ -211,11 +213,11 @@ public final class PlatformFixture {
     }
 
     public SummarizeAuditService summarizeAudit() {
-        return new SummarizeAuditService(auditReports);
+        return new SummarizeAuditService(auditReports, auditReadSlots);
     }
 
     public ReportRecoverabilityService reportRecoverability() {
-        return new ReportRecoverabilityService(provider, provider, ownership, ownership, auditReports, clock);
+        return new ReportRecoverabilityService(provider, provider, ownership, ownership, auditReports, clock, auditReadSlots);
     }
 
 

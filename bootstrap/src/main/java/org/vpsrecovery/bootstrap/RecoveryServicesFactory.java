@@ -5,6 +5,7 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.value.PropertyResolver;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 import org.vpsrecovery.adapters.http.provider.VpsOrgClient;
@@ -29,6 +30,7 @@ import org.vpsrecovery.application.server.RestoreHoldService;
 import org.vpsrecovery.application.attempt.TrackingDeadlines;
 import org.vpsrecovery.application.operation.ReadOperationsService;
 import org.vpsrecovery.application.operation.TrackOperationsService;
+import org.vpsrecovery.application.audit.AuditReadSlots;
 import org.vpsrecovery.application.audit.ListAuditEventsService;
 import org.vpsrecovery.application.audit.ListAuditEventsUseCase;
 import org.vpsrecovery.application.audit.ReportRecoverabilityService;
@@ -276,26 +278,48 @@ public class RecoveryServicesFactory {
         return new ReadOperationsService(operations, clock);
     }
 
+    /**
+     * Long audit reads at once on this instance, and how long one waits for its turn (ADR 0062): a wrong
+     * setting stops the start. {@code vpsr.audit.reads.in_use} shows the slots taken.
+     */
+    @Context
+    AuditReadSlots auditReadSlots(@Value("${vpsr.audit.reads.concurrent:4}") int concurrent,
+                                  @Value("${vpsr.audit.reads.max-wait:2s}") Duration maxWait, MeterRegistry registry) {
+        AuditReadSlots slots;
+        try {
+            slots = new AuditReadSlots(concurrent, maxWait, AUDIT_READS_RETRY_AFTER);
+        } catch (IllegalArgumentException invalid) {
+            throw new StartupRefused("vpsr.audit.reads.concurrent / vpsr.audit.reads.max-wait: " + invalid.getMessage());
+        }
+        Gauge.builder("vpsr.audit.reads.in_use", slots, taken -> concurrent - taken.available())
+                .description("Long audit reads (exports, summaries, chain walks, recoverability) running on this instance")
+                .register(registry);
+        return slots;
+    }
+
+    /** A refused long read: most take seconds, so a second or two would only be refused again. */
+    static final Duration AUDIT_READS_RETRY_AFTER = Duration.ofSeconds(5);
+
     @Singleton
-    ListAuditEventsUseCase listAuditEvents(AuditReports reports) {
-        return new ListAuditEventsService(reports);
+    ListAuditEventsUseCase listAuditEvents(AuditReports reports, AuditReadSlots slots) {
+        return new ListAuditEventsService(reports, slots);
     }
 
     @Singleton
     VerifyAuditChainUseCase verifyAuditChain(AuditHistory history, ChainPositions positions,
-                                             ChainCheckpoints checkpoints, CheckpointKeys trusted) {
-        return new VerifyAuditChainService(history, positions, checkpoints, trusted);
+                                             ChainCheckpoints checkpoints, CheckpointKeys trusted, AuditReadSlots slots) {
+        return new VerifyAuditChainService(history, positions, checkpoints, trusted, slots);
     }
 
     @Singleton
-    SummarizeAuditUseCase summarizeAudit(AuditReports reports) {
-        return new SummarizeAuditService(reports);
+    SummarizeAuditUseCase summarizeAudit(AuditReports reports, AuditReadSlots slots) {
+        return new SummarizeAuditService(reports, slots);
     }
 
     @Singleton
     ReportRecoverabilityUseCase reportRecoverability(MeteredProvider provider, ConfiguredTeams teams,
-                                                     AuditReports reports, Clock clock) {
-        return new ReportRecoverabilityService(provider, provider, teams, teams, reports, clock);
+                                                     AuditReports reports, Clock clock, AuditReadSlots slots) {
+        return new ReportRecoverabilityService(provider, provider, teams, teams, reports, clock, slots);
     }
 
 }

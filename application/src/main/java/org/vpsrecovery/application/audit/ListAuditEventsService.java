@@ -10,9 +10,11 @@ import org.vpsrecovery.domain.report.AuditEventPage;
 public final class ListAuditEventsService implements ListAuditEventsUseCase {
 
     private final AuditReports reports;
+    private final AuditReadSlots slots;
 
-    public ListAuditEventsService(AuditReports reports) {
+    public ListAuditEventsService(AuditReports reports, AuditReadSlots slots) {
         this.reports = Objects.requireNonNull(reports, "reports");
+        this.slots = Objects.requireNonNull(slots, "slots");
     }
 
     @Override
@@ -23,7 +25,8 @@ public final class ListAuditEventsService implements ListAuditEventsUseCase {
 
     @Override
     public AuditEventStream exportAuditEvents(AuditReader reader, AuditEventFilter filter) {
-        return reports.stream(scoped(reader, filter));
+        AuditEventFilter scoped = scoped(reader, filter);
+        return slots.stream(() -> reports.stream(scoped));
     }
 
     private static AuditEventFilter scoped(AuditReader reader, AuditEventFilter filter) {

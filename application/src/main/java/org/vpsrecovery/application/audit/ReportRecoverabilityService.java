@@ -35,9 +35,11 @@ public final class ReportRecoverabilityService implements ReportRecoverabilityUs
     private final TeamDirectory teams;
     private final AuditReports reports;
     private final Clock clock;
+    private final AuditReadSlots slots;
 
     public ReportRecoverabilityService(SnapshotProvider snapshots, BackupProvider backups, ServerOwnership ownership,
-                                       TeamDirectory teams, AuditReports reports, Clock clock) {
+                                       TeamDirectory teams, AuditReports reports, Clock clock, AuditReadSlots slots) {
+        this.slots = Objects.requireNonNull(slots, "slots");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.backups = Objects.requireNonNull(backups, "backups");
         this.ownership = Objects.requireNonNull(ownership, "ownership");
@@ -52,6 +54,11 @@ public final class ReportRecoverabilityService implements ReportRecoverabilityUs
         if (expiringWithin.isNegative() || expiringWithin.compareTo(MAX_EXPIRING_WITHIN) > 0) {
             throw new IllegalArgumentException("expiring within must be 0-" + MAX_EXPIRING_WITHIN.toDays() + " days");
         }
+        // Two whole lists at VPS.org (auditors are outside the teams' fair share) and the servers' history.
+        return slots.read(() -> report(reader, expiringWithin));
+    }
+
+    private RecoverabilityReport report(AuditReader reader, Duration expiringWithin) {
         Map<ServerId, TeamId> owners = new LinkedHashMap<>();
         List<TeamId> visible = reader.onlyTeam().map(List::of)
                 .orElseGet(() -> teams.teams().stream().sorted(Comparator.comparing(TeamId::value)).toList());

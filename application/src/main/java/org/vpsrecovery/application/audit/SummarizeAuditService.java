@@ -8,13 +8,16 @@ import org.vpsrecovery.domain.report.SummaryQuery;
 public final class SummarizeAuditService implements SummarizeAuditUseCase {
 
     private final AuditReports reports;
+    private final AuditReadSlots slots;
 
-    public SummarizeAuditService(AuditReports reports) {
+    public SummarizeAuditService(AuditReports reports, AuditReadSlots slots) {
         this.reports = Objects.requireNonNull(reports, "reports");
+        this.slots = Objects.requireNonNull(slots, "slots");
     }
 
     @Override
     public AuditSummary summarizeAudit(AuditReader reader, SummaryQuery query) {
-        return reports.summarize(reader.scope(query.team()).map(query::forTeam).orElse(query));
+        SummaryQuery scoped = reader.scope(query.team()).map(query::forTeam).orElse(query);
+        return slots.read(() -> reports.summarize(scoped));
     }
 }

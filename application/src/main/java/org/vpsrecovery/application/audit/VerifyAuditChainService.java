@@ -21,9 +21,11 @@ public final class VerifyAuditChainService implements VerifyAuditChainUseCase {
     private final ChainPositions positions;
     private final ChainCheckpoints checkpoints;
     private final CheckpointKeys trusted;
+    private final AuditReadSlots slots;
 
     public VerifyAuditChainService(AuditHistory history, ChainPositions positions, ChainCheckpoints checkpoints,
-                                   CheckpointKeys trusted) {
+                                   CheckpointKeys trusted, AuditReadSlots slots) {
+        this.slots = Objects.requireNonNull(slots, "slots");
         this.history = Objects.requireNonNull(history, "history");
         this.positions = Objects.requireNonNull(positions, "positions");
         this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
@@ -37,10 +39,12 @@ public final class VerifyAuditChainService implements VerifyAuditChainUseCase {
         if (!(reader instanceof AuditReader.Auditor)) {
             throw new AccessDenied("only an auditor verifies the whole audit chain");
         }
-        CheckpointCheck check = StoredCheckpointsReading.checkAll(checkpoints, positions, trusted);
-        // Every checkpoint is compared first; the latest walked one then vouches for the events up to it.
-        Optional<ChainCheckpoint> from = start == WalkStart.LATEST_CHECKPOINT ? check.walkStart() : Optional.empty();
-        return check.against(from.map(checkpoint -> history.verifyChainAfter(checkpoint.sequence(), checkpoint.hash()))
-                .orElseGet(history::verifyChain));
+        return slots.read(() -> {
+            CheckpointCheck check = StoredCheckpointsReading.checkAll(checkpoints, positions, trusted);
+            // Every checkpoint is compared first; the latest walked one then vouches for the events up to it.
+            Optional<ChainCheckpoint> from = start == WalkStart.LATEST_CHECKPOINT ? check.walkStart() : Optional.empty();
+            return check.against(from.map(checkpoint -> history.verifyChainAfter(checkpoint.sequence(), checkpoint.hash()))
+                    .orElseGet(history::verifyChain));
+        });
     }
 }

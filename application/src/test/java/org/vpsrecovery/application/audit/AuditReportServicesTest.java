@@ -19,6 +19,7 @@ import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.port.AuditEventStream;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
+import org.vpsrecovery.domain.report.AuditReadsBusy;
 import org.vpsrecovery.domain.report.RecoverabilityReport;
 import org.vpsrecovery.domain.report.ServerRecoverability;
 import org.vpsrecovery.domain.report.SummaryBucket;
@@ -118,5 +119,34 @@ class AuditReportServicesTest {
                 .extracting(r -> r.team().value()).containsExactly("blue", "blue", "green");
         assertThatThrownBy(() -> platform.reportRecoverability().reportRecoverability(auditor, Duration.ofDays(400)))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** ADR 0062: the long reads share a few slots; a page is not one of them. */
+    @Test
+    void longReadsPastTheInstancesSlotsAreRefusedAndReadNothingWhilePagesStillAnswer() {
+        createSnapshots();
+        SummaryQuery day = new SummaryQuery(Optional.empty(), Instant.parse("2026-11-23T00:00:00Z"),
+                Instant.parse("2026-11-24T00:00:00Z"), SummaryBucket.DAY, 5);
+        List<AuditEventStream> exports = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            exports.add(platform.listAuditEvents().exportAuditEvents(auditor, AuditEventFilter.everything()));
+        }
+
+        assertThatThrownBy(() -> platform.summarizeAudit().summarizeAudit(auditor, day))
+                .isInstanceOfSatisfying(AuditReadsBusy.class, busy -> assertThat(busy.reason()).isEqualTo(ReasonCode.AUDIT_READS_BUSY));
+        assertThatThrownBy(() -> platform.verifyAuditChain().verifyAuditChain(auditor)).isInstanceOf(AuditReadsBusy.class);
+        assertThatThrownBy(() -> platform.reportRecoverability().reportRecoverability(auditor, Duration.ofDays(7)))
+                .isInstanceOf(AuditReadsBusy.class);
+        assertThatThrownBy(() -> platform.listAuditEvents().exportAuditEvents(auditor, AuditEventFilter.everything()))
+                .isInstanceOf(AuditReadsBusy.class);
+        assertThat(platform.auditReports.openStreams()).isEqualTo(4);
+        assertThat(platform.listAuditEvents().listAuditEvents(auditor, AuditEventFilter.everything(), OptionalLong.empty(), 100)
+                .events()).hasSize(4);
+
+        exports.getFirst().close();
+        assertThat(platform.summarizeAudit().summarizeAudit(auditor, day).counts()).hasSize(4);
+        exports.forEach(AuditEventStream::close);
+        assertThat(platform.auditReadSlots.available()).isEqualTo(4);
+        assertThat(platform.auditReports.openStreams()).isZero();
     }
 }

@@ -49,6 +49,8 @@ public enum ReasonCode {
     TEAM_RATE_LIMITED,
     /** The team already has as many requests in flight as its fair share allows (ADR 0037); nothing was done. */
     TEAM_CALLS_IN_FLIGHT_LIMITED,
+    /** This instance already runs as many long audit reads (exports, summaries, chain walks) as it allows; nothing was read. */
+    AUDIT_READS_BUSY,
     // access: the caller's role may not do this (e.g. an auditor creating a snapshot)
     FORBIDDEN_FOR_ROLE,
     // the provider

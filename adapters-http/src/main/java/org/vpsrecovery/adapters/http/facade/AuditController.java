@@ -107,6 +107,7 @@ public class AuditController {
     @ApiResponse(responseCode = "200", description = "a page of events, or the CSV export",
             content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventPageJson.class)),
                     @Content(mediaType = AuditCsv.MEDIA_TYPE, schema = @Schema(type = "string", format = "binary"))})
+    @ProblemResponses.AuditReads
     public HttpResponse<?> listEvents(HttpRequest<?> request) {
         AuditReader reader = RequestAttributes.auditReader(request);
         AuditReportParameters parameters = AuditReportParameters.of(request, EVENT_PARAMETERS);
@@ -159,6 +160,7 @@ public class AuditController {
                     description = "first (default): every event; latest-checkpoint: the events since the latest "
                             + "walked checkpoint",
                     schema = @Schema(type = "string", allowableValues = {"first", "latest-checkpoint"})))
+    @ProblemResponses.AuditReads
     public ChainVerificationJson verifyChain(HttpRequest<?> request) {
         AuditReader reader = RequestAttributes.auditReader(request);
         var start = AuditReportParameters.of(request, Set.of("from")).walkStart();
@@ -182,6 +184,7 @@ public class AuditController {
                             schema = @Schema(type = "string", allowableValues = {"day", "month"})),
                     @Parameter(name = "top", in = ParameterIn.QUERY, description = "how many rejection reasons, default 10",
                             schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "50"))})
+    @ProblemResponses.AuditReads
     public SummaryJson summary(HttpRequest<?> request) {
         AuditReader reader = RequestAttributes.auditReader(request);
         AuditReportParameters parameters = AuditReportParameters.of(request, SUMMARY_PARAMETERS);
@@ -203,7 +206,8 @@ public class AuditController {
     @Get("/recoverability/")
     @Operation(summary = "Per server: newest completed snapshot and backup, backups expiring soon, servers with none",
             description = "From the provider's current state joined with the audit history (last completed create "
-                    + "and restore per server).",
+                    + "and restore per server). A long read: 503 AUDIT_READS_BUSY with Retry-After when this instance "
+                    + "already runs as many as it allows.",
             parameters = @Parameter(name = "expiring_within_days", in = ParameterIn.QUERY,
                     description = "automatic backups expiring within this many days, default 7",
                     schema = @Schema(type = "integer", format = "int32", minimum = "0", maximum = "365")))

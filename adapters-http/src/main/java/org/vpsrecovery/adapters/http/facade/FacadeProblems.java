@@ -10,6 +10,7 @@ import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.port.FairShareExceeded;
+import org.vpsrecovery.domain.report.AuditReadsBusy;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.ServerBusy;
@@ -78,7 +79,7 @@ public final class FacadeProblems {
         if (failure instanceof FairShareExceeded) {
             return HttpStatus.TOO_MANY_REQUESTS; // the team's fair share of VPS.org (ADR 0037)
         }
-        if (failure instanceof PlatformUnavailable) {
+        if (failure instanceof PlatformUnavailable || failure instanceof AuditReadsBusy) {
             return HttpStatus.SERVICE_UNAVAILABLE;
         }
         if (failure instanceof ProviderFailure provider) {
@@ -128,6 +129,9 @@ public final class FacadeProblems {
         }
         if (failure instanceof FairShareExceeded exceeded) {
             return java.util.Optional.of(exceeded.retryAfter());
+        }
+        if (failure instanceof AuditReadsBusy busy) {
+            return java.util.Optional.of(busy.retryAfter());
         }
         if (failure instanceof ProviderFailure provider && status == HttpStatus.SERVICE_UNAVAILABLE) {
             return java.util.Optional.of(provider.retryAfter().orElse(UNAVAILABLE_RETRY_AFTER));

@@ -77,6 +77,18 @@ public final class ProblemResponses {
     public @interface Provider {
     }
 
+    /** The long audit reads: an export, a summary, a walk of the chain (ADR 0062). */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    @ApiResponse(responseCode = "503", description = "This instance already runs as many long audit reads as it "
+            + "allows (AUDIT_READS_BUSY); nothing was read: retry after Retry-After seconds",
+            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+                    schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public @interface AuditReads {
+    }
+
     /** Operations that change something at VPS.org (audited; one at a time per server). */
     @Documented
     @Retention(RetentionPolicy.RUNTIME)

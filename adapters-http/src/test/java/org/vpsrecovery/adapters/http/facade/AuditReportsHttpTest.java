@@ -281,8 +281,10 @@ class AuditReportsHttpTest {
             // ~15 MB of CSV: had the server read it all into memory, the cursor would close meanwhile
             await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
                     .until(() -> platform.auditReports.openStreams() == 1);
+            assertThat(platform.auditReadSlots.available()).isEqualTo(3); // the export holds its slot while read (ADR 0062)
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> platform.auditReports.openStreams() == 0);
+        await().atMost(Duration.ofSeconds(2)).until(() -> platform.auditReadSlots.available() == 4);
     }
 
     @Test
@@ -350,5 +352,32 @@ class AuditReportsHttpTest {
         assertThat((Map<String, Object>) web.get("newest_snapshot")).containsEntry("id", 801)
                 .containsEntry("age_seconds", 7200);
         assertThat(web).containsEntry("newest_backup", null).containsEntry("has_recovery_point", true);
+    }
+
+    /** ADR 0062: past this instance's slots for long reads, 503 AUDIT_READS_BUSY with Retry-After; nothing read or audited. */
+    @Test
+    void longReadsPastTheSlotsAnswer503WithRetryAfterAndPagesStillAnswer() throws Exception {
+        seed();
+        var auditor = new org.vpsrecovery.application.audit.AuditReader.Auditor("held");
+        List<org.vpsrecovery.domain.port.AuditEventStream> held = new java.util.ArrayList<>();
+        while (platform.auditReadSlots.available() > 0) {
+            held.add(platform.listAuditEvents().exportAuditEvents(auditor,
+                    org.vpsrecovery.domain.audit.AuditEventFilter.everything()));
+        }
+        long readsBefore = platform.history.all().stream().filter(e -> e.operation() == Operation.AUDIT_READ).count();
+
+        for (String path : List.of("/api/v1/audit/summary/", "/api/v1/audit/verify/", "/api/v1/audit/recoverability/")) {
+            Answer busy = get(path, AUDITOR_TOKEN);
+            assertProblem(busy, 503, "AUDIT_READS_BUSY");
+            assertThat(busy.raw().headers().firstValue("Retry-After")).hasValue("5");
+        }
+        Answer export = send("GET", "/api/v1/audit/events/", AUDITOR_TOKEN, Map.of("Accept", "text/csv"));
+        assertProblem(export, 503, "AUDIT_READS_BUSY");
+        assertThat(get("/api/v1/audit/events/", AUDITOR_TOKEN).status()).isEqualTo(200);
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.AUDIT_READ).count())
+                .isEqualTo(readsBefore + 1);
+
+        held.forEach(org.vpsrecovery.domain.port.AuditEventStream::close);
+        assertThat(get("/api/v1/audit/summary/", AUDITOR_TOKEN).status()).isEqualTo(200);
     }
 }

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.PostgresServer;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
+import org.vpsrecovery.application.audit.AuditReadSlots;
 import org.vpsrecovery.application.audit.AuditReader;
 import org.vpsrecovery.application.audit.RecordChainCheckpointService;
 import org.vpsrecovery.application.audit.VerifyAuditChainService;
@@ -56,6 +58,7 @@ class ChainCheckpointIntegrityTest {
     private static final String APP_LOGIN = "vpsr_app_cp_" + ProcessHandle.current().pid();
     private static final String APP_PASSWORD = "test-only-app-password";
     private static final AuditReader AUDITOR = new AuditReader.Auditor("compliance");
+    private static final AuditReadSlots READ_SLOTS = new AuditReadSlots(1, Duration.ZERO, Duration.ofSeconds(5));
 
     @TempDir
     Path checkpointDirectory;
@@ -106,7 +109,7 @@ class ChainCheckpointIntegrityTest {
 
     private ChainVerification verify() {
         return new VerifyAuditChainService(history, positions, new FileChainCheckpoints(checkpointDirectory),
-                CheckpointKeys.of(List.of(signer.publicKey()))).verifyAuditChain(AUDITOR);
+                CheckpointKeys.of(List.of(signer.publicKey())), READ_SLOTS).verifyAuditChain(AUDITOR);
     }
 
     private void appendEvents(int from, int to, String prefix) {
@@ -198,7 +201,7 @@ class ChainCheckpointIntegrityTest {
 
         RecordChainCheckpointService.Round round = checkpoint();
         ChainVerification since = new VerifyAuditChainService(history, positions,
-                new FileChainCheckpoints(checkpointDirectory), CheckpointKeys.of(List.of(signer.publicKey())))
+                new FileChainCheckpoints(checkpointDirectory), CheckpointKeys.of(List.of(signer.publicKey())), READ_SLOTS)
                 .verifyAuditChain(AUDITOR, VerifyAuditChainUseCase.WalkStart.LATEST_CHECKPOINT);
 
         assertThat(walked.walkedAfter()).hasValue(0);

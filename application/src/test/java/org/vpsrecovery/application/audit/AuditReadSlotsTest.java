@@ -1,0 +1,132 @@
+package org.vpsrecovery.application.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.port.AuditEventStream;
+import org.vpsrecovery.domain.report.AuditReadsBusy;
+
+class AuditReadSlotsTest {
+
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
+    /** A stream of no events that counts its closes. */
+    private static final class EmptyStream implements AuditEventStream {
+        final AtomicInteger closes = new AtomicInteger();
+        private final Iterator<RecordedAuditEvent> events = Collections.emptyIterator();
+
+        @Override
+        public boolean hasNext() {
+            return events.hasNext();
+        }
+
+        @Override
+        public RecordedAuditEvent next() {
+            return events.next();
+        }
+
+        @Override
+        public void close() {
+            closes.incrementAndGet();
+        }
+    }
+
+    @Test
+    void aReadPastTheSlotsIsRefusedAfterItsWaitWithoutRunning() {
+        AuditReadSlots slots = new AuditReadSlots(1, Duration.ofMillis(50), RETRY_AFTER);
+        AuditEventStream held = slots.stream(EmptyStream::new);
+        AtomicInteger ran = new AtomicInteger();
+
+        assertThatThrownBy(() -> slots.read(ran::incrementAndGet)).isInstanceOfSatisfying(AuditReadsBusy.class, busy -> {
+            assertThat(busy.reason()).isEqualTo(ReasonCode.AUDIT_READS_BUSY);
+            assertThat(busy.retryAfter()).isEqualTo(RETRY_AFTER);
+            assertThat(busy.getMessage()).contains("1 long audit reads");
+        });
+        assertThat(ran).hasValue(0);
+
+        held.close();
+        assertThat(slots.read(ran::incrementAndGet)).isEqualTo(1);
+        assertThat(slots.available()).isEqualTo(1);
+    }
+
+    @Test
+    void aWaitingReadRunsWhenASlotIsGivenBackWithinItsWait() throws Exception {
+        AuditReadSlots slots = new AuditReadSlots(1, Duration.ofSeconds(10), RETRY_AFTER);
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> slots.read(() -> {
+            inside.countDown();
+            await(release);
+            return "first";
+        }));
+        assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> slots.read(() -> "second"));
+        Thread.sleep(100);
+        assertThat(second).isNotDone();
+
+        release.countDown();
+        assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("first");
+        assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("second");
+        assertThat(slots.available()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedReadGivesItsSlotBack() {
+        AuditReadSlots slots = new AuditReadSlots(1, Duration.ZERO, RETRY_AFTER);
+
+        assertThatThrownBy(() -> slots.read(() -> {
+            throw new IllegalStateException("the database went away");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> slots.stream(() -> {
+            throw new IllegalStateException("no connection");
+        })).isInstanceOf(IllegalStateException.class);
+
+        assertThat(slots.available()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamHoldsItsSlotUntilClosedAndClosingTwiceGivesItBackOnce() {
+        AuditReadSlots slots = new AuditReadSlots(2, Duration.ZERO, RETRY_AFTER);
+        EmptyStream underlying = new EmptyStream();
+        AuditEventStream stream = slots.stream(() -> underlying);
+        assertThat(slots.available()).isEqualTo(1);
+
+        stream.close();
+        stream.close();
+
+        assertThat(underlying.closes).hasValue(1);
+        assertThat(slots.available()).isEqualTo(2);
+    }
+
+    @Test
+    void settingsOutsideTheirBoundsAreRefused() {
+        assertThatThrownBy(() -> new AuditReadSlots(0, Duration.ofSeconds(1), RETRY_AFTER))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1-64");
+        assertThatThrownBy(() -> new AuditReadSlots(65, Duration.ofSeconds(1), RETRY_AFTER))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new AuditReadSlots(4, Duration.ofSeconds(31), RETRY_AFTER))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0-30 s");
+        assertThatThrownBy(() -> new AuditReadSlots(4, Duration.ofSeconds(-1), RETRY_AFTER))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new AuditReadSlots(4, Duration.ofSeconds(1), Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(5, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
