@@ -1,5 +1,8 @@
 package org.vpsrecovery.bootstrap;
 
+import javax.sql.DataSource;
+import org.vpsrecovery.adapters.persistence.PgServerLock;
+import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -143,10 +146,14 @@ public class RecoveryServicesFactory {
     @Singleton
     TrackOperationsService trackOperations(RecoveryOperations operations, MeteredProvider provider,
                                            MeteredAuditHistory history, AuditWriter writer, ServerLock lock, Clock clock,
+                                           DataSource dataSource,
+                                           @Value("${vpsr.server-lock.max-wait:5s}") Duration maxWait,
                                            @Value("${vpsr.tracking.first-look:5s}") Duration firstLook,
                                            @Value("${vpsr.tracking.longest-look:1m}") Duration longestLook,
                                            @Value("${vpsr.reconcile.settle-after:5m}") Duration settleAfter) {
-        return new TrackOperationsService(operations, provider, provider, history, writer, lock, clock,
+        // What VPS.org took is followed under a lock of the trackers' own, not the requests' (ADR 0057).
+        ServerLock following = PgServerLock.following(PostgresAdapterFactory.pooled(dataSource), maxWait);
+        return new TrackOperationsService(operations, provider, provider, history, writer, lock, following, clock,
                 new TrackOperationsService.Settings(firstLook, longestLook, 200, settleAfter));
     }
 

@@ -42,6 +42,9 @@ public final class PgServerLock implements ServerLock {
     /** "VPSR" in ASCII: this application's advisory-lock namespace. */
     public static final int NAMESPACE = 0x56505352;
 
+    /** "VPSF": the trackers' following lock (ADR 0057), keyed by server as {@link #NAMESPACE}, never taken by a request. */
+    public static final int FOLLOWING_NAMESPACE = 0x56505346;
+
     private static final String SQLSTATE_LOCK_NOT_AVAILABLE = "55P03";
     private static final String SQLSTATE_QUERY_CANCELED = "57014";
     private static final Duration DATABASE_RETRY_AFTER = Duration.ofSeconds(2);
@@ -49,6 +52,7 @@ public final class PgServerLock implements ServerLock {
     private static final Logger LOG = LoggerFactory.getLogger(PgServerLock.class);
 
     private final DataSource dataSource;
+    private final int namespace;
     private final Duration maxWait;
     private final int maxWaitersPerServer;
     private final Semaphore lockConnections;
@@ -60,6 +64,20 @@ public final class PgServerLock implements ServerLock {
     }
 
     public PgServerLock(DataSource dataSource, Duration maxWait, int maxWaitersPerServer, int maxLockConnections) {
+        this(dataSource, maxWait, maxWaitersPerServer, maxLockConnections, NAMESPACE);
+    }
+
+    /**
+     * The trackers' following lock (ADR 0057): one server's trackers (of any instance) one at a time, in another
+     * namespace than the requests' lock, so it never keeps a request out; one waiter and one connection of the pool.
+     */
+    public static PgServerLock following(DataSource dataSource, Duration maxWait) {
+        return new PgServerLock(dataSource, maxWait, 1, 1, FOLLOWING_NAMESPACE);
+    }
+
+    private PgServerLock(DataSource dataSource, Duration maxWait, int maxWaitersPerServer, int maxLockConnections,
+                         int namespace) {
+        this.namespace = namespace;
         this.dataSource = Objects.requireNonNull(dataSource, "data source");
         this.maxWait = Objects.requireNonNull(maxWait, "max wait");
         if (maxWait.isNegative() || maxWait.isZero() || maxWait.toMillis() > Integer.MAX_VALUE) {
@@ -91,13 +109,17 @@ public final class PgServerLock implements ServerLock {
         int key = lockKey(server);
         Gate gate = join(key, server);
         try {
+            StorePhase gateWait = StorePhase.started();
             if (!acquire(gate.permit, deadline)) {
                 throw busy(server);
             }
+            gateWait.done("lock.gate", server, gate.users);
             try {
+                StorePhase connectionsWait = StorePhase.started();
                 if (!acquire(lockConnections, deadline)) {
                     throw busy(server);
                 }
+                connectionsWait.done("lock.connection-permit", server, 0);
                 try {
                     return underDatabaseLock(server, key, deadline, work);
                 } finally {
@@ -144,22 +166,26 @@ public final class PgServerLock implements ServerLock {
 
     private <T> T underDatabaseLock(ServerId server, int key, long deadline, Supplier<T> work) {
         Connection connection;
+        StorePhase pool = StorePhase.started();
         try {
             connection = dataSource.getConnection();
         } catch (SQLException e) {
             throw new PlatformUnavailable("the platform's database has no connection free to lock server " + server
                     + "; nothing was done", DATABASE_RETRY_AFTER, e);
         }
+        pool.done("lock.pool", server, 0);
         boolean clean = false;
         try {
+            StorePhase statement = StorePhase.started();
             connection.setAutoCommit(false);
             long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
             // One round trip: pgjdbc sends the BEGIN, the timeout and the lock together (ADR 0042).
             try (PreparedStatement lock = connection.prepareStatement(
                     "SET LOCAL lock_timeout = '" + waitMillis + "ms'; SELECT pg_advisory_xact_lock(?, ?)")) {
-                lock.setInt(1, NAMESPACE);
+                lock.setInt(1, namespace);
                 lock.setInt(2, key);
                 lock.execute();
+                statement.done("lock.statement", server, 0);
             } catch (SQLException e) {
                 if (SQLSTATE_LOCK_NOT_AVAILABLE.equals(e.getSQLState()) || SQLSTATE_QUERY_CANCELED.equals(e.getSQLState())) {
                     clean = rollback(connection);
@@ -172,7 +198,9 @@ public final class PgServerLock implements ServerLock {
                 result = work.get();
             } finally {
                 // Nothing was written on this connection: ending the transaction is the unlock.
+                StorePhase release = StorePhase.started();
                 clean = rollback(connection);
+                release.done("lock.release", server, 0);
             }
             return result;
         } catch (SQLException e) {

@@ -55,6 +55,28 @@ class PgServerLockTest {
         assertThat(advisoryLocksOn(dataSource, server)).isZero();
     }
 
+    /**
+     * ADR 0057: the trackers' following lock is the server's key in its own namespace: held, it keeps out another
+     * tracker (of any instance: a separate lock object, as another instance's) but never a request.
+     */
+    @Test
+    void theFollowingLockKeepsOutAnotherFollowerButNotTheServersRequests() {
+        DataSource dataSource = DATABASE.dataSource();
+        ServerId server = new ServerId(12346);
+        PgServerLock requests = new PgServerLock(dataSource, Duration.ofSeconds(1));
+        PgServerLock otherInstancesFollowing = PgServerLock.following(dataSource, Duration.ofMillis(200));
+
+        String seen = PgServerLock.following(dataSource, Duration.ofSeconds(1)).callExclusively(server, () -> {
+            String request = requests.callExclusively(server, () -> "request ran");
+            assertThatThrownBy(() -> otherInstancesFollowing.callExclusively(server, () -> "never"))
+                    .isInstanceOf(ServerBusy.class);
+            return request;
+        });
+
+        assertThat(seen).isEqualTo("request ran");
+        assertThat(otherInstancesFollowing.callExclusively(server, () -> "free again")).isEqualTo("free again");
+    }
+
     @Test
     void aPooledConnectionGoesBackWithoutTheLockAfterTheWorkThrows() throws SQLException {
         HikariConfig config = new HikariConfig();

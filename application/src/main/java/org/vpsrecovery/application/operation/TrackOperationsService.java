@@ -48,7 +48,9 @@ import org.vpsrecovery.domain.snapshot.Snapshot;
  * </ul>
  *
  * An end's event is on record before its operation is closed (ADR 0024). Runs once across instances
- * (the scheduler's job), and safely twice: every move is a versioned write under the server's lock.
+ * (the scheduler's job), and safely twice: every move is a versioned write under the server's lock, or,
+ * for an operation VPS.org took (in progress: a create or delete of a snapshot or backup), under the
+ * following lock, which orders the trackers among themselves and never a request (ADR 0057).
  */
 public final class TrackOperationsService {
 
@@ -97,12 +99,25 @@ public final class TrackOperationsService {
     private final AuditHistory history;
     private final AuditWriter writer;
     private final ServerLock lock;
+    private final ServerLock followingLock;
     private final Clock clock;
     private final Settings settings;
 
     public TrackOperationsService(RecoveryOperations operations, SnapshotProvider snapshots, BackupProvider backups,
                                   AuditHistory history, AuditWriter writer, ServerLock lock, Clock clock,
                                   Settings settings) {
+        this(operations, snapshots, backups, history, writer, lock, lock, clock, settings);
+    }
+
+    /**
+     * {@code followingLock}: orders trackers (of any instance) on a server when they follow operations VPS.org
+     * took, which needs no request kept out (ADR 0057); the server's {@code lock} is still taken for lost answers
+     * and restores. The same lock for both follows everything under the server's lock, as before.
+     */
+    public TrackOperationsService(RecoveryOperations operations, SnapshotProvider snapshots, BackupProvider backups,
+                                  AuditHistory history, AuditWriter writer, ServerLock lock, ServerLock followingLock,
+                                  Clock clock, Settings settings) {
+        this.followingLock = Objects.requireNonNull(followingLock, "following lock");
         this.operations = Objects.requireNonNull(operations, "operations");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.backups = Objects.requireNonNull(backups, "backups");
@@ -122,18 +137,42 @@ public final class TrackOperationsService {
     public int tick() {
         int moved = 0;
         for (Map.Entry<ServerId, List<RecoveryOperation>> due : operations.openByServer(clock.instant(), settings.batch()).entrySet()) {
-            List<RecoveryOperation> open = due.getValue();
-            for (int from = 0; from < open.size(); from += settings.perLockHold()) {
-                List<RecoveryOperation> few = open.subList(from, Math.min(open.size(), from + settings.perLockHold()));
-                try {
-                    moved += lock.callExclusively(due.getKey(), () -> trackServer(due.getKey(), few));
-                } catch (RecoveryException notNow) {
-                    // The server is busy, VPS.org or the database failed: these stay due for the next round.
-                    break;
-                }
+            // What VPS.org took is followed without keeping the server's requests out (ADR 0057); the rest under its lock.
+            Map<Boolean, List<RecoveryOperation>> byLock = due.getValue().stream()
+                    .collect(java.util.stream.Collectors.partitioningBy(TrackOperationsService::followedWithoutRequestsKeptOut));
+            moved += trackInSlices(due.getKey(), byLock.get(true), followingLock, true);
+            moved += trackInSlices(due.getKey(), byLock.get(false), lock, false);
+        }
+        return moved;
+    }
+
+    private int trackInSlices(ServerId server, List<RecoveryOperation> open, ServerLock slicesLock, boolean takenOnly) {
+        int moved = 0;
+        for (int from = 0; from < open.size(); from += settings.perLockHold()) {
+            List<RecoveryOperation> few = open.subList(from, Math.min(open.size(), from + settings.perLockHold()));
+            try {
+                moved += slicesLock.callExclusively(server, () -> trackServer(server, few, takenOnly));
+            } catch (RecoveryException notNow) {
+                // The server is busy, VPS.org or the database failed: these stay due for the next round.
+                break;
             }
         }
         return moved;
+    }
+
+    /**
+     * An operation VPS.org took, of a recovery point: its end is read from VPS.org's list, and every request that could
+     * change what that list shows of it (a delete of ours) has its intent and operation on record before it calls
+     * VPS.org, so before the list is read; the history and operations read after the list see them. So such an end
+     * needs no request of the server kept out. A lost answer does (a create in flight has not yet claimed what it
+     * made), and so do restores (their hold is a server's state the requests decide on).
+     */
+    private static boolean followedWithoutRequestsKeptOut(RecoveryOperation operation) {
+        return operation.state() == org.vpsrecovery.domain.operation.OperationState.IN_PROGRESS
+                && switch (operation.kind()) {
+                    case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP, DELETE_SNAPSHOT, DELETE_BACKUP -> true;
+                    default -> false;
+                };
     }
 
     /** The two lists of one server, each read at most once per round. */
@@ -168,13 +207,14 @@ public final class TrackOperationsService {
         }
     }
 
-    private int trackServer(ServerId server, List<RecoveryOperation> due) {
+    private int trackServer(ServerId server, List<RecoveryOperation> due, boolean takenOnly) {
         ServerView view = new ServerView(server);
         int moved = 0;
         for (RecoveryOperation stale : due) {
             // Re-read under the lock: a request of this server may have moved it before we got here.
             Optional<RecoveryOperation> current = operations.find(stale.id());
-            if (current.isEmpty() || current.get().isFinal()) {
+            if (current.isEmpty() || current.get().isFinal()
+                    || (takenOnly && !followedWithoutRequestsKeptOut(current.get()))) {
                 continue;
             }
             moved += track(current.get(), view) ? 1 : 0;
@@ -369,7 +409,8 @@ public final class TrackOperationsService {
         } catch (RuntimeException historyUnavailable) {
             return false; // nothing is ended without its event on record: the next round tries again
         }
-        // Under the server's lock no one else moves it; were it moved meanwhile, its end is already on record.
+        // Under the server's lock (or, for one VPS.org took, the following lock) no other tracker moves it, and no
+        // request moves an operation VPS.org took; were it moved meanwhile, its end is already on record.
         return operations.update(from, next);
     }
 

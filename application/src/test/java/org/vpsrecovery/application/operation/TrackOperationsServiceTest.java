@@ -161,6 +161,63 @@ class TrackOperationsServiceTest {
         assertThat(creates).allSatisfy(context -> assertThat(stateOf(context)).isEqualTo(OperationState.COMPLETED));
     }
 
+    /**
+     * ADR 0057: a create VPS.org took is followed to its end while a request holds the server's lock (under the
+     * trackers' own following lock); a restore still waits for the server's lock, and is ended once it is free.
+     */
+    @Test
+    void anOperationVpsOrgTookIsFollowedWhileARequestHoldsTheServersLockButARestoreWaitsForIt() throws Exception {
+        InMemoryServerLock requests = new InMemoryServerLock(Duration.ofMillis(100));
+        java.util.concurrent.atomic.AtomicInteger followingHolds = new java.util.concurrent.atomic.AtomicInteger();
+        InMemoryServerLock trackersOnly = new InMemoryServerLock(Duration.ofSeconds(5));
+        org.vpsrecovery.domain.port.ServerLock following = new org.vpsrecovery.domain.port.ServerLock() {
+            @Override
+            public <T> T callExclusively(ServerId server, java.util.function.Supplier<T> work) {
+                followingHolds.incrementAndGet();
+                return trackersOnly.callExclusively(server, work);
+            }
+        };
+        TrackOperationsService alongsideRequests = new TrackOperationsService(platform.operations, platform.provider,
+                platform.provider, platform.history, platform.auditWriter, requests, following, platform.clock,
+                new TrackOperationsService.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), 200, Duration.ZERO));
+        CallContext created = create("taken");
+        platform.provider.finishCreations();
+        Snapshot base = platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        CallContext restore = platform.as(BLUE);
+        platform.restoreSnapshot().restoreSnapshot(new RestoreSnapshotCommand(restore, base.id()));
+        assertThat(stateOf(created)).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(stateOf(restore)).isEqualTo(OperationState.IN_PROGRESS);
+        platform.clock.advance(Duration.ofMinutes(16));
+
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch letGo = new java.util.concurrent.CountDownLatch(1);
+        Thread request = Thread.ofPlatform().start(() -> requests.callExclusively(WEB, () -> {
+            held.countDown();
+            try {
+                return letGo.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }));
+        held.await();
+        try {
+            assertThat(alongsideRequests.tick()).isEqualTo(1);
+            assertThat(stateOf(created)).isEqualTo(OperationState.COMPLETED);
+            assertThat(outcomes(created)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED,
+                    Outcome.Kind.COMPLETED);
+            assertThat(stateOf(restore)).isEqualTo(OperationState.IN_PROGRESS); // the server was busy: still due
+            assertThat(followingHolds.get()).isEqualTo(1);
+        } finally {
+            letGo.countDown();
+            request.join();
+        }
+
+        assertThat(alongsideRequests.tick()).isEqualTo(1);
+        assertThat(stateOf(restore)).isEqualTo(OperationState.COMPLETED);
+        assertThat(outcomes(created)).filteredOn(Outcome.Kind::settlesAttempt).hasSize(1);
+    }
+
     @Test
     void aDeleteEndsWhenTheSnapshotIsGoneAndARestoreWhenItsWindowEnds() {
         Snapshot old = platform.provider.addSnapshot(798, platform.web, CreationStatus.COMPLETED);
