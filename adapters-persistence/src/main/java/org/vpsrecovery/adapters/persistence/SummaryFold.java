@@ -50,6 +50,12 @@ final class SummaryFold {
 
     /** One group's events in the bucket starting on UTC epoch day {@code epochDay}; {@code reason} may be null. */
     void add(int epochDay, String team, String operation, String outcome, String reason, long events) {
+        addGroup(epochDay, team, operation, outcome, events);
+        addReason(outcome, reason, events);
+    }
+
+    /** A group's events without their reasons: those come summed through {@link #addReason} (V34's tables). */
+    void addGroup(int epochDay, String team, String operation, String outcome, long events) {
         Integer index = teamIndex.get(team);
         if (index == null) {
             if (teams.size() == 1 << TEAM_BITS) {
@@ -59,11 +65,14 @@ final class SummaryFold {
             teams.add(new TeamId(team).value());
             teamIndex.put(team, index);
         }
-        Outcome.Kind kind = Outcome.Kind.valueOf(outcome);
-        long key = key(epochDay, index, Operation.valueOf(operation), kind);
+        long key = key(epochDay, index, Operation.valueOf(operation), Outcome.Kind.valueOf(outcome));
         counts.computeIfAbsent(spread(key), k -> new long[] {key, 0})[1] += events;
-        byReason.computeIfAbsent(kind, k -> new HashMap<>()).computeIfAbsent(reason == null ? "" : reason,
-                r -> new long[1])[0] += events;
+    }
+
+    /** Events of one outcome and reason ({@code reason} may be null), whatever their bucket, team and operation. */
+    void addReason(String outcome, String reason, long events) {
+        byReason.computeIfAbsent(Outcome.Kind.valueOf(outcome), k -> new HashMap<>())
+                .computeIfAbsent(reason == null ? "" : reason, r -> new long[1])[0] += events;
     }
 
     AuditSummary summary() {
