@@ -86,8 +86,8 @@ final class SummaryFold {
             rank[byValue[r]] = r;
             ids[r] = new TeamId(teams.get(byValue[r]));
         }
-        // The keys with the teams ranked, sorted as primitives (a sort of boxed pairs by a comparator was a
-        // third of a year-by-day summary's samples); each key's events found again by its unranked key.
+        // The keys with the teams ranked, sorted as primitives (a sort of boxed pairs by a comparator was half
+        // of a by-day summary's samples at 10 M events); each key's events found again by its unranked key.
         long[] ranked = new long[counts.size()];
         int i = 0;
         for (long[] count : counts.values()) {
