@@ -45,6 +45,15 @@ final class AuditSummaryCounts {
 
         /** The month counts of the whole UTC months {@code [fromMonth, toMonth)} (first days). */
         void months(LocalDate fromMonth, LocalDate toMonth) throws SQLException;
+
+        /** By day: the groups of the whole UTC days {@code [fromDay, toDay)}, without their reasons (V34). */
+        void dayGroups(LocalDate fromDay, LocalDate toDay) throws SQLException;
+
+        /** The reasons of the whole UTC days {@code [fromDay, toDay)}, summed over the period by the database (V34). */
+        void dayReasons(LocalDate fromDay, LocalDate toDay) throws SQLException;
+
+        /** The reasons of the whole UTC months {@code [fromMonth, toMonth)}, summed by the database. */
+        void monthReasons(LocalDate fromMonth, LocalDate toMonth) throws SQLException;
     }
 
     @FunctionalInterface
@@ -108,6 +117,55 @@ final class AuditSummaryCounts {
                 select.setDate(2, Date.valueOf(toMonth));
                 bindTeam(select, 3);
                 read(select);
+            }
+        }
+
+        @Override
+        public void dayGroups(LocalDate fromDay, LocalDate toDay) throws SQLException {
+            // A row is one count of the answer (the primary key): nothing to aggregate, no reason to carry.
+            String sql = "SELECT day - " + EPOCH + ", team, operation, outcome_kind, events FROM audit_daily_group_count"
+                    + " WHERE day >= ? AND day < ?" + teamClause();
+            try (PreparedStatement select = period(sql, fromDay, toDay)) {
+                select.setFetchSize(FETCH_SIZE);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        fold.addGroup(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5));
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void dayReasons(LocalDate fromDay, LocalDate toDay) throws SQLException {
+            reasons("audit_daily_reason_count", fromDay, toDay);
+        }
+
+        @Override
+        public void monthReasons(LocalDate fromMonth, LocalDate toMonth) throws SQLException {
+            reasons("audit_monthly_count", fromMonth, toMonth);
+        }
+
+        /** The period's events per outcome and reason, summed by the database: a few dozen rows. */
+        private void reasons(String table, LocalDate from, LocalDate to) throws SQLException {
+            String sql = "SELECT outcome_kind, outcome_reason, sum(events)::bigint FROM " + table
+                    + " WHERE day >= ? AND day < ?" + teamClause() + " GROUP BY 1, 2";
+            try (PreparedStatement select = period(sql, from, to); ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    fold.addReason(rs.getString(1), rs.getString(2), rs.getLong(3));
+                }
+            }
+        }
+
+        private PreparedStatement period(String sql, LocalDate from, LocalDate to) throws SQLException {
+            PreparedStatement select = connection.prepareStatement(sql);
+            try {
+                select.setDate(1, Date.valueOf(from));
+                select.setDate(2, Date.valueOf(to));
+                bindTeam(select, 3);
+                return select;
+            } catch (SQLException | RuntimeException e) {
+                select.close();
+                throw e;
             }
         }
 

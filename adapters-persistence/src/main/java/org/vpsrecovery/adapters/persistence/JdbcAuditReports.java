@@ -107,7 +107,8 @@ public final class JdbcAuditReports implements AuditReports {
     /**
      * Whole UTC months (by month) and whole UTC days from the pre-aggregates (V28, ADR 0046), the
      * partial days at the period's edges from the events; a period within one day's span reads only
-     * events. The parts are read in one snapshot and summed in one {@link SummaryFold} (ADR 0053), so the
+     * events. By day, the whole days' counts come without their reasons and the reasons summed apart (V34,
+     * ADR 0060). The parts are read in one snapshot and summed in one {@link SummaryFold} (ADR 0053), so the
      * answer is the one a recomputation over the events gives.
      */
     @Override
@@ -131,7 +132,18 @@ public final class JdbcAuditReports implements AuditReports {
             if (query.from().isBefore(wholeFrom)) {
                 reads.events(query.from(), wholeFrom);
             }
-            if (query.bucket() == SummaryBucket.MONTH && firstWholeMonth.isBefore(endOfWholeMonths)) {
+            boolean wholeMonths = firstWholeMonth.isBefore(endOfWholeMonths);
+            if (query.bucket() == SummaryBucket.DAY) {
+                // The counts one row each (V34); the reasons summed by the database, whole months from their counts.
+                reads.dayGroups(firstDay, endOfWholeDays);
+                if (wholeMonths) {
+                    dayReasons(reads, firstDay, firstWholeMonth);
+                    reads.monthReasons(firstWholeMonth, endOfWholeMonths);
+                    dayReasons(reads, endOfWholeMonths, endOfWholeDays);
+                } else {
+                    reads.dayReasons(firstDay, endOfWholeDays);
+                }
+            } else if (wholeMonths) {
                 days(reads, firstDay, firstWholeMonth);
                 reads.months(firstWholeMonth, endOfWholeMonths);
                 days(reads, endOfWholeMonths, endOfWholeDays);
@@ -147,6 +159,12 @@ public final class JdbcAuditReports implements AuditReports {
     private static void days(AuditSummaryCounts.Reads reads, LocalDate from, LocalDate to) throws SQLException {
         if (from.isBefore(to)) {
             reads.days(from, to);
+        }
+    }
+
+    private static void dayReasons(AuditSummaryCounts.Reads reads, LocalDate from, LocalDate to) throws SQLException {
+        if (from.isBefore(to)) {
+            reads.dayReasons(from, to);
         }
     }
 

@@ -50,6 +50,12 @@ final class SummaryFold {
 
     /** One group's events in the bucket starting on UTC epoch day {@code epochDay}; {@code reason} may be null. */
     void add(int epochDay, String team, String operation, String outcome, String reason, long events) {
+        addGroup(epochDay, team, operation, outcome, events);
+        addReason(outcome, reason, events);
+    }
+
+    /** A group's events without their reasons: those come summed through {@link #addReason} (V34's tables). */
+    void addGroup(int epochDay, String team, String operation, String outcome, long events) {
         Integer index = teamIndex.get(team);
         if (index == null) {
             if (teams.size() == 1 << TEAM_BITS) {
@@ -59,11 +65,14 @@ final class SummaryFold {
             teams.add(new TeamId(team).value());
             teamIndex.put(team, index);
         }
-        Outcome.Kind kind = Outcome.Kind.valueOf(outcome);
-        long key = key(epochDay, index, Operation.valueOf(operation), kind);
+        long key = key(epochDay, index, Operation.valueOf(operation), Outcome.Kind.valueOf(outcome));
         counts.computeIfAbsent(spread(key), k -> new long[] {key, 0})[1] += events;
-        byReason.computeIfAbsent(kind, k -> new HashMap<>()).computeIfAbsent(reason == null ? "" : reason,
-                r -> new long[1])[0] += events;
+    }
+
+    /** Events of one outcome and reason ({@code reason} may be null), whatever their bucket, team and operation. */
+    void addReason(String outcome, String reason, long events) {
+        byReason.computeIfAbsent(Outcome.Kind.valueOf(outcome), k -> new HashMap<>())
+                .computeIfAbsent(reason == null ? "" : reason, r -> new long[1])[0] += events;
     }
 
     AuditSummary summary() {
@@ -77,26 +86,28 @@ final class SummaryFold {
             rank[byValue[r]] = r;
             ids[r] = new TeamId(teams.get(byValue[r]));
         }
-        long[][] ranked = new long[counts.size()][];
+        // The keys with the teams ranked, sorted as primitives (a sort of boxed pairs by a comparator was half
+        // of a by-day summary's samples at 10 M events); each key's events found again by its unranked key.
+        long[] ranked = new long[counts.size()];
         int i = 0;
         for (long[] count : counts.values()) {
             long key = count[0];
-            int team = (int) (key >>> (OPERATION_BITS + OUTCOME_BITS)) & ((1 << TEAM_BITS) - 1);
-            long rankedKey = key & ~(((1L << TEAM_BITS) - 1) << (OPERATION_BITS + OUTCOME_BITS))
-                    | (long) rank[team] << (OPERATION_BITS + OUTCOME_BITS);
-            ranked[i++] = new long[] {rankedKey, count[1]};
+            ranked[i++] = withTeam(key, rank[team(key)]);
         }
-        Arrays.sort(ranked, Comparator.comparingLong(k -> k[0]));
-        Map<Integer, Instant> buckets = new HashMap<>();
+        Arrays.sort(ranked);
         List<AuditSummary.Count> sorted = new ArrayList<>(ranked.length);
-        for (long[] count : ranked) {
-            long key = count[0];
+        int day = 0;
+        Instant bucket = null;
+        for (long key : ranked) {
+            int team = team(key);
             int epochDay = (int) (key >> 32);
-            sorted.add(new AuditSummary.Count(
-                    buckets.computeIfAbsent(epochDay, d -> Instant.ofEpochSecond(d * 86_400L)),
-                    ids[(int) (key >>> (OPERATION_BITS + OUTCOME_BITS)) & ((1 << TEAM_BITS) - 1)],
+            if (bucket == null || epochDay != day) {
+                day = epochDay;
+                bucket = Instant.ofEpochSecond(epochDay * 86_400L);
+            }
+            sorted.add(new AuditSummary.Count(bucket, ids[team],
                     OPERATIONS[(int) (key >>> OUTCOME_BITS) & ((1 << OPERATION_BITS) - 1)],
-                    KINDS[(int) key & ((1 << OUTCOME_BITS) - 1)], count[1]));
+                    KINDS[(int) key & ((1 << OUTCOME_BITS) - 1)], counts.get(spread(withTeam(key, byValue[team])))[1]));
         }
         Map<ReasonCode, Long> rejections = new EnumMap<>(ReasonCode.class);
         long calls = 0;
@@ -116,6 +127,16 @@ final class SummaryFold {
         return new AuditSummary(query, sorted,
                 rejections.entrySet().stream().map(r -> new AuditSummary.ReasonCount(r.getKey(), r.getValue())).toList(),
                 calls, failures);
+    }
+
+    private static int team(long key) {
+        return (int) (key >>> (OPERATION_BITS + OUTCOME_BITS)) & ((1 << TEAM_BITS) - 1);
+    }
+
+    /** The key with its team number replaced. */
+    private static long withTeam(long key, int team) {
+        return key & ~(((1L << TEAM_BITS) - 1) << (OPERATION_BITS + OUTCOME_BITS))
+                | (long) team << (OPERATION_BITS + OUTCOME_BITS);
     }
 
     /**

@@ -44,9 +44,9 @@ import org.vpsrecovery.domain.report.SummaryQuery;
 import org.vpsrecovery.domain.server.ServerId;
 
 /**
- * The daily and monthly pre-aggregates of V28 (ADR 0046): kept in step by the appends, so the summary
- * read from them (whole months and days) and the events (edge days) equals the summary recomputed from
- * the events alone.
+ * The daily and monthly pre-aggregates of V28 (ADR 0046) and V34's day counts without the reason and
+ * reasons without the operation (ADR 0060): kept in step by the appends, so the summary read from them
+ * (whole months and days) and the events (edge days) equals the summary recomputed from the events alone.
  */
 class AuditDailyCountsTest {
 
@@ -104,39 +104,66 @@ class AuditDailyCountsTest {
         // Not vacuous: the whole span counts every event.
         AuditSummary all = reports.summarize(queries.get(150));
         assertThat(all.counts().stream().mapToLong(AuditSummary.Count::events).sum()).isEqualTo(events.size());
+        assertThat(queries).filteredOn(q -> q.bucket() == SummaryBucket.DAY
+                && Duration.between(q.from(), q.to()).toDays() > 35).isNotEmpty(); // whole months' reasons read
+        assertTheCountsAreRecounts(database);
     }
 
     @Test
-    void theMigrationCountsTheEventsAlreadyStored() throws SQLException {
+    void theMigrationsCountTheEventsAlreadyStored() throws SQLException {
         TestDatabase database = UNMIGRATED.database();
-        Flyway before = Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration")
-                .target("23").load();
-        before.migrate();
-        String hash = HexFormat.of().formatHex(new byte[32]);
-        execute(database, "INSERT INTO audit_event (sequence, occurred_at, team, request_id, operation, outcome_kind, "
-                + "outcome_reason, previous_hash, hash) SELECT n, timestamptz '2026-03-01 00:00:00Z' + n * interval '7 hours', "
-                + "CASE WHEN n % 3 = 0 THEN 'blue' ELSE 'green' END, 'r-' || n, 'CREATE_SNAPSHOT', "
-                + "CASE WHEN n % 4 = 0 THEN 'REJECTED' ELSE 'ACCEPTED' END, "
-                + "CASE WHEN n % 4 = 0 THEN 'SNAPSHOT_LIMIT_REACHED' END, decode('" + hash + "', 'hex'), "
-                + "decode('" + hash + "', 'hex') FROM generate_series(1, 500) n");
+        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("23").load()
+                .migrate();
+        insertEvents(database, 1, 500);
+        // V28 counts the events before it; V34 counts from V28's day counts, which then also hold these,
+        // counted by V28's trigger alone.
+        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("33").load()
+                .migrate();
+        insertEvents(database, 501, 300);
 
         Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
 
-        String recount = "SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day, team, operation, outcome_kind, "
-                + "outcome_reason, count(*) AS events FROM audit_event GROUP BY 1, 2, 3, 4, 5";
-        String stored = "SELECT day, team, operation, outcome_kind, outcome_reason, events FROM audit_daily_count";
-        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_count")).containsExactly("500");
-        assertThat(strings(database, "SELECT count(*) FROM ((" + recount + ") EXCEPT ALL (" + stored + ")) d"))
-                .containsExactly("0");
-        assertThat(strings(database, "SELECT count(*) FROM ((" + stored + ") EXCEPT ALL (" + recount + ")) d"))
-                .containsExactly("0");
-        String monthly = "SELECT date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date AS day, team, operation, "
-                + "outcome_kind, outcome_reason, count(*) AS events FROM audit_event GROUP BY 1, 2, 3, 4, 5";
-        String storedMonthly = "SELECT day, team, operation, outcome_kind, outcome_reason, events FROM audit_monthly_count";
-        assertThat(strings(database, "SELECT count(*) FROM ((" + monthly + ") EXCEPT ALL (" + storedMonthly + ")) d"))
-                .containsExactly("0");
-        assertThat(strings(database, "SELECT count(*) FROM ((" + storedMonthly + ") EXCEPT ALL (" + monthly + ")) d"))
-                .containsExactly("0");
+        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_count")).containsExactly("800");
+        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_group_count")).containsExactly("800");
+        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_reason_count")).containsExactly("800");
+        assertTheCountsAreRecounts(database);
+        // And the trigger keeps all four after V34.
+        insertEvents(database, 801, 200);
+        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_group_count")).containsExactly("1000");
+        assertTheCountsAreRecounts(database);
+    }
+
+    /** Events {@code first..first+n-1}, 7 hours apart from 2026-03-01, two teams, a third of them rejected. */
+    private static void insertEvents(TestDatabase database, int first, int n) throws SQLException {
+        String hash = HexFormat.of().formatHex(new byte[32]);
+        execute(database, "INSERT INTO audit_event (sequence, occurred_at, team, request_id, operation, outcome_kind, "
+                + "outcome_reason, previous_hash, hash) SELECT n, timestamptz '2026-03-01 00:00:00Z' + n * interval '7 hours', "
+                + "CASE WHEN n % 3 = 0 THEN 'blue' ELSE 'green' END, 'r-' || n, "
+                + "CASE WHEN n % 5 = 0 THEN 'DELETE_SNAPSHOT' ELSE 'CREATE_SNAPSHOT' END, "
+                + "CASE WHEN n % 4 = 0 THEN 'REJECTED' ELSE 'ACCEPTED' END, "
+                + "CASE WHEN n % 4 = 0 THEN 'SNAPSHOT_LIMIT_REACHED' END, decode('" + hash + "', 'hex'), "
+                + "decode('" + hash + "', 'hex') FROM generate_series(" + first + ", " + (first + n - 1) + ") n");
+    }
+
+    /** Every count table (V28's and V34's) holds exactly what grouping the events gives: no group more or less. */
+    private static void assertTheCountsAreRecounts(TestDatabase database) throws SQLException {
+        String day = "(occurred_at AT TIME ZONE 'UTC')::date";
+        String month = "date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date";
+        Map<String, String> recounts = Map.of(
+                "SELECT day, team, operation, outcome_kind, outcome_reason, events FROM audit_daily_count",
+                "SELECT " + day + ", team, operation, outcome_kind, outcome_reason, count(*) FROM audit_event GROUP BY 1, 2, 3, 4, 5",
+                "SELECT day, team, operation, outcome_kind, outcome_reason, events FROM audit_monthly_count",
+                "SELECT " + month + ", team, operation, outcome_kind, outcome_reason, count(*) FROM audit_event GROUP BY 1, 2, 3, 4, 5",
+                "SELECT day, team, operation, outcome_kind, events FROM audit_daily_group_count",
+                "SELECT " + day + ", team, operation, outcome_kind, count(*) FROM audit_event GROUP BY 1, 2, 3, 4",
+                "SELECT day, team, outcome_kind, outcome_reason, events FROM audit_daily_reason_count",
+                "SELECT " + day + ", team, outcome_kind, outcome_reason, count(*) FROM audit_event GROUP BY 1, 2, 3, 4");
+        for (Map.Entry<String, String> table : recounts.entrySet()) {
+            assertThat(strings(database, "SELECT count(*) FROM ((" + table.getValue() + ") EXCEPT ALL (" + table.getKey()
+                    + ")) d")).as("missing from %s", table.getKey()).containsExactly("0");
+            assertThat(strings(database, "SELECT count(*) FROM ((" + table.getKey() + ") EXCEPT ALL (" + table.getValue()
+                    + ")) d")).as("more in %s", table.getKey()).containsExactly("0");
+        }
     }
 
     private static List<AuditSummary.Count> sqlRecount(TestDatabase database, SummaryQuery query) throws SQLException {

@@ -3,8 +3,14 @@ package org.vpsrecovery.bootstrap.benchmark;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +47,7 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
@@ -207,6 +214,8 @@ class AuditReportsBenchmark {
             }
             statement.execute("VACUUM (ANALYZE) audit_event");
             statement.execute("VACUUM (ANALYZE) audit_daily_count");
+            statement.execute("VACUUM (ANALYZE) audit_daily_group_count");
+            statement.execute("VACUUM (ANALYZE) audit_daily_reason_count");
         }
         report.append(String.format(Locale.ROOT, "COPY with chain hashes: %s; rebuilding %d indexes + VACUUM ANALYZE: %s; "
                 + "table + indexes: %s%n", seconds(copyTime), indexes.size(), seconds(elapsed(indexStarted)),
@@ -301,13 +310,57 @@ class AuditReportsBenchmark {
         properties.put("vpsr.teams.bench.servers", "1");
         properties.put("vpsr.data-directory", Files.createTempDirectory("vpsr-bench-").toString());
         properties.put("vpsr.audit.checkpoint-every", "1h");
+        properties.put("vpsr.auditors.bench.token-sha256", HashedTeamTokens.sha256Hex(AUDITOR_TOKEN));
+        properties.put("micronaut.server.port", -1);
+        properties.put("micronaut.server.host", "127.0.0.1");
         return ApplicationContext.run(properties);
     }
 
-    private static List<Measurement> measure(PGSimpleDataSource dataSource, long count) throws SQLException, IOException {
+    private static final String AUDITOR_TOKEN = "benchmark-auditor-token";
+
+    private static List<Measurement> measure(PGSimpleDataSource dataSource, long count) throws Exception {
         try (ApplicationContext service = service(dataSource)) {
-            return measure(dataSource, service.getBean(AuditReports.class), service.getBean(AuditHistory.class), count);
+            List<Measurement> results = measure(dataSource, service.getBean(AuditReports.class),
+                    service.getBean(AuditHistory.class), count);
+            EmbeddedServer server = service.getBean(EmbeddedServer.class).start();
+            try (HttpClient client = HttpClient.newHttpClient()) {
+                results.addAll(overHttp(dataSource, client, server.getURI()));
+            } finally {
+                server.stop();
+            }
+            return results;
         }
+    }
+
+    /**
+     * The by-day summaries as a client gets them: GET /api/v1/audit/summary/ with an auditor's token, the
+     * whole JSON body read (its size in the "rows" column, in bytes). Each also appends its AUDIT_READ event.
+     */
+    private static List<Measurement> overHttp(DataSource dataSource, HttpClient client, URI base) throws SQLException {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
+        List<Measurement> results = new ArrayList<>();
+        for (int days : new int[] {30, 366}) {
+            URI uri = base.resolve("/api/v1/audit/summary/?bucket=day&from=" + now.minus(Duration.ofDays(days))
+                    + "&to=" + now);
+            HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + AUDITOR_TOKEN)
+                    .header("Accept", "application/json").build();
+            results.add(time(dataSource, "HTTP: all teams, " + days + " days by day (JSON bytes)", days > 30 ? 5 : RUNS,
+                    () -> {
+                        try {
+                            HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                            if (response.statusCode() != 200) {
+                                throw new IllegalStateException("summary answered " + response.statusCode());
+                            }
+                            return response.body().length;
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException(e);
+                        }
+                    }));
+        }
+        return results;
     }
 
     private static final int APPEND_CLIENTS = 8;
@@ -434,6 +487,9 @@ class AuditReportsBenchmark {
                         now.minus(Duration.ofDays(31)).plus(Duration.ofMinutes(13 * 60 + 17)),
                         now.minus(Duration.ofDays(1)).plus(Duration.ofMinutes(9 * 60 + 42)),
                         SummaryBucket.DAY, 10)).counts().size()));
+        if (Boolean.getBoolean("vpsr.bench.summaries-only")) {
+            return results;
+        }
         results.add(time(dataSource, "page of 100: no filter (newest)",
                 () -> reports.page(all, OptionalLong.empty(), 100).events().size()));
         results.add(time(dataSource, "page of 100: team",
@@ -541,7 +597,7 @@ class AuditReportsBenchmark {
         Map<String, Long> scans = new HashMap<>();
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT indexrelname, idx_scan FROM pg_stat_user_indexes "
-                     + "WHERE relname IN ('audit_event', 'audit_daily_count')")) {
+                     + "WHERE relname LIKE 'audit_%'")) {
             while (rs.next()) {
                 scans.put(rs.getString(1), rs.getLong(2));
             }
