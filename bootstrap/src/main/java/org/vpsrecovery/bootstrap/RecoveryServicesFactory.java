@@ -1,8 +1,5 @@
 package org.vpsrecovery.bootstrap;
 
-import javax.sql.DataSource;
-import org.vpsrecovery.adapters.persistence.PgServerLock;
-import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -11,6 +8,9 @@ import io.micronaut.core.value.PropertyResolver;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
+import javax.sql.DataSource;
+import org.vpsrecovery.adapters.persistence.PgServerLock;
+import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
 import org.vpsrecovery.adapters.http.provider.VpsOrgClient;
 import java.time.Clock;
 import java.time.Duration;

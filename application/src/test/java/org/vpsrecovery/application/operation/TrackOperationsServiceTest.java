@@ -138,14 +138,7 @@ class TrackOperationsServiceTest {
     @Test
     void aServersOperationsAreFollowedAFewAtATimeEachFewUnderItsOwnHoldOfTheLock() {
         java.util.concurrent.atomic.AtomicInteger holds = new java.util.concurrent.atomic.AtomicInteger();
-        InMemoryServerLock inMemory = new InMemoryServerLock(Duration.ofSeconds(5));
-        org.vpsrecovery.domain.port.ServerLock counted = new org.vpsrecovery.domain.port.ServerLock() {
-            @Override
-            public <T> T callExclusively(ServerId server, java.util.function.Supplier<T> work) {
-                holds.incrementAndGet();
-                return inMemory.callExclusively(server, work);
-            }
-        };
+        org.vpsrecovery.domain.port.ServerLock counted = countingHolds(new InMemoryServerLock(Duration.ofSeconds(5)), holds);
         TrackOperationsService twoAtATime = new TrackOperationsService(platform.operations, platform.provider,
                 platform.provider, platform.history, platform.auditWriter, counted, platform.clock,
                 new TrackOperationsService.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), 200, Duration.ZERO, 2));
@@ -169,14 +162,8 @@ class TrackOperationsServiceTest {
     void anOperationVpsOrgTookIsFollowedWhileARequestHoldsTheServersLockButARestoreWaitsForIt() throws Exception {
         InMemoryServerLock requests = new InMemoryServerLock(Duration.ofMillis(100));
         java.util.concurrent.atomic.AtomicInteger followingHolds = new java.util.concurrent.atomic.AtomicInteger();
-        InMemoryServerLock trackersOnly = new InMemoryServerLock(Duration.ofSeconds(5));
-        org.vpsrecovery.domain.port.ServerLock following = new org.vpsrecovery.domain.port.ServerLock() {
-            @Override
-            public <T> T callExclusively(ServerId server, java.util.function.Supplier<T> work) {
-                followingHolds.incrementAndGet();
-                return trackersOnly.callExclusively(server, work);
-            }
-        };
+        org.vpsrecovery.domain.port.ServerLock following = countingHolds(new InMemoryServerLock(Duration.ofSeconds(5)),
+                followingHolds);
         TrackOperationsService alongsideRequests = new TrackOperationsService(platform.operations, platform.provider,
                 platform.provider, platform.history, platform.auditWriter, requests, following, platform.clock,
                 new TrackOperationsService.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), 200, Duration.ZERO));
@@ -536,5 +523,17 @@ class TrackOperationsServiceTest {
         assertThat(tracking.tick()).isZero();
         assertThat(finalOutcomes(context)).containsExactly(Outcome.Kind.COMPLETED);
         assertThat(platform.history.pendingIntents(platform.clock.instant().plusSeconds(1), 10)).isEmpty();
+    }
+
+    /** The lock, counting each hold taken of it. */
+    private static org.vpsrecovery.domain.port.ServerLock countingHolds(org.vpsrecovery.domain.port.ServerLock lock,
+                                                                       java.util.concurrent.atomic.AtomicInteger holds) {
+        return new org.vpsrecovery.domain.port.ServerLock() {
+            @Override
+            public <T> T callExclusively(ServerId server, java.util.function.Supplier<T> work) {
+                holds.incrementAndGet();
+                return lock.callExclusively(server, work);
+            }
+        };
     }
 }
