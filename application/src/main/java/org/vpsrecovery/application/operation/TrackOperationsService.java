@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -20,6 +21,7 @@ import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.BackupProvider;
@@ -139,7 +141,7 @@ public final class TrackOperationsService {
         for (Map.Entry<ServerId, List<RecoveryOperation>> due : operations.openByServer(clock.instant(), settings.batch()).entrySet()) {
             // What VPS.org took is followed without keeping the server's requests out (ADR 0057); the rest under its lock.
             Map<Boolean, List<RecoveryOperation>> byLock = due.getValue().stream()
-                    .collect(java.util.stream.Collectors.partitioningBy(TrackOperationsService::followedWithoutRequestsKeptOut));
+                    .collect(Collectors.partitioningBy(TrackOperationsService::followedWithoutRequestsKeptOut));
             moved += trackInSlices(due.getKey(), byLock.get(true), followingLock, true);
             moved += trackInSlices(due.getKey(), byLock.get(false), lock, false);
         }
@@ -168,7 +170,7 @@ public final class TrackOperationsService {
      * made), and so do restores (their hold is a server's state the requests decide on).
      */
     private static boolean followedWithoutRequestsKeptOut(RecoveryOperation operation) {
-        return operation.state() == org.vpsrecovery.domain.operation.OperationState.IN_PROGRESS
+        return operation.state() == OperationState.IN_PROGRESS
                 && switch (operation.kind()) {
                     case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP, DELETE_SNAPSHOT, DELETE_BACKUP -> true;
                     default -> false;
@@ -337,7 +339,7 @@ public final class TrackOperationsService {
                 .filter(o -> (o.kind() == org.vpsrecovery.domain.audit.Operation.DELETE_SNAPSHOT
                         || o.kind() == org.vpsrecovery.domain.audit.Operation.DELETE_BACKUP)
                         && o.resource().equals(Optional.of(made))
-                        && o.state() != org.vpsrecovery.domain.operation.OperationState.FAILED)
+                        && o.state() != OperationState.FAILED)
                 .map(delete -> intentOf(delete).map(e -> e.detail().get(AuditEvent.RECOVERY_POINT_STATUS))
                         .map(CreationStatus.Phase::ofWireName).orElse(CreationStatus.Phase.UNKNOWN))
                 .toList();
