@@ -7,9 +7,8 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.core.value.PropertyResolver;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import javax.sql.DataSource;
-import org.vpsrecovery.adapters.persistence.PgServerLock;
 import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
 import org.vpsrecovery.adapters.http.provider.VpsOrgClient;
 import java.time.Clock;
@@ -145,14 +144,13 @@ public class RecoveryServicesFactory {
 
     @Singleton
     TrackOperationsService trackOperations(RecoveryOperations operations, MeteredProvider provider,
-                                           MeteredAuditHistory history, AuditWriter writer, ServerLock lock, Clock clock,
-                                           DataSource dataSource,
-                                           @Value("${vpsr.server-lock.max-wait:5s}") Duration maxWait,
+                                           MeteredAuditHistory history, AuditWriter writer, ServerLock lock,
+                                           @Named(PostgresAdapterFactory.FOLLOWING_LOCK) ServerLock following,
+                                           Clock clock,
                                            @Value("${vpsr.tracking.first-look:5s}") Duration firstLook,
                                            @Value("${vpsr.tracking.longest-look:1m}") Duration longestLook,
                                            @Value("${vpsr.reconcile.settle-after:5m}") Duration settleAfter) {
         // What VPS.org took is followed under a lock of the trackers' own, not the requests' (ADR 0057).
-        ServerLock following = PgServerLock.following(PostgresAdapterFactory.pooled(dataSource), maxWait);
         return new TrackOperationsService(operations, provider, provider, history, writer, lock, following, clock,
                 new TrackOperationsService.Settings(firstLook, longestLook, 200, settleAfter));
     }

@@ -2,9 +2,11 @@ package org.vpsrecovery.adapters.persistence;
 
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Primary;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,6 +74,7 @@ public class PostgresAdapterFactory {
      * request makes always find a connection (ADR 0023 gives the sizing).
      */
     @Singleton
+    @Primary
     ServerLock serverLock(DataSource dataSource,
                           @Value("${vpsr.server-lock.max-wait:5s}") Duration maxWait,
                           @Value("${vpsr.server-lock.max-waiters-per-server:16}") int maxWaitersPerServer,
@@ -79,6 +82,19 @@ public class PostgresAdapterFactory {
                           @Value("${datasources.default.maximum-pool-size:10}") int poolSize) {
         int lockConnections = maxConnections > 0 ? maxConnections : Math.max(1, poolSize - RESERVED_CONNECTIONS);
         return new PgServerLock(pooled(dataSource), maxWait, maxWaitersPerServer, lockConnections);
+    }
+
+    /** Names the trackers' following lock (ADR 0057); every unnamed {@link ServerLock} is the requests' one. */
+    public static final String FOLLOWING_LOCK = "tracker-following";
+
+    /**
+     * Orders trackers (of any instance) on a server while they follow what VPS.org took; a request never takes
+     * it, so it never keeps one out (ADR 0057). Waits as long as the server's lock.
+     */
+    @Singleton
+    @Named(FOLLOWING_LOCK)
+    ServerLock followingLock(DataSource dataSource, @Value("${vpsr.server-lock.max-wait:5s}") Duration maxWait) {
+        return PgServerLock.following(pooled(dataSource), maxWait);
     }
 
     /** Kept out of the lock budget: one for the audit writer, the rest for reads, idempotency and health. */

@@ -3,6 +3,7 @@ package org.vpsrecovery.adapters.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.inject.qualifiers.Qualifiers;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -88,8 +89,13 @@ class PostgresAdapterFactoryTest {
                 assertThat(connection.getMetaData().getUserName()).isEqualTo(SERVICE_LOGIN);
             }
             assertThat(history.verifyChain()).isInstanceOf(ChainVerification.Intact.class);
-            assertThat(context.getBean(ServerLock.class).callExclusively(new ServerId(5), () -> "locked"))
-                    .isEqualTo("locked");
+            ServerLock requests = context.getBean(ServerLock.class);
+            assertThat(requests.callExclusively(new ServerId(5), () -> "locked")).isEqualTo("locked");
+            // The trackers' following lock is a bean of its own that never keeps a request out (ADR 0057).
+            ServerLock following = context.getBean(ServerLock.class, Qualifiers.byName(PostgresAdapterFactory.FOLLOWING_LOCK));
+            assertThat(following).isNotSameAs(requests);
+            assertThat(following.callExclusively(new ServerId(5),
+                    () -> requests.callExclusively(new ServerId(5), () -> "both held"))).isEqualTo("both held");
             assertThat(context.getBean(IdempotencyRecords.class).begin(new IdempotencyKey("k-1"), new TeamId("blue"),
                     RequestFingerprint.of("POST", "/api/v1/backups/", "{}".getBytes(StandardCharsets.UTF_8)),
                     new org.vpsrecovery.domain.idempotency.Lease(org.vpsrecovery.domain.operation.OperationId.random(),
