@@ -189,15 +189,18 @@ public final class ScanDriftService {
     private Reading read(ServerId server) {
         List<ListedPoint> listed = list(server);
         Instant listedAt = clock.instant();
+        Set<ResourceRef> tracked = tracked(server); // before the events, as under the lock
         List<AuditEvent> audited = new ArrayList<>();
         OptionalLong highWater = readHistory(server, OptionalLong.empty(), HISTORY_PAGE, audited);
-        return new Reading(listed, listedAt, audited, highWater, tracked(server));
+        return new Reading(listed, listedAt, audited, highWater, tracked);
     }
 
     private Recorded scanLocked(TeamId team, ServerId server, Reading before) {
+        // The open operations before the events: a tracker ends what VPS.org took without this lock (ADR 0057),
+        // writing the end's event before the operation's move, so an end is then still tracked or already read.
+        Set<ResourceRef> tracked = tracked(server);
         List<AuditEvent> audited = new ArrayList<>(before.audited());
         OptionalLong highWater = readHistory(server, before.highWater(), SINCE_PAGE, audited);
-        Set<ResourceRef> tracked = tracked(server);
         boolean touched = !highWater.equals(before.highWater()) || !tracked.equals(before.tracked());
         List<ListedPoint> listed = touched ? list(server) : before.listed();
         Instant now = touched ? clock.instant() : before.listedAt();

@@ -9,6 +9,11 @@ import static org.vpsrecovery.application.PlatformFixture.SPARE;
 import static org.vpsrecovery.application.PlatformFixture.WEB;
 
 import java.time.Duration;
+import java.time.Instant;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.port.AuditHistory;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -281,6 +286,57 @@ class ScanDriftServiceTest {
         assertThat(listsUnderLock).hasValue(1); // listed again: the platform touched the server
         assertThat(platform.provider.listSnapshots(Optional.of(WEB))).extracting(Snapshot::name).contains("meanwhile");
         assertThat(all()).isEmpty();
+    }
+
+    /**
+     * The tracker ends what VPS.org took without the server's lock (ADR 0057), so it may end an operation while
+     * the scan holds it: the scan reads the open operations before the events, and an end (its event written
+     * before the operation's move) is then either still tracked or already on record, never neither.
+     */
+    @Test
+    void aCreateTheTrackerEndsWhileTheScanHoldsTheLockIsNeitherTrackedNorAuditedAsExpectedSoNeverDrift() {
+        Snapshot made = platform.createSnapshot().createSnapshot(new CreateSnapshotCommand(platform.as(BLUE), WEB,
+                new SnapshotName("lost-at-vpsorg"), Optional.empty()));
+        platform.provider.deleteSnapshot(made.id()); // VPS.org drops the creation: the tracker's VANISHED to come
+        platform.clock.advance(Duration.ofMinutes(1)); // the operation is due for the tracker's look
+        WatchedLock lock = new WatchedLock();
+        AtomicInteger ends = new AtomicInteger();
+        AuditHistory endingMeanwhile = new AuditHistory() {
+            @Override
+            public RecordedAuditEvent append(AuditEvent event) {
+                return platform.history.append(event);
+            }
+
+            @Override
+            public List<RecordedAuditEvent> query(AuditQuery query) {
+                List<RecordedAuditEvent> page = platform.history.query(query);
+                if (lock.held && ends.getAndIncrement() == 0) {
+                    platform.tracker().tick(); // the tracker's end lands between the scan's reads under the lock
+                }
+                return page;
+            }
+
+            @Override
+            public List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit) {
+                return platform.history.pendingIntents(acceptedBefore, limit);
+            }
+
+            @Override
+            public ChainVerification verifyChain() {
+                return platform.history.verifyChain();
+            }
+        };
+        ScanDriftService scanner = new ScanDriftService(() -> Set.of(BLUE, GREEN), platform.ownership, platform.provider,
+                platform.provider, endingMeanwhile, platform.auditWriter, platform.operations, drifts, lock, platform.clock,
+                STUCK_AFTER);
+
+        scanner.scan(Optional.empty(), 1, NO_PAUSE);
+
+        assertThat(ends).hasPositiveValue();
+        assertThat(platform.operations.list(Optional.empty(), Optional.of(WEB), Optional.of(OperationState.VANISHED),
+                RecoveryOperations.MAX_PAGE)).hasSize(1); // the tracker did end it during the scan
+        assertThat(all()).isEmpty();
+        assertThat(scanner().scan(Optional.empty(), 1, NO_PAUSE).detected()).isZero(); // its end is on record now
     }
 
     @Test
