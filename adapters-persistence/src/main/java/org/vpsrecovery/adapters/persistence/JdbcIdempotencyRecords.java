@@ -13,9 +13,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.idempotency.BeginResult;
 import org.vpsrecovery.domain.idempotency.IdempotencyKey;
+import org.vpsrecovery.domain.idempotency.IdempotencyScope;
 import org.vpsrecovery.domain.idempotency.IdempotencyState;
 import org.vpsrecovery.domain.idempotency.Lease;
 import org.vpsrecovery.domain.idempotency.RequestFingerprint;
@@ -31,7 +31,8 @@ import org.vpsrecovery.domain.port.IdempotencyRecords;
  * still the ended one that was read, so exactly one of several takers wins. "Now" comes from the
  * clock, as in the in-memory records, not from the database. Kept on plain JDBC rather than a
  * Micronaut Data repository: the claim and the takeover are conditional writes whose row count is
- * the answer (ADR 0027).
+ * the answer (ADR 0027). The {@code team} column holds the {@link IdempotencyScope}'s value: a team's id, as it
+ * always did, or {@code auditor:<name>}.
  */
 public final class JdbcIdempotencyRecords implements IdempotencyRecords {
 
@@ -70,10 +71,10 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
     }
 
     @Override
-    public BeginResult begin(IdempotencyKey key, TeamId team, RequestFingerprint fingerprint, Lease lease,
+    public BeginResult begin(IdempotencyKey key, IdempotencyScope scope, RequestFingerprint fingerprint, Lease lease,
                              Instant expiresAt) {
         Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(team, "team");
+        Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(fingerprint, "fingerprint");
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(expiresAt, "expires at");
@@ -81,15 +82,15 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
         IdempotencyRecords.requireTimes(lease, expiresAt, now);
         try (Connection connection = dataSource.getConnection()) {
             for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-                if (claim(connection, key, team, fingerprint, lease, now, expiresAt)) {
+                if (claim(connection, key, scope, fingerprint, lease, now, expiresAt)) {
                     return new BeginResult.Started();
                 }
-                Found existing = read(connection, key, team, fingerprint, now);
+                Found existing = read(connection, key, scope, fingerprint, now);
                 if (existing instanceof Found.Answer answer) {
                     return answer.result();
                 }
                 if (existing instanceof Found.EndedLease ended
-                        && takeOver(connection, key, team, fingerprint, ended, lease, now)) {
+                        && takeOver(connection, key, scope, fingerprint, ended, lease, now)) {
                     return new BeginResult.TakenOver(ended.holder());
                 }
             }
@@ -99,10 +100,10 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
         }
     }
 
-    private static boolean claim(Connection connection, IdempotencyKey key, TeamId team, RequestFingerprint fingerprint,
+    private static boolean claim(Connection connection, IdempotencyKey key, IdempotencyScope scope, RequestFingerprint fingerprint,
                                  Lease lease, Instant now, Instant expiresAt) throws SQLException {
         try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
-            claim.setString(1, team.value());
+            claim.setString(1, scope.value());
             claim.setString(2, key.value());
             claim.setString(3, fingerprint.sha256Hex());
             claim.setObject(4, utc(now));
@@ -127,10 +128,10 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
         }
     }
 
-    private static Found read(Connection connection, IdempotencyKey key, TeamId team,
+    private static Found read(Connection connection, IdempotencyKey key, IdempotencyScope scope,
                               RequestFingerprint fingerprint, Instant now) throws SQLException {
         try (PreparedStatement read = connection.prepareStatement(READ)) {
-            read.setString(1, team.value());
+            read.setString(1, scope.value());
             read.setString(2, key.value());
             read.setObject(3, utc(now));
             try (ResultSet rs = read.executeQuery()) {
@@ -154,12 +155,12 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
         }
     }
 
-    private static boolean takeOver(Connection connection, IdempotencyKey key, TeamId team, RequestFingerprint fingerprint,
+    private static boolean takeOver(Connection connection, IdempotencyKey key, IdempotencyScope scope, RequestFingerprint fingerprint,
                                     Found.EndedLease ended, Lease lease, Instant now) throws SQLException {
         try (PreparedStatement take = connection.prepareStatement(TAKE_OVER)) {
             take.setObject(1, lease.holder().value());
             take.setObject(2, utc(lease.until()));
-            take.setString(3, team.value());
+            take.setString(3, scope.value());
             take.setString(4, key.value());
             take.setString(5, fingerprint.sha256Hex());
             take.setObject(6, ended.holder().map(OperationId::value).orElse(null), Types.OTHER);
@@ -175,7 +176,7 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
     }
 
     @Override
-    public boolean complete(IdempotencyKey key, TeamId team, OperationId holder, StoredResponse response) {
+    public boolean complete(IdempotencyKey key, IdempotencyScope scope, OperationId holder, StoredResponse response) {
         Objects.requireNonNull(holder, "holder");
         Objects.requireNonNull(response, "response");
         return update("""
@@ -187,7 +188,7 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
             ps.setString(2, response.contentType());
             ps.setBytes(3, response.body());
             ps.setObject(4, response.operationId().map(OperationId::value).orElse(null), Types.OTHER);
-            ps.setString(5, team.value());
+            ps.setString(5, scope.value());
             ps.setString(6, key.value());
             ps.setObject(7, holder.value());
             ps.setObject(8, utc(clock.instant()));
@@ -195,12 +196,12 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
     }
 
     @Override
-    public void release(IdempotencyKey key, TeamId team, OperationId holder) {
+    public void release(IdempotencyKey key, IdempotencyScope scope, OperationId holder) {
         Objects.requireNonNull(holder, "holder");
         update("""
                 DELETE FROM idempotency_record
                 WHERE team = ? AND idempotency_key = ? AND state = 'IN_FLIGHT' AND holder = ?""", ps -> {
-            ps.setString(1, team.value());
+            ps.setString(1, scope.value());
             ps.setString(2, key.value());
             ps.setObject(3, holder.value());
         }, "release an idempotency key");

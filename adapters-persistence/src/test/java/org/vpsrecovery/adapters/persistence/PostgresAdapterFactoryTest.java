@@ -28,6 +28,7 @@ import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.idempotency.BeginResult;
 import org.vpsrecovery.domain.idempotency.IdempotencyKey;
+import org.vpsrecovery.domain.idempotency.IdempotencyScope;
 import org.vpsrecovery.domain.idempotency.RequestFingerprint;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
@@ -96,7 +97,7 @@ class PostgresAdapterFactoryTest {
             assertThat(following).isNotSameAs(requests);
             assertThat(following.callExclusively(new ServerId(5),
                     () -> requests.callExclusively(new ServerId(5), () -> "both held"))).isEqualTo("both held");
-            assertThat(context.getBean(IdempotencyRecords.class).begin(new IdempotencyKey("k-1"), new TeamId("blue"),
+            assertThat(context.getBean(IdempotencyRecords.class).begin(new IdempotencyKey("k-1"), IdempotencyScope.of(new TeamId("blue")),
                     RequestFingerprint.of("POST", "/api/v1/backups/", "{}".getBytes(StandardCharsets.UTF_8)),
                     new org.vpsrecovery.domain.idempotency.Lease(org.vpsrecovery.domain.operation.OperationId.random(),
                             Instant.now().plus(1, ChronoUnit.MINUTES)),

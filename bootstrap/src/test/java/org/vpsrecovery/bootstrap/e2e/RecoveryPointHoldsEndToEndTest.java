@@ -141,6 +141,44 @@ class RecoveryPointHoldsEndToEndTest {
     }
 
     @Test
+    void anAuditorsIdempotencyKeyPlacesOneLegalHoldAndIsApartFromATeamsSameKey() {
+        String body = "{\"reason\": \"litigation hold 2026-18\"}";
+        Map<String, String> keyed = Map.of("Idempotency-Key", "legal-801", "X-Request-Id", "legal-keyed");
+        Answer placed = platform.send("POST", "/api/v1/snapshots/801/holds/", RunningPlatform.AUDITOR_TOKEN, body, keyed);
+        assertThat(placed.status()).isEqualTo(201);
+        String hold = (String) placed.get("id");
+
+        Answer replayed = platform.send("POST", "/api/v1/snapshots/801/holds/", RunningPlatform.AUDITOR_TOKEN, body,
+                Map.of("Idempotency-Key", "legal-801", "X-Request-Id", "legal-keyed-again"));
+        assertThat(replayed.status()).isEqualTo(201);
+        assertThat(replayed.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(replayed.get("id")).isEqualTo(hold);
+        assertThat(audit("legal-keyed-again")).isEmpty(); // nothing asked twice
+        assertProblem(platform.send("POST", "/api/v1/snapshots/801/holds/", RunningPlatform.AUDITOR_TOKEN,
+                "{\"reason\": \"another reason\"}", Map.of("Idempotency-Key", "legal-801")), 422, "IDEMPOTENCY_KEY_REUSED");
+
+        // The team owning the point uses the same key: its own record, its own hold.
+        Answer teams = platform.send("POST", "/api/v1/snapshots/801/holds/", RunningPlatform.DEMO_TOKEN, body,
+                Map.of("Idempotency-Key", "legal-801"));
+        assertThat(teams.status()).isEqualTo(201);
+        assertThat(teams.header("Idempotent-Replayed")).isNull();
+        assertThat(teams.body()).containsEntry("kind", "team");
+        assertThat(platform.send("GET", "/api/v1/snapshots/801/holds/", RunningPlatform.AUDITOR_TOKEN, null).get("count"))
+                .isEqualTo(2);
+
+        Map<String, String> releaseKey = Map.of("Idempotency-Key", "legal-801-release");
+        Answer released = platform.send("DELETE", "/api/v1/snapshots/801/holds/" + hold + "/", RunningPlatform.AUDITOR_TOKEN,
+                null, releaseKey);
+        assertThat(released.status()).isEqualTo(200);
+        Answer releasedAgain = platform.send("DELETE", "/api/v1/snapshots/801/holds/" + hold + "/",
+                RunningPlatform.AUDITOR_TOKEN, null, releaseKey);
+        assertThat(releasedAgain.status()).isEqualTo(200); // the first answer, not 409 HOLD_ALREADY_RELEASED
+        assertThat(releasedAgain.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(platform.send("DELETE", "/api/v1/snapshots/801/holds/" + teams.get("id") + "/", RunningPlatform.DEMO_TOKEN,
+                null).status()).isEqualTo(200);
+    }
+
+    @Test
     void badInputIsRefusedAsProblems() {
         assertProblem(platform.send("POST", "/api/v1/snapshots/801/holds/", RunningPlatform.DEMO_TOKEN, "{}"), 400, "INVALID_FIELD");
         assertProblem(platform.send("POST", "/api/v1/snapshots/801/holds/", RunningPlatform.DEMO_TOKEN,

@@ -1,16 +1,17 @@
 package org.vpsrecovery.domain.port;
 
 import java.time.Instant;
-import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.idempotency.BeginResult;
 import org.vpsrecovery.domain.idempotency.IdempotencyKey;
+import org.vpsrecovery.domain.idempotency.IdempotencyScope;
 import org.vpsrecovery.domain.idempotency.Lease;
 import org.vpsrecovery.domain.idempotency.RequestFingerprint;
 import org.vpsrecovery.domain.idempotency.StoredResponse;
 import org.vpsrecovery.domain.operation.OperationId;
 
 /**
- * Idempotency-Key records, scoped per team: the same key from two teams is two records. A record
+ * Idempotency-Key records, scoped per team or auditor ({@link IdempotencyScope}): the same key from two scopes is
+ * two records. A record
  * whose expiry has passed counts as absent, whether or not it has been purged yet. An in-flight
  * record carries its holder's {@link Lease}; only the holder may complete or release it, and once the
  * lease has ended another request may take it over. Implementations read "now" from their clock.
@@ -24,16 +25,16 @@ public interface IdempotencyRecords {
      * a live lease gives {@link BeginResult.InFlight}. A different fingerprint gives
      * {@link BeginResult.FingerprintMismatch} whatever the record's state.
      */
-    BeginResult begin(IdempotencyKey key, TeamId team, RequestFingerprint fingerprint, Lease lease, Instant expiresAt);
+    BeginResult begin(IdempotencyKey key, IdempotencyScope scope, RequestFingerprint fingerprint, Lease lease, Instant expiresAt);
 
     /**
      * Stores the response of a key in flight under {@code holder} for replay. False when it is not
      * (released, expired, already completed, or taken over); the stored response, if any, is left as it was.
      */
-    boolean complete(IdempotencyKey key, TeamId team, OperationId holder, StoredResponse response);
+    boolean complete(IdempotencyKey key, IdempotencyScope scope, OperationId holder, StoredResponse response);
 
     /** Forgets a key in flight under {@code holder} after a failure, so that a retry can start again. Completed records stay. */
-    void release(IdempotencyKey key, TeamId team, OperationId holder);
+    void release(IdempotencyKey key, IdempotencyScope scope, OperationId holder);
 
     /** Deletes every record whose expiry has passed; returns how many. */
     int purgeExpired();

@@ -6,9 +6,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.idempotency.BeginResult;
 import org.vpsrecovery.domain.idempotency.IdempotencyKey;
+import org.vpsrecovery.domain.idempotency.IdempotencyScope;
 import org.vpsrecovery.domain.idempotency.IdempotencyState;
 import org.vpsrecovery.domain.idempotency.Lease;
 import org.vpsrecovery.domain.idempotency.RequestFingerprint;
@@ -19,14 +19,14 @@ import org.vpsrecovery.domain.port.IdempotencyRecords;
 /** Idempotency records in memory, with the same rules as the database table: the fake for application tests. */
 public final class InMemoryIdempotencyRecords implements IdempotencyRecords {
 
-    private record Scope(TeamId team, IdempotencyKey key) {
+    private record Scoped(IdempotencyScope owner, IdempotencyKey key) {
     }
 
     private record Entry(RequestFingerprint fingerprint, IdempotencyState state, StoredResponse response,
                          Lease lease, Instant createdAt, Instant expiresAt) {
     }
 
-    private final Map<Scope, Entry> records = new HashMap<>();
+    private final Map<Scoped, Entry> records = new HashMap<>();
     private final Clock clock;
 
     public InMemoryIdempotencyRecords(Clock clock) {
@@ -34,14 +34,14 @@ public final class InMemoryIdempotencyRecords implements IdempotencyRecords {
     }
 
     @Override
-    public synchronized BeginResult begin(IdempotencyKey key, TeamId team, RequestFingerprint fingerprint, Lease lease,
+    public synchronized BeginResult begin(IdempotencyKey key, IdempotencyScope owner, RequestFingerprint fingerprint, Lease lease,
                                           Instant expiresAt) {
         Objects.requireNonNull(fingerprint, "fingerprint");
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(expiresAt, "expires at");
         Instant now = clock.instant();
         IdempotencyRecords.requireTimes(lease, expiresAt, now);
-        Scope scope = new Scope(team, key);
+        Scoped scope = new Scoped(owner, key);
         Entry existing = records.get(scope);
         if (existing == null || !existing.expiresAt().isAfter(now)) {
             records.put(scope, new Entry(fingerprint, IdempotencyState.IN_FLIGHT, null, lease, now, expiresAt));
@@ -62,9 +62,9 @@ public final class InMemoryIdempotencyRecords implements IdempotencyRecords {
     }
 
     @Override
-    public synchronized boolean complete(IdempotencyKey key, TeamId team, OperationId holder, StoredResponse response) {
+    public synchronized boolean complete(IdempotencyKey key, IdempotencyScope owner, OperationId holder, StoredResponse response) {
         Objects.requireNonNull(response, "response");
-        Scope scope = new Scope(team, key);
+        Scoped scope = new Scoped(owner, key);
         Entry existing = records.get(scope);
         if (!heldBy(existing, holder) || !existing.expiresAt().isAfter(clock.instant())) {
             return false;
@@ -75,8 +75,8 @@ public final class InMemoryIdempotencyRecords implements IdempotencyRecords {
     }
 
     @Override
-    public synchronized void release(IdempotencyKey key, TeamId team, OperationId holder) {
-        Scope scope = new Scope(team, key);
+    public synchronized void release(IdempotencyKey key, IdempotencyScope owner, OperationId holder) {
+        Scoped scope = new Scoped(owner, key);
         if (heldBy(records.get(scope), holder)) {
             records.remove(scope);
         }

@@ -56,13 +56,14 @@ public class HoldsController {
             + "hold, on any point the platform governs. While any hold is active, every delete of the point is refused "
             + "409 RECOVERY_POINT_HELD. A point whose delete is under way (an open delete operation) cannot be held: 409 "
             + "RECOVERY_POINT_BEING_DELETED. No call changes anything at VPS.org (the point is looked up there). With an "
-            + "Idempotency-Key (a team's hold) a repeated request gets the first answer and places no second hold.";
+            + "Idempotency-Key (a team's or an auditor's, kept 24 h) a repeated request gets the first answer and places no "
+            + "second hold.";
     private static final String RELEASE_DESCRIPTION = "Audited as RELEASE_RECOVERY_POINT_HOLD, with the hold's reason. "
             + "A team releases its own holds; a legal hold is released by auditors only (a team gets 403 "
             + "LEGAL_HOLD_NOT_RELEASABLE). A hold released already: 409 HOLD_ALREADY_RELEASED. When the team's configuration "
             + "names hold-release (two-person approval, ADR 0043), a team's release answers 202 with the pending change: "
-            + "the hold stays in force until another person of the team approves it. With an Idempotency-Key (a team's "
-            + "release) a repeated request gets the first answer, and a release waiting for approval is asked for once.";
+            + "the hold stays in force until another person of the team approves it. With an Idempotency-Key (a team's or an "
+            + "auditor's) a repeated request gets the first answer, and a release waiting for approval is asked for once.";
 
     private final RecoveryPointHoldsUseCase holds;
     private final PendingChangesService changes;
@@ -163,7 +164,7 @@ public class HoldsController {
         Supplier<MutableHttpResponse<?>> placed = () -> HttpResponse.created(HoldJson.of(
                         holds.placeHold(new PlaceHoldCommand(caller, point, reason))))
                 .header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
-        return keyedForTeams(request, caller, bodies.fingerprintText(body), placed);
+        return idempotent.run(request, bodies.fingerprintText(body), placed);
     }
 
     private HttpResponse<?> release(HttpRequest<?> request, ResourceRef point, String rawHoldId) {
@@ -179,16 +180,7 @@ public class HoldsController {
             case Gated.Done<RecoveryPointHold>(RecoveryPointHold hold) -> HttpResponse.ok(HoldJson.of(hold));
             case Gated.Waiting<RecoveryPointHold>(var pending) -> PendingChangeJson.accepted(pending);
         };
-        return keyedForTeams(request, caller, "", released);
-    }
-
-    /**
-     * Keys are a team's (ADR 0027): a team's request runs under its Idempotency-Key; an auditor's ignores it (a legal
-     * hold's release is never gated, and a second one is refused as released).
-     */
-    private HttpResponse<?> keyedForTeams(HttpRequest<?> request, HoldCaller caller, String body,
-                                          Supplier<MutableHttpResponse<?>> action) {
-        return caller.actor() instanceof HoldActor.Team ? idempotent.run(request, body, action) : action.get();
+        return idempotent.run(request, "", released);
     }
 
     private static HoldCaller caller(HttpRequest<?> request) {

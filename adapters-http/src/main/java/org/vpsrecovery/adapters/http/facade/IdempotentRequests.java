@@ -21,10 +21,10 @@ import java.util.function.Supplier;
 import org.vpsrecovery.application.change.PendingChangesService;
 import org.vpsrecovery.application.hold.RecoveryPointHoldsUseCase;
 import org.vpsrecovery.application.operation.GetOperationUseCase;
-import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.hold.HoldId;
 import org.vpsrecovery.domain.idempotency.BeginResult;
 import org.vpsrecovery.domain.idempotency.IdempotencyKey;
+import org.vpsrecovery.domain.idempotency.IdempotencyScope;
 import org.vpsrecovery.domain.idempotency.Lease;
 import org.vpsrecovery.domain.idempotency.RequestFingerprint;
 import org.vpsrecovery.domain.idempotency.StoredResponse;
@@ -36,7 +36,7 @@ import org.vpsrecovery.domain.port.ProviderFailure;
  * {@code Idempotency-Key} on the POSTs, after the IETF httpapi draft: the first request with a key
  * runs and its answer is kept for {@link #KEY_LIFETIME}; a replay (same key, method, path and body,
  * the body compared as canonical JSON) gets that answer again, {@code X-Operation-Id} included,
- * without touching the provider; the same key with another request is 422. Keys are scoped per team.
+ * without touching the provider; the same key with another request is 422. Keys are scoped per team, and per auditor for a legal hold.
  *
  * <p>The request holding a key holds it under a lease ({@code vpsr.idempotency.lease}, 5 min: longer than
  * the longest request the default bounds allow, about 3 min; ADR 0027): a replay while the lease runs
@@ -95,10 +95,10 @@ public class IdempotentRequests {
         } catch (IllegalArgumentException invalid) {
             throw new InvalidRequest(RequestReason.INVALID_IDEMPOTENCY_KEY, HEADER, invalid.getMessage());
         }
-        TeamId team = RequestAttributes.callContext(request).team();
+        IdempotencyScope scope = scope(request);
         OperationId holder = RequestAttributes.operationId(request);
         Instant now = clock.instant();
-        BeginResult begun = records.begin(key, team, fingerprint(request, body), new Lease(holder, now.plus(lease)),
+        BeginResult begun = records.begin(key, scope, fingerprint(request, body), new Lease(holder, now.plus(lease)),
                 now.plus(KEY_LIFETIME));
         return switch (begun) {
             case BeginResult.Replay replay -> replayed(replay.response());
@@ -109,8 +109,18 @@ public class IdempotentRequests {
             case BeginResult.FingerprintMismatch mismatch -> FacadeProblems.respond(HttpStatus.UNPROCESSABLE_ENTITY,
                     "this Idempotency-Key was used for a different request", RequestReason.IDEMPOTENCY_KEY_REUSED.name(),
                     RequestAttributes.requestId(request), HEADER);
-            case BeginResult.Started started -> runFirst(request, key, team, holder, action);
-            case BeginResult.TakenOver taken -> takeOver(request, key, team, holder, taken.previousHolder(), action);
+            case BeginResult.Started started -> runFirst(request, key, scope, holder, action);
+            case BeginResult.TakenOver taken -> takeOver(request, key, scope, holder, taken.previousHolder(), action);
+        };
+    }
+
+    /** Keys are a team's, or an auditor's for what auditors may ask (legal holds). */
+    private static IdempotencyScope scope(HttpRequest<?> request) {
+        Caller caller = request.getAttribute(RequestAttributes.CALLER, Caller.class)
+                .orElseThrow(() -> new IllegalStateException("no authenticated caller on " + request.getPath()));
+        return switch (caller) {
+            case Caller.Team team -> IdempotencyScope.of(team.team());
+            case Caller.Auditor auditor -> IdempotencyScope.auditor(auditor.auditor().name());
         };
     }
 
@@ -135,14 +145,14 @@ public class IdempotentRequests {
      * intent, so VPS.org never heard of it and this request runs. An operation (or a holder from
      * before leases, which cannot be traced): VPS.org may have acted, so it is not sent again.
      */
-    private HttpResponse<?> takeOver(HttpRequest<?> request, IdempotencyKey key, TeamId team, OperationId holder,
+    private HttpResponse<?> takeOver(HttpRequest<?> request, IdempotencyKey key, IdempotencyScope scope, OperationId holder,
                                      Optional<OperationId> previous, Supplier<MutableHttpResponse<?>> action) {
-        Optional<OperationId> reached = previous.filter(id -> reached(team, id));
+        Optional<OperationId> reached = previous.filter(id -> reached(scope, id));
         if (previous.isPresent() && reached.isEmpty()) {
-            return runFirst(request, key, team, holder, action);
+            return runFirst(request, key, scope, holder, action);
         }
-        MutableHttpResponse<?> interrupted = interrupted(request, team, reached);
-        records.complete(key, team, holder, stored(interrupted, reached));
+        MutableHttpResponse<?> interrupted = interrupted(request, scope, reached);
+        records.complete(key, scope, holder, stored(interrupted, reached));
         return interrupted;
     }
 
@@ -151,16 +161,16 @@ public class IdempotentRequests {
      * VPS.org may have acted), a change stored to wait for approval (ADR 0043: asking again would make a second),
      * or a hold it placed (the hold's id is the request's operation id).
      */
-    private boolean reached(TeamId team, OperationId holder) {
-        return operations.exists(holder) || changes.find(team, holder).isPresent() || placedHold(holder);
+    private boolean reached(IdempotencyScope scope, OperationId holder) {
+        return operations.exists(holder) || scope.team().flatMap(own -> changes.find(own, holder)).isPresent() || placedHold(holder);
     }
 
     private boolean placedHold(OperationId holder) {
         return holds.wasPlaced(new HoldId(holder.value()));
     }
 
-    private MutableHttpResponse<?> interrupted(HttpRequest<?> request, TeamId team, Optional<OperationId> reached) {
-        String detail = reached.map(id -> changes.find(team, id).isPresent()
+    private MutableHttpResponse<?> interrupted(HttpRequest<?> request, IdempotencyScope scope, Optional<OperationId> reached) {
+        String detail = reached.map(id -> scope.team().flatMap(own -> changes.find(own, id)).isPresent()
                         ? "the first request with this Idempotency-Key was interrupted after its change was stored to "
                         + "wait for approval; it is not asked again: change " + id + " shows how it ends (GET "
                         + "/api/v1/changes/" + id + "/)"
@@ -185,22 +195,22 @@ public class IdempotentRequests {
      * retry is never sent again. If even that cannot be told now, the key stays in flight until its
      * lease ends, and the takeover decides then.
      */
-    private void releaseUnlessReached(HttpRequest<?> request, IdempotencyKey key, TeamId team, OperationId holder) {
+    private void releaseUnlessReached(HttpRequest<?> request, IdempotencyKey key, IdempotencyScope scope, OperationId holder) {
         boolean reached;
         try {
-            reached = reached(team, holder);
+            reached = reached(scope, holder);
         } catch (RuntimeException unknown) {
             return;
         }
         if (reached) {
-            records.complete(key, team, holder, stored(interrupted(request, team, Optional.of(holder)),
+            records.complete(key, scope, holder, stored(interrupted(request, scope, Optional.of(holder)),
                     Optional.of(holder)));
         } else {
-            records.release(key, team, holder);
+            records.release(key, scope, holder);
         }
     }
 
-    private HttpResponse<?> runFirst(HttpRequest<?> request, IdempotencyKey key, TeamId team, OperationId holder,
+    private HttpResponse<?> runFirst(HttpRequest<?> request, IdempotencyKey key, IdempotencyScope scope, OperationId holder,
                                      Supplier<MutableHttpResponse<?>> action) {
         MutableHttpResponse<?> response;
         try {
@@ -209,22 +219,22 @@ public class IdempotentRequests {
             if (unknown.kind() == ProviderFailure.Kind.OUTCOME_UNKNOWN) {
                 // As the exception handler answers it: naming the operation the tracker follows.
                 Optional<OperationId> followed = Optional.of(holder).filter(operations::exists);
-                records.complete(key, team, holder,
+                records.complete(key, scope, holder,
                         stored(FacadeProblems.of(unknown, RequestAttributes.requestId(request)), followed));
             } else {
-                records.release(key, team, holder);
+                records.release(key, scope, holder);
             }
             throw unknown;
         } catch (InvalidRequest refused) {
-            records.release(key, team, holder);
+            records.release(key, scope, holder);
             throw refused;
         } catch (RuntimeException failed) {
             // A refusal before the intent has no operation and frees the key; anything after it may
             // have reached VPS.org (an unexpected error around the call, an outcome not written).
-            releaseUnlessReached(request, key, team, holder);
+            releaseUnlessReached(request, key, scope, holder);
             throw failed;
         }
-        if (!records.complete(key, team, holder, stored(response, response.getHeaders()
+        if (!records.complete(key, scope, holder, stored(response, response.getHeaders()
                 .get(RequestAttributes.OPERATION_ID_HEADER, String.class).map(OperationId::parse)))) {
             // Only when this request outlived its lease and a retry took the key over: the lease is too short.
             try (var id = LoggedRequestId.of(request)) {

@@ -17,6 +17,7 @@ import org.vpsrecovery.domain.hold.HoldReason;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.idempotency.BeginResult;
 import org.vpsrecovery.domain.idempotency.IdempotencyKey;
+import org.vpsrecovery.domain.idempotency.IdempotencyScope;
 import org.vpsrecovery.domain.idempotency.Lease;
 import org.vpsrecovery.domain.idempotency.RequestFingerprint;
 import org.vpsrecovery.domain.operation.OperationId;
@@ -360,7 +361,7 @@ class FacadeHttpTest {
     /** The record a request that died holding {@code key} leaves: in flight under its lease, as the facade writes it. */
     private void leftInFlightByADeadRequest(String key, OperationId holder, String canonicalBody) {
         Instant now = platform.clock.instant();
-        assertThat(idempotencyRecords.begin(new IdempotencyKey(key), PlatformFixture.BLUE,
+        assertThat(idempotencyRecords.begin(new IdempotencyKey(key), IdempotencyScope.of(PlatformFixture.BLUE),
                 RequestFingerprint.of("POST", "/api/v1/snapshots/", canonicalBody.getBytes(StandardCharsets.UTF_8)),
                 new Lease(holder, now.plusSeconds(60)), now.plus(IdempotentRequests.KEY_LIFETIME)))
                 .isEqualTo(new BeginResult.Started());
@@ -416,7 +417,7 @@ class FacadeHttpTest {
         HoldId hold = new HoldId(UUID.randomUUID());
         String path = "/api/v1/snapshots/801/holds/" + hold + "/";
         Instant now = platform.clock.instant();
-        assertThat(idempotencyRecords.begin(new IdempotencyKey("died-after-asking"), PlatformFixture.BLUE,
+        assertThat(idempotencyRecords.begin(new IdempotencyKey("died-after-asking"), IdempotencyScope.of(PlatformFixture.BLUE),
                 RequestFingerprint.of("DELETE", path, new byte[0]), new Lease(dead, now.plusSeconds(60)),
                 now.plus(IdempotentRequests.KEY_LIFETIME))).isEqualTo(new BeginResult.Started());
         RequestId asked = new RequestId("dead-request");
@@ -462,7 +463,7 @@ class FacadeHttpTest {
         OperationId dead = OperationId.random();
         ResourceRef point = new ResourceRef(ResourceRef.Type.SNAPSHOT, 811);
         Instant now = platform.clock.instant();
-        assertThat(idempotencyRecords.begin(new IdempotencyKey("died-after-holding"), PlatformFixture.BLUE,
+        assertThat(idempotencyRecords.begin(new IdempotencyKey("died-after-holding"), IdempotencyScope.of(PlatformFixture.BLUE),
                 RequestFingerprint.of("POST", "/api/v1/snapshots/811/holds/",
                         "{\"reason\":\"before the upgrade\"}".getBytes(StandardCharsets.UTF_8)),
                 new Lease(dead, now.plusSeconds(60)), now.plus(IdempotentRequests.KEY_LIFETIME)))

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.idempotency.BeginResult;
 import org.vpsrecovery.domain.idempotency.IdempotencyKey;
+import org.vpsrecovery.domain.idempotency.IdempotencyScope;
 import org.vpsrecovery.domain.idempotency.Lease;
 import org.vpsrecovery.domain.idempotency.RequestFingerprint;
 import org.vpsrecovery.domain.idempotency.StoredResponse;
@@ -33,8 +34,10 @@ import org.vpsrecovery.domain.testing.AdjustableClock;
 public abstract class IdempotencyRecordsContract {
 
     protected static final Instant T0 = Instant.parse("2026-03-01T08:00:00Z");
-    protected static final TeamId BLUE = new TeamId("blue");
-    protected static final TeamId GREEN = new TeamId("green");
+    protected static final IdempotencyScope BLUE = IdempotencyScope.of(new TeamId("blue"));
+    protected static final IdempotencyScope GREEN = IdempotencyScope.of(new TeamId("green"));
+    /** An auditor named as a team is: their keys are still apart. */
+    protected static final IdempotencyScope BLUE_AUDITOR = IdempotencyScope.auditor("blue");
     protected static final IdempotencyKey KEY = new IdempotencyKey("0b6a3c1e-5d1f-4c52-9f8e-1a2b3c4d5e6f");
     protected static final RequestFingerprint CREATE = RequestFingerprint.of("POST", "/api/v1/snapshots/",
             "{\"server_id\":12345,\"name\":\"before-update\"}".getBytes(StandardCharsets.UTF_8));
@@ -104,6 +107,18 @@ public abstract class IdempotencyRecordsContract {
 
         assertThat(records.begin(KEY, GREEN, OTHER, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.Started());
         assertThat(records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.Replay(CREATED));
+    }
+
+    @Test
+    void anAuditorsKeysAreApartFromTheTeamOfTheSameName() {
+        IdempotencyRecords records = emptyRecords(clock);
+        records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay());
+        records.complete(KEY, BLUE, FIRST, CREATED);
+
+        assertThat(records.begin(KEY, BLUE_AUDITOR, OTHER, lease(SECOND), inOneDay())).isEqualTo(new BeginResult.Started());
+        assertThat(records.complete(KEY, BLUE_AUDITOR, SECOND, CREATED)).isTrue();
+        assertThat(records.begin(KEY, BLUE_AUDITOR, OTHER, lease(THIRD), inOneDay())).isEqualTo(new BeginResult.Replay(CREATED));
+        assertThat(records.begin(KEY, BLUE, OTHER, lease(THIRD), inOneDay())).isEqualTo(new BeginResult.FingerprintMismatch());
     }
 
     @Test
