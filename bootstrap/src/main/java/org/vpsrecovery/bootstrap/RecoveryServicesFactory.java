@@ -284,23 +284,30 @@ public class RecoveryServicesFactory {
     }
 
     /**
-     * Long audit reads at once on this instance, and how long one waits for its turn (ADR 0062): a wrong
-     * setting stops the start. {@code vpsr.audit.reads.in_use} shows the slots taken.
+     * Long audit reads at once on this instance, how many of them one reader may run, and how long one waits for
+     * its turn (ADR 0062): a wrong setting stops the start. {@code vpsr.audit.reads.in_use} shows the slots taken.
+     * Unset (0), a reader's share is {@link #AUDIT_READS_PER_READER}, or every slot when there are fewer.
      */
     @Context
     AuditReadSlots auditReadSlots(@Value("${vpsr.audit.reads.concurrent:4}") int concurrent,
+                                  @Value("${vpsr.audit.reads.per-reader:0}") int perReader,
                                   @Value("${vpsr.audit.reads.max-wait:2s}") Duration maxWait, MeterRegistry registry) {
         AuditReadSlots slots;
         try {
-            slots = new AuditReadSlots(concurrent, maxWait, AUDIT_READS_RETRY_AFTER);
+            int share = perReader == 0 ? Math.min(AUDIT_READS_PER_READER, Math.max(1, concurrent)) : perReader;
+            slots = new AuditReadSlots(concurrent, share, maxWait, AUDIT_READS_RETRY_AFTER);
         } catch (IllegalArgumentException invalid) {
-            throw new StartupRefused("vpsr.audit.reads.concurrent / vpsr.audit.reads.max-wait: " + invalid.getMessage());
+            throw new StartupRefused("vpsr.audit.reads.concurrent / vpsr.audit.reads.per-reader / vpsr.audit.reads.max-wait: "
+                    + invalid.getMessage());
         }
         Gauge.builder("vpsr.audit.reads.in_use", slots, taken -> concurrent - taken.available())
                 .description("Long audit reads (exports, summaries, chain walks, recoverability) running on this instance")
                 .register(registry);
         return slots;
     }
+
+    /** Two: an auditor may export while a summary of theirs runs, and two auditors still share four slots. */
+    static final int AUDIT_READS_PER_READER = 2;
 
     /** A refused long read: most take seconds, so a second or two would only be refused again. */
     static final Duration AUDIT_READS_RETRY_AFTER = Duration.ofSeconds(5);

@@ -2,6 +2,8 @@ package org.vpsrecovery.application.audit;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,6 +18,10 @@ import org.vpsrecovery.domain.report.AuditReadsBusy;
  * long as its reader reads), and the pool is the request path's too: a few auditors must not starve
  * the teams' creates. A read waits at most {@code maxWait} for a slot, in arrival order, else it is
  * refused with {@link AuditReadsBusy} and reads nothing. Pages of events are short and not counted.
+ *
+ * <p>One reader (a team, or an auditor by name) holds at most {@code perReader} of the slots, so one auditor's
+ * exports cannot keep every other reader out; a read past its reader's share is refused at once (waiting would
+ * only wait for that reader's own reads).
  */
 public final class AuditReadSlots {
 
@@ -23,13 +29,24 @@ public final class AuditReadSlots {
     public static final Duration MOST_WAIT = Duration.ofSeconds(30);
 
     private final Semaphore slots;
+    private final ConcurrentMap<AuditReader, Integer> heldByReader = new ConcurrentHashMap<>();
     private final int concurrent;
+    private final int perReader;
     private final Duration maxWait;
     private final Duration retryAfter;
 
+    /** With no share per reader below the instance's: one reader may take every slot. */
     public AuditReadSlots(int concurrent, Duration maxWait, Duration retryAfter) {
+        this(concurrent, concurrent, maxWait, retryAfter);
+    }
+
+    public AuditReadSlots(int concurrent, int perReader, Duration maxWait, Duration retryAfter) {
         if (concurrent < 1 || concurrent > MOST_CONCURRENT) {
             throw new IllegalArgumentException("concurrent long audit reads must be 1-" + MOST_CONCURRENT + ", was " + concurrent);
+        }
+        if (perReader < 1 || perReader > concurrent) {
+            throw new IllegalArgumentException("long audit reads per reader must be 1-" + concurrent
+                    + " (the concurrent ones), was " + perReader);
         }
         Objects.requireNonNull(maxWait, "max wait");
         if (maxWait.isNegative() || maxWait.compareTo(MOST_WAIT) > 0) {
@@ -41,31 +58,32 @@ public final class AuditReadSlots {
         }
         this.slots = new Semaphore(concurrent, true);
         this.concurrent = concurrent;
+        this.perReader = perReader;
         this.maxWait = maxWait;
         this.retryAfter = retryAfter;
     }
 
-    /** Runs the read in a slot, given back when it returns or fails. */
-    public <T> T read(Supplier<T> read) {
-        take();
+    /** Runs the reader's read in a slot, given back when it returns or fails. */
+    public <T> T read(AuditReader reader, Supplier<T> read) {
+        take(reader);
         try {
             return read.get();
         } finally {
-            slots.release();
+            giveBack(reader);
         }
     }
 
-    /** Opens the stream in a slot that stays taken until the stream is closed (or fails to open). */
-    public AuditEventStream stream(Supplier<AuditEventStream> open) {
-        take();
+    /** Opens the reader's stream in a slot that stays taken until the stream is closed (or fails to open). */
+    public AuditEventStream stream(AuditReader reader, Supplier<AuditEventStream> open) {
+        take(reader);
         AuditEventStream stream;
         try {
             stream = open.get();
         } catch (RuntimeException | Error notOpened) {
-            slots.release();
+            giveBack(reader);
             throw notOpened;
         }
-        return new SlotHoldingStream(stream);
+        return new SlotHoldingStream(reader, stream);
     }
 
     /** Slots free now (for metrics and tests). */
@@ -73,23 +91,49 @@ public final class AuditReadSlots {
         return slots.availablePermits();
     }
 
-    private void take() {
+    private void take(AuditReader reader) {
+        Objects.requireNonNull(reader, "reader");
+        AtomicBoolean withinShare = new AtomicBoolean();
+        heldByReader.compute(reader, (who, held) -> {
+            int now = held == null ? 0 : held;
+            withinShare.set(now < perReader);
+            return withinShare.get() ? now + 1 : held;
+        });
+        if (!withinShare.get()) {
+            throw AuditReadsBusy.readersShare(perReader, retryAfter);
+        }
+        boolean taken = false;
         try {
-            if (!slots.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw new AuditReadsBusy(concurrent, retryAfter);
-            }
+            taken = slots.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (!taken) {
+                leaveShare(reader);
+            }
+        }
+        if (!taken) {
             throw new AuditReadsBusy(concurrent, retryAfter);
         }
     }
 
+    private void giveBack(AuditReader reader) {
+        slots.release();
+        leaveShare(reader);
+    }
+
+    private void leaveShare(AuditReader reader) {
+        heldByReader.computeIfPresent(reader, (who, held) -> held <= 1 ? null : held - 1);
+    }
+
     private final class SlotHoldingStream implements AuditEventStream {
 
+        private final AuditReader reader;
         private final AuditEventStream stream;
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        private SlotHoldingStream(AuditEventStream stream) {
+        private SlotHoldingStream(AuditReader reader, AuditEventStream stream) {
+            this.reader = reader;
             this.stream = stream;
         }
 
@@ -109,7 +153,7 @@ public final class AuditReadSlots {
                 try {
                     stream.close();
                 } finally {
-                    slots.release();
+                    giveBack(reader);
                 }
             }
         }

@@ -26,7 +26,7 @@ public final class ListAuditEventsService implements ListAuditEventsUseCase {
     @Override
     public AuditEventStream exportAuditEvents(AuditReader reader, AuditEventFilter filter) {
         AuditEventFilter scoped = scoped(reader, filter);
-        return slots.stream(() -> reports.stream(scoped));
+        return slots.stream(reader, () -> reports.stream(scoped));
     }
 
     private static AuditEventFilter scoped(AuditReader reader, AuditEventFilter filter) {

@@ -55,7 +55,7 @@ public final class ReportRecoverabilityService implements ReportRecoverabilityUs
             throw new IllegalArgumentException("expiring within must be 0-" + MAX_EXPIRING_WITHIN.toDays() + " days");
         }
         // Two whole lists at VPS.org (auditors are outside the teams' fair share) and the servers' history.
-        return slots.read(() -> report(reader, expiringWithin));
+        return slots.read(reader, () -> report(reader, expiringWithin));
     }
 
     private RecoverabilityReport report(AuditReader reader, Duration expiringWithin) {

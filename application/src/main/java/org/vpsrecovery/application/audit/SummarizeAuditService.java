@@ -18,6 +18,6 @@ public final class SummarizeAuditService implements SummarizeAuditUseCase {
     @Override
     public AuditSummary summarizeAudit(AuditReader reader, SummaryQuery query) {
         SummaryQuery scoped = reader.scope(query.team()).map(query::forTeam).orElse(query);
-        return slots.read(() -> reports.summarize(scoped));
+        return slots.read(reader, () -> reports.summarize(scoped));
     }
 }

@@ -39,7 +39,7 @@ public final class VerifyAuditChainService implements VerifyAuditChainUseCase {
         if (!(reader instanceof AuditReader.Auditor)) {
             throw new AccessDenied("only an auditor verifies the whole audit chain");
         }
-        return slots.read(() -> {
+        return slots.read(reader, () -> {
             CheckpointCheck check = StoredCheckpointsReading.checkAll(checkpoints, positions, trusted);
             // Every checkpoint is compared first; the latest walked one then vouches for the events up to it.
             Optional<ChainCheckpoint> from = start == WalkStart.LATEST_CHECKPOINT ? check.walkStart() : Optional.empty();

@@ -13,12 +13,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.AuditEventStream;
 import org.vpsrecovery.domain.report.AuditReadsBusy;
 
 class AuditReadSlotsTest {
 
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+    private static final AuditReader AUDITOR = new AuditReader.Auditor("compliance");
 
     /** A stream of no events that counts its closes. */
     private static final class EmptyStream implements AuditEventStream {
@@ -44,10 +46,10 @@ class AuditReadSlotsTest {
     @Test
     void aReadPastTheSlotsIsRefusedAfterItsWaitWithoutRunning() {
         AuditReadSlots slots = new AuditReadSlots(1, Duration.ofMillis(50), RETRY_AFTER);
-        AuditEventStream held = slots.stream(EmptyStream::new);
+        AuditEventStream held = slots.stream(AUDITOR, EmptyStream::new);
         AtomicInteger ran = new AtomicInteger();
 
-        assertThatThrownBy(() -> slots.read(ran::incrementAndGet)).isInstanceOfSatisfying(AuditReadsBusy.class, busy -> {
+        assertThatThrownBy(() -> slots.read(AUDITOR, ran::incrementAndGet)).isInstanceOfSatisfying(AuditReadsBusy.class, busy -> {
             assertThat(busy.reason()).isEqualTo(ReasonCode.AUDIT_READS_BUSY);
             assertThat(busy.retryAfter()).isEqualTo(RETRY_AFTER);
             assertThat(busy.getMessage()).contains("1 long audit reads");
@@ -55,7 +57,7 @@ class AuditReadSlotsTest {
         assertThat(ran).hasValue(0);
 
         held.close();
-        assertThat(slots.read(ran::incrementAndGet)).isEqualTo(1);
+        assertThat(slots.read(AUDITOR, ran::incrementAndGet)).isEqualTo(1);
         assertThat(slots.available()).isEqualTo(1);
     }
 
@@ -64,13 +66,13 @@ class AuditReadSlotsTest {
         AuditReadSlots slots = new AuditReadSlots(1, Duration.ofSeconds(10), RETRY_AFTER);
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> slots.read(() -> {
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> slots.read(AUDITOR, () -> {
             inside.countDown();
             await(release);
             return "first";
         }));
         assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> slots.read(() -> "second"));
+        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> slots.read(AUDITOR, () -> "second"));
         Thread.sleep(100);
         assertThat(second).isNotDone();
 
@@ -84,10 +86,10 @@ class AuditReadSlotsTest {
     void aFailedReadGivesItsSlotBack() {
         AuditReadSlots slots = new AuditReadSlots(1, Duration.ZERO, RETRY_AFTER);
 
-        assertThatThrownBy(() -> slots.read(() -> {
+        assertThatThrownBy(() -> slots.read(AUDITOR, () -> {
             throw new IllegalStateException("the database went away");
         })).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> slots.stream(() -> {
+        assertThatThrownBy(() -> slots.stream(AUDITOR, () -> {
             throw new IllegalStateException("no connection");
         })).isInstanceOf(IllegalStateException.class);
 
@@ -98,7 +100,7 @@ class AuditReadSlotsTest {
     void aStreamHoldsItsSlotUntilClosedAndClosingTwiceGivesItBackOnce() {
         AuditReadSlots slots = new AuditReadSlots(2, Duration.ZERO, RETRY_AFTER);
         EmptyStream underlying = new EmptyStream();
-        AuditEventStream stream = slots.stream(() -> underlying);
+        AuditEventStream stream = slots.stream(AUDITOR, () -> underlying);
         assertThat(slots.available()).isEqualTo(1);
 
         stream.close();
@@ -106,6 +108,39 @@ class AuditReadSlotsTest {
 
         assertThat(underlying.closes).hasValue(1);
         assertThat(slots.available()).isEqualTo(2);
+    }
+
+    @Test
+    void oneReaderHoldsAtMostItsShareAndIsRefusedAtOnceWhileOthersStillRead() {
+        AuditReadSlots slots = new AuditReadSlots(4, 2, Duration.ofSeconds(10), RETRY_AFTER);
+        AuditEventStream first = slots.stream(AUDITOR, EmptyStream::new);
+        slots.stream(AUDITOR, EmptyStream::new);
+        AtomicInteger ran = new AtomicInteger();
+
+        // Two slots are still free: only the reader's share refuses it.
+        assertThatThrownBy(() -> slots.read(AUDITOR, ran::incrementAndGet)).isInstanceOfSatisfying(AuditReadsBusy.class, busy -> {
+            assertThat(busy.reason()).isEqualTo(ReasonCode.AUDIT_READS_BUSY);
+            assertThat(busy.getMessage()).contains("as many as one reader may");
+        });
+        assertThat(ran).hasValue(0);
+        assertThat(slots.read(new AuditReader.Auditor("legal"), ran::incrementAndGet)).isEqualTo(1);
+        assertThat(slots.read(new AuditReader.Team(new TeamId("blue")), ran::incrementAndGet)).isEqualTo(2);
+
+        first.close();
+        assertThat(slots.read(AUDITOR, ran::incrementAndGet)).isEqualTo(3);
+        assertThat(slots.available()).isEqualTo(3);
+    }
+
+    @Test
+    void aReadRefusedForWantOfASlotLeavesItsReadersShareAsItWas() {
+        AuditReadSlots slots = new AuditReadSlots(1, 1, Duration.ZERO, RETRY_AFTER);
+        AuditEventStream other = slots.stream(new AuditReader.Auditor("legal"), EmptyStream::new);
+
+        assertThatThrownBy(() -> slots.read(AUDITOR, () -> "never")).isInstanceOf(AuditReadsBusy.class)
+                .hasMessageContaining("as many as it allows");
+        other.close();
+
+        assertThat(slots.read(AUDITOR, () -> "read")).isEqualTo("read");
     }
 
     @Test
@@ -119,6 +154,10 @@ class AuditReadSlotsTest {
         assertThatThrownBy(() -> new AuditReadSlots(4, Duration.ofSeconds(-1), RETRY_AFTER))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new AuditReadSlots(4, Duration.ofSeconds(1), Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new AuditReadSlots(4, 0, Duration.ofSeconds(1), RETRY_AFTER))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("per reader must be 1-4");
+        assertThatThrownBy(() -> new AuditReadSlots(4, 5, Duration.ofSeconds(1), RETRY_AFTER))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
