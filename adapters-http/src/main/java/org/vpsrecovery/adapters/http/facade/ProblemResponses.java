@@ -82,7 +82,8 @@ public final class ProblemResponses {
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.TYPE, ElementType.METHOD})
     @ApiResponse(responseCode = "503", description = "This instance already runs as many long audit reads as it "
-            + "allows (AUDIT_READS_BUSY); nothing was read: retry after Retry-After seconds",
+            + "allows, or you already run your share of them (AUDIT_READS_BUSY); nothing was read: retry after "
+            + "Retry-After seconds",
             headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
