@@ -9,9 +9,6 @@ import static org.vpsrecovery.application.PlatformFixture.SPARE;
 import static org.vpsrecovery.application.PlatformFixture.WEB;
 
 import java.time.Duration;
-import java.time.Instant;
-import org.vpsrecovery.domain.audit.AuditEvent;
-import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.port.AuditHistory;
 import java.util.List;
@@ -48,6 +45,7 @@ import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotDraft;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.domain.snapshot.SnapshotName;
+import org.vpsrecovery.domain.testing.ForwardingAuditHistory;
 import org.vpsrecovery.domain.testing.InMemoryDriftRecords;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
 import org.vpsrecovery.domain.webhook.WebhookEventType;
@@ -301,29 +299,14 @@ class ScanDriftServiceTest {
         platform.clock.advance(Duration.ofMinutes(1)); // the operation is due for the tracker's look
         WatchedLock lock = new WatchedLock();
         AtomicInteger ends = new AtomicInteger();
-        AuditHistory endingMeanwhile = new AuditHistory() {
-            @Override
-            public RecordedAuditEvent append(AuditEvent event) {
-                return platform.history.append(event);
-            }
-
+        AuditHistory endingMeanwhile = new ForwardingAuditHistory(platform.history) {
             @Override
             public List<RecordedAuditEvent> query(AuditQuery query) {
-                List<RecordedAuditEvent> page = platform.history.query(query);
+                List<RecordedAuditEvent> page = super.query(query);
                 if (lock.held && ends.getAndIncrement() == 0) {
                     platform.tracker().tick(); // the tracker's end lands between the scan's reads under the lock
                 }
                 return page;
-            }
-
-            @Override
-            public List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit) {
-                return platform.history.pendingIntents(acceptedBefore, limit);
-            }
-
-            @Override
-            public ChainVerification verifyChain() {
-                return platform.history.verifyChain();
             }
         };
         ScanDriftService scanner = new ScanDriftService(() -> Set.of(BLUE, GREEN), platform.ownership, platform.provider,

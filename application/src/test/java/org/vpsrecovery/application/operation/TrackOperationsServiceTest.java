@@ -20,12 +20,11 @@ import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotCommand;
 import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.audit.AuditEvent;
-import org.vpsrecovery.domain.audit.AuditQuery;
-import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.testing.ForwardingAuditHistory;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.common.CreationStatus;
@@ -359,30 +358,19 @@ class TrackOperationsServiceTest {
     }
 
     /** The fixture's history, refusing every append while {@link #down} is set (a database outage). */
-    private final class OutageHistory implements AuditHistory {
+    private final class OutageHistory extends ForwardingAuditHistory {
         final AtomicBoolean down = new AtomicBoolean();
+
+        OutageHistory() {
+            super(platform.history);
+        }
 
         @Override
         public RecordedAuditEvent append(AuditEvent event) {
             if (down.get()) {
                 throw new IllegalStateException("database unavailable");
             }
-            return platform.history.append(event);
-        }
-
-        @Override
-        public List<RecordedAuditEvent> query(AuditQuery query) {
-            return platform.history.query(query);
-        }
-
-        @Override
-        public List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit) {
-            return platform.history.pendingIntents(acceptedBefore, limit);
-        }
-
-        @Override
-        public ChainVerification verifyChain() {
-            return platform.history.verifyChain();
+            return super.append(event);
         }
     }
 
