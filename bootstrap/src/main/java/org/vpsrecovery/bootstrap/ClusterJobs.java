@@ -6,6 +6,8 @@ import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.List;
@@ -24,9 +26,13 @@ import org.vpsrecovery.domain.port.IdempotencyRecords;
  * operation follows, purging expired idempotency records, and sending webhooks ({@link WebhookJobs}, ADR
  * 0025), the policies' scheduled runs ({@link PolicyRunJobs}, ADR 0028), and the drift scan ({@link DriftScanJobs}, ADR 0035), two-person approvals ({@link ApprovalJobs}, ADR 0040). A run missed while every
  * instance was down happens once at the next start, not once per missed tick. ADR 0024.
+ *
+ * <p>Built with the context (a wrong setting stops the start), but started once the HTTP server listens:
+ * its start writes a row per job and its first runs call VPS.org, work the first request need not wait
+ * behind (ADR 0066). Readiness says "not started" until then.
  */
 @Context
-public class ClusterJobs {
+public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterJobs.class);
 
@@ -85,7 +91,14 @@ public class ClusterJobs {
                 // row, no longer heartbeating, is revived by another instance (missed heartbeats above). ADR 0038.
                 .shutdownMaxWait(shutdownMaxWait)
                 .build();
-        scheduler.start();
+    }
+
+    @Override
+    public void onApplicationEvent(ServerStartupEvent event) {
+        var state = scheduler.getSchedulerState();
+        if (!state.isStarted() && !state.isShuttingDown()) {
+            scheduler.start();
+        }
     }
 
     /** One run of a job; at DEBUG its start and end, which the reliability suite reads to see runs never overlap. */
