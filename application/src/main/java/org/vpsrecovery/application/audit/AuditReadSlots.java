@@ -55,6 +55,23 @@ public final class AuditReadSlots {
         }
     }
 
+    /**
+     * Runs the read in a slot that stays taken until its result is closed (or the read fails): a summary
+     * written to the client as a stream keeps its slot while it is written, so the slots bound how many
+     * answers an instance holds in memory, however slowly their clients read.
+     */
+    public <T> Held<T> hold(Supplier<T> read) {
+        take();
+        T value;
+        try {
+            value = read.get();
+        } catch (RuntimeException | Error notRead) {
+            slots.release();
+            throw notRead;
+        }
+        return new Held<>(value, slots);
+    }
+
     /** Opens the stream in a slot that stays taken until the stream is closed (or fails to open). */
     public AuditEventStream stream(Supplier<AuditEventStream> open) {
         take();
@@ -81,6 +98,30 @@ public final class AuditReadSlots {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new AuditReadsBusy(concurrent, retryAfter);
+        }
+    }
+
+    /** A read's result and the slot it holds until closed; a second close gives nothing back twice. */
+    public static final class Held<T> implements AutoCloseable {
+
+        private final T value;
+        private final Semaphore slots;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        private Held(T value, Semaphore slots) {
+            this.value = value;
+            this.slots = slots;
+        }
+
+        public T value() {
+            return value;
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                slots.release();
+            }
         }
     }
 

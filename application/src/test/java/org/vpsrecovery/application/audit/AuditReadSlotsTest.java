@@ -90,6 +90,9 @@ class AuditReadSlotsTest {
         assertThatThrownBy(() -> slots.stream(() -> {
             throw new IllegalStateException("no connection");
         })).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> slots.hold(() -> {
+            throw new IllegalStateException("the fold failed");
+        })).isInstanceOf(IllegalStateException.class);
 
         assertThat(slots.available()).isEqualTo(1);
     }
@@ -106,6 +109,20 @@ class AuditReadSlotsTest {
 
         assertThat(underlying.closes).hasValue(1);
         assertThat(slots.available()).isEqualTo(2);
+    }
+
+    @Test
+    void aHeldResultKeepsItsSlotUntilClosedAndClosingTwiceGivesItBackOnce() {
+        AuditReadSlots slots = new AuditReadSlots(1, Duration.ZERO, RETRY_AFTER);
+        AuditReadSlots.Held<String> held = slots.hold(() -> "a summary");
+        assertThat(held.value()).isEqualTo("a summary");
+        assertThat(slots.available()).isZero();
+        assertThatThrownBy(() -> slots.read(() -> "another")).isInstanceOf(AuditReadsBusy.class);
+
+        held.close();
+        held.close();
+
+        assertThat(slots.available()).isEqualTo(1);
     }
 
     @Test
