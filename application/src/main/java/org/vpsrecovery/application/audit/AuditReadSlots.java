@@ -73,6 +73,23 @@ public final class AuditReadSlots {
         }
     }
 
+    /**
+     * Runs the reader's read in a slot that stays taken until its result is closed (or the read fails): a
+     * summary written to the client as a stream keeps its slot while it is written, so the slots bound how
+     * many answers an instance holds in memory, however slowly their clients read.
+     */
+    public <T> Held<T> hold(AuditReader reader, Supplier<T> read) {
+        take(reader);
+        T value;
+        try {
+            value = read.get();
+        } catch (RuntimeException | Error notRead) {
+            giveBack(reader);
+            throw notRead;
+        }
+        return new Held<>(value, () -> giveBack(reader));
+    }
+
     /** Opens the reader's stream in a slot that stays taken until the stream is closed (or fails to open). */
     public AuditEventStream stream(AuditReader reader, Supplier<AuditEventStream> open) {
         take(reader);
@@ -124,6 +141,30 @@ public final class AuditReadSlots {
 
     private void leaveShare(AuditReader reader) {
         heldByReader.computeIfPresent(reader, (who, held) -> held <= 1 ? null : held - 1);
+    }
+
+    /** A read's result and the slot it holds until closed; a second close gives nothing back twice. */
+    public static final class Held<T> implements AutoCloseable {
+
+        private final T value;
+        private final Runnable giveBack;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        private Held(T value, Runnable giveBack) {
+            this.value = value;
+            this.giveBack = giveBack;
+        }
+
+        public T value() {
+            return value;
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                giveBack.run();
+            }
+        }
     }
 
     private final class SlotHoldingStream implements AuditEventStream {

@@ -20,4 +20,10 @@ public final class SummarizeAuditService implements SummarizeAuditUseCase {
         SummaryQuery scoped = reader.scope(query.team()).map(query::forTeam).orElse(query);
         return slots.read(reader, () -> reports.summarize(scoped));
     }
+
+    @Override
+    public AuditReadSlots.Held<AuditSummary> openAuditSummary(AuditReader reader, SummaryQuery query) {
+        SummaryQuery scoped = reader.scope(query.team()).map(query::forTeam).orElse(query);
+        return slots.hold(reader, () -> reports.summarize(scoped));
+    }
 }

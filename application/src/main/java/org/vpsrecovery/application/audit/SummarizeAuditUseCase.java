@@ -7,4 +7,7 @@ import org.vpsrecovery.domain.report.SummaryQuery;
 public interface SummarizeAuditUseCase {
 
     AuditSummary summarizeAudit(AuditReader reader, SummaryQuery query);
+
+    /** The same summary, its audit-read slot kept until the result is closed: for an answer written as a stream. */
+    AuditReadSlots.Held<AuditSummary> openAuditSummary(AuditReader reader, SummaryQuery query);
 }

@@ -92,6 +92,9 @@ class AuditReadSlotsTest {
         assertThatThrownBy(() -> slots.stream(AUDITOR, () -> {
             throw new IllegalStateException("no connection");
         })).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> slots.hold(AUDITOR, () -> {
+            throw new IllegalStateException("the fold failed");
+        })).isInstanceOf(IllegalStateException.class);
 
         assertThat(slots.available()).isEqualTo(1);
     }
@@ -141,6 +144,20 @@ class AuditReadSlotsTest {
         other.close();
 
         assertThat(slots.read(AUDITOR, () -> "read")).isEqualTo("read");
+    }
+
+    @Test
+    void aHeldResultKeepsItsSlotUntilClosedAndClosingTwiceGivesItBackOnce() {
+        AuditReadSlots slots = new AuditReadSlots(1, Duration.ZERO, RETRY_AFTER);
+        AuditReadSlots.Held<String> held = slots.hold(AUDITOR, () -> "a summary");
+        assertThat(held.value()).isEqualTo("a summary");
+        assertThat(slots.available()).isZero();
+        assertThatThrownBy(() -> slots.read(AUDITOR, () -> "another")).isInstanceOf(AuditReadsBusy.class);
+
+        held.close();
+        held.close();
+
+        assertThat(slots.available()).isEqualTo(1);
     }
 
     @Test

@@ -83,6 +83,24 @@ class AuditReportServicesTest {
     }
 
     @Test
+    void aSummaryOpenedForStreamingIsScopedAndKeepsItsSlotUntilClosed() {
+        createSnapshots();
+        SummaryQuery day = new SummaryQuery(Optional.empty(), Instant.parse("2026-11-23T00:00:00Z"),
+                Instant.parse("2026-11-24T00:00:00Z"), SummaryBucket.DAY, 5);
+
+        try (var held = platform.summarizeAudit().openAuditSummary(blue, day)) {
+            assertThat(held.value()).isEqualTo(platform.summarizeAudit().summarizeAudit(blue, day));
+            assertThat(held.value().counts()).allMatch(c -> c.team().equals(PlatformFixture.BLUE)).hasSize(2);
+            assertThat(platform.auditReadSlots.available()).isEqualTo(3);
+        }
+        assertThat(platform.auditReadSlots.available()).isEqualTo(4);
+        // Refused before any slot is taken.
+        assertThatThrownBy(() -> platform.summarizeAudit().openAuditSummary(blue, day.forTeam(PlatformFixture.GREEN)))
+                .isInstanceOf(AccessDenied.class);
+        assertThat(platform.auditReadSlots.available()).isEqualTo(4);
+    }
+
+    @Test
     void recoverabilityJoinsTheProvidersStateWithTheAuditedActivity() {
         platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
         platform.clock.advance(Duration.ofHours(1));

@@ -184,8 +184,11 @@ public class AuditController {
                             schema = @Schema(type = "string", allowableValues = {"day", "month"})),
                     @Parameter(name = "top", in = ParameterIn.QUERY, description = "how many rejection reasons, default 10",
                             schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "50"))})
+    @Produces(MediaType.APPLICATION_JSON)
+    @ApiResponse(responseCode = "200", description = "the summary, written as it is produced (chunked)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SummaryJson.class)))
     @ProblemResponses.AuditReads
-    public SummaryJson summary(HttpRequest<?> request) {
+    public HttpResponse<AuditSummaryJson> summary(HttpRequest<?> request) {
         AuditReader reader = RequestAttributes.auditReader(request);
         AuditReportParameters parameters = AuditReportParameters.of(request, SUMMARY_PARAMETERS);
         SummaryBucket bucket = parameters.bucket();
@@ -198,9 +201,15 @@ public class AuditController {
         } catch (IllegalArgumentException e) {
             throw new InvalidRequest(RequestReason.INVALID_TIME_RANGE, "from", e.getMessage());
         }
-        var summary = summarize.summarizeAudit(reader, query);
-        recordRead(request, reader, "summary");
-        return AuditJsonMapper.summary(summary);
+        // Its slot stays taken until the answer is written or the client goes away (ADR 0062, 0064).
+        var summary = summarize.openAuditSummary(reader, query);
+        try {
+            recordRead(request, reader, "summary");
+            return HttpResponse.ok(new AuditSummaryJson(summary)).contentType(MediaType.APPLICATION_JSON_TYPE);
+        } catch (RuntimeException notServed) {
+            summary.close();
+            throw notServed;
+        }
     }
 
     @Get("/recoverability/")

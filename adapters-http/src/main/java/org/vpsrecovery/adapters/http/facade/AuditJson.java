@@ -101,6 +101,7 @@ public final class AuditJson {
     public record ProviderCallsJson(long total, long failed, @JsonProperty("failure_rate") double failureRate) {
     }
 
+    /** The summary's shape, as {@link AuditSummaryJson} writes it (a stream): the OpenAPI document's schema. */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record SummaryJson(

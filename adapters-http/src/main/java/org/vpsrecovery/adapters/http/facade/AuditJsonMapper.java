@@ -2,10 +2,8 @@ package org.vpsrecovery.adapters.http.facade;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.vpsrecovery.adapters.http.facade.AuditJson.ChainVerificationJson;
@@ -13,14 +11,10 @@ import org.vpsrecovery.adapters.http.facade.AuditJson.CheckpointJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.EventJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.EventPageJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.ExpiringBackupJson;
-import org.vpsrecovery.adapters.http.facade.AuditJson.ProviderCallsJson;
-import org.vpsrecovery.adapters.http.facade.AuditJson.ReasonCountJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.RecoverabilityJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.RecoveryPointJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.ResourceJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.ServerRecoverabilityJson;
-import org.vpsrecovery.adapters.http.facade.AuditJson.SummaryCountJson;
-import org.vpsrecovery.adapters.http.facade.AuditJson.SummaryJson;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.ChainVerification;
@@ -29,12 +23,14 @@ import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.report.AuditEventPage;
-import org.vpsrecovery.domain.report.AuditSummary;
 import org.vpsrecovery.domain.report.RecoverabilityReport;
 import org.vpsrecovery.domain.report.ServerRecoverability;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 
-/** The one place where the audit reports' domain objects become their JSON (and CSV row) shapes. */
+/**
+ * The one place where the audit reports' domain objects become their JSON (and CSV row) shapes; the summary's
+ * JSON is written as a stream by {@link AuditSummaryJson} (ADR 0064).
+ */
 public final class AuditJsonMapper {
 
     private AuditJsonMapper() {
@@ -69,28 +65,6 @@ public final class AuditJsonMapper {
             case ChainVerification.Broken broken -> new ChainVerificationJson(false, null, null, broken.sequence(),
                     broken.fault().name(), broken.explanation(), broken.checkpointsChecked(), null, null);
         };
-    }
-
-    static SummaryJson summary(AuditSummary summary) {
-        var query = summary.query();
-        // The counts come by bucket (COUNT_ORDER): a bucket's text is made once, not once per count (400,000 a year).
-        List<SummaryCountJson> counts = new ArrayList<>(summary.counts().size());
-        Instant bucket = null;
-        String bucketText = null;
-        for (AuditSummary.Count c : summary.counts()) {
-            if (!c.bucketStart().equals(bucket)) {
-                bucket = c.bucketStart();
-                bucketText = bucket.toString();
-            }
-            counts.add(new SummaryCountJson(bucketText, c.team().value(), c.operation().name(), c.outcome().name(),
-                    c.events()));
-        }
-        return new SummaryJson(query.from().toString(), query.to().toString(),
-                query.bucket().name().toLowerCase(Locale.ROOT), query.team().map(t -> t.value()).orElse(null),
-                counts,
-                summary.topRejections().stream().map(r -> new ReasonCountJson(r.reason().name(), r.events())).toList(),
-                new ProviderCallsJson(summary.providerCalls(), summary.providerFailures(),
-                        Math.round(summary.providerFailureRate() * 10_000) / 10_000.0));
     }
 
     static RecoverabilityJson recoverability(RecoverabilityReport report) {

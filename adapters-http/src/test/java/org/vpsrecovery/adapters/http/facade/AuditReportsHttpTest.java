@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +30,9 @@ import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.report.AuditSummary;
+import org.vpsrecovery.domain.report.SummaryBucket;
+import org.vpsrecovery.domain.report.SummaryQuery;
 
 /**
  * The audit reports over real HTTP on loopback, the real use cases and in-memory fakes behind them:
@@ -96,8 +100,12 @@ class AuditReportsHttpTest {
     }
 
     private AuditEvent event(TeamId team, String request, Outcome outcome, String description) {
+        return event(team, request, outcome, description, platform.clock.instant());
+    }
+
+    private AuditEvent event(TeamId team, String request, Outcome outcome, String description, Instant at) {
         var server = team.equals(PlatformFixture.BLUE) ? PlatformFixture.WEB : PlatformFixture.GREEN_SERVER;
-        return new AuditEvent(platform.clock.instant(), team, new RequestId(request), Operation.CREATE_SNAPSHOT,
+        return new AuditEvent(at, team, new RequestId(request), Operation.CREATE_SNAPSHOT,
                 Optional.of(server), Optional.empty(), outcome, OptionalInt.empty(), Map.of("description", description));
     }
 
@@ -339,6 +347,84 @@ class AuditReportsHttpTest {
                 .containsExactly(Map.of("reason_code", "SNAPSHOT_LIMIT_REACHED", "events", 1));
         assertThat((Map<String, Object>) summary.get("provider_calls")).containsEntry("total", 2)
                 .containsEntry("failed", 0);
+    }
+
+    /** ADR 0064: the summary is written as a stream, in the documented shape (SummaryJson's, as Serde writes it). */
+    @Test
+    void aSummaryIsStreamedInTheShapeOfItsDocumentedSchema() throws Exception {
+        seed();
+        for (int day = 1; day < 20; day++) {
+            Instant at = Instant.parse("2026-11-01T10:00:00Z").plus(Duration.ofDays(day));
+            platform.history.append(event(day % 2 == 0 ? PlatformFixture.BLUE : PlatformFixture.GREEN, "day-" + day,
+                    day % 3 == 0 ? new Outcome.Failed(ReasonCode.PROVIDER_REJECTED, "VPS.org refused it")
+                            : new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED), "day " + day, at));
+        }
+        SummaryQuery query = new SummaryQuery(Optional.empty(), Instant.parse("2026-11-01T00:00:00Z"),
+                Instant.parse("2026-11-24T00:00:00Z"), SummaryBucket.DAY, 10);
+        Map<?, ?> expected = json.readValue(json.writeValueAsString(schemaShape(platform.auditReports.summarize(query))),
+                Map.class);
+
+        Answer streamed = get("/api/v1/audit/summary/?from=2026-11-01T00:00:00Z&to=2026-11-24T00:00:00Z", AUDITOR_TOKEN);
+
+        assertThat(streamed.status()).isEqualTo(200);
+        assertThat(streamed.contentType()).startsWith("application/json");
+        assertThat(streamed.raw().headers().firstValue("Content-Length")).isEmpty(); // chunked, as it is written
+        assertThat(streamed.body()).isEqualTo(expected);
+        assertThat((List<?>) streamed.get("counts")).hasSize(22);
+        assertThat((Map<String, Object>) streamed.get("provider_calls")).containsEntry("total", 8)
+                .containsEntry("failed", 6).containsEntry("failure_rate", 0.75);
+        assertThat(platform.auditReadSlots.available()).isEqualTo(4);
+        assertThat(platform.history.all().getLast().operation()).isEqualTo(Operation.AUDIT_READ);
+    }
+
+    /** ADR 0062 and 0064: a summary holds its slot while its answer is read; a client that leaves gives it back. */
+    @Test
+    void aSummaryHoldsItsSlotWhileReadAndAClientThatLeavesGivesItBack() throws Exception {
+        Instant first = Instant.parse("2016-01-01T12:00:00Z");
+        Operation[] operations = {Operation.CREATE_SNAPSHOT, Operation.DELETE_SNAPSHOT, Operation.CREATE_MANUAL_BACKUP,
+                Operation.DELETE_BACKUP, Operation.RESTORE_SNAPSHOT, Operation.RESTORE_SERVER_FROM_BACKUP};
+        for (int day = 0; day < 3_592; day++) { // every day of the period asked
+            for (Operation operation : operations) {
+                for (TeamId team : List.of(PlatformFixture.BLUE, PlatformFixture.GREEN)) {
+                    platform.history.append(new AuditEvent(first.plus(Duration.ofDays(day)), team,
+                            new RequestId("bulk-" + day + "-" + operation + "-" + team.value()), operation,
+                            Optional.of(team.equals(PlatformFixture.BLUE) ? PlatformFixture.WEB : PlatformFixture.GREEN_SERVER),
+                            Optional.empty(), new Outcome.Completed(), OptionalInt.empty(), Map.of()));
+                }
+            }
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort()
+                        + "/api/v1/audit/summary/?from=2016-01-01T00:00:00Z&to=2025-11-01T00:00:00Z"))
+                .header("Authorization", "Bearer " + AUDITOR_TOKEN).build();
+        HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        try (java.io.InputStream body = response.body()) {
+            assertThat(new String(body.readNBytes(200), java.nio.charset.StandardCharsets.UTF_8))
+                    .startsWith("{\"from\":\"2016-01-01T00:00:00Z\",\"to\":\"2025-11-01T00:00:00Z\",\"bucket\":\"day\","
+                            + "\"team\":null,\"counts\":[{\"bucket_start\":\"2016-01-01T00:00:00Z\",\"team\":\"blue\"");
+            // 43,104 counts, ~4.5 MB: the answer is still being written, so its slot is still taken
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
+                    .until(() -> platform.auditReadSlots.available() == 3);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> platform.auditReadSlots.available() == 4);
+
+        // A client that reads the whole answer gives the slot back too, and gets every count.
+        Answer whole = get("/api/v1/audit/summary/?from=2016-01-01T00:00:00Z&to=2025-11-01T00:00:00Z", AUDITOR_TOKEN);
+        assertThat((List<?>) whole.get("counts")).hasSize(3_592 * operations.length * 2);
+        assertThat(platform.auditReadSlots.available()).isEqualTo(4);
+    }
+
+    /** The summary as the documented schema's records, which Serde writes: what the stream must equal. */
+    private static AuditJson.SummaryJson schemaShape(AuditSummary summary) {
+        SummaryQuery query = summary.query();
+        return new AuditJson.SummaryJson(query.from().toString(), query.to().toString(),
+                query.bucket().name().toLowerCase(java.util.Locale.ROOT), query.team().map(TeamId::value).orElse(null),
+                summary.counts().stream().map(c -> new AuditJson.SummaryCountJson(c.bucketStart().toString(),
+                        c.team().value(), c.operation().name(), c.outcome().name(), c.events())).toList(),
+                summary.topRejections().stream().map(r -> new AuditJson.ReasonCountJson(r.reason().name(), r.events()))
+                        .toList(),
+                new AuditJson.ProviderCallsJson(summary.providerCalls(), summary.providerFailures(),
+                        Math.round(summary.providerFailureRate() * 10_000) / 10_000.0));
     }
 
     @Test

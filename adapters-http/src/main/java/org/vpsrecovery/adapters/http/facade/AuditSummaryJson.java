@@ -1,0 +1,169 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.vpsrecovery.adapters.http.facade.AuditJson.SummaryJson;
+import org.vpsrecovery.application.audit.AuditReadSlots;
+import org.vpsrecovery.domain.report.AuditSummary;
+
+/**
+ * A summary's JSON ({@link SummaryJson}'s shape, written by Jackson's streaming generator), produced a few
+ * hundred counts at a time as the HTTP layer reads (ADR 0064). A year by day over every team is ~400,000
+ * counts, ~50 MB of JSON: written as one body it was encoded into one buffer reallocated (and zeroed) as it
+ * grew, and each count became a record first. Only a chunk of bytes is held here; the summary's audit-read
+ * slot (ADR 0062) stays taken until the answer is written or its client goes away, so the slots still bound
+ * how many answers an instance holds in memory.
+ */
+public final class AuditSummaryJson extends InputStream {
+
+    private static final JsonFactory JSON = new JsonFactory();
+    /** ~120 bytes a count: chunks of ~60 KB. */
+    private static final int COUNTS_PER_CHUNK = 500;
+    private static final SerializedString BUCKET_START = new SerializedString("bucket_start");
+    private static final SerializedString TEAM = new SerializedString("team");
+    private static final SerializedString OPERATION = new SerializedString("operation");
+    private static final SerializedString OUTCOME = new SerializedString("outcome");
+    private static final SerializedString EVENTS = new SerializedString("events");
+
+    private final AuditReadSlots.Held<AuditSummary> held;
+    private final List<AuditSummary.Count> counts;
+    private final Chunk chunk = new Chunk();
+    private final JsonGenerator out;
+    private int written;
+    private boolean ended;
+    private boolean closed;
+    private int position;
+    private Instant bucket;
+    private SerializedString bucketText;
+
+    public AuditSummaryJson(AuditReadSlots.Held<AuditSummary> held) {
+        this.held = held;
+        this.counts = held.value().counts();
+        try {
+            this.out = JSON.createGenerator(chunk);
+            head(held.value());
+            out.flush();
+        } catch (IOException e) {
+            held.close();
+            throw new UncheckedIOException("writing JSON to memory cannot fail", e);
+        }
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int read = read(one, 0, 1);
+        return read < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
+        while (position >= chunk.size()) {
+            if (!fill()) {
+                return -1;
+            }
+        }
+        int count = Math.min(length, chunk.size() - position);
+        System.arraycopy(chunk.bytes(), position, buffer, offset, count);
+        position += count;
+        return count;
+    }
+
+    /** The next counts (or the answer's end) into the chunk; false once everything was written. */
+    private boolean fill() throws IOException {
+        if (closed || ended) {
+            close();
+            return false;
+        }
+        chunk.reset();
+        position = 0;
+        int until = Math.min(counts.size(), written + COUNTS_PER_CHUNK);
+        for (; written < until; written++) {
+            count(counts.get(written));
+        }
+        if (written == counts.size()) {
+            tail(held.value());
+            ended = true;
+        }
+        out.flush();
+        return true;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            held.close();
+        }
+    }
+
+    private void head(AuditSummary summary) throws IOException {
+        var query = summary.query();
+        out.writeStartObject();
+        out.writeStringField("from", query.from().toString());
+        out.writeStringField("to", query.to().toString());
+        out.writeStringField("bucket", query.bucket().name().toLowerCase(Locale.ROOT));
+        out.writeStringField("team", query.team().map(t -> t.value()).orElse(null));
+        out.writeArrayFieldStart("counts");
+    }
+
+    private void count(AuditSummary.Count count) throws IOException {
+        // The counts come by bucket (COUNT_ORDER): a bucket's text is made once, not once per count.
+        if (!count.bucketStart().equals(bucket)) {
+            bucket = count.bucketStart();
+            bucketText = new SerializedString(bucket.toString());
+        }
+        out.writeStartObject();
+        out.writeFieldName(BUCKET_START);
+        out.writeString(bucketText);
+        out.writeFieldName(TEAM);
+        out.writeString(count.team().value());
+        out.writeFieldName(OPERATION);
+        out.writeString(count.operation().name());
+        out.writeFieldName(OUTCOME);
+        out.writeString(count.outcome().name());
+        out.writeFieldName(EVENTS);
+        out.writeNumber(count.events());
+        out.writeEndObject();
+    }
+
+    private void tail(AuditSummary summary) throws IOException {
+        out.writeEndArray();
+        out.writeArrayFieldStart("top_rejection_reasons");
+        for (AuditSummary.ReasonCount reason : summary.topRejections()) {
+            out.writeStartObject();
+            out.writeStringField("reason_code", reason.reason().name());
+            out.writeNumberField("events", reason.events());
+            out.writeEndObject();
+        }
+        out.writeEndArray();
+        out.writeObjectFieldStart("provider_calls");
+        out.writeNumberField("total", summary.providerCalls());
+        out.writeNumberField("failed", summary.providerFailures());
+        out.writeNumberField("failure_rate", Math.round(summary.providerFailureRate() * 10_000) / 10_000.0);
+        out.writeEndObject();
+        out.writeEndObject();
+    }
+
+    /** The bytes written since the last reset, read in place. */
+    private static final class Chunk extends ByteArrayOutputStream {
+        Chunk() {
+            super(COUNTS_PER_CHUNK * 128);
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
+    }
+}
