@@ -3,7 +3,6 @@ package org.vpsrecovery.adapters.http.facade;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +22,7 @@ import org.vpsrecovery.domain.port.AuditEventStream;
  * spreadsheet shows it as text instead of running it as a formula (OWASP "CSV injection"), which
  * no CSV library does for us.
  */
-public final class AuditCsv extends InputStream {
+public final class AuditCsv extends ChunkedBody {
 
     public static final String MEDIA_TYPE = "text/csv";
     static final List<String> HEADER = List.of("sequence", "occurred_at", "team", "request_id", "operation",
@@ -36,40 +35,17 @@ public final class AuditCsv extends InputStream {
     private final AuditEventStream events;
     private final StringBuilder rows = new StringBuilder();
     private final CSVPrinter printer = printer(rows);
-    private byte[] chunk;
-    private int position;
     private boolean closed;
 
     public AuditCsv(AuditEventStream events) {
         this.events = events;
         print(printer, HEADER);
-        this.chunk = takeRows();
+        byte[] header = takeRows();
+        next(header, header.length);
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int read = read(one, 0, 1);
-        return read < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-        if (length == 0) {
-            return 0;
-        }
-        while (position >= chunk.length) {
-            if (!fill()) {
-                return -1;
-            }
-        }
-        int count = Math.min(length, chunk.length - position);
-        System.arraycopy(chunk, position, buffer, offset, count);
-        position += count;
-        return count;
-    }
-
-    private boolean fill() throws IOException {
+    protected boolean fill() throws IOException {
         if (closed) {
             return false;
         }
@@ -86,8 +62,8 @@ public final class AuditCsv extends InputStream {
             close();
             return false;
         }
-        chunk = takeRows();
-        position = 0;
+        byte[] chunk = takeRows();
+        next(chunk, chunk.length);
         return true;
     }
 

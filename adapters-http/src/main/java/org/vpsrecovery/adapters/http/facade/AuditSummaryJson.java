@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +21,7 @@ import org.vpsrecovery.domain.report.AuditSummary;
  * slot (ADR 0062) stays taken until the answer is written or its client goes away, so the slots still bound
  * how many answers an instance holds in memory.
  */
-public final class AuditSummaryJson extends InputStream {
+public final class AuditSummaryJson extends ChunkedBody {
 
     private static final JsonFactory JSON = new JsonFactory();
     /** ~120 bytes a count: chunks of ~60 KB. */
@@ -40,7 +39,6 @@ public final class AuditSummaryJson extends InputStream {
     private int written;
     private boolean ended;
     private boolean closed;
-    private int position;
     private Instant bucket;
     private SerializedString bucketText;
 
@@ -51,43 +49,21 @@ public final class AuditSummaryJson extends InputStream {
             this.out = JSON.createGenerator(chunk);
             head(held.value());
             out.flush();
+            next(chunk.bytes(), chunk.size());
         } catch (IOException e) {
             held.close();
             throw new UncheckedIOException("writing JSON to memory cannot fail", e);
         }
     }
 
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int read = read(one, 0, 1);
-        return read < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-        if (length == 0) {
-            return 0;
-        }
-        while (position >= chunk.size()) {
-            if (!fill()) {
-                return -1;
-            }
-        }
-        int count = Math.min(length, chunk.size() - position);
-        System.arraycopy(chunk.bytes(), position, buffer, offset, count);
-        position += count;
-        return count;
-    }
-
     /** The next counts (or the answer's end) into the chunk; false once everything was written. */
-    private boolean fill() throws IOException {
+    @Override
+    protected boolean fill() throws IOException {
         if (closed || ended) {
             close();
             return false;
         }
         chunk.reset();
-        position = 0;
         int until = Math.min(counts.size(), written + COUNTS_PER_CHUNK);
         for (; written < until; written++) {
             count(counts.get(written));
@@ -97,6 +73,7 @@ public final class AuditSummaryJson extends InputStream {
             ended = true;
         }
         out.flush();
+        next(chunk.bytes(), chunk.size());
         return true;
     }
 
