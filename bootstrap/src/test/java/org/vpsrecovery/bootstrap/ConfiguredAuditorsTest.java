@@ -26,7 +26,7 @@ class ConfiguredAuditorsTest {
 
         assertThat(configured.tokenDigests()).containsOnlyKeys("compliance", "internal-audit");
         HashedAuditorTokens tokens = new HashedAuditorTokens(configured.tokenDigests());
-        assertThat(tokens.authenticate("s3cret-auditor")).hasValueSatisfying(a -> assertThat(a.name()).isEqualTo("compliance"));
+        assertThat(tokens.authenticate("s3cret-auditor")).hasValueSatisfying(a -> assertThat(a.name().value()).isEqualTo("compliance"));
         assertThat(tokens.authenticate("s3cret-auditor ")).isEmpty();
         assertThat(tokens.authenticate("")).isEmpty();
     }

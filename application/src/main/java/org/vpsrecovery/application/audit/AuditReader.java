@@ -2,8 +2,8 @@ package org.vpsrecovery.application.audit;
 
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.vpsrecovery.domain.common.AccessDenied;
+import org.vpsrecovery.domain.common.AuditorName;
 import org.vpsrecovery.domain.common.TeamId;
 
 /**
@@ -26,14 +26,13 @@ public sealed interface AuditReader {
         }
     }
 
-    record Auditor(String name) implements AuditReader {
-        private static final Pattern NAME = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
-
+    record Auditor(AuditorName name) implements AuditReader {
         public Auditor {
             Objects.requireNonNull(name, "auditor name");
-            if (!NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("auditor name must be 1-63 lower-case letters, digits or inner hyphens");
-            }
+        }
+
+        public Auditor(String name) {
+            this(new AuditorName(name));
         }
 
         @Override

@@ -1,7 +1,7 @@
 package org.vpsrecovery.domain.hold;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
+import org.vpsrecovery.domain.common.AuditorName;
 import org.vpsrecovery.domain.common.TeamId;
 
 /** Who places or releases a hold: the owning team, or an auditor (by the name the operator gave it). */
@@ -40,14 +40,13 @@ public sealed interface HoldActor {
         }
     }
 
-    record Auditor(String name) implements HoldActor {
-        private static final Pattern NAME = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
-
+    record Auditor(AuditorName name) implements HoldActor {
         public Auditor {
             Objects.requireNonNull(name, "auditor name");
-            if (!NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("auditor name must be 1-63 lower-case letters, digits or inner hyphens");
-            }
+        }
+
+        public Auditor(String name) {
+            this(new AuditorName(name));
         }
 
         @Override
@@ -57,7 +56,7 @@ public sealed interface HoldActor {
 
         @Override
         public String wireName() {
-            return "auditor:" + name;
+            return "auditor:" + name.value();
         }
     }
 }

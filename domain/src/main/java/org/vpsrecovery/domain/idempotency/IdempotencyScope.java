@@ -2,7 +2,7 @@ package org.vpsrecovery.domain.idempotency;
 
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import org.vpsrecovery.domain.common.AuditorName;
 import org.vpsrecovery.domain.common.TeamId;
 
 /**
@@ -12,13 +12,17 @@ import org.vpsrecovery.domain.common.TeamId;
 public record IdempotencyScope(String value) {
 
     private static final String AUDITOR = "auditor:";
-    private static final Pattern NAME = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
 
     public IdempotencyScope {
         Objects.requireNonNull(value, "idempotency scope");
-        String name = value.startsWith(AUDITOR) ? value.substring(AUDITOR.length()) : value;
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("an idempotency scope is a team's id or auditor:<name>");
+        try {
+            if (value.startsWith(AUDITOR)) {
+                new AuditorName(value.substring(AUDITOR.length()));
+            } else {
+                new TeamId(value);
+            }
+        } catch (IllegalArgumentException notAName) {
+            throw new IllegalArgumentException("an idempotency scope is a team's id or auditor:<name>", notAName);
         }
     }
 
@@ -26,8 +30,8 @@ public record IdempotencyScope(String value) {
         return new IdempotencyScope(Objects.requireNonNull(team, "team").value());
     }
 
-    public static IdempotencyScope auditor(String name) {
-        return new IdempotencyScope(AUDITOR + Objects.requireNonNull(name, "auditor name"));
+    public static IdempotencyScope of(AuditorName auditor) {
+        return new IdempotencyScope(AUDITOR + Objects.requireNonNull(auditor, "auditor").value());
     }
 
     /** The team whose keys these are; empty for an auditor's. */

@@ -105,6 +105,21 @@ class ValueObjectPropertiesTest {
         assertThatThrownBy(() -> new TeamId("-" + slug)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Property
+    void auditorNamesFollowTheTeamIdsRule(@ForAll String name) {
+        boolean team = accepts(() -> new TeamId(name));
+        assertThat(accepts(() -> new AuditorName(name))).isEqualTo(team);
+    }
+
+    private static boolean accepts(Runnable construct) {
+        try {
+            construct.run();
+            return true;
+        } catch (IllegalArgumentException refused) {
+            return false;
+        }
+    }
+
     @Example
     void teamIdsRefuseUpperCaseSpacesAndLength() {
         assertThatThrownBy(() -> new TeamId("Blue")).isInstanceOf(IllegalArgumentException.class);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.common.AuditorName;
 import org.vpsrecovery.domain.common.TeamId;
 
 class IdempotencyValuesTest {
@@ -23,14 +24,14 @@ class IdempotencyValuesTest {
     @Test
     void scopesAreATeamsIdAsStoredBeforeOrAnAuditorsNameThatNoTeamIdCanBe() {
         IdempotencyScope team = IdempotencyScope.of(new TeamId("blue"));
-        IdempotencyScope auditor = IdempotencyScope.auditor("blue");
+        IdempotencyScope auditor = IdempotencyScope.of(new AuditorName("blue"));
 
         assertThat(team.value()).isEqualTo("blue");
         assertThat(team.team()).contains(new TeamId("blue"));
         assertThat(auditor.value()).isEqualTo("auditor:blue");
         assertThat(auditor.team()).isEmpty();
         assertThat(auditor).isNotEqualTo(team);
-        assertThatThrownBy(() -> IdempotencyScope.auditor("Not A Name")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new IdempotencyScope("auditor:Not A Name")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new IdempotencyScope("team:blue")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new IdempotencyScope("auditor:")).isInstanceOf(IllegalArgumentException.class);
     }

@@ -167,7 +167,7 @@ public class ConsoleController {
         Caller caller = identified.caller().get();
         SessionHolder holder = switch (caller) {
             case Caller.Team t -> new SessionHolder.Team(t.team());
-            case Caller.Auditor a -> new SessionHolder.Auditor(a.auditor().name());
+            case Caller.Auditor a -> new SessionHolder.Auditor(a.auditor().name().value());
         };
         SignInSessionsUseCase.Opened opened = sessions.open(holder, caller.actor(), identified.validUntil(),
                 identified.credential());

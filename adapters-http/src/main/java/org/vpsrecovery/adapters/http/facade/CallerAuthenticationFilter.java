@@ -113,7 +113,7 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
      */
     public Optional<String> auditorOf(HttpRequest<?> request) {
         return identify(request).caller().filter(Caller.Auditor.class::isInstance)
-                .map(auditor -> ((Caller.Auditor) auditor).auditor().name());
+                .map(auditor -> ((Caller.Auditor) auditor).auditor().name().value());
     }
 
     /**
@@ -183,8 +183,8 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
                 Actor.of(service.subject(), Actor.Authentication.SERVICE_TOKEN, service.id())), service.notAfter(),
                 Optional.of(fingerprint(service.sha256Hex()))));
         Optional<Found> auditor = auditors.authenticate(token).map(found -> new Found(new Caller.Auditor(found,
-                Actor.of(found.name(), Actor.Authentication.AUDITOR_TOKEN, null)), Optional.empty(),
-                auditors.configuredDigest(found.name()).map(CallerAuthenticationFilter::fingerprint)));
+                Actor.of(found.name().value(), Actor.Authentication.AUDITOR_TOKEN, null)), Optional.empty(),
+                auditors.configuredDigest(found.name().value()).map(CallerAuthenticationFilter::fingerprint)));
         return team.or(() -> auditor);
     }
 

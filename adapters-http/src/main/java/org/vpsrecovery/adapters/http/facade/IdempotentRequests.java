@@ -120,7 +120,7 @@ public class IdempotentRequests {
                 .orElseThrow(() -> new IllegalStateException("no authenticated caller on " + request.getPath()));
         return switch (caller) {
             case Caller.Team team -> IdempotencyScope.of(team.team());
-            case Caller.Auditor auditor -> IdempotencyScope.auditor(auditor.auditor().name());
+            case Caller.Auditor auditor -> IdempotencyScope.of(auditor.auditor().name());
         };
     }
 

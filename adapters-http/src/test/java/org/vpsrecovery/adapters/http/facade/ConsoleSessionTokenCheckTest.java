@@ -42,7 +42,7 @@ class ConsoleSessionTokenCheckTest {
         Caller caller = identified.caller().orElseThrow();
         SessionHolder holder = switch (caller) {
             case Caller.Team t -> new SessionHolder.Team(t.team());
-            case Caller.Auditor a -> new SessionHolder.Auditor(a.auditor().name());
+            case Caller.Auditor a -> new SessionHolder.Auditor(a.auditor().name().value());
         };
         return new SignInSession("a".repeat(64), holder, caller.actor(), "c".repeat(43), NOW, NOW,
                 NOW.plusSeconds(3600), identified.credential());

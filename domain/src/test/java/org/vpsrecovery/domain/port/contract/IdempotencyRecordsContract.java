@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.common.AuditorName;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.idempotency.BeginResult;
 import org.vpsrecovery.domain.idempotency.IdempotencyKey;
@@ -37,7 +38,7 @@ public abstract class IdempotencyRecordsContract {
     protected static final IdempotencyScope BLUE = IdempotencyScope.of(new TeamId("blue"));
     protected static final IdempotencyScope GREEN = IdempotencyScope.of(new TeamId("green"));
     /** An auditor named as a team is: their keys are still apart. */
-    protected static final IdempotencyScope BLUE_AUDITOR = IdempotencyScope.auditor("blue");
+    protected static final IdempotencyScope BLUE_AUDITOR = IdempotencyScope.of(new AuditorName("blue"));
     protected static final IdempotencyKey KEY = new IdempotencyKey("0b6a3c1e-5d1f-4c52-9f8e-1a2b3c4d5e6f");
     protected static final RequestFingerprint CREATE = RequestFingerprint.of("POST", "/api/v1/snapshots/",
             "{\"server_id\":12345,\"name\":\"before-update\"}".getBytes(StandardCharsets.UTF_8));
