@@ -357,6 +357,32 @@ class TrackOperationsServiceTest {
         assertThat(stateOf(lost)).isEqualTo(OperationState.IN_PROGRESS);
     }
 
+    /**
+     * ADR 0048: the tracker finds an intent by its request id first (an index read), then by its attempt id. On a
+     * busy server more intents than one query's limit land around a lost create's; only the narrowing by request
+     * id keeps its own intent, and so its snapshot's name, in reach.
+     */
+    @Test
+    void aLostCreatesIntentIsFoundThroughItsRequestIdAmongMoreIntentsThanOneQueryReads() {
+        CallContext lost = platform.as(BLUE);
+        platform.provider.loseNextMutationAnswer();
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(
+                new CreateSnapshotCommand(lost, WEB, new SnapshotName("busy-night"), Optional.empty())))
+                .isInstanceOf(ProviderFailure.class);
+        Snapshot made = onlyNew("busy-night", List.of());
+        for (int i = 0; i < org.vpsrecovery.domain.audit.AuditQuery.MAX_LIMIT + 20; i++) {
+            platform.history.append(new AuditEvent(platform.clock.instant(), BLUE, new RequestId("other-" + i),
+                    org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT, Optional.of(WEB), Optional.empty(),
+                    new Outcome.Accepted(), java.util.OptionalInt.empty(),
+                    Map.of(AuditEvent.ATTEMPT_ID, OperationId.random().toString(), AuditEvent.NAME, "other-" + i)));
+        }
+
+        tracker.tick();
+
+        assertThat(platform.operations.find(lost.operationId()).orElseThrow().resource()).contains(ResourceRef.of(made.id()));
+        assertThat(stateOf(lost)).isIn(OperationState.IN_PROGRESS, OperationState.COMPLETED);
+    }
+
     /** The fixture's history, refusing every append while {@link #down} is set (a database outage). */
     private final class OutageHistory extends ForwardingAuditHistory {
         final AtomicBoolean down = new AtomicBoolean();
