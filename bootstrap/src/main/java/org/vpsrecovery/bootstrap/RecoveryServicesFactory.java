@@ -149,10 +149,22 @@ public class RecoveryServicesFactory {
                                            Clock clock,
                                            @Value("${vpsr.tracking.first-look:5s}") Duration firstLook,
                                            @Value("${vpsr.tracking.longest-look:1m}") Duration longestLook,
-                                           @Value("${vpsr.reconcile.settle-after:5m}") Duration settleAfter) {
+                                           @Value("${vpsr.reconcile.settle-after:5m}") Duration settleAfter,
+                                           @Value("${vpsr.tracking.batch:200}") int batch,
+                                           @Value("${vpsr.tracking.per-lock-hold:20}") int perLockHold) {
         // What VPS.org took is followed under a lock of the trackers' own, not the requests' (ADR 0057).
         return new TrackOperationsService(operations, provider, provider, history, writer, lock, following, clock,
-                new TrackOperationsService.Settings(firstLook, longestLook, 200, settleAfter));
+                trackingSettings(firstLook, longestLook, batch, settleAfter, perLockHold));
+    }
+
+    static TrackOperationsService.Settings trackingSettings(Duration firstLook, Duration longestLook, int batch,
+                                                           Duration settleAfter, int perLockHold) {
+        try {
+            return new TrackOperationsService.Settings(firstLook, longestLook, batch, settleAfter, perLockHold);
+        } catch (IllegalArgumentException invalid) {
+            throw new StartupRefused("vpsr.tracking.first-look / longest-look / batch / per-lock-hold, "
+                    + "vpsr.reconcile.settle-after: " + invalid.getMessage());
+        }
     }
 
     @Singleton

@@ -88,7 +88,10 @@ public final class TrackOperationsService {
             if (firstLook.isNegative() || firstLook.isZero() || longestLook.compareTo(firstLook) < 0) {
                 throw new IllegalArgumentException("looks must be positive, the longest no shorter than the first");
             }
-            RecoveryOperations.requirePage(batch);
+            if (batch < 1 || batch > RecoveryOperations.MAX_PAGE) {
+                throw new IllegalArgumentException("the operations read per tracking run (batch) must be 1-"
+                        + RecoveryOperations.MAX_PAGE);
+            }
         }
 
         public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), 200,
