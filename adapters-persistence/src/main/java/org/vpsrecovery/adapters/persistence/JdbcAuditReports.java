@@ -107,8 +107,8 @@ public final class JdbcAuditReports implements AuditReports {
     /**
      * Whole UTC months (by month) and whole UTC days from the pre-aggregates (V28, V34, ADR 0046), the
      * partial days at the period's edges from the events; a period within one day's span reads only
-     * events. By day, the whole days' counts come without their reasons and the reasons summed apart (V34,
-     * ADR 0060). The parts are read in one snapshot and summed in one {@link SummaryFold} (ADR 0053), so the
+     * events. The whole days' counts come without their reasons and the reasons summed apart (V34,
+     * ADR 0060; by month too since V35 dropped the day counts with both). The parts are read in one snapshot and summed in one {@link SummaryFold} (ADR 0053), so the
      * answer is the one a recomputation over the events gives.
      */
     @Override
