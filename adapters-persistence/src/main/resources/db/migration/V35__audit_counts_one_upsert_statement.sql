@@ -1,13 +1,9 @@
 -- The count trigger was the largest cost of an append after the indexes (issue 13, docs/adr/0060's amendment):
 -- four upserts a statement, run even for an insert that adds nothing (a chain-head guess that lost).
--- Now: nothing when nothing was added; the added rows grouped once; three tables in one statement.
--- audit_daily_count goes: every summary takes a day's groups from audit_daily_group_count and its reasons
--- from audit_daily_reason_count (V34), which hold the same events.
-
--- No append may commit with the old function after this one commits (it writes the table dropped below):
--- hold them off until the commit, as V34 did.
-SET LOCAL lock_timeout = '5s';
-LOCK TABLE audit_event IN SHARE ROW EXCLUSIVE MODE;
+-- Now: nothing when nothing was added; the added rows grouped once; the four tables in one statement.
+-- audit_daily_count is still kept, because the previous release reads it (docs/deploy.md: expand, then contract);
+-- this release's summaries read a day's groups and reasons from V34's two tables, and a later release drops it.
+-- CREATE OR REPLACE swaps the function atomically: an append runs the old or the new one, each counting once.
 
 CREATE OR REPLACE FUNCTION audit_event_count_days() RETURNS trigger
     LANGUAGE plpgsql AS
@@ -33,6 +29,13 @@ BEGIN
         ORDER BY 1, 2, 3, 4, 5
         ON CONFLICT (day, team, operation, outcome_kind, outcome_reason)
             DO UPDATE SET events = c.events + excluded.events),
+    days AS (
+        INSERT INTO audit_daily_count AS c (day, team, operation, outcome_kind, outcome_reason, events)
+        SELECT day, team, operation, outcome_kind, outcome_reason, events
+        FROM grouped
+        ORDER BY 1, 2, 3, 4, 5
+        ON CONFLICT (day, team, operation, outcome_kind, outcome_reason)
+            DO UPDATE SET events = c.events + excluded.events),
     day_groups AS (
         INSERT INTO audit_daily_group_count AS c (day, team, operation, outcome_kind, events)
         SELECT day, team, operation, outcome_kind, sum(events)::bigint
@@ -52,4 +55,3 @@ BEGIN
 END;
 $$;
 
-DROP TABLE audit_daily_count;

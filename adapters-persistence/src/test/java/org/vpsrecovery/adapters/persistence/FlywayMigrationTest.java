@@ -32,7 +32,7 @@ class FlywayMigrationTest {
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
-                .containsExactly("audit_chain_head", "audit_daily_group_count", "audit_daily_reason_count", "audit_event", "audit_monthly_count", "automatic_backup_sighting", "console_session", "idempotency_record",
+                .containsExactly("audit_chain_head", "audit_daily_count", "audit_daily_group_count", "audit_daily_reason_count", "audit_event", "audit_monthly_count", "automatic_backup_sighting", "console_session", "idempotency_record",
                         "pending_change", "recovery_operation", "recovery_point_drift", "recovery_point_hold", "recovery_policy",
                         "scheduled_tasks", "team_call_slot", "team_rate_bucket", "webhook_delivery",
                         "webhook_subscription");
@@ -71,7 +71,7 @@ class FlywayMigrationTest {
                 + "FROM information_schema.role_table_grants WHERE grantee = 'vpsr_app' GROUP BY table_name ORDER BY 1"))
                 .containsExactly("audit_chain_head SELECT,UPDATE",
                         // the counts move with every append, as the appender (V35's trigger); never removed
-                        "audit_daily_group_count INSERT,SELECT,UPDATE",
+                        "audit_daily_count INSERT,SELECT,UPDATE", "audit_daily_group_count INSERT,SELECT,UPDATE",
                         "audit_daily_reason_count INSERT,SELECT,UPDATE", "audit_event INSERT,SELECT",
                         "audit_monthly_count INSERT,SELECT,UPDATE",
                         // the drift scans' memory of automatic backups is replaced each scan
