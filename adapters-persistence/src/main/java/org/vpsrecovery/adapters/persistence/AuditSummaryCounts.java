@@ -17,7 +17,7 @@ import org.vpsrecovery.domain.report.SummaryBucket;
 import org.vpsrecovery.domain.report.SummaryQuery;
 
 /**
- * The summary's grouped counts, read from the day and month counts of V28 and the events, straight into
+ * The summary's grouped counts, read from the day and month counts (V28, V34) and the events, straight into
  * a {@link SummaryFold} (ADR 0053). Hand-written JDBC by column position, as the walk (ADR 0049): a year
  * of every team by day is ~400,000 rows, and Micronaut Data's DTO mapping derived each column's name
  * per row (a third of the summary's samples). Each bucket is its UTC day as an epoch day number, so no
@@ -40,13 +40,13 @@ final class AuditSummaryCounts {
         /** The events of {@code [from, to)} grouped, through the covering index audit_event_time_summary. */
         void events(Instant from, Instant to) throws SQLException;
 
-        /** The day counts of the whole UTC days {@code [fromDay, toDay)}. */
-        void days(LocalDate fromDay, LocalDate toDay) throws SQLException;
-
         /** The month counts of the whole UTC months {@code [fromMonth, toMonth)} (first days). */
         void months(LocalDate fromMonth, LocalDate toMonth) throws SQLException;
 
-        /** By day: the groups of the whole UTC days {@code [fromDay, toDay)}, without their reasons (V34). */
+        /**
+         * The groups of the whole UTC days {@code [fromDay, toDay)} in the query's buckets, without their reasons
+         * (V34): read with {@link #dayReasons}, they hold the same events (the day counts with both, V28, are no longer read: a later release drops them).
+         */
         void dayGroups(LocalDate fromDay, LocalDate toDay) throws SQLException;
 
         /** The reasons of the whole UTC days {@code [fromDay, toDay)}, summed over the period by the database (V34). */
@@ -92,23 +92,6 @@ final class AuditSummaryCounts {
         }
 
         @Override
-        public void days(LocalDate fromDay, LocalDate toDay) throws SQLException {
-            // By day a row is already one group of one bucket (the unique index): nothing to aggregate.
-            String sql = query.bucket() == SummaryBucket.DAY
-                    ? "SELECT day - " + EPOCH + ", team, operation, outcome_kind, outcome_reason, events"
-                    + " FROM audit_daily_count WHERE day >= ? AND day < ?" + teamClause()
-                    : "SELECT date_trunc('month', day)::date - " + EPOCH + ", team, operation, outcome_kind, outcome_reason,"
-                    + " sum(events)::bigint FROM audit_daily_count WHERE day >= ? AND day < ?" + teamClause()
-                    + " GROUP BY 1, 2, 3, 4, 5";
-            try (PreparedStatement select = connection.prepareStatement(sql)) {
-                select.setDate(1, Date.valueOf(fromDay));
-                select.setDate(2, Date.valueOf(toDay));
-                bindTeam(select, 3);
-                read(select);
-            }
-        }
-
-        @Override
         public void months(LocalDate fromMonth, LocalDate toMonth) throws SQLException {
             String sql = "SELECT day - " + EPOCH + ", team, operation, outcome_kind, outcome_reason, events"
                     + " FROM audit_monthly_count WHERE day >= ? AND day < ?" + teamClause();
@@ -122,9 +105,13 @@ final class AuditSummaryCounts {
 
         @Override
         public void dayGroups(LocalDate fromDay, LocalDate toDay) throws SQLException {
-            // A row is one count of the answer (the primary key): nothing to aggregate, no reason to carry.
-            String sql = "SELECT day - " + EPOCH + ", team, operation, outcome_kind, events FROM audit_daily_group_count"
-                    + " WHERE day >= ? AND day < ?" + teamClause();
+            // By day a row is one count of the answer (the primary key): nothing to aggregate, no reason to carry.
+            String sql = query.bucket() == SummaryBucket.DAY
+                    ? "SELECT day - " + EPOCH + ", team, operation, outcome_kind, events FROM audit_daily_group_count"
+                    + " WHERE day >= ? AND day < ?" + teamClause()
+                    : "SELECT date_trunc('month', day)::date - " + EPOCH + ", team, operation, outcome_kind,"
+                    + " sum(events)::bigint FROM audit_daily_group_count WHERE day >= ? AND day < ?" + teamClause()
+                    + " GROUP BY 1, 2, 3, 4";
             try (PreparedStatement select = period(sql, fromDay, toDay)) {
                 select.setFetchSize(FETCH_SIZE);
                 try (ResultSet rs = select.executeQuery()) {

@@ -44,8 +44,8 @@ import org.vpsrecovery.domain.report.SummaryQuery;
 import org.vpsrecovery.domain.server.ServerId;
 
 /**
- * The daily and monthly pre-aggregates of V28 (ADR 0046) and V34's day counts without the reason and
- * reasons without the operation (ADR 0060): kept in step by the appends, so the summary read from them
+ * The monthly pre-aggregates of V28 (ADR 0046) and V34's day counts without the reason and reasons without
+ * the operation (ADR 0060), kept by V35's trigger: in step with the appends, so the summary read from them
  * (whole months and days) and the events (edge days) equals the summary recomputed from the events alone.
  */
 class AuditDailyCountsTest {
@@ -120,24 +120,62 @@ class AuditDailyCountsTest {
         Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("33").load()
                 .migrate();
         insertEvents(database, 501, 300);
+        // V35 keeps V34's counts as they are: these events are counted by V34's trigger.
+        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("34").load()
+                .migrate();
+        insertEvents(database, 801, 100);
 
         Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
 
-        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_count")).containsExactly("800");
-        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_group_count")).containsExactly("800");
-        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_reason_count")).containsExactly("800");
+        // Kept for the previous release's reads (docs/deploy.md): this release no longer reads it.
+        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_count")).containsExactly("900");
+        assertThat(strings(database, "SELECT sum(events) FROM audit_monthly_count")).containsExactly("900");
+        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_group_count")).containsExactly("900");
+        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_reason_count")).containsExactly("900");
         assertTheCountsAreRecounts(database);
-        // And the trigger keeps all four after V34.
-        insertEvents(database, 801, 200);
-        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_group_count")).containsExactly("1000");
+        // And V35's trigger keeps all four; an insert that adds nothing moves nothing.
+        insertEvents(database, 901, 200);
+        insertEvents(database, 1101, 0);
+        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_group_count")).containsExactly("1100");
         assertTheCountsAreRecounts(database);
     }
 
-    /** Events {@code first..first+n-1}, 7 hours apart from 2026-03-01, two teams, a third of them rejected. */
+    @Test
+    void concurrentInsertersWithoutTheChainHeadLeaveExactCounts() throws Exception {
+        // Inserts that do not take the head's lock (a bulk load, a restore) meet on the same count rows: the
+        // upserts' conflict handling must add every statement's events once, and lock rows without deadlocks.
+        TestDatabase database = DATABASE.anotherMigrated();
+        ExecutorService inserters = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int first = 1 + t * 10_000;
+                running.add(inserters.submit(() -> {
+                    for (int s = 0; s < 40; s++) {
+                        // 7 hours apart: each statement's 5 events fall on days and months the others' also do.
+                        insertEvents(database, first + s * 5, 5);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> inserter : running) {
+                inserter.get();
+            }
+        } finally {
+            inserters.shutdown();
+        }
+        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_group_count")).containsExactly("800");
+        assertTheCountsAreRecounts(database);
+    }
+
+    /**
+     * Events {@code first..first+n-1}, 7 hours apart from 2026-03-01 (sequence n and n + 10,000 at the same time), two
+     * teams, a quarter of them rejected.
+     */
     private static void insertEvents(TestDatabase database, int first, int n) throws SQLException {
         String hash = HexFormat.of().formatHex(new byte[32]);
         execute(database, "INSERT INTO audit_event (sequence, occurred_at, team, request_id, operation, outcome_kind, "
-                + "outcome_reason, previous_hash, hash) SELECT n, timestamptz '2026-03-01 00:00:00Z' + n * interval '7 hours', "
+                + "outcome_reason, previous_hash, hash) SELECT n, timestamptz '2026-03-01 00:00:00Z' + ((n - 1) % 10000 + 1) * interval '7 hours', "
                 + "CASE WHEN n % 3 = 0 THEN 'blue' ELSE 'green' END, 'r-' || n, "
                 + "CASE WHEN n % 5 = 0 THEN 'DELETE_SNAPSHOT' ELSE 'CREATE_SNAPSHOT' END, "
                 + "CASE WHEN n % 4 = 0 THEN 'REJECTED' ELSE 'ACCEPTED' END, "
@@ -145,7 +183,7 @@ class AuditDailyCountsTest {
                 + "decode('" + hash + "', 'hex') FROM generate_series(" + first + ", " + (first + n - 1) + ") n");
     }
 
-    /** Every count table (V28's and V34's) holds exactly what grouping the events gives: no group more or less. */
+    /** Every count table (V28's, V34's) holds exactly what grouping the events gives: no group more or less. */
     private static void assertTheCountsAreRecounts(TestDatabase database) throws SQLException {
         String day = "(occurred_at AT TIME ZONE 'UTC')::date";
         String month = "date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date";

@@ -28,7 +28,7 @@ class FlywayMigrationTest {
         MigrateResult second = flyway.migrate();
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(28); // V1-V10, V12-V18, V20-V25, V28-V30, V33, V34 (V11, V19 kept free)
+        assertThat(first.migrationsExecuted).isEqualTo(29); // V1-V10, V12-V18, V20-V25, V28-V30, V33-V35 (V11, V19 kept free)
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
@@ -70,7 +70,7 @@ class FlywayMigrationTest {
         assertThat(strings("SELECT table_name || ' ' || string_agg(privilege_type, ',' ORDER BY privilege_type) "
                 + "FROM information_schema.role_table_grants WHERE grantee = 'vpsr_app' GROUP BY table_name ORDER BY 1"))
                 .containsExactly("audit_chain_head SELECT,UPDATE",
-                        // the daily counts move with every append, as the appender (V28's trigger); never removed
+                        // the counts move with every append, as the appender (V35's trigger); never removed
                         "audit_daily_count INSERT,SELECT,UPDATE", "audit_daily_group_count INSERT,SELECT,UPDATE",
                         "audit_daily_reason_count INSERT,SELECT,UPDATE", "audit_event INSERT,SELECT",
                         "audit_monthly_count INSERT,SELECT,UPDATE",

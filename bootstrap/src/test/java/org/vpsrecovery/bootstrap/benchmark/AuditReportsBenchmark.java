@@ -213,7 +213,7 @@ class AuditReportsBenchmark {
                 statement.execute(definition);
             }
             statement.execute("VACUUM (ANALYZE) audit_event");
-            statement.execute("VACUUM (ANALYZE) audit_daily_count");
+            statement.execute("VACUUM (ANALYZE) audit_monthly_count");
             statement.execute("VACUUM (ANALYZE) audit_daily_group_count");
             statement.execute("VACUUM (ANALYZE) audit_daily_reason_count");
         }
