@@ -45,7 +45,7 @@ import org.vpsrecovery.domain.server.ServerId;
 
 /**
  * The monthly pre-aggregates of V28 (ADR 0046) and V34's day counts without the reason and reasons without
- * the operation (ADR 0060), kept by V35's trigger: in step with the appends, so the summary read from them
+ * the operation (ADR 0060), kept by V36's trigger: in step with the appends, so the summary read from them
  * (whole months and days) and the events (edge days) equals the summary recomputed from the events alone.
  */
 class AuditDailyCountsTest {
@@ -124,19 +124,24 @@ class AuditDailyCountsTest {
         Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("34").load()
                 .migrate();
         insertEvents(database, 801, 100);
+        // V36 keeps the three tables this release reads: these events are counted by V35's trigger (four tables).
+        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("35").load()
+                .migrate();
+        insertEvents(database, 901, 50);
 
         Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
 
-        // Kept for the previous release's reads (docs/deploy.md): this release no longer reads it.
-        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_count")).containsExactly("900");
-        assertThat(strings(database, "SELECT sum(events) FROM audit_monthly_count")).containsExactly("900");
-        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_group_count")).containsExactly("900");
-        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_reason_count")).containsExactly("900");
+        // V35's release stopped reading it; V36 drops it (docs/deploy.md: expand, then contract).
+        assertThat(strings(database, "SELECT coalesce(to_regclass('audit_daily_count')::text, 'dropped')"))
+                .containsExactly("dropped");
+        assertThat(strings(database, "SELECT sum(events) FROM audit_monthly_count")).containsExactly("950");
+        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_group_count")).containsExactly("950");
+        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_reason_count")).containsExactly("950");
         assertTheCountsAreRecounts(database);
-        // And V35's trigger keeps all four; an insert that adds nothing moves nothing.
-        insertEvents(database, 901, 200);
-        insertEvents(database, 1101, 0);
-        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_group_count")).containsExactly("1100");
+        // And V36's trigger keeps all three; an insert that adds nothing moves nothing.
+        insertEvents(database, 951, 200);
+        insertEvents(database, 1151, 0);
+        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_group_count")).containsExactly("1150");
         assertTheCountsAreRecounts(database);
     }
 
@@ -183,13 +188,11 @@ class AuditDailyCountsTest {
                 + "decode('" + hash + "', 'hex') FROM generate_series(" + first + ", " + (first + n - 1) + ") n");
     }
 
-    /** Every count table (V28's, V34's) holds exactly what grouping the events gives: no group more or less. */
+    /** Every count table (V28's monthly, V34's) holds exactly what grouping the events gives: no group more or less. */
     private static void assertTheCountsAreRecounts(TestDatabase database) throws SQLException {
         String day = "(occurred_at AT TIME ZONE 'UTC')::date";
         String month = "date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date";
         Map<String, String> recounts = Map.of(
-                "SELECT day, team, operation, outcome_kind, outcome_reason, events FROM audit_daily_count",
-                "SELECT " + day + ", team, operation, outcome_kind, outcome_reason, count(*) FROM audit_event GROUP BY 1, 2, 3, 4, 5",
                 "SELECT day, team, operation, outcome_kind, outcome_reason, events FROM audit_monthly_count",
                 "SELECT " + month + ", team, operation, outcome_kind, outcome_reason, count(*) FROM audit_event GROUP BY 1, 2, 3, 4, 5",
                 "SELECT day, team, operation, outcome_kind, events FROM audit_daily_group_count",
