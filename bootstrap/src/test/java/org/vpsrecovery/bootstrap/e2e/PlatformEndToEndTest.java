@@ -243,22 +243,33 @@ class PlatformEndToEndTest {
 
     @Test
     void badInputIsAnswered400AndLeavesTheAuditHistoryIntact() {
-        long before = platform.audit().query(AuditQuery.latest(1000)).size();
+        // Each bad request names itself: the platform's background jobs (the tracker, drift scans) may read VPS.org
+        // and append to the history meanwhile, for earlier tests' operations, so the checks are about these requests.
+        List<String> ids = new ArrayList<>();
         String[] bodies = {"{bad json", "[]", "{\"server_id\": \"12345\", \"name\": \"x\"}", "{\"server_id\": 12345, \"name\": \"a b\"}",
                 "{\"server_id\": -1, \"name\": \"x\"}", "{\"server_id\": 12345, \"name\": \"x\", \"description\": 5}"};
         for (String body : bodies) {
-            Answer answer = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN, body);
+            ids.add("bad-input-" + ids.size());
+            Answer answer = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN, body, requestId(ids.getLast()));
             assertThat(answer.status()).as(body).isEqualTo(400);
             assertThat(answer.contentType()).startsWith("application/problem+json");
         }
-        assertProblem(platform.send("DELETE", "/api/v1/backups/0/", DEMO_TOKEN, null), 400, "INVALID_ID");
+        ids.add("bad-input-id");
+        assertProblem(platform.send("DELETE", "/api/v1/backups/0/", DEMO_TOKEN, null, requestId(ids.getLast())), 400,
+                "INVALID_ID");
+        ids.add("bad-input-large");
         assertProblem(platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345, \"description\": \""
-                + "x".repeat(20_000) + "\"}"), 413, "BODY_TOO_LARGE");
-        assertProblem(platform.send("GET", "/api/v1/elsewhere/", DEMO_TOKEN, null), 404, "ROUTE_NOT_FOUND");
+                + "x".repeat(20_000) + "\"}", requestId(ids.getLast())), 413, "BODY_TOO_LARGE");
+        ids.add("bad-input-route");
+        assertProblem(platform.send("GET", "/api/v1/elsewhere/", DEMO_TOKEN, null, requestId(ids.getLast())), 404,
+                "ROUTE_NOT_FOUND");
 
-        assertThat(platform.audit().query(AuditQuery.latest(1000))).hasSize((int) before);
+        for (String id : ids) {
+            assertThat(platform.auditOf(id)).as(id).isEmpty();
+        }
         assertThat(platform.audit().verifyChain().isIntact()).isTrue();
-        assertThat(simulator.requests()).isEmpty();
+        // Nothing was asked of VPS.org to change: background jobs only read.
+        assertThat(simulator.requests()).filteredOn(r -> !r.method().equals("GET")).isEmpty();
     }
 
     @Test
