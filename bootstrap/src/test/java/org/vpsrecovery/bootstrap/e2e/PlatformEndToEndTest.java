@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
-import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.application.operation.TrackOperationsService;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
