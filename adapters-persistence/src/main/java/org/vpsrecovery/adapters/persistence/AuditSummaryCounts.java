@@ -45,8 +45,8 @@ final class AuditSummaryCounts {
 
         /**
          * The groups of the whole UTC days {@code [fromDay, toDay)} in the query's buckets, without their reasons
-         * (V34): read with {@link #dayReasons}, they hold the same events. The day counts with both (V28) are no
-         * longer read; a later release drops them.
+         * (V34): read with {@link #dayReasons}, they hold the same events. (V28's day counts with both were dropped
+         * by V36.)
          */
         void dayGroups(LocalDate fromDay, LocalDate toDay) throws SQLException;
 

@@ -108,7 +108,7 @@ public final class JdbcAuditReports implements AuditReports {
      * Whole UTC months (by month) and whole UTC days from the pre-aggregates (V28, V34, ADR 0046), the
      * partial days at the period's edges from the events; a period within one day's span reads only
      * events. The whole days' counts come without their reasons and the reasons summed apart (V34,
-     * ADR 0060; by month too since V35: the day counts with both, V28, are kept only for the previous release).
+     * ADR 0060; by month too since V35; V28's day counts with both were dropped by V36).
      * The parts are read in one snapshot and summed in one {@link SummaryFold} (ADR 0053), so the answer is the
      * one a recomputation over the events gives.
      */
@@ -157,7 +157,7 @@ public final class JdbcAuditReports implements AuditReports {
         });
     }
 
-    /** The whole days' groups and their reasons apart (V34; V28's table with both is kept for the previous release). */
+    /** The whole days' groups and their reasons apart (V34). */
     private static void days(AuditSummaryCounts.Reads reads, LocalDate from, LocalDate to) throws SQLException {
         if (from.isBefore(to)) {
             reads.dayGroups(from, to);
