@@ -9,6 +9,7 @@ import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.drift.ListDriftUseCase;
 import org.vpsrecovery.application.drift.ReadDriftService;
 import org.vpsrecovery.application.drift.ScanDriftService;
+import org.vpsrecovery.application.provider.SharedListReads;
 import org.vpsrecovery.domain.port.DriftRecords;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ServerLock;
@@ -19,7 +20,7 @@ public class DriftFactory {
 
     /** Reads VPS.org through the metered provider and the history through the metered one, as every other read does. */
     @Singleton
-    ScanDriftService scanDrift(ConfiguredTeams teams, MeteredProvider provider, MeteredAuditHistory history, AuditWriter writer,
+    ScanDriftService scanDrift(ConfiguredTeams teams, SharedListReads provider, MeteredAuditHistory history, AuditWriter writer,
                                RecoveryOperations operations, DriftRecords drifts, ServerLock lock, Clock clock,
                                @Value("${vpsr.drift.stuck-after:2h}") Duration stuckAfter) {
         return new ScanDriftService(teams, teams, provider, provider, history, writer, operations, drifts, lock, clock, stuckAfter);

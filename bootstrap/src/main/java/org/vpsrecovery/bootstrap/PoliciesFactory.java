@@ -2,6 +2,7 @@ package org.vpsrecovery.bootstrap;
 
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.policy.RunPoliciesService;
+import org.vpsrecovery.application.provider.SharedListReads;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
 import org.vpsrecovery.application.backup.DeleteBackupUseCase;
 import io.micronaut.context.annotation.Factory;
@@ -47,7 +48,7 @@ public class PoliciesFactory {
 
     /** Reads VPS.org through the metered provider, as every other read does. */
     @Singleton
-    PlanPolicyUseCase planPolicy(RecoveryPolicies policies, ConfiguredTeams teams, MeteredProvider provider,
+    PlanPolicyUseCase planPolicy(RecoveryPolicies policies, ConfiguredTeams teams, SharedListReads provider,
                                  RecoveryOperations operations, RecoveryPointHolds holds, RunCalendar calendar,
                                  AuditWriter writer, Clock clock) {
         return new PlanPolicyService(policies, teams, provider, provider, operations, holds, calendar, writer, clock);
@@ -55,7 +56,7 @@ public class PoliciesFactory {
 
     /** Runs through the same audited create and delete paths as a person's calls, on the metered provider. */
     @Singleton
-    RunPoliciesService runPolicies(ConfiguredTeams teams, RecoveryPolicies policies, MeteredProvider provider,
+    RunPoliciesService runPolicies(ConfiguredTeams teams, RecoveryPolicies policies, SharedListReads provider,
                                    RecoveryOperations operations, RecoveryPointHolds holds, RunCalendar calendar,
                                    AuditedAttempts attempts, DeleteSnapshotUseCase deletes,
                                    DeleteBackupUseCase backupDeletes, Clock clock) {

@@ -5,6 +5,7 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.value.PropertyResolver;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Named;
@@ -18,6 +19,7 @@ import org.vpsrecovery.adapters.http.facade.AuditorAuthenticator;
 import org.vpsrecovery.adapters.http.facade.HashedAuditorTokens;
 import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
 import org.vpsrecovery.adapters.http.facade.JwtBearerTokens;
+import org.vpsrecovery.application.provider.SharedListReads;
 import org.vpsrecovery.application.recoverypoint.kind.RecoveryPointServers;
 import org.vpsrecovery.application.audit.RecordAuditReadService;
 import org.vpsrecovery.application.audit.RecordAuditReadUseCase;
@@ -117,6 +119,17 @@ public class RecoveryServicesFactory {
         return new MeteredProvider(client, client, registry);
     }
 
+    /** What the use cases call: VPS.org's lists shared by the callers asking at once (ADR 0075), each call timed. */
+    @Singleton
+    @Bean(typed = SharedListReads.class)
+    SharedListReads sharedListReads(MeteredProvider provider, MeterRegistry registry) {
+        SharedListReads reads = new SharedListReads(provider, provider);
+        FunctionCounter.builder("vpsr.provider.lists.shared", reads, SharedListReads::sharedAnswers)
+                .description("List reads answered by a VPS.org read made at the same time for another caller")
+                .register(registry);
+        return reads;
+    }
+
     @Singleton
     @Bean(typed = MeteredAuditHistory.class)
     MeteredAuditHistory meteredAuditHistory(AuditHistory history, MeterRegistry registry) {
@@ -143,7 +156,7 @@ public class RecoveryServicesFactory {
     }
 
     @Singleton
-    TrackOperationsService trackOperations(RecoveryOperations operations, MeteredProvider provider,
+    TrackOperationsService trackOperations(RecoveryOperations operations, SharedListReads provider,
                                            MeteredAuditHistory history, AuditWriter writer, ServerLock lock,
                                            @Named(PostgresAdapterFactory.FOLLOWING_LOCK) ServerLock following,
                                            Clock clock,
@@ -180,7 +193,7 @@ public class RecoveryServicesFactory {
     }
 
     @Singleton
-    ListSnapshotsUseCase listSnapshots(MeteredProvider provider, ConfiguredTeams teams) {
+    ListSnapshotsUseCase listSnapshots(SharedListReads provider, ConfiguredTeams teams) {
         return new TeamSnapshots(provider, teams);
     }
 
@@ -191,13 +204,13 @@ public class RecoveryServicesFactory {
     }
 
     @Singleton
-    CreateSnapshotUseCase createSnapshot(MeteredProvider provider, ConfiguredTeams teams, AuditedAttempts attempts,
+    CreateSnapshotUseCase createSnapshot(SharedListReads provider, ConfiguredTeams teams, AuditedAttempts attempts,
                                          RecoveryPointServers made) {
         return new CreateSnapshotService(provider, teams, teams, attempts, made);
     }
 
     @Singleton
-    SafetySnapshots safetySnapshots(ConfiguredTeams teams, CreateSnapshotUseCase create, MeteredProvider provider,
+    SafetySnapshots safetySnapshots(ConfiguredTeams teams, CreateSnapshotUseCase create, SharedListReads provider,
                                     RecoveryOperations operations, AuditWriter writer, TrackingDeadlines deadlines,
                                     Clock clock, RecoveryPolicies policies, RecoveryPointHolds holds,
                                     DeleteSnapshotUseCase delete) {
@@ -211,7 +224,7 @@ public class RecoveryServicesFactory {
 
     @Singleton
     ContinueRestoresService continueRestores(RecoveryOperations operations, SafetySnapshots safety,
-                                             MeteredProvider provider, ConfiguredTeams teams, ServerLock lock,
+                                             SharedListReads provider, ConfiguredTeams teams, ServerLock lock,
                                              AuditWriter writer, TrackingDeadlines deadlines, Clock clock) {
         return new ContinueRestoresService(operations, safety, new TeamSnapshots(provider, teams),
                 new TeamBackups(provider, teams), lock, writer, deadlines, clock);
@@ -219,7 +232,7 @@ public class RecoveryServicesFactory {
 
     /** Both restores, of snapshots and of backups (RestoreSnapshotUseCase, RestoreServerFromBackupUseCase). */
     @Singleton
-    RestoreRecoveryPointService restoreRecoveryPoints(MeteredProvider provider, ConfiguredTeams teams,
+    RestoreRecoveryPointService restoreRecoveryPoints(SharedListReads provider, ConfiguredTeams teams,
                                                       ServerStates servers, AuditedAttempts attempts, Clock clock,
                                                       SafetySnapshots safety, ApprovalGate approvals) {
         return new RestoreRecoveryPointService(provider, provider, teams, servers, attempts, clock, Optional.of(safety),
@@ -246,7 +259,7 @@ public class RecoveryServicesFactory {
 
     /** Both deletes, of snapshots and of backups (DeleteSnapshotUseCase, DeleteBackupUseCase). */
     @Singleton
-    DeleteRecoveryPointService deleteRecoveryPoints(MeteredProvider provider, ConfiguredTeams teams, ServerStates servers,
+    DeleteRecoveryPointService deleteRecoveryPoints(SharedListReads provider, ConfiguredTeams teams, ServerStates servers,
                                                     AuditedAttempts attempts, RecoveryPointHolds holds,
                                                     ApprovalGate approvals, RecoveryPointServers made) {
         return new DeleteRecoveryPointService(provider, provider, teams, servers, attempts, holds, Optional.of(approvals),
@@ -254,7 +267,7 @@ public class RecoveryServicesFactory {
     }
 
     @Singleton
-    PlanDestructiveWorkUseCase planDestructiveWork(MeteredProvider provider, ConfiguredTeams teams, ServerStates servers,
+    PlanDestructiveWorkUseCase planDestructiveWork(SharedListReads provider, ConfiguredTeams teams, ServerStates servers,
                                                    RecoveryPointHolds holds, AuditedAttempts attempts, AuditWriter writer,
                                                    Clock clock, SafetySnapshots safety) {
         return new PlanDestructiveWorkService(provider, provider, teams, servers, holds, attempts, writer, clock,
@@ -262,24 +275,24 @@ public class RecoveryServicesFactory {
     }
 
     @Singleton
-    RecoveryPointHoldService recoveryPointHolds(MeteredProvider provider, ConfiguredTeams teams, RecoveryPointHolds holds,
+    RecoveryPointHoldService recoveryPointHolds(SharedListReads provider, ConfiguredTeams teams, RecoveryPointHolds holds,
                                                  RecoveryOperations operations, AuditedAttempts attempts, Clock clock) {
         return new RecoveryPointHoldService(provider, provider, teams, teams, holds, operations, attempts, clock);
     }
 
     @Singleton
-    ListBackupsUseCase listBackups(MeteredProvider provider, ConfiguredTeams teams) {
+    ListBackupsUseCase listBackups(SharedListReads provider, ConfiguredTeams teams) {
         return new TeamBackups(provider, teams);
     }
 
     @Singleton
-    CreateManualBackupUseCase createManualBackup(MeteredProvider provider, ConfiguredTeams teams,
+    CreateManualBackupUseCase createManualBackup(SharedListReads provider, ConfiguredTeams teams,
                                                  AuditedAttempts attempts) {
         return new CreateManualBackupService(provider, teams, teams, attempts);
     }
 
     @Singleton
-    ReconcilePendingIntentsService reconcilePendingIntents(MeteredAuditHistory history, MeteredProvider provider,
+    ReconcilePendingIntentsService reconcilePendingIntents(MeteredAuditHistory history, SharedListReads provider,
                                                            ServerLock lock, Clock clock,
                                                            @Value("${vpsr.reconcile.settle-after:5m}") Duration settleAfter,
                                                            @Value("${vpsr.restore-window:15m}") Duration restoreWindow,
@@ -341,7 +354,7 @@ public class RecoveryServicesFactory {
     }
 
     @Singleton
-    ReportRecoverabilityUseCase reportRecoverability(MeteredProvider provider, ConfiguredTeams teams,
+    ReportRecoverabilityUseCase reportRecoverability(SharedListReads provider, ConfiguredTeams teams,
                                                      AuditReports reports, Clock clock, AuditReadSlots slots) {
         return new ReportRecoverabilityService(provider, provider, teams, teams, reports, clock, slots);
     }

@@ -345,6 +345,7 @@ class PlatformEndToEndTest {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("vpsr_provider_calls_seconds_count{operation=\"list_snapshots\",outcome=\"ok\"")
                 .contains("vpsr_audit_append_seconds_count")
+                .contains("vpsr_provider_lists_shared_total")
                 .contains("http_server_requests_seconds_count")
                 .doesNotContain(VpsOrgSimulator.DEMO_TOKEN, DEMO_TOKEN);
 

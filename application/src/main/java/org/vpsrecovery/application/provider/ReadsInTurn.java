@@ -1,0 +1,81 @@
+package org.vpsrecovery.application.provider;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * One read of a key at a time; the callers that arrive while it is under way share the next one.
+ * A caller never gets an answer read before it arrived: it joins only a read that has not started
+ * yet, so what it gets is as fresh as a read of its own would have been. With {@code n} callers
+ * asking for the same key at once, the provider sees about one read per read's duration instead of
+ * {@code n}.
+ */
+final class ReadsInTurn<K, V> {
+
+    private final Map<K, CompletableFuture<V>> underWay = new HashMap<>();
+    private final Map<K, CompletableFuture<V>> next = new HashMap<>();
+    private final LongAdder joinedCount = new LongAdder();
+
+    /** How many callers were answered by a read another caller made. */
+    long joined() {
+        return joinedCount.sum();
+    }
+
+    V read(K key, Supplier<V> source) {
+        CompletableFuture<V> mine = null;
+        CompletableFuture<V> before = null;
+        CompletableFuture<V> joined;
+        synchronized (this) {
+            joined = next.get(key);
+            if (joined == null) {
+                mine = new CompletableFuture<>();
+                before = underWay.get(key);
+                (before == null ? underWay : next).put(key, mine);
+            }
+        }
+        if (joined != null) {
+            joinedCount.increment();
+            return answer(joined);
+        }
+        if (before != null) {
+            // The read under way started before this caller (and those joining it) arrived: wait it out.
+            before.exceptionally(failure -> null).join();
+            synchronized (this) {
+                next.remove(key, mine);
+                underWay.put(key, mine);
+            }
+        }
+        try {
+            V value = source.get();
+            mine.complete(value);
+            return value;
+        } catch (Throwable failure) {
+            // Whatever ends the read ends it for those waiting on it too: none is left waiting.
+            mine.completeExceptionally(failure);
+            throw failure;
+        } finally {
+            synchronized (this) {
+                underWay.remove(key, mine);
+            }
+        }
+    }
+
+    /** The shared read's value, or its failure rethrown as it was raised (a typed provider failure stays typed). */
+    private static <V> V answer(CompletableFuture<V> shared) {
+        try {
+            return shared.join();
+        } catch (CompletionException wrapped) {
+            if (wrapped.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (wrapped.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw wrapped;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package org.vpsrecovery.application.provider;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.backup.BackupDraft;
+import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.RestoreStarted;
+import org.vpsrecovery.domain.port.SnapshotProvider;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotDraft;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+
+/**
+ * VPS.org's lists, read once for all the callers asking for the same list at the same time (ADR 0075).
+ * A list caller joins a read that has not started yet, never one under way, so every answer (a team's list,
+ * a limit checked under a server's lock) is read after its caller asked, as a read of its own would be.
+ * Changes (creates, deletes, restores) always go through, one call each.
+ */
+public final class SharedListReads implements SnapshotProvider, BackupProvider {
+
+    private record BackupList(Optional<ServerId> server, Optional<BackupType.Kind> type) {
+    }
+
+    private final SnapshotProvider snapshots;
+    private final BackupProvider backups;
+    private final ReadsInTurn<Optional<ServerId>, List<Snapshot>> snapshotLists = new ReadsInTurn<>();
+    private final ReadsInTurn<BackupList, List<Backup>> backupLists = new ReadsInTurn<>();
+
+    public SharedListReads(SnapshotProvider snapshots, BackupProvider backups) {
+        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
+        this.backups = Objects.requireNonNull(backups, "backups");
+    }
+
+    /** How many list callers were answered by a read made for another caller (no call of their own to VPS.org). */
+    public long sharedAnswers() {
+        return snapshotLists.joined() + backupLists.joined();
+    }
+
+    /** The list is shared by its readers: it cannot be changed. */
+    @Override
+    public List<Snapshot> listSnapshots(Optional<ServerId> server) {
+        Objects.requireNonNull(server, "server");
+        return snapshotLists.read(server, () -> List.copyOf(snapshots.listSnapshots(server)));
+    }
+
+    @Override
+    public Snapshot createSnapshot(SnapshotDraft draft) {
+        return snapshots.createSnapshot(draft);
+    }
+
+    @Override
+    public RestoreStarted restoreSnapshot(SnapshotId snapshot) {
+        return snapshots.restoreSnapshot(snapshot);
+    }
+
+    @Override
+    public void deleteSnapshot(SnapshotId snapshot) {
+        snapshots.deleteSnapshot(snapshot);
+    }
+
+    /** The list is shared by its readers: it cannot be changed. */
+    @Override
+    public List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType.Kind> type) {
+        BackupList key = new BackupList(Objects.requireNonNull(server, "server"), Objects.requireNonNull(type, "type"));
+        return backupLists.read(key, () -> List.copyOf(backups.listBackups(server, type)));
+    }
+
+    @Override
+    public Backup createManualBackup(BackupDraft draft) {
+        return backups.createManualBackup(draft);
+    }
+
+    @Override
+    public void deleteBackup(BackupId backup) {
+        backups.deleteBackup(backup);
+    }
+
+    @Override
+    public RestoreStarted restoreServerFromBackup(ServerId server, BackupId backup) {
+        return backups.restoreServerFromBackup(server, backup);
+    }
+}
