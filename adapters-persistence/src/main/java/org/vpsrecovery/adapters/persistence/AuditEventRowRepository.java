@@ -21,8 +21,10 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
 
     /**
      * Intents without a final outcome of the same attempt (AuditEvent#sameAttemptAs): by attempt id,
-     * or by request id and operation for rows written before there was one. Served by the partial
-     * index of intents and audit_event_attempt / audit_event_request. Not those an open operation
+     * or by request id and operation for rows written before there was one. The intents are walked in
+     * primary-key order, each probed for a later outcome along the primary key: the match is a CASE, which
+     * no index serves (V38 dropped the indexes of intents by time and of attempt ids, which no plan used:
+     * ADR 0074). Not those an open operation
      * follows: the tracker ends them, and they would fill the page ahead of those reconciliation can
      * settle (the open states: the partial index of V6).
      */
