@@ -9,6 +9,7 @@ import io.micronaut.data.repository.GenericRepository;
 import io.micronaut.data.repository.jpa.JpaSpecificationExecutor;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The reads of {@code audit_event}. The filtered pages are criteria queries
@@ -20,29 +21,45 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
         JpaSpecificationExecutor<AuditEventRow> {
 
     /**
-     * Intents without a final outcome of the same attempt (AuditEvent#sameAttemptAs): by attempt id,
-     * or by request id and operation for rows written before there was one. The intents are walked in
-     * primary-key order, each probed for a later outcome along the primary key: the match is a CASE, which
-     * no index serves (V38 dropped the indexes of intents by time and of attempt ids, which no plan used:
-     * ADR 0074). Not those an open operation
-     * follows: the tracker ends them, and they would fill the page ahead of those reconciliation can
-     * settle (the open states: the partial index of V6).
+     * An intent's final outcome of the same attempt (AuditEvent#sameAttemptAs): by attempt id, or by request
+     * id and operation for rows written before there was one. Found by walking the primary key from the
+     * intent, where it follows closely: the match is a CASE, which no index serves (V38 dropped the indexes of
+     * intents by time and of attempt ids, which no plan used: ADR 0074).
+     */
+    String FINAL_OUTCOME_OF_INTENT = """
+            EXISTS (SELECT 1 FROM audit_event outcome
+                WHERE (CASE WHEN intent.detail->>'attempt_id' IS NOT NULL
+                       THEN outcome.detail->>'attempt_id' = intent.detail->>'attempt_id'
+                       ELSE outcome.detail->>'attempt_id' IS NULL AND outcome.request_id = intent.request_id
+                            AND outcome.operation = intent.operation END)
+                  AND outcome.sequence > intent.sequence
+                  AND outcome.outcome_kind IN ('COMPLETED', 'FAILED', 'UNVERIFIABLE'))""";
+
+    /**
+     * Intents from {@code from} on without a final outcome. Not those an open operation follows: the
+     * tracker ends them, and they would fill the page ahead of those reconciliation can settle (the open
+     * states: the partial index of V6). {@code from} keeps the walk to the history's unsettled end
+     * ({@link AuditEventRows#pendingIntents}); without it every run walked every intent ever written.
      */
     @Query("""
             SELECT intent.* FROM audit_event intent
-            WHERE intent.outcome_kind = 'ACCEPTED' AND intent.occurred_at < :acceptedBefore
-              AND NOT EXISTS (SELECT 1 FROM audit_event outcome
-                  WHERE (CASE WHEN intent.detail->>'attempt_id' IS NOT NULL
-                         THEN outcome.detail->>'attempt_id' = intent.detail->>'attempt_id'
-                         ELSE outcome.detail->>'attempt_id' IS NULL AND outcome.request_id = intent.request_id
-                              AND outcome.operation = intent.operation END)
-                    AND outcome.sequence > intent.sequence
-                    AND outcome.outcome_kind IN ('COMPLETED', 'FAILED', 'UNVERIFIABLE'))
+            WHERE intent.sequence >= :from AND intent.outcome_kind = 'ACCEPTED' AND intent.occurred_at < :acceptedBefore
+              AND NOT\s""" + FINAL_OUTCOME_OF_INTENT + """
+
               AND NOT EXISTS (SELECT 1 FROM recovery_operation open_operation
                   WHERE open_operation.state IN ('accepted', 'in_progress', 'unresolved', 'awaiting_safety_snapshot')
                     AND open_operation.id::text = intent.detail->>'attempt_id')
             ORDER BY intent.sequence LIMIT :limit""")
-    List<AuditEventRow> pendingIntents(Instant acceptedBefore, int limit);
+    List<AuditEventRow> pendingIntents(long from, Instant acceptedBefore, int limit);
+
+    /** The first intent from {@code from} to {@code upTo} without a final outcome, whatever follows it. */
+    @Query("""
+            SELECT intent.sequence FROM audit_event intent
+            WHERE intent.sequence >= :from AND intent.sequence <= :upTo AND intent.outcome_kind = 'ACCEPTED'
+              AND NOT\s""" + FINAL_OUTCOME_OF_INTENT + """
+
+            ORDER BY intent.sequence LIMIT 1""")
+    Optional<Long> firstUnsettledIntent(long from, long upTo);
 
     /** Each max() is one backward probe of audit_event_server_completed. */
     @Query("""

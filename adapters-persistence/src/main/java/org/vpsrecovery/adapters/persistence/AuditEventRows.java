@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
@@ -39,9 +40,13 @@ public final class AuditEventRows {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AuditEventRowRepository rows;
+    private final ChainHeadRowRepository head;
+    /** Every intent below this sequence has a final outcome (this instance's knowledge; 0 after a start). */
+    private final AtomicLong settledBelow = new AtomicLong();
 
-    public AuditEventRows(AuditEventRowRepository rows) {
+    public AuditEventRows(AuditEventRowRepository rows, ChainHeadRowRepository head) {
         this.rows = Objects.requireNonNull(rows, "rows");
+        this.head = Objects.requireNonNull(head, "head");
     }
 
     /** The events passing {@code filter}, newest first, older than the cursor, at most {@code limit}. */
@@ -71,9 +76,22 @@ public final class AuditEventRows {
         }
     }
 
+    /**
+     * Intents older than {@code acceptedBefore} without a final outcome, oldest first. The walk starts at the
+     * first intent that had none when last looked (ADR 0076): outcomes are appended, never removed, so an
+     * intent settled once stays settled, and the walk no longer grows with the whole history. The head is
+     * read before the first unsettled intent is looked for: an intent committed in between comes after it.
+     */
     List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit) {
         try {
-            return rows.pendingIntents(acceptedBefore, limit).stream().map(AuditEventRows::toRecorded).toList();
+            // Every event up to the head is committed: appends move it and insert in one transaction, in order.
+            long last = head.findById(ChainHeadRow.ID).map(ChainHeadRow::lastSequence).orElse(0L);
+            long known = settledBelow.get();
+            // A head behind what was known: the database was restored to an earlier point; look again from the start.
+            long from = known > last + 1 ? 0 : known;
+            long firstUnsettled = rows.firstUnsettledIntent(from, last).orElse(last + 1);
+            settledBelow.compareAndSet(known, firstUnsettled);
+            return rows.pendingIntents(firstUnsettled, acceptedBefore, limit).stream().map(AuditEventRows::toRecorded).toList();
         } catch (RuntimeException e) {
             throw DatabaseFailure.of("list pending intents", e);
         }

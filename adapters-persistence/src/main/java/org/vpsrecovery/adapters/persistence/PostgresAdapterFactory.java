@@ -60,8 +60,8 @@ public class PostgresAdapterFactory {
 
     /** The message format is the HTTP side's (bootstrap supplies it): the outbox stores what it writes. */
     @Singleton
-    AuditEventRows auditEventRows(AuditEventRowRepository repository) {
-        return new AuditEventRows(repository);
+    AuditEventRows auditEventRows(AuditEventRowRepository repository, ChainHeadRowRepository head) {
+        return new AuditEventRows(repository, head);
     }
 
     @Singleton

@@ -58,4 +58,21 @@ class JdbcAuditHistoryContractTest extends AuditHistoryContract {
             throw new IllegalStateException(e);
         }
     }
+
+    @Override
+    protected void operationMoved(RecoveryOperation before, RecoveryOperation now) {
+        try (Connection connection = database.getConnection(); PreparedStatement update = connection.prepareStatement(
+                "UPDATE recovery_operation SET state = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?")) {
+            update.setString(1, now.state().wireName());
+            update.setObject(2, OffsetDateTime.ofInstant(now.updatedAt(), ZoneOffset.UTC));
+            update.setInt(3, now.version());
+            update.setObject(4, now.id().value());
+            update.setInt(5, before.version());
+            if (update.executeUpdate() != 1) {
+                throw new IllegalStateException("operation " + now.id() + " was not at version " + before.version());
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

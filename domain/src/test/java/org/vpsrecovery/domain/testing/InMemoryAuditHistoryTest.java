@@ -32,6 +32,11 @@ class InMemoryAuditHistoryTest extends AuditHistoryContract {
         }
     }
 
+    @Override
+    protected void operationMoved(RecoveryOperation before, RecoveryOperation now) {
+        operations.update(before, now);
+    }
+
     private static InMemoryAuditHistory historyOfFive() {
         InMemoryAuditHistory history = new InMemoryAuditHistory();
         for (int i = 1; i <= 5; i++) {

@@ -51,6 +51,9 @@ public abstract class AuditHistoryContract {
      */
     protected abstract void operationStored(RecoveryOperation accepted, RecoveryOperation now);
 
+    /** The stored operation {@code before} moved to {@code now}, as the tracker moves it. */
+    protected abstract void operationMoved(RecoveryOperation before, RecoveryOperation now);
+
     protected static AuditEvent event(TeamId team, String requestId, Instant at, Outcome outcome) {
         return new AuditEvent(at, team, new RequestId(requestId), Operation.CREATE_SNAPSHOT, Optional.of(SERVER),
                 Optional.of(ResourceRef.of(new SnapshotId(801))), outcome, OptionalInt.of(201),
@@ -260,6 +263,42 @@ public abstract class AuditHistoryContract {
 
         assertThat(pending).extracting(e -> e.event().requestId().value())
                 .containsExactly("ended", "never-sent", "legacy");
+    }
+
+    /**
+     * Reconciliation reads the pending intents every minute, and an adapter may start where it last found
+     * every earlier intent settled (ADR 0076); an intent not settled yet, even one an open operation hides
+     * for now, is never skipped by a later read.
+     */
+    @Test
+    void pendingIntentsReadAgainAndAgainNeverSkipAnIntentNotSettled() {
+        AuditHistory history = emptyHistory();
+        Instant later = T0.plusSeconds(600);
+        history.append(event(BLUE, "settled", T0, new Outcome.Accepted()));
+        history.append(event(BLUE, "settled", T0.plusSeconds(1), new Outcome.Completed()));
+        assertThat(history.pendingIntents(later, 10)).isEmpty();
+
+        OperationId tracked = OperationId.random();
+        history.append(ofAttempt("tracked", tracked.toString(), T0.plusSeconds(2), new Outcome.Accepted()));
+        RecoveryOperation open = RecoveryOperation.accepted(tracked, BLUE, new RequestId("tracked"),
+                Operation.CREATE_SNAPSHOT, SERVER, Optional.empty(), T0.plusSeconds(2), java.time.Duration.ofMinutes(30));
+        operationStored(open, open);
+        history.append(event(BLUE, "lost", T0.plusSeconds(3), new Outcome.Accepted()));
+        assertThat(history.pendingIntents(later, 10)).extracting(e -> e.event().requestId().value())
+                .containsExactly("lost");
+        history.append(event(BLUE, "lost", T0.plusSeconds(4),
+                new Outcome.Failed(ReasonCode.PROVIDER_REJECTED, "provider answered 400")));
+        assertThat(history.pendingIntents(later, 10)).isEmpty();
+
+        // The operation ends and its end's event is lost: the intent it hid is pending now.
+        operationMoved(open, open.notFound(T0.plusSeconds(5), "not at VPS.org"));
+        history.append(event(BLUE, "new", T0.plusSeconds(6), new Outcome.Accepted()));
+        assertThat(history.pendingIntents(later, 10)).extracting(e -> e.event().requestId().value())
+                .containsExactly("tracked", "new");
+        history.append(ofAttempt("tracked", tracked.toString(), T0.plusSeconds(7),
+                new Outcome.Failed(ReasonCode.NOT_DONE_AT_PROVIDER, "not at VPS.org")));
+        assertThat(history.pendingIntents(later, 10)).extracting(e -> e.event().requestId().value())
+                .containsExactly("new");
     }
 
     private static AuditEvent ofAttempt(String requestId, String attemptId, Instant at, Outcome outcome) {
