@@ -43,7 +43,8 @@ class FlywayMigrationTest {
                         "lease_until timestamp with time zone", "occurred_at timestamp with time zone");
         assertThat(strings("SELECT indexname FROM pg_indexes WHERE tablename = 'audit_event' ORDER BY 1"))
                 .contains("audit_event_server_time", "audit_event_team_time", "audit_event_request",
-                        "audit_event_team_operation_sequence", "audit_event_server_restores")
+                        "audit_event_team_operation_sequence", "audit_event_server_restores",
+                        "audit_event_team_outcome_sequence")
                 // V38: no read used them (ADR 0074).
                 .doesNotContain("audit_event_intents", "audit_event_attempt");
         assertThat(strings("SELECT last_sequence || ' ' || encode(last_hash, 'hex') FROM audit_chain_head"))
