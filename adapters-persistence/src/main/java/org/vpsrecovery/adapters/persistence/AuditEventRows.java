@@ -8,6 +8,8 @@ import io.micronaut.data.repository.jpa.criteria.CriteriaQueryBuilder;
 import jakarta.persistence.criteria.Predicate;
 import jakarta.persistence.criteria.Root;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,12 +53,7 @@ public final class AuditEventRows {
 
     /** The events passing {@code filter}, newest first, older than the cursor, at most {@code limit}. */
     List<RecordedAuditEvent> page(AuditEventFilter filter, OptionalLong beforeSequence, int limit) {
-        try {
-            return rows.findAll(newestFirst(filter, beforeSequence, limit, false)).stream()
-                    .map(AuditEventRows::toRecorded).toList();
-        } catch (RuntimeException e) {
-            throw DatabaseFailure.of("read audit events", e);
-        }
+        return read(filter, beforeSequence, limit, false);
     }
 
     /**
@@ -68,12 +65,81 @@ public final class AuditEventRows {
      * returned.
      */
     List<RecordedAuditEvent> exportBatch(AuditEventFilter filter, OptionalLong beforeSequence, int limit) {
+        return read(filter, beforeSequence, limit, true);
+    }
+
+    private List<RecordedAuditEvent> read(AuditEventFilter filter, OptionalLong beforeSequence, int limit,
+                                          boolean teamOrdered) {
         try {
-            return rows.findAll(newestFirst(filter, beforeSequence, limit, true)).stream()
+            Optional<SequenceWindow> window = window(filter);
+            if (window.isEmpty()) {
+                return List.of();
+            }
+            return rows.findAll(newestFirst(filter, window.get(), beforeSequence, limit, teamOrdered)).stream()
                     .map(AuditEventRows::toRecorded).toList();
         } catch (RuntimeException e) {
             throw DatabaseFailure.of("read audit events", e);
         }
+    }
+
+    /**
+     * Where the events of the filter's time range can be, in sequences (V39, ADR 0077); empty when no event can be in
+     * it. Without a range, every sequence. Read before the page, in its own statement: an event committed in between
+     * comes after every sequence the bounds name, so the page reads what it would have read at the bounds' moment.
+     */
+    private Optional<SequenceWindow> window(AuditEventFilter filter) {
+        if (filter.from().isEmpty() && filter.to().isEmpty()) {
+            return Optional.of(SequenceWindow.EVERY);
+        }
+        // A missing side's days are read (one statement either way) and not used.
+        Instant from = filter.from().orElseGet(() -> filter.to().orElseThrow());
+        Instant to = filter.to().orElse(from);
+        AuditEventRowRepository.SequenceBounds bounds = rows.sequenceBounds(utcDay(from), utcDay(from.minusNanos(1)),
+                utcDay(to.minusNanos(1)), utcDay(to));
+        OptionalLong atLeast = OptionalLong.empty();
+        OptionalLong atMost = OptionalLong.empty();
+        OptionalLong fromCheckedUpTo = OptionalLong.empty();
+        OptionalLong toCheckedFrom = OptionalLong.empty();
+        if (filter.from().isPresent()) {
+            if (bounds.from() == null) {
+                return Optional.empty();
+            }
+            atLeast = OptionalLong.of(bounds.from());
+            // Events earlier than the start are at or below beforeFrom: only there is the time itself compared.
+            if (bounds.beforeFrom() != null && bounds.beforeFrom() >= bounds.from()) {
+                fromCheckedUpTo = OptionalLong.of(bounds.beforeFrom());
+            }
+        }
+        if (filter.to().isPresent()) {
+            if (bounds.to() == null) {
+                return Optional.empty();
+            }
+            atMost = OptionalLong.of(bounds.to());
+            if (bounds.afterTo() != null && bounds.afterTo() <= bounds.to()) {
+                toCheckedFrom = OptionalLong.of(bounds.afterTo());
+            }
+        }
+        if (atLeast.isPresent() && atMost.isPresent() && atLeast.getAsLong() > atMost.getAsLong()) {
+            return Optional.empty();
+        }
+        return Optional.of(new SequenceWindow(atLeast, atMost, fromCheckedUpTo, toCheckedFrom));
+    }
+
+    private static LocalDate utcDay(Instant at) {
+        return LocalDate.ofInstant(at, ZoneOffset.UTC);
+    }
+
+    /**
+     * A time range as sequences: every event of the range is within {@code atLeast}-{@code atMost}; of those, only
+     * the ones up to {@code fromCheckedUpTo} can be earlier than its start, and only the ones from {@code
+     * toCheckedFrom} on can be at or after its end. The times are compared there alone: a range of a column the page
+     * indexes already end in, with no second estimate of the same rows for the planner to multiply by the first
+     * (it took a team's month at 1/12 of its size and chose to sort every event of the month: ADR 0077).
+     */
+    record SequenceWindow(OptionalLong atLeast, OptionalLong atMost, OptionalLong fromCheckedUpTo,
+                          OptionalLong toCheckedFrom) {
+        static final SequenceWindow EVERY = new SequenceWindow(OptionalLong.empty(), OptionalLong.empty(),
+                OptionalLong.empty(), OptionalLong.empty());
     }
 
     /**
@@ -105,8 +171,8 @@ public final class AuditEventRows {
         }
     }
 
-    static CriteriaQueryBuilder<AuditEventRow> newestFirst(AuditEventFilter filter, OptionalLong beforeSequence,
-                                                           int limit, boolean teamOrdered) {
+    static CriteriaQueryBuilder<AuditEventRow> newestFirst(AuditEventFilter filter, SequenceWindow window,
+                                                           OptionalLong beforeSequence, int limit, boolean teamOrdered) {
         return cb -> {
             @SuppressWarnings("unchecked")
             PersistentEntityCriteriaQuery<AuditEventRow> query =
@@ -126,8 +192,15 @@ public final class AuditEventRows {
             }
             filter.outcome().ifPresent(kind -> where.add(cb.equal(row.get("outcomeKind"), kind.name())));
             filter.reason().ifPresent(reason -> where.add(cb.equal(row.get("outcomeReason"), reason.name())));
-            filter.from().ifPresent(from -> where.add(cb.greaterThanOrEqualTo(row.<Instant>get("occurredAt"), from)));
-            filter.to().ifPresent(to -> where.add(cb.lessThan(row.<Instant>get("occurredAt"), to)));
+            // The time range as sequences (V39, ADR 0077); the times compared only where the days' bounds leave a doubt.
+            window.atLeast().ifPresent(first -> where.add(cb.greaterThanOrEqualTo(row.<Long>get("sequence"), first)));
+            window.atMost().ifPresent(last -> where.add(cb.lessThanOrEqualTo(row.<Long>get("sequence"), last)));
+            window.fromCheckedUpTo().ifPresent(upTo -> where.add(cb.or(
+                    cb.greaterThan(row.<Long>get("sequence"), upTo),
+                    cb.greaterThanOrEqualTo(row.<Instant>get("occurredAt"), filter.from().orElseThrow()))));
+            window.toCheckedFrom().ifPresent(checkedFrom -> where.add(cb.or(
+                    cb.lessThan(row.<Long>get("sequence"), checkedFrom),
+                    cb.lessThan(row.<Instant>get("occurredAt"), filter.to().orElseThrow()))));
             filter.requestId().ifPresent(id -> where.add(cb.equal(row.get("requestId"), id.value())));
             // The same expression as V15's index on the actor's subject in the chained detail (ADR 0034).
             filter.actorSubject().ifPresent(subject -> where.add(cb.equal(cb.function("jsonb_extract_path_text",

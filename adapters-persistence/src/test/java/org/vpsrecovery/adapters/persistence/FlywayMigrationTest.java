@@ -28,11 +28,11 @@ class FlywayMigrationTest {
         MigrateResult second = flyway.migrate();
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(32); // V1-V10, V12-V18, V20-V25, V28-V30, V33-V38 (V11, V19 kept free)
+        assertThat(first.migrationsExecuted).isEqualTo(33); // V1-V10, V12-V18, V20-V25, V28-V30, V33-V39 (V11, V19 kept free)
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
-                .containsExactly("audit_chain_head", "audit_daily_group_count", "audit_daily_reason_count", "audit_event", "audit_monthly_count", "automatic_backup_sighting", "console_session", "idempotency_record",
+                .containsExactly("audit_chain_head", "audit_daily_group_count", "audit_daily_reason_count", "audit_event", "audit_event_day_sequence", "audit_monthly_count", "automatic_backup_sighting", "console_session", "idempotency_record",
                         "pending_change", "recovery_operation", "recovery_point_drift", "recovery_point_hold", "recovery_policy",
                         "scheduled_tasks", "team_call_slot", "team_rate_bucket", "webhook_delivery",
                         "webhook_subscription");
@@ -43,7 +43,8 @@ class FlywayMigrationTest {
                         "lease_until timestamp with time zone", "occurred_at timestamp with time zone");
         assertThat(strings("SELECT indexname FROM pg_indexes WHERE tablename = 'audit_event' ORDER BY 1"))
                 .contains("audit_event_server_time", "audit_event_team_time", "audit_event_request",
-                        "audit_event_team_operation_sequence", "audit_event_server_restores")
+                        "audit_event_team_operation_sequence", "audit_event_server_restores",
+                        "audit_event_team_outcome_sequence")
                 // V38: no read used them (ADR 0074).
                 .doesNotContain("audit_event_intents", "audit_event_attempt");
         assertThat(strings("SELECT last_sequence || ' ' || encode(last_hash, 'hex') FROM audit_chain_head"))
@@ -75,6 +76,8 @@ class FlywayMigrationTest {
                         // the counts move with every append, as the appender (V36's trigger); never removed
                         "audit_daily_group_count INSERT,SELECT,UPDATE",
                         "audit_daily_reason_count INSERT,SELECT,UPDATE", "audit_event INSERT,SELECT",
+                        // the days' sequence bounds move with every append, as the appender (V39's trigger); never removed
+                        "audit_event_day_sequence INSERT,SELECT,UPDATE",
                         "audit_monthly_count INSERT,SELECT,UPDATE",
                         // the drift scans' memory of automatic backups is replaced each scan
                         "automatic_backup_sighting DELETE,INSERT,SELECT,UPDATE",

@@ -508,6 +508,25 @@ class AuditReportsBenchmark {
         results.add(time(dataSource, "page of 100: team, one day six months ago (from/to)",
                 () -> reports.page(all.forTeam(team).between(Optional.of(halfYear),
                         Optional.of(halfYear.plus(Duration.ofDays(1)))), OptionalLong.empty(), 100).events().size()));
+        // A month six months back, on whole UTC days and not (a client east of UTC asks from its own midnight), its
+        // events in one stretch of the history: the pages ADR 0074 found reading the history down to the month.
+        Instant oldMonth = now.minus(Duration.ofDays(183));
+        Instant oldMonthEnd = oldMonth.plus(Duration.ofDays(30));
+        results.add(time(dataSource, "page of 100: team, a month six months ago (from/to)",
+                () -> reports.page(all.forTeam(team).between(Optional.of(oldMonth), Optional.of(oldMonthEnd)),
+                        OptionalLong.empty(), 100).events().size()));
+        results.add(time(dataSource, "page of 100: team, a month six months ago from 22:00 to 22:00 (from/to)",
+                () -> reports.page(all.forTeam(team).between(Optional.of(oldMonth.minus(Duration.ofHours(2))),
+                        Optional.of(oldMonthEnd.minus(Duration.ofHours(2)))), OptionalLong.empty(), 100).events().size()));
+        results.add(time(dataSource, "page of 100: team + outcome=REJECTED, a month six months ago (from/to)",
+                () -> reports.page(all.forTeam(team).withOutcome(Outcome.Kind.REJECTED).between(Optional.of(oldMonth),
+                        Optional.of(oldMonthEnd)), OptionalLong.empty(), 100).events().size()));
+        results.add(time(dataSource, "page of 100: every team, a month six months ago (from/to)",
+                () -> reports.page(all.between(Optional.of(oldMonth), Optional.of(oldMonthEnd)), OptionalLong.empty(), 100)
+                        .events().size()));
+        results.add(time(dataSource, "page of 100: team, everything before six months ago (to)",
+                () -> reports.page(all.forTeam(team).between(Optional.empty(), Optional.of(oldMonth)), OptionalLong.empty(),
+                        100).events().size()));
         results.add(time(dataSource, "page of 100: request_id",
                 () -> reports.page(all.forRequest(new RequestId("bench-" + (middle - middle % 2))), OptionalLong.empty(),
                         100).events().size()));

@@ -3,12 +3,15 @@ package org.vpsrecovery.domain.port.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -16,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.Operation;
@@ -109,6 +113,61 @@ public abstract class AuditHistoryContract {
         assertThat(requestIds(history, AuditQuery.latest(10).forRequest(new RequestId("c")))).containsExactly("c");
         assertThat(requestIds(history, AuditQuery.latest(10).since(T0.plusSeconds(10)).until(T0.plusSeconds(30))))
                 .containsExactly("c", "b");
+    }
+
+    /**
+     * Times and positions need not grow together: a backlog written late keeps its events' times, and a clock
+     * stepped back writes times before those already there. Every time range, whole days or not, open on either
+     * side, alone or with a team and walked page by page, finds exactly the events whose times are in it.
+     */
+    @Test
+    void aTimeRangeFindsItsEventsWhateverOrderTheyWereAppendedIn() {
+        AuditHistory history = emptyHistory();
+        Instant day = Instant.parse("2026-03-10T00:00:00Z");
+        Duration oneDay = Duration.ofDays(1);
+        List<Instant> appendedAt = List.of(
+                day.minusSeconds(3600), day, day.plusSeconds(13 * 3600), day.plus(oneDay).minusNanos(1000),
+                day.plus(oneDay).plusSeconds(60),
+                // written late from a backlog, with their own times
+                day.plusSeconds(9 * 3600), day.minusSeconds(60),
+                day.plus(oneDay.multipliedBy(2)).plusSeconds(5),
+                // a clock stepped back a day, then forward again
+                day.plus(oneDay).plusSeconds(30), day.plusSeconds(12 * 3600), day.plus(oneDay.multipliedBy(2)).plusSeconds(7));
+        List<RecordedAuditEvent> recorded = new ArrayList<>();
+        for (int i = 0; i < appendedAt.size(); i++) {
+            recorded.add(history.append(event(i % 2 == 0 ? BLUE : GREEN, "t" + i, appendedAt.get(i),
+                    new Outcome.Accepted())));
+        }
+        List<List<Optional<Instant>>> ranges = List.of(
+                List.of(Optional.of(day), Optional.of(day.plus(oneDay))),
+                List.of(Optional.of(day.plusSeconds(12 * 3600)), Optional.of(day.plus(oneDay).plusSeconds(30))),
+                List.of(Optional.of(day.plus(oneDay)), Optional.empty()),
+                List.of(Optional.empty(), Optional.of(day.plus(oneDay))),
+                List.of(Optional.empty(), Optional.of(day.plusSeconds(12 * 3600))),
+                List.of(Optional.of(day.minusSeconds(60)), Optional.of(day.plusNanos(1000))),
+                List.of(Optional.of(day.plusSeconds(13 * 3600)), Optional.of(day.plusSeconds(13 * 3600).plusNanos(1000))),
+                List.of(Optional.of(day.plus(oneDay.multipliedBy(2)).plusSeconds(6)), Optional.empty()),
+                List.of(Optional.of(day.plus(oneDay.multipliedBy(9))), Optional.of(day.plus(oneDay.multipliedBy(10)))),
+                List.of(Optional.empty(), Optional.of(day.minus(oneDay))),
+                List.of(Optional.of(day.minus(oneDay.multipliedBy(5))), Optional.of(day.plus(oneDay.multipliedBy(5)))));
+        for (List<Optional<Instant>> range : ranges) {
+            for (Optional<TeamId> team : List.of(Optional.<TeamId>empty(), Optional.of(BLUE))) {
+                AuditQuery query = new AuditQuery(AuditEventFilter.everything().between(range.get(0), range.get(1)),
+                        OptionalLong.empty(), 2);
+                AuditQuery scoped = team.map(query::forTeam).orElse(query);
+                List<RecordedAuditEvent> expected = recorded.stream().filter(scoped::matches)
+                        .sorted(Comparator.comparingLong(RecordedAuditEvent::sequence).reversed()).toList();
+                List<RecordedAuditEvent> walked = new ArrayList<>();
+                List<RecordedAuditEvent> page = history.query(scoped);
+                while (!page.isEmpty()) {
+                    walked.addAll(page);
+                    page = history.query(scoped.before(page.getLast().sequence()));
+                }
+                assertThat(walked).as("range %s, team %s", range, team).isEqualTo(expected);
+                assertThat(history.query(new AuditQuery(scoped.filter(), OptionalLong.empty(), 100)))
+                        .as("range %s, team %s, one page", range, team).isEqualTo(expected);
+            }
+        }
     }
 
     @Test
