@@ -10,12 +10,20 @@ import org.vpsrecovery.domain.common.TeamId;
 
 /**
  * A summary over {@code [from, to)}, for one team or all. The period is bounded so a summary stays
- * a bounded number of rows: at most {@value #MAX_DAYS} days.
+ * a bounded number of rows: at most {@value #MAX_DAYS} days. Over every team the counts are either each
+ * team's ({@code perTeam}) or their sum, one count per bucket, operation and outcome (ADR 0078); a one-team
+ * summary is always that team's.
  */
-public record SummaryQuery(Optional<TeamId> team, Instant from, Instant to, SummaryBucket bucket, int topReasons) {
+public record SummaryQuery(Optional<TeamId> team, Instant from, Instant to, SummaryBucket bucket, int topReasons,
+                           boolean perTeam) {
 
     public static final int MAX_DAYS = 3660;
     public static final int MAX_TOP_REASONS = 50;
+    /**
+     * The longest period a by-day summary of every team, team by team, may cover over HTTP: ~1,100 counts a day at
+     * 10 M events a year, so a month is ~34,000 counts (~4 MB of JSON) and a year 415,000 (50 MB).
+     */
+    public static final int MAX_DAYS_PER_TEAM_BY_DAY = 31;
 
     public SummaryQuery {
         Objects.requireNonNull(team, "team");
@@ -31,6 +39,23 @@ public record SummaryQuery(Optional<TeamId> team, Instant from, Instant to, Summ
         if (topReasons < 1 || topReasons > MAX_TOP_REASONS) {
             throw new IllegalArgumentException("top reasons must be 1-" + MAX_TOP_REASONS);
         }
+        perTeam = perTeam || team.isPresent();
+    }
+
+    /** Each team's counts (the form before ADR 0078). */
+    public SummaryQuery(Optional<TeamId> team, Instant from, Instant to, SummaryBucket bucket, int topReasons) {
+        this(team, from, to, bucket, topReasons, true);
+    }
+
+    /** Whether this is every team's summary summed over the teams, one count per bucket, operation and outcome. */
+    public boolean overTeams() {
+        return !perTeam;
+    }
+
+    /** Whether it asks every team's counts by day, team by team, over more than {@value #MAX_DAYS_PER_TEAM_BY_DAY} days. */
+    public boolean exceedsPerTeamByDay() {
+        return team.isEmpty() && perTeam && bucket == SummaryBucket.DAY
+                && Duration.between(from, to).compareTo(Duration.ofDays(MAX_DAYS_PER_TEAM_BY_DAY)) > 0;
     }
 
     /**
@@ -39,13 +64,19 @@ public record SummaryQuery(Optional<TeamId> team, Instant from, Instant to, Summ
      */
     public static SummaryQuery withDefaultPeriod(Optional<TeamId> team, Optional<Instant> from, Optional<Instant> to,
                                                  SummaryBucket bucket, int topReasons, Instant now) {
+        return withDefaultPeriod(team, from, to, bucket, topReasons, true, now);
+    }
+
+    /** As {@link #withDefaultPeriod(Optional, Optional, Optional, SummaryBucket, int, Instant)}, each team's or summed. */
+    public static SummaryQuery withDefaultPeriod(Optional<TeamId> team, Optional<Instant> from, Optional<Instant> to,
+                                                 SummaryBucket bucket, int topReasons, boolean perTeam, Instant now) {
         Instant end = to.orElseGet(() -> now.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).plusDays(1).toInstant());
         Instant start = from.orElseGet(() -> bucket == SummaryBucket.MONTH
                 ? end.atZone(ZoneOffset.UTC).minusMonths(12).toInstant() : end.minus(Duration.ofDays(30)));
-        return new SummaryQuery(team, start, end, bucket, topReasons);
+        return new SummaryQuery(team, start, end, bucket, topReasons, perTeam);
     }
 
     public SummaryQuery forTeam(TeamId value) {
-        return new SummaryQuery(Optional.of(value), from, to, bucket, topReasons);
+        return new SummaryQuery(Optional.of(value), from, to, bucket, topReasons, true);
     }
 }

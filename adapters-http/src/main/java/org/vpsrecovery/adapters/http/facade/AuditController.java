@@ -49,7 +49,7 @@ public class AuditController {
 
     private static final Set<String> EVENT_PARAMETERS = Set.of("team", "server_id", "operation", "outcome",
             "reason_code", "from", "to", "request_id", "actor", "limit", "cursor");
-    private static final Set<String> SUMMARY_PARAMETERS = Set.of("team", "from", "to", "bucket", "top");
+    private static final Set<String> SUMMARY_PARAMETERS = Set.of("team", "from", "to", "bucket", "top", "per_team");
     private static final Set<String> RECOVERABILITY_PARAMETERS = Set.of("expiring_within_days");
     private static final MediaType CSV = MediaType.of(AuditCsv.MEDIA_TYPE + ";charset=utf-8");
 
@@ -172,7 +172,10 @@ public class AuditController {
     @Get("/summary/")
     @Operation(summary = "Counts per team x operation x outcome, by day or month",
             description = "Over [from, to) (default: the 30 days, or 12 months, up to the end of today UTC); the top "
-                    + "rejection reasons; the failure rate of provider calls.",
+                    + "rejection reasons; the failure rate of provider calls. Without team, the counts are summed over "
+                    + "every team (one per bucket, operation and outcome, team null) unless per_team=true; every team's "
+                    + "counts by day, team by team, cover at most " + SummaryQuery.MAX_DAYS_PER_TEAM_BY_DAY + " days "
+                    + "(400 SUMMARY_TOO_LARGE: ask by month, one team, or a shorter period).",
             parameters = {
                     @Parameter(name = "team", in = ParameterIn.QUERY, description = "team id; a team token may name only its own",
                             schema = @Schema(type = "string", pattern = OpenApiPatterns.TEAM, maxLength = 63)),
@@ -183,7 +186,10 @@ public class AuditController {
                     @Parameter(name = "bucket", in = ParameterIn.QUERY, description = "default day",
                             schema = @Schema(type = "string", allowableValues = {"day", "month"})),
                     @Parameter(name = "top", in = ParameterIn.QUERY, description = "how many rejection reasons, default 10",
-                            schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "50"))})
+                            schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "50")),
+                    @Parameter(name = "per_team", in = ParameterIn.QUERY, description = "without team: each team's "
+                            + "counts (true) or their sum (false, the default); with team, that team's either way",
+                            schema = @Schema(type = "boolean"))})
     @Produces(MediaType.APPLICATION_JSON)
     @ApiResponse(responseCode = "200", description = "the summary, written as it is produced (chunked)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SummaryJson.class)))
@@ -197,9 +203,15 @@ public class AuditController {
         SummaryQuery query;
         try {
             query = SummaryQuery.withDefaultPeriod(parameters.team(), range.get(0), range.get(1), bucket, top,
-                    clock.instant());
+                    BooleanQueryParameter.read(request, "per_team"), clock.instant());
         } catch (IllegalArgumentException e) {
             throw new InvalidRequest(RequestReason.INVALID_TIME_RANGE, "from", e.getMessage());
+        }
+        // An answer's size is its cost (ADR 0078): a year of every team by day, team by team, was 50 MB of JSON.
+        if (query.exceedsPerTeamByDay()) {
+            throw new InvalidRequest(RequestReason.SUMMARY_TOO_LARGE, "per_team", "every team's counts by day, team by "
+                    + "team, cover at most " + SummaryQuery.MAX_DAYS_PER_TEAM_BY_DAY + " days: ask by month, for one "
+                    + "team, summed over the teams, or a shorter period");
         }
         // Its slot stays taken until the answer is written or the client goes away (ADR 0062, 0064).
         var summary = summarize.openAuditSummary(reader, query);

@@ -92,6 +92,7 @@ public final class AuditSummaryJson extends ChunkedBody {
         out.writeStringField("to", query.to().toString());
         out.writeStringField("bucket", query.bucket().name().toLowerCase(Locale.ROOT));
         out.writeStringField("team", query.team().map(t -> t.value()).orElse(null));
+        out.writeBooleanField("per_team", query.perTeam());
         out.writeArrayFieldStart("counts");
     }
 
@@ -105,7 +106,11 @@ public final class AuditSummaryJson extends ChunkedBody {
         out.writeFieldName(BUCKET_START);
         out.writeString(bucketText);
         out.writeFieldName(TEAM);
-        out.writeString(count.team().value());
+        if (count.team().isPresent()) {
+            out.writeString(count.team().get().value());
+        } else {
+            out.writeNull();
+        }
         out.writeFieldName(OPERATION);
         out.writeString(count.operation().name());
         out.writeFieldName(OUTCOME);
