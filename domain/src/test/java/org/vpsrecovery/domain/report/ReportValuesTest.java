@@ -73,17 +73,22 @@ class ReportValuesTest {
         SummaryQuery summed = new SummaryQuery(Optional.empty(), NOW.minus(Duration.ofDays(366)), NOW, SummaryBucket.DAY,
                 5, false);
         assertThat(summed.overTeams()).isTrue();
-        assertThat(summed.exceedsPerTeamByDay()).isFalse();
-        assertThat(new SummaryQuery(Optional.empty(), month, NOW, SummaryBucket.DAY, 5, true).exceedsPerTeamByDay())
+        assertThat(summed.exceedsPerTeamBound()).isFalse();
+        assertThat(new SummaryQuery(Optional.empty(), month, NOW, SummaryBucket.DAY, 5, true).exceedsPerTeamBound())
                 .isFalse();
         assertThat(new SummaryQuery(Optional.empty(), month.minusSeconds(1), NOW, SummaryBucket.DAY, 5, true)
-                .exceedsPerTeamByDay()).isTrue();
+                .exceedsPerTeamBound()).isTrue();
         assertThat(new SummaryQuery(Optional.empty(), month.minusSeconds(1), NOW, SummaryBucket.MONTH, 5, true)
-                .exceedsPerTeamByDay()).isFalse();
+                .exceedsPerTeamBound()).isFalse();
+        Instant year = NOW.minus(Duration.ofDays(SummaryQuery.MAX_DAYS_PER_TEAM_BY_MONTH));
+        assertThat(new SummaryQuery(Optional.empty(), year, NOW, SummaryBucket.MONTH, 5, true).exceedsPerTeamBound())
+                .isFalse();
+        assertThat(new SummaryQuery(Optional.empty(), year.minusSeconds(1), NOW, SummaryBucket.MONTH, 5, true)
+                .exceedsPerTeamBound()).isTrue();
         SummaryQuery blue = new SummaryQuery(Optional.of(new TeamId("blue")), month.minusSeconds(1), NOW,
                 SummaryBucket.DAY, 5, false);
         assertThat(blue.perTeam()).isTrue();
-        assertThat(blue.exceedsPerTeamByDay()).isFalse();
+        assertThat(blue.exceedsPerTeamBound()).isFalse();
         assertThat(summed.forTeam(new TeamId("blue")).overTeams()).isFalse();
         // A summed summary's counts name no team; each team's name theirs.
         assertThatThrownBy(() -> new AuditSummary(summed, List.of(new AuditSummary.Count(NOW, new TeamId("blue"),
