@@ -80,10 +80,10 @@ class ReportValuesTest {
                 .exceedsPerTeamBound()).isTrue();
         assertThat(new SummaryQuery(Optional.empty(), month.minusSeconds(1), NOW, SummaryBucket.MONTH, 5, true)
                 .exceedsPerTeamBound()).isFalse();
-        Instant year = NOW.minus(Duration.ofDays(SummaryQuery.MAX_DAYS_PER_TEAM_BY_MONTH));
-        assertThat(new SummaryQuery(Optional.empty(), year, NOW, SummaryBucket.MONTH, 5, true).exceedsPerTeamBound())
+        Instant halfYear = NOW.minus(Duration.ofDays(SummaryQuery.MAX_DAYS_PER_TEAM_BY_MONTH));
+        assertThat(new SummaryQuery(Optional.empty(), halfYear, NOW, SummaryBucket.MONTH, 5, true).exceedsPerTeamBound())
                 .isFalse();
-        assertThat(new SummaryQuery(Optional.empty(), year.minusSeconds(1), NOW, SummaryBucket.MONTH, 5, true)
+        assertThat(new SummaryQuery(Optional.empty(), halfYear.minusSeconds(1), NOW, SummaryBucket.MONTH, 5, true)
                 .exceedsPerTeamBound()).isTrue();
         SummaryQuery blue = new SummaryQuery(Optional.of(new TeamId("blue")), month.minusSeconds(1), NOW,
                 SummaryBucket.DAY, 5, false);
