@@ -76,13 +76,16 @@ final class AuditCommand {
                 @Option(names = "--from", paramLabel = "TIME") String from,
                 @Option(names = "--to", paramLabel = "TIME") String to,
                 @Option(names = "--bucket", description = "day (default) or month") String bucket,
-                @Option(names = "--top", description = "how many rejection reasons, 1-50 (10)") Integer top) {
+                @Option(names = "--top", description = "how many rejection reasons, 1-50 (10)") Integer top,
+                @Option(names = "--per-team", description = "without --team: each team's counts, not their sum")
+                boolean perTeam) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("team", team);
         query.put("from", from);
         query.put("to", to);
         query.put("bucket", bucket);
         query.put("top", top == null ? null : top.toString());
+        query.put("per_team", perTeam ? "true" : null);
         vpsr.output().object(vpsr.facade().get("/api/v1/audit/summary/", query).body());
         return ExitCodes.OK;
     }

@@ -55,6 +55,12 @@ final class AuditSummaryCounts {
 
         /** The reasons of the whole UTC months {@code [fromMonth, toMonth)}, summed by the database. */
         void monthReasons(LocalDate fromMonth, LocalDate toMonth) throws SQLException;
+
+        /**
+         * The whole UTC days {@code [fromDay, toDay)} summed over every team, groups and reasons together (V40,
+         * ADR 0078): by day as stored, by month grouped by the database. Only for a summary over every team.
+         */
+        void platformDays(LocalDate fromDay, LocalDate toDay) throws SQLException;
     }
 
     @FunctionalInterface
@@ -82,7 +88,7 @@ final class AuditSummaryCounts {
         @Override
         public void events(Instant from, Instant to) throws SQLException {
             String sql = "SELECT (date_trunc('" + unit(query) + "', occurred_at AT TIME ZONE 'UTC'))::date - " + EPOCH
-                    + ", team, operation, outcome_kind, outcome_reason, count(*) FROM audit_event"
+                    + ", " + teamColumn() + ", operation, outcome_kind, outcome_reason, count(*) FROM audit_event"
                     + " WHERE occurred_at >= ? AND occurred_at < ?" + teamClause() + " GROUP BY 1, 2, 3, 4, 5";
             try (PreparedStatement select = connection.prepareStatement(sql)) {
                 select.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
@@ -124,6 +130,22 @@ final class AuditSummaryCounts {
         }
 
         @Override
+        public void platformDays(LocalDate fromDay, LocalDate toDay) throws SQLException {
+            if (!query.overTeams()) {
+                throw new IllegalStateException("the platform's day counts hold no team");
+            }
+            String sql = query.bucket() == SummaryBucket.DAY
+                    ? "SELECT day - " + EPOCH + ", NULL::text, operation, outcome_kind, outcome_reason, events"
+                    + " FROM audit_daily_platform_count WHERE day >= ? AND day < ?"
+                    : "SELECT date_trunc('month', day)::date - " + EPOCH + ", NULL::text, operation, outcome_kind,"
+                    + " outcome_reason, sum(events)::bigint FROM audit_daily_platform_count WHERE day >= ? AND day < ?"
+                    + " GROUP BY 1, 3, 4, 5";
+            try (PreparedStatement select = period(sql, fromDay, toDay)) {
+                read(select);
+            }
+        }
+
+        @Override
         public void dayReasons(LocalDate fromDay, LocalDate toDay) throws SQLException {
             reasons("audit_daily_reason_count", fromDay, toDay);
         }
@@ -155,6 +177,11 @@ final class AuditSummaryCounts {
                 select.close();
                 throw e;
             }
+        }
+
+        /** Summed over every team, no team is read (the fold takes a null team as "every team"). */
+        private String teamColumn() {
+            return query.overTeams() ? "NULL::text" : "team";
         }
 
         /** A team's summary names it; every team's has no condition at all (no "? IS NULL OR" for the planner). */

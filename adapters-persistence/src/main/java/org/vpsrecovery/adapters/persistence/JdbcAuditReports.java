@@ -109,6 +109,7 @@ public final class JdbcAuditReports implements AuditReports {
      * partial days at the period's edges from the events; a period within one day's span reads only
      * events. The whole days' counts come without their reasons and the reasons summed apart (V34,
      * ADR 0060; by month too since V35; V28's day counts with both were dropped by V36).
+     * Summed over every team (ADR 0078), the whole days come from V40's day counts without the team.
      * The parts are read in one snapshot and summed in one {@link SummaryFold} (ADR 0053), so the answer is the
      * one a recomputation over the events gives.
      */
@@ -132,6 +133,14 @@ public final class JdbcAuditReports implements AuditReports {
         return counts.summarize(query, reads -> {
             if (query.from().isBefore(wholeFrom)) {
                 reads.events(query.from(), wholeFrom);
+            }
+            if (query.overTeams()) {
+                // Summed over every team: the whole days from V40's table, ~50 rows a day (ADR 0078).
+                reads.platformDays(firstDay, endOfWholeDays);
+                if (wholeTo.isBefore(query.to())) {
+                    reads.events(wholeTo, query.to());
+                }
+                return;
             }
             boolean wholeMonths = firstWholeMonth.isBefore(endOfWholeMonths);
             if (query.bucket() == SummaryBucket.DAY) {

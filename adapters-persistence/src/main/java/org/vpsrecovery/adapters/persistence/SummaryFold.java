@@ -54,16 +54,23 @@ final class SummaryFold {
         addReason(outcome, reason, events);
     }
 
-    /** A group's events without their reasons: those come summed through {@link #addReason} (V34's tables). */
+    /**
+     * A group's events without their reasons: those come summed through {@link #addReason} (V34's tables).
+     * {@code team} is null exactly in a summary summed over every team (ADR 0078).
+     */
     void addGroup(int epochDay, String team, String operation, String outcome, long events) {
-        Integer index = teamIndex.get(team);
+        if ((team == null) != query.overTeams()) {
+            throw new IllegalStateException(team == null ? "a count without its team" : "a team's count in a sum over teams");
+        }
+        String name = team == null ? "" : team;
+        Integer index = teamIndex.get(name);
         if (index == null) {
             if (teams.size() == 1 << TEAM_BITS) {
                 throw new IllegalStateException("a summary counts at most " + (1 << TEAM_BITS) + " teams");
             }
             index = teams.size();
-            teams.add(new TeamId(team).value());
-            teamIndex.put(team, index);
+            teams.add(team == null ? name : new TeamId(team).value());
+            teamIndex.put(name, index);
         }
         long key = key(epochDay, index, Operation.valueOf(operation), Outcome.Kind.valueOf(outcome));
         counts.computeIfAbsent(spread(key), k -> new long[] {key, 0})[1] += events;
@@ -81,10 +88,11 @@ final class SummaryFold {
         Arrays.setAll(byValue, i -> i);
         Arrays.sort(byValue, Comparator.comparing(teams::get));
         int[] rank = new int[teams.size()];
-        TeamId[] ids = new TeamId[teams.size()];
+        List<Optional<TeamId>> ids = new ArrayList<>(teams.size());
         for (int r = 0; r < byValue.length; r++) {
             rank[byValue[r]] = r;
-            ids[r] = new TeamId(teams.get(byValue[r]));
+            String team = teams.get(byValue[r]);
+            ids.add(query.overTeams() ? Optional.empty() : Optional.of(new TeamId(team)));
         }
         // The keys with the teams ranked, sorted as primitives (a sort of boxed pairs by a comparator was half
         // of a by-day summary's samples at 10 M events); each key's events found again by its unranked key.
@@ -105,7 +113,7 @@ final class SummaryFold {
                 day = epochDay;
                 bucket = Instant.ofEpochSecond(epochDay * 86_400L);
             }
-            sorted.add(new AuditSummary.Count(bucket, ids[team],
+            sorted.add(new AuditSummary.Count(bucket, ids.get(team),
                     OPERATIONS[(int) (key >>> OUTCOME_BITS) & ((1 << OPERATION_BITS) - 1)],
                     KINDS[(int) key & ((1 << OUTCOME_BITS) - 1)], counts.get(spread(withTeam(key, byValue[team])))[1]));
         }

@@ -91,6 +91,10 @@ class AuditDailyCountsTest {
                 START.plus(Duration.ofHours(28)), SummaryBucket.DAY, 10));
         queries.add(new SummaryQuery(Optional.empty(), START.minus(Duration.ofDays(3)).plusSeconds(1),
                 START.plus(SPAN).plus(Duration.ofDays(2)).minusSeconds(1), SummaryBucket.MONTH, 5));
+        // Summed over every team (V40's table, ADR 0078): the whole span, and edges inside days.
+        queries.add(new SummaryQuery(Optional.empty(), START, START.plus(SPAN), SummaryBucket.DAY, 50, false));
+        queries.add(new SummaryQuery(Optional.empty(), START.minus(Duration.ofDays(3)).plusSeconds(1),
+                START.plus(SPAN).plus(Duration.ofDays(2)).minusSeconds(1), SummaryBucket.MONTH, 5, false));
 
         for (SummaryQuery query : queries) {
             AuditSummary recomputed = counts.recount(query);
@@ -104,6 +108,12 @@ class AuditDailyCountsTest {
         // Not vacuous: the whole span counts every event.
         AuditSummary all = reports.summarize(queries.get(150));
         assertThat(all.counts().stream().mapToLong(AuditSummary.Count::events).sum()).isEqualTo(events.size());
+        AuditSummary summed = reports.summarize(queries.get(154));
+        AuditSummary perTeamByDay = reports.summarize(new SummaryQuery(Optional.empty(), START, START.plus(SPAN),
+                SummaryBucket.DAY, 50, true));
+        assertThat(summed.counts()).allMatch(c -> c.team().isEmpty()).hasSizeLessThan(perTeamByDay.counts().size());
+        assertThat(summed.counts().stream().mapToLong(AuditSummary.Count::events).sum()).isEqualTo(events.size());
+        assertThat(queries).filteredOn(SummaryQuery::overTeams).hasSizeGreaterThan(30);
         assertThat(queries).filteredOn(q -> q.bucket() == SummaryBucket.DAY
                 && Duration.between(q.from(), q.to()).toDays() > 35).isNotEmpty(); // whole months' reasons read
         assertTheCountsAreRecounts(database);
@@ -137,11 +147,14 @@ class AuditDailyCountsTest {
         assertThat(strings(database, "SELECT sum(events) FROM audit_monthly_count")).containsExactly("950");
         assertThat(strings(database, "SELECT sum(events) FROM audit_daily_group_count")).containsExactly("950");
         assertThat(strings(database, "SELECT sum(events) FROM audit_daily_reason_count")).containsExactly("950");
+        // V40 counts every event stored before it from the events themselves.
+        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_platform_count")).containsExactly("950");
         assertTheCountsAreRecounts(database);
         // And V36's trigger keeps all three; an insert that adds nothing moves nothing.
         insertEvents(database, 951, 200);
         insertEvents(database, 1151, 0);
         assertThat(strings(database, "SELECT sum(events) FROM audit_daily_group_count")).containsExactly("1150");
+        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_platform_count")).containsExactly("1150");
         assertTheCountsAreRecounts(database);
     }
 
@@ -198,7 +211,9 @@ class AuditDailyCountsTest {
                 "SELECT day, team, operation, outcome_kind, events FROM audit_daily_group_count",
                 "SELECT " + day + ", team, operation, outcome_kind, count(*) FROM audit_event GROUP BY 1, 2, 3, 4",
                 "SELECT day, team, outcome_kind, outcome_reason, events FROM audit_daily_reason_count",
-                "SELECT " + day + ", team, outcome_kind, outcome_reason, count(*) FROM audit_event GROUP BY 1, 2, 3, 4");
+                "SELECT " + day + ", team, outcome_kind, outcome_reason, count(*) FROM audit_event GROUP BY 1, 2, 3, 4",
+                "SELECT day, operation, outcome_kind, outcome_reason, events FROM audit_daily_platform_count",
+                "SELECT " + day + ", operation, outcome_kind, outcome_reason, count(*) FROM audit_event GROUP BY 1, 2, 3, 4");
         for (Map.Entry<String, String> table : recounts.entrySet()) {
             assertThat(strings(database, "SELECT count(*) FROM ((" + table.getValue() + ") EXCEPT ALL (" + table.getKey()
                     + ")) d")).as("missing from %s", table.getKey()).containsExactly("0");
@@ -208,7 +223,8 @@ class AuditDailyCountsTest {
     }
 
     private static List<AuditSummary.Count> sqlRecount(TestDatabase database, SummaryQuery query) throws SQLException {
-        String sql = "SELECT date_trunc(?, occurred_at, 'UTC'), team, operation, outcome_kind, count(*) FROM audit_event"
+        String sql = "SELECT date_trunc(?, occurred_at, 'UTC'), " + (query.overTeams() ? "NULL::text" : "team")
+                + ", operation, outcome_kind, count(*) FROM audit_event"
                 + " WHERE occurred_at >= ? AND occurred_at < ? AND (CAST(? AS text) IS NULL OR team = ?) GROUP BY 1, 2, 3, 4";
         List<AuditSummary.Count> counts = new ArrayList<>();
         try (Connection connection = database.dataSource().getConnection();
@@ -217,7 +233,7 @@ class AuditDailyCountsTest {
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     counts.add(new AuditSummary.Count(rs.getObject(1, OffsetDateTime.class).toInstant(),
-                            new TeamId(rs.getString(2)), Operation.valueOf(rs.getString(3)),
+                            Optional.ofNullable(rs.getString(2)).map(TeamId::new), Operation.valueOf(rs.getString(3)),
                             Outcome.Kind.valueOf(rs.getString(4)), rs.getLong(5)));
                 }
             }
@@ -297,7 +313,7 @@ class AuditDailyCountsTest {
         }
         Optional<TeamId> team = random.nextBoolean() ? Optional.empty() : Optional.of(TEAMS.get(random.nextInt(3)));
         return new SummaryQuery(team, from, to, random.nextBoolean() ? SummaryBucket.DAY : SummaryBucket.MONTH,
-                1 + random.nextInt(SummaryQuery.MAX_TOP_REASONS));
+                1 + random.nextInt(SummaryQuery.MAX_TOP_REASONS), random.nextBoolean());
     }
 
     /** An instant in the window: a third at midnight, a third at a whole second, a third at a microsecond. */

@@ -75,7 +75,7 @@ class AuditReportServicesTest {
                 Instant.parse("2026-11-24T00:00:00Z"), SummaryBucket.DAY, 5);
 
         assertThat(platform.summarizeAudit().summarizeAudit(blue, day).counts())
-                .allMatch(c -> c.team().equals(PlatformFixture.BLUE)).hasSize(2);
+                .allMatch(c -> c.team().equals(Optional.of(PlatformFixture.BLUE))).hasSize(2);
         assertThat(platform.summarizeAudit().summarizeAudit(auditor, day).counts()).hasSize(4);
         assertThat(platform.summarizeAudit().summarizeAudit(auditor, day).providerCalls()).isEqualTo(2);
         assertThatThrownBy(() -> platform.summarizeAudit().summarizeAudit(blue, day.forTeam(PlatformFixture.GREEN)))
@@ -90,7 +90,7 @@ class AuditReportServicesTest {
 
         try (var held = platform.summarizeAudit().openAuditSummary(blue, day)) {
             assertThat(held.value()).isEqualTo(platform.summarizeAudit().summarizeAudit(blue, day));
-            assertThat(held.value().counts()).allMatch(c -> c.team().equals(PlatformFixture.BLUE)).hasSize(2);
+            assertThat(held.value().counts()).allMatch(c -> c.team().equals(Optional.of(PlatformFixture.BLUE))).hasSize(2);
             assertThat(platform.auditReadSlots.available()).isEqualTo(3);
         }
         assertThat(platform.auditReadSlots.available()).isEqualTo(4);

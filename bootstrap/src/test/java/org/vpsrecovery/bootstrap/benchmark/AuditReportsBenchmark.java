@@ -339,12 +339,17 @@ class AuditReportsBenchmark {
     private static List<Measurement> overHttp(DataSource dataSource, HttpClient client, URI base) throws SQLException {
         Instant now = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
         List<Measurement> results = new ArrayList<>();
-        for (int days : new int[] {30, 366}) {
-            URI uri = base.resolve("/api/v1/audit/summary/?bucket=day&from=" + now.minus(Duration.ofDays(days))
-                    + "&to=" + now);
+        // The default without a team is the sum over the teams (ADR 0078); per_team=true each team's, by day at
+        // most 7 days and by month 184 (longer is refused, 400 SUMMARY_TOO_LARGE).
+        for (String shape : new String[] {"30 days by day", "366 days by day", "366 days by month",
+                "7 days by day, per_team=true", "184 days by month, per_team=true"}) {
+            int days = Integer.parseInt(shape.substring(0, shape.indexOf(' ')));
+            URI uri = base.resolve("/api/v1/audit/summary/?bucket=" + (shape.contains("month") ? "month" : "day")
+                    + "&from=" + now.minus(Duration.ofDays(days)) + "&to=" + now
+                    + (shape.contains("per_team") ? "&per_team=true" : ""));
             HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + AUDITOR_TOKEN)
                     .header("Accept", "application/json").build();
-            results.add(time(dataSource, "HTTP: all teams, " + days + " days by day (JSON bytes)", days > 30 ? 5 : RUNS,
+            results.add(time(dataSource, "HTTP: all teams, " + shape + " (JSON bytes)", RUNS,
                     () -> {
                         try {
                             HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -487,6 +492,26 @@ class AuditReportsBenchmark {
                         now.minus(Duration.ofDays(31)).plus(Duration.ofMinutes(13 * 60 + 17)),
                         now.minus(Duration.ofDays(1)).plus(Duration.ofMinutes(9 * 60 + 42)),
                         SummaryBucket.DAY, 10)).counts().size()));
+        // Summed over every team (ADR 0078, V40): the HTTP answer's default without a team.
+        results.add(time(dataSource, "summary summed over the teams: all teams, 30 days by day",
+                () -> reports.summarize(new SummaryQuery(Optional.empty(), now.minus(Duration.ofDays(30)), now,
+                        SummaryBucket.DAY, 10, false)).counts().size()));
+        results.add(time(dataSource, "summary summed over the teams: all teams, 12 months by day",
+                () -> reports.summarize(new SummaryQuery(Optional.empty(), now.minus(Duration.ofDays(366)), now,
+                        SummaryBucket.DAY, 10, false)).counts().size()));
+        results.add(time(dataSource, "summary summed over the teams: all teams, 12 months by month",
+                () -> reports.summarize(new SummaryQuery(Optional.empty(), now.minus(Duration.ofDays(366)), now,
+                        SummaryBucket.MONTH, 10, false)).counts().size()));
+        results.add(time(dataSource, "summary summed over the teams: all teams, 12 months by month, from 13:17 to 09:42",
+                () -> reports.summarize(new SummaryQuery(Optional.empty(),
+                        now.minus(Duration.ofDays(366)).plus(Duration.ofMinutes(13 * 60 + 17)),
+                        now.minus(Duration.ofDays(1)).plus(Duration.ofMinutes(9 * 60 + 42)),
+                        SummaryBucket.MONTH, 10, false)).counts().size()));
+        results.add(time(dataSource, "summary summed over the teams: all teams, 12 months by day, from 13:17 to 09:42",
+                () -> reports.summarize(new SummaryQuery(Optional.empty(),
+                        now.minus(Duration.ofDays(366)).plus(Duration.ofMinutes(13 * 60 + 17)),
+                        now.minus(Duration.ofDays(1)).plus(Duration.ofMinutes(9 * 60 + 42)),
+                        SummaryBucket.DAY, 10, false)).counts().size()));
         if (Boolean.getBoolean("vpsr.bench.summaries-only")) {
             return results;
         }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.common.ReasonCode;
@@ -11,13 +12,15 @@ import org.vpsrecovery.domain.common.TeamId;
 
 /**
  * Counts of audit events over a period: per bucket (start of the UTC day or month) x team x
- * operation x outcome; the most frequent rejection reasons; and how often calls to the provider
+ * operation x outcome, or, summed over every team, per bucket x operation x outcome (no team, ADR 0078); the most frequent rejection reasons; and how often calls to the provider
  * failed. A provider call is an event written after the call, {@code COMPLETED} or {@code FAILED}.
  */
 public record AuditSummary(SummaryQuery query, List<Count> counts, List<ReasonCount> topRejections,
                            long providerCalls, long providerFailures) {
 
-    public record Count(Instant bucketStart, TeamId team, Operation operation, Outcome.Kind outcome, long events) {
+    /** {@code team} is empty in a summary summed over every team. */
+    public record Count(Instant bucketStart, Optional<TeamId> team, Operation operation, Outcome.Kind outcome,
+                        long events) {
         public Count {
             Objects.requireNonNull(bucketStart, "bucket start");
             Objects.requireNonNull(team, "team");
@@ -26,6 +29,11 @@ public record AuditSummary(SummaryQuery query, List<Count> counts, List<ReasonCo
             if (events <= 0) {
                 throw new IllegalArgumentException("a count is positive");
             }
+        }
+
+        /** One team's count. */
+        public Count(Instant bucketStart, TeamId team, Operation operation, Outcome.Kind outcome, long events) {
+            this(bucketStart, Optional.of(team), operation, outcome, events);
         }
     }
 
@@ -40,13 +48,16 @@ public record AuditSummary(SummaryQuery query, List<Count> counts, List<ReasonCo
 
     /** The canonical order, so every store answers the same summary identically. */
     public static final Comparator<Count> COUNT_ORDER = Comparator.comparing(Count::bucketStart)
-            .thenComparing(c -> c.team().value()).thenComparing(Count::operation).thenComparing(Count::outcome);
+            .thenComparing(c -> c.team().map(TeamId::value).orElse("")).thenComparing(Count::operation).thenComparing(Count::outcome);
     public static final Comparator<ReasonCount> REASON_ORDER = Comparator.comparingLong(ReasonCount::events).reversed()
             .thenComparing(r -> r.reason().name());
 
     public AuditSummary {
         Objects.requireNonNull(query, "query");
         counts = counts.stream().sorted(COUNT_ORDER).toList();
+        if (counts.stream().anyMatch(c -> c.team().isEmpty() != query.overTeams())) {
+            throw new IllegalArgumentException("counts name their team unless summed over every team");
+        }
         topRejections = topRejections.stream().sorted(REASON_ORDER).limit(query.topReasons()).toList();
         if (providerCalls < 0 || providerFailures < 0 || providerFailures > providerCalls) {
             throw new IllegalArgumentException("provider failures are some of the provider calls");

@@ -68,6 +68,35 @@ class ReportValuesTest {
     }
 
     @Test
+    void everyTeamsSummaryIsSummedOrPerTeamAndOneTeamsIsAlwaysItsOwn() {
+        Instant month = NOW.minus(Duration.ofDays(SummaryQuery.MAX_DAYS_PER_TEAM_BY_DAY));
+        SummaryQuery summed = new SummaryQuery(Optional.empty(), NOW.minus(Duration.ofDays(366)), NOW, SummaryBucket.DAY,
+                5, false);
+        assertThat(summed.overTeams()).isTrue();
+        assertThat(summed.exceedsPerTeamBound()).isFalse();
+        assertThat(new SummaryQuery(Optional.empty(), month, NOW, SummaryBucket.DAY, 5, true).exceedsPerTeamBound())
+                .isFalse();
+        assertThat(new SummaryQuery(Optional.empty(), month.minusSeconds(1), NOW, SummaryBucket.DAY, 5, true)
+                .exceedsPerTeamBound()).isTrue();
+        assertThat(new SummaryQuery(Optional.empty(), month.minusSeconds(1), NOW, SummaryBucket.MONTH, 5, true)
+                .exceedsPerTeamBound()).isFalse();
+        Instant halfYear = NOW.minus(Duration.ofDays(SummaryQuery.MAX_DAYS_PER_TEAM_BY_MONTH));
+        assertThat(new SummaryQuery(Optional.empty(), halfYear, NOW, SummaryBucket.MONTH, 5, true).exceedsPerTeamBound())
+                .isFalse();
+        assertThat(new SummaryQuery(Optional.empty(), halfYear.minusSeconds(1), NOW, SummaryBucket.MONTH, 5, true)
+                .exceedsPerTeamBound()).isTrue();
+        SummaryQuery blue = new SummaryQuery(Optional.of(new TeamId("blue")), month.minusSeconds(1), NOW,
+                SummaryBucket.DAY, 5, false);
+        assertThat(blue.perTeam()).isTrue();
+        assertThat(blue.exceedsPerTeamBound()).isFalse();
+        assertThat(summed.forTeam(new TeamId("blue")).overTeams()).isFalse();
+        // A summed summary's counts name no team; each team's name theirs.
+        assertThatThrownBy(() -> new AuditSummary(summed, List.of(new AuditSummary.Count(NOW, new TeamId("blue"),
+                Operation.CREATE_SNAPSHOT, Outcome.Kind.ACCEPTED, 1)), List.of(), 0, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aSummaryKeepsFailuresWithinCallsAndItsRejectionsToTheTopAskedFor() {
         SummaryQuery top1 = new SummaryQuery(Optional.empty(), NOW.minusSeconds(60), NOW, SummaryBucket.DAY, 1);
         AuditSummary summary = new AuditSummary(top1, List.of(), List.of(

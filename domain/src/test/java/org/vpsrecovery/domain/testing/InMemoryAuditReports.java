@@ -92,10 +92,12 @@ public final class InMemoryAuditReports implements AuditReports {
                 .filter(e -> query.team().map(e.team()::equals).orElse(true))
                 .filter(e -> !e.occurredAt().isBefore(query.from()) && e.occurredAt().isBefore(query.to()))
                 .toList();
-        record Key(Instant bucket, org.vpsrecovery.domain.common.TeamId team, Operation operation, Outcome.Kind outcome) {
+        record Key(Instant bucket, Optional<org.vpsrecovery.domain.common.TeamId> team, Operation operation,
+                   Outcome.Kind outcome) {
         }
         Map<Key, Long> counts = events.stream().collect(Collectors.groupingBy(
-                e -> new Key(bucketStart(e.occurredAt(), query.bucket()), e.team(), e.operation(), e.outcome().kind()),
+                e -> new Key(bucketStart(e.occurredAt(), query.bucket()),
+                        query.overTeams() ? Optional.empty() : Optional.of(e.team()), e.operation(), e.outcome().kind()),
                 LinkedHashMap::new, Collectors.counting()));
         List<AuditSummary.Count> rows = counts.entrySet().stream().map(c -> new AuditSummary.Count(c.getKey().bucket(),
                 c.getKey().team(), c.getKey().operation(), c.getKey().outcome(), c.getValue())).toList();

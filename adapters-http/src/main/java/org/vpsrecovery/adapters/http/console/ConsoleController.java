@@ -273,8 +273,9 @@ public class ConsoleController {
             int top = parameters.boundedInteger("top", 1, SummaryQuery.MAX_TOP_REASONS, 10);
             SummaryQuery query;
             try {
+                // The chart sums every team per bucket: the counts summed over the teams are all it needs (ADR 0078).
                 query = SummaryQuery.withDefaultPeriod(parameters.team(), range.get(0), range.get(1),
-                        parameters.bucket(), top, clock.instant());
+                        parameters.bucket(), top, false, clock.instant());
             } catch (IllegalArgumentException e) {
                 throw new InvalidRequest(org.vpsrecovery.adapters.http.facade.RequestReason.INVALID_TIME_RANGE, "from",
                         e.getMessage());

@@ -272,7 +272,8 @@ final class ConsolePages {
 
         List<SummaryRow> rows = summary.counts().stream()
                 .map(c -> new SummaryRow((monthly ? MONTH : DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC))
-                        .format(c.bucketStart()), c.team().value(), c.operation().name().toLowerCase(Locale.ROOT),
+                        .format(c.bucketStart()), c.team().map(t -> t.value()).orElse("every team"),
+                        c.operation().name().toLowerCase(Locale.ROOT),
                         c.outcome().name().toLowerCase(Locale.ROOT), c.events()))
                 .toList();
         String rate = String.format(Locale.ROOT, "%.1f %%", summary.providerFailureRate() * 100);

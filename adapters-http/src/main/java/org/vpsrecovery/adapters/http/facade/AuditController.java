@@ -49,7 +49,7 @@ public class AuditController {
 
     private static final Set<String> EVENT_PARAMETERS = Set.of("team", "server_id", "operation", "outcome",
             "reason_code", "from", "to", "request_id", "actor", "limit", "cursor");
-    private static final Set<String> SUMMARY_PARAMETERS = Set.of("team", "from", "to", "bucket", "top");
+    private static final Set<String> SUMMARY_PARAMETERS = Set.of("team", "from", "to", "bucket", "top", "per_team");
     private static final Set<String> RECOVERABILITY_PARAMETERS = Set.of("expiring_within_days");
     private static final MediaType CSV = MediaType.of(AuditCsv.MEDIA_TYPE + ";charset=utf-8");
 
@@ -172,7 +172,10 @@ public class AuditController {
     @Get("/summary/")
     @Operation(summary = "Counts per team x operation x outcome, by day or month",
             description = "Over [from, to) (default: the 30 days, or 12 months, up to the end of today UTC); the top "
-                    + "rejection reasons; the failure rate of provider calls.",
+                    + "rejection reasons; the failure rate of provider calls. Without team, the counts are summed over "
+                    + "every team (one per bucket, operation and outcome, team null) unless per_team=true; every team's "
+                    + "counts, team by team, cover at most " + SummaryQuery.MAX_DAYS_PER_TEAM_BY_DAY + " days by day and "
+                    + SummaryQuery.MAX_DAYS_PER_TEAM_BY_MONTH + " by month (longer: 400 SUMMARY_TOO_LARGE).",
             parameters = {
                     @Parameter(name = "team", in = ParameterIn.QUERY, description = "team id; a team token may name only its own",
                             schema = @Schema(type = "string", pattern = OpenApiPatterns.TEAM, maxLength = 63)),
@@ -183,12 +186,15 @@ public class AuditController {
                     @Parameter(name = "bucket", in = ParameterIn.QUERY, description = "default day",
                             schema = @Schema(type = "string", allowableValues = {"day", "month"})),
                     @Parameter(name = "top", in = ParameterIn.QUERY, description = "how many rejection reasons, default 10",
-                            schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "50"))})
+                            schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "50")),
+                    @Parameter(name = "per_team", in = ParameterIn.QUERY, description = "without team: each team's "
+                            + "counts (true) or their sum (false, the default); with team, that team's either way",
+                            schema = @Schema(type = "boolean"))})
     @Produces(MediaType.APPLICATION_JSON)
-    @ApiResponse(responseCode = "200", description = "the summary, written as it is produced (chunked)",
+    @ApiResponse(responseCode = "200", description = "the summary; above 20,000 counts written as it is produced (chunked)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SummaryJson.class)))
     @ProblemResponses.AuditReads
-    public HttpResponse<AuditSummaryJson> summary(HttpRequest<?> request) {
+    public HttpResponse<?> summary(HttpRequest<?> request) {
         AuditReader reader = RequestAttributes.auditReader(request);
         AuditReportParameters parameters = AuditReportParameters.of(request, SUMMARY_PARAMETERS);
         SummaryBucket bucket = parameters.bucket();
@@ -197,14 +203,25 @@ public class AuditController {
         SummaryQuery query;
         try {
             query = SummaryQuery.withDefaultPeriod(parameters.team(), range.get(0), range.get(1), bucket, top,
-                    clock.instant());
+                    BooleanQueryParameter.read(request, "per_team"), clock.instant());
         } catch (IllegalArgumentException e) {
             throw new InvalidRequest(RequestReason.INVALID_TIME_RANGE, "from", e.getMessage());
+        }
+        // An answer's size is its cost (ADR 0078): a year of every team by day, team by team, was 50 MB of JSON.
+        if (query.exceedsPerTeamBound()) {
+            throw new InvalidRequest(RequestReason.SUMMARY_TOO_LARGE, "per_team", "every team's counts, team by team, "
+                    + "cover at most " + SummaryQuery.MAX_DAYS_PER_TEAM_BY_DAY + " days by day and "
+                    + SummaryQuery.MAX_DAYS_PER_TEAM_BY_MONTH + " by month: ask for one team, summed over the teams, "
+                    + "by month, or a shorter period");
         }
         // Its slot stays taken until the answer is written or the client goes away (ADR 0062, 0064).
         var summary = summarize.openAuditSummary(reader, query);
         try {
             recordRead(request, reader, "summary");
+            if (AuditSummaryJson.fitsOneBody(summary.value())) {
+                // Small enough to send whole: no 8 KB reads handed between threads (ADR 0078).
+                return HttpResponse.ok(AuditSummaryJson.whole(summary)).contentType(MediaType.APPLICATION_JSON_TYPE);
+            }
             return HttpResponse.ok(new AuditSummaryJson(summary)).contentType(MediaType.APPLICATION_JSON_TYPE);
         } catch (RuntimeException notServed) {
             summary.close();

@@ -3,6 +3,7 @@ package org.vpsrecovery.adapters.http.facade;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import java.util.Map;
 
@@ -84,7 +85,8 @@ public final class AuditJson {
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record SummaryCountJson(
             @JsonProperty("bucket_start") String bucketStart,
-            String team,
+            @Schema(nullable = true, description = "the team; null in a summary of every team summed over the teams "
+                    + "(per_team false, the default without team)") String team,
             String operation,
             String outcome,
             long events) {
@@ -108,7 +110,9 @@ public final class AuditJson {
             String from,
             String to,
             String bucket,
-            String team,
+            @Schema(nullable = true, description = "the team asked; null for every team") String team,
+            @JsonProperty("per_team") @Schema(description = "whether the counts are each team's (true) or summed over "
+                    + "every team, one count per bucket, operation and outcome (false)") boolean perTeam,
             List<SummaryCountJson> counts,
             @JsonProperty("top_rejection_reasons") List<ReasonCountJson> topRejectionReasons,
             @JsonProperty("provider_calls") ProviderCallsJson providerCalls) {

@@ -8,6 +8,8 @@ public enum RequestReason {
     INVALID_QUERY_PARAMETER,
     UNKNOWN_QUERY_PARAMETER,
     INVALID_TIME_RANGE,
+    /** A summary whose answer would exceed its bound (every team by day, team by team, over a long period). */
+    SUMMARY_TOO_LARGE,
     PAGE_SIZE_OUT_OF_RANGE,
     INVALID_CURSOR,
     INVALID_REQUEST_ID,

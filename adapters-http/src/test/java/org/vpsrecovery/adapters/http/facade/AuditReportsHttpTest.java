@@ -337,8 +337,8 @@ class AuditReportsHttpTest {
     @Test
     void summaryCountsRejectionsAndProviderFailureRate() throws Exception {
         seed();
-        Answer summary = get("/api/v1/audit/summary/?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&bucket=month",
-                AUDITOR_TOKEN);
+        Answer summary = get("/api/v1/audit/summary/?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&bucket=month"
+                + "&per_team=true", AUDITOR_TOKEN);
         assertThat(summary.status()).isEqualTo(200);
         assertThat(summary.body()).containsEntry("bucket", "month").containsEntry("team", null);
         assertThat((List<Map<String, Object>>) summary.get("counts")).contains(Map.of("bucket_start",
@@ -359,22 +359,72 @@ class AuditReportsHttpTest {
                     day % 3 == 0 ? new Outcome.Failed(ReasonCode.PROVIDER_REJECTED, "VPS.org refused it")
                             : new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED), "day " + day, at));
         }
-        SummaryQuery query = new SummaryQuery(Optional.empty(), Instant.parse("2026-11-01T00:00:00Z"),
-                Instant.parse("2026-11-24T00:00:00Z"), SummaryBucket.DAY, 10);
-        Map<?, ?> expected = json.readValue(json.writeValueAsString(schemaShape(platform.auditReports.summarize(query))),
-                Map.class);
+        for (boolean perTeam : new boolean[] {true, false}) {
+            SummaryQuery query = new SummaryQuery(Optional.empty(), Instant.parse("2026-11-01T00:00:00Z"),
+                    Instant.parse("2026-11-08T00:00:00Z"), SummaryBucket.DAY, 10, perTeam);
+            Map<?, ?> expected = json.readValue(json.writeValueAsString(schemaShape(platform.auditReports.summarize(query))),
+                    Map.class);
 
-        Answer streamed = get("/api/v1/audit/summary/?from=2026-11-01T00:00:00Z&to=2026-11-24T00:00:00Z", AUDITOR_TOKEN);
+            Answer small = get("/api/v1/audit/summary/?from=2026-11-01T00:00:00Z&to=2026-11-08T00:00:00Z"
+                    + (perTeam ? "&per_team=true" : ""), AUDITOR_TOKEN);
 
-        assertThat(streamed.status()).isEqualTo(200);
-        assertThat(streamed.contentType()).startsWith("application/json");
-        assertThat(streamed.raw().headers().firstValue("Content-Length")).isEmpty(); // chunked, as it is written
-        assertThat(streamed.body()).isEqualTo(expected);
-        assertThat((List<?>) streamed.get("counts")).hasSize(22);
-        assertThat((Map<String, Object>) streamed.get("provider_calls")).containsEntry("total", 8)
-                .containsEntry("failed", 6).containsEntry("failure_rate", 0.75);
-        assertThat(platform.auditReadSlots.available()).isEqualTo(4);
-        assertThat(platform.history.all().getLast().operation()).isEqualTo(Operation.AUDIT_READ);
+            assertThat(small.status()).isEqualTo(200);
+            assertThat(small.contentType()).startsWith("application/json");
+            // ADR 0078: a small answer is made whole and sent as one body (the large one streams, below).
+            assertThat(small.raw().headers().firstValue("Content-Length")).isPresent();
+            assertThat(small.body()).isEqualTo(expected).containsEntry("per_team", perTeam);
+            assertThat((List<?>) small.get("counts")).isNotEmpty();
+            assertThat((Map<String, Object>) small.get("provider_calls")).containsEntry("failed", 2); // days 3 and 6
+            assertThat(platform.auditReadSlots.available()).isEqualTo(4);
+            assertThat(platform.history.all().getLast().operation()).isEqualTo(Operation.AUDIT_READ);
+        }
+    }
+
+    /**
+     * ADR 0078: without a team the counts are summed over the teams (team null), the same events as each team's
+     * counts; each team's by day over more than a month is refused with a reason, never cut short.
+     */
+    @Test
+    void everyTeamsSummaryIsSummedOverTheTeamsUnlessAskedPerTeam() throws Exception {
+        for (TeamId team : List.of(PlatformFixture.BLUE, PlatformFixture.GREEN, PlatformFixture.BLUE)) {
+            platform.history.append(event(team, "sum-" + team.value() + "-" + platform.history.all().size(),
+                    new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED), "limit",
+                    Instant.parse("2026-11-03T10:00:00Z")));
+        }
+        String period = "from=2026-11-01T00:00:00Z&to=2026-11-08T00:00:00Z";
+        Answer summed = get("/api/v1/audit/summary/?" + period, AUDITOR_TOKEN);
+        assertThat(summed.body()).containsEntry("per_team", false).containsEntry("team", null);
+        java.util.HashMap<String, Object> sum = new java.util.HashMap<>();
+        sum.put("bucket_start", "2026-11-03T00:00:00Z");
+        sum.put("team", null);
+        sum.put("operation", "CREATE_SNAPSHOT");
+        sum.put("outcome", "REJECTED");
+        sum.put("events", 3);
+        assertThat((List<Map<String, Object>>) summed.get("counts")).containsExactly(sum);
+
+        Answer each = get("/api/v1/audit/summary/?" + period + "&per_team=true", AUDITOR_TOKEN);
+        assertThat((List<Map<String, Object>>) each.get("counts")).containsExactly(
+                Map.of("bucket_start", "2026-11-03T00:00:00Z", "team", "blue", "operation", "CREATE_SNAPSHOT",
+                        "outcome", "REJECTED", "events", 2),
+                Map.of("bucket_start", "2026-11-03T00:00:00Z", "team", "green", "operation", "CREATE_SNAPSHOT",
+                        "outcome", "REJECTED", "events", 1));
+        assertThat(each.body().get("top_rejection_reasons")).isEqualTo(summed.body().get("top_rejection_reasons"));
+
+        // A team's own summary is that team's, whatever per_team says.
+        assertThat((List<Map<String, Object>>) get("/api/v1/audit/summary/?" + period + "&team=green", AUDITOR_TOKEN)
+                .get("counts")).extracting(c -> c.get("team")).containsExactly("green");
+
+        assertProblem(get("/api/v1/audit/summary/?from=2026-01-01T00:00:00Z&to=2026-01-08T00:00:01Z&per_team=true",
+                AUDITOR_TOKEN), 400, "SUMMARY_TOO_LARGE");
+        assertProblem(get("/api/v1/audit/summary/?from=2025-07-01T00:00:00Z&to=2026-01-01T00:00:01Z&per_team=true"
+                + "&bucket=month", AUDITOR_TOKEN), 400, "SUMMARY_TOO_LARGE");
+        assertThat(get("/api/v1/audit/summary/?from=2025-07-01T00:00:00Z&to=2026-01-01T00:00:00Z&per_team=true"
+                + "&bucket=month", AUDITOR_TOKEN).status()).isEqualTo(200); // the second half of a year: 184 days
+        assertThat(get("/api/v1/audit/summary/?from=2016-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", AUDITOR_TOKEN)
+                .status()).isEqualTo(200); // summed: any period
+        assertThat(get("/api/v1/audit/summary/?from=2025-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&per_team=true"
+                + "&team=blue", AUDITOR_TOKEN).status()).isEqualTo(200); // one team: any period
+        assertProblem(get("/api/v1/audit/summary/?per_team=yes", AUDITOR_TOKEN), 400, "INVALID_QUERY_PARAMETER");
     }
 
     /** The header lines after the status line, lower-cased, up to the blank line. */
@@ -410,14 +460,16 @@ class AuditReportsHttpTest {
         Instant first = Instant.parse("2016-01-01T12:00:00Z");
         Operation[] operations = {Operation.CREATE_SNAPSHOT, Operation.DELETE_SNAPSHOT, Operation.CREATE_MANUAL_BACKUP,
                 Operation.DELETE_BACKUP, Operation.RESTORE_SNAPSHOT, Operation.RESTORE_SERVER_FROM_BACKUP};
-        List<TeamId> teams = List.of(PlatformFixture.BLUE, PlatformFixture.GREEN, new TeamId("red"), new TeamId("amber"));
+        // Four outcomes a day and operation: the answer summed over the teams (the default) is 4 counts each.
+        List<Outcome> outcomes = List.of(new Outcome.Completed(), new Outcome.Accepted(),
+                new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED), new Outcome.Failed(ReasonCode.PROVIDER_REJECTED,
+                        "VPS.org refused it"));
         for (int day = 0; day < 3_592; day++) { // every day of the period asked
             for (Operation operation : operations) {
-                for (TeamId team : teams) {
-                    platform.history.append(new AuditEvent(first.plus(Duration.ofDays(day)), team,
-                            new RequestId("bulk-" + day + "-" + operation + "-" + team.value()), operation,
-                            Optional.of(team.equals(PlatformFixture.GREEN) ? PlatformFixture.GREEN_SERVER : PlatformFixture.WEB),
-                            Optional.empty(), new Outcome.Completed(), OptionalInt.empty(), Map.of()));
+                for (Outcome outcome : outcomes) {
+                    platform.history.append(new AuditEvent(first.plus(Duration.ofDays(day)), PlatformFixture.BLUE,
+                            new RequestId("bulk-" + day + "-" + operation + "-" + outcome.kind()), operation,
+                            Optional.of(PlatformFixture.WEB), Optional.empty(), outcome, OptionalInt.empty(), Map.of()));
                 }
             }
         }
@@ -440,9 +492,13 @@ class AuditReportsHttpTest {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> platform.auditReadSlots.available() == 4);
 
-        // A client that reads the whole answer gives the slot back too, and gets every count.
+        // A client that reads the whole answer gives the slot back too, and gets every count, in the documented shape.
         Answer whole = get(path, AUDITOR_TOKEN);
-        assertThat((List<?>) whole.get("counts")).hasSize(3_592 * operations.length * teams.size());
+        assertThat((List<?>) whole.get("counts")).hasSize(3_592 * operations.length * outcomes.size());
+        assertThat(whole.raw().headers().firstValue("Content-Length")).isEmpty(); // chunked, as it is written
+        assertThat(whole.body()).isEqualTo(json.readValue(json.writeValueAsString(schemaShape(platform.auditReports
+                .summarize(new SummaryQuery(Optional.empty(), Instant.parse("2016-01-01T00:00:00Z"),
+                        Instant.parse("2025-11-01T00:00:00Z"), SummaryBucket.DAY, 10, false)))), Map.class));
         assertThat(platform.auditReadSlots.available()).isEqualTo(4);
     }
 
@@ -451,8 +507,10 @@ class AuditReportsHttpTest {
         SummaryQuery query = summary.query();
         return new AuditJson.SummaryJson(query.from().toString(), query.to().toString(),
                 query.bucket().name().toLowerCase(java.util.Locale.ROOT), query.team().map(TeamId::value).orElse(null),
+                query.perTeam(),
                 summary.counts().stream().map(c -> new AuditJson.SummaryCountJson(c.bucketStart().toString(),
-                        c.team().value(), c.operation().name(), c.outcome().name(), c.events())).toList(),
+                        c.team().map(TeamId::value).orElse(null), c.operation().name(), c.outcome().name(), c.events()))
+                        .toList(),
                 summary.topRejections().stream().map(r -> new AuditJson.ReasonCountJson(r.reason().name(), r.events()))
                         .toList(),
                 new AuditJson.ProviderCallsJson(summary.providerCalls(), summary.providerFailures(),

@@ -210,6 +210,25 @@ public abstract class AuditReportsContract {
         assertThat(summary.providerCalls()).isEqualTo(3);
         assertThat(summary.providerFailures()).isEqualTo(1);
 
+        // Summed over every team (ADR 0078): one count per bucket, operation and outcome; the same reasons and calls.
+        AuditSummary summed = reports.summarize(new SummaryQuery(Optional.empty(), byDay.from(), byDay.to(),
+                SummaryBucket.DAY, 5, false));
+        assertThat(summed.counts()).containsExactly(
+                new AuditSummary.Count(jan30, Optional.empty(), Operation.CREATE_SNAPSHOT, Outcome.Kind.ACCEPTED, 1),
+                new AuditSummary.Count(jan30, Optional.empty(), Operation.CREATE_SNAPSHOT, Outcome.Kind.REJECTED, 1),
+                new AuditSummary.Count(jan30, Optional.empty(), Operation.CREATE_SNAPSHOT, Outcome.Kind.SUBMITTED, 1),
+                new AuditSummary.Count(jan30, Optional.empty(), Operation.DELETE_BACKUP, Outcome.Kind.REJECTED, 1),
+                new AuditSummary.Count(jan31, Optional.empty(), Operation.CREATE_SNAPSHOT, Outcome.Kind.REJECTED, 2),
+                new AuditSummary.Count(jan31, Optional.empty(), Operation.RESTORE_SNAPSHOT, Outcome.Kind.ACCEPTED, 1),
+                new AuditSummary.Count(jan31, Optional.empty(), Operation.RESTORE_SNAPSHOT, Outcome.Kind.FAILED, 1),
+                new AuditSummary.Count(jan31, Optional.empty(), Operation.RESTORE_SERVER_FROM_BACKUP,
+                        Outcome.Kind.ACCEPTED, 1),
+                new AuditSummary.Count(jan31, Optional.empty(), Operation.RESTORE_SERVER_FROM_BACKUP,
+                        Outcome.Kind.SUBMITTED, 1));
+        assertThat(summed.topRejections()).isEqualTo(summary.topRejections());
+        assertThat(summed.providerCalls()).isEqualTo(3);
+        assertThat(summed.providerFailures()).isEqualTo(1);
+
         AuditSummary blueByMonth = reports.summarize(new SummaryQuery(Optional.of(BLUE),
                 Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-03-01T00:00:00Z"), SummaryBucket.MONTH, 1));
         Instant january = Instant.parse("2026-01-01T00:00:00Z");
