@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -142,19 +141,19 @@ class AuditDailyCountsTest {
         Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
 
         // V35's release stopped reading it; V36 drops it (docs/deploy.md: expand, then contract).
-        assertThat(strings(database, "SELECT coalesce(to_regclass('audit_daily_count')::text, 'dropped')"))
+        assertThat(database.strings("SELECT coalesce(to_regclass('audit_daily_count')::text, 'dropped')"))
                 .containsExactly("dropped");
-        assertThat(strings(database, "SELECT sum(events) FROM audit_monthly_count")).containsExactly("950");
-        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_group_count")).containsExactly("950");
-        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_reason_count")).containsExactly("950");
+        assertThat(database.strings("SELECT sum(events) FROM audit_monthly_count")).containsExactly("950");
+        assertThat(database.strings("SELECT sum(events) FROM audit_daily_group_count")).containsExactly("950");
+        assertThat(database.strings("SELECT sum(events) FROM audit_daily_reason_count")).containsExactly("950");
         // V40 counts every event stored before it from the events themselves.
-        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_platform_count")).containsExactly("950");
+        assertThat(database.strings("SELECT sum(events) FROM audit_daily_platform_count")).containsExactly("950");
         assertTheCountsAreRecounts(database);
         // And V36's trigger keeps all three; an insert that adds nothing moves nothing.
         insertEvents(database, 951, 200);
         insertEvents(database, 1151, 0);
-        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_group_count")).containsExactly("1150");
-        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_platform_count")).containsExactly("1150");
+        assertThat(database.strings("SELECT sum(events) FROM audit_daily_group_count")).containsExactly("1150");
+        assertThat(database.strings("SELECT sum(events) FROM audit_daily_platform_count")).containsExactly("1150");
         assertTheCountsAreRecounts(database);
     }
 
@@ -182,7 +181,7 @@ class AuditDailyCountsTest {
         } finally {
             inserters.shutdown();
         }
-        assertThat(strings(database, "SELECT sum(events) FROM audit_daily_group_count")).containsExactly("800");
+        assertThat(database.strings("SELECT sum(events) FROM audit_daily_group_count")).containsExactly("800");
         assertTheCountsAreRecounts(database);
     }
 
@@ -192,7 +191,7 @@ class AuditDailyCountsTest {
      */
     private static void insertEvents(TestDatabase database, int first, int n) throws SQLException {
         String hash = HexFormat.of().formatHex(new byte[32]);
-        execute(database, "INSERT INTO audit_event (sequence, occurred_at, team, request_id, operation, outcome_kind, "
+        database.execute("INSERT INTO audit_event (sequence, occurred_at, team, request_id, operation, outcome_kind, "
                 + "outcome_reason, previous_hash, hash) SELECT n, timestamptz '2026-03-01 00:00:00Z' + ((n - 1) % 10000 + 1) * interval '7 hours', "
                 + "CASE WHEN n % 3 = 0 THEN 'blue' ELSE 'green' END, 'r-' || n, "
                 + "CASE WHEN n % 5 = 0 THEN 'DELETE_SNAPSHOT' ELSE 'CREATE_SNAPSHOT' END, "
@@ -215,9 +214,9 @@ class AuditDailyCountsTest {
                 "SELECT day, operation, outcome_kind, outcome_reason, events FROM audit_daily_platform_count",
                 "SELECT " + day + ", operation, outcome_kind, outcome_reason, count(*) FROM audit_event GROUP BY 1, 2, 3, 4");
         for (Map.Entry<String, String> table : recounts.entrySet()) {
-            assertThat(strings(database, "SELECT count(*) FROM ((" + table.getValue() + ") EXCEPT ALL (" + table.getKey()
+            assertThat(database.strings("SELECT count(*) FROM ((" + table.getValue() + ") EXCEPT ALL (" + table.getKey()
                     + ")) d")).as("missing from %s", table.getKey()).containsExactly("0");
-            assertThat(strings(database, "SELECT count(*) FROM ((" + table.getKey() + ") EXCEPT ALL (" + table.getValue()
+            assertThat(database.strings("SELECT count(*) FROM ((" + table.getKey() + ") EXCEPT ALL (" + table.getValue()
                     + ")) d")).as("more in %s", table.getKey()).containsExactly("0");
         }
     }
@@ -326,22 +325,4 @@ class AuditDailyCountsTest {
         };
     }
 
-    private static void execute(TestDatabase database, String sql) throws SQLException {
-        try (Connection connection = database.dataSource().getConnection();
-             Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private static List<String> strings(TestDatabase database, String sql) throws SQLException {
-        try (Connection connection = database.dataSource().getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            List<String> values = new ArrayList<>();
-            while (rs.next()) {
-                values.add(rs.getString(1));
-            }
-            return values;
-        }
-    }
 }

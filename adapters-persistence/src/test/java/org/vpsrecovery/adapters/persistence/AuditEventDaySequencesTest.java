@@ -2,10 +2,7 @@ package org.vpsrecovery.adapters.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -44,7 +41,7 @@ class AuditEventDaySequencesTest {
         insertEvents(database, 341, 40, 29);
         insertEvents(database, 381, 0, 1);
         assertTheBoundsAreTheEvents(database);
-        assertThat(strings(database, "SELECT count(*) FROM audit_event_day_sequence")).isNotEqualTo(List.of("0"));
+        assertThat(database.strings("SELECT count(*) FROM audit_event_day_sequence")).isNotEqualTo(List.of("0"));
     }
 
     @Test
@@ -75,37 +72,19 @@ class AuditEventDaySequencesTest {
     /** Events {@code first..first+n-1}, {@code hours} apart from 2026-03-01 by their sequence (negative: going back). */
     private static void insertEvents(TestDatabase database, int first, int n, int hours) throws SQLException {
         String hash = HexFormat.of().formatHex(new byte[32]);
-        execute(database, "INSERT INTO audit_event (sequence, occurred_at, team, request_id, operation, outcome_kind, "
+        database.execute("INSERT INTO audit_event (sequence, occurred_at, team, request_id, operation, outcome_kind, "
                 + "previous_hash, hash) SELECT n, timestamptz '2026-03-01 00:00:00Z' + (n % 10000) * interval '"
                 + hours + " hours', 'blue', 'r-' || n, 'CREATE_SNAPSHOT', 'ACCEPTED', decode('" + hash + "', 'hex'), "
                 + "decode('" + hash + "', 'hex') FROM generate_series(" + first + ", " + (first + n - 1) + ") n");
     }
 
     private static void assertTheBoundsAreTheEvents(TestDatabase database) throws SQLException {
-        assertThat(strings(database, "SELECT day || ' ' || first_sequence || ' ' || last_sequence "
+        assertThat(database.strings("SELECT day || ' ' || first_sequence || ' ' || last_sequence "
                 + "FROM audit_event_day_sequence ORDER BY day"))
-                .isEqualTo(strings(database, "SELECT (occurred_at AT TIME ZONE 'UTC')::date || ' ' || min(sequence) "
+                .isEqualTo(database.strings("SELECT (occurred_at AT TIME ZONE 'UTC')::date || ' ' || min(sequence) "
                         + "|| ' ' || max(sequence) FROM audit_event GROUP BY (occurred_at AT TIME ZONE 'UTC')::date "
                         + "ORDER BY 1"))
                 .isNotEmpty();
     }
 
-    private static void execute(TestDatabase database, String sql) throws SQLException {
-        try (Connection connection = database.dataSource().getConnection();
-             Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private static List<String> strings(TestDatabase database, String sql) throws SQLException {
-        try (Connection connection = database.dataSource().getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            List<String> values = new ArrayList<>();
-            while (rs.next()) {
-                values.add(rs.getString(1));
-            }
-            return values;
-        }
-    }
 }

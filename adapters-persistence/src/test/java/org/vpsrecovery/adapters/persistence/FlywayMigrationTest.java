@@ -2,11 +2,7 @@ package org.vpsrecovery.adapters.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -111,14 +107,6 @@ class FlywayMigrationTest {
     }
 
     private static List<String> strings(String sql) throws SQLException {
-        try (Connection connection = DATABASE.dataSource().getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            List<String> values = new ArrayList<>();
-            while (rs.next()) {
-                values.add(rs.getString(1));
-            }
-            return values;
-        }
+        return DATABASE.database().strings(sql);
     }
 }

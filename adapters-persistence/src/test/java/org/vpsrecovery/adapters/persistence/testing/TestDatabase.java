@@ -1,5 +1,11 @@
 package org.vpsrecovery.adapters.persistence.testing;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -43,5 +49,26 @@ public record TestDatabase(PostgresServer server, String name) {
 
     public void drop() {
         server.drop(name);
+    }
+
+    /** Runs one statement on a connection of its own. */
+    public void execute(String sql) throws SQLException {
+        try (Connection connection = dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /** The first column of each row of a query, as text. */
+    public List<String> strings(String sql) throws SQLException {
+        try (Connection connection = dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            List<String> values = new ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+            return values;
+        }
     }
 }
