@@ -83,13 +83,13 @@ class AuditDailyCountsTest {
             queries.add(randomQuery(random));
         }
         // The edge cases by name: whole days, a period inside one day, one crossing midnight, the whole span.
-        queries.add(new SummaryQuery(Optional.empty(), START, START.plus(SPAN), SummaryBucket.MONTH, 50));
+        queries.add(new SummaryQuery(Optional.empty(), START, START.plus(SPAN), SummaryBucket.MONTH, 50, true));
         queries.add(new SummaryQuery(Optional.empty(), START.plusSeconds(3600), START.plusSeconds(7200),
-                SummaryBucket.DAY, 10));
+                SummaryBucket.DAY, 10, true));
         queries.add(new SummaryQuery(Optional.of(TEAMS.get(1)), START.plus(Duration.ofHours(20)),
-                START.plus(Duration.ofHours(28)), SummaryBucket.DAY, 10));
+                START.plus(Duration.ofHours(28)), SummaryBucket.DAY, 10, true));
         queries.add(new SummaryQuery(Optional.empty(), START.minus(Duration.ofDays(3)).plusSeconds(1),
-                START.plus(SPAN).plus(Duration.ofDays(2)).minusSeconds(1), SummaryBucket.MONTH, 5));
+                START.plus(SPAN).plus(Duration.ofDays(2)).minusSeconds(1), SummaryBucket.MONTH, 5, true));
         // Summed over every team (V40's table, ADR 0078): the whole span, and edges inside days.
         queries.add(new SummaryQuery(Optional.empty(), START, START.plus(SPAN), SummaryBucket.DAY, 50, false));
         queries.add(new SummaryQuery(Optional.empty(), START.minus(Duration.ofDays(3)).plusSeconds(1),

@@ -72,7 +72,7 @@ class AuditReportServicesTest {
     void aTeamsSummaryCountsOnlyItsOwnEvents() {
         createSnapshots();
         SummaryQuery day = new SummaryQuery(Optional.empty(), Instant.parse("2026-11-23T00:00:00Z"),
-                Instant.parse("2026-11-24T00:00:00Z"), SummaryBucket.DAY, 5);
+                Instant.parse("2026-11-24T00:00:00Z"), SummaryBucket.DAY, 5, true);
 
         assertThat(platform.summarizeAudit().summarizeAudit(blue, day).counts())
                 .allMatch(c -> c.team().equals(Optional.of(PlatformFixture.BLUE))).hasSize(2);
@@ -86,7 +86,7 @@ class AuditReportServicesTest {
     void aSummaryOpenedForStreamingIsScopedAndKeepsItsSlotUntilClosed() {
         createSnapshots();
         SummaryQuery day = new SummaryQuery(Optional.empty(), Instant.parse("2026-11-23T00:00:00Z"),
-                Instant.parse("2026-11-24T00:00:00Z"), SummaryBucket.DAY, 5);
+                Instant.parse("2026-11-24T00:00:00Z"), SummaryBucket.DAY, 5, true);
 
         try (var held = platform.summarizeAudit().openAuditSummary(blue, day)) {
             assertThat(held.value()).isEqualTo(platform.summarizeAudit().summarizeAudit(blue, day));
@@ -144,7 +144,7 @@ class AuditReportServicesTest {
     void longReadsPastTheInstancesSlotsAreRefusedAndReadNothingWhilePagesStillAnswer() {
         createSnapshots();
         SummaryQuery day = new SummaryQuery(Optional.empty(), Instant.parse("2026-11-23T00:00:00Z"),
-                Instant.parse("2026-11-24T00:00:00Z"), SummaryBucket.DAY, 5);
+                Instant.parse("2026-11-24T00:00:00Z"), SummaryBucket.DAY, 5, true);
         List<AuditEventStream> exports = new java.util.ArrayList<>();
         for (int i = 0; i < 4; i++) {
             exports.add(platform.listAuditEvents().exportAuditEvents(auditor, AuditEventFilter.everything()));

@@ -59,36 +59,25 @@ class ReportValuesTest {
     void filtersAndSummariesRefuseEmptyOrUnboundedPeriods() {
         assertThatThrownBy(() -> AuditEventFilter.everything().between(Optional.of(NOW), Optional.of(NOW)))
                 .hasMessageContaining("from must be before to");
-        assertThatThrownBy(() -> new SummaryQuery(Optional.empty(), NOW, NOW.minusSeconds(1), SummaryBucket.DAY, 5))
+        assertThatThrownBy(() -> new SummaryQuery(Optional.empty(), NOW, NOW.minusSeconds(1), SummaryBucket.DAY, 5,
+                true))
                 .hasMessageContaining("from must be before to");
         assertThatThrownBy(() -> new SummaryQuery(Optional.empty(), NOW.minus(Duration.ofDays(SummaryQuery.MAX_DAYS + 1)),
-                NOW, SummaryBucket.DAY, 5)).hasMessageContaining("at most");
-        assertThatThrownBy(() -> new SummaryQuery(Optional.empty(), NOW.minusSeconds(60), NOW, SummaryBucket.DAY, 0))
+                NOW, SummaryBucket.DAY, 5, true)).hasMessageContaining("at most");
+        assertThatThrownBy(() -> new SummaryQuery(Optional.empty(), NOW.minusSeconds(60), NOW, SummaryBucket.DAY, 0,
+                true))
                 .hasMessageContaining("top reasons");
     }
 
     @Test
     void everyTeamsSummaryIsSummedOrPerTeamAndOneTeamsIsAlwaysItsOwn() {
-        Instant month = NOW.minus(Duration.ofDays(SummaryQuery.MAX_DAYS_PER_TEAM_BY_DAY));
         SummaryQuery summed = new SummaryQuery(Optional.empty(), NOW.minus(Duration.ofDays(366)), NOW, SummaryBucket.DAY,
                 5, false);
         assertThat(summed.overTeams()).isTrue();
-        assertThat(summed.exceedsPerTeamBound()).isFalse();
-        assertThat(new SummaryQuery(Optional.empty(), month, NOW, SummaryBucket.DAY, 5, true).exceedsPerTeamBound())
-                .isFalse();
-        assertThat(new SummaryQuery(Optional.empty(), month.minusSeconds(1), NOW, SummaryBucket.DAY, 5, true)
-                .exceedsPerTeamBound()).isTrue();
-        assertThat(new SummaryQuery(Optional.empty(), month.minusSeconds(1), NOW, SummaryBucket.MONTH, 5, true)
-                .exceedsPerTeamBound()).isFalse();
-        Instant halfYear = NOW.minus(Duration.ofDays(SummaryQuery.MAX_DAYS_PER_TEAM_BY_MONTH));
-        assertThat(new SummaryQuery(Optional.empty(), halfYear, NOW, SummaryBucket.MONTH, 5, true).exceedsPerTeamBound())
-                .isFalse();
-        assertThat(new SummaryQuery(Optional.empty(), halfYear.minusSeconds(1), NOW, SummaryBucket.MONTH, 5, true)
-                .exceedsPerTeamBound()).isTrue();
-        SummaryQuery blue = new SummaryQuery(Optional.of(new TeamId("blue")), month.minusSeconds(1), NOW,
+        SummaryQuery blue = new SummaryQuery(Optional.of(new TeamId("blue")), NOW.minus(Duration.ofDays(366)), NOW,
                 SummaryBucket.DAY, 5, false);
         assertThat(blue.perTeam()).isTrue();
-        assertThat(blue.exceedsPerTeamBound()).isFalse();
+        assertThat(blue.overTeams()).isFalse();
         assertThat(summed.forTeam(new TeamId("blue")).overTeams()).isFalse();
         // A summed summary's counts name no team; each team's name theirs.
         assertThatThrownBy(() -> new AuditSummary(summed, List.of(new AuditSummary.Count(NOW, new TeamId("blue"),
@@ -98,7 +87,7 @@ class ReportValuesTest {
 
     @Test
     void aSummaryKeepsFailuresWithinCallsAndItsRejectionsToTheTopAskedFor() {
-        SummaryQuery top1 = new SummaryQuery(Optional.empty(), NOW.minusSeconds(60), NOW, SummaryBucket.DAY, 1);
+        SummaryQuery top1 = new SummaryQuery(Optional.empty(), NOW.minusSeconds(60), NOW, SummaryBucket.DAY, 1, true);
         AuditSummary summary = new AuditSummary(top1, List.of(), List.of(
                 new AuditSummary.ReasonCount(ReasonCode.SERVER_BUSY, 2),
                 new AuditSummary.ReasonCount(ReasonCode.SNAPSHOT_LIMIT_REACHED, 5)), 4, 1);

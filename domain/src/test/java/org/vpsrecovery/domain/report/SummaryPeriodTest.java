@@ -13,7 +13,7 @@ class SummaryPeriodTest {
     @Test
     void withoutBoundsADailySummaryCoversThe30DaysUpToTheEndOfToday() {
         SummaryQuery query = SummaryQuery.withDefaultPeriod(Optional.empty(), Optional.empty(), Optional.empty(),
-                SummaryBucket.DAY, 10, NOW);
+                SummaryBucket.DAY, 10, true, NOW);
         assertThat(query.to()).isEqualTo(Instant.parse("2026-11-24T00:00:00Z"));
         assertThat(query.from()).isEqualTo(Instant.parse("2026-10-25T00:00:00Z"));
     }
@@ -21,13 +21,13 @@ class SummaryPeriodTest {
     @Test
     void withoutBoundsAMonthlySummaryCovers12MonthsAndGivenBoundsAreKept() {
         SummaryQuery monthly = SummaryQuery.withDefaultPeriod(Optional.empty(), Optional.empty(), Optional.empty(),
-                SummaryBucket.MONTH, 10, NOW);
+                SummaryBucket.MONTH, 10, true, NOW);
         assertThat(monthly.from()).isEqualTo(Instant.parse("2025-11-24T00:00:00Z"));
 
         Instant from = Instant.parse("2026-01-01T00:00:00Z");
         Instant to = Instant.parse("2026-02-01T00:00:00Z");
         SummaryQuery given = SummaryQuery.withDefaultPeriod(Optional.empty(), Optional.of(from), Optional.of(to),
-                SummaryBucket.DAY, 10, NOW);
+                SummaryBucket.DAY, 10, true, NOW);
         assertThat(given.from()).isEqualTo(from);
         assertThat(given.to()).isEqualTo(to);
     }

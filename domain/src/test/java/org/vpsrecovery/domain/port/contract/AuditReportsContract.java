@@ -189,7 +189,7 @@ public abstract class AuditReportsContract {
         Instant jan30 = Instant.parse("2026-01-30T00:00:00Z");
         Instant jan31 = Instant.parse("2026-01-31T00:00:00Z");
         SummaryQuery byDay = new SummaryQuery(Optional.empty(), jan30, Instant.parse("2026-02-02T00:00:00Z"),
-                SummaryBucket.DAY, 5);
+                SummaryBucket.DAY, 5, true);
 
         AuditSummary summary = reports.summarize(byDay);
 
@@ -230,7 +230,8 @@ public abstract class AuditReportsContract {
         assertThat(summed.providerFailures()).isEqualTo(1);
 
         AuditSummary blueByMonth = reports.summarize(new SummaryQuery(Optional.of(BLUE),
-                Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-03-01T00:00:00Z"), SummaryBucket.MONTH, 1));
+                Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-03-01T00:00:00Z"), SummaryBucket.MONTH, 1,
+                true));
         Instant january = Instant.parse("2026-01-01T00:00:00Z");
         assertThat(blueByMonth.counts()).containsExactly(
                 new AuditSummary.Count(january, BLUE, Operation.CREATE_SNAPSHOT, Outcome.Kind.ACCEPTED, 1),
@@ -248,7 +249,8 @@ public abstract class AuditReportsContract {
     void anEmptyPeriodSummarisesToNothing() {
         seed();
         AuditSummary summary = reports.summarize(new SummaryQuery(Optional.empty(),
-                Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2025-02-01T00:00:00Z"), SummaryBucket.DAY, 5));
+                Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2025-02-01T00:00:00Z"), SummaryBucket.DAY, 5,
+                true));
         assertThat(summary.counts()).isEmpty();
         assertThat(summary.topRejections()).isEmpty();
         assertThat(summary.providerCalls()).isZero();
