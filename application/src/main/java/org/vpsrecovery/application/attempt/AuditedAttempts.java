@@ -497,7 +497,8 @@ public final class AuditedAttempts {
             produced.apply(result).ifPresent(made -> resource = Optional.of(made));
             // Taken, not done: the tracker follows it at VPS.org to its end.
             writer.appendOrDefer(event(new Outcome.Submitted(), OptionalInt.empty(), null));
-            move(accepted, accepted.taken(resource, clock.instant(), "VPS.org took it"));
+            // Unflushed (ADR 0083): lost in a crash, the operation stays accepted and the tracker finds it at VPS.org.
+            moveUnflushed(accepted, accepted.taken(resource, clock.instant(), "VPS.org took it"));
             return result;
         }
 
@@ -511,6 +512,15 @@ public final class AuditedAttempts {
                 operations.update(from, next);
             } catch (RuntimeException storeDown) {
                 // Deliberately swallowed: the caller's answer does not depend on it (see the tracker).
+            }
+        }
+
+        /** As {@link #move}, for a move the tracker redoes if a crash loses it. */
+        private void moveUnflushed(RecoveryOperation from, RecoveryOperation next) {
+            try {
+                operations.updateUnflushed(from, next);
+            } catch (RuntimeException storeDown) {
+                // Deliberately swallowed, as in move.
             }
         }
 

@@ -415,8 +415,9 @@ public final class TrackOperationsService {
             return false; // nothing is ended without its event on record: the next round tries again
         }
         // Under the server's lock (or, for one VPS.org took, the following lock) no other tracker moves it, and no
-        // request moves an operation VPS.org took; were it moved meanwhile, its end is already on record.
-        return operations.update(from, next);
+        // request moves an operation VPS.org took; were it moved meanwhile, its end is already on record. Unflushed
+        // (ADR 0083): a move lost in a crash leaves it open with its end on record, which the next look closes.
+        return operations.updateUnflushed(from, next);
     }
 
     /** An end whose event a previous look (or the request) wrote but whose operation was never moved. */

@@ -26,6 +26,16 @@ public interface RecoveryOperations {
      */
     boolean update(RecoveryOperation from, RecoveryOperation next);
 
+    /**
+     * {@link #update}, but the store need not wait for its disk: a crash may lose the move (ADR 0083). Only for a move
+     * whose audit event is already on record durably, which the tracker redoes from that record when it finds the
+     * operation where it was (an end closed as recorded, an operation VPS.org took found at VPS.org). A store whose
+     * writes all wait for the disk just updates.
+     */
+    default boolean updateUnflushed(RecoveryOperation from, RecoveryOperation next) {
+        return update(from, next);
+    }
+
     /** {@link #add}, with {@code step}'s audit event marked owed in the same write (ADR 0040). */
     void add(RecoveryOperation operation, ApprovalStep step);
 

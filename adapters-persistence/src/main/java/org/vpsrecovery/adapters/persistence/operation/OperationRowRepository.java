@@ -17,7 +17,11 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
 
     Optional<OperationRow> findById(UUID id);
 
-    /** Optimistic: writes only over the version the caller read. An approval's decision is written once (ADR 0040). */
+    /**
+     * Optimistic: writes only over the version the caller read. An approval's decision is written once (ADR 0040).
+     * {@code unflushed}: its commit does not wait for the write-ahead log's flush (ADR 0083); the setting is local to
+     * the statement's own transaction, so the pooled connection goes back as it came.
+     */
     @Query("""
             UPDATE recovery_operation SET resource_type = :resourceType, resource_id = :resourceId, state = :state,
                 updated_at = :updatedAt, deadline = :deadline, note = :note, next_check_at = :nextCheckAt,
@@ -30,13 +34,14 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
                 approval_reason = COALESCE(approval_reason, :reason),
                 approval_events_owed = CASE WHEN CAST(:eventOwed AS text) IS NULL THEN approval_events_owed
                     ELSE array_append(approval_events_owed, CAST(:eventOwed AS text)) END
+            FROM (SELECT CASE WHEN :unflushed THEN set_config('synchronous_commit', 'off', true) END) AS commit_mode
             WHERE id = :id AND version = :expectedVersion""")
     long updateOverVersion(UUID id, @Nullable String resourceType, @Nullable Long resourceId, String state,
                            Instant updatedAt, Instant deadline, @Nullable String note, Instant nextCheckAt, int checks,
                            int version, @Nullable String verdict, @Nullable String deciderSubject,
                            @Nullable String deciderAuthentication, @Nullable String deciderKeyId,
                            @Nullable Instant decidedAt, @Nullable String reason, @Nullable String eventOwed,
-                           int expectedVersion);
+                           int expectedVersion, boolean unflushed);
 
     /** An owed event written: no longer owed (not a move of the operation, so its version stays). */
     @Query("""

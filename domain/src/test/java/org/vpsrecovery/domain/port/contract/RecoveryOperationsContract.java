@@ -53,6 +53,23 @@ public abstract class RecoveryOperationsContract {
     }
 
     @Test
+    void anUnflushedUpdateLandsOnlyOverTheVersionItWasMadeFromAsAnUpdateDoes() {
+        RecoveryOperations operations = emptyOperations();
+        RecoveryOperation accepted = create(BLUE, WEB, T0);
+        operations.add(accepted);
+        RecoveryOperation taken = accepted.taken(Optional.of(ResourceRef.of(new SnapshotId(803))), T0.plusSeconds(1),
+                "VPS.org took it");
+
+        assertThat(operations.updateUnflushed(accepted, taken)).isTrue();
+        assertThat(operations.updateUnflushed(accepted, accepted.answerLost(T0.plusSeconds(2), "lost"))).isFalse();
+        assertThat(operations.find(accepted.id())).contains(taken);
+        RecoveryOperation done = taken.completed(T0.plusSeconds(60), "completed at VPS.org");
+        assertThat(operations.updateUnflushed(taken, done)).isTrue();
+        assertThat(operations.find(accepted.id())).contains(done);
+        assertThat(operations.update(taken, taken.completed(T0.plusSeconds(61), "seen again"))).isFalse();
+    }
+
+    @Test
     void anUpdateLandsOnlyOverTheVersionItWasMadeFrom() {
         RecoveryOperations operations = emptyOperations();
         RecoveryOperation accepted = create(BLUE, WEB, T0);
