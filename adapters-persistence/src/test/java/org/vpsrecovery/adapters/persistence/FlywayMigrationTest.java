@@ -24,7 +24,7 @@ class FlywayMigrationTest {
         MigrateResult second = flyway.migrate();
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(34); // V1-V10, V12-V18, V20-V25, V28-V30, V33-V40 (V11, V19 kept free)
+        assertThat(first.migrationsExecuted).isEqualTo(35); // V1-V10, V12-V18, V20-V25, V28-V30, V33-V41 (V11, V19 kept free)
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
@@ -37,6 +37,10 @@ class FlywayMigrationTest {
                 + "ORDER BY 1"))
                 .containsExactly("created_at timestamp with time zone", "expires_at timestamp with time zone",
                         "lease_until timestamp with time zone", "occurred_at timestamp with time zone");
+        // One statement trigger keeps the day bounds and the counts (V41), besides V1's guards.
+        assertThat(strings("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_event'::regclass AND NOT tgisinternal "
+                + "ORDER BY 1"))
+                .containsExactly("audit_event_added", "audit_event_append_only", "audit_event_no_truncate");
         assertThat(strings("SELECT indexname FROM pg_indexes WHERE tablename = 'audit_event' ORDER BY 1"))
                 .contains("audit_event_server_time", "audit_event_team_time", "audit_event_request",
                         "audit_event_team_operation_sequence", "audit_event_server_restores",
@@ -69,10 +73,10 @@ class FlywayMigrationTest {
         assertThat(strings("SELECT table_name || ' ' || string_agg(privilege_type, ',' ORDER BY privilege_type) "
                 + "FROM information_schema.role_table_grants WHERE grantee = 'vpsr_app' GROUP BY table_name ORDER BY 1"))
                 .containsExactly("audit_chain_head SELECT,UPDATE",
-                        // the counts move with every append, as the appender (V40's trigger); never removed
+                        // the counts move with every append, as the appender (V41's trigger); never removed
                         "audit_daily_group_count INSERT,SELECT,UPDATE", "audit_daily_platform_count INSERT,SELECT,UPDATE",
                         "audit_daily_reason_count INSERT,SELECT,UPDATE", "audit_event INSERT,SELECT",
-                        // the days' sequence bounds move with every append, as the appender (V39's trigger); never removed
+                        // the days' sequence bounds move with every append, as the appender (V41's trigger); never removed
                         "audit_event_day_sequence INSERT,SELECT,UPDATE",
                         "audit_monthly_count INSERT,SELECT,UPDATE",
                         // the drift scans' memory of automatic backups is replaced each scan
