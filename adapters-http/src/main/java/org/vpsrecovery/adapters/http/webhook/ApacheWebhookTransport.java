@@ -59,15 +59,34 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
         }
     }
 
-    private final CloseableHttpClient client;
     private final ScheduledExecutorService deadlines;
     private final Duration connectTimeout;
     private final Duration answerTimeout;
+    private final TargetAddressRules rules;
+    // Built at the first delivery, not with the bean: HttpClient's ~200 classes are then not loaded by a start
+    // (the bean is made before the server listens) nor kept in the AOT cache for every start (ADR 0082).
+    private CloseableHttpClient client;
+    private boolean closed;
 
     public ApacheWebhookTransport(Duration connectTimeout, Duration answerTimeout, TargetAddressRules rules) {
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connect timeout");
         this.answerTimeout = Objects.requireNonNull(answerTimeout, "answer timeout");
-        Objects.requireNonNull(rules, "rules");
+        this.rules = Objects.requireNonNull(rules, "rules");
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                .name("webhook-deadlines").factory());
+    }
+
+    private synchronized CloseableHttpClient client() {
+        if (closed) {
+            throw new IllegalStateException("the webhook transport is closed");
+        }
+        if (client == null) {
+            client = newClient();
+        }
+        return client;
+    }
+
+    private CloseableHttpClient newClient() {
         DnsResolver judged = new DnsResolver() {
             @Override
             public InetAddress[] resolve(String host) throws UnknownHostException {
@@ -90,7 +109,7 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("no default TLS context", e);
         }
-        this.client = HttpClients.custom()
+        return HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDnsResolver(judged)
                         .setTlsSocketStrategy(new DefaultClientTlsStrategy(tls))
@@ -109,8 +128,6 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
                 .disableCookieManagement()
                 .disableAuthCaching()
                 .build();
-        this.deadlines = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
-                .name("webhook-deadlines").factory());
     }
 
     /** The host's addresses for the guard's check before an attempt (the connection judges its own). */
@@ -141,7 +158,7 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
             cutOff.set(true);
             request.cancel();
         }, whole, TimeUnit.MILLISECONDS);
-        try (ClassicHttpResponse response = client.executeOpen(null, request, null)) {
+        try (ClassicHttpResponse response = client().executeOpen(null, request, null)) {
             // Closed unread: the connection is dropped rather than drained.
             return new Answered(response.getCode());
         } catch (IOException failed) {
@@ -166,7 +183,12 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
 
     @Override
     public void close() {
-        client.close(CloseMode.GRACEFUL);
+        synchronized (this) {
+            closed = true;
+            if (client != null) {
+                client.close(CloseMode.GRACEFUL);
+            }
+        }
         deadlines.shutdownNow();
     }
 }
