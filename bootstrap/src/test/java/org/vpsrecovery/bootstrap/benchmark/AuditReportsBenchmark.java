@@ -524,6 +524,19 @@ class AuditReportsBenchmark {
         results.add(time(dataSource, "page of 100: team + operation + outcome=REJECTED",
                 () -> reports.page(all.forTeam(team).withOperation(Operation.RESTORE_SNAPSHOT)
                         .withOutcome(Outcome.Kind.REJECTED), OptionalLong.empty(), 100).events().size()));
+        // The shapes ADR 0077 left over budget (ADR 0081): rare matches of a team, a server or an operation.
+        results.add(time(dataSource, "page of 100: team + reason_code=SNAPSHOT_LIMIT_REACHED",
+                () -> reports.page(all.forTeam(team).withReason(ReasonCode.SNAPSHOT_LIMIT_REACHED), OptionalLong.empty(),
+                        100).events().size()));
+        results.add(time(dataSource, "page of 100: team + operation + outcome=FAILED",
+                () -> reports.page(all.forTeam(team).withOperation(Operation.RESTORE_SNAPSHOT)
+                        .withOutcome(Outcome.Kind.FAILED), OptionalLong.empty(), 100).events().size()));
+        results.add(time(dataSource, "page of 100: server_id + outcome=FAILED",
+                () -> reports.page(all.forServer(new ServerId(100_000L + 7 * SERVERS_PER_TEAM + 3))
+                        .withOutcome(Outcome.Kind.FAILED), OptionalLong.empty(), 100).events().size()));
+        results.add(time(dataSource, "page of 100: every team, operation + outcome=FAILED",
+                () -> reports.page(all.withOperation(Operation.RESTORE_SNAPSHOT).withOutcome(Outcome.Kind.FAILED),
+                        OptionalLong.empty(), 100).events().size()));
         results.add(time(dataSource, "page of 100: server_id",
                 () -> reports.page(all.forServer(new ServerId(100_000L + 7 * SERVERS_PER_TEAM + 3)), OptionalLong.empty(),
                         100).events().size()));

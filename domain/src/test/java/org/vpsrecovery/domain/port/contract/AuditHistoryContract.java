@@ -170,6 +170,81 @@ public abstract class AuditHistoryContract {
         }
     }
 
+    /**
+     * A team's rare matches spread over many days, some days written late or out of order (a backlog, a clock
+     * stepped back): every page of each outcome, reason and operation filter, walked a page of 1 and of 4 at a
+     * time, is exactly the filter's own match in sequence order (ADR 0081: a page read only from the days holding
+     * matches failed this when it took older days' events to lie below newer days').
+     */
+    @Test
+    void rareMatchesSpreadOverDaysWrittenOutOfOrderArePagedExactly() {
+        AuditHistory history = emptyHistory();
+        Instant firstDay = Instant.parse("2026-04-01T06:00:00Z");
+        List<Operation> operations = List.of(Operation.RESTORE_SNAPSHOT, Operation.CREATE_SNAPSHOT,
+                Operation.DELETE_SNAPSHOT);
+        List<RecordedAuditEvent> recorded = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            int day = i / 10;
+            if (i % 9 == 4) {
+                day = Math.max(0, day - 4); // written late, from a backlog
+            } else if (i % 13 == 7) {
+                day = day + 3; // a clock ahead, then back
+            }
+            Outcome outcome = switch (i % 6) {
+                case 0 -> new Outcome.Failed(ReasonCode.SNAPSHOT_LIMIT_REACHED, "provider refused");
+                case 1 -> new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED);
+                case 2 -> new Outcome.Rejected(ReasonCode.SERVER_RESTORING);
+                case 3 -> new Outcome.Completed();
+                default -> new Outcome.Accepted();
+            };
+            Instant at = firstDay.plus(Duration.ofDays(day)).plusSeconds(i % 10 * 3600L);
+            recorded.add(history.append(new AuditEvent(at, i % 5 == 3 ? GREEN : BLUE, new RequestId("s" + i),
+                    operations.get(i % 3 == 0 ? (i / 3) % 3 : i % 3), Optional.of(SERVER), Optional.empty(),
+                    outcome, OptionalInt.empty(), Map.of())));
+        }
+        Duration oneDay = Duration.ofDays(1);
+        List<AuditEventFilter> filters = List.of(
+                AuditEventFilter.everything().withOperation(Operation.RESTORE_SNAPSHOT).withOutcome(Outcome.Kind.FAILED),
+                AuditEventFilter.everything().withOperation(Operation.CREATE_SNAPSHOT).withOutcome(Outcome.Kind.REJECTED),
+                AuditEventFilter.everything().withOperations(Set.of(Operation.CREATE_SNAPSHOT, Operation.DELETE_SNAPSHOT))
+                        .withOutcome(Outcome.Kind.FAILED),
+                AuditEventFilter.everything().withReason(ReasonCode.SNAPSHOT_LIMIT_REACHED),
+                AuditEventFilter.everything().withReason(ReasonCode.SERVER_RESTORING),
+                AuditEventFilter.everything().withReason(ReasonCode.SNAPSHOT_LIMIT_REACHED).withOutcome(Outcome.Kind.FAILED),
+                AuditEventFilter.everything().withReason(ReasonCode.SNAPSHOT_LIMIT_REACHED)
+                        .withOperation(Operation.DELETE_SNAPSHOT),
+                AuditEventFilter.everything().withReason(ReasonCode.BACKUP_EXPIRED),
+                AuditEventFilter.everything().withOperation(Operation.DELETE_SNAPSHOT).withOutcome(Outcome.Kind.FAILED)
+                        .between(Optional.of(firstDay.plus(oneDay.multipliedBy(3))),
+                                Optional.of(firstDay.plus(oneDay.multipliedBy(9)))),
+                AuditEventFilter.everything().withReason(ReasonCode.SNAPSHOT_LIMIT_REACHED)
+                        .between(Optional.of(firstDay.plus(oneDay.multipliedBy(2)).plusSeconds(5 * 3600)),
+                                Optional.empty()),
+                AuditEventFilter.everything().withOperation(Operation.CREATE_SNAPSHOT).withOutcome(Outcome.Kind.REJECTED)
+                        .between(Optional.empty(), Optional.of(firstDay.plus(oneDay.multipliedBy(8)))));
+        int walksWithMatches = 0;
+        for (AuditEventFilter filter : filters) {
+            for (TeamId team : List.of(BLUE, GREEN)) {
+                for (int size : List.of(1, 4)) {
+                    AuditQuery query = new AuditQuery(filter, OptionalLong.empty(), size).forTeam(team);
+                    List<RecordedAuditEvent> expected = recorded.stream().filter(query::matches)
+                            .sorted(Comparator.comparingLong(RecordedAuditEvent::sequence).reversed()).toList();
+                    List<RecordedAuditEvent> walked = new ArrayList<>();
+                    List<RecordedAuditEvent> page = history.query(query);
+                    while (!page.isEmpty()) {
+                        assertThat(page).as("%s, %s, a page of %d", filter, team, size).hasSizeLessThanOrEqualTo(size);
+                        walked.addAll(page);
+                        page = history.query(query.before(page.getLast().sequence()));
+                    }
+                    assertThat(walked).as("%s, %s, pages of %d", filter, team, size).isEqualTo(expected);
+                    walksWithMatches += expected.isEmpty() ? 0 : 1;
+                }
+            }
+        }
+        // Only BACKUP_EXPIRED has no event: every other filter pages real matches for both teams, at both sizes.
+        assertThat(walksWithMatches).isGreaterThanOrEqualTo(2 * 2 * 10);
+    }
+
     @Test
     void pagesWithTheSequenceCursorWithoutGapsOrDuplicates() {
         AuditHistory history = emptyHistory();
