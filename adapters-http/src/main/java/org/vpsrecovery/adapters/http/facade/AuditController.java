@@ -173,9 +173,8 @@ public class AuditController {
     @Operation(summary = "Counts per team x operation x outcome, by day or month",
             description = "Over [from, to) (default: the 30 days, or 12 months, up to the end of today UTC); the top "
                     + "rejection reasons; the failure rate of provider calls. Without team, the counts are summed over "
-                    + "every team (one per bucket, operation and outcome, team null) unless per_team=true; every team's "
-                    + "counts, team by team, cover at most " + PerTeamSummaryBound.MAX_DAYS_BY_DAY + " days by day and "
-                    + PerTeamSummaryBound.MAX_DAYS_BY_MONTH + " by month (longer: 400 SUMMARY_TOO_LARGE).",
+                    + "every team (one per bucket, operation and outcome, team null) unless per_team=true; "
+                    + PerTeamSummaryBound.STATED + " (longer: 400 SUMMARY_TOO_LARGE).",
             parameters = {
                     @Parameter(name = "team", in = ParameterIn.QUERY, description = "team id; a team token may name only its own",
                             schema = @Schema(type = "string", pattern = OpenApiPatterns.TEAM, maxLength = 63)),
@@ -209,10 +208,8 @@ public class AuditController {
         }
         // An answer's size is its cost (ADR 0078): a year of every team by day, team by team, was 50 MB of JSON.
         if (PerTeamSummaryBound.exceededBy(query)) {
-            throw new InvalidRequest(RequestReason.SUMMARY_TOO_LARGE, "per_team", "every team's counts, team by team, "
-                    + "cover at most " + PerTeamSummaryBound.MAX_DAYS_BY_DAY + " days by day and "
-                    + PerTeamSummaryBound.MAX_DAYS_BY_MONTH + " by month: ask for one team, summed over the teams, "
-                    + "by month, or a shorter period");
+            throw new InvalidRequest(RequestReason.SUMMARY_TOO_LARGE, "per_team", PerTeamSummaryBound.STATED
+                    + ": ask for one team, summed over the teams, by month, or a shorter period");
         }
         // Its slot stays taken until the answer is written or the client goes away (ADR 0062, 0064).
         var summary = summarize.openAuditSummary(reader, query);

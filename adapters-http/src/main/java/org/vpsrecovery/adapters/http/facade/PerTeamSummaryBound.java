@@ -21,6 +21,9 @@ final class PerTeamSummaryBound {
      * session 15's run), ten years ten times that.
      */
     static final int MAX_DAYS_BY_MONTH = 184;
+    /** The bound in words, for the API's description and the refusal alike (a constant, so annotations take it). */
+    static final String STATED = "every team's counts, team by team, cover at most " + MAX_DAYS_BY_DAY
+            + " days by day and " + MAX_DAYS_BY_MONTH + " by month";
 
     private PerTeamSummaryBound() {
     }
