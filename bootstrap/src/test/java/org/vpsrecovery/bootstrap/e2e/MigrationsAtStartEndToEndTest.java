@@ -1,0 +1,116 @@
+package org.vpsrecovery.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micronaut.flyway.FlywayConfigurationProperties;
+import io.micronaut.inject.qualifiers.Qualifiers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.adapters.persistence.testing.PostgresServer;
+import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
+import org.vpsrecovery.simulator.SimulatorOptions;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/**
+ * Flyway's migrate at start (ADR 0086): left out when the database already holds exactly the build's
+ * migrations; a pending migration is still applied before the first request is served; a failed or edited
+ * history still stops the start.
+ */
+class MigrationsAtStartEndToEndTest {
+
+    static VpsOrgSimulator simulator;
+    private final List<TestDatabase> databases = new ArrayList<>();
+
+    @BeforeAll
+    static void startSimulator() {
+        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
+    }
+
+    @AfterAll
+    static void stopSimulator() {
+        simulator.close();
+    }
+
+    @AfterEach
+    void dropDatabases() {
+        databases.forEach(TestDatabase::drop);
+    }
+
+    @Test
+    void aCurrentSchemaStartsWithoutFlywaysMigrateAndIsReady() throws Exception {
+        TestDatabase database = migrated(null);
+        List<String> before = history(database);
+
+        try (RunningPlatform platform = RunningPlatform.start(database, simulator, Map.of())) {
+            assertThat(platform.context.findBean(Flyway.class, Qualifiers.byName("default"))).isEmpty();
+            assertThat(platform.context.getBean(FlywayConfigurationProperties.class, Qualifiers.byName("default"))
+                    .isEnabled()).isFalse();
+            assertThat(platform.send("GET", "/api/v1/snapshots/?server_id=12345", RunningPlatform.DEMO_TOKEN, null)
+                    .status()).isEqualTo(200);
+            assertThat(readiness(platform)).contains("\"migrations\":\"applied\"");
+        }
+        assertThat(history(database)).isEqualTo(before);
+    }
+
+    @Test
+    void aDatabaseOneMigrationBehindIsMigratedBeforeTheFirstRequest() throws Exception {
+        TestDatabase database = migrated("41");
+        assertThat(history(database)).doesNotContain("43 true");
+
+        try (RunningPlatform platform = RunningPlatform.start(database, simulator, Map.of())) {
+            // Applied while the context started, before the server took a request.
+            assertThat(history(database)).contains("43 true");
+            assertThat(platform.context.findBean(Flyway.class, Qualifiers.byName("default"))).isPresent();
+            assertThat(platform.send("GET", "/api/v1/snapshots/?server_id=12345", RunningPlatform.DEMO_TOKEN, null)
+                    .status()).isEqualTo(200);
+            assertThat(readiness(platform)).contains("\"migrations\":\"applied\"");
+        }
+    }
+
+    @Test
+    void aFailedMigrationInTheHistoryStillStopsTheStart() throws Exception {
+        TestDatabase database = migrated(null);
+        database.execute("UPDATE flyway_schema_history SET success = false WHERE version = '43'");
+
+        assertThatThrownBy(() -> RunningPlatform.start(database, simulator, Map.of()).close())
+                .hasStackTraceContaining("failed migration");
+    }
+
+    @Test
+    void anAppliedMigrationEditedSinceStillStopsTheStart() throws Exception {
+        TestDatabase database = migrated(null);
+        database.execute("UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE version = '12'");
+
+        assertThatThrownBy(() -> RunningPlatform.start(database, simulator, Map.of()).close())
+                .hasStackTraceContaining("checksum mismatch");
+    }
+
+    private TestDatabase migrated(String target) {
+        TestDatabase database = PostgresServer.shared().createDatabase();
+        databases.add(database);
+        var configuration = Flyway.configure()
+                .dataSource(database.url(), database.user(), database.password())
+                .locations("classpath:db/migration");
+        if (target != null) {
+            configuration.target(target);
+        }
+        configuration.load().migrate();
+        return database;
+    }
+
+    private static List<String> history(TestDatabase database) throws Exception {
+        return database.strings("SELECT version || ' ' || success || ' ' || installed_rank FROM flyway_schema_history "
+                + "ORDER BY installed_rank").stream().map(row -> row.substring(0, row.lastIndexOf(' '))).toList();
+    }
+
+    private static String readiness(RunningPlatform platform) {
+        return platform.send("GET", "/health/readiness", RunningPlatform.AUDITOR_TOKEN, null).raw().body();
+    }
+}
