@@ -405,8 +405,12 @@ public final class AuditedAttempts {
 
         /** The intent, durably, before anything is done; if the history cannot take it, nothing is done. */
         private void appendIntent(String otherwise) {
+            appendIntent(event(new Outcome.Accepted(), OptionalInt.empty(), null), otherwise);
+        }
+
+        private void appendIntent(AuditEvent intent, String otherwise) {
             try {
-                writer.appendNow(event(new Outcome.Accepted(), OptionalInt.empty(), null));
+                writer.appendNow(intent);
             } catch (RecoveryException expected) {
                 throw expected;
             } catch (RuntimeException historyDown) {
@@ -425,17 +429,26 @@ public final class AuditedAttempts {
             if (approvedRun(context.operationId()).isPresent()) {
                 return call(startApproved(fresh, "VPS.org was not called"), call, produced);
             }
-            appendIntent("VPS.org was not called");
-            RecoveryOperation accepted;
+            // The intent's instant first, so the tracker's search from the operation's accepted_at finds it.
+            AuditEvent intent = event(new Outcome.Accepted(), OptionalInt.empty(), null);
+            RecoveryOperation accepted = fresh.get();
+            // Stored unflushed before the intent (ADR 0084): the intent's durable append flushes both, so the intent
+            // and its operation are on disk before VPS.org is called, for one waited flush instead of two.
             try {
-                accepted = store(fresh.get());
-            } catch (AlreadyAudited ended) {
-                throw ended;
+                operations.addUnflushed(accepted);
             } catch (RuntimeException storeDown) {
-                writer.appendOrDefer(event(new Outcome.Failed(ReasonCode.PLATFORM_UNAVAILABLE,
-                        "the operation could not be stored, so VPS.org was not called"), OptionalInt.empty(), null));
+                // No intent yet: refused (REJECTED on the way out of the lock), as when the history cannot take it.
                 throw new PlatformUnavailable("the platform cannot store the operation now, so VPS.org was not "
                         + "called; try again shortly", HISTORY_RETRY_AFTER, storeDown);
+            }
+            try {
+                appendIntent(intent, "VPS.org was not called");
+            } catch (RecoveryException noIntent) {
+                // An operation must not stay open without its intent: ended at once, nothing was asked of VPS.org.
+                String why = "its intent could not be recorded, so VPS.org was not called";
+                writer.appendOrDefer(event(new Outcome.Failed(ReasonCode.PLATFORM_UNAVAILABLE, why), OptionalInt.empty(), null));
+                move(accepted, accepted.refused(clock.instant(), why));
+                throw new AlreadyAudited(noIntent);
             }
             return call(accepted, call, produced);
         }

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.vpsrecovery.application.PlatformFixture.BLUE;
 import static org.vpsrecovery.application.PlatformFixture.WEB;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,6 +39,7 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
+import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotName;
@@ -129,10 +133,81 @@ class AuditedAttemptsTest {
                 .satisfies(e -> assertThat(((PlatformUnavailable) e).retryAfter()).isPositive());
 
         assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
-        // The refusal itself waits to be written, and is written once the history is back.
+        // The operation stored before the intent (ADR 0084) does not stay open: it is ended at once.
+        assertThat(platform.operations.list(Optional.of(BLUE), Optional.of(WEB), Optional.empty(), 10))
+                .singleElement().satisfies(operation -> {
+                    assertThat(operation.id()).isEqualTo(context.operationId());
+                    assertThat(operation.state()).isEqualTo(OperationState.FAILED);
+                });
+        // Its end waits to be written, and is written once the history is back: no intent, nothing called.
         assertThat(writer.waiting()).isEqualTo(1);
         history.down.set(false);
         assertThat(writer.flush()).isEqualTo(1);
+        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.FAILED);
+        assertThat(platform.eventsOf(context).get(0).outcome().explanation()).hasValueSatisfying(why -> assertThat(why).contains("intent could not be recorded"));
+    }
+
+    /** Logs each store of a new operation, with how many events and VPS.org creates there were at that moment. */
+    private RecoveryOperations loggingAdds(List<String> log) {
+        return (RecoveryOperations) Proxy.newProxyInstance(RecoveryOperations.class.getClassLoader(),
+                new Class<?>[] {RecoveryOperations.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("addUnflushed") || method.getName().equals("add") && args.length == 1) {
+                        log.add(method.getName() + " after " + platform.history.all().size() + " events and "
+                                + platform.providerCallsStartingWith("create snapshot") + " creates");
+                        platform.operations.add((RecoveryOperation) args[0]);
+                        return null;
+                    }
+                    try {
+                        return method.invoke(platform.operations, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void theOperationIsStoredUnflushedBeforeItsIntentAndBothBeforeTheCall() {
+        List<String> log = new ArrayList<>();
+        CreateSnapshotService logged = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits,
+                new AuditedAttempts(writer, loggingAdds(log), new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
+                        TrackingDeadlines.DEFAULTS));
+        CallContext context = platform.as(BLUE);
+
+        logged.createSnapshot(createCommand(context, "stored-first"));
+
+        // Unflushed, then the intent's durable append (which flushes it too), then VPS.org.
+        assertThat(log).containsExactly("addUnflushed after 0 events and 0 creates");
+        List<AuditEvent> events = platform.eventsOf(context);
+        assertThat(events).extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
+        RecoveryOperation stored = platform.operations.find(context.operationId()).orElseThrow();
+        // The tracker looks for the intent from the operation's acceptance on: the intent is not later.
+        assertThat(events.get(0).occurredAt()).isBeforeOrEqualTo(stored.acceptedAt());
+        assertThat(stored.state()).isEqualTo(OperationState.IN_PROGRESS);
+    }
+
+    @Test
+    void anOperationTheStoreCannotTakeIsRefusedWithNoIntentAndNothingCalled() {
+        RecoveryOperations failingAdds = (RecoveryOperations) Proxy.newProxyInstance(RecoveryOperations.class.getClassLoader(),
+                new Class<?>[] {RecoveryOperations.class}, (proxy, method, args) -> {
+                    if (method.getName().startsWith("add")) {
+                        throw new IllegalStateException("database unavailable");
+                    }
+                    try {
+                        return method.invoke(platform.operations, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        CreateSnapshotService failing = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits,
+                new AuditedAttempts(writer, failingAdds, new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
+                        TrackingDeadlines.DEFAULTS));
+        CallContext context = platform.as(BLUE);
+
+        assertThatThrownBy(() -> failing.createSnapshot(createCommand(context, "not-stored")))
+                .isInstanceOf(PlatformUnavailable.class);
+
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
+        assertThat(platform.operations.find(context.operationId())).isEmpty();
         assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.REJECTED);
     }
 

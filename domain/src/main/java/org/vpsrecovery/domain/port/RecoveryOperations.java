@@ -21,6 +21,16 @@ public interface RecoveryOperations {
     void add(RecoveryOperation operation);
 
     /**
+     * {@link #add}, but the store need not wait for its disk (ADR 0084): only for an operation whose intent is then
+     * appended durably to an audit history in the same database, whose flush makes this write durable first (one
+     * write-ahead log, written in order). A crash before that flush loses the operation with its intent, and nothing
+     * was asked of VPS.org. A store whose writes all wait for the disk just adds.
+     */
+    default void addUnflushed(RecoveryOperation operation) {
+        add(operation);
+    }
+
+    /**
      * Stores {@code next} if the stored operation is still the version {@code from} was; returns
      * false (nothing written) when someone else moved it first.
      */

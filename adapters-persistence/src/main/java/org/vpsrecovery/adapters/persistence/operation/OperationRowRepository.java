@@ -18,6 +18,21 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
     Optional<OperationRow> findById(UUID id);
 
     /**
+     * A new operation without an approval, its commit not waiting for the write-ahead log's flush (ADR 0084): the
+     * durable intent appended next flushes it. The setting is local to the statement's own transaction.
+     */
+    @Query("""
+            INSERT INTO recovery_operation (id, team, request_id, kind, server_id, resource_type, resource_id,
+                resource_server_id, state, accepted_at, updated_at, deadline, note, next_check_at, checks, version)
+            SELECT :id, :team, :requestId, :kind, :serverId, :resourceType, :resourceId, :resourceServerId, :state,
+                :acceptedAt, :updatedAt, :deadline, :note, :nextCheckAt, :checks, 0
+            FROM (SELECT set_config('synchronous_commit', 'off', true)) AS commit_mode""")
+    void insertUnflushed(UUID id, String team, String requestId, String kind, long serverId,
+                         @Nullable String resourceType, @Nullable Long resourceId, @Nullable Long resourceServerId,
+                         String state, Instant acceptedAt, Instant updatedAt, Instant deadline, @Nullable String note,
+                         Instant nextCheckAt, int checks);
+
+    /**
      * Optimistic: writes only over the version the caller read. An approval's decision is written once (ADR 0040).
      * {@code unflushed}: its commit does not wait for the write-ahead log's flush (ADR 0083); the setting is local to
      * the statement's own transaction, so the pooled connection goes back as it came.

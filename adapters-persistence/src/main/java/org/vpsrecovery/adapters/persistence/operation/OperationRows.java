@@ -41,6 +41,25 @@ public final class OperationRows implements RecoveryOperations {
         rows.save(toRow(operation));
     }
 
+    /**
+     * The row's commit rides the intent's durable append that follows on the same database (ADR 0084). An operation
+     * with an approval is never stored new on the request path: it takes the ordinary write.
+     */
+    @Override
+    public void addUnflushed(RecoveryOperation operation) {
+        if (operation.version() != 0) {
+            throw new IllegalArgumentException("a new operation starts at version 0");
+        }
+        if (operation.approval().isPresent()) {
+            add(operation);
+            return;
+        }
+        OperationRow row = toRow(operation);
+        rows.insertUnflushed(row.id(), row.team(), row.requestId(), row.kind(), row.serverId(), row.resourceType(),
+                row.resourceId(), row.resourceServerId(), row.state(), row.acceptedAt(), row.updatedAt(), row.deadline(),
+                row.note(), row.nextCheckAt(), row.checks());
+    }
+
     @Override
     public boolean update(RecoveryOperation from, RecoveryOperation next) {
         return write(from, next, null, false);

@@ -53,6 +53,26 @@ public abstract class RecoveryOperationsContract {
     }
 
     @Test
+    void anUnflushedAddStoresAsAnAddAndRefusesAnIdAlreadyStored() {
+        RecoveryOperations operations = emptyOperations();
+        RecoveryOperation create = create(BLUE, WEB, T0);
+        RecoveryOperation restore = RecoveryOperation.accepted(OperationId.random(), GREEN, new RequestId("req-unflushed"),
+                Operation.RESTORE_SERVER_FROM_BACKUP, DB, Optional.of(ResourceRef.of(new BackupId(501))), Optional.of(WEB),
+                T0.plusSeconds(1), Duration.ofMinutes(15));
+
+        operations.addUnflushed(create);
+        operations.addUnflushed(restore);
+
+        assertThat(operations.find(create.id())).contains(create);
+        assertThat(operations.find(restore.id())).contains(restore);
+        assertThatThrownBy(() -> operations.addUnflushed(create)).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> operations.add(restore)).isInstanceOf(RuntimeException.class);
+        RecoveryOperation taken = create.taken(Optional.of(ResourceRef.of(new SnapshotId(804))), T0.plusSeconds(2), "took");
+        assertThat(operations.updateUnflushed(create, taken)).isTrue();
+        assertThat(operations.find(create.id())).contains(taken);
+    }
+
+    @Test
     void anUpdateLandsOnlyOverTheVersionItWasMadeFrom() {
         RecoveryOperations operations = emptyOperations();
         RecoveryOperation accepted = create(BLUE, WEB, T0);
