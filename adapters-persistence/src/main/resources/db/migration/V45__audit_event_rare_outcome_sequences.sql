@@ -5,8 +5,9 @@
 -- appended. AuditEventRows writes these kinds into the page's SQL as literals, so that the generic plan pgjdbc's
 -- prepared statements switch to after five executions can prove the predicate (a bound outcome cannot).
 -- The team follows the sequence: compared in the index, it filters one operation's failures without a heap visit.
--- Built in this transaction, appends waiting meanwhile (SHARE lock; well under a second at 1 M events, only the rare
--- events are indexed): migrate a large history in a quiet hour (ADR 0077 on CREATE INDEX CONCURRENTLY under Flyway).
+-- Built in this transaction, appends waiting meanwhile (SHARE lock; 3.3 s and 1.8 s at 1 M events, load ~15: each
+-- reads the whole table; about 10x at 10 M, not measured): migrate a large history in a quiet hour (ADR 0077 on
+-- CREATE INDEX CONCURRENTLY under Flyway).
 SET LOCAL lock_timeout = '5s';
 CREATE INDEX audit_event_rare_outcome_operation ON audit_event (outcome_kind, operation, sequence, team)
     WHERE outcome_kind IN ('FAILED', 'UNRESOLVED', 'UNVERIFIABLE');

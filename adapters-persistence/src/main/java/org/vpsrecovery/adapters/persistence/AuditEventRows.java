@@ -43,7 +43,7 @@ import org.vpsrecovery.domain.server.ServerId;
 public final class AuditEventRows {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The outcomes V45's partial indexes hold (its {@code WHERE outcome_kind IN (...)}): a page of one is sent with it literal. */
+    /** The outcomes V45's partial indexes hold ({@code WHERE outcome_kind IN (...)}): a page of one names it literally. */
     static final Set<Outcome.Kind> RARE_OUTCOMES = EnumSet.of(Outcome.Kind.FAILED, Outcome.Kind.UNRESOLVED,
             Outcome.Kind.UNVERIFIABLE);
 
