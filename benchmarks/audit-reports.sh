@@ -7,7 +7,7 @@
 # Set VPSR_BENCH_SKIP_VERIFY=true to leave out the (long) whole-chain verification, and
 # VPSR_BENCH_SKIP_APPENDS=true the appends (8 clients over one, then two service instances),
 # VPSR_BENCH_SKIP_REPORTS=true the reports' timings (appends only), VPSR_BENCH_SUMMARIES_ONLY=true every
-# report but the summaries; VPSR_BENCH_APPEND_OUTCOMES=true makes
+# report but the summaries; VPSR_BENCH_PAGES_ONLY=true only the pages of rare matches (ADR 0085); VPSR_BENCH_APPEND_OUTCOMES=true makes
 # every other appended event an outcome (a webhook type), as attempts go. On the embedded server the
 # appends also report pg_stat_statements' statements per transaction.
 # The figures go to stdout and to bootstrap/target/audit-reports-benchmark.md; copy them by hand
@@ -22,6 +22,7 @@ EVENTS="${1:-10000000}"
     -Dvpsr.bench.skip-appends="${VPSR_BENCH_SKIP_APPENDS:-false}" \
     -Dvpsr.bench.skip-reports="${VPSR_BENCH_SKIP_REPORTS:-false}" \
     -Dvpsr.bench.summaries-only="${VPSR_BENCH_SUMMARIES_ONLY:-false}" \
+    -Dvpsr.bench.pages-only="${VPSR_BENCH_PAGES_ONLY:-false}" \
     -Dvpsr.bench.append-outcomes="${VPSR_BENCH_APPEND_OUTCOMES:-false}" \
     -Dvpsr.bench.output="$PWD/bootstrap/target/audit-reports-benchmark.md"
 echo "figures: bootstrap/target/audit-reports-benchmark.md"

@@ -1,18 +1,40 @@
 package org.vpsrecovery.adapters.persistence;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.contract.AuditHistoryContract;
+import org.vpsrecovery.domain.server.ServerId;
 
 /** The contract against PostgreSQL, through the adapter as the service wires it (a fresh database each test). */
 class JdbcAuditHistoryContractTest extends AuditHistoryContract {
@@ -74,5 +96,58 @@ class JdbcAuditHistoryContractTest extends AuditHistoryContract {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A page of a rare outcome, fetched as the service fetches it, reaches the generic plan of pgjdbc's prepared
+     * statement, and that plan can read V45's partial index: the statement names the kind (ADR 0085). With the kind
+     * bound, the generic plan cannot prove the index's predicate and walks the primary key (1,836 buffers at 1 M).
+     */
+    @Test
+    void aRareOutcomePageOnItsGenericPlanReadsTheRareOutcomeIndex() throws SQLException {
+        TestDatabase fresh = DATABASE.anotherMigrated();
+        ApplicationContext context = contexts.onOneConnection(fresh);
+        AuditHistory history = context.getBean(AuditHistory.class);
+        List<RecordedAuditEvent> failures = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            Outcome outcome = i % 6 == 0 ? new Outcome.Failed(ReasonCode.PROVIDER_TIMEOUT, "provider timed out")
+                    : new Outcome.Accepted();
+            RecordedAuditEvent appended = history.append(new AuditEvent(T0.plusSeconds(i), i % 2 == 0 ? BLUE : GREEN,
+                    new RequestId("g" + i), i % 4 == 0 ? Operation.RESTORE_SNAPSHOT : Operation.CREATE_SNAPSHOT,
+                    Optional.of(new ServerId(500 + i % 3)), Optional.empty(), outcome, OptionalInt.empty(), Map.of()));
+            if (outcome.kind() == Outcome.Kind.FAILED && i % 4 == 0) {
+                failures.addFirst(appended);
+            }
+        }
+        fresh.execute("ANALYZE audit_event");
+        AuditQuery page = AuditQuery.latest(4).withOperations(Set.of(Operation.RESTORE_SNAPSHOT))
+                .withOutcome(Outcome.Kind.FAILED);
+        for (int fetch = 0; fetch < 12; fetch++) {
+            assertThat(history.query(page)).as("fetch %d", fetch).isEqualTo(failures.subList(0, 4));
+        }
+        // The pool's one connection: the session that prepared the page.
+        String prepared = null;
+        try (Connection session = DelegatingDataSource.unwrapDataSource(context.getBean(DataSource.class)).getConnection();
+             Statement statement = session.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT statement FROM pg_prepared_statements"
+                     + " WHERE NOT from_sql AND statement LIKE '%outcome_kind%' AND generic_plans > 0")) {
+            while (rs.next()) {
+                prepared = rs.getString(1);
+            }
+        }
+        assertThat(prepared).as("the page's statement, on its generic plan").isNotNull().contains("'FAILED'");
+        // Its $n placeholders as text: the simple protocol, which binds none of them.
+        String simple = fresh.url() + (fresh.url().contains("?") ? "&" : "?") + "preferQueryMode=simple";
+        StringBuilder plan = new StringBuilder();
+        try (Connection connection = DriverManager.getConnection(simple, fresh.user(), fresh.password());
+             Statement statement = connection.createStatement()) {
+            statement.execute("SET enable_seqscan = off"); // a table of 60 rows: seen whether the index can serve
+            try (ResultSet rs = statement.executeQuery("EXPLAIN (GENERIC_PLAN) " + prepared)) {
+                while (rs.next()) {
+                    plan.append(rs.getString(1)).append('\n');
+                }
+            }
+        }
+        assertThat(plan.toString()).contains("audit_event_rare_outcome_operation");
     }
 }

@@ -28,12 +28,16 @@ public final class AdapterContext {
     }
 
     public static ApplicationContext on(TestDatabase database, String user, String password) {
+        return on(database, user, password, 4);
+    }
+
+    private static ApplicationContext on(TestDatabase database, String user, String password, int connections) {
         return ApplicationContext.builder().singletons(new PlainTextWebhookFormat()).properties(Map.of(
                 "datasources.default.url", database.url(),
                 "datasources.default.username", user,
                 "datasources.default.password", password,
                 "datasources.default.dialect", "POSTGRES",
-                "datasources.default.maximum-pool-size", 4,
+                "datasources.default.maximum-pool-size", connections,
                 "flyway.datasources.default.enabled", false)).start();
     }
 
@@ -47,6 +51,13 @@ public final class AdapterContext {
 
         public ApplicationContext on(TestDatabase database, String user, String password) {
             ApplicationContext context = AdapterContext.on(database, user, password);
+            open.add(context);
+            return context;
+        }
+
+        /** A context whose pool holds one connection: what the adapter prepared there can be read back (session state). */
+        public ApplicationContext onOneConnection(TestDatabase database) {
+            ApplicationContext context = AdapterContext.on(database, database.user(), database.password(), 1);
             open.add(context);
             return context;
         }

@@ -245,6 +245,60 @@ public abstract class AuditHistoryContract {
         assertThat(walksWithMatches).isGreaterThanOrEqualTo(2 * 2 * 10);
     }
 
+    /**
+     * Pages of one outcome kind, rare (V45's partial indexes, its kind written into the statement: ADR 0085) or not,
+     * of every team, a team, a server, one or two operations: the same rows on every fetch (a prepared statement
+     * changes plan from its sixth execution), and walked page by page exactly the filter's matches, newest first.
+     */
+    @Test
+    void pagesOfOneOutcomeAreTheSameOnEveryFetchAndWalkExactlyTheirMatches() {
+        AuditHistory history = emptyHistory();
+        ServerId other = new ServerId(777);
+        List<Operation> operations = List.of(Operation.RESTORE_SNAPSHOT, Operation.CREATE_SNAPSHOT,
+                Operation.DELETE_SNAPSHOT);
+        List<RecordedAuditEvent> recorded = new ArrayList<>();
+        for (int i = 0; i < 140; i++) {
+            Outcome outcome = switch (i % 7) {
+                case 0 -> new Outcome.Failed(ReasonCode.PROVIDER_TIMEOUT, "provider timed out");
+                case 1 -> new Outcome.Unresolved(ReasonCode.PROVIDER_TIMEOUT, "no answer");
+                case 2 -> new Outcome.Unverifiable(ReasonCode.PROVIDER_TIMEOUT, "cannot confirm");
+                case 3 -> new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED);
+                case 4 -> new Outcome.Completed();
+                default -> new Outcome.Accepted();
+            };
+            int round = i / 7; // each kind once a round; team, operation and server vary independently over rounds
+            recorded.add(history.append(new AuditEvent(T0.plusSeconds(i), round % 2 == 0 ? GREEN : BLUE,
+                    new RequestId("o" + i), operations.get(round % 3), Optional.of(round % 5 == 1 ? other : SERVER),
+                    Optional.empty(), outcome, OptionalInt.empty(), Map.of())));
+        }
+        int walksWithMatches = 0;
+        for (Outcome.Kind kind : List.of(Outcome.Kind.FAILED, Outcome.Kind.UNRESOLVED, Outcome.Kind.UNVERIFIABLE,
+                Outcome.Kind.REJECTED, Outcome.Kind.COMPLETED)) {
+            AuditEventFilter ofKind = AuditEventFilter.everything().withOutcome(kind);
+            for (AuditEventFilter filter : List.of(ofKind, ofKind.withOperation(Operation.RESTORE_SNAPSHOT),
+                    ofKind.forTeam(BLUE).withOperation(Operation.CREATE_SNAPSHOT), ofKind.forServer(other),
+                    ofKind.forTeam(GREEN).forServer(SERVER),
+                    ofKind.withOperations(Set.of(Operation.CREATE_SNAPSHOT, Operation.DELETE_SNAPSHOT)))) {
+                List<RecordedAuditEvent> expected = recorded.stream().filter(filter::matches)
+                        .sorted(Comparator.comparingLong(RecordedAuditEvent::sequence).reversed()).toList();
+                AuditQuery first = new AuditQuery(filter, OptionalLong.empty(), 3);
+                for (int fetch = 0; fetch < 10; fetch++) {
+                    assertThat(history.query(first)).as("%s, fetch %d", filter, fetch)
+                            .isEqualTo(expected.subList(0, Math.min(3, expected.size())));
+                }
+                List<RecordedAuditEvent> walked = new ArrayList<>();
+                List<RecordedAuditEvent> page = history.query(first);
+                while (!page.isEmpty()) {
+                    walked.addAll(page);
+                    page = history.query(first.before(page.getLast().sequence()));
+                }
+                assertThat(walked).as("%s, pages of 3", filter).isEqualTo(expected);
+                walksWithMatches += expected.isEmpty() ? 0 : 1;
+            }
+        }
+        assertThat(walksWithMatches).isEqualTo(5 * 6);
+    }
+
     @Test
     void pagesWithTheSequenceCursorWithoutGapsOrDuplicates() {
         AuditHistory history = emptyHistory();
