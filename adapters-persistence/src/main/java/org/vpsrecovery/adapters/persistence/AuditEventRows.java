@@ -213,9 +213,10 @@ public final class AuditEventRows {
                     cb.lessThan(row.<Long>get("sequence"), checkedFrom),
                     cb.lessThan(row.<Instant>get("occurredAt"), filter.to().orElseThrow()))));
             filter.requestId().ifPresent(id -> where.add(cb.equal(row.get("requestId"), id.value())));
-            // The same expression as V15's index on the actor's subject in the chained detail (ADR 0034).
+            // The same expression as V15's index on the actor's subject in the chained detail (ADR 0034), its key
+            // written in the SQL: bound, a generic plan's expression would not be the index's (as ADR 0085's kinds).
             filter.actorSubject().ifPresent(subject -> where.add(cb.equal(cb.function("jsonb_extract_path_text",
-                    String.class, row.get("detail"), cb.literal(Actor.SUBJECT)), subject)));
+                    String.class, row.get("detail"), new LiteralExpression<>(Actor.SUBJECT)), subject)));
             beforeSequence.ifPresent(before -> where.add(cb.lessThan(row.<Long>get("sequence"), before)));
             query.select(row);
             if (!where.isEmpty()) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
@@ -125,29 +128,71 @@ class JdbcAuditHistoryContractTest extends AuditHistoryContract {
         for (int fetch = 0; fetch < 12; fetch++) {
             assertThat(history.query(page)).as("fetch %d", fetch).isEqualTo(failures.subList(0, 4));
         }
-        // The pool's one connection: the session that prepared the page.
-        String prepared = null;
-        try (Connection session = DelegatingDataSource.unwrapDataSource(context.getBean(DataSource.class)).getConnection();
-             Statement statement = session.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT statement FROM pg_prepared_statements"
-                     + " WHERE NOT from_sql AND statement LIKE '%outcome_kind%' AND generic_plans > 0")) {
-            while (rs.next()) {
-                prepared = rs.getString(1);
+        String prepared = preparedOnItsGenericPlan(context, "outcome_kind");
+        assertThat(prepared).as("the page's statement, on its generic plan").isNotNull().contains("'FAILED'");
+        assertThat(genericPlan(fresh, prepared)).contains("audit_event_rare_outcome_operation");
+    }
+
+    /**
+     * A page of one actor's events, fetched as the service fetches it, reaches its generic plan, and that plan can
+     * read V15's expression index: the statement names the detail's key, so its expression is the index's. With the
+     * key bound, the generic plan's expression would differ from the index's and walk every event.
+     */
+    @Test
+    void anActorsPageOnItsGenericPlanReadsTheActorIndex() throws SQLException {
+        TestDatabase fresh = DATABASE.anotherMigrated();
+        ApplicationContext context = contexts.onOneConnection(fresh);
+        AuditHistory history = context.getBean(AuditHistory.class);
+        List<RecordedAuditEvent> alices = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String subject = i % 5 == 0 ? "alice" : "bob";
+            RecordedAuditEvent appended = history.append(new AuditEvent(T0.plusSeconds(i), BLUE, new RequestId("a" + i),
+                    Operation.CREATE_SNAPSHOT, Optional.of(new ServerId(700)), Optional.empty(), new Outcome.Accepted(),
+                    OptionalInt.empty(), Map.of(Actor.SUBJECT, subject)));
+            if (subject.equals("alice")) {
+                alices.addFirst(appended);
             }
         }
-        assertThat(prepared).as("the page's statement, on its generic plan").isNotNull().contains("'FAILED'");
+        fresh.execute("ANALYZE audit_event");
+        AuditQuery page = new AuditQuery(AuditEventFilter.everything().byActor("alice"), OptionalLong.empty(), 4);
+        for (int fetch = 0; fetch < 12; fetch++) {
+            assertThat(history.query(page)).as("fetch %d", fetch).isEqualTo(alices.subList(0, 4));
+        }
+        String prepared = preparedOnItsGenericPlan(context, "jsonb_extract_path_text");
+        assertThat(prepared).as("the page's statement, on its generic plan").isNotNull().contains("'" + Actor.SUBJECT + "'");
+        assertThat(genericPlan(fresh, prepared)).contains("audit_event_actor_subject");
+    }
+
+    /** The last statement the pool's one connection prepared, holding {@code fragment}, that has run a generic plan. */
+    private static String preparedOnItsGenericPlan(ApplicationContext context, String fragment) throws SQLException {
+        String prepared = null;
+        try (Connection session = DelegatingDataSource.unwrapDataSource(context.getBean(DataSource.class)).getConnection();
+             PreparedStatement statement = session.prepareStatement("SELECT statement FROM pg_prepared_statements"
+                     + " WHERE NOT from_sql AND strpos(statement, ?) > 0 AND generic_plans > 0")) {
+            statement.setString(1, fragment);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    prepared = rs.getString(1);
+                }
+            }
+        }
+        return prepared;
+    }
+
+    /** {@code prepared}'s generic plan, as EXPLAIN shows it with sequential scans off (a small table: can an index serve). */
+    private static String genericPlan(TestDatabase database, String prepared) throws SQLException {
         // Its $n placeholders as text: the simple protocol, which binds none of them.
-        String simple = fresh.url() + (fresh.url().contains("?") ? "&" : "?") + "preferQueryMode=simple";
+        String simple = database.url() + (database.url().contains("?") ? "&" : "?") + "preferQueryMode=simple";
         StringBuilder plan = new StringBuilder();
-        try (Connection connection = DriverManager.getConnection(simple, fresh.user(), fresh.password());
+        try (Connection connection = DriverManager.getConnection(simple, database.user(), database.password());
              Statement statement = connection.createStatement()) {
-            statement.execute("SET enable_seqscan = off"); // a table of 60 rows: seen whether the index can serve
+            statement.execute("SET enable_seqscan = off");
             try (ResultSet rs = statement.executeQuery("EXPLAIN (GENERIC_PLAN) " + prepared)) {
                 while (rs.next()) {
                     plan.append(rs.getString(1)).append('\n');
                 }
             }
         }
-        assertThat(plan.toString()).contains("audit_event_rare_outcome_operation");
+        return plan.toString();
     }
 }
