@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -107,13 +106,7 @@ class BuildMigrationsTest {
     }
 
     private static void migrate(TestDatabase database, String target) {
-        var configuration = Flyway.configure()
-                .dataSource(database.url(), database.user(), database.password())
-                .locations("classpath:db/migration");
-        if (target != null) {
-            configuration.target(target);
-        }
-        configuration.load().migrate();
+        PostgresServer.migrateTo(database, target);
     }
 
     private static BuildMigrations build() throws Exception {

@@ -95,13 +95,7 @@ class MigrationsAtStartEndToEndTest {
     private TestDatabase migrated(String target) {
         TestDatabase database = PostgresServer.shared().createDatabase();
         databases.add(database);
-        var configuration = Flyway.configure()
-                .dataSource(database.url(), database.user(), database.password())
-                .locations("classpath:db/migration");
-        if (target != null) {
-            configuration.target(target);
-        }
-        configuration.load().migrate();
+        PostgresServer.migrateTo(database, target);
         return database;
     }
 

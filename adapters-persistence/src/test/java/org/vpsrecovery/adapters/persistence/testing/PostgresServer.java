@@ -158,11 +158,18 @@ public final class PostgresServer {
 
     /** Applies the module's Flyway migrations, as the owner (this server's user). */
     public static void migrate(TestDatabase database) {
-        Flyway.configure()
+        migrateTo(database, null);
+    }
+
+    /** Applies the module's Flyway migrations up to version {@code target} (all of them when null), as the owner. */
+    public static void migrateTo(TestDatabase database, String target) {
+        var configuration = Flyway.configure()
                 .dataSource(database.url(), database.user(), database.password())
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+                .locations("classpath:db/migration");
+        if (target != null) {
+            configuration.target(target);
+        }
+        configuration.load().migrate();
     }
 
     void drop(String database) {
