@@ -23,6 +23,7 @@ import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.RecoveryOperations;
@@ -89,7 +90,7 @@ public final class AuditedAttempts {
      * it is not held for approval again.
      */
     public <T> T asApproved(RecoveryOperation approved, Supplier<T> work) {
-        if (approved.state() != org.vpsrecovery.domain.operation.OperationState.APPROVED) {
+        if (approved.state() != OperationState.APPROVED) {
             throw new IllegalArgumentException("operation " + approved.id() + " is not approved");
         }
         RecoveryOperation outer = APPROVED.get();
@@ -408,6 +409,23 @@ public final class AuditedAttempts {
             appendIntent(event(new Outcome.Accepted(), OptionalInt.empty(), null), otherwise);
         }
 
+        /**
+         * The intent of an operation already stored: if the history cannot take it, the operation must not stay open
+         * without it, so it is ended at once ({@code FAILED}, written when the history can) and nothing is asked of
+         * VPS.org.
+         */
+        private void appendIntentOrEnd(AuditEvent intent, RecoveryOperation stored, String otherwise) {
+            try {
+                appendIntent(intent, otherwise);
+            } catch (RecoveryException noIntent) {
+                String why = "its intent could not be recorded, so " + otherwise;
+                writer.appendOrDefer(event(new Outcome.Failed(ReasonCode.PLATFORM_UNAVAILABLE, why), OptionalInt.empty(), null));
+                move(stored, stored.state() == OperationState.ACCEPTED
+                        ? stored.refused(clock.instant(), why) : stored.safetySnapshotFailed(clock.instant(), why));
+                throw new AlreadyAudited(noIntent);
+            }
+        }
+
         private void appendIntent(AuditEvent intent, String otherwise) {
             try {
                 writer.appendNow(intent);
@@ -441,15 +459,7 @@ public final class AuditedAttempts {
                 throw new PlatformUnavailable("the platform cannot store the operation now, so VPS.org was not "
                         + "called; try again shortly", HISTORY_RETRY_AFTER, storeDown);
             }
-            try {
-                appendIntent(intent, "VPS.org was not called");
-            } catch (RecoveryException noIntent) {
-                // An operation must not stay open without its intent: ended at once, nothing was asked of VPS.org.
-                String why = "its intent could not be recorded, so VPS.org was not called";
-                writer.appendOrDefer(event(new Outcome.Failed(ReasonCode.PLATFORM_UNAVAILABLE, why), OptionalInt.empty(), null));
-                move(accepted, accepted.refused(clock.instant(), why));
-                throw new AlreadyAudited(noIntent);
-            }
+            appendIntentOrEnd(intent, accepted, "VPS.org was not called");
             return call(accepted, call, produced);
         }
 
@@ -475,15 +485,7 @@ public final class AuditedAttempts {
                 throw new AlreadyAudited(new RecoveryDenied(ReasonCode.APPROVAL_ALREADY_DECIDED,
                         "operation " + approved.id() + " was ended elsewhere first; nothing was done"));
             }
-            try {
-                appendIntent(otherwise);
-            } catch (RecoveryException noIntent) {
-                String why = "its intent could not be recorded, so " + otherwise;
-                writer.appendOrDefer(event(new Outcome.Failed(ReasonCode.PLATFORM_UNAVAILABLE, why), OptionalInt.empty(), null));
-                move(started, started.state() == org.vpsrecovery.domain.operation.OperationState.ACCEPTED
-                        ? started.refused(clock.instant(), why) : started.safetySnapshotFailed(clock.instant(), why));
-                throw new AlreadyAudited(noIntent);
-            }
+            appendIntentOrEnd(event(new Outcome.Accepted(), OptionalInt.empty(), null), started, otherwise);
             return started;
         }
 
