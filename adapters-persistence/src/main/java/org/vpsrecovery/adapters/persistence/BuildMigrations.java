@@ -4,12 +4,14 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,12 +24,12 @@ import java.util.zip.CRC32;
  * counts as current; anything else (no history, a pending, failed or edited migration, a database ahead of
  * the build, a row Flyway wrote for something else) is not, and Flyway then migrates or refuses as it always did.
  *
- * <p>The files are named by {@link #LIST} (kept equal to {@code db/migration} by {@code BuildMigrationsTest}):
- * listing the directory inside the shaded jar would walk its ~22,500 entries at every start.
+ * <p>The files are named by {@link #LIST}, which the build makes from {@code db/migration} (the antrun step of this
+ * module's pom): listing the directory inside the shaded jar would walk its ~22,500 entries at every start.
  */
 public final class BuildMigrations {
 
-    /** One file name of {@code db/migration} a line, in version order. */
+    /** One file name of {@code db/migration} a line, in no particular order (the build lists them by name). */
     public static final String LIST = "META-INF/vps-recovery/migrations.txt";
     static final String LOCATION = "db/migration/";
 
@@ -59,6 +61,7 @@ public final class BuildMigrations {
                         checksum(loader, LOCATION + script)));
             }
         }
+        migrations.sort(Comparator.comparing(Migration::version, BuildMigrations::compareVersions));
         return new BuildMigrations(migrations);
     }
 
@@ -109,6 +112,21 @@ public final class BuildMigrations {
             }
             return index == migrations.size();
         }
+    }
+
+    /** Flyway's order of versions: part by part as numbers, so that 2 comes before 10 and 1.1 after 1. */
+    static int compareVersions(String left, String right) {
+        String[] leftParts = left.split("\\.");
+        String[] rightParts = right.split("\\.");
+        for (int i = 0; i < Math.max(leftParts.length, rightParts.length); i++) {
+            BigInteger leftPart = i < leftParts.length ? new BigInteger(leftParts[i]) : BigInteger.ZERO;
+            BigInteger rightPart = i < rightParts.length ? new BigInteger(rightParts[i]) : BigInteger.ZERO;
+            int order = leftPart.compareTo(rightPart);
+            if (order != 0) {
+                return order;
+            }
+        }
+        return 0;
     }
 
     private static BufferedReader reader(ClassLoader loader, String resource) throws IOException {

@@ -28,7 +28,7 @@ class BuildMigrationsTest {
     }
 
     @Test
-    void theListNamesEveryFileOfTheMigrationDirectoryInVersionOrder() throws Exception {
+    void theBuildListsEveryFileOfTheMigrationDirectoryAndTheyAreReadInFlywaysOrder() throws Exception {
         List<String> files;
         try (Stream<Path> directory = Files.list(Path.of(resource(BuildMigrations.LOCATION)))) {
             files = directory.map(path -> path.getFileName().toString())
@@ -38,9 +38,22 @@ class BuildMigrationsTest {
         List<String> listed = Files.readAllLines(Path.of(resource(BuildMigrations.LIST))).stream()
                 .filter(line -> !line.isBlank()).toList();
 
-        assertThat(listed)
-                .as("add a new migration's file name to " + BuildMigrations.LIST + " (last line)")
+        assertThat(listed).as("the list the build made from db/migration").containsExactlyInAnyOrderElementsOf(files);
+        assertThat(BuildMigrations.read(getClass().getClassLoader()).migrations())
+                .extracting(BuildMigrations.Migration::script)
                 .containsExactlyElementsOf(files);
+    }
+
+    @Test
+    void versionsCompareAsFlywayComparesThem() {
+        List<String> versions = List.of("1", "2", "10", "1.1", "1.10", "1.2", "2.0.1", "02", "100", "9.9.9");
+        for (String left : versions) {
+            for (String right : versions) {
+                assertThat(Integer.signum(BuildMigrations.compareVersions(left, right)))
+                        .as(left + " against " + right)
+                        .isEqualTo(Integer.signum(MigrationVersion.fromVersion(left).compareTo(MigrationVersion.fromVersion(right))));
+            }
+        }
     }
 
     @Test
