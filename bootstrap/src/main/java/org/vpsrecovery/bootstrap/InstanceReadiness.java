@@ -1,6 +1,7 @@
 package org.vpsrecovery.bootstrap;
 
-import io.micronaut.context.BeanProvider;
+import io.micronaut.context.BeanContext;
+import io.micronaut.context.BeanRegistration;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.flyway.event.MigrationFinishedEvent;
@@ -27,19 +28,21 @@ public class InstanceReadiness implements HealthIndicator {
     static final String NAME = "instance";
 
     private final MigrationsApplied migrations;
-    private final BeanProvider<ClusterJobs> jobs;
+    private final BeanContext context;
     private final Drain drain;
 
-    public InstanceReadiness(MigrationsApplied migrations, BeanProvider<ClusterJobs> jobs, Drain drain) {
+    public InstanceReadiness(MigrationsApplied migrations, BeanContext context, Drain drain) {
         this.migrations = migrations;
-        this.jobs = jobs;
+        this.context = context;
         this.drain = drain;
     }
 
     @Override
     public Publisher<HealthResult> getResult() {
         boolean migrated = migrations.applied();
-        String scheduler = jobs.find(null).map(ClusterJobs::state).orElse("not started");
+        // The jobs as built so far: a probe must not build them itself (they are built once the server listens).
+        String scheduler = context.getActiveBeanRegistrations(ClusterJobs.class).stream().findFirst()
+                .map(BeanRegistration::bean).map(ClusterJobs::state).orElse("not started");
         boolean draining = drain.isDraining();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("migrations", migrated ? "applied" : "pending");
