@@ -4,11 +4,11 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
-import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
@@ -27,12 +27,11 @@ import org.vpsrecovery.domain.port.IdempotencyRecords;
  * 0025), the policies' scheduled runs ({@link PolicyRunJobs}, ADR 0028), and the drift scan ({@link DriftScanJobs}, ADR 0035), two-person approvals ({@link ApprovalJobs}, ADR 0040). A run missed while every
  * instance was down happens once at the next start, not once per missed tick. ADR 0024.
  *
- * <p>Built and started once the HTTP server listens, as the listener of its {@link ServerStartupEvent}, on
- * the thread that started the server: the jobs' services, db-scheduler and its first runs are no work the
- * first request needs (ADR 0066, ADR 0091). A wrong setting still stops the start with the setting named
- * (the event's listeners are part of the server's start). Readiness says "not started" until then.
+ * <p>Built with the context (a wrong setting stops the start), but started once the HTTP server listens:
+ * its start writes a row per job and its first runs call VPS.org, work the first request need not wait
+ * behind (ADR 0066). Readiness says "not started" until then.
  */
-@Singleton
+@Context
 public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterJobs.class);

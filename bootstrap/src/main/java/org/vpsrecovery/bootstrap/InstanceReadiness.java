@@ -1,7 +1,6 @@
 package org.vpsrecovery.bootstrap;
 
-import io.micronaut.context.BeanContext;
-import io.micronaut.context.BeanRegistration;
+import io.micronaut.context.BeanProvider;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.flyway.event.MigrationFinishedEvent;
@@ -28,21 +27,19 @@ public class InstanceReadiness implements HealthIndicator {
     static final String NAME = "instance";
 
     private final MigrationsApplied migrations;
-    private final BeanContext context;
+    private final BeanProvider<ClusterJobs> jobs;
     private final Drain drain;
 
-    public InstanceReadiness(MigrationsApplied migrations, BeanContext context, Drain drain) {
+    public InstanceReadiness(MigrationsApplied migrations, BeanProvider<ClusterJobs> jobs, Drain drain) {
         this.migrations = migrations;
-        this.context = context;
+        this.jobs = jobs;
         this.drain = drain;
     }
 
     @Override
     public Publisher<HealthResult> getResult() {
         boolean migrated = migrations.applied();
-        // The jobs as built so far: a probe must not build them itself (they are built once the server listens).
-        String scheduler = context.getActiveBeanRegistrations(ClusterJobs.class).stream().findFirst()
-                .map(BeanRegistration::bean).map(ClusterJobs::state).orElse("not started");
+        String scheduler = jobs.find(null).map(ClusterJobs::state).orElse("not started");
         boolean draining = drain.isDraining();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("migrations", migrated ? "applied" : "pending");

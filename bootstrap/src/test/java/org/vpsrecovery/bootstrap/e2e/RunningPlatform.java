@@ -70,17 +70,6 @@ final class RunningPlatform implements AutoCloseable {
      */
     static RunningPlatform start(TestDatabase database, VpsOrgSimulator simulator, Map<String, Object> overrides,
                                  Clock clock) {
-        Map<String, Object> properties = properties(database, simulator, overrides);
-        ApplicationContextBuilder builder = ApplicationContext.builder().properties(properties);
-        if (clock != null) {
-            builder.beanDefinitions(RuntimeBeanDefinition.builder(Clock.class, () -> clock).singleton(true)
-                    .replaces(Clock.class).build());
-        }
-        return new RunningPlatform(builder.run(EmbeddedServer.class), Path.of(properties.get("vpsr.data-directory").toString()));
-    }
-
-    /** The platform's settings as {@link #start} gives them, for a test that starts a context of its own. */
-    static Map<String, Object> properties(TestDatabase database, VpsOrgSimulator simulator, Map<String, Object> overrides) {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("micronaut.server.port", -1);
         properties.put("micronaut.server.host", "127.0.0.1");
@@ -122,7 +111,12 @@ final class RunningPlatform implements AutoCloseable {
         // Likewise drift scans (DriftScanJobs.scanRound): a timed scan would add drift events to other suites' histories.
         properties.put("vpsr.drift.scan-every", "1h");
         properties.putAll(overrides);
-        return properties;
+        ApplicationContextBuilder builder = ApplicationContext.builder().properties(properties);
+        if (clock != null) {
+            builder.beanDefinitions(RuntimeBeanDefinition.builder(Clock.class, () -> clock).singleton(true)
+                    .replaces(Clock.class).build());
+        }
+        return new RunningPlatform(builder.run(EmbeddedServer.class), dataDirectory);
     }
 
     Answer send(String method, String path, String token, String body, Map<String, String> headers) {
