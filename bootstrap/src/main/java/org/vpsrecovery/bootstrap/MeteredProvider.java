@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.vpsrecovery.domain.backup.Backup;
@@ -57,6 +60,15 @@ public final class MeteredProvider implements SnapshotProvider, BackupProvider {
         }
     }
 
+    /** The outcome tag of a call that ended with {@code failure} (null: ok), as {@link #timed} names it. */
+    private static String outcome(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException wrapped && wrapped.getCause() != null ? wrapped.getCause() : failure;
+        if (cause == null) {
+            return "ok";
+        }
+        return cause instanceof ProviderFailure provider ? provider.kind().name().toLowerCase(Locale.ROOT) : "error";
+    }
+
     /** The timer of one operation and outcome; a few dozen at most (8 operations x ok, error and the failure kinds). */
     Timer timer(String operation, String outcome) {
         return timers.computeIfAbsent(operation + '/' + outcome, key -> Timer.builder("vpsr.provider.calls")
@@ -70,6 +82,20 @@ public final class MeteredProvider implements SnapshotProvider, BackupProvider {
     @Override
     public List<Snapshot> listSnapshots(Optional<ServerId> server) {
         return timed("list_snapshots", () -> snapshots.listSnapshots(server));
+    }
+
+    /** Timed from the call to the answer, under the same timer as the blocking list. */
+    @Override
+    public CompletableFuture<List<Snapshot>> listSnapshotsWhenAnswered(Optional<ServerId> server, Executor blocking) {
+        long start = System.nanoTime();
+        CompletableFuture<List<Snapshot>> answer;
+        try {
+            answer = snapshots.listSnapshotsWhenAnswered(server, blocking);
+        } catch (RuntimeException failure) {
+            answer = CompletableFuture.failedFuture(failure);
+        }
+        return answer.whenComplete((listed, failure) -> timer("list_snapshots", outcome(failure))
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
     }
 
     @Override

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.adapters.http.provider.ApiToken;
 import org.vpsrecovery.adapters.http.provider.VpsOrgClient;
 import org.vpsrecovery.adapters.http.provider.VpsOrgSettings;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
+import org.vpsrecovery.simulator.Fault;
 import org.vpsrecovery.simulator.SimulatorOptions;
 import org.vpsrecovery.simulator.VpsOrgSimulator;
 
@@ -39,6 +41,24 @@ class MeteredProviderTest {
             assertThat(missing.count()).isEqualTo(1);
             assertThat(provider.timer("list_snapshots", "ok")).isSameAs(listed);
             assertThat(registry.find("vpsr.provider.calls").timers()).hasSize(2);
+        }
+    }
+
+    @Test
+    void timesAListAnsweredWithoutAWaitingThreadWhenItsAnswerArrivesUnderTheSameTimer() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (VpsOrgSimulator simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
+             VpsOrgClient client = VpsOrgClient.connect(
+                     VpsOrgSettings.defaults(simulator.baseUri(), new ApiToken(VpsOrgSimulator.DEMO_TOKEN)))) {
+            MeteredProvider provider = new MeteredProvider(client, client, registry);
+
+            assertThat(provider.listSnapshotsWhenAnswered(Optional.empty(), Runnable::run).get(30, TimeUnit.SECONDS)).hasSize(2);
+            simulator.faults().add(Fault.rateLimited(java.time.Duration.ofSeconds(120)).on("GET", "/api/v1/snapshots/"));
+            assertThatThrownBy(() -> provider.listSnapshotsWhenAnswered(Optional.empty(), Runnable::run).get(30, TimeUnit.SECONDS))
+                    .cause().isInstanceOf(ProviderFailure.class);
+
+            assertThat(provider.timer("list_snapshots", "ok").count()).isEqualTo(1);
+            assertThat(provider.timer("list_snapshots", "rate_limited").count()).isEqualTo(1);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -13,6 +14,9 @@ import java.util.function.Supplier;
  * yet, so what it gets is as fresh as a read of its own would have been. With {@code n} callers
  * asking for the same key at once, the provider sees about one read per read's duration instead of
  * {@code n}.
+ *
+ * <p>{@link #read} waits on the calling thread; {@link #readWhenAnswered} never waits: it hands back a future
+ * and starts its read when the one under way ends, on the thread that ends it. Both share the same reads.
  */
 final class ReadsInTurn<K, V> {
 
@@ -62,6 +66,64 @@ final class ReadsInTurn<K, V> {
                 underWay.remove(key, mine);
             }
         }
+    }
+
+    /**
+     * The same sharing as {@link #read} without waiting: the answer comes as a future, which fails with the read's
+     * failure as raised (wrapped in a {@link CompletionException} by the future). {@code source} must not block: it
+     * starts a read and returns, and it may be called on the thread that ends the read under way.
+     */
+    CompletableFuture<V> readWhenAnswered(K key, Supplier<? extends CompletionStage<V>> source) {
+        CompletableFuture<V> mine = null;
+        CompletableFuture<V> before = null;
+        CompletableFuture<V> joined;
+        synchronized (this) {
+            joined = next.get(key);
+            if (joined == null) {
+                mine = new CompletableFuture<>();
+                before = underWay.get(key);
+                (before == null ? underWay : next).put(key, mine);
+            }
+        }
+        if (joined != null) {
+            joinedCount.increment();
+            // A copy: a caller cancelling its answer does not cancel the others'.
+            return joined.copy();
+        }
+        if (before == null) {
+            start(key, mine, source);
+        } else {
+            CompletableFuture<V> after = mine;
+            // The read under way started before this caller arrived: this one starts when it ends, whatever its end.
+            before.whenComplete((value, failure) -> {
+                synchronized (this) {
+                    next.remove(key, after);
+                    underWay.put(key, after);
+                }
+                start(key, after, source);
+            });
+        }
+        return mine.copy();
+    }
+
+    private void start(K key, CompletableFuture<V> mine, Supplier<? extends CompletionStage<V>> source) {
+        CompletionStage<V> read;
+        try {
+            read = source.get();
+        } catch (Throwable failure) {
+            read = CompletableFuture.failedFuture(failure);
+        }
+        read.whenComplete((value, failure) -> {
+            synchronized (this) {
+                underWay.remove(key, mine);
+            }
+            if (failure == null) {
+                mine.complete(value);
+            } else {
+                mine.completeExceptionally(failure instanceof CompletionException wrapped && wrapped.getCause() != null
+                        ? wrapped.getCause() : failure);
+            }
+        });
     }
 
     /** The shared read's value, or its failure rethrown as it was raised (a typed provider failure stays typed). */

@@ -3,6 +3,8 @@ package org.vpsrecovery.application.provider;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.backup.BackupDraft;
 import org.vpsrecovery.domain.backup.BackupId;
@@ -46,6 +48,14 @@ public final class SharedListReads implements SnapshotProvider, BackupProvider {
     public List<Snapshot> listSnapshots(Optional<ServerId> server) {
         Objects.requireNonNull(server, "server");
         return snapshotLists.read(server, () -> List.copyOf(snapshots.listSnapshots(server)));
+    }
+
+    /** The same shared read without a waiting thread: joined by {@link #listSnapshots}'s callers and joining theirs. */
+    @Override
+    public CompletableFuture<List<Snapshot>> listSnapshotsWhenAnswered(Optional<ServerId> server, Executor blocking) {
+        Objects.requireNonNull(server, "server");
+        return snapshotLists.readWhenAnswered(server,
+                () -> snapshots.listSnapshotsWhenAnswered(server, blocking).thenApply(List::copyOf));
     }
 
     @Override

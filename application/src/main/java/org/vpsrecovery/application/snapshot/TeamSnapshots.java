@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.vpsrecovery.application.recoverypoint.kind.RecoveryPoints;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
@@ -42,16 +44,37 @@ public final class TeamSnapshots implements ListSnapshotsUseCase, RecoveryPoints
 
     private List<Snapshot> list(TeamId team, Optional<ServerId> server) {
         Set<ServerId> owned = ownership.serversOf(team);
-        if (owned.isEmpty() || server.filter(s -> !owned.contains(s)).isPresent()) {
+        if (listsNothing(owned, server)) {
             return List.of();
         }
-        return snapshots.listSnapshots(server).stream().filter(s -> owned.contains(s.server().id())).toList();
+        return ownedOnly(snapshots.listSnapshots(server), owned);
+    }
+
+    private static boolean listsNothing(Set<ServerId> owned, Optional<ServerId> server) {
+        return owned.isEmpty() || server.filter(s -> !owned.contains(s)).isPresent();
+    }
+
+    private static List<Snapshot> ownedOnly(List<Snapshot> listed, Set<ServerId> owned) {
+        return listed.stream().filter(s -> owned.contains(s.server().id())).toList();
     }
 
     /** Another team's server lists as empty, exactly as a server with no snapshot would. */
     @Override
     public List<Snapshot> listSnapshots(ListSnapshotsQuery query) {
         return list(query.context().team(), query.server());
+    }
+
+    /**
+     * The same list and filter without a waiting thread. The ownership is read on the calling thread: the configured
+     * teams, in memory (an ownership that had to wait would have to be read on {@code blocking} first).
+     */
+    @Override
+    public CompletableFuture<List<Snapshot>> listSnapshotsWhenAnswered(ListSnapshotsQuery query, Executor blocking) {
+        Set<ServerId> owned = ownership.serversOf(query.context().team());
+        if (listsNothing(owned, query.server())) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return snapshots.listSnapshotsWhenAnswered(query.server(), blocking).thenApply(listed -> ownedOnly(listed, owned));
     }
 
     /** Empty when the snapshot is missing or belongs to another team: the two are never told apart. */

@@ -2,6 +2,8 @@ package org.vpsrecovery.domain.port;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotDraft;
@@ -12,6 +14,16 @@ public interface SnapshotProvider {
 
     /** All snapshots of the platform's account, or of one server. */
     List<Snapshot> listSnapshots(Optional<ServerId> server);
+
+    /**
+     * The same list, completed once answered, for callers that must not wait (an event loop): whatever has to
+     * wait runs on {@code blocking}. Fails with the {@link ProviderFailure} {@link #listSnapshots} would throw
+     * (possibly wrapped in a {@link java.util.concurrent.CompletionException}). By default the whole blocking
+     * list runs on {@code blocking}, so every adapter is correct without overriding it.
+     */
+    default CompletableFuture<List<Snapshot>> listSnapshotsWhenAnswered(Optional<ServerId> server, Executor blocking) {
+        return CompletableFuture.supplyAsync(() -> listSnapshots(server), blocking);
+    }
 
     /** Starts a snapshot; the answer is normally in progress. Never retried blindly. */
     Snapshot createSnapshot(SnapshotDraft draft);

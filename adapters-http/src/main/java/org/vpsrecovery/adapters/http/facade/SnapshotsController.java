@@ -20,8 +20,11 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.inject.Named;
 import jakarta.validation.Valid;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.PageJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotRestoreJson;
@@ -44,12 +47,14 @@ import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.domain.snapshot.SnapshotName;
 
-/** VPS.org's snapshot API, governed. The use cases block (provider, database): never on the event loop. */
+/**
+ * VPS.org's snapshot API, governed. The use cases block (provider, database): never on the event loop, except the
+ * team's list, which waits on no thread (ADR 0090).
+ */
 @Controller("/api/v1/snapshots")
 @Tag(name = "snapshots", description = "VPS.org's snapshots of the team's servers: at most 5 per server")
 @ProblemResponses.Common
 @ProblemResponses.Provider
-@ExecuteOn(TaskExecutors.BLOCKING)
 public class SnapshotsController {
 
     private final ListSnapshotsUseCase list;
@@ -59,10 +64,12 @@ public class SnapshotsController {
     private final PlanDestructiveWorkUseCase plans;
     private final RequestBodies bodies;
     private final IdempotentRequests idempotent;
+    private final ExecutorService blocking;
 
     public SnapshotsController(ListSnapshotsUseCase list, CreateSnapshotUseCase create,
                                RestoreSnapshotUseCase restore, DeleteSnapshotUseCase delete, PlanDestructiveWorkUseCase plans,
-                               RequestBodies bodies, IdempotentRequests idempotent) {
+                               RequestBodies bodies, IdempotentRequests idempotent,
+                               @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
         this.list = list;
         this.create = create;
         this.restore = restore;
@@ -70,22 +77,30 @@ public class SnapshotsController {
         this.plans = plans;
         this.bodies = bodies;
         this.idempotent = idempotent;
+        this.blocking = blocking;
     }
 
+    /**
+     * On the event loop: the list is read without a waiting thread and its answer written where it arrives; whatever
+     * would wait runs on the blocking executor (ADR 0090).
+     */
     @Get("/")
     @Operation(summary = "The team's snapshots",
             description = "VPS.org's list, narrowed to the servers of the caller's team; `server_id` narrows it to one.")
-    public PageJson<SnapshotJson> listSnapshots(HttpRequest<?> request,
+    public CompletableFuture<PageJson<SnapshotJson>> listSnapshots(HttpRequest<?> request,
             @Parameter(description = "only this server's snapshots", schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.ID, maxLength = OpenApiPatterns.ID_MAX_LENGTH))
             @Nullable @QueryValue("server_id") String serverId) {
         Optional<ServerId> server = Optional.ofNullable(serverId)
                 .map(raw -> new ServerId(RequestFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
-        return FacadeJsonMapper.snapshots(list.listSnapshots(new ListSnapshotsQuery(RequestAttributes.callContext(request), server)));
+        return Answers.unwrapped(list.listSnapshotsWhenAnswered(
+                new ListSnapshotsQuery(RequestAttributes.callContext(request), server), blocking)
+                .thenApply(FacadeJsonMapper::snapshots));
     }
 
     /** An extension VPS.org lacks: one snapshot by id. */
     @Get("/{snapshot_id}/")
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "One snapshot", description = "An extension VPS.org lacks: one of the team's snapshots by id.")
     @ProblemResponses.NotFound
     public SnapshotJson getSnapshot(HttpRequest<?> request, @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId) {
@@ -97,6 +112,7 @@ public class SnapshotsController {
     }
 
     @Post(value = "/", consumes = MediaType.APPLICATION_JSON)
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "Create a snapshot of a server",
             description = "Refused before VPS.org is asked when the server already has 5 (SNAPSHOT_LIMIT_REACHED) or is "
                     + "being restored. Audited. With an Idempotency-Key a repeated request gets the first answer.",
@@ -122,6 +138,7 @@ public class SnapshotsController {
     }
 
     @Post("/{snapshot_id}/restore/")
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "Restore a server from one of its snapshots",
             description = "The server is then restoring for up to 15 minutes: meanwhile the platform refuses another "
                     + "restore and any deletion on it. Audited. No body. With dry_run=true: the plan instead (200, PlanJson), "
@@ -164,6 +181,7 @@ public class SnapshotsController {
     }
 
     @Delete("/{snapshot_id}/")
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "Delete a snapshot", description = "Permanent. Refused while its server is being restored (400 SERVER_RESTORING), and while a "
             + "restore reads it (409 RECOVERY_POINT_IN_USE), and while it is held (409 RECOVERY_POINT_HELD). Audited. "
             + "With dry_run=true: the plan instead (200), even when a policy refuses the delete; nothing is deleted.",

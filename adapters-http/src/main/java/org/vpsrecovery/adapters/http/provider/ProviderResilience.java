@@ -108,6 +108,56 @@ final class ProviderResilience {
         };
     }
 
+    /**
+     * One attempt that can be sent now without waiting, or empty: the circuit is not closed, or no connection is
+     * free at once (the caller then takes the blocking way, with its bounded waits). The attempt is ended once,
+     * by {@link Attempt#ended}, which gives the connection back and tells the breaker.
+     */
+    Optional<Attempt> attemptAtOnce() {
+        if (!connections.tryAcquirePermit()) {
+            return Optional.empty();
+        }
+        // Only a closed breaker: a half-open one's trial permits are left to the blocking way, which accounts for them.
+        if (!breaker.isClosed() || !breaker.tryAcquirePermit()) {
+            connections.releasePermit();
+            return Optional.empty();
+        }
+        return Optional.of(new Attempt());
+    }
+
+    /** An attempt made without Failsafe's executor: it holds a connection's permit until it ends. */
+    final class Attempt {
+
+        private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private Attempt() {
+        }
+
+        /** The attempt ended ({@code failure} null: it succeeded); only the first call counts. */
+        void ended(Throwable failure) {
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            connections.releasePermit();
+            if (failure == null) {
+                breaker.recordSuccess();
+            } else {
+                breaker.recordException(failure);
+            }
+        }
+    }
+
+    /** Whether the blocking way's retries would try again after this failure. */
+    boolean retries(Throwable failure) {
+        return worthRetrying(failure);
+    }
+
+    /** How long the blocking way would wait before its first retry after this failure (at least a Retry-After). */
+    Duration firstRetryDelay(Throwable failure) {
+        Duration floor = retryAfterFloor(failure);
+        return floor.isNegative() ? retrySettings.initialDelay() : floor;
+    }
+
     private static ProviderFailure noFreeConnection(String why) {
         return new ProviderFailure(Kind.UNAVAILABLE, "VPS.org could not be reached: all "
                 + "connections are busy with slow calls and " + why + "; nothing was sent",

@@ -29,6 +29,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -54,6 +58,7 @@ import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotDraft;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
+import reactor.core.publisher.Mono;
 
 /**
  * The VPS.org snapshot and backup API over HTTP, behind the domain's provider ports.
@@ -61,7 +66,9 @@ import org.vpsrecovery.domain.snapshot.SnapshotId;
  * <p>Blocking by design: the ports are synchronous and are called from the application's worker
  * threads. The Micronaut client underneath is asynchronous (Netty); this class waits on it through
  * {@link BlockingHttpClient}, which refuses to run on a Netty event loop, so never call the ports
- * from a non-blocking controller or a reactive chain without moving to a blocking executor first.
+ * from a non-blocking controller or a reactive chain without moving to a blocking executor first. The one
+ * exception is {@link #listSnapshotsWhenAnswered}, made for an event loop: it sends the first page through the
+ * reactive client and moves to a blocking executor for whatever would wait.
  *
  * <p>Every failure of the provider or of the network reaches the caller as a {@link ProviderFailure}
  * (mapping and retry rules: ADR 0010).
@@ -138,6 +145,63 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 page -> new Page<>(page.next(), page.results() == null ? null : mapper.snapshots(page.results())));
     }
 
+    /**
+     * The list without a waiting thread when it can be sent at once (the circuit closed, a connection free): the
+     * first page goes through the reactive client and is read, mapped and checked on the client's event loop when it
+     * arrives. Whatever would wait runs the blocking way on {@code blocking}: a list that cannot be sent at once (the
+     * whole list, as {@link #listSnapshots}), further pages, and a failure the blocking way would retry (the whole
+     * list again after the first retry's delay, so at most one attempt more than the blocking list makes alone).
+     */
+    @Override
+    public CompletableFuture<List<Snapshot>> listSnapshotsWhenAnswered(Optional<ServerId> server, Executor blocking) {
+        Call call = new Call("list snapshots" + server.map(s -> " of server " + s).orElse(""), false);
+        URI first = endpoint("api/v1/snapshots/", query(server, Optional.empty()));
+        Optional<ProviderResilience.Attempt> attempt = resilience.attemptAtOnce();
+        if (attempt.isEmpty()) {
+            return CompletableFuture.supplyAsync(() -> listSnapshots(server), blocking);
+        }
+        CompletableFuture<Reply> reply;
+        try {
+            reply = exchangeWhenAnswered(call, HttpMethod.GET, first);
+        } catch (RuntimeException failure) {
+            reply = CompletableFuture.failedFuture(failure);
+        }
+        return reply.handle((answer, failure) -> {
+            Page<Snapshot> page;
+            try {
+                if (failure != null) {
+                    throw unwrapped(failure);
+                }
+                page = read(call, answer, SnapshotPageWire.class,
+                        wire -> new Page<>(wire.next(), wire.results() == null ? null : mapper.snapshots(wire.results())));
+                if (page.results() == null) {
+                    throw failures.unreadable(call, 200, "no results", null);
+                }
+                attempt.get().ended(null);
+            } catch (RuntimeException attemptFailed) {
+                attempt.get().ended(attemptFailed);
+                if (!resilience.retries(attemptFailed)) {
+                    return CompletableFuture.<List<Snapshot>>failedFuture(attemptFailed);
+                }
+                Executor afterTheDelay = CompletableFuture.delayedExecutor(
+                        resilience.firstRetryDelay(attemptFailed).toNanos(), TimeUnit.NANOSECONDS, blocking);
+                return CompletableFuture.supplyAsync(() -> listSnapshots(server), afterTheDelay);
+            }
+            if (page.next() == null || page.next().isBlank()) {
+                return CompletableFuture.completedFuture(page.results());
+            }
+            Set<URI> seen = new HashSet<>(Set.of(first));
+            List<Snapshot> all = new ArrayList<>(page.results());
+            return CompletableFuture.supplyAsync(() -> listFrom(call, sameOrigin(call, page.next()), seen, all, SnapshotPageWire.class,
+                    wire -> new Page<>(wire.next(), wire.results() == null ? null : mapper.snapshots(wire.results()))), blocking);
+        }).thenCompose(listed -> listed);
+    }
+
+    private static RuntimeException unwrapped(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException wrapped && wrapped.getCause() != null ? wrapped.getCause() : failure;
+        return cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
+    }
+
     @Override
     public Snapshot createSnapshot(SnapshotDraft draft) {
         Call call = new Call("create a snapshot of server " + draft.server(), true);
@@ -207,9 +271,12 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
 
     /** Follows {@code next} links on the provider's own origin, at most {@code maxPages} pages. */
     private <W, T> List<T> listAll(Call call, URI first, Class<W> pageType, Function<W, Page<T>> toPage) {
-        List<T> all = new ArrayList<>();
-        Set<URI> seen = new HashSet<>();
-        URI next = first;
+        return listFrom(call, first, new HashSet<>(), new ArrayList<>(), pageType, toPage);
+    }
+
+    /** The pages from {@code next} on, added to {@code all}; {@code seen}: the pages already read. */
+    private <W, T> List<T> listFrom(Call call, URI next, Set<URI> seen, List<T> all, Class<W> pageType,
+                                    Function<W, Page<T>> toPage) {
         while (next != null) {
             if (!seen.add(next)) {
                 throw failures.unreadable(call, 200, "the next link points back to a page already read", null);
@@ -297,13 +364,18 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         });
     }
 
-    /** One HTTP exchange; a non-2xx answer comes back as a reply, only a missing answer throws. */
-    private Reply exchange(Call call, HttpMethod method, URI uri, Object body) {
+    private MutableHttpRequest<Object> request(HttpMethod method, URI uri) {
         MutableHttpRequest<Object> request = HttpRequest.create(method, uri.toString());
         request.bearerAuth(settings.apiToken().reveal())
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
                 .accept(MediaType.APPLICATION_JSON_TYPE)
                 .header(HttpHeaders.USER_AGENT, USER_AGENT);
+        return request;
+    }
+
+    /** One HTTP exchange; a non-2xx answer comes back as a reply, only a missing answer throws. */
+    private Reply exchange(Call call, HttpMethod method, URI uri, Object body) {
+        MutableHttpRequest<Object> request = request(method, uri);
         if (body != null) {
             try {
                 request.body(json.writeValueAsBytes(body));
@@ -327,6 +399,33 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                     (System.nanoTime() - started) / 1_000_000, e.getClass().getSimpleName());
             throw failures.fromTransport(call, e);
         }
+    }
+
+    /** {@link #exchange} through the reactive client: completes on the client's event loop, never waits. */
+    private CompletableFuture<Reply> exchangeWhenAnswered(Call call, HttpMethod method, URI uri) {
+        MutableHttpRequest<Object> request = request(method, uri);
+        long started = System.nanoTime();
+        return Mono.from(http.exchange(request, BYTES, BYTES)).toFuture().handle((response, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException wrapped && wrapped.getCause() != null
+                        ? wrapped.getCause() : failure;
+                if (cause instanceof HttpClientResponseException e) {
+                    log(method, uri, e.code(), started);
+                    return new Reply(e.code(), e.getResponse().getBody(byte[].class).orElse(new byte[0]),
+                            Optional.ofNullable(e.getResponse().getHeaders().get(HttpHeaders.RETRY_AFTER)));
+                }
+                if (cause instanceof ProviderFailure known) {
+                    throw known;
+                }
+                throw failures.fromTransport(call, cause);
+            }
+            if (response == null) {
+                throw failures.fromTransport(call, new HttpClientException("the connection ended without an answer"));
+            }
+            log(method, uri, response.code(), started);
+            return new Reply(response.code(), response.getBody(byte[].class).orElse(new byte[0]),
+                    Optional.ofNullable(response.getHeaders().get(HttpHeaders.RETRY_AFTER)));
+        });
     }
 
     /** A 2xx answer read into the wire type and mapped; anything else becomes the matching failure. */
