@@ -16,27 +16,29 @@ import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 
 /**
- * Writes one batch of audit events onto the chain, in one short transaction: give the events
- * consecutive sequences and chained hashes after the chain head, insert them and move the head in one
- * statement, write the webhook deliveries they cause, commit. The head row's lock orders batches across
- * service instances; it is held only for this transaction, never across a request.
+ * Writes one batch of audit events onto the chain: give the events consecutive sequences and chained
+ * hashes after the chain head, then insert them, move the head and write the webhook deliveries they
+ * cause in one statement. The head row's lock orders batches across service instances; it is held only
+ * for that statement's transaction, never across a request.
  *
  * <p>Where the head stands is known without reading it when this writer moved it last and nobody has
  * since (one instance, or the only busy one): the statement then moves the head only from where this
  * writer left it, and inserts only if it did, so a head moved meanwhile by another instance writes
- * nothing and the batch goes the locked way: read the head {@code FOR UPDATE}, hash again, insert
- * (ADR 0049). The locked way stays the rule while other instances write between this one's batches.
+ * nothing and the batch goes the locked way: read the head {@code FOR UPDATE}, hash again, insert, in
+ * one transaction (ADR 0049). The known way is that one statement alone, committed on its own (ADR 0088):
+ * no {@code BEGIN}, no {@code COMMIT} of its own to wait for; its commit waits for the flush as a
+ * {@code COMMIT} would. The locked way stays the rule while other instances write between this one's batches.
  *
  * <p>Hand-written JDBC on purpose (ADR 0030): the row lock, the set-based insert of the whole batch
- * with the head's move, and the outbox all share one connection and one transaction, which a
+ * with the head's move, and the outbox all share one connection and one statement, which a
  * Micronaut Data repository (a connection per call, an entity per row) cannot express. Used by one
  * thread at a time (the group commit's writer).
  */
 final class ChainedAuditWriter implements GroupCommit.BatchWriter {
 
-    // The whole batch as one array per column and the head move in one statement: one round trip
-    // whatever the batch size, and one SQL text, so the server keeps it prepared. The head moves only
-    // from where the caller says it stands; the rows go in only if it did.
+    // The whole batch as one array per column, the head move and the deliveries in one statement: one round trip
+    // whatever the batch size, and one SQL text, so the server keeps it prepared. The head moves only from where
+    // the caller says it stands; the rows and their deliveries go in only if it did.
     private static final String INSERT_AFTER_HEAD = """
             WITH head AS (
                 UPDATE audit_chain_head SET last_sequence = ?, last_hash = decode(?, 'hex')
@@ -55,7 +57,9 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                     AS b(sequence, occurred_at, team, request_id, operation, server_id, resource_type, resource_id,
                     outcome_kind, outcome_reason, outcome_cause, provider_status, detail, previous_hash, hash)
                 WHERE EXISTS (SELECT FROM head)
-                RETURNING 1)
+                RETURNING 1),
+            """ + WebhookOutbox.DELIVERIES + """
+
             SELECT count(*) FROM inserted""";
 
     private static final int COLUMN_COUNT = 15;
@@ -86,32 +90,29 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
         // Until this batch commits, the next one reads the head.
         alone = false;
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            Chained chained;
-            boolean nobodyElse;
-            try {
-                chained = guess == null ? null : insertAfter(connection, batch, guess);
-                nobodyElse = chained != null;
-                if (chained == null) {
+            // The known way: its one statement commits on its own, or writes nothing when the head moved.
+            Chained chained = guess == null ? null : insertAfter(connection, batch, guess);
+            boolean nobodyElse = chained != null;
+            if (chained == null) {
+                connection.setAutoCommit(false);
+                try {
                     Head head = lockHead(connection);
                     nobodyElse = head.equals(lastCommitted);
                     chained = insertAfter(connection, batch, head);
                     if (chained == null) {
                         throw new SQLException("the audit chain head moved while locked; the batch was not written");
                     }
+                    connection.commit();
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(connection, e);
+                    restoreAutoCommitQuietly(connection, e);
+                    throw e;
                 }
-                // The webhook deliveries these events cause, in the same transaction (ADR 0025).
-                outbox.enqueue(connection, chained.written());
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(connection, e);
-                restoreAutoCommitQuietly(connection, e);
-                throw e;
+                // Committed: the callers are told so even if the connection fails now (the pool discards it).
+                restoreAutoCommitQuietly(connection, null);
             }
             lastCommitted = chained.head();
             alone = nobodyElse;
-            // Committed: the callers are told so even if the connection fails now (the pool discards it).
-            restoreAutoCommitQuietly(connection, null);
             return chained.written();
         }
     }
@@ -139,7 +140,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
     }
 
     /** Inserts the batch after {@code after} and moves the head past it; null, writing nothing, if the head is elsewhere. */
-    private static Chained insertAfter(Connection connection, List<AuditEvent> batch, Head after) throws SQLException {
+    private Chained insertAfter(Connection connection, List<AuditEvent> batch, Head after) throws SQLException {
         long sequence = after.sequence();
         ChainHash previous = after.hash();
         List<RecordedAuditEvent> written = new ArrayList<>(batch.size());
@@ -163,6 +164,8 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             for (int column = 0; column < COLUMN_COUNT; column++) {
                 insert.setArray(column + 5, connection.createArrayOf("text", columns[column]));
             }
+            // The deliveries these events cause, in the same statement (ADR 0025).
+            outbox.bind(connection, insert, COLUMN_COUNT + 5, written);
             long inserted;
             try (ResultSet rs = insert.executeQuery()) {
                 rs.next();

@@ -12,22 +12,30 @@ import org.vpsrecovery.domain.port.WebhookMessageFormat;
 import org.vpsrecovery.domain.webhook.WebhookEventType;
 
 /**
- * Writes the webhook deliveries a batch of audit events causes, on the batch's own connection and
- * transaction (ADR 0025): one INSERT ... SELECT joins the events to the subscriptions of their
- * team and type, so an event and its deliveries commit, or roll back, together. The message text
- * comes from the {@link WebhookMessageFormat} (the HTTP side's wire format), once per event, and is
- * stored as is: the deliverer signs and sends exactly these bytes.
+ * The webhook deliveries a batch of audit events causes, written by the batch's own statement (ADR 0025, 0088):
+ * {@link #DELIVERIES} is a part of the chained insert's {@code WITH}, which joins the events to the subscriptions
+ * of their team and type, so an event and its deliveries commit, or roll back, together. The message text comes
+ * from the {@link WebhookMessageFormat} (the HTTP side's wire format), once per event, and is stored as is: the
+ * deliverer signs and sends exactly these bytes.
  */
 public final class WebhookOutbox {
 
-    // Hand-written JDBC: it runs on the chained insert's connection, inside its transaction, as one
-    // set-based statement over the batch's arrays; a repository would take a connection of its own.
-    private static final String INSERT = """
-            INSERT INTO webhook_delivery (id, subscription_id, event_type, audit_sequence, body, state, dispatched,
-                attempts, created_at)
-            SELECT gen_random_uuid(), s.id, e.event_type, e.sequence, e.body, 'pending', false, 0, now()
-            FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) AS e(sequence, team, event_type, body)
-            JOIN webhook_subscription s ON s.team = e.team AND e.event_type = ANY (string_to_array(s.event_types, ','))""";
+    /**
+     * A data-modifying {@code WITH} part, after the chained insert's {@code head} (which it requires to have moved):
+     * one set-based insert over four arrays, bound by {@link #bind}. Hand-written JDBC: it is a part of the chained
+     * insert's one statement, which a repository (a connection of its own) cannot join.
+     */
+    public static final String DELIVERIES = """
+            delivered AS (
+                INSERT INTO webhook_delivery (id, subscription_id, event_type, audit_sequence, body, state, dispatched,
+                    attempts, created_at)
+                SELECT gen_random_uuid(), s.id, e.event_type, e.sequence, e.body, 'pending', false, 0, now()
+                FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) AS e(sequence, team, event_type, body)
+                JOIN webhook_subscription s ON s.team = e.team AND e.event_type = ANY (string_to_array(s.event_types, ','))
+                WHERE EXISTS (SELECT FROM head))""";
+
+    /** How many parameters {@link #DELIVERIES} takes. */
+    public static final int PARAMETERS = 4;
 
     private final WebhookMessageFormat format;
 
@@ -35,8 +43,12 @@ public final class WebhookOutbox {
         this.format = Objects.requireNonNull(format, "format");
     }
 
-    /** Inserts the deliveries of {@code events}; returns how many. Runs inside the caller's transaction. */
-    public int enqueue(Connection connection, List<RecordedAuditEvent> events) throws SQLException {
+    /**
+     * Binds {@link #DELIVERIES}'s parameters, from {@code first} on, to the deliveries {@code events} cause (empty
+     * arrays when none does).
+     */
+    public void bind(Connection connection, PreparedStatement statement, int first, List<RecordedAuditEvent> events)
+            throws SQLException {
         List<Long> sequences = new ArrayList<>();
         List<String> teams = new ArrayList<>();
         List<String> types = new ArrayList<>();
@@ -50,15 +62,9 @@ public final class WebhookOutbox {
                 bodies.add(format.body(type.get(), recorded));
             }
         }
-        if (sequences.isEmpty()) {
-            return 0;
-        }
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            insert.setArray(1, connection.createArrayOf("bigint", sequences.toArray()));
-            insert.setArray(2, connection.createArrayOf("text", teams.toArray()));
-            insert.setArray(3, connection.createArrayOf("text", types.toArray()));
-            insert.setArray(4, connection.createArrayOf("text", bodies.toArray()));
-            return insert.executeUpdate();
-        }
+        statement.setArray(first, connection.createArrayOf("bigint", sequences.toArray()));
+        statement.setArray(first + 1, connection.createArrayOf("text", teams.toArray()));
+        statement.setArray(first + 2, connection.createArrayOf("text", types.toArray()));
+        statement.setArray(first + 3, connection.createArrayOf("text", bodies.toArray()));
     }
 }

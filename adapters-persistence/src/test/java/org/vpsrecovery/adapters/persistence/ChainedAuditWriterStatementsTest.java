@@ -1,0 +1,183 @@
+package org.vpsrecovery.adapters.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
+import org.vpsrecovery.adapters.persistence.webhook.WebhookOutbox;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
+
+/**
+ * What the chained writer sends PostgreSQL (ADR 0088), on a real database: a writer that knows where the head is
+ * writes a batch, its webhook deliveries included, as one statement committed on its own; one that does not (the
+ * head moved by another instance) takes the head's lock in a transaction, and its known-way statement wrote nothing.
+ * The JDBC calls are observed on the real connections, which do the work.
+ */
+class ChainedAuditWriterStatementsTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.migrated();
+
+    @RegisterExtension
+    final AdapterContext.Contexts contexts = new AdapterContext.Contexts();
+
+    private static final Instant T0 = Instant.parse("2026-12-02T09:00:00Z");
+
+    /** The JDBC calls one writer's connections saw: statements prepared, transactions opened, commits. */
+    private static final class ObservedCalls {
+        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+
+        DataSource around(DataSource real) {
+            return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+                    (proxy, method, args) -> {
+                        Object result = invoke(real, method, args);
+                        return method.getName().equals("getConnection") ? observed((Connection) result) : result;
+                    });
+        }
+
+        private Connection observed(Connection real) {
+            return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+                    (proxy, method, args) -> {
+                        switch (method.getName()) {
+                            case "prepareStatement" -> calls.add("prepare " + ((String) args[0]).strip().split("\\s+")[0]);
+                            case "setAutoCommit" -> {
+                                if (!(Boolean) args[0]) {
+                                    calls.add("begin");
+                                }
+                            }
+                            case "commit" -> calls.add("commit");
+                            default -> { }
+                        }
+                        return invoke(real, method, args);
+                    });
+        }
+
+        private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+            try {
+                return method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
+
+        List<String> takeAll() {
+            synchronized (calls) {
+                List<String> taken = List.copyOf(calls);
+                calls.clear();
+                return taken;
+            }
+        }
+    }
+
+    private static AuditEvent submitted(String request) {
+        return new AuditEvent(T0, new TeamId("blue"), new RequestId(request), Operation.CREATE_SNAPSHOT,
+                Optional.of(new ServerId(4242)), Optional.empty(), new Outcome.Submitted(), OptionalInt.of(201),
+                Map.of("name", "snap-" + request));
+    }
+
+    private static AuditEvent intent(String request) {
+        return new AuditEvent(T0, new TeamId("blue"), new RequestId(request), Operation.CREATE_SNAPSHOT,
+                Optional.of(new ServerId(4242)), Optional.empty(), new Outcome.Accepted(), OptionalInt.empty(),
+                Map.of("name", "snap-" + request));
+    }
+
+    private static void subscribeBlueToSubmissions(DataSource dataSource) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.executeUpdate("INSERT INTO webhook_subscription (id, team, target_url, event_types, secret, created_at)"
+                    + " VALUES (gen_random_uuid(), 'blue', 'https://hooks.example/blue', 'operation.submitted',"
+                    + " 'whsec_dGVzdA==', now())");
+        }
+    }
+
+    private static List<Long> deliveredSequences(DataSource dataSource) throws SQLException {
+        List<Long> sequences = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT audit_sequence FROM webhook_delivery ORDER BY audit_sequence")) {
+            while (rs.next()) {
+                sequences.add(rs.getLong(1));
+            }
+        }
+        return sequences;
+    }
+
+    @Test
+    void aWriterThatKnowsTheHeadWritesABatchAndItsDeliveriesAsOneStatementCommittedOnItsOwn() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        subscribeBlueToSubmissions(database.dataSource());
+        ObservedCalls observed = new ObservedCalls();
+        ChainedAuditWriter writer = new ChainedAuditWriter(observed.around(database.dataSource()),
+                new WebhookOutbox(new PlainTextWebhookFormat()));
+
+        // The first batches do not know the head: each reads it under its lock, in a transaction; the second finds
+        // it where the first left it, so the writer is alone.
+        writer.write(List.of(intent("a")));
+        writer.write(List.of(submitted("a")));
+        assertThat(observed.takeAll()).containsExactly("begin", "prepare SELECT", "prepare WITH", "commit",
+                "begin", "prepare SELECT", "prepare WITH", "commit");
+
+        // Now it knows: one statement, no transaction of its own, whether the batch causes deliveries or not.
+        List<RecordedAuditEvent> third = writer.write(List.of(intent("b")));
+        assertThat(observed.takeAll()).containsExactly("prepare WITH");
+        List<RecordedAuditEvent> fourth = writer.write(List.of(submitted("b"), intent("c"), submitted("c")));
+        assertThat(observed.takeAll()).containsExactly("prepare WITH");
+
+        assertThat(third).extracting(RecordedAuditEvent::sequence).containsExactly(3L);
+        assertThat(fourth).extracting(RecordedAuditEvent::sequence).containsExactly(4L, 5L, 6L);
+        // The submissions' deliveries, committed with them; none for the intents.
+        assertThat(deliveredSequences(database.dataSource())).containsExactly(2L, 4L, 6L);
+        ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
+        assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
+        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(6L);
+    }
+
+    @Test
+    void aHeadMovedByAnotherInstanceLeavesTheKnownWayWithNothingWrittenAndTheLockedWayWritesTheDeliveries()
+            throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        subscribeBlueToSubmissions(database.dataSource());
+        ObservedCalls observed = new ObservedCalls();
+        ChainedAuditWriter first = new ChainedAuditWriter(observed.around(database.dataSource()),
+                new WebhookOutbox(new PlainTextWebhookFormat()));
+        ChainedAuditWriter other = new ChainedAuditWriter(database.dataSource(), new WebhookOutbox(new PlainTextWebhookFormat()));
+        first.write(List.of(submitted("a")));
+        first.write(List.of(submitted("b")));
+        other.write(List.of(submitted("c")));
+        observed.takeAll();
+
+        List<RecordedAuditEvent> written = first.write(List.of(submitted("d")));
+
+        // The known way's statement found the head elsewhere and wrote nothing; the locked way wrote the batch.
+        assertThat(observed.takeAll()).containsExactly("prepare WITH", "begin", "prepare SELECT", "prepare WITH", "commit");
+        assertThat(written).extracting(RecordedAuditEvent::sequence).containsExactly(4L);
+        assertThat(deliveredSequences(database.dataSource())).containsExactly(1L, 2L, 3L, 4L);
+        ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
+        assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
+        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(4L);
+    }
+}
