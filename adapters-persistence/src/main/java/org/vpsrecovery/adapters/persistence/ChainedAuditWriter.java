@@ -56,16 +56,21 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                     outcome_kind, outcome_reason, outcome_cause, provider_status, detail, previous_hash, hash)
                 WHERE EXISTS (SELECT FROM head)
                 RETURNING 1)
-            SELECT count(*) FROM inserted""";
+            SELECT (SELECT count(*) FROM inserted),\s""" + WebhookOutbox.ANY_SUBSCRIBED;
 
     private static final int COLUMN_COUNT = 15;
+    /** The team's place in {@link #columnValues}. */
+    private static final int TEAM_COLUMN = 2;
 
     /** Where the chain ends: its last sequence and hash. */
     private record Head(long sequence, ChainHash hash) {
     }
 
-    /** A batch inserted after a head, before its commit: the events as stored and the head they end at. */
-    private record Chained(List<RecordedAuditEvent> written, Head head) {
+    /**
+     * A batch inserted after a head, before its commit: the events as stored, the head they end at, and whether a
+     * webhook subscription wants any of them.
+     */
+    private record Chained(List<RecordedAuditEvent> written, Head head, boolean subscribed) {
     }
 
     private final DataSource dataSource;
@@ -100,8 +105,11 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                         throw new SQLException("the audit chain head moved while locked; the batch was not written");
                     }
                 }
-                // The webhook deliveries these events cause, in the same transaction (ADR 0025).
-                outbox.enqueue(connection, chained.written());
+                // The webhook deliveries these events cause, in the same transaction (ADR 0025); none wanted, no
+                // statement: a batch of refusals nobody subscribed to is one statement and its commit (ADR 0089).
+                if (chained.subscribed()) {
+                    outbox.enqueue(connection, chained.written());
+                }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection, e);
@@ -155,6 +163,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             written.add(new RecordedAuditEvent(sequence, event));
             previous = hash;
         }
+        boolean subscribed;
         try (PreparedStatement insert = connection.prepareStatement(INSERT_AFTER_HEAD)) {
             insert.setLong(1, sequence);
             insert.setString(2, previous.hex());
@@ -163,10 +172,13 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             for (int column = 0; column < COLUMN_COUNT; column++) {
                 insert.setArray(column + 5, connection.createArrayOf("text", columns[column]));
             }
+            insert.setArray(COLUMN_COUNT + 5, connection.createArrayOf("text", columns[TEAM_COLUMN]));
+            insert.setArray(COLUMN_COUNT + 6, connection.createArrayOf("text", WebhookOutbox.eventTypes(batch)));
             long inserted;
             try (ResultSet rs = insert.executeQuery()) {
                 rs.next();
                 inserted = rs.getLong(1);
+                subscribed = rs.getBoolean(2);
             }
             if (inserted == 0) {
                 return null;
@@ -175,7 +187,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                 throw new SQLException("the audit chain took " + inserted + " of " + batch.size() + " events");
             }
         }
-        return new Chained(written, new Head(sequence, previous));
+        return new Chained(written, new Head(sequence, previous), subscribed);
     }
 
     /** One row as text, in INSERT_AFTER_HEAD's column order; null where the column is null. */
