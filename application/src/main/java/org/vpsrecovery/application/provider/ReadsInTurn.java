@@ -29,22 +29,32 @@ final class ReadsInTurn<K, V> {
         return joinedCount.sum();
     }
 
-    V read(K key, Supplier<V> source) {
-        CompletableFuture<V> mine = null;
-        CompletableFuture<V> before = null;
-        CompletableFuture<V> joined;
-        synchronized (this) {
-            joined = next.get(key);
-            if (joined == null) {
-                mine = new CompletableFuture<>();
-                before = underWay.get(key);
-                (before == null ? underWay : next).put(key, mine);
-            }
-        }
+    /**
+     * A caller's place: the read it joins (one not started yet), or its own read ({@code mine}), started after
+     * {@code before} (the read under way, null if none).
+     */
+    private record Turn<V>(CompletableFuture<V> joined, CompletableFuture<V> mine, CompletableFuture<V> before) {
+    }
+
+    private synchronized Turn<V> turn(K key) {
+        CompletableFuture<V> joined = next.get(key);
         if (joined != null) {
             joinedCount.increment();
-            return answer(joined);
+            return new Turn<>(joined, null, null);
         }
+        CompletableFuture<V> mine = new CompletableFuture<>();
+        CompletableFuture<V> before = underWay.get(key);
+        (before == null ? underWay : next).put(key, mine);
+        return new Turn<>(null, mine, before);
+    }
+
+    V read(K key, Supplier<V> source) {
+        Turn<V> turn = turn(key);
+        if (turn.joined() != null) {
+            return answer(turn.joined());
+        }
+        CompletableFuture<V> mine = turn.mine();
+        CompletableFuture<V> before = turn.before();
         if (before != null) {
             // The read under way started before this caller (and those joining it) arrived: wait it out.
             before.exceptionally(failure -> null).join();
@@ -74,22 +84,13 @@ final class ReadsInTurn<K, V> {
      * starts a read and returns, and it may be called on the thread that ends the read under way.
      */
     CompletableFuture<V> readWhenAnswered(K key, Supplier<? extends CompletionStage<V>> source) {
-        CompletableFuture<V> mine = null;
-        CompletableFuture<V> before = null;
-        CompletableFuture<V> joined;
-        synchronized (this) {
-            joined = next.get(key);
-            if (joined == null) {
-                mine = new CompletableFuture<>();
-                before = underWay.get(key);
-                (before == null ? underWay : next).put(key, mine);
-            }
-        }
-        if (joined != null) {
-            joinedCount.increment();
+        Turn<V> turn = turn(key);
+        if (turn.joined() != null) {
             // A copy: a caller cancelling its answer does not cancel the others'.
-            return joined.copy();
+            return turn.joined().copy();
         }
+        CompletableFuture<V> mine = turn.mine();
+        CompletableFuture<V> before = turn.before();
         if (before == null) {
             start(key, mine, source);
         } else {

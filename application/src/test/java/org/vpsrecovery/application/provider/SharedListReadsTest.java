@@ -23,14 +23,10 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.backup.Backup;
-import org.vpsrecovery.domain.backup.BackupDraft;
 import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.common.CreationStatus;
-import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.ProviderFailure;
-import org.vpsrecovery.domain.port.RestoreStarted;
-import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.server.ServerRef;
 import org.vpsrecovery.domain.snapshot.Snapshot;
@@ -44,7 +40,7 @@ class SharedListReadsTest {
     private static final ServerId DB = new ServerId(12346);
 
     /** A provider whose list reads each wait for the test's go, and answer with their own number as the snapshot id. */
-    private static final class GatedProvider implements SnapshotProvider, BackupProvider {
+    private static final class GatedProvider extends ListOnlyProvider {
         final AtomicInteger reads = new AtomicInteger();
         final BlockingQueue<ServerId> started = new LinkedBlockingQueue<>();
         final BlockingQueue<Supplier<List<Snapshot>>> answers = new LinkedBlockingQueue<>();
@@ -75,11 +71,6 @@ class SharedListReadsTest {
         }
 
         @Override
-        public RestoreStarted restoreSnapshot(SnapshotId snapshot) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
         public void deleteSnapshot(SnapshotId snapshot) {
             changes.incrementAndGet();
         }
@@ -91,18 +82,8 @@ class SharedListReadsTest {
         }
 
         @Override
-        public Backup createManualBackup(BackupDraft draft) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
         public void deleteBackup(BackupId backup) {
             changes.incrementAndGet();
-        }
-
-        @Override
-        public RestoreStarted restoreServerFromBackup(ServerId server, BackupId backup) {
-            throw new UnsupportedOperationException();
         }
     }
 
@@ -217,7 +198,7 @@ class SharedListReadsTest {
     }
 
     /** Answers each read with its number, counted when it starts. */
-    private static final class NumberedReads implements SnapshotProvider {
+    private static final class NumberedReads extends ListOnlyProvider {
         final AtomicInteger started = new AtomicInteger();
 
         @Override
@@ -225,21 +206,6 @@ class SharedListReadsTest {
             int number = started.incrementAndGet();
             Thread.yield();
             return List.of(snapshot(number, WEB));
-        }
-
-        @Override
-        public Snapshot createSnapshot(SnapshotDraft draft) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public RestoreStarted restoreSnapshot(SnapshotId snapshot) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void deleteSnapshot(SnapshotId snapshot) {
-            throw new UnsupportedOperationException();
         }
     }
 

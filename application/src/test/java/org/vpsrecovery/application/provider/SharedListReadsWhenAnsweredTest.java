@@ -18,19 +18,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.vpsrecovery.domain.backup.Backup;
-import org.vpsrecovery.domain.backup.BackupDraft;
-import org.vpsrecovery.domain.backup.BackupId;
-import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.common.CreationStatus;
-import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.ProviderFailure;
-import org.vpsrecovery.domain.port.RestoreStarted;
-import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.server.ServerRef;
 import org.vpsrecovery.domain.snapshot.Snapshot;
-import org.vpsrecovery.domain.snapshot.SnapshotDraft;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 
 /** The shared reads of ADR 0075 without a waiting thread (ADR 0090): same sharing, answers as futures. */
@@ -45,7 +37,7 @@ class SharedListReadsWhenAnsweredTest {
      * A provider that answers a list as VPS.org's reactive client does: the call returns at once and the test ends
      * each read, in order, on a thread of its choice (the read's number is the last snapshot's id).
      */
-    private static class AnsweringProvider implements SnapshotProvider, BackupProvider {
+    private static class AnsweringProvider extends ListOnlyProvider {
         final BlockingQueue<CompletableFuture<List<Snapshot>>> underWay = new LinkedBlockingQueue<>();
         final List<Thread> startedOn = new ArrayList<>();
         int reads;
@@ -88,41 +80,6 @@ class SharedListReadsWhenAnsweredTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        }
-
-        @Override
-        public Snapshot createSnapshot(SnapshotDraft draft) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public RestoreStarted restoreSnapshot(SnapshotId snapshot) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void deleteSnapshot(SnapshotId snapshot) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType.Kind> type) {
-            return List.of();
-        }
-
-        @Override
-        public Backup createManualBackup(BackupDraft draft) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void deleteBackup(BackupId backup) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public RestoreStarted restoreServerFromBackup(ServerId server, BackupId backup) {
-            throw new UnsupportedOperationException();
         }
     }
 
