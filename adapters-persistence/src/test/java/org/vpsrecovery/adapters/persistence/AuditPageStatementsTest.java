@@ -5,22 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.function.Supplier;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.SentStatements;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.Operation;
@@ -34,8 +29,8 @@ import org.vpsrecovery.domain.server.ServerId;
 /**
  * What a page with a time range sends PostgreSQL (ADR 0093), on a real database: narrowed by a request id (the
  * tracker's reads of one operation's events) it is one statement, the range's sequence bounds read inside it (V46);
- * other pages keep the bounds' statement before theirs (ADR 0077). Counted from pgjdbc's own protocol log of the real
- * connection: one {@code Execute} message per statement sent.
+ * other pages keep the bounds' statement before theirs (ADR 0077). Counted from pgjdbc's protocol log ({@link
+ * SentStatements}).
  */
 class AuditPageStatementsTest {
 
@@ -49,41 +44,6 @@ class AuditPageStatementsTest {
     private static final TeamId TEAM = new TeamId("blue");
     private static final ServerId SERVER = new ServerId(12345);
     private static final RequestId REQUEST = new RequestId("shared-request");
-
-    /** Each statement's Execute message on this thread, while {@code read} runs. */
-    private static <T> int statementsSentBy(Supplier<T> read, List<T> result) {
-        Logger protocol = Logger.getLogger("org.postgresql.core.v3.QueryExecutorImpl");
-        Thread reader = Thread.currentThread();
-        List<String> executes = Collections.synchronizedList(new ArrayList<>());
-        Handler counter = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (Thread.currentThread() == reader && record.getMessage() != null
-                        && record.getMessage().contains("FE=> Execute")) {
-                    executes.add(record.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Level before = protocol.getLevel();
-        protocol.setLevel(Level.FINEST);
-        counter.setLevel(Level.FINEST);
-        protocol.addHandler(counter);
-        try {
-            result.add(read.get());
-        } finally {
-            protocol.removeHandler(counter);
-            protocol.setLevel(before);
-        }
-        return executes.size();
-    }
 
     @Test
     void aPageNarrowedByARequestIdIsOneStatementAndOthersKeepTheBoundsStatement() {
@@ -105,10 +65,9 @@ class AuditPageStatementsTest {
         for (AuditQuery query : List.of(tracker, intent, team)) {
             List<RecordedAuditEvent> expected = recorded.stream().filter(query::matches)
                     .sorted(Comparator.comparingLong(RecordedAuditEvent::sequence).reversed()).toList();
-            List<List<RecordedAuditEvent>> read = new ArrayList<>();
-            int statements = statementsSentBy(() -> history.query(query), read);
-            assertThat(read.getFirst()).as("%s", query.filter()).isEqualTo(expected).isNotEmpty();
-            assertThat(statements).as("%s", query.filter()).isEqualTo(query == team ? 2 : 1);
+            SentStatements.Counted<List<RecordedAuditEvent>> read = SentStatements.of(() -> history.query(query));
+            assertThat(read.result()).as("%s", query.filter()).isEqualTo(expected).isNotEmpty();
+            assertThat(read.statements()).as("%s", query.filter()).isEqualTo(query == team ? 2 : 1);
         }
     }
 }
