@@ -45,6 +45,10 @@ public final class PgServerLock implements ServerLock {
     /** "VPSF": the trackers' following lock (ADR 0057), keyed by server as {@link #NAMESPACE}, never taken by a request. */
     public static final int FOLLOWING_NAMESPACE = 0x56505346;
 
+    /** The transaction's {@code lock_timeout} (as {@code SET LOCAL}), then the lock: one statement. */
+    static final String LOCK_WITHIN_TIMEOUT = "WITH timeout AS MATERIALIZED (SELECT set_config('lock_timeout', ?, true))"
+            + " SELECT pg_advisory_xact_lock(?, ?) FROM timeout";
+
     private static final String SQLSTATE_LOCK_NOT_AVAILABLE = "55P03";
     private static final String SQLSTATE_QUERY_CANCELED = "57014";
     private static final Duration DATABASE_RETRY_AFTER = Duration.ofSeconds(2);
@@ -179,11 +183,12 @@ public final class PgServerLock implements ServerLock {
             StorePhase statement = StorePhase.started();
             connection.setAutoCommit(false);
             long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-            // One round trip: pgjdbc sends the BEGIN, the timeout and the lock together (ADR 0042).
-            try (PreparedStatement lock = connection.prepareStatement(
-                    "SET LOCAL lock_timeout = '" + waitMillis + "ms'; SELECT pg_advisory_xact_lock(?, ?)")) {
-                lock.setInt(1, namespace);
-                lock.setInt(2, key);
+            // One round trip: pgjdbc sends the BEGIN with it (ADR 0042). The timeout is set in the lock's own statement
+            // (ADR 0093), before the lock is asked for: the materialized part is read before the lock is evaluated.
+            try (PreparedStatement lock = connection.prepareStatement(LOCK_WITHIN_TIMEOUT)) {
+                lock.setString(1, waitMillis + "ms");
+                lock.setInt(2, namespace);
+                lock.setInt(3, key);
                 lock.execute();
                 statement.done("lock.statement", server, 0);
             } catch (SQLException e) {

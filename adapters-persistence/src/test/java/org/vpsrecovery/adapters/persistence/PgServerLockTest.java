@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.SentStatements;
 import org.vpsrecovery.domain.port.ServerBusy;
 import org.vpsrecovery.domain.server.ServerId;
 
@@ -149,6 +150,26 @@ class PgServerLockTest {
             assertThat(new PgServerLock(DATABASE.dataSource(), Duration.ofMillis(200))
                     .callExclusively(server, () -> "not blocked")).isEqualTo("not blocked");
         }
+    }
+
+    /**
+     * A hold is the lock with its timeout set in the same statement (pgjdbc sends the {@code BEGIN} with it, not
+     * counted) and the {@code ROLLBACK} that lets it go (ADR 0093); the timeout was a statement of its own before. The
+     * work's own statements are its own. The timeout still bounds the wait
+     * ({@link #anotherSessionHoldingTheServersLockMakesUsBusy}) and ends with the transaction
+     * ({@link #aBusyAnswerLeavesThePooledSessionAsItFoundIt}).
+     */
+    @Test
+    void aHoldIsTheLockWithItsTimeoutThenTheRollback() {
+        DataSource dataSource = DATABASE.dataSource();
+        ServerId server = new ServerId(31);
+        PgServerLock lock = new PgServerLock(dataSource, Duration.ofSeconds(5));
+        lock.callExclusively(server, () -> "a first hold sets the pooled connection up; not counted");
+
+        SentStatements.Counted<String> hold = SentStatements.of(() -> lock.callExclusively(server, () -> "held"));
+
+        assertThat(hold.result()).isEqualTo("held");
+        assertThat(hold.statements()).isEqualTo(2);
     }
 
     @Test

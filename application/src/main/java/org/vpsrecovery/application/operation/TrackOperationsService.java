@@ -241,15 +241,15 @@ public final class TrackOperationsService {
         if (now.isBefore(operation.updatedAt().plus(settings.settleAfter())) && !operation.isDue(now)) {
             return later(operation, now); // VPS.org may still be acting on it
         }
-        Optional<AuditEvent> intent = intentOf(operation);
+        AttemptEvents attempt = new AttemptEvents(operation);
         switch (operation.kind()) {
             case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP -> {
                 Optional<ResourceRef> made = operation.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT
-                        ? madeSnapshot(operation, intent, view, claimedByOthers(operation))
+                        ? madeSnapshot(operation, attempt.intent(), view, claimedByOthers(operation))
                         : madeBackup(operation, view, claimedByOthers(operation));
                 if (made.isPresent()) {
                     RecoveryOperation found = operation.found(made, now, "found at VPS.org as " + describe(made.get()));
-                    if (apply(operation, found, new Outcome.Submitted(), "found at VPS.org as " + describe(made.get()), intent)) {
+                    if (apply(operation, found, new Outcome.Submitted(), "found at VPS.org as " + describe(made.get()), attempt)) {
                         follow(found, view, now);
                         return true;
                     }
@@ -257,18 +257,18 @@ public final class TrackOperationsService {
                 }
                 return end(operation, operation.notFound(now, "not at VPS.org"),
                         "VPS.org's list shows no recovery point made by this attempt",
-                        "the provider shows the change was not made", intent);
+                        "the provider shows the change was not made", attempt);
             }
             case DELETE_SNAPSHOT, DELETE_BACKUP -> {
                 ResourceRef target = operation.resource().orElseThrow();
                 if (view.statusOf(target).isEmpty()) {
                     RecoveryOperation found = operation.found(Optional.empty(), now, "gone from VPS.org's list");
                     return end(operation, found.completed(now, "gone from VPS.org's list"),
-                            describe(target) + " is gone from VPS.org's list", intent);
+                            describe(target) + " is gone from VPS.org's list", attempt);
                 }
                 return end(operation, operation.notFound(now, "still at VPS.org"),
                         describe(target) + " is still in VPS.org's list",
-                        "the provider shows the change was not made", intent);
+                        "the provider shows the change was not made", attempt);
             }
             default -> {
                 // A restore leaves nothing to find: VPS.org has no server status read.
@@ -276,7 +276,7 @@ public final class TrackOperationsService {
                     return end(operation, operation.timedOut(now, "unverifiable at VPS.org"),
                             "VPS.org offers no server status read, so whether this restore ran cannot be established; "
                                     + "the server was held until " + operation.deadline(),
-                            "not verifiable at the provider", intent);
+                            "not verifiable at the provider", attempt);
                 }
                 return later(operation, now);
             }
@@ -285,7 +285,8 @@ public final class TrackOperationsService {
 
     /** Where a taken operation stands now. */
     private boolean follow(RecoveryOperation operation, ServerView view, Instant now) {
-        Optional<AuditEvent> intent = intentOf(operation);
+        // Read when an event needs it: an operation still going at VPS.org reads no history at all.
+        AttemptEvents attempt = new AttemptEvents(operation);
         switch (operation.kind()) {
             case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP -> {
                 ResourceRef made = operation.resource().orElseThrow();
@@ -293,37 +294,37 @@ public final class TrackOperationsService {
                 if (status.isEmpty()) {
                     Optional<CreationStatus.Phase> seenByDelete = seenByDeletionThroughThePlatform(operation, made);
                     if (seenByDelete.isPresent()) {
-                        return endSeenByDelete(operation, made, seenByDelete.get(), now, intent);
+                        return endSeenByDelete(operation, made, seenByDelete.get(), now, attempt);
                     }
                 }
                 if (status.isEmpty()) {
                     return end(operation, operation.vanished(now, "gone from VPS.org's list"),
                             describe(made) + " disappeared from VPS.org's list before completing",
-                            "vanished at the provider", intent);
+                            "vanished at the provider", attempt);
                 }
                 if (status.get().is(CreationStatus.Phase.COMPLETED)) {
                     return end(operation, operation.completed(now, "completed at VPS.org"),
-                            describe(made) + " is completed at VPS.org", intent);
+                            describe(made) + " is completed at VPS.org", attempt);
                 }
                 if (status.get().is(CreationStatus.Phase.FAILED)) {
                     return end(operation, operation.failedAtProvider(now, "VPS.org reports " + status.get().label()),
-                            "VPS.org reports " + describe(made) + " as " + status.get().label(), "failed at the provider", intent);
+                            "VPS.org reports " + describe(made) + " as " + status.get().label(), "failed at the provider", attempt);
                 }
-                return dueOrLater(operation, now, intent, describe(made) + " is still " + status.get().label());
+                return dueOrLater(operation, now, attempt, describe(made) + " is still " + status.get().label());
             }
             case DELETE_SNAPSHOT, DELETE_BACKUP -> {
                 ResourceRef target = operation.resource().orElseThrow();
                 if (view.statusOf(target).isEmpty()) {
                     return end(operation, operation.completed(now, "gone from VPS.org's list"),
-                            describe(target) + " is gone from VPS.org's list", intent);
+                            describe(target) + " is gone from VPS.org's list", attempt);
                 }
-                return dueOrLater(operation, now, intent, describe(target) + " is still in VPS.org's list");
+                return dueOrLater(operation, now, attempt, describe(target) + " is still in VPS.org's list");
             }
             default -> {
                 if (operation.isDue(now)) {
                     String window = "the restore window ended at " + operation.deadline()
                             + "; VPS.org offers no server status read, so the window's end is what the platform knows";
-                    return end(operation, operation.completed(now, "restore window ended"), window, intent);
+                    return end(operation, operation.completed(now, "restore window ended"), window, attempt);
                 }
                 return later(operation, now);
             }
@@ -356,19 +357,19 @@ public final class TrackOperationsService {
      * until its deadline makes it unverifiable.
      */
     private boolean endSeenByDelete(RecoveryOperation operation, ResourceRef made, CreationStatus.Phase seen,
-                                    Instant now, Optional<AuditEvent> intent) {
+                                    Instant now, AttemptEvents attempt) {
         String how = describe(made) + " was deleted through the platform; the delete's check saw it " + seen.wireName();
         return switch (seen) {
-            case COMPLETED -> end(operation, operation.completed(now, "completed, then deleted through the platform"), how, intent);
-            case FAILED -> end(operation, operation.failedAtProvider(now, "failed, then deleted through the platform"), how, intent);
-            case IN_PROGRESS, UNKNOWN -> dueOrLater(operation, now, intent, how + ", so its end was never seen");
+            case COMPLETED -> end(operation, operation.completed(now, "completed, then deleted through the platform"), how, attempt);
+            case FAILED -> end(operation, operation.failedAtProvider(now, "failed, then deleted through the platform"), how, attempt);
+            case IN_PROGRESS, UNKNOWN -> dueOrLater(operation, now, attempt, how + ", so its end was never seen");
         };
     }
 
-    private boolean dueOrLater(RecoveryOperation operation, Instant now, Optional<AuditEvent> intent, String seen) {
+    private boolean dueOrLater(RecoveryOperation operation, Instant now, AttemptEvents attempt, String seen) {
         if (operation.isDue(now)) {
             return end(operation, operation.timedOut(now, seen), "no end at VPS.org by " + operation.deadline() + ": " + seen,
-                    "the tracking deadline passed", intent);
+                    "the tracking deadline passed", attempt);
         }
         return later(operation, now);
     }
@@ -379,14 +380,14 @@ public final class TrackOperationsService {
     }
 
     /** An end whose outcome's words are its message. */
-    private boolean end(RecoveryOperation from, RecoveryOperation next, String cause, Optional<AuditEvent> intent) {
-        return end(from, next, cause, cause, intent);
+    private boolean end(RecoveryOperation from, RecoveryOperation next, String cause, AttemptEvents attempt) {
+        return end(from, next, cause, cause, attempt);
     }
 
     /** An end: its audit outcome is the one the operation's end stands for ({@link RecoveryOperation#end(String)}). */
     private boolean end(RecoveryOperation from, RecoveryOperation next, String cause, String message,
-                        Optional<AuditEvent> intent) {
-        return apply(from, next, next.end(cause), message, intent);
+                        AttemptEvents attempt) {
+        return apply(from, next, next.end(cause), message, attempt);
     }
 
     /**
@@ -397,20 +398,20 @@ public final class TrackOperationsService {
      * operation open and due. Other moves (a lost answer found) are written first, their event after.
      */
     private boolean apply(RecoveryOperation from, RecoveryOperation next, Outcome outcome, String message,
-                          Optional<AuditEvent> intent) {
+                          AttemptEvents attempt) {
         if (!next.isFinal()) {
             if (!operations.update(from, next)) {
                 return false; // someone else moved it first; they wrote its event
             }
-            writer.appendOrDefer(event(next, outcome, message, intent));
+            writer.appendOrDefer(event(next, outcome, message, attempt.intent()));
             return true;
         }
-        Optional<AuditEvent> recorded = recordedEnd(from);
+        Optional<AuditEvent> recorded = attempt.recordedEnd();
         if (recorded.isPresent()) {
             return closeAsRecorded(from, recorded.get());
         }
         try {
-            writer.appendNow(event(next, outcome, message, intent));
+            writer.appendNow(event(next, outcome, message, attempt.intent()));
         } catch (RuntimeException historyUnavailable) {
             return false; // nothing is ended without its event on record: the next round tries again
         }
@@ -428,13 +429,56 @@ public final class TrackOperationsService {
 
     /** The final event of the operation's attempt, if one is on record already (narrowed by request id as in {@link #intentOf}). */
     private Optional<AuditEvent> recordedEnd(RecoveryOperation operation) {
+        return endIn(operation, history.query(attemptRange(operation)));
+    }
+
+    /** The events {@link #recordedEnd} reads: the operation's kind on its server and request, from before its intent on. */
+    private static AuditQuery attemptRange(RecoveryOperation operation) {
+        return AuditQuery.latest(AuditQuery.MAX_LIMIT).forServer(operation.server())
+                .forRequest(operation.requestId()).withOperations(Set.of(operation.kind()))
+                .since(operation.acceptedAt().minus(INTENT_BEFORE_OPERATION));
+    }
+
+    private static Optional<AuditEvent> endIn(RecoveryOperation operation, List<RecordedAuditEvent> read) {
         String attempt = operation.id().toString();
-        return history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forServer(operation.server())
-                        .forRequest(operation.requestId()).withOperations(Set.of(operation.kind()))
-                        .since(operation.acceptedAt().minus(INTENT_BEFORE_OPERATION)))
-                .stream().map(RecordedAuditEvent::event)
+        return read.stream().map(RecordedAuditEvent::event)
                 .filter(e -> e.outcome().kind().settlesAttempt() && e.attemptId().filter(attempt::equals).isPresent())
                 .findFirst();
+    }
+
+    /**
+     * An operation's intent and recorded end, each read once a look needs it, one read for both where it can be
+     * (ADR 0093): {@link #recordedEnd}'s range holds every event {@link #intentOf} looks for (its range with an
+     * outcome and an end added), so an end looked for first brings the intent with it, unless that read was full
+     * (the intent may be among the events it left out: then read as before). The end is always read when asked
+     * for, never taken from an earlier read: an end is looked for just before one would be written.
+     */
+    private final class AttemptEvents {
+        private final RecoveryOperation operation;
+        private Optional<AuditEvent> intent;
+
+        AttemptEvents(RecoveryOperation operation) {
+            this.operation = operation;
+        }
+
+        Optional<AuditEvent> intent() {
+            if (intent == null) {
+                intent = intentOf(operation);
+            }
+            return intent;
+        }
+
+        Optional<AuditEvent> recordedEnd() {
+            if (intent != null) {
+                return TrackOperationsService.this.recordedEnd(operation);
+            }
+            AuditQuery range = attemptRange(operation);
+            List<RecordedAuditEvent> read = history.query(range);
+            if (read.size() < range.limit()) {
+                intent = intentIn(operation, read);
+            }
+            return endIn(operation, read);
+        }
     }
 
     private AuditEvent event(RecoveryOperation next, Outcome outcome, String message, Optional<AuditEvent> intent) {
@@ -454,13 +498,24 @@ public final class TrackOperationsService {
      * on the operation's server just before the operation is stored, so the search looks there.
      */
     private Optional<AuditEvent> intentOf(RecoveryOperation operation) {
+        return intentIn(operation, history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forServer(operation.server())
+                .forRequest(operation.requestId())
+                .withOperations(Set.of(operation.kind())).withOutcome(Outcome.Kind.ACCEPTED)
+                .since(operation.acceptedAt().minus(INTENT_BEFORE_OPERATION))
+                .until(intentsEnd(operation))));
+    }
+
+    /** {@link #intentOf}'s range ends here (exclusive). */
+    private static Instant intentsEnd(RecoveryOperation operation) {
+        return operation.acceptedAt().plusSeconds(1);
+    }
+
+    /** The operation's intent among {@code read}, by the conditions {@link #intentOf} reads with. */
+    private static Optional<AuditEvent> intentIn(RecoveryOperation operation, List<RecordedAuditEvent> read) {
         String attempt = operation.id().toString();
-        return history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forServer(operation.server())
-                        .forRequest(operation.requestId())
-                        .withOperations(Set.of(operation.kind())).withOutcome(Outcome.Kind.ACCEPTED)
-                        .since(operation.acceptedAt().minus(INTENT_BEFORE_OPERATION))
-                        .until(operation.acceptedAt().plusSeconds(1)))
-                .stream().map(RecordedAuditEvent::event)
+        Instant end = intentsEnd(operation);
+        return read.stream().map(RecordedAuditEvent::event)
+                .filter(e -> e.outcome().kind() == Outcome.Kind.ACCEPTED && e.occurredAt().isBefore(end))
                 .filter(e -> e.attemptId().filter(attempt::equals).isPresent())
                 .findFirst();
     }

@@ -238,6 +238,58 @@ class TrackOperationsServiceTest {
                 .contains("completed");
     }
 
+    /**
+     * Each operation the tracker ends reads the history once (ADR 0093), one read giving both its intent and whether
+     * its end is on record; a create whose point a delete of ours removed once more, for what the delete's check saw;
+     * an operation still going at VPS.org reads none. Ended as before, every event in place.
+     */
+    @Test
+    void eachOperationEndedReadsTheHistoryOnceAndOneStillGoingNone() {
+        CountedReads history = new CountedReads();
+        TrackOperationsService counted = trackerOver(platform.operations, history, new AuditWriter(history));
+        CallContext going = create("still-going");
+        assertThat(counted.tick()).isZero();
+        assertThat(history.reads).as("a create still in progress at VPS.org").isZero();
+
+        CallContext created = create("short-lived");
+        Snapshot made = platform.provider.listSnapshots(Optional.of(WEB)).stream()
+                .filter(s -> s.name().equals("short-lived")).findFirst().orElseThrow();
+        platform.provider.finishCreations();
+        CallContext delete = platform.as(BLUE);
+        platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(delete, made.id()));
+        platform.clock.advance(Duration.ofSeconds(10));
+        history.reads = 0;
+
+        assertThat(counted.tick()).isEqualTo(3);
+
+        // still-going and the delete once each, short-lived twice (the delete's intent, then its own).
+        assertThat(history.reads).isEqualTo(4);
+        assertThat(stateOf(going)).isEqualTo(OperationState.COMPLETED);
+        assertThat(stateOf(created)).isEqualTo(OperationState.COMPLETED);
+        assertThat(stateOf(delete)).isEqualTo(OperationState.COMPLETED);
+        assertThat(outcomes(created)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED, Outcome.Kind.COMPLETED);
+        assertThat(platform.eventsOf(created).getLast().detail()).containsEntry("name", "short-lived")
+                .containsEntry("tracked", "true");
+        assertThat(platform.eventsOf(delete).getLast().detail()).containsEntry("tracked", "true")
+                .containsEntry("recovery_point_status", "completed");
+        assertThat(platform.eventsOf(delete).getLast().outcome().kind()).isEqualTo(Outcome.Kind.COMPLETED);
+    }
+
+    /** The fixture's history, counting its reads. */
+    private final class CountedReads extends ForwardingAuditHistory {
+        int reads;
+
+        CountedReads() {
+            super(platform.history);
+        }
+
+        @Override
+        public List<RecordedAuditEvent> query(org.vpsrecovery.domain.audit.AuditQuery query) {
+            reads++;
+            return super.query(query);
+        }
+    }
+
     @Test
     void aRecoveryPointThatFailedAndWasDeletedThroughThePlatformIsNeverRecordedCompleted() {
         CallContext context = create("failed-then-deleted");

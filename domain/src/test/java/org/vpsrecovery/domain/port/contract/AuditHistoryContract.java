@@ -118,7 +118,8 @@ public abstract class AuditHistoryContract {
     /**
      * Times and positions need not grow together: a backlog written late keeps its events' times, and a clock
      * stepped back writes times before those already there. Every time range, whole days or not, open on either
-     * side, alone or with a team and walked page by page, finds exactly the events whose times are in it.
+     * side, alone or with a team or a request id (the tracker's reads, ADR 0093) and walked page by page, finds
+     * exactly the events whose times are in it.
      */
     @Test
     void aTimeRangeFindsItsEventsWhateverOrderTheyWereAppendedIn() {
@@ -135,8 +136,8 @@ public abstract class AuditHistoryContract {
                 day.plus(oneDay).plusSeconds(30), day.plusSeconds(12 * 3600), day.plus(oneDay.multipliedBy(2)).plusSeconds(7));
         List<RecordedAuditEvent> recorded = new ArrayList<>();
         for (int i = 0; i < appendedAt.size(); i++) {
-            recorded.add(history.append(event(i % 2 == 0 ? BLUE : GREEN, "t" + i, appendedAt.get(i),
-                    new Outcome.Accepted())));
+            recorded.add(history.append(event(i % 2 == 0 ? BLUE : GREEN, i % 3 == 0 ? "shared" : "t" + i,
+                    appendedAt.get(i), new Outcome.Accepted())));
         }
         List<List<Optional<Instant>>> ranges = List.of(
                 List.of(Optional.of(day), Optional.of(day.plus(oneDay))),
@@ -151,10 +152,11 @@ public abstract class AuditHistoryContract {
                 List.of(Optional.empty(), Optional.of(day.minus(oneDay))),
                 List.of(Optional.of(day.minus(oneDay.multipliedBy(5))), Optional.of(day.plus(oneDay.multipliedBy(5)))));
         for (List<Optional<Instant>> range : ranges) {
-            for (Optional<TeamId> team : List.of(Optional.<TeamId>empty(), Optional.of(BLUE))) {
-                AuditQuery query = new AuditQuery(AuditEventFilter.everything().between(range.get(0), range.get(1)),
-                        OptionalLong.empty(), 2);
-                AuditQuery scoped = team.map(query::forTeam).orElse(query);
+            AuditQuery query = new AuditQuery(AuditEventFilter.everything().between(range.get(0), range.get(1)),
+                    OptionalLong.empty(), 2);
+            RequestId shared = new RequestId("shared");
+            for (AuditQuery scoped : List.of(query, query.forTeam(BLUE), query.forRequest(shared),
+                    query.forTeam(BLUE).forRequest(shared))) {
                 List<RecordedAuditEvent> expected = recorded.stream().filter(scoped::matches)
                         .sorted(Comparator.comparingLong(RecordedAuditEvent::sequence).reversed()).toList();
                 List<RecordedAuditEvent> walked = new ArrayList<>();
@@ -163,9 +165,9 @@ public abstract class AuditHistoryContract {
                     walked.addAll(page);
                     page = history.query(scoped.before(page.getLast().sequence()));
                 }
-                assertThat(walked).as("range %s, team %s", range, team).isEqualTo(expected);
+                assertThat(walked).as("%s", scoped.filter()).isEqualTo(expected);
                 assertThat(history.query(new AuditQuery(scoped.filter(), OptionalLong.empty(), 100)))
-                        .as("range %s, team %s, one page", range, team).isEqualTo(expected);
+                        .as("%s, one page", scoped.filter()).isEqualTo(expected);
             }
         }
     }

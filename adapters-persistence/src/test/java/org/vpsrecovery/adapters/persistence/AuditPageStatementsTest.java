@@ -1,0 +1,73 @@
+package org.vpsrecovery.adapters.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.SentStatements;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.server.ServerId;
+
+/**
+ * What a page with a time range sends PostgreSQL (ADR 0093), on a real database: narrowed by a request id (the
+ * tracker's reads of one operation's events) it is one statement, the range's sequence bounds read inside it (V46);
+ * other pages keep the bounds' statement before theirs (ADR 0077). Counted from pgjdbc's protocol log ({@link
+ * SentStatements}).
+ */
+class AuditPageStatementsTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.migrated();
+
+    @RegisterExtension
+    final AdapterContext.Contexts contexts = new AdapterContext.Contexts();
+
+    private static final Instant T0 = Instant.parse("2026-12-02T23:59:00Z");
+    private static final TeamId TEAM = new TeamId("blue");
+    private static final ServerId SERVER = new ServerId(12345);
+    private static final RequestId REQUEST = new RequestId("shared-request");
+
+    @Test
+    void aPageNarrowedByARequestIdIsOneStatementAndOthersKeepTheBoundsStatement() {
+        AuditHistory history = contexts.on(DATABASE.anotherMigrated()).getBean(AuditHistory.class);
+        List<RecordedAuditEvent> recorded = new ArrayList<>();
+        // Across midnight, one written late with an earlier day's time (a backlog).
+        for (int i = 0; i < 6; i++) {
+            Instant at = i == 4 ? T0.minus(Duration.ofDays(1)) : T0.plusSeconds(40L * i);
+            recorded.add(history.append(new AuditEvent(at, TEAM, i % 2 == 0 ? REQUEST : new RequestId("other-" + i),
+                    Operation.CREATE_SNAPSHOT, Optional.of(SERVER), Optional.empty(),
+                    i == 0 ? new Outcome.Accepted() : new Outcome.Completed(), OptionalInt.empty(), Map.of())));
+        }
+        AuditQuery tracker = AuditQuery.latest(AuditQuery.MAX_LIMIT).forServer(SERVER).forRequest(REQUEST)
+                .withOperations(Set.of(Operation.CREATE_SNAPSHOT)).since(T0.minusSeconds(60));
+        AuditQuery intent = tracker.withOutcome(Outcome.Kind.ACCEPTED).until(T0.plusSeconds(1));
+        AuditQuery team = AuditQuery.latest(AuditQuery.MAX_LIMIT).forTeam(TEAM).since(T0.minusSeconds(60));
+        history.query(tracker); // the first read of a pooled connection may set it up; not counted
+
+        for (AuditQuery query : List.of(tracker, intent, team)) {
+            List<RecordedAuditEvent> expected = recorded.stream().filter(query::matches)
+                    .sorted(Comparator.comparingLong(RecordedAuditEvent::sequence).reversed()).toList();
+            SentStatements.Counted<List<RecordedAuditEvent>> read = SentStatements.of(() -> history.query(query));
+            assertThat(read.result()).as("%s", query.filter()).isEqualTo(expected).isNotEmpty();
+            assertThat(read.statements()).as("%s", query.filter()).isEqualTo(query == team ? 2 : 1);
+        }
+    }
+}
