@@ -389,18 +389,29 @@ class AuditReportsBenchmark {
             // Warm-up: connections open, statements prepared.
             runAppends(services, clients, 800, at, outcomes);
             boolean statements = resetStatementCounts(dataSource);
+            long walRecordsBefore = scalar(dataSource, "SELECT wal_records FROM pg_stat_wal");
+            long commitsBefore = scalar(dataSource,
+                    "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()");
             long before = scalar(dataSource, "SELECT last_sequence FROM audit_chain_head");
             long started = System.nanoTime();
             runAppends(services, clients, APPENDS, at, outcomes);
             Duration took = elapsed(started);
             long after = scalar(dataSource, "SELECT last_sequence FROM audit_chain_head");
+            // WAL records and server transactions (commits and rollbacks, empty ones too) per appended event.
+            long walRecords = scalar(dataSource, "SELECT wal_records FROM pg_stat_wal") - walRecordsBefore;
+            long serverTransactions = scalar(dataSource,
+                    "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()")
+                    - commitsBefore;
             // The transactions that wrote them (a row's xmin), a count the machine's load does not change.
             long transactions = scalar(dataSource, "SELECT count(DISTINCT xmin::text) FROM audit_event WHERE sequence > "
                     + before + " AND sequence <= " + after);
             return String.format(Locale.ROOT, "%nappends%s: %d clients over %d instance(s): %,d events in %s = %,.0f/s; "
-                            + "%,d transactions, %.1f events each%n", outcomes ? " (intents and outcomes)" : "",
+                            + "%,d transactions, %.1f events each; server transactions %.2f and WAL records %.1f an event%n",
+                    outcomes ? " (intents and outcomes)" : "",
                     APPEND_CLIENTS, instances, after - before, seconds(took), (after - before) / (took.toNanos() / 1e9),
-                    transactions, (after - before) / (double) Math.max(1, transactions))
+                    transactions, (after - before) / (double) Math.max(1, transactions),
+                    serverTransactions / (double) Math.max(1, after - before),
+                    walRecords / (double) Math.max(1, after - before))
                     + (statements ? statementCounts(dataSource, transactions) : "");
         } finally {
             clients.shutdownNow();
@@ -423,15 +434,18 @@ class AuditReportsBenchmark {
     private static String statementCounts(DataSource dataSource, long transactions) throws SQLException {
         StringBuilder out = new StringBuilder();
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) "
+             ResultSet rs = statement.executeQuery("SELECT calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 90), "
+                     + "mean_exec_time, rows "
                      + "FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' "
                      + "AND query NOT LIKE '%last_sequence FROM audit_chain_head' ORDER BY calls DESC")) {
             long total = 0;
             while (rs.next()) {
                 total += rs.getLong(1);
                 if (rs.getLong(1) * 100 >= transactions) {
-                    out.append(String.format(Locale.ROOT, "  %.2f a transaction: %s%n",
-                            rs.getLong(1) / (double) Math.max(1, transactions), rs.getString(2)));
+                    // The mean time includes waits for the head's row lock; rows tells a written batch from a moved head.
+                    out.append(String.format(Locale.ROOT, "  %.2f a transaction (%.3f ms each, %.2f rows each): %s%n",
+                            rs.getLong(1) / (double) Math.max(1, transactions), rs.getDouble(3),
+                            rs.getLong(4) / (double) Math.max(1, rs.getLong(1)), rs.getString(2)));
                 }
             }
             out.insert(0, String.format(Locale.ROOT, "  statements: %,d, %.2f a transaction%n", total,
