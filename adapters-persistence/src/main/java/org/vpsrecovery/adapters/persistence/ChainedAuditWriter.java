@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.vpsrecovery.adapters.persistence.webhook.WebhookOutbox;
 import org.vpsrecovery.domain.audit.AuditChain;
@@ -86,6 +87,12 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
 
     @Override
     public List<RecordedAuditEvent> write(List<AuditEvent> batch) throws SQLException {
+        return write(batch, List::of);
+    }
+
+    @Override
+    public List<RecordedAuditEvent> write(List<AuditEvent> batch, Supplier<List<AuditEvent>> latecomers)
+            throws SQLException {
         Head guess = alone ? lastCommitted : null;
         // Until this batch commits, the next one reads the head.
         alone = false;
@@ -98,7 +105,11 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                 try {
                     Head head = lockHead(connection);
                     nobodyElse = head.equals(lastCommitted);
-                    chained = insertAfter(connection, batch, head);
+                    // Whoever queued while this writer waited for the lock (another instance's batch held it) joins
+                    // this batch rather than waiting for the lock again (ADR 0094).
+                    List<AuditEvent> joined = new ArrayList<>(batch);
+                    joined.addAll(latecomers.get());
+                    chained = insertAfter(connection, joined, head);
                     if (chained == null) {
                         throw new SQLException("the audit chain head moved while locked; the batch was not written");
                     }
