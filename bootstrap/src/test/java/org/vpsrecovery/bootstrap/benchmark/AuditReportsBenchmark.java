@@ -405,7 +405,11 @@ class AuditReportsBenchmark {
             // The transactions that wrote them (a row's xmin), a count the machine's load does not change.
             long transactions = scalar(dataSource, "SELECT count(DISTINCT xmin::text) FROM audit_event WHERE sequence > "
                     + before + " AND sequence <= " + after);
-            return String.format(Locale.ROOT, "%nappends%s: %d clients over %d instance(s): %,d events in %s = %,.0f/s; "
+            // The load average as the appends end: the rate is the load's as much as the code's (2 cores, shared).
+            Path loadavg = Path.of("/proc/loadavg");
+            String load = Files.exists(loadavg) ? Files.readString(loadavg).strip() : "unknown";
+            return String.format(Locale.ROOT, "%nload average at the end: %s", load)
+                    + String.format(Locale.ROOT, "%nappends%s: %d clients over %d instance(s): %,d events in %s = %,.0f/s; "
                             + "%,d transactions, %.1f events each; server transactions %.2f and WAL records %.1f an event%n",
                     outcomes ? " (intents and outcomes)" : "",
                     APPEND_CLIENTS, instances, after - before, seconds(took), (after - before) / (took.toNanos() / 1e9),
