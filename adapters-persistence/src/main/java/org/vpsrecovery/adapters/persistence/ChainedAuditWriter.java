@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.vpsrecovery.adapters.persistence.webhook.WebhookOutbox;
 import org.vpsrecovery.domain.audit.AuditChain;
@@ -62,6 +63,10 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
 
             SELECT count(*) FROM inserted""";
 
+    // The locked way's statement and its transaction's end in one round trip (ADR 0094): the head's lock is held for
+    // one round trip less. Should the statement fail, the server skips the COMMIT and the transaction rolls back.
+    private static final String INSERT_AFTER_HEAD_AND_COMMIT = INSERT_AFTER_HEAD + ";\nCOMMIT";
+
     private static final int COLUMN_COUNT = 15;
 
     /** Where the chain ends: its last sequence and hash. */
@@ -86,22 +91,33 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
 
     @Override
     public List<RecordedAuditEvent> write(List<AuditEvent> batch) throws SQLException {
+        return write(batch, List::of);
+    }
+
+    @Override
+    public List<RecordedAuditEvent> write(List<AuditEvent> batch, Supplier<List<AuditEvent>> latecomers)
+            throws SQLException {
         Head guess = alone ? lastCommitted : null;
         // Until this batch commits, the next one reads the head.
         alone = false;
         try (Connection connection = dataSource.getConnection()) {
             // The known way: its one statement commits on its own, or writes nothing when the head moved.
-            Chained chained = guess == null ? null : insertAfter(connection, batch, guess);
+            Chained chained = guess == null ? null : insertAfter(connection, batch, guess, INSERT_AFTER_HEAD);
             boolean nobodyElse = chained != null;
             if (chained == null) {
                 connection.setAutoCommit(false);
                 try {
                     Head head = lockHead(connection);
                     nobodyElse = head.equals(lastCommitted);
-                    chained = insertAfter(connection, batch, head);
+                    // Whoever queued while this writer waited for the lock (another instance's batch held it) joins
+                    // this batch rather than waiting for the lock again (ADR 0094).
+                    List<AuditEvent> joined = new ArrayList<>(batch);
+                    joined.addAll(latecomers.get());
+                    chained = insertAfter(connection, joined, head, INSERT_AFTER_HEAD_AND_COMMIT);
                     if (chained == null) {
                         throw new SQLException("the audit chain head moved while locked; the batch was not written");
                     }
+                    // The statement committed already; this sends nothing unless the driver still sees a transaction.
                     connection.commit();
                 } catch (SQLException | RuntimeException e) {
                     rollbackQuietly(connection, e);
@@ -140,7 +156,8 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
     }
 
     /** Inserts the batch after {@code after} and moves the head past it; null, writing nothing, if the head is elsewhere. */
-    private Chained insertAfter(Connection connection, List<AuditEvent> batch, Head after) throws SQLException {
+    private Chained insertAfter(Connection connection, List<AuditEvent> batch, Head after, String sql)
+            throws SQLException {
         long sequence = after.sequence();
         ChainHash previous = after.hash();
         List<RecordedAuditEvent> written = new ArrayList<>(batch.size());
@@ -156,7 +173,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             written.add(new RecordedAuditEvent(sequence, event));
             previous = hash;
         }
-        try (PreparedStatement insert = connection.prepareStatement(INSERT_AFTER_HEAD)) {
+        try (PreparedStatement insert = connection.prepareStatement(sql)) {
             insert.setLong(1, sequence);
             insert.setString(2, previous.hex());
             insert.setLong(3, after.sequence());
@@ -167,7 +184,9 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             // The deliveries these events cause, in the same statement (ADR 0025).
             outbox.bind(connection, insert, COLUMN_COUNT + 5, written);
             long inserted;
-            try (ResultSet rs = insert.executeQuery()) {
+            // execute, not executeQuery: a COMMIT after the statement is a second result.
+            insert.execute();
+            try (ResultSet rs = insert.getResultSet()) {
                 rs.next();
                 inserted = rs.getLong(1);
             }

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 
@@ -24,6 +25,16 @@ final class GroupCommit {
     @FunctionalInterface
     interface BatchWriter {
         List<RecordedAuditEvent> write(List<AuditEvent> batch) throws SQLException;
+
+        /**
+         * As {@link #write(List)}, and the writer may add {@code latecomers.get()} (events queued since the batch was
+         * taken, in order) once, at the end of the batch, before it fixes the batch's chain: the stored events it
+         * returns are the batch's, then those. Writers that cannot use them write the batch alone.
+         */
+        default List<RecordedAuditEvent> write(List<AuditEvent> batch, Supplier<List<AuditEvent>> latecomers)
+                throws SQLException {
+            return write(batch);
+        }
     }
 
     /** One caller's event and, once its batch is done, what became of it (set once, then the caller is woken). */
@@ -111,7 +122,11 @@ final class GroupCommit {
     }
 
     private List<Pending> drain() {
-        List<Pending> batch = new ArrayList<>();
+        return drainInto(new ArrayList<>());
+    }
+
+    /** Moves queued events into {@code batch} up to the batch's limit; the queue's order is kept. */
+    private List<Pending> drainInto(List<Pending> batch) {
         Pending next;
         while (batch.size() < maxBatch && (next = queue.poll()) != null) {
             batch.add(next);
@@ -120,32 +135,49 @@ final class GroupCommit {
     }
 
     private void write(List<Pending> batch) {
+        write(batch, true);
+    }
+
+    /**
+     * Writes {@code batch}; with {@code takesLatecomers} the writer may add what was queued meanwhile (while it waited
+     * for another instance's hold on the chain head, say): those callers then belong to this batch, its result theirs.
+     */
+    private void write(List<Pending> batch, boolean takesLatecomers) {
         if (batch.isEmpty()) {
             return;
         }
+        List<Pending> whole = new ArrayList<>(batch);
+        Supplier<List<AuditEvent>> latecomers = () -> {
+            if (!takesLatecomers) {
+                return List.of();
+            }
+            int taken = whole.size();
+            drainInto(whole);
+            return whole.subList(taken, whole.size()).stream().map(p -> p.event).toList();
+        };
         List<RecordedAuditEvent> written;
         try {
-            written = writer.write(batch.stream().map(p -> p.event).toList());
+            written = writer.write(batch.stream().map(p -> p.event).toList(), latecomers);
         } catch (Error e) {
             // No caller may wait for ever on a batch whose writer died.
-            batch.forEach(pending -> pending.failed(new DatabaseFailure("could not append the audit event", e)));
+            whole.forEach(pending -> pending.failed(new DatabaseFailure("could not append the audit event", e)));
             throw e;
         } catch (SQLException | RuntimeException e) {
-            if (batch.size() > 1 && refusedData(e)) {
+            if (whole.size() > 1 && refusedData(e)) {
                 // One event the database refuses must not fail the others that shared its batch.
-                batch.forEach(pending -> write(List.of(pending)));
+                whole.forEach(pending -> write(List.of(pending), false));
                 return;
             }
             // Nothing of the batch was written (one transaction): every caller is told so, each with its own
             // exception (callers add to theirs), around the one cause.
-            for (Pending pending : batch) {
-                pending.failed(new DatabaseFailure("could not append the audit event (its batch of " + batch.size()
+            for (Pending pending : whole) {
+                pending.failed(new DatabaseFailure("could not append the audit event (its batch of " + whole.size()
                         + " was not written): " + e.getMessage(), e));
             }
             return;
         }
-        for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).succeeded(written.get(i));
+        for (int i = 0; i < whole.size(); i++) {
+            whole.get(i).succeeded(written.get(i));
         }
     }
 

@@ -52,6 +52,15 @@ class ChainedAuditWriterStatementsTest {
     /** The JDBC calls one writer's connections saw: statements prepared, transactions opened, commits. */
     private static final class ObservedCalls {
         final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        /** At each {@code commit()}, the events another session already saw (null when not asked to look). */
+        final List<Long> visibleAtCommit = Collections.synchronizedList(new ArrayList<>());
+        private DataSource outside;
+
+        /** Looks, from a session of {@code other}, at what was committed each time the writer calls commit(). */
+        ObservedCalls lookingFrom(DataSource other) {
+            this.outside = other;
+            return this;
+        }
 
         DataSource around(DataSource real) {
             return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
@@ -71,7 +80,12 @@ class ChainedAuditWriterStatementsTest {
                                     calls.add("begin");
                                 }
                             }
-                            case "commit" -> calls.add("commit");
+                            case "commit" -> {
+                                calls.add("commit");
+                                if (outside != null) {
+                                    visibleAtCommit.add(eventsIn(outside));
+                                }
+                            }
                             default -> { }
                         }
                         return invoke(real, method, args);
@@ -115,6 +129,14 @@ class ChainedAuditWriterStatementsTest {
         }
     }
 
+    private static long eventsIn(DataSource dataSource) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM audit_event")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     private static List<Long> deliveredSequences(DataSource dataSource) throws SQLException {
         List<Long> sequences = new ArrayList<>();
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
@@ -154,6 +176,56 @@ class ChainedAuditWriterStatementsTest {
         ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
         assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
         assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(6L);
+    }
+
+    @Test
+    void theLockedWayCommitsInItsStatementsRoundTripTheLockHeldOneRoundTripLess() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        subscribeBlueToSubmissions(database.dataSource());
+        ObservedCalls observed = new ObservedCalls().lookingFrom(database.dataSource());
+        ChainedAuditWriter writer = new ChainedAuditWriter(observed.around(database.dataSource()),
+                new WebhookOutbox(new PlainTextWebhookFormat()));
+
+        // A writer that does not know the head locks it in a transaction; the statement that writes the batch also
+        // ends the transaction, so another session sees the batch before the driver is asked to commit.
+        List<RecordedAuditEvent> written = writer.write(List.of(intent("a"), submitted("a")));
+
+        assertThat(observed.takeAll()).containsExactly("begin", "prepare SELECT", "prepare WITH", "commit");
+        assertThat(observed.visibleAtCommit).containsExactly(2L);
+        assertThat(written).extracting(RecordedAuditEvent::sequence).containsExactly(1L, 2L);
+        assertThat(deliveredSequences(database.dataSource())).containsExactly(2L);
+        // The second batch still locks (it learns that nobody else wrote), committed the same way ...
+        writer.write(List.of(submitted("b")));
+        assertThat(observed.takeAll()).containsExactly("begin", "prepare SELECT", "prepare WITH", "commit");
+        assertThat(observed.visibleAtCommit).containsExactly(2L, 3L);
+        // ... and the connections the pool got back were idle in autocommit: the third goes the known way alone.
+        writer.write(List.of(intent("c")));
+        assertThat(observed.takeAll()).containsExactly("prepare WITH");
+        assertThat(eventsIn(database.dataSource())).isEqualTo(4L);
+        assertThat(deliveredSequences(database.dataSource())).containsExactly(2L, 3L);
+        ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
+        assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
+        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(4L);
+    }
+
+    @Test
+    void aFailedLockedWayStatementSkipsItsCommitAndWritesNothing() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        ChainedAuditWriter writer = new ChainedAuditWriter(database.dataSource(),
+                new WebhookOutbox(new PlainTextWebhookFormat()));
+        // PostgreSQL refuses a NUL in text: the statement fails after the head's lock was taken.
+        AuditEvent refused = new AuditEvent(T0, new TeamId("blue"), new RequestId("nul"), Operation.CREATE_SNAPSHOT,
+                Optional.empty(), Optional.empty(), new Outcome.Accepted(), OptionalInt.empty(), Map.of("note", "a\0b"));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.write(List.of(intent("a"), refused)))
+                .isInstanceOf(SQLException.class);
+
+        assertThat(eventsIn(database.dataSource())).isZero();
+        // Nothing committed, the lock released: the writer goes on from the genesis.
+        assertThat(writer.write(List.of(intent("b")))).extracting(RecordedAuditEvent::sequence).containsExactly(1L);
+        ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
+        assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
+        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(1L);
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.LongStream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -58,10 +59,34 @@ class GroupCommitTest {
         static RecordingWriter on(DataSource dataSource) {
             ChainedAuditWriter chained = new ChainedAuditWriter(dataSource, new WebhookOutbox(new PlainTextWebhookFormat()));
             List<Integer> batches = Collections.synchronizedList(new ArrayList<>());
-            return new RecordingWriter(new GroupCommit(batch -> {
-                batches.add(batch.size());
-                return chained.write(batch);
+            return new RecordingWriter(new GroupCommit(new GroupCommit.BatchWriter() {
+                @Override
+                public List<RecordedAuditEvent> write(List<AuditEvent> batch) throws SQLException {
+                    return write(batch, List::of);
+                }
+
+                @Override
+                public List<RecordedAuditEvent> write(List<AuditEvent> batch, Supplier<List<AuditEvent>> latecomers)
+                        throws SQLException {
+                    // One writer thread at a time: the batch's size is its last entry, latecomers included once taken.
+                    batches.add(batch.size());
+                    int index = batches.size() - 1;
+                    return chained.write(batch, () -> {
+                        List<AuditEvent> more = latecomers.get();
+                        batches.set(index, batch.size() + more.size());
+                        return more;
+                    });
+                }
             }, JdbcAuditHistory.MAX_BATCH), batches);
+        }
+    }
+
+    /** How many transactions wrote the chain's events (distinct xmin). */
+    private static long transactionsThatWroteEvents(DataSource dataSource) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(DISTINCT xmin::text) FROM audit_event")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
@@ -160,6 +185,44 @@ class GroupCommitTest {
         ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
         assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
         assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(total);
+    }
+
+    @Test
+    void callersQueuedWhileTheWriterWaitsForAnotherInstancesHoldOnTheHeadJoinItsBatch() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        RecordingWriter writer = RecordingWriter.on(database.dataSource());
+        int queued = 3;
+        ExecutorService pool = Executors.newFixedThreadPool(queued + 1);
+        List<Future<RecordedAuditEvent>> results = new ArrayList<>();
+        try (Connection holder = holdTheChainHead(database.dataSource());
+             Connection observer = database.dataSource().getConnection()) {
+            // A lone first event: its batch of one waits for the head's lock, held by another instance ...
+            results.add(pool.submit(() -> writer.appends().append(event("first"))));
+            awaitTrue(writersWaiting(observer, 1), "the first batch waits on the chain head");
+            // ... while three more callers queue behind it.
+            for (int i = 0; i < queued; i++) {
+                String request = "queued-" + i;
+                results.add(pool.submit(() -> writer.appends().append(event(request))));
+            }
+            awaitTrue(() -> writer.appends().waiting() == queued, "three events are queued");
+            holder.rollback();
+            List<Long> sequences = new ArrayList<>();
+            for (Future<RecordedAuditEvent> result : results) {
+                sequences.add(result.get().sequence());
+            }
+            // The first, then the queued ones in the order they queued (which the pool's threads decide).
+            assertThat(sequences.getFirst()).isEqualTo(1L);
+            assertThat(sequences).containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
+        } finally {
+            pool.shutdownNow();
+        }
+
+        // The queued callers joined the batch that had the lock: one transaction, not a second wait for the lock.
+        assertThat(writer.batches()).containsExactly(queued + 1);
+        assertThat(transactionsThatWroteEvents(database.dataSource())).isEqualTo(1);
+        ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
+        assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
+        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(queued + 1L);
     }
 
     @Test

@@ -389,22 +389,92 @@ class AuditReportsBenchmark {
             // Warm-up: connections open, statements prepared.
             runAppends(services, clients, 800, at, outcomes);
             boolean statements = resetStatementCounts(dataSource);
+            long walRecordsBefore = scalar(dataSource, "SELECT wal_records FROM pg_stat_wal");
+            long commitsBefore = scalar(dataSource,
+                    "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()");
+            long postmaster = postmaster(dataSource);
+            long serviceTicksBefore = cpuTicks(ProcessHandle.current().pid());
+            long serverTicksBefore = serverCpuTicks(postmaster);
             long before = scalar(dataSource, "SELECT last_sequence FROM audit_chain_head");
             long started = System.nanoTime();
             runAppends(services, clients, APPENDS, at, outcomes);
             Duration took = elapsed(started);
             long after = scalar(dataSource, "SELECT last_sequence FROM audit_chain_head");
+            // CPU an event, this JVM (services, clients, JIT, GC) and the server's processes apart (0 when unknown).
+            double serviceCpu = (cpuTicks(ProcessHandle.current().pid()) - serviceTicksBefore) * 10_000.0
+                    / Math.max(1, after - before);
+            double serverCpu = (serverCpuTicks(postmaster) - serverTicksBefore) * 10_000.0 / Math.max(1, after - before);
+            // WAL records and server transactions (commits and rollbacks, empty ones too) per appended event.
+            long walRecords = scalar(dataSource, "SELECT wal_records FROM pg_stat_wal") - walRecordsBefore;
+            long serverTransactions = scalar(dataSource,
+                    "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()")
+                    - commitsBefore;
             // The transactions that wrote them (a row's xmin), a count the machine's load does not change.
             long transactions = scalar(dataSource, "SELECT count(DISTINCT xmin::text) FROM audit_event WHERE sequence > "
                     + before + " AND sequence <= " + after);
-            return String.format(Locale.ROOT, "%nappends%s: %d clients over %d instance(s): %,d events in %s = %,.0f/s; "
-                            + "%,d transactions, %.1f events each%n", outcomes ? " (intents and outcomes)" : "",
+            // The load average as the appends end: the rate is the load's as much as the code's (2 cores, shared).
+            Path loadavg = Path.of("/proc/loadavg");
+            String load = Files.exists(loadavg) ? Files.readString(loadavg).strip() : "unknown";
+            return String.format(Locale.ROOT, "%nload average at the end: %s", load)
+                    + String.format(Locale.ROOT, "%nappends%s: %d clients over %d instance(s): %,d events in %s = %,.0f/s; "
+                            + "%,d transactions, %.1f events each; server transactions %.2f and WAL records %.1f an event; "
+                            + "CPU an event: this JVM %.0f µs, PostgreSQL %.0f µs%n",
+                    outcomes ? " (intents and outcomes)" : "",
                     APPEND_CLIENTS, instances, after - before, seconds(took), (after - before) / (took.toNanos() / 1e9),
-                    transactions, (after - before) / (double) Math.max(1, transactions))
+                    transactions, (after - before) / (double) Math.max(1, transactions),
+                    serverTransactions / (double) Math.max(1, after - before),
+                    walRecords / (double) Math.max(1, after - before), serviceCpu, serverCpu)
                     + (statements ? statementCounts(dataSource, transactions) : "");
         } finally {
             clients.shutdownNow();
             services.forEach(ApplicationContext::close);
+        }
+    }
+
+    /** The embedded server's postmaster (the checkpointer's parent); -1 when it is not on this machine's /proc. */
+    private static long postmaster(DataSource dataSource) {
+        try {
+            long checkpointer = scalar(dataSource, "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'");
+            return Long.parseLong(statFields(checkpointer)[1]);
+        } catch (SQLException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The postmaster's and its children's (backends, writers) utime + stime, in clock ticks (1/100 s). */
+    private static long serverCpuTicks(long postmaster) {
+        if (postmaster < 0) {
+            return 0;
+        }
+        long ticks = cpuTicks(postmaster);
+        try (var processes = Files.list(Path.of("/proc"))) {
+            for (Path process : (Iterable<Path>) processes::iterator) {
+                String name = process.getFileName().toString();
+                if (name.chars().allMatch(Character::isDigit)) {
+                    String[] fields = statFields(Long.parseLong(name));
+                    if (fields.length > 12 && fields[1].equals(Long.toString(postmaster))) {
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+        return ticks;
+    }
+
+    private static long cpuTicks(long pid) {
+        String[] fields = statFields(pid);
+        return fields.length > 12 ? Long.parseLong(fields[11]) + Long.parseLong(fields[12]) : 0;
+    }
+
+    /** /proc/PID/stat's fields after the command name (state first); empty if the process is gone. */
+    private static String[] statFields(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        } catch (java.io.IOException | RuntimeException e) {
+            return new String[0];
         }
     }
 
@@ -423,15 +493,18 @@ class AuditReportsBenchmark {
     private static String statementCounts(DataSource dataSource, long transactions) throws SQLException {
         StringBuilder out = new StringBuilder();
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) "
+             ResultSet rs = statement.executeQuery("SELECT calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 90), "
+                     + "mean_exec_time, rows "
                      + "FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' "
                      + "AND query NOT LIKE '%last_sequence FROM audit_chain_head' ORDER BY calls DESC")) {
             long total = 0;
             while (rs.next()) {
                 total += rs.getLong(1);
                 if (rs.getLong(1) * 100 >= transactions) {
-                    out.append(String.format(Locale.ROOT, "  %.2f a transaction: %s%n",
-                            rs.getLong(1) / (double) Math.max(1, transactions), rs.getString(2)));
+                    // The mean time includes waits for the head's row lock; rows tells a written batch from a moved head.
+                    out.append(String.format(Locale.ROOT, "  %.2f a transaction (%.3f ms each, %.2f rows each): %s%n",
+                            rs.getLong(1) / (double) Math.max(1, transactions), rs.getDouble(3),
+                            rs.getLong(4) / (double) Math.max(1, rs.getLong(1)), rs.getString(2)));
                 }
             }
             out.insert(0, String.format(Locale.ROOT, "  statements: %,d, %.2f a transaction%n", total,
