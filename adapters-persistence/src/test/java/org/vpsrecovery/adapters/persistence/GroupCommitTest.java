@@ -115,6 +115,20 @@ class GroupCommitTest {
         }
     }
 
+    /** A lone first event whose batch of one waits for the chain head's lock, then {@code queued} callers behind it. */
+    private static List<Future<RecordedAuditEvent>> queueBehindABatchOfOneWaiting(RecordingWriter writer,
+            ExecutorService pool, Connection observer, int queued) throws InterruptedException {
+        List<Future<RecordedAuditEvent>> results = new ArrayList<>();
+        results.add(pool.submit(() -> writer.appends().append(event("first"))));
+        awaitTrue(writersWaiting(observer, 1), "the first batch waits on the chain head");
+        for (int i = 0; i < queued; i++) {
+            String request = "queued-" + i;
+            results.add(pool.submit(() -> writer.appends().append(event(request))));
+        }
+        awaitTrue(() -> writer.appends().waiting() == queued, queued + " events are queued");
+        return results;
+    }
+
     private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean()) {
@@ -193,18 +207,10 @@ class GroupCommitTest {
         RecordingWriter writer = RecordingWriter.on(database.dataSource());
         int queued = 3;
         ExecutorService pool = Executors.newFixedThreadPool(queued + 1);
-        List<Future<RecordedAuditEvent>> results = new ArrayList<>();
         try (Connection holder = holdTheChainHead(database.dataSource());
              Connection observer = database.dataSource().getConnection()) {
-            // A lone first event: its batch of one waits for the head's lock, held by another instance ...
-            results.add(pool.submit(() -> writer.appends().append(event("first"))));
-            awaitTrue(writersWaiting(observer, 1), "the first batch waits on the chain head");
-            // ... while three more callers queue behind it.
-            for (int i = 0; i < queued; i++) {
-                String request = "queued-" + i;
-                results.add(pool.submit(() -> writer.appends().append(event(request))));
-            }
-            awaitTrue(() -> writer.appends().waiting() == queued, "three events are queued");
+            // A lone first event waits for the head's lock, held by another instance, while three more callers queue.
+            List<Future<RecordedAuditEvent>> results = queueBehindABatchOfOneWaiting(writer, pool, observer, queued);
             holder.rollback();
             List<Long> sequences = new ArrayList<>();
             for (Future<RecordedAuditEvent> result : results) {
@@ -231,18 +237,10 @@ class GroupCommitTest {
         RecordingWriter writer = RecordingWriter.on(database.dataSource());
         int queued = 7;
         ExecutorService pool = Executors.newFixedThreadPool(queued + 1);
-        List<Future<RecordedAuditEvent>> results = new ArrayList<>();
         try (Connection holder = holdTheChainHead(database.dataSource());
              Connection observer = database.dataSource().getConnection()) {
-            // A lone first event: its batch of one waits on the head row ...
-            results.add(pool.submit(() -> writer.appends().append(event("first"))));
-            awaitTrue(writersWaiting(observer, 1), "the first batch waits on the chain head");
-            // ... while seven more queue up behind it and form the next batch.
-            for (int i = 0; i < queued; i++) {
-                String request = "queued-" + i;
-                results.add(pool.submit(() -> writer.appends().append(event(request))));
-            }
-            awaitTrue(() -> writer.appends().waiting() == queued, "seven events are queued");
+            // A lone first event waits on the head row while seven more queue up behind it and form the next batch.
+            List<Future<RecordedAuditEvent>> results = queueBehindABatchOfOneWaiting(writer, pool, observer, queued);
             dropTheWaitingWriter(observer);
             awaitTrue(() -> writer.appends().waiting() == 0, "the next batch took the queued events");
             awaitTrue(writersWaiting(observer, 1), "the batch of seven waits on the chain head");
