@@ -6,7 +6,9 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.exceptions.BeanContextException;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.http.client.DefaultHttpClientConfiguration;
 import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.HttpClientConfiguration.ConnectionPoolConfiguration.ConnectionLocality;
 import io.micronaut.http.client.HttpClientRegistry;
 import io.micronaut.http.client.LoadBalancer;
 import io.micronaut.json.JsonMapper;
@@ -32,8 +34,11 @@ public class VpsOrgClientFactory {
     @Bean(preDestroy = "close")
     public VpsOrgClient vpsOrgClient(BeanContext context, JsonMapper json, HttpClientRegistry<HttpClient> clients) {
         VpsOrgSettings settings = settings(context);
+        DefaultHttpClientConfiguration configuration = VpsOrgClient.configuration(settings);
+        // Each loop its own connections: a call never borrows another loop's connection, whose answer would arrive there.
+        configuration.getConnectionPoolConfiguration().setConnectionLocality(ConnectionLocality.ENFORCED_IF_SAME_GROUP);
         HttpClient onTheServersLoops = clients.resolveClient(null, LoadBalancer.fixed(settings.baseUrl()),
-                VpsOrgClient.configuration(settings), context);
+                configuration, context);
         return new VpsOrgClient(settings, VpsOrgClient.httpClient(settings), onTheServersLoops, json, Clock.systemUTC());
     }
 
