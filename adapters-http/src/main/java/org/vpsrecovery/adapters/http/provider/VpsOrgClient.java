@@ -68,9 +68,7 @@ import reactor.core.publisher.Mono;
  * {@link BlockingHttpClient}, which refuses to run on a Netty event loop, so never call the ports
  * from a non-blocking controller or a reactive chain without moving to a blocking executor first. The one
  * exception is {@link #listSnapshotsWhenAnswered}, made for an event loop: it sends the first page through the
- * reactive client and moves to a blocking executor for whatever would wait. That first page may go through a client
- * of its own ({@code listHttp}), built on the HTTP server's event loops, so that the answer arrives on the loop that
- * serves the request (ADR 0096); nothing blocking ever runs on that client.
+ * reactive client and moves to a blocking executor for whatever would wait.
  *
  * <p>Every failure of the provider or of the network reaches the caller as a {@link ProviderFailure}
  * (mapping and retry rules: ADR 0010).
@@ -83,7 +81,6 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
 
     private final VpsOrgSettings settings;
     private final HttpClient http;
-    private final HttpClient listHttp;
     private final BlockingHttpClient blocking;
     private final JsonMapper json;
     private final VpsOrgWireMapper mapper = new VpsOrgWireMapper();
@@ -92,17 +89,8 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
 
     /** The client takes ownership of {@code http} and closes it in {@link #close()}. */
     public VpsOrgClient(VpsOrgSettings settings, HttpClient http, JsonMapper json, Clock clock) {
-        this(settings, http, http, json, clock);
-    }
-
-    /**
-     * {@code listHttp} carries only the non-blocking list read's first page ({@link #listSnapshotsWhenAnswered}); every
-     * blocking call goes through {@code http}. The client takes ownership of both and closes them in {@link #close()}.
-     */
-    public VpsOrgClient(VpsOrgSettings settings, HttpClient http, HttpClient listHttp, JsonMapper json, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.http = Objects.requireNonNull(http, "http client");
-        this.listHttp = Objects.requireNonNull(listHttp, "list http client");
         this.blocking = http.toBlocking();
         this.json = Objects.requireNonNull(json, "json mapper");
         this.failures = new ProviderFailures(settings.apiToken(), json, Objects.requireNonNull(clock, "clock"));
@@ -114,17 +102,8 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         return new VpsOrgClient(settings, httpClient(settings), JsonMapper.createDefault(), Clock.systemUTC());
     }
 
-    /** A Micronaut HTTP client of its own (its own event loops), configured from the settings. */
+    /** The Micronaut HTTP client configured from the settings: timeouts, pool bounds, no redirects. */
     static HttpClient httpClient(VpsOrgSettings settings) {
-        try {
-            return HttpClient.create(settings.baseUrl().toURL(), configuration(settings));
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException("vpsorg.base-url is not a URL", e);
-        }
-    }
-
-    /** The Micronaut HTTP client's configuration from the settings: timeouts, pool bounds, no redirects. */
-    static DefaultHttpClientConfiguration configuration(VpsOrgSettings settings) {
         DefaultHttpClientConfiguration configuration = new DefaultHttpClientConfiguration();
         configuration.setConnectTimeout(settings.connectTimeout());
         configuration.setReadTimeout(settings.readTimeout());
@@ -140,7 +119,11 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         pool.setMaxConcurrentHttp1Connections(settings.pool().maxConnections());
         pool.setMaxPendingAcquires(settings.pool().maxConnections() + settings.pool().maxPending());
         pool.setAcquireTimeout(settings.connectTimeout().plus(settings.pool().acquireTimeout()).plus(settings.readTimeout()));
-        return configuration;
+        try {
+            return HttpClient.create(settings.baseUrl().toURL(), configuration);
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("vpsorg.base-url is not a URL", e);
+        }
     }
 
     public VpsOrgSettings settings() {
@@ -150,9 +133,6 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     @Override
     public void close() {
         http.close();
-        if (listHttp != http) {
-            listHttp.close();
-        }
     }
 
     // ---- snapshots ----
@@ -421,11 +401,11 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         }
     }
 
-    /** {@link #exchange} through the list's reactive client: completes on that client's event loop, never waits. */
+    /** {@link #exchange} through the reactive client: completes on the client's event loop, never waits. */
     private CompletableFuture<Reply> exchangeWhenAnswered(Call call, HttpMethod method, URI uri) {
         MutableHttpRequest<Object> request = request(method, uri);
         long started = System.nanoTime();
-        return Mono.from(listHttp.exchange(request, BYTES, BYTES)).toFuture().handle((response, failure) -> {
+        return Mono.from(http.exchange(request, BYTES, BYTES)).toFuture().handle((response, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException wrapped && wrapped.getCause() != null
                         ? wrapped.getCause() : failure;

@@ -1,16 +1,10 @@
 package org.vpsrecovery.adapters.http.provider;
 
-import io.micronaut.context.BeanContext;
 import io.micronaut.context.BeanLocator;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.exceptions.BeanContextException;
 import io.micronaut.context.exceptions.ConfigurationException;
-import io.micronaut.http.client.DefaultHttpClientConfiguration;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.HttpClientConfiguration.ConnectionPoolConfiguration.ConnectionLocality;
-import io.micronaut.http.client.HttpClientRegistry;
-import io.micronaut.http.client.LoadBalancer;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -22,24 +16,12 @@ import java.time.Clock;
 @Factory
 public class VpsOrgClientFactory {
 
-    /**
-     * The client is both provider ports; Micronaut closes it (and its connections) on shutdown. The blocking calls go
-     * through an HTTP client with event loops of its own. The list's non-blocking read goes through a second one from
-     * the context's registry, on the HTTP server's event loops: its call prefers a connection of the loop that serves
-     * the request (the pool's connection locality), so the answer is written there without waking another thread
-     * (ADR 0096). Nothing blocking runs on that second client (ADR 0058 measured blocking callers on the server's
-     * loops as a loss).
-     */
+    /** The client is both provider ports; Micronaut closes it (and its connections) on shutdown. */
     @Singleton
     @Bean(preDestroy = "close")
-    public VpsOrgClient vpsOrgClient(BeanContext context, JsonMapper json, HttpClientRegistry<HttpClient> clients) {
-        VpsOrgSettings settings = settings(context);
-        DefaultHttpClientConfiguration configuration = VpsOrgClient.configuration(settings);
-        // Each loop its own connections: a call never borrows another loop's connection, whose answer would arrive there.
-        configuration.getConnectionPoolConfiguration().setConnectionLocality(ConnectionLocality.ENFORCED_IF_SAME_GROUP);
-        HttpClient onTheServersLoops = clients.resolveClient(null, LoadBalancer.fixed(settings.baseUrl()),
-                configuration, context);
-        return new VpsOrgClient(settings, VpsOrgClient.httpClient(settings), onTheServersLoops, json, Clock.systemUTC());
+    public VpsOrgClient vpsOrgClient(BeanLocator beans, JsonMapper json) {
+        VpsOrgSettings settings = settings(beans);
+        return new VpsOrgClient(settings, VpsOrgClient.httpClient(settings), json, Clock.systemUTC());
     }
 
     /**

@@ -5,16 +5,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.exceptions.ConfigurationException;
-import io.micronaut.http.netty.channel.EventLoopGroupRegistry;
-import io.netty.channel.EventLoop;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.SnapshotProvider;
@@ -48,41 +42,6 @@ class VpsOrgClientFactoryTest {
             assertThat(snapshots.listSnapshots(Optional.empty())).hasSize(2);
             assertThat(simulator.requests()).singleElement()
                     .satisfies(r -> assertThat(r.header("Authorization")).hasValue("Bearer demo-token"));
-        }
-    }
-
-    /**
-     * ADR 0096: the list's non-blocking read asked from one of the HTTP server's event loops (the context's default
-     * group, the one the server serves on) is answered on that same loop, so the answer is written without a hand-off
-     * to another thread; the blocking calls still work from a thread of their own.
-     */
-    @Test
-    void theListAskedFromTheServersEventLoopIsAnsweredOnThatLoop() throws Exception {
-        try (VpsOrgSimulator simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
-             ApplicationContext context = ApplicationContext.run(Map.of(
-                     "vpsorg.base-url", simulator.baseUri().toString(),
-                     "vpsorg.api-token", "demo-token"));
-             ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor()) {
-            VpsOrgClient client = context.getBean(VpsOrgClient.class);
-            EventLoop serversLoop = context.getBean(EventLoopGroupRegistry.class).getDefaultEventLoopGroup().next();
-
-            for (int call = 0; call < 3; call++) {
-                CompletableFuture<String> answeredOn = new CompletableFuture<>();
-                CompletableFuture<Integer> listed = new CompletableFuture<>();
-                serversLoop.execute(() -> client.listSnapshotsWhenAnswered(Optional.empty(), blocking)
-                        .whenComplete((snapshots, failure) -> {
-                            answeredOn.complete(serversLoop.inEventLoop() ? "the loop that asked" : Thread.currentThread().getName());
-                            if (failure != null) {
-                                listed.completeExceptionally(failure);
-                            } else {
-                                listed.complete(snapshots.size());
-                            }
-                        }));
-                assertThat(listed.get(30, TimeUnit.SECONDS)).isEqualTo(2);
-                assertThat(answeredOn.get(30, TimeUnit.SECONDS)).isEqualTo("the loop that asked");
-            }
-            assertThat(client.listSnapshots(Optional.empty())).hasSize(2);
-            assertThat(simulator.requests()).hasSize(4);
         }
     }
 
