@@ -117,7 +117,12 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                 Thread.currentThread().interrupt();
                 return;
             }
-            start();
+            try {
+                start();
+            } catch (RuntimeException e) {
+                // Not the main thread's any more: said here, and readiness stays "not started".
+                LOG.error("the job scheduler did not start; readiness stays DOWN", e);
+            }
         });
     }
 
