@@ -7,10 +7,14 @@ import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.http.context.event.HttpRequestTerminatedEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +31,11 @@ import org.vpsrecovery.domain.port.IdempotencyRecords;
  * 0025), the policies' scheduled runs ({@link PolicyRunJobs}, ADR 0028), and the drift scan ({@link DriftScanJobs}, ADR 0035), two-person approvals ({@link ApprovalJobs}, ADR 0040). A run missed while every
  * instance was down happens once at the next start, not once per missed tick. ADR 0024.
  *
- * <p>Built with the context (a wrong setting stops the start), but started once the HTTP server listens:
- * its start writes a row per job and its first runs call VPS.org, work the first request need not wait
- * behind (ADR 0066). Readiness says "not started" until then.
+ * <p>Built with the context (a wrong setting stops the start), but started only once the HTTP server listens
+ * (ADR 0066) and has answered its first request, or {@code vpsr.jobs.start-wait} after listening if no request
+ * comes first: its start reads or writes a row per job and its first runs read the operations, the intents, the
+ * policies and the webhooks and call VPS.org, work the first request need not share two cores with (ADR 0098).
+ * It starts on a thread of its own, never the event loop's. Readiness says "not started" until then.
  */
 @Context
 public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent> {
@@ -43,6 +49,8 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
     static final String STARTED = "started";
 
     private final Scheduler scheduler;
+    private final Duration startWait;
+    private final CountDownLatch firstAnswer = new CountDownLatch(1);
 
     public ClusterJobs(DataSource dataSource, TrackOperationsService tracker, ReconcilePendingIntentsService reconciler,
                        IdempotencyRecords idempotencyRecords,
@@ -55,7 +63,9 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                        WebhookJobs webhooks, ContinueRestoresService restores,
                        @Value("${vpsr.restores.continue-every:2s}") Duration continueEvery, PolicyRunJobs policyRuns,
                        DriftScanJobs driftScans, ApprovalJobs approvals,
-                       @Value("${vpsr.jobs.shutdown-max-wait:10s}") Duration shutdownMaxWait) {
+                       @Value("${vpsr.jobs.shutdown-max-wait:10s}") Duration shutdownMaxWait,
+                       @Value("${vpsr.jobs.start-wait:2s}") Duration startWait) {
+        this.startWait = startWait;
         List<RecurringTask<?>> tasks = List.of(webhooks.dispatchTask(), policyRuns.task(), driftScans.task(), approvals.task(),
                 Tasks.recurring(TRACK_OPERATIONS, FixedDelay.of(trackEvery)).execute((instance, context) -> once(TRACK_OPERATIONS, () -> {
                     int moved = tracker.tick();
@@ -93,8 +103,37 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                 .build();
     }
 
+    /** The server listens: the scheduler starts after the first answer, or after {@code vpsr.jobs.start-wait}. */
     @Override
     public void onApplicationEvent(ServerStartupEvent event) {
+        if (startWait.isZero() || startWait.isNegative()) {
+            start();
+            return;
+        }
+        Thread.ofPlatform().name("cluster-jobs-start").daemon().start(() -> {
+            try {
+                firstAnswer.await(startWait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            try {
+                start();
+            } catch (RuntimeException e) {
+                // Not the main thread's any more: said here, and readiness stays "not started".
+                LOG.error("the job scheduler did not start; readiness stays DOWN", e);
+            }
+        });
+    }
+
+    /** A request was answered and its response written (any request: a probe, a client's). */
+    @EventListener
+    void answered(HttpRequestTerminatedEvent event) {
+        firstAnswer.countDown();
+    }
+
+    /** Synchronized with {@link #stop()}: a stop during the wait leaves the scheduler unstarted. */
+    synchronized void start() {
         var state = scheduler.getSchedulerState();
         if (!state.isStarted() && !state.isShuttingDown()) {
             scheduler.start();
@@ -129,7 +168,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
      * graceful stop ({@link DrainOnSigterm}), and again, harmlessly, when the context closes.
      */
     @PreDestroy
-    void stop() {
+    synchronized void stop() {
         if (!scheduler.getSchedulerState().isShuttingDown()) {
             scheduler.stop();
         }

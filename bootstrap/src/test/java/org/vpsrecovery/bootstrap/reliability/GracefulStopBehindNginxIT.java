@@ -69,8 +69,9 @@ class GracefulStopBehindNginxIT {
                     ReliabilitySetup.teamsFile(SERVERS, 5), SETTINGS);
             try (ServiceProcess a = service.start(); ServiceProcess b = service.start();
                  NginxProcess nginx = NginxProcess.start(nginxBinary, a, b)) {
-                assertThat(readiness(a)).isEqualTo(200);
-                assertThat(readiness(b)).isEqualTo(200);
+                // Each turns ready once its jobs joined, just after its first answer (ADR 0098): probed as a balancer does.
+                await("a ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> readiness(a) == 200);
+                await("b ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> readiness(b) == 200);
 
                 Answer opened = team.send(nginx.baseUrl(), "POST", "/api/v1/snapshots/",
                         "{\"server_id\": " + SERVERS.getFirst() + ", \"name\": \"open-at-stop\"}", "graceful-open");
