@@ -15,7 +15,6 @@ import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
-import org.vpsrecovery.domain.webhook.WebhookEventType;
 
 /**
  * Writes one batch of audit events onto the chain: give the events consecutive sequences and chained
@@ -30,13 +29,6 @@ import org.vpsrecovery.domain.webhook.WebhookEventType;
  * one transaction (ADR 0049). The known way is that one statement alone, committed on its own (ADR 0088):
  * no {@code BEGIN}, no {@code COMMIT} of its own to wait for; its commit waits for the flush as a
  * {@code COMMIT} would. The locked way stays the rule while other instances write between this one's batches.
- *
- * <p>A batch that causes no webhook delivery (intents, plans, policies' records: no message carries its sequence) is
- * hashed by the database instead (ADR 0099): one statement, committed on its own, locks the head in a CTE, chains
- * the batch with {@code sha256()} over each event's {@link AuditChain#encodingAfterSequence} (Java's encoding, sent
- * as bytes; the statement adds only the header and sequence lines), inserts it and moves the head. No guess to lose
- * and no lock held over a round trip; the wait for another instance's hold is inside the statement, so such a batch
- * takes no latecomers. {@link AuditChain}'s Java verification stays the reference.
  *
  * <p>Hand-written JDBC on purpose (ADR 0030): the row lock, the set-based insert of the whole batch
  * with the head's move, and the outbox all share one connection and one statement, which a
@@ -77,47 +69,6 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
 
     private static final int COLUMN_COUNT = 15;
 
-    /** The columns of an event itself, in both statements' order: occurred_at to detail. */
-    private static final int EVENT_COLUMN_COUNT = 12;
-
-    // The head locked (a CTE: READ COMMITTED returns its newest version once another instance's hold ends), the batch
-    // chained after it by the database over Java's encoding after the sequence, inserted, the head moved; in one
-    // statement committed on its own (ADR 0099). Returns where the head was, where it is now, and the rows inserted.
-    private static final String HASHED_AFTER_LOCKED_HEAD = """
-            WITH RECURSIVE locked AS MATERIALIZED (
-                SELECT last_sequence, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE),
-            encoded AS (SELECT ?::bytea[] AS after_sequence),
-            chain AS (
-                SELECT 0::bigint AS n, last_sequence AS sequence, NULL::bytea AS previous_hash, last_hash AS hash
-                FROM locked
-                UNION ALL
-                SELECT c.n + 1, c.sequence + 1, c.hash, sha256(c.hash || convert_to('"""
-            + AuditChain.FORMAT + """
-            ' || chr(10)
-                    || length((c.sequence + 1)::text) || ':' || (c.sequence + 1)::text || chr(10), 'UTF8')
-                    || e.after_sequence[c.n + 1])
-                FROM chain c, encoded e WHERE c.n < cardinality(e.after_sequence)),
-            head AS (
-                UPDATE audit_chain_head h SET last_sequence = last.sequence, last_hash = last.hash
-                FROM (SELECT sequence, hash FROM chain ORDER BY n DESC LIMIT 1) last
-                WHERE h.id = 1
-                RETURNING h.last_sequence, h.last_hash),
-            inserted AS (
-                INSERT INTO audit_event (sequence, occurred_at, team, request_id, operation, server_id,
-                    resource_type, resource_id, outcome_kind, outcome_reason, outcome_cause, provider_status,
-                    detail, previous_hash, hash)
-                SELECT c.sequence, b.occurred_at::timestamptz, b.team, b.request_id, b.operation,
-                    b.server_id::bigint, b.resource_type, b.resource_id::bigint, b.outcome_kind, b.outcome_reason,
-                    b.outcome_cause, b.provider_status::smallint, b.detail::jsonb, c.previous_hash, c.hash
-                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                    ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY
-                    AS b(occurred_at, team, request_id, operation, server_id, resource_type, resource_id,
-                    outcome_kind, outcome_reason, outcome_cause, provider_status, detail, n)
-                JOIN chain c ON c.n = b.n
-                RETURNING 1)
-            SELECT (SELECT last_sequence FROM locked), h.last_sequence, h.last_hash, (SELECT count(*) FROM inserted)
-            FROM head h""";
-
     /** Where the chain ends: its last sequence and hash. */
     private record Head(long sequence, ChainHash hash) {
     }
@@ -146,9 +97,6 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
     @Override
     public List<RecordedAuditEvent> write(List<AuditEvent> batch, Supplier<List<AuditEvent>> latecomers)
             throws SQLException {
-        if (batch.stream().noneMatch(event -> WebhookEventType.of(event).isPresent())) {
-            return insertHashedByTheDatabase(batch);
-        }
         Head guess = alone ? lastCommitted : null;
         // Until this batch commits, the next one reads the head.
         alone = false;
@@ -182,46 +130,6 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             lastCommitted = chained.head();
             alone = nobodyElse;
             return chained.written();
-        }
-    }
-
-    /** The batch chained after the head by the database, in one statement committed on its own (ADR 0099). */
-    private List<RecordedAuditEvent> insertHashedByTheDatabase(List<AuditEvent> batch) throws SQLException {
-        String[][] columns = new String[EVENT_COLUMN_COUNT][batch.size()];
-        byte[][] encoded = new byte[batch.size()][];
-        for (int row = 0; row < batch.size(); row++) {
-            AuditEvent event = batch.get(row);
-            String[] values = eventColumnValues(event);
-            for (int column = 0; column < EVENT_COLUMN_COUNT; column++) {
-                columns[column][row] = values[column];
-            }
-            encoded[row] = AuditChain.encodingAfterSequence(event);
-        }
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement insert = connection.prepareStatement(HASHED_AFTER_LOCKED_HEAD)) {
-            insert.setArray(1, connection.createArrayOf("bytea", encoded));
-            for (int column = 0; column < EVENT_COLUMN_COUNT; column++) {
-                insert.setArray(column + 2, connection.createArrayOf("text", columns[column]));
-            }
-            try (ResultSet rs = insert.executeQuery()) {
-                if (!rs.next()) {
-                    throw new SQLException("the audit chain head row is missing; was migration V1 applied?");
-                }
-                long before = rs.getLong(1);
-                Head after = new Head(rs.getLong(2), ChainHash.of(rs.getBytes(3)));
-                long inserted = rs.getLong(4);
-                if (inserted != batch.size() || after.sequence() != before + batch.size()) {
-                    throw new SQLException("the audit chain took " + inserted + " of " + batch.size() + " events");
-                }
-                List<RecordedAuditEvent> written = new ArrayList<>(batch.size());
-                for (int row = 0; row < batch.size(); row++) {
-                    written.add(new RecordedAuditEvent(before + 1 + row, batch.get(row)));
-                }
-                // For the next batch with deliveries: whether the head was where this writer had left it.
-                alone = lastCommitted != null && lastCommitted.sequence() == before;
-                lastCommitted = after;
-                return written;
-            }
         }
     }
 
@@ -294,18 +202,9 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
 
     /** One row as text, in INSERT_AFTER_HEAD's column order; null where the column is null. */
     private static String[] columnValues(long sequence, AuditEvent event, ChainHash previous, ChainHash hash) {
-        String[] values = new String[COLUMN_COUNT];
-        values[0] = Long.toString(sequence);
-        System.arraycopy(eventColumnValues(event), 0, values, 1, EVENT_COLUMN_COUNT);
-        values[COLUMN_COUNT - 2] = previous.hex();
-        values[COLUMN_COUNT - 1] = hash.hex();
-        return values;
-    }
-
-    /** The event's own columns as text, occurred_at to detail; null where the column is null. */
-    private static String[] eventColumnValues(AuditEvent event) {
         Outcome outcome = event.outcome();
         return new String[] {
+                Long.toString(sequence),
                 event.occurredAt().toString(),
                 event.team().value(),
                 event.requestId().value(),
@@ -317,7 +216,9 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                 outcome.reasonCode().map(Enum::name).orElse(null),
                 outcome.explanation().orElse(null),
                 event.providerStatus().isPresent() ? Integer.toString(event.providerStatus().getAsInt()) : null,
-                JsonObjectText.of(event.detail())};
+                JsonObjectText.of(event.detail()),
+                previous.hex(),
+                hash.hex()};
     }
 
     static void rollbackQuietly(Connection connection, Exception cause) {

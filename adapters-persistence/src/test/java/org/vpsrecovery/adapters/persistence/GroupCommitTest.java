@@ -96,16 +96,6 @@ class GroupCommitTest {
                 Map.of("name", "snap-" + request));
     }
 
-    /**
-     * An outcome with a webhook type: its batch goes the locked way, the one that can take latecomers. A batch without
-     * one is hashed by the database, whose wait for the head is inside its one statement (ADR 0099).
-     */
-    private static AuditEvent submitted(String request) {
-        return new AuditEvent(T0, new TeamId("blue"), new RequestId(request), Operation.CREATE_SNAPSHOT,
-                Optional.of(new ServerId(4242)), Optional.empty(), new Outcome.Submitted(), OptionalInt.of(201),
-                Map.of("name", "snap-" + request));
-    }
-
     /** Another session holding the chain head's row lock, as a writer of another instance would. */
     private static Connection holdTheChainHead(DataSource dataSource) throws SQLException {
         Connection holder = dataSource.getConnection();
@@ -127,14 +117,13 @@ class GroupCommitTest {
 
     /** A lone first event whose batch of one waits for the chain head's lock, then {@code queued} callers behind it. */
     private static List<Future<RecordedAuditEvent>> queueBehindABatchOfOneWaiting(RecordingWriter writer,
-            ExecutorService pool, Connection observer, int queued, java.util.function.Function<String, AuditEvent> event)
-            throws InterruptedException {
+            ExecutorService pool, Connection observer, int queued) throws InterruptedException {
         List<Future<RecordedAuditEvent>> results = new ArrayList<>();
-        results.add(pool.submit(() -> writer.appends().append(event.apply("first"))));
+        results.add(pool.submit(() -> writer.appends().append(event("first"))));
         awaitTrue(writersWaiting(observer, 1), "the first batch waits on the chain head");
         for (int i = 0; i < queued; i++) {
             String request = "queued-" + i;
-            results.add(pool.submit(() -> writer.appends().append(event.apply(request))));
+            results.add(pool.submit(() -> writer.appends().append(event(request))));
         }
         awaitTrue(() -> writer.appends().waiting() == queued, queued + " events are queued");
         return results;
@@ -221,9 +210,7 @@ class GroupCommitTest {
         try (Connection holder = holdTheChainHead(database.dataSource());
              Connection observer = database.dataSource().getConnection()) {
             // A lone first event waits for the head's lock, held by another instance, while three more callers queue.
-            // Outcomes with deliveries: only the locked way takes latecomers (ADR 0099).
-            List<Future<RecordedAuditEvent>> results = queueBehindABatchOfOneWaiting(writer, pool, observer, queued,
-                    GroupCommitTest::submitted);
+            List<Future<RecordedAuditEvent>> results = queueBehindABatchOfOneWaiting(writer, pool, observer, queued);
             holder.rollback();
             List<Long> sequences = new ArrayList<>();
             for (Future<RecordedAuditEvent> result : results) {
@@ -253,8 +240,7 @@ class GroupCommitTest {
         try (Connection holder = holdTheChainHead(database.dataSource());
              Connection observer = database.dataSource().getConnection()) {
             // A lone first event waits on the head row while seven more queue up behind it and form the next batch.
-            List<Future<RecordedAuditEvent>> results = queueBehindABatchOfOneWaiting(writer, pool, observer, queued,
-                    GroupCommitTest::event);
+            List<Future<RecordedAuditEvent>> results = queueBehindABatchOfOneWaiting(writer, pool, observer, queued);
             dropTheWaitingWriter(observer);
             awaitTrue(() -> writer.appends().waiting() == 0, "the next batch took the queued events");
             awaitTrue(writersWaiting(observer, 1), "the batch of seven waits on the chain head");

@@ -58,28 +58,11 @@ public final class AuditChain {
         if (sequence <= 0) {
             throw new IllegalArgumentException("sequence must be positive");
         }
+        Instant at = storedInstant(event.occurredAt());
+        long micros = Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000L);
         Encoder out = new Encoder();
         out.header();
         out.field(Long.toString(sequence));
-        fieldsAfterSequence(out, event);
-        return out.bytes();
-    }
-
-    /**
-     * The canonical encoding's bytes after the sequence field: {@code canonicalEncoding(n, e)} is the header line,
-     * {@code <length>:<n>\n}, then these. A store that gives the sequence itself (the database, ADR 0099) hashes
-     * these bytes after its own header and sequence, so the encoding of the event stays this class's alone.
-     */
-    public static byte[] encodingAfterSequence(AuditEvent event) {
-        Objects.requireNonNull(event, "event");
-        Encoder out = new Encoder();
-        fieldsAfterSequence(out, event);
-        return out.bytes();
-    }
-
-    private static void fieldsAfterSequence(Encoder out, AuditEvent event) {
-        Instant at = storedInstant(event.occurredAt());
-        long micros = Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000L);
         out.field(Long.toString(micros));
         out.field(event.team().value());
         out.field(event.requestId().value());
@@ -98,6 +81,7 @@ public final class AuditChain {
             out.field(key);
             out.field(value);
         });
+        return out.bytes();
     }
 
     private static MessageDigest sha256() {

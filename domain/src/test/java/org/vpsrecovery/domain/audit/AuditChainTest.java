@@ -50,18 +50,6 @@ class AuditChainTest {
     }
 
     @Test
-    void theEncodingAfterTheSequenceIsTheCanonicalEncodingWithoutItsHeaderAndSequenceLines() {
-        String after = new String(AuditChain.encodingAfterSequence(FAILED), StandardCharsets.UTF_8);
-
-        // The database prefixes exactly these two lines itself (ADR 0099); a sequence of any width.
-        assertThat(new String(AuditChain.canonicalEncoding(7, FAILED), StandardCharsets.UTF_8))
-                .isEqualTo("vpsr-audit-v1\n1:7\n" + after);
-        assertThat(new String(AuditChain.canonicalEncoding(1234567890123L, FAILED), StandardCharsets.UTF_8))
-                .isEqualTo("vpsr-audit-v1\n13:1234567890123\n" + after);
-        assertThat(after).startsWith("16:1768471200000001\n4:blue\n").endsWith("4:name\n13:pre-migration\n");
-    }
-
-    @Test
     void absentFieldsAreMarkedSoTheyCannotBeConfusedWithText() {
         AuditEvent accepted = new AuditEvent(Instant.parse("2026-01-15T10:00:00Z"), new TeamId("blue"),
                 new RequestId("r"), Operation.DELETE_BACKUP, Optional.empty(), Optional.empty(),
