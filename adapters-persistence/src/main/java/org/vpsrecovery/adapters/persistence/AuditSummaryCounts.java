@@ -37,7 +37,7 @@ final class AuditSummaryCounts {
 
     /** One summary's reads, in one snapshot. */
     interface Reads {
-        /** The events of {@code [from, to)} grouped, read as the range of sequences of their UTC days (ADR 0101). */
+        /** The events of {@code [from, to)} grouped, through the covering index audit_event_time_summary. */
         void events(Instant from, Instant to) throws SQLException;
 
         /** The month counts of the whole UTC months {@code [fromMonth, toMonth)} (first days). */
@@ -87,19 +87,13 @@ final class AuditSummaryCounts {
 
         @Override
         public void events(Instant from, Instant to) throws SQLException {
-            // The days' sequences hold every event of [from, to), whatever order they were written in (V39, ADR
-            // 0077), read by V46's functions in this snapshot: a range of the primary key, the times compared in it.
-            // No index by time is left to read (V47, ADR 0101).
             String sql = "SELECT (date_trunc('" + unit(query) + "', occurred_at AT TIME ZONE 'UTC'))::date - " + EPOCH
                     + ", " + teamColumn() + ", operation, outcome_kind, outcome_reason, count(*) FROM audit_event"
-                    + " WHERE sequence >= audit_sequence_from(?) AND sequence <= audit_sequence_up_to(?)"
-                    + " AND occurred_at >= ? AND occurred_at < ?" + teamClause() + " GROUP BY 1, 2, 3, 4, 5";
+                    + " WHERE occurred_at >= ? AND occurred_at < ?" + teamClause() + " GROUP BY 1, 2, 3, 4, 5";
             try (PreparedStatement select = connection.prepareStatement(sql)) {
-                select.setObject(1, LocalDate.ofInstant(from, ZoneOffset.UTC));
-                select.setObject(2, LocalDate.ofInstant(to.minusNanos(1), ZoneOffset.UTC));
-                select.setObject(3, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
-                select.setObject(4, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
-                bindTeam(select, 5);
+                select.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+                select.setObject(2, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+                bindTeam(select, 3);
                 read(select);
             }
         }

@@ -3,9 +3,13 @@ package org.vpsrecovery.adapters.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -124,9 +128,9 @@ class JdbcAuditHistoryContractTest extends AuditHistoryContract {
         for (int fetch = 0; fetch < 12; fetch++) {
             assertThat(history.query(page)).as("fetch %d", fetch).isEqualTo(failures.subList(0, 4));
         }
-        String prepared = GenericPlans.preparedOnItsGenericPlan(context, "outcome_kind");
+        String prepared = preparedOnItsGenericPlan(context, "outcome_kind");
         assertThat(prepared).as("the page's statement, on its generic plan").isNotNull().contains("'FAILED'");
-        assertThat(GenericPlans.genericPlan(fresh, prepared)).contains("audit_event_rare_outcome_operation");
+        assertThat(genericPlan(fresh, prepared)).contains("audit_event_rare_outcome_operation");
     }
 
     /**
@@ -154,8 +158,45 @@ class JdbcAuditHistoryContractTest extends AuditHistoryContract {
         for (int fetch = 0; fetch < 12; fetch++) {
             assertThat(history.query(page)).as("fetch %d", fetch).isEqualTo(alices.subList(0, 4));
         }
-        String prepared = GenericPlans.preparedOnItsGenericPlan(context, "jsonb_extract_path_text");
+        String prepared = preparedOnItsGenericPlan(context, "jsonb_extract_path_text");
         assertThat(prepared).as("the page's statement, on its generic plan").isNotNull().contains("'" + Actor.SUBJECT + "'");
-        assertThat(GenericPlans.genericPlan(fresh, prepared)).contains("audit_event_actor_subject");
+        assertThat(genericPlan(fresh, prepared)).contains("audit_event_actor_subject");
+    }
+
+    /**
+     * The last statement the pool's one connection prepared, holding {@code fragment}, that has run a generic plan; the
+     * appends' statements, which name the same columns, left out.
+     */
+    private static String preparedOnItsGenericPlan(ApplicationContext context, String fragment) throws SQLException {
+        String prepared = null;
+        try (Connection session = DelegatingDataSource.unwrapDataSource(context.getBean(DataSource.class)).getConnection();
+             PreparedStatement statement = session.prepareStatement("SELECT statement FROM pg_prepared_statements"
+                     + " WHERE NOT from_sql AND strpos(statement, ?) > 0 AND generic_plans > 0"
+                     + " AND strpos(statement, 'INSERT INTO audit_event') = 0")) {
+            statement.setString(1, fragment);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    prepared = rs.getString(1);
+                }
+            }
+        }
+        return prepared;
+    }
+
+    /** {@code prepared}'s generic plan, as EXPLAIN shows it with sequential scans off (a small table: can an index serve). */
+    private static String genericPlan(TestDatabase database, String prepared) throws SQLException {
+        // Its $n placeholders as text: the simple protocol, which binds none of them.
+        String simple = database.url() + (database.url().contains("?") ? "&" : "?") + "preferQueryMode=simple";
+        StringBuilder plan = new StringBuilder();
+        try (Connection connection = DriverManager.getConnection(simple, database.user(), database.password());
+             Statement statement = connection.createStatement()) {
+            statement.execute("SET enable_seqscan = off");
+            try (ResultSet rs = statement.executeQuery("EXPLAIN (GENERIC_PLAN) " + prepared)) {
+                while (rs.next()) {
+                    plan.append(rs.getString(1)).append('\n');
+                }
+            }
+        }
+        return plan.toString();
     }
 }
