@@ -141,4 +141,30 @@ class ValueObjectPropertiesTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(RequestId.random().value()).hasSize(36);
     }
+
+    /** The character check (ADR 0100) accepts exactly what the regular expression it replaced did. */
+    @Property
+    void requestIdsAcceptExactlyWhatTheFormerPatternDid(@ForAll @StringLength(min = 0, max = 130) String id) {
+        boolean former = java.util.regex.Pattern.matches("[A-Za-z0-9._:/+=@-]{1,128}", id);
+        if (former) {
+            assertThat(new RequestId(id).value()).isEqualTo(id);
+        } else {
+            assertThatThrownBy(() -> new RequestId(id)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Example
+    void requestIdsAcceptEachCharacterTheFormerPatternDidAndNoOther() {
+        for (char c = 0; c < 0x3000; c++) {
+            String id = "a" + c;
+            boolean former = java.util.regex.Pattern.matches("[A-Za-z0-9._:/+=@-]{1,128}", id);
+            if (former) {
+                assertThat(new RequestId(id).value()).isEqualTo(id);
+            } else {
+                assertThatThrownBy(() -> new RequestId(id)).as("U+%04X", (int) c).isInstanceOf(IllegalArgumentException.class);
+            }
+        }
+        assertThat(new RequestId("r".repeat(RequestId.MAX_LENGTH)).value()).hasSize(RequestId.MAX_LENGTH);
+        assertThatThrownBy(() -> new RequestId("")).isInstanceOf(IllegalArgumentException.class);
+    }
 }
