@@ -68,4 +68,19 @@ class ActorTest {
         assertThatThrownBy(() -> Actor.of("alice", Actor.Authentication.JWT, "")).isInstanceOf(IllegalArgumentException.class);
         assertThat(Actor.Authentication.fromWireName("service-token")).contains(Actor.Authentication.SERVICE_TOKEN);
     }
+
+    /** The character check (ADR 0100) accepts exactly what the regular expression it replaced did. */
+    @Test
+    void printableIsExactlyWhatTheFormerPatternAccepted() {
+        java.util.regex.Pattern former = java.util.regex.Pattern.compile("[\\p{Graph} ]{1," + Actor.MAX_LENGTH + "}");
+        for (char c = 0; c < 0x3000; c++) {
+            String text = "a" + c;
+            assertThat(Actor.isPrintable(text)).as("U+%04X", (int) c).isEqualTo(former.matcher(text).matches());
+        }
+        for (String text : new String[] {"", " ", "x".repeat(Actor.MAX_LENGTH), "x".repeat(Actor.MAX_LENGTH + 1),
+                "blue/default", "ä", "tab\there"}) {
+            assertThat(Actor.isPrintable(text)).as(text).isEqualTo(former.matcher(text).matches());
+        }
+        assertThat(Actor.isPrintable(null)).isFalse();
+    }
 }
