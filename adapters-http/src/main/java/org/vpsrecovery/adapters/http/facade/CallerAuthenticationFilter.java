@@ -11,7 +11,9 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ConditionalFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.session.SessionHolder;
 import org.vpsrecovery.domain.session.SignInSession;
@@ -34,6 +36,12 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
     private final TeamAuthenticator teams;
     private final AuditorAuthenticator auditors;
     private final JwtBearerTokens people;
+    /**
+     * Each configured digest's fingerprint, computed once (a SHA-256 per request on the list before, ADR 0100);
+     * keyed by configured digests only, never by a presented token, so it holds no more entries than the teams'
+     * and auditors' configuration, which is read when the context starts.
+     */
+    private final Map<String, String> fingerprints = new ConcurrentHashMap<>();
 
     public CallerAuthenticationFilter(TeamAuthenticator teams, AuditorAuthenticator auditors, JwtBearerTokens people) {
         this.teams = teams;
@@ -100,6 +108,10 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
             case JWT -> true;
             case SYSTEM -> false;
         };
+    }
+
+    private String fingerprintOf(String configuredSha256Hex) {
+        return fingerprints.computeIfAbsent(configuredSha256Hex, CallerAuthenticationFilter::fingerprint);
     }
 
     /** What a session keeps of a static token: the SHA-256 of its configured digest, never the token. */
@@ -181,10 +193,10 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
     private Optional<Found> identify(String token) {
         Optional<Found> team = teams.authenticate(token).map(service -> new Found(new Caller.Team(service.team(),
                 Actor.of(service.subject(), Actor.Authentication.SERVICE_TOKEN, service.id())), service.notAfter(),
-                Optional.of(fingerprint(service.sha256Hex()))));
+                Optional.of(fingerprintOf(service.sha256Hex()))));
         Optional<Found> auditor = auditors.authenticate(token).map(found -> new Found(new Caller.Auditor(found,
                 Actor.of(found.name().value(), Actor.Authentication.AUDITOR_TOKEN, null)), Optional.empty(),
-                auditors.configuredDigest(found.name().value()).map(CallerAuthenticationFilter::fingerprint)));
+                auditors.configuredDigest(found.name().value()).map(this::fingerprintOf)));
         return team.or(() -> auditor);
     }
 
