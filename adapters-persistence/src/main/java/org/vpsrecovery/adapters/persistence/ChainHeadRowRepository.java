@@ -18,7 +18,8 @@ public interface ChainHeadRowRepository extends GenericRepository<ChainHeadRow, 
      */
     @Query("""
             SELECT h.id, h.last_sequence, h.last_hash
-            FROM audit_chain_head h, (SELECT pg_logical_emit_message(false, 'vpsr.audit', ''::text, true)) AS flushed
+            FROM audit_chain_head h, (SELECT CASE WHEN current_setting('synchronous_commit') <> 'off'
+                THEN pg_logical_emit_message(false, 'vpsr.audit', ''::text, true) END) AS flushed
             WHERE h.id = :id""")
     Optional<ChainHeadRow> findDurableById(Short id);
 }

@@ -69,10 +69,13 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                 (SELECT CASE WHEN ? THEN set_config('synchronous_commit', 'off', true) END) AS commit_mode""";
 
     // Waits for the WAL's flush up to a record written after the batch's commit, so the batch too is on disk (the log
-    // is flushed in order), outside the head's lock; only for a batch that committed unflushed and wrote (ADR 0102).
+    // is flushed in order), outside the head's lock; only for a batch that committed unflushed and wrote, and unless
+    // the server's own commits do not wait for the flush either (its synchronous_commit off): then, as before, the
+    // batch is as durable as the server's setting makes any commit (ADR 0102).
     private static final String FLUSH = """
             SELECT pg_logical_emit_message(false, 'vpsr.audit', ''::text, true)
-            WHERE ? AND EXISTS (SELECT FROM audit_event WHERE sequence = ? AND hash = decode(?, 'hex'))""";
+            WHERE ? AND current_setting('synchronous_commit') <> 'off'
+                AND EXISTS (SELECT FROM audit_event WHERE sequence = ? AND hash = decode(?, 'hex'))""";
 
     // The statement, its transaction's end and the flush's wait in one round trip (ADR 0094, 0102): the head's lock
     // is released at the commit, before the flush. Should the statement fail, the server skips the rest and the

@@ -37,7 +37,8 @@ import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
  * A batch is on disk when its writer returns, also when its commit did not wait for the flush (ADR 0102): a batch
  * without deliveries commits unflushed, and its writer then waits for the flush of a message written after the
  * commit. Read through pg_walinspect, which reads only the WAL already flushed: a record it returns is on disk. The
- * test server runs with synchronous_commit off, so only the writer's own wait can have flushed a commit this early.
+ * test server runs with synchronous_commit off; each test's database has it on, as the service's server has, so a
+ * commit that did not wait for the flush is one that asked not to.
  */
 class ChainedAuditWriterFlushTest {
 
@@ -78,6 +79,11 @@ class ChainedAuditWriterFlushTest {
         return new AuditEvent(T0, new TeamId("blue"), new RequestId(request), Operation.CREATE_SNAPSHOT,
                 Optional.of(new ServerId(4242)), Optional.empty(), new Outcome.Submitted(), OptionalInt.of(201),
                 Map.of("name", "snap-" + request));
+    }
+
+    /** Commits in this database wait for the flush unless they ask not to, as on the service's own server. */
+    private static void durableCommits(TestDatabase database) throws SQLException {
+        database.execute("ALTER DATABASE " + database.name() + " SET synchronous_commit = on");
     }
 
     private static String insertLsn(DataSource dataSource) throws SQLException {
@@ -143,6 +149,7 @@ class ChainedAuditWriterFlushTest {
     void aBatchWithoutDeliveriesIsOnDiskWhenTheServicesRolesWriterReturnsFlushedByAMessageAfterItsCommit() throws Exception {
         TestDatabase database = DATABASE.anotherMigrated();
         database.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
+        durableCommits(database);
         ChainedAuditWriter writer = new ChainedAuditWriter(database.dataSourceAs(APP_LOGIN, APP_PASSWORD),
                 new WebhookOutbox(new PlainTextWebhookFormat()));
 
@@ -167,6 +174,7 @@ class ChainedAuditWriterFlushTest {
     void aBatchThatCausesDeliveriesCommitsWithoutTheWritersMessage() throws Exception {
         TestDatabase database = DATABASE.anotherMigrated();
         database.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
+        durableCommits(database);
         database.execute("INSERT INTO webhook_subscription (id, team, target_url, event_types, secret, created_at)"
                 + " VALUES (gen_random_uuid(), 'blue', 'https://hooks.example/blue', 'operation.submitted',"
                 + " 'whsec_dGVzdA==', now())");
@@ -175,7 +183,7 @@ class ChainedAuditWriterFlushTest {
         String before = insertLsn(database.dataSource());
 
         // A delivery must not be visible to the deliverer before it is durable: its batch's commit waits for the flush
-        // itself, as every commit did before (the server's synchronous_commit; off on this test server).
+        // itself, as every commit did before (the server's synchronous_commit).
         writer.write(List.of(intent("a"), submitted("a")));
         writer.write(List.of(submitted("b")));
         // A later batch without deliveries flushes everything before it, so the log can be read to its end.
@@ -193,6 +201,7 @@ class ChainedAuditWriterFlushTest {
     void theHeadReadForACheckpointIsOnDiskWhenRead() throws Exception {
         TestDatabase database = DATABASE.anotherMigrated();
         database.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
+        durableCommits(database);
         ChainPositions positions = contexts.on(database, APP_LOGIN, APP_PASSWORD).getBean(ChainPositions.class);
         String before = insertLsn(database.dataSource());
         // A commit that did not wait for the flush (this test server's synchronous_commit is off), as a batch
@@ -201,6 +210,7 @@ class ChainedAuditWriterFlushTest {
         try (Connection connection = database.dataSource().getConnection()) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
+                statement.execute("SET LOCAL synchronous_commit = off");
                 statement.executeUpdate("INSERT INTO webhook_subscription (id, team, target_url, event_types, secret,"
                         + " created_at) VALUES (gen_random_uuid(), 'blue', 'https://hooks.example/blue',"
                         + " 'operation.submitted', 'whsec_dGVzdA==', now())");
@@ -217,5 +227,25 @@ class ChainedAuditWriterFlushTest {
         List<WalRecord> flushed = flushedSince(database.dataSource(), before);
         assertThat(fromCommitOf(flushed, xid)).as("the commit seen is on disk: %s", flushed)
                 .anySatisfy(record -> assertThat(record.resourceManager()).isEqualTo("LogicalMessage"));
+    }
+
+    @Test
+    void onAServerWhoseCommitsDoNotWaitForTheFlushTheWriterDoesNotWaitEither() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        database.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
+        ChainedAuditWriter writer = new ChainedAuditWriter(database.dataSource(),
+                new WebhookOutbox(new PlainTextWebhookFormat()));
+        String before = insertLsn(database.dataSource());
+
+        // This test server's synchronous_commit is off: its operator chose commits that do not wait; the batches are
+        // as durable as any commit there, no more (as before ADR 0102), and written all the same.
+        writer.write(List.of(intent("a"), intent("b")));
+        writer.write(List.of(intent("c")));
+        database.execute("SELECT pg_logical_emit_message(false, 'test.end', ''::text, true)");
+
+        List<WalRecord> flushed = flushedSince(database.dataSource(), before);
+        assertThat(flushed).as("%s", flushed).filteredOn(r -> r.resourceManager().equals("LogicalMessage"))
+                .extracting(WalRecord::description).noneMatch(description -> description.contains("vpsr.audit"));
+        assertThat(database.strings("SELECT count(*) FROM audit_event")).containsExactly("3");
     }
 }
