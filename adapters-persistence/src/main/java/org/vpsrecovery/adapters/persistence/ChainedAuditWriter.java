@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -27,12 +28,14 @@ import org.vpsrecovery.domain.webhook.WebhookEventType;
  * since (one instance, or the only busy one): the statement then moves the head only from where this
  * writer left it, and inserts only if it did, so a head moved meanwhile by another instance writes
  * nothing and the batch goes the locked way: read the head {@code FOR UPDATE}, hash again, insert, in
- * one transaction (ADR 0049). The known way is that one statement and its {@code COMMIT} in one round trip
- * (ADR 0088, 0094). The locked way stays the rule while other instances write between this one's batches.
+ * one transaction (ADR 0049). The known way is that one statement committed on its own (ADR 0088). The locked way
+ * stays the rule while other instances write between this one's batches.
  *
- * <p>A batch without webhook deliveries commits unflushed, so the head's lock is released at its commit record
- * rather than after the disk's flush, and the same round trip then waits for the flush outside the lock (ADR 0102):
- * the batch is durable before this returns, as before, and the other instance waits on the head one flush less.
+ * <p>When another writer may be waiting on the head (the locked way, and the known way within a few seconds of a
+ * batch that found the head moved), a batch without webhook deliveries commits unflushed, so the head's lock is
+ * released at its commit record rather than after the disk's flush, and the same round trip then waits for the flush
+ * outside the lock (ADR 0102): the batch is durable before this returns, as before, and the other instance waits on
+ * the head one flush less. A writer alone keeps the one statement whose commit waits for the flush.
  *
  * <p>Hand-written JDBC on purpose (ADR 0030): the row lock, the set-based insert of the whole batch
  * with the head's move, and the outbox all share one connection and one statement, which a
@@ -84,6 +87,10 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
 
     private static final int COLUMN_COUNT = 15;
 
+    // How long after a batch last found the head moved by another writer the known way still releases the head before
+    // its flush (ADR 0102): two busy instances meet every few batches; a writer alone keeps ADR 0088's one statement.
+    private static final Duration OTHERS_WRITING_LATELY = Duration.ofSeconds(5);
+
     /** Where the chain ends: its last sequence and hash. */
     private record Head(long sequence, ChainHash hash) {
     }
@@ -98,6 +105,9 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
     private Head lastCommitted;
     /** Whether the last batch found the head where this writer had left it: nobody else is writing. */
     private boolean alone;
+    /** When a batch last found the head moved by another writer (System.nanoTime), if one ever did. */
+    private long othersSeenAt;
+    private boolean othersSeen;
 
     ChainedAuditWriter(DataSource dataSource, WebhookOutbox outbox) {
         this.dataSource = Objects.requireNonNull(dataSource, "data source");
@@ -117,12 +127,14 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
         alone = false;
         try (Connection connection = dataSource.getConnection()) {
             // The known way: one round trip that writes the batch and commits, or writes nothing when the head moved.
-            // Both ways run in a transaction the statement's round trip ends: the driver's BEGIN goes with it.
-            connection.setAutoCommit(false);
             Chained chained = null;
-            if (guess != null) {
+            if (guess != null && othersWritingLately()) {
+                // Another writer waits on the head: the commit releases it before the flush, which the same round trip
+                // then waits for (ADR 0102). A transaction the statement's round trip ends: the driver's BEGIN goes
+                // with it.
+                connection.setAutoCommit(false);
                 try {
-                    chained = insertAfter(connection, batch, guess);
+                    chained = insertAfter(connection, batch, guess, true);
                     // The statement committed already; this sends nothing unless the driver still sees a transaction.
                     connection.commit();
                 } catch (SQLException | RuntimeException e) {
@@ -130,9 +142,14 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                     restoreAutoCommitQuietly(connection, e);
                     throw e;
                 }
+            } else if (guess != null) {
+                // Alone: the one statement committed on its own, its commit waiting for the flush (ADR 0088); nobody
+                // waits on the head meanwhile, so a flush outside the lock would only add a statement.
+                chained = insertAfter(connection, batch, guess, false);
             }
             boolean nobodyElse = chained != null;
             if (chained == null) {
+                connection.setAutoCommit(false);
                 try {
                     Head head = lockHead(connection);
                     nobodyElse = head.equals(lastCommitted);
@@ -140,7 +157,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                     // this batch rather than waiting for the lock again (ADR 0094).
                     List<AuditEvent> joined = new ArrayList<>(batch);
                     joined.addAll(latecomers.get());
-                    chained = insertAfter(connection, joined, head);
+                    chained = insertAfter(connection, joined, head, true);
                     if (chained == null) {
                         throw new SQLException("the audit chain head moved while locked; the batch was not written");
                     }
@@ -154,10 +171,19 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             }
             // Committed: the callers are told so even if the connection fails now (the pool discards it).
             restoreAutoCommitQuietly(connection, null);
+            if (!nobodyElse && lastCommitted != null) {
+                othersSeenAt = System.nanoTime();
+                othersSeen = true;
+            }
             lastCommitted = chained.head();
             alone = nobodyElse;
             return chained.written();
         }
+    }
+
+    /** Whether another writer moved the head within the last {@link #OTHERS_WRITING_LATELY}: it may be waiting on it now. */
+    private boolean othersWritingLately() {
+        return othersSeen && System.nanoTime() - othersSeenAt < OTHERS_WRITING_LATELY.toNanos();
     }
 
     /** A connection that just failed (killed, say) must not hide why with its own "connection closed". */
@@ -188,7 +214,8 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
      * with the database. Any other commits unflushed, releasing the head's lock at once, and the flush is waited for
      * after it: either way the batch is durable when this returns (ADR 0102).
      */
-    private Chained insertAfter(Connection connection, List<AuditEvent> batch, Head after) throws SQLException {
+    private Chained insertAfter(Connection connection, List<AuditEvent> batch, Head after, boolean inTransaction)
+            throws SQLException {
         long sequence = after.sequence();
         ChainHash previous = after.hash();
         List<RecordedAuditEvent> written = new ArrayList<>(batch.size());
@@ -204,8 +231,10 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             written.add(new RecordedAuditEvent(sequence, event));
             previous = hash;
         }
-        boolean unflushed = written.stream().noneMatch(recorded -> WebhookEventType.of(recorded.event()).isPresent());
-        try (PreparedStatement insert = connection.prepareStatement(INSERT_AFTER_HEAD_COMMIT_AND_FLUSH)) {
+        boolean unflushed = inTransaction
+                && written.stream().noneMatch(recorded -> WebhookEventType.of(recorded.event()).isPresent());
+        try (PreparedStatement insert = connection.prepareStatement(
+                inTransaction ? INSERT_AFTER_HEAD_COMMIT_AND_FLUSH : INSERT_AFTER_HEAD)) {
             int parameter = 1;
             insert.setLong(parameter++, sequence);
             insert.setString(parameter++, previous.hex());
@@ -218,9 +247,11 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             outbox.bind(connection, insert, parameter, written);
             parameter += WebhookOutbox.PARAMETERS;
             insert.setBoolean(parameter++, unflushed);
-            insert.setBoolean(parameter++, unflushed);
-            insert.setLong(parameter++, sequence);
-            insert.setString(parameter, previous.hex());
+            if (inTransaction) {
+                insert.setBoolean(parameter++, unflushed);
+                insert.setLong(parameter++, sequence);
+                insert.setString(parameter, previous.hex());
+            }
             long inserted;
             // execute, not executeQuery: the COMMIT and the flush after the statement are further results.
             insert.execute();

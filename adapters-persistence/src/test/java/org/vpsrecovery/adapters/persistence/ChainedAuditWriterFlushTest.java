@@ -145,29 +145,65 @@ class ChainedAuditWriterFlushTest {
         return List.of();
     }
 
+    /** Whether the writer's flush message follows the commit in {@code fromCommit}. */
+    private static boolean messageFollows(List<WalRecord> fromCommit) {
+        return fromCommit.stream().anyMatch(record -> record.resourceManager().equals("LogicalMessage")
+                && record.description().contains("vpsr.audit"));
+    }
+
+    /** Writes the batch and returns the flushed WAL from its commit on (empty if that commit is not on disk). */
+    private static List<WalRecord> writeAndReadFromItsCommit(TestDatabase database, ChainedAuditWriter writer,
+            List<AuditEvent> batch) throws SQLException {
+        String before = insertLsn(database.dataSource());
+        List<RecordedAuditEvent> written = writer.write(batch);
+        List<WalRecord> flushed = flushedSince(database.dataSource(), before);
+        return fromCommitOf(flushed, writtenBy(database.dataSource(), written.getLast().sequence()));
+    }
+
     @Test
-    void aBatchWithoutDeliveriesIsOnDiskWhenTheServicesRolesWriterReturnsFlushedByAMessageAfterItsCommit() throws Exception {
+    void aBatchWithoutDeliveriesIsOnDiskWhenTheServicesRolesWriterReturns() throws Exception {
         TestDatabase database = DATABASE.anotherMigrated();
         database.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
         durableCommits(database);
-        ChainedAuditWriter writer = new ChainedAuditWriter(database.dataSourceAs(APP_LOGIN, APP_PASSWORD),
-                new WebhookOutbox(new PlainTextWebhookFormat()));
+        DataSource asApp = database.dataSourceAs(APP_LOGIN, APP_PASSWORD);
+        ChainedAuditWriter writer = new ChainedAuditWriter(asApp, new WebhookOutbox(new PlainTextWebhookFormat()));
 
-        // The first batch goes the locked way, the second the known way (the writer left the head there).
+        // The first two batches go the locked way (the second finds the head where the first left it): each commits
+        // unflushed and the writer's message flushes it.
         for (List<AuditEvent> batch : List.of(List.of(intent("a"), intent("b")), List.of(intent("c")))) {
-            String before = insertLsn(database.dataSource());
-
-            List<RecordedAuditEvent> written = writer.write(batch);
-
-            List<WalRecord> flushed = flushedSince(database.dataSource(), before);
-            long last = written.getLast().sequence();
-            List<WalRecord> fromCommit = fromCommitOf(flushed, writtenBy(database.dataSource(), last));
-            assertThat(fromCommit).as("the batch's commit is on disk: %s", flushed).isNotEmpty();
-            assertThat(fromCommit).as("the writer's flushed message follows the commit").anySatisfy(record -> {
-                assertThat(record.resourceManager()).isEqualTo("LogicalMessage");
-                assertThat(record.description()).contains("vpsr.audit");
-            });
+            List<WalRecord> locked = writeAndReadFromItsCommit(database, writer, batch);
+            assertThat(locked).as("the batch's commit is on disk").isNotEmpty();
+            assertThat(messageFollows(locked)).as("the writer's flushed message follows the commit: %s", locked)
+                    .isTrue();
         }
+
+        // The third goes the known way, alone: its one statement's commit waited for the flush itself (ADR 0088).
+        List<WalRecord> known = writeAndReadFromItsCommit(database, writer, List.of(intent("d")));
+        assertThat(known).as("the known way's commit is on disk").isNotEmpty();
+        assertThat(messageFollows(known)).as("no message: %s", known).isFalse();
+    }
+
+    @Test
+    void onceAnotherWriterMovedTheHeadTheKnownWayReleasesItBeforeTheFlushAndIsOnDiskWhenItReturns() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        database.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
+        durableCommits(database);
+        DataSource asApp = database.dataSourceAs(APP_LOGIN, APP_PASSWORD);
+        ChainedAuditWriter writer = new ChainedAuditWriter(asApp, new WebhookOutbox(new PlainTextWebhookFormat()));
+        ChainedAuditWriter otherInstance = new ChainedAuditWriter(asApp,
+                new WebhookOutbox(new PlainTextWebhookFormat()));
+        writer.write(List.of(intent("a")));
+        otherInstance.write(List.of(intent("b")));
+        // The head moved: the locked way writes this batch and the next (which finds the head where this one left it).
+        writer.write(List.of(intent("c")));
+        writer.write(List.of(intent("f")));
+
+        // The writer knows the head again; the other instance was busy a moment ago, so the known way commits
+        // unflushed and waits for the flush after the head's lock (ADR 0102).
+        List<WalRecord> known = writeAndReadFromItsCommit(database, writer, List.of(intent("d"), intent("e")));
+        assertThat(known).as("the batch's commit is on disk").isNotEmpty();
+        assertThat(messageFollows(known)).as("the writer's flushed message follows the commit: %s", known).isTrue();
+        assertThat(database.strings("SELECT count(*) FROM audit_event")).containsExactly("6");
     }
 
     @Test
@@ -186,13 +222,14 @@ class ChainedAuditWriterFlushTest {
         // itself, as every commit did before (the server's synchronous_commit).
         writer.write(List.of(intent("a"), submitted("a")));
         writer.write(List.of(submitted("b")));
-        // A later batch without deliveries flushes everything before it, so the log can be read to its end.
+        // A later batch without deliveries, alone: its commit waits for the flush itself (ADR 0088).
         writer.write(List.of(intent("c")));
 
         List<WalRecord> flushed = flushedSince(database.dataSource(), before);
-        List<WalRecord> messages = flushed.stream().filter(r -> r.resourceManager().equals("LogicalMessage")).toList();
-        assertThat(messages).as("one message, the last batch's: %s", flushed).hasSize(1);
-        assertThat(fromCommitOf(flushed, writtenBy(database.dataSource(), 4))).contains(messages.getFirst());
+        assertThat(fromCommitOf(flushed, writtenBy(database.dataSource(), 4))).as("all on disk: %s", flushed)
+                .isNotEmpty();
+        assertThat(flushed).as("no message: %s", flushed)
+                .noneMatch(record -> record.resourceManager().equals("LogicalMessage"));
         assertThat(database.strings("SELECT audit_sequence FROM webhook_delivery ORDER BY audit_sequence"))
                 .containsExactly("2", "3");
     }

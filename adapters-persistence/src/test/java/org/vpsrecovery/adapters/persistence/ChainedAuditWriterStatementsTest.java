@@ -34,10 +34,10 @@ import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
 
 /**
- * What the chained writer sends PostgreSQL (ADR 0088, 0102), on a real database: a writer that knows where the head is
- * writes a batch, its webhook deliveries included, as one statement and its commit in one round trip; one that does
- * not (the head moved by another instance) takes the head's lock in a transaction, and its known-way statement wrote
- * nothing.
+ * What the chained writer sends PostgreSQL (ADR 0088, 0102), on a real database: a writer alone that knows where the
+ * head is writes a batch, its webhook deliveries included, as one statement committed on its own; one that does not
+ * (the head moved by another instance) takes the head's lock in a transaction, and its known-way statement wrote
+ * nothing; once another writer was seen, the known way too is a transaction its statement's round trip ends.
  * The JDBC calls are observed on the real connections, which do the work.
  */
 class ChainedAuditWriterStatementsTest {
@@ -164,11 +164,11 @@ class ChainedAuditWriterStatementsTest {
         assertThat(observed.takeAll()).containsExactly("begin", "prepare SELECT", "prepare WITH", "commit",
                 "begin", "prepare SELECT", "prepare WITH", "commit");
 
-        // Now it knows: one statement, which ends its transaction, whether the batch causes deliveries or not.
+        // Now it knows: one statement, no transaction of its own, whether the batch causes deliveries or not.
         List<RecordedAuditEvent> third = writer.write(List.of(intent("b")));
-        assertThat(observed.takeAll()).containsExactly("begin", "prepare WITH", "commit");
+        assertThat(observed.takeAll()).containsExactly("prepare WITH");
         List<RecordedAuditEvent> fourth = writer.write(List.of(submitted("b"), intent("c"), submitted("c")));
-        assertThat(observed.takeAll()).containsExactly("begin", "prepare WITH", "commit");
+        assertThat(observed.takeAll()).containsExactly("prepare WITH");
 
         assertThat(third).extracting(RecordedAuditEvent::sequence).containsExactly(3L);
         assertThat(fourth).extracting(RecordedAuditEvent::sequence).containsExactly(4L, 5L, 6L);
@@ -201,7 +201,7 @@ class ChainedAuditWriterStatementsTest {
         assertThat(observed.visibleAtCommit).containsExactly(2L, 3L);
         // ... and the connections the pool got back were idle in autocommit: the third goes the known way alone.
         writer.write(List.of(intent("c")));
-        assertThat(observed.takeAll()).containsExactly("begin", "prepare WITH", "commit");
+        assertThat(observed.takeAll()).containsExactly("prepare WITH");
         assertThat(eventsIn(database.dataSource())).isEqualTo(4L);
         assertThat(deliveredSequences(database.dataSource())).containsExactly(2L, 3L);
         ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
@@ -246,12 +246,20 @@ class ChainedAuditWriterStatementsTest {
         List<RecordedAuditEvent> written = first.write(List.of(submitted("d")));
 
         // The known way's statement found the head elsewhere and wrote nothing; the locked way wrote the batch.
-        assertThat(observed.takeAll()).containsExactly("begin", "prepare WITH", "commit", "prepare SELECT", "prepare WITH",
-                "commit");
+        assertThat(observed.takeAll()).containsExactly("prepare WITH", "begin", "prepare SELECT", "prepare WITH", "commit");
         assertThat(written).extracting(RecordedAuditEvent::sequence).containsExactly(4L);
+
+        // The next batch takes the lock again and finds the head where this writer left it; after that it knows the
+        // head, but another writer was busy a moment ago and may be waiting on it: the known way runs in a
+        // transaction its round trip ends, so that the commit can release the head before the flush (ADR 0102).
+        first.write(List.of(intent("e")));
+        assertThat(observed.takeAll()).containsExactly("begin", "prepare SELECT", "prepare WITH", "commit");
+        List<RecordedAuditEvent> known = first.write(List.of(intent("f")));
+        assertThat(observed.takeAll()).containsExactly("begin", "prepare WITH", "commit");
+        assertThat(known).extracting(RecordedAuditEvent::sequence).containsExactly(6L);
         assertThat(deliveredSequences(database.dataSource())).containsExactly(1L, 2L, 3L, 4L);
         ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
         assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
-        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(4L);
+        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(6L);
     }
 }
