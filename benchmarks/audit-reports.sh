@@ -8,7 +8,10 @@
 # VPSR_BENCH_SKIP_APPENDS=true the appends (8 clients over one, then two service instances),
 # VPSR_BENCH_SKIP_REPORTS=true the reports' timings (appends only), VPSR_BENCH_SUMMARIES_ONLY=true every
 # report but the summaries; VPSR_BENCH_PAGES_ONLY=true only the pages of rare matches (ADR 0085); VPSR_BENCH_APPEND_OUTCOMES=true makes
-# every other appended event an outcome (a webhook type), as attempts go. On the embedded server the
+# every other appended event an outcome (a webhook type), as attempts go. The embedded server runs fsync and
+# synchronous_commit on, as the service's own PostgreSQL does, so every timed append waits for the disk as
+# deployed; VPSR_BENCH_DURABLE_APPENDS=false turns both off (faster loads, appends no commit waits for: the
+# figures of sessions before 23, ADR 0102). On the embedded server the
 # appends also report pg_stat_statements' statements per transaction.
 # The figures go to stdout and to bootstrap/target/audit-reports-benchmark.md; copy them by hand
 # into docs/benchmarks.md with the machine they ran on. Never part of ./mvnw verify.
@@ -24,5 +27,6 @@ EVENTS="${1:-10000000}"
     -Dvpsr.bench.summaries-only="${VPSR_BENCH_SUMMARIES_ONLY:-false}" \
     -Dvpsr.bench.pages-only="${VPSR_BENCH_PAGES_ONLY:-false}" \
     -Dvpsr.bench.append-outcomes="${VPSR_BENCH_APPEND_OUTCOMES:-false}" \
+    -Dvpsr.bench.durable-appends="${VPSR_BENCH_DURABLE_APPENDS:-true}" \
     -Dvpsr.bench.output="$PWD/bootstrap/target/audit-reports-benchmark.md"
 echo "figures: bootstrap/target/audit-reports-benchmark.md"

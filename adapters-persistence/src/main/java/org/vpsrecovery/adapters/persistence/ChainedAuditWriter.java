@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -15,6 +16,7 @@ import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.webhook.WebhookEventType;
 
 /**
  * Writes one batch of audit events onto the chain: give the events consecutive sequences and chained
@@ -26,9 +28,14 @@ import org.vpsrecovery.domain.audit.RecordedAuditEvent;
  * since (one instance, or the only busy one): the statement then moves the head only from where this
  * writer left it, and inserts only if it did, so a head moved meanwhile by another instance writes
  * nothing and the batch goes the locked way: read the head {@code FOR UPDATE}, hash again, insert, in
- * one transaction (ADR 0049). The known way is that one statement alone, committed on its own (ADR 0088):
- * no {@code BEGIN}, no {@code COMMIT} of its own to wait for; its commit waits for the flush as a
- * {@code COMMIT} would. The locked way stays the rule while other instances write between this one's batches.
+ * one transaction (ADR 0049). The known way is that one statement committed on its own (ADR 0088). The locked way
+ * stays the rule while other instances write between this one's batches.
+ *
+ * <p>When another writer may be waiting on the head (the locked way, and the known way within a few seconds of a
+ * batch that found the head moved), a batch without webhook deliveries commits unflushed, so the head's lock is
+ * released at its commit record rather than after the disk's flush, and the same round trip then waits for the flush
+ * outside the lock (ADR 0102): the batch is durable before this returns, as before, and the other instance waits on
+ * the head one flush less. A writer alone keeps the one statement whose commit waits for the flush.
  *
  * <p>Hand-written JDBC on purpose (ADR 0030): the row lock, the set-based insert of the whole batch
  * with the head's move, and the outbox all share one connection and one statement, which a
@@ -61,13 +68,28 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                 RETURNING 1),
             """ + WebhookOutbox.DELIVERIES + """
 
-            SELECT count(*) FROM inserted""";
+            SELECT count(*) FROM inserted,
+                (SELECT CASE WHEN ? THEN set_config('synchronous_commit', 'off', true) END) AS commit_mode""";
 
-    // The locked way's statement and its transaction's end in one round trip (ADR 0094): the head's lock is held for
-    // one round trip less. Should the statement fail, the server skips the COMMIT and the transaction rolls back.
-    private static final String INSERT_AFTER_HEAD_AND_COMMIT = INSERT_AFTER_HEAD + ";\nCOMMIT";
+    // Waits for the WAL's flush up to a record written after the batch's commit, so the batch too is on disk (the log
+    // is flushed in order), outside the head's lock; only for a batch that committed unflushed and wrote, and unless
+    // the server's own commits do not wait for the flush either (its synchronous_commit off): then, as before, the
+    // batch is as durable as the server's setting makes any commit (ADR 0102).
+    private static final String FLUSH = """
+            SELECT pg_logical_emit_message(false, 'vpsr.audit', ''::text, true)
+            WHERE ? AND current_setting('synchronous_commit') <> 'off'
+                AND EXISTS (SELECT FROM audit_event WHERE sequence = ? AND hash = decode(?, 'hex'))""";
+
+    // The statement, its transaction's end and the flush's wait in one round trip (ADR 0094, 0102): the head's lock
+    // is released at the commit, before the flush. Should the statement fail, the server skips the rest and the
+    // transaction rolls back.
+    private static final String INSERT_AFTER_HEAD_COMMIT_AND_FLUSH = INSERT_AFTER_HEAD + ";\nCOMMIT;\n" + FLUSH;
 
     private static final int COLUMN_COUNT = 15;
+
+    // How long after a batch last found the head moved by another writer the known way still releases the head before
+    // its flush (ADR 0102): two busy instances meet every few batches; a writer alone keeps ADR 0088's one statement.
+    private static final Duration OTHERS_WRITING_LATELY = Duration.ofSeconds(5);
 
     /** Where the chain ends: its last sequence and hash. */
     private record Head(long sequence, ChainHash hash) {
@@ -83,6 +105,9 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
     private Head lastCommitted;
     /** Whether the last batch found the head where this writer had left it: nobody else is writing. */
     private boolean alone;
+    /** When a batch last found the head moved by another writer (System.nanoTime), if one ever did. */
+    private long othersSeenAt;
+    private boolean othersSeen;
 
     ChainedAuditWriter(DataSource dataSource, WebhookOutbox outbox) {
         this.dataSource = Objects.requireNonNull(dataSource, "data source");
@@ -101,8 +126,27 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
         // Until this batch commits, the next one reads the head.
         alone = false;
         try (Connection connection = dataSource.getConnection()) {
-            // The known way: its one statement commits on its own, or writes nothing when the head moved.
-            Chained chained = guess == null ? null : insertAfter(connection, batch, guess, INSERT_AFTER_HEAD);
+            // The known way: one round trip that writes the batch and commits, or writes nothing when the head moved.
+            Chained chained = null;
+            if (guess != null && othersWritingLately()) {
+                // Another writer waits on the head: the commit releases it before the flush, which the same round trip
+                // then waits for (ADR 0102). A transaction the statement's round trip ends: the driver's BEGIN goes
+                // with it.
+                connection.setAutoCommit(false);
+                try {
+                    chained = insertAfter(connection, batch, guess, true);
+                    // The statement committed already; this sends nothing unless the driver still sees a transaction.
+                    connection.commit();
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(connection, e);
+                    restoreAutoCommitQuietly(connection, e);
+                    throw e;
+                }
+            } else if (guess != null) {
+                // Alone: the one statement committed on its own, its commit waiting for the flush (ADR 0088); nobody
+                // waits on the head meanwhile, so a flush outside the lock would only add a statement.
+                chained = insertAfter(connection, batch, guess, false);
+            }
             boolean nobodyElse = chained != null;
             if (chained == null) {
                 connection.setAutoCommit(false);
@@ -113,7 +157,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                     // this batch rather than waiting for the lock again (ADR 0094).
                     List<AuditEvent> joined = new ArrayList<>(batch);
                     joined.addAll(latecomers.get());
-                    chained = insertAfter(connection, joined, head, INSERT_AFTER_HEAD_AND_COMMIT);
+                    chained = insertAfter(connection, joined, head, true);
                     if (chained == null) {
                         throw new SQLException("the audit chain head moved while locked; the batch was not written");
                     }
@@ -124,13 +168,22 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                     restoreAutoCommitQuietly(connection, e);
                     throw e;
                 }
-                // Committed: the callers are told so even if the connection fails now (the pool discards it).
-                restoreAutoCommitQuietly(connection, null);
+            }
+            // Committed: the callers are told so even if the connection fails now (the pool discards it).
+            restoreAutoCommitQuietly(connection, null);
+            if (!nobodyElse && lastCommitted != null) {
+                othersSeenAt = System.nanoTime();
+                othersSeen = true;
             }
             lastCommitted = chained.head();
             alone = nobodyElse;
             return chained.written();
         }
+    }
+
+    /** Whether another writer moved the head within the last {@link #OTHERS_WRITING_LATELY}: it may be waiting on it now. */
+    private boolean othersWritingLately() {
+        return othersSeen && System.nanoTime() - othersSeenAt < OTHERS_WRITING_LATELY.toNanos();
     }
 
     /** A connection that just failed (killed, say) must not hide why with its own "connection closed". */
@@ -155,8 +208,13 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
         }
     }
 
-    /** Inserts the batch after {@code after} and moves the head past it; null, writing nothing, if the head is elsewhere. */
-    private Chained insertAfter(Connection connection, List<AuditEvent> batch, Head after, String sql)
+    /**
+     * Inserts the batch after {@code after}, moves the head past it and commits; null, writing nothing, if the head is
+     * elsewhere. A batch that may cause webhook deliveries commits durably: a delivery must not be sent and then lost
+     * with the database. Any other commits unflushed, releasing the head's lock at once, and the flush is waited for
+     * after it: either way the batch is durable when this returns (ADR 0102).
+     */
+    private Chained insertAfter(Connection connection, List<AuditEvent> batch, Head after, boolean inTransaction)
             throws SQLException {
         long sequence = after.sequence();
         ChainHash previous = after.hash();
@@ -173,18 +231,29 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             written.add(new RecordedAuditEvent(sequence, event));
             previous = hash;
         }
-        try (PreparedStatement insert = connection.prepareStatement(sql)) {
-            insert.setLong(1, sequence);
-            insert.setString(2, previous.hex());
-            insert.setLong(3, after.sequence());
-            insert.setString(4, after.hash().hex());
+        boolean unflushed = inTransaction
+                && written.stream().noneMatch(recorded -> WebhookEventType.of(recorded.event()).isPresent());
+        try (PreparedStatement insert = connection.prepareStatement(
+                inTransaction ? INSERT_AFTER_HEAD_COMMIT_AND_FLUSH : INSERT_AFTER_HEAD)) {
+            int parameter = 1;
+            insert.setLong(parameter++, sequence);
+            insert.setString(parameter++, previous.hex());
+            insert.setLong(parameter++, after.sequence());
+            insert.setString(parameter++, after.hash().hex());
             for (int column = 0; column < COLUMN_COUNT; column++) {
-                insert.setArray(column + 5, connection.createArrayOf("text", columns[column]));
+                insert.setArray(parameter++, connection.createArrayOf("text", columns[column]));
             }
             // The deliveries these events cause, in the same statement (ADR 0025).
-            outbox.bind(connection, insert, COLUMN_COUNT + 5, written);
+            outbox.bind(connection, insert, parameter, written);
+            parameter += WebhookOutbox.PARAMETERS;
+            insert.setBoolean(parameter++, unflushed);
+            if (inTransaction) {
+                insert.setBoolean(parameter++, unflushed);
+                insert.setLong(parameter++, sequence);
+                insert.setString(parameter, previous.hex());
+            }
             long inserted;
-            // execute, not executeQuery: a COMMIT after the statement is a second result.
+            // execute, not executeQuery: the COMMIT and the flush after the statement are further results.
             insert.execute();
             try (ResultSet rs = insert.getResultSet()) {
                 rs.next();

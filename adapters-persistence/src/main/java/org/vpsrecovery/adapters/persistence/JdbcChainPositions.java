@@ -28,7 +28,8 @@ public final class JdbcChainPositions implements ChainPositions {
     public ChainPosition head() {
         ChainHeadRow row;
         try {
-            row = head.findById(ChainHeadRow.ID).orElseThrow(() -> new DatabaseFailure(
+            // The checkpoint signs this head outside the database: only a durable one (ADR 0102).
+            row = head.findDurableById(ChainHeadRow.ID).orElseThrow(() -> new DatabaseFailure(
                     "the audit chain head row is missing; was migration V1 applied?", null));
         } catch (RuntimeException e) {
             throw DatabaseFailure.of("read the audit chain head", e);

@@ -34,9 +34,10 @@ import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
 
 /**
- * What the chained writer sends PostgreSQL (ADR 0088), on a real database: a writer that knows where the head is
- * writes a batch, its webhook deliveries included, as one statement committed on its own; one that does not (the
- * head moved by another instance) takes the head's lock in a transaction, and its known-way statement wrote nothing.
+ * What the chained writer sends PostgreSQL (ADR 0088, 0102), on a real database: a writer alone that knows where the
+ * head is writes a batch, its webhook deliveries included, as one statement committed on its own; one that does not
+ * (the head moved by another instance) takes the head's lock in a transaction, and its known-way statement wrote
+ * nothing; once another writer was seen, the known way too is a transaction its statement's round trip ends.
  * The JDBC calls are observed on the real connections, which do the work.
  */
 class ChainedAuditWriterStatementsTest {
@@ -247,9 +248,18 @@ class ChainedAuditWriterStatementsTest {
         // The known way's statement found the head elsewhere and wrote nothing; the locked way wrote the batch.
         assertThat(observed.takeAll()).containsExactly("prepare WITH", "begin", "prepare SELECT", "prepare WITH", "commit");
         assertThat(written).extracting(RecordedAuditEvent::sequence).containsExactly(4L);
+
+        // The next batch takes the lock again and finds the head where this writer left it; after that it knows the
+        // head, but another writer was busy a moment ago and may be waiting on it: the known way runs in a
+        // transaction its round trip ends, so that the commit can release the head before the flush (ADR 0102).
+        first.write(List.of(intent("e")));
+        assertThat(observed.takeAll()).containsExactly("begin", "prepare SELECT", "prepare WITH", "commit");
+        List<RecordedAuditEvent> known = first.write(List.of(intent("f")));
+        assertThat(observed.takeAll()).containsExactly("begin", "prepare WITH", "commit");
+        assertThat(known).extracting(RecordedAuditEvent::sequence).containsExactly(6L);
         assertThat(deliveredSequences(database.dataSource())).containsExactly(1L, 2L, 3L, 4L);
         ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
         assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
-        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(4L);
+        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(6L);
     }
 }

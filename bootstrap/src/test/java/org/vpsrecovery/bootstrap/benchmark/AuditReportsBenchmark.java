@@ -100,10 +100,14 @@ class AuditReportsBenchmark {
         String url = System.getenv("VPSR_BENCH_DB_URL");
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         if (url == null || url.isBlank()) {
-            // Durability off only speeds the load; the timed reads do not write.
+            // The timed appends commit as the service's own server does (EmbeddedDefaults): each waits for the WAL's
+            // flush. Durability off (an option) only speeds the load, and then no append waits for the disk (the
+            // figures before ADR 0102). The command line's settings win over ALTER SYSTEM: one choice for the run.
+            boolean durable = durableAppends();
             embedded = EmbeddedPostgres.builder()
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("synchronous_commit", "off")
+                    .setServerConfig("fsync", durable ? "on" : "off")
+                    .setServerConfig("synchronous_commit", durable ? "on" : "off")
+                    .setServerConfig("track_wal_io_timing", "on")
                     .setServerConfig("full_page_writes", "off")
                     .setServerConfig("shared_buffers", "1GB")
                     .setServerConfig("work_mem", "64MB")
@@ -136,6 +140,9 @@ class AuditReportsBenchmark {
             }
             if (!Boolean.getBoolean("vpsr.bench.skip-appends")) {
                 boolean outcomes = Boolean.getBoolean("vpsr.bench.append-outcomes");
+                if (durableAppends()) {
+                    report.append(durableFromNowOn(dataSource));
+                }
                 report.append(appends(dataSource, 1, outcomes)).append(appends(dataSource, 2, outcomes));
             }
             System.out.println(report);
@@ -390,6 +397,8 @@ class AuditReportsBenchmark {
             runAppends(services, clients, 800, at, outcomes);
             boolean statements = resetStatementCounts(dataSource);
             long walRecordsBefore = scalar(dataSource, "SELECT wal_records FROM pg_stat_wal");
+            long walSyncsBefore = scalar(dataSource, "SELECT wal_sync FROM pg_stat_wal");
+            long walSyncMicrosBefore = scalar(dataSource, "SELECT (wal_sync_time * 1000)::bigint FROM pg_stat_wal");
             long commitsBefore = scalar(dataSource,
                     "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()");
             long postmaster = postmaster(dataSource);
@@ -406,6 +415,10 @@ class AuditReportsBenchmark {
             double serverCpu = (serverCpuTicks(postmaster) - serverTicksBefore) * 10_000.0 / Math.max(1, after - before);
             // WAL records and server transactions (commits and rollbacks, empty ones too) per appended event.
             long walRecords = scalar(dataSource, "SELECT wal_records FROM pg_stat_wal") - walRecordsBefore;
+            // The WAL's flushes (fdatasync) and their time (0 unless track_wal_io_timing is on).
+            long walSyncs = scalar(dataSource, "SELECT wal_sync FROM pg_stat_wal") - walSyncsBefore;
+            long walSyncMicros = scalar(dataSource, "SELECT (wal_sync_time * 1000)::bigint FROM pg_stat_wal")
+                    - walSyncMicrosBefore;
             long serverTransactions = scalar(dataSource,
                     "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()")
                     - commitsBefore;
@@ -424,6 +437,8 @@ class AuditReportsBenchmark {
                     transactions, (after - before) / (double) Math.max(1, transactions),
                     serverTransactions / (double) Math.max(1, after - before),
                     walRecords / (double) Math.max(1, after - before), serviceCpu, serverCpu)
+                    + String.format(Locale.ROOT, "  WAL flushes: %,d, %.2f a transaction, %.0f µs each%n", walSyncs,
+                            walSyncs / (double) Math.max(1, transactions), walSyncMicros / (double) Math.max(1, walSyncs))
                     + (statements ? statementCounts(dataSource, transactions) : "");
         } finally {
             clients.shutdownNow();
@@ -475,6 +490,24 @@ class AuditReportsBenchmark {
             return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         } catch (java.io.IOException | RuntimeException e) {
             return new String[0];
+        }
+    }
+
+    /** The server's durability settings, and the load's data files written to disk before the timed appends. */
+    /** As the service's server runs (fsync and synchronous_commit on), unless the run asks otherwise (ADR 0102). */
+    private static boolean durableAppends() {
+        return Boolean.parseBoolean(System.getProperty("vpsr.bench.durable-appends", "true"));
+    }
+
+    private static String durableFromNowOn(DataSource dataSource) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CHECKPOINT");
+            try (ResultSet rs = statement.executeQuery("SELECT string_agg(name || ' = ' || setting, ', ' ORDER BY name) "
+                    + "FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', "
+                    + "'wal_sync_method')")) {
+                rs.next();
+                return String.format(Locale.ROOT, "%nappends with durable commits: %s%n", rs.getString(1));
+            }
         }
     }
 
