@@ -20,13 +20,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.LongStream;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
+import org.vpsrecovery.adapters.persistence.testing.ApplicationLogin;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
-import org.vpsrecovery.adapters.persistence.testing.PostgresServer;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -49,20 +47,9 @@ class AuditHistoryIntegrityTest {
     static final FreshDatabase DATABASE = FreshDatabase.migrated();
 
     private static final Instant T0 = Instant.parse("2026-02-01T12:00:00Z");
-    private static final String APP_LOGIN = "vpsr_app_it_" + ProcessHandle.current().pid();
-    private static final String APP_PASSWORD = "test-only-app-password";
 
-    @BeforeAll
-    static void createAnApplicationLogin() {
-        PostgresServer.shared().execute("DROP ROLE IF EXISTS " + APP_LOGIN);
-        PostgresServer.shared().execute("CREATE ROLE " + APP_LOGIN + " LOGIN PASSWORD '" + APP_PASSWORD
-                + "' IN ROLE vpsr_app");
-    }
-
-    @AfterAll
-    static void dropTheApplicationLogin() {
-        PostgresServer.shared().execute("DROP ROLE IF EXISTS " + APP_LOGIN);
-    }
+    @RegisterExtension
+    static final ApplicationLogin APP = ApplicationLogin.named("vpsr_app_it");
 
     /** The adapters as the service wires them, one context (and pool) each; closed after every test. */
     @RegisterExtension
@@ -134,8 +121,8 @@ class AuditHistoryIntegrityTest {
     @Test
     void theApplicationRoleAppendsAndReadsButCannotChangeOrRemove() throws SQLException {
         TestDatabase database = databaseWithFiveEvents();
-        DataSource asApp = database.dataSourceAs(APP_LOGIN, APP_PASSWORD);
-        AuditHistory history = CONTEXTS.on(database, APP_LOGIN, APP_PASSWORD).getBean(AuditHistory.class);
+        DataSource asApp = database.dataSourceAs(APP.name(), APP.password());
+        AuditHistory history = CONTEXTS.on(database, APP.name(), APP.password()).getBean(AuditHistory.class);
 
         RecordedAuditEvent sixth = history.append(event(6));
 

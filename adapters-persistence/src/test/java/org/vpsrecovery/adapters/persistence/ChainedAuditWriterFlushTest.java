@@ -14,13 +14,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
+import org.vpsrecovery.adapters.persistence.testing.ApplicationLogin;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
-import org.vpsrecovery.adapters.persistence.testing.PostgresServer;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
 import org.vpsrecovery.adapters.persistence.webhook.WebhookOutbox;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -50,20 +48,8 @@ class ChainedAuditWriterFlushTest {
 
     private static final Instant T0 = Instant.parse("2026-12-03T09:00:00Z");
     // The service's own role, not a superuser: the flush needs no grant beyond the migrations' (ADR 0102).
-    private static final String APP_LOGIN = "vpsr_app_flush_" + ProcessHandle.current().pid();
-    private static final String APP_PASSWORD = "test-only-app-password";
-
-    @BeforeAll
-    static void createAnApplicationLogin() {
-        PostgresServer.shared().execute("DROP ROLE IF EXISTS " + APP_LOGIN);
-        PostgresServer.shared().execute("CREATE ROLE " + APP_LOGIN + " LOGIN PASSWORD '" + APP_PASSWORD
-                + "' IN ROLE vpsr_app");
-    }
-
-    @AfterAll
-    static void dropTheApplicationLogin() {
-        PostgresServer.shared().execute("DROP ROLE IF EXISTS " + APP_LOGIN);
-    }
+    @RegisterExtension
+    static final ApplicationLogin APP = ApplicationLogin.named("vpsr_app_flush");
 
     /** A WAL record as pg_walinspect lists it. */
     private record WalRecord(String startLsn, String resourceManager, String type, String description, long xid) {
@@ -165,7 +151,7 @@ class ChainedAuditWriterFlushTest {
         TestDatabase database = DATABASE.anotherMigrated();
         database.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
         durableCommits(database);
-        DataSource asApp = database.dataSourceAs(APP_LOGIN, APP_PASSWORD);
+        DataSource asApp = database.dataSourceAs(APP.name(), APP.password());
         ChainedAuditWriter writer = new ChainedAuditWriter(asApp, new WebhookOutbox(new PlainTextWebhookFormat()));
 
         // The first two batches go the locked way (the second finds the head where the first left it): each commits
@@ -188,7 +174,7 @@ class ChainedAuditWriterFlushTest {
         TestDatabase database = DATABASE.anotherMigrated();
         database.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
         durableCommits(database);
-        DataSource asApp = database.dataSourceAs(APP_LOGIN, APP_PASSWORD);
+        DataSource asApp = database.dataSourceAs(APP.name(), APP.password());
         ChainedAuditWriter writer = new ChainedAuditWriter(asApp, new WebhookOutbox(new PlainTextWebhookFormat()));
         ChainedAuditWriter otherInstance = new ChainedAuditWriter(asApp,
                 new WebhookOutbox(new PlainTextWebhookFormat()));
@@ -239,7 +225,7 @@ class ChainedAuditWriterFlushTest {
         TestDatabase database = DATABASE.anotherMigrated();
         database.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
         durableCommits(database);
-        ChainPositions positions = contexts.on(database, APP_LOGIN, APP_PASSWORD).getBean(ChainPositions.class);
+        ChainPositions positions = contexts.on(database, APP.name(), APP.password()).getBean(ChainPositions.class);
         String before = insertLsn(database.dataSource());
         // A commit that did not wait for the flush (this test server's synchronous_commit is off), as a batch
         // without deliveries is visible before its writer's flush.

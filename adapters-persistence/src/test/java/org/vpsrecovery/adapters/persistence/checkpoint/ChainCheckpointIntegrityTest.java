@@ -17,15 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
+import org.vpsrecovery.adapters.persistence.testing.ApplicationLogin;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
-import org.vpsrecovery.adapters.persistence.testing.PostgresServer;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
 import org.vpsrecovery.application.audit.AuditReadSlots;
 import org.vpsrecovery.application.audit.AuditReader;
@@ -55,8 +53,10 @@ class ChainCheckpointIntegrityTest {
     static final FreshDatabase DATABASE = FreshDatabase.migrated();
 
     private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
-    private static final String APP_LOGIN = "vpsr_app_cp_" + ProcessHandle.current().pid();
-    private static final String APP_PASSWORD = "test-only-app-password";
+
+    @RegisterExtension
+    static final ApplicationLogin APP = ApplicationLogin.named("vpsr_app_cp");
+
     private static final AuditReader AUDITOR = new AuditReader.Auditor("compliance");
     private static final AuditReadSlots READ_SLOTS = new AuditReadSlots(1, Duration.ZERO, Duration.ofSeconds(5));
 
@@ -66,25 +66,13 @@ class ChainCheckpointIntegrityTest {
     private final CheckpointSigner signer = newSigner();
     private final TestDatabase database = DATABASE.anotherMigrated();
     /** The service runs as the least-privileged role, as deployed. */
-    private final ApplicationContext context = AdapterContext.on(database, APP_LOGIN, APP_PASSWORD);
+    private final ApplicationContext context = AdapterContext.on(database, APP.name(), APP.password());
     private final AuditHistory history = context.getBean(AuditHistory.class);
     private final ChainPositions positions = context.getBean(ChainPositions.class);
 
     @AfterEach
     void closeContext() {
         context.close();
-    }
-
-    @BeforeAll
-    static void createAnApplicationLogin() {
-        PostgresServer.shared().execute("DROP ROLE IF EXISTS " + APP_LOGIN);
-        PostgresServer.shared().execute("CREATE ROLE " + APP_LOGIN + " LOGIN PASSWORD '" + APP_PASSWORD
-                + "' IN ROLE vpsr_app");
-    }
-
-    @AfterAll
-    static void dropTheApplicationLogin() {
-        PostgresServer.shared().execute("DROP ROLE IF EXISTS " + APP_LOGIN);
     }
 
     private static CheckpointSigner newSigner() {
