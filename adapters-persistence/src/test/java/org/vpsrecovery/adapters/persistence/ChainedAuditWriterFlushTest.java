@@ -67,9 +67,18 @@ class ChainedAuditWriterFlushTest {
                 Map.of("name", "snap-" + request));
     }
 
-    /** Commits in this database wait for the flush unless they ask not to, as on the service's own server. */
-    private static void durableCommits(TestDatabase database) throws SQLException {
+    /** A fresh database whose flushed WAL pg_walinspect reads. */
+    private static TestDatabase readableWal() throws SQLException {
+        TestDatabase database = DATABASE.anotherMigrated();
+        database.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
+        return database;
+    }
+
+    /** As {@link #readableWal}, its commits waiting for the flush unless they ask not to, as on the service's server. */
+    private static TestDatabase readableWalDurableCommits() throws SQLException {
+        TestDatabase database = readableWal();
         database.execute("ALTER DATABASE " + database.name() + " SET synchronous_commit = on");
+        return database;
     }
 
     private static String insertLsn(DataSource dataSource) throws SQLException {
@@ -148,9 +157,7 @@ class ChainedAuditWriterFlushTest {
 
     @Test
     void aBatchWithoutDeliveriesIsOnDiskWhenTheServicesRolesWriterReturns() throws Exception {
-        TestDatabase database = DATABASE.anotherMigrated();
-        database.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
-        durableCommits(database);
+        TestDatabase database = readableWalDurableCommits();
         DataSource asApp = database.dataSourceAs(APP.name(), APP.password());
         ChainedAuditWriter writer = new ChainedAuditWriter(asApp, new WebhookOutbox(new PlainTextWebhookFormat()));
 
@@ -171,9 +178,7 @@ class ChainedAuditWriterFlushTest {
 
     @Test
     void onceAnotherWriterMovedTheHeadTheKnownWayReleasesItBeforeTheFlushAndIsOnDiskWhenItReturns() throws Exception {
-        TestDatabase database = DATABASE.anotherMigrated();
-        database.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
-        durableCommits(database);
+        TestDatabase database = readableWalDurableCommits();
         DataSource asApp = database.dataSourceAs(APP.name(), APP.password());
         ChainedAuditWriter writer = new ChainedAuditWriter(asApp, new WebhookOutbox(new PlainTextWebhookFormat()));
         ChainedAuditWriter otherInstance = new ChainedAuditWriter(asApp,
@@ -194,9 +199,7 @@ class ChainedAuditWriterFlushTest {
 
     @Test
     void aBatchThatCausesDeliveriesCommitsWithoutTheWritersMessage() throws Exception {
-        TestDatabase database = DATABASE.anotherMigrated();
-        database.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
-        durableCommits(database);
+        TestDatabase database = readableWalDurableCommits();
         database.execute("INSERT INTO webhook_subscription (id, team, target_url, event_types, secret, created_at)"
                 + " VALUES (gen_random_uuid(), 'blue', 'https://hooks.example/blue', 'operation.submitted',"
                 + " 'whsec_dGVzdA==', now())");
@@ -222,9 +225,7 @@ class ChainedAuditWriterFlushTest {
 
     @Test
     void theHeadReadForACheckpointIsOnDiskWhenRead() throws Exception {
-        TestDatabase database = DATABASE.anotherMigrated();
-        database.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
-        durableCommits(database);
+        TestDatabase database = readableWalDurableCommits();
         ChainPositions positions = contexts.on(database, APP.name(), APP.password()).getBean(ChainPositions.class);
         String before = insertLsn(database.dataSource());
         // A commit that did not wait for the flush (this test server's synchronous_commit is off), as a batch
@@ -254,8 +255,7 @@ class ChainedAuditWriterFlushTest {
 
     @Test
     void onAServerWhoseCommitsDoNotWaitForTheFlushTheWriterDoesNotWaitEither() throws Exception {
-        TestDatabase database = DATABASE.anotherMigrated();
-        database.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
+        TestDatabase database = readableWal();
         ChainedAuditWriter writer = new ChainedAuditWriter(database.dataSource(),
                 new WebhookOutbox(new PlainTextWebhookFormat()));
         String before = insertLsn(database.dataSource());
