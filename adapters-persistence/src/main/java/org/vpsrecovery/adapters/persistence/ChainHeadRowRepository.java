@@ -9,6 +9,12 @@ import java.util.Optional;
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface ChainHeadRowRepository extends GenericRepository<ChainHeadRow, Short> {
 
+    /**
+     * A WAL message whose writing returns once the log is on disk up to it, so past every commit before it (PostgreSQL
+     * 17's flush argument; no row, no lock, no transaction id): the audit's wait for a flush (ADR 0102).
+     */
+    String WAL_FLUSHED_TO_HERE = "pg_logical_emit_message(false, 'vpsr.audit', ''::text, true)";
+
     Optional<ChainHeadRow> findById(Short id);
 
     /**
@@ -16,10 +22,8 @@ public interface ChainHeadRowRepository extends GenericRepository<ChainHeadRow, 
      * durable. A batch without deliveries is visible from its commit, before its writer's flush (ADR 0102); a head
      * signed outside the database must not be one a crash could take back.
      */
-    @Query("""
-            SELECT h.id, h.last_sequence, h.last_hash
-            FROM audit_chain_head h, (SELECT CASE WHEN current_setting('synchronous_commit') <> 'off'
-                THEN pg_logical_emit_message(false, 'vpsr.audit', ''::text, true) END) AS flushed
-            WHERE h.id = :id""")
+    @Query("SELECT h.id, h.last_sequence, h.last_hash FROM audit_chain_head h,"
+            + " (SELECT CASE WHEN current_setting('synchronous_commit') <> 'off' THEN " + WAL_FLUSHED_TO_HERE
+            + " END) AS flushed WHERE h.id = :id")
     Optional<ChainHeadRow> findDurableById(Short id);
 }

@@ -75,10 +75,9 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
     // is flushed in order), outside the head's lock; only for a batch that committed unflushed and wrote, and unless
     // the server's own commits do not wait for the flush either (its synchronous_commit off): then, as before, the
     // batch is as durable as the server's setting makes any commit (ADR 0102).
-    private static final String FLUSH = """
-            SELECT pg_logical_emit_message(false, 'vpsr.audit', ''::text, true)
-            WHERE ? AND current_setting('synchronous_commit') <> 'off'
-                AND EXISTS (SELECT FROM audit_event WHERE sequence = ? AND hash = decode(?, 'hex'))""";
+    private static final String FLUSH = "SELECT " + ChainHeadRowRepository.WAL_FLUSHED_TO_HERE
+            + " WHERE ? AND current_setting('synchronous_commit') <> 'off'"
+            + " AND EXISTS (SELECT FROM audit_event WHERE sequence = ? AND hash = decode(?, 'hex'))";
 
     // The statement, its transaction's end and the flush's wait in one round trip (ADR 0094, 0102): the head's lock
     // is released at the commit, before the flush. Should the statement fail, the server skips the rest and the
@@ -209,10 +208,12 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
     }
 
     /**
-     * Inserts the batch after {@code after}, moves the head past it and commits; null, writing nothing, if the head is
-     * elsewhere. A batch that may cause webhook deliveries commits durably: a delivery must not be sent and then lost
-     * with the database. Any other commits unflushed, releasing the head's lock at once, and the flush is waited for
-     * after it: either way the batch is durable when this returns (ADR 0102).
+     * Inserts the batch after {@code after} and moves the head past it; null, writing nothing, if the head is
+     * elsewhere. Alone ({@code inTransaction} false) the statement commits on its own, its commit waiting for the
+     * flush. In a transaction it is followed by {@code COMMIT} in the same round trip: a batch that may cause webhook
+     * deliveries commits durably (a delivery must not be sent and then lost with the database); any other commits
+     * unflushed, releasing the head's lock at once, and the flush is waited for after it. Either way the batch is
+     * durable when this returns (ADR 0102).
      */
     private Chained insertAfter(Connection connection, List<AuditEvent> batch, Head after, boolean inTransaction)
             throws SQLException {

@@ -493,12 +493,12 @@ class AuditReportsBenchmark {
         }
     }
 
-    /** The server's durability settings, and the load's data files written to disk before the timed appends. */
     /** As the service's server runs (fsync and synchronous_commit on), unless the run asks otherwise (ADR 0102). */
     private static boolean durableAppends() {
         return Boolean.parseBoolean(System.getProperty("vpsr.bench.durable-appends", "true"));
     }
 
+    /** The server's durability settings, and the load's data files written to disk before the timed appends. */
     private static String durableFromNowOn(DataSource dataSource) throws SQLException {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("CHECKPOINT");

@@ -8,6 +8,8 @@ import java.util.UUID;
 public record RequestId(String value) {
 
     public static final int MAX_LENGTH = 128;
+    private static final String SAFE_PUNCTUATION = "._:/+=@-";
+
     public RequestId {
         Objects.requireNonNull(value, "request id");
         if (!isSafe(value)) {
@@ -46,8 +48,6 @@ public record RequestId(String value) {
         }
         return true;
     }
-
-    private static final String SAFE_PUNCTUATION = "._:/+=@-";
 
     public static RequestId random() {
         return new RequestId(UUID.randomUUID().toString());
