@@ -10,6 +10,7 @@ import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.server.ServerId;
 
 /** Times audit appends ({@code vpsr.audit.append}): every change waits on one before and one after the provider. */
 public final class MeteredAuditHistory implements AuditHistory {
@@ -33,6 +34,11 @@ public final class MeteredAuditHistory implements AuditHistory {
     @Override
     public List<RecordedAuditEvent> query(AuditQuery query) {
         return history.query(query);
+    }
+
+    @Override
+    public List<RecordedAuditEvent> restoreEvents(ServerId server, Instant since, int limit) {
+        return history.restoreEvents(server, since, limit);
     }
 
     @Override

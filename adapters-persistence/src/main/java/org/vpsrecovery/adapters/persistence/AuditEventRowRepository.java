@@ -90,6 +90,17 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
             FROM audit_event_day_sequence""")
     SequenceBounds sequenceBounds(LocalDate fromDay, LocalDate beforeFromDay, LocalDate toDay, LocalDate afterToDay);
 
+    /**
+     * A server's restore events from {@code since} on, newest first (AuditHistory.restoreEvents): one statement on
+     * V37's partial index, its predicate written out so that any plan can use it (ADR 0106).
+     */
+    @Query("""
+            SELECT * FROM audit_event
+            WHERE server_id = :serverId AND operation IN ('RESTORE_SNAPSHOT', 'RESTORE_SERVER_FROM_BACKUP')
+              AND occurred_at >= :since
+            ORDER BY sequence DESC LIMIT :limit""")
+    List<AuditEventRow> restoreEvents(long serverId, Instant since, int limit);
+
     /** Stored hashes by primary key (at most ChainPositions.MAX_LOOKUP), for checking checkpoints. */
     @Query("SELECT sequence, hash FROM audit_event WHERE sequence IN (:sequences)")
     List<SequenceHash> hashesAt(List<Long> sequences);

@@ -62,6 +62,15 @@ public final class AuditEventRows {
         return read(filter, beforeSequence, limit, false);
     }
 
+    /** AuditHistory.restoreEvents in one statement: no sequence bounds needed, V37's index finds the few rows. */
+    List<RecordedAuditEvent> restoreEvents(ServerId server, Instant since, int limit) {
+        try {
+            return rows.restoreEvents(server.value(), since, limit).stream().map(AuditEventRows::toRecorded).toList();
+        } catch (RuntimeException e) {
+            throw DatabaseFailure.of("read restore events", e);
+        }
+    }
+
     /**
      * A batch of the export (ADR 0053): as {@link #page}, but a team is a range of one value and the
      * order is (team, sequence). With {@code team = ?} the planner drops the constant team from the order

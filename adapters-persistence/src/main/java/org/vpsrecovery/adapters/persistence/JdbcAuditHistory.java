@@ -13,6 +13,7 @@ import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.WebhookMessageFormat;
+import org.vpsrecovery.domain.server.ServerId;
 
 /**
  * The audit history in PostgreSQL (table {@code audit_event}, migration V1), in four parts: the
@@ -50,6 +51,13 @@ public final class JdbcAuditHistory implements AuditHistory {
     public List<RecordedAuditEvent> query(AuditQuery query) {
         Objects.requireNonNull(query, "query");
         return reader.page(query.filter(), query.beforeSequence(), query.limit());
+    }
+
+    @Override
+    public List<RecordedAuditEvent> restoreEvents(ServerId server, Instant since, int limit) {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(since, "since");
+        return reader.restoreEvents(server, since, limit);
     }
 
     @Override

@@ -29,8 +29,9 @@ import org.vpsrecovery.domain.server.ServerId;
 /**
  * What a page with a time range sends PostgreSQL (ADR 0093), on a real database: narrowed by a request id (the
  * tracker's reads of one operation's events) it is one statement, the range's sequence bounds read inside it (V46);
- * other pages keep the bounds' statement before theirs (ADR 0077). Counted from pgjdbc's protocol log ({@link
- * SentStatements}).
+ * other pages keep the bounds' statement before theirs (ADR 0077). A server's restore events (the delete's check of
+ * restores written before operations existed) are one statement too (ADR 0106). Counted from pgjdbc's protocol log
+ * ({@link SentStatements}).
  */
 class AuditPageStatementsTest {
 
@@ -68,6 +69,38 @@ class AuditPageStatementsTest {
             SentStatements.Counted<List<RecordedAuditEvent>> read = SentStatements.of(() -> history.query(query));
             assertThat(read.result()).as("%s", query.filter()).isEqualTo(expected).isNotEmpty();
             assertThat(read.statements()).as("%s", query.filter()).isEqualTo(query == team ? 2 : 1);
+        }
+    }
+
+    @Test
+    void aServersRestoreEventsAreOneStatementWithTheAnswerOfTheQuery() {
+        AuditHistory history = contexts.on(DATABASE.anotherMigrated()).getBean(AuditHistory.class);
+        ServerId other = new ServerId(777);
+        List<RecordedAuditEvent> recorded = new ArrayList<>();
+        // Restores of this server in and before the window, another server's, and other operations of this one.
+        Object[][] events = {
+                {Operation.RESTORE_SNAPSHOT, SERVER, T0.minusSeconds(3600)},
+                {Operation.RESTORE_SNAPSHOT, SERVER, T0},
+                {Operation.RESTORE_SERVER_FROM_BACKUP, SERVER, T0.plusSeconds(10)},
+                {Operation.RESTORE_SNAPSHOT, other, T0.plusSeconds(20)},
+                {Operation.DELETE_SNAPSHOT, SERVER, T0.plusSeconds(30)},
+                {Operation.RESTORE_SNAPSHOT, SERVER, T0.plusSeconds(40)}};
+        for (Object[] e : events) {
+            recorded.add(history.append(new AuditEvent((Instant) e[2], TEAM, new RequestId("r-" + recorded.size()),
+                    (Operation) e[0], Optional.of((ServerId) e[1]), Optional.empty(), new Outcome.Accepted(),
+                    OptionalInt.empty(), Map.of())));
+        }
+        history.restoreEvents(SERVER, T0, 200); // the first read of a pooled connection may set it up; not counted
+
+        for (int limit : new int[] {200, 2}) {
+            AuditQuery query = AuditQuery.latest(limit).forServer(SERVER).withOperations(AuditHistory.RESTORES).since(T0);
+            List<RecordedAuditEvent> expected = recorded.stream().filter(query::matches)
+                    .sorted(Comparator.comparingLong(RecordedAuditEvent::sequence).reversed()).limit(limit).toList();
+            SentStatements.Counted<List<RecordedAuditEvent>> read =
+                    SentStatements.of(() -> history.restoreEvents(SERVER, T0, limit));
+            assertThat(read.result()).isEqualTo(expected).isEqualTo(history.query(query)).hasSize(Math.min(limit, 3));
+            // The page's way was two: the time range's sequence bounds, then the page.
+            assertThat(read.statements()).isEqualTo(1);
         }
     }
 }

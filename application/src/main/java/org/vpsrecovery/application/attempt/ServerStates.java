@@ -5,10 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.vpsrecovery.domain.audit.AuditEvent;
-import org.vpsrecovery.domain.audit.AuditQuery;
-import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.audit.ResourceRef;
@@ -72,10 +69,8 @@ public final class ServerStates {
 
     /** A restore intent of the window written before operations existed, not known to have failed. */
     private boolean legacyRestoring(ServerRef server) {
-        List<AuditEvent> recent = history.query(AuditQuery.latest(RECENT_RESTORE_EVENTS)
-                        .forServer(server.id())
-                        .withOperations(Set.of(Operation.RESTORE_SNAPSHOT, Operation.RESTORE_SERVER_FROM_BACKUP))
-                        .since(clock.instant().minus(restoreWindow)))
+        List<AuditEvent> recent = history.restoreEvents(server.id(), clock.instant().minus(restoreWindow),
+                        RECENT_RESTORE_EVENTS)
                 .stream().map(RecordedAuditEvent::event).toList();
         return recent.stream()
                 .filter(event -> event.outcome().kind() == Outcome.Kind.ACCEPTED && !followedByAnOperation(event))

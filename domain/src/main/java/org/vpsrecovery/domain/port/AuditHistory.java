@@ -2,11 +2,14 @@ package org.vpsrecovery.domain.port;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.server.ServerId;
 
 /**
  * The append-only audit history. Nothing in it is ever changed or removed. Every event is chained
@@ -25,6 +28,18 @@ public interface AuditHistory {
 
     /** Events matching the query, newest (highest sequence) first, at most {@code query.limit()}. */
     List<RecordedAuditEvent> query(AuditQuery query);
+
+    /** The operations {@link #restoreEvents} reads. */
+    Set<Operation> RESTORES = Set.of(Operation.RESTORE_SNAPSHOT, Operation.RESTORE_SERVER_FROM_BACKUP);
+
+    /**
+     * The restore events of {@code server} from {@code since} on (inclusive), newest first, at most {@code limit}: the
+     * answer of {@link #query} for that filter. A delete and a restore read it under the server's lock (restores
+     * written before operations existed, ADR 0072), so a store may answer it in one statement (ADR 0106).
+     */
+    default List<RecordedAuditEvent> restoreEvents(ServerId server, Instant since, int limit) {
+        return query(AuditQuery.latest(limit).forServer(server).withOperations(RESTORES).since(since));
+    }
 
     /**
      * Intents without an outcome: {@code ACCEPTED} events that happened before {@code acceptedBefore}
