@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -30,11 +31,11 @@ import org.vpsrecovery.domain.webhook.WebhookEventType;
  * one transaction (ADR 0049). The known way is that one statement committed on its own (ADR 0088). The locked way
  * stays the rule while other instances write between this one's batches.
  *
- * <p>A batch without webhook deliveries commits unflushed, so the head's lock is released at its commit record
- * rather than after the disk's flush (ADR 0102), and {@link #commit} returns then: its callers are answered once
- * {@link GroupCommit.Committed#awaitDurable()} has waited, on the batch's own connection, for the flush of a message
- * written after the commit, while the next batch's statement runs on another (ADR 0104). {@link #write} does both.
- * A batch with deliveries commits as every commit did (the server's {@code synchronous_commit}).
+ * <p>When another writer may be waiting on the head (the locked way, and the known way within a few seconds of a
+ * batch that found the head moved), a batch without webhook deliveries commits unflushed, so the head's lock is
+ * released at its commit record rather than after the disk's flush, and the same round trip then waits for the flush
+ * outside the lock (ADR 0102): the batch is durable before this returns, as before, and the other instance waits on
+ * the head one flush less. A writer alone keeps the one statement whose commit waits for the flush.
  *
  * <p>Hand-written JDBC on purpose (ADR 0030): the row lock, the set-based insert of the whole batch
  * with the head's move, and the outbox all share one connection and one statement, which a
@@ -70,39 +71,31 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             SELECT count(*) FROM inserted,
                 (SELECT CASE WHEN ? THEN set_config('synchronous_commit', 'off', true) END) AS commit_mode""";
 
-    // Waits for the WAL's flush up to a record written after a batch's unflushed commit, so the batch too is on disk
-    // (the log is flushed in order), outside the head's lock, in a round trip of its own while the next batch is
-    // written (ADR 0104); unless the server's own commits do not wait for the flush either (its synchronous_commit
-    // off): then, as before, the batch is as durable as the server's setting makes any commit (ADR 0102).
+    // Waits for the WAL's flush up to a record written after the batch's commit, so the batch too is on disk (the log
+    // is flushed in order), outside the head's lock; only for a batch that committed unflushed and wrote, and unless
+    // the server's own commits do not wait for the flush either (its synchronous_commit off): then, as before, the
+    // batch is as durable as the server's setting makes any commit (ADR 0102).
     private static final String FLUSH = "SELECT " + ChainHeadRowRepository.WAL_FLUSHED_TO_HERE
-            + " WHERE current_setting('synchronous_commit') <> 'off'";
+            + " WHERE ? AND current_setting('synchronous_commit') <> 'off'"
+            + " AND EXISTS (SELECT FROM audit_event WHERE sequence = ? AND hash = decode(?, 'hex'))";
 
-    // The locked way's statement and its transaction's end in one round trip (ADR 0094): should the statement fail,
-    // the server skips the COMMIT and the transaction rolls back.
-    private static final String INSERT_AFTER_HEAD_AND_COMMIT = INSERT_AFTER_HEAD + ";\nCOMMIT";
+    // The statement, its transaction's end and the flush's wait in one round trip (ADR 0094, 0102): the head's lock
+    // is released at the commit, before the flush. Should the statement fail, the server skips the rest and the
+    // transaction rolls back.
+    private static final String INSERT_AFTER_HEAD_COMMIT_AND_FLUSH = INSERT_AFTER_HEAD + ";\nCOMMIT;\n" + FLUSH;
 
     private static final int COLUMN_COUNT = 15;
+
+    // How long after a batch last found the head moved by another writer the known way still releases the head before
+    // its flush (ADR 0102): two busy instances meet every few batches; a writer alone keeps ADR 0088's one statement.
+    private static final Duration OTHERS_WRITING_LATELY = Duration.ofSeconds(5);
 
     /** Where the chain ends: its last sequence and hash. */
     private record Head(long sequence, ChainHash hash) {
     }
 
-    /**
-     * A batch inserted after a head: the events as stored, the head they end at, and whether its commit did not wait
-     * for the flush.
-     */
-    private record Chained(List<RecordedAuditEvent> written, Head head, boolean unflushed) {
-    }
-
-    /** A batch committed unflushed, on its connection, which waits for the flush and is then closed. */
-    private record AwaitingFlush(Connection connection, List<RecordedAuditEvent> written)
-            implements GroupCommit.Committed {
-        @Override
-        public void awaitDurable() throws SQLException {
-            try (connection; PreparedStatement flush = connection.prepareStatement(FLUSH)) {
-                flush.executeQuery().close();
-            }
-        }
+    /** A batch inserted after a head, before its commit: the events as stored and the head they end at. */
+    private record Chained(List<RecordedAuditEvent> written, Head head) {
     }
 
     private final DataSource dataSource;
@@ -111,6 +104,9 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
     private Head lastCommitted;
     /** Whether the last batch found the head where this writer had left it: nobody else is writing. */
     private boolean alone;
+    /** When a batch last found the head moved by another writer (System.nanoTime), if one ever did. */
+    private long othersSeenAt;
+    private boolean othersSeen;
 
     ChainedAuditWriter(DataSource dataSource, WebhookOutbox outbox) {
         this.dataSource = Objects.requireNonNull(dataSource, "data source");
@@ -122,30 +118,34 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
         return write(batch, List::of);
     }
 
-    /** Commits the batch and waits for it to be durable. */
     @Override
     public List<RecordedAuditEvent> write(List<AuditEvent> batch, Supplier<List<AuditEvent>> latecomers)
-            throws SQLException {
-        GroupCommit.Committed committed = commit(batch, latecomers);
-        committed.awaitDurable();
-        return committed.written();
-    }
-
-    /**
-     * Commits the batch; for a batch that committed unflushed, its connection stays with the result until
-     * {@link GroupCommit.Committed#awaitDurable()} has waited for the flush.
-     */
-    @Override
-    public GroupCommit.Committed commit(List<AuditEvent> batch, Supplier<List<AuditEvent>> latecomers)
             throws SQLException {
         Head guess = alone ? lastCommitted : null;
         // Until this batch commits, the next one reads the head.
         alone = false;
-        Connection connection = dataSource.getConnection();
-        try {
-            // The known way: one statement committed on its own (ADR 0088) that writes the batch, or writes nothing
-            // when the head moved.
-            Chained chained = guess == null ? null : insertAfter(connection, batch, guess, false);
+        try (Connection connection = dataSource.getConnection()) {
+            // The known way: one round trip that writes the batch and commits, or writes nothing when the head moved.
+            Chained chained = null;
+            if (guess != null && othersWritingLately()) {
+                // Another writer waits on the head: the commit releases it before the flush, which the same round trip
+                // then waits for (ADR 0102). A transaction the statement's round trip ends: the driver's BEGIN goes
+                // with it.
+                connection.setAutoCommit(false);
+                try {
+                    chained = insertAfter(connection, batch, guess, true);
+                    // The statement committed already; this sends nothing unless the driver still sees a transaction.
+                    connection.commit();
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(connection, e);
+                    restoreAutoCommitQuietly(connection, e);
+                    throw e;
+                }
+            } else if (guess != null) {
+                // Alone: the one statement committed on its own, its commit waiting for the flush (ADR 0088); nobody
+                // waits on the head meanwhile, so a flush outside the lock would only add a statement.
+                chained = insertAfter(connection, batch, guess, false);
+            }
             boolean nobodyElse = chained != null;
             if (chained == null) {
                 connection.setAutoCommit(false);
@@ -167,28 +167,22 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                     restoreAutoCommitQuietly(connection, e);
                     throw e;
                 }
-                // Committed: the callers are told so even if the connection fails now (the pool discards it).
-                restoreAutoCommitQuietly(connection, null);
+            }
+            // Committed: the callers are told so even if the connection fails now (the pool discards it).
+            restoreAutoCommitQuietly(connection, null);
+            if (!nobodyElse && lastCommitted != null) {
+                othersSeenAt = System.nanoTime();
+                othersSeen = true;
             }
             lastCommitted = chained.head();
             alone = nobodyElse;
-            if (chained.unflushed()) {
-                return new AwaitingFlush(connection, chained.written());
-            }
-            connection.close();
-            return GroupCommit.Committed.durable(chained.written());
-        } catch (SQLException | RuntimeException | Error e) {
-            closeQuietly(connection, e);
-            throw e;
+            return chained.written();
         }
     }
 
-    private static void closeQuietly(Connection connection, Throwable cause) {
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-        }
+    /** Whether another writer moved the head within the last {@link #OTHERS_WRITING_LATELY}: it may be waiting on it now. */
+    private boolean othersWritingLately() {
+        return othersSeen && System.nanoTime() - othersSeenAt < OTHERS_WRITING_LATELY.toNanos();
     }
 
     /** A connection that just failed (killed, say) must not hide why with its own "connection closed". */
@@ -215,10 +209,11 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
 
     /**
      * Inserts the batch after {@code after} and moves the head past it; null, writing nothing, if the head is
-     * elsewhere. Without {@code inTransaction} the statement commits on its own; in a transaction it is followed by
-     * {@code COMMIT} in the same round trip. A batch that may cause webhook deliveries commits durably (a delivery must
-     * not be sent and then lost with the database); any other commits unflushed, releasing the head's lock at once,
-     * and is durable only after the caller's wait for the flush (ADR 0102, 0104).
+     * elsewhere. Alone ({@code inTransaction} false) the statement commits on its own, its commit waiting for the
+     * flush. In a transaction it is followed by {@code COMMIT} in the same round trip: a batch that may cause webhook
+     * deliveries commits durably (a delivery must not be sent and then lost with the database); any other commits
+     * unflushed, releasing the head's lock at once, and the flush is waited for after it. Either way the batch is
+     * durable when this returns (ADR 0102).
      */
     private Chained insertAfter(Connection connection, List<AuditEvent> batch, Head after, boolean inTransaction)
             throws SQLException {
@@ -237,9 +232,10 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             written.add(new RecordedAuditEvent(sequence, event));
             previous = hash;
         }
-        boolean unflushed = written.stream().noneMatch(recorded -> WebhookEventType.of(recorded.event()).isPresent());
+        boolean unflushed = inTransaction
+                && written.stream().noneMatch(recorded -> WebhookEventType.of(recorded.event()).isPresent());
         try (PreparedStatement insert = connection.prepareStatement(
-                inTransaction ? INSERT_AFTER_HEAD_AND_COMMIT : INSERT_AFTER_HEAD)) {
+                inTransaction ? INSERT_AFTER_HEAD_COMMIT_AND_FLUSH : INSERT_AFTER_HEAD)) {
             int parameter = 1;
             insert.setLong(parameter++, sequence);
             insert.setString(parameter++, previous.hex());
@@ -251,9 +247,14 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             // The deliveries these events cause, in the same statement (ADR 0025).
             outbox.bind(connection, insert, parameter, written);
             parameter += WebhookOutbox.PARAMETERS;
-            insert.setBoolean(parameter, unflushed);
+            insert.setBoolean(parameter++, unflushed);
+            if (inTransaction) {
+                insert.setBoolean(parameter++, unflushed);
+                insert.setLong(parameter++, sequence);
+                insert.setString(parameter, previous.hex());
+            }
             long inserted;
-            // execute, not executeQuery: the locked way's COMMIT after the statement is a further result.
+            // execute, not executeQuery: the COMMIT and the flush after the statement are further results.
             insert.execute();
             try (ResultSet rs = insert.getResultSet()) {
                 rs.next();
@@ -266,7 +267,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                 throw new SQLException("the audit chain took " + inserted + " of " + batch.size() + " events");
             }
         }
-        return new Chained(written, new Head(sequence, previous), unflushed);
+        return new Chained(written, new Head(sequence, previous));
     }
 
     /** One row as text, in INSERT_AFTER_HEAD's column order; null where the column is null. */

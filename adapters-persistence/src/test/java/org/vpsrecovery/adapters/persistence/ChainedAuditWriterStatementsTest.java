@@ -34,12 +34,11 @@ import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
 
 /**
- * What the chained writer sends PostgreSQL (ADR 0088, 0102, 0104), on a real database: a writer that knows where the
+ * What the chained writer sends PostgreSQL (ADR 0088, 0102), on a real database: a writer alone that knows where the
  * head is writes a batch, its webhook deliveries included, as one statement committed on its own; one that does not
  * (the head moved by another instance) takes the head's lock in a transaction, and its known-way statement wrote
- * nothing. A batch without deliveries committed unflushed, and its flush is waited for by a statement of its own on the
- * same connection (the group commit sends it while the next batch is written). The JDBC calls are observed on the real
- * connections, which do the work.
+ * nothing; once another writer was seen, the known way too is a transaction its statement's round trip ends.
+ * The JDBC calls are observed on the real connections, which do the work.
  */
 class ChainedAuditWriterStatementsTest {
 
@@ -159,16 +158,15 @@ class ChainedAuditWriterStatementsTest {
                 new WebhookOutbox(new PlainTextWebhookFormat()));
 
         // The first batches do not know the head: each reads it under its lock, in a transaction; the second finds
-        // it where the first left it, so the writer is alone. The intent's batch then waits for its flush.
+        // it where the first left it, so the writer is alone.
         writer.write(List.of(intent("a")));
         writer.write(List.of(submitted("a")));
         assertThat(observed.takeAll()).containsExactly("begin", "prepare SELECT", "prepare WITH", "commit",
-                "prepare SELECT", "begin", "prepare SELECT", "prepare WITH", "commit");
+                "begin", "prepare SELECT", "prepare WITH", "commit");
 
-        // Now it knows: one statement, no transaction of its own, whether the batch causes deliveries or not; the
-        // batch without deliveries, committed unflushed, waits for its flush in a statement of its own.
+        // Now it knows: one statement, no transaction of its own, whether the batch causes deliveries or not.
         List<RecordedAuditEvent> third = writer.write(List.of(intent("b")));
-        assertThat(observed.takeAll()).containsExactly("prepare WITH", "prepare SELECT");
+        assertThat(observed.takeAll()).containsExactly("prepare WITH");
         List<RecordedAuditEvent> fourth = writer.write(List.of(submitted("b"), intent("c"), submitted("c")));
         assertThat(observed.takeAll()).containsExactly("prepare WITH");
 
@@ -201,10 +199,9 @@ class ChainedAuditWriterStatementsTest {
         writer.write(List.of(submitted("b")));
         assertThat(observed.takeAll()).containsExactly("begin", "prepare SELECT", "prepare WITH", "commit");
         assertThat(observed.visibleAtCommit).containsExactly(2L, 3L);
-        // ... and the connections the pool got back were idle in autocommit: the third goes the known way, then waits
-        // for its flush (no deliveries: it committed unflushed).
+        // ... and the connections the pool got back were idle in autocommit: the third goes the known way alone.
         writer.write(List.of(intent("c")));
-        assertThat(observed.takeAll()).containsExactly("prepare WITH", "prepare SELECT");
+        assertThat(observed.takeAll()).containsExactly("prepare WITH");
         assertThat(eventsIn(database.dataSource())).isEqualTo(4L);
         assertThat(deliveredSequences(database.dataSource())).containsExactly(2L, 3L);
         ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
@@ -253,13 +250,12 @@ class ChainedAuditWriterStatementsTest {
         assertThat(written).extracting(RecordedAuditEvent::sequence).containsExactly(4L);
 
         // The next batch takes the lock again and finds the head where this writer left it; after that it knows the
-        // head: one statement committed on its own, unflushed (no deliveries), so that the head is released before
-        // the flush, which the writer then waits for (ADR 0102, 0104).
+        // head, but another writer was busy a moment ago and may be waiting on it: the known way runs in a
+        // transaction its round trip ends, so that the commit can release the head before the flush (ADR 0102).
         first.write(List.of(intent("e")));
-        assertThat(observed.takeAll()).containsExactly("begin", "prepare SELECT", "prepare WITH", "commit",
-                "prepare SELECT");
+        assertThat(observed.takeAll()).containsExactly("begin", "prepare SELECT", "prepare WITH", "commit");
         List<RecordedAuditEvent> known = first.write(List.of(intent("f")));
-        assertThat(observed.takeAll()).containsExactly("prepare WITH", "prepare SELECT");
+        assertThat(observed.takeAll()).containsExactly("begin", "prepare WITH", "commit");
         assertThat(known).extracting(RecordedAuditEvent::sequence).containsExactly(6L);
         assertThat(deliveredSequences(database.dataSource())).containsExactly(1L, 2L, 3L, 4L);
         ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
