@@ -56,12 +56,6 @@ public final class FacadeJson {
     public record PageJson<T>(int count, List<T> results) {
     }
 
-    /** The team's snapshots, in VPS.org's list shape. */
-    @Serdeable
-    @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record SnapshotPageJson(int count, List<SnapshotJson> results) {
-    }
-
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record RestoredSnapshotJson(long id, String name, @JsonProperty("created_at") String createdAt) {

@@ -9,7 +9,6 @@ import org.vpsrecovery.adapters.http.facade.FacadeJson.RestoredSnapshotJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.ServerJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.ServerWithStatusJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotJson;
-import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotPageJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotRestoreJson;
 import org.vpsrecovery.application.backup.BackupRestoreStarted;
 import org.vpsrecovery.application.snapshot.SnapshotRestoreStarted;
@@ -37,8 +36,8 @@ final class FacadeJsonMapper {
                 message);
     }
 
-    static SnapshotPageJson snapshots(List<Snapshot> snapshots) {
-        return new SnapshotPageJson(snapshots.size(), snapshots.stream().map(s -> snapshot(s, null)).toList());
+    static PageJson<SnapshotJson> snapshots(List<Snapshot> snapshots) {
+        return new PageJson<>(snapshots.size(), snapshots.stream().map(s -> snapshot(s, null)).toList());
     }
 
     static BackupJson backup(Backup b, String message) {

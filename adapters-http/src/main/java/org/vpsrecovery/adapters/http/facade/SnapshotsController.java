@@ -25,11 +25,10 @@ import jakarta.validation.Valid;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import org.vpsrecovery.adapters.http.facade.FacadeJson.PageJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotJson;
-import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotPageJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotRestoreJson;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.SnapshotIdParameter;
-import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.plan.PlanDestructiveWorkUseCase;
 import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
 import org.vpsrecovery.application.snapshot.CreateSnapshotUseCase;
@@ -66,12 +65,11 @@ public class SnapshotsController {
     private final RequestBodies bodies;
     private final IdempotentRequests idempotent;
     private final ExecutorService blocking;
-    private final SnapshotListJson listJson;
 
     public SnapshotsController(ListSnapshotsUseCase list, CreateSnapshotUseCase create,
                                RestoreSnapshotUseCase restore, DeleteSnapshotUseCase delete, PlanDestructiveWorkUseCase plans,
                                RequestBodies bodies, IdempotentRequests idempotent,
-                               @Named(TaskExecutors.BLOCKING) ExecutorService blocking, SnapshotListJson listJson) {
+                               @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
         this.list = list;
         this.create = create;
         this.restore = restore;
@@ -80,29 +78,24 @@ public class SnapshotsController {
         this.bodies = bodies;
         this.idempotent = idempotent;
         this.blocking = blocking;
-        this.listJson = listJson;
     }
 
     /**
      * On the event loop: the list is read without a waiting thread and its answer written where it arrives; whatever
-     * would wait runs on the blocking executor (ADR 0090). The JSON is encoded once for the callers that get an equal
-     * list, as those sharing one read of VPS.org do (ADR 0105).
+     * would wait runs on the blocking executor (ADR 0090).
      */
     @Get("/")
     @Operation(summary = "The team's snapshots",
             description = "VPS.org's list, narrowed to the servers of the caller's team; `server_id` narrows it to one.")
-    @ApiResponse(responseCode = "200", description = "the team's snapshots",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SnapshotPageJson.class)))
-    public CompletableFuture<HttpResponse<byte[]>> listSnapshots(HttpRequest<?> request,
+    public CompletableFuture<PageJson<SnapshotJson>> listSnapshots(HttpRequest<?> request,
             @Parameter(description = "only this server's snapshots", schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.ID, maxLength = OpenApiPatterns.ID_MAX_LENGTH))
             @Nullable @QueryValue("server_id") String serverId) {
         Optional<ServerId> server = Optional.ofNullable(serverId)
                 .map(raw -> new ServerId(RequestFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
-        CallContext context = RequestAttributes.callContext(request);
-        return Answers.unwrapped(list.listSnapshotsWhenAnswered(new ListSnapshotsQuery(context, server), blocking)
-                .thenApply(listed -> HttpResponse.ok(listJson.of(context.team(), listed))
-                        .contentType(MediaType.APPLICATION_JSON_TYPE)));
+        return Answers.unwrapped(list.listSnapshotsWhenAnswered(
+                new ListSnapshotsQuery(RequestAttributes.callContext(request), server), blocking)
+                .thenApply(FacadeJsonMapper::snapshots));
     }
 
     /** An extension VPS.org lacks: one snapshot by id. */
