@@ -23,18 +23,23 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
 
     /**
      * An intent's final outcome of the same attempt (AuditEvent#sameAttemptAs): by attempt id, or by request
-     * id and operation for rows written before there was one. Found by walking the primary key from the
-     * intent, where it follows closely: the match is a CASE, which no index serves (V38 dropped the indexes of
-     * intents by time and of attempt ids, which no plan used: ADR 0074).
+     * id and operation for rows written before there was one. Each branch is one index probe: V47's
+     * {@code audit_event_final_outcome_attempt} by attempt id, V1's {@code audit_event_request} by request and
+     * operation. A CASE matching both ways walked the primary key from the intent to its outcome, minutes of
+     * events apart when VPS.org takes minutes, and to the history's end for an attempt still open (ADR 0107).
      */
     String FINAL_OUTCOME_OF_INTENT = """
-            EXISTS (SELECT 1 FROM audit_event outcome
-                WHERE (CASE WHEN intent.detail->>'attempt_id' IS NOT NULL
-                       THEN outcome.detail->>'attempt_id' = intent.detail->>'attempt_id'
-                       ELSE outcome.detail->>'attempt_id' IS NULL AND outcome.request_id = intent.request_id
-                            AND outcome.operation = intent.operation END)
-                  AND outcome.sequence > intent.sequence
-                  AND outcome.outcome_kind IN ('COMPLETED', 'FAILED', 'UNVERIFIABLE'))""";
+            (CASE WHEN intent.detail->>'attempt_id' IS NOT NULL
+                THEN EXISTS (SELECT 1 FROM audit_event outcome
+                    WHERE (outcome.detail->>'attempt_id') = (intent.detail->>'attempt_id')
+                      AND (outcome.detail->>'attempt_id') IS NOT NULL
+                      AND outcome.outcome_kind IN ('COMPLETED', 'FAILED', 'UNVERIFIABLE')
+                      AND outcome.sequence > intent.sequence)
+                ELSE EXISTS (SELECT 1 FROM audit_event outcome
+                    WHERE outcome.request_id = intent.request_id AND outcome.operation = intent.operation
+                      AND outcome.sequence > intent.sequence
+                      AND outcome.detail->>'attempt_id' IS NULL
+                      AND outcome.outcome_kind IN ('COMPLETED', 'FAILED', 'UNVERIFIABLE')) END)""";
 
     /**
      * Intents from {@code from} on without a final outcome. Not those an open operation follows: the

@@ -24,7 +24,7 @@ class FlywayMigrationTest {
         MigrateResult second = flyway.migrate();
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(38); // V1-V10, V12-V18, V20-V25, V28-V30, V33-V41, V43, V45, V46 (V11, V19 kept free; V42, V44 unused)
+        assertThat(first.migrationsExecuted).isEqualTo(39); // V1-V10, V12-V18, V20-V25, V28-V30, V33-V41, V43, V45-V47 (V11, V19 kept free; V42, V44 unused)
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
@@ -44,7 +44,8 @@ class FlywayMigrationTest {
         assertThat(strings("SELECT indexname FROM pg_indexes WHERE tablename = 'audit_event' ORDER BY 1"))
                 .contains("audit_event_server_time", "audit_event_team_time", "audit_event_request",
                         "audit_event_team_operation_sequence", "audit_event_server_restores",
-                        "audit_event_team_outcome_sequence", "audit_event_team_reason_sequence")
+                        "audit_event_team_outcome_sequence", "audit_event_team_reason_sequence",
+                        "audit_event_final_outcome_attempt")
                 // V38: no read used them (ADR 0074).
                 .doesNotContain("audit_event_intents", "audit_event_attempt");
         assertThat(strings("SELECT last_sequence || ' ' || encode(last_hash, 'hex') FROM audit_chain_head"))

@@ -164,6 +164,42 @@ class JdbcAuditHistoryContractTest extends AuditHistoryContract {
     }
 
     /**
+     * Reconciliation's walk asks of each intent whether a later final outcome ends its attempt: on the statements'
+     * generic plans that is one probe of an index, by attempt id (V47) or, for an intent of no attempt, by request and
+     * operation (V1), never a walk of the primary key from the intent to its outcome (ADR 0107).
+     */
+    @Test
+    void pendingIntentsOnTheirGenericPlansProbeAnIndexForEachIntentsOutcome() throws SQLException {
+        TestDatabase fresh = DATABASE.anotherMigrated();
+        ApplicationContext context = contexts.onOneConnection(fresh);
+        AuditHistory history = context.getBean(AuditHistory.class);
+        // The intents first, then their outcomes: each outcome far from its intent, as when VPS.org takes minutes.
+        List<String> unsettled = new ArrayList<>();
+        for (int i = 0; i < 160; i++) {
+            history.append(new AuditEvent(T0.plusSeconds(i), BLUE, new RequestId("r" + i), Operation.CREATE_SNAPSHOT,
+                    Optional.of(new ServerId(700)), Optional.empty(), new Outcome.Accepted(), OptionalInt.empty(),
+                    Map.of(AuditEvent.ATTEMPT_ID, "attempt-" + i)));
+        }
+        for (int i = 0; i < 160; i++) {
+            if (i % 4 == 0) {
+                unsettled.add("attempt-" + i);
+            } else {
+                history.append(new AuditEvent(T0.plusSeconds(200 + i), BLUE, new RequestId("tracker-" + i),
+                        Operation.CREATE_SNAPSHOT, Optional.of(new ServerId(700)), Optional.empty(),
+                        new Outcome.Completed(), OptionalInt.of(200), Map.of(AuditEvent.ATTEMPT_ID, "attempt-" + i)));
+            }
+        }
+        fresh.execute("ANALYZE audit_event");
+        for (int fetch = 0; fetch < 12; fetch++) {
+            assertThat(history.pendingIntents(T0.plusSeconds(3600), 100)).as("fetch %d", fetch)
+                    .extracting(e -> e.event().attemptId().orElseThrow()).containsExactlyElementsOf(unsettled);
+        }
+        String walk = preparedOnItsGenericPlan(context, "outcome.outcome_kind IN");
+        assertThat(walk).as("the walk's statement, on its generic plan").isNotNull();
+        assertThat(genericPlan(fresh, walk)).contains("audit_event_final_outcome_attempt", "audit_event_request");
+    }
+
+    /**
      * The last statement the pool's one connection prepared, holding {@code fragment}, that has run a generic plan; the
      * appends' statements, which name the same columns, left out.
      */
