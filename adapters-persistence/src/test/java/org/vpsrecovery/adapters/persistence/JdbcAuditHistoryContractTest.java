@@ -108,9 +108,8 @@ class JdbcAuditHistoryContractTest extends AuditHistoryContract {
      */
     @Test
     void aRareOutcomePageOnItsGenericPlanReadsTheRareOutcomeIndex() throws SQLException {
-        TestDatabase fresh = DATABASE.anotherMigrated();
-        ApplicationContext context = contexts.onOneConnection(fresh);
-        AuditHistory history = context.getBean(AuditHistory.class);
+        OnOneConnection fresh = onOneConnection();
+        AuditHistory history = fresh.history();
         List<RecordedAuditEvent> failures = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
             Outcome outcome = i % 6 == 0 ? new Outcome.Failed(ReasonCode.PROVIDER_TIMEOUT, "provider timed out")
@@ -122,15 +121,15 @@ class JdbcAuditHistoryContractTest extends AuditHistoryContract {
                 failures.addFirst(appended);
             }
         }
-        fresh.execute("ANALYZE audit_event");
+        fresh.database().execute("ANALYZE audit_event");
         AuditQuery page = AuditQuery.latest(4).withOperations(Set.of(Operation.RESTORE_SNAPSHOT))
                 .withOutcome(Outcome.Kind.FAILED);
         for (int fetch = 0; fetch < 12; fetch++) {
             assertThat(history.query(page)).as("fetch %d", fetch).isEqualTo(failures.subList(0, 4));
         }
-        String prepared = preparedOnItsGenericPlan(context, "outcome_kind");
+        String prepared = preparedOnItsGenericPlan(fresh.context(), "outcome_kind");
         assertThat(prepared).as("the page's statement, on its generic plan").isNotNull().contains("'FAILED'");
-        assertThat(genericPlan(fresh, prepared)).contains("audit_event_rare_outcome_operation");
+        assertThat(genericPlan(fresh.database(), prepared)).contains("audit_event_rare_outcome_operation");
     }
 
     /**
@@ -140,9 +139,8 @@ class JdbcAuditHistoryContractTest extends AuditHistoryContract {
      */
     @Test
     void anActorsPageOnItsGenericPlanReadsTheActorIndex() throws SQLException {
-        TestDatabase fresh = DATABASE.anotherMigrated();
-        ApplicationContext context = contexts.onOneConnection(fresh);
-        AuditHistory history = context.getBean(AuditHistory.class);
+        OnOneConnection fresh = onOneConnection();
+        AuditHistory history = fresh.history();
         List<RecordedAuditEvent> alices = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
             String subject = i % 5 == 0 ? "alice" : "bob";
@@ -153,14 +151,14 @@ class JdbcAuditHistoryContractTest extends AuditHistoryContract {
                 alices.addFirst(appended);
             }
         }
-        fresh.execute("ANALYZE audit_event");
+        fresh.database().execute("ANALYZE audit_event");
         AuditQuery page = new AuditQuery(AuditEventFilter.everything().byActor("alice"), OptionalLong.empty(), 4);
         for (int fetch = 0; fetch < 12; fetch++) {
             assertThat(history.query(page)).as("fetch %d", fetch).isEqualTo(alices.subList(0, 4));
         }
-        String prepared = preparedOnItsGenericPlan(context, "jsonb_extract_path_text");
+        String prepared = preparedOnItsGenericPlan(fresh.context(), "jsonb_extract_path_text");
         assertThat(prepared).as("the page's statement, on its generic plan").isNotNull().contains("'" + Actor.SUBJECT + "'");
-        assertThat(genericPlan(fresh, prepared)).contains("audit_event_actor_subject");
+        assertThat(genericPlan(fresh.database(), prepared)).contains("audit_event_actor_subject");
     }
 
     /**
@@ -170,9 +168,8 @@ class JdbcAuditHistoryContractTest extends AuditHistoryContract {
      */
     @Test
     void pendingIntentsOnTheirGenericPlansProbeAnIndexForEachIntentsOutcome() throws SQLException {
-        TestDatabase fresh = DATABASE.anotherMigrated();
-        ApplicationContext context = contexts.onOneConnection(fresh);
-        AuditHistory history = context.getBean(AuditHistory.class);
+        OnOneConnection fresh = onOneConnection();
+        AuditHistory history = fresh.history();
         // The intents first, then their outcomes: each outcome far from its intent, as when VPS.org takes minutes.
         List<String> unsettled = new ArrayList<>();
         for (int i = 0; i < 160; i++) {
@@ -189,14 +186,24 @@ class JdbcAuditHistoryContractTest extends AuditHistoryContract {
                         new Outcome.Completed(), OptionalInt.of(200), Map.of(AuditEvent.ATTEMPT_ID, "attempt-" + i)));
             }
         }
-        fresh.execute("ANALYZE audit_event");
+        fresh.database().execute("ANALYZE audit_event");
         for (int fetch = 0; fetch < 12; fetch++) {
             assertThat(history.pendingIntents(T0.plusSeconds(3600), 100)).as("fetch %d", fetch)
                     .extracting(e -> e.event().attemptId().orElseThrow()).containsExactlyElementsOf(unsettled);
         }
-        String walk = preparedOnItsGenericPlan(context, "outcome.outcome_kind IN");
+        String walk = preparedOnItsGenericPlan(fresh.context(), "outcome.outcome_kind IN");
         assertThat(walk).as("the walk's statement, on its generic plan").isNotNull();
-        assertThat(genericPlan(fresh, walk)).contains("audit_event_final_outcome_attempt", "audit_event_request");
+        assertThat(genericPlan(fresh.database(), walk)).contains("audit_event_final_outcome_attempt", "audit_event_request");
+    }
+
+    /** A fresh database, the adapter on one pooled connection (its prepared statements read back) and its history. */
+    private record OnOneConnection(TestDatabase database, ApplicationContext context, AuditHistory history) {
+    }
+
+    private OnOneConnection onOneConnection() {
+        TestDatabase fresh = DATABASE.anotherMigrated();
+        ApplicationContext context = contexts.onOneConnection(fresh);
+        return new OnOneConnection(fresh, context, context.getBean(AuditHistory.class));
     }
 
     /**
