@@ -35,6 +35,7 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -554,13 +555,16 @@ class AuditReportsBenchmark {
             int client = c;
             running.add(clients.submit(() -> {
                 for (int i = 0; i < events / APPEND_CLIENTS; i++) {
-                    // With outcomes, as attempts go: an intent, then its outcome (a webhook type) under the same id.
+                    // With outcomes, as attempts go: an intent, then its outcome (a webhook type) under the same
+                    // request id, both naming their attempt as the service's do (the outcome enters V47's index).
                     boolean outcome = outcomes && i % 2 == 1;
+                    Map<String, String> detail = outcomes
+                            ? Map.of(AuditEvent.ATTEMPT_ID, new UUID(client + 1L, i / 2 + 1L).toString()) : Map.of();
                     history.append(new AuditEvent(at, new TeamId("team-0" + client), new RequestId("append-" + client
                             + "-" + (outcomes ? i / 2 : i)), Operation.CREATE_SNAPSHOT,
                             Optional.of(new ServerId(100_000L + client)), Optional.empty(),
                             outcome ? new Outcome.Completed() : new Outcome.Accepted(),
-                            outcome ? OptionalInt.of(201) : OptionalInt.empty(), Map.of()));
+                            outcome ? OptionalInt.of(201) : OptionalInt.empty(), detail));
                 }
             }));
         }
