@@ -119,15 +119,11 @@ public class RecoveryServicesFactory {
         return new MeteredProvider(client, client, registry);
     }
 
-    /**
-     * What the use cases call: VPS.org's lists shared by the callers asking at once (ADR 0075), each call timed;
-     * up to {@code vpsr.provider.list-reads-at-once} reads of one list under way (ADR 0110).
-     */
+    /** What the use cases call: VPS.org's lists shared by the callers asking at once (ADR 0075), each call timed. */
     @Singleton
     @Bean(typed = SharedListReads.class)
-    SharedListReads sharedListReads(MeteredProvider provider, MeterRegistry registry,
-                                    @Value("${vpsr.provider.list-reads-at-once:2}") int readsAtOnce) {
-        SharedListReads reads = new SharedListReads(provider, provider, readsAtOnce);
+    SharedListReads sharedListReads(MeteredProvider provider, MeterRegistry registry) {
+        SharedListReads reads = new SharedListReads(provider, provider);
         FunctionCounter.builder("vpsr.provider.lists.shared", reads, SharedListReads::sharedAnswers)
                 .description("List reads answered by a VPS.org read made at the same time for another caller")
                 .register(registry);

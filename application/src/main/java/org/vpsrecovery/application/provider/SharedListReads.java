@@ -18,11 +18,9 @@ import org.vpsrecovery.domain.snapshot.SnapshotDraft;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 
 /**
- * VPS.org's lists, read once for all the callers asking for the same list at the same time (ADR 0075), with at
- * most {@code readsAtOnce} reads of one list under way (ADR 0110). A list caller starts a read of its own while
- * fewer are under way, else joins the next read, one that has not started yet, never one under way; so every
- * answer (a team's list, a limit checked under a server's lock) is read after its caller asked, as a read of its
- * own would be.
+ * VPS.org's lists, read once for all the callers asking for the same list at the same time (ADR 0075).
+ * A list caller joins a read that has not started yet, never one under way, so every answer (a team's list,
+ * a limit checked under a server's lock) is read after its caller asked, as a read of its own would be.
  * Changes (creates, deletes, restores) always go through, one call each.
  */
 public final class SharedListReads implements SnapshotProvider, BackupProvider {
@@ -32,20 +30,12 @@ public final class SharedListReads implements SnapshotProvider, BackupProvider {
 
     private final SnapshotProvider snapshots;
     private final BackupProvider backups;
-    private final ReadsInTurn<Optional<ServerId>, List<Snapshot>> snapshotLists;
-    private final ReadsInTurn<BackupList, List<Backup>> backupLists;
+    private final ReadsInTurn<Optional<ServerId>, List<Snapshot>> snapshotLists = new ReadsInTurn<>();
+    private final ReadsInTurn<BackupList, List<Backup>> backupLists = new ReadsInTurn<>();
 
-    /** One read of a list under way at a time (ADR 0075). */
     public SharedListReads(SnapshotProvider snapshots, BackupProvider backups) {
-        this(snapshots, backups, 1);
-    }
-
-    /** At most {@code readsAtOnce} (at least 1) reads of one list under way at a time. */
-    public SharedListReads(SnapshotProvider snapshots, BackupProvider backups, int readsAtOnce) {
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.backups = Objects.requireNonNull(backups, "backups");
-        this.snapshotLists = new ReadsInTurn<>(readsAtOnce);
-        this.backupLists = new ReadsInTurn<>(readsAtOnce);
     }
 
     /** How many list callers were answered by a read made for another caller (no call of their own to VPS.org). */
