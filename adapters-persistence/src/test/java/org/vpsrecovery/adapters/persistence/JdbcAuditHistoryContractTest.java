@@ -214,6 +214,14 @@ class JdbcAuditHistoryContractTest extends AuditHistoryContract {
                         Map.of(AuditEvent.ATTEMPT_ID, "attempt-" + i)));
             }
         }
+        // Requests of their own id beside it, as most clients send: by its statistics a request id then names one row.
+        for (int i = 0; i < 300; i++) {
+            for (Outcome outcome : List.of(new Outcome.Accepted(), new Outcome.Completed())) {
+                history.append(new AuditEvent(T0.plusSeconds(i), BLUE, new RequestId("own-" + i), Operation.CREATE_SNAPSHOT,
+                        Optional.of(new ServerId(700)), Optional.empty(), outcome, OptionalInt.empty(),
+                        Map.of(AuditEvent.ATTEMPT_ID, "own-attempt-" + i)));
+            }
+        }
         fresh.database().execute("ANALYZE audit_event");
         // The port's own answer: the query by request id, paged, its attempt's events kept.
         AuditHistory byTheQuery = new AuditHistory() {
