@@ -8,7 +8,9 @@ import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.server.ServerId;
 
@@ -39,6 +41,12 @@ public final class MeteredAuditHistory implements AuditHistory {
     @Override
     public List<RecordedAuditEvent> restoreEvents(ServerId server, Instant since, int limit) {
         return history.restoreEvents(server, since, limit);
+    }
+
+    @Override
+    public List<RecordedAuditEvent> attemptEvents(ServerId server, RequestId request, Operation operation,
+                                                  String attemptId, Instant since, int limit) {
+        return history.attemptEvents(server, request, operation, attemptId, since, limit);
     }
 
     @Override

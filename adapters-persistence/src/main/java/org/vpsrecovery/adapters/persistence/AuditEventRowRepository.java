@@ -106,6 +106,27 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
             ORDER BY sequence DESC LIMIT :limit""")
     List<AuditEventRow> restoreEvents(long serverId, Instant since, int limit);
 
+    /**
+     * One attempt's intent and final outcomes among the events of an operation on a server under a request id, from
+     * {@code since} on, newest first (AuditHistory.attemptEvents). Each arm is one probe by attempt id, its index's
+     * predicate written out so that any plan can use it: V48's {@code audit_event_intent_attempt} for the intent,
+     * V47's {@code audit_event_final_outcome_attempt} for the outcomes. By request id (V1's index) the read walked every
+     * event of that request id since the day began, and a request id may be shared by any number of requests (ADR 0108).
+     * The attempt's few events are found first and only then narrowed (MATERIALIZED): on a generic plan a bound request
+     * id is estimated at one row, and the planner walked the request id's index again.
+     */
+    @Query("""
+            WITH attempt AS MATERIALIZED (
+                SELECT * FROM audit_event
+                WHERE (detail->>'attempt_id') = :attemptId
+                  AND ((outcome_kind = 'ACCEPTED' AND (detail->>'attempt_id') IS NOT NULL)
+                    OR (outcome_kind IN ('COMPLETED', 'FAILED', 'UNVERIFIABLE') AND (detail->>'attempt_id') IS NOT NULL)))
+            SELECT * FROM attempt
+            WHERE server_id = :serverId AND request_id = :requestId AND operation = :operation AND occurred_at >= :since
+            ORDER BY sequence DESC LIMIT :limit""")
+    List<AuditEventRow> attemptEvents(String attemptId, long serverId, String requestId, String operation, Instant since,
+                                      int limit);
+
     /** Stored hashes by primary key (at most ChainPositions.MAX_LOOKUP), for checking checkpoints. */
     @Query("SELECT sequence, hash FROM audit_event WHERE sequence IN (:sequences)")
     List<SequenceHash> hashesAt(List<Long> sequences);

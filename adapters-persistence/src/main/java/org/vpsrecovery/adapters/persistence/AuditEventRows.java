@@ -71,6 +71,17 @@ public final class AuditEventRows {
         }
     }
 
+    /** AuditHistory.attemptEvents in one statement: two probes by attempt id (V47, V48), whoever shares the request id. */
+    List<RecordedAuditEvent> attemptEvents(ServerId server, RequestId request, Operation operation, String attemptId,
+                                           Instant since, int limit) {
+        try {
+            return rows.attemptEvents(attemptId, server.value(), request.value(), operation.name(), since, limit).stream()
+                    .map(AuditEventRows::toRecorded).toList();
+        } catch (RuntimeException e) {
+            throw DatabaseFailure.of("read an attempt's events", e);
+        }
+    }
+
     /**
      * A batch of the export (ADR 0053): as {@link #page}, but a team is a range of one value and the
      * order is (team, sequence). With {@code team = ?} the planner drops the constant team from the order

@@ -10,7 +10,9 @@ import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.WebhookMessageFormat;
 import org.vpsrecovery.domain.server.ServerId;
@@ -58,6 +60,18 @@ public final class JdbcAuditHistory implements AuditHistory {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(since, "since");
         return reader.restoreEvents(server, since, limit);
+    }
+
+    @Override
+    public List<RecordedAuditEvent> attemptEvents(ServerId server, RequestId request, Operation operation,
+                                                  String attemptId, Instant since, int limit) {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(operation, "operation");
+        Objects.requireNonNull(attemptId, "attempt id");
+        Objects.requireNonNull(since, "since");
+        AuditHistory.requireAttemptLimit(limit);
+        return reader.attemptEvents(server, request, operation, attemptId, since, limit);
     }
 
     @Override

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.SentStatements;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -194,6 +195,73 @@ class JdbcAuditHistoryContractTest extends AuditHistoryContract {
         String walk = preparedOnItsGenericPlan(fresh.context(), "outcome.outcome_kind IN");
         assertThat(walk).as("the walk's statement, on its generic plan").isNotNull();
         assertThat(genericPlan(fresh.database(), walk)).contains("audit_event_final_outcome_attempt", "audit_event_request");
+    }
+
+    /**
+     * The tracker's read of one attempt (ADR 0108) under a request id the client sent with many requests: one statement,
+     * the answer of the query by request id, and on its generic plan two probes by attempt id (V48's intents, V47's
+     * final outcomes), not a walk of the request id's events (V1's audit_event_request) since the day began.
+     */
+    @Test
+    void anAttemptsEventsOnTheirGenericPlanProbeTheAttemptIndexesWhoeverSharesTheRequestId() throws SQLException {
+        OnOneConnection fresh = onOneConnection();
+        AuditHistory history = fresh.history();
+        RequestId shared = new RequestId("one-id-for-every-request");
+        for (int i = 0; i < 150; i++) {
+            for (Outcome outcome : List.of(new Outcome.Accepted(), new Outcome.Submitted(), new Outcome.Completed())) {
+                history.append(new AuditEvent(T0.plusSeconds(i), BLUE, shared, Operation.CREATE_SNAPSHOT,
+                        Optional.of(new ServerId(700)), Optional.empty(), outcome, OptionalInt.empty(),
+                        Map.of(AuditEvent.ATTEMPT_ID, "attempt-" + i)));
+            }
+        }
+        // Requests of their own id beside it, as most clients send: by its statistics a request id then names one row.
+        for (int i = 0; i < 300; i++) {
+            for (Outcome outcome : List.of(new Outcome.Accepted(), new Outcome.Completed())) {
+                history.append(new AuditEvent(T0.plusSeconds(i), BLUE, new RequestId("own-" + i), Operation.CREATE_SNAPSHOT,
+                        Optional.of(new ServerId(700)), Optional.empty(), outcome, OptionalInt.empty(),
+                        Map.of(AuditEvent.ATTEMPT_ID, "own-attempt-" + i)));
+            }
+        }
+        fresh.database().execute("ANALYZE audit_event");
+        // The port's own answer: the query by request id, paged, its attempt's events kept.
+        AuditHistory byTheQuery = new AuditHistory() {
+            @Override
+            public RecordedAuditEvent append(AuditEvent event) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public List<RecordedAuditEvent> query(AuditQuery query) {
+                return history.query(query);
+            }
+
+            @Override
+            public List<RecordedAuditEvent> pendingIntents(java.time.Instant acceptedBefore, int limit) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public org.vpsrecovery.domain.audit.ChainVerification verifyChain() {
+                throw new UnsupportedOperationException();
+            }
+        };
+        for (int read = 0; read < 12; read++) {
+            int i = 140 - read * 11;
+            String attempt = "attempt-" + i;
+            java.time.Instant since = T0.plusSeconds(i).minusSeconds(60);
+            SentStatements.Counted<List<RecordedAuditEvent>> events = SentStatements.of(() -> history.attemptEvents(
+                    new ServerId(700), shared, Operation.CREATE_SNAPSHOT, attempt, since, AuditQuery.MAX_LIMIT));
+            assertThat(events.result()).as("read %d", read)
+                    .extracting(e -> e.event().outcome().kind()).containsExactly(Outcome.Kind.COMPLETED, Outcome.Kind.ACCEPTED);
+            assertThat(events.result()).as("read %d", read).isEqualTo(byTheQuery.attemptEvents(
+                    new ServerId(700), shared, Operation.CREATE_SNAPSHOT, attempt, since, AuditQuery.MAX_LIMIT));
+            assertThat(events.statements()).as("read %d", read).isEqualTo(1);
+        }
+        String probe = preparedOnItsGenericPlan(fresh.context(), "(outcome_kind = 'ACCEPTED'");
+        assertThat(probe).as("the attempt's read, on its generic plan").isNotNull();
+        assertThat(genericPlan(fresh.database(), probe))
+                .contains("audit_event_intent_attempt", "audit_event_final_outcome_attempt")
+                .doesNotContain("audit_event_request");
     }
 
     /** A fresh database, the adapter on one pooled connection (its prepared statements read back) and its history. */

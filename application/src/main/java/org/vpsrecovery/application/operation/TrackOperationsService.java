@@ -59,6 +59,9 @@ public final class TrackOperationsService {
     /** Audit events written here say so. */
     public static final String TRACKED = "tracked";
 
+    /** At most this many of an attempt's events are read: an attempt has one intent and an end or two. */
+    private static final int ATTEMPT_EVENTS_READ = AuditQuery.MAX_LIMIT;
+
     /** How long before its operation an intent may have been written (the intent's append, then the store). */
     private static final Duration INTENT_BEFORE_OPERATION = Duration.ofMinutes(1);
 
@@ -427,16 +430,19 @@ public final class TrackOperationsService {
                 "closed as its audit event of " + recorded.occurredAt() + " records"));
     }
 
-    /** The final event of the operation's attempt, if one is on record already (narrowed by request id as in {@link #intentOf}). */
+    /** The final event of the operation's attempt, if one is on record already. */
     private Optional<AuditEvent> recordedEnd(RecoveryOperation operation) {
-        return endIn(operation, history.query(attemptRange(operation)));
+        return endIn(operation, attemptEvents(operation));
     }
 
-    /** The events {@link #recordedEnd} reads: the operation's kind on its server and request, from before its intent on. */
-    private static AuditQuery attemptRange(RecoveryOperation operation) {
-        return AuditQuery.latest(AuditQuery.MAX_LIMIT).forServer(operation.server())
-                .forRequest(operation.requestId()).withOperations(Set.of(operation.kind()))
-                .since(operation.acceptedAt().minus(INTENT_BEFORE_OPERATION));
+    /**
+     * The intent and final events of the operation's attempt (by its attempt id; the request id, the caller's, only
+     * narrows), of its kind on its server, from before its intent on: one index probe by attempt id, whatever number
+     * of events share the request id (ADR 0108).
+     */
+    private List<RecordedAuditEvent> attemptEvents(RecoveryOperation operation) {
+        return history.attemptEvents(operation.server(), operation.requestId(), operation.kind(),
+                operation.id().toString(), operation.acceptedAt().minus(INTENT_BEFORE_OPERATION), ATTEMPT_EVENTS_READ);
     }
 
     private static Optional<AuditEvent> endIn(RecoveryOperation operation, List<RecordedAuditEvent> read) {
@@ -448,9 +454,9 @@ public final class TrackOperationsService {
 
     /**
      * An operation's intent and recorded end, each read once a look needs it, one read for both where it can be
-     * (ADR 0093): {@link #recordedEnd}'s range holds every event {@link #intentOf} looks for (its range with an
-     * outcome and an end added), so an end looked for first brings the intent with it, unless that read was full
-     * (the intent may be among the events it left out: then read as before). The end is always read when asked
+     * (ADR 0093): {@link #recordedEnd} and {@link #intentOf} read the same events (the attempt's, ADR 0108), so an
+     * end looked for first brings the intent with it, unless that read was full (the intent may be among the events
+     * it left out: then read as before). The end is always read when asked
      * for, never taken from an earlier read: an end is looked for just before one would be written.
      */
     private final class AttemptEvents {
@@ -472,9 +478,8 @@ public final class TrackOperationsService {
             if (intent != null) {
                 return TrackOperationsService.this.recordedEnd(operation);
             }
-            AuditQuery range = attemptRange(operation);
-            List<RecordedAuditEvent> read = history.query(range);
-            if (read.size() < range.limit()) {
+            List<RecordedAuditEvent> read = attemptEvents(operation);
+            if (read.size() < ATTEMPT_EVENTS_READ) {
                 intent = intentIn(operation, read);
             }
             return endIn(operation, read);
@@ -492,25 +497,21 @@ public final class TrackOperationsService {
     }
 
     /**
-     * The operation's intent, found by its attempt id. The caller's request id only narrows the search (an
-     * index read, ADR 0048): every event of an attempt carries its operation's request id, but a client may
-     * send one X-Request-Id with any number of requests (ADR 0027), so it never decides. The intent is written
-     * on the operation's server just before the operation is stored, so the search looks there.
+     * The operation's intent, found by its attempt id. The caller's request id only narrows the search (ADR 0048):
+     * every event of an attempt carries its operation's request id, but a client may send one X-Request-Id with any
+     * number of requests (ADR 0027), so it never decides, and the read is found by the attempt id (ADR 0108). The
+     * intent is written on the operation's server just before the operation is stored, so the search looks there.
      */
     private Optional<AuditEvent> intentOf(RecoveryOperation operation) {
-        return intentIn(operation, history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forServer(operation.server())
-                .forRequest(operation.requestId())
-                .withOperations(Set.of(operation.kind())).withOutcome(Outcome.Kind.ACCEPTED)
-                .since(operation.acceptedAt().minus(INTENT_BEFORE_OPERATION))
-                .until(intentsEnd(operation))));
+        return intentIn(operation, attemptEvents(operation));
     }
 
-    /** {@link #intentOf}'s range ends here (exclusive). */
+    /** An intent is written before this (exclusive). */
     private static Instant intentsEnd(RecoveryOperation operation) {
         return operation.acceptedAt().plusSeconds(1);
     }
 
-    /** The operation's intent among {@code read}, by the conditions {@link #intentOf} reads with. */
+    /** The operation's intent among {@code read}: its attempt's {@code ACCEPTED} event, written before {@link #intentsEnd}. */
     private static Optional<AuditEvent> intentIn(RecoveryOperation operation, List<RecordedAuditEvent> read) {
         String attempt = operation.id().toString();
         Instant end = intentsEnd(operation);

@@ -1,14 +1,18 @@
 package org.vpsrecovery.domain.port;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.server.ServerId;
 
 /**
@@ -42,6 +46,40 @@ public interface AuditHistory {
     }
 
     /**
+     * One attempt's intent ({@code ACCEPTED}) and final outcomes ({@link Outcome.Kind#settlesAttempt}): the events of
+     * {@code operation} on {@code server} under {@code request} from {@code since} on (inclusive) that carry {@code
+     * attemptId} ({@link AuditEvent#ATTEMPT_ID}) and are of those kinds, newest first, at most {@code limit}; what
+     * {@link #query} for that filter holds of them, read to its end. The tracker reads it for each operation it ends
+     * (ADR 0048, 0093): the request id is the caller's and may be shared by any number of requests (ADR 0027), the
+     * attempt id is one attempt's, so a store may find these events by the attempt id alone (ADR 0108).
+     */
+    default List<RecordedAuditEvent> attemptEvents(ServerId server, RequestId request, Operation operation,
+                                                   String attemptId, Instant since, int limit) {
+        requireAttemptLimit(limit);
+        AuditQuery range = AuditQuery.latest(AuditQuery.MAX_LIMIT).forServer(server).forRequest(request)
+                .withOperations(Set.of(operation)).since(since);
+        List<RecordedAuditEvent> found = new ArrayList<>();
+        OptionalLong before = OptionalLong.empty();
+        while (found.size() < limit) {
+            List<RecordedAuditEvent> page = query(before.isEmpty() ? range : range.before(before.getAsLong()));
+            page.stream().filter(e -> isAttemptEvent(e.event(), attemptId)).limit(limit - found.size())
+                    .forEach(found::add);
+            if (page.size() < range.limit()) {
+                break;
+            }
+            before = OptionalLong.of(page.get(page.size() - 1).sequence());
+        }
+        return List.copyOf(found);
+    }
+
+    /** Whether {@code event} is one {@link #attemptEvents} returns for {@code attemptId}. */
+    static boolean isAttemptEvent(AuditEvent event, String attemptId) {
+        Outcome.Kind kind = event.outcome().kind();
+        return (kind == Outcome.Kind.ACCEPTED || kind.settlesAttempt())
+                && event.attemptId().filter(attemptId::equals).isPresent();
+    }
+
+    /**
      * Intents without an outcome: {@code ACCEPTED} events that happened before {@code acceptedBefore}
      * and have no later final ({@code COMPLETED}, {@code FAILED} or {@code UNVERIFIABLE}) event of
      * the same attempt (its attempt id, or request id and operation for older rows), and that no open operation follows (an operation whose id is the intent's attempt
@@ -61,6 +99,12 @@ public interface AuditHistory {
      */
     default ChainVerification verifyChainAfter(long sequence, ChainHash hash) {
         return verifyChain();
+    }
+
+    static void requireAttemptLimit(int limit) {
+        if (limit < 1 || limit > AuditQuery.MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be 1-" + AuditQuery.MAX_LIMIT);
+        }
     }
 
     static void requirePendingLimit(int limit) {

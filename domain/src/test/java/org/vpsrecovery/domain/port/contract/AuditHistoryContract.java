@@ -523,6 +523,45 @@ public abstract class AuditHistoryContract {
         assertThat(history.verifyChain()).isInstanceOf(ChainVerification.Intact.class);
     }
 
+    /**
+     * The tracker's read of one attempt (ADR 0108): its intent and final outcomes under its request id, operation and
+     * server from {@code since} on, newest first; not its other events, nor another attempt's under the same request id.
+     */
+    @Test
+    void anAttemptsEventsAreItsIntentAndFinalOutcomesAsTheQueryHoldsThem() {
+        AuditHistory history = emptyHistory();
+        String attempt = "attempt-a";
+        List<RecordedAuditEvent> recorded = new ArrayList<>();
+        recorded.add(history.append(ofAttempt("shared", attempt, T0.minusSeconds(1), new Outcome.Accepted()))); // before since
+        RecordedAuditEvent intent = history.append(ofAttempt("shared", attempt, T0, new Outcome.Accepted()));
+        recorded.add(intent);
+        recorded.add(history.append(ofAttempt("shared", attempt, T0.plusSeconds(1), new Outcome.Submitted())));
+        recorded.add(history.append(ofAttempt("shared", "attempt-b", T0.plusSeconds(2), new Outcome.Accepted())));
+        recorded.add(history.append(ofAttempt("shared", "attempt-b", T0.plusSeconds(3),
+                new Outcome.Failed(ReasonCode.PROVIDER_TIMEOUT, "VPS.org did not answer in time"))));
+        recorded.add(history.append(event(BLUE, "shared", T0.plusSeconds(4), new Outcome.Completed()))); // no attempt id
+        recorded.add(history.append(ofAttempt("other-request", attempt, T0.plusSeconds(5), new Outcome.Completed())));
+        recorded.add(history.append(new AuditEvent(T0.plusSeconds(6), BLUE, new RequestId("shared"),
+                Operation.DELETE_SNAPSHOT, Optional.of(SERVER), Optional.empty(), new Outcome.Completed(),
+                OptionalInt.empty(), Map.of(AuditEvent.ATTEMPT_ID, attempt))));
+        recorded.add(history.append(new AuditEvent(T0.plusSeconds(7), BLUE, new RequestId("shared"),
+                Operation.CREATE_SNAPSHOT, Optional.of(new ServerId(54321)), Optional.empty(), new Outcome.Completed(),
+                OptionalInt.empty(), Map.of(AuditEvent.ATTEMPT_ID, attempt))));
+        RecordedAuditEvent end = history.append(ofAttempt("shared", attempt, T0.plusSeconds(8), new Outcome.Completed()));
+        recorded.add(end);
+
+        RequestId shared = new RequestId("shared");
+        assertThat(history.attemptEvents(SERVER, shared, Operation.CREATE_SNAPSHOT, attempt, T0, 10))
+                .containsExactly(end, intent)
+                .isEqualTo(history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forServer(SERVER).forRequest(shared)
+                        .withOperations(Set.of(Operation.CREATE_SNAPSHOT)).since(T0)).stream()
+                        .filter(e -> AuditHistory.isAttemptEvent(e.event(), attempt)).toList());
+        assertThat(history.attemptEvents(SERVER, shared, Operation.CREATE_SNAPSHOT, attempt, T0, 1)).containsExactly(end);
+        assertThat(history.attemptEvents(SERVER, shared, Operation.CREATE_SNAPSHOT, "attempt-c", T0, 10)).isEmpty();
+        assertThatThrownBy(() -> history.attemptEvents(SERVER, shared, Operation.CREATE_SNAPSHOT, attempt, T0, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void pendingIntentsRefuseAnUnboundedPage() {
         AuditHistory history = emptyHistory();
