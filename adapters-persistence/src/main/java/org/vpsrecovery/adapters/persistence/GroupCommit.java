@@ -5,19 +5,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 
 /**
- * Group commit of this instance's appends (ADRs 0005, 0049). Callers queue their event; whichever
- * caller holds the writer lock writes everything queued so far as one batch (flat combining), wakes
- * each caller of the batch with its own result, and goes on until its own event is written. The
- * callers that arrive while a batch commits form the next one: no timer, so a caller alone writes at
- * once. When the writer leaves with events still queued it wakes the oldest one's caller to write
- * them next. Every caller returns only after its own event is durable, or with its own failure.
+ * Group commit of this instance's appends (ADRs 0005, 0049, 0109). Callers queue their event; whichever
+ * caller takes the writer's turn writes everything queued so far as one batch (flat combining) and
+ * answers all of the batch's callers together, each with its own result. The callers that arrive while
+ * a batch commits form the next one: no timer, so a caller alone writes at once. The turn is given back
+ * by the last of the batch's callers to run on past its answer, who then wakes the oldest queued caller
+ * to take it: a caller answered with the others, slower than they to be run again, still finds the next
+ * batch open (ADR 0109). Every caller returns only after its own event is durable, or with its own failure.
  */
 final class GroupCommit {
 
@@ -37,45 +40,66 @@ final class GroupCommit {
         }
     }
 
-    /** One caller's event and, once its batch is done, what became of it (set once, then the caller is woken). */
+    /**
+     * One caller's event and, once its batch is done, what became of it: the writer notes the outcome, then answers
+     * every caller of the batch together (sets {@code answered}, then wakes the caller).
+     */
     private static final class Pending {
         final AuditEvent event;
         final Thread caller = Thread.currentThread();
-        volatile RecordedAuditEvent written;
-        volatile RuntimeException failure;
+        // Written by the writer before answered is set, read by the caller after it saw answered: plain fields.
+        RecordedAuditEvent written;
+        RuntimeException failure;
+        volatile boolean answered;
 
         Pending(AuditEvent event) {
             this.event = event;
         }
 
         boolean done() {
+            return answered;
+        }
+
+        boolean noted() {
             return written != null || failure != null;
         }
 
         void succeeded(RecordedAuditEvent recorded) {
             written = recorded;
-            wake();
         }
 
         void failed(RuntimeException why) {
             failure = why;
-            wake();
         }
 
-        void wake() {
-            if (caller != Thread.currentThread()) {
-                LockSupport.unpark(caller);
-            }
-        }
     }
 
     private final BatchWriter writer;
     private final int maxBatch;
+    private final Consumer<Thread> wake;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
-    private final ReentrantLock writing = new ReentrantLock();
+    /**
+     * The writer's turn: one caller takes it and writes one batch; the last of that batch's callers to leave
+     * {@link #append} gives it back. So the next batch is drained only once every caller answered has run on past its
+     * answer, and a caller answered along with the others can queue its next event in time to join them, rather than
+     * the first one woken writing a batch without the last (ADR 0109). No clock: only callers already answered are
+     * waited for, and a caller alone takes the turn at once.
+     */
+    private final AtomicBoolean turnTaken = new AtomicBoolean();
+    /** Callers of the last batch answered that have not yet left {@link #append}. */
+    private final AtomicInteger stillLeaving = new AtomicInteger();
 
     GroupCommit(BatchWriter writer, int maxBatch) {
+        this(writer, maxBatch, LockSupport::unpark);
+    }
+
+    /**
+     * @param wake how a parked caller is woken: {@link LockSupport#unpark}; a test holds some wakes to stand for a
+     *             scheduler that runs the callers woken in its own order and time
+     */
+    GroupCommit(BatchWriter writer, int maxBatch, Consumer<Thread> wake) {
         this.writer = Objects.requireNonNull(writer, "writer");
+        this.wake = Objects.requireNonNull(wake, "wake");
         if (maxBatch < 1) {
             throw new IllegalArgumentException("a batch holds at least one event");
         }
@@ -86,25 +110,26 @@ final class GroupCommit {
         Pending mine = new Pending(Objects.requireNonNull(event, "event"));
         queue.add(mine);
         boolean interrupted = false;
-        while (!mine.done()) {
-            if (writing.tryLock()) {
-                try {
-                    while (!mine.done()) {
-                        write(drain());
+        try {
+            while (!mine.done()) {
+                if (turnTaken.compareAndSet(false, true)) {
+                    List<Pending> batch = drain();
+                    if (batch.isEmpty()) {
+                        // Nothing to write (cannot happen while our own event waits): the turn goes on at once.
+                        giveBackTheTurn();
+                    } else {
+                        writeAndAnswer(batch);
                     }
-                } finally {
-                    writing.unlock();
+                } else {
+                    // Woken by our batch's writer, or to take the turn; a spurious wake just loops.
+                    LockSupport.park(this);
+                    // The event may already be on its way to the database: the wait goes on, the interrupt is kept.
+                    interrupted |= Thread.interrupted();
                 }
-                // Whoever queued while we wrote found the lock taken and sleeps: wake the oldest to write next.
-                Pending next = queue.peek();
-                if (next != null) {
-                    LockSupport.unpark(next.caller);
-                }
-            } else {
-                // Woken by our batch's writer, or to become the writer; a spurious wake just loops.
-                LockSupport.park(this);
-                // The event may already be on its way to the database: the wait goes on, the interrupt is kept.
-                interrupted |= Thread.interrupted();
+            }
+        } finally {
+            if (mine.done()) {
+                leave();
             }
         }
         if (interrupted) {
@@ -121,6 +146,25 @@ final class GroupCommit {
         return queue.size();
     }
 
+    /** One answered caller has run on past its answer; the last of its batch gives the writer's turn back. */
+    private void leave() {
+        if (stillLeaving.decrementAndGet() == 0) {
+            giveBackTheTurn();
+        }
+    }
+
+    /**
+     * Whoever queued while the turn was taken found it taken and sleeps: wake the oldest to take it. No lost wake-up:
+     * a caller queues before it tries the turn, and the turn is given back before the queue is looked at.
+     */
+    private void giveBackTheTurn() {
+        turnTaken.set(false);
+        Pending next = queue.peek();
+        if (next != null) {
+            wake.accept(next.caller);
+        }
+    }
+
     private List<Pending> drain() {
         return drainInto(new ArrayList<>());
     }
@@ -134,19 +178,42 @@ final class GroupCommit {
         return batch;
     }
 
-    private void write(List<Pending> batch) {
-        write(batch, true);
+    /** Writes {@code batch} (and the latecomers it takes), then answers all of its callers together. */
+    private void writeAndAnswer(List<Pending> batch) {
+        List<Pending> whole = new ArrayList<>(batch);
+        try {
+            write(whole, true);
+        } catch (Error e) {
+            // No caller may wait for ever on a batch whose writer died.
+            for (Pending pending : whole) {
+                if (!pending.noted()) {
+                    pending.failed(new DatabaseFailure("could not append the audit event", e));
+                }
+            }
+            answer(whole);
+            throw e;
+        }
+        answer(whole);
+    }
+
+    /** Every caller of the batch is counted as leaving before any is woken: none can give the turn back early. */
+    private void answer(List<Pending> whole) {
+        stillLeaving.set(whole.size());
+        for (Pending pending : whole) {
+            pending.answered = true;
+            if (pending.caller != Thread.currentThread()) {
+                wake.accept(pending.caller);
+            }
+        }
     }
 
     /**
-     * Writes {@code batch}; with {@code takesLatecomers} the writer may add what was queued meanwhile (while it waited
-     * for another instance's hold on the chain head, say): those callers then belong to this batch, its result theirs.
+     * Writes {@code whole} and notes each caller's outcome; with {@code takesLatecomers} the writer may add what was
+     * queued meanwhile (while it waited for another instance's hold on the chain head, say) to {@code whole}: those
+     * callers then belong to this batch, its result theirs.
      */
-    private void write(List<Pending> batch, boolean takesLatecomers) {
-        if (batch.isEmpty()) {
-            return;
-        }
-        List<Pending> whole = new ArrayList<>(batch);
+    private void write(List<Pending> whole, boolean takesLatecomers) {
+        List<AuditEvent> events = whole.stream().map(p -> p.event).toList();
         Supplier<List<AuditEvent>> latecomers = () -> {
             if (!takesLatecomers) {
                 return List.of();
@@ -157,15 +224,13 @@ final class GroupCommit {
         };
         List<RecordedAuditEvent> written;
         try {
-            written = writer.write(batch.stream().map(p -> p.event).toList(), latecomers);
-        } catch (Error e) {
-            // No caller may wait for ever on a batch whose writer died.
-            whole.forEach(pending -> pending.failed(new DatabaseFailure("could not append the audit event", e)));
-            throw e;
+            written = writer.write(events, latecomers);
         } catch (SQLException | RuntimeException e) {
             if (whole.size() > 1 && refusedData(e)) {
                 // One event the database refuses must not fail the others that shared its batch.
-                whole.forEach(pending -> write(List.of(pending), false));
+                for (Pending pending : List.copyOf(whole)) {
+                    write(new ArrayList<>(List.of(pending)), false);
+                }
                 return;
             }
             // Nothing of the batch was written (one transaction): every caller is told so, each with its own

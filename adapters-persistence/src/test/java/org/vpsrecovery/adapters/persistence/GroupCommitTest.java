@@ -10,15 +10,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.LongStream;
 import javax.sql.DataSource;
@@ -57,6 +63,10 @@ class GroupCommitTest {
     /** A group commit over the real chained writer, noting the size of every batch it writes. */
     private record RecordingWriter(GroupCommit appends, List<Integer> batches) {
         static RecordingWriter on(DataSource dataSource) {
+            return on(dataSource, LockSupport::unpark);
+        }
+
+        static RecordingWriter on(DataSource dataSource, Consumer<Thread> wake) {
             ChainedAuditWriter chained = new ChainedAuditWriter(dataSource, new WebhookOutbox(new PlainTextWebhookFormat()));
             List<Integer> batches = Collections.synchronizedList(new ArrayList<>());
             return new RecordingWriter(new GroupCommit(new GroupCommit.BatchWriter() {
@@ -77,7 +87,39 @@ class GroupCommitTest {
                         return more;
                     });
                 }
-            }, JdbcAuditHistory.MAX_BATCH), batches);
+            }, JdbcAuditHistory.MAX_BATCH, wake), batches);
+        }
+    }
+
+    /**
+     * Wakes parked callers as a scheduler would, but only the threads the test lets run: the others' wakes are held
+     * until {@link #open} (a caller woken, not yet run again) or {@link #openAll}.
+     */
+    private static final class HeldWakes implements Consumer<Thread> {
+        private final Set<Thread> open = new HashSet<>();
+        private final Set<Thread> held = new HashSet<>();
+        private boolean allOpen;
+
+        @Override
+        public synchronized void accept(Thread caller) {
+            if (allOpen || open.contains(caller)) {
+                LockSupport.unpark(caller);
+            } else {
+                held.add(caller);
+            }
+        }
+
+        synchronized void open(Thread caller) {
+            open.add(caller);
+            if (held.remove(caller)) {
+                LockSupport.unpark(caller);
+            }
+        }
+
+        synchronized void openAll() {
+            allOpen = true;
+            held.forEach(LockSupport::unpark);
+            held.clear();
         }
     }
 
@@ -229,6 +271,60 @@ class GroupCommitTest {
         ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
         assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
         assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(queued + 1L);
+    }
+
+    @Test
+    void aCallerAnsweredWithTheOthersButRunLastStillJoinsTheirNextBatch() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        HeldWakes wakes = new HeldWakes();
+        RecordingWriter writer = RecordingWriter.on(database.dataSource(), wakes);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        AtomicReference<Thread> slowThread = new AtomicReference<>();
+        try (Connection holder = holdTheChainHead(database.dataSource());
+             Connection observer = database.dataSource().getConnection()) {
+            // Two clients, each appending twice in a row. The first one's first batch waits on the head while the
+            // other's first event queues behind it, so both first events share one batch (ADR 0094's latecomers).
+            AtomicReference<Thread> firstThread = new AtomicReference<>();
+            AtomicInteger firstAnswered = new AtomicInteger();
+            Future<List<Long>> first = pool.submit(() -> {
+                firstThread.set(Thread.currentThread());
+                List<Long> sequences = new ArrayList<>();
+                for (String request : List.of("first-1", "first-2")) {
+                    sequences.add(writer.appends().append(event(request)).sequence());
+                    firstAnswered.incrementAndGet();
+                }
+                return sequences;
+            });
+            awaitTrue(writersWaiting(observer, 1), "the first batch waits on the chain head");
+            Future<List<Long>> slow = pool.submit(() -> {
+                slowThread.set(Thread.currentThread());
+                return List.of(writer.appends().append(event("slow-1")).sequence(),
+                        writer.appends().append(event("slow-2")).sequence());
+            });
+            awaitTrue(() -> writer.appends().waiting() == 1, "the slow client's first event is queued");
+            holder.rollback();
+            // The batch of both commits; the slow client is answered but, its wake held, not run again yet. The
+            // first client, its writer, goes straight on with its second event.
+            awaitTrue(() -> firstAnswered.get() == 2 || firstAnswered.get() == 1 && writer.appends().waiting() == 1
+                    && firstThread.get().getState() == Thread.State.WAITING,
+                    "the first client's second event is written, or queued and its caller parked");
+            // The slow client now runs, leaves and appends its second event at once.
+            wakes.open(slowThread.get());
+            assertThat(slow.get()).containsExactly(2L, 4L);
+            wakes.openAll();
+            assertThat(first.get()).containsExactly(1L, 3L);
+        } finally {
+            wakes.openAll();
+            pool.shutdownNow();
+        }
+
+        // The second events were written together: the next batch waited for the slow client to run on past its
+        // answer (no clock), not one batch for the quick client and another for the slow one.
+        assertThat(writer.batches()).containsExactly(2, 2);
+        assertThat(transactionsThatWroteEvents(database.dataSource())).isEqualTo(2);
+        ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
+        assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
+        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(4L);
     }
 
     @Test

@@ -440,6 +440,8 @@ class AuditReportsBenchmark {
                     walRecords / (double) Math.max(1, after - before), serviceCpu, serverCpu)
                     + String.format(Locale.ROOT, "  WAL flushes: %,d, %.2f a transaction, %.0f µs each%n", walSyncs,
                             walSyncs / (double) Math.max(1, transactions), walSyncMicros / (double) Math.max(1, walSyncs))
+                    + String.format(Locale.ROOT, "  events a transaction (how many transactions): %s%n",
+                            transactionSizes(dataSource, before, after))
                     + (statements ? statementCounts(dataSource, transactions) : "");
         } finally {
             clients.shutdownNow();
@@ -806,6 +808,20 @@ class AuditReportsBenchmark {
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 "Java " + System.getProperty("java.version")));
         return out.toString();
+    }
+
+    /** How many transactions wrote each number of the appended events (distinct xmin): the batches' sizes as stored. */
+    private static String transactionSizes(DataSource dataSource, long before, long after) throws SQLException {
+        StringBuilder sizes = new StringBuilder();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT n, count(*) FROM (SELECT count(*) AS n FROM audit_event"
+                     + " WHERE sequence > " + before + " AND sequence <= " + after + " GROUP BY xmin::text) AS t"
+                     + " GROUP BY n ORDER BY n")) {
+            while (rs.next()) {
+                sizes.append(sizes.isEmpty() ? "" : ", ").append(rs.getLong(1)).append(": ").append(rs.getLong(2));
+            }
+        }
+        return sizes.toString();
     }
 
     private static long scalar(DataSource dataSource, String sql) throws SQLException {
