@@ -22,8 +22,10 @@ public class DriftFactory {
     @Singleton
     ScanDriftService scanDrift(ConfiguredTeams teams, SharedListReads provider, MeteredAuditHistory history, AuditWriter writer,
                                RecoveryOperations operations, DriftRecords drifts, ServerLock lock, Clock clock,
-                               @Value("${vpsr.drift.stuck-after:2h}") Duration stuckAfter) {
-        return new ScanDriftService(teams, teams, provider, provider, history, writer, operations, drifts, lock, clock, stuckAfter);
+                               @Value("${vpsr.drift.stuck-after:2h}") Duration stuckAfter,
+                               @Value("${vpsr.drift.kept-attempts:100000}") int keptAttempts) {
+        return new ScanDriftService(teams, teams, provider, provider, history, writer, operations, drifts, lock, clock, stuckAfter,
+                keptAttempts);
     }
 
     @Singleton

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -27,6 +28,7 @@ import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.drift.AuditedPoints;
+import org.vpsrecovery.domain.drift.AuditedPointsTally;
 import org.vpsrecovery.domain.drift.Drift;
 import org.vpsrecovery.domain.drift.DriftScan;
 import org.vpsrecovery.domain.drift.ListedPoint;
@@ -56,6 +58,11 @@ import org.vpsrecovery.domain.server.ServerId;
  * ({@code DRIFT_RESOLVED}). A server whose lock is busy, or whose lists VPS.org does not answer, is passed
  * over until the next round. An interrupt (a graceful stop) ends the round; the cursor it returns is then the
  * last server it reached, so the next round starts with the first one not reached.
+ *
+ * <p>What a server's create and delete events say is kept between rounds as a tally with the newest sequence it
+ * counted (ADR 0114), so each round reads only the events after it: sequences are handed out under the chain
+ * head's lock, so an event is visible before any later one is written. The tallies kept together hold at most
+ * {@code keptAttempts} attempts; a server beyond that is read whole each round, as before.
  */
 public final class ScanDriftService {
 
@@ -85,10 +92,26 @@ public final class ScanDriftService {
     private final ServerLock lock;
     private final Clock clock;
     private final Duration stuckAfter;
+    private final int keptAttempts;
+    /** Each server's tally as of its last scan; only the scanning job's thread writes it. */
+    private final Map<ServerId, Kept> kept = new ConcurrentHashMap<>();
+
+    /** A server's tally and the newest sequence it counted. */
+    private record Kept(AuditedPointsTally tally, long highWater) {
+    }
+
+    /** The default bound of the tallies kept between rounds: ~100-200 bytes an attempt. */
+    public static final int DEFAULT_KEPT_ATTEMPTS = 100_000;
 
     public ScanDriftService(TeamDirectory teams, ServerOwnership ownership, SnapshotProvider snapshots, BackupProvider backups,
                             AuditHistory history, AuditWriter writer, RecoveryOperations operations, DriftRecords drifts,
                             ServerLock lock, Clock clock, Duration stuckAfter) {
+        this(teams, ownership, snapshots, backups, history, writer, operations, drifts, lock, clock, stuckAfter, DEFAULT_KEPT_ATTEMPTS);
+    }
+
+    public ScanDriftService(TeamDirectory teams, ServerOwnership ownership, SnapshotProvider snapshots, BackupProvider backups,
+                            AuditHistory history, AuditWriter writer, RecoveryOperations operations, DriftRecords drifts,
+                            ServerLock lock, Clock clock, Duration stuckAfter, int keptAttempts) {
         this.teams = Objects.requireNonNull(teams, "teams");
         this.ownership = Objects.requireNonNull(ownership, "ownership");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
@@ -100,6 +123,10 @@ public final class ScanDriftService {
         this.lock = Objects.requireNonNull(lock, "lock");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.stuckAfter = Objects.requireNonNull(stuckAfter, "stuck after");
+        if (keptAttempts < 0) {
+            throw new IllegalArgumentException("kept attempts must not be negative");
+        }
+        this.keptAttempts = keptAttempts;
     }
 
     private record Owned(long server, TeamId team) {
@@ -119,6 +146,9 @@ public final class ScanDriftService {
             ownership.serversOf(team).forEach(server -> owned.add(new Owned(server.value(), team)));
         }
         owned.sort(Comparator.comparingLong(Owned::server).thenComparing(o -> o.team().value()));
+        Set<ServerId> stillOwned = new HashSet<>();
+        owned.forEach(o -> stillOwned.add(new ServerId(o.server())));
+        kept.keySet().retainAll(stillOwned); // a server no team owns any more is not scanned: its tally goes
         if (owned.isEmpty()) {
             return new Round(0, 0, 0, 0, after);
         }
@@ -171,7 +201,7 @@ public final class ScanDriftService {
      * What the scan read of one server before taking its lock: VPS.org's lists, the server's create and delete
      * events up to a high-water mark (the newest sequence read), and the points its open operations follow.
      */
-    private record Reading(List<ListedPoint> listed, Instant listedAt, List<AuditEvent> audited, OptionalLong highWater,
+    private record Reading(List<ListedPoint> listed, Instant listedAt, AuditedPointsTally audited, OptionalLong highWater,
                            Set<ResourceRef> tracked) {
     }
 
@@ -186,12 +216,28 @@ public final class ScanDriftService {
         return lock.callExclusively(server, () -> scanLocked(team, server, before));
     }
 
+    /** How many attempts the tallies kept between rounds hold. */
+    public int keptAttempts() {
+        return kept.values().stream().mapToInt(k -> k.tally().attempts()).sum();
+    }
+
+    /** Keeps a server's tally for its next scan, if the bound allows; a tally that outgrew it is let go. */
+    private void keep(ServerId server, AuditedPointsTally tally, OptionalLong highWater) {
+        kept.remove(server);
+        if (highWater.isPresent() && keptAttempts() + tally.attempts() <= keptAttempts) {
+            kept.put(server, new Kept(tally, highWater.getAsLong()));
+        }
+    }
+
     private Reading read(ServerId server) {
         List<ListedPoint> listed = list(server);
         Instant listedAt = clock.instant();
         Set<ResourceRef> tracked = tracked(server); // before the events, as under the lock
-        List<AuditEvent> audited = new ArrayList<>();
-        OptionalLong highWater = readHistory(server, OptionalLong.empty(), HISTORY_PAGE, audited);
+        Kept known = kept.get(server);
+        // A copy: the scan may still fail, and what is kept must be what a finished scan counted.
+        AuditedPointsTally audited = known == null ? new AuditedPointsTally() : known.tally().copy();
+        OptionalLong mark = known == null ? OptionalLong.empty() : OptionalLong.of(known.highWater());
+        OptionalLong highWater = readHistory(server, mark, mark.isEmpty() ? HISTORY_PAGE : SINCE_PAGE, audited);
         return new Reading(listed, listedAt, audited, highWater, tracked);
     }
 
@@ -199,13 +245,13 @@ public final class ScanDriftService {
         // The open operations before the events: a tracker ends what VPS.org took without this lock (ADR 0057),
         // writing the end's event before the operation's move, so an end is then still tracked or already read.
         Set<ResourceRef> tracked = tracked(server);
-        List<AuditEvent> audited = new ArrayList<>(before.audited());
+        AuditedPointsTally audited = before.audited();
         OptionalLong highWater = readHistory(server, before.highWater(), SINCE_PAGE, audited);
         boolean touched = !highWater.equals(before.highWater()) || !tracked.equals(before.tracked());
         List<ListedPoint> listed = touched ? list(server) : before.listed();
         Instant now = touched ? clock.instant() : before.listedAt();
         List<ListedPoint.Sighting> sightings = drifts.sightings(server);
-        DriftScan.Findings findings = new DriftScan(team, server, listed, AuditedPoints.from(audited), tracked,
+        DriftScan.Findings findings = new DriftScan(team, server, listed, audited.points(), tracked,
                 drifts.onServer(server), sightings, now, stuckAfter).findings();
         int detected = 0;
         for (Drift drift : findings.detected()) {
@@ -228,6 +274,7 @@ public final class ScanDriftService {
         if (!findings.changesNothing(sightings)) {
             drifts.replaceSightings(server, findings.sightings());
         }
+        keep(server, audited, highWater);
         return new Recorded(detected, resolved);
     }
 
@@ -251,17 +298,19 @@ public final class ScanDriftService {
     }
 
     /**
-     * Adds to {@code events} the server's create and delete events newer than {@code after} (all of them when
-     * empty), read page by page newest first (the order does not matter); returns the new high-water mark.
+     * Counts into {@code events} the server's create and delete events newer than {@code after} (all of them when
+     * empty), read page by page newest first (the order does not matter); returns the new high-water mark. After a
+     * mark the pages start small and double, so that a few new events cost one short page.
      */
-    private OptionalLong readHistory(ServerId server, OptionalLong after, int pageSize, List<AuditEvent> events) {
+    private OptionalLong readHistory(ServerId server, OptionalLong after, int firstPage, AuditedPointsTally events) {
         AuditEventFilter filter = AuditEventFilter.everything().forServer(server).withOperations(AuditedPoints.READ_FROM);
         OptionalLong highWater = after;
         OptionalLong before = OptionalLong.empty();
-        List<RecordedAuditEvent> page;
-        boolean reachedMark = false;
+        int size = firstPage;
+        boolean more;
         do {
-            page = history.query(new AuditQuery(filter, before, pageSize));
+            List<RecordedAuditEvent> page = history.query(new AuditQuery(filter, before, size));
+            boolean reachedMark = false;
             for (RecordedAuditEvent recorded : page) {
                 if (after.isPresent() && recorded.sequence() <= after.getAsLong()) {
                     reachedMark = true;
@@ -272,8 +321,10 @@ public final class ScanDriftService {
                     highWater = OptionalLong.of(recorded.sequence());
                 }
             }
+            more = !reachedMark && page.size() == size;
             before = page.isEmpty() ? before : OptionalLong.of(page.getLast().sequence());
-        } while (!reachedMark && page.size() == pageSize);
+            size = Math.min(size * 2, HISTORY_PAGE);
+        } while (more);
         return highWater;
     }
 

@@ -11,6 +11,7 @@ import static org.vpsrecovery.application.PlatformFixture.WEB;
 import java.time.Duration;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.port.AuditHistory;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -21,10 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.application.audit.AuditReader;
 import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
+import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.drift.AuditedPoints;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.common.AccessDenied;
@@ -387,5 +390,94 @@ class ScanDriftServiceTest {
                 .drifts()).hasSize(2);
         assertThatThrownBy(() -> report.listDrift(new AuditReader.Team(GREEN), DriftFilter.everything().forTeam(Optional.of(BLUE)),
                 OptionalLong.empty(), 10)).isInstanceOf(AccessDenied.class);
+    }
+
+    /** The platform's history, counting the rows each read of WEB's create and delete events returns (the scan's reads). */
+    final class CountedHistory extends ForwardingAuditHistory {
+        final List<Integer> webRows = new ArrayList<>();
+
+        CountedHistory() {
+            super(platform.history);
+        }
+
+        @Override
+        public List<RecordedAuditEvent> query(AuditQuery query) {
+            List<RecordedAuditEvent> page = super.query(query);
+            if (query.filter().server().equals(Optional.of(WEB)) && query.filter().operations().equals(AuditedPoints.READ_FROM)) {
+                webRows.add(page.size());
+            }
+            return page;
+        }
+
+        int rowsRead() {
+            int rows = webRows.stream().mapToInt(Integer::intValue).sum();
+            webRows.clear();
+            return rows;
+        }
+    }
+
+    ScanDriftService keeping(AuditHistory history, int keptAttempts) {
+        return new ScanDriftService(() -> Set.of(BLUE, GREEN), platform.ownership, platform.provider, platform.provider,
+                history, platform.auditWriter, platform.operations, drifts, new InMemoryServerLock(Duration.ofSeconds(5)),
+                platform.clock, STUCK_AFTER, keptAttempts);
+    }
+
+    /** Thirty snapshots made and deleted through the platform on WEB: a history the scan would read whole. */
+    int aLongHistoryOnWeb() {
+        for (int i = 0; i < 30; i++) {
+            Snapshot made = createThroughThePlatform("cycle-" + i);
+            platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(platform.as(BLUE), made.id()));
+            platform.tracker().tick();
+        }
+        return platform.history.query(new AuditQuery(org.vpsrecovery.domain.audit.AuditEventFilter.everything().forServer(WEB)
+                .withOperations(AuditedPoints.READ_FROM), OptionalLong.empty(), AuditQuery.MAX_LIMIT)).size();
+    }
+
+    @Test
+    void aRoundAfterTheFirstReadsOnlyAServersEventsSinceItAndFindsWhatAWholeReadFinds() {
+        int webEvents = aLongHistoryOnWeb();
+        Snapshot kept = createThroughThePlatform("kept");
+        CountedHistory history = new CountedHistory();
+        ScanDriftService scanner = keeping(history, 1_000);
+
+        assertThat(scanner.scan(Optional.empty(), 10, NO_PAUSE).detected()).isZero();
+        assertThat(history.rowsRead()).as("the first round reads WEB's whole history").isGreaterThan(webEvents);
+        assertThat(scanner.keptAttempts()).isGreaterThan(60);
+
+        Snapshot later = createThroughThePlatform("later"); // through the platform: no drift
+        platform.provider.addSnapshot(901, platform.web, CreationStatus.COMPLETED); // behind the platform's back
+        platform.provider.deleteSnapshot(kept.id()); // behind the platform's back
+        platform.clock.advance(Duration.ofMinutes(10));
+        ScanDriftService.Round second = scanner.scan(Optional.empty(), 10, NO_PAUSE);
+
+        assertThat(history.rowsRead()).as("a page of 20 before the lock and one under it, whatever the history's length")
+                .isLessThanOrEqualTo(40);
+        assertThat(second.detected()).isEqualTo(2);
+        assertThat(all()).extracting(r -> r.drift().point(), r -> r.drift().kind()).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(new ResourceRef(ResourceRef.Type.SNAPSHOT, 901), DriftKind.CREATED_OUTSIDE),
+                org.assertj.core.groups.Tuple.tuple(ResourceRef.of(kept.id()), DriftKind.DELETED_OUTSIDE));
+        assertThat(all()).noneSatisfy(r -> assertThat(r.drift().point()).isEqualTo(ResourceRef.of(later.id())));
+
+        platform.provider.deleteSnapshot(later.id()); // behind the platform's back, after the kept tally counted its create
+        platform.clock.advance(Duration.ofMinutes(10));
+        assertThat(scanner.scan(Optional.empty(), 10, NO_PAUSE).detected()).isEqualTo(1);
+        assertThat(all()).anySatisfy(r -> assertThat(r.drift()).satisfies(d -> {
+            assertThat(d.point()).isEqualTo(ResourceRef.of(later.id()));
+            assertThat(d.kind()).isEqualTo(DriftKind.DELETED_OUTSIDE);
+        }));
+    }
+
+    @Test
+    void withNoRoomToKeepATallyEachRoundReadsTheWholeHistory() {
+        int webEvents = aLongHistoryOnWeb();
+        CountedHistory history = new CountedHistory();
+        ScanDriftService scanner = keeping(history, 10);
+
+        scanner.scan(Optional.empty(), 10, NO_PAUSE);
+        assertThat(history.rowsRead()).isGreaterThan(webEvents);
+        scanner.scan(Optional.empty(), 10, NO_PAUSE);
+
+        assertThat(history.rowsRead()).isGreaterThan(webEvents);
+        assertThat(scanner.keptAttempts()).isLessThanOrEqualTo(10);
     }
 }

@@ -1,16 +1,10 @@
 package org.vpsrecovery.domain.drift;
 
 import java.util.Collection;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
-import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.ResourceRef;
 
 /**
@@ -46,41 +40,6 @@ public record AuditedPoints(Set<ResourceRef> made, Set<ResourceRef> expected, Se
 
     /** Reads one server's create and delete events, in any order; events of other operations are passed over. */
     public static AuditedPoints from(Collection<AuditEvent> events) {
-        Map<String, List<AuditEvent>> attempts = new LinkedHashMap<>();
-        for (AuditEvent event : events) {
-            if (READ_FROM.contains(event.operation()) && event.outcome().kind() != Outcome.Kind.PLANNED
-                    && !"true".equals(event.detail().get(AuditEvent.DRY_RUN))) {
-                attempts.computeIfAbsent(attemptKey(event), key -> new java.util.ArrayList<>()).add(event);
-            }
-        }
-        Set<ResourceRef> made = new HashSet<>();
-        Set<ResourceRef> expected = new HashSet<>();
-        Set<ResourceRef> deleted = new HashSet<>();
-        Set<String> unsettled = new HashSet<>();
-        for (List<AuditEvent> attempt : attempts.values()) {
-            Operation operation = attempt.getFirst().operation();
-            Optional<ResourceRef> point = attempt.stream().flatMap(e -> e.resource().stream()).findFirst();
-            boolean refusedOrFailed = attempt.stream().map(e -> e.outcome().kind())
-                    .anyMatch(kind -> kind == Outcome.Kind.REJECTED || kind == Outcome.Kind.FAILED);
-            if (operation.isCreate()) {
-                point.ifPresent(made::add);
-                if (!refusedOrFailed) {
-                    point.ifPresent(expected::add);
-                }
-                boolean settled = attempt.stream().anyMatch(e -> e.outcome().kind().settlesAttempt()
-                        || e.outcome().kind() == Outcome.Kind.REJECTED);
-                if (point.isEmpty() && !settled) {
-                    attempt.stream().map(e -> e.detail().getOrDefault(AuditEvent.NAME, e.detail().get(AuditEvent.DESCRIPTION)))
-                            .filter(Objects::nonNull).findFirst().ifPresent(unsettled::add);
-                }
-            } else if (!refusedOrFailed) {
-                point.ifPresent(deleted::add);
-            }
-        }
-        return new AuditedPoints(made, expected, deleted, unsettled);
-    }
-
-    private static String attemptKey(AuditEvent event) {
-        return event.attemptId().orElse("request:" + event.requestId().value() + ":" + event.operation());
+        return new AuditedPointsTally().addAll(events).points();
     }
 }
