@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,6 +68,10 @@ class GroupCommitTest {
         }
 
         static RecordingWriter on(DataSource dataSource, Consumer<Thread> wake) {
+            return on(dataSource, wake, Thread::yield);
+        }
+
+        static RecordingWriter on(DataSource dataSource, Consumer<Thread> wake, Runnable letOthersRunFirst) {
             ChainedAuditWriter chained = new ChainedAuditWriter(dataSource, new WebhookOutbox(new PlainTextWebhookFormat()));
             List<Integer> batches = Collections.synchronizedList(new ArrayList<>());
             return new RecordingWriter(new GroupCommit(new GroupCommit.BatchWriter() {
@@ -87,7 +92,7 @@ class GroupCommitTest {
                         return more;
                     });
                 }
-            }, JdbcAuditHistory.MAX_BATCH, wake), batches);
+            }, JdbcAuditHistory.MAX_BATCH, wake, letOthersRunFirst), batches);
         }
     }
 
@@ -321,6 +326,83 @@ class GroupCommitTest {
         // The second events were written together: the next batch waited for the slow client to run on past its
         // answer (no clock), not one batch for the quick client and another for the slow one.
         assertThat(writer.batches()).containsExactly(2, 2);
+        assertThat(transactionsThatWroteEvents(database.dataSource())).isEqualTo(2);
+        ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
+        assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
+        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(4L);
+    }
+
+    @Test
+    void aCallerWokenToTakeTheTurnLetsTheLastLeaverOnItsWayBackQueueFirstAndBothShareTheNextBatch() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        HeldWakes wakes = new HeldWakes();
+        AtomicReference<RecordingWriter> writer = new AtomicReference<>();
+        CountDownLatch lastLeaverGoesOn = new CountDownLatch(1);
+        AtomicInteger lettingOthersRunFirst = new AtomicInteger();
+        // The scheduler a yield gives the core to: the last leaver runs on and queues its next event (which it may
+        // write itself) before the caller that yielded goes on.
+        Runnable schedulerRunsTheLastLeaver = () -> {
+            lettingOthersRunFirst.incrementAndGet();
+            lastLeaverGoesOn.countDown();
+            try {
+                awaitTrue(() -> writer.get().appends().waiting() == 2 || writer.get().batches().size() == 2,
+                        "the last leaver's next event is queued, or taken into the next batch");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        writer.set(RecordingWriter.on(database.dataSource(), wakes, schedulerRunsTheLastLeaver));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (Connection holder = holdTheChainHead(database.dataSource());
+             Connection observer = database.dataSource().getConnection()) {
+            // Two clients, each appending twice. Their first events share one batch (the first client's waits on the
+            // head while the other's queues behind it: ADR 0094's latecomers).
+            AtomicReference<Thread> firstThread = new AtomicReference<>();
+            AtomicReference<Thread> lastThread = new AtomicReference<>();
+            AtomicInteger firstAnswered = new AtomicInteger();
+            Future<List<Long>> first = pool.submit(() -> {
+                firstThread.set(Thread.currentThread());
+                List<Long> sequences = new ArrayList<>();
+                for (String request : List.of("first-1", "first-2")) {
+                    sequences.add(writer.get().appends().append(event(request)).sequence());
+                    firstAnswered.incrementAndGet();
+                }
+                return sequences;
+            });
+            awaitTrue(writersWaiting(observer, 1), "the first batch waits on the chain head");
+            Future<List<Long>> last = pool.submit(() -> {
+                lastThread.set(Thread.currentThread());
+                long one = writer.get().appends().append(event("last-1")).sequence();
+                // Between its answer and its next event, the last leaver is not run until the scheduler lets it.
+                lastLeaverGoesOn.await();
+                return List.of(one, writer.get().appends().append(event("last-2")).sequence());
+            });
+            awaitTrue(() -> writer.get().appends().waiting() == 1, "the other client's first event is queued");
+            holder.rollback();
+            // The batch of both commits; the other client, answered but its wake held, has not left yet, so the first
+            // client's second event queues and its caller parks: the turn is not given back before the last leaves.
+            awaitTrue(() -> firstAnswered.get() == 1 && writer.get().appends().waiting() == 1
+                    && firstThread.get().getState() == Thread.State.WAITING,
+                    "the first client's second event is queued and its caller parked");
+            // The last leaver now runs: it gives the turn back and wakes the first client to take it, then stops short
+            // of its next event until the scheduler runs it again.
+            wakes.open(firstThread.get());
+            wakes.open(lastThread.get());
+            awaitTrue(() -> lettingOthersRunFirst.get() > 0 || firstAnswered.get() == 2,
+                    "the woken caller let the last leaver run first, or wrote without it");
+            lastLeaverGoesOn.countDown();
+            assertThat(last.get()).containsExactly(2L, 4L);
+            assertThat(first.get()).containsExactly(1L, 3L);
+        } finally {
+            lastLeaverGoesOn.countDown();
+            wakes.openAll();
+            pool.shutdownNow();
+        }
+
+        // The second events were written together: the caller woken to take the turn let the last leaver, on its way
+        // back, queue first (one yield, no clock), rather than draining a batch without it.
+        assertThat(writer.get().batches()).containsExactly(2, 2);
+        assertThat(lettingOthersRunFirst.get()).isPositive();
         assertThat(transactionsThatWroteEvents(database.dataSource())).isEqualTo(2);
         ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
         assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
