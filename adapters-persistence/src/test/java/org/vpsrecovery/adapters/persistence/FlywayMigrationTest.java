@@ -24,7 +24,7 @@ class FlywayMigrationTest {
         MigrateResult second = flyway.migrate();
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(40); // V1-V10, V12-V18, V20-V25, V28-V30, V33-V41, V43, V45-V48 (V11, V19 kept free; V42, V44 unused)
+        assertThat(first.migrationsExecuted).isEqualTo(41); // V1-V10, V12-V18, V20-V25, V28-V30, V33-V41, V43, V45-V48, V50 (V11, V19 kept free; V42, V44, V49 unused)
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
@@ -42,12 +42,13 @@ class FlywayMigrationTest {
                 + "ORDER BY 1"))
                 .containsExactly("audit_event_added", "audit_event_append_only", "audit_event_no_truncate");
         assertThat(strings("SELECT indexname FROM pg_indexes WHERE tablename = 'audit_event' ORDER BY 1"))
-                .contains("audit_event_server_time", "audit_event_team_time", "audit_event_request",
+                .contains("audit_event_request",
                         "audit_event_team_operation_sequence", "audit_event_server_restores",
                         "audit_event_team_outcome_sequence", "audit_event_team_reason_sequence",
                         "audit_event_final_outcome_attempt")
-                // V38: no read used them (ADR 0074).
-                .doesNotContain("audit_event_intents", "audit_event_attempt");
+                // V38 and V50: no read used them (ADRs 0074, 0112).
+                .doesNotContain("audit_event_intents", "audit_event_attempt", "audit_event_server_time",
+                        "audit_event_team_time");
         assertThat(strings("SELECT last_sequence || ' ' || encode(last_hash, 'hex') FROM audit_chain_head"))
                 .containsExactly("0 " + "0".repeat(64));
         // Every audited operation name is allowed, V12's among them, and nothing else.

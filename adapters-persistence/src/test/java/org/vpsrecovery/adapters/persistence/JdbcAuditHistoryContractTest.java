@@ -1,15 +1,13 @@
 package org.vpsrecovery.adapters.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.vpsrecovery.adapters.persistence.testing.GenericPlans.genericPlan;
+import static org.vpsrecovery.adapters.persistence.testing.GenericPlans.preparedOnItsGenericPlan;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -35,6 +33,7 @@ import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.contract.AuditHistoryContract;
@@ -264,6 +263,45 @@ class JdbcAuditHistoryContractTest extends AuditHistoryContract {
                 .doesNotContain("audit_event_request");
     }
 
+    /**
+     * V50 dropped V1's indexes by team and time and by server and time, which every append wrote and no read chose (ADR
+     * 0112): a team's and a server's pages of a period, fetched as the service fetches them, read the period as a range
+     * of sequences (ADR 0077) through V4's (team, sequence) and (server_id, sequence) on their generic plans.
+     */
+    @Test
+    void aTeamsAndAServersPagesOfAPeriodOnTheirGenericPlansReadTheirSequenceIndexesWithoutTheTimeIndexes()
+            throws SQLException {
+        for (boolean byServer : List.of(false, true)) {
+            OnOneConnection fresh = onOneConnection();
+            assertThat(fresh.database().strings("SELECT indexname FROM pg_indexes WHERE tablename = 'audit_event'"))
+                    .contains("audit_event_team_sequence", "audit_event_server_sequence")
+                    .doesNotContain("audit_event_team_time", "audit_event_server_time");
+            AuditHistory history = fresh.history();
+            ServerId web = new ServerId(801);
+            List<RecordedAuditEvent> inThePeriod = new ArrayList<>();
+            for (int i = 0; i < 90; i++) {
+                TeamId team = i % 3 == 0 ? BLUE : GREEN;
+                ServerId server = new ServerId(800 + i % 4);
+                RecordedAuditEvent appended = history.append(new AuditEvent(T0.plusSeconds(i), team,
+                        new RequestId("p" + i), Operation.CREATE_SNAPSHOT, Optional.of(server), Optional.empty(),
+                        new Outcome.Accepted(), OptionalInt.empty(), Map.of()));
+                if ((byServer ? server.equals(web) : team.equals(BLUE)) && i >= 20 && i < 70) {
+                    inThePeriod.addFirst(appended);
+                }
+            }
+            fresh.database().execute("ANALYZE audit_event");
+            AuditQuery page = (byServer ? AuditQuery.latest(5).forServer(web) : AuditQuery.latest(5).forTeam(BLUE))
+                    .since(T0.plusSeconds(20)).until(T0.plusSeconds(70));
+            for (int fetch = 0; fetch < 12; fetch++) {
+                assertThat(history.query(page)).as("fetch %d", fetch).isEqualTo(inThePeriod.subList(0, 5));
+            }
+            String prepared = preparedOnItsGenericPlan(fresh.context(), "ORDER BY");
+            assertThat(prepared).as("the page's statement, on its generic plan").isNotNull();
+            assertThat(genericPlan(fresh.database(), prepared))
+                    .contains(byServer ? "audit_event_server_sequence" : "audit_event_team_sequence");
+        }
+    }
+
     /** A fresh database, the adapter on one pooled connection (its prepared statements read back) and its history. */
     private record OnOneConnection(TestDatabase database, ApplicationContext context, AuditHistory history) {
     }
@@ -272,42 +310,5 @@ class JdbcAuditHistoryContractTest extends AuditHistoryContract {
         TestDatabase fresh = DATABASE.anotherMigrated();
         ApplicationContext context = contexts.onOneConnection(fresh);
         return new OnOneConnection(fresh, context, context.getBean(AuditHistory.class));
-    }
-
-    /**
-     * The last statement the pool's one connection prepared, holding {@code fragment}, that has run a generic plan; the
-     * appends' statements, which name the same columns, left out.
-     */
-    private static String preparedOnItsGenericPlan(ApplicationContext context, String fragment) throws SQLException {
-        String prepared = null;
-        try (Connection session = DelegatingDataSource.unwrapDataSource(context.getBean(DataSource.class)).getConnection();
-             PreparedStatement statement = session.prepareStatement("SELECT statement FROM pg_prepared_statements"
-                     + " WHERE NOT from_sql AND strpos(statement, ?) > 0 AND generic_plans > 0"
-                     + " AND strpos(statement, 'INSERT INTO audit_event') = 0")) {
-            statement.setString(1, fragment);
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    prepared = rs.getString(1);
-                }
-            }
-        }
-        return prepared;
-    }
-
-    /** {@code prepared}'s generic plan, as EXPLAIN shows it with sequential scans off (a small table: can an index serve). */
-    private static String genericPlan(TestDatabase database, String prepared) throws SQLException {
-        // Its $n placeholders as text: the simple protocol, which binds none of them.
-        String simple = database.url() + (database.url().contains("?") ? "&" : "?") + "preferQueryMode=simple";
-        StringBuilder plan = new StringBuilder();
-        try (Connection connection = DriverManager.getConnection(simple, database.user(), database.password());
-             Statement statement = connection.createStatement()) {
-            statement.execute("SET enable_seqscan = off");
-            try (ResultSet rs = statement.executeQuery("EXPLAIN (GENERIC_PLAN) " + prepared)) {
-                while (rs.next()) {
-                    plan.append(rs.getString(1)).append('\n');
-                }
-            }
-        }
-        return plan.toString();
     }
 }

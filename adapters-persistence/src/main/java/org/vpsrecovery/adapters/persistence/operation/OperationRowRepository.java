@@ -78,7 +78,17 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
             ORDER BY accepted_at DESC, id LIMIT :limit""")
     List<OperationRow> listNewestFirst(@Nullable String team, @Nullable Long serverId, @Nullable String state, int limit);
 
-    /** Served by recovery_operation_due_in (V26). */
+    /**
+     * A state V50's partial recovery_operation_due_in holds (every state but in_progress and completed: the approvals'
+     * work lists among them), its predicate written out so that a generic plan can prove it (a bound state cannot).
+     */
+    @Query("""
+            SELECT * FROM recovery_operation
+            WHERE state NOT IN ('in_progress', 'completed') AND state = :state AND next_check_at <= :dueBy
+            ORDER BY next_check_at, id LIMIT :limit""")
+    List<OperationRow> dueInIndexed(String state, Instant dueBy, int limit);
+
+    /** in_progress or completed: no work list reads them by their next check, and no index serves it (ADR 0112). */
     @Query("""
             SELECT * FROM recovery_operation WHERE state = :state AND next_check_at <= :dueBy
             ORDER BY next_check_at, id LIMIT :limit""")

@@ -124,7 +124,10 @@ public final class OperationRows implements RecoveryOperations {
     @Override
     public List<RecoveryOperation> dueIn(OperationState state, Instant dueBy, int limit) {
         RecoveryOperations.requirePage(limit);
-        return rows.dueIn(state.wireName(), dueBy, limit).stream().map(OperationRows::toDomain).toList();
+        // V50's partial index holds every state but these two (ADR 0112).
+        List<OperationRow> due = state == OperationState.IN_PROGRESS || state == OperationState.COMPLETED
+                ? rows.dueIn(state.wireName(), dueBy, limit) : rows.dueInIndexed(state.wireName(), dueBy, limit);
+        return due.stream().map(OperationRows::toDomain).toList();
     }
 
     @Override

@@ -225,13 +225,15 @@ public abstract class RecoveryOperationsContract {
         for (RecoveryOperation each : java.util.List.of(later, earliest, notYet, middle)) {
             operations.add(each);
         }
-        operations.add(create(BLUE, WEB, T0)); // another state, due at once
+        RecoveryOperation accepted = create(BLUE, WEB, T0); // another state, due at once
+        operations.add(accepted);
 
         Instant at = T0.plus(Duration.ofMinutes(31));
         assertThat(operations.dueIn(OperationState.PENDING_APPROVAL, at, 10)).containsExactly(earliest, middle, later);
         assertThat(operations.dueIn(OperationState.PENDING_APPROVAL, at, 2)).containsExactly(earliest, middle);
         assertThat(operations.dueIn(OperationState.PENDING_APPROVAL, T0.plusSeconds(60), 10)).isEmpty();
         assertThat(operations.dueIn(OperationState.APPROVED, at, 10)).isEmpty();
+        assertThat(operations.dueIn(OperationState.ACCEPTED, at, 10)).containsExactly(accepted);
         assertThatThrownBy(() -> operations.dueIn(OperationState.APPROVED, at, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -1,0 +1,78 @@
+package org.vpsrecovery.adapters.persistence.operation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.vpsrecovery.adapters.persistence.testing.GenericPlans.genericPlan;
+import static org.vpsrecovery.adapters.persistence.testing.GenericPlans.preparedOnItsGenericPlan;
+
+import io.micronaut.context.ApplicationContext;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
+import org.vpsrecovery.domain.approval.Approval;
+import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+
+/**
+ * V50 made recovery_operation_due_in partial (ADR 0112): a create's or a delete's moves to in_progress and completed write
+ * no entry there, and the approvals' work lists still read it on the generic plan their prepared statement comes to (the
+ * predicate written in its SQL, which a bound state could not prove).
+ */
+class ApprovalsDueInIndexTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-30T10:00:00Z");
+    private static final TeamId BLUE = new TeamId("blue");
+    private static final ServerId WEB = new ServerId(12345);
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.migrated();
+
+    @RegisterExtension
+    final AdapterContext.Contexts contexts = new AdapterContext.Contexts();
+
+    @Test
+    void theApprovalsWorkListOnItsGenericPlanReadsTheDueInIndexThatACreatesMovesDoNotEnter() throws SQLException {
+        TestDatabase fresh = DATABASE.anotherMigrated();
+        assertThat(fresh.strings("SELECT indexdef FROM pg_indexes WHERE indexname = 'recovery_operation_due_in'"))
+                .singleElement().asString()
+                .contains("(state, next_check_at, id)", "WHERE (state <> ALL (ARRAY['in_progress'::text, 'completed'::text]))");
+        ApplicationContext context = contexts.onOneConnection(fresh);
+        RecoveryOperations operations = context.getBean(RecoveryOperations.class);
+        Actor alice = Actor.of("alice", Actor.Authentication.JWT, "key-1");
+        List<RecoveryOperation> pending = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            Instant at = T0.plusSeconds(i);
+            RecoveryOperation waiting = RecoveryOperation.pendingApproval(OperationId.random(), BLUE,
+                    new RequestId("approve-" + i), Operation.DELETE_SNAPSHOT, WEB, ResourceRef.of(new SnapshotId(900 + i)),
+                    Optional.empty(), Approval.requested(alice, at, at.plus(Duration.ofMinutes(20)), false));
+            operations.add(waiting);
+            pending.add(waiting);
+            operations.add(RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("create-" + i),
+                    Operation.CREATE_SNAPSHOT, WEB, Optional.empty(), at, Duration.ofMinutes(30)));
+        }
+        fresh.execute("ANALYZE recovery_operation");
+        for (int fetch = 0; fetch < 12; fetch++) {
+            assertThat(operations.dueIn(OperationState.PENDING_APPROVAL, T0.plus(Duration.ofMinutes(25)), 5))
+                    .as("fetch %d", fetch).containsExactlyElementsOf(pending.subList(0, 5));
+        }
+        String prepared = preparedOnItsGenericPlan(context, "state NOT IN");
+        assertThat(prepared).as("the work list's statement, on its generic plan").isNotNull();
+        assertThat(genericPlan(fresh, prepared)).contains("recovery_operation_due_in");
+    }
+}
