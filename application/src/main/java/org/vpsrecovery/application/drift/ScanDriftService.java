@@ -62,7 +62,7 @@ import org.vpsrecovery.domain.server.ServerId;
  * <p>What a server's create and delete events say is kept between rounds as a tally with the newest sequence it
  * counted (ADR 0114), so each round reads only the events after it: sequences are handed out under the chain
  * head's lock, so an event is visible before any later one is written. The tallies kept together hold at most
- * {@code keptAttempts} attempts; a server beyond that is read whole each round, as before.
+ * {@code maxKeptAttempts} attempts; a server beyond that is read whole each round, as before.
  */
 public final class ScanDriftService {
 
@@ -92,7 +92,7 @@ public final class ScanDriftService {
     private final ServerLock lock;
     private final Clock clock;
     private final Duration stuckAfter;
-    private final int keptAttempts;
+    private final int maxKeptAttempts;
     /** Each server's tally as of its last scan; only the scanning job's thread writes it. */
     private final Map<ServerId, Kept> kept = new ConcurrentHashMap<>();
 
@@ -126,7 +126,7 @@ public final class ScanDriftService {
         if (keptAttempts < 0) {
             throw new IllegalArgumentException("kept attempts must not be negative");
         }
-        this.keptAttempts = keptAttempts;
+        this.maxKeptAttempts = keptAttempts;
     }
 
     private record Owned(long server, TeamId team) {
@@ -224,7 +224,7 @@ public final class ScanDriftService {
     /** Keeps a server's tally for its next scan, if the bound allows; a tally that outgrew it is let go. */
     private void keep(ServerId server, AuditedPointsTally tally, OptionalLong highWater) {
         kept.remove(server);
-        if (highWater.isPresent() && keptAttempts() + tally.attempts() <= keptAttempts) {
+        if (highWater.isPresent() && keptAttempts() + tally.attempts() <= maxKeptAttempts) {
             kept.put(server, new Kept(tally, highWater.getAsLong()));
         }
     }
