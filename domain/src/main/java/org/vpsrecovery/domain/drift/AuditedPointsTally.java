@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
@@ -21,10 +22,15 @@ import org.vpsrecovery.domain.audit.ResourceRef;
  */
 public final class AuditedPointsTally {
 
-    /** What one attempt's events said so far. */
+    /**
+     * What one attempt's events said so far. Kept small (ADR 0114: up to {@code vpsr.drift.kept-attempts} of
+     * them live between scans): the point as its type and id, and the name only until the point is known,
+     * since only a create that never learnt its point is named in the points.
+     */
     private static final class Attempt {
         final Operation operation;
-        Optional<ResourceRef> point = Optional.empty();
+        ResourceRef.Type pointType;
+        long pointId;
         String name;
         boolean refusedOrFailed;
         boolean settled;
@@ -33,9 +39,14 @@ public final class AuditedPointsTally {
             this.operation = operation;
         }
 
+        Optional<ResourceRef> point() {
+            return pointType == null ? Optional.empty() : Optional.of(new ResourceRef(pointType, pointId));
+        }
+
         Attempt copy() {
             Attempt copy = new Attempt(operation);
-            copy.point = point;
+            copy.pointType = pointType;
+            copy.pointId = pointId;
             copy.name = name;
             copy.refusedOrFailed = refusedOrFailed;
             copy.settled = settled;
@@ -43,13 +54,13 @@ public final class AuditedPointsTally {
         }
     }
 
-    private final Map<String, Attempt> attempts;
+    private final Map<Object, Attempt> attempts;
 
     public AuditedPointsTally() {
         this.attempts = new HashMap<>();
     }
 
-    private AuditedPointsTally(Map<String, Attempt> attempts) {
+    private AuditedPointsTally(Map<Object, Attempt> attempts) {
         this.attempts = attempts;
     }
 
@@ -61,10 +72,12 @@ public final class AuditedPointsTally {
             return this;
         }
         Attempt attempt = attempts.computeIfAbsent(attemptKey(event), key -> new Attempt(event.operation()));
-        if (attempt.point.isEmpty()) {
-            attempt.point = event.resource();
+        if (attempt.pointType == null && event.resource().isPresent()) {
+            attempt.pointType = event.resource().get().type();
+            attempt.pointId = event.resource().get().id();
+            attempt.name = null;
         }
-        if (attempt.name == null) {
+        if (attempt.pointType == null && attempt.name == null) {
             attempt.name = event.detail().getOrDefault(AuditEvent.NAME, event.detail().get(AuditEvent.DESCRIPTION));
         }
         Outcome.Kind kind = event.outcome().kind();
@@ -85,7 +98,7 @@ public final class AuditedPointsTally {
 
     /** An independent tally with the same counts. */
     public AuditedPointsTally copy() {
-        Map<String, Attempt> copied = new HashMap<>(attempts.size() * 4 / 3 + 1);
+        Map<Object, Attempt> copied = new HashMap<>(attempts.size() * 4 / 3 + 1);
         attempts.forEach((key, attempt) -> copied.put(key, attempt.copy()));
         return new AuditedPointsTally(copied);
     }
@@ -97,22 +110,44 @@ public final class AuditedPointsTally {
         Set<ResourceRef> deleted = new HashSet<>();
         Set<String> unsettled = new HashSet<>();
         for (Attempt attempt : attempts.values()) {
+            Optional<ResourceRef> point = attempt.point();
             if (attempt.operation.isCreate()) {
-                attempt.point.ifPresent(made::add);
+                point.ifPresent(made::add);
                 if (!attempt.refusedOrFailed) {
-                    attempt.point.ifPresent(expected::add);
+                    point.ifPresent(expected::add);
                 }
-                if (attempt.point.isEmpty() && !attempt.settled && attempt.name != null) {
+                if (point.isEmpty() && !attempt.settled && attempt.name != null) {
                     unsettled.add(attempt.name);
                 }
             } else if (!attempt.refusedOrFailed) {
-                attempt.point.ifPresent(deleted::add);
+                point.ifPresent(deleted::add);
             }
         }
         return new AuditedPoints(made, expected, deleted, unsettled);
     }
 
-    private static String attemptKey(AuditEvent event) {
-        return event.attemptId().orElse("request:" + event.requestId().value() + ":" + event.operation());
+    /**
+     * The attempt's id, held as a {@link UUID} when it is one in its canonical form (the platform's own ids:
+     * 32 bytes against a string's ~80); any other id, and a legacy event's request and operation, as a string.
+     */
+    private static Object attemptKey(AuditEvent event) {
+        Optional<String> id = event.attemptId();
+        if (id.isEmpty()) {
+            return "request:" + event.requestId().value() + ":" + event.operation();
+        }
+        return canonicalUuid(id.get()).<Object>map(uuid -> uuid).orElse(id.get());
+    }
+
+    private static Optional<UUID> canonicalUuid(String id) {
+        if (id.length() != 36) {
+            return Optional.empty();
+        }
+        try {
+            UUID uuid = UUID.fromString(id);
+            // UUID.fromString also takes forms it would print otherwise; only one spelling may name an attempt.
+            return uuid.toString().equals(id) ? Optional.of(uuid) : Optional.empty();
+        } catch (IllegalArgumentException notAUuid) {
+            return Optional.empty();
+        }
     }
 }

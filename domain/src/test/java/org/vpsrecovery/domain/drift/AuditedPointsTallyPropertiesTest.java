@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
+import java.util.UUID;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -68,10 +69,15 @@ class AuditedPointsTallyPropertiesTest {
         }
 
         private AuditEvent event(Operation operation, Outcome outcome, Optional<ResourceRef> resource, Map<String, String> detail) {
-            Map<String, String> full = legacy ? detail : with(detail, AuditEvent.ATTEMPT_ID, "attempt-" + number);
+            Map<String, String> full = legacy ? detail : with(detail, AuditEvent.ATTEMPT_ID, attemptId(number));
             return new AuditEvent(DriftScanTest.NOW.minus(Duration.ofMinutes(number)), DriftScanTest.TEAM,
                     new RequestId("req-" + number), operation, Optional.of(DriftScanTest.SERVER), resource, outcome,
                     OptionalInt.empty(), full);
+        }
+
+        /** The platform's ids are UUIDs, which the tally holds as such; others are held as strings. */
+        private static String attemptId(int number) {
+            return number % 2 == 0 ? new UUID(0x5eedL, number).toString() : "attempt-" + number;
         }
 
         private static Map<String, String> with(Map<String, String> detail, String key, String value) {
