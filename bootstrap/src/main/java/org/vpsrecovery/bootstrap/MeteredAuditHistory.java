@@ -34,6 +34,11 @@ public final class MeteredAuditHistory implements AuditHistory {
     }
 
     @Override
+    public List<RecordedAuditEvent> appendAll(List<AuditEvent> events) {
+        return appends.record(() -> history.appendAll(events));
+    }
+
+    @Override
     public List<RecordedAuditEvent> query(AuditQuery query) {
         return history.query(query);
     }

@@ -43,19 +43,20 @@ final class GroupCommit {
     }
 
     /**
-     * One caller's event and, once its batch is done, what became of it: the writer notes the outcome, then answers
-     * every caller of the batch together (sets {@code answered}, then wakes the caller).
+     * One caller's events (one, or several that go into one batch together) and, once its batch is done, what became
+     * of them: the writer notes the outcome, then answers every caller of the batch together (sets {@code answered},
+     * then wakes the caller).
      */
     private static final class Pending {
-        final AuditEvent event;
+        final List<AuditEvent> events;
         final Thread caller = Thread.currentThread();
         // Written by the writer before answered is set, read by the caller after it saw answered: plain fields.
-        RecordedAuditEvent written;
+        List<RecordedAuditEvent> written;
         RuntimeException failure;
         volatile boolean answered;
 
-        Pending(AuditEvent event) {
-            this.event = event;
+        Pending(List<AuditEvent> events) {
+            this.events = events;
         }
 
         boolean done() {
@@ -66,7 +67,7 @@ final class GroupCommit {
             return written != null || failure != null;
         }
 
-        void succeeded(RecordedAuditEvent recorded) {
+        void succeeded(List<RecordedAuditEvent> recorded) {
             written = recorded;
         }
 
@@ -123,7 +124,19 @@ final class GroupCommit {
     }
 
     RecordedAuditEvent append(AuditEvent event) {
-        Pending mine = new Pending(Objects.requireNonNull(event, "event"));
+        return appendAll(List.of(Objects.requireNonNull(event, "event"))).get(0);
+    }
+
+    /**
+     * Appends {@code events} in their order, consecutive in one batch (one transaction with whatever else it holds):
+     * all are written, or none. Returns them as stored, once durable.
+     */
+    List<RecordedAuditEvent> appendAll(List<AuditEvent> events) {
+        List<AuditEvent> together = List.copyOf(events);
+        if (together.isEmpty()) {
+            return List.of();
+        }
+        Pending mine = new Pending(together);
         queue.add(mine);
         if (lastLeaver == mine.caller) {
             // Back, and queued: nobody need let this caller run first any more.
@@ -214,13 +227,24 @@ final class GroupCommit {
         return drainInto(new ArrayList<>());
     }
 
-    /** Moves queued events into {@code batch} up to the batch's limit; the queue's order is kept. */
+    /**
+     * Moves queued callers into {@code batch} up to the batch's limit of events (a caller's events are never split;
+     * a first caller is always taken); the queue's order is kept.
+     */
     private List<Pending> drainInto(List<Pending> batch) {
+        int events = batch.stream().mapToInt(pending -> pending.events.size()).sum();
         Pending next;
-        while (batch.size() < maxBatch && (next = queue.poll()) != null) {
+        while ((batch.isEmpty() || events + queueHeadSize() <= maxBatch) && (next = queue.poll()) != null) {
             batch.add(next);
+            events += next.events.size();
         }
         return batch;
+    }
+
+    /** The events of the oldest queued caller; 0 when none waits. */
+    private int queueHeadSize() {
+        Pending head = queue.peek();
+        return head == null ? 0 : head.events.size();
     }
 
     /** Writes {@code batch} (and the latecomers it takes), then answers all of its callers together. */
@@ -258,14 +282,14 @@ final class GroupCommit {
      * callers then belong to this batch, its result theirs.
      */
     private void write(List<Pending> whole, boolean takesLatecomers) {
-        List<AuditEvent> events = whole.stream().map(p -> p.event).toList();
+        List<AuditEvent> events = whole.stream().flatMap(p -> p.events.stream()).toList();
         Supplier<List<AuditEvent>> latecomers = () -> {
             if (!takesLatecomers) {
                 return List.of();
             }
             int taken = whole.size();
             drainInto(whole);
-            return whole.subList(taken, whole.size()).stream().map(p -> p.event).toList();
+            return whole.subList(taken, whole.size()).stream().flatMap(p -> p.events.stream()).toList();
         };
         List<RecordedAuditEvent> written;
         try {
@@ -286,8 +310,10 @@ final class GroupCommit {
             }
             return;
         }
-        for (int i = 0; i < whole.size(); i++) {
-            whole.get(i).succeeded(written.get(i));
+        int from = 0;
+        for (Pending pending : whole) {
+            pending.succeeded(List.copyOf(written.subList(from, from + pending.events.size())));
+            from += pending.events.size();
         }
     }
 

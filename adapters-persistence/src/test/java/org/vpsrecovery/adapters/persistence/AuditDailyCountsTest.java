@@ -145,7 +145,8 @@ class AuditDailyCountsTest {
                 .containsExactly("dropped");
         assertThat(database.strings("SELECT sum(events) FROM audit_monthly_count")).containsExactly("950");
         assertThat(database.strings("SELECT sum(events) FROM audit_daily_group_count")).containsExactly("950");
-        assertThat(database.strings("SELECT sum(events) FROM audit_daily_reason_count")).containsExactly("950");
+        // V51 keeps the reasons of the outcomes a summary reads them of: the rejected quarter (n % 4 = 0).
+        assertThat(database.strings("SELECT sum(events) FROM audit_daily_reason_count")).containsExactly("237");
         // V40 counts every event stored before it from the events themselves.
         assertThat(database.strings("SELECT sum(events) FROM audit_daily_platform_count")).containsExactly("950");
         assertTheCountsAreRecounts(database);
@@ -210,7 +211,8 @@ class AuditDailyCountsTest {
                 "SELECT day, team, operation, outcome_kind, events FROM audit_daily_group_count",
                 "SELECT " + day + ", team, operation, outcome_kind, count(*) FROM audit_event GROUP BY 1, 2, 3, 4",
                 "SELECT day, team, outcome_kind, outcome_reason, events FROM audit_daily_reason_count",
-                "SELECT " + day + ", team, outcome_kind, outcome_reason, count(*) FROM audit_event GROUP BY 1, 2, 3, 4",
+                "SELECT " + day + ", team, outcome_kind, outcome_reason, count(*) FROM audit_event WHERE outcome_kind IN ("
+                        + reasonsRead() + ") GROUP BY 1, 2, 3, 4",
                 "SELECT day, operation, outcome_kind, outcome_reason, events FROM audit_daily_platform_count",
                 "SELECT " + day + ", operation, outcome_kind, outcome_reason, count(*) FROM audit_event GROUP BY 1, 2, 3, 4");
         for (Map.Entry<String, String> table : recounts.entrySet()) {
@@ -219,6 +221,35 @@ class AuditDailyCountsTest {
             assertThat(database.strings("SELECT count(*) FROM ((" + table.getKey() + ") EXCEPT ALL (" + table.getValue()
                     + ")) d")).as("more in %s", table.getKey()).containsExactly("0");
         }
+    }
+
+    /** AuditSummary.REASONS_READ as SQL literals. */
+    private static String reasonsRead() {
+        return AuditSummary.REASONS_READ.stream().map(kind -> "'" + kind.name() + "'").sorted()
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    @Test
+    void theDayReasonCountsKeepExactlyTheOutcomesWhoseReasonsASummaryReads() throws Exception {
+        // One event of every outcome, each on a day of its own, appended as the service appends: the trigger's upserts.
+        TestDatabase database = DATABASE.anotherMigrated();
+        AuditHistory history = contexts.on(database).getBean(AuditHistory.class);
+        Instant day = START;
+        for (Outcome outcome : List.of(new Outcome.Accepted(), new Outcome.Planned(),
+                new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED), new Outcome.Failed(ReasonCode.PROVIDER_UNAVAILABLE,
+                        "VPS.org answered 503"), new Outcome.Submitted(), new Outcome.Completed(),
+                new Outcome.Unresolved(ReasonCode.OUTCOME_UNKNOWN, "the answer was lost"),
+                new Outcome.Unverifiable(ReasonCode.TRACKING_DEADLINE_PASSED, "no end by the deadline"))) {
+            history.append(new AuditEvent(day, TEAMS.get(0), new RequestId("r-" + outcome.kind()), Operation.CREATE_SNAPSHOT,
+                    Optional.of(new ServerId(1000)), Optional.empty(), outcome, OptionalInt.empty(), Map.of()));
+            day = day.plus(Duration.ofDays(1));
+        }
+        assertThat(database.strings("SELECT DISTINCT outcome_kind FROM audit_daily_reason_count ORDER BY 1"))
+                .containsExactlyElementsOf(AuditSummary.REASONS_READ.stream().map(Enum::name).sorted().toList());
+        // Every event is still counted by day and group, and by month with its reason.
+        assertThat(database.strings("SELECT sum(events) FROM audit_daily_group_count")).containsExactly("8");
+        assertThat(database.strings("SELECT count(DISTINCT outcome_kind) FROM audit_monthly_count")).containsExactly("8");
+        assertTheCountsAreRecounts(database);
     }
 
     private static List<AuditSummary.Count> sqlRecount(TestDatabase database, SummaryQuery query) throws SQLException {

@@ -484,6 +484,29 @@ class GroupCommitTest {
         assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(turns.length + 2L);
     }
 
+    @Test
+    void aCallersEventsGoInOneBatchInTheirOrderAndARefusedOneFailsThemAllWritingNone() {
+        TestDatabase database = DATABASE.anotherMigrated();
+        RecordingWriter writer = RecordingWriter.on(database.dataSource());
+        GroupCommit appends = writer.appends();
+        appends.append(event("before"));
+        // The tracker's ends of one hold (ADR 0116): one batch, one statement and one flush for all of them.
+        List<RecordedAuditEvent> ends = appends.appendAll(List.of(event("end-1"), event("end-2"), event("end-3")));
+        assertThat(ends).extracting(RecordedAuditEvent::sequence).containsExactly(2L, 3L, 4L);
+        assertThat(ends).extracting(recorded -> recorded.event().requestId().value())
+                .containsExactly("end-1", "end-2", "end-3");
+        assertThat(writer.batches()).containsExactly(1, 3);
+        // All or none: one event the database refuses fails the caller's others too; the chain goes on after them.
+        AuditEvent refused = new AuditEvent(T0, new TeamId("blue"), new RequestId("nul"), Operation.CREATE_SNAPSHOT,
+                Optional.empty(), Optional.empty(), new Outcome.Accepted(), OptionalInt.empty(), Map.of("note", "a\0b"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> appends.appendAll(List.of(event("with-refused"), refused)))
+                .isInstanceOf(DatabaseFailure.class);
+        assertThat(appends.append(event("after")).sequence()).isEqualTo(5L);
+        assertThat(appends.appendAll(List.of())).isEmpty();
+        ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
+        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(5L);
+    }
+
     private static int sum(List<Integer> sizes) {
         synchronized (sizes) {
             return sizes.stream().mapToInt(Integer::intValue).sum();

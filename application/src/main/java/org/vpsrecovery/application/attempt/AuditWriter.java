@@ -35,6 +35,14 @@ public final class AuditWriter {
         return history.append(event);
     }
 
+    /**
+     * Appends all now, in one batch where the history writes one (all or none), or throws: for ends that must be on
+     * record before their operations are closed. After a failure some may be written: look before writing one again.
+     */
+    public List<RecordedAuditEvent> appendAllNow(List<AuditEvent> events) {
+        return history.appendAll(events);
+    }
+
     /** Appends now if the history takes it, else keeps it for {@link #flush()}; never throws for the history. */
     public void appendOrDefer(AuditEvent event) {
         Objects.requireNonNull(event, "event");

@@ -3,6 +3,8 @@ package org.vpsrecovery.application.operation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,7 @@ import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.AuditHistory;
@@ -186,6 +189,8 @@ public final class TrackOperationsService {
     /** The two lists of one server, each read at most once per round. */
     private final class ServerView {
         private final ServerId server;
+        /** The ends found under this hold, written together by {@link #endAll}. */
+        private final List<Ending> endings = new ArrayList<>();
         private List<Snapshot> snapshotList;
         private List<Backup> backupList;
 
@@ -217,15 +222,23 @@ public final class TrackOperationsService {
 
     private int trackServer(ServerId server, List<RecoveryOperation> due, boolean takenOnly) {
         ServerView view = new ServerView(server);
+        Set<OperationId> counted = new HashSet<>();
         int moved = 0;
-        for (RecoveryOperation stale : due) {
-            // Re-read under the lock: a request of this server may have moved it before we got here.
-            Optional<RecoveryOperation> current = operations.find(stale.id());
-            if (current.isEmpty() || current.get().isFinal()
-                    || (takenOnly && !followedWithoutRequestsKeptOut(current.get()))) {
-                continue;
+        try {
+            for (RecoveryOperation stale : due) {
+                // Re-read under the lock: a request of this server may have moved it before we got here.
+                Optional<RecoveryOperation> current = operations.find(stale.id());
+                if (current.isEmpty() || current.get().isFinal()
+                        || (takenOnly && !followedWithoutRequestsKeptOut(current.get()))) {
+                    continue;
+                }
+                if (track(current.get(), view) && counted.add(current.get().id())) {
+                    moved++;
+                }
             }
-            moved += track(current.get(), view) ? 1 : 0;
+        } finally {
+            // Still under the lock; the ends found before a look that failed are written too.
+            moved += endAll(view, counted);
         }
         return moved;
     }
@@ -244,7 +257,7 @@ public final class TrackOperationsService {
         if (now.isBefore(operation.updatedAt().plus(settings.settleAfter())) && !operation.isDue(now)) {
             return later(operation, now); // VPS.org may still be acting on it
         }
-        AttemptEvents attempt = new AttemptEvents(operation);
+        AttemptEvents attempt = new AttemptEvents(operation, view);
         switch (operation.kind()) {
             case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP -> {
                 Optional<ResourceRef> made = operation.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT
@@ -289,7 +302,7 @@ public final class TrackOperationsService {
     /** Where a taken operation stands now. */
     private boolean follow(RecoveryOperation operation, ServerView view, Instant now) {
         // Read when an event needs it: an operation still going at VPS.org reads no history at all.
-        AttemptEvents attempt = new AttemptEvents(operation);
+        AttemptEvents attempt = new AttemptEvents(operation, view);
         switch (operation.kind()) {
             case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP -> {
                 ResourceRef made = operation.resource().orElseThrow();
@@ -399,6 +412,9 @@ public final class TrackOperationsService {
      * between leaves the operation open with its end on record, which the next look closes as recorded
      * ({@link #closeAsRecorded}) without a second event. An event the history cannot take now leaves the
      * operation open and due. Other moves (a lost answer found) are written first, their event after.
+     * The ends found under one hold of the lock are written together when the hold's looks are done, in one append
+     * where the history writes one (one statement and one flush for all: ADR 0116), and only then moved
+     * ({@link #endAll}); so this records the end and moves nothing (false).
      */
     private boolean apply(RecoveryOperation from, RecoveryOperation next, Outcome outcome, String message,
                           AttemptEvents attempt) {
@@ -413,15 +429,56 @@ public final class TrackOperationsService {
         if (recorded.isPresent()) {
             return closeAsRecorded(from, recorded.get());
         }
+        attempt.view.endings.add(new Ending(from, next, event(next, outcome, message, attempt.intent())));
+        return false;
+    }
+
+    /** An end found under the lock's hold, its event not yet written. */
+    private record Ending(RecoveryOperation from, RecoveryOperation next, AuditEvent event) {
+    }
+
+    /**
+     * Writes the ends found under this hold, then moves their operations; returns how many moved that {@code counted}
+     * did not hold yet (and adds them). All the events are on record before any operation is closed. Should the
+     * append fail, some may be on record all the same (a batch whose answer was lost, a history that writes one at a
+     * time): each is then looked for and written alone, as one end always was.
+     */
+    private int endAll(ServerView view, Set<OperationId> counted) {
+        List<Ending> found = List.copyOf(view.endings);
+        view.endings.clear();
+        if (found.isEmpty()) {
+            return 0;
+        }
+        int moved = 0;
         try {
-            writer.appendNow(event(next, outcome, message, attempt.intent()));
+            writer.appendAllNow(found.stream().map(Ending::event).toList());
+        } catch (RuntimeException notAllOnRecord) {
+            for (Ending one : found) {
+                moved += endAlone(one) && counted.add(one.from().id()) ? 1 : 0;
+            }
+            return moved;
+        }
+        for (Ending one : found) {
+            // Under the server's lock (or, for one VPS.org took, the following lock) no other tracker moves it, and no
+            // request moves an operation VPS.org took; were it moved meanwhile, its end is already on record. Unflushed
+            // (ADR 0083): a move lost in a crash leaves it open with its end on record, which the next look closes.
+            moved += operations.updateUnflushed(one.from(), one.next()) && counted.add(one.from().id()) ? 1 : 0;
+        }
+        return moved;
+    }
+
+    /** One end written on its own, unless it is on record already. */
+    private boolean endAlone(Ending one) {
+        try {
+            Optional<AuditEvent> recorded = recordedEnd(one.from());
+            if (recorded.isPresent()) {
+                return closeAsRecorded(one.from(), recorded.get());
+            }
+            writer.appendNow(one.event());
         } catch (RuntimeException historyUnavailable) {
             return false; // nothing is ended without its event on record: the next round tries again
         }
-        // Under the server's lock (or, for one VPS.org took, the following lock) no other tracker moves it, and no
-        // request moves an operation VPS.org took; were it moved meanwhile, its end is already on record. Unflushed
-        // (ADR 0083): a move lost in a crash leaves it open with its end on record, which the next look closes.
-        return operations.updateUnflushed(from, next);
+        return operations.updateUnflushed(one.from(), one.next());
     }
 
     /** An end whose event a previous look (or the request) wrote but whose operation was never moved. */
@@ -461,10 +518,12 @@ public final class TrackOperationsService {
      */
     private final class AttemptEvents {
         private final RecoveryOperation operation;
+        private final ServerView view;
         private Optional<AuditEvent> intent;
 
-        AttemptEvents(RecoveryOperation operation) {
+        AttemptEvents(RecoveryOperation operation, ServerView view) {
             this.operation = operation;
+            this.view = view;
         }
 
         Optional<AuditEvent> intent() {

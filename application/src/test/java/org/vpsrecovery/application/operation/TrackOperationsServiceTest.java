@@ -7,6 +7,7 @@ import static org.vpsrecovery.application.PlatformFixture.WEB;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -276,6 +277,69 @@ class TrackOperationsServiceTest {
     }
 
     /** The fixture's history, counting its reads. */
+    /**
+     * ADR 0116: the ends found under one hold of the lock are appended together (one statement and one flush in
+     * PostgreSQL), and every one of them is on record before any of their operations is closed.
+     */
+    @Test
+    void theEndsFoundUnderOneHoldAreAppendedTogetherBeforeAnyOfTheirOperationsIsClosed() {
+        List<CallContext> creates = List.of(create("one"), create("two"), create("three"));
+        List<String> appends = new ArrayList<>();
+        ForwardingAuditHistory history = new ForwardingAuditHistory(platform.history) {
+            @Override
+            public RecordedAuditEvent append(AuditEvent event) {
+                appends.add(event.outcome().kind().name());
+                return super.append(event);
+            }
+
+            @Override
+            public List<RecordedAuditEvent> appendAll(List<AuditEvent> events) {
+                appends.add(events.size() + " together");
+                assertThat(creates).as("no operation closed before its end is on record")
+                        .allSatisfy(context -> assertThat(stateOf(context)).isEqualTo(OperationState.IN_PROGRESS));
+                List<RecordedAuditEvent> written = new ArrayList<>();
+                events.forEach(event -> written.add(super.append(event)));
+                return written;
+            }
+        };
+        TrackOperationsService together = trackerOver(platform.operations, history, new AuditWriter(history));
+        platform.provider.finishCreations();
+        platform.clock.advance(Duration.ofSeconds(10));
+
+        assertThat(together.tick()).isEqualTo(3);
+
+        assertThat(appends).containsExactly("3 together");
+        assertThat(creates).allSatisfy(context -> {
+            assertThat(stateOf(context)).isEqualTo(OperationState.COMPLETED);
+            assertThat(outcomes(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED,
+                    Outcome.Kind.COMPLETED);
+        });
+    }
+
+    /** An append of the ends that fails leaves them to be written one at a time, each looked for first. */
+    @Test
+    void endsWhoseAppendTogetherFailsAreWrittenOneAtATimeAndNoneTwice() {
+        List<CallContext> creates = List.of(create("one"), create("two"));
+        ForwardingAuditHistory history = new ForwardingAuditHistory(platform.history) {
+            @Override
+            public List<RecordedAuditEvent> appendAll(List<AuditEvent> events) {
+                // The first lands, then the store fails: the caller cannot tell which are on record.
+                super.append(events.getFirst());
+                throw new IllegalStateException("database unavailable");
+            }
+        };
+        TrackOperationsService together = trackerOver(platform.operations, history, new AuditWriter(history));
+        platform.provider.finishCreations();
+        platform.clock.advance(Duration.ofSeconds(10));
+
+        assertThat(together.tick()).isEqualTo(2);
+
+        assertThat(creates).allSatisfy(context -> {
+            assertThat(stateOf(context)).isEqualTo(OperationState.COMPLETED);
+            assertThat(finalOutcomes(context)).containsExactly(Outcome.Kind.COMPLETED);
+        });
+    }
+
     private final class CountedReads extends ForwardingAuditHistory {
         int reads;
 

@@ -30,6 +30,20 @@ public interface AuditHistory {
      */
     RecordedAuditEvent append(AuditEvent event);
 
+    /**
+     * Appends {@code events} durably in their order and returns them as stored. A store may write them as one batch,
+     * all or none (the PostgreSQL history: one statement, one flush); this default appends them one at a time, so a
+     * failure may leave the first ones written. A caller that must not write one twice looks for it before trying
+     * again, as after any append whose answer was lost.
+     */
+    default List<RecordedAuditEvent> appendAll(List<AuditEvent> events) {
+        List<RecordedAuditEvent> written = new ArrayList<>(events.size());
+        for (AuditEvent event : events) {
+            written.add(append(event));
+        }
+        return List.copyOf(written);
+    }
+
     /** Events matching the query, newest (highest sequence) first, at most {@code query.limit()}. */
     List<RecordedAuditEvent> query(AuditQuery query);
 

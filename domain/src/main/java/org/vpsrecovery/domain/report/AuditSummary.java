@@ -1,10 +1,13 @@
 package org.vpsrecovery.domain.report;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.common.ReasonCode;
@@ -63,6 +66,14 @@ public record AuditSummary(SummaryQuery query, List<Count> counts, List<ReasonCo
             throw new IllegalArgumentException("provider failures are some of the provider calls");
         }
     }
+
+    /**
+     * The outcomes whose reasons a summary reads: the rejections ranked by reason, and the provider's answers and
+     * failures ({@link #isProviderAnswer}). The day counts by reason keep only these (V51, ADR 0116); a summary's
+     * reasons of any other outcome would read nothing there.
+     */
+    public static final Set<Outcome.Kind> REASONS_READ = Collections.unmodifiableSet(EnumSet.of(Outcome.Kind.REJECTED,
+            Outcome.Kind.SUBMITTED, Outcome.Kind.FAILED, Outcome.Kind.UNRESOLVED));
 
     /**
      * Whether events of this kind and reason are the immediate answer to one call to VPS.org: it took
