@@ -37,6 +37,11 @@ import org.vpsrecovery.domain.webhook.WebhookEventType;
  * outside the lock (ADR 0102): the batch is durable before this returns, as before, and the other instance waits on
  * the head one flush less. A writer alone keeps the one statement whose commit waits for the flush.
  *
+ * <p>While another writer was seen lately, a batch without webhook deliveries is chained by the database instead: one
+ * statement locks the head, hashes the batch over Java's encodings after the sequence and inserts it, so the head is
+ * never held over a round trip to this JVM (ADR 0115). Batches with deliveries keep the ways above: their messages
+ * carry the sequence, built here.
+ *
  * <p>Hand-written JDBC on purpose (ADR 0030): the row lock, the set-based insert of the whole batch
  * with the head's move, and the outbox all share one connection and one statement, which a
  * Micronaut Data repository (a connection per call, an entity per row) cannot express. Used by one
