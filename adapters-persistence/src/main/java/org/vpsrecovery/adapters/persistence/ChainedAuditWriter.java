@@ -37,6 +37,11 @@ import org.vpsrecovery.domain.webhook.WebhookEventType;
  * outside the lock (ADR 0102): the batch is durable before this returns, as before, and the other instance waits on
  * the head one flush less. A writer alone keeps the one statement whose commit waits for the flush.
  *
+ * <p>While another writer was seen lately, a batch without webhook deliveries is chained by the database instead: one
+ * statement locks the head, hashes the batch over Java's encodings after the sequence and inserts it, so the head is
+ * never held over a round trip to this JVM (ADR 0115). Batches with deliveries keep the ways above: their messages
+ * carry the sequence, built here.
+ *
  * <p>Hand-written JDBC on purpose (ADR 0030): the row lock, the set-based insert of the whole batch
  * with the head's move, and the outbox all share one connection and one statement, which a
  * Micronaut Data repository (a connection per call, an entity per row) cannot express. Used by one
@@ -84,6 +89,56 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
     // transaction rolls back.
     private static final String INSERT_AFTER_HEAD_COMMIT_AND_FLUSH = INSERT_AFTER_HEAD + ";\nCOMMIT;\n" + FLUSH;
 
+    // A batch that causes no webhook delivery, while another writer may be waiting on the head: the head locked, the
+    // batch chained after it with sha256() over Java's encodings (AuditChain.encodingAfterSequence; SQL adds only the
+    // header line and the sequence's, ASCII), the rows inserted and the head moved, all in one statement (ADR 0115).
+    // The head's lock is then held for the statement's execution and its commit only, never over a round trip to this
+    // JVM; a wait for another instance's hold is inside the statement, and READ COMMITTED's FOR UPDATE returns the
+    // head as that instance committed it. The encodings and rows are in the batch's order (WITH ORDINALITY).
+    private static final String INSERT_HASHED_AFTER_LOCKED_HEAD = """
+            WITH RECURSIVE locked AS MATERIALIZED (
+                SELECT last_sequence, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE),
+            batch AS MATERIALIZED (
+                SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                    ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[]) WITH ORDINALITY
+                    AS b(occurred_at, team, request_id, operation, server_id, resource_type, resource_id, outcome_kind,
+                    outcome_reason, outcome_cause, provider_status, detail, encoding, n)),
+            chain (n, sequence, previous_hash, hash) AS (
+                SELECT 0::bigint, last_sequence, NULL::bytea, last_hash FROM locked
+                UNION ALL
+                SELECT b.n, c.sequence + 1, c.hash,
+                    sha256(c.hash || convert_to('{format}' || chr(10) || length((c.sequence + 1)::text) || ':'
+                        || (c.sequence + 1)::text || chr(10), 'UTF8') || b.encoding)
+                FROM chain c JOIN batch b ON b.n = c.n + 1),
+            inserted AS (
+                INSERT INTO audit_event (sequence, occurred_at, team, request_id, operation, server_id,
+                    resource_type, resource_id, outcome_kind, outcome_reason, outcome_cause, provider_status,
+                    detail, previous_hash, hash)
+                SELECT c.sequence, b.occurred_at::timestamptz, b.team, b.request_id, b.operation, b.server_id::bigint,
+                    b.resource_type, b.resource_id::bigint, b.outcome_kind, b.outcome_reason, b.outcome_cause,
+                    b.provider_status::smallint, b.detail::jsonb, c.previous_hash, c.hash
+                FROM chain c JOIN batch b ON b.n = c.n
+                RETURNING 1),
+            chain_end AS (
+                SELECT sequence, hash FROM chain ORDER BY n DESC LIMIT 1),
+            moved AS (
+                UPDATE audit_chain_head h SET last_sequence = e.sequence, last_hash = e.hash
+                FROM chain_end e WHERE h.id = 1
+                RETURNING 1)
+            SELECT l.last_sequence, l.last_hash, (SELECT count(*) FROM inserted), (SELECT count(*) FROM moved),
+                e.sequence, e.hash
+            FROM locked l, chain_end e, (SELECT set_config('synchronous_commit', 'off', true)) AS commit_mode"""
+            .replace("{format}", AuditChain.FORMAT);
+
+    // The hashed statement, its transaction's end and the flush's wait in one round trip (ADR 0102's, 0115): the head
+    // is released at the commit, before the flush. The statement always writes or fails; failed, the server skips
+    // the rest and the transaction rolls back.
+    private static final String INSERT_HASHED_COMMIT_AND_FLUSH = INSERT_HASHED_AFTER_LOCKED_HEAD + ";\nCOMMIT;\nSELECT "
+            + ChainHeadRowRepository.WAL_FLUSHED_TO_HERE + " WHERE current_setting('synchronous_commit') <> 'off'";
+
+    /** Columns of INSERT_HASHED_AFTER_LOCKED_HEAD's batch given as text: the event's, without sequence and hashes. */
+    private static final int EVENT_COLUMN_COUNT = 12;
+
     private static final int COLUMN_COUNT = 15;
 
     // How long after a batch last found the head moved by another writer the known way still releases the head before
@@ -124,6 +179,12 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
         Head guess = alone ? lastCommitted : null;
         // Until this batch commits, the next one reads the head.
         alone = false;
+        if (othersWritingLately() && batch.stream().noneMatch(event -> WebhookEventType.of(event).isPresent())) {
+            // Another writer may be waiting on the head: the database locks it and chains the batch in one statement,
+            // so the head is not held over a round trip (ADR 0115). Its wait for the head is inside the statement:
+            // whoever queues meanwhile forms the next batch.
+            return writeHashedByTheDatabase(batch);
+        }
         try (Connection connection = dataSource.getConnection()) {
             // The known way: one round trip that writes the batch and commits, or writes nothing when the head moved.
             Chained chained = null;
@@ -177,6 +238,69 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             lastCommitted = chained.head();
             alone = nobodyElse;
             return chained.written();
+        }
+    }
+
+    /** Writes the batch by {@link #INSERT_HASHED_COMMIT_AND_FLUSH}: one round trip, durable when this returns. */
+    private List<RecordedAuditEvent> writeHashedByTheDatabase(List<AuditEvent> batch) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            Head before;
+            Head after;
+            try (PreparedStatement insert = connection.prepareStatement(INSERT_HASHED_COMMIT_AND_FLUSH)) {
+                String[][] columns = new String[EVENT_COLUMN_COUNT][batch.size()];
+                byte[][] encodings = new byte[batch.size()][];
+                for (int row = 0; row < batch.size(); row++) {
+                    AuditEvent event = batch.get(row);
+                    String[] values = columnValues(1, event, ChainHash.GENESIS, ChainHash.GENESIS);
+                    for (int column = 0; column < EVENT_COLUMN_COUNT; column++) {
+                        // columnValues' order: sequence, the event's twelve, previous hash, hash.
+                        columns[column][row] = values[column + 1];
+                    }
+                    encodings[row] = AuditChain.encodingAfterSequence(event);
+                }
+                int parameter = 1;
+                for (int column = 0; column < EVENT_COLUMN_COUNT; column++) {
+                    insert.setArray(parameter++, connection.createArrayOf("text", columns[column]));
+                }
+                insert.setArray(parameter, connection.createArrayOf("bytea", encodings));
+                // execute, not executeQuery: the COMMIT and the flush after the statement are further results.
+                insert.execute();
+                try (ResultSet rs = insert.getResultSet()) {
+                    if (!rs.next()) {
+                        throw new SQLException("the audit chain head row is missing; was migration V1 applied?");
+                    }
+                    before = new Head(rs.getLong(1), ChainHash.of(rs.getBytes(2)));
+                    long inserted = rs.getLong(3);
+                    if (inserted != batch.size() || rs.getLong(4) != 1) {
+                        throw new SQLException("the audit chain took " + inserted + " of " + batch.size() + " events");
+                    }
+                    after = new Head(rs.getLong(5), ChainHash.of(rs.getBytes(6)));
+                }
+                // The statement committed already; this sends nothing unless the driver still sees a transaction.
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                restoreAutoCommitQuietly(connection, e);
+                throw e;
+            }
+            restoreAutoCommitQuietly(connection, null);
+            if (after.sequence() != before.sequence() + batch.size()) {
+                throw new SQLException("the audit chain moved from " + before.sequence() + " to " + after.sequence()
+                        + " for " + batch.size() + " events");
+            }
+            boolean nobodyElse = before.equals(lastCommitted);
+            if (!nobodyElse && lastCommitted != null) {
+                othersSeenAt = System.nanoTime();
+                othersSeen = true;
+            }
+            lastCommitted = after;
+            alone = nobodyElse;
+            List<RecordedAuditEvent> written = new ArrayList<>(batch.size());
+            for (int row = 0; row < batch.size(); row++) {
+                written.add(new RecordedAuditEvent(before.sequence() + 1 + row, batch.get(row)));
+            }
+            return written;
         }
     }
 

@@ -189,8 +189,8 @@ class ChainedAuditWriterFlushTest {
         writer.write(List.of(intent("c")));
         writer.write(List.of(intent("f")));
 
-        // The writer knows the head again; the other instance was busy a moment ago, so the known way commits
-        // unflushed and waits for the flush after the head's lock (ADR 0102).
+        // The other instance was busy a moment ago, so the batch commits unflushed and waits for the flush after the
+        // head's lock (ADR 0102); being without deliveries, it is the database-hashed statement (ADR 0115).
         List<WalRecord> known = writeAndReadFromItsCommit(database, writer, List.of(intent("d"), intent("e")));
         assertThat(known).as("the batch's commit is on disk").isNotEmpty();
         assertThat(messageFollows(known)).as("the writer's flushed message follows the commit: %s", known).isTrue();

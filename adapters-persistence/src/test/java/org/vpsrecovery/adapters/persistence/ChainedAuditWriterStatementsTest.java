@@ -249,17 +249,22 @@ class ChainedAuditWriterStatementsTest {
         assertThat(observed.takeAll()).containsExactly("prepare WITH", "begin", "prepare SELECT", "prepare WITH", "commit");
         assertThat(written).extracting(RecordedAuditEvent::sequence).containsExactly(4L);
 
-        // The next batch takes the lock again and finds the head where this writer left it; after that it knows the
-        // head, but another writer was busy a moment ago and may be waiting on it: the known way runs in a
-        // transaction its round trip ends, so that the commit can release the head before the flush (ADR 0102).
-        first.write(List.of(intent("e")));
+        // The next batch with deliveries takes the lock again and finds the head where this writer left it; after
+        // that it knows the head, but another writer was busy a moment ago and may be waiting on it: the known way
+        // runs in a transaction its round trip ends, so that the commit can release the head before the flush (ADR
+        // 0102). A batch without deliveries meanwhile is hashed by the database in one statement that locks the head
+        // itself (ADR 0115; ChainHashedByTheDatabaseTest), whether or not the head is where this writer left it.
+        first.write(List.of(submitted("e")));
         assertThat(observed.takeAll()).containsExactly("begin", "prepare SELECT", "prepare WITH", "commit");
-        List<RecordedAuditEvent> known = first.write(List.of(intent("f")));
+        List<RecordedAuditEvent> known = first.write(List.of(submitted("f")));
         assertThat(observed.takeAll()).containsExactly("begin", "prepare WITH", "commit");
         assertThat(known).extracting(RecordedAuditEvent::sequence).containsExactly(6L);
-        assertThat(deliveredSequences(database.dataSource())).containsExactly(1L, 2L, 3L, 4L);
+        List<RecordedAuditEvent> hashed = first.write(List.of(intent("g")));
+        assertThat(observed.takeAll()).containsExactly("begin", "prepare WITH", "commit");
+        assertThat(hashed).extracting(RecordedAuditEvent::sequence).containsExactly(7L);
+        assertThat(deliveredSequences(database.dataSource())).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
         ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
         assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
-        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(6L);
+        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(7L);
     }
 }

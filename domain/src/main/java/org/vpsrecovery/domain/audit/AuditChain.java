@@ -58,11 +58,29 @@ public final class AuditChain {
         if (sequence <= 0) {
             throw new IllegalArgumentException("sequence must be positive");
         }
-        Instant at = storedInstant(event.occurredAt());
-        long micros = Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000L);
         Encoder out = new Encoder();
         out.header();
         out.field(Long.toString(sequence));
+        fieldsAfterSequence(out, event);
+        return out.bytes();
+    }
+
+    /**
+     * The canonical encoding's bytes after its sequence field: {@link #canonicalEncoding} is the header line, the
+     * sequence's field ({@code <length>:<decimal digits>\n}, ASCII), then exactly these. A writer that learns the
+     * sequence only where the chain's head is locked (in the database, ADR 0115) adds those two ASCII lines there and
+     * hashes these bytes as they are: one encoder, the format unchanged.
+     */
+    public static byte[] encodingAfterSequence(AuditEvent event) {
+        Objects.requireNonNull(event, "event");
+        Encoder out = new Encoder();
+        fieldsAfterSequence(out, event);
+        return out.bytes();
+    }
+
+    private static void fieldsAfterSequence(Encoder out, AuditEvent event) {
+        Instant at = storedInstant(event.occurredAt());
+        long micros = Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000L);
         out.field(Long.toString(micros));
         out.field(event.team().value());
         out.field(event.requestId().value());
@@ -81,7 +99,6 @@ public final class AuditChain {
             out.field(key);
             out.field(value);
         });
-        return out.bytes();
     }
 
     private static MessageDigest sha256() {

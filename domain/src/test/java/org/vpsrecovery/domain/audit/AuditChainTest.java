@@ -50,6 +50,17 @@ class AuditChainTest {
     }
 
     @Test
+    void theEncodingAfterTheSequenceIsTheCanonicalEncodingWithoutItsHeaderAndSequenceLines() {
+        // A writer that learns the sequence in the database adds these two ASCII lines there (ADR 0115).
+        for (long sequence : new long[] {1, 9, 10, 1_234_567_890_123L}) {
+            String lines = AuditChain.FORMAT + "\n" + Long.toString(sequence).length() + ":" + sequence + "\n";
+            byte[] expected = (lines + new String(AuditChain.encodingAfterSequence(FAILED), StandardCharsets.UTF_8))
+                    .getBytes(StandardCharsets.UTF_8);
+            assertThat(AuditChain.canonicalEncoding(sequence, FAILED)).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void absentFieldsAreMarkedSoTheyCannotBeConfusedWithText() {
         AuditEvent accepted = new AuditEvent(Instant.parse("2026-01-15T10:00:00Z"), new TeamId("blue"),
                 new RequestId("r"), Operation.DELETE_BACKUP, Optional.empty(), Optional.empty(),
