@@ -1,0 +1,65 @@
+package org.vpsrecovery.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
+
+import io.micronaut.http.netty.channel.EventLoopGroupRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollSocketChannel;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.simulator.SimulatorOptions;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/**
+ * The service as deployed runs its HTTP server's loops on Netty's native epoll transport where it loads (Linux
+ * x86-64; ADR 0118): fewer system calls per request than NIO. Elsewhere Micronaut falls back to NIO, so the test only
+ * runs where epoll is available. The VPS.org client keeps its own loops on NIO (ADR 0118: not measured enough).
+ */
+class NativeTransportEndToEndTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.empty();
+
+    static VpsOrgSimulator simulator;
+    static RunningPlatform platform;
+
+    @BeforeAll
+    static void start() {
+        assumeThat(Epoll.isAvailable()).as("Netty's epoll transport loads here").isTrue();
+        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
+        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (platform != null) {
+            platform.close();
+            simulator.close();
+        }
+    }
+
+    @Test
+    void theServersLoopsAreEpollLoopsAndTheListIsAnswered() throws Exception {
+        assertThat(platform.send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null).status()).isEqualTo(200);
+
+        EventLoopGroup serverLoops = platform.context.getBean(EventLoopGroupRegistry.class).getDefaultEventLoopGroup();
+        assertThat(acceptsAnEpollChannel(serverLoops)).as("an epoll channel registers on the server's loops").isTrue();
+    }
+
+    /** An epoll channel registers only on a loop of the epoll transport; NIO's refuses it. */
+    private static boolean acceptsAnEpollChannel(EventLoopGroup loops) throws InterruptedException {
+        EpollSocketChannel channel = new EpollSocketChannel();
+        boolean registered = loops.register(channel).await().isSuccess();
+        if (registered) {
+            channel.close().await();
+        }
+        return registered;
+    }
+}
