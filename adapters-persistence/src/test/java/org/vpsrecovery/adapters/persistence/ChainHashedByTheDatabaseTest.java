@@ -3,15 +3,11 @@ package org.vpsrecovery.adapters.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,54 +52,6 @@ class ChainHashedByTheDatabaseTest {
 
     private static final Instant T0 = Instant.parse("2026-12-04T09:00:00Z");
 
-    /** The statements one writer's connections prepared (their first two words), and its transactions and commits. */
-    private static final class ObservedCalls {
-        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
-
-        DataSource around(DataSource real) {
-            return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
-                    (proxy, method, args) -> {
-                        Object result = invoke(real, method, args);
-                        return method.getName().equals("getConnection") ? observed((Connection) result) : result;
-                    });
-        }
-
-        private Connection observed(Connection real) {
-            return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-                    (proxy, method, args) -> {
-                        switch (method.getName()) {
-                            case "prepareStatement" -> {
-                                String[] words = ((String) args[0]).strip().split("\\s+");
-                                calls.add("prepare " + words[0] + " " + words[1]);
-                            }
-                            case "setAutoCommit" -> {
-                                if (!(Boolean) args[0]) {
-                                    calls.add("begin");
-                                }
-                            }
-                            case "commit" -> calls.add("commit");
-                            default -> { }
-                        }
-                        return invoke(real, method, args);
-                    });
-        }
-
-        private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
-            try {
-                return method.invoke(target, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        }
-
-        List<String> takeAll() {
-            synchronized (calls) {
-                List<String> taken = List.copyOf(calls);
-                calls.clear();
-                return taken;
-            }
-        }
-    }
 
     private static AuditEvent intent(String request) {
         return new AuditEvent(T0, new TeamId("blue"), new RequestId(request), Operation.CREATE_SNAPSHOT,
@@ -141,7 +89,7 @@ class ChainHashedByTheDatabaseTest {
     void aBatchWithoutDeliveriesWaitsForAnotherInstancesHoldOnTheHeadInsideItsOneStatementAndChainsAfterIt()
             throws Exception {
         TestDatabase database = DATABASE.anotherMigrated();
-        ObservedCalls observed = new ObservedCalls();
+        ObservedWriterCalls observed = new ObservedWriterCalls(2);
         ChainedAuditWriter writer = contended(observed.around(database.dataSource()));
         observed.takeAll();
         ChainHash otherInstancesHead = AuditChain.link(ChainHash.GENESIS, 99, intent("stand-in"));
@@ -183,7 +131,7 @@ class ChainHashedByTheDatabaseTest {
     @Test
     void theDatabasesHashesAreJavasForAwkwardEventsAcrossASequencesNewDigit() throws Exception {
         TestDatabase database = DATABASE.anotherMigrated();
-        ObservedCalls observed = new ObservedCalls();
+        ObservedWriterCalls observed = new ObservedWriterCalls(2);
         ChainedAuditWriter writer = contended(observed.around(database.dataSource()));
         observed.takeAll();
         Map<String, String> large = new HashMap<>();
@@ -228,7 +176,7 @@ class ChainHashedByTheDatabaseTest {
     @Test
     void aRefusedEventWritesNothingOfItsHashedBatchAndTheHeadStays() throws Exception {
         TestDatabase database = DATABASE.anotherMigrated();
-        ObservedCalls observed = new ObservedCalls();
+        ObservedWriterCalls observed = new ObservedWriterCalls(2);
         ChainedAuditWriter writer = contended(observed.around(database.dataSource()));
         observed.takeAll();
         // PostgreSQL refuses a NUL in text: the statement fails after the head's lock was taken.

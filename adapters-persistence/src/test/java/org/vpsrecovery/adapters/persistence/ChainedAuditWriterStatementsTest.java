@@ -2,15 +2,12 @@ package org.vpsrecovery.adapters.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,65 +47,6 @@ class ChainedAuditWriterStatementsTest {
 
     private static final Instant T0 = Instant.parse("2026-12-02T09:00:00Z");
 
-    /** The JDBC calls one writer's connections saw: statements prepared, transactions opened, commits. */
-    private static final class ObservedCalls {
-        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
-        /** At each {@code commit()}, the events another session already saw (null when not asked to look). */
-        final List<Long> visibleAtCommit = Collections.synchronizedList(new ArrayList<>());
-        private DataSource outside;
-
-        /** Looks, from a session of {@code other}, at what was committed each time the writer calls commit(). */
-        ObservedCalls lookingFrom(DataSource other) {
-            this.outside = other;
-            return this;
-        }
-
-        DataSource around(DataSource real) {
-            return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
-                    (proxy, method, args) -> {
-                        Object result = invoke(real, method, args);
-                        return method.getName().equals("getConnection") ? observed((Connection) result) : result;
-                    });
-        }
-
-        private Connection observed(Connection real) {
-            return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-                    (proxy, method, args) -> {
-                        switch (method.getName()) {
-                            case "prepareStatement" -> calls.add("prepare " + ((String) args[0]).strip().split("\\s+")[0]);
-                            case "setAutoCommit" -> {
-                                if (!(Boolean) args[0]) {
-                                    calls.add("begin");
-                                }
-                            }
-                            case "commit" -> {
-                                calls.add("commit");
-                                if (outside != null) {
-                                    visibleAtCommit.add(eventsIn(outside));
-                                }
-                            }
-                            default -> { }
-                        }
-                        return invoke(real, method, args);
-                    });
-        }
-
-        private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
-            try {
-                return method.invoke(target, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        }
-
-        List<String> takeAll() {
-            synchronized (calls) {
-                List<String> taken = List.copyOf(calls);
-                calls.clear();
-                return taken;
-            }
-        }
-    }
 
     private static AuditEvent submitted(String request) {
         return new AuditEvent(T0, new TeamId("blue"), new RequestId(request), Operation.CREATE_SNAPSHOT,
@@ -130,14 +68,6 @@ class ChainedAuditWriterStatementsTest {
         }
     }
 
-    private static long eventsIn(DataSource dataSource) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT count(*) FROM audit_event")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
     private static List<Long> deliveredSequences(DataSource dataSource) throws SQLException {
         List<Long> sequences = new ArrayList<>();
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
@@ -153,7 +83,7 @@ class ChainedAuditWriterStatementsTest {
     void aWriterThatKnowsTheHeadWritesABatchAndItsDeliveriesAsOneStatementCommittedOnItsOwn() throws Exception {
         TestDatabase database = DATABASE.anotherMigrated();
         subscribeBlueToSubmissions(database.dataSource());
-        ObservedCalls observed = new ObservedCalls();
+        ObservedWriterCalls observed = new ObservedWriterCalls(1);
         ChainedAuditWriter writer = new ChainedAuditWriter(observed.around(database.dataSource()),
                 new WebhookOutbox(new PlainTextWebhookFormat()));
 
@@ -183,7 +113,7 @@ class ChainedAuditWriterStatementsTest {
     void theLockedWayCommitsInItsStatementsRoundTripTheLockHeldOneRoundTripLess() throws Exception {
         TestDatabase database = DATABASE.anotherMigrated();
         subscribeBlueToSubmissions(database.dataSource());
-        ObservedCalls observed = new ObservedCalls().lookingFrom(database.dataSource());
+        ObservedWriterCalls observed = new ObservedWriterCalls(1).lookingFrom(database.dataSource());
         ChainedAuditWriter writer = new ChainedAuditWriter(observed.around(database.dataSource()),
                 new WebhookOutbox(new PlainTextWebhookFormat()));
 
@@ -202,7 +132,7 @@ class ChainedAuditWriterStatementsTest {
         // ... and the connections the pool got back were idle in autocommit: the third goes the known way alone.
         writer.write(List.of(intent("c")));
         assertThat(observed.takeAll()).containsExactly("prepare WITH");
-        assertThat(eventsIn(database.dataSource())).isEqualTo(4L);
+        assertThat(ObservedWriterCalls.eventsIn(database.dataSource())).isEqualTo(4L);
         assertThat(deliveredSequences(database.dataSource())).containsExactly(2L, 3L);
         ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
         assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
@@ -221,7 +151,7 @@ class ChainedAuditWriterStatementsTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.write(List.of(intent("a"), refused)))
                 .isInstanceOf(SQLException.class);
 
-        assertThat(eventsIn(database.dataSource())).isZero();
+        assertThat(ObservedWriterCalls.eventsIn(database.dataSource())).isZero();
         // Nothing committed, the lock released: the writer goes on from the genesis.
         assertThat(writer.write(List.of(intent("b")))).extracting(RecordedAuditEvent::sequence).containsExactly(1L);
         ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
@@ -234,7 +164,7 @@ class ChainedAuditWriterStatementsTest {
             throws Exception {
         TestDatabase database = DATABASE.anotherMigrated();
         subscribeBlueToSubmissions(database.dataSource());
-        ObservedCalls observed = new ObservedCalls();
+        ObservedWriterCalls observed = new ObservedWriterCalls(1);
         ChainedAuditWriter first = new ChainedAuditWriter(observed.around(database.dataSource()),
                 new WebhookOutbox(new PlainTextWebhookFormat()));
         ChainedAuditWriter other = new ChainedAuditWriter(database.dataSource(), new WebhookOutbox(new PlainTextWebhookFormat()));
