@@ -33,6 +33,7 @@ public final class MeteredAuditHistory implements AuditHistory {
         return appends.record(() -> history.append(event));
     }
 
+    /** One wait, however many events it writes: the timer counts waits on the history, not events. */
     @Override
     public List<RecordedAuditEvent> appendAll(List<AuditEvent> events) {
         return appends.record(() -> history.appendAll(events));
