@@ -198,8 +198,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                     // The statement committed already; this sends nothing unless the driver still sees a transaction.
                     connection.commit();
                 } catch (SQLException | RuntimeException e) {
-                    rollbackQuietly(connection, e);
-                    restoreAutoCommitQuietly(connection, e);
+                    abandonTransaction(connection, e);
                     throw e;
                 }
             } else if (guess != null) {
@@ -224,19 +223,13 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                     // The statement committed already; this sends nothing unless the driver still sees a transaction.
                     connection.commit();
                 } catch (SQLException | RuntimeException e) {
-                    rollbackQuietly(connection, e);
-                    restoreAutoCommitQuietly(connection, e);
+                    abandonTransaction(connection, e);
                     throw e;
                 }
             }
             // Committed: the callers are told so even if the connection fails now (the pool discards it).
             restoreAutoCommitQuietly(connection, null);
-            if (!nobodyElse && lastCommitted != null) {
-                othersSeenAt = System.nanoTime();
-                othersSeen = true;
-            }
-            lastCommitted = chained.head();
-            alone = nobodyElse;
+            committed(chained.head(), nobodyElse);
             return chained.written();
         }
     }
@@ -280,8 +273,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                 // The statement committed already; this sends nothing unless the driver still sees a transaction.
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(connection, e);
-                restoreAutoCommitQuietly(connection, e);
+                abandonTransaction(connection, e);
                 throw e;
             }
             restoreAutoCommitQuietly(connection, null);
@@ -289,19 +281,29 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                 throw new SQLException("the audit chain moved from " + before.sequence() + " to " + after.sequence()
                         + " for " + batch.size() + " events");
             }
-            boolean nobodyElse = before.equals(lastCommitted);
-            if (!nobodyElse && lastCommitted != null) {
-                othersSeenAt = System.nanoTime();
-                othersSeen = true;
-            }
-            lastCommitted = after;
-            alone = nobodyElse;
+            committed(after, before.equals(lastCommitted));
             List<RecordedAuditEvent> written = new ArrayList<>(batch.size());
             for (int row = 0; row < batch.size(); row++) {
                 written.add(new RecordedAuditEvent(before.sequence() + 1 + row, batch.get(row)));
             }
             return written;
         }
+    }
+
+    /** Notes a committed batch's head, and whether the head it followed was this writer's own last one. */
+    private void committed(Head head, boolean nobodyElse) {
+        if (!nobodyElse && lastCommitted != null) {
+            othersSeenAt = System.nanoTime();
+            othersSeen = true;
+        }
+        lastCommitted = head;
+        alone = nobodyElse;
+    }
+
+    /** A failed transaction: rolled back and the connection left in auto-commit, the failure's cause kept. */
+    private static void abandonTransaction(Connection connection, Exception cause) {
+        rollbackQuietly(connection, cause);
+        restoreAutoCommitQuietly(connection, cause);
     }
 
     /** Whether another writer moved the head within the last {@link #OTHERS_WRITING_LATELY}: it may be waiting on it now. */
