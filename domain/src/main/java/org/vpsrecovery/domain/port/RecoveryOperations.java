@@ -69,6 +69,19 @@ public interface RecoveryOperations {
 
     Optional<RecoveryOperation> find(OperationId id);
 
+    /**
+     * Each of {@code ids} as {@link #find} answers it now, by id; those not stored are left out. At most
+     * {@value #MAX_PAGE} ids. A store may read them all at once; the default finds them one at a time.
+     */
+    default Map<OperationId, RecoveryOperation> findAll(java.util.Collection<OperationId> ids) {
+        requirePage(Math.max(1, ids.size()));
+        Map<OperationId, RecoveryOperation> found = new java.util.LinkedHashMap<>();
+        for (OperationId id : ids) {
+            find(id).ifPresent(operation -> found.put(id, operation));
+        }
+        return found;
+    }
+
     /** Newest first; empty filters mean any. At most {@code limit} (1-{@value #MAX_PAGE}). */
     List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server, Optional<OperationState> state,
                                  int limit);

@@ -17,6 +17,10 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
 
     Optional<OperationRow> findById(UUID id);
 
+    /** Several operations by id in one statement (the primary key); the ids as text, which the driver binds as an array. */
+    @Query("SELECT * FROM recovery_operation WHERE id = ANY(CAST(:ids AS uuid[]))")
+    List<OperationRow> findByIds(String[] ids);
+
     /**
      * A new operation without an approval, its commit not waiting for the write-ahead log's flush (ADR 0084): the
      * durable intent appended next flushes it. The setting is local to the statement's own transaction.

@@ -113,6 +113,19 @@ public final class OperationRows implements RecoveryOperations {
         return rows.findById(id.value()).map(OperationRows::toDomain);
     }
 
+    /** One statement for all of them (the tracker's re-read of a hold's operations, ADR 0120). */
+    @Override
+    public Map<OperationId, RecoveryOperation> findAll(java.util.Collection<OperationId> ids) {
+        RecoveryOperations.requirePage(Math.max(1, ids.size()));
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<OperationId, RecoveryOperation> found = new LinkedHashMap<>();
+        rows.findByIds(ids.stream().map(OperationId::toString).toArray(String[]::new)).stream().map(OperationRows::toDomain)
+                .forEach(operation -> found.put(operation.id(), operation));
+        return found;
+    }
+
     @Override
     public List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server, Optional<OperationState> state,
                                         int limit) {

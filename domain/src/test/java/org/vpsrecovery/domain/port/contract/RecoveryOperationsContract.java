@@ -53,6 +53,22 @@ public abstract class RecoveryOperationsContract {
     }
 
     @Test
+    void severalAreFoundAtOnceEachAsFindAnswersAndTheUnknownOnesLeftOut() {
+        RecoveryOperations operations = emptyOperations();
+        RecoveryOperation first = create(BLUE, WEB, T0);
+        RecoveryOperation second = create(GREEN, DB, T0.plusSeconds(1));
+        operations.add(first);
+        operations.add(second);
+        RecoveryOperation taken = first.taken(Optional.of(ResourceRef.of(new SnapshotId(803))), T0.plusSeconds(2), "took");
+        assertThat(operations.update(first, taken)).isTrue();
+        OperationId unknown = OperationId.random();
+
+        assertThat(operations.findAll(List.of(first.id(), unknown, second.id())))
+                .containsOnly(java.util.Map.entry(first.id(), taken), java.util.Map.entry(second.id(), second));
+        assertThat(operations.findAll(List.of())).isEmpty();
+    }
+
+    @Test
     void anUnflushedAddStoresAsAnAddAndRefusesAnIdAlreadyStored() {
         RecoveryOperations operations = emptyOperations();
         RecoveryOperation create = create(BLUE, WEB, T0);
