@@ -107,6 +107,20 @@ public interface RecoveryOperations {
     List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at);
 
     /**
+     * The live restores ({@link #liveRestores}) restoring {@code target} or reading {@code source}, each once, newest
+     * first (then by id): what a delete's check reads of both (ADR 0120). A store may read them in one statement; the
+     * default reads both.
+     */
+    default List<RecoveryOperation> liveRestoresOfServerOrPoint(ServerId target, ResourceRef source, Instant at) {
+        Map<OperationId, RecoveryOperation> both = new java.util.LinkedHashMap<>();
+        java.util.stream.Stream.concat(liveRestores(Optional.of(target), Optional.empty(), at).stream(),
+                        liveRestores(Optional.empty(), Optional.of(source), at).stream())
+                .forEach(restore -> both.putIfAbsent(restore.id(), restore));
+        return both.values().stream().sorted(java.util.Comparator.comparing(RecoveryOperation::acceptedAt).reversed()
+                .thenComparing(restore -> restore.id().toString())).toList();
+    }
+
+    /**
      * Every operation about one of {@code points} (its resource), oldest first: the create that made a
      * point (whose request id names who asked for it) and the deletes and restores of it.
      */

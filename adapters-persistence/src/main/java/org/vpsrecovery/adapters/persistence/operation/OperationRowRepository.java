@@ -109,6 +109,15 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
     List<OperationRow> liveRestores(@Nullable Long serverId, @Nullable String resourceType, @Nullable Long resourceId,
                                     Instant at);
 
+    /** The restore holds in force at {@code at} on the server or reading the point: both of a delete's in one. */
+    @Query("""
+            SELECT * FROM recovery_operation
+            WHERE kind IN ('RESTORE_SNAPSHOT', 'RESTORE_SERVER_FROM_BACKUP')
+              AND state IN ('accepted', 'in_progress', 'unresolved', 'awaiting_safety_snapshot') AND deadline > :at
+              AND (server_id = :serverId OR (resource_type = :resourceType AND resource_id = :resourceId))
+            ORDER BY accepted_at DESC, id""")
+    List<OperationRow> liveRestoresOfServerOrPoint(long serverId, String resourceType, long resourceId, Instant at);
+
     @Query("""
             SELECT * FROM recovery_operation
             WHERE state IN ('accepted', 'in_progress', 'unresolved') AND next_check_at <= :dueBy

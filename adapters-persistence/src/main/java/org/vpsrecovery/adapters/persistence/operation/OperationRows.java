@@ -162,6 +162,12 @@ public final class OperationRows implements RecoveryOperations {
     }
 
     @Override
+    public List<RecoveryOperation> liveRestoresOfServerOrPoint(ServerId target, ResourceRef source, Instant at) {
+        return rows.liveRestoresOfServerOrPoint(target.value(), source.type().name(), source.id(), at)
+                .stream().map(OperationRows::toDomain).toList();
+    }
+
+    @Override
     public List<RecoveryOperation> about(java.util.Collection<ResourceRef> points) {
         List<RecoveryOperation> found = new ArrayList<>();
         for (ResourceRef.Type type : ResourceRef.Type.values()) {

@@ -291,6 +291,36 @@ public abstract class RecoveryOperationsContract {
     }
 
     @Test
+    void theLiveRestoresOfAServerOrAPointAreBothReadsTogetherEachOnceNewestFirst() {
+        RecoveryOperations operations = emptyOperations();
+        ResourceRef snapshot = ResourceRef.of(new SnapshotId(801));
+        ResourceRef backup = ResourceRef.of(new BackupId(499));
+        // On WEB from its own snapshot 801 (both reads find it), on DB from 801 (the point's), on WEB from a backup
+        // (the server's), on DB from the backup (neither), and one whose window ended (neither).
+        RecoveryOperation webFromPoint = RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("r-1"),
+                Operation.RESTORE_SNAPSHOT, WEB, Optional.of(snapshot), T0, Duration.ofMinutes(15));
+        RecoveryOperation dbFromPoint = RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("r-2"),
+                Operation.RESTORE_SNAPSHOT, DB, Optional.of(snapshot), T0.plusSeconds(2), Duration.ofMinutes(15));
+        RecoveryOperation webFromBackup = RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("r-3"),
+                Operation.RESTORE_SERVER_FROM_BACKUP, WEB, Optional.of(backup), Optional.of(DB), T0.plusSeconds(1),
+                Duration.ofMinutes(15));
+        RecoveryOperation dbFromBackup = RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("r-4"),
+                Operation.RESTORE_SERVER_FROM_BACKUP, DB, Optional.of(backup), Optional.of(WEB), T0.plusSeconds(3),
+                Duration.ofMinutes(15));
+        RecoveryOperation ended = RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("r-5"),
+                Operation.RESTORE_SNAPSHOT, WEB, Optional.of(snapshot), T0.minusSeconds(600), Duration.ofMinutes(5));
+        List.of(webFromPoint, dbFromPoint, webFromBackup, dbFromBackup, ended, create(BLUE, WEB, T0)).forEach(operations::add);
+        Instant at = T0.plusSeconds(60);
+
+        assertThat(operations.liveRestoresOfServerOrPoint(WEB, snapshot, at))
+                .containsExactly(dbFromPoint, webFromBackup, webFromPoint);
+        java.util.Set<RecoveryOperation> eachAlone = new java.util.HashSet<>(operations.liveRestores(Optional.of(WEB),
+                Optional.empty(), at));
+        eachAlone.addAll(operations.liveRestores(Optional.empty(), Optional.of(snapshot), at));
+        assertThat(operations.liveRestoresOfServerOrPoint(WEB, snapshot, at)).containsExactlyInAnyOrderElementsOf(eachAlone);
+    }
+
+    @Test
     void theOperationsAboutSomePointsAreTheirCreatesDeletesAndRestoresOldestFirst() {
         RecoveryOperations operations = emptyOperations();
         ResourceRef made = ResourceRef.of(new SnapshotId(802));
