@@ -225,9 +225,11 @@ public final class TrackOperationsService {
         Set<OperationId> counted = new HashSet<>();
         int moved = 0;
         try {
+            // Re-read under the lock, all in one read: a request of this server may have moved one before we got here.
+            // Within the hold only this tracker moves them (ADR 0120), and every move is over the version read.
+            Map<OperationId, RecoveryOperation> now = operations.findAll(due.stream().map(RecoveryOperation::id).toList());
             for (RecoveryOperation stale : due) {
-                // Re-read under the lock: a request of this server may have moved it before we got here.
-                Optional<RecoveryOperation> current = operations.find(stale.id());
+                Optional<RecoveryOperation> current = Optional.ofNullable(now.get(stale.id()));
                 if (current.isEmpty() || current.get().isFinal()
                         || (takenOnly && !followedWithoutRequestsKeptOut(current.get()))) {
                     continue;

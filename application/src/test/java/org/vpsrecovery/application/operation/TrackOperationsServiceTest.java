@@ -316,6 +316,34 @@ class TrackOperationsServiceTest {
         });
     }
 
+    /** The operations of one hold are read again under the lock in one read, not one read each (ADR 0120). */
+    @Test
+    void theOperationsOfOneHoldAreReadAgainUnderTheLockInOneRead() {
+        List<CallContext> creates = List.of(create("one"), create("two"), create("three"));
+        List<String> reads = new ArrayList<>();
+        RecoveryOperations counted = new EndsFailingOperations() {
+            @Override
+            public Optional<RecoveryOperation> find(OperationId id) {
+                reads.add("one");
+                return super.find(id);
+            }
+
+            @Override
+            public Map<OperationId, RecoveryOperation> findAll(java.util.Collection<OperationId> ids) {
+                reads.add(ids.size() + " at once");
+                return platform.operations.findAll(ids);
+            }
+        };
+        TrackOperationsService tracking = trackerOver(counted, platform.history, new AuditWriter(platform.history));
+        platform.provider.finishCreations();
+        platform.clock.advance(Duration.ofSeconds(10));
+
+        assertThat(tracking.tick()).isEqualTo(3);
+
+        assertThat(reads).containsExactly("3 at once");
+        assertThat(creates).allSatisfy(context -> assertThat(stateOf(context)).isEqualTo(OperationState.COMPLETED));
+    }
+
     /** An append of the ends that fails leaves them to be written one at a time, each looked for first. */
     @Test
     void endsWhoseAppendTogetherFailsAreWrittenOneAtATimeAndNoneTwice() {
@@ -517,7 +545,7 @@ class TrackOperationsServiceTest {
     }
 
     /** The fixture's operations, whose store fails every move to an end while {@link #endsFail} is set. */
-    private final class EndsFailingOperations implements RecoveryOperations {
+    private class EndsFailingOperations implements RecoveryOperations {
         final AtomicBoolean endsFail = new AtomicBoolean();
 
         @Override

@@ -69,6 +69,19 @@ public interface RecoveryOperations {
 
     Optional<RecoveryOperation> find(OperationId id);
 
+    /**
+     * Each of {@code ids} as {@link #find} answers it now, by id; those not stored are left out. At most
+     * {@value #MAX_PAGE} ids. A store may read them all at once; the default finds them one at a time.
+     */
+    default Map<OperationId, RecoveryOperation> findAll(java.util.Collection<OperationId> ids) {
+        requirePage(Math.max(1, ids.size()));
+        Map<OperationId, RecoveryOperation> found = new java.util.LinkedHashMap<>();
+        for (OperationId id : ids) {
+            find(id).ifPresent(operation -> found.put(id, operation));
+        }
+        return found;
+    }
+
     /** Newest first; empty filters mean any. At most {@code limit} (1-{@value #MAX_PAGE}). */
     List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server, Optional<OperationState> state,
                                  int limit);
@@ -92,6 +105,20 @@ public interface RecoveryOperations {
      * first. These are the restore holds (ADR 0026): they live here, in the operations, and nowhere else.
      */
     List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at);
+
+    /**
+     * The live restores ({@link #liveRestores}) restoring {@code target} or reading {@code source}, each once, newest
+     * first (then by id): what a delete's check reads of both (ADR 0120). A store may read them in one statement; the
+     * default reads both.
+     */
+    default List<RecoveryOperation> liveRestoresOfServerOrPoint(ServerId target, ResourceRef source, Instant at) {
+        Map<OperationId, RecoveryOperation> both = new java.util.LinkedHashMap<>();
+        java.util.stream.Stream.concat(liveRestores(Optional.of(target), Optional.empty(), at).stream(),
+                        liveRestores(Optional.empty(), Optional.of(source), at).stream())
+                .forEach(restore -> both.putIfAbsent(restore.id(), restore));
+        return both.values().stream().sorted(java.util.Comparator.comparing(RecoveryOperation::acceptedAt).reversed()
+                .thenComparing(restore -> restore.id().toString())).toList();
+    }
 
     /**
      * Every operation about one of {@code points} (its resource), oldest first: the create that made a

@@ -17,6 +17,10 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
 
     Optional<OperationRow> findById(UUID id);
 
+    /** Several operations by id in one statement (the primary key); the ids as text, which the driver binds as an array. */
+    @Query("SELECT * FROM recovery_operation WHERE id = ANY(CAST(:ids AS uuid[]))")
+    List<OperationRow> findByIds(String[] ids);
+
     /**
      * A new operation without an approval, its commit not waiting for the write-ahead log's flush (ADR 0084): the
      * durable intent appended next flushes it. The setting is local to the statement's own transaction.
@@ -104,6 +108,15 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
             ORDER BY accepted_at DESC, id""")
     List<OperationRow> liveRestores(@Nullable Long serverId, @Nullable String resourceType, @Nullable Long resourceId,
                                     Instant at);
+
+    /** The restore holds in force at {@code at} on the server or reading the point: both of a delete's in one. */
+    @Query("""
+            SELECT * FROM recovery_operation
+            WHERE kind IN ('RESTORE_SNAPSHOT', 'RESTORE_SERVER_FROM_BACKUP')
+              AND state IN ('accepted', 'in_progress', 'unresolved', 'awaiting_safety_snapshot') AND deadline > :at
+              AND (server_id = :serverId OR (resource_type = :resourceType AND resource_id = :resourceId))
+            ORDER BY accepted_at DESC, id""")
+    List<OperationRow> liveRestoresOfServerOrPoint(long serverId, String resourceType, long resourceId, Instant at);
 
     @Query("""
             SELECT * FROM recovery_operation

@@ -113,6 +113,19 @@ public final class OperationRows implements RecoveryOperations {
         return rows.findById(id.value()).map(OperationRows::toDomain);
     }
 
+    /** One statement for all of them (the tracker's re-read of a hold's operations, ADR 0120). */
+    @Override
+    public Map<OperationId, RecoveryOperation> findAll(java.util.Collection<OperationId> ids) {
+        RecoveryOperations.requirePage(Math.max(1, ids.size()));
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<OperationId, RecoveryOperation> found = new LinkedHashMap<>();
+        rows.findByIds(ids.stream().map(OperationId::toString).toArray(String[]::new)).stream().map(OperationRows::toDomain)
+                .forEach(operation -> found.put(operation.id(), operation));
+        return found;
+    }
+
     @Override
     public List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server, Optional<OperationState> state,
                                         int limit) {
@@ -145,6 +158,12 @@ public final class OperationRows implements RecoveryOperations {
     public List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at) {
         return rows.liveRestores(target.map(ServerId::value).orElse(null),
                 source.map(r -> r.type().name()).orElse(null), source.map(ResourceRef::id).orElse(null), at)
+                .stream().map(OperationRows::toDomain).toList();
+    }
+
+    @Override
+    public List<RecoveryOperation> liveRestoresOfServerOrPoint(ServerId target, ResourceRef source, Instant at) {
+        return rows.liveRestoresOfServerOrPoint(target.value(), source.type().name(), source.id(), at)
                 .stream().map(OperationRows::toDomain).toList();
     }
 

@@ -86,7 +86,11 @@ public interface RecoveryPoints<I, P> {
         ResourceRef ref = ref(idOf(point));
         return List.of(
                 // Read under the server's lock in the real call: the restores reading this point, on any server.
-                new PolicyCheck(deletionPolicy(), () -> deletable(point, servers.current(server), servers.holdsOn(ref))),
+                // The server's state and the holds on the point from one read (ADR 0120).
+                new PolicyCheck(deletionPolicy(), () -> {
+                    ServerStates.ServerAndHolds around = servers.currentAndHoldsOn(server, ref);
+                    return deletable(point, around.server(), around.holds());
+                }),
                 // Read under the same lock a hold is placed under (ADR 0029).
                 new PolicyCheck(RecoveryPointHeldPolicy.class, () -> RecoveryPointHeldPolicy.evaluate(ref, holds.activeOn(ref))));
     }

@@ -53,6 +53,22 @@ public abstract class RecoveryOperationsContract {
     }
 
     @Test
+    void severalAreFoundAtOnceEachAsFindAnswersAndTheUnknownOnesLeftOut() {
+        RecoveryOperations operations = emptyOperations();
+        RecoveryOperation first = create(BLUE, WEB, T0);
+        RecoveryOperation second = create(GREEN, DB, T0.plusSeconds(1));
+        operations.add(first);
+        operations.add(second);
+        RecoveryOperation taken = first.taken(Optional.of(ResourceRef.of(new SnapshotId(803))), T0.plusSeconds(2), "took");
+        assertThat(operations.update(first, taken)).isTrue();
+        OperationId unknown = OperationId.random();
+
+        assertThat(operations.findAll(List.of(first.id(), unknown, second.id())))
+                .containsOnly(java.util.Map.entry(first.id(), taken), java.util.Map.entry(second.id(), second));
+        assertThat(operations.findAll(List.of())).isEmpty();
+    }
+
+    @Test
     void anUnflushedAddStoresAsAnAddAndRefusesAnIdAlreadyStored() {
         RecoveryOperations operations = emptyOperations();
         RecoveryOperation create = create(BLUE, WEB, T0);
@@ -272,6 +288,36 @@ public abstract class RecoveryOperationsContract {
         assertThat(operations.update(fromBackup, released)).isTrue();
         assertThat(operations.find(fromBackup.id()).orElseThrow().state()).isEqualTo(OperationState.RELEASED);
         assertThat(operations.liveRestores(Optional.empty(), Optional.of(backup), T0.plusSeconds(91))).isEmpty();
+    }
+
+    @Test
+    void theLiveRestoresOfAServerOrAPointAreBothReadsTogetherEachOnceNewestFirst() {
+        RecoveryOperations operations = emptyOperations();
+        ResourceRef snapshot = ResourceRef.of(new SnapshotId(801));
+        ResourceRef backup = ResourceRef.of(new BackupId(499));
+        // On WEB from its own snapshot 801 (both reads find it), on DB from 801 (the point's), on WEB from a backup
+        // (the server's), on DB from the backup (neither), and one whose window ended (neither).
+        RecoveryOperation webFromPoint = RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("r-1"),
+                Operation.RESTORE_SNAPSHOT, WEB, Optional.of(snapshot), T0, Duration.ofMinutes(15));
+        RecoveryOperation dbFromPoint = RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("r-2"),
+                Operation.RESTORE_SNAPSHOT, DB, Optional.of(snapshot), T0.plusSeconds(2), Duration.ofMinutes(15));
+        RecoveryOperation webFromBackup = RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("r-3"),
+                Operation.RESTORE_SERVER_FROM_BACKUP, WEB, Optional.of(backup), Optional.of(DB), T0.plusSeconds(1),
+                Duration.ofMinutes(15));
+        RecoveryOperation dbFromBackup = RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("r-4"),
+                Operation.RESTORE_SERVER_FROM_BACKUP, DB, Optional.of(backup), Optional.of(WEB), T0.plusSeconds(3),
+                Duration.ofMinutes(15));
+        RecoveryOperation ended = RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("r-5"),
+                Operation.RESTORE_SNAPSHOT, WEB, Optional.of(snapshot), T0.minusSeconds(600), Duration.ofMinutes(5));
+        List.of(webFromPoint, dbFromPoint, webFromBackup, dbFromBackup, ended, create(BLUE, WEB, T0)).forEach(operations::add);
+        Instant at = T0.plusSeconds(60);
+
+        assertThat(operations.liveRestoresOfServerOrPoint(WEB, snapshot, at))
+                .containsExactly(dbFromPoint, webFromBackup, webFromPoint);
+        java.util.Set<RecoveryOperation> eachAlone = new java.util.HashSet<>(operations.liveRestores(Optional.of(WEB),
+                Optional.empty(), at));
+        eachAlone.addAll(operations.liveRestores(Optional.empty(), Optional.of(snapshot), at));
+        assertThat(operations.liveRestoresOfServerOrPoint(WEB, snapshot, at)).containsExactlyInAnyOrderElementsOf(eachAlone);
     }
 
     @Test

@@ -1,0 +1,47 @@
+#!/bin/bash
+# run.sh LABEL JAR DB WARM_PAIRS MEASURED_PAIRS [JVM options...]
+set -u
+LABEL=$1 JAR=$2 DB=$3 WARM=$4 N=$5; shift 5
+H=/tmp/create-9/h; OUT=/tmp/create-9/runs/$LABEL; mkdir -p $OUT
+JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+P="psql -X -q -At -h 127.0.0.1 -p 19400 -U postgres"
+PM=$(head -1 /tmp/create-9/pg/data/postmaster.pid)
+SIM_PORT=19401 PORT=19402
+echo "$LABEL start $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee $OUT/info
+$JAVA -jar /work/wt/create-9/simulator/target/simulator.jar --host 127.0.0.1 --port $SIM_PORT --profile fast --completion-seconds 0 >$OUT/sim.log 2>&1 &
+SIM=$!
+TEAM_SHA=$(printf '%s' demo-team-token | sha256sum | cut -d' ' -f1)
+printf 'vpsr.teams.demo.token-sha256=%s\nvpsr.teams.demo.servers=12345\nvpsr.teams.demo.requests-per-minute=1000000\nvpsr.teams.demo.calls-in-flight=10000\n' "$TEAM_SHA" >$OUT/teams.properties
+mkdir -p /tmp/create-9/data-$DB
+VPSR_DATABASE_URL="jdbc:postgresql://127.0.0.1:19400/$DB" VPSR_DATABASE_USER=postgres VPSR_DATABASE_PASSWORD= \
+VPSORG_BASE_URL="http://127.0.0.1:$SIM_PORT" VPSORG_API_TOKEN=demo-token VPSR_TEAMS_FILE=$OUT/teams.properties \
+VPSR_DATA_DIR=/tmp/create-9/data-$DB VPSR_HOST=127.0.0.1 VPSR_PORT=$PORT \
+  $JAVA "$@" -jar $JAR >$OUT/platform.log 2>&1 &
+APP=$!
+echo "sim $SIM app $APP" >> $OUT/info
+cleanup() { kill $APP 2>/dev/null; wait $APP 2>/dev/null; kill $SIM 2>/dev/null; wait $SIM 2>/dev/null; }
+trap cleanup EXIT
+for i in $(seq 1 600); do curl -sf -o /dev/null -H "Authorization: Bearer demo-team-token" "http://127.0.0.1:$PORT/api/v1/snapshots/?server_id=12345" && break; sleep 0.2; done
+open_ops() { $P -d $DB -c "select count(*) from recovery_operation where state in ('accepted','in_progress','unresolved')"; }
+wait_tail() { for i in $(seq 1 300); do [ "$(open_ops)" = 0 ] && return 0; sleep 0.5; done; echo "tail not done: $(open_ops)" | tee -a $OUT/info; }
+cd $H
+$JAVA -cp $H Pairs http://127.0.0.1:$PORT demo-team-token 12345 200 $WARM > $OUT/warm.txt
+wait_tail; sleep 5
+$P -d $DB -c "select pg_stat_statements_reset()" >/dev/null; $P -c "select pg_stat_reset_shared('wal')" >/dev/null
+sleep 0.5
+commits0=$($P -c "select xact_commit, xact_rollback from pg_stat_database where datname='$DB'")
+python3 $H/snap.py $APP $PM $OUT/before.json
+echo "measured start $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $OUT/info
+T0=$(date +%s.%N)
+$JAVA -cp $H Pairs http://127.0.0.1:$PORT demo-team-token 12345 200 $N > $OUT/measured.txt
+wait_tail
+T1=$(date +%s.%N)
+python3 $H/snap.py $APP $PM $OUT/after.json
+commits1=$($P -c "select xact_commit, xact_rollback from pg_stat_database where datname='$DB'")
+echo "window $(echo "$T1 - $T0" | bc) s; end load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $OUT/info
+echo "commits before|after $commits0 $commits1" >> $OUT/info
+$P -c "select wal_records, wal_fpi, wal_bytes, wal_write, wal_sync from pg_stat_wal" > $OUT/wal.txt
+$P -F $'\t' -d $DB -c "select calls, round(total_exec_time::numeric,2), shared_blks_hit+shared_blks_read+shared_blks_dirtied+shared_blks_written, wal_records, toplevel, regexp_replace(query, '\s+', ' ', 'g') from pg_stat_statements s join pg_database d on d.oid=s.dbid where d.datname='$DB' order by total_exec_time desc" > $OUT/statements.tsv
+cat $OUT/measured.txt
+python3 $H/diff.py $OUT/before.json $OUT/after.json $N > $OUT/cpu.txt
+python3 $H/summary.py $OUT $N | tee $OUT/summary.txt
