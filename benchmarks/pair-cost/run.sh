@@ -2,20 +2,24 @@
 # run.sh LABEL JAR DB WARM_PAIRS MEASURED_PAIRS [JVM options...]
 set -u
 LABEL=$1 JAR=$2 DB=$3 WARM=$4 N=$5; shift 5
-H=/tmp/create-9/h; OUT=/tmp/create-9/runs/$LABEL; mkdir -p $OUT
-JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
-P="psql -X -q -At -h 127.0.0.1 -p 19400 -U postgres"
-PM=$(head -1 /tmp/create-9/pg/data/postmaster.pid)
-SIM_PORT=19401 PORT=19402
+# PAIR_COST_WORK: runs/ and the arms' data folders (default /tmp/pair-cost); PAIR_COST_PGDATA: the PostgreSQL's data
+# folder (for its postmaster's pid); ports PAIR_COST_PG_PORT, _SIM_PORT, _PORT (19400, 19401, 19402).
+H=$(cd "$(dirname "$0")" && pwd); ROOT=$(cd "$H/../.." && pwd)
+WORK=${PAIR_COST_WORK:-/tmp/pair-cost}; OUT=$WORK/runs/$LABEL; mkdir -p $OUT
+JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+PG_PORT=${PAIR_COST_PG_PORT:-19400}
+P="psql -X -q -At -h 127.0.0.1 -p $PG_PORT -U postgres"
+PM=$(head -1 "${PAIR_COST_PGDATA:?the PostgreSQL data folder}/postmaster.pid")
+SIM_PORT=${PAIR_COST_SIM_PORT:-19401} PORT=${PAIR_COST_PORT:-19402}
 echo "$LABEL start $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee $OUT/info
-$JAVA -jar /work/wt/create-9/simulator/target/simulator.jar --host 127.0.0.1 --port $SIM_PORT --profile fast --completion-seconds 0 >$OUT/sim.log 2>&1 &
+$JAVA -jar $ROOT/simulator/target/simulator.jar --host 127.0.0.1 --port $SIM_PORT --profile fast --completion-seconds 0 >$OUT/sim.log 2>&1 &
 SIM=$!
 TEAM_SHA=$(printf '%s' demo-team-token | sha256sum | cut -d' ' -f1)
 printf 'vpsr.teams.demo.token-sha256=%s\nvpsr.teams.demo.servers=12345\nvpsr.teams.demo.requests-per-minute=1000000\nvpsr.teams.demo.calls-in-flight=10000\n' "$TEAM_SHA" >$OUT/teams.properties
-mkdir -p /tmp/create-9/data-$DB
-VPSR_DATABASE_URL="jdbc:postgresql://127.0.0.1:19400/$DB" VPSR_DATABASE_USER=postgres VPSR_DATABASE_PASSWORD= \
+mkdir -p $WORK/data-$DB
+VPSR_DATABASE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB" VPSR_DATABASE_USER=postgres VPSR_DATABASE_PASSWORD= \
 VPSORG_BASE_URL="http://127.0.0.1:$SIM_PORT" VPSORG_API_TOKEN=demo-token VPSR_TEAMS_FILE=$OUT/teams.properties \
-VPSR_DATA_DIR=/tmp/create-9/data-$DB VPSR_HOST=127.0.0.1 VPSR_PORT=$PORT \
+VPSR_DATA_DIR=$WORK/data-$DB VPSR_HOST=127.0.0.1 VPSR_PORT=$PORT \
   $JAVA "$@" -jar $JAR >$OUT/platform.log 2>&1 &
 APP=$!
 echo "sim $SIM app $APP" >> $OUT/info
@@ -24,8 +28,8 @@ trap cleanup EXIT
 for i in $(seq 1 600); do curl -sf -o /dev/null -H "Authorization: Bearer demo-team-token" "http://127.0.0.1:$PORT/api/v1/snapshots/?server_id=12345" && break; sleep 0.2; done
 open_ops() { $P -d $DB -c "select count(*) from recovery_operation where state in ('accepted','in_progress','unresolved')"; }
 wait_tail() { for i in $(seq 1 300); do [ "$(open_ops)" = 0 ] && return 0; sleep 0.5; done; echo "tail not done: $(open_ops)" | tee -a $OUT/info; }
-cd $H
-$JAVA -cp $H Pairs http://127.0.0.1:$PORT demo-team-token 12345 200 $WARM > $OUT/warm.txt
+javac -d $WORK $H/Pairs.java
+$JAVA -cp $WORK Pairs http://127.0.0.1:$PORT demo-team-token 12345 200 $WARM > $OUT/warm.txt
 wait_tail; sleep 5
 $P -d $DB -c "select pg_stat_statements_reset()" >/dev/null; $P -c "select pg_stat_reset_shared('wal')" >/dev/null
 sleep 0.5
@@ -33,7 +37,7 @@ commits0=$($P -c "select xact_commit, xact_rollback from pg_stat_database where 
 python3 $H/snap.py $APP $PM $OUT/before.json
 echo "measured start $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $OUT/info
 T0=$(date +%s.%N)
-$JAVA -cp $H Pairs http://127.0.0.1:$PORT demo-team-token 12345 200 $N > $OUT/measured.txt
+$JAVA -cp $WORK Pairs http://127.0.0.1:$PORT demo-team-token 12345 200 $N > $OUT/measured.txt
 wait_tail
 T1=$(date +%s.%N)
 python3 $H/snap.py $APP $PM $OUT/after.json
