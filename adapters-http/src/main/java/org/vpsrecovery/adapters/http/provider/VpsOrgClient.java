@@ -16,6 +16,7 @@ import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
@@ -118,7 +119,11 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         pool.setMaxConcurrentHttp1Connections(settings.pool().maxConnections());
         pool.setMaxPendingAcquires(settings.pool().maxConnections() + settings.pool().maxPending());
         pool.setAcquireTimeout(settings.connectTimeout().plus(settings.pool().acquireTimeout()).plus(settings.readTimeout()));
-        return OwnLoopsHttpClient.create(settings.baseUrl(), configuration);
+        try {
+            return HttpClient.create(settings.baseUrl().toURL(), configuration);
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("vpsorg.base-url is not a URL", e);
+        }
     }
 
     public VpsOrgSettings settings() {
