@@ -2,6 +2,7 @@ package org.vpsrecovery.application.attempt;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -91,9 +92,8 @@ public final class ServerStates {
         var now = clock.instant();
         List<RecoveryOperation> live = operations.liveRestoresOfServerOrPoint(server.id(), point, now);
         Server current = heldBy(server, live.stream().filter(restore -> restore.server().equals(server.id())).findFirst());
-        List<RestoreHold> holds = live.stream().filter(restore -> restore.resource().equals(Optional.of(point)))
-                .map(restore -> restore.hold(now)).flatMap(Optional::stream).toList();
-        return new ServerAndHolds(current, holds);
+        return new ServerAndHolds(current,
+                holdsAt(live.stream().filter(restore -> restore.resource().equals(Optional.of(point))).toList(), now));
     }
 
     /** A restore intent of the window written before operations existed, not known to have failed. */
@@ -125,8 +125,12 @@ public final class ServerStates {
             return List.of();
         }
         var now = clock.instant();
-        return operations.liveRestores(Optional.empty(), Optional.of(point), now).stream()
-                .map(restore -> restore.hold(now)).flatMap(Optional::stream).toList();
+        return holdsAt(operations.liveRestores(Optional.empty(), Optional.of(point), now), now);
+    }
+
+    /** The holds these live restores place at {@code now}. */
+    private static List<RestoreHold> holdsAt(List<RecoveryOperation> liveRestores, Instant now) {
+        return liveRestores.stream().map(restore -> restore.hold(now)).flatMap(Optional::stream).toList();
     }
 
     /** The live restore holding {@code server}, as stored. */
