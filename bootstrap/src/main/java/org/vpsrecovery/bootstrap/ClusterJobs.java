@@ -22,13 +22,15 @@ import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
 import org.vpsrecovery.application.attempt.ReconcilePendingIntentsService;
 import org.vpsrecovery.application.operation.TrackOperationsService;
 import org.vpsrecovery.application.restore.ContinueRestoresService;
+import org.vpsrecovery.domain.port.AuditCountDeltas;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
 
 /**
  * The jobs over shared state, each run once across every instance by db-scheduler (its table
  * {@code scheduled_tasks}, migration V6): following open operations at VPS.org, settling intents no
  * operation follows, purging expired idempotency records, and sending webhooks ({@link WebhookJobs}, ADR
- * 0025), the policies' scheduled runs ({@link PolicyRunJobs}, ADR 0028), and the drift scan ({@link DriftScanJobs}, ADR 0035), two-person approvals ({@link ApprovalJobs}, ADR 0040). A run missed while every
+ * 0025), the policies' scheduled runs ({@link PolicyRunJobs}, ADR 0028), and the drift scan ({@link DriftScanJobs}, ADR 0035), two-person approvals ({@link ApprovalJobs}, ADR 0040), and the fold of the appends' count deltas into the summaries' counts
+ * (ADR 0119). A run missed while every
  * instance was down happens once at the next start, not once per missed tick. ADR 0024.
  *
  * <p>Built with the context (a wrong setting stops the start), but started only once the HTTP server listens
@@ -46,6 +48,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
     static final String RECONCILE_INTENTS = "reconcile-intents";
     static final String PURGE_IDEMPOTENCY = "purge-idempotency-records";
     static final String CONTINUE_RESTORES = "continue-restores";
+    static final String FOLD_AUDIT_COUNTS = "fold-audit-counts";
     static final String STARTED = "started";
 
     private final Scheduler scheduler;
@@ -64,7 +67,9 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                        @Value("${vpsr.restores.continue-every:2s}") Duration continueEvery, PolicyRunJobs policyRuns,
                        DriftScanJobs driftScans, ApprovalJobs approvals,
                        @Value("${vpsr.jobs.shutdown-max-wait:10s}") Duration shutdownMaxWait,
-                       @Value("${vpsr.jobs.start-wait:2s}") Duration startWait) {
+                       @Value("${vpsr.jobs.start-wait:2s}") Duration startWait,
+                       AuditCountDeltas countDeltas,
+                       @Value("${vpsr.audit.fold-counts-every:1s}") Duration foldEvery) {
         this.startWait = startWait;
         List<RecurringTask<?>> tasks = List.of(webhooks.dispatchTask(), policyRuns.task(), driftScans.task(), approvals.task(),
                 Tasks.recurring(TRACK_OPERATIONS, FixedDelay.of(trackEvery)).execute((instance, context) -> once(TRACK_OPERATIONS, () -> {
@@ -86,6 +91,9 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                         LOG.info("continued {} restore(s) waiting for a safety snapshot", moved);
                     }
                 })),
+                // Reads add the deltas not folded yet (ADR 0119): the fold keeps them few, it changes no answer.
+                Tasks.recurring(FOLD_AUDIT_COUNTS, FixedDelay.of(foldEvery))
+                        .execute((instance, context) -> once(FOLD_AUDIT_COUNTS, countDeltas::fold)),
                 Tasks.recurring(PURGE_IDEMPOTENCY, FixedDelay.of(purgeEvery))
                         .execute((instance, context) -> once(PURGE_IDEMPOTENCY, idempotencyRecords::purgeExpired)));
         this.scheduler = Scheduler.create(PostgresAdapterFactory.pooled(dataSource), webhooks.deliverTask(), policyRuns.retryTask())

@@ -85,14 +85,16 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
      * The sequence bounds of a time range from each UTC day's first and last sequence (V39, ADR 0077), in one pass
      * of the small day table: {@code from} is the lowest sequence of the days from {@code fromDay} on, {@code
      * beforeFrom} the highest of the days up to {@code beforeFromDay} (those that hold events earlier than the range's
-     * start); {@code to} and {@code afterTo} the same at the range's end. A null: no such day.
+     * start); {@code to} and {@code afterTo} the same at the range's end. A null: no such day. With the deltas not
+     * folded yet (V52, ADR 0119), in the same statement.
      */
     @Query("""
             SELECT min(first_sequence) FILTER (WHERE day >= :fromDay) AS "from",
                    max(last_sequence) FILTER (WHERE day <= :beforeFromDay) AS before_from,
                    max(last_sequence) FILTER (WHERE day <= :toDay) AS "to",
                    min(first_sequence) FILTER (WHERE day >= :afterToDay) AS after_to
-            FROM audit_event_day_sequence""")
+            FROM (SELECT day, first_sequence, last_sequence FROM audit_event_day_sequence
+                  UNION ALL SELECT day, first_sequence, last_sequence FROM audit_count_delta) d""")
     SequenceBounds sequenceBounds(LocalDate fromDay, LocalDate beforeFromDay, LocalDate toDay, LocalDate afterToDay);
 
     /**

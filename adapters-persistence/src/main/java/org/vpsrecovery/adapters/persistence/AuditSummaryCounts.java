@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.report.AuditSummary;
@@ -22,12 +23,17 @@ import org.vpsrecovery.domain.report.SummaryQuery;
  * of every team by day is ~400,000 rows, and Micronaut Data's DTO mapping derived each column's name
  * per row (a third of the summary's samples). Each bucket is its UTC day as an epoch day number, so no
  * timestamp is parsed. The parts of one summary are read in one read-only REPEATABLE READ snapshot,
- * streamed by a cursor rather than held as a result set.
+ * streamed by a cursor rather than held as a result set. Each read of the counts adds, in the same statement, the
+ * deltas V52's trigger wrote and no fold has moved yet (ADR 0119): a fold is one transaction, so a statement sees each
+ * delta once, folded or not.
  */
 final class AuditSummaryCounts {
 
     private static final int FETCH_SIZE = 10_000;
     private static final String EPOCH = "DATE '1970-01-01'";
+    /** The outcomes whose reasons the day reason counts keep (V51): the deltas' other kinds are left out of them. */
+    private static final String REASONS_READ = AuditSummary.REASONS_READ.stream()
+            .map(kind -> "'" + kind.name() + "'").sorted().collect(Collectors.joining(", "));
 
     private final DataSource dataSource;
 
@@ -101,11 +107,10 @@ final class AuditSummaryCounts {
         @Override
         public void months(LocalDate fromMonth, LocalDate toMonth) throws SQLException {
             String sql = "SELECT day - " + EPOCH + ", team, operation, outcome_kind, outcome_reason, events"
-                    + " FROM audit_monthly_count WHERE day >= ? AND day < ?" + teamClause();
-            try (PreparedStatement select = connection.prepareStatement(sql)) {
-                select.setDate(1, Date.valueOf(fromMonth));
-                select.setDate(2, Date.valueOf(toMonth));
-                bindTeam(select, 3);
+                    + " FROM audit_monthly_count WHERE day >= ? AND day < ?" + teamClause()
+                    + " UNION ALL SELECT date_trunc('month', day)::date - " + EPOCH + ", team, operation, outcome_kind,"
+                    + " outcome_reason, events FROM audit_count_delta WHERE day >= ? AND day < ?" + teamClause();
+            try (PreparedStatement select = period(sql, fromMonth, toMonth)) {
                 read(select);
             }
         }
@@ -113,12 +118,15 @@ final class AuditSummaryCounts {
         @Override
         public void dayGroups(LocalDate fromDay, LocalDate toDay) throws SQLException {
             // By day a row is one count of the answer (the primary key): nothing to aggregate, no reason to carry.
-            String sql = query.bucket() == SummaryBucket.DAY
-                    ? "SELECT day - " + EPOCH + ", team, operation, outcome_kind, events FROM audit_daily_group_count"
+            // The deltas may repeat a group: the fold adds its counts up.
+            String both = "SELECT day, team, operation, outcome_kind, events FROM audit_daily_group_count"
                     + " WHERE day >= ? AND day < ?" + teamClause()
+                    + " UNION ALL SELECT day, team, operation, outcome_kind, events FROM audit_count_delta"
+                    + " WHERE day >= ? AND day < ?" + teamClause();
+            String sql = query.bucket() == SummaryBucket.DAY
+                    ? "SELECT day - " + EPOCH + ", team, operation, outcome_kind, events FROM (" + both + ") c"
                     : "SELECT date_trunc('month', day)::date - " + EPOCH + ", team, operation, outcome_kind,"
-                    + " sum(events)::bigint FROM audit_daily_group_count WHERE day >= ? AND day < ?" + teamClause()
-                    + " GROUP BY 1, 2, 3, 4";
+                    + " sum(events)::bigint FROM (" + both + ") c GROUP BY 1, 2, 3, 4";
             try (PreparedStatement select = period(sql, fromDay, toDay)) {
                 select.setFetchSize(FETCH_SIZE);
                 try (ResultSet rs = select.executeQuery()) {
@@ -134,12 +142,15 @@ final class AuditSummaryCounts {
             if (!query.overTeams()) {
                 throw new IllegalStateException("the platform's day counts hold no team");
             }
+            String both = "SELECT day, operation, outcome_kind, outcome_reason, events FROM audit_daily_platform_count"
+                    + " WHERE day >= ? AND day < ?"
+                    + " UNION ALL SELECT day, operation, outcome_kind, outcome_reason, events FROM audit_count_delta"
+                    + " WHERE day >= ? AND day < ?";
             String sql = query.bucket() == SummaryBucket.DAY
                     ? "SELECT day - " + EPOCH + ", NULL::text, operation, outcome_kind, outcome_reason, events"
-                    + " FROM audit_daily_platform_count WHERE day >= ? AND day < ?"
+                    + " FROM (" + both + ") c"
                     : "SELECT date_trunc('month', day)::date - " + EPOCH + ", NULL::text, operation, outcome_kind,"
-                    + " outcome_reason, sum(events)::bigint FROM audit_daily_platform_count WHERE day >= ? AND day < ?"
-                    + " GROUP BY 1, 3, 4, 5";
+                    + " outcome_reason, sum(events)::bigint FROM (" + both + ") c GROUP BY 1, 3, 4, 5";
             try (PreparedStatement select = period(sql, fromDay, toDay)) {
                 read(select);
             }
@@ -147,18 +158,24 @@ final class AuditSummaryCounts {
 
         @Override
         public void dayReasons(LocalDate fromDay, LocalDate toDay) throws SQLException {
-            reasons("audit_daily_reason_count", fromDay, toDay);
+            reasons("audit_daily_reason_count", " AND outcome_kind IN (" + REASONS_READ + ")", fromDay, toDay);
         }
 
         @Override
         public void monthReasons(LocalDate fromMonth, LocalDate toMonth) throws SQLException {
-            reasons("audit_monthly_count", fromMonth, toMonth);
+            reasons("audit_monthly_count", "", fromMonth, toMonth);
         }
 
-        /** The period's events per outcome and reason, summed by the database: a few dozen rows. */
-        private void reasons(String table, LocalDate from, LocalDate to) throws SQLException {
-            String sql = "SELECT outcome_kind, outcome_reason, sum(events)::bigint FROM " + table
-                    + " WHERE day >= ? AND day < ?" + teamClause() + " GROUP BY 1, 2";
+        /**
+         * The period's events per outcome and reason, summed by the database: a few dozen rows. {@code deltaKinds}
+         * keeps the deltas to the kinds {@code table} holds.
+         */
+        private void reasons(String table, String deltaKinds, LocalDate from, LocalDate to) throws SQLException {
+            String sql = "SELECT outcome_kind, outcome_reason, sum(events)::bigint FROM ("
+                    + "SELECT outcome_kind, outcome_reason, events FROM " + table
+                    + " WHERE day >= ? AND day < ?" + teamClause()
+                    + " UNION ALL SELECT outcome_kind, outcome_reason, events FROM audit_count_delta"
+                    + " WHERE day >= ? AND day < ?" + teamClause() + deltaKinds + ") r GROUP BY 1, 2";
             try (PreparedStatement select = period(sql, from, to); ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     fold.addReason(rs.getString(1), rs.getString(2), rs.getLong(3));
@@ -166,12 +183,18 @@ final class AuditSummaryCounts {
             }
         }
 
+        /** {@code sql} with its two arms' periods (and team) bound: the counts' then the deltas'. */
         private PreparedStatement period(String sql, LocalDate from, LocalDate to) throws SQLException {
             PreparedStatement select = connection.prepareStatement(sql);
             try {
-                select.setDate(1, Date.valueOf(from));
-                select.setDate(2, Date.valueOf(to));
-                bindTeam(select, 3);
+                int position = 1;
+                for (int arm = 0; arm < 2; arm++) {
+                    select.setDate(position++, Date.valueOf(from));
+                    select.setDate(position++, Date.valueOf(to));
+                    if (query.team().isPresent()) {
+                        bindTeam(select, position++);
+                    }
+                }
                 return select;
             } catch (SQLException | RuntimeException e) {
                 select.close();

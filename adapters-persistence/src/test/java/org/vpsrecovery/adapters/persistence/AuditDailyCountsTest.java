@@ -139,6 +139,7 @@ class AuditDailyCountsTest {
         insertEvents(database, 901, 50);
 
         Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
+        fold(database);
 
         // V35's release stopped reading it; V36 drops it (docs/deploy.md: expand, then contract).
         assertThat(database.strings("SELECT coalesce(to_regclass('audit_daily_count')::text, 'dropped')"))
@@ -153,6 +154,7 @@ class AuditDailyCountsTest {
         // And V36's trigger keeps all three; an insert that adds nothing moves nothing.
         insertEvents(database, 951, 200);
         insertEvents(database, 1151, 0);
+        fold(database);
         assertThat(database.strings("SELECT sum(events) FROM audit_daily_group_count")).containsExactly("1150");
         assertThat(database.strings("SELECT sum(events) FROM audit_daily_platform_count")).containsExactly("1150");
         assertTheCountsAreRecounts(database);
@@ -182,6 +184,7 @@ class AuditDailyCountsTest {
         } finally {
             inserters.shutdown();
         }
+        fold(database);
         assertThat(database.strings("SELECT sum(events) FROM audit_daily_group_count")).containsExactly("800");
         assertTheCountsAreRecounts(database);
     }
@@ -201,8 +204,17 @@ class AuditDailyCountsTest {
                 + "decode('" + hash + "', 'hex') FROM generate_series(" + first + ", " + (first + n - 1) + ") n");
     }
 
-    /** Every count table (V28's monthly, V34's) holds exactly what grouping the events gives: no group more or less. */
-    private static void assertTheCountsAreRecounts(TestDatabase database) throws SQLException {
+    /** V52's fold of the appends' deltas (ADR 0119): what reads the count tables directly reads them after it. */
+    static void fold(TestDatabase database) throws SQLException {
+        database.execute("SELECT audit_count_fold()");
+    }
+
+    /**
+     * Every count table (V28's monthly, V34's) holds exactly what grouping the events gives: no group more or less,
+     * once the deltas are folded (V52), which this does first.
+     */
+    static void assertTheCountsAreRecounts(TestDatabase database) throws SQLException {
+        fold(database);
         String day = "(occurred_at AT TIME ZONE 'UTC')::date";
         String month = "date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date";
         Map<String, String> recounts = Map.of(
@@ -244,6 +256,7 @@ class AuditDailyCountsTest {
                     Optional.of(new ServerId(1000)), Optional.empty(), outcome, OptionalInt.empty(), Map.of()));
             day = day.plus(Duration.ofDays(1));
         }
+        fold(database);
         assertThat(database.strings("SELECT DISTINCT outcome_kind FROM audit_daily_reason_count ORDER BY 1"))
                 .containsExactlyElementsOf(AuditSummary.REASONS_READ.stream().map(Enum::name).sorted().toList());
         // Every event is still counted by day and group, and by month with its reason.
@@ -296,7 +309,7 @@ class AuditDailyCountsTest {
         return select;
     }
 
-    private static void appendConcurrently(AuditHistory history, List<AuditEvent> events) throws Exception {
+    static void appendConcurrently(AuditHistory history, List<AuditEvent> events) throws Exception {
         // Several clients, so group commit writes multi-event batches (one trigger run per batch).
         ExecutorService clients = Executors.newFixedThreadPool(6);
         try {
@@ -312,7 +325,7 @@ class AuditDailyCountsTest {
         }
     }
 
-    private static AuditEvent randomEvent(Random random, int i) {
+    static AuditEvent randomEvent(Random random, int i) {
         Instant at = START.plus(Duration.ofSeconds(random.nextLong(SPAN.toSeconds()))).plus(random.nextInt(1_000_000),
                 ChronoUnit.MICROS);
         Operation operation = Operation.values()[random.nextInt(6)];
@@ -330,7 +343,7 @@ class AuditDailyCountsTest {
                 Map.of());
     }
 
-    private static SummaryQuery randomQuery(Random random) {
+    static SummaryQuery randomQuery(Random random) {
         Instant from = around(random, START.minus(Duration.ofDays(5)), SPAN.plus(Duration.ofDays(5)));
         Duration length = switch (random.nextInt(3)) {
             case 0 -> Duration.ofMinutes(1 + random.nextInt(60 * 30));

@@ -24,11 +24,11 @@ class FlywayMigrationTest {
         MigrateResult second = flyway.migrate();
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(42); // V1-V10, V12-V18, V20-V25, V28-V30, V33-V41, V43, V45-V48, V50-V51 (V11, V19 kept free; V42, V44, V49 unused)
+        assertThat(first.migrationsExecuted).isEqualTo(43); // V1-V10, V12-V18, V20-V25, V28-V30, V33-V41, V43, V45-V48, V50-V52 (V11, V19 kept free; V42, V44, V49 unused)
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
-                .containsExactly("audit_chain_head", "audit_daily_group_count", "audit_daily_platform_count", "audit_daily_reason_count", "audit_event", "audit_event_day_sequence", "audit_monthly_count", "automatic_backup_sighting", "console_session", "idempotency_record",
+                .containsExactly("audit_chain_head", "audit_count_delta", "audit_daily_group_count", "audit_daily_platform_count", "audit_daily_reason_count", "audit_event", "audit_event_day_sequence", "audit_monthly_count", "automatic_backup_sighting", "console_session", "idempotency_record",
                         "pending_change", "recovery_operation", "recovery_point_drift", "recovery_point_hold", "recovery_policy",
                         "scheduled_tasks", "team_call_slot", "team_rate_bucket", "webhook_delivery",
                         "webhook_subscription");
@@ -75,6 +75,8 @@ class FlywayMigrationTest {
         assertThat(strings("SELECT table_name || ' ' || string_agg(privilege_type, ',' ORDER BY privilege_type) "
                 + "FROM information_schema.role_table_grants WHERE grantee = 'vpsr_app' GROUP BY table_name ORDER BY 1"))
                 .containsExactly("audit_chain_head SELECT,UPDATE",
+                        // the appender's trigger inserts deltas and the fold moves them out (V52, ADR 0119)
+                        "audit_count_delta DELETE,INSERT,SELECT",
                         // the counts move with every append, as the appender (V41's trigger); never removed
                         "audit_daily_group_count INSERT,SELECT,UPDATE", "audit_daily_platform_count INSERT,SELECT,UPDATE",
                         "audit_daily_reason_count INSERT,SELECT,UPDATE", "audit_event INSERT,SELECT",

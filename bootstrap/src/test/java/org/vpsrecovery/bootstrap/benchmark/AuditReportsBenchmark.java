@@ -39,6 +39,9 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -60,6 +63,7 @@ import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.AuditCountDeltas;
 import org.vpsrecovery.domain.port.AuditEventStream;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.AuditReports;
@@ -221,6 +225,8 @@ class AuditReportsBenchmark {
                 statement.execute(definition);
             }
             statement.execute("VACUUM (ANALYZE) audit_event");
+            // The COPYs' count deltas (V52, ADR 0119) moved into the counts before these are analysed, as the job would.
+            statement.execute("SELECT audit_count_fold()");
             statement.execute("VACUUM (ANALYZE) audit_monthly_count");
             statement.execute("VACUUM (ANALYZE) audit_daily_group_count");
             statement.execute("VACUUM (ANALYZE) audit_daily_reason_count");
@@ -389,11 +395,21 @@ class AuditReportsBenchmark {
     private static String appends(PGSimpleDataSource dataSource, int instances, boolean outcomes) throws Exception {
         List<ApplicationContext> services = new ArrayList<>();
         ExecutorService clients = Executors.newFixedThreadPool(APPEND_CLIENTS);
+        ScheduledExecutorService folding = Executors.newSingleThreadScheduledExecutor();
         try {
             for (int i = 0; i < instances; i++) {
                 services.add(service(dataSource));
             }
             Instant at = Instant.now();
+            // The service's fold-audit-counts job (ADR 0119), once a second on one instance as db-scheduler runs it:
+            // no HTTP server starts here, so ClusterJobs does not; its cost is in the figures below.
+            AuditCountDeltas deltas = services.getFirst().getBean(AuditCountDeltas.class);
+            AtomicLong folds = new AtomicLong();
+            AtomicLong folded = new AtomicLong();
+            folding.scheduleWithFixedDelay(() -> {
+                folded.addAndGet(deltas.fold());
+                folds.incrementAndGet();
+            }, 1, 1, TimeUnit.SECONDS);
             // Warm-up: connections open, statements prepared.
             runAppends(services, clients, 800, at, outcomes);
             boolean statements = resetStatementCounts(dataSource);
@@ -410,6 +426,8 @@ class AuditReportsBenchmark {
             runAppends(services, clients, APPENDS, at, outcomes);
             Duration took = elapsed(started);
             long after = scalar(dataSource, "SELECT last_sequence FROM audit_chain_head");
+            long foldRuns = folds.get();
+            long foldedEvents = folded.get();
             // CPU an event, this JVM (services, clients, JIT, GC) and the server's processes apart (0 when unknown).
             double serviceCpu = (cpuTicks(ProcessHandle.current().pid()) - serviceTicksBefore) * 10_000.0
                     / Math.max(1, after - before);
@@ -438,12 +456,16 @@ class AuditReportsBenchmark {
                     transactions, (after - before) / (double) Math.max(1, transactions),
                     serverTransactions / (double) Math.max(1, after - before),
                     walRecords / (double) Math.max(1, after - before), serviceCpu, serverCpu)
+                    + String.format(Locale.ROOT, "  count deltas folded (every second, from the warm-up on): %,d folds,"
+                            + " %,d events%n", foldRuns, foldedEvents)
                     + String.format(Locale.ROOT, "  WAL flushes: %,d, %.2f a transaction, %.0f µs each%n", walSyncs,
                             walSyncs / (double) Math.max(1, transactions), walSyncMicros / (double) Math.max(1, walSyncs))
                     + String.format(Locale.ROOT, "  events a transaction (how many transactions): %s%n",
                             transactionSizes(dataSource, before, after))
                     + (statements ? statementCounts(dataSource, transactions) : "");
         } finally {
+            folding.shutdownNow();
+            folding.awaitTermination(10, TimeUnit.SECONDS);
             clients.shutdownNow();
             services.forEach(ApplicationContext::close);
         }

@@ -3,6 +3,10 @@ package org.vpsrecovery.bootstrap.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -24,7 +28,8 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  * (db-scheduler, ADR 0024), and each tracking run lists each server's snapshots at VPS.org exactly
  * once. Read from both processes' logs (a line as each job run begins and ends) and the simulator's
  * request log: no two runs of one job overlap, every list call of a server falls in a tracking run,
- * and each tracking run made exactly one per server, so list calls equal runs, not twice as many.
+ * and each tracking run made exactly one per server, so list calls equal runs, not twice as many. The fold of
+ * the audit count deltas (ADR 0119) is one of the jobs: it runs on one instance at a time and leaves none behind.
  *
  * <p>Sized by {@code -Dvpsr.reliability.tracking-runs} (CI: 8 tracking runs observed).
  */
@@ -38,10 +43,11 @@ class TwoInstancesRunEachJobOnceIT {
     private static final String[] SETTINGS = {"vpsr.jobs.log-level=DEBUG", "vpsr.tracking.every=1s",
             "vpsr.tracking.first-look=100ms", "vpsr.tracking.longest-look=100ms", "vpsr.jobs.polling-interval=200ms",
             "vpsr.reconcile.every=1s", "vpsr.idempotency.purge-every=1s"};
-    private static final List<String> JOBS = List.of("track-operations", "reconcile-intents", "purge-idempotency-records");
+    private static final List<String> JOBS = List.of("track-operations", "reconcile-intents", "purge-idempotency-records",
+            "fold-audit-counts");
 
     @Test
-    void eachJobRunsOnOneInstanceAtATimeAndEachTrackingRunListsEachServerOnce() {
+    void eachJobRunsOnOneInstanceAtATimeAndEachTrackingRunListsEachServerOnce() throws SQLException {
         int observedRuns = ReliabilitySetup.sized("vpsr.reliability.tracking-runs", 8);
         OperationTable operations = new OperationTable(DATABASE.dataSource());
         // Snapshots stay in progress for an hour: the operations stay open for the whole test.
@@ -102,11 +108,27 @@ class TwoInstancesRunEachJobOnceIT {
                 assertThat(operations.byRequest("run-once-").values()).as("still open: VPS.org has not finished")
                         .allSatisfy(row -> assertThat(row.state()).isEqualTo("in_progress"));
 
+                // The fold (ADR 0119) moved the appends' count deltas: none left once the appends stop, and the day
+                // counts hold what a recount of the events says.
+                await("the audit count deltas folded").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> count("SELECT count(*) FROM audit_count_delta") == 0
+                                && count("SELECT coalesce(sum(events), 0) FROM audit_daily_group_count")
+                                == count("SELECT count(*) FROM audit_event"));
+                figures.put("audit events counted by the fold", count("SELECT count(*) FROM audit_event"));
                 figures.put("tracking runs observed", tracking.size());
                 figures.put("snapshot list calls per server in them", listCalls);
                 figures.put("settings", String.join(" ", SETTINGS));
                 ReliabilitySetup.report("two-instances-run-each-job-once", figures);
             }
+        }
+    }
+
+    private static long count(String sql) throws SQLException {
+        try (Connection connection = DATABASE.dataSource().getConnection();
+             PreparedStatement select = connection.prepareStatement(sql);
+             ResultSet rs = select.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 }
