@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 import sys, re, os
 R=os.path.join(os.environ.get('PAIR_COST_WORK', '/tmp/pair-cost'), 'runs')
-H=('select count(*) from recovery_operation','select pg_stat_statements_reset','select state, count(*)')
+H=('select count(*) from recovery_operation','select pg_stat_statements_reset','select state, count(*)','select n_tup_ins','select "resource_manager','select coalesce(c.relname')
 nested=('WITH grouped AS MATERIALIZED','NOT EXISTS (SELECT FROM added)')
 print("| run | start, load | window s | top-level statements (without the attempt reads) | find by id / all ids | live-restore reads | attempt reads | commits (without) | wal_sync | WAL records | PostgreSQL CPU ms | JVM w/o compilers ms | carriers | tracker | poller | create / delete service p50, p99 ms |")
 print("|"+"---|"*16)
