@@ -23,6 +23,7 @@ VPSR_DATA_DIR=$WORK/data-$DB VPSR_HOST=127.0.0.1 VPSR_PORT=$PORT \
   $JAVA "$@" -jar $JAR >$OUT/platform.log 2>&1 &
 APP=$!
 echo "sim $SIM app $APP" >> $OUT/info
+echo "pairs $N" >> $OUT/info
 cleanup() { kill $APP 2>/dev/null; wait $APP 2>/dev/null; kill $SIM 2>/dev/null; wait $SIM 2>/dev/null; }
 trap cleanup EXIT
 for i in $(seq 1 600); do curl -sf -o /dev/null -H "Authorization: Bearer demo-team-token" "http://127.0.0.1:$PORT/api/v1/snapshots/?server_id=12345" && break; sleep 0.2; done
@@ -34,6 +35,9 @@ wait_tail; sleep 5
 $P -d $DB -c "select pg_stat_statements_reset()" >/dev/null; $P -c "select pg_stat_reset_shared('wal')" >/dev/null
 sleep 0.5
 commits0=$($P -c "select xact_commit, xact_rollback from pg_stat_database where datname='$DB'")
+# The operation table's row counters and the WAL position, for its HOT fraction and the blocks each relation's WAL touched.
+TABSTAT="select n_tup_ins, n_tup_upd, n_tup_hot_upd from pg_stat_user_tables where relname='recovery_operation'"
+tab0=$($P -d $DB -c "$TABSTAT"); lsn0=$($P -c "select pg_current_wal_insert_lsn()")
 python3 $H/snap.py $APP $PM $OUT/before.json
 echo "measured start $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $OUT/info
 T0=$(date +%s.%N)
@@ -42,6 +46,12 @@ wait_tail
 T1=$(date +%s.%N)
 python3 $H/snap.py $APP $PM $OUT/after.json
 commits1=$($P -c "select xact_commit, xact_rollback from pg_stat_database where datname='$DB'")
+sleep 1; tab1=$($P -d $DB -c "$TABSTAT"); lsn1=$($P -c "select pg_current_wal_insert_lsn()")
+echo "wal $lsn0 $lsn1" >> $OUT/info
+echo "recovery_operation ins|upd|hot before|after $tab0 $tab1" >> $OUT/info
+# Needs pg_walinspect in the arm's database: WAL records by kind, and block references by relation (heap or index).
+$P -F $'\t' -d $DB -c "select \"resource_manager/record_type\", count, combined_size from pg_get_wal_stats('$lsn0', '$lsn1', true) where count > 0 order by count desc" > $OUT/walstats.tsv
+$P -F $'\t' -d $DB -c "select coalesce(c.relname, b.relfilenode::text), coalesce(c.relkind::text, '?'), count(*), count(distinct (b.relfilenode, b.relblocknumber)), sum(case when b.block_fpi_length > 0 then 1 else 0 end) from pg_get_wal_block_info('$lsn0', '$lsn1', false) b left join pg_class c on c.relfilenode = b.relfilenode and b.reldatabase = (select oid from pg_database where datname = current_database()) group by 1, 2 order by 3 desc" > $OUT/walblocks.tsv
 echo "window $(echo "$T1 - $T0" | bc) s; end load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $OUT/info
 echo "commits before|after $commits0 $commits1" >> $OUT/info
 $P -c "select wal_records, wal_fpi, wal_bytes, wal_write, wal_sync from pg_stat_wal" > $OUT/wal.txt

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 import sys, os
 out, n = sys.argv[1], int(sys.argv[2])
-HARNESS = ('select count(*) from recovery_operation', 'select pg_stat_statements_reset', 'select state, count(*)')
+HARNESS = ('select count(*) from recovery_operation', 'select pg_stat_statements_reset', 'select state, count(*)',
+           'select n_tup_ins', 'select "resource_manager', 'select coalesce(c.relname')
 rows = [l.rstrip('\n').split('\t') for l in open(f'{out}/statements.tsv') if l.strip()]
 rows = [r for r in rows if not r[5].startswith(HARNESS)]
 top = [r for r in rows if r[4] in ('t', 'true')] if rows and rows[0][4] in ('t', 'f', 'true', 'false') else rows

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 import sys, re, os
 R=os.path.join(os.environ.get('PAIR_COST_WORK', '/tmp/pair-cost'), 'runs')
-H=('select count(*) from recovery_operation','select pg_stat_statements_reset','select state, count(*)')
+H=('select count(*) from recovery_operation','select pg_stat_statements_reset','select state, count(*)','select n_tup_ins','select "resource_manager','select coalesce(c.relname')
 nested=('WITH grouped AS MATERIALIZED','NOT EXISTS (SELECT FROM added)')
 print("| run | start, load | window s | top-level statements (without the attempt reads) | find by id / all ids | live-restore reads | attempt reads | commits (without) | wal_sync | WAL records | PostgreSQL CPU ms | JVM w/o compilers ms | carriers | tracker | poller | create / delete service p50, p99 ms |")
 print("|"+"---|"*16)
 for r in sys.argv[1:]:
-    d=f'{R}/{r}'; n=1000
+    d=f'{R}/{r}'; n=int((re.search(r'pairs (\d+)',open(f'{d}/info').read()) or [0,1000])[1])
     rows=[l.rstrip('\n').split('\t') for l in open(f'{d}/statements.tsv') if l.strip()]
     top=[x for x in rows if not x[5].startswith(H) and not x[5].startswith(nested) and x[4] not in ('f','false')]
     c=lambda pat: sum(int(x[0]) for x in top if pat in x[5])/n

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -191,6 +192,11 @@ public final class TrackOperationsService {
         private final ServerId server;
         /** The ends found under this hold, written together by {@link #endAll}. */
         private final List<Ending> endings = new ArrayList<>();
+        /**
+         * The attempts' events read under this hold, by operation: a create ended as its delete's check saw reads that
+         * delete's intent, and the delete's own end reads the same events again (ADR 0123).
+         */
+        private final Map<OperationId, List<RecordedAuditEvent>> attempts = new HashMap<>();
         private List<Snapshot> snapshotList;
         private List<Backup> backupList;
 
@@ -310,7 +316,7 @@ public final class TrackOperationsService {
                 ResourceRef made = operation.resource().orElseThrow();
                 Optional<CreationStatus> status = view.statusOf(made);
                 if (status.isEmpty()) {
-                    Optional<CreationStatus.Phase> seenByDelete = seenByDeletionThroughThePlatform(operation, made);
+                    Optional<CreationStatus.Phase> seenByDelete = seenByDeletionThroughThePlatform(operation, made, view);
                     if (seenByDelete.isPresent()) {
                         return endSeenByDelete(operation, made, seenByDelete.get(), now, attempt);
                     }
@@ -354,7 +360,8 @@ public final class TrackOperationsService {
      * check saw, just before it deleted (recorded in its intent); {@code UNKNOWN} when it recorded
      * none (a delete from before it did). Empty when no delete of ours names it.
      */
-    private Optional<CreationStatus.Phase> seenByDeletionThroughThePlatform(RecoveryOperation create, ResourceRef made) {
+    private Optional<CreationStatus.Phase> seenByDeletionThroughThePlatform(RecoveryOperation create, ResourceRef made,
+                                                                           ServerView view) {
         // The operations about this very point (an index read), not the server's newest page of operations.
         List<CreationStatus.Phase> seen = operations.about(List.of(made))
                 .stream()
@@ -362,7 +369,7 @@ public final class TrackOperationsService {
                         || o.kind() == org.vpsrecovery.domain.audit.Operation.DELETE_BACKUP)
                         && o.resource().equals(Optional.of(made))
                         && o.state() != OperationState.FAILED)
-                .map(delete -> intentOf(delete).map(e -> e.detail().get(AuditEvent.RECOVERY_POINT_STATUS))
+                .map(delete -> intentOf(delete, view).map(e -> e.detail().get(AuditEvent.RECOVERY_POINT_STATUS))
                         .map(CreationStatus.Phase::ofWireName).orElse(CreationStatus.Phase.UNKNOWN))
                 .toList();
         return seen.stream().filter(phase -> phase != CreationStatus.Phase.UNKNOWN).findFirst()
@@ -489,9 +496,21 @@ public final class TrackOperationsService {
                 "closed as its audit event of " + recorded.occurredAt() + " records"));
     }
 
-    /** The final event of the operation's attempt, if one is on record already. */
+    /** The final event of the operation's attempt, if one is on record already: read now, not taken from the hold's. */
     private Optional<AuditEvent> recordedEnd(RecoveryOperation operation) {
         return endIn(operation, attemptEvents(operation));
+    }
+
+    /**
+     * The attempt's events as read once under this hold (ADR 0123). Within the hold no one else writes an end of this
+     * server's operations (under the server's lock no request runs; under the following lock no request moves one
+     * VPS.org took, and no other tracker runs), and this tracker writes its ends only after the hold's looks
+     * ({@link #endAll}), so a read earlier in the hold is as good as one just before: an end is looked for within the
+     * hold that would write one. After a failed append of the ends, each is looked for again, read anew
+     * ({@link #endAlone}).
+     */
+    private List<RecordedAuditEvent> attemptEvents(RecoveryOperation operation, ServerView view) {
+        return view.attempts.computeIfAbsent(operation.id(), id -> attemptEvents(operation));
     }
 
     /**
@@ -515,8 +534,8 @@ public final class TrackOperationsService {
      * An operation's intent and recorded end, each read once a look needs it, one read for both where it can be
      * (ADR 0093): {@link #recordedEnd} and {@link #intentOf} read the same events (the attempt's, ADR 0108), so an
      * end looked for first brings the intent with it, unless that read was full (the intent may be among the events
-     * it left out: then read as before). The end is always read when asked
-     * for, never taken from an earlier read: an end is looked for just before one would be written.
+     * it left out: then read as before). Both come from the hold's one read of the attempt ({@link
+     * #attemptEvents(RecoveryOperation, ServerView)}): an end is looked for within the hold that would write one.
      */
     private final class AttemptEvents {
         private final RecoveryOperation operation;
@@ -530,17 +549,14 @@ public final class TrackOperationsService {
 
         Optional<AuditEvent> intent() {
             if (intent == null) {
-                intent = intentOf(operation);
+                intent = intentOf(operation, view);
             }
             return intent;
         }
 
         Optional<AuditEvent> recordedEnd() {
-            if (intent != null) {
-                return TrackOperationsService.this.recordedEnd(operation);
-            }
-            List<RecordedAuditEvent> read = attemptEvents(operation);
-            if (read.size() < ATTEMPT_EVENTS_READ) {
+            List<RecordedAuditEvent> read = attemptEvents(operation, view);
+            if (intent == null && read.size() < ATTEMPT_EVENTS_READ) {
                 intent = intentIn(operation, read);
             }
             return endIn(operation, read);
@@ -563,8 +579,8 @@ public final class TrackOperationsService {
      * number of requests (ADR 0027), so it never decides, and the read is found by the attempt id (ADR 0108). The
      * intent is written on the operation's server just before the operation is stored, so the search looks there.
      */
-    private Optional<AuditEvent> intentOf(RecoveryOperation operation) {
-        return intentIn(operation, attemptEvents(operation));
+    private Optional<AuditEvent> intentOf(RecoveryOperation operation, ServerView view) {
+        return intentIn(operation, attemptEvents(operation, view));
     }
 
     /** An intent is written before this (exclusive). */

@@ -241,8 +241,9 @@ class TrackOperationsServiceTest {
 
     /**
      * Each operation the tracker ends reads the history once (ADR 0093), one read giving both its intent and whether
-     * its end is on record; a create whose point a delete of ours removed once more, for what the delete's check saw;
-     * an operation still going at VPS.org reads none. Ended as before, every event in place.
+     * its end is on record; a create whose point a delete of ours removed reads what the delete's check saw from the
+     * delete's read, which the delete's own end under the same hold reads again from (ADR 0123); an operation still
+     * going at VPS.org reads none. Ended as before, every event in place.
      */
     @Test
     void eachOperationEndedReadsTheHistoryOnceAndOneStillGoingNone() {
@@ -263,8 +264,9 @@ class TrackOperationsServiceTest {
 
         assertThat(counted.tick()).isEqualTo(3);
 
-        // still-going and the delete once each, short-lived twice (the delete's intent, then its own).
-        assertThat(history.reads).isEqualTo(4);
+        // One read per attempt under the hold: still-going's, short-lived's, the delete's (short-lived's look and the
+        // delete's end both read it).
+        assertThat(history.reads).isEqualTo(3);
         assertThat(stateOf(going)).isEqualTo(OperationState.COMPLETED);
         assertThat(stateOf(created)).isEqualTo(OperationState.COMPLETED);
         assertThat(stateOf(delete)).isEqualTo(OperationState.COMPLETED);

@@ -83,16 +83,24 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
     List<OperationRow> listNewestFirst(@Nullable String team, @Nullable Long serverId, @Nullable String state, int limit);
 
     /**
-     * A state V50's partial recovery_operation_due_in holds (every state but in_progress and completed: the approvals'
-     * work lists among them), its predicate written out so that a generic plan can prove it (a bound state cannot).
+     * A state V53's partial recovery_operation_due_in holds (every state but accepted, in_progress and completed: the
+     * approvals' work lists among them), its predicate written out so that a generic plan can prove it (a bound state
+     * cannot).
      */
     @Query("""
             SELECT * FROM recovery_operation
-            WHERE state NOT IN ('in_progress', 'completed') AND state = :state AND next_check_at <= :dueBy
+            WHERE state NOT IN ('accepted', 'in_progress', 'completed') AND state = :state AND next_check_at <= :dueBy
             ORDER BY next_check_at, id LIMIT :limit""")
     List<OperationRow> dueInIndexed(String state, Instant dueBy, int limit);
 
-    /** in_progress or completed: no work list reads them by their next check, and no index serves it (ADR 0112). */
+    /** An open state (accepted or in_progress): V6's recovery_operation_open, its predicate written out (ADR 0123). */
+    @Query("""
+            SELECT * FROM recovery_operation
+            WHERE state IN ('accepted', 'in_progress', 'unresolved') AND state = :state AND next_check_at <= :dueBy
+            ORDER BY next_check_at, id LIMIT :limit""")
+    List<OperationRow> dueInOpen(String state, Instant dueBy, int limit);
+
+    /** completed: no work list reads them by their next check, and no index serves it (ADR 0112). */
     @Query("""
             SELECT * FROM recovery_operation WHERE state = :state AND next_check_at <= :dueBy
             ORDER BY next_check_at, id LIMIT :limit""")

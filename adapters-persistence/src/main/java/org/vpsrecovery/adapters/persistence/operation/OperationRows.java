@@ -137,9 +137,12 @@ public final class OperationRows implements RecoveryOperations {
     @Override
     public List<RecoveryOperation> dueIn(OperationState state, Instant dueBy, int limit) {
         RecoveryOperations.requirePage(limit);
-        // V50's partial index holds every state but these two (ADR 0112).
-        List<OperationRow> due = state == OperationState.IN_PROGRESS || state == OperationState.COMPLETED
-                ? rows.dueIn(state.wireName(), dueBy, limit) : rows.dueInIndexed(state.wireName(), dueBy, limit);
+        // V53's partial due_in holds every state but these three (ADRs 0112, 0123); V6's open index the first two.
+        List<OperationRow> due = switch (state) {
+            case ACCEPTED, IN_PROGRESS -> rows.dueInOpen(state.wireName(), dueBy, limit);
+            case COMPLETED -> rows.dueIn(state.wireName(), dueBy, limit);
+            default -> rows.dueInIndexed(state.wireName(), dueBy, limit);
+        };
         return due.stream().map(OperationRows::toDomain).toList();
     }
 

@@ -31,8 +31,9 @@ import org.vpsrecovery.domain.snapshot.SnapshotId;
 
 /**
  * V50 made recovery_operation_due_in partial (ADR 0112): a create's or a delete's moves to in_progress and completed write
- * no entry there, and the approvals' work lists still read it on the generic plan their prepared statement comes to (the
- * predicate written in its SQL, which a bound state could not prove).
+ * no entry there, and V53 its insert as accepted neither (ADR 0123); the approvals' work lists still read it on the
+ * generic plan their prepared statement comes to (the predicate written in its SQL, which a bound state could not
+ * prove), and the accepted ones by their next check read V6's open operations.
  */
 class ApprovalsDueInIndexTest {
 
@@ -51,7 +52,8 @@ class ApprovalsDueInIndexTest {
         TestDatabase fresh = DATABASE.anotherMigrated();
         assertThat(fresh.strings("SELECT indexdef FROM pg_indexes WHERE indexname = 'recovery_operation_due_in'"))
                 .singleElement().asString()
-                .contains("(state, next_check_at, id)", "WHERE (state <> ALL (ARRAY['in_progress'::text, 'completed'::text]))");
+                .contains("(state, next_check_at, id)",
+                        "WHERE (state <> ALL (ARRAY['accepted'::text, 'in_progress'::text, 'completed'::text]))");
         ApplicationContext context = contexts.onOneConnection(fresh);
         RecoveryOperations operations = context.getBean(RecoveryOperations.class);
         Actor alice = Actor.of("alice", Actor.Authentication.JWT, "key-1");
@@ -74,5 +76,28 @@ class ApprovalsDueInIndexTest {
         String prepared = preparedOnItsGenericPlan(context, "state NOT IN");
         assertThat(prepared).as("the work list's statement, on its generic plan").isNotNull();
         assertThat(genericPlan(fresh, prepared)).contains("recovery_operation_due_in");
+    }
+
+    /** An open state by its next check, on its generic plan, reads V6's open operations, which hold the accepted ones. */
+    @Test
+    void theAcceptedOperationsByTheirNextCheckOnTheirGenericPlanReadTheOpenOperationsIndex() throws SQLException {
+        TestDatabase fresh = DATABASE.anotherMigrated();
+        ApplicationContext context = contexts.onOneConnection(fresh);
+        RecoveryOperations operations = context.getBean(RecoveryOperations.class);
+        List<RecoveryOperation> accepted = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            RecoveryOperation one = RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("create-" + i),
+                    Operation.CREATE_SNAPSHOT, WEB, Optional.empty(), T0.plusSeconds(i), Duration.ofMinutes(30));
+            operations.add(one);
+            accepted.add(one);
+        }
+        fresh.execute("ANALYZE recovery_operation");
+        for (int fetch = 0; fetch < 12; fetch++) {
+            assertThat(operations.dueIn(OperationState.ACCEPTED, T0.plus(Duration.ofMinutes(25)), 5))
+                    .as("fetch %d", fetch).containsExactlyElementsOf(accepted.subList(0, 5));
+        }
+        String prepared = preparedOnItsGenericPlan(context, "'unresolved') AND state =");
+        assertThat(prepared).as("the accepted ones' statement, on its generic plan").isNotNull();
+        assertThat(genericPlan(fresh, prepared)).contains("recovery_operation_open");
     }
 }
