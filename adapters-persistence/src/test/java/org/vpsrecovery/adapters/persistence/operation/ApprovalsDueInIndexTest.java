@@ -68,14 +68,8 @@ class ApprovalsDueInIndexTest {
             operations.add(RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("create-" + i),
                     Operation.CREATE_SNAPSHOT, WEB, Optional.empty(), at, Duration.ofMinutes(30)));
         }
-        fresh.execute("ANALYZE recovery_operation");
-        for (int fetch = 0; fetch < 12; fetch++) {
-            assertThat(operations.dueIn(OperationState.PENDING_APPROVAL, T0.plus(Duration.ofMinutes(25)), 5))
-                    .as("fetch %d", fetch).containsExactlyElementsOf(pending.subList(0, 5));
-        }
-        String prepared = preparedOnItsGenericPlan(context, "state NOT IN");
-        assertThat(prepared).as("the work list's statement, on its generic plan").isNotNull();
-        assertThat(genericPlan(fresh, prepared)).contains("recovery_operation_due_in");
+        assertTheWorkListOnItsGenericPlanReads(fresh, context, OperationState.PENDING_APPROVAL, pending, "state NOT IN",
+                "recovery_operation_due_in");
     }
 
     /** An open state by its next check, on its generic plan, reads V6's open operations, which hold the accepted ones. */
@@ -91,13 +85,25 @@ class ApprovalsDueInIndexTest {
             operations.add(one);
             accepted.add(one);
         }
+        assertTheWorkListOnItsGenericPlanReads(fresh, context, OperationState.ACCEPTED, accepted,
+                "'unresolved') AND state =", "recovery_operation_open");
+    }
+
+    /**
+     * Fetched often enough for the driver to prepare the statement and the server to settle on its generic plan (the
+     * plan a bound state gets), each fetch the first five due, then that plan read off the server.
+     */
+    private static void assertTheWorkListOnItsGenericPlanReads(TestDatabase fresh, ApplicationContext context,
+                                                              OperationState state, List<RecoveryOperation> due,
+                                                              String statementMark, String index) throws SQLException {
+        RecoveryOperations operations = context.getBean(RecoveryOperations.class);
         fresh.execute("ANALYZE recovery_operation");
         for (int fetch = 0; fetch < 12; fetch++) {
-            assertThat(operations.dueIn(OperationState.ACCEPTED, T0.plus(Duration.ofMinutes(25)), 5))
-                    .as("fetch %d", fetch).containsExactlyElementsOf(accepted.subList(0, 5));
+            assertThat(operations.dueIn(state, T0.plus(Duration.ofMinutes(25)), 5))
+                    .as("fetch %d", fetch).containsExactlyElementsOf(due.subList(0, 5));
         }
-        String prepared = preparedOnItsGenericPlan(context, "'unresolved') AND state =");
-        assertThat(prepared).as("the accepted ones' statement, on its generic plan").isNotNull();
-        assertThat(genericPlan(fresh, prepared)).contains("recovery_operation_open");
+        String prepared = preparedOnItsGenericPlan(context, statementMark);
+        assertThat(prepared).as("the %s work list's statement, on its generic plan", state).isNotNull();
+        assertThat(genericPlan(fresh, prepared)).contains(index);
     }
 }
