@@ -16,7 +16,6 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import jakarta.inject.Singleton;
 import java.security.Principal;
 import org.vpsrecovery.adapters.http.facade.CallerAuthenticationFilter;
-import org.vpsrecovery.adapters.http.facade.FilterPaths;
 
 /**
  * Who sees what of {@code /health}: anyone its status (UP or DOWN, for load balancers and probes,
@@ -27,7 +26,7 @@ import org.vpsrecovery.adapters.http.facade.FilterPaths;
  * only, and {@link PrincipalBinder} hands it to the endpoint. Team tokens see the status: the
  * platform's insides are the operators' business, not its tenants'.
  */
-@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+@ServerFilter({"/health", "/health/**"})
 public class OperatorHealthDetails implements Ordered, ConditionalFilter {
 
     private final CallerAuthenticationFilter callers;
@@ -47,10 +46,10 @@ public class OperatorHealthDetails implements Ordered, ConditionalFilter {
                 request.setAttribute(HttpAttributes.PRINCIPAL, (Principal) () -> "auditor " + auditor));
     }
 
-    /** {@code /health} only (FilterPaths); probes send no token: they skip this filter and its hop off the event loop entirely. */
+    /** Probes send no token: they skip this filter and its hop off the event loop entirely. */
     @Override
     public boolean isEnabled(HttpRequest<?> request) {
-        return FilterPaths.underHealth(request.getPath()) && request.getHeaders().contains(HttpHeaders.AUTHORIZATION);
+        return request.getHeaders().contains(HttpHeaders.AUTHORIZATION);
     }
 
     @Override

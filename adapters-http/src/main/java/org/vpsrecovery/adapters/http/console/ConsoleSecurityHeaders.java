@@ -1,27 +1,18 @@
 package org.vpsrecovery.adapters.http.console;
 
-import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
-import io.micronaut.http.filter.ConditionalFilter;
-import org.vpsrecovery.adapters.http.facade.FilterPaths;
 
 /**
  * Every console answer: a content security policy with no script at all and only our own stylesheet,
  * no framing (clickjacking), no caching of pages that show audit data, no MIME sniffing, no referrer to other sites.
  */
-@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
-public class ConsoleSecurityHeaders implements ConditionalFilter {
+@ServerFilter({"/console", "/console/**"})
+public class ConsoleSecurityHeaders {
 
     static final String POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
             + "frame-ancestors 'none'; base-uri 'none'";
-
-    /** The console's pages only (FilterPaths). */
-    @Override
-    public boolean isEnabled(HttpRequest<?> request) {
-        return FilterPaths.underConsole(request.getPath());
-    }
 
     @ResponseFilter
     public void secure(MutableHttpResponse<?> response) {

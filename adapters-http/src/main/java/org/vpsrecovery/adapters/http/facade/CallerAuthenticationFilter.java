@@ -27,7 +27,7 @@ import org.vpsrecovery.domain.common.ReasonCode;
  * answers them 403 {@code FORBIDDEN_FOR_ROLE}.
  * Which teams' data a reader sees is the use cases' rule ({@code AuditReader}).
  */
-@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+@ServerFilter("/api/**")
 public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
 
     static final String AUDIT_PATH = "/api/v1/audit/";
@@ -140,10 +140,9 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
         return decide(request);
     }
 
-    /** {@code /api/} only (FilterPaths), and not a token {@link PersonAuthenticationFilter} checks. */
     @Override
     public boolean isEnabled(HttpRequest<?> request) {
-        return FilterPaths.underApi(request.getPath()) && !mayCallIdentityProvider(request);
+        return !mayCallIdentityProvider(request);
     }
 
     /** A bearer token shaped like a JWT while people may sign in: its check may fetch keys over HTTP. */

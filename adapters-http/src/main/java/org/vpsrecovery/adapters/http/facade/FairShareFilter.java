@@ -7,7 +7,6 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
-import io.micronaut.http.filter.ConditionalFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
 import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
@@ -34,8 +33,8 @@ import org.vpsrecovery.domain.port.PlatformUnavailable;
  * blocking executor, with its bounded waits and refusals as before. The admission is kept on the
  * request and closed by the response filter, once the answer is ready, whatever it is.
  */
-@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
-public class FairShareFilter implements Ordered, ConditionalFilter {
+@ServerFilter("/api/**")
+public class FairShareFilter implements Ordered {
 
     static final String ADMISSION = "vpsr.fair-share.admission";
 
@@ -97,12 +96,6 @@ public class FairShareFilter implements Ordered, ConditionalFilter {
 
     private static final java.util.regex.Pattern POLICY_PLAN = java.util.regex.Pattern.compile("/api/v1/policies/[^/]+/plan/?");
     private static final java.util.regex.Pattern APPROVAL = java.util.regex.Pattern.compile("/api/v1/operations/[^/]+/approval/?");
-
-    /** {@code /api/} only (FilterPaths). */
-    @Override
-    public boolean isEnabled(HttpRequest<?> request) {
-        return FilterPaths.underApi(request.getPath());
-    }
 
     @Override
     public int getOrder() {

@@ -10,7 +10,6 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
-import io.micronaut.http.filter.ConditionalFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +22,8 @@ import java.util.Set;
  * Micronaut would otherwise look the charset up while binding the body and fail with a 500
  * ({@code charset=bogus}), or decode the body in whatever charset was named.
  */
-@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
-public class JsonContentTypeFilter implements Ordered, ConditionalFilter {
+@ServerFilter("/api/**")
+public class JsonContentTypeFilter implements Ordered {
 
     private static final Set<HttpMethod> WITH_BODY = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
 
@@ -77,12 +76,6 @@ public class JsonContentTypeFilter implements Ordered, ConditionalFilter {
     private static MutableHttpResponse<?> refuse(HttpRequest<?> request, String detail) {
         return FacadeProblems.respond(HttpStatus.UNSUPPORTED_MEDIA_TYPE, detail,
                 RequestReason.UNSUPPORTED_MEDIA_TYPE.name(), RequestAttributes.requestId(request), HttpHeaders.CONTENT_TYPE);
-    }
-
-    /** {@code /api/} only (FilterPaths). */
-    @Override
-    public boolean isEnabled(HttpRequest<?> request) {
-        return FilterPaths.underApi(request.getPath());
     }
 
     /** After authentication: a caller without a valid token learns nothing about what we accept. */

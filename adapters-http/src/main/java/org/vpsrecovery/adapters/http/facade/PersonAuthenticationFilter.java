@@ -15,7 +15,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
  * blocking executor: it may fetch the identity provider's keys over HTTP. Only such requests come
  * here (ADR 0042); the rules are the other filter's, in one place.
  */
-@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+@ServerFilter("/api/**")
 public class PersonAuthenticationFilter implements Ordered, ConditionalFilter {
 
     private final CallerAuthenticationFilter callers;
@@ -33,7 +33,7 @@ public class PersonAuthenticationFilter implements Ordered, ConditionalFilter {
 
     @Override
     public boolean isEnabled(HttpRequest<?> request) {
-        return FilterPaths.underApi(request.getPath()) && callers.mayCallIdentityProvider(request);
+        return callers.mayCallIdentityProvider(request);
     }
 
     @Override
