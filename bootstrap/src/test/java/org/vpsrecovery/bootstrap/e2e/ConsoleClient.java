@@ -25,9 +25,16 @@ final class ConsoleClient {
     final CookieManager cookies = new CookieManager();
     private final HttpClient http;
     private final URI base;
+    /** The Accept header every request sends; none when empty (as Java's client, unlike a browser). */
+    private final Optional<String> accept;
 
     ConsoleClient(URI base) {
+        this(base, Optional.empty());
+    }
+
+    ConsoleClient(URI base, Optional<String> accept) {
         this.base = base;
+        this.accept = accept;
         this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
@@ -69,6 +76,7 @@ final class ConsoleClient {
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
         try {
+            accept.ifPresent(types -> request.header("Accept", types));
             return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,6 +104,23 @@ class ConsoleEndToEndTest {
         assertThat(read.event().team().value()).isEqualTo("demo");
         assertThat(read.event().detail()).containsEntry("actor_subject", "demo/default")
                 .containsValue("console-recoverability");
+    }
+
+    /** A client that accepts HTML alone (not a browser's wildcard) gets the console's pages, not a server error. */
+    @Test
+    void aClientAcceptingOnlyHtmlSignsInAndReadsItsPages() {
+        ConsoleClient htmlOnly = new ConsoleClient(URI.create(SETUP.platform().server.getURL().toString()),
+                Optional.of("text/html"));
+        HttpResponse<String> form = htmlOnly.get("/console/sign-in");
+        assertThat(form.statusCode()).as(form.body()).isEqualTo(200);
+        assertThat(form.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        HttpResponse<String> signedIn = htmlOnly.signIn(DEMO_TOKEN, "");
+        assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(303);
+        HttpResponse<String> dashboard = htmlOnly.get("/console/");
+        assertThat(dashboard.statusCode()).as(dashboard.body()).isEqualTo(200);
+        assertThat(dashboard.body()).contains("demo/default");
+        HttpResponse<String> missing = htmlOnly.get("/console/no-such-page");
+        assertThat(missing.statusCode()).as(missing.body()).isEqualTo(404);
     }
 
     @Test

@@ -73,6 +73,9 @@ import org.vpsrecovery.domain.session.SignInSession;
  * a random id only. Blocking reads: never on the event loop.
  */
 @Controller("/console")
+// Pages are HTML: without this the routes produced JSON, and a client accepting text/html alone got a 500 (a 406 turned
+// into the error page) where a browser's wildcard got its page.
+@Produces(MediaType.TEXT_HTML)
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Hidden
 @Requires(beans = SignInSessionsUseCase.class)
@@ -223,6 +226,7 @@ public class ConsoleController {
 
     /** The same CSV as the API's export, filtered as the timeline shown. */
     @Get("/audit/events.csv")
+    @Produces(AuditCsv.MEDIA_TYPE)
     public HttpResponse<?> export(HttpRequest<?> request) {
         Optional<SignInSession> session = session(request);
         if (session.isEmpty()) {
