@@ -16,6 +16,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import jakarta.inject.Singleton;
 import java.security.Principal;
 import org.vpsrecovery.adapters.http.facade.CallerAuthenticationFilter;
+import org.vpsrecovery.adapters.http.facade.FilterPaths;
 
 /**
  * Who sees what of {@code /health}: anyone its status (UP or DOWN, for load balancers and probes,
@@ -26,7 +27,7 @@ import org.vpsrecovery.adapters.http.facade.CallerAuthenticationFilter;
  * only, and {@link PrincipalBinder} hands it to the endpoint. Team tokens see the status: the
  * platform's insides are the operators' business, not its tenants'.
  */
-@ServerFilter({"/health", "/health/**"})
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class OperatorHealthDetails implements Ordered, ConditionalFilter {
 
     private final CallerAuthenticationFilter callers;
@@ -42,14 +43,18 @@ public class OperatorHealthDetails implements Ordered, ConditionalFilter {
     @RequestFilter
     @ExecuteOn(TaskExecutors.BLOCKING)
     public void identifyAuditor(HttpRequest<?> request) {
+        // isEnabled is not consulted on a request with an Origin header (ADR 0124): decide here too.
+        if (!isEnabled(request)) {
+            return;
+        }
         callers.auditorOf(request).ifPresent(auditor ->
                 request.setAttribute(HttpAttributes.PRINCIPAL, (Principal) () -> "auditor " + auditor));
     }
 
-    /** Probes send no token: they skip this filter and its hop off the event loop entirely. */
+    /** {@code /health} only (FilterPaths); probes send no token: they skip this filter and its hop off the event loop entirely. */
     @Override
     public boolean isEnabled(HttpRequest<?> request) {
-        return request.getHeaders().contains(HttpHeaders.AUTHORIZATION);
+        return FilterPaths.underHealth(request.getPath()) && request.getHeaders().contains(HttpHeaders.AUTHORIZATION);
     }
 
     @Override

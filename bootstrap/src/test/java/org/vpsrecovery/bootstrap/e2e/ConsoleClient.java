@@ -25,16 +25,20 @@ final class ConsoleClient {
     final CookieManager cookies = new CookieManager();
     private final HttpClient http;
     private final URI base;
-    /** The Accept header every request sends; none when empty (as Java's client, unlike a browser). */
-    private final Optional<String> accept;
+    /** Headers every request sends: no Accept unless given (as Java's client, unlike a browser). */
+    private final Map<String, String> headers;
 
     ConsoleClient(URI base) {
-        this(base, Optional.empty());
+        this(base, Map.of());
     }
 
     ConsoleClient(URI base, Optional<String> accept) {
+        this(base, accept.map(types -> Map.of("Accept", types)).orElse(Map.of()));
+    }
+
+    ConsoleClient(URI base, Map<String, String> headers) {
         this.base = base;
-        this.accept = accept;
+        this.headers = Map.copyOf(headers);
         this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
@@ -76,7 +80,7 @@ final class ConsoleClient {
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            accept.ifPresent(types -> request.header("Accept", types));
+            headers.forEach(request::header);
             return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -27,7 +27,7 @@ import org.vpsrecovery.domain.common.ReasonCode;
  * answers them 403 {@code FORBIDDEN_FOR_ROLE}.
  * Which teams' data a reader sees is the use cases' rule ({@code AuditReader}).
  */
-@ServerFilter("/api/**")
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
 
     static final String AUDIT_PATH = "/api/v1/audit/";
@@ -137,12 +137,14 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
     @RequestFilter
     @Nullable
     public MutableHttpResponse<?> authenticate(HttpRequest<?> request) {
-        return decide(request);
+        // isEnabled is not consulted on a request with an Origin header (ADR 0124): decide here too.
+        return isEnabled(request) ? decide(request) : null;
     }
 
+    /** {@code /api/} only (FilterPaths), and not a token {@link PersonAuthenticationFilter} checks. */
     @Override
     public boolean isEnabled(HttpRequest<?> request) {
-        return !mayCallIdentityProvider(request);
+        return FilterPaths.underApi(request.getPath()) && !mayCallIdentityProvider(request);
     }
 
     /** A bearer token shaped like a JWT while people may sign in: its check may fetch keys over HTTP. */

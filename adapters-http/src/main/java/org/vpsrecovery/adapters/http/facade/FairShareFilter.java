@@ -7,6 +7,7 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.ConditionalFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
 import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
@@ -33,8 +34,8 @@ import org.vpsrecovery.domain.port.PlatformUnavailable;
  * blocking executor, with its bounded waits and refusals as before. The admission is kept on the
  * request and closed by the response filter, once the answer is ready, whatever it is.
  */
-@ServerFilter("/api/**")
-public class FairShareFilter implements Ordered {
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+public class FairShareFilter implements Ordered, ConditionalFilter {
 
     static final String ADMISSION = "vpsr.fair-share.admission";
 
@@ -57,7 +58,8 @@ public class FairShareFilter implements Ordered {
     @RequestFilter
     public CompletionStage<HttpRequest<?>> admit(HttpRequest<?> request) {
         Optional<TeamId> team = request.getAttribute(RequestAttributes.TEAM, TeamId.class);
-        if (team.isEmpty()) {
+        // isEnabled is not consulted on a request with an Origin header (ADR 0124): decide here too.
+        if (team.isEmpty() || !isEnabled(request)) {
             return CompletableFuture.completedFuture(request);
         }
         boolean callsVpsOrg = callsVpsOrg(request.getPath());
@@ -96,6 +98,12 @@ public class FairShareFilter implements Ordered {
 
     private static final java.util.regex.Pattern POLICY_PLAN = java.util.regex.Pattern.compile("/api/v1/policies/[^/]+/plan/?");
     private static final java.util.regex.Pattern APPROVAL = java.util.regex.Pattern.compile("/api/v1/operations/[^/]+/approval/?");
+
+    /** {@code /api/} only (FilterPaths). */
+    @Override
+    public boolean isEnabled(HttpRequest<?> request) {
+        return FilterPaths.underApi(request.getPath());
+    }
 
     @Override
     public int getOrder() {

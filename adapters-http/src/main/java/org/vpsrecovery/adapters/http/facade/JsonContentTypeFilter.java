@@ -10,6 +10,7 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.ConditionalFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -22,15 +23,16 @@ import java.util.Set;
  * Micronaut would otherwise look the charset up while binding the body and fail with a 500
  * ({@code charset=bogus}), or decode the body in whatever charset was named.
  */
-@ServerFilter("/api/**")
-public class JsonContentTypeFilter implements Ordered {
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+public class JsonContentTypeFilter implements Ordered, ConditionalFilter {
 
     private static final Set<HttpMethod> WITH_BODY = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
 
     @RequestFilter
     @Nullable
     public MutableHttpResponse<?> requireJson(HttpRequest<?> request) {
-        if (!WITH_BODY.contains(request.getMethod())) {
+        // isEnabled is not consulted on a request with an Origin header (ADR 0124): decide here too.
+        if (!WITH_BODY.contains(request.getMethod()) || !isEnabled(request)) {
             return null;
         }
         String declared = request.getHeaders().get(HttpHeaders.CONTENT_TYPE);
@@ -76,6 +78,12 @@ public class JsonContentTypeFilter implements Ordered {
     private static MutableHttpResponse<?> refuse(HttpRequest<?> request, String detail) {
         return FacadeProblems.respond(HttpStatus.UNSUPPORTED_MEDIA_TYPE, detail,
                 RequestReason.UNSUPPORTED_MEDIA_TYPE.name(), RequestAttributes.requestId(request), HttpHeaders.CONTENT_TYPE);
+    }
+
+    /** {@code /api/} only (FilterPaths). */
+    @Override
+    public boolean isEnabled(HttpRequest<?> request) {
+        return FilterPaths.underApi(request.getPath());
     }
 
     /** After authentication: a caller without a valid token learns nothing about what we accept. */

@@ -15,7 +15,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
  * blocking executor: it may fetch the identity provider's keys over HTTP. Only such requests come
  * here (ADR 0042); the rules are the other filter's, in one place.
  */
-@ServerFilter("/api/**")
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class PersonAuthenticationFilter implements Ordered, ConditionalFilter {
 
     private final CallerAuthenticationFilter callers;
@@ -28,12 +28,13 @@ public class PersonAuthenticationFilter implements Ordered, ConditionalFilter {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Nullable
     public MutableHttpResponse<?> authenticate(HttpRequest<?> request) {
-        return callers.decide(request);
+        // isEnabled is not consulted on a request with an Origin header (ADR 0124): decide here too.
+        return isEnabled(request) ? callers.decide(request) : null;
     }
 
     @Override
     public boolean isEnabled(HttpRequest<?> request) {
-        return callers.mayCallIdentityProvider(request);
+        return FilterPaths.underApi(request.getPath()) && callers.mayCallIdentityProvider(request);
     }
 
     @Override

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Views are rendered on the console's paths only (ADR 0092): an API request, the team's list first, passes no views
- * filter, whose reactive chain cost every request its operators; the console's pages still pass one.
+ * filter, whose reactive chain cost every request its operators; the console's pages still pass one. Since ADR 0124
+ * the console's views filter is in every request's one list of filters (declared on every path) and decides in
+ * {@code isEnabled}, which Micronaut asks before it runs a filter, whether the path is the console's.
  */
 @MicronautTest(environments = "test")
 class ConsoleViewsFilterTest {
@@ -19,22 +21,28 @@ class ConsoleViewsFilterTest {
     @Inject
     Router router;
 
+    @Inject
+    ConsoleViewsFilter consoleViews;
+
     @Test
     void theApiPassesNoViewsFilter() {
         for (String path : List.of("/api/v1/snapshots/", "/api/v1/backups/", "/api/v1/snapshots/801/")) {
-            assertThat(filtersOf(path)).as(path).isNotEmpty().noneMatch(filter -> filter.contains("ViewsFilter"));
+            assertThat(viewsFiltersOf(path)).as(path).singleElement().asString().contains("ConsoleViewsFilter");
+            assertThat(consoleViews.isEnabled(HttpRequest.GET(path))).as(path).isFalse();
         }
     }
 
     @Test
     void theConsolePassesItsViewsFilter() {
         for (String path : List.of("/console", "/console/", "/console/sign-in", "/console/audit/events")) {
-            assertThat(filtersOf(path)).as(path).filteredOn(filter -> filter.contains("ViewsFilter"))
-                    .singleElement().asString().contains("ConsoleViewsFilter");
+            assertThat(viewsFiltersOf(path)).as(path).singleElement().asString().contains("ConsoleViewsFilter");
+            assertThat(consoleViews.isEnabled(HttpRequest.GET(path))).as(path).isTrue();
         }
     }
 
-    private List<String> filtersOf(String path) {
-        return router.findFilters(HttpRequest.GET(path)).stream().map(Object::toString).toList();
+    /** The views filters in the router's list for the path: Micronaut's own is replaced by the console's. */
+    private List<String> viewsFiltersOf(String path) {
+        return router.findFilters(HttpRequest.GET(path)).stream().map(Object::toString)
+                .filter(filter -> filter.contains("ViewsFilter")).toList();
     }
 }

@@ -1,0 +1,104 @@
+package org.vpsrecovery.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.AUDITOR_TOKEN;
+import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.web.router.Router;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.simulator.SimulatorOptions;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/**
+ * Every server filter of the service is declared on {@code /**} and decides its paths itself (ADR 0124), so the router
+ * answers every request with its one list of filters, matched and sorted once, instead of matching patterns against
+ * each request's path and sorting a new list. The filters still serve the paths they served: the API's authentication,
+ * the console's headers, the auditor's view of {@code /health}.
+ */
+class FiltersOnEveryPathEndToEndTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.empty();
+
+    static VpsOrgSimulator simulator;
+    static RunningPlatform platform;
+
+    @BeforeAll
+    static void start() {
+        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
+        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (platform != null) {
+            platform.close();
+            simulator.close();
+        }
+    }
+
+    @Test
+    void theRouterAnswersEveryPathWithItsOneListOfFilters() {
+        Router router = platform.context.getBean(Router.class);
+        var list = router.findFilters(HttpRequest.GET("/api/v1/snapshots/"));
+        assertThat(router.findFilters(HttpRequest.GET("/api/v1/snapshots/"))).isSameAs(list);
+        assertThat(router.findFilters(HttpRequest.GET("/console/"))).isSameAs(list);
+        assertThat(router.findFilters(HttpRequest.GET("/health"))).isSameAs(list);
+    }
+
+    @Test
+    void theFiltersStillServeTheirPaths() {
+        assertThat(platform.send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null).status()).isEqualTo(200);
+        RunningPlatform.Answer anonymous = platform.send("GET", "/api/v1/snapshots/", null, null);
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.contentType()).isEqualTo("application/problem+json");
+
+        RunningPlatform.Answer signIn = platform.send("GET", "/console/sign-in", null, null);
+        assertThat(signIn.raw().headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(platform.send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null).raw().headers()
+                .firstValue("X-Frame-Options")).isEmpty();
+
+        assertThat(platform.send("GET", "/health", AUDITOR_TOKEN, null).body()).containsKey("details");
+        assertThat(platform.send("GET", "/health", null, null).body()).doesNotContainKey("details");
+    }
+
+    /**
+     * A browser's form post carries an {@code Origin} header. Micronaut's CORS filter then runs before the route is
+     * matched, and on that path Micronaut 4.10 adds the other filters without asking their {@code isEnabled}: each
+     * filter decides its paths in its own methods too. Without that, the console's sign-in was answered with the API's
+     * 401 (the first merge of ADR 0124).
+     */
+    @Test
+    void withAnOriginHeaderTheFiltersStillServeOnlyTheirPaths() {
+        URI base = URI.create(platform.server.getURL().toString());
+        Map<String, String> origin = Map.of("Origin", base.getScheme() + "://" + base.getAuthority());
+        ConsoleClient browser = new ConsoleClient(base, origin);
+        HttpResponse<String> signedIn = browser.signIn(DEMO_TOKEN, "");
+        assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(303);
+        HttpResponse<String> dashboard = browser.get("/console/");
+        assertThat(dashboard.statusCode()).as(dashboard.body()).isEqualTo(200);
+        assertThat(dashboard.body()).contains("demo/default");
+        assertThat(dashboard.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+
+        RunningPlatform.Answer list = platform.send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null, origin);
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.raw().headers().firstValue("X-Frame-Options")).isEmpty();
+        RunningPlatform.Answer anonymous = platform.send("GET", "/api/v1/snapshots/", null, null, origin);
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.contentType()).isEqualTo("application/problem+json");
+        RunningPlatform.Answer notJson = platform.sendAsIs("POST", "/api/v1/snapshots/", DEMO_TOKEN, "name=x",
+                Map.of("Origin", origin.get("Origin"), "Content-Type", "application/x-www-form-urlencoded"));
+        assertThat(notJson.status()).isEqualTo(415);
+
+        assertThat(platform.send("GET", "/health", AUDITOR_TOKEN, null, origin).body()).containsKey("details");
+        assertThat(platform.send("GET", "/health", null, null, origin).body()).doesNotContainKey("details");
+    }
+}
