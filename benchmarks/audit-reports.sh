@@ -6,6 +6,8 @@
 # embedded PostgreSQL is started from zonky's binaries, its data under bootstrap/target/.
 # Set VPSR_BENCH_SKIP_VERIFY=true to leave out the (long) whole-chain verification, and
 # VPSR_BENCH_SKIP_APPENDS=true the appends (8 clients over one, then two service instances),
+# VPSR_BENCH_APPEND_INSTANCES=2 times one part alone (default "1,2": one instance, then two),
+# VPSR_BENCH_APPEND_WARM_UP=N appends N events untimed before each part (default 800),
 # VPSR_BENCH_SKIP_REPORTS=true the reports' timings (appends only), VPSR_BENCH_SUMMARIES_ONLY=true every
 # report but the summaries; VPSR_BENCH_PAGES_ONLY=true only the pages of rare matches (ADR 0085); VPSR_BENCH_APPEND_OUTCOMES=true makes
 # every other appended event an outcome (a webhook type), as attempts go, both naming their attempt (V47 indexes the
@@ -24,6 +26,8 @@ EVENTS="${1:-10000000}"
     -Dvpsr.bench.events="$EVENTS" \
     -Dvpsr.bench.skip-verify="${VPSR_BENCH_SKIP_VERIFY:-false}" \
     -Dvpsr.bench.skip-appends="${VPSR_BENCH_SKIP_APPENDS:-false}" \
+    -Dvpsr.bench.append-instances="${VPSR_BENCH_APPEND_INSTANCES:-1,2}" \
+    -Dvpsr.bench.append-warm-up="${VPSR_BENCH_APPEND_WARM_UP:-800}" \
     -Dvpsr.bench.skip-reports="${VPSR_BENCH_SKIP_REPORTS:-false}" \
     -Dvpsr.bench.summaries-only="${VPSR_BENCH_SUMMARIES_ONLY:-false}" \
     -Dvpsr.bench.pages-only="${VPSR_BENCH_PAGES_ONLY:-false}" \

@@ -148,7 +148,10 @@ class AuditReportsBenchmark {
                 if (durableAppends()) {
                     report.append(durableFromNowOn(dataSource));
                 }
-                report.append(appends(dataSource, 1, outcomes)).append(appends(dataSource, 2, outcomes));
+                // One part a count of instances, "1,2" unless the run names others (a profile of one part alone).
+                for (String instances : System.getProperty("vpsr.bench.append-instances", "1,2").split(",")) {
+                    report.append(appends(dataSource, Integer.parseInt(instances.strip()), outcomes));
+                }
             }
             System.out.println(report);
             Files.createDirectories(output.toAbsolutePath().getParent());
@@ -410,8 +413,9 @@ class AuditReportsBenchmark {
                 folded.addAndGet(deltas.fold());
                 folds.incrementAndGet();
             }, 1, 1, TimeUnit.SECONDS);
-            // Warm-up: connections open, statements prepared.
-            runAppends(services, clients, 800, at, outcomes);
+            // Warm-up: connections open, statements prepared (and some of the writer's code compiled: the JIT's CPU
+            // in the timed part is reported apart below).
+            runAppends(services, clients, Integer.getInteger("vpsr.bench.append-warm-up", 800), at, outcomes);
             boolean statements = resetStatementCounts(dataSource);
             long walRecordsBefore = scalar(dataSource, "SELECT wal_records FROM pg_stat_wal");
             long walSyncsBefore = scalar(dataSource, "SELECT wal_sync FROM pg_stat_wal");
@@ -420,6 +424,7 @@ class AuditReportsBenchmark {
                     "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()");
             long postmaster = postmaster(dataSource);
             long serviceTicksBefore = cpuTicks(ProcessHandle.current().pid());
+            long compilerTicksBefore = compilerTicks();
             long serverTicksBefore = serverCpuTicks(postmaster);
             long before = scalar(dataSource, "SELECT last_sequence FROM audit_chain_head");
             long started = System.nanoTime();
@@ -429,6 +434,7 @@ class AuditReportsBenchmark {
             long foldRuns = folds.get();
             long foldedEvents = folded.get();
             // CPU an event, this JVM (services, clients, JIT, GC) and the server's processes apart (0 when unknown).
+            double compilerCpu = (compilerTicks() - compilerTicksBefore) * 10_000.0 / Math.max(1, after - before);
             double serviceCpu = (cpuTicks(ProcessHandle.current().pid()) - serviceTicksBefore) * 10_000.0
                     / Math.max(1, after - before);
             double serverCpu = (serverCpuTicks(postmaster) - serverTicksBefore) * 10_000.0 / Math.max(1, after - before);
@@ -450,12 +456,12 @@ class AuditReportsBenchmark {
             return String.format(Locale.ROOT, "%nload average at the end: %s", load)
                     + String.format(Locale.ROOT, "%nappends%s: %d clients over %d instance(s): %,d events in %s = %,.0f/s; "
                             + "%,d transactions, %.1f events each; server transactions %.2f and WAL records %.1f an event; "
-                            + "CPU an event: this JVM %.0f µs, PostgreSQL %.0f µs%n",
+                            + "CPU an event: this JVM %.0f µs (its JIT compilers %.0f µs of it), PostgreSQL %.0f µs%n",
                     outcomes ? " (intents and outcomes)" : "",
                     APPEND_CLIENTS, instances, after - before, seconds(took), (after - before) / (took.toNanos() / 1e9),
                     transactions, (after - before) / (double) Math.max(1, transactions),
                     serverTransactions / (double) Math.max(1, after - before),
-                    walRecords / (double) Math.max(1, after - before), serviceCpu, serverCpu)
+                    walRecords / (double) Math.max(1, after - before), serviceCpu, compilerCpu, serverCpu)
                     + String.format(Locale.ROOT, "  count deltas folded (every second, from the warm-up on): %,d folds,"
                             + " %,d events%n", foldRuns, foldedEvents)
                     + String.format(Locale.ROOT, "  WAL flushes: %,d, %.2f a transaction, %.0f µs each%n", walSyncs,
@@ -498,6 +504,32 @@ class AuditReportsBenchmark {
                 }
             }
         } catch (java.io.IOException e) {
+            return 0;
+        }
+        return ticks;
+    }
+
+    /**
+     * This JVM's JIT compiler threads' utime + stime, in clock ticks: compiling the writer's code competes for the
+     * machine's two cores with the appends a part times, which a service long up does not pay.
+     */
+    private static long compilerTicks() {
+        long ticks = 0;
+        try (var threads = Files.list(Path.of("/proc/self/task"))) {
+            for (Path thread : (Iterable<Path>) threads::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(thread.resolve("stat"));
+                } catch (java.io.IOException gone) {
+                    continue;
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
             return 0;
         }
         return ticks;
