@@ -50,7 +50,7 @@ public final class FacadeExceptionHandlers {
             var response = FacadeProblems.of(failure, RequestAttributes.requestId(request));
             // A provider failure after the intent: the operation exists, and the caller may follow it.
             if (failure instanceof ProviderFailure) {
-                request.getAttribute(RequestAttributes.OPERATION_ID, OperationId.class)
+                RequestAttributes.attribute(request, RequestAttributes.OPERATION_ID, OperationId.class)
                         .filter(operations::exists)
                         .ifPresent(id -> response.header(RequestAttributes.OPERATION_ID_HEADER, id.toString()));
             }

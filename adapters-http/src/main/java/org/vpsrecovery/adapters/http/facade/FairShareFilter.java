@@ -57,7 +57,7 @@ public class FairShareFilter implements Ordered, ConditionalFilter {
      */
     @RequestFilter
     public CompletionStage<HttpRequest<?>> admit(HttpRequest<?> request) {
-        Optional<TeamId> team = request.getAttribute(RequestAttributes.TEAM, TeamId.class);
+        Optional<TeamId> team = RequestAttributes.attribute(request, RequestAttributes.TEAM, TeamId.class);
         // isEnabled is not consulted on a request with an Origin header (ADR 0124): decide here too.
         if (team.isEmpty() || !isEnabled(request)) {
             return CompletableFuture.completedFuture(request);
@@ -78,7 +78,7 @@ public class FairShareFilter implements Ordered, ConditionalFilter {
     /** The answer is ready (an error's too): the slot is given back. */
     @ResponseFilter
     public void close(HttpRequest<?> request, @Nullable Throwable failure) {
-        request.getAttribute(ADMISSION, AdmitTeamRequestUseCase.Admission.class).ifPresent(admission -> {
+        RequestAttributes.attribute(request, ADMISSION, AdmitTeamRequestUseCase.Admission.class).ifPresent(admission -> {
             request.removeAttribute(ADMISSION, AdmitTeamRequestUseCase.Admission.class);
             admission.close();
         });

@@ -184,12 +184,12 @@ public class HoldsController {
     }
 
     private static HoldCaller caller(HttpRequest<?> request) {
-        RequestId id = request.getAttribute(RequestAttributes.REQUEST_ID, RequestId.class).orElseGet(RequestId::random);
+        RequestId id = RequestAttributes.attribute(request, RequestAttributes.REQUEST_ID, RequestId.class).orElseGet(RequestId::random);
         return new HoldCaller(actor(request), id, RequestAttributes.operationId(request), RequestAttributes.actor(request));
     }
 
     private static HoldActor actor(HttpRequest<?> request) {
-        Caller caller = request.getAttribute(RequestAttributes.CALLER, Caller.class)
+        Caller caller = RequestAttributes.attribute(request, RequestAttributes.CALLER, Caller.class)
                 .orElseThrow(() -> new IllegalStateException("no authenticated caller on " + request.getPath()));
         return switch (caller) {
             case Caller.Team team -> new HoldActor.Team(team.team());

@@ -116,7 +116,7 @@ public class IdempotentRequests {
 
     /** Keys are a team's, or an auditor's for what auditors may ask (legal holds). */
     private static IdempotencyScope scope(HttpRequest<?> request) {
-        Caller caller = request.getAttribute(RequestAttributes.CALLER, Caller.class)
+        Caller caller = RequestAttributes.attribute(request, RequestAttributes.CALLER, Caller.class)
                 .orElseThrow(() -> new IllegalStateException("no authenticated caller on " + request.getPath()));
         return switch (caller) {
             case Caller.Team team -> IdempotencyScope.of(team.team());
