@@ -499,7 +499,7 @@ class AuditReportsBenchmark {
                 if (name.chars().allMatch(Character::isDigit)) {
                     String[] fields = statFields(Long.parseLong(name));
                     if (fields.length > 12 && fields[1].equals(Long.toString(postmaster))) {
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        ticks += ticksOf(fields);
                     }
                 }
             }
@@ -517,16 +517,9 @@ class AuditReportsBenchmark {
         long ticks = 0;
         try (var threads = Files.list(Path.of("/proc/self/task"))) {
             for (Path thread : (Iterable<Path>) threads::iterator) {
-                String stat;
-                try {
-                    stat = Files.readString(thread.resolve("stat"));
-                } catch (java.io.IOException gone) {
-                    continue;
-                }
-                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String name = Files.readString(thread.resolve("comm")).strip();
                 if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    ticks += ticksOf(statFields(thread.resolve("stat")));
                 }
             }
         } catch (java.io.IOException | RuntimeException e) {
@@ -536,14 +529,22 @@ class AuditReportsBenchmark {
     }
 
     private static long cpuTicks(long pid) {
-        String[] fields = statFields(pid);
+        return ticksOf(statFields(pid));
+    }
+
+    /** utime + stime of a {@code /proc/…/stat}'s fields after the name, 0 when unknown. */
+    private static long ticksOf(String[] fields) {
         return fields.length > 12 ? Long.parseLong(fields[11]) + Long.parseLong(fields[12]) : 0;
     }
 
     /** /proc/PID/stat's fields after the command name (state first); empty if the process is gone. */
     private static String[] statFields(long pid) {
+        return statFields(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    private static String[] statFields(Path statFile) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String stat = Files.readString(statFile);
             return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         } catch (java.io.IOException | RuntimeException e) {
             return new String[0];

@@ -6,8 +6,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -195,7 +195,6 @@ public final class VpsOrgWireMapper {
         return value == null ? "" : value;
     }
 
-    /** ISO-8601 with an offset ({@code Z} as documented); a time without offset is read as UTC. */
     /**
      * A list answer names the same snapshots' times on every read: each text is parsed once (java.time's parser was
      * ~5 % of a team's list, ADR 0127). Bounded: emptied when full, as times of deleted snapshots stay behind.
@@ -216,6 +215,7 @@ public final class VpsOrgWireMapper {
         return parsed;
     }
 
+    /** ISO-8601 with an offset ({@code Z} as documented); a time without offset is read as UTC. */
     private static Instant parsedInstant(String value, String what) {
         try {
             return OffsetDateTime.parse(value.strip()).toInstant();
