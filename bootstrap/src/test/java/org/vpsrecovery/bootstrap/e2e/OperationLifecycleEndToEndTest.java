@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.simulator.Fault;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * Issue 11 over HTTP: a create becomes an operation that the platform follows at VPS.org until the
@@ -24,33 +20,20 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
 class OperationLifecycleEndToEndTest {
 
     @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
-
-    static VpsOrgSimulator simulator;
-    static RunningPlatform platform;
-
-    @BeforeAll
-    static void start() {
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
-        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of(
-                "vpsr.tracking.every", "500ms", "vpsr.tracking.first-look", "500ms",
-                "vpsr.tracking.longest-look", "1s", "vpsr.jobs.polling-interval", "500ms",
-                "vpsr.restore-window", "0s", "vpsr.reconcile.settle-after", "1s"));
-    }
-
-    @AfterAll
-    static void stop() {
-        platform.close();
-        simulator.close();
-    }
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
+            SimulatorOptions.defaults(),
+            Map.of(
+                    "vpsr.tracking.every", "500ms", "vpsr.tracking.first-look", "500ms",
+                    "vpsr.tracking.longest-look", "1s", "vpsr.jobs.polling-interval", "500ms",
+                    "vpsr.restore-window", "0s", "vpsr.reconcile.settle-after", "1s"));
 
     private static List<Outcome.Kind> outcomes(String requestId) {
-        return platform.auditOf(requestId).stream().map(e -> e.event().outcome().kind()).toList();
+        return SETUP.platform().auditOf(requestId).stream().map(e -> e.event().outcome().kind()).toList();
     }
 
     @Test
     void snapshotThenWaitUntilCompletedInTwoCalls() {
-        Answer created = platform.send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
+        Answer created = SETUP.platform().send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
                 "{\"server_id\": 12345, \"name\": \"before-deploy\"}", Map.of("X-Request-Id", "life-create"));
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.get("status")).isEqualTo("in_progress");
@@ -59,7 +42,7 @@ class OperationLifecycleEndToEndTest {
         // Taken by VPS.org is not done: nothing says completed yet.
         assertThat(outcomes("life-create")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
 
-        Answer waited = platform.send("GET", "/api/v1/operations/" + operation + "/?wait=30", RunningPlatform.DEMO_TOKEN, null);
+        Answer waited = SETUP.platform().send("GET", "/api/v1/operations/" + operation + "/?wait=30", RunningPlatform.DEMO_TOKEN, null);
 
         assertThat(waited.status()).isEqualTo(200);
         assertThat(waited.body()).containsEntry("id", operation).containsEntry("state", "completed")
@@ -67,54 +50,54 @@ class OperationLifecycleEndToEndTest {
                 .containsEntry("server_id", 12345).containsEntry("request_id", "life-create");
         assertThat(outcomes("life-create"))
                 .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED, Outcome.Kind.COMPLETED);
-        var completed = platform.auditOf("life-create").get(2).event();
+        var completed = SETUP.platform().auditOf("life-create").get(2).event();
         assertThat(completed.detail()).containsEntry("tracked", "true").containsEntry("attempt_id", operation);
-        assertThat(completed.resource()).isEqualTo(platform.auditOf("life-create").get(1).event().resource());
+        assertThat(completed.resource()).isEqualTo(SETUP.platform().auditOf("life-create").get(1).event().resource());
 
         // The recoverability report counts it now, and the auditor reads the same operation.
-        Answer report = platform.send("GET", "/api/v1/audit/recoverability/", RunningPlatform.DEMO_TOKEN, null);
+        Answer report = SETUP.platform().send("GET", "/api/v1/audit/recoverability/", RunningPlatform.DEMO_TOKEN, null);
         @SuppressWarnings("unchecked")
         Map<String, Object> web = ((List<Map<String, Object>>) report.get("servers")).getFirst();
         assertThat(web.get("last_completed_create")).isNotNull();
-        assertThat(platform.send("GET", "/api/v1/operations/" + operation + "/", RunningPlatform.AUDITOR_TOKEN, null)
+        assertThat(SETUP.platform().send("GET", "/api/v1/operations/" + operation + "/", RunningPlatform.AUDITOR_TOKEN, null)
                 .get("state")).isEqualTo("completed");
     }
 
     @Test
     void anotherTeamsOperationIsNotFoundAndBadIdsAreRefused() {
-        Answer created = platform.send("POST", "/api/v1/backups/", RunningPlatform.DEMO_TOKEN, "{\"server_id\": 12345}");
+        Answer created = SETUP.platform().send("POST", "/api/v1/backups/", RunningPlatform.DEMO_TOKEN, "{\"server_id\": 12345}");
         String operation = created.header("X-Operation-Id");
 
-        Answer other = platform.send("GET", "/api/v1/operations/" + operation + "/", RunningPlatform.OTHER_TOKEN, null);
+        Answer other = SETUP.platform().send("GET", "/api/v1/operations/" + operation + "/", RunningPlatform.OTHER_TOKEN, null);
         assertThat(other.status()).isEqualTo(404);
         assertThat(other.get("reason_code")).isEqualTo("OPERATION_NOT_FOUND");
-        assertThat(platform.send("GET", "/api/v1/operations/not-a-uuid/", RunningPlatform.DEMO_TOKEN, null).status())
+        assertThat(SETUP.platform().send("GET", "/api/v1/operations/not-a-uuid/", RunningPlatform.DEMO_TOKEN, null).status())
                 .isEqualTo(400);
-        assertThat(platform.send("GET", "/api/v1/operations/" + operation + "/?wait=61", RunningPlatform.DEMO_TOKEN, null)
+        assertThat(SETUP.platform().send("GET", "/api/v1/operations/" + operation + "/?wait=61", RunningPlatform.DEMO_TOKEN, null)
                 .get("reason_code")).isEqualTo("INVALID_QUERY_PARAMETER");
-        Answer listed = platform.send("GET", "/api/v1/operations/?server_id=12345", RunningPlatform.DEMO_TOKEN, null);
+        Answer listed = SETUP.platform().send("GET", "/api/v1/operations/?server_id=12345", RunningPlatform.DEMO_TOKEN, null);
         assertThat(listed.status()).isEqualTo(200);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> results = (List<Map<String, Object>>) listed.get("results");
         assertThat(results).extracting(r -> r.get("id")).contains(operation);
-        assertThat(platform.send("GET", "/api/v1/operations/", RunningPlatform.OTHER_TOKEN, null).get("count")).isEqualTo(0);
+        assertThat(SETUP.platform().send("GET", "/api/v1/operations/", RunningPlatform.OTHER_TOKEN, null).get("count")).isEqualTo(0);
     }
 
     @Test
     void aLostAnswerIsFoundAtVpsOrgWithItsIdAndFollowedToCompleted() {
-        simulator.faults().add(Fault.dropConnection().on("POST", "/api/v1/snapshots/").committingFirst().times(1));
-        Answer lost = platform.send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
+        SETUP.simulator().faults().add(Fault.dropConnection().on("POST", "/api/v1/snapshots/").committingFirst().times(1));
+        Answer lost = SETUP.platform().send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
                 "{\"server_id\": 12345, \"name\": \"answer-lost\"}", Map.of("X-Request-Id", "life-lost"));
         assertThat(lost.status()).isEqualTo(504);
         String operation = lost.header("X-Operation-Id");
         assertThat(operation).as("the caller can follow even a lost answer").isNotBlank();
 
-        Answer waited = platform.send("GET", "/api/v1/operations/" + operation + "/?wait=30", RunningPlatform.DEMO_TOKEN, null);
+        Answer waited = SETUP.platform().send("GET", "/api/v1/operations/" + operation + "/?wait=30", RunningPlatform.DEMO_TOKEN, null);
 
         assertThat(waited.get("state")).isEqualTo("completed");
         assertThat(waited.get("resource")).isNotNull();
         assertThat(outcomes("life-lost")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED,
                 Outcome.Kind.SUBMITTED, Outcome.Kind.COMPLETED);
-        assertThat(platform.auditOf("life-lost").get(2).event().detail().get("message")).startsWith("found at VPS.org as snapshot");
+        assertThat(SETUP.platform().auditOf("life-lost").get(2).event().detail().get("message")).startsWith("found at VPS.org as snapshot");
     }
 }

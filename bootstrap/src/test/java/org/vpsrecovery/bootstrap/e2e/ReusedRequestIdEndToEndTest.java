@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.simulator.Fault;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * X-Request-Id is the client's, and clients reuse it: here two teams, and one of them twice, send
@@ -26,42 +22,29 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
 class ReusedRequestIdEndToEndTest {
 
     @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
+            SimulatorOptions.defaults(),
+            Map.of(
+                    "vpsr.tracking.every", "500ms", "vpsr.tracking.first-look", "500ms",
+                    "vpsr.tracking.longest-look", "1s", "vpsr.jobs.polling-interval", "500ms",
+                    "vpsr.reconcile.settle-after", "1s"));
 
     private static final String SHARED = "deploy-42";
     private static final String BODY = "{\"server_id\": %d, \"name\": \"nightly\"}";
 
-    static VpsOrgSimulator simulator;
-    static RunningPlatform platform;
-
-    @BeforeAll
-    static void start() {
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
-        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of(
-                "vpsr.tracking.every", "500ms", "vpsr.tracking.first-look", "500ms",
-                "vpsr.tracking.longest-look", "1s", "vpsr.jobs.polling-interval", "500ms",
-                "vpsr.reconcile.settle-after", "1s"));
-    }
-
-    @AfterAll
-    static void stop() {
-        platform.close();
-        simulator.close();
-    }
-
     private static Answer waitFor(String operation, String token) {
-        return platform.send("GET", "/api/v1/operations/" + operation + "/?wait=30", token, null);
+        return SETUP.platform().send("GET", "/api/v1/operations/" + operation + "/?wait=30", token, null);
     }
 
     @Test
     void trackingSettlesEachOperationByItsOwnIdWhateverRequestIdItCameWith() {
-        simulator.faults().add(Fault.dropConnection().on("POST", "/api/v1/snapshots/").times(1));
-        Answer lost = platform.send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN, BODY.formatted(12345),
+        SETUP.simulator().faults().add(Fault.dropConnection().on("POST", "/api/v1/snapshots/").times(1));
+        Answer lost = SETUP.platform().send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN, BODY.formatted(12345),
                 Map.of("X-Request-Id", SHARED));
         assertThat(lost.status()).as("the answer was lost: %s", lost.body()).isEqualTo(504);
-        Answer sameTeam = platform.send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN, BODY.formatted(12345),
+        Answer sameTeam = SETUP.platform().send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN, BODY.formatted(12345),
                 Map.of("X-Request-Id", SHARED));
-        Answer otherTeam = platform.send("POST", "/api/v1/snapshots/", RunningPlatform.OTHER_TOKEN, BODY.formatted(23456),
+        Answer otherTeam = SETUP.platform().send("POST", "/api/v1/snapshots/", RunningPlatform.OTHER_TOKEN, BODY.formatted(23456),
                 Map.of("X-Request-Id", SHARED));
         assertThat(sameTeam.status()).isEqualTo(201);
         assertThat(otherTeam.status()).isEqualTo(201);
@@ -81,7 +64,7 @@ class ReusedRequestIdEndToEndTest {
         assertThat(sameTeamEnd.get("resource")).isEqualTo(Map.of("type", "snapshot", "id", sameTeam.get("id")));
         assertThat(otherTeamEnd.get("resource")).isEqualTo(Map.of("type", "snapshot", "id", otherTeam.get("id")));
 
-        List<RecordedAuditEvent> shared = platform.auditOf(SHARED);
+        List<RecordedAuditEvent> shared = SETUP.platform().auditOf(SHARED);
         assertThat(outcomesOf(shared, lostOperation))
                 .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED, Outcome.Kind.FAILED);
         assertThat(outcomesOf(shared, sameTeamOperation))

@@ -1,0 +1,128 @@
+package org.vpsrecovery.bootstrap.e2e;
+
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.simulator.SimulatorOptions;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/**
+ * The set-up of most end-to-end tests: a fresh database, the VPS.org simulator and one platform on them, started
+ * before the class's tests and stopped after them, last started first stopped. A test class registers it as a static
+ * field and says only what differs (the simulator's options, the platform's properties over {@link RunningPlatform}'s):
+ * <pre>{@code
+ * @RegisterExtension
+ * static final PlatformOnSimulator SETUP = new PlatformOnSimulator(SimulatorOptions.defaults(),
+ *         Map.of("vpsr.tracking.every", "1h"));
+ * }</pre>
+ * The class's own {@code @BeforeAll} methods run after the platform started, its {@code @AfterAll} methods before it
+ * stops. The database is its own rather than a second extension's, so that it exists before the platform starts
+ * whatever order JUnit registers static extensions in.
+ */
+final class PlatformOnSimulator implements BeforeAllCallback, AfterAllCallback {
+
+    private final SimulatorOptions simulatorOptions;
+    private final Map<String, Object> properties;
+    private final boolean migratedDatabase;
+    private final Clock clock;
+    private final FreshDatabase database;
+    private VpsOrgSimulator simulator;
+    private RunningPlatform platform;
+
+    PlatformOnSimulator(SimulatorOptions simulatorOptions, Map<String, ?> properties) {
+        this(simulatorOptions, properties, false, null);
+    }
+
+    private PlatformOnSimulator(SimulatorOptions simulatorOptions, Map<String, ?> properties, boolean migratedDatabase,
+                                Clock clock) {
+        this.simulatorOptions = simulatorOptions;
+        this.properties = Map.<String, Object>copyOf(properties);
+        this.migratedDatabase = migratedDatabase;
+        this.clock = clock;
+        this.database = migratedDatabase ? FreshDatabase.migrated() : FreshDatabase.empty();
+    }
+
+    /** The same, with {@code clock} as the platform's one Clock (see {@link RunningPlatform#start}). */
+    PlatformOnSimulator withPlatformClock(Clock clock) {
+        return new PlatformOnSimulator(simulatorOptions, properties, migratedDatabase, clock);
+    }
+
+    /** The same, on a database migrated before the platform starts rather than by the platform's start. */
+    PlatformOnSimulator onMigratedDatabase() {
+        return new PlatformOnSimulator(simulatorOptions, properties, true, clock);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        try {
+            database.beforeAll(context);
+            simulator = VpsOrgSimulator.start(simulatorOptions);
+            platform = RunningPlatform.start(database.database(), simulator, properties, clock);
+        } catch (RuntimeException | Error startFailed) {
+            // JUnit would stop them too; here they stop whoever runs the callback.
+            try {
+                afterAll(context);
+            } catch (RuntimeException | Error stopFailed) {
+                startFailed.addSuppressed(stopFailed);
+            }
+            throw startFailed;
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        // What started, last started first stopped, each even when one before it failed to stop.
+        Throwable failed = null;
+        if (platform != null) {
+            failed = stop(platform::close, failed);
+            platform = null;
+        }
+        if (simulator != null) {
+            failed = stop(simulator::close, failed);
+            simulator = null;
+        }
+        failed = stop(() -> database.afterAll(context), failed);
+        if (failed instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failed instanceof Error error) {
+            throw error;
+        }
+    }
+
+    private static Throwable stop(Runnable stopping, Throwable failedBefore) {
+        try {
+            stopping.run();
+            return failedBefore;
+        } catch (RuntimeException | Error failed) {
+            if (failedBefore == null) {
+                return failed;
+            }
+            failedBefore.addSuppressed(failed);
+            return failedBefore;
+        }
+    }
+
+    RunningPlatform platform() {
+        return started(platform);
+    }
+
+    VpsOrgSimulator simulator() {
+        return started(simulator);
+    }
+
+    FreshDatabase database() {
+        return database;
+    }
+
+    private static <T> T started(T part) {
+        if (part == null) {
+            throw new IllegalStateException("not running: register PlatformOnSimulator as a static @RegisterExtension"
+                    + " field; it runs from before the class's @BeforeAll methods to after its @AfterAll methods");
+        }
+        return part;
+    }
+}
