@@ -20,12 +20,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
@@ -39,7 +37,6 @@ import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * The audit reports of the whole service, against a real PostgreSQL and the simulator: each
@@ -47,50 +44,40 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  */
 class AuditReportsEndToEndTest {
 
+    // Tracking runs when a test says so: the reports are compared with exact event counts.
     @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
-
-    static VpsOrgSimulator simulator;
-    static RunningPlatform platform;
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
+            SimulatorOptions.defaults(),
+            Map.of("vpsr.restore-window", "0s", "vpsr.tracking.every", "1h", "vpsr.reconcile.every", "1h"));
 
     @BeforeAll
     static void start() {
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
-        // Tracking runs when a test says so: the reports are compared with exact event counts.
-        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of("vpsr.restore-window", "0s",
-                "vpsr.tracking.every", "1h", "vpsr.reconcile.every", "1h"));
         seedThroughTheApi();
-    }
-
-    @AfterAll
-    static void stop() {
-        platform.close();
-        simulator.close();
     }
 
     @BeforeEach
     void freshProvider() {
-        simulator.reset();
+        SETUP.simulator().reset();
     }
 
     /** Real traffic of both teams: creates, a limit refusal, a provider refusal, a backup. */
     static void seedThroughTheApi() {
         for (int i = 0; i < 4; i++) {
-            platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
+            SETUP.platform().send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
                     "{\"server_id\": 12345, \"name\": \"seed-" + i + "\"}", Map.of("X-Request-Id", "seed-snapshot-" + i));
         }
-        platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345, \"description\": \"nightly\"}",
+        SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345, \"description\": \"nightly\"}",
                 Map.of("X-Request-Id", "seed-backup"));
-        platform.send("POST", "/api/v1/snapshots/", OTHER_TOKEN, "{\"server_id\": 23456, \"name\": \"other\"}",
+        SETUP.platform().send("POST", "/api/v1/snapshots/", OTHER_TOKEN, "{\"server_id\": 23456, \"name\": \"other\"}",
                 Map.of("X-Request-Id", "seed-other"));
-        platform.send("DELETE", "/api/v1/snapshots/999999/", OTHER_TOKEN, null, Map.of("X-Request-Id", "seed-missing"));
+        SETUP.platform().send("DELETE", "/api/v1/snapshots/999999/", OTHER_TOKEN, null, Map.of("X-Request-Id", "seed-missing"));
     }
 
     private static List<RecordedAuditEvent> wholeHistory() {
         List<RecordedAuditEvent> all = new ArrayList<>();
         AuditQuery page = AuditQuery.latest(AuditQuery.MAX_LIMIT);
         while (true) {
-            List<RecordedAuditEvent> read = platform.audit().query(page);
+            List<RecordedAuditEvent> read = SETUP.platform().audit().query(page);
             all.addAll(read);
             if (read.size() < AuditQuery.MAX_LIMIT) {
                 return all;
@@ -110,7 +97,7 @@ class AuditReportsEndToEndTest {
         List<Long> read = new ArrayList<>();
         String cursor = null;
         do {
-            Answer page = platform.send("GET", "/api/v1/audit/events/?limit=" + limit + query
+            Answer page = SETUP.platform().send("GET", "/api/v1/audit/events/?limit=" + limit + query
                     + (cursor == null ? "" : "&cursor=" + cursor), token, null);
             sequencesOf(page).forEach(n -> read.add(n.longValue()));
             cursor = (String) page.get("next");
@@ -173,7 +160,7 @@ class AuditReportsEndToEndTest {
                 int writer = w;
                 running.add(writers.submit(() -> {
                     while (reading.get()) {
-                        platform.audit().append(new AuditEvent(Instant.now(), new TeamId("demo"),
+                        SETUP.platform().audit().append(new AuditEvent(Instant.now(), new TeamId("demo"),
                                 new RequestId("append-" + writer + "-" + appended.incrementAndGet()),
                                 Operation.DELETE_BACKUP, Optional.of(new ServerId(12345)), Optional.empty(),
                                 new Outcome.Rejected(ReasonCode.BACKUP_IN_PROGRESS), OptionalInt.empty(), Map.of()));
@@ -203,15 +190,15 @@ class AuditReportsEndToEndTest {
     @Test
     void theCsvExportDefusesHostileDescriptions() {
         String hostile = "=HYPERLINK(\"http://evil.example\",\"click\"), \"quoted\", +1, @SUM(A1)";
-        Answer created = platform.send("POST", "/api/v1/backups/", DEMO_TOKEN,
+        Answer created = SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN,
                 "{\"server_id\": 12345, \"description\": " + jsonString(hostile) + "}", Map.of("X-Request-Id", "csv-hostile"));
         assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
         // a newline cannot come through the API (descriptions refuse control characters): straight into the history
-        platform.audit().append(new AuditEvent(Instant.now(), new TeamId("demo"), new RequestId("csv-newline"),
+        SETUP.platform().audit().append(new AuditEvent(Instant.now(), new TeamId("demo"), new RequestId("csv-newline"),
                 Operation.CREATE_SNAPSHOT, Optional.of(new ServerId(12345)), Optional.empty(), new Outcome.Completed(),
                 OptionalInt.empty(), Map.of("description", "-first line\nsecond, \"line\"")));
 
-        Answer csv = platform.send("GET", "/api/v1/audit/events/?team=demo", AUDITOR_TOKEN, null, Map.of("Accept", "text/csv"));
+        Answer csv = SETUP.platform().send("GET", "/api/v1/audit/events/?team=demo", AUDITOR_TOKEN, null, Map.of("Accept", "text/csv"));
 
         assertThat(csv.status()).isEqualTo(200);
         assertThat(csv.contentType()).startsWith("text/csv");
@@ -237,9 +224,9 @@ class AuditReportsEndToEndTest {
                         Operation.CREATE_SNAPSHOT, Optional.of(new ServerId(23456)), Optional.empty(),
                         new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED), OptionalInt.empty(), Map.of()));
             }
-            batch.parallelStream().forEach(platform.audit()::append);
+            batch.parallelStream().forEach(SETUP.platform().audit()::append);
         }
-        Answer csv = platform.send("GET", "/api/v1/audit/events/?team=other-team&reason_code=SNAPSHOT_LIMIT_REACHED",
+        Answer csv = SETUP.platform().send("GET", "/api/v1/audit/events/?team=other-team&reason_code=SNAPSHOT_LIMIT_REACHED",
                 OTHER_TOKEN, null, Map.of("Accept", "text/csv"));
         assertThat(csv.status()).isEqualTo(200);
         // streamed in chunks as the cursor is read, not measured (and held) first
@@ -261,18 +248,18 @@ class AuditReportsEndToEndTest {
                 expectedUpTo(AuditEventFilter.everything().forTeam(new TeamId("other-team")), head));
         head = headSequence();
         assertThat(allPages("", AUDITOR_TOKEN, 500)).containsExactlyElementsOf(expectedUpTo(AuditEventFilter.everything(), head));
-        assertProblem(platform.send("GET", "/api/v1/audit/events/?team=demo", OTHER_TOKEN, null), 403, "FORBIDDEN_FOR_ROLE");
-        assertProblem(platform.send("GET", "/api/v1/audit/verify/", DEMO_TOKEN, null), 403, "FORBIDDEN_FOR_ROLE");
-        assertProblem(platform.send("GET", "/api/v1/snapshots/", AUDITOR_TOKEN, null), 403, "FORBIDDEN_FOR_ROLE");
-        assertProblem(platform.send("POST", "/api/v1/backups/", AUDITOR_TOKEN, "{\"server_id\": 12345}"), 403,
+        assertProblem(SETUP.platform().send("GET", "/api/v1/audit/events/?team=demo", OTHER_TOKEN, null), 403, "FORBIDDEN_FOR_ROLE");
+        assertProblem(SETUP.platform().send("GET", "/api/v1/audit/verify/", DEMO_TOKEN, null), 403, "FORBIDDEN_FOR_ROLE");
+        assertProblem(SETUP.platform().send("GET", "/api/v1/snapshots/", AUDITOR_TOKEN, null), 403, "FORBIDDEN_FOR_ROLE");
+        assertProblem(SETUP.platform().send("POST", "/api/v1/backups/", AUDITOR_TOKEN, "{\"server_id\": 12345}"), 403,
                 "FORBIDDEN_FOR_ROLE");
-        assertProblem(platform.send("POST", "/api/v1/audit/events/", AUDITOR_TOKEN, "{}"), 405, "METHOD_NOT_ALLOWED");
-        assertThat(simulator.requests()).isEmpty();
+        assertProblem(SETUP.platform().send("POST", "/api/v1/audit/events/", AUDITOR_TOKEN, "{}"), 405, "METHOD_NOT_ALLOWED");
+        assertThat(SETUP.simulator().requests()).isEmpty();
 
-        Answer demoServers = platform.send("GET", "/api/v1/audit/recoverability/", DEMO_TOKEN, null);
+        Answer demoServers = SETUP.platform().send("GET", "/api/v1/audit/recoverability/", DEMO_TOKEN, null);
         assertThat((List<Map<String, Object>>) demoServers.get("servers")).extracting(s -> s.get("server_id"))
                 .containsExactly(12345);
-        Answer demoSummary = platform.send("GET", "/api/v1/audit/summary/", DEMO_TOKEN, null);
+        Answer demoSummary = SETUP.platform().send("GET", "/api/v1/audit/summary/", DEMO_TOKEN, null);
         assertThat((List<Map<String, Object>>) demoSummary.get("counts")).isNotEmpty()
                 .extracting(c -> c.get("team")).containsOnly("demo");
     }
@@ -282,29 +269,29 @@ class AuditReportsEndToEndTest {
     void verifySummaryAndRecoverabilityOverTheRealDatabaseAndProvider() {
         // A create counts for recoverability once VPS.org shows it completed (about 5 s in the simulator)
         // and the tracker has seen it: make one on the reset simulator, and look until then.
-        Answer madeNow = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
+        Answer madeNow = SETUP.platform().send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
                 "{\"server_id\": 12345, \"name\": \"counted\"}", Map.of("X-Request-Id", "recoverability-create"));
-        TrackOperationsService tracker = platform.context.getBean(TrackOperationsService.class);
+        TrackOperationsService tracker = SETUP.platform().context.getBean(TrackOperationsService.class);
         org.awaitility.Awaitility.await("the tracker sees a snapshot completed").atMost(java.time.Duration.ofSeconds(60))
                 .pollInterval(java.time.Duration.ofMillis(500))
                 .until(() -> {
                     tracker.tick();
-                    return platform.auditOf("recoverability-create").stream()
+                    return SETUP.platform().auditOf("recoverability-create").stream()
                             .anyMatch(e -> e.event().outcome().kind() == Outcome.Kind.COMPLETED);
                 });
-        Answer verify = platform.send("GET", "/api/v1/audit/verify/", AUDITOR_TOKEN, null);
+        Answer verify = SETUP.platform().send("GET", "/api/v1/audit/verify/", AUDITOR_TOKEN, null);
         assertThat(verify.body()).containsEntry("intact", true);
         // The verify's own AUDIT_READ event is appended after its walk (ADR 0034).
         assertThat(((Number) verify.get("events_checked")).longValue()).isEqualTo(wholeHistory().size() - 1);
 
-        Answer summary = platform.send("GET", "/api/v1/audit/summary/?bucket=month", AUDITOR_TOKEN, null);
+        Answer summary = SETUP.platform().send("GET", "/api/v1/audit/summary/?bucket=month", AUDITOR_TOKEN, null);
         assertThat(summary.status()).isEqualTo(200);
         long counted = ((List<Map<String, Object>>) summary.get("counts")).stream()
                 .mapToLong(c -> ((Number) c.get("events")).longValue()).sum();
         assertThat(counted).isEqualTo(wholeHistory().size() - 1); // and the summary's after its count
         assertThat((List<Map<String, Object>>) summary.get("top_rejection_reasons")).isNotEmpty();
 
-        Answer report = platform.send("GET", "/api/v1/audit/recoverability/?expiring_within_days=365", AUDITOR_TOKEN, null);
+        Answer report = SETUP.platform().send("GET", "/api/v1/audit/recoverability/?expiring_within_days=365", AUDITOR_TOKEN, null);
         assertThat(report.status()).isEqualTo(200);
         List<Map<String, Object>> servers = (List<Map<String, Object>>) report.get("servers");
         assertThat(servers).extracting(s -> s.get("server_id")).containsExactly(12345, 23456);
@@ -319,7 +306,7 @@ class AuditReportsEndToEndTest {
 
     @Test
     void theReportsAreInTheOpenApiDocument() {
-        var openApi = platform.send("GET", "/swagger/vps-recovery-1.yml", null, null).raw();
+        var openApi = SETUP.platform().send("GET", "/swagger/vps-recovery-1.yml", null, null).raw();
         assertThat(openApi.statusCode()).isEqualTo(200);
         assertThat(openApi.body()).contains("/api/v1/audit/events", "/api/v1/audit/verify", "/api/v1/audit/summary",
                 "/api/v1/audit/recoverability", "text/csv", "reason_code", "expiring_within_days");

@@ -10,14 +10,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * Long polls ({@code GET /operations/{id}/?wait=}) each hold a worker for up to a minute, so one
@@ -27,33 +23,20 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  */
 class BoundedOperationWaitsEndToEndTest {
 
-    @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
-
     /** VPS.org takes an hour over a snapshot, until the test moves its clock on. */
     private static final Duration MAKING_TAKES = Duration.ofHours(1);
 
-    static VpsOrgSimulator simulator;
-    static RunningPlatform platform;
-
-    @BeforeAll
-    static void start() {
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults().withDelays(MAKING_TAKES, Duration.ofSeconds(10)));
-        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of(
-                "vpsr.operations.max-waits", "2",
-                "vpsr.tracking.every", "500ms", "vpsr.tracking.first-look", "500ms",
-                "vpsr.tracking.longest-look", "1s", "vpsr.jobs.polling-interval", "500ms"));
-    }
-
-    @AfterAll
-    static void stop() {
-        platform.close();
-        simulator.close();
-    }
+    @RegisterExtension
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
+            SimulatorOptions.defaults().withDelays(MAKING_TAKES, Duration.ofSeconds(10)),
+            Map.of(
+                    "vpsr.operations.max-waits", "2",
+                    "vpsr.tracking.every", "500ms", "vpsr.tracking.first-look", "500ms",
+                    "vpsr.tracking.longest-look", "1s", "vpsr.jobs.polling-interval", "500ms"));
 
     @Test
     void waitsBeyondTheBoundAreRefusedAtOnceWithRetryAfterAndTheSlotsComeBack() throws Exception {
-        Answer created = platform.send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
+        Answer created = SETUP.platform().send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
                 "{\"server_id\": 12345, \"name\": \"waited-on\"}", Map.of("X-Request-Id", "bounded-waits"));
         assertThat(created.status()).isEqualTo(201);
         String waitFor = "/api/v1/operations/" + created.header("X-Operation-Id") + "/";
@@ -61,23 +44,23 @@ class BoundedOperationWaitsEndToEndTest {
         ExecutorService callers = Executors.newFixedThreadPool(2);
         try {
             List<CompletableFuture<Answer>> holding = List.of(
-                    CompletableFuture.supplyAsync(() -> platform.send("GET", waitFor + "?wait=25", RunningPlatform.DEMO_TOKEN, null), callers),
-                    CompletableFuture.supplyAsync(() -> platform.send("GET", waitFor + "?wait=25", RunningPlatform.DEMO_TOKEN, null), callers));
+                    CompletableFuture.supplyAsync(() -> SETUP.platform().send("GET", waitFor + "?wait=25", RunningPlatform.DEMO_TOKEN, null), callers),
+                    CompletableFuture.supplyAsync(() -> SETUP.platform().send("GET", waitFor + "?wait=25", RunningPlatform.DEMO_TOKEN, null), callers));
 
             // Once both hold their slot, a third wait is refused at once (until then it may be served).
             Answer refused = Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> platform.send("GET", waitFor + "?wait=1", RunningPlatform.DEMO_TOKEN, null),
+                    .until(() -> SETUP.platform().send("GET", waitFor + "?wait=1", RunningPlatform.DEMO_TOKEN, null),
                             answer -> answer.status() == 503);
             assertThat(refused.contentType()).startsWith("application/problem+json");
             assertThat(refused.get("reason_code")).isEqualTo("TOO_MANY_WAITING_REQUESTS");
             assertThat(Long.parseLong(refused.header("Retry-After"))).isPositive();
             // A read that does not wait takes no slot.
-            Answer now = platform.send("GET", waitFor, RunningPlatform.DEMO_TOKEN, null);
+            Answer now = SETUP.platform().send("GET", waitFor, RunningPlatform.DEMO_TOKEN, null);
             assertThat(now.status()).isEqualTo(200);
             assertThat(now.get("state")).isEqualTo("in_progress");
 
             // VPS.org finishes: the tracker completes the operation, and both waits answer with its end.
-            simulator.clock().advance(MAKING_TAKES.plusMinutes(1));
+            SETUP.simulator().clock().advance(MAKING_TAKES.plusMinutes(1));
             for (CompletableFuture<Answer> waited : holding) {
                 Answer answer = waited.get(60, TimeUnit.SECONDS);
                 assertThat(answer.status()).isEqualTo(200);
@@ -87,7 +70,7 @@ class BoundedOperationWaitsEndToEndTest {
             callers.shutdownNow();
         }
         // Their slots were given back: waits are admitted again.
-        assertThat(platform.send("GET", waitFor + "?wait=1", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(200);
-        assertThat(platform.send("GET", waitFor + "?wait=1", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(200);
+        assertThat(SETUP.platform().send("GET", waitFor + "?wait=1", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(200);
+        assertThat(SETUP.platform().send("GET", waitFor + "?wait=1", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(200);
     }
 }

@@ -33,9 +33,7 @@ import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * The console in a real browser: Debian's chromium, headless, driven by its chromium-driver (ADR 0041).
@@ -49,10 +47,10 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
 class ConsoleBrowserEndToEndTest {
 
     @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
+            SimulatorOptions.defaults(),
+            Map.of("vpsr.tracking.every", "1h", "vpsr.reconcile.every", "1h"));
 
-    static VpsOrgSimulator simulator;
-    static RunningPlatform platform;
     static WebDriver browser;
     static String base;
     static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
@@ -71,16 +69,13 @@ class ConsoleBrowserEndToEndTest {
         }
         assumeThat(driver.isPresent() && chromium.isPresent())
                 .as("chromium and chromium-driver are not installed (apt-get install -y chromium chromium-driver)").isTrue();
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
-        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of("vpsr.tracking.every", "1h",
-                "vpsr.reconcile.every", "1h"));
         for (int i = 0; i < 4; i++) {
-            platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
+            SETUP.platform().send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
                     "{\"server_id\": 12345, \"name\": \"browser-" + i + "\"}", Map.of("X-Request-Id", "browser-seed-" + i));
         }
-        platform.send("POST", "/api/v1/snapshots/", OTHER_TOKEN, "{\"server_id\": 23456, \"name\": \"other\"}",
+        SETUP.platform().send("POST", "/api/v1/snapshots/", OTHER_TOKEN, "{\"server_id\": 23456, \"name\": \"other\"}",
                 Map.of("X-Request-Id", "browser-seed-other"));
-        base = platform.server.getURL().toString();
+        base = SETUP.platform().server.getURL().toString();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.get().toFile());
         // --no-sandbox: CI runs as root, where chromium's sandbox cannot start.
@@ -96,12 +91,6 @@ class ConsoleBrowserEndToEndTest {
     static void stop() {
         if (browser != null) {
             browser.quit();
-        }
-        if (platform != null) {
-            platform.close();
-        }
-        if (simulator != null) {
-            simulator.close();
         }
     }
 

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.application.drift.ScanDriftService;
 import org.vpsrecovery.bootstrap.DriftScanJobs;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
@@ -41,10 +40,14 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
 class DriftEndToEndTest {
 
     @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
+            SimulatorOptions.defaults().withProfile(LifecycleProfile.FAST),
+            Map.ofEntries(
+                    Map.entry("vpsr.tracking.every", "500ms"), Map.entry("vpsr.tracking.first-look", "500ms"),
+                    Map.entry("vpsr.tracking.longest-look", "1s"), Map.entry("vpsr.jobs.polling-interval", "200ms"),
+                    Map.entry("vpsr.webhooks.allow-loopback", "true"), Map.entry("vpsr.webhooks.dispatch-every", "200ms"),
+                    Map.entry("vpsr.drift.pause-between-servers", "0s")));
 
-    static VpsOrgSimulator simulator;
-    static RunningPlatform platform;
     static HttpServer receiver;
     static final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -54,18 +57,10 @@ class DriftEndToEndTest {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/drift", DriftEndToEndTest::take);
         receiver.start();
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults().withProfile(LifecycleProfile.FAST));
-        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.ofEntries(
-                Map.entry("vpsr.tracking.every", "500ms"), Map.entry("vpsr.tracking.first-look", "500ms"),
-                Map.entry("vpsr.tracking.longest-look", "1s"), Map.entry("vpsr.jobs.polling-interval", "200ms"),
-                Map.entry("vpsr.webhooks.allow-loopback", "true"), Map.entry("vpsr.webhooks.dispatch-every", "200ms"),
-                Map.entry("vpsr.drift.pause-between-servers", "0s")));
     }
 
     @AfterAll
     static void stop() {
-        platform.close();
-        simulator.close();
         receiver.stop(0);
     }
 
@@ -78,17 +73,17 @@ class DriftEndToEndTest {
 
     /** A call straight to VPS.org (the simulator), behind the platform's back. */
     private static HttpResponse<String> directly(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(simulator.baseUri() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(SETUP.simulator().baseUri() + path))
                 .header("Authorization", "Bearer " + VpsOrgSimulator.DEMO_TOKEN).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static long createThroughThePlatform(String name) {
-        Answer created = platform.send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
+        Answer created = SETUP.platform().send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
                 "{\"server_id\": 12345, \"name\": \"" + name + "\"}");
         assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
-        assertThat(platform.send("GET", "/api/v1/operations/" + created.header("X-Operation-Id") + "/?wait=30",
+        assertThat(SETUP.platform().send("GET", "/api/v1/operations/" + created.header("X-Operation-Id") + "/?wait=30",
                 RunningPlatform.DEMO_TOKEN, null).get("state")).isEqualTo("completed");
         return ((Number) created.get("id")).longValue();
     }
@@ -107,21 +102,21 @@ class DriftEndToEndTest {
 
     @Test
     void pointsMadeAndDeletedBehindThePlatformsBackAreReportedOnceAndSentAsWebhooks() throws Exception {
-        Answer subscribed = platform.send("POST", "/api/v1/webhooks/", RunningPlatform.DEMO_TOKEN,
+        Answer subscribed = SETUP.platform().send("POST", "/api/v1/webhooks/", RunningPlatform.DEMO_TOKEN,
                 "{\"url\": \"http://127.0.0.1:" + receiver.getAddress().getPort() + "/drift\", \"event_types\": [\"drift.detected\"]}");
         assertThat(subscribed.status()).as(subscribed.raw().body()).isEqualTo(201);
         long ours = createThroughThePlatform("through-the-platform");
         long deletedBehind = createThroughThePlatform("deleted-behind-its-back");
         HttpResponse<String> made = directly("POST", "/api/v1/snapshots/", "{\"server_id\": 12345, \"name\": \"made-behind-its-back\"}");
         assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
-        long madeBehind = ((Number) platform.json.readValue(made.body(), Map.class).get("id")).longValue();
+        long madeBehind = ((Number) SETUP.platform().json.readValue(made.body(), Map.class).get("id")).longValue();
         assertThat(directly("DELETE", "/api/v1/snapshots/" + deletedBehind + "/", null).statusCode()).isEqualTo(204);
 
-        DriftScanJobs scans = platform.context.getBean(DriftScanJobs.class);
+        DriftScanJobs scans = SETUP.platform().context.getBean(DriftScanJobs.class);
         ScanDriftService.Round round = scans.scanRound(Optional.empty());
         assertThat(round.passedOver()).isZero();
 
-        List<Map<String, Object>> drifts = results(platform.send("GET", "/api/v1/audit/drift/?server_id=12345",
+        List<Map<String, Object>> drifts = results(SETUP.platform().send("GET", "/api/v1/audit/drift/?server_id=12345",
                 RunningPlatform.DEMO_TOKEN, null));
         assertThat(drifts).filteredOn(d -> pointId(d) == madeBehind).singleElement().satisfies(d -> {
             assertThat(d).containsEntry("kind", "created_outside").containsEntry("team", "demo")
@@ -133,7 +128,7 @@ class DriftEndToEndTest {
         assertThat(drifts).noneSatisfy(d -> assertThat(pointId(d)).isEqualTo(ours));
         // The seeded snapshots predate the platform: made by no create through it, so reported too.
         assertThat(drifts).extracting(DriftEndToEndTest::pointId).contains(801L, 798L);
-        assertThat(results(platform.send("GET", "/api/v1/audit/drift/?kind=deleted_outside", RunningPlatform.DEMO_TOKEN, null)))
+        assertThat(results(SETUP.platform().send("GET", "/api/v1/audit/drift/?kind=deleted_outside", RunningPlatform.DEMO_TOKEN, null)))
                 .extracting(DriftEndToEndTest::pointId).containsExactly(deletedBehind);
 
         // The webhooks: one drift.detected per drift, naming the point and the kind.
@@ -152,36 +147,36 @@ class DriftEndToEndTest {
 
         // A second scan: the drifts persist, and are not recorded again.
         assertThat(scans.scanRound(Optional.empty()).detected()).isZero();
-        assertThat(results(platform.send("GET", "/api/v1/audit/drift/?server_id=12345", RunningPlatform.DEMO_TOKEN, null)))
+        assertThat(results(SETUP.platform().send("GET", "/api/v1/audit/drift/?server_id=12345", RunningPlatform.DEMO_TOKEN, null)))
                 .hasSameSizeAs(drifts);
 
         // The point made outside is deleted (through the platform, once VPS.org has finished it): its drift is resolved.
-        await().atMost(Duration.ofSeconds(30)).until(() -> results(platform.send("GET", "/api/v1/snapshots/?server_id=12345",
+        await().atMost(Duration.ofSeconds(30)).until(() -> results(SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345",
                 RunningPlatform.DEMO_TOKEN, null)).stream().anyMatch(s -> ((Number) s.get("id")).longValue() == madeBehind
                 && "completed".equals(s.get("status"))));
-        assertThat(platform.send("DELETE", "/api/v1/snapshots/" + madeBehind + "/", RunningPlatform.DEMO_TOKEN, null).status())
+        assertThat(SETUP.platform().send("DELETE", "/api/v1/snapshots/" + madeBehind + "/", RunningPlatform.DEMO_TOKEN, null).status())
                 .isEqualTo(204);
         await().atMost(Duration.ofSeconds(30)).until(() -> scans.scanRound(Optional.empty()).resolved() == 1);
-        assertThat(results(platform.send("GET", "/api/v1/audit/drift/?kind=created_outside&server_id=12345",
+        assertThat(results(SETUP.platform().send("GET", "/api/v1/audit/drift/?kind=created_outside&server_id=12345",
                 RunningPlatform.DEMO_TOKEN, null))).filteredOn(d -> pointId(d) == madeBehind).singleElement()
                 .satisfies(d -> assertThat(d).containsEntry("open", false).containsEntry("resolution", "no longer listed at VPS.org"));
     }
 
     @Test
     void aTeamReadsItsOwnDriftAnAuditorEveryTeamsInKeysetPages() {
-        platform.context.getBean(DriftScanJobs.class).scanRound(Optional.empty());
+        SETUP.platform().context.getBean(DriftScanJobs.class).scanRound(Optional.empty());
 
-        assertThat(results(platform.send("GET", "/api/v1/audit/drift/", RunningPlatform.OTHER_TOKEN, null)))
+        assertThat(results(SETUP.platform().send("GET", "/api/v1/audit/drift/", RunningPlatform.OTHER_TOKEN, null)))
                 .allSatisfy(d -> assertThat(d).containsEntry("team", "other-team"));
-        Answer refused = platform.send("GET", "/api/v1/audit/drift/?team=demo", RunningPlatform.OTHER_TOKEN, null);
+        Answer refused = SETUP.platform().send("GET", "/api/v1/audit/drift/?team=demo", RunningPlatform.OTHER_TOKEN, null);
         assertThat(refused.status()).isEqualTo(403);
-        List<Map<String, Object>> all = results(platform.send("GET", "/api/v1/audit/drift/", RunningPlatform.AUDITOR_TOKEN, null));
+        List<Map<String, Object>> all = results(SETUP.platform().send("GET", "/api/v1/audit/drift/", RunningPlatform.AUDITOR_TOKEN, null));
         assertThat(all).extracting(d -> d.get("team")).contains("demo");
 
         List<Object> paged = new ArrayList<>();
         String path = "/api/v1/audit/drift/?limit=1";
         for (int pages = 0; pages < 100; pages++) {
-            Answer page = platform.send("GET", path, RunningPlatform.AUDITOR_TOKEN, null);
+            Answer page = SETUP.platform().send("GET", path, RunningPlatform.AUDITOR_TOKEN, null);
             results(page).forEach(d -> paged.add(d.get("id")));
             if (page.get("next") == null) {
                 break;
@@ -201,7 +196,7 @@ class DriftEndToEndTest {
                 "?limit=0", "PAGE_SIZE_OUT_OF_RANGE",
                 "?server_id=-1", "INVALID_QUERY_PARAMETER");
         refusals.forEach((query, reason) -> {
-            Answer answer = platform.send("GET", "/api/v1/audit/drift/" + query, RunningPlatform.DEMO_TOKEN, null);
+            Answer answer = SETUP.platform().send("GET", "/api/v1/audit/drift/" + query, RunningPlatform.DEMO_TOKEN, null);
             assertThat(answer.status()).as(query).isEqualTo(400);
             assertThat(answer.contentType()).as(query).startsWith("application/problem+json");
             assertThat(answer.body()).as(query).containsEntry("reason_code", reason);

@@ -9,13 +9,9 @@ import io.micronaut.web.router.Router;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * Every server filter of the service is declared on {@code /**} and decides its paths itself (ADR 0124), so the router
@@ -26,28 +22,11 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
 class FiltersOnEveryPathEndToEndTest {
 
     @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
-
-    static VpsOrgSimulator simulator;
-    static RunningPlatform platform;
-
-    @BeforeAll
-    static void start() {
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
-        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (platform != null) {
-            platform.close();
-            simulator.close();
-        }
-    }
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(SimulatorOptions.defaults(), Map.of());
 
     @Test
     void theRouterAnswersEveryPathWithItsOneListOfFilters() {
-        Router router = platform.context.getBean(Router.class);
+        Router router = SETUP.platform().context.getBean(Router.class);
         var list = router.findFilters(HttpRequest.GET("/api/v1/snapshots/"));
         assertThat(router.findFilters(HttpRequest.GET("/api/v1/snapshots/"))).isSameAs(list);
         assertThat(router.findFilters(HttpRequest.GET("/console/"))).isSameAs(list);
@@ -56,18 +35,18 @@ class FiltersOnEveryPathEndToEndTest {
 
     @Test
     void theFiltersStillServeTheirPaths() {
-        assertThat(platform.send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null).status()).isEqualTo(200);
-        RunningPlatform.Answer anonymous = platform.send("GET", "/api/v1/snapshots/", null, null);
+        assertThat(SETUP.platform().send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null).status()).isEqualTo(200);
+        RunningPlatform.Answer anonymous = SETUP.platform().send("GET", "/api/v1/snapshots/", null, null);
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.contentType()).isEqualTo("application/problem+json");
 
-        RunningPlatform.Answer signIn = platform.send("GET", "/console/sign-in", null, null);
+        RunningPlatform.Answer signIn = SETUP.platform().send("GET", "/console/sign-in", null, null);
         assertThat(signIn.raw().headers().firstValue("X-Frame-Options")).hasValue("DENY");
-        assertThat(platform.send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null).raw().headers()
+        assertThat(SETUP.platform().send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null).raw().headers()
                 .firstValue("X-Frame-Options")).isEmpty();
 
-        assertThat(platform.send("GET", "/health", AUDITOR_TOKEN, null).body()).containsKey("details");
-        assertThat(platform.send("GET", "/health", null, null).body()).doesNotContainKey("details");
+        assertThat(SETUP.platform().send("GET", "/health", AUDITOR_TOKEN, null).body()).containsKey("details");
+        assertThat(SETUP.platform().send("GET", "/health", null, null).body()).doesNotContainKey("details");
     }
 
     /**
@@ -78,7 +57,7 @@ class FiltersOnEveryPathEndToEndTest {
      */
     @Test
     void withAnOriginHeaderTheFiltersStillServeOnlyTheirPaths() {
-        URI base = URI.create(platform.server.getURL().toString());
+        URI base = URI.create(SETUP.platform().server.getURL().toString());
         Map<String, String> origin = Map.of("Origin", base.getScheme() + "://" + base.getAuthority());
         ConsoleClient browser = new ConsoleClient(base, origin);
         HttpResponse<String> signedIn = browser.signIn(DEMO_TOKEN, "");
@@ -88,17 +67,17 @@ class FiltersOnEveryPathEndToEndTest {
         assertThat(dashboard.body()).contains("demo/default");
         assertThat(dashboard.headers().firstValue("X-Frame-Options")).hasValue("DENY");
 
-        RunningPlatform.Answer list = platform.send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null, origin);
+        RunningPlatform.Answer list = SETUP.platform().send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null, origin);
         assertThat(list.status()).isEqualTo(200);
         assertThat(list.raw().headers().firstValue("X-Frame-Options")).isEmpty();
-        RunningPlatform.Answer anonymous = platform.send("GET", "/api/v1/snapshots/", null, null, origin);
+        RunningPlatform.Answer anonymous = SETUP.platform().send("GET", "/api/v1/snapshots/", null, null, origin);
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.contentType()).isEqualTo("application/problem+json");
-        RunningPlatform.Answer notJson = platform.sendAsIs("POST", "/api/v1/snapshots/", DEMO_TOKEN, "name=x",
+        RunningPlatform.Answer notJson = SETUP.platform().sendAsIs("POST", "/api/v1/snapshots/", DEMO_TOKEN, "name=x",
                 Map.of("Origin", origin.get("Origin"), "Content-Type", "application/x-www-form-urlencoded"));
         assertThat(notJson.status()).isEqualTo(415);
 
-        assertThat(platform.send("GET", "/health", AUDITOR_TOKEN, null, origin).body()).containsKey("details");
-        assertThat(platform.send("GET", "/health", null, null, origin).body()).doesNotContainKey("details");
+        assertThat(SETUP.platform().send("GET", "/health", AUDITOR_TOKEN, null, origin).body()).containsKey("details");
+        assertThat(SETUP.platform().send("GET", "/health", null, null, origin).body()).doesNotContainKey("details");
     }
 }

@@ -15,18 +15,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.simulator.Fault;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * The edges of the HTTP facade, over real HTTP against the whole service: what Netty and the body
@@ -36,28 +32,13 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
 class HttpEdgesEndToEndTest {
 
     @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
-
-    static VpsOrgSimulator simulator;
-    static RunningPlatform platform;
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(SimulatorOptions.defaults(), Map.of());
 
     private static final String CREATE_BACKUP = "{\"server_id\": 12345, \"description\": \"edge\"}";
 
-    @BeforeAll
-    static void start() {
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
-        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        platform.close();
-        simulator.close();
-    }
-
     @BeforeEach
     void freshProvider() {
-        simulator.reset();
+        SETUP.simulator().reset();
     }
 
     private static void assertProblem(Answer answer, int status, String reason) {
@@ -70,7 +51,7 @@ class HttpEdgesEndToEndTest {
     }
 
     private static int auditedEvents() {
-        return platform.audit().query(AuditQuery.latest(1000)).size();
+        return SETUP.platform().audit().query(AuditQuery.latest(1000)).size();
     }
 
     @Test
@@ -82,21 +63,21 @@ class HttpEdgesEndToEndTest {
                 "application/problem+json", "*/*", "application/*", "garbage", "", "application/json, text/plain");
         for (String contentType : refused) {
             for (String path : List.of("/api/v1/backups/", "/api/v1/snapshots/", "/api/v1/servers/12345/restore/")) {
-                Answer answer = platform.sendAsIs("POST", path, DEMO_TOKEN, CREATE_BACKUP, Map.of("Content-Type", contentType));
+                Answer answer = SETUP.platform().sendAsIs("POST", path, DEMO_TOKEN, CREATE_BACKUP, Map.of("Content-Type", contentType));
                 assertProblem(answer, 415, "UNSUPPORTED_MEDIA_TYPE");
                 assertThat(answer.get("field")).isEqualTo("Content-Type");
             }
         }
         // A body without any Content-Type is refused too; a POST without a body needs none.
-        assertProblem(platform.sendAsIs("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP, Map.of()),
+        assertProblem(SETUP.platform().sendAsIs("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP, Map.of()),
                 415, "UNSUPPORTED_MEDIA_TYPE");
-        assertProblem(platform.sendAsIs("POST", "/api/v1/snapshots/801/restore/", DEMO_TOKEN, "{}",
+        assertProblem(SETUP.platform().sendAsIs("POST", "/api/v1/snapshots/801/restore/", DEMO_TOKEN, "{}",
                 Map.of("Content-Type", "application/json; charset=bogus")), 415, "UNSUPPORTED_MEDIA_TYPE");
 
-        assertThat(simulator.requests()).isEmpty();
+        assertThat(SETUP.simulator().requests()).isEmpty();
         assertThat(auditedEvents()).isEqualTo(before);
         // Without a token the answer is 401 whatever the body: nothing is learnt before authentication.
-        assertProblem(platform.sendAsIs("POST", "/api/v1/backups/", null, CREATE_BACKUP,
+        assertProblem(SETUP.platform().sendAsIs("POST", "/api/v1/backups/", null, CREATE_BACKUP,
                 Map.of("Content-Type", "application/json; charset=bogus")), 401, "UNAUTHORIZED");
     }
 
@@ -104,17 +85,17 @@ class HttpEdgesEndToEndTest {
     void utf8JsonIsAcceptedHoweverItsCharsetIsSpelt() {
         for (String contentType : List.of("application/json", "application/json; charset=utf-8",
                 "application/json;charset=UTF-8", "application/json; charset=\"utf-8\"", "Application/JSON")) {
-            Answer answer = platform.sendAsIs("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP,
+            Answer answer = SETUP.platform().sendAsIs("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP,
                     Map.of("Content-Type", contentType));
             assertThat(answer.status()).as(contentType + ": " + answer.raw().body()).isEqualTo(201);
         }
-        Answer restored = platform.sendAsIs("POST", "/api/v1/snapshots/801/restore/", DEMO_TOKEN, null, Map.of());
+        Answer restored = SETUP.platform().sendAsIs("POST", "/api/v1/snapshots/801/restore/", DEMO_TOKEN, null, Map.of());
         assertThat(restored.status()).as(restored.raw().body()).isEqualTo(200);
     }
 
     @Test
     void oversizedHeadersAre431AndAnOverlongRequestLineIs414() {
-        Answer oneLargeHeader = platform.send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null,
+        Answer oneLargeHeader = SETUP.platform().send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null,
                 Map.of("X-Padding", "p".repeat(9_000)));
         assertProblem(oneLargeHeader, 431, "HEADERS_TOO_LARGE");
 
@@ -122,7 +103,7 @@ class HttpEdgesEndToEndTest {
         for (int i = 0; i < 200; i++) {
             many.put("X-Padding-" + i, "q".repeat(60));
         }
-        Answer manyHeaders = platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP, many);
+        Answer manyHeaders = SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP, many);
         assertProblem(manyHeaders, 431, "HEADERS_TOO_LARGE");
         // The client is still sending when the server answers: it reads the answer, not a reset (LingeringClose).
         for (int i = 200; i < 1000; i++) {
@@ -133,7 +114,7 @@ class HttpEdgesEndToEndTest {
         int lost = 0;
         for (int round = 0; round < 20; round++) {
             Optional<Answer> answer = answerOrLostConnection(() ->
-                    platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP, many));
+                    SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP, many));
             if (answer.isPresent()) {
                 assertProblem(answer.get(), 431, "HEADERS_TOO_LARGE");
             } else {
@@ -142,21 +123,21 @@ class HttpEdgesEndToEndTest {
         }
         assertThat(lost).isLessThanOrEqualTo(2);
 
-        Answer longUri = platform.send("GET", "/api/v1/snapshots/?server_id=" + "1".repeat(5_000), DEMO_TOKEN, null);
+        Answer longUri = SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=" + "1".repeat(5_000), DEMO_TOKEN, null);
         assertProblem(longUri, 414, "URI_TOO_LONG");
 
         // The body's own limit keeps its code and message.
         // (a second try if the same rare race takes the first answer: see above)
         String largeJson = "{\"server_id\": 12345, \"description\": \"" + "x".repeat(20_000) + "\"}";
-        Answer largeBody = answerOrLostConnection(() -> platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, largeJson))
-                .orElseGet(() -> platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, largeJson));
+        Answer largeBody = answerOrLostConnection(() -> SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN, largeJson))
+                .orElseGet(() -> SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN, largeJson));
         assertProblem(largeBody, 413, "BODY_TOO_LARGE");
-        assertThat(simulator.requests()).isEmpty();
+        assertThat(SETUP.simulator().requests()).isEmpty();
     }
 
     @Test
     void whatNettyOrTheRouterCannotReadIsAProblemWithItsOwnReasonCode() throws Exception {
-        int port = platform.server.getPort();
+        int port = SETUP.platform().server.getPort();
         var token = Map.entry("Authorization", "Bearer " + DEMO_TOKEN);
         assertRawProblem(RawHttpExchange.send(port, "GET", "/api/v1/snapshots/", List.of(token, Map.entry("X-Odd", "a\u0001b")), null),
                 400, "MALFORMED_REQUEST");
@@ -166,13 +147,13 @@ class HttpEdgesEndToEndTest {
         // Micronaut's guard against drive-by-localhost attacks answers an empty 403: it gets a problem body.
         assertRawProblem(RawHttpExchange.send(port, "GET", "/api/v1/snapshots/",
                 List.of(token, Map.entry("Origin", "https://evil.example")), null), 403, "CROSS_ORIGIN_REFUSED");
-        assertThat(simulator.requests()).isEmpty();
+        assertThat(SETUP.simulator().requests()).isEmpty();
     }
 
     private static void assertRawProblem(RawHttpExchange.Answer answer, int status, String reason) throws Exception {
         assertThat(answer.status()).as(answer.wholeText()).isEqualTo(status);
         assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
-        Map<?, ?> problem = platform.json.readValue(answer.body(), Map.class);
+        Map<?, ?> problem = SETUP.platform().json.readValue(answer.body(), Map.class);
         assertThat(problem.get("reason_code")).as(answer.body()).isEqualTo(reason);
         assertThat(problem.get("request_id")).isEqualTo(answer.header("X-Request-Id")).isNotNull();
     }
@@ -185,20 +166,20 @@ class HttpEdgesEndToEndTest {
         root.addAppender(captured);
         try {
             // A provider that keeps failing: retries and the 502 are logged (WARN).
-            simulator.faults().add(Fault.serverError(503).on("GET", "/api/v1/backups/"));
-            Answer badGateway = platform.send("GET", "/api/v1/backups/", DEMO_TOKEN, null);
+            SETUP.simulator().faults().add(Fault.serverError(503).on("GET", "/api/v1/backups/"));
+            Answer badGateway = SETUP.platform().send("GET", "/api/v1/backups/", DEMO_TOKEN, null);
             assertProblem(badGateway, 502, "PROVIDER_UNAVAILABLE");
             assertLoggedUnder(captured, badGateway, Level.WARN);
-            simulator.faults().clear();
+            SETUP.simulator().faults().clear();
 
             // The database failing under a request: an unexpected 500 (ERROR), with or without an id sent.
             withIdempotencyTableGone(() -> {
-                Answer generatedId = platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP,
+                Answer generatedId = SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP,
                         Map.of("Idempotency-Key", "edge-500"));
                 assertProblem(generatedId, 500, "INTERNAL_ERROR");
                 assertLoggedUnder(captured, generatedId, Level.ERROR);
 
-                Answer givenId = platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP,
+                Answer givenId = SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP,
                         Map.of("Idempotency-Key", "edge-500", "X-Request-Id", "caller-quotes-this-id"));
                 assertProblem(givenId, 500, "INTERNAL_ERROR");
                 assertThat(givenId.header("X-Request-Id")).isEqualTo("caller-quotes-this-id");
@@ -206,7 +187,7 @@ class HttpEdgesEndToEndTest {
             });
         } finally {
             root.detachAppender(captured);
-            simulator.faults().clear();
+            SETUP.simulator().faults().clear();
         }
     }
 
@@ -228,7 +209,7 @@ class HttpEdgesEndToEndTest {
     }
 
     private static void withIdempotencyTableGone(Runnable requests) throws SQLException {
-        try (Connection owner = DATABASE.dataSource().getConnection(); Statement sql = owner.createStatement()) {
+        try (Connection owner = SETUP.database().dataSource().getConnection(); Statement sql = owner.createStatement()) {
             sql.execute("ALTER TABLE idempotency_record RENAME TO idempotency_record_gone");
             try {
                 requests.run();

@@ -9,13 +9,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollSocketChannel;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * The service as deployed runs its HTTP server's loops on Netty's native epoll transport where it loads (Linux
@@ -25,31 +22,18 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
 class NativeTransportEndToEndTest {
 
     @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
-
-    static VpsOrgSimulator simulator;
-    static RunningPlatform platform;
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(SimulatorOptions.defaults(), Map.of());
 
     @BeforeAll
-    static void start() {
+    static void epollLoadsHere() {
         assumeThat(Epoll.isAvailable()).as("Netty's epoll transport loads here").isTrue();
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
-        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (platform != null) {
-            platform.close();
-            simulator.close();
-        }
     }
 
     @Test
     void theServersLoopsAreEpollLoopsAndTheListIsAnswered() throws Exception {
-        assertThat(platform.send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null).status()).isEqualTo(200);
+        assertThat(SETUP.platform().send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null).status()).isEqualTo(200);
 
-        EventLoopGroup serverLoops = platform.context.getBean(EventLoopGroupRegistry.class).getDefaultEventLoopGroup();
+        EventLoopGroup serverLoops = SETUP.platform().context.getBean(EventLoopGroupRegistry.class).getDefaultEventLoopGroup();
         assertThat(acceptsAnEpollChannel(serverLoops)).as("an epoll channel registers on the server's loops").isTrue();
     }
 

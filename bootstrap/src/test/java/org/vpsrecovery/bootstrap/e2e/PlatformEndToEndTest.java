@@ -15,12 +15,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.application.operation.TrackOperationsService;
 import org.vpsrecovery.domain.audit.Outcome;
@@ -37,30 +34,16 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  */
 class PlatformEndToEndTest {
 
+    // The simulator is reset between tests but the audit history is not: let the provider judge restores.
+    // Settle-after 0: the test runs the reconciler itself, on intents it has just left open.
     @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
-
-    static VpsOrgSimulator simulator;
-    static RunningPlatform platform;
-
-    @BeforeAll
-    static void start() {
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
-        // The simulator is reset between tests but the audit history is not: let the provider judge restores.
-        // Settle-after 0: the test runs the reconciler itself, on intents it has just left open.
-        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of("vpsr.restore-window", "0s",
-                "vpsr.reconcile.settle-after", "0s"));
-    }
-
-    @AfterAll
-    static void stop() {
-        platform.close();
-        simulator.close();
-    }
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
+            SimulatorOptions.defaults(),
+            Map.of("vpsr.restore-window", "0s", "vpsr.reconcile.settle-after", "0s"));
 
     @BeforeEach
     void freshProvider() {
-        simulator.reset();
+        SETUP.simulator().reset();
     }
 
     private static Map<String, String> requestId(String id) {
@@ -75,104 +58,104 @@ class PlatformEndToEndTest {
     }
 
     private static long providerCalls(String method, String path) {
-        return simulator.requests().stream().filter(r -> r.method().equals(method) && r.path().equals(path)).count();
+        return SETUP.simulator().requests().stream().filter(r -> r.method().equals(method) && r.path().equals(path)).count();
     }
 
     private static List<Outcome.Kind> outcomes(String requestId) {
-        return platform.auditOf(requestId).stream().map(e -> e.event().outcome().kind()).toList();
+        return SETUP.platform().auditOf(requestId).stream().map(e -> e.event().outcome().kind()).toList();
     }
 
     @Test
     void everyOperationWorksAsOnVpsOrgAndIsAuditedUnderItsRequestId() {
-        Answer snapshots = platform.send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null);
+        Answer snapshots = SETUP.platform().send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null);
         assertThat(snapshots.status()).isEqualTo(200);
         assertThat(snapshots.get("count")).isEqualTo(2);
 
-        Answer created = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
+        Answer created = SETUP.platform().send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
                 "{\"server_id\": 12345, \"name\": \"before-update-snapshot\", \"description\": \"Snapshot before system update\"}",
                 requestId("e2e-create-snapshot"));
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.body()).containsEntry("status", "in_progress").containsEntry("size_mb", null);
         // Taken, not yet done: the tracker says COMPLETED once VPS.org shows the snapshot completed (ADR 0024).
         assertThat(outcomes("e2e-create-snapshot")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
-        RecordedAuditEvent completed = platform.auditOf("e2e-create-snapshot").get(1);
+        RecordedAuditEvent completed = SETUP.platform().auditOf("e2e-create-snapshot").get(1);
         assertThat(completed.event().resource().orElseThrow().id()).isEqualTo(((Number) created.get("id")).longValue());
         assertThat(completed.event().team().value()).isEqualTo("demo");
 
-        Answer restored = platform.send("POST", "/api/v1/snapshots/801/restore/", DEMO_TOKEN, null, requestId("e2e-restore"));
+        Answer restored = SETUP.platform().send("POST", "/api/v1/snapshots/801/restore/", DEMO_TOKEN, null, requestId("e2e-restore"));
         assertThat(restored.status()).isEqualTo(200);
         assertThat((Map<String, Object>) restored.get("server")).containsEntry("status", "restoring");
         assertThat(outcomes("e2e-restore")).startsWith(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
 
-        Answer backups = platform.send("GET", "/api/v1/backups/?server_id=12345&backup_type=automatic", DEMO_TOKEN, null);
+        Answer backups = SETUP.platform().send("GET", "/api/v1/backups/?server_id=12345&backup_type=automatic", DEMO_TOKEN, null);
         assertThat(backups.get("count")).isEqualTo(2);
-        Answer backup = platform.send("POST", "/api/v1/backups/", DEMO_TOKEN,
+        Answer backup = SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN,
                 "{\"server_id\": 12345, \"description\": \"Pre-deployment backup\"}");
         assertThat(backup.status()).isEqualTo(201);
         assertThat(backup.body()).containsEntry("backup_type", "manual").containsEntry("expires_at", null);
 
         // The server is restoring at the provider: the provider's own 400 comes back as VPS.org's would.
-        Answer again = platform.send("POST", "/api/v1/servers/12345/restore/", DEMO_TOKEN, "{\"backup_id\": 501}",
+        Answer again = SETUP.platform().send("POST", "/api/v1/servers/12345/restore/", DEMO_TOKEN, "{\"backup_id\": 501}",
                 requestId("e2e-restore-again"));
         assertProblem(again, 400, "PROVIDER_REJECTED");
         assertThat(outcomes("e2e-restore-again")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);
 
-        simulator.reset();
-        Answer fromBackup = platform.send("POST", "/api/v1/servers/12345/restore/", DEMO_TOKEN, "{\"backup_id\": 501}");
+        SETUP.simulator().reset();
+        Answer fromBackup = SETUP.platform().send("POST", "/api/v1/servers/12345/restore/", DEMO_TOKEN, "{\"backup_id\": 501}");
         assertThat(fromBackup.status()).isEqualTo(200);
-        simulator.reset();
-        assertThat(platform.send("DELETE", "/api/v1/snapshots/798/", DEMO_TOKEN, null).status()).isEqualTo(204);
-        assertThat(platform.send("DELETE", "/api/v1/backups/499/", DEMO_TOKEN, null).status()).isEqualTo(204);
+        SETUP.simulator().reset();
+        assertThat(SETUP.platform().send("DELETE", "/api/v1/snapshots/798/", DEMO_TOKEN, null).status()).isEqualTo(204);
+        assertThat(SETUP.platform().send("DELETE", "/api/v1/backups/499/", DEMO_TOKEN, null).status()).isEqualTo(204);
         assertThat(providerCalls("DELETE", "/api/v1/snapshots/798/")).isEqualTo(1);
-        assertThat(platform.send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null).get("count")).isEqualTo(1);
+        assertThat(SETUP.platform().send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null).get("count")).isEqualTo(1);
     }
 
     @Test
     void aMissingOrWrongTokenIs401AndTheProviderIsNotCalled() {
-        assertProblem(platform.send("GET", "/api/v1/snapshots/", null, null), 401, "UNAUTHORIZED");
-        assertProblem(platform.send("POST", "/api/v1/backups/", "demo-token", "{\"server_id\": 12345}"), 401, "UNAUTHORIZED");
-        assertThat(simulator.requests()).isEmpty();
+        assertProblem(SETUP.platform().send("GET", "/api/v1/snapshots/", null, null), 401, "UNAUTHORIZED");
+        assertProblem(SETUP.platform().send("POST", "/api/v1/backups/", "demo-token", "{\"server_id\": 12345}"), 401, "UNAUTHORIZED");
+        assertThat(SETUP.simulator().requests()).isEmpty();
     }
 
     @Test
     void anotherTeamsResourcesAnswer404OnEveryEndpoint() {
-        assertThat(platform.send("GET", "/api/v1/snapshots/?server_id=12345", OTHER_TOKEN, null).get("count")).isEqualTo(0);
-        assertThat(platform.send("GET", "/api/v1/backups/?server_id=12345", OTHER_TOKEN, null).get("count")).isEqualTo(0);
-        assertThat(platform.send("GET", "/api/v1/snapshots/", OTHER_TOKEN, null).get("results")).isEqualTo(List.of());
-        assertProblem(platform.send("GET", "/api/v1/snapshots/801/", OTHER_TOKEN, null), 404, "SNAPSHOT_NOT_FOUND");
-        assertProblem(platform.send("POST", "/api/v1/snapshots/", OTHER_TOKEN, "{\"server_id\": 12345, \"name\": \"x\"}"),
+        assertThat(SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", OTHER_TOKEN, null).get("count")).isEqualTo(0);
+        assertThat(SETUP.platform().send("GET", "/api/v1/backups/?server_id=12345", OTHER_TOKEN, null).get("count")).isEqualTo(0);
+        assertThat(SETUP.platform().send("GET", "/api/v1/snapshots/", OTHER_TOKEN, null).get("results")).isEqualTo(List.of());
+        assertProblem(SETUP.platform().send("GET", "/api/v1/snapshots/801/", OTHER_TOKEN, null), 404, "SNAPSHOT_NOT_FOUND");
+        assertProblem(SETUP.platform().send("POST", "/api/v1/snapshots/", OTHER_TOKEN, "{\"server_id\": 12345, \"name\": \"x\"}"),
                 404, "SERVER_NOT_FOUND");
-        assertProblem(platform.send("POST", "/api/v1/snapshots/801/restore/", OTHER_TOKEN, null), 404, "SNAPSHOT_NOT_FOUND");
-        assertProblem(platform.send("DELETE", "/api/v1/snapshots/801/", OTHER_TOKEN, null), 404, "SNAPSHOT_NOT_FOUND");
-        assertProblem(platform.send("GET", "/api/v1/backups/501/", OTHER_TOKEN, null), 404, "BACKUP_NOT_FOUND");
-        assertProblem(platform.send("POST", "/api/v1/backups/", OTHER_TOKEN, "{\"server_id\": 12345}"), 404, "SERVER_NOT_FOUND");
-        assertProblem(platform.send("DELETE", "/api/v1/backups/501/", OTHER_TOKEN, null), 404, "BACKUP_NOT_FOUND");
-        assertProblem(platform.send("POST", "/api/v1/servers/12345/restore/", OTHER_TOKEN, "{\"backup_id\": 501}"),
+        assertProblem(SETUP.platform().send("POST", "/api/v1/snapshots/801/restore/", OTHER_TOKEN, null), 404, "SNAPSHOT_NOT_FOUND");
+        assertProblem(SETUP.platform().send("DELETE", "/api/v1/snapshots/801/", OTHER_TOKEN, null), 404, "SNAPSHOT_NOT_FOUND");
+        assertProblem(SETUP.platform().send("GET", "/api/v1/backups/501/", OTHER_TOKEN, null), 404, "BACKUP_NOT_FOUND");
+        assertProblem(SETUP.platform().send("POST", "/api/v1/backups/", OTHER_TOKEN, "{\"server_id\": 12345}"), 404, "SERVER_NOT_FOUND");
+        assertProblem(SETUP.platform().send("DELETE", "/api/v1/backups/501/", OTHER_TOKEN, null), 404, "BACKUP_NOT_FOUND");
+        assertProblem(SETUP.platform().send("POST", "/api/v1/servers/12345/restore/", OTHER_TOKEN, "{\"backup_id\": 501}"),
                 404, "SERVER_NOT_FOUND");
-        assertProblem(platform.send("POST", "/api/v1/servers/23456/restore/", OTHER_TOKEN, "{\"backup_id\": 501}"),
+        assertProblem(SETUP.platform().send("POST", "/api/v1/servers/23456/restore/", OTHER_TOKEN, "{\"backup_id\": 501}"),
                 404, "BACKUP_NOT_FOUND");
-        assertThat(simulator.requests()).noneMatch(r -> !r.method().equals("GET"));
+        assertThat(SETUP.simulator().requests()).noneMatch(r -> !r.method().equals("GET"));
     }
 
     @Test
     void aReachedLimitIs400BeforeTheProviderIsAsked() {
         for (int i = 0; i < 3; i++) {
-            assertThat(platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN, "{\"server_id\": 12345, \"name\": \"s" + i + "\"}")
+            assertThat(SETUP.platform().send("POST", "/api/v1/snapshots/", DEMO_TOKEN, "{\"server_id\": 12345, \"name\": \"s" + i + "\"}")
                     .status()).isEqualTo(201);
         }
-        Answer sixth = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN, "{\"server_id\": 12345, \"name\": \"sixth\"}",
+        Answer sixth = SETUP.platform().send("POST", "/api/v1/snapshots/", DEMO_TOKEN, "{\"server_id\": 12345, \"name\": \"sixth\"}",
                 requestId("e2e-sixth"));
 
         assertProblem(sixth, 400, "SNAPSHOT_LIMIT_REACHED");
         assertThat(providerCalls("POST", "/api/v1/snapshots/")).isEqualTo(3);
         assertThat(outcomes("e2e-sixth")).containsExactly(Outcome.Kind.REJECTED);
-        assertThat(platform.auditOf("e2e-sixth").get(0).event().outcome())
+        assertThat(SETUP.platform().auditOf("e2e-sixth").get(0).event().outcome())
                 .isEqualTo(new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED));
     }
 
     @Test
     void ofSixConcurrentCreatesOnOneServerTheSixthIsRefused() throws Exception {
-        List<Integer> statuses = createConcurrently(List.of(platform), 6);
+        List<Integer> statuses = createConcurrently(List.of(SETUP.platform()), 6);
 
         assertThat(statuses).filteredOn(s -> s == 201).hasSize(5);
         assertThat(statuses).filteredOn(s -> s == 400).hasSize(1);
@@ -181,8 +164,8 @@ class PlatformEndToEndTest {
 
     @Test
     void twoServiceInstancesTogetherNeverPushAServerPastItsLimit() throws Exception {
-        try (RunningPlatform second = RunningPlatform.start(DATABASE.database(), simulator, Map.of("vpsr.restore-window", "0s"))) {
-            List<Integer> statuses = createConcurrently(List.of(platform, second), 10);
+        try (RunningPlatform second = RunningPlatform.start(SETUP.database().database(), SETUP.simulator(), Map.of("vpsr.restore-window", "0s"))) {
+            List<Integer> statuses = createConcurrently(List.of(SETUP.platform(), second), 10);
 
             assertThat(statuses).filteredOn(s -> s == 201).hasSize(5);
             assertThat(statuses).filteredOn(s -> s == 400).hasSize(5);
@@ -218,23 +201,23 @@ class PlatformEndToEndTest {
     void idempotencyKeysReplayRefuseMismatchesAndWaitForTheFirstWithOneProviderCreate() throws Exception {
         String body = "{\"server_id\": 12345, \"name\": \"exactly-once\"}";
         Map<String, String> key = Map.of("Idempotency-Key", "e2e-once");
-        Answer first = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN, body, key);
-        Answer replay = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN, body, key);
+        Answer first = SETUP.platform().send("POST", "/api/v1/snapshots/", DEMO_TOKEN, body, key);
+        Answer replay = SETUP.platform().send("POST", "/api/v1/snapshots/", DEMO_TOKEN, body, key);
         assertThat(first.status()).isEqualTo(201);
         assertThat(replay.raw().body()).isEqualTo(first.raw().body());
         assertThat(replay.header("Idempotent-Replayed")).isEqualTo("true");
-        assertProblem(platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN, "{\"server_id\": 12345, \"name\": \"other\"}", key),
+        assertProblem(SETUP.platform().send("POST", "/api/v1/snapshots/", DEMO_TOKEN, "{\"server_id\": 12345, \"name\": \"other\"}", key),
                 422, "IDEMPOTENCY_KEY_REUSED");
         assertThat(providerCalls("POST", "/api/v1/snapshots/")).isEqualTo(1);
 
-        simulator.faults().add(Fault.latency(Duration.ofMillis(1500)).on("POST", "/api/v1/backups/").times(1));
+        SETUP.simulator().faults().add(Fault.latency(Duration.ofMillis(1500)).on("POST", "/api/v1/backups/").times(1));
         Map<String, String> slowKey = Map.of("Idempotency-Key", "e2e-slow");
         CompletableFuture<Answer> slow = CompletableFuture.supplyAsync(() ->
-                platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}", slowKey));
+                SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}", slowKey));
         // The retry must arrive while VPS.org is still holding the first call (1.5 s): look often.
         await("the first call reaches VPS.org").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
                 .until(() -> providerCalls("POST", "/api/v1/backups/") > 0);
-        Answer inFlight = platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}", slowKey);
+        Answer inFlight = SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}", slowKey);
         assertProblem(inFlight, 409, "IDEMPOTENT_REQUEST_IN_PROGRESS");
         assertThat(slow.get(30, TimeUnit.SECONDS).status()).isEqualTo(201);
         assertThat(providerCalls("POST", "/api/v1/backups/")).isEqualTo(1);
@@ -249,99 +232,99 @@ class PlatformEndToEndTest {
                 "{\"server_id\": -1, \"name\": \"x\"}", "{\"server_id\": 12345, \"name\": \"x\", \"description\": 5}"};
         for (String body : bodies) {
             ids.add("bad-input-" + ids.size());
-            Answer answer = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN, body, requestId(ids.getLast()));
+            Answer answer = SETUP.platform().send("POST", "/api/v1/snapshots/", DEMO_TOKEN, body, requestId(ids.getLast()));
             assertThat(answer.status()).as(body).isEqualTo(400);
             assertThat(answer.contentType()).startsWith("application/problem+json");
         }
         ids.add("bad-input-id");
-        assertProblem(platform.send("DELETE", "/api/v1/backups/0/", DEMO_TOKEN, null, requestId(ids.getLast())), 400,
+        assertProblem(SETUP.platform().send("DELETE", "/api/v1/backups/0/", DEMO_TOKEN, null, requestId(ids.getLast())), 400,
                 "INVALID_ID");
         ids.add("bad-input-large");
-        assertProblem(platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345, \"description\": \""
+        assertProblem(SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345, \"description\": \""
                 + "x".repeat(20_000) + "\"}", requestId(ids.getLast())), 413, "BODY_TOO_LARGE");
         ids.add("bad-input-route");
-        assertProblem(platform.send("GET", "/api/v1/elsewhere/", DEMO_TOKEN, null, requestId(ids.getLast())), 404,
+        assertProblem(SETUP.platform().send("GET", "/api/v1/elsewhere/", DEMO_TOKEN, null, requestId(ids.getLast())), 404,
                 "ROUTE_NOT_FOUND");
 
         for (String id : ids) {
-            assertThat(platform.auditOf(id)).as(id).isEmpty();
+            assertThat(SETUP.platform().auditOf(id)).as(id).isEmpty();
         }
-        assertThat(platform.audit().verifyChain().isIntact()).isTrue();
+        assertThat(SETUP.platform().audit().verifyChain().isIntact()).isTrue();
         // Nothing was asked of VPS.org to change: background jobs only read.
-        assertThat(simulator.requests()).filteredOn(r -> !r.method().equals("GET")).isEmpty();
+        assertThat(SETUP.simulator().requests()).filteredOn(r -> !r.method().equals("GET")).isEmpty();
     }
 
     @Test
     void providerFaultsAreAnswered502503Or504AndAudited() {
-        simulator.faults().add(Fault.serverError(503).on("GET", "/api/v1/backups/"));
-        assertProblem(platform.send("GET", "/api/v1/backups/", DEMO_TOKEN, null), 502, "PROVIDER_UNAVAILABLE");
-        simulator.faults().clear();
+        SETUP.simulator().faults().add(Fault.serverError(503).on("GET", "/api/v1/backups/"));
+        assertProblem(SETUP.platform().send("GET", "/api/v1/backups/", DEMO_TOKEN, null), 502, "PROVIDER_UNAVAILABLE");
+        SETUP.simulator().faults().clear();
 
-        simulator.faults().add(Fault.rateLimited(Duration.ofSeconds(7)).on("POST", "/api/v1/backups/").times(1));
-        Answer limited = platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}", requestId("e2e-429"));
+        SETUP.simulator().faults().add(Fault.rateLimited(Duration.ofSeconds(7)).on("POST", "/api/v1/backups/").times(1));
+        Answer limited = SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}", requestId("e2e-429"));
         assertProblem(limited, 503, "PROVIDER_RATE_LIMITED");
         assertThat(limited.header("Retry-After")).isEqualTo("7");
         assertThat(outcomes("e2e-429")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);
-        assertThat(platform.auditOf("e2e-429").get(1).event().providerStatus()).hasValue(429);
+        assertThat(SETUP.platform().auditOf("e2e-429").get(1).event().providerStatus()).hasValue(429);
 
-        simulator.faults().add(Fault.dropConnection().on("POST", "/api/v1/snapshots/").committingFirst().times(1));
-        Answer lost = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN, "{\"server_id\": 12345, \"name\": \"lost\"}",
+        SETUP.simulator().faults().add(Fault.dropConnection().on("POST", "/api/v1/snapshots/").committingFirst().times(1));
+        Answer lost = SETUP.platform().send("POST", "/api/v1/snapshots/", DEMO_TOKEN, "{\"server_id\": 12345, \"name\": \"lost\"}",
                 requestId("e2e-lost"));
         assertProblem(lost, 504, "OUTCOME_UNKNOWN");
         // Not a failure: nobody knows yet. The platform looks at VPS.org and records what it finds.
         assertThat(outcomes("e2e-lost")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED);
-        assertThat(platform.send("GET", "/api/v1/snapshots/?server_id=12345", DEMO_TOKEN, null).get("count")).isEqualTo(3);
+        assertThat(SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", DEMO_TOKEN, null).get("count")).isEqualTo(3);
         assertThat(providerCalls("POST", "/api/v1/snapshots/")).isEqualTo(1);
-        platform.context.getBean(TrackOperationsService.class).tick();
+        SETUP.platform().context.getBean(TrackOperationsService.class).tick();
         // Found at VPS.org with its id, and followed from there (ADR 0024).
         assertThat(outcomes("e2e-lost")).startsWith(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED, Outcome.Kind.SUBMITTED);
-        RecordedAuditEvent found = platform.auditOf("e2e-lost").get(2);
+        RecordedAuditEvent found = SETUP.platform().auditOf("e2e-lost").get(2);
         assertThat(found.event().resource()).isPresent();
         assertThat(found.event().detail()).containsEntry("tracked", "true");
     }
 
     @Test
     void everyAttemptAcceptedRejectedOrFailedIsInTheAuditHistoryWithItsRequestId() {
-        platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}", requestId("audit-accepted"));
-        platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 23456}", requestId("audit-rejected"));
-        simulator.faults().add(Fault.serverError(503).on("DELETE", "/api/v1/backups/499/"));
-        platform.send("DELETE", "/api/v1/backups/499/", DEMO_TOKEN, null, requestId("audit-failed"));
-        simulator.faults().clear();
+        SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}", requestId("audit-accepted"));
+        SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 23456}", requestId("audit-rejected"));
+        SETUP.simulator().faults().add(Fault.serverError(503).on("DELETE", "/api/v1/backups/499/"));
+        SETUP.platform().send("DELETE", "/api/v1/backups/499/", DEMO_TOKEN, null, requestId("audit-failed"));
+        SETUP.simulator().faults().clear();
         // A 500 may come after VPS.org acted: unresolved, then settled by looking (it is still there).
-        simulator.faults().add(Fault.serverError(500).on("DELETE", "/api/v1/backups/499/"));
-        platform.send("DELETE", "/api/v1/backups/499/", DEMO_TOKEN, null, requestId("audit-unresolved"));
-        simulator.faults().clear();
+        SETUP.simulator().faults().add(Fault.serverError(500).on("DELETE", "/api/v1/backups/499/"));
+        SETUP.platform().send("DELETE", "/api/v1/backups/499/", DEMO_TOKEN, null, requestId("audit-unresolved"));
+        SETUP.simulator().faults().clear();
 
         assertThat(outcomes("audit-accepted")).startsWith(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
         assertThat(outcomes("audit-rejected")).containsExactly(Outcome.Kind.REJECTED);
         assertThat(outcomes("audit-failed")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);
         assertThat(outcomes("audit-unresolved")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED);
-        platform.context.getBean(TrackOperationsService.class).tick();
+        SETUP.platform().context.getBean(TrackOperationsService.class).tick();
         assertThat(outcomes("audit-unresolved"))
                 .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED, Outcome.Kind.FAILED);
-        assertThat(platform.auditOf("audit-unresolved").get(2).event().outcome().reasonCode())
+        assertThat(SETUP.platform().auditOf("audit-unresolved").get(2).event().outcome().reasonCode())
                 .contains(org.vpsrecovery.domain.common.ReasonCode.NOT_DONE_AT_PROVIDER);
-        assertThat(platform.audit().verifyChain().isIntact()).isTrue();
-        List<RecordedRequest> sent = simulator.requests();
+        assertThat(SETUP.platform().audit().verifyChain().isIntact()).isTrue();
+        List<RecordedRequest> sent = SETUP.simulator().requests();
         assertThat(sent).allMatch(r -> r.header("Authorization").orElse("").equals("Bearer " + VpsOrgSimulator.DEMO_TOKEN));
     }
 
     @Test
     void operationsHaveHealthMetricsAndAnOpenApiDocumentWithSwaggerUi() {
-        platform.send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null);
-        platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}");
+        SETUP.platform().send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null);
+        SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}");
 
-        Answer health = platform.send("GET", "/health", null, null);
+        Answer health = SETUP.platform().send("GET", "/health", null, null);
         assertThat(health.status()).as(health.raw().body()).isEqualTo(200);
         assertThat(health.get("status")).isEqualTo("UP");
         // Anyone gets the status; the details (the JDBC URL among them) only an auditor (ADR 0021).
         assertThat(health.raw().body()).doesNotContain("jdbc", "vpsorg", "details");
-        assertThat(platform.send("GET", "/health", DEMO_TOKEN, null).raw().body()).doesNotContain("jdbc", "details");
-        Answer detailed = platform.send("GET", "/health", RunningPlatform.AUDITOR_TOKEN, null);
+        assertThat(SETUP.platform().send("GET", "/health", DEMO_TOKEN, null).raw().body()).doesNotContain("jdbc", "details");
+        Answer detailed = SETUP.platform().send("GET", "/health", RunningPlatform.AUDITOR_TOKEN, null);
         assertThat(detailed.status()).as(detailed.raw().body()).isEqualTo(200);
         assertThat(detailed.raw().body()).contains("jdbc", "vpsorg").doesNotContain(VpsOrgSimulator.DEMO_TOKEN);
 
-        var metrics = platform.send("GET", "/prometheus", null, null, Map.of("Accept", "text/plain")).raw();
+        var metrics = SETUP.platform().send("GET", "/prometheus", null, null, Map.of("Accept", "text/plain")).raw();
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("vpsr_provider_calls_seconds_count{operation=\"list_snapshots\",outcome=\"ok\"")
                 .contains("vpsr_audit_append_seconds_count")
@@ -349,10 +332,10 @@ class PlatformEndToEndTest {
                 .contains("http_server_requests_seconds_count")
                 .doesNotContain(VpsOrgSimulator.DEMO_TOKEN, DEMO_TOKEN);
 
-        var openApi = platform.send("GET", "/swagger/vps-recovery-1.yml", null, null).raw();
+        var openApi = SETUP.platform().send("GET", "/swagger/vps-recovery-1.yml", null, null).raw();
         assertThat(openApi.statusCode()).isEqualTo(200);
         assertThat(openApi.body()).contains("/api/v1/snapshots", "/api/v1/backups", "/api/v1/servers/{server_id}/restore");
-        var swaggerUi = platform.send("GET", "/swagger-ui/index.html", null, null).raw();
+        var swaggerUi = SETUP.platform().send("GET", "/swagger-ui/index.html", null, null).raw();
         assertThat(swaggerUi.statusCode()).isEqualTo(200);
         assertThat(swaggerUi.body()).contains("swagger");
     }
@@ -366,11 +349,11 @@ class PlatformEndToEndTest {
         root.addAppender(appender);
         root.setLevel(ch.qos.logback.classic.Level.DEBUG);
         try {
-            platform.send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null);
-            platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}");
-            platform.send("GET", "/api/v1/backups/", "wrong-token-value", null);
-            simulator.faults().add(Fault.serverError(502).on("GET", "/api/v1/snapshots/"));
-            platform.send("GET", "/api/v1/snapshots/", OTHER_TOKEN, null);
+            SETUP.platform().send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null);
+            SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}");
+            SETUP.platform().send("GET", "/api/v1/backups/", "wrong-token-value", null);
+            SETUP.simulator().faults().add(Fault.serverError(502).on("GET", "/api/v1/snapshots/"));
+            SETUP.platform().send("GET", "/api/v1/snapshots/", OTHER_TOKEN, null);
         } finally {
             root.setLevel(level);
             root.detachAppender(appender);

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
@@ -26,32 +23,19 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  */
 class PoliciesEndToEndTest {
 
-    @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
-
     static final SimulatorClock CLOCK = SimulatorClock.system();
-    static VpsOrgSimulator simulator;
-    static RunningPlatform platform;
 
-    @BeforeAll
-    static void start() {
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults().withClock(CLOCK)
-                .withDelays(Duration.ZERO, Duration.ofSeconds(10)));
-        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        platform.close();
-        simulator.close();
-    }
+    @RegisterExtension
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
+            SimulatorOptions.defaults().withClock(CLOCK).withDelays(Duration.ZERO, Duration.ofSeconds(10)),
+            Map.of());
 
     private static final String NIGHTLY = """
             {"kind": "snapshot", "server_ids": [12345], "cron": "0 3 * * *", "time_zone": "Europe/Berlin",
              "name_template": "nightly-{server_id}-{date}", "keep_last": 1, "keep_daily": 2}""";
 
     private static Answer send(String method, String path, String token, String body, Map<String, String> headers) {
-        return platform.send(method, path, token, body, headers);
+        return SETUP.platform().send(method, path, token, body, headers);
     }
 
     private static void assertProblem(Answer answer, int status, String reason) {
@@ -61,7 +45,7 @@ class PoliciesEndToEndTest {
     }
 
     private static List<AuditEvent> audit(String requestId) {
-        return platform.auditOf(requestId).stream().map(e -> e.event()).toList();
+        return SETUP.platform().auditOf(requestId).stream().map(e -> e.event()).toList();
     }
 
     @Test
@@ -201,7 +185,7 @@ class PoliciesEndToEndTest {
     private static int atVpsOrgDirectly(String body) {
         try {
             java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(simulator.baseUri().resolve("/api/v1/snapshots/"))
+                    java.net.http.HttpRequest.newBuilder(SETUP.simulator().baseUri().resolve("/api/v1/snapshots/"))
                             .header("Authorization", "Bearer " + VpsOrgSimulator.DEMO_TOKEN)
                             .header("Content-Type", "application/json")
                             .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
@@ -234,7 +218,7 @@ class PoliciesEndToEndTest {
             made.add(atVpsOrgDirectly("{\"server_id\": 12345, \"name\": \"plan-12345-" + day + "\"}"));
         }
         CLOCK.advance(Duration.ofMinutes(1));
-        simulator.clearRequests();
+        SETUP.simulator().clearRequests();
 
         Answer plan = send("GET", path + "?runs=3", RunningPlatform.DEMO_TOKEN, null, Map.of("X-Request-Id", "policy-plan"));
 
@@ -261,7 +245,7 @@ class PoliciesEndToEndTest {
         assertThat(byId.get(801)).containsEntry("made_by", "person").containsEntry("verdict", "keep");
 
         // Read only: VPS.org was listed, never changed; the snapshots are all still there.
-        assertThat(simulator.requests()).isNotEmpty().allMatch(r -> r.method().equals("GET"));
+        assertThat(SETUP.simulator().requests()).isNotEmpty().allMatch(r -> r.method().equals("GET"));
         Answer listed = send("GET", "/api/v1/snapshots/?server_id=12345", RunningPlatform.DEMO_TOKEN, null, Map.of());
         List<Object> listedIds = ((List<?>) listed.get("results")).stream().map(s -> (Object) ((Map<?, ?>) s).get("id")).toList();
         assertThat(listedIds).containsAll(made);

@@ -8,11 +8,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.application.policy.RunPoliciesService.Run;
 import org.vpsrecovery.application.policy.RunPoliciesService.RunResult;
 import org.vpsrecovery.bootstrap.PolicyRunJobs;
@@ -24,7 +22,6 @@ import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.simulator.Fault;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * Issue 14's leftovers over the whole platform (ADR 0036; PostgreSQL, the real per-server lock, the
@@ -37,51 +34,43 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
 class PolicyLeftoversEndToEndTest {
 
     @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
+            SimulatorOptions.defaults().withDelays(Duration.ZERO, Duration.ofSeconds(1)),
+            Map.ofEntries(
+                    Map.entry("vpsr.policies.tick-every", "1h"),
+                    Map.entry("vpsr.policies.retry-first", "1s"),
+                    Map.entry("vpsr.teams.demo.servers", "12345,23456"), Map.entry("vpsr.teams.other-team.servers", "34567"),
+                    Map.entry("vpsr.teams.demo.manual-backups-per-server", "3"),
+                    Map.entry("vpsr.teams.demo.safety-snapshot", "true"),
+                    Map.entry("vpsr.tracking.every", "500ms"), Map.entry("vpsr.tracking.first-look", "500ms"),
+                    Map.entry("vpsr.tracking.longest-look", "1s"), Map.entry("vpsr.jobs.polling-interval", "500ms"),
+                    Map.entry("vpsr.restores.continue-every", "500ms"), Map.entry("vpsr.restore-window", "2s")));
 
-    static VpsOrgSimulator simulator;
-    static RunningPlatform platform;
     static PolicyRunJobs jobs;
 
     @BeforeAll
     static void start() {
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults().withDelays(Duration.ZERO, Duration.ofSeconds(1)));
-        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.ofEntries(
-                Map.entry("vpsr.policies.tick-every", "1h"),
-                Map.entry("vpsr.policies.retry-first", "1s"),
-                Map.entry("vpsr.teams.demo.servers", "12345,23456"), Map.entry("vpsr.teams.other-team.servers", "34567"),
-                Map.entry("vpsr.teams.demo.manual-backups-per-server", "3"),
-                Map.entry("vpsr.teams.demo.safety-snapshot", "true"),
-                Map.entry("vpsr.tracking.every", "500ms"), Map.entry("vpsr.tracking.first-look", "500ms"),
-                Map.entry("vpsr.tracking.longest-look", "1s"), Map.entry("vpsr.jobs.polling-interval", "500ms"),
-                Map.entry("vpsr.restores.continue-every", "500ms"), Map.entry("vpsr.restore-window", "2s")));
-        jobs = platform.context.getBean(PolicyRunJobs.class);
-    }
-
-    @AfterAll
-    static void stop() {
-        platform.close();
-        simulator.close();
+        jobs = SETUP.platform().context.getBean(PolicyRunJobs.class);
     }
 
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> results(String path) {
-        return (List<Map<String, Object>>) platform.send("GET", path, RunningPlatform.DEMO_TOKEN, null).get("results");
+        return (List<Map<String, Object>>) SETUP.platform().send("GET", path, RunningPlatform.DEMO_TOKEN, null).get("results");
     }
 
     private static String createPolicy(String body) {
-        Answer created = platform.send("POST", "/api/v1/policies/", RunningPlatform.DEMO_TOKEN, body);
+        Answer created = SETUP.platform().send("POST", "/api/v1/policies/", RunningPlatform.DEMO_TOKEN, body);
         assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
         return (String) created.get("id");
     }
 
     private static void deletePolicy(String id) {
-        assertThat(platform.send("DELETE", "/api/v1/policies/" + id + "/", RunningPlatform.DEMO_TOKEN, null).status())
+        assertThat(SETUP.platform().send("DELETE", "/api/v1/policies/" + id + "/", RunningPlatform.DEMO_TOKEN, null).status())
                 .isEqualTo(204);
     }
 
     private static List<AuditEvent> events(Operation operation) {
-        return platform.audit().query(AuditQuery.latest(500)).stream().map(RecordedAuditEvent::event)
+        return SETUP.platform().audit().query(AuditQuery.latest(500)).stream().map(RecordedAuditEvent::event)
                 .filter(e -> e.operation() == operation).toList();
     }
 
@@ -97,7 +86,7 @@ class PolicyLeftoversEndToEndTest {
     void aManualBackupPolicyAtTheLimitRotatesTheOldestBackupItMadeAndNeverThePersons() {
         // A person's backup named as the policy's template would name it: its create is on record as the
         // person's, so it is never the policy's to rotate (ADR 0036), though its name matches.
-        Answer byHand = platform.send("POST", "/api/v1/backups/", RunningPlatform.DEMO_TOKEN,
+        Answer byHand = SETUP.platform().send("POST", "/api/v1/backups/", RunningPlatform.DEMO_TOKEN,
                 "{\"server_id\": 23456, \"description\": \"nightly-23456-20200101-0300\"}");
         assertThat(byHand.status()).as(byHand.body().toString()).isEqualTo(201);
         Object personsBackup = byHand.get("id");
@@ -147,21 +136,21 @@ class PolicyLeftoversEndToEndTest {
             Object oldestMade = full.stream().filter(s -> ((String) s.get("name")).startsWith("every-"))
                     .min(java.util.Comparator.comparing(s -> (String) s.get("name"))).orElseThrow().get("id");
             // The team now keeps only the newest: two of its snapshots may go, at the next run or for room.
-            Answer read = platform.send("GET", "/api/v1/policies/" + policy + "/", RunningPlatform.DEMO_TOKEN, null);
-            Answer changed = platform.send("PUT", "/api/v1/policies/" + policy + "/", RunningPlatform.DEMO_TOKEN, """
+            Answer read = SETUP.platform().send("GET", "/api/v1/policies/" + policy + "/", RunningPlatform.DEMO_TOKEN, null);
+            Answer changed = SETUP.platform().send("PUT", "/api/v1/policies/" + policy + "/", RunningPlatform.DEMO_TOKEN, """
                     {"kind": "snapshot", "server_ids": [12345], "cron": "* * * * *", "time_zone": "UTC",
                      "name_template": "every-{server_id}-{date}-{time}", "keep_last": 1}""",
                     Map.of("If-Match", read.header("ETag")));
             assertThat(changed.status()).as(changed.body().toString()).isEqualTo(200);
 
-            Answer plan = platform.send("POST", "/api/v1/snapshots/801/restore/?dry_run=true", RunningPlatform.DEMO_TOKEN, null);
+            Answer plan = SETUP.platform().send("POST", "/api/v1/snapshots/801/restore/?dry_run=true", RunningPlatform.DEMO_TOKEN, null);
             assertThat(plan.status()).isEqualTo(200);
             assertThat(plan.get("allowed")).isEqualTo(true);
             assertThat(plan.get("effects")).asList().first().isEqualTo(Map.of("effect", "delete", "server_id", 12345,
                     "recovery_point", Map.of("type", "snapshot", "id", oldestMade, "server_id", 12345)));
             assertThat(results("/api/v1/snapshots/?server_id=12345")).hasSize(5);
 
-            Answer accepted = platform.send("POST", "/api/v1/snapshots/801/restore/", RunningPlatform.DEMO_TOKEN, null,
+            Answer accepted = SETUP.platform().send("POST", "/api/v1/snapshots/801/restore/", RunningPlatform.DEMO_TOKEN, null,
                     Map.of("X-Request-Id", "restore-at-the-limit"));
 
             assertThat(accepted.status()).as(accepted.body().toString()).isEqualTo(202);
@@ -173,9 +162,9 @@ class PolicyLeftoversEndToEndTest {
                     .filteredOn(e -> e.resource().orElseThrow().id() == ((Number) oldestMade).longValue())
                     .singleElement().satisfies(e -> assertThat(e.requestId().value())
                             .isEqualTo("policy-rotation:" + policy + ":snapshot:" + oldestMade));
-            Answer waited = platform.send("GET", "/api/v1/operations/" + operation + "/?wait=30", RunningPlatform.DEMO_TOKEN, null);
+            Answer waited = SETUP.platform().send("GET", "/api/v1/operations/" + operation + "/?wait=30", RunningPlatform.DEMO_TOKEN, null);
             for (int round = 0; round < 4 && !Boolean.TRUE.equals(waited.get("final")); round++) {
-                waited = platform.send("GET", "/api/v1/operations/" + operation + "/?wait=30", RunningPlatform.DEMO_TOKEN, null);
+                waited = SETUP.platform().send("GET", "/api/v1/operations/" + operation + "/?wait=30", RunningPlatform.DEMO_TOKEN, null);
             }
             assertThat(waited.get("state")).isEqualTo("completed");
         } finally {
@@ -190,7 +179,7 @@ class PolicyLeftoversEndToEndTest {
                  "name_template": "retried-{server_id}-{date}-{time}", "keep_last": 5}""");
         // A cron time ahead of now, so its next one is five minutes away: the retry is owed until then.
         Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
-        simulator.faults().add(Fault.serverError(503).on("POST", "/api/v1/backups/").times(1));
+        SETUP.simulator().faults().add(Fault.serverError(503).on("POST", "/api/v1/backups/").times(1));
         try {
             List<Run> done = jobs.tick(start.minusSeconds(30), start.plus(Duration.ofMinutes(1)));
 
@@ -201,10 +190,10 @@ class PolicyLeftoversEndToEndTest {
                     .until(() -> results("/api/v1/backups/?server_id=12345&backup_type=manual").stream()
                             .anyMatch(b -> name.equals(b.get("description"))));
             String requestId = "policy-run:" + policy + ":12345:" + start.getEpochSecond();
-            assertThat(platform.auditOf(requestId)).extracting(e -> e.event().outcome().kind().name())
+            assertThat(SETUP.platform().auditOf(requestId)).extracting(e -> e.event().outcome().kind().name())
                     .containsSubsequence("FAILED", "ACCEPTED", "SUBMITTED");
         } finally {
-            simulator.faults().clear();
+            SETUP.simulator().faults().clear();
             deletePolicy(policy);
         }
     }

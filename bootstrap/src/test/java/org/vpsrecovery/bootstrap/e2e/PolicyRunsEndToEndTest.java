@@ -7,11 +7,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.application.policy.RunPoliciesService.Run;
 import org.vpsrecovery.application.policy.RunPoliciesService.RunResult;
 import org.vpsrecovery.bootstrap.PolicyRunJobs;
@@ -21,7 +18,6 @@ import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * Issue 14's scheduled runs and rotation over the whole platform (PostgreSQL, the real per-server lock,
@@ -35,44 +31,31 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
 class PolicyRunsEndToEndTest {
 
     @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
-
-    static VpsOrgSimulator simulator;
-    static RunningPlatform platform;
-
-    @BeforeAll
-    static void start() {
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults().withDelays(Duration.ZERO, Duration.ofSeconds(10)));
-        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of("vpsr.policies.tick-every", "1h"));
-    }
-
-    @AfterAll
-    static void stop() {
-        platform.close();
-        simulator.close();
-    }
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
+            SimulatorOptions.defaults().withDelays(Duration.ZERO, Duration.ofSeconds(10)),
+            Map.of("vpsr.policies.tick-every", "1h"));
 
     private static List<Map<String, Object>> snapshotsOfWeb() {
-        Answer listed = platform.send("GET", "/api/v1/snapshots/?server_id=12345", RunningPlatform.DEMO_TOKEN, null);
+        Answer listed = SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", RunningPlatform.DEMO_TOKEN, null);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> results = (List<Map<String, Object>>) listed.get("results");
         return results;
     }
 
     private static List<AuditEvent> eventsOf(Operation operation, String policyId) {
-        return platform.audit().query(org.vpsrecovery.domain.audit.AuditQuery.latest(200)).stream()
+        return SETUP.platform().audit().query(org.vpsrecovery.domain.audit.AuditQuery.latest(200)).stream()
                 .map(RecordedAuditEvent::event).filter(e -> e.operation() == operation)
                 .filter(e -> policyId == null || policyId.equals(e.detail().get(AuditEvent.POLICY_ID))).toList();
     }
 
     @Test
     void aPolicyEveryMinuteRunsOncePerWindowAndRotatesAtTheLimit() {
-        Answer created = platform.send("POST", "/api/v1/policies/", RunningPlatform.DEMO_TOKEN, """
+        Answer created = SETUP.platform().send("POST", "/api/v1/policies/", RunningPlatform.DEMO_TOKEN, """
                 {"kind": "snapshot", "server_ids": [12345], "cron": "* * * * *", "time_zone": "UTC",
                  "name_template": "every-{server_id}-{date}-{time}", "keep_last": 3}""");
         assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
         String policyId = (String) created.get("id");
-        PolicyRunJobs jobs = platform.context.getBean(PolicyRunJobs.class);
+        PolicyRunJobs jobs = SETUP.platform().context.getBean(PolicyRunJobs.class);
         Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
         assertThat(snapshotsOfWeb()).hasSize(2);
 
@@ -108,6 +91,6 @@ class PolicyRunsEndToEndTest {
         assertThat(eventsOf(Operation.CREATE_SNAPSHOT, policyId)).filteredOn(e -> e.outcome() instanceof Outcome.Submitted)
                 .hasSize(4).anySatisfy(e -> assertThat(e.detail()).containsEntry(AuditEvent.ROTATED, "snapshot " + oldestMade));
         // Only the platform's own calls reached the simulator: four creates and one delete.
-        assertThat(simulator.requests()).filteredOn(r -> !r.method().equals("GET")).hasSize(5);
+        assertThat(SETUP.simulator().requests()).filteredOn(r -> !r.method().equals("GET")).hasSize(5);
     }
 }

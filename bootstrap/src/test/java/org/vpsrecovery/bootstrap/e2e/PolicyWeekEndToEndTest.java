@@ -20,11 +20,8 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.application.operation.TrackOperationsService;
 import org.vpsrecovery.application.policy.RunPoliciesService.Run;
 import org.vpsrecovery.application.policy.RunPoliciesService.RunResult;
@@ -75,9 +72,6 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  */
 class PolicyWeekEndToEndTest {
 
-    @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
-
     private static final long WEB = 12345;
     private static final long DB = 23456;
     private static final ZoneId ZONE = ZoneId.of("Asia/Kolkata");
@@ -91,24 +85,15 @@ class PolicyWeekEndToEndTest {
     // every window's end is past its cron minute and the jitter (at most 6 s).
     static final SimulatorClock CLOCK = SimulatorClock.fixedAt(Instant.now().plus(Duration.ofHours(3)).atZone(ZONE)
             .toLocalDate().plusDays(1).atStartOfDay(ZONE).toInstant().minus(Duration.ofHours(3)).plusSeconds(30));
-    static VpsOrgSimulator simulator;
-    static RunningPlatform platform;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @BeforeAll
-    static void start() {
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults().withClock(CLOCK)
-                .withDelays(COMPLETION, Duration.ofSeconds(10)));
-        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of(
-                "vpsr.policies.tick-every", "1h", "vpsr.tracking.every", "1h", "vpsr.reconcile.every", "1h",
-                "vpsr.teams.demo.servers", WEB + "," + DB, "vpsr.teams.other-team.servers", "34567"), CLOCK);
-    }
-
-    @AfterAll
-    static void stop() {
-        platform.close();
-        simulator.close();
-    }
+    @RegisterExtension
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
+            SimulatorOptions.defaults().withClock(CLOCK).withDelays(COMPLETION, Duration.ofSeconds(10)),
+            Map.of(
+                    "vpsr.policies.tick-every", "1h", "vpsr.tracking.every", "1h", "vpsr.reconcile.every", "1h",
+                    "vpsr.teams.demo.servers", WEB + "," + DB, "vpsr.teams.other-team.servers", "34567"))
+            .withPlatformClock(CLOCK);
 
     /** One run as the audit history recorded it: the point its create made, when, and whether it rotated one away. */
     record RecordedRun(long server, Instant scheduledFor, long snapshot, Instant madeAt, boolean rotated) {
@@ -124,11 +109,11 @@ class PolicyWeekEndToEndTest {
         Instant begin = CLOCK.instant();
         Map<Long, Instant> seeded = listedAtVpsOrg(WEB);
         assertThat(seeded).containsOnlyKeys(801L, 798L);
-        Answer personal = platform.send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
+        Answer personal = SETUP.platform().send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
                 "{\"server_id\": " + DB + ", \"name\": \"before-the-week\"}");
         assertThat(personal.status()).as(personal.body().toString()).isEqualTo(201);
         long personalId = ((Number) personal.get("id")).longValue();
-        Answer created = platform.send("POST", "/api/v1/policies/", RunningPlatform.DEMO_TOKEN, """
+        Answer created = SETUP.platform().send("POST", "/api/v1/policies/", RunningPlatform.DEMO_TOKEN, """
                 {"kind": "snapshot", "server_ids": [%d, %d], "cron": "* * * * *", "time_zone": "%s",
                  "name_template": "week-{server_id}-{date}-{time}", "keep_last": 2, "keep_daily": 2}"""
                 .formatted(WEB, DB, ZONE.getId()));
@@ -145,7 +130,7 @@ class PolicyWeekEndToEndTest {
                 String name = "week-" + DB + "-" + DATE.format(first.atZone(ZONE)) + "-" + TIME.format(first.atZone(ZONE));
                 held = listedNamesAtVpsOrg(DB).entrySet().stream().filter(e -> e.getValue().equals(name))
                         .mapToLong(Map.Entry::getKey).findFirst().orElseThrow();
-                Answer hold = platform.send("POST", "/api/v1/snapshots/" + held + "/holds/", RunningPlatform.DEMO_TOKEN,
+                Answer hold = SETUP.platform().send("POST", "/api/v1/snapshots/" + held + "/holds/", RunningPlatform.DEMO_TOKEN,
                         "{\"reason\": \"kept through the simulated week\"}");
                 assertThat(hold.status()).as(hold.body().toString()).isEqualTo(201);
             }
@@ -178,9 +163,9 @@ class PolicyWeekEndToEndTest {
                     .isEqualTo(fullBefore.get(run.server() + "@" + run.scheduledFor()));
         }
         assertThat(recorded).filteredOn(RecordedRun::rotated).hasSizeGreaterThan(runs.size() * 9 / 10);
-        assertThat(simulator.mostSnapshotsOn(WEB)).isEqualTo(5);
-        assertThat(simulator.mostSnapshotsOn(DB)).isEqualTo(5);
-        assertThat(simulator.refusedAtSnapshotLimit()).isZero();
+        assertThat(SETUP.simulator().mostSnapshotsOn(WEB)).isEqualTo(5);
+        assertThat(SETUP.simulator().mostSnapshotsOn(DB)).isEqualTo(5);
+        assertThat(SETUP.simulator().refusedAtSnapshotLimit()).isZero();
 
         // What is left at VPS.org is exactly what the retention model keeps, evaluated here over every point the
         // runs recorded (not only the survivors) once the last run's point has completed (rotation counts the
@@ -210,7 +195,7 @@ class PolicyWeekEndToEndTest {
         assertThat(deleted).doesNotContain(801L, 798L, personalId, held)
                 .hasSize(recorded.size() - listedAtVpsOrg(WEB).size() - listedAtVpsOrg(DB).size() + 3);
 
-        Answer verify = platform.send("GET", "/api/v1/audit/verify/", RunningPlatform.AUDITOR_TOKEN, null);
+        Answer verify = SETUP.platform().send("GET", "/api/v1/audit/verify/", RunningPlatform.AUDITOR_TOKEN, null);
         assertThat(verify.body()).containsEntry("intact", true);
     }
 
@@ -222,8 +207,8 @@ class PolicyWeekEndToEndTest {
         Map<Long, Boolean> full = Map.of(WEB, listedAtVpsOrg(WEB).size() == 5, DB, listedAtVpsOrg(DB).size() == 5);
         CLOCK.advance(by);
         Instant now = CLOCK.instant();
-        platform.context.getBean(TrackOperationsService.class).tick();
-        List<Run> done = platform.context.getBean(PolicyRunJobs.class).tick(windowEnd, now);
+        SETUP.platform().context.getBean(TrackOperationsService.class).tick();
+        List<Run> done = SETUP.platform().context.getBean(PolicyRunJobs.class).tick(windowEnd, now);
         Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
         assertThat(done).as("window (%s, %s]", windowEnd, now).hasSize(2).allSatisfy(run -> {
             assertThat(run.result()).isEqualTo(RunResult.MADE);
@@ -251,7 +236,7 @@ class PolicyWeekEndToEndTest {
         List<RecordedAuditEvent> page;
         do {
             AuditQuery query = AuditQuery.latest(AuditQuery.MAX_LIMIT).withOperations(Set.of(operation)).withOutcome(kind);
-            page = platform.audit().query(before.isPresent() ? query.before(before.getAsLong()) : query);
+            page = SETUP.platform().audit().query(before.isPresent() ? query.before(before.getAsLong()) : query);
             page.forEach(r -> events.add(r.event()));
             before = page.isEmpty() ? before : OptionalLong.of(page.get(page.size() - 1).sequence());
         } while (page.size() == AuditQuery.MAX_LIMIT);
@@ -273,12 +258,12 @@ class PolicyWeekEndToEndTest {
 
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> listAtVpsOrg(long server) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(simulator.baseUri() + "/api/v1/snapshots/?server_id=" + server))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(SETUP.simulator().baseUri() + "/api/v1/snapshots/?server_id=" + server))
                 .header("Authorization", "Bearer " + VpsOrgSimulator.DEMO_TOKEN).timeout(Duration.ofSeconds(10)).build();
         try {
             HttpResponse<String> answer = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             assertThat(answer.statusCode()).isEqualTo(200);
-            return (List<Map<String, Object>>) platform.json.readValue(answer.body(), Map.class).get("results");
+            return (List<Map<String, Object>>) SETUP.platform().json.readValue(answer.body(), Map.class).get("results");
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -3,15 +3,11 @@ package org.vpsrecovery.bootstrap.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.Drain;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * {@code /health/liveness} and {@code /health/readiness} as a load balancer and an operator see
@@ -21,59 +17,45 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
 class ProbesAndDrainEndToEndTest {
 
     @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.migrated();
-
-    static VpsOrgSimulator simulator;
-    static RunningPlatform platform;
-
-    @BeforeAll
-    static void start() {
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
-        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        platform.close();
-        simulator.close();
-    }
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(SimulatorOptions.defaults(), Map.of())
+            .onMigratedDatabase();
 
     @Test
     void readinessIsUpOnceMigratedAndJoinedAndDownWhileDrainingWhileLivenessStaysUp() {
-        Answer ready = platform.send("GET", "/health/readiness", null, null);
+        Answer ready = SETUP.platform().send("GET", "/health/readiness", null, null);
         assertThat(ready.status()).as(ready.raw().body()).isEqualTo(200);
         assertThat(ready.raw().body()).isEqualTo("{\"status\":\"UP\"}");
-        assertThat(platform.send("GET", "/health/readiness", RunningPlatform.DEMO_TOKEN, null).raw().body())
+        assertThat(SETUP.platform().send("GET", "/health/readiness", RunningPlatform.DEMO_TOKEN, null).raw().body())
                 .as("a team sees the status only").doesNotContain("details");
-        Answer readyInDetail = platform.send("GET", "/health/readiness", RunningPlatform.AUDITOR_TOKEN, null);
+        Answer readyInDetail = SETUP.platform().send("GET", "/health/readiness", RunningPlatform.AUDITOR_TOKEN, null);
         assertThat(readyInDetail.raw().body())
                 .contains("\"instance\"", "\"migrations\":\"applied\"", "\"scheduler\":\"started\"", "\"draining\":false", "\"jdbc\"")
                 .as("VPS.org is not the instance's readiness: its outage would empty the load balancer").doesNotContain("vpsorg");
-        Answer live = platform.send("GET", "/health/liveness", RunningPlatform.AUDITOR_TOKEN, null);
+        Answer live = SETUP.platform().send("GET", "/health/liveness", RunningPlatform.AUDITOR_TOKEN, null);
         assertThat(live.status()).as(live.raw().body()).isEqualTo(200);
         assertThat(live.raw().body()).as("liveness checks neither the database nor VPS.org").doesNotContain("jdbc", "vpsorg");
-        assertThat(platform.send("GET", "/api/v1/snapshots/?server_id=12345", RunningPlatform.DEMO_TOKEN, null).status())
+        assertThat(SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", RunningPlatform.DEMO_TOKEN, null).status())
                 .isEqualTo(200);
 
-        platform.context.getBean(Drain.class).begin();
+        SETUP.platform().context.getBean(Drain.class).begin();
 
-        Answer refused = platform.send("GET", "/api/v1/snapshots/?server_id=12345", RunningPlatform.DEMO_TOKEN, null);
+        Answer refused = SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", RunningPlatform.DEMO_TOKEN, null);
         assertThat(refused.status()).as(refused.raw().body()).isEqualTo(503);
         assertThat(refused.contentType()).startsWith("application/problem+json");
         assertThat(refused.get("reason_code")).isEqualTo("INSTANCE_DRAINING");
         assertThat(refused.header("Retry-After")).isEqualTo("1");
         assertThat(refused.header("X-Request-Id")).isNotBlank();
-        Answer created = platform.send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
+        Answer created = SETUP.platform().send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
                 "{\"server_id\": 12345, \"name\": \"while-draining\"}");
         assertThat(created.status()).as("nothing is done for a request that arrives while draining").isEqualTo(503);
-        assertThat(simulator.requests()).noneMatch(request -> request.method().equals("POST"));
+        assertThat(SETUP.simulator().requests()).noneMatch(request -> request.method().equals("POST"));
 
-        Answer draining = platform.send("GET", "/health/readiness", null, null);
+        Answer draining = SETUP.platform().send("GET", "/health/readiness", null, null);
         assertThat(draining.status()).isEqualTo(503);
         assertThat(draining.raw().body()).isEqualTo("{\"status\":\"DOWN\"}");
-        assertThat(platform.send("GET", "/health/readiness", RunningPlatform.AUDITOR_TOKEN, null).raw().body())
+        assertThat(SETUP.platform().send("GET", "/health/readiness", RunningPlatform.AUDITOR_TOKEN, null).raw().body())
                 .contains("\"draining\":true");
-        assertThat(platform.send("GET", "/health/liveness", null, null).status()).as("draining is no reason to restart")
+        assertThat(SETUP.platform().send("GET", "/health/liveness", null, null).status()).as("draining is no reason to restart")
                 .isEqualTo(200);
     }
 }

@@ -9,18 +9,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * Issue 14 item 5 over HTTP, on the real PostgreSQL and the simulator: a hold blocks every delete of
@@ -29,27 +25,14 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  */
 class RecoveryPointHoldsEndToEndTest {
 
-    @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
-
     static final Map<String, Object> SETTINGS = Map.of(
             "vpsr.teams.demo.servers", "12345,23456", "vpsr.teams.other-team.servers", "34567");
 
-    static VpsOrgSimulator simulator;
-    static RunningPlatform platform;
-
-    @BeforeAll
-    static void start() {
-        // Snapshots complete at once: the race rounds delete what they just made.
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults().withDelays(Duration.ZERO, Duration.ofSeconds(10)));
-        platform = RunningPlatform.start(DATABASE.database(), simulator, SETTINGS);
-    }
-
-    @AfterAll
-    static void stop() {
-        platform.close();
-        simulator.close();
-    }
+    // Snapshots complete at once: the race rounds delete what they just made.
+    @RegisterExtension
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
+            SimulatorOptions.defaults().withDelays(Duration.ZERO, Duration.ofSeconds(10)),
+            SETTINGS);
 
     private static void assertProblem(Answer answer, int status, String reason) {
         assertThat(answer.status()).isEqualTo(status);
@@ -58,16 +41,16 @@ class RecoveryPointHoldsEndToEndTest {
     }
 
     private static List<AuditEvent> audit(String requestId) {
-        return platform.auditOf(requestId).stream().map(e -> e.event()).toList();
+        return SETUP.platform().auditOf(requestId).stream().map(e -> e.event()).toList();
     }
 
     private static boolean deletedAtSimulator(String kind, long id) {
-        return simulator.requests().stream().anyMatch(r -> r.method().equals("DELETE") && r.path().contains("/" + kind + "/" + id));
+        return SETUP.simulator().requests().stream().anyMatch(r -> r.method().equals("DELETE") && r.path().contains("/" + kind + "/" + id));
     }
 
     @Test
     void aTeamHoldBlocksTheDeleteUntilReleasedAndBothAreAudited() {
-        Answer placed = platform.send("POST", "/api/v1/snapshots/798/holds/", RunningPlatform.DEMO_TOKEN,
+        Answer placed = SETUP.platform().send("POST", "/api/v1/snapshots/798/holds/", RunningPlatform.DEMO_TOKEN,
                 "{\"reason\": \"incident 4711: keep the state before the upgrade\"}", Map.of("X-Request-Id", "hold-place"));
         assertThat(placed.status()).isEqualTo(201);
         String hold = (String) placed.get("id");
@@ -82,12 +65,12 @@ class RecoveryPointHoldsEndToEndTest {
                     .containsEntry(AuditEvent.HOLD_REASON, "incident 4711: keep the state before the upgrade");
         });
 
-        Answer listed = platform.send("GET", "/api/v1/snapshots/798/holds/", RunningPlatform.DEMO_TOKEN, null);
+        Answer listed = SETUP.platform().send("GET", "/api/v1/snapshots/798/holds/", RunningPlatform.DEMO_TOKEN, null);
         assertThat(listed.body()).containsEntry("count", 1);
-        assertProblem(platform.send("GET", "/api/v1/snapshots/798/holds/", RunningPlatform.OTHER_TOKEN, null), 404,
+        assertProblem(SETUP.platform().send("GET", "/api/v1/snapshots/798/holds/", RunningPlatform.OTHER_TOKEN, null), 404,
                 "SNAPSHOT_NOT_FOUND");
 
-        Answer refused = platform.send("DELETE", "/api/v1/snapshots/798/", RunningPlatform.DEMO_TOKEN, null,
+        Answer refused = SETUP.platform().send("DELETE", "/api/v1/snapshots/798/", RunningPlatform.DEMO_TOKEN, null,
                 Map.of("X-Request-Id", "held-delete"));
         assertProblem(refused, 409, "RECOVERY_POINT_HELD");
         assertThat((String) refused.get("detail")).contains(hold);
@@ -95,27 +78,27 @@ class RecoveryPointHoldsEndToEndTest {
                 assertThat(e.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD)));
         assertThat(deletedAtSimulator("snapshots", 798)).isFalse();
 
-        assertProblem(platform.send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", RunningPlatform.OTHER_TOKEN, null),
+        assertProblem(SETUP.platform().send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", RunningPlatform.OTHER_TOKEN, null),
                 404, "HOLD_NOT_FOUND");
-        assertProblem(platform.send("DELETE", "/api/v1/snapshots/798/holds/not-a-uuid/", RunningPlatform.DEMO_TOKEN, null),
+        assertProblem(SETUP.platform().send("DELETE", "/api/v1/snapshots/798/holds/not-a-uuid/", RunningPlatform.DEMO_TOKEN, null),
                 400, "INVALID_ID");
-        Answer released = platform.send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", RunningPlatform.DEMO_TOKEN,
+        Answer released = SETUP.platform().send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", RunningPlatform.DEMO_TOKEN,
                 null, Map.of("X-Request-Id", "hold-release"));
         assertThat(released.status()).isEqualTo(200);
         assertThat(released.body()).containsEntry("active", false).containsEntry("released_by", "team:demo");
         assertThat(audit("hold-release")).extracting(e -> e.outcome().kind())
                 .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
         assertThat(audit("hold-release")).allSatisfy(e -> assertThat(e.operation()).isEqualTo(Operation.RELEASE_RECOVERY_POINT_HOLD));
-        assertProblem(platform.send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", RunningPlatform.DEMO_TOKEN, null),
+        assertProblem(SETUP.platform().send("DELETE", "/api/v1/snapshots/798/holds/" + hold + "/", RunningPlatform.DEMO_TOKEN, null),
                 409, "HOLD_ALREADY_RELEASED");
 
-        assertThat(platform.send("DELETE", "/api/v1/snapshots/798/", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(204);
+        assertThat(SETUP.platform().send("DELETE", "/api/v1/snapshots/798/", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(204);
         assertThat(deletedAtSimulator("snapshots", 798)).isTrue();
     }
 
     @Test
     void aLegalHoldIsPlacedAndReleasedByAuditorsOnly() {
-        Answer placed = platform.send("POST", "/api/v1/backups/499/holds/", RunningPlatform.AUDITOR_TOKEN,
+        Answer placed = SETUP.platform().send("POST", "/api/v1/backups/499/holds/", RunningPlatform.AUDITOR_TOKEN,
                 "{\"reason\": \"litigation hold 2026-17\"}", Map.of("X-Request-Id", "legal-place"));
         assertThat(placed.status()).isEqualTo(201);
         assertThat(placed.body()).containsEntry("kind", "legal").containsEntry("placed_by", "auditor:compliance")
@@ -123,69 +106,69 @@ class RecoveryPointHoldsEndToEndTest {
         String hold = (String) placed.get("id");
         assertThat(audit("legal-place")).allSatisfy(e -> assertThat(e.detail()).containsEntry(AuditEvent.ACTOR, "auditor:compliance"));
 
-        assertProblem(platform.send("DELETE", "/api/v1/backups/499/", RunningPlatform.DEMO_TOKEN, null), 409, "RECOVERY_POINT_HELD");
-        Answer teamRelease = platform.send("DELETE", "/api/v1/backups/499/holds/" + hold + "/", RunningPlatform.DEMO_TOKEN,
+        assertProblem(SETUP.platform().send("DELETE", "/api/v1/backups/499/", RunningPlatform.DEMO_TOKEN, null), 409, "RECOVERY_POINT_HELD");
+        Answer teamRelease = SETUP.platform().send("DELETE", "/api/v1/backups/499/holds/" + hold + "/", RunningPlatform.DEMO_TOKEN,
                 null, Map.of("X-Request-Id", "legal-team-release"));
         assertProblem(teamRelease, 403, "LEGAL_HOLD_NOT_RELEASABLE");
         assertThat(audit("legal-team-release")).singleElement().satisfies(e ->
                 assertThat(e.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.LEGAL_HOLD_NOT_RELEASABLE)));
         // The auditor's token still reaches nothing else that changes.
-        assertProblem(platform.send("DELETE", "/api/v1/backups/499/", RunningPlatform.AUDITOR_TOKEN, null), 403, "FORBIDDEN_FOR_ROLE");
+        assertProblem(SETUP.platform().send("DELETE", "/api/v1/backups/499/", RunningPlatform.AUDITOR_TOKEN, null), 403, "FORBIDDEN_FOR_ROLE");
 
-        assertThat(platform.send("GET", "/api/v1/backups/499/holds/", RunningPlatform.AUDITOR_TOKEN, null).get("count")).isEqualTo(1);
-        Answer released = platform.send("DELETE", "/api/v1/backups/499/holds/" + hold + "/", RunningPlatform.AUDITOR_TOKEN, null);
+        assertThat(SETUP.platform().send("GET", "/api/v1/backups/499/holds/", RunningPlatform.AUDITOR_TOKEN, null).get("count")).isEqualTo(1);
+        Answer released = SETUP.platform().send("DELETE", "/api/v1/backups/499/holds/" + hold + "/", RunningPlatform.AUDITOR_TOKEN, null);
         assertThat(released.status()).isEqualTo(200);
         assertThat(released.body()).containsEntry("released_by", "auditor:compliance");
         assertThat(deletedAtSimulator("backups", 499)).isFalse();
-        assertThat(platform.send("DELETE", "/api/v1/backups/499/", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(204);
+        assertThat(SETUP.platform().send("DELETE", "/api/v1/backups/499/", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(204);
     }
 
     @Test
     void anAuditorsIdempotencyKeyPlacesOneLegalHoldAndIsApartFromATeamsSameKey() {
         String body = "{\"reason\": \"litigation hold 2026-18\"}";
         Map<String, String> keyed = Map.of("Idempotency-Key", "legal-801", "X-Request-Id", "legal-keyed");
-        Answer placed = platform.send("POST", "/api/v1/snapshots/801/holds/", RunningPlatform.AUDITOR_TOKEN, body, keyed);
+        Answer placed = SETUP.platform().send("POST", "/api/v1/snapshots/801/holds/", RunningPlatform.AUDITOR_TOKEN, body, keyed);
         assertThat(placed.status()).isEqualTo(201);
         String hold = (String) placed.get("id");
 
-        Answer replayed = platform.send("POST", "/api/v1/snapshots/801/holds/", RunningPlatform.AUDITOR_TOKEN, body,
+        Answer replayed = SETUP.platform().send("POST", "/api/v1/snapshots/801/holds/", RunningPlatform.AUDITOR_TOKEN, body,
                 Map.of("Idempotency-Key", "legal-801", "X-Request-Id", "legal-keyed-again"));
         assertThat(replayed.status()).isEqualTo(201);
         assertThat(replayed.header("Idempotent-Replayed")).isEqualTo("true");
         assertThat(replayed.get("id")).isEqualTo(hold);
         assertThat(audit("legal-keyed-again")).isEmpty(); // nothing asked twice
-        assertProblem(platform.send("POST", "/api/v1/snapshots/801/holds/", RunningPlatform.AUDITOR_TOKEN,
+        assertProblem(SETUP.platform().send("POST", "/api/v1/snapshots/801/holds/", RunningPlatform.AUDITOR_TOKEN,
                 "{\"reason\": \"another reason\"}", Map.of("Idempotency-Key", "legal-801")), 422, "IDEMPOTENCY_KEY_REUSED");
 
         // The team owning the point uses the same key: its own record, its own hold.
-        Answer teams = platform.send("POST", "/api/v1/snapshots/801/holds/", RunningPlatform.DEMO_TOKEN, body,
+        Answer teams = SETUP.platform().send("POST", "/api/v1/snapshots/801/holds/", RunningPlatform.DEMO_TOKEN, body,
                 Map.of("Idempotency-Key", "legal-801"));
         assertThat(teams.status()).isEqualTo(201);
         assertThat(teams.header("Idempotent-Replayed")).isNull();
         assertThat(teams.body()).containsEntry("kind", "team");
-        assertThat(platform.send("GET", "/api/v1/snapshots/801/holds/", RunningPlatform.AUDITOR_TOKEN, null).get("count"))
+        assertThat(SETUP.platform().send("GET", "/api/v1/snapshots/801/holds/", RunningPlatform.AUDITOR_TOKEN, null).get("count"))
                 .isEqualTo(2);
 
         Map<String, String> releaseKey = Map.of("Idempotency-Key", "legal-801-release");
-        Answer released = platform.send("DELETE", "/api/v1/snapshots/801/holds/" + hold + "/", RunningPlatform.AUDITOR_TOKEN,
+        Answer released = SETUP.platform().send("DELETE", "/api/v1/snapshots/801/holds/" + hold + "/", RunningPlatform.AUDITOR_TOKEN,
                 null, releaseKey);
         assertThat(released.status()).isEqualTo(200);
-        Answer releasedAgain = platform.send("DELETE", "/api/v1/snapshots/801/holds/" + hold + "/",
+        Answer releasedAgain = SETUP.platform().send("DELETE", "/api/v1/snapshots/801/holds/" + hold + "/",
                 RunningPlatform.AUDITOR_TOKEN, null, releaseKey);
         assertThat(releasedAgain.status()).isEqualTo(200); // the first answer, not 409 HOLD_ALREADY_RELEASED
         assertThat(releasedAgain.header("Idempotent-Replayed")).isEqualTo("true");
-        assertThat(platform.send("DELETE", "/api/v1/snapshots/801/holds/" + teams.get("id") + "/", RunningPlatform.DEMO_TOKEN,
+        assertThat(SETUP.platform().send("DELETE", "/api/v1/snapshots/801/holds/" + teams.get("id") + "/", RunningPlatform.DEMO_TOKEN,
                 null).status()).isEqualTo(200);
     }
 
     @Test
     void badInputIsRefusedAsProblems() {
-        assertProblem(platform.send("POST", "/api/v1/snapshots/801/holds/", RunningPlatform.DEMO_TOKEN, "{}"), 400, "INVALID_FIELD");
-        assertProblem(platform.send("POST", "/api/v1/snapshots/801/holds/", RunningPlatform.DEMO_TOKEN,
+        assertProblem(SETUP.platform().send("POST", "/api/v1/snapshots/801/holds/", RunningPlatform.DEMO_TOKEN, "{}"), 400, "INVALID_FIELD");
+        assertProblem(SETUP.platform().send("POST", "/api/v1/snapshots/801/holds/", RunningPlatform.DEMO_TOKEN,
                 "{\"reason\": \"two\\nlines\"}"), 400, "INVALID_FIELD");
-        assertProblem(platform.send("POST", "/api/v1/snapshots/99999/holds/", RunningPlatform.DEMO_TOKEN,
+        assertProblem(SETUP.platform().send("POST", "/api/v1/snapshots/99999/holds/", RunningPlatform.DEMO_TOKEN,
                 "{\"reason\": \"gone\"}"), 404, "SNAPSHOT_NOT_FOUND");
-        assertProblem(platform.send("POST", "/api/v1/snapshots/x/holds/", RunningPlatform.DEMO_TOKEN,
+        assertProblem(SETUP.platform().send("POST", "/api/v1/snapshots/x/holds/", RunningPlatform.DEMO_TOKEN,
                 "{\"reason\": \"r\"}"), 400, "INVALID_ID");
     }
 
@@ -196,16 +179,16 @@ class RecoveryPointHoldsEndToEndTest {
     @Test
     void aHoldRacingADeleteOnTwoInstancesNeverLetsTheHeldPointGo() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (RunningPlatform second = RunningPlatform.start(DATABASE.database(), simulator, SETTINGS)) {
+        try (RunningPlatform second = RunningPlatform.start(SETUP.database().database(), SETUP.simulator(), SETTINGS)) {
             for (int round = 0; round < 15; round++) {
-                Answer made = platform.send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
+                Answer made = SETUP.platform().send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
                         "{\"server_id\": 23456, \"name\": \"race-" + round + "\"}");
                 assertThat(made.status()).isEqualTo(201);
                 long id = ((Number) made.get("id")).longValue();
                 CountDownLatch go = new CountDownLatch(1);
                 CompletableFuture<Answer> hold = CompletableFuture.supplyAsync(() -> {
                     await(go);
-                    return platform.send("POST", "/api/v1/snapshots/" + id + "/holds/", RunningPlatform.DEMO_TOKEN,
+                    return SETUP.platform().send("POST", "/api/v1/snapshots/" + id + "/holds/", RunningPlatform.DEMO_TOKEN,
                             "{\"reason\": \"race\"}");
                 }, pool);
                 CompletableFuture<Answer> delete = CompletableFuture.supplyAsync(() -> {
@@ -222,7 +205,7 @@ class RecoveryPointHoldsEndToEndTest {
                 if (held == 201) {
                     assertThat(delete.get().get("reason_code")).isEqualTo("RECOVERY_POINT_HELD");
                     String holdId = (String) hold.get().get("id");
-                    assertThat(platform.send("DELETE", "/api/v1/snapshots/" + id + "/holds/" + holdId + "/",
+                    assertThat(SETUP.platform().send("DELETE", "/api/v1/snapshots/" + id + "/holds/" + holdId + "/",
                             RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(200);
                     assertThat(second.send("DELETE", "/api/v1/snapshots/" + id + "/", RunningPlatform.DEMO_TOKEN, null)
                             .status()).isEqualTo(204);

@@ -6,18 +6,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * Issue 11 item 4 over HTTP, on the real PostgreSQL and the simulator: a restore holds its server,
@@ -27,27 +23,12 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  */
 class RestoreHoldEndToEndTest {
 
-    @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
-
     static final Map<String, Object> SETTINGS = Map.of(
             "vpsr.teams.demo.servers", "12345,23456", "vpsr.teams.other-team.servers", "34567",
             "vpsr.restore-window", "10m", "vpsr.tracking.every", "500ms", "vpsr.jobs.polling-interval", "500ms");
 
-    static VpsOrgSimulator simulator;
-    static RunningPlatform platform;
-
-    @BeforeAll
-    static void start() {
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
-        platform = RunningPlatform.start(DATABASE.database(), simulator, SETTINGS);
-    }
-
-    @AfterAll
-    static void stop() {
-        platform.close();
-        simulator.close();
-    }
+    @RegisterExtension
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(SimulatorOptions.defaults(), SETTINGS);
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> holdOf(Answer server) {
@@ -62,17 +43,17 @@ class RestoreHoldEndToEndTest {
     }
 
     private static List<AuditEvent> audit(String requestId) {
-        return platform.auditOf(requestId).stream().map(e -> e.event()).toList();
+        return SETUP.platform().auditOf(requestId).stream().map(e -> e.event()).toList();
     }
 
     @Test
     void restoreThenHoldShownThenSourceKeptThenReleasedEarlyAuditedThenDeleted() {
-        Answer restored = platform.send("POST", "/api/v1/snapshots/801/restore/", RunningPlatform.DEMO_TOKEN, null,
+        Answer restored = SETUP.platform().send("POST", "/api/v1/snapshots/801/restore/", RunningPlatform.DEMO_TOKEN, null,
                 Map.of("X-Request-Id", "hold-restore"));
         assertThat(restored.status()).isEqualTo(200);
         String operation = restored.header("X-Operation-Id");
 
-        Answer server = platform.send("GET", "/api/v1/servers/12345/", RunningPlatform.DEMO_TOKEN, null);
+        Answer server = SETUP.platform().send("GET", "/api/v1/servers/12345/", RunningPlatform.DEMO_TOKEN, null);
         assertThat(server.status()).isEqualTo(200);
         assertThat(server.body()).containsEntry("id", 12345).containsEntry("status", "restoring");
         Map<String, Object> hold = holdOf(server);
@@ -80,16 +61,16 @@ class RestoreHoldEndToEndTest {
                 .containsEntry("source", Map.of("type", "snapshot", "id", 801, "server_id", 12345));
         assertThat(Duration.between(Instant.parse((String) hold.get("since")), Instant.parse((String) hold.get("until"))))
                 .isEqualTo(Duration.ofMinutes(10));
-        assertProblem(platform.send("GET", "/api/v1/servers/12345/", RunningPlatform.OTHER_TOKEN, null), 404, "SERVER_NOT_FOUND");
+        assertProblem(SETUP.platform().send("GET", "/api/v1/servers/12345/", RunningPlatform.OTHER_TOKEN, null), 404, "SERVER_NOT_FOUND");
 
         // The hold lives in PostgreSQL: a second instance on the same database shows it and keeps the source.
-        try (RunningPlatform second = RunningPlatform.start(DATABASE.database(), simulator, SETTINGS)) {
+        try (RunningPlatform second = RunningPlatform.start(SETUP.database().database(), SETUP.simulator(), SETTINGS)) {
             assertThat(holdOf(second.send("GET", "/api/v1/servers/12345/", RunningPlatform.DEMO_TOKEN, null)))
                     .containsEntry("operation_id", operation);
             assertProblem(second.send("DELETE", "/api/v1/snapshots/801/", RunningPlatform.DEMO_TOKEN, null,
                     Map.of("X-Request-Id", "hold-delete-elsewhere")), 409, "RECOVERY_POINT_IN_USE");
         }
-        Answer refused = platform.send("DELETE", "/api/v1/snapshots/801/", RunningPlatform.DEMO_TOKEN, null,
+        Answer refused = SETUP.platform().send("DELETE", "/api/v1/snapshots/801/", RunningPlatform.DEMO_TOKEN, null,
                 Map.of("X-Request-Id", "hold-delete-refused"));
         assertProblem(refused, 409, "RECOVERY_POINT_IN_USE");
         assertThat((String) refused.get("detail")).contains(operation);
@@ -98,11 +79,11 @@ class RestoreHoldEndToEndTest {
         assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, Duration.ofMinutes(10).toSeconds());
         assertThat(audit("hold-delete-refused")).singleElement().satisfies(e ->
                 assertThat(e.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_IN_USE)));
-        assertThat(simulator.requests()).noneMatch(r -> r.method().equals("DELETE") && r.path().contains("/snapshots/801"));
+        assertThat(SETUP.simulator().requests()).noneMatch(r -> r.method().equals("DELETE") && r.path().contains("/snapshots/801"));
 
-        assertProblem(platform.send("DELETE", "/api/v1/servers/12345/restore-hold/", RunningPlatform.OTHER_TOKEN, null),
+        assertProblem(SETUP.platform().send("DELETE", "/api/v1/servers/12345/restore-hold/", RunningPlatform.OTHER_TOKEN, null),
                 404, "SERVER_NOT_FOUND");
-        Answer released = platform.send("DELETE", "/api/v1/servers/12345/restore-hold/", RunningPlatform.DEMO_TOKEN, null,
+        Answer released = SETUP.platform().send("DELETE", "/api/v1/servers/12345/restore-hold/", RunningPlatform.DEMO_TOKEN, null,
                 Map.of("X-Request-Id", "hold-release"));
 
         assertThat(released.status()).isEqualTo(200);
@@ -116,31 +97,31 @@ class RestoreHoldEndToEndTest {
         });
         assertThat(audit("hold-restore").getLast().outcome()).isInstanceOfSatisfying(Outcome.Unverifiable.class,
                 u -> assertThat(u.reason()).isEqualTo(ReasonCode.RESTORE_HOLD_RELEASED));
-        assertThat(platform.send("GET", "/api/v1/operations/" + operation + "/", RunningPlatform.DEMO_TOKEN, null)
+        assertThat(SETUP.platform().send("GET", "/api/v1/operations/" + operation + "/", RunningPlatform.DEMO_TOKEN, null)
                 .get("state")).isEqualTo("released");
 
-        Answer idle = platform.send("GET", "/api/v1/servers/12345/", RunningPlatform.DEMO_TOKEN, null);
+        Answer idle = SETUP.platform().send("GET", "/api/v1/servers/12345/", RunningPlatform.DEMO_TOKEN, null);
         assertThat(idle.body()).containsEntry("status", "unknown");
         assertThat(holdOf(idle)).isNull();
-        assertProblem(platform.send("DELETE", "/api/v1/servers/12345/restore-hold/", RunningPlatform.DEMO_TOKEN, null),
+        assertProblem(SETUP.platform().send("DELETE", "/api/v1/servers/12345/restore-hold/", RunningPlatform.DEMO_TOKEN, null),
                 409, "NO_RESTORE_HOLD");
-        assertThat(platform.send("DELETE", "/api/v1/snapshots/801/", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(204);
+        assertThat(SETUP.platform().send("DELETE", "/api/v1/snapshots/801/", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(204);
     }
 
     @Test
     void aBackupOfOneServerRestoringAnotherIsKeptUntilThatHoldIsReleased() {
-        Answer restored = platform.send("POST", "/api/v1/servers/23456/restore/", RunningPlatform.DEMO_TOKEN,
+        Answer restored = SETUP.platform().send("POST", "/api/v1/servers/23456/restore/", RunningPlatform.DEMO_TOKEN,
                 "{\"backup_id\": 499}");
         assertThat(restored.status()).isEqualTo(200);
 
-        assertThat(holdOf(platform.send("GET", "/api/v1/servers/23456/", RunningPlatform.DEMO_TOKEN, null)))
+        assertThat(holdOf(SETUP.platform().send("GET", "/api/v1/servers/23456/", RunningPlatform.DEMO_TOKEN, null)))
                 .containsEntry("operation_id", restored.header("X-Operation-Id"))
                 .containsEntry("source", Map.of("type", "backup", "id", 499, "server_id", 12345));
-        assertProblem(platform.send("DELETE", "/api/v1/backups/499/", RunningPlatform.DEMO_TOKEN, null),
+        assertProblem(SETUP.platform().send("DELETE", "/api/v1/backups/499/", RunningPlatform.DEMO_TOKEN, null),
                 409, "RECOVERY_POINT_IN_USE");
 
-        assertThat(platform.send("DELETE", "/api/v1/servers/23456/restore-hold/", RunningPlatform.DEMO_TOKEN, null)
+        assertThat(SETUP.platform().send("DELETE", "/api/v1/servers/23456/restore-hold/", RunningPlatform.DEMO_TOKEN, null)
                 .status()).isEqualTo(200);
-        assertThat(platform.send("DELETE", "/api/v1/backups/499/", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(204);
+        assertThat(SETUP.platform().send("DELETE", "/api/v1/backups/499/", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(204);
     }
 }

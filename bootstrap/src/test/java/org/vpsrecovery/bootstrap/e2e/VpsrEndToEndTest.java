@@ -7,20 +7,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.VpsrCommands.Run;
 import org.vpsrecovery.cli.ExitCodes;
 import org.vpsrecovery.simulator.CreationOutcome;
 import org.vpsrecovery.simulator.ForcedOutcome;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * vpsr's commands against the whole service on loopback (real PostgreSQL, the VPS.org simulator):
@@ -31,27 +28,19 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
 class VpsrEndToEndTest {
 
     @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
+            SimulatorOptions.defaults().withDelays(Duration.ofSeconds(2), Duration.ofSeconds(1)),
+            Map.of(
+                    "vpsr.tracking.every", "500ms", "vpsr.tracking.first-look", "500ms",
+                    "vpsr.tracking.longest-look", "1s", "vpsr.jobs.polling-interval", "500ms"));
 
-    static VpsOrgSimulator simulator;
-    static RunningPlatform platform;
     static VpsrCommands vpsr;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DEMO = RunningPlatform.DEMO_TOKEN;
 
     @BeforeAll
     static void start() {
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults().withDelays(Duration.ofSeconds(2), Duration.ofSeconds(1)));
-        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of(
-                "vpsr.tracking.every", "500ms", "vpsr.tracking.first-look", "500ms",
-                "vpsr.tracking.longest-look", "1s", "vpsr.jobs.polling-interval", "500ms"));
-        vpsr = VpsrCommands.against(platform);
-    }
-
-    @AfterAll
-    static void stop() {
-        platform.close();
-        simulator.close();
+        vpsr = VpsrCommands.against(SETUP.platform());
     }
 
     @Test
@@ -141,7 +130,7 @@ class VpsrEndToEndTest {
     @Test
     @Order(4)
     void aBackupThatFailsAtVpsOrgEndsTheWaitWithExitSix() {
-        simulator.lifecycle().force(ForcedOutcome.of(CreationOutcome.FAILED).forBackups().times(1));
+        SETUP.simulator().lifecycle().force(ForcedOutcome.of(CreationOutcome.FAILED).forBackups().times(1));
         try {
             Run failed = vpsr.run(DEMO, "backups", "create", "--server-id", "12345", "--description", "doomed", "--wait");
             assertThat(failed.exitCode()).as(failed.err()).isEqualTo(ExitCodes.OPERATION_FAILED);
@@ -149,7 +138,7 @@ class VpsrEndToEndTest {
             assertThat(progress).anySatisfy(line -> assertThat(line).contains("create_manual_backup").endsWith(": failed"));
             assertThat(progress.getLast()).startsWith("vpsr: operation ").contains(" ended failed");
         } finally {
-            simulator.lifecycle().clearForced();
+            SETUP.simulator().lifecycle().clearForced();
         }
     }
 

@@ -17,12 +17,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * {@code cli/vpsr snapshots create --wait} in a real terminal: tmux runs the launcher (and the cli
@@ -32,27 +29,21 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  */
 class VpsrInTerminalEndToEndTest {
 
-    @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
-
     /** VPS.org takes an hour over a snapshot, until the test moves its clock on. */
     private static final Duration MAKING_TAKES = Duration.ofHours(1);
     private static final Pattern PROGRESS = Pattern.compile(
             "create_snapshot snapshot \\d+ \\[([0-9a-f-]{36})]: in_progress \\((\\d+) s\\)");
 
-    static VpsOrgSimulator simulator;
-    static RunningPlatform platform;
     /** A tmux server of this test's own: its socket under java.io.tmpdir (target/ in the build), gone at the end. */
     static final String SOCKET = Path.of(System.getProperty("java.io.tmpdir"),
             "vpsr-tmux-" + UUID.randomUUID().toString().substring(0, 8)).toString();
 
-    @BeforeAll
-    static void start() {
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults().withDelays(MAKING_TAKES, Duration.ofSeconds(10)));
-        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of(
-                "vpsr.tracking.every", "500ms", "vpsr.tracking.first-look", "500ms",
-                "vpsr.tracking.longest-look", "1s", "vpsr.jobs.polling-interval", "500ms"));
-    }
+    @RegisterExtension
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
+            SimulatorOptions.defaults().withDelays(MAKING_TAKES, Duration.ofSeconds(10)),
+            Map.of(
+                    "vpsr.tracking.every", "500ms", "vpsr.tracking.first-look", "500ms",
+                    "vpsr.tracking.longest-look", "1s", "vpsr.jobs.polling-interval", "500ms"));
 
     @AfterAll
     static void stop() throws Exception {
@@ -61,8 +52,6 @@ class VpsrInTerminalEndToEndTest {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
             Files.deleteIfExists(Path.of(SOCKET));
         }
-        platform.close();
-        simulator.close();
     }
 
     @Test
@@ -73,7 +62,7 @@ class VpsrInTerminalEndToEndTest {
                 .as("the cli module's runnable jar (built by its package phase)").exists();
 
         run(tmux.toString(), "-S", SOCKET, "new-session", "-d", "-s", "vpsr", "-x", "160", "-y", "24",
-                "-e", "VPSR_URL=" + platform.server.getURL(), "-e", "VPSR_TOKEN=" + RunningPlatform.DEMO_TOKEN,
+                "-e", "VPSR_URL=" + SETUP.platform().server.getURL(), "-e", "VPSR_TOKEN=" + RunningPlatform.DEMO_TOKEN,
                 "-e", "JAVA_HOME=" + System.getProperty("java.home"),
                 launcher + " snapshots create --server-id 12345 --name in-a-terminal --wait; echo \"exit=$?\"; sleep 600");
 
@@ -93,7 +82,7 @@ class VpsrInTerminalEndToEndTest {
         assertThat(later).contains("in-a-terminal").doesNotContain("exit=");
 
         // VPS.org finishes: the same line ends "completed", and the command exits 0.
-        simulator.clock().advance(MAKING_TAKES.plusMinutes(1));
+        SETUP.simulator().clock().advance(MAKING_TAKES.plusMinutes(1));
         String end = Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> screen(tmux), screen -> screen.contains("exit="));
         List<String> progress = linesNaming(operationId, end);

@@ -21,13 +21,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.simulator.CreationOutcome;
 import org.vpsrecovery.simulator.ForcedOutcome;
 import org.vpsrecovery.simulator.LifecycleProfile;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * Issue 11's webhooks over HTTP: a team subscribes a loopback receiver, a snapshot is made and
@@ -38,10 +36,15 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
 class WebhooksEndToEndTest {
 
     @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
+            SimulatorOptions.defaults().withProfile(LifecycleProfile.FAST),
+            Map.ofEntries(
+                    Map.entry("vpsr.tracking.every", "500ms"), Map.entry("vpsr.tracking.first-look", "500ms"),
+                    Map.entry("vpsr.tracking.longest-look", "1s"), Map.entry("vpsr.jobs.polling-interval", "200ms"),
+                    Map.entry("vpsr.restore-window", "0s"), Map.entry("vpsr.reconcile.settle-after", "1s"),
+                    Map.entry("vpsr.webhooks.allow-loopback", "true"), Map.entry("vpsr.webhooks.dispatch-every", "200ms"),
+                    Map.entry("vpsr.webhooks.first-retry", "200ms"), Map.entry("vpsr.webhooks.max-attempts", "3")));
 
-    static VpsOrgSimulator simulator;
-    static RunningPlatform platform;
     static HttpServer receiver;
     static final BlockingQueue<Received> accepted = new LinkedBlockingQueue<>();
     static final BlockingQueue<Received> refused = new LinkedBlockingQueue<>();
@@ -55,19 +58,10 @@ class WebhooksEndToEndTest {
         receiver.createContext("/ok", exchange -> answer(exchange, accepted, 200));
         receiver.createContext("/failing", exchange -> answer(exchange, refused, 500));
         receiver.start();
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults().withProfile(LifecycleProfile.FAST));
-        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.ofEntries(
-                Map.entry("vpsr.tracking.every", "500ms"), Map.entry("vpsr.tracking.first-look", "500ms"),
-                Map.entry("vpsr.tracking.longest-look", "1s"), Map.entry("vpsr.jobs.polling-interval", "200ms"),
-                Map.entry("vpsr.restore-window", "0s"), Map.entry("vpsr.reconcile.settle-after", "1s"),
-                Map.entry("vpsr.webhooks.allow-loopback", "true"), Map.entry("vpsr.webhooks.dispatch-every", "200ms"),
-                Map.entry("vpsr.webhooks.first-retry", "200ms"), Map.entry("vpsr.webhooks.max-attempts", "3")));
     }
 
     @AfterAll
     static void stop() {
-        platform.close();
-        simulator.close();
         receiver.stop(0);
     }
 
@@ -97,12 +91,12 @@ class WebhooksEndToEndTest {
 
     private static Answer subscribe(String token, String url, String... types) {
         String list = String.join(", ", java.util.Arrays.stream(types).map(t -> "\"" + t + "\"").toList());
-        return platform.send("POST", "/api/v1/webhooks/", token, "{\"url\": \"" + url + "\", \"event_types\": [" + list + "]}");
+        return SETUP.platform().send("POST", "/api/v1/webhooks/", token, "{\"url\": \"" + url + "\", \"event_types\": [" + list + "]}");
     }
 
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> deliveries(String webhook) {
-        Answer log = platform.send("GET", "/api/v1/webhooks/" + webhook + "/deliveries/", RunningPlatform.DEMO_TOKEN, null);
+        Answer log = SETUP.platform().send("GET", "/api/v1/webhooks/" + webhook + "/deliveries/", RunningPlatform.DEMO_TOKEN, null);
         assertThat(log.status()).isEqualTo(200);
         return (List<Map<String, Object>>) log.get("results");
     }
@@ -120,7 +114,7 @@ class WebhooksEndToEndTest {
     private static Map<String, Object> json(String body) {
         try {
             @SuppressWarnings("unchecked")
-            Map<String, Object> parsed = platform.json.readValue(body, Map.class);
+            Map<String, Object> parsed = SETUP.platform().json.readValue(body, Map.class);
             return parsed;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -134,23 +128,23 @@ class WebhooksEndToEndTest {
         String webhook = (String) created.get("id");
         String secret = (String) created.get("secret");
         assertThat(secret).startsWith("whsec_");
-        Answer read = platform.send("GET", "/api/v1/webhooks/" + webhook + "/", RunningPlatform.DEMO_TOKEN, null);
+        Answer read = SETUP.platform().send("GET", "/api/v1/webhooks/" + webhook + "/", RunningPlatform.DEMO_TOKEN, null);
         assertThat(read.body()).containsEntry("url", receiverUrl("/ok")).doesNotContainKey("secret");
         assertThat(read.raw().body()).doesNotContain(secret.substring(6));
-        assertThat(platform.send("GET", "/api/v1/webhooks/", RunningPlatform.DEMO_TOKEN, null).raw().body())
+        assertThat(SETUP.platform().send("GET", "/api/v1/webhooks/", RunningPlatform.DEMO_TOKEN, null).raw().body())
                 .contains(webhook).doesNotContain(secret.substring(6));
 
-        Answer snapshot = platform.send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
+        Answer snapshot = SETUP.platform().send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
                 "{\"server_id\": 12345, \"name\": \"hooked\"}", Map.of("X-Request-Id", "hook-create"));
         assertThat(snapshot.status()).isEqualTo(201);
         String operation = snapshot.header("X-Operation-Id");
-        assertThat(platform.send("GET", "/api/v1/operations/" + operation + "/?wait=30", RunningPlatform.DEMO_TOKEN, null)
+        assertThat(SETUP.platform().send("GET", "/api/v1/operations/" + operation + "/?wait=30", RunningPlatform.DEMO_TOKEN, null)
                 .get("state")).isEqualTo("completed");
         // The same story in the audit history (taken, then established) and in the recoverability report.
-        assertThat(platform.auditOf("hook-create")).extracting(r -> r.event().outcome().kind().name())
+        assertThat(SETUP.platform().auditOf("hook-create")).extracting(r -> r.event().outcome().kind().name())
                 .containsSubsequence("ACCEPTED", "SUBMITTED", "COMPLETED");
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> servers = (List<Map<String, Object>>) platform.send("GET",
+        List<Map<String, Object>> servers = (List<Map<String, Object>>) SETUP.platform().send("GET",
                 "/api/v1/audit/recoverability/", RunningPlatform.DEMO_TOKEN, null).get("servers");
         assertThat(servers).filteredOn(server -> Integer.valueOf(12345).equals(server.get("server_id")))
                 .singleElement().satisfies(server -> assertThat(server.get("last_completed_create")).isNotNull());
@@ -184,16 +178,16 @@ class WebhooksEndToEndTest {
         Answer created = subscribe(RunningPlatform.DEMO_TOKEN, receiverUrl("/ok"), "operation.failed");
         assertThat(created.status()).isEqualTo(201);
         String secret = (String) created.get("secret");
-        simulator.lifecycle().force(ForcedOutcome.of(CreationOutcome.FAILED).forSnapshots());
+        SETUP.simulator().lifecycle().force(ForcedOutcome.of(CreationOutcome.FAILED).forSnapshots());
 
-        Answer snapshot = platform.send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
+        Answer snapshot = SETUP.platform().send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
                 "{\"server_id\": 12345, \"name\": \"doomed\"}", Map.of("X-Request-Id", "hook-fail"));
         assertThat(snapshot.status()).as("VPS.org takes it: in_progress").isEqualTo(201);
         String operation = snapshot.header("X-Operation-Id");
-        assertThat(platform.send("GET", "/api/v1/operations/" + operation + "/?wait=30", RunningPlatform.DEMO_TOKEN, null)
+        assertThat(SETUP.platform().send("GET", "/api/v1/operations/" + operation + "/?wait=30", RunningPlatform.DEMO_TOKEN, null)
                 .get("state")).isEqualTo("failed");
         // Taken, then established failed at VPS.org: never COMPLETED.
-        assertThat(platform.auditOf("hook-fail")).extracting(r -> r.event().outcome().kind().name())
+        assertThat(SETUP.platform().auditOf("hook-fail")).extracting(r -> r.event().outcome().kind().name())
                 .containsSubsequence("ACCEPTED", "SUBMITTED", "FAILED").doesNotContain("COMPLETED");
 
         Received delivery = await("the failed event reaches the receiver").atMost(Duration.ofSeconds(30))
@@ -213,7 +207,7 @@ class WebhooksEndToEndTest {
         assertThat(created.status()).isEqualTo(201);
         String webhook = (String) created.get("id");
 
-        Answer backup = platform.send("POST", "/api/v1/backups/", RunningPlatform.DEMO_TOKEN, "{\"server_id\": 12345}");
+        Answer backup = SETUP.platform().send("POST", "/api/v1/backups/", RunningPlatform.DEMO_TOKEN, "{\"server_id\": 12345}");
         assertThat(backup.status()).isEqualTo(201);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(deliveries(webhook)).singleElement()
@@ -243,28 +237,28 @@ class WebhooksEndToEndTest {
                 .isEqualTo("INVALID_FIELD");
         assertThat(subscribe(RunningPlatform.DEMO_TOKEN, receiverUrl("/ok"), "operation.everything").get("field"))
                 .isEqualTo("event_types");
-        assertThat(platform.send("POST", "/api/v1/webhooks/", RunningPlatform.DEMO_TOKEN, "{\"url\": \"" + receiverUrl("/ok")
+        assertThat(SETUP.platform().send("POST", "/api/v1/webhooks/", RunningPlatform.DEMO_TOKEN, "{\"url\": \"" + receiverUrl("/ok")
                 + "\", \"event_types\": []}").get("reason_code")).isEqualTo("INVALID_FIELD");
 
         Answer mine = subscribe(RunningPlatform.DEMO_TOKEN, receiverUrl("/ok"), "request.rejected");
         String webhook = (String) mine.get("id");
-        Answer theirs = platform.send("GET", "/api/v1/webhooks/" + webhook + "/", RunningPlatform.OTHER_TOKEN, null);
+        Answer theirs = SETUP.platform().send("GET", "/api/v1/webhooks/" + webhook + "/", RunningPlatform.OTHER_TOKEN, null);
         assertThat(theirs.status()).isEqualTo(404);
         assertThat(theirs.get("reason_code")).isEqualTo("WEBHOOK_NOT_FOUND");
-        assertThat(platform.send("GET", "/api/v1/webhooks/" + webhook + "/deliveries/", RunningPlatform.OTHER_TOKEN, null)
+        assertThat(SETUP.platform().send("GET", "/api/v1/webhooks/" + webhook + "/deliveries/", RunningPlatform.OTHER_TOKEN, null)
                 .status()).isEqualTo(404);
-        assertThat(platform.send("DELETE", "/api/v1/webhooks/" + webhook + "/", RunningPlatform.OTHER_TOKEN, null)
+        assertThat(SETUP.platform().send("DELETE", "/api/v1/webhooks/" + webhook + "/", RunningPlatform.OTHER_TOKEN, null)
                 .status()).isEqualTo(404);
-        assertThat(platform.send("GET", "/api/v1/webhooks/", RunningPlatform.OTHER_TOKEN, null).get("count")).isEqualTo(0);
-        assertThat(platform.send("GET", "/api/v1/webhooks/", RunningPlatform.AUDITOR_TOKEN, null).status()).isEqualTo(403);
-        assertThat(platform.send("GET", "/api/v1/webhooks/not-a-uuid/", RunningPlatform.DEMO_TOKEN, null)
+        assertThat(SETUP.platform().send("GET", "/api/v1/webhooks/", RunningPlatform.OTHER_TOKEN, null).get("count")).isEqualTo(0);
+        assertThat(SETUP.platform().send("GET", "/api/v1/webhooks/", RunningPlatform.AUDITOR_TOKEN, null).status()).isEqualTo(403);
+        assertThat(SETUP.platform().send("GET", "/api/v1/webhooks/not-a-uuid/", RunningPlatform.DEMO_TOKEN, null)
                 .get("reason_code")).isEqualTo("INVALID_ID");
-        assertThat(platform.send("GET", "/api/v1/webhooks/" + webhook + "/deliveries/?limit=0", RunningPlatform.DEMO_TOKEN,
+        assertThat(SETUP.platform().send("GET", "/api/v1/webhooks/" + webhook + "/deliveries/?limit=0", RunningPlatform.DEMO_TOKEN,
                 null).get("reason_code")).isEqualTo("INVALID_QUERY_PARAMETER");
 
-        assertThat(platform.send("DELETE", "/api/v1/webhooks/" + webhook + "/", RunningPlatform.DEMO_TOKEN, null).status())
+        assertThat(SETUP.platform().send("DELETE", "/api/v1/webhooks/" + webhook + "/", RunningPlatform.DEMO_TOKEN, null).status())
                 .isEqualTo(204);
-        assertThat(platform.send("GET", "/api/v1/webhooks/" + webhook + "/", RunningPlatform.DEMO_TOKEN, null).status())
+        assertThat(SETUP.platform().send("GET", "/api/v1/webhooks/" + webhook + "/", RunningPlatform.DEMO_TOKEN, null).status())
                 .isEqualTo(404);
     }
 }
