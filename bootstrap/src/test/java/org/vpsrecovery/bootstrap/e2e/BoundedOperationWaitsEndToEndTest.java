@@ -29,10 +29,8 @@ class BoundedOperationWaitsEndToEndTest {
     @RegisterExtension
     static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
             SimulatorOptions.defaults().withDelays(MAKING_TAKES, Duration.ofSeconds(10)),
-            Map.of(
-                    "vpsr.operations.max-waits", "2",
-                    "vpsr.tracking.every", "500ms", "vpsr.tracking.first-look", "500ms",
-                    "vpsr.tracking.longest-look", "1s", "vpsr.jobs.polling-interval", "500ms"));
+            PlatformOnSimulator.with(PlatformOnSimulator.QUICK_TRACKING,
+                    Map.of("vpsr.operations.max-waits", "2", "vpsr.jobs.polling-interval", "500ms")));
 
     @Test
     void waitsBeyondTheBoundAreRefusedAtOnceWithRetryAfterAndTheSlotsComeBack() throws Exception {

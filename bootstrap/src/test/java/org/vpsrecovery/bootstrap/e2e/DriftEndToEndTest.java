@@ -42,11 +42,10 @@ class DriftEndToEndTest {
     @RegisterExtension
     static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
             SimulatorOptions.defaults().withProfile(LifecycleProfile.FAST),
-            Map.ofEntries(
-                    Map.entry("vpsr.tracking.every", "500ms"), Map.entry("vpsr.tracking.first-look", "500ms"),
-                    Map.entry("vpsr.tracking.longest-look", "1s"), Map.entry("vpsr.jobs.polling-interval", "200ms"),
+            PlatformOnSimulator.with(PlatformOnSimulator.QUICK_TRACKING, Map.ofEntries(
+                    Map.entry("vpsr.jobs.polling-interval", "200ms"),
                     Map.entry("vpsr.webhooks.allow-loopback", "true"), Map.entry("vpsr.webhooks.dispatch-every", "200ms"),
-                    Map.entry("vpsr.drift.pause-between-servers", "0s")));
+                    Map.entry("vpsr.drift.pause-between-servers", "0s"))));
 
     static HttpServer receiver;
     static final BlockingQueue<String> received = new LinkedBlockingQueue<>();

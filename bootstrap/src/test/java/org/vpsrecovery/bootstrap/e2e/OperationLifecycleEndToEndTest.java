@@ -22,10 +22,9 @@ class OperationLifecycleEndToEndTest {
     @RegisterExtension
     static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
             SimulatorOptions.defaults(),
-            Map.of(
-                    "vpsr.tracking.every", "500ms", "vpsr.tracking.first-look", "500ms",
-                    "vpsr.tracking.longest-look", "1s", "vpsr.jobs.polling-interval", "500ms",
-                    "vpsr.restore-window", "0s", "vpsr.reconcile.settle-after", "1s"));
+            PlatformOnSimulator.with(PlatformOnSimulator.QUICK_TRACKING, Map.of(
+                    "vpsr.jobs.polling-interval", "500ms",
+                    "vpsr.restore-window", "0s", "vpsr.reconcile.settle-after", "1s")));
 
     private static List<Outcome.Kind> outcomes(String requestId) {
         return SETUP.platform().auditOf(requestId).stream().map(e -> e.event().outcome().kind()).toList();

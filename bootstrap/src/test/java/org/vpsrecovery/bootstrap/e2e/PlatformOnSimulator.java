@@ -1,6 +1,7 @@
 package org.vpsrecovery.bootstrap.e2e;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -23,6 +24,10 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  * whatever order JUnit registers static extensions in.
  */
 final class PlatformOnSimulator implements BeforeAllCallback, AfterAllCallback {
+
+    /** Operations followed at VPS.org quickly: tracked every 500 ms, first looked at after 500 ms, then at most 1 s apart. */
+    static final Map<String, String> QUICK_TRACKING = Map.of("vpsr.tracking.every", "500ms",
+            "vpsr.tracking.first-look", "500ms", "vpsr.tracking.longest-look", "1s");
 
     private final SimulatorOptions simulatorOptions;
     private final Map<String, Object> properties;
@@ -106,6 +111,13 @@ final class PlatformOnSimulator implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    /** {@code base} with {@code more} over it. */
+    static Map<String, Object> with(Map<String, ?> base, Map<String, ?> more) {
+        Map<String, Object> merged = new LinkedHashMap<>(base);
+        merged.putAll(more);
+        return merged;
+    }
+
     RunningPlatform platform() {
         return started(platform);
     }
@@ -116,6 +128,11 @@ final class PlatformOnSimulator implements BeforeAllCallback, AfterAllCallback {
 
     FreshDatabase database() {
         return database;
+    }
+
+    /** The platform's properties over {@link RunningPlatform}'s, as given. */
+    Map<String, Object> properties() {
+        return properties;
     }
 
     private static <T> T started(T part) {

@@ -1,6 +1,5 @@
 package org.vpsrecovery.bootstrap.e2e;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -19,8 +18,8 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  * static final PlatformWithIdentityProvider SETUP = new PlatformWithIdentityProvider(SimulatorOptions.defaults(),
  *         Map.of("vpsr.teams.demo.approval-required", "delete"));
  * }</pre>
- * The database is its own rather than a second extension's, so that it exists before the platform starts whatever
- * order JUnit registers static extensions in.
+ * The database, the simulator and the platform are a {@link PlatformOnSimulator} of its own, started once the identity
+ * provider listens.
  */
 final class PlatformWithIdentityProvider implements BeforeAllCallback, AfterAllCallback {
 
@@ -32,13 +31,10 @@ final class PlatformWithIdentityProvider implements BeforeAllCallback, AfterAllC
             "vpsr.approvals.settle-every", "300ms", "vpsr.tracking.every", "300ms", "vpsr.tracking.first-look", "300ms",
             "vpsr.tracking.longest-look", "1s", "vpsr.reconcile.every", "1h");
 
-    private final FreshDatabase database = FreshDatabase.empty();
     private final SimulatorOptions simulatorOptions;
     private final Map<String, ?> overrides;
-    private VpsOrgSimulator simulator;
     private TestIdentityProvider idp;
-    private Map<String, Object> properties;
-    private RunningPlatform platform;
+    private PlatformOnSimulator platformOnSimulator;
 
     PlatformWithIdentityProvider(SimulatorOptions simulatorOptions, Map<String, ?> overrides) {
         this.simulatorOptions = simulatorOptions;
@@ -47,38 +43,40 @@ final class PlatformWithIdentityProvider implements BeforeAllCallback, AfterAllC
 
     /** {@code base} with {@code more} over it. */
     static Map<String, Object> with(Map<String, ?> base, Map<String, ?> more) {
-        Map<String, Object> merged = new LinkedHashMap<>(base);
-        merged.putAll(more);
-        return merged;
+        return PlatformOnSimulator.with(base, more);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        database.beforeAll(context);
-        simulator = VpsOrgSimulator.start(simulatorOptions);
+        // The identity provider first: the platform's properties name its JWKS.
         idp = TestIdentityProvider.start();
-        properties = new LinkedHashMap<>(idp.properties());
-        properties.putAll(overrides);
-        platform = RunningPlatform.start(database.database(), simulator, properties);
+        platformOnSimulator = new PlatformOnSimulator(simulatorOptions, with(idp.properties(), overrides));
+        try {
+            platformOnSimulator.beforeAll(context);
+        } catch (RuntimeException | Error startFailed) {
+            idp.close();
+            idp = null;
+            throw startFailed;
+        }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        // What started, last started first stopped; the database is dropped last.
-        if (platform != null) {
-            platform.close();
+        // The platform, the simulator and the database (PlatformOnSimulator's order), then the identity provider.
+        try {
+            if (platformOnSimulator != null) {
+                platformOnSimulator.afterAll(context);
+            }
+        } finally {
+            if (idp != null) {
+                idp.close();
+                idp = null;
+            }
         }
-        if (idp != null) {
-            idp.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
-        database.afterAll(context);
     }
 
     RunningPlatform platform() {
-        return platform;
+        return platformOnSimulator.platform();
     }
 
     TestIdentityProvider idp() {
@@ -86,15 +84,15 @@ final class PlatformWithIdentityProvider implements BeforeAllCallback, AfterAllC
     }
 
     VpsOrgSimulator simulator() {
-        return simulator;
+        return platformOnSimulator.simulator();
     }
 
     FreshDatabase database() {
-        return database;
+        return platformOnSimulator.database();
     }
 
     /** The platform's properties over RunningPlatform's: the identity provider's and the test's overrides. */
     Map<String, Object> properties() {
-        return Map.copyOf(properties);
+        return platformOnSimulator.properties();
     }
 }

@@ -36,15 +36,14 @@ class PolicyLeftoversEndToEndTest {
     @RegisterExtension
     static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
             SimulatorOptions.defaults().withDelays(Duration.ZERO, Duration.ofSeconds(1)),
-            Map.ofEntries(
+            PlatformOnSimulator.with(PlatformOnSimulator.QUICK_TRACKING, Map.ofEntries(
                     Map.entry("vpsr.policies.tick-every", "1h"),
                     Map.entry("vpsr.policies.retry-first", "1s"),
                     Map.entry("vpsr.teams.demo.servers", "12345,23456"), Map.entry("vpsr.teams.other-team.servers", "34567"),
                     Map.entry("vpsr.teams.demo.manual-backups-per-server", "3"),
                     Map.entry("vpsr.teams.demo.safety-snapshot", "true"),
-                    Map.entry("vpsr.tracking.every", "500ms"), Map.entry("vpsr.tracking.first-look", "500ms"),
-                    Map.entry("vpsr.tracking.longest-look", "1s"), Map.entry("vpsr.jobs.polling-interval", "500ms"),
-                    Map.entry("vpsr.restores.continue-every", "500ms"), Map.entry("vpsr.restore-window", "2s")));
+                    Map.entry("vpsr.jobs.polling-interval", "500ms"),
+                    Map.entry("vpsr.restores.continue-every", "500ms"), Map.entry("vpsr.restore-window", "2s"))));
 
     static PolicyRunJobs jobs;
 

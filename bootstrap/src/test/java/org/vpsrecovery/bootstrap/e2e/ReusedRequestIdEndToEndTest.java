@@ -24,10 +24,9 @@ class ReusedRequestIdEndToEndTest {
     @RegisterExtension
     static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
             SimulatorOptions.defaults(),
-            Map.of(
-                    "vpsr.tracking.every", "500ms", "vpsr.tracking.first-look", "500ms",
-                    "vpsr.tracking.longest-look", "1s", "vpsr.jobs.polling-interval", "500ms",
-                    "vpsr.reconcile.settle-after", "1s"));
+            PlatformOnSimulator.with(PlatformOnSimulator.QUICK_TRACKING, Map.of(
+                    "vpsr.jobs.polling-interval", "500ms",
+                    "vpsr.reconcile.settle-after", "1s")));
 
     private static final String SHARED = "deploy-42";
     private static final String BODY = "{\"server_id\": %d, \"name\": \"nightly\"}";

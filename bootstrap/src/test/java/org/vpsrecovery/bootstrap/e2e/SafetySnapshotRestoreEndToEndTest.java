@@ -26,11 +26,10 @@ class SafetySnapshotRestoreEndToEndTest {
     @RegisterExtension
     static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
             SimulatorOptions.defaults().withDelays(Duration.ofSeconds(3), Duration.ofSeconds(1)),
-            Map.of(
+            PlatformOnSimulator.with(PlatformOnSimulator.QUICK_TRACKING, Map.of(
                     "vpsr.teams.demo.safety-snapshot", "true",
-                    "vpsr.tracking.every", "500ms", "vpsr.tracking.first-look", "500ms",
-                    "vpsr.tracking.longest-look", "1s", "vpsr.jobs.polling-interval", "500ms",
-                    "vpsr.restores.continue-every", "500ms", "vpsr.restore-window", "2s"));
+                    "vpsr.jobs.polling-interval", "500ms",
+                    "vpsr.restores.continue-every", "500ms", "vpsr.restore-window", "2s")));
 
     private static List<String> trail(String requestId) {
         return SETUP.platform().auditOf(requestId).stream().map(RecordedAuditEvent::event)

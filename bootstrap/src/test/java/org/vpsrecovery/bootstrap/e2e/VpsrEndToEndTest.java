@@ -30,9 +30,7 @@ class VpsrEndToEndTest {
     @RegisterExtension
     static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
             SimulatorOptions.defaults().withDelays(Duration.ofSeconds(2), Duration.ofSeconds(1)),
-            Map.of(
-                    "vpsr.tracking.every", "500ms", "vpsr.tracking.first-look", "500ms",
-                    "vpsr.tracking.longest-look", "1s", "vpsr.jobs.polling-interval", "500ms"));
+            PlatformOnSimulator.with(PlatformOnSimulator.QUICK_TRACKING, Map.of("vpsr.jobs.polling-interval", "500ms")));
 
     static VpsrCommands vpsr;
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -41,9 +41,7 @@ class VpsrInTerminalEndToEndTest {
     @RegisterExtension
     static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
             SimulatorOptions.defaults().withDelays(MAKING_TAKES, Duration.ofSeconds(10)),
-            Map.of(
-                    "vpsr.tracking.every", "500ms", "vpsr.tracking.first-look", "500ms",
-                    "vpsr.tracking.longest-look", "1s", "vpsr.jobs.polling-interval", "500ms"));
+            PlatformOnSimulator.with(PlatformOnSimulator.QUICK_TRACKING, Map.of("vpsr.jobs.polling-interval", "500ms")));
 
     @AfterAll
     static void stop() throws Exception {

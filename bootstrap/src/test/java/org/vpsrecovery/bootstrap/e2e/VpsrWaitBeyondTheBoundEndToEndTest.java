@@ -26,10 +26,8 @@ class VpsrWaitBeyondTheBoundEndToEndTest {
     @RegisterExtension
     static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
             SimulatorOptions.defaults().withDelays(MAKING_TAKES, Duration.ofSeconds(10)),
-            Map.of(
-                    "vpsr.operations.max-waits", "1",
-                    "vpsr.tracking.every", "500ms", "vpsr.tracking.first-look", "500ms",
-                    "vpsr.tracking.longest-look", "1s", "vpsr.jobs.polling-interval", "500ms"));
+            PlatformOnSimulator.with(PlatformOnSimulator.QUICK_TRACKING,
+                    Map.of("vpsr.operations.max-waits", "1", "vpsr.jobs.polling-interval", "500ms")));
 
     @Test
     void theWaitGoesOnWithPlainReadsWhileTheInstanceHoldsNoMoreWaits() throws Exception {

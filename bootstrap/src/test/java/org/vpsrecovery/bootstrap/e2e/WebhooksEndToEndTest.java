@@ -38,12 +38,11 @@ class WebhooksEndToEndTest {
     @RegisterExtension
     static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
             SimulatorOptions.defaults().withProfile(LifecycleProfile.FAST),
-            Map.ofEntries(
-                    Map.entry("vpsr.tracking.every", "500ms"), Map.entry("vpsr.tracking.first-look", "500ms"),
-                    Map.entry("vpsr.tracking.longest-look", "1s"), Map.entry("vpsr.jobs.polling-interval", "200ms"),
+            PlatformOnSimulator.with(PlatformOnSimulator.QUICK_TRACKING, Map.ofEntries(
+                    Map.entry("vpsr.jobs.polling-interval", "200ms"),
                     Map.entry("vpsr.restore-window", "0s"), Map.entry("vpsr.reconcile.settle-after", "1s"),
                     Map.entry("vpsr.webhooks.allow-loopback", "true"), Map.entry("vpsr.webhooks.dispatch-every", "200ms"),
-                    Map.entry("vpsr.webhooks.first-retry", "200ms"), Map.entry("vpsr.webhooks.max-attempts", "3")));
+                    Map.entry("vpsr.webhooks.first-retry", "200ms"), Map.entry("vpsr.webhooks.max-attempts", "3"))));
 
     static HttpServer receiver;
     static final BlockingQueue<Received> accepted = new LinkedBlockingQueue<>();
