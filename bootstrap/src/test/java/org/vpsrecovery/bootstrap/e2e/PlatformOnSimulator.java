@@ -67,7 +67,7 @@ final class PlatformOnSimulator implements BeforeAllCallback, AfterAllCallback {
             simulator = VpsOrgSimulator.start(simulatorOptions);
             platform = RunningPlatform.start(database.database(), simulator, properties, clock);
         } catch (RuntimeException | Error startFailed) {
-            // JUnit would stop them too; here they stop whoever runs the callback.
+            // What did start stops now, not only when JUnit calls afterAll: PlatformWithIdentityProvider calls this.
             try {
                 afterAll(context);
             } catch (RuntimeException | Error stopFailed) {
