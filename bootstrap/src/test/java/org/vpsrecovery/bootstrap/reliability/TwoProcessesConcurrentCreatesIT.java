@@ -36,6 +36,8 @@ class TwoProcessesConcurrentCreatesIT {
     static final FreshDatabase DATABASE = FreshDatabase.migrated();
 
     private static final int LIMIT = 4;
+    /** How often a round's busy callers come back before the limit must have been reached. */
+    private static final int BUSY_RETRIES = 5;
     private static final Duration ANSWER_WAIT = Duration.ofMinutes(2);
 
     @Test
@@ -63,7 +65,21 @@ class TwoProcessesConcurrentCreatesIT {
                     long server = servers.get(round);
                     String prefix = "concurrent-r" + round + "-";
                     long roundStarted = System.nanoTime();
-                    List<Answer> answered = concurrentCreates(team, callers, List.of(a, b), server, prefix, concurrent);
+                    List<Answer> burst = concurrentCreates(team, callers, List.of(a, b), server, prefix, concurrent);
+                    List<Answer> answered = new ArrayList<>(burst);
+                    // A caller told to come back (409 SERVER_BUSY: the server's lock is waited for a bounded time) comes
+                    // back after its Retry-After: on a loaded machine most of a burst may be told so, and the limit is
+                    // then reached by those who come back.
+                    for (int retry = 1; retry <= BUSY_RETRIES && created(answered) < LIMIT; retry++) {
+                        List<Answer> busy = burst.stream().filter(x -> x.status() == 409).toList();
+                        if (busy.isEmpty()) {
+                            break;
+                        }
+                        Thread.sleep(Duration.ofSeconds(busy.stream().mapToLong(TwoProcessesConcurrentCreatesIT::retryAfterSeconds)
+                                .max().orElse(1)).toMillis());
+                        burst = concurrentCreates(team, callers, List.of(a, b), server, prefix + "retry" + retry + "-", busy.size());
+                        answered.addAll(burst);
+                    }
                     slowestRoundMillis = Math.max(slowestRoundMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - roundStarted));
 
                     for (Answer answer : answered) {
@@ -95,7 +111,7 @@ class TwoProcessesConcurrentCreatesIT {
         figures.put("processes", 2);
         figures.put("rounds", rounds);
         figures.put("concurrent creates per round", concurrent);
-        figures.put("requests", rounds * concurrent);
+        figures.put("requests (busy callers' returns included)", answers.values().stream().mapToInt(Integer::intValue).sum());
         figures.put("answers", answers);
         figures.put("team limit per server", LIMIT);
         figures.put("most snapshots seen on a server", mostSnapshotsSeen);
@@ -103,6 +119,14 @@ class TwoProcessesConcurrentCreatesIT {
         figures.put("slowest round, all answers in (ms)", slowestRoundMillis);
         figures.put("wall time (s)", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
         ReliabilitySetup.report("two-processes-concurrent-creates", figures);
+    }
+
+    private static long created(List<Answer> answers) {
+        return answers.stream().filter(x -> x.status() == 201).count();
+    }
+
+    private static long retryAfterSeconds(Answer busy) {
+        return busy.retryAfter().map(Long::parseLong).orElseThrow(() -> new AssertionError("409 without Retry-After: " + busy));
     }
 
     /** {@code count} creates released at once, alternating between the processes. */
