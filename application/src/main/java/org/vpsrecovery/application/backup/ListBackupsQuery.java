@@ -2,14 +2,15 @@ package org.vpsrecovery.application.backup;
 
 import java.util.Objects;
 import java.util.Optional;
-import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.server.ServerId;
 
-public record ListBackupsQuery(CallContext context, Optional<ServerId> server, Optional<BackupType.Kind> type) {
+/** A team's backups, of one of its servers or all, of one kind or all; a read, so it names only the team. */
+public record ListBackupsQuery(TeamId team, Optional<ServerId> server, Optional<BackupType.Kind> type) {
 
     public ListBackupsQuery {
-        Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(team, "team");
         Objects.requireNonNull(server, "server (may be empty, not null)");
         Objects.requireNonNull(type, "type (may be empty, not null)");
     }

@@ -52,7 +52,7 @@ public final class TeamBackups implements ListBackupsUseCase, RecoveryPoints<Bac
     /** Another team's server lists as empty, exactly as a server with no backup would. */
     @Override
     public List<Backup> listBackups(ListBackupsQuery query) {
-        return list(query.context().team(), query.server(), query.type());
+        return list(query.team(), query.server(), query.type());
     }
 
     /** Empty when the backup is missing or belongs to another team: the two are never told apart. */

@@ -2,13 +2,14 @@ package org.vpsrecovery.application.snapshot;
 
 import java.util.Objects;
 import java.util.Optional;
-import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.server.ServerId;
 
-public record ListSnapshotsQuery(CallContext context, Optional<ServerId> server) {
+/** A team's snapshots, of one of its servers or all; a read, so it names only the team (no operation, no actor). */
+public record ListSnapshotsQuery(TeamId team, Optional<ServerId> server) {
 
     public ListSnapshotsQuery {
-        Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(team, "team");
         Objects.requireNonNull(server, "server (may be empty, not null)");
     }
 }

@@ -61,7 +61,7 @@ public final class TeamSnapshots implements ListSnapshotsUseCase, RecoveryPoints
     /** Another team's server lists as empty, exactly as a server with no snapshot would. */
     @Override
     public List<Snapshot> listSnapshots(ListSnapshotsQuery query) {
-        return list(query.context().team(), query.server());
+        return list(query.team(), query.server());
     }
 
     /**
@@ -70,7 +70,7 @@ public final class TeamSnapshots implements ListSnapshotsUseCase, RecoveryPoints
      */
     @Override
     public CompletableFuture<List<Snapshot>> listSnapshotsWhenAnswered(ListSnapshotsQuery query, Executor blocking) {
-        Set<ServerId> owned = ownership.serversOf(query.context().team());
+        Set<ServerId> owned = ownership.serversOf(query.team());
         if (listsNothing(owned, query.server())) {
             return CompletableFuture.completedFuture(List.of());
         }

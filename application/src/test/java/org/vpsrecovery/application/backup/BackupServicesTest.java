@@ -200,11 +200,11 @@ class BackupServicesTest {
         platform.provider.addBackup(800, platform.greenServer, BackupType.MANUAL, CreationStatus.COMPLETED, Optional.empty());
         var list = platform.listBackups();
 
-        assertThat(list.listBackups(new ListBackupsQuery(platform.as(BLUE), Optional.empty(), Optional.empty())))
+        assertThat(list.listBackups(new ListBackupsQuery(BLUE, Optional.empty(), Optional.empty())))
                 .extracting(b -> b.id().value()).containsExactly(499L, 501L);
-        assertThat(list.listBackups(new ListBackupsQuery(platform.as(BLUE), Optional.of(WEB), Optional.of(BackupType.Kind.AUTOMATIC))))
+        assertThat(list.listBackups(new ListBackupsQuery(BLUE, Optional.of(WEB), Optional.of(BackupType.Kind.AUTOMATIC))))
                 .extracting(b -> b.id().value()).containsExactly(501L);
-        assertThat(list.listBackups(new ListBackupsQuery(platform.as(BLUE), Optional.of(GREEN_SERVER), Optional.empty())))
+        assertThat(list.listBackups(new ListBackupsQuery(BLUE, Optional.of(GREEN_SERVER), Optional.empty())))
                 .isEmpty();
     }
 }

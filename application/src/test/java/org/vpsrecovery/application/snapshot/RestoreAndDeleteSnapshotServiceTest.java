@@ -199,10 +199,10 @@ class RestoreAndDeleteSnapshotServiceTest {
         platform.provider.addSnapshot(900, platform.greenServer, CreationStatus.COMPLETED);
         var list = platform.listSnapshots();
 
-        assertThat(list.listSnapshots(new ListSnapshotsQuery(platform.as(BLUE), Optional.empty())))
+        assertThat(list.listSnapshots(new ListSnapshotsQuery(BLUE, Optional.empty())))
                 .extracting(Snapshot::id).containsExactly(completed.id(), inProgress.id());
-        assertThat(list.listSnapshots(new ListSnapshotsQuery(platform.as(GREEN), Optional.empty())))
+        assertThat(list.listSnapshots(new ListSnapshotsQuery(GREEN, Optional.empty())))
                 .extracting(s -> s.id().value()).containsExactly(900L);
-        assertThat(list.listSnapshots(new ListSnapshotsQuery(platform.as(GREEN), Optional.of(WEB)))).isEmpty();
+        assertThat(list.listSnapshots(new ListSnapshotsQuery(GREEN, Optional.of(WEB)))).isEmpty();
     }
 }

@@ -41,8 +41,12 @@ class HttpEdgesEndToEndTest {
         SETUP.simulator().reset();
     }
 
+    /** RFC 9110's IMF-fixdate: a two-digit day, GMT. */
+    private static final String IMF_FIXDATE = "(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT";
+
     private static void assertProblem(Answer answer, int status, String reason) {
         assertThat(answer.status()).as(answer.raw().body()).isEqualTo(status);
+        assertThat(answer.header("Date")).as("Date of a " + status).matches(IMF_FIXDATE);
         assertThat(answer.contentType()).startsWith("application/problem+json");
         assertThat(answer.get("reason_code")).isEqualTo(reason);
         assertThat(answer.header("X-Request-Id")).isNotBlank();
@@ -79,6 +83,23 @@ class HttpEdgesEndToEndTest {
         // Without a token the answer is 401 whatever the body: nothing is learnt before authentication.
         assertProblem(SETUP.platform().sendAsIs("POST", "/api/v1/backups/", null, CREATE_BACKUP,
                 Map.of("Content-Type", "application/json; charset=bogus")), 401, "UNAUTHORIZED");
+    }
+
+    /** Every answer is dated, the filters' own (a 401) too, once, in IMF-fixdate (ADR 0129). */
+    @Test
+    void everyAnswerCarriesOneDateInImfFixdate() {
+        RunningPlatform platform = SETUP.platform();
+        List<Answer> answers = List.of(platform.send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null),
+                platform.send("GET", "/api/v1/snapshots/", null, null),
+                platform.send("GET", "/api/v1/no-such-path/", DEMO_TOKEN, null),
+                platform.send("GET", "/api/v1/snapshots/?server_id=abc", DEMO_TOKEN, null),
+                platform.send("GET", "/health", null, null),
+                platform.send("GET", "/console/sign-in", null, null));
+        assertThat(answers).extracting(Answer::status).containsExactly(200, 401, 404, 400, 200, 200);
+        for (Answer answer : answers) {
+            assertThat(answer.raw().headers().allValues("Date")).as("Date of a " + answer.status())
+                    .singleElement().asString().matches(IMF_FIXDATE);
+        }
     }
 
     @Test
@@ -153,6 +174,7 @@ class HttpEdgesEndToEndTest {
     private static void assertRawProblem(RawHttpExchange.Answer answer, int status, String reason) throws Exception {
         assertThat(answer.status()).as(answer.wholeText()).isEqualTo(status);
         assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(answer.header("Date")).as("Date of a " + status).matches(IMF_FIXDATE);
         Map<?, ?> problem = SETUP.platform().json.readValue(answer.body(), Map.class);
         assertThat(problem.get("reason_code")).as(answer.body()).isEqualTo(reason);
         assertThat(problem.get("request_id")).isEqualTo(answer.header("X-Request-Id")).isNotNull();

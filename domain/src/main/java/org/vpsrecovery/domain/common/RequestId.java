@@ -3,6 +3,7 @@ package org.vpsrecovery.domain.common;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Correlates one request across logs, the audit history and the response: 1-128 visible ASCII characters. */
 public record RequestId(String value) {
@@ -49,8 +50,16 @@ public record RequestId(String value) {
         return true;
     }
 
+    /**
+     * A new id in the form of a random (version 4) UUID. Drawn from {@link ThreadLocalRandom}, not the secure generator
+     * behind {@link UUID#randomUUID()}: a request id correlates, it guards nothing (a caller may send any id it likes),
+     * and the secure draw was ~1.5 % of a list's CPU (ADR 0129).
+     */
     public static RequestId random() {
-        return new RequestId(UUID.randomUUID().toString());
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long mostSignificant = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long leastSignificant = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
+        return new RequestId(new UUID(mostSignificant, leastSignificant).toString());
     }
 
     @Override

@@ -83,7 +83,7 @@ public class BackupsController {
                         BackupType.MANUAL, BackupType.AUTOMATIC).filter(t -> t.label().equals(raw)).map(BackupType::kind)
                 .findFirst().orElseThrow(() -> new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "backup_type",
                         "backup_type must be manual or automatic")));
-        return FacadeJsonMapper.backups(list.listBackups(new ListBackupsQuery(RequestAttributes.callContext(request), server, type)));
+        return FacadeJsonMapper.backups(list.listBackups(new ListBackupsQuery(RequestAttributes.team(request), server, type)));
     }
 
     /** An extension VPS.org lacks: one backup by id. */
@@ -92,7 +92,7 @@ public class BackupsController {
     @ProblemResponses.NotFound
     public BackupJson getBackup(HttpRequest<?> request, @BackupIdParameter @PathVariable("backup_id") String backupId) {
         BackupId id = backupId(backupId);
-        return list.listBackups(new ListBackupsQuery(RequestAttributes.callContext(request), Optional.empty(), Optional.empty()))
+        return list.listBackups(new ListBackupsQuery(RequestAttributes.team(request), Optional.empty(), Optional.empty()))
                 .stream().filter(b -> b.id().equals(id)).findFirst()
                 .map(b -> FacadeJsonMapper.backup(b, null))
                 .orElseThrow(() -> new ResourceNotFound(ReasonCode.BACKUP_NOT_FOUND, "backup " + id + " not found"));

@@ -35,10 +35,15 @@ public final class RequestAttributes {
 
     /** Only for the recovery routes behind {@link CallerAuthenticationFilter}, which lets only teams reach them. */
     public static CallContext callContext(HttpRequest<?> request) {
-        TeamId team = attribute(request, TEAM, TeamId.class)
-                .orElseThrow(() -> new IllegalStateException("no authenticated team on " + request.getPath()));
+        TeamId team = team(request);
         RequestId id = attribute(request, REQUEST_ID, RequestId.class).orElseGet(RequestId::random);
         return new CallContext(team, id, operationId(request), actor(request));
+    }
+
+    /** Only for the recovery routes behind {@link CallerAuthenticationFilter}: the team, for reads that name no more. */
+    public static TeamId team(HttpRequest<?> request) {
+        return attribute(request, TEAM, TeamId.class)
+                .orElseThrow(() -> new IllegalStateException("no authenticated team on " + request.getPath()));
     }
 
     /** Only behind {@link CallerAuthenticationFilter}: the person or token acting (ADR 0034). */

@@ -94,7 +94,7 @@ public class SnapshotsController {
         Optional<ServerId> server = Optional.ofNullable(serverId)
                 .map(raw -> new ServerId(RequestFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
         return Answers.unwrapped(list.listSnapshotsWhenAnswered(
-                new ListSnapshotsQuery(RequestAttributes.callContext(request), server), blocking)
+                new ListSnapshotsQuery(RequestAttributes.team(request), server), blocking)
                 .thenApply(FacadeJsonMapper::snapshots));
     }
 
@@ -105,7 +105,7 @@ public class SnapshotsController {
     @ProblemResponses.NotFound
     public SnapshotJson getSnapshot(HttpRequest<?> request, @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId) {
         SnapshotId id = snapshotId(snapshotId);
-        return list.listSnapshots(new ListSnapshotsQuery(RequestAttributes.callContext(request), Optional.empty()))
+        return list.listSnapshots(new ListSnapshotsQuery(RequestAttributes.team(request), Optional.empty()))
                 .stream().filter(s -> s.id().equals(id)).findFirst()
                 .map(s -> FacadeJsonMapper.snapshot(s, null))
                 .orElseThrow(() -> new ResourceNotFound(ReasonCode.SNAPSHOT_NOT_FOUND, "snapshot " + id + " not found"));
