@@ -9,10 +9,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.simulator.Fault;
 import org.vpsrecovery.simulator.SimulatorOptions;
-import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * {@code http.server.requests} is recorded by the service's own filter (ServerRequestTimers, ADR 0128) instead of
@@ -23,29 +21,22 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
 class ServerRequestTimersEndToEndTest {
 
     @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.empty();
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(SimulatorOptions.defaults(), Map.of());
 
-    static VpsOrgSimulator simulator;
     static RunningPlatform ours;
     static RunningPlatform library;
 
     @BeforeAll
     static void start() {
-        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
-        ours = RunningPlatform.start(DATABASE.database(), simulator, Map.of());
-        library = RunningPlatform.start(DATABASE.database(), simulator, Map.of("micronaut.metrics.binders.web.enabled", "true"));
+        ours = SETUP.platform();
+        library = RunningPlatform.start(SETUP.database().database(), SETUP.simulator(),
+                Map.of("micronaut.metrics.binders.web.enabled", "true"));
     }
 
     @AfterAll
     static void stop() {
         if (library != null) {
             library.close();
-        }
-        if (ours != null) {
-            ours.close();
-        }
-        if (simulator != null) {
-            simulator.close();
         }
     }
 
@@ -81,11 +72,11 @@ class ServerRequestTimersEndToEndTest {
         assertThat(platform.send("GET", "/api/v1/snapshots/", null, null).status()).isEqualTo(401);
         assertThat(platform.send("GET", "/health", null, null).status()).isEqualTo(200);
         assertThat(platform.send("GET", "/console/", null, null).status()).isEqualTo(303);
-        simulator.faults().add(Fault.serverError(503).on("GET", "/api/v1/snapshots/"));
+        SETUP.simulator().faults().add(Fault.serverError(503).on("GET", "/api/v1/snapshots/"));
         try {
             assertThat(platform.send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null).status()).isEqualTo(502);
         } finally {
-            simulator.faults().clear();
+            SETUP.simulator().faults().clear();
         }
     }
 
