@@ -19,7 +19,7 @@ public final class AuditReadRecords {
     }
 
     public static void record(RecordAuditReadUseCase reads, HttpRequest<?> request, AuditReader reader, String report) {
-        RequestId id = RequestAttributes.attribute(request, RequestAttributes.REQUEST_ID, RequestId.class).orElseGet(RequestId::random);
+        RequestId id = RequestAttributes.requestIdOrNew(request);
         String filters = new TreeMap<>(request.getParameters().asMap()).entrySet().stream()
                 .flatMap(e -> e.getValue().stream().map(v -> e.getKey() + "=" + v))
                 .collect(Collectors.joining("&"));

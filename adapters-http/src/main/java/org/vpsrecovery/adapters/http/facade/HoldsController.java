@@ -32,7 +32,6 @@ import org.vpsrecovery.application.hold.PlaceHoldCommand;
 import org.vpsrecovery.application.hold.RecoveryPointHoldsUseCase;
 import org.vpsrecovery.application.hold.ReleaseHoldCommand;
 import org.vpsrecovery.domain.audit.ResourceRef;
-import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.hold.HoldActor;
 import org.vpsrecovery.domain.hold.HoldId;
 import org.vpsrecovery.domain.hold.HoldReason;
@@ -184,14 +183,12 @@ public class HoldsController {
     }
 
     private static HoldCaller caller(HttpRequest<?> request) {
-        RequestId id = RequestAttributes.attribute(request, RequestAttributes.REQUEST_ID, RequestId.class).orElseGet(RequestId::random);
-        return new HoldCaller(actor(request), id, RequestAttributes.operationId(request), RequestAttributes.actor(request));
+        return new HoldCaller(actor(request), RequestAttributes.requestIdOrNew(request), RequestAttributes.operationId(request),
+                RequestAttributes.actor(request));
     }
 
     private static HoldActor actor(HttpRequest<?> request) {
-        Caller caller = RequestAttributes.attribute(request, RequestAttributes.CALLER, Caller.class)
-                .orElseThrow(() -> new IllegalStateException("no authenticated caller on " + request.getPath()));
-        return switch (caller) {
+        return switch (RequestAttributes.caller(request)) {
             case Caller.Team team -> new HoldActor.Team(team.team());
             case Caller.Auditor auditor -> new HoldActor.Auditor(auditor.auditor().name());
         };

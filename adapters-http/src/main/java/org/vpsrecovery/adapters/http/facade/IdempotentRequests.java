@@ -116,9 +116,7 @@ public class IdempotentRequests {
 
     /** Keys are a team's, or an auditor's for what auditors may ask (legal holds). */
     private static IdempotencyScope scope(HttpRequest<?> request) {
-        Caller caller = RequestAttributes.attribute(request, RequestAttributes.CALLER, Caller.class)
-                .orElseThrow(() -> new IllegalStateException("no authenticated caller on " + request.getPath()));
-        return switch (caller) {
+        return switch (RequestAttributes.caller(request)) {
             case Caller.Team team -> IdempotencyScope.of(team.team());
             case Caller.Auditor auditor -> IdempotencyScope.of(auditor.auditor().name());
         };

@@ -27,17 +27,25 @@ public final class RequestAttributes {
         return attribute(request, REQUEST_ID, RequestId.class).map(RequestId::value).orElse(null);
     }
 
+    /** The request's id, or a new one for a request that has none (one the filters never saw). */
+    static RequestId requestIdOrNew(HttpRequest<?> request) {
+        return attribute(request, REQUEST_ID, RequestId.class).orElseGet(RequestId::random);
+    }
+
+    /** Only behind {@link CallerAuthenticationFilter} (or a console session): who is calling. */
+    static Caller caller(HttpRequest<?> request) {
+        return attribute(request, CALLER, Caller.class)
+                .orElseThrow(() -> new IllegalStateException("no authenticated caller on " + request.getPath()));
+    }
+
     /** Only for routes behind {@link CallerAuthenticationFilter}: the team or auditor reading the audit reports. */
     public static AuditReader auditReader(HttpRequest<?> request) {
-        return attribute(request, CALLER, Caller.class).map(Caller::asAuditReader)
-                .orElseThrow(() -> new IllegalStateException("no authenticated caller on " + request.getPath()));
+        return caller(request).asAuditReader();
     }
 
     /** Only for the recovery routes behind {@link CallerAuthenticationFilter}, which lets only teams reach them. */
     public static CallContext callContext(HttpRequest<?> request) {
-        TeamId team = team(request);
-        RequestId id = attribute(request, REQUEST_ID, RequestId.class).orElseGet(RequestId::random);
-        return new CallContext(team, id, operationId(request), actor(request));
+        return new CallContext(team(request), requestIdOrNew(request), operationId(request), actor(request));
     }
 
     /** Only for the recovery routes behind {@link CallerAuthenticationFilter}: the team, for reads that name no more. */
@@ -48,8 +56,7 @@ public final class RequestAttributes {
 
     /** Only behind {@link CallerAuthenticationFilter}: the person or token acting (ADR 0034). */
     public static Actor actor(HttpRequest<?> request) {
-        return attribute(request, CALLER, Caller.class).map(Caller::actor)
-                .orElseThrow(() -> new IllegalStateException("no authenticated caller on " + request.getPath()));
+        return caller(request).actor();
     }
 
     /**
