@@ -221,7 +221,9 @@ class HttpEdgesEndToEndTest {
         layout.start();
         List<String> lines;
         synchronized (captured) { // Logback appends under the appender's lock
-            lines = captured.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).map(layout::doLayout).toList();
+            // A job's line is about no request: the idempotency purge fails too while its table is gone.
+            lines = captured.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .filter(e -> !e.getThreadName().startsWith("db-scheduler")).map(layout::doLayout).toList();
             captured.list.clear();
         }
         String id = answer.header("X-Request-Id");

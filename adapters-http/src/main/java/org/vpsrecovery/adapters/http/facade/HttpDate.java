@@ -1,7 +1,5 @@
 package org.vpsrecovery.adapters.http.facade;
 
-import io.micronaut.http.HttpHeaders;
-import io.micronaut.http.MutableHttpResponse;
 import io.netty.handler.codec.DateFormatter;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -21,13 +19,6 @@ public class HttpDate {
 
     public HttpDate(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
-    }
-
-    /** Dates {@code response} unless it is dated already. */
-    public void stamp(MutableHttpResponse<?> response) {
-        if (!response.getHeaders().contains(HttpHeaders.DATE)) {
-            response.header(HttpHeaders.DATE, now());
-        }
     }
 
     /** The clock's second as IMF-fixdate. */

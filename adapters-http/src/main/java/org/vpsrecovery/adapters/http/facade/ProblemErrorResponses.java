@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import jakarta.inject.Singleton;
 import java.net.URISyntaxException;
-import java.util.Objects;
 import java.util.Optional;
 import org.vpsrecovery.domain.common.RequestId;
 
@@ -23,12 +22,6 @@ import org.vpsrecovery.domain.common.RequestId;
 @Singleton
 @Replaces(ErrorResponseProcessor.class)
 public class ProblemErrorResponses implements ErrorResponseProcessor<ProblemDetails> {
-
-    private final HttpDate date;
-
-    public ProblemErrorResponses(HttpDate date) {
-        this.date = Objects.requireNonNull(date, "date");
-    }
 
     @Override
     @SuppressWarnings("unchecked")
@@ -56,7 +49,6 @@ public class ProblemErrorResponses implements ErrorResponseProcessor<ProblemDeta
             // A request Netty could not decode never reaches the filters: it gets its id here.
             requestId = RequestId.random().value();
             base.header(RequestAttributes.REQUEST_ID_HEADER, requestId);
-            date.stamp(base);
         }
         ProblemDetails body = ProblemDetails.of(status.getCode(), status.getReason(), detail, reason.name(), requestId, null);
         return ((MutableHttpResponse<ProblemDetails>) base).contentType(ProblemDetails.MEDIA_TYPE).body(body);
