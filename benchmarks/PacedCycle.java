@@ -2,7 +2,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -23,6 +27,10 @@ import java.util.regex.Pattern;
  * <p>
  * Usage: {@code java PacedCycle.java BASE_URL TOKEN SERVER_ID RATE_PER_S SECONDS [WARMUP_SECONDS]};
  * prints one line per kind: {@code create|delete n=… errors=… p50=…ms p99=…ms service_p50=…ms service_p99=…ms}.
+ * <p>
+ * With {@code PACED_CYCLE_SAMPLES=FILE} in the environment it also writes every measured request there, one line
+ * each ({@code kind sent_epoch_us service_us from_due_us}), so that a slow one can be set beside the service's GC log,
+ * JFR recording and PostgreSQL log by its wall-clock time (ADR 0132).
  */
 public final class PacedCycle {
 
@@ -44,6 +52,11 @@ public final class PacedCycle {
                 .connectTimeout(Duration.ofSeconds(5)).build();
         Run warm = run(client, base, token, serverId, rate, warmup);
         Run measured = run(client, base, token, serverId, rate, seconds);
+        String samplesFile = System.getenv("PACED_CYCLE_SAMPLES");
+        if (samplesFile != null && !samplesFile.isBlank()) {
+            measured.create.write("create", Path.of(samplesFile));
+            measured.delete.write("delete", Path.of(samplesFile));
+        }
         if (measured.create.isEmpty()) {
             System.out.println("no successful create: " + (measured.lastError.isEmpty() ? warm.lastError : measured.lastError));
         }
@@ -100,7 +113,7 @@ public final class PacedCycle {
             if (create) {
                 Matcher id = ID.matcher(body);
                 if (status == 201 && id.find()) {
-                    result.create.add(done - due, done - sent);
+                    result.create.add(done - due, done - sent, sent);
                     pendingDelete = id.group(1);
                 } else {
                     result.createErrors++;
@@ -109,7 +122,7 @@ public final class PacedCycle {
                 }
             } else {
                 if (status == 204) {
-                    result.delete.add(done - due, done - sent);
+                    result.delete.add(done - due, done - sent, sent);
                 } else {
                     result.deleteErrors++;
                     result.errors++;
@@ -148,10 +161,28 @@ public final class PacedCycle {
     }
 
     private static final class Latencies {
+        /** The wall clock's microseconds at nanoTime 0: a send's nanoTime becomes a time the logs can be read at. */
+        private static final long EPOCH_US_AT_NANO_ZERO = epochMicrosAtNanoZero();
+
         private final List<long[]> samples = new ArrayList<>();
 
-        void add(long fromDue, long service) {
-            samples.add(new long[] {fromDue, service});
+        void add(long fromDue, long service, long sentNanos) {
+            samples.add(new long[] {fromDue, service, sentNanos});
+        }
+
+        void write(String kind, Path file) throws java.io.IOException {
+            StringBuilder lines = new StringBuilder();
+            for (long[] s : samples) {
+                lines.append(kind).append(' ').append(EPOCH_US_AT_NANO_ZERO + s[2] / 1000).append(' ')
+                        .append(s[1] / 1000).append(' ').append(s[0] / 1000).append('\n');
+            }
+            Files.writeString(file, lines, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        }
+
+        private static long epochMicrosAtNanoZero() {
+            Instant now = Instant.now();
+            return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000 - System.nanoTime() / 1000;
         }
 
         int size() {
