@@ -81,8 +81,8 @@ public class SnapshotsController {
     }
 
     /**
-     * On the event loop: the list is read without a waiting thread and its answer finished on the connection's own loop
-     * (ADR 0134); whatever would wait runs on the blocking executor (ADR 0090).
+     * On the event loop: the list is read without a waiting thread and its answer written where it arrives; whatever
+     * would wait runs on the blocking executor (ADR 0090).
      */
     @Get("/")
     @Operation(summary = "The team's snapshots",
@@ -93,8 +93,8 @@ public class SnapshotsController {
             @Nullable @QueryValue("server_id") String serverId) {
         Optional<ServerId> server = Optional.ofNullable(serverId)
                 .map(raw -> new ServerId(RequestFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
-        return Answers.unwrapped(Answers.onTheRequestsLoop(request, list.listSnapshotsWhenAnswered(
-                new ListSnapshotsQuery(RequestAttributes.team(request), server), blocking))
+        return Answers.unwrapped(list.listSnapshotsWhenAnswered(
+                new ListSnapshotsQuery(RequestAttributes.team(request), server), blocking)
                 .thenApply(FacadeJsonMapper::snapshots));
     }
 
