@@ -17,7 +17,8 @@ import org.vpsrecovery.simulator.SimulatorOptions;
 /**
  * The service as deployed runs its HTTP server's loops on Netty's native epoll transport where it loads (Linux
  * x86-64; ADR 0118): fewer system calls per request than NIO. Elsewhere Micronaut falls back to NIO, so the test only
- * runs where epoll is available. The VPS.org client keeps its own loops on NIO (ADR 0118: not measured enough).
+ * runs where epoll is available. The VPS.org client keeps its own loops on NIO (ADR 0118: not measured enough). The
+ * server's connections share one worker loop (ADR 0134).
  */
 class NativeTransportEndToEndTest {
 
@@ -35,6 +36,14 @@ class NativeTransportEndToEndTest {
 
         EventLoopGroup serverLoops = SETUP.platform().context.getBean(EventLoopGroupRegistry.class).getDefaultEventLoopGroup();
         assertThat(acceptsAnEpollChannel(serverLoops)).as("an epoll channel registers on the server's loops").isTrue();
+    }
+
+    @Test
+    void theServersConnectionsShareOneLoop() throws Exception {
+        assertThat(SETUP.platform().send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null).status()).isEqualTo(200);
+
+        EventLoopGroup serverLoops = SETUP.platform().context.getBean(EventLoopGroupRegistry.class).getDefaultEventLoopGroup();
+        assertThat(serverLoops).as("the server's worker loops (ADR 0134)").hasSize(1);
     }
 
     /** An epoll channel registers only on a loop of the epoll transport; NIO's refuses it. */
