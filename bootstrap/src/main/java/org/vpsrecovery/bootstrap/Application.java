@@ -18,6 +18,8 @@ public final class Application {
 
     public static void main(String[] args) {
         StartupTrace.mark("main-entered");
+        // The JDK's TLS defaults, which the VPS.org client needs as the context starts, built beside the main thread.
+        TlsDefaultsWarmUp tls = TlsDefaultsWarmUp.start();
         Deployment deployment;
         EmbeddedDefaults embedded;
         try {
@@ -41,6 +43,7 @@ public final class Application {
                     // Our variables are read by Deployment only (see Deployment.ownVariables).
                     .environmentVariableExcludes(Deployment.ownVariables(System.getenv()))
                     .properties(properties).start();
+            tls.release();
         } catch (RuntimeException failed) {
             embedded.close();
             Throwable root = rootCause(failed);
