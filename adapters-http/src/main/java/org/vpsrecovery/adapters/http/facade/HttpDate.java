@@ -12,12 +12,12 @@ import java.util.Objects;
  * changes, not once an answer: the format was ~1.5 % of a list's CPU (ADR 0129).
  */
 @Singleton
-public class HttpDate {
+final class HttpDate {
 
     private final Clock clock;
     private volatile Dated last = new Dated(Long.MIN_VALUE, "");
 
-    public HttpDate(Clock clock) {
+    HttpDate(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
