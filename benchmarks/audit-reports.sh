@@ -16,6 +16,10 @@
 # deployed; VPSR_BENCH_DURABLE_APPENDS=false turns both off (faster loads, appends no commit waits for: the
 # figures of sessions before 23, ADR 0102). On the embedded server the
 # appends also report pg_stat_statements' statements per transaction.
+# Ids and pages as the service writes them (since session 34): VPSR_BENCH_IDS=service (default) draws every request id
+# and attempt id as a random UUID, as the service does; "sequential" gives the older figures' names (bench-N), whose
+# index entries all land in a few places. VPSR_BENCH_FULL_PAGE_WRITES=on (default, as the service's own PostgreSQL
+# runs) or off (the figures before session 34).
 # The figures go to stdout and to bootstrap/target/audit-reports-benchmark.md; copy them by hand
 # into docs/benchmarks.md with the machine they ran on. Never part of ./mvnw verify.
 set -euo pipefail
@@ -33,5 +37,7 @@ EVENTS="${1:-10000000}"
     -Dvpsr.bench.pages-only="${VPSR_BENCH_PAGES_ONLY:-false}" \
     -Dvpsr.bench.append-outcomes="${VPSR_BENCH_APPEND_OUTCOMES:-false}" \
     -Dvpsr.bench.durable-appends="${VPSR_BENCH_DURABLE_APPENDS:-true}" \
+    -Dvpsr.bench.ids="${VPSR_BENCH_IDS:-service}" \
+    -Dvpsr.bench.full-page-writes="${VPSR_BENCH_FULL_PAGE_WRITES:-on}" \
     -Dvpsr.bench.output="$PWD/bootstrap/target/audit-reports-benchmark.md"
 echo "figures: bootstrap/target/audit-reports-benchmark.md"

@@ -34,6 +34,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -63,6 +64,7 @@ import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.port.AuditCountDeltas;
 import org.vpsrecovery.domain.port.AuditEventStream;
 import org.vpsrecovery.domain.port.AuditHistory;
@@ -83,6 +85,15 @@ import org.vpsrecovery.domain.server.ServerId;
  * writes them ({@link AuditChain}), and loaded with COPY. The report indexes are dropped for the
  * load and rebuilt from their own definitions afterwards (the usual bulk-load practice), then the
  * table is vacuumed and analysed, as autovacuum would do on its own after such an insert.
+ *
+ * <p>Ids as the service draws them (since session 34, {@code -Dvpsr.bench.ids=service}, the default): every
+ * request id a UUID ({@link RequestId#random()}), every intent and final outcome naming its attempt by a UUID
+ * ({@link OperationId#random()}); the loaded history's are version 7 UUIDs of their events' times, the appended events'
+ * the service's own draw. {@code random} loads version 4 UUIDs instead (a history written before ADR 0137, whose index
+ * entries lie at random places); the appends still draw as the service does. {@code sequential} gives the names of the
+ * figures before session 34 ({@code bench-N}, {@code append-C-N}, no attempt ids in the load). The server runs
+ * {@code full_page_writes} as the service's own does ({@code on}, {@code -Dvpsr.bench.full-page-writes}; {@code off}
+ * before session 34).
  */
 class AuditReportsBenchmark {
 
@@ -90,6 +101,12 @@ class AuditReportsBenchmark {
     private static final int SERVERS_PER_TEAM = 40;
     private static final int COPY_CHUNK = 500_000;
     private static final int RUNS = 20;
+    /** The ids: as the service draws them ("service"), the load's as version 4 ("random"), or "sequential" names. */
+    private static final String IDS = System.getProperty("vpsr.bench.ids", "service");
+    private static final boolean SERVICE_IDS = !"sequential".equals(IDS);
+    private static final boolean RANDOM_LOADED_IDS = "random".equals(IDS);
+    private static final long REQUEST_SALT = 0x5eed_0001L;
+    private static final long ATTEMPT_SALT = 0x5eed_0002L;
 
     private record Measurement(String what, long rows, List<Duration> times, String indexes) {
     }
@@ -113,7 +130,7 @@ class AuditReportsBenchmark {
                     .setServerConfig("fsync", durable ? "on" : "off")
                     .setServerConfig("synchronous_commit", durable ? "on" : "off")
                     .setServerConfig("track_wal_io_timing", "on")
-                    .setServerConfig("full_page_writes", "off")
+                    .setServerConfig("full_page_writes", System.getProperty("vpsr.bench.full-page-writes", "on"))
                     .setServerConfig("shared_buffers", "1GB")
                     .setServerConfig("work_mem", "64MB")
                     .setServerConfig("maintenance_work_mem", "1GB")
@@ -133,6 +150,11 @@ class AuditReportsBenchmark {
             Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
             StringBuilder report = new StringBuilder();
             long existing = scalar(dataSource, "SELECT count(*) FROM audit_event");
+            report.append(String.format(Locale.ROOT, "ids: %s%n", !SERVICE_IDS
+                    ? "sequential names (bench-N, append-C-N; no attempt ids in the load)"
+                    : (RANDOM_LOADED_IDS ? "the load's version 4 UUIDs (a history from before ADR 0137)"
+                    : "the load's version 7 UUIDs of their events' times") + "; attempt ids on intents and final"
+                    + " outcomes; the appends' drawn as the service draws them"));
             if (existing == 0) {
                 Duration load = load(dataSource, count, report);
                 report.append(String.format(Locale.ROOT, "load: %,d events in %s%n", count, seconds(load)));
@@ -256,19 +278,25 @@ class AuditReportsBenchmark {
         TeamId teamId = new TeamId(String.format(Locale.ROOT, "team-%02d", team));
         ServerId server = new ServerId(100_000L + team * SERVERS_PER_TEAM + random.nextInt(SERVERS_PER_TEAM));
         Operation operation = OPERATIONS[random.nextInt(OPERATIONS.length)];
-        RequestId request = new RequestId("bench-" + sequence);
+        RequestId request = loadedRequest(sequence, at);
         Optional<ResourceRef> resource = operation == Operation.CREATE_MANUAL_BACKUP || operation == Operation.DELETE_BACKUP
                 || operation == Operation.RESTORE_SERVER_FROM_BACKUP
                 ? Optional.of(new ResourceRef(ResourceRef.Type.BACKUP, 1 + sequence))
                 : Optional.of(new ResourceRef(ResourceRef.Type.SNAPSHOT, 1 + sequence));
-        Map<String, String> detail = operation == Operation.CREATE_SNAPSHOT
+        Map<String, String> named = operation == Operation.CREATE_SNAPSHOT
                 ? Map.of("name", "snap-" + sequence) : Map.of();
         // Rarely an expired backup: a rare reason to filter on.
         if (room < 2 || random.nextInt(4) == 0) {
             ReasonCode reason = random.nextInt(400) == 0 ? ReasonCode.BACKUP_EXPIRED
                     : REJECTIONS[random.nextInt(REJECTIONS.length)];
             return List.of(new AuditEvent(at, teamId, request, operation, Optional.of(server), resource,
-                    new Outcome.Rejected(reason), OptionalInt.empty(), detail));
+                    new Outcome.Rejected(reason), OptionalInt.empty(), named));
+        }
+        // The service names the attempt on its intent and outcome (not on a rejection): V47's and V48's indexes.
+        Map<String, String> detail = named;
+        if (SERVICE_IDS) {
+            detail = new HashMap<>(named);
+            detail.put(AuditEvent.ATTEMPT_ID, drawnUuid(sequence, ATTEMPT_SALT, at).toString());
         }
         Outcome outcome = random.nextInt(20) == 0
                 ? new Outcome.Failed(random.nextBoolean() ? ReasonCode.PROVIDER_UNAVAILABLE : ReasonCode.PROVIDER_TIMEOUT,
@@ -281,6 +309,27 @@ class AuditReportsBenchmark {
                         OptionalInt.empty(), detail),
                 new AuditEvent(at.plus(1, ChronoUnit.MICROS), teamId, request, operation, Optional.of(server), resource,
                         outcome, status, detail));
+    }
+
+    /** The loaded attempt's request id: as the service draws them (a UUID, here repeatable) or sequential. */
+    private static RequestId loadedRequest(long sequence, Instant at) {
+        return SERVICE_IDS ? new RequestId(drawnUuid(sequence, REQUEST_SALT, at).toString()) : new RequestId("bench-" + sequence);
+    }
+
+    /**
+     * A UUID drawn from the sequence, the same in every run: version 7 of the event's millisecond (as the service draws
+     * them, {@code TimeOrderedUuid}), or version 4 for a history from before ADR 0137.
+     */
+    private static UUID drawnUuid(long sequence, long salt, Instant at) {
+        SplittableRandom random = new SplittableRandom(sequence * 0x9E3779B97F4A7C15L ^ salt);
+        if (RANDOM_LOADED_IDS) {
+            long mostSignificant = (random.nextLong() & ~0xF000L) | 0x4000L;
+            long leastSignificant = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
+            return new UUID(mostSignificant, leastSignificant);
+        }
+        long mostSignificant = at.toEpochMilli() << 16 | 0x7000L | (random.nextLong() & 0x0FFFL);
+        long leastSignificant = (random.nextLong() >>> 2) | 0x8000_0000_0000_0000L;
+        return new UUID(mostSignificant, leastSignificant);
     }
 
     /** One row in COPY's text format, columns as in the COPY statement. */
@@ -416,8 +465,17 @@ class AuditReportsBenchmark {
             // Warm-up: connections open, statements prepared (and some of the writer's code compiled: the JIT's CPU
             // in the timed part is reported apart below).
             runAppends(services, clients, Integer.getInteger("vpsr.bench.append-warm-up", 800), at, outcomes);
+            if (durableAppends()) {
+                // Each part timed from a checkpoint, as a service's appends run between its checkpoints: every page
+                // an append is first to change after one is written whole to the WAL (full_page_writes, ADR 0137).
+                try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                    statement.execute("CHECKPOINT");
+                }
+            }
             boolean statements = resetStatementCounts(dataSource);
             long walRecordsBefore = scalar(dataSource, "SELECT wal_records FROM pg_stat_wal");
+            long walBytesBefore = scalar(dataSource, "SELECT wal_bytes::bigint FROM pg_stat_wal");
+            long walPagesBefore = scalar(dataSource, "SELECT wal_fpi FROM pg_stat_wal");
             long walSyncsBefore = scalar(dataSource, "SELECT wal_sync FROM pg_stat_wal");
             long walSyncMicrosBefore = scalar(dataSource, "SELECT (wal_sync_time * 1000)::bigint FROM pg_stat_wal");
             long commitsBefore = scalar(dataSource,
@@ -440,6 +498,9 @@ class AuditReportsBenchmark {
             double serverCpu = (serverCpuTicks(postmaster) - serverTicksBefore) * 10_000.0 / Math.max(1, after - before);
             // WAL records and server transactions (commits and rollbacks, empty ones too) per appended event.
             long walRecords = scalar(dataSource, "SELECT wal_records FROM pg_stat_wal") - walRecordsBefore;
+            // Its bytes, and the full-page images among them (a page's first change after a checkpoint, ADR 0137).
+            long walBytes = scalar(dataSource, "SELECT wal_bytes::bigint FROM pg_stat_wal") - walBytesBefore;
+            long walPages = scalar(dataSource, "SELECT wal_fpi FROM pg_stat_wal") - walPagesBefore;
             // The WAL's flushes (fdatasync) and their time (0 unless track_wal_io_timing is on).
             long walSyncs = scalar(dataSource, "SELECT wal_sync FROM pg_stat_wal") - walSyncsBefore;
             long walSyncMicros = scalar(dataSource, "SELECT (wal_sync_time * 1000)::bigint FROM pg_stat_wal")
@@ -464,6 +525,8 @@ class AuditReportsBenchmark {
                     walRecords / (double) Math.max(1, after - before), serviceCpu, compilerCpu, serverCpu)
                     + String.format(Locale.ROOT, "  count deltas folded (every second, from the warm-up on): %,d folds,"
                             + " %,d events%n", foldRuns, foldedEvents)
+                    + String.format(Locale.ROOT, "  WAL an event: %,.0f bytes, %.2f full-page images%n",
+                            walBytes / (double) Math.max(1, after - before), walPages / (double) Math.max(1, after - before))
                     + String.format(Locale.ROOT, "  WAL flushes: %,d, %.2f a transaction, %.0f µs each%n", walSyncs,
                             walSyncs / (double) Math.max(1, transactions), walSyncMicros / (double) Math.max(1, walSyncs))
                     + String.format(Locale.ROOT, "  events a transaction (how many transactions): %s%n",
@@ -611,14 +674,24 @@ class AuditReportsBenchmark {
             AuditHistory history = services.get(c % services.size()).getBean(AuditHistory.class);
             int client = c;
             running.add(clients.submit(() -> {
+                RequestId request = null;
+                Map<String, String> detail = Map.of();
                 for (int i = 0; i < events / APPEND_CLIENTS; i++) {
                     // With outcomes, as attempts go: an intent, then its outcome (a webhook type) under the same
                     // request id, both naming their attempt as the service's do (the outcome enters V47's index).
+                    // Service ids: every intent names its attempt too (V48's index), as the service's do.
                     boolean outcome = outcomes && i % 2 == 1;
-                    Map<String, String> detail = outcomes
-                            ? Map.of(AuditEvent.ATTEMPT_ID, new UUID(client + 1L, i / 2 + 1L).toString()) : Map.of();
-                    history.append(new AuditEvent(at, new TeamId("team-0" + client), new RequestId("append-" + client
-                            + "-" + (outcomes ? i / 2 : i)), Operation.CREATE_SNAPSHOT,
+                    if (!outcome) {
+                        if (SERVICE_IDS) {
+                            request = RequestId.random();
+                            detail = Map.of(AuditEvent.ATTEMPT_ID, OperationId.random().toString());
+                        } else {
+                            request = new RequestId("append-" + client + "-" + (outcomes ? i / 2 : i));
+                            detail = outcomes
+                                    ? Map.of(AuditEvent.ATTEMPT_ID, new UUID(client + 1L, i / 2 + 1L).toString()) : Map.of();
+                        }
+                    }
+                    history.append(new AuditEvent(at, new TeamId("team-0" + client), request, Operation.CREATE_SNAPSHOT,
                             Optional.of(new ServerId(100_000L + client)), Optional.empty(),
                             outcome ? new Outcome.Completed() : new Outcome.Accepted(),
                             outcome ? OptionalInt.of(201) : OptionalInt.empty(), detail));
@@ -727,8 +800,10 @@ class AuditReportsBenchmark {
         results.add(time(dataSource, "page of 100: team, everything before six months ago (to)",
                 () -> reports.page(all.forTeam(team).between(Optional.empty(), Optional.of(oldMonth)), OptionalLong.empty(),
                         100).events().size()));
+        // An attempt's request id from the middle of the history, whichever way the load drew its ids.
+        RequestId middleRequest = new RequestId(text(dataSource, "SELECT request_id FROM audit_event WHERE sequence = " + middle));
         results.add(time(dataSource, "page of 100: request_id",
-                () -> reports.page(all.forRequest(new RequestId("bench-" + (middle - middle % 2))), OptionalLong.empty(),
+                () -> reports.page(all.forRequest(middleRequest), OptionalLong.empty(),
                         100).events().size()));
         Set<ServerId> teamServers = LongStream.range(0, SERVERS_PER_TEAM)
                 .mapToObj(k -> new ServerId(100_000L + 7 * SERVERS_PER_TEAM + k)).collect(Collectors.toSet());
