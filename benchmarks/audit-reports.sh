@@ -19,7 +19,8 @@
 # Ids and pages as the service writes them (since session 34): VPSR_BENCH_IDS=service (default) draws every request id
 # and attempt id as a random UUID, as the service does; "sequential" gives the older figures' names (bench-N), whose
 # index entries all land in a few places. VPSR_BENCH_FULL_PAGE_WRITES=on (default, as the service's own PostgreSQL
-# runs) or off (the figures before session 34).
+# runs) or off (the figures before session 34). VPSR_BENCH_WAL_DETAIL=true lists each timed part's full-page images by
+# relation and WAL record (pg_walinspect).
 # The figures go to stdout and to bootstrap/target/audit-reports-benchmark.md; copy them by hand
 # into docs/benchmarks.md with the machine they ran on. Never part of ./mvnw verify.
 set -euo pipefail
@@ -39,5 +40,6 @@ EVENTS="${1:-10000000}"
     -Dvpsr.bench.durable-appends="${VPSR_BENCH_DURABLE_APPENDS:-true}" \
     -Dvpsr.bench.ids="${VPSR_BENCH_IDS:-service}" \
     -Dvpsr.bench.full-page-writes="${VPSR_BENCH_FULL_PAGE_WRITES:-on}" \
+    -Dvpsr.bench.wal-detail="${VPSR_BENCH_WAL_DETAIL:-false}" \
     -Dvpsr.bench.output="$PWD/bootstrap/target/audit-reports-benchmark.md"
 echo "figures: bootstrap/target/audit-reports-benchmark.md"

@@ -64,6 +64,7 @@ import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.common.TimeOrderedUuid;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.port.AuditCountDeltas;
 import org.vpsrecovery.domain.port.AuditEventStream;
@@ -311,24 +312,22 @@ class AuditReportsBenchmark {
                         outcome, status, detail));
     }
 
-    /** The loaded attempt's request id: as the service draws them (a UUID, here repeatable) or sequential. */
+    /** The loaded attempt's request id: as the service draws them (a UUID) or sequential. */
     private static RequestId loadedRequest(long sequence, Instant at) {
         return SERVICE_IDS ? new RequestId(drawnUuid(sequence, REQUEST_SALT, at).toString()) : new RequestId("bench-" + sequence);
     }
 
     /**
-     * A UUID drawn from the sequence, the same in every run: version 7 of the event's millisecond (as the service draws
-     * them, {@code TimeOrderedUuid}), or version 4 for a history from before ADR 0137.
+     * A UUID of the loaded event: version 7 of its millisecond, as the service draws them, or version 4 for a history from
+     * before ADR 0137 (drawn from the sequence, so the same in every run).
      */
     private static UUID drawnUuid(long sequence, long salt, Instant at) {
-        SplittableRandom random = new SplittableRandom(sequence * 0x9E3779B97F4A7C15L ^ salt);
-        if (RANDOM_LOADED_IDS) {
-            long mostSignificant = (random.nextLong() & ~0xF000L) | 0x4000L;
-            long leastSignificant = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
-            return new UUID(mostSignificant, leastSignificant);
+        if (!RANDOM_LOADED_IDS) {
+            return TimeOrderedUuid.at(at.toEpochMilli());
         }
-        long mostSignificant = at.toEpochMilli() << 16 | 0x7000L | (random.nextLong() & 0x0FFFL);
-        long leastSignificant = (random.nextLong() >>> 2) | 0x8000_0000_0000_0000L;
+        SplittableRandom random = new SplittableRandom(sequence * 0x9E3779B97F4A7C15L ^ salt);
+        long mostSignificant = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long leastSignificant = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
         return new UUID(mostSignificant, leastSignificant);
     }
 
@@ -485,10 +484,12 @@ class AuditReportsBenchmark {
             long compilerTicksBefore = compilerTicks();
             long serverTicksBefore = serverCpuTicks(postmaster);
             long before = scalar(dataSource, "SELECT last_sequence FROM audit_chain_head");
+            String walFrom = text(dataSource, "SELECT pg_current_wal_insert_lsn()::text");
             long started = System.nanoTime();
             runAppends(services, clients, APPENDS, at, outcomes);
             Duration took = elapsed(started);
             long after = scalar(dataSource, "SELECT last_sequence FROM audit_chain_head");
+            String walTo = text(dataSource, "SELECT pg_current_wal_insert_lsn()::text");
             long foldRuns = folds.get();
             long foldedEvents = folded.get();
             // CPU an event, this JVM (services, clients, JIT, GC) and the server's processes apart (0 when unknown).
@@ -531,7 +532,8 @@ class AuditReportsBenchmark {
                             walSyncs / (double) Math.max(1, transactions), walSyncMicros / (double) Math.max(1, walSyncs))
                     + String.format(Locale.ROOT, "  events a transaction (how many transactions): %s%n",
                             transactionSizes(dataSource, before, after))
-                    + (statements ? statementCounts(dataSource, transactions) : "");
+                    + (statements ? statementCounts(dataSource, transactions) : "")
+                    + (Boolean.getBoolean("vpsr.bench.wal-detail") ? walPages(dataSource, walFrom, walTo, after - before) : "");
         } finally {
             folding.shutdownNow();
             folding.awaitTermination(10, TimeUnit.SECONDS);
@@ -630,6 +632,39 @@ class AuditReportsBenchmark {
                 return String.format(Locale.ROOT, "%nappends with durable commits: %s%n", rs.getString(1));
             }
         }
+    }
+
+    /**
+     * The timed part's full-page images by relation and WAL record (pg_walinspect, PostgreSQL 16 or newer): which pages
+     * the appends were first to change after the checkpoint ({@code -Dvpsr.bench.wal-detail=true}; ADR 0137).
+     */
+    private static String walPages(DataSource dataSource, String from, String to, long events) {
+        String sql = """
+                SELECT coalesce(pg_filenode_relation(CASE WHEN b.reltablespace = d.dattablespace THEN 0
+                           ELSE b.reltablespace END, b.relfilenode)::text, b.relfilenode::text)
+                           || ' ' || b.relforknumber || ', ' || b.resource_manager || ' ' || b.record_type,
+                       count(*) FILTER (WHERE b.block_fpi_length > 0), count(*)
+                FROM pg_get_wal_block_info(?::pg_lsn, ?::pg_lsn, false) b,
+                     pg_database d
+                WHERE d.datname = current_database()
+                GROUP BY 1 HAVING count(*) FILTER (WHERE b.block_fpi_length > 0) > 0 ORDER BY 2 DESC LIMIT 12""";
+        StringBuilder out = new StringBuilder("  full-page images by relation (fork), WAL record: an event (blocks an event)\n");
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
+            try (PreparedStatement query = connection.prepareStatement(sql)) {
+                query.setString(1, from);
+                query.setString(2, to);
+                try (ResultSet rs = query.executeQuery()) {
+                    while (rs.next()) {
+                        out.append(String.format(Locale.ROOT, "    %s: %.3f (%.3f)%n", rs.getString(1),
+                                rs.getLong(2) / (double) Math.max(1, events), rs.getLong(3) / (double) Math.max(1, events)));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            out.append("    not read: ").append(e.getMessage()).append('\n');
+        }
+        return out.toString();
     }
 
     /** Zeroes pg_stat_statements' counters; false if the server has not loaded it (a database of your own). */
