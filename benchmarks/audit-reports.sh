@@ -8,8 +8,8 @@
 # VPSR_BENCH_SKIP_APPENDS=true the appends (8 clients over one, then two service instances),
 # VPSR_BENCH_APPEND_INSTANCES=2 times one part alone (default "1,2": one instance, then two),
 # VPSR_BENCH_APPEND_WARM_UP=N appends N events untimed before each part (default 800),
-# VPSR_BENCH_SKIP_REPORTS=true the reports' timings (appends only), VPSR_BENCH_SUMMARIES_ONLY=true every
-# report but the summaries; VPSR_BENCH_PAGES_ONLY=true only the pages of rare matches (ADR 0085); VPSR_BENCH_APPEND_OUTCOMES=true makes
+# VPSR_BENCH_SKIP_REPORTS=true the reports' timings (appends only), VPSR_BENCH_SUMMARIES_ONLY=true the
+# summaries alone; VPSR_BENCH_PAGES_ONLY=true only the pages of rare matches (ADR 0085); VPSR_BENCH_APPEND_OUTCOMES=true makes
 # every other appended event an outcome (a webhook type), as attempts go, both naming their attempt (V47 indexes the
 # outcome, as it does the service's). The embedded server runs fsync and
 # synchronous_commit on, as the service's own PostgreSQL does, so every timed append waits for the disk as
