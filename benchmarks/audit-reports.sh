@@ -16,9 +16,10 @@
 # deployed; VPSR_BENCH_DURABLE_APPENDS=false turns both off (faster loads, appends no commit waits for: the
 # figures of sessions before 23, ADR 0102). On the embedded server the
 # appends also report pg_stat_statements' statements per transaction.
-# Ids and pages as the service writes them (since session 34): VPSR_BENCH_IDS=service (default) draws every request id
-# and attempt id as a random UUID, as the service does; "sequential" gives the older figures' names (bench-N), whose
-# index entries all land in a few places. VPSR_BENCH_FULL_PAGE_WRITES=on (default, as the service's own PostgreSQL
+# Ids and pages as the service writes them (since session 34): VPSR_BENCH_IDS=service (default) gives every request id
+# and attempt id a UUID as the service draws them (version 7, time-ordered, ADR 0137); "random" loads version 4 UUIDs
+# (a history from before ADR 0137) and appends the service's; "sequential" gives the older figures' names (bench-N),
+# whose index entries all land in a few places. VPSR_BENCH_FULL_PAGE_WRITES=on (default, as the service's own PostgreSQL
 # runs) or off (the figures before session 34). VPSR_BENCH_WAL_DETAIL=true lists each timed part's full-page images by
 # relation and WAL record (pg_walinspect).
 # The figures go to stdout and to bootstrap/target/audit-reports-benchmark.md; copy them by hand
