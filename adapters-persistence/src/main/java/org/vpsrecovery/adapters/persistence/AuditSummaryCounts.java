@@ -18,7 +18,7 @@ import org.vpsrecovery.domain.report.SummaryBucket;
 import org.vpsrecovery.domain.report.SummaryQuery;
 
 /**
- * The summary's grouped counts, read from the day and month counts (V28, V34) and the events, straight into
+ * The summary's grouped counts, read from the day and month counts (V28, V34, V54) and the events, straight into
  * a {@link SummaryFold} (ADR 0053). Hand-written JDBC by column position, as the walk (ADR 0049): a year
  * of every team by day is ~400,000 rows, and Micronaut Data's DTO mapping derived each column's name
  * per row (a third of the summary's samples). Each bucket is its UTC day as an epoch day number, so no
@@ -46,8 +46,11 @@ final class AuditSummaryCounts {
         /** The events of {@code [from, to)} grouped, through the covering index audit_event_time_summary. */
         void events(Instant from, Instant to) throws SQLException;
 
-        /** The month counts of the whole UTC months {@code [fromMonth, toMonth)} (first days). */
-        void months(LocalDate fromMonth, LocalDate toMonth) throws SQLException;
+        /**
+         * The groups of the whole UTC months {@code [fromMonth, toMonth)} (first days) without their reasons (V54): read
+         * with {@link #monthReasons}, they hold the same events.
+         */
+        void monthGroups(LocalDate fromMonth, LocalDate toMonth) throws SQLException;
 
         /**
          * The groups of the whole UTC days {@code [fromDay, toDay)} in the query's buckets, without their reasons
@@ -105,13 +108,14 @@ final class AuditSummaryCounts {
         }
 
         @Override
-        public void months(LocalDate fromMonth, LocalDate toMonth) throws SQLException {
-            String sql = "SELECT day - " + EPOCH + ", team, operation, outcome_kind, outcome_reason, events"
-                    + " FROM audit_monthly_count WHERE day >= ? AND day < ?" + teamClause()
+        public void monthGroups(LocalDate fromMonth, LocalDate toMonth) throws SQLException {
+            // A row is one count of the answer; the deltas may repeat a group (the fold adds its counts up).
+            String sql = "SELECT day - " + EPOCH + ", team, operation, outcome_kind, events"
+                    + " FROM audit_monthly_group_count WHERE day >= ? AND day < ?" + teamClause()
                     + " UNION ALL SELECT date_trunc('month', day)::date - " + EPOCH + ", team, operation, outcome_kind,"
-                    + " outcome_reason, events FROM audit_count_delta WHERE day >= ? AND day < ?" + teamClause();
+                    + " events FROM audit_count_delta WHERE day >= ? AND day < ?" + teamClause();
             try (PreparedStatement select = period(sql, fromMonth, toMonth)) {
-                read(select);
+                readGroups(select);
             }
         }
 
@@ -128,12 +132,7 @@ final class AuditSummaryCounts {
                     : "SELECT date_trunc('month', day)::date - " + EPOCH + ", team, operation, outcome_kind,"
                     + " sum(events)::bigint FROM (" + both + ") c GROUP BY 1, 2, 3, 4";
             try (PreparedStatement select = period(sql, fromDay, toDay)) {
-                select.setFetchSize(FETCH_SIZE);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        fold.addGroup(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5));
-                    }
-                }
+                readGroups(select);
             }
         }
 
@@ -215,6 +214,16 @@ final class AuditSummaryCounts {
         private void bindTeam(PreparedStatement select, int position) throws SQLException {
             if (query.team().isPresent()) {
                 select.setString(position, query.team().map(TeamId::value).orElseThrow());
+            }
+        }
+
+        /** Groups without their reasons: bucket, team, operation, outcome, events. */
+        private void readGroups(PreparedStatement select) throws SQLException {
+            select.setFetchSize(FETCH_SIZE);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    fold.addGroup(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5));
+                }
             }
         }
 

@@ -108,7 +108,8 @@ public final class JdbcAuditReports implements AuditReports {
      * Whole UTC months (by month) and whole UTC days from the pre-aggregates (V28, V34, ADR 0046), the
      * partial days at the period's edges from the events; a period within one day's span reads only
      * events. The whole days' counts come without their reasons and the reasons summed apart (V34,
-     * ADR 0060; by month too since V35; V28's day counts with both were dropped by V36).
+     * ADR 0060; by month too since V35; V28's day counts with both were dropped by V36); the whole months' too
+     * (V54's month groups, ADR 0138).
      * Summed over every team (ADR 0078), the whole days come from V40's day counts without the team.
      * The parts are read in one snapshot and summed in one {@link SummaryFold} (ADR 0053), so the answer is the
      * one a recomputation over the events gives.
@@ -154,8 +155,10 @@ public final class JdbcAuditReports implements AuditReports {
                     reads.dayReasons(firstDay, endOfWholeDays);
                 }
             } else if (wholeMonths) {
+                // The months' groups and their reasons apart (V54), as the days'.
                 days(reads, firstDay, firstWholeMonth);
-                reads.months(firstWholeMonth, endOfWholeMonths);
+                reads.monthGroups(firstWholeMonth, endOfWholeMonths);
+                reads.monthReasons(firstWholeMonth, endOfWholeMonths);
                 days(reads, endOfWholeMonths, endOfWholeDays);
             } else {
                 days(reads, firstDay, endOfWholeDays);

@@ -24,11 +24,11 @@ class FlywayMigrationTest {
         MigrateResult second = flyway.migrate();
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(44); // V1-V10, V12-V18, V20-V25, V28-V30, V33-V41, V43, V45-V48, V50-V53 (V11, V19 kept free; V42, V44, V49 unused)
+        assertThat(first.migrationsExecuted).isEqualTo(45); // V1-V10, V12-V18, V20-V25, V28-V30, V33-V41, V43, V45-V48, V50-V54 (V11, V19 kept free; V42, V44, V49 unused)
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
-                .containsExactly("audit_chain_head", "audit_count_delta", "audit_daily_group_count", "audit_daily_platform_count", "audit_daily_reason_count", "audit_event", "audit_event_day_sequence", "audit_monthly_count", "automatic_backup_sighting", "console_session", "idempotency_record",
+                .containsExactly("audit_chain_head", "audit_count_delta", "audit_daily_group_count", "audit_daily_platform_count", "audit_daily_reason_count", "audit_event", "audit_event_day_sequence", "audit_monthly_count", "audit_monthly_group_count", "automatic_backup_sighting", "console_session", "idempotency_record",
                         "pending_change", "recovery_operation", "recovery_point_drift", "recovery_point_hold", "recovery_policy",
                         "scheduled_tasks", "team_call_slot", "team_rate_bucket", "webhook_delivery",
                         "webhook_subscription");
@@ -83,6 +83,8 @@ class FlywayMigrationTest {
                         // the days' sequence bounds move with every append, as the appender (V41's trigger); never removed
                         "audit_event_day_sequence INSERT,SELECT,UPDATE",
                         "audit_monthly_count INSERT,SELECT,UPDATE",
+                        // the month counts' trigger moves their groups as the fold moves them (V54)
+                        "audit_monthly_group_count INSERT,SELECT,UPDATE",
                         // the drift scans' memory of automatic backups is replaced each scan
                         "automatic_backup_sighting DELETE,INSERT,SELECT,UPDATE",
                         // console sessions are opened, seen (idle expiry), signed out or purged (ADR 0041)

@@ -408,9 +408,9 @@ class AuditReportsBenchmark {
         Instant now = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
         List<Measurement> results = new ArrayList<>();
         // The default without a team is the sum over the teams (ADR 0078); per_team=true each team's, by day at
-        // most 7 days and by month 184 (longer is refused, 400 SUMMARY_TOO_LARGE).
+        // most 7 days and by month 366 (longer is refused, 400 SUMMARY_TOO_LARGE; 184 before ADR 0138).
         for (String shape : new String[] {"30 days by day", "366 days by day", "366 days by month",
-                "7 days by day, per_team=true", "184 days by month, per_team=true"}) {
+                "7 days by day, per_team=true", "184 days by month, per_team=true", "366 days by month, per_team=true"}) {
             int days = Integer.parseInt(shape.substring(0, shape.indexOf(' ')));
             URI uri = base.resolve("/api/v1/audit/summary/?bucket=" + (shape.contains("month") ? "month" : "day")
                     + "&from=" + now.minus(Duration.ofDays(days)) + "&to=" + now

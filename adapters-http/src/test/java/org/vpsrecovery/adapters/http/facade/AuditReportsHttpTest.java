@@ -416,10 +416,10 @@ class AuditReportsHttpTest {
 
         assertProblem(get("/api/v1/audit/summary/?from=2026-01-01T00:00:00Z&to=2026-01-08T00:00:01Z&per_team=true",
                 AUDITOR_TOKEN), 400, "SUMMARY_TOO_LARGE");
-        assertProblem(get("/api/v1/audit/summary/?from=2025-07-01T00:00:00Z&to=2026-01-01T00:00:01Z&per_team=true"
+        assertProblem(get("/api/v1/audit/summary/?from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:01Z&per_team=true"
                 + "&bucket=month", AUDITOR_TOKEN), 400, "SUMMARY_TOO_LARGE");
-        assertThat(get("/api/v1/audit/summary/?from=2025-07-01T00:00:00Z&to=2026-01-01T00:00:00Z&per_team=true"
-                + "&bucket=month", AUDITOR_TOKEN).status()).isEqualTo(200); // the second half of a year: 184 days
+        assertThat(get("/api/v1/audit/summary/?from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z&per_team=true"
+                + "&bucket=month", AUDITOR_TOKEN).status()).isEqualTo(200); // a leap year: 366 days (ADR 0138)
         assertThat(get("/api/v1/audit/summary/?from=2016-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", AUDITOR_TOKEN)
                 .status()).isEqualTo(200); // summed: any period
         assertThat(get("/api/v1/audit/summary/?from=2025-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&per_team=true"
