@@ -236,8 +236,11 @@ public final class TrackOperationsService {
             Map<OperationId, RecoveryOperation> now = operations.findAll(due.stream().map(RecoveryOperation::id).toList());
             for (RecoveryOperation stale : due) {
                 Optional<RecoveryOperation> current = Optional.ofNullable(now.get(stale.id()));
+                // Each operation under one lock: one VPS.org took since it was read (its request answered meanwhile)
+                // is the following lock's now, or a tracker holding the server's lock and another holding the
+                // following lock (two runs at once) could each find its end unwritten and write it.
                 if (current.isEmpty() || current.get().isFinal()
-                        || (takenOnly && !followedWithoutRequestsKeptOut(current.get()))) {
+                        || takenOnly != followedWithoutRequestsKeptOut(current.get())) {
                     continue;
                 }
                 if (track(current.get(), view) && counted.add(current.get().id())) {
@@ -272,12 +275,10 @@ public final class TrackOperationsService {
                         ? madeSnapshot(operation, attempt.intent(), view, claimedByOthers(operation))
                         : madeBackup(operation, view, claimedByOthers(operation));
                 if (made.isPresent()) {
+                    // Found, it is taken: followed from the next round on, under the following lock alone (trackServer).
                     RecoveryOperation found = operation.found(made, now, "found at VPS.org as " + describe(made.get()));
-                    if (apply(operation, found, new Outcome.Submitted(), "found at VPS.org as " + describe(made.get()), attempt)) {
-                        follow(found, view, now);
-                        return true;
-                    }
-                    return false;
+                    return apply(operation, found, new Outcome.Submitted(), "found at VPS.org as " + describe(made.get()),
+                            attempt);
                 }
                 return end(operation, operation.notFound(now, "not at VPS.org"),
                         "VPS.org's list shows no recovery point made by this attempt",

@@ -205,6 +205,77 @@ class TrackOperationsServiceTest {
         assertThat(outcomes(created)).filteredOn(Outcome.Kind::settlesAttempt).hasSize(1);
     }
 
+    /**
+     * Every end of an operation VPS.org took is found under the following lock, the one that orders the trackers
+     * among themselves: a tracker holding the server's lock and another the following lock (two runs at once) never
+     * both find that end unwritten. A lost create found at VPS.org is followed from the next round on, and one a
+     * request moved since the round read it is left to the following lock.
+     */
+    @Test
+    void anOperationVpsOrgTookIsEndedUnderTheFollowingLockOnly() {
+        java.util.concurrent.atomic.AtomicInteger serverHolds = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger followingHolds = new java.util.concurrent.atomic.AtomicInteger();
+        List<Runnable> whenTheServerIsLocked = new java.util.ArrayList<>();
+        org.vpsrecovery.domain.port.ServerLock server = new org.vpsrecovery.domain.port.ServerLock() {
+            private final InMemoryServerLock lock = new InMemoryServerLock(Duration.ofSeconds(5));
+
+            @Override
+            public <T> T callExclusively(ServerId id, java.util.function.Supplier<T> work) {
+                serverHolds.incrementAndGet();
+                return lock.callExclusively(id, () -> {
+                    whenTheServerIsLocked.forEach(Runnable::run); // a request that held it just before
+                    whenTheServerIsLocked.clear();
+                    return work.get();
+                });
+            }
+        };
+        TrackOperationsService twoLocks = new TrackOperationsService(platform.operations, platform.provider,
+                platform.provider, platform.history, platform.auditWriter, server,
+                countingHolds(new InMemoryServerLock(Duration.ofSeconds(5)), followingHolds), platform.clock,
+                new TrackOperationsService.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), 200, Duration.ZERO));
+
+        // A lost answer: found at VPS.org under the server's lock, already completed there; its end waits a round.
+        CallContext lost = platform.as(BLUE);
+        platform.provider.loseNextMutationAnswer();
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(
+                new CreateSnapshotCommand(lost, WEB, new SnapshotName("found-later"), Optional.empty())))
+                .isInstanceOf(ProviderFailure.class);
+        platform.provider.finishCreations();
+        assertThat(twoLocks.tick()).isEqualTo(1);
+        assertThat(stateOf(lost)).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(outcomes(lost)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED, Outcome.Kind.SUBMITTED);
+        serverHolds.set(0);
+        followingHolds.set(0);
+        platform.clock.advance(Duration.ofSeconds(10));
+        assertThat(twoLocks.tick()).isEqualTo(1);
+        assertThat(stateOf(lost)).isEqualTo(OperationState.COMPLETED);
+        assertThat(outcomes(lost)).filteredOn(Outcome.Kind::settlesAttempt).hasSize(1);
+        assertThat(followingHolds.get()).isEqualTo(1);
+        assertThat(serverHolds.get()).isZero();
+
+        // Read unresolved by the round, taken by the time the server's lock is held: not followed under that lock.
+        CallContext answeredMeanwhile = platform.as(BLUE);
+        platform.provider.loseNextMutationAnswer();
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(
+                new CreateSnapshotCommand(answeredMeanwhile, WEB, new SnapshotName("answered"), Optional.empty())))
+                .isInstanceOf(ProviderFailure.class);
+        Snapshot made = onlyNew("answered", List.of());
+        platform.provider.finishCreations();
+        whenTheServerIsLocked.add(() -> {
+            RecoveryOperation open = platform.operations.find(answeredMeanwhile.operationId()).orElseThrow();
+            platform.operations.update(open, open.found(Optional.of(ResourceRef.of(made.id())), platform.clock.instant(),
+                    "moved by a request"));
+        });
+        platform.clock.advance(Duration.ofSeconds(10));
+        assertThat(twoLocks.tick()).isZero();
+        assertThat(stateOf(answeredMeanwhile)).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(outcomes(answeredMeanwhile)).filteredOn(Outcome.Kind::settlesAttempt).isEmpty();
+        platform.clock.advance(Duration.ofSeconds(10));
+        assertThat(twoLocks.tick()).isEqualTo(1);
+        assertThat(stateOf(answeredMeanwhile)).isEqualTo(OperationState.COMPLETED);
+        assertThat(outcomes(answeredMeanwhile)).filteredOn(Outcome.Kind::settlesAttempt).hasSize(1);
+    }
+
     @Test
     void aDeleteEndsWhenTheSnapshotIsGoneAndARestoreWhenItsWindowEnds() {
         Snapshot old = platform.provider.addSnapshot(798, platform.web, CreationStatus.COMPLETED);
