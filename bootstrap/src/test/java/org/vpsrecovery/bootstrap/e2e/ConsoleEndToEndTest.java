@@ -123,6 +123,18 @@ class ConsoleEndToEndTest {
         assertThat(missing.statusCode()).as(missing.body()).isEqualTo(404);
     }
 
+    /** A client that accepts no HTML is told so (406), never a server error. */
+    @Test
+    void aClientAcceptingNoHtmlIsAnsweredNotAcceptable() {
+        ConsoleClient jsonOnly = new ConsoleClient(URI.create(SETUP.platform().server.getURL().toString()),
+                Optional.of("application/json"));
+        for (String path : List.of("/console/sign-in", "/console/", "/console/no-such-page", "/console/audit/events")) {
+            HttpResponse<String> answer = jsonOnly.get(path);
+            assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(406);
+            assertThat(answer.body()).as(path).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+    }
+
     @Test
     void aPersonSignsInWithAJwtAndTheirReadsCarryTheirName() throws Exception {
         ConsoleClient browser = client();
