@@ -194,7 +194,10 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
         return new Team(id, tokens, Set.copyOf(servers), limits, safetySnapshot);
     }
 
-    /** {@code token-sha256} (id {@value ServiceToken#DEFAULT_ID}, no expiry) and every {@code tokens.<id>.*}: at least one. */
+    /**
+     * {@code token-sha256} (id {@value ServiceToken#DEFAULT_ID}, no expiry unless {@code tokens.default.not-after} gives
+     * one) and every {@code tokens.<id>.*}: at least one.
+     */
     private static List<ServiceToken> tokens(TeamId team, String prefix, PropertyResolver properties) {
         List<ServiceToken> tokens = new java.util.ArrayList<>();
         String single = properties.get(prefix + "token-sha256", String.class).map(String::strip).orElse("");
@@ -212,12 +215,13 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
                 throw new IllegalArgumentException(prefix + "tokens." + tokenId
                         + ": a token id is 1-63 lower-case letters, digits or inner hyphens");
             }
-            if (tokenId.equals(ServiceToken.DEFAULT_ID) && !single.isEmpty()) {
+            String digest = properties.get(tokenPrefix + "sha256", String.class).map(String::strip).orElse("");
+            boolean theSingleToken = tokenId.equals(ServiceToken.DEFAULT_ID) && !single.isEmpty();
+            if (theSingleToken && !digest.isEmpty()) {
                 throw new IllegalArgumentException(tokenPrefix + "sha256: the id " + ServiceToken.DEFAULT_ID
                         + " is the one " + prefix + "token-sha256 sets; choose another id");
             }
-            String digest = properties.get(tokenPrefix + "sha256", String.class).map(String::strip).orElse("");
-            if (digest.isEmpty()) {
+            if (digest.isEmpty() && !theSingleToken) {
                 throw new IllegalArgumentException(tokenPrefix + "sha256 is required");
             }
             String notAfter = properties.get(tokenPrefix + "not-after", String.class).map(String::strip).orElse("");
@@ -228,7 +232,12 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
                 throw new IllegalArgumentException(tokenPrefix + "not-after must be an instant such as "
                         + "2026-12-31T23:59:59Z, was " + notAfter);
             }
-            tokens.add(new ServiceToken(team, tokenId, digest(tokenPrefix + "sha256", team, digest), end));
+            if (theSingleToken) {
+                // token-sha256's token ends as any other is rotated out (docs/deploy.md): tokens.default.not-after.
+                tokens.set(0, new ServiceToken(team, ServiceToken.DEFAULT_ID, tokens.getFirst().sha256Hex(), end));
+            } else {
+                tokens.add(new ServiceToken(team, tokenId, digest(tokenPrefix + "sha256", team, digest), end));
+            }
         }
         if (tokens.isEmpty()) {
             throw new IllegalArgumentException(prefix + "token-sha256 is required (or " + prefix + "tokens.<token-id>.sha256)");

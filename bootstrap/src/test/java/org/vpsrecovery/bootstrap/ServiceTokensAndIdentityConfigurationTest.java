@@ -40,6 +40,28 @@ class ServiceTokensAndIdentityConfigurationTest {
         assertThat(new HashedTeamTokens(teams.serviceTokens(), after).authenticate("old-style")).map(ServiceToken::id).contains("default");
     }
 
+    /** docs/deploy.md's rotation: the single token-sha256 (id default) is given its not-after like any other. */
+    @Test
+    void theSingleTokenIsRotatedOutWithItsIdsNotAfter() {
+        ConfiguredTeams teams = ConfiguredTeams.fromSettings(Map.of(
+                "payments.token-sha256", HashedTeamTokens.sha256Hex("first"),
+                "payments.tokens.default.not-after", "2027-01-15T00:00:00Z",
+                "payments.tokens.second.sha256", HashedTeamTokens.sha256Hex("second"),
+                "payments.servers", "1"));
+
+        assertThat(teams.serviceTokens()).extracting(ServiceToken::id).containsExactlyInAnyOrder("default", "second");
+        Clock before = Clock.fixed(Instant.parse("2027-01-14T23:59:59Z"), ZoneOffset.UTC);
+        Clock after = Clock.offset(before, Duration.ofSeconds(2));
+        assertThat(new HashedTeamTokens(teams.serviceTokens(), before).authenticate("first"))
+                .map(ServiceToken::subject).contains("payments/default");
+        assertThat(new HashedTeamTokens(teams.serviceTokens(), after).authenticate("first")).isEmpty();
+        assertThat(new HashedTeamTokens(teams.serviceTokens(), after).authenticate("second")).map(ServiceToken::id)
+                .contains("second");
+        assertThatThrownBy(() -> ConfiguredTeams.fromSettings(Map.of("payments.token-sha256", HashedTeamTokens.sha256Hex("first"),
+                "payments.tokens.default.not-after", "soon")))
+                .hasMessageContaining("vpsr.teams.payments.tokens.default.not-after must be an instant");
+    }
+
     @Test
     void aTeamWithOnlyNamedTokensNeedsNoSingleToken() {
         ConfiguredTeams teams = ConfiguredTeams.fromSettings(Map.of(
