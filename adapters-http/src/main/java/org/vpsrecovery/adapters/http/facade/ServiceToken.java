@@ -13,7 +13,7 @@ import org.vpsrecovery.domain.common.TeamId;
  */
 public record ServiceToken(TeamId team, String id, String sha256Hex, Optional<Instant> notAfter) {
 
-    /** The id of the token {@code vpsr.teams.<team>.token-sha256} configures (no expiry). */
+    /** The id of the token {@code vpsr.teams.<team>.token-sha256} configures (no expiry unless {@code tokens.default.not-after}). */
     public static final String DEFAULT_ID = "default";
     public static final Pattern ID = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
 
