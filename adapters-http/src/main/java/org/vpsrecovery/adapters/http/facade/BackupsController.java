@@ -68,7 +68,7 @@ public class BackupsController {
     @Get("/")
     @Operation(summary = "The team's backups",
             description = "VPS.org's list, narrowed to the servers of the caller's team; `server_id` and `backup_type` "
-                    + "narrow it further.")
+                    + "narrow it further (sent empty, they narrow nothing, as at VPS.org).")
     public PageJson<BackupJson> listBackups(HttpRequest<?> request,
             @Parameter(description = "only this server's backups", schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.ID, maxLength = OpenApiPatterns.ID_MAX_LENGTH))
@@ -76,10 +76,10 @@ public class BackupsController {
             @Parameter(description = "only manual or only automatic backups",
                     schema = @Schema(type = "string", allowableValues = {"manual", "automatic"}))
             @Nullable @QueryValue("backup_type") String backupType) {
-        Optional<ServerId> server = Optional.ofNullable(serverId)
+        Optional<ServerId> server = RequestFields.queryFilter(serverId)
                 .map(raw -> new ServerId(RequestFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
-        // The facade's own words for the two kinds, exactly as they are shown.
-        Optional<BackupType.Kind> type = Optional.ofNullable(backupType).map(raw -> java.util.stream.Stream.of(
+        // The facade's own words for the two kinds, exactly as they are shown; sent empty, no filter (as at VPS.org).
+        Optional<BackupType.Kind> type = RequestFields.queryFilter(backupType).map(raw -> java.util.stream.Stream.of(
                         BackupType.MANUAL, BackupType.AUTOMATIC).filter(t -> t.label().equals(raw)).map(BackupType::kind)
                 .findFirst().orElseThrow(() -> new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "backup_type",
                         "backup_type must be manual or automatic")));

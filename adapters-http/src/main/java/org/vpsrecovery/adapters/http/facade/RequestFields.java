@@ -23,6 +23,14 @@ final class RequestFields {
         return raw == null ? Optional.empty() : Optional.of(domainValue(field, raw, parse));
     }
 
+    /**
+     * A list's query filter: absent when not sent or sent empty ({@code ?server_id=}), as VPS.org's filters take an
+     * empty value (django-filter skips it), so a client that builds its query with every key keeps working.
+     */
+    static Optional<String> queryFilter(@Nullable String raw) {
+        return raw == null || raw.isEmpty() ? Optional.empty() : Optional.of(raw);
+    }
+
     /** A path or query id: digits only, positive, fits a long. */
     static long parseId(String raw, String name, RequestReason reason) {
         if (raw == null || !raw.matches("[0-9]{1,19}")) {

@@ -86,12 +86,13 @@ public class SnapshotsController {
      */
     @Get("/")
     @Operation(summary = "The team's snapshots",
-            description = "VPS.org's list, narrowed to the servers of the caller's team; `server_id` narrows it to one.")
+            description = "VPS.org's list, narrowed to the servers of the caller's team; `server_id` narrows it to one "
+                    + "(sent empty, it narrows nothing, as at VPS.org).")
     public CompletableFuture<PageJson<SnapshotJson>> listSnapshots(HttpRequest<?> request,
             @Parameter(description = "only this server's snapshots", schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.ID, maxLength = OpenApiPatterns.ID_MAX_LENGTH))
             @Nullable @QueryValue("server_id") String serverId) {
-        Optional<ServerId> server = Optional.ofNullable(serverId)
+        Optional<ServerId> server = RequestFields.queryFilter(serverId)
                 .map(raw -> new ServerId(RequestFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
         return Answers.unwrapped(list.listSnapshotsWhenAnswered(
                 new ListSnapshotsQuery(RequestAttributes.team(request), server), blocking)

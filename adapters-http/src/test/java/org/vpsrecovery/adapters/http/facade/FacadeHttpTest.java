@@ -124,6 +124,8 @@ class FacadeHttpTest {
         assertThat(send("GET", "/api/v1/snapshots/?server_id=12345", BLUE_TOKEN, null).get("count")).isEqualTo(2);
         Answer none = send("GET", "/api/v1/snapshots?server_id=23456", BLUE_TOKEN, null);
         assertThat(none.body()).containsEntry("count", 0).containsEntry("results", List.of());
+        // An empty filter is no filter, as at VPS.org (a client that sends every key of its query).
+        assertThat(send("GET", "/api/v1/snapshots/?server_id=", BLUE_TOKEN, null).get("count")).isEqualTo(2);
     }
 
     @Test
@@ -190,6 +192,10 @@ class FacadeHttpTest {
         Answer listed = send("GET", "/api/v1/backups/?server_id=12345&backup_type=manual", BLUE_TOKEN, null);
         assertThat(listed.get("count")).isEqualTo(1);
         assertProblem(send("GET", "/api/v1/backups/?backup_type=weekly", BLUE_TOKEN, null), 400, "INVALID_QUERY_PARAMETER");
+        assertThat(send("GET", "/api/v1/backups/?server_id=12345&backup_type=", BLUE_TOKEN, null).get("count"))
+                .isEqualTo(send("GET", "/api/v1/backups/?server_id=12345", BLUE_TOKEN, null).get("count"));
+        assertThat(send("GET", "/api/v1/backups/?server_id=&backup_type=manual", BLUE_TOKEN, null).get("count"))
+                .isEqualTo(send("GET", "/api/v1/backups/?backup_type=manual", BLUE_TOKEN, null).get("count"));
         Answer one = send("GET", "/api/v1/backups/" + created.get("id") + "/", BLUE_TOKEN, null);
         assertThat(one.get("id")).isEqualTo(created.get("id"));
     }
