@@ -228,7 +228,7 @@ class PlatformEndToEndTest {
         // Each bad request names itself: the platform's background jobs (the tracker, drift scans) may read VPS.org
         // and append to the history meanwhile, for earlier tests' operations, so the checks are about these requests.
         List<String> ids = new ArrayList<>();
-        String[] bodies = {"{bad json", "[]", "{\"server_id\": \"12345\", \"name\": \"x\"}", "{\"server_id\": 12345, \"name\": \"a b\"}",
+        String[] bodies = {"{bad json", "[]", "{\"server_id\": \"12345x\", \"name\": \"x\"}", "{\"server_id\": 12345, \"name\": \"a b\"}",
                 "{\"server_id\": -1, \"name\": \"x\"}", "{\"server_id\": 12345, \"name\": \"x\", \"description\": 5}"};
         for (String body : bodies) {
             ids.add("bad-input-" + ids.size());

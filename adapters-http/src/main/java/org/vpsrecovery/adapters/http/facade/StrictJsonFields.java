@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 
 /**
@@ -24,16 +25,25 @@ import java.util.stream.StreamSupport;
  */
 final class StrictJsonFields {
 
+    /** An id sent as a JSON string: digits only (no sign, space or fraction). */
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,19}");
+
     private StrictJsonFields() {
     }
 
-    /** A JSON integer that fits a positive long; {@code 1.0} is 1, {@code 1.5} and {@code "1"} are refused. */
+    /**
+     * A JSON integer that fits a positive long; {@code 1.0} is 1, {@code 1.5} is refused. A string of digits is taken as
+     * its number, as VPS.org takes it (DRF's IntegerField; the simulator does the same): a client that sends
+     * {@code "server_id": "12345"} there works here too. Any other string, a boolean or an array is refused.
+     */
     @Singleton
     static final class PositiveInteger implements Deserializer<Number> {
         @Override
         public Long deserialize(Decoder decoder, DecoderContext context, Argument<? super Number> type) throws IOException {
-            JsonNode node = read(decoder, type, JsonNode::isNumber, "a positive integer");
-            return positiveInteger(node.getNumberValue(), jsonName(type));
+            JsonNode node = read(decoder, type, n -> n.isNumber() || (n.isString() && DIGITS.matcher(n.getStringValue()).matches()),
+                    "a positive integer");
+            return positiveInteger(node.isNumber() ? node.getNumberValue() : new BigInteger(node.getStringValue()),
+                    jsonName(type));
         }
     }
 

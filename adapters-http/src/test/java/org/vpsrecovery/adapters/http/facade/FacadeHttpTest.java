@@ -143,6 +143,18 @@ class FacadeHttpTest {
                 .extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
     }
 
+    /** VPS.org takes an id sent as a string of digits (DRF's IntegerField); so does the facade. */
+    @Test
+    void anIdSentAsAStringOfDigitsIsTakenAsVpsOrgTakesIt() throws Exception {
+        Answer snapshot = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, "{\"server_id\": \"12345\", \"name\": \"templated\"}");
+        assertThat(snapshot.status()).as(snapshot.body().toString()).isEqualTo(201);
+        assertThat(snapshot.body()).containsEntry("name", "templated")
+                .containsEntry("server", Map.of("id", 12345, "name", "web-server-01"));
+        Answer backup = send("POST", "/api/v1/backups/", BLUE_TOKEN, "{\"server_id\": \"12345\"}");
+        assertThat(backup.status()).as(backup.body().toString()).isEqualTo(201);
+        assertProblem(send("POST", "/api/v1/backups/", GREEN_TOKEN, "{\"server_id\": \"12345\"}"), 404, "SERVER_NOT_FOUND");
+    }
+
     @Test
     void theSixthSnapshotIsRefusedWith400AndAReasonCodeAndNothingReachesTheProvider() throws Exception {
         for (int i = 0; i < 5; i++) {
@@ -236,7 +248,11 @@ class FacadeHttpTest {
                 {"{not json", "INVALID_JSON", null},
                 {"[1, 2]", "INVALID_JSON", null},
                 {"{\"name\": \"x\"}", "INVALID_FIELD", "server_id"},
-                {"{\"server_id\": \"12345\", \"name\": \"x\"}", "INVALID_FIELD", "server_id"},
+                // a string of digits is VPS.org's integer too (below); any other string is not
+                {"{\"server_id\": \"12 345\", \"name\": \"x\"}", "INVALID_FIELD", "server_id"},
+                {"{\"server_id\": \"-12345\", \"name\": \"x\"}", "INVALID_FIELD", "server_id"},
+                {"{\"server_id\": \"0\", \"name\": \"x\"}", "INVALID_FIELD", "server_id"},
+                {"{\"server_id\": true, \"name\": \"x\"}", "INVALID_FIELD", "server_id"},
                 {"{\"server_id\": 1.5, \"name\": \"x\"}", "INVALID_FIELD", "server_id"},
                 {"{\"server_id\": -3, \"name\": \"x\"}", "INVALID_FIELD", "server_id"},
                 {"{\"server_id\": 99999999999999999999999, \"name\": \"x\"}", "INVALID_FIELD", "server_id"},
@@ -265,7 +281,7 @@ class FacadeHttpTest {
         assertProblem(send("DELETE", "/api/v1/snapshots/abc/", BLUE_TOKEN, null), 400, "INVALID_ID");
         assertProblem(send("GET", "/api/v1/snapshots/?server_id=0", BLUE_TOKEN, null), 400, "INVALID_QUERY_PARAMETER");
         assertProblem(send("POST", "/api/v1/servers/12345/restore/", BLUE_TOKEN, "{}"), 400, "INVALID_FIELD");
-        Answer textId = send("POST", "/api/v1/servers/12345/restore/", BLUE_TOKEN, "{\"backup_id\": \"501\"}");
+        Answer textId = send("POST", "/api/v1/servers/12345/restore/", BLUE_TOKEN, "{\"backup_id\": \"501a\"}");
         assertProblem(textId, 400, "INVALID_FIELD");
         assertThat(textId.get("field")).isEqualTo("backup_id");
         assertProblem(send("POST", "/api/v1/snapshots/", BLUE_TOKEN, "name=x", Map.of("Content-Type", "text/plain")),
