@@ -78,14 +78,20 @@ public record Connection(URI url, String urlSource, Optional<String> token, Stri
         String token = null;
         String tokenSource = "none";
         if (present(tokenFlag)) {
-            token = tokenFlag;
+            token = tokenFlag.strip();
             tokenSource = "--token";
         } else if (present(environment.get(TOKEN_VARIABLE))) {
-            token = environment.get(TOKEN_VARIABLE);
+            token = environment.get(TOKEN_VARIABLE).strip();
             tokenSource = TOKEN_VARIABLE;
         } else if (present(config.getProperty("token"))) {
-            token = config.getProperty("token").trim();
+            token = config.getProperty("token").strip();
             tokenSource = file.toString();
+        }
+        // A token a header cannot carry (a line break inside, a control character) would be refused by the HTTP
+        // client with the header in its message: refused here, by its source, never shown.
+        if (token != null && !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("the token from " + tokenSource
+                    + " holds a space, a line break or another character an HTTP header cannot carry");
         }
         URI uri;
         try {

@@ -32,6 +32,8 @@ public final class ExitCodes {
     public static final int SERVICE_ERROR = 8;
     /** With --wait or operations wait: --timeout passed before the operation ended (it goes on). */
     public static final int WAIT_TIMED_OUT = 9;
+    /** The answer could not be written whole to stdout (a full disk, a closed pipe): what was written is cut short. */
+    public static final int OUTPUT_FAILED = 10;
 
     private ExitCodes() {
     }

@@ -85,6 +85,10 @@ final class FacadeClient {
                 var reader = new java.io.InputStreamReader(body, StandardCharsets.UTF_8);
                 reader.transferTo(sink);
                 sink.flush();
+                // A PrintWriter keeps its write errors to itself: a full disk would otherwise end in exit 0.
+                if (sink instanceof java.io.PrintWriter printer && printer.checkError()) {
+                    throw new OutputFailed();
+                }
             }
         } catch (IOException e) {
             throw new Unreachable(connection.url(), e);
@@ -187,6 +191,13 @@ final class FacadeClient {
     }
 
     /** The service did not answer. */
+    /** The streamed answer could not be written whole where it was sent. */
+    static final class OutputFailed extends RuntimeException {
+        OutputFailed() {
+            super("the output could not be written whole (a full disk or a closed pipe?): it is cut short");
+        }
+    }
+
     static final class Unreachable extends RuntimeException {
         Unreachable(URI url, Exception cause) {
             super("cannot reach " + url + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName()

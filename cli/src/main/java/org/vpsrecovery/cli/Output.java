@@ -103,12 +103,20 @@ final class Output {
         try {
             CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(header.toArray(String[]::new)).get());
             for (Map<String, String> row : rows) {
-                printer.printRecord(header.stream().map(c -> row.getOrDefault(c, "")).toList());
+                printer.printRecord(header.stream().map(c -> defused(row.getOrDefault(c, ""))).toList());
             }
             printer.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A cell a spreadsheet would run as a formula, made text, as the service's own CSV export does (OWASP "CSV
+     * injection"): names and descriptions are written by callers.
+     */
+    static String defused(String value) {
+        return !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
     }
 
     private void table(List<Map<String, String>> rows, List<String> columns) {

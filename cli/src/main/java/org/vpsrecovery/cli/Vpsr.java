@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
                 "6:the operation ended failed, vanished or timed_out; or the audit chain is broken",
                 "7:the service could not be reached",
                 "8:the service or VPS.org failed (500, 502, 504, other)",
-                "9:--timeout passed before the operation waited on ended (it goes on)"})
+                "9:--timeout passed before the operation waited on ended (it goes on)",
+                "10:the output could not be written whole (a full disk, a closed pipe)"})
 public final class Vpsr {
 
     public static final String VERSION = "0.1.0";
@@ -125,6 +126,10 @@ public final class Vpsr {
                 case Unreachable unreachable -> {
                     err.println("vpsr: " + unreachable.getMessage());
                     yield ExitCodes.UNREACHABLE;
+                }
+                case FacadeClient.OutputFailed cutShort -> {
+                    err.println("vpsr: " + cutShort.getMessage());
+                    yield ExitCodes.OUTPUT_FAILED;
                 }
                 case IllegalArgumentException wrong -> {
                     err.println("vpsr: " + wrong.getMessage());

@@ -113,6 +113,38 @@ class CommandLineTest {
         assertThat(refused.err()).contains("cannot reach http://127.0.0.1:" + closedPort);
     }
 
+    /** A token is never shown: one a header cannot carry is refused by its source, one ending in a CR is trimmed. */
+    @Test
+    void aTokenAHeaderCannotCarryIsRefusedUnshownAndALineEndIsTrimmed() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + closedPort;
+        Run crlf = run(Map.of("VPSR_URL", url, "VPSR_TOKEN", "s3cret-token\r"), "audit", "verify");
+        assertThat(crlf.exitCode()).as(crlf.err()).isEqualTo(ExitCodes.UNREACHABLE); // sent, trimmed
+        for (Run inner : new Run[] {
+                run(Map.of("VPSR_URL", url, "VPSR_TOKEN", "s3cret-token\r\nX-Injected: 1"), "audit", "verify"),
+                run(Map.of("VPSR_URL", url), "--token", "s3cret\u0007token", "audit", "verify")}) {
+            assertThat(inner.exitCode()).isEqualTo(ExitCodes.USAGE);
+            assertThat(inner.err()).contains("the token from").contains("HTTP header");
+            assertThat(inner.out() + inner.err()).doesNotContain("s3cret");
+        }
+    }
+
+    @Test
+    void csvCellsASpreadsheetWouldRunAreMadeText() {
+        StringWriter out = new StringWriter();
+        Output output = new Output(new PrintWriter(out, true), Output.Format.csv,
+                new com.fasterxml.jackson.databind.ObjectMapper());
+        com.fasterxml.jackson.databind.node.ObjectNode row = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .objectNode().put("name", "plain").put("description", "=HYPERLINK(\"http://x\")").put("note", "@sum");
+        output.rows(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().add(row),
+                java.util.List.of("name", "description", "note"));
+        assertThat(out.toString().lines()).containsExactly("name,description,note",
+                "plain,\"'=HYPERLINK(\"\"http://x\"\")\",'@sum");
+    }
+
     @Test
     void completionIsPicocliSBashScriptForEveryCommand() {
         Run completion = run(Map.of(), "completion");
@@ -127,8 +159,9 @@ class CommandLineTest {
     void helpListsTheExitCodes() {
         Run help = run(Map.of(), "--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("Exit codes:").contains("7   the service could not be reached")
-                .contains("9   --timeout passed before the operation waited on ended");
+        assertThat(help.out()).contains("Exit codes:").contains("7    the service could not be reached")
+                .contains("9    --timeout passed before the operation waited on ended")
+                .contains("10   the output could not be written whole");
     }
 
     @Test

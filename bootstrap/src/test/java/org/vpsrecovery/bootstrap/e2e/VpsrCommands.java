@@ -26,7 +26,11 @@ record VpsrCommands(String url, Path home) {
 
     /** With this token in VPSR_TOKEN, not on a terminal (progress comes as plain lines). */
     Run run(String token, String... args) {
-        StringWriter out = new StringWriter();
+        return run(token, new StringWriter(), args);
+    }
+
+    /** As {@link #run(String, String...)}, stdout written to {@code out} (a sink that fails, say). */
+    Run run(String token, java.io.Writer out, String... args) {
         StringWriter err = new StringWriter();
         CommandLine commandLine = Vpsr.commandLine(new Vpsr.Environment(
                 Map.of("VPSR_URL", url, "VPSR_TOKEN", token), home, false));

@@ -181,6 +181,28 @@ class VpsrEndToEndTest {
 
         Run export = vpsr.run(DEMO, "audit", "export", "--server-id", "12345");
         assertThat(export.exitCode()).isZero();
+        // A full disk under the export is an exit of its own, never 0 with a file cut short.
+        Run cutShort = vpsr.run(DEMO, new java.io.Writer() {
+            private int written;
+
+            @Override
+            public void write(char[] text, int offset, int length) throws java.io.IOException {
+                written += length;
+                if (written > 200) {
+                    throw new java.io.IOException("No space left on device");
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        }, "audit", "export", "--server-id", "12345");
+        assertThat(cutShort.exitCode()).as(cutShort.err()).isEqualTo(10);
+        assertThat(cutShort.err()).contains("could not be written whole");
         assertThat(export.out().lines().toList().getFirst()).contains("sequence").contains("reason_code");
         assertThat(export.out()).contains("DELETE_SNAPSHOT,12345,SNAPSHOT");
 
