@@ -159,13 +159,12 @@ public final class RunPoliciesService {
             return Optional.empty();
         }
         RecoveryPolicy policy = found.get();
-        Duration jitter = jitter(policy, server, scheduledFor);
         // Unchanged since the run's moment (its cron time plus jitter), the rule by which the tick ran it (due).
-        if (policy.updatedAt().isAfter(scheduledFor.plus(jitter))) {
+        if (policy.updatedAt().isAfter(moment(policy, server, scheduledFor))) {
             return Optional.empty();
         }
         List<Instant> next = calendar.nextRuns(policy.spec().schedule(), scheduledFor, 1);
-        if (!next.isEmpty() && !next.get(0).plus(jitter).isAfter(clock.instant())) {
+        if (!next.isEmpty() && !moment(policy, server, next.get(0)).isAfter(clock.instant())) {
             return Optional.empty();
         }
         return Optional.of(run(policy, server, scheduledFor));
@@ -173,21 +172,29 @@ public final class RunPoliciesService {
 
     /** The latest cron time whose jittered moment is in the window and after the policy's last change. */
     Optional<Instant> due(RecoveryPolicy policy, ServerId server, Instant from, Instant to) {
-        Duration jitter = jitter(policy, server, from);
         // A changed policy runs at its new times only: none before the change.
         Instant start = from.isAfter(policy.updatedAt()) ? from : policy.updatedAt();
         Instant latest = null;
-        Instant after = start.minus(jitter);
-        // Walks the window in small steps; a long downtime still yields a single run (the latest time).
+        // No jitter is longer than the cap: a cron time before this cannot have its moment in the window.
+        Instant after = start.minus(RunJitter.CAP);
+        // Walks the window in small steps; a long downtime still yields a single run (the latest time). Moments keep
+        // their cron times' order (each jitter is under a tenth of the gap to the next time), so the first past the
+        // window ends the walk.
         for (int steps = 0; steps < 10_000; steps++) {
             List<Instant> next = calendar.nextRuns(policy.spec().schedule(), after, 50);
             boolean beyond = false;
-            for (Instant fire : next) {
-                if (fire.plus(jitter).isAfter(to)) {
+            for (int i = 0; i < next.size(); i++) {
+                Instant fire = next.get(i);
+                Instant moment = fire.plus(i + 1 < next.size()
+                        ? RunJitter.of(policy.id(), server, Duration.between(fire, next.get(i + 1)))
+                        : jitter(policy, server, fire));
+                if (moment.isAfter(to)) {
                     beyond = true;
                     break;
                 }
-                latest = fire;
+                if (moment.isAfter(start)) {
+                    latest = fire;
+                }
             }
             if (beyond || next.size() < 50) {
                 break;
@@ -197,10 +204,19 @@ public final class RunPoliciesService {
         return Optional.ofNullable(latest);
     }
 
-    private Duration jitter(RecoveryPolicy policy, ServerId server, Instant around) {
-        List<Instant> two = calendar.nextRuns(policy.spec().schedule(), around, 2);
-        Duration interval = two.size() == 2 ? Duration.between(two.get(0), two.get(1)) : Duration.ZERO;
-        return RunJitter.of(policy.id(), server, interval);
+    /** When the run of cron time {@code fire} for {@code server} happens: the cron time plus its jitter. */
+    private Instant moment(RecoveryPolicy policy, ServerId server, Instant fire) {
+        return fire.plus(jitter(policy, server, fire));
+    }
+
+    /**
+     * The jitter of cron time {@code fire}, a tenth of the gap to the time after it at most: one value for one cron
+     * time, whichever window asks. (Taken from the gap after the window's start, an uneven schedule, {@code 0,5 3 * * *},
+     * judged one cron time by two jitters on the two sides of it: run twice, and the next one skipped.)
+     */
+    private Duration jitter(RecoveryPolicy policy, ServerId server, Instant fire) {
+        List<Instant> after = calendar.nextRuns(policy.spec().schedule(), fire, 1);
+        return RunJitter.of(policy.id(), server, after.isEmpty() ? Duration.ZERO : Duration.between(fire, after.get(0)));
     }
 
     private List<ServerId> covered(RecoveryPolicy policy) {

@@ -7,6 +7,7 @@ import static org.vpsrecovery.application.PlatformFixture.WEB;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -33,6 +34,7 @@ import org.vpsrecovery.domain.hold.HoldId;
 import org.vpsrecovery.domain.hold.HoldReason;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.policy.NameTemplate;
+import org.vpsrecovery.domain.policy.PolicyId;
 import org.vpsrecovery.domain.policy.PolicyKind;
 import org.vpsrecovery.domain.policy.PolicySchedule;
 import org.vpsrecovery.domain.policy.PolicyServers;
@@ -110,6 +112,36 @@ class RunPoliciesServiceTest {
         assertThat(runs.tick(platform.clock.instant(), FIRE.minusSeconds(1))).isEmpty();
         assertThat(runs.tick(FIRE.minusSeconds(1), FIRE.plus(jitter))).singleElement()
                 .satisfies(run -> assertThat(run.scheduledFor()).isEqualTo(FIRE));
+    }
+
+    /**
+     * An uneven schedule (03:00 and 03:05 UTC: gaps of 5 minutes and 23 h 55) ticked every 30 s: each cron time runs
+     * once. Its jitter is its own (a tenth of the gap after it), not the one of the gap after the window's start,
+     * which judged 03:00 by a short jitter before it and a long one after it: run twice, and 03:05 skipped.
+     */
+    @Test
+    void anUnevenScheduleTickedEveryThirtySecondsRunsEachCronTimeOnce() {
+        Duration shortGap = Duration.ofMinutes(5);
+        Duration longGap = Duration.ofHours(23).plusMinutes(55);
+        // A policy whose short jitter ends within the tick of its cron time and whose long one a minute or more later:
+        // the two sides of 03:00 (and of 03:05) disagree.
+        PolicyId id = java.util.stream.LongStream.rangeClosed(1, 10_000)
+                .mapToObj(n -> new PolicyId(new java.util.UUID(0x5eedL, n)))
+                .filter(p -> RunJitter.of(p, WEB, shortGap).toSeconds() < 15
+                        && RunJitter.of(p, WEB, longGap).minus(RunJitter.of(p, WEB, shortGap)).toSeconds() >= 60)
+                .findFirst().orElseThrow();
+        store.add(RecoveryPolicy.created(id, BLUE, new PolicySpec(PolicyServers.of(List.of(WEB)), PolicyKind.SNAPSHOT,
+                new PolicySchedule("0,5 3 * * *", ZoneId.of("UTC")), new NameTemplate("uneven-{server_id}-{time}"),
+                new RetentionRules(10, Duration.ZERO, 0, 0, 0, 0, false)), platform.clock.instant()));
+
+        List<Instant> ran = new ArrayList<>();
+        Instant from = Instant.parse("2026-11-24T02:59:15Z");
+        for (Instant to = from.plusSeconds(30); !to.isAfter(Instant.parse("2026-11-24T03:12:00Z")); to = to.plusSeconds(30)) {
+            runs.tick(from, to).forEach(run -> ran.add(run.scheduledFor()));
+            from = to;
+        }
+
+        assertThat(ran).containsExactly(Instant.parse("2026-11-24T03:00:00Z"), Instant.parse("2026-11-24T03:05:00Z"));
     }
 
     @Test

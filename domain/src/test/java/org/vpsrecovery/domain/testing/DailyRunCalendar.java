@@ -12,18 +12,20 @@ import org.vpsrecovery.domain.policy.PolicySchedule;
 import org.vpsrecovery.domain.port.RunCalendar;
 
 /**
- * A run calendar for tests of the use cases: it reads only daily schedules ({@code M H * * *}) and
- * refuses every other expression. The service's own calendar is the job scheduler's cron.
+ * A run calendar for tests of the use cases: it reads only daily schedules, one hour and one or more minutes of it
+ * ({@code M H * * *}, {@code M,M H * * *}), and refuses every other expression. The service's own calendar is the
+ * job scheduler's cron.
  */
 public final class DailyRunCalendar implements RunCalendar {
 
-    private static final Pattern DAILY = Pattern.compile("([0-9]{1,2}) ([0-9]{1,2}) \\* \\* \\*");
+    private static final Pattern DAILY = Pattern.compile("([0-9]{1,2}(?:,[0-9]{1,2})*) ([0-9]{1,2}) \\* \\* \\*");
 
     @Override
     public Optional<String> refusal(PolicySchedule schedule) {
         Matcher m = DAILY.matcher(schedule.cron());
-        if (!m.matches() || Integer.parseInt(m.group(1)) > 59 || Integer.parseInt(m.group(2)) > 23) {
-            return Optional.of("this test calendar reads only daily schedules (M H * * *)");
+        if (!m.matches() || Integer.parseInt(m.group(2)) > 23
+                || java.util.Arrays.stream(m.group(1).split(",")).anyMatch(minute -> Integer.parseInt(minute) > 59)) {
+            return Optional.of("this test calendar reads only daily schedules (M H * * *, M,M H * * *)");
         }
         return Optional.empty();
     }
@@ -35,14 +37,19 @@ public final class DailyRunCalendar implements RunCalendar {
         }
         Matcher m = DAILY.matcher(schedule.cron());
         m.matches();
-        LocalTime time = LocalTime.of(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(1)));
-        ZonedDateTime next = after.atZone(schedule.zone()).with(time);
+        int hour = Integer.parseInt(m.group(2));
+        List<LocalTime> times = java.util.Arrays.stream(m.group(1).split(",")).map(Integer::parseInt).sorted().distinct()
+                .map(minute -> LocalTime.of(hour, minute)).toList();
+        ZonedDateTime day = after.atZone(schedule.zone());
         List<Instant> runs = new ArrayList<>();
         while (runs.size() < count) {
-            if (next.toInstant().isAfter(after)) {
-                runs.add(next.toInstant());
+            for (LocalTime time : times) {
+                Instant run = day.with(time).toInstant();
+                if (run.isAfter(after) && runs.size() < count) {
+                    runs.add(run);
+                }
             }
-            next = next.plusDays(1).with(time);
+            day = day.plusDays(1);
         }
         return runs;
     }
