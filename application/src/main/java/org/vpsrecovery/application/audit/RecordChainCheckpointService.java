@@ -100,6 +100,14 @@ public final class RecordChainCheckpointService {
         }
         ChainVerification.Intact intact = (ChainVerification.Intact) walked;
         ChainPosition reached = new ChainPosition(intact.lastSequence(), intact.head());
+        if (reached.sequence() > head.sequence()) {
+            // The walk read on past the durable head (commits a crash could still take back, ADR 0102): it signs the
+            // durable head it walked through, never beyond it, once the hash stored there is the one read as durable.
+            if (!head.hash().equals(positions.hashesAt(List.of(head.sequence())).get(head.sequence()))) {
+                return new Round(head, stored, Optional.empty(), Optional.empty()); // moved under us: the next round
+            }
+            reached = head;
+        }
         Round round = sign(head, reached, OptionalLong.of(base.map(ChainCheckpoint::sequence).orElse(0L)));
         round.recorded().ifPresent(recorded -> walkedBase = recorded);
         return round;

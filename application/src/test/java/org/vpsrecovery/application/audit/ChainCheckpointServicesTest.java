@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -172,6 +173,38 @@ class ChainCheckpointServicesTest {
         assertThat(second.sequence()).isEqualTo(4);
         assertThat(second.walkedAfter()).hasValue(2);
         assertThat(second.format()).isEqualTo(ChainCheckpoint.FORMAT);
+    }
+
+    /**
+     * The walk reads every committed event, some not yet durable (ADR 0102): the checkpoint signs the durable head it
+     * walked through, never a commit past it that a crash could take back (then read as a chain cut back).
+     */
+    @Test
+    void aWalkPastTheDurableHeadSignsTheDurableHead() {
+        createSnapshot("one");
+        ChainPosition durable = platform.history.head();
+        createSnapshot("two");
+        ChainPositions lagging = new ChainPositions() {
+            @Override
+            public ChainPosition head() {
+                return durable;
+            }
+
+            @Override
+            public java.util.Map<Long, org.vpsrecovery.domain.audit.ChainHash> hashesAt(java.util.Collection<Long> sequences) {
+                return platform.history.hashesAt(sequences);
+            }
+        };
+        RecordChainCheckpointService service = new RecordChainCheckpointService(platform.history, lagging,
+                platform.checkpoints, platform.checkpointSigner,
+                org.vpsrecovery.domain.audit.CheckpointKeys.of(List.of(platform.checkpointSigner.publicKey())), platform.clock);
+
+        ChainCheckpoint signed = service.recordIfMoved().recorded().orElseThrow();
+
+        assertThat(platform.history.head().sequence()).isGreaterThan(durable.sequence());
+        assertThat(signed.sequence()).isEqualTo(durable.sequence());
+        assertThat(signed.hash()).isEqualTo(durable.hash());
+        assertThat(signed.walkedAfter()).hasValue(0);
     }
 
     @Test
