@@ -29,6 +29,7 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.policy.PolicyId;
 import org.vpsrecovery.domain.policy.PolicyKind;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
@@ -84,6 +85,7 @@ public final class RunPoliciesService {
     private final AuditedAttempts attempts;
     private final DeleteSnapshotUseCase deletes;
     private final DeleteBackupUseCase backupDeletes;
+    private final RecoveryOperations operations;
     private final Clock clock;
 
     public RunPoliciesService(TeamDirectory teams, RecoveryPolicies policies, ServerOwnership ownership,
@@ -101,6 +103,7 @@ public final class RunPoliciesService {
         this.attempts = Objects.requireNonNull(attempts, "attempts");
         this.deletes = Objects.requireNonNull(deletes, "deletes");
         this.backupDeletes = Objects.requireNonNull(backupDeletes, "backup deletes");
+        this.operations = Objects.requireNonNull(operations, "operations");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.points = new PolicyPoints(snapshots, backups, operations, holds, clock);
     }
@@ -138,7 +141,8 @@ public final class RunPoliciesService {
                 page = policies.list(team, after, PAGE);
                 for (RecoveryPolicy policy : page) {
                     for (ServerId server : covered(policy)) {
-                        due(policy, server, from, to).ifPresent(at -> done.add(run(policy, server, at)));
+                        due(policy, server, from, to).filter(at -> !alreadyRun(policy, server, at))
+                                .ifPresent(at -> done.add(run(policy, server, at)));
                     }
                 }
                 after = page.isEmpty() ? after : Optional.of(page.get(page.size() - 1).id());
@@ -168,6 +172,20 @@ public final class RunPoliciesService {
             return Optional.empty();
         }
         return Optional.of(run(policy, server, scheduledFor));
+    }
+
+    /**
+     * Whether this cron time's run was made already: a window is ticked again when its tick did not end (an instance
+     * stopped during it, a read failed after some runs; its end is kept only when the tick returns), and the runs it
+     * made then must not be made twice. Its create has an operation under the run's request id (the server's newest
+     * operations hold it: a window is ticked again within minutes), unless it failed without happening, which the
+     * retry job runs again as the same run anyway.
+     */
+    private boolean alreadyRun(RecoveryPolicy policy, ServerId server, Instant scheduledFor) {
+        RequestId request = policy.runRequest(server, scheduledFor);
+        return operations.list(Optional.of(policy.team()), Optional.of(server), Optional.empty(), RecoveryOperations.MAX_PAGE)
+                .stream().anyMatch(operation -> operation.requestId().equals(request)
+                        && operation.state() != OperationState.FAILED);
     }
 
     /** The latest cron time whose jittered moment is in the window and after the policy's last change. */

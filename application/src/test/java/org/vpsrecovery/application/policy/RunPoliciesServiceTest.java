@@ -144,6 +144,23 @@ class RunPoliciesServiceTest {
         assertThat(ran).containsExactly(Instant.parse("2026-11-24T03:00:00Z"), Instant.parse("2026-11-24T03:05:00Z"));
     }
 
+    /**
+     * A tick that did not end (an instance stopped during it, a read failed after some runs) leaves its window's end
+     * unkept, so the window is ticked again: the runs it made are not made twice.
+     */
+    @Test
+    void aWindowTickedAgainDoesNotMakeItsRunsTwice() {
+        nightly(KEEP_THREE);
+
+        List<Run> first = runs.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP));
+        List<Run> replayed = runs.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP));
+
+        assertThat(first).singleElement().extracting(Run::result).isEqualTo(RunResult.MADE);
+        assertThat(replayed).isEmpty();
+        assertThat(platform.provider.snapshotCount(WEB)).isEqualTo(1);
+        assertThat(events(Operation.CREATE_SNAPSHOT)).filteredOn(e -> e.outcome() instanceof Outcome.Accepted).hasSize(1);
+    }
+
     @Test
     void aWeekOfDowntimeYieldsOneRunForTheLatestTimeNotOnePerMissedTick() {
         nightly(new RetentionRules(10, Duration.ZERO, 0, 0, 0, 0, false));
