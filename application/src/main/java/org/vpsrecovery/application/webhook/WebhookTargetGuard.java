@@ -21,8 +21,20 @@ public final class WebhookTargetGuard {
         this.rules = Objects.requireNonNull(rules, "rules");
     }
 
-    /** Why the target may not be sent to now, or empty when it may. */
+    /** For a host name refused whatever the reason: which one it was would tell what the name resolves to. */
+    static final String NAME_REFUSED = "the host does not resolve to public addresses only";
+
+    /**
+     * Why the target may not be sent to now, or empty when it may. A host name's refusal is one sentence whether it
+     * resolves to nothing or to a private, loopback or other non-public address: naming which would let a team learn
+     * which internal names exist (ADR 0025). An address written as such is refused by its kind.
+     */
     public Optional<String> refusal(WebhookTarget target) {
-        return rules.refusal(transport.resolve(target.host()));
+        Optional<String> refused = rules.refusal(transport.resolve(target.host()));
+        return isAddressLiteral(target.host()) ? refused : refused.map(why -> NAME_REFUSED);
+    }
+
+    private static boolean isAddressLiteral(String host) {
+        return host.contains(":") || host.matches("[0-9.]+");
     }
 }

@@ -2,6 +2,7 @@ package org.vpsrecovery.application.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -77,6 +78,20 @@ class WebhooksServiceTest {
                     .extracting(e -> ((RecoveryDenied) e).reason()).isEqualTo(ReasonCode.WEBHOOK_TARGET_REFUSED);
         }
         assertThat(manage.list(BLUE)).isEmpty();
+    }
+
+    /** A name that resolves to a private address and one that resolves to none are refused alike (ADR 0025). */
+    @Test
+    void aRefusedNameSaysNotWhatItResolvesTo() {
+        dns.put("internal.example.com", "10.0.0.7");
+        List<String> messages = List.of("http://internal.example.com/", "https://does-not-resolve.invalid/").stream()
+                .map(url -> catchThrowable(() -> manage.create(BLUE, WebhookTarget.parse(url),
+                        Set.of(WebhookEventType.OPERATION_FAILED))).getMessage()).toList();
+
+        assertThat(messages.get(0)).isEqualTo(messages.get(1).replace("does-not-resolve.invalid", "internal.example.com"))
+                .doesNotContain("private").doesNotContain("no address");
+        assertThat(catchThrowable(() -> manage.create(BLUE, WebhookTarget.parse("http://10.0.0.7/"),
+                Set.of(WebhookEventType.OPERATION_FAILED))).getMessage()).contains("private");
     }
 
     @Test
