@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -22,6 +23,7 @@ import org.vpsrecovery.domain.idempotency.RequestFingerprint;
 import org.vpsrecovery.domain.idempotency.StoredResponse;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 
 /**
  * Idempotency records in PostgreSQL (table {@code idempotency_record}, migrations V2 and V9).
@@ -35,6 +37,9 @@ import org.vpsrecovery.domain.port.IdempotencyRecords;
  * always did, or {@code auditor:<name>}.
  */
 public final class JdbcIdempotencyRecords implements IdempotencyRecords {
+
+    /** How long a request whose key could not be begun is told to wait (the database was busy or away). */
+    private static final Duration BEGIN_RETRY_AFTER = Duration.ofSeconds(2);
 
     // A released or purged record can vanish between the claim and the read, another taker can win: then look again.
     private static final int MAX_ATTEMPTS = 5;
@@ -94,9 +99,12 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
                     return new BeginResult.TakenOver(ended.holder());
                 }
             }
-            throw new DatabaseFailure("idempotency key kept changing under concurrent requests", null);
+            throw new PlatformUnavailable("the Idempotency-Key kept changing under concurrent requests; nothing was done",
+                    BEGIN_RETRY_AFTER, null);
         } catch (SQLException e) {
-            throw new DatabaseFailure("could not begin an idempotent request: " + e.getMessage(), e);
+            // Before anything of the request ran: a 503 with Retry-After, not a 500 (ADR 0023).
+            throw new PlatformUnavailable("could not begin an idempotent request (the platform's database); nothing was "
+                    + "done", BEGIN_RETRY_AFTER, e);
         }
     }
 

@@ -30,6 +30,7 @@ import org.vpsrecovery.domain.idempotency.RequestFingerprint;
 import org.vpsrecovery.domain.idempotency.StoredResponse;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.ProviderFailure;
 
 /**
@@ -55,6 +56,7 @@ import org.vpsrecovery.domain.port.ProviderFailure;
 public class IdempotentRequests {
 
     private static final Logger LOG = LoggerFactory.getLogger(IdempotentRequests.class);
+    private static final java.time.Duration TAKE_OVER_RETRY_AFTER = java.time.Duration.ofSeconds(2);
 
     public static final String HEADER = "Idempotency-Key";
     public static final String REPLAYED_HEADER = "Idempotent-Replayed";
@@ -145,12 +147,20 @@ public class IdempotentRequests {
      */
     private HttpResponse<?> takeOver(HttpRequest<?> request, IdempotencyKey key, IdempotencyScope scope, OperationId holder,
                                      Optional<OperationId> previous, Supplier<MutableHttpResponse<?>> action) {
-        Optional<OperationId> reached = previous.filter(id -> reached(scope, id));
+        Optional<OperationId> reached;
+        try {
+            reached = previous.filter(id -> reached(scope, id));
+        } catch (RuntimeException unknown) {
+            // Whether the first request reached VPS.org cannot be told now: nothing is done, the key is free again.
+            bookkeeping(request, "free the key of", () -> records.release(key, scope, holder));
+            throw new PlatformUnavailable("could not tell whether the first request with this Idempotency-Key reached "
+                    + "VPS.org (the platform's database); nothing was done", TAKE_OVER_RETRY_AFTER, unknown);
+        }
         if (previous.isPresent() && reached.isEmpty()) {
             return runFirst(request, key, scope, holder, action);
         }
         MutableHttpResponse<?> interrupted = interrupted(request, scope, reached);
-        records.complete(key, scope, holder, stored(interrupted, reached));
+        bookkeeping(request, "keep the answer of", () -> records.complete(key, scope, holder, stored(interrupted, reached)));
         return interrupted;
     }
 
@@ -187,6 +197,25 @@ public class IdempotentRequests {
     }
 
     /**
+     * The key's bookkeeping around an answer already decided: its failure (the database busy or away) is logged, and
+     * the answer (or the refusal, with its own status and Retry-After) goes out as it is, never a 500 in its place.
+     */
+    private void bookkeeping(HttpRequest<?> request, String what, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException failed) {
+            bookkeepingFailed(request, what, failed);
+        }
+    }
+
+    private void bookkeepingFailed(HttpRequest<?> request, String what, RuntimeException failed) {
+        try (var id = LoggedRequestId.of(request)) {
+            LOG.warn("could not {} {} {} under its Idempotency-Key (the key stays in flight until its lease ends): {}",
+                    what, request.getMethodName(), request.getPath(), failed.getMessage());
+        }
+    }
+
+    /**
      * After a failure that is not VPS.org's definite answer: frees the key for a retry only if this
      * request never reached the point of calling VPS.org (no operation of it exists). If it did,
      * VPS.org may have acted, so the key keeps an "interrupted" answer naming the operation and a
@@ -201,10 +230,10 @@ public class IdempotentRequests {
             return;
         }
         if (reached) {
-            records.complete(key, scope, holder, stored(interrupted(request, scope, Optional.of(holder)),
-                    Optional.of(holder)));
+            bookkeeping(request, "keep the answer of", () -> records.complete(key, scope, holder,
+                    stored(interrupted(request, scope, Optional.of(holder)), Optional.of(holder))));
         } else {
-            records.release(key, scope, holder);
+            bookkeeping(request, "free the key of", () -> records.release(key, scope, holder));
         }
     }
 
@@ -216,15 +245,15 @@ public class IdempotentRequests {
         } catch (ProviderFailure unknown) {
             if (unknown.kind() == ProviderFailure.Kind.OUTCOME_UNKNOWN) {
                 // As the exception handler answers it: naming the operation the tracker follows.
-                Optional<OperationId> followed = Optional.of(holder).filter(operations::exists);
-                records.complete(key, scope, holder,
-                        stored(FacadeProblems.of(unknown, RequestAttributes.requestId(request)), followed));
+                bookkeeping(request, "keep the answer of", () -> records.complete(key, scope, holder,
+                        stored(FacadeProblems.of(unknown, RequestAttributes.requestId(request)),
+                                Optional.of(holder).filter(operations::exists))));
             } else {
-                records.release(key, scope, holder);
+                bookkeeping(request, "free the key of", () -> records.release(key, scope, holder));
             }
             throw unknown;
         } catch (InvalidRequest refused) {
-            records.release(key, scope, holder);
+            bookkeeping(request, "free the key of", () -> records.release(key, scope, holder));
             throw refused;
         } catch (RuntimeException failed) {
             // A refusal before the intent has no operation and frees the key; anything after it may
@@ -232,8 +261,17 @@ public class IdempotentRequests {
             releaseUnlessReached(request, key, scope, holder);
             throw failed;
         }
-        if (!records.complete(key, scope, holder, stored(response, response.getHeaders()
-                .get(RequestAttributes.OPERATION_ID_HEADER, String.class).map(OperationId::parse)))) {
+        boolean kept;
+        try {
+            kept = records.complete(key, scope, holder, stored(response, response.getHeaders()
+                    .get(RequestAttributes.OPERATION_ID_HEADER, String.class).map(OperationId::parse)));
+        } catch (RuntimeException notKept) {
+            // What was done is answered as it was; the key stays in flight until its lease ends, and a retry then
+            // finds this request's operation (interrupted: not sent again).
+            bookkeepingFailed(request, "keep the answer of", notKept);
+            return response;
+        }
+        if (!kept) {
             // Only when this request outlived its lease and a retry took the key over: the lease is too short.
             try (var id = LoggedRequestId.of(request)) {
                 LOG.warn("{} {} outlived its Idempotency-Key lease of {} s; its answer is not kept for replays "

@@ -344,6 +344,30 @@ class FacadeHttpTest {
         assertThat(platform.providerCallsStartingWith("create snapshot")).isEqualTo(1);
     }
 
+    /** The key's records failing (the database busy or away) never turn an answer into a 500 (ADR 0023). */
+    @Test
+    void aKeyWhoseRecordsFailIsAnsweredAsDoneOrAsUnavailableNeverA500() throws Exception {
+        SwitchableIdempotencyRecords records = (SwitchableIdempotencyRecords) idempotencyRecords;
+        records.beginFails = new org.vpsrecovery.domain.port.PlatformUnavailable("the records' database is away",
+                Duration.ofSeconds(2), null);
+        Answer notBegun = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, "{\"server_id\": 12345, \"name\": \"not-begun\"}",
+                Map.of("Idempotency-Key", "records-away-1"));
+        assertProblem(notBegun, 503, "PLATFORM_UNAVAILABLE");
+        assertThat(notBegun.raw().headers().firstValue("Retry-After")).isPresent();
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
+
+        records.beginFails = null;
+        records.completeFails = new IllegalStateException("could not complete an idempotent request: connection reset");
+        Answer done = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, "{\"server_id\": 12345, \"name\": \"done-anyway\"}",
+                Map.of("Idempotency-Key", "records-away-2"));
+        assertThat(done.status()).as(done.raw().body()).isEqualTo(201);
+        assertThat(done.body()).containsEntry("name", "done-anyway");
+        Answer refused = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, "{\"server_id\": 12345, \"name\": \"a b\"}",
+                Map.of("Idempotency-Key", "records-away-3"));
+        assertProblem(refused, 400, "INVALID_FIELD");
+        records.completeFails = null;
+    }
+
     @Test
     void aReplayRepeatsTheOperationIdOfTheFirstAnswer() throws Exception {
         Map<String, String> key = Map.of("Idempotency-Key", "create-op-id");

@@ -44,7 +44,7 @@ public class FacadeTestWiring {
 
     @Singleton
     IdempotencyRecords idempotencyRecords(PlatformFixture platform) {
-        return new InMemoryIdempotencyRecords(platform.clock);
+        return new SwitchableIdempotencyRecords(new InMemoryIdempotencyRecords(platform.clock));
     }
 
     /** A share no facade test reaches; the fair share's own answers are tested end to end (FairShareEndToEndTest). */
