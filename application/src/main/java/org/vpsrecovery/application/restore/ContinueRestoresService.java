@@ -112,6 +112,14 @@ public final class ContinueRestoresService {
         return false;
     }
 
+    /** A failure that says nothing of the restore, only that VPS.org could not be read now. */
+    private static boolean notNow(ProviderFailure failure) {
+        return switch (failure.kind()) {
+            case UNAVAILABLE, TIMEOUT, RATE_LIMITED, MALFORMED_RESPONSE, UNAUTHORIZED -> true;
+            default -> false;
+        };
+    }
+
     /** Under the target's lock, and the source's when it is another server's, in id order (ADR 0026). */
     private boolean lockedRestore(RecoveryOperation waiting, Supplier<Boolean> work) {
         List<ServerId> inOrder = Stream.concat(Stream.of(waiting.server()), waiting.resourceServer().stream()).distinct()
@@ -131,9 +139,19 @@ public final class ContinueRestoresService {
             return false; // another instance moved it first
         }
         RecoveryOperation waiting = current.get();
+        if (waiting.isDue(clock.instant())) {
+            // Past its deadline the restore no longer holds the server: another restore may have been accepted since.
+            return safety.fail(waiting, "the safety snapshot completed after the restore's hold on the server ended ("
+                    + waiting.deadline() + "); the restore was not run").isPresent();
+        }
         Decision again;
         try {
             again = check(waiting);
+        } catch (ProviderFailure failure) {
+            if (notNow(failure)) {
+                throw failure; // VPS.org could not be read for the check: it stays waiting for the next round (tick)
+            }
+            again = Decision.deny(failure.reason(), failure.getMessage());
         } catch (RecoveryException gone) {
             again = Decision.deny(gone.reason(), gone.getMessage());
         }

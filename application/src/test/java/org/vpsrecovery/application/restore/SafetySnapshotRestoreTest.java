@@ -118,6 +118,40 @@ class SafetySnapshotRestoreTest {
         assertThat(restore(platform.as(BLUE), true)).isInstanceOf(RestoreAnswer.Started.class);
     }
 
+    /** VPS.org unreadable for the check after the snapshot completed says nothing of the restore: it waits a round. */
+    @Test
+    void aVpsOrgOutageDuringTheCheckLeavesTheRestoreWaitingForTheNextRound() {
+        CallContext context = platform.as(BLUE);
+        RecoveryOperation restore = waiting(restore(context, false));
+        platform.provider.finishCreations();
+        platform.tracker().tick();
+
+        platform.provider.failNextCallWith(new org.vpsrecovery.domain.port.ProviderFailure(
+                org.vpsrecovery.domain.port.ProviderFailure.Kind.UNAVAILABLE, "VPS.org answered 503"));
+        assertThat(continuation.tick()).isZero();
+        assertThat(stored(restore).state()).isEqualTo(OperationState.AWAITING_SAFETY_SNAPSHOT);
+
+        assertThat(continuation.tick()).isOne();
+        assertThat(platform.providerCallsStartingWith("restore")).isOne();
+        assertThat(stored(restore).state()).isEqualTo(OperationState.IN_PROGRESS);
+    }
+
+    /** Past its deadline the waiting restore holds the server no more: a snapshot completing then runs no restore. */
+    @Test
+    void aSafetySnapshotCompletingAfterTheRestoresHoldEndedRunsNoRestore() {
+        CallContext context = platform.as(BLUE);
+        RecoveryOperation restore = waiting(restore(context, false));
+        platform.provider.finishCreations();
+        platform.tracker().tick();
+        platform.clock.advance(Duration.between(platform.clock.instant(), stored(restore).deadline()).plusSeconds(1));
+
+        assertThat(continuation.tick()).isOne();
+
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+        assertThat(stored(restore).state()).isEqualTo(OperationState.FAILED);
+        assertThat(platform.eventsOf(context).getLast().outcome().reasonCode()).contains(ReasonCode.SAFETY_SNAPSHOT_FAILED);
+    }
+
     @Test
     void atTheSnapshotLimitTheRestoreIsRefusedBeforeAnythingIsCreated() {
         for (long id = 802; id <= 805; id++) {
