@@ -116,8 +116,9 @@ public final class AuditedPointsTally {
                 if (!attempt.refusedOrFailed) {
                     point.ifPresent(expected::add);
                 }
-                if (point.isEmpty() && !attempt.settled && attempt.name != null) {
-                    unsettled.add(attempt.name);
+                if (point.isEmpty() && !attempt.settled) {
+                    // A manual backup asked without a description is listed with none: matched by the empty label.
+                    unsettled.add(attempt.name == null ? "" : attempt.name);
                 }
             } else if (!attempt.refusedOrFailed) {
                 point.ifPresent(deleted::add);

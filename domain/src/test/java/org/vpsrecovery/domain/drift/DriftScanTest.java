@@ -131,6 +131,19 @@ class DriftScanTest {
                 .extracting(Drift::kind).containsExactly(DriftKind.CREATED_OUTSIDE);
     }
 
+    /** A manual backup asked without a description, its answer lost: the backup VPS.org lists with none is not drift. */
+    @Test
+    void aBackupWithoutDescriptionWhoseCreateAnswerWasLostIsLeftToReconciliation() {
+        List<AuditEvent> history = List.of(
+                event("c2", Operation.CREATE_MANUAL_BACKUP, new Outcome.Accepted(), Optional.empty(), Map.of()),
+                event("c2", Operation.CREATE_MANUAL_BACKUP, new Outcome.Unresolved(ReasonCode.PROVIDER_TIMEOUT, "answer lost"),
+                        Optional.empty(), Map.of()));
+
+        assertThat(scan(List.of(completed(backup(700), "")), history).findings().detected()).isEmpty();
+        assertThat(scan(List.of(completed(backup(700), "someone else's")), history).findings().detected())
+                .extracting(Drift::kind).containsExactly(DriftKind.CREATED_OUTSIDE);
+    }
+
     @Test
     void aPointAnOpenOperationFollowsIsNeverDrift() {
         ListedPoint inFlight = new ListedPoint(snapshot(803), false, true, NOW.minus(Duration.ofHours(5)), Optional.empty(), "slow");
