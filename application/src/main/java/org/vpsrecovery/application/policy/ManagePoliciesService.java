@@ -54,7 +54,13 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
     @Override
     public RecoveryPolicy create(CallContext context, PolicySpec spec) {
         requireCreatable(context, spec);
-        return created(audit, context, PolicyId.random(), spec);
+        // The request's own id: a retry of a request interrupted after the policy was stored finds it (IdempotentRequests).
+        return created(audit, context, idOf(context), spec);
+    }
+
+    /** The id a policy created by {@code context}'s request has: its operation id's UUID, one per request. */
+    public static PolicyId idOf(CallContext context) {
+        return new PolicyId(context.operationId().value());
     }
 
     /**

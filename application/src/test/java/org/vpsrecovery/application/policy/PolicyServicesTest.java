@@ -88,6 +88,19 @@ class PolicyServicesTest {
         assertThatThrownBy(() -> policies.get(BLUE, created.id())).isInstanceOf(ResourceNotFound.class);
     }
 
+    /**
+     * A created policy's id is its request's operation id: a retry of a request interrupted after the policy was
+     * stored (an Idempotency-Key whose lease ended) finds it, and is not run as a second create (IdempotentRequests).
+     */
+    @Test
+    void aPolicysIdIsTheOperationIdOfTheRequestThatCreatedIt() {
+        var context = platform.as(BLUE);
+        RecoveryPolicy created = policies.create(context, nightly(KEEP_TWO));
+
+        assertThat(created.id().value()).isEqualTo(context.operationId().value());
+        assertThat(ManagePoliciesService.idOf(context)).isEqualTo(created.id());
+    }
+
     @Test
     void aStaleOrMissingVersionIsRefusedAndNothingChanges() {
         RecoveryPolicy created = policies.create(platform.as(BLUE), nightly(KEEP_TWO));

@@ -1,6 +1,7 @@
 package org.vpsrecovery.adapters.http.facade;
 
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -21,6 +22,9 @@ import java.util.function.Supplier;
 import org.vpsrecovery.application.change.PendingChangesService;
 import org.vpsrecovery.application.hold.RecoveryPointHoldsUseCase;
 import org.vpsrecovery.application.operation.GetOperationUseCase;
+import org.vpsrecovery.application.policy.ManagePoliciesUseCase;
+import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.hold.HoldId;
 import org.vpsrecovery.domain.idempotency.BeginResult;
 import org.vpsrecovery.domain.idempotency.IdempotencyKey;
@@ -29,6 +33,7 @@ import org.vpsrecovery.domain.idempotency.Lease;
 import org.vpsrecovery.domain.idempotency.RequestFingerprint;
 import org.vpsrecovery.domain.idempotency.StoredResponse;
 import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.policy.PolicyId;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.ProviderFailure;
@@ -66,12 +71,15 @@ public class IdempotentRequests {
     private final GetOperationUseCase operations;
     private final PendingChangesService changes;
     private final RecoveryPointHoldsUseCase holds;
+    @Nullable
+    private final ManagePoliciesUseCase policies;
     private final JsonMapper json;
     private final Clock clock;
     private final Duration lease;
 
     public IdempotentRequests(IdempotencyRecords records, GetOperationUseCase operations, PendingChangesService changes,
-                              RecoveryPointHoldsUseCase holds, JsonMapper json, Clock clock,
+                              RecoveryPointHoldsUseCase holds, @Nullable ManagePoliciesUseCase policies, JsonMapper json,
+                              Clock clock,
                               @Value("${vpsr.idempotency.lease:5m}") Duration lease) {
         if (lease.isNegative() || lease.isZero() || lease.compareTo(KEY_LIFETIME) >= 0) {
             throw new IllegalArgumentException("vpsr.idempotency.lease must be positive and shorter than "
@@ -81,6 +89,7 @@ public class IdempotentRequests {
         this.operations = operations;
         this.changes = changes;
         this.holds = holds;
+        this.policies = policies;
         this.json = json;
         this.clock = clock;
         this.lease = lease;
@@ -170,7 +179,21 @@ public class IdempotentRequests {
      * or a hold it placed (the hold's id is the request's operation id).
      */
     private boolean reached(IdempotencyScope scope, OperationId holder) {
-        return operations.exists(holder) || scope.team().flatMap(own -> changes.find(own, holder)).isPresent() || placedHold(holder);
+        return operations.exists(holder) || scope.team().flatMap(own -> changes.find(own, holder)).isPresent() || placedHold(holder)
+                || scope.team().filter(own -> storedPolicy(own, holder)).isPresent();
+    }
+
+    /** A policy the request created: its id is the request's (ManagePoliciesService.idOf). None where policies are not served. */
+    private boolean storedPolicy(TeamId team, OperationId holder) {
+        if (policies == null) {
+            return false;
+        }
+        try {
+            policies.get(team, new PolicyId(holder.value()));
+            return true;
+        } catch (ResourceNotFound none) {
+            return false;
+        }
     }
 
     private boolean placedHold(OperationId holder) {
