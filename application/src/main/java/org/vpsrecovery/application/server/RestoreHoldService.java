@@ -20,6 +20,7 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ServerOwnership;
@@ -101,12 +102,16 @@ public final class RestoreHoldService implements GetServerUseCase, ReleaseRestor
         detail.put(AuditEvent.ATTEMPT_ID, restore.id().toString());
         detail.put("released_by_request", AuditEvent.detailValue(requestId));
         actor.into(detail);
-        writer.appendOrDefer(new AuditEvent(now, restore.team(), restore.requestId(), restore.kind(),
-                Optional.of(restore.server()), restore.resource(),
-                new Outcome.Unverifiable(ReasonCode.RESTORE_HOLD_RELEASED, "team " + by.value() + " released the hold at "
+        // A restore still waiting for its safety snapshot never reached VPS.org: released, it was not done, which the
+        // platform knows; one VPS.org was asked to run may or may not have finished.
+        Outcome outcome = restore.state() == OperationState.AWAITING_SAFETY_SNAPSHOT
+                ? new Outcome.Failed(ReasonCode.RESTORE_HOLD_RELEASED, "team " + by.value() + " released the hold at "
+                        + now + " while the restore waited for its safety snapshot; VPS.org was never asked to restore")
+                : new Outcome.Unverifiable(ReasonCode.RESTORE_HOLD_RELEASED, "team " + by.value() + " released the hold at "
                         + now + ", before its window's end at " + restore.deadline() + "; VPS.org offers no server "
-                        + "status read, so whether the restore finished cannot be established"),
-                OptionalInt.empty(), detail));
+                        + "status read, so whether the restore finished cannot be established");
+        writer.appendOrDefer(new AuditEvent(now, restore.team(), restore.requestId(), restore.kind(),
+                Optional.of(restore.server()), restore.resource(), outcome, OptionalInt.empty(), detail));
         return released;
     }
 

@@ -152,6 +152,23 @@ class SafetySnapshotRestoreTest {
         assertThat(platform.eventsOf(context).getLast().outcome().reasonCode()).contains(ReasonCode.SAFETY_SNAPSHOT_FAILED);
     }
 
+    /** Released while waiting for its safety snapshot, the restore is recorded not done: VPS.org was never asked. */
+    @Test
+    void aWaitingRestoreReleasedIsRecordedNotDoneNeverUnverifiable() {
+        CallContext context = platform.as(BLUE);
+        RecoveryOperation restore = waiting(restore(context, false));
+
+        platform.restoreHolds().releaseRestoreHold(new org.vpsrecovery.application.server.ReleaseRestoreHoldCommand(
+                platform.as(BLUE), WEB));
+
+        assertThat(stored(restore).state()).isEqualTo(OperationState.RELEASED);
+        AuditEvent last = platform.eventsOf(context).getLast();
+        assertThat(last.operation()).isEqualTo(Operation.RESTORE_SNAPSHOT);
+        assertThat(last.outcome()).isInstanceOfSatisfying(Outcome.Failed.class,
+                failed -> assertThat(failed.reason()).isEqualTo(ReasonCode.RESTORE_HOLD_RELEASED));
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+    }
+
     @Test
     void atTheSnapshotLimitTheRestoreIsRefusedBeforeAnythingIsCreated() {
         for (long id = 802; id <= 805; id++) {

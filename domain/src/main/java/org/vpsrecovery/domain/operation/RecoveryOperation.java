@@ -393,7 +393,9 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         OperationState end = switch (recorded) {
             case Outcome.Completed completed -> OperationState.COMPLETED;
             case Outcome.Failed failed -> failed.reason() == ReasonCode.RECOVERY_POINT_VANISHED
-                    ? OperationState.VANISHED : OperationState.FAILED;
+                    ? OperationState.VANISHED
+                    // A restore released while it waited for its safety snapshot: never asked of VPS.org.
+                    : failed.reason() == ReasonCode.RESTORE_HOLD_RELEASED ? OperationState.RELEASED : OperationState.FAILED;
             case Outcome.Unverifiable unverifiable -> unverifiable.reason() == ReasonCode.RESTORE_HOLD_RELEASED
                     ? OperationState.RELEASED : OperationState.TIMED_OUT;
             default -> throw new IllegalArgumentException("not a final outcome: " + recorded.kind());
