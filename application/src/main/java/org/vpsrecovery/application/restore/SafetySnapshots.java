@@ -151,6 +151,10 @@ public final class SafetySnapshots {
         } catch (RecoveryException refused) {
             // The create audited its own refusal or failure; the restore says why it will not run.
             return fail(waiting, "the safety snapshot was not taken: " + refused.getMessage(), context.actor()).orElse(waiting);
+        } catch (RuntimeException unexpected) {
+            // A fault around the create's call: it is audited unresolved (VPS.org may have made it) and its operation
+            // followed to its end, which the continuation waits for. The restore is stored: it is answered waiting.
+            return waiting;
         }
         return waiting;
     }

@@ -169,6 +169,18 @@ class SafetySnapshotRestoreTest {
         assertThat(platform.providerCallsStartingWith("restore")).isZero();
     }
 
+    /** A fault around the safety snapshot's create: the stored restore is answered waiting, never an error. */
+    @Test
+    void aFaultAroundTheSafetySnapshotsCreateLeavesTheRestoreWaitingForItsEnd() {
+        CallContext context = platform.as(BLUE);
+        platform.provider.breakNextCall("create snapshot", new IllegalStateException("a fault around the call"));
+
+        RecoveryOperation restore = waiting(restore(context, false));
+
+        assertThat(stored(restore).state()).isEqualTo(OperationState.AWAITING_SAFETY_SNAPSHOT);
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+    }
+
     @Test
     void atTheSnapshotLimitTheRestoreIsRefusedBeforeAnythingIsCreated() {
         for (long id = 802; id <= 805; id++) {
