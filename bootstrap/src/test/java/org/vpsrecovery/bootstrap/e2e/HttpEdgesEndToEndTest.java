@@ -194,18 +194,19 @@ class HttpEdgesEndToEndTest {
             assertLoggedUnder(captured, badGateway, Level.WARN);
             SETUP.simulator().faults().clear();
 
-            // The database failing under a request: an unexpected 500 (ERROR), with or without an id sent.
+            // The database failing under a request: 503 with Retry-After, never a 500 (WARN), with or without an id sent.
             withIdempotencyTableGone(() -> {
                 Answer generatedId = SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP,
-                        Map.of("Idempotency-Key", "edge-500"));
-                assertProblem(generatedId, 500, "INTERNAL_ERROR");
-                assertLoggedUnder(captured, generatedId, Level.ERROR);
+                        Map.of("Idempotency-Key", "edge-503"));
+                assertProblem(generatedId, 503, "PLATFORM_UNAVAILABLE");
+                assertThat(generatedId.header("Retry-After")).isNotBlank();
+                assertLoggedUnder(captured, generatedId, Level.WARN);
 
                 Answer givenId = SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN, CREATE_BACKUP,
-                        Map.of("Idempotency-Key", "edge-500", "X-Request-Id", "caller-quotes-this-id"));
-                assertProblem(givenId, 500, "INTERNAL_ERROR");
+                        Map.of("Idempotency-Key", "edge-503", "X-Request-Id", "caller-quotes-this-id"));
+                assertProblem(givenId, 503, "PLATFORM_UNAVAILABLE");
                 assertThat(givenId.header("X-Request-Id")).isEqualTo("caller-quotes-this-id");
-                assertLoggedUnder(captured, givenId, Level.ERROR);
+                assertLoggedUnder(captured, givenId, Level.WARN);
             });
         } finally {
             root.detachAppender(captured);
