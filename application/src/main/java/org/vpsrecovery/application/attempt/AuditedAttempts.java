@@ -305,8 +305,9 @@ public final class AuditedAttempts {
                 } catch (RuntimeException storeDown) {
                     writer.appendOrDefer(event(new Outcome.Failed(ReasonCode.PLATFORM_UNAVAILABLE,
                             "the restore could not be stored, so nothing was done"), OptionalInt.empty(), null));
-                    throw new PlatformUnavailable("the platform cannot store the restore now, so nothing was done; "
-                            + "try again shortly", HISTORY_RETRY_AFTER, storeDown);
+                    // Its end is on record (FAILED): not refused again on the way out of the lock (a second, REJECTED).
+                    throw new AlreadyAudited(new PlatformUnavailable("the platform cannot store the restore now, so "
+                            + "nothing was done; try again shortly", HISTORY_RETRY_AFTER, storeDown));
                 }
                 return waiting;
             });

@@ -211,6 +211,35 @@ class AuditedAttemptsTest {
         assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.REJECTED);
     }
 
+    /** A restore waiting for its safety snapshot that cannot be stored after its intent ends FAILED, once. */
+    @Test
+    void aWaitingRestoreTheStoreCannotTakeEndsFailedOnceNeverAlsoRejected() {
+        RecoveryOperations failingAdds = (RecoveryOperations) Proxy.newProxyInstance(RecoveryOperations.class.getClassLoader(),
+                new Class<?>[] {RecoveryOperations.class}, (proxy, method, args) -> {
+                    if (method.getName().startsWith("add")) {
+                        throw new IllegalStateException("database unavailable");
+                    }
+                    try {
+                        return method.invoke(platform.operations, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        AuditedAttempts attempts = new AuditedAttempts(writer, failingAdds, new InMemoryServerLock(Duration.ofSeconds(5)),
+                platform.clock, TrackingDeadlines.DEFAULTS);
+        CallContext context = platform.as(BLUE);
+
+        assertThatThrownBy(() -> attempts.attempt(context, org.vpsrecovery.domain.audit.Operation.RESTORE_SNAPSHOT)
+                .onServer(WEB).runAfterSafetySnapshot(org.vpsrecovery.domain.common.Decision::allow,
+                        ctx -> RecoveryOperation.awaitingSafetySnapshot(ctx.operationId(), ctx.team(), ctx.requestId(),
+                                org.vpsrecovery.domain.audit.Operation.RESTORE_SNAPSHOT, WEB,
+                                org.vpsrecovery.domain.audit.ResourceRef.of(new org.vpsrecovery.domain.snapshot.SnapshotId(801)),
+                                java.util.Optional.empty(), platform.clock.instant(), Duration.ofMinutes(45))))
+                .isInstanceOf(PlatformUnavailable.class);
+
+        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);
+    }
+
     @Test
     void anOutcomeTheHistoryCannotTakeIsWrittenLaterAndTheCallerStillGetsTheSnapshot() {
         CallContext context = platform.as(BLUE);
