@@ -341,7 +341,8 @@ public final class AuditedAttempts {
             } catch (RecoveryException failed) {
                 writer.appendOrDefer(event(new Outcome.Failed(failed.reason(),
                         truncate(failed.getMessage(), Outcome.MAX_CAUSE_LENGTH)), OptionalInt.empty(), null));
-                throw failed;
+                // Its end is on record: a busy or unavailable failure is not refused again on the way out of the lock.
+                throw failed instanceof ServerBusy || failed instanceof PlatformUnavailable ? new AlreadyAudited(failed) : failed;
             } catch (RuntimeException storeDown) {
                 writer.appendOrDefer(event(new Outcome.Unresolved(ReasonCode.PLATFORM_UNAVAILABLE,
                         "the platform's store failed during the change; reconciliation establishes whether it took "

@@ -240,6 +240,21 @@ class AuditedAttemptsTest {
         assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);
     }
 
+    /** A change of the platform's own that fails unavailable after its intent ends FAILED once, never also REJECTED. */
+    @Test
+    void aChangeHereThatFailsUnavailableEndsFailedOnce() {
+        CallContext context = platform.as(BLUE);
+
+        assertThatThrownBy(() -> platform.attempts().attempt(context,
+                org.vpsrecovery.domain.audit.Operation.PLACE_RECOVERY_POINT_HOLD).onServer(WEB)
+                .runHere(org.vpsrecovery.domain.common.Decision::allow, () -> {
+                    throw new PlatformUnavailable("the holds' store is away", Duration.ofSeconds(1), null);
+                }))
+                .isInstanceOf(PlatformUnavailable.class);
+
+        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);
+    }
+
     @Test
     void anOutcomeTheHistoryCannotTakeIsWrittenLaterAndTheCallerStillGetsTheSnapshot() {
         CallContext context = platform.as(BLUE);
