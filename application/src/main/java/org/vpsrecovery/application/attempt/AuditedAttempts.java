@@ -142,6 +142,8 @@ public final class AuditedAttempts {
         private Optional<ServerId> resourceServer = Optional.empty();
         private Optional<ServerId> alsoLocked = Optional.empty();
         private final Map<String, String> detail = new LinkedHashMap<>();
+        /** Once the intent is on record, the attempt's end is written where it happens (or by reconciliation). */
+        private boolean intentOnRecord;
 
         private Attempt(CallContext context, Operation operation) {
             this.context = Objects.requireNonNull(context, "context");
@@ -380,7 +382,9 @@ public final class AuditedAttempts {
             try {
                 return inner.get();
             } catch (ServerBusy | PlatformUnavailable notNow) {
-                throw refuse(notNow);
+                // A refusal (REJECTED) only before the intent: after it, a second final outcome would contradict the
+                // one written where it failed, or the reconciliation that settles an intent left without one.
+                throw intentOnRecord ? notNow : refuse(notNow);
             }
         }
 
@@ -431,6 +435,7 @@ public final class AuditedAttempts {
         private void appendIntent(AuditEvent intent, String otherwise) {
             try {
                 writer.appendNow(intent);
+                intentOnRecord = true;
             } catch (RecoveryException expected) {
                 throw expected;
             } catch (RuntimeException historyDown) {

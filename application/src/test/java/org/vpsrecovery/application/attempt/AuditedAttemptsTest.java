@@ -255,6 +255,19 @@ class AuditedAttemptsTest {
         assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);
     }
 
+    /** A call that fails unavailable after the intent: recorded as not known (UNRESOLVED) once, never also REJECTED. */
+    @Test
+    void aCallFailingUnavailableAfterTheIntentIsNeverAlsoRecordedRefused() {
+        CallContext context = platform.as(BLUE);
+        platform.provider.breakNextCall("create snapshot",
+                new PlatformUnavailable("a call slot could not be had", Duration.ofSeconds(1), null));
+
+        assertThatThrownBy(() -> create.createSnapshot(createCommand(context, "unavailable-mid-call")))
+                .isInstanceOf(PlatformUnavailable.class);
+
+        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED);
+    }
+
     @Test
     void anOutcomeTheHistoryCannotTakeIsWrittenLaterAndTheCallerStillGetsTheSnapshot() {
         CallContext context = platform.as(BLUE);
