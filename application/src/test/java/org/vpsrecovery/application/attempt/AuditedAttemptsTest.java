@@ -185,9 +185,9 @@ class AuditedAttemptsTest {
         assertThat(stored.state()).isEqualTo(OperationState.IN_PROGRESS);
     }
 
-    @Test
-    void anOperationTheStoreCannotTakeIsRefusedWithNoIntentAndNothingCalled() {
-        RecoveryOperations failingAdds = (RecoveryOperations) Proxy.newProxyInstance(RecoveryOperations.class.getClassLoader(),
+    /** The platform's operations, whose adds fail as a store that is away would. */
+    private RecoveryOperations failingAdds() {
+        return (RecoveryOperations) Proxy.newProxyInstance(RecoveryOperations.class.getClassLoader(),
                 new Class<?>[] {RecoveryOperations.class}, (proxy, method, args) -> {
                     if (method.getName().startsWith("add")) {
                         throw new IllegalStateException("database unavailable");
@@ -198,6 +198,11 @@ class AuditedAttemptsTest {
                         throw e.getCause();
                     }
                 });
+    }
+
+    @Test
+    void anOperationTheStoreCannotTakeIsRefusedWithNoIntentAndNothingCalled() {
+        RecoveryOperations failingAdds = failingAdds();
         CreateSnapshotService failing = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits,
                 new AuditedAttempts(writer, failingAdds, new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
                         TrackingDeadlines.DEFAULTS));
@@ -214,17 +219,7 @@ class AuditedAttemptsTest {
     /** A restore waiting for its safety snapshot that cannot be stored after its intent ends FAILED, once. */
     @Test
     void aWaitingRestoreTheStoreCannotTakeEndsFailedOnceNeverAlsoRejected() {
-        RecoveryOperations failingAdds = (RecoveryOperations) Proxy.newProxyInstance(RecoveryOperations.class.getClassLoader(),
-                new Class<?>[] {RecoveryOperations.class}, (proxy, method, args) -> {
-                    if (method.getName().startsWith("add")) {
-                        throw new IllegalStateException("database unavailable");
-                    }
-                    try {
-                        return method.invoke(platform.operations, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        RecoveryOperations failingAdds = failingAdds();
         AuditedAttempts attempts = new AuditedAttempts(writer, failingAdds, new InMemoryServerLock(Duration.ofSeconds(5)),
                 platform.clock, TrackingDeadlines.DEFAULTS);
         CallContext context = platform.as(BLUE);
