@@ -54,13 +54,12 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
     @Override
     public RecoveryPolicy create(CallContext context, PolicySpec spec) {
         requireCreatable(context, spec);
-        // The request's own id: a retry of a request interrupted after the policy was stored finds it (IdempotentRequests).
         return created(audit, context, idOf(context), spec);
     }
 
-    /** The id a policy created by {@code context}'s request has: its operation id's UUID, one per request. */
+    /** The id a policy created by {@code context}'s request has ({@link PolicyId#createdBy}). */
     public static PolicyId idOf(CallContext context) {
-        return new PolicyId(context.operationId().value());
+        return PolicyId.createdBy(context.operationId());
     }
 
     /**

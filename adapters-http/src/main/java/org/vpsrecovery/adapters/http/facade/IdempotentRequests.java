@@ -183,13 +183,13 @@ public class IdempotentRequests {
                 || scope.team().filter(own -> storedPolicy(own, holder)).isPresent();
     }
 
-    /** A policy the request created: its id is the request's (ManagePoliciesService.idOf). None where policies are not served. */
+    /** A policy the request created ({@link PolicyId#createdBy}). None where policies are not served. */
     private boolean storedPolicy(TeamId team, OperationId holder) {
         if (policies == null) {
             return false;
         }
         try {
-            policies.get(team, new PolicyId(holder.value()));
+            policies.get(team, PolicyId.createdBy(holder));
             return true;
         } catch (ResourceNotFound none) {
             return false;
