@@ -31,10 +31,6 @@ public final class WebhookTargetGuard {
      */
     public Optional<String> refusal(WebhookTarget target) {
         Optional<String> refused = rules.refusal(transport.resolve(target.host()));
-        return isAddressLiteral(target.host()) ? refused : refused.map(why -> NAME_REFUSED);
-    }
-
-    private static boolean isAddressLiteral(String host) {
-        return host.contains(":") || host.matches("[0-9.]+");
+        return target.hostIsAnAddress() ? refused : refused.map(why -> NAME_REFUSED);
     }
 }

@@ -55,6 +55,12 @@ public record WebhookTarget(URI uri) {
         return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
+    /** Whether the host is written as an IP address (v4, or v6 in brackets) rather than a name to resolve. */
+    public boolean hostIsAnAddress() {
+        String host = host();
+        return host.contains(":") || host.matches("[0-9.]+");
+    }
+
     @Override
     public String toString() {
         return uri.toString();
