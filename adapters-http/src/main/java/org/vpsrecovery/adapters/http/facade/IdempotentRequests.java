@@ -61,7 +61,7 @@ import org.vpsrecovery.domain.port.ProviderFailure;
 public class IdempotentRequests {
 
     private static final Logger LOG = LoggerFactory.getLogger(IdempotentRequests.class);
-    private static final java.time.Duration TAKE_OVER_RETRY_AFTER = java.time.Duration.ofSeconds(2);
+    private static final Duration TAKE_OVER_RETRY_AFTER = Duration.ofSeconds(2);
 
     public static final String HEADER = "Idempotency-Key";
     public static final String REPLAYED_HEADER = "Idempotent-Replayed";
