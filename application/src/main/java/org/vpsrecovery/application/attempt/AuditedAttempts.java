@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
@@ -279,40 +280,41 @@ public final class AuditedAttempts {
         /**
          * A restore that waits for its safety snapshot (ADR 0029): under the lock(s), {@code check}
          * decides (a denial is {@code REJECTED}); then the intent, and the operation {@code awaiting}
-         * makes of the attempt's id, stored before anything is asked of VPS.org. The continuation
-         * later writes what came of it.
+         * makes of the attempt's id, stored before anything is asked of VPS.org; then {@code then}, still
+         * under the lock(s), given the stored operation: the safety snapshot is asked for in the same hold
+         * as the room the check found or made, so no other create takes that room in between. It must not
+         * throw; what it returns is answered. The continuation later writes what came of it.
          */
         public RecoveryOperation runAfterSafetySnapshot(Supplier<Decision> check,
-                                                        Function<CallContext, RecoveryOperation> awaiting) {
+                                                        Function<CallContext, RecoveryOperation> awaiting,
+                                                        UnaryOperator<RecoveryOperation> then) {
             try {
-                return lockedAwaiting(check, awaiting);
+                return locked(() -> then.apply(storedAwaiting(check, awaiting)));
             } catch (AlreadyAudited audited) {
                 throw audited.failure;
             }
         }
 
-        private RecoveryOperation lockedAwaiting(Supplier<Decision> check, Function<CallContext, RecoveryOperation> awaiting) {
-            return locked(() -> {
-                requireAllowed(check);
-                detail.put(AuditEvent.ATTEMPT_ID, context.operationId().toString());
-                if (approvedRun(context.operationId()).isPresent()) {
-                    return startApproved(() -> awaiting.apply(context), "nothing was done");
-                }
-                appendIntent("nothing was done");
-                RecoveryOperation waiting;
-                try {
-                    waiting = store(awaiting.apply(context));
-                } catch (AlreadyAudited ended) {
-                    throw ended;
-                } catch (RuntimeException storeDown) {
-                    writer.appendOrDefer(event(new Outcome.Failed(ReasonCode.PLATFORM_UNAVAILABLE,
-                            "the restore could not be stored, so nothing was done"), OptionalInt.empty(), null));
-                    // Its end is on record (FAILED): not refused again on the way out of the lock (a second, REJECTED).
-                    throw new AlreadyAudited(new PlatformUnavailable("the platform cannot store the restore now, so "
-                            + "nothing was done; try again shortly", HISTORY_RETRY_AFTER, storeDown));
-                }
-                return waiting;
-            });
+        private RecoveryOperation storedAwaiting(Supplier<Decision> check, Function<CallContext, RecoveryOperation> awaiting) {
+            requireAllowed(check);
+            detail.put(AuditEvent.ATTEMPT_ID, context.operationId().toString());
+            if (approvedRun(context.operationId()).isPresent()) {
+                return startApproved(() -> awaiting.apply(context), "nothing was done");
+            }
+            appendIntent("nothing was done");
+            RecoveryOperation waiting;
+            try {
+                waiting = store(awaiting.apply(context));
+            } catch (AlreadyAudited ended) {
+                throw ended;
+            } catch (RuntimeException storeDown) {
+                writer.appendOrDefer(event(new Outcome.Failed(ReasonCode.PLATFORM_UNAVAILABLE,
+                        "the restore could not be stored, so nothing was done"), OptionalInt.empty(), null));
+                // Its end is on record (FAILED): not refused again on the way out of the lock (a second, REJECTED).
+                throw new AlreadyAudited(new PlatformUnavailable("the platform cannot store the restore now, so "
+                        + "nothing was done; try again shortly", HISTORY_RETRY_AFTER, storeDown));
+            }
+            return waiting;
         }
 
         /**

@@ -129,9 +129,10 @@ public final class SafetySnapshots {
 
     /**
      * Under the restore's lock(s): {@code check} (the restore's policies), then room for the snapshot;
-     * then the intent and the waiting restore are stored. Then, outside the lock (the create takes it
-     * itself), the snapshot is asked for. If the create is refused or fails at once, the restore ends
-     * FAILED now; otherwise the continuation follows it.
+     * then the intent and the waiting restore are stored, and the snapshot is asked for through the
+     * ordinary create in the same hold (it finds the lock held), so no other create takes the room
+     * found or made for it. If the create is refused or fails at once, the restore ends FAILED now;
+     * otherwise the continuation follows it.
      */
     public RecoveryOperation request(AuditedAttempts.Attempt attempt, CallContext context, Operation kind,
                                      ServerId server, ResourceRef source, Optional<ServerId> sourceServer,
@@ -140,21 +141,30 @@ public final class SafetySnapshots {
         attempt.detail(AuditEvent.SAFETY_SNAPSHOT, PENDING)
                 .detail(AuditEvent.SAFETY_SNAPSHOT_OPERATION_ID, safety.toString());
         Duration wait = deadlines.of(Operation.CREATE_SNAPSHOT).plus(deadlines.of(kind));
-        RecoveryOperation waiting = attempt.runAfterSafetySnapshot(
+        return attempt.runAfterSafetySnapshot(
                 () -> check.get().and(() -> roomMade(context.team(), server, source)),
                 ctx -> RecoveryOperation.awaitingSafetySnapshot(ctx.operationId(), ctx.team(), ctx.requestId(), kind,
-                        server, source, sourceServer, clock.instant(), wait));
+                        server, source, sourceServer, clock.instant(), wait),
+                waiting -> taken(waiting, context, server));
+    }
+
+    private RecoveryOperation taken(RecoveryOperation waiting, CallContext context, ServerId server) {
         try {
-            taker.take(new CallContext(context.team(), context.requestId(), safety, context.actor()), server,
-                    nameFor(context.operationId()),
+            taker.take(new CallContext(context.team(), context.requestId(), operationOf(context.operationId()),
+                    context.actor()), server, nameFor(context.operationId()),
                     new Description("safety snapshot before restore " + context.operationId()));
         } catch (RecoveryException refused) {
             // The create audited its own refusal or failure; the restore says why it will not run.
-            return fail(waiting, "the safety snapshot was not taken: " + refused.getMessage(), context.actor()).orElse(waiting);
+            try {
+                return fail(waiting, "the safety snapshot was not taken: " + refused.getMessage(), context.actor())
+                        .orElse(waiting);
+            } catch (RuntimeException storeDown) {
+                // Not ended now: the continuation finds the create ended and fails the restore then.
+                return waiting;
+            }
         } catch (RuntimeException unexpected) {
             // A fault around the create's call: it is audited unresolved (VPS.org may have made it) and its operation
             // followed to its end, which the continuation waits for. The restore is stored: it is answered waiting.
-            return waiting;
         }
         return waiting;
     }

@@ -229,7 +229,8 @@ class AuditedAttemptsTest {
                         ctx -> RecoveryOperation.awaitingSafetySnapshot(ctx.operationId(), ctx.team(), ctx.requestId(),
                                 org.vpsrecovery.domain.audit.Operation.RESTORE_SNAPSHOT, WEB,
                                 org.vpsrecovery.domain.audit.ResourceRef.of(new org.vpsrecovery.domain.snapshot.SnapshotId(801)),
-                                java.util.Optional.empty(), platform.clock.instant(), Duration.ofMinutes(45))))
+                                java.util.Optional.empty(), platform.clock.instant(), Duration.ofMinutes(45)),
+                        stored -> stored))
                 .isInstanceOf(PlatformUnavailable.class);
 
         assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);

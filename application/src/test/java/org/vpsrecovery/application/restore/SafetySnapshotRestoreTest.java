@@ -12,6 +12,14 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.recoverypoint.RestoreRecoveryPointService;
+import org.vpsrecovery.domain.testing.InMemoryServerLock;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.port.ServerLock;
+import org.vpsrecovery.application.snapshot.CreateSnapshotService;
+import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
+import org.vpsrecovery.application.attempt.TrackingDeadlines;
+import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.backup.BackupRestoreStarted;
 import org.vpsrecovery.application.backup.RestoreServerFromBackupCommand;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotCommand;
@@ -266,5 +274,44 @@ class SafetySnapshotRestoreTest {
         assertThat(platform.providerCallsStartingWith("restore")).isZero();
         assertThat(platform.eventsOf(context).getLast().outcome()).isInstanceOfSatisfying(Outcome.Failed.class,
                 failed -> assertThat(failed.reason()).isEqualTo(ReasonCode.SAFETY_SNAPSHOT_FAILED));
+    }
+
+    /**
+     * The room the check finds (or the rotation makes) is the safety snapshot's: it is asked for in the
+     * restore's own hold of the server's lock, so no other create can take the room in between.
+     */
+    @Test
+    void theSafetySnapshotIsAskedForInTheRestoresOwnHoldOfTheLock() {
+        ServerLock shared = new InMemoryServerLock(Duration.ofSeconds(5));
+        List<String> holds = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ServerLock counted = new ServerLock() {
+            @Override
+            public <T> T callExclusively(ServerId server, java.util.function.Supplier<T> work) {
+                return shared.callExclusively(server, () -> {
+                    int before = platform.provider.calls().size();
+                    try {
+                        return work.get();
+                    } finally {
+                        holds.add(server + ": " + platform.provider.calls().subList(before, platform.provider.calls().size()));
+                    }
+                });
+            }
+        };
+        AuditedAttempts attempts = platform.attempts(counted);
+        CreateSnapshotService create = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits,
+                attempts);
+        SafetySnapshots lockedSafety = new SafetySnapshots(SafetySnapshotSettings.always(true), SafetySnapshotRotation.NONE,
+                (ctx, server, name, description) -> create.createSnapshot(
+                        new CreateSnapshotCommand(ctx, server, name, Optional.of(description))),
+                platform.provider, platform.limits, platform.operations, platform.auditWriter,
+                TrackingDeadlines.DEFAULTS, platform.clock);
+        CallContext context = platform.as(BLUE);
+
+        waiting(new RestoreRecoveryPointService(platform.provider, platform.provider, platform.ownership,
+                platform.serverStates(), attempts, platform.clock, Optional.of(lockedSafety))
+                .requestRestore(new RestoreSnapshotCommand(context, completed.id(), false)));
+
+        assertThat(holds).singleElement().asString().startsWith(WEB + ": ")
+                .contains("create snapshot on " + WEB);
     }
 }
