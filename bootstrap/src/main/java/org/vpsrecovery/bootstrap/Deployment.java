@@ -27,6 +27,8 @@ import org.vpsrecovery.simulator.LifecycleProfile;
  *   <li>{@code VPSR_CHECKPOINT_KEY_FILE}: the Ed25519 private key (PKCS#8, PEM or DER) that signs the audit
  *   chain's checkpoints (default: one generated in the data directory on first start);
  *   {@code VPSR_CHECKPOINT_DIR}: where the checkpoints are kept (default {@code <data dir>/checkpoints});
+ *   {@code VPSR_AUDIT_KEPT_DIR}: where audit events the database cannot take wait to be written
+ *   (default {@code <data dir>/kept-audit-events}, ADR 0141);
  *   {@code VPSR_CHECKPOINT_TRUSTED_KEYS}: comma-separated public key files (X.509, PEM or DER) whose
  *   checkpoints verify too (a rotated key, another instance's). See ADR 0022.</li>
  *   <li>{@code VPSR_SIMULATOR_PROFILE}: how fast the embedded simulator's snapshots and backups complete
@@ -36,7 +38,7 @@ import org.vpsrecovery.simulator.LifecycleProfile;
  */
 public record Deployment(Optional<Database> database, Optional<Provider> provider, Optional<TeamsFile> teamsFile,
                          Path dataDirectory, int port, String host, Checkpoints checkpoints,
-                         LifecycleProfile simulatorProfile, Webhooks webhooks) {
+                         LifecycleProfile simulatorProfile, Webhooks webhooks, Optional<Path> keptAuditDirectory) {
 
     /** What the embedded simulator runs unless {@code VPSR_SIMULATOR_PROFILE} says otherwise: a newcomer sees a snapshot complete. */
     public static final LifecycleProfile DEFAULT_SIMULATOR_PROFILE = LifecycleProfile.DEMO;
@@ -87,7 +89,9 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
                 simulatorProfile(env, provider.isPresent()),
                 // Loopback targets for the embedded demo only while the service itself listens on loopback:
                 // an embedded instance opened to the network must not let callers reach the host's own services.
-                webhooks(env, allEmbedded && isLoopbackHost(host)));
+                webhooks(env, allEmbedded && isLoopbackHost(host)),
+                // Default <data dir>/kept-audit-events, resolved where the data directory is (RecoveryServicesFactory).
+                Optional.ofNullable(blankToNull(env.get("VPSR_AUDIT_KEPT_DIR"))).map(Path::of));
     }
 
     private static boolean isLoopbackHost(String host) {
@@ -192,6 +196,8 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         // Names no VPSR_* variable maps to by itself, so only what is read here sets them.
         properties.put(ChainCheckpointFactory.DATA_DIRECTORY, dataDirectory.toAbsolutePath().toString());
         properties.put(ChainCheckpointFactory.DIRECTORY, checkpoints.directory().toAbsolutePath().toString());
+        keptAuditDirectory.ifPresent(directory -> properties.put(RecoveryServicesFactory.KEPT_AUDIT_DIRECTORY,
+                directory.toAbsolutePath().toString()));
         checkpoints.signingKeyFile().ifPresent(file -> properties.put(ChainCheckpointFactory.SIGNING_KEY_FILE,
                 file.toAbsolutePath().toString()));
         if (!checkpoints.trustedPublicKeyFiles().isEmpty()) {

@@ -28,6 +28,7 @@ final class DrainOnSigterm {
 
     private final ApplicationContext context;
     private final AtomicBoolean begun = new AtomicBoolean();
+    private static final java.time.Duration KEPT_AUDIT_FLUSH_WAIT = java.time.Duration.ofSeconds(10);
 
     private DrainOnSigterm(ApplicationContext context) {
         this.context = context;
@@ -63,10 +64,13 @@ final class DrainOnSigterm {
                 LOG.warn("drain timeout of {} reached with {} request(s) still in flight", drain.timeout(), left);
             }
             jobs.join();
-            int waiting = context.getBean(AuditWriter.class).waiting();
+            AuditWriter audit = context.getBean(AuditWriter.class);
+            int waiting = audit.waiting();
             if (waiting > 0) {
-                int written = context.getBean(AuditWriter.class).flush();
-                LOG.info("wrote {} of {} audit event(s) kept back before stopping", written, waiting);
+                // A flush under way (the schedule's) is waited for; what is still kept stays for the next start.
+                int written = audit.flush(KEPT_AUDIT_FLUSH_WAIT);
+                LOG.info("wrote {} of {} audit event(s) kept back before stopping; {} stay kept for the next start",
+                        written, waiting, audit.waiting());
             }
             LOG.info("drained; stopping");
         } catch (InterruptedException e) {

@@ -7,9 +7,10 @@ import org.slf4j.LoggerFactory;
 import org.vpsrecovery.application.attempt.AuditWriter;
 
 /**
- * The one job every instance runs for itself: writing its own backlog of audit events the history
- * could not take at the time. The backlog lives in this instance's memory, so no other instance
- * could write it; jobs over shared state run once across instances ({@link ClusterJobs}).
+ * The one job every instance runs for itself: writing the audit events it kept because the history
+ * could not take them at the time (ADR 0141). They are in this instance's own folder of kept events
+ * (and those of an instance that stopped, taken over at start), so no other instance writes them;
+ * jobs over shared state run once across instances ({@link ClusterJobs}).
  */
 @Singleton
 public class HousekeepingJobs {

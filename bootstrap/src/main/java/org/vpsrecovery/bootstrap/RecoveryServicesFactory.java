@@ -11,7 +11,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
+import org.vpsrecovery.adapters.persistence.kept.FileKeptAuditEvents;
 import org.vpsrecovery.adapters.http.provider.VpsOrgClient;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -136,9 +139,24 @@ public class RecoveryServicesFactory {
         return new MeteredAuditHistory(history, registry);
     }
 
+    /** Where audit events the history cannot take wait, durably (ADR 0141); {@code VPSR_AUDIT_KEPT_DIR}. */
+    static final String KEPT_AUDIT_DIRECTORY = "vpsr.audit.kept.directory";
+
     @Singleton
-    AuditWriter auditWriter(MeteredAuditHistory history) {
-        return new AuditWriter(history);
+    @Bean(preDestroy = "close")
+    FileKeptAuditEvents keptAuditEvents(PropertyResolver properties) {
+        Path directory = properties.get(KEPT_AUDIT_DIRECTORY, String.class).map(Path::of)
+                .orElse(ChainCheckpointFactory.dataDirectory(properties).resolve("kept-audit-events"));
+        try {
+            return new FileKeptAuditEvents(directory);
+        } catch (UncheckedIOException e) {
+            throw new StartupRefused("VPSR_AUDIT_KEPT_DIR: " + e.getMessage());
+        }
+    }
+
+    @Singleton
+    AuditWriter auditWriter(MeteredAuditHistory history, FileKeptAuditEvents kept) {
+        return new AuditWriter(history, kept);
     }
 
     @Singleton

@@ -1,9 +1,12 @@
 package org.vpsrecovery.application.attempt;
 
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -11,23 +14,42 @@ import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.KeptAuditEvents;
 
 /**
  * Appends audit events, and keeps those the history cannot take now (database down or saturated)
  * to write them later, in order, instead of losing them or failing a caller whose change already
- * happened at the provider. {@link #flush()} is run on a schedule by every instance for its own
- * backlog. If the instance dies first, the intent is still in the history without an outcome, and
- * {@link ReconcilePendingIntentsService} establishes the outcome from the provider: nothing is lost
- * either way, only the provider's original answer (its HTTP status) is.
+ * happened at the provider (ADR 0141). They are kept in {@link KeptAuditEvents}, durably: what an
+ * instance kept and did not write before it stopped, however it stopped, the next start on the same
+ * store writes. Only when that store cannot take one either is an event kept in this instance's
+ * memory (said in an ERROR), and then every later one too, so the order holds. {@link #flush()}
+ * writes them in batches on the housekeeping schedule, never on a request's thread.
  */
 public final class AuditWriter {
 
+    /** Events written per batch by {@link #flush()}. */
+    static final int FLUSH_BATCH = 100;
+    private static final System.Logger LOG = System.getLogger(AuditWriter.class.getName());
+
     private final AuditHistory history;
-    private final ConcurrentLinkedQueue<AuditEvent> backlog = new ConcurrentLinkedQueue<>();
+    private final Optional<KeptAuditEvents> kept;
+    /** Events neither the history nor the store could take: after every kept one, in order. */
+    private final ConcurrentLinkedQueue<AuditEvent> inMemory = new ConcurrentLinkedQueue<>();
+    private final AtomicLong inMemoryCount = new AtomicLong();
+    /** The store's count as this writer moved it: read on every append, without the store's own lock. */
+    private final AtomicLong keptCount = new AtomicLong();
     private final ReentrantLock flushing = new ReentrantLock();
 
+    /** Keeps what the history cannot take in this instance's memory only: for tests and tools, not the service. */
     public AuditWriter(AuditHistory history) {
         this.history = Objects.requireNonNull(history, "history");
+        this.kept = Optional.empty();
+    }
+
+    public AuditWriter(AuditHistory history, KeptAuditEvents kept) {
+        this.history = Objects.requireNonNull(history, "history");
+        this.kept = Optional.of(Objects.requireNonNull(kept, "kept"));
+        this.keptCount.set(kept.count());
     }
 
     /** Appends now, or throws: for intents, which must be on record before the provider is called. */
@@ -43,47 +65,109 @@ public final class AuditWriter {
         return history.appendAll(events);
     }
 
-    /** Appends now if the history takes it, else keeps it for {@link #flush()}; never throws for the history. */
+    /**
+     * Appends now if nothing waits and the history takes it, else keeps it after what waits, for {@link #flush()};
+     * never throws for the history. A request's thread never writes what others left waiting.
+     */
     public void appendOrDefer(AuditEvent event) {
         Objects.requireNonNull(event, "event");
-        if (!backlog.isEmpty()) {
-            // Keep this instance's events in order behind those already waiting.
-            backlog.add(event);
-            flush();
-            return;
+        if (waiting() == 0) {
+            try {
+                history.append(event);
+                return;
+            } catch (RecoveryException expected) {
+                throw expected;
+            } catch (RuntimeException unavailable) {
+                // Kept below; the scheduled flush reports what waits. The caller's answer does not depend on it.
+            }
         }
-        try {
-            history.append(event);
-        } catch (RecoveryException expected) {
-            throw expected;
-        } catch (RuntimeException unavailable) {
-            // The scheduled flush reports the backlog; the caller's answer does not depend on it.
-            backlog.add(event);
-        }
+        keep(event);
     }
 
-    /** Writes what waits, oldest first, until the history refuses again; returns how many were written. */
+    private synchronized void keep(AuditEvent event) {
+        if (kept.isPresent() && inMemoryCount.get() == 0) {
+            try {
+                kept.get().keep(event);
+                keptCount.incrementAndGet();
+                return;
+            } catch (RuntimeException cannot) {
+                LOG.log(System.Logger.Level.ERROR, "an audit event the history could not take cannot be kept "
+                        + "either ({0}): it waits in this instance''s memory only, and is lost if the instance "
+                        + "stops before the history takes it", cannot.getMessage());
+            }
+        }
+        inMemory.add(event);
+        inMemoryCount.incrementAndGet();
+    }
+
+    /** Writes what waits, oldest first, in batches, until the history refuses again; returns how many were written. */
     public int flush() {
         if (!flushing.tryLock()) {
             return 0;
         }
         try {
-            int written = 0;
-            AuditEvent next;
-            while ((next = backlog.peek()) != null) {
-                try {
-                    if (!alreadyWritten(next)) {
-                        history.append(next);
-                    }
-                } catch (RuntimeException stillUnavailable) {
-                    return written;
-                }
-                backlog.poll();
-                written++;
-            }
-            return written;
+            return drain();
         } finally {
             flushing.unlock();
+        }
+    }
+
+    /**
+     * As {@link #flush()}, but waits up to {@code wait} for a flush under way (the schedule's) to end first, so that
+     * a stop writes what it can: what is still kept after it stays for the next start.
+     */
+    public int flush(Duration wait) throws InterruptedException {
+        if (!flushing.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+            return 0;
+        }
+        try {
+            return drain();
+        } finally {
+            flushing.unlock();
+        }
+    }
+
+    private int drain() {
+        int written = 0;
+        while (true) {
+            boolean fromStore = keptCount.get() > 0;
+            List<AuditEvent> batch;
+            try {
+                batch = fromStore ? kept.orElseThrow().oldest(FLUSH_BATCH)
+                        : inMemory.stream().limit(FLUSH_BATCH).toList();
+            } catch (RuntimeException unreadable) {
+                LOG.log(System.Logger.Level.WARNING, "kept audit events cannot be read now: {0}",
+                        unreadable.getMessage());
+                return written;
+            }
+            if (batch.isEmpty()) {
+                if (fromStore) {
+                    // The store set lines aside that are no events (it said so): its own count is the truth.
+                    keptCount.set(kept.orElseThrow().count());
+                    if (keptCount.get() == 0) {
+                        continue;
+                    }
+                }
+                return written;
+            }
+            try {
+                List<AuditEvent> toWrite = batch.stream().filter(event -> !alreadyWritten(event)).toList();
+                if (!toWrite.isEmpty()) {
+                    history.appendAll(toWrite);
+                }
+            } catch (RuntimeException stillUnavailable) {
+                return written;
+            }
+            if (fromStore) {
+                kept.orElseThrow().written(batch.size());
+                keptCount.addAndGet(-batch.size());
+            } else {
+                for (int i = 0; i < batch.size(); i++) {
+                    inMemory.poll();
+                    inMemoryCount.decrementAndGet();
+                }
+            }
+            written += batch.size();
         }
     }
 
@@ -99,12 +183,9 @@ public final class AuditWriter {
         return true;
     }
 
+    /** How many events wait to be written (kept, and in memory). */
     public int waiting() {
-        return backlog.size();
-    }
-
-    public List<AuditEvent> waitingEvents() {
-        return new ArrayList<>(backlog);
+        return (int) Math.min(Integer.MAX_VALUE, keptCount.get() + inMemoryCount.get());
     }
 
     /**

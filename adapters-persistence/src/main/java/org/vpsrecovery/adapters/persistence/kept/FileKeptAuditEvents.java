@@ -1,0 +1,409 @@
+package org.vpsrecovery.adapters.persistence.kept;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.port.KeptAuditEvents;
+
+/**
+ * Kept audit events as lines in files (ADR 0141). Each process keeps its own in a folder of its own
+ * under {@code directory}, named at random and locked while the process lives ({@value #OWNER_LOCK}):
+ * lines of {@value #EVENTS}, each {@code <CRC-32C, 8 hex> <JSON>}, appended and fsync'd one by one, and
+ * {@value #WRITTEN} saying how far the history has them. At its start a process takes over every folder
+ * whose lock it can take (its process stopped, however) and gives those events first.
+ *
+ * <p>A crash mid-append leaves a last line without its newline: that event was never kept (its append
+ * did not return), and the tail is cut off. A line that ends but does not read as an event (its checksum
+ * does not match, or a later release wrote it) is set aside in {@value #UNREADABLE} beside the folders,
+ * for an operator, and said so in an ERROR: never dropped unseen, never in the way of those after it.
+ */
+public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable {
+
+    static final String OWNER_LOCK = "owner.lock";
+    static final String EVENTS = "events.jsonl";
+    static final String WRITTEN = "written.offset";
+    static final String UNREADABLE = "unreadable-events.jsonl";
+    private static final int CHECKSUM_LENGTH = 8;
+    private static final int READ_CHUNK = 64 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileKeptAuditEvents.class);
+
+    private final Path directory;
+    private final Deque<Folder> adopted = new ArrayDeque<>();
+    private final Folder own;
+    /** The folder {@link #oldest} last read, and the byte length of each line it gave. */
+    private Folder lastFolder;
+    private final List<Integer> lastLengths = new ArrayList<>();
+
+    public FileKeptAuditEvents(Path directory) {
+        this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(this.directory);
+            for (Folder orphan : orphans()) {
+                if (orphan.count == 0) {
+                    orphan.delete();
+                } else {
+                    LOG.warn("{} audit event(s) kept by a process that stopped before writing them ({}) are written "
+                            + "by this one", orphan.count, orphan.path);
+                    adopted.add(orphan);
+                }
+            }
+            Path mine = this.directory.resolve(UUID.randomUUID().toString());
+            Files.createDirectory(mine);
+            own = Folder.take(mine).orElseThrow(() -> new IOException("cannot lock " + mine));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep audit events in " + this.directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    @Override
+    public synchronized void keep(AuditEvent event) {
+        Objects.requireNonNull(event, "event");
+        byte[] json = KeptEventLine.of(event);
+        CRC32C crc = new CRC32C();
+        crc.update(json);
+        byte[] checksum = HexFormat.of().toHexDigits((int) crc.getValue()).getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer line = ByteBuffer.allocate(CHECKSUM_LENGTH + 1 + json.length + 1)
+                .put(checksum).put((byte) ' ').put(json).put((byte) '\n').flip();
+        try {
+            long at = own.end;
+            while (line.hasRemaining()) {
+                at += own.events.write(line, at);
+            }
+            own.events.force(false);
+            own.end = at;
+            own.count++;
+        } catch (IOException e) {
+            // A partial line is no event: the next append writes over it.
+            throw new UncheckedIOException("cannot keep an audit event in " + own.path + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized List<AuditEvent> oldest(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be positive");
+        }
+        lastLengths.clear();
+        lastFolder = null;
+        while (!adopted.isEmpty() && adopted.peekFirst().count == 0) {
+            adopted.removeFirst().delete();
+        }
+        Folder from = adopted.isEmpty() ? own : adopted.peekFirst();
+        if (from.count == 0) {
+            return List.of();
+        }
+        List<AuditEvent> events = new ArrayList<>();
+        try {
+            from.read(max, (event, length) -> {
+                events.add(event);
+                lastLengths.add(length);
+            }, directory.resolve(UNREADABLE));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read kept audit events in " + from.path + ": " + e.getMessage(), e);
+        }
+        lastFolder = from;
+        return events;
+    }
+
+    @Override
+    public synchronized void written(int count) {
+        if (count < 0 || count > lastLengths.size()) {
+            throw new IllegalArgumentException("only events last read can be let go: " + count + " of "
+                    + lastLengths.size());
+        }
+        if (count == 0) {
+            return;
+        }
+        long bytes = 0;
+        for (int i = 0; i < count; i++) {
+            bytes += lastLengths.get(i);
+        }
+        lastLengths.subList(0, count).clear();
+        try {
+            lastFolder.letGo(count, bytes);
+        } catch (IOException e) {
+            // Not remembered: they are read again, and the writer looks before writing one twice.
+            LOG.warn("cannot note in {} that {} kept audit event(s) are written: {}", lastFolder.path, count,
+                    e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized long count() {
+        long count = own.count;
+        for (Folder folder : adopted) {
+            count += folder.count;
+        }
+        return count;
+    }
+
+    /** Lets the folder go; what it still keeps is taken over by the next process to start on the directory. */
+    @Override
+    public synchronized void close() {
+        for (Folder folder : adopted) {
+            folder.release();
+        }
+        if (own.count == 0) {
+            own.delete();
+        } else {
+            own.release();
+        }
+    }
+
+    /** The folders of processes that stopped: those whose lock can be taken, oldest first. */
+    private List<Folder> orphans() throws IOException {
+        List<Folder> orphans = new ArrayList<>();
+        try (DirectoryStream<Path> folders = Files.newDirectoryStream(directory, Files::isDirectory)) {
+            for (Path folder : folders) {
+                Folder.take(folder).ifPresent(orphans::add);
+            }
+        }
+        orphans.sort(Comparator.comparing(Folder::started));
+        return orphans;
+    }
+
+    /** One process's folder, held by its lock. */
+    private static final class Folder {
+        final Path path;
+        final FileChannel lockChannel;
+        final FileLock lock;
+        final FileChannel events;
+        /** Bytes of whole lines; where the history's events start; how many events are not written. */
+        long end;
+        long readFrom;
+        long count;
+
+        private Folder(Path path, FileChannel lockChannel, FileLock lock, FileChannel events) {
+            this.path = path;
+            this.lockChannel = lockChannel;
+            this.lock = lock;
+            this.events = events;
+        }
+
+        /** The folder, locked, its whole lines counted; empty when another process (or store) holds it. */
+        static java.util.Optional<Folder> take(Path path) throws IOException {
+            FileChannel lockChannel = FileChannel.open(path.resolve(OWNER_LOCK), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException heldHere) {
+                lock = null;
+            }
+            if (lock == null) {
+                lockChannel.close();
+                return java.util.Optional.empty();
+            }
+            Folder folder = new Folder(path, lockChannel, lock, FileChannel.open(path.resolve(EVENTS),
+                    StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
+            folder.readFrom = folder.writtenOffset();
+            folder.countLines();
+            return java.util.Optional.of(folder);
+        }
+
+        java.nio.file.attribute.FileTime started() {
+            try {
+                return Files.getLastModifiedTime(path.resolve(OWNER_LOCK));
+            } catch (IOException e) {
+                return java.nio.file.attribute.FileTime.fromMillis(0);
+            }
+        }
+
+        private long writtenOffset() throws IOException {
+            try {
+                long offset = Long.parseLong(Files.readString(path.resolve(WRITTEN), StandardCharsets.US_ASCII).strip());
+                return Math.max(0, Math.min(offset, events.size()));
+            } catch (NoSuchFileException | NumberFormatException none) {
+                return 0;
+            }
+        }
+
+        /** Counts the lines from readFrom; a torn tail (no newline) is cut off, so appends go after the last whole line. */
+        private void countLines() throws IOException {
+            long[] at = {readFrom};
+            long[] lines = {0};
+            scan(readFrom, Long.MAX_VALUE, (json, text, length) -> {
+                lines[0]++;
+                at[0] += length;
+                return true;
+            });
+            count = lines[0];
+            end = at[0];
+            if (events.size() > end) {
+                LOG.warn("{} byte(s) at the end of {} are no whole kept event (a stop mid-append): cut off",
+                        events.size() - end, path.resolve(EVENTS));
+                events.truncate(end);
+            }
+        }
+
+        interface LineSink {
+            /** Takes one whole line: its JSON (null when its checksum does not match), its text, its length; false to stop. */
+            boolean accept(byte[] json, byte[] text, int length);
+        }
+
+        /** Gives up to {@code max} lines that end in a newline from {@code from}, each with its length. */
+        private void scan(long from, long max, LineSink sink) throws IOException {
+            long position = from;
+            long given = 0;
+            ByteBuffer buffer = ByteBuffer.allocate(READ_CHUNK);
+            long size = events.size();
+            while (given < max && position < size) {
+                buffer.clear();
+                int read = events.read(buffer, position);
+                if (read <= 0) {
+                    return;
+                }
+                byte[] bytes = buffer.array();
+                int lineStart = 0;
+                for (int i = 0; i < read && given < max; i++) {
+                    if (bytes[i] != '\n') {
+                        continue;
+                    }
+                    int length = i + 1 - lineStart;
+                    byte[] text = java.util.Arrays.copyOfRange(bytes, lineStart, i);
+                    if (!sink.accept(checked(text), text, length)) {
+                        return;
+                    }
+                    given++;
+                    lineStart = i + 1;
+                }
+                if (lineStart == 0) {
+                    if (read < buffer.capacity()) {
+                        return; // no newline before the end: a torn last line
+                    }
+                    buffer = ByteBuffer.allocate(buffer.capacity() * 2); // a line longer than the chunk
+                    continue;
+                }
+                position += lineStart;
+            }
+        }
+
+        /** The line's JSON when its checksum matches, else null. */
+        private static byte[] checked(byte[] text) {
+            if (text.length < CHECKSUM_LENGTH + 3 || text[CHECKSUM_LENGTH] != ' ') {
+                return null;
+            }
+            byte[] json = java.util.Arrays.copyOfRange(text, CHECKSUM_LENGTH + 1, text.length);
+            CRC32C crc = new CRC32C();
+            crc.update(json);
+            String expected = new String(text, 0, CHECKSUM_LENGTH, StandardCharsets.US_ASCII);
+            return HexFormat.of().toHexDigits((int) crc.getValue()).equals(expected) ? json : null;
+        }
+
+        interface EventSink {
+            void accept(AuditEvent event, int length);
+        }
+
+        /**
+         * Gives up to {@code max} events from the first not written, stopping before a line that does not read as an
+         * event (damaged, or written by a later release). Such lines at the head are set aside in {@code unreadable},
+         * said in an ERROR, and let go first: never dropped unseen, never in the way of the events after them.
+         */
+        void read(int max, EventSink sink, Path unreadable) throws IOException {
+            List<byte[]> setAside = new ArrayList<>();
+            long[] setAsideBytes = {0};
+            scan(readFrom, Long.MAX_VALUE, (json, text, length) -> {
+                if (readable(json)) {
+                    return false;
+                }
+                setAside.add(text);
+                setAsideBytes[0] += length;
+                return true;
+            });
+            if (!setAside.isEmpty()) {
+                StringBuilder lines = new StringBuilder();
+                setAside.forEach(text -> lines.append(new String(text, StandardCharsets.UTF_8)).append('\n'));
+                Files.writeString(unreadable, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+                LOG.error("{} kept audit event line(s) in {} do not read as events (damaged, or of another release): "
+                        + "set aside in {} for an operator", setAside.size(), path, unreadable);
+                letGo(setAside.size(), setAsideBytes[0]);
+            }
+            scan(readFrom, max, (json, text, length) -> {
+                if (!readable(json)) {
+                    return false; // the head of the next read
+                }
+                sink.accept(KeptEventLine.read(json), length);
+                return true;
+            });
+        }
+
+        private static boolean readable(byte[] json) {
+            if (json == null) {
+                return false;
+            }
+            try {
+                KeptEventLine.read(json);
+                return true;
+            } catch (IllegalArgumentException notAnEvent) {
+                return false;
+            }
+        }
+
+        /** The first {@code lines} ({@code bytes}) from readFrom are written; an own folder all written starts over empty. */
+        void letGo(long lines, long bytes) throws IOException {
+            readFrom += bytes;
+            count -= lines;
+            if (count == 0 && readFrom == end) {
+                events.truncate(0);
+                events.force(true);
+                readFrom = 0;
+                end = 0;
+            }
+            Path written = path.resolve(WRITTEN);
+            Path next = path.resolve(WRITTEN + ".next");
+            Files.writeString(next, Long.toString(readFrom), StandardCharsets.US_ASCII, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+            Files.move(next, written, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        void release() {
+            try {
+                events.close();
+                lock.release();
+                lockChannel.close();
+            } catch (IOException e) {
+                LOG.warn("cannot let go of {}: {}", path, e.getMessage());
+            }
+        }
+
+        void delete() {
+            release();
+            try {
+                Files.deleteIfExists(path.resolve(EVENTS));
+                Files.deleteIfExists(path.resolve(WRITTEN));
+                Files.deleteIfExists(path.resolve(OWNER_LOCK));
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                LOG.warn("cannot remove {}, whose kept audit events are all written: {}", path, e.getMessage());
+            }
+        }
+    }
+}

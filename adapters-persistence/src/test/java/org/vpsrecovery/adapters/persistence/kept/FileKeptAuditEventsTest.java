@@ -1,0 +1,179 @@
+package org.vpsrecovery.adapters.persistence.kept;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.port.KeptAuditEvents;
+import org.vpsrecovery.domain.port.contract.KeptAuditEventsContract;
+
+class FileKeptAuditEventsTest extends KeptAuditEventsContract {
+
+    @TempDir
+    Path directory;
+
+    private final List<FileKeptAuditEvents> opened = new ArrayList<>();
+
+    @Override
+    protected KeptAuditEvents emptyStore() {
+        return open();
+    }
+
+    private FileKeptAuditEvents open() {
+        FileKeptAuditEvents store = new FileKeptAuditEvents(directory);
+        opened.add(store);
+        return store;
+    }
+
+    @AfterEach
+    void closeStores() {
+        opened.forEach(FileKeptAuditEvents::close);
+    }
+
+    private List<Path> folders() throws IOException {
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.filter(Files::isDirectory).toList();
+        }
+    }
+
+    private static Path events(Path folder) {
+        return folder.resolve(FileKeptAuditEvents.EVENTS);
+    }
+
+    @Test
+    void whatAProcessKeptAndDidNotWriteIsGivenFirstByTheNextOnTheSameDirectory() {
+        FileKeptAuditEvents stopped = open();
+        stopped.keep(event(1));
+        stopped.keep(event(2));
+        stopped.keep(event(3));
+        stopped.oldest(1);
+        stopped.written(1);
+        stopped.close(); // as a process's end lets go of its lock, however it ends
+
+        FileKeptAuditEvents next = open();
+        next.keep(event(4));
+
+        assertThat(next.count()).isEqualTo(3);
+        assertThat(next.oldest(10)).containsExactly(event(2), event(3));
+        next.written(2);
+        assertThat(next.oldest(10)).containsExactly(event(4));
+        next.written(1);
+        assertThat(next.count()).isZero();
+    }
+
+    @Test
+    void aFolderAnotherLiveStoreHoldsIsNotTakenOver() {
+        FileKeptAuditEvents live = open();
+        live.keep(event(1));
+
+        FileKeptAuditEvents other = open();
+
+        assertThat(other.count()).isZero();
+        assertThat(live.oldest(10)).containsExactly(event(1));
+    }
+
+    @Test
+    void aLastLineCutShortByAStopIsNoEventAndIsCutOff() throws IOException {
+        FileKeptAuditEvents stopped = open();
+        stopped.keep(event(1));
+        stopped.keep(event(2));
+        stopped.close();
+        Path folder = folders().getFirst();
+        Files.writeString(events(folder), "0badc0de {\"occurred_at\":\"2026-", StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+
+        FileKeptAuditEvents next = open();
+
+        assertThat(next.count()).isEqualTo(2);
+        assertThat(next.oldest(10)).containsExactly(event(1), event(2));
+        assertThat(Files.readString(events(folder))).endsWith("\n");
+    }
+
+    @Test
+    void aDamagedLineIsSetAsideForAnOperatorAndTheEventsAfterItAreGiven() throws IOException {
+        FileKeptAuditEvents stopped = open();
+        stopped.keep(event(1));
+        stopped.keep(event(2));
+        stopped.keep(event(3));
+        stopped.close();
+        Path folder = folders().getFirst();
+        List<String> lines = new ArrayList<>(Files.readAllLines(events(folder)));
+        String damaged = lines.get(1).replace("req-2", "req-X");
+        lines.set(1, damaged);
+        Files.write(events(folder), lines);
+
+        FileKeptAuditEvents next = open();
+
+        assertThat(next.count()).isEqualTo(3);
+        assertThat(next.oldest(10)).containsExactly(event(1));
+        next.written(1);
+        assertThat(next.oldest(10)).containsExactly(event(3));
+        assertThat(Files.readAllLines(directory.resolve(FileKeptAuditEvents.UNREADABLE))).containsExactly(damaged);
+        next.written(1);
+        assertThat(next.count()).isZero();
+    }
+
+    @Test
+    void aLineOfAnotherReleaseIsSetAsideNotDropped() throws IOException {
+        FileKeptAuditEvents stopped = open();
+        stopped.keep(event(1));
+        stopped.close();
+        Path folder = folders().getFirst();
+        byte[] json = "{\"occurred_at\":\"2026-03-01T08:00:00Z\",\"operation\":\"A_LATER_OPERATION\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(json);
+        String line = java.util.HexFormat.of().toHexDigits((int) crc.getValue()) + " " + new String(json, StandardCharsets.UTF_8);
+        Files.writeString(events(folder), line + "\n", StandardOpenOption.APPEND);
+
+        FileKeptAuditEvents next = open();
+        assertThat(next.oldest(10)).containsExactly(event(1));
+        next.written(1);
+
+        assertThat(next.oldest(10)).isEmpty();
+        assertThat(Files.readAllLines(directory.resolve(FileKeptAuditEvents.UNREADABLE))).containsExactly(line);
+        assertThat(next.count()).isZero();
+    }
+
+    @Test
+    void aFolderAllWrittenIsRemovedAndAnOwnFileStartsOverEmpty() throws IOException {
+        FileKeptAuditEvents stopped = open();
+        stopped.keep(event(1));
+        stopped.close();
+        FileKeptAuditEvents next = open();
+        next.keep(event(2));
+
+        next.oldest(10);
+        next.written(1); // the stopped process's
+        next.oldest(10);
+        next.written(1); // its own
+
+        assertThat(next.oldest(10)).isEmpty();
+        assertThat(folders()).hasSize(1);
+        assertThat(Files.size(events(folders().getFirst()))).isZero();
+        next.close();
+        assertThat(folders()).as("an own folder with nothing kept goes at the end").isEmpty();
+    }
+
+    @Test
+    void eventsAreKeptOnDiskWhenKeepReturns() throws IOException {
+        FileKeptAuditEvents store = open();
+        AuditEvent event = event(7);
+
+        store.keep(event);
+
+        String line = Files.readAllLines(events(folders().getFirst())).getFirst();
+        assertThat(line).matches("[0-9a-f]{8} \\{.*\\}").contains("\"request_id\":\"req-7\"");
+        assertThat(KeptEventLine.read(line.substring(9).getBytes(StandardCharsets.UTF_8))).isEqualTo(event);
+    }
+}

@@ -1,0 +1,198 @@
+package org.vpsrecovery.application.attempt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.KeptAuditEvents;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.testing.ForwardingAuditHistory;
+import org.vpsrecovery.domain.testing.InMemoryAuditHistory;
+import org.vpsrecovery.domain.testing.InMemoryKeptAuditEvents;
+
+/** What cannot be written now is kept, written later in order, never on a request's thread (ADR 0141). */
+class AuditWriterTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-23T09:00:00Z");
+
+    private final InMemoryAuditHistory recorded = new InMemoryAuditHistory();
+    private final AtomicBoolean down = new AtomicBoolean();
+    private final AtomicInteger appends = new AtomicInteger();
+    private final ForwardingAuditHistory history = new ForwardingAuditHistory(recorded) {
+        @Override
+        public RecordedAuditEvent append(AuditEvent event) {
+            if (down.get()) {
+                throw new IllegalStateException("database unavailable");
+            }
+            appends.incrementAndGet();
+            return super.append(event);
+        }
+    };
+    private final InMemoryKeptAuditEvents kept = new InMemoryKeptAuditEvents();
+    private final AuditWriter writer = new AuditWriter(history, kept);
+
+    private static AuditEvent event(int n) {
+        return new AuditEvent(T0.plusMillis(n), new TeamId("blue"), new RequestId("req-" + n), Operation.CREATE_SNAPSHOT,
+                Optional.of(new ServerId(12345)), Optional.empty(),
+                new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED), OptionalInt.empty(), Map.of());
+    }
+
+    private List<String> recordedRequests() {
+        return recorded.all().stream().map(e -> e.requestId().value()).toList();
+    }
+
+    @Test
+    void whatTheHistoryCannotTakeIsKeptInTheStoreAndWrittenInOrderByTheFlush() {
+        down.set(true);
+        writer.appendOrDefer(event(1));
+        writer.appendOrDefer(event(2));
+
+        assertThat(kept.count()).isEqualTo(2);
+        assertThat(writer.waiting()).isEqualTo(2);
+        assertThat(writer.flush()).isZero();
+
+        down.set(false);
+        writer.appendOrDefer(event(3));
+
+        assertThat(recordedRequests()).as("a request's thread writes nothing others left waiting").isEmpty();
+        assertThat(kept.count()).as("kept behind those waiting, in order").isEqualTo(3);
+
+        assertThat(writer.flush()).isEqualTo(3);
+        assertThat(recordedRequests()).containsExactly("req-1", "req-2", "req-3");
+        assertThat(writer.waiting()).isZero();
+        assertThat(kept.count()).isZero();
+
+        writer.appendOrDefer(event(4));
+        assertThat(recordedRequests()).endsWith("req-4");
+    }
+
+    @Test
+    void aLongBacklogIsWrittenInBatchesByTheFlushAlone() {
+        down.set(true);
+        int many = AuditWriter.FLUSH_BATCH * 3 + 7;
+        for (int n = 1; n <= many; n++) {
+            writer.appendOrDefer(event(n));
+        }
+        down.set(false);
+
+        for (int n = many + 1; n <= many + 20; n++) {
+            writer.appendOrDefer(event(n));
+        }
+        assertThat(appends.get()).as("appends made on the callers' threads").isZero();
+
+        assertThat(writer.flush()).isEqualTo(many + 20);
+        List<String> expected = new ArrayList<>();
+        for (int n = 1; n <= many + 20; n++) {
+            expected.add("req-" + n);
+        }
+        assertThat(recordedRequests()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void whenTheStoreCannotKeepOneEitherItAndEveryLaterOneWaitInMemoryInOrder() {
+        AtomicBoolean storeBroken = new AtomicBoolean();
+        KeptAuditEvents breakable = new KeptAuditEvents() {
+            @Override
+            public void keep(AuditEvent event) {
+                if (storeBroken.get()) {
+                    throw new IllegalStateException("disk full");
+                }
+                kept.keep(event);
+            }
+
+            @Override
+            public List<AuditEvent> oldest(int max) {
+                return kept.oldest(max);
+            }
+
+            @Override
+            public void written(int count) {
+                kept.written(count);
+            }
+
+            @Override
+            public long count() {
+                return kept.count();
+            }
+        };
+        AuditWriter writer = new AuditWriter(history, breakable);
+        down.set(true);
+        writer.appendOrDefer(event(1));
+        storeBroken.set(true);
+        writer.appendOrDefer(event(2));
+        storeBroken.set(false);
+        writer.appendOrDefer(event(3));
+
+        assertThat(kept.count()).as("after one waits in memory, every later one does too").isOne();
+        assertThat(writer.waiting()).isEqualTo(3);
+
+        down.set(false);
+        assertThat(writer.flush()).isEqualTo(3);
+        assertThat(recordedRequests()).containsExactly("req-1", "req-2", "req-3");
+    }
+
+    @Test
+    void aStopsFlushWaitsForTheFlushUnderWayInsteadOfWritingNothing() throws Exception {
+        CountDownLatch inAppend = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean slow = new AtomicBoolean(true);
+        ForwardingAuditHistory slowHistory = new ForwardingAuditHistory(recorded) {
+            @Override
+            public RecordedAuditEvent append(AuditEvent event) {
+                if (down.get()) {
+                    throw new IllegalStateException("database unavailable");
+                }
+                if (slow.getAndSet(false)) {
+                    inAppend.countDown();
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    // The database went away again while this batch was written.
+                    throw new IllegalStateException("database unavailable");
+                }
+                return super.append(event);
+            }
+        };
+        AuditWriter writer = new AuditWriter(slowHistory, kept);
+        down.set(true);
+        writer.appendOrDefer(event(1));
+        writer.appendOrDefer(event(2));
+        down.set(false);
+        Thread scheduled = Thread.ofPlatform().start(writer::flush);
+        assertThat(inAppend.await(10, TimeUnit.SECONDS)).isTrue();
+
+        AtomicInteger written = new AtomicInteger(-1);
+        Thread stop = Thread.ofPlatform().start(() -> {
+            try {
+                written.set(writer.flush(Duration.ofSeconds(10)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        release.countDown();
+        scheduled.join(10_000);
+        stop.join(10_000);
+
+        assertThat(written.get()).isEqualTo(2);
+        assertThat(recordedRequests()).containsExactly("req-1", "req-2");
+    }
+}

@@ -1,0 +1,25 @@
+package org.vpsrecovery.domain.port;
+
+import java.util.List;
+import org.vpsrecovery.domain.audit.AuditEvent;
+
+/**
+ * Audit events the history could not take when they happened, kept outside it, in order, until they
+ * are written (ADR 0141). Kept durably: what a process kept and did not write before it stopped, for
+ * any reason, is there for the next process that uses the same store. One flushing thread at a time
+ * reads ({@link #oldest}) and lets go ({@link #written}); any thread keeps.
+ */
+public interface KeptAuditEvents {
+
+    /** Keeps {@code event} after those kept before it; kept durably when it returns, else it throws. */
+    void keep(AuditEvent event);
+
+    /** Up to {@code max} of the oldest events kept, oldest first; those of a process that stopped come first. */
+    List<AuditEvent> oldest(int max);
+
+    /** Lets go of the first {@code count} events {@link #oldest} last gave: they are in the history. */
+    void written(int count);
+
+    /** How many events are kept. */
+    long count();
+}
