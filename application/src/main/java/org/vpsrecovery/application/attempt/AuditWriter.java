@@ -142,8 +142,11 @@ public final class AuditWriter {
             }
             if (batch.isEmpty()) {
                 if (fromStore) {
-                    // The store set lines aside that are no events (it said so): its own count is the truth.
-                    keptCount.set(kept.orElseThrow().count());
+                    // The store set lines aside that are no events (it said so): its own count is the truth. Read
+                    // under keep's monitor, so a keep finishing meanwhile is not counted out.
+                    synchronized (this) {
+                        keptCount.set(kept.orElseThrow().count());
+                    }
                     if (keptCount.get() == 0) {
                         continue;
                     }
@@ -189,15 +192,16 @@ public final class AuditWriter {
     }
 
     /**
-     * An append whose commit was not confirmed may have landed: never write one event twice. Looked
-     * up by the event's own instant and attempt id, not its request id, which a client may reuse.
+     * An append whose commit was not confirmed may have landed, or a kept batch read again after a stop may have
+     * been written: never write one event twice. Looked up by the event's own instant (stored to the microsecond),
+     * with its attempt id, request id, team and outcome; an attempt's final outcome also by the attempt alone.
      */
     private boolean alreadyWritten(AuditEvent event) {
-        if (event.attemptId().isEmpty()) {
+        if (event.attemptId().isEmpty() && event.detail().containsKey(AuditEvent.APPROVAL_OF)) {
             return isApprovalStepRecorded(event);
         }
         // A final outcome the reconciler wrote meanwhile from the operation's end: one final event per attempt.
-        if (event.outcome().kind().settlesAttempt() && history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT)
+        if (event.attemptId().isPresent() && event.outcome().kind().settlesAttempt() && history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT)
                         .forRequest(event.requestId()).withOperations(java.util.Set.of(event.operation())))
                 .stream().map(RecordedAuditEvent::event)
                 .anyMatch(e -> e.attemptId().equals(event.attemptId()) && e.outcome().kind().settlesAttempt())) {
@@ -208,7 +212,8 @@ public final class AuditWriter {
                         .withOperations(java.util.Set.of(event.operation())))
                 .stream().map(RecordedAuditEvent::event)
                 .anyMatch(e -> e.attemptId().equals(event.attemptId()) && e.outcome().equals(event.outcome())
-                        && e.occurredAt().equals(AuditChain.storedInstant(event.occurredAt())));
+                        && e.occurredAt().equals(stored) && e.requestId().equals(event.requestId())
+                        && e.team().equals(event.team()));
     }
 
     /** An approval step's event (ADR 0040): one per step, named by the operation it is about and its own instant. */

@@ -195,4 +195,43 @@ class AuditWriterTest {
         assertThat(written.get()).isEqualTo(2);
         assertThat(recordedRequests()).containsExactly("req-1", "req-2");
     }
+
+    /** A batch that landed but whose commit was not confirmed (or a kept batch read again after a stop) is not written twice. */
+    @Test
+    void aBatchThatLandedUnconfirmedIsNotWrittenAgain() {
+        AtomicBoolean loseTheAnswer = new AtomicBoolean();
+        ForwardingAuditHistory unconfirmed = new ForwardingAuditHistory(recorded) {
+            @Override
+            public List<RecordedAuditEvent> appendAll(List<AuditEvent> events) {
+                if (down.get()) {
+                    throw new IllegalStateException("database unavailable");
+                }
+                List<RecordedAuditEvent> written = events.stream().map(recorded::append).toList();
+                if (loseTheAnswer.getAndSet(false)) {
+                    throw new IllegalStateException("the commit's answer was lost");
+                }
+                return written;
+            }
+
+            @Override
+            public RecordedAuditEvent append(AuditEvent event) {
+                if (down.get()) {
+                    throw new IllegalStateException("database unavailable");
+                }
+                return super.append(event);
+            }
+        };
+        AuditWriter writer = new AuditWriter(unconfirmed, kept);
+        down.set(true);
+        writer.appendOrDefer(event(1));
+        writer.appendOrDefer(event(2));
+        down.set(false);
+        loseTheAnswer.set(true);
+
+        assertThat(writer.flush()).isZero();
+        assertThat(writer.flush()).isEqualTo(2);
+
+        assertThat(recordedRequests()).containsExactly("req-1", "req-2");
+        assertThat(writer.waiting()).isZero();
+    }
 }

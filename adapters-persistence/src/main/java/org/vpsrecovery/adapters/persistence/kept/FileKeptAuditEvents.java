@@ -44,6 +44,8 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
     static final String EVENTS = "events.jsonl";
     static final String WRITTEN = "written.offset";
     static final String UNREADABLE = "unreadable-events.jsonl";
+    /** The prefix of a folder being made: no other process takes it over. */
+    static final String STARTING = ".starting-";
     private static final int CHECKSUM_LENGTH = 8;
     private static final int READ_CHUNK = 64 * 1024;
 
@@ -69,9 +71,13 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
                     adopted.add(orphan);
                 }
             }
-            Path mine = this.directory.resolve(UUID.randomUUID().toString());
-            Files.createDirectory(mine);
-            own = Folder.take(mine).orElseThrow(() -> new IOException("cannot lock " + mine));
+            // Made and locked under a name the other processes' scans skip, then put in place: never seen unlocked.
+            String name = UUID.randomUUID().toString();
+            Path starting = Files.createDirectory(this.directory.resolve(STARTING + name));
+            Folder locked = Folder.take(starting, true).orElseThrow(() -> new IOException("cannot lock " + starting));
+            Path mine = this.directory.resolve(name);
+            Files.move(starting, mine, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            own = locked.movedTo(mine);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep audit events in " + this.directory + ": " + e.getMessage(), e);
         }
@@ -99,7 +105,12 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
             own.end = at;
             own.count++;
         } catch (IOException e) {
-            // A partial line is no event: the next append writes over it.
+            // Not kept: cut back, so no reader counts a line whose keep failed (the caller keeps the event elsewhere).
+            try {
+                own.events.truncate(own.end);
+            } catch (IOException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
             throw new UncheckedIOException("cannot keep an audit event in " + own.path + ": " + e.getMessage(), e);
         }
     }
@@ -181,16 +192,28 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
         List<Folder> orphans = new ArrayList<>();
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(directory, Files::isDirectory)) {
             for (Path folder : folders) {
-                Folder.take(folder).ifPresent(orphans::add);
+                // Only a process's folder: anything else there (lost+found of a volume's root) is not this store's.
+                if (isProcessFolder(folder)) {
+                    Folder.take(folder, false).ifPresent(orphans::add);
+                }
             }
         }
         orphans.sort(Comparator.comparing(Folder::started));
         return orphans;
     }
 
+    private static boolean isProcessFolder(Path folder) {
+        try {
+            UUID.fromString(folder.getFileName().toString());
+        } catch (IllegalArgumentException notOurs) {
+            return false;
+        }
+        return Files.isRegularFile(folder.resolve(OWNER_LOCK));
+    }
+
     /** One process's folder, held by its lock. */
     private static final class Folder {
-        final Path path;
+        Path path;
         final FileChannel lockChannel;
         final FileLock lock;
         final FileChannel events;
@@ -206,25 +229,50 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
             this.events = events;
         }
 
-        /** The folder, locked, its whole lines counted; empty when another process (or store) holds it. */
-        static java.util.Optional<Folder> take(Path path) throws IOException {
-            FileChannel lockChannel = FileChannel.open(path.resolve(OWNER_LOCK), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
+        /**
+         * The folder, locked, its whole lines counted; empty when another process (or store) holds it, or it went
+         * (another process took it over and removed it meanwhile). {@code create}: a new folder of this process's.
+         */
+        static java.util.Optional<Folder> take(Path path, boolean create) throws IOException {
+            FileChannel lockChannel;
+            try {
+                lockChannel = create
+                        ? FileChannel.open(path.resolve(OWNER_LOCK), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+                        : FileChannel.open(path.resolve(OWNER_LOCK), StandardOpenOption.WRITE);
+            } catch (NoSuchFileException gone) {
+                return java.util.Optional.empty();
+            }
             FileLock lock;
             try {
                 lock = lockChannel.tryLock();
             } catch (OverlappingFileLockException heldHere) {
                 lock = null;
             }
-            if (lock == null) {
+            // Locked only once its owner removed it: the lock is of a file no longer there.
+            if (lock == null || !create && !Files.isRegularFile(path.resolve(OWNER_LOCK))) {
                 lockChannel.close();
                 return java.util.Optional.empty();
             }
-            Folder folder = new Folder(path, lockChannel, lock, FileChannel.open(path.resolve(EVENTS),
-                    StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
+            FileChannel events;
+            try {
+                events = create
+                        ? FileChannel.open(path.resolve(EVENTS), StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                                StandardOpenOption.WRITE)
+                        : FileChannel.open(path.resolve(EVENTS), StandardOpenOption.READ, StandardOpenOption.WRITE);
+            } catch (NoSuchFileException gone) {
+                lockChannel.close();
+                return java.util.Optional.empty();
+            }
+            Folder folder = new Folder(path, lockChannel, lock, events);
             folder.readFrom = folder.writtenOffset();
             folder.countLines();
             return java.util.Optional.of(folder);
+        }
+
+        /** This folder, now at {@code moved} (its files and lock go with it). */
+        Folder movedTo(Path moved) {
+            path = moved;
+            return this;
         }
 
         java.nio.file.attribute.FileTime started() {
@@ -248,7 +296,7 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
         private void countLines() throws IOException {
             long[] at = {readFrom};
             long[] lines = {0};
-            scan(readFrom, Long.MAX_VALUE, (json, text, length) -> {
+            scan(readFrom, events.size(), Long.MAX_VALUE, (json, text, length) -> {
                 lines[0]++;
                 at[0] += length;
                 return true;
@@ -267,14 +315,15 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
             boolean accept(byte[] json, byte[] text, int length);
         }
 
-        /** Gives up to {@code max} lines that end in a newline from {@code from}, each with its length. */
-        private void scan(long from, long max, LineSink sink) throws IOException {
+        /** Gives up to {@code max} lines that end in a newline from {@code from} to {@code limit}, each with its length. */
+        private void scan(long from, long limit, long max, LineSink sink) throws IOException {
             long position = from;
             long given = 0;
             ByteBuffer buffer = ByteBuffer.allocate(READ_CHUNK);
-            long size = events.size();
+            long size = Math.min(limit, events.size());
             while (given < max && position < size) {
                 buffer.clear();
+                buffer.limit((int) Math.min(buffer.capacity(), size - position));
                 int read = events.read(buffer, position);
                 if (read <= 0) {
                     return;
@@ -294,7 +343,7 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
                     lineStart = i + 1;
                 }
                 if (lineStart == 0) {
-                    if (read < buffer.capacity()) {
+                    if (position + read >= size) {
                         return; // no newline before the end: a torn last line
                     }
                     buffer = ByteBuffer.allocate(buffer.capacity() * 2); // a line longer than the chunk
@@ -328,7 +377,7 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
         void read(int max, EventSink sink, Path unreadable) throws IOException {
             List<byte[]> setAside = new ArrayList<>();
             long[] setAsideBytes = {0};
-            scan(readFrom, Long.MAX_VALUE, (json, text, length) -> {
+            scan(readFrom, end, Long.MAX_VALUE, (json, text, length) -> {
                 if (readable(json)) {
                     return false;
                 }
@@ -345,7 +394,7 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
                         + "set aside in {} for an operator", setAside.size(), path, unreadable);
                 letGo(setAside.size(), setAsideBytes[0]);
             }
-            scan(readFrom, max, (json, text, length) -> {
+            scan(readFrom, end, max, (json, text, length) -> {
                 if (!readable(json)) {
                     return false; // the head of the next read
                 }
@@ -366,25 +415,40 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
             }
         }
 
-        /** The first {@code lines} ({@code bytes}) from readFrom are written; an own folder all written starts over empty. */
+        /**
+         * The first {@code lines} ({@code bytes}) from readFrom are written. Where reading starts is saved first; a
+         * folder all written then starts over empty (an offset saved but not followed by the cut only reads written
+         * events again, which the writer finds in the history; a cut before its offset would lose later events).
+         */
         void letGo(long lines, long bytes) throws IOException {
+            if (lines > count || readFrom + bytes > end) {
+                throw new IllegalStateException("more let go than kept in " + path);
+            }
             readFrom += bytes;
             count -= lines;
-            if (count == 0 && readFrom == end) {
+            boolean allWritten = count == 0 && readFrom == end;
+            saveOffset(allWritten ? 0 : readFrom);
+            if (allWritten) {
                 events.truncate(0);
                 events.force(true);
                 readFrom = 0;
                 end = 0;
             }
+        }
+
+        private void saveOffset(long offset) throws IOException {
             Path written = path.resolve(WRITTEN);
             Path next = path.resolve(WRITTEN + ".next");
-            Files.writeString(next, Long.toString(readFrom), StandardCharsets.US_ASCII, StandardOpenOption.CREATE,
+            Files.writeString(next, Long.toString(offset), StandardCharsets.US_ASCII, StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
             Files.move(next, written, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
 
         void release() {
+            if (!lockChannel.isOpen()) {
+                return; // let go already (a store closed twice)
+            }
             try {
                 events.close();
                 lock.release();
@@ -394,15 +458,18 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
             }
         }
 
+        /** Removes the folder while still holding its lock, so no other process takes it over half removed. */
         void delete() {
-            release();
             try {
                 Files.deleteIfExists(path.resolve(EVENTS));
                 Files.deleteIfExists(path.resolve(WRITTEN));
+                Files.deleteIfExists(path.resolve(WRITTEN + ".next"));
                 Files.deleteIfExists(path.resolve(OWNER_LOCK));
                 Files.deleteIfExists(path);
             } catch (IOException e) {
                 LOG.warn("cannot remove {}, whose kept audit events are all written: {}", path, e.getMessage());
+            } finally {
+                release();
             }
         }
     }

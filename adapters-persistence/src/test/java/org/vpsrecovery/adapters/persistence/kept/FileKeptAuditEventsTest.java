@@ -176,4 +176,38 @@ class FileKeptAuditEventsTest extends KeptAuditEventsContract {
         assertThat(line).matches("[0-9a-f]{8} \\{.*\\}").contains("\"request_id\":\"req-7\"");
         assertThat(KeptEventLine.read(line.substring(9).getBytes(StandardCharsets.UTF_8))).isEqualTo(event);
     }
+
+    @Test
+    void bytesPastTheLastKeptEventAreNotReadAsEvents() throws IOException {
+        FileKeptAuditEvents store = open();
+        store.keep(event(1));
+        store.keep(event(2));
+        Path own = events(folders().getFirst());
+        // As a line whose write landed but whose fsync failed: its keep threw, the caller kept the event elsewhere.
+        String stray = Files.readAllLines(own).getFirst();
+        Files.writeString(own, stray + "\n", StandardOpenOption.APPEND);
+
+        assertThat(store.oldest(100)).containsExactly(event(1), event(2));
+        store.written(2);
+        assertThat(store.count()).isZero();
+        store.keep(event(3));
+        assertThat(store.oldest(100)).containsExactly(event(3));
+    }
+
+    @Test
+    void aFolderThatIsNoProcesssIsLeftAsItIs() throws IOException {
+        Path lostAndFound = Files.createDirectory(directory.resolve("lost+found"));
+        Files.writeString(lostAndFound.resolve("#1234"), "a volume's own");
+        Path starting = Files.createDirectory(directory.resolve(FileKeptAuditEvents.STARTING + java.util.UUID.randomUUID()));
+
+        FileKeptAuditEvents store = open();
+        store.keep(event(1));
+
+        assertThat(lostAndFound).isDirectory();
+        try (Stream<Path> inside = Files.list(lostAndFound)) {
+            assertThat(inside).containsExactly(lostAndFound.resolve("#1234"));
+        }
+        assertThat(starting).as("another process's folder in the making").isDirectory();
+        assertThat(store.count()).isOne();
+    }
 }
