@@ -80,6 +80,12 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     private static final String USER_AGENT = "vps-recovery/0.1 (+VPS.org adapter)";
     private static final Argument<byte[]> BYTES = Argument.of(byte[].class);
 
+    /**
+     * A restore's 2xx without a body (a 204, or a 200/202 with none) read as {@code {}}: VPS.org said yes, and naming
+     * nothing is what {@code {}} says too. A create's empty answer stays unreadable: it lacks the created id.
+     */
+    private static final RestoreAnswerWire NO_RESTORE_ANSWER = new RestoreAnswerWire(null, null, null);
+
     private final VpsOrgSettings settings;
     private final HttpClient http;
     private final BlockingHttpClient blocking;
@@ -226,7 +232,8 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         Call call = new Call("restore snapshot " + snapshot, true);
         return resilience.once(() -> {
             Reply reply = exchange(call, HttpMethod.POST, endpoint("api/v1/snapshots/" + snapshot.value() + "/restore/", ""), null);
-            return read(call, reply, RestoreAnswerWire.class, answer -> mapper.restoreStarted(answer, Optional.empty()));
+            return read(call, reply, RestoreAnswerWire.class, NO_RESTORE_ANSWER,
+                    answer -> mapper.restoreStarted(answer, Optional.empty()));
         });
     }
 
@@ -270,7 +277,8 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         return resilience.once(() -> {
             Reply reply = exchange(call, HttpMethod.POST, endpoint("api/v1/servers/" + server.value() + "/restore/", ""),
                     mapper.toWire(backup));
-            return read(call, reply, RestoreAnswerWire.class, answer -> mapper.restoreStarted(answer, Optional.of(server)));
+            return read(call, reply, RestoreAnswerWire.class, NO_RESTORE_ANSWER,
+                    answer -> mapper.restoreStarted(answer, Optional.of(server)));
         });
     }
 
@@ -440,15 +448,20 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
 
     /** A 2xx answer read into the wire type and mapped; anything else becomes the matching failure. */
     private <W, T> T read(Call call, Reply reply, Class<W> wireType, Function<W, T> toDomain) {
+        return read(call, reply, wireType, null, toDomain);
+    }
+
+    /** As {@link #read(Call, Reply, Class, Function)}, an empty 2xx body read as {@code whenEmpty} if there is one. */
+    private <W, T> T read(Call call, Reply reply, Class<W> wireType, W whenEmpty, Function<W, T> toDomain) {
         if (reply.status() / 100 != 2) {
             throw failures.fromStatus(call, reply);
         }
         W wire;
         try {
-            if (reply.body().length == 0) {
+            if (reply.body().length == 0 && whenEmpty == null) {
                 throw failures.unreadable(call, reply.status(), "empty body", null);
             }
-            wire = json.readValue(reply.body(), Argument.of(wireType));
+            wire = reply.body().length == 0 ? whenEmpty : json.readValue(reply.body(), Argument.of(wireType));
             if (wire == null) {
                 throw failures.unreadable(call, reply.status(), "a JSON null", null);
             }
