@@ -158,7 +158,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         Call call = new Call("list snapshots" + server.map(s -> " of server " + s).orElse(""), false);
         URI first = endpoint("api/v1/snapshots/", query(server, Optional.empty()));
         return listAll(call, first, SnapshotPageWire.class,
-                page -> new Page<>(page.next(), page.results() == null ? null : mapper.snapshots(page.results())));
+                page -> new Page<>(page.next(), page.results() == null ? null : mapper.snapshots(page.results())), Snapshot::id);
     }
 
     /**
@@ -208,8 +208,10 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             }
             Set<URI> seen = new HashSet<>(Set.of(first));
             List<Snapshot> all = new ArrayList<>(page.results());
-            return CompletableFuture.supplyAsync(() -> listFrom(call, sameOrigin(call, page.next()), seen, all, SnapshotPageWire.class,
-                    wire -> new Page<>(wire.next(), wire.results() == null ? null : mapper.snapshots(wire.results()))), blocking);
+            return CompletableFuture.supplyAsync(() -> listFrom(call, sameOrigin(call, first, page.next()), seen, all,
+                    SnapshotPageWire.class,
+                    wire -> new Page<>(wire.next(), wire.results() == null ? null : mapper.snapshots(wire.results())),
+                    Snapshot::id), blocking);
         }).thenCompose(listed -> listed);
     }
 
@@ -252,7 +254,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 + "backups" + server.map(s -> " of server " + s).orElse(""), false);
         URI first = endpoint("api/v1/backups/", query(server, word));
         List<Backup> backups = listAll(call, first, BackupPageWire.class,
-                page -> new Page<>(page.next(), page.results() == null ? null : mapper.backups(page.results())));
+                page -> new Page<>(page.next(), page.results() == null ? null : mapper.backups(page.results())), Backup::id);
         return type.filter(t -> word.isEmpty()).map(t -> backups.stream().filter(b -> b.type().is(t)).toList())
                 .orElse(backups);
     }
@@ -288,13 +290,17 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     }
 
     /** Follows {@code next} links on the provider's own origin, at most {@code maxPages} pages. */
-    private <W, T> List<T> listAll(Call call, URI first, Class<W> pageType, Function<W, Page<T>> toPage) {
-        return listFrom(call, first, new HashSet<>(), new ArrayList<>(), pageType, toPage);
+    private <W, T> List<T> listAll(Call call, URI first, Class<W> pageType, Function<W, Page<T>> toPage,
+                                   Function<T, ?> idOf) {
+        return listFrom(call, first, new HashSet<>(), new ArrayList<>(), pageType, toPage, idOf);
     }
 
-    /** The pages from {@code next} on, added to {@code all}; {@code seen}: the pages already read. */
+    /**
+     * The pages from {@code next} on, added to {@code all}, each item once by {@code idOf} (the first read kept);
+     * {@code seen}: the pages already read.
+     */
     private <W, T> List<T> listFrom(Call call, URI next, Set<URI> seen, List<T> all, Class<W> pageType,
-                                    Function<W, Page<T>> toPage) {
+                                    Function<W, Page<T>> toPage, Function<T, ?> idOf) {
         while (next != null) {
             if (!seen.add(next)) {
                 throw failures.unreadable(call, 200, "the next link points back to a page already read", null);
@@ -309,16 +315,23 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 throw failures.unreadable(call, 200, "no results", null);
             }
             all.addAll(page.results());
-            next = page.next() == null || page.next().isBlank() ? null : sameOrigin(call, page.next());
+            next = page.next() == null || page.next().isBlank() ? null : sameOrigin(call, target, page.next());
         }
-        return all;
+        // With page-number paging an item added between two page reads pushes another onto the next page, read
+        // twice: counted twice, it would make a quota look reached.
+        return List.copyOf(all.stream()
+                .collect(Collectors.toMap(idOf, Function.identity(), (first, again) -> first, LinkedHashMap::new))
+                .values());
     }
 
-    /** The token goes only where the base URL points: a {@code next} link elsewhere is refused. */
-    private URI sameOrigin(Call call, String link) {
+    /**
+     * A {@code next} link of the page at {@code page}, resolved against that page's URL (RFC 3986). The token goes
+     * only where the base URL points: a link elsewhere is refused.
+     */
+    private URI sameOrigin(Call call, URI page, String link) {
         URI uri;
         try {
-            uri = settings.baseUrl().resolve(new URI(link));
+            uri = page.resolve(new URI(link));
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw failures.unreadable(call, 200, "the next link is not a URL", e);
         }
