@@ -85,6 +85,33 @@ class HttpEdgesEndToEndTest {
                 Map.of("Content-Type", "application/json; charset=bogus")), 401, "UNAUTHORIZED");
     }
 
+    /**
+     * VPS.org looks at the Content-Type only when a body comes: {@code curl -X POST -d ''} (a form type, no body) is
+     * answered as a POST with neither. A form body is still refused.
+     */
+    @Test
+    void aPostWithoutABodyIsAnsweredWhateverContentTypeItDeclares() {
+        Map<String, String> form = Map.of("Content-Type", "application/x-www-form-urlencoded");
+        RunningPlatform platform = SETUP.platform();
+        // Another test's restore may still hold the server.
+        platform.send("DELETE", "/api/v1/servers/12345/restore-hold/", DEMO_TOKEN, null);
+
+        Answer restored = platform.sendAsIs("POST", "/api/v1/snapshots/801/restore/", DEMO_TOKEN, null, form);
+        assertThat(restored.status()).as(restored.raw().body()).isEqualTo(200);
+        assertThat(SETUP.simulator().requests()).filteredOn(r -> r.method().equals("POST"))
+                .extracting(r -> r.path()).containsExactly("/api/v1/snapshots/801/restore/");
+        assertThat(platform.send("DELETE", "/api/v1/servers/12345/restore-hold/", DEMO_TOKEN, null).status()).isEqualTo(200);
+
+        for (String path : List.of("/api/v1/backups/", "/api/v1/snapshots/", "/api/v1/servers/12345/restore/")) {
+            Answer withoutType = platform.sendAsIs("POST", path, DEMO_TOKEN, null, Map.of());
+            Answer withFormType = platform.sendAsIs("POST", path, DEMO_TOKEN, null, form);
+            assertThat(withFormType.status()).as(path + ": " + withFormType.raw().body()).isEqualTo(withoutType.status());
+            assertThat(withFormType.get("reason_code")).as(path).isEqualTo(withoutType.get("reason_code"));
+        }
+        assertProblem(platform.sendAsIs("POST", "/api/v1/snapshots/801/restore/", DEMO_TOKEN, "a=b", form),
+                415, "UNSUPPORTED_MEDIA_TYPE");
+    }
+
     /** Every answer is dated, the filters' own (a 401) too, once, in IMF-fixdate (ADR 0129). */
     @Test
     void everyAnswerCarriesOneDateInImfFixdate() {

@@ -80,6 +80,12 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     private static final String USER_AGENT = "vps-recovery/0.1 (+VPS.org adapter)";
     private static final Argument<byte[]> BYTES = Argument.of(byte[].class);
 
+    /**
+     * A restore's 2xx without a body (a 204, or a 200/202 with none) read as {@code {}}: VPS.org said yes, and naming
+     * nothing is what {@code {}} says too. A create's empty answer stays unreadable: it lacks the created id.
+     */
+    private static final RestoreAnswerWire NO_RESTORE_ANSWER = new RestoreAnswerWire(null, null, null);
+
     private final VpsOrgSettings settings;
     private final HttpClient http;
     private final BlockingHttpClient blocking;
@@ -152,7 +158,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         Call call = new Call("list snapshots" + server.map(s -> " of server " + s).orElse(""), false);
         URI first = endpoint("api/v1/snapshots/", query(server, Optional.empty()));
         return listAll(call, first, SnapshotPageWire.class,
-                page -> new Page<>(page.next(), page.results() == null ? null : mapper.snapshots(page.results())));
+                page -> new Page<>(page.next(), page.results() == null ? null : mapper.snapshots(page.results())), Snapshot::id);
     }
 
     /**
@@ -202,8 +208,10 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             }
             Set<URI> seen = new HashSet<>(Set.of(first));
             List<Snapshot> all = new ArrayList<>(page.results());
-            return CompletableFuture.supplyAsync(() -> listFrom(call, sameOrigin(call, page.next()), seen, all, SnapshotPageWire.class,
-                    wire -> new Page<>(wire.next(), wire.results() == null ? null : mapper.snapshots(wire.results()))), blocking);
+            return CompletableFuture.supplyAsync(() -> listFrom(call, sameOrigin(call, first, page.next()), seen, all,
+                    SnapshotPageWire.class,
+                    wire -> new Page<>(wire.next(), wire.results() == null ? null : mapper.snapshots(wire.results())),
+                    Snapshot::id), blocking);
         }).thenCompose(listed -> listed);
     }
 
@@ -226,7 +234,8 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         Call call = new Call("restore snapshot " + snapshot, true);
         return resilience.once(() -> {
             Reply reply = exchange(call, HttpMethod.POST, endpoint("api/v1/snapshots/" + snapshot.value() + "/restore/", ""), null);
-            return read(call, reply, RestoreAnswerWire.class, answer -> mapper.restoreStarted(answer, Optional.empty()));
+            return read(call, reply, RestoreAnswerWire.class, NO_RESTORE_ANSWER,
+                    answer -> mapper.restoreStarted(answer, Optional.empty()));
         });
     }
 
@@ -245,7 +254,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 + "backups" + server.map(s -> " of server " + s).orElse(""), false);
         URI first = endpoint("api/v1/backups/", query(server, word));
         List<Backup> backups = listAll(call, first, BackupPageWire.class,
-                page -> new Page<>(page.next(), page.results() == null ? null : mapper.backups(page.results())));
+                page -> new Page<>(page.next(), page.results() == null ? null : mapper.backups(page.results())), Backup::id);
         return type.filter(t -> word.isEmpty()).map(t -> backups.stream().filter(b -> b.type().is(t)).toList())
                 .orElse(backups);
     }
@@ -270,7 +279,8 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         return resilience.once(() -> {
             Reply reply = exchange(call, HttpMethod.POST, endpoint("api/v1/servers/" + server.value() + "/restore/", ""),
                     mapper.toWire(backup));
-            return read(call, reply, RestoreAnswerWire.class, answer -> mapper.restoreStarted(answer, Optional.of(server)));
+            return read(call, reply, RestoreAnswerWire.class, NO_RESTORE_ANSWER,
+                    answer -> mapper.restoreStarted(answer, Optional.of(server)));
         });
     }
 
@@ -280,13 +290,17 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     }
 
     /** Follows {@code next} links on the provider's own origin, at most {@code maxPages} pages. */
-    private <W, T> List<T> listAll(Call call, URI first, Class<W> pageType, Function<W, Page<T>> toPage) {
-        return listFrom(call, first, new HashSet<>(), new ArrayList<>(), pageType, toPage);
+    private <W, T> List<T> listAll(Call call, URI first, Class<W> pageType, Function<W, Page<T>> toPage,
+                                   Function<T, ?> idOf) {
+        return listFrom(call, first, new HashSet<>(), new ArrayList<>(), pageType, toPage, idOf);
     }
 
-    /** The pages from {@code next} on, added to {@code all}; {@code seen}: the pages already read. */
+    /**
+     * The pages from {@code next} on, added to {@code all}, each item once by {@code idOf} (the first read kept);
+     * {@code seen}: the pages already read.
+     */
     private <W, T> List<T> listFrom(Call call, URI next, Set<URI> seen, List<T> all, Class<W> pageType,
-                                    Function<W, Page<T>> toPage) {
+                                    Function<W, Page<T>> toPage, Function<T, ?> idOf) {
         while (next != null) {
             if (!seen.add(next)) {
                 throw failures.unreadable(call, 200, "the next link points back to a page already read", null);
@@ -301,16 +315,23 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 throw failures.unreadable(call, 200, "no results", null);
             }
             all.addAll(page.results());
-            next = page.next() == null || page.next().isBlank() ? null : sameOrigin(call, page.next());
+            next = page.next() == null || page.next().isBlank() ? null : sameOrigin(call, target, page.next());
         }
-        return all;
+        // With page-number paging an item added between two page reads pushes another onto the next page, read
+        // twice: counted twice, it would make a quota look reached.
+        return List.copyOf(all.stream()
+                .collect(Collectors.toMap(idOf, Function.identity(), (first, again) -> first, LinkedHashMap::new))
+                .values());
     }
 
-    /** The token goes only where the base URL points: a {@code next} link elsewhere is refused. */
-    private URI sameOrigin(Call call, String link) {
+    /**
+     * A {@code next} link of the page at {@code page}, resolved against that page's URL (RFC 3986). The token goes
+     * only where the base URL points: a link elsewhere is refused.
+     */
+    private URI sameOrigin(Call call, URI page, String link) {
         URI uri;
         try {
-            uri = settings.baseUrl().resolve(new URI(link));
+            uri = page.resolve(new URI(link));
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw failures.unreadable(call, 200, "the next link is not a URL", e);
         }
@@ -440,15 +461,20 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
 
     /** A 2xx answer read into the wire type and mapped; anything else becomes the matching failure. */
     private <W, T> T read(Call call, Reply reply, Class<W> wireType, Function<W, T> toDomain) {
+        return read(call, reply, wireType, null, toDomain);
+    }
+
+    /** As {@link #read(Call, Reply, Class, Function)}, an empty 2xx body read as {@code whenEmpty} if there is one. */
+    private <W, T> T read(Call call, Reply reply, Class<W> wireType, W whenEmpty, Function<W, T> toDomain) {
         if (reply.status() / 100 != 2) {
             throw failures.fromStatus(call, reply);
         }
         W wire;
         try {
-            if (reply.body().length == 0) {
+            if (reply.body().length == 0 && whenEmpty == null) {
                 throw failures.unreadable(call, reply.status(), "empty body", null);
             }
-            wire = json.readValue(reply.body(), Argument.of(wireType));
+            wire = reply.body().length == 0 ? whenEmpty : json.readValue(reply.body(), Argument.of(wireType));
             if (wire == null) {
                 throw failures.unreadable(call, reply.status(), "a JSON null", null);
             }

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +22,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.vpsrecovery.domain.backup.BackupDraft;
 import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.ProviderFailure.Kind;
+import org.vpsrecovery.domain.port.RestoreStarted;
 import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.server.ServerStatus;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotDraft;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
@@ -299,6 +308,32 @@ class FaultContractTest {
 
         assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
         assertThat(vpsOrg.received("POST", "/api/v1/servers/12345/restore/")).hasSize(1);
+    }
+
+    /** VPS.org said yes without a body (a 204, or a 200/202 with none): read as {@code {}}, the path's server. */
+    @ParameterizedTest
+    @ValueSource(ints = {204, 202, 200})
+    void aBackupRestoreAnsweredYesWithoutABodyStartedOnThePathsServer(int status) throws IOException {
+        HttpServer provider = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        provider.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        provider.start();
+        URI baseUrl = URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":"
+                + provider.getAddress().getPort() + "/");
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(baseUrl, "demo-token"))) {
+            RestoreStarted started = client.restoreServerFromBackup(WEB, new BackupId(501));
+
+            assertThat(started.server().ref().id()).isEqualTo(WEB);
+            assertThat(started.server().status()).isEqualTo(ServerStatus.UNKNOWN);
+            // A create's empty answer lacks the created id: still unknown, found by listing.
+            assertThat(catchThrowableOfType(ProviderFailure.class, () -> client.createManualBackup(
+                    new BackupDraft(WEB, Optional.empty()))).kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+        } finally {
+            provider.stop(0);
+        }
     }
 
     @Test
