@@ -62,6 +62,16 @@ public final class ReadOperationsService implements GetOperationUseCase, ListOpe
         return operations.list(reader.onlyTeam(), server, state, limit);
     }
 
+    @Override
+    public OperationsInFlight listInFlight(AuditReader reader, int limit) {
+        if (limit < 1 || limit >= RecoveryOperations.MAX_PAGE) {
+            throw new IllegalArgumentException("limit must be 1-" + (RecoveryOperations.MAX_PAGE - 1));
+        }
+        // One more than shown: whether the bound left any out.
+        List<RecoveryOperation> read = operations.listNotFinal(reader.onlyTeam(), limit + 1);
+        return new OperationsInFlight(read.subList(0, Math.min(limit, read.size())), read.size() > limit);
+    }
+
     private RecoveryOperation visible(AuditReader reader, OperationId id) {
         return operations.find(id)
                 .filter(o -> reader.onlyTeam().map(o.team()::equals).orElse(true))

@@ -23,6 +23,7 @@ import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
@@ -50,6 +51,8 @@ import org.vpsrecovery.domain.snapshot.Snapshot;
  *   <li>a lost answer (or an intent whose request died, still {@code accepted}): found at VPS.org →
  *   SUBMITTED with the id (then followed as above); not there → FAILED NOT_DONE_AT_PROVIDER; a restore
  *   cannot be found either way → UNVERIFIABLE at its deadline;</li>
+ *   <li>still {@code accepted} with no intent on record (stored, then its intent never written): VPS.org was not
+ *   called → FAILED NOT_DONE_AT_PROVIDER, whatever its list shows;</li>
  *   <li>no end by the deadline → UNVERIFIABLE TRACKING_DEADLINE_PASSED; otherwise look again later, backing off.</li>
  * </ul>
  *
@@ -65,6 +68,12 @@ public final class TrackOperationsService {
 
     /** At most this many of an attempt's events are read: an attempt has one intent and an end or two. */
     private static final int ATTEMPT_EVENTS_READ = AuditQuery.MAX_LIMIT;
+
+    /** The end of an accepted operation whose attempt has no intent on record: VPS.org was never asked. */
+    private static final String NOT_CALLED = "VPS.org was not called";
+
+    private static final String NO_INTENT =
+            "no intent of this attempt is on record, and VPS.org is called only once it is";
 
     /** How long before its operation an intent may have been written (the intent's append, then the store). */
     private static final Duration INTENT_BEFORE_OPERATION = Duration.ofMinutes(1);
@@ -269,6 +278,13 @@ public final class TrackOperationsService {
             return later(operation, now); // VPS.org may still be acting on it
         }
         AttemptEvents attempt = new AttemptEvents(operation, view);
+        if (operation.state() == OperationState.ACCEPTED && attempt.noIntentOnRecord()) {
+            // Stored just before its intent (ADR 0084), and VPS.org is called only once the intent is on record: with
+            // none, this attempt asked nothing. What VPS.org shows now is someone else's doing (a retry's delete, another
+            // request's backup), never this attempt's end. Under the server's lock no request is between the two.
+            return apply(operation, operation.notFound(now, NOT_CALLED),
+                    new Outcome.Failed(ReasonCode.NOT_DONE_AT_PROVIDER, NO_INTENT), NOT_CALLED, attempt);
+        }
         switch (operation.kind()) {
             case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP -> {
                 Optional<ResourceRef> made = operation.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT
@@ -553,6 +569,18 @@ public final class TrackOperationsService {
                 intent = intentOf(operation, view);
             }
             return intent;
+        }
+
+        /**
+         * Whether the hold's read of the attempt shows no intent of it at all, whenever written (an approved run's is
+         * written when it runs, long after its acceptance). A full read shows nothing: the intent may be among the
+         * events it left out.
+         */
+        boolean noIntentOnRecord() {
+            List<RecordedAuditEvent> read = attemptEvents(operation, view);
+            String id = operation.id().toString();
+            return read.size() < ATTEMPT_EVENTS_READ && read.stream().map(RecordedAuditEvent::event)
+                    .noneMatch(e -> e.outcome().kind() == Outcome.Kind.ACCEPTED && e.attemptId().filter(id::equals).isPresent());
         }
 
         Optional<AuditEvent> recordedEnd() {

@@ -600,6 +600,98 @@ class TrackOperationsServiceTest {
         assertThat(stateOf(lost)).isIn(OperationState.IN_PROGRESS, OperationState.COMPLETED);
     }
 
+    /** The fixture's stores with the service's settling time: an accepted operation is looked at 5 min after its last move. */
+    private TrackOperationsService settlingTracker() {
+        return new TrackOperationsService(platform.operations, platform.provider, platform.provider, platform.history,
+                platform.auditWriter, new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
+                new TrackOperationsService.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), 200, Duration.ofMinutes(5)));
+    }
+
+    /** An operation stored {@code accepted} as a request stores it, with no event written for it. */
+    private RecoveryOperation storedAccepted(CallContext context, Operation kind, Optional<ResourceRef> resource,
+                                             Instant acceptedAt) {
+        RecoveryOperation stored = RecoveryOperation.accepted(context.operationId(), BLUE, context.requestId(), kind, WEB,
+                resource, acceptedAt, Duration.ofHours(1));
+        platform.operations.add(stored);
+        return stored;
+    }
+
+    /** The attempt's intent, as a request writes it before it calls VPS.org. */
+    private void intentOnRecord(CallContext context, Operation kind, Optional<ResourceRef> resource) {
+        platform.history.append(new AuditEvent(platform.clock.instant(), BLUE, context.requestId(), kind, Optional.of(WEB),
+                resource, new Outcome.Accepted(), java.util.OptionalInt.empty(),
+                Map.of(AuditEvent.ATTEMPT_ID, context.operationId().toString())));
+    }
+
+    /**
+     * ADR 0084: an operation's row goes in just before its intent. A row whose insert landed though its answer was lost
+     * (the request answered 503), or whose intent the history could not take and whose deferred FAILED was lost, stays
+     * {@code accepted} with no intent: VPS.org was never asked. The client's retry deletes the snapshot; the tracker
+     * must not take that for the orphan's end, nor credit a create with someone else's backup.
+     */
+    @Test
+    void anAcceptedOperationWithNoIntentOnRecordEndsNotCalledWhateverVpsOrgShows() {
+        Snapshot target = platform.provider.addSnapshot(811, platform.web, CreationStatus.COMPLETED);
+        RequestId retried = new RequestId("answered-503-then-retried");
+        CallContext orphan = new CallContext(BLUE, retried);
+        storedAccepted(orphan, Operation.DELETE_SNAPSHOT, Optional.of(ResourceRef.of(target.id())), platform.clock.instant());
+        CallContext retry = new CallContext(BLUE, retried);
+        platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(retry, target.id()));
+        assertThat(platform.provider.snapshot(target.id())).as("the retry deleted it").isEmpty();
+        CallContext orphanBackup = platform.as(BLUE);
+        storedAccepted(orphanBackup, Operation.CREATE_MANUAL_BACKUP, Optional.empty(), platform.clock.instant());
+        platform.provider.addBackup(812, platform.web, org.vpsrecovery.domain.backup.BackupType.MANUAL,
+                CreationStatus.COMPLETED, Optional.empty()); // someone else's, made meanwhile
+        TrackOperationsService settling = settlingTracker();
+        settling.tick();
+        assertThat(stateOf(orphan)).as("not settled yet").isEqualTo(OperationState.ACCEPTED);
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        settling.tick();
+
+        for (CallContext never : List.of(orphan, orphanBackup)) {
+            RecoveryOperation ended = platform.operations.find(never.operationId()).orElseThrow();
+            assertThat(ended.state()).isEqualTo(OperationState.FAILED);
+            assertThat(eventsOfAttempt(never)).hasSize(1).first().satisfies(e -> {
+                assertThat(e.outcome().kind()).isEqualTo(Outcome.Kind.FAILED);
+                assertThat(e.outcome().reasonCode()).contains(ReasonCode.NOT_DONE_AT_PROVIDER);
+                assertThat(e.detail()).containsEntry("message", "VPS.org was not called").containsEntry("tracked", "true");
+            });
+        }
+        assertThat(platform.operations.find(orphanBackup.operationId()).orElseThrow().resource()).isEmpty();
+        assertThat(stateOf(retry)).isEqualTo(OperationState.COMPLETED);
+        assertThat(eventsOfAttempt(retry)).extracting(e -> e.outcome().kind())
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED, Outcome.Kind.COMPLETED);
+    }
+
+    /**
+     * An accepted operation whose intent is on record may have been taken (its request died after the call): still ended
+     * by what VPS.org shows. So is an approved run, whose intent is written when it runs, long after its acceptance.
+     */
+    @Test
+    void anAcceptedOperationWhoseIntentIsOnRecordIsStillEndedByWhatVpsOrgShows() {
+        Snapshot one = platform.provider.addSnapshot(821, platform.web, CreationStatus.COMPLETED);
+        Snapshot two = platform.provider.addSnapshot(822, platform.web, CreationStatus.COMPLETED);
+        CallContext died = platform.as(BLUE);
+        intentOnRecord(died, Operation.DELETE_SNAPSHOT, Optional.of(ResourceRef.of(one.id())));
+        storedAccepted(died, Operation.DELETE_SNAPSHOT, Optional.of(ResourceRef.of(one.id())), platform.clock.instant());
+        CallContext approvedRun = platform.as(BLUE);
+        intentOnRecord(approvedRun, Operation.DELETE_SNAPSHOT, Optional.of(ResourceRef.of(two.id())));
+        storedAccepted(approvedRun, Operation.DELETE_SNAPSHOT, Optional.of(ResourceRef.of(two.id())),
+                platform.clock.instant().minus(Duration.ofMinutes(20)));
+        platform.provider.deleteSnapshot(one.id());
+        platform.provider.deleteSnapshot(two.id());
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        settlingTracker().tick();
+
+        for (CallContext taken : List.of(died, approvedRun)) {
+            assertThat(stateOf(taken)).isEqualTo(OperationState.COMPLETED);
+            assertThat(eventsOfAttempt(taken)).extracting(e -> e.outcome().kind())
+                    .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+        }
+    }
+
     /** The fixture's history, refusing every append while {@link #down} is set (a database outage). */
     private final class OutageHistory extends ForwardingAuditHistory {
         final AtomicBoolean down = new AtomicBoolean();

@@ -13,6 +13,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -24,9 +26,19 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.domain.approval.Approval;
+import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.simulator.SimulatorOptions;
 
 /**
@@ -292,6 +304,43 @@ class ConsoleEndToEndTest {
                 .filter(e -> e.event().operation() == Operation.AUDIT_READ)
                 .map(e -> e.event().detail().values().toString()).toList())
                 .anyMatch(d -> d.contains("console-verify")).anyMatch(d -> d.contains("console-summary"));
+    }
+
+    /**
+     * The page lists the operations not yet final, not the newest operations with the ended ones dropped: an old one
+     * waiting for approval stays in sight behind more newer ended ones than the page shows.
+     */
+    @Test
+    void anOldOperationInFlightIsShownBehindMoreNewerEndedOnesThanThePageHolds() {
+        RecoveryOperations operations = SETUP.platform().context.getBean(RecoveryOperations.class);
+        TeamId demo = new TeamId("demo");
+        ServerId server = new ServerId(12345);
+        Instant now = Instant.now();
+        Instant asked = now.minus(Duration.ofHours(3));
+        RecoveryOperation waiting = RecoveryOperation.pendingApproval(OperationId.random(), demo,
+                new RequestId("console-waiting-since-hours"), Operation.DELETE_SNAPSHOT, server,
+                ResourceRef.of(new SnapshotId(990_001)), Optional.empty(),
+                Approval.requested(Actor.of("alice", Actor.Authentication.JWT, "key-1"), asked, now.plus(Duration.ofDays(1)),
+                        false));
+        operations.add(waiting);
+        for (int i = 0; i < 200; i++) {
+            Instant at = now.plusMillis(i);
+            RecoveryOperation ended = RecoveryOperation.accepted(OperationId.random(), demo,
+                    new RequestId("console-ended-" + i), Operation.CREATE_SNAPSHOT, server, Optional.empty(), at,
+                    Duration.ofMinutes(30));
+            operations.add(ended);
+            RecoveryOperation taken = ended.taken(Optional.empty(), at, "VPS.org took it");
+            operations.update(ended, taken);
+            operations.update(taken, taken.completed(at, "completed at VPS.org"));
+        }
+        ConsoleClient browser = client();
+        browser.signIn(DEMO_TOKEN, "");
+
+        HttpResponse<String> page = browser.get("/console/operations");
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains(waiting.id().toString(), "pending approval")
+                .doesNotContain("id=\"no-operations\"", "id=\"more-operations\"");
     }
 
     @Test

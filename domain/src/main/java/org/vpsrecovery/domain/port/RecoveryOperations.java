@@ -87,6 +87,20 @@ public interface RecoveryOperations {
                                  int limit);
 
     /**
+     * The operations not yet final, of {@code team} when given, newest first (then by id), at most {@code limit}
+     * (1-{@value #MAX_PAGE}): what is in flight, however many newer ones have ended. The default reads {@link #list}
+     * once per state not final; a store may read them in one statement.
+     */
+    default List<RecoveryOperation> listNotFinal(Optional<TeamId> team, int limit) {
+        requirePage(limit);
+        return java.util.Arrays.stream(OperationState.values()).filter(state -> !state.isFinal())
+                .flatMap(state -> list(team, Optional.empty(), Optional.of(state), limit).stream())
+                .sorted(java.util.Comparator.comparing(RecoveryOperation::acceptedAt).reversed()
+                        .thenComparing(operation -> operation.id().value()))
+                .limit(limit).toList();
+    }
+
+    /**
      * Operations in {@code state} whose next check is due by {@code dueBy}, the earliest first (for one pending
      * approval, its next check is its expiry), at most {@code limit} (1-{@value #MAX_PAGE}): what is due first
      * is reached first however many wait (ADR 0040).

@@ -290,15 +290,20 @@ public class ConsoleController {
         });
     }
 
-    /** Operations not yet final, newest first: what VPS.org is doing for the reader's teams now. */
+    /** At most this many operations in flight on the page; it says when more are. */
+    static final int OPERATIONS_SHOWN = 200;
+
+    /**
+     * Operations not yet final, newest first: what VPS.org is doing for the reader's teams now. Read as such, not as the
+     * newest operations with the ended ones dropped, which hides an older one in flight behind newer ended ones.
+     */
     @Get("/operations")
     public HttpResponse<?> operationsInFlight(HttpRequest<?> request) {
         return signedIn(request, "Operations in flight", "/operations", false, session -> {
             AuditReader reader = RequestAttributes.auditReader(request);
             AuditReportParameters.of(request, Set.of());
-            var open = operations.listOperations(reader, Optional.empty(), Optional.empty(), 200).stream()
-                    .filter(o -> !o.isFinal()).toList();
-            return new Page("console/operations", ConsolePages.operations(open, clock.instant()));
+            var inFlight = operations.listInFlight(reader, OPERATIONS_SHOWN);
+            return new Page("console/operations", ConsolePages.operations(inFlight, clock.instant()));
         });
     }
 

@@ -26,10 +26,10 @@ import org.vpsrecovery.adapters.http.console.ConsoleViews.SummaryRow;
 import org.vpsrecovery.adapters.http.facade.AuditJson.EventJson;
 import org.vpsrecovery.adapters.http.facade.AuditJsonMapper;
 import org.vpsrecovery.adapters.http.facade.AuditReportParameters;
+import org.vpsrecovery.application.operation.OperationsInFlight;
 import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
-import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.report.AuditEventPage;
 import org.vpsrecovery.domain.report.AuditSummary;
 import org.vpsrecovery.domain.report.RecoverabilityReport;
@@ -182,8 +182,8 @@ final class ConsolePages {
         };
     }
 
-    static ConsoleViews.Operations operations(List<RecoveryOperation> open, Instant now) {
-        return new ConsoleViews.Operations(open.stream().map(o -> {
+    static ConsoleViews.Operations operations(OperationsInFlight inFlight, Instant now) {
+        return new ConsoleViews.Operations(inFlight.operations().stream().map(o -> {
             long window = Math.max(1, Duration.between(o.acceptedAt(), o.deadline()).toSeconds());
             long elapsed = Math.max(0, Duration.between(o.acceptedAt(), now).toSeconds());
             int percent = (int) Math.min(100, elapsed * 100 / window);
@@ -193,7 +193,7 @@ final class ConsolePages {
                     Long.toString(o.server().value()), o.team().value(), o.state().wireName().replace('_', ' '),
                     time(o.acceptedAt()), time(o.updatedAt()), time(o.deadline()), o.checks(), o.note().orElse(""),
                     percent, label);
-        }).toList());
+        }).toList(), inFlight.more());
     }
 
     private static final List<Outcome.Kind> CHARTED = List.of(Outcome.Kind.COMPLETED, Outcome.Kind.ACCEPTED,

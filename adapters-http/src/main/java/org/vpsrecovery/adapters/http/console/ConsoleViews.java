@@ -55,7 +55,8 @@ public final class ConsoleViews {
                                String elapsedLabel) {
     }
 
-    public record Operations(List<OperationRow> operations) {
+    /** {@code more}: older operations are in flight too, beyond the rows shown. */
+    public record Operations(List<OperationRow> operations, boolean more) {
     }
 
     /** A bar of a chart, in the SVG's user units; {@code kind} picks its colour class. */

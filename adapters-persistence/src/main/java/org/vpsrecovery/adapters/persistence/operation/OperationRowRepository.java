@@ -83,6 +83,19 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
     List<OperationRow> listNewestFirst(@Nullable String team, @Nullable Long serverId, @Nullable String state, int limit);
 
     /**
+     * The operations not yet final, newest first: each arm of the condition is the predicate of a partial index (V6's
+     * recovery_operation_open, V14's _awaiting_safety_snapshot, V21's _approval_open), so only what is in flight is read
+     * however many operations have ended. OperationState.isFinal's complement, written out.
+     */
+    @Query("""
+            SELECT * FROM recovery_operation
+            WHERE (state IN ('accepted', 'in_progress', 'unresolved') OR state = 'awaiting_safety_snapshot'
+                   OR state IN ('pending_approval', 'approved'))
+              AND (CAST(:team AS text) IS NULL OR team = :team)
+            ORDER BY accepted_at DESC, id LIMIT :limit""")
+    List<OperationRow> listNotFinalNewestFirst(@Nullable String team, int limit);
+
+    /**
      * A state V53's partial recovery_operation_due_in holds (every state but accepted, in_progress and completed: the
      * approvals' work lists among them), its predicate written out so that a generic plan can prove it (a bound state
      * cannot).

@@ -134,6 +134,14 @@ public final class OperationRows implements RecoveryOperations {
                 state.map(OperationState::wireName).orElse(null), limit).stream().map(OperationRows::toDomain).toList();
     }
 
+    /** One statement over the partial indexes of the states not final. */
+    @Override
+    public List<RecoveryOperation> listNotFinal(Optional<TeamId> team, int limit) {
+        RecoveryOperations.requirePage(limit);
+        return rows.listNotFinalNewestFirst(team.map(TeamId::value).orElse(null), limit).stream()
+                .map(OperationRows::toDomain).toList();
+    }
+
     @Override
     public List<RecoveryOperation> dueIn(OperationState state, Instant dueBy, int limit) {
         RecoveryOperations.requirePage(limit);

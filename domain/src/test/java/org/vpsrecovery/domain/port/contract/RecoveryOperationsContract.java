@@ -370,6 +370,78 @@ public abstract class RecoveryOperationsContract {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * What is in flight, however many newer operations have ended: one in each state not final, newest first, of every
+     * team or of one; never an ended one; the limit keeps the newest.
+     */
+    @Test
+    void theOnesNotFinalAreListedNewestFirstHoweverManyNewerOnesEnded() {
+        RecoveryOperations operations = emptyOperations();
+        Actor alice = Actor.of("alice", Actor.Authentication.JWT, "key-1");
+        Actor bob = Actor.of("bob", Actor.Authentication.JWT, "key-1");
+        RecoveryOperation accepted = create(BLUE, WEB, T0);
+        RecoveryOperation taken = create(BLUE, DB, T0.plusSeconds(1));
+        RecoveryOperation lost = create(BLUE, WEB, T0.plusSeconds(2));
+        RecoveryOperation waiting = RecoveryOperation.awaitingSafetySnapshot(OperationId.random(), BLUE,
+                new RequestId("r-wait"), Operation.RESTORE_SNAPSHOT, WEB, ResourceRef.of(new SnapshotId(801)),
+                Optional.empty(), T0.plusSeconds(3), Duration.ofMinutes(45));
+        RecoveryOperation pending = pending(alice, T0.plusSeconds(4));
+        RecoveryOperation approvable = pending(alice, T0.plusSeconds(5));
+        RecoveryOperation greens = create(GREEN, DB, T0.plusSeconds(6));
+        for (RecoveryOperation o : List.of(accepted, taken, lost, waiting, pending, approvable, greens)) {
+            operations.add(o);
+        }
+        RecoveryOperation inProgress = taken.taken(Optional.empty(), T0.plusSeconds(10), "VPS.org took it");
+        RecoveryOperation unresolved = lost.answerLost(T0.plusSeconds(10), "lost");
+        RecoveryOperation approved = approvable.approve(bob, T0.plusSeconds(10), Optional.empty(), Duration.ofMinutes(10));
+        assertThat(operations.update(taken, inProgress)).isTrue();
+        assertThat(operations.update(lost, unresolved)).isTrue();
+        assertThat(operations.update(approvable, approved)).isTrue();
+        // Newer than all of them, and ended in several ways.
+        for (int i = 0; i < 12; i++) {
+            RecoveryOperation ended = create(i % 2 == 0 ? BLUE : GREEN, WEB, T0.plusSeconds(100 + i));
+            operations.add(ended);
+            switch (i % 3) {
+                case 0 -> operations.update(ended, ended.refused(T0.plusSeconds(200), "refused"));
+                case 1 -> {
+                    RecoveryOperation going = ended.taken(Optional.empty(), T0.plusSeconds(200), "took it");
+                    operations.update(ended, going);
+                    operations.update(going, going.completed(T0.plusSeconds(201), "completed"));
+                }
+                default -> operations.update(ended, ended.timedOut(T0.plus(Duration.ofHours(1)), "no end"));
+            }
+        }
+        RecoveryOperation denied = pending(alice, T0.plusSeconds(150));
+        operations.add(denied);
+        operations.update(denied, denied.deny(bob, T0.plusSeconds(151), Optional.empty()));
+
+        List<RecoveryOperation> inFlight = operations.listNotFinal(Optional.empty(), 10);
+
+        assertThat(inFlight).extracting(RecoveryOperation::id).containsExactly(greens.id(), approvable.id(),
+                pending.id(), waiting.id(), lost.id(), taken.id(), accepted.id());
+        assertThat(inFlight).extracting(RecoveryOperation::state).as("every state not final, and only those")
+                .containsOnlyElementsOf(java.util.EnumSet.complementOf(finalStates()))
+                .containsAll(java.util.EnumSet.complementOf(finalStates()));
+        assertThat(inFlight.get(4)).isEqualTo(unresolved);
+        assertThat(operations.listNotFinal(Optional.of(BLUE), 10)).extracting(RecoveryOperation::id)
+                .containsExactly(approvable.id(), pending.id(), waiting.id(), lost.id(), taken.id(), accepted.id());
+        assertThat(operations.listNotFinal(Optional.empty(), 2)).extracting(RecoveryOperation::id)
+                .containsExactly(greens.id(), approvable.id());
+        assertThatThrownBy(() -> operations.listNotFinal(Optional.empty(), 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static java.util.EnumSet<OperationState> finalStates() {
+        java.util.EnumSet<OperationState> ended = java.util.EnumSet.noneOf(OperationState.class);
+        java.util.Arrays.stream(OperationState.values()).filter(OperationState::isFinal).forEach(ended::add);
+        return ended;
+    }
+
+    private static RecoveryOperation pending(Actor requester, Instant at) {
+        return RecoveryOperation.pendingApproval(OperationId.random(), BLUE, new RequestId("r-" + at.getEpochSecond()),
+                Operation.DELETE_SNAPSHOT, WEB, ResourceRef.of(new SnapshotId(at.getEpochSecond())), Optional.empty(),
+                Approval.requested(requester, at, at.plus(Duration.ofHours(1)), false));
+    }
+
     @Test
     void theOpenOnesDueByATimeComeGroupedByServer() {
         RecoveryOperations operations = emptyOperations();
