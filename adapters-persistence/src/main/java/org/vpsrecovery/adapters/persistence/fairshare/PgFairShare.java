@@ -122,6 +122,15 @@ public final class PgFairShare implements FairShare, AutoCloseable {
     /** How long a slot this instance holds may stay unused before it goes back to the shared table. */
     public static final Duration IDLE = Duration.ofMillis(500);
 
+    /**
+     * The shortest call lease ({@code vpsr.fair-share.call-lease}) accepted. A block is renewed once half its lease
+     * is gone, so half of it must outlast what a renewal may take before it lands: a background tick
+     * ({@link #IDLE} / 4), the wait for the block ({@link #MAX_WAIT}), a pooled connection (the pool's 5 s timeout),
+     * the statement, and the instances' clocks apart (leases are compared with another instance's clock). Shorter,
+     * another instance could claim a slot whose call still runs here (ADR 0045, amended in session 36).
+     */
+    public static final Duration SHORTEST_LEASE = Duration.ofSeconds(20);
+
     private final DataSource dataSource;
     private final Clock clock;
     private final Duration lease;
@@ -153,8 +162,9 @@ public final class PgFairShare implements FairShare, AutoCloseable {
         this.dataSource = Objects.requireNonNull(dataSource, "data source");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.lease = Objects.requireNonNull(lease, "lease");
-        if (lease.isNegative() || lease.isZero()) {
-            throw new IllegalArgumentException("the call slots' lease must be positive");
+        if (lease.compareTo(SHORTEST_LEASE) < 0) {
+            throw new IllegalArgumentException("the call slots' lease (vpsr.fair-share.call-lease) must be at least "
+                    + SHORTEST_LEASE.toSeconds() + " s, was " + lease);
         }
         this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(UnflushedCommits.of(dataSource))
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)

@@ -322,6 +322,14 @@ class PgFairShareContractTest extends FairShareContract {
         }
     }
 
+    /** A lease its renewal (once half gone) could miss is refused when the adapter is built. */
+    @Test
+    void aLeaseTooShortForItsRenewalIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PgFairShare(DATABASE.dataSource(),
+                        new AdjustableClock(T0), PgFairShare.SHORTEST_LEASE.minusMillis(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("vpsr.fair-share.call-lease");
+    }
+
     /** The team's rows: how many, and each row's version (xmin), which a write changes. */
     private static String slotRows(TeamId team) throws SQLException {
         try (Connection connection = DATABASE.dataSource().getConnection();
