@@ -1,11 +1,13 @@
 package org.vpsrecovery.bootstrap;
 
 import io.micronaut.core.value.PropertyResolver;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.vpsrecovery.adapters.persistence.fairshare.PgFairShare;
 import org.vpsrecovery.application.fairshare.FairShareSettings;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.limits.FairShareLimits;
@@ -17,7 +19,7 @@ import org.vpsrecovery.domain.limits.FairShareLimits;
  * <pre>
  * vpsr.fair-share.requests-per-minute=600     (default 600: a burst of that many, refilled over a minute)
  * vpsr.fair-share.calls-in-flight=8           (default 8: requests of one team in flight at once, all instances)
- * vpsr.fair-share.call-lease=2m               (how long a dead instance's slots stay taken)
+ * vpsr.fair-share.call-lease=2m               (how long a dead instance's slots stay taken; at least 20s)
  * vpsr.teams.payments.requests-per-minute=120 (optional, the team's own)
  * vpsr.teams.payments.calls-in-flight=2       (optional, the team's own)
  * </pre>
@@ -50,12 +52,30 @@ public final class ConfiguredFairShare implements FairShareSettings {
                         + "share is " + PREFIX + "." + String.join(", " + PREFIX + ".", PLATFORM_SETTINGS));
             }
         }
+        requireSafeLease(PREFIX + "." + CALL_LEASE, properties);
         FairShareLimits platform = limits(PREFIX + ".", properties, PLATFORM_DEFAULT);
         Map<TeamId, FairShareLimits> own = new LinkedHashMap<>();
         for (TeamId team : teams) {
             own.put(team, limits(ConfiguredTeams.PREFIX + "." + team.value() + ".", properties, platform));
         }
         return new ConfiguredFairShare(platform, own);
+    }
+
+    /**
+     * The lease is the persistence adapter's (it reads the key); checked here, at start, so that a lease too short
+     * for its renewal (another instance could claim a slot whose call still runs) stops the start by name.
+     */
+    private static void requireSafeLease(String key, PropertyResolver properties) {
+        String raw = properties.get(key, String.class).map(String::strip).orElse("");
+        if (raw.isEmpty()) {
+            return;
+        }
+        Duration lease = properties.get(key, Duration.class)
+                .orElseThrow(() -> new IllegalArgumentException(key + " must be a duration such as 2m or 90s, was " + raw));
+        if (lease.compareTo(PgFairShare.SHORTEST_LEASE) < 0) {
+            throw new IllegalArgumentException(key + " must be at least " + PgFairShare.SHORTEST_LEASE.toSeconds()
+                    + "s (a block's lease is renewed once half gone, and the renewal must land before it ends), was " + raw);
+        }
     }
 
     private static FairShareLimits limits(String prefix, PropertyResolver properties, FairShareLimits otherwise) {

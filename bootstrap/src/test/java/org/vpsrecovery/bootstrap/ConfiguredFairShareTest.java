@@ -74,6 +74,20 @@ class ConfiguredFairShareTest {
                 .hasMessage("vpsr.fair-share.calls-in-flight must be a whole number from 1 to 10000, was 0");
     }
 
+    /** A lease shorter than its renewal needs would let another instance claim a slot whose call still runs. */
+    @Test
+    void aCallLeaseTooShortForItsRenewalIsRefusedByName() {
+        assertThatThrownBy(() -> fairShare(Map.of("vpsr.fair-share.call-lease", "1s")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("vpsr.fair-share.call-lease must be at least 20s").hasMessageEndingWith("was 1s");
+        assertThatThrownBy(() -> fairShare(Map.of("vpsr.fair-share.call-lease", "19999ms")))
+                .hasMessageStartingWith("vpsr.fair-share.call-lease must be at least 20s");
+        assertThatThrownBy(() -> fairShare(Map.of("vpsr.fair-share.call-lease", "soon")))
+                .hasMessage("vpsr.fair-share.call-lease must be a duration such as 2m or 90s, was soon");
+        assertThat(fairShare(Map.of("vpsr.fair-share.call-lease", "20s")).platformDefault())
+                .isEqualTo(ConfiguredFairShare.PLATFORM_DEFAULT);
+    }
+
     @Test
     void aTeamsFileWithAWrongShareStopsTheStartWithTheSettingNamed(@TempDir Path directory) throws IOException {
         Path file = directory.resolve("teams.properties");

@@ -17,9 +17,11 @@ import org.vpsrecovery.simulator.SimulatorOptions;
 
 /**
  * Long polls ({@code GET /operations/{id}/?wait=}) each hold a worker for up to a minute, so one
- * instance runs at most {@code vpsr.operations.max-waits} at once. Past that a waiting read is
- * answered at once, 503 problem+json with Retry-After and a reason code, never queued; a read that
- * does not wait is never refused, and the slots come back when the waits end.
+ * instance runs at most {@code vpsr.operations.max-waits} at once, and at most
+ * {@code vpsr.operations.max-waits-per-team} of one team's. Past either a waiting read is answered at
+ * once, 503 problem+json with Retry-After and a reason code, never queued; a team at its share leaves
+ * the other teams' waits served; a read that does not wait is never refused, and the slots come back
+ * when the waits end.
  */
 class BoundedOperationWaitsEndToEndTest {
 
@@ -30,34 +32,37 @@ class BoundedOperationWaitsEndToEndTest {
     static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
             SimulatorOptions.defaults().withDelays(MAKING_TAKES, Duration.ofSeconds(10)),
             PlatformOnSimulator.with(PlatformOnSimulator.QUICK_TRACKING,
-                    Map.of("vpsr.operations.max-waits", "2", "vpsr.jobs.polling-interval", "500ms")));
+                    Map.of("vpsr.operations.max-waits", "3", "vpsr.operations.max-waits-per-team", "2",
+                            "vpsr.jobs.polling-interval", "500ms")));
 
     @Test
-    void waitsBeyondTheBoundAreRefusedAtOnceWithRetryAfterAndTheSlotsComeBack() throws Exception {
-        Answer created = SETUP.platform().send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
-                "{\"server_id\": 12345, \"name\": \"waited-on\"}", Map.of("X-Request-Id", "bounded-waits"));
-        assertThat(created.status()).isEqualTo(201);
-        String waitFor = "/api/v1/operations/" + created.header("X-Operation-Id") + "/";
+    void waitsBeyondATeamsShareOrTheInstancesBoundAreRefusedAtOnceAndTheOtherTeamsWaitsServed() throws Exception {
+        String demos = operationOf(RunningPlatform.DEMO_TOKEN, 12345, "demo-waited-on");
+        String others = operationOf(RunningPlatform.OTHER_TOKEN, 23456, "other-waited-on");
 
-        ExecutorService callers = Executors.newFixedThreadPool(2);
+        ExecutorService callers = Executors.newFixedThreadPool(3);
         try {
-            List<CompletableFuture<Answer>> holding = List.of(
-                    CompletableFuture.supplyAsync(() -> SETUP.platform().send("GET", waitFor + "?wait=25", RunningPlatform.DEMO_TOKEN, null), callers),
-                    CompletableFuture.supplyAsync(() -> SETUP.platform().send("GET", waitFor + "?wait=25", RunningPlatform.DEMO_TOKEN, null), callers));
+            List<CompletableFuture<Answer>> holding = new java.util.ArrayList<>(List.of(
+                    hold(callers, demos, RunningPlatform.DEMO_TOKEN), hold(callers, demos, RunningPlatform.DEMO_TOKEN)));
 
-            // Once both hold their slot, a third wait is refused at once (until then it may be served).
-            Answer refused = Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> SETUP.platform().send("GET", waitFor + "?wait=1", RunningPlatform.DEMO_TOKEN, null),
-                            answer -> answer.status() == 503);
-            assertThat(refused.contentType()).startsWith("application/problem+json");
-            assertThat(refused.get("reason_code")).isEqualTo("TOO_MANY_WAITING_REQUESTS");
-            assertThat(Long.parseLong(refused.header("Retry-After"))).isPositive();
+            // Once the demo team holds its share (2 of the 3 slots), its third wait is refused at once.
+            Answer teamsShare = refusedOnceHeld(demos, RunningPlatform.DEMO_TOKEN);
+            assertThat((String) teamsShare.get("detail")).contains("your team");
+            // The other team's wait is still served: the instance has a slot left, and it is within its own share.
+            Answer served = SETUP.platform().send("GET", others + "?wait=1", RunningPlatform.OTHER_TOKEN, null);
+            assertThat(served.status()).isEqualTo(200);
+            assertThat(served.get("state")).isEqualTo("in_progress");
+
+            // The other team takes the last slot: now the instance's bound refuses it, within its share.
+            holding.add(hold(callers, others, RunningPlatform.OTHER_TOKEN));
+            Answer instanceFull = refusedOnceHeld(others, RunningPlatform.OTHER_TOKEN);
+            assertThat((String) instanceFull.get("detail")).contains("this instance");
             // A read that does not wait takes no slot.
-            Answer now = SETUP.platform().send("GET", waitFor, RunningPlatform.DEMO_TOKEN, null);
+            Answer now = SETUP.platform().send("GET", demos, RunningPlatform.DEMO_TOKEN, null);
             assertThat(now.status()).isEqualTo(200);
             assertThat(now.get("state")).isEqualTo("in_progress");
 
-            // VPS.org finishes: the tracker completes the operation, and both waits answer with its end.
+            // VPS.org finishes: the tracker completes the operations, and every wait answers with its end.
             SETUP.simulator().clock().advance(MAKING_TAKES.plusMinutes(1));
             for (CompletableFuture<Answer> waited : holding) {
                 Answer answer = waited.get(60, TimeUnit.SECONDS);
@@ -67,8 +72,32 @@ class BoundedOperationWaitsEndToEndTest {
         } finally {
             callers.shutdownNow();
         }
-        // Their slots were given back: waits are admitted again.
-        assertThat(SETUP.platform().send("GET", waitFor + "?wait=1", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(200);
-        assertThat(SETUP.platform().send("GET", waitFor + "?wait=1", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(200);
+        // Their slots and shares were given back: waits are admitted again.
+        assertThat(SETUP.platform().send("GET", demos + "?wait=1", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(200);
+        assertThat(SETUP.platform().send("GET", demos + "?wait=1", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(200);
+        assertThat(SETUP.platform().send("GET", others + "?wait=1", RunningPlatform.OTHER_TOKEN, null).status()).isEqualTo(200);
+    }
+
+    /** The path of a new snapshot's operation, which stays in progress until the test moves VPS.org's clock. */
+    private static String operationOf(String token, long server, String name) {
+        Answer created = SETUP.platform().send("POST", "/api/v1/snapshots/", token,
+                "{\"server_id\": " + server + ", \"name\": \"" + name + "\"}", Map.of("X-Request-Id", "bounded-waits-" + name));
+        assertThat(created.status()).isEqualTo(201);
+        return "/api/v1/operations/" + created.header("X-Operation-Id") + "/";
+    }
+
+    private static CompletableFuture<Answer> hold(ExecutorService callers, String operation, String token) {
+        return CompletableFuture.supplyAsync(() -> SETUP.platform().send("GET", operation + "?wait=25", token, null), callers);
+    }
+
+    /** Polls a short wait until it is refused (until the holding waits hold their slots, it may be served). */
+    private static Answer refusedOnceHeld(String operation, String token) {
+        Answer refused = Awaitility.await().atMost(Duration.ofSeconds(20))
+                .pollDelay(Duration.ofMillis(300)).pollInterval(Duration.ofMillis(100))
+                .until(() -> SETUP.platform().send("GET", operation + "?wait=1", token, null), answer -> answer.status() == 503);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.get("reason_code")).isEqualTo("TOO_MANY_WAITING_REQUESTS");
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isPositive();
+        return refused;
     }
 }

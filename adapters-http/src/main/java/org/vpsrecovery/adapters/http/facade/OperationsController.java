@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.vpsrecovery.adapters.http.facade.OperationJson.OperationPageJson;
 import org.vpsrecovery.application.approval.DecideApprovalCommand;
+import org.vpsrecovery.application.audit.AuditReader;
 import org.vpsrecovery.application.approval.DecideApprovalUseCase;
 import org.vpsrecovery.application.change.PendingChangesService;
 import org.vpsrecovery.application.operation.GetOperationUseCase;
@@ -41,7 +42,8 @@ import org.vpsrecovery.domain.server.ServerId;
  * The platform's operations (an extension VPS.org lacks): each changing request's progress at
  * VPS.org, to its end. {@code ?wait=N} (0-60 s) answers as soon as the operation is final, or after
  * N seconds as it stands; it waits on a worker thread, never on the event loop, and at most
- * {@code vpsr.operations.max-waits} such waits run at once per instance ({@link OperationWaits}).
+ * {@code vpsr.operations.max-waits} such waits run at once per instance, and at most
+ * {@code vpsr.operations.max-waits-per-team} of one team's ({@link OperationWaits}).
  */
 @Controller("/api/v1/operations")
 @Tag(name = "operations", description = "An extension VPS.org lacks: each change followed at VPS.org to its end")
@@ -120,13 +122,14 @@ public class OperationsController {
     @Operation(summary = "One operation, waiting for its end if asked",
             description = "The operation a changing request started (its id came as X-Operation-Id). With `wait` "
                     + "(0-60 s) the answer comes as soon as the operation is final, or after `wait` seconds as it stands. "
-                    + "Waiting reads are bounded per instance; past the bound, 503 TOO_MANY_WAITING_REQUESTS at once.")
+                    + "Waiting reads are bounded per instance and per team; past either bound, 503 TOO_MANY_WAITING_REQUESTS at once.")
     @ApiResponse(responseCode = "200", description = "the operation",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
     @ApiResponse(responseCode = "404", description = "No such operation for this team (OPERATION_NOT_FOUND)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "503", description = "With `wait` > 0 only: this instance already runs as many waiting "
-            + "reads as it allows (`vpsr.operations.max-waits`, 32 by default): TOO_MANY_WAITING_REQUESTS, answered at "
+            + "reads as it allows (`vpsr.operations.max-waits`, 32 by default), or as many of the caller's team as one "
+            + "team may run (`vpsr.operations.max-waits-per-team`, 8 by default): TOO_MANY_WAITING_REQUESTS, answered at "
             + "once. Retry after Retry-After seconds, or read without `wait`.",
             headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
@@ -147,7 +150,8 @@ public class OperationsController {
         if (waitFor.isZero()) {
             return OperationJson.of(get.getOperation(RequestAttributes.auditReader(request), id, waitFor));
         }
-        return waits.inASlot(() -> OperationJson.of(get.getOperation(RequestAttributes.auditReader(request), id, waitFor)));
+        AuditReader reader = RequestAttributes.auditReader(request);
+        return waits.inASlot(reader, () -> OperationJson.of(get.getOperation(reader, id, waitFor)));
     }
 
     @Get("/")

@@ -64,7 +64,18 @@ public final class PgFairShare implements FairShare, AutoCloseable {
     static final Duration IN_FLIGHT_RETRY_AFTER = Duration.ofSeconds(1);
     static final Duration UNAVAILABLE_RETRY_AFTER = Duration.ofSeconds(5);
     // Racers that picked the same free slot: the losers look again, a few times, then are refused.
+    // A claim that found no free slot at all (the bound reached) is not tried again: nobody raced it.
     private static final int CLAIM_ATTEMPTS = 4;
+    /** Returned by the claim, alone, when it found no free slot to try: the team's bound is reached. */
+    private static final int NO_FREE_SLOT = -1;
+
+    /**
+     * How long a request waits for a team's rate or block while another of the team's requests holds it
+     * through a round trip. Past it the request is refused as the database's trouble ({@link PlatformUnavailable},
+     * 503 with Retry-After), so with a slow or unreachable database each queued request is answered within
+     * this, not after every request ahead of it has had its own connection timeout.
+     */
+    public static final Duration MAX_WAIT = Duration.ofSeconds(2);
 
     /**
      * The fair share's own writes commit without waiting for the write-ahead log's flush (ADR 0042):
@@ -76,19 +87,24 @@ public final class PgFairShare implements FairShare, AutoCloseable {
 
     // Up to the wanted number of random free slots (fewer racers on one row than "the lowest"), no
     // more than the bound less the team's live leases (a bound lowered under slots taken with a higher one).
+    // The claimed slots; or, when there was no free slot to try (the bound reached), NO_FREE_SLOT alone, so that
+    // "full" is told from "every slot tried was taken by a racer" without another round trip.
     private static final String CLAIM = """
             WITH unflushed AS MATERIALIZED (%s), live AS (
                 SELECT slot FROM team_call_slot WHERE team = ? AND leased_until > ?
-            ), free AS (
+            ), free AS MATERIALIZED (
                 SELECT s AS slot FROM generate_series(0, ? - 1) AS s, unflushed
                 WHERE s NOT IN (SELECT slot FROM live)
                 ORDER BY random() LIMIT greatest(0, least(?, ? - (SELECT count(*) FROM live)))
+            ), claimed AS (
+                INSERT INTO team_call_slot (team, slot, holder, leased_until)
+                SELECT ?, slot, ?, ? FROM free
+                ON CONFLICT (team, slot) DO UPDATE SET holder = EXCLUDED.holder, leased_until = EXCLUDED.leased_until
+                    WHERE team_call_slot.leased_until <= ?
+                RETURNING slot
             )
-            INSERT INTO team_call_slot (team, slot, holder, leased_until)
-            SELECT ?, slot, ?, ? FROM free
-            ON CONFLICT (team, slot) DO UPDATE SET holder = EXCLUDED.holder, leased_until = EXCLUDED.leased_until
-                WHERE team_call_slot.leased_until <= ?
-            RETURNING slot""".formatted(UNFLUSHED);
+            SELECT slot FROM claimed
+            UNION ALL SELECT %d WHERE NOT EXISTS (SELECT 1 FROM free)""".formatted(UNFLUSHED, NO_FREE_SLOT);
 
     private static final String RENEW = "UPDATE team_call_slot SET leased_until = ? FROM (" + UNFLUSHED + ") AS unflushed"
             + " WHERE team = ? AND holder = ? AND slot = ANY (?) RETURNING slot";
@@ -106,10 +122,20 @@ public final class PgFairShare implements FairShare, AutoCloseable {
     /** How long a slot this instance holds may stay unused before it goes back to the shared table. */
     public static final Duration IDLE = Duration.ofMillis(500);
 
+    /**
+     * The shortest call lease ({@code vpsr.fair-share.call-lease}) accepted. A block is renewed once half its lease
+     * is gone, so half of it must outlast what a renewal may take before it lands: a background tick
+     * ({@link #IDLE} / 4), the wait for the block ({@link #MAX_WAIT}), a pooled connection (the pool's 5 s timeout),
+     * the statement, and the instances' clocks apart (leases are compared with another instance's clock). Shorter,
+     * another instance could claim a slot whose call still runs here (ADR 0045, amended in session 36).
+     */
+    public static final Duration SHORTEST_LEASE = Duration.ofSeconds(20);
+
     private final DataSource dataSource;
     private final Clock clock;
     private final Duration lease;
     private final Duration idle;
+    private final Duration maxWait;
     private final ProxyManager<String> buckets;
     // This instance's holder id on every slot row it leases.
     private final UUID holder = UUID.randomUUID();
@@ -124,12 +150,21 @@ public final class PgFairShare implements FairShare, AutoCloseable {
     }
 
     public PgFairShare(DataSource dataSource, Clock clock, Duration lease, Duration idle) {
+        this(dataSource, clock, lease, idle, MAX_WAIT);
+    }
+
+    public PgFairShare(DataSource dataSource, Clock clock, Duration lease, Duration idle, Duration maxWait) {
         this.idle = Objects.requireNonNull(idle, "idle");
+        this.maxWait = Objects.requireNonNull(maxWait, "max wait");
+        if (maxWait.isNegative() || maxWait.isZero()) {
+            throw new IllegalArgumentException("the wait for a team's rate or call slots must be positive");
+        }
         this.dataSource = Objects.requireNonNull(dataSource, "data source");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.lease = Objects.requireNonNull(lease, "lease");
-        if (lease.isNegative() || lease.isZero()) {
-            throw new IllegalArgumentException("the call slots' lease must be positive");
+        if (lease.compareTo(SHORTEST_LEASE) < 0) {
+            throw new IllegalArgumentException("the call slots' lease (vpsr.fair-share.call-lease) must be at least "
+                    + SHORTEST_LEASE.toSeconds() + " s, was " + lease);
         }
         this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(UnflushedCommits.of(dataSource))
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
@@ -140,8 +175,11 @@ public final class PgFairShare implements FairShare, AutoCloseable {
 
     @Override
     public void takeRequest(TeamId team, FairShareLimits limits) {
+        long deadline = System.nanoTime() + maxWait.toNanos();
         Rate rate = rateOf(team, limits);
-        rate.lock.lock();
+        if (!lockBy(rate.lock, deadline)) {
+            throw waitedTooLong("take a request from the team's rate");
+        }
         try {
             Instant now = clock.instant();
             if (rate.left > 0 && now.isBefore(rate.spendBy)) {
@@ -269,8 +307,11 @@ public final class PgFairShare implements FairShare, AutoCloseable {
 
     @Override
     public CallSlot enterCall(TeamId team, FairShareLimits limits) {
+        long deadline = System.nanoTime() + maxWait.toNanos();
         Block block = blocks.computeIfAbsent(team, Block::new);
-        block.enter();
+        if (!block.enterBy(deadline)) {
+            throw waitedTooLong("take a call slot");
+        }
         try {
             Instant now = clock.instant();
             block.renewIfHalfGone(now);
@@ -298,7 +339,11 @@ public final class PgFairShare implements FairShare, AutoCloseable {
      */
     public void giveBackIdleSlots() {
         for (Block block : blocks.values()) {
-            block.enter();
+            // A request holding the block (in a round trip) renews it itself if due; the other teams' blocks go on.
+            if (!block.enterBy(System.nanoTime() + maxWait.toNanos())) {
+                LOG.debug("the call slots of team {} were held for {}; looked at again next time", block.team.value(), maxWait);
+                continue;
+            }
             try {
                 Instant now = clock.instant();
                 List<Integer> idleSlots = new ArrayList<>();
@@ -331,7 +376,11 @@ public final class PgFairShare implements FairShare, AutoCloseable {
     public void close() {
         background.shutdownNow();
         for (Block block : blocks.values()) {
-            block.enter();
+            if (!block.enterBy(System.nanoTime() + maxWait.toNanos())) {
+                LOG.warn("the call slots of team {} were held for {} while stopping; their leases free them",
+                        block.team.value(), maxWait);
+                continue;
+            }
             try {
                 List<Integer> all = new ArrayList<>(block.free);
                 all.addAll(block.leased);
@@ -368,9 +417,13 @@ public final class PgFairShare implements FairShare, AutoCloseable {
             this.team = team;
         }
 
-        void enter() {
-            lock.lock();
+        /** Takes the lock by the deadline ({@link System#nanoTime}), or answers false having taken nothing. */
+        boolean enterBy(long deadline) {
+            if (!lockBy(lock, deadline)) {
+                return false;
+            }
             applyEnded();
+            return true;
         }
 
         boolean tryEnter() {
@@ -422,6 +475,7 @@ public final class PgFairShare implements FairShare, AutoCloseable {
                 connection.setAutoCommit(true);
                 for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
                     List<Integer> claimed = new ArrayList<>();
+                    boolean noFreeSlot = false;
                     try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
                         claim.setString(1, team.value());
                         claim.setObject(2, at);
@@ -434,9 +488,17 @@ public final class PgFairShare implements FairShare, AutoCloseable {
                         claim.setObject(9, at);
                         try (ResultSet rows = claim.executeQuery()) {
                             while (rows.next()) {
-                                claimed.add(rows.getInt(1));
+                                int slot = rows.getInt(1);
+                                if (slot == NO_FREE_SLOT) {
+                                    noFreeSlot = true;
+                                } else {
+                                    claimed.add(slot);
+                                }
                             }
                         }
+                    }
+                    if (noFreeSlot) {
+                        return; // the bound is reached: refused by the caller, without another look
                     }
                     if (!claimed.isEmpty()) {
                         boolean grew = !leased.isEmpty();
@@ -544,6 +606,22 @@ public final class PgFairShare implements FairShare, AutoCloseable {
                 block.release(slot);
             }
         }
+    }
+
+    /** Takes {@code lock} by the deadline ({@link System#nanoTime}); false if it could not (or was interrupted). */
+    private static boolean lockBy(ReentrantLock lock, long deadline) {
+        try {
+            return lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Another request of the team held its rate or block, in a round trip to the database, past the wait. */
+    private PlatformUnavailable waitedTooLong(String what) {
+        return new PlatformUnavailable("could not " + what + " within " + maxWait.toMillis() + " ms: the team's other "
+                + "requests are waiting for the platform's database; nothing was done", UNAVAILABLE_RETRY_AFTER, null);
     }
 
     private static PlatformUnavailable unavailable(String what, Exception cause) {

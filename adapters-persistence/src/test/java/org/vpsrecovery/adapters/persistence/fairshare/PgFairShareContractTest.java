@@ -4,12 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,6 +30,7 @@ import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.limits.FairShareLimits;
 import org.vpsrecovery.domain.port.FairShare;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.contract.FairShareContract;
 import org.vpsrecovery.domain.testing.AdjustableClock;
 
@@ -191,6 +205,129 @@ class PgFairShareContractTest extends FairShareContract {
 
         other.enterCall(team, limits);
         other.enterCall(team, limits);
+    }
+
+    /**
+     * With the database stalled under one request of a team fetching its rate (its connection never comes), the
+     * team's other requests queued behind it on the instance are each answered {@link PlatformUnavailable} after
+     * the bounded wait, not when the stalled one is done.
+     */
+    @Test
+    void requestsQueuedForTheRateBehindOneStalledOnTheDatabaseAreAnsweredUnavailable() throws Exception {
+        FairShareLimits limits = new FairShareLimits(1000, 4);
+        TeamId team = freshTeam();
+        assertThat(queuedBehindAStall(share -> share.takeRequest(team, limits))).containsOnly("unavailable");
+    }
+
+    /** The same for the call slots: the team's block is held by a claim whose connection never comes. */
+    @Test
+    void callsQueuedForASlotBehindOneStalledOnTheDatabaseAreAnsweredUnavailable() throws Exception {
+        FairShareLimits limits = new FairShareLimits(1000, 4);
+        TeamId team = freshTeam();
+        assertThat(queuedBehindAStall(share -> share.enterCall(team, limits).close())).containsOnly("unavailable");
+    }
+
+    /** A claim that finds the bound reached is refused after one statement: nobody raced it, so no look again. */
+    @Test
+    void aClaimAtTheBoundIsOneStatement() {
+        AdjustableClock clock = new AdjustableClock(T0);
+        FairShare holding = new PgFairShare(DATABASE.dataSource(), clock, LEASE);
+        AtomicInteger claims = new AtomicInteger();
+        FairShare counted = new PgFairShare(countingClaims(DATABASE.dataSource(), claims), clock, LEASE);
+        TeamId team = freshTeam();
+        FairShareLimits limits = new FairShareLimits(1000, 1);
+        FairShare.CallSlot held = holding.enterCall(team, limits);
+
+        catchRefusal(() -> counted.enterCall(team, limits));
+
+        assertThat(claims).hasValue(1);
+        held.close();
+    }
+
+    /**
+     * Runs {@code request} once on an instance whose database stalls its first connection until released, then, once
+     * that one waits there holding the team's lock, four more; answers how each of the four ended. Released after.
+     */
+    private static List<String> queuedBehindAStall(Consumer<FairShare> request) throws Exception {
+        CountDownLatch stalled = new CountDownLatch(1);
+        CountDownLatch released = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        DataSource database = DATABASE.dataSource();
+        DataSource stalling = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection") && first.compareAndSet(true, false)) {
+                        stalled.countDown();
+                        released.await();
+                    }
+                    try {
+                        return method.invoke(database, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        PgFairShare share = new PgFairShare(stalling, new AdjustableClock(T0), LEASE, PgFairShare.IDLE, Duration.ofMillis(200));
+        ExecutorService callers = Executors.newFixedThreadPool(5);
+        try {
+            Future<?> stalledOne = callers.submit(() -> request.accept(share));
+            assertThat(stalled.await(30, TimeUnit.SECONDS)).isTrue();
+            List<Future<String>> queued = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                queued.add(callers.submit(() -> {
+                    try {
+                        request.accept(share);
+                        return "admitted";
+                    } catch (PlatformUnavailable unavailable) {
+                        assertThat(unavailable.retryAfter()).isPositive();
+                        return "unavailable";
+                    }
+                }));
+            }
+            List<String> answers = new ArrayList<>();
+            for (Future<String> answer : queued) {
+                answers.add(answer.get(30, TimeUnit.SECONDS)); // generous: the stalled one is still waiting
+            }
+            released.countDown();
+            stalledOne.get(30, TimeUnit.SECONDS);
+            return answers;
+        } finally {
+            released.countDown();
+            callers.shutdownNow();
+        }
+    }
+
+    /** Counts the claims of call slots prepared on its connections. */
+    private static DataSource countingClaims(DataSource database, AtomicInteger claims) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(database, method, args);
+                    if (!(result instanceof Connection connection)) {
+                        return result;
+                    }
+                    return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                            (connectionProxy, call, callArgs) -> {
+                                if (call.getName().equals("prepareStatement") && callArgs[0] instanceof String sql
+                                        && sql.contains("INSERT INTO team_call_slot")) {
+                                    claims.incrementAndGet();
+                                }
+                                return invoke(connection, call, callArgs);
+                            });
+                });
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** A lease its renewal (once half gone) could miss is refused when the adapter is built. */
+    @Test
+    void aLeaseTooShortForItsRenewalIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PgFairShare(DATABASE.dataSource(),
+                        new AdjustableClock(T0), PgFairShare.SHORTEST_LEASE.minusMillis(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("vpsr.fair-share.call-lease");
     }
 
     /** The team's rows: how many, and each row's version (xmin), which a write changes. */
