@@ -60,6 +60,7 @@ public final class PgServerLock implements ServerLock {
     private final Duration maxWait;
     private final int maxWaitersPerServer;
     private final Semaphore lockConnections;
+    private final int maxLockConnections;
     private final ConcurrentHashMap<Integer, Gate> gates = new ConcurrentHashMap<>();
 
     /** With 16 waiters per server and 8 lock connections: for tests and small pools. */
@@ -92,6 +93,7 @@ public final class PgServerLock implements ServerLock {
         }
         this.maxWaitersPerServer = maxWaitersPerServer;
         this.lockConnections = new Semaphore(maxLockConnections, true);
+        this.maxLockConnections = maxLockConnections;
     }
 
     static int lockKey(ServerId server) {
@@ -121,7 +123,8 @@ public final class PgServerLock implements ServerLock {
             try {
                 StorePhase connectionsWait = StorePhase.started();
                 if (!acquire(lockConnections, deadline)) {
-                    throw busy(server);
+                    // Not this server's doing: every lock connection of the instance serves other servers' changes.
+                    throw atCapacity(server);
                 }
                 connectionsWait.done("lock.connection-permit", server, 0);
                 try {
@@ -233,6 +236,11 @@ public final class PgServerLock implements ServerLock {
         } catch (SQLException e) {
             return false;
         }
+    }
+
+    private PlatformUnavailable atCapacity(ServerId server) {
+        return new PlatformUnavailable("this instance is at its capacity of " + maxLockConnections + " changes at once "
+                + "on other servers; server " + server + " was not changed; try again shortly", DATABASE_RETRY_AFTER, null);
     }
 
     private static ServerBusy busy(ServerId server) {

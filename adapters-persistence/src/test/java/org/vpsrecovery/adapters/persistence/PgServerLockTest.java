@@ -334,4 +334,37 @@ class PgServerLockTest {
             assertThat(advisoryLocksOn(DATABASE.dataSource(), server)).isZero();
         }
     }
+
+    /**
+     * Every lock connection of the instance held by changes on other servers: a change on an idle server is told the
+     * instance is at capacity (503 PLATFORM_UNAVAILABLE), not that its server is busy (409), which it is not.
+     */
+    @Test
+    void allLockConnectionsHeldForOtherServersIsCapacityNotABusyServer() throws Exception {
+        try (HikariDataSource pool = pool(4)) {
+            PgServerLock lock = new PgServerLock(pool, Duration.ofMillis(300), 8, 1);
+            java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Thread other = Thread.ofPlatform().start(() -> lock.callExclusively(new ServerId(5101), () -> {
+                holding.countDown();
+                try {
+                    return release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }));
+            try {
+                assertThat(holding.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+                assertThatThrownBy(() -> lock.callExclusively(new ServerId(5102), () -> "changed"))
+                        .isInstanceOf(org.vpsrecovery.domain.port.PlatformUnavailable.class)
+                        .hasMessageContaining("capacity").hasMessageContaining("5102");
+            } finally {
+                release.countDown();
+                other.join();
+            }
+            assertThat(lock.callExclusively(new ServerId(5102), () -> "changed")).isEqualTo("changed");
+        }
+    }
 }
