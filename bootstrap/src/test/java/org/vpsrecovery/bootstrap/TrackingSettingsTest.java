@@ -7,20 +7,11 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.operation.TrackOperationsService;
 
-/** vpsr.tracking.batch and per-lock-hold (ADR 0048): taken as given, and a wrong value stops the start naming the keys. */
+/** vpsr.tracking.batch and per-lock-hold (ADR 0048): a wrong value stops the start naming the keys (TrackingSettingsEndToEndTest: a right one reaches the tracker). */
 class TrackingSettingsTest {
 
     private static final Duration FIVE_SECONDS = Duration.ofSeconds(5);
     private static final Duration MINUTE = Duration.ofMinutes(1);
-
-    @Test
-    void theBatchAndTheOperationsPerLockHoldAreTheOperatorsChoice() {
-        TrackOperationsService.Settings settings =
-                RecoveryServicesFactory.trackingSettings(FIVE_SECONDS, MINUTE, 50, Duration.ofMinutes(5), 5);
-
-        assertThat(settings.batch()).isEqualTo(50);
-        assertThat(settings.perLockHold()).isEqualTo(5);
-    }
 
     @Test
     void aWrongValueStopsTheStartNamingTheKeys() {

@@ -149,6 +149,11 @@ public final class TrackOperationsService {
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
+    /** What it was configured with: the operator's keys as they reached it. */
+    public Settings settings() {
+        return settings;
+    }
+
     /**
      * One round over what is due; returns how many operations changed state. A server's operations are
      * followed a few at a time ({@link Settings#perLockHold}), each few under its own hold of the server's

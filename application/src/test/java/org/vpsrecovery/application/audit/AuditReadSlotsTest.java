@@ -21,6 +21,8 @@ class AuditReadSlotsTest {
 
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
     private static final AuditReader AUDITOR = new AuditReader.Auditor("compliance");
+    /** Another reader: one reader's own second read is refused at once by its share, never waits (ADR 0062). */
+    private static final AuditReader OTHER_AUDITOR = new AuditReader.Auditor("internal-audit");
 
     /** A stream of no events that counts its closes. */
     private static final class EmptyStream implements AuditEventStream {
@@ -66,20 +68,32 @@ class AuditReadSlotsTest {
         AuditReadSlots slots = new AuditReadSlots(1, Duration.ofSeconds(10), RETRY_AFTER);
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
+        // Threads of their own: the common pool may have one thread, and would run the second only after the first.
+        java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(2);
         CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> slots.read(AUDITOR, () -> {
             inside.countDown();
             await(release);
             return "first";
-        }));
+        }), readers);
         assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> slots.read(AUDITOR, () -> "second"));
-        Thread.sleep(100);
+        java.util.concurrent.atomic.AtomicReference<Thread> secondThread = new java.util.concurrent.atomic.AtomicReference<>();
+        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> {
+            secondThread.set(Thread.currentThread());
+            return slots.read(OTHER_AUDITOR, () -> "second");
+        }, readers);
+        // Seen waiting for the slot (not merely not started yet) before the first gives it back.
+        java.util.Set<Thread.State> parked = java.util.Set.of(Thread.State.WAITING, Thread.State.TIMED_WAITING);
+        for (int i = 0; i < 500 && (secondThread.get() == null || !parked.contains(secondThread.get().getState())); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(secondThread.get().getState()).isIn(parked);
         assertThat(second).isNotDone();
 
         release.countDown();
         assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("first");
         assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("second");
         assertThat(slots.available()).isEqualTo(1);
+        readers.shutdown();
     }
 
     @Test

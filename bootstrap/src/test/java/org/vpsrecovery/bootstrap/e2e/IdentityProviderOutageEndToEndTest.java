@@ -1,8 +1,10 @@
 package org.vpsrecovery.bootstrap.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,10 +49,15 @@ class IdentityProviderOutageEndToEndTest {
         assertThat(fetched).isPositive();
 
         SETUP.idp().serving(false);
-        Thread.sleep(3 * CACHE_MILLIS); // past the cache's time to live: the next check asks the JWKS again
-        Answer during = SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", SETUP.idp().member("bob", "demo"), null);
-
-        assertThat(during.status()).as("the last good keys, within the outage tolerance").isEqualTo(200);
+        int refusedBefore = SETUP.idp().refusals();
+        // Past the cache's time to live the service asks the JWKS again, is refused, and keeps the last good keys.
+        await("the JWKS asked again and refused, the last good keys still honoured").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(CACHE_MILLIS)).untilAsserted(() -> {
+                    Answer during = SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345",
+                            SETUP.idp().member("bob", "demo"), null);
+                    assertThat(during.status()).as("the last good keys, within the outage tolerance").isEqualTo(200);
+                    assertThat(SETUP.idp().refusals()).as("asked again once the cache expired").isGreaterThan(refusedBefore);
+                });
         assertThat(SETUP.idp().fetches()).isEqualTo(fetched);
         // A token no kept key signed is still the caller's 401, not an outage.
         assertThat(SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345",

@@ -50,6 +50,8 @@ final class TestIdentityProvider implements AutoCloseable {
     /** Off: the JWKS answers 503, as an identity provider that is down. */
     private final java.util.concurrent.atomic.AtomicBoolean serving = new java.util.concurrent.atomic.AtomicBoolean(true);
     private final java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
+    /** Fetches answered 503 while off: the service asked again. */
+    private final java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
     final String issuer;
 
     private TestIdentityProvider() throws JOSEException, IOException {
@@ -60,6 +62,7 @@ final class TestIdentityProvider implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/jwks", exchange -> {
             if (!serving.get()) {
+                refusals.incrementAndGet();
                 exchange.sendResponseHeaders(503, -1);
                 exchange.close();
                 return;
@@ -94,6 +97,10 @@ final class TestIdentityProvider implements AutoCloseable {
     /** How many times the JWKS was served. */
     int fetches() {
         return fetches.get();
+    }
+
+    int refusals() {
+        return refusals.get();
     }
 
     void publish(List<JWK> keys) {
