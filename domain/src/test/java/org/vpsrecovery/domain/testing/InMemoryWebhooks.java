@@ -1,4 +1,4 @@
-package org.vpsrecovery.application.webhook;
+package org.vpsrecovery.domain.testing;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ import org.vpsrecovery.domain.webhook.WebhookSubscription;
 import org.vpsrecovery.domain.webhook.WebhookSubscriptionId;
 
 /** Both webhook ports in memory; {@link #enqueue} plays the audit append's outbox write. */
-final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeliveries {
+public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeliveries {
 
     private final Map<WebhookSubscriptionId, WebhookSubscription> subscriptions = new LinkedHashMap<>();
     private final Map<WebhookSubscriptionId, WebhookSecret> secrets = new LinkedHashMap<>();
@@ -62,8 +62,8 @@ final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeliveries 
         return true;
     }
 
-    synchronized WebhookDeliveryId enqueue(WebhookSubscriptionId subscription, WebhookEventType type, long sequence,
-                                           String body) {
+    public synchronized WebhookDeliveryId enqueue(WebhookSubscriptionId subscription, WebhookEventType type, long sequence,
+                                                  String body) {
         WebhookDeliveryId id = new WebhookDeliveryId(UUID.randomUUID());
         log.put(id, new WebhookDelivery(id, subscription, type, sequence, DeliveryState.PENDING, 0, Optional.empty(),
                 OptionalInt.empty(), Optional.empty(), Instant.EPOCH, Optional.empty()));
@@ -71,7 +71,7 @@ final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeliveries 
         return id;
     }
 
-    synchronized WebhookDelivery delivery(WebhookDeliveryId id) {
+    public synchronized WebhookDelivery delivery(WebhookDeliveryId id) {
         return log.get(id);
     }
 
