@@ -23,6 +23,7 @@ import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.WebhookTransport;
+import org.vpsrecovery.domain.testing.InMemoryWebhooks;
 import org.vpsrecovery.domain.webhook.DeliveryState;
 import org.vpsrecovery.domain.webhook.TargetAddressRules;
 import org.vpsrecovery.domain.webhook.WebhookDeliveryId;

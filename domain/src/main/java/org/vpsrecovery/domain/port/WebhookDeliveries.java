@@ -18,7 +18,10 @@ public interface WebhookDeliveries {
 
     int MAX_PAGE = 500;
 
-    /** Deliveries not yet handed to the scheduler, oldest first. */
+    /** The longest error text an attempt keeps. */
+    int MAX_ERROR = 500;
+
+    /** Deliveries not yet handed to the scheduler, oldest first, at most {@code limit} (1-{@value #MAX_PAGE}). */
     List<WebhookDeliveryId> undispatched(int limit);
 
     /** They are in the scheduler's hands now. */
@@ -27,10 +30,14 @@ public interface WebhookDeliveries {
     /** What an attempt sends; empty when the delivery is gone (its subscription was deleted). */
     Optional<OutgoingMessage> message(WebhookDeliveryId id);
 
-    /** One attempt: its time, the receiver's status code if one answered, the platform's error text if not. */
+    /**
+     * One attempt: its time, the receiver's status code if one answered, the platform's error text if not
+     * (its first {@value #MAX_ERROR} characters; an empty text is none). Only a pending delivery takes
+     * attempts: a delivered, dead or gone one stays as it is.
+     */
     void recordAttempt(WebhookDeliveryId id, Instant at, OptionalInt statusCode, Optional<String> error, boolean delivered);
 
-    /** No more attempts: the dead letter. */
+    /** No more attempts: the dead letter. Only a pending delivery dies; a delivered or gone one stays as it is. */
     void markDead(WebhookDeliveryId id);
 
     /** One subscription's log, newest first, at most {@code limit} (1-{@value #MAX_PAGE}). */

@@ -18,7 +18,7 @@ public interface WebhookSubscriptions {
 
     Optional<WebhookSubscription> find(TeamId team, WebhookSubscriptionId id);
 
-    /** Oldest first. */
+    /** Oldest first (by {@link WebhookSubscription#createdAt()}). */
     List<WebhookSubscription> list(TeamId team);
 
     int count(TeamId team);

@@ -27,8 +27,6 @@ import org.vpsrecovery.domain.webhook.WebhookTarget;
  */
 public final class WebhookRows implements WebhookSubscriptions, WebhookDeliveries {
 
-    private static final int MAX_ERROR = 500;
-
     private final SubscriptionRowRepository subscriptions;
     private final DeliveryRowRepository deliveries;
 

@@ -1,4 +1,4 @@
-package org.vpsrecovery.application.webhook;
+package org.vpsrecovery.domain.testing;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,8 +21,11 @@ import org.vpsrecovery.domain.webhook.WebhookSecret;
 import org.vpsrecovery.domain.webhook.WebhookSubscription;
 import org.vpsrecovery.domain.webhook.WebhookSubscriptionId;
 
-/** Both webhook ports in memory; {@link #enqueue} plays the audit append's outbox write. */
-final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeliveries {
+/**
+ * Both webhook ports in memory, held to the same {@code WebhooksContract} as PostgreSQL's
+ * {@code WebhookRows}; {@link #enqueue} plays the audit append's outbox write.
+ */
+public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeliveries {
 
     private final Map<WebhookSubscriptionId, WebhookSubscription> subscriptions = new LinkedHashMap<>();
     private final Map<WebhookSubscriptionId, WebhookSecret> secrets = new LinkedHashMap<>();
@@ -43,7 +46,8 @@ final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeliveries 
 
     @Override
     public synchronized List<WebhookSubscription> list(TeamId team) {
-        return subscriptions.values().stream().filter(s -> s.team().equals(team)).toList();
+        return subscriptions.values().stream().filter(s -> s.team().equals(team))
+                .sorted(Comparator.comparing(WebhookSubscription::createdAt)).toList();
     }
 
     @Override
@@ -58,12 +62,16 @@ final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeliveries 
         }
         subscriptions.remove(id);
         secrets.remove(id);
-        log.values().removeIf(d -> d.subscription().equals(id));
+        List<WebhookDeliveryId> gone = log.values().stream().filter(d -> d.subscription().equals(id))
+                .map(WebhookDelivery::id).toList();
+        gone.forEach(log::remove);
+        gone.forEach(bodies::remove);
+        dispatched.removeAll(gone);
         return true;
     }
 
-    synchronized WebhookDeliveryId enqueue(WebhookSubscriptionId subscription, WebhookEventType type, long sequence,
-                                           String body) {
+    public synchronized WebhookDeliveryId enqueue(WebhookSubscriptionId subscription, WebhookEventType type, long sequence,
+                                                  String body) {
         WebhookDeliveryId id = new WebhookDeliveryId(UUID.randomUUID());
         log.put(id, new WebhookDelivery(id, subscription, type, sequence, DeliveryState.PENDING, 0, Optional.empty(),
                 OptionalInt.empty(), Optional.empty(), Instant.EPOCH, Optional.empty()));
@@ -71,12 +79,13 @@ final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeliveries 
         return id;
     }
 
-    synchronized WebhookDelivery delivery(WebhookDeliveryId id) {
+    public synchronized WebhookDelivery delivery(WebhookDeliveryId id) {
         return log.get(id);
     }
 
     @Override
     public synchronized List<WebhookDeliveryId> undispatched(int limit) {
+        WebhookDeliveries.requirePage(limit);
         return log.keySet().stream().filter(id -> !dispatched.contains(id)).limit(limit).toList();
     }
 
@@ -100,20 +109,29 @@ final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeliveries 
     public synchronized void recordAttempt(WebhookDeliveryId id, Instant at, OptionalInt statusCode,
                                            Optional<String> error, boolean delivered) {
         WebhookDelivery d = log.get(id);
+        if (d == null || d.state() != DeliveryState.PENDING) {
+            return; // a late attempt changes nothing that ended or is gone, as in PostgreSQL
+        }
+        Optional<String> kept = error.map(e -> e.length() > MAX_ERROR ? e.substring(0, MAX_ERROR) : e)
+                .filter(e -> !e.isEmpty());
         log.put(id, new WebhookDelivery(id, d.subscription(), d.eventType(), d.auditSequence(),
-                delivered ? DeliveryState.DELIVERED : d.state(), d.attempts() + 1, Optional.of(at), statusCode, error,
+                delivered ? DeliveryState.DELIVERED : d.state(), d.attempts() + 1, Optional.of(at), statusCode, kept,
                 d.createdAt(), delivered ? Optional.of(at) : Optional.empty()));
     }
 
     @Override
     public synchronized void markDead(WebhookDeliveryId id) {
         WebhookDelivery d = log.get(id);
+        if (d == null || d.state() != DeliveryState.PENDING) {
+            return;
+        }
         log.put(id, new WebhookDelivery(id, d.subscription(), d.eventType(), d.auditSequence(), DeliveryState.DEAD,
                 d.attempts(), d.lastAttemptAt(), d.lastStatusCode(), d.lastError(), d.createdAt(), d.deliveredAt()));
     }
 
     @Override
     public synchronized List<WebhookDelivery> log(WebhookSubscriptionId subscription, int limit) {
+        WebhookDeliveries.requirePage(limit);
         return log.values().stream().filter(d -> d.subscription().equals(subscription))
                 .sorted(Comparator.comparing(WebhookDelivery::auditSequence).reversed()).limit(limit).toList();
     }

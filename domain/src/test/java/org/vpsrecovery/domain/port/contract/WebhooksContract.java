@@ -1,0 +1,295 @@
+package org.vpsrecovery.domain.port.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.WebhookDeliveries;
+import org.vpsrecovery.domain.port.WebhookSubscriptions;
+import org.vpsrecovery.domain.webhook.DeliveryState;
+import org.vpsrecovery.domain.webhook.OutgoingMessage;
+import org.vpsrecovery.domain.webhook.WebhookDelivery;
+import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
+import org.vpsrecovery.domain.webhook.WebhookEventType;
+import org.vpsrecovery.domain.webhook.WebhookSecret;
+import org.vpsrecovery.domain.webhook.WebhookSubscription;
+import org.vpsrecovery.domain.webhook.WebhookSubscriptionId;
+import org.vpsrecovery.domain.webhook.WebhookTarget;
+
+/**
+ * What every {@link WebhookSubscriptions} and {@link WebhookDeliveries} do, in memory or in PostgreSQL.
+ * The two are tested together because they are one store: a message carries its subscription's
+ * secret, and removing a subscription removes its deliveries. Deliveries are written by neither port
+ * but by the audit append (ADR 0025), which {@link #eventAppended} plays.
+ */
+public abstract class WebhooksContract {
+
+    /** Both ports over one empty store. */
+    public record Subject(WebhookSubscriptions subscriptions, WebhookDeliveries deliveries) {
+    }
+
+    /** An appended audit event: its sequence, and the text each of its deliveries sends. */
+    public record Appended(long sequence, String body) {
+    }
+
+    protected static final TeamId BLUE = new TeamId("blue");
+    protected static final TeamId RED = new TeamId("red");
+    protected static final Instant T0 = Instant.parse("2026-11-30T12:00:00Z");
+
+    private WebhookSubscriptions subscriptions;
+    private WebhookDeliveries deliveries;
+
+    protected abstract Subject emptySubject();
+
+    /**
+     * An audit event of {@code team}, sent as {@code type}, appended as the audit history appends it:
+     * each subscription of the team to that type gets one pending delivery. Each call's event is later
+     * than the one before.
+     */
+    protected abstract Appended eventAppended(TeamId team, WebhookEventType type);
+
+    @BeforeEach
+    void fresh() {
+        Subject subject = emptySubject();
+        subscriptions = subject.subscriptions();
+        deliveries = subject.deliveries();
+    }
+
+    protected WebhookSubscription subscribed(TeamId team, Instant createdAt, WebhookSecret secret,
+                                             WebhookEventType... types) {
+        WebhookSubscription subscription = new WebhookSubscription(WebhookSubscriptionId.random(), team,
+                WebhookTarget.parse("https://hooks.example.com/" + team.value()), Set.of(types), createdAt);
+        subscriptions.add(subscription, secret);
+        return subscription;
+    }
+
+    private WebhookSubscription subscribed(TeamId team, WebhookEventType... types) {
+        return subscribed(team, T0, WebhookSecret.random(), types);
+    }
+
+    /** The delivery {@code event} queued for {@code subscription}. */
+    private WebhookDelivery delivery(WebhookSubscription subscription, Appended event) {
+        return deliveries.log(subscription.id(), WebhookDeliveries.MAX_PAGE).stream()
+                .filter(d -> d.auditSequence() == event.sequence()).findFirst().orElseThrow();
+    }
+
+    private WebhookDelivery delivery(WebhookSubscription subscription, WebhookDeliveryId id) {
+        return deliveries.log(subscription.id(), WebhookDeliveries.MAX_PAGE).stream()
+                .filter(d -> d.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aSubscriptionIsTheTeamsOwn() {
+        WebhookSubscription blue = subscribed(BLUE, WebhookEventType.OPERATION_COMPLETED,
+                WebhookEventType.OPERATION_FAILED);
+
+        assertThat(subscriptions.find(BLUE, blue.id())).contains(blue);
+        assertThat(subscriptions.find(RED, blue.id())).isEmpty();
+        assertThat(subscriptions.list(BLUE)).containsExactly(blue);
+        assertThat(subscriptions.list(RED)).isEmpty();
+        assertThat(subscriptions.count(BLUE)).isEqualTo(1);
+        assertThat(subscriptions.count(RED)).isZero();
+        assertThat(subscriptions.remove(RED, blue.id())).isFalse();
+        assertThat(subscriptions.remove(BLUE, WebhookSubscriptionId.random())).isFalse();
+        assertThat(subscriptions.find(BLUE, blue.id())).contains(blue);
+        assertThat(subscriptions.remove(BLUE, blue.id())).isTrue();
+        assertThat(subscriptions.remove(BLUE, blue.id())).isFalse();
+        assertThat(subscriptions.list(BLUE)).isEmpty();
+        assertThat(subscriptions.count(BLUE)).isZero();
+    }
+
+    /** By creation time, not by the order they were added in. */
+    @Test
+    void subscriptionsAreListedOldestFirst() {
+        WebhookSubscription later = subscribed(BLUE, T0.plusSeconds(60), WebhookSecret.random(),
+                WebhookEventType.OPERATION_FAILED);
+        WebhookSubscription red = subscribed(RED, T0.plusSeconds(30), WebhookSecret.random(),
+                WebhookEventType.OPERATION_FAILED);
+        WebhookSubscription earlier = subscribed(BLUE, T0, WebhookSecret.random(), WebhookEventType.OPERATION_FAILED);
+
+        assertThat(subscriptions.list(BLUE)).containsExactly(earlier, later);
+        assertThat(subscriptions.list(RED)).containsExactly(red);
+    }
+
+    @Test
+    void aMessageSendsTheEventsTextToTheTargetWithTheSecretGivenAtAdd() {
+        WebhookSecret secret = WebhookSecret.random();
+        WebhookSubscription subscription = subscribed(BLUE, T0, secret, WebhookEventType.OPERATION_COMPLETED);
+
+        Appended event = eventAppended(BLUE, WebhookEventType.OPERATION_COMPLETED);
+
+        WebhookDelivery queued = delivery(subscription, event);
+        assertThat(queued.subscription()).isEqualTo(subscription.id());
+        assertThat(queued.eventType()).isEqualTo(WebhookEventType.OPERATION_COMPLETED);
+        assertThat(queued.state()).isEqualTo(DeliveryState.PENDING);
+        assertThat(queued.attempts()).isZero();
+        assertThat(queued.lastAttemptAt()).isEmpty();
+        assertThat(queued.lastStatusCode()).isEmpty();
+        assertThat(queued.lastError()).isEmpty();
+        assertThat(queued.deliveredAt()).isEmpty();
+        assertThat(deliveries.message(queued.id())).contains(new OutgoingMessage(queued.id(), DeliveryState.PENDING, 0,
+                subscription.target(), secret, event.body()));
+        assertThat(deliveries.message(new WebhookDeliveryId(UUID.randomUUID()))).isEmpty();
+    }
+
+    @Test
+    void undispatchedDeliveriesAreOldestFirstUntilMarkedDispatched() {
+        WebhookSubscription blue = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookSubscription red = subscribed(RED, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookDeliveryId first = delivery(blue, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+        WebhookDeliveryId second = delivery(red, eventAppended(RED, WebhookEventType.OPERATION_SUBMITTED)).id();
+        WebhookDeliveryId third = delivery(blue, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+
+        assertThat(deliveries.undispatched(10)).containsExactly(first, second, third);
+        assertThat(deliveries.undispatched(2)).containsExactly(first, second);
+
+        deliveries.markDispatched(List.of(second));
+        deliveries.markDispatched(List.of());
+        assertThat(deliveries.undispatched(10)).containsExactly(first, third);
+        // A crash between scheduling and marking hands them over again: marking twice is harmless.
+        deliveries.markDispatched(List.of(first, second, third));
+        assertThat(deliveries.undispatched(10)).isEmpty();
+        assertThat(deliveries.log(blue.id(), 10)).extracting(WebhookDelivery::state)
+                .containsExactly(DeliveryState.PENDING, DeliveryState.PENDING);
+    }
+
+    @Test
+    void theLogIsTheSubscriptionsOwnNewestFirst() {
+        WebhookSubscription submitted = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookSubscription completed = subscribed(BLUE, WebhookEventType.OPERATION_COMPLETED);
+        Appended first = eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        Appended done = eventAppended(BLUE, WebhookEventType.OPERATION_COMPLETED);
+        Appended second = eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        Appended third = eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+
+        assertThat(deliveries.log(submitted.id(), 10)).extracting(WebhookDelivery::auditSequence)
+                .containsExactly(third.sequence(), second.sequence(), first.sequence());
+        assertThat(deliveries.log(submitted.id(), 2)).extracting(WebhookDelivery::auditSequence)
+                .containsExactly(third.sequence(), second.sequence());
+        assertThat(deliveries.log(completed.id(), 10)).extracting(WebhookDelivery::auditSequence)
+                .containsExactly(done.sequence());
+        assertThat(deliveries.log(WebhookSubscriptionId.random(), 10)).isEmpty();
+    }
+
+    @Test
+    void aPageIsOneToFiveHundred() {
+        WebhookSubscription subscription = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+
+        for (int outside : new int[] {0, -1, WebhookDeliveries.MAX_PAGE + 1}) {
+            assertThatThrownBy(() -> deliveries.undispatched(outside)).as("undispatched(%d)", outside)
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> deliveries.log(subscription.id(), outside)).as("log(%d)", outside)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(deliveries.undispatched(1)).hasSize(1);
+        assertThat(deliveries.undispatched(WebhookDeliveries.MAX_PAGE)).hasSize(1);
+        assertThat(deliveries.log(subscription.id(), WebhookDeliveries.MAX_PAGE)).hasSize(1);
+    }
+
+    @Test
+    void attemptsAreLoggedUntilOneDeliversOrTheDeliveryIsDead() {
+        WebhookSubscription subscription = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookDeliveryId delivered = delivery(subscription, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+        WebhookDeliveryId dead = delivery(subscription, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+        Instant at = T0.plusSeconds(5);
+
+        deliveries.recordAttempt(delivered, at, OptionalInt.of(500), Optional.of("the receiver answered 500"), false);
+        WebhookDelivery failedOnce = delivery(subscription, delivered);
+        assertThat(failedOnce.state()).isEqualTo(DeliveryState.PENDING);
+        assertThat(failedOnce.attempts()).isEqualTo(1);
+        assertThat(failedOnce.lastAttemptAt()).contains(at);
+        assertThat(failedOnce.lastStatusCode()).hasValue(500);
+        assertThat(failedOnce.lastError()).contains("the receiver answered 500");
+        assertThat(failedOnce.deliveredAt()).isEmpty();
+
+        deliveries.recordAttempt(delivered, at.plusSeconds(1), OptionalInt.of(204), Optional.empty(), true);
+        WebhookDelivery done = delivery(subscription, delivered);
+        assertThat(done.state()).isEqualTo(DeliveryState.DELIVERED);
+        assertThat(done.attempts()).isEqualTo(2);
+        assertThat(done.lastAttemptAt()).contains(at.plusSeconds(1));
+        assertThat(done.lastStatusCode()).hasValue(204);
+        assertThat(done.lastError()).isEmpty();
+        assertThat(done.deliveredAt()).contains(at.plusSeconds(1));
+        assertThat(deliveries.message(delivered)).hasValueSatisfying(m -> {
+            assertThat(m.state()).isEqualTo(DeliveryState.DELIVERED);
+            assertThat(m.attempts()).isEqualTo(2);
+        });
+
+        deliveries.recordAttempt(dead, at, OptionalInt.empty(), Optional.of("timeout"), false);
+        deliveries.markDead(dead);
+        WebhookDelivery letter = delivery(subscription, dead);
+        assertThat(letter.state()).isEqualTo(DeliveryState.DEAD);
+        assertThat(letter.attempts()).isEqualTo(1);
+        assertThat(letter.lastStatusCode()).isEmpty();
+        assertThat(letter.lastError()).contains("timeout");
+        assertThat(letter.deliveredAt()).isEmpty();
+        // The dead letter stays readable: an attempt finds it and sends nothing.
+        assertThat(deliveries.message(dead)).hasValueSatisfying(m -> assertThat(m.state()).isEqualTo(DeliveryState.DEAD));
+    }
+
+    /** A repeated or late execution (a revived task, the give-up callback) changes nothing that ended. */
+    @Test
+    void aDeliveredOrDeadDeliveryStaysAsItEnded() {
+        WebhookSubscription subscription = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookDeliveryId delivered = delivery(subscription, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+        WebhookDeliveryId dead = delivery(subscription, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+        deliveries.recordAttempt(delivered, T0, OptionalInt.of(204), Optional.empty(), true);
+        deliveries.recordAttempt(dead, T0, OptionalInt.empty(), Optional.of("timeout"), false);
+        deliveries.markDead(dead);
+        WebhookDelivery deliveredBefore = delivery(subscription, delivered);
+        WebhookDelivery deadBefore = delivery(subscription, dead);
+
+        deliveries.recordAttempt(delivered, T0.plusSeconds(9), OptionalInt.of(500), Optional.of("late"), false);
+        deliveries.markDead(delivered);
+        deliveries.recordAttempt(dead, T0.plusSeconds(9), OptionalInt.of(204), Optional.empty(), true);
+        deliveries.markDead(dead);
+
+        assertThat(delivery(subscription, delivered)).isEqualTo(deliveredBefore);
+        assertThat(delivery(subscription, dead)).isEqualTo(deadBefore);
+    }
+
+    @Test
+    void anErrorTextIsKeptToItsFirstFiveHundredCharactersAndAnEmptyOneIsNone() {
+        WebhookSubscription subscription = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookDeliveryId id = delivery(subscription, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+        String tooLong = "a".repeat(WebhookDeliveries.MAX_ERROR) + "b".repeat(300);
+
+        deliveries.recordAttempt(id, T0, OptionalInt.empty(), Optional.of(tooLong), false);
+        assertThat(delivery(subscription, id).lastError()).contains("a".repeat(WebhookDeliveries.MAX_ERROR));
+
+        deliveries.recordAttempt(id, T0.plusSeconds(1), OptionalInt.of(502), Optional.of(""), false);
+        assertThat(delivery(subscription, id).lastError()).isEmpty();
+        assertThat(delivery(subscription, id).attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void removingASubscriptionRemovesItsDeliveriesAndLeavesTheOthers() {
+        WebhookSubscription removed = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookSubscription kept = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        Appended event = eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookDeliveryId gone = delivery(removed, event).id();
+        WebhookDeliveryId stays = delivery(kept, event).id();
+
+        assertThat(subscriptions.remove(BLUE, removed.id())).isTrue();
+
+        assertThat(deliveries.message(gone)).isEmpty();
+        assertThat(deliveries.log(removed.id(), 10)).isEmpty();
+        assertThat(deliveries.undispatched(10)).containsExactly(stays);
+        assertThat(deliveries.message(stays)).isPresent();
+        assertThat(deliveries.log(kept.id(), 10)).extracting(WebhookDelivery::id).containsExactly(stays);
+        // An attempt already under way, or the scheduler giving up, on a delivery that is gone does nothing.
+        deliveries.recordAttempt(gone, T0, OptionalInt.of(204), Optional.empty(), true);
+        deliveries.markDead(gone);
+        assertThat(deliveries.message(gone)).isEmpty();
+        assertThat(deliveries.log(removed.id(), 10)).isEmpty();
+    }
+}

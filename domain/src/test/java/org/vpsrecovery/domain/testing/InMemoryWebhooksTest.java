@@ -1,0 +1,31 @@
+package org.vpsrecovery.domain.testing;
+
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.contract.WebhooksContract;
+import org.vpsrecovery.domain.webhook.WebhookEventType;
+import org.vpsrecovery.domain.webhook.WebhookSubscription;
+
+class InMemoryWebhooksTest extends WebhooksContract {
+
+    private InMemoryWebhooks store;
+    private long sequence;
+
+    @Override
+    protected Subject emptySubject() {
+        store = new InMemoryWebhooks();
+        return new Subject(store, store);
+    }
+
+    /** The outbox write of the audit append: one delivery per subscription of the team to the type. */
+    @Override
+    protected Appended eventAppended(TeamId team, WebhookEventType type) {
+        long appended = ++sequence;
+        String body = type.wireName() + " #" + appended;
+        for (WebhookSubscription subscription : store.list(team)) {
+            if (subscription.eventTypes().contains(type)) {
+                store.enqueue(subscription.id(), type, appended, body);
+            }
+        }
+        return new Appended(appended, body);
+    }
+}
