@@ -11,6 +11,7 @@ import org.vpsrecovery.domain.audit.ChainCheckpoint;
 import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainPosition;
 import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.audit.CheckpointCheck;
 import org.vpsrecovery.domain.audit.CheckpointKeys;
 import org.vpsrecovery.domain.audit.CheckpointSigner;
 import org.vpsrecovery.domain.port.AuditHistory;
@@ -65,6 +66,8 @@ public final class RecordChainCheckpointService {
     // The latest checkpoint known here to be walked from the first event on; looked up once per process.
     private ChainCheckpoint walkedBase;
     private boolean baseLookedUp;
+    // What the stored checkpoints found against the chain when looked up: never signed over (ADR 0052).
+    private Optional<ChainVerification.Broken> checkpointsBroken = Optional.empty();
 
     public RecordChainCheckpointService(AuditHistory history, ChainPositions positions, ChainCheckpoints checkpoints,
                                         CheckpointSigner signer, CheckpointKeys trusted, Clock clock) {
@@ -89,6 +92,10 @@ public final class RecordChainCheckpointService {
             return new Round(head, stored, Optional.empty(), Optional.empty()); // nothing new, or cut back
         }
         Optional<ChainCheckpoint> base = walkBase(stored);
+        if (checkpointsBroken.isPresent()) {
+            // A chain rewritten whole walks intact; the checkpoints tell it. Signing over it would bury the finding.
+            return new Round(head, stored, Optional.empty(), checkpointsBroken);
+        }
         if (base.isEmpty() && walk == Walk.ONLY_SINCE_A_WALKED_CHECKPOINT) {
             return sign(head, head, OptionalLong.empty());
         }
@@ -119,7 +126,9 @@ public final class RecordChainCheckpointService {
      */
     private Optional<ChainCheckpoint> walkBase(Optional<ChainCheckpoint> stored) {
         if (!baseLookedUp) {
-            walkedBase = StoredCheckpointsReading.checkAll(checkpoints, positions, trusted).walkStart().orElse(null);
+            CheckpointCheck check = StoredCheckpointsReading.checkAll(checkpoints, positions, trusted);
+            checkpointsBroken = check.finding();
+            walkedBase = check.walkStart().orElse(null);
             baseLookedUp = true;
         } else if (walkedBase != null && stored.isPresent() && walksOn(stored.get(), walkedBase)) {
             walkedBase = stored.get();

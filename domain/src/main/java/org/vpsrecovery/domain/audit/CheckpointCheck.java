@@ -153,6 +153,17 @@ public final class CheckpointCheck {
     }
 
     /**
+     * What the checkpoints found on their own, after every entry was checked: the earliest checkpoint not in the
+     * chain as stored (truncated, rewritten) or not genuine; empty when they all hold. A chain rewritten whole, head
+     * and all, walks intact: only this tells it.
+     */
+    public Optional<ChainVerification.Broken> finding() {
+        checkLastSignature();
+        return first == null ? Optional.empty()
+                : Optional.of(new ChainVerification.Broken(first.sequence(), first.fault(), first.explanation(), checked));
+    }
+
+    /**
      * Where a walk may start instead of the first event, after every entry was checked: the latest
      * <em>walked</em> checkpoint, when every checkpoint is genuine and in the chain as stored. Walked
      * means its signer walked the events up to it, intact, starting after a walked checkpoint or at the

@@ -167,6 +167,13 @@ class ChainCheckpointIntegrityTest {
         assertThat(verification).isInstanceOf(ChainVerification.Broken.class);
         assertThat((ChainVerification.Broken) verification).extracting(ChainVerification.Broken::sequence,
                 ChainVerification.Broken::fault).containsExactly(5L, ChainVerification.Fault.REWRITTEN);
+
+        // A new process's checkpoint job never signs over it (its walk from the first event is intact): it says so.
+        RecordChainCheckpointService.Round round = checkpoint();
+        assertThat(round.recorded()).isEmpty();
+        assertThat(round.broken()).get().extracting(ChainVerification.Broken::sequence, ChainVerification.Broken::fault)
+                .containsExactly(5L, ChainVerification.Fault.REWRITTEN);
+        assertThat(verify()).as("still found, not buried under a new checkpoint").isEqualTo(verification);
     }
 
     /** What the schema owner can do: switch the guard off and edit an event's content, leaving its hashes. */
