@@ -207,7 +207,8 @@ public class AuditController {
             throw new InvalidRequest(RequestReason.INVALID_TIME_RANGE, "from", e.getMessage());
         }
         // An answer's size is its cost (ADR 0078): a year of every team by day, team by team, was 50 MB of JSON.
-        if (PerTeamSummaryBound.exceededBy(query)) {
+        // A team's token reads its own team only (AuditReader.scope): one team's summary has no bound.
+        if (reader.onlyTeam().isEmpty() && PerTeamSummaryBound.exceededBy(query)) {
             throw new InvalidRequest(RequestReason.SUMMARY_TOO_LARGE, "per_team", PerTeamSummaryBound.STATED
                     + ": ask for one team, summed over the teams, by month, or a shorter period");
         }

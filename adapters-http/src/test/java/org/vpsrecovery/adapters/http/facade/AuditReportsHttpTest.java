@@ -424,6 +424,11 @@ class AuditReportsHttpTest {
                 .status()).isEqualTo(200); // summed: any period
         assertThat(get("/api/v1/audit/summary/?from=2025-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&per_team=true"
                 + "&team=blue", AUDITOR_TOKEN).status()).isEqualTo(200); // one team: any period
+        // A team's token reads its own team only: per_team over any period is that one team's, never too large.
+        Answer own = get("/api/v1/audit/summary/?from=2025-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&per_team=true",
+                BLUE_TOKEN);
+        assertThat(own.status()).as(own.toString()).isEqualTo(200);
+        assertThat(own.body()).containsEntry("team", "blue");
         assertProblem(get("/api/v1/audit/summary/?per_team=yes", AUDITOR_TOKEN), 400, "INVALID_QUERY_PARAMETER");
     }
 
