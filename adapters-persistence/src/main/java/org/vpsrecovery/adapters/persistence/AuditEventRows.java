@@ -120,11 +120,13 @@ public final class AuditEventRows {
         if (filter.requestId().isPresent()) {
             return Optional.of(SequenceWindow.IN_THE_PAGE);
         }
-        // A missing side's days are read (one statement either way) and not used.
+        // A missing start's days are read (one statement either way) and not used. A missing end reads the last
+        // sequence of every day: the page ends there, so an event committed after the bounds, whatever its time (a kept
+        // event written late, ADR 0141), is not let in unchecked by them (ADR 0077's "as at the bounds' moment").
         Instant from = filter.from().orElseGet(() -> filter.to().orElseThrow());
         Instant to = filter.to().orElse(from);
         AuditEventRowRepository.SequenceBounds bounds = rows.sequenceBounds(utcDay(from), utcDay(from.minusNanos(1)),
-                utcDay(to.minusNanos(1)), utcDay(to));
+                filter.to().isPresent() ? utcDay(to.minusNanos(1)) : LAST_DAY, filter.to().isPresent() ? utcDay(to) : LAST_DAY);
         OptionalLong atLeast = OptionalLong.empty();
         OptionalLong atMost = OptionalLong.empty();
         OptionalLong fromCheckedUpTo = OptionalLong.empty();
@@ -138,6 +140,9 @@ public final class AuditEventRows {
             if (bounds.beforeFrom() != null && bounds.beforeFrom() >= bounds.from()) {
                 fromCheckedUpTo = OptionalLong.of(bounds.beforeFrom());
             }
+        }
+        if (filter.to().isEmpty() && bounds.to() != null) {
+            atMost = OptionalLong.of(bounds.to());
         }
         if (filter.to().isPresent()) {
             if (bounds.to() == null) {
@@ -153,6 +158,9 @@ public final class AuditEventRows {
         }
         return Optional.of(new SequenceWindow(atLeast, atMost, fromCheckedUpTo, toCheckedFrom));
     }
+
+    /** A day after every event's: its bounds are every day's. */
+    private static final LocalDate LAST_DAY = LocalDate.of(9999, 12, 31);
 
     private static LocalDate utcDay(Instant at) {
         return LocalDate.ofInstant(at, ZoneOffset.UTC);

@@ -103,4 +103,46 @@ class AuditPageStatementsTest {
             assertThat(read.statements()).isEqualTo(1);
         }
     }
+
+    /**
+     * A page from a start only, with an event committed between its bounds' statement and its own whose time is
+     * before the start (a kept event written late, ADR 0141): the page ends at the last sequence the bounds saw, so
+     * that event is not let in unchecked (ADR 0077).
+     */
+    @Test
+    void aPageFromAStartOnlyLeavesOutAnEventCommittedAfterItsBoundsFromBeforeTheStart() {
+        io.micronaut.context.ApplicationContext context = contexts.on(DATABASE.anotherMigrated());
+        AuditHistory history = context.getBean(AuditHistory.class);
+        AuditEventRowRepository real = context.getBean(AuditEventRowRepository.class);
+        Instant from = Instant.parse("2026-12-02T12:00:00Z");
+        for (int i = 0; i < 3; i++) {
+            history.append(new AuditEvent(from.plusSeconds(i), TEAM, new RequestId("in-range-" + i),
+                    Operation.CREATE_SNAPSHOT, Optional.of(SERVER), Optional.empty(), new Outcome.Completed(),
+                    OptionalInt.empty(), Map.of()));
+        }
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        AuditEventRowRepository racing = (AuditEventRowRepository) java.lang.reflect.Proxy.newProxyInstance(
+                AuditEventRowRepository.class.getClassLoader(), new Class<?>[] {AuditEventRowRepository.class},
+                (proxy, method, args) -> {
+                    Object answer;
+                    try {
+                        answer = method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("sequenceBounds") && once.compareAndSet(false, true)) {
+                        history.append(new AuditEvent(from.minus(Duration.ofHours(1)), TEAM, new RequestId("written-late"),
+                                Operation.CREATE_SNAPSHOT, Optional.of(SERVER), Optional.empty(), new Outcome.Completed(),
+                                OptionalInt.empty(), Map.of()));
+                    }
+                    return answer;
+                });
+        AuditEventRows rows = new AuditEventRows(racing, context.getBean(ChainHeadRowRepository.class));
+
+        List<RecordedAuditEvent> page = rows.page(AuditQuery.latest(100).since(from).filter(), java.util.OptionalLong.empty(), 100);
+
+        assertThat(once).isTrue();
+        assertThat(page).extracting(e -> e.event().requestId().value())
+                .containsExactly("in-range-2", "in-range-1", "in-range-0");
+    }
 }
