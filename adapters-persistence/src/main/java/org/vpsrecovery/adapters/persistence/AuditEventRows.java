@@ -290,6 +290,9 @@ public final class AuditEventRows {
 
     /** The row as a domain event; {@link IllegalArgumentException} when it no longer reads as one. */
     static RecordedAuditEvent toRecorded(AuditEventRow r) {
+        if ((r.resourceType() == null) != (r.resourceId() == null)) {
+            throw new IllegalArgumentException("a resource is a type and an id, both or neither");
+        }
         Optional<ResourceRef> resource = r.resourceType() == null ? Optional.empty()
                 : Optional.of(new ResourceRef(ResourceRef.Type.valueOf(r.resourceType()), r.resourceId()));
         Outcome outcome = Outcome.of(Outcome.Kind.valueOf(r.outcomeKind()),

@@ -178,6 +178,29 @@ class AuditHistoryIntegrityTest {
         assertThat(broken.explanation()).contains("no longer a valid audit event");
     }
 
+    /**
+     * With the shape checks dropped, the owner puts on a row a part its outcome does not have (a reason on an intent,
+     * a resource id without its type): the row read as before, hashed as before, and the edit went unseen; or a
+     * null unboxed threw. Now it no longer reads as an event.
+     */
+    @Test
+    void aPartItsOutcomeOrResourceDoesNotHaveIsAnAlteredEvent() throws SQLException {
+        TestDatabase database = databaseWithFiveEvents();
+        execute(database.dataSource(), "ALTER TABLE audit_event DROP CONSTRAINT audit_event_outcome_shape",
+                "ALTER TABLE audit_event DROP CONSTRAINT audit_event_resource_complete");
+        tamperAsOwner(database, "UPDATE audit_event SET outcome_reason = 'SNAPSHOT_LIMIT_REACHED' WHERE sequence = 1");
+        tamperAsOwner(database, "UPDATE audit_event SET resource_type = 'SNAPSHOT' WHERE sequence = 2");
+
+        ChainVerification verification = history(database).verifyChain();
+
+        assertThat(verification).isInstanceOf(ChainVerification.Broken.class);
+        assertThat((ChainVerification.Broken) verification).extracting(ChainVerification.Broken::sequence,
+                ChainVerification.Broken::fault).containsExactly(1L, ChainVerification.Fault.ALTERED_EVENT);
+        tamperAsOwner(database, "UPDATE audit_event SET outcome_reason = NULL WHERE sequence = 1");
+        assertThat((ChainVerification.Broken) history(database).verifyChain()).extracting(ChainVerification.Broken::sequence,
+                ChainVerification.Broken::fault).containsExactly(2L, ChainVerification.Fault.ALTERED_EVENT);
+    }
+
     @Test
     void aForgerWhoRehashesOneRowBreaksTheLinkOfTheNext() throws SQLException {
         TestDatabase database = databaseWithFiveEvents();

@@ -151,8 +151,18 @@ public sealed interface Outcome {
         }
     }
 
-    /** Rebuilds an outcome from its stored parts (kind, reason code, cause). */
+    /**
+     * Rebuilds an outcome from its stored parts (kind, reason code, cause); {@link IllegalArgumentException} for a part
+     * its kind does not have: a stored row that carries one was changed, and must not read as the event it hashed as.
+     */
     static Outcome of(Kind kind, Optional<ReasonCode> reason, Optional<String> cause) {
+        boolean explained = kind == Kind.FAILED || kind == Kind.UNRESOLVED || kind == Kind.UNVERIFIABLE;
+        if (reason.isPresent() && !explained && kind != Kind.REJECTED) {
+            throw new IllegalArgumentException("an outcome " + kind + " has no reason code");
+        }
+        if (cause.isPresent() && !explained) {
+            throw new IllegalArgumentException("an outcome " + kind + " has no cause");
+        }
         return switch (kind) {
             case ACCEPTED -> new Accepted();
             case COMPLETED -> new Completed();
