@@ -3,12 +3,14 @@ package org.vpsrecovery.adapters.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micronaut.context.ApplicationContext;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +39,12 @@ import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.AuditCountDeltas;
 import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.AuditReports;
+import org.vpsrecovery.domain.report.AuditSummary;
+import org.vpsrecovery.domain.report.SummaryBucket;
+import org.vpsrecovery.domain.report.SummaryQuery;
 import org.vpsrecovery.domain.server.ServerId;
 
 /** Append-only enforcement, least privilege and tamper evidence, against a real PostgreSQL. */
@@ -47,6 +54,15 @@ class AuditHistoryIntegrityTest {
     static final FreshDatabase DATABASE = FreshDatabase.migrated();
 
     private static final Instant T0 = Instant.parse("2026-02-01T12:00:00Z");
+
+    /**
+     * The tables the time-range reads and the summaries trust, written by the database's own functions as the owner
+     * (V55, ADR 0119): narrowing a day's sequence bounds or deleting the unfolded deltas would hide events from every
+     * read of a period while the chain still verifies.
+     */
+    private static final List<String> SIDE_TABLES = List.of("audit_event_day_sequence", "audit_count_delta",
+            "audit_daily_group_count", "audit_daily_reason_count", "audit_daily_platform_count", "audit_monthly_count",
+            "audit_monthly_group_count");
 
     @RegisterExtension
     static final ApplicationLogin APP = ApplicationLogin.named("vpsr_app_it");
@@ -90,6 +106,16 @@ class AuditHistoryIntegrityTest {
         }
     }
 
+    /** The SQLSTATE the statement fails with, or "none" when it went through (committed). */
+    private static String sqlStateOf(DataSource dataSource, String sql) {
+        try {
+            execute(dataSource, sql);
+            return "none";
+        } catch (SQLException e) {
+            return e.getSQLState();
+        }
+    }
+
     /** What someone with the owner's password could do: switch the guard off, change rows, switch it on. */
     private static void tamperAsOwner(TestDatabase database, String sql) throws SQLException {
         execute(database.dataSource(),
@@ -122,7 +148,8 @@ class AuditHistoryIntegrityTest {
     void theApplicationRoleAppendsAndReadsButCannotChangeOrRemove() throws SQLException {
         TestDatabase database = databaseWithFiveEvents();
         DataSource asApp = database.dataSourceAs(APP.name(), APP.password());
-        AuditHistory history = CONTEXTS.on(database, APP.name(), APP.password()).getBean(AuditHistory.class);
+        ApplicationContext app = CONTEXTS.on(database, APP.name(), APP.password());
+        AuditHistory history = app.getBean(AuditHistory.class);
 
         RecordedAuditEvent sixth = history.append(event(6));
 
@@ -131,15 +158,33 @@ class AuditHistoryIntegrityTest {
         assertThat(history.pendingIntents(T0.plusSeconds(60), 10)).hasSize(4);
         assertThat(history.verifyChain()).isEqualTo(new ChainVerification.Intact(6,
                 ((ChainVerification.Intact) history(database).verifyChain()).head()));
-        for (String forbidden : List.of("UPDATE audit_event SET team = 'green' WHERE sequence = 1",
+        // What reads of a period stand on, moved as the app: the fold, then one more append left unfolded.
+        assertThat(app.getBean(AuditCountDeltas.class).fold()).isEqualTo(6);
+        history.append(event(7));
+        assertThat(history.query(AuditQuery.latest(10).since(T0.plusSeconds(2)).until(T0.plusSeconds(7))))
+                .extracting(RecordedAuditEvent::sequence).containsExactly(6L, 5L, 4L, 3L, 2L);
+        // Narrowed by a request id: V46's bounds functions inside the page's statement.
+        assertThat(history.query(AuditQuery.latest(10).forRequest(new RequestId("req-7")).since(T0)))
+                .extracting(RecordedAuditEvent::sequence).containsExactly(7L);
+        Instant day = T0.truncatedTo(ChronoUnit.DAYS);
+        AuditSummary summary = app.getBean(AuditReports.class)
+                .summarize(new SummaryQuery(Optional.empty(), day, day.plus(1, ChronoUnit.DAYS), SummaryBucket.DAY, 10, false));
+        assertThat(summary.counts().stream().mapToLong(AuditSummary.Count::events).sum()).isEqualTo(7);
+        assertThat(summary.providerFailures()).isEqualTo(2);
+
+        List<String> forbiddenStatements = new ArrayList<>(List.of("UPDATE audit_event SET team = 'green' WHERE sequence = 1",
                 "DELETE FROM audit_event WHERE sequence = 1", "TRUNCATE audit_event",
                 "ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only",
-                "DELETE FROM audit_chain_head")) {
-            assertThatThrownBy(() -> execute(asApp, forbidden))
-                    .as(forbidden)
-                    .isInstanceOf(SQLException.class)
-                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"));
+                "DELETE FROM audit_chain_head",
+                // A day's range cut to its last event; the events not folded yet dropped from every count and range.
+                "UPDATE audit_event_day_sequence SET first_sequence = last_sequence WHERE day = '2026-02-01'",
+                "DELETE FROM audit_count_delta"));
+        for (String table : SIDE_TABLES) {
+            forbiddenStatements.addAll(List.of("INSERT INTO " + table + " SELECT * FROM " + table,
+                    "UPDATE " + table + " SET day = day", "DELETE FROM " + table, "TRUNCATE " + table));
         }
+        // Insufficient privilege, for every one of them (named when one goes through).
+        assertThat(forbiddenStatements.stream().filter(sql -> !"42501".equals(sqlStateOf(asApp, sql))).toList()).isEmpty();
         // The other adapters work as the application role too.
         assertThat(new PgServerLock(asApp, Duration.ofSeconds(1)).callExclusively(new ServerId(1), () -> "locked"))
                 .isEqualTo("locked");

@@ -24,7 +24,7 @@ class FlywayMigrationTest {
         MigrateResult second = flyway.migrate();
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(45); // V1-V10, V12-V18, V20-V25, V28-V30, V33-V41, V43, V45-V48, V50-V54 (V11, V19 kept free; V42, V44, V49 unused)
+        assertThat(first.migrationsExecuted).isEqualTo(46); // V1-V10, V12-V18, V20-V25, V28-V30, V33-V41, V43, V45-V48, V50-V55 (V11, V19 kept free; V42, V44, V49 unused)
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
@@ -75,16 +75,14 @@ class FlywayMigrationTest {
         assertThat(strings("SELECT table_name || ' ' || string_agg(privilege_type, ',' ORDER BY privilege_type) "
                 + "FROM information_schema.role_table_grants WHERE grantee = 'vpsr_app' GROUP BY table_name ORDER BY 1"))
                 .containsExactly("audit_chain_head SELECT,UPDATE",
-                        // the appender's trigger inserts deltas and the fold moves them out (V52, ADR 0119)
-                        "audit_count_delta DELETE,INSERT,SELECT",
-                        // the counts move with every append, as the appender (V41's trigger); never removed
-                        "audit_daily_group_count INSERT,SELECT,UPDATE", "audit_daily_platform_count INSERT,SELECT,UPDATE",
-                        "audit_daily_reason_count INSERT,SELECT,UPDATE", "audit_event INSERT,SELECT",
-                        // the days' sequence bounds move with every append, as the appender (V41's trigger); never removed
-                        "audit_event_day_sequence INSERT,SELECT,UPDATE",
-                        "audit_monthly_count INSERT,SELECT,UPDATE",
-                        // the month counts' trigger moves their groups as the fold moves them (V54)
-                        "audit_monthly_group_count INSERT,SELECT,UPDATE",
+                        // what the reads of a period trust is read only: the append trigger and the fold write
+                        // the deltas, the days' sequence bounds and the counts as their owner (V55, ADR 0119)
+                        "audit_count_delta SELECT",
+                        "audit_daily_group_count SELECT", "audit_daily_platform_count SELECT",
+                        "audit_daily_reason_count SELECT", "audit_event INSERT,SELECT",
+                        "audit_event_day_sequence SELECT",
+                        "audit_monthly_count SELECT",
+                        "audit_monthly_group_count SELECT",
                         // the drift scans' memory of automatic backups is replaced each scan
                         "automatic_backup_sighting DELETE,INSERT,SELECT,UPDATE",
                         // console sessions are opened, seen (idle expiry), signed out or purged (ADR 0041)
@@ -104,6 +102,15 @@ class FlywayMigrationTest {
                         "team_call_slot DELETE,INSERT,SELECT,UPDATE", "team_rate_bucket DELETE,INSERT,SELECT,UPDATE",
                         // deliveries move from pending to delivered or dead; a subscription is made or deleted, never edited
                         "webhook_delivery DELETE,INSERT,SELECT,UPDATE", "webhook_subscription DELETE,INSERT,SELECT");
+        // Their writers run as the owner of the tables, on a search path no caller's object can shadow (V55); the
+        // service may call the fold, nobody the trigger's function.
+        assertThat(strings("SELECT p.proname || ' ' || p.prosecdef || ' ' || array_to_string(p.proconfig, ';') || ' '"
+                + " || (p.proowner = c.relowner) || ' ' || has_function_privilege('vpsr_app', p.oid, 'EXECUTE') || ' '"
+                + " || has_function_privilege('public', p.oid, 'EXECUTE')"
+                + " FROM pg_proc p, pg_class c WHERE c.oid = 'audit_count_delta'::regclass"
+                + " AND p.proname IN ('audit_event_added', 'audit_count_fold') ORDER BY 1"))
+                .containsExactly("audit_count_fold true search_path=pg_catalog, public, pg_temp true true false",
+                        "audit_event_added true search_path=pg_catalog, public, pg_temp true false false");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,6 +78,12 @@ class LeastPrivilegeDeploymentTest {
         assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
         assertThat(platform.auditOf("least-privilege-1")).hasSize(2);
         assertThat(platform.audit().verifyChain().isIntact()).isTrue();
+        // Reads of a period stand on the days' sequence bounds and the unfolded deltas, read as this login (V55).
+        String since = platform.auditOf("least-privilege-1").getFirst().event().occurredAt().toString();
+        var byRequest = platform.send("GET", "/api/v1/audit/events/?request_id=least-privilege-1&from=" + since,
+                RunningPlatform.DEMO_TOKEN, null);
+        assertThat(byRequest.status()).as(byRequest.raw().body()).isEqualTo(200);
+        assertThat((List<?>) byRequest.get("results")).hasSize(2);
 
         try (Connection connection = DATABASE.database().dataSourceAs(SERVICE_LOGIN, SERVICE_PASSWORD).getConnection();
              Statement statement = connection.createStatement()) {
@@ -84,8 +91,14 @@ class LeastPrivilegeDeploymentTest {
                     .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
             assertThatThrownBy(() -> statement.execute("DELETE FROM audit_event"))
                     .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
-            // What it may do, it can: read its history.
+            // Nor what the reads of a period trust: a day's sequence bounds, the deltas not folded yet (V55).
+            assertThatThrownBy(() -> statement.execute("UPDATE audit_event_day_sequence SET first_sequence = last_sequence"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> statement.execute("DELETE FROM audit_count_delta"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+            // What it may do, it can: read its history, and fold the deltas as its cluster job does (as the owner).
             assertThat(statement.executeQuery("SELECT count(*) FROM audit_event").next()).isTrue();
+            assertThat(statement.executeQuery("SELECT audit_count_fold()").next()).isTrue();
         }
     }
 }
