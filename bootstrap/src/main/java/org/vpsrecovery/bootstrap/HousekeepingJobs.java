@@ -25,12 +25,12 @@ public class HousekeepingJobs {
 
     @Scheduled(fixedDelay = "${vpsr.audit.backlog-flush-every:2s}", initialDelay = "2s")
     void writeDeferredAuditEvents() {
-        int waiting = auditWriter.waiting();
-        if (waiting == 0) {
+        // Flushed even when nothing of this instance's waits: an instance stopped since may have left events kept.
+        int written = auditWriter.flush();
+        if (written == 0 && auditWriter.waiting() == 0) {
             return;
         }
-        int written = auditWriter.flush();
-        if (written < waiting) {
+        if (auditWriter.waiting() > 0) {
             LOG.warn("the audit history is still unavailable; {} event(s) wait to be written", auditWriter.waiting());
         } else {
             LOG.info("wrote {} audit event(s) that had waited for the history", written);

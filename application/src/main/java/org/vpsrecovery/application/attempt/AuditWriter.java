@@ -100,7 +100,10 @@ public final class AuditWriter {
         inMemoryCount.incrementAndGet();
     }
 
-    /** Writes what waits, oldest first, in batches, until the history refuses again; returns how many were written. */
+    /**
+     * Writes what waits, oldest first, in batches, until the history refuses again; returns how many were written.
+     * First takes over what processes that stopped left kept in the same store.
+     */
     public int flush() {
         if (!flushing.tryLock()) {
             return 0;
@@ -128,6 +131,14 @@ public final class AuditWriter {
     }
 
     private int drain() {
+        if (kept.isPresent()) {
+            long taken = kept.get().takeOverStopped();
+            if (taken > 0) {
+                synchronized (this) {
+                    keptCount.addAndGet(taken);
+                }
+            }
+        }
         int written = 0;
         while (true) {
             boolean fromStore = keptCount.get() > 0;

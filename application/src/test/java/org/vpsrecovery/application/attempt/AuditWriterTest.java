@@ -131,6 +131,11 @@ class AuditWriterTest {
             public long count() {
                 return kept.count();
             }
+
+            @Override
+            public long takeOverStopped() {
+                return kept.takeOverStopped();
+            }
         };
         AuditWriter writer = new AuditWriter(history, breakable);
         down.set(true);
@@ -231,6 +236,46 @@ class AuditWriterTest {
         assertThat(writer.flush()).isZero();
         assertThat(writer.flush()).isEqualTo(2);
 
+        assertThat(recordedRequests()).containsExactly("req-1", "req-2");
+        assertThat(writer.waiting()).isZero();
+    }
+
+    /** The flush first takes over what a process that stopped left in the same store, and writes it. */
+    @Test
+    void theFlushWritesWhatAStoppedProcessLeftFoundWhileRunning() {
+        List<AuditEvent> leftByAnother = new ArrayList<>(List.of(event(1), event(2)));
+        KeptAuditEvents shared = new KeptAuditEvents() {
+            @Override
+            public void keep(AuditEvent event) {
+                kept.keep(event);
+            }
+
+            @Override
+            public List<AuditEvent> oldest(int max) {
+                return kept.oldest(max);
+            }
+
+            @Override
+            public void written(int count) {
+                kept.written(count);
+            }
+
+            @Override
+            public long count() {
+                return kept.count();
+            }
+
+            @Override
+            public long takeOverStopped() {
+                leftByAnother.forEach(kept::keep);
+                int taken = leftByAnother.size();
+                leftByAnother.clear();
+                return taken;
+            }
+        };
+        AuditWriter writer = new AuditWriter(history, shared);
+
+        assertThat(writer.flush()).isEqualTo(2);
         assertThat(recordedRequests()).containsExactly("req-1", "req-2");
         assertThat(writer.waiting()).isZero();
     }

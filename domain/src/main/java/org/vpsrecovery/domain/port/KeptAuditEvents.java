@@ -22,4 +22,10 @@ public interface KeptAuditEvents {
 
     /** How many events are kept. */
     long count();
+
+    /**
+     * Takes over what processes that stopped since this store opened left kept (a rolling deploy stops an instance
+     * after its replacement started); their events come before this process's own. Returns how many events it took.
+     */
+    long takeOverStopped();
 }

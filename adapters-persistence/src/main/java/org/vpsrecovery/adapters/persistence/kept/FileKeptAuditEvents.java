@@ -50,6 +50,8 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
     private static final int READ_CHUNK = 64 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(FileKeptAuditEvents.class);
+    /** Folders a store of this JVM holds (its own, those it took over): their lock files are never opened again here. */
+    private static final java.util.Set<Path> HELD_HERE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final Path directory;
     private final Deque<Folder> adopted = new ArrayDeque<>();
@@ -174,6 +176,27 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
         return count;
     }
 
+    @Override
+    public synchronized long takeOverStopped() {
+        long taken = 0;
+        try {
+            // This process's own folder and those it took over are locked by it: the scan passes them by.
+            for (Folder orphan : orphans()) {
+                if (orphan.count == 0) {
+                    orphan.delete();
+                } else {
+                    LOG.warn("{} audit event(s) kept by a process that stopped before writing them ({}) are written "
+                            + "by this one", orphan.count, orphan.path);
+                    adopted.add(orphan);
+                    taken += orphan.count;
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot look for audit events other processes left kept in {}: {}", directory, e.getMessage());
+        }
+        return taken;
+    }
+
     /** Lets the folder go; what it still keeps is taken over by the next process to start on the directory. */
     @Override
     public synchronized void close() {
@@ -193,13 +216,18 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(directory, Files::isDirectory)) {
             for (Path folder : folders) {
                 // Only a process's folder: anything else there (lost+found of a volume's root) is not this store's.
-                if (isProcessFolder(folder)) {
+                // Never one this store holds: closing any channel of a locked file lets go of the process's lock on it.
+                if (isProcessFolder(folder) && !holds(folder)) {
                     Folder.take(folder, false).ifPresent(orphans::add);
                 }
             }
         }
         orphans.sort(Comparator.comparing(Folder::started));
         return orphans;
+    }
+
+    private static boolean holds(Path folder) {
+        return HELD_HERE.contains(folder.toAbsolutePath().normalize());
     }
 
     private static boolean isProcessFolder(Path folder) {
@@ -223,7 +251,7 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
         long count;
 
         private Folder(Path path, FileChannel lockChannel, FileLock lock, FileChannel events) {
-            this.path = path;
+            this.path = path.toAbsolutePath().normalize();
             this.lockChannel = lockChannel;
             this.lock = lock;
             this.events = events;
@@ -264,6 +292,7 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
                 return java.util.Optional.empty();
             }
             Folder folder = new Folder(path, lockChannel, lock, events);
+            HELD_HERE.add(folder.path);
             folder.readFrom = folder.writtenOffset();
             folder.countLines();
             return java.util.Optional.of(folder);
@@ -271,7 +300,9 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
 
         /** This folder, now at {@code moved} (its files and lock go with it). */
         Folder movedTo(Path moved) {
-            path = moved;
+            HELD_HERE.add(moved.toAbsolutePath().normalize());
+            HELD_HERE.remove(path);
+            path = moved.toAbsolutePath().normalize();
             return this;
         }
 
@@ -449,6 +480,7 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
             if (!lockChannel.isOpen()) {
                 return; // let go already (a store closed twice)
             }
+            HELD_HERE.remove(path);
             try {
                 events.close();
                 lock.release();

@@ -210,4 +210,23 @@ class FileKeptAuditEventsTest extends KeptAuditEventsContract {
         assertThat(starting).as("another process's folder in the making").isDirectory();
         assertThat(store.count()).isOne();
     }
+
+    /** A rolling deploy stops an instance after its replacement started: the running one takes its events over. */
+    @Test
+    void whatAProcessThatStoppedSinceLeftIsTakenOverWhileRunning() {
+        FileKeptAuditEvents stopping = open();
+        stopping.keep(event(1));
+        FileKeptAuditEvents running = open();
+        running.keep(event(2));
+
+        assertThat(running.takeOverStopped()).as("its process still runs").isZero();
+        stopping.close();
+
+        assertThat(running.takeOverStopped()).isOne();
+        assertThat(running.count()).isEqualTo(2);
+        assertThat(running.oldest(10)).containsExactly(event(1));
+        running.written(1);
+        assertThat(running.oldest(10)).containsExactly(event(2));
+        assertThat(running.takeOverStopped()).as("nothing more, and not its own").isZero();
+    }
 }
