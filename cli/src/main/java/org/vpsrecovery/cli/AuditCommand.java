@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,9 +20,8 @@ final class AuditCommand {
     @ParentCommand
     Vpsr vpsr;
 
-    /** The filters events and export share (the facade combines them with AND). */
+    /** The filters events and export share (the facade combines them with AND); the team is the global --team. */
     static final class EventFilters {
-        @Option(names = "--team") String team;
         @Option(names = "--server-id", paramLabel = "ID") Long serverId;
         @Option(names = "--operation", description = "e.g. create_snapshot, restore_snapshot, delete_backup") String operation;
         @Option(names = "--outcome", description = "accepted, rejected, failed or completed") String outcome;
@@ -31,9 +31,9 @@ final class AuditCommand {
         @Option(names = "--request-id", paramLabel = "ID") String requestId;
         @Option(names = "--actor", paramLabel = "SUBJECT") String actor;
 
-        Map<String, String> query() {
+        Map<String, String> query(Optional<String> team) {
             Map<String, String> query = new LinkedHashMap<>();
-            query.put("team", team);
+            query.put("team", team.orElse(null));
             query.put("server_id", serverId == null ? null : serverId.toString());
             query.put("operation", operation);
             query.put("outcome", outcome);
@@ -50,7 +50,7 @@ final class AuditCommand {
     int events(@ArgGroup(exclusive = false) EventFilters filters,
                @Option(names = "--limit", description = "page size, 1-500 (100)") Integer limit,
                @Option(names = "--cursor", description = "the previous page's `more: --cursor`") String cursor) {
-        Map<String, String> query = (filters == null ? new EventFilters() : filters).query();
+        Map<String, String> query = (filters == null ? new EventFilters() : filters).query(vpsr.teamGivenOnTheCommandLine());
         query.put("limit", limit == null ? null : limit.toString());
         query.put("cursor", cursor);
         vpsr.output().rows(vpsr.facade().get("/api/v1/audit/events/", query).body(), EVENT_COLUMNS);
@@ -59,7 +59,7 @@ final class AuditCommand {
 
     @Command(name = "export", mixinStandardHelpOptions = true, description = "Every matching event as CSV, streamed to stdout (the service's own CSV).")
     int export(@ArgGroup(exclusive = false) EventFilters filters) {
-        Map<String, String> query = (filters == null ? new EventFilters() : filters).query();
+        Map<String, String> query = (filters == null ? new EventFilters() : filters).query(vpsr.teamGivenOnTheCommandLine());
         vpsr.facade().stream("/api/v1/audit/events/", query, "text/csv", vpsr.spec.commandLine().getOut());
         return ExitCodes.OK;
     }
@@ -72,15 +72,14 @@ final class AuditCommand {
     }
 
     @Command(name = "summary", mixinStandardHelpOptions = true, description = "Counts per team, operation and outcome, by day or month.")
-    int summary(@Option(names = "--team") String team,
-                @Option(names = "--from", paramLabel = "TIME") String from,
+    int summary(@Option(names = "--from", paramLabel = "TIME") String from,
                 @Option(names = "--to", paramLabel = "TIME") String to,
                 @Option(names = "--bucket", description = "day (default) or month") String bucket,
                 @Option(names = "--top", description = "how many rejection reasons, 1-50 (10)") Integer top,
                 @Option(names = "--per-team", description = "without --team: each team's counts, not their sum")
                 boolean perTeam) {
         Map<String, String> query = new LinkedHashMap<>();
-        query.put("team", team);
+        query.put("team", vpsr.teamGivenOnTheCommandLine().orElse(null));
         query.put("from", from);
         query.put("to", to);
         query.put("bucket", bucket);

@@ -8,18 +8,29 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
- * Where the service is and the token to call it with: from the flags, else the environment
- * ({@code VPSR_URL}, {@code VPSR_TOKEN}), else the config file ({@code url}, {@code token}). The token
- * never appears in {@link #toString()}.
+ * Where the service is, the token to call it with and the team to act for: from the flags, else the environment
+ * ({@code VPSR_URL}, {@code VPSR_TOKEN}, {@code VPSR_TEAM}), else the config file ({@code url}, {@code token},
+ * {@code team}). The token never appears in {@link #toString()}.
  */
-public record Connection(URI url, String urlSource, Optional<String> token, String tokenSource) {
+public record Connection(URI url, String urlSource, Optional<String> token, String tokenSource, Optional<String> team,
+                         String teamSource) {
 
     public static final String URL_VARIABLE = "VPSR_URL";
     public static final String TOKEN_VARIABLE = "VPSR_TOKEN";
+    public static final String TEAM_VARIABLE = "VPSR_TEAM";
     public static final String CONFIG_VARIABLE = "VPSR_CONFIG";
+    /** The request header a person of several teams chooses one with (the facade's JwtBearerTokens reads it). */
+    public static final String TEAM_HEADER = "X-Vpsr-Team";
     static final URI DEFAULT_URL = URI.create("http://127.0.0.1:8080");
+    /**
+     * The domain's team id (TeamId, Slug), repeated here: this module may not depend on domain (ADR 0039). A wrong one is
+     * refused before any request, by its source.
+     */
+    private static final Pattern TEAM_ID = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
+    static final String TEAM_RULE = "1-63 lower-case letters, digits or inner hyphens, e.g. payments-core";
 
     public Connection {
         String scheme = url.getScheme();
@@ -36,8 +47,8 @@ public record Connection(URI url, String urlSource, Optional<String> token, Stri
         return base.resolve("vpsr").resolve("config.properties");
     }
 
-    static Connection resolve(String urlFlag, String tokenFlag, Path configFlag, Map<String, String> environment,
-                              Path home) {
+    static Connection resolve(String urlFlag, String tokenFlag, String teamFlag, Path configFlag,
+                              Map<String, String> environment, Path home) {
         Path file;
         boolean named;
         if (configFlag != null) {
@@ -93,13 +104,30 @@ public record Connection(URI url, String urlSource, Optional<String> token, Stri
             throw new IllegalArgumentException("the token from " + tokenSource
                     + " holds a space, a line break or another character an HTTP header cannot carry");
         }
+        String team = null;
+        String teamSource = "none";
+        if (present(teamFlag)) {
+            team = teamFlag.strip();
+            teamSource = "--team";
+        } else if (present(environment.get(TEAM_VARIABLE))) {
+            team = environment.get(TEAM_VARIABLE).strip();
+            teamSource = TEAM_VARIABLE;
+        } else if (present(config.getProperty("team"))) {
+            team = config.getProperty("team").strip();
+            teamSource = file.toString();
+        }
+        // Not shown either: a token given as the team by mistake must not end up on a terminal or in a CI log.
+        if (team != null && !TEAM_ID.matcher(team).matches()) {
+            throw new IllegalArgumentException("the team from " + teamSource + " is not a team id: " + TEAM_RULE);
+        }
         URI uri;
         try {
             uri = URI.create(url.trim());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("the service URL is not a URL: " + url);
         }
-        return new Connection(uri, urlSource, Optional.ofNullable(token), tokenSource);
+        return new Connection(uri, urlSource, Optional.ofNullable(token), tokenSource, Optional.ofNullable(team),
+                teamSource);
     }
 
     private static boolean present(String value) {
@@ -108,6 +136,7 @@ public record Connection(URI url, String urlSource, Optional<String> token, Stri
 
     @Override
     public String toString() {
-        return "Connection[url=" + url + ", token=" + (token.isPresent() ? "(set)" : "(none)") + "]";
+        return "Connection[url=" + url + ", token=" + (token.isPresent() ? "(set)" : "(none)") + ", team="
+                + team.orElse("(none)") + "]";
     }
 }

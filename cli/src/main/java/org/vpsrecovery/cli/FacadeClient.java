@@ -106,6 +106,7 @@ final class FacadeClient {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
                 .header("User-Agent", "vpsr/" + Vpsr.VERSION);
         connection.token().ifPresent(token -> builder.header("Authorization", "Bearer " + token));
+        connection.team().ifPresent(team -> builder.header(Connection.TEAM_HEADER, team));
         return builder;
     }
 
@@ -128,10 +129,21 @@ final class FacadeClient {
 
     private FacadeProblem refusal(int status, Map<String, String> headers, byte[] body) {
         JsonNode problem = parse(body);
-        return new FacadeProblem(status, text(problem, "reason_code"),
-                text(problem, "detail").or(() -> text(problem, "title")).orElse("HTTP " + status),
+        String detail = text(problem, "detail").or(() -> text(problem, "title")).orElse("HTTP " + status);
+        return new FacadeProblem(status, text(problem, "reason_code"), detail,
                 text(problem, "request_id").or(() -> Optional.ofNullable(headers.get("x-request-id"))),
-                Optional.ofNullable(headers.get("retry-after")));
+                Optional.ofNullable(headers.get("retry-after")), teamHint(status, detail));
+    }
+
+    /** A refusal about the team header names a header the user never typed: say which setting of vpsr sends it. */
+    private Optional<String> teamHint(int status, String detail) {
+        if (status != 401 || !detail.contains(Connection.TEAM_HEADER)) {
+            return Optional.empty();
+        }
+        return Optional.of(connection.team()
+                .map(team -> "team " + team + " was sent (from " + connection.teamSource()
+                        + "); choose another with --team, VPSR_TEAM or team= in the config file")
+                .orElse("choose the team with --team, VPSR_TEAM or team= in the config file"));
     }
 
     private JsonNode parse(byte[] body) {
@@ -175,14 +187,17 @@ final class FacadeClient {
         final Optional<String> reasonCode;
         final Optional<String> requestId;
         final Optional<String> retryAfter;
+        /** What vpsr's user can do about it, when the answer names something vpsr sets for them. */
+        final Optional<String> hint;
 
         FacadeProblem(int status, Optional<String> reasonCode, String detail, Optional<String> requestId,
-                      Optional<String> retryAfter) {
+                      Optional<String> retryAfter, Optional<String> hint) {
             super(detail);
             this.status = status;
             this.reasonCode = reasonCode;
             this.requestId = requestId;
             this.retryAfter = retryAfter;
+            this.hint = hint;
         }
 
         int exitCode() {

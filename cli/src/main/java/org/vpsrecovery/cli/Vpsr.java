@@ -29,6 +29,8 @@ import picocli.CommandLine.Spec;
         usageHelpWidth = 100,
         footer = {"  url    --url, else VPSR_URL, else url= in the config file, else http://127.0.0.1:8080",
                 "  token  --token, else VPSR_TOKEN, else token= in the config file; never printed",
+                "  team   --team, else VPSR_TEAM, else team= in the config file; sent as X-Vpsr-Team",
+                "         (a person whose token names several teams chooses one)",
                 "  file   --config, else VPSR_CONFIG, else $XDG_CONFIG_HOME/vpsr/config.properties",
                 "         (~/.config/vpsr/config.properties)"},
         exitCodeListHeading = "%nExit codes:%n",
@@ -80,8 +82,14 @@ public final class Vpsr {
                     + "users may see a command line)")
     String token;
 
+    @Option(names = "--team", scope = ScopeType.INHERIT, paramLabel = "TEAM",
+            description = "the team to act for, sent as X-Vpsr-Team: a person whose token names several teams chooses "
+                    + "one (overrides VPSR_TEAM and the config file); on audit events, export and summary it also "
+                    + "filters by that team")
+    String team;
+
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
-            description = "the config file (properties: url, token)")
+            description = "the config file (properties: url, token, team)")
     Path config;
 
     @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "table",
@@ -119,6 +127,7 @@ public final class Vpsr {
                 case FacadeProblem problem -> {
                     err.println("vpsr: " + problem.reasonCode.orElse("HTTP_" + problem.status) + " (" + problem.status
                             + "): " + problem.getMessage());
+                    problem.hint.ifPresent(hint -> err.println("vpsr: " + hint));
                     problem.requestId.ifPresent(id -> err.println("request id: " + id));
                     problem.retryAfter.ifPresent(seconds -> err.println("retry after: " + seconds + " s"));
                     yield problem.exitCode();
@@ -147,7 +156,16 @@ public final class Vpsr {
     }
 
     Connection connection() {
-        return Connection.resolve(url, token, config, environment.variables(), environment.home());
+        return Connection.resolve(url, token, team, config, environment.variables(), environment.home());
+    }
+
+    /**
+     * The team given with {@code --team}, checked: the audit reads' team filter too (it was their own {@code --team}
+     * before there was a global one). VPSR_TEAM and the config file never filter: an auditor's would hide teams.
+     */
+    Optional<String> teamGivenOnTheCommandLine() {
+        Connection connection = connection();
+        return connection.team().filter(chosen -> connection.teamSource().equals("--team"));
     }
 
     FacadeClient facade() {

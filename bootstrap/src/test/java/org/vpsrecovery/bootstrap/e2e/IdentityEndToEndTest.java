@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.AUDITOR_TOKEN;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -18,6 +20,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
+import org.vpsrecovery.bootstrap.e2e.VpsrCommands.Run;
+import org.vpsrecovery.cli.ExitCodes;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
@@ -36,6 +40,7 @@ class IdentityEndToEndTest {
 
     static final String CI_NEW = "ci-token-2027-rotated-in";
     static final String CI_OLD = "ci-token-2026-rotated-out";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
     static final PlatformWithIdentityProvider SETUP = new PlatformWithIdentityProvider(
@@ -70,6 +75,38 @@ class IdentityEndToEndTest {
         Answer listed = SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", token, null);
 
         assertThat(listed.status()).isEqualTo(200);
+    }
+
+    /**
+     * A person of two teams uses vpsr: without a team chosen every command is refused (exit 4, the facade's 401 and how
+     * to choose one); with VPSR_TEAM (or --team) the commands act for that team and see its servers only.
+     */
+    @Test
+    void aPersonOfTwoTeamsChoosesOneForVpsrWithVpsrTeam() throws Exception {
+        Answer othersSnapshot = SETUP.platform().send("POST", "/api/v1/snapshots/", RunningPlatform.OTHER_TOKEN,
+                "{\"server_id\": 23456, \"name\": \"other-teams\"}", Map.of("X-Request-Id", "other-team-create"));
+        assertThat(othersSnapshot.status()).isEqualTo(201);
+        String grace = TestIdentityProvider.rs256(SETUP.idp().rsa, SETUP.idp().claims("grace", "demo",
+                c -> c.claim("vpsr_teams", List.of("demo", "other-team"))));
+        VpsrCommands vpsr = VpsrCommands.against(SETUP.platform());
+
+        Run unchosen = vpsr.run(grace, "snapshots", "list");
+        Run demo = vpsr.run(grace, Map.of("VPSR_TEAM", "demo"), "-o", "json", "snapshots", "list");
+        Run other = vpsr.run(grace, Map.of("VPSR_TEAM", "demo"), "-o", "json", "snapshots", "list", "--team", "other-team");
+
+        assertThat(unchosen.exitCode()).isEqualTo(ExitCodes.UNAUTHORIZED);
+        assertThat(unchosen.err()).contains("UNAUTHORIZED (401)").contains("X-Vpsr-Team")
+                .contains("choose the team with --team, VPSR_TEAM or team= in the config file");
+        assertThat(unchosen.out()).isEmpty();
+        assertThat(demo.exitCode()).as(demo.err()).isZero();
+        JsonNode demos = JSON.readTree(demo.out()).path("results");
+        assertThat(demos.findValuesAsText("id")).contains("801", "798");
+        assertThat(demos).allSatisfy(row -> assertThat(row.path("server").path("id").asLong()).isEqualTo(12345));
+        assertThat(other.exitCode()).as(other.err()).isZero();
+        JsonNode others = JSON.readTree(other.out()).path("results");
+        assertThat(others).isNotEmpty()
+                .allSatisfy(row -> assertThat(row.path("server").path("id").asLong()).isEqualTo(23456));
+        assertThat(unchosen.err() + demo.err() + other.err()).doesNotContain(grace);
     }
 
     /** The bodies of the snapshot creates VPS.org was asked for. */

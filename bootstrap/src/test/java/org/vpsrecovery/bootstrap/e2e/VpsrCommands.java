@@ -31,9 +31,20 @@ record VpsrCommands(String url, Path home) {
 
     /** As {@link #run(String, String...)}, stdout written to {@code out} (a sink that fails, say). */
     Run run(String token, java.io.Writer out, String... args) {
+        return run(token, Map.of(), out, args);
+    }
+
+    /** As {@link #run(String, String...)}, with more environment variables (VPSR_TEAM, say). */
+    Run run(String token, Map<String, String> variables, String... args) {
+        return run(token, variables, new StringWriter(), args);
+    }
+
+    private Run run(String token, Map<String, String> variables, java.io.Writer out, String... args) {
         StringWriter err = new StringWriter();
-        CommandLine commandLine = Vpsr.commandLine(new Vpsr.Environment(
-                Map.of("VPSR_URL", url, "VPSR_TOKEN", token), home, false));
+        Map<String, String> environment = new java.util.HashMap<>(variables);
+        environment.put("VPSR_URL", url);
+        environment.put("VPSR_TOKEN", token);
+        CommandLine commandLine = Vpsr.commandLine(new Vpsr.Environment(Map.copyOf(environment), home, false));
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         int code = commandLine.execute(args);
