@@ -21,7 +21,7 @@ public final class Application {
         Deployment deployment;
         EmbeddedDefaults embedded;
         try {
-            deployment = Deployment.fromEnvironment(System.getenv());
+            deployment = Deployment.fromEnvironment(System.getenv(), System.getProperties());
             StartupTrace.mark("deployment-read");
             embedded = EmbeddedDefaults.start(deployment);
             StartupTrace.mark("embedded-defaults");

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.vpsrecovery.simulator.LifecycleProfile;
@@ -79,7 +80,26 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         }
     }
 
+    /** The environment alone, as if no system property named the database (tests). */
     public static Deployment fromEnvironment(Map<String, String> env) {
+        return fromEnvironment(env, Map.of());
+    }
+
+    /**
+     * The environment, and the system properties only to refuse a database named through Micronaut:
+     * the embedded PostgreSQL's URL is set above both, so {@code DATASOURCES_DEFAULT_URL} or
+     * {@code -Ddatasources.default.url} without {@code VPSR_DATABASE_URL} would silently give each
+     * instance its own database (its own locks, idempotency records and audit chain).
+     */
+    public static Deployment fromEnvironment(Map<String, String> env, Map<?, ?> systemProperties) {
+        if (blankToNull(env.get("VPSR_DATABASE_URL")) == null) {
+            Optional<String> micronautUrl = micronautDatabaseUrl(env, systemProperties);
+            if (micronautUrl.isPresent()) {
+                throw new StartupRefused(micronautUrl.get() + " is not read: the service's database is set with "
+                        + "VPSR_DATABASE_URL, VPSR_DATABASE_USER and VPSR_DATABASE_PASSWORD (VPSR_MIGRATION_USER, "
+                        + "VPSR_MIGRATION_PASSWORD for the schema owner); without them it starts an embedded PostgreSQL");
+            }
+        }
         Optional<Database> database = database(env);
         boolean simulatorAsked = simulatorAsked(env);
         Optional<Provider> provider = provider(env, simulatorAsked);
@@ -137,7 +157,7 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         if (raw == null) {
             return otherwise;
         }
-        return switch (raw.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (raw.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
             default -> throw new StartupRefused(name + " must be true or false");
@@ -235,6 +255,25 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
                 .sorted()
                 .toArray(String[]::new);
     }
+
+    /** The name a datasource URL was given by outside Deployment (Micronaut reads both forms), if any. */
+    private static Optional<String> micronautDatabaseUrl(Map<String, String> env, Map<?, ?> systemProperties) {
+        Optional<String> variable = env.keySet().stream()
+                .filter(name -> MICRONAUT_URL_VARIABLES.contains(name.toUpperCase(Locale.ROOT)))
+                .findFirst();
+        if (variable.isPresent()) {
+            return variable;
+        }
+        return systemProperties.keySet().stream().map(String::valueOf)
+                .filter(name -> MICRONAUT_URL_PROPERTIES.contains(name.toLowerCase(Locale.ROOT).replace("-", "")))
+                .map(name -> "-D" + name).findFirst();
+    }
+
+    /** {@code datasources.default.url} and Hikari's {@code jdbc-url}, as variables and (lower case, no dashes) properties. */
+    private static final List<String> MICRONAUT_URL_VARIABLES = List.of("DATASOURCES_DEFAULT_URL",
+            "DATASOURCES_DEFAULT_JDBC_URL", "DATASOURCES_DEFAULT_JDBCURL");
+    private static final List<String> MICRONAUT_URL_PROPERTIES = List.of("datasources.default.url",
+            "datasources.default.jdbcurl");
 
     private static Optional<Database> database(Map<String, String> env) {
         String url = blankToNull(env.get("VPSR_DATABASE_URL"));

@@ -164,6 +164,27 @@ class DeploymentTest {
         assertThat(Deployment.fromEnvironment(Map.of()).provider()).isEmpty();
     }
 
+    @Test
+    void aDatabaseNamedThroughMicronautIsRefusedNotReplacedByAnEmbeddedOne() {
+        // What README-persistence and ADR 0021 once documented: the embedded PostgreSQL's URL, set above
+        // both, would have given this instance a database of its own.
+        String refusal = "is not read: the service's database is set with VPSR_DATABASE_URL";
+        assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of("DATASOURCES_DEFAULT_URL", "jdbc:postgresql://db/vpsr",
+                "DATASOURCES_DEFAULT_USERNAME", "vpsr_service"), Map.of()))
+                .isInstanceOf(StartupRefused.class).hasMessageStartingWith("DATASOURCES_DEFAULT_URL " + refusal);
+        assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of(), Map.of("datasources.default.url", "jdbc:postgresql://db/vpsr")))
+                .isInstanceOf(StartupRefused.class).hasMessageStartingWith("-Ddatasources.default.url " + refusal);
+        assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of(), Map.of("datasources.default.jdbc-url", "jdbc:postgresql://db/vpsr")))
+                .isInstanceOf(StartupRefused.class).hasMessageStartingWith("-Ddatasources.default.jdbc-url " + refusal);
+        // The documented database wins as before; a pool size from -D is a fine-tuning key, not a database.
+        Map<String, String> documented = Map.of("VPSR_DATABASE_URL", "jdbc:postgresql://db/vpsr", "VPSR_DATABASE_USER", "u",
+                "VPSR_DATABASE_PASSWORD", "p", "VPSR_SIMULATOR", "embedded");
+        assertThat(Deployment.fromEnvironment(documented, Map.of("datasources.default.url", "jdbc:postgresql://other/x"))
+                .properties()).containsEntry("datasources.default.url", "jdbc:postgresql://db/vpsr");
+        assertThat(Deployment.fromEnvironment(Map.of(), Map.of("datasources.default.maximum-pool-size", "24")).database())
+                .isEmpty();
+    }
+
     private static Map<String, String> with(Map<String, String> env, String name, String value) {
         Map<String, String> more = new HashMap<>(env);
         more.put(name, value);
