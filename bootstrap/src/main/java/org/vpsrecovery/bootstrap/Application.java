@@ -21,7 +21,7 @@ public final class Application {
         Deployment deployment;
         EmbeddedDefaults embedded;
         try {
-            deployment = Deployment.fromEnvironment(System.getenv());
+            deployment = Deployment.fromEnvironment(System.getenv(), System.getProperties());
             StartupTrace.mark("deployment-read");
             embedded = EmbeddedDefaults.start(deployment);
             StartupTrace.mark("embedded-defaults");
@@ -113,12 +113,18 @@ public final class Application {
             out.println("Demo team \"demo\" owns server " + EmbeddedDefaults.DEMO_SERVER + "; team \"other-team\" owns "
                     + EmbeddedDefaults.OTHER_TEAM_SERVER + " with token " + EmbeddedDefaults.OTHER_TEAM_TOKEN + ".");
             out.println("token: " + EmbeddedDefaults.DEMO_TEAM_TOKEN);
-            out.println("auditor token (audit reports of every team, nothing else): " + EmbeddedDefaults.DEMO_AUDITOR_TOKEN);
+            out.println(auditorTokenLine());
             embedded.demoPeopleTokens().forEach((person, token) -> out.println("token of " + person
                     + " (a person of team \"demo\", signed by the demo identity provider, valid "
                     + DemoIdentityProvider.TOKEN_LIFETIME.toHours() + " h): " + token));
         }
         out.println();
+    }
+
+    /** What the demo auditor's token reaches: the README's first screen shows this line as printed. */
+    static String auditorTokenLine() {
+        return "auditor token (audit reports of every team, and legal holds; nothing else): "
+                + EmbeddedDefaults.DEMO_AUDITOR_TOKEN;
     }
 
     private static Throwable rootCause(Throwable failure) {

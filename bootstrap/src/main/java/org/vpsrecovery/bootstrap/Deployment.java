@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.vpsrecovery.simulator.LifecycleProfile;
@@ -13,14 +14,22 @@ import org.vpsrecovery.simulator.LifecycleProfile;
 /**
  * What to run against, read from the environment. Nothing set: the embedded defaults (a
  * PostgreSQL started from embedded binaries, the VPS.org simulator on loopback, two demo teams).
- * Each part can be pointed at the real thing on its own; a part half configured is refused.
+ * Each part can be pointed at the real thing on its own; a part half configured is refused. The
+ * simulator stands in for VPS.org only on embedded defaults or when asked for by name
+ * ({@code VPSR_SIMULATOR=embedded}): a real database or a teams file without {@code VPSORG_API_TOKEN},
+ * or a {@code VPSORG_*} variable set but empty (a secret mounted wrong), is refused, so a production
+ * instance never follows the shared operations against the simulator's empty lists.
  *
  * <ul>
  *   <li>{@code VPSR_DATABASE_URL}, {@code VPSR_DATABASE_USER}, {@code VPSR_DATABASE_PASSWORD}: the
  *   service's PostgreSQL login (in production, a role granted {@code vpsr_app});
  *   {@code VPSR_MIGRATION_USER}, {@code VPSR_MIGRATION_PASSWORD}: the schema owner Flyway migrates as
  *   (defaults to the service's login).</li>
- *   <li>{@code VPSORG_BASE_URL}, {@code VPSORG_API_TOKEN}: the real VPS.org.</li>
+ *   <li>{@code VPSORG_BASE_URL}, {@code VPSORG_API_TOKEN}: the real VPS.org. Required with
+ *   {@code VPSR_DATABASE_URL} or {@code VPSR_TEAMS_FILE} unless {@code VPSR_SIMULATOR=embedded};
+ *   refused when set but empty.</li>
+ *   <li>{@code VPSR_SIMULATOR}: {@code embedded} runs the in-process simulator in place of VPS.org
+ *   beside a configured database or teams file (tests, benchmarks); refused with {@code VPSORG_*}.</li>
  *   <li>{@code VPSR_TEAMS_FILE}: a properties file of {@code vpsr.teams.*} and {@code vpsr.auditors.*} (required with the real VPS.org).</li>
  *   <li>{@code VPSR_PORT} (8080), {@code VPSR_HOST} (127.0.0.1 on embedded defaults, else 0.0.0.0),
  *   {@code VPSR_DATA_DIR} (~/.vps-recovery: the embedded PostgreSQL's data, kept between runs).</li>
@@ -71,15 +80,42 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         }
     }
 
+    /** The environment alone, as if no system property named the database (tests). */
     public static Deployment fromEnvironment(Map<String, String> env) {
+        return fromEnvironment(env, Map.of());
+    }
+
+    /**
+     * The environment, and the system properties only to refuse a database named through Micronaut:
+     * the embedded PostgreSQL's URL is set above both, so {@code DATASOURCES_DEFAULT_URL} or
+     * {@code -Ddatasources.default.url} without {@code VPSR_DATABASE_URL} would silently give each
+     * instance its own database (its own locks, idempotency records and audit chain).
+     */
+    public static Deployment fromEnvironment(Map<String, String> env, Map<?, ?> systemProperties) {
+        if (blankToNull(env.get("VPSR_DATABASE_URL")) == null) {
+            Optional<String> micronautUrl = micronautDatabaseUrl(env, systemProperties);
+            if (micronautUrl.isPresent()) {
+                throw new StartupRefused(micronautUrl.get() + " is not read: the service's database is set with "
+                        + "VPSR_DATABASE_URL, VPSR_DATABASE_USER and VPSR_DATABASE_PASSWORD (VPSR_MIGRATION_USER, "
+                        + "VPSR_MIGRATION_PASSWORD for the schema owner); without them it starts an embedded PostgreSQL");
+            }
+        }
         Optional<Database> database = database(env);
-        Optional<Provider> provider = provider(env);
+        boolean simulatorAsked = simulatorAsked(env);
+        Optional<Provider> provider = provider(env, simulatorAsked);
         Optional<Path> teamsPath = Optional.ofNullable(blankToNull(env.get("VPSR_TEAMS_FILE"))).map(Path::of);
         if (provider.isPresent() && teamsPath.isEmpty()) {
             throw new StartupRefused("VPSR_TEAMS_FILE is required with the real VPS.org: the demo teams exist only "
                     + "on the simulator");
         }
         Optional<TeamsFile> teams = teamsPath.map(TeamsFile::read);
+        if (provider.isEmpty() && !simulatorAsked && (database.isPresent() || teams.isPresent())) {
+            // A production instance whose token did not arrive would otherwise run the simulator against
+            // the shared database and write the simulator's empty lists into the audit chain as outcomes.
+            throw new StartupRefused("VPSORG_API_TOKEN is required with " + (database.isPresent()
+                    ? "VPSR_DATABASE_URL" : "VPSR_TEAMS_FILE") + ": without it the built-in VPS.org simulator "
+                    + "would run in place of VPS.org; set VPSR_SIMULATOR=embedded if that is what you want");
+        }
         Path dataDirectory = Path.of(Optional.ofNullable(blankToNull(env.get("VPSR_DATA_DIR")))
                 .orElse(System.getProperty("user.home") + "/.vps-recovery")).toAbsolutePath();
         int port = Optional.ofNullable(blankToNull(env.get("VPSR_PORT"))).map(Deployment::port).orElse(8080);
@@ -121,7 +157,7 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         if (raw == null) {
             return otherwise;
         }
-        return switch (raw.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (raw.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
             default -> throw new StartupRefused(name + " must be true or false");
@@ -220,6 +256,25 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
                 .toArray(String[]::new);
     }
 
+    /** The name a datasource URL was given by outside Deployment (Micronaut reads both forms), if any. */
+    private static Optional<String> micronautDatabaseUrl(Map<String, String> env, Map<?, ?> systemProperties) {
+        Optional<String> variable = env.keySet().stream()
+                .filter(name -> MICRONAUT_URL_VARIABLES.contains(name.toUpperCase(Locale.ROOT)))
+                .findFirst();
+        if (variable.isPresent()) {
+            return variable;
+        }
+        return systemProperties.keySet().stream().map(String::valueOf)
+                .filter(name -> MICRONAUT_URL_PROPERTIES.contains(name.toLowerCase(Locale.ROOT).replace("-", "")))
+                .map(name -> "-D" + name).findFirst();
+    }
+
+    /** {@code datasources.default.url} and Hikari's {@code jdbc-url}, as variables and (lower case, no dashes) properties. */
+    private static final List<String> MICRONAUT_URL_VARIABLES = List.of("DATASOURCES_DEFAULT_URL",
+            "DATASOURCES_DEFAULT_JDBC_URL", "DATASOURCES_DEFAULT_JDBCURL");
+    private static final List<String> MICRONAUT_URL_PROPERTIES = List.of("datasources.default.url",
+            "datasources.default.jdbcurl");
+
     private static Optional<Database> database(Map<String, String> env) {
         String url = blankToNull(env.get("VPSR_DATABASE_URL"));
         String user = blankToNull(env.get("VPSR_DATABASE_USER"));
@@ -241,9 +296,36 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         return Optional.of(new Database(url, user, password, migrationUser, migrationPassword));
     }
 
-    private static Optional<Provider> provider(Map<String, String> env) {
+    private static boolean simulatorAsked(Map<String, String> env) {
+        String raw = blankToNull(env.get("VPSR_SIMULATOR"));
+        if (raw == null) {
+            return false;
+        }
+        if (!raw.equals("embedded")) {
+            throw new StartupRefused("VPSR_SIMULATOR must be embedded (or unset)");
+        }
+        return true;
+    }
+
+    private static Optional<Provider> provider(Map<String, String> env, boolean simulatorAsked) {
         String baseUrl = blankToNull(env.get("VPSORG_BASE_URL"));
         String token = blankToNull(env.get("VPSORG_API_TOKEN"));
+        if (simulatorAsked) {
+            if (baseUrl != null || token != null) {
+                throw new StartupRefused("VPSR_SIMULATOR=embedded runs the simulator in place of VPS.org; unset "
+                        + "VPSORG_API_TOKEN and VPSORG_BASE_URL, or VPSR_SIMULATOR");
+            }
+            return Optional.empty();
+        }
+        // Set but empty is a secret that did not arrive, not a request for the simulator.
+        if (env.containsKey("VPSORG_API_TOKEN") && token == null) {
+            throw new StartupRefused("VPSORG_API_TOKEN is set but empty: give it the VPS.org API token "
+                    + "(for the embedded simulator, unset it)");
+        }
+        if (env.containsKey("VPSORG_BASE_URL") && baseUrl == null) {
+            throw new StartupRefused("VPSORG_BASE_URL is set but empty: give it VPS.org's URL or unset it "
+                    + "(https://admin.vps.org)");
+        }
         if (baseUrl == null && token == null) {
             return Optional.empty();
         }

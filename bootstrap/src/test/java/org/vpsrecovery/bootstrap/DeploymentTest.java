@@ -133,6 +133,65 @@ class DeploymentTest {
     }
 
     @Test
+    void aProductionConfigurationWhoseTokenDidNotArriveIsRefusedNotRunOnTheSimulator() throws Exception {
+        Path teams = Files.writeString(dir.resolve("teams.properties"),
+                "vpsr.teams.a.token-sha256=" + "a".repeat(64) + "\nvpsr.teams.a.servers=1\n");
+        Map<String, String> production = Map.of("VPSR_DATABASE_URL", "jdbc:postgresql://db:5432/vpsr",
+                "VPSR_DATABASE_USER", "vpsr_service", "VPSR_DATABASE_PASSWORD", "s3cret",
+                "VPSR_TEAMS_FILE", teams.toString());
+        // Unset, or mounted empty: either would have started the simulator against the production database.
+        assertRefused(production, "VPSORG_API_TOKEN is required with VPSR_DATABASE_URL");
+        assertRefused(with(production, "VPSORG_API_TOKEN", ""), "VPSORG_API_TOKEN is set but empty");
+        assertRefused(with(production, "VPSORG_API_TOKEN", " \n"), "VPSORG_API_TOKEN is set but empty");
+        assertRefused(Map.of("VPSR_DATABASE_URL", "jdbc:postgresql://db:5432/vpsr", "VPSR_DATABASE_USER", "u",
+                "VPSR_DATABASE_PASSWORD", "p"), "VPSORG_API_TOKEN is required with VPSR_DATABASE_URL");
+        assertRefused(Map.of("VPSR_TEAMS_FILE", teams.toString()), "VPSORG_API_TOKEN is required with VPSR_TEAMS_FILE");
+        assertRefused(Map.of("VPSORG_API_TOKEN", ""), "VPSORG_API_TOKEN is set but empty");
+        assertRefused(with(with(production, "VPSORG_API_TOKEN", "t"), "VPSORG_BASE_URL", ""),
+                "VPSORG_BASE_URL is set but empty");
+
+        // Asked for by name, the simulator runs beside a database and teams file (tests, benchmarks).
+        Deployment simulated = Deployment.fromEnvironment(with(production, "VPSR_SIMULATOR", "embedded"));
+        assertThat(simulated.provider()).isEmpty();
+        assertThat(simulated.database()).isPresent();
+        assertThat(simulated.teamsFile()).isPresent();
+        assertThat(Deployment.fromEnvironment(with(with(production, "VPSR_SIMULATOR", "embedded"),
+                "VPSORG_API_TOKEN", "")).provider()).isEmpty();
+        assertRefused(with(with(production, "VPSR_SIMULATOR", "embedded"), "VPSORG_API_TOKEN", "t"),
+                "VPSR_SIMULATOR=embedded runs the simulator in place of VPS.org");
+        assertRefused(with(production, "VPSR_SIMULATOR", "yes"), "VPSR_SIMULATOR must be embedded");
+        // And nothing at all is still the embedded defaults.
+        assertThat(Deployment.fromEnvironment(Map.of()).provider()).isEmpty();
+    }
+
+    @Test
+    void aDatabaseNamedThroughMicronautIsRefusedNotReplacedByAnEmbeddedOne() {
+        // What README-persistence and ADR 0021 once documented: the embedded PostgreSQL's URL, set above
+        // both, would have given this instance a database of its own.
+        String refusal = "is not read: the service's database is set with VPSR_DATABASE_URL";
+        assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of("DATASOURCES_DEFAULT_URL", "jdbc:postgresql://db/vpsr",
+                "DATASOURCES_DEFAULT_USERNAME", "vpsr_service"), Map.of()))
+                .isInstanceOf(StartupRefused.class).hasMessageStartingWith("DATASOURCES_DEFAULT_URL " + refusal);
+        assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of(), Map.of("datasources.default.url", "jdbc:postgresql://db/vpsr")))
+                .isInstanceOf(StartupRefused.class).hasMessageStartingWith("-Ddatasources.default.url " + refusal);
+        assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of(), Map.of("datasources.default.jdbc-url", "jdbc:postgresql://db/vpsr")))
+                .isInstanceOf(StartupRefused.class).hasMessageStartingWith("-Ddatasources.default.jdbc-url " + refusal);
+        // The documented database wins as before; a pool size from -D is a fine-tuning key, not a database.
+        Map<String, String> documented = Map.of("VPSR_DATABASE_URL", "jdbc:postgresql://db/vpsr", "VPSR_DATABASE_USER", "u",
+                "VPSR_DATABASE_PASSWORD", "p", "VPSR_SIMULATOR", "embedded");
+        assertThat(Deployment.fromEnvironment(documented, Map.of("datasources.default.url", "jdbc:postgresql://other/x"))
+                .properties()).containsEntry("datasources.default.url", "jdbc:postgresql://db/vpsr");
+        assertThat(Deployment.fromEnvironment(Map.of(), Map.of("datasources.default.maximum-pool-size", "24")).database())
+                .isEmpty();
+    }
+
+    private static Map<String, String> with(Map<String, String> env, String name, String value) {
+        Map<String, String> more = new HashMap<>(env);
+        more.put(name, value);
+        return more;
+    }
+
+    @Test
     void aTeamsFileIsCheckedWholeBeforeTheServiceStartsAndAWrongEntryIsNamed() throws Exception {
         String digest = "b".repeat(64);
         assertTeamsFileRefused("vpsr.teams.payments.servers=12345\n", "vpsr.teams.payments.token-sha256 is required");

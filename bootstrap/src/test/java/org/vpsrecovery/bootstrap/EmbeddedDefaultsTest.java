@@ -78,9 +78,10 @@ class EmbeddedDefaultsTest {
 
     @Test
     void theSimulatorRunsTheDemoProfileOrTheOneNamed() throws Exception {
-        // A configured database: only the simulator is embedded, so no PostgreSQL starts here.
+        // A configured database and the simulator asked for: only the simulator is embedded, no PostgreSQL.
         Map<String, String> database = Map.of("VPSR_DATABASE_URL", "jdbc:postgresql://db.invalid/vpsr",
-                "VPSR_DATABASE_USER", "u", "VPSR_DATABASE_PASSWORD", "p", "VPSR_DATA_DIR", dataDirectory.toString());
+                "VPSR_DATABASE_USER", "u", "VPSR_DATABASE_PASSWORD", "p", "VPSR_DATA_DIR", dataDirectory.toString(),
+                "VPSR_SIMULATOR", "embedded");
         try (EmbeddedDefaults embedded = EmbeddedDefaults.start(Deployment.fromEnvironment(database))) {
             assertThat(simulatorLifecycle(embedded).path("profile").asText()).isEqualTo("demo");
         }

@@ -48,7 +48,9 @@ class LeastPrivilegeDeploymentTest {
                 "VPSR_DATABASE_USER", SERVICE_LOGIN,
                 "VPSR_DATABASE_PASSWORD", SERVICE_PASSWORD,
                 "VPSR_MIGRATION_USER", DATABASE.database().user(),
-                "VPSR_MIGRATION_PASSWORD", DATABASE.database().password()));
+                "VPSR_MIGRATION_PASSWORD", DATABASE.database().password(),
+                // Only the database's properties are taken; the test runs its own simulator.
+                "VPSR_SIMULATOR", "embedded"));
         Map<String, Object> database = new LinkedHashMap<>();
         deployment.properties().forEach((key, value) -> {
             if (key.startsWith("datasources.") || key.startsWith("flyway.")) {
