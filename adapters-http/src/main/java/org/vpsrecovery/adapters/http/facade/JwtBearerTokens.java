@@ -20,11 +20,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.vpsrecovery.application.audit.AuditReader;
 import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.common.AuditorName;
 import org.vpsrecovery.domain.common.TeamId;
 
 /**
@@ -181,7 +181,7 @@ public final class JwtBearerTokens {
         }
         Optional<Instant> expiresAt = Optional.ofNullable(claims.getExpirationTime()).map(java.util.Date::toInstant);
         if (auditor) {
-            return new Verdict.Accepted(new Caller.Auditor(new AuditReader.Auditor(auditorName(actor.subject())), actor),
+            return new Verdict.Accepted(new Caller.Auditor(new AuditReader.Auditor(AuditorName.ofPerson(actor.subject())), actor),
                     expiresAt);
         }
         if (!member) {
@@ -217,13 +217,6 @@ public final class JwtBearerTokens {
             }
         }
         return List.copyOf(found);
-    }
-
-    /** An auditor's name is a slug; the exact subject is the actor's. */
-    private static String auditorName(String subject) {
-        String slug = subject.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
-        slug = slug.length() > 63 ? slug.substring(0, 63).replaceAll("-+$", "") : slug;
-        return slug.isEmpty() ? "jwt-auditor" : slug;
     }
 
     /**
