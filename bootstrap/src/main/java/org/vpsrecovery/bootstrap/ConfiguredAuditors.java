@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.vpsrecovery.application.audit.AuditReader;
+import org.vpsrecovery.domain.common.AuditorName;
 
 /**
  * The auditors, from configuration: for each {@code vpsr.auditors.<name>.token-sha256}, the SHA-256
@@ -43,7 +44,8 @@ public final class ConfiguredAuditors {
     private static String digest(String name, Set<String> settings, PropertyResolver properties) {
         String prefix = PREFIX + "." + name + ".";
         try {
-            new AuditReader.Auditor(name);
+            // Never a name a person signed in by JWT is given: they would share idempotency keys and read shares.
+            new AuditReader.Auditor(AuditorName.configured(name));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(PREFIX + "." + name + ": " + e.getMessage());
         }

@@ -26,7 +26,7 @@ import org.vpsrecovery.adapters.http.facade.JwtSettings;
  * vpsr.identity.jwt.algorithms=RS256,ES256      (optional; RS256 and/or ES256 only)
  * vpsr.identity.jwt.clock-skew=60s              (optional; 0s-300s, default 60s)
  * vpsr.identity.jwt.teams-claim=vpsr_teams      (optional; a team id or a list of them)
- * vpsr.identity.jwt.role-claim=vpsr_role        (optional; the caller's role, required in the token)
+ * vpsr.identity.jwt.role-claim=vpsr_role        (optional; the caller's role, or a list holding it, required in the token)
  * vpsr.identity.jwt.member-role=member          (optional; acts for the team(s) named)
  * vpsr.identity.jwt.auditor-role=auditor        (optional; reads every team's audit, as an auditor token)
  * vpsr.identity.jwt.jwks-cache=5m               (optional; keys used this long, refreshed ahead; 0.1s-1h)

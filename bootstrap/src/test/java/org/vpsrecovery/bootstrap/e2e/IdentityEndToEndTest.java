@@ -109,6 +109,43 @@ class IdentityEndToEndTest {
         assertThat(unchosen.err() + demo.err() + other.err()).doesNotContain(grace);
     }
 
+    /**
+     * The role claim as an identity provider's own roles or groups claim: a list, even of one (ADR 0034,
+     * amended in session 36). Holding both roles is refused: neither is the lesser.
+     */
+    @Test
+    void aRoleClaimThatIsAListNamesTheRoleAmongIt() {
+        Function<List<String>, Function<String, String>> withRoles = roles -> subject -> TestIdentityProvider.rs256(
+                SETUP.idp().rsa, SETUP.idp().claims(subject, "demo", c -> c.claim("vpsr_role", roles)));
+
+        Answer created = SETUP.platform().send("POST", "/api/v1/snapshots/", withRoles.apply(List.of("member")).apply("gina"),
+                "{\"server_id\": 12345, \"name\": \"by-gina\"}", Map.of("X-Request-Id", "jwt-roles-list-member"));
+        assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+        assertThat(SETUP.platform().auditOf("jwt-roles-list-member")).isNotEmpty().allSatisfy(e ->
+                assertThat(Actor.of(e.event())).contains(Actor.of("gina", Actor.Authentication.JWT, "rsa-current")));
+
+        Answer read = SETUP.platform().send("GET", "/api/v1/audit/events/?actor=gina",
+                withRoles.apply(List.of("auditor")).apply("hugo"), null, Map.of("X-Request-Id", "jwt-roles-list-auditor"));
+        assertThat(read.status()).as(read.raw().body()).isEqualTo(200);
+        assertThat(SETUP.platform().auditOf("jwt-roles-list-auditor")).singleElement().satisfies(e -> {
+            assertThat(e.event().team().value()).isEqualTo("auditors");
+            assertThat(Actor.of(e.event())).contains(Actor.of("hugo", Actor.Authentication.JWT, "rsa-current"));
+        });
+
+        for (List<String> roles : List.of(List.of("unknown"), List.<String>of(), List.of("member", "auditor"))) {
+            String requestId = "jwt-roles-list-refused-" + roles.size();
+            Answer refused = SETUP.platform().send("POST", "/api/v1/snapshots/", withRoles.apply(roles).apply("ivan"),
+                    "{\"server_id\": 12345, \"name\": \"by-ivan\"}", Map.of("X-Request-Id", requestId));
+            assertThat(refused.status()).as(roles.toString()).isEqualTo(401);
+            assertThat(refused.get("reason_code")).isEqualTo("UNAUTHORIZED");
+            assertThat(SETUP.platform().auditOf(requestId)).isEmpty();
+        }
+        Answer both = SETUP.platform().send("GET", "/api/v1/audit/events/", withRoles.apply(List.of("auditor", "member"))
+                .apply("ivan"), null);
+        assertThat(both.status()).isEqualTo(401);
+        assertThat((String) both.get("detail")).contains("both the member and the auditor role");
+    }
+
     /** The bodies of the snapshot creates VPS.org was asked for. */
     static List<String> createsAsked() {
         return SETUP.simulator().requests().stream().filter(r -> r.method().equals("POST") && r.path().matches(".*/snapshots/?"))

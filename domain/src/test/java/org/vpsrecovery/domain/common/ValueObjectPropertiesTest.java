@@ -111,6 +111,34 @@ class ValueObjectPropertiesTest {
         assertThat(accepts(() -> new AuditorName(name))).isEqualTo(team);
     }
 
+    /** Any subject gives a valid, marked name, and two subjects two names (ADR 0034, amended in session 36). */
+    @Property
+    void aPersonsAuditorNameIsMarkedAndItsSubjectsOwn(@ForAll @StringLength(min = 1, max = 200) String subject,
+                                                     @ForAll @StringLength(min = 1, max = 200) String other) {
+        AuditorName name = AuditorName.ofPerson(subject);
+
+        assertThat(name.isPersons()).isTrue();
+        assertThat(AuditorName.ofPerson(subject)).isEqualTo(name);
+        net.jqwik.api.Assume.that(!subject.equals(other));
+        assertThat(AuditorName.ofPerson(other)).isNotEqualTo(name);
+    }
+
+    @Example
+    void aPersonsAuditorNameFoldsNothingAway() {
+        assertThat(AuditorName.ofPerson("alice").value()).isEqualTo("alice--jwt");
+        assertThat(AuditorName.ofPerson("Carol.Smith").value()).isEqualTo("carol-smith--jwt-21649a19128811f4"); // README's
+        assertThat(AuditorName.ofPerson("Alice")).isNotEqualTo(AuditorName.ofPerson("alice"))
+                .isNotEqualTo(AuditorName.ofPerson("ALICE"));
+        assertThat(AuditorName.ofPerson("alice--jwt")).isNotEqualTo(AuditorName.ofPerson("alice"));
+        assertThat(AuditorName.ofPerson("x".repeat(58)).value()).isEqualTo("x".repeat(58) + "--jwt");
+        assertThat(AuditorName.ofPerson("x".repeat(59))).isNotEqualTo(AuditorName.ofPerson("x".repeat(60)));
+        assertThat(AuditorName.ofPerson("Łódź").value()).matches("d--jwt-[0-9a-f]{16}");
+        assertThat(AuditorName.ofPerson("ÉÈ").value()).matches("person--jwt-[0-9a-f]{16}");
+        assertThat(AuditorName.configured("compliance").isPersons()).isFalse();
+        assertThatThrownBy(() -> AuditorName.configured("alice--jwt")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("kept for people signed in with a JWT");
+    }
+
     private static boolean accepts(Runnable construct) {
         try {
             construct.run();

@@ -20,18 +20,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.vpsrecovery.application.audit.AuditReader;
 import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.common.AuditorName;
 import org.vpsrecovery.domain.common.TeamId;
 
 /**
  * Bearer JWTs of people, issued by the company's identity provider and checked against its JWKS with
  * nimbus-jose-jwt (the library micronaut-security-jwt uses; ADR 0034 says why not its filter):
  * signature by a key the JWKS holds now, RS256/ES256 only, issuer, audience, expiry and not-before
- * within the clock skew, a subject, and a role. A member names its team(s) in the teams claim; only
+ * within the clock skew, a subject, and a role (the role claim text, or a list holding one of the two
+ * roles: the identity provider's own roles or groups claim). A member names its team(s) in the teams claim; only
  * configured teams count, and a person of several teams picks one with {@value #TEAM_HEADER}.
  * The keys are cached and refreshed ahead of expiry; while the identity provider is unreachable the
  * last good keys serve for {@link JwtSettings#jwksOutageTolerance()}, and with none the verdict is
@@ -159,18 +160,31 @@ public final class JwtBearerTokens {
         } catch (IllegalArgumentException e) {
             return new Verdict.Refused("the token's subject is not printable text of at most " + Actor.MAX_LENGTH + " characters");
         }
-        String role;
-        try {
-            role = claims.getStringClaim(settings.roleClaim());
-        } catch (ParseException e) {
-            return new Verdict.Refused("the claim " + settings.roleClaim() + " is not text");
+        Object roleValue = claims.getClaim(settings.roleClaim());
+        // A provider's own roles or groups claim is a list, even of one (Entra ID's roles, Okta's groups).
+        List<?> roles;
+        if (roleValue == null || roleValue instanceof String) {
+            roles = roleValue == null ? List.of() : List.of(roleValue);
+        } else if (roleValue instanceof List<?> many) {
+            roles = many;
+        } else {
+            return new Verdict.Refused("the claim " + settings.roleClaim() + " is neither text nor a list of text");
+        }
+        boolean auditor = roles.contains(settings.auditorRole());
+        boolean member = roles.contains(settings.memberRole());
+        if (auditor && member) {
+            // Neither role is the lesser (a member changes its team's servers, an auditor reads every team
+            // and places legal holds), so none is picked for the person: refused, as the auditor's
+            // separation from the teams it audits asks (ADR 0034, amended in session 36).
+            return new Verdict.Refused("the claim " + settings.roleClaim() + " names both the member and the auditor role;"
+                    + " a token may hold one of them");
         }
         Optional<Instant> expiresAt = Optional.ofNullable(claims.getExpirationTime()).map(java.util.Date::toInstant);
-        if (settings.auditorRole().equals(role)) {
-            return new Verdict.Accepted(new Caller.Auditor(new AuditReader.Auditor(auditorName(actor.subject())), actor),
+        if (auditor) {
+            return new Verdict.Accepted(new Caller.Auditor(new AuditReader.Auditor(AuditorName.ofPerson(actor.subject())), actor),
                     expiresAt);
         }
-        if (!settings.memberRole().equals(role)) {
+        if (!member) {
             return new Verdict.Refused("the claim " + settings.roleClaim() + " names no role of this service");
         }
         List<TeamId> teams = teams(claims);
@@ -203,13 +217,6 @@ public final class JwtBearerTokens {
             }
         }
         return List.copyOf(found);
-    }
-
-    /** An auditor's name is a slug; the exact subject is the actor's. */
-    private static String auditorName(String subject) {
-        String slug = subject.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
-        slug = slug.length() > 63 ? slug.substring(0, 63).replaceAll("-+$", "") : slug;
-        return slug.isEmpty() ? "jwt-auditor" : slug;
     }
 
     /**
