@@ -48,6 +48,34 @@ class AuditWriterTest {
     private final InMemoryKeptAuditEvents kept = new InMemoryKeptAuditEvents();
     private final AuditWriter writer = new AuditWriter(history, kept);
 
+    /** The test's store, each call passed on: a test overrides the one it interferes with. */
+    private class ForwardingKept implements KeptAuditEvents {
+        @Override
+        public void keep(AuditEvent event) {
+            kept.keep(event);
+        }
+
+        @Override
+        public List<AuditEvent> oldest(int max) {
+            return kept.oldest(max);
+        }
+
+        @Override
+        public void written(int count) {
+            kept.written(count);
+        }
+
+        @Override
+        public long count() {
+            return kept.count();
+        }
+
+        @Override
+        public long takeOverStopped() {
+            return kept.takeOverStopped();
+        }
+    }
+
     private static AuditEvent event(int n) {
         return new AuditEvent(T0.plusMillis(n), new TeamId("blue"), new RequestId("req-" + n), Operation.CREATE_SNAPSHOT,
                 Optional.of(new ServerId(12345)), Optional.empty(),
@@ -108,33 +136,13 @@ class AuditWriterTest {
     @Test
     void whenTheStoreCannotKeepOneEitherItAndEveryLaterOneWaitInMemoryInOrder() {
         AtomicBoolean storeBroken = new AtomicBoolean();
-        KeptAuditEvents breakable = new KeptAuditEvents() {
+        KeptAuditEvents breakable = new ForwardingKept() {
             @Override
             public void keep(AuditEvent event) {
                 if (storeBroken.get()) {
                     throw new IllegalStateException("disk full");
                 }
-                kept.keep(event);
-            }
-
-            @Override
-            public List<AuditEvent> oldest(int max) {
-                return kept.oldest(max);
-            }
-
-            @Override
-            public void written(int count) {
-                kept.written(count);
-            }
-
-            @Override
-            public long count() {
-                return kept.count();
-            }
-
-            @Override
-            public long takeOverStopped() {
-                return kept.takeOverStopped();
+                super.keep(event);
             }
         };
         AuditWriter writer = new AuditWriter(history, breakable);
@@ -244,27 +252,7 @@ class AuditWriterTest {
     @Test
     void theFlushWritesWhatAStoppedProcessLeftFoundWhileRunning() {
         List<AuditEvent> leftByAnother = new ArrayList<>(List.of(event(1), event(2)));
-        KeptAuditEvents shared = new KeptAuditEvents() {
-            @Override
-            public void keep(AuditEvent event) {
-                kept.keep(event);
-            }
-
-            @Override
-            public List<AuditEvent> oldest(int max) {
-                return kept.oldest(max);
-            }
-
-            @Override
-            public void written(int count) {
-                kept.written(count);
-            }
-
-            @Override
-            public long count() {
-                return kept.count();
-            }
-
+        KeptAuditEvents shared = new ForwardingKept() {
             @Override
             public long takeOverStopped() {
                 leftByAnother.forEach(kept::keep);

@@ -64,15 +64,7 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
         this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
         try {
             Files.createDirectories(this.directory);
-            for (Folder orphan : orphans()) {
-                if (orphan.count == 0) {
-                    orphan.delete();
-                } else {
-                    LOG.warn("{} audit event(s) kept by a process that stopped before writing them ({}) are written "
-                            + "by this one", orphan.count, orphan.path);
-                    adopted.add(orphan);
-                }
-            }
+            adopt(orphans());
             // Made and locked under a name the other processes' scans skip, then put in place: never seen unlocked.
             String name = UUID.randomUUID().toString();
             Path starting = Files.createDirectory(this.directory.resolve(STARTING + name));
@@ -178,21 +170,27 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
 
     @Override
     public synchronized long takeOverStopped() {
-        long taken = 0;
         try {
-            // This process's own folder and those it took over are locked by it: the scan passes them by.
-            for (Folder orphan : orphans()) {
-                if (orphan.count == 0) {
-                    orphan.delete();
-                } else {
-                    LOG.warn("{} audit event(s) kept by a process that stopped before writing them ({}) are written "
-                            + "by this one", orphan.count, orphan.path);
-                    adopted.add(orphan);
-                    taken += orphan.count;
-                }
-            }
+            // This process's own folder and those it took over are held here: the scan passes them by.
+            return adopt(orphans());
         } catch (IOException e) {
             LOG.warn("cannot look for audit events other processes left kept in {}: {}", directory, e.getMessage());
+            return 0;
+        }
+    }
+
+    /** Takes the stopped processes' folders: those holding events after those taken before, the empty ones removed. */
+    private long adopt(List<Folder> orphans) {
+        long taken = 0;
+        for (Folder orphan : orphans) {
+            if (orphan.count == 0) {
+                orphan.delete();
+            } else {
+                LOG.warn("{} audit event(s) kept by a process that stopped before writing them ({}) are written "
+                        + "by this one", orphan.count, orphan.path);
+                adopted.add(orphan);
+                taken += orphan.count;
+            }
         }
         return taken;
     }
