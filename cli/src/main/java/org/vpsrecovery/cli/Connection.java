@@ -71,63 +71,50 @@ public record Connection(URI url, String urlSource, Optional<String> token, Stri
         } else if (named) {
             throw new IllegalArgumentException("no config file at " + file);
         }
-        String url;
-        String urlSource;
-        if (present(urlFlag)) {
-            url = urlFlag;
-            urlSource = "--url";
-        } else if (present(environment.get(URL_VARIABLE))) {
-            url = environment.get(URL_VARIABLE);
-            urlSource = URL_VARIABLE;
-        } else if (present(config.getProperty("url"))) {
-            url = config.getProperty("url").trim();
-            urlSource = file.toString();
-        } else {
-            url = DEFAULT_URL.toString();
-            urlSource = "default";
-        }
-        String token = null;
-        String tokenSource = "none";
-        if (present(tokenFlag)) {
-            token = tokenFlag.strip();
-            tokenSource = "--token";
-        } else if (present(environment.get(TOKEN_VARIABLE))) {
-            token = environment.get(TOKEN_VARIABLE).strip();
-            tokenSource = TOKEN_VARIABLE;
-        } else if (present(config.getProperty("token"))) {
-            token = config.getProperty("token").strip();
-            tokenSource = file.toString();
-        }
+        Setting url = Setting.first(urlFlag, "--url", environment, URL_VARIABLE, config, "url", file)
+                .orElse(new Setting(DEFAULT_URL.toString(), "default"));
+        Optional<Setting> tokenSetting = Setting.first(tokenFlag, "--token", environment, TOKEN_VARIABLE, config, "token",
+                file);
+        String token = tokenSetting.map(Setting::value).orElse(null);
+        String tokenSource = tokenSetting.map(Setting::source).orElse("none");
         // A token a header cannot carry (a line break inside, a control character) would be refused by the HTTP
         // client with the header in its message: refused here, by its source, never shown.
         if (token != null && !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             throw new IllegalArgumentException("the token from " + tokenSource
                     + " holds a space, a line break or another character an HTTP header cannot carry");
         }
-        String team = null;
-        String teamSource = "none";
-        if (present(teamFlag)) {
-            team = teamFlag.strip();
-            teamSource = "--team";
-        } else if (present(environment.get(TEAM_VARIABLE))) {
-            team = environment.get(TEAM_VARIABLE).strip();
-            teamSource = TEAM_VARIABLE;
-        } else if (present(config.getProperty("team"))) {
-            team = config.getProperty("team").strip();
-            teamSource = file.toString();
-        }
+        Optional<Setting> teamSetting = Setting.first(teamFlag, "--team", environment, TEAM_VARIABLE, config, "team", file);
+        String team = teamSetting.map(Setting::value).orElse(null);
+        String teamSource = teamSetting.map(Setting::source).orElse("none");
         // Not shown either: a token given as the team by mistake must not end up on a terminal or in a CI log.
         if (team != null && !TEAM_ID.matcher(team).matches()) {
             throw new IllegalArgumentException("the team from " + teamSource + " is not a team id: " + TEAM_RULE);
         }
         URI uri;
         try {
-            uri = URI.create(url.trim());
+            uri = URI.create(url.value());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the service URL is not a URL: " + url);
+            throw new IllegalArgumentException("the service URL is not a URL: " + url.value());
         }
-        return new Connection(uri, urlSource, Optional.ofNullable(token), tokenSource, Optional.ofNullable(team),
+        return new Connection(uri, url.source(), Optional.ofNullable(token), tokenSource, Optional.ofNullable(team),
                 teamSource);
+    }
+
+    /** A setting's value, stripped, and where it came from: the flag, else the variable, else the config file. */
+    private record Setting(String value, String source) {
+        static Optional<Setting> first(String flag, String flagName, Map<String, String> environment, String variable,
+                                       Properties config, String key, Path file) {
+            if (present(flag)) {
+                return Optional.of(new Setting(flag.strip(), flagName));
+            }
+            if (present(environment.get(variable))) {
+                return Optional.of(new Setting(environment.get(variable).strip(), variable));
+            }
+            if (present(config.getProperty(key))) {
+                return Optional.of(new Setting(config.getProperty(key).strip(), file.toString()));
+            }
+            return Optional.empty();
+        }
     }
 
     private static boolean present(String value) {
