@@ -3,6 +3,7 @@ package org.vpsrecovery.adapters.persistence;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.model.jpa.criteria.PersistentEntityCriteriaQuery;
 import io.micronaut.data.model.jpa.criteria.impl.expression.LiteralExpression;
 import io.micronaut.data.repository.jpa.criteria.CriteriaQueryBuilder;
@@ -290,18 +291,29 @@ public final class AuditEventRows {
 
     /** The row as a domain event; {@link IllegalArgumentException} when it no longer reads as one. */
     static RecordedAuditEvent toRecorded(AuditEventRow r) {
-        if ((r.resourceType() == null) != (r.resourceId() == null)) {
+        return new RecordedAuditEvent(r.sequence(), event(r.occurredAt(), r.team(), r.requestId(), r.operation(),
+                r.serverId(), r.resourceType(), r.resourceId(), r.outcomeKind(), r.outcomeReason(), r.outcomeCause(),
+                r.providerStatus() == null ? null : r.providerStatus().intValue(), detail(r.detail())));
+    }
+
+    /**
+     * The one reading of an event's stored parts (a row's columns, a kept event's fields: ADR 0141), null where a part
+     * is absent; {@link IllegalArgumentException} when they no longer read as one.
+     */
+    public static AuditEvent event(Instant occurredAt, String team, String requestId, String operation,
+                                   @Nullable Long serverId, @Nullable String resourceType, @Nullable Long resourceId,
+                                   String outcomeKind, @Nullable String outcomeReason, @Nullable String outcomeCause,
+                                   @Nullable Integer providerStatus, Map<String, String> detail) {
+        if ((resourceType == null) != (resourceId == null)) {
             throw new IllegalArgumentException("a resource is a type and an id, both or neither");
         }
-        Optional<ResourceRef> resource = r.resourceType() == null ? Optional.empty()
-                : Optional.of(new ResourceRef(ResourceRef.Type.valueOf(r.resourceType()), r.resourceId()));
-        Outcome outcome = Outcome.of(Outcome.Kind.valueOf(r.outcomeKind()),
-                Optional.ofNullable(r.outcomeReason()).map(ReasonCode::valueOf), Optional.ofNullable(r.outcomeCause()));
-        OptionalInt status = r.providerStatus() == null ? OptionalInt.empty() : OptionalInt.of(r.providerStatus());
-        AuditEvent event = new AuditEvent(r.occurredAt(), new TeamId(r.team()), new RequestId(r.requestId()),
-                Operation.valueOf(r.operation()), Optional.ofNullable(r.serverId()).map(ServerId::new), resource,
-                outcome, status, detail(r.detail()));
-        return new RecordedAuditEvent(r.sequence(), event);
+        Optional<ResourceRef> resource = resourceType == null ? Optional.empty()
+                : Optional.of(new ResourceRef(ResourceRef.Type.valueOf(resourceType), resourceId));
+        Outcome outcome = Outcome.of(Outcome.Kind.valueOf(outcomeKind),
+                Optional.ofNullable(outcomeReason).map(ReasonCode::valueOf), Optional.ofNullable(outcomeCause));
+        OptionalInt status = providerStatus == null ? OptionalInt.empty() : OptionalInt.of(providerStatus);
+        return new AuditEvent(occurredAt, new TeamId(team), new RequestId(requestId), Operation.valueOf(operation),
+                Optional.ofNullable(serverId).map(ServerId::new), resource, outcome, status, detail);
     }
 
     private static Map<String, String> detail(String json) {

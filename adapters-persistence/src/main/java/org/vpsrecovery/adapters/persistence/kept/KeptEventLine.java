@@ -7,16 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.TreeMap;
+import org.vpsrecovery.adapters.persistence.AuditEventRows;
 import org.vpsrecovery.domain.audit.AuditEvent;
-import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.ResourceRef;
-import org.vpsrecovery.domain.common.ReasonCode;
-import org.vpsrecovery.domain.common.RequestId;
-import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.server.ServerId;
 
 /** One kept event as one line of JSON: the file's own form, mapped to and from the domain here only. */
@@ -67,14 +62,8 @@ record KeptEventLine(
 
     private AuditEvent event() {
         try {
-            Optional<ResourceRef> resource = resourceType == null ? Optional.empty()
-                    : Optional.of(new ResourceRef(ResourceRef.Type.valueOf(resourceType), resourceId));
-            Outcome outcome = Outcome.of(Outcome.Kind.valueOf(outcomeKind),
-                    Optional.ofNullable(outcomeReason).map(ReasonCode::valueOf), Optional.ofNullable(outcomeCause));
-            return new AuditEvent(Instant.parse(occurredAt), new TeamId(team), new RequestId(requestId),
-                    Operation.valueOf(operation), Optional.ofNullable(serverId).map(ServerId::new), resource, outcome,
-                    providerStatus == null ? OptionalInt.empty() : OptionalInt.of(providerStatus),
-                    detail == null ? Map.of() : detail);
+            return AuditEventRows.event(Instant.parse(occurredAt), team, requestId, operation, serverId, resourceType,
+                    resourceId, outcomeKind, outcomeReason, outcomeCause, providerStatus, detail == null ? Map.of() : detail);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a kept event: " + e.getMessage(), e);
         }
