@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.port.AttemptAlreadyEnded;
 
 /**
  * Group commit of this instance's appends (ADRs 0005, 0049, 0109). Callers queue their event; whichever
@@ -305,7 +306,9 @@ final class GroupCommit {
             // Nothing of the batch was written (one transaction): every caller is told so, each with its own
             // exception (callers add to theirs), around the one cause.
             for (Pending pending : whole) {
-                pending.failed(new DatabaseFailure("could not append the audit event (its batch of " + whole.size()
+                pending.failed(secondEnd(e) ? new AttemptAlreadyEnded("", "an attempt's final outcome is on record "
+                        + "already; its batch of " + whole.size() + " was not written (ADR 0142)")
+                        : new DatabaseFailure("could not append the audit event (its batch of " + whole.size()
                         + " was not written): " + e.getMessage(), e));
             }
             return;
@@ -316,6 +319,17 @@ final class GroupCommit {
             from += pending.events.size();
         }
     }
+
+    /** V56's unique index on a final outcome's attempt id refused the batch: an attempt ends once (ADR 0142). */
+    private static boolean secondEnd(Exception e) {
+        return e instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState()) && sql.getMessage() != null
+                && ONE_END_INDEXES.stream().anyMatch(sql.getMessage()::contains);
+    }
+
+    private static final String UNIQUE_VIOLATION = "23505";
+    /** V56's index under either of its names (a history with old attempts of two ends keeps V47's beside it). */
+    private static final List<String> ONE_END_INDEXES =
+            List.of("\"audit_event_final_outcome_attempt\"", "\"audit_event_one_final_per_attempt\"");
 
     /** SQLSTATE classes 22 (data exception) and 23 (integrity constraint): this data, not the database. */
     private static boolean refusedData(Exception e) {

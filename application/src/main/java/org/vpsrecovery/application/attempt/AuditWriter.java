@@ -13,6 +13,7 @@ import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.port.AttemptAlreadyEnded;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.KeptAuditEvents;
 
@@ -77,6 +78,9 @@ public final class AuditWriter {
                 return;
             } catch (RecoveryException expected) {
                 throw expected;
+            } catch (AttemptAlreadyEnded ended) {
+                secondEndNotWritten(event);
+                return;
             } catch (RuntimeException unavailable) {
                 // Kept below; the scheduled flush reports what waits. The caller's answer does not depend on it.
             }
@@ -167,7 +171,13 @@ public final class AuditWriter {
             try {
                 List<AuditEvent> toWrite = batch.stream().filter(event -> !alreadyWritten(event)).toList();
                 if (!toWrite.isEmpty()) {
-                    history.appendAll(toWrite);
+                    try {
+                        history.appendAll(toWrite);
+                    } catch (AttemptAlreadyEnded oneEndedMeanwhile) {
+                        // Another writer ended an attempt between the look and the append: nothing of the batch was
+                        // written; each is written alone, the second end left out.
+                        appendEachButSecondEnds(toWrite);
+                    }
                 }
             } catch (RuntimeException stillUnavailable) {
                 return written;
@@ -183,6 +193,27 @@ public final class AuditWriter {
             }
             written += batch.size();
         }
+    }
+
+    /** Each alone, in order, unless written already; a second end of an attempt is left out (ADR 0142). */
+    private void appendEachButSecondEnds(List<AuditEvent> events) {
+        for (AuditEvent event : events) {
+            if (alreadyWritten(event)) {
+                continue;
+            }
+            try {
+                history.append(event);
+            } catch (AttemptAlreadyEnded ended) {
+                secondEndNotWritten(event);
+            }
+        }
+    }
+
+    /** The history holds the attempt's end, written by another (the tracker, another instance): an attempt ends once. */
+    private static void secondEndNotWritten(AuditEvent event) {
+        LOG.log(System.Logger.Level.WARNING, "the {0} of attempt {1} ({2}) is not written: the history holds the "
+                + "attempt''s final outcome already, written meanwhile by another writer (ADR 0142)",
+                event.outcome().kind(), event.attemptId().orElse("?"), event.operation());
     }
 
     /**

@@ -19,6 +19,7 @@ import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.port.AttemptAlreadyEnded;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.ProviderFailure;
@@ -165,9 +166,9 @@ public final class ReconcilePendingIntentsService {
                 + "; its audit event was not on record and is written from the operation";
         detail.put(AuditEvent.MESSAGE, AuditEvent.detailValue(message));
         Actor.SYSTEM.into(detail);
-        history.append(new AuditEvent(clock.instant(), accepted.team(), accepted.requestId(), accepted.operation(),
-                accepted.server(), operation.resource().or(accepted::resource), operation.end(), OptionalInt.empty(), detail));
-        return true;
+        return appendUnlessEnded(new AuditEvent(clock.instant(), accepted.team(), accepted.requestId(),
+                accepted.operation(), accepted.server(), operation.resource().or(accepted::resource), operation.end(),
+                OptionalInt.empty(), detail));
     }
 
     private boolean closeIfStillPending(RecordedAuditEvent intent, ServerId server) {
@@ -208,9 +209,19 @@ public final class ReconcilePendingIntentsService {
         detail.put(RECONCILED, "true");
         detail.put(AuditEvent.MESSAGE, finding.message());
         Actor.SYSTEM.into(detail);
-        history.append(new AuditEvent(clock.instant(), accepted.team(), accepted.requestId(), accepted.operation(),
-                accepted.server(), finding.resource().or(accepted::resource), finding.outcome(), OptionalInt.empty(), detail));
-        return true;
+        return appendUnlessEnded(new AuditEvent(clock.instant(), accepted.team(), accepted.requestId(),
+                accepted.operation(), accepted.server(), finding.resource().or(accepted::resource), finding.outcome(),
+                OptionalInt.empty(), detail));
+    }
+
+    /** Appends an intent's end; another writer that ended the attempt since {@link #settled} looked wins (ADR 0142). */
+    private boolean appendUnlessEnded(AuditEvent end) {
+        try {
+            history.append(end);
+            return true;
+        } catch (AttemptAlreadyEnded endedMeanwhile) {
+            return false;
+        }
     }
 
     /** A snapshot of the intent's name on its server, made after the intent: the create happened. */

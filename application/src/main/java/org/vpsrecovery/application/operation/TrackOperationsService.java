@@ -28,6 +28,7 @@ import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.AttemptAlreadyEnded;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.RecoveryOperations;
@@ -506,6 +507,13 @@ public final class TrackOperationsService {
                 return closeAsRecorded(one.from(), recorded.get());
             }
             writer.appendNow(one.event());
+        } catch (AttemptAlreadyEnded endedMeanwhile) {
+            // Another writer (a flush of kept events, another instance) ended it since the look: closed as it says.
+            try {
+                return recordedEnd(one.from()).map(recorded -> closeAsRecorded(one.from(), recorded)).orElse(false);
+            } catch (RuntimeException historyUnavailable) {
+                return false; // the next round closes it as recorded
+            }
         } catch (RuntimeException historyUnavailable) {
             return false; // nothing is ended without its event on record: the next round tries again
         }

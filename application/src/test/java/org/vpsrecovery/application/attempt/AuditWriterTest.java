@@ -248,6 +248,59 @@ class AuditWriterTest {
         assertThat(writer.waiting()).isZero();
     }
 
+    /**
+     * ADR 0142: a kept end of an attempt that another writer (the tracker, another instance) ends between the flush's
+     * look and its append is left out, and the rest of its batch is written, in order; the flush does not stall on it.
+     */
+    @Test
+    void aKeptEndOfAnAttemptEndedMeanwhileIsLeftOutAndTheRestWritten() {
+        AuditEvent trackersEnd = ofAttempt("attempt-a", "req-2", new Outcome.Completed());
+        AtomicBoolean trackerEndsItNow = new AtomicBoolean();
+        ForwardingAuditHistory racing = new ForwardingAuditHistory(recorded) {
+            @Override
+            public RecordedAuditEvent append(AuditEvent event) {
+                if (down.get()) {
+                    throw new IllegalStateException("database unavailable");
+                }
+                return super.append(event);
+            }
+
+            @Override
+            public List<RecordedAuditEvent> appendAll(List<AuditEvent> events) {
+                if (trackerEndsItNow.getAndSet(false)) {
+                    recorded.append(trackersEnd); // after the flush looked, before its append
+                }
+                return recorded.appendAll(events);
+            }
+        };
+        AuditWriter writer = new AuditWriter(racing, kept);
+        down.set(true);
+        writer.appendOrDefer(event(1));
+        writer.appendOrDefer(ofAttempt("attempt-a", "req-2",
+                new Outcome.Failed(ReasonCode.PROVIDER_TIMEOUT, "VPS.org did not answer in time")));
+        writer.appendOrDefer(event(3));
+        down.set(false);
+        trackerEndsItNow.set(true);
+
+        assertThat(writer.flush()).isEqualTo(3);
+
+        assertThat(recorded.all()).extracting(e -> e.requestId().value() + " " + e.outcome().kind())
+                .containsExactly("req-2 COMPLETED", "req-1 REJECTED", "req-3 REJECTED");
+        assertThat(writer.waiting()).isZero();
+        assertThat(kept.count()).isZero();
+
+        // An end deferred on a request's thread, its attempt ended already: not kept to be refused again and again.
+        writer.appendOrDefer(ofAttempt("attempt-a", "req-2", new Outcome.Completed()));
+        assertThat(writer.waiting()).isZero();
+        assertThat(recorded.all()).hasSize(3);
+    }
+
+    private static AuditEvent ofAttempt(String attempt, String request, Outcome outcome) {
+        return new AuditEvent(T0, new TeamId("blue"), new RequestId(request), Operation.CREATE_SNAPSHOT,
+                Optional.of(new ServerId(12345)), Optional.empty(), outcome, OptionalInt.empty(),
+                Map.of(AuditEvent.ATTEMPT_ID, attempt));
+    }
+
     /** The flush first takes over what a process that stopped left in the same store, and writes it. */
     @Test
     void theFlushWritesWhatAStoppedProcessLeftFoundWhileRunning() {

@@ -26,7 +26,9 @@ public interface AuditHistory {
 
     /**
      * Appends one event durably and returns it as stored (time truncated to microseconds) with its
-     * position; positions are 1, 2, 3, ... in chain order, without gaps.
+     * position; positions are 1, 2, 3, ... in chain order, without gaps. An attempt ends once: a final outcome
+     * ({@link Outcome.Kind#settlesAttempt}) of an attempt id whose final outcome is on record is refused with {@link
+     * AttemptAlreadyEnded}, whoever wrote the first (another instance, the tracker, a flush of kept events; ADR 0142).
      */
     RecordedAuditEvent append(AuditEvent event);
 
@@ -34,7 +36,8 @@ public interface AuditHistory {
      * Appends {@code events} durably in their order and returns them as stored. A store may write them as one batch,
      * all or none (the PostgreSQL history: one statement, one flush); this default appends them one at a time, so a
      * failure may leave the first ones written. A caller that must not write one twice looks for it before trying
-     * again, as after any append whose answer was lost.
+     * again, as after any append whose answer was lost. A second final outcome of an attempt ({@link #append}) is
+     * refused with {@link AttemptAlreadyEnded}; a store that writes the batch as one writes none of it then.
      */
     default List<RecordedAuditEvent> appendAll(List<AuditEvent> events) {
         List<RecordedAuditEvent> written = new ArrayList<>(events.size());

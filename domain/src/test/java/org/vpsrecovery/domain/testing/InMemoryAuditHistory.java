@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
@@ -18,6 +20,7 @@ import org.vpsrecovery.domain.audit.ChainWalk;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.port.AttemptAlreadyEnded;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ChainPositions;
@@ -32,6 +35,8 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
     }
 
     private final List<StoredEvent> events = new ArrayList<>();
+    /** The attempts whose final outcome is on record. */
+    private final Set<String> ended = new HashSet<>();
     /** Where the platform's operations are kept, as the database keeps them beside the history. */
     private final Optional<RecoveryOperations> operations;
 
@@ -49,6 +54,36 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
 
     @Override
     public synchronized RecordedAuditEvent append(AuditEvent event) {
+        refuseASecondEnd(List.of(event));
+        return appendChecked(event);
+    }
+
+    /** All or none, as the database's one statement: a second end anywhere in the batch writes nothing of it. */
+    @Override
+    public synchronized List<RecordedAuditEvent> appendAll(List<AuditEvent> batch) {
+        refuseASecondEnd(batch);
+        List<RecordedAuditEvent> written = new ArrayList<>(batch.size());
+        for (AuditEvent event : batch) {
+            written.add(appendChecked(event));
+        }
+        return List.copyOf(written);
+    }
+
+    /** An attempt ends once (ADR 0142): as the database's unique index on a final outcome's attempt id. */
+    private void refuseASecondEnd(List<AuditEvent> batch) {
+        Set<String> ending = new HashSet<>();
+        for (AuditEvent event : batch) {
+            if (event.outcome().kind().settlesAttempt() && event.attemptId().isPresent()) {
+                String attempt = event.attemptId().get();
+                if (ended.contains(attempt) || !ending.add(attempt)) {
+                    throw new AttemptAlreadyEnded(attempt, "attempt " + attempt + " has a final outcome on record");
+                }
+            }
+        }
+    }
+
+    private RecordedAuditEvent appendChecked(AuditEvent event) {
+        event.attemptId().filter(attempt -> event.outcome().kind().settlesAttempt()).ifPresent(ended::add);
         AuditEvent stored = AuditChain.asStored(event);
         long sequence = headSequence + 1;
         ChainHash hash = AuditChain.link(headHash, sequence, stored);
@@ -155,6 +190,7 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
             if (stored.recorded().sequence() == sequence) {
                 events.set(i, new StoredEvent(new RecordedAuditEvent(sequence, replacement), stored.previous(),
                         stored.hash()));
+                endedAsStored();
                 return;
             }
         }
@@ -166,6 +202,7 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
         if (!events.removeIf(e -> e.recorded().sequence() == sequence)) {
             throw new IllegalArgumentException("no event " + sequence);
         }
+        endedAsStored();
     }
 
     /**
@@ -179,5 +216,13 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
         StoredEvent last = events.isEmpty() ? null : events.getLast();
         headSequence = last == null ? 0 : last.recorded().sequence();
         headHash = last == null ? ChainHash.GENESIS : last.hash();
+        endedAsStored();
+    }
+
+    /** The ended attempts as the stored events say, after a test changed them behind the history's back. */
+    private void endedAsStored() {
+        ended.clear();
+        events.forEach(e -> e.recorded().event().attemptId()
+                .filter(attempt -> e.recorded().event().outcome().kind().settlesAttempt()).ifPresent(ended::add));
     }
 }

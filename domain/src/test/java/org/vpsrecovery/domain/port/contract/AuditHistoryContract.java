@@ -31,6 +31,7 @@ import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.AttemptAlreadyEnded;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
@@ -540,12 +541,13 @@ public abstract class AuditHistoryContract {
         recorded.add(history.append(ofAttempt("shared", "attempt-b", T0.plusSeconds(3),
                 new Outcome.Failed(ReasonCode.PROVIDER_TIMEOUT, "VPS.org did not answer in time"))));
         recorded.add(history.append(event(BLUE, "shared", T0.plusSeconds(4), new Outcome.Completed()))); // no attempt id
-        recorded.add(history.append(ofAttempt("other-request", attempt, T0.plusSeconds(5), new Outcome.Completed())));
+        // Intents, as an attempt ends once (ADR 0142): the attempt id under another request, operation and server.
+        recorded.add(history.append(ofAttempt("other-request", attempt, T0.plusSeconds(5), new Outcome.Accepted())));
         recorded.add(history.append(new AuditEvent(T0.plusSeconds(6), BLUE, new RequestId("shared"),
-                Operation.DELETE_SNAPSHOT, Optional.of(SERVER), Optional.empty(), new Outcome.Completed(),
+                Operation.DELETE_SNAPSHOT, Optional.of(SERVER), Optional.empty(), new Outcome.Accepted(),
                 OptionalInt.empty(), Map.of(AuditEvent.ATTEMPT_ID, attempt))));
         recorded.add(history.append(new AuditEvent(T0.plusSeconds(7), BLUE, new RequestId("shared"),
-                Operation.CREATE_SNAPSHOT, Optional.of(new ServerId(54321)), Optional.empty(), new Outcome.Completed(),
+                Operation.CREATE_SNAPSHOT, Optional.of(new ServerId(54321)), Optional.empty(), new Outcome.Accepted(),
                 OptionalInt.empty(), Map.of(AuditEvent.ATTEMPT_ID, attempt))));
         RecordedAuditEvent end = history.append(ofAttempt("shared", attempt, T0.plusSeconds(8), new Outcome.Completed()));
         recorded.add(end);
@@ -560,6 +562,48 @@ public abstract class AuditHistoryContract {
         assertThat(history.attemptEvents(SERVER, shared, Operation.CREATE_SNAPSHOT, "attempt-c", T0, 10)).isEmpty();
         assertThatThrownBy(() -> history.attemptEvents(SERVER, shared, Operation.CREATE_SNAPSHOT, attempt, T0, 0))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * An attempt ends once (ADR 0142): a second final outcome of the same attempt id is refused, whoever writes it,
+     * and a batch carrying one writes nothing; outcomes that settle nothing, other attempts and events of no attempt
+     * are not limited.
+     */
+    @Test
+    void anAttemptEndsOnceAndABatchWithASecondEndWritesNothing() {
+        AuditHistory history = emptyHistory();
+        history.append(ofAttempt("r-1", "attempt-a", T0, new Outcome.Accepted()));
+        history.append(ofAttempt("r-1", "attempt-a", T0.plusSeconds(1), new Outcome.Submitted()));
+        history.append(ofAttempt("r-1", "attempt-a", T0.plusSeconds(2),
+                new Outcome.Unresolved(ReasonCode.PROVIDER_TIMEOUT, "VPS.org did not answer in time")));
+        history.append(ofAttempt("r-1", "attempt-a", T0.plusSeconds(3),
+                new Outcome.Unresolved(ReasonCode.PROVIDER_TIMEOUT, "VPS.org did not answer in time")));
+        RecordedAuditEvent end = history.append(ofAttempt("r-1", "attempt-a", T0.plusSeconds(4), new Outcome.Completed()));
+        long head = history.query(AuditQuery.latest(1)).get(0).sequence();
+
+        assertThatThrownBy(() -> history.append(ofAttempt("r-1", "attempt-a", T0.plusSeconds(5),
+                new Outcome.Failed(ReasonCode.PROVIDER_TIMEOUT, "VPS.org did not answer in time"))))
+                .isInstanceOf(AttemptAlreadyEnded.class);
+        assertThatThrownBy(() -> history.append(ofAttempt("another-request", "attempt-a", T0.plusSeconds(5),
+                new Outcome.Unverifiable(ReasonCode.OUTCOME_UNKNOWN, "no read"))))
+                .isInstanceOf(AttemptAlreadyEnded.class);
+        assertThatThrownBy(() -> history.appendAll(List.of(
+                ofAttempt("r-2", "attempt-b", T0.plusSeconds(6), new Outcome.Accepted()),
+                ofAttempt("r-1", "attempt-a", T0.plusSeconds(6), new Outcome.Completed()))))
+                .isInstanceOf(AttemptAlreadyEnded.class);
+        assertThatThrownBy(() -> history.appendAll(List.of(
+                ofAttempt("r-3", "attempt-c", T0.plusSeconds(7), new Outcome.Completed()),
+                ofAttempt("r-3", "attempt-c", T0.plusSeconds(7), new Outcome.Completed()))))
+                .isInstanceOf(AttemptAlreadyEnded.class);
+        assertThat(history.query(AuditQuery.latest(1)).get(0).sequence()).isEqualTo(head);
+
+        history.append(ofAttempt("r-2", "attempt-b", T0.plusSeconds(8), new Outcome.Completed()));
+        history.append(event(BLUE, "r-4", T0.plusSeconds(9), new Outcome.Completed()));
+        history.append(event(BLUE, "r-4", T0.plusSeconds(10), new Outcome.Completed()));
+        assertThat(history.query(AuditQuery.latest(1)).get(0).sequence()).isEqualTo(head + 3);
+        assertThat(history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forRequest(new RequestId("r-1"))).stream()
+                .filter(e -> e.event().outcome().kind().settlesAttempt())).containsExactly(end);
+        assertThat(history.verifyChain()).isInstanceOf(ChainVerification.Intact.class);
     }
 
     @Test
