@@ -1,5 +1,8 @@
 package org.vpsrecovery.bootstrap;
 
+import io.micronaut.context.env.PropertySourceLoader;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import org.vpsrecovery.simulator.LifecycleProfile;
 
 /**
@@ -264,9 +268,46 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         if (variable.isPresent()) {
             return variable;
         }
-        return systemProperties.keySet().stream().map(String::valueOf)
+        Optional<String> property = systemProperties.keySet().stream().map(String::valueOf)
                 .filter(name -> MICRONAUT_URL_PROPERTIES.contains(name.toLowerCase(Locale.ROOT).replace("-", "")))
                 .map(name -> "-D" + name).findFirst();
+        if (property.isPresent()) {
+            return property;
+        }
+        // A file Micronaut reads (MICRONAUT_CONFIG_FILES, -Dmicronaut.config.files): read the same way here, so
+        // a URL in it is refused too rather than replaced by the embedded PostgreSQL's.
+        String files = Optional.ofNullable(blankToNull(env.get("MICRONAUT_CONFIG_FILES")))
+                .orElseGet(() -> Optional.ofNullable(systemProperties.get("micronaut.config.files")).map(String::valueOf)
+                        .orElse(""));
+        return Arrays.stream(files.split(",")).map(String::trim).filter(name -> !name.isEmpty())
+                .flatMap(file -> urlKeyIn(Path.of(file)).map(key -> key + " in " + file).stream())
+                .findFirst();
+    }
+
+    /** The datasource URL key a configuration file sets, read by Micronaut's own loader for its extension. */
+    private static Optional<String> urlKeyIn(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        if (dot < 0) {
+            return Optional.empty();
+        }
+        String extension = name.substring(dot + 1);
+        for (PropertySourceLoader loader : ServiceLoader.load(PropertySourceLoader.class)) {
+            if (!loader.isEnabled() || !loader.getExtensions().contains(extension)) {
+                continue;
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                Optional<String> key = loader.read(name, in).keySet().stream()
+                        .filter(k -> MICRONAUT_URL_PROPERTIES.contains(k.toLowerCase(Locale.ROOT).replace("-", "")))
+                        .findFirst();
+                if (key.isPresent()) {
+                    return key;
+                }
+            } catch (IOException | RuntimeException unreadable) {
+                // Micronaut says what is wrong with it when it reads it.
+            }
+        }
+        return Optional.empty();
     }
 
     /** {@code datasources.default.url} and Hikari's {@code jdbc-url}, as variables and (lower case, no dashes) properties. */

@@ -176,6 +176,16 @@ class DeploymentTest {
                 .isInstanceOf(StartupRefused.class).hasMessageStartingWith("-Ddatasources.default.url " + refusal);
         assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of(), Map.of("datasources.default.jdbc-url", "jdbc:postgresql://db/vpsr")))
                 .isInstanceOf(StartupRefused.class).hasMessageStartingWith("-Ddatasources.default.jdbc-url " + refusal);
+        // A file Micronaut reads names it too (ADR 0021, session 37), in any of its formats.
+        assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of("MICRONAUT_CONFIG_FILES", configFile("tuning.properties",
+                "datasources.default.maximum-pool-size=24\ndatasources.default.url=jdbc:postgresql://db/vpsr\n")), Map.of()))
+                .isInstanceOf(StartupRefused.class).hasMessageContaining("datasources.default.url in ").hasMessageContaining(refusal);
+        String json = configFile("tuning.json", "{\"datasources\": {\"default\": {\"jdbc-url\": \"jdbc:postgresql://db/vpsr\"}}}");
+        assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of(), Map.of("micronaut.config.files",
+                configFile("other.properties", "vpsr.tracking.batch=300\n") + "," + json)))
+                .isInstanceOf(StartupRefused.class).hasMessageContaining("datasources.default.jdbc-url in " + json);
+        assertThat(Deployment.fromEnvironment(Map.of("MICRONAUT_CONFIG_FILES", configFile("pool.json",
+                "{\"datasources\": {\"default\": {\"maximum-pool-size\": 24}}}")), Map.of()).database()).isEmpty();
         // The documented database wins as before; a pool size from -D is a fine-tuning key, not a database.
         Map<String, String> documented = Map.of("VPSR_DATABASE_URL", "jdbc:postgresql://db/vpsr", "VPSR_DATABASE_USER", "u",
                 "VPSR_DATABASE_PASSWORD", "p", "VPSR_SIMULATOR", "embedded");
@@ -183,6 +193,16 @@ class DeploymentTest {
                 .properties()).containsEntry("datasources.default.url", "jdbc:postgresql://db/vpsr");
         assertThat(Deployment.fromEnvironment(Map.of(), Map.of("datasources.default.maximum-pool-size", "24")).database())
                 .isEmpty();
+    }
+
+    private String configFile(String name, String content) {
+        try {
+            Path file = Files.createTempDirectory(dir, "config").resolve(name);
+            Files.writeString(file, content);
+            return file.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Map<String, String> with(Map<String, String> env, String name, String value) {
