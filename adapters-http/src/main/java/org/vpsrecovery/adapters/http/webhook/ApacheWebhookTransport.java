@@ -153,18 +153,27 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
         // The timeouts bound each wait; the whole exchange is bounded here too, so a receiver
         // trickling its answer cannot hold a scheduler thread.
         long whole = connectTimeout.plus(answerTimeout).toMillis();
+        // Made before the clock starts: the first attempt's client (its TLS context) is not the receiver's time.
+        CloseableHttpClient http;
+        try {
+            http = client();
+        } catch (RuntimeException unusable) {
+            return new NoAnswer("the request failed (" + unusable.getClass().getSimpleName() + ")");
+        }
         AtomicBoolean cutOff = new AtomicBoolean();
         ScheduledFuture<?> deadline = deadlines.schedule(() -> {
             cutOff.set(true);
             request.cancel();
         }, whole, TimeUnit.MILLISECONDS);
-        try (ClassicHttpResponse response = client().executeOpen(null, request, null)) {
+        try (ClassicHttpResponse response = http.executeOpen(null, request, null)) {
             // Closed unread: the connection is dropped rather than drained.
             return new Answered(response.getCode());
         } catch (IOException failed) {
             return cutOff.get() ? new NoAnswer("no whole answer within " + whole + " ms") : failure(failed);
         } catch (RuntimeException unusable) {
-            return new NoAnswer("the request failed (" + unusable.getClass().getSimpleName() + ")");
+            // A cancelled request may surface as an IllegalStateException: the cut-off is the reason then.
+            return cutOff.get() ? new NoAnswer("no whole answer within " + whole + " ms")
+                    : new NoAnswer("the request failed (" + unusable.getClass().getSimpleName() + ")");
         } finally {
             deadline.cancel(false);
         }
