@@ -73,6 +73,10 @@ class GracefulStopBehindNginxIT {
                 await("a ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> readiness(a) == 200);
                 await("b ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> readiness(b) == 200);
 
+                // The metrics name the teams: the public listener refuses them; each instance serves its own.
+                assertThat(team.send(nginx.baseUrl(), "GET", "/prometheus", null, "graceful-metrics").status()).isEqualTo(403);
+                assertThat(team.send(a.baseUrl(), "GET", "/prometheus", null, "graceful-metrics-a").status()).isEqualTo(200);
+
                 Answer opened = team.send(nginx.baseUrl(), "POST", "/api/v1/snapshots/",
                         "{\"server_id\": " + SERVERS.getFirst() + ", \"name\": \"open-at-stop\"}", "graceful-open");
                 assertThat(opened.status()).as(opened.toString()).isEqualTo(201);
