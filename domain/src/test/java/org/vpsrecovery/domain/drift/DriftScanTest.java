@@ -210,6 +210,27 @@ class DriftScanTest {
         assertThat(second.sightings()).extracting(ListedPoint.Sighting::ref).containsExactly(backup(503));
     }
 
+    /**
+     * B is remembered, then goes at VPS.org while an open operation follows it (a delete awaiting approval, a
+     * restore from it): the scan does not judge it then, but keeps remembering it, so that once the operation
+     * ends without deleting it the next scan finds it gone.
+     */
+    @Test
+    void anAutomaticBackupGoneWhileAnOpenOperationFollowsItIsRememberedAndJudgedOnceTheOperationEnds() {
+        ListedPoint.Sighting seen = automatic(502, NOW.plus(Duration.ofDays(3))).sighting();
+
+        DriftScan.Findings whileFollowed = new DriftScan(TEAM, SERVER, List.of(), AuditedPoints.NONE, Set.of(backup(502)),
+                List.of(), List.of(seen), NOW, STUCK_AFTER).findings();
+        assertThat(whileFollowed.detected()).isEmpty();
+        assertThat(whileFollowed.sightings()).containsExactly(seen);
+
+        DriftScan.Findings afterwards = new DriftScan(TEAM, SERVER, List.of(), AuditedPoints.NONE, Set.of(), List.of(),
+                whileFollowed.sightings(), NOW.plus(Duration.ofDays(1)), STUCK_AFTER).findings();
+        assertThat(afterwards.detected()).extracting(Drift::point, Drift::kind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(backup(502), DriftKind.DELETED_OUTSIDE));
+        assertThat(afterwards.sightings()).isEmpty();
+    }
+
     @Test
     void anAutomaticBackupDeletedThroughThePlatformIsNoDrift() {
         List<AuditEvent> deleted = List.of(event("d502", Operation.DELETE_BACKUP, new Outcome.Accepted(), Optional.of(backup(502)), Map.of()));
