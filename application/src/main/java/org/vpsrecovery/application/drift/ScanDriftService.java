@@ -55,8 +55,8 @@ import org.vpsrecovery.domain.server.ServerId;
  *
  * <p>Each drift found is appended to the audit history ({@code DRIFT_DETECTED}, {@code COMPLETED}; webhooks
  * follow from it) before it is stored, so none is on record without its event; a resolution likewise
- * ({@code DRIFT_RESOLVED}). A server whose lock is busy, or whose lists VPS.org does not answer, is passed
- * over until the next round. An interrupt (a graceful stop) ends the round; the cursor it returns is then the
+ * ({@code DRIFT_RESOLVED}). A server whose lock is busy, whose lists VPS.org does not answer, or whose scan
+ * fails otherwise (the database) is passed over until the next round, which goes on with the next server. An interrupt (a graceful stop) ends the round; the cursor it returns is then the
  * last server it reached, so the next round starts with the first one not reached.
  *
  * <p>What a server's create and delete events say is kept between rounds as a tally with the newest sequence it
@@ -65,6 +65,8 @@ import org.vpsrecovery.domain.server.ServerId;
  * {@code maxKeptAttempts} attempts; a server beyond that is read whole each round, as before.
  */
 public final class ScanDriftService {
+
+    private static final System.Logger LOG = System.getLogger(ScanDriftService.class.getName());
 
     /** The pause between two servers' scans; the job sleeps, tests pass none. */
     @FunctionalInterface
@@ -183,6 +185,15 @@ public final class ScanDriftService {
                     break; // the lock's wait was cut short by the stop: this server was not scanned, the next round starts at it
                 }
                 passedOver++; // the lock was busy, VPS.org did not answer, or the history could not take an event
+            } catch (RuntimeException failed) {
+                if (stopping()) {
+                    break;
+                }
+                // Any other failure of one server (the database, a record refused) passes it over too: thrown, it would
+                // end the round unsaved, and one that repeats would keep every later server from ever being scanned.
+                passedOver++;
+                LOG.log(System.Logger.Level.WARNING, "drift scan passed over server {0} of team {1} until its next turn: {2}: {3}",
+                        String.valueOf(next.server()), next.team().value(), failed.getClass().getSimpleName(), failed.getMessage());
             }
             last = Optional.of(next.server());
         }

@@ -193,6 +193,20 @@ class DriftScanTest {
         assertThat(gone.findings().resolved()).singleElement().satisfies(r -> assertThat(r.id()).isEqualTo(3));
     }
 
+    /** Detected on an instance whose clock runs ahead, resolved by one behind it: resolved at the detection, not before. */
+    @Test
+    void aDriftDetectedLaterByAnotherClockThanItsResolutionIsResolvedAtItsDetection() {
+        Instant aheadBy5s = NOW.plusSeconds(5);
+        RecordedDrift made = new RecordedDrift(3, Drift.detected(TEAM, SERVER, snapshot(802), DriftKind.CREATED_OUTSIDE,
+                aheadBy5s, "by hand"));
+
+        DriftScan.Findings gone = new DriftScan(TEAM, SERVER, List.of(), AuditedPoints.NONE, Set.of(), List.of(made), List.of(),
+                NOW, STUCK_AFTER).findings();
+
+        assertThat(gone.resolved()).singleElement().satisfies(r -> assertThat(r.drift().resolution())
+                .hasValue(new Drift.Resolution(aheadBy5s, "no longer listed at VPS.org")));
+    }
+
     @Test
     void anAutomaticBackupGoneAtItsExpiryExpiredAndOneGoneEarlierWasDeletedOutside() {
         ListedPoint expiring = automatic(501, NOW);
