@@ -24,6 +24,7 @@ import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
@@ -43,6 +44,7 @@ import org.vpsrecovery.domain.port.ServerOwnership;
 import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.port.TeamDirectory;
 import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.Snapshot;
 
 /**
  * The drift scan (ADR 0035). One call scans at most {@code maxServers} owned servers after a cursor (the
@@ -289,10 +291,32 @@ public final class ScanDriftService {
         return new Recorded(detected, resolved);
     }
 
+    /**
+     * VPS.org's points of {@code server}, each checked against the server it names, as everywhere else on the platform
+     * (TeamSnapshots, SnapshotQuota): were VPS.org to ignore {@code server_id}, other servers' points (other teams')
+     * would otherwise be recorded as created outside on this one, under its team, their names with them.
+     */
     private List<ListedPoint> list(ServerId server) {
         List<ListedPoint> listed = new ArrayList<>();
-        snapshots.listSnapshots(Optional.of(server)).forEach(s -> listed.add(ListedPoint.of(s)));
-        backups.listBackups(Optional.of(server), Optional.empty()).forEach(b -> listed.add(ListedPoint.of(b)));
+        int others = 0;
+        for (Snapshot snapshot : snapshots.listSnapshots(Optional.of(server))) {
+            if (snapshot.server().id().equals(server)) {
+                listed.add(ListedPoint.of(snapshot));
+            } else {
+                others++;
+            }
+        }
+        for (Backup backup : backups.listBackups(Optional.of(server), Optional.empty())) {
+            if (backup.server().id().equals(server)) {
+                listed.add(ListedPoint.of(backup));
+            } else {
+                others++;
+            }
+        }
+        if (others > 0) {
+            LOG.log(System.Logger.Level.WARNING, "VPS.org listed {0} recovery points of other servers when asked for server {1}: "
+                    + "not judged as its", others, String.valueOf(server.value()));
+        }
         return listed;
     }
 

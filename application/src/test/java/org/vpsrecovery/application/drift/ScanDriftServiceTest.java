@@ -392,6 +392,45 @@ class ScanDriftServiceTest {
         assertThat(all()).singleElement().satisfies(r -> assertThat(r.drift().server()).isEqualTo(GREEN_SERVER));
     }
 
+    /** VPS.org ignoring {@code server_id}: each point is checked against its own server, as the rest of the platform does. */
+    @Test
+    void aPointOfAnotherServerListedWhenAskedForOneIsNotRecordedOnIt() {
+        platform.provider.addSnapshot(903, platform.greenServer, CreationStatus.COMPLETED); // GREEN's, made by hand
+        SnapshotProvider ignoringServerId = new SnapshotProvider() {
+            @Override
+            public List<Snapshot> listSnapshots(Optional<ServerId> server) {
+                return platform.provider.listSnapshots(Optional.empty()); // every server's, whichever was asked for
+            }
+
+            @Override
+            public Snapshot createSnapshot(SnapshotDraft draft) {
+                return platform.provider.createSnapshot(draft);
+            }
+
+            @Override
+            public RestoreStarted restoreSnapshot(SnapshotId snapshot) {
+                return platform.provider.restoreSnapshot(snapshot);
+            }
+
+            @Override
+            public void deleteSnapshot(SnapshotId snapshot) {
+                platform.provider.deleteSnapshot(snapshot);
+            }
+        };
+        assertThat(ignoringServerId.listSnapshots(Optional.of(WEB))).extracting(s -> s.server().id()).contains(GREEN_SERVER);
+
+        ScanDriftService.Round round = scanner(new InMemoryServerLock(Duration.ofSeconds(5)), ignoringServerId)
+                .scan(Optional.empty(), 10, NO_PAUSE);
+
+        assertThat(round.scanned()).isEqualTo(3);
+        assertThat(all()).singleElement().satisfies(r -> {
+            assertThat(r.drift().point()).isEqualTo(new ResourceRef(ResourceRef.Type.SNAPSHOT, 903));
+            assertThat(r.drift().server()).isEqualTo(GREEN_SERVER);
+            assertThat(r.drift().team()).isEqualTo(GREEN);
+        });
+        assertThat(driftEvents()).singleElement().satisfies(e -> assertThat(e.event().team()).isEqualTo(GREEN));
+    }
+
     @Test
     void aSnapshotStuckInProgressWithNoOpenOperationIsRecordedAndResolvedWhenItEnds() {
         platform.provider.addSnapshot(902, platform.web, CreationStatus.IN_PROGRESS);
