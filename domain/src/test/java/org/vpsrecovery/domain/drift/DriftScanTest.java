@@ -9,16 +9,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.server.ServerRef;
 
 /** The drift classification, one case per row of ADR 0035's table. */
 class DriftScanTest {
@@ -243,6 +249,25 @@ class DriftScanTest {
         assertThat(afterwards.detected()).extracting(Drift::point, Drift::kind)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(backup(502), DriftKind.DELETED_OUTSIDE));
         assertThat(afterwards.sightings()).isEmpty();
+    }
+
+    /** A backup of a type VPS.org does not document ("weekly") with an expires_at is the provider's, as ADR 0003 takes it. */
+    @Test
+    void aBackupOfAnUndocumentedTypeWithAnExpiryIsTheProvidersNotCreatedOutside() {
+        ServerRef server = new ServerRef(SERVER, "web-server-01");
+        Instant expiresAt = NOW.plus(Duration.ofDays(20));
+        Backup weekly = new Backup(new BackupId(601), server, new BackupType(BackupType.Kind.UNKNOWN, "weekly"),
+                CreationStatus.COMPLETED, OptionalLong.of(2048), NOW.minus(Duration.ofDays(1)), Optional.of(expiresAt),
+                "Automatic weekly backup");
+
+        DriftScan.Findings first = scan(List.of(ListedPoint.of(weekly)), List.of()).findings();
+        assertThat(first.detected()).isEmpty();
+        assertThat(first.sightings()).containsExactly(new ListedPoint.Sighting(backup(601), Optional.of(expiresAt)));
+
+        DriftScan.Findings expired = new DriftScan(TEAM, SERVER, List.of(), AuditedPoints.NONE, Set.of(), List.of(),
+                first.sightings(), expiresAt, STUCK_AFTER).findings();
+        assertThat(expired.detected()).extracting(Drift::point, Drift::kind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(backup(601), DriftKind.AUTOMATIC_BACKUP_EXPIRED));
     }
 
     @Test
