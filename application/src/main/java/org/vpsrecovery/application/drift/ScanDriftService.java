@@ -24,6 +24,7 @@ import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
@@ -43,6 +44,7 @@ import org.vpsrecovery.domain.port.ServerOwnership;
 import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.port.TeamDirectory;
 import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.Snapshot;
 
 /**
  * The drift scan (ADR 0035). One call scans at most {@code maxServers} owned servers after a cursor (the
@@ -55,8 +57,8 @@ import org.vpsrecovery.domain.server.ServerId;
  *
  * <p>Each drift found is appended to the audit history ({@code DRIFT_DETECTED}, {@code COMPLETED}; webhooks
  * follow from it) before it is stored, so none is on record without its event; a resolution likewise
- * ({@code DRIFT_RESOLVED}). A server whose lock is busy, or whose lists VPS.org does not answer, is passed
- * over until the next round. An interrupt (a graceful stop) ends the round; the cursor it returns is then the
+ * ({@code DRIFT_RESOLVED}). A server whose lock is busy, whose lists VPS.org does not answer, or whose scan
+ * fails otherwise (the database) is passed over until the next round, which goes on with the next server. An interrupt (a graceful stop) ends the round; the cursor it returns is then the
  * last server it reached, so the next round starts with the first one not reached.
  *
  * <p>What a server's create and delete events say is kept between rounds as a tally with the newest sequence it
@@ -65,6 +67,8 @@ import org.vpsrecovery.domain.server.ServerId;
  * {@code maxKeptAttempts} attempts; a server beyond that is read whole each round, as before.
  */
 public final class ScanDriftService {
+
+    private static final System.Logger LOG = System.getLogger(ScanDriftService.class.getName());
 
     /** The pause between two servers' scans; the job sleeps, tests pass none. */
     @FunctionalInterface
@@ -183,6 +187,15 @@ public final class ScanDriftService {
                     break; // the lock's wait was cut short by the stop: this server was not scanned, the next round starts at it
                 }
                 passedOver++; // the lock was busy, VPS.org did not answer, or the history could not take an event
+            } catch (RuntimeException failed) {
+                if (stopping()) {
+                    break;
+                }
+                // Any other failure of one server (the database, a record refused) passes it over too: thrown, it would
+                // end the round unsaved, and one that repeats would keep every later server from ever being scanned.
+                passedOver++;
+                LOG.log(System.Logger.Level.WARNING, "drift scan passed over server {0} of team {1} until its next turn: {2}: {3}",
+                        String.valueOf(next.server()), next.team().value(), failed.getClass().getSimpleName(), failed.getMessage());
             }
             last = Optional.of(next.server());
         }
@@ -278,10 +291,32 @@ public final class ScanDriftService {
         return new Recorded(detected, resolved);
     }
 
+    /**
+     * VPS.org's points of {@code server}, each checked against the server it names, as everywhere else on the platform
+     * (TeamSnapshots, SnapshotQuota): were VPS.org to ignore {@code server_id}, other servers' points (other teams')
+     * would otherwise be recorded as created outside on this one, under its team, their names with them.
+     */
     private List<ListedPoint> list(ServerId server) {
         List<ListedPoint> listed = new ArrayList<>();
-        snapshots.listSnapshots(Optional.of(server)).forEach(s -> listed.add(ListedPoint.of(s)));
-        backups.listBackups(Optional.of(server), Optional.empty()).forEach(b -> listed.add(ListedPoint.of(b)));
+        int others = 0;
+        for (Snapshot snapshot : snapshots.listSnapshots(Optional.of(server))) {
+            if (snapshot.server().id().equals(server)) {
+                listed.add(ListedPoint.of(snapshot));
+            } else {
+                others++;
+            }
+        }
+        for (Backup backup : backups.listBackups(Optional.of(server), Optional.empty())) {
+            if (backup.server().id().equals(server)) {
+                listed.add(ListedPoint.of(backup));
+            } else {
+                others++;
+            }
+        }
+        if (others > 0) {
+            LOG.log(System.Logger.Level.WARNING, "VPS.org listed {0} recovery points of other servers when asked for server {1}: "
+                    + "not judged as its", others, String.valueOf(server.value()));
+        }
         return listed;
     }
 

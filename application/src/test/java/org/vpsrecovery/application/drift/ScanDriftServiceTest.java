@@ -362,6 +362,75 @@ class ScanDriftServiceTest {
         assertThat(driftEvents()).isEmpty();
     }
 
+    /**
+     * A failure of one server's scan that is not a typed refusal (here the history's append, as a database failure
+     * throws) passes that server over and the round goes on: thrown, it ended the round unsaved, and repeated it
+     * kept every later server from ever being scanned.
+     */
+    @Test
+    void aServerWhoseHistoryAppendFailsIsPassedOverAndTheRoundGoesOnToTheNextServers() {
+        platform.provider.addSnapshot(901, platform.web, CreationStatus.COMPLETED);
+        platform.provider.addSnapshot(903, platform.greenServer, CreationStatus.COMPLETED);
+        AuditHistory failingForWeb = new ForwardingAuditHistory(platform.history) {
+            @Override
+            public RecordedAuditEvent append(org.vpsrecovery.domain.audit.AuditEvent event) {
+                if (event.server().equals(Optional.of(WEB))) {
+                    throw new IllegalStateException("could not append an audit event: connection refused");
+                }
+                return super.append(event);
+            }
+        };
+        ScanDriftService scanner = new ScanDriftService(() -> Set.of(BLUE, GREEN), platform.ownership, platform.provider,
+                platform.provider, platform.history, new org.vpsrecovery.application.attempt.AuditWriter(failingForWeb),
+                platform.operations, drifts, new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock, STUCK_AFTER);
+
+        ScanDriftService.Round round = scanner.scan(Optional.empty(), 10, NO_PAUSE);
+
+        assertThat(round.passedOver()).isEqualTo(1);
+        assertThat(round.scanned()).isEqualTo(2); // SPARE (nothing to find) and GREEN_SERVER
+        assertThat(round.lastServer()).contains(GREEN_SERVER.value());
+        assertThat(all()).singleElement().satisfies(r -> assertThat(r.drift().server()).isEqualTo(GREEN_SERVER));
+    }
+
+    /** VPS.org ignoring {@code server_id}: each point is checked against its own server, as the rest of the platform does. */
+    @Test
+    void aPointOfAnotherServerListedWhenAskedForOneIsNotRecordedOnIt() {
+        platform.provider.addSnapshot(903, platform.greenServer, CreationStatus.COMPLETED); // GREEN's, made by hand
+        SnapshotProvider ignoringServerId = new SnapshotProvider() {
+            @Override
+            public List<Snapshot> listSnapshots(Optional<ServerId> server) {
+                return platform.provider.listSnapshots(Optional.empty()); // every server's, whichever was asked for
+            }
+
+            @Override
+            public Snapshot createSnapshot(SnapshotDraft draft) {
+                return platform.provider.createSnapshot(draft);
+            }
+
+            @Override
+            public RestoreStarted restoreSnapshot(SnapshotId snapshot) {
+                return platform.provider.restoreSnapshot(snapshot);
+            }
+
+            @Override
+            public void deleteSnapshot(SnapshotId snapshot) {
+                platform.provider.deleteSnapshot(snapshot);
+            }
+        };
+        assertThat(ignoringServerId.listSnapshots(Optional.of(WEB))).extracting(s -> s.server().id()).contains(GREEN_SERVER);
+
+        ScanDriftService.Round round = scanner(new InMemoryServerLock(Duration.ofSeconds(5)), ignoringServerId)
+                .scan(Optional.empty(), 10, NO_PAUSE);
+
+        assertThat(round.scanned()).isEqualTo(3);
+        assertThat(all()).singleElement().satisfies(r -> {
+            assertThat(r.drift().point()).isEqualTo(new ResourceRef(ResourceRef.Type.SNAPSHOT, 903));
+            assertThat(r.drift().server()).isEqualTo(GREEN_SERVER);
+            assertThat(r.drift().team()).isEqualTo(GREEN);
+        });
+        assertThat(driftEvents()).singleElement().satisfies(e -> assertThat(e.event().team()).isEqualTo(GREEN));
+    }
+
     @Test
     void aSnapshotStuckInProgressWithNoOpenOperationIsRecordedAndResolvedWhenItEnds() {
         platform.provider.addSnapshot(902, platform.web, CreationStatus.IN_PROGRESS);

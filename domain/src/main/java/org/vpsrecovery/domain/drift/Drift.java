@@ -45,11 +45,18 @@ public record Drift(TeamId team, ServerId server, ResourceRef point, DriftKind k
         return kind.resolvable() && resolution.isEmpty();
     }
 
+    /**
+     * Resolved at {@code at}, or at the detection time if {@code at} is earlier: the detection may have been made on
+     * another instance whose clock runs ahead. The drift was open when detected, so it cannot have gone before; the
+     * detection time is the earliest time both records allow, and the truest one the platform has.
+     */
     public Drift resolved(Instant at, String how) {
         if (!isOpen()) {
             throw new IllegalStateException("only an open drift is resolved");
         }
-        return new Drift(team, server, point, kind, detectedAt, seen, Optional.of(new Resolution(at, AuditEvent.detailValue(how))));
+        Instant notBeforeDetection = at.isBefore(detectedAt) ? detectedAt : at;
+        return new Drift(team, server, point, kind, detectedAt, seen,
+                Optional.of(new Resolution(notBeforeDetection, AuditEvent.detailValue(how))));
     }
 
     /** When and why a drift went away. */

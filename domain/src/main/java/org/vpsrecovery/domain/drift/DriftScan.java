@@ -25,7 +25,7 @@ import org.vpsrecovery.domain.server.ServerId;
  * known yet (its answer was lost; reconciliation names it).
  *
  * @param sightings the automatic backups the previous scan saw: the only memory of them, since no
- *                  event of the platform names them
+ *                  event of the platform names them; one an open operation follows is remembered until judged
  * @param stuckAfter how long a point may stay in progress before it is reported stuck
  */
 public record DriftScan(TeamId team, ServerId server, List<ListedPoint> listed, AuditedPoints audited,
@@ -119,12 +119,16 @@ public record DriftScan(TeamId team, ServerId server, List<ListedPoint> listed, 
             }
         }
 
-        List<ListedPoint.Sighting> remembered = byRef.values().stream().filter(ListedPoint::automatic)
-                .map(ListedPoint::sighting).sorted(Comparator.comparingLong(s -> s.ref().id())).toList();
+        Map<ResourceRef, ListedPoint.Sighting> remembered = new HashMap<>();
+        byRef.values().stream().filter(ListedPoint::automatic).forEach(point -> remembered.put(point.ref(), point.sighting()));
+        // A backup an open operation follows (a delete awaiting approval, a restore from it) is only not judged yet:
+        // forgetting it would lose its drift for good once the operation ends without deleting it.
+        sightings.stream().filter(seen -> tracked.contains(seen.ref())).forEach(seen -> remembered.putIfAbsent(seen.ref(), seen));
         detected.sort(Comparator.comparing((Drift d) -> d.point().type()).thenComparingLong(d -> d.point().id())
                 .thenComparing(Drift::kind));
         resolved.sort(Comparator.comparingLong(RecordedDrift::id));
-        return new Findings(detected, resolved, remembered);
+        return new Findings(detected, resolved, remembered.values().stream()
+                .sorted(Comparator.comparingLong(s -> s.ref().id())).toList());
     }
 
     private void detect(List<Drift> detected, Set<String> onRecord, ResourceRef point, DriftKind kind, String seen) {

@@ -30,8 +30,14 @@ public record ListedPoint(ResourceRef ref, boolean automatic, boolean inProgress
                 Optional.empty(), snapshot.name());
     }
 
+    /**
+     * A backup is the provider's ({@code automatic}) when its type says so, or when its type is one VPS.org does not
+     * document and it carries an {@code expires_at}: as {@link Backup#isExpiredAt} and ADR 0003 take such a backup,
+     * never manual, its expiry honoured. Judged as manual it would be reported created outside.
+     */
     public static ListedPoint of(Backup backup) {
-        return new ListedPoint(ResourceRef.of(backup.id()), backup.type().is(BackupType.Kind.AUTOMATIC),
+        boolean providers = backup.type().is(BackupType.Kind.AUTOMATIC) || (!backup.isManual() && backup.expiresAt().isPresent());
+        return new ListedPoint(ResourceRef.of(backup.id()), providers,
                 backup.isInProgress(), backup.createdAt(), backup.expiresAt(), backup.description());
     }
 

@@ -9,16 +9,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.server.ServerRef;
 
 /** The drift classification, one case per row of ADR 0035's table. */
 class DriftScanTest {
@@ -193,6 +199,20 @@ class DriftScanTest {
         assertThat(gone.findings().resolved()).singleElement().satisfies(r -> assertThat(r.id()).isEqualTo(3));
     }
 
+    /** Detected on an instance whose clock runs ahead, resolved by one behind it: resolved at the detection, not before. */
+    @Test
+    void aDriftDetectedLaterByAnotherClockThanItsResolutionIsResolvedAtItsDetection() {
+        Instant aheadBy5s = NOW.plusSeconds(5);
+        RecordedDrift made = new RecordedDrift(3, Drift.detected(TEAM, SERVER, snapshot(802), DriftKind.CREATED_OUTSIDE,
+                aheadBy5s, "by hand"));
+
+        DriftScan.Findings gone = new DriftScan(TEAM, SERVER, List.of(), AuditedPoints.NONE, Set.of(), List.of(made), List.of(),
+                NOW, STUCK_AFTER).findings();
+
+        assertThat(gone.resolved()).singleElement().satisfies(r -> assertThat(r.drift().resolution())
+                .hasValue(new Drift.Resolution(aheadBy5s, "no longer listed at VPS.org")));
+    }
+
     @Test
     void anAutomaticBackupGoneAtItsExpiryExpiredAndOneGoneEarlierWasDeletedOutside() {
         ListedPoint expiring = automatic(501, NOW);
@@ -208,6 +228,46 @@ class DriftScanTest {
                 org.assertj.core.groups.Tuple.tuple(backup(501), DriftKind.AUTOMATIC_BACKUP_EXPIRED),
                 org.assertj.core.groups.Tuple.tuple(backup(502), DriftKind.DELETED_OUTSIDE));
         assertThat(second.sightings()).extracting(ListedPoint.Sighting::ref).containsExactly(backup(503));
+    }
+
+    /**
+     * B is remembered, then goes at VPS.org while an open operation follows it (a delete awaiting approval, a
+     * restore from it): the scan does not judge it then, but keeps remembering it, so that once the operation
+     * ends without deleting it the next scan finds it gone.
+     */
+    @Test
+    void anAutomaticBackupGoneWhileAnOpenOperationFollowsItIsRememberedAndJudgedOnceTheOperationEnds() {
+        ListedPoint.Sighting seen = automatic(502, NOW.plus(Duration.ofDays(3))).sighting();
+
+        DriftScan.Findings whileFollowed = new DriftScan(TEAM, SERVER, List.of(), AuditedPoints.NONE, Set.of(backup(502)),
+                List.of(), List.of(seen), NOW, STUCK_AFTER).findings();
+        assertThat(whileFollowed.detected()).isEmpty();
+        assertThat(whileFollowed.sightings()).containsExactly(seen);
+
+        DriftScan.Findings afterwards = new DriftScan(TEAM, SERVER, List.of(), AuditedPoints.NONE, Set.of(), List.of(),
+                whileFollowed.sightings(), NOW.plus(Duration.ofDays(1)), STUCK_AFTER).findings();
+        assertThat(afterwards.detected()).extracting(Drift::point, Drift::kind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(backup(502), DriftKind.DELETED_OUTSIDE));
+        assertThat(afterwards.sightings()).isEmpty();
+    }
+
+    /** A backup of a type VPS.org does not document ("weekly") with an expires_at is the provider's, as ADR 0003 takes it. */
+    @Test
+    void aBackupOfAnUndocumentedTypeWithAnExpiryIsTheProvidersNotCreatedOutside() {
+        ServerRef server = new ServerRef(SERVER, "web-server-01");
+        Instant expiresAt = NOW.plus(Duration.ofDays(20));
+        Backup weekly = new Backup(new BackupId(601), server, new BackupType(BackupType.Kind.UNKNOWN, "weekly"),
+                CreationStatus.COMPLETED, OptionalLong.of(2048), NOW.minus(Duration.ofDays(1)), Optional.of(expiresAt),
+                "Automatic weekly backup");
+
+        DriftScan.Findings first = scan(List.of(ListedPoint.of(weekly)), List.of()).findings();
+        assertThat(first.detected()).isEmpty();
+        assertThat(first.sightings()).containsExactly(new ListedPoint.Sighting(backup(601), Optional.of(expiresAt)));
+
+        DriftScan.Findings expired = new DriftScan(TEAM, SERVER, List.of(), AuditedPoints.NONE, Set.of(), List.of(),
+                first.sightings(), expiresAt, STUCK_AFTER).findings();
+        assertThat(expired.detected()).extracting(Drift::point, Drift::kind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(backup(601), DriftKind.AUTOMATIC_BACKUP_EXPIRED));
     }
 
     @Test
