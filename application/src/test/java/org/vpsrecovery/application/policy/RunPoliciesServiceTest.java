@@ -404,6 +404,31 @@ class RunPoliciesServiceTest {
         assertThat(platform.provider.snapshotCount(WEB)).isOne();
     }
 
+    /**
+     * A retry is a db-scheduler one-time task, run at least once: one that made its point and died before its row was
+     * removed (a kill, a rolling deploy) is run again by another instance. The run made already is not made twice.
+     */
+    @Test
+    void aRetryRunAgainAfterItMadeItsPointMakesNoSecond() {
+        RecoveryPolicy policy = nightly(KEEP_TWO);
+        platform.provider.failNextCallWith(new org.vpsrecovery.domain.port.ProviderFailure(
+                org.vpsrecovery.domain.port.ProviderFailure.Kind.UNAVAILABLE, "VPS.org answered 503"));
+        platform.clock.advance(Duration.between(platform.clock.instant(), FIRE.plus(RunJitter.CAP)));
+        assertThat(runs.tick(Instant.parse("2026-11-23T09:00:00Z"), FIRE.plus(RunJitter.CAP)).getFirst().result())
+                .isEqualTo(RunResult.FAILED);
+        platform.clock.advance(Duration.ofMinutes(2));
+
+        Optional<Run> retried = runs.retry(BLUE, policy.id(), WEB, FIRE);
+        Optional<Run> revived = runs.retry(BLUE, policy.id(), WEB, FIRE);
+
+        assertThat(retried).hasValueSatisfying(run -> assertThat(run.result()).isEqualTo(RunResult.MADE));
+        assertThat(revived).isEmpty();
+        assertThat(platform.provider.snapshotCount(WEB)).isOne();
+        // The failed try failed in its check (before any intent); the retry's intent is the only one.
+        assertThat(events(Operation.CREATE_SNAPSHOT)).filteredOn(e -> e.outcome() instanceof Outcome.Accepted).hasSize(1);
+        assertThat(events(Operation.CREATE_SNAPSHOT)).filteredOn(e -> e.outcome() instanceof Outcome.Submitted).hasSize(1);
+    }
+
     @Test
     void aPolicyChangedAfterACronTimeButBeforeItsJitteredMomentRunsItAndItsRetryIsOwedToo() {
         RecoveryPolicy created = nightly(KEEP_TWO);
