@@ -313,9 +313,18 @@ public final class RunPoliciesService {
             return Decision.deny(ReasonCode.ROTATION_NOT_POSSIBLE, denied.detail() + "; retention lets no policy-made "
                     + "completed " + noun(policy.spec().kind()) + " go, so none was rotated");
         }
-        attempt.detail(AuditEvent.ROTATED, label(victim.get()));
         // The audited delete, whose lock on this server this thread already holds (AuditedAttempts).
-        delete(policy, victim.get(), "policy-rotation:");
+        try {
+            delete(policy, victim.get(), "policy-rotation:");
+        } catch (RecoveryException refusedOrFailed) {
+            // Nothing rotated, nothing created: not a refusal of the run (a restore window, a lost answer pass), so
+            // the create is FAILED and the run retried, and its events name no rotation that did not happen.
+            throw new AuditedAttempts.CheckFailed("the rotation's delete of " + label(victim.get()) + " did not happen ("
+                    + refusedOrFailed.reason() + ": " + refusedOrFailed.getMessage() + "); nothing was created",
+                    refusedOrFailed);
+        }
+        // Only now: the create's events say what was rotated for it.
+        attempt.detail(AuditEvent.ROTATED, label(victim.get()));
         removed.add(victim.get());
         return quota.get();
     }

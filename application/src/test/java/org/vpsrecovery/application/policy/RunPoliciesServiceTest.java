@@ -213,6 +213,34 @@ class RunPoliciesServiceTest {
         assertThat(events(Operation.CREATE_SNAPSHOT).get(0).detail()).containsEntry(AuditEvent.ROTATED, "snapshot 919");
     }
 
+    /**
+     * At the limit during a restore window: the rotation's delete is refused ({@code SERVER_RESTORING}). Nothing was
+     * rotated and the create was never sent: a failed run (retried), not a refused one, and no {@code rotated} detail.
+     */
+    @Test
+    void aRotationWhoseDeleteIsRefusedFailsTheRunForARetryAndNamesNothingRotated() {
+        for (int day = 18; day <= 22; day++) {
+            addNightly(900 + day, day, "nightly-12345-202611" + day);
+        }
+        platform.restoreSnapshot().restoreSnapshot(new org.vpsrecovery.application.snapshot.RestoreSnapshotCommand(
+                platform.as(BLUE), new SnapshotId(922)));
+        nightly(KEEP_TWO);
+
+        List<Run> done = runs.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP));
+
+        assertThat(done).singleElement().satisfies(run -> {
+            assertThat(run.result()).isEqualTo(RunResult.FAILED);
+            assertThat(run.removed()).isEmpty();
+        });
+        assertThat(platform.provider.snapshotCount(WEB)).isEqualTo(5);
+        assertThat(events(Operation.DELETE_SNAPSHOT)).singleElement().satisfies(e ->
+                assertThat(e.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.SERVER_RESTORING)));
+        assertThat(events(Operation.CREATE_SNAPSHOT)).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isInstanceOf(Outcome.Failed.class);
+            assertThat(e.detail()).doesNotContainKey(AuditEvent.ROTATED);
+        });
+    }
+
     @Test
     void aHeldPointIsNeverRotatedTheNextOldestIs() {
         for (int day = 18; day <= 22; day++) {
