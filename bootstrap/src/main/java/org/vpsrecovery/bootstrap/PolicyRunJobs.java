@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,22 +44,40 @@ public class PolicyRunJobs {
     static final String POLICY_RUNS = "policy-runs";
     static final String POLICY_RUN_RETRY = "policy-run-retry";
 
-    private final RunPoliciesService runs;
+    private final BiFunction<Instant, Instant, List<RunPoliciesService.Run>> ticks;
+    private final RetryRun retries;
     private final Clock clock;
     private final Duration every;
     private final Duration retryFirst;
+    private final int retryAttempts;
     private final OneTimeTask<Void> retry;
     private final SchedulerClient client;
 
+    @jakarta.inject.Inject
     public PolicyRunJobs(RunPoliciesService runs, Clock clock, DataSource dataSource,
                          @Value("${vpsr.policies.tick-every:30s}") Duration every,
                          @Value("${vpsr.policies.retry-first:1m}") Duration retryFirst,
                          @Value("${vpsr.policies.retry-attempts:3}") int retryAttempts) {
+        this(runs::tick, of -> runs.retry(of.team(), of.policy(), of.server(), of.scheduledFor()), clock, dataSource,
+                every, retryFirst, retryAttempts);
+    }
+
+    /** A failed run's retry, as {@link RunPoliciesService#retry} makes it. */
+    @FunctionalInterface
+    interface RetryRun {
+        Optional<RunPoliciesService.Run> retry(RetryOf of);
+    }
+
+    /** Over the runs' tick and retry as given: for the tests, which choose what a tick comes to. */
+    PolicyRunJobs(BiFunction<Instant, Instant, List<RunPoliciesService.Run>> ticks, RetryRun retries, Clock clock,
+                  DataSource dataSource, Duration every, Duration retryFirst, int retryAttempts) {
         if (retryAttempts < 0 || retryFirst.isNegative() || retryFirst.isZero()) {
             throw new StartupRefused("vpsr.policies.retry-attempts must not be negative and vpsr.policies.retry-first "
                     + "must be positive");
         }
-        this.runs = runs;
+        this.ticks = ticks;
+        this.retries = retries;
+        this.retryAttempts = retryAttempts;
         this.clock = clock;
         this.every = every;
         this.retryFirst = retryFirst;
@@ -95,12 +114,13 @@ public class PolicyRunJobs {
 
     /** One window; public for the end-to-end tests, which drive it with their own times. */
     public List<RunPoliciesService.Run> tick(Instant from, Instant to) {
-        List<RunPoliciesService.Run> done = runs.tick(from, to);
+        List<RunPoliciesService.Run> done = ticks.apply(from, to);
         if (!done.isEmpty()) {
             LOG.info("policy runs in ({}, {}]: {}", from, to, done);
         }
         for (RunPoliciesService.Run run : done) {
-            if (run.result() == RunPoliciesService.RunResult.FAILED) {
+            // retry-attempts 0: no retry at all (the task scheduled here is the first of them).
+            if (run.result() == RunPoliciesService.RunResult.FAILED && retryAttempts > 0) {
                 RetryOf of = new RetryOf(run.team(), run.policy(), run.server(), run.scheduledFor());
                 client.scheduleIfNotExists(retry.instance(of.id()), clock.instant().plus(retryFirst));
             }
@@ -110,7 +130,7 @@ public class PolicyRunJobs {
 
     /** One retry; package-private for the tests, which drive it as db-scheduler would. */
     Optional<RunPoliciesService.Run> retry(RetryOf of) {
-        Optional<RunPoliciesService.Run> again = runs.retry(of.team(), of.policy(), of.server(), of.scheduledFor());
+        Optional<RunPoliciesService.Run> again = retries.retry(of);
         again.ifPresent(run -> LOG.info("policy run retried: {}", run));
         return again;
     }

@@ -116,8 +116,8 @@ public class PostgresAdapterFactory {
     }
 
     @Singleton
-    RecoveryPolicies recoveryPolicies(PolicyRowRepository rows) {
-        return new PolicyRows(rows);
+    RecoveryPolicies recoveryPolicies(PolicyRowRepository rows, DataSource dataSource) {
+        return new PolicyRows(rows, pooled(dataSource));
     }
 
     @Singleton

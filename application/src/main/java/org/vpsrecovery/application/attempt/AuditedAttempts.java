@@ -403,6 +403,12 @@ public final class AuditedAttempts {
                     writer.appendOrDefer(failedEvent(failure));
                 }
                 throw failure;
+            } catch (CheckFailed failed) {
+                if (!notNowInApprovedRun(failed)) {
+                    writer.appendOrDefer(event(new Outcome.Failed(failed.reason(),
+                            truncate(failed.getMessage(), Outcome.MAX_CAUSE_LENGTH)), OptionalInt.empty(), null));
+                }
+                throw failed;
             } catch (RecoveryException refusal) {
                 throw refuse(refusal);
             }
@@ -574,6 +580,18 @@ public final class AuditedAttempts {
     }
 
     /** Carries a failure already written to the history through the lock's own failure handling. */
+    /**
+     * Thrown by a check when something it had to do first did not happen (a policy run's rotation delete, refused or
+     * failed): no rule refused the attempt and nothing was asked of VPS.org, so it is audited {@code FAILED} (not
+     * {@code REJECTED}) with the reason of what did not happen, and may be tried again.
+     */
+    public static final class CheckFailed extends RecoveryException {
+
+        public CheckFailed(String message, RecoveryException cause) {
+            super(cause.reason(), message, cause);
+        }
+    }
+
     private static final class AlreadyAudited extends RuntimeException {
         private final RecoveryException failure;
 

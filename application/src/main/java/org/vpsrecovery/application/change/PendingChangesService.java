@@ -159,7 +159,7 @@ public final class PendingChangesService {
                     "change " + current.id() + " was " + moved.state().wireName() + " first"));
         }
         ApprovalStepEvents.appendOrLeaveOwed(writer, ChangeEvents.of(decided, taken));
-        return command.verdict() == Verdict.APPROVE ? apply(decided) : decided;
+        return command.verdict() == Verdict.APPROVE ? apply(decided, false) : decided;
     }
 
     /** One round: expires what no one decided in time, applies what an approver's request left approved. Returns how many moved. */
@@ -174,7 +174,7 @@ public final class PendingChangesService {
         }
         for (PendingChange approved : changes.dueIn(OperationState.APPROVED, now, PendingChanges.MAX_PAGE)) {
             PendingChange claimed = approved.claimedToApply(now, CLAIM);
-            if (changes.update(approved, claimed) && apply(claimed).isFinal()) {
+            if (changes.update(approved, claimed) && apply(claimed, true).isFinal()) {
                 moved++;
             }
         }
@@ -209,38 +209,16 @@ public final class PendingChangesService {
      * The approved change, applied through the ordinary service as its approver's, checked again now. The answer is
      * the change as stored afterwards: {@code completed}, {@code rejected} (refused now; the service audited why),
      * or still {@code approved} when the platform could not apply it now (the job tries again once its claim passed).
+     * {@code again}: the job's, after a claim passed, when an earlier runner may have applied it and stopped before
+     * recording it (or been answered ambiguously by the store): a change found applied already is completed, not
+     * applied a second time, which the version it moved itself would refuse ({@link #appliedAlready}).
      */
-    private PendingChange apply(PendingChange approved) {
-        Actor approver = approved.approval().decision().orElseThrow().by();
-        Actor requester = approved.approval().requester();
-        CallContext context = new CallContext(approved.team(), approved.requestId(), approved.id(), approver);
+    private PendingChange apply(PendingChange approved, boolean again) {
         PendingChange next;
         try {
-            next = approved.applied(now(), switch (approved.kind()) {
-                case RELEASE_RECOVERY_POINT_HOLD -> {
-                    holds.releaseHold(new ReleaseHoldCommand(new HoldCaller(new HoldActor.Team(approved.team()),
-                            approved.requestId(), approved.id(), approver), approved.point().orElseThrow(),
-                            approved.hold().orElseThrow(), Optional.of(requester)));
-                    yield "hold " + approved.hold().orElseThrow() + " released";
-                }
-                case CREATE_POLICY -> {
-                    PolicyId id = approved.policy().orElseThrow();
-                    // Created already by a runner that stopped before recording it: not created twice.
-                    if (policies.find(approved.team(), id).isEmpty()) {
-                        policies.createApproved(context, requester, id, approved.document().orElseThrow());
-                    }
-                    yield "policy " + id + " created at version 1";
-                }
-                case UPDATE_POLICY -> "policy " + approved.policy().orElseThrow() + " now at version "
-                        + policies.updateApproved(context, requester, approved.policy().orElseThrow(),
-                        approved.policyVersion().getAsLong(), approved.document().orElseThrow()).version();
-                case DELETE_POLICY -> {
-                    policies.deleteApproved(context, requester, approved.policy().orElseThrow(),
-                            approved.policyVersion().getAsLong());
-                    yield "policy " + approved.policy().orElseThrow() + " deleted";
-                }
-                default -> throw new IllegalStateException(approved.kind() + " is not a pending change");
-            });
+            next = approved.applied(now(), again
+                    ? appliedAlready(approved).orElseGet(() -> applyNow(approved))
+                    : applyNow(approved));
         } catch (ServerBusy | PlatformUnavailable notNow) {
             return approved; // not now: still approved; the job applies it once the claim has passed
         } catch (RecoveryException refused) {
@@ -248,6 +226,61 @@ public final class PendingChangesService {
                     + refused.getMessage());
         }
         return changes.update(approved, next) ? next : changes.find(approved.id()).orElse(approved);
+    }
+
+    /** The change applied through the ordinary service, as its approver's; what it did, for the change's note. */
+    private String applyNow(PendingChange approved) {
+        Actor approver = approved.approval().decision().orElseThrow().by();
+        Actor requester = approved.approval().requester();
+        CallContext context = new CallContext(approved.team(), approved.requestId(), approved.id(), approver);
+        return switch (approved.kind()) {
+            case RELEASE_RECOVERY_POINT_HOLD -> {
+                holds.releaseHold(new ReleaseHoldCommand(new HoldCaller(new HoldActor.Team(approved.team()),
+                        approved.requestId(), approved.id(), approver), approved.point().orElseThrow(),
+                        approved.hold().orElseThrow(), Optional.of(requester)));
+                yield "hold " + approved.hold().orElseThrow() + " released";
+            }
+            case CREATE_POLICY -> {
+                PolicyId id = approved.policy().orElseThrow();
+                // Created already by a runner that stopped before recording it: not created twice.
+                if (policies.find(approved.team(), id).isEmpty()) {
+                    policies.createApproved(context, requester, id, approved.document().orElseThrow());
+                }
+                yield "policy " + id + " created at version 1";
+            }
+            case UPDATE_POLICY -> "policy " + approved.policy().orElseThrow() + " now at version "
+                    + policies.updateApproved(context, requester, approved.policy().orElseThrow(),
+                    approved.policyVersion().getAsLong(), approved.document().orElseThrow()).version();
+            case DELETE_POLICY -> {
+                policies.deleteApproved(context, requester, approved.policy().orElseThrow(),
+                        approved.policyVersion().getAsLong());
+                yield "policy " + approved.policy().orElseThrow() + " deleted";
+            }
+            default -> throw new IllegalStateException(approved.kind() + " is not a pending change");
+        };
+    }
+
+    /**
+     * What an approved change did, if it is found done already (a create's is found by its own policy id, in the
+     * switch): an update by the policy at the version after the one asked against, holding the change's document,
+     * written since the approval; a delete by the policy gone; a release by the hold released since the approval.
+     * Its events are the first runner's (its intent, and the outcome it wrote or reconciliation settles): none here.
+     */
+    private Optional<String> appliedAlready(PendingChange approved) {
+        Instant decided = approved.approval().decision().orElseThrow().at();
+        return switch (approved.kind()) {
+            case UPDATE_POLICY -> policies.find(approved.team(), approved.policy().orElseThrow())
+                    .filter(p -> p.version() == approved.policyVersion().getAsLong() + 1
+                            && p.spec().equals(approved.document().orElseThrow()) && !p.updatedAt().isBefore(decided))
+                    .map(p -> "policy " + p.id() + " now at version " + p.version() + " (found applied already)");
+            case DELETE_POLICY -> policies.find(approved.team(), approved.policy().orElseThrow()).isPresent()
+                    ? Optional.empty()
+                    : Optional.of("policy " + approved.policy().orElseThrow() + " deleted (found applied already)");
+            case RELEASE_RECOVERY_POINT_HOLD -> holds.find(approved.hold().orElseThrow())
+                    .flatMap(RecoveryPointHold::release).filter(release -> !release.at().isBefore(decided))
+                    .map(release -> "hold " + approved.hold().orElseThrow() + " released (found applied already)");
+            default -> Optional.empty();
+        };
     }
 
     private void requirePersonAsking(CallContext context, Operation kind) {

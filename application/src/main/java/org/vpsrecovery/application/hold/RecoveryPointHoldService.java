@@ -109,6 +109,11 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
         return holds.find(id).isPresent();
     }
 
+    /** The hold as stored, released or not (an approved release looks whether it was applied already, ADR 0043). */
+    public Optional<RecoveryPointHold> find(HoldId id) {
+        return holds.find(id);
+    }
+
     @Override
     public RecoveryPointHold releaseHold(ReleaseHoldCommand command) {
         HoldCaller caller = command.caller();

@@ -69,8 +69,7 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
     public void requireCreatable(CallContext context, PolicySpec spec) {
         try {
             if (policies.count(context.team()) >= MAX_PER_TEAM) {
-                throw new RecoveryDenied(ReasonCode.POLICY_LIMIT_REACHED,
-                        "a team has at most " + MAX_PER_TEAM + " policies; delete one first");
+                throw limitReached();
             }
             requireAcceptable(context.team(), spec);
         } catch (RecoveryException refusal) {
@@ -87,10 +86,12 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
     private RecoveryPolicy created(PolicyAudit audit, CallContext context, PolicyId id, PolicySpec spec) {
         RecoveryPolicy created = RecoveryPolicy.created(id, context.team(), spec, clock.instant());
         String attempt = audit.intent(context, Operation.CREATE_POLICY, created.id(), created.version(), spec.fields());
-        stored(audit, context, Operation.CREATE_POLICY, created.id(), created.version(), attempt, () -> {
-            policies.add(created);
-            return true;
-        });
+        // Counted again in the insert itself: two creates (threads or instances) past the check above never both land.
+        if (!stored(audit, context, Operation.CREATE_POLICY, created.id(), created.version(), attempt,
+                () -> policies.addWithin(created, MAX_PER_TEAM))) {
+            throw audit.failedAfterIntent(context, Operation.CREATE_POLICY, created.id(), created.version(), attempt,
+                    limitReached());
+        }
         audit.done(context, Operation.CREATE_POLICY, created.id(), created.version(), attempt, spec.fields());
         return created;
     }
@@ -236,6 +237,11 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
         calendar.refusal(spec.schedule()).ifPresent(why -> {
             throw new RecoveryDenied(ReasonCode.INVALID_SCHEDULE, "cron " + spec.schedule().cron() + ": " + why);
         });
+    }
+
+    private static RecoveryDenied limitReached() {
+        return new RecoveryDenied(ReasonCode.POLICY_LIMIT_REACHED,
+                "a team has at most " + MAX_PER_TEAM + " policies; delete one first");
     }
 
     private static RecoveryDenied conflict(PolicyId id, long version) {

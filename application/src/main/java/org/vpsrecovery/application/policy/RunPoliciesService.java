@@ -155,7 +155,8 @@ public final class RunPoliciesService {
      * A failed run tried again ({@code PolicyRunJobs}: a bounded exponential backoff), as the same run (its
      * request id names the same cron time). Only while it is still owed: the policy is there and unchanged
      * since that run's moment (its cron time plus jitter, as the tick judged it), still covers the server, and its next cron time (jittered) has not come, since that
-     * run is the tick's. Empty when it is no longer owed: nothing is done.
+     * run is the tick's; and not made already (by an earlier try of this retry). Empty when it is no longer owed:
+     * nothing is done.
      */
     public Optional<Run> retry(TeamId team, PolicyId id, ServerId server, Instant scheduledFor) {
         Optional<RecoveryPolicy> found = policies.find(team, id).filter(p -> covered(p).contains(server));
@@ -171,13 +172,18 @@ public final class RunPoliciesService {
         if (!next.isEmpty() && !moment(policy, server, next.get(0)).isAfter(clock.instant())) {
             return Optional.empty();
         }
+        // A retry task runs at least once, not exactly once: one that made the point and died before its row was
+        // removed (a kill, a rolling deploy) is run again by another instance, and must not make a second point.
+        if (alreadyRun(policy, server, scheduledFor)) {
+            return Optional.empty();
+        }
         return Optional.of(run(policy, server, scheduledFor));
     }
 
     /**
      * Whether this cron time's run was made already: a window is ticked again when its tick did not end (an instance
-     * stopped during it, a read failed after some runs; its end is kept only when the tick returns), and the runs it
-     * made then must not be made twice. Its create has an operation under the run's request id (the server's newest
+     * stopped during it, a read failed after some runs; its end is kept only when the tick returns), and a retry task
+     * is run again when its instance died before removing it; the runs made then must not be made twice. Its create has an operation under the run's request id (the server's newest
      * operations hold it: a window is ticked again within minutes), unless it failed without happening, which the
      * retry job runs again as the same run anyway.
      */
@@ -307,9 +313,18 @@ public final class RunPoliciesService {
             return Decision.deny(ReasonCode.ROTATION_NOT_POSSIBLE, denied.detail() + "; retention lets no policy-made "
                     + "completed " + noun(policy.spec().kind()) + " go, so none was rotated");
         }
-        attempt.detail(AuditEvent.ROTATED, label(victim.get()));
         // The audited delete, whose lock on this server this thread already holds (AuditedAttempts).
-        delete(policy, victim.get(), "policy-rotation:");
+        try {
+            delete(policy, victim.get(), "policy-rotation:");
+        } catch (RecoveryException refusedOrFailed) {
+            // Nothing rotated, nothing created: not a refusal of the run (a restore window, a lost answer pass), so
+            // the create is FAILED and the run retried, and its events name no rotation that did not happen.
+            throw new AuditedAttempts.CheckFailed("the rotation's delete of " + label(victim.get()) + " did not happen ("
+                    + refusedOrFailed.reason() + ": " + refusedOrFailed.getMessage() + "); nothing was created",
+                    refusedOrFailed);
+        }
+        // Only now: the create's events say what was rotated for it.
+        attempt.detail(AuditEvent.ROTATED, label(victim.get()));
         removed.add(victim.get());
         return quota.get();
     }

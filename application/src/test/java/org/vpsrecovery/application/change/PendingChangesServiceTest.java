@@ -281,6 +281,60 @@ class PendingChangesServiceTest {
                 .isInstanceOfSatisfying(RecoveryException.class, e -> assertThat(e.reason()).isEqualTo(ReasonCode.OPERATION_NOT_FOUND));
     }
 
+    /** The approver's request wrote its decision and applied the change, then stopped before recording it applied. */
+    private PendingChange approvedAndAppliedThenStopped(PendingChange pending, java.util.function.Consumer<CallContext> apply) {
+        PendingChange approved = pending.approve(BOB, platform.clock.instant(), Optional.empty(), PendingChangesService.CLAIM);
+        assertThat(store.update(pending, approved)).isTrue();
+        platform.clock.advance(Duration.ofSeconds(1));
+        apply.accept(new CallContext(BLUE, approved.requestId(), approved.id(), BOB));
+        platform.clock.advance(PendingChangesService.CLAIM);
+        return approved;
+    }
+
+    /**
+     * An approved update or delete applied, whose runner stopped (or whose store answered ambiguously) before the change
+     * was recorded applied, is applied again by the job after its claim: found applied already, it ends completed,
+     * never rejected for the version it moved itself, and nothing is written to the policy twice.
+     */
+    @Test
+    void anApprovedPolicyUpdateOrDeleteAppliedAlreadyIsCompletedByTheJobNotRejected() {
+        RecoveryPolicy policy = policies.create(as(Actor.SYSTEM), nightly(2));
+        PendingChange update = waiting(changes.updatePolicy(as(ALICE), policy.id(), OptionalLong.of(1), nightly(5)));
+        approvedAndAppliedThenStopped(update, approver -> policies.updateApproved(approver, ALICE, policy.id(), 1, nightly(5)));
+
+        assertThat(changes.settle()).isEqualTo(1);
+
+        assertThat(store.find(update.id()).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(policies.get(BLUE, policy.id()).version()).isEqualTo(2);
+
+        PendingChange delete = waiting(changes.deletePolicy(as(ALICE), policy.id(), OptionalLong.of(2)));
+        approvedAndAppliedThenStopped(delete, approver -> policies.deleteApproved(approver, ALICE, policy.id(), 2));
+
+        assertThat(changes.settle()).isEqualTo(1);
+
+        assertThat(store.find(delete.id()).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(platform.history.all().stream().filter(e -> e.operation().isPolicy())
+                .map(e -> e.operation() + " " + e.outcome().kind()).toList()).containsExactly(
+                "CREATE_POLICY ACCEPTED", "CREATE_POLICY COMPLETED", "UPDATE_POLICY ACCEPTED", "UPDATE_POLICY COMPLETED",
+                "DELETE_POLICY ACCEPTED", "DELETE_POLICY COMPLETED");
+    }
+
+    /** The same for a hold's release: released by the approver's request that stopped, completed by the job. */
+    @Test
+    void anApprovedReleaseAppliedAlreadyIsCompletedByTheJobNotRejected() {
+        RecoveryPointHold hold = held();
+        PendingChange release = waiting(askToRelease(hold, ALICE));
+        approvedAndAppliedThenStopped(release, approver -> holds.releaseHold(new ReleaseHoldCommand(new HoldCaller(
+                new HoldActor.Team(BLUE), approver.requestId(), approver.operationId(), BOB), hold.point(), hold.id(),
+                Optional.of(ALICE))));
+
+        assertThat(changes.settle()).isEqualTo(1);
+
+        assertThat(store.find(release.id()).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.RELEASE_RECOVERY_POINT_HOLD)
+                .map(e -> e.outcome().kind().toString()).toList()).doesNotContain("REJECTED");
+    }
+
     private List<String> stepsWithRequests(PendingChange change) {
         return platform.history.all().stream().filter(e -> change.id().toString().equals(e.detail().get(AuditEvent.APPROVAL_OF)))
                 .map(e -> e.operation() + " " + e.outcome().kind() + " " + Actor.of(e).orElseThrow().subject() + " "

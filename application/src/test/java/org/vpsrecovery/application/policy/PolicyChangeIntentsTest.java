@@ -81,6 +81,10 @@ class PolicyChangeIntentsTest {
             });
         }
 
+        public boolean addWithin(RecoveryPolicy policy, int teamLimit) {
+            return write(() -> rows.addWithin(policy, teamLimit));
+        }
+
         public Optional<RecoveryPolicy> find(TeamId team, PolicyId id) {
             return rows.find(team, id);
         }
@@ -192,6 +196,10 @@ class PolicyChangeIntentsTest {
         ManagePoliciesService racer = new ManagePoliciesService(new RecoveryPolicies() {
             public void add(RecoveryPolicy policy) {
                 store.add(policy);
+            }
+
+            public boolean addWithin(RecoveryPolicy policy, int teamLimit) {
+                return store.addWithin(policy, teamLimit);
             }
 
             public Optional<RecoveryPolicy> find(TeamId team, PolicyId id) {

@@ -213,6 +213,34 @@ class RunPoliciesServiceTest {
         assertThat(events(Operation.CREATE_SNAPSHOT).get(0).detail()).containsEntry(AuditEvent.ROTATED, "snapshot 919");
     }
 
+    /**
+     * At the limit during a restore window: the rotation's delete is refused ({@code SERVER_RESTORING}). Nothing was
+     * rotated and the create was never sent: a failed run (retried), not a refused one, and no {@code rotated} detail.
+     */
+    @Test
+    void aRotationWhoseDeleteIsRefusedFailsTheRunForARetryAndNamesNothingRotated() {
+        for (int day = 18; day <= 22; day++) {
+            addNightly(900 + day, day, "nightly-12345-202611" + day);
+        }
+        platform.restoreSnapshot().restoreSnapshot(new org.vpsrecovery.application.snapshot.RestoreSnapshotCommand(
+                platform.as(BLUE), new SnapshotId(922)));
+        nightly(KEEP_TWO);
+
+        List<Run> done = runs.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP));
+
+        assertThat(done).singleElement().satisfies(run -> {
+            assertThat(run.result()).isEqualTo(RunResult.FAILED);
+            assertThat(run.removed()).isEmpty();
+        });
+        assertThat(platform.provider.snapshotCount(WEB)).isEqualTo(5);
+        assertThat(events(Operation.DELETE_SNAPSHOT)).singleElement().satisfies(e ->
+                assertThat(e.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.SERVER_RESTORING)));
+        assertThat(events(Operation.CREATE_SNAPSHOT)).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isInstanceOf(Outcome.Failed.class);
+            assertThat(e.detail()).doesNotContainKey(AuditEvent.ROTATED);
+        });
+    }
+
     @Test
     void aHeldPointIsNeverRotatedTheNextOldestIs() {
         for (int day = 18; day <= 22; day++) {
@@ -402,6 +430,31 @@ class RunPoliciesServiceTest {
         platform.clock.advance(Duration.ofDays(1));
         assertThat(runs.retry(BLUE, policy.id(), WEB, FIRE)).isEmpty();
         assertThat(platform.provider.snapshotCount(WEB)).isOne();
+    }
+
+    /**
+     * A retry is a db-scheduler one-time task, run at least once: one that made its point and died before its row was
+     * removed (a kill, a rolling deploy) is run again by another instance. The run made already is not made twice.
+     */
+    @Test
+    void aRetryRunAgainAfterItMadeItsPointMakesNoSecond() {
+        RecoveryPolicy policy = nightly(KEEP_TWO);
+        platform.provider.failNextCallWith(new org.vpsrecovery.domain.port.ProviderFailure(
+                org.vpsrecovery.domain.port.ProviderFailure.Kind.UNAVAILABLE, "VPS.org answered 503"));
+        platform.clock.advance(Duration.between(platform.clock.instant(), FIRE.plus(RunJitter.CAP)));
+        assertThat(runs.tick(Instant.parse("2026-11-23T09:00:00Z"), FIRE.plus(RunJitter.CAP)).getFirst().result())
+                .isEqualTo(RunResult.FAILED);
+        platform.clock.advance(Duration.ofMinutes(2));
+
+        Optional<Run> retried = runs.retry(BLUE, policy.id(), WEB, FIRE);
+        Optional<Run> revived = runs.retry(BLUE, policy.id(), WEB, FIRE);
+
+        assertThat(retried).hasValueSatisfying(run -> assertThat(run.result()).isEqualTo(RunResult.MADE));
+        assertThat(revived).isEmpty();
+        assertThat(platform.provider.snapshotCount(WEB)).isOne();
+        // The failed try failed in its check (before any intent); the retry's intent is the only one.
+        assertThat(events(Operation.CREATE_SNAPSHOT)).filteredOn(e -> e.outcome() instanceof Outcome.Accepted).hasSize(1);
+        assertThat(events(Operation.CREATE_SNAPSHOT)).filteredOn(e -> e.outcome() instanceof Outcome.Submitted).hasSize(1);
     }
 
     @Test

@@ -11,8 +11,15 @@ public interface RecoveryPolicies {
 
     int MAX_PAGE = 500;
 
-    /** Stores a new policy (version 1). */
+    /** Stores a new policy (version 1), whatever the team's count (tests and fixtures; a team's create uses {@link #addWithin}). */
     void add(RecoveryPolicy policy);
+
+    /**
+     * Stores a new policy (version 1) only while its team has fewer than {@code teamLimit}; false, nothing stored,
+     * otherwise. Counted and written as one step for every caller (threads and instances alike), so concurrent creates
+     * never pass the limit.
+     */
+    boolean addWithin(RecoveryPolicy policy, int teamLimit);
 
     Optional<RecoveryPolicy> find(TeamId team, PolicyId id);
 

@@ -24,6 +24,15 @@ public final class InMemoryRecoveryPolicies implements RecoveryPolicies {
     }
 
     @Override
+    public synchronized boolean addWithin(RecoveryPolicy policy, int teamLimit) {
+        if (count(policy.team()) >= teamLimit) {
+            return false;
+        }
+        add(policy);
+        return true;
+    }
+
+    @Override
     public synchronized Optional<RecoveryPolicy> find(TeamId team, PolicyId id) {
         return Optional.ofNullable(policies.get(id)).filter(p -> p.team().equals(team));
     }

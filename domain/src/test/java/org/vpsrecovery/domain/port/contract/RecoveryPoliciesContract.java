@@ -69,6 +69,22 @@ public abstract class RecoveryPoliciesContract {
     }
 
     @Test
+    void addsWithinTheTeamsLimitOnly() {
+        RecoveryPolicies policies = emptyPolicies();
+        RecoveryPolicy first = RecoveryPolicy.created(PolicyId.random(), BLUE, SNAPSHOTS, T0);
+        RecoveryPolicy second = RecoveryPolicy.created(PolicyId.random(), BLUE, BACKUPS, T0.plusSeconds(1));
+        RecoveryPolicy third = RecoveryPolicy.created(PolicyId.random(), BLUE, SNAPSHOTS, T0.plusSeconds(2));
+
+        assertThat(policies.addWithin(first, 2)).isTrue();
+        assertThat(policies.addWithin(second, 2)).isTrue();
+        assertThat(policies.addWithin(third, 2)).isFalse();
+        assertThat(policies.addWithin(RecoveryPolicy.created(PolicyId.random(), GREEN, SNAPSHOTS, T0), 2)).isTrue();
+
+        assertThat(policies.list(BLUE, Optional.empty(), 10)).containsExactly(first, second);
+        assertThat(policies.find(BLUE, third.id())).isEmpty();
+    }
+
+    @Test
     void updatesAndRemovesOnlyOverTheVersionRead() {
         RecoveryPolicies policies = emptyPolicies();
         RecoveryPolicy v1 = RecoveryPolicy.created(PolicyId.random(), BLUE, SNAPSHOTS, T0);

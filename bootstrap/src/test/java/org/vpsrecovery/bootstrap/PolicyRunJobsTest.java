@@ -1,0 +1,59 @@
+package org.vpsrecovery.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.application.policy.RunPoliciesService;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.policy.PolicyId;
+import org.vpsrecovery.domain.server.ServerId;
+
+/** The retries a failed policy run is given ({@code vpsr.policies.retry-attempts}), as rows of db-scheduler's table. */
+class PolicyRunJobsTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.migrated();
+
+    private static final Instant NOW = Instant.parse("2026-11-24T02:03:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    private static PolicyRunJobs jobs(int retryAttempts) {
+        return new PolicyRunJobs((from, to) -> List.of(new RunPoliciesService.Run(new TeamId("blue"), PolicyId.random(),
+                new ServerId(12345), Instant.parse("2026-11-24T02:00:00Z"), RunPoliciesService.RunResult.FAILED, List.of())),
+                of -> Optional.empty(), CLOCK, DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1),
+                retryAttempts);
+    }
+
+    private static long retriesScheduled() throws SQLException {
+        try (Connection connection = DATABASE.dataSource().getConnection();
+             PreparedStatement count = connection.prepareStatement(
+                     "SELECT count(*) FROM scheduled_tasks WHERE task_name = ?")) {
+            count.setString(1, PolicyRunJobs.POLICY_RUN_RETRY);
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
+    void retryAttemptsZeroSchedulesNoRetryOfAFailedRunAndOneSchedulesIt() throws SQLException {
+        jobs(0).tick(NOW.minusSeconds(30), NOW);
+        assertThat(retriesScheduled()).isZero();
+
+        jobs(1).tick(NOW.minusSeconds(30), NOW);
+        assertThat(retriesScheduled()).isOne();
+    }
+}
