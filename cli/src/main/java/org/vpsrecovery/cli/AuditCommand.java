@@ -60,7 +60,8 @@ final class AuditCommand {
     @Command(name = "export", mixinStandardHelpOptions = true, description = "Every matching event as CSV, streamed to stdout (the service's own CSV).")
     int export(@ArgGroup(exclusive = false) EventFilters filters) {
         Map<String, String> query = (filters == null ? new EventFilters() : filters).query(vpsr.teamGivenOnTheCommandLine());
-        vpsr.facade().stream("/api/v1/audit/events/", query, "text/csv", vpsr.spec.commandLine().getOut());
+        vpsr.facade().stream("/api/v1/audit/events/", query, "text/csv", vpsr.spec.commandLine().getOut(),
+                vpsr::outputFailed);
         return ExitCodes.OK;
     }
 
