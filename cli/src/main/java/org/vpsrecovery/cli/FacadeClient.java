@@ -104,7 +104,10 @@ final class FacadeClient {
             }
             sink.flush();
         } catch (IOException e) {
-            throw new Unreachable(connection.url(), e);
+            // The service answered 2xx, then closed the connection without the body's end (Micronaut does so when a
+            // streamed answer fails): not unreachable, and what is on stdout already is a part only. The sink, a
+            // PrintWriter, never throws: every IOException here is the body's.
+            throw new AnswerCutShort(e);
         }
     }
 
@@ -227,6 +230,15 @@ final class FacadeClient {
     static final class OutputFailed extends RuntimeException {
         OutputFailed() {
             super("the output could not be written whole (a full disk or a closed pipe?): it is cut short");
+        }
+    }
+
+    /** The service began a successful answer and broke it off: the part already written is incomplete. */
+    static final class AnswerCutShort extends RuntimeException {
+        AnswerCutShort(IOException cause) {
+            super("the service broke off its answer before the end (" + (cause.getMessage() == null
+                    ? cause.getClass().getSimpleName() : cause.getMessage())
+                    + "): the output written is incomplete; run the command again", cause);
         }
     }
 

@@ -169,6 +169,10 @@ public final class Vpsr {
                     err.println("vpsr: " + unreachable.getMessage());
                     yield ExitCodes.UNREACHABLE;
                 }
+                case FacadeClient.AnswerCutShort brokenOff -> {
+                    err.println("vpsr: " + brokenOff.getMessage());
+                    yield ExitCodes.SERVICE_ERROR;
+                }
                 case FacadeClient.OutputFailed cutShort -> {
                     err.println("vpsr: " + cutShort.getMessage());
                     yield ExitCodes.OUTPUT_FAILED;

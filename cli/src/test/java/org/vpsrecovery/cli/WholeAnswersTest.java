@@ -40,6 +40,8 @@ class WholeAnswersTest {
 
     private HttpServer server;
     private String url;
+    /** When set, the answer is broken off after this many bytes: 200 and chunked, then the connection closed. */
+    private volatile Integer breakOffAfter;
 
     @BeforeEach
     void listen() throws IOException {
@@ -60,6 +62,13 @@ class WholeAnswersTest {
             };
             exchange.getResponseHeaders().set("Content-Type", csv ? "text/csv" : "application/json");
             exchange.sendResponseHeaders(200, 0); // chunked, as the facade streams
+            if (breakOffAfter != null) {
+                OutputStream out = exchange.getResponseBody();
+                out.write(answer.getBytes(StandardCharsets.UTF_8), 0, breakOffAfter);
+                out.flush();
+                // Ended without the last chunk, as Micronaut ends a streamed answer whose source failed.
+                throw new IllegalStateException("the export's source failed");
+            }
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(answer.getBytes(StandardCharsets.UTF_8));
             }
@@ -135,5 +144,21 @@ class WholeAnswersTest {
             assertThat(cutShort.err()).as(String.join(" ", command))
                     .contains("vpsr: the output could not be written whole (a full disk or a closed pipe?)");
         }
+    }
+
+    /**
+     * A 200 whose chunked body the service broke off (the export's read failed on the service): not "unreachable"
+     * (exit 7), but the service failed (exit 8), saying that what is on stdout is incomplete.
+     */
+    @Test
+    void anExportTheServiceBreaksOffIsAServiceFailureWithItsOutputIncomplete() {
+        breakOffAfter = CSV_HEADER.length() + 3 * CSV_ROW.length();
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        Run brokenOff = run(stdout, "audit", "export");
+
+        assertThat(brokenOff.exitCode()).as(brokenOff.err()).isEqualTo(ExitCodes.SERVICE_ERROR);
+        assertThat(brokenOff.err()).contains("vpsr: the service broke off its answer before the end")
+                .contains("the output written is incomplete").doesNotContain("cannot reach");
+        assertThat(brokenOff.out()).isEqualTo(CSV_HEADER + CSV_ROW.repeat(3));
     }
 }
