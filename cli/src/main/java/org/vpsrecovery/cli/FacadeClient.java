@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
 final class FacadeClient {
 
     /** Longer than the longest wait the facade allows (60 s). */
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(90);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(90);
 
     record Answer(int status, Map<String, String> headers, JsonNode body) {
         Optional<String> header(String name) {
@@ -48,7 +48,12 @@ final class FacadeClient {
     }
 
     Answer get(String path, Map<String, String> query) {
-        return send(request(path, query).GET().header("Accept", "application/json"));
+        return get(path, query, REQUEST_TIMEOUT);
+    }
+
+    /** As {@link #get(String, Map)}, waiting {@code timeout} for the answer (one that comes only when its work ends). */
+    Answer get(String path, Map<String, String> query, Duration timeout) {
+        return send(request(path, query).timeout(timeout).GET().header("Accept", "application/json"));
     }
 
     Answer post(String path, Map<String, String> query, Object body, Map<String, String> headers) {
@@ -244,9 +249,29 @@ final class FacadeClient {
 
     /** The service did not answer. */
     static final class Unreachable extends RuntimeException {
+        /** What vpsr's user can do about it, when the command knows why its answer may not have come. */
+        final Optional<String> hint;
+
         Unreachable(URI url, Exception cause) {
-            super("cannot reach " + url + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName()
-                    : cause.getMessage()), cause);
+            this("cannot reach " + url + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName()
+                    : cause.getMessage()), cause, Optional.empty());
+        }
+
+        private Unreachable(String message, Throwable cause, Optional<String> hint) {
+            super(message, cause);
+            this.hint = hint;
+        }
+
+        Unreachable withHint(String hint) {
+            return new Unreachable(getMessage(), getCause(), Optional.of(hint));
+        }
+
+        /** The request was sent, then no answer came: timed out, or the connection closed under it. */
+        boolean afterConnecting() {
+            return getCause() instanceof IOException
+                    && !(getCause() instanceof java.net.ConnectException)
+                    && !(getCause() instanceof java.net.http.HttpConnectTimeoutException)
+                    && !(getCause() instanceof java.net.UnknownHostException);
         }
     }
 }

@@ -167,6 +167,7 @@ public final class Vpsr {
                 }
                 case Unreachable unreachable -> {
                     err.println("vpsr: " + unreachable.getMessage());
+                    unreachable.hint.ifPresent(hint -> err.println("vpsr: " + hint));
                     yield ExitCodes.UNREACHABLE;
                 }
                 case FacadeClient.AnswerCutShort brokenOff -> {
