@@ -1,10 +1,12 @@
 package org.vpsrecovery.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,16 +62,40 @@ final class AuditCommand {
     @Command(name = "export", mixinStandardHelpOptions = true, description = "Every matching event as CSV, streamed to stdout (the service's own CSV).")
     int export(@ArgGroup(exclusive = false) EventFilters filters) {
         Map<String, String> query = (filters == null ? new EventFilters() : filters).query(vpsr.teamGivenOnTheCommandLine());
-        vpsr.facade().stream("/api/v1/audit/events/", query, "text/csv", vpsr.spec.commandLine().getOut());
+        vpsr.facade().stream("/api/v1/audit/events/", query, "text/csv", vpsr.spec.commandLine().getOut(),
+                vpsr::outputFailed);
         return ExitCodes.OK;
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true, description = "Verify the audit hash chain (auditors): exit 6 when it is broken.")
-    int verify() {
-        JsonNode verification = vpsr.facade().get("/api/v1/audit/verify/", Map.of()).body();
+    int verify(@Option(names = "--from", paramLabel = "START", description = "first (default): walk every event; "
+                       + "latest-checkpoint: compare every checkpoint, then walk only the events since the latest "
+                       + "walked one (seconds where the whole walk takes minutes)") String from,
+               @Option(names = "--timeout", paramLabel = "SECONDS", converter = WaitOptions.PositiveSeconds.class,
+                       description = "how long to wait for the answer (default 90); the service itself closes a "
+                               + "connection silent for micronaut.server.idle-timeout (60 s)") Duration timeout) {
+        if (from != null && !WALK_STARTS.contains(from)) {
+            throw new IllegalArgumentException("--from must be first or latest-checkpoint");
+        }
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("from", from);
+        JsonNode verification;
+        try {
+            verification = vpsr.facade().get("/api/v1/audit/verify/", query,
+                    timeout == null ? FacadeClient.REQUEST_TIMEOUT : timeout).body();
+        } catch (FacadeClient.Unreachable cutOff) {
+            // The answer comes only when the walk ends: a long one outlasts the service's idle timeout or ours.
+            throw "latest-checkpoint".equals(from) || !cutOff.afterConnecting() ? cutOff
+                    : cutOff.withHint("a walk of the whole chain is cut off once it outlasts the service's "
+                            + "micronaut.server.idle-timeout (60 s by default) or vpsr's wait (--timeout, 90 s by default): "
+                            + "vpsr audit verify --from latest-checkpoint walks only the events since the latest "
+                            + "walked checkpoint");
+        }
         vpsr.output().object(verification);
         return verification.path("intact").asBoolean(false) ? ExitCodes.OK : ExitCodes.OPERATION_FAILED;
     }
+
+    private static final Set<String> WALK_STARTS = Set.of("first", "latest-checkpoint");
 
     @Command(name = "summary", mixinStandardHelpOptions = true, description = "Counts per team, operation and outcome, by day or month.")
     int summary(@Option(names = "--from", paramLabel = "TIME") String from,

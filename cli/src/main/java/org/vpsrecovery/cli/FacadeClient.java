@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -25,7 +28,7 @@ import java.util.stream.Collectors;
 final class FacadeClient {
 
     /** Longer than the longest wait the facade allows (60 s). */
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(90);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(90);
 
     record Answer(int status, Map<String, String> headers, JsonNode body) {
         Optional<String> header(String name) {
@@ -45,7 +48,12 @@ final class FacadeClient {
     }
 
     Answer get(String path, Map<String, String> query) {
-        return send(request(path, query).GET().header("Accept", "application/json"));
+        return get(path, query, REQUEST_TIMEOUT);
+    }
+
+    /** As {@link #get(String, Map)}, waiting {@code timeout} for the answer (one that comes only when its work ends). */
+    Answer get(String path, Map<String, String> query, Duration timeout) {
+        return send(request(path, query).timeout(timeout).GET().header("Accept", "application/json"));
     }
 
     Answer post(String path, Map<String, String> query, Object body, Map<String, String> headers) {
@@ -73,28 +81,46 @@ final class FacadeClient {
         return send(request);
     }
 
-    /** A streamed text answer (the audit CSV export), copied to {@code sink} as it arrives. */
-    void stream(String path, Map<String, String> query, String accept, java.io.Writer sink) {
+    /**
+     * A streamed text answer (the audit CSV export), copied to {@code sink} as it arrives; it stops at the first
+     * chunk {@code sinkFailed} says was lost (a full disk need not take the whole export to find out).
+     */
+    void stream(String path, Map<String, String> query, String accept, PrintWriter sink, BooleanSupplier sinkFailed) {
         HttpRequest request = request(path, query).GET().header("Accept", accept).build();
+        HttpResponse<InputStream> response;
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                if (response.statusCode() / 100 != 2) {
-                    throw refusal(response.statusCode(), headers(response), body.readAllBytes());
-                }
-                var reader = new java.io.InputStreamReader(body, StandardCharsets.UTF_8);
-                reader.transferTo(sink);
-                sink.flush();
-                // A PrintWriter keeps its write errors to itself: a full disk would otherwise end in exit 0.
-                if (sink instanceof java.io.PrintWriter printer && printer.checkError()) {
-                    throw new OutputFailed();
-                }
-            }
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw new Unreachable(connection.url(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unreachable(connection.url(), e);
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw refusal(response.statusCode(), headers(response), readQuietly(response.body()));
+        }
+        try (var body = new InputStreamReader(response.body(), StandardCharsets.UTF_8)) {
+            char[] chunk = new char[8192];
+            for (int read = body.read(chunk); read >= 0; read = body.read(chunk)) {
+                sink.write(chunk, 0, read);
+                if (sinkFailed.getAsBoolean()) {
+                    throw new OutputFailed();
+                }
+            }
+            sink.flush();
+        } catch (IOException e) {
+            // The service answered 2xx, then closed the connection without the body's end (Micronaut does so when a
+            // streamed answer fails): not unreachable, and what is on stdout already is a part only. The sink, a
+            // PrintWriter, never throws: every IOException here is the body's.
+            throw new AnswerCutShort(e);
+        }
+    }
+
+    private static byte[] readQuietly(InputStream body) {
+        try (body) {
+            return body.readAllBytes();
+        } catch (IOException e) {
+            return new byte[0];
         }
     }
 
@@ -205,18 +231,47 @@ final class FacadeClient {
         }
     }
 
-    /** The service did not answer. */
-    /** The streamed answer could not be written whole where it was sent. */
+    /** The answer could not be written whole where it was sent. */
     static final class OutputFailed extends RuntimeException {
         OutputFailed() {
             super("the output could not be written whole (a full disk or a closed pipe?): it is cut short");
         }
     }
 
+    /** The service began a successful answer and broke it off: the part already written is incomplete. */
+    static final class AnswerCutShort extends RuntimeException {
+        AnswerCutShort(IOException cause) {
+            super("the service broke off its answer before the end (" + (cause.getMessage() == null
+                    ? cause.getClass().getSimpleName() : cause.getMessage())
+                    + "): the output written is incomplete; run the command again", cause);
+        }
+    }
+
+    /** The service did not answer. */
     static final class Unreachable extends RuntimeException {
+        /** What vpsr's user can do about it, when the command knows why its answer may not have come. */
+        final Optional<String> hint;
+
         Unreachable(URI url, Exception cause) {
-            super("cannot reach " + url + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName()
-                    : cause.getMessage()), cause);
+            this("cannot reach " + url + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName()
+                    : cause.getMessage()), cause, Optional.empty());
+        }
+
+        private Unreachable(String message, Throwable cause, Optional<String> hint) {
+            super(message, cause);
+            this.hint = hint;
+        }
+
+        Unreachable withHint(String hint) {
+            return new Unreachable(getMessage(), getCause(), Optional.of(hint));
+        }
+
+        /** The request was sent, then no answer came: timed out, or the connection closed under it. */
+        boolean afterConnecting() {
+            return getCause() instanceof IOException
+                    && !(getCause() instanceof java.net.ConnectException)
+                    && !(getCause() instanceof java.net.http.HttpConnectTimeoutException)
+                    && !(getCause() instanceof java.net.UnknownHostException);
         }
     }
 }

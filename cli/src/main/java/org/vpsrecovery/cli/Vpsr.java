@@ -3,7 +3,10 @@ package org.vpsrecovery.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
 import java.io.Console;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,19 +103,49 @@ public final class Vpsr {
     CommandSpec spec;
 
     private final Environment environment;
+    /** The stream under the command line's out: the process's stdout, unless a test gives another. */
+    private final PrintStream stdout;
     private final ObjectMapper json = new ObjectMapper();
 
     public Vpsr(Environment environment) {
+        this(environment, System.out);
+    }
+
+    private Vpsr(Environment environment, PrintStream stdout) {
         this.environment = environment;
+        this.stdout = stdout;
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(Environment.ofProcess()).execute(args));
+        System.exit(commandLine(Environment.ofProcess(), System.out).execute(args));
     }
 
     /** The command line with the exit codes of {@link ExitCodes}; its out and err may be replaced (tests). */
     public static CommandLine commandLine(Environment environment) {
-        CommandLine commandLine = new CommandLine(new Vpsr(environment));
+        return commandLine(environment, System.out);
+    }
+
+    /**
+     * As {@link #commandLine(Environment)}, its out written to {@code stdout} as picocli's own default out is (a
+     * PrintWriter over a BufferedWriter over an OutputStreamWriter). A PrintStream keeps its write errors (ENOSPC,
+     * EPIPE) to itself, and so does the PrintWriter over it: after every command both are asked, and an answer not
+     * written whole ends in exit 10 ({@link ExitCodes#OUTPUT_FAILED}), never 0.
+     */
+    public static CommandLine commandLine(Environment environment, PrintStream stdout) {
+        Vpsr vpsr = new Vpsr(environment, stdout);
+        CommandLine commandLine = new CommandLine(vpsr);
+        commandLine.setOut(new PrintWriter(new BufferedWriter(new OutputStreamWriter(stdout, stdout.charset())), true));
+        commandLine.setExecutionStrategy(parsed -> {
+            int code = new CommandLine.RunLast().execute(parsed);
+            if (!vpsr.outputFailed()) {
+                return code;
+            }
+            PrintWriter err = commandLine.getErr();
+            err.println("vpsr: " + new FacadeClient.OutputFailed().getMessage());
+            err.flush();
+            // A non-zero code already says the command failed, and says how (a broken chain stays exit 6).
+            return code == ExitCodes.OK ? ExitCodes.OUTPUT_FAILED : code;
+        });
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler((e, args) -> {
             PrintWriter err = e.getCommandLine().getErr();
@@ -134,7 +167,12 @@ public final class Vpsr {
                 }
                 case Unreachable unreachable -> {
                     err.println("vpsr: " + unreachable.getMessage());
+                    unreachable.hint.ifPresent(hint -> err.println("vpsr: " + hint));
                     yield ExitCodes.UNREACHABLE;
+                }
+                case FacadeClient.AnswerCutShort brokenOff -> {
+                    err.println("vpsr: " + brokenOff.getMessage());
+                    yield ExitCodes.SERVICE_ERROR;
                 }
                 case FacadeClient.OutputFailed cutShort -> {
                     err.println("vpsr: " + cutShort.getMessage());
@@ -174,6 +212,15 @@ public final class Vpsr {
 
     Output output() {
         return new Output(spec.commandLine().getOut(), format, json);
+    }
+
+    /**
+     * Whether something written to stdout was lost: the out's own error (a Writer that threw), then the stream's
+     * (each check flushes what the one above holds into the one below, so the order matters).
+     */
+    boolean outputFailed() {
+        boolean writerFailed = spec.commandLine().getOut().checkError();
+        return stdout.checkError() || writerFailed;
     }
 
     ObjectMapper json() {
