@@ -51,7 +51,8 @@ import org.vpsrecovery.domain.snapshot.Snapshot;
  *   <li>a restore in progress: its window ended → COMPLETED, saying VPS.org has no server status read;</li>
  *   <li>a lost answer (or an intent whose request died, still {@code accepted}): found at VPS.org →
  *   SUBMITTED with the id (then followed as above); not there → FAILED NOT_DONE_AT_PROVIDER; a restore
- *   cannot be found either way → UNVERIFIABLE at its deadline;</li>
+ *   cannot be found either way → UNVERIFIABLE at its deadline, nor can a backup create while unclaimed manual
+ *   backups none of which carries its description are there;</li>
  *   <li>still {@code accepted} with no intent on record (stored, then its intent never written): VPS.org was not
  *   called → FAILED NOT_DONE_AT_PROVIDER, whatever its list shows;</li>
  *   <li>no end by the deadline → UNVERIFIABLE TRACKING_DEADLINE_PASSED; otherwise look again later, backing off.</li>
@@ -293,9 +294,20 @@ public final class TrackOperationsService {
         }
         switch (operation.kind()) {
             case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP -> {
+                Set<ResourceRef> claimed = claimedByOthers(operation);
                 Optional<ResourceRef> made = operation.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT
-                        ? madeSnapshot(operation, attempt.intent(), view, claimedByOthers(operation))
-                        : madeBackup(operation, view, claimedByOthers(operation));
+                        ? madeSnapshot(operation, attempt.intent(), view, claimed)
+                        : madeBackup(operation, attempt.intent(), view, claimed);
+                if (made.isEmpty() && operation.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_MANUAL_BACKUP) {
+                    int unclaimed = unclaimedBackups(operation, view, claimed).size();
+                    if (unclaimed > 0) {
+                        // Backups carry no name: one that does not match may still be this attempt's (VPS.org changed
+                        // its description, or the intent is out of reach), so "not made" would be a guess. Open until
+                        // its deadline, then unverifiable.
+                        return dueOrLater(operation, now, attempt, unclaimed + " unclaimed manual backup(s) made on "
+                                + operation.server() + " since the intent, none with its description");
+                    }
+                }
                 if (made.isPresent()) {
                     // Found, it is taken: followed from the next round on, under the following lock alone (trackServer).
                     RecoveryOperation found = operation.found(made, now, "found at VPS.org as " + describe(made.get()));
@@ -662,16 +674,30 @@ public final class TrackOperationsService {
                 .findFirst());
     }
 
-    /** Backups carry no name: one manual backup made since the intent that no other operation claims. */
-    private static Optional<ResourceRef> madeBackup(RecoveryOperation operation, ServerView view, Set<ResourceRef> claimed) {
+    /**
+     * Backups carry no name, so the intent's description stands in for it (ADR 0027, amended in session 37): the oldest
+     * unclaimed manual backup made since the intent whose description is the one this attempt sent ({@code ""} when it
+     * sent none), as snapshots are matched by name. Two lost creates alike each take one, oldest first; a backup made
+     * directly at VPS.org with other words is never taken. None when the intent is out of reach.
+     */
+    private static Optional<ResourceRef> madeBackup(RecoveryOperation operation, Optional<AuditEvent> intent,
+                                                    ServerView view, Set<ResourceRef> claimed) {
+        Optional<String> description = intent.map(e -> e.detail().getOrDefault(AuditEvent.DESCRIPTION, ""));
+        return description.flatMap(d -> unclaimedBackups(operation, view, claimed).stream()
+                .filter(b -> b.description().equals(d))
+                .findFirst()
+                .map(b -> ResourceRef.of(b.id())));
+    }
+
+    /** The manual backups made no earlier than a minute before the intent that no other operation claims, oldest first. */
+    private static List<Backup> unclaimedBackups(RecoveryOperation operation, ServerView view, Set<ResourceRef> claimed) {
         Instant notBefore = operation.acceptedAt().minusSeconds(60);
-        List<ResourceRef> candidates = view.backups().stream()
+        return view.backups().stream()
                 .filter(Backup::isManual)
                 .filter(b -> !b.createdAt().isBefore(notBefore))
-                .map(b -> ResourceRef.of(b.id()))
-                .filter(ref -> !claimed.contains(ref))
+                .filter(b -> !claimed.contains(ResourceRef.of(b.id())))
+                .sorted(java.util.Comparator.comparing(Backup::createdAt).thenComparing(b -> b.id().value()))
                 .toList();
-        return candidates.size() == 1 ? Optional.of(candidates.get(0)) : Optional.empty();
     }
 
     private static String describe(ResourceRef ref) {

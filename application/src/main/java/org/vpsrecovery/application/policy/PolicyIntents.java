@@ -100,7 +100,7 @@ public final class PolicyIntents implements RecordIntents {
     private static boolean setsTheRow(AuditEvent intent, RecoveryPolicy row) {
         return row.spec().fields().entrySet().stream().allMatch(field -> {
             String change = intent.detail().get(field.getKey());
-            return change == null || change.length() >= AuditEvent.MAX_DETAIL_VALUE_LENGTH
+            return change == null || change.codePointCount(0, change.length()) >= AuditEvent.MAX_DETAIL_VALUE_LENGTH
                     || change.endsWith(" -> " + field.getValue());
         });
     }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.backup.CreateManualBackupCommand;
 import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotCommand;
@@ -38,6 +39,10 @@ import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.common.Description;
 import org.vpsrecovery.domain.snapshot.SnapshotName;
 
 class TrackOperationsServiceTest {
@@ -598,6 +603,84 @@ class TrackOperationsServiceTest {
 
         assertThat(platform.operations.find(lost.operationId()).orElseThrow().resource()).contains(ResourceRef.of(made.id()));
         assertThat(stateOf(lost)).isIn(OperationState.IN_PROGRESS, OperationState.COMPLETED);
+    }
+
+    /** A manual backup create whose call fails before VPS.org's answer came: it may have acted (UNRESOLVED). */
+    private CallContext lostBackupCreate(Optional<String> description) {
+        CallContext context = platform.as(BLUE);
+        platform.provider.breakNextCall("create backup",
+                new ProviderFailure(ProviderFailure.Kind.OUTCOME_UNKNOWN, "read timeout after VPS.org took it"));
+        assertThatThrownBy(() -> platform.createManualBackup().createManualBackup(new CreateManualBackupCommand(context, WEB,
+                description.map(Description::new)))).isInstanceOf(ProviderFailure.class);
+        assertThat(stateOf(context)).isEqualTo(OperationState.UNRESOLVED);
+        return context;
+    }
+
+    /** A manual backup VPS.org lists on the web server, made now. */
+    private void listedManualBackup(long id, String description) {
+        platform.provider.addBackup(new Backup(new BackupId(id), platform.web, BackupType.MANUAL, CreationStatus.IN_PROGRESS,
+                java.util.OptionalLong.empty(), platform.clock.instant(), Optional.empty(), description));
+    }
+
+    private Optional<ResourceRef> claimOf(CallContext context) {
+        return platform.operations.find(context.operationId()).orElseThrow().resource();
+    }
+
+    /**
+     * Session 37: two backup creates on one server both lose their answer after VPS.org made both. Each found two
+     * unclaimed candidates and ended FAILED NOT_DONE_AT_PROVIDER ("not made"), though both backups exist.
+     */
+    @Test
+    void twoLostBackupCreatesOnOneServerEachClaimADifferentBackupNeitherFailed() {
+        CallContext first = lostBackupCreate(Optional.empty());
+        CallContext second = lostBackupCreate(Optional.empty());
+        listedManualBackup(901, "");
+        listedManualBackup(902, "");
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        settlingTracker().tick();
+
+        for (CallContext lost : List.of(first, second)) {
+            assertThat(stateOf(lost)).isEqualTo(OperationState.IN_PROGRESS);
+            assertThat(eventsOfAttempt(lost)).extracting(e -> e.outcome().kind())
+                    .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED, Outcome.Kind.SUBMITTED);
+        }
+        assertThat(List.of(claimOf(first).orElseThrow(), claimOf(second).orElseThrow())).containsExactlyInAnyOrder(
+                ResourceRef.of(new BackupId(901)), ResourceRef.of(new BackupId(902)));
+    }
+
+    /**
+     * A lost backup create takes the unclaimed backup with its own description, never one made directly at VPS.org with
+     * other words; one whose backup is not there while such a stranger is stays open, never "not made", and ends
+     * unverifiable at its deadline.
+     */
+    @Test
+    void aLostBackupCreateTakesTheBackupWithItsDescriptionAndIsNeverNotMadeWhileAStrangerIsThere() {
+        CallContext deployA = lostBackupCreate(Optional.of("deploy a"));
+        CallContext deployB = lostBackupCreate(Optional.of("deploy b"));
+        CallContext neverMade = lostBackupCreate(Optional.of("deploy c"));
+        listedManualBackup(903, "made by hand at VPS.org");
+        listedManualBackup(904, "deploy b");
+        listedManualBackup(905, "deploy a");
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        TrackOperationsService settling = settlingTracker();
+        settling.tick();
+
+        assertThat(claimOf(deployA)).contains(ResourceRef.of(new BackupId(905)));
+        assertThat(claimOf(deployB)).contains(ResourceRef.of(new BackupId(904)));
+        assertThat(stateOf(neverMade)).isEqualTo(OperationState.UNRESOLVED);
+        assertThat(claimOf(neverMade)).isEmpty();
+        assertThat(eventsOfAttempt(neverMade)).extracting(e -> e.outcome().kind())
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED);
+
+        platform.clock.advance(Duration.between(platform.clock.instant(),
+                platform.operations.find(neverMade.operationId()).orElseThrow().deadline()).plusSeconds(1));
+        settling.tick();
+
+        assertThat(stateOf(neverMade)).isEqualTo(OperationState.TIMED_OUT);
+        assertThat(eventsOfAttempt(neverMade).getLast().outcome().kind()).isEqualTo(Outcome.Kind.UNVERIFIABLE);
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().reasonCode().equals(Optional.of(ReasonCode.NOT_DONE_AT_PROVIDER)));
     }
 
     /** The fixture's stores with the service's settling time: an accepted operation is looked at 5 min after its last move. */

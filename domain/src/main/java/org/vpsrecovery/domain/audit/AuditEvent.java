@@ -72,11 +72,21 @@ public record AuditEvent(Instant occurredAt, TeamId team, RequestId requestId, O
     public static final String REQUESTED_BY = "requested_by";
     /** Room for the facts and the {@link Actor}'s three keys (ADR 0034). */
     public static final int MAX_DETAIL_ENTRIES = 20;
+    /**
+     * In code points (characters as PostgreSQL and {@code Description} count them), not Java chars: the caller's words
+     * (a description of up to 255 code points, 510 chars as emoji) go into the history whole, never cut or refused.
+     */
     public static final int MAX_DETAIL_VALUE_LENGTH = 500;
 
-    /** A free text (a message, a provider's words) cut to what a detail value may hold. */
+    /** A free text (a message, a provider's words) cut to what a detail value may hold, never inside a code point. */
     public static String detailValue(String text) {
-        return text.length() <= MAX_DETAIL_VALUE_LENGTH ? text : text.substring(0, MAX_DETAIL_VALUE_LENGTH);
+        return fitsDetailValue(text) ? text : text.substring(0, text.offsetByCodePoints(0, MAX_DETAIL_VALUE_LENGTH));
+    }
+
+    /** Whether {@code text} is at most {@link #MAX_DETAIL_VALUE_LENGTH} code points. */
+    public static boolean fitsDetailValue(String text) {
+        return text.length() <= MAX_DETAIL_VALUE_LENGTH
+                || text.codePointCount(0, text.length()) <= MAX_DETAIL_VALUE_LENGTH;
     }
     private static final Pattern DETAIL_KEY = Pattern.compile("[a-z][a-z0-9_]{0,39}");
 
@@ -100,7 +110,7 @@ public record AuditEvent(Instant occurredAt, TeamId team, RequestId requestId, O
             if (!DETAIL_KEY.matcher(key).matches()) {
                 throw new IllegalArgumentException("detail keys are snake_case, 1-40 characters: " + key);
             }
-            if (value == null || value.length() > MAX_DETAIL_VALUE_LENGTH) {
+            if (value == null || !fitsDetailValue(value)) {
                 throw new IllegalArgumentException("detail value of " + key + " must be 0-"
                         + MAX_DETAIL_VALUE_LENGTH + " characters");
             }

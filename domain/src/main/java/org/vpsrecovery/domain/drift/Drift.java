@@ -26,7 +26,7 @@ public record Drift(TeamId team, ServerId server, ResourceRef point, DriftKind k
         Objects.requireNonNull(detectedAt, "detected at");
         Objects.requireNonNull(seen, "seen");
         Objects.requireNonNull(resolution, "resolution (may be empty, not null)");
-        if (seen.isBlank() || seen.length() > MAX_TEXT) {
+        if (seen.isBlank() || !AuditEvent.fitsDetailValue(seen)) {
             throw new IllegalArgumentException("seen must be 1-" + MAX_TEXT + " characters");
         }
         if (resolution.isPresent() && !kind.resolvable()) {
@@ -64,7 +64,7 @@ public record Drift(TeamId team, ServerId server, ResourceRef point, DriftKind k
         public Resolution {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(how, "how");
-            if (how.isBlank() || how.length() > MAX_TEXT) {
+            if (how.isBlank() || !AuditEvent.fitsDetailValue(how)) {
                 throw new IllegalArgumentException("how must be 1-" + MAX_TEXT + " characters");
             }
         }

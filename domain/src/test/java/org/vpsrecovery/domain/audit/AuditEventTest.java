@@ -43,6 +43,29 @@ class AuditEventTest {
         assertThatThrownBy(() -> event(OptionalInt.empty(), many)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * Session 37: a description holds up to 255 code points (Description), which as emoji are 510 Java chars; the detail
+     * limit, counted in chars, refused it, and the request answered 500 with no audit event at all.
+     */
+    @Test
+    void aDetailValueIsCountedInCodePointsSoAnyDescriptionFitsWholeAndACutNeverSplitsOne() {
+        String grin = "\uD83D\uDE00";
+        String description = new org.vpsrecovery.domain.common.Description(grin.repeat(251)).value();
+        assertThat(event(OptionalInt.empty(), Map.of(AuditEvent.DESCRIPTION, description)).detail())
+                .containsEntry(AuditEvent.DESCRIPTION, description);
+        String longest = grin.repeat(org.vpsrecovery.domain.common.Description.MAX_LENGTH);
+        assertThat(AuditEvent.detailValue(longest)).isEqualTo(longest);
+        assertThat(event(OptionalInt.empty(), Map.of("k", grin.repeat(AuditEvent.MAX_DETAIL_VALUE_LENGTH))).detail())
+                .containsKey("k");
+        assertThatThrownBy(() -> event(OptionalInt.empty(), Map.of("k", grin.repeat(AuditEvent.MAX_DETAIL_VALUE_LENGTH + 1))))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        String cut = AuditEvent.detailValue("a" + grin.repeat(AuditEvent.MAX_DETAIL_VALUE_LENGTH));
+        assertThat(cut.codePointCount(0, cut.length())).isEqualTo(AuditEvent.MAX_DETAIL_VALUE_LENGTH);
+        assertThat(Character.isHighSurrogate(cut.charAt(cut.length() - 1))).as("no half of a code point left").isFalse();
+        assertThat(event(OptionalInt.empty(), Map.of("k", cut)).detail()).containsEntry("k", cut);
+    }
+
     @Test
     void providerStatusIsAnHttpStatus() {
         assertThat(event(OptionalInt.of(503), Map.of()).providerStatus()).hasValue(503);

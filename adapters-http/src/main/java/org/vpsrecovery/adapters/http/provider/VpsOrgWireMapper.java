@@ -1,6 +1,7 @@
 package org.vpsrecovery.adapters.http.provider;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -79,8 +80,7 @@ public final class VpsOrgWireMapper {
             throw new UnreadableAnswer("a backup is null");
         }
         try {
-            Optional<Instant> expiresAt = wire.expiresAt() == null || wire.expiresAt().isBlank()
-                    ? Optional.empty() : Optional.of(instant(wire.expiresAt(), "backup expires_at"));
+            Optional<Instant> expiresAt = expiresAt(wire.expiresAt());
             return new Backup(new BackupId(required(wire.id(), "backup id")), serverRef(wire.server()),
                     backupType(wire.backupType()), creationStatus(wire.status()), size(wire.sizeMb()),
                     instant(wire.createdAt(), "backup created_at"), expiresAt, text(wire.description()));
@@ -187,8 +187,33 @@ public final class VpsOrgWireMapper {
         return value;
     }
 
+    /**
+     * Read leniently (docs/vpsorg-api.md): a size no recovery point can have (negative) is read as none, as a
+     * {@code null} is, rather than make the whole list, every team's, unreadable.
+     */
     private static OptionalLong size(Double sizeMb) {
-        return sizeMb == null ? OptionalLong.empty() : OptionalLong.of(Math.round(sizeMb));
+        return sizeMb == null || sizeMb < 0 ? OptionalLong.empty() : OptionalLong.of(Math.round(sizeMb));
+    }
+
+    /**
+     * Read leniently (docs/vpsorg-api.md): only id, server.id and created_at may make an answer unreadable. A date
+     * without a time is the start of that day in UTC, the earliest instant it can mean, so the platform never counts on
+     * an automatic backup longer than VPS.org may keep it; anything else unreadable is no expiry, as {@code null} is.
+     */
+    private Optional<Instant> expiresAt(String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(instant(value, "backup expires_at"));
+        } catch (UnreadableAnswer notATime) {
+            try {
+                // Not kept with the parsed times: the same text as a created_at stays unreadable.
+                return Optional.of(LocalDate.parse(value.strip()).atStartOfDay(ZoneOffset.UTC).toInstant());
+            } catch (DateTimeParseException notADate) {
+                return Optional.empty();
+            }
+        }
     }
 
     private static String text(String value) {

@@ -212,6 +212,30 @@ class FacadeHttpTest {
         assertThat(one.get("id")).isEqualTo(created.get("id"));
     }
 
+    /**
+     * Session 37: a description the platform accepts (at most 255 code points) went whole into the audit detail, whose
+     * values were bounded at 500 Java chars: 251 emoji are 502, so building the intent threw, a 500 with no audit event.
+     */
+    @Test
+    void aDescriptionOf251EmojiIsTakenAndAuditedWholeForABackupAndASnapshot() throws Exception {
+        String emoji = "\uD83D\uDE00".repeat(251);
+        String[][] creates = {
+                {"/api/v1/backups/", "{\"server_id\": 12345, \"description\": \"" + emoji + "\"}", "emoji-backup"},
+                {"/api/v1/snapshots/", "{\"server_id\": 12345, \"name\": \"emoji\", \"description\": \"" + emoji + "\"}",
+                        "emoji-snapshot"},
+        };
+        for (String[] create : creates) {
+            Answer answer = send("POST", create[0], BLUE_TOKEN, create[1], Map.of("X-Request-Id", create[2]));
+
+            assertThat(answer.status()).as(answer.raw().body()).isEqualTo(201);
+            assertThat(answer.get("description")).isEqualTo(emoji);
+            assertThat(platform.history.all()).filteredOn(e -> e.requestId().value().equals(create[2]))
+                    .extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
+            assertThat(platform.history.all()).filteredOn(e -> e.requestId().value().equals(create[2]))
+                    .allSatisfy(e -> assertThat(e.detail()).containsEntry("description", emoji));
+        }
+    }
+
     @Test
     void aMissingOrWrongTokenIs401() throws Exception {
         assertProblem(send("GET", "/api/v1/snapshots/", null, null), 401, "UNAUTHORIZED");

@@ -46,6 +46,25 @@ class UndocumentedValuesContractTest {
         }
     }
 
+    /** Session 37: one backup listed with a negative size made the whole account's list unreadable (502 for every team). */
+    @Test
+    void aBackupWithANegativeSizeIsListedWithoutASizeAndTheOthersAsTheyAre() {
+        Seed account = new Seed(AS_OF, List.of(new Seed.AccountSeed("demo-token",
+                List.of(new Seed.ServerSeed(700, "web", "running", 100), new Seed.ServerSeed(701, "db", "running", 50)),
+                List.of(),
+                List.of(new Seed.BackupSeed(9, 701, "manual", "completed", -1L, AS_OF, null, "odd"),
+                        new Seed.BackupSeed(8, 700, "automatic", "completed", 20L, AS_OF, AS_OF.plusSeconds(86_400), "")))));
+        try (SimulatedVpsOrg vpsOrg = SimulatedVpsOrg.start(options -> options.withSeed(account, true), s -> s)) {
+            List<Backup> backups = vpsOrg.client.listBackups(Optional.empty(), Optional.empty());
+
+            assertThat(backups).extracting(b -> b.id().value()).containsExactlyInAnyOrder(9L, 8L);
+            assertThat(backups).filteredOn(b -> b.id().value() == 9).singleElement()
+                    .satisfies(odd -> assertThat(odd.sizeMb()).isEmpty());
+            assertThat(backups).filteredOn(b -> b.id().value() == 8).singleElement()
+                    .satisfies(b -> assertThat(b.sizeMb()).hasValue(20));
+        }
+    }
+
     @Test
     void aServerInAnUndocumentedStateCanBeRestoredAndIsReportedRestoring() {
         try (SimulatedVpsOrg vpsOrg = SimulatedVpsOrg.start(options -> options.withSeed(ODD_ACCOUNT, true), s -> s)) {
