@@ -74,6 +74,12 @@ public final class DeliverWebhooksService {
         headers.put("User-Agent", USER_AGENT);
         WebhookTransport.Response response = transport.post(message.target(), headers, message.body());
         return switch (response) {
+            case WebhookTransport.Answered answered when !answered.isHttpStatus() -> {
+                // A status line HTTP does not define (HttpClient passes 600 or 999 on): a failed attempt, said so.
+                deliveries.recordAttempt(id, now, OptionalInt.empty(), Optional.of("the receiver answered status "
+                        + answered.statusCode() + ", not an HTTP status"), false);
+                yield Attempt.FAILED;
+            }
             case WebhookTransport.Answered answered -> {
                 deliveries.recordAttempt(id, now, OptionalInt.of(answered.statusCode()),
                         answered.accepted() ? Optional.empty() : Optional.of("the receiver answered " + answered.statusCode()),

@@ -153,6 +153,22 @@ class WebhooksServiceTest {
                 });
     }
 
+    /** HttpClient passes "HTTP/1.1 600 x" on as 600: a failed attempt that says why, and no status kept. */
+    @Test
+    void anAnswerWithAStatusHttpDoesNotDefineIsAFailedAttemptThatSaysSo() {
+        var created = subscribe();
+        WebhookDeliveryId id = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 10, "{}");
+        receiver.answering(new WebhookTransport.Answered(600), new WebhookTransport.Answered(250));
+
+        assertThat(deliver.attempt(id)).isEqualTo(Attempt.FAILED);
+        assertThat(store.delivery(id).lastStatusCode()).isEmpty();
+        assertThat(store.delivery(id).lastError()).contains("the receiver answered status 600, not an HTTP status");
+        assertThat(store.delivery(id).attempts()).isEqualTo(1);
+        // 250 is in HTTP's range and a 2xx: delivered.
+        assertThat(deliver.attempt(id)).isEqualTo(Attempt.DELIVERED);
+        assertThat(store.delivery(id).lastStatusCode()).hasValue(250);
+    }
+
     @Test
     void aHostThatNowResolvesToAPrivateAddressIsNotSentTo() {
         var created = subscribe();

@@ -32,7 +32,8 @@ public interface WebhookDeliveries {
 
     /**
      * One attempt: its time, the receiver's status code if one answered, the platform's error text if not
-     * (its first {@value #MAX_ERROR} characters; an empty text is none). Only a pending delivery takes
+     * (its first {@value #MAX_ERROR} characters; an empty text is none). A status code outside 100-599 is not
+     * an HTTP status and is kept as none: the attempt is still recorded. Only a pending delivery takes
      * attempts: a delivered, dead or gone one stays as it is.
      */
     void recordAttempt(WebhookDeliveryId id, Instant at, OptionalInt statusCode, Optional<String> error, boolean delivered);

@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
 import org.vpsrecovery.domain.port.WebhookSubscriptions;
+import org.vpsrecovery.domain.port.WebhookTransport;
 import org.vpsrecovery.domain.webhook.DeliveryState;
 import org.vpsrecovery.domain.webhook.OutgoingMessage;
 import org.vpsrecovery.domain.webhook.WebhookDelivery;
@@ -114,8 +115,10 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
         }
         Optional<String> kept = error.map(e -> e.length() > MAX_ERROR ? e.substring(0, MAX_ERROR) : e)
                 .filter(e -> !e.isEmpty());
+        OptionalInt status = statusCode.isPresent() && new WebhookTransport.Answered(statusCode.getAsInt()).isHttpStatus()
+                ? statusCode : OptionalInt.empty();
         log.put(id, new WebhookDelivery(id, d.subscription(), d.eventType(), d.auditSequence(),
-                delivered ? DeliveryState.DELIVERED : d.state(), d.attempts() + 1, Optional.of(at), statusCode, kept,
+                delivered ? DeliveryState.DELIVERED : d.state(), d.attempts() + 1, Optional.of(at), status, kept,
                 d.createdAt(), delivered ? Optional.of(at) : Optional.empty()));
     }
 

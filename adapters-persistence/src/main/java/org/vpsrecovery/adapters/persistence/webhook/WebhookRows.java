@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
 import org.vpsrecovery.domain.port.WebhookSubscriptions;
+import org.vpsrecovery.domain.port.WebhookTransport;
 import org.vpsrecovery.domain.webhook.DeliveryState;
 import org.vpsrecovery.domain.webhook.OutgoingMessage;
 import org.vpsrecovery.domain.webhook.WebhookDelivery;
@@ -85,7 +86,10 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
     @Override
     public void recordAttempt(WebhookDeliveryId id, Instant at, OptionalInt statusCode, Optional<String> error,
                               boolean delivered) {
-        deliveries.recordAttempt(id.value(), at, statusCode.isPresent() ? statusCode.getAsInt() : null,
+        // The column holds 100-599 (V7): a receiver's 600 or 999 must not make the attempt unrecordable.
+        Integer status = statusCode.isPresent() && new WebhookTransport.Answered(statusCode.getAsInt()).isHttpStatus()
+                ? statusCode.getAsInt() : null;
+        deliveries.recordAttempt(id.value(), at, status,
                 error.map(e -> e.length() > MAX_ERROR ? e.substring(0, MAX_ERROR) : e).filter(e -> !e.isEmpty())
                         .orElse(null), delivered);
     }

@@ -271,6 +271,25 @@ public abstract class WebhooksContract {
         assertThat(delivery(subscription, id).attempts()).isEqualTo(2);
     }
 
+    /** HttpClient passes a receiver's "600" or "999" on: the attempt is recorded, the non-status is not kept. */
+    @Test
+    void aStatusOutsideHttpsRangeIsRecordedAsAnAttemptWithoutTheStatus() {
+        WebhookSubscription subscription = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookDeliveryId id = delivery(subscription, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+
+        for (int notAStatus : new int[] {600, 999, 99, 0}) {
+            deliveries.recordAttempt(id, T0, OptionalInt.of(notAStatus),
+                    Optional.of("the receiver answered status " + notAStatus + ", not an HTTP status"), false);
+            WebhookDelivery logged = delivery(subscription, id);
+            assertThat(logged.lastStatusCode()).as("status %d", notAStatus).isEmpty();
+            assertThat(logged.lastError()).contains("the receiver answered status " + notAStatus + ", not an HTTP status");
+        }
+        deliveries.recordAttempt(id, T0, OptionalInt.of(599), Optional.of("the receiver answered 599"), false);
+        assertThat(delivery(subscription, id).lastStatusCode()).hasValue(599);
+        assertThat(delivery(subscription, id).attempts()).isEqualTo(5);
+        assertThat(delivery(subscription, id).state()).isEqualTo(DeliveryState.PENDING);
+    }
+
     @Test
     void removingASubscriptionRemovesItsDeliveriesAndLeavesTheOthers() {
         WebhookSubscription removed = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
