@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -22,12 +23,16 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.WebhookSubscriptions;
 import org.vpsrecovery.domain.port.WebhookTransport;
 import org.vpsrecovery.domain.testing.InMemoryWebhooks;
 import org.vpsrecovery.domain.webhook.DeliveryState;
 import org.vpsrecovery.domain.webhook.TargetAddressRules;
 import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
 import org.vpsrecovery.domain.webhook.WebhookEventType;
+import org.vpsrecovery.domain.webhook.WebhookSecret;
+import org.vpsrecovery.domain.webhook.WebhookSubscription;
+import org.vpsrecovery.domain.webhook.WebhookSubscriptionId;
 import org.vpsrecovery.domain.webhook.WebhookTarget;
 
 class WebhooksServiceTest {
@@ -104,6 +109,46 @@ class WebhooksServiceTest {
                 .extracting(e -> ((RecoveryDenied) e).reason()).isEqualTo(ReasonCode.WEBHOOK_LIMIT_REACHED);
         assertThat(manage.create(RED, WebhookTarget.parse("https://hooks.example.com/red"),
                 Set.of(WebhookEventType.OPERATION_FAILED))).isNotNull();
+    }
+
+    /** Others' creates got in between the early count and the add: the add's own check refuses, typed. */
+    @Test
+    void anAddRefusedAtTheLimitIsTheTypedRefusalEvenAfterTheEarlyCountSaidThereWasRoom() {
+        for (int i = 0; i < ManageWebhooksService.MAX_PER_TEAM; i++) {
+            subscribe();
+        }
+        WebhookSubscriptions countingNone = new WebhookSubscriptions() {
+            @Override
+            public boolean add(WebhookSubscription subscription, WebhookSecret secret, int maxPerTeam) {
+                return store.add(subscription, secret, maxPerTeam);
+            }
+
+            @Override
+            public Optional<WebhookSubscription> find(TeamId team, WebhookSubscriptionId id) {
+                return store.find(team, id);
+            }
+
+            @Override
+            public List<WebhookSubscription> list(TeamId team) {
+                return store.list(team);
+            }
+
+            @Override
+            public int count(TeamId team) {
+                return 0; // read before the others' adds committed
+            }
+
+            @Override
+            public boolean remove(TeamId team, WebhookSubscriptionId id) {
+                return store.remove(team, id);
+            }
+        };
+        ManageWebhooksService racing = new ManageWebhooksService(countingNone, store, guard, clock);
+
+        assertThatThrownBy(() -> racing.create(BLUE, WebhookTarget.parse("https://hooks.example.com/late"),
+                Set.of(WebhookEventType.OPERATION_FAILED))).isInstanceOf(RecoveryDenied.class)
+                .extracting(e -> ((RecoveryDenied) e).reason()).isEqualTo(ReasonCode.WEBHOOK_LIMIT_REACHED);
+        assertThat(store.count(BLUE)).isEqualTo(ManageWebhooksService.MAX_PER_TEAM);
     }
 
     @Test

@@ -35,9 +35,13 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
     private final List<WebhookDeliveryId> dispatched = new ArrayList<>();
 
     @Override
-    public synchronized void add(WebhookSubscription subscription, WebhookSecret secret) {
+    public synchronized boolean add(WebhookSubscription subscription, WebhookSecret secret, int maxPerTeam) {
+        if (count(subscription.team()) >= maxPerTeam) {
+            return false;
+        }
         subscriptions.put(subscription.id(), subscription);
         secrets.put(subscription.id(), secret);
+        return true;
     }
 
     @Override

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.common.TeamId;
@@ -67,7 +72,7 @@ public abstract class WebhooksContract {
                                              WebhookEventType... types) {
         WebhookSubscription subscription = new WebhookSubscription(WebhookSubscriptionId.random(), team,
                 WebhookTarget.parse("https://hooks.example.com/" + team.value()), Set.of(types), createdAt);
-        subscriptions.add(subscription, secret);
+        assertThat(subscriptions.add(subscription, secret, Integer.MAX_VALUE)).isTrue();
         return subscription;
     }
 
@@ -104,6 +109,61 @@ public abstract class WebhooksContract {
         assertThat(subscriptions.remove(BLUE, blue.id())).isFalse();
         assertThat(subscriptions.list(BLUE)).isEmpty();
         assertThat(subscriptions.count(BLUE)).isZero();
+    }
+
+    @Test
+    void aTeamAtItsLimitGetsNoMoreAndOtherTeamsAreNotCounted() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(subscriptions.add(subscription(BLUE), WebhookSecret.random(), 3)).isTrue();
+        }
+        WebhookSubscription fourth = subscription(BLUE);
+
+        assertThat(subscriptions.add(fourth, WebhookSecret.random(), 3)).isFalse();
+        assertThat(subscriptions.find(BLUE, fourth.id())).isEmpty();
+        assertThat(subscriptions.count(BLUE)).isEqualTo(3);
+        assertThat(subscriptions.add(subscription(RED), WebhookSecret.random(), 3)).isTrue();
+    }
+
+    /**
+     * Simultaneous adds of one team, each seeing room for one more: exactly one gets in. On PostgreSQL the
+     * adds run on separate connections, as on separate instances.
+     */
+    @Test
+    void simultaneousAddsNeverExceedTheLimit() throws Exception {
+        int limit = 5;
+        int simultaneous = 16;
+        ExecutorService threads = Executors.newFixedThreadPool(simultaneous);
+        try {
+            for (int round = 0; round < 3; round++) {
+                TeamId team = new TeamId("team-" + round);
+                for (int i = 0; i < limit - 1; i++) {
+                    assertThat(subscriptions.add(subscription(team), WebhookSecret.random(), limit)).isTrue();
+                }
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<Boolean>> adds = new ArrayList<>();
+                for (int i = 0; i < simultaneous; i++) {
+                    adds.add(threads.submit(() -> {
+                        start.await();
+                        return subscriptions.add(subscription(team), WebhookSecret.random(), limit);
+                    }));
+                }
+                start.countDown();
+                int added = 0;
+                for (Future<Boolean> add : adds) {
+                    added += add.get() ? 1 : 0;
+                }
+                assertThat(added).as("round %d: adds that got in", round).isEqualTo(1);
+                assertThat(subscriptions.count(team)).isEqualTo(limit);
+                assertThat(subscriptions.list(team)).hasSize(limit);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static WebhookSubscription subscription(TeamId team) {
+        return new WebhookSubscription(WebhookSubscriptionId.random(), team,
+                WebhookTarget.parse("https://hooks.example.com/" + team.value()), Set.of(WebhookEventType.OPERATION_FAILED), T0);
     }
 
     /** By creation time, not by the order they were added in. */
