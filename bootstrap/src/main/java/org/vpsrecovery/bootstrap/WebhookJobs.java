@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
+import org.vpsrecovery.adapters.persistence.webhook.DeliveryRowRepository;
 import org.vpsrecovery.application.webhook.DeliverWebhooksService;
 import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
 
@@ -30,8 +31,13 @@ public class WebhookJobs {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookJobs.class);
 
     static final String DISPATCH = "dispatch-webhooks";
-    static final String DELIVER = "deliver-webhook";
+    static final String DELIVER = DeliveryRowRepository.DELIVERY_TASK;
     private static final int DISPATCH_BATCH = 200;
+    /** How often the dispatcher also sweeps for deliveries db-scheduler dropped without their give-up (it scans the pending). */
+    static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
+    private static final int SWEEP_BATCH = 500;
+
+    private volatile Instant lastSweep = Instant.EPOCH;
 
     private final OneTimeTask<Void> deliver;
     private final RecurringTask<Void> dispatch;
@@ -58,9 +64,28 @@ public class WebhookJobs {
                     }
                 });
         SchedulerClient client = SchedulerClient.Builder.create(PostgresAdapterFactory.pooled(dataSource), deliver).build();
-        this.dispatch = Tasks.recurring(DISPATCH, FixedDelay.of(dispatchEvery)).execute((instance, context) ->
-                service.dispatch(DISPATCH_BATCH, ids -> ids.forEach(id ->
-                        client.scheduleIfNotExists(deliver.instance(id.toString()), Instant.now()))));
+        this.dispatch = Tasks.recurring(DISPATCH, FixedDelay.of(dispatchEvery)).execute((instance, context) -> {
+            service.dispatch(DISPATCH_BATCH, ids -> ids.forEach(id ->
+                    client.scheduleIfNotExists(deliver.instance(id.toString()), Instant.now())));
+            sweepNowAndThen(service);
+        });
+    }
+
+    /**
+     * db-scheduler removes a delivery's task when its retries are used up and only then calls the give-up above; a
+     * database error or a dying instance in between left the delivery pending for ever. The sweep marks those dead;
+     * it runs within the dispatcher, once across instances, and is idempotent should two ever overlap.
+     */
+    private void sweepNowAndThen(DeliverWebhooksService service) {
+        Instant now = Instant.now();
+        if (Duration.between(lastSweep, now).compareTo(SWEEP_EVERY) < 0) {
+            return;
+        }
+        lastSweep = now;
+        int dead = service.markDroppedDeliveriesDead(SWEEP_BATCH);
+        if (dead > 0) {
+            LOG.warn("{} webhook delivery(ies) whose retries ran out without being marked are dead now", dead);
+        }
     }
 
     OneTimeTask<Void> deliverTask() {

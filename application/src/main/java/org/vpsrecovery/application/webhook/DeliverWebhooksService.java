@@ -93,6 +93,14 @@ public final class DeliverWebhooksService {
         };
     }
 
+    /**
+     * The sweep: pending deliveries the scheduler dropped without the give-up below having marked them (it drops the
+     * task first; a database error or a dying instance then loses the give-up) are dead now. Answers how many.
+     */
+    public int markDroppedDeliveriesDead(int limit) {
+        return deliveries.markDeadWhenUnscheduled(limit);
+    }
+
     /** The scheduler gave up: the dead letter, kept in the log. */
     public void giveUp(WebhookDeliveryId id) {
         deliveries.markDead(id);

@@ -226,6 +226,25 @@ class WebhooksServiceTest {
         assertThat(store.delivery(id).lastError()).hasValueSatisfying(e -> assertThat(e).startsWith("target refused"));
     }
 
+    /** The scheduler dropped the task when the retries ran out, and its give-up was lost: the sweep ends it. */
+    @Test
+    void theSweepMarksDeadADeliveryTheSchedulerDroppedWithoutGivingUp() {
+        var created = subscribe();
+        WebhookDeliveryId dropped = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
+        WebhookDeliveryId held = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 2, "{}");
+        deliver.dispatch(10, ids -> ids.forEach(store::schedulerHolds));
+        receiver.answering(new WebhookTransport.Answered(503));
+        assertThat(deliver.attempt(dropped)).isEqualTo(Attempt.FAILED);
+        store.schedulerDropped(dropped); // and giveUp never ran
+
+        assertThat(deliver.markDroppedDeliveriesDead(100)).isEqualTo(1);
+
+        assertThat(store.delivery(dropped).state()).isEqualTo(DeliveryState.DEAD);
+        assertThat(store.delivery(dropped).lastStatusCode()).hasValue(503);
+        assertThat(store.delivery(held).state()).isEqualTo(DeliveryState.PENDING);
+        assertThat(deliver.attempt(dropped)).isEqualTo(Attempt.NOTHING_TO_DO);
+    }
+
     @Test
     void dispatchHandsEachDeliveryOverOnce() {
         var created = subscribe();

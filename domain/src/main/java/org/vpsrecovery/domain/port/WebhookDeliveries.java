@@ -41,6 +41,14 @@ public interface WebhookDeliveries {
     /** No more attempts: the dead letter. Only a pending delivery dies; a delivered or gone one stays as it is. */
     void markDead(WebhookDeliveryId id);
 
+    /**
+     * Pending deliveries handed to the scheduler that it no longer holds: it drops a delivery's task when its retries
+     * are used up and only then asks for {@link #markDead}, which a database error or a dying instance can lose. Those
+     * are dead now, at most {@code limit} (1-{@value #MAX_PAGE}) at a time; answers how many. A delivery still held,
+     * not yet handed over, delivered or gone is left as it is.
+     */
+    int markDeadWhenUnscheduled(int limit);
+
     /** One subscription's log, newest first, at most {@code limit} (1-{@value #MAX_PAGE}). */
     List<WebhookDelivery> log(WebhookSubscriptionId subscription, int limit);
 

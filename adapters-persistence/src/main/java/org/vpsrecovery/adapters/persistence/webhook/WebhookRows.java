@@ -157,6 +157,12 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
     }
 
     @Override
+    public int markDeadWhenUnscheduled(int limit) {
+        WebhookDeliveries.requirePage(limit);
+        return (int) deliveries.markDeadWhenUnscheduled(limit);
+    }
+
+    @Override
     public List<WebhookDelivery> log(WebhookSubscriptionId subscription, int limit) {
         WebhookDeliveries.requirePage(limit);
         return deliveries.log(subscription.value(), limit).stream().map(WebhookRows::toDomain).toList();

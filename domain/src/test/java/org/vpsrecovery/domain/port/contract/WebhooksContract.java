@@ -61,6 +61,12 @@ public abstract class WebhooksContract {
      */
     protected abstract Appended eventAppended(TeamId team, WebhookEventType type);
 
+    /** The scheduler took a task for the delivery, as the dispatcher asks before it marks it dispatched. */
+    protected abstract void schedulerHolds(WebhookDeliveryId id);
+
+    /** The scheduler dropped the delivery's task: it ended, or its retries ran out. */
+    protected abstract void schedulerDropped(WebhookDeliveryId id);
+
     @BeforeEach
     void fresh() {
         Subject subject = emptySubject();
@@ -315,6 +321,39 @@ public abstract class WebhooksContract {
 
         assertThat(delivery(subscription, delivered)).isEqualTo(deliveredBefore);
         assertThat(delivery(subscription, dead)).isEqualTo(deadBefore);
+    }
+
+    /**
+     * The scheduler drops a delivery's task when its retries run out and only then asks for its death, which can be
+     * lost: such a delivery would stay pending for ever. The ones it still holds, or that ended, stay as they are.
+     */
+    @Test
+    void aPendingDeliveryTheSchedulerDroppedIsDeadAndNoOtherIs() {
+        WebhookSubscription subscription = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookDeliveryId held = delivery(subscription, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+        WebhookDeliveryId dropped = delivery(subscription, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+        WebhookDeliveryId delivered = delivery(subscription, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+        WebhookDeliveryId notHandedOver = delivery(subscription, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+        for (WebhookDeliveryId id : List.of(held, dropped, delivered)) {
+            schedulerHolds(id);
+        }
+        deliveries.markDispatched(List.of(held, dropped, delivered));
+        deliveries.recordAttempt(dropped, T0, OptionalInt.of(500), Optional.of("the receiver answered 500"), false);
+        deliveries.recordAttempt(delivered, T0, OptionalInt.of(204), Optional.empty(), true);
+        schedulerDropped(dropped);
+        schedulerDropped(delivered);
+
+        assertThat(deliveries.markDeadWhenUnscheduled(10)).isEqualTo(1);
+
+        WebhookDelivery dead = delivery(subscription, dropped);
+        assertThat(dead.state()).isEqualTo(DeliveryState.DEAD);
+        assertThat(dead.attempts()).isEqualTo(1);
+        assertThat(dead.lastError()).contains("the receiver answered 500");
+        assertThat(delivery(subscription, held).state()).isEqualTo(DeliveryState.PENDING);
+        assertThat(delivery(subscription, delivered).state()).isEqualTo(DeliveryState.DELIVERED);
+        assertThat(delivery(subscription, notHandedOver).state()).isEqualTo(DeliveryState.PENDING);
+        assertThat(deliveries.markDeadWhenUnscheduled(10)).isZero();
+        assertThatThrownBy(() -> deliveries.markDeadWhenUnscheduled(0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
