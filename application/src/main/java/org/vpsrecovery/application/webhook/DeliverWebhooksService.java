@@ -25,16 +25,21 @@ public final class DeliverWebhooksService {
 
     public static final String USER_AGENT = "vps-recovery-webhooks/1";
 
-    /** How an attempt went; {@link #FAILED} asks the scheduler for another. */
-    public enum Attempt { DELIVERED, FAILED, NOTHING_TO_DO }
+    /**
+     * How an attempt went; {@link #FAILED} asks the scheduler for another, {@link #NO_SLOT} for the same one again
+     * shortly: no attempt was made, since this instance's or the host's {@link DeliverySlots} were all taken.
+     */
+    public enum Attempt { DELIVERED, FAILED, NOTHING_TO_DO, NO_SLOT }
 
     private final WebhookDeliveries deliveries;
     private final WebhookTransport transport;
     private final WebhookTargetGuard guard;
     private final Clock clock;
+    private final DeliverySlots slots;
 
     public DeliverWebhooksService(WebhookDeliveries deliveries, WebhookTransport transport, WebhookTargetGuard guard,
-                                  Clock clock) {
+                                  Clock clock, DeliverySlots slots) {
+        this.slots = Objects.requireNonNull(slots, "slots");
         this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.guard = Objects.requireNonNull(guard, "guard");
@@ -60,6 +65,22 @@ public final class DeliverWebhooksService {
             return Attempt.NOTHING_TO_DO;
         }
         OutgoingMessage message = found.get();
+        // The slot covers the guard's lookup too: both can take their time.
+        Optional<DeliverySlots.Slot> slot = slots.tryTake(message.target().host());
+        if (slot.isEmpty()) {
+            return Attempt.NO_SLOT;
+        }
+        try (DeliverySlots.Slot taken = slot.get()) {
+            return attempt(id, message);
+        }
+    }
+
+    /** The attempts the log holds for the delivery; 0 when it is gone. */
+    public int attemptsMade(WebhookDeliveryId id) {
+        return deliveries.message(id).map(OutgoingMessage::attempts).orElse(0);
+    }
+
+    private Attempt attempt(WebhookDeliveryId id, OutgoingMessage message) {
         Instant now = clock.instant();
         Optional<String> refused = guard.refusal(message.target());
         if (refused.isPresent()) {

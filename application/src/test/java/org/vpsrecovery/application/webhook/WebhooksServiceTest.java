@@ -47,7 +47,7 @@ class WebhooksServiceTest {
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final WebhookTargetGuard guard = new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY);
     private final ManageWebhooksService manage = new ManageWebhooksService(store, store, guard, clock);
-    private final DeliverWebhooksService deliver = new DeliverWebhooksService(store, receiver, guard, clock);
+    private final DeliverWebhooksService deliver = new DeliverWebhooksService(store, receiver, guard, clock, new DeliverySlots(2, 1));
 
     private ManageWebhooksUseCase.CreatedWebhook subscribe() {
         return manage.create(BLUE, WebhookTarget.parse("https://hooks.example.com/vpsr"),
@@ -244,6 +244,46 @@ class WebhooksServiceTest {
         assertThat(store.delivery(held).state()).isEqualTo(DeliveryState.PENDING);
         assertThat(deliver.attempt(dropped)).isEqualTo(Attempt.NOTHING_TO_DO);
     }
+
+    /**
+     * While one attempt to a host is under way (the receiver has not answered), another to that host finds no slot and
+     * is put off, not attempted nor logged; one to another host goes through.
+     */
+    @Test
+    void anAttemptWithNoSlotIsPutOffAndAnotherHostIsNot() {
+        dns.put("other.example.com", "93.184.215.15");
+        var slow = subscribe();
+        var other = manage.create(RED, WebhookTarget.parse("https://other.example.com/"), Set.of(WebhookEventType.OPERATION_COMPLETED));
+        WebhookDeliveryId first = store.enqueue(slow.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
+        WebhookDeliveryId second = store.enqueue(slow.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 2, "{}");
+        WebhookDeliveryId otherHost = store.enqueue(other.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 3, "{}");
+        List<Attempt> whileFirstIsOpen = new ArrayList<>();
+        WebhookTransport inFlight = new WebhookTransport() {
+            @Override
+            public List<java.net.InetAddress> resolve(String host) {
+                return receiver.resolve(host);
+            }
+
+            @Override
+            public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+                if (target.host().equals("hooks.example.com") && whileFirstIsOpen.isEmpty()) {
+                    whileFirstIsOpen.add(service[0].attempt(second));
+                    whileFirstIsOpen.add(service[0].attempt(otherHost));
+                }
+                return new Answered(204);
+            }
+        };
+        service[0] = new DeliverWebhooksService(store, inFlight, guard, clock, new DeliverySlots(2, 1));
+
+        assertThat(service[0].attempt(first)).isEqualTo(Attempt.DELIVERED);
+
+        assertThat(whileFirstIsOpen).containsExactly(Attempt.NO_SLOT, Attempt.DELIVERED);
+        assertThat(store.delivery(second).attempts()).isZero();
+        assertThat(store.delivery(second).state()).isEqualTo(DeliveryState.PENDING);
+        assertThat(service[0].attempt(second)).as("the slot came back").isEqualTo(Attempt.DELIVERED);
+    }
+
+    private final DeliverWebhooksService[] service = new DeliverWebhooksService[1];
 
     @Test
     void dispatchHandsEachDeliveryOverOnce() {
