@@ -50,6 +50,8 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
     static final String CONTINUE_RESTORES = "continue-restores";
     static final String FOLD_AUDIT_COUNTS = "fold-audit-counts";
     static final String STARTED = "started";
+    /** The scheduler's threads, shared by every job; webhook attempts may hold only some (WebhooksFactory.MAX_CONCURRENT). */
+    static final int THREADS = 4;
 
     private final Scheduler scheduler;
     private final Duration startWait;
@@ -103,8 +105,8 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                 // heartbeats are missed: then another instance revives it (30 s by default, not db-scheduler's 30 min).
                 .heartbeatInterval(heartbeatInterval)
                 .missedHeartbeatsLimit(missedHeartbeats)
-                // Webhook attempts (each bounded by its timeouts) must not keep tracking waiting.
-                .threads(4)
+                // Webhook attempts (each bounded by its timeouts) take at most vpsr.webhooks.max-concurrent of these.
+                .threads(THREADS)
                 // At a stop, runs under way get this long to end; one still running then is interrupted and its
                 // row, no longer heartbeating, is revived by another instance (missed heartbeats above). ADR 0038.
                 .shutdownMaxWait(shutdownMaxWait)

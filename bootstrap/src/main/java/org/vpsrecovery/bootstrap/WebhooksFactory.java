@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.vpsrecovery.adapters.http.webhook.ApacheWebhookTransport;
 import org.vpsrecovery.adapters.http.webhook.StandardWebhooksFormat;
 import org.vpsrecovery.application.webhook.DeliverWebhooksService;
+import org.vpsrecovery.application.webhook.DeliverySlots;
 import org.vpsrecovery.application.webhook.ManageWebhooksService;
 import org.vpsrecovery.application.webhook.ManageWebhooksUseCase;
 import org.vpsrecovery.application.webhook.WebhookTargetGuard;
@@ -25,6 +26,26 @@ public class WebhooksFactory {
     static final String ALLOW_PRIVATE_NETWORKS = "vpsr.webhooks.allow-private-networks";
     static final String MAX_ATTEMPTS = "vpsr.webhooks.max-attempts";
     static final String FIRST_RETRY = "vpsr.webhooks.first-retry";
+    static final String MAX_CONCURRENT = "vpsr.webhooks.max-concurrent";
+    static final String MAX_CONCURRENT_PER_HOST = "vpsr.webhooks.max-concurrent-per-host";
+    static final String NO_SLOT_RETRY = "vpsr.webhooks.no-slot-retry";
+
+    /**
+     * Attempts at once on this instance, in all and to one host: they run on the cluster jobs' threads, and one
+     * receiver that never answers must hold neither all of them nor another team's deliveries (ADR 0025).
+     */
+    @Singleton
+    DeliverySlots webhookDeliverySlots(@Value("${" + MAX_CONCURRENT + ":2}") int inAll,
+                                       @Value("${" + MAX_CONCURRENT_PER_HOST + ":1}") int perHost) {
+        if (inAll < 1 || inAll >= ClusterJobs.THREADS) {
+            throw new StartupRefused(MAX_CONCURRENT + " must be 1-" + (ClusterJobs.THREADS - 1)
+                    + ": the other jobs keep at least one of the " + ClusterJobs.THREADS + " job threads");
+        }
+        if (perHost < 1 || perHost > inAll) {
+            throw new StartupRefused(MAX_CONCURRENT_PER_HOST + " must be 1-" + inAll + " (" + MAX_CONCURRENT + ")");
+        }
+        return new DeliverySlots(inAll, perHost);
+    }
 
     /** One set of rules, for the guard's check and for the connection's own resolution. */
     @Singleton
@@ -63,7 +84,7 @@ public class WebhooksFactory {
 
     @Singleton
     DeliverWebhooksService deliverWebhooks(WebhookDeliveries deliveries, ApacheWebhookTransport transport,
-                                           WebhookTargetGuard guard, Clock clock) {
-        return new DeliverWebhooksService(deliveries, transport, guard, clock);
+                                           WebhookTargetGuard guard, Clock clock, DeliverySlots slots) {
+        return new DeliverWebhooksService(deliveries, transport, guard, clock, slots);
     }
 }

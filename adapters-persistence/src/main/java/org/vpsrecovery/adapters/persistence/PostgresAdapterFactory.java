@@ -127,8 +127,8 @@ public class PostgresAdapterFactory {
 
     /** Subscriptions and the delivery log; the deliveries themselves are written by the audit append. */
     @Singleton
-    WebhookRows webhookRows(SubscriptionRowRepository subscriptions, DeliveryRowRepository deliveries) {
-        return new WebhookRows(subscriptions, deliveries);
+    WebhookRows webhookRows(DataSource dataSource, SubscriptionRowRepository subscriptions, DeliveryRowRepository deliveries) {
+        return new WebhookRows(pooled(dataSource), subscriptions, deliveries);
     }
 
     /** Reads "now" from the application's Clock bean when there is one, so tests can move time. */

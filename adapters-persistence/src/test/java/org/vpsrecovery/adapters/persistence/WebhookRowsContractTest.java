@@ -19,6 +19,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.webhook.DeliveryRowRepository;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.Operation;
@@ -38,6 +39,7 @@ import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
 import org.vpsrecovery.domain.webhook.DeliveryState;
 import org.vpsrecovery.domain.webhook.OutgoingMessage;
 import org.vpsrecovery.domain.webhook.WebhookDelivery;
+import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
 import org.vpsrecovery.domain.webhook.WebhookEventType;
 import org.vpsrecovery.domain.webhook.WebhookSecret;
 import org.vpsrecovery.domain.webhook.WebhookSubscription;
@@ -77,6 +79,7 @@ class WebhookRowsContractTest extends WebhooksContract {
     @Override
     protected Subject emptySubject() {
         sql("DELETE FROM webhook_subscription");
+        sql("DELETE FROM scheduled_tasks WHERE task_name = '" + DeliveryRowRepository.DELIVERY_TASK + "'");
         return new Subject(subscriptions, deliveries);
     }
 
@@ -90,6 +93,19 @@ class WebhookRowsContractTest extends WebhooksContract {
         };
         RecordedAuditEvent recorded = append(team, outcome);
         return new Appended(recorded.sequence(), FORMAT.body(type, recorded));
+    }
+
+    /** A row as db-scheduler writes one for the delivery's one-time task (V6's table). */
+    @Override
+    protected void schedulerHolds(WebhookDeliveryId id) {
+        sql("INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version) VALUES ('"
+                + DeliveryRowRepository.DELIVERY_TASK + "', '" + id.value() + "', now(), false, 1)");
+    }
+
+    @Override
+    protected void schedulerDropped(WebhookDeliveryId id) {
+        sql("DELETE FROM scheduled_tasks WHERE task_name = '" + DeliveryRowRepository.DELIVERY_TASK
+                + "' AND task_instance = '" + id.value() + "'");
     }
 
     private void sql(String statement) {

@@ -25,16 +25,21 @@ public final class DeliverWebhooksService {
 
     public static final String USER_AGENT = "vps-recovery-webhooks/1";
 
-    /** How an attempt went; {@link #FAILED} asks the scheduler for another. */
-    public enum Attempt { DELIVERED, FAILED, NOTHING_TO_DO }
+    /**
+     * How an attempt went; {@link #FAILED} asks the scheduler for another, {@link #NO_SLOT} for the same one again
+     * shortly: no attempt was made, since this instance's or the host's {@link DeliverySlots} were all taken.
+     */
+    public enum Attempt { DELIVERED, FAILED, NOTHING_TO_DO, NO_SLOT }
 
     private final WebhookDeliveries deliveries;
     private final WebhookTransport transport;
     private final WebhookTargetGuard guard;
     private final Clock clock;
+    private final DeliverySlots slots;
 
     public DeliverWebhooksService(WebhookDeliveries deliveries, WebhookTransport transport, WebhookTargetGuard guard,
-                                  Clock clock) {
+                                  Clock clock, DeliverySlots slots) {
+        this.slots = Objects.requireNonNull(slots, "slots");
         this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.guard = Objects.requireNonNull(guard, "guard");
@@ -60,6 +65,22 @@ public final class DeliverWebhooksService {
             return Attempt.NOTHING_TO_DO;
         }
         OutgoingMessage message = found.get();
+        // The slot covers the guard's lookup too: both can take their time.
+        Optional<DeliverySlots.Slot> slot = slots.tryTake(message.target().host());
+        if (slot.isEmpty()) {
+            return Attempt.NO_SLOT;
+        }
+        try (DeliverySlots.Slot taken = slot.get()) {
+            return attempt(id, message);
+        }
+    }
+
+    /** The attempts the log holds for the delivery; 0 when it is gone. */
+    public int attemptsMade(WebhookDeliveryId id) {
+        return deliveries.message(id).map(OutgoingMessage::attempts).orElse(0);
+    }
+
+    private Attempt attempt(WebhookDeliveryId id, OutgoingMessage message) {
         Instant now = clock.instant();
         Optional<String> refused = guard.refusal(message.target());
         if (refused.isPresent()) {
@@ -74,6 +95,12 @@ public final class DeliverWebhooksService {
         headers.put("User-Agent", USER_AGENT);
         WebhookTransport.Response response = transport.post(message.target(), headers, message.body());
         return switch (response) {
+            case WebhookTransport.Answered answered when !answered.isHttpStatus() -> {
+                // A status line HTTP does not define (HttpClient passes 600 or 999 on): a failed attempt, said so.
+                deliveries.recordAttempt(id, now, OptionalInt.empty(), Optional.of("the receiver answered status "
+                        + answered.statusCode() + ", not an HTTP status"), false);
+                yield Attempt.FAILED;
+            }
             case WebhookTransport.Answered answered -> {
                 deliveries.recordAttempt(id, now, OptionalInt.of(answered.statusCode()),
                         answered.accepted() ? Optional.empty() : Optional.of("the receiver answered " + answered.statusCode()),
@@ -85,6 +112,14 @@ public final class DeliverWebhooksService {
                 yield Attempt.FAILED;
             }
         };
+    }
+
+    /**
+     * The sweep: pending deliveries the scheduler dropped without the give-up below having marked them (it drops the
+     * task first; a database error or a dying instance then loses the give-up) are dead now. Answers how many.
+     */
+    public int markDroppedDeliveriesDead(int limit) {
+        return deliveries.markDeadWhenUnscheduled(limit);
     }
 
     /** The scheduler gave up: the dead letter, kept in the log. */

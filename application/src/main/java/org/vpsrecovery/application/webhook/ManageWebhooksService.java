@@ -38,9 +38,9 @@ public final class ManageWebhooksService implements ManageWebhooksUseCase {
 
     @Override
     public CreatedWebhook create(TeamId team, WebhookTarget target, Set<WebhookEventType> eventTypes) {
+        // Early, before the guard's DNS lookup; the add below is the check that holds under simultaneous creates.
         if (subscriptions.count(team) >= MAX_PER_TEAM) {
-            throw new RecoveryDenied(ReasonCode.WEBHOOK_LIMIT_REACHED,
-                    "a team has at most " + MAX_PER_TEAM + " webhook subscriptions; delete one first");
+            throw limitReached();
         }
         Optional<String> refused = guard.refusal(target);
         if (refused.isPresent()) {
@@ -50,7 +50,9 @@ public final class ManageWebhooksService implements ManageWebhooksUseCase {
         WebhookSubscription subscription = new WebhookSubscription(WebhookSubscriptionId.random(), team, target,
                 eventTypes, clock.instant());
         WebhookSecret secret = WebhookSecret.random();
-        subscriptions.add(subscription, secret);
+        if (!subscriptions.add(subscription, secret, MAX_PER_TEAM)) {
+            throw limitReached();
+        }
         return new CreatedWebhook(subscription, secret);
     }
 
@@ -75,6 +77,11 @@ public final class ManageWebhooksService implements ManageWebhooksUseCase {
     public List<WebhookDelivery> deliveries(TeamId team, WebhookSubscriptionId id, int limit) {
         WebhookDeliveries.requirePage(limit);
         return deliveries.log(get(team, id).id(), limit);
+    }
+
+    private static RecoveryDenied limitReached() {
+        return new RecoveryDenied(ReasonCode.WEBHOOK_LIMIT_REACHED,
+                "a team has at most " + MAX_PER_TEAM + " webhook subscriptions; delete one first");
     }
 
     private static ResourceNotFound notFound(WebhookSubscriptionId id) {

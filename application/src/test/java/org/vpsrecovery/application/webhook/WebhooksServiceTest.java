@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -22,12 +23,16 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.WebhookSubscriptions;
 import org.vpsrecovery.domain.port.WebhookTransport;
 import org.vpsrecovery.domain.testing.InMemoryWebhooks;
 import org.vpsrecovery.domain.webhook.DeliveryState;
 import org.vpsrecovery.domain.webhook.TargetAddressRules;
 import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
 import org.vpsrecovery.domain.webhook.WebhookEventType;
+import org.vpsrecovery.domain.webhook.WebhookSecret;
+import org.vpsrecovery.domain.webhook.WebhookSubscription;
+import org.vpsrecovery.domain.webhook.WebhookSubscriptionId;
 import org.vpsrecovery.domain.webhook.WebhookTarget;
 
 class WebhooksServiceTest {
@@ -42,7 +47,7 @@ class WebhooksServiceTest {
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final WebhookTargetGuard guard = new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY);
     private final ManageWebhooksService manage = new ManageWebhooksService(store, store, guard, clock);
-    private final DeliverWebhooksService deliver = new DeliverWebhooksService(store, receiver, guard, clock);
+    private final DeliverWebhooksService deliver = new DeliverWebhooksService(store, receiver, guard, clock, new DeliverySlots(2, 1));
 
     private ManageWebhooksUseCase.CreatedWebhook subscribe() {
         return manage.create(BLUE, WebhookTarget.parse("https://hooks.example.com/vpsr"),
@@ -106,6 +111,46 @@ class WebhooksServiceTest {
                 Set.of(WebhookEventType.OPERATION_FAILED))).isNotNull();
     }
 
+    /** Others' creates got in between the early count and the add: the add's own check refuses, typed. */
+    @Test
+    void anAddRefusedAtTheLimitIsTheTypedRefusalEvenAfterTheEarlyCountSaidThereWasRoom() {
+        for (int i = 0; i < ManageWebhooksService.MAX_PER_TEAM; i++) {
+            subscribe();
+        }
+        WebhookSubscriptions countingNone = new WebhookSubscriptions() {
+            @Override
+            public boolean add(WebhookSubscription subscription, WebhookSecret secret, int maxPerTeam) {
+                return store.add(subscription, secret, maxPerTeam);
+            }
+
+            @Override
+            public Optional<WebhookSubscription> find(TeamId team, WebhookSubscriptionId id) {
+                return store.find(team, id);
+            }
+
+            @Override
+            public List<WebhookSubscription> list(TeamId team) {
+                return store.list(team);
+            }
+
+            @Override
+            public int count(TeamId team) {
+                return 0; // read before the others' adds committed
+            }
+
+            @Override
+            public boolean remove(TeamId team, WebhookSubscriptionId id) {
+                return store.remove(team, id);
+            }
+        };
+        ManageWebhooksService racing = new ManageWebhooksService(countingNone, store, guard, clock);
+
+        assertThatThrownBy(() -> racing.create(BLUE, WebhookTarget.parse("https://hooks.example.com/late"),
+                Set.of(WebhookEventType.OPERATION_FAILED))).isInstanceOf(RecoveryDenied.class)
+                .extracting(e -> ((RecoveryDenied) e).reason()).isEqualTo(ReasonCode.WEBHOOK_LIMIT_REACHED);
+        assertThat(store.count(BLUE)).isEqualTo(ManageWebhooksService.MAX_PER_TEAM);
+    }
+
     @Test
     void anAttemptSendsTheStandardWebhooksHeadersSignedWithTheSubscriptionsSecret() throws Exception {
         var created = subscribe();
@@ -153,6 +198,22 @@ class WebhooksServiceTest {
                 });
     }
 
+    /** HttpClient passes "HTTP/1.1 600 x" on as 600: a failed attempt that says why, and no status kept. */
+    @Test
+    void anAnswerWithAStatusHttpDoesNotDefineIsAFailedAttemptThatSaysSo() {
+        var created = subscribe();
+        WebhookDeliveryId id = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 10, "{}");
+        receiver.answering(new WebhookTransport.Answered(600), new WebhookTransport.Answered(250));
+
+        assertThat(deliver.attempt(id)).isEqualTo(Attempt.FAILED);
+        assertThat(store.delivery(id).lastStatusCode()).isEmpty();
+        assertThat(store.delivery(id).lastError()).contains("the receiver answered status 600, not an HTTP status");
+        assertThat(store.delivery(id).attempts()).isEqualTo(1);
+        // 250 is in HTTP's range and a 2xx: delivered.
+        assertThat(deliver.attempt(id)).isEqualTo(Attempt.DELIVERED);
+        assertThat(store.delivery(id).lastStatusCode()).hasValue(250);
+    }
+
     @Test
     void aHostThatNowResolvesToAPrivateAddressIsNotSentTo() {
         var created = subscribe();
@@ -164,6 +225,65 @@ class WebhooksServiceTest {
         assertThat(receiver.received).isEmpty();
         assertThat(store.delivery(id).lastError()).hasValueSatisfying(e -> assertThat(e).startsWith("target refused"));
     }
+
+    /** The scheduler dropped the task when the retries ran out, and its give-up was lost: the sweep ends it. */
+    @Test
+    void theSweepMarksDeadADeliveryTheSchedulerDroppedWithoutGivingUp() {
+        var created = subscribe();
+        WebhookDeliveryId dropped = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
+        WebhookDeliveryId held = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 2, "{}");
+        deliver.dispatch(10, ids -> ids.forEach(store::schedulerHolds));
+        receiver.answering(new WebhookTransport.Answered(503));
+        assertThat(deliver.attempt(dropped)).isEqualTo(Attempt.FAILED);
+        store.schedulerDropped(dropped); // and giveUp never ran
+
+        assertThat(deliver.markDroppedDeliveriesDead(100)).isEqualTo(1);
+
+        assertThat(store.delivery(dropped).state()).isEqualTo(DeliveryState.DEAD);
+        assertThat(store.delivery(dropped).lastStatusCode()).hasValue(503);
+        assertThat(store.delivery(held).state()).isEqualTo(DeliveryState.PENDING);
+        assertThat(deliver.attempt(dropped)).isEqualTo(Attempt.NOTHING_TO_DO);
+    }
+
+    /**
+     * While one attempt to a host is under way (the receiver has not answered), another to that host finds no slot and
+     * is put off, not attempted nor logged; one to another host goes through.
+     */
+    @Test
+    void anAttemptWithNoSlotIsPutOffAndAnotherHostIsNot() {
+        dns.put("other.example.com", "93.184.215.15");
+        var slow = subscribe();
+        var other = manage.create(RED, WebhookTarget.parse("https://other.example.com/"), Set.of(WebhookEventType.OPERATION_COMPLETED));
+        WebhookDeliveryId first = store.enqueue(slow.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
+        WebhookDeliveryId second = store.enqueue(slow.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 2, "{}");
+        WebhookDeliveryId otherHost = store.enqueue(other.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 3, "{}");
+        List<Attempt> whileFirstIsOpen = new ArrayList<>();
+        WebhookTransport inFlight = new WebhookTransport() {
+            @Override
+            public List<java.net.InetAddress> resolve(String host) {
+                return receiver.resolve(host);
+            }
+
+            @Override
+            public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+                if (target.host().equals("hooks.example.com") && whileFirstIsOpen.isEmpty()) {
+                    whileFirstIsOpen.add(service[0].attempt(second));
+                    whileFirstIsOpen.add(service[0].attempt(otherHost));
+                }
+                return new Answered(204);
+            }
+        };
+        service[0] = new DeliverWebhooksService(store, inFlight, guard, clock, new DeliverySlots(2, 1));
+
+        assertThat(service[0].attempt(first)).isEqualTo(Attempt.DELIVERED);
+
+        assertThat(whileFirstIsOpen).containsExactly(Attempt.NO_SLOT, Attempt.DELIVERED);
+        assertThat(store.delivery(second).attempts()).isZero();
+        assertThat(store.delivery(second).state()).isEqualTo(DeliveryState.PENDING);
+        assertThat(service[0].attempt(second)).as("the slot came back").isEqualTo(Attempt.DELIVERED);
+    }
+
+    private final DeliverWebhooksService[] service = new DeliverWebhooksService[1];
 
     @Test
     void dispatchHandsEachDeliveryOverOnce() {

@@ -32,13 +32,22 @@ public interface WebhookDeliveries {
 
     /**
      * One attempt: its time, the receiver's status code if one answered, the platform's error text if not
-     * (its first {@value #MAX_ERROR} characters; an empty text is none). Only a pending delivery takes
+     * (its first {@value #MAX_ERROR} characters; an empty text is none). A status code outside 100-599 is not
+     * an HTTP status and is kept as none: the attempt is still recorded. Only a pending delivery takes
      * attempts: a delivered, dead or gone one stays as it is.
      */
     void recordAttempt(WebhookDeliveryId id, Instant at, OptionalInt statusCode, Optional<String> error, boolean delivered);
 
     /** No more attempts: the dead letter. Only a pending delivery dies; a delivered or gone one stays as it is. */
     void markDead(WebhookDeliveryId id);
+
+    /**
+     * Pending deliveries handed to the scheduler that it no longer holds: it drops a delivery's task when its retries
+     * are used up and only then asks for {@link #markDead}, which a database error or a dying instance can lose. Those
+     * are dead now, at most {@code limit} (1-{@value #MAX_PAGE}) at a time; answers how many. A delivery still held,
+     * not yet handed over, delivered or gone is left as it is.
+     */
+    int markDeadWhenUnscheduled(int limit);
 
     /** One subscription's log, newest first, at most {@code limit} (1-{@value #MAX_PAGE}). */
     List<WebhookDelivery> log(WebhookSubscriptionId subscription, int limit);

@@ -14,7 +14,11 @@ import org.vpsrecovery.domain.webhook.WebhookSubscriptionId;
  */
 public interface WebhookSubscriptions {
 
-    void add(WebhookSubscription subscription, WebhookSecret secret);
+    /**
+     * Adds it unless its team already has {@code maxPerTeam} subscriptions: then nothing is added and the answer is
+     * false. The count and the add are one step, also across instances, so simultaneous adds never exceed the limit.
+     */
+    boolean add(WebhookSubscription subscription, WebhookSecret secret, int maxPerTeam);
 
     Optional<WebhookSubscription> find(TeamId team, WebhookSubscriptionId id);
 

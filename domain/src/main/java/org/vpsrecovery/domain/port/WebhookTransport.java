@@ -19,9 +19,15 @@ public interface WebhookTransport {
     sealed interface Response {
     }
 
+    /** What the receiver's status line said; HttpClient passes on any three digits, 600 and 999 included. */
     record Answered(int statusCode) implements Response {
         public boolean accepted() {
             return statusCode >= 200 && statusCode <= 299;
+        }
+
+        /** 100-599, the codes HTTP defines: anything else is not a status to keep or to show. */
+        public boolean isHttpStatus() {
+            return statusCode >= 100 && statusCode <= 599;
         }
     }
 

@@ -3,15 +3,18 @@ package org.vpsrecovery.domain.testing;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.UUID;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
 import org.vpsrecovery.domain.port.WebhookSubscriptions;
+import org.vpsrecovery.domain.port.WebhookTransport;
 import org.vpsrecovery.domain.webhook.DeliveryState;
 import org.vpsrecovery.domain.webhook.OutgoingMessage;
 import org.vpsrecovery.domain.webhook.WebhookDelivery;
@@ -32,11 +35,27 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
     private final Map<WebhookDeliveryId, WebhookDelivery> log = new LinkedHashMap<>();
     private final Map<WebhookDeliveryId, String> bodies = new LinkedHashMap<>();
     private final List<WebhookDeliveryId> dispatched = new ArrayList<>();
+    /** The deliveries the scheduler holds a task for, as the test plays the scheduler. */
+    private final Set<WebhookDeliveryId> scheduled = new HashSet<>();
+
+    /** The scheduler took a task for the delivery (before it is marked dispatched, as the dispatcher does). */
+    public synchronized void schedulerHolds(WebhookDeliveryId id) {
+        scheduled.add(id);
+    }
+
+    /** The scheduler dropped the delivery's task (its retries ran out, or it ended). */
+    public synchronized void schedulerDropped(WebhookDeliveryId id) {
+        scheduled.remove(id);
+    }
 
     @Override
-    public synchronized void add(WebhookSubscription subscription, WebhookSecret secret) {
+    public synchronized boolean add(WebhookSubscription subscription, WebhookSecret secret, int maxPerTeam) {
+        if (count(subscription.team()) >= maxPerTeam) {
+            return false;
+        }
         subscriptions.put(subscription.id(), subscription);
         secrets.put(subscription.id(), secret);
+        return true;
     }
 
     @Override
@@ -114,8 +133,10 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
         }
         Optional<String> kept = error.map(e -> e.length() > MAX_ERROR ? e.substring(0, MAX_ERROR) : e)
                 .filter(e -> !e.isEmpty());
+        OptionalInt status = statusCode.isPresent() && new WebhookTransport.Answered(statusCode.getAsInt()).isHttpStatus()
+                ? statusCode : OptionalInt.empty();
         log.put(id, new WebhookDelivery(id, d.subscription(), d.eventType(), d.auditSequence(),
-                delivered ? DeliveryState.DELIVERED : d.state(), d.attempts() + 1, Optional.of(at), statusCode, kept,
+                delivered ? DeliveryState.DELIVERED : d.state(), d.attempts() + 1, Optional.of(at), status, kept,
                 d.createdAt(), delivered ? Optional.of(at) : Optional.empty()));
     }
 
@@ -127,6 +148,16 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
         }
         log.put(id, new WebhookDelivery(id, d.subscription(), d.eventType(), d.auditSequence(), DeliveryState.DEAD,
                 d.attempts(), d.lastAttemptAt(), d.lastStatusCode(), d.lastError(), d.createdAt(), d.deliveredAt()));
+    }
+
+    @Override
+    public synchronized int markDeadWhenUnscheduled(int limit) {
+        WebhookDeliveries.requirePage(limit);
+        List<WebhookDeliveryId> dropped = log.values().stream()
+                .filter(d -> d.state() == DeliveryState.PENDING && dispatched.contains(d.id()) && !scheduled.contains(d.id()))
+                .map(WebhookDelivery::id).limit(limit).toList();
+        dropped.forEach(this::markDead);
+        return dropped.size();
     }
 
     @Override

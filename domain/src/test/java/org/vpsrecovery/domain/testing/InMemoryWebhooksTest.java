@@ -2,6 +2,7 @@ package org.vpsrecovery.domain.testing;
 
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.contract.WebhooksContract;
+import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
 import org.vpsrecovery.domain.webhook.WebhookEventType;
 import org.vpsrecovery.domain.webhook.WebhookSubscription;
 
@@ -27,5 +28,15 @@ class InMemoryWebhooksTest extends WebhooksContract {
             }
         }
         return new Appended(appended, body);
+    }
+
+    @Override
+    protected void schedulerHolds(WebhookDeliveryId id) {
+        store.schedulerHolds(id);
+    }
+
+    @Override
+    protected void schedulerDropped(WebhookDeliveryId id) {
+        store.schedulerDropped(id);
     }
 }

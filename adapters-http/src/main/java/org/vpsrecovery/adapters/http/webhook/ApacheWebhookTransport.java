@@ -12,7 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +64,11 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
         }
     }
 
+    /** Threads that wait on the system resolver for us, so that our wait can end: it has no time limit of its own. */
+    private static final int LOOKUP_THREADS = 4;
+
     private final ScheduledExecutorService deadlines;
+    private final ExecutorService lookups;
     private final Duration connectTimeout;
     private final Duration answerTimeout;
     private final TargetAddressRules rules;
@@ -74,6 +83,8 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
         this.rules = Objects.requireNonNull(rules, "rules");
         this.deadlines = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
                 .name("webhook-deadlines").factory());
+        this.lookups = Executors.newFixedThreadPool(LOOKUP_THREADS, Thread.ofPlatform().daemon()
+                .name("webhook-dns-", 0).factory());
     }
 
     private synchronized CloseableHttpClient client() {
@@ -90,7 +101,7 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
         DnsResolver judged = new DnsResolver() {
             @Override
             public InetAddress[] resolve(String host) throws UnknownHostException {
-                InetAddress[] addresses = SystemDefaultDnsResolver.INSTANCE.resolve(host);
+                InetAddress[] addresses = lookUp(host);
                 Optional<String> refused = rules.refusal(Arrays.asList(addresses));
                 if (refused.isPresent()) {
                     throw new RefusedAtConnection(refused.get());
@@ -134,9 +145,38 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
     @Override
     public List<InetAddress> resolve(String host) {
         try {
-            return Arrays.asList(InetAddress.getAllByName(host));
+            return Arrays.asList(lookUp(host));
         } catch (UnknownHostException | SecurityException e) {
             return List.of();
+        }
+    }
+
+    /**
+     * The system resolver's answer within the connect timeout (a lookup is part of connecting): the resolver's own
+     * retries can take far longer, on a job thread. A lookup still running then is left to end on its own thread;
+     * those are few, so lookups that hang queue behind them and time out too, never more threads.
+     */
+    InetAddress[] lookUp(String host) throws UnknownHostException {
+        Future<InetAddress[]> lookup;
+        try {
+            lookup = lookups.submit(() -> InetAddress.getAllByName(host));
+        } catch (RejectedExecutionException closed) {
+            throw new UnknownHostException("the webhook transport is closed");
+        }
+        try {
+            return lookup.get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownHostException unknown) {
+                throw unknown;
+            }
+            throw new UnknownHostException("the lookup failed (" + e.getCause().getClass().getSimpleName() + ")");
+        } catch (TimeoutException e) {
+            lookup.cancel(true);
+            throw new UnknownHostException("no lookup answer within " + connectTimeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            lookup.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new UnknownHostException("interrupted while looking the host up");
         }
     }
 
@@ -199,5 +239,6 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
             }
         }
         deadlines.shutdownNow();
+        lookups.shutdownNow();
     }
 }

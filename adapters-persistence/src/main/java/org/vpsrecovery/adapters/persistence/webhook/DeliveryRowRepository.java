@@ -13,6 +13,9 @@ import java.util.UUID;
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface DeliveryRowRepository extends GenericRepository<DeliveryRow, UUID> {
 
+    /** db-scheduler's name of the one-time task of a delivery, whose instance id is the delivery's id (bootstrap). */
+    String DELIVERY_TASK = "deliver-webhook";
+
     Optional<DeliveryRow> findById(UUID id);
 
     @Query("SELECT * FROM webhook_delivery WHERE NOT dispatched ORDER BY created_at, audit_sequence LIMIT :limit")
@@ -32,6 +35,17 @@ public interface DeliveryRowRepository extends GenericRepository<DeliveryRow, UU
 
     @Query("UPDATE webhook_delivery SET state = 'dead' WHERE id = :id AND state = 'pending'")
     long markDead(UUID id);
+
+    /**
+     * A pending, dispatched delivery with no row in db-scheduler's table (V6) was dropped by it. Dispatching schedules
+     * before it marks dispatched, so a dispatched one's task, if it still exists, is seen; the outer state check
+     * leaves one that was delivered or died meanwhile as it is.
+     */
+    @Query("UPDATE webhook_delivery SET state = 'dead' WHERE state = 'pending' AND id IN ("
+            + "SELECT d.id FROM webhook_delivery d WHERE d.state = 'pending' AND d.dispatched AND NOT EXISTS ("
+            + "SELECT 1 FROM scheduled_tasks t WHERE t.task_name = '" + DELIVERY_TASK + "'"
+            + " AND t.task_instance = CAST(d.id AS text)) LIMIT :limit)")
+    long markDeadWhenUnscheduled(int limit);
 
     @Query("SELECT * FROM webhook_delivery WHERE subscription_id = :subscriptionId ORDER BY audit_sequence DESC, id LIMIT :limit")
     List<DeliveryRow> log(UUID subscriptionId, int limit);

@@ -10,8 +10,6 @@ import java.util.UUID;
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface SubscriptionRowRepository extends GenericRepository<SubscriptionRow, UUID> {
 
-    SubscriptionRow save(SubscriptionRow row);
-
     Optional<SubscriptionRow> findById(UUID id);
 
     Optional<SubscriptionRow> findByIdAndTeam(UUID id, String team);

@@ -1,6 +1,12 @@
 package org.vpsrecovery.adapters.persistence.webhook;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -8,9 +14,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
 import org.vpsrecovery.domain.port.WebhookSubscriptions;
+import org.vpsrecovery.domain.port.WebhookTransport;
 import org.vpsrecovery.domain.webhook.DeliveryState;
 import org.vpsrecovery.domain.webhook.OutgoingMessage;
 import org.vpsrecovery.domain.webhook.WebhookDelivery;
@@ -27,19 +36,68 @@ import org.vpsrecovery.domain.webhook.WebhookTarget;
  */
 public final class WebhookRows implements WebhookSubscriptions, WebhookDeliveries {
 
+    /** "VPSW": the advisory-lock namespace of a team's subscriptions, keyed by the team's {@code hashtext}. */
+    static final int SUBSCRIPTIONS_NAMESPACE = 0x56505357;
+
+    static final String LOCK_TEAM = "SELECT pg_advisory_xact_lock(?, hashtext(?))";
+    /** Inserts only while the team is below its limit; run under the team's lock, so the count is the latest. */
+    static final String INSERT_BELOW_LIMIT = """
+            INSERT INTO webhook_subscription (id, team, target_url, event_types, secret, created_at)
+            SELECT ?, ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM webhook_subscription WHERE team = ?) < ?""";
+
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
+
+    private final DataSource dataSource;
     private final SubscriptionRowRepository subscriptions;
     private final DeliveryRowRepository deliveries;
 
-    public WebhookRows(SubscriptionRowRepository subscriptions, DeliveryRowRepository deliveries) {
+    public WebhookRows(DataSource dataSource, SubscriptionRowRepository subscriptions, DeliveryRowRepository deliveries) {
+        this.dataSource = Objects.requireNonNull(dataSource, "data source");
         this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
         this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
     }
 
+    /**
+     * The team's transaction-scoped advisory lock, then the insert that counts first: a count and an insert in
+     * separate steps let simultaneous creates (on any instance) each see 19 and each add one. One statement alone
+     * would not do either: its snapshot is taken before it waits for the lock, so it would miss the add it waited for.
+     * Hand-written JDBC: advisory locks are outside what Micronaut Data expresses.
+     */
     @Override
-    public void add(WebhookSubscription s, WebhookSecret secret) {
-        subscriptions.save(new SubscriptionRow(s.id().value(), s.team().value(), s.target().toString(),
-                s.eventTypes().stream().map(WebhookEventType::wireName).sorted().collect(Collectors.joining(",")),
-                secret.reveal(), s.createdAt()));
+    public boolean add(WebhookSubscription s, WebhookSecret secret, int maxPerTeam) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                try (PreparedStatement lock = connection.prepareStatement(LOCK_TEAM)) {
+                    lock.setInt(1, SUBSCRIPTIONS_NAMESPACE);
+                    lock.setString(2, s.team().value());
+                    lock.execute();
+                }
+                int added;
+                try (PreparedStatement insert = connection.prepareStatement(INSERT_BELOW_LIMIT)) {
+                    insert.setObject(1, s.id().value());
+                    insert.setString(2, s.team().value());
+                    insert.setString(3, s.target().toString());
+                    insert.setString(4, s.eventTypes().stream().map(WebhookEventType::wireName).sorted()
+                            .collect(Collectors.joining(",")));
+                    insert.setString(5, secret.reveal());
+                    insert.setObject(6, OffsetDateTime.ofInstant(s.createdAt(), ZoneOffset.UTC));
+                    insert.setString(7, s.team().value());
+                    insert.setInt(8, maxPerTeam);
+                    added = insert.executeUpdate();
+                }
+                connection.commit();
+                return added == 1;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            // The message names the step, never the target or the secret.
+            throw new PlatformUnavailable("could not add the webhook subscription: the database did not answer", RETRY_AFTER, e);
+        }
     }
 
     @Override
@@ -85,7 +143,10 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
     @Override
     public void recordAttempt(WebhookDeliveryId id, Instant at, OptionalInt statusCode, Optional<String> error,
                               boolean delivered) {
-        deliveries.recordAttempt(id.value(), at, statusCode.isPresent() ? statusCode.getAsInt() : null,
+        // The column holds 100-599 (V7): a receiver's 600 or 999 must not make the attempt unrecordable.
+        Integer status = statusCode.isPresent() && new WebhookTransport.Answered(statusCode.getAsInt()).isHttpStatus()
+                ? statusCode.getAsInt() : null;
+        deliveries.recordAttempt(id.value(), at, status,
                 error.map(e -> e.length() > MAX_ERROR ? e.substring(0, MAX_ERROR) : e).filter(e -> !e.isEmpty())
                         .orElse(null), delivered);
     }
@@ -93,6 +154,12 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
     @Override
     public void markDead(WebhookDeliveryId id) {
         deliveries.markDead(id.value());
+    }
+
+    @Override
+    public int markDeadWhenUnscheduled(int limit) {
+        WebhookDeliveries.requirePage(limit);
+        return (int) deliveries.markDeadWhenUnscheduled(limit);
     }
 
     @Override

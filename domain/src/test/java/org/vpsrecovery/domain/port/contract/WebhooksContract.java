@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.common.TeamId;
@@ -56,6 +61,12 @@ public abstract class WebhooksContract {
      */
     protected abstract Appended eventAppended(TeamId team, WebhookEventType type);
 
+    /** The scheduler took a task for the delivery, as the dispatcher asks before it marks it dispatched. */
+    protected abstract void schedulerHolds(WebhookDeliveryId id);
+
+    /** The scheduler dropped the delivery's task: it ended, or its retries ran out. */
+    protected abstract void schedulerDropped(WebhookDeliveryId id);
+
     @BeforeEach
     void fresh() {
         Subject subject = emptySubject();
@@ -67,7 +78,7 @@ public abstract class WebhooksContract {
                                              WebhookEventType... types) {
         WebhookSubscription subscription = new WebhookSubscription(WebhookSubscriptionId.random(), team,
                 WebhookTarget.parse("https://hooks.example.com/" + team.value()), Set.of(types), createdAt);
-        subscriptions.add(subscription, secret);
+        assertThat(subscriptions.add(subscription, secret, Integer.MAX_VALUE)).isTrue();
         return subscription;
     }
 
@@ -104,6 +115,61 @@ public abstract class WebhooksContract {
         assertThat(subscriptions.remove(BLUE, blue.id())).isFalse();
         assertThat(subscriptions.list(BLUE)).isEmpty();
         assertThat(subscriptions.count(BLUE)).isZero();
+    }
+
+    @Test
+    void aTeamAtItsLimitGetsNoMoreAndOtherTeamsAreNotCounted() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(subscriptions.add(subscription(BLUE), WebhookSecret.random(), 3)).isTrue();
+        }
+        WebhookSubscription fourth = subscription(BLUE);
+
+        assertThat(subscriptions.add(fourth, WebhookSecret.random(), 3)).isFalse();
+        assertThat(subscriptions.find(BLUE, fourth.id())).isEmpty();
+        assertThat(subscriptions.count(BLUE)).isEqualTo(3);
+        assertThat(subscriptions.add(subscription(RED), WebhookSecret.random(), 3)).isTrue();
+    }
+
+    /**
+     * Simultaneous adds of one team, each seeing room for one more: exactly one gets in. On PostgreSQL the
+     * adds run on separate connections, as on separate instances.
+     */
+    @Test
+    void simultaneousAddsNeverExceedTheLimit() throws Exception {
+        int limit = 5;
+        int simultaneous = 16;
+        ExecutorService threads = Executors.newFixedThreadPool(simultaneous);
+        try {
+            for (int round = 0; round < 3; round++) {
+                TeamId team = new TeamId("team-" + round);
+                for (int i = 0; i < limit - 1; i++) {
+                    assertThat(subscriptions.add(subscription(team), WebhookSecret.random(), limit)).isTrue();
+                }
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<Boolean>> adds = new ArrayList<>();
+                for (int i = 0; i < simultaneous; i++) {
+                    adds.add(threads.submit(() -> {
+                        start.await();
+                        return subscriptions.add(subscription(team), WebhookSecret.random(), limit);
+                    }));
+                }
+                start.countDown();
+                int added = 0;
+                for (Future<Boolean> add : adds) {
+                    added += add.get() ? 1 : 0;
+                }
+                assertThat(added).as("round %d: adds that got in", round).isEqualTo(1);
+                assertThat(subscriptions.count(team)).isEqualTo(limit);
+                assertThat(subscriptions.list(team)).hasSize(limit);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static WebhookSubscription subscription(TeamId team) {
+        return new WebhookSubscription(WebhookSubscriptionId.random(), team,
+                WebhookTarget.parse("https://hooks.example.com/" + team.value()), Set.of(WebhookEventType.OPERATION_FAILED), T0);
     }
 
     /** By creation time, not by the order they were added in. */
@@ -257,6 +323,39 @@ public abstract class WebhooksContract {
         assertThat(delivery(subscription, dead)).isEqualTo(deadBefore);
     }
 
+    /**
+     * The scheduler drops a delivery's task when its retries run out and only then asks for its death, which can be
+     * lost: such a delivery would stay pending for ever. The ones it still holds, or that ended, stay as they are.
+     */
+    @Test
+    void aPendingDeliveryTheSchedulerDroppedIsDeadAndNoOtherIs() {
+        WebhookSubscription subscription = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookDeliveryId held = delivery(subscription, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+        WebhookDeliveryId dropped = delivery(subscription, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+        WebhookDeliveryId delivered = delivery(subscription, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+        WebhookDeliveryId notHandedOver = delivery(subscription, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+        for (WebhookDeliveryId id : List.of(held, dropped, delivered)) {
+            schedulerHolds(id);
+        }
+        deliveries.markDispatched(List.of(held, dropped, delivered));
+        deliveries.recordAttempt(dropped, T0, OptionalInt.of(500), Optional.of("the receiver answered 500"), false);
+        deliveries.recordAttempt(delivered, T0, OptionalInt.of(204), Optional.empty(), true);
+        schedulerDropped(dropped);
+        schedulerDropped(delivered);
+
+        assertThat(deliveries.markDeadWhenUnscheduled(10)).isEqualTo(1);
+
+        WebhookDelivery dead = delivery(subscription, dropped);
+        assertThat(dead.state()).isEqualTo(DeliveryState.DEAD);
+        assertThat(dead.attempts()).isEqualTo(1);
+        assertThat(dead.lastError()).contains("the receiver answered 500");
+        assertThat(delivery(subscription, held).state()).isEqualTo(DeliveryState.PENDING);
+        assertThat(delivery(subscription, delivered).state()).isEqualTo(DeliveryState.DELIVERED);
+        assertThat(delivery(subscription, notHandedOver).state()).isEqualTo(DeliveryState.PENDING);
+        assertThat(deliveries.markDeadWhenUnscheduled(10)).isZero();
+        assertThatThrownBy(() -> deliveries.markDeadWhenUnscheduled(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void anErrorTextIsKeptToItsFirstFiveHundredCharactersAndAnEmptyOneIsNone() {
         WebhookSubscription subscription = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
@@ -269,6 +368,25 @@ public abstract class WebhooksContract {
         deliveries.recordAttempt(id, T0.plusSeconds(1), OptionalInt.of(502), Optional.of(""), false);
         assertThat(delivery(subscription, id).lastError()).isEmpty();
         assertThat(delivery(subscription, id).attempts()).isEqualTo(2);
+    }
+
+    /** HttpClient passes a receiver's "600" or "999" on: the attempt is recorded, the non-status is not kept. */
+    @Test
+    void aStatusOutsideHttpsRangeIsRecordedAsAnAttemptWithoutTheStatus() {
+        WebhookSubscription subscription = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookDeliveryId id = delivery(subscription, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+
+        for (int notAStatus : new int[] {600, 999, 99, 0}) {
+            deliveries.recordAttempt(id, T0, OptionalInt.of(notAStatus),
+                    Optional.of("the receiver answered status " + notAStatus + ", not an HTTP status"), false);
+            WebhookDelivery logged = delivery(subscription, id);
+            assertThat(logged.lastStatusCode()).as("status %d", notAStatus).isEmpty();
+            assertThat(logged.lastError()).contains("the receiver answered status " + notAStatus + ", not an HTTP status");
+        }
+        deliveries.recordAttempt(id, T0, OptionalInt.of(599), Optional.of("the receiver answered 599"), false);
+        assertThat(delivery(subscription, id).lastStatusCode()).hasValue(599);
+        assertThat(delivery(subscription, id).attempts()).isEqualTo(5);
+        assertThat(delivery(subscription, id).state()).isEqualTo(DeliveryState.PENDING);
     }
 
     @Test
