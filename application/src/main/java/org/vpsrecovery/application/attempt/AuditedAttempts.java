@@ -579,7 +579,6 @@ public final class AuditedAttempts {
     private record LastCheck(ServerId server, Operation operation) {
     }
 
-    /** Carries a failure already written to the history through the lock's own failure handling. */
     /**
      * Thrown by a check when something it had to do first did not happen (a policy run's rotation delete, refused or
      * failed): no rule refused the attempt and nothing was asked of VPS.org, so it is audited {@code FAILED} (not
@@ -592,6 +591,7 @@ public final class AuditedAttempts {
         }
     }
 
+    /** Carries a failure already written to the history through the lock's own failure handling. */
     private static final class AlreadyAudited extends RuntimeException {
         private final RecoveryException failure;
 
