@@ -118,9 +118,13 @@ public class ServerRequestTimers implements Ordered {
         return trimmed.isEmpty() ? "root" : trimmed;
     }
 
-    /** Where the library's filter ran (no order of its own: the lowest precedence), so it times the same span. */
+    /**
+     * Outside every other filter: the library's ran innermost (no order of its own), where a request a filter answers
+     * itself (401/403 from authentication, 429 from the fair share, 503 while draining, 400 for a bad request id)
+     * never reaches its response filter, so those answers were missing from the series (ADR 0128, amended).
+     */
     @Override
     public int getOrder() {
-        return Ordered.LOWEST_PRECEDENCE;
+        return Ordered.HIGHEST_PRECEDENCE;
     }
 }
