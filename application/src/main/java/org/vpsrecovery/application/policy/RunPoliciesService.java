@@ -319,7 +319,11 @@ public final class RunPoliciesService {
         } catch (RecoveryException refusedOrFailed) {
             // Nothing rotated, nothing created: not a refusal of the run (a restore window, a lost answer pass), so
             // the create is FAILED and the run retried, and its events name no rotation that did not happen.
-            throw new AuditedAttempts.CheckFailed("the rotation's delete of " + label(victim.get()) + " did not happen ("
+            // A delete whose answer was lost may have happened: its own record is UNRESOLVED, and the tracker
+            // establishes it; this event must not say otherwise.
+            boolean unknown = refusedOrFailed instanceof ProviderFailure lost && lost.outcomeUnknown();
+            throw new AuditedAttempts.CheckFailed("the rotation's delete of " + label(victim.get())
+                    + (unknown ? " got no answer, so whether it happened is not known yet (" : " did not happen (")
                     + refusedOrFailed.reason() + ": " + refusedOrFailed.getMessage() + "); nothing was created",
                     refusedOrFailed);
         }

@@ -241,6 +241,25 @@ class RunPoliciesServiceTest {
         });
     }
 
+    /** A rotation delete whose answer was lost may have happened: the create's failure does not say it did not. */
+    @Test
+    void aRotationDeleteWithoutAnAnswerIsNotSaidNotToHaveHappened() {
+        for (int day = 18; day <= 22; day++) {
+            addNightly(900 + day, day, "nightly-12345-202611" + day);
+        }
+        nightly(KEEP_TWO);
+        platform.provider.loseNextMutationAnswer();
+
+        List<Run> done = runs.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP));
+
+        assertThat(done).singleElement().satisfies(run -> assertThat(run.result()).isEqualTo(RunResult.FAILED));
+        assertThat(events(Operation.CREATE_SNAPSHOT)).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isInstanceOfSatisfying(Outcome.Failed.class, failed -> assertThat(failed.cause())
+                    .contains("got no answer, so whether it happened is not known yet").doesNotContain("did not happen"));
+            assertThat(e.detail()).doesNotContainKey(AuditEvent.ROTATED);
+        });
+    }
+
     @Test
     void aHeldPointIsNeverRotatedTheNextOldestIs() {
         for (int day = 18; day <= 22; day++) {
