@@ -276,17 +276,17 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         }
         // A file Micronaut reads (MICRONAUT_CONFIG_FILES, -Dmicronaut.config.files): read the same way here, so
         // a URL in it is refused too rather than replaced by the embedded PostgreSQL's.
-        String files = Optional.ofNullable(blankToNull(env.get("MICRONAUT_CONFIG_FILES")))
-                .orElseGet(() -> Optional.ofNullable(systemProperties.get("micronaut.config.files")).map(String::valueOf)
-                        .orElse(""));
-        return Arrays.stream(files.split(",")).map(String::trim).filter(name -> !name.isEmpty())
-                .flatMap(file -> urlKeyIn(Path.of(file)).map(key -> key + " in " + file).stream())
+        // Micronaut reads both lists, each entry a path, or a file: or classpath: location.
+        String files = Optional.ofNullable(env.get("MICRONAUT_CONFIG_FILES")).orElse("") + ","
+                + Optional.ofNullable(systemProperties.get("micronaut.config.files")).map(String::valueOf).orElse("");
+        return Arrays.stream(files.split(",")).map(String::trim).filter(location -> !location.isEmpty())
+                .flatMap(location -> urlKeyIn(location).map(key -> key + " in " + location).stream())
                 .findFirst();
     }
 
     /** The datasource URL key a configuration file sets, read by Micronaut's own loader for its extension. */
-    private static Optional<String> urlKeyIn(Path file) {
-        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+    private static Optional<String> urlKeyIn(String location) {
+        String name = location.substring(location.lastIndexOf('/') + 1);
         int dot = name.lastIndexOf('.');
         if (dot < 0) {
             return Optional.empty();
@@ -296,7 +296,10 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
             if (!loader.isEnabled() || !loader.getExtensions().contains(extension)) {
                 continue;
             }
-            try (InputStream in = Files.newInputStream(file)) {
+            try (InputStream in = open(location)) {
+                if (in == null) {
+                    return Optional.empty();
+                }
                 Optional<String> key = loader.read(name, in).keySet().stream()
                         .filter(k -> MICRONAUT_URL_PROPERTIES.contains(k.toLowerCase(Locale.ROOT).replace("-", "")))
                         .findFirst();
@@ -308,6 +311,15 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
             }
         }
         return Optional.empty();
+    }
+
+    /** A configuration file as Micronaut finds it: {@code classpath:} on the class path, else a path ({@code file:} or none). */
+    private static InputStream open(String location) throws IOException {
+        if (location.startsWith("classpath:")) {
+            String resource = location.substring("classpath:".length());
+            return Deployment.class.getClassLoader().getResourceAsStream(resource.startsWith("/") ? resource.substring(1) : resource);
+        }
+        return Files.newInputStream(Path.of(location.startsWith("file:") ? location.substring("file:".length()) : location));
     }
 
     /** {@code datasources.default.url} and Hikari's {@code jdbc-url}, as variables and (lower case, no dashes) properties. */

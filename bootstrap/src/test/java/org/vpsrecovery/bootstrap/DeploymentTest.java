@@ -184,6 +184,14 @@ class DeploymentTest {
         assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of(), Map.of("micronaut.config.files",
                 configFile("other.properties", "vpsr.tracking.batch=300\n") + "," + json)))
                 .isInstanceOf(StartupRefused.class).hasMessageContaining("datasources.default.jdbc-url in " + json);
+        // As Micronaut names them: a file: location, and the system property's list besides the variable's.
+        String url = configFile("url.properties", "datasources.default.url=jdbc:postgresql://db/vpsr\n");
+        assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of("MICRONAUT_CONFIG_FILES", "file:" + url), Map.of()))
+                .isInstanceOf(StartupRefused.class).hasMessageContaining("datasources.default.url in file:" + url);
+        assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of("MICRONAUT_CONFIG_FILES",
+                configFile("pool.properties", "datasources.default.maximum-pool-size=24\n")),
+                Map.of("micronaut.config.files", url)))
+                .isInstanceOf(StartupRefused.class).hasMessageContaining("datasources.default.url in " + url);
         assertThat(Deployment.fromEnvironment(Map.of("MICRONAUT_CONFIG_FILES", configFile("pool.json",
                 "{\"datasources\": {\"default\": {\"maximum-pool-size\": 24}}}")), Map.of()).database()).isEmpty();
         // The documented database wins as before; a pool size from -D is a fine-tuning key, not a database.

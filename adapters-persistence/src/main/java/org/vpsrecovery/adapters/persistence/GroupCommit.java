@@ -327,9 +327,12 @@ final class GroupCommit {
     }
 
     private static final String UNIQUE_VIOLATION = "23505";
-    /** V56's index under either of its names (a history with old attempts of two ends keeps V47's beside it). */
+    /**
+     * V56's index under either of its names (a history with old attempts of two ends keeps V47's beside it), matched
+     * without the quotes around it: a server whose {@code lc_messages} is not English quotes names its own way.
+     */
     private static final List<String> ONE_END_INDEXES =
-            List.of("\"audit_event_final_outcome_attempt\"", "\"audit_event_one_final_per_attempt\"");
+            List.of("audit_event_final_outcome_attempt", "audit_event_one_final_per_attempt");
 
     /** SQLSTATE classes 22 (data exception) and 23 (integrity constraint): this data, not the database. */
     private static boolean refusedData(Exception e) {

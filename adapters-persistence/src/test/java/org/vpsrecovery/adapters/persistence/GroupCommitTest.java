@@ -196,6 +196,24 @@ class GroupCommitTest {
         };
     }
 
+    /**
+     * A second end of an attempt refused by V56's index is told as {@link AttemptAlreadyEnded} whatever the server's
+     * {@code lc_messages} (ADR 0142): the index's name, not the English quotes around it.
+     */
+    @Test
+    void aSecondEndRefusedByTheIndexIsTheTypedRefusalInAnyLanguage() {
+        GroupCommit german = new GroupCommit(batch -> {
+            throw new SQLException("FEHLER: doppelter Schlüsselwert verletzt Unique-Constraint »audit_event_final_outcome_attempt«",
+                    "23505");
+        }, JdbcAuditHistory.MAX_BATCH);
+        AuditEvent end = new AuditEvent(T0, new TeamId("blue"), new RequestId("r-1"), Operation.CREATE_SNAPSHOT,
+                Optional.of(new ServerId(12345)), Optional.empty(), new Outcome.Completed(), OptionalInt.empty(),
+                Map.of(AuditEvent.ATTEMPT_ID, "attempt-1"));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> german.append(end))
+                .isInstanceOf(org.vpsrecovery.domain.port.AttemptAlreadyEnded.class);
+    }
+
     @Test
     void manyThreadsThroughTwoWritersShareTransactionsAndKeepOneChain() throws Exception {
         TestDatabase database = DATABASE.anotherMigrated();

@@ -11,8 +11,11 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.port.AttemptAlreadyEnded;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.KeptAuditEvents;
@@ -226,6 +229,18 @@ public final class AuditWriter {
         }
         history.append(event);
         return true;
+    }
+
+    /**
+     * Whether the history holds a final outcome of {@code attemptId} ({@link Outcome.Kind#settlesAttempt}) among the
+     * events of {@code operation} under {@code requestId}: a caller that would try the same attempt again asks first,
+     * as an attempt ends once (ADR 0142).
+     */
+    public boolean attemptEnded(RequestId requestId, Operation operation, String attemptId) {
+        return history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forRequest(requestId)
+                        .withOperations(java.util.Set.of(operation)))
+                .stream().map(RecordedAuditEvent::event)
+                .anyMatch(e -> e.attemptId().filter(attemptId::equals).isPresent() && e.outcome().kind().settlesAttempt());
     }
 
     /** How many events wait to be written (kept, and in memory). */

@@ -217,8 +217,8 @@ public final class PendingChangesService {
         PendingChange next;
         try {
             next = approved.applied(now(), again
-                    ? appliedAlready(approved).orElseGet(() -> applyNow(approved))
-                    : applyNow(approved));
+                    ? appliedAlready(approved).orElseGet(() -> applyNow(approved, attemptOfAReapply(approved)))
+                    : applyNow(approved, approved.id()));
         } catch (ServerBusy | PlatformUnavailable notNow) {
             return approved; // not now: still approved; the job applies it once the claim has passed
         } catch (RecoveryException refused) {
@@ -228,15 +228,25 @@ public final class PendingChangesService {
         return changes.update(approved, next) ? next : changes.find(approved.id()).orElse(approved);
     }
 
+    /**
+     * The attempt id of the job's apply: the change's own, as the approver's apply used, unless that attempt has ended
+     * already (reconciliation settled an earlier try that was not applied as FAILED): an attempt ends once (ADR 0142),
+     * so this try is an attempt of its own, whose end the history can take.
+     */
+    private OperationId attemptOfAReapply(PendingChange approved) {
+        return writer.attemptEnded(approved.requestId(), approved.kind(), approved.id().toString())
+                ? OperationId.random() : approved.id();
+    }
+
     /** The change applied through the ordinary service, as its approver's; what it did, for the change's note. */
-    private String applyNow(PendingChange approved) {
+    private String applyNow(PendingChange approved, OperationId attempt) {
         Actor approver = approved.approval().decision().orElseThrow().by();
         Actor requester = approved.approval().requester();
-        CallContext context = new CallContext(approved.team(), approved.requestId(), approved.id(), approver);
+        CallContext context = new CallContext(approved.team(), approved.requestId(), attempt, approver);
         return switch (approved.kind()) {
             case RELEASE_RECOVERY_POINT_HOLD -> {
                 holds.releaseHold(new ReleaseHoldCommand(new HoldCaller(new HoldActor.Team(approved.team()),
-                        approved.requestId(), approved.id(), approver), approved.point().orElseThrow(),
+                        approved.requestId(), attempt, approver), approved.point().orElseThrow(),
                         approved.hold().orElseThrow(), Optional.of(requester)));
                 yield "hold " + approved.hold().orElseThrow() + " released";
             }

@@ -9,7 +9,9 @@ import static org.vpsrecovery.application.PlatformFixture.WEB;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
@@ -317,6 +319,36 @@ class PendingChangesServiceTest {
                 .map(e -> e.operation() + " " + e.outcome().kind()).toList()).containsExactly(
                 "CREATE_POLICY ACCEPTED", "CREATE_POLICY COMPLETED", "UPDATE_POLICY ACCEPTED", "UPDATE_POLICY COMPLETED",
                 "DELETE_POLICY ACCEPTED", "DELETE_POLICY COMPLETED");
+    }
+
+    /**
+     * An earlier try of an approved update that did not apply, its attempt settled FAILED by reconciliation: the job's
+     * try is an attempt of its own, so its end is on record (an attempt ends once, ADR 0142), not refused and dropped.
+     */
+    @Test
+    void aReapplyAfterReconciliationEndedTheFirstTryIsAnAttemptOfItsOwnAndItsEndIsRecorded() {
+        RecoveryPolicy policy = policies.create(as(Actor.SYSTEM), nightly(2));
+        PendingChange pending = waiting(changes.updatePolicy(as(ALICE), policy.id(), OptionalLong.of(1), nightly(5)));
+        PendingChange approved = pending.approve(BOB, platform.clock.instant(), Optional.empty(), PendingChangesService.CLAIM);
+        assertThat(store.update(pending, approved)).isTrue();
+        // The approver's try: its intent, the store unavailable, and reconciliation's end of that attempt from the row.
+        Map<String, String> attempt = Map.of(AuditEvent.ATTEMPT_ID, approved.id().toString());
+        platform.history.append(new AuditEvent(platform.clock.instant(), BLUE, approved.requestId(), Operation.UPDATE_POLICY,
+                Optional.empty(), Optional.empty(), new Outcome.Accepted(), OptionalInt.empty(), attempt));
+        platform.history.append(new AuditEvent(platform.clock.instant(), BLUE, approved.requestId(), Operation.UPDATE_POLICY,
+                Optional.empty(), Optional.empty(), new Outcome.Failed(ReasonCode.PLATFORM_UNAVAILABLE,
+                "the change was not stored; the policy is as the row shows (reconciled from it)"), OptionalInt.empty(), attempt));
+        platform.clock.advance(PendingChangesService.CLAIM);
+
+        assertThat(changes.settle()).isEqualTo(1);
+
+        assertThat(store.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(policies.get(BLUE, policy.id()).version()).isEqualTo(2);
+        List<AuditEvent> updates = platform.history.all().stream().filter(e -> e.operation() == Operation.UPDATE_POLICY).toList();
+        assertThat(updates).extracting(e -> e.outcome().kind().name())
+                .containsExactly("ACCEPTED", "FAILED", "ACCEPTED", "COMPLETED");
+        assertThat(updates.get(3).attemptId()).isEqualTo(updates.get(2).attemptId())
+                .isNotEqualTo(Optional.of(approved.id().toString()));
     }
 
     /** The same for a hold's release: released by the approver's request that stopped, completed by the job. */

@@ -12,7 +12,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
-import org.vpsrecovery.adapters.persistence.DatabaseFailure;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.policy.NameTemplate;
 import org.vpsrecovery.domain.policy.PolicyId;
@@ -22,6 +21,7 @@ import org.vpsrecovery.domain.policy.PolicyServers;
 import org.vpsrecovery.domain.policy.PolicySpec;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
 import org.vpsrecovery.domain.policy.RetentionRules;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.RecoveryPolicies;
 import org.vpsrecovery.domain.server.ServerId;
 
@@ -98,7 +98,8 @@ public final class PolicyRows implements RecoveryPolicies {
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new DatabaseFailure("cannot store policy " + policy.id() + ": " + e.getMessage(), e);
+            throw new PlatformUnavailable("could not store policy " + policy.id() + ": the database did not answer",
+                    Duration.ofSeconds(1), e);
         }
     }
 
