@@ -5,13 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micronaut.context.ApplicationContext;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.webhook.DeliveryRowRepository;
+import org.vpsrecovery.adapters.persistence.webhook.WebhookRows;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.Operation;
@@ -108,6 +116,16 @@ class WebhookRowsContractTest extends WebhooksContract {
                 + "' AND task_instance = '" + id.value() + "'");
     }
 
+    private long count(String query) {
+        try (Connection connection = DATABASE.dataSource().getConnection(); Statement s = connection.createStatement();
+             ResultSet rows = s.executeQuery(query)) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private void sql(String statement) {
         try (Connection connection = DATABASE.dataSource().getConnection(); Statement s = connection.createStatement()) {
             s.execute(statement);
@@ -167,5 +185,83 @@ class WebhookRowsContractTest extends WebhooksContract {
         long after = history.query(AuditQuery.latest(1)).stream().mapToLong(RecordedAuditEvent::sequence).max().orElse(0);
         assertThat(after).as("the event whose deliveries could not be written is not written either").isEqualTo(before);
         assertThat(history.verifyChain().isIntact()).isTrue();
+    }
+
+    /**
+     * The review's stall (ADR 0025, session 37): a subscription with a long log is removed as the service removes it,
+     * not yet committed, while appends of its team (one queues a delivery for it) and of another team come in. A
+     * DELETE cascading over the log held the row's FOR UPDATE lock; the append's foreign-key check waited on it while
+     * holding the chain head, and every append queued behind. The mark's FOR NO KEY UPDATE lets them through.
+     */
+    @Test
+    void removingASubscriptionWithALongLogNeverHoldsUpAnAppend() throws Exception {
+        WebhookSubscription busy = subscribe(BLUE, WebhookSecret.random(), WebhookEventType.OPERATION_COMPLETED);
+        append(BLUE, new Outcome.Completed());
+        int logged = 20_000;
+        sql("INSERT INTO webhook_delivery (id, subscription_id, event_type, audit_sequence, body, state, dispatched,"
+                + " attempts, created_at) SELECT gen_random_uuid(), '" + busy.id().value() + "', 'operation.completed',"
+                + " -g, 'old', 'delivered', true, 1, now() FROM generate_series(1, " + logged + ") g");
+        ExecutorService appenders = Executors.newFixedThreadPool(2);
+        try (Connection remover = DATABASE.dataSource().getConnection()) {
+            remover.setAutoCommit(false);
+            try {
+                try (PreparedStatement remove = remover.prepareStatement(WebhookRows.REMOVE)) {
+                    remove.setObject(1, busy.id().value());
+                    remove.setString(2, BLUE.value());
+                    assertThat(remove.executeUpdate()).isEqualTo(1);
+                }
+                Future<RecordedAuditEvent> sameTeam = appenders.submit(() -> append(BLUE, new Outcome.Completed()));
+                Future<RecordedAuditEvent> otherTeam = appenders.submit(() -> append(RED, new Outcome.Completed()));
+
+                // A bound, not a timing: without the fix both wait until the removal ends, which here is never.
+                assertThat(sameTeam.get(60, TimeUnit.SECONDS).event().team()).isEqualTo(BLUE);
+                assertThat(otherTeam.get(60, TimeUnit.SECONDS).event().team()).isEqualTo(RED);
+                remover.commit();
+            } finally {
+                // Lets appends held up by a failed run end, so the other tests find the chain free.
+                remover.rollback();
+                remover.setAutoCommit(true);
+            }
+        } finally {
+            appenders.shutdown();
+            appenders.awaitTermination(60, TimeUnit.SECONDS);
+        }
+
+        // The append read the subscription before the removal committed and queued a delivery for it: hidden, and purged.
+        assertThat(subscriptions.find(BLUE, busy.id())).isEmpty();
+        assertThat(deliveries.log(busy.id(), 10)).isEmpty();
+        assertThat(deliveries.undispatched(WebhookDeliveries.MAX_PAGE)).isEmpty();
+        String rowsOfBusy = "SELECT count(*) FROM webhook_delivery WHERE subscription_id = '" + busy.id().value() + "'";
+        assertThat(count(rowsOfBusy)).isEqualTo(logged + 2);
+        int steps = 0;
+        while (deliveries.purgeRemoved(Duration.ZERO, WebhookDeliveries.MAX_PAGE) > 0) {
+            steps++;
+        }
+        assertThat(steps).as("steps of at most %d rows", WebhookDeliveries.MAX_PAGE)
+                .isGreaterThanOrEqualTo((logged + 2) / WebhookDeliveries.MAX_PAGE);
+        assertThat(count(rowsOfBusy)).isZero();
+        assertThat(count("SELECT count(*) FROM webhook_subscription WHERE id = '" + busy.id().value() + "'")).isZero();
+        assertThat(history.verifyChain().isIntact()).isTrue();
+    }
+
+    /** The rows behind the contract's purge: a removed subscription's stay, marked, until the purge takes them. */
+    @Test
+    void aRemovedSubscriptionsRowsStayMarkedUntilThePurge() {
+        WebhookSubscription removed = subscribe(BLUE, WebhookSecret.random(), WebhookEventType.OPERATION_COMPLETED);
+        WebhookSubscription kept = subscribe(BLUE, WebhookSecret.random(), WebhookEventType.OPERATION_COMPLETED);
+        append(BLUE, new Outcome.Completed());
+        String rowsOfRemoved = "SELECT count(*) FROM webhook_delivery WHERE subscription_id = '" + removed.id().value() + "'";
+
+        assertThat(subscriptions.remove(BLUE, removed.id())).isTrue();
+
+        append(BLUE, new Outcome.Completed());
+
+        assertThat(count(rowsOfRemoved)).as("the outbox queues none for a removed one").isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM webhook_subscription WHERE deleted_at IS NOT NULL")).isEqualTo(1);
+        assertThat(deliveries.purgeRemoved(Duration.ofMinutes(1), 10)).isZero();
+        assertThat(deliveries.purgeRemoved(Duration.ZERO, 10)).isEqualTo(2);
+        assertThat(count(rowsOfRemoved)).isZero();
+        assertThat(count("SELECT count(*) FROM webhook_subscription")).isEqualTo(1);
+        assertThat(deliveries.log(kept.id(), 10)).hasSize(2);
     }
 }

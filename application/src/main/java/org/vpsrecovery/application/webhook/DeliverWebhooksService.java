@@ -1,6 +1,7 @@
 package org.vpsrecovery.application.webhook;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,12 @@ public final class DeliverWebhooksService {
      * shortly: no attempt was made, since this instance's or the host's {@link DeliverySlots} were all taken.
      */
     public enum Attempt { DELIVERED, FAILED, NOTHING_TO_DO, NO_SLOT }
+
+    /**
+     * How long a removed subscription's rows stay before the purge takes them: far longer than an audit append that
+     * read the subscriptions before the removal can take, so the purge's delete of the row never makes one wait.
+     */
+    public static final Duration REMOVED_KEPT_FOR = Duration.ofMinutes(1);
 
     private final WebhookDeliveries deliveries;
     private final WebhookTransport transport;
@@ -120,6 +127,14 @@ public final class DeliverWebhooksService {
      */
     public int markDroppedDeliveriesDead(int limit) {
         return deliveries.markDeadWhenUnscheduled(limit);
+    }
+
+    /**
+     * One small step of removing what deleted subscriptions left: at most {@code limit} of their deliveries, then the
+     * subscriptions with none left, once removed {@link #REMOVED_KEPT_FOR}. Answers how many rows went.
+     */
+    public int purgeRemovedSubscriptions(int limit) {
+        return deliveries.purgeRemoved(REMOVED_KEPT_FOR, limit);
     }
 
     /** The scheduler gave up: the dead letter, kept in the log. */

@@ -1,5 +1,6 @@
 package org.vpsrecovery.domain.port;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -21,13 +22,16 @@ public interface WebhookDeliveries {
     /** The longest error text an attempt keeps. */
     int MAX_ERROR = 500;
 
-    /** Deliveries not yet handed to the scheduler, oldest first, at most {@code limit} (1-{@value #MAX_PAGE}). */
+    /**
+     * Deliveries not yet handed to the scheduler, oldest first, at most {@code limit} (1-{@value #MAX_PAGE}); none of
+     * a removed subscription.
+     */
     List<WebhookDeliveryId> undispatched(int limit);
 
     /** They are in the scheduler's hands now. */
     void markDispatched(List<WebhookDeliveryId> ids);
 
-    /** What an attempt sends; empty when the delivery is gone (its subscription was deleted). */
+    /** What an attempt sends; empty when the delivery is gone or its subscription was removed. */
     Optional<OutgoingMessage> message(WebhookDeliveryId id);
 
     /**
@@ -45,12 +49,20 @@ public interface WebhookDeliveries {
      * Pending deliveries handed to the scheduler that it no longer holds: it drops a delivery's task when its retries
      * are used up and only then asks for {@link #markDead}, which a database error or a dying instance can lose. Those
      * are dead now, at most {@code limit} (1-{@value #MAX_PAGE}) at a time; answers how many. A delivery still held,
-     * not yet handed over, delivered or gone is left as it is.
+     * not yet handed over, delivered, gone or of a removed subscription is left as it is.
      */
     int markDeadWhenUnscheduled(int limit);
 
-    /** One subscription's log, newest first, at most {@code limit} (1-{@value #MAX_PAGE}). */
+    /** One subscription's log, newest first, at most {@code limit} (1-{@value #MAX_PAGE}); empty once it is removed. */
     List<WebhookDelivery> log(WebhookSubscriptionId subscription, int limit);
+
+    /**
+     * The rows of subscriptions removed at least {@code removedAtLeast} ago: at most {@code limit}
+     * (1-{@value #MAX_PAGE}) of their deliveries, and then those of them with no delivery left. Answers how many
+     * deliveries and subscriptions went; 0 when none is left. The wait leaves alone a removal an append may still
+     * have queued a delivery for, having read the subscriptions just before it.
+     */
+    int purgeRemoved(Duration removedAtLeast, int limit);
 
     static void requirePage(int limit) {
         if (limit < 1 || limit > MAX_PAGE) {

@@ -27,6 +27,11 @@ public interface WebhookSubscriptions {
 
     int count(TeamId team);
 
-    /** Removes it and its delivery log; false when the team has no such subscription. */
+    /**
+     * Removes it; false when the team has no such subscription. From then on it is not found, listed or counted, gets
+     * no new deliveries, and its deliveries and log are neither handed over, attempted nor read; their rows go later,
+     * in small steps ({@link WebhookDeliveries#purgeRemoved}). Quick whatever its log holds, and never in the way of an
+     * audit append that queues a delivery for it.
+     */
     boolean remove(TeamId team, WebhookSubscriptionId id);
 }

@@ -1,5 +1,6 @@
 package org.vpsrecovery.domain.testing;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,6 +33,8 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
 
     private final Map<WebhookSubscriptionId, WebhookSubscription> subscriptions = new LinkedHashMap<>();
     private final Map<WebhookSubscriptionId, WebhookSecret> secrets = new LinkedHashMap<>();
+    /** Removed subscriptions, when: kept, with their deliveries, until {@link #purgeRemoved}, as in PostgreSQL. */
+    private final Map<WebhookSubscriptionId, Instant> removed = new LinkedHashMap<>();
     private final Map<WebhookDeliveryId, WebhookDelivery> log = new LinkedHashMap<>();
     private final Map<WebhookDeliveryId, String> bodies = new LinkedHashMap<>();
     private final List<WebhookDeliveryId> dispatched = new ArrayList<>();
@@ -60,12 +63,12 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
 
     @Override
     public synchronized Optional<WebhookSubscription> find(TeamId team, WebhookSubscriptionId id) {
-        return Optional.ofNullable(subscriptions.get(id)).filter(s -> s.team().equals(team));
+        return Optional.ofNullable(subscriptions.get(id)).filter(s -> s.team().equals(team) && !removed.containsKey(id));
     }
 
     @Override
     public synchronized List<WebhookSubscription> list(TeamId team) {
-        return subscriptions.values().stream().filter(s -> s.team().equals(team))
+        return subscriptions.values().stream().filter(s -> s.team().equals(team) && !removed.containsKey(s.id()))
                 .sorted(Comparator.comparing(WebhookSubscription::createdAt)).toList();
     }
 
@@ -79,14 +82,36 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
         if (find(team, id).isEmpty()) {
             return false;
         }
-        subscriptions.remove(id);
-        secrets.remove(id);
-        List<WebhookDeliveryId> gone = log.values().stream().filter(d -> d.subscription().equals(id))
-                .map(WebhookDelivery::id).toList();
+        removed.put(id, Instant.now());
+        return true;
+    }
+
+    @Override
+    public synchronized int purgeRemoved(Duration removedAtLeast, int limit) {
+        WebhookDeliveries.requirePage(limit);
+        Instant before = Instant.now().minus(removedAtLeast);
+        Set<WebhookSubscriptionId> due = new HashSet<>();
+        removed.forEach((id, at) -> {
+            if (!at.isAfter(before)) {
+                due.add(id);
+            }
+        });
+        List<WebhookDeliveryId> gone = log.values().stream().filter(d -> due.contains(d.subscription()))
+                .map(WebhookDelivery::id).limit(limit).toList();
         gone.forEach(log::remove);
         gone.forEach(bodies::remove);
         dispatched.removeAll(gone);
-        return true;
+        List<WebhookSubscriptionId> empty = due.stream()
+                .filter(id -> log.values().stream().noneMatch(d -> d.subscription().equals(id))).limit(limit).toList();
+        empty.forEach(subscriptions::remove);
+        empty.forEach(secrets::remove);
+        empty.forEach(removed::remove);
+        return gone.size() + empty.size();
+    }
+
+    private boolean ofRemoved(WebhookDeliveryId id) {
+        WebhookDelivery delivery = log.get(id);
+        return delivery != null && removed.containsKey(delivery.subscription());
     }
 
     public synchronized WebhookDeliveryId enqueue(WebhookSubscriptionId subscription, WebhookEventType type, long sequence,
@@ -105,7 +130,7 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
     @Override
     public synchronized List<WebhookDeliveryId> undispatched(int limit) {
         WebhookDeliveries.requirePage(limit);
-        return log.keySet().stream().filter(id -> !dispatched.contains(id)).limit(limit).toList();
+        return log.keySet().stream().filter(id -> !dispatched.contains(id) && !ofRemoved(id)).limit(limit).toList();
     }
 
     @Override
@@ -116,7 +141,7 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
     @Override
     public synchronized Optional<OutgoingMessage> message(WebhookDeliveryId id) {
         WebhookDelivery delivery = log.get(id);
-        if (delivery == null) {
+        if (delivery == null || ofRemoved(id)) {
             return Optional.empty();
         }
         WebhookSubscription subscription = subscriptions.get(delivery.subscription());
@@ -154,7 +179,8 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
     public synchronized int markDeadWhenUnscheduled(int limit) {
         WebhookDeliveries.requirePage(limit);
         List<WebhookDeliveryId> dropped = log.values().stream()
-                .filter(d -> d.state() == DeliveryState.PENDING && dispatched.contains(d.id()) && !scheduled.contains(d.id()))
+                .filter(d -> d.state() == DeliveryState.PENDING && dispatched.contains(d.id()) && !scheduled.contains(d.id())
+                        && !removed.containsKey(d.subscription()))
                 .map(WebhookDelivery::id).limit(limit).toList();
         dropped.forEach(this::markDead);
         return dropped.size();
@@ -163,6 +189,9 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
     @Override
     public synchronized List<WebhookDelivery> log(WebhookSubscriptionId subscription, int limit) {
         WebhookDeliveries.requirePage(limit);
+        if (removed.containsKey(subscription)) {
+            return List.of();
+        }
         return log.values().stream().filter(d -> d.subscription().equals(subscription))
                 .sorted(Comparator.comparing(WebhookDelivery::auditSequence).reversed()).limit(limit).toList();
     }

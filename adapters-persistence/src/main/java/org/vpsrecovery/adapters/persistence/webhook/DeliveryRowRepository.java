@@ -18,7 +18,9 @@ public interface DeliveryRowRepository extends GenericRepository<DeliveryRow, UU
 
     Optional<DeliveryRow> findById(UUID id);
 
-    @Query("SELECT * FROM webhook_delivery WHERE NOT dispatched ORDER BY created_at, audit_sequence LIMIT :limit")
+    /** A removed subscription's deliveries are not handed over: they wait for the purge. */
+    @Query("SELECT d.* FROM webhook_delivery d JOIN webhook_subscription s ON s.id = d.subscription_id"
+            + " AND s.deleted_at IS NULL WHERE NOT d.dispatched ORDER BY d.created_at, d.audit_sequence LIMIT :limit")
     List<DeliveryRow> undispatched(int limit);
 
     @Query("UPDATE webhook_delivery SET dispatched = true WHERE id IN (:ids)")
@@ -39,14 +41,18 @@ public interface DeliveryRowRepository extends GenericRepository<DeliveryRow, UU
     /**
      * A pending, dispatched delivery with no row in db-scheduler's table (V6) was dropped by it. Dispatching schedules
      * before it marks dispatched, so a dispatched one's task, if it still exists, is seen; the outer state check
-     * leaves one that was delivered or died meanwhile as it is.
+     * leaves one that was delivered or died meanwhile as it is. A removed subscription's are left to the purge. The
+     * candidates come from V57's partial index, not from the whole log.
      */
     @Query("UPDATE webhook_delivery SET state = 'dead' WHERE state = 'pending' AND id IN ("
             + "SELECT d.id FROM webhook_delivery d WHERE d.state = 'pending' AND d.dispatched AND NOT EXISTS ("
             + "SELECT 1 FROM scheduled_tasks t WHERE t.task_name = '" + DELIVERY_TASK + "'"
-            + " AND t.task_instance = CAST(d.id AS text)) LIMIT :limit)")
+            + " AND t.task_instance = CAST(d.id AS text)) AND EXISTS (SELECT 1 FROM webhook_subscription s"
+            + " WHERE s.id = d.subscription_id AND s.deleted_at IS NULL) LIMIT :limit)")
     long markDeadWhenUnscheduled(int limit);
 
-    @Query("SELECT * FROM webhook_delivery WHERE subscription_id = :subscriptionId ORDER BY audit_sequence DESC, id LIMIT :limit")
+    @Query("SELECT d.* FROM webhook_delivery d WHERE d.subscription_id = :subscriptionId AND EXISTS (SELECT 1 FROM"
+            + " webhook_subscription s WHERE s.id = d.subscription_id AND s.deleted_at IS NULL)"
+            + " ORDER BY d.audit_sequence DESC, d.id LIMIT :limit")
     List<DeliveryRow> log(UUID subscriptionId, int limit);
 }

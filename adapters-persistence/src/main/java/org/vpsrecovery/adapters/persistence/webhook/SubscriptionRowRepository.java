@@ -12,11 +12,10 @@ public interface SubscriptionRowRepository extends GenericRepository<Subscriptio
 
     Optional<SubscriptionRow> findById(UUID id);
 
-    Optional<SubscriptionRow> findByIdAndTeam(UUID id, String team);
+    /** A removed subscription (deleted_at set, waiting for the purge) is found by none of these. */
+    Optional<SubscriptionRow> findByIdAndTeamAndDeletedAtIsNull(UUID id, String team);
 
-    List<SubscriptionRow> findByTeamOrderByCreatedAt(String team);
+    List<SubscriptionRow> findByTeamAndDeletedAtIsNullOrderByCreatedAt(String team);
 
-    long countByTeam(String team);
-
-    long deleteByIdAndTeam(UUID id, String team);
+    long countByTeamAndDeletedAtIsNull(String team);
 }

@@ -17,6 +17,11 @@ import org.vpsrecovery.domain.webhook.WebhookEventType;
  * of their team and type, so an event and its deliveries commit, or roll back, together. The message text comes
  * from the {@link WebhookMessageFormat} (the HTTP side's wire format), once per event, and is stored as is: the
  * deliverer signs and sends exactly these bytes.
+ *
+ * <p>A removed subscription gets no delivery. One removed after this statement's snapshot may still get one: its
+ * removal ({@link WebhookRows#REMOVE}) takes the row's FOR NO KEY UPDATE lock, which the delivery's foreign-key check
+ * (FOR KEY SHARE) does not wait for, so the append, which holds the chain head, never waits on a removal. Such a
+ * delivery is never handed over and goes with the purge.
  */
 public final class WebhookOutbox {
 
@@ -32,6 +37,7 @@ public final class WebhookOutbox {
                 SELECT gen_random_uuid(), s.id, e.event_type, e.sequence, e.body, 'pending', false, 0, now()
                 FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) AS e(sequence, team, event_type, body)
                 JOIN webhook_subscription s ON s.team = e.team AND e.event_type = ANY (string_to_array(s.event_types, ','))
+                    AND s.deleted_at IS NULL
                 WHERE EXISTS (SELECT FROM head))""";
 
     /** How many parameters {@link #DELIVERIES} takes. */

@@ -43,7 +43,36 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
     /** Inserts only while the team is below its limit; run under the team's lock, so the count is the latest. */
     static final String INSERT_BELOW_LIMIT = """
             INSERT INTO webhook_subscription (id, team, target_url, event_types, secret, created_at)
-            SELECT ?, ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM webhook_subscription WHERE team = ?) < ?""";
+            SELECT ?, ?, ?, ?, ?, ?
+            WHERE (SELECT count(*) FROM webhook_subscription WHERE team = ? AND deleted_at IS NULL) < ?""";
+
+    /**
+     * A removal marks the row, whatever its log holds (V57). Deleting it cascaded over the whole log under the row's
+     * FOR UPDATE lock, and an audit append queueing a delivery for it waited in its foreign-key check (FOR KEY SHARE)
+     * while holding the chain head: every append of every instance waited. Changing a column no unique index holds
+     * takes FOR NO KEY UPDATE, which that check does not wait for. Parameters: id, team.
+     */
+    public static final String REMOVE = """
+            UPDATE webhook_subscription SET deleted_at = now() WHERE id = ? AND team = ? AND deleted_at IS NULL""";
+
+    /** At most ? deliveries of subscriptions removed at least ? ms ago. */
+    static final String PURGE_DELIVERIES = """
+            DELETE FROM webhook_delivery WHERE id IN (
+                SELECT d.id FROM webhook_subscription s JOIN webhook_delivery d ON d.subscription_id = s.id
+                WHERE s.deleted_at <= now() - ? * interval '1 millisecond' LIMIT ?)""";
+
+    /**
+     * At most ? of those subscriptions with no delivery left. A delivery an append queued meanwhile goes with the
+     * cascade; the removal's wait means no append still reads the row (see {@link WebhookDeliveries#purgeRemoved}).
+     */
+    static final String PURGE_SUBSCRIPTIONS = """
+            DELETE FROM webhook_subscription WHERE id IN (
+                SELECT s.id FROM webhook_subscription s
+                WHERE s.deleted_at <= now() - ? * interval '1 millisecond'
+                    AND NOT EXISTS (SELECT FROM webhook_delivery d WHERE d.subscription_id = s.id) LIMIT ?)""";
+
+    /** The purge waits no longer for a row lock (an attempt recording on a delivery): it tries again next run. */
+    private static final String PURGE_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '2s'";
 
     private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
 
@@ -102,22 +131,74 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
 
     @Override
     public Optional<WebhookSubscription> find(TeamId team, WebhookSubscriptionId id) {
-        return subscriptions.findByIdAndTeam(id.value(), team.value()).map(WebhookRows::toDomain);
+        return subscriptions.findByIdAndTeamAndDeletedAtIsNull(id.value(), team.value()).map(WebhookRows::toDomain);
     }
 
     @Override
     public List<WebhookSubscription> list(TeamId team) {
-        return subscriptions.findByTeamOrderByCreatedAt(team.value()).stream().map(WebhookRows::toDomain).toList();
+        return subscriptions.findByTeamAndDeletedAtIsNullOrderByCreatedAt(team.value()).stream()
+                .map(WebhookRows::toDomain).toList();
     }
 
     @Override
     public int count(TeamId team) {
-        return (int) subscriptions.countByTeam(team.value());
+        return (int) subscriptions.countByTeamAndDeletedAtIsNull(team.value());
     }
 
+    /** {@link #REMOVE}, one quick statement; hand-written JDBC so that its text is the one the contract test holds. */
     @Override
     public boolean remove(TeamId team, WebhookSubscriptionId id) {
-        return subscriptions.deleteByIdAndTeam(id.value(), team.value()) == 1;
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement remove = connection.prepareStatement(REMOVE)) {
+            remove.setObject(1, id.value());
+            remove.setString(2, team.value());
+            return remove.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new PlatformUnavailable("could not remove the webhook subscription: the database did not answer",
+                    RETRY_AFTER, e);
+        }
+    }
+
+    /**
+     * One transaction: a batch of deliveries, then, when fewer than a batch were left, the emptied subscriptions. Small
+     * steps, so no statement holds many row locks or runs long; two instances purging at once delete disjoint rows or
+     * wait briefly on each other's.
+     */
+    @Override
+    public int purgeRemoved(Duration removedAtLeast, int limit) {
+        WebhookDeliveries.requirePage(limit);
+        long ms = removedAtLeast.toMillis();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                try (PreparedStatement timeout = connection.prepareStatement(PURGE_LOCK_TIMEOUT)) {
+                    timeout.execute();
+                }
+                int purged;
+                try (PreparedStatement purge = connection.prepareStatement(PURGE_DELIVERIES)) {
+                    purge.setLong(1, ms);
+                    purge.setInt(2, limit);
+                    purged = purge.executeUpdate();
+                }
+                if (purged < limit) {
+                    try (PreparedStatement purge = connection.prepareStatement(PURGE_SUBSCRIPTIONS)) {
+                        purge.setLong(1, ms);
+                        purge.setInt(2, limit);
+                        purged += purge.executeUpdate();
+                    }
+                }
+                connection.commit();
+                return purged;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new PlatformUnavailable("could not purge removed webhook subscriptions: the database did not answer",
+                    RETRY_AFTER, e);
+        }
     }
 
     @Override
@@ -136,6 +217,7 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
     @Override
     public Optional<OutgoingMessage> message(WebhookDeliveryId id) {
         return deliveries.findById(id.value()).flatMap(d -> subscriptions.findById(d.subscriptionId())
+                .filter(s -> s.deletedAt() == null)
                 .map(s -> new OutgoingMessage(id, state(d.state()), d.attempts(), WebhookTarget.parse(s.targetUrl()),
                         WebhookSecret.parse(s.secret()), d.body())));
     }

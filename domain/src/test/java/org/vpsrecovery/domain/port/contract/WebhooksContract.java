@@ -3,6 +3,7 @@ package org.vpsrecovery.domain.port.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -409,5 +410,69 @@ public abstract class WebhooksContract {
         deliveries.markDead(gone);
         assertThat(deliveries.message(gone)).isEmpty();
         assertThat(deliveries.log(removed.id(), 10)).isEmpty();
+        // The purge takes nothing of the kept one's.
+        while (deliveries.purgeRemoved(Duration.ZERO, 10) > 0) {
+            // until nothing of the removed one is left
+        }
+        assertThat(deliveries.log(kept.id(), 10)).extracting(WebhookDelivery::id).containsExactly(stays);
+        assertThat(subscriptions.find(BLUE, kept.id())).contains(kept);
+    }
+
+    /** A removal is a mark the purge acts on later (ADR 0025, session 37); it frees the team's place at once. */
+    @Test
+    void aRemovedSubscriptionIsNotCountedTowardTheLimit() {
+        List<WebhookSubscription> three = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            WebhookSubscription s = subscription(BLUE);
+            assertThat(subscriptions.add(s, WebhookSecret.random(), 3)).isTrue();
+            three.add(s);
+        }
+        assertThat(subscriptions.add(subscription(BLUE), WebhookSecret.random(), 3)).isFalse();
+
+        assertThat(subscriptions.remove(BLUE, three.getFirst().id())).isTrue();
+
+        assertThat(subscriptions.count(BLUE)).isEqualTo(2);
+        assertThat(subscriptions.list(BLUE)).containsExactlyInAnyOrderElementsOf(three.subList(1, 3));
+        assertThat(subscriptions.find(BLUE, three.getFirst().id())).isEmpty();
+        assertThat(subscriptions.add(subscription(BLUE), WebhookSecret.random(), 3)).isTrue();
+    }
+
+    /** Its deliveries, pending or not yet handed over, are neither handed over, attempted, swept nor read any more. */
+    @Test
+    void aRemovedSubscriptionGetsNoDeliveryAndItsOwnAreNotSent() {
+        WebhookSubscription removed = subscribed(BLUE, WebhookEventType.OPERATION_COMPLETED);
+        WebhookDeliveryId handedOver = delivery(removed, eventAppended(BLUE, WebhookEventType.OPERATION_COMPLETED)).id();
+        WebhookDeliveryId notHandedOver = delivery(removed, eventAppended(BLUE, WebhookEventType.OPERATION_COMPLETED)).id();
+        deliveries.markDispatched(List.of(handedOver));
+
+        assertThat(subscriptions.remove(BLUE, removed.id())).isTrue();
+        eventAppended(BLUE, WebhookEventType.OPERATION_COMPLETED);
+
+        assertThat(deliveries.undispatched(10)).isEmpty();
+        assertThat(deliveries.message(handedOver)).isEmpty();
+        assertThat(deliveries.message(notHandedOver)).isEmpty();
+        assertThat(deliveries.log(removed.id(), 10)).isEmpty();
+        // Its task is gone with no give-up: the sweep leaves it to the purge.
+        assertThat(deliveries.markDeadWhenUnscheduled(10)).isZero();
+        assertThat(subscriptions.remove(BLUE, removed.id())).isFalse();
+    }
+
+    /** Its rows go in steps of at most the limit, the subscription last, and only once the wait has passed. */
+    @Test
+    void aRemovedSubscriptionsRowsArePurgedInStepsOnceTheWaitHasPassed() {
+        WebhookSubscription removed = subscribed(BLUE, WebhookEventType.OPERATION_FAILED);
+        for (int i = 0; i < 5; i++) {
+            eventAppended(BLUE, WebhookEventType.OPERATION_FAILED);
+        }
+        assertThat(deliveries.purgeRemoved(Duration.ZERO, 10)).as("nothing removed yet").isZero();
+        assertThat(subscriptions.remove(BLUE, removed.id())).isTrue();
+
+        assertThat(deliveries.purgeRemoved(Duration.ofHours(1), 10)).as("removed just now").isZero();
+        assertThat(deliveries.purgeRemoved(Duration.ZERO, 2)).isEqualTo(2);
+        assertThat(deliveries.purgeRemoved(Duration.ZERO, 2)).isEqualTo(2);
+        assertThat(deliveries.purgeRemoved(Duration.ZERO, 2)).as("the last delivery, then the subscription").isEqualTo(2);
+        assertThat(deliveries.purgeRemoved(Duration.ZERO, 2)).isZero();
+        assertThatThrownBy(() -> deliveries.purgeRemoved(Duration.ZERO, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(subscriptions.remove(BLUE, removed.id())).isFalse();
     }
 }

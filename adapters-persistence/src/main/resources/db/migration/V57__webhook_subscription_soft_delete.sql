@@ -1,0 +1,14 @@
+-- Deleting a webhook subscription marks it (ADR 0025, amended in session 37): a DELETE cascaded over its whole
+-- delivery log while holding the row's FOR UPDATE lock, and an audit append's outbox insert for that subscription
+-- waited on it in its foreign-key check, holding the chain head, so every append of every instance waited too. An
+-- UPDATE of this column takes FOR NO KEY UPDATE, which the check's FOR KEY SHARE does not wait for; the dispatcher
+-- purges the marked subscription's deliveries in small batches, then the row.
+ALTER TABLE webhook_subscription ADD COLUMN deleted_at timestamptz;
+GRANT UPDATE (deleted_at) ON webhook_subscription TO vpsr_app;
+-- The purge's work list: only marked rows, few.
+CREATE INDEX webhook_subscription_deleted ON webhook_subscription (deleted_at) WHERE deleted_at IS NOT NULL;
+-- The dispatcher's sweep for deliveries db-scheduler dropped (WebhookJobs.SWEEP_EVERY) read every delivery ever
+-- logged: only the pending, dispatched ones now. Built in this transaction (appends that queue deliveries wait
+-- meanwhile; a log of millions: migrate in a quiet hour, as V43).
+SET LOCAL lock_timeout = '5s';
+CREATE INDEX webhook_delivery_pending_dispatched ON webhook_delivery (id) WHERE state = 'pending' AND dispatched;
