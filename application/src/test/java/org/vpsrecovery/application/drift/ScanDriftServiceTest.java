@@ -43,12 +43,11 @@ import org.vpsrecovery.domain.port.ServerBusy;
 import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.server.ServerId;
-import org.vpsrecovery.domain.port.RestoreStarted;
 import org.vpsrecovery.domain.snapshot.Snapshot;
-import org.vpsrecovery.domain.snapshot.SnapshotDraft;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.domain.snapshot.SnapshotName;
 import org.vpsrecovery.domain.testing.ForwardingAuditHistory;
+import org.vpsrecovery.domain.testing.ForwardingSnapshotProvider;
 import org.vpsrecovery.domain.testing.InMemoryDriftRecords;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
 import org.vpsrecovery.domain.webhook.WebhookEventType;
@@ -94,7 +93,7 @@ class ScanDriftServiceTest {
 
     /** VPS.org's snapshots, counting the lists made while {@code lock} is held. */
     SnapshotProvider counting(WatchedLock lock, AtomicInteger listsUnderLock) {
-        return new SnapshotProvider() {
+        return new ForwardingSnapshotProvider(platform.provider) {
             @Override
             public List<Snapshot> listSnapshots(Optional<ServerId> server) {
                 if (lock.held) {
@@ -103,20 +102,6 @@ class ScanDriftServiceTest {
                 return platform.provider.listSnapshots(server);
             }
 
-            @Override
-            public Snapshot createSnapshot(SnapshotDraft draft) {
-                return platform.provider.createSnapshot(draft);
-            }
-
-            @Override
-            public RestoreStarted restoreSnapshot(SnapshotId snapshot) {
-                return platform.provider.restoreSnapshot(snapshot);
-            }
-
-            @Override
-            public void deleteSnapshot(SnapshotId snapshot) {
-                platform.provider.deleteSnapshot(snapshot);
-            }
         };
     }
 
@@ -396,26 +381,12 @@ class ScanDriftServiceTest {
     @Test
     void aPointOfAnotherServerListedWhenAskedForOneIsNotRecordedOnIt() {
         platform.provider.addSnapshot(903, platform.greenServer, CreationStatus.COMPLETED); // GREEN's, made by hand
-        SnapshotProvider ignoringServerId = new SnapshotProvider() {
+        SnapshotProvider ignoringServerId = new ForwardingSnapshotProvider(platform.provider) {
             @Override
             public List<Snapshot> listSnapshots(Optional<ServerId> server) {
                 return platform.provider.listSnapshots(Optional.empty()); // every server's, whichever was asked for
             }
 
-            @Override
-            public Snapshot createSnapshot(SnapshotDraft draft) {
-                return platform.provider.createSnapshot(draft);
-            }
-
-            @Override
-            public RestoreStarted restoreSnapshot(SnapshotId snapshot) {
-                return platform.provider.restoreSnapshot(snapshot);
-            }
-
-            @Override
-            public void deleteSnapshot(SnapshotId snapshot) {
-                platform.provider.deleteSnapshot(snapshot);
-            }
         };
         assertThat(ignoringServerId.listSnapshots(Optional.of(WEB))).extracting(s -> s.server().id()).contains(GREEN_SERVER);
 
