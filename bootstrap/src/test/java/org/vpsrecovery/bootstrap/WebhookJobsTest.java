@@ -1,0 +1,212 @@
+package org.vpsrecovery.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.kagkarlsson.scheduler.TaskRepository;
+import com.github.kagkarlsson.scheduler.event.SchedulerListeners;
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.Execution;
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.webhook.DeliverWebhooksService;
+import org.vpsrecovery.application.webhook.DeliverySlots;
+import org.vpsrecovery.application.webhook.WebhookTargetGuard;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.WebhookDeliveries;
+import org.vpsrecovery.domain.port.WebhookTransport;
+import org.vpsrecovery.domain.testing.InMemoryWebhooks;
+import org.vpsrecovery.domain.webhook.DeliveryState;
+import org.vpsrecovery.domain.webhook.TargetAddressRules;
+import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
+import org.vpsrecovery.domain.webhook.WebhookEventType;
+import org.vpsrecovery.domain.webhook.WebhookSecret;
+import org.vpsrecovery.domain.webhook.WebhookSubscription;
+import org.vpsrecovery.domain.webhook.WebhookSubscriptionId;
+import org.vpsrecovery.domain.webhook.WebhookTarget;
+
+/**
+ * The delivery task's put-offs and retries, played as db-scheduler 16.7.1 runs a picked execution (its
+ * {@code ExecutePicked}: the task's completion handler on a normal end, its failure handler on an exception, both over
+ * the real {@link ExecutionOperations}), with the {@code scheduled_tasks} row it would write kept in memory. Simulated
+ * time: nothing waits.
+ */
+class WebhookJobsTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+    private static final String HOST = "hooks.example.com";
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(30);
+    private static final Duration NO_SLOT_RETRY = Duration.ofSeconds(2);
+
+    private final InMemoryWebhooks store = new InMemoryWebhooks();
+    private boolean storeFails;
+    private final WebhookDeliveries deliveries = (WebhookDeliveries) Proxy.newProxyInstance(getClass().getClassLoader(),
+            new Class<?>[] {WebhookDeliveries.class}, (proxy, method, args) -> {
+                if (storeFails && method.getName().equals("message")) {
+                    throw new IllegalArgumentException("the stored target no longer parses");
+                }
+                try {
+                    return method.invoke(store, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            });
+    private final WebhookTransport receiver = new WebhookTransport() {
+        @Override
+        public List<InetAddress> resolve(String host) {
+            try {
+                return List.of(InetAddress.getByAddress(host, new byte[] {93, (byte) 184, (byte) 215, 14}));
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+            return new Answered(204);
+        }
+    };
+    private final DeliverySlots slots = new DeliverySlots(2, 1);
+    private final DeliverWebhooksService service = new DeliverWebhooksService(deliveries, receiver,
+            new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY), Clock.fixed(NOW, ZoneOffset.UTC), slots);
+
+    private final WebhookDeliveryId id;
+    private Execution row;
+    private boolean removed;
+
+    WebhookJobsTest() {
+        WebhookSubscription subscription = new WebhookSubscription(WebhookSubscriptionId.random(), new TeamId("blue"),
+                WebhookTarget.parse("https://" + HOST + "/vpsr"), Set.of(WebhookEventType.OPERATION_COMPLETED), NOW);
+        store.add(subscription, WebhookSecret.random(), 20);
+        id = store.enqueue(subscription.id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
+        row = new Execution(NOW, new TaskInstance<Integer>(WebhookJobs.DELIVER, id.toString()));
+    }
+
+    private WebhookJobs.DeliverTask task(int maxAttempts) {
+        return new WebhookJobs.DeliverTask(service, new WebhookJobs.DeliveryRetries(service, FIRST_RETRY, maxAttempts),
+                NO_SLOT_RETRY);
+    }
+
+    /** db-scheduler's repository as far as an execution's end writes it: the row's next run, data and failure count. */
+    private final TaskRepository repository = (TaskRepository) Proxy.newProxyInstance(getClass().getClassLoader(),
+            new Class<?>[] {TaskRepository.class}, (proxy, method, args) -> switch (method.getName()) {
+                case "reschedule" -> {
+                    boolean withData = args.length == 6;
+                    Object data = withData ? args[2] : row.taskInstance.getData();
+                    int at = withData ? 3 : 2;
+                    row = new Execution((Instant) args[1], new TaskInstance<>(WebhookJobs.DELIVER, row.getId(), data),
+                            false, null, (Instant) args[at], (Instant) args[at + 1], (Integer) args[at + 2], null,
+                            row.version + 1);
+                    yield true;
+                }
+                case "remove" -> {
+                    removed = true;
+                    yield null;
+                }
+                default -> throw new UnsupportedOperationException(method.getName());
+            });
+
+    /** Runs the row when it is due, as db-scheduler's ExecutePicked does; answers when it ran. */
+    @SuppressWarnings("unchecked")
+    private Instant run(WebhookJobs.DeliverTask task) {
+        Instant now = row.executionTime;
+        Execution picked = row;
+        ExecutionOperations<Integer> operations = new ExecutionOperations<>(repository, SchedulerListeners.NOOP, picked);
+        CompletionHandler<Integer> completion;
+        try {
+            completion = task.execute((TaskInstance<Integer>) picked.taskInstance, null);
+        } catch (RuntimeException failed) {
+            task.getFailureHandler().onFailure(ExecutionComplete.failure(picked, now, now, failed), operations);
+            return now;
+        }
+        completion.complete(ExecutionComplete.success(picked, now, now), operations);
+        return now;
+    }
+
+    @Test
+    void anErrorAfterManyPutOffsIsRetriedAfterTheFirstRetryNotAYearLater() {
+        WebhookJobs.DeliverTask task = task(8);
+        Optional<DeliverySlots.Slot> held = slots.tryTake(HOST);
+        for (int i = 0; i < 30; i++) {
+            Instant ran = run(task);
+            assertThat(row.executionTime).isBetween(ran.plus(NO_SLOT_RETRY), ran.plus(NO_SLOT_RETRY.multipliedBy(3).dividedBy(2)));
+            assertThat(row.consecutiveFailures).as("a put-off is no failure").isZero();
+        }
+        assertThat(store.delivery(id).attempts()).isZero();
+
+        held.orElseThrow().close();
+        storeFails = true; // a database error, say
+        Instant ran = run(task);
+
+        assertThat(row.executionTime).isEqualTo(ran.plus(FIRST_RETRY));
+        storeFails = false;
+        run(task);
+        assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.DELIVERED);
+        assertThat(removed).isTrue();
+    }
+
+    @Test
+    void anErrorOfThePlatformsOwnEndsDeadAfterTheMaximumAndPutOffsInBetweenDoNotRestartTheCount() {
+        WebhookJobs.DeliverTask task = task(3);
+        storeFails = true;
+        Instant ran = run(task);
+        assertThat(row.executionTime).isEqualTo(ran.plus(FIRST_RETRY));
+
+        storeFails = false;
+        Optional<DeliverySlots.Slot> held = slots.tryTake(HOST);
+        run(task); // put off
+        held.orElseThrow().close();
+        storeFails = true;
+        ran = run(task);
+        assertThat(row.executionTime).as("the second error's backoff").isEqualTo(ran.plus(FIRST_RETRY.multipliedBy(2)));
+        assertThat(removed).isFalse();
+
+        run(task);
+
+        assertThat(removed).isTrue();
+        assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.DEAD);
+        assertThat(store.delivery(id).attempts()).isZero();
+    }
+
+    @Test
+    void aReceiverThatFailsIsRetriedByItsLoggedAttemptsAndDeadAfterTheMaximum() {
+        WebhookTransport failing = new WebhookTransport() {
+            @Override
+            public List<InetAddress> resolve(String host) {
+                return receiver.resolve(host);
+            }
+
+            @Override
+            public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+                return new Answered(503);
+            }
+        };
+        DeliverWebhooksService failingService = new DeliverWebhooksService(deliveries, failing,
+                new WebhookTargetGuard(failing, TargetAddressRules.PUBLIC_ONLY), Clock.fixed(NOW, ZoneOffset.UTC), slots);
+        WebhookJobs.DeliverTask task = new WebhookJobs.DeliverTask(failingService,
+                new WebhookJobs.DeliveryRetries(failingService, FIRST_RETRY, 3), NO_SLOT_RETRY);
+
+        Instant ran = run(task);
+        assertThat(row.executionTime).isEqualTo(ran.plus(FIRST_RETRY));
+        ran = run(task);
+        assertThat(row.executionTime).isEqualTo(ran.plus(FIRST_RETRY.multipliedBy(2)));
+        run(task);
+
+        assertThat(removed).isTrue();
+        assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.DEAD);
+        assertThat(store.delivery(id).attempts()).isEqualTo(3);
+    }
+}
