@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
 import org.vpsrecovery.adapters.persistence.webhook.DeliveryRowRepository;
 import org.vpsrecovery.application.webhook.DeliverWebhooksService;
+import org.vpsrecovery.application.webhook.DeliverySlots;
 import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
 
 /**
@@ -53,16 +54,12 @@ public class WebhookJobs {
     public WebhookJobs(DataSource dataSource, DeliverWebhooksService service,
                        @Value("${vpsr.webhooks.dispatch-every:1s}") Duration dispatchEvery,
                        @Value("${" + WebhooksFactory.FIRST_RETRY + ":30s}") Duration firstRetry,
-                       @Value("${" + WebhooksFactory.MAX_ATTEMPTS + ":8}") int maxAttempts,
-                       @Value("${" + WebhooksFactory.NO_SLOT_RETRY + ":2s}") Duration noSlotRetry) {
+                       @Value("${" + WebhooksFactory.MAX_ATTEMPTS + ":8}") int maxAttempts) {
         if (maxAttempts < 1 || firstRetry.isNegative() || firstRetry.isZero()) {
             throw new StartupRefused(WebhooksFactory.MAX_ATTEMPTS + " must be at least 1 and "
                     + WebhooksFactory.FIRST_RETRY + " positive");
         }
-        if (noSlotRetry.isNegative() || noSlotRetry.isZero()) {
-            throw new StartupRefused(WebhooksFactory.NO_SLOT_RETRY + " must be positive");
-        }
-        this.deliver = new DeliverTask(service, new DeliveryRetries(service, firstRetry, maxAttempts), noSlotRetry);
+        this.deliver = new DeliverTask(service, new DeliveryRetries(service, firstRetry, maxAttempts));
         SchedulerClient client = SchedulerClient.Builder.create(PostgresAdapterFactory.pooled(dataSource), deliver).build();
         this.dispatch = Tasks.recurring(DISPATCH, FixedDelay.of(dispatchEvery)).execute((instance, context) -> {
             service.dispatch(DISPATCH_BATCH, ids -> ids.forEach(id ->
@@ -100,27 +97,27 @@ public class WebhookJobs {
      * One attempt per execution. An attempt put off for want of a slot is not a failure: the execution completes
      * normally and reschedules itself, which db-scheduler writes with its consecutive failures reset, and logs nothing.
      * (As a failure, every put-off added one to that count, which then backed off a later database error by up to 2^20
-     * retry periods, about a year.) The task's data counts the platform's own errors, see {@link DeliveryRetries}.
+     * retry periods, about a year.) How long a put-off is grows while the host stays busy ({@link DeliverySlots#putOff}).
+     * The task's data counts the platform's own errors, see {@link DeliveryRetries}.
      */
     static final class DeliverTask extends OneTimeTask<Integer> {
 
         private final DeliverWebhooksService service;
-        private final Duration noSlotRetry;
 
-        DeliverTask(DeliverWebhooksService service, DeliveryRetries retries, Duration noSlotRetry) {
+        DeliverTask(DeliverWebhooksService service, DeliveryRetries retries) {
             super(DELIVER, Integer.class, retries, new DeadExecutionHandler.ReviveDeadExecution<>());
             this.service = service;
-            this.noSlotRetry = noSlotRetry;
         }
 
         @Override
         public CompletionHandler<Integer> execute(TaskInstance<Integer> instance, ExecutionContext context) {
-            return switch (service.attempt(WebhookDeliveryId.parse(instance.getId()))) {
+            DeliverWebhooksService.Outcome outcome = service.attemptOrPutOff(WebhookDeliveryId.parse(instance.getId()));
+            return switch (outcome.attempt()) {
                 case FAILED -> throw new AttemptFailed(instance.getId());
                 case NO_SLOT -> (complete, operations) -> {
                     // A little spread, so the put-off deliveries of one host do not all come back at once.
-                    long spread = ThreadLocalRandom.current().nextLong(noSlotRetry.toMillis() / 2 + 1);
-                    operations.reschedule(complete, complete.getTimeDone().plus(noSlotRetry).plusMillis(spread),
+                    long spread = ThreadLocalRandom.current().nextLong(outcome.putOff().toMillis() / 2 + 1);
+                    operations.reschedule(complete, complete.getTimeDone().plus(outcome.putOff()).plusMillis(spread),
                             instance.getData());
                 };
                 case DELIVERED, NOTHING_TO_DO -> new CompletionHandler.OnCompleteRemove<>();

@@ -17,9 +17,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.webhook.DeliverWebhooksService;
@@ -79,51 +82,88 @@ class WebhookJobsTest {
             return new Answered(204);
         }
     };
-    private final DeliverySlots slots = new DeliverySlots(2, 1);
-    private final DeliverWebhooksService service = new DeliverWebhooksService(deliveries, receiver,
-            new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY), Clock.fixed(NOW, ZoneOffset.UTC), slots);
+    private final DeliverySlots slots = new DeliverySlots(2, 1, NO_SLOT_RETRY, FIRST_RETRY);
+    /** Simulated time: each execution runs at its scheduled time. */
+    private Instant now = NOW;
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
 
-    private final WebhookDeliveryId id;
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    };
+    private final DeliverWebhooksService service = new DeliverWebhooksService(deliveries, receiver,
+            new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY), clock, slots);
+
+    private final WebhookSubscription subscription = new WebhookSubscription(WebhookSubscriptionId.random(),
+            new TeamId("blue"), WebhookTarget.parse("https://" + HOST + "/vpsr"), Set.of(WebhookEventType.OPERATION_COMPLETED),
+            NOW);
+    private WebhookDeliveryId id;
+    /** The scheduled_tasks rows, by delivery id. */
+    private final Map<String, Execution> rows = new HashMap<>();
     private Execution row;
     private boolean removed;
 
     WebhookJobsTest() {
-        WebhookSubscription subscription = new WebhookSubscription(WebhookSubscriptionId.random(), new TeamId("blue"),
-                WebhookTarget.parse("https://" + HOST + "/vpsr"), Set.of(WebhookEventType.OPERATION_COMPLETED), NOW);
         store.add(subscription, WebhookSecret.random(), 20);
-        id = store.enqueue(subscription.id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
-        row = new Execution(NOW, new TaskInstance<Integer>(WebhookJobs.DELIVER, id.toString()));
+        id = enqueue(1);
+        row = rows.get(id.toString());
+    }
+
+    private WebhookDeliveryId enqueue(long sequence) {
+        WebhookDeliveryId enqueued = store.enqueue(subscription.id(), WebhookEventType.OPERATION_COMPLETED, sequence, "{}");
+        rows.put(enqueued.toString(), new Execution(NOW, new TaskInstance<Integer>(WebhookJobs.DELIVER, enqueued.toString())));
+        return enqueued;
     }
 
     private WebhookJobs.DeliverTask task(int maxAttempts) {
-        return new WebhookJobs.DeliverTask(service, new WebhookJobs.DeliveryRetries(service, FIRST_RETRY, maxAttempts),
-                NO_SLOT_RETRY);
+        return new WebhookJobs.DeliverTask(service, new WebhookJobs.DeliveryRetries(service, FIRST_RETRY, maxAttempts));
     }
 
     /** db-scheduler's repository as far as an execution's end writes it: the row's next run, data and failure count. */
     private final TaskRepository repository = (TaskRepository) Proxy.newProxyInstance(getClass().getClassLoader(),
             new Class<?>[] {TaskRepository.class}, (proxy, method, args) -> switch (method.getName()) {
                 case "reschedule" -> {
+                    Execution was = (Execution) args[0];
                     boolean withData = args.length == 6;
-                    Object data = withData ? args[2] : row.taskInstance.getData();
+                    Object data = withData ? args[2] : was.taskInstance.getData();
                     int at = withData ? 3 : 2;
-                    row = new Execution((Instant) args[1], new TaskInstance<>(WebhookJobs.DELIVER, row.getId(), data),
+                    Execution next = new Execution((Instant) args[1], new TaskInstance<>(WebhookJobs.DELIVER, was.getId(), data),
                             false, null, (Instant) args[at], (Instant) args[at + 1], (Integer) args[at + 2], null,
-                            row.version + 1);
+                            was.version + 1);
+                    rows.put(was.getId(), next);
+                    if (was.getId().equals(id.toString())) {
+                        row = next;
+                    }
                     yield true;
                 }
                 case "remove" -> {
-                    removed = true;
+                    Execution was = (Execution) args[0];
+                    rows.remove(was.getId());
+                    removed |= was.getId().equals(id.toString());
                     yield null;
                 }
                 default -> throw new UnsupportedOperationException(method.getName());
             });
 
-    /** Runs the row when it is due, as db-scheduler's ExecutePicked does; answers when it ran. */
-    @SuppressWarnings("unchecked")
+    /** Runs the first delivery's row when it is due; answers when it ran. */
     private Instant run(WebhookJobs.DeliverTask task) {
-        Instant now = row.executionTime;
-        Execution picked = row;
+        return run(task, row);
+    }
+
+    /** Runs {@code picked} at its time, as db-scheduler's ExecutePicked does; answers when it ran. */
+    @SuppressWarnings("unchecked")
+    private Instant run(WebhookJobs.DeliverTask task, Execution picked) {
+        now = picked.executionTime;
         ExecutionOperations<Integer> operations = new ExecutionOperations<>(repository, SchedulerListeners.NOOP, picked);
         CompletionHandler<Integer> completion;
         try {
@@ -142,7 +182,7 @@ class WebhookJobsTest {
         Optional<DeliverySlots.Slot> held = slots.tryTake(HOST);
         for (int i = 0; i < 30; i++) {
             Instant ran = run(task);
-            assertThat(row.executionTime).isBetween(ran.plus(NO_SLOT_RETRY), ran.plus(NO_SLOT_RETRY.multipliedBy(3).dividedBy(2)));
+            assertThat(row.executionTime).isBetween(ran.plus(NO_SLOT_RETRY), ran.plus(FIRST_RETRY.multipliedBy(3).dividedBy(2)));
             assertThat(row.consecutiveFailures).as("a put-off is no failure").isZero();
         }
         assertThat(store.delivery(id).attempts()).isZero();
@@ -195,9 +235,9 @@ class WebhookJobsTest {
             }
         };
         DeliverWebhooksService failingService = new DeliverWebhooksService(deliveries, failing,
-                new WebhookTargetGuard(failing, TargetAddressRules.PUBLIC_ONLY), Clock.fixed(NOW, ZoneOffset.UTC), slots);
+                new WebhookTargetGuard(failing, TargetAddressRules.PUBLIC_ONLY), clock, slots);
         WebhookJobs.DeliverTask task = new WebhookJobs.DeliverTask(failingService,
-                new WebhookJobs.DeliveryRetries(failingService, FIRST_RETRY, 3), NO_SLOT_RETRY);
+                new WebhookJobs.DeliveryRetries(failingService, FIRST_RETRY, 3));
 
         Instant ran = run(task);
         assertThat(row.executionTime).isEqualTo(ran.plus(FIRST_RETRY));
@@ -208,5 +248,34 @@ class WebhookJobsTest {
         assertThat(removed).isTrue();
         assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.DEAD);
         assertThat(store.delivery(id).attempts()).isEqualTo(3);
+    }
+
+    /**
+     * A backlog to one host whose slot stays taken: each put-off is as long as the host has been busy (to the first
+     * retry, plus the spread), so 200 deliveries over ten simulated minutes take at most 16 executions each in the first
+     * 30 s (2 s apart at least) and one per 30 s after: 36. Put off every 2-3 s, as before, they took at least 200.
+     */
+    @Test
+    void aBacklogToAHeldHostIsPutOffLongerTheLongerTheHostStaysBusy() {
+        WebhookJobs.DeliverTask task = task(8);
+        for (int i = 2; i <= 200; i++) {
+            enqueue(i);
+        }
+        Optional<DeliverySlots.Slot> held = slots.tryTake(HOST);
+        Instant end = NOW.plus(Duration.ofMinutes(10));
+        PriorityQueue<Execution> due = new PriorityQueue<>(Comparator.comparing((Execution e) -> e.executionTime));
+        due.addAll(rows.values());
+        int executions = 0;
+        while (!due.isEmpty() && !due.peek().executionTime.isAfter(end)) {
+            Execution picked = due.poll();
+            run(task, picked);
+            executions++;
+            due.add(rows.get(picked.getId()));
+        }
+
+        assertThat(rows).hasSize(200);
+        assertThat(rows.values()).allSatisfy(r -> assertThat(r.consecutiveFailures).isZero());
+        assertThat(executions).isLessThanOrEqualTo(200 * 36);
+        held.orElseThrow().close();
     }
 }

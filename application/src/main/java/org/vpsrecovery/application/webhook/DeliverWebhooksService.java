@@ -1,6 +1,7 @@
 package org.vpsrecovery.application.webhook;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,18 @@ public final class DeliverWebhooksService {
      */
     public enum Attempt { DELIVERED, FAILED, NOTHING_TO_DO, NO_SLOT }
 
+    /** An attempt's result, and for {@link Attempt#NO_SLOT} how long to put it off ({@link DeliverySlots#putOff}). */
+    public record Outcome(Attempt attempt, Duration putOff) {
+        public Outcome {
+            Objects.requireNonNull(attempt, "attempt");
+            Objects.requireNonNull(putOff, "put-off");
+        }
+
+        static Outcome of(Attempt attempt) {
+            return new Outcome(attempt, Duration.ZERO);
+        }
+    }
+
     private final WebhookDeliveries deliveries;
     private final WebhookTransport transport;
     private final WebhookTargetGuard guard;
@@ -60,18 +73,23 @@ public final class DeliverWebhooksService {
     }
 
     public Attempt attempt(WebhookDeliveryId id) {
+        return attemptOrPutOff(id).attempt();
+    }
+
+    /** One attempt, or none when no slot is free, with how long to put it off then. */
+    public Outcome attemptOrPutOff(WebhookDeliveryId id) {
         Optional<OutgoingMessage> found = deliveries.message(id);
         if (found.isEmpty() || found.get().state() != DeliveryState.PENDING) {
-            return Attempt.NOTHING_TO_DO;
+            return Outcome.of(Attempt.NOTHING_TO_DO);
         }
         OutgoingMessage message = found.get();
         // The slot covers the guard's lookup too: both can take their time.
         Optional<DeliverySlots.Slot> slot = slots.tryTake(message.target().host());
         if (slot.isEmpty()) {
-            return Attempt.NO_SLOT;
+            return new Outcome(Attempt.NO_SLOT, slots.putOff(message.target().host(), clock.instant()));
         }
         try (DeliverySlots.Slot taken = slot.get()) {
-            return attempt(id, message);
+            return Outcome.of(attempt(id, message));
         }
     }
 

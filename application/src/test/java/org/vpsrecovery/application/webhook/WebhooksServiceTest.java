@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ class WebhooksServiceTest {
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final WebhookTargetGuard guard = new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY);
     private final ManageWebhooksService manage = new ManageWebhooksService(store, store, guard, clock);
-    private final DeliverWebhooksService deliver = new DeliverWebhooksService(store, receiver, guard, clock, new DeliverySlots(2, 1));
+    private final DeliverWebhooksService deliver = new DeliverWebhooksService(store, receiver, guard, clock, new DeliverySlots(2, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)));
 
     private ManageWebhooksUseCase.CreatedWebhook subscribe() {
         return manage.create(BLUE, WebhookTarget.parse("https://hooks.example.com/vpsr"),
@@ -273,7 +274,7 @@ class WebhooksServiceTest {
                 return new Answered(204);
             }
         };
-        service[0] = new DeliverWebhooksService(store, inFlight, guard, clock, new DeliverySlots(2, 1));
+        service[0] = new DeliverWebhooksService(store, inFlight, guard, clock, new DeliverySlots(2, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)));
 
         assertThat(service[0].attempt(first)).isEqualTo(Attempt.DELIVERED);
 
