@@ -78,20 +78,17 @@ public class WebhooksFactory {
         return new ApacheWebhookTransport(connectTimeout, answerTimeout, rules);
     }
 
-    @Singleton
-    WebhookTargetGuard webhookTargetGuard(ApacheWebhookTransport transport, TargetAddressRules rules) {
-        return new WebhookTargetGuard(transport, rules);
-    }
-
+    /** Its guard looks names up on threads of their own: a team's names that hang there hold no delivery's lookup. */
     @Singleton
     ManageWebhooksUseCase manageWebhooks(WebhookSubscriptions subscriptions, WebhookDeliveries deliveries,
-                                         WebhookTargetGuard guard, Clock clock) {
-        return new ManageWebhooksService(subscriptions, deliveries, guard, clock);
+                                         ApacheWebhookTransport transport, TargetAddressRules rules, Clock clock) {
+        return new ManageWebhooksService(subscriptions, deliveries,
+                new WebhookTargetGuard(transport.subscriptionChecks(), rules), clock);
     }
 
     @Singleton
     DeliverWebhooksService deliverWebhooks(WebhookDeliveries deliveries, ApacheWebhookTransport transport,
-                                           WebhookTargetGuard guard, Clock clock, DeliverySlots slots) {
-        return new DeliverWebhooksService(deliveries, transport, guard, clock, slots);
+                                           TargetAddressRules rules, Clock clock, DeliverySlots slots) {
+        return new DeliverWebhooksService(deliveries, transport, new WebhookTargetGuard(transport, rules), clock, slots);
     }
 }

@@ -28,7 +28,8 @@ public final class DeliverWebhooksService {
 
     /**
      * How an attempt went; {@link #FAILED} asks the scheduler for another, {@link #NO_SLOT} for the same one again
-     * shortly: no attempt was made, since this instance's or the host's {@link DeliverySlots} were all taken.
+     * later: no attempt was made, since this instance's or the host's {@link DeliverySlots} were all taken, or its
+     * lookup never began ({@link WebhookTransport.LookupNotStarted}).
      */
     public enum Attempt { DELIVERED, FAILED, NOTHING_TO_DO, NO_SLOT }
 
@@ -90,6 +91,9 @@ public final class DeliverWebhooksService {
         }
         try (DeliverySlots.Slot taken = slot.get()) {
             return Outcome.of(attempt(id, message));
+        } catch (WebhookTransport.LookupNotStarted queued) {
+            // Other hosts' lookups held the resolver threads: nothing is known of this receiver, nothing was sent.
+            return new Outcome(Attempt.NO_SLOT, slots.putOff(message.target().host(), clock.instant()));
         }
     }
 

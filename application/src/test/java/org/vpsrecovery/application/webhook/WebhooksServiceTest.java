@@ -284,6 +284,41 @@ class WebhooksServiceTest {
         assertThat(service[0].attempt(second)).as("the slot came back").isEqualTo(Attempt.DELIVERED);
     }
 
+    /**
+     * A lookup (the guard's, or the connection's own) that waited behind other hosts' hanging lookups and never began is
+     * no failure of this receiver: put off, not logged as an attempt.
+     */
+    @Test
+    void anAttemptWhoseLookupNeverBeganIsPutOffNotCounted() {
+        var created = subscribe();
+        WebhookDeliveryId id = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
+        boolean[] guardsLookupQueued = {true};
+        WebhookTransport queued = new WebhookTransport() {
+            @Override
+            public List<java.net.InetAddress> resolve(String host) {
+                if (guardsLookupQueued[0]) {
+                    throw new LookupNotStarted("never began");
+                }
+                return receiver.resolve(host);
+            }
+
+            @Override
+            public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+                throw new LookupNotStarted("never began");
+            }
+        };
+        DeliverWebhooksService service = new DeliverWebhooksService(store, queued,
+                new WebhookTargetGuard(queued, TargetAddressRules.PUBLIC_ONLY), clock,
+                new DeliverySlots(2, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)));
+
+        assertThat(service.attemptOrPutOff(id)).isEqualTo(new DeliverWebhooksService.Outcome(Attempt.NO_SLOT, Duration.ofSeconds(2)));
+        guardsLookupQueued[0] = false;
+        assertThat(service.attempt(id)).as("the connection's lookup").isEqualTo(Attempt.NO_SLOT);
+
+        assertThat(store.delivery(id).attempts()).isZero();
+        assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.PENDING);
+    }
+
     private final DeliverWebhooksService[] service = new DeliverWebhooksService[1];
 
     @Test
