@@ -9,8 +9,8 @@ import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.lang.reflect.InvocationTargetException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -22,23 +22,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.PriorityQueue;
-import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.webhook.DeliverWebhooksService;
 import org.vpsrecovery.application.webhook.DeliverySlots;
 import org.vpsrecovery.application.webhook.WebhookTargetGuard;
-import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
 import org.vpsrecovery.domain.port.WebhookTransport;
-import org.vpsrecovery.domain.testing.InMemoryWebhooks;
 import org.vpsrecovery.domain.webhook.DeliveryState;
+import org.vpsrecovery.domain.webhook.OutgoingMessage;
 import org.vpsrecovery.domain.webhook.TargetAddressRules;
 import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
-import org.vpsrecovery.domain.webhook.WebhookEventType;
 import org.vpsrecovery.domain.webhook.WebhookSecret;
-import org.vpsrecovery.domain.webhook.WebhookSubscription;
-import org.vpsrecovery.domain.webhook.WebhookSubscriptionId;
 import org.vpsrecovery.domain.webhook.WebhookTarget;
 
 /**
@@ -54,19 +51,57 @@ class WebhookJobsTest {
     private static final Duration FIRST_RETRY = Duration.ofSeconds(30);
     private static final Duration NO_SLOT_RETRY = Duration.ofSeconds(2);
 
-    private final InMemoryWebhooks store = new InMemoryWebhooks();
-    private boolean storeFails;
+    /**
+     * The deliveries the task reads and writes (the domain's in-memory fake is not on this module's path: the hexagon
+     * rule would scan its test classes); {@link #storeFails} makes reading one fail as a database error would. The port
+     * is served by a proxy onto the methods below, so that a method the task never calls needs no stand-in here.
+     */
+    private final class Deliveries {
+        private final Map<WebhookDeliveryId, OutgoingMessage> rows = new HashMap<>();
+
+        WebhookDeliveryId enqueue() {
+            WebhookDeliveryId enqueued = new WebhookDeliveryId(UUID.randomUUID());
+            rows.put(enqueued, new OutgoingMessage(enqueued, DeliveryState.PENDING, 0,
+                    WebhookTarget.parse("https://" + HOST + "/vpsr"), WebhookSecret.random(), "{}"));
+            return enqueued;
+        }
+
+        OutgoingMessage delivery(WebhookDeliveryId delivery) {
+            return rows.get(delivery);
+        }
+
+        public Optional<OutgoingMessage> message(WebhookDeliveryId delivery) {
+            if (storeFails) {
+                throw new IllegalArgumentException("the stored target no longer parses");
+            }
+            return Optional.ofNullable(rows.get(delivery));
+        }
+
+        public void recordAttempt(WebhookDeliveryId delivery, Instant at, OptionalInt statusCode, Optional<String> error,
+                                  boolean delivered) {
+            OutgoingMessage m = rows.get(delivery);
+            rows.put(delivery, new OutgoingMessage(delivery, delivered ? DeliveryState.DELIVERED : m.state(),
+                    m.attempts() + 1, m.target(), m.secret(), m.body()));
+        }
+
+        public void markDead(WebhookDeliveryId delivery) {
+            OutgoingMessage m = rows.get(delivery);
+            rows.put(delivery, new OutgoingMessage(delivery, DeliveryState.DEAD, m.attempts(), m.target(), m.secret(), m.body()));
+        }
+    }
+
+    private final Deliveries store = new Deliveries();
     private final WebhookDeliveries deliveries = (WebhookDeliveries) Proxy.newProxyInstance(getClass().getClassLoader(),
             new Class<?>[] {WebhookDeliveries.class}, (proxy, method, args) -> {
-                if (storeFails && method.getName().equals("message")) {
-                    throw new IllegalArgumentException("the stored target no longer parses");
-                }
                 try {
-                    return method.invoke(store, args);
+                    return Deliveries.class.getMethod(method.getName(), method.getParameterTypes()).invoke(store, args);
+                } catch (NoSuchMethodException e) {
+                    throw new UnsupportedOperationException(method.getName());
                 } catch (InvocationTargetException e) {
                     throw e.getCause();
                 }
             });
+    private boolean storeFails;
     private final WebhookTransport receiver = new WebhookTransport() {
         @Override
         public List<InetAddress> resolve(String host) {
@@ -104,9 +139,6 @@ class WebhookJobsTest {
     private final DeliverWebhooksService service = new DeliverWebhooksService(deliveries, receiver,
             new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY), clock, slots);
 
-    private final WebhookSubscription subscription = new WebhookSubscription(WebhookSubscriptionId.random(),
-            new TeamId("blue"), WebhookTarget.parse("https://" + HOST + "/vpsr"), Set.of(WebhookEventType.OPERATION_COMPLETED),
-            NOW);
     private WebhookDeliveryId id;
     /** The scheduled_tasks rows, by delivery id. */
     private final Map<String, Execution> rows = new HashMap<>();
@@ -114,13 +146,12 @@ class WebhookJobsTest {
     private boolean removed;
 
     WebhookJobsTest() {
-        store.add(subscription, WebhookSecret.random(), 20);
         id = enqueue(1);
         row = rows.get(id.toString());
     }
 
-    private WebhookDeliveryId enqueue(long sequence) {
-        WebhookDeliveryId enqueued = store.enqueue(subscription.id(), WebhookEventType.OPERATION_COMPLETED, sequence, "{}");
+    private WebhookDeliveryId enqueue(int nth) {
+        WebhookDeliveryId enqueued = store.enqueue();
         rows.put(enqueued.toString(), new Execution(NOW, new TaskInstance<Integer>(WebhookJobs.DELIVER, enqueued.toString())));
         return enqueued;
     }
