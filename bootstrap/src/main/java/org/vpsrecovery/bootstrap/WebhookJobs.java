@@ -1,9 +1,13 @@
 package org.vpsrecovery.bootstrap;
 
 import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.DeadExecutionHandler;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import com.github.kagkarlsson.scheduler.task.ExecutionContext;
 import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
@@ -19,14 +23,15 @@ import org.slf4j.LoggerFactory;
 import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
 import org.vpsrecovery.adapters.persistence.webhook.DeliveryRowRepository;
 import org.vpsrecovery.application.webhook.DeliverWebhooksService;
+import org.vpsrecovery.application.webhook.DeliverySlots;
 import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
 
 /**
  * Webhook delivery on db-scheduler (ADR 0025). A recurring job hands each new outbox row to
  * db-scheduler as a one-time task instance named by the delivery id; that task makes one attempt,
- * and a failed attempt is retried by db-scheduler's own failure handlers: exponential backoff from
+ * and a failed attempt is retried by db-scheduler's failure handler: exponential backoff from
  * {@code first-retry}, doubling, and after {@code max-attempts} the delivery is given up (dead); see
- * {@link DeliveryRetries}.
+ * {@link DeliveryRetries}. An attempt put off for want of a slot is no failure ({@link DeliverTask}).
  * Both run once across instances, like every job in {@link ClusterJobs}.
  */
 @Singleton
@@ -45,30 +50,18 @@ public class WebhookJobs {
 
     private volatile Instant lastSweep = Instant.EPOCH;
 
-    private final OneTimeTask<Void> deliver;
+    private final OneTimeTask<Integer> deliver;
     private final RecurringTask<Void> dispatch;
 
     public WebhookJobs(DataSource dataSource, DeliverWebhooksService service,
                        @Value("${vpsr.webhooks.dispatch-every:1s}") Duration dispatchEvery,
                        @Value("${" + WebhooksFactory.FIRST_RETRY + ":30s}") Duration firstRetry,
-                       @Value("${" + WebhooksFactory.MAX_ATTEMPTS + ":8}") int maxAttempts,
-                       @Value("${" + WebhooksFactory.NO_SLOT_RETRY + ":2s}") Duration noSlotRetry) {
+                       @Value("${" + WebhooksFactory.MAX_ATTEMPTS + ":8}") int maxAttempts) {
         if (maxAttempts < 1 || firstRetry.isNegative() || firstRetry.isZero()) {
             throw new StartupRefused(WebhooksFactory.MAX_ATTEMPTS + " must be at least 1 and "
                     + WebhooksFactory.FIRST_RETRY + " positive");
         }
-        if (noSlotRetry.isNegative() || noSlotRetry.isZero()) {
-            throw new StartupRefused(WebhooksFactory.NO_SLOT_RETRY + " must be positive");
-        }
-        this.deliver = Tasks.oneTime(DELIVER)
-                .onFailure(new DeliveryRetries(service, firstRetry, maxAttempts, noSlotRetry))
-                .execute((instance, context) -> {
-                    switch (service.attempt(WebhookDeliveryId.parse(instance.getId()))) {
-                        case FAILED -> throw new AttemptFailed(instance.getId());
-                        case NO_SLOT -> throw new NoSlot();
-                        case DELIVERED, NOTHING_TO_DO -> { }
-                    }
-                });
+        this.deliver = new DeliverTask(service, new DeliveryRetries(service, firstRetry, maxAttempts));
         SchedulerClient client = SchedulerClient.Builder.create(PostgresAdapterFactory.pooled(dataSource), deliver).build();
         this.dispatch = Tasks.recurring(DISPATCH, FixedDelay.of(dispatchEvery)).execute((instance, context) -> {
             service.dispatch(DISPATCH_BATCH, ids -> ids.forEach(id ->
@@ -107,7 +100,7 @@ public class WebhookJobs {
         }
     }
 
-    OneTimeTask<Void> deliverTask() {
+    OneTimeTask<Integer> deliverTask() {
         return deliver;
     }
 
@@ -116,58 +109,95 @@ public class WebhookJobs {
     }
 
     /**
-     * Retries counted by the delivery's own log, not by db-scheduler's consecutive failures: an attempt put off for want
-     * of a slot ({@link NoSlot}) goes through the failure handler too (a reschedule as a success would reset the count),
-     * and must neither count nor back off. A failed attempt is retried after {@code first-retry × 2^(attempts-1)};
-     * after {@code max-attempts} the delivery is marked dead before its task is removed, so no crash between the
-     * two can leave it pending (the sweep above remains for any that were). Anything else thrown (the database) is
-     * retried with the same backoff over db-scheduler's count.
+     * One attempt per execution. An attempt put off for want of a slot is not a failure: the execution completes
+     * normally and reschedules itself, which db-scheduler writes with its consecutive failures reset, and logs nothing.
+     * (As a failure, every put-off added one to that count, which then backed off a later database error by up to 2^20
+     * retry periods, about a year.) How long a put-off is grows while the host stays busy ({@link DeliverySlots#putOff}).
+     * The task's data counts the platform's own errors, see {@link DeliveryRetries}.
      */
-    static final class DeliveryRetries implements FailureHandler<Void> {
+    static final class DeliverTask extends OneTimeTask<Integer> {
+
+        private final DeliverWebhooksService service;
+
+        DeliverTask(DeliverWebhooksService service, DeliveryRetries retries) {
+            super(DELIVER, Integer.class, retries, new DeadExecutionHandler.ReviveDeadExecution<>());
+            this.service = service;
+        }
+
+        @Override
+        public CompletionHandler<Integer> execute(TaskInstance<Integer> instance, ExecutionContext context) {
+            DeliverWebhooksService.Outcome outcome = service.attemptOrPutOff(WebhookDeliveryId.parse(instance.getId()));
+            return switch (outcome.attempt()) {
+                case FAILED -> throw new AttemptFailed(instance.getId());
+                case NO_SLOT -> (complete, operations) -> {
+                    // A little spread, so the put-off deliveries of one host do not all come back at once.
+                    long spread = ThreadLocalRandom.current().nextLong(outcome.putOff().toMillis() / 2 + 1);
+                    operations.reschedule(complete, complete.getTimeDone().plus(outcome.putOff()).plusMillis(spread),
+                            instance.getData());
+                };
+                case DELIVERED, NOTHING_TO_DO -> new CompletionHandler.OnCompleteRemove<>();
+            };
+        }
+
+        @Override
+        public void executeOnce(TaskInstance<Integer> instance, ExecutionContext context) {
+            throw new UnsupportedOperationException("execute above is the task");
+        }
+    }
+
+    /**
+     * Failures, never put-offs (those complete normally, above). The receiver's failures are counted by the delivery's
+     * own log: a failed attempt is retried after {@code first-retry × 2^(attempts-1)}, and after {@code max-attempts}
+     * the delivery is marked dead before its task is removed, so no crash between the two can leave it pending (the
+     * sweep above remains for any that were). Anything else thrown (the database, a stored row that no longer reads) is
+     * the platform's error, counted in the task's data, which put-offs carry unchanged: it backs off the same way by that
+     * count and ends dead after {@code max-attempts} too.
+     */
+    static final class DeliveryRetries implements FailureHandler<Integer> {
 
         private static final int LONGEST_DOUBLING = 20;
 
         private final DeliverWebhooksService service;
         private final Duration firstRetry;
         private final int maxAttempts;
-        private final Duration noSlotRetry;
 
-        DeliveryRetries(DeliverWebhooksService service, Duration firstRetry, int maxAttempts, Duration noSlotRetry) {
+        DeliveryRetries(DeliverWebhooksService service, Duration firstRetry, int maxAttempts) {
             this.service = service;
             this.firstRetry = firstRetry;
             this.maxAttempts = maxAttempts;
-            this.noSlotRetry = noSlotRetry;
         }
 
         @Override
-        public void onFailure(ExecutionComplete complete, ExecutionOperations<Void> operations) {
+        public void onFailure(ExecutionComplete complete, ExecutionOperations<Integer> operations) {
             Instant now = complete.getTimeDone();
             String id = complete.getExecution().taskInstance.getId();
+            Integer errorsSoFar = (Integer) complete.getExecution().taskInstance.getData();
             Throwable cause = complete.getCause().orElse(null);
-            if (cause instanceof NoSlot) {
-                // A little spread, so the put-off deliveries of one host do not all come back at once.
-                long spread = ThreadLocalRandom.current().nextLong(noSlotRetry.toMillis() / 2 + 1);
-                operations.reschedule(complete, now.plus(noSlotRetry).plusMillis(spread));
+            if (cause instanceof AttemptFailed) {
+                int attempts = service.attemptsMade(WebhookDeliveryId.parse(id));
+                if (attempts >= maxAttempts) {
+                    giveUp(id, operations, attempts + " attempt(s)", null);
+                    return;
+                }
+                operations.reschedule(complete, now.plus(backoff(attempts)), errorsSoFar);
                 return;
             }
-            int failures = cause instanceof AttemptFailed
-                    ? service.attemptsMade(WebhookDeliveryId.parse(id))
-                    : complete.getExecution().consecutiveFailures + 1;
-            if (cause instanceof AttemptFailed && failures >= maxAttempts) {
-                service.giveUp(WebhookDeliveryId.parse(id));
-                operations.remove();
-                LOG.warn("webhook delivery {} is dead after {} attempt(s)", id, failures);
+            int errors = (errorsSoFar == null ? 0 : errorsSoFar) + 1;
+            if (errors >= maxAttempts) {
+                giveUp(id, operations, errors + " error(s) of the platform's own", cause);
                 return;
             }
-            long doublings = Math.min(Math.max(failures, 1) - 1, LONGEST_DOUBLING);
-            operations.reschedule(complete, now.plus(firstRetry.multipliedBy(1L << doublings)));
+            operations.reschedule(complete, now.plus(backoff(errors)), errors);
         }
-    }
 
-    /** No slot for the attempt (DeliverySlots): put off, not failed. */
-    static final class NoSlot extends RuntimeException {
-        NoSlot() {
-            super("no delivery slot free; the attempt is put off", null, false, false);
+        private void giveUp(String id, ExecutionOperations<Integer> operations, String after, Throwable cause) {
+            service.giveUp(WebhookDeliveryId.parse(id));
+            operations.remove();
+            LOG.warn("webhook delivery {} is dead after {}", id, after, cause);
+        }
+
+        private Duration backoff(int failures) {
+            return firstRetry.multipliedBy(1L << Math.min(Math.max(failures, 1) - 1, LONGEST_DOUBLING));
         }
     }
 

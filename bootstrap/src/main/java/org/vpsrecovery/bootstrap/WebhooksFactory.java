@@ -36,7 +36,9 @@ public class WebhooksFactory {
      */
     @Singleton
     DeliverySlots webhookDeliverySlots(@Value("${" + MAX_CONCURRENT + ":2}") int inAll,
-                                       @Value("${" + MAX_CONCURRENT_PER_HOST + ":1}") int perHost) {
+                                       @Value("${" + MAX_CONCURRENT_PER_HOST + ":1}") int perHost,
+                                       @Value("${" + NO_SLOT_RETRY + ":2s}") Duration noSlotRetry,
+                                       @Value("${" + FIRST_RETRY + ":30s}") Duration firstRetry) {
         if (inAll < 1 || inAll >= ClusterJobs.THREADS) {
             throw new StartupRefused(MAX_CONCURRENT + " must be 1-" + (ClusterJobs.THREADS - 1)
                     + ": the other jobs keep at least one of the " + ClusterJobs.THREADS + " job threads");
@@ -44,7 +46,12 @@ public class WebhooksFactory {
         if (perHost < 1 || perHost > inAll) {
             throw new StartupRefused(MAX_CONCURRENT_PER_HOST + " must be 1-" + inAll + " (" + MAX_CONCURRENT + ")");
         }
-        return new DeliverySlots(inAll, perHost);
+        if (noSlotRetry.isNegative() || noSlotRetry.isZero()) {
+            throw new StartupRefused(NO_SLOT_RETRY + " must be positive");
+        }
+        // A put-off grows while its host stays busy, to no longer than a failed attempt's first retry.
+        Duration longestPutOff = firstRetry.compareTo(noSlotRetry) > 0 ? firstRetry : noSlotRetry;
+        return new DeliverySlots(inAll, perHost, noSlotRetry, longestPutOff);
     }
 
     /** One set of rules, for the guard's check and for the connection's own resolution. */
@@ -71,20 +78,17 @@ public class WebhooksFactory {
         return new ApacheWebhookTransport(connectTimeout, answerTimeout, rules);
     }
 
-    @Singleton
-    WebhookTargetGuard webhookTargetGuard(ApacheWebhookTransport transport, TargetAddressRules rules) {
-        return new WebhookTargetGuard(transport, rules);
-    }
-
+    /** Its guard looks names up on threads of their own: a team's names that hang there hold no delivery's lookup. */
     @Singleton
     ManageWebhooksUseCase manageWebhooks(WebhookSubscriptions subscriptions, WebhookDeliveries deliveries,
-                                         WebhookTargetGuard guard, Clock clock) {
-        return new ManageWebhooksService(subscriptions, deliveries, guard, clock);
+                                         ApacheWebhookTransport transport, TargetAddressRules rules, Clock clock) {
+        return new ManageWebhooksService(subscriptions, deliveries,
+                new WebhookTargetGuard(transport.subscriptionChecks(), rules), clock);
     }
 
     @Singleton
     DeliverWebhooksService deliverWebhooks(WebhookDeliveries deliveries, ApacheWebhookTransport transport,
-                                           WebhookTargetGuard guard, Clock clock, DeliverySlots slots) {
-        return new DeliverWebhooksService(deliveries, transport, guard, clock, slots);
+                                           TargetAddressRules rules, Clock clock, DeliverySlots slots) {
+        return new DeliverWebhooksService(deliveries, transport, new WebhookTargetGuard(transport, rules), clock, slots);
     }
 }

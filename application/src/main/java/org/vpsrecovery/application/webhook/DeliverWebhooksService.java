@@ -28,7 +28,8 @@ public final class DeliverWebhooksService {
 
     /**
      * How an attempt went; {@link #FAILED} asks the scheduler for another, {@link #NO_SLOT} for the same one again
-     * shortly: no attempt was made, since this instance's or the host's {@link DeliverySlots} were all taken.
+     * later: no attempt was made, since this instance's or the host's {@link DeliverySlots} were all taken, or its
+     * lookup never began ({@link WebhookTransport.LookupNotStarted}).
      */
     public enum Attempt { DELIVERED, FAILED, NOTHING_TO_DO, NO_SLOT }
 
@@ -37,6 +38,18 @@ public final class DeliverWebhooksService {
      * read the subscriptions before the removal can take, so the purge's delete of the row never makes one wait.
      */
     public static final Duration REMOVED_KEPT_FOR = Duration.ofMinutes(1);
+
+    /** An attempt's result, and for {@link Attempt#NO_SLOT} how long to put it off ({@link DeliverySlots#putOff}). */
+    public record Outcome(Attempt attempt, Duration putOff) {
+        public Outcome {
+            Objects.requireNonNull(attempt, "attempt");
+            Objects.requireNonNull(putOff, "put-off");
+        }
+
+        static Outcome of(Attempt attempt) {
+            return new Outcome(attempt, Duration.ZERO);
+        }
+    }
 
     private final WebhookDeliveries deliveries;
     private final WebhookTransport transport;
@@ -67,18 +80,26 @@ public final class DeliverWebhooksService {
     }
 
     public Attempt attempt(WebhookDeliveryId id) {
+        return attemptOrPutOff(id).attempt();
+    }
+
+    /** One attempt, or none when no slot is free, with how long to put it off then. */
+    public Outcome attemptOrPutOff(WebhookDeliveryId id) {
         Optional<OutgoingMessage> found = deliveries.message(id);
         if (found.isEmpty() || found.get().state() != DeliveryState.PENDING) {
-            return Attempt.NOTHING_TO_DO;
+            return Outcome.of(Attempt.NOTHING_TO_DO);
         }
         OutgoingMessage message = found.get();
         // The slot covers the guard's lookup too: both can take their time.
         Optional<DeliverySlots.Slot> slot = slots.tryTake(message.target().host());
         if (slot.isEmpty()) {
-            return Attempt.NO_SLOT;
+            return new Outcome(Attempt.NO_SLOT, slots.putOff(message.target().host(), clock.instant()));
         }
         try (DeliverySlots.Slot taken = slot.get()) {
-            return attempt(id, message);
+            return Outcome.of(attempt(id, message));
+        } catch (WebhookTransport.LookupNotStarted queued) {
+            // Other hosts' lookups held the resolver threads: nothing is known of this receiver, nothing was sent.
+            return new Outcome(Attempt.NO_SLOT, slots.putOff(message.target().host(), clock.instant()));
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ class WebhooksServiceTest {
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final WebhookTargetGuard guard = new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY);
     private final ManageWebhooksService manage = new ManageWebhooksService(store, store, guard, clock);
-    private final DeliverWebhooksService deliver = new DeliverWebhooksService(store, receiver, guard, clock, new DeliverySlots(2, 1));
+    private final DeliverWebhooksService deliver = new DeliverWebhooksService(store, receiver, guard, clock, new DeliverySlots(2, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)));
 
     private ManageWebhooksUseCase.CreatedWebhook subscribe() {
         return manage.create(BLUE, WebhookTarget.parse("https://hooks.example.com/vpsr"),
@@ -273,7 +274,7 @@ class WebhooksServiceTest {
                 return new Answered(204);
             }
         };
-        service[0] = new DeliverWebhooksService(store, inFlight, guard, clock, new DeliverySlots(2, 1));
+        service[0] = new DeliverWebhooksService(store, inFlight, guard, clock, new DeliverySlots(2, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)));
 
         assertThat(service[0].attempt(first)).isEqualTo(Attempt.DELIVERED);
 
@@ -281,6 +282,41 @@ class WebhooksServiceTest {
         assertThat(store.delivery(second).attempts()).isZero();
         assertThat(store.delivery(second).state()).isEqualTo(DeliveryState.PENDING);
         assertThat(service[0].attempt(second)).as("the slot came back").isEqualTo(Attempt.DELIVERED);
+    }
+
+    /**
+     * A lookup (the guard's, or the connection's own) that waited behind other hosts' hanging lookups and never began is
+     * no failure of this receiver: put off, not logged as an attempt.
+     */
+    @Test
+    void anAttemptWhoseLookupNeverBeganIsPutOffNotCounted() {
+        var created = subscribe();
+        WebhookDeliveryId id = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
+        boolean[] guardsLookupQueued = {true};
+        WebhookTransport queued = new WebhookTransport() {
+            @Override
+            public List<java.net.InetAddress> resolve(String host) {
+                if (guardsLookupQueued[0]) {
+                    throw new LookupNotStarted("never began");
+                }
+                return receiver.resolve(host);
+            }
+
+            @Override
+            public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+                throw new LookupNotStarted("never began");
+            }
+        };
+        DeliverWebhooksService service = new DeliverWebhooksService(store, queued,
+                new WebhookTargetGuard(queued, TargetAddressRules.PUBLIC_ONLY), clock,
+                new DeliverySlots(2, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)));
+
+        assertThat(service.attemptOrPutOff(id)).isEqualTo(new DeliverWebhooksService.Outcome(Attempt.NO_SLOT, Duration.ofSeconds(2)));
+        guardsLookupQueued[0] = false;
+        assertThat(service.attempt(id)).as("the connection's lookup").isEqualTo(Attempt.NO_SLOT);
+
+        assertThat(store.delivery(id).attempts()).isZero();
+        assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.PENDING);
     }
 
     private final DeliverWebhooksService[] service = new DeliverWebhooksService[1];

@@ -64,11 +64,23 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
         }
     }
 
-    /** Threads that wait on the system resolver for us, so that our wait can end: it has no time limit of its own. */
+    /** A connection's lookup that waited its whole time behind others and never began (not the receiver's doing). */
+    static final class NotStartedAtConnection extends UnknownHostException {
+        NotStartedAtConnection(String why) {
+            super(why);
+        }
+    }
+
+    /**
+     * Threads that wait on the system resolver for us, so that our wait can end: it has no time limit of its own. Each
+     * pool's: one for the deliveries, one for subscriptions being made (on HTTP threads, under no delivery slot), so that
+     * names that hang in one cannot hold the other's threads.
+     */
     private static final int LOOKUP_THREADS = 4;
 
     private final ScheduledExecutorService deadlines;
-    private final ExecutorService lookups;
+    private final ExecutorService deliveryLookups;
+    private final ExecutorService subscriptionLookups;
     private final Duration connectTimeout;
     private final Duration answerTimeout;
     private final TargetAddressRules rules;
@@ -83,8 +95,10 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
         this.rules = Objects.requireNonNull(rules, "rules");
         this.deadlines = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
                 .name("webhook-deadlines").factory());
-        this.lookups = Executors.newFixedThreadPool(LOOKUP_THREADS, Thread.ofPlatform().daemon()
+        this.deliveryLookups = Executors.newFixedThreadPool(LOOKUP_THREADS, Thread.ofPlatform().daemon()
                 .name("webhook-dns-", 0).factory());
+        this.subscriptionLookups = Executors.newFixedThreadPool(LOOKUP_THREADS, Thread.ofPlatform().daemon()
+                .name("webhook-subscription-dns-", 0).factory());
     }
 
     private synchronized CloseableHttpClient client() {
@@ -101,7 +115,12 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
         DnsResolver judged = new DnsResolver() {
             @Override
             public InetAddress[] resolve(String host) throws UnknownHostException {
-                InetAddress[] addresses = lookUp(host);
+                InetAddress[] addresses;
+                try {
+                    addresses = lookUp(host, deliveryLookups);
+                } catch (WebhookTransport.LookupNotStarted queued) {
+                    throw new NotStartedAtConnection(queued.getMessage());
+                }
                 Optional<String> refused = rules.refusal(Arrays.asList(addresses));
                 if (refused.isPresent()) {
                     throw new RefusedAtConnection(refused.get());
@@ -141,25 +160,55 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
                 .build();
     }
 
-    /** The host's addresses for the guard's check before an attempt (the connection judges its own). */
+    /**
+     * The host's addresses for the guard's check before an attempt (the connection judges its own).
+     *
+     * @throws WebhookTransport.LookupNotStarted when other lookups held every delivery lookup thread meanwhile
+     */
     @Override
     public List<InetAddress> resolve(String host) {
         try {
-            return Arrays.asList(lookUp(host));
+            return Arrays.asList(lookUp(host, deliveryLookups));
         } catch (UnknownHostException | SecurityException e) {
             return List.of();
         }
     }
 
     /**
+     * This transport with the lookups of subscriptions being made on threads of their own: a team's names that hang
+     * there hold no delivery's lookup. A lookup that never began there is "does not resolve", as any other: the create
+     * is refused and may be tried again.
+     */
+    public WebhookTransport subscriptionChecks() {
+        return new WebhookTransport() {
+            @Override
+            public List<InetAddress> resolve(String host) {
+                try {
+                    return Arrays.asList(lookUp(host, subscriptionLookups));
+                } catch (UnknownHostException | SecurityException | WebhookTransport.LookupNotStarted e) {
+                    return List.of();
+                }
+            }
+
+            @Override
+            public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+                return ApacheWebhookTransport.this.post(target, headers, body);
+            }
+        };
+    }
+
+    /**
      * The system resolver's answer within the connect timeout (a lookup is part of connecting): the resolver's own
      * retries can take far longer, on a job thread. A lookup still running then is left to end on its own thread;
-     * those are few, so lookups that hang queue behind them and time out too, never more threads.
+     * those are few, so lookups that hang queue behind them and time out too, never more threads. One that timed out
+     * before it began is {@link WebhookTransport.LookupNotStarted}: the hanging names were others'.
      */
-    InetAddress[] lookUp(String host) throws UnknownHostException {
+    InetAddress[] lookUp(String host, ExecutorService pool) throws UnknownHostException {
+        // Claimed by whichever comes first: the lookup beginning, or our wait giving up on it.
+        AtomicBoolean claimed = new AtomicBoolean();
         Future<InetAddress[]> lookup;
         try {
-            lookup = lookups.submit(() -> InetAddress.getAllByName(host));
+            lookup = pool.submit(() -> claimed.compareAndSet(false, true) ? InetAddress.getAllByName(host) : null);
         } catch (RejectedExecutionException closed) {
             throw new UnknownHostException("the webhook transport is closed");
         }
@@ -171,7 +220,12 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
             }
             throw new UnknownHostException("the lookup failed (" + e.getCause().getClass().getSimpleName() + ")");
         } catch (TimeoutException e) {
+            boolean neverBegan = claimed.compareAndSet(false, true);
             lookup.cancel(true);
+            if (neverBegan) {
+                throw new WebhookTransport.LookupNotStarted("the lookup waited " + connectTimeout.toMillis()
+                        + " ms behind others and never began");
+            }
             throw new UnknownHostException("no lookup answer within " + connectTimeout.toMillis() + " ms");
         } catch (InterruptedException e) {
             lookup.cancel(true);
@@ -208,6 +262,8 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
         try (ClassicHttpResponse response = http.executeOpen(null, request, null)) {
             // Closed unread: the connection is dropped rather than drained.
             return new Answered(response.getCode());
+        } catch (NotStartedAtConnection queued) {
+            throw new WebhookTransport.LookupNotStarted(queued.getMessage());
         } catch (IOException failed) {
             return cutOff.get() ? new NoAnswer("no whole answer within " + whole + " ms") : failure(failed);
         } catch (RuntimeException unusable) {
@@ -239,6 +295,7 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
             }
         }
         deadlines.shutdownNow();
-        lookups.shutdownNow();
+        deliveryLookups.shutdownNow();
+        subscriptionLookups.shutdownNow();
     }
 }

@@ -1,0 +1,312 @@
+package org.vpsrecovery.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.kagkarlsson.scheduler.TaskRepository;
+import com.github.kagkarlsson.scheduler.event.SchedulerListeners;
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.Execution;
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import java.lang.reflect.Proxy;
+import java.lang.reflect.InvocationTargetException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.PriorityQueue;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.webhook.DeliverWebhooksService;
+import org.vpsrecovery.application.webhook.DeliverySlots;
+import org.vpsrecovery.application.webhook.WebhookTargetGuard;
+import org.vpsrecovery.domain.port.WebhookDeliveries;
+import org.vpsrecovery.domain.port.WebhookTransport;
+import org.vpsrecovery.domain.webhook.DeliveryState;
+import org.vpsrecovery.domain.webhook.OutgoingMessage;
+import org.vpsrecovery.domain.webhook.TargetAddressRules;
+import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
+import org.vpsrecovery.domain.webhook.WebhookSecret;
+import org.vpsrecovery.domain.webhook.WebhookTarget;
+
+/**
+ * The delivery task's put-offs and retries, played as db-scheduler 16.7.1 runs a picked execution (its
+ * {@code ExecutePicked}: the task's completion handler on a normal end, its failure handler on an exception, both over
+ * the real {@link ExecutionOperations}), with the {@code scheduled_tasks} row it would write kept in memory. Simulated
+ * time: nothing waits.
+ */
+class WebhookJobsTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+    private static final String HOST = "hooks.example.com";
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(30);
+    private static final Duration NO_SLOT_RETRY = Duration.ofSeconds(2);
+
+    /**
+     * The deliveries the task reads and writes (the domain's in-memory fake is not on this module's path: the hexagon
+     * rule would scan its test classes); {@link #storeFails} makes reading one fail as a database error would. The port
+     * is served by a proxy onto the methods below, so that a method the task never calls needs no stand-in here.
+     */
+    private final class Deliveries {
+        private final Map<WebhookDeliveryId, OutgoingMessage> rows = new HashMap<>();
+
+        WebhookDeliveryId enqueue() {
+            WebhookDeliveryId enqueued = new WebhookDeliveryId(UUID.randomUUID());
+            rows.put(enqueued, new OutgoingMessage(enqueued, DeliveryState.PENDING, 0,
+                    WebhookTarget.parse("https://" + HOST + "/vpsr"), WebhookSecret.random(), "{}"));
+            return enqueued;
+        }
+
+        OutgoingMessage delivery(WebhookDeliveryId delivery) {
+            return rows.get(delivery);
+        }
+
+        public Optional<OutgoingMessage> message(WebhookDeliveryId delivery) {
+            if (storeFails) {
+                throw new IllegalArgumentException("the stored target no longer parses");
+            }
+            return Optional.ofNullable(rows.get(delivery));
+        }
+
+        public void recordAttempt(WebhookDeliveryId delivery, Instant at, OptionalInt statusCode, Optional<String> error,
+                                  boolean delivered) {
+            OutgoingMessage m = rows.get(delivery);
+            rows.put(delivery, new OutgoingMessage(delivery, delivered ? DeliveryState.DELIVERED : m.state(),
+                    m.attempts() + 1, m.target(), m.secret(), m.body()));
+        }
+
+        public void markDead(WebhookDeliveryId delivery) {
+            OutgoingMessage m = rows.get(delivery);
+            rows.put(delivery, new OutgoingMessage(delivery, DeliveryState.DEAD, m.attempts(), m.target(), m.secret(), m.body()));
+        }
+    }
+
+    private final Deliveries store = new Deliveries();
+    private final WebhookDeliveries deliveries = (WebhookDeliveries) Proxy.newProxyInstance(getClass().getClassLoader(),
+            new Class<?>[] {WebhookDeliveries.class}, (proxy, method, args) -> {
+                try {
+                    return Deliveries.class.getMethod(method.getName(), method.getParameterTypes()).invoke(store, args);
+                } catch (NoSuchMethodException e) {
+                    throw new UnsupportedOperationException(method.getName());
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            });
+    private boolean storeFails;
+    private final WebhookTransport receiver = new WebhookTransport() {
+        @Override
+        public List<InetAddress> resolve(String host) {
+            try {
+                return List.of(InetAddress.getByAddress(host, new byte[] {93, (byte) 184, (byte) 215, 14}));
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+            return new Answered(204);
+        }
+    };
+    private final DeliverySlots slots = new DeliverySlots(2, 1, NO_SLOT_RETRY, FIRST_RETRY);
+    /** Simulated time: each execution runs at its scheduled time. */
+    private Instant now = NOW;
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    };
+    private final DeliverWebhooksService service = new DeliverWebhooksService(deliveries, receiver,
+            new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY), clock, slots);
+
+    private WebhookDeliveryId id;
+    /** The scheduled_tasks rows, by delivery id. */
+    private final Map<String, Execution> rows = new HashMap<>();
+    private Execution row;
+    private boolean removed;
+
+    WebhookJobsTest() {
+        id = enqueue(1);
+        row = rows.get(id.toString());
+    }
+
+    private WebhookDeliveryId enqueue(int nth) {
+        WebhookDeliveryId enqueued = store.enqueue();
+        rows.put(enqueued.toString(), new Execution(NOW, new TaskInstance<Integer>(WebhookJobs.DELIVER, enqueued.toString())));
+        return enqueued;
+    }
+
+    private WebhookJobs.DeliverTask task(int maxAttempts) {
+        return new WebhookJobs.DeliverTask(service, new WebhookJobs.DeliveryRetries(service, FIRST_RETRY, maxAttempts));
+    }
+
+    /** db-scheduler's repository as far as an execution's end writes it: the row's next run, data and failure count. */
+    private final TaskRepository repository = (TaskRepository) Proxy.newProxyInstance(getClass().getClassLoader(),
+            new Class<?>[] {TaskRepository.class}, (proxy, method, args) -> switch (method.getName()) {
+                case "reschedule" -> {
+                    Execution was = (Execution) args[0];
+                    boolean withData = args.length == 6;
+                    Object data = withData ? args[2] : was.taskInstance.getData();
+                    int at = withData ? 3 : 2;
+                    Execution next = new Execution((Instant) args[1], new TaskInstance<>(WebhookJobs.DELIVER, was.getId(), data),
+                            false, null, (Instant) args[at], (Instant) args[at + 1], (Integer) args[at + 2], null,
+                            was.version + 1);
+                    rows.put(was.getId(), next);
+                    if (was.getId().equals(id.toString())) {
+                        row = next;
+                    }
+                    yield true;
+                }
+                case "remove" -> {
+                    Execution was = (Execution) args[0];
+                    rows.remove(was.getId());
+                    removed |= was.getId().equals(id.toString());
+                    yield null;
+                }
+                default -> throw new UnsupportedOperationException(method.getName());
+            });
+
+    /** Runs the first delivery's row when it is due; answers when it ran. */
+    private Instant run(WebhookJobs.DeliverTask task) {
+        return run(task, row);
+    }
+
+    /** Runs {@code picked} at its time, as db-scheduler's ExecutePicked does; answers when it ran. */
+    @SuppressWarnings("unchecked")
+    private Instant run(WebhookJobs.DeliverTask task, Execution picked) {
+        now = picked.executionTime;
+        ExecutionOperations<Integer> operations = new ExecutionOperations<>(repository, SchedulerListeners.NOOP, picked);
+        CompletionHandler<Integer> completion;
+        try {
+            completion = task.execute((TaskInstance<Integer>) picked.taskInstance, null);
+        } catch (RuntimeException failed) {
+            task.getFailureHandler().onFailure(ExecutionComplete.failure(picked, now, now, failed), operations);
+            return now;
+        }
+        completion.complete(ExecutionComplete.success(picked, now, now), operations);
+        return now;
+    }
+
+    @Test
+    void anErrorAfterManyPutOffsIsRetriedAfterTheFirstRetryNotAYearLater() {
+        WebhookJobs.DeliverTask task = task(8);
+        Optional<DeliverySlots.Slot> held = slots.tryTake(HOST);
+        for (int i = 0; i < 30; i++) {
+            Instant ran = run(task);
+            assertThat(row.executionTime).isBetween(ran.plus(NO_SLOT_RETRY), ran.plus(FIRST_RETRY.multipliedBy(3).dividedBy(2)));
+            assertThat(row.consecutiveFailures).as("a put-off is no failure").isZero();
+        }
+        assertThat(store.delivery(id).attempts()).isZero();
+
+        held.orElseThrow().close();
+        storeFails = true; // a database error, say
+        Instant ran = run(task);
+
+        assertThat(row.executionTime).isEqualTo(ran.plus(FIRST_RETRY));
+        storeFails = false;
+        run(task);
+        assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.DELIVERED);
+        assertThat(removed).isTrue();
+    }
+
+    @Test
+    void anErrorOfThePlatformsOwnEndsDeadAfterTheMaximumAndPutOffsInBetweenDoNotRestartTheCount() {
+        WebhookJobs.DeliverTask task = task(3);
+        storeFails = true;
+        Instant ran = run(task);
+        assertThat(row.executionTime).isEqualTo(ran.plus(FIRST_RETRY));
+
+        storeFails = false;
+        Optional<DeliverySlots.Slot> held = slots.tryTake(HOST);
+        run(task); // put off
+        held.orElseThrow().close();
+        storeFails = true;
+        ran = run(task);
+        assertThat(row.executionTime).as("the second error's backoff").isEqualTo(ran.plus(FIRST_RETRY.multipliedBy(2)));
+        assertThat(removed).isFalse();
+
+        run(task);
+
+        assertThat(removed).isTrue();
+        assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.DEAD);
+        assertThat(store.delivery(id).attempts()).isZero();
+    }
+
+    @Test
+    void aReceiverThatFailsIsRetriedByItsLoggedAttemptsAndDeadAfterTheMaximum() {
+        WebhookTransport failing = new WebhookTransport() {
+            @Override
+            public List<InetAddress> resolve(String host) {
+                return receiver.resolve(host);
+            }
+
+            @Override
+            public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+                return new Answered(503);
+            }
+        };
+        DeliverWebhooksService failingService = new DeliverWebhooksService(deliveries, failing,
+                new WebhookTargetGuard(failing, TargetAddressRules.PUBLIC_ONLY), clock, slots);
+        WebhookJobs.DeliverTask task = new WebhookJobs.DeliverTask(failingService,
+                new WebhookJobs.DeliveryRetries(failingService, FIRST_RETRY, 3));
+
+        Instant ran = run(task);
+        assertThat(row.executionTime).isEqualTo(ran.plus(FIRST_RETRY));
+        ran = run(task);
+        assertThat(row.executionTime).isEqualTo(ran.plus(FIRST_RETRY.multipliedBy(2)));
+        run(task);
+
+        assertThat(removed).isTrue();
+        assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.DEAD);
+        assertThat(store.delivery(id).attempts()).isEqualTo(3);
+    }
+
+    /**
+     * A backlog to one host whose slot stays taken: each put-off is as long as the host has been busy (to the first
+     * retry, plus the spread), so 200 deliveries over ten simulated minutes take at most 16 executions each in the first
+     * 30 s (2 s apart at least) and one per 30 s after: 36. Put off every 2-3 s, as before, they took at least 200.
+     */
+    @Test
+    void aBacklogToAHeldHostIsPutOffLongerTheLongerTheHostStaysBusy() {
+        WebhookJobs.DeliverTask task = task(8);
+        for (int i = 2; i <= 200; i++) {
+            enqueue(i);
+        }
+        Optional<DeliverySlots.Slot> held = slots.tryTake(HOST);
+        Instant end = NOW.plus(Duration.ofMinutes(10));
+        PriorityQueue<Execution> due = new PriorityQueue<>(Comparator.comparing((Execution e) -> e.executionTime));
+        due.addAll(rows.values());
+        int executions = 0;
+        while (!due.isEmpty() && !due.peek().executionTime.isAfter(end)) {
+            Execution picked = due.poll();
+            run(task, picked);
+            executions++;
+            due.add(rows.get(picked.getId()));
+        }
+
+        assertThat(rows).hasSize(200);
+        assertThat(rows.values()).allSatisfy(r -> assertThat(r.consecutiveFailures).isZero());
+        assertThat(executions).isLessThanOrEqualTo(200 * 36);
+        held.orElseThrow().close();
+    }
+}
