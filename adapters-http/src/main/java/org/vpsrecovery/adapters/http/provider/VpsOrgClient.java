@@ -334,8 +334,9 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     /**
      * The pages from {@code first} on, each item once by {@code idOf} (the first read kept). A list that changed
      * between two page reads can come back short (an item deleted from an earlier page moves a later one onto it,
-     * unread), so a change of {@code count} between pages, or a joined list of another length than the last page's
-     * {@code count}, ends the read as changed.
+     * unread), so a change of {@code count} between pages, a joined list of another length than the last page's
+     * {@code count}, or a next page gone (DRF's 404 "Invalid page." once the list shrank past it) ends the read as
+     * changed.
      */
     private <W, T> ListRead<T> readOnce(Call call, URI first, Page<T> firstPage, Class<W> pageType,
                                         Function<W, Page<T>> toPage, Function<T, ?> idOf) {
@@ -353,8 +354,11 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                         + " pages; refusing to read an endless list", null);
             }
             if (page == null) {
-                URI pageAt = target;
-                page = resilience.safe(() -> read(call, exchange(call, HttpMethod.GET, pageAt, null), pageType, toPage));
+                Optional<Page<T>> answered = readPage(call, target, seen.size() > 1, pageType, toPage);
+                if (answered.isEmpty()) {
+                    return new ListRead<>(null, "page " + seen.size() + " was gone");
+                }
+                page = answered.get();
             }
             if (page.results() == null) {
                 throw failures.unreadable(call, 200, "no results", null);
@@ -384,6 +388,21 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             return new ListRead<>(null, joined.size() + " listed in " + seen.size() + " pages, count " + count);
         }
         return new ListRead<>(joined, null);
+    }
+
+    /**
+     * One page, retried as a read; empty if a next page ({@code nextPage}) answered 404: the list shrank past it since
+     * the link was read. A first page's 404 stays {@code NOT_FOUND}.
+     */
+    private <W, T> Optional<Page<T>> readPage(Call call, URI page, boolean nextPage, Class<W> pageType,
+                                              Function<W, Page<T>> toPage) {
+        return resilience.safe(() -> {
+            Reply reply = exchange(call, HttpMethod.GET, page, null);
+            if (nextPage && reply.status() == 404) {
+                return Optional.<Page<T>>empty();
+            }
+            return Optional.of(read(call, reply, pageType, toPage));
+        });
     }
 
     /**

@@ -193,6 +193,45 @@ class PaginationContractTest {
         }
     }
 
+    /**
+     * Page size 1 over [802, 801]: page 1 is read, 801 is deleted, and page 2 no longer exists; DRF (and the simulator's
+     * ListPage) answers it 404 "Invalid page.". The list changed: it is read again from page 1, not failed NOT_FOUND.
+     */
+    @Test
+    void aNextPageGoneSinceItsLinkWasReadIsTheListChangingNotNotFound() throws Exception {
+        StubAnswers snapshots = new StubAnswers()
+                .then("/api/v1/snapshots/", ok(page(2, "{BASE}api/v1/snapshots/?page=2", snapshot(802))))
+                .then("/api/v1/snapshots/?page=2", new StubAnswer(404, """
+                        {"detail": "Invalid page."}"""))
+                .then("/api/v1/snapshots/", ok(page(1, null, snapshot(802))));
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(snapshots), "demo-token"))) {
+            assertThat(client.listSnapshots(Optional.empty())).extracting(s -> s.id().value()).containsExactly(802L);
+            assertThat(snapshots.received()).containsExactly("/api/v1/snapshots/", "/api/v1/snapshots/?page=2",
+                    "/api/v1/snapshots/");
+        }
+
+        StubAnswers again = snapshots.replayed();
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(again), "demo-token"));
+             ExecutorService blocking = Executors.newCachedThreadPool()) {
+            assertThat(client.listSnapshotsWhenAnswered(Optional.empty(), blocking).get(30, TimeUnit.SECONDS))
+                    .extracting(s -> s.id().value()).containsExactly(802L);
+            assertThat(again.received()).hasSize(3);
+        }
+    }
+
+    /** A first page's 404 is VPS.org not knowing the list: NOT_FOUND as before, asked once. */
+    @Test
+    void aFirstPageNotFoundStaysNotFound() throws Exception {
+        StubAnswers nothing = new StubAnswers();
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(nothing), "demo-token"))) {
+            ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                    () -> client.listBackups(Optional.empty(), Optional.empty()));
+
+            assertThat(failure.kind()).isEqualTo(Kind.NOT_FOUND);
+            assertThat(nothing.received()).containsExactly("/api/v1/backups/");
+        }
+    }
+
     private record StubAnswer(int status, String body) {
     }
 
