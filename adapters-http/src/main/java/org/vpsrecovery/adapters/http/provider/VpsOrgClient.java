@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -158,7 +159,8 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         Call call = new Call("list snapshots" + server.map(s -> " of server " + s).orElse(""), false);
         URI first = endpoint("api/v1/snapshots/", query(server, Optional.empty()));
         return listAll(call, first, SnapshotPageWire.class,
-                page -> new Page<>(page.next(), page.results() == null ? null : mapper.snapshots(page.results())), Snapshot::id);
+                page -> new Page<>(page.next(), page.results() == null ? null : mapper.snapshots(page.results()), page.count()),
+                Snapshot::id);
     }
 
     /**
@@ -188,8 +190,8 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 if (failure != null) {
                     throw unwrapped(failure);
                 }
-                page = read(call, answer, SnapshotPageWire.class,
-                        wire -> new Page<>(wire.next(), wire.results() == null ? null : mapper.snapshots(wire.results())));
+                page = read(call, answer, SnapshotPageWire.class, wire -> new Page<>(wire.next(),
+                        wire.results() == null ? null : mapper.snapshots(wire.results()), wire.count()));
                 if (page.results() == null) {
                     throw failures.unreadable(call, 200, "no results", null);
                 }
@@ -206,11 +208,9 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             if (page.next() == null || page.next().isBlank()) {
                 return CompletableFuture.completedFuture(page.results());
             }
-            Set<URI> seen = new HashSet<>(Set.of(first));
-            List<Snapshot> all = new ArrayList<>(page.results());
-            return CompletableFuture.supplyAsync(() -> listFrom(call, sameOrigin(call, first, page.next()), seen, all,
-                    SnapshotPageWire.class,
-                    wire -> new Page<>(wire.next(), wire.results() == null ? null : mapper.snapshots(wire.results())),
+            return CompletableFuture.supplyAsync(() -> listFrom(call, first, page, SnapshotPageWire.class,
+                    wire -> new Page<>(wire.next(), wire.results() == null ? null : mapper.snapshots(wire.results()),
+                            wire.count()),
                     Snapshot::id), blocking);
         }).thenCompose(listed -> listed);
     }
@@ -254,7 +254,8 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 + "backups" + server.map(s -> " of server " + s).orElse(""), false);
         URI first = endpoint("api/v1/backups/", query(server, word));
         List<Backup> backups = listAll(call, first, BackupPageWire.class,
-                page -> new Page<>(page.next(), page.results() == null ? null : mapper.backups(page.results())), Backup::id);
+                page -> new Page<>(page.next(), page.results() == null ? null : mapper.backups(page.results()), page.count()),
+                Backup::id);
         return type.filter(t -> word.isEmpty()).map(t -> backups.stream().filter(b -> b.type().is(t)).toList())
                 .orElse(backups);
     }
@@ -286,42 +287,122 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
 
     // ---- the mechanics ----
 
-    private record Page<T>(String next, List<T> results) {
+    /** One page as read; {@code count}: the whole list's length as the page says it, null where it says none. */
+    private record Page<T>(String next, List<T> results, Long count) {
     }
+
+    /**
+     * How often a list that changed while its pages were read is read again from its first page before the call fails
+     * as {@link ProviderFailure.Kind#UNAVAILABLE} (try later): a list changing that fast settles by itself, soon.
+     */
+    static final int REREADS_OF_A_CHANGING_LIST = 3;
 
     /** Follows {@code next} links on the provider's own origin, at most {@code maxPages} pages. */
     private <W, T> List<T> listAll(Call call, URI first, Class<W> pageType, Function<W, Page<T>> toPage,
                                    Function<T, ?> idOf) {
-        return listFrom(call, first, new HashSet<>(), new ArrayList<>(), pageType, toPage, idOf);
+        return listFrom(call, first, null, pageType, toPage, idOf);
     }
 
     /**
-     * The pages from {@code next} on, added to {@code all}, each item once by {@code idOf} (the first read kept);
-     * {@code seen}: the pages already read.
+     * The whole list from {@code first} ({@code firstPage}: its page if already read, else null), read again from
+     * {@code first} while it changed during the read, at most {@link #REREADS_OF_A_CHANGING_LIST} times.
      */
-    private <W, T> List<T> listFrom(Call call, URI next, Set<URI> seen, List<T> all, Class<W> pageType,
+    private <W, T> List<T> listFrom(Call call, URI first, Page<T> firstPage, Class<W> pageType,
                                     Function<W, Page<T>> toPage, Function<T, ?> idOf) {
-        while (next != null) {
-            if (!seen.add(next)) {
+        Page<T> alreadyRead = firstPage;
+        for (int reread = 0; ; reread++) {
+            ListRead<T> read = readOnce(call, first, alreadyRead, pageType, toPage, idOf);
+            if (read.changed() == null) {
+                return read.items();
+            }
+            if (reread == REREADS_OF_A_CHANGING_LIST) {
+                // Not the provider's trouble (the breaker does not count it) nor a final answer: callers try later.
+                throw new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org's list kept changing while its pages"
+                        + " were read to " + call.description() + " (read " + (reread + 1) + " times; last: "
+                        + read.changed() + ")", OptionalInt.empty(), Optional.empty(), null);
+            }
+            LOG.info("VPS.org: the list changed while its pages were read to {} ({}); reading it again",
+                    call.description(), read.changed());
+            alreadyRead = null;
+        }
+    }
+
+    /** One read of a list's pages: the items, or ({@code changed}: how it showed) a list that changed meanwhile. */
+    private record ListRead<T>(List<T> items, String changed) {
+    }
+
+    /**
+     * The pages from {@code first} on, each item once by {@code idOf} (the first read kept). A list that changed
+     * between two page reads can come back short (an item deleted from an earlier page moves a later one onto it,
+     * unread), so a change of {@code count} between pages, a joined list of another length than the last page's
+     * {@code count}, or a next page gone (DRF's 404 "Invalid page." once the list shrank past it) ends the read as
+     * changed.
+     */
+    private <W, T> ListRead<T> readOnce(Call call, URI first, Page<T> firstPage, Class<W> pageType,
+                                        Function<W, Page<T>> toPage, Function<T, ?> idOf) {
+        Set<URI> seen = new HashSet<>();
+        List<T> all = new ArrayList<>();
+        Long count = null;
+        URI target = first;
+        Page<T> page = firstPage;
+        while (true) {
+            if (!seen.add(target)) {
                 throw failures.unreadable(call, 200, "the next link points back to a page already read", null);
             }
             if (seen.size() > settings.maxPages()) {
                 throw failures.unreadable(call, 200, "more than vpsorg.max-pages=" + settings.maxPages()
                         + " pages; refusing to read an endless list", null);
             }
-            URI target = next;
-            Page<T> page = resilience.safe(() -> read(call, exchange(call, HttpMethod.GET, target, null), pageType, toPage));
+            if (page == null) {
+                Optional<Page<T>> answered = readPage(call, target, seen.size() > 1, pageType, toPage);
+                if (answered.isEmpty()) {
+                    return new ListRead<>(null, "page " + seen.size() + " was gone");
+                }
+                page = answered.get();
+            }
             if (page.results() == null) {
                 throw failures.unreadable(call, 200, "no results", null);
             }
+            // A page without count (the field is not promised on every page) checks nothing.
+            if (page.count() != null) {
+                if (count != null && !count.equals(page.count())) {
+                    return new ListRead<>(null, "count went from " + count + " to " + page.count() + " at page "
+                            + seen.size());
+                }
+                count = page.count();
+            }
             all.addAll(page.results());
-            next = page.next() == null || page.next().isBlank() ? null : sameOrigin(call, target, page.next());
+            if (page.next() == null || page.next().isBlank()) {
+                break;
+            }
+            target = sameOrigin(call, target, page.next());
+            page = null;
         }
         // With page-number paging an item added between two page reads pushes another onto the next page, read
-        // twice: counted twice, it would make a quota look reached.
-        return List.copyOf(all.stream()
-                .collect(Collectors.toMap(idOf, Function.identity(), (first, again) -> first, LinkedHashMap::new))
+        // twice: counted twice, it would make a quota look reached (pages without a count do not show the change).
+        List<T> joined = List.copyOf(all.stream()
+                .collect(Collectors.toMap(idOf, Function.identity(), (earlier, again) -> earlier, LinkedHashMap::new))
                 .values());
+        // One page is one answer, consistent in itself: only a list read in several can have changed in between.
+        if (seen.size() > 1 && count != null && joined.size() != count) {
+            return new ListRead<>(null, joined.size() + " listed in " + seen.size() + " pages, count " + count);
+        }
+        return new ListRead<>(joined, null);
+    }
+
+    /**
+     * One page, retried as a read; empty if a next page ({@code nextPage}) answered 404: the list shrank past it since
+     * the link was read. A first page's 404 stays {@code NOT_FOUND}.
+     */
+    private <W, T> Optional<Page<T>> readPage(Call call, URI page, boolean nextPage, Class<W> pageType,
+                                              Function<W, Page<T>> toPage) {
+        return resilience.safe(() -> {
+            Reply reply = exchange(call, HttpMethod.GET, page, null);
+            if (nextPage && reply.status() == 404) {
+                return Optional.<Page<T>>empty();
+            }
+            return Optional.of(read(call, reply, pageType, toPage));
+        });
     }
 
     /**

@@ -9,6 +9,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -26,13 +29,11 @@ import org.vpsrecovery.simulator.RecordedRequest;
 /** {@code next} links, which the documentation does not promise but the adapter follows, within a page cap. */
 class PaginationContractTest {
 
-    private HttpServer stub;
+    private final List<HttpServer> stubs = new ArrayList<>();
 
     @AfterEach
-    void stopStub() {
-        if (stub != null) {
-            stub.stop(0);
-        }
+    void stopStubs() {
+        stubs.forEach(stub -> stub.stop(0));
     }
 
     @Test
@@ -93,10 +94,10 @@ class PaginationContractTest {
     @Test
     void anItemRepeatedOnTheNextPageIsListedOnce() throws Exception {
         URI base = startStub(Map.of(
-                "/api/v1/snapshots/", Map.of("", page("{BASE}api/v1/snapshots/?page=2", snapshot(803), snapshot(802)),
-                        "page=2", page(null, snapshot(802), snapshot(801))),
-                "/api/v1/backups/", Map.of("", page("{BASE}api/v1/backups/?page=2", backup(503), backup(502)),
-                        "page=2", page(null, backup(502), backup(501)))));
+                "/api/v1/snapshots/", Map.of("", page(3, "{BASE}api/v1/snapshots/?page=2", snapshot(803), snapshot(802)),
+                        "page=2", page(3, null, snapshot(802), snapshot(801))),
+                "/api/v1/backups/", Map.of("", page(3, "{BASE}api/v1/backups/?page=2", backup(503), backup(502)),
+                        "page=2", page(3, null, backup(502), backup(501)))));
         try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(base, "demo-token"));
              ExecutorService blocking = Executors.newCachedThreadPool()) {
             assertThat(client.listSnapshots(Optional.empty())).extracting(s -> s.id().value())
@@ -111,8 +112,8 @@ class PaginationContractTest {
     /** A relative {@code next} is resolved against the URL of the page it came from (RFC 3986), not the base URL. */
     @Test
     void aRelativeNextLinkIsReadAgainstItsOwnPage() throws Exception {
-        URI base = startStub(Map.of("/api/v1/snapshots/", Map.of("", page("?page=2", snapshot(802)),
-                "page=2", page(null, snapshot(801)))));
+        URI base = startStub(Map.of("/api/v1/snapshots/", Map.of("", page(2, "?page=2", snapshot(802)),
+                "page=2", page(2, null, snapshot(801)))));
         try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(base, "demo-token"));
              ExecutorService blocking = Executors.newCachedThreadPool()) {
             assertThat(client.listSnapshots(Optional.empty())).extracting(s -> s.id().value()).containsExactly(802L, 801L);
@@ -121,9 +122,182 @@ class PaginationContractTest {
         }
     }
 
+    /**
+     * Page size 2 over [504, 503, 502, 501]: page 1 is read, 503 is deleted, page 2 is now [501] and 502 was never
+     * on a page read. The count changed (4, then 3): the list is read again from page 1.
+     */
+    @Test
+    void aListThatShrankBetweenPageReadsIsReadAgainFromItsFirstPage() throws Exception {
+        StubAnswers snapshots = new StubAnswers()
+                .then("/api/v1/snapshots/", ok(page(4, "{BASE}api/v1/snapshots/?page=2", snapshot(504), snapshot(503))))
+                .then("/api/v1/snapshots/?page=2", ok(page(3, null, snapshot(501))))
+                .then("/api/v1/snapshots/", ok(page(3, "{BASE}api/v1/snapshots/?page=2", snapshot(504), snapshot(502))))
+                .then("/api/v1/snapshots/?page=2", ok(page(3, null, snapshot(501))));
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(snapshots), "demo-token"))) {
+            assertThat(client.listSnapshots(Optional.empty())).extracting(s -> s.id().value())
+                    .containsExactly(504L, 502L, 501L);
+            assertThat(snapshots.received()).containsExactly("/api/v1/snapshots/", "/api/v1/snapshots/?page=2",
+                    "/api/v1/snapshots/", "/api/v1/snapshots/?page=2");
+        }
+
+        // The event-loop list reads page 1 on its own: the second read starts from page 1 all the same.
+        StubAnswers again = snapshots.replayed();
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(again), "demo-token"));
+             ExecutorService blocking = Executors.newCachedThreadPool()) {
+            assertThat(client.listSnapshotsWhenAnswered(Optional.empty(), blocking).get(30, TimeUnit.SECONDS))
+                    .extracting(s -> s.id().value()).containsExactly(504L, 502L, 501L);
+            assertThat(again.received()).hasSize(4);
+        }
+    }
+
+    /** Only the first page says its count (4), and the pages joined hold 3: as short a list, read again. */
+    @Test
+    void aJoinedListShorterThanItsCountIsReadAgain() throws Exception {
+        StubAnswers backups = new StubAnswers()
+                .then("/api/v1/backups/", ok(page(4, "{BASE}api/v1/backups/?page=2", backup(504), backup(503))))
+                .then("/api/v1/backups/?page=2", ok(pageWithoutCount(null, backup(501))))
+                .then("/api/v1/backups/", ok(page(3, "{BASE}api/v1/backups/?page=2", backup(504), backup(502))))
+                .then("/api/v1/backups/?page=2", ok(pageWithoutCount(null, backup(501))));
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(backups), "demo-token"))) {
+            assertThat(client.listBackups(Optional.empty(), Optional.empty())).extracting(b -> b.id().value())
+                    .containsExactly(504L, 502L, 501L);
+            assertThat(backups.received()).hasSize(4);
+        }
+    }
+
+    /** A list that changes between every two page reads fails as "try later" after the bounded re-reads. */
+    @Test
+    void aListThatNeverSettlesFailsAsUnavailableAfterTheBoundedRereads() throws Exception {
+        StubAnswers snapshots = new StubAnswers()
+                .then("/api/v1/snapshots/", ok(page(4, "{BASE}api/v1/snapshots/?page=2", snapshot(504), snapshot(503))))
+                .then("/api/v1/snapshots/?page=2", ok(page(3, null, snapshot(501))));
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(snapshots), "demo-token"))) {
+            ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                    () -> client.listSnapshots(Optional.empty()));
+
+            assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
+            assertThat(failure.getMessage()).contains("kept changing", "count went from 4 to 3 at page 2");
+            assertThat(snapshots.received()).hasSize(2 * (1 + VpsOrgClient.REREADS_OF_A_CHANGING_LIST));
+        }
+    }
+
+    /** {@code count} is not promised on every page: pages without it are joined as read, once. */
+    @Test
+    void pagesWithoutACountAreJoinedAsRead() throws Exception {
+        StubAnswers snapshots = new StubAnswers()
+                .then("/api/v1/snapshots/", ok(pageWithoutCount("{BASE}api/v1/snapshots/?page=2", snapshot(504))))
+                .then("/api/v1/snapshots/?page=2", ok(pageWithoutCount(null, snapshot(501))));
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(snapshots), "demo-token"))) {
+            assertThat(client.listSnapshots(Optional.empty())).extracting(s -> s.id().value()).containsExactly(504L, 501L);
+            assertThat(snapshots.received()).hasSize(2);
+        }
+    }
+
+    /**
+     * Page size 1 over [802, 801]: page 1 is read, 801 is deleted, and page 2 no longer exists; DRF (and the simulator's
+     * ListPage) answers it 404 "Invalid page.". The list changed: it is read again from page 1, not failed NOT_FOUND.
+     */
+    @Test
+    void aNextPageGoneSinceItsLinkWasReadIsTheListChangingNotNotFound() throws Exception {
+        StubAnswers snapshots = new StubAnswers()
+                .then("/api/v1/snapshots/", ok(page(2, "{BASE}api/v1/snapshots/?page=2", snapshot(802))))
+                .then("/api/v1/snapshots/?page=2", new StubAnswer(404, """
+                        {"detail": "Invalid page."}"""))
+                .then("/api/v1/snapshots/", ok(page(1, null, snapshot(802))));
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(snapshots), "demo-token"))) {
+            assertThat(client.listSnapshots(Optional.empty())).extracting(s -> s.id().value()).containsExactly(802L);
+            assertThat(snapshots.received()).containsExactly("/api/v1/snapshots/", "/api/v1/snapshots/?page=2",
+                    "/api/v1/snapshots/");
+        }
+
+        StubAnswers again = snapshots.replayed();
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(again), "demo-token"));
+             ExecutorService blocking = Executors.newCachedThreadPool()) {
+            assertThat(client.listSnapshotsWhenAnswered(Optional.empty(), blocking).get(30, TimeUnit.SECONDS))
+                    .extracting(s -> s.id().value()).containsExactly(802L);
+            assertThat(again.received()).hasSize(3);
+        }
+    }
+
+    /** A first page's 404 is VPS.org not knowing the list: NOT_FOUND as before, asked once. */
+    @Test
+    void aFirstPageNotFoundStaysNotFound() throws Exception {
+        StubAnswers nothing = new StubAnswers();
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(nothing), "demo-token"))) {
+            ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                    () -> client.listBackups(Optional.empty(), Optional.empty()));
+
+            assertThat(failure.kind()).isEqualTo(Kind.NOT_FOUND);
+            assertThat(nothing.received()).containsExactly("/api/v1/backups/");
+        }
+    }
+
+    private record StubAnswer(int status, String body) {
+    }
+
+    private static StubAnswer ok(String body) {
+        return new StubAnswer(200, body);
+    }
+
+    /**
+     * What a stub answers to each path and query, in turn ({@code then}: the next answer there; the last one is given
+     * again once they run out), and the paths and queries it received.
+     */
+    private static final class StubAnswers {
+        private final Map<String, List<StubAnswer>> answers = new HashMap<>();
+        private final Map<String, Integer> given = new HashMap<>();
+        private final List<String> received = new ArrayList<>();
+
+        StubAnswers then(String pathAndQuery, StubAnswer answer) {
+            answers.computeIfAbsent(pathAndQuery, key -> new ArrayList<>()).add(answer);
+            return this;
+        }
+
+        synchronized StubAnswer next(String pathAndQuery) {
+            received.add(pathAndQuery);
+            List<StubAnswer> inTurn = answers.get(pathAndQuery);
+            if (inTurn == null) {
+                return new StubAnswer(404, """
+                        {"detail": "Not found."}""");
+            }
+            int index = given.merge(pathAndQuery, 1, Integer::sum) - 1;
+            return inTurn.get(Math.min(index, inTurn.size() - 1));
+        }
+
+        synchronized List<String> received() {
+            return List.copyOf(received);
+        }
+
+        /** The same answers from the first on, nothing received. */
+        StubAnswers replayed() {
+            StubAnswers again = new StubAnswers();
+            answers.forEach((key, inTurn) -> again.answers.put(key, List.copyOf(inTurn)));
+            return again;
+        }
+    }
+
+    /** A provider on loopback answering each path and query in turn ({@code {BASE}}: its own base URL). */
+    private URI startStub(StubAnswers answers) throws IOException {
+        HttpServer stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        stubs.add(stub);
+        URI base = URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + stub.getAddress().getPort() + "/");
+        stub.createContext("/", exchange -> {
+            String query = exchange.getRequestURI().getRawQuery();
+            StubAnswer answer = answers.next(exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query));
+            byte[] bytes = answer.body().replace("{BASE}", base.toString()).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(answer.status(), bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        stub.start();
+        return base;
+    }
+
     /** A provider on loopback answering each path and query with its page ({@code {BASE}}: its own base URL); else 404. */
     private URI startStub(Map<String, Map<String, String>> pages) throws IOException {
-        stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        HttpServer stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        stubs.add(stub);
         URI base = URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + stub.getAddress().getPort() + "/");
         stub.createContext("/", exchange -> {
             String query = exchange.getRequestURI().getRawQuery();
@@ -141,9 +315,16 @@ class PaginationContractTest {
         return base;
     }
 
-    private static String page(String next, String... results) {
+    /** A page of a list {@code count} long in all. */
+    private static String page(long count, String next, String... results) {
         return """
-                {"count": 3, "next": %s, "previous": null, "results": [%s]}"""
+                {"count": %d, "next": %s, "previous": null, "results": [%s]}"""
+                .formatted(count, next == null ? "null" : '"' + next + '"', String.join(", ", results));
+    }
+
+    private static String pageWithoutCount(String next, String... results) {
+        return """
+                {"next": %s, "previous": null, "results": [%s]}"""
                 .formatted(next == null ? "null" : '"' + next + '"', String.join(", ", results));
     }
 
