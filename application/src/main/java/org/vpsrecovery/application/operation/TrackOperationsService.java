@@ -46,7 +46,8 @@ import org.vpsrecovery.domain.snapshot.Snapshot;
  *
  * <ul>
  *   <li>a create in progress: {@code completed} → COMPLETED; {@code failed} → FAILED
- *   RECOVERY_POINT_FAILED; gone from the list → FAILED RECOVERY_POINT_VANISHED;</li>
+ *   RECOVERY_POINT_FAILED; missing from the list once the settle period since VPS.org took it has passed → FAILED
+ *   RECOVERY_POINT_VANISHED (before that it is followed on: the list may lag behind VPS.org's answer);</li>
  *   <li>a delete in progress: gone from the list → COMPLETED;</li>
  *   <li>a restore in progress: its window ended → COMPLETED, saying VPS.org has no server status read;</li>
  *   <li>a lost answer (or an intent whose request died, still {@code accepted}): found at VPS.org →
@@ -82,7 +83,8 @@ public final class TrackOperationsService {
 
     /**
      * {@code settleAfter}: how long after an answer was lost (or a request died) the tracker waits
-     * before looking, since VPS.org may still be acting on a request whose caller is gone.
+     * before looking, since VPS.org may still be acting on a request whose caller is gone; and how long after VPS.org
+     * took a create its point may be missing from the list before it counts as vanished (the list may lag).
      */
     public record Settings(Duration firstLook, Duration longestLook, int batch, Duration settleAfter, int perLockHold) {
 
@@ -356,6 +358,11 @@ public final class TrackOperationsService {
                         return endSeenByDelete(operation, made, seenByDelete.get(), now, attempt);
                     }
                 }
+                if (status.isEmpty() && !settledSinceTaken(operation, now)) {
+                    // VPS.org promises no read-your-writes: its list may lag behind the answer that made the point (a
+                    // replica, a cache). Not listed within the settle period is not yet gone: followed on (ADR 0024).
+                    return dueOrLater(operation, now, attempt, describe(made) + " is not (yet) in VPS.org's list");
+                }
                 if (status.isEmpty()) {
                     return end(operation, operation.vanished(now, "gone from VPS.org's list"),
                             describe(made) + " disappeared from VPS.org's list before completing",
@@ -388,6 +395,16 @@ public final class TrackOperationsService {
                 return later(operation, now);
             }
         }
+    }
+
+    /**
+     * Whether VPS.org took the operation (its answer, or the list that found it: its last move) at least the settle
+     * period ago ({@link Settings#settleAfter}, the reconciler's): only then is a created point missing from the list
+     * taken as vanished. A point seen listed and then missing is held to the same period from the take: a list that
+     * flaps between an up-to-date and a lagging replica looks the same within it.
+     */
+    private boolean settledSinceTaken(RecoveryOperation operation, Instant now) {
+        return !now.isBefore(operation.updatedAt().plus(settings.settleAfter()));
     }
 
     /**

@@ -104,6 +104,85 @@ class TrackOperationsServiceTest {
         assertThat(platform.eventsOf(vanishing).getLast().outcome().reasonCode()).contains(ReasonCode.RECOVERY_POINT_VANISHED);
     }
 
+    /**
+     * VPS.org promises no read-your-writes: a list may lag behind the 201 that made a snapshot (a replica, a cache). The
+     * first looks after the create do not show it; it is followed on, and ends as the list later shows it, never
+     * VANISHED.
+     */
+    @Test
+    void aCreateMissingFromTheFirstListsAfterItsAnswerIsFollowedOnAndEndsAsVpsOrgLaterListsIt() {
+        CallContext context = create("listed-late");
+        Snapshot made = onlyNew("listed-late", List.of());
+        java.util.concurrent.atomic.AtomicInteger listsWithoutIt = new java.util.concurrent.atomic.AtomicInteger(2);
+        TrackOperationsService settling = settlingTrackerOver(listsLeavingOut(made, listsWithoutIt));
+
+        lookWhenDue(context, settling);
+        lookWhenDue(context, settling);
+        assertThat(listsWithoutIt.get()).as("both lagging lists were read").isNotPositive();
+        assertThat(stateOf(context)).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(outcomes(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
+
+        platform.provider.finishCreations();
+        lookWhenDue(context, settling);
+
+        assertThat(stateOf(context)).isEqualTo(OperationState.COMPLETED);
+        assertThat(outcomes(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED, Outcome.Kind.COMPLETED);
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().reasonCode().equals(Optional.of(ReasonCode.RECOVERY_POINT_VANISHED)));
+    }
+
+    /** A point VPS.org's list never shows ends VANISHED only once it was missing at looks spanning the settle period. */
+    @Test
+    void aCreateNeverListedEndsVanishedOnlyAfterTheSettlePeriod() {
+        CallContext context = create("never-listed");
+        Snapshot made = onlyNew("never-listed", List.of());
+        Instant taken = platform.operations.find(context.operationId()).orElseThrow().updatedAt();
+        TrackOperationsService settling = settlingTrackerOver(
+                listsLeavingOut(made, new java.util.concurrent.atomic.AtomicInteger(Integer.MAX_VALUE)));
+
+        int looks = 0;
+        while (platform.operations.find(context.operationId()).orElseThrow().nextCheckAt().isBefore(taken.plus(Duration.ofMinutes(5)))) {
+            lookWhenDue(context, settling);
+            looks++;
+            assertThat(stateOf(context)).as("missing at look " + looks + ", within the settle period").isEqualTo(OperationState.IN_PROGRESS);
+        }
+        assertThat(looks).isGreaterThanOrEqualTo(3);
+        assertThat(outcomes(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
+
+        lookWhenDue(context, settling); // the first look at or after the settle period's end
+
+        assertThat(stateOf(context)).isEqualTo(OperationState.VANISHED);
+        assertThat(platform.eventsOf(context).getLast().outcome().reasonCode()).contains(ReasonCode.RECOVERY_POINT_VANISHED);
+    }
+
+    /** The fixture's snapshots, the first {@code lists} lists (counted down) leaving {@code hidden} out. */
+    private org.vpsrecovery.domain.port.SnapshotProvider listsLeavingOut(Snapshot hidden,
+                                                                         java.util.concurrent.atomic.AtomicInteger lists) {
+        return new org.vpsrecovery.domain.testing.ForwardingSnapshotProvider(platform.provider) {
+            @Override
+            public List<Snapshot> listSnapshots(Optional<ServerId> server) {
+                List<Snapshot> listed = super.listSnapshots(server);
+                return lists.getAndDecrement() > 0
+                        ? listed.stream().filter(s -> !s.id().equals(hidden.id())).toList() : listed;
+            }
+        };
+    }
+
+    /** The tracker over {@code snapshots}, with the service's settle period (5 min). */
+    private TrackOperationsService settlingTrackerOver(org.vpsrecovery.domain.port.SnapshotProvider snapshots) {
+        return new TrackOperationsService(platform.operations, snapshots, platform.provider, platform.history,
+                platform.auditWriter, new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
+                new TrackOperationsService.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), 200, Duration.ofMinutes(5)));
+    }
+
+    /** The clock moved to the operation's next look, and one round run. */
+    private void lookWhenDue(CallContext context, TrackOperationsService tracking) {
+        Instant due = platform.operations.find(context.operationId()).orElseThrow().nextCheckAt();
+        if (due.isAfter(platform.clock.instant())) {
+            platform.clock.advance(Duration.between(platform.clock.instant(), due));
+        }
+        tracking.tick();
+    }
+
     @Test
     void noEndByTheDeadlineIsUnverifiableAndLooksBackOffUntilThen() {
         CallContext context = create("stuck");

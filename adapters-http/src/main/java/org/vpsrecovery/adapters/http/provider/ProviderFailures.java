@@ -84,9 +84,10 @@ final class ProviderFailures {
                     code, wait, null);
         }
         if (status >= 500 && status <= 599) {
-            // A 500 or a gateway's 502/504 may come after the provider acted; only 503 says it did not start.
-            if (call.changesState() && status != 503) {
-                return outcomeUnknown(call, "the gateway answered HTTP " + status, code, null);
+            // Any 5xx may come after the provider acted (a 500, a gateway's 502/504, a router's 503 on an upstream
+            // reset); VPS.org documents no 5xx, nor a Retry-After, that says it did not act (ADR 0010, session 37).
+            if (call.changesState()) {
+                return outcomeUnknown(call, "VPS.org or a gateway before it answered HTTP " + status + said, code, null);
             }
             return new ProviderFailure(Kind.UNAVAILABLE, "VPS.org failed to " + call.description() + " (HTTP "
                     + status + ")" + said, code, Optional.empty(), null);

@@ -468,8 +468,8 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 LOG.info("VPS.org: {} answered {} after an uncertain attempt; taken as done", call.description(), reply.status());
                 return null;
             }
-            // As for creates: a 500 or a gateway error may come after it acted, a 503 says it did not start.
-            if (reply.status() >= 500 && reply.status() != 503) {
+            // As for creates: any 5xx, a 503 too, may come after it acted (ProviderFailures.fromStatus).
+            if (reply.status() >= 500) {
                 mayHaveHappened.set(true);
             }
             throw failures.fromStatus(call, reply);

@@ -93,16 +93,38 @@ class FaultContractTest {
         assertThat(vpsOrg.received("GET", SNAPSHOTS)).hasSize(3);
     }
 
+    /**
+     * VPS.org documents no 5xx, nor a Retry-After, that says a change was not made (docs/vpsorg-api.md); a router's 503
+     * on an upstream reset may come after it acted. So a create answered 503 is outcome unknown, never retried, and
+     * listing tells: here the provider did nothing.
+     */
     @Test
-    void aCreateAnswered5xxIsUnavailableAndNeverRetried() {
+    void aCreateAnswered503IsOutcomeUnknownAndNeverRetried() {
         start();
         vpsOrg.simulator.faults().add(Fault.serverError(503).on("POST", SNAPSHOTS));
 
         ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, () -> createSnapshot(WEB, "five-hundred"));
 
-        assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
         assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(503));
         assertThat(vpsOrg.received("POST", SNAPSHOTS)).hasSize(1);
+        vpsOrg.simulator.faults().clear();
+        assertThat(vpsOrg.client.listSnapshots(Optional.of(WEB))).extracting(Snapshot::name).doesNotContain("five-hundred");
+    }
+
+    /** A 503 after the provider made the snapshot: outcome unknown, never a failure, and listing finds it. */
+    @Test
+    void a503AfterTheProviderActedMakesACreateOutcomeUnknownAndListingFindsIt() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.serverError(503).on("POST", SNAPSHOTS).committingFirst().times(1));
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, () -> createSnapshot(DB, "made-then-503"));
+
+        assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+        assertThat(failure.outcomeUnknown()).isTrue();
+        assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(503));
+        assertThat(vpsOrg.received("POST", SNAPSHOTS)).hasSize(1);
+        assertThat(vpsOrg.client.listSnapshots(Optional.of(DB))).extracting(Snapshot::name).containsExactly("made-then-503");
     }
 
     @Test
@@ -372,13 +394,25 @@ class FaultContractTest {
         assertThat(vpsOrg.client.listSnapshots(Optional.empty())).extracting(s -> s.id().value()).containsExactly(801L);
     }
 
+    /** Every try answered 503: any of them may have deleted it (as for creates), so the end is unknown, never a failure. */
     @Test
-    void aDeleteRefusedBeforeItLeftIsUnavailableNotUnknown() {
+    void aDeleteAnswered503OnEveryTryIsOutcomeUnknownNeverAFailure() {
         start();
         vpsOrg.simulator.faults().add(Fault.serverError(503).on("DELETE", "/api/v1/backups/499/"));
 
         assertThatThrownBy(() -> vpsOrg.client.deleteBackup(new BackupId(499)))
-                .isInstanceOfSatisfying(ProviderFailure.class, failure -> assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE));
+                .isInstanceOfSatisfying(ProviderFailure.class, failure -> assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN));
+        assertThat(vpsOrg.received("DELETE", "/api/v1/backups/499/")).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void aDeleteVpsOrgRefusedIsAFailureNotUnknown() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.serverError(409).on("DELETE", "/api/v1/backups/499/"));
+
+        assertThatThrownBy(() -> vpsOrg.client.deleteBackup(new BackupId(499)))
+                .isInstanceOfSatisfying(ProviderFailure.class, failure -> assertThat(failure.kind()).isEqualTo(Kind.REJECTED));
+        assertThat(vpsOrg.received("DELETE", "/api/v1/backups/499/")).hasSize(1);
     }
 
     @Test

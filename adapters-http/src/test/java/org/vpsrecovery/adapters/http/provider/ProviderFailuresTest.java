@@ -75,12 +75,15 @@ class ProviderFailuresTest {
     }
 
     @Test
-    void serverErrorsOnReadsAreUnavailableButOnCreatesOutcomeUnknownExceptA503() {
+    void serverErrorsOnReadsAreUnavailableButOnCreatesOutcomeUnknownEvery5xx() {
         assertThat(failures.fromStatus(read, reply(504, "")).kind()).isEqualTo(Kind.UNAVAILABLE);
-        assertThat(failures.fromStatus(create, reply(504, "")).kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
-        // A 500 may come after the provider acted; a 503 says it did not start.
-        assertThat(failures.fromStatus(create, reply(500, "")).kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
-        assertThat(failures.fromStatus(create, reply(503, "")).kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(failures.fromStatus(read, reply(503, "")).kind()).isEqualTo(Kind.UNAVAILABLE);
+        // Any 5xx may come after the provider acted; VPS.org documents none (nor a Retry-After) that says it did not.
+        for (int status : new int[] {500, 502, 503, 504, 507, 599}) {
+            assertThat(failures.fromStatus(create, reply(status, "")).kind()).as("HTTP " + status).isEqualTo(Kind.OUTCOME_UNKNOWN);
+        }
+        assertThat(failures.fromStatus(create, new Reply(503, new byte[0], Optional.of("30"))).kind())
+                .isEqualTo(Kind.OUTCOME_UNKNOWN);
     }
 
     @Test
