@@ -94,39 +94,26 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
      */
     @Override
     public boolean add(WebhookSubscription s, WebhookSecret secret, int maxPerTeam) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                try (PreparedStatement lock = connection.prepareStatement(LOCK_TEAM)) {
-                    lock.setInt(1, SUBSCRIPTIONS_NAMESPACE);
-                    lock.setString(2, s.team().value());
-                    lock.execute();
-                }
-                int added;
-                try (PreparedStatement insert = connection.prepareStatement(INSERT_BELOW_LIMIT)) {
-                    insert.setObject(1, s.id().value());
-                    insert.setString(2, s.team().value());
-                    insert.setString(3, s.target().toString());
-                    insert.setString(4, s.eventTypes().stream().map(WebhookEventType::wireName).sorted()
-                            .collect(Collectors.joining(",")));
-                    insert.setString(5, secret.reveal());
-                    insert.setObject(6, OffsetDateTime.ofInstant(s.createdAt(), ZoneOffset.UTC));
-                    insert.setString(7, s.team().value());
-                    insert.setInt(8, maxPerTeam);
-                    added = insert.executeUpdate();
-                }
-                connection.commit();
-                return added == 1;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
+        // The message names the step, never the target or the secret.
+        return inTransaction("could not add the webhook subscription: the database did not answer", connection -> {
+            try (PreparedStatement lock = connection.prepareStatement(LOCK_TEAM)) {
+                lock.setInt(1, SUBSCRIPTIONS_NAMESPACE);
+                lock.setString(2, s.team().value());
+                lock.execute();
             }
-        } catch (SQLException e) {
-            // The message names the step, never the target or the secret.
-            throw new PlatformUnavailable("could not add the webhook subscription: the database did not answer", RETRY_AFTER, e);
-        }
+            try (PreparedStatement insert = connection.prepareStatement(INSERT_BELOW_LIMIT)) {
+                insert.setObject(1, s.id().value());
+                insert.setString(2, s.team().value());
+                insert.setString(3, s.target().toString());
+                insert.setString(4, s.eventTypes().stream().map(WebhookEventType::wireName).sorted()
+                        .collect(Collectors.joining(",")));
+                insert.setString(5, secret.reveal());
+                insert.setObject(6, OffsetDateTime.ofInstant(s.createdAt(), ZoneOffset.UTC));
+                insert.setString(7, s.team().value());
+                insert.setInt(8, maxPerTeam);
+                return insert.executeUpdate() == 1;
+            }
+        });
     }
 
     @Override
@@ -168,27 +155,44 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
     public int purgeRemoved(Duration removedAtLeast, int limit) {
         WebhookDeliveries.requirePage(limit);
         long ms = removedAtLeast.toMillis();
+        return inTransaction("could not purge removed webhook subscriptions: the database did not answer", connection -> {
+            try (PreparedStatement timeout = connection.prepareStatement(PURGE_LOCK_TIMEOUT)) {
+                timeout.execute();
+            }
+            int purged;
+            try (PreparedStatement purge = connection.prepareStatement(PURGE_DELIVERIES)) {
+                purge.setLong(1, ms);
+                purge.setInt(2, limit);
+                purged = purge.executeUpdate();
+            }
+            if (purged < limit) {
+                try (PreparedStatement purge = connection.prepareStatement(PURGE_SUBSCRIPTIONS)) {
+                    purge.setLong(1, ms);
+                    purge.setInt(2, limit);
+                    purged += purge.executeUpdate();
+                }
+            }
+            return purged;
+        });
+    }
+
+    /** What one transaction does on its connection. */
+    @FunctionalInterface
+    private interface TransactionWork<T> {
+        T on(Connection connection) throws SQLException;
+    }
+
+    /**
+     * {@code work} in one transaction, committed, or rolled back on any failure; a database failure is answered as
+     * {@code unavailable} (a message naming the step, never a target or a secret) with a Retry-After.
+     */
+    private <T> T inTransaction(String unavailable, TransactionWork<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                try (PreparedStatement timeout = connection.prepareStatement(PURGE_LOCK_TIMEOUT)) {
-                    timeout.execute();
-                }
-                int purged;
-                try (PreparedStatement purge = connection.prepareStatement(PURGE_DELIVERIES)) {
-                    purge.setLong(1, ms);
-                    purge.setInt(2, limit);
-                    purged = purge.executeUpdate();
-                }
-                if (purged < limit) {
-                    try (PreparedStatement purge = connection.prepareStatement(PURGE_SUBSCRIPTIONS)) {
-                        purge.setLong(1, ms);
-                        purge.setInt(2, limit);
-                        purged += purge.executeUpdate();
-                    }
-                }
+                T result = work.on(connection);
                 connection.commit();
-                return purged;
+                return result;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -196,8 +200,7 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new PlatformUnavailable("could not purge removed webhook subscriptions: the database did not answer",
-                    RETRY_AFTER, e);
+            throw new PlatformUnavailable(unavailable, RETRY_AFTER, e);
         }
     }
 
