@@ -49,6 +49,7 @@ public class PolicyRunJobs {
     private final Clock clock;
     private final Duration every;
     private final Duration retryFirst;
+    private final Duration settleAfter;
     private final int retryAttempts;
     private final OneTimeTask<Void> retry;
     private final SchedulerClient client;
@@ -57,9 +58,10 @@ public class PolicyRunJobs {
     public PolicyRunJobs(RunPoliciesService runs, Clock clock, DataSource dataSource,
                          @Value("${vpsr.policies.tick-every:30s}") Duration every,
                          @Value("${vpsr.policies.retry-first:1m}") Duration retryFirst,
-                         @Value("${vpsr.policies.retry-attempts:3}") int retryAttempts) {
+                         @Value("${vpsr.policies.retry-attempts:3}") int retryAttempts,
+                         @Value("${vpsr.reconcile.settle-after:5m}") Duration settleAfter) {
         this(runs::tick, of -> runs.retry(of.team(), of.policy(), of.server(), of.scheduledFor()), clock, dataSource,
-                every, retryFirst, retryAttempts);
+                every, retryFirst, retryAttempts, settleAfter);
     }
 
     /** A failed run's retry, as {@link RunPoliciesService#retry} makes it. */
@@ -70,7 +72,7 @@ public class PolicyRunJobs {
 
     /** Over the runs' tick and retry as given: for the tests, which choose what a tick comes to. */
     PolicyRunJobs(BiFunction<Instant, Instant, List<RunPoliciesService.Run>> ticks, RetryRun retries, Clock clock,
-                  DataSource dataSource, Duration every, Duration retryFirst, int retryAttempts) {
+                  DataSource dataSource, Duration every, Duration retryFirst, int retryAttempts, Duration settleAfter) {
         if (retryAttempts < 0 || retryFirst.isNegative() || retryFirst.isZero()) {
             throw new StartupRefused("vpsr.policies.retry-attempts must not be negative and vpsr.policies.retry-first "
                     + "must be positive");
@@ -81,6 +83,7 @@ public class PolicyRunJobs {
         this.clock = clock;
         this.every = every;
         this.retryFirst = retryFirst;
+        this.settleAfter = settleAfter;
         this.retry = Tasks.oneTime(POLICY_RUN_RETRY)
                 .onFailure(new FailureHandler.MaxRetriesFailureHandler<>(Math.max(0, retryAttempts - 1),
                         new FailureHandler.ExponentialBackoffFailureHandler<>(retryFirst, 2.0),
@@ -120,9 +123,17 @@ public class PolicyRunJobs {
         }
         for (RunPoliciesService.Run run : done) {
             // retry-attempts 0: no retry at all (the task scheduled here is the first of them).
-            if (run.result() == RunPoliciesService.RunResult.FAILED && retryAttempts > 0) {
-                RetryOf of = new RetryOf(run.team(), run.policy(), run.server(), run.scheduledFor());
+            if (retryAttempts == 0) {
+                continue;
+            }
+            RetryOf of = new RetryOf(run.team(), run.policy(), run.server(), run.scheduledFor());
+            if (run.result() == RunPoliciesService.RunResult.FAILED) {
                 client.scheduleIfNotExists(retry.instance(of.id()), clock.instant().plus(retryFirst));
+            } else if (run.result() == RunPoliciesService.RunResult.UNRESOLVED) {
+                // VPS.org's answer to the create was lost (a 5xx, a timeout): the tracker establishes within the settle
+                // period whether it made the point. The retry comes after that, and runs only if the create ended
+                // not made (RunPoliciesService.retry: a run whose create is open or made is not run again).
+                client.scheduleIfNotExists(retry.instance(of.id()), clock.instant().plus(settleAfter).plus(retryFirst));
             }
         }
         return done;

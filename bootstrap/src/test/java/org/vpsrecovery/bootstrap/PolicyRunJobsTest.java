@@ -30,10 +30,37 @@ class PolicyRunJobsTest {
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
     private static PolicyRunJobs jobs(int retryAttempts) {
+        return jobs(retryAttempts, RunPoliciesService.RunResult.FAILED);
+    }
+
+    private static PolicyRunJobs jobs(int retryAttempts, RunPoliciesService.RunResult result) {
         return new PolicyRunJobs((from, to) -> List.of(new RunPoliciesService.Run(new TeamId("blue"), PolicyId.random(),
-                new ServerId(12345), Instant.parse("2026-11-24T02:00:00Z"), RunPoliciesService.RunResult.FAILED, List.of())),
+                new ServerId(12345), Instant.parse("2026-11-24T02:00:00Z"), result, List.of())),
                 of -> Optional.empty(), CLOCK, DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1),
-                retryAttempts);
+                retryAttempts, Duration.ofMinutes(5));
+    }
+
+    private static List<Instant> retriesDue() throws SQLException {
+        try (Connection connection = DATABASE.dataSource().getConnection();
+             PreparedStatement due = connection.prepareStatement(
+                     "SELECT execution_time FROM scheduled_tasks WHERE task_name = ? ORDER BY execution_time")) {
+            due.setString(1, PolicyRunJobs.POLICY_RUN_RETRY);
+            try (ResultSet rs = due.executeQuery()) {
+                List<Instant> times = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    times.add(rs.getTimestamp(1).toInstant());
+                }
+                return times;
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void noTaskScheduledYet() throws SQLException {
+        try (Connection connection = DATABASE.dataSource().getConnection();
+             PreparedStatement clear = connection.prepareStatement("DELETE FROM scheduled_tasks")) {
+            clear.executeUpdate();
+        }
     }
 
     private static long retriesScheduled() throws SQLException {
@@ -46,6 +73,17 @@ class PolicyRunJobsTest {
                 return rs.getLong(1);
             }
         }
+    }
+
+    /**
+     * A run whose create got no answer (a 5xx is outcome unknown, ADR 0010) is tried again once the tracker had the
+     * settle period to establish it: before, it was never retried, and a 503 at 03:00 lost the night's point.
+     */
+    @Test
+    void anUnresolvedRunIsRetriedAfterTheSettlePeriod() throws SQLException {
+        jobs(3, RunPoliciesService.RunResult.UNRESOLVED).tick(NOW.minusSeconds(30), NOW);
+
+        assertThat(retriesDue()).containsExactly(NOW.plus(Duration.ofMinutes(6)));
     }
 
     @Test

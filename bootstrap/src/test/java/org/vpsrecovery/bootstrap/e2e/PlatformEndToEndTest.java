@@ -267,6 +267,14 @@ class PlatformEndToEndTest {
         assertThat(outcomes("e2e-429")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);
         assertThat(SETUP.platform().auditOf("e2e-429").get(1).event().providerStatus()).hasValue(429);
 
+        // A 5xx to a create may come after VPS.org acted: outcome unknown, and the caller is told what was answered.
+        SETUP.simulator().faults().add(Fault.serverError(503).on("POST", "/api/v1/backups/").times(1));
+        Answer answered503 = SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}",
+                requestId("e2e-503"));
+        assertProblem(answered503, 504, "OUTCOME_UNKNOWN");
+        assertThat(String.valueOf(answered503.get("detail"))).contains("answered HTTP 503")
+                .doesNotContain("did not answer in time");
+
         SETUP.simulator().faults().add(Fault.dropConnection().on("POST", "/api/v1/snapshots/").committingFirst().times(1));
         Answer lost = SETUP.platform().send("POST", "/api/v1/snapshots/", DEMO_TOKEN, "{\"server_id\": 12345, \"name\": \"lost\"}",
                 requestId("e2e-lost"));
