@@ -1,8 +1,5 @@
 package org.vpsrecovery.adapters.persistence.policy;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -12,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.vpsrecovery.adapters.persistence.teamlimit.TeamLimitedInsert;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.policy.NameTemplate;
 import org.vpsrecovery.domain.policy.PolicyId;
@@ -34,11 +32,7 @@ public final class PolicyRows implements RecoveryPolicies {
     /** "VPSP": the advisory-lock namespace of a team's policy creates, keyed by {@code hashtext(team)}. */
     static final int TEAM_POLICIES_NAMESPACE = 0x56505350;
 
-    /**
-     * Counted in the insert's own statement, after the team's lock was taken by an earlier one: under READ COMMITTED
-     * each statement reads what was committed before it started, so the count sees a create that held the lock before.
-     * (Lock and count in one statement would count from before the wait, and two would both pass.)
-     */
+    /** Counted in the insert's own statement, under the team's lock ({@link TeamLimitedInsert}). */
     static final String INSERT_WITHIN_LIMIT = """
             INSERT INTO recovery_policy (id, team, all_servers, server_ids, kind, cron, time_zone, name_template,
                 keep_last, keep_within_seconds, keep_daily, keep_weekly, keep_monthly, keep_yearly, include_person_made,
@@ -47,12 +41,12 @@ public final class PolicyRows implements RecoveryPolicies {
             WHERE (SELECT count(*) FROM recovery_policy WHERE team = ?) < ?""";
 
     private final PolicyRowRepository rows;
-    private final DataSource pool;
+    private final TeamLimitedInsert teamLimitedInsert;
 
     /** {@code pool}: the connection pool itself (PostgresAdapterFactory.pooled), for the create's own transaction. */
     public PolicyRows(PolicyRowRepository rows, DataSource pool) {
         this.rows = Objects.requireNonNull(rows, "rows");
-        this.pool = Objects.requireNonNull(pool, "pool");
+        this.teamLimitedInsert = new TeamLimitedInsert(pool, TEAM_POLICIES_NAMESPACE, INSERT_WITHIN_LIMIT);
     }
 
     /**
@@ -65,42 +59,13 @@ public final class PolicyRows implements RecoveryPolicies {
             throw new IllegalArgumentException("a new policy starts at version 1");
         }
         PolicyRow r = toRow(policy);
-        try (Connection connection = pool.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
-                    lock.setInt(1, TEAM_POLICIES_NAMESPACE);
-                    lock.setString(2, r.team());
-                    lock.execute();
-                }
-                int inserted;
-                try (PreparedStatement insert = connection.prepareStatement(INSERT_WITHIN_LIMIT)) {
-                    Object[] values = {r.id(), r.team(), r.allServers(), r.serverIds(), r.kind(), r.cron(), r.timeZone(),
-                            r.nameTemplate(), r.keepLast(), r.keepWithinSeconds(), r.keepDaily(), r.keepWeekly(),
-                            r.keepMonthly(), r.keepYearly(), r.includePersonMade(), r.version(),
-                            r.createdAt().atOffset(ZoneOffset.UTC), r.updatedAt().atOffset(ZoneOffset.UTC), r.team(),
-                            (long) teamLimit};
-                    for (int i = 0; i < values.length; i++) {
-                        insert.setObject(i + 1, values[i]);
-                    }
-                    inserted = insert.executeUpdate();
-                }
-                connection.commit();
-                return inserted == 1;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException rollbackFailure) {
-                    e.addSuppressed(rollbackFailure);
-                }
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new PlatformUnavailable("could not store policy " + policy.id() + ": the database did not answer",
-                    Duration.ofSeconds(1), e);
-        }
+        // Arrays.asList: the optional keep rules are null in their columns.
+        return teamLimitedInsert.insert(r.team(), Arrays.asList(r.id(), r.team(), r.allServers(), r.serverIds(),
+                        r.kind(), r.cron(), r.timeZone(), r.nameTemplate(), r.keepLast(), r.keepWithinSeconds(),
+                        r.keepDaily(), r.keepWeekly(), r.keepMonthly(), r.keepYearly(), r.includePersonMade(),
+                        r.version(), r.createdAt().atOffset(ZoneOffset.UTC), r.updatedAt().atOffset(ZoneOffset.UTC),
+                        r.team(), (long) teamLimit),
+                "could not store policy " + policy.id() + ": the database did not answer", Duration.ofSeconds(1));
     }
 
     @Override

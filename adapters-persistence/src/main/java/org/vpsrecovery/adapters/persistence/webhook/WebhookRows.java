@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.vpsrecovery.adapters.persistence.teamlimit.TeamLimitedInsert;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
@@ -39,7 +40,6 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
     /** "VPSW": the advisory-lock namespace of a team's subscriptions, keyed by the team's {@code hashtext}. */
     static final int SUBSCRIPTIONS_NAMESPACE = 0x56505357;
 
-    static final String LOCK_TEAM = "SELECT pg_advisory_xact_lock(?, hashtext(?))";
     /** Inserts only while the team is below its limit; run under the team's lock, so the count is the latest. */
     static final String INSERT_BELOW_LIMIT = """
             INSERT INTO webhook_subscription (id, team, target_url, event_types, secret, created_at)
@@ -79,41 +79,24 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
     private final DataSource dataSource;
     private final SubscriptionRowRepository subscriptions;
     private final DeliveryRowRepository deliveries;
+    private final TeamLimitedInsert subscriptionWithinLimit;
 
     public WebhookRows(DataSource dataSource, SubscriptionRowRepository subscriptions, DeliveryRowRepository deliveries) {
         this.dataSource = Objects.requireNonNull(dataSource, "data source");
         this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
         this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
+        this.subscriptionWithinLimit = new TeamLimitedInsert(dataSource, SUBSCRIPTIONS_NAMESPACE, INSERT_BELOW_LIMIT);
     }
 
-    /**
-     * The team's transaction-scoped advisory lock, then the insert that counts first: a count and an insert in
-     * separate steps let simultaneous creates (on any instance) each see 19 and each add one. One statement alone
-     * would not do either: its snapshot is taken before it waits for the lock, so it would miss the add it waited for.
-     * Hand-written JDBC: advisory locks are outside what Micronaut Data expresses.
-     */
+    /** The team's limit held on any number of instances ({@link TeamLimitedInsert}). */
     @Override
     public boolean add(WebhookSubscription s, WebhookSecret secret, int maxPerTeam) {
         // The message names the step, never the target or the secret.
-        return inTransaction("could not add the webhook subscription: the database did not answer", connection -> {
-            try (PreparedStatement lock = connection.prepareStatement(LOCK_TEAM)) {
-                lock.setInt(1, SUBSCRIPTIONS_NAMESPACE);
-                lock.setString(2, s.team().value());
-                lock.execute();
-            }
-            try (PreparedStatement insert = connection.prepareStatement(INSERT_BELOW_LIMIT)) {
-                insert.setObject(1, s.id().value());
-                insert.setString(2, s.team().value());
-                insert.setString(3, s.target().toString());
-                insert.setString(4, s.eventTypes().stream().map(WebhookEventType::wireName).sorted()
-                        .collect(Collectors.joining(",")));
-                insert.setString(5, secret.reveal());
-                insert.setObject(6, OffsetDateTime.ofInstant(s.createdAt(), ZoneOffset.UTC));
-                insert.setString(7, s.team().value());
-                insert.setInt(8, maxPerTeam);
-                return insert.executeUpdate() == 1;
-            }
-        });
+        return subscriptionWithinLimit.insert(s.team().value(), List.of(s.id().value(), s.team().value(),
+                        s.target().toString(), s.eventTypes().stream().map(WebhookEventType::wireName).sorted()
+                                .collect(Collectors.joining(",")), secret.reveal(),
+                        OffsetDateTime.ofInstant(s.createdAt(), ZoneOffset.UTC), s.team().value(), maxPerTeam),
+                "could not add the webhook subscription: the database did not answer", RETRY_AFTER);
     }
 
     @Override
