@@ -104,8 +104,8 @@ public final class MeteredProvider implements SnapshotProvider, BackupProvider {
     }
 
     @Override
-    public RestoreStarted restoreSnapshot(SnapshotId snapshot) {
-        return timed("restore_snapshot", () -> snapshots.restoreSnapshot(snapshot));
+    public RestoreStarted restoreSnapshot(SnapshotId snapshot, ServerId itsServer) {
+        return timed("restore_snapshot", () -> snapshots.restoreSnapshot(snapshot, itsServer));
     }
 
     @Override

@@ -54,7 +54,7 @@ class VpsOrgHealthIndicatorTest {
             }
 
             @Override
-            public RestoreStarted restoreSnapshot(SnapshotId snapshot) {
+            public RestoreStarted restoreSnapshot(SnapshotId snapshot, ServerId itsServer) {
                 throw new UnsupportedOperationException("the check only lists");
             }
 

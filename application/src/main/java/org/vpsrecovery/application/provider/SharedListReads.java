@@ -64,8 +64,8 @@ public final class SharedListReads implements SnapshotProvider, BackupProvider {
     }
 
     @Override
-    public RestoreStarted restoreSnapshot(SnapshotId snapshot) {
-        return snapshots.restoreSnapshot(snapshot);
+    public RestoreStarted restoreSnapshot(SnapshotId snapshot, ServerId itsServer) {
+        return snapshots.restoreSnapshot(snapshot, itsServer);
     }
 
     @Override

@@ -151,6 +151,6 @@ public final class TeamSnapshots implements ListSnapshotsUseCase, RecoveryPoints
 
     @Override
     public RestoreStarted restore(ServerId target, SnapshotId id) {
-        return snapshots.restoreSnapshot(id);
+        return snapshots.restoreSnapshot(id, target);
     }
 }

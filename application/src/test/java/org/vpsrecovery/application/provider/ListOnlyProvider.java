@@ -23,7 +23,7 @@ abstract class ListOnlyProvider implements SnapshotProvider, BackupProvider {
     }
 
     @Override
-    public RestoreStarted restoreSnapshot(SnapshotId snapshot) {
+    public RestoreStarted restoreSnapshot(SnapshotId snapshot, ServerId itsServer) {
         throw new UnsupportedOperationException();
     }
 

@@ -330,8 +330,9 @@ class CreateSnapshotServiceTest {
             throw failure;
         }
 
-        public org.vpsrecovery.domain.port.RestoreStarted restoreSnapshot(org.vpsrecovery.domain.snapshot.SnapshotId id) {
-            return platform.provider.restoreSnapshot(id);
+        public org.vpsrecovery.domain.port.RestoreStarted restoreSnapshot(org.vpsrecovery.domain.snapshot.SnapshotId id,
+                                                                         ServerId itsServer) {
+            return platform.provider.restoreSnapshot(id, itsServer);
         }
 
         public void deleteSnapshot(org.vpsrecovery.domain.snapshot.SnapshotId id) {

@@ -28,7 +28,12 @@ public interface SnapshotProvider {
     /** Starts a snapshot; the answer is normally in progress. Never retried blindly. */
     Snapshot createSnapshot(SnapshotDraft draft);
 
-    RestoreStarted restoreSnapshot(SnapshotId snapshot);
+    /**
+     * Puts {@code itsServer} back to the snapshot: the provider restores a snapshot onto its own server, and the
+     * caller names the one it read the snapshot on, so that a yes that does not name the server (an empty or
+     * {@code {}} answer) is still read as the restore started there (ADR 0010).
+     */
+    RestoreStarted restoreSnapshot(SnapshotId snapshot, ServerId itsServer);
 
     void deleteSnapshot(SnapshotId snapshot);
 }

@@ -30,8 +30,8 @@ public class ForwardingSnapshotProvider implements SnapshotProvider {
     }
 
     @Override
-    public RestoreStarted restoreSnapshot(SnapshotId snapshot) {
-        return provider.restoreSnapshot(snapshot);
+    public RestoreStarted restoreSnapshot(SnapshotId snapshot, ServerId itsServer) {
+        return provider.restoreSnapshot(snapshot, itsServer);
     }
 
     @Override

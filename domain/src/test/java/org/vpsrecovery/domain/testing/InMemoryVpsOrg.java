@@ -190,7 +190,7 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
     }
 
     @Override
-    public RestoreStarted restoreSnapshot(SnapshotId id) {
+    public RestoreStarted restoreSnapshot(SnapshotId id, ServerId itsServer) {
         pause();
         synchronized (this) {
             enter("restore snapshot " + id);

@@ -230,12 +230,12 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     }
 
     @Override
-    public RestoreStarted restoreSnapshot(SnapshotId snapshot) {
-        Call call = new Call("restore snapshot " + snapshot, true);
+    public RestoreStarted restoreSnapshot(SnapshotId snapshot, ServerId itsServer) {
+        Call call = new Call("restore snapshot " + snapshot + " onto server " + itsServer, true);
         return resilience.once(() -> {
             Reply reply = exchange(call, HttpMethod.POST, endpoint("api/v1/snapshots/" + snapshot.value() + "/restore/", ""), null);
             return read(call, reply, RestoreAnswerWire.class, NO_RESTORE_ANSWER,
-                    answer -> mapper.restoreStarted(answer, Optional.empty()));
+                    answer -> mapper.restoreStarted(answer, Optional.of(itsServer)));
         });
     }
 

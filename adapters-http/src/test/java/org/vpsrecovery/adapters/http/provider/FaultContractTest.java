@@ -314,7 +314,7 @@ class FaultContractTest {
         vpsOrg.simulator.faults().add(Fault.dropConnection().on("POST", "/api/v1/snapshots/801/restore/").committingFirst());
 
         ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
-                () -> vpsOrg.client.restoreSnapshot(new SnapshotId(801)));
+                () -> vpsOrg.client.restoreSnapshot(new SnapshotId(801), WEB));
 
         assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
         assertThat(vpsOrg.received("POST", "/api/v1/snapshots/801/restore/")).hasSize(1);
@@ -353,6 +353,40 @@ class FaultContractTest {
             // A create's empty answer lacks the created id: still unknown, found by listing.
             assertThat(catchThrowableOfType(ProviderFailure.class, () -> client.createManualBackup(
                     new BackupDraft(WEB, Optional.empty()))).kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+        } finally {
+            provider.stop(0);
+        }
+    }
+
+    /**
+     * A snapshot restore's path names no server: a yes without one (no body, or {@code {}}) is the restore started on
+     * the server the caller read the snapshot on, not an unknown outcome (the platform answered 504 and audited a
+     * restore VPS.org had accepted as unresolved).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "{}", "{\"status\": \"success\"}"})
+    void aSnapshotRestoreAnsweredYesWithoutTheServerStartedOnTheSnapshotsServer(String body) throws IOException {
+        HttpServer provider = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        provider.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (bytes.length == 0) {
+                exchange.sendResponseHeaders(204, -1);
+            } else {
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, bytes.length);
+                exchange.getResponseBody().write(bytes);
+            }
+            exchange.close();
+        });
+        provider.start();
+        URI baseUrl = URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":"
+                + provider.getAddress().getPort() + "/");
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(baseUrl, "demo-token"))) {
+            RestoreStarted started = client.restoreSnapshot(new SnapshotId(801), WEB);
+
+            assertThat(started.server().ref().id()).isEqualTo(WEB);
+            assertThat(started.server().status()).isEqualTo(ServerStatus.UNKNOWN);
         } finally {
             provider.stop(0);
         }
@@ -550,7 +584,7 @@ class FaultContractTest {
         List<ProviderFailure> failures = List.of(
                 catchThrowableOfType(ProviderFailure.class, () -> vpsOrg.client.listSnapshots(Optional.empty())),
                 catchThrowableOfType(ProviderFailure.class, () -> createSnapshot(WEB, "x")),
-                catchThrowableOfType(ProviderFailure.class, () -> vpsOrg.client.restoreSnapshot(new SnapshotId(801))),
+                catchThrowableOfType(ProviderFailure.class, () -> vpsOrg.client.restoreSnapshot(new SnapshotId(801), WEB)),
                 catchThrowableOfType(ProviderFailure.class, () -> vpsOrg.client.deleteSnapshot(new SnapshotId(801))),
                 catchThrowableOfType(ProviderFailure.class, () -> vpsOrg.client.listBackups(Optional.empty(), Optional.empty())),
                 catchThrowableOfType(ProviderFailure.class, () -> vpsOrg.client.createManualBackup(new BackupDraft(WEB, Optional.empty()))),

@@ -151,7 +151,7 @@ class SnapshotOperationsContractTest {
 
     @Test
     void restoresASnapshotAndReportsTheServerRestoring() {
-        RestoreStarted restore = vpsOrg.client.restoreSnapshot(new SnapshotId(801));
+        RestoreStarted restore = vpsOrg.client.restoreSnapshot(new SnapshotId(801), WEB);
 
         assertThat(restore.server().id()).isEqualTo(WEB);
         assertThat(restore.server().ref().name()).isEqualTo("web-server-01");
@@ -163,16 +163,16 @@ class SnapshotOperationsContractTest {
 
     @Test
     void aServerBeingRestoredRefusesASecondRestoreUntilItRunsAgain() {
-        vpsOrg.client.restoreSnapshot(new SnapshotId(801));
+        vpsOrg.client.restoreSnapshot(new SnapshotId(801), WEB);
 
         ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
-                () -> vpsOrg.client.restoreSnapshot(new SnapshotId(798)));
+                () -> vpsOrg.client.restoreSnapshot(new SnapshotId(798), WEB));
         assertThat(failure.kind()).isEqualTo(Kind.REJECTED);
         assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(400));
         assertThat(failure.getMessage()).contains("Server is not in a valid state for restoration.");
 
         vpsOrg.simulator.clock().advance(Duration.ofSeconds(10));
-        assertThat(vpsOrg.client.restoreSnapshot(new SnapshotId(798)).server().isRestoring()).isTrue();
+        assertThat(vpsOrg.client.restoreSnapshot(new SnapshotId(798), WEB).server().isRestoring()).isTrue();
     }
 
     @Test
@@ -180,7 +180,7 @@ class SnapshotOperationsContractTest {
         Snapshot created = vpsOrg.client.createSnapshot(new SnapshotDraft(DB, new SnapshotName("fresh"), Optional.empty()));
 
         ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
-                () -> vpsOrg.client.restoreSnapshot(created.id()));
+                () -> vpsOrg.client.restoreSnapshot(created.id(), DB));
 
         assertThat(failure.kind()).isEqualTo(Kind.REJECTED);
         assertThat(failure.getMessage()).contains("not completed");
@@ -189,7 +189,7 @@ class SnapshotOperationsContractTest {
     @Test
     void restoringAnUnknownSnapshotIsNotFound() {
         ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
-                () -> vpsOrg.client.restoreSnapshot(new SnapshotId(4242)));
+                () -> vpsOrg.client.restoreSnapshot(new SnapshotId(4242), WEB));
 
         assertThat(failure.kind()).isEqualTo(Kind.NOT_FOUND);
         assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(404));

@@ -10,6 +10,7 @@ import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.CreationStatus.Phase;
+import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.server.ServerStatus;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
@@ -68,7 +69,7 @@ class UndocumentedValuesContractTest {
     @Test
     void aServerInAnUndocumentedStateCanBeRestoredAndIsReportedRestoring() {
         try (SimulatedVpsOrg vpsOrg = SimulatedVpsOrg.start(options -> options.withSeed(ODD_ACCOUNT, true), s -> s)) {
-            ServerStatus status = vpsOrg.client.restoreSnapshot(new SnapshotId(3)).server().status();
+            ServerStatus status = vpsOrg.client.restoreSnapshot(new SnapshotId(3), new ServerId(700)).server().status();
 
             assertThat(status).isEqualTo(ServerStatus.RESTORING);
         }

@@ -160,32 +160,32 @@ public abstract class ProviderContract {
 
     @Test
     void restoringASnapshotPutsItsServerRestoring() {
-        RestoreStarted started = snapshots.restoreSnapshot(PRE_MIGRATION.id());
+        RestoreStarted started = snapshots.restoreSnapshot(PRE_MIGRATION.id(), WEB.id());
 
         assertThat(started).isEqualTo(new RestoreStarted(new Server(WEB, ServerStatus.RESTORING)));
     }
 
     @Test
     void aServerBeingRestoredRefusesAnotherRestoreUntilTheRestoreEnds() {
-        snapshots.restoreSnapshot(PRE_MIGRATION.id());
+        snapshots.restoreSnapshot(PRE_MIGRATION.id(), WEB.id());
 
-        assertThat(failure(() -> snapshots.restoreSnapshot(WEEKLY.id())).kind()).isEqualTo(Kind.REJECTED);
+        assertThat(failure(() -> snapshots.restoreSnapshot(WEEKLY.id(), WEB.id())).kind()).isEqualTo(Kind.REJECTED);
         assertThat(failure(() -> backups.restoreServerFromBackup(WEB.id(), PRE_UPDATE.id())).kind())
                 .isEqualTo(Kind.REJECTED);
 
         elapse(LONGEST_RESTORE);
-        assertThat(snapshots.restoreSnapshot(WEEKLY.id()).server().isRestoring()).isTrue();
+        assertThat(snapshots.restoreSnapshot(WEEKLY.id(), WEB.id()).server().isRestoring()).isTrue();
     }
 
     @Test
     void onlyACompletedSnapshotIsRestored() {
-        assertThat(failure(() -> snapshots.restoreSnapshot(DB_MAKING.id())).kind()).isEqualTo(Kind.REJECTED);
-        assertThat(failure(() -> snapshots.restoreSnapshot(DB_FAILED.id())).kind()).isEqualTo(Kind.REJECTED);
+        assertThat(failure(() -> snapshots.restoreSnapshot(DB_MAKING.id(), DB.id())).kind()).isEqualTo(Kind.REJECTED);
+        assertThat(failure(() -> snapshots.restoreSnapshot(DB_FAILED.id(), DB.id())).kind()).isEqualTo(Kind.REJECTED);
     }
 
     @Test
     void restoringAnUnknownSnapshotIsNotFound() {
-        assertThat(failure(() -> snapshots.restoreSnapshot(new SnapshotId(4242))).kind()).isEqualTo(Kind.NOT_FOUND);
+        assertThat(failure(() -> snapshots.restoreSnapshot(new SnapshotId(4242), WEB.id())).kind()).isEqualTo(Kind.NOT_FOUND);
     }
 
     @Test
@@ -194,7 +194,7 @@ public abstract class ProviderContract {
 
         assertThat(snapshots.listSnapshots(Optional.of(WEB.id()))).containsExactly(PRE_MIGRATION);
         assertThat(failure(() -> snapshots.deleteSnapshot(WEEKLY.id())).kind()).isEqualTo(Kind.NOT_FOUND);
-        assertThat(failure(() -> snapshots.restoreSnapshot(WEEKLY.id())).kind()).isEqualTo(Kind.NOT_FOUND);
+        assertThat(failure(() -> snapshots.restoreSnapshot(WEEKLY.id(), WEB.id())).kind()).isEqualTo(Kind.NOT_FOUND);
     }
 
     @Test
