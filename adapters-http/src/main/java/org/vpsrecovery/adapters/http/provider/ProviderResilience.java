@@ -48,6 +48,13 @@ final class ProviderResilience {
         }
     }
 
+    /** Marks a failure of a call whose time was up before an attempt could start: another attempt would outlast it. */
+    static final class OutOfTime extends RuntimeException {
+        OutOfTime(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     ProviderResilience(VpsOrgSettings.Retry retrySettings, VpsOrgSettings.CircuitBreaker breakerSettings,
                        VpsOrgSettings.Pool pool) {
         this.retrySettings = retrySettings;
@@ -63,7 +70,9 @@ final class ProviderResilience {
                         event.getLastException().getMessage()))
                 .build();
         this.breaker = CircuitBreaker.builder()
-                .handleIf(failure -> failure instanceof ProviderFailure provider && PROVIDER_TROUBLE.contains(provider.kind()))
+                // A list out of time was answered page by page: its pages' own timeouts were counted already.
+                .handleIf(failure -> failure instanceof ProviderFailure provider && PROVIDER_TROUBLE.contains(provider.kind())
+                        && !(provider.getCause() instanceof OutOfTime))
                 .withFailureThreshold(breakerSettings.failureThreshold(), breakerSettings.window())
                 .withDelay(breakerSettings.openFor())
                 .onOpen(event -> LOG.warn("VPS.org circuit opened: calls fail fast for {}", breakerSettings.openFor()))
@@ -198,7 +207,7 @@ final class ProviderResilience {
         }
         return switch (provider.kind()) {
             // Busy connections mean a slow provider: another wait in line would only add load.
-            case UNAVAILABLE -> !(provider.getCause() instanceof NoFreeConnection);
+            case UNAVAILABLE -> !(provider.getCause() instanceof NoFreeConnection || provider.getCause() instanceof OutOfTime);
             case TIMEOUT -> true;
             // Waiting longer than the cap inside one call is worse than telling the caller when to come back.
             case RATE_LIMITED -> provider.retryAfter().map(wait -> wait.compareTo(retrySettings.maxRetryAfter()) <= 0)

@@ -172,6 +172,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
      */
     @Override
     public CompletableFuture<List<Snapshot>> listSnapshotsWhenAnswered(Optional<ServerId> server, Executor blocking) {
+        long started = System.nanoTime();
         Call call = new Call("list snapshots" + server.map(s -> " of server " + s).orElse(""), false);
         URI first = endpoint("api/v1/snapshots/", query(server, Optional.empty()));
         Optional<ProviderResilience.Attempt> attempt = resilience.attemptAtOnce();
@@ -208,7 +209,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             if (page.next() == null || page.next().isBlank()) {
                 return CompletableFuture.completedFuture(page.results());
             }
-            return CompletableFuture.supplyAsync(() -> listFrom(call, first, page, SnapshotPageWire.class,
+            return CompletableFuture.supplyAsync(() -> listFrom(call, first, page, started, SnapshotPageWire.class,
                     wire -> new Page<>(wire.next(), wire.results() == null ? null : mapper.snapshots(wire.results()),
                             wire.count()),
                     Snapshot::id), blocking);
@@ -300,18 +301,20 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     /** Follows {@code next} links on the provider's own origin, at most {@code maxPages} pages. */
     private <W, T> List<T> listAll(Call call, URI first, Class<W> pageType, Function<W, Page<T>> toPage,
                                    Function<T, ?> idOf) {
-        return listFrom(call, first, null, pageType, toPage, idOf);
+        return listFrom(call, first, null, System.nanoTime(), pageType, toPage, idOf);
     }
 
     /**
      * The whole list from {@code first} ({@code firstPage}: its page if already read, else null), read again from
-     * {@code first} while it changed during the read, at most {@link #REREADS_OF_A_CHANGING_LIST} times.
+     * {@code first} while it changed during the read, at most {@link #REREADS_OF_A_CHANGING_LIST} times; no page read
+     * starts later than {@code vpsorg.list-deadline} after {@code startedNanos} ({@link System#nanoTime()}).
      */
-    private <W, T> List<T> listFrom(Call call, URI first, Page<T> firstPage, Class<W> pageType,
+    private <W, T> List<T> listFrom(Call call, URI first, Page<T> firstPage, long startedNanos, Class<W> pageType,
                                     Function<W, Page<T>> toPage, Function<T, ?> idOf) {
         Page<T> alreadyRead = firstPage;
+        long deadline = startedNanos + settings.listDeadline().toNanos();
         for (int reread = 0; ; reread++) {
-            ListRead<T> read = readOnce(call, first, alreadyRead, pageType, toPage, idOf);
+            ListRead<T> read = readOnce(call, first, alreadyRead, deadline, pageType, toPage, idOf);
             if (read.changed() == null) {
                 return read.items();
             }
@@ -338,7 +341,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
      * {@code count}, or a next page gone (DRF's 404 "Invalid page." once the list shrank past it) ends the read as
      * changed.
      */
-    private <W, T> ListRead<T> readOnce(Call call, URI first, Page<T> firstPage, Class<W> pageType,
+    private <W, T> ListRead<T> readOnce(Call call, URI first, Page<T> firstPage, long deadline, Class<W> pageType,
                                         Function<W, Page<T>> toPage, Function<T, ?> idOf) {
         Set<URI> seen = new HashSet<>();
         List<T> all = new ArrayList<>();
@@ -354,7 +357,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                         + " pages; refusing to read an endless list", null);
             }
             if (page == null) {
-                Optional<Page<T>> answered = readPage(call, target, seen.size() > 1, pageType, toPage);
+                Optional<Page<T>> answered = readPage(call, target, seen.size(), deadline, pageType, toPage);
                 if (answered.isEmpty()) {
                     return new ListRead<>(null, "page " + seen.size() + " was gone");
                 }
@@ -391,14 +394,22 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     }
 
     /**
-     * One page, retried as a read; empty if a next page ({@code nextPage}) answered 404: the list shrank past it since
-     * the link was read. A first page's 404 stays {@code NOT_FOUND}.
+     * Page {@code number}, retried as a read; empty if a next page answered 404: the list shrank past it since the link
+     * was read. A first page's 404 stays {@code NOT_FOUND}. No attempt starts after {@code deadline}: a list of many
+     * slow pages would otherwise outlast the idempotency lease and the call slots sized on one read (ADR 0010).
      */
-    private <W, T> Optional<Page<T>> readPage(Call call, URI page, boolean nextPage, Class<W> pageType,
+    private <W, T> Optional<Page<T>> readPage(Call call, URI page, int number, long deadline, Class<W> pageType,
                                               Function<W, Page<T>> toPage) {
         return resilience.safe(() -> {
+            if (System.nanoTime() - deadline >= 0) {
+                // Not the provider's answer nor a final one: callers try later, as for any list not read now.
+                throw new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org's list was not read within "
+                        + "vpsorg.list-deadline=" + settings.listDeadline().toMillis() + " ms to " + call.description()
+                        + " (stopped before page " + number + ")", OptionalInt.empty(), Optional.empty(),
+                        new ProviderResilience.OutOfTime("the list's deadline passed"));
+            }
             Reply reply = exchange(call, HttpMethod.GET, page, null);
-            if (nextPage && reply.status() == 404) {
+            if (number > 1 && reply.status() == 404) {
                 return Optional.<Page<T>>empty();
             }
             return Optional.of(read(call, reply, pageType, toPage));

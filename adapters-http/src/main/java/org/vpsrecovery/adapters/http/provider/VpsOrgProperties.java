@@ -23,6 +23,7 @@ public class VpsOrgProperties {
     private Duration connectTimeout = DEFAULTS.connectTimeout();
     private Duration readTimeout = DEFAULTS.readTimeout();
     private int maxPages = DEFAULTS.maxPages();
+    private Duration listDeadline = DEFAULTS.listDeadline();
     private Pool pool = new Pool();
     private Retry retry = new Retry();
     private CircuitBreaker circuitBreaker = new CircuitBreaker();
@@ -38,7 +39,7 @@ public class VpsOrgProperties {
                         retry.maxRetryAfter),
                 new VpsOrgSettings.CircuitBreaker(circuitBreaker.failureThreshold, circuitBreaker.window,
                         circuitBreaker.openFor),
-                maxPages);
+                maxPages, listDeadline);
     }
 
     public void setBaseUrl(URI baseUrl) {
@@ -59,6 +60,10 @@ public class VpsOrgProperties {
 
     public void setMaxPages(int maxPages) {
         this.maxPages = maxPages;
+    }
+
+    public void setListDeadline(Duration listDeadline) {
+        this.listDeadline = listDeadline;
     }
 
     public void setPool(Pool pool) {

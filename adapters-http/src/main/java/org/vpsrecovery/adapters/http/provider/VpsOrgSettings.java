@@ -19,9 +19,14 @@ import java.util.Objects;
  * @param retry           {@code vpsorg.retry.*} (reads and deletes only)
  * @param circuitBreaker  {@code vpsorg.circuit-breaker.*}
  * @param maxPages        {@code vpsorg.max-pages}, default 100: a list never follows more {@code next} links
+ * @param listDeadline    {@code vpsorg.list-deadline}, default 75s: no attempt of a list's page reads starts later than
+ *                        this after the list began, so a list of many pages ends within it and one exchange (106 s by
+ *                        default), no later than one read retried to its last attempt; the idempotency lease and the
+ *                        fair share's call slots are sized on that (ADRs 0027, 0037)
  */
 public record VpsOrgSettings(URI baseUrl, ApiToken apiToken, Duration connectTimeout, Duration readTimeout,
-                             Pool pool, Retry retry, CircuitBreaker circuitBreaker, int maxPages) {
+                             Pool pool, Retry retry, CircuitBreaker circuitBreaker, int maxPages,
+                             Duration listDeadline) {
 
     public static final String DEFAULT_BASE_URL = "https://admin.vps.org";
 
@@ -106,32 +111,43 @@ public record VpsOrgSettings(URI baseUrl, ApiToken apiToken, Duration connectTim
         Objects.requireNonNull(retry, "vpsorg.retry");
         Objects.requireNonNull(circuitBreaker, "vpsorg.circuit-breaker");
         requireRange(maxPages, 1, 10_000, "vpsorg.max-pages");
+        requirePositive(listDeadline, "vpsorg.list-deadline");
     }
 
     /** The defaults above, for {@code baseUrl} and {@code apiToken}. */
     public static VpsOrgSettings defaults(URI baseUrl, ApiToken apiToken) {
         return new VpsOrgSettings(baseUrl, apiToken, Duration.ofSeconds(5), Duration.ofSeconds(30), Pool.defaults(),
-                Retry.defaults(), CircuitBreaker.defaults(), 100);
+                Retry.defaults(), CircuitBreaker.defaults(), 100,
+                Duration.ofSeconds(75));
     }
 
     public VpsOrgSettings withTimeouts(Duration connect, Duration read) {
-        return new VpsOrgSettings(baseUrl, apiToken, connect, read, pool, retry, circuitBreaker, maxPages);
+        return new VpsOrgSettings(baseUrl, apiToken, connect, read, pool, retry, circuitBreaker, maxPages, listDeadline);
     }
 
     public VpsOrgSettings withPool(Pool newPool) {
-        return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, newPool, retry, circuitBreaker, maxPages);
+        return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, newPool, retry, circuitBreaker, maxPages,
+                listDeadline);
     }
 
     public VpsOrgSettings withRetry(Retry newRetry) {
-        return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, newRetry, circuitBreaker, maxPages);
+        return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, newRetry, circuitBreaker, maxPages,
+                listDeadline);
     }
 
     public VpsOrgSettings withCircuitBreaker(CircuitBreaker newBreaker) {
-        return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, newBreaker, maxPages);
+        return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, newBreaker, maxPages,
+                listDeadline);
     }
 
     public VpsOrgSettings withMaxPages(int newMaxPages) {
-        return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, circuitBreaker, newMaxPages);
+        return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, circuitBreaker, newMaxPages,
+                listDeadline);
+    }
+
+    public VpsOrgSettings withListDeadline(Duration newListDeadline) {
+        return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, circuitBreaker, maxPages,
+                newListDeadline);
     }
 
     /** An http(s) origin with an optional path prefix, always ending in a slash so that API paths resolve under it. */

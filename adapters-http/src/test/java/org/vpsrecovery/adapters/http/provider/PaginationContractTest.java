@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -181,6 +182,30 @@ class PaginationContractTest {
         }
     }
 
+    /**
+     * Twenty pages, each answered well within the read timeout but slowly: the list stops at its deadline instead of
+     * outlasting the idempotency lease and the call slots sized on one read, and is not retried (ADR 0010).
+     */
+    @Test
+    void aListOfManySlowPagesStopsAtItsDeadline() throws Exception {
+        int pages = 20;
+        StubAnswers slow = new StubAnswers();
+        for (int n = 1; n <= pages; n++) {
+            slow.then(n == 1 ? "/api/v1/snapshots/" : "/api/v1/snapshots/?page=" + n,
+                    ok(page(pages, n == pages ? null : "{BASE}api/v1/snapshots/?page=" + (n + 1), snapshot(1000 - n))));
+        }
+        URI base = startStub(slow, Duration.ofMillis(250));
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(base, "demo-token")
+                .withListDeadline(Duration.ofSeconds(1)))) {
+            ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                    () -> client.listSnapshots(Optional.empty()));
+
+            assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
+            assertThat(failure.getMessage()).contains("vpsorg.list-deadline=1000 ms", "stopped before page");
+            assertThat(slow.received()).hasSizeLessThan(pages).doesNotHaveDuplicates();
+        }
+    }
+
     /** {@code count} is not promised on every page: pages without it are joined as read, once. */
     @Test
     void pagesWithoutACountAreJoinedAsRead() throws Exception {
@@ -278,12 +303,22 @@ class PaginationContractTest {
 
     /** A provider on loopback answering each path and query in turn ({@code {BASE}}: its own base URL). */
     private URI startStub(StubAnswers answers) throws IOException {
+        return startStub(answers, Duration.ZERO);
+    }
+
+    /** The same, each answer given {@code after} its request arrived. */
+    private URI startStub(StubAnswers answers, Duration after) throws IOException {
         HttpServer stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         stubs.add(stub);
         URI base = URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + stub.getAddress().getPort() + "/");
         stub.createContext("/", exchange -> {
             String query = exchange.getRequestURI().getRawQuery();
             StubAnswer answer = answers.next(exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query));
+            try {
+                Thread.sleep(after.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             byte[] bytes = answer.body().replace("{BASE}", base.toString()).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(answer.status(), bytes.length);
