@@ -55,6 +55,15 @@ class VpsOrgClientFactoryTest {
         assertThat(settings.retry()).isEqualTo(VpsOrgSettings.Retry.defaults());
         assertThat(settings.circuitBreaker()).isEqualTo(VpsOrgSettings.CircuitBreaker.defaults());
         assertThat(settings.maxPages()).isEqualTo(100);
+        assertThat(settings.listDeadline()).isEqualTo(Duration.ofSeconds(75));
+    }
+
+    @Test
+    void theListDeadlineIsBoundAndAZeroOneFailsNamingTheKey() {
+        assertThat(settingsOf(Map.of("vpsorg.api-token", "t0ken", "vpsorg.list-deadline", "20s")).listDeadline())
+                .isEqualTo(Duration.ofSeconds(20));
+        assertThat(catchThrowable(() -> settingsOf(Map.of("vpsorg.api-token", "t0ken", "vpsorg.list-deadline", "0s"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("vpsorg.list-deadline");
     }
 
     @Test
