@@ -384,6 +384,12 @@ class ConsoleEndToEndTest {
         HttpResponse<String> unknown = browser.get("/console/audit/events?colour=red");
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(unknown.body()).contains("UNKNOWN_QUERY_PARAMETER");
+        // A form posted empty (no field, not even the CSRF token) is refused as a page, never a 500.
+        for (String form : List.of("/console/sign-in", "/console/sign-out")) {
+            HttpResponse<String> empty = browser.post(form, Map.of());
+            assertThat(empty.statusCode()).as(form).isBetween(300, 499);
+            assertThat(empty.body()).as(form).doesNotContain("Something went wrong", "at org.");
+        }
         HttpResponse<String> missing = browser.get("/console/nothing/here");
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).contains("Page not found");

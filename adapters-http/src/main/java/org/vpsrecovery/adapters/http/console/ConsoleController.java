@@ -2,6 +2,7 @@ package org.vpsrecovery.adapters.http.console;
 
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.convert.exceptions.ConversionErrorException;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -20,6 +21,7 @@ import io.micronaut.http.cookie.SameSite;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.views.ModelAndView;
+import io.micronaut.web.router.exceptions.UnsatisfiedRouteException;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.io.IOException;
 import java.io.InputStream;
@@ -141,7 +143,9 @@ public class ConsoleController {
     /** The token is checked exactly as a bearer token on the API; a session is opened for who it names. */
     @Post("/sign-in")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public HttpResponse<?> signIn(HttpRequest<?> request, @Body Map<String, String> form) {
+    public HttpResponse<?> signIn(HttpRequest<?> request, @Nullable @Body Map<String, String> posted) {
+        // A form posted empty is bound as none: read as a form without fields (refused by its CSRF check).
+        Map<String, String> form = posted == null ? Map.of() : posted;
         String expected = request.getCookies().findCookie(SIGN_IN_COOKIE).map(Cookie::getValue).orElse(null);
         if (!sameSecret(expected, form.get("csrf"))) {
             return problem(HttpStatus.FORBIDDEN, "The form has expired",
@@ -181,7 +185,9 @@ public class ConsoleController {
 
     @Post("/sign-out")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public HttpResponse<?> signOut(HttpRequest<?> request, @Body Map<String, String> form) {
+    public HttpResponse<?> signOut(HttpRequest<?> request, @Nullable @Body Map<String, String> posted) {
+        // A form posted empty is bound as none: read as a form without fields (refused by its CSRF check).
+        Map<String, String> form = posted == null ? Map.of() : posted;
         Optional<SignInSession> session = session(request);
         if (session.isEmpty()) {
             // No cookie is touched: a cross-site post (which SameSite=Strict sends without the cookie) changes nothing.
@@ -332,6 +338,9 @@ public class ConsoleController {
         return switch (failure) {
             case InvalidRequest invalid -> problem(HttpStatus.BAD_REQUEST, "This page cannot show that",
                     invalid.getMessage() + " (" + invalid.reason().name() + ")", signedIn);
+            // A form or a parameter Micronaut could not bind: the sender's mistake, answered as a page.
+            case UnsatisfiedRouteException unbound -> notAForm(signedIn);
+            case ConversionErrorException unbound -> notAForm(signedIn);
             case RecoveryException refused -> {
                 HttpStatus status = FacadeProblems.statusOf(refused);
                 MutableHttpResponse<?> page = problem(status, title(status),
@@ -347,6 +356,11 @@ public class ConsoleController {
                         "The page could not be made. Request id: " + RequestAttributes.requestId(request), signedIn);
             }
         };
+    }
+
+    private static MutableHttpResponse<?> notAForm(boolean signedIn) {
+        return problem(HttpStatus.BAD_REQUEST, "This page cannot show that", "The request was not a form this page reads.",
+                signedIn);
     }
 
     private static String title(HttpStatus status) {

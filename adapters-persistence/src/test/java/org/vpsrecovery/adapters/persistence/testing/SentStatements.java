@@ -29,11 +29,22 @@ public final class SentStatements {
         Thread worker = Thread.currentThread();
         List<String> executes = Collections.synchronizedList(new ArrayList<>());
         Handler counter = new Handler() {
+            /** The pool's check of a connection it lends (JDBC's isValid: an empty statement) is not the work's. */
+            private boolean emptyStatementParsed;
+
             @Override
             public void publish(LogRecord record) {
-                if (Thread.currentThread() == worker && record.getMessage() != null
-                        && record.getMessage().contains("FE=> Execute")) {
-                    executes.add(record.getMessage());
+                if (Thread.currentThread() != worker || record.getMessage() == null) {
+                    return;
+                }
+                if (record.getMessage().contains("FE=> Parse")) {
+                    // pgjdbc writes the statement into the message: Parse(stmt=…,query="…",oids={…}).
+                    emptyStatementParsed = record.getMessage().contains(",query=\"\",");
+                } else if (record.getMessage().contains("FE=> Execute")) {
+                    if (!emptyStatementParsed) {
+                        executes.add(record.getMessage());
+                    }
+                    emptyStatementParsed = false;
                 }
             }
 
