@@ -12,6 +12,7 @@ import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.common.AccessDenied;
 import org.vpsrecovery.domain.audit.ResourceRef;
@@ -83,7 +84,9 @@ public final class ApprovalGate {
         Duration limit = settings.timeLimit(context.team(), kind)
                 .orElseThrow(() -> new IllegalStateException(kind + " needs no approval for team " + context.team()));
         return attempt.runChecked(check, () -> {
-            Instant now = clock.instant();
+            // To the microsecond, as the history and the row keep it: the settle job's event made from the row is
+            // then this very event, never a second REQUEST_APPROVAL.
+            Instant now = AuditChain.storedInstant(clock.instant());
             RecoveryOperation pending = RecoveryOperation.pendingApproval(context.operationId(), context.team(),
                     context.requestId(), kind, server, resource, resourceServer,
                     Approval.requested(context.actor(), now, now.plus(limit), skipSafetySnapshot));

@@ -19,6 +19,7 @@ import org.vpsrecovery.application.snapshot.RestoreSnapshotUseCase;
 import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.approval.Verdict;
 import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.backup.BackupId;
@@ -106,7 +107,7 @@ public final class ApprovalsService implements DecideApprovalUseCase {
             throw new RecoveryDenied(ReasonCode.APPROVAL_ALREADY_DECIDED,
                     "operation " + current.id() + " did not wait for approval");
         }
-        Instant now = clock.instant();
+        Instant now = stepInstant();
         if (current.awaitsApproval() && current.approval().get().isExpiredAt(now)) {
             current = expire(current).orElseGet(() -> operations.find(command.operation()).orElseThrow());
         }
@@ -172,7 +173,7 @@ public final class ApprovalsService implements DecideApprovalUseCase {
     }
 
     private Optional<RecoveryOperation> expire(RecoveryOperation pending) {
-        Instant now = clock.instant();
+        Instant now = stepInstant();
         RecoveryOperation expired = pending.expire(now);
         ApprovalStep step = new ApprovalStep(Operation.EXPIRE_APPROVAL, expired.requestId());
         if (!operations.update(pending, expired, step)) {
@@ -234,13 +235,21 @@ public final class ApprovalsService implements DecideApprovalUseCase {
     }
 
     private boolean giveUp(RecoveryOperation approved) {
-        RecoveryOperation rejected = approved.rejectedOnRun(clock.instant(), ApprovalEvents.gaveUp(approved));
+        RecoveryOperation rejected = approved.rejectedOnRun(stepInstant(), ApprovalEvents.gaveUp(approved));
         ApprovalStep step = new ApprovalStep(approved.kind(), approved.requestId());
         if (!operations.update(approved, rejected, step)) {
             return false;
         }
         ApprovalStepEvents.appendOrLeaveOwed(writer, ApprovalEvents.of(rejected, step));
         return true;
+    }
+
+    /**
+     * A step's instant, to the microsecond as the history and the operation's row keep it: its event, made now from
+     * the operation in memory, and the settle job's, made later from the row, are then the same event (one write).
+     */
+    private Instant stepInstant() {
+        return AuditChain.storedInstant(clock.instant());
     }
 
     private void call(RecoveryOperation approved, CallContext context) {

@@ -447,8 +447,10 @@ public final class AuditedAttempts {
             } catch (RecoveryException expected) {
                 throw expected;
             } catch (RuntimeException historyDown) {
-                throw new PlatformUnavailable("the audit history cannot record the intent now, so " + otherwise
-                        + "; try again shortly", HISTORY_RETRY_AFTER, historyDown);
+                // Nothing was asked of VPS.org, and this attempt never will be (an operation stored before the intent
+                // is ended so): a retry may run as a first request (ADR 0027, amended session 38).
+                throw PlatformUnavailable.attemptEndedBeforeTheProvider("the audit history cannot record the intent "
+                        + "now, so " + otherwise + "; try again shortly", HISTORY_RETRY_AFTER, historyDown);
             }
         }
 
@@ -471,8 +473,9 @@ public final class AuditedAttempts {
                 operations.addUnflushed(accepted);
             } catch (RuntimeException storeDown) {
                 // No intent yet: refused (REJECTED on the way out of the lock), as when the history cannot take it.
-                throw new PlatformUnavailable("the platform cannot store the operation now, so VPS.org was not "
-                        + "called; try again shortly", HISTORY_RETRY_AFTER, storeDown);
+                // A row that landed with its answer lost has no intent: the tracker ends it "not called" (ADR 0084).
+                throw PlatformUnavailable.attemptEndedBeforeTheProvider("the platform cannot store the operation now, "
+                        + "so VPS.org was not called; try again shortly", HISTORY_RETRY_AFTER, storeDown);
             }
             appendIntentOrEnd(intent, accepted, "VPS.org was not called");
             return call(accepted, call, produced);

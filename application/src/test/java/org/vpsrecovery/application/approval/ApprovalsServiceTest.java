@@ -269,6 +269,56 @@ class ApprovalsServiceTest {
                 .map(e -> String.valueOf(e.outcome().kind()))).containsExactly("ACCEPTED", "SUBMITTED");
     }
 
+    /** The instant of {@code step}'s event about {@code about}, as the history keeps it. */
+    private Instant eventInstant(RecoveryOperation about, Operation step) {
+        return platform.history.all().stream().filter(e -> e.operation() == step
+                        && about.id().toString().equals(e.detail().get(AuditEvent.APPROVAL_OF)))
+                .map(AuditEvent::occurredAt).findFirst().orElseThrow();
+    }
+
+    /**
+     * A step's event is made from the operation in memory, and when owed again from its row, which PostgreSQL keeps to
+     * the microsecond: with nanoseconds in the operation (.123456789, the row's driver rounding it to .123457) the
+     * settle job's event missed the first and was written a second time, webhook and all. Each step's instant is now
+     * taken to the microsecond, the instant its event is stored at (ADR 0040, amended session 38).
+     */
+    @Test
+    void aRequestAndItsApprovalCarryTheMicrosecondTheirEventsAreStoredAtAndSettleWritesNoSecond() {
+        platform.clock.advance(Duration.ofNanos(123_456_789));
+        RecoveryOperation pending = askToDelete();
+        platform.clock.advance(Duration.ofSeconds(1));
+        decide(pending, BOB, Verdict.APPROVE);
+
+        Approval approval = platform.operations.find(pending.id()).orElseThrow().approval().orElseThrow();
+        assertThat(approval.requestedAt()).isEqualTo(Instant.parse("2026-11-23T09:00:00.123456Z"))
+                .isEqualTo(pending.approval().orElseThrow().requestedAt())
+                .isEqualTo(eventInstant(pending, Operation.REQUEST_APPROVAL));
+        assertThat(approval.decision().orElseThrow().at()).isEqualTo(Instant.parse("2026-11-23T09:00:01.123456Z"))
+                .isEqualTo(eventInstant(pending, Operation.APPROVE_OPERATION));
+        platform.clock.advance(ApprovalsService.OWED_EVENT_GRACE);
+        approvals.settle();
+        assertThat(approvalEvents(pending)).extracting(e -> e.substring(0, e.indexOf(' ')))
+                .containsExactly("REQUEST_APPROVAL", "APPROVE_OPERATION");
+    }
+
+    @Test
+    void anExpiryCarriesTheMicrosecondItsEventIsStoredAt() {
+        platform.clock.advance(Duration.ofNanos(999_999_999));
+        RecoveryOperation pending = askToDelete();
+        platform.clock.advance(LIMIT.plusNanos(500_000_789));
+
+        assertThat(approvals.settle()).isEqualTo(1);
+
+        RecoveryOperation expired = platform.operations.find(pending.id()).orElseThrow();
+        assertThat(expired.state()).isEqualTo(OperationState.EXPIRED);
+        assertThat(expired.updatedAt()).isEqualTo(Instant.parse("2026-11-23T09:30:01.500000Z"))
+                .isEqualTo(eventInstant(pending, Operation.EXPIRE_APPROVAL));
+        platform.clock.advance(ApprovalsService.OWED_EVENT_GRACE);
+        approvals.settle();
+        assertThat(approvalEvents(pending)).extracting(e -> e.substring(0, e.indexOf(' ')))
+                .containsExactly("REQUEST_APPROVAL", "EXPIRE_APPROVAL");
+    }
+
     private List<String> approvalEvents(RecoveryOperation about) {
         return platform.history.all().stream().filter(e -> about.id().toString().equals(e.detail().get(AuditEvent.APPROVAL_OF)))
                 .map(e -> e.operation() + " " + e.outcome().kind() + " " + e.detail().get(Actor.SUBJECT) + " " + e.requestId())

@@ -12,13 +12,33 @@ import org.vpsrecovery.domain.common.RecoveryException;
 public final class PlatformUnavailable extends RecoveryException {
 
     private final Duration retryAfter;
+    private final boolean attemptEndedBeforeTheProvider;
 
     public PlatformUnavailable(String message, Duration retryAfter, Throwable cause) {
+        this(message, retryAfter, cause, false);
+    }
+
+    private PlatformUnavailable(String message, Duration retryAfter, Throwable cause, boolean attemptEndedBeforeTheProvider) {
         super(ReasonCode.PLATFORM_UNAVAILABLE, message, cause);
         this.retryAfter = Objects.requireNonNull(retryAfter, "retry after");
+        this.attemptEndedBeforeTheProvider = attemptEndedBeforeTheProvider;
+    }
+
+    /**
+     * An attempt refused at its intent, before anything was asked of VPS.org, and over: its operation, which may
+     * already be stored (ADR 0084 stores it before the intent), is ended so and never called. Sending the request
+     * again cannot make a second of anything (ADR 0027, amended in session 38: its Idempotency-Key is freed).
+     */
+    public static PlatformUnavailable attemptEndedBeforeTheProvider(String message, Duration retryAfter, Throwable cause) {
+        return new PlatformUnavailable(message, retryAfter, cause, true);
     }
 
     public Duration retryAfter() {
         return retryAfter;
+    }
+
+    /** See {@link #attemptEndedBeforeTheProvider(String, Duration, Throwable)}. */
+    public boolean attemptEndedBeforeTheProvider() {
+        return attemptEndedBeforeTheProvider;
     }
 }

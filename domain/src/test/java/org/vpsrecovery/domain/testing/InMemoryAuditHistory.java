@@ -51,9 +51,24 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
     }
     private long headSequence;
     private ChainHash headHash = ChainHash.GENESIS;
+    /** The kind of outcome whose next append fails, as the database would in an outage; none when empty. */
+    private Optional<Outcome.Kind> refuseNext = Optional.empty();
+
+    /** The next append of an event with this outcome's kind fails (an outage for that one write), then all are taken. */
+    public synchronized void refuseNextAppendOf(Outcome.Kind kind) {
+        refuseNext = Optional.of(kind);
+    }
+
+    private void refuseIfAsked(List<AuditEvent> batch) {
+        if (refuseNext.isPresent() && batch.stream().anyMatch(e -> e.outcome().kind() == refuseNext.get())) {
+            refuseNext = Optional.empty();
+            throw new IllegalStateException("the audit history is unavailable (a test's outage)");
+        }
+    }
 
     @Override
     public synchronized RecordedAuditEvent append(AuditEvent event) {
+        refuseIfAsked(List.of(event));
         refuseASecondEnd(List.of(event));
         return appendChecked(event);
     }
@@ -61,6 +76,7 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
     /** All or none, as the database's one statement: a second end anywhere in the batch writes nothing of it. */
     @Override
     public synchronized List<RecordedAuditEvent> appendAll(List<AuditEvent> batch) {
+        refuseIfAsked(batch);
         refuseASecondEnd(batch);
         List<RecordedAuditEvent> written = new ArrayList<>(batch.size());
         for (AuditEvent event : batch) {

@@ -49,13 +49,14 @@ import org.vpsrecovery.domain.port.ProviderFailure;
  * is 409 with Retry-After. A holder that died (kill -9)
  * leaves its lease to end; the next replay then takes the key over, and, before anything else, asks
  * whether the dead holder reached VPS.org: its operation id is the lease's holder, and an operation
- * exists only once an intent is on record, before the provider is called. If none exists, the request
+ * exists only once the attempt got to its intent (stored just before it, ADR 0084), before the provider is called. If none exists, the request
  * runs; if one does, it is never sent again: the answer is 409 IDEMPOTENT_REQUEST_INTERRUPTED naming
  * that operation, which the tracker follows to its end (ADR 0027). Likewise a change the dead holder stored to wait for
  * a second person (ADR 0043): it is never asked for twice.
  *
  * <p>Only answers that must not be repeated are kept: successes, "outcome unknown" (504) and
- * "interrupted"; after any other error the key is freed so the client may retry with it.
+ * "interrupted"; after any other error the key is freed so the client may retry with it, among them a 503 whose
+ * attempt ended before VPS.org was called though its operation was stored ({@link PlatformUnavailable#attemptEndedBeforeTheProvider()}).
  */
 @Singleton
 public class IdempotentRequests {
@@ -278,8 +279,17 @@ public class IdempotentRequests {
         } catch (InvalidRequest refused) {
             bookkeeping(request, "free the key of", () -> records.release(key, scope, holder));
             throw refused;
+        } catch (PlatformUnavailable refused) {
+            if (refused.attemptEndedBeforeTheProvider()) {
+                // Its operation may be stored (before its intent, ADR 0084), but it is ended unsent: a retry with
+                // the key runs as a first request (ADR 0027, amended session 38), never a false "interrupted".
+                bookkeeping(request, "free the key of", () -> records.release(key, scope, holder));
+            } else {
+                releaseUnlessReached(request, key, scope, holder);
+            }
+            throw refused;
         } catch (RuntimeException failed) {
-            // A refusal before the intent has no operation and frees the key; anything after it may
+            // A refusal before the operation was stored has none and frees the key; anything after it may
             // have reached VPS.org (an unexpected error around the call, an outcome not written).
             releaseUnlessReached(request, key, scope, holder);
             throw failed;

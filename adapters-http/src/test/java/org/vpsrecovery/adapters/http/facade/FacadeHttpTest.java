@@ -570,6 +570,35 @@ class FacadeHttpTest {
         assertThat(platform.providerCallsStartingWith("create snapshot")).isEqualTo(1);
     }
 
+    /**
+     * ADR 0084 stores the operation before its intent: a 503 for an intent the history refused left an operation, and
+     * the key kept a false "interrupted" (VPS.org may have acted) for 24 hours (ADR 0027, amended session 38).
+     */
+    @Test
+    void aKeyWhoseIntentTheHistoryRefusedIsFreedAndItsRetryCreatesOnce() throws Exception {
+        Map<String, String> key = Map.of("Idempotency-Key", "intent-refused");
+        String body = "{\"server_id\": 12345, \"name\": \"after-the-outage\"}";
+        platform.history.refuseNextAppendOf(Outcome.Kind.ACCEPTED);
+
+        Answer refused = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+        assertProblem(refused, 503, "PLATFORM_UNAVAILABLE");
+        assertThat(refused.raw().headers().firstValue("Retry-After")).contains("2");
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
+        // Its operation was stored before the intent, and is ended unsent.
+        assertThat(platform.operations.list(Optional.of(PlatformFixture.BLUE), Optional.of(PlatformFixture.WEB),
+                Optional.empty(), 10)).singleElement().satisfies(operation ->
+                assertThat(operation.state()).isEqualTo(org.vpsrecovery.domain.operation.OperationState.FAILED));
+
+        Answer retry = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+        assertThat(retry.status()).as(retry.raw().body()).isEqualTo(201);
+        assertThat(retry.raw().headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isEqualTo(1);
+        Answer replay = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+        assertThat(replay.status()).isEqualTo(201);
+        assertThat(replay.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isEqualTo(1);
+    }
+
     @Test
     void aReplayWhileTheFirstRunsIs409AndARefusalFreesTheKey() throws Exception {
         platform.provider.delayMutations(Duration.ofMillis(1500));

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ArrayList;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.vpsrecovery.adapters.persistence.approval.ApprovalStepMarks;
 import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.approval.ApprovalDecision;
@@ -203,14 +204,24 @@ public final class OperationRows implements RecoveryOperations {
         return new OperationRow(o.id().value(), o.team().value(), o.requestId().value(), o.kind().name(),
                 o.server().value(), o.resource().map(r -> r.type().name()).orElse(null),
                 o.resource().map(ResourceRef::id).orElse(null), o.resourceServer().map(ServerId::value).orElse(null),
-                o.state().wireName(), o.acceptedAt(), o.updatedAt(),
-                o.deadline(), o.note().orElse(null), o.nextCheckAt(), o.checks(), o.version(),
+                o.state().wireName(), stored(o.acceptedAt()), stored(o.updatedAt()),
+                stored(o.deadline()), o.note().orElse(null), stored(o.nextCheckAt()), o.checks(), o.version(),
                 requester.map(Actor::subject).orElse(null), requester.map(a -> a.authentication().wireName()).orElse(null),
-                requester.flatMap(Actor::keyId).orElse(null), approval.map(Approval::requestedAt).orElse(null),
-                approval.map(Approval::expiresAt).orElse(null), approval.map(Approval::skipSafetySnapshot).orElse(null),
+                requester.flatMap(Actor::keyId).orElse(null), approval.map(Approval::requestedAt).map(OperationRows::stored).orElse(null),
+                approval.map(Approval::expiresAt).map(OperationRows::stored).orElse(null), approval.map(Approval::skipSafetySnapshot).orElse(null),
                 decision.map(d -> d.verdict().wireName()).orElse(null), decider.map(Actor::subject).orElse(null),
                 decider.map(a -> a.authentication().wireName()).orElse(null), decider.flatMap(Actor::keyId).orElse(null),
-                decision.map(ApprovalDecision::at).orElse(null), decision.flatMap(ApprovalDecision::reason).orElse(null), eventsOwed);
+                decision.map(ApprovalDecision::at).map(OperationRows::stored).orElse(null),
+                decision.flatMap(ApprovalDecision::reason).orElse(null), eventsOwed);
+    }
+
+    /**
+     * Cut to the microsecond here, as the audit history cuts its events' instants (AuditChain.storedInstant): the
+     * driver would round the nanoseconds half up, and an approval step's event rebuilt from the row would then miss
+     * the one written from the operation in memory, and be written a second time (ADR 0040, amended session 38).
+     */
+    private static Instant stored(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MICROS);
     }
 
     private static Optional<Approval> approvalOf(OperationRow r) {
