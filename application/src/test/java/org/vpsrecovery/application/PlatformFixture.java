@@ -100,9 +100,12 @@ public final class PlatformFixture {
     }
 
     public RecoveryPointHoldService recoveryPointHolds() {
+        return recoveryPointHolds(org.vpsrecovery.domain.hold.HoldLimits.DEFAULTS);
+    }
+
+    public RecoveryPointHoldService recoveryPointHolds(org.vpsrecovery.domain.hold.HoldLimits limits) {
         return new RecoveryPointHoldService(provider, provider, ownership, () -> Set.of(BLUE, GREEN), holds, operations,
-                attempts(),
-                clock);
+                attempts(), clock, limits);
     }
 
     public AuditedAttempts attempts(ServerLock lock) {

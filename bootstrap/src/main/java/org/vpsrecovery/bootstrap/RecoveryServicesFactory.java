@@ -63,6 +63,7 @@ import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.domain.port.RecoveryPolicies;
 import org.vpsrecovery.application.hold.RecoveryPointHoldService;
+import org.vpsrecovery.domain.hold.HoldLimits;
 import org.vpsrecovery.application.plan.PlanDestructiveWorkService;
 import org.vpsrecovery.application.recoverypoint.DeleteRecoveryPointService;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
@@ -294,8 +295,27 @@ public class RecoveryServicesFactory {
 
     @Singleton
     RecoveryPointHoldService recoveryPointHolds(SharedListReads provider, ConfiguredTeams teams, RecoveryPointHolds holds,
-                                                 RecoveryOperations operations, AuditedAttempts attempts, Clock clock) {
-        return new RecoveryPointHoldService(provider, provider, teams, teams, holds, operations, attempts, clock);
+                                                 RecoveryOperations operations, AuditedAttempts attempts, Clock clock,
+                                                 HoldLimits limits) {
+        return new RecoveryPointHoldService(provider, provider, teams, teams, holds, operations, attempts, clock, limits);
+    }
+
+    /** The active holds of a kind a point and a team may have (ADR 0029, session 38); a wrong setting stops the start. */
+    @Context
+    HoldLimits holdLimits(@Value("${vpsr.holds.max-active-per-point:" + HoldLimits.DEFAULT_ACTIVE_PER_POINT + "}") int perPoint,
+                          @Value("${vpsr.holds.max-active-per-team:" + HoldLimits.DEFAULT_ACTIVE_PER_TEAM + "}") int perTeam) {
+        return holdLimitsOf(perPoint, perTeam);
+    }
+
+    static HoldLimits holdLimitsOf(int perPoint, int perTeam) {
+        if (perPoint < 1) {
+            throw new StartupRefused("vpsr.holds.max-active-per-point must be at least 1, not " + perPoint);
+        }
+        if (perTeam < perPoint) {
+            throw new StartupRefused("vpsr.holds.max-active-per-team must be at least vpsr.holds.max-active-per-point ("
+                    + perPoint + "), not " + perTeam);
+        }
+        return new HoldLimits(perPoint, perTeam);
     }
 
     @Singleton

@@ -29,9 +29,15 @@ final class HoldsCommand {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every hold on the point, active and released, newest first.")
-    int list(@ArgGroup(exclusive = true, multiplicity = "1") Point point) {
-        vpsr.output().rows(vpsr.facade().get(point.holdsPath(), Map.of()).body(), COLUMNS);
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "The holds on the point, active and released, newest first, a page at a time.")
+    int list(@ArgGroup(exclusive = true, multiplicity = "1") Point point,
+             @Option(names = "--limit", description = "1-500 (100)") Integer limit,
+             @Option(names = "--cursor", description = "the previous page's `more: --cursor`") String cursor) {
+        Map<String, String> query = new java.util.LinkedHashMap<>();
+        query.put("limit", limit == null ? null : limit.toString());
+        query.put("after", cursor);
+        vpsr.output().rows(vpsr.facade().get(point.holdsPath(), query).body(), COLUMNS);
         return ExitCodes.OK;
     }
 

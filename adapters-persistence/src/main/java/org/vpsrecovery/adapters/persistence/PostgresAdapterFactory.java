@@ -106,8 +106,8 @@ public class PostgresAdapterFactory {
     }
 
     @Singleton
-    RecoveryPointHolds recoveryPointHolds(HoldRowRepository rows) {
-        return new HoldRows(rows);
+    RecoveryPointHolds recoveryPointHolds(HoldRowRepository rows, DataSource dataSource) {
+        return new HoldRows(rows, pooled(dataSource));
     }
 
     @Singleton

@@ -17,6 +17,7 @@ import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.hold.HoldActor;
 import org.vpsrecovery.domain.hold.HoldId;
+import org.vpsrecovery.domain.hold.HoldLimits;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
@@ -46,10 +47,18 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
     private final RecoveryOperations operations;
     private final AuditedAttempts attempts;
     private final Clock clock;
+    private final HoldLimits limits;
 
     public RecoveryPointHoldService(SnapshotProvider snapshots, BackupProvider backups, ServerOwnership ownership,
                                     TeamDirectory teams, RecoveryPointHolds holds, RecoveryOperations operations,
                                     AuditedAttempts attempts, Clock clock) {
+        this(snapshots, backups, ownership, teams, holds, operations, attempts, clock, HoldLimits.DEFAULTS);
+    }
+
+    public RecoveryPointHoldService(SnapshotProvider snapshots, BackupProvider backups, ServerOwnership ownership,
+                                    TeamDirectory teams, RecoveryPointHolds holds, RecoveryOperations operations,
+                                    AuditedAttempts attempts, Clock clock, HoldLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.backups = Objects.requireNonNull(backups, "backups");
         this.ownership = Objects.requireNonNull(ownership, "ownership");
@@ -96,12 +105,37 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
                                 .toLowerCase(java.util.Locale.ROOT) + " " + point.id() + " is being deleted (operation "
                                 + deleting.get().id() + "); a point on its way out cannot be held");
                     }
-                    return Decision.allow();
+                    // Counted early for a refusal before any intent; counted again in the insert (other servers' locks).
+                    return withinLimits(hold);
                 },
                 () -> {
-                    holds.place(hold);
+                    if (!holds.placeWithin(hold, limits)) {
+                        throw withinLimits(hold) instanceof Decision.Denied full
+                                ? new RecoveryDenied(full.reason(), full.detail())
+                                : new RecoveryDenied(ReasonCode.HOLD_LIMIT_REACHED, "the hold limits were reached by "
+                                        + "a placement meanwhile (at most " + limits.activePerPoint() + " active "
+                                        + hold.kind().wireName() + " holds per recovery point, " + limits.activePerTeam()
+                                        + " per team); release one first");
+                    }
                     return hold;
                 });
+    }
+
+    /**
+     * Whether {@code hold} fits under the limits now (ADR 0029, amended in session 38): a script placing holds at its
+     * team's rate would otherwise add rows, and a delete's check reads, without end.
+     */
+    private Decision withinLimits(RecoveryPointHold hold) {
+        long onPoint = holds.activeOn(hold.point()).stream().filter(h -> h.kind() == hold.kind()).count();
+        if (onPoint >= limits.activePerPoint()) {
+            return Decision.deny(ReasonCode.HOLD_LIMIT_REACHED, "a recovery point has at most " + limits.activePerPoint()
+                    + " active " + hold.kind().wireName() + " holds; release one first");
+        }
+        if (holds.activeCount(hold.team(), hold.kind()) >= limits.activePerTeam()) {
+            return Decision.deny(ReasonCode.HOLD_LIMIT_REACHED, "a team has at most " + limits.activePerTeam()
+                    + " active " + hold.kind().wireName() + " holds; release one first");
+        }
+        return Decision.allow();
     }
 
     @Override
@@ -185,9 +219,15 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
     }
 
     @Override
-    public List<RecoveryPointHold> listHolds(HoldActor actor, ResourceRef point) {
-        List<RecoveryPointHold> visible = holds.on(point).stream().filter(h -> visibleTo(actor, h.team())).toList();
-        if (visible.isEmpty() && locate(actor, point).isEmpty()) {
+    public List<RecoveryPointHold> listHolds(HoldActor actor, ResourceRef point, Optional<HoldId> after, int limit) {
+        RecoveryPointHolds.requirePage(limit);
+        // A cursor that is not a visible hold on this point would page from nowhere: an empty page would read as the end.
+        after.ifPresent(id -> holds.find(id).filter(h -> h.point().equals(point) && visibleTo(actor, h.team()))
+                .orElseThrow(() -> new ResourceNotFound(ReasonCode.HOLD_NOT_FOUND,
+                        "hold " + id + " (after) is not a hold on this recovery point; list again from the start")));
+        List<RecoveryPointHold> visible = holds.page(point, after, limit).stream()
+                .filter(h -> visibleTo(actor, h.team())).toList();
+        if (visible.isEmpty() && after.isEmpty() && locate(actor, point).isEmpty()) {
             throw notFound(point);
         }
         return visible;

@@ -1,6 +1,7 @@
 package org.vpsrecovery.application.hold;
 
 import java.util.List;
+import java.util.Optional;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.hold.HoldActor;
 import org.vpsrecovery.domain.hold.HoldId;
@@ -13,8 +14,12 @@ public interface RecoveryPointHoldsUseCase {
 
     RecoveryPointHold releaseHold(ReleaseHoldCommand command);
 
-    /** Every hold placed on the point, active and released, newest first. */
-    List<RecoveryPointHold> listHolds(HoldActor actor, ResourceRef point);
+    /**
+     * The holds placed on the point, active and released, newest first, at most {@code limit}
+     * (1-{@value org.vpsrecovery.domain.port.RecoveryPointHolds#MAX_PAGE}), after the hold {@code after} when given
+     * (a cursor that is no hold on this point is {@code HOLD_NOT_FOUND}).
+     */
+    List<RecoveryPointHold> listHolds(HoldActor actor, ResourceRef point, Optional<HoldId> after, int limit);
 
     /**
      * Whether a hold with this id was placed. A hold's id is its request's operation id, so this is the

@@ -34,7 +34,7 @@ import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.application.policy.PolicyPlan.ServerPlan;
 
 /**
- * Reads each covered server's points at VPS.org (lists only) and evaluates the policy's retention
+ * Reads the covered servers' points at VPS.org (one list read, however many servers) and evaluates the policy's retention
  * over them. A point is the policy's when the platform's create that made it was this policy's run, or,
  * with no create recorded, when its name (a backup's description) is one the template renders (ADR 0036);
  * every other point is a person's. A point that a restore still reads (its hold,
@@ -72,9 +72,9 @@ public final class PlanPolicyService implements PlanPolicyUseCase {
         Instant now = clock.instant();
         List<ServerPlan> servers = new ArrayList<>();
         try {
-            for (ServerId server : covered(policy)) {
-                servers.add(planFor(policy, server));
-            }
+            // One list read for every covered server, not one per server (ADR 0028, amended in session 38).
+            Map<ServerId, List<PolicyPoints.Point>> listed = points.listedOn(policy.spec().kind(), covered(policy));
+            listed.forEach((server, itsPoints) -> servers.add(planFor(policy, server, itsPoints)));
         } catch (RecoveryException failure) {
             audit.failed(context, Operation.PLAN_POLICY, id, policy.version(), failure);
             throw failure;
@@ -99,8 +99,7 @@ public final class PlanPolicyService implements PlanPolicyUseCase {
         return named.stream().filter(owned::contains).sorted(Comparator.comparingLong(ServerId::value)).toList();
     }
 
-    private ServerPlan planFor(RecoveryPolicy policy, ServerId server) {
-        List<PolicyPoints.Point> listed = points.listed(policy.spec().kind(), server);
+    private ServerPlan planFor(RecoveryPolicy policy, ServerId server, List<PolicyPoints.Point> listed) {
         Map<ResourceRef, PolicyPoints.Point> shown = new LinkedHashMap<>();
         listed.forEach(p -> shown.put(p.ref(), p));
         List<RetentionVerdict> verdicts = Retention.evaluate(policy.spec().retention(), policy.spec().schedule().zone(),

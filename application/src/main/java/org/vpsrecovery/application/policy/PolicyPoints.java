@@ -2,7 +2,9 @@ package org.vpsrecovery.application.policy;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -58,6 +60,32 @@ final class PolicyPoints {
                 .filter(Backup::isManual)
                 .map(b -> new Point(ResourceRef.of(b.id()), b.description(), b.status().label(), b.createdAt(), b.isCompleted()))
                 .toList();
+    }
+
+    /**
+     * {@code servers}' points of {@code kind}, each server's list in the map (empty when it has none), from one list
+     * read: the account's whole list, filtered here, when there is more than one server (the team's lists read it so
+     * too). A read per server made a plan of a {@code servers: all} policy one VPS.org list per server, counted as one
+     * request against the team's fair share (ADR 0037); the account's list is paged by the client, up to its bound.
+     */
+    Map<ServerId, List<Point>> listedOn(PolicyKind kind, List<ServerId> servers) {
+        Map<ServerId, List<Point>> byServer = new LinkedHashMap<>();
+        servers.forEach(server -> byServer.put(server, new ArrayList<>()));
+        if (servers.isEmpty()) {
+            return byServer;
+        }
+        Optional<ServerId> filter = servers.size() == 1 ? Optional.of(servers.get(0)) : Optional.empty();
+        if (kind == PolicyKind.SNAPSHOT) {
+            snapshots.listSnapshots(filter).forEach(s -> Optional.ofNullable(byServer.get(s.server().id())).ifPresent(
+                    list -> list.add(new Point(ResourceRef.of(s.id()), s.name(), s.status().label(), s.createdAt(),
+                            s.isCompleted()))));
+        } else {
+            backups.listBackups(filter, Optional.of(BackupType.Kind.MANUAL)).stream().filter(Backup::isManual)
+                    .forEach(b -> Optional.ofNullable(byServer.get(b.server().id())).ifPresent(
+                            list -> list.add(new Point(ResourceRef.of(b.id()), b.description(), b.status().label(),
+                                    b.createdAt(), b.isCompleted()))));
+        }
+        return byServer;
     }
 
     /** The points as retention's candidates for {@code policy}: who made each, and whether it is held. */

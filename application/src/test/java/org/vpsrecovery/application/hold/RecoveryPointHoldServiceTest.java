@@ -29,6 +29,7 @@ import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.hold.HoldActor;
 import org.vpsrecovery.domain.hold.HoldKind;
+import org.vpsrecovery.domain.hold.HoldLimits;
 import org.vpsrecovery.domain.hold.HoldReason;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.operation.OperationId;
@@ -71,7 +72,7 @@ class RecoveryPointHoldServiceTest {
         RecoveryPointHold hold = place(BLUE_TEAM, SNAPSHOT, "incident 42: keep the state before the upgrade");
         assertThat(hold.kind()).isEqualTo(HoldKind.TEAM);
         assertThat(hold.server()).isEqualTo(PlatformFixture.WEB);
-        assertThat(holds.listHolds(BLUE_TEAM, SNAPSHOT)).containsExactly(hold);
+        assertThat(holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.empty(), 100)).containsExactly(hold);
 
         CallContext refused = platform.as(BLUE);
         assertThatThrownBy(() -> deleteSnapshot(refused)).isInstanceOfSatisfying(RecoveryDenied.class,
@@ -104,7 +105,7 @@ class RecoveryPointHoldServiceTest {
         RecoveryPointHold legal = place(AUDITOR, BACKUP, "litigation hold 2026-17");
         assertThat(legal.kind()).isEqualTo(HoldKind.LEGAL);
         assertThat(legal.team()).isEqualTo(BLUE);
-        assertThat(holds.listHolds(BLUE_TEAM, BACKUP)).containsExactlyInAnyOrder(own, legal);
+        assertThat(holds.listHolds(BLUE_TEAM, BACKUP, Optional.empty(), 100)).containsExactlyInAnyOrder(own, legal);
 
         release(BLUE_TEAM, own);
         assertThatThrownBy(() -> platform.deleteBackup().deleteBackup(new DeleteBackupCommand(platform.as(BLUE), new BackupId(499))))
@@ -134,13 +135,13 @@ class RecoveryPointHoldServiceTest {
         HoldActor green = new HoldActor.Team(GREEN);
         assertThatThrownBy(() -> place(green, SNAPSHOT, "mine?")).isInstanceOfSatisfying(ResourceNotFound.class,
                 e -> assertThat(e.reason()).isEqualTo(ReasonCode.SNAPSHOT_NOT_FOUND));
-        assertThatThrownBy(() -> holds.listHolds(green, SNAPSHOT)).isInstanceOf(ResourceNotFound.class);
+        assertThatThrownBy(() -> holds.listHolds(green, SNAPSHOT, Optional.empty(), 100)).isInstanceOf(ResourceNotFound.class);
         assertThatThrownBy(() -> release(green, hold)).isInstanceOfSatisfying(ResourceNotFound.class,
                 e -> assertThat(e.reason()).isEqualTo(ReasonCode.HOLD_NOT_FOUND));
         assertThatThrownBy(() -> place(BLUE_TEAM, new ResourceRef(ResourceRef.Type.SNAPSHOT, 9999), "gone"))
                 .isInstanceOf(ResourceNotFound.class);
-        assertThat(holds.listHolds(AUDITOR, SNAPSHOT)).containsExactly(hold);
-        assertThat(holds.listHolds(BLUE_TEAM, BACKUP)).isEmpty();
+        assertThat(holds.listHolds(AUDITOR, SNAPSHOT, Optional.empty(), 100)).containsExactly(hold);
+        assertThat(holds.listHolds(BLUE_TEAM, BACKUP, Optional.empty(), 100)).isEmpty();
     }
 
     @Test
@@ -220,5 +221,93 @@ class RecoveryPointHoldServiceTest {
         // The delete ended without happening (VPS.org refused it): the point stays, and may be held.
         platform.operations.update(deleting, deleting.refused(platform.clock.instant(), "VPS.org refused it"));
         assertThat(place(BLUE_TEAM, SNAPSHOT, "keep it").point()).isEqualTo(SNAPSHOT);
+    }
+
+    /**
+     * Past the active holds of a kind a point may have, or its team, a placement is refused before any intent and
+     * nothing is stored (ADR 0029, session 38): a script at its team's rate cannot grow the rows a delete's check reads.
+     * Counted by kind (a team's holds never keep a legal hold out); a released hold no longer counts.
+     */
+    @Test
+    void aPlacementPastThePointsOrTheTeamsActiveHoldsIsRefusedAndStoresNothing() {
+        platform.provider.addSnapshot(802, platform.spare, CreationStatus.COMPLETED);
+        RecoveryPointHoldService limited = platform.recoveryPointHolds(new HoldLimits(2, 3));
+        ResourceRef other = new ResourceRef(ResourceRef.Type.SNAPSHOT, 802);
+        HoldCaller first = caller(BLUE_TEAM);
+        RecoveryPointHold kept = limited.placeHold(new PlaceHoldCommand(first, SNAPSHOT, new HoldReason("one")));
+        limited.placeHold(new PlaceHoldCommand(caller(BLUE_TEAM), SNAPSHOT, new HoldReason("two")));
+
+        assertThatThrownBy(() -> limited.placeHold(new PlaceHoldCommand(caller(BLUE_TEAM), SNAPSHOT, new HoldReason("three"))))
+                .isInstanceOfSatisfying(RecoveryDenied.class, d -> {
+                    assertThat(d.reason()).isEqualTo(ReasonCode.HOLD_LIMIT_REACHED);
+                    assertThat(d.getMessage()).contains("recovery point has at most 2");
+                });
+        AuditEvent refused = platform.history.all().get(platform.history.all().size() - 1);
+        assertThat(refused.operation()).isEqualTo(Operation.PLACE_RECOVERY_POINT_HOLD);
+        assertThat(refused.outcome()).isInstanceOf(Outcome.Rejected.class);
+        assertThat(platform.holds.on(SNAPSHOT)).hasSize(2);
+        assertThat(limited.placeHold(new PlaceHoldCommand(caller(AUDITOR), SNAPSHOT, new HoldReason("legal"))).kind())
+                .isEqualTo(HoldKind.LEGAL);
+
+        limited.placeHold(new PlaceHoldCommand(caller(BLUE_TEAM), other, new HoldReason("three, elsewhere")));
+        assertThatThrownBy(() -> limited.placeHold(new PlaceHoldCommand(caller(BLUE_TEAM), BACKUP, new HoldReason("four"))))
+                .isInstanceOfSatisfying(RecoveryDenied.class, d -> {
+                    assertThat(d.reason()).isEqualTo(ReasonCode.HOLD_LIMIT_REACHED);
+                    assertThat(d.getMessage()).contains("team has at most 3");
+                });
+        assertThat(platform.holds.on(BACKUP)).isEmpty();
+
+        limited.releaseHold(new ReleaseHoldCommand(caller(BLUE_TEAM), SNAPSHOT, kept.id()));
+        assertThat(limited.placeHold(new PlaceHoldCommand(caller(BLUE_TEAM), BACKUP, new HoldReason("four, now"))).isActive())
+                .isTrue();
+    }
+
+    @Test
+    void theHoldsOfAPointArePagedNewestFirstAndAGoneCursorIsNotFound() {
+        RecoveryPointHold older = place(BLUE_TEAM, SNAPSHOT, "older");
+        platform.clock.advance(Duration.ofSeconds(1));
+        RecoveryPointHold newer = place(BLUE_TEAM, SNAPSHOT, "newer");
+
+        assertThat(holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.empty(), 1)).containsExactly(newer);
+        assertThat(holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.of(newer.id()), 1)).containsExactly(older);
+        assertThat(holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.of(older.id()), 1)).isEmpty();
+        assertThatThrownBy(() -> holds.listHolds(BLUE_TEAM, BACKUP, Optional.of(older.id()), 1))
+                .isInstanceOfSatisfying(ResourceNotFound.class, n -> assertThat(n.reason()).isEqualTo(ReasonCode.HOLD_NOT_FOUND));
+    }
+
+    /**
+     * Another instance's placement of the team (on another server, under another server lock) took the last room between
+     * this placement's count and its insert: the insert refuses, and the placement ends FAILED HOLD_LIMIT_REACHED after
+     * its intent, answered with the same typed refusal, nothing stored.
+     */
+    @Test
+    void aPlacementWhoseInsertFindsTheLimitsReachedMeanwhileEndsFailedAndStoresNothing() {
+        org.vpsrecovery.domain.port.RecoveryPointHolds fullAtTheInsert = new org.vpsrecovery.domain.port.RecoveryPointHolds() {
+            @Override public void place(RecoveryPointHold hold) { platform.holds.place(hold); }
+            @Override public boolean placeWithin(RecoveryPointHold hold, HoldLimits limits) { return false; }
+            @Override public int activeCount(org.vpsrecovery.domain.common.TeamId team, HoldKind kind) { return 0; }
+            @Override public boolean release(RecoveryPointHold released) { return platform.holds.release(released); }
+            @Override public Optional<RecoveryPointHold> find(org.vpsrecovery.domain.hold.HoldId id) { return platform.holds.find(id); }
+            @Override public java.util.List<RecoveryPointHold> page(ResourceRef point,
+                    Optional<org.vpsrecovery.domain.hold.HoldId> after, int limit) { return platform.holds.page(point, after, limit); }
+            @Override public java.util.List<RecoveryPointHold> activeOn(ResourceRef point) { return platform.holds.activeOn(point); }
+            @Override public java.util.Set<ResourceRef> heldAmong(java.util.Collection<ResourceRef> points) {
+                return platform.holds.heldAmong(points);
+            }
+        };
+        RecoveryPointHoldService racing = new RecoveryPointHoldService(platform.provider, platform.provider, platform.ownership,
+                () -> java.util.Set.of(BLUE, GREEN), fullAtTheInsert, platform.operations, platform.attempts(), platform.clock,
+                new HoldLimits(2, 3));
+
+        assertThatThrownBy(() -> racing.placeHold(new PlaceHoldCommand(caller(BLUE_TEAM), SNAPSHOT, new HoldReason("late"))))
+                .isInstanceOfSatisfying(RecoveryDenied.class, d -> {
+                    assertThat(d.reason()).isEqualTo(ReasonCode.HOLD_LIMIT_REACHED);
+                    assertThat(d.getMessage()).contains("meanwhile");
+                });
+        java.util.List<AuditEvent> events = platform.history.all();
+        assertThat(events.subList(events.size() - 2, events.size())).extracting(e -> e.outcome().kind())
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);
+        assertThat(events.get(events.size() - 1).outcome().reasonCode()).contains(ReasonCode.HOLD_LIMIT_REACHED);
+        assertThat(platform.holds.on(SNAPSHOT)).isEmpty();
     }
 }

@@ -218,4 +218,29 @@ class PolicyServicesTest {
         });
         assertThat(policyEvents().get(policyEvents().size() - 1).detail()).containsEntry("would_delete_points", "snapshot 902");
     }
+
+    /**
+     * A plan of a policy over every server reads VPS.org's list once, not once per server: the request counts once
+     * against the team's fair share (ADR 0037), so its calls must not grow with the team's servers (ADR 0028, session 38).
+     */
+    @Test
+    void aPlanOverEveryServerReadsVpsOrgsListOnceAndFiltersItPerServer() {
+        platform.provider.addSnapshot(new Snapshot(new SnapshotId(901), platform.web, "nightly-12345-20261121",
+                CreationStatus.COMPLETED, java.util.OptionalLong.of(10), Instant.parse("2026-11-21T02:00:00Z"), ""));
+        platform.provider.addSnapshot(new Snapshot(new SnapshotId(902), platform.spare, "nightly-12346-20261121",
+                CreationStatus.COMPLETED, java.util.OptionalLong.of(10), Instant.parse("2026-11-21T02:00:00Z"), ""));
+        platform.provider.addSnapshot(new Snapshot(new SnapshotId(903), platform.greenServer, "green-own",
+                CreationStatus.COMPLETED, java.util.OptionalLong.of(10), Instant.parse("2026-11-21T02:00:00Z"), ""));
+        RecoveryPolicy everyServer = policies.create(platform.as(BLUE), new PolicySpec(PolicyServers.everyOwned(),
+                PolicyKind.SNAPSHOT, nightly(KEEP_TWO).schedule(), nightly(KEEP_TWO).nameTemplate(), KEEP_TWO));
+        int callsBefore = platform.provider.calls().size();
+
+        PolicyPlan plan = plans.plan(platform.as(BLUE), everyServer.id(), 1);
+
+        assertThat(platform.provider.calls().subList(callsBefore, platform.provider.calls().size()))
+                .containsExactly("list snapshots");
+        assertThat(plan.servers()).extracting(PolicyPlan.ServerPlan::server).containsExactly(WEB, PlatformFixture.SPARE);
+        assertThat(plan.servers()).extracting(s -> s.points().stream().map(p -> p.verdict().candidate().point().id()).toList())
+                .containsExactly(List.of(901L), List.of(902L));
+    }
 }

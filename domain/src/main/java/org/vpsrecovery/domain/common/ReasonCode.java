@@ -29,6 +29,8 @@ public enum ReasonCode {
     RECOVERY_POINT_BEING_DELETED,
     /** The hold was released already (ADR 0029). */
     HOLD_ALREADY_RELEASED,
+    /** The recovery point, or its team, has as many active holds of the kind as allowed (ADR 0029, session 38). */
+    HOLD_LIMIT_REACHED,
     /** A legal hold, placed by an auditor, is released by auditors only (ADR 0029). */
     LEGAL_HOLD_NOT_RELEASABLE,
     /** The server has no room for the restore's safety snapshot and nothing may be rotated away (ADR 0029). */

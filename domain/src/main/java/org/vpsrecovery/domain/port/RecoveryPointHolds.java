@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.hold.HoldId;
+import org.vpsrecovery.domain.hold.HoldKind;
+import org.vpsrecovery.domain.hold.HoldLimits;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 
 /**
@@ -14,22 +17,42 @@ import org.vpsrecovery.domain.hold.RecoveryPointHold;
  */
 public interface RecoveryPointHolds {
 
-    /** Stores a new, active hold; its id is new. */
+    /** The most holds one page lists. */
+    int MAX_PAGE = 500;
+
+    /** Stores a new, active hold, whatever the counts (fixtures; a placement uses {@link #placeWithin}); its id is new. */
     void place(RecoveryPointHold hold);
+
+    /**
+     * Stores a new, active hold unless its point already has {@code limits.activePerPoint()} active holds of its kind,
+     * or its team {@code limits.activePerTeam()}: then nothing is stored and the answer is false. The counts hold
+     * across threads and instances (placements on other servers of the team take other server locks).
+     */
+    boolean placeWithin(RecoveryPointHold hold, HoldLimits limits);
+
+    /** How many active holds of {@code kind} are filed under {@code team}. */
+    int activeCount(TeamId team, HoldKind kind);
 
     /** Writes {@code released} over the stored hold only if that one is still active; false otherwise. */
     boolean release(RecoveryPointHold released);
 
     Optional<RecoveryPointHold> find(HoldId id);
 
-    /** Every hold placed on {@code point}, active and released, newest first. */
-    List<RecoveryPointHold> on(ResourceRef point);
+    /**
+     * The holds placed on {@code point}, active and released, newest first (placed, then id), at most {@code limit}
+     * (1-{@value #MAX_PAGE}), after the hold {@code after} when given.
+     */
+    List<RecoveryPointHold> page(ResourceRef point, Optional<HoldId> after, int limit);
 
-    /** The holds in force on {@code point}. */
-    default List<RecoveryPointHold> activeOn(ResourceRef point) {
-        return on(point).stream().filter(RecoveryPointHold::isActive).toList();
-    }
+    /** The holds in force on {@code point}, newest first: at most {@link HoldLimits} of each kind. */
+    List<RecoveryPointHold> activeOn(ResourceRef point);
 
     /** Which of {@code points} are held now (retention asks this before it lets anything go). */
     Set<ResourceRef> heldAmong(Collection<ResourceRef> points);
+
+    static void requirePage(int limit) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new IllegalArgumentException("limit must be 1-" + MAX_PAGE);
+        }
+    }
 }

@@ -9,7 +9,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.hold.HoldId;
+import org.vpsrecovery.domain.hold.HoldKind;
+import org.vpsrecovery.domain.hold.HoldLimits;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
 
@@ -43,10 +46,49 @@ public final class InMemoryRecoveryPointHolds implements RecoveryPointHolds {
         return Optional.ofNullable(holds.get(id));
     }
 
-    @Override
+    /** Newest first: placed, then id, both descending (the id as PostgreSQL orders uuids: its text). */
+    private static final Comparator<RecoveryPointHold> NEWEST_FIRST = Comparator.comparing(RecoveryPointHold::placedAt)
+            .thenComparing(h -> h.id().value().toString()).reversed();
+
+    /** Every hold on {@code point}, newest first (tests' view; the port pages). */
     public synchronized List<RecoveryPointHold> on(ResourceRef point) {
-        return holds.values().stream().filter(h -> h.point().equals(point))
-                .sorted(Comparator.comparing(RecoveryPointHold::placedAt).reversed()).toList();
+        return holds.values().stream().filter(h -> h.point().equals(point)).sorted(NEWEST_FIRST).toList();
+    }
+
+    @Override
+    public synchronized boolean placeWithin(RecoveryPointHold hold, HoldLimits limits) {
+        long onPoint = activeOn(hold.point()).stream().filter(h -> h.kind() == hold.kind()).count();
+        if (onPoint >= limits.activePerPoint() || activeCount(hold.team(), hold.kind()) >= limits.activePerTeam()) {
+            return false;
+        }
+        place(hold);
+        return true;
+    }
+
+    @Override
+    public synchronized int activeCount(TeamId team, HoldKind kind) {
+        return (int) holds.values().stream().filter(RecoveryPointHold::isActive)
+                .filter(h -> h.team().equals(team) && h.kind() == kind).count();
+    }
+
+    @Override
+    public synchronized List<RecoveryPointHold> page(ResourceRef point, Optional<HoldId> after, int limit) {
+        RecoveryPointHolds.requirePage(limit);
+        List<RecoveryPointHold> all = on(point);
+        int from = after.map(id -> {
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i).id().equals(id)) {
+                    return i + 1;
+                }
+            }
+            return all.size();
+        }).orElse(0);
+        return all.subList(from, Math.min(all.size(), from + limit)).stream().toList();
+    }
+
+    @Override
+    public synchronized List<RecoveryPointHold> activeOn(ResourceRef point) {
+        return on(point).stream().filter(RecoveryPointHold::isActive).toList();
     }
 
     @Override

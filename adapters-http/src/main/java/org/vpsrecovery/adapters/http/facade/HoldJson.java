@@ -21,7 +21,7 @@ public record HoldJson(String id, boolean active, String kind, String reason,
     }
 
     @Serdeable
-    public record HoldPageJson(int count, List<HoldJson> results) {
+    public record HoldPageJson(int count, List<HoldJson> results, @Nullable String next) {
     }
 
     static HoldJson of(RecoveryPointHold h) {
@@ -32,7 +32,9 @@ public record HoldJson(String id, boolean active, String kind, String reason,
                 h.release().map(r -> r.at().toString()).orElse(null));
     }
 
-    static HoldPageJson page(List<RecoveryPointHold> holds) {
-        return new HoldPageJson(holds.size(), holds.stream().map(HoldJson::of).toList());
+    /** {@code next}: the last hold's id when the page is full, as the policies' pages ({@code PolicyJson.page}). */
+    static HoldPageJson page(List<RecoveryPointHold> holds, int limit) {
+        String next = holds.size() == limit && !holds.isEmpty() ? holds.get(holds.size() - 1).id().toString() : null;
+        return new HoldPageJson(holds.size(), holds.stream().map(HoldJson::of).toList(), next);
     }
 }

@@ -1,5 +1,6 @@
 package org.vpsrecovery.adapters.http.facade;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -10,6 +11,7 @@ import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
@@ -20,6 +22,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.vpsrecovery.adapters.http.facade.HoldJson.HoldPageJson;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.BackupIdParameter;
@@ -36,6 +39,7 @@ import org.vpsrecovery.domain.hold.HoldActor;
 import org.vpsrecovery.domain.hold.HoldId;
 import org.vpsrecovery.domain.hold.HoldReason;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
+import org.vpsrecovery.domain.port.RecoveryPointHolds;
 
 /**
  * Holds on snapshots and backups (ADR 0029), a platform extension as sub-resources of the point:
@@ -54,7 +58,8 @@ public class HoldsController {
             + "(PLACE_RECOVERY_POINT_HOLD). A team token places a `team` hold on its own point; an auditor token a `legal` "
             + "hold, on any point the platform governs. While any hold is active, every delete of the point is refused "
             + "409 RECOVERY_POINT_HELD. A point whose delete is under way (an open delete operation) cannot be held: 409 "
-            + "RECOVERY_POINT_BEING_DELETED. No call changes anything at VPS.org (the point is looked up there). With an "
+            + "RECOVERY_POINT_BEING_DELETED. A point holds at most `vpsr.holds.max-active-per-point` active holds of a kind (50), "
+            + "a team `vpsr.holds.max-active-per-team` (5000); past either, 400 HOLD_LIMIT_REACHED. No call changes anything at VPS.org (the point is looked up there). With an "
             + "Idempotency-Key (a team's or an auditor's, kept 24 h) a repeated request gets the first answer and places no "
             + "second hold.";
     private static final String RELEASE_DESCRIPTION = "Audited as RELEASE_RECOVERY_POINT_HOLD, with the hold's reason. "
@@ -63,6 +68,13 @@ public class HoldsController {
             + "names hold-release (two-person approval, ADR 0043), a team's release answers 202 with the pending change: "
             + "the hold stays in force until another person of the team approves it. With an Idempotency-Key (a team's or an "
             + "auditor's) a repeated request gets the first answer, and a release waiting for approval is asked for once.";
+
+    private static final String LIST_DESCRIPTION = "The holds placed on it, active and released, newest first, a page at a "
+            + "time: pass the answer's `next` back as `after` for the following page (`next` is null on the last). A "
+            + "cursor that is no hold on this point is 404 HOLD_NOT_FOUND.";
+    private static final String LIMIT_DESCRIPTION = "page size, 1-500 (100)";
+    private static final String AFTER_DESCRIPTION = "the previous page's `next`";
+    private static final int DEFAULT_PAGE = 100;
 
     private final RecoveryPointHoldsUseCase holds;
     private final PendingChangesService changes;
@@ -110,17 +122,49 @@ public class HoldsController {
     }
 
     @Get("/snapshots/{snapshot_id}/holds/")
-    @Operation(summary = "The holds on a snapshot", description = "Every hold placed on it, active and released, newest first.")
+    @Operation(summary = "The holds on a snapshot", description = LIST_DESCRIPTION)
     @ProblemResponses.NotFound
-    public HoldPageJson snapshotHolds(HttpRequest<?> request, @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId) {
-        return HoldJson.page(holds.listHolds(actor(request), snapshot(snapshotId)));
+    public HoldPageJson snapshotHolds(HttpRequest<?> request, @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId,
+            @Parameter(description = LIMIT_DESCRIPTION, schema = @Schema(type = "string", pattern = "^[0-9]{1,3}$",
+                    maxLength = 3)) @Nullable @QueryValue("limit") String limit,
+            @Parameter(description = AFTER_DESCRIPTION, schema = @Schema(type = "string",
+                    pattern = "^[0-9a-fA-F-]{36}$", maxLength = 36)) @Nullable @QueryValue("after") String after) {
+        return list(request, snapshot(snapshotId), limit, after);
     }
 
     @Get("/backups/{backup_id}/holds/")
-    @Operation(summary = "The holds on a backup", description = "Every hold placed on it, active and released, newest first.")
+    @Operation(summary = "The holds on a backup", description = LIST_DESCRIPTION)
     @ProblemResponses.NotFound
-    public HoldPageJson backupHolds(HttpRequest<?> request, @BackupIdParameter @PathVariable("backup_id") String backupId) {
-        return HoldJson.page(holds.listHolds(actor(request), backup(backupId)));
+    public HoldPageJson backupHolds(HttpRequest<?> request, @BackupIdParameter @PathVariable("backup_id") String backupId,
+            @Parameter(description = LIMIT_DESCRIPTION, schema = @Schema(type = "string", pattern = "^[0-9]{1,3}$",
+                    maxLength = 3)) @Nullable @QueryValue("limit") String limit,
+            @Parameter(description = AFTER_DESCRIPTION, schema = @Schema(type = "string",
+                    pattern = "^[0-9a-fA-F-]{36}$", maxLength = 36)) @Nullable @QueryValue("after") String after) {
+        return list(request, backup(backupId), limit, after);
+    }
+
+    /** Paged as the policies' list is: {@code limit} and {@code after}, the answer's {@code next} when a page is full. */
+    private HoldPageJson list(HttpRequest<?> request, ResourceRef point, @Nullable String rawLimit, @Nullable String rawAfter) {
+        int limit = rawLimit == null ? DEFAULT_PAGE : pageSize(rawLimit);
+        Optional<HoldId> after = Optional.ofNullable(rawAfter).map(raw -> {
+            try {
+                return HoldId.parse(raw);
+            } catch (IllegalArgumentException notAUuid) {
+                throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "after", "after must be a hold id (a UUID)");
+            }
+        });
+        return HoldJson.page(holds.listHolds(actor(request), point, after, limit), limit);
+    }
+
+    private static int pageSize(String raw) {
+        if (raw.matches("[0-9]{1,3}")) {
+            int value = Integer.parseInt(raw);
+            if (value >= 1 && value <= RecoveryPointHolds.MAX_PAGE) {
+                return value;
+            }
+        }
+        throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "limit",
+                "limit must be an integer 1-" + RecoveryPointHolds.MAX_PAGE);
     }
 
     @Delete("/snapshots/{snapshot_id}/holds/{hold_id}/")

@@ -528,6 +528,43 @@ class FacadeHttpTest {
         assertThat(platform.holds.on(point)).hasSize(1);
     }
 
+    /**
+     * The holds' list is paged as the policies' is (limit, after, next): a point with many holds is answered a page at a
+     * time, never every row in one answer (ADR 0029, session 38).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theHoldsOfAPointAreListedAPageAtATimeNewestFirst() throws Exception {
+        ResourceRef point = new ResourceRef(ResourceRef.Type.SNAPSHOT, 811);
+        platform.provider.addSnapshot(811, platform.web, CreationStatus.COMPLETED);
+        List<String> newestFirst = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            RecoveryPointHold hold = RecoveryPointHold.place(new HoldId(java.util.UUID.randomUUID()), PlatformFixture.BLUE,
+                    PlatformFixture.WEB, point, new HoldReason("hold " + i), new HoldActor.Team(PlatformFixture.BLUE),
+                    platform.clock.instant().plusSeconds(i));
+            platform.holds.place(hold);
+            newestFirst.add(0, hold.id().toString());
+        }
+
+        Answer first = send("GET", "/api/v1/snapshots/811/holds/?limit=2", BLUE_TOKEN, null);
+        assertThat(first.status()).as(first.raw().body()).isEqualTo(200);
+        assertThat(first.body()).containsEntry("count", 2).containsEntry("next", newestFirst.get(1));
+        assertThat((List<Map<String, Object>>) first.body().get("results")).extracting(r -> r.get("id"))
+                .containsExactly(newestFirst.get(0), newestFirst.get(1));
+
+        Answer last = send("GET", "/api/v1/snapshots/811/holds/?limit=2&after=" + newestFirst.get(1), BLUE_TOKEN, null);
+        assertThat(last.status()).as(last.raw().body()).isEqualTo(200);
+        assertThat(last.body()).containsEntry("count", 1);
+        assertThat(last.get("next")).isNull();
+        assertThat((List<Map<String, Object>>) last.body().get("results")).extracting(r -> r.get("id"))
+                .containsExactly(newestFirst.get(2));
+
+        assertProblem(send("GET", "/api/v1/snapshots/811/holds/?limit=501", BLUE_TOKEN, null), 400, "INVALID_QUERY_PARAMETER");
+        assertProblem(send("GET", "/api/v1/snapshots/811/holds/?after=soon", BLUE_TOKEN, null), 400, "INVALID_QUERY_PARAMETER");
+        assertProblem(send("GET", "/api/v1/snapshots/811/holds/?after=" + java.util.UUID.randomUUID(), BLUE_TOKEN, null),
+                404, "HOLD_NOT_FOUND");
+    }
+
     @Test
     void aKeyLeftInFlightByAPlacementThatDiedAfterPlacingItsHoldPlacesNoSecond() throws Exception {
         OperationId dead = OperationId.random();

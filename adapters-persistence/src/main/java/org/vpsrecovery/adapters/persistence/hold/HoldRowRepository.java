@@ -1,5 +1,6 @@
 package org.vpsrecovery.adapters.persistence.hold;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Query;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
@@ -22,10 +23,23 @@ public interface HoldRowRepository extends GenericRepository<HoldRow, UUID> {
             WHERE id = :id AND released_at IS NULL""")
     long releaseActive(UUID id, String releasedBy, Instant releasedAt);
 
+    /** Newest first; after the hold {@code afterId} when given (keyset: placed_at, then id, both descending). */
     @Query("""
-            SELECT * FROM recovery_point_hold WHERE resource_type = :resourceType AND resource_id = :resourceId
-            ORDER BY placed_at DESC, id""")
-    List<HoldRow> onPoint(String resourceType, long resourceId);
+            SELECT * FROM recovery_point_hold h WHERE h.resource_type = :resourceType AND h.resource_id = :resourceId
+              AND (CAST(:afterId AS uuid) IS NULL OR (h.placed_at, h.id) < (
+                    SELECT a.placed_at, a.id FROM recovery_point_hold a WHERE a.id = :afterId))
+            ORDER BY h.placed_at DESC, h.id DESC LIMIT :limit""")
+    List<HoldRow> pageOnPoint(String resourceType, long resourceId, @Nullable UUID afterId, int limit);
+
+    /** Bounded by the active holds a point may have (HoldLimits). */
+    @Query("""
+            SELECT * FROM recovery_point_hold
+            WHERE released_at IS NULL AND resource_type = :resourceType AND resource_id = :resourceId
+            ORDER BY placed_at DESC, id DESC""")
+    List<HoldRow> activeOnPoint(String resourceType, long resourceId);
+
+    @Query("SELECT count(*) FROM recovery_point_hold WHERE released_at IS NULL AND team = :team AND kind = :kind")
+    long countActive(String team, String kind);
 
     @Query("""
             SELECT * FROM recovery_point_hold

@@ -1,5 +1,8 @@
 package org.vpsrecovery.adapters.persistence.hold;
 
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -7,11 +10,14 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import javax.sql.DataSource;
+import org.vpsrecovery.adapters.persistence.teamlimit.TeamLimitedInsert;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.hold.HoldActor;
 import org.vpsrecovery.domain.hold.HoldId;
 import org.vpsrecovery.domain.hold.HoldKind;
+import org.vpsrecovery.domain.hold.HoldLimits;
 import org.vpsrecovery.domain.hold.HoldReason;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
@@ -20,10 +26,49 @@ import org.vpsrecovery.domain.server.ServerId;
 /** The holds in PostgreSQL, through a Micronaut Data repository; the one place rows and domain meet. */
 public final class HoldRows implements RecoveryPointHolds {
 
-    private final HoldRowRepository rows;
+    /** "VPSH": the advisory-lock namespace of a team's hold placements, keyed by {@code hashtext(team)}. */
+    static final int TEAM_HOLDS_NAMESPACE = 0x56505348;
 
-    public HoldRows(HoldRowRepository rows) {
+    /**
+     * Counted in the insert's own statement, under the team's lock ({@link TeamLimitedInsert}): the team's active holds
+     * of the kind, and the point's. The point's server lock alone would not do: a team's points are on many servers.
+     */
+    static final String INSERT_WITHIN_LIMITS = """
+            INSERT INTO recovery_point_hold (id, team, server_id, resource_type, resource_id, kind, reason, placed_by,
+                placed_at)
+            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?
+            WHERE (SELECT count(*) FROM recovery_point_hold
+                   WHERE released_at IS NULL AND team = ? AND kind = ?) < ?
+              AND (SELECT count(*) FROM recovery_point_hold
+                   WHERE released_at IS NULL AND resource_type = ? AND resource_id = ? AND kind = ?) < ?""";
+
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+    private final HoldRowRepository rows;
+    private final TeamLimitedInsert withinLimits;
+
+    /** {@code pool}: the connection pool itself (PostgresAdapterFactory.pooled), for the placement's own transaction. */
+    public HoldRows(HoldRowRepository rows, DataSource pool) {
         this.rows = Objects.requireNonNull(rows, "rows");
+        this.withinLimits = new TeamLimitedInsert(pool, TEAM_HOLDS_NAMESPACE, INSERT_WITHIN_LIMITS);
+    }
+
+    @Override
+    public boolean placeWithin(RecoveryPointHold hold, HoldLimits limits) {
+        if (!hold.isActive()) {
+            throw new IllegalArgumentException("a new hold is active");
+        }
+        HoldRow r = toRow(hold);
+        return withinLimits.insert(r.team(), List.of(r.id(), r.team(), r.serverId(), r.resourceType(), r.resourceId(),
+                        r.kind(), r.reason(), r.placedBy(), OffsetDateTime.ofInstant(r.placedAt(), ZoneOffset.UTC),
+                        r.team(), r.kind(), (long) limits.activePerTeam(),
+                        r.resourceType(), r.resourceId(), r.kind(), (long) limits.activePerPoint()),
+                "could not store the hold: the database did not answer", RETRY_AFTER);
+    }
+
+    @Override
+    public int activeCount(TeamId team, HoldKind kind) {
+        return Math.toIntExact(rows.countActive(team.value(), kind.wireName()));
     }
 
     @Override
@@ -47,8 +92,15 @@ public final class HoldRows implements RecoveryPointHolds {
     }
 
     @Override
-    public List<RecoveryPointHold> on(ResourceRef point) {
-        return rows.onPoint(point.type().name(), point.id()).stream().map(HoldRows::toDomain).toList();
+    public List<RecoveryPointHold> page(ResourceRef point, Optional<HoldId> after, int limit) {
+        RecoveryPointHolds.requirePage(limit);
+        return rows.pageOnPoint(point.type().name(), point.id(), after.map(HoldId::value).orElse(null), limit).stream()
+                .map(HoldRows::toDomain).toList();
+    }
+
+    @Override
+    public List<RecoveryPointHold> activeOn(ResourceRef point) {
+        return rows.activeOnPoint(point.type().name(), point.id()).stream().map(HoldRows::toDomain).toList();
     }
 
     @Override

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.hold.HoldActor;
 import org.vpsrecovery.domain.hold.HoldId;
+import org.vpsrecovery.domain.hold.HoldKind;
+import org.vpsrecovery.domain.hold.HoldLimits;
 import org.vpsrecovery.domain.hold.HoldReason;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
@@ -59,7 +62,7 @@ public abstract class RecoveryPointHoldsContract {
         assertThat(holds.release(older.releasedBy(TEAM, AT.plusSeconds(180)))).isFalse();
 
         assertThat(holds.find(older.id())).contains(released);
-        assertThat(holds.on(SNAPSHOT)).containsExactly(newer, released);
+        assertThat(holds.page(SNAPSHOT, Optional.empty(), 10)).containsExactly(newer, released);
         assertThat(holds.activeOn(SNAPSHOT)).containsExactly(newer);
         assertThat(holds.release(newer.releasedBy(TEAM, AT.plusSeconds(240)))).isTrue();
         assertThat(holds.heldAmong(List.of(SNAPSHOT))).isEmpty();
@@ -71,5 +74,50 @@ public abstract class RecoveryPointHoldsContract {
         RecoveryPointHold placed = hold(TEAM, BACKUP, AT);
         holds.place(placed);
         assertThatThrownBy(() -> holds.place(placed)).isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
+    void aPlacementPastThePointsOrTheTeamsActiveHoldsOfItsKindStoresNothing() {
+        RecoveryPointHolds holds = emptyHolds();
+        HoldLimits limits = new HoldLimits(2, 3);
+        ResourceRef other = new ResourceRef(ResourceRef.Type.SNAPSHOT, 802);
+        assertThat(holds.placeWithin(hold(TEAM, SNAPSHOT, AT), limits)).isTrue();
+        RecoveryPointHold second = hold(TEAM, SNAPSHOT, AT.plusSeconds(1));
+        assertThat(holds.placeWithin(second, limits)).isTrue();
+
+        RecoveryPointHold pastThePoint = hold(TEAM, SNAPSHOT, AT.plusSeconds(2));
+        assertThat(holds.placeWithin(pastThePoint, limits)).isFalse();
+        assertThat(holds.find(pastThePoint.id())).isEmpty();
+        // Counted by kind: the team's holds never keep a legal hold out.
+        assertThat(holds.placeWithin(hold(AUDITOR, SNAPSHOT, AT.plusSeconds(3)), limits)).isTrue();
+        assertThat(holds.placeWithin(hold(TEAM, other, AT.plusSeconds(4)), limits)).isTrue();
+        assertThat(holds.placeWithin(hold(TEAM, BACKUP, AT.plusSeconds(5)), limits)).isFalse();
+        assertThat(holds.activeCount(BLUE, HoldKind.TEAM)).isEqualTo(3);
+        assertThat(holds.activeCount(BLUE, HoldKind.LEGAL)).isEqualTo(1);
+
+        // A released hold no longer counts.
+        assertThat(holds.release(second.releasedBy(TEAM, AT.plusSeconds(6)))).isTrue();
+        assertThat(holds.placeWithin(hold(TEAM, BACKUP, AT.plusSeconds(7)), limits)).isTrue();
+    }
+
+    @Test
+    void holdsArePagedNewestFirstAfterTheGivenHold() {
+        RecoveryPointHolds holds = emptyHolds();
+        List<RecoveryPointHold> placed = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            RecoveryPointHold h = hold(TEAM, SNAPSHOT, AT.plusSeconds(i));
+            holds.place(h);
+            placed.add(0, h);
+        }
+        holds.place(hold(TEAM, BACKUP, AT));
+
+        List<RecoveryPointHold> first = holds.page(SNAPSHOT, Optional.empty(), 2);
+        List<RecoveryPointHold> second = holds.page(SNAPSHOT, Optional.of(first.get(1).id()), 2);
+        List<RecoveryPointHold> last = holds.page(SNAPSHOT, Optional.of(second.get(1).id()), 2);
+
+        assertThat(first).containsExactlyElementsOf(placed.subList(0, 2));
+        assertThat(second).containsExactlyElementsOf(placed.subList(2, 4));
+        assertThat(last).containsExactlyElementsOf(placed.subList(4, 5));
+        assertThat(holds.page(SNAPSHOT, Optional.of(last.get(0).id()), 2)).isEmpty();
     }
 }
