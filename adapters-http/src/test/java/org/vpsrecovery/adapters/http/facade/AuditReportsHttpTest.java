@@ -240,6 +240,20 @@ class AuditReportsHttpTest {
         assertThat(echoed.raw().body()).doesNotContain("<script>");
     }
 
+    /** A year the database's day bounds cannot take is the caller's 400, on pages and the export (session 38). */
+    @Test
+    void aTimeOutsideTheAcceptedYearsIsRefusedOnPagesAndTheExport() throws Exception {
+        String events = "/api/v1/audit/events/";
+        for (String range : List.of("?from=-9999-01-01T00:00:00Z", "?to=-9999-01-01T00:00:00Z",
+                "?from=1969-12-31T23:59:59Z", "?to=%2B10000-01-01T00:00:00Z", "?from=%2B10000-01-01T00:00:00Z")) {
+            assertProblem(get(events + range, AUDITOR_TOKEN), 400, "INVALID_TIME_RANGE");
+            assertProblem(send("GET", events + range, AUDITOR_TOKEN, Map.of("Accept", "text/csv")), 400,
+                    "INVALID_TIME_RANGE");
+        }
+        Answer widest = get(events + "?from=1970-01-01T00:00:00Z&to=9999-12-31T23:59:59Z", AUDITOR_TOKEN);
+        assertThat(widest.status()).as(widest.raw().body()).isEqualTo(200);
+    }
+
     @Test
     void pagesCarryAnOpaqueCursorToTheNextPage() throws Exception {
         for (int i = 0; i < 5; i++) {
