@@ -50,6 +50,8 @@ class AuditReportsHttpTest {
     PlatformFixture platform;
     @Inject
     JsonMapper json;
+    @Inject
+    SwitchableAuditHistory auditReadHistory;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -252,6 +254,31 @@ class AuditReportsHttpTest {
         }
         Answer widest = get(events + "?from=1970-01-01T00:00:00Z&to=9999-12-31T23:59:59Z", AUDITOR_TOKEN);
         assertThat(widest.status()).as(widest.raw().body()).isEqualTo(200);
+    }
+
+    /**
+     * A database busy or away when a report's read is recorded (the pool's wait over, a failover): 503 with
+     * Retry-After, which a load balancer retries elsewhere, never a 500 (session 38). The failure stands in for the
+     * persistence adapter's DatabaseFailure, an unchecked failure of no domain type.
+     */
+    @Test
+    void aReadTheHistoryCannotRecordIsAnswered503WithRetryAfter() throws Exception {
+        seed();
+        auditReadHistory.appendFails = new IllegalStateException("could not append the audit event: connection refused");
+        try {
+            for (String report : List.of("/api/v1/audit/events/", "/api/v1/audit/summary/",
+                    "/api/v1/audit/recoverability/", "/api/v1/audit/verify/")) {
+                Answer unavailable = get(report, AUDITOR_TOKEN);
+                assertProblem(unavailable, 503, "PLATFORM_UNAVAILABLE");
+                assertThat(unavailable.raw().headers().firstValue("Retry-After")).as(report).contains("2");
+                assertThat(unavailable.raw().body()).doesNotContain("connection refused", "Exception");
+            }
+            Answer export = send("GET", "/api/v1/audit/events/", AUDITOR_TOKEN, Map.of("Accept", "text/csv"));
+            assertProblem(export, 503, "PLATFORM_UNAVAILABLE");
+        } finally {
+            auditReadHistory.appendFails = null;
+        }
+        assertThat(get("/api/v1/audit/events/", AUDITOR_TOKEN).status()).isEqualTo(200);
     }
 
     @Test

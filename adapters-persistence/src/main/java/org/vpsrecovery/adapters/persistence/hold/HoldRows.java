@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.vpsrecovery.adapters.persistence.failure.DatabaseOutOfReach;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.hold.HoldActor;
@@ -43,12 +44,21 @@ public final class HoldRows implements RecoveryPointHolds {
 
     @Override
     public Optional<RecoveryPointHold> find(HoldId id) {
-        return rows.findById(id.value()).map(HoldRows::toDomain);
+        try {
+            return rows.findById(id.value()).map(HoldRows::toDomain);
+        } catch (RuntimeException e) {
+            // The holds' reads answer 503 when the database is out of reach, as every read (session 38).
+            throw DatabaseOutOfReach.unavailableOr("read the hold", e);
+        }
     }
 
     @Override
     public List<RecoveryPointHold> on(ResourceRef point) {
-        return rows.onPoint(point.type().name(), point.id()).stream().map(HoldRows::toDomain).toList();
+        try {
+            return rows.onPoint(point.type().name(), point.id()).stream().map(HoldRows::toDomain).toList();
+        } catch (RuntimeException e) {
+            throw DatabaseOutOfReach.unavailableOr("read the holds on a recovery point", e);
+        }
     }
 
     @Override
