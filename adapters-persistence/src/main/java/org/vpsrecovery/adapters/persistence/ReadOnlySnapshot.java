@@ -3,6 +3,7 @@ package org.vpsrecovery.adapters.persistence;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import org.vpsrecovery.adapters.persistence.failure.DatabaseOutOfReach;
 
 /**
  * One read-only REPEATABLE READ transaction on a connection of its own: reads that must all see one
@@ -20,7 +21,10 @@ final class ReadOnlySnapshot {
     private ReadOnlySnapshot() {
     }
 
-    /** {@code reads} in one snapshot; a database failure is a {@link DatabaseFailure} saying what {@code failing} could not do. */
+    /**
+     * {@code reads} in one snapshot; a database failure is a {@link DatabaseFailure} saying what {@code failing} could
+     * not do, or {@code PlatformUnavailable} when the database is out of reach.
+     */
     static <T> T read(DataSource dataSource, String failing, Reads<T> reads) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -39,7 +43,9 @@ final class ReadOnlySnapshot {
                 connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             }
         } catch (SQLException e) {
-            throw new DatabaseFailure(failing + ": " + e.getMessage(), e);
+            // A database out of reach is the domain's PlatformUnavailable (503), as for every other read.
+            throw DatabaseOutOfReach.outOfReach(e) ? DatabaseOutOfReach.unavailable(failing.replaceFirst("^could not ", ""), e)
+                    : new DatabaseFailure(failing + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.vpsrecovery.application.audit;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -9,8 +10,10 @@ import java.util.OptionalInt;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 
 /**
  * Appends one {@code AUDIT_READ} event per read, through the history's group commit (many readers'
@@ -25,6 +28,9 @@ public final class RecordAuditReadService implements RecordAuditReadUseCase {
     public static final String REPORT = "read_report";
     public static final String FILTERS = "read_filters";
     public static final String READ_TEAM = "read_team";
+
+    /** As an intent's (AuditedAttempts): the history's group commit is back within seconds or not soon. */
+    static final Duration HISTORY_RETRY_AFTER = Duration.ofSeconds(2);
 
     private final AuditHistory history;
     private final Clock clock;
@@ -45,7 +51,16 @@ public final class RecordAuditReadService implements RecordAuditReadUseCase {
         read.actor().into(detail);
         TeamId filedUnder = read.reader().onlyTeam().orElse(AUDITORS);
         // Appended now, not deferred: an unrecorded read is not served (the caller sees the failure).
-        history.append(new AuditEvent(clock.instant(), filedUnder, read.requestId(), Operation.AUDIT_READ,
-                Optional.empty(), Optional.empty(), new Outcome.Completed(), OptionalInt.empty(), detail));
+        try {
+            history.append(new AuditEvent(clock.instant(), filedUnder, read.requestId(), Operation.AUDIT_READ,
+                    Optional.empty(), Optional.empty(), new Outcome.Completed(), OptionalInt.empty(), detail));
+        } catch (RecoveryException expected) {
+            throw expected;
+        } catch (RuntimeException historyDown) {
+            // As an intent the history cannot take (AuditedAttempts): the platform's trouble, a 503 the caller retries
+            // (a load balancer elsewhere), not a 500 (session 38).
+            throw new PlatformUnavailable("the audit history cannot record this read now, so the report is not served; "
+                    + "try again shortly", HISTORY_RETRY_AFTER, historyDown);
+        }
     }
 }

@@ -346,7 +346,7 @@ public class ConsoleController {
                 MutableHttpResponse<?> page = problem(status, title(status),
                         refused.getMessage() + " (" + refused.reason().name() + ")", signedIn);
                 // A 429 or 503 page says when to come back, as the API's answer does.
-                FacadeProblems.retryAfterOf(refused, status)
+                FacadeProblems.retryAfterOf(refused, status, clock)
                         .ifPresent(wait -> page.header(HttpHeaders.RETRY_AFTER, FacadeProblems.retryAfterSeconds(wait)));
                 yield page;
             }

@@ -28,13 +28,17 @@ import org.vpsrecovery.domain.server.ServerId;
 
 /**
  * The audit reports' query parameters, checked strictly: an unknown or repeated parameter, a bad
- * value, a time that is not ISO-8601 UTC, an empty time range or a page size out of bounds is a 400
+ * value, a time that is not ISO-8601 UTC (or outside 1970-9999), an empty time range or a page size out of bounds is a 400
  * with its own reason code, never silently ignored (a typo in a filter must not widen a report).
  */
 public final class AuditReportParameters {
 
     public static final int DEFAULT_PAGE_SIZE = 100;
     private static final String CURSOR_PREFIX = "before:";
+    /** No audit event is older than the epoch: a range starting earlier reads the same events. */
+    static final Instant EARLIEST_TIME = Instant.EPOCH;
+    /** The last instant of a four-digit year. */
+    static final Instant LATEST_TIME = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     private final HttpRequest<?> request;
 
@@ -90,7 +94,14 @@ public final class AuditReportParameters {
                     throw new InvalidRequest(RequestReason.INVALID_TIME_RANGE, name,
                             name + " must be in UTC, e.g. 2026-01-15T00:00:00Z");
                 }
-                return at.toInstant();
+                Instant instant = at.toInstant();
+                if (instant.isBefore(EARLIEST_TIME) || instant.isAfter(LATEST_TIME)) {
+                    // Times are read as UTC days (java.sql.Date) by the database's day bounds (ADR 0077): a year
+                    // PostgreSQL or the Julian calendar of java.sql.Date cannot take would be a 500, not the caller's 400.
+                    throw new InvalidRequest(RequestReason.INVALID_TIME_RANGE, name, name + " must be between "
+                            + EARLIEST_TIME + " and 9999-12-31T23:59:59Z");
+                }
+                return instant;
             } catch (DateTimeParseException e) {
                 throw new InvalidRequest(RequestReason.INVALID_TIME_RANGE, name,
                         name + " must be an ISO-8601 UTC time, e.g. 2026-01-15T00:00:00Z");

@@ -16,6 +16,7 @@ import io.micronaut.web.router.exceptions.UnsatisfiedRouteException;
 import io.micronaut.validation.exceptions.ConstraintExceptionHandler;
 import jakarta.inject.Singleton;
 import jakarta.validation.ConstraintViolationException;
+import java.time.Clock;
 import java.util.Comparator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,14 +41,16 @@ public final class FacadeExceptionHandlers {
         private static final Logger LOG = LoggerFactory.getLogger(RecoveryFailureHandler.class);
 
         private final GetOperationUseCase operations;
+        private final Clock clock;
 
-        public RecoveryFailureHandler(GetOperationUseCase operations) {
+        public RecoveryFailureHandler(GetOperationUseCase operations, Clock clock) {
             this.operations = operations;
+            this.clock = clock;
         }
 
         @Override
         public HttpResponse<?> handle(HttpRequest request, RecoveryException failure) {
-            var response = FacadeProblems.of(failure, RequestAttributes.requestId(request));
+            var response = FacadeProblems.of(failure, RequestAttributes.requestId(request), clock);
             // A provider failure after the intent: the operation exists, and the caller may follow it.
             if (failure instanceof ProviderFailure) {
                 RequestAttributes.attribute(request, RequestAttributes.OPERATION_ID, OperationId.class)

@@ -3,6 +3,7 @@ package org.vpsrecovery.adapters.http.facade;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import org.vpsrecovery.domain.common.AccessDenied;
 import org.vpsrecovery.domain.common.ReasonCode;
@@ -36,11 +37,12 @@ public final class FacadeProblems {
     private FacadeProblems() {
     }
 
-    public static MutableHttpResponse<ProblemDetails> of(RecoveryException failure, String requestId) {
+    /** {@code clock}: the one the use cases read, so a refusal's {@code retryAt} is measured on the same time. */
+    public static MutableHttpResponse<ProblemDetails> of(RecoveryException failure, String requestId, Clock clock) {
         HttpStatus status = statusOf(failure);
         MutableHttpResponse<ProblemDetails> response = respond(status, detailOf(failure, status),
                 failure.reason().name(), requestId, null);
-        retryAfterOf(failure, status).ifPresent(wait -> response.header("Retry-After", retryAfterSeconds(wait)));
+        retryAfterOf(failure, status, clock).ifPresent(wait -> response.header("Retry-After", retryAfterSeconds(wait)));
         return response;
     }
 
@@ -119,10 +121,11 @@ public final class FacadeProblems {
     }
 
     /** When a refused caller may come back, for every inbound adapter's answer (the API's and the console's). */
-    public static java.util.Optional<Duration> retryAfterOf(RecoveryException failure, HttpStatus status) {
+    public static java.util.Optional<Duration> retryAfterOf(RecoveryException failure, HttpStatus status, Clock clock) {
         if (failure instanceof RecoveryDenied denied && denied.retryAt().isPresent()) {
-            // A refusal that ends by itself (a restore hold's window): come back when it has.
-            return java.util.Optional.of(Duration.between(java.time.Instant.now(), denied.retryAt().get()));
+            // A refusal that ends by itself (a restore hold's window): come back when it has. Measured on the
+            // injected clock, the one retryAt was read from, not the system's (they differ in tests and may in time).
+            return java.util.Optional.of(Duration.between(clock.instant(), denied.retryAt().get()));
         }
         if (failure instanceof ServerBusy) {
             return java.util.Optional.of(BUSY_RETRY_AFTER);

@@ -270,7 +270,7 @@ public class IdempotentRequests {
             if (unknown.kind() == ProviderFailure.Kind.OUTCOME_UNKNOWN) {
                 // As the exception handler answers it: naming the operation the tracker follows.
                 bookkeeping(request, "keep the answer of", () -> records.complete(key, scope, holder,
-                        stored(FacadeProblems.of(unknown, RequestAttributes.requestId(request)),
+                        stored(FacadeProblems.of(unknown, RequestAttributes.requestId(request), clock),
                                 Optional.of(holder).filter(operations::exists))));
             } else {
                 bookkeeping(request, "free the key of", () -> records.release(key, scope, holder));

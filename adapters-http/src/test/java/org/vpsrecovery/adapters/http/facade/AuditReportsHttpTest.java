@@ -50,6 +50,8 @@ class AuditReportsHttpTest {
     PlatformFixture platform;
     @Inject
     JsonMapper json;
+    @Inject
+    SwitchableAuditHistory auditReadHistory;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -238,6 +240,45 @@ class AuditReportsHttpTest {
         Answer echoed = get(events + "?%3Cscript%3E=1", AUDITOR_TOKEN);
         assertProblem(echoed, 400, "UNKNOWN_QUERY_PARAMETER");
         assertThat(echoed.raw().body()).doesNotContain("<script>");
+    }
+
+    /** A year the database's day bounds cannot take is the caller's 400, on pages and the export (session 38). */
+    @Test
+    void aTimeOutsideTheAcceptedYearsIsRefusedOnPagesAndTheExport() throws Exception {
+        String events = "/api/v1/audit/events/";
+        for (String range : List.of("?from=-9999-01-01T00:00:00Z", "?to=-9999-01-01T00:00:00Z",
+                "?from=1969-12-31T23:59:59Z", "?to=%2B10000-01-01T00:00:00Z", "?from=%2B10000-01-01T00:00:00Z")) {
+            assertProblem(get(events + range, AUDITOR_TOKEN), 400, "INVALID_TIME_RANGE");
+            assertProblem(send("GET", events + range, AUDITOR_TOKEN, Map.of("Accept", "text/csv")), 400,
+                    "INVALID_TIME_RANGE");
+        }
+        Answer widest = get(events + "?from=1970-01-01T00:00:00Z&to=9999-12-31T23:59:59Z", AUDITOR_TOKEN);
+        assertThat(widest.status()).as(widest.raw().body()).isEqualTo(200);
+    }
+
+    /**
+     * A database busy or away when a report's read is recorded (the pool's wait over, a failover): 503 with
+     * Retry-After, which a load balancer retries elsewhere, never a 500 (session 38). The failure stands in for the
+     * persistence adapter's DatabaseFailure, an unchecked failure of no domain type.
+     */
+    @Test
+    void aReadTheHistoryCannotRecordIsAnswered503WithRetryAfter() throws Exception {
+        seed();
+        auditReadHistory.appendFails = new IllegalStateException("could not append the audit event: connection refused");
+        try {
+            for (String report : List.of("/api/v1/audit/events/", "/api/v1/audit/summary/",
+                    "/api/v1/audit/recoverability/", "/api/v1/audit/verify/")) {
+                Answer unavailable = get(report, AUDITOR_TOKEN);
+                assertProblem(unavailable, 503, "PLATFORM_UNAVAILABLE");
+                assertThat(unavailable.raw().headers().firstValue("Retry-After")).as(report).contains("2");
+                assertThat(unavailable.raw().body()).doesNotContain("connection refused", "Exception");
+            }
+            Answer export = send("GET", "/api/v1/audit/events/", AUDITOR_TOKEN, Map.of("Accept", "text/csv"));
+            assertProblem(export, 503, "PLATFORM_UNAVAILABLE");
+        } finally {
+            auditReadHistory.appendFails = null;
+        }
+        assertThat(get("/api/v1/audit/events/", AUDITOR_TOKEN).status()).isEqualTo(200);
     }
 
     @Test

@@ -194,6 +194,24 @@ class FacadeHttpTest {
         assertThat(deleted.raw().body()).isEmpty();
     }
 
+    /** A refusal that ends by itself says when on the use cases' clock, not the system's (session 38). */
+    @Test
+    void aRecoveryPointInUseIsRetriedAfterTheRestoreWindowMeasuredOnTheInjectedClock() throws Exception {
+        platform.provider.addBackup(502, platform.web, BackupType.MANUAL, CreationStatus.COMPLETED, Optional.empty());
+        Answer restore = send("POST", "/api/v1/servers/12346/restore/", BLUE_TOKEN, "{\"backup_id\": 502}");
+        assertThat(restore.status()).as(restore.raw().body()).isEqualTo(200);
+        // The fixture's clock is weeks away from the system's: the wait must be read on the fixture's.
+        platform.clock.advance(Duration.ofMinutes(5));
+
+        Answer inUse = send("DELETE", "/api/v1/backups/502/", BLUE_TOKEN, null);
+        assertProblem(inUse, 409, "RECOVERY_POINT_IN_USE");
+        var until = java.util.regex.Pattern.compile("until (\\S+);").matcher((String) inUse.get("detail"));
+        assertThat(until.find()).as((String) inUse.get("detail")).isTrue();
+        Duration left = Duration.between(platform.clock.instant(), Instant.parse(until.group(1)));
+        assertThat(left).isPositive();
+        assertThat(inUse.raw().headers().firstValue("Retry-After")).contains(FacadeProblems.retryAfterSeconds(left));
+    }
+
     @Test
     void createsAndListsBackups() throws Exception {
         Answer created = send("POST", "/api/v1/backups/", BLUE_TOKEN, "{\"server_id\": 12345, \"description\": \"Pre-deployment backup\"}");

@@ -80,8 +80,14 @@ public class FacadeTestWiring {
     }
 
     @Singleton
-    org.vpsrecovery.application.audit.RecordAuditReadUseCase recordAuditReads(PlatformFixture platform) {
-        return new org.vpsrecovery.application.audit.RecordAuditReadService(platform.history, platform.clock);
+    SwitchableAuditHistory auditReadHistory(PlatformFixture platform) {
+        return new SwitchableAuditHistory(platform.history);
+    }
+
+    @Singleton
+    org.vpsrecovery.application.audit.RecordAuditReadUseCase recordAuditReads(PlatformFixture platform,
+                                                                              SwitchableAuditHistory history) {
+        return new org.vpsrecovery.application.audit.RecordAuditReadService(history, platform.clock);
     }
 
     @Singleton

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.vpsrecovery.adapters.persistence.failure.DatabaseOutOfReach;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.drift.Drift;
@@ -55,10 +56,16 @@ public final class DriftRows implements DriftRecords {
     @Override
     public DriftPage page(DriftFilter filter, OptionalLong beforeId, int limit) {
         DriftRecords.requirePage(limit);
-        List<RecordedDrift> rows = drifts.page(filter.team().map(TeamId::value).orElse(null),
-                filter.server().map(ServerId::value).orElse(null), filter.kind().map(DriftKind::wireName).orElse(null),
-                filter.since().orElse(null), beforeId.isPresent() ? beforeId.getAsLong() : null, limit + 1)
-                .stream().map(DriftRows::toDomain).toList();
+        List<RecordedDrift> rows;
+        try {
+            rows = drifts.page(filter.team().map(TeamId::value).orElse(null),
+                    filter.server().map(ServerId::value).orElse(null), filter.kind().map(DriftKind::wireName).orElse(null),
+                    filter.since().orElse(null), beforeId.isPresent() ? beforeId.getAsLong() : null, limit + 1)
+                    .stream().map(DriftRows::toDomain).toList();
+        } catch (RuntimeException e) {
+            // The drift report answers 503 when the database is out of reach, as every read (session 38).
+            throw DatabaseOutOfReach.unavailableOr("read the drifts", e);
+        }
         return DriftPage.of(rows, limit);
     }
 

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.vpsrecovery.adapters.persistence.failure.DatabaseOutOfReach;
 import org.vpsrecovery.adapters.persistence.teamlimit.TeamLimitedInsert;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.TeamId;
@@ -88,19 +89,32 @@ public final class HoldRows implements RecoveryPointHolds {
 
     @Override
     public Optional<RecoveryPointHold> find(HoldId id) {
-        return rows.findById(id.value()).map(HoldRows::toDomain);
+        try {
+            return rows.findById(id.value()).map(HoldRows::toDomain);
+        } catch (RuntimeException e) {
+            // The holds' reads answer 503 when the database is out of reach, as every read (session 38).
+            throw DatabaseOutOfReach.unavailableOr("read the hold", e);
+        }
     }
 
     @Override
     public List<RecoveryPointHold> page(ResourceRef point, Optional<HoldId> after, int limit) {
         RecoveryPointHolds.requirePage(limit);
-        return rows.pageOnPoint(point.type().name(), point.id(), after.map(HoldId::value).orElse(null), limit).stream()
-                .map(HoldRows::toDomain).toList();
+        try {
+            return rows.pageOnPoint(point.type().name(), point.id(), after.map(HoldId::value).orElse(null), limit)
+                    .stream().map(HoldRows::toDomain).toList();
+        } catch (RuntimeException e) {
+            throw DatabaseOutOfReach.unavailableOr("read the holds on a recovery point", e);
+        }
     }
 
     @Override
     public List<RecoveryPointHold> activeOn(ResourceRef point) {
-        return rows.activeOnPoint(point.type().name(), point.id()).stream().map(HoldRows::toDomain).toList();
+        try {
+            return rows.activeOnPoint(point.type().name(), point.id()).stream().map(HoldRows::toDomain).toList();
+        } catch (RuntimeException e) {
+            throw DatabaseOutOfReach.unavailableOr("read the active holds on a recovery point", e);
+        }
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.ArrayList;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.vpsrecovery.adapters.persistence.failure.DatabaseOutOfReach;
 import org.vpsrecovery.adapters.persistence.approval.ApprovalStepMarks;
 import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.approval.ApprovalDecision;
@@ -111,7 +112,12 @@ public final class OperationRows implements RecoveryOperations {
 
     @Override
     public Optional<RecoveryOperation> find(OperationId id) {
-        return rows.findById(id.value()).map(OperationRows::toDomain);
+        try {
+            return rows.findById(id.value()).map(OperationRows::toDomain);
+        } catch (RuntimeException e) {
+            // GET /operations/{id} and its long poll: a database out of reach is a 503 the caller retries (session 38).
+            throw DatabaseOutOfReach.unavailableOr("read the operation", e);
+        }
     }
 
     /** One statement for all of them (the tracker's re-read of a hold's operations, ADR 0120). */
@@ -131,16 +137,24 @@ public final class OperationRows implements RecoveryOperations {
     public List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server, Optional<OperationState> state,
                                         int limit) {
         RecoveryOperations.requirePage(limit);
-        return rows.listNewestFirst(team.map(TeamId::value).orElse(null), server.map(ServerId::value).orElse(null),
-                state.map(OperationState::wireName).orElse(null), limit).stream().map(OperationRows::toDomain).toList();
+        try {
+            return rows.listNewestFirst(team.map(TeamId::value).orElse(null), server.map(ServerId::value).orElse(null),
+                    state.map(OperationState::wireName).orElse(null), limit).stream().map(OperationRows::toDomain).toList();
+        } catch (RuntimeException e) {
+            throw DatabaseOutOfReach.unavailableOr("list operations", e);
+        }
     }
 
     /** One statement over the partial indexes of the states not final. */
     @Override
     public List<RecoveryOperation> listNotFinal(Optional<TeamId> team, int limit) {
         RecoveryOperations.requirePage(limit);
-        return rows.listNotFinalNewestFirst(team.map(TeamId::value).orElse(null), limit).stream()
-                .map(OperationRows::toDomain).toList();
+        try {
+            return rows.listNotFinalNewestFirst(team.map(TeamId::value).orElse(null), limit).stream()
+                    .map(OperationRows::toDomain).toList();
+        } catch (RuntimeException e) {
+            throw DatabaseOutOfReach.unavailableOr("list operations in flight", e);
+        }
     }
 
     @Override
