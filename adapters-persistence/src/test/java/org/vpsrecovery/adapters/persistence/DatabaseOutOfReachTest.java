@@ -74,7 +74,8 @@ class DatabaseOutOfReachTest {
         assertUnavailable(() -> operations.find(new OperationId(UUID.randomUUID())));
         assertUnavailable(() -> operations.list(Optional.empty(), Optional.empty(), Optional.empty(), 10));
         assertUnavailable(() -> operations.listNotFinal(Optional.empty(), 10));
-        assertUnavailable(() -> holds.on(new ResourceRef(ResourceRef.Type.SNAPSHOT, 801)));
+        assertUnavailable(() -> holds.page(new ResourceRef(ResourceRef.Type.SNAPSHOT, 801), Optional.empty(), 10));
+        assertUnavailable(() -> holds.activeOn(new ResourceRef(ResourceRef.Type.SNAPSHOT, 801)));
         assertUnavailable(() -> drifts.page(DriftFilter.everything(), OptionalLong.empty(), 10));
         assertUnavailable(() -> reports.page(AuditEventFilter.everything(), OptionalLong.empty(), 10));
         assertUnavailable(() -> reports.summarize(new SummaryQuery(Optional.empty(),
