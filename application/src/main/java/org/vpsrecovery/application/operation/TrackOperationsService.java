@@ -654,17 +654,15 @@ public final class TrackOperationsService {
         return intentIn(operation, attemptEvents(operation, view));
     }
 
-    /** An intent is written before this (exclusive). */
-    private static Instant intentsEnd(RecoveryOperation operation) {
-        return operation.acceptedAt().plusSeconds(1);
-    }
-
-    /** The operation's intent among {@code read}: its attempt's {@code ACCEPTED} event, written before {@link #intentsEnd}. */
+    /**
+     * The operation's intent among {@code read}: its attempt's {@code ACCEPTED} event, whenever written. No upper bound in
+     * time: an approved run keeps the acceptance of its request, but its intent is written when it runs, often long after
+     * (AuditedAttempts.startApproved); the attempt id alone names it (one intent per attempt, of the operation's kind).
+     */
     private static Optional<AuditEvent> intentIn(RecoveryOperation operation, List<RecordedAuditEvent> read) {
         String attempt = operation.id().toString();
-        Instant end = intentsEnd(operation);
         return read.stream().map(RecordedAuditEvent::event)
-                .filter(e -> e.outcome().kind() == Outcome.Kind.ACCEPTED && e.occurredAt().isBefore(end))
+                .filter(e -> e.outcome().kind() == Outcome.Kind.ACCEPTED)
                 .filter(e -> e.attemptId().filter(attempt::equals).isPresent())
                 .findFirst();
     }

@@ -780,9 +780,15 @@ class TrackOperationsServiceTest {
 
     /** The attempt's intent, as a request writes it before it calls VPS.org. */
     private void intentOnRecord(CallContext context, Operation kind, Optional<ResourceRef> resource) {
+        intentOnRecord(context, kind, resource, Map.of());
+    }
+
+    /** The attempt's intent with more detail (an approved run's names who asked for it, ADR 0040). */
+    private void intentOnRecord(CallContext context, Operation kind, Optional<ResourceRef> resource, Map<String, String> more) {
+        Map<String, String> detail = new java.util.LinkedHashMap<>(more);
+        detail.put(AuditEvent.ATTEMPT_ID, context.operationId().toString());
         platform.history.append(new AuditEvent(platform.clock.instant(), BLUE, context.requestId(), kind, Optional.of(WEB),
-                resource, new Outcome.Accepted(), java.util.OptionalInt.empty(),
-                Map.of(AuditEvent.ATTEMPT_ID, context.operationId().toString())));
+                resource, new Outcome.Accepted(), java.util.OptionalInt.empty(), detail));
     }
 
     /**
@@ -838,7 +844,8 @@ class TrackOperationsServiceTest {
         intentOnRecord(died, Operation.DELETE_SNAPSHOT, Optional.of(ResourceRef.of(one.id())));
         storedAccepted(died, Operation.DELETE_SNAPSHOT, Optional.of(ResourceRef.of(one.id())), platform.clock.instant());
         CallContext approvedRun = platform.as(BLUE);
-        intentOnRecord(approvedRun, Operation.DELETE_SNAPSHOT, Optional.of(ResourceRef.of(two.id())));
+        intentOnRecord(approvedRun, Operation.DELETE_SNAPSHOT, Optional.of(ResourceRef.of(two.id())),
+                Map.of(AuditEvent.REQUESTED_BY, "alice"));
         storedAccepted(approvedRun, Operation.DELETE_SNAPSHOT, Optional.of(ResourceRef.of(two.id())),
                 platform.clock.instant().minus(Duration.ofMinutes(20)));
         platform.provider.deleteSnapshot(one.id());
@@ -852,6 +859,8 @@ class TrackOperationsServiceTest {
             assertThat(eventsOfAttempt(taken)).extracting(e -> e.outcome().kind())
                     .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
         }
+        // Its end carries its intent's detail (ADR 0093), though the intent was written long after its acceptance.
+        assertThat(eventsOfAttempt(approvedRun).getLast().detail()).containsEntry(AuditEvent.REQUESTED_BY, "alice");
     }
 
     /** The fixture's history, refusing every append while {@link #down} is set (a database outage). */
