@@ -690,22 +690,28 @@ public final class TrackOperationsService {
     }
 
     /**
-     * The points of the create's type that a delete of ours (not failed) removed or is removing, asked since a minute
-     * before the create's acceptance, which no create of ours names as its own: each may be what this create made.
+     * The points of the create's type that a delete of ours (not failed) removed or is removing, asked no earlier than
+     * the create's acceptance (what it made exists only after that: a rotation's delete just before its create is never
+     * one), which no other create of ours names as its own (the operations about them, an index read, however long ago
+     * made): each may be what this create made.
      */
-    private static List<ResourceRef> deletedThroughThePlatformSince(RecoveryOperation create, List<RecoveryOperation> others) {
+    private List<ResourceRef> deletedThroughThePlatformSince(RecoveryOperation create, List<RecoveryOperation> others) {
         org.vpsrecovery.domain.audit.Operation deleteKind = create.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT
                 ? org.vpsrecovery.domain.audit.Operation.DELETE_SNAPSHOT : org.vpsrecovery.domain.audit.Operation.DELETE_BACKUP;
-        Set<ResourceRef> created = new java.util.HashSet<>();
-        others.stream().filter(o -> o.kind() == create.kind()).forEach(o -> o.resource().ifPresent(created::add));
-        Instant notBefore = create.acceptedAt().minusSeconds(60);
-        return others.stream()
+        List<ResourceRef> deleted = others.stream()
                 .filter(o -> o.kind() == deleteKind && o.state() != OperationState.FAILED
-                        && !o.acceptedAt().isBefore(notBefore))
+                        && !o.acceptedAt().isBefore(create.acceptedAt()))
                 .flatMap(o -> o.resource().stream())
-                .filter(point -> !created.contains(point))
                 .distinct()
                 .toList();
+        if (deleted.isEmpty()) {
+            return List.of();
+        }
+        Set<ResourceRef> created = operations.about(deleted).stream()
+                .filter(o -> o.kind() == create.kind() && !o.id().equals(create.id()))
+                .flatMap(o -> o.resource().stream())
+                .collect(Collectors.toSet());
+        return deleted.stream().filter(point -> !created.contains(point)).toList();
     }
 
     /**

@@ -458,6 +458,30 @@ class TrackOperationsServiceTest {
     }
 
     /**
+     * A point deleted through the platform before a create was accepted (a rotation's delete just before its create, a
+     * person's) cannot be what that create made: a lost create that made nothing is still "not made", so a policy run so
+     * ended is retried.
+     */
+    @Test
+    void aLostCreateThatMadeNothingIsNotMadeThoughAnOlderPointWasDeletedThroughThePlatformJustBefore() {
+        Snapshot older = platform.provider.addSnapshot(841, platform.web, CreationStatus.COMPLETED);
+        platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(platform.as(BLUE), older.id()));
+        platform.clock.advance(Duration.ofSeconds(1));
+        CallContext lost = platform.as(BLUE);
+        platform.provider.breakNextCall("create snapshot",
+                new ProviderFailure(ProviderFailure.Kind.OUTCOME_UNKNOWN, "VPS.org answered 502"));
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(
+                new CreateSnapshotCommand(lost, WEB, new SnapshotName("never-made"), Optional.empty())))
+                .isInstanceOf(ProviderFailure.class);
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        settlingTracker().tick();
+
+        assertThat(stateOf(lost)).isEqualTo(OperationState.FAILED);
+        assertThat(platform.eventsOf(lost).getLast().outcome().reasonCode()).contains(ReasonCode.NOT_DONE_AT_PROVIDER);
+    }
+
+    /**
      * Each operation the tracker ends reads the history once (ADR 0093), one read giving both its intent and whether
      * its end is on record; a create whose point a delete of ours removed reads what the delete's check saw from the
      * delete's read, which the delete's own end under the same hold reads again from (ADR 0123); an operation still
