@@ -1,7 +1,10 @@
 package org.vpsrecovery.bootstrap;
 
 import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.ExecutionContext;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
@@ -34,7 +37,10 @@ import org.vpsrecovery.domain.server.ServerId;
  * one instance per (policy, server, cron time), on db-scheduler's failure handlers as webhook deliveries
  * are: after {@code retry-first}, doubling, at most {@code retry-attempts} times, and never once the
  * pair's next cron time has come (ADR 0036). Being rows of the same table, retries survive restarts and
- * run once across instances.
+ * run once across instances. A retry that finds the run's earlier create still open (not settled: the tracker has not
+ * ended it yet) is not a failure and not the end: its row is moved {@code retry-first} later, until the create ends
+ * (then run only if not made) or the pair's next cron time comes; one whose create got no answer again is moved past
+ * the settle period, as the tick's is (ADR 0036, amended in session 38).
  */
 @Singleton
 public class PolicyRunJobs {
@@ -84,17 +90,23 @@ public class PolicyRunJobs {
         this.every = every;
         this.retryFirst = retryFirst;
         this.settleAfter = settleAfter;
-        this.retry = Tasks.oneTime(POLICY_RUN_RETRY)
-                .onFailure(new FailureHandler.MaxRetriesFailureHandler<>(Math.max(0, retryAttempts - 1),
+        this.retry = new OneTimeTask<>(POLICY_RUN_RETRY, Void.class,
+                new FailureHandler.MaxRetriesFailureHandler<>(Math.max(0, retryAttempts - 1),
                         new FailureHandler.ExponentialBackoffFailureHandler<>(retryFirst, 2.0),
                         (complete, operations) -> LOG.warn("policy run {} given up after {} retries; the next cron "
-                                + "time runs as usual", complete.getExecution().taskInstance.getId(), retryAttempts)))
-                .execute((instance, context) -> {
-                    Optional<RunPoliciesService.Run> again = retry(RetryOf.parse(instance.getId()));
-                    if (again.filter(run -> run.result() == RunPoliciesService.RunResult.FAILED).isPresent()) {
-                        throw new RunFailed(instance.getId());
-                    }
-                });
+                                + "time runs as usual", complete.getExecution().taskInstance.getId(), retryAttempts))) {
+            @Override
+            public CompletionHandler<Void> execute(TaskInstance<Void> instance, ExecutionContext context) {
+                // A later look is a success rescheduled (its row moved, failures not counted), not a failure handled.
+                return retryOnce(instance.getId()).<CompletionHandler<Void>>map(later -> (complete, operations) ->
+                        operations.reschedule(complete, later)).orElseGet(CompletionHandler.OnCompleteRemove::new);
+            }
+
+            @Override
+            public void executeOnce(TaskInstance<Void> instance, ExecutionContext context) {
+                throw new UnsupportedOperationException("run through execute");
+            }
+        };
         this.client = SchedulerClient.Builder.create(PostgresAdapterFactory.pooled(dataSource), retry).build();
     }
 
@@ -127,22 +139,44 @@ public class PolicyRunJobs {
                 continue;
             }
             RetryOf of = new RetryOf(run.team(), run.policy(), run.server(), run.scheduledFor());
-            if (run.result() == RunPoliciesService.RunResult.FAILED) {
-                client.scheduleIfNotExists(retry.instance(of.id()), clock.instant().plus(retryFirst));
-            } else if (run.result() == RunPoliciesService.RunResult.UNRESOLVED) {
-                // VPS.org's answer to the create was lost (a 5xx, a timeout): the tracker establishes within the settle
-                // period whether it made the point. The retry comes after that, and runs only if the create ended
-                // not made (RunPoliciesService.retry: a run whose create is open or made is not run again).
-                client.scheduleIfNotExists(retry.instance(of.id()), clock.instant().plus(settleAfter).plus(retryFirst));
-            }
+            lookAgain(run.result()).ifPresent(at -> client.scheduleIfNotExists(retry.instance(of.id()), at));
         }
         return done;
+    }
+
+    /**
+     * When a run that came to {@code result} is looked at again, if ever. Failed: after {@code retry-first}. Unresolved:
+     * VPS.org's answer to the create was lost (a 5xx, a timeout), and the tracker establishes within the settle period
+     * whether it made the point; the retry comes after that, and runs only if the create ended not made. Not settled
+     * (an earlier try's create still open: the tracker had not ended it, or this window was ticked again after a process
+     * died during the create): after {@code retry-first}, and again until it ends; bounded by the pair's next cron time,
+     * after which {@link RunPoliciesService#retry} owes nothing.
+     */
+    private Optional<Instant> lookAgain(RunPoliciesService.RunResult result) {
+        return switch (result) {
+            case FAILED, NOT_SETTLED -> Optional.of(clock.instant().plus(retryFirst));
+            case UNRESOLVED -> Optional.of(clock.instant().plus(settleAfter).plus(retryFirst));
+            case MADE, REFUSED -> Optional.empty();
+        };
+    }
+
+    /**
+     * One execution of a retry task: when to run it again without counting a failure (empty: done, its row removed).
+     * A retry that failed again throws {@link RunFailed}, for the failure handlers' bounded backoff.
+     */
+    Optional<Instant> retryOnce(String retryId) {
+        Optional<RunPoliciesService.Run> again = retry(RetryOf.parse(retryId));
+        if (again.filter(run -> run.result() == RunPoliciesService.RunResult.FAILED).isPresent()) {
+            throw new RunFailed(retryId);
+        }
+        return again.flatMap(run -> lookAgain(run.result()));
     }
 
     /** One retry; package-private for the tests, which drive it as db-scheduler would. */
     Optional<RunPoliciesService.Run> retry(RetryOf of) {
         Optional<RunPoliciesService.Run> again = retries.retry(of);
-        again.ifPresent(run -> LOG.info("policy run retried: {}", run));
+        again.ifPresent(run -> LOG.info(run.result() == RunPoliciesService.RunResult.NOT_SETTLED
+                ? "policy run not retried yet: its earlier create is still open: {}" : "policy run retried: {}", run));
         return again;
     }
 

@@ -94,4 +94,68 @@ class PolicyRunJobsTest {
         jobs(1).tick(NOW.minusSeconds(30), NOW);
         assertThat(retriesScheduled()).isOne();
     }
+
+    /** Our clock, read from db-scheduler's settable one: both agree on when it is. */
+    private static Clock over(com.github.kagkarlsson.scheduler.testhelper.SettableClock time) {
+        return new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return time.now();
+            }
+        };
+    }
+
+    /**
+     * A retry that finds the run's lost create still open (the tracker had not ended it: VPS.org out longer than the
+     * settle period) must not end the retry: before, its row was removed, and when the tracker later ended the create not
+     * made, nobody ran it. Now the row is moved {@code retry-first} later; a retry whose create got no answer again is
+     * moved past the settle period; one that made its point is removed. Run by db-scheduler itself on PostgreSQL.
+     */
+    @Test
+    void aRetryThatFindsTheRunsCreateStillOpenIsLookedAtAgainNotGivenUp() throws SQLException {
+        var time = new com.github.kagkarlsson.scheduler.testhelper.SettableClock();
+        time.set(NOW);
+        java.util.Deque<RunPoliciesService.RunResult> answers = new java.util.ArrayDeque<>(List.of(
+                RunPoliciesService.RunResult.NOT_SETTLED, RunPoliciesService.RunResult.UNRESOLVED,
+                RunPoliciesService.RunResult.MADE));
+        PolicyRunJobs jobs = new PolicyRunJobs((from, to) -> List.of(new RunPoliciesService.Run(new TeamId("blue"),
+                PolicyId.random(), new ServerId(12345), Instant.parse("2026-11-24T02:00:00Z"),
+                RunPoliciesService.RunResult.UNRESOLVED, List.of())),
+                of -> Optional.of(new RunPoliciesService.Run(of.team(), of.policy(), of.server(), of.scheduledFor(),
+                        answers.removeFirst(), List.of())),
+                over(time), DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1), 3, Duration.ofMinutes(5));
+        var scheduler = com.github.kagkarlsson.scheduler.testhelper.TestHelper
+                .createManualScheduler(DATABASE.dataSource(), jobs.retryTask()).clock(time).start();
+        try {
+            jobs.tick(NOW.minusSeconds(30), NOW);
+            assertThat(retriesDue()).containsExactly(NOW.plus(Duration.ofMinutes(6)));
+
+            scheduler.setTime(NOW.plus(Duration.ofMinutes(6)));
+            scheduler.runAnyDueExecutions();
+            assertThat(answers).hasSize(2);
+            assertThat(retriesDue()).as("still open: looked at again").containsExactly(NOW.plus(Duration.ofMinutes(7)));
+
+            scheduler.setTime(NOW.plus(Duration.ofMinutes(7)));
+            scheduler.runAnyDueExecutions();
+            assertThat(retriesDue()).as("no answer again: after the settle period")
+                    .containsExactly(NOW.plus(Duration.ofMinutes(13)));
+
+            scheduler.setTime(NOW.plus(Duration.ofMinutes(13)));
+            scheduler.runAnyDueExecutions();
+            assertThat(answers).isEmpty();
+            assertThat(retriesDue()).as("made: done").isEmpty();
+        } finally {
+            scheduler.stop();
+        }
+    }
 }

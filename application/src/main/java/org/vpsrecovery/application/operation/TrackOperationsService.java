@@ -53,7 +53,8 @@ import org.vpsrecovery.domain.snapshot.Snapshot;
  *   <li>a lost answer (or an intent whose request died, still {@code accepted}): found at VPS.org →
  *   SUBMITTED with the id (then followed as above); not there → FAILED NOT_DONE_AT_PROVIDER; a restore
  *   cannot be found either way → UNVERIFIABLE at its deadline, nor can a backup create while unclaimed manual
- *   backups none of which carries its description are there;</li>
+ *   backups none of which carries its description are there, nor a create not listed when a delete of ours since
+ *   removed a point no create claims (unless its SUBMITTED on record names that point: ended as the delete saw it);</li>
  *   <li>still {@code accepted} with no intent on record (stored, then its intent never written): VPS.org was not
  *   called → FAILED NOT_DONE_AT_PROVIDER, whatever its list shows;</li>
  *   <li>no end by the deadline → UNVERIFIABLE TRACKING_DEADLINE_PASSED; otherwise look again later, backing off.</li>
@@ -296,7 +297,8 @@ public final class TrackOperationsService {
         }
         switch (operation.kind()) {
             case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP -> {
-                Set<ResourceRef> claimed = claimedByOthers(operation);
+                List<RecoveryOperation> others = othersOnServer(operation);
+                Set<ResourceRef> claimed = claimedBy(others);
                 Optional<ResourceRef> made = operation.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT
                         ? madeSnapshot(operation, attempt.intent(), view, claimed)
                         : madeBackup(operation, attempt.intent(), view, claimed);
@@ -315,6 +317,13 @@ public final class TrackOperationsService {
                     RecoveryOperation found = operation.found(made, now, "found at VPS.org as " + describe(made.get()));
                     return apply(operation, found, new Outcome.Submitted(), "found at VPS.org as " + describe(made.get()),
                             attempt);
+                }
+                List<ResourceRef> deleted = deletedThroughThePlatformSince(operation, others);
+                if (!deleted.isEmpty()) {
+                    // Not listed, but a delete of ours removed a point no create of ours claims since this attempt: it may
+                    // have been this attempt's (its SUBMITTED on record and its move lost, or its caller found it in the
+                    // list). Never "not made" then.
+                    return endOfAPointPerhapsDeleted(operation, deleted, view, now, attempt);
                 }
                 return end(operation, operation.notFound(now, "not at VPS.org"),
                         "VPS.org's list shows no recovery point made by this attempt",
@@ -654,28 +663,102 @@ public final class TrackOperationsService {
         return intentIn(operation, attemptEvents(operation, view));
     }
 
-    /** An intent is written before this (exclusive). */
-    private static Instant intentsEnd(RecoveryOperation operation) {
-        return operation.acceptedAt().plusSeconds(1);
-    }
-
-    /** The operation's intent among {@code read}: its attempt's {@code ACCEPTED} event, written before {@link #intentsEnd}. */
+    /**
+     * The operation's intent among {@code read}: its attempt's {@code ACCEPTED} event, whenever written. No upper bound in
+     * time: an approved run keeps the acceptance of its request, but its intent is written when it runs, often long after
+     * (AuditedAttempts.startApproved); the attempt id alone names it (one intent per attempt, of the operation's kind).
+     */
     private static Optional<AuditEvent> intentIn(RecoveryOperation operation, List<RecordedAuditEvent> read) {
         String attempt = operation.id().toString();
-        Instant end = intentsEnd(operation);
         return read.stream().map(RecordedAuditEvent::event)
-                .filter(e -> e.outcome().kind() == Outcome.Kind.ACCEPTED && e.occurredAt().isBefore(end))
+                .filter(e -> e.outcome().kind() == Outcome.Kind.ACCEPTED)
                 .filter(e -> e.attemptId().filter(attempt::equals).isPresent())
                 .findFirst();
     }
 
+    /** The server's other operations (its newest page: a lost answer is looked at within minutes). */
+    private List<RecoveryOperation> othersOnServer(RecoveryOperation operation) {
+        return operations.list(Optional.empty(), Optional.of(operation.server()), Optional.empty(), RecoveryOperations.MAX_PAGE)
+                .stream().filter(o -> !o.id().equals(operation.id())).toList();
+    }
+
     /** What other operations on the server already name as theirs: never another attempt's result. */
-    private Set<ResourceRef> claimedByOthers(RecoveryOperation operation) {
+    private static Set<ResourceRef> claimedBy(List<RecoveryOperation> others) {
         Set<ResourceRef> claimed = new java.util.HashSet<>();
-        operations.list(Optional.empty(), Optional.of(operation.server()), Optional.empty(), RecoveryOperations.MAX_PAGE)
-                .stream().filter(o -> !o.id().equals(operation.id()))
-                .forEach(o -> o.resource().ifPresent(claimed::add));
+        others.forEach(o -> o.resource().ifPresent(claimed::add));
         return claimed;
+    }
+
+    /**
+     * The points of the create's type that a delete of ours (not failed) removed or is removing, asked no earlier than
+     * the create's acceptance (what it made exists only after that: a rotation's delete just before its create is never
+     * one), which no other create of ours names as its own (the operations about them, an index read, however long ago
+     * made): each may be what this create made.
+     */
+    private List<ResourceRef> deletedThroughThePlatformSince(RecoveryOperation create, List<RecoveryOperation> others) {
+        org.vpsrecovery.domain.audit.Operation deleteKind = create.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT
+                ? org.vpsrecovery.domain.audit.Operation.DELETE_SNAPSHOT : org.vpsrecovery.domain.audit.Operation.DELETE_BACKUP;
+        List<ResourceRef> deleted = others.stream()
+                .filter(o -> o.kind() == deleteKind && o.state() != OperationState.FAILED
+                        && !o.acceptedAt().isBefore(create.acceptedAt()))
+                .flatMap(o -> o.resource().stream())
+                .distinct()
+                .toList();
+        if (deleted.isEmpty()) {
+            return List.of();
+        }
+        Set<ResourceRef> created = operations.about(deleted).stream()
+                .filter(o -> o.kind() == create.kind() && !o.id().equals(create.id()))
+                .flatMap(o -> o.resource().stream())
+                .collect(Collectors.toSet());
+        return deleted.stream().filter(point -> !created.contains(point)).toList();
+    }
+
+    /**
+     * A lost create whose point may be one a delete of ours removed. Its SUBMITTED on record names what VPS.org made
+     * (the move to in progress lost in a crash, ADR 0083, or the caller answered and the request died): found as that
+     * point, without a second SUBMITTED, and ended as the delete's check saw it; otherwise VPS.org's list can no longer
+     * say, and it stays open until its deadline makes it unverifiable.
+     */
+    private boolean endOfAPointPerhapsDeleted(RecoveryOperation operation, List<ResourceRef> deleted, ServerView view,
+                                              Instant now, AttemptEvents attempt) {
+        Optional<ResourceRef> submitted = submittedPoint(operation);
+        if (submitted.isEmpty()) {
+            return dueOrLater(operation, now, attempt, "not in VPS.org's list, but "
+                    + deleted.stream().map(TrackOperationsService::describe).collect(Collectors.joining(", "))
+                    + " deleted through the platform since this attempt may have been its own, so whether it made one "
+                    + "cannot be established");
+        }
+        ResourceRef made = submitted.get();
+        RecoveryOperation found = operation.found(submitted, now, "taken at VPS.org as " + describe(made)
+                + ", as its SUBMITTED on record says");
+        Optional<CreationStatus.Phase> seen = view.statusOf(made).isPresent() ? Optional.empty()
+                : seenByDeletionThroughThePlatform(operation, made, view);
+        if (seen.isPresent() && seen.get() == CreationStatus.Phase.COMPLETED) {
+            return end(operation, found.completed(now, "completed, then deleted through the platform"),
+                    describe(made) + " was deleted through the platform; the delete's check saw it completed", attempt);
+        }
+        if (seen.isPresent() && seen.get() == CreationStatus.Phase.FAILED) {
+            return end(operation, found.failedAtProvider(now, "failed, then deleted through the platform"),
+                    describe(made) + " was deleted through the platform; the delete's check saw it failed", attempt);
+        }
+        // Taken, as its SUBMITTED says: followed from the next round on (its event is on record already).
+        return operations.update(operation, found);
+    }
+
+    /**
+     * The point this attempt's SUBMITTED names, if one is on record: read only for a lost create that a delete of ours
+     * may have removed (rare), as the attempt's own read carries intents and ends only (ADR 0108).
+     */
+    private Optional<ResourceRef> submittedPoint(RecoveryOperation operation) {
+        String attempt = operation.id().toString();
+        return history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forServer(operation.server())
+                        .forRequest(operation.requestId()).withOperations(Set.of(operation.kind()))
+                        .withOutcome(Outcome.Kind.SUBMITTED).since(operation.acceptedAt().minus(INTENT_BEFORE_OPERATION)))
+                .stream().map(RecordedAuditEvent::event)
+                .filter(e -> e.attemptId().filter(attempt::equals).isPresent())
+                .flatMap(e -> e.resource().stream())
+                .findFirst();
     }
 
     /** A snapshot of the intent's name, made no earlier than a minute before the intent, that no other operation claims. */

@@ -112,9 +112,12 @@ public final class RunPoliciesService {
      * What one run came to: made; refused by a check (a limit nothing may be rotated under); failed when it
      * certainly did not happen (VPS.org or the platform refused or was out of reach: tried again with a
      * bounded backoff, see {@link #retry}); unresolved when it may have happened (an answer lost: the tracker
-     * settles it, and a retry could make a second point, so none is made).
+     * settles it, and a retry could make a second point, so none is made); not settled when it was not run now because
+     * an earlier try's create is still open ({@code accepted} or {@code unresolved}: a lost answer, or a process that died
+     * during the create), so whether that try made the point is not known yet: looked at again later, and run only once
+     * the tracker ended that create not made.
      */
-    public enum RunResult { MADE, REFUSED, FAILED, UNRESOLVED }
+    public enum RunResult { MADE, REFUSED, FAILED, UNRESOLVED, NOT_SETTLED }
 
     /**
      * One due (policy, server) pair and what its run came to; {@code removed}: the points its policy
@@ -141,8 +144,8 @@ public final class RunPoliciesService {
                 page = policies.list(team, after, PAGE);
                 for (RecoveryPolicy policy : page) {
                     for (ServerId server : covered(policy)) {
-                        due(policy, server, from, to).filter(at -> !alreadyRun(policy, server, at))
-                                .ifPresent(at -> done.add(run(policy, server, at)));
+                        due(policy, server, from, to).flatMap(at -> runUnlessTried(policy, server, at))
+                                .ifPresent(done::add);
                     }
                 }
                 after = page.isEmpty() ? after : Optional.of(page.get(page.size() - 1).id());
@@ -156,7 +159,8 @@ public final class RunPoliciesService {
      * request id names the same cron time). Only while it is still owed: the policy is there and unchanged
      * since that run's moment (its cron time plus jitter, as the tick judged it), still covers the server, and its next cron time (jittered) has not come, since that
      * run is the tick's; and not made already (by an earlier try of this retry). Empty when it is no longer owed:
-     * nothing is done.
+     * nothing is done. {@link RunResult#NOT_SETTLED} when an earlier try's create is still open: nothing is done now,
+     * and the caller asks again later (the tracker ends it; only if not made is the run owed).
      */
     public Optional<Run> retry(TeamId team, PolicyId id, ServerId server, Instant scheduledFor) {
         Optional<RecoveryPolicy> found = policies.find(team, id).filter(p -> covered(p).contains(server));
@@ -173,25 +177,43 @@ public final class RunPoliciesService {
             return Optional.empty();
         }
         // A retry task runs at least once, not exactly once: one that made the point and died before its row was
-        // removed (a kill, a rolling deploy) is run again by another instance, and must not make a second point.
-        if (alreadyRun(policy, server, scheduledFor)) {
-            return Optional.empty();
-        }
-        return Optional.of(run(policy, server, scheduledFor));
+        // removed (a kill, a rolling deploy) is run again by another instance, and must not make a second point. One
+        // whose earlier try is still open answers NOT_SETTLED, so the job looks again instead of giving the run up.
+        return runUnlessTried(policy, server, scheduledFor);
+    }
+
+    /** What an earlier try of a run came to, as its create's operations under the run's request id show it. */
+    private enum Tried { NOT_YET, OPEN, DONE }
+
+    /** The run, unless an earlier try made it (nothing) or may still have (NOT_SETTLED, not run). */
+    private Optional<Run> runUnlessTried(RecoveryPolicy policy, ServerId server, Instant scheduledFor) {
+        return switch (tried(policy, server, scheduledFor)) {
+            case NOT_YET -> Optional.of(run(policy, server, scheduledFor));
+            case OPEN -> Optional.of(new Run(policy.team(), policy.id(), server, scheduledFor, RunResult.NOT_SETTLED, List.of()));
+            case DONE -> Optional.empty();
+        };
     }
 
     /**
-     * Whether this cron time's run was made already: a window is ticked again when its tick did not end (an instance
+     * Whether this cron time's run was tried already: a window is ticked again when its tick did not end (an instance
      * stopped during it, a read failed after some runs; its end is kept only when the tick returns), and a retry task
-     * is run again when its instance died before removing it; the runs made then must not be made twice. Its create has an operation under the run's request id (the server's newest
-     * operations hold it: a window is ticked again within minutes), unless it failed without happening, which the
-     * retry job runs again as the same run anyway.
+     * is run again when its instance died before removing it; the runs made then must not be made twice. Its create has
+     * an operation under the run's request id (the server's newest operations hold it: a window is ticked again within
+     * minutes). Failed without happening: not yet (the retry job runs it again as the same run). Accepted or unresolved
+     * (an answer lost, a process that died during the create): open, since the tracker may still end it not made, and
+     * then the run is owed. Any other state (taken, made, vanished, unverifiable): done, as a second point could follow.
      */
-    private boolean alreadyRun(RecoveryPolicy policy, ServerId server, Instant scheduledFor) {
+    private Tried tried(RecoveryPolicy policy, ServerId server, Instant scheduledFor) {
         RequestId request = policy.runRequest(server, scheduledFor);
-        return operations.list(Optional.of(policy.team()), Optional.of(server), Optional.empty(), RecoveryOperations.MAX_PAGE)
-                .stream().anyMatch(operation -> operation.requestId().equals(request)
-                        && operation.state() != OperationState.FAILED);
+        List<OperationState> states = operations.list(Optional.of(policy.team()), Optional.of(server), Optional.empty(),
+                        RecoveryOperations.MAX_PAGE).stream()
+                .filter(operation -> operation.requestId().equals(request) && operation.state() != OperationState.FAILED)
+                .map(operation -> operation.state()).toList();
+        if (states.isEmpty()) {
+            return Tried.NOT_YET;
+        }
+        return states.stream().allMatch(state -> state == OperationState.ACCEPTED || state == OperationState.UNRESOLVED)
+                ? Tried.OPEN : Tried.DONE;
     }
 
     /** The latest cron time whose jittered moment is in the window and after the policy's last change. */

@@ -395,6 +395,93 @@ class TrackOperationsServiceTest {
     }
 
     /**
+     * A create's SUBMITTED names snapshot S, and the process died before its operation moved to in progress (ADR 0083):
+     * it stays accepted. Within the settle period its caller deletes S through the platform. The tracker's look must
+     * read the SUBMITTED on record and end the create as the delete's check saw S (completed), never "not made".
+     */
+    @Test
+    void aCreateWhoseSubmittedIsOnRecordAndWhosePointWasDeletedThroughThePlatformBeforeTheTrackerLookedHadCompleted() {
+        CallContext context = platform.as(BLUE);
+        Snapshot made = platform.provider.addSnapshot(831, platform.web, CreationStatus.COMPLETED);
+        intentOnRecord(context, Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of(AuditEvent.NAME, made.name()));
+        storedAccepted(context, Operation.CREATE_SNAPSHOT, Optional.empty(), platform.clock.instant());
+        platform.history.append(new AuditEvent(platform.clock.instant(), BLUE, context.requestId(), Operation.CREATE_SNAPSHOT,
+                Optional.of(WEB), Optional.of(ResourceRef.of(made.id())), new Outcome.Submitted(),
+                java.util.OptionalInt.empty(), Map.of(AuditEvent.ATTEMPT_ID, context.operationId().toString())));
+        platform.clock.advance(Duration.ofMinutes(1));
+        platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(platform.as(BLUE), made.id()));
+        assertThat(platform.provider.snapshot(made.id())).isEmpty();
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        settlingTracker().tick();
+
+        assertThat(stateOf(context)).isEqualTo(OperationState.COMPLETED);
+        assertThat(platform.operations.find(context.operationId()).orElseThrow().resource())
+                .contains(ResourceRef.of(made.id()));
+        assertThat(eventsOfAttempt(context)).extracting(e -> e.outcome().kind())
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED, Outcome.Kind.COMPLETED);
+        assertThat(eventsOfAttempt(context).getLast().detail().get("message")).contains("deleted through the platform")
+                .contains("completed");
+    }
+
+    /**
+     * A create's answer is lost (no SUBMITTED) and its caller deletes the snapshot it made through the platform before the
+     * tracker looked: VPS.org's list can no longer tell whether this attempt made it. Open until its deadline, then
+     * unverifiable; never FAILED NOT_DONE_AT_PROVIDER (a policy would make a second point for it).
+     */
+    @Test
+    void aLostCreateWhosePointMayHaveBeenDeletedThroughThePlatformIsNeverNotMadeButUnverifiableAtItsDeadline() {
+        CallContext lost = platform.as(BLUE);
+        platform.provider.loseNextMutationAnswer();
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(
+                new CreateSnapshotCommand(lost, WEB, new SnapshotName("answer-lost"), Optional.empty())))
+                .isInstanceOf(ProviderFailure.class);
+        Snapshot made = onlyNew("answer-lost", List.of());
+        platform.provider.finishCreations();
+        platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(platform.as(BLUE), made.id()));
+        TrackOperationsService settling = settlingTracker();
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        settling.tick();
+
+        assertThat(stateOf(lost)).isEqualTo(OperationState.UNRESOLVED);
+        assertThat(finalOutcomes(lost)).isEmpty();
+
+        platform.clock.advance(Duration.ofDays(1));
+        settling.tick();
+
+        assertThat(stateOf(lost)).isEqualTo(OperationState.TIMED_OUT);
+        AuditEvent last = platform.eventsOf(lost).getLast();
+        assertThat(last.outcome()).isInstanceOf(Outcome.Unverifiable.class);
+        assertThat(((Outcome.Unverifiable) last.outcome()).cause()).contains("deleted through the platform")
+                .contains("snapshot " + made.id().value());
+    }
+
+    /**
+     * A point deleted through the platform before a create was accepted (a rotation's delete just before its create, a
+     * person's) cannot be what that create made: a lost create that made nothing is still "not made", so a policy run so
+     * ended is retried.
+     */
+    @Test
+    void aLostCreateThatMadeNothingIsNotMadeThoughAnOlderPointWasDeletedThroughThePlatformJustBefore() {
+        Snapshot older = platform.provider.addSnapshot(841, platform.web, CreationStatus.COMPLETED);
+        platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(platform.as(BLUE), older.id()));
+        platform.clock.advance(Duration.ofSeconds(1));
+        CallContext lost = platform.as(BLUE);
+        platform.provider.breakNextCall("create snapshot",
+                new ProviderFailure(ProviderFailure.Kind.OUTCOME_UNKNOWN, "VPS.org answered 502"));
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(
+                new CreateSnapshotCommand(lost, WEB, new SnapshotName("never-made"), Optional.empty())))
+                .isInstanceOf(ProviderFailure.class);
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        settlingTracker().tick();
+
+        assertThat(stateOf(lost)).isEqualTo(OperationState.FAILED);
+        assertThat(platform.eventsOf(lost).getLast().outcome().reasonCode()).contains(ReasonCode.NOT_DONE_AT_PROVIDER);
+    }
+
+    /**
      * Each operation the tracker ends reads the history once (ADR 0093), one read giving both its intent and whether
      * its end is on record; a create whose point a delete of ours removed reads what the delete's check saw from the
      * delete's read, which the delete's own end under the same hold reads again from (ADR 0123); an operation still
@@ -780,9 +867,15 @@ class TrackOperationsServiceTest {
 
     /** The attempt's intent, as a request writes it before it calls VPS.org. */
     private void intentOnRecord(CallContext context, Operation kind, Optional<ResourceRef> resource) {
+        intentOnRecord(context, kind, resource, Map.of());
+    }
+
+    /** The attempt's intent with more detail (an approved run's names who asked for it, ADR 0040). */
+    private void intentOnRecord(CallContext context, Operation kind, Optional<ResourceRef> resource, Map<String, String> more) {
+        Map<String, String> detail = new java.util.LinkedHashMap<>(more);
+        detail.put(AuditEvent.ATTEMPT_ID, context.operationId().toString());
         platform.history.append(new AuditEvent(platform.clock.instant(), BLUE, context.requestId(), kind, Optional.of(WEB),
-                resource, new Outcome.Accepted(), java.util.OptionalInt.empty(),
-                Map.of(AuditEvent.ATTEMPT_ID, context.operationId().toString())));
+                resource, new Outcome.Accepted(), java.util.OptionalInt.empty(), detail));
     }
 
     /**
@@ -838,7 +931,8 @@ class TrackOperationsServiceTest {
         intentOnRecord(died, Operation.DELETE_SNAPSHOT, Optional.of(ResourceRef.of(one.id())));
         storedAccepted(died, Operation.DELETE_SNAPSHOT, Optional.of(ResourceRef.of(one.id())), platform.clock.instant());
         CallContext approvedRun = platform.as(BLUE);
-        intentOnRecord(approvedRun, Operation.DELETE_SNAPSHOT, Optional.of(ResourceRef.of(two.id())));
+        intentOnRecord(approvedRun, Operation.DELETE_SNAPSHOT, Optional.of(ResourceRef.of(two.id())),
+                Map.of(AuditEvent.REQUESTED_BY, "alice"));
         storedAccepted(approvedRun, Operation.DELETE_SNAPSHOT, Optional.of(ResourceRef.of(two.id())),
                 platform.clock.instant().minus(Duration.ofMinutes(20)));
         platform.provider.deleteSnapshot(one.id());
@@ -852,6 +946,8 @@ class TrackOperationsServiceTest {
             assertThat(eventsOfAttempt(taken)).extracting(e -> e.outcome().kind())
                     .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
         }
+        // Its end carries its intent's detail (ADR 0093), though the intent was written long after its acceptance.
+        assertThat(eventsOfAttempt(approvedRun).getLast().detail()).containsEntry(AuditEvent.REQUESTED_BY, "alice");
     }
 
     /** The fixture's history, refusing every append while {@link #down} is set (a database outage). */

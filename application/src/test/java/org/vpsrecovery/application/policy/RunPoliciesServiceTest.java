@@ -518,4 +518,93 @@ class RunPoliciesServiceTest {
         assertThat(runs.retry(BLUE, policy.id(), WEB, FIRE)).isEmpty();
         assertThat(runs.retry(PlatformFixture.GREEN, policy.id(), WEB, FIRE)).isEmpty();
     }
+
+    /**
+     * A run's create answered without an answer (a 5xx, a timeout: outcome unknown) is the tracker's to settle. A retry
+     * that comes before the tracker ended it (VPS.org still out after the settle period) must say so, so the job looks
+     * again, instead of counting the open create as done: once the tracker ends it not made, the retry makes the point.
+     */
+    @Test
+    void aRetryBeforeTheTrackerEndedTheRunsLostCreateIsNotSettledAndOnceItEndedNotMadeTheRetryMakesThePoint() {
+        RecoveryPolicy policy = nightly(KEEP_TWO);
+        platform.clock.advance(Duration.between(platform.clock.instant(), FIRE.plus(RunJitter.CAP)));
+        platform.provider.breakNextCall("create snapshot", new org.vpsrecovery.domain.port.ProviderFailure(
+                org.vpsrecovery.domain.port.ProviderFailure.Kind.OUTCOME_UNKNOWN, "VPS.org answered 502"));
+
+        Run lost = runs.tick(Instant.parse("2026-11-23T09:00:00Z"), FIRE.plus(RunJitter.CAP)).getFirst();
+        assertThat(lost.result()).isEqualTo(RunResult.UNRESOLVED);
+
+        // The tracker has not ended it yet: not settled, nothing made, and the job asks again later.
+        platform.clock.advance(Duration.ofMinutes(1));
+        assertThat(runs.retry(BLUE, policy.id(), WEB, FIRE)).hasValueSatisfying(run ->
+                assertThat(run.result()).isEqualTo(RunResult.NOT_SETTLED));
+        assertThat(platform.provider.snapshotCount(WEB)).isZero();
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        platform.tracker().tick();
+        assertThat(platform.operations.list(Optional.of(BLUE), Optional.of(WEB), Optional.empty(), 10))
+                .filteredOn(o -> o.requestId().equals(policy.runRequest(WEB, FIRE)))
+                .singleElement().satisfies(o -> assertThat(o.state()).isEqualTo(
+                        org.vpsrecovery.domain.operation.OperationState.FAILED));
+
+        assertThat(runs.retry(BLUE, policy.id(), WEB, FIRE)).hasValueSatisfying(run ->
+                assertThat(run.result()).isEqualTo(RunResult.MADE));
+        assertThat(platform.provider.listSnapshots(Optional.of(WEB))).extracting(Snapshot::name)
+                .containsExactly("nightly-12345-20261124");
+    }
+
+    /** A process stopped dead during a call (a kill): nothing after the call is written. */
+    private static final class ProcessKilled extends Error {
+        ProcessKilled() {
+            super("killed during the call", null, false, false);
+        }
+    }
+
+    /**
+     * The process is killed during a run's create: its operation stays accepted, its intent on record, and VPS.org never
+     * made the point. db-scheduler ticks the window again; the pair's open create must not count as done: the tick
+     * answers NOT_SETTLED (the job schedules a retry), and once the tracker ends that create not made, the retry makes
+     * the point, not the next cron time.
+     */
+    @Test
+    void aWindowTickedAgainAfterAKillDuringItsCreateLeavesTheRunToARetryOnceTheCreateEndsNotMade() {
+        RecoveryPolicy policy = nightly(KEEP_TWO);
+        java.util.concurrent.atomic.AtomicBoolean killed = new java.util.concurrent.atomic.AtomicBoolean();
+        org.vpsrecovery.domain.port.SnapshotProvider dying = (org.vpsrecovery.domain.port.SnapshotProvider)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {org.vpsrecovery.domain.port.SnapshotProvider.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("createSnapshot") && killed.compareAndSet(false, true)) {
+                                throw new ProcessKilled();
+                            }
+                            try {
+                                return method.invoke(platform.provider, args);
+                            } catch (java.lang.reflect.InvocationTargetException thrown) {
+                                throw thrown.getCause();
+                            }
+                        });
+        RunPoliciesService killedDuringTheCreate = new RunPoliciesService(() -> Set.of(BLUE), store, platform.ownership,
+                dying, platform.provider, platform.limits, platform.operations, platform.holds, new DailyRunCalendar(),
+                platform.attempts(), platform.deleteSnapshot(), platform.deleteBackup(), platform.clock);
+        platform.clock.advance(Duration.between(platform.clock.instant(), FIRE.plus(RunJitter.CAP)));
+        Instant from = Instant.parse("2026-11-23T09:00:00Z");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> killedDuringTheCreate.tick(from, FIRE.plus(RunJitter.CAP)))
+                .isInstanceOf(ProcessKilled.class);
+
+        // The next instance ticks the window again (its end was never kept).
+        List<Run> replayed = killedDuringTheCreate.tick(from, FIRE.plus(RunJitter.CAP));
+
+        assertThat(replayed).singleElement().satisfies(run -> {
+            assertThat(run.result()).isEqualTo(RunResult.NOT_SETTLED);
+            assertThat(run.scheduledFor()).isEqualTo(FIRE);
+        });
+        assertThat(platform.provider.snapshotCount(WEB)).isZero();
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        platform.tracker().tick();
+
+        assertThat(killedDuringTheCreate.retry(BLUE, policy.id(), WEB, FIRE)).hasValueSatisfying(run ->
+                assertThat(run.result()).isEqualTo(RunResult.MADE));
+        assertThat(platform.provider.listSnapshots(Optional.of(WEB))).extracting(Snapshot::name)
+                .containsExactly("nightly-12345-20261124");
+    }
 }
