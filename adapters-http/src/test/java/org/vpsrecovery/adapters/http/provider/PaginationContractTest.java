@@ -52,6 +52,16 @@ class PaginationContractTest {
         }
     }
 
+    /** Over the simulator's pages, a list that did not change is confirmed by one more read: two reads, the same ids. */
+    @Test
+    void aConsistentListOverTheSimulatorsPagesIsReadTwiceWhenNothingChanged() {
+        try (SimulatedVpsOrg vpsOrg = SimulatedVpsOrg.start(options -> options.withPageSize(1), settings -> settings)) {
+            assertThat(vpsOrg.client.listBackupsConsistently(Optional.of(new ServerId(12345)), Optional.empty()))
+                    .extracting(b -> b.id().value()).containsExactlyInAnyOrder(501L, 499L, 495L);
+            assertThat(vpsOrg.received("GET", "/api/v1/backups/")).hasSize(6);
+        }
+    }
+
     @Test
     void aPageThatFailsOnceIsRetriedOnItsOwn() {
         try (SimulatedVpsOrg vpsOrg = SimulatedVpsOrg.start(options -> options.withPageSize(2), settings -> settings)) {
