@@ -98,6 +98,12 @@ public final class MeteredProvider implements SnapshotProvider, BackupProvider {
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
     }
 
+    /** Timed as a list: one or more reads of it (ADR 0010). */
+    @Override
+    public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server) {
+        return timed("list_snapshots", () -> snapshots.listSnapshotsConsistently(server));
+    }
+
     @Override
     public Snapshot createSnapshot(SnapshotDraft draft) {
         return timed("create_snapshot", () -> snapshots.createSnapshot(draft));
@@ -119,6 +125,12 @@ public final class MeteredProvider implements SnapshotProvider, BackupProvider {
     @Override
     public List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType.Kind> type) {
         return timed("list_backups", () -> backups.listBackups(server, type));
+    }
+
+    /** Timed as a list: one or more reads of it (ADR 0010). */
+    @Override
+    public List<Backup> listBackupsConsistently(Optional<ServerId> server, Optional<BackupType.Kind> type) {
+        return timed("list_backups", () -> backups.listBackupsConsistently(server, type));
     }
 
     @Override

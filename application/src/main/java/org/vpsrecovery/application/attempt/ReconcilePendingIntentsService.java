@@ -184,12 +184,10 @@ public final class ReconcilePendingIntentsService {
                 : switch (accepted.operation()) {
             case CREATE_SNAPSHOT -> findCreatedSnapshot(accepted, server);
             case CREATE_MANUAL_BACKUP -> findCreatedBackup(accepted, server);
-            case DELETE_SNAPSHOT -> accepted.resource().map(r -> snapshots.listSnapshots(Optional.of(server)).stream()
-                    .anyMatch(s -> s.id().value() == r.id())
+            case DELETE_SNAPSHOT -> accepted.resource().map(r -> snapshotListed(server, r)
                     ? Finding.failed("the snapshot is still at the provider") : Finding.completed(r, "it is gone from the provider's list"))
                     .orElseGet(() -> Finding.unverifiable("the intent names no snapshot"));
-            case DELETE_BACKUP -> accepted.resource().map(r -> backups.listBackups(Optional.of(server), Optional.empty())
-                    .stream().anyMatch(b -> b.id().value() == r.id())
+            case DELETE_BACKUP -> accepted.resource().map(r -> backupListed(server, r)
                     ? Finding.failed("the backup is still at the provider") : Finding.completed(r, "it is gone from the provider's list"))
                     .orElseGet(() -> Finding.unverifiable("the intent names no backup"));
             case RESTORE_SNAPSHOT, RESTORE_SERVER_FROM_BACKUP -> Finding.unverifiable(
@@ -224,13 +222,33 @@ public final class ReconcilePendingIntentsService {
         }
     }
 
-    /** A snapshot of the intent's name on its server, made after the intent: the create happened. */
+    /**
+     * Whether VPS.org lists the point; one the list leaves out is looked for again in the list read consistently, since
+     * "gone" ends the delete's intent completed (ADR 0010, amended in session 38).
+     */
+    private boolean snapshotListed(ServerId server, ResourceRef point) {
+        return snapshots.listSnapshots(Optional.of(server)).stream().anyMatch(s -> s.id().value() == point.id())
+                || snapshots.listSnapshotsConsistently(Optional.of(server)).stream().anyMatch(s -> s.id().value() == point.id());
+    }
+
+    private boolean backupListed(ServerId server, ResourceRef point) {
+        return backups.listBackups(Optional.of(server), Optional.empty()).stream().anyMatch(b -> b.id().value() == point.id())
+                || backups.listBackupsConsistently(Optional.of(server), Optional.empty()).stream()
+                        .anyMatch(b -> b.id().value() == point.id());
+    }
+
+    /**
+     * A snapshot of the intent's name on its server, made after the intent: the create happened. None in the list is
+     * looked for again in the list read consistently before "not done" (ADR 0010, amended in session 38).
+     */
     private Finding findCreatedSnapshot(AuditEvent accepted, ServerId server) {
         String name = accepted.detail().get(AuditEvent.NAME);
         Instant notBefore = accepted.occurredAt().minusSeconds(60);
-        return snapshots.listSnapshots(Optional.of(server)).stream()
-                .filter(s -> s.name().equals(name) && !s.createdAt().isBefore(notBefore))
-                .map(Snapshot::id).findFirst()
+        java.util.function.Function<List<Snapshot>, Optional<Snapshot>> named = listed -> listed.stream()
+                .filter(s -> s.name().equals(name) && !s.createdAt().isBefore(notBefore)).findFirst();
+        return named.apply(snapshots.listSnapshots(Optional.of(server)))
+                .or(() -> named.apply(snapshots.listSnapshotsConsistently(Optional.of(server))))
+                .map(Snapshot::id)
                 .map(id -> Finding.completed(ResourceRef.of(id), "found at the provider as snapshot " + id.value()))
                 .orElseGet(() -> Finding.failed("no snapshot named " + name + " was made on server " + server));
     }
@@ -291,16 +309,16 @@ public final class ReconcilePendingIntentsService {
                 + "show it was not " + what), Optional.empty(), "the hold was not " + what, false);
     }
 
-    /** Manual backups carry no name: one made after the intent that no audit event claims is taken as ours. */
+    /**
+     * Manual backups carry no name: one made after the intent that no audit event claims is taken as ours. "Not done"
+     * rests on none being listed: the list is then read again consistently (ADR 0010, amended in session 38).
+     */
     private Finding findCreatedBackup(AuditEvent accepted, ServerId server) {
-        Instant notBefore = accepted.occurredAt().minusSeconds(60);
-        List<Backup> candidates = backups.listBackups(Optional.of(server), Optional.empty()).stream()
-                .filter(Backup::isManual)
-                .filter(b -> !b.createdAt().isBefore(notBefore))
-                .filter(b -> history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forServer(server).withOutcome(Outcome.Kind.COMPLETED)
-                                .since(notBefore)).stream()
-                        .noneMatch(e -> e.event().resource().filter(r -> r.equals(ResourceRef.of(b.id()))).isPresent()))
-                .toList();
+        List<Backup> candidates = unclaimedManualBackups(accepted, server, backups.listBackups(Optional.of(server), Optional.empty()));
+        if (candidates.isEmpty()) {
+            candidates = unclaimedManualBackups(accepted, server,
+                    backups.listBackupsConsistently(Optional.of(server), Optional.empty()));
+        }
         if (candidates.size() == 1) {
             return Finding.completed(ResourceRef.of(candidates.get(0).id()),
                     "found at the provider as backup " + candidates.get(0).id().value());
@@ -309,6 +327,18 @@ public final class ReconcilePendingIntentsService {
                 ? Finding.failed("no manual backup was made on server " + server)
                 : Finding.unverifiable(candidates.size() + " unclaimed manual backups were made on server " + server
                         + " since the intent; backups carry no name to tell which is this one");
+    }
+
+    /** The manual backups among {@code listed} made since a minute before the intent that no completed event claims. */
+    private List<Backup> unclaimedManualBackups(AuditEvent accepted, ServerId server, List<Backup> listed) {
+        Instant notBefore = accepted.occurredAt().minusSeconds(60);
+        return listed.stream()
+                .filter(Backup::isManual)
+                .filter(b -> !b.createdAt().isBefore(notBefore))
+                .filter(b -> history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forServer(server).withOutcome(Outcome.Kind.COMPLETED)
+                                .since(notBefore)).stream()
+                        .noneMatch(e -> e.event().resource().filter(r -> r.equals(ResourceRef.of(b.id()))).isPresent()))
+                .toList();
     }
 
     private record Finding(Outcome outcome, Optional<ResourceRef> resource, String message, boolean waitsForDeadline) {

@@ -70,8 +70,10 @@ public final class ReportRecoverabilityService implements ReportRecoverabilityUs
         if (owners.isEmpty()) {
             return new RecoverabilityReport(now, expiringWithin, List.of());
         }
-        List<Snapshot> allSnapshots = snapshots.listSnapshots(Optional.empty());
-        List<Backup> allBackups = backups.listBackups(Optional.empty(), Optional.empty());
+        // Read consistently: a point left out of a list joined from pages would report a server without the recovery point
+        // it has (ADR 0010, amended in session 38).
+        List<Snapshot> allSnapshots = snapshots.listSnapshotsConsistently(Optional.empty());
+        List<Backup> allBackups = backups.listBackupsConsistently(Optional.empty(), Optional.empty());
         Map<ServerId, RecoveryActivity> activity = reports.recoveryActivity(owners.keySet());
         List<ServerRecoverability> report = new ArrayList<>(owners.size());
         owners.forEach((server, team) -> report.add(ServerRecoverability.of(server, team, allSnapshots, allBackups,

@@ -55,17 +55,34 @@ public final class TeamBackups implements ListBackupsUseCase, RecoveryPoints<Bac
         return list(query.team(), query.server(), query.type());
     }
 
-    /** Empty when the backup is missing or belongs to another team: the two are never told apart. */
+    /**
+     * Empty when the backup is missing or belongs to another team: the two are never told apart. Missing from the
+     * account's list, it is looked for again in that list read consistently: a list joined from pages may leave out a
+     * backup that is there, and a 404 (a refused delete or restore) would then be false (ADR 0010).
+     */
     @Override
     public Optional<Backup> find(TeamId team, BackupId id) {
-        return list(team, Optional.empty(), Optional.empty()).stream().filter(b -> b.id().equals(id)).findFirst();
+        Set<ServerId> owned = ownership.serversOf(team);
+        if (owned.isEmpty()) {
+            return Optional.empty();
+        }
+        return ownedOne(backups.listBackups(Optional.empty(), Optional.empty()), owned, id)
+                .or(() -> ownedOne(backups.listBackupsConsistently(Optional.empty(), Optional.empty()), owned, id));
     }
 
-    /** A fresh read of one server's backups, for decisions taken under a lock. */
+    private static Optional<Backup> ownedOne(List<Backup> listed, Set<ServerId> owned, BackupId id) {
+        return listed.stream().filter(b -> b.id().equals(id) && owned.contains(b.server().id())).findFirst();
+    }
+
+    /** A fresh read of one server's backups, for decisions taken under a lock; missing, read consistently. */
     @Override
     public Optional<Backup> findOnServer(ServerId server, BackupId id) {
-        return backups.listBackups(Optional.of(server), Optional.empty()).stream()
-                .filter(b -> b.id().equals(id)).findFirst();
+        return one(backups.listBackups(Optional.of(server), Optional.empty()), id)
+                .or(() -> one(backups.listBackupsConsistently(Optional.of(server), Optional.empty()), id));
+    }
+
+    private static Optional<Backup> one(List<Backup> listed, BackupId id) {
+        return listed.stream().filter(b -> b.id().equals(id)).findFirst();
     }
 
     @Override

@@ -244,24 +244,39 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
         return locate(caller.actor(), point).orElseThrow(() -> notFound(point));
     }
 
+    /**
+     * The point's server and team. Missing from the account's list, the point is looked for again in that list read
+     * consistently: a list joined from pages may leave out a point that is there (a false 404, ADR 0010).
+     */
     private Optional<Located> locate(HoldActor actor, ResourceRef point) {
-        Optional<ServerId> server = switch (point.type()) {
-            case SNAPSHOT -> snapshots.listSnapshots(Optional.empty()).stream().filter(s -> s.id().value() == point.id())
-                    .map(s -> s.server().id()).findFirst();
-            case BACKUP -> backups.listBackups(Optional.empty(), Optional.empty()).stream()
-                    .filter(b -> b.id().value() == point.id()).map(b -> b.server().id()).findFirst();
-        };
+        Optional<ServerId> server = serverOf(point, false).or(() -> serverOf(point, true));
         return server.flatMap(s -> ownerOf(s).filter(team -> visibleTo(actor, team)).map(team -> new Located(team, s)));
     }
 
-    /** A fresh read of one server's points, for decisions taken under that server's lock. */
+    private Optional<ServerId> serverOf(ResourceRef point, boolean consistently) {
+        return switch (point.type()) {
+            case SNAPSHOT -> (consistently ? snapshots.listSnapshotsConsistently(Optional.empty())
+                    : snapshots.listSnapshots(Optional.empty())).stream()
+                    .filter(s -> s.id().value() == point.id()).map(s -> s.server().id()).findFirst();
+            case BACKUP -> (consistently ? backups.listBackupsConsistently(Optional.empty(), Optional.empty())
+                    : backups.listBackups(Optional.empty(), Optional.empty())).stream()
+                    .filter(b -> b.id().value() == point.id()).map(b -> b.server().id()).findFirst();
+        };
+    }
+
+    /** A fresh read of one server's points, for decisions taken under that server's lock; missing, read consistently. */
     private Optional<ServerId> locateOn(ServerId server, ResourceRef point) {
-        boolean there = switch (point.type()) {
-            case SNAPSHOT -> snapshots.listSnapshots(Optional.of(server)).stream().anyMatch(s -> s.id().value() == point.id());
-            case BACKUP -> backups.listBackups(Optional.of(server), Optional.empty()).stream()
+        return listedOn(server, point, false) || listedOn(server, point, true) ? Optional.of(server) : Optional.empty();
+    }
+
+    private boolean listedOn(ServerId server, ResourceRef point, boolean consistently) {
+        return switch (point.type()) {
+            case SNAPSHOT -> (consistently ? snapshots.listSnapshotsConsistently(Optional.of(server))
+                    : snapshots.listSnapshots(Optional.of(server))).stream().anyMatch(s -> s.id().value() == point.id());
+            case BACKUP -> (consistently ? backups.listBackupsConsistently(Optional.of(server), Optional.empty())
+                    : backups.listBackups(Optional.of(server), Optional.empty())).stream()
                     .anyMatch(b -> b.id().value() == point.id());
         };
-        return there ? Optional.of(server) : Optional.empty();
     }
 
     private Optional<TeamId> ownerOf(ServerId server) {

@@ -206,7 +206,11 @@ public final class TrackOperationsService {
                 };
     }
 
-    /** The two lists of one server, each read at most once per round. */
+    /**
+     * The two lists of one server, each read at most once per round; and, once a point's absence would end an operation,
+     * each read again consistently (at most once more per hold), so that a point left out of a list joined from pages is
+     * never ended as gone (ADR 0010, amended in session 38).
+     */
     private final class ServerView {
         private final ServerId server;
         /** The ends found under this hold, written together by {@link #endAll}. */
@@ -218,6 +222,8 @@ public final class TrackOperationsService {
         private final Map<OperationId, List<RecordedAuditEvent>> attempts = new HashMap<>();
         private List<Snapshot> snapshotList;
         private List<Backup> backupList;
+        /** Whether the lists are (from now on) read consistently. */
+        private boolean consistent;
 
         ServerView(ServerId server) {
             this.server = server;
@@ -225,16 +231,35 @@ public final class TrackOperationsService {
 
         List<Snapshot> snapshots() {
             if (snapshotList == null) {
-                snapshotList = snapshots.listSnapshots(Optional.of(server));
+                snapshotList = consistent ? snapshots.listSnapshotsConsistently(Optional.of(server))
+                        : snapshots.listSnapshots(Optional.of(server));
             }
             return snapshotList;
         }
 
         List<Backup> backups() {
             if (backupList == null) {
-                backupList = backups.listBackups(Optional.of(server), Optional.empty());
+                backupList = consistent ? backups.listBackupsConsistently(Optional.of(server), Optional.empty())
+                        : backups.listBackups(Optional.of(server), Optional.empty());
             }
             return backupList;
+        }
+
+        /** The lists read again consistently, each when next asked for; false if they already were. */
+        boolean readConsistently() {
+            if (consistent) {
+                return false;
+            }
+            consistent = true;
+            snapshotList = null;
+            backupList = null;
+            return true;
+        }
+
+        /** The point's status as listed; when the list leaves it out, as a consistent list shows it (empty: gone). */
+        Optional<CreationStatus> statusConfirmingAbsence(ResourceRef ref) {
+            Optional<CreationStatus> status = statusOf(ref);
+            return status.isPresent() || !readConsistently() ? status : statusOf(ref);
         }
 
         Optional<CreationStatus> statusOf(ResourceRef ref) {
@@ -299,9 +324,11 @@ public final class TrackOperationsService {
             case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP -> {
                 List<RecoveryOperation> others = othersOnServer(operation);
                 Set<ResourceRef> claimed = claimedBy(others);
-                Optional<ResourceRef> made = operation.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT
-                        ? madeSnapshot(operation, attempt.intent(), view, claimed)
-                        : madeBackup(operation, attempt.intent(), view, claimed);
+                Optional<ResourceRef> made = made(operation, attempt, view, claimed);
+                if (made.isEmpty() && view.readConsistently()) {
+                    // "Not made" would rest on its point's absence: looked for again in lists read consistently.
+                    made = made(operation, attempt, view, claimed);
+                }
                 if (made.isEmpty() && operation.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_MANUAL_BACKUP) {
                     int unclaimed = unclaimedBackups(operation, view, claimed).size();
                     if (unclaimed > 0) {
@@ -331,7 +358,7 @@ public final class TrackOperationsService {
             }
             case DELETE_SNAPSHOT, DELETE_BACKUP -> {
                 ResourceRef target = operation.resource().orElseThrow();
-                if (view.statusOf(target).isEmpty()) {
+                if (view.statusConfirmingAbsence(target).isEmpty()) {
                     RecoveryOperation found = operation.found(Optional.empty(), now, "gone from VPS.org's list");
                     return end(operation, found.completed(now, "gone from VPS.org's list"),
                             describe(target) + " is gone from VPS.org's list", attempt);
@@ -373,6 +400,10 @@ public final class TrackOperationsService {
                     return dueOrLater(operation, now, attempt, describe(made) + " is not (yet) in VPS.org's list");
                 }
                 if (status.isEmpty()) {
+                    // Vanished would rest on its absence: looked for again in a list read consistently.
+                    status = view.statusConfirmingAbsence(made);
+                }
+                if (status.isEmpty()) {
                     return end(operation, operation.vanished(now, "gone from VPS.org's list"),
                             describe(made) + " disappeared from VPS.org's list before completing",
                             "vanished at the provider", attempt);
@@ -389,7 +420,7 @@ public final class TrackOperationsService {
             }
             case DELETE_SNAPSHOT, DELETE_BACKUP -> {
                 ResourceRef target = operation.resource().orElseThrow();
-                if (view.statusOf(target).isEmpty()) {
+                if (view.statusConfirmingAbsence(target).isEmpty()) {
                     return end(operation, operation.completed(now, "gone from VPS.org's list"),
                             describe(target) + " is gone from VPS.org's list", attempt);
                 }
@@ -759,6 +790,14 @@ public final class TrackOperationsService {
                 .filter(e -> e.attemptId().filter(attempt::equals).isPresent())
                 .flatMap(e -> e.resource().stream())
                 .findFirst();
+    }
+
+    /** The point a lost create made, as the view's lists show it. */
+    private static Optional<ResourceRef> made(RecoveryOperation operation, AttemptEvents attempt, ServerView view,
+                                              Set<ResourceRef> claimed) {
+        return operation.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT
+                ? madeSnapshot(operation, attempt.intent(), view, claimed)
+                : madeBackup(operation, attempt.intent(), view, claimed);
     }
 
     /** A snapshot of the intent's name, made no earlier than a minute before the intent, that no other operation claims. */

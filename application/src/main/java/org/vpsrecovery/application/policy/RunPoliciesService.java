@@ -291,7 +291,8 @@ public final class RunPoliciesService {
                         .detail(AuditEvent.DESCRIPTION, name);
                 made(attempt, policy, scheduledFor);
                 attempt.run(() -> roomMade(attempt, policy, server, ReasonCode.MANUAL_BACKUP_LIMIT_REACHED,
-                                () -> ManualBackupQuota.evaluate(server, backups.listBackups(Optional.of(server),
+                                // Read consistently, as a person's create reads it (ADR 0010, amended in session 38).
+                                () -> ManualBackupQuota.evaluate(server, backups.listBackupsConsistently(Optional.of(server),
                                         Optional.empty()), limits.limitsFor(policy.team())), removed),
                         () -> backups.createManualBackup(new BackupDraft(server, Optional.of(new Description(name)))),
                         created -> Optional.of(ResourceRef.of(created.id())));

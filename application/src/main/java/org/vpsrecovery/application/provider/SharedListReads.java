@@ -32,6 +32,9 @@ public final class SharedListReads implements SnapshotProvider, BackupProvider {
     private final BackupProvider backups;
     private final ReadsInTurn<Optional<ServerId>, List<Snapshot>> snapshotLists = new ReadsInTurn<>();
     private final ReadsInTurn<BackupList, List<Backup>> backupLists = new ReadsInTurn<>();
+    /** Consistent reads are shared only among themselves: an ordinary read does not answer for one (ADR 0010). */
+    private final ReadsInTurn<Optional<ServerId>, List<Snapshot>> consistentSnapshotLists = new ReadsInTurn<>();
+    private final ReadsInTurn<BackupList, List<Backup>> consistentBackupLists = new ReadsInTurn<>();
 
     public SharedListReads(SnapshotProvider snapshots, BackupProvider backups) {
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
@@ -40,7 +43,8 @@ public final class SharedListReads implements SnapshotProvider, BackupProvider {
 
     /** How many list callers were answered by a read made for another caller (no call of their own to VPS.org). */
     public long sharedAnswers() {
-        return snapshotLists.joined() + backupLists.joined();
+        return snapshotLists.joined() + backupLists.joined() + consistentSnapshotLists.joined()
+                + consistentBackupLists.joined();
     }
 
     /** The list is shared by its readers: it cannot be changed. */
@@ -56,6 +60,13 @@ public final class SharedListReads implements SnapshotProvider, BackupProvider {
         Objects.requireNonNull(server, "server");
         return snapshotLists.readWhenAnswered(server,
                 () -> snapshots.listSnapshotsWhenAnswered(server, blocking).thenApply(List::copyOf));
+    }
+
+    /** Shared with the callers asking for the same consistent list at once. */
+    @Override
+    public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server) {
+        Objects.requireNonNull(server, "server");
+        return consistentSnapshotLists.read(server, () -> List.copyOf(snapshots.listSnapshotsConsistently(server)));
     }
 
     @Override
@@ -78,6 +89,13 @@ public final class SharedListReads implements SnapshotProvider, BackupProvider {
     public List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType.Kind> type) {
         BackupList key = new BackupList(Objects.requireNonNull(server, "server"), Objects.requireNonNull(type, "type"));
         return backupLists.read(key, () -> List.copyOf(backups.listBackups(server, type)));
+    }
+
+    /** Shared with the callers asking for the same consistent list at once. */
+    @Override
+    public List<Backup> listBackupsConsistently(Optional<ServerId> server, Optional<BackupType.Kind> type) {
+        BackupList key = new BackupList(Objects.requireNonNull(server, "server"), Objects.requireNonNull(type, "type"));
+        return consistentBackupLists.read(key, () -> List.copyOf(backups.listBackupsConsistently(server, type)));
     }
 
     @Override

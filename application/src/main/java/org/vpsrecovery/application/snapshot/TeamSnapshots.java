@@ -77,16 +77,34 @@ public final class TeamSnapshots implements ListSnapshotsUseCase, RecoveryPoints
         return snapshots.listSnapshotsWhenAnswered(query.server(), blocking).thenApply(listed -> ownedOnly(listed, owned));
     }
 
-    /** Empty when the snapshot is missing or belongs to another team: the two are never told apart. */
+    /**
+     * Empty when the snapshot is missing or belongs to another team: the two are never told apart. Missing from the
+     * account's list, it is looked for again in that list read consistently: a list joined from pages may leave out a
+     * snapshot that is there, and a 404 (a refused delete or restore) would then be false (ADR 0010).
+     */
     @Override
     public Optional<Snapshot> find(TeamId team, SnapshotId id) {
-        return list(team, Optional.empty()).stream().filter(s -> s.id().equals(id)).findFirst();
+        Set<ServerId> owned = ownership.serversOf(team);
+        if (owned.isEmpty()) {
+            return Optional.empty();
+        }
+        return ownedOne(snapshots.listSnapshots(Optional.empty()), owned, id)
+                .or(() -> ownedOne(snapshots.listSnapshotsConsistently(Optional.empty()), owned, id));
     }
 
-    /** A fresh read of one server's snapshots, for decisions taken under that server's lock. */
+    private static Optional<Snapshot> ownedOne(List<Snapshot> listed, Set<ServerId> owned, SnapshotId id) {
+        return listed.stream().filter(s -> s.id().equals(id) && owned.contains(s.server().id())).findFirst();
+    }
+
+    /** A fresh read of one server's snapshots, for decisions taken under that server's lock; missing, read consistently. */
     @Override
     public Optional<Snapshot> findOnServer(ServerId server, SnapshotId id) {
-        return snapshots.listSnapshots(Optional.of(server)).stream().filter(s -> s.id().equals(id)).findFirst();
+        return one(snapshots.listSnapshots(Optional.of(server)), id)
+                .or(() -> one(snapshots.listSnapshotsConsistently(Optional.of(server)), id));
+    }
+
+    private static Optional<Snapshot> one(List<Snapshot> listed, SnapshotId id) {
+        return listed.stream().filter(s -> s.id().equals(id)).findFirst();
     }
 
     @Override

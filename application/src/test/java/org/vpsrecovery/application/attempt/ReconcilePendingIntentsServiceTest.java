@@ -199,6 +199,32 @@ class ReconcilePendingIntentsServiceTest {
         assertThat(((Outcome.Failed) lastOutcome(notDeleted)).reason()).isEqualTo(ReasonCode.NOT_DONE_AT_PROVIDER);
     }
 
+    /**
+     * A list joined from pages can leave out a point that is there (ADR 0010, amended in session 38): an intent is
+     * settled "done" or "not done" on its point's absence only as the list read consistently shows it.
+     */
+    @Test
+    void pointsLeftOutOfAPagedListButThereAreNeitherGoneNorNotMade() {
+        var kept = platform.provider.addSnapshot(798, platform.web, CreationStatus.COMPLETED);
+        CallContext notDeleted = intent(Operation.DELETE_SNAPSHOT, Optional.of(ResourceRef.of(kept.id())), Map.of());
+        CallContext snapshotMade = intent(Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of("name", "lost-answer"));
+        Snapshot made = platform.provider.createSnapshot(new SnapshotDraft(WEB, new SnapshotName("lost-answer"), Optional.empty()));
+        CallContext backupMade = intent(Operation.CREATE_MANUAL_BACKUP, Optional.empty(), Map.of());
+        var madeBackup = platform.provider.createManualBackup(new org.vpsrecovery.domain.backup.BackupDraft(WEB, Optional.empty()));
+        for (ResourceRef leftOut : List.of(ResourceRef.of(kept.id()), ResourceRef.of(made.id()), ResourceRef.of(madeBackup.id()))) {
+            platform.provider.leaveOutOfPagedLists(leftOut);
+        }
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        reconciler.reconcile(100);
+
+        assertThat(((Outcome.Failed) lastOutcome(notDeleted)).reason()).isEqualTo(ReasonCode.NOT_DONE_AT_PROVIDER);
+        assertThat(lastOutcome(snapshotMade)).isEqualTo(new Outcome.Completed());
+        assertThat(platform.eventsOf(snapshotMade).getLast().resource()).contains(ResourceRef.of(made.id()));
+        assertThat(lastOutcome(backupMade)).isEqualTo(new Outcome.Completed());
+        assertThat(platform.eventsOf(backupMade).getLast().resource()).contains(ResourceRef.of(madeBackup.id()));
+    }
+
     @Test
     void aManualBackupMadeAfterTheIntentAndClaimedByNobodyIsTakenAsTheOneMade() {
         CallContext context = intent(Operation.CREATE_MANUAL_BACKUP, Optional.empty(), Map.of());

@@ -139,6 +139,20 @@ class AuditReportServicesTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** A point left out of a list joined from pages (ADR 0010, amended in session 38) is still reported recoverable. */
+    @Test
+    void aServersOnlyRecoveryPointLeftOutOfAPagedListIsStillReported() {
+        var only = platform.provider.addBackup(499, platform.spare, org.vpsrecovery.domain.backup.BackupType.MANUAL,
+                org.vpsrecovery.domain.common.CreationStatus.COMPLETED, java.util.Optional.empty());
+        platform.provider.leaveOutOfPagedLists(org.vpsrecovery.domain.audit.ResourceRef.of(only.id()));
+
+        ServerRecoverability spare = platform.reportRecoverability().reportRecoverability(blue, Duration.ofDays(7)).servers()
+                .stream().filter(r -> r.server().equals(PlatformFixture.SPARE)).findFirst().orElseThrow();
+
+        assertThat(spare.newestBackup()).contains(only);
+        assertThat(spare.hasRecoveryPoint()).isTrue();
+    }
+
     /** ADR 0062: the long reads share a few slots; a page is not one of them. */
     @Test
     void longReadsPastTheInstancesSlotsAreRefusedAndReadNothingWhilePagesStillAnswer() {

@@ -80,6 +80,24 @@ class BackupServicesTest {
         assertThat(platform.outcomesOf(eleventh)).containsExactly(Outcome.Kind.REJECTED);
     }
 
+    /**
+     * A list joined from pages can leave out a manual backup that is there (ADR 0010, amended in session 38): the limit
+     * is checked on the list read consistently, so the eleventh is refused before VPS.org is asked.
+     */
+    @Test
+    void aManualBackupLeftOutOfAPagedListStillCountsAgainstTheLimit() {
+        for (int i = 0; i < 10; i++) {
+            manual(600 + i, CreationStatus.COMPLETED);
+        }
+        platform.provider.leaveOutOfPagedLists(new ResourceRef(ResourceRef.Type.BACKUP, 600));
+
+        CallContext eleventh = platform.as(BLUE);
+        assertThatThrownBy(() -> create(eleventh, WEB))
+                .isInstanceOf(RecoveryDenied.class)
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.MANUAL_BACKUP_LIMIT_REACHED));
+        assertThat(platform.provider.manualBackupCount(WEB)).isEqualTo(10);
+    }
+
     @Test
     void anotherTeamsServerGetsNoBackup() {
         assertThatThrownBy(() -> create(platform.as(BLUE), GREEN_SERVER))

@@ -153,6 +153,33 @@ class ScanDriftServiceTest {
         assertThat(driftEvents()).hasSize(2);
     }
 
+    /**
+     * A list joined from pages can leave out a point there all along (ADR 0010, amended in session 38). A point the
+     * platform made, an automatic backup seen before and a point made outside, all still there but left out of the
+     * paged lists, are no "deleted outside", no expiry and no resolution: the scan judges absences on lists read
+     * consistently.
+     */
+    @Test
+    void pointsLeftOutOfAPagedListButThereAreNeitherDeletedOutsideNorResolved() {
+        Snapshot ours = createThroughThePlatform("ours");
+        org.vpsrecovery.domain.backup.Backup automatic = platform.provider.addBackup(501, platform.web, BackupType.AUTOMATIC,
+                CreationStatus.COMPLETED, Optional.of(platform.clock.instant().plus(Duration.ofDays(7))));
+        Snapshot outside = platform.provider.addSnapshot(901, platform.web, CreationStatus.COMPLETED);
+        scanner().scan(Optional.empty(), 10, NO_PAUSE);
+        assertThat(all()).singleElement().satisfies(r -> assertThat(r.drift().kind()).isEqualTo(DriftKind.CREATED_OUTSIDE));
+        for (ResourceRef leftOut : List.of(ResourceRef.of(ours.id()), ResourceRef.of(automatic.id()), ResourceRef.of(outside.id()))) {
+            platform.provider.leaveOutOfPagedLists(leftOut);
+        }
+        platform.clock.advance(Duration.ofMinutes(10));
+
+        ScanDriftService.Round round = scanner().scan(Optional.empty(), 10, NO_PAUSE);
+
+        assertThat(round.detected()).isZero();
+        assertThat(round.resolved()).isZero();
+        assertThat(all()).singleElement().satisfies(r -> assertThat(r.drift().isOpen()).isTrue());
+        assertThat(driftEvents()).hasSize(1);
+    }
+
     @Test
     void aPointMadeOutsideThatGoesAwayIsResolvedOnceWithAnEvent() {
         platform.provider.addSnapshot(901, platform.web, CreationStatus.COMPLETED);

@@ -154,6 +154,51 @@ class TrackOperationsServiceTest {
         assertThat(platform.eventsOf(context).getLast().outcome().reasonCode()).contains(ReasonCode.RECOVERY_POINT_VANISHED);
     }
 
+    /**
+     * A list joined from pages can leave out a point there all along (a delete and an add between two page reads, ADR
+     * 0010 amended in session 38). The tracker's ends on an absence read the list consistently first: a create followed
+     * after the settle period is not VANISHED, a lost create is not "not made", a lost delete that VPS.org never did is
+     * not "gone".
+     */
+    @Test
+    void aPointLeftOutOfAPagedListButThereIsNeverEndedAsGone() {
+        CallContext followed = create("left-out");
+        Snapshot made = onlyNew("left-out", List.of());
+        platform.provider.loseNextMutationAnswer();
+        CallContext lostCreate = platform.as(BLUE);
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(
+                new CreateSnapshotCommand(lostCreate, WEB, new SnapshotName("left-out-lost"), Optional.empty())))
+                .isInstanceOf(ProviderFailure.class);
+        Snapshot madeLost = onlyNew("left-out-lost", List.of());
+        Snapshot kept = platform.provider.addSnapshot(798, platform.web, CreationStatus.COMPLETED);
+        platform.provider.breakNextCall("delete snapshot",
+                new ProviderFailure(ProviderFailure.Kind.OUTCOME_UNKNOWN, "read timeout, VPS.org never got it"));
+        CallContext lostDelete = platform.as(BLUE);
+        assertThatThrownBy(() -> platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(lostDelete, kept.id())))
+                .isInstanceOf(ProviderFailure.class);
+        for (Snapshot leftOut : List.of(made, madeLost, kept)) {
+            platform.provider.leaveOutOfPagedLists(ResourceRef.of(leftOut.id()));
+        }
+        platform.clock.advance(Duration.ofMinutes(1));
+
+        tracker.tick();
+
+        assertThat(stateOf(followed)).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(stateOf(lostCreate)).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(platform.operations.find(lostCreate.operationId()).orElseThrow().resource())
+                .contains(ResourceRef.of(madeLost.id()));
+        assertThat(stateOf(lostDelete)).isEqualTo(OperationState.FAILED);
+        assertThat(eventsOfAttempt(lostDelete).getLast().outcome().reasonCode()).contains(ReasonCode.NOT_DONE_AT_PROVIDER);
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().reasonCode().equals(Optional.of(ReasonCode.RECOVERY_POINT_VANISHED)));
+
+        platform.provider.finishCreations();
+        platform.clock.advance(Duration.ofMinutes(1));
+        tracker.tick();
+
+        assertThat(stateOf(followed)).isEqualTo(OperationState.COMPLETED);
+        assertThat(stateOf(lostCreate)).isEqualTo(OperationState.COMPLETED);
+    }
+
     /** The fixture's snapshots, the first {@code lists} lists (counted down) leaving {@code hidden} out. */
     private org.vpsrecovery.domain.port.SnapshotProvider listsLeavingOut(Snapshot hidden,
                                                                          java.util.concurrent.atomic.AtomicInteger lists) {

@@ -364,6 +364,24 @@ class RunPoliciesServiceTest {
                 assertThat(e.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.ROTATION_NOT_POSSIBLE)));
     }
 
+    /**
+     * A list joined from pages can leave out a manual backup that is there (ADR 0010, amended in session 38): the run's
+     * limit is checked on the list read consistently, so a server at its limit is refused, not given an eleventh.
+     */
+    @Test
+    void aManualBackupLeftOutOfAPagedListStillCountsAtTheRunsLimit() {
+        for (int day = 1; day <= 10; day++) {
+            addBackup(700 + day, day, "by hand " + day);
+        }
+        platform.provider.leaveOutOfPagedLists(ResourceRef.of(new BackupId(705)));
+        nightlyBackups(new RetentionRules(1, Duration.ZERO, 0, 0, 0, 0, false));
+
+        List<Run> done = runs.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP));
+
+        assertThat(done).singleElement().satisfies(run -> assertThat(run.result()).isEqualTo(RunResult.REFUSED));
+        assertThat(platform.provider.manualBackupCount(WEB)).isEqualTo(10);
+    }
+
     @Test
     void afterARunRetentionsOtherDropsAreDeletedAsThePolicysAndAHeldOneStays() {
         for (int day = 19; day <= 22; day++) {

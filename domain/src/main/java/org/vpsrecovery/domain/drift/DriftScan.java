@@ -47,6 +47,9 @@ public record DriftScan(TeamId team, ServerId server, List<ListedPoint> listed, 
         }
     }
 
+    /** How a drift resolved by its point's absence says so. */
+    public static final String NO_LONGER_LISTED = "no longer listed at VPS.org";
+
     /** What the scan found: new drifts, recorded ones now resolved, and the automatic backups to remember. */
     public record Findings(List<Drift> detected, List<RecordedDrift> resolved, List<ListedPoint.Sighting> sightings) {
         public Findings {
@@ -57,6 +60,17 @@ public record DriftScan(TeamId team, ServerId server, List<ListedPoint> listed, 
 
         public boolean changesNothing(List<ListedPoint.Sighting> before) {
             return detected.isEmpty() && resolved.isEmpty() && Set.copyOf(sightings).equals(Set.copyOf(before));
+        }
+
+        /**
+         * Whether a finding rests on a point missing from the list (gone outside, expired, resolved as no longer listed):
+         * the list must then be one that leaves out nothing there (ADR 0035, amended in session 38).
+         */
+        public boolean restOnAbsence() {
+            return detected.stream().anyMatch(d -> d.kind() == DriftKind.DELETED_OUTSIDE
+                            || d.kind() == DriftKind.AUTOMATIC_BACKUP_EXPIRED)
+                    || resolved.stream().anyMatch(r -> r.drift().resolution()
+                            .filter(how -> how.how().equals(NO_LONGER_LISTED)).isPresent());
         }
     }
 
@@ -109,8 +123,8 @@ public record DriftScan(TeamId team, ServerId server, List<ListedPoint> listed, 
             }
             ListedPoint now = byRef.get(open.drift().point());
             String how = switch (open.drift().kind()) {
-                case CREATED_OUTSIDE -> now == null ? "no longer listed at VPS.org" : null;
-                case STUCK_IN_PROGRESS -> now == null ? "no longer listed at VPS.org"
+                case CREATED_OUTSIDE -> now == null ? NO_LONGER_LISTED : null;
+                case STUCK_IN_PROGRESS -> now == null ? NO_LONGER_LISTED
                         : now.inProgress() ? null : "no longer in progress at VPS.org";
                 default -> null;
             };

@@ -14,6 +14,15 @@ public interface BackupProvider {
     /** All backups of the platform's account, optionally of one server and of one type. */
     List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType.Kind> type);
 
+    /**
+     * The same list, read so that a backup it leaves out was not at VPS.org when the read ended, as
+     * {@link SnapshotProvider#listSnapshotsConsistently} (ADR 0010, amended in session 38). By default the ordinary
+     * list; an adapter that reads pages overrides it, and a decorator passes it on.
+     */
+    default List<Backup> listBackupsConsistently(Optional<ServerId> server, Optional<BackupType.Kind> type) {
+        return listBackups(server, type);
+    }
+
     /** Starts a manual backup; the answer is normally in progress. Never retried blindly. */
     Backup createManualBackup(BackupDraft draft);
 

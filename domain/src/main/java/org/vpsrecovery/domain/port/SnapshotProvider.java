@@ -25,6 +25,18 @@ public interface SnapshotProvider {
         return CompletableFuture.supplyAsync(() -> listSnapshots(server), blocking);
     }
 
+    /**
+     * The same list, read so that a snapshot it leaves out was not at VPS.org when the read ended: what a decision on a
+     * snapshot's absence reads (an operation's end, a drift, a 404, a limit). VPS.org has no read of one snapshot, and
+     * {@link #listSnapshots} may join pages read at different moments, where a delete and an add between two of them
+     * can leave out a snapshot that existed all along (ADR 0010, amended in session 38). Fails {@code UNAVAILABLE}
+     * when that cannot be established now. By default the ordinary list: right for an adapter whose every list is one
+     * answer; an adapter that reads pages overrides it, and a decorator passes it on.
+     */
+    default List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server) {
+        return listSnapshots(server);
+    }
+
     /** Starts a snapshot; the answer is normally in progress. Never retried blindly. */
     Snapshot createSnapshot(SnapshotDraft draft);
 

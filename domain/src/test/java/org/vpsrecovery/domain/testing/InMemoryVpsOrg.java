@@ -7,11 +7,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.backup.BackupDraft;
 import org.vpsrecovery.domain.backup.BackupId;
@@ -35,7 +38,8 @@ import org.vpsrecovery.domain.snapshot.SnapshotId;
  * real client against the simulator. It deliberately does not enforce the provider's limits, so
  * that tests prove the platform does, and a creation keeps the status it was given (tests choose
  * it); it records every call it receives. Test controls: {@link #failNextCallWith},
- * {@link #loseNextMutationAnswer}, {@link #delayMutations}, {@link #keepListingExpiredBackups}.
+ * {@link #loseNextMutationAnswer}, {@link #delayMutations}, {@link #keepListingExpiredBackups},
+ * {@link #leaveOutOfPagedLists}.
  */
 public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
 
@@ -53,6 +57,7 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
     private long nextId = 10_000;
     private volatile Duration mutationDelay = Duration.ZERO;
     private boolean keepExpiredBackups;
+    private final Set<ResourceRef> leftOutOfPagedLists = new HashSet<>();
 
     public InMemoryVpsOrg(Clock clock) {
         this.clock = clock;
@@ -140,6 +145,15 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
         keepExpiredBackups = true;
     }
 
+    /**
+     * From now on the ordinary lists leave {@code point} out, as a list joined from pages may when a delete and an add
+     * land between two page reads (ADR 0010, amended in session 38); the consistent lists still show it while it is
+     * there.
+     */
+    public synchronized void leaveOutOfPagedLists(ResourceRef point) {
+        leftOutOfPagedLists.add(point);
+    }
+
     /** Every create, restore and delete waits this long first: widens race windows in tests. */
     public void delayMutations(Duration delay) {
         this.mutationDelay = delay;
@@ -172,6 +186,13 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
     @Override
     public synchronized List<Snapshot> listSnapshots(Optional<ServerId> server) {
         enter("list snapshots" + server.map(s -> " of " + s).orElse(""));
+        return snapshots.values().stream().filter(s -> server.map(s.server().id()::equals).orElse(true))
+                .filter(s -> !leftOutOfPagedLists.contains(ResourceRef.of(s.id()))).toList();
+    }
+
+    @Override
+    public synchronized List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server) {
+        enter("list snapshots consistently" + server.map(s -> " of " + s).orElse(""));
         return snapshots.values().stream().filter(s -> server.map(s.server().id()::equals).orElse(true)).toList();
     }
 
@@ -215,6 +236,16 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
     @Override
     public synchronized List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType.Kind> type) {
         enter("list backups" + server.map(s -> " of " + s).orElse(""));
+        return backups.values().stream()
+                .filter(b -> server.map(b.server().id()::equals).orElse(true))
+                .filter(b -> type.map(b.type()::is).orElse(true))
+                .filter(b -> !leftOutOfPagedLists.contains(ResourceRef.of(b.id())))
+                .toList();
+    }
+
+    @Override
+    public synchronized List<Backup> listBackupsConsistently(Optional<ServerId> server, Optional<BackupType.Kind> type) {
+        enter("list backups consistently" + server.map(s -> " of " + s).orElse(""));
         return backups.values().stream()
                 .filter(b -> server.map(b.server().id()::equals).orElse(true))
                 .filter(b -> type.map(b.type()::is).orElse(true))

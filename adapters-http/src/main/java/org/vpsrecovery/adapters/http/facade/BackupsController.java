@@ -92,8 +92,7 @@ public class BackupsController {
     @ProblemResponses.NotFound
     public BackupJson getBackup(HttpRequest<?> request, @BackupIdParameter @PathVariable("backup_id") String backupId) {
         BackupId id = backupId(backupId);
-        return list.listBackups(new ListBackupsQuery(RequestAttributes.team(request), Optional.empty(), Optional.empty()))
-                .stream().filter(b -> b.id().equals(id)).findFirst()
+        return list.find(RequestAttributes.team(request), id)
                 .map(b -> FacadeJsonMapper.backup(b, null))
                 .orElseThrow(() -> new ResourceNotFound(ReasonCode.BACKUP_NOT_FOUND, "backup " + id + " not found"));
     }

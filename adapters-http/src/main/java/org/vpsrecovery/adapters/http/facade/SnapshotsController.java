@@ -106,8 +106,7 @@ public class SnapshotsController {
     @ProblemResponses.NotFound
     public SnapshotJson getSnapshot(HttpRequest<?> request, @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId) {
         SnapshotId id = snapshotId(snapshotId);
-        return list.listSnapshots(new ListSnapshotsQuery(RequestAttributes.team(request), Optional.empty()))
-                .stream().filter(s -> s.id().equals(id)).findFirst()
+        return list.find(RequestAttributes.team(request), id)
                 .map(s -> FacadeJsonMapper.snapshot(s, null))
                 .orElseThrow(() -> new ResourceNotFound(ReasonCode.SNAPSHOT_NOT_FOUND, "snapshot " + id + " not found"));
     }

@@ -163,6 +163,16 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 Snapshot::id);
     }
 
+    /** The list of {@link #listSnapshots}, confirmed to leave out nothing that was there when it ended (ADR 0010). */
+    @Override
+    public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server) {
+        Call call = new Call("list snapshots" + server.map(s -> " of server " + s).orElse(""), false);
+        URI first = endpoint("api/v1/snapshots/", query(server, Optional.empty()));
+        return listConsistently(call, first, SnapshotPageWire.class,
+                page -> new Page<>(page.next(), page.results() == null ? null : mapper.snapshots(page.results()), page.count()),
+                Snapshot::id);
+    }
+
     /**
      * The list without a waiting thread when it can be sent at once (the circuit closed, a connection free): the
      * first page goes through the reactive client and is read, mapped and checked on the client's event loop when it
@@ -212,7 +222,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             return CompletableFuture.supplyAsync(() -> listFrom(call, first, page, started, SnapshotPageWire.class,
                     wire -> new Page<>(wire.next(), wire.results() == null ? null : mapper.snapshots(wire.results()),
                             wire.count()),
-                    Snapshot::id), blocking);
+                    Snapshot::id).items(), blocking);
         }).thenCompose(listed -> listed);
     }
 
@@ -249,14 +259,25 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
 
     @Override
     public List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType.Kind> type) {
+        return listBackups(server, type, false);
+    }
+
+    /** The list of {@link #listBackups}, confirmed to leave out nothing that was there when it ended (ADR 0010). */
+    @Override
+    public List<Backup> listBackupsConsistently(Optional<ServerId> server, Optional<BackupType.Kind> type) {
+        return listBackups(server, type, true);
+    }
+
+    private List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType.Kind> type, boolean consistently) {
         // VPS.org filters by its documented words only; backups of a type it does not document are picked here.
         Optional<String> word = type.flatMap(VpsOrgWireMapper::backupTypeWord);
         Call call = new Call("list " + type.map(t -> t.name().toLowerCase(java.util.Locale.ROOT) + " ").orElse("")
                 + "backups" + server.map(s -> " of server " + s).orElse(""), false);
         URI first = endpoint("api/v1/backups/", query(server, word));
-        List<Backup> backups = listAll(call, first, BackupPageWire.class,
-                page -> new Page<>(page.next(), page.results() == null ? null : mapper.backups(page.results()), page.count()),
-                Backup::id);
+        Function<BackupPageWire, Page<Backup>> toPage =
+                page -> new Page<>(page.next(), page.results() == null ? null : mapper.backups(page.results()), page.count());
+        List<Backup> backups = consistently ? listConsistently(call, first, BackupPageWire.class, toPage, Backup::id)
+                : listAll(call, first, BackupPageWire.class, toPage, Backup::id);
         return type.filter(t -> word.isEmpty()).map(t -> backups.stream().filter(b -> b.type().is(t)).toList())
                 .orElse(backups);
     }
@@ -301,7 +322,48 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     /** Follows {@code next} links on the provider's own origin, at most {@code maxPages} pages. */
     private <W, T> List<T> listAll(Call call, URI first, Class<W> pageType, Function<W, Page<T>> toPage,
                                    Function<T, ?> idOf) {
-        return listFrom(call, first, null, System.nanoTime(), pageType, toPage, idOf);
+        return listFrom(call, first, null, System.nanoTime(), pageType, toPage, idOf).items();
+    }
+
+    /**
+     * The whole list from {@code first}, confirmed to hold every item there when one of its reads ended (ADR 0010,
+     * amended in session 38). One page is one answer. A read of several pages whose every page says {@code count}
+     * holds, each id once, as many items as the last page's {@code count} ({@link #readOnce}); so if it left out an
+     * item there at its end, it holds as many items that were gone by then. A later read listing every id of it
+     * shows none was gone (VPS.org's ids name one point for good, and a deleted point does not come back): that
+     * later read is returned, holding all of the earlier one. A later read lacking some is confirmed the same way,
+     * at most {@link #REREADS_OF_A_CHANGING_LIST} reads more, then the call fails {@code UNAVAILABLE} (try later), as
+     * it does at once for pages without a {@code count}: nothing then shows the read whole. Its reads share one
+     * {@code vpsorg.list-deadline}, counted from the first.
+     */
+    private <W, T> List<T> listConsistently(Call call, URI first, Class<W> pageType, Function<W, Page<T>> toPage,
+                                            Function<T, ?> idOf) {
+        long started = System.nanoTime();
+        ListRead<T> earlier = listFrom(call, first, null, started, pageType, toPage, idOf);
+        for (int confirming = 0; ; confirming++) {
+            if (earlier.pages() == 1) {
+                return earlier.items();
+            }
+            if (!earlier.everyPageCounted()) {
+                throw new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org's list came in " + earlier.pages()
+                        + " pages without a count on every page, to " + call.description() + ": what it leaves out is "
+                        + "not established as gone", OptionalInt.empty(), Optional.empty(), null);
+            }
+            if (confirming == REREADS_OF_A_CHANGING_LIST) {
+                throw new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org's list kept changing while it was "
+                        + "read to " + call.description() + " (" + (confirming + 1) + " reads, each lacking an item "
+                        + "of the one before): what it leaves out is not established as gone", OptionalInt.empty(),
+                        Optional.empty(), null);
+            }
+            ListRead<T> later = listFrom(call, first, null, started, pageType, toPage, idOf);
+            Set<Object> laterIds = later.items().stream().map(idOf).collect(Collectors.toSet());
+            if (earlier.items().stream().map(idOf).allMatch(laterIds::contains)) {
+                return later.items();
+            }
+            LOG.info("VPS.org: a list read in {} pages to {} lacked, when read again, an item it had listed; "
+                    + "confirming the later read", earlier.pages(), call.description());
+            earlier = later;
+        }
     }
 
     /**
@@ -309,14 +371,14 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
      * {@code first} while it changed during the read, at most {@link #REREADS_OF_A_CHANGING_LIST} times; no page read
      * starts later than {@code vpsorg.list-deadline} after {@code startedNanos} ({@link System#nanoTime()}).
      */
-    private <W, T> List<T> listFrom(Call call, URI first, Page<T> firstPage, long startedNanos, Class<W> pageType,
-                                    Function<W, Page<T>> toPage, Function<T, ?> idOf) {
+    private <W, T> ListRead<T> listFrom(Call call, URI first, Page<T> firstPage, long startedNanos,
+                                        Class<W> pageType, Function<W, Page<T>> toPage, Function<T, ?> idOf) {
         Page<T> alreadyRead = firstPage;
         long deadline = startedNanos + settings.listDeadline().toNanos();
         for (int reread = 0; ; reread++) {
             ListRead<T> read = readOnce(call, first, alreadyRead, deadline, pageType, toPage, idOf);
             if (read.changed() == null) {
-                return read.items();
+                return read;
             }
             if (reread == REREADS_OF_A_CHANGING_LIST) {
                 // Not the provider's trouble (the breaker does not count it) nor a final answer: callers try later.
@@ -330,8 +392,15 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         }
     }
 
-    /** One read of a list's pages: the items, or ({@code changed}: how it showed) a list that changed meanwhile. */
-    private record ListRead<T>(List<T> items, String changed) {
+    /**
+     * One read of a list's pages: the items, in how many pages, and whether every page said its {@code count}; or
+     * ({@code changed}: how it showed) a list that changed meanwhile.
+     */
+    private record ListRead<T>(List<T> items, String changed, int pages, boolean everyPageCounted) {
+
+        static <T> ListRead<T> changed(String how) {
+            return new ListRead<>(null, how, 0, false);
+        }
     }
 
     /**
@@ -346,6 +415,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         Set<URI> seen = new HashSet<>();
         List<T> all = new ArrayList<>();
         Long count = null;
+        boolean everyPageCounted = true;
         URI target = first;
         Page<T> page = firstPage;
         while (true) {
@@ -359,7 +429,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             if (page == null) {
                 Optional<Page<T>> answered = readPage(call, target, seen.size(), deadline, pageType, toPage);
                 if (answered.isEmpty()) {
-                    return new ListRead<>(null, "page " + seen.size() + " was gone");
+                    return ListRead.changed("page " + seen.size() + " was gone");
                 }
                 page = answered.get();
             }
@@ -369,10 +439,11 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             // A page without count (the field is not promised on every page) checks nothing.
             if (page.count() != null) {
                 if (count != null && !count.equals(page.count())) {
-                    return new ListRead<>(null, "count went from " + count + " to " + page.count() + " at page "
-                            + seen.size());
+                    return ListRead.changed("count went from " + count + " to " + page.count() + " at page " + seen.size());
                 }
                 count = page.count();
+            } else {
+                everyPageCounted = false;
             }
             all.addAll(page.results());
             if (page.next() == null || page.next().isBlank()) {
@@ -388,9 +459,9 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 .values());
         // One page is one answer, consistent in itself: only a list read in several can have changed in between.
         if (seen.size() > 1 && count != null && joined.size() != count) {
-            return new ListRead<>(null, joined.size() + " listed in " + seen.size() + " pages, count " + count);
+            return ListRead.changed(joined.size() + " listed in " + seen.size() + " pages, count " + count);
         }
-        return new ListRead<>(joined, null);
+        return new ListRead<>(joined, null, seen.size(), everyPageCounted);
     }
 
     /**

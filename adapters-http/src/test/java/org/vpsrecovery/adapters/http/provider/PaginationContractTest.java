@@ -53,6 +53,16 @@ class PaginationContractTest {
         }
     }
 
+    /** Over the simulator's pages, a list that did not change is confirmed by one more read: two reads, the same ids. */
+    @Test
+    void aConsistentListOverTheSimulatorsPagesIsReadTwiceWhenNothingChanged() {
+        try (SimulatedVpsOrg vpsOrg = SimulatedVpsOrg.start(options -> options.withPageSize(1), settings -> settings)) {
+            assertThat(vpsOrg.client.listBackupsConsistently(Optional.of(new ServerId(12345)), Optional.empty()))
+                    .extracting(b -> b.id().value()).containsExactlyInAnyOrder(501L, 499L, 495L);
+            assertThat(vpsOrg.received("GET", "/api/v1/backups/")).hasSize(6);
+        }
+    }
+
     @Test
     void aPageThatFailsOnceIsRetriedOnItsOwn() {
         try (SimulatedVpsOrg vpsOrg = SimulatedVpsOrg.start(options -> options.withPageSize(2), settings -> settings)) {
@@ -254,6 +264,95 @@ class PaginationContractTest {
 
             assertThat(failure.kind()).isEqualTo(Kind.NOT_FOUND);
             assertThat(nothing.received()).containsExactly("/api/v1/backups/");
+        }
+    }
+
+    /**
+     * The brief of session 38: ascending [501, 502, 503, 504], page size 2. Page 1 is read ([501, 502]); 501 is deleted
+     * and 505 added; page 2 is [504, 505]. The count stays 4 and the pages joined hold 4: nothing shows the change, and
+     * 503, there all along, is left out. The consistent list reads the list again: that read lacks 501, which the first
+     * held, so the first may have left something out and the later read is confirmed in turn by a third, which lists
+     * all of it. 503 is listed; a decision on its absence never sees it missing.
+     */
+    @Test
+    void aConsistentListReadsAgainUntilALaterReadListsAllOfTheOneBefore() throws Exception {
+        StubAnswers snapshots = new StubAnswers()
+                .then("/api/v1/snapshots/?server_id=12345", ok(page(4, "{BASE}api/v1/snapshots/?server_id=12345&page=2",
+                        snapshot(501), snapshot(502))))
+                .then("/api/v1/snapshots/?server_id=12345&page=2", ok(page(4, null, snapshot(504), snapshot(505))))
+                .then("/api/v1/snapshots/?server_id=12345", ok(page(4, "{BASE}api/v1/snapshots/?server_id=12345&page=2",
+                        snapshot(502), snapshot(503))))
+                .then("/api/v1/snapshots/?server_id=12345&page=2", ok(page(4, null, snapshot(504), snapshot(505))));
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(snapshots), "demo-token"))) {
+            assertThat(client.listSnapshots(Optional.of(new ServerId(12345)))).as("the ordinary list, as read")
+                    .extracting(s -> s.id().value()).containsExactly(501L, 502L, 504L, 505L);
+        }
+
+        StubAnswers again = snapshots.replayed();
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(again), "demo-token"))) {
+            assertThat(client.listSnapshotsConsistently(Optional.of(new ServerId(12345))))
+                    .extracting(s -> s.id().value()).containsExactly(502L, 503L, 504L, 505L);
+            assertThat(again.received()).as("three reads of two pages").hasSize(6);
+        }
+    }
+
+    /** A read in several pages that a later read lists whole is taken: the later one, two reads in all. */
+    @Test
+    void aConsistentListTakesTheLaterReadOnceItListsAllOfTheFirst() throws Exception {
+        StubAnswers backups = new StubAnswers()
+                .then("/api/v1/backups/", ok(page(3, "{BASE}api/v1/backups/?page=2", backup(504), backup(503))))
+                .then("/api/v1/backups/?page=2", ok(page(3, null, backup(501))))
+                .then("/api/v1/backups/", ok(page(4, "{BASE}api/v1/backups/?page=2", backup(505), backup(504))))
+                .then("/api/v1/backups/?page=2", ok(page(4, null, backup(503), backup(501))));
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(backups), "demo-token"))) {
+            assertThat(client.listBackupsConsistently(Optional.empty(), Optional.empty())).extracting(b -> b.id().value())
+                    .containsExactly(505L, 504L, 503L, 501L);
+            assertThat(backups.received()).hasSize(4);
+        }
+    }
+
+    /** One page is one answer: consistent in itself, read once. */
+    @Test
+    void aConsistentListOfOnePageIsOneRead() throws Exception {
+        StubAnswers snapshots = new StubAnswers()
+                .then("/api/v1/snapshots/", ok(page(2, null, snapshot(802), snapshot(801))));
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(snapshots), "demo-token"))) {
+            assertThat(client.listSnapshotsConsistently(Optional.empty())).extracting(s -> s.id().value())
+                    .containsExactly(802L, 801L);
+            assertThat(snapshots.received()).hasSize(1);
+        }
+    }
+
+    /** Pages without a count cannot show a read whole: what it leaves out is not taken as gone ("try later"). */
+    @Test
+    void aConsistentListOfPagesWithoutACountIsUnavailable() throws Exception {
+        StubAnswers snapshots = new StubAnswers()
+                .then("/api/v1/snapshots/", ok(pageWithoutCount("{BASE}api/v1/snapshots/?page=2", snapshot(504))))
+                .then("/api/v1/snapshots/?page=2", ok(pageWithoutCount(null, snapshot(501))));
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(snapshots), "demo-token"))) {
+            ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                    () -> client.listSnapshotsConsistently(Optional.empty()));
+
+            assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
+            assertThat(failure.getMessage()).contains("without a count", "not established as gone");
+        }
+    }
+
+    /** Each read lacking an item of the one before, the consistent list fails as "try later" after the bounded reads. */
+    @Test
+    void aConsistentListNeverConfirmedFailsAsUnavailable() throws Exception {
+        StubAnswers snapshots = new StubAnswers();
+        for (long id = 600; id < 610; id++) {
+            snapshots.then("/api/v1/snapshots/", ok(page(3, "{BASE}api/v1/snapshots/?page=2", snapshot(id), snapshot(id + 100))))
+                    .then("/api/v1/snapshots/?page=2", ok(page(3, null, snapshot(999))));
+        }
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(snapshots), "demo-token"))) {
+            ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                    () -> client.listSnapshotsConsistently(Optional.empty()));
+
+            assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
+            assertThat(failure.getMessage()).contains("kept changing", "not established as gone");
+            assertThat(snapshots.received()).hasSize(2 * (1 + VpsOrgClient.REREADS_OF_A_CHANGING_LIST));
         }
     }
 
