@@ -50,7 +50,7 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  */
 class HostileInputPropertiesTest {
 
-    static final int ENDPOINT_TRIES = 800;
+    static final int ENDPOINT_TRIES = 1000;
     static final int ANYWHERE_TRIES = 200;
 
     private static TestDatabase database;
@@ -83,6 +83,24 @@ class HostileInputPropertiesTest {
             new Endpoint("GET", "/api/v1/audit/verify/", false),
             new Endpoint("GET", "/api/v1/audit/summary/", false),
             new Endpoint("GET", "/api/v1/audit/recoverability/", false),
+            new Endpoint("GET", "/api/v1/audit/drift/", false),
+            new Endpoint("GET", "/api/v1/servers/{id}/", false),
+            new Endpoint("DELETE", "/api/v1/servers/{id}/restore-hold/", false),
+            new Endpoint("GET", "/api/v1/snapshots/{id}/holds/", false),
+            new Endpoint("POST", "/api/v1/snapshots/{id}/holds/", true),
+            new Endpoint("DELETE", "/api/v1/backups/{id}/holds/{id}/", false),
+            new Endpoint("GET", "/api/v1/operations/", false),
+            new Endpoint("GET", "/api/v1/operations/{id}/", false),
+            new Endpoint("POST", "/api/v1/operations/{id}/approval/", true),
+            new Endpoint("GET", "/api/v1/changes/{id}/", false),
+            // Policies and webhooks are read and deleted here, not created: a created policy would run and call VPS.org
+            // between tries, and a subscription's create looks its host up.
+            new Endpoint("GET", "/api/v1/policies/", false),
+            new Endpoint("GET", "/api/v1/policies/{id}/plan/", false),
+            new Endpoint("DELETE", "/api/v1/policies/{id}/", false),
+            new Endpoint("GET", "/api/v1/webhooks/", false),
+            new Endpoint("GET", "/api/v1/webhooks/{id}/deliveries/", false),
+            new Endpoint("DELETE", "/api/v1/webhooks/{id}/", false),
             new Endpoint("GET", "/health", false));
 
     /** A request as it goes on the wire; toString is what a failing try reports. */
@@ -269,7 +287,8 @@ class HostileInputPropertiesTest {
     private static Arbitrary<String> queries() {
         Arbitrary<String> name = Arbitraries.frequencyOf(
                 Tuple.of(4, Arbitraries.of("server_id", "backup_type", "team", "operation", "outcome", "reason_code", "from",
-                        "to", "request_id", "limit", "cursor", "bucket", "top", "expiring_within_days", "page", "page_size")),
+                        "to", "request_id", "limit", "cursor", "bucket", "top", "expiring_within_days", "page", "page_size",
+                        "since", "kind", "after", "wait", "state")),
                 Tuple.of(1, Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(12)),
                 Tuple.of(1, Arbitraries.of("", "server_id[]", "server_id%00", "SERVER_ID", "%73erver_id", "a=b=c")));
         Arbitrary<String> value = Arbitraries.frequencyOf(
@@ -277,6 +296,7 @@ class HostileInputPropertiesTest {
                 Tuple.of(2, Arbitraries.of("manual", "automatic", "MANUAL", "demo", "other-team", "create_snapshot",
                         "completed", "accepted", "SNAPSHOT_LIMIT_REACHED", "day", "month", "year", "10", "500", "501",
                         "2026-01-15T00:00:00Z", "2026-13-45T25:61:61Z", "1970-01-01T00:00:00Z", "+999999999-12-31T23:59:59Z",
+                        "%2B300000-01-01T00:00:00Z", "-9999-01-01T00:00:00Z", "0", "61", "-5", "PT1S",
                         "2026-01-15", "yesterday", "-1000000000", "before:abc", "before:", "YmVmb3JlOjE", "%00", "")),
                 Tuple.of(1, hostileText(30).map(HostileInputPropertiesTest::percentEncoded)));
         Arbitrary<String> parameter = Combinators.combine(name, value).as((n, v) -> n + "=" + v);
