@@ -94,6 +94,27 @@ class RestoreHoldServiceTest {
         assertThat(platform.operations.find(restore).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
     }
 
+    /** After the move GREEN sees its server held until the window's end, but not BLUE's operation or source. */
+    @Test
+    void theNewOwnerSeesTheFormerOwnersHoldButNotWhoseRestoreItIs() {
+        OperationId restore = restoreSnapshot(platform.as(BLUE));
+        RestoreHoldService afterTheMove = new RestoreHoldService(new org.vpsrecovery.domain.testing.FixedServerOwnership(
+                Map.of(BLUE, java.util.Set.of(SPARE), GREEN, java.util.Set.of(PlatformFixture.GREEN_SERVER, WEB))),
+                platform.serverStates(), platform.operations, platform.attempts(), platform.auditWriter, platform.clock);
+
+        Server seen = afterTheMove.getServer(GREEN, WEB);
+
+        assertThat(seen.isRestoring()).isTrue();
+        assertThat(seen.hold()).hasValueSatisfying(hold -> {
+            assertThat(hold.anotherTeams()).isTrue();
+            assertThat(hold.until()).isEqualTo(platform.operations.find(restore).orElseThrow().deadline());
+        });
+        assertThat(((org.vpsrecovery.domain.common.Decision.Denied) seen.restorability()).detail())
+                .doesNotContain(restore.toString());
+        // The team that asked still sees its own restore's hold whole.
+        assertThat(holds.getServer(BLUE, WEB).hold()).hasValueSatisfying(hold -> assertThat(hold.anotherTeams()).isFalse());
+    }
+
     /**
      * The teams file moved WEB to GREEN while BLUE's restore held it: GREEN, the owner now, may release the hold,
      * but BLUE's restore's final event (filed under BLUE, to BLUE's webhooks) carries nothing of GREEN's, and
