@@ -42,6 +42,7 @@ import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.port.TeamLimits;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.server.ServerRef;
+import org.vpsrecovery.domain.port.ServerOwnership;
 import org.vpsrecovery.domain.testing.FixedServerOwnership;
 import org.vpsrecovery.domain.testing.InMemoryAuditHistory;
 import org.vpsrecovery.domain.testing.InMemoryAuditReports;
@@ -173,8 +174,13 @@ public final class PlatformFixture {
     }
 
     public ContinueRestoresService continueRestores(SafetySnapshots safety) {
-        return new ContinueRestoresService(operations, safety, listSnapshots(), listBackups(), new InMemoryServerLock(Duration.ofSeconds(30)), auditWriter,
-                TrackingDeadlines.DEFAULTS, clock);
+        return continueRestores(safety, ownership);
+    }
+
+    /** As above, judging whose servers are whose by {@code now}: the teams file as it reads after a change. */
+    public ContinueRestoresService continueRestores(SafetySnapshots safety, ServerOwnership now) {
+        return new ContinueRestoresService(operations, safety, listSnapshots(), listBackups(), now,
+                new InMemoryServerLock(Duration.ofSeconds(30)), auditWriter, TrackingDeadlines.DEFAULTS, clock);
     }
 
     public TeamBackups listBackups() {

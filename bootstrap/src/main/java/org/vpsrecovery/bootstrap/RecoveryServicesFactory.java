@@ -246,7 +246,7 @@ public class RecoveryServicesFactory {
                                              SharedListReads provider, ConfiguredTeams teams, ServerLock lock,
                                              AuditWriter writer, TrackingDeadlines deadlines, Clock clock) {
         return new ContinueRestoresService(operations, safety, new TeamSnapshots(provider, teams),
-                new TeamBackups(provider, teams), lock, writer, deadlines, clock);
+                new TeamBackups(provider, teams), teams, lock, writer, deadlines, clock);
     }
 
     /** Both restores, of snapshots and of backups (RestoreSnapshotUseCase, RestoreServerFromBackupUseCase). */

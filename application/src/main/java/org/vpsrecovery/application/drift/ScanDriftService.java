@@ -81,6 +81,9 @@ public final class ScanDriftService {
     public record Round(int scanned, int passedOver, int detected, int resolved, Optional<Long> lastServer) {
     }
 
+    /** A former owner's open drift's resolution: the server is no longer its team's, so no scan follows it for them. */
+    static final String NO_LONGER_FOLLOWED = "no longer followed: the server is no longer the team's";
+
     private static final int HISTORY_PAGE = AuditQuery.MAX_LIMIT;
     /** The events since the high-water mark, under the lock: seldom more than a few. */
     private static final int SINCE_PAGE = 20;
@@ -264,7 +267,10 @@ public final class ScanDriftService {
         List<ListedPoint> listed = touched ? list(server) : before.listed();
         Instant now = touched ? clock.instant() : before.listedAt();
         List<ListedPoint.Sighting> sightings = drifts.sightings(server);
-        List<RecordedDrift> recorded = drifts.onServer(server);
+        // Only the owner's own records: a server the teams file moved is judged for its new owner afresh (ADR 0035,
+        // amended in session 38); what a former owner's records say is theirs, never resolved by what happens later.
+        List<RecordedDrift> onServer = drifts.onServer(server);
+        List<RecordedDrift> recorded = onServer.stream().filter(r -> r.drift().team().equals(team)).toList();
         DriftScan.Findings findings = new DriftScan(team, server, listed, audited.points(), tracked,
                 recorded, sightings, now, stuckAfter).findings();
         if (findings.restOnAbsence()) {
@@ -288,6 +294,17 @@ public final class ScanDriftService {
                     AuditEvent.DRIFT_RESOLUTION, how, AuditEvent.MESSAGE, drift.kind().wireName() + " resolved: " + how)));
             if (drifts.resolve(gone)) {
                 resolved++;
+            }
+        }
+        // A former owner's open drifts are closed once, under its name, saying only that they are no longer followed.
+        for (RecordedDrift formerOwners : onServer) {
+            Drift drift = formerOwners.drift();
+            if (drift.isOpen() && !ownership.owns(drift.team(), server)) {
+                RecordedDrift closed = new RecordedDrift(formerOwners.id(), drift.resolved(now, NO_LONGER_FOLLOWED));
+                writer.appendNow(event(closed.drift(), Operation.DRIFT_RESOLVED, Map.of(AuditEvent.DRIFT_KIND,
+                        drift.kind().wireName(), AuditEvent.DRIFT_RESOLUTION, NO_LONGER_FOLLOWED, AuditEvent.MESSAGE,
+                        drift.kind().wireName() + " resolved: " + NO_LONGER_FOLLOWED)));
+                drifts.resolve(closed);
             }
         }
         if (!findings.changesNothing(sightings)) {

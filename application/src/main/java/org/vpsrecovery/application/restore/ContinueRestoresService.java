@@ -25,6 +25,7 @@ import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ServerLock;
+import org.vpsrecovery.domain.port.ServerOwnership;
 import org.vpsrecovery.domain.server.Server;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.server.ServerRef;
@@ -44,6 +45,10 @@ import org.vpsrecovery.domain.snapshot.SnapshotId;
  *   <li>otherwise it waits.</li>
  * </ul>
  *
+ * First of all, a restore whose team no longer owns its server (or its source's server) ends FAILED
+ * SERVER_NOT_FOUND, whatever its snapshot's state, and VPS.org's restore is never called: the teams file
+ * may move a server to another team while a restore waits (ADR 0029, amended in session 38).
+ *
  * Runs once across instances (the scheduler's job), and safely twice: the move out of waiting is a
  * versioned write, made before VPS.org is called, so only one instance calls it.
  */
@@ -56,6 +61,7 @@ public final class ContinueRestoresService {
     private final SafetySnapshots safety;
     private final RecoveryPoints<SnapshotId, Snapshot> snapshots;
     private final RecoveryPoints<BackupId, Backup> backups;
+    private final ServerOwnership ownership;
     private final ServerLock lock;
     private final AuditWriter writer;
     private final TrackingDeadlines deadlines;
@@ -63,12 +69,13 @@ public final class ContinueRestoresService {
 
     public ContinueRestoresService(RecoveryOperations operations, SafetySnapshots safety,
                                    RecoveryPoints<SnapshotId, Snapshot> snapshots, RecoveryPoints<BackupId, Backup> backups,
-                                   ServerLock lock, AuditWriter writer,
+                                   ServerOwnership ownership, ServerLock lock, AuditWriter writer,
                                    TrackingDeadlines deadlines, Clock clock) {
         this.operations = Objects.requireNonNull(operations, "operations");
         this.safety = Objects.requireNonNull(safety, "safety");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.backups = Objects.requireNonNull(backups, "backups");
+        this.ownership = Objects.requireNonNull(ownership, "ownership");
         this.lock = Objects.requireNonNull(lock, "lock");
         this.writer = Objects.requireNonNull(writer, "writer");
         this.deadlines = Objects.requireNonNull(deadlines, "deadlines");
@@ -92,6 +99,16 @@ public final class ContinueRestoresService {
     private boolean step(RecoveryOperation waiting) {
         Instant now = clock.instant();
         Optional<RecoveryOperation> snapshot = operations.find(SafetySnapshots.operationOf(waiting.id()));
+        Optional<ServerId> notOwned = notOwned(waiting);
+        if (notOwned.isPresent()) {
+            // The teams file moved a server away while the restore waited: the request's team may no longer write
+            // it, as the approval path's lookup would refuse it now. Ended at once, which also ends its hold.
+            String safetyState = snapshot.map(s -> s.state() == OperationState.COMPLETED ? SafetySnapshots.COMPLETED
+                    : s.state().isFinal() ? SafetySnapshots.FAILED : SafetySnapshots.PENDING).orElse(SafetySnapshots.PENDING);
+            return safety.refuse(waiting, ReasonCode.SERVER_NOT_FOUND, safetyState, "server " + notOwned.get()
+                    + " is no longer the team's (the teams file changed while the restore waited); the restore was not run")
+                    .isPresent();
+        }
         if (snapshot.isEmpty()) {
             if (waiting.isDue(now) || now.isAfter(waiting.acceptedAt().plus(NO_SNAPSHOT_AFTER))) {
                 return safety.fail(waiting, "no safety snapshot was taken for this restore").isPresent();
@@ -110,6 +127,12 @@ public final class ContinueRestoresService {
             return safety.fail(waiting, "the safety snapshot showed no end by " + waiting.deadline()).isPresent();
         }
         return false;
+    }
+
+    /** The restore's target or source server its team does not own now, if any. */
+    private Optional<ServerId> notOwned(RecoveryOperation waiting) {
+        return Stream.concat(Stream.of(waiting.server()), waiting.resourceServer().stream())
+                .filter(server -> !ownership.owns(waiting.team(), server)).findFirst();
     }
 
     /** A failure that says nothing of the restore, only that VPS.org could not be read now. */

@@ -188,6 +188,20 @@ public final class SafetySnapshots {
         return Optional.of(failed);
     }
 
+    /**
+     * Ends a waiting restore FAILED with {@code reason}, its safety snapshot recorded as {@code safetyState}: a
+     * refusal that is not the snapshot's fault (the server is no longer the team's). Empty when someone else moved it first.
+     */
+    Optional<RecoveryOperation> refuse(RecoveryOperation waiting, ReasonCode reason, String safetyState, String why) {
+        RecoveryOperation failed = waiting.safetySnapshotFailed(clock.instant(), reason + ": " + why);
+        if (!operations.update(waiting, failed)) {
+            return Optional.empty();
+        }
+        String cause = why.length() <= Outcome.MAX_CAUSE_LENGTH ? why : why.substring(0, Outcome.MAX_CAUSE_LENGTH);
+        writer.appendOrDefer(event(failed, new Outcome.Failed(reason, cause), safetyState, why, Actor.SYSTEM));
+        return Optional.of(failed);
+    }
+
     /** An event of the restore {@code restore}, in the words of its safety snapshot's state. */
     AuditEvent event(RecoveryOperation restore, Outcome outcome, String safetyState, String message) {
         return event(restore, outcome, safetyState, message, Actor.SYSTEM); // the continue-restores job writes these

@@ -20,6 +20,7 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.RecoveryOperations;
@@ -34,6 +35,12 @@ import org.vpsrecovery.domain.server.ServerRef;
  * server's lock) and writes the restore's final event, {@code UNVERIFIABLE RESTORE_HOLD_RELEASED}:
  * VPS.org has no server status read, so whether the restore finished cannot be established. The
  * release itself is audited as {@link Operation#RELEASE_RESTORE_HOLD}: intent, then outcome.
+ *
+ * <p>The teams file may have moved the server to another team since the restore was asked (ADR 0026, amended in
+ * session 38): the current owner may release the former owner's hold, but nothing of either team crosses to the
+ * other. The restore's final event stays filed under the team that asked, written by the system actor, naming
+ * only "the server's current owner"; the release's own event, under the releasing team, names neither the former
+ * owner's operation nor its source.
  */
 public final class RestoreHoldService implements GetServerUseCase, ReleaseRestoreHoldUseCase {
 
@@ -59,7 +66,13 @@ public final class RestoreHoldService implements GetServerUseCase, ReleaseRestor
         if (!ownership.owns(team, server)) {
             throw notFound(server);
         }
-        return servers.current(unnamed(server));
+        Server current = servers.current(unnamed(server));
+        // A hold of a restore another team asked before the teams file moved the server: its window is the owner's
+        // to see (the server is held), its operation and source are not.
+        return current.hold()
+                .filter(hold -> operations.find(new OperationId(hold.operation())).filter(r -> !r.team().equals(team)).isPresent())
+                .map(hold -> new Server(current.ref(), current.status(), Optional.of(hold.ofAnotherTeam())))
+                .orElse(current);
     }
 
     @Override
@@ -82,8 +95,10 @@ public final class RestoreHoldService implements GetServerUseCase, ReleaseRestor
                     if (decision.isAllowed()) {
                         holding.set(restore.orElseThrow());
                         held.set(current);
-                        attempt.detail(AuditEvent.RESTORE_OPERATION_ID, restore.get().id().toString());
-                        restore.get().resource().ifPresent(attempt::about);
+                        if (restore.get().team().equals(context.team())) {
+                            attempt.detail(AuditEvent.RESTORE_OPERATION_ID, restore.get().id().toString());
+                            restore.get().resource().ifPresent(attempt::about);
+                        }
                     }
                     return decision;
                 },
@@ -93,21 +108,27 @@ public final class RestoreHoldService implements GetServerUseCase, ReleaseRestor
     private RecoveryOperation release(RecoveryOperation restore, Server held, TeamId by, String requestId, Actor actor) {
         Instant now = clock.instant();
         held.releaseRestore(now); // the domain's rule: only a hold whose window has not ended
-        RecoveryOperation released = restore.releasedEarly(now, "hold released early by team " + by.value()
-                + " (request " + requestId + ")");
+        // The restore's operation and final event are its own team's: another team (the server's owner since the
+        // teams file changed) is named only as that, and its request and actor are audited under its own team.
+        boolean ownTeam = restore.team().equals(by);
+        String who = ownTeam ? "team " + by.value() : "the server's current owner";
+        RecoveryOperation released = restore.releasedEarly(now, "hold released early by " + who
+                + (ownTeam ? " (request " + requestId + ")" : ""));
         if (!operations.update(restore, released)) {
             throw new RecoveryDenied(ReasonCode.NO_RESTORE_HOLD, "the restore " + restore.id() + " ended meanwhile");
         }
         Map<String, String> detail = new LinkedHashMap<>();
         detail.put(AuditEvent.ATTEMPT_ID, restore.id().toString());
-        detail.put("released_by_request", AuditEvent.detailValue(requestId));
-        actor.into(detail);
+        if (ownTeam) {
+            detail.put("released_by_request", AuditEvent.detailValue(requestId));
+        }
+        (ownTeam ? actor : Actor.SYSTEM).into(detail);
         // A restore still waiting for its safety snapshot never reached VPS.org: released, it was not done, which the
         // platform knows; one VPS.org was asked to run may or may not have finished.
         Outcome outcome = restore.state() == OperationState.AWAITING_SAFETY_SNAPSHOT
-                ? new Outcome.Failed(ReasonCode.RESTORE_HOLD_RELEASED, "team " + by.value() + " released the hold at "
+                ? new Outcome.Failed(ReasonCode.RESTORE_HOLD_RELEASED, who + " released the hold at "
                         + now + " while the restore waited for its safety snapshot; VPS.org was never asked to restore")
-                : new Outcome.Unverifiable(ReasonCode.RESTORE_HOLD_RELEASED, "team " + by.value() + " released the hold at "
+                : new Outcome.Unverifiable(ReasonCode.RESTORE_HOLD_RELEASED, who + " released the hold at "
                         + now + ", before its window's end at " + restore.deadline() + "; VPS.org offers no server "
                         + "status read, so whether the restore finished cannot be established");
         writer.appendOrDefer(new AuditEvent(now, restore.team(), restore.requestId(), restore.kind(),

@@ -124,6 +124,49 @@ class ScanDriftServiceTest {
         return drifts.page(DriftFilter.everything(), OptionalLong.empty(), 100).drifts();
     }
 
+    /**
+     * The teams file moved WEB from BLUE to GREEN: GREEN's scans find WEB's drift for GREEN, listed and resolved under
+     * GREEN; BLUE's open drift is closed once under BLUE as no longer followed, and nothing later is filed under BLUE.
+     */
+    @Test
+    void aServerMovedToAnotherTeamHasItsDriftsFoundAndResolvedForTheNewOwner() {
+        platform.provider.addSnapshot(901, platform.web, CreationStatus.COMPLETED); // behind the platform's back
+        scanner().scan(Optional.empty(), 10, NO_PAUSE);
+        assertThat(all()).singleElement().satisfies(r -> assertThat(r.drift().team()).isEqualTo(BLUE));
+        ScanDriftService afterTheMove = new ScanDriftService(() -> Set.of(BLUE, GREEN),
+                new org.vpsrecovery.domain.testing.FixedServerOwnership(java.util.Map.of(BLUE, Set.of(SPARE),
+                        GREEN, Set.of(GREEN_SERVER, WEB))), platform.provider, platform.provider, platform.history,
+                platform.auditWriter, platform.operations, drifts, new InMemoryServerLock(Duration.ofSeconds(5)),
+                platform.clock, STUCK_AFTER);
+        platform.clock.advance(Duration.ofMinutes(5));
+
+        afterTheMove.scan(Optional.empty(), 10, NO_PAUSE);
+
+        DriftFilter greens = new DriftFilter(Optional.of(GREEN), Optional.empty(), Optional.empty(), Optional.empty());
+        assertThat(drifts.page(greens, OptionalLong.empty(), 100).drifts()).singleElement().satisfies(r -> {
+            assertThat(r.drift().point()).isEqualTo(new ResourceRef(ResourceRef.Type.SNAPSHOT, 901));
+            assertThat(r.drift().kind()).isEqualTo(DriftKind.CREATED_OUTSIDE);
+            assertThat(r.drift().isOpen()).isTrue();
+        });
+        DriftFilter blues = new DriftFilter(Optional.of(BLUE), Optional.empty(), Optional.empty(), Optional.empty());
+        assertThat(drifts.page(blues, OptionalLong.empty(), 100).drifts()).singleElement().satisfies(r ->
+                assertThat(r.drift().resolution()).hasValueSatisfying(how ->
+                        assertThat(how.how()).isEqualTo(ScanDriftService.NO_LONGER_FOLLOWED)));
+        int blueEventsAtTheMove = (int) driftEvents().stream().filter(e -> e.event().team().equals(BLUE)).count();
+        assertThat(blueEventsAtTheMove).isEqualTo(2); // found, then closed as no longer followed
+
+        platform.provider.deleteSnapshot(new org.vpsrecovery.domain.snapshot.SnapshotId(901));
+        platform.clock.advance(Duration.ofMinutes(5));
+        assertThat(afterTheMove.scan(Optional.empty(), 10, NO_PAUSE).resolved()).isOne();
+
+        assertThat(drifts.page(greens, OptionalLong.empty(), 100).drifts()).singleElement()
+                .satisfies(r -> assertThat(r.drift().isOpen()).isFalse());
+        RecordedAuditEvent resolution = driftEvents().getFirst(); // newest first
+        assertThat(resolution.event().operation()).isEqualTo(Operation.DRIFT_RESOLVED);
+        assertThat(resolution.event().team()).isEqualTo(GREEN);
+        assertThat(driftEvents().stream().filter(e -> e.event().team().equals(BLUE)).count()).isEqualTo(blueEventsAtTheMove);
+    }
+
     @Test
     void pointsMadeAndDeletedBehindThePlatformsBackAreRecordedOnceAndAPlatformCreateIsNot() {
         Snapshot ours = createThroughThePlatform("ours");

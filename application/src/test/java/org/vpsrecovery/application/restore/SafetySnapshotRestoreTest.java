@@ -3,16 +3,20 @@ package org.vpsrecovery.application.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.vpsrecovery.application.PlatformFixture.BLUE;
+import static org.vpsrecovery.application.PlatformFixture.GREEN;
 import static org.vpsrecovery.application.PlatformFixture.SPARE;
 import static org.vpsrecovery.application.PlatformFixture.WEB;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.recoverypoint.RestoreRecoveryPointService;
+import org.vpsrecovery.domain.testing.FixedServerOwnership;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.port.ServerLock;
@@ -274,6 +278,57 @@ class SafetySnapshotRestoreTest {
         assertThat(platform.providerCallsStartingWith("restore")).isZero();
         assertThat(platform.eventsOf(context).getLast().outcome()).isInstanceOfSatisfying(Outcome.Failed.class,
                 failed -> assertThat(failed.reason()).isEqualTo(ReasonCode.SAFETY_SNAPSHOT_FAILED));
+    }
+
+    /**
+     * The teams file moved WEB to GREEN while BLUE's restore waited for its safety snapshot: the snapshot's
+     * completion runs no restore over GREEN's server; BLUE's restore ends FAILED SERVER_NOT_FOUND, as the
+     * approval path's lookup would answer it now.
+     */
+    @Test
+    void aServerMovedToAnotherTeamWhileTheRestoreWaitedIsNeverRestored() {
+        CallContext context = platform.as(BLUE);
+        RecoveryOperation restore = waiting(restore(context, false));
+        ContinueRestoresService afterTheMove = platform.continueRestores(safety, new FixedServerOwnership(Map.of(
+                BLUE, Set.of(SPARE), GREEN, Set.of(PlatformFixture.GREEN_SERVER, WEB))));
+
+        platform.provider.finishCreations();
+        platform.tracker().tick();
+        assertThat(afterTheMove.tick()).isOne();
+
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+        assertThat(stored(restore).state()).isEqualTo(OperationState.FAILED);
+        assertThat(stored(restore).note()).hasValueSatisfying(note -> assertThat(note).startsWith("SERVER_NOT_FOUND"));
+        AuditEvent last = platform.eventsOf(context).getLast();
+        assertThat(last.operation()).isEqualTo(Operation.RESTORE_SNAPSHOT);
+        assertThat(last.team()).isEqualTo(BLUE);
+        assertThat(last.outcome()).isInstanceOfSatisfying(Outcome.Failed.class,
+                failed -> assertThat(failed.reason()).isEqualTo(ReasonCode.SERVER_NOT_FOUND));
+        // Truthful: the snapshot did complete; it is the restore that was refused.
+        assertThat(last.detail()).containsEntry(AuditEvent.SAFETY_SNAPSHOT, SafetySnapshots.COMPLETED);
+        assertThat(afterTheMove.tick()).isZero();
+    }
+
+    /** A backup restore whose source server moved away is refused as well, before its snapshot even ends. */
+    @Test
+    void aRestoreWhoseSourceServerMovedAwayIsEndedWithoutWaitingForTheSnapshot() {
+        Backup backup = platform.provider.addBackup(601, platform.web, BackupType.MANUAL, CreationStatus.COMPLETED,
+                Optional.empty());
+        CallContext context = platform.as(BLUE);
+        RecoveryOperation restore = waiting(platform.restoreServerFromBackup(safety)
+                .requestRestore(new RestoreServerFromBackupCommand(context, SPARE, backup.id())));
+        ContinueRestoresService afterTheMove = platform.continueRestores(safety, new FixedServerOwnership(Map.of(
+                BLUE, Set.of(SPARE), GREEN, Set.of(PlatformFixture.GREEN_SERVER, WEB))));
+
+        assertThat(afterTheMove.tick()).isOne();
+        platform.provider.finishCreations();
+        platform.tracker().tick();
+        assertThat(afterTheMove.tick()).isZero();
+
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+        assertThat(stored(restore).state()).isEqualTo(OperationState.FAILED);
+        assertThat(platform.eventsOf(context).stream().filter(e -> e.operation() == Operation.RESTORE_SERVER_FROM_BACKUP)
+                .toList().getLast().outcome().reasonCode()).contains(ReasonCode.SERVER_NOT_FOUND);
     }
 
     /**

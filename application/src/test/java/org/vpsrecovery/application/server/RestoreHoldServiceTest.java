@@ -94,6 +94,66 @@ class RestoreHoldServiceTest {
         assertThat(platform.operations.find(restore).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
     }
 
+    /** After the move GREEN sees its server held until the window's end, but not BLUE's operation or source. */
+    @Test
+    void theNewOwnerSeesTheFormerOwnersHoldButNotWhoseRestoreItIs() {
+        OperationId restore = restoreSnapshot(platform.as(BLUE));
+        RestoreHoldService afterTheMove = new RestoreHoldService(new org.vpsrecovery.domain.testing.FixedServerOwnership(
+                Map.of(BLUE, java.util.Set.of(SPARE), GREEN, java.util.Set.of(PlatformFixture.GREEN_SERVER, WEB))),
+                platform.serverStates(), platform.operations, platform.attempts(), platform.auditWriter, platform.clock);
+
+        Server seen = afterTheMove.getServer(GREEN, WEB);
+
+        assertThat(seen.isRestoring()).isTrue();
+        assertThat(seen.hold()).hasValueSatisfying(hold -> {
+            assertThat(hold.anotherTeams()).isTrue();
+            assertThat(hold.until()).isEqualTo(platform.operations.find(restore).orElseThrow().deadline());
+        });
+        assertThat(((org.vpsrecovery.domain.common.Decision.Denied) seen.restorability()).detail())
+                .doesNotContain(restore.toString());
+        // The team that asked still sees its own restore's hold whole.
+        assertThat(holds.getServer(BLUE, WEB).hold()).hasValueSatisfying(hold -> assertThat(hold.anotherTeams()).isFalse());
+    }
+
+    /**
+     * The teams file moved WEB to GREEN while BLUE's restore held it: GREEN, the owner now, may release the hold,
+     * but BLUE's restore's final event (filed under BLUE, to BLUE's webhooks) carries nothing of GREEN's, and
+     * GREEN's release event nothing of BLUE's restore.
+     */
+    @Test
+    void theNewOwnerReleasesTheFormerOwnersHoldAndNeitherTeamsDetailsCrossOver() {
+        CallContext restoring = platform.as(BLUE);
+        OperationId restore = restoreSnapshot(restoring);
+        RestoreHoldService afterTheMove = new RestoreHoldService(new org.vpsrecovery.domain.testing.FixedServerOwnership(
+                Map.of(BLUE, java.util.Set.of(SPARE), GREEN, java.util.Set.of(PlatformFixture.GREEN_SERVER, WEB))),
+                platform.serverStates(), platform.operations, platform.attempts(), platform.auditWriter, platform.clock);
+        CallContext releasing = new CallContext(GREEN, new org.vpsrecovery.domain.common.RequestId("req-green-release"),
+                OperationId.random(), org.vpsrecovery.domain.audit.Actor.of("carol@green.example",
+                        org.vpsrecovery.domain.audit.Actor.Authentication.JWT, "kid-green"));
+
+        RecoveryOperation released = afterTheMove.releaseRestoreHold(new ReleaseRestoreHoldCommand(releasing, WEB));
+
+        assertThat(released.id()).isEqualTo(restore);
+        assertThat(released.state()).isEqualTo(OperationState.RELEASED);
+        assertThat(released.note()).hasValueSatisfying(note -> assertThat(note).doesNotContain("green", "req-green-release"));
+        AuditEvent last = platform.eventsOf(restoring).getLast();
+        assertThat(last.team()).isEqualTo(BLUE);
+        assertThat(last.outcome().reasonCode()).contains(ReasonCode.RESTORE_HOLD_RELEASED);
+        assertThat(last.detail()).doesNotContainValue("carol@green.example").doesNotContainValue("req-green-release")
+                .containsEntry(org.vpsrecovery.domain.audit.Actor.SUBJECT, "system");
+        assertThat(last.toString()).doesNotContain("green");
+        // GREEN's own record of its release: its actor, and nothing of BLUE's restore.
+        List<AuditEvent> releaseEvents = platform.eventsOf(releasing);
+        assertThat(releaseEvents).extracting(e -> e.outcome().kind())
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+        assertThat(releaseEvents).allSatisfy(e -> {
+            assertThat(e.team()).isEqualTo(GREEN);
+            assertThat(e.detail()).doesNotContainKey(AuditEvent.RESTORE_OPERATION_ID)
+                    .containsEntry(org.vpsrecovery.domain.audit.Actor.SUBJECT, "carol@green.example");
+            assertThat(e.resource()).isEmpty();
+        });
+    }
+
     @Test
     void theSourceIsKeptUntilTheOwnerReleasesTheHoldEarlyAuditedThenItGoesAndANewRestoreIsAllowed() {
         CallContext restoring = platform.as(BLUE);

@@ -11,20 +11,21 @@ import org.vpsrecovery.domain.drift.RecordedDrift;
 import org.vpsrecovery.domain.server.ServerId;
 
 /**
- * The drifts the scans found (ADR 0035), each (point, kind) once, and the scans' memory of the
+ * The drifts the scans found (ADR 0035), each (point, kind) once per team (a server the teams file moved to another
+ * team is judged for its new owner afresh: ADR 0035, amended in session 38), and the scans' memory of the
  * automatic backups each server had, which no audit event names.
  */
 public interface DriftRecords {
 
     int MAX_PAGE = 500;
 
-    /** Stores a new drift, or nothing (empty) when the same point already has a drift of that kind on record. */
+    /** Stores a new drift, or nothing (empty) when its team already has a drift of that kind on the same point on record. */
     Optional<RecordedDrift> record(Drift drift);
 
     /** Writes {@code resolved}'s resolution over the stored drift if it is still open; false otherwise. */
     boolean resolve(RecordedDrift resolved);
 
-    /** Every drift on record for one server, open or not, oldest first. */
+    /** Every drift on record for one server, open or not, oldest first, whichever team it was found for. */
     List<RecordedDrift> onServer(ServerId server);
 
     /** Drifts matching the filter with an id below {@code beforeId} (if given), newest first, {@code limit} 1-{@value #MAX_PAGE}. */

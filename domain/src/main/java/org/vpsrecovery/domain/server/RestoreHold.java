@@ -9,8 +9,16 @@ import java.util.UUID;
  * (the end of the restore window: VPS.org has no server status read, so the window's end is the
  * end the platform knows). Meanwhile the server takes no second restore and {@code source} is not
  * deleted. {@code operation} is the id of the restore's operation, where the hold is stored.
+ * {@code anotherTeams}: the restore was asked by a team that no longer owns the server (the teams file moved it),
+ * so its operation and source are that team's, not to be shown to the owner now (ADR 0026, amended in session 38).
  */
-public record RestoreHold(ServerId server, UUID operation, Instant since, Instant until, RecoverySource source) {
+public record RestoreHold(ServerId server, UUID operation, Instant since, Instant until, RecoverySource source,
+                          boolean anotherTeams) {
+
+    /** A hold of the server's owner's own restore. */
+    public RestoreHold(ServerId server, UUID operation, Instant since, Instant until, RecoverySource source) {
+        this(server, operation, since, until, source, false);
+    }
 
     public RestoreHold {
         Objects.requireNonNull(server, "server");
@@ -21,6 +29,11 @@ public record RestoreHold(ServerId server, UUID operation, Instant since, Instan
         if (!until.isAfter(since)) {
             throw new IllegalArgumentException("a restore hold ends after it begins");
         }
+    }
+
+    /** This hold as the server's owner sees it when the restore is another team's: its window, not whose it is. */
+    public RestoreHold ofAnotherTeam() {
+        return new RestoreHold(server, operation, since, until, source, true);
     }
 
     /** Whether the window has ended at {@code at}. */

@@ -58,7 +58,8 @@ public record Server(ServerRef ref, ServerStatus status, Optional<RestoreHold> h
         return isRestoring()
                 ? Decision.deny(ReasonCode.SERVER_NOT_RESTORABLE,
                         "server " + ref.id() + " is already being restored"
-                                + hold.map(h -> " until " + h.until() + " (operation " + h.operation() + ")").orElse(""))
+                                + hold.map(h -> " until " + h.until()
+                                        + (h.anotherTeams() ? "" : " (operation " + h.operation() + ")")).orElse(""))
                 : Decision.allow();
     }
 

@@ -15,7 +15,7 @@ import org.vpsrecovery.domain.drift.RecordedDrift;
 import org.vpsrecovery.domain.port.DriftRecords;
 import org.vpsrecovery.domain.server.ServerId;
 
-/** The drifts in memory, with the store's rules: one drift per (point, kind), a resolution written once over an open one. */
+/** The drifts in memory, with the store's rules: one drift per (team, point, kind), a resolution written once over an open one. */
 public final class InMemoryDriftRecords implements DriftRecords {
 
     private final List<RecordedDrift> drifts = new ArrayList<>();
@@ -24,7 +24,8 @@ public final class InMemoryDriftRecords implements DriftRecords {
 
     @Override
     public synchronized Optional<RecordedDrift> record(Drift drift) {
-        boolean known = drifts.stream().anyMatch(r -> r.drift().point().equals(drift.point()) && r.drift().kind() == drift.kind());
+        boolean known = drifts.stream().anyMatch(r -> r.drift().team().equals(drift.team())
+                && r.drift().point().equals(drift.point()) && r.drift().kind() == drift.kind());
         if (known) {
             return Optional.empty();
         }

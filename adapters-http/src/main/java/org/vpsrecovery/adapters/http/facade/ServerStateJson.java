@@ -32,9 +32,11 @@ public record ServerStateJson(
             @Schema(allowableValues = {"restoring"}) String state,
             @Schema(description = "when the restore was accepted (UTC)", format = "date-time") String since,
             @Schema(description = "when the window ends and the hold with it (UTC)", format = "date-time") String until,
-            @Schema(description = "the restore's operation (GET /api/v1/operations/{id}/)", format = "uuid")
-            @JsonProperty("operation_id") String operationId,
-            RecoverySourceJson source) {
+            @Schema(description = "the restore's operation (GET /api/v1/operations/{id}/); null when another team "
+                    + "asked the restore before the server became the caller's", format = "uuid", nullable = true)
+            @JsonProperty("operation_id") @Nullable String operationId,
+            @Schema(description = "null when another team asked the restore", nullable = true)
+            @Nullable RecoverySourceJson source) {
     }
 
     /** The snapshot or backup the restore reads, and its server (another one for a backup of another server). */
@@ -52,6 +54,9 @@ public record ServerStateJson(
     }
 
     private static RestoreHoldJson hold(RestoreHold hold) {
+        if (hold.anotherTeams()) { // the former owner's restore: its window only (ADR 0026, amended in session 38)
+            return new RestoreHoldJson("restoring", hold.since().toString(), hold.until().toString(), null, null);
+        }
         return new RestoreHoldJson("restoring", hold.since().toString(), hold.until().toString(),
                 hold.operation().toString(), new RecoverySourceJson(hold.source().kind().wireName(),
                         hold.source().id(), hold.source().server().value()));

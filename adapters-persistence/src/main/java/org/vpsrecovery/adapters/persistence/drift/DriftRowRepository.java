@@ -12,7 +12,7 @@ import java.util.Optional;
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface DriftRowRepository extends GenericRepository<DriftRow, Long> {
 
-    /** Writes a new drift unless the point has one of that kind already (then 0 rows). */
+    /** Writes a new drift unless the team has one of that kind on the point already (then 0 rows). */
     @Query("""
             INSERT INTO recovery_point_drift (team, server_id, resource_type, resource_id, kind, detected_at, seen)
             VALUES (:team, :serverId, :resourceType, :resourceId, :kind, :detectedAt, :seen)
@@ -20,7 +20,8 @@ public interface DriftRowRepository extends GenericRepository<DriftRow, Long> {
     long insertOnce(String team, long serverId, String resourceType, long resourceId, String kind, Instant detectedAt,
                     String seen);
 
-    Optional<DriftRow> findByResourceTypeAndResourceIdAndKind(String resourceType, long resourceId, String kind);
+    Optional<DriftRow> findByTeamAndResourceTypeAndResourceIdAndKind(String team, String resourceType, long resourceId,
+                                                                     String kind);
 
     /** Writes a resolution over an open drift only. */
     @Query("""

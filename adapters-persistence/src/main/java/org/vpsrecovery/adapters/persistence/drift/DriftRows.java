@@ -38,7 +38,8 @@ public final class DriftRows implements DriftRecords {
                 drift.detectedAt(), drift.seen()) == 0) {
             return Optional.empty();
         }
-        return drifts.findByResourceTypeAndResourceIdAndKind(type, drift.point().id(), kind).map(DriftRows::toDomain);
+        return drifts.findByTeamAndResourceTypeAndResourceIdAndKind(drift.team().value(), type, drift.point().id(), kind)
+                .map(DriftRows::toDomain);
     }
 
     @Override

@@ -47,6 +47,22 @@ public abstract class DriftRecordsContract {
         assertThat(records.onServer(DB)).isEmpty();
     }
 
+    /** A server the teams file moved to another team: its new owner's drifts are its own, the former owner's stay. */
+    @Test
+    void anotherTeamRecordsTheSamePointAndKindOnceOfItsOwn() {
+        DriftRecords records = emptyRecords();
+        RecordedDrift blues = records.record(drift(BLUE, WEB, 801, DriftKind.CREATED_OUTSIDE, AT)).orElseThrow();
+
+        Optional<RecordedDrift> reds = records.record(drift(RED, WEB, 801, DriftKind.CREATED_OUTSIDE, AT.plusSeconds(60)));
+
+        assertThat(reds).hasValueSatisfying(r -> {
+            assertThat(r.id()).isNotEqualTo(blues.id());
+            assertThat(r.drift().team()).isEqualTo(RED);
+        });
+        assertThat(records.record(drift(RED, WEB, 801, DriftKind.CREATED_OUTSIDE, AT.plusSeconds(120)))).isEmpty();
+        assertThat(records.onServer(WEB)).extracting(r -> r.drift().team()).containsExactly(BLUE, RED);
+    }
+
     @Test
     void aResolutionIsWrittenOnceOverAnOpenDrift() {
         DriftRecords records = emptyRecords();
