@@ -35,6 +35,7 @@ import org.vpsrecovery.domain.webhook.WebhookSecret;
 import org.vpsrecovery.domain.webhook.WebhookSubscription;
 import org.vpsrecovery.domain.webhook.WebhookSubscriptionId;
 import org.vpsrecovery.domain.webhook.WebhookTarget;
+import org.vpsrecovery.domain.webhook.WebhookTargetChecksBusy;
 
 class WebhooksServiceTest {
 
@@ -99,6 +100,36 @@ class WebhooksServiceTest {
                 .doesNotContain("private").doesNotContain("no address");
         assertThat(catchThrowable(() -> manage.create(BLUE, WebhookTarget.parse("http://10.0.0.7/"),
                 Set.of(WebhookEventType.OPERATION_FAILED))).getMessage()).contains("private");
+    }
+
+    /**
+     * A create whose host lookup waited behind other creates' lookups and never began: nothing is known of the host, so
+     * it is not refused as not resolving; it is told to try again, and nothing is stored (ADR 0025, session 38).
+     */
+    @Test
+    void aCreateWhoseLookupNeverBeganIsToldToTryAgainAndNothingIsStored() {
+        WebhookTransport queued = new WebhookTransport() {
+            @Override
+            public List<java.net.InetAddress> resolve(String host) {
+                throw new LookupNotStarted("the lookup waited 5000 ms behind others and never began");
+            }
+
+            @Override
+            public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+                throw new AssertionError("a create sends nothing");
+            }
+        };
+        ManageWebhooksService busy = new ManageWebhooksService(store, store,
+                new WebhookTargetGuard(queued, TargetAddressRules.PUBLIC_ONLY), clock);
+
+        assertThatThrownBy(() -> busy.create(BLUE, WebhookTarget.parse("https://hooks.example.com/vpsr"),
+                Set.of(WebhookEventType.OPERATION_COMPLETED)))
+                .isInstanceOfSatisfying(WebhookTargetChecksBusy.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ReasonCode.WEBHOOK_TARGET_CHECKS_BUSY);
+                    assertThat(e.retryAfter()).isEqualTo(ManageWebhooksService.CHECKS_BUSY_RETRY_AFTER);
+                });
+        assertThat(manage.list(BLUE)).isEmpty();
+        assertThat(subscribe()).as("the same create once a lookup thread is free").isNotNull();
     }
 
     @Test
