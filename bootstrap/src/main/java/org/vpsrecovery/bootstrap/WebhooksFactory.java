@@ -28,15 +28,19 @@ public class WebhooksFactory {
     static final String FIRST_RETRY = "vpsr.webhooks.first-retry";
     static final String MAX_CONCURRENT = "vpsr.webhooks.max-concurrent";
     static final String MAX_CONCURRENT_PER_HOST = "vpsr.webhooks.max-concurrent-per-host";
+    static final String MAX_CONCURRENT_PER_TEAM = "vpsr.webhooks.max-concurrent-per-team";
     static final String NO_SLOT_RETRY = "vpsr.webhooks.no-slot-retry";
 
     /**
-     * Attempts at once on this instance, in all and to one host: they run on the cluster jobs' threads, and one
-     * receiver that never answers must hold neither all of them nor another team's deliveries (ADR 0025).
+     * Attempts at once on this instance, in all, to one host and for one team: they run on the cluster jobs' threads,
+     * and one receiver that never answers must hold neither all of them nor another team's deliveries, nor may one
+     * team's slow receivers on many hosts take every slot (ADR 0025). A team's share unset (0) is every slot but one,
+     * so another team always has one; all of them when there is only one.
      */
     @Singleton
     DeliverySlots webhookDeliverySlots(@Value("${" + MAX_CONCURRENT + ":2}") int inAll,
                                        @Value("${" + MAX_CONCURRENT_PER_HOST + ":1}") int perHost,
+                                       @Value("${" + MAX_CONCURRENT_PER_TEAM + ":0}") int perTeam,
                                        @Value("${" + NO_SLOT_RETRY + ":2s}") Duration noSlotRetry,
                                        @Value("${" + FIRST_RETRY + ":30s}") Duration firstRetry) {
         if (inAll < 1 || inAll >= ClusterJobs.THREADS) {
@@ -46,12 +50,17 @@ public class WebhooksFactory {
         if (perHost < 1 || perHost > inAll) {
             throw new StartupRefused(MAX_CONCURRENT_PER_HOST + " must be 1-" + inAll + " (" + MAX_CONCURRENT + ")");
         }
+        if (perTeam < 0 || perTeam > inAll) {
+            throw new StartupRefused(MAX_CONCURRENT_PER_TEAM + " must be 1-" + inAll + " (" + MAX_CONCURRENT
+                    + "), or 0 for every slot but one");
+        }
         if (noSlotRetry.isNegative() || noSlotRetry.isZero()) {
             throw new StartupRefused(NO_SLOT_RETRY + " must be positive");
         }
         // A put-off grows while its host stays busy, to no longer than a failed attempt's first retry.
         Duration longestPutOff = firstRetry.compareTo(noSlotRetry) > 0 ? firstRetry : noSlotRetry;
-        return new DeliverySlots(inAll, perHost, noSlotRetry, longestPutOff);
+        return new DeliverySlots(inAll, perHost, perTeam == 0 ? Math.max(1, inAll - 1) : perTeam, noSlotRetry,
+                longestPutOff);
     }
 
     /** One set of rules, for the guard's check and for the connection's own resolution. */

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.webhook.DeliverWebhooksService;
 import org.vpsrecovery.application.webhook.DeliverySlots;
 import org.vpsrecovery.application.webhook.WebhookTargetGuard;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
 import org.vpsrecovery.domain.port.WebhookTransport;
 import org.vpsrecovery.domain.webhook.DeliveryState;
@@ -48,6 +49,7 @@ class WebhookJobsTest {
 
     private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
     private static final String HOST = "hooks.example.com";
+    private static final TeamId TEAM = new TeamId("blue");
     private static final Duration FIRST_RETRY = Duration.ofSeconds(30);
     private static final Duration NO_SLOT_RETRY = Duration.ofSeconds(2);
 
@@ -61,7 +63,7 @@ class WebhookJobsTest {
 
         WebhookDeliveryId enqueue() {
             WebhookDeliveryId enqueued = new WebhookDeliveryId(UUID.randomUUID());
-            rows.put(enqueued, new OutgoingMessage(enqueued, DeliveryState.PENDING, 0,
+            rows.put(enqueued, new OutgoingMessage(enqueued, TEAM, DeliveryState.PENDING, 0,
                     WebhookTarget.parse("https://" + HOST + "/vpsr"), WebhookSecret.random(), "{}"));
             return enqueued;
         }
@@ -80,13 +82,14 @@ class WebhookJobsTest {
         public void recordAttempt(WebhookDeliveryId delivery, Instant at, OptionalInt statusCode, Optional<String> error,
                                   boolean delivered) {
             OutgoingMessage m = rows.get(delivery);
-            rows.put(delivery, new OutgoingMessage(delivery, delivered ? DeliveryState.DELIVERED : m.state(),
+            rows.put(delivery, new OutgoingMessage(delivery, m.team(), delivered ? DeliveryState.DELIVERED : m.state(),
                     m.attempts() + 1, m.target(), m.secret(), m.body()));
         }
 
         public void markDead(WebhookDeliveryId delivery) {
             OutgoingMessage m = rows.get(delivery);
-            rows.put(delivery, new OutgoingMessage(delivery, DeliveryState.DEAD, m.attempts(), m.target(), m.secret(), m.body()));
+            rows.put(delivery, new OutgoingMessage(delivery, m.team(), DeliveryState.DEAD, m.attempts(), m.target(), m.secret(),
+                    m.body()));
         }
     }
 
@@ -117,7 +120,7 @@ class WebhookJobsTest {
             return new Answered(204);
         }
     };
-    private final DeliverySlots slots = new DeliverySlots(2, 1, NO_SLOT_RETRY, FIRST_RETRY);
+    private final DeliverySlots slots = new DeliverySlots(2, 1, 1, NO_SLOT_RETRY, FIRST_RETRY);
     /** Simulated time: each execution runs at its scheduled time. */
     private Instant now = NOW;
     private final Clock clock = new Clock() {
@@ -210,7 +213,7 @@ class WebhookJobsTest {
     @Test
     void anErrorAfterManyPutOffsIsRetriedAfterTheFirstRetryNotAYearLater() {
         WebhookJobs.DeliverTask task = task(8);
-        Optional<DeliverySlots.Slot> held = slots.tryTake(HOST);
+        Optional<DeliverySlots.Slot> held = slots.tryTake(TEAM, HOST);
         for (int i = 0; i < 30; i++) {
             Instant ran = run(task);
             assertThat(row.executionTime).isBetween(ran.plus(NO_SLOT_RETRY), ran.plus(FIRST_RETRY.multipliedBy(3).dividedBy(2)));
@@ -237,7 +240,7 @@ class WebhookJobsTest {
         assertThat(row.executionTime).isEqualTo(ran.plus(FIRST_RETRY));
 
         storeFails = false;
-        Optional<DeliverySlots.Slot> held = slots.tryTake(HOST);
+        Optional<DeliverySlots.Slot> held = slots.tryTake(TEAM, HOST);
         run(task); // put off
         held.orElseThrow().close();
         storeFails = true;
@@ -292,7 +295,7 @@ class WebhookJobsTest {
         for (int i = 2; i <= 200; i++) {
             enqueue(i);
         }
-        Optional<DeliverySlots.Slot> held = slots.tryTake(HOST);
+        Optional<DeliverySlots.Slot> held = slots.tryTake(TEAM, HOST);
         Instant end = NOW.plus(Duration.ofMinutes(10));
         PriorityQueue<Execution> due = new PriorityQueue<>(Comparator.comparing((Execution e) -> e.executionTime));
         due.addAll(rows.values());

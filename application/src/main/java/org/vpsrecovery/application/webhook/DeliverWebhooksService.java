@@ -28,7 +28,7 @@ public final class DeliverWebhooksService {
 
     /**
      * How an attempt went; {@link #FAILED} asks the scheduler for another, {@link #NO_SLOT} for the same one again
-     * later: no attempt was made, since this instance's or the host's {@link DeliverySlots} were all taken, or its
+     * later: no attempt was made, since this instance's, the host's or the team's {@link DeliverySlots} were all taken, or its
      * lookup never began ({@link WebhookTransport.LookupNotStarted}).
      */
     public enum Attempt { DELIVERED, FAILED, NOTHING_TO_DO, NO_SLOT }
@@ -91,15 +91,15 @@ public final class DeliverWebhooksService {
         }
         OutgoingMessage message = found.get();
         // The slot covers the guard's lookup too: both can take their time.
-        Optional<DeliverySlots.Slot> slot = slots.tryTake(message.target().host());
+        Optional<DeliverySlots.Slot> slot = slots.tryTake(message.team(), message.target().host());
         if (slot.isEmpty()) {
-            return new Outcome(Attempt.NO_SLOT, slots.putOff(message.target().host(), clock.instant()));
+            return new Outcome(Attempt.NO_SLOT, slots.putOff(message.team(), message.target().host(), clock.instant()));
         }
         try (DeliverySlots.Slot taken = slot.get()) {
             return Outcome.of(attempt(id, message));
         } catch (WebhookTransport.LookupNotStarted queued) {
             // Other hosts' lookups held the resolver threads: nothing is known of this receiver, nothing was sent.
-            return new Outcome(Attempt.NO_SLOT, slots.putOff(message.target().host(), clock.instant()));
+            return new Outcome(Attempt.NO_SLOT, slots.putOff(message.team(), message.target().host(), clock.instant()));
         }
     }
 

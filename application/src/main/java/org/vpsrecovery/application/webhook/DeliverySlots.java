@@ -7,11 +7,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.vpsrecovery.domain.common.TeamId;
 
 /**
- * How many delivery attempts this instance makes at once, in all and to one host. An attempt can hold its
- * thread for the whole connect and answer time; the threads are the cluster jobs' (tracking, restores, policy runs...),
- * so a receiver that never answers, or a team's twenty subscriptions to one, must not take them all. An attempt that
+ * How many delivery attempts this instance makes at once: in all, to one host, and for one team. An attempt can hold
+ * its thread for the whole connect and answer time; the threads are the cluster jobs' (tracking, restores, policy
+ * runs...), so a receiver that never answers, or a team's twenty subscriptions to one, must not take them all; and one
+ * team's slow receivers, however many hosts they are on, must not take every slot from the other teams. An attempt that
  * finds no slot is not made: it is tried again later ({@link #putOff}), not counted as a failure. Never waits.
  */
 public final class DeliverySlots {
@@ -22,47 +24,62 @@ public final class DeliverySlots {
         void close();
     }
 
-    /** The key of the put-offs for want of any free slot of this instance (a host is never empty). */
-    private static final String ALL = "";
+    /** What a run of put-offs is counted by: the host's slots, the team's share, or all of this instance's slots. */
+    private record Contended(String kind, String name) {
+        static final Contended ALL = new Contended("all", "");
+    }
 
-    /** Since when a host's slots (or all of them) have refused attempts, and when last. */
+    /** Since when a host's slots (or a team's share, or all of them) have refused attempts, and when last. */
     private record Contention(Instant since, Instant last) {
     }
 
     private final int inAll;
     private final int perHost;
+    private final int perTeam;
     private final Duration shortestPutOff;
     private final Duration longestPutOff;
     private final Map<String, Integer> byHost = new HashMap<>();
-    private final Map<String, Contention> contended = new HashMap<>();
+    private final Map<TeamId, Integer> byTeam = new HashMap<>();
+    private final Map<Contended, Contention> contended = new HashMap<>();
     private int taken;
 
     /**
-     * {@code shortestPutOff} is the put-off of an attempt that finds its host (or every slot) newly busy; it grows with
-     * how long the refusals have gone on, to {@code longestPutOff}.
+     * {@code perTeam} below {@code inAll} keeps a slot for another team whatever one team's receivers do.
+     * {@code shortestPutOff} is the put-off of an attempt that finds its host (or its team's share, or every slot) newly
+     * busy; it grows with how long the refusals have gone on, to {@code longestPutOff}.
      */
-    public DeliverySlots(int inAll, int perHost, Duration shortestPutOff, Duration longestPutOff) {
+    public DeliverySlots(int inAll, int perHost, int perTeam, Duration shortestPutOff, Duration longestPutOff) {
         if (inAll < 1 || perHost < 1 || perHost > inAll) {
             throw new IllegalArgumentException("slots in all and per host must be at least 1, per host at most in all");
+        }
+        if (perTeam < 1 || perTeam > inAll) {
+            throw new IllegalArgumentException("slots per team must be at least 1 and at most in all");
         }
         if (shortestPutOff.isNegative() || shortestPutOff.isZero() || longestPutOff.compareTo(shortestPutOff) < 0) {
             throw new IllegalArgumentException("the shortest put-off must be positive and the longest at least as long");
         }
         this.inAll = inAll;
         this.perHost = perHost;
+        this.perTeam = perTeam;
         this.shortestPutOff = shortestPutOff;
         this.longestPutOff = Objects.requireNonNull(longestPutOff, "longest put-off");
     }
 
-    /** A slot for an attempt to {@code host}, or empty when all of this instance's or that host's are taken. */
-    public synchronized Optional<Slot> tryTake(String host) {
+    /**
+     * A slot for an attempt of {@code team} to {@code host}, or empty when all of this instance's, that host's or that
+     * team's share are taken.
+     */
+    public synchronized Optional<Slot> tryTake(TeamId team, String host) {
+        Objects.requireNonNull(team, "team");
         String key = host.toLowerCase(Locale.ROOT);
         int hostTaken = byHost.getOrDefault(key, 0);
-        if (taken >= inAll || hostTaken >= perHost) {
+        int teamTaken = byTeam.getOrDefault(team, 0);
+        if (taken >= inAll || hostTaken >= perHost || teamTaken >= perTeam) {
             return Optional.empty();
         }
         taken++;
         byHost.put(key, hostTaken + 1);
+        byTeam.put(team, teamTaken + 1);
         return Optional.of(new Slot() {
             private boolean closed;
 
@@ -73,6 +90,7 @@ public final class DeliverySlots {
                         closed = true;
                         taken--;
                         byHost.merge(key, -1, (a, b) -> a + b == 0 ? null : a + b);
+                        byTeam.merge(team, -1, (a, b) -> a + b == 0 ? null : a + b);
                     }
                 }
             }
@@ -80,18 +98,18 @@ public final class DeliverySlots {
     }
 
     /**
-     * How long to put off an attempt to {@code host} that found no slot at {@code now}: as long as its host's slots (or,
-     * when the host had one free, all of this instance's) have been refusing attempts without a pause of
-     * {@code longestPutOff}, between the shortest and the longest put-off. A backlog to one slow host then costs each
-     * of its deliveries an execution every {@code longestPutOff} or so, not every {@code shortestPutOff}; once the
-     * refusals stop, the next ones start short again.
+     * How long to put off an attempt of {@code team} to {@code host} that found no slot at {@code now}: as long as what
+     * refused it has been refusing attempts without a pause of {@code longestPutOff}, between the shortest and the
+     * longest put-off. What refused it is its host's slots when they are all taken, else its team's share when that is,
+     * else all of this instance's slots. A backlog to one slow host (or of one team) then costs each of its deliveries
+     * an execution every {@code longestPutOff} or so, not every {@code shortestPutOff}; once the refusals stop, the next
+     * ones start short again.
      */
-    public synchronized Duration putOff(String host, Instant now) {
-        String key = host.toLowerCase(Locale.ROOT);
-        if (byHost.getOrDefault(key, 0) < perHost) {
-            key = ALL;
-        }
-        // Contentions that ended are forgotten: hosts come and go with subscriptions.
+    public synchronized Duration putOff(TeamId team, String host, Instant now) {
+        String hostKey = host.toLowerCase(Locale.ROOT);
+        Contended key = byHost.getOrDefault(hostKey, 0) >= perHost ? new Contended("host", hostKey)
+                : byTeam.getOrDefault(team, 0) >= perTeam ? new Contended("team", team.value()) : Contended.ALL;
+        // Contentions that ended are forgotten: hosts and teams come and go with subscriptions.
         contended.values().removeIf(c -> Duration.between(c.last(), now).compareTo(longestPutOff) > 0);
         Contention contention = contended.merge(key, new Contention(now, now), (was, refused) -> new Contention(was.since(), now));
         Duration busy = Duration.between(contention.since(), now);

@@ -49,7 +49,7 @@ class WebhooksServiceTest {
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final WebhookTargetGuard guard = new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY);
     private final ManageWebhooksService manage = new ManageWebhooksService(store, store, guard, clock);
-    private final DeliverWebhooksService deliver = new DeliverWebhooksService(store, receiver, guard, clock, new DeliverySlots(2, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)));
+    private final DeliverWebhooksService deliver = new DeliverWebhooksService(store, receiver, guard, clock, new DeliverySlots(2, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)));
 
     private ManageWebhooksUseCase.CreatedWebhook subscribe() {
         return manage.create(BLUE, WebhookTarget.parse("https://hooks.example.com/vpsr"),
@@ -305,7 +305,7 @@ class WebhooksServiceTest {
                 return new Answered(204);
             }
         };
-        service[0] = new DeliverWebhooksService(store, inFlight, guard, clock, new DeliverySlots(2, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)));
+        service[0] = new DeliverWebhooksService(store, inFlight, guard, clock, new DeliverySlots(2, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)));
 
         assertThat(service[0].attempt(first)).isEqualTo(Attempt.DELIVERED);
 
@@ -313,6 +313,47 @@ class WebhooksServiceTest {
         assertThat(store.delivery(second).attempts()).isZero();
         assertThat(store.delivery(second).state()).isEqualTo(DeliveryState.PENDING);
         assertThat(service[0].attempt(second)).as("the slot came back").isEqualTo(Attempt.DELIVERED);
+    }
+
+    /**
+     * While one team's attempt is under way, its attempt to another of its hosts finds its share (one of two slots)
+     * taken and is put off; another team's attempt gets the slot left (ADR 0025, session 38). Without the share, the
+     * first team's second host took the last slot and the other team's delivery was put off.
+     */
+    @Test
+    void oneTeamsSlowReceiversLeaveASlotForAnotherTeam() {
+        dns.put("second.example.com", "93.184.215.16");
+        dns.put("other.example.com", "93.184.215.15");
+        var slow = subscribe();
+        var second = manage.create(BLUE, WebhookTarget.parse("https://second.example.com/"), Set.of(WebhookEventType.OPERATION_COMPLETED));
+        var other = manage.create(RED, WebhookTarget.parse("https://other.example.com/"), Set.of(WebhookEventType.OPERATION_COMPLETED));
+        WebhookDeliveryId first = store.enqueue(slow.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
+        WebhookDeliveryId sameTeam = store.enqueue(second.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
+        WebhookDeliveryId otherTeam = store.enqueue(other.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 2, "{}");
+        List<Attempt> whileFirstIsOpen = new ArrayList<>();
+        WebhookTransport inFlight = new WebhookTransport() {
+            @Override
+            public List<java.net.InetAddress> resolve(String host) {
+                return receiver.resolve(host);
+            }
+
+            @Override
+            public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+                if (target.host().equals("hooks.example.com") && whileFirstIsOpen.isEmpty()) {
+                    whileFirstIsOpen.add(service[0].attempt(sameTeam));
+                    whileFirstIsOpen.add(service[0].attempt(otherTeam));
+                }
+                return new Answered(204);
+            }
+        };
+        service[0] = new DeliverWebhooksService(store, inFlight, guard, clock,
+                new DeliverySlots(2, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)));
+
+        assertThat(service[0].attempt(first)).isEqualTo(Attempt.DELIVERED);
+
+        assertThat(whileFirstIsOpen).containsExactly(Attempt.NO_SLOT, Attempt.DELIVERED);
+        assertThat(store.delivery(sameTeam).attempts()).isZero();
+        assertThat(service[0].attempt(sameTeam)).as("the team's slot came back").isEqualTo(Attempt.DELIVERED);
     }
 
     /**
@@ -340,7 +381,7 @@ class WebhooksServiceTest {
         };
         DeliverWebhooksService service = new DeliverWebhooksService(store, queued,
                 new WebhookTargetGuard(queued, TargetAddressRules.PUBLIC_ONLY), clock,
-                new DeliverySlots(2, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)));
+                new DeliverySlots(2, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)));
 
         assertThat(service.attemptOrPutOff(id)).isEqualTo(new DeliverWebhooksService.Outcome(Attempt.NO_SLOT, Duration.ofSeconds(2)));
         guardsLookupQueued[0] = false;

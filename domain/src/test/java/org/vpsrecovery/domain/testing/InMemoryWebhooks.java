@@ -145,8 +145,8 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
             return Optional.empty();
         }
         WebhookSubscription subscription = subscriptions.get(delivery.subscription());
-        return Optional.of(new OutgoingMessage(id, delivery.state(), delivery.attempts(), subscription.target(),
-                secrets.get(subscription.id()), bodies.get(id)));
+        return Optional.of(new OutgoingMessage(id, subscription.team(), delivery.state(), delivery.attempts(),
+                subscription.target(), secrets.get(subscription.id()), bodies.get(id)));
     }
 
     @Override

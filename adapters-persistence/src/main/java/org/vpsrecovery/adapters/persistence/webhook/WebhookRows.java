@@ -204,8 +204,8 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
     public Optional<OutgoingMessage> message(WebhookDeliveryId id) {
         return deliveries.findById(id.value()).flatMap(d -> subscriptions.findById(d.subscriptionId())
                 .filter(s -> s.deletedAt() == null)
-                .map(s -> new OutgoingMessage(id, state(d.state()), d.attempts(), WebhookTarget.parse(s.targetUrl()),
-                        WebhookSecret.parse(s.secret()), d.body())));
+                .map(s -> new OutgoingMessage(id, new TeamId(s.team()), state(d.state()), d.attempts(),
+                        WebhookTarget.parse(s.targetUrl()), WebhookSecret.parse(s.secret()), d.body())));
     }
 
     @Override

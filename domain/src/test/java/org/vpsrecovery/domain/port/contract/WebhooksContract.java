@@ -202,7 +202,7 @@ public abstract class WebhooksContract {
         assertThat(queued.lastStatusCode()).isEmpty();
         assertThat(queued.lastError()).isEmpty();
         assertThat(queued.deliveredAt()).isEmpty();
-        assertThat(deliveries.message(queued.id())).contains(new OutgoingMessage(queued.id(), DeliveryState.PENDING, 0,
+        assertThat(deliveries.message(queued.id())).contains(new OutgoingMessage(queued.id(), BLUE, DeliveryState.PENDING, 0,
                 subscription.target(), secret, event.body()));
         assertThat(deliveries.message(new WebhookDeliveryId(UUID.randomUUID()))).isEmpty();
     }
