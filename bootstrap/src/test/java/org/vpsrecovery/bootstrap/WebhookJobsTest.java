@@ -60,6 +60,8 @@ class WebhookJobsTest {
      */
     private final class Deliveries {
         private final Map<WebhookDeliveryId, OutgoingMessage> rows = new HashMap<>();
+        private final Map<WebhookDeliveryId, Instant> putOffSince = new HashMap<>();
+        private final Map<WebhookDeliveryId, String> deathReasons = new HashMap<>();
 
         WebhookDeliveryId enqueue() {
             WebhookDeliveryId enqueued = new WebhookDeliveryId(UUID.randomUUID());
@@ -84,6 +86,20 @@ class WebhookJobsTest {
             OutgoingMessage m = rows.get(delivery);
             rows.put(delivery, new OutgoingMessage(delivery, m.team(), delivered ? DeliveryState.DELIVERED : m.state(),
                     m.attempts() + 1, m.target(), m.secret(), m.body()));
+            putOffSince.remove(delivery);
+        }
+
+        public Optional<Instant> recordPutOff(WebhookDeliveryId delivery, Instant at) {
+            OutgoingMessage m = rows.get(delivery);
+            if (m == null || m.state() != DeliveryState.PENDING) {
+                return Optional.empty();
+            }
+            return Optional.of(putOffSince.computeIfAbsent(delivery, d -> at));
+        }
+
+        public void markDead(WebhookDeliveryId delivery, String reason) {
+            markDead(delivery);
+            deathReasons.put(delivery, reason);
         }
 
         public void markDead(WebhookDeliveryId delivery) {
@@ -140,7 +156,8 @@ class WebhookJobsTest {
         }
     };
     private final DeliverWebhooksService service = new DeliverWebhooksService(deliveries, receiver,
-            new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY), clock, slots);
+            new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY), clock, slots,
+            DeliverWebhooksService.putOffLimit(FIRST_RETRY, 8));
 
     private WebhookDeliveryId id;
     /** The scheduled_tasks rows, by delivery id. */
@@ -269,7 +286,8 @@ class WebhookJobsTest {
             }
         };
         DeliverWebhooksService failingService = new DeliverWebhooksService(deliveries, failing,
-                new WebhookTargetGuard(failing, TargetAddressRules.PUBLIC_ONLY), clock, slots);
+                new WebhookTargetGuard(failing, TargetAddressRules.PUBLIC_ONLY), clock, slots,
+                DeliverWebhooksService.putOffLimit(FIRST_RETRY, 3));
         WebhookJobs.DeliverTask task = new WebhookJobs.DeliverTask(failingService,
                 new WebhookJobs.DeliveryRetries(failingService, FIRST_RETRY, 3));
 
@@ -310,6 +328,36 @@ class WebhookJobsTest {
         assertThat(rows).hasSize(200);
         assertThat(rows.values()).allSatisfy(r -> assertThat(r.consecutiveFailures).isZero());
         assertThat(executions).isLessThanOrEqualTo(200 * 36);
+        held.orElseThrow().close();
+    }
+
+    /**
+     * A delivery to a host whose slot stays held is only ever put off: no failure, so its retries never ended it, and it
+     * was rescheduled for ever, pending. Now, put off with no attempt for as long as its retries may take (here
+     * 30 s × 2^(3-1) = 2 min, at 3 attempts), it is dead, its log says why, and its task is removed (ADR 0025, session 38).
+     */
+    @Test
+    void aDeliveryOnlyEverPutOffEndsDeadAfterTheLimitAndItsTaskGoes() {
+        Duration limit = DeliverWebhooksService.putOffLimit(FIRST_RETRY, 3);
+        DeliverWebhooksService limited = new DeliverWebhooksService(deliveries, receiver,
+                new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY), clock, slots, limit);
+        WebhookJobs.DeliverTask task = new WebhookJobs.DeliverTask(limited,
+                new WebhookJobs.DeliveryRetries(limited, FIRST_RETRY, 3));
+        Optional<DeliverySlots.Slot> held = slots.tryTake(new TeamId("red"), HOST);
+
+        Instant ran = NOW;
+        for (int runs = 0; !removed && runs < 1000; runs++) {
+            ran = run(task);
+            if (!removed) {
+                assertThat(row.consecutiveFailures).as("a put-off is no failure").isZero();
+            }
+        }
+
+        assertThat(removed).as("the task is gone").isTrue();
+        assertThat(ran).isBetween(NOW.plus(limit), NOW.plus(limit).plus(FIRST_RETRY.multipliedBy(3).dividedBy(2)));
+        assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.DEAD);
+        assertThat(store.delivery(id).attempts()).isZero();
+        assertThat(store.deathReasons.get(id)).startsWith("not sent: put off for 2 min with no attempt");
         held.orElseThrow().close();
     }
 }

@@ -2,6 +2,7 @@ package org.vpsrecovery.application.webhook;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -15,8 +16,28 @@ import org.vpsrecovery.domain.common.TeamId;
  * runs...), so a receiver that never answers, or a team's twenty subscriptions to one, must not take them all; and one
  * team's slow receivers, however many hosts they are on, must not take every slot from the other teams. An attempt that
  * finds no slot is not made: it is tried again later ({@link #putOff}), not counted as a failure. Never waits.
+ *
+ * <p>Put-offs that pile up (refusals of one kind going on for {@code longestPutOff} and more) are logged as a WARN, at
+ * most once per {@link #WARN_EVERY} for each host, team or cause, and counted by cause ({@link #putOffs}).
  */
 public final class DeliverySlots {
+
+    private static final System.Logger LOG = System.getLogger(DeliverySlots.class.getName());
+
+    /** How often a run of put-offs that goes on is logged again. */
+    static final Duration WARN_EVERY = Duration.ofMinutes(10);
+
+    /** Why an attempt was put off. */
+    public enum PutOffCause {
+        /** Its host's slots were all taken. */
+        HOST,
+        /** Its team's share of the slots was taken. */
+        TEAM,
+        /** All of this instance's slots were taken. */
+        INSTANCE,
+        /** Its host's lookup waited behind other lookups and never began. */
+        LOOKUP
+    }
 
     /** A slot taken; closing it gives it back. */
     public interface Slot extends AutoCloseable {
@@ -24,13 +45,23 @@ public final class DeliverySlots {
         void close();
     }
 
-    /** What a run of put-offs is counted by: the host's slots, the team's share, or all of this instance's slots. */
-    private record Contended(String kind, String name) {
-        static final Contended ALL = new Contended("all", "");
+    /** What a run of put-offs is counted by: the host's slots, the team's share, all of this instance's, the lookups. */
+    private record Contended(PutOffCause cause, String name) {
+        static final Contended ALL = new Contended(PutOffCause.INSTANCE, "");
+        static final Contended LOOKUPS = new Contended(PutOffCause.LOOKUP, "");
+
+        String describe() {
+            return switch (cause) {
+                case HOST -> "to host " + name + " (its slots stay taken)";
+                case TEAM -> "of team " + name + " (its share of the slots stays taken by its own slow receivers)";
+                case INSTANCE -> "on this instance (all its delivery slots stay taken)";
+                case LOOKUP -> "whose host lookups waited behind others and never began (the delivery lookups hang)";
+            };
+        }
     }
 
-    /** Since when a host's slots (or a team's share, or all of them) have refused attempts, and when last. */
-    private record Contention(Instant since, Instant last) {
+    /** Since when a host's slots (or a team's share, ...) have refused attempts, when last, and when that was logged. */
+    private record Contention(Instant since, Instant last, Instant warned) {
     }
 
     private final int inAll;
@@ -41,6 +72,7 @@ public final class DeliverySlots {
     private final Map<String, Integer> byHost = new HashMap<>();
     private final Map<TeamId, Integer> byTeam = new HashMap<>();
     private final Map<Contended, Contention> contended = new HashMap<>();
+    private final Map<PutOffCause, Long> putOffs = new EnumMap<>(PutOffCause.class);
     private int taken;
 
     /**
@@ -107,12 +139,40 @@ public final class DeliverySlots {
      */
     public synchronized Duration putOff(TeamId team, String host, Instant now) {
         String hostKey = host.toLowerCase(Locale.ROOT);
-        Contended key = byHost.getOrDefault(hostKey, 0) >= perHost ? new Contended("host", hostKey)
-                : byTeam.getOrDefault(team, 0) >= perTeam ? new Contended("team", team.value()) : Contended.ALL;
+        Contended key = byHost.getOrDefault(hostKey, 0) >= perHost ? new Contended(PutOffCause.HOST, hostKey)
+                : byTeam.getOrDefault(team, 0) >= perTeam ? new Contended(PutOffCause.TEAM, team.value()) : Contended.ALL;
+        return putOff(key, now);
+    }
+
+    /**
+     * How long to put off an attempt whose host's lookup waited behind others and never began, at {@code now}: as
+     * {@link #putOff(TeamId, String, Instant)}, counted by the lookups' own run of refusals.
+     */
+    public synchronized Duration putOffForLookups(Instant now) {
+        return putOff(Contended.LOOKUPS, now);
+    }
+
+    /** How many attempts this instance put off for {@code cause} since it started. */
+    public synchronized long putOffs(PutOffCause cause) {
+        return putOffs.getOrDefault(cause, 0L);
+    }
+
+    private Duration putOff(Contended key, Instant now) {
+        putOffs.merge(key.cause(), 1L, Long::sum);
         // Contentions that ended are forgotten: hosts and teams come and go with subscriptions.
         contended.values().removeIf(c -> Duration.between(c.last(), now).compareTo(longestPutOff) > 0);
-        Contention contention = contended.merge(key, new Contention(now, now), (was, refused) -> new Contention(was.since(), now));
+        Contention contention = contended.merge(key, new Contention(now, now, null),
+                (was, refused) -> new Contention(was.since(), now, was.warned()));
         Duration busy = Duration.between(contention.since(), now);
+        if (busy.compareTo(longestPutOff) >= 0
+                && (contention.warned() == null || Duration.between(contention.warned(), now).compareTo(WARN_EVERY) >= 0)) {
+            // Piling up: each such delivery is tried again about every longest put-off, and ends dead once put off for
+            // longer than its retries may take (DeliverWebhooksService).
+            LOG.log(System.Logger.Level.WARNING, "webhook attempts {0} have been put off for {1} s; each is tried again "
+                    + "about every {2} s, and one put off for longer than its retries may take ends dead",
+                    key.describe(), busy.toSeconds(), longestPutOff.toSeconds());
+            contended.put(key, new Contention(contention.since(), now, now));
+        }
         return busy.compareTo(shortestPutOff) < 0 ? shortestPutOff : busy.compareTo(longestPutOff) > 0 ? longestPutOff : busy;
     }
 }

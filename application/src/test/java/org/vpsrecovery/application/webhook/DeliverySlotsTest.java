@@ -5,7 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.common.TeamId;
 
@@ -108,5 +115,63 @@ class DeliverySlotsTest {
         assertThat(slots.putOff(BLUE, "another.example.com", t0.plusSeconds(20))).isEqualTo(Duration.ofSeconds(20));
         assertThat(slots.putOff(RED, "slow.example.com", t0.plusSeconds(20))).as("the host's own count").isEqualTo(SHORTEST);
         blue.orElseThrow().close();
+    }
+
+    /**
+     * Put-offs are counted by cause (the metric {@code vpsr.webhooks.put_offs}), and a run of them that piles up (one
+     * cause refusing for the longest put-off and more) is a WARN, once per {@link DeliverySlots#WARN_EVERY}, not one per
+     * put-off (ADR 0025, session 38).
+     */
+    @Test
+    void putOffsAreCountedByCauseAndARunThatPilesUpIsLoggedNowAndThen() {
+        List<String> warnings = new ArrayList<>();
+        Logger logger = Logger.getLogger(DeliverySlots.class.getName());
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel() == Level.WARNING) {
+                    warnings.add(new SimpleFormatter().formatMessage(record));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(capture);
+        try {
+            DeliverySlots slots = new DeliverySlots(2, 1, 1, SHORTEST, LONGEST);
+            Instant t0 = Instant.parse("2026-11-30T12:00:00Z");
+            Optional<DeliverySlots.Slot> blue = slots.tryTake(BLUE, "slow.example.com");
+            for (int s = 0; s <= 60; s += 5) {
+                slots.putOff(RED, "slow.example.com", t0.plusSeconds(s));
+            }
+            assertThat(warnings).singleElement().satisfies(w -> assertThat(w)
+                    .contains("to host slow.example.com").contains("put off for 30 s"));
+            for (int s = 80; s <= 620; s += 20) {
+                slots.putOff(RED, "slow.example.com", t0.plusSeconds(s));
+            }
+            assertThat(warnings).as("the run goes on: not again within ten minutes").hasSize(1);
+            slots.putOff(RED, "slow.example.com", t0.plusSeconds(30).plus(DeliverySlots.WARN_EVERY));
+            assertThat(warnings).hasSize(2);
+
+            slots.putOff(BLUE, "another.example.com", t0);
+            slots.putOffForLookups(t0);
+            Optional<DeliverySlots.Slot> red = slots.tryTake(RED, "other.example.com");
+            slots.putOff(GREEN, "third.example.com", t0);
+
+            assertThat(slots.putOffs(DeliverySlots.PutOffCause.HOST)).isEqualTo(13 + 28 + 1);
+            assertThat(slots.putOffs(DeliverySlots.PutOffCause.TEAM)).isEqualTo(1);
+            assertThat(slots.putOffs(DeliverySlots.PutOffCause.LOOKUP)).isEqualTo(1);
+            assertThat(slots.putOffs(DeliverySlots.PutOffCause.INSTANCE)).isEqualTo(1);
+            red.orElseThrow().close();
+            blue.orElseThrow().close();
+        } finally {
+            logger.removeHandler(capture);
+        }
     }
 }
