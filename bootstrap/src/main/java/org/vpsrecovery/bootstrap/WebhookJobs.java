@@ -113,6 +113,7 @@ public class WebhookJobs {
      * normally and reschedules itself, which db-scheduler writes with its consecutive failures reset, and logs nothing.
      * (As a failure, every put-off added one to that count, which then backed off a later database error by up to 2^20
      * retry periods, about a year.) How long a put-off is grows while the host stays busy ({@link DeliverySlots#putOff}).
+     * A delivery put off for longer than its retries may take is dead, and its task removed (ADR 0025, session 38).
      * The task's data counts the platform's own errors, see {@link DeliveryRetries}.
      */
     static final class DeliverTask extends OneTimeTask<Integer> {
@@ -135,6 +136,12 @@ public class WebhookJobs {
                     operations.reschedule(complete, complete.getTimeDone().plus(outcome.putOff()).plusMillis(spread),
                             instance.getData());
                 };
+                case PUT_OFF_TOO_LONG -> {
+                    // Marked dead already (its log says why), before its task goes.
+                    LOG.warn("webhook delivery {} is dead: put off with no attempt for longer than its retries may take",
+                            instance.getId());
+                    yield new CompletionHandler.OnCompleteRemove<>();
+                }
                 case DELIVERED, NOTHING_TO_DO -> new CompletionHandler.OnCompleteRemove<>();
             };
         }

@@ -1,5 +1,7 @@
 package org.vpsrecovery.bootstrap;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
@@ -28,17 +30,21 @@ public class WebhooksFactory {
     static final String FIRST_RETRY = "vpsr.webhooks.first-retry";
     static final String MAX_CONCURRENT = "vpsr.webhooks.max-concurrent";
     static final String MAX_CONCURRENT_PER_HOST = "vpsr.webhooks.max-concurrent-per-host";
+    static final String MAX_CONCURRENT_PER_TEAM = "vpsr.webhooks.max-concurrent-per-team";
     static final String NO_SLOT_RETRY = "vpsr.webhooks.no-slot-retry";
 
     /**
-     * Attempts at once on this instance, in all and to one host: they run on the cluster jobs' threads, and one
-     * receiver that never answers must hold neither all of them nor another team's deliveries (ADR 0025).
+     * Attempts at once on this instance, in all, to one host and for one team: they run on the cluster jobs' threads,
+     * and one receiver that never answers must hold neither all of them nor another team's deliveries, nor may one
+     * team's slow receivers on many hosts take every slot (ADR 0025). A team's share unset (0) is every slot but one,
+     * so another team always has one; all of them when there is only one.
      */
     @Singleton
     DeliverySlots webhookDeliverySlots(@Value("${" + MAX_CONCURRENT + ":2}") int inAll,
                                        @Value("${" + MAX_CONCURRENT_PER_HOST + ":1}") int perHost,
+                                       @Value("${" + MAX_CONCURRENT_PER_TEAM + ":0}") int perTeam,
                                        @Value("${" + NO_SLOT_RETRY + ":2s}") Duration noSlotRetry,
-                                       @Value("${" + FIRST_RETRY + ":30s}") Duration firstRetry) {
+                                       @Value("${" + FIRST_RETRY + ":30s}") Duration firstRetry, MeterRegistry registry) {
         if (inAll < 1 || inAll >= ClusterJobs.THREADS) {
             throw new StartupRefused(MAX_CONCURRENT + " must be 1-" + (ClusterJobs.THREADS - 1)
                     + ": the other jobs keep at least one of the " + ClusterJobs.THREADS + " job threads");
@@ -46,12 +52,24 @@ public class WebhooksFactory {
         if (perHost < 1 || perHost > inAll) {
             throw new StartupRefused(MAX_CONCURRENT_PER_HOST + " must be 1-" + inAll + " (" + MAX_CONCURRENT + ")");
         }
+        if (perTeam < 0 || perTeam > inAll) {
+            throw new StartupRefused(MAX_CONCURRENT_PER_TEAM + " must be 1-" + inAll + " (" + MAX_CONCURRENT
+                    + "), or 0 for every slot but one");
+        }
         if (noSlotRetry.isNegative() || noSlotRetry.isZero()) {
             throw new StartupRefused(NO_SLOT_RETRY + " must be positive");
         }
         // A put-off grows while its host stays busy, to no longer than a failed attempt's first retry.
         Duration longestPutOff = firstRetry.compareTo(noSlotRetry) > 0 ? firstRetry : noSlotRetry;
-        return new DeliverySlots(inAll, perHost, noSlotRetry, longestPutOff);
+        DeliverySlots slots = new DeliverySlots(inAll, perHost, perTeam == 0 ? Math.max(1, inAll - 1) : perTeam,
+                noSlotRetry, longestPutOff);
+        for (DeliverySlots.PutOffCause cause : DeliverySlots.PutOffCause.values()) {
+            FunctionCounter.builder("vpsr.webhooks.put_offs", slots, s -> s.putOffs(cause))
+                    .description("Webhook attempts put off on this instance: no free slot (of the host, the team or "
+                            + "the instance), or the host's lookup never began")
+                    .tag("cause", cause.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
+        }
+        return slots;
     }
 
     /** One set of rules, for the guard's check and for the connection's own resolution. */
@@ -86,9 +104,24 @@ public class WebhooksFactory {
                 new WebhookTargetGuard(transport.subscriptionChecks(), rules), clock);
     }
 
+    /**
+     * A delivery put off with no attempt for as long as a failing receiver's retries take (plus a first retry) is dead:
+     * put-offs are no failures, so nothing else would end it (ADR 0025, session 38).
+     */
     @Singleton
     DeliverWebhooksService deliverWebhooks(WebhookDeliveries deliveries, ApacheWebhookTransport transport,
-                                           TargetAddressRules rules, Clock clock, DeliverySlots slots) {
-        return new DeliverWebhooksService(deliveries, transport, new WebhookTargetGuard(transport, rules), clock, slots);
+                                           TargetAddressRules rules, Clock clock, DeliverySlots slots,
+                                           @Value("${" + FIRST_RETRY + ":30s}") Duration firstRetry,
+                                           @Value("${" + MAX_ATTEMPTS + ":8}") int maxAttempts, MeterRegistry registry) {
+        if (maxAttempts < 1 || firstRetry.isNegative() || firstRetry.isZero()) {
+            throw new StartupRefused(MAX_ATTEMPTS + " must be at least 1 and " + FIRST_RETRY + " positive");
+        }
+        DeliverWebhooksService service = new DeliverWebhooksService(deliveries, transport,
+                new WebhookTargetGuard(transport, rules), clock, slots,
+                DeliverWebhooksService.putOffLimit(firstRetry, maxAttempts));
+        FunctionCounter.builder("vpsr.webhooks.dead_after_put_offs", service, DeliverWebhooksService::deadAfterPutOffs)
+                .description("Webhook deliveries this instance ended dead for being put off with no attempt for longer "
+                        + "than their retries may take").register(registry);
+        return service;
     }
 }

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.webhook.DeliverWebhooksService;
 import org.vpsrecovery.application.webhook.DeliverySlots;
 import org.vpsrecovery.application.webhook.WebhookTargetGuard;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
 import org.vpsrecovery.domain.port.WebhookTransport;
 import org.vpsrecovery.domain.webhook.DeliveryState;
@@ -48,6 +49,7 @@ class WebhookJobsTest {
 
     private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
     private static final String HOST = "hooks.example.com";
+    private static final TeamId TEAM = new TeamId("blue");
     private static final Duration FIRST_RETRY = Duration.ofSeconds(30);
     private static final Duration NO_SLOT_RETRY = Duration.ofSeconds(2);
 
@@ -58,10 +60,12 @@ class WebhookJobsTest {
      */
     private final class Deliveries {
         private final Map<WebhookDeliveryId, OutgoingMessage> rows = new HashMap<>();
+        private final Map<WebhookDeliveryId, Instant> putOffSince = new HashMap<>();
+        private final Map<WebhookDeliveryId, String> deathReasons = new HashMap<>();
 
         WebhookDeliveryId enqueue() {
             WebhookDeliveryId enqueued = new WebhookDeliveryId(UUID.randomUUID());
-            rows.put(enqueued, new OutgoingMessage(enqueued, DeliveryState.PENDING, 0,
+            rows.put(enqueued, new OutgoingMessage(enqueued, TEAM, DeliveryState.PENDING, 0,
                     WebhookTarget.parse("https://" + HOST + "/vpsr"), WebhookSecret.random(), "{}"));
             return enqueued;
         }
@@ -80,13 +84,28 @@ class WebhookJobsTest {
         public void recordAttempt(WebhookDeliveryId delivery, Instant at, OptionalInt statusCode, Optional<String> error,
                                   boolean delivered) {
             OutgoingMessage m = rows.get(delivery);
-            rows.put(delivery, new OutgoingMessage(delivery, delivered ? DeliveryState.DELIVERED : m.state(),
+            rows.put(delivery, new OutgoingMessage(delivery, m.team(), delivered ? DeliveryState.DELIVERED : m.state(),
                     m.attempts() + 1, m.target(), m.secret(), m.body()));
+            putOffSince.remove(delivery);
+        }
+
+        public Optional<Instant> recordPutOff(WebhookDeliveryId delivery, Instant at) {
+            OutgoingMessage m = rows.get(delivery);
+            if (m == null || m.state() != DeliveryState.PENDING) {
+                return Optional.empty();
+            }
+            return Optional.of(putOffSince.computeIfAbsent(delivery, d -> at));
+        }
+
+        public void markDead(WebhookDeliveryId delivery, String reason) {
+            markDead(delivery);
+            deathReasons.put(delivery, reason);
         }
 
         public void markDead(WebhookDeliveryId delivery) {
             OutgoingMessage m = rows.get(delivery);
-            rows.put(delivery, new OutgoingMessage(delivery, DeliveryState.DEAD, m.attempts(), m.target(), m.secret(), m.body()));
+            rows.put(delivery, new OutgoingMessage(delivery, m.team(), DeliveryState.DEAD, m.attempts(), m.target(), m.secret(),
+                    m.body()));
         }
     }
 
@@ -117,7 +136,7 @@ class WebhookJobsTest {
             return new Answered(204);
         }
     };
-    private final DeliverySlots slots = new DeliverySlots(2, 1, NO_SLOT_RETRY, FIRST_RETRY);
+    private final DeliverySlots slots = new DeliverySlots(2, 1, 1, NO_SLOT_RETRY, FIRST_RETRY);
     /** Simulated time: each execution runs at its scheduled time. */
     private Instant now = NOW;
     private final Clock clock = new Clock() {
@@ -137,7 +156,8 @@ class WebhookJobsTest {
         }
     };
     private final DeliverWebhooksService service = new DeliverWebhooksService(deliveries, receiver,
-            new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY), clock, slots);
+            new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY), clock, slots,
+            DeliverWebhooksService.putOffLimit(FIRST_RETRY, 8));
 
     private WebhookDeliveryId id;
     /** The scheduled_tasks rows, by delivery id. */
@@ -210,7 +230,7 @@ class WebhookJobsTest {
     @Test
     void anErrorAfterManyPutOffsIsRetriedAfterTheFirstRetryNotAYearLater() {
         WebhookJobs.DeliverTask task = task(8);
-        Optional<DeliverySlots.Slot> held = slots.tryTake(HOST);
+        Optional<DeliverySlots.Slot> held = slots.tryTake(TEAM, HOST);
         for (int i = 0; i < 30; i++) {
             Instant ran = run(task);
             assertThat(row.executionTime).isBetween(ran.plus(NO_SLOT_RETRY), ran.plus(FIRST_RETRY.multipliedBy(3).dividedBy(2)));
@@ -237,7 +257,7 @@ class WebhookJobsTest {
         assertThat(row.executionTime).isEqualTo(ran.plus(FIRST_RETRY));
 
         storeFails = false;
-        Optional<DeliverySlots.Slot> held = slots.tryTake(HOST);
+        Optional<DeliverySlots.Slot> held = slots.tryTake(TEAM, HOST);
         run(task); // put off
         held.orElseThrow().close();
         storeFails = true;
@@ -266,7 +286,8 @@ class WebhookJobsTest {
             }
         };
         DeliverWebhooksService failingService = new DeliverWebhooksService(deliveries, failing,
-                new WebhookTargetGuard(failing, TargetAddressRules.PUBLIC_ONLY), clock, slots);
+                new WebhookTargetGuard(failing, TargetAddressRules.PUBLIC_ONLY), clock, slots,
+                DeliverWebhooksService.putOffLimit(FIRST_RETRY, 3));
         WebhookJobs.DeliverTask task = new WebhookJobs.DeliverTask(failingService,
                 new WebhookJobs.DeliveryRetries(failingService, FIRST_RETRY, 3));
 
@@ -292,7 +313,7 @@ class WebhookJobsTest {
         for (int i = 2; i <= 200; i++) {
             enqueue(i);
         }
-        Optional<DeliverySlots.Slot> held = slots.tryTake(HOST);
+        Optional<DeliverySlots.Slot> held = slots.tryTake(TEAM, HOST);
         Instant end = NOW.plus(Duration.ofMinutes(10));
         PriorityQueue<Execution> due = new PriorityQueue<>(Comparator.comparing((Execution e) -> e.executionTime));
         due.addAll(rows.values());
@@ -307,6 +328,36 @@ class WebhookJobsTest {
         assertThat(rows).hasSize(200);
         assertThat(rows.values()).allSatisfy(r -> assertThat(r.consecutiveFailures).isZero());
         assertThat(executions).isLessThanOrEqualTo(200 * 36);
+        held.orElseThrow().close();
+    }
+
+    /**
+     * A delivery to a host whose slot stays held is only ever put off: no failure, so its retries never ended it, and it
+     * was rescheduled for ever, pending. Now, put off with no attempt for as long as its retries may take (here
+     * 30 s × 2^(3-1) = 2 min, at 3 attempts), it is dead, its log says why, and its task is removed (ADR 0025, session 38).
+     */
+    @Test
+    void aDeliveryOnlyEverPutOffEndsDeadAfterTheLimitAndItsTaskGoes() {
+        Duration limit = DeliverWebhooksService.putOffLimit(FIRST_RETRY, 3);
+        DeliverWebhooksService limited = new DeliverWebhooksService(deliveries, receiver,
+                new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY), clock, slots, limit);
+        WebhookJobs.DeliverTask task = new WebhookJobs.DeliverTask(limited,
+                new WebhookJobs.DeliveryRetries(limited, FIRST_RETRY, 3));
+        Optional<DeliverySlots.Slot> held = slots.tryTake(new TeamId("red"), HOST);
+
+        Instant ran = NOW;
+        for (int runs = 0; !removed && runs < 1000; runs++) {
+            ran = run(task);
+            if (!removed) {
+                assertThat(row.consecutiveFailures).as("a put-off is no failure").isZero();
+            }
+        }
+
+        assertThat(removed).as("the task is gone").isTrue();
+        assertThat(ran).isBetween(NOW.plus(limit), NOW.plus(limit).plus(FIRST_RETRY.multipliedBy(3).dividedBy(2)));
+        assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.DEAD);
+        assertThat(store.delivery(id).attempts()).isZero();
+        assertThat(store.deathReasons.get(id)).startsWith("not sent: put off for 2 min with no attempt");
         held.orElseThrow().close();
     }
 }

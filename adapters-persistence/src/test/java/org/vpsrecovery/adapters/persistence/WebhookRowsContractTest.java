@@ -264,4 +264,23 @@ class WebhookRowsContractTest extends WebhooksContract {
         assertThat(count("SELECT count(*) FROM webhook_subscription")).isEqualTo(1);
         assertThat(deliveries.log(kept.id(), 10)).hasSize(2);
     }
+
+    /**
+     * A release before V60 records an attempt without ending the put-offs' run in the column: the attempt's time ends
+     * it all the same (ADR 0025, session 38), so a delivery is not ended early after a rolling deploy.
+     */
+    @Test
+    void anAttemptRecordedByAReleaseBeforeV60EndsTheRunOfPutOffsToo() {
+        WebhookSubscription subscription = subscribe(BLUE, WebhookSecret.random(), WebhookEventType.OPERATION_COMPLETED);
+        append(BLUE, new Outcome.Completed());
+        WebhookDeliveryId id = deliveries.log(subscription.id(), 1).getFirst().id();
+        assertThat(deliveries.recordPutOff(id, T0)).contains(T0);
+
+        // The previous release's attempt: V7's columns only.
+        sql("UPDATE webhook_delivery SET attempts = attempts + 1, last_attempt_at = '" + T0.plusSeconds(60)
+                + "', last_status = 503 WHERE id = '" + id.value() + "'");
+
+        assertThat(deliveries.recordPutOff(id, T0.plusSeconds(90))).contains(T0.plusSeconds(90));
+        assertThat(deliveries.recordPutOff(id, T0.plusSeconds(120))).contains(T0.plusSeconds(90));
+    }
 }

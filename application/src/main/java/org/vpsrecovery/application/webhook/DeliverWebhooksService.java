@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
 import org.vpsrecovery.domain.port.WebhookTransport;
@@ -28,10 +29,11 @@ public final class DeliverWebhooksService {
 
     /**
      * How an attempt went; {@link #FAILED} asks the scheduler for another, {@link #NO_SLOT} for the same one again
-     * later: no attempt was made, since this instance's or the host's {@link DeliverySlots} were all taken, or its
-     * lookup never began ({@link WebhookTransport.LookupNotStarted}).
+     * later: no attempt was made, since this instance's, the host's or the team's {@link DeliverySlots} were all taken, or its
+     * lookup never began ({@link WebhookTransport.LookupNotStarted}). {@link #PUT_OFF_TOO_LONG}: no attempt was made
+     * either, and the delivery had been put off for longer than the put-off limit: it is dead now, its log says why.
      */
-    public enum Attempt { DELIVERED, FAILED, NOTHING_TO_DO, NO_SLOT }
+    public enum Attempt { DELIVERED, FAILED, NOTHING_TO_DO, NO_SLOT, PUT_OFF_TOO_LONG }
 
     /**
      * How long a removed subscription's rows stay before the purge takes them: far longer than an audit append that
@@ -56,9 +58,20 @@ public final class DeliverWebhooksService {
     private final WebhookTargetGuard guard;
     private final Clock clock;
     private final DeliverySlots slots;
+    private final Duration putOffLimit;
+    private final AtomicLong deadAfterPutOffs = new AtomicLong();
 
+    /**
+     * {@code putOffLimit}: how long a delivery may be put off with no attempt between before it ends dead. Put-offs are
+     * not failures, so the retries' own end never comes to a delivery that is only ever put off; the limit is that end.
+     * Bootstrap makes it as long as a failing receiver's retries take, plus a first retry ({@link #putOffLimit}).
+     */
     public DeliverWebhooksService(WebhookDeliveries deliveries, WebhookTransport transport, WebhookTargetGuard guard,
-                                  Clock clock, DeliverySlots slots) {
+                                  Clock clock, DeliverySlots slots, Duration putOffLimit) {
+        if (putOffLimit.isNegative() || putOffLimit.isZero()) {
+            throw new IllegalArgumentException("the put-off limit must be positive");
+        }
+        this.putOffLimit = putOffLimit;
         this.slots = Objects.requireNonNull(slots, "slots");
         this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
         this.transport = Objects.requireNonNull(transport, "transport");
@@ -79,6 +92,25 @@ public final class DeliverWebhooksService {
         return due.size();
     }
 
+    /**
+     * The put-off limit for retries from {@code firstRetry}, doubling, at most {@code maxAttempts} attempts: the time from
+     * a first attempt to the last retry, {@code firstRetry × (2^(maxAttempts-1) - 1)}, plus one {@code firstRetry}; so
+     * {@code firstRetry × 2^(maxAttempts-1)}, 64 min at the defaults (30 s, 8). A delivery is then never kept pending
+     * by put-offs for longer than a failing receiver keeps it by its retries. The doubling stops at 2^20, as the
+     * retries' own backoff does.
+     */
+    public static Duration putOffLimit(Duration firstRetry, int maxAttempts) {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("max attempts must be at least 1");
+        }
+        return firstRetry.multipliedBy(1L << Math.min(maxAttempts - 1, 20));
+    }
+
+    /** How many deliveries this service ended dead for being put off too long, since it started. */
+    public long deadAfterPutOffs() {
+        return deadAfterPutOffs.get();
+    }
+
     public Attempt attempt(WebhookDeliveryId id) {
         return attemptOrPutOff(id).attempt();
     }
@@ -91,16 +123,44 @@ public final class DeliverWebhooksService {
         }
         OutgoingMessage message = found.get();
         // The slot covers the guard's lookup too: both can take their time.
-        Optional<DeliverySlots.Slot> slot = slots.tryTake(message.target().host());
+        Optional<DeliverySlots.Slot> slot = slots.tryTake(message.team(), message.target().host());
         if (slot.isEmpty()) {
-            return new Outcome(Attempt.NO_SLOT, slots.putOff(message.target().host(), clock.instant()));
+            Instant now = clock.instant();
+            return putOff(id, message, slots.putOff(message.team(), message.target().host(), now), now);
         }
         try (DeliverySlots.Slot taken = slot.get()) {
             return Outcome.of(attempt(id, message));
         } catch (WebhookTransport.LookupNotStarted queued) {
             // Other hosts' lookups held the resolver threads: nothing is known of this receiver, nothing was sent.
-            return new Outcome(Attempt.NO_SLOT, slots.putOff(message.target().host(), clock.instant()));
+            Instant now = clock.instant();
+            return putOff(id, message, slots.putOffForLookups(now), now);
         }
+    }
+
+    /**
+     * Puts the attempt off by {@code putOff}, unless the delivery has been put off with no attempt between for the
+     * put-off limit already: then it ends dead, and its log says why (the attempts it made stay as they were).
+     */
+    private Outcome putOff(WebhookDeliveryId id, OutgoingMessage message, Duration putOff, Instant now) {
+        Optional<Instant> since = deliveries.recordPutOff(id, now);
+        if (since.isEmpty()) {
+            return Outcome.of(Attempt.NOTHING_TO_DO); // delivered or ended meanwhile
+        }
+        Duration putOffFor = Duration.between(since.get(), now);
+        if (putOffFor.compareTo(putOffLimit) < 0) {
+            return new Outcome(Attempt.NO_SLOT, putOff);
+        }
+        deliveries.markDead(id, "not sent: put off for " + minutes(putOffFor) + " with no attempt, while the platform's "
+                + "delivery slots or name lookups stayed taken (those of the host, of the team's subscriptions or of all "
+                + "teams); a delivery is put off for at most " + minutes(putOffLimit) + ", as long as its retries may "
+                + "take; " + message.attempts() + " attempt(s) made");
+        deadAfterPutOffs.incrementAndGet();
+        return Outcome.of(Attempt.PUT_OFF_TOO_LONG);
+    }
+
+    /** Whole minutes, rounded down; under two minutes in seconds. */
+    private static String minutes(Duration duration) {
+        return duration.compareTo(Duration.ofMinutes(2)) < 0 ? duration.toSeconds() + " s" : duration.toMinutes() + " min";
     }
 
     /** The attempts the log holds for the delivery; 0 when it is gone. */

@@ -1,6 +1,7 @@
 package org.vpsrecovery.application.webhook;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,17 +12,25 @@ import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
 import org.vpsrecovery.domain.port.WebhookSubscriptions;
+import org.vpsrecovery.domain.port.WebhookTransport;
 import org.vpsrecovery.domain.webhook.WebhookDelivery;
 import org.vpsrecovery.domain.webhook.WebhookEventType;
 import org.vpsrecovery.domain.webhook.WebhookSecret;
 import org.vpsrecovery.domain.webhook.WebhookSubscription;
 import org.vpsrecovery.domain.webhook.WebhookSubscriptionId;
 import org.vpsrecovery.domain.webhook.WebhookTarget;
+import org.vpsrecovery.domain.webhook.WebhookTargetChecksBusy;
 
 /** Subscriptions are made only to targets the SSRF guard allows, at most {@value #MAX_PER_TEAM} per team. */
 public final class ManageWebhooksService implements ManageWebhooksUseCase {
 
     public static final int MAX_PER_TEAM = 20;
+
+    /**
+     * When a create whose lookup never began may come back: the lookups ahead of it hang for the resolver's own time,
+     * seconds, and a lookup waits at most the connect timeout (5 s by default) for a thread.
+     */
+    public static final Duration CHECKS_BUSY_RETRY_AFTER = Duration.ofSeconds(5);
 
     private final WebhookSubscriptions subscriptions;
     private final WebhookDeliveries deliveries;
@@ -42,7 +51,13 @@ public final class ManageWebhooksService implements ManageWebhooksUseCase {
         if (subscriptions.count(team) >= MAX_PER_TEAM) {
             throw limitReached();
         }
-        Optional<String> refused = guard.refusal(target);
+        Optional<String> refused;
+        try {
+            refused = guard.refusal(target);
+        } catch (WebhookTransport.LookupNotStarted queued) {
+            // Other creates' lookups held every thread: nothing is known of this host, so it is not refused (ADR 0025).
+            throw new WebhookTargetChecksBusy(target.host(), CHECKS_BUSY_RETRY_AFTER);
+        }
         if (refused.isPresent()) {
             throw new RecoveryDenied(ReasonCode.WEBHOOK_TARGET_REFUSED,
                     "webhooks are not sent to " + target.host() + ": " + refused.get());

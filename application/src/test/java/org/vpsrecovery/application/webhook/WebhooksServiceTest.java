@@ -35,6 +35,7 @@ import org.vpsrecovery.domain.webhook.WebhookSecret;
 import org.vpsrecovery.domain.webhook.WebhookSubscription;
 import org.vpsrecovery.domain.webhook.WebhookSubscriptionId;
 import org.vpsrecovery.domain.webhook.WebhookTarget;
+import org.vpsrecovery.domain.webhook.WebhookTargetChecksBusy;
 
 class WebhooksServiceTest {
 
@@ -45,10 +46,30 @@ class WebhooksServiceTest {
     private final InMemoryWebhooks store = new InMemoryWebhooks();
     private final Map<String, String> dns = new HashMap<>(Map.of("hooks.example.com", "93.184.215.14"));
     private final ScriptedReceiver receiver = new ScriptedReceiver(dns);
-    private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    /** The defaults' limit: 30 s × 2^(8-1). */
+    private static final Duration PUT_OFF_LIMIT = DeliverWebhooksService.putOffLimit(Duration.ofSeconds(30), 8);
+    /** The test's time: it moves only when a test moves it. */
+    private Instant now = NOW;
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    };
     private final WebhookTargetGuard guard = new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY);
     private final ManageWebhooksService manage = new ManageWebhooksService(store, store, guard, clock);
-    private final DeliverWebhooksService deliver = new DeliverWebhooksService(store, receiver, guard, clock, new DeliverySlots(2, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)));
+    private final DeliverWebhooksService deliver = new DeliverWebhooksService(store, receiver, guard, clock,
+            new DeliverySlots(2, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)), PUT_OFF_LIMIT);
 
     private ManageWebhooksUseCase.CreatedWebhook subscribe() {
         return manage.create(BLUE, WebhookTarget.parse("https://hooks.example.com/vpsr"),
@@ -99,6 +120,36 @@ class WebhooksServiceTest {
                 .doesNotContain("private").doesNotContain("no address");
         assertThat(catchThrowable(() -> manage.create(BLUE, WebhookTarget.parse("http://10.0.0.7/"),
                 Set.of(WebhookEventType.OPERATION_FAILED))).getMessage()).contains("private");
+    }
+
+    /**
+     * A create whose host lookup waited behind other creates' lookups and never began: nothing is known of the host, so
+     * it is not refused as not resolving; it is told to try again, and nothing is stored (ADR 0025, session 38).
+     */
+    @Test
+    void aCreateWhoseLookupNeverBeganIsToldToTryAgainAndNothingIsStored() {
+        WebhookTransport queued = new WebhookTransport() {
+            @Override
+            public List<java.net.InetAddress> resolve(String host) {
+                throw new LookupNotStarted("the lookup waited 5000 ms behind others and never began");
+            }
+
+            @Override
+            public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+                throw new AssertionError("a create sends nothing");
+            }
+        };
+        ManageWebhooksService busy = new ManageWebhooksService(store, store,
+                new WebhookTargetGuard(queued, TargetAddressRules.PUBLIC_ONLY), clock);
+
+        assertThatThrownBy(() -> busy.create(BLUE, WebhookTarget.parse("https://hooks.example.com/vpsr"),
+                Set.of(WebhookEventType.OPERATION_COMPLETED)))
+                .isInstanceOfSatisfying(WebhookTargetChecksBusy.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ReasonCode.WEBHOOK_TARGET_CHECKS_BUSY);
+                    assertThat(e.retryAfter()).isEqualTo(ManageWebhooksService.CHECKS_BUSY_RETRY_AFTER);
+                });
+        assertThat(manage.list(BLUE)).isEmpty();
+        assertThat(subscribe()).as("the same create once a lookup thread is free").isNotNull();
     }
 
     @Test
@@ -274,7 +325,8 @@ class WebhooksServiceTest {
                 return new Answered(204);
             }
         };
-        service[0] = new DeliverWebhooksService(store, inFlight, guard, clock, new DeliverySlots(2, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)));
+        service[0] = new DeliverWebhooksService(store, inFlight, guard, clock,
+                new DeliverySlots(2, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)), PUT_OFF_LIMIT);
 
         assertThat(service[0].attempt(first)).isEqualTo(Attempt.DELIVERED);
 
@@ -282,6 +334,47 @@ class WebhooksServiceTest {
         assertThat(store.delivery(second).attempts()).isZero();
         assertThat(store.delivery(second).state()).isEqualTo(DeliveryState.PENDING);
         assertThat(service[0].attempt(second)).as("the slot came back").isEqualTo(Attempt.DELIVERED);
+    }
+
+    /**
+     * While one team's attempt is under way, its attempt to another of its hosts finds its share (one of two slots)
+     * taken and is put off; another team's attempt gets the slot left (ADR 0025, session 38). Without the share, the
+     * first team's second host took the last slot and the other team's delivery was put off.
+     */
+    @Test
+    void oneTeamsSlowReceiversLeaveASlotForAnotherTeam() {
+        dns.put("second.example.com", "93.184.215.16");
+        dns.put("other.example.com", "93.184.215.15");
+        var slow = subscribe();
+        var second = manage.create(BLUE, WebhookTarget.parse("https://second.example.com/"), Set.of(WebhookEventType.OPERATION_COMPLETED));
+        var other = manage.create(RED, WebhookTarget.parse("https://other.example.com/"), Set.of(WebhookEventType.OPERATION_COMPLETED));
+        WebhookDeliveryId first = store.enqueue(slow.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
+        WebhookDeliveryId sameTeam = store.enqueue(second.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
+        WebhookDeliveryId otherTeam = store.enqueue(other.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 2, "{}");
+        List<Attempt> whileFirstIsOpen = new ArrayList<>();
+        WebhookTransport inFlight = new WebhookTransport() {
+            @Override
+            public List<java.net.InetAddress> resolve(String host) {
+                return receiver.resolve(host);
+            }
+
+            @Override
+            public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+                if (target.host().equals("hooks.example.com") && whileFirstIsOpen.isEmpty()) {
+                    whileFirstIsOpen.add(service[0].attempt(sameTeam));
+                    whileFirstIsOpen.add(service[0].attempt(otherTeam));
+                }
+                return new Answered(204);
+            }
+        };
+        service[0] = new DeliverWebhooksService(store, inFlight, guard, clock,
+                new DeliverySlots(2, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)), PUT_OFF_LIMIT);
+
+        assertThat(service[0].attempt(first)).isEqualTo(Attempt.DELIVERED);
+
+        assertThat(whileFirstIsOpen).containsExactly(Attempt.NO_SLOT, Attempt.DELIVERED);
+        assertThat(store.delivery(sameTeam).attempts()).isZero();
+        assertThat(service[0].attempt(sameTeam)).as("the team's slot came back").isEqualTo(Attempt.DELIVERED);
     }
 
     /**
@@ -309,7 +402,7 @@ class WebhooksServiceTest {
         };
         DeliverWebhooksService service = new DeliverWebhooksService(store, queued,
                 new WebhookTargetGuard(queued, TargetAddressRules.PUBLIC_ONLY), clock,
-                new DeliverySlots(2, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)));
+                new DeliverySlots(2, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)), PUT_OFF_LIMIT);
 
         assertThat(service.attemptOrPutOff(id)).isEqualTo(new DeliverWebhooksService.Outcome(Attempt.NO_SLOT, Duration.ofSeconds(2)));
         guardsLookupQueued[0] = false;
@@ -320,6 +413,81 @@ class WebhooksServiceTest {
     }
 
     private final DeliverWebhooksService[] service = new DeliverWebhooksService[1];
+
+    /**
+     * A delivery only ever put off (its host's one slot held by an attempt that never ends) stayed pending for ever,
+     * with nothing in its log. Put off with no attempt for the limit (as long as its retries may take), it ends dead,
+     * and its log says why (ADR 0025, session 38).
+     */
+    @Test
+    void aDeliveryPutOffForLongerThanItsRetriesMayTakeEndsDeadAndItsLogSaysWhy() {
+        var created = subscribe();
+        WebhookDeliveryId id = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
+        DeliverySlots slots = new DeliverySlots(2, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(30));
+        DeliverWebhooksService service = new DeliverWebhooksService(store, receiver, guard, clock, slots, PUT_OFF_LIMIT);
+        DeliverySlots.Slot held = slots.tryTake(RED, "hooks.example.com").orElseThrow();
+
+        for (Duration after = Duration.ZERO; after.compareTo(PUT_OFF_LIMIT) < 0; after = after.plusSeconds(45)) {
+            now = NOW.plus(after);
+            assertThat(service.attempt(id)).isEqualTo(Attempt.NO_SLOT);
+        }
+        assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.PENDING);
+        assertThat(store.delivery(id).lastError()).isEmpty();
+
+        now = NOW.plus(PUT_OFF_LIMIT);
+        assertThat(service.attempt(id)).isEqualTo(Attempt.PUT_OFF_TOO_LONG);
+
+        var dead = store.delivery(id);
+        assertThat(dead.state()).isEqualTo(DeliveryState.DEAD);
+        assertThat(dead.attempts()).isZero();
+        assertThat(dead.lastError()).hasValueSatisfying(why -> assertThat(why)
+                .startsWith("not sent: put off for 64 min with no attempt").contains("at most 64 min").contains("0 attempt(s)"));
+        assertThat(service.deadAfterPutOffs()).isEqualTo(1);
+        assertThat(service.attempt(id)).isEqualTo(Attempt.NOTHING_TO_DO);
+        assertThat(receiver.received).isEmpty();
+        held.close();
+    }
+
+    /** An attempt ends a run of put-offs: the limit counts from the first put-off after it, and its status stays logged. */
+    @Test
+    void anAttemptBetweenPutOffsStartsTheirCountAgain() {
+        var created = subscribe();
+        WebhookDeliveryId id = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
+        DeliverySlots slots = new DeliverySlots(2, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(30));
+        DeliverWebhooksService service = new DeliverWebhooksService(store, receiver, guard, clock, slots, PUT_OFF_LIMIT);
+        DeliverySlots.Slot held = slots.tryTake(RED, "hooks.example.com").orElseThrow();
+        assertThat(service.attempt(id)).isEqualTo(Attempt.NO_SLOT);
+        held.close();
+        now = NOW.plus(PUT_OFF_LIMIT).minusSeconds(1);
+        receiver.answering(new WebhookTransport.Answered(503));
+        assertThat(service.attempt(id)).isEqualTo(Attempt.FAILED);
+
+        held = slots.tryTake(RED, "hooks.example.com").orElseThrow();
+        Instant runStart = now.plusSeconds(60);
+        now = runStart;
+        assertThat(service.attempt(id)).isEqualTo(Attempt.NO_SLOT);
+        now = runStart.plus(PUT_OFF_LIMIT).minusSeconds(1);
+        assertThat(service.attempt(id)).as("put off for 64 min since the attempt, not since the first put-off")
+                .isEqualTo(Attempt.NO_SLOT);
+        now = runStart.plus(PUT_OFF_LIMIT);
+        assertThat(service.attempt(id)).isEqualTo(Attempt.PUT_OFF_TOO_LONG);
+
+        var dead = store.delivery(id);
+        assertThat(dead.state()).isEqualTo(DeliveryState.DEAD);
+        assertThat(dead.attempts()).isEqualTo(1);
+        assertThat(dead.lastStatusCode()).as("the receiver's last answer stays").hasValue(503);
+        assertThat(dead.lastError()).hasValueSatisfying(why -> assertThat(why).contains("1 attempt(s) made"));
+        held.close();
+    }
+
+    @Test
+    void thePutOffLimitIsAsLongAsTheRetriesTakePlusAFirstRetry() {
+        assertThat(PUT_OFF_LIMIT).isEqualTo(Duration.ofMinutes(64));
+        // 30 + 60 + 120 s of backoff between four attempts, then one first retry more.
+        assertThat(DeliverWebhooksService.putOffLimit(Duration.ofSeconds(30), 4)).isEqualTo(Duration.ofSeconds(240));
+        assertThat(DeliverWebhooksService.putOffLimit(Duration.ofSeconds(30), 1)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(DeliverWebhooksService.putOffLimit(Duration.ofSeconds(1), 40)).isEqualTo(Duration.ofSeconds(1L << 20));
+    }
 
     @Test
     void dispatchHandsEachDeliveryOverOnce() {

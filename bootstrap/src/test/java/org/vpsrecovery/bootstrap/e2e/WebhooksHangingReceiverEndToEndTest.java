@@ -24,11 +24,13 @@ import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.simulator.SimulatorOptions;
 
 /**
- * A receiver that never answers holds at most its own slot of the job threads (ADR 0025, amended in session 37): the
- * demo team subscribes it six times, more than the scheduler's four threads, and while it holds its requests open the
- * other team's delivery to another receiver still arrives. Without the slots every thread waited on the hanging
- * receiver (its answer timeout is ten minutes here) and the other team's delivery never came. No timing is asserted:
- * the hanging receiver answers nothing until the test ends.
+ * A receiver that never answers holds at most its own slot of the job threads (ADR 0025, amended in session 37), and
+ * one team's hanging receivers, on several hosts, at most that team's share of the slots (session 38): the demo team
+ * subscribes two hanging hosts three times each, more than the scheduler's four threads, and while they hold their
+ * requests open the other team's delivery to another receiver still arrives. Without the slots every thread waited on
+ * the hanging receivers (their answer timeout is ten minutes here) and the other team's delivery never came; without
+ * the team's share the demo team's two hosts took both slots, with the same end. No timing is asserted: the hanging
+ * receivers answer nothing until the test ends.
  */
 class WebhooksHangingReceiverEndToEndTest {
 
@@ -39,6 +41,8 @@ class WebhooksHangingReceiverEndToEndTest {
             "vpsr.webhooks.no-slot-retry", "500ms"));
 
     static HttpServer receivers;
+    /** The demo team's second hanging host: another loopback address. */
+    static HttpServer secondHost;
     static ExecutorService receiverThreads;
     static final CountDownLatch release = new CountDownLatch(1);
     static final AtomicInteger hangingOpen = new AtomicInteger();
@@ -50,19 +54,25 @@ class WebhooksHangingReceiverEndToEndTest {
         receivers = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiverThreads = Executors.newCachedThreadPool();
         receivers.setExecutor(receiverThreads);
-        receivers.createContext("/hangs", exchange -> {
-            hangingOpen.incrementAndGet();
-            try (exchange) {
-                exchange.getRequestBody().readAllBytes();
-                release.await();
-                hangingAnswered.incrementAndGet();
-                exchange.sendResponseHeaders(204, -1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        receivers.createContext("/hangs", WebhooksHangingReceiverEndToEndTest::hang);
         receivers.createContext("/answers", exchange -> answer(exchange));
         receivers.start();
+        secondHost = HttpServer.create(new InetSocketAddress("127.0.0.2", 0), 0);
+        secondHost.setExecutor(receiverThreads);
+        secondHost.createContext("/hangs", WebhooksHangingReceiverEndToEndTest::hang);
+        secondHost.start();
+    }
+
+    private static void hang(HttpExchange exchange) throws IOException {
+        hangingOpen.incrementAndGet();
+        try (exchange) {
+            exchange.getRequestBody().readAllBytes();
+            release.await();
+            hangingAnswered.incrementAndGet();
+            exchange.sendResponseHeaders(204, -1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void answer(HttpExchange exchange) throws IOException {
@@ -76,12 +86,17 @@ class WebhooksHangingReceiverEndToEndTest {
     static void stop() {
         release.countDown(); // before the platform stops: its attempts end, answered
         receivers.stop(0);
+        secondHost.stop(0);
         receiverThreads.shutdownNow();
     }
 
     private static String url(String path) {
         // A host per receiver as the slots count it: the same port, two names of loopback.
         return "http://" + path + ":" + receivers.getAddress().getPort() + "/" + (path.equals("localhost") ? "hangs" : "answers");
+    }
+
+    private static String secondHangingUrl() {
+        return "http://127.0.0.2:" + secondHost.getAddress().getPort() + "/hangs";
     }
 
     private static void subscribe(String token, String url) {
@@ -99,8 +114,9 @@ class WebhooksHangingReceiverEndToEndTest {
 
     @Test
     void anotherTeamsDeliveryArrivesWhileAReceiverHoldsItsRequestsOpen() {
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 3; i++) {
             subscribe(RunningPlatform.DEMO_TOKEN, url("localhost"));
+            subscribe(RunningPlatform.DEMO_TOKEN, secondHangingUrl());
         }
         subscribe(RunningPlatform.OTHER_TOKEN, url("127.0.0.1"));
 
@@ -114,6 +130,6 @@ class WebhooksHangingReceiverEndToEndTest {
                         java.util.Objects::nonNull);
         assertThat(delivered).contains("request.rejected");
         assertThat(hangingAnswered).as("the hanging receiver answered nothing meanwhile").hasValue(0);
-        assertThat(hangingOpen.get()).as("one host holds at most its one slot").isEqualTo(1);
+        assertThat(hangingOpen.get()).as("one team holds at most its share, one of the two slots").isEqualTo(1);
     }
 }

@@ -78,6 +78,11 @@ public enum ReasonCode {
     /** The target resolves to an address the SSRF guard refuses (loopback, private, link-local, ...). */
     WEBHOOK_TARGET_REFUSED,
     WEBHOOK_LIMIT_REACHED,
+    /**
+     * The lookups of new subscriptions' hosts are all taken by others; the target was not checked and nothing was
+     * stored: try again after Retry-After (ADR 0025).
+     */
+    WEBHOOK_TARGET_CHECKS_BUSY,
     // recovery policies (ADR 0028)
     POLICY_NOT_FOUND,
     POLICY_LIMIT_REACHED,

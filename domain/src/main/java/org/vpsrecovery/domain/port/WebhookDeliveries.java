@@ -38,12 +38,27 @@ public interface WebhookDeliveries {
      * One attempt: its time, the receiver's status code if one answered, the platform's error text if not
      * (its first {@value #MAX_ERROR} characters; an empty text is none). A status code outside 100-599 is not
      * an HTTP status and is kept as none: the attempt is still recorded. Only a pending delivery takes
-     * attempts: a delivered, dead or gone one stays as it is.
+     * attempts: a delivered, dead or gone one stays as it is. An attempt ends a run of put-offs ({@link #recordPutOff}).
      */
     void recordAttempt(WebhookDeliveryId id, Instant at, OptionalInt statusCode, Optional<String> error, boolean delivered);
 
+    /**
+     * An attempt put off at {@code at}: none was made (no free delivery slot, or its host's lookup never began), and
+     * nothing shows in the log. Answers since when the delivery has been put off with no attempt between: {@code at}
+     * itself for the first put-off since its last attempt (or ever). Empty, and nothing kept, when the delivery is not
+     * pending (delivered, dead or gone).
+     */
+    Optional<Instant> recordPutOff(WebhookDeliveryId id, Instant at);
+
     /** No more attempts: the dead letter. Only a pending delivery dies; a delivered or gone one stays as it is. */
     void markDead(WebhookDeliveryId id);
+
+    /**
+     * No more attempts, for a reason of the platform's own: dead, with {@code reason} as its last error (its first
+     * {@value #MAX_ERROR} characters); its attempts, their time and the last status code stay. Only a pending delivery
+     * dies.
+     */
+    void markDead(WebhookDeliveryId id, String reason);
 
     /**
      * Pending deliveries handed to the scheduler that it no longer holds: it drops a delivery's task when its retries

@@ -38,6 +38,8 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
     private final Map<WebhookDeliveryId, WebhookDelivery> log = new LinkedHashMap<>();
     private final Map<WebhookDeliveryId, String> bodies = new LinkedHashMap<>();
     private final List<WebhookDeliveryId> dispatched = new ArrayList<>();
+    /** The first put-off since each delivery's last attempt, as V59's column. */
+    private final Map<WebhookDeliveryId, Instant> putOffSince = new LinkedHashMap<>();
     /** The deliveries the scheduler holds a task for, as the test plays the scheduler. */
     private final Set<WebhookDeliveryId> scheduled = new HashSet<>();
 
@@ -100,6 +102,7 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
                 .map(WebhookDelivery::id).limit(limit).toList();
         gone.forEach(log::remove);
         gone.forEach(bodies::remove);
+        gone.forEach(putOffSince::remove);
         dispatched.removeAll(gone);
         List<WebhookSubscriptionId> empty = due.stream()
                 .filter(id -> log.values().stream().noneMatch(d -> d.subscription().equals(id))).limit(limit).toList();
@@ -145,8 +148,8 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
             return Optional.empty();
         }
         WebhookSubscription subscription = subscriptions.get(delivery.subscription());
-        return Optional.of(new OutgoingMessage(id, delivery.state(), delivery.attempts(), subscription.target(),
-                secrets.get(subscription.id()), bodies.get(id)));
+        return Optional.of(new OutgoingMessage(id, subscription.team(), delivery.state(), delivery.attempts(),
+                subscription.target(), secrets.get(subscription.id()), bodies.get(id)));
     }
 
     @Override
@@ -163,6 +166,19 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
         log.put(id, new WebhookDelivery(id, d.subscription(), d.eventType(), d.auditSequence(),
                 delivered ? DeliveryState.DELIVERED : d.state(), d.attempts() + 1, Optional.of(at), status, kept,
                 d.createdAt(), delivered ? Optional.of(at) : Optional.empty()));
+        putOffSince.remove(id);
+    }
+
+    @Override
+    public synchronized Optional<Instant> recordPutOff(WebhookDeliveryId id, Instant at) {
+        WebhookDelivery d = log.get(id);
+        if (d == null || d.state() != DeliveryState.PENDING) {
+            return Optional.empty();
+        }
+        Instant kept = putOffSince.get(id);
+        Instant since = kept == null || d.lastAttemptAt().filter(attempt -> !kept.isAfter(attempt)).isPresent() ? at : kept;
+        putOffSince.put(id, since);
+        return Optional.of(since);
     }
 
     @Override
@@ -173,6 +189,21 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
         }
         log.put(id, new WebhookDelivery(id, d.subscription(), d.eventType(), d.auditSequence(), DeliveryState.DEAD,
                 d.attempts(), d.lastAttemptAt(), d.lastStatusCode(), d.lastError(), d.createdAt(), d.deliveredAt()));
+    }
+
+    @Override
+    public synchronized void markDead(WebhookDeliveryId id, String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("a death for the platform's reason needs the reason");
+        }
+        WebhookDelivery d = log.get(id);
+        if (d == null || d.state() != DeliveryState.PENDING) {
+            return;
+        }
+        log.put(id, new WebhookDelivery(id, d.subscription(), d.eventType(), d.auditSequence(), DeliveryState.DEAD,
+                d.attempts(), d.lastAttemptAt(), d.lastStatusCode(),
+                Optional.of(reason.length() > MAX_ERROR ? reason.substring(0, MAX_ERROR) : reason), d.createdAt(),
+                d.deliveredAt()));
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.vpsrecovery.domain.report.AuditReadsBusy;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.ServerBusy;
+import org.vpsrecovery.domain.webhook.WebhookTargetChecksBusy;
 
 /**
  * The one place where typed failures become HTTP: status, problem+json body, Retry-After.
@@ -81,7 +82,8 @@ public final class FacadeProblems {
         if (failure instanceof FairShareExceeded) {
             return HttpStatus.TOO_MANY_REQUESTS; // the team's fair share of VPS.org (ADR 0037)
         }
-        if (failure instanceof PlatformUnavailable || failure instanceof AuditReadsBusy) {
+        if (failure instanceof PlatformUnavailable || failure instanceof AuditReadsBusy
+                || failure instanceof WebhookTargetChecksBusy) {
             return HttpStatus.SERVICE_UNAVAILABLE;
         }
         if (failure instanceof ProviderFailure provider) {
@@ -137,6 +139,9 @@ public final class FacadeProblems {
             return java.util.Optional.of(exceeded.retryAfter());
         }
         if (failure instanceof AuditReadsBusy busy) {
+            return java.util.Optional.of(busy.retryAfter());
+        }
+        if (failure instanceof WebhookTargetChecksBusy busy) {
             return java.util.Optional.of(busy.retryAfter());
         }
         if (failure instanceof ProviderFailure provider && status == HttpStatus.SERVICE_UNAVAILABLE) {

@@ -176,8 +176,10 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
 
     /**
      * This transport with the lookups of subscriptions being made on threads of their own: a team's names that hang
-     * there hold no delivery's lookup. A lookup that never began there is "does not resolve", as any other: the create
-     * is refused and may be tried again.
+     * there hold no delivery's lookup.
+     *
+     * @throws WebhookTransport.LookupNotStarted from {@code resolve} when other creates' lookups held every thread
+     *         meanwhile: nothing is known of the host, so the create is answered "try again", not refused (ADR 0025)
      */
     public WebhookTransport subscriptionChecks() {
         return new WebhookTransport() {
@@ -185,7 +187,7 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
             public List<InetAddress> resolve(String host) {
                 try {
                     return Arrays.asList(lookUp(host, subscriptionLookups));
-                } catch (UnknownHostException | SecurityException | WebhookTransport.LookupNotStarted e) {
+                } catch (UnknownHostException | SecurityException e) {
                     return List.of();
                 }
             }

@@ -1,11 +1,19 @@
 package org.vpsrecovery.adapters.http.facade;
 
+import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
+import org.vpsrecovery.adapters.http.webhook.ApacheWebhookTransport;
+import org.vpsrecovery.application.webhook.ManageWebhooksService;
+import org.vpsrecovery.application.webhook.ManageWebhooksUseCase;
+import org.vpsrecovery.application.webhook.WebhookTargetGuard;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
+import org.vpsrecovery.domain.testing.InMemoryWebhooks;
+import org.vpsrecovery.domain.webhook.TargetAddressRules;
 import org.vpsrecovery.domain.testing.InMemoryIdempotencyRecords;
 import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.application.audit.ListAuditEventsUseCase;
@@ -185,5 +193,23 @@ public class FacadeTestWiring {
     @Singleton
     org.vpsrecovery.application.server.RestoreHoldService restoreHolds(PlatformFixture platform) {
         return platform.restoreHolds();
+    }
+
+    /** Loopback allowed: the webhook tests subscribe local names. */
+    static final TargetAddressRules WEBHOOK_RULES = new TargetAddressRules(true, false);
+
+    /** The real transport, its lookups limited to half a second (WebhookCreateHttpTest holds its creates' threads). */
+    @Singleton
+    @Bean(preDestroy = "close")
+    ApacheWebhookTransport webhookTransport() {
+        return new ApacheWebhookTransport(Duration.ofMillis(500), Duration.ofSeconds(5), WEBHOOK_RULES);
+    }
+
+    /** Creates check their targets as in production: through the transport's own threads for creates. */
+    @Singleton
+    ManageWebhooksUseCase manageWebhooks(ApacheWebhookTransport transport, PlatformFixture platform) {
+        InMemoryWebhooks store = new InMemoryWebhooks();
+        return new ManageWebhooksService(store, store, new WebhookTargetGuard(transport.subscriptionChecks(), WEBHOOK_RULES),
+                platform.clock);
     }
 }

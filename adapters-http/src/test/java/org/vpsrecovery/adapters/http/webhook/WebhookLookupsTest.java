@@ -49,7 +49,8 @@ class WebhookLookupsTest {
         fourHanging("1", checks::resolve);
 
         assertThat(transport.resolve("localhost")).as("a delivery's lookup still answers").isNotEmpty();
-        assertThat(checks.resolve("localhost")).as("a create behind the hanging ones is refused, not held").isEmpty();
+        assertThatThrownBy(() -> checks.resolve("localhost")).as("a create behind the hanging ones is told so, not refused")
+                .isInstanceOf(WebhookTransport.LookupNotStarted.class);
     }
 
     @Test

@@ -26,9 +26,9 @@ public interface DeliveryRowRepository extends GenericRepository<DeliveryRow, UU
     @Query("UPDATE webhook_delivery SET dispatched = true WHERE id IN (:ids)")
     long markDispatched(List<UUID> ids);
 
-    /** Only a pending delivery takes attempts: a delivered or dead one stays as it ended. */
+    /** Only a pending delivery takes attempts: a delivered or dead one stays as it ended. An attempt ends a run of put-offs. */
     @Query("""
-            UPDATE webhook_delivery SET attempts = attempts + 1, last_attempt_at = :at,
+            UPDATE webhook_delivery SET attempts = attempts + 1, last_attempt_at = :at, put_off_since = NULL,
                 last_status = CAST(:status AS smallint), last_error = CAST(:error AS text),
                 state = CASE WHEN :delivered THEN 'delivered' ELSE state END,
                 delivered_at = CASE WHEN :delivered THEN :at ELSE delivered_at END
@@ -37,6 +37,10 @@ public interface DeliveryRowRepository extends GenericRepository<DeliveryRow, UU
 
     @Query("UPDATE webhook_delivery SET state = 'dead' WHERE id = :id AND state = 'pending'")
     long markDead(UUID id);
+
+    /** Dead for the platform's reason, as its last error; its attempts and last status stay as they were. */
+    @Query("UPDATE webhook_delivery SET state = 'dead', last_error = :reason WHERE id = :id AND state = 'pending'")
+    long markDeadFor(UUID id, String reason);
 
     /**
      * A pending, dispatched delivery with no row in db-scheduler's table (V6) was dropped by it. Dispatching schedules

@@ -2,6 +2,7 @@ package org.vpsrecovery.adapters.persistence.webhook;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,6 +71,15 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
                 SELECT s.id FROM webhook_subscription s
                 WHERE s.deleted_at <= now() - ? * interval '1 millisecond'
                     AND NOT EXISTS (SELECT FROM webhook_delivery d WHERE d.subscription_id = s.id) LIMIT ?)""";
+
+    /**
+     * A put-off (V60): the first since the last attempt is kept. One recorded by a release before V60 never cleared
+     * the column, hence the comparison with the last attempt too. Parameters: at, id. Answers the run's start.
+     */
+    static final String PUT_OFF = """
+            UPDATE webhook_delivery SET put_off_since = CASE
+                WHEN put_off_since IS NULL OR put_off_since <= last_attempt_at THEN ? ELSE put_off_since END
+            WHERE id = ? AND state = 'pending' RETURNING put_off_since""";
 
     /** The purge waits no longer for a row lock (an attempt recording on a delivery): it tries again next run. */
     private static final String PURGE_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '2s'";
@@ -204,8 +214,8 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
     public Optional<OutgoingMessage> message(WebhookDeliveryId id) {
         return deliveries.findById(id.value()).flatMap(d -> subscriptions.findById(d.subscriptionId())
                 .filter(s -> s.deletedAt() == null)
-                .map(s -> new OutgoingMessage(id, state(d.state()), d.attempts(), WebhookTarget.parse(s.targetUrl()),
-                        WebhookSecret.parse(s.secret()), d.body())));
+                .map(s -> new OutgoingMessage(id, new TeamId(s.team()), state(d.state()), d.attempts(),
+                        WebhookTarget.parse(s.targetUrl()), WebhookSecret.parse(s.secret()), d.body())));
     }
 
     @Override
@@ -219,9 +229,33 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
                         .orElse(null), delivered);
     }
 
+    /** {@link #PUT_OFF}: hand-written JDBC, for its RETURNING. */
+    @Override
+    public Optional<Instant> recordPutOff(WebhookDeliveryId id, Instant at) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement putOff = connection.prepareStatement(PUT_OFF)) {
+            putOff.setObject(1, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+            putOff.setObject(2, id.value());
+            try (ResultSet since = putOff.executeQuery()) {
+                return since.next() ? Optional.of(since.getObject(1, OffsetDateTime.class).toInstant()) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new PlatformUnavailable("could not record the webhook delivery's put-off: the database did not answer",
+                    RETRY_AFTER, e);
+        }
+    }
+
     @Override
     public void markDead(WebhookDeliveryId id) {
         deliveries.markDead(id.value());
+    }
+
+    @Override
+    public void markDead(WebhookDeliveryId id, String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("a death for the platform's reason needs the reason");
+        }
+        deliveries.markDeadFor(id.value(), reason.length() > MAX_ERROR ? reason.substring(0, MAX_ERROR) : reason);
     }
 
     @Override

@@ -202,7 +202,7 @@ public abstract class WebhooksContract {
         assertThat(queued.lastStatusCode()).isEmpty();
         assertThat(queued.lastError()).isEmpty();
         assertThat(queued.deliveredAt()).isEmpty();
-        assertThat(deliveries.message(queued.id())).contains(new OutgoingMessage(queued.id(), DeliveryState.PENDING, 0,
+        assertThat(deliveries.message(queued.id())).contains(new OutgoingMessage(queued.id(), BLUE, DeliveryState.PENDING, 0,
                 subscription.target(), secret, event.body()));
         assertThat(deliveries.message(new WebhookDeliveryId(UUID.randomUUID()))).isEmpty();
     }
@@ -355,6 +355,55 @@ public abstract class WebhooksContract {
         assertThat(delivery(subscription, notHandedOver).state()).isEqualTo(DeliveryState.PENDING);
         assertThat(deliveries.markDeadWhenUnscheduled(10)).isZero();
         assertThatThrownBy(() -> deliveries.markDeadWhenUnscheduled(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * A run of put-offs is kept from its first (ADR 0025, session 38): later ones answer that start, an attempt ends
+     * the run, and only a pending delivery is put off. Nothing of it shows in the log.
+     */
+    @Test
+    void aRunOfPutOffsIsKeptFromItsFirstUntilAnAttempt() {
+        WebhookSubscription subscription = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookDeliveryId id = delivery(subscription, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+        WebhookDelivery before = delivery(subscription, id);
+
+        assertThat(deliveries.recordPutOff(id, T0)).contains(T0);
+        assertThat(deliveries.recordPutOff(id, T0.plusSeconds(30))).contains(T0);
+        assertThat(deliveries.recordPutOff(id, T0.plusSeconds(60))).contains(T0);
+        assertThat(delivery(subscription, id)).as("a put-off is no attempt").isEqualTo(before);
+
+        deliveries.recordAttempt(id, T0.plusSeconds(90), OptionalInt.of(503), Optional.of("the receiver answered 503"), false);
+        assertThat(deliveries.recordPutOff(id, T0.plusSeconds(120))).as("a new run").contains(T0.plusSeconds(120));
+        assertThat(deliveries.recordPutOff(id, T0.plusSeconds(150))).contains(T0.plusSeconds(120));
+
+        deliveries.recordAttempt(id, T0.plusSeconds(180), OptionalInt.of(204), Optional.empty(), true);
+        assertThat(deliveries.recordPutOff(id, T0.plusSeconds(200))).as("delivered: not put off").isEmpty();
+        assertThat(deliveries.recordPutOff(new WebhookDeliveryId(UUID.randomUUID()), T0)).isEmpty();
+    }
+
+    /** Dead for the platform's reason: the reason is its last error, cut to 500; what its attempts logged stays. */
+    @Test
+    void aDeliveryEndedForThePlatformsReasonSaysWhyAndKeepsItsAttempts() {
+        WebhookSubscription subscription = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookDeliveryId id = delivery(subscription, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+        WebhookDeliveryId delivered = delivery(subscription, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+        deliveries.recordAttempt(id, T0, OptionalInt.of(503), Optional.of("the receiver answered 503"), false);
+        deliveries.recordAttempt(delivered, T0, OptionalInt.of(204), Optional.empty(), true);
+        WebhookDelivery deliveredBefore = delivery(subscription, delivered);
+
+        deliveries.markDead(id, "put off for 64 min " + "x".repeat(WebhookDeliveries.MAX_ERROR));
+        deliveries.markDead(delivered, "put off");
+
+        WebhookDelivery dead = delivery(subscription, id);
+        assertThat(dead.state()).isEqualTo(DeliveryState.DEAD);
+        assertThat(dead.attempts()).isEqualTo(1);
+        assertThat(dead.lastAttemptAt()).contains(T0);
+        assertThat(dead.lastStatusCode()).hasValue(503);
+        assertThat(dead.lastError()).hasValueSatisfying(why -> assertThat(why).startsWith("put off for 64 min")
+                .hasSize(WebhookDeliveries.MAX_ERROR));
+        assertThat(delivery(subscription, delivered)).as("delivered stays delivered").isEqualTo(deliveredBefore);
+        assertThat(deliveries.recordPutOff(id, T0.plusSeconds(1))).isEmpty();
+        assertThatThrownBy(() -> deliveries.markDead(id, " ")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
