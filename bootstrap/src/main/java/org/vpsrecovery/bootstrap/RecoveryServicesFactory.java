@@ -342,8 +342,10 @@ public class RecoveryServicesFactory {
     }
 
     @Singleton
-    ReadOperationsService readOperations(RecoveryOperations operations, Clock clock) {
-        return new ReadOperationsService(operations, clock);
+    ReadOperationsService readOperations(RecoveryOperations operations, Clock clock,
+                                         @Value("${micronaut.server.idle-timeout:60s}") Duration idleTimeout) {
+        // The server closes a connection silent for its idle timeout, even mid-wait: a wait ends well before it.
+        return new ReadOperationsService(operations, clock, ReadOperationsService.longestWaitWithin(idleTimeout));
     }
 
     /**

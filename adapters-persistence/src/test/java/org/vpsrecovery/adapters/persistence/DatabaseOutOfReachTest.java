@@ -7,6 +7,7 @@ import io.micronaut.context.ApplicationContext;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -19,7 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.drift.DriftFilter;
+import org.vpsrecovery.domain.hold.HoldKind;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.port.AuditReports;
 import org.vpsrecovery.domain.port.DriftRecords;
@@ -76,6 +79,9 @@ class DatabaseOutOfReachTest {
         assertUnavailable(() -> operations.listNotFinal(Optional.empty(), 10));
         assertUnavailable(() -> holds.page(new ResourceRef(ResourceRef.Type.SNAPSHOT, 801), Optional.empty(), 10));
         assertUnavailable(() -> holds.activeOn(new ResourceRef(ResourceRef.Type.SNAPSHOT, 801)));
+        // A placement's reads under the point's lock (session 38, review).
+        assertUnavailable(() -> holds.activeCount(new TeamId("team-a"), HoldKind.TEAM));
+        assertUnavailable(() -> operations.about(List.of(new ResourceRef(ResourceRef.Type.SNAPSHOT, 801))));
         assertUnavailable(() -> drifts.page(DriftFilter.everything(), OptionalLong.empty(), 10));
         assertUnavailable(() -> reports.page(AuditEventFilter.everything(), OptionalLong.empty(), 10));
         assertUnavailable(() -> reports.summarize(new SummaryQuery(Optional.empty(),

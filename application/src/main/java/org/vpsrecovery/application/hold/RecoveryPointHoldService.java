@@ -225,8 +225,18 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
         after.ifPresent(id -> holds.find(id).filter(h -> h.point().equals(point) && visibleTo(actor, h.team()))
                 .orElseThrow(() -> new ResourceNotFound(ReasonCode.HOLD_NOT_FOUND,
                         "hold " + id + " (after) is not a hold on this recovery point; list again from the start")));
-        List<RecoveryPointHold> visible = holds.page(point, after, limit).stream()
-                .filter(h -> visibleTo(actor, h.team())).toList();
+        // Holds the caller may not see (another team's, after a server changed teams) are skipped by reading on, so a
+        // page is short only at the end: a short page ends the listing (next is set only on a full one).
+        List<RecoveryPointHold> visible = new java.util.ArrayList<>();
+        Optional<HoldId> cursor = after;
+        while (visible.size() < limit) {
+            List<RecoveryPointHold> read = holds.page(point, cursor, limit);
+            read.stream().filter(h -> visibleTo(actor, h.team())).limit(limit - visible.size()).forEach(visible::add);
+            if (read.size() < limit) {
+                break;
+            }
+            cursor = Optional.of(read.getLast().id());
+        }
         if (visible.isEmpty() && after.isEmpty() && locate(actor, point).isEmpty()) {
             throw notFound(point);
         }

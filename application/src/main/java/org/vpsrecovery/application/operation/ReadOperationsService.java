@@ -26,10 +26,37 @@ public final class ReadOperationsService implements GetOperationUseCase, ListOpe
 
     private final RecoveryOperations operations;
     private final Clock clock;
+    private final Duration longestWait;
 
     public ReadOperationsService(RecoveryOperations operations, Clock clock) {
+        this(operations, clock, MAX_WAIT);
+    }
+
+    /**
+     * {@code longestWait}: how long a wait lasts at most here, whatever was asked up to {@link #MAX_WAIT}: below the
+     * server's idle timeout, which closes a connection silent both ways even while its answer is awaited
+     * ({@link #longestWaitWithin}). An open operation is then answered as it stands; the client asks again.
+     */
+    public ReadOperationsService(RecoveryOperations operations, Clock clock, Duration longestWait) {
         this.operations = Objects.requireNonNull(operations, "operations");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.longestWait = Objects.requireNonNull(longestWait, "longestWait");
+        if (longestWait.isNegative() || longestWait.compareTo(MAX_WAIT) > 0) {
+            throw new IllegalArgumentException("the longest wait must be 0-" + MAX_WAIT.toSeconds() + " seconds");
+        }
+    }
+
+    /**
+     * The longest wait a connection closed after {@code idleTimeout} of silence answers (zero or negative: never
+     * closed): two thirds of it, at most {@link #MAX_WAIT}; the last third is for the token's check, the reads and the
+     * answer, which come before and after the wait (ADR 0006, amended in session 38).
+     */
+    public static Duration longestWaitWithin(Duration idleTimeout) {
+        if (idleTimeout.isZero() || idleTimeout.isNegative()) {
+            return MAX_WAIT;
+        }
+        Duration twoThirds = idleTimeout.multipliedBy(2).dividedBy(3);
+        return twoThirds.compareTo(MAX_WAIT) < 0 ? twoThirds : MAX_WAIT;
     }
 
     @Override
@@ -37,7 +64,7 @@ public final class ReadOperationsService implements GetOperationUseCase, ListOpe
         if (wait.isNegative() || wait.compareTo(MAX_WAIT) > 0) {
             throw new IllegalArgumentException("wait must be 0-" + MAX_WAIT.toSeconds() + " seconds");
         }
-        long deadline = System.nanoTime() + wait.toNanos();
+        long deadline = System.nanoTime() + (wait.compareTo(longestWait) > 0 ? longestWait : wait).toNanos();
         RecoveryOperation found = visible(reader, id);
         while (!found.isFinal() && System.nanoTime() < deadline) {
             try {

@@ -8,8 +8,10 @@ import java.util.Optional;
 import java.util.Set;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
+import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
 import org.vpsrecovery.domain.port.WebhookSubscriptions;
 import org.vpsrecovery.domain.port.WebhookTransport;
@@ -25,6 +27,7 @@ import org.vpsrecovery.domain.webhook.WebhookTargetChecksBusy;
 public final class ManageWebhooksService implements ManageWebhooksUseCase {
 
     public static final int MAX_PER_TEAM = 20;
+    private static final Duration OUTCOME_UNKNOWN_RETRY_AFTER = Duration.ofSeconds(5);
 
     /**
      * When a create whose lookup never began may come back: the lookups ahead of it hang for the resolver's own time,
@@ -65,7 +68,18 @@ public final class ManageWebhooksService implements ManageWebhooksUseCase {
         WebhookSubscription subscription = new WebhookSubscription(WebhookSubscriptionId.random(), team, target,
                 eventTypes, clock.instant());
         WebhookSecret secret = WebhookSecret.random();
-        if (!subscriptions.add(subscription, secret, MAX_PER_TEAM)) {
+        boolean added;
+        try {
+            added = subscriptions.add(subscription, secret, MAX_PER_TEAM);
+        } catch (RecoveryException typed) {
+            throw typed;
+        } catch (RuntimeException unknown) {
+            // The store failed at its commit: the subscription may exist. A 503 that says so, not a 500 (ADR 0023).
+            throw new PlatformUnavailable("the platform's store failed while adding the webhook subscription, so whether "
+                    + "it was added is unknown; list the team's webhooks before trying again (delete one you cannot "
+                    + "use: its secret is not shown again)", OUTCOME_UNKNOWN_RETRY_AFTER, unknown);
+        }
+        if (!added) {
             throw limitReached();
         }
         return new CreatedWebhook(subscription, secret);

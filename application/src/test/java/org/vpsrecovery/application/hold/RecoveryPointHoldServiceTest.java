@@ -310,4 +310,76 @@ class RecoveryPointHoldServiceTest {
         assertThat(events.get(events.size() - 1).outcome().reasonCode()).contains(ReasonCode.HOLD_LIMIT_REACHED);
         assertThat(platform.holds.on(SNAPSHOT)).isEmpty();
     }
+
+    /**
+     * A point whose server moved to another team keeps the former team's holds: the page read in SQL holds them too, and
+     * the owner's page must not come back short (read as the end) with its own holds further on (session 38, review).
+     */
+    @Test
+    void pagingUntilTheEndReturnsEveryHoldOfTheOwnerPastAnotherTeamsHolds() {
+        RecoveryPointHold older = place(BLUE_TEAM, SNAPSHOT, "older");
+        platform.clock.advance(Duration.ofSeconds(1));
+        RecoveryPointHold newer = place(BLUE_TEAM, SNAPSHOT, "newer");
+        for (int i = 0; i < 3; i++) {
+            platform.clock.advance(Duration.ofSeconds(1));
+            platform.holds.place(RecoveryPointHold.place(new org.vpsrecovery.domain.hold.HoldId(OperationId.random().value()),
+                    GREEN, platform.web.id(), SNAPSHOT, new HoldReason("former owner's " + i), new HoldActor.Team(GREEN),
+                    platform.clock.instant()));
+        }
+
+        java.util.List<RecoveryPointHold> seen = new java.util.ArrayList<>();
+        Optional<org.vpsrecovery.domain.hold.HoldId> after = Optional.empty();
+        for (int pages = 0; pages < 10; pages++) {
+            java.util.List<RecoveryPointHold> page = holds.listHolds(BLUE_TEAM, SNAPSHOT, after, 2);
+            seen.addAll(page);
+            if (page.size() < 2) { // the facade's next is set only on a full page
+                break;
+            }
+            after = Optional.of(page.getLast().id());
+        }
+        assertThat(seen).containsExactly(newer, older);
+    }
+
+    /**
+     * The hold's insert failed at its commit (a failover dropping the connection): the row may be stored, so the
+     * placement ends UNRESOLVED, never a final FAILED, and reconciliation later finds the hold and completes it.
+     */
+    @Test
+    void aPlacementWhoseCommitsOutcomeIsUnknownIsUnresolvedAndReconciledCompleted() {
+        org.vpsrecovery.domain.port.RecoveryPointHolds storedThenLost = new org.vpsrecovery.domain.port.RecoveryPointHolds() {
+            @Override public void place(RecoveryPointHold hold) { platform.holds.place(hold); }
+            @Override public boolean placeWithin(RecoveryPointHold hold, HoldLimits limits) {
+                platform.holds.placeWithin(hold, limits);
+                // As the adapter's TeamLimitedInsert.StoreOutcomeUnknown: of no domain type.
+                throw new IllegalStateException("the connection dropped during the commit; the row may be stored");
+            }
+            @Override public int activeCount(org.vpsrecovery.domain.common.TeamId team, HoldKind kind) {
+                return platform.holds.activeCount(team, kind);
+            }
+            @Override public boolean release(RecoveryPointHold released) { return platform.holds.release(released); }
+            @Override public Optional<RecoveryPointHold> find(org.vpsrecovery.domain.hold.HoldId id) { return platform.holds.find(id); }
+            @Override public java.util.List<RecoveryPointHold> page(ResourceRef point,
+                    Optional<org.vpsrecovery.domain.hold.HoldId> after, int limit) { return platform.holds.page(point, after, limit); }
+            @Override public java.util.List<RecoveryPointHold> activeOn(ResourceRef point) { return platform.holds.activeOn(point); }
+            @Override public java.util.Set<ResourceRef> heldAmong(java.util.Collection<ResourceRef> points) {
+                return platform.holds.heldAmong(points);
+            }
+        };
+        RecoveryPointHoldService lossy = new RecoveryPointHoldService(platform.provider, platform.provider, platform.ownership,
+                () -> java.util.Set.of(BLUE, GREEN), storedThenLost, platform.operations, platform.attempts(), platform.clock);
+
+        assertThatThrownBy(() -> lossy.placeHold(new PlaceHoldCommand(caller(BLUE_TEAM), SNAPSHOT, new HoldReason("kept?"))))
+                .isInstanceOf(org.vpsrecovery.domain.port.PlatformUnavailable.class);
+        java.util.List<AuditEvent> events = platform.history.all();
+        assertThat(events.getLast().outcome().kind()).isEqualTo(Outcome.Kind.UNRESOLVED);
+
+        var reconciler = new org.vpsrecovery.application.attempt.ReconcilePendingIntentsService(platform.history,
+                platform.provider, platform.provider, new org.vpsrecovery.domain.testing.InMemoryServerLock(Duration.ofSeconds(5)),
+                platform.clock, Duration.ofMinutes(5), Duration.ofMinutes(15), platform.operations, platform.holds);
+        platform.clock.advance(Duration.ofMinutes(6));
+        reconciler.reconcile(100);
+        assertThat(platform.history.all().getLast().operation()).isEqualTo(Operation.PLACE_RECOVERY_POINT_HOLD);
+        assertThat(platform.history.all().getLast().outcome()).isEqualTo(new Outcome.Completed());
+        assertThat(platform.holds.on(SNAPSHOT)).hasSize(1);
+    }
 }

@@ -203,6 +203,44 @@ class WebhooksServiceTest {
         assertThat(store.count(BLUE)).isEqualTo(ManageWebhooksService.MAX_PER_TEAM);
     }
 
+    /** The add's commit failed (the row may be stored): a 503 saying the outcome is unknown, not a 500 (session 38). */
+    @Test
+    void anAddWhoseCommitFailedIsUnavailableSayingTheOutcomeIsUnknown() {
+        WebhookSubscriptions storedThenLost = new WebhookSubscriptions() {
+            @Override
+            public boolean add(WebhookSubscription subscription, WebhookSecret secret, int maxPerTeam) {
+                store.add(subscription, secret, maxPerTeam);
+                throw new IllegalStateException("the connection dropped during the commit");
+            }
+
+            @Override
+            public Optional<WebhookSubscription> find(TeamId team, WebhookSubscriptionId id) {
+                return store.find(team, id);
+            }
+
+            @Override
+            public List<WebhookSubscription> list(TeamId team) {
+                return store.list(team);
+            }
+
+            @Override
+            public int count(TeamId team) {
+                return store.count(team);
+            }
+
+            @Override
+            public boolean remove(TeamId team, WebhookSubscriptionId id) {
+                return store.remove(team, id);
+            }
+        };
+        ManageWebhooksService lossy = new ManageWebhooksService(storedThenLost, store, guard, clock);
+
+        assertThatThrownBy(() -> lossy.create(BLUE, WebhookTarget.parse("https://hooks.example.com/maybe"),
+                Set.of(WebhookEventType.OPERATION_FAILED)))
+                .isInstanceOf(org.vpsrecovery.domain.port.PlatformUnavailable.class)
+                .hasMessageContaining("unknown");
+    }
+
     @Test
     void anAttemptSendsTheStandardWebhooksHeadersSignedWithTheSubscriptionsSecret() throws Exception {
         var created = subscribe();

@@ -24,7 +24,7 @@ import org.vpsrecovery.simulator.SimulatorOptions;
 class SlowRequestEndToEndTest {
 
     private static final Duration REQUEST_READ_TIMEOUT = Duration.ofSeconds(1);
-    /** Far above the timeout, far below micronaut.server.idle-timeout (60 s), which would close a stalled one too. */
+    /** Far above the timeout, far below micronaut.server.idle-timeout (90 s), which would close a stalled one too. */
     private static final int CLOSED_WITHIN_MILLIS = 20_000;
 
     @RegisterExtension

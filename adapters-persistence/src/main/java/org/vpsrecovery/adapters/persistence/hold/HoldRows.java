@@ -69,7 +69,12 @@ public final class HoldRows implements RecoveryPointHolds {
 
     @Override
     public int activeCount(TeamId team, HoldKind kind) {
-        return Math.toIntExact(rows.countActive(team.value(), kind.wireName()));
+        try {
+            return Math.toIntExact(rows.countActive(team.value(), kind.wireName()));
+        } catch (RuntimeException e) {
+            // Counted under a point's lock by a placement: an exhausted pool is a 503 and a REJECTED, not a 500.
+            throw DatabaseOutOfReach.unavailableOr("count the team's active holds", e);
+        }
     }
 
     @Override

@@ -196,11 +196,16 @@ public final class OperationRows implements RecoveryOperations {
     @Override
     public List<RecoveryOperation> about(java.util.Collection<ResourceRef> points) {
         List<RecoveryOperation> found = new ArrayList<>();
-        for (ResourceRef.Type type : ResourceRef.Type.values()) {
-            Long[] ids = points.stream().filter(p -> p.type() == type).map(ResourceRef::id).distinct().toArray(Long[]::new);
-            if (ids.length > 0) {
-                rows.about(type.name(), ids).stream().map(OperationRows::toDomain).forEach(found::add);
+        try {
+            for (ResourceRef.Type type : ResourceRef.Type.values()) {
+                Long[] ids = points.stream().filter(p -> p.type() == type).map(ResourceRef::id).distinct().toArray(Long[]::new);
+                if (ids.length > 0) {
+                    rows.about(type.name(), ids).stream().map(OperationRows::toDomain).forEach(found::add);
+                }
             }
+        } catch (RuntimeException e) {
+            // Read under a point's lock by a hold's placement: an exhausted pool is a 503 and a REJECTED, not a 500.
+            throw DatabaseOutOfReach.unavailableOr("read the operations about a recovery point", e);
         }
         found.sort(java.util.Comparator.comparing(RecoveryOperation::acceptedAt).thenComparing(o -> o.id().toString()));
         return found;

@@ -38,40 +38,62 @@ public final class TeamLimitedInsert {
     }
 
     /**
-     * Whether the row was inserted (false: the team was at its limit). A database that does not answer is
-     * {@code unavailable} (a message naming the step, never a value: a secret may be among them) with {@code retryAfter}.
+     * Whether the row was inserted (false: the team was at its limit). A database that does not answer before the
+     * commit is {@code unavailable} (a message naming the step, never a value: a secret may be among them) with
+     * {@code retryAfter}: nothing was stored. A commit that fails (a failover dropping the connection during it) is
+     * {@link StoreOutcomeUnknown}: the row may be stored, so no caller may record it as not done.
      */
     public boolean insert(String team, List<?> parameters, String unavailable, Duration retryAfter) {
         Objects.requireNonNull(team, "team");
+        Boolean committed = null;
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
+            int inserted;
             try {
                 try (PreparedStatement lock = connection.prepareStatement(LOCK_TEAM)) {
                     lock.setInt(1, namespace);
                     lock.setString(2, team);
                     lock.execute();
                 }
-                int inserted;
                 try (PreparedStatement insert = connection.prepareStatement(insertCountingTheTeam)) {
                     for (int i = 0; i < parameters.size(); i++) {
                         insert.setObject(i + 1, parameters.get(i));
                     }
                     inserted = insert.executeUpdate();
                 }
-                connection.commit();
-                return inserted == 1;
             } catch (SQLException | RuntimeException e) {
                 try {
                     connection.rollback();
+                    connection.setAutoCommit(true);
                 } catch (SQLException rollbackFailure) {
                     e.addSuppressed(rollbackFailure);
                 }
                 throw e;
-            } finally {
-                connection.setAutoCommit(true);
             }
+            try {
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                throw new StoreOutcomeUnknown(unavailable + " (at the commit: the row may be stored)", e);
+            }
+            committed = inserted == 1;
+            connection.setAutoCommit(true);
+            return committed;
         } catch (SQLException e) {
+            if (committed != null) {
+                // The commit returned: the connection failing afterwards (auto-commit, close) changes nothing stored.
+                return committed;
+            }
             throw new PlatformUnavailable(unavailable, retryAfter, e);
+        }
+    }
+
+    /**
+     * An insert whose commit failed: stored or not is unknown. Of no domain type on purpose: the audited callers record
+     * such a failure UNRESOLVED, for reconciliation to settle, never a final FAILED (ADR 0023, amended in session 38).
+     */
+    public static final class StoreOutcomeUnknown extends RuntimeException {
+        public StoreOutcomeUnknown(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 }
