@@ -471,13 +471,15 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
      */
     private <W, T> Optional<Page<T>> readPage(Call call, URI page, int number, long deadline, Class<W> pageType,
                                               Function<W, Page<T>> toPage) {
+        // Checked before the breaker and the connection wait: a list out of time sends nothing, so it must not take a
+        // half-open breaker's trial permit (an uncounted failure would be recorded as a success and close it).
+        if (System.nanoTime() - deadline >= 0) {
+            throw outOfTime(call, number);
+        }
         return resilience.safe(() -> {
             if (System.nanoTime() - deadline >= 0) {
-                // Not the provider's answer nor a final one: callers try later, as for any list not read now.
-                throw new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org's list was not read within "
-                        + "vpsorg.list-deadline=" + settings.listDeadline().toMillis() + " ms to " + call.description()
-                        + " (stopped before page " + number + ")", OptionalInt.empty(), Optional.empty(),
-                        new ProviderResilience.OutOfTime("the list's deadline passed"));
+                // Between retries of this page: the breaker counts it as the provider's trouble (ProviderResilience).
+                throw outOfTime(call, number);
             }
             Reply reply = exchange(call, HttpMethod.GET, page, null);
             if (number > 1 && reply.status() == 404) {
@@ -485,6 +487,14 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             }
             return Optional.of(read(call, reply, pageType, toPage));
         });
+    }
+
+    /** Not the provider's answer nor a final one: callers try later, as for any list not read now. */
+    private ProviderFailure outOfTime(Call call, int number) {
+        return new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org's list was not read within "
+                + "vpsorg.list-deadline=" + settings.listDeadline().toMillis() + " ms to " + call.description()
+                + " (stopped before page " + number + ")", OptionalInt.empty(), Optional.empty(),
+                new ProviderResilience.OutOfTime("the list's deadline passed"));
     }
 
     /**
@@ -675,6 +685,11 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     /** For tests and health checks: whether calls currently fail fast. */
     boolean isCircuitOpen() {
         return resilience.isCircuitOpen();
+    }
+
+    /** For tests: whether calls go through unguarded (neither open nor half-open). */
+    boolean isCircuitClosed() {
+        return resilience.isCircuitClosed();
     }
 
     /** For tests and health checks: requests waiting for a free connection. */
