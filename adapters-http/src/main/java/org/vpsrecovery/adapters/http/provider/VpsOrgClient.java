@@ -214,7 +214,11 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 }
                 Executor afterTheDelay = CompletableFuture.delayedExecutor(
                         resilience.firstRetryDelay(attemptFailed).toNanos(), TimeUnit.NANOSECONDS, blocking);
-                return CompletableFuture.supplyAsync(() -> listSnapshots(server), afterTheDelay);
+                // The same list, so the same deadline: counted from the first attempt, not restarted after the delay.
+                return CompletableFuture.supplyAsync(() -> listFrom(call, first, null, started, SnapshotPageWire.class,
+                        wire -> new Page<>(wire.next(), wire.results() == null ? null : mapper.snapshots(wire.results()),
+                                wire.count()),
+                        Snapshot::id).items(), afterTheDelay);
             }
             if (page.next() == null || page.next().isBlank()) {
                 return CompletableFuture.completedFuture(page.results());
