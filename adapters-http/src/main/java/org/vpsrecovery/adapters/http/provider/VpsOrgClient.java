@@ -337,13 +337,12 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
      * shows none was gone (VPS.org's ids name one point for good, and a deleted point does not come back): that
      * later read is returned, holding all of the earlier one. A later read lacking some is confirmed the same way,
      * at most {@link #REREADS_OF_A_CHANGING_LIST} reads more, then the call fails {@code UNAVAILABLE} (try later), as
-     * it does at once for pages without a {@code count}: nothing then shows the read whole. Its reads share one
-     * {@code vpsorg.list-deadline}, counted from the first.
+     * it does at once for pages without a {@code count}: nothing then shows the read whole. Each read has its own
+     * {@code vpsorg.list-deadline}: shared, a list taking over half of it could never be confirmed.
      */
     private <W, T> List<T> listConsistently(Call call, URI first, Class<W> pageType, Function<W, Page<T>> toPage,
                                             Function<T, ?> idOf) {
-        long started = System.nanoTime();
-        ListRead<T> earlier = listFrom(call, first, null, started, pageType, toPage, idOf);
+        ListRead<T> earlier = listFrom(call, first, null, System.nanoTime(), pageType, toPage, idOf);
         for (int confirming = 0; ; confirming++) {
             if (earlier.pages() == 1) {
                 return earlier.items();
@@ -359,7 +358,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                         + "of the one before): what it leaves out is not established as gone", OptionalInt.empty(),
                         Optional.empty(), null);
             }
-            ListRead<T> later = listFrom(call, first, null, started, pageType, toPage, idOf);
+            ListRead<T> later = listFrom(call, first, null, System.nanoTime(), pageType, toPage, idOf);
             Set<Object> laterIds = later.items().stream().map(idOf).collect(Collectors.toSet());
             if (earlier.items().stream().map(idOf).allMatch(laterIds::contains)) {
                 return later.items();

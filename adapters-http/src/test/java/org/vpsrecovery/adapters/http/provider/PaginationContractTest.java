@@ -338,6 +338,27 @@ class PaginationContractTest {
         }
     }
 
+    /**
+     * Two pages answered after 0.6 s each: one read fits the 1.5 s deadline, two do not. Each read of the consistent
+     * list has its own deadline, so it is confirmed (ADR 0010, amended in session 38, review).
+     */
+    @Test
+    void aConsistentListWhoseReadsTogetherOutlastTheDeadlineIsConfirmed() throws Exception {
+        StubAnswers snapshots = new StubAnswers()
+                .then("/api/v1/snapshots/", ok(page(3, "{BASE}api/v1/snapshots/?page=2", snapshot(803), snapshot(802))))
+                .then("/api/v1/snapshots/?page=2", ok(page(3, null, snapshot(801))));
+        URI base = startStub(snapshots, Duration.ofMillis(600));
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(base, "demo-token")
+                .withListDeadline(Duration.ofMillis(1500)))) {
+            // A first call, so the client's start-up costs are not the deadline's.
+            catchThrowableOfType(ProviderFailure.class, () -> client.listBackups(Optional.empty(), Optional.empty()));
+
+            assertThat(client.listSnapshotsConsistently(Optional.empty())).extracting(s -> s.id().value())
+                    .containsExactly(803L, 802L, 801L);
+            assertThat(snapshots.received()).filteredOn(path -> path.startsWith("/api/v1/snapshots/")).hasSize(4);
+        }
+    }
+
     /** One page is one answer: consistent in itself, read once. */
     @Test
     void aConsistentListOfOnePageIsOneRead() throws Exception {
