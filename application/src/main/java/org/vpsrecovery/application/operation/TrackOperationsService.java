@@ -402,6 +402,14 @@ public final class TrackOperationsService {
                 if (status.isEmpty()) {
                     // Vanished would rest on its absence: looked for again in a list read consistently.
                     status = view.statusConfirmingAbsence(made);
+                    if (status.isEmpty()) {
+                        // Requests are not kept out here: a delete of ours may have removed it during the consistent
+                        // read, after the operations were read above. Its check saw how it ended.
+                        Optional<CreationStatus.Phase> seenByDelete = seenByDeletionThroughThePlatform(operation, made, view);
+                        if (seenByDelete.isPresent()) {
+                            return endSeenByDelete(operation, made, seenByDelete.get(), now, attempt);
+                        }
+                    }
                 }
                 if (status.isEmpty()) {
                     return end(operation, operation.vanished(now, "gone from VPS.org's list"),
