@@ -28,6 +28,7 @@ import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.AttemptAlreadyEnded;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.BackupProvider;
@@ -231,7 +232,7 @@ public final class TrackOperationsService {
 
         List<Snapshot> snapshots() {
             if (snapshotList == null) {
-                snapshotList = consistent ? snapshots.listSnapshotsConsistently(Optional.of(server))
+                snapshotList = consistent ? consistently(() -> snapshots.listSnapshotsConsistently(Optional.of(server)))
                         : snapshots.listSnapshots(Optional.of(server));
             }
             return snapshotList;
@@ -239,10 +240,19 @@ public final class TrackOperationsService {
 
         List<Backup> backups() {
             if (backupList == null) {
-                backupList = consistent ? backups.listBackupsConsistently(Optional.of(server), Optional.empty())
+                backupList = consistent
+                        ? consistently(() -> backups.listBackupsConsistently(Optional.of(server), Optional.empty()))
                         : backups.listBackups(Optional.of(server), Optional.empty());
             }
             return backupList;
+        }
+
+        private <T> List<T> consistently(java.util.function.Supplier<List<T>> read) {
+            try {
+                return read.get();
+            } catch (ProviderFailure failure) {
+                throw new AbsenceUnconfirmed(failure);
+            }
         }
 
         /** The lists read again consistently, each when next asked for; false if they already were. */
@@ -300,11 +310,30 @@ public final class TrackOperationsService {
 
     private boolean track(RecoveryOperation operation, ServerView view) {
         Instant now = clock.instant();
-        return switch (operation.state()) {
-            case ACCEPTED, UNRESOLVED -> look(operation, view, now);
-            case IN_PROGRESS -> follow(operation, view, now);
-            default -> false;
-        };
+        try {
+            return switch (operation.state()) {
+                case ACCEPTED, UNRESOLVED -> look(operation, view, now);
+                case IN_PROGRESS -> follow(operation, view, now);
+                default -> false;
+            };
+        } catch (AbsenceUnconfirmed unconfirmed) {
+            if (!operation.isDue(now)) {
+                throw unconfirmed.failure; // VPS.org failed: looked at again next round, as for any failed list
+            }
+            // A consistent list that keeps failing (slow, changing) must not keep an operation open past its deadline.
+            return dueOrLater(operation, now, new AttemptEvents(operation, view),
+                    "its absence from VPS.org's list could not be confirmed: " + unconfirmed.failure.getMessage());
+        }
+    }
+
+    /** A consistent read of a server's list failed: an absence that would end an operation is not established. */
+    private static final class AbsenceUnconfirmed extends RuntimeException {
+        private final ProviderFailure failure;
+
+        AbsenceUnconfirmed(ProviderFailure failure) {
+            super(failure.getMessage(), failure, false, false);
+            this.failure = failure;
+        }
     }
 
     /** Whether VPS.org acted on an attempt whose answer never reached us. */
@@ -402,6 +431,14 @@ public final class TrackOperationsService {
                 if (status.isEmpty()) {
                     // Vanished would rest on its absence: looked for again in a list read consistently.
                     status = view.statusConfirmingAbsence(made);
+                    if (status.isEmpty()) {
+                        // Requests are not kept out here: a delete of ours may have removed it during the consistent
+                        // read, after the operations were read above. Its check saw how it ended.
+                        Optional<CreationStatus.Phase> seenByDelete = seenByDeletionThroughThePlatform(operation, made, view);
+                        if (seenByDelete.isPresent()) {
+                            return endSeenByDelete(operation, made, seenByDelete.get(), now, attempt);
+                        }
+                    }
                 }
                 if (status.isEmpty()) {
                     return end(operation, operation.vanished(now, "gone from VPS.org's list"),

@@ -199,6 +199,66 @@ class TrackOperationsServiceTest {
         assertThat(stateOf(lostCreate)).isEqualTo(OperationState.COMPLETED);
     }
 
+    /**
+     * A followed create is looked at without the server's requests kept out: a delete of it through the platform
+     * during the consistent read that confirms its absence ends it as that delete's check saw it, not VANISHED (ADR
+     * 0024, amended in session 38, review).
+     */
+    @Test
+    void aCreateDeletedThroughThePlatformDuringTheConsistentReadEndsAsTheDeletesCheckSawIt() {
+        CallContext context = create("deleted-meanwhile");
+        Snapshot made = onlyNew("deleted-meanwhile", List.of());
+        platform.provider.finishCreations();
+        platform.provider.leaveOutOfPagedLists(ResourceRef.of(made.id()));
+        AtomicBoolean deleted = new AtomicBoolean();
+        TrackOperationsService settling = settlingTrackerOver(
+                new org.vpsrecovery.domain.testing.ForwardingSnapshotProvider(platform.provider) {
+                    @Override
+                    public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server) {
+                        if (deleted.compareAndSet(false, true)) {
+                            platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(platform.as(BLUE), made.id()));
+                        }
+                        return super.listSnapshotsConsistently(server);
+                    }
+                });
+        platform.clock.advance(Duration.ofMinutes(6)); // past the settle period: an absence would end it
+
+        settling.tick();
+
+        assertThat(deleted).isTrue();
+        assertThat(stateOf(context)).isEqualTo(OperationState.COMPLETED);
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().reasonCode().equals(Optional.of(ReasonCode.RECOVERY_POINT_VANISHED)));
+    }
+
+    /**
+     * A consistent list that keeps failing leaves an absence unconfirmed: the operation stays open (VPS.org failed,
+     * looked at again) until its deadline, and ends there unverifiable instead of staying open for good (ADR 0024,
+     * amended in session 38, review).
+     */
+    @Test
+    void anOperationWhoseAbsenceCannotBeConfirmedEndsAtItsDeadline() {
+        CallContext context = create("never-confirmed");
+        Snapshot made = onlyNew("never-confirmed", List.of());
+        platform.provider.leaveOutOfPagedLists(ResourceRef.of(made.id()));
+        TrackOperationsService settling = settlingTrackerOver(
+                new org.vpsrecovery.domain.testing.ForwardingSnapshotProvider(platform.provider) {
+                    @Override
+                    public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server) {
+                        throw new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org's list kept changing");
+                    }
+                });
+        platform.clock.advance(Duration.ofMinutes(6));
+        settling.tick();
+        assertThat(stateOf(context)).as("before its deadline").isEqualTo(OperationState.IN_PROGRESS);
+
+        platform.clock.advance(Duration.between(platform.clock.instant(),
+                platform.operations.find(context.operationId()).orElseThrow().deadline()).plusSeconds(1));
+        settling.tick();
+
+        assertThat(stateOf(context)).isEqualTo(OperationState.TIMED_OUT);
+        assertThat(platform.eventsOf(context).getLast().outcome().kind()).isEqualTo(Outcome.Kind.UNVERIFIABLE);
+    }
+
     /** The fixture's snapshots, the first {@code lists} lists (counted down) leaving {@code hidden} out. */
     private org.vpsrecovery.domain.port.SnapshotProvider listsLeavingOut(Snapshot hidden,
                                                                          java.util.concurrent.atomic.AtomicInteger lists) {

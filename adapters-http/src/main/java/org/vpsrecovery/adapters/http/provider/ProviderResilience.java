@@ -70,9 +70,9 @@ final class ProviderResilience {
                         event.getLastException().getMessage()))
                 .build();
         this.breaker = CircuitBreaker.builder()
-                // A list out of time was answered page by page: its pages' own timeouts were counted already.
-                .handleIf(failure -> failure instanceof ProviderFailure provider && PROVIDER_TROUBLE.contains(provider.kind())
-                        && !(provider.getCause() instanceof OutOfTime))
+                // A list out of time inside a call ran out between retries of a failing page: the provider's trouble.
+                // Excluded, Failsafe would record it as a success, and a half-open breaker would close on it.
+                .handleIf(failure -> failure instanceof ProviderFailure provider && PROVIDER_TROUBLE.contains(provider.kind()))
                 .withFailureThreshold(breakerSettings.failureThreshold(), breakerSettings.window())
                 .withDelay(breakerSettings.openFor())
                 .onOpen(event -> LOG.warn("VPS.org circuit opened: calls fail fast for {}", breakerSettings.openFor()))
@@ -175,6 +175,10 @@ final class ProviderResilience {
 
     boolean isCircuitOpen() {
         return breaker.isOpen();
+    }
+
+    boolean isCircuitClosed() {
+        return breaker.isClosed();
     }
 
     int waitingForAConnection() {

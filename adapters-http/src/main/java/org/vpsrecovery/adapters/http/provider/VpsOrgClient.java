@@ -214,7 +214,11 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 }
                 Executor afterTheDelay = CompletableFuture.delayedExecutor(
                         resilience.firstRetryDelay(attemptFailed).toNanos(), TimeUnit.NANOSECONDS, blocking);
-                return CompletableFuture.supplyAsync(() -> listSnapshots(server), afterTheDelay);
+                // The same list, so the same deadline: counted from the first attempt, not restarted after the delay.
+                return CompletableFuture.supplyAsync(() -> listFrom(call, first, null, started, SnapshotPageWire.class,
+                        wire -> new Page<>(wire.next(), wire.results() == null ? null : mapper.snapshots(wire.results()),
+                                wire.count()),
+                        Snapshot::id).items(), afterTheDelay);
             }
             if (page.next() == null || page.next().isBlank()) {
                 return CompletableFuture.completedFuture(page.results());
@@ -333,13 +337,12 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
      * shows none was gone (VPS.org's ids name one point for good, and a deleted point does not come back): that
      * later read is returned, holding all of the earlier one. A later read lacking some is confirmed the same way,
      * at most {@link #REREADS_OF_A_CHANGING_LIST} reads more, then the call fails {@code UNAVAILABLE} (try later), as
-     * it does at once for pages without a {@code count}: nothing then shows the read whole. Its reads share one
-     * {@code vpsorg.list-deadline}, counted from the first.
+     * it does at once for pages without a {@code count}: nothing then shows the read whole. Each read has its own
+     * {@code vpsorg.list-deadline}: shared, a list taking over half of it could never be confirmed.
      */
     private <W, T> List<T> listConsistently(Call call, URI first, Class<W> pageType, Function<W, Page<T>> toPage,
                                             Function<T, ?> idOf) {
-        long started = System.nanoTime();
-        ListRead<T> earlier = listFrom(call, first, null, started, pageType, toPage, idOf);
+        ListRead<T> earlier = listFrom(call, first, null, System.nanoTime(), pageType, toPage, idOf);
         for (int confirming = 0; ; confirming++) {
             if (earlier.pages() == 1) {
                 return earlier.items();
@@ -355,7 +358,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                         + "of the one before): what it leaves out is not established as gone", OptionalInt.empty(),
                         Optional.empty(), null);
             }
-            ListRead<T> later = listFrom(call, first, null, started, pageType, toPage, idOf);
+            ListRead<T> later = listFrom(call, first, null, System.nanoTime(), pageType, toPage, idOf);
             Set<Object> laterIds = later.items().stream().map(idOf).collect(Collectors.toSet());
             if (earlier.items().stream().map(idOf).allMatch(laterIds::contains)) {
                 return later.items();
@@ -471,13 +474,15 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
      */
     private <W, T> Optional<Page<T>> readPage(Call call, URI page, int number, long deadline, Class<W> pageType,
                                               Function<W, Page<T>> toPage) {
+        // Checked before the breaker and the connection wait: a list out of time sends nothing, so it must not take a
+        // half-open breaker's trial permit (an uncounted failure would be recorded as a success and close it).
+        if (System.nanoTime() - deadline >= 0) {
+            throw outOfTime(call, number);
+        }
         return resilience.safe(() -> {
             if (System.nanoTime() - deadline >= 0) {
-                // Not the provider's answer nor a final one: callers try later, as for any list not read now.
-                throw new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org's list was not read within "
-                        + "vpsorg.list-deadline=" + settings.listDeadline().toMillis() + " ms to " + call.description()
-                        + " (stopped before page " + number + ")", OptionalInt.empty(), Optional.empty(),
-                        new ProviderResilience.OutOfTime("the list's deadline passed"));
+                // Between retries of this page: the breaker counts it as the provider's trouble (ProviderResilience).
+                throw outOfTime(call, number);
             }
             Reply reply = exchange(call, HttpMethod.GET, page, null);
             if (number > 1 && reply.status() == 404) {
@@ -485,6 +490,14 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             }
             return Optional.of(read(call, reply, pageType, toPage));
         });
+    }
+
+    /** Not the provider's answer nor a final one: callers try later, as for any list not read now. */
+    private ProviderFailure outOfTime(Call call, int number) {
+        return new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org's list was not read within "
+                + "vpsorg.list-deadline=" + settings.listDeadline().toMillis() + " ms to " + call.description()
+                + " (stopped before page " + number + ")", OptionalInt.empty(), Optional.empty(),
+                new ProviderResilience.OutOfTime("the list's deadline passed"));
     }
 
     /**
@@ -675,6 +688,11 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     /** For tests and health checks: whether calls currently fail fast. */
     boolean isCircuitOpen() {
         return resilience.isCircuitOpen();
+    }
+
+    /** For tests: whether calls go through unguarded (neither open nor half-open). */
+    boolean isCircuitClosed() {
+        return resilience.isCircuitClosed();
     }
 
     /** For tests and health checks: requests waiting for a free connection. */

@@ -523,6 +523,27 @@ class FaultContractTest {
         assertThat(vpsOrg.client.listSnapshots(Optional.empty())).hasSize(2);
     }
 
+    /**
+     * A list out of time sends nothing: it does not take a half-open breaker's trial, which Failsafe would record as a
+     * success (a failure its handleIf leaves out) and so close the circuit against a provider still down (ADR 0010,
+     * amended in session 38, review).
+     */
+    @Test
+    void aListPastItsDeadlineDoesNotCloseAnOpenCircuit() throws InterruptedException {
+        start(s -> s.withCircuitBreaker(new VpsOrgSettings.CircuitBreaker(1, 1, Duration.ofMillis(100)))
+                .withListDeadline(Duration.ofNanos(1)));
+        vpsOrg.simulator.faults().add(Fault.serverError(503).on("POST", SNAPSHOTS).times(1));
+        catchThrowableOfType(ProviderFailure.class, () -> createSnapshot(WEB, "opens-the-circuit"));
+        assertThat(vpsOrg.client.isCircuitOpen()).isTrue();
+        Thread.sleep(300); // past open-for: the next call through the breaker would be its half-open trial
+
+        ProviderFailure list = catchThrowableOfType(ProviderFailure.class, () -> vpsOrg.client.listSnapshots(Optional.empty()));
+
+        assertThat(list.getMessage()).contains("vpsorg.list-deadline");
+        assertThat(vpsOrg.received("GET", SNAPSHOTS)).isEmpty();
+        assertThat(vpsOrg.client.isCircuitClosed()).as("nothing was heard from VPS.org since it failed").isFalse();
+    }
+
     // ---- bounded connection pool ----
 
     @Test

@@ -216,6 +216,33 @@ class PaginationContractTest {
         }
     }
 
+    /**
+     * The event-loop list's retry after its first page failed is the same list: its deadline runs on from the first
+     * attempt, not afresh. A retry delay longer than the deadline leaves no time for a second attempt (ADR 0010,
+     * amended in session 38, review).
+     */
+    @Test
+    void theEventLoopListsRetryKeepsTheDeadlineOfItsFirstAttempt() throws Exception {
+        StubAnswers snapshots = new StubAnswers()
+                .then("/api/v1/snapshots/", new StubAnswer(503, """
+                        {"detail": "A server error occurred. Please try again later."}"""))
+                .then("/api/v1/snapshots/", ok(page(1, null, snapshot(701))));
+        VpsOrgSettings settings = SimulatedVpsOrg.testSettings(startStub(snapshots), "demo-token")
+                .withRetry(new VpsOrgSettings.Retry(3, Duration.ofMillis(300), Duration.ofMillis(600), 0.25,
+                        Duration.ofSeconds(2)))
+                .withListDeadline(Duration.ofMillis(50));
+        try (VpsOrgClient client = VpsOrgClient.connect(settings);
+             ExecutorService blocking = Executors.newCachedThreadPool()) {
+            java.util.concurrent.ExecutionException failed = catchThrowableOfType(
+                    java.util.concurrent.ExecutionException.class,
+                    () -> client.listSnapshotsWhenAnswered(Optional.empty(), blocking).get(30, TimeUnit.SECONDS));
+
+            assertThat(failed.getCause()).isInstanceOf(ProviderFailure.class)
+                    .hasMessageContaining("vpsorg.list-deadline=50 ms");
+            assertThat(snapshots.received()).as("the first attempt only").hasSize(1);
+        }
+    }
+
     /** {@code count} is not promised on every page: pages without it are joined as read, once. */
     @Test
     void pagesWithoutACountAreJoinedAsRead() throws Exception {
@@ -308,6 +335,27 @@ class PaginationContractTest {
             assertThat(client.listBackupsConsistently(Optional.empty(), Optional.empty())).extracting(b -> b.id().value())
                     .containsExactly(505L, 504L, 503L, 501L);
             assertThat(backups.received()).hasSize(4);
+        }
+    }
+
+    /**
+     * Two pages answered after 0.6 s each: one read fits the 1.5 s deadline, two do not. Each read of the consistent
+     * list has its own deadline, so it is confirmed (ADR 0010, amended in session 38, review).
+     */
+    @Test
+    void aConsistentListWhoseReadsTogetherOutlastTheDeadlineIsConfirmed() throws Exception {
+        StubAnswers snapshots = new StubAnswers()
+                .then("/api/v1/snapshots/", ok(page(3, "{BASE}api/v1/snapshots/?page=2", snapshot(803), snapshot(802))))
+                .then("/api/v1/snapshots/?page=2", ok(page(3, null, snapshot(801))));
+        URI base = startStub(snapshots, Duration.ofMillis(600));
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(base, "demo-token")
+                .withListDeadline(Duration.ofMillis(1500)))) {
+            // A first call, so the client's start-up costs are not the deadline's.
+            catchThrowableOfType(ProviderFailure.class, () -> client.listBackups(Optional.empty(), Optional.empty()));
+
+            assertThat(client.listSnapshotsConsistently(Optional.empty())).extracting(s -> s.id().value())
+                    .containsExactly(803L, 802L, 801L);
+            assertThat(snapshots.received()).filteredOn(path -> path.startsWith("/api/v1/snapshots/")).hasSize(4);
         }
     }
 
