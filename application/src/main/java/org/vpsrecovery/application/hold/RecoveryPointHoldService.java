@@ -156,7 +156,7 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
         return attempt.runHere(
                 () -> releasable(caller.actor(), found),
                 () -> {
-                    RecoveryPointHold released = found.releasedBy(caller.actor(), clock.instant());
+                    RecoveryPointHold released = found.releasedBy(caller.actor(), ownerOfHold(found), clock.instant());
                     if (!holds.release(released)) {
                         throw new RecoveryDenied(ReasonCode.HOLD_ALREADY_RELEASED, "hold " + found.id() + " was released meanwhile");
                     }
@@ -187,7 +187,7 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
     private RecoveryPointHold visibleHold(ReleaseHoldCommand command) {
         HoldCaller caller = command.caller();
         Optional<RecoveryPointHold> stored = holds.find(command.hold())
-                .filter(h -> h.point().equals(command.point()) && visibleTo(caller.actor(), h.team()));
+                .filter(h -> h.point().equals(command.point()) && holdVisibleTo(caller.actor(), h));
         if (stored.isEmpty() && caller.actor() instanceof HoldActor.Team team) {
             throw attempts.attempt(context(caller, team.team()), Operation.RELEASE_RECOVERY_POINT_HOLD)
                     .about(command.point()).detail(AuditEvent.ACTOR, caller.actor().wireName())
@@ -198,7 +198,7 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
 
     private AuditedAttempts.Attempt releaseAttempt(ReleaseHoldCommand command, RecoveryPointHold found) {
         HoldCaller caller = command.caller();
-        var attempt = attempts.attempt(context(caller, found.team()), Operation.RELEASE_RECOVERY_POINT_HOLD)
+        var attempt = attempts.attempt(context(caller, ownerOfHold(found)), Operation.RELEASE_RECOVERY_POINT_HOLD)
                 .about(found.point()).onServer(found.server())
                 .detail(AuditEvent.ACTOR, caller.actor().wireName())
                 .detail(AuditEvent.HOLD_ID, found.id().toString())
@@ -211,7 +211,7 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
     /** The stored hold's rule for {@code actor}; a caller that may never release it is refused 403 at once. */
     private Decision releasable(HoldActor actor, RecoveryPointHold found) {
         RecoveryPointHold current = holds.find(found.id()).orElseThrow(() -> holdNotFound(found.id()));
-        Decision decision = current.releasableBy(actor);
+        Decision decision = current.releasableBy(actor, ownerOfHold(current));
         if (decision instanceof Decision.Denied denied && denied.reason() != ReasonCode.HOLD_ALREADY_RELEASED) {
             throw new AccessDenied(denied.reason(), denied.detail()); // 403: the caller may not, ever
         }
@@ -222,7 +222,7 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
     public List<RecoveryPointHold> listHolds(HoldActor actor, ResourceRef point, Optional<HoldId> after, int limit) {
         RecoveryPointHolds.requirePage(limit);
         // A cursor that is not a visible hold on this point would page from nowhere: an empty page would read as the end.
-        after.ifPresent(id -> holds.find(id).filter(h -> h.point().equals(point) && visibleTo(actor, h.team()))
+        after.ifPresent(id -> holds.find(id).filter(h -> h.point().equals(point) && holdVisibleTo(actor, h))
                 .orElseThrow(() -> new ResourceNotFound(ReasonCode.HOLD_NOT_FOUND,
                         "hold " + id + " (after) is not a hold on this recovery point; list again from the start")));
         // Holds the caller may not see (another team's, after a server changed teams) are skipped by reading on, so a
@@ -231,7 +231,7 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
         Optional<HoldId> cursor = after;
         while (visible.size() < limit) {
             List<RecoveryPointHold> read = holds.page(point, cursor, limit);
-            read.stream().filter(h -> visibleTo(actor, h.team())).limit(limit - visible.size()).forEach(visible::add);
+            read.stream().filter(h -> holdVisibleTo(actor, h)).limit(limit - visible.size()).forEach(visible::add);
             if (read.size() < limit) {
                 break;
             }
@@ -292,6 +292,23 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
     private Optional<TeamId> ownerOf(ServerId server) {
         return teams.teams().stream().filter(team -> ownership.owns(team, server)).sorted(
                 java.util.Comparator.comparing(TeamId::value)).findFirst();
+    }
+
+    /**
+     * The team a hold is about now: its server's owner, which a teams-file move changes (the hold's own team is who it
+     * was placed for). The new owner sees, releases and is audited for it, as for the point itself; the former owner
+     * no longer sees it. A server no team owns any more is no team's: its holds are seen by auditors only, and filed
+     * under the hold's own team.
+     */
+    private TeamId ownerOfHold(RecoveryPointHold hold) {
+        return ownerOf(hold.server()).orElse(hold.team());
+    }
+
+    private boolean holdVisibleTo(HoldActor actor, RecoveryPointHold hold) {
+        return switch (actor) {
+            case HoldActor.Team team -> ownerOf(hold.server()).filter(team.team()::equals).isPresent();
+            case HoldActor.Auditor auditor -> true;
+        };
     }
 
     private static boolean visibleTo(HoldActor actor, TeamId owner) {

@@ -312,8 +312,8 @@ class RecoveryPointHoldServiceTest {
     }
 
     /**
-     * A point whose server moved to another team keeps the former team's holds: the page read in SQL holds them too, and
-     * the owner's page must not come back short (read as the end) with its own holds further on (session 38, review).
+     * A point whose server moved to another team keeps the holds placed for the former team: they are the owner's now
+     * (ADR 0029, session 38), and paging reads on to the end, never a short page before it (session 38, review).
      */
     @Test
     void pagingUntilTheEndReturnsEveryHoldOfTheOwnerPastAnotherTeamsHolds() {
@@ -337,7 +337,37 @@ class RecoveryPointHoldServiceTest {
             }
             after = Optional.of(page.getLast().id());
         }
-        assertThat(seen).containsExactly(newer, older);
+        assertThat(seen).hasSize(5).endsWith(newer, older);
+    }
+
+    /**
+     * A teams-file move gives the server to GREEN: the hold BLUE placed on its snapshot is GREEN's to see and release
+     * (a held point is otherwise undeletable by its owner), audited under GREEN; BLUE no longer sees it (ADR 0029).
+     */
+    @Test
+    void aHoldOnAServerMovedToAnotherTeamIsTheNewOwnersToSeeAndRelease() {
+        RecoveryPointHold hold = place(BLUE_TEAM, SNAPSHOT, "before the move");
+        RecoveryPointHoldService moved = new RecoveryPointHoldService(platform.provider, platform.provider,
+                new org.vpsrecovery.domain.testing.FixedServerOwnership(java.util.Map.of(
+                        BLUE, java.util.Set.of(PlatformFixture.SPARE),
+                        GREEN, java.util.Set.of(PlatformFixture.WEB, PlatformFixture.GREEN_SERVER))),
+                () -> java.util.Set.of(BLUE, GREEN), platform.holds, platform.operations, platform.attempts(),
+                platform.clock, org.vpsrecovery.domain.hold.HoldLimits.DEFAULTS);
+        HoldActor green = new HoldActor.Team(GREEN);
+
+        assertThat(moved.listHolds(green, SNAPSHOT, Optional.empty(), 100)).containsExactly(hold);
+        assertThatThrownBy(() -> moved.listHolds(BLUE_TEAM, SNAPSHOT, Optional.empty(), 100))
+                .isInstanceOf(ResourceNotFound.class);
+        assertThatThrownBy(() -> moved.releaseHold(new ReleaseHoldCommand(caller(BLUE_TEAM), SNAPSHOT, hold.id())))
+                .isInstanceOfSatisfying(ResourceNotFound.class, e -> assertThat(e.reason()).isEqualTo(ReasonCode.HOLD_NOT_FOUND));
+        HoldCaller greenCaller = caller(green);
+        RecoveryPointHold released = moved.releaseHold(new ReleaseHoldCommand(greenCaller, SNAPSHOT, hold.id()));
+
+        assertThat(released.isActive()).isFalse();
+        assertThat(platform.history.all().stream().filter(e -> e.requestId().equals(greenCaller.requestId())))
+                .extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+        assertThat(platform.history.all().stream().filter(e -> e.requestId().equals(greenCaller.requestId())))
+                .allSatisfy(e -> assertThat(e.team()).isEqualTo(GREEN));
     }
 
     /**

@@ -62,7 +62,16 @@ public record RecoveryPointHold(HoldId id, TeamId team, ServerId server, Resourc
      * (auditors act on legal holds only); a released one is {@code HOLD_ALREADY_RELEASED}.
      */
     public Decision releasableBy(HoldActor actor) {
+        return releasableBy(actor, team);
+    }
+
+    /**
+     * The same rule, a team's hold releasable by {@code serversOwner}: the team that owns the hold's server now, which
+     * after a teams-file move is no longer the team the hold was placed for (the point is the new owner's to delete).
+     */
+    public Decision releasableBy(HoldActor actor, TeamId serversOwner) {
         Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(serversOwner, "servers owner");
         if (!isActive()) {
             return Decision.deny(ReasonCode.HOLD_ALREADY_RELEASED, "hold " + id + " was released at "
                     + release.get().at() + " by " + release.get().by().wireName());
@@ -71,7 +80,7 @@ public record RecoveryPointHold(HoldId id, TeamId team, ServerId server, Resourc
             case LEGAL -> actor instanceof HoldActor.Auditor ? Decision.allow()
                     : Decision.deny(ReasonCode.LEGAL_HOLD_NOT_RELEASABLE, "hold " + id
                             + " is a legal hold placed by an auditor; only an auditor releases it");
-            case TEAM -> actor instanceof HoldActor.Team t && t.team().equals(team) ? Decision.allow()
+            case TEAM -> actor instanceof HoldActor.Team t && t.team().equals(serversOwner) ? Decision.allow()
                     : Decision.deny(ReasonCode.FORBIDDEN_FOR_ROLE, "hold " + id
                             + " is the team's own hold; auditors place and release legal holds only");
         };
@@ -79,7 +88,12 @@ public record RecoveryPointHold(HoldId id, TeamId team, ServerId server, Resourc
 
     /** The released hold; the rule of {@link #releasableBy} first. */
     public RecoveryPointHold releasedBy(HoldActor actor, Instant at) {
-        releasableBy(actor).orThrow();
+        return releasedBy(actor, team, at);
+    }
+
+    /** The released hold; the rule of {@link #releasableBy(HoldActor, TeamId)} first. */
+    public RecoveryPointHold releasedBy(HoldActor actor, TeamId serversOwner, Instant at) {
+        releasableBy(actor, serversOwner).orThrow();
         return new RecoveryPointHold(id, team, server, point, kind, reason, placedBy, placedAt,
                 Optional.of(new Release(actor, at)));
     }

@@ -65,6 +65,9 @@ class RecoveryPointHoldTest {
         assertThat(own.releasableBy(AUDITOR)).isInstanceOfSatisfying(Decision.Denied.class,
                 d -> assertThat(d.reason()).isEqualTo(ReasonCode.FORBIDDEN_FOR_ROLE));
         assertThat(own.releasableBy(OTHER_TEAM).isAllowed()).isFalse();
+        // The server's owner now, after a teams-file move, releases a team's hold placed before it.
+        assertThat(own.releasableBy(OTHER_TEAM, ((HoldActor.Team) OTHER_TEAM).team()).isAllowed()).isTrue();
+        assertThat(own.releasableBy(TEAM, ((HoldActor.Team) OTHER_TEAM).team()).isAllowed()).isFalse();
         assertThatThrownBy(() -> legal.releasedBy(TEAM, AT.plusSeconds(1))).isInstanceOf(RecoveryDenied.class);
     }
 
