@@ -110,6 +110,14 @@ final class ProviderFailures {
                 + " is unreadable (HTTP " + status + "): " + why, OptionalInt.of(status), Optional.empty(), cause);
     }
 
+    /**
+     * A list not read whole now (it kept changing, or ran out of its deadline): "try later", no answer of VPS.org's to
+     * report and no final outcome to draw from it.
+     */
+    static ProviderFailure listNotReadNow(String why, Throwable cause) {
+        return new ProviderFailure(Kind.UNAVAILABLE, why, OptionalInt.empty(), Optional.empty(), cause);
+    }
+
     /** No answer. Whether the request reached the provider decides between unavailable and outcome unknown. */
     /** A delete whose earlier try may have reached the provider, then ended in {@code last}: nobody knows. */
     ProviderFailure deleteOutcomeUnknown(Call call, ProviderFailure last) {

@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -348,15 +347,14 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 return earlier.items();
             }
             if (!earlier.everyPageCounted()) {
-                throw new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org's list came in " + earlier.pages()
+                throw ProviderFailures.listNotReadNow("VPS.org's list came in " + earlier.pages()
                         + " pages without a count on every page, to " + call.description() + ": what it leaves out is "
-                        + "not established as gone", OptionalInt.empty(), Optional.empty(), null);
+                        + "not established as gone", null);
             }
             if (confirming == REREADS_OF_A_CHANGING_LIST) {
-                throw new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org's list kept changing while it was "
+                throw ProviderFailures.listNotReadNow("VPS.org's list kept changing while it was "
                         + "read to " + call.description() + " (" + (confirming + 1) + " reads, each lacking an item "
-                        + "of the one before): what it leaves out is not established as gone", OptionalInt.empty(),
-                        Optional.empty(), null);
+                        + "of the one before): what it leaves out is not established as gone", null);
             }
             ListRead<T> later = listFrom(call, first, null, System.nanoTime(), pageType, toPage, idOf);
             Set<Object> laterIds = later.items().stream().map(idOf).collect(Collectors.toSet());
@@ -385,9 +383,9 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             }
             if (reread == REREADS_OF_A_CHANGING_LIST) {
                 // Not the provider's trouble (the breaker does not count it) nor a final answer: callers try later.
-                throw new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org's list kept changing while its pages"
+                throw ProviderFailures.listNotReadNow("VPS.org's list kept changing while its pages"
                         + " were read to " + call.description() + " (read " + (reread + 1) + " times; last: "
-                        + read.changed() + ")", OptionalInt.empty(), Optional.empty(), null);
+                        + read.changed() + ")", null);
             }
             LOG.info("VPS.org: the list changed while its pages were read to {} ({}); reading it again",
                     call.description(), read.changed());
@@ -494,10 +492,9 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
 
     /** Not the provider's answer nor a final one: callers try later, as for any list not read now. */
     private ProviderFailure outOfTime(Call call, int number) {
-        return new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org's list was not read within "
+        return ProviderFailures.listNotReadNow("VPS.org's list was not read within "
                 + "vpsorg.list-deadline=" + settings.listDeadline().toMillis() + " ms to " + call.description()
-                + " (stopped before page " + number + ")", OptionalInt.empty(), Optional.empty(),
-                new ProviderResilience.OutOfTime("the list's deadline passed"));
+                + " (stopped before page " + number + ")", new ProviderResilience.OutOfTime("the list's deadline passed"));
     }
 
     /**
