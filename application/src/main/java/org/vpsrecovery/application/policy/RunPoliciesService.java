@@ -188,10 +188,37 @@ public final class RunPoliciesService {
     /** The run, unless an earlier try made it (nothing) or may still have (NOT_SETTLED, not run). */
     private Optional<Run> runUnlessTried(RecoveryPolicy policy, ServerId server, Instant scheduledFor) {
         return switch (tried(policy, server, scheduledFor)) {
-            case NOT_YET -> Optional.of(run(policy, server, scheduledFor));
-            case OPEN -> Optional.of(new Run(policy.team(), policy.id(), server, scheduledFor, RunResult.NOT_SETTLED, List.of()));
+            case NOT_YET -> run(policy, server, scheduledFor);
+            case OPEN -> Optional.of(notSettled(policy, server, scheduledFor));
             case DONE -> Optional.empty();
         };
+    }
+
+    private static Run notSettled(RecoveryPolicy policy, ServerId server, Instant scheduledFor) {
+        return new Run(policy.team(), policy.id(), server, scheduledFor, RunResult.NOT_SETTLED, List.of());
+    }
+
+    /**
+     * Thrown by a run's check, under the server's lock, when another try of the same cron time got there first: a
+     * second tick of the window (db-scheduler revives a run whose heartbeats stopped while it still runs) read
+     * {@link #tried} as not yet before the first stored its create, and waited for the lock meanwhile. Not a
+     * {@code RecoveryException}, so the attempt writes nothing for it: nothing was refused, and nothing was done.
+     */
+    private static final class TriedMeanwhile extends RuntimeException {
+        private final Tried tried;
+
+        TriedMeanwhile(Tried tried) {
+            super("this cron time's run was tried meanwhile", null, false, false);
+            this.tried = tried;
+        }
+    }
+
+    /** Under the run's lock: the first read of {@link #tried} was made without it, so it is read again here. */
+    private void requireNotTriedMeanwhile(RecoveryPolicy policy, ServerId server, Instant scheduledFor) {
+        Tried now = tried(policy, server, scheduledFor);
+        if (now != Tried.NOT_YET) {
+            throw new TriedMeanwhile(now);
+        }
     }
 
     /**
@@ -271,7 +298,8 @@ public final class RunPoliciesService {
         return named.stream().filter(owned::contains).sorted(Comparator.comparingLong(ServerId::value)).toList();
     }
 
-    private Run run(RecoveryPolicy policy, ServerId server, Instant scheduledFor) {
+    /** The run; empty when another try of the same cron time, found under the lock, made it (or still may have). */
+    private Optional<Run> run(RecoveryPolicy policy, ServerId server, Instant scheduledFor) {
         CallContext context = new CallContext(policy.team(), policy.runRequest(server, scheduledFor));
         List<ResourceRef> removed = new ArrayList<>();
         RunResult result;
@@ -281,7 +309,7 @@ public final class RunPoliciesService {
                 var attempt = attempts.attempt(context, Operation.CREATE_SNAPSHOT).onServer(server)
                         .detail(AuditEvent.NAME, name);
                 made(attempt, policy, scheduledFor);
-                attempt.run(() -> roomMade(attempt, policy, server, ReasonCode.SNAPSHOT_LIMIT_REACHED,
+                attempt.run(() -> roomMade(attempt, policy, server, scheduledFor, ReasonCode.SNAPSHOT_LIMIT_REACHED,
                                 () -> SnapshotQuota.evaluate(server, snapshots.listSnapshots(Optional.of(server)),
                                         limits.limitsFor(policy.team())), removed),
                         () -> snapshots.createSnapshot(new SnapshotDraft(server, new SnapshotName(name), Optional.empty())),
@@ -290,7 +318,7 @@ public final class RunPoliciesService {
                 var attempt = attempts.attempt(context, Operation.CREATE_MANUAL_BACKUP).onServer(server)
                         .detail(AuditEvent.DESCRIPTION, name);
                 made(attempt, policy, scheduledFor);
-                attempt.run(() -> roomMade(attempt, policy, server, ReasonCode.MANUAL_BACKUP_LIMIT_REACHED,
+                attempt.run(() -> roomMade(attempt, policy, server, scheduledFor, ReasonCode.MANUAL_BACKUP_LIMIT_REACHED,
                                 // Read consistently, as a person's create reads it (ADR 0010, amended in session 38).
                                 () -> ManualBackupQuota.evaluate(server, backups.listBackupsConsistently(Optional.of(server),
                                         Optional.empty()), limits.limitsFor(policy.team())), removed),
@@ -298,6 +326,9 @@ public final class RunPoliciesService {
                         created -> Optional.of(ResourceRef.of(created.id())));
             }
             result = RunResult.MADE;
+        } catch (TriedMeanwhile meanwhile) {
+            // Nothing done, nothing written: the other try's own records say what came of this cron time.
+            return meanwhile.tried == Tried.OPEN ? Optional.of(notSettled(policy, server, scheduledFor)) : Optional.empty();
         } catch (org.vpsrecovery.domain.common.RecoveryDenied refused) {
             result = RunResult.REFUSED;
         } catch (ProviderFailure failure) {
@@ -312,7 +343,7 @@ public final class RunPoliciesService {
         if (result == RunResult.MADE) {
             removed.addAll(dropsApplied(policy, server));
         }
-        return new Run(policy.team(), policy.id(), server, scheduledFor, result, List.copyOf(removed));
+        return Optional.of(new Run(policy.team(), policy.id(), server, scheduledFor, result, List.copyOf(removed)));
     }
 
     private static void made(AuditedAttempts.Attempt attempt, RecoveryPolicy policy, Instant scheduledFor) {
@@ -322,11 +353,15 @@ public final class RunPoliciesService {
     }
 
     /**
-     * Under the create's lock: the quota, and at the limit one rotation (the oldest point retention lets
-     * go once the run's point is counted, deleted through the audited delete), then the quota again.
+     * Under the create's lock: that this cron time was not tried meanwhile, the quota, and at the limit one rotation (the
+     * oldest point retention lets go once the run's point is counted, deleted through the audited delete), then the
+     * quota again.
      */
-    private Decision roomMade(AuditedAttempts.Attempt attempt, RecoveryPolicy policy, ServerId server, ReasonCode limit,
-                              Supplier<Decision> quota, List<ResourceRef> removed) {
+    private Decision roomMade(AuditedAttempts.Attempt attempt, RecoveryPolicy policy, ServerId server, Instant scheduledFor,
+                              ReasonCode limit, Supplier<Decision> quota, List<ResourceRef> removed) {
+        // Two ticks of one window overlap when db-scheduler revives a run whose heartbeats stopped while it still ran:
+        // both read "not yet" before either stored its create, so the one that waited for the lock must look again.
+        requireNotTriedMeanwhile(policy, server, scheduledFor);
         Decision first = quota.get();
         if (!(first instanceof Decision.Denied denied) || denied.reason() != limit) {
             return first;

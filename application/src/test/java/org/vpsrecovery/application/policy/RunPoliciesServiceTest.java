@@ -214,6 +214,80 @@ class RunPoliciesServiceTest {
     }
 
     /**
+     * Two ticks of one window at once: db-scheduler revives a run whose heartbeats stopped while it still runs (a
+     * failover, a pool exhausted) and another instance ticks the same window. The second read "not yet" before the first
+     * stored its create, then waited for the server's lock: under it, it finds the cron time tried and does nothing, so
+     * neither a second point is made nor a second kept point rotated away, and nothing is audited for it.
+     */
+    @Test
+    void aSecondTickOfTheSameWindowWaitingForTheLockMakesNoSecondPointAndRotatesNothingMore() throws Exception {
+        addNightly(801, 1, "by-hand");
+        for (int day = 19; day <= 22; day++) {
+            addNightly(900 + day, day, "nightly-12345-202611" + day);
+        }
+        nightly(KEEP_THREE);
+        java.util.concurrent.CountDownLatch firstInItsCheck = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch firstMayGoOn = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch secondAtTheLock = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean blockOnce = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // The first tick's quota list, read under the lock, waits until the second tick waits for that lock.
+        org.vpsrecovery.domain.port.SnapshotProvider slowList = (org.vpsrecovery.domain.port.SnapshotProvider)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {org.vpsrecovery.domain.port.SnapshotProvider.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("listSnapshots") && blockOnce.compareAndSet(true, false)) {
+                                firstInItsCheck.countDown();
+                                firstMayGoOn.await();
+                            }
+                            try {
+                                return method.invoke(platform.provider, args);
+                            } catch (java.lang.reflect.InvocationTargetException thrown) {
+                                throw thrown.getCause();
+                            }
+                        });
+        org.vpsrecovery.domain.port.ServerLock shared = new org.vpsrecovery.domain.testing.InMemoryServerLock(
+                Duration.ofSeconds(30));
+        java.util.concurrent.atomic.AtomicInteger lockers = new java.util.concurrent.atomic.AtomicInteger();
+        org.vpsrecovery.domain.port.ServerLock seen = new org.vpsrecovery.domain.port.ServerLock() {
+            @Override
+            public <T> T callExclusively(org.vpsrecovery.domain.server.ServerId server, java.util.function.Supplier<T> work) {
+                if (lockers.incrementAndGet() == 2) {
+                    secondAtTheLock.countDown(); // past its own read of "tried" (made before the lock), now waiting
+                }
+                return shared.callExclusively(server, work);
+            }
+        };
+        RunPoliciesService overlapping = new RunPoliciesService(() -> Set.of(BLUE), store, platform.ownership, slowList,
+                platform.provider, platform.limits, platform.operations, platform.holds, new DailyRunCalendar(),
+                platform.attempts(seen), platform.deleteSnapshot(), platform.deleteBackup(), platform.clock);
+        Instant from = platform.clock.instant();
+        java.util.concurrent.ExecutorService ticks = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<List<Run>> first = ticks.submit(() -> overlapping.tick(from, FIRE.plus(RunJitter.CAP)));
+            assertThat(firstInItsCheck.await(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue(); // a bound, not a timing
+            java.util.concurrent.Future<List<Run>> second = ticks.submit(() -> overlapping.tick(from, FIRE.plus(RunJitter.CAP)));
+            assertThat(secondAtTheLock.await(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+            firstMayGoOn.countDown();
+
+            assertThat(first.get()).singleElement().satisfies(run -> {
+                assertThat(run.result()).isEqualTo(RunResult.MADE);
+                assertThat(run.removed()).containsExactly(ResourceRef.of(new SnapshotId(919)));
+            });
+            assertThat(second.get()).isEmpty();
+        } finally {
+            firstMayGoOn.countDown();
+            ticks.shutdownNow();
+        }
+
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isOne();
+        assertThat(platform.provider.listSnapshots(Optional.of(WEB))).extracting(s -> s.id().value())
+                .contains(801L, 920L, 921L, 922L).doesNotContain(919L).hasSize(5);
+        assertThat(events(Operation.DELETE_SNAPSHOT)).filteredOn(e -> e.outcome() instanceof Outcome.Accepted)
+                .singleElement().satisfies(e -> assertThat(e.resource()).contains(ResourceRef.of(new SnapshotId(919))));
+        assertThat(events(Operation.CREATE_SNAPSHOT)).extracting(AuditEvent::outcome)
+                .hasExactlyElementsOfTypes(Outcome.Accepted.class, Outcome.Submitted.class);
+    }
+
+    /**
      * At the limit during a restore window: the rotation's delete is refused ({@code SERVER_RESTORING}). Nothing was
      * rotated and the create was never sent: a failed run (retried), not a refused one, and no {@code rotated} detail.
      */
