@@ -118,6 +118,8 @@ public class PolicyRunJobs {
                     Instant to = clock.instant();
                     Long last = instance.getData();
                     Instant from = last == null || last < 0 ? to.minus(every) : Instant.ofEpochMilli(last);
+                    // A tick a stop interrupted throws (RunPoliciesService.TickStopped): db-scheduler's failure handler
+                    // keeps the last end, so the window is ticked again, on this instance or another.
                     tick(from, to);
                     return to.toEpochMilli();
                 });

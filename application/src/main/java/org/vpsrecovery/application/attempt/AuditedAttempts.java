@@ -385,8 +385,10 @@ public final class AuditedAttempts {
                 return inner.get();
             } catch (ServerBusy | PlatformUnavailable notNow) {
                 // A refusal (REJECTED) only before the intent: after it, a second final outcome would contradict the
-                // one written where it failed, or the reconciliation that settles an intent left without one.
-                throw intentOnRecord ? notNow : refuse(notNow);
+                // one written where it failed, or the reconciliation that settles an intent left without one. Nor when
+                // the thread was interrupted (a stop cut the lock's wait short): nothing was done, and no other request
+                // kept this one out, so "busy" would be a false record (and a false request.rejected webhook).
+                throw intentOnRecord || Thread.currentThread().isInterrupted() ? notNow : refuse(notNow);
             }
         }
 

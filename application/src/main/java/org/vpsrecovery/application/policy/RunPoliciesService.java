@@ -131,7 +131,23 @@ public final class RunPoliciesService {
         }
     }
 
-    /** Runs every pair due in {@code (from, to]}, each once; a failed run is audited and does not stop the others. */
+    /**
+     * Thrown by {@link #tick} when its thread was interrupted (a graceful stop interrupts a job still running after the
+     * scheduler's shutdown wait): the pairs not reached yet are not run, and nothing is written for them. Thrown, so the
+     * caller keeps no end for the window: it is ticked again, where the runs made already are skipped ({@link #tried}).
+     */
+    public static final class TickStopped extends RuntimeException {
+
+        TickStopped(Instant from, Instant to) {
+            super("the policy runs of (" + from + ", " + to + "] were stopped by an interrupt before the window's end; "
+                    + "the window is ticked again", null, false, false);
+        }
+    }
+
+    /**
+     * Runs every pair due in {@code (from, to]}, each once; a failed run is audited and does not stop the others. An
+     * interrupt ends the tick ({@link TickStopped}), as it ends a drift scan's round.
+     */
     public List<Run> tick(Instant from, Instant to) {
         if (!from.isBefore(to)) {
             return List.of();
@@ -144,6 +160,7 @@ public final class RunPoliciesService {
                 page = policies.list(team, after, PAGE);
                 for (RecoveryPolicy policy : page) {
                     for (ServerId server : covered(policy)) {
+                        requireNotStopping(from, to);
                         due(policy, server, from, to).flatMap(at -> runUnlessTried(policy, server, at))
                                 .ifPresent(done::add);
                     }
@@ -151,7 +168,20 @@ public final class RunPoliciesService {
                 after = page.isEmpty() ? after : Optional.of(page.get(page.size() - 1).id());
             } while (page.size() == PAGE);
         }
+        // The last pair's lock wait may have been the one the stop cut short: its run did not happen, so neither may the
+        // window's end be kept.
+        requireNotStopping(from, to);
         return done;
+    }
+
+    /**
+     * An interrupted thread's every later lock wait fails at once: each remaining pair would be refused "busy with
+     * another request", audited and sent as {@code request.rejected}, and retried, though no other request held it.
+     */
+    private static void requireNotStopping(Instant from, Instant to) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new TickStopped(from, to);
+        }
     }
 
     /**

@@ -287,6 +287,86 @@ class RunPoliciesServiceTest {
                 .hasExactlyElementsOfTypes(Outcome.Accepted.class, Outcome.Submitted.class);
     }
 
+    private RecoveryPolicy nightlyOnBothServers() {
+        return policies.create(platform.as(BLUE), new PolicySpec(PolicyServers.of(List.of(WEB, PlatformFixture.SPARE)),
+                PolicyKind.SNAPSHOT, new PolicySchedule("0 3 * * *", ZoneId.of("Europe/Berlin")),
+                new NameTemplate("nightly-{server_id}-{date}"), KEEP_TWO));
+    }
+
+    /**
+     * A graceful stop interrupts a tick still running after the scheduler's shutdown wait: every later lock wait of the
+     * thread fails at once. The due pairs are not refused "busy" (no REJECTED, so no request.rejected webhook): the tick
+     * ends, writing nothing, and throws, so its window's end is not kept and the window is ticked again.
+     */
+    @Test
+    void anInterruptedTickRunsNoMorePairsAndWritesNoRefusalForThem() {
+        nightlyOnBothServers();
+
+        Thread.currentThread().interrupt();
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> runs.tick(platform.clock.instant(),
+                    FIRE.plus(RunJitter.CAP))).isInstanceOf(RunPoliciesService.TickStopped.class);
+        } finally {
+            Thread.interrupted();
+        }
+
+        assertThat(events(Operation.CREATE_SNAPSHOT)).isEmpty();
+        assertThat(platform.providerCallsStartingWith("create")).isZero();
+    }
+
+    /** The stop comes while the tick waits for the first pair's lock: that pair is not refused "busy" either. */
+    @Test
+    void aTickInterruptedWhileWaitingForAServersLockWritesNoRefusalAndRunsNoMorePairs() throws Exception {
+        nightlyOnBothServers();
+        org.vpsrecovery.domain.port.ServerLock shared = new org.vpsrecovery.domain.testing.InMemoryServerLock(
+                Duration.ofSeconds(30));
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch tickAtTheLock = new java.util.concurrent.CountDownLatch(1);
+        org.vpsrecovery.domain.port.ServerLock seen = new org.vpsrecovery.domain.port.ServerLock() {
+            @Override
+            public <T> T callExclusively(org.vpsrecovery.domain.server.ServerId server, java.util.function.Supplier<T> work) {
+                tickAtTheLock.countDown();
+                return shared.callExclusively(server, work);
+            }
+        };
+        RunPoliciesService stopped = new RunPoliciesService(() -> Set.of(BLUE), store, platform.ownership,
+                platform.provider, platform.provider, platform.limits, platform.operations, platform.holds,
+                new DailyRunCalendar(), platform.attempts(seen), platform.deleteSnapshot(), platform.deleteBackup(),
+                platform.clock);
+        // Another request holds the first pair's server (WEB, the lower id) until the test is done.
+        Thread holder = Thread.ofPlatform().start(() -> shared.callExclusively(WEB, () -> {
+            held.countDown();
+            try {
+                return release.await(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }));
+        java.util.concurrent.atomic.AtomicReference<Throwable> ended = new java.util.concurrent.atomic.AtomicReference<>();
+        Instant from = platform.clock.instant();
+        try {
+            assertThat(held.await(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue(); // a bound, not a timing
+            Thread tick = Thread.ofPlatform().start(() -> {
+                try {
+                    stopped.tick(from, FIRE.plus(RunJitter.CAP));
+                } catch (Throwable thrown) {
+                    ended.set(thrown);
+                }
+            });
+            assertThat(tickAtTheLock.await(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+            tick.interrupt();
+            tick.join();
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+
+        assertThat(ended.get()).isInstanceOf(RunPoliciesService.TickStopped.class);
+        assertThat(events(Operation.CREATE_SNAPSHOT)).isEmpty();
+        assertThat(platform.providerCallsStartingWith("create")).isZero();
+    }
+
     /**
      * At the limit during a restore window: the rotation's delete is refused ({@code SERVER_RESTORING}). Nothing was
      * rotated and the create was never sent: a failed run (retried), not a refused one, and no {@code rotated} detail.
