@@ -40,8 +40,9 @@ import org.vpsrecovery.domain.snapshot.SnapshotId;
  * <ul>
  *   <li>completed: under the restore's lock(s), its policies are checked again, then VPS.org's
  *   restore is called, and the operation moves on as any restore's;</li>
- *   <li>failed, vanished, timed out, or never stored (a request that died before the create): the
- *   restore ends FAILED SAFETY_SNAPSHOT_FAILED, and VPS.org's restore is never called;</li>
+ *   <li>failed, vanished, timed out, or never stored (a request that died before the create; decided under
+ *   the restore's lock(s), which a request still asking for it holds): the restore ends FAILED
+ *   SAFETY_SNAPSHOT_FAILED, and VPS.org's restore is never called;</li>
  *   <li>otherwise it waits.</li>
  * </ul>
  *
@@ -111,7 +112,11 @@ public final class ContinueRestoresService {
         }
         if (snapshot.isEmpty()) {
             if (waiting.isDue(now) || now.isAfter(waiting.acceptedAt().plus(NO_SNAPSHOT_AFTER))) {
-                return safety.fail(waiting, "no safety snapshot was taken for this restore").isPresent();
+                // Decided under the restore's lock(s): its request holds them from storing the restore until its safety
+                // create's operation is stored, which a slow VPS.org (the create's list reads) can put past
+                // NO_SNAPSHOT_AFTER. Failing it unlocked ended a restore whose snapshot was still being asked for. A
+                // busy lock (ServerBusy) leaves it for a later round.
+                return lockedRestore(waiting, () -> failedWithNoSnapshot(waiting.id()));
             }
             return false;
         }
@@ -143,7 +148,10 @@ public final class ContinueRestoresService {
         };
     }
 
-    /** Under the target's lock, and the source's when it is another server's, in id order (ADR 0026). */
+    /**
+     * Under the target's lock, and the source's when it is another server's, in id order (ADR 0026): the locks the
+     * restore's request held while it stored the restore and asked for its safety snapshot.
+     */
     private boolean lockedRestore(RecoveryOperation waiting, Supplier<Boolean> work) {
         List<ServerId> inOrder = Stream.concat(Stream.of(waiting.server()), waiting.resourceServer().stream()).distinct()
                 .sorted(Comparator.comparingLong(ServerId::value)).toList();
@@ -154,6 +162,21 @@ public final class ContinueRestoresService {
             inner = () -> lock.callExclusively(next, within);
         }
         return inner.get();
+    }
+
+    /**
+     * Under the restore's lock(s): ended FAILED if it still waits and its safety snapshot's operation is still not
+     * stored, so its request died before the create (or ended it unrecorded); not if that request stored it meanwhile.
+     */
+    private boolean failedWithNoSnapshot(org.vpsrecovery.domain.operation.OperationId id) {
+        Optional<RecoveryOperation> current = operations.find(id);
+        if (current.isEmpty() || current.get().state() != OperationState.AWAITING_SAFETY_SNAPSHOT) {
+            return false; // another instance moved it first
+        }
+        if (operations.find(SafetySnapshots.operationOf(id)).isPresent()) {
+            return false; // asked for meanwhile: the next round follows it
+        }
+        return safety.fail(current.get(), "no safety snapshot was taken for this restore").isPresent();
     }
 
     private boolean restore(org.vpsrecovery.domain.operation.OperationId id) {

@@ -281,6 +281,68 @@ class SafetySnapshotRestoreTest {
     }
 
     /**
+     * A slow VPS.org keeps the restore's request in its safety create's list reads, holding the restore's lock, past
+     * {@code NO_SNAPSHOT_AFTER} before the create's operation is stored. The continuation decides "no safety snapshot
+     * was taken" under that lock, so it finds the server busy and leaves the restore waiting; the create then goes
+     * ahead and the restore follows it (before, it was ended FAILED and the create went ahead anyway: an orphan snapshot).
+     */
+    @Test
+    void aRestoreWhoseRequestIsStillAskingForItsSafetySnapshotIsNotFailedForHavingNone() throws Exception {
+        ServerLock shared = new InMemoryServerLock(Duration.ofMillis(200));
+        java.util.concurrent.CountDownLatch inTheCreatesList = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch vpsOrgAnswers = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean slowOnce = new java.util.concurrent.atomic.AtomicBoolean(true);
+        org.vpsrecovery.domain.port.SnapshotProvider slowList = (org.vpsrecovery.domain.port.SnapshotProvider)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {org.vpsrecovery.domain.port.SnapshotProvider.class}, (proxy, method, args) -> {
+                            if (method.getName().startsWith("listSnapshots") && slowOnce.compareAndSet(true, false)) {
+                                inTheCreatesList.countDown();
+                                vpsOrgAnswers.await();
+                            }
+                            try {
+                                return method.invoke(platform.provider, args);
+                            } catch (java.lang.reflect.InvocationTargetException thrown) {
+                                throw thrown.getCause();
+                            }
+                        });
+        AuditedAttempts attempts = platform.attempts(shared);
+        CreateSnapshotService slowCreate = new CreateSnapshotService(slowList, platform.ownership, platform.limits, attempts);
+        SafetySnapshots slowSafety = new SafetySnapshots(SafetySnapshotSettings.always(true), SafetySnapshotRotation.NONE,
+                (ctx, server, name, description) -> slowCreate.createSnapshot(
+                        new CreateSnapshotCommand(ctx, server, name, Optional.of(description))),
+                platform.provider, platform.limits, platform.operations, platform.auditWriter,
+                TrackingDeadlines.DEFAULTS, platform.clock);
+        ContinueRestoresService sharingTheLock = new ContinueRestoresService(platform.operations, slowSafety,
+                platform.listSnapshots(), platform.listBackups(), platform.ownership, shared, platform.auditWriter,
+                TrackingDeadlines.DEFAULTS, platform.clock);
+        CallContext context = platform.as(BLUE);
+        java.util.concurrent.ExecutorService requests = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<RestoreAnswer<SnapshotRestoreStarted>> answer = requests.submit(() ->
+                    new RestoreRecoveryPointService(platform.provider, platform.provider, platform.ownership,
+                            platform.serverStates(), attempts, platform.clock, Optional.of(slowSafety))
+                            .requestRestore(new RestoreSnapshotCommand(context, completed.id(), false)));
+            assertThat(inTheCreatesList.await(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue(); // a bound, not a timing
+            RecoveryOperation restore = platform.operations.find(context.operationId()).orElseThrow();
+            platform.clock.advance(ContinueRestoresService.NO_SNAPSHOT_AFTER.plusSeconds(1));
+
+            assertThat(sharingTheLock.tick()).isZero();
+            assertThat(stored(restore).state()).isEqualTo(OperationState.AWAITING_SAFETY_SNAPSHOT);
+
+            vpsOrgAnswers.countDown();
+            waiting(answer.get());
+            assertThat(stored(restore).state()).isEqualTo(OperationState.AWAITING_SAFETY_SNAPSHOT);
+            assertThat(platform.operations.find(SafetySnapshots.operationOf(restore.id()))).isPresent();
+            assertThat(sharingTheLock.tick()).isZero(); // its snapshot is in progress: it waits for it
+            assertThat(platform.eventsOf(context)).noneSatisfy(e -> assertThat(e.outcome().kind())
+                    .isEqualTo(Outcome.Kind.FAILED));
+        } finally {
+            vpsOrgAnswers.countDown();
+            requests.shutdownNow();
+        }
+    }
+
+    /**
      * The teams file moved WEB to GREEN while BLUE's restore waited for its safety snapshot: the snapshot's
      * completion runs no restore over GREEN's server; BLUE's restore ends FAILED SERVER_NOT_FOUND, as the
      * approval path's lookup would answer it now.
