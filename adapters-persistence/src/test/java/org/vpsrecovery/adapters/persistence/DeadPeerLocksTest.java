@@ -8,10 +8,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -20,8 +26,18 @@ import org.postgresql.ds.PGSimpleDataSource;
 import org.vpsrecovery.adapters.persistence.testing.FreezableRelay;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
+import org.vpsrecovery.adapters.persistence.teamlimit.TeamLimitedInsert;
+import org.vpsrecovery.adapters.persistence.webhook.WebhookOutbox;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.ServerBusy;
 import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
 
 /**
  * Two instances on one PostgreSQL, one of which vanishes while it holds a lock (ADR 0023, amended in session 39): its
@@ -45,6 +61,129 @@ class DeadPeerLocksTest {
         dataSource.setUser(database.user());
         dataSource.setPassword(database.password());
         return dataSource;
+    }
+
+    /** The service's session bounds, short: a lock waited for half a second, a silent transaction ended after two. */
+    private static final SessionBounds BOUNDS = new SessionBounds(Duration.ofMillis(500), Duration.ofSeconds(2),
+            Duration.ofSeconds(30));
+
+    private static final Instant T0 = Instant.parse("2026-12-05T21:00:00Z");
+
+    /** A pooled session as the service's: with the bounds, directly or through {@code relay}. */
+    private static DataSource bounded(String url, TestDatabase database) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(url);
+        dataSource.setUser(database.user());
+        dataSource.setPassword(database.password());
+        dataSource.setOptions(BOUNDS.pgjdbcOptions());
+        return dataSource;
+    }
+
+    private static AuditEvent completion(String request) {
+        return new AuditEvent(T0, new TeamId("blue"), new RequestId(request), Operation.CREATE_SNAPSHOT,
+                Optional.of(new ServerId(4242)), Optional.empty(), new Outcome.Completed(), OptionalInt.empty(),
+                Map.of("name", "snap-" + request));
+    }
+
+    /** A lock not granted within the session's lock_timeout: nothing done, the typed "not now" of a busy database. */
+    private static boolean lockNotGranted(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "55P03".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code attempt} again while it fails as {@code refused} says, until it succeeds or the test gives up (the cap). */
+    private static <T> T untilDone(Supplier<T> attempt, Predicate<RuntimeException> refused) throws Exception {
+        AtomicBoolean givenUp = new AtomicBoolean();
+        CompletableFuture<T> done = CompletableFuture.supplyAsync(() -> {
+            while (!givenUp.get()) {
+                try {
+                    return attempt.get();
+                } catch (RuntimeException e) {
+                    if (!refused.test(e)) {
+                        throw e;
+                    }
+                }
+            }
+            throw new IllegalStateException("given up");
+        });
+        try {
+            return done.get(CAP_SECONDS, TimeUnit.SECONDS);
+        } finally {
+            givenUp.set(true);
+        }
+    }
+
+    /** Until the relay froze: polled, a state, not a time. */
+    private static void awaitFrozen(FreezableRelay relay) throws InterruptedException {
+        for (int i = 0; i < CAP_SECONDS * 100 && !relay.frozen(); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(relay.frozen()).as("the vanishing instance got as far as the freeze").isTrue();
+    }
+
+    /**
+     * The finding's case: instance A's writer took the chain head {@code FOR UPDATE} in the locked way (a batch with a
+     * webhook-type event) and vanished before its insert arrived; instance B's group commit waited on the head until the
+     * kernel gave A's socket up. Now each of B's tries is answered within the lock timeout (the typed lock failure, a
+     * 503 on an intent's request, an outcome kept for later), and once PostgreSQL ended A's silent session B appends.
+     */
+    @Test
+    void anAppendBehindAVanishedWritersHoldOnTheChainHeadIsAnsweredThenWrittenOnceItsSessionEnds() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        try (FreezableRelay relay = new FreezableRelay(database.url())) {
+            ChainedAuditWriter vanishing = new ChainedAuditWriter(bounded(relay.url(), database),
+                    new WebhookOutbox(new PlainTextWebhookFormat()));
+            // The head is read FOR UPDATE and held; the batch's insert never reaches PostgreSQL.
+            relay.freezeBeforeClientSends("UPDATE audit_chain_head SET last_sequence");
+            Thread.ofVirtual().start(() -> {
+                try {
+                    vanishing.write(List.of(completion("vanishing")));
+                } catch (SQLException | RuntimeException ignored) {
+                    // Its session is gone by then.
+                }
+            });
+            awaitFrozen(relay);
+            GroupCommit otherInstance = new GroupCommit(new ChainedAuditWriter(bounded(database.url(), database),
+                    new WebhookOutbox(new PlainTextWebhookFormat())), JdbcAuditHistory.MAX_BATCH);
+
+            RecordedAuditEvent written = untilDone(() -> otherInstance.append(completion("other-instance")),
+                    refused -> refused instanceof DatabaseFailure && lockNotGranted(refused));
+
+            assertThat(written.sequence()).isEqualTo(1);
+            assertThat(database.strings("SELECT last_sequence FROM audit_chain_head")).containsExactly("1");
+        }
+    }
+
+    /** A team's advisory lock (holds, policies, webhooks: TeamLimitedInsert) held by a vanished instance, likewise. */
+    @Test
+    void aTeamLimitedInsertBehindAVanishedInstancesTeamLockIsAnsweredUnavailableThenStores() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        database.execute("CREATE TABLE limited (team text NOT NULL)");
+        String insert = "INSERT INTO limited (team) SELECT ? WHERE (SELECT count(*) FROM limited WHERE team = ?) < ?";
+        List<Object> parameters = List.of("blue", "blue", 5L);
+        try (FreezableRelay relay = new FreezableRelay(database.url())) {
+            relay.freezeBeforeClientSends("INSERT INTO limited");
+            Thread.ofVirtual().start(() -> {
+                try {
+                    new TeamLimitedInsert(bounded(relay.url(), database), 7, insert)
+                            .insert("blue", parameters, "could not store the row", Duration.ofSeconds(1));
+                } catch (RuntimeException ignored) {
+                    // Its session is gone by then.
+                }
+            });
+            awaitFrozen(relay);
+            TeamLimitedInsert otherInstance = new TeamLimitedInsert(bounded(database.url(), database), 7, insert);
+
+            boolean stored = untilDone(() -> otherInstance.insert("blue", parameters, "could not store the row",
+                    Duration.ofSeconds(1)), refused -> refused instanceof PlatformUnavailable);
+
+            assertThat(stored).isTrue();
+            assertThat(database.strings("SELECT team FROM limited")).containsExactly("blue");
+        }
     }
 
     private static long advisoryLocksOn(DataSource dataSource, ServerId server) {
