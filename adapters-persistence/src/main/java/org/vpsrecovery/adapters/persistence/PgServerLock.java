@@ -4,11 +4,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -32,6 +35,13 @@ import org.vpsrecovery.domain.server.ServerId;
  * rollback too, so no pooled session can ever keep one. If the rollback cannot be confirmed, the
  * physical connection is evicted from the pool (which ends the session and its locks).
  *
+ * <p>A holder that vanishes (power lost, network cut: no FIN reaches PostgreSQL) must not keep the lock until the
+ * kernel gives its socket up (~2 h): the lock's transaction sets {@code idle_in_transaction_session_timeout} to
+ * {@code silenceLimit}, so PostgreSQL ends a session that says nothing for that long, and a live holder speaks on its
+ * lock connection every third of it while its work runs (a VPS.org call may take longer than the limit), so only a
+ * dead or frozen holder's session is ended. A keep-alive that fails means the lock was lost while the work ran; that
+ * is logged (ADR 0023, amended in session 39).
+ *
  * <p>Hand-written JDBC on purpose: advisory locks are outside what Micronaut Data expresses.
  * Keys: the two-int form with {@link #NAMESPACE} first; a server id beyond the int range is folded
  * into 32 bits, and a fold collision only makes two servers share a lock (more exclusion, never less).
@@ -45,9 +55,16 @@ public final class PgServerLock implements ServerLock {
     /** "VPSF": the trackers' following lock (ADR 0057), keyed by server as {@link #NAMESPACE}, never taken by a request. */
     public static final int FOLLOWING_NAMESPACE = 0x56505346;
 
-    /** The transaction's {@code lock_timeout} (as {@code SET LOCAL}), then the lock: one statement. */
-    static final String LOCK_WITHIN_TIMEOUT = "WITH timeout AS MATERIALIZED (SELECT set_config('lock_timeout', ?, true))"
+    /**
+     * The transaction's {@code lock_timeout} and {@code idle_in_transaction_session_timeout} (as {@code SET LOCAL}),
+     * then the lock: one statement.
+     */
+    static final String LOCK_WITHIN_TIMEOUT = "WITH timeout AS MATERIALIZED (SELECT set_config('lock_timeout', ?, true),"
+            + " set_config('idle_in_transaction_session_timeout', ?, true))"
             + " SELECT pg_advisory_xact_lock(?, ?) FROM timeout";
+
+    /** What a holder says on its lock connection so that PostgreSQL does not take it for dead. */
+    private static final String KEEP_ALIVE = "SELECT 1";
 
     private static final String SQLSTATE_LOCK_NOT_AVAILABLE = "55P03";
     private static final String SQLSTATE_QUERY_CANCELED = "57014";
@@ -55,9 +72,16 @@ public final class PgServerLock implements ServerLock {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgServerLock.class);
 
+    /**
+     * How long a lock's session may stay silent before PostgreSQL ends it, a dead holder's lock with it, unless given
+     * (ADR 0023, amended in session 39: {@code vpsr.database.idle-in-transaction-timeout}).
+     */
+    public static final Duration DEFAULT_SILENCE_LIMIT = Duration.ofSeconds(60);
+
     private final DataSource dataSource;
     private final int namespace;
     private final Duration maxWait;
+    private final Duration silenceLimit;
     private final int maxWaitersPerServer;
     private final Semaphore lockConnections;
     private final int maxLockConnections;
@@ -69,7 +93,13 @@ public final class PgServerLock implements ServerLock {
     }
 
     public PgServerLock(DataSource dataSource, Duration maxWait, int maxWaitersPerServer, int maxLockConnections) {
-        this(dataSource, maxWait, maxWaitersPerServer, maxLockConnections, NAMESPACE);
+        this(dataSource, maxWait, maxWaitersPerServer, maxLockConnections, DEFAULT_SILENCE_LIMIT);
+    }
+
+    /** {@code silenceLimit}: how long a holder's session may stay silent before PostgreSQL ends it and the lock. */
+    public PgServerLock(DataSource dataSource, Duration maxWait, int maxWaitersPerServer, int maxLockConnections,
+                        Duration silenceLimit) {
+        this(dataSource, maxWait, maxWaitersPerServer, maxLockConnections, NAMESPACE, silenceLimit);
     }
 
     /**
@@ -77,12 +107,22 @@ public final class PgServerLock implements ServerLock {
      * namespace than the requests' lock, so it never keeps a request out; one waiter and one connection of the pool.
      */
     public static PgServerLock following(DataSource dataSource, Duration maxWait) {
-        return new PgServerLock(dataSource, maxWait, 1, 1, FOLLOWING_NAMESPACE);
+        return following(dataSource, maxWait, DEFAULT_SILENCE_LIMIT);
+    }
+
+    /** As {@link #following(DataSource, Duration)}, a dead tracker's session ended after {@code silenceLimit}. */
+    public static PgServerLock following(DataSource dataSource, Duration maxWait, Duration silenceLimit) {
+        return new PgServerLock(dataSource, maxWait, 1, 1, FOLLOWING_NAMESPACE, silenceLimit);
     }
 
     private PgServerLock(DataSource dataSource, Duration maxWait, int maxWaitersPerServer, int maxLockConnections,
-                         int namespace) {
+                         int namespace, Duration silenceLimit) {
         this.namespace = namespace;
+        this.silenceLimit = Objects.requireNonNull(silenceLimit, "silence limit");
+        // A third of it between keep-alives: at least 1 ms, and whole milliseconds for PostgreSQL and the socket.
+        if (silenceLimit.toMillis() < 3 || silenceLimit.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("the silence limit must be 3 ms to " + Integer.MAX_VALUE + " ms");
+        }
         this.dataSource = Objects.requireNonNull(dataSource, "data source");
         this.maxWait = Objects.requireNonNull(maxWait, "max wait");
         if (maxWait.isNegative() || maxWait.isZero() || maxWait.toMillis() > Integer.MAX_VALUE) {
@@ -190,8 +230,9 @@ public final class PgServerLock implements ServerLock {
             // (ADR 0093), before the lock is asked for: the materialized part is read before the lock is evaluated.
             try (PreparedStatement lock = connection.prepareStatement(LOCK_WITHIN_TIMEOUT)) {
                 lock.setString(1, waitMillis + "ms");
-                lock.setInt(2, namespace);
-                lock.setInt(3, key);
+                lock.setString(2, silenceLimit.toMillis() + "ms");
+                lock.setInt(3, namespace);
+                lock.setInt(4, key);
                 lock.execute();
                 statement.done("lock.statement", server, 0);
             } catch (SQLException e) {
@@ -201,10 +242,20 @@ public final class PgServerLock implements ServerLock {
                 }
                 throw e;
             }
+            // A session that does not answer within the silence limit is gone or about to be: the keep-alive and the
+            // release give up on it then (Hikari puts the socket's timeout back when the connection returns).
+            connection.setNetworkTimeout(Runnable::run, (int) silenceLimit.toMillis());
+            KeepAlive keepAlive = new KeepAlive(connection, silenceLimit.dividedBy(3));
+            Thread.ofVirtual().name("server-lock-keep-alive-" + server).start(keepAlive);
             T result;
             try {
                 result = work.get();
             } finally {
+                SQLException lost = keepAlive.stop();
+                if (lost != null) {
+                    LOG.error("Server {}'s lock session stopped answering while its work ran, so its lock may have "
+                            + "ended before the work did: {}", server, lost.toString());
+                }
                 // Nothing was written on this connection: ending the transaction is the unlock.
                 StorePhase release = StorePhase.started();
                 clean = rollback(connection);
@@ -225,6 +276,62 @@ public final class PgServerLock implements ServerLock {
             } catch (SQLException ignored) {
                 // Nothing more to release.
             }
+        }
+    }
+
+    /**
+     * Speaks on a held lock's connection every {@code every} until stopped, so that PostgreSQL's
+     * {@code idle_in_transaction_session_timeout} ends only a dead holder's session. Never after {@link #stop()}: the
+     * connection then goes back to the pool.
+     */
+    private static final class KeepAlive implements Runnable {
+        private final Connection connection;
+        private final long everyNanos;
+        private final CountDownLatch stopping = new CountDownLatch(1);
+        private final ReentrantLock speaking = new ReentrantLock();
+        private boolean stopped;
+        private volatile SQLException lost;
+
+        KeepAlive(Connection connection, Duration every) {
+            this.connection = connection;
+            this.everyNanos = every.toNanos();
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (!stopping.await(everyNanos, TimeUnit.NANOSECONDS)) {
+                    speaking.lock();
+                    try {
+                        if (stopped) {
+                            return;
+                        }
+                        try (Statement statement = connection.createStatement()) {
+                            statement.execute(KEEP_ALIVE);
+                        } catch (SQLException e) {
+                            // Noted before stop() can look.
+                            lost = e;
+                            return;
+                        }
+                    } finally {
+                        speaking.unlock();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Stops it, waiting for a keep-alive under way; the failure that ended it early, if one did. */
+        SQLException stop() {
+            stopping.countDown();
+            speaking.lock();
+            try {
+                stopped = true;
+            } finally {
+                speaking.unlock();
+            }
+            return lost;
         }
     }
 

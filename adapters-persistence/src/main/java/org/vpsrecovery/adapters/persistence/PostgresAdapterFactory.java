@@ -79,9 +79,24 @@ public class PostgresAdapterFactory {
                           @Value("${vpsr.server-lock.max-wait:5s}") Duration maxWait,
                           @Value("${vpsr.server-lock.max-waiters-per-server:16}") int maxWaitersPerServer,
                           @Value("${vpsr.server-lock.max-connections:0}") int maxConnections,
-                          @Value("${datasources.default.maximum-pool-size:10}") int poolSize) {
+                          @Value("${datasources.default.maximum-pool-size:10}") int poolSize,
+                          @Value("${" + IDLE_IN_TRANSACTION_TIMEOUT + ":60s}") Duration silenceLimit) {
         int lockConnections = maxConnections > 0 ? maxConnections : Math.max(1, poolSize - RESERVED_CONNECTIONS);
-        return new PgServerLock(pooled(dataSource), maxWait, maxWaitersPerServer, lockConnections);
+        return new PgServerLock(pooled(dataSource), maxWait, maxWaitersPerServer, lockConnections,
+                requireSilenceLimit(silenceLimit));
+    }
+
+    /**
+     * How long PostgreSQL lets a session sit silent in a transaction before it ends it and its locks (ADR 0023, amended
+     * in session 39): a dead instance's server locks are free again after it; a live holder speaks every third of it.
+     */
+    public static final String IDLE_IN_TRANSACTION_TIMEOUT = "vpsr.database.idle-in-transaction-timeout";
+
+    static Duration requireSilenceLimit(Duration limit) {
+        if (limit.compareTo(Duration.ofSeconds(1)) < 0 || limit.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException(IDLE_IN_TRANSACTION_TIMEOUT + " must be 1s to 1h, not " + limit);
+        }
+        return limit;
     }
 
     /** Names the trackers' following lock (ADR 0057); every unnamed {@link ServerLock} is the requests' one. */
@@ -93,8 +108,9 @@ public class PostgresAdapterFactory {
      */
     @Singleton
     @Named(FOLLOWING_LOCK)
-    ServerLock followingLock(DataSource dataSource, @Value("${vpsr.server-lock.max-wait:5s}") Duration maxWait) {
-        return PgServerLock.following(pooled(dataSource), maxWait);
+    ServerLock followingLock(DataSource dataSource, @Value("${vpsr.server-lock.max-wait:5s}") Duration maxWait,
+                             @Value("${" + IDLE_IN_TRANSACTION_TIMEOUT + ":60s}") Duration silenceLimit) {
+        return PgServerLock.following(pooled(dataSource), maxWait, requireSilenceLimit(silenceLimit));
     }
 
     /** Kept out of the lock budget: one for the audit writer, the rest for reads, idempotency and health. */

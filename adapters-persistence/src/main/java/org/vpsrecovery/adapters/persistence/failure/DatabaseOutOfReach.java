@@ -21,9 +21,11 @@ public final class DatabaseOutOfReach {
     public static final Duration RETRY_AFTER = Duration.ofSeconds(5);
     /**
      * PostgreSQL's states of a database out of reach for now: too many connections, shut down by an administrator
-     * or a crash, not yet taking connections (a standby being promoted). Class 08, connection exceptions, too.
+     * or a crash, not yet taking connections (a standby being promoted). Class 08, connection exceptions, too. And a
+     * lock not granted within the session's {@code lock_timeout} (55P03): another session holds what the statement
+     * needs, a vanished instance's until PostgreSQL ends it (ADR 0023, amended in session 39); nothing was done.
      */
-    private static final Set<String> UNAVAILABLE_STATES = Set.of("53300", "57P01", "57P02", "57P03");
+    private static final Set<String> UNAVAILABLE_STATES = Set.of("53300", "57P01", "57P02", "57P03", "55P03");
 
     private DatabaseOutOfReach() {
     }

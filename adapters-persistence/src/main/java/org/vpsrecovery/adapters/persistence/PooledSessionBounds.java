@@ -1,0 +1,36 @@
+package org.vpsrecovery.adapters.persistence;
+
+import io.micronaut.configuration.jdbc.hikari.DatasourceConfiguration;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.BeanCreatedEvent;
+import io.micronaut.context.event.BeanCreatedEventListener;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+
+/**
+ * Gives every pooled session the {@link SessionBounds} (ADR 0023, amended in session 39) before its pool is made: the
+ * configured keys become pgjdbc's {@code options}, beside any the operator set. Invalid values refuse the start, the key
+ * named.
+ */
+@Singleton
+final class PooledSessionBounds implements BeanCreatedEventListener<DatasourceConfiguration> {
+
+    /** pgjdbc's connection property sent as the startup packet's options. */
+    static final String OPTIONS = "options";
+
+    private final SessionBounds bounds;
+
+    PooledSessionBounds(@Value("${" + SessionBounds.LOCK_TIMEOUT + ":10s}") Duration lockTimeout,
+                        @Value("${" + SessionBounds.IDLE_IN_TRANSACTION_TIMEOUT + ":60s}") Duration idleInTransaction,
+                        @Value("${" + SessionBounds.KEEPALIVE_IDLE + ":30s}") Duration keepaliveIdle) {
+        this.bounds = new SessionBounds(lockTimeout, idleInTransaction, keepaliveIdle);
+    }
+
+    @Override
+    public DatasourceConfiguration onCreated(BeanCreatedEvent<DatasourceConfiguration> event) {
+        DatasourceConfiguration configuration = event.getBean();
+        String operators = configuration.getDataSourceProperties().getProperty(OPTIONS);
+        configuration.addDataSourceProperty(OPTIONS, bounds.mergedInto(operators));
+        return configuration;
+    }
+}

@@ -1,0 +1,91 @@
+package org.vpsrecovery.adapters.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micronaut.context.ApplicationContext;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
+import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
+
+/**
+ * The service's pool gives every session the configured bounds (ADR 0023, amended in session 39), keeps an operator's
+ * own pgjdbc options, and refuses to start on a bound out of range, naming its key.
+ */
+class PooledSessionBoundsTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.migrated();
+
+    private static ApplicationContext context(Map<String, Object> more) {
+        TestDatabase database = DATABASE.database();
+        Map<String, Object> properties = new HashMap<>(Map.of(
+                "datasources.default.url", database.url(),
+                "datasources.default.username", database.user(),
+                "datasources.default.password", database.password(),
+                "datasources.default.dialect", "POSTGRES",
+                "datasources.default.maximum-pool-size", 2,
+                "flyway.datasources.default.enabled", false));
+        properties.putAll(more);
+        return ApplicationContext.builder().singletons(new PlainTextWebhookFormat()).properties(properties).start();
+    }
+
+    private static String show(Connection connection, String setting) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SHOW " + setting)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
+    void everyPooledSessionWaitsForALockSitsSilentAndGoesUnheardOnlyAsLongAsConfigured() throws SQLException {
+        try (ApplicationContext context = context(Map.of(
+                "vpsr.database.lock-timeout", "750ms",
+                "vpsr.database.idle-in-transaction-timeout", "45s",
+                "vpsr.database.keepalive-idle", "12s",
+                "datasources.default.data-source-properties.options", "-c statement_timeout=1234"));
+             Connection connection = PostgresAdapterFactory.pooled(context.getBean(DataSource.class)).getConnection()) {
+            assertThat(show(connection, "lock_timeout")).isEqualTo("750ms");
+            assertThat(show(connection, "idle_in_transaction_session_timeout")).isEqualTo("45s");
+            // Seconds, shown without their unit; the kernel's own 7200 otherwise.
+            assertThat(show(connection, "tcp_keepalives_idle")).isEqualTo("12");
+            assertThat(show(connection, "tcp_keepalives_interval")).isEqualTo("4");
+            assertThat(show(connection, "tcp_keepalives_count")).isEqualTo("3");
+            assertThat(show(connection, "statement_timeout")).as("the operator's own options kept").isEqualTo("1234ms");
+        }
+    }
+
+    @Test
+    void theDefaultsBoundEverySessionToo() throws SQLException {
+        try (ApplicationContext context = context(Map.of());
+             Connection connection = PostgresAdapterFactory.pooled(context.getBean(DataSource.class)).getConnection()) {
+            assertThat(show(connection, "lock_timeout")).isEqualTo("10s");
+            assertThat(show(connection, "idle_in_transaction_session_timeout")).isEqualTo("1min");
+            assertThat(show(connection, "tcp_keepalives_idle")).isEqualTo("30");
+        }
+    }
+
+    @Test
+    void aBoundOutOfRangeRefusesTheStartNamingItsKey() {
+        assertThatThrownBy(() -> {
+            try (ApplicationContext context = context(Map.of("vpsr.database.lock-timeout", "0s"))) {
+                context.getBean(DataSource.class);
+            }
+        }).hasStackTraceContaining("vpsr.database.lock-timeout must be");
+        assertThatThrownBy(() -> {
+            try (ApplicationContext context = context(Map.of("vpsr.database.idle-in-transaction-timeout", "2h"))) {
+                context.getBean(DataSource.class);
+            }
+        }).hasStackTraceContaining("vpsr.database.idle-in-transaction-timeout must be");
+    }
+}
