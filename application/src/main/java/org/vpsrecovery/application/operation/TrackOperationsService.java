@@ -28,6 +28,7 @@ import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.AttemptAlreadyEnded;
 import org.vpsrecovery.domain.port.AuditHistory;
@@ -213,6 +214,9 @@ public final class TrackOperationsService {
      * never ended as gone (ADR 0010, amended in session 38).
      */
     private final class ServerView {
+        /** A job's consistent lists: no key nor call slot is leased on a round (ADR 0010, amended in session 39). */
+        private static final ConsistentListBound JOB = ConsistentListBound.eachReadItsOwnDeadline();
+
         private final ServerId server;
         /** The ends found under this hold, written together by {@link #endAll}. */
         private final List<Ending> endings = new ArrayList<>();
@@ -232,7 +236,8 @@ public final class TrackOperationsService {
 
         List<Snapshot> snapshots() {
             if (snapshotList == null) {
-                snapshotList = consistent ? consistently(() -> snapshots.listSnapshotsConsistently(Optional.of(server)))
+                snapshotList = consistent
+                        ? consistently(() -> snapshots.listSnapshotsConsistently(Optional.of(server), JOB))
                         : snapshots.listSnapshots(Optional.of(server));
             }
             return snapshotList;
@@ -241,7 +246,7 @@ public final class TrackOperationsService {
         List<Backup> backups() {
             if (backupList == null) {
                 backupList = consistent
-                        ? consistently(() -> backups.listBackupsConsistently(Optional.of(server), Optional.empty()))
+                        ? consistently(() -> backups.listBackupsConsistently(Optional.of(server), Optional.empty(), JOB))
                         : backups.listBackups(Optional.of(server), Optional.empty());
             }
             return backupList;

@@ -24,6 +24,7 @@ import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.testing.ForwardingAuditHistory;
@@ -214,11 +215,11 @@ class TrackOperationsServiceTest {
         TrackOperationsService settling = settlingTrackerOver(
                 new org.vpsrecovery.domain.testing.ForwardingSnapshotProvider(platform.provider) {
                     @Override
-                    public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server) {
+                    public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server, ConsistentListBound bound) {
                         if (deleted.compareAndSet(false, true)) {
                             platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(platform.as(BLUE), made.id()));
                         }
-                        return super.listSnapshotsConsistently(server);
+                        return super.listSnapshotsConsistently(server, bound);
                     }
                 });
         platform.clock.advance(Duration.ofMinutes(6)); // past the settle period: an absence would end it
@@ -243,7 +244,7 @@ class TrackOperationsServiceTest {
         TrackOperationsService settling = settlingTrackerOver(
                 new org.vpsrecovery.domain.testing.ForwardingSnapshotProvider(platform.provider) {
                     @Override
-                    public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server) {
+                    public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server, ConsistentListBound bound) {
                         throw new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org's list kept changing");
                     }
                 });
