@@ -17,6 +17,7 @@ import org.vpsrecovery.domain.backup.BackupDraft;
 import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.RestoreStarted;
 import org.vpsrecovery.domain.port.SnapshotProvider;
@@ -100,8 +101,8 @@ public final class MeteredProvider implements SnapshotProvider, BackupProvider {
 
     /** Timed as a list: one or more reads of it (ADR 0010). */
     @Override
-    public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server) {
-        return timed("list_snapshots", () -> snapshots.listSnapshotsConsistently(server));
+    public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server, ConsistentListBound bound) {
+        return timed("list_snapshots", () -> snapshots.listSnapshotsConsistently(server, bound));
     }
 
     @Override
@@ -129,8 +130,9 @@ public final class MeteredProvider implements SnapshotProvider, BackupProvider {
 
     /** Timed as a list: one or more reads of it (ADR 0010). */
     @Override
-    public List<Backup> listBackupsConsistently(Optional<ServerId> server, Optional<BackupType.Kind> type) {
-        return timed("list_backups", () -> backups.listBackupsConsistently(server, type));
+    public List<Backup> listBackupsConsistently(Optional<ServerId> server, Optional<BackupType.Kind> type,
+                                                ConsistentListBound bound) {
+        return timed("list_backups", () -> backups.listBackupsConsistently(server, type, bound));
     }
 
     @Override

@@ -22,6 +22,7 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.port.AttemptAlreadyEnded;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.port.SnapshotProvider;
@@ -47,6 +48,9 @@ public final class ReconcilePendingIntentsService {
 
     /** Outcome events written here say so, for auditors. */
     public static final String RECONCILED = "reconciled";
+
+    /** A job's consistent lists: no key nor call slot is leased on a round (ADR 0010, amended in session 39). */
+    private static final ConsistentListBound JOB = ConsistentListBound.eachReadItsOwnDeadline();
 
     private final AuditHistory history;
     private final SnapshotProvider snapshots;
@@ -228,12 +232,13 @@ public final class ReconcilePendingIntentsService {
      */
     private boolean snapshotListed(ServerId server, ResourceRef point) {
         return snapshots.listSnapshots(Optional.of(server)).stream().anyMatch(s -> s.id().value() == point.id())
-                || snapshots.listSnapshotsConsistently(Optional.of(server)).stream().anyMatch(s -> s.id().value() == point.id());
+                || snapshots.listSnapshotsConsistently(Optional.of(server), JOB).stream()
+                        .anyMatch(s -> s.id().value() == point.id());
     }
 
     private boolean backupListed(ServerId server, ResourceRef point) {
         return backups.listBackups(Optional.of(server), Optional.empty()).stream().anyMatch(b -> b.id().value() == point.id())
-                || backups.listBackupsConsistently(Optional.of(server), Optional.empty()).stream()
+                || backups.listBackupsConsistently(Optional.of(server), Optional.empty(), JOB).stream()
                         .anyMatch(b -> b.id().value() == point.id());
     }
 
@@ -247,7 +252,7 @@ public final class ReconcilePendingIntentsService {
         java.util.function.Function<List<Snapshot>, Optional<Snapshot>> named = listed -> listed.stream()
                 .filter(s -> s.name().equals(name) && !s.createdAt().isBefore(notBefore)).findFirst();
         return named.apply(snapshots.listSnapshots(Optional.of(server)))
-                .or(() -> named.apply(snapshots.listSnapshotsConsistently(Optional.of(server))))
+                .or(() -> named.apply(snapshots.listSnapshotsConsistently(Optional.of(server), JOB)))
                 .map(Snapshot::id)
                 .map(id -> Finding.completed(ResourceRef.of(id), "found at the provider as snapshot " + id.value()))
                 .orElseGet(() -> Finding.failed("no snapshot named " + name + " was made on server " + server));
@@ -317,7 +322,7 @@ public final class ReconcilePendingIntentsService {
         List<Backup> candidates = unclaimedManualBackups(accepted, server, backups.listBackups(Optional.of(server), Optional.empty()));
         if (candidates.isEmpty()) {
             candidates = unclaimedManualBackups(accepted, server,
-                    backups.listBackupsConsistently(Optional.of(server), Optional.empty()));
+                    backups.listBackupsConsistently(Optional.of(server), Optional.empty(), JOB));
         }
         if (candidates.size() == 1) {
             return Finding.completed(ResourceRef.of(candidates.get(0).id()),

@@ -14,6 +14,7 @@ import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.AuditReports;
 import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.ServerOwnership;
 import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.port.TeamDirectory;
@@ -71,9 +72,10 @@ public final class ReportRecoverabilityService implements ReportRecoverabilityUs
             return new RecoverabilityReport(now, expiringWithin, List.of());
         }
         // Read consistently: a point left out of a list joined from pages would report a server without the recovery point
-        // it has (ADR 0010, amended in session 38).
-        List<Snapshot> allSnapshots = snapshots.listSnapshotsConsistently(Optional.empty());
-        List<Backup> allBackups = backups.listBackupsConsistently(Optional.empty(), Optional.empty());
+        // it has (ADR 0010, amended in session 38); both within one list's time, as the call slot is leased (session 39).
+        ConsistentListBound bound = ConsistentListBound.oneDeadlineForARequest();
+        List<Snapshot> allSnapshots = snapshots.listSnapshotsConsistently(Optional.empty(), bound);
+        List<Backup> allBackups = backups.listBackupsConsistently(Optional.empty(), Optional.empty(), bound);
         Map<ServerId, RecoveryActivity> activity = reports.recoveryActivity(owners.keySet());
         List<ServerRecoverability> report = new ArrayList<>(owners.size());
         owners.forEach((server, team) -> report.add(ServerRecoverability.of(server, team, allSnapshots, allBackups,

@@ -11,6 +11,7 @@ import org.vpsrecovery.domain.backup.ManualBackupQuota;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.ServerOwnership;
 import org.vpsrecovery.domain.port.TeamLimits;
 
@@ -41,8 +42,11 @@ public final class CreateManualBackupService implements CreateManualBackupUseCas
         }
         // Read consistently: a manual backup left out of a list joined from pages, an automatic one gone meanwhile in its
         // place, keeps the list's length but would count one manual backup short (ADR 0010, amended in session 38).
+        // One bound for the reads before and under the lock: together within one list's time, as the key's lease counts.
+        ConsistentListBound bound = ConsistentListBound.oneDeadlineForARequest();
         return attempt.run(
-                () -> ManualBackupQuota.evaluate(server, backups.listBackupsConsistently(Optional.of(server), Optional.empty()),
+                () -> ManualBackupQuota.evaluate(server,
+                        backups.listBackupsConsistently(Optional.of(server), Optional.empty(), bound),
                         limits.limitsFor(team)),
                 () -> backups.createManualBackup(new BackupDraft(server, command.description())),
                 created -> Optional.of(ResourceRef.of(created.id())));

@@ -20,6 +20,7 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.RestoreStarted;
 import org.vpsrecovery.domain.port.ServerOwnership;
 import org.vpsrecovery.domain.server.RestoreHold;
@@ -62,12 +63,17 @@ public final class TeamBackups implements ListBackupsUseCase, RecoveryPoints<Bac
      */
     @Override
     public Optional<Backup> find(TeamId team, BackupId id) {
+        return find(team, id, ConsistentListBound.oneDeadlineForARequest());
+    }
+
+    @Override
+    public Optional<Backup> find(TeamId team, BackupId id, ConsistentListBound bound) {
         Set<ServerId> owned = ownership.serversOf(team);
         if (owned.isEmpty()) {
             return Optional.empty();
         }
         return ownedOne(backups.listBackups(Optional.empty(), Optional.empty()), owned, id)
-                .or(() -> ownedOne(backups.listBackupsConsistently(Optional.empty(), Optional.empty()), owned, id));
+                .or(() -> ownedOne(backups.listBackupsConsistently(Optional.empty(), Optional.empty(), bound), owned, id));
     }
 
     private static Optional<Backup> ownedOne(List<Backup> listed, Set<ServerId> owned, BackupId id) {
@@ -76,9 +82,9 @@ public final class TeamBackups implements ListBackupsUseCase, RecoveryPoints<Bac
 
     /** A fresh read of one server's backups, for decisions taken under a lock; missing, read consistently. */
     @Override
-    public Optional<Backup> findOnServer(ServerId server, BackupId id) {
+    public Optional<Backup> findOnServer(ServerId server, BackupId id, ConsistentListBound bound) {
         return one(backups.listBackups(Optional.of(server), Optional.empty()), id)
-                .or(() -> one(backups.listBackupsConsistently(Optional.of(server), Optional.empty()), id));
+                .or(() -> one(backups.listBackupsConsistently(Optional.of(server), Optional.empty(), bound), id));
     }
 
     private static Optional<Backup> one(List<Backup> listed, BackupId id) {

@@ -37,6 +37,7 @@ import org.vpsrecovery.domain.drift.RecordedDrift;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.DriftRecords;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ServerLock;
@@ -327,7 +328,8 @@ public final class ScanDriftService {
     private List<ListedPoint> list(ServerId server, boolean consistently) {
         List<ListedPoint> listed = new ArrayList<>();
         int others = 0;
-        for (Snapshot snapshot : consistently ? snapshots.listSnapshotsConsistently(Optional.of(server))
+        for (Snapshot snapshot : consistently
+                ? snapshots.listSnapshotsConsistently(Optional.of(server), ConsistentListBound.eachReadItsOwnDeadline())
                 : snapshots.listSnapshots(Optional.of(server))) {
             if (snapshot.server().id().equals(server)) {
                 listed.add(ListedPoint.of(snapshot));
@@ -335,7 +337,8 @@ public final class ScanDriftService {
                 others++;
             }
         }
-        for (Backup backup : consistently ? backups.listBackupsConsistently(Optional.of(server), Optional.empty())
+        for (Backup backup : consistently ? backups.listBackupsConsistently(Optional.of(server), Optional.empty(),
+                        ConsistentListBound.eachReadItsOwnDeadline())
                 : backups.listBackups(Optional.of(server), Optional.empty())) {
             if (backup.server().id().equals(server)) {
                 listed.add(ListedPoint.of(backup));

@@ -21,6 +21,7 @@ import org.vpsrecovery.domain.hold.HoldLimits;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.domain.port.ServerOwnership;
@@ -81,7 +82,9 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
     public RecoveryPointHold placeHold(PlaceHoldCommand command) {
         HoldCaller caller = command.caller();
         ResourceRef point = command.point();
-        Located located = locate(caller, Operation.PLACE_RECOVERY_POINT_HOLD, point);
+        // One bound for both look-ups: together within one list's time, as the key's lease counts (ADR 0010).
+        ConsistentListBound lookUps = ConsistentListBound.oneDeadlineForARequest();
+        Located located = locate(caller, Operation.PLACE_RECOVERY_POINT_HOLD, point, lookUps);
         var attempt = attempts.attempt(context(caller, located.team()), Operation.PLACE_RECOVERY_POINT_HOLD)
                 .about(point).onServer(located.server())
                 .detail(AuditEvent.ACTOR, caller.actor().wireName())
@@ -93,7 +96,7 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
         return attempt.runHere(
                 () -> {
                     // Read under the lock: a delete that went first leaves nothing to hold.
-                    if (locateOn(located.server(), point).isEmpty()) {
+                    if (locateOn(located.server(), point, lookUps).isEmpty()) {
                         throw notFound(point);
                     }
                     // A delete asked of VPS.org and not yet seen to its end: the point is on its way out. One
@@ -237,53 +240,61 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
             }
             cursor = Optional.of(read.getLast().id());
         }
-        if (visible.isEmpty() && after.isEmpty() && locate(actor, point).isEmpty()) {
+        if (visible.isEmpty() && after.isEmpty()
+                && locate(actor, point, ConsistentListBound.oneDeadlineForARequest()).isEmpty()) {
             throw notFound(point);
         }
         return visible;
     }
 
     /** The point at VPS.org and its owning team; a team's refusal (not its point) is audited like a missing one. */
-    private Located locate(HoldCaller caller, Operation operation, ResourceRef point) {
+    private Located locate(HoldCaller caller, Operation operation, ResourceRef point, ConsistentListBound bound) {
         if (caller.actor() instanceof HoldActor.Team team) {
             var refusable = attempts.attempt(context(caller, team.team()), operation).about(point)
                     .detail(AuditEvent.ACTOR, caller.actor().wireName());
-            return refusable.lookUp(() -> locate(caller.actor(), point)).orElseThrow(() -> refusable.refuse(notFound(point)));
+            return refusable.lookUp(() -> locate(caller.actor(), point, bound))
+                    .orElseThrow(() -> refusable.refuse(notFound(point)));
         }
         // An auditor asking for an unknown point: no team to file the refusal under, so it is only answered.
-        return locate(caller.actor(), point).orElseThrow(() -> notFound(point));
+        return locate(caller.actor(), point, bound).orElseThrow(() -> notFound(point));
     }
 
     /**
      * The point's server and team. Missing from the account's list, the point is looked for again in that list read
      * consistently: a list joined from pages may leave out a point that is there (a false 404, ADR 0010).
      */
-    private Optional<Located> locate(HoldActor actor, ResourceRef point) {
-        Optional<ServerId> server = serverOf(point, false).or(() -> serverOf(point, true));
+    private Optional<Located> locate(HoldActor actor, ResourceRef point, ConsistentListBound bound) {
+        Optional<ServerId> server = serverOf(point, Optional.empty()).or(() -> serverOf(point, Optional.of(bound)));
         return server.flatMap(s -> ownerOf(s).filter(team -> visibleTo(actor, team)).map(team -> new Located(team, s)));
     }
 
-    private Optional<ServerId> serverOf(ResourceRef point, boolean consistently) {
+    /** {@code consistently}: the bound of the list read consistently; empty: the ordinary list. */
+    private Optional<ServerId> serverOf(ResourceRef point, Optional<ConsistentListBound> consistently) {
         return switch (point.type()) {
-            case SNAPSHOT -> (consistently ? snapshots.listSnapshotsConsistently(Optional.empty())
+            case SNAPSHOT -> (consistently.isPresent()
+                    ? snapshots.listSnapshotsConsistently(Optional.empty(), consistently.get())
                     : snapshots.listSnapshots(Optional.empty())).stream()
                     .filter(s -> s.id().value() == point.id()).map(s -> s.server().id()).findFirst();
-            case BACKUP -> (consistently ? backups.listBackupsConsistently(Optional.empty(), Optional.empty())
+            case BACKUP -> (consistently.isPresent()
+                    ? backups.listBackupsConsistently(Optional.empty(), Optional.empty(), consistently.get())
                     : backups.listBackups(Optional.empty(), Optional.empty())).stream()
                     .filter(b -> b.id().value() == point.id()).map(b -> b.server().id()).findFirst();
         };
     }
 
     /** A fresh read of one server's points, for decisions taken under that server's lock; missing, read consistently. */
-    private Optional<ServerId> locateOn(ServerId server, ResourceRef point) {
-        return listedOn(server, point, false) || listedOn(server, point, true) ? Optional.of(server) : Optional.empty();
+    private Optional<ServerId> locateOn(ServerId server, ResourceRef point, ConsistentListBound bound) {
+        return listedOn(server, point, Optional.empty()) || listedOn(server, point, Optional.of(bound))
+                ? Optional.of(server) : Optional.empty();
     }
 
-    private boolean listedOn(ServerId server, ResourceRef point, boolean consistently) {
+    private boolean listedOn(ServerId server, ResourceRef point, Optional<ConsistentListBound> consistently) {
         return switch (point.type()) {
-            case SNAPSHOT -> (consistently ? snapshots.listSnapshotsConsistently(Optional.of(server))
+            case SNAPSHOT -> (consistently.isPresent()
+                    ? snapshots.listSnapshotsConsistently(Optional.of(server), consistently.get())
                     : snapshots.listSnapshots(Optional.of(server))).stream().anyMatch(s -> s.id().value() == point.id());
-            case BACKUP -> (consistently ? backups.listBackupsConsistently(Optional.of(server), Optional.empty())
+            case BACKUP -> (consistently.isPresent()
+                    ? backups.listBackupsConsistently(Optional.of(server), Optional.empty(), consistently.get())
                     : backups.listBackups(Optional.of(server), Optional.empty())).stream()
                     .anyMatch(b -> b.id().value() == point.id());
         };

@@ -28,6 +28,7 @@ import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.AttemptAlreadyEnded;
 import org.vpsrecovery.domain.port.AuditHistory;
@@ -210,9 +211,15 @@ public final class TrackOperationsService {
     /**
      * The two lists of one server, each read at most once per round; and, once a point's absence would end an operation,
      * each read again consistently (at most once more per hold), so that a point left out of a list joined from pages is
-     * never ended as gone (ADR 0010, amended in session 38).
+     * never ended as gone (ADR 0010, amended in session 38). A consistent read that failed is not tried again under the
+     * same hold: it may have taken minutes to fail (a list that kept changing, four reads to their deadlines), and the
+     * hold's other operations would each repeat it while keeping the server's requests out (ADR 0024, amended in
+     * session 39).
      */
     private final class ServerView {
+        /** A job's consistent lists: no key nor call slot is leased on a round (ADR 0010, amended in session 39). */
+        private static final ConsistentListBound JOB = ConsistentListBound.eachReadItsOwnDeadline();
+
         private final ServerId server;
         /** The ends found under this hold, written together by {@link #endAll}. */
         private final List<Ending> endings = new ArrayList<>();
@@ -225,34 +232,51 @@ public final class TrackOperationsService {
         private List<Backup> backupList;
         /** Whether the lists are (from now on) read consistently. */
         private boolean consistent;
+        /** The ordinary lists as read under this hold, kept once the lists are read consistently; null if unread. */
+        private List<Snapshot> listedSnapshots;
+        private List<Backup> listedBackups;
+        /** How a consistent read failed under this hold: answered again instead of read again. */
+        private AbsenceUnconfirmed snapshotsUnconfirmed;
+        private AbsenceUnconfirmed backupsUnconfirmed;
 
         ServerView(ServerId server) {
             this.server = server;
         }
 
         List<Snapshot> snapshots() {
-            if (snapshotList == null) {
-                snapshotList = consistent ? consistently(() -> snapshots.listSnapshotsConsistently(Optional.of(server)))
-                        : snapshots.listSnapshots(Optional.of(server));
+            if (snapshotList == null && !consistent) {
+                snapshotList = snapshots.listSnapshots(Optional.of(server));
+                listedSnapshots = snapshotList;
+            } else if (snapshotList == null) {
+                if (snapshotsUnconfirmed != null) {
+                    throw snapshotsUnconfirmed;
+                }
+                try {
+                    snapshotList = snapshots.listSnapshotsConsistently(Optional.of(server), JOB);
+                } catch (ProviderFailure failure) {
+                    snapshotsUnconfirmed = new AbsenceUnconfirmed(failure);
+                    throw snapshotsUnconfirmed;
+                }
             }
             return snapshotList;
         }
 
         List<Backup> backups() {
-            if (backupList == null) {
-                backupList = consistent
-                        ? consistently(() -> backups.listBackupsConsistently(Optional.of(server), Optional.empty()))
-                        : backups.listBackups(Optional.of(server), Optional.empty());
+            if (backupList == null && !consistent) {
+                backupList = backups.listBackups(Optional.of(server), Optional.empty());
+                listedBackups = backupList;
+            } else if (backupList == null) {
+                if (backupsUnconfirmed != null) {
+                    throw backupsUnconfirmed;
+                }
+                try {
+                    backupList = backups.listBackupsConsistently(Optional.of(server), Optional.empty(), JOB);
+                } catch (ProviderFailure failure) {
+                    backupsUnconfirmed = new AbsenceUnconfirmed(failure);
+                    throw backupsUnconfirmed;
+                }
             }
             return backupList;
-        }
-
-        private <T> List<T> consistently(java.util.function.Supplier<List<T>> read) {
-            try {
-                return read.get();
-            } catch (ProviderFailure failure) {
-                throw new AbsenceUnconfirmed(failure);
-            }
         }
 
         /** The lists read again consistently, each when next asked for; false if they already were. */
@@ -272,11 +296,34 @@ public final class TrackOperationsService {
             return status.isPresent() || !readConsistently() ? status : statusOf(ref);
         }
 
+        /**
+         * The point's status in the lists as they are read now. When their consistent read failed, a point the ordinary
+         * list showed under this hold is there as it showed: only an absence needed that read.
+         */
         Optional<CreationStatus> statusOf(ResourceRef ref) {
-            return switch (ref.type()) {
-                case SNAPSHOT -> snapshots().stream().filter(s -> s.id().value() == ref.id()).findFirst().map(Snapshot::status);
-                case BACKUP -> backups().stream().filter(b -> b.id().value() == ref.id()).findFirst().map(Backup::status);
-            };
+            try {
+                return switch (ref.type()) {
+                    case SNAPSHOT -> statusIn(snapshots(), ref, s -> s.id().value(), Snapshot::status);
+                    case BACKUP -> statusIn(backups(), ref, b -> b.id().value(), Backup::status);
+                };
+            } catch (AbsenceUnconfirmed unconfirmed) {
+                Optional<CreationStatus> listed = switch (ref.type()) {
+                    case SNAPSHOT -> listedSnapshots == null ? Optional.<CreationStatus>empty()
+                            : statusIn(listedSnapshots, ref, s -> s.id().value(), Snapshot::status);
+                    case BACKUP -> listedBackups == null ? Optional.<CreationStatus>empty()
+                            : statusIn(listedBackups, ref, b -> b.id().value(), Backup::status);
+                };
+                if (listed.isEmpty()) {
+                    throw unconfirmed;
+                }
+                return listed;
+            }
+        }
+
+        private static <T> Optional<CreationStatus> statusIn(List<T> listed, ResourceRef ref,
+                                                             java.util.function.ToLongFunction<T> idOf,
+                                                             java.util.function.Function<T, CreationStatus> statusOf) {
+            return listed.stream().filter(point -> idOf.applyAsLong(point) == ref.id()).findFirst().map(statusOf);
         }
     }
 

@@ -27,6 +27,7 @@ import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.domain.port.ServerOwnership;
 import org.vpsrecovery.domain.port.SnapshotProvider;
@@ -109,7 +110,8 @@ public final class PlanDestructiveWorkService implements PlanDestructiveWorkUseC
 
     private <I, P> Plan planDelete(RecoveryPoints<I, P> points, CallContext context, I id) {
         ResourceRef point = points.ref(id);
-        P found = points.lookUp(refusable(context, points.deleteOperation(), point), context.team(), id);
+        P found = points.lookUp(refusable(context, points.deleteOperation(), point), context.team(), id,
+                ConsistentListBound.oneDeadlineForARequest());
         ServerRef server = points.serverOf(found);
         return audited(context, new Plan(points.deleteOperation(), server.id(), point, server.id(),
                 verdicts(points.deletionChecks(found, server, servers, holds)),
@@ -125,7 +127,7 @@ public final class PlanDestructiveWorkService implements PlanDestructiveWorkUseC
         if (target.filter(t -> !ownership.owns(context.team(), t)).isPresent()) {
             throw attempt.refuse(new ResourceNotFound(ReasonCode.SERVER_NOT_FOUND, "server " + target.get() + " not found"));
         }
-        P found = points.lookUp(attempt, context.team(), id);
+        P found = points.lookUp(attempt, context.team(), id, ConsistentListBound.oneDeadlineForARequest());
         ServerRef source = points.serverOf(found);
         ServerId onto = target.orElse(source.id());
         List<Plan.Verdict> verdicts = verdicts(points.restoreChecks(found, RecoveryPoints.restoreTarget(source, onto),

@@ -39,6 +39,7 @@ import org.vpsrecovery.domain.policy.RetentionVerdict;
 import org.vpsrecovery.domain.policy.Rotation;
 import org.vpsrecovery.domain.policy.RunJitter;
 import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
@@ -349,9 +350,11 @@ public final class RunPoliciesService {
                         .detail(AuditEvent.DESCRIPTION, name);
                 made(attempt, policy, scheduledFor);
                 attempt.run(() -> roomMade(attempt, policy, server, scheduledFor, ReasonCode.MANUAL_BACKUP_LIMIT_REACHED,
-                                // Read consistently, as a person's create reads it (ADR 0010, amended in session 38).
+                                // Read consistently, as a person's create reads it (ADR 0010, amended in session 38);
+                                // a job's bound: no key nor call slot is leased on a run.
                                 () -> ManualBackupQuota.evaluate(server, backups.listBackupsConsistently(Optional.of(server),
-                                        Optional.empty()), limits.limitsFor(policy.team())), removed),
+                                        Optional.empty(), ConsistentListBound.eachReadItsOwnDeadline()),
+                                        limits.limitsFor(policy.team())), removed),
                         () -> backups.createManualBackup(new BackupDraft(server, Optional.of(new Description(name)))),
                         created -> Optional.of(ResourceRef.of(created.id())));
             }

@@ -10,6 +10,7 @@ import org.vpsrecovery.domain.backup.BackupDraft;
 import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.RestoreStarted;
 import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.server.ServerId;
@@ -32,7 +33,11 @@ public final class SharedListReads implements SnapshotProvider, BackupProvider {
     private final BackupProvider backups;
     private final ReadsInTurn<Optional<ServerId>, List<Snapshot>> snapshotLists = new ReadsInTurn<>();
     private final ReadsInTurn<BackupList, List<Backup>> backupLists = new ReadsInTurn<>();
-    /** Consistent reads are shared only among themselves: an ordinary read does not answer for one (ADR 0010). */
+    /**
+     * Consistent reads are shared only among themselves: an ordinary read does not answer for one (ADR 0010); and only
+     * the jobs' (each read its own deadline). A request's is read on its own: shared, it would run on the deadline of
+     * the request that started it, and a request joining it could wait past its own (ADR 0010, amended in session 39).
+     */
     private final ReadsInTurn<Optional<ServerId>, List<Snapshot>> consistentSnapshotLists = new ReadsInTurn<>();
     private final ReadsInTurn<BackupList, List<Backup>> consistentBackupLists = new ReadsInTurn<>();
 
@@ -62,11 +67,14 @@ public final class SharedListReads implements SnapshotProvider, BackupProvider {
                 () -> snapshots.listSnapshotsWhenAnswered(server, blocking).thenApply(List::copyOf));
     }
 
-    /** Shared with the callers asking for the same consistent list at once. */
+    /** Under a job's bound, shared with the jobs asking for the same consistent list at once. */
     @Override
-    public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server) {
+    public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server, ConsistentListBound bound) {
         Objects.requireNonNull(server, "server");
-        return consistentSnapshotLists.read(server, () -> List.copyOf(snapshots.listSnapshotsConsistently(server)));
+        if (bound.sharesOneDeadline()) {
+            return List.copyOf(snapshots.listSnapshotsConsistently(server, bound));
+        }
+        return consistentSnapshotLists.read(server, () -> List.copyOf(snapshots.listSnapshotsConsistently(server, bound)));
     }
 
     @Override
@@ -91,11 +99,15 @@ public final class SharedListReads implements SnapshotProvider, BackupProvider {
         return backupLists.read(key, () -> List.copyOf(backups.listBackups(server, type)));
     }
 
-    /** Shared with the callers asking for the same consistent list at once. */
+    /** Under a job's bound, shared with the jobs asking for the same consistent list at once. */
     @Override
-    public List<Backup> listBackupsConsistently(Optional<ServerId> server, Optional<BackupType.Kind> type) {
+    public List<Backup> listBackupsConsistently(Optional<ServerId> server, Optional<BackupType.Kind> type,
+                                                ConsistentListBound bound) {
         BackupList key = new BackupList(Objects.requireNonNull(server, "server"), Objects.requireNonNull(type, "type"));
-        return consistentBackupLists.read(key, () -> List.copyOf(backups.listBackupsConsistently(server, type)));
+        if (bound.sharesOneDeadline()) {
+            return List.copyOf(backups.listBackupsConsistently(server, type, bound));
+        }
+        return consistentBackupLists.read(key, () -> List.copyOf(backups.listBackupsConsistently(server, type, bound)));
     }
 
     @Override

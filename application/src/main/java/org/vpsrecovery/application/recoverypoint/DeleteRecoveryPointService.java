@@ -23,6 +23,7 @@ import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.domain.port.ServerOwnership;
 import org.vpsrecovery.domain.port.SnapshotProvider;
@@ -97,14 +98,17 @@ public final class DeleteRecoveryPointService implements DeleteSnapshotUseCase, 
         }
         var attempt = attempts.attempt(context, points.deleteOperation()).about(points.ref(id));
         gate.get().requirePersonAsking(attempt, context);
-        ServerId server = points.serverOf(points.lookUp(attempt, context.team(), id)).id();
+        // One bound for both look-ups: together within one list's time, as the key's lease counts (ADR 0010).
+        ConsistentListBound lookUps = ConsistentListBound.oneDeadlineForARequest();
+        ServerId server = points.serverOf(points.lookUp(attempt, context.team(), id, lookUps)).id();
         attempt.onServer(server);
         return Optional.of(gate.get().hold(attempt, context, points.deleteOperation(), server, points.ref(id),
-                Optional.empty(), false, () -> check(points, attempt, server, id)));
+                Optional.empty(), false, () -> check(points, attempt, server, id, lookUps)));
     }
 
-    private <I, P> Decision check(RecoveryPoints<I, P> points, AuditedAttempts.Attempt attempt, ServerId server, I id) {
-        P current = points.findOnServer(server, id).orElseThrow(() -> points.notFound(id));
+    private <I, P> Decision check(RecoveryPoints<I, P> points, AuditedAttempts.Attempt attempt, ServerId server, I id,
+                                  ConsistentListBound lookUps) {
+        P current = points.findOnServer(server, id, lookUps).orElseThrow(() -> points.notFound(id));
         // Once deleted, this is the only sight of how the point ended; its create's outcome
         // is taken from it (ADR 0024).
         attempt.detail(AuditEvent.RECOVERY_POINT_STATUS, points.statusOf(current).phase().wireName());
@@ -114,13 +118,15 @@ public final class DeleteRecoveryPointService implements DeleteSnapshotUseCase, 
     private <I, P> void delete(RecoveryPoints<I, P> points, CallContext context, I id) {
         var attempt = attempts.attempt(context, points.deleteOperation()).about(points.ref(id));
         ResourceRef point = points.ref(id);
+        // One bound for both look-ups: together within one list's time, as the key's lease counts (ADR 0010).
+        ConsistentListBound lookUps = ConsistentListBound.oneDeadlineForARequest();
         // A point the platform made is on the server VPS.org's answer named (if the team still owns it): read
         // again under that server's lock, which decides; any other is looked up among the team's (ADR 0048).
         ServerId server = made.serverOf(point).filter(known -> ownership.owns(context.team(), known))
-                .orElseGet(() -> points.serverOf(points.lookUp(attempt, context.team(), id)).id());
+                .orElseGet(() -> points.serverOf(points.lookUp(attempt, context.team(), id, lookUps)).id());
         try {
             attempt.onServer(server).run(
-                    () -> check(points, attempt, server, id),
+                    () -> check(points, attempt, server, id, lookUps),
                     () -> {
                         points.delete(id);
                         return id;

@@ -27,6 +27,7 @@ import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.ServerOwnership;
 import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.server.Server;
@@ -96,19 +97,23 @@ public final class RestoreRecoveryPointService implements RestoreSnapshotUseCase
         return requestRestore(request(command), BackupRestoreStarted::new);
     }
 
-    /** A restore of {@code point}: onto {@code target}, or onto the point's own server when none is named. */
+    /**
+     * A restore of {@code point}: onto {@code target}, or onto the point's own server when none is named. {@code
+     * lookUps}: one bound for every look-up of the point, together within one list's time as the key's lease counts
+     * (ADR 0010, amended in session 39).
+     */
     private record Request<I, P>(RecoveryPoints<I, P> points, CallContext context, I point, Optional<ServerId> target,
-                                 boolean skipSafetySnapshot) {
+                                 boolean skipSafetySnapshot, ConsistentListBound lookUps) {
     }
 
     private Request<SnapshotId, Snapshot> request(RestoreSnapshotCommand command) {
         return new Request<>(snapshots, command.context(), command.snapshot(), Optional.empty(),
-                command.skipSafetySnapshot());
+                command.skipSafetySnapshot(), ConsistentListBound.oneDeadlineForARequest());
     }
 
     private Request<BackupId, Backup> request(RestoreServerFromBackupCommand command) {
         return new Request<>(backups, command.context(), command.backup(), Optional.of(command.server()),
-                command.skipSafetySnapshot());
+                command.skipSafetySnapshot(), ConsistentListBound.oneDeadlineForARequest());
     }
 
     /**
@@ -141,7 +146,7 @@ public final class RestoreRecoveryPointService implements RestoreSnapshotUseCase
             throw attempt.refuse(new ResourceNotFound(ReasonCode.SERVER_NOT_FOUND,
                     "server " + request.target().get() + " not found"));
         }
-        P found = points.lookUp(attempt, team, request.point());
+        P found = points.lookUp(attempt, team, request.point(), request.lookUps());
         ServerRef source = points.serverOf(found);
         if (request.target().isPresent()) {
             // The point is the restore's source until its hold is over (ADR 0026).
@@ -153,7 +158,7 @@ public final class RestoreRecoveryPointService implements RestoreSnapshotUseCase
     }
 
     private <I, P> P current(Request<I, P> request, Located<P> located) {
-        return request.points().findOnServer(located.source().id(), request.point())
+        return request.points().findOnServer(located.source().id(), request.point(), request.lookUps())
                 .orElseThrow(() -> request.points().notFound(request.point()));
     }
 

@@ -22,6 +22,7 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ServerLock;
@@ -253,7 +254,8 @@ public final class ContinueRestoresService {
 
     private <I, P> Decision check(RecoveryPoints<I, P> points, I id, RecoveryOperation waiting) {
         ServerId from = waiting.resourceServer().orElse(waiting.server());
-        return points.findOnServer(from, id)
+        // A job's: no key nor call slot is leased on it, and a point not confirmed would keep the restore waiting.
+        return points.findOnServer(from, id, ConsistentListBound.eachReadItsOwnDeadline())
                 .map(point -> points.restorable(point, Server.idle(new ServerRef(waiting.server(), "")), clock.instant()))
                 .orElseGet(() -> Decision.deny(points.notFound(id).reason(),
                         points.ref(id).type().name().toLowerCase(Locale.ROOT) + " " + id + " is gone"));

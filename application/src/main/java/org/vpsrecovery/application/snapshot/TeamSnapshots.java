@@ -16,6 +16,7 @@ import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.RestoreStarted;
 import org.vpsrecovery.domain.port.ServerOwnership;
 import org.vpsrecovery.domain.port.SnapshotProvider;
@@ -84,12 +85,17 @@ public final class TeamSnapshots implements ListSnapshotsUseCase, RecoveryPoints
      */
     @Override
     public Optional<Snapshot> find(TeamId team, SnapshotId id) {
+        return find(team, id, ConsistentListBound.oneDeadlineForARequest());
+    }
+
+    @Override
+    public Optional<Snapshot> find(TeamId team, SnapshotId id, ConsistentListBound bound) {
         Set<ServerId> owned = ownership.serversOf(team);
         if (owned.isEmpty()) {
             return Optional.empty();
         }
         return ownedOne(snapshots.listSnapshots(Optional.empty()), owned, id)
-                .or(() -> ownedOne(snapshots.listSnapshotsConsistently(Optional.empty()), owned, id));
+                .or(() -> ownedOne(snapshots.listSnapshotsConsistently(Optional.empty(), bound), owned, id));
     }
 
     private static Optional<Snapshot> ownedOne(List<Snapshot> listed, Set<ServerId> owned, SnapshotId id) {
@@ -98,9 +104,9 @@ public final class TeamSnapshots implements ListSnapshotsUseCase, RecoveryPoints
 
     /** A fresh read of one server's snapshots, for decisions taken under that server's lock; missing, read consistently. */
     @Override
-    public Optional<Snapshot> findOnServer(ServerId server, SnapshotId id) {
+    public Optional<Snapshot> findOnServer(ServerId server, SnapshotId id, ConsistentListBound bound) {
         return one(snapshots.listSnapshots(Optional.of(server)), id)
-                .or(() -> one(snapshots.listSnapshotsConsistently(Optional.of(server)), id));
+                .or(() -> one(snapshots.listSnapshotsConsistently(Optional.of(server), bound), id));
     }
 
     private static Optional<Snapshot> one(List<Snapshot> listed, SnapshotId id) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.application.attempt.AuditWriter;
@@ -24,6 +25,7 @@ import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.port.AuditHistory;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.testing.ForwardingAuditHistory;
@@ -214,11 +216,11 @@ class TrackOperationsServiceTest {
         TrackOperationsService settling = settlingTrackerOver(
                 new org.vpsrecovery.domain.testing.ForwardingSnapshotProvider(platform.provider) {
                     @Override
-                    public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server) {
+                    public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server, ConsistentListBound bound) {
                         if (deleted.compareAndSet(false, true)) {
                             platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(platform.as(BLUE), made.id()));
                         }
-                        return super.listSnapshotsConsistently(server);
+                        return super.listSnapshotsConsistently(server, bound);
                     }
                 });
         platform.clock.advance(Duration.ofMinutes(6)); // past the settle period: an absence would end it
@@ -228,6 +230,43 @@ class TrackOperationsServiceTest {
         assertThat(deleted).isTrue();
         assertThat(stateOf(context)).isEqualTo(OperationState.COMPLETED);
         assertThat(platform.history.all()).noneMatch(e -> e.outcome().reasonCode().equals(Optional.of(ReasonCode.RECOVERY_POINT_VANISHED)));
+    }
+
+    /**
+     * A consistent read that failed is not read again under the same hold of the server's lock: two creates past their
+     * deadline, both left out of the paged list, end unverifiable on one failed read, not one each (each could take
+     * minutes while the server's requests wait). A third, listed completed, still ends completed on the list that
+     * showed it (ADR 0024, amended in session 39).
+     */
+    @Test
+    void aFailedConsistentReadIsNotRepeatedUnderTheSameHold() {
+        CallContext first = create("left-out-1");
+        CallContext second = create("left-out-2");
+        CallContext listed = create("listed");
+        platform.provider.finishCreations();
+        platform.provider.leaveOutOfPagedLists(ResourceRef.of(onlyNew("left-out-1", List.of()).id()));
+        platform.provider.leaveOutOfPagedLists(ResourceRef.of(onlyNew("left-out-2", List.of()).id()));
+        AtomicInteger consistentReads = new AtomicInteger();
+        List<ConsistentListBound> bounds = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TrackOperationsService settling = settlingTrackerOver(
+                new org.vpsrecovery.domain.testing.ForwardingSnapshotProvider(platform.provider) {
+                    @Override
+                    public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server, ConsistentListBound bound) {
+                        consistentReads.incrementAndGet();
+                        bounds.add(bound);
+                        throw new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org's list kept changing");
+                    }
+                });
+        platform.clock.advance(Duration.between(platform.clock.instant(),
+                platform.operations.find(listed.operationId()).orElseThrow().deadline()).plusSeconds(1));
+
+        settling.tick();
+
+        assertThat(consistentReads).as("one consistent read for the hold").hasValue(1);
+        assertThat(bounds).as("a job's bound").noneMatch(ConsistentListBound::sharesOneDeadline);
+        assertThat(stateOf(first)).isEqualTo(OperationState.TIMED_OUT);
+        assertThat(stateOf(second)).isEqualTo(OperationState.TIMED_OUT);
+        assertThat(stateOf(listed)).isEqualTo(OperationState.COMPLETED);
     }
 
     /**
@@ -243,7 +282,7 @@ class TrackOperationsServiceTest {
         TrackOperationsService settling = settlingTrackerOver(
                 new org.vpsrecovery.domain.testing.ForwardingSnapshotProvider(platform.provider) {
                     @Override
-                    public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server) {
+                    public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server, ConsistentListBound bound) {
                         throw new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org's list kept changing");
                     }
                 });

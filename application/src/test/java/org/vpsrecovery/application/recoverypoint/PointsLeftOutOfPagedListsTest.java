@@ -3,10 +3,13 @@ package org.vpsrecovery.application.recoverypoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.vpsrecovery.application.PlatformFixture.BLUE;
 import static org.vpsrecovery.application.PlatformFixture.GREEN;
+import static org.vpsrecovery.application.PlatformFixture.WEB;
 
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.backup.CreateManualBackupCommand;
 import org.vpsrecovery.application.backup.DeleteBackupCommand;
 import org.vpsrecovery.application.hold.HoldCaller;
 import org.vpsrecovery.application.hold.PlaceHoldCommand;
@@ -19,6 +22,7 @@ import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.hold.HoldActor;
 import org.vpsrecovery.domain.hold.HoldReason;
 import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 
 /**
@@ -56,5 +60,38 @@ class PointsLeftOutOfPagedListsTest {
         platform.deleteBackup().deleteBackup(new DeleteBackupCommand(platform.as(BLUE), there.id()));
 
         assertThat(platform.provider.backup(there.id())).isEmpty();
+    }
+
+    /**
+     * A request's consistent look-ups share one deadline (ADR 0010, amended in session 39): a delete's and a hold's two
+     * look-ups (the account's list, then the server's under its lock) each pass their request's one bound, and every
+     * request has its own. With each read its own deadline, a request missing its point on a slow, changing list in
+     * pages could outlast its idempotency lease and call slot.
+     */
+    @Test
+    void theLookUpsOfOneRequestShareOneDeadlineAndEachRequestHasItsOwn() {
+        Snapshot deleted = platform.provider.addSnapshot(798, platform.web, CreationStatus.COMPLETED);
+        Snapshot held = platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        platform.provider.leaveOutOfPagedLists(ResourceRef.of(deleted.id()));
+        platform.provider.leaveOutOfPagedLists(ResourceRef.of(held.id()));
+
+        platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(platform.as(BLUE), deleted.id()));
+        List<ConsistentListBound> deletes = platform.provider.consistentListBounds();
+        platform.recoveryPointHolds().placeHold(new PlaceHoldCommand(new HoldCaller(new HoldActor.Team(BLUE),
+                new RequestId("hold-1"), OperationId.random()), ResourceRef.of(held.id()), new HoldReason("audit")));
+        List<ConsistentListBound> holds = platform.provider.consistentListBounds().subList(deletes.size(),
+                platform.provider.consistentListBounds().size());
+        platform.createManualBackup().createManualBackup(new CreateManualBackupCommand(platform.as(BLUE), WEB,
+                Optional.empty()));
+        List<ConsistentListBound> all = platform.provider.consistentListBounds();
+        List<ConsistentListBound> backups = all.subList(deletes.size() + holds.size(), all.size());
+
+        assertThat(deletes).as("the delete's look-ups, before and under the lock").hasSize(2)
+                .allMatch(ConsistentListBound::sharesOneDeadline).allMatch(bound -> bound == deletes.get(0));
+        assertThat(holds).as("the hold's").hasSize(2)
+                .allMatch(ConsistentListBound::sharesOneDeadline).allMatch(bound -> bound == holds.get(0));
+        assertThat(backups).as("the manual backup's limit").isNotEmpty()
+                .allMatch(ConsistentListBound::sharesOneDeadline).allMatch(bound -> bound == backups.get(0));
+        assertThat(List.of(deletes.get(0), holds.get(0), backups.get(0))).as("one bound per request").doesNotHaveDuplicates();
     }
 }

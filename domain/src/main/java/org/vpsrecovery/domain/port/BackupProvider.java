@@ -16,10 +16,11 @@ public interface BackupProvider {
 
     /**
      * The same list, read so that a backup it leaves out was not at VPS.org when the read ended, as
-     * {@link SnapshotProvider#listSnapshotsConsistently} (ADR 0010, amended in session 38). By default the ordinary
-     * list; an adapter that reads pages overrides it, and a decorator passes it on.
+     * {@link SnapshotProvider#listSnapshotsConsistently}, within {@code bound} (ADR 0010, amended in sessions 38 and
+     * 39). By default the ordinary list; an adapter that reads pages overrides it, and a decorator passes it on.
      */
-    default List<Backup> listBackupsConsistently(Optional<ServerId> server, Optional<BackupType.Kind> type) {
+    default List<Backup> listBackupsConsistently(Optional<ServerId> server, Optional<BackupType.Kind> type,
+                                                 ConsistentListBound bound) {
         return listBackups(server, type);
     }
 

@@ -30,10 +30,12 @@ public interface SnapshotProvider {
      * snapshot's absence reads (an operation's end, a drift, a 404, a limit). VPS.org has no read of one snapshot, and
      * {@link #listSnapshots} may join pages read at different moments, where a delete and an add between two of them
      * can leave out a snapshot that existed all along (ADR 0010, amended in session 38). Fails {@code UNAVAILABLE}
-     * when that cannot be established now. By default the ordinary list: right for an adapter whose every list is one
-     * answer; an adapter that reads pages overrides it, and a decorator passes it on.
+     * when that cannot be established now, or not within {@code bound} (a request's: one deadline for all its
+     * consistent lists; a job's: each read its own, ADR 0010, amended in session 39). By default the ordinary list:
+     * right for an adapter whose every list is one answer; an adapter that reads pages overrides it, and a decorator
+     * passes it on.
      */
-    default List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server) {
+    default List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server, ConsistentListBound bound) {
         return listSnapshots(server);
     }
 

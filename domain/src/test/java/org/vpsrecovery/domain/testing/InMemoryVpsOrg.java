@@ -22,6 +22,7 @@ import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.Description;
 import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.RestoreStarted;
 import org.vpsrecovery.domain.port.SnapshotProvider;
@@ -58,6 +59,7 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
     private volatile Duration mutationDelay = Duration.ZERO;
     private boolean keepExpiredBackups;
     private final Set<ResourceRef> leftOutOfPagedLists = new HashSet<>();
+    private final List<ConsistentListBound> consistentListBounds = new ArrayList<>();
 
     public InMemoryVpsOrg(Clock clock) {
         this.clock = clock;
@@ -159,6 +161,11 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
         this.mutationDelay = delay;
     }
 
+    /** The bound of each consistent list read so far, in order (one object per request: compared by identity). */
+    public synchronized List<ConsistentListBound> consistentListBounds() {
+        return List.copyOf(consistentListBounds);
+    }
+
     public synchronized List<String> calls() {
         return List.copyOf(calls);
     }
@@ -191,7 +198,8 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
     }
 
     @Override
-    public synchronized List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server) {
+    public synchronized List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server, ConsistentListBound bound) {
+        consistentListBounds.add(bound);
         enter("list snapshots consistently" + server.map(s -> " of " + s).orElse(""));
         return snapshots.values().stream().filter(s -> server.map(s.server().id()::equals).orElse(true)).toList();
     }
@@ -244,7 +252,9 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
     }
 
     @Override
-    public synchronized List<Backup> listBackupsConsistently(Optional<ServerId> server, Optional<BackupType.Kind> type) {
+    public synchronized List<Backup> listBackupsConsistently(Optional<ServerId> server, Optional<BackupType.Kind> type,
+                                                             ConsistentListBound bound) {
+        consistentListBounds.add(bound);
         enter("list backups consistently" + server.map(s -> " of " + s).orElse(""));
         return backups.values().stream()
                 .filter(b -> server.map(b.server().id()::equals).orElse(true))

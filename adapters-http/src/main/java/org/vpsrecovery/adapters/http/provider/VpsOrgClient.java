@@ -52,6 +52,7 @@ import org.vpsrecovery.domain.backup.BackupDraft;
 import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.RestoreStarted;
 import org.vpsrecovery.domain.port.SnapshotProvider;
@@ -162,14 +163,23 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 Snapshot::id);
     }
 
-    /** The list of {@link #listSnapshots}, confirmed to leave out nothing that was there when it ended (ADR 0010). */
+    /**
+     * The list of {@link #listSnapshots}, confirmed to leave out nothing that was there when it ended, within
+     * {@code bound} (ADR 0010).
+     */
     @Override
-    public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server) {
-        Call call = new Call("list snapshots" + server.map(s -> " of server " + s).orElse(""), false);
+    public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server, ConsistentListBound bound) {
+        Call call = new Call("list snapshots" + server.map(s -> " of server " + s).orElse("") + consistently(bound),
+                false);
         URI first = endpoint("api/v1/snapshots/", query(server, Optional.empty()));
-        return listConsistently(call, first, SnapshotPageWire.class,
+        return listConsistently(call, first, bound, SnapshotPageWire.class,
                 page -> new Page<>(page.next(), page.results() == null ? null : mapper.snapshots(page.results()), page.count()),
                 Snapshot::id);
+    }
+
+    /** How a consistent list's failures name it: whose deadline stopped it is the operator's first question. */
+    private static String consistently(ConsistentListBound bound) {
+        return " consistently (" + bound + ")";
     }
 
     /**
@@ -262,24 +272,31 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
 
     @Override
     public List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType.Kind> type) {
-        return listBackups(server, type, false);
+        return listBackups(server, type, Optional.empty());
     }
 
-    /** The list of {@link #listBackups}, confirmed to leave out nothing that was there when it ended (ADR 0010). */
+    /**
+     * The list of {@link #listBackups}, confirmed to leave out nothing that was there when it ended, within
+     * {@code bound} (ADR 0010).
+     */
     @Override
-    public List<Backup> listBackupsConsistently(Optional<ServerId> server, Optional<BackupType.Kind> type) {
-        return listBackups(server, type, true);
+    public List<Backup> listBackupsConsistently(Optional<ServerId> server, Optional<BackupType.Kind> type,
+                                                ConsistentListBound bound) {
+        return listBackups(server, type, Optional.of(bound));
     }
 
-    private List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType.Kind> type, boolean consistently) {
+    private List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType.Kind> type,
+                                     Optional<ConsistentListBound> consistently) {
         // VPS.org filters by its documented words only; backups of a type it does not document are picked here.
         Optional<String> word = type.flatMap(VpsOrgWireMapper::backupTypeWord);
         Call call = new Call("list " + type.map(t -> t.name().toLowerCase(java.util.Locale.ROOT) + " ").orElse("")
-                + "backups" + server.map(s -> " of server " + s).orElse(""), false);
+                + "backups" + server.map(s -> " of server " + s).orElse("")
+                + consistently.map(VpsOrgClient::consistently).orElse(""), false);
         URI first = endpoint("api/v1/backups/", query(server, word));
         Function<BackupPageWire, Page<Backup>> toPage =
                 page -> new Page<>(page.next(), page.results() == null ? null : mapper.backups(page.results()), page.count());
-        List<Backup> backups = consistently ? listConsistently(call, first, BackupPageWire.class, toPage, Backup::id)
+        List<Backup> backups = consistently.isPresent()
+                ? listConsistently(call, first, consistently.get(), BackupPageWire.class, toPage, Backup::id)
                 : listAll(call, first, BackupPageWire.class, toPage, Backup::id);
         return type.filter(t -> word.isEmpty()).map(t -> backups.stream().filter(b -> b.type().is(t)).toList())
                 .orElse(backups);
@@ -336,12 +353,16 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
      * shows none was gone (VPS.org's ids name one point for good, and a deleted point does not come back): that
      * later read is returned, holding all of the earlier one. A later read lacking some is confirmed the same way,
      * at most {@link #REREADS_OF_A_CHANGING_LIST} reads more, then the call fails {@code UNAVAILABLE} (try later), as
-     * it does at once for pages without a {@code count}: nothing then shows the read whole. Each read has its own
-     * {@code vpsorg.list-deadline}: shared, a list taking over half of it could never be confirmed.
+     * it does at once for pages without a {@code count}: nothing then shows the read whole. Each read's
+     * {@code vpsorg.list-deadline} is counted as {@code bound} says: a job's from that read's start (shared, a list
+     * taking over half of it could never be confirmed), a request's from its first consistent read's, so that all of
+     * them together end within one list's time, which its idempotency lease and call slot are sized on (ADR 0010,
+     * amended in session 39).
      */
-    private <W, T> List<T> listConsistently(Call call, URI first, Class<W> pageType, Function<W, Page<T>> toPage,
-                                            Function<T, ?> idOf) {
-        ListRead<T> earlier = listFrom(call, first, null, System.nanoTime(), pageType, toPage, idOf);
+    private <W, T> List<T> listConsistently(Call call, URI first, ConsistentListBound bound, Class<W> pageType,
+                                            Function<W, Page<T>> toPage, Function<T, ?> idOf) {
+        ListRead<T> earlier = listFrom(call, first, null, bound.deadlineCountedFrom(System.nanoTime()), pageType,
+                toPage, idOf);
         for (int confirming = 0; ; confirming++) {
             if (earlier.pages() == 1) {
                 return earlier.items();
@@ -356,7 +377,8 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                         + "read to " + call.description() + " (" + (confirming + 1) + " reads, each lacking an item "
                         + "of the one before): what it leaves out is not established as gone", null);
             }
-            ListRead<T> later = listFrom(call, first, null, System.nanoTime(), pageType, toPage, idOf);
+            ListRead<T> later = listFrom(call, first, null, bound.deadlineCountedFrom(System.nanoTime()), pageType,
+                    toPage, idOf);
             Set<Object> laterIds = later.items().stream().map(idOf).collect(Collectors.toSet());
             if (earlier.items().stream().map(idOf).allMatch(laterIds::contains)) {
                 return later.items();

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.ProviderFailure.Kind;
 import org.vpsrecovery.domain.server.ServerId;
@@ -29,6 +30,9 @@ import org.vpsrecovery.simulator.RecordedRequest;
 
 /** {@code next} links, which the documentation does not promise but the adapter follows, within a page cap. */
 class PaginationContractTest {
+
+    /** The jobs' bound, each read its own deadline: what every consistent list here reads unless it says a request's. */
+    private static final ConsistentListBound JOB = ConsistentListBound.eachReadItsOwnDeadline();
 
     private final List<HttpServer> stubs = new ArrayList<>();
 
@@ -57,7 +61,7 @@ class PaginationContractTest {
     @Test
     void aConsistentListOverTheSimulatorsPagesIsReadTwiceWhenNothingChanged() {
         try (SimulatedVpsOrg vpsOrg = SimulatedVpsOrg.start(options -> options.withPageSize(1), settings -> settings)) {
-            assertThat(vpsOrg.client.listBackupsConsistently(Optional.of(new ServerId(12345)), Optional.empty()))
+            assertThat(vpsOrg.client.listBackupsConsistently(Optional.of(new ServerId(12345)), Optional.empty(), JOB))
                     .extracting(b -> b.id().value()).containsExactlyInAnyOrder(501L, 499L, 495L);
             assertThat(vpsOrg.received("GET", "/api/v1/backups/")).hasSize(6);
         }
@@ -317,7 +321,7 @@ class PaginationContractTest {
 
         StubAnswers again = snapshots.replayed();
         try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(again), "demo-token"))) {
-            assertThat(client.listSnapshotsConsistently(Optional.of(new ServerId(12345))))
+            assertThat(client.listSnapshotsConsistently(Optional.of(new ServerId(12345)), JOB))
                     .extracting(s -> s.id().value()).containsExactly(502L, 503L, 504L, 505L);
             assertThat(again.received()).as("three reads of two pages").hasSize(6);
         }
@@ -332,7 +336,7 @@ class PaginationContractTest {
                 .then("/api/v1/backups/", ok(page(4, "{BASE}api/v1/backups/?page=2", backup(505), backup(504))))
                 .then("/api/v1/backups/?page=2", ok(page(4, null, backup(503), backup(501))));
         try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(backups), "demo-token"))) {
-            assertThat(client.listBackupsConsistently(Optional.empty(), Optional.empty())).extracting(b -> b.id().value())
+            assertThat(client.listBackupsConsistently(Optional.empty(), Optional.empty(), JOB)).extracting(b -> b.id().value())
                     .containsExactly(505L, 504L, 503L, 501L);
             assertThat(backups.received()).hasSize(4);
         }
@@ -353,9 +357,63 @@ class PaginationContractTest {
             // A first call, so the client's start-up costs are not the deadline's.
             catchThrowableOfType(ProviderFailure.class, () -> client.listBackups(Optional.empty(), Optional.empty()));
 
-            assertThat(client.listSnapshotsConsistently(Optional.empty())).extracting(s -> s.id().value())
+            assertThat(client.listSnapshotsConsistently(Optional.empty(), JOB)).extracting(s -> s.id().value())
                     .containsExactly(803L, 802L, 801L);
             assertThat(snapshots.received()).filteredOn(path -> path.startsWith("/api/v1/snapshots/")).hasSize(4);
+        }
+    }
+
+    /**
+     * The same two slow pages under a request's bound: its reads share one deadline, so the read that would confirm the
+     * first stops at it, "try later", rather than let a request missing its point run up to four deadlines past its
+     * idempotency lease and call slot (ADR 0010, amended in session 39).
+     */
+    @Test
+    void aRequestsConsistentListStopsOnceItsReadsTogetherReachOneDeadline() throws Exception {
+        StubAnswers snapshots = new StubAnswers()
+                .then("/api/v1/snapshots/", ok(page(3, "{BASE}api/v1/snapshots/?page=2", snapshot(803), snapshot(802))))
+                .then("/api/v1/snapshots/?page=2", ok(page(3, null, snapshot(801))));
+        URI base = startStub(snapshots, Duration.ofMillis(600));
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(base, "demo-token")
+                .withListDeadline(Duration.ofMillis(1500)))) {
+            catchThrowableOfType(ProviderFailure.class, () -> client.listBackups(Optional.empty(), Optional.empty()));
+
+            ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                    () -> client.listSnapshotsConsistently(Optional.empty(), ConsistentListBound.oneDeadlineForARequest()));
+
+            assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
+            assertThat(failure.getMessage()).contains("vpsorg.list-deadline=1500 ms", "stopped before page",
+                    "one deadline for the request's consistent lists");
+            assertThat(snapshots.received()).filteredOn(path -> path.startsWith("/api/v1/snapshots/"))
+                    .as("not the second read's last page").hasSizeLessThan(4);
+        }
+    }
+
+    /**
+     * One request's consistent lists share its deadline too: each answer takes 0.6 s and the deadline is 1 s, so its
+     * third list, asked at least 1.2 s after its first, fails at once with nothing sent, while a job's list, its own
+     * deadline, is still read (ADR 0010, amended in session 39).
+     */
+    @Test
+    void aRequestsLaterConsistentListHasOnlyWhatItsFirstLeftOfTheDeadline() throws Exception {
+        StubAnswers answers = new StubAnswers()
+                .then("/api/v1/snapshots/", ok(page(1, null, snapshot(801))))
+                .then("/api/v1/backups/", ok(page(1, null, backup(501))));
+        URI base = startStub(answers, Duration.ofMillis(600));
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(base, "demo-token")
+                .withListDeadline(Duration.ofSeconds(1)))) {
+            ConsistentListBound request = ConsistentListBound.oneDeadlineForARequest();
+            assertThat(client.listSnapshotsConsistently(Optional.empty(), request)).hasSize(1);
+            assertThat(client.listBackupsConsistently(Optional.empty(), Optional.empty(), request)).hasSize(1);
+            int sent = answers.received().size();
+
+            ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                    () -> client.listSnapshotsConsistently(Optional.empty(), request));
+
+            assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
+            assertThat(failure.getMessage()).contains("vpsorg.list-deadline=1000 ms", "stopped before page 1");
+            assertThat(answers.received()).as("nothing sent").hasSize(sent);
+            assertThat(client.listSnapshotsConsistently(Optional.empty(), JOB)).as("a job's list").hasSize(1);
         }
     }
 
@@ -365,7 +423,7 @@ class PaginationContractTest {
         StubAnswers snapshots = new StubAnswers()
                 .then("/api/v1/snapshots/", ok(page(2, null, snapshot(802), snapshot(801))));
         try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(snapshots), "demo-token"))) {
-            assertThat(client.listSnapshotsConsistently(Optional.empty())).extracting(s -> s.id().value())
+            assertThat(client.listSnapshotsConsistently(Optional.empty(), JOB)).extracting(s -> s.id().value())
                     .containsExactly(802L, 801L);
             assertThat(snapshots.received()).hasSize(1);
         }
@@ -379,7 +437,7 @@ class PaginationContractTest {
                 .then("/api/v1/snapshots/?page=2", ok(pageWithoutCount(null, snapshot(501))));
         try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(snapshots), "demo-token"))) {
             ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
-                    () -> client.listSnapshotsConsistently(Optional.empty()));
+                    () -> client.listSnapshotsConsistently(Optional.empty(), JOB));
 
             assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
             assertThat(failure.getMessage()).contains("without a count", "not established as gone");
@@ -396,7 +454,7 @@ class PaginationContractTest {
         }
         try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(snapshots), "demo-token"))) {
             ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
-                    () -> client.listSnapshotsConsistently(Optional.empty()));
+                    () -> client.listSnapshotsConsistently(Optional.empty(), JOB));
 
             assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
             assertThat(failure.getMessage()).contains("kept changing", "not established as gone");

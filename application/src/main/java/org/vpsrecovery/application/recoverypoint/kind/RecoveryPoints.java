@@ -13,6 +13,7 @@ import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.hold.RecoveryPointHeldPolicy;
+import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.domain.port.RestoreStarted;
 import org.vpsrecovery.domain.server.RestoreHold;
@@ -40,17 +41,20 @@ public interface RecoveryPoints<I, P> {
 
     CreationStatus statusOf(P point);
 
-    /** Empty when the point is missing or belongs to another team: the two are never told apart. */
-    Optional<P> find(TeamId team, I id);
+    /**
+     * Empty when the point is missing or belongs to another team: the two are never told apart. {@code bound}: how long
+     * a consistent look-up may take, a request's for every look-up it makes (ADR 0010, amended in session 39).
+     */
+    Optional<P> find(TeamId team, I id, ConsistentListBound bound);
 
-    /** A fresh read of one server's points, for decisions taken under that server's lock. */
-    Optional<P> findOnServer(ServerId server, I id);
+    /** A fresh read of one server's points, for decisions taken under that server's lock; {@code bound} as for find. */
+    Optional<P> findOnServer(ServerId server, I id, ConsistentListBound bound);
 
     ResourceNotFound notFound(I id);
 
     /** The team's point, looked up for {@code attempt}: missing or another team's is refused as not found. */
-    default P lookUp(AuditedAttempts.Attempt attempt, TeamId team, I id) {
-        return attempt.lookUp(() -> find(team, id)).orElseThrow(() -> attempt.refuse(notFound(id)));
+    default P lookUp(AuditedAttempts.Attempt attempt, TeamId team, I id, ConsistentListBound bound) {
+        return attempt.lookUp(() -> find(team, id, bound)).orElseThrow(() -> attempt.refuse(notFound(id)));
     }
 
     /** The domain policy {@link #deletable} applies, by which a plan names its verdict. */
