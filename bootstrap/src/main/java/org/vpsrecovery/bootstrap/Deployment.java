@@ -22,7 +22,10 @@ import org.vpsrecovery.simulator.LifecycleProfile;
  * simulator stands in for VPS.org only on embedded defaults or when asked for by name
  * ({@code VPSR_SIMULATOR=embedded}): a real database or a teams file without {@code VPSORG_API_TOKEN},
  * or a {@code VPSORG_*} variable set but empty (a secret mounted wrong), is refused, so a production
- * instance never follows the shared operations against the simulator's empty lists.
+ * instance never follows the shared operations against the simulator's empty lists. Likewise the
+ * embedded PostgreSQL stands in for the database beside the real VPS.org only when asked for by name
+ * ({@code VPSR_DATABASE=embedded}), so an instance whose database secret did not arrive does not keep
+ * locks, idempotency records and an audit chain of its own.
  *
  * <ul>
  *   <li>{@code VPSR_DATABASE_URL}, {@code VPSR_DATABASE_USER}, {@code VPSR_DATABASE_PASSWORD}: the
@@ -34,6 +37,9 @@ import org.vpsrecovery.simulator.LifecycleProfile;
  *   refused when set but empty.</li>
  *   <li>{@code VPSR_SIMULATOR}: {@code embedded} runs the in-process simulator in place of VPS.org
  *   beside a configured database or teams file (tests, benchmarks); refused with {@code VPSORG_*}.</li>
+ *   <li>{@code VPSR_DATABASE}: {@code embedded} runs an embedded PostgreSQL beside the real VPS.org
+ *   (benchmarks); without it {@code VPSORG_API_TOKEN} requires {@code VPSR_DATABASE_URL}, and it is
+ *   refused with {@code VPSR_DATABASE_URL}.</li>
  *   <li>{@code VPSR_TEAMS_FILE}: a properties file of {@code vpsr.teams.*} and {@code vpsr.auditors.*} (required with the real VPS.org).</li>
  *   <li>{@code VPSR_PORT} (8080), {@code VPSR_HOST} (127.0.0.1 on embedded defaults, else 0.0.0.0),
  *   {@code VPSR_DATA_DIR} (~/.vps-recovery: the embedded PostgreSQL's data, kept between runs).</li>
@@ -119,6 +125,14 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
             throw new StartupRefused("VPSORG_API_TOKEN is required with " + (database.isPresent()
                     ? "VPSR_DATABASE_URL" : "VPSR_TEAMS_FILE") + ": without it the built-in VPS.org simulator "
                     + "would run in place of VPS.org; set VPSR_SIMULATOR=embedded if that is what you want");
+        }
+        boolean embeddedDatabaseAsked = embeddedDatabaseAsked(env, database.isPresent());
+        if (provider.isPresent() && database.isEmpty() && !embeddedDatabaseAsked) {
+            // A production instance whose database secret did not arrive would otherwise keep its own locks,
+            // idempotency records, limits and audit chain in an embedded PostgreSQL, against the real VPS.org.
+            throw new StartupRefused("VPSR_DATABASE_URL is required with VPSORG_API_TOKEN: without it an embedded "
+                    + "PostgreSQL would run in place of the shared database (with VPSR_DATABASE_USER and "
+                    + "VPSR_DATABASE_PASSWORD); set VPSR_DATABASE=embedded if that is what you want");
         }
         Path dataDirectory = Path.of(Optional.ofNullable(blankToNull(env.get("VPSR_DATA_DIR")))
                 .orElse(System.getProperty("user.home") + "/.vps-recovery")).toAbsolutePath();
@@ -356,6 +370,22 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         }
         if (!raw.equals("embedded")) {
             throw new StartupRefused("VPSR_SIMULATOR must be embedded (or unset)");
+        }
+        return true;
+    }
+
+    /** {@code VPSR_DATABASE=embedded}: an embedded PostgreSQL beside the real VPS.org, asked for by name (benchmarks). */
+    private static boolean embeddedDatabaseAsked(Map<String, String> env, boolean databaseConfigured) {
+        String raw = blankToNull(env.get("VPSR_DATABASE"));
+        if (raw == null) {
+            return false;
+        }
+        if (!raw.equals("embedded")) {
+            throw new StartupRefused("VPSR_DATABASE must be embedded (or unset)");
+        }
+        if (databaseConfigured) {
+            throw new StartupRefused("VPSR_DATABASE=embedded runs an embedded PostgreSQL in place of VPSR_DATABASE_URL; "
+                    + "unset VPSR_DATABASE_URL, VPSR_DATABASE_USER and VPSR_DATABASE_PASSWORD, or VPSR_DATABASE");
         }
         return true;
     }

@@ -113,7 +113,32 @@ class DeploymentTest {
         Path teams = Files.writeString(dir.resolve("teams.properties"),
                 "vpsr.teams.a.token-sha256=" + "a".repeat(64) + "\nvpsr.teams.a.servers=1\n");
         assertRefused(Map.of("VPSORG_API_TOKEN", "provider-secret", "VPSR_TEAMS_FILE", teams.toString(),
-                "VPSR_SIMULATOR_PROFILE", "realistic"), "VPSR_SIMULATOR_PROFILE applies to the embedded simulator only");
+                "VPSR_DATABASE", "embedded", "VPSR_SIMULATOR_PROFILE", "realistic"),
+                "VPSR_SIMULATOR_PROFILE applies to the embedded simulator only");
+    }
+
+    @Test
+    void aProductionConfigurationWhoseDatabaseDidNotArriveIsRefusedNotRunOnAnEmbeddedOne() throws Exception {
+        Path teams = Files.writeString(dir.resolve("teams.properties"),
+                "vpsr.teams.a.token-sha256=" + "a".repeat(64) + "\nvpsr.teams.a.servers=1\n");
+        // The real VPS.org and the teams file arrived, the database's secret did not: an embedded PostgreSQL
+        // would have kept this instance's own locks, idempotency records and audit chain.
+        Map<String, String> production = Map.of("VPSORG_API_TOKEN", "provider-secret", "VPSR_TEAMS_FILE", teams.toString());
+        assertRefused(production, "VPSR_DATABASE_URL is required with VPSORG_API_TOKEN");
+        assertRefused(with(production, "VPSR_DATABASE_PASSWORD", ""), "VPSR_DATABASE_URL must be a PostgreSQL JDBC URL");
+
+        // Asked for by name, the embedded PostgreSQL runs beside the real VPS.org (benchmarks).
+        Deployment embeddedDatabase = Deployment.fromEnvironment(with(production, "VPSR_DATABASE", "embedded"));
+        assertThat(embeddedDatabase.database()).isEmpty();
+        assertThat(embeddedDatabase.provider()).isPresent();
+        assertRefused(with(production, "VPSR_DATABASE", "yes"), "VPSR_DATABASE must be embedded");
+        Map<String, String> both = with(with(with(with(production, "VPSR_DATABASE", "embedded"), "VPSR_DATABASE_URL",
+                "jdbc:postgresql://db/vpsr"), "VPSR_DATABASE_USER", "u"), "VPSR_DATABASE_PASSWORD", "p");
+        assertRefused(both, "VPSR_DATABASE=embedded runs an embedded PostgreSQL in place of VPSR_DATABASE_URL");
+        // The simulator's own cases need no name: nothing set, or VPSR_SIMULATOR=embedded with a teams file.
+        assertThat(Deployment.fromEnvironment(Map.of()).database()).isEmpty();
+        assertThat(Deployment.fromEnvironment(Map.of("VPSR_TEAMS_FILE", teams.toString(), "VPSR_SIMULATOR", "embedded"))
+                .database()).isEmpty();
     }
 
     @Test
