@@ -41,7 +41,8 @@ import org.vpsrecovery.simulator.LifecycleProfile;
  *   (benchmarks); without it {@code VPSORG_API_TOKEN} requires {@code VPSR_DATABASE_URL}, and it is
  *   refused with {@code VPSR_DATABASE_URL}.</li>
  *   <li>{@code VPSR_TEAMS_FILE}: a properties file of {@code vpsr.teams.*} and {@code vpsr.auditors.*} (required with the real VPS.org).</li>
- *   <li>{@code VPSR_PORT} (8080), {@code VPSR_HOST} (127.0.0.1 on embedded defaults, else 0.0.0.0),
+ *   <li>{@code VPSR_PORT} (8080), {@code VPSR_HOST} (127.0.0.1 on embedded defaults and wherever the demo
+ *   teams serve, that is the simulator without a teams file, where another host is refused; else 0.0.0.0),
  *   {@code VPSR_DATA_DIR} (~/.vps-recovery: the embedded PostgreSQL's data, kept between runs).</li>
  *   <li>{@code VPSR_CHECKPOINT_KEY_FILE}: the Ed25519 private key (PKCS#8, PEM or DER) that signs the audit
  *   chain's checkpoints (default: one generated in the data directory on first start);
@@ -138,7 +139,16 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
                 .orElse(System.getProperty("user.home") + "/.vps-recovery")).toAbsolutePath();
         int port = Optional.ofNullable(blankToNull(env.get("VPSR_PORT"))).map(Deployment::port).orElse(8080);
         boolean allEmbedded = database.isEmpty() && provider.isEmpty();
-        String host = Optional.ofNullable(blankToNull(env.get("VPSR_HOST"))).orElse(allEmbedded ? "127.0.0.1" : "0.0.0.0");
+        boolean demoCredentials = servesDemoCredentials(provider, teams);
+        String host = Optional.ofNullable(blankToNull(env.get("VPSR_HOST")))
+                .orElse(allEmbedded || demoCredentials ? "127.0.0.1" : "0.0.0.0");
+        if (demoCredentials && !isLoopbackHost(host)) {
+            // Their tokens are printed at start and in the README: anyone who reaches the port could use them.
+            throw new StartupRefused("VPSR_HOST=" + host + " would serve the demo teams' credentials ("
+                    + EmbeddedDefaults.DEMO_TEAM_TOKEN + ", " + EmbeddedDefaults.DEMO_AUDITOR_TOKEN
+                    + ", the demo people's tokens) beyond this machine: without VPSR_TEAMS_FILE the "
+                    + "service listens on loopback only; give it a teams file to listen on " + host);
+        }
         return new Deployment(database, provider, teams, dataDirectory, port, host, checkpoints(env, dataDirectory),
                 simulatorProfile(env, provider.isPresent()),
                 // Loopback targets for the embedded demo only while the service itself listens on loopback:
@@ -146,6 +156,15 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
                 webhooks(env, allEmbedded && isLoopbackHost(host)),
                 // Default <data dir>/kept-audit-events, resolved where the data directory is (RecoveryServicesFactory).
                 Optional.ofNullable(blankToNull(env.get("VPSR_AUDIT_KEPT_DIR"))).map(Path::of));
+    }
+
+    /** The simulator without a teams file: the demo teams, auditor and people, whose tokens anyone may read. */
+    public boolean servesDemoCredentials() {
+        return servesDemoCredentials(provider, teamsFile);
+    }
+
+    private static boolean servesDemoCredentials(Optional<Provider> provider, Optional<TeamsFile> teams) {
+        return provider.isEmpty() && teams.isEmpty();
     }
 
     private static boolean isLoopbackHost(String host) {

@@ -65,8 +65,10 @@ class DeploymentTest {
                 .containsEntry("vpsr.webhooks.allow-private-networks", false)
                 .containsEntry("vpsr.webhooks.max-attempts", 8)
                 .containsEntry("vpsr.webhooks.first-retry", "30s");
-        // An embedded instance opened to the network does not send to its host's loopback.
-        assertThat(Deployment.fromEnvironment(Map.of("VPSR_HOST", "0.0.0.0")).webhooks().allowLoopback()).isFalse();
+        // An embedded instance opened to the network (its own teams: the demo ones stay on loopback) does not send
+        // to its host's loopback.
+        assertThat(Deployment.fromEnvironment(Map.of("VPSR_HOST", "0.0.0.0", "VPSR_SIMULATOR", "embedded",
+                "VPSR_TEAMS_FILE", teamsFile())).webhooks().allowLoopback()).isFalse();
         assertThat(Deployment.fromEnvironment(Map.of("VPSR_WEBHOOKS_ALLOW_LOOPBACK", "false",
                 "VPSR_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "TRUE", "VPSR_WEBHOOKS_MAX_ATTEMPTS", "3",
                 "VPSR_WEBHOOKS_FIRST_RETRY", "2m")).webhooks())
@@ -139,6 +141,28 @@ class DeploymentTest {
         assertThat(Deployment.fromEnvironment(Map.of()).database()).isEmpty();
         assertThat(Deployment.fromEnvironment(Map.of("VPSR_TEAMS_FILE", teams.toString(), "VPSR_SIMULATOR", "embedded"))
                 .database()).isEmpty();
+    }
+
+    @Test
+    void theDemoCredentialsAreServedOnLoopbackOnly() throws Exception {
+        // The simulator beside a real database, without a teams file: the demo teams, auditor and people serve.
+        Map<String, String> simulatedOnADatabase = Map.of("VPSR_DATABASE_URL", "jdbc:postgresql://db/vpsr",
+                "VPSR_DATABASE_USER", "u", "VPSR_DATABASE_PASSWORD", "p", "VPSR_SIMULATOR", "embedded");
+        Deployment demo = Deployment.fromEnvironment(simulatedOnADatabase);
+        assertThat(demo.servesDemoCredentials()).isTrue();
+        assertThat(demo.host()).isEqualTo("127.0.0.1");
+        assertRefused(with(simulatedOnADatabase, "VPSR_HOST", "0.0.0.0"),
+                "VPSR_HOST=0.0.0.0 would serve the demo teams' credentials");
+        assertRefused(Map.of("VPSR_HOST", "0.0.0.0"), "VPSR_HOST=0.0.0.0 would serve the demo teams' credentials");
+        assertRefused(Map.of("VPSR_HOST", "192.0.2.7"), "VPSR_HOST=192.0.2.7 would serve the demo teams' credentials");
+        assertThat(Deployment.fromEnvironment(Map.of("VPSR_HOST", "localhost")).host()).isEqualTo("localhost");
+
+        // With a teams file no demo credential exists: all interfaces, as configured.
+        Path teams = Files.writeString(dir.resolve("teams.properties"),
+                "vpsr.teams.a.token-sha256=" + "a".repeat(64) + "\nvpsr.teams.a.servers=1\n");
+        Deployment ownTeams = Deployment.fromEnvironment(with(simulatedOnADatabase, "VPSR_TEAMS_FILE", teams.toString()));
+        assertThat(ownTeams.servesDemoCredentials()).isFalse();
+        assertThat(ownTeams.host()).isEqualTo("0.0.0.0");
     }
 
     @Test
@@ -236,6 +260,10 @@ class DeploymentTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    private String teamsFile() {
+        return configFile("teams.properties", "vpsr.teams.a.token-sha256=" + "a".repeat(64) + "\nvpsr.teams.a.servers=1\n");
     }
 
     private static Map<String, String> with(Map<String, String> env, String name, String value) {
