@@ -53,6 +53,9 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
     /** The scheduler's threads, shared by every job; webhook attempts may hold only some (WebhooksFactory.MAX_CONCURRENT). */
     static final int THREADS = 4;
 
+    /** The fewest missed heartbeats db-scheduler takes before it counts a run's instance as dead. */
+    static final int LEAST_MISSED_HEARTBEATS = 4;
+
     private final Scheduler scheduler;
     private final Duration startWait;
     private final CountDownLatch firstAnswer = new CountDownLatch(1);
@@ -72,6 +75,11 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                        @Value("${vpsr.jobs.start-wait:2s}") Duration startWait,
                        AuditCountDeltas countDeltas,
                        @Value("${vpsr.audit.fold-counts-every:1s}") Duration foldEvery) {
+        if (missedHeartbeats < LEAST_MISSED_HEARTBEATS) {
+            // db-scheduler refuses it too, with a message that names no key of ours.
+            throw new IllegalArgumentException("vpsr.jobs.missed-heartbeats must be at least " + LEAST_MISSED_HEARTBEATS
+                    + " (db-scheduler's least), was " + missedHeartbeats);
+        }
         this.startWait = startWait;
         List<RecurringTask<?>> tasks = List.of(webhooks.dispatchTask(), policyRuns.task(), driftScans.task(), approvals.task(),
                 Tasks.recurring(TRACK_OPERATIONS, FixedDelay.of(trackEvery)).execute((instance, context) -> once(TRACK_OPERATIONS, () -> {

@@ -22,7 +22,10 @@ import org.vpsrecovery.simulator.LifecycleProfile;
  * simulator stands in for VPS.org only on embedded defaults or when asked for by name
  * ({@code VPSR_SIMULATOR=embedded}): a real database or a teams file without {@code VPSORG_API_TOKEN},
  * or a {@code VPSORG_*} variable set but empty (a secret mounted wrong), is refused, so a production
- * instance never follows the shared operations against the simulator's empty lists.
+ * instance never follows the shared operations against the simulator's empty lists. Likewise the
+ * embedded PostgreSQL stands in for the database beside the real VPS.org only when asked for by name
+ * ({@code VPSR_DATABASE=embedded}), so an instance whose database secret did not arrive does not keep
+ * locks, idempotency records and an audit chain of its own.
  *
  * <ul>
  *   <li>{@code VPSR_DATABASE_URL}, {@code VPSR_DATABASE_USER}, {@code VPSR_DATABASE_PASSWORD}: the
@@ -34,8 +37,12 @@ import org.vpsrecovery.simulator.LifecycleProfile;
  *   refused when set but empty.</li>
  *   <li>{@code VPSR_SIMULATOR}: {@code embedded} runs the in-process simulator in place of VPS.org
  *   beside a configured database or teams file (tests, benchmarks); refused with {@code VPSORG_*}.</li>
+ *   <li>{@code VPSR_DATABASE}: {@code embedded} runs an embedded PostgreSQL beside the real VPS.org
+ *   (benchmarks); without it {@code VPSORG_API_TOKEN} requires {@code VPSR_DATABASE_URL}, and it is
+ *   refused with {@code VPSR_DATABASE_URL}.</li>
  *   <li>{@code VPSR_TEAMS_FILE}: a properties file of {@code vpsr.teams.*} and {@code vpsr.auditors.*} (required with the real VPS.org).</li>
- *   <li>{@code VPSR_PORT} (8080), {@code VPSR_HOST} (127.0.0.1 on embedded defaults, else 0.0.0.0),
+ *   <li>{@code VPSR_PORT} (8080), {@code VPSR_HOST} (127.0.0.1 on embedded defaults and wherever the demo
+ *   teams serve, that is the simulator without a teams file, where another host is refused; else 0.0.0.0),
  *   {@code VPSR_DATA_DIR} (~/.vps-recovery: the embedded PostgreSQL's data, kept between runs).</li>
  *   <li>{@code VPSR_CHECKPOINT_KEY_FILE}: the Ed25519 private key (PKCS#8, PEM or DER) that signs the audit
  *   chain's checkpoints (default: one generated in the data directory on first start);
@@ -120,11 +127,28 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
                     ? "VPSR_DATABASE_URL" : "VPSR_TEAMS_FILE") + ": without it the built-in VPS.org simulator "
                     + "would run in place of VPS.org; set VPSR_SIMULATOR=embedded if that is what you want");
         }
+        boolean embeddedDatabaseAsked = embeddedDatabaseAsked(env, database.isPresent());
+        if (provider.isPresent() && database.isEmpty() && !embeddedDatabaseAsked) {
+            // A production instance whose database secret did not arrive would otherwise keep its own locks,
+            // idempotency records, limits and audit chain in an embedded PostgreSQL, against the real VPS.org.
+            throw new StartupRefused("VPSR_DATABASE_URL is required with VPSORG_API_TOKEN: without it an embedded "
+                    + "PostgreSQL would run in place of the shared database (with VPSR_DATABASE_USER and "
+                    + "VPSR_DATABASE_PASSWORD); set VPSR_DATABASE=embedded if that is what you want");
+        }
         Path dataDirectory = Path.of(Optional.ofNullable(blankToNull(env.get("VPSR_DATA_DIR")))
                 .orElse(System.getProperty("user.home") + "/.vps-recovery")).toAbsolutePath();
         int port = Optional.ofNullable(blankToNull(env.get("VPSR_PORT"))).map(Deployment::port).orElse(8080);
         boolean allEmbedded = database.isEmpty() && provider.isEmpty();
-        String host = Optional.ofNullable(blankToNull(env.get("VPSR_HOST"))).orElse(allEmbedded ? "127.0.0.1" : "0.0.0.0");
+        boolean demoCredentials = servesDemoCredentials(provider, teams);
+        String host = Optional.ofNullable(blankToNull(env.get("VPSR_HOST")))
+                .orElse(allEmbedded || demoCredentials ? "127.0.0.1" : "0.0.0.0");
+        if (demoCredentials && !isLoopbackHost(host)) {
+            // Their tokens are printed at start and in the README: anyone who reaches the port could use them.
+            throw new StartupRefused("VPSR_HOST=" + host + " would serve the demo teams' credentials ("
+                    + EmbeddedDefaults.DEMO_TEAM_TOKEN + ", " + EmbeddedDefaults.DEMO_AUDITOR_TOKEN
+                    + ", the demo people's tokens) beyond this machine: without VPSR_TEAMS_FILE the "
+                    + "service listens on loopback only; give it a teams file to listen on " + host);
+        }
         return new Deployment(database, provider, teams, dataDirectory, port, host, checkpoints(env, dataDirectory),
                 simulatorProfile(env, provider.isPresent()),
                 // Loopback targets for the embedded demo only while the service itself listens on loopback:
@@ -132,6 +156,15 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
                 webhooks(env, allEmbedded && isLoopbackHost(host)),
                 // Default <data dir>/kept-audit-events, resolved where the data directory is (RecoveryServicesFactory).
                 Optional.ofNullable(blankToNull(env.get("VPSR_AUDIT_KEPT_DIR"))).map(Path::of));
+    }
+
+    /** The simulator without a teams file: the demo teams, auditor and people, whose tokens anyone may read. */
+    public boolean servesDemoCredentials() {
+        return servesDemoCredentials(provider, teamsFile);
+    }
+
+    private static boolean servesDemoCredentials(Optional<Provider> provider, Optional<TeamsFile> teams) {
+        return provider.isEmpty() && teams.isEmpty();
     }
 
     private static boolean isLoopbackHost(String host) {
@@ -356,6 +389,22 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         }
         if (!raw.equals("embedded")) {
             throw new StartupRefused("VPSR_SIMULATOR must be embedded (or unset)");
+        }
+        return true;
+    }
+
+    /** {@code VPSR_DATABASE=embedded}: an embedded PostgreSQL beside the real VPS.org, asked for by name (benchmarks). */
+    private static boolean embeddedDatabaseAsked(Map<String, String> env, boolean databaseConfigured) {
+        String raw = blankToNull(env.get("VPSR_DATABASE"));
+        if (raw == null) {
+            return false;
+        }
+        if (!raw.equals("embedded")) {
+            throw new StartupRefused("VPSR_DATABASE must be embedded (or unset)");
+        }
+        if (databaseConfigured) {
+            throw new StartupRefused("VPSR_DATABASE=embedded runs an embedded PostgreSQL in place of VPSR_DATABASE_URL; "
+                    + "unset VPSR_DATABASE_URL, VPSR_DATABASE_USER and VPSR_DATABASE_PASSWORD, or VPSR_DATABASE");
         }
         return true;
     }

@@ -3,6 +3,8 @@ package org.vpsrecovery.bootstrap;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,6 +19,7 @@ public class Drain {
     private final Duration minimum;
     private final Duration timeout;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final List<Runnable> onBegin = new CopyOnWriteArrayList<>();
     private volatile boolean draining;
 
     public Drain(@Value("${vpsr.shutdown.drain-delay:2s}") Duration minimum,
@@ -44,6 +47,18 @@ public class Drain {
     /** Called by {@link DrainOnSigterm}; public for the end-to-end tests. */
     public void begin() {
         draining = true;
+        onBegin.forEach(Runnable::run);
+    }
+
+    /**
+     * {@code action} (which may run twice) runs when the drain begins: what would otherwise keep a request in flight
+     * past the drain (a long poll) is ended by it. A bean made after the drain began runs it at once.
+     */
+    void whenBegun(Runnable action) {
+        onBegin.add(action);
+        if (draining) {
+            action.run();
+        }
     }
 
     void requestStarted() {

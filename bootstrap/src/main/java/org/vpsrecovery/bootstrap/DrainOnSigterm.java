@@ -15,7 +15,8 @@ import sun.misc.Signal;
  *   <li>readiness goes DOWN and new requests are answered 503 with Retry-After ({@link Drain});</li>
  *   <li>at the same time the job scheduler stops picking jobs and lets the runs under way end
  *       ({@link ClusterJobs#stop()}, bounded by its shutdown max wait);</li>
- *   <li>the requests in flight are answered, within the drain timeout;</li>
+ *   <li>the requests in flight are answered, within the drain timeout; a long poll at once, as it stands
+ *       ({@link Drain#whenBegun});</li>
  *   <li>the audit events this instance kept back are written ({@link AuditWriter#flush()});</li>
  *   <li>then {@code System.exit(0)}: the shutdown hooks stop the HTTP server (Micronaut's graceful
  *       shutdown, {@code micronaut.lifecycle.graceful-shutdown}), the context and the embedded parts.</li>

@@ -51,15 +51,21 @@ public final class EmbeddedDataDirectory implements AutoCloseable {
      * Takes the data directory for this process and stops a PostgreSQL a crashed predecessor left
      * running on {@code postgresDirectory} (waiting at most {@code stopWait}).
      *
-     * @throws StartupRefused if another live process holds the directory, or a leftover PostgreSQL
+     * @throws StartupRefused if the directory cannot be written, another live process holds it, or a leftover PostgreSQL
      *                        cannot be identified or stopped; the message says what to do
      */
     public static EmbeddedDataDirectory claim(Path dataDirectory, Path postgresDirectory, Duration stopWait) {
         Path lockFile = dataDirectory.resolve(LOCK_FILE);
         FileChannel channel = null;
         try {
-            Files.createDirectories(dataDirectory);
-            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                Files.createDirectories(dataDirectory);
+                channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            } catch (IOException unwritable) {
+                // The setting's fault, not the code's: one line naming it and exit code 2, not a stack trace.
+                throw new StartupRefused("VPSR_DATA_DIR " + dataDirectory + " cannot be written (" + unwritable
+                        + "): give it a directory this user may create and write (default ~/.vps-recovery)");
+            }
             FileLock lock = tryLock(channel);
             if (lock == null) {
                 throw new StartupRefused("VPSR_DATA_DIR " + dataDirectory + " is in use by another running vps-recovery "

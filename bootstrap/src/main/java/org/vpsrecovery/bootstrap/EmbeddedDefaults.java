@@ -82,7 +82,7 @@ public final class EmbeddedDefaults implements AutoCloseable {
                 simulator = VpsOrgSimulator.start(SimulatorOptions.defaults().withProfile(deployment.simulatorProfile()));
                 properties.put("vpsorg.base-url", simulator.baseUri().toString());
                 properties.put("vpsorg.api-token", VpsOrgSimulator.DEMO_TOKEN);
-                if (deployment.teamsFile().isEmpty()) {
+                if (deployment.servesDemoCredentials()) {
                     properties.put("vpsr.teams.demo.token-sha256", HashedTeamTokens.sha256Hex(DEMO_TEAM_TOKEN));
                     properties.put("vpsr.teams.demo.servers", Long.toString(DEMO_SERVER));
                     properties.put("vpsr.teams.other-team.token-sha256", HashedTeamTokens.sha256Hex(OTHER_TEAM_TOKEN));

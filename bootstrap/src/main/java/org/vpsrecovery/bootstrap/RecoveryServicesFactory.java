@@ -343,9 +343,13 @@ public class RecoveryServicesFactory {
 
     @Singleton
     ReadOperationsService readOperations(RecoveryOperations operations, Clock clock,
-                                         @Value("${micronaut.server.idle-timeout:60s}") Duration idleTimeout) {
+                                         @Value("${micronaut.server.idle-timeout:60s}") Duration idleTimeout, Drain drain) {
         // The server closes a connection silent for its idle timeout, even mid-wait: a wait ends well before it.
-        return new ReadOperationsService(operations, clock, ReadOperationsService.longestWaitWithin(idleTimeout));
+        ReadOperationsService read = new ReadOperationsService(operations, clock,
+                ReadOperationsService.longestWaitWithin(idleTimeout));
+        // A drain waits at most its timeout, then the process exits: a wait is answered as it stands, not cut off.
+        drain.whenBegun(read::endWaits);
+        return read;
     }
 
     /**

@@ -65,8 +65,10 @@ class DeploymentTest {
                 .containsEntry("vpsr.webhooks.allow-private-networks", false)
                 .containsEntry("vpsr.webhooks.max-attempts", 8)
                 .containsEntry("vpsr.webhooks.first-retry", "30s");
-        // An embedded instance opened to the network does not send to its host's loopback.
-        assertThat(Deployment.fromEnvironment(Map.of("VPSR_HOST", "0.0.0.0")).webhooks().allowLoopback()).isFalse();
+        // An embedded instance opened to the network (its own teams: the demo ones stay on loopback) does not send
+        // to its host's loopback.
+        assertThat(Deployment.fromEnvironment(Map.of("VPSR_HOST", "0.0.0.0", "VPSR_SIMULATOR", "embedded",
+                "VPSR_TEAMS_FILE", teamsFile())).webhooks().allowLoopback()).isFalse();
         assertThat(Deployment.fromEnvironment(Map.of("VPSR_WEBHOOKS_ALLOW_LOOPBACK", "false",
                 "VPSR_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "TRUE", "VPSR_WEBHOOKS_MAX_ATTEMPTS", "3",
                 "VPSR_WEBHOOKS_FIRST_RETRY", "2m")).webhooks())
@@ -113,7 +115,54 @@ class DeploymentTest {
         Path teams = Files.writeString(dir.resolve("teams.properties"),
                 "vpsr.teams.a.token-sha256=" + "a".repeat(64) + "\nvpsr.teams.a.servers=1\n");
         assertRefused(Map.of("VPSORG_API_TOKEN", "provider-secret", "VPSR_TEAMS_FILE", teams.toString(),
-                "VPSR_SIMULATOR_PROFILE", "realistic"), "VPSR_SIMULATOR_PROFILE applies to the embedded simulator only");
+                "VPSR_DATABASE", "embedded", "VPSR_SIMULATOR_PROFILE", "realistic"),
+                "VPSR_SIMULATOR_PROFILE applies to the embedded simulator only");
+    }
+
+    @Test
+    void aProductionConfigurationWhoseDatabaseDidNotArriveIsRefusedNotRunOnAnEmbeddedOne() throws Exception {
+        Path teams = Files.writeString(dir.resolve("teams.properties"),
+                "vpsr.teams.a.token-sha256=" + "a".repeat(64) + "\nvpsr.teams.a.servers=1\n");
+        // The real VPS.org and the teams file arrived, the database's secret did not: an embedded PostgreSQL
+        // would have kept this instance's own locks, idempotency records and audit chain.
+        Map<String, String> production = Map.of("VPSORG_API_TOKEN", "provider-secret", "VPSR_TEAMS_FILE", teams.toString());
+        assertRefused(production, "VPSR_DATABASE_URL is required with VPSORG_API_TOKEN");
+        assertRefused(with(production, "VPSR_DATABASE_PASSWORD", ""), "VPSR_DATABASE_URL must be a PostgreSQL JDBC URL");
+
+        // Asked for by name, the embedded PostgreSQL runs beside the real VPS.org (benchmarks).
+        Deployment embeddedDatabase = Deployment.fromEnvironment(with(production, "VPSR_DATABASE", "embedded"));
+        assertThat(embeddedDatabase.database()).isEmpty();
+        assertThat(embeddedDatabase.provider()).isPresent();
+        assertRefused(with(production, "VPSR_DATABASE", "yes"), "VPSR_DATABASE must be embedded");
+        Map<String, String> both = with(with(with(with(production, "VPSR_DATABASE", "embedded"), "VPSR_DATABASE_URL",
+                "jdbc:postgresql://db/vpsr"), "VPSR_DATABASE_USER", "u"), "VPSR_DATABASE_PASSWORD", "p");
+        assertRefused(both, "VPSR_DATABASE=embedded runs an embedded PostgreSQL in place of VPSR_DATABASE_URL");
+        // The simulator's own cases need no name: nothing set, or VPSR_SIMULATOR=embedded with a teams file.
+        assertThat(Deployment.fromEnvironment(Map.of()).database()).isEmpty();
+        assertThat(Deployment.fromEnvironment(Map.of("VPSR_TEAMS_FILE", teams.toString(), "VPSR_SIMULATOR", "embedded"))
+                .database()).isEmpty();
+    }
+
+    @Test
+    void theDemoCredentialsAreServedOnLoopbackOnly() throws Exception {
+        // The simulator beside a real database, without a teams file: the demo teams, auditor and people serve.
+        Map<String, String> simulatedOnADatabase = Map.of("VPSR_DATABASE_URL", "jdbc:postgresql://db/vpsr",
+                "VPSR_DATABASE_USER", "u", "VPSR_DATABASE_PASSWORD", "p", "VPSR_SIMULATOR", "embedded");
+        Deployment demo = Deployment.fromEnvironment(simulatedOnADatabase);
+        assertThat(demo.servesDemoCredentials()).isTrue();
+        assertThat(demo.host()).isEqualTo("127.0.0.1");
+        assertRefused(with(simulatedOnADatabase, "VPSR_HOST", "0.0.0.0"),
+                "VPSR_HOST=0.0.0.0 would serve the demo teams' credentials");
+        assertRefused(Map.of("VPSR_HOST", "0.0.0.0"), "VPSR_HOST=0.0.0.0 would serve the demo teams' credentials");
+        assertRefused(Map.of("VPSR_HOST", "192.0.2.7"), "VPSR_HOST=192.0.2.7 would serve the demo teams' credentials");
+        assertThat(Deployment.fromEnvironment(Map.of("VPSR_HOST", "localhost")).host()).isEqualTo("localhost");
+
+        // With a teams file no demo credential exists: all interfaces, as configured.
+        Path teams = Files.writeString(dir.resolve("teams.properties"),
+                "vpsr.teams.a.token-sha256=" + "a".repeat(64) + "\nvpsr.teams.a.servers=1\n");
+        Deployment ownTeams = Deployment.fromEnvironment(with(simulatedOnADatabase, "VPSR_TEAMS_FILE", teams.toString()));
+        assertThat(ownTeams.servesDemoCredentials()).isFalse();
+        assertThat(ownTeams.host()).isEqualTo("0.0.0.0");
     }
 
     @Test
@@ -211,6 +260,10 @@ class DeploymentTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    private String teamsFile() {
+        return configFile("teams.properties", "vpsr.teams.a.token-sha256=" + "a".repeat(64) + "\nvpsr.teams.a.servers=1\n");
     }
 
     private static Map<String, String> with(Map<String, String> env, String name, String value) {

@@ -77,6 +77,17 @@ class EmbeddedDefaultsTest {
     }
 
     @Test
+    void aDataDirectoryThatCannotBeWrittenIsRefusedNamingTheSetting() throws Exception {
+        // As root no permission bit keeps a directory from being written: a file where the directory must go does.
+        Path file = java.nio.file.Files.writeString(dataDirectory.resolve("a-file"), "not a directory");
+        Deployment deployment = Deployment.fromEnvironment(Map.of("VPSR_DATA_DIR", file.resolve("data").toString()));
+
+        // Application.main says a StartupRefused in one line with exit code 2; anything else is a stack trace and exit 1.
+        assertThatThrownBy(() -> EmbeddedDefaults.start(deployment)).isInstanceOf(StartupRefused.class)
+                .hasMessageContaining("VPSR_DATA_DIR " + file.resolve("data").toAbsolutePath() + " cannot be written");
+    }
+
+    @Test
     void theSimulatorRunsTheDemoProfileOrTheOneNamed() throws Exception {
         // A configured database and the simulator asked for: only the simulator is embedded, no PostgreSQL.
         Map<String, String> database = Map.of("VPSR_DATABASE_URL", "jdbc:postgresql://db.invalid/vpsr",

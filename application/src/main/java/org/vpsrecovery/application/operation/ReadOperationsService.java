@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.vpsrecovery.application.audit.AuditReader;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.ResourceNotFound;
@@ -27,6 +29,8 @@ public final class ReadOperationsService implements GetOperationUseCase, ListOpe
     private final RecoveryOperations operations;
     private final Clock clock;
     private final Duration longestWait;
+    /** Counted down once this instance stops: every wait then ends at once (ADR 0038, amended in session 39). */
+    private final CountDownLatch waitsEnded = new CountDownLatch(1);
 
     public ReadOperationsService(RecoveryOperations operations, Clock clock) {
         this(operations, clock, MAX_WAIT);
@@ -66,9 +70,13 @@ public final class ReadOperationsService implements GetOperationUseCase, ListOpe
         }
         long deadline = System.nanoTime() + (wait.compareTo(longestWait) > 0 ? longestWait : wait).toNanos();
         RecoveryOperation found = visible(reader, id);
-        while (!found.isFinal() && System.nanoTime() < deadline) {
+        while (!found.isFinal() && System.nanoTime() < deadline && waitsEnded.getCount() > 0) {
             try {
-                Thread.sleep(Math.min(POLL.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+                if (waitsEnded.await(Math.min(POLL.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
+                        TimeUnit.MILLISECONDS)) {
+                    // Answered as at the deadline, read once more: the caller asks again, on an instance that stays.
+                    return visible(reader, id);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -76,6 +84,15 @@ public final class ReadOperationsService implements GetOperationUseCase, ListOpe
             found = visible(reader, id);
         }
         return found;
+    }
+
+    /**
+     * Ends every wait under way, and every one to come, at once: each is answered with the operation as it stands,
+     * as at its deadline. Called when this instance drains: a wait outlasting the drain would be cut off unanswered
+     * when the process exits (ADR 0038, amended in session 39).
+     */
+    public void endWaits() {
+        waitsEnded.countDown();
     }
 
     @Override

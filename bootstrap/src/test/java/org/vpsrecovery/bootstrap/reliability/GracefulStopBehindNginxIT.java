@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -54,6 +55,7 @@ class GracefulStopBehindNginxIT {
     /** Creations at VPS.org take this long by the simulator's clock, which the test moves on after the stop. */
     private static final Duration CREATION = Duration.ofHours(1);
     private static final int CALLERS = 4;
+    private static final java.util.concurrent.Executor LONG_POLLS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     @Test
     void aStoppedInstanceDrainsBehindNginxAndTheOtherFinishesItsWork() throws Exception {
@@ -114,6 +116,12 @@ class GracefulStopBehindNginxIT {
                 });
 
                 await("answers before the stop").atMost(Duration.ofMinutes(2)).until(() -> answers.size() >= answersAround);
+                // A long poll on a, under way when a is stopped: longer than a's drain and its exit take, so unless the
+                // drain ends it, it is cut off when a exits (ADR 0038, amended in session 39).
+                String openId = operations.byRequest("graceful-open").get("graceful-open").id();
+                CompletableFuture<Answer> longPoll = CompletableFuture.supplyAsync(() -> team.send(a.baseUrl(), "GET",
+                        "/api/v1/operations/" + openId + "/?wait=60", null, "graceful-long-poll"), LONG_POLLS);
+                sleep(Duration.ofSeconds(1));
                 int exitCode = a.stop();
                 Instant stoppedAt = Instant.now();
                 int answeredAtStop = answers.size();
@@ -132,6 +140,13 @@ class GracefulStopBehindNginxIT {
                         .as("once DOWN, a stays DOWN until it ends").containsOnly(503);
 
                 assertThat(unanswered).as("requests nginx gave no answer to").isEmpty();
+                // Answered by a before it exited, with the operation as it stands (as at a wait's deadline).
+                Answer waited = longPoll.handle((answer, noAnswer) -> {
+                    assertThat(noAnswer).as("the long poll under way at the SIGTERM got no answer").isNull();
+                    return answer;
+                }).join();
+                assertThat(waited.status()).as(waited.toString()).isEqualTo(200);
+                assertThat(waited.json()).as(waited.toString()).containsEntry("state", "in_progress");
                 List<Answer> serverErrors = answers.stream().filter(answer -> answer.status() >= 500).toList();
                 assertThat(serverErrors).as("5xx answers: only a draining instance's 503, with Retry-After, to a create")
                         .allSatisfy(answer -> {

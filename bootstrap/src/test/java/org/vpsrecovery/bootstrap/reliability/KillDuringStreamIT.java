@@ -49,8 +49,7 @@ class KillDuringStreamIT {
     private static final List<Long> SERVERS = ReliabilitySetup.servers(2001, 2);
     private static final Duration PROVIDER_LATENCY = Duration.ofSeconds(1);
     /** Reconciliation on the survivor: intents older than 3 s (longer than any call here), every second. */
-    private static final String[] RECONCILING = {"vpsr.reconcile.settle-after=3s", "vpsr.reconcile.every=1s",
-            "vpsr.reconcile.initial-delay=1s"};
+    private static final String[] RECONCILING = {"vpsr.reconcile.settle-after=3s", "vpsr.reconcile.every=1s"};
 
     /** One operation a worker sent, and what came back (null: no answer, the process died). */
     record Sent(String worker, String process, String operation, String requestId, String name, Answer answer) {

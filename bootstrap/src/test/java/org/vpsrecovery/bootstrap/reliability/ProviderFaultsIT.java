@@ -57,7 +57,7 @@ class ProviderFaultsIT {
             "vpsorg.retry.jitter=" + JITTER,
             "vpsorg.retry.max-retry-after=" + MAX_RETRY_AFTER.toSeconds() + "s",
             "vpsorg.circuit-breaker.open-for=1s",
-            "vpsr.reconcile.settle-after=3s", "vpsr.reconcile.every=1s", "vpsr.reconcile.initial-delay=1s"};
+            "vpsr.reconcile.settle-after=3s", "vpsr.reconcile.every=1s"};
     /**
      * The longest any answer may take, from the settings: the lock's wait, then every attempt of the
      * read and the change's one attempt running into both timeouts, each wait between attempts at
