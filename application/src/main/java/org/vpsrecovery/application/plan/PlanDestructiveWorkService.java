@@ -112,7 +112,7 @@ public final class PlanDestructiveWorkService implements PlanDestructiveWorkUseC
         P found = points.lookUp(refusable(context, points.deleteOperation(), point), context.team(), id);
         ServerRef server = points.serverOf(found);
         return audited(context, new Plan(points.deleteOperation(), server.id(), point, server.id(),
-                verdicts(points.deletionChecks(found, server, servers, holds)),
+                verdicts(points.deletionChecks(found, server, servers, holds, context.team())),
                 List.of(new Plan.Effect.Delete(point, server.id()))));
     }
 
@@ -129,7 +129,7 @@ public final class PlanDestructiveWorkService implements PlanDestructiveWorkUseC
         ServerRef source = points.serverOf(found);
         ServerId onto = target.orElse(source.id());
         List<Plan.Verdict> verdicts = verdicts(points.restoreChecks(found, RecoveryPoints.restoreTarget(source, onto),
-                servers, clock.instant()));
+                servers, clock.instant(), context.team()));
         List<Plan.Effect> effects = new ArrayList<>();
         Optional<Plan.SafetySnapshot> first = safetySnapshot(context, onto, point, skipSafetySnapshot, verdicts, effects);
         effects.add(new Plan.Effect.Overwrite(onto, point, source.id()));

@@ -231,7 +231,8 @@ public final class ContinueRestoresService {
     private <I, P> Decision check(RecoveryPoints<I, P> points, I id, RecoveryOperation waiting) {
         ServerId from = waiting.resourceServer().orElse(waiting.server());
         return points.findOnServer(from, id)
-                .map(point -> points.restorable(point, Server.idle(new ServerRef(waiting.server(), "")), clock.instant()))
+                .map(point -> points.restorable(point, Server.idle(new ServerRef(waiting.server(), "")), clock.instant(),
+                        waiting.team()))
                 .orElseGet(() -> Decision.deny(points.notFound(id).reason(),
                         points.ref(id).type().name().toLowerCase(Locale.ROOT) + " " + id + " is gone"));
     }

@@ -20,7 +20,6 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
-import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.RecoveryOperations;
@@ -66,13 +65,9 @@ public final class RestoreHoldService implements GetServerUseCase, ReleaseRestor
         if (!ownership.owns(team, server)) {
             throw notFound(server);
         }
-        Server current = servers.current(unnamed(server));
-        // A hold of a restore another team asked before the teams file moved the server: its window is the owner's
-        // to see (the server is held), its operation and source are not.
-        return current.hold()
-                .filter(hold -> operations.find(new OperationId(hold.operation())).filter(r -> !r.team().equals(team)).isPresent())
-                .map(hold -> new Server(current.ref(), current.status(), Optional.of(hold.ofAnotherTeam())))
-                .orElse(current);
+        // A hold of a restore another team asked before the teams file moved the server carries that team: the owner is
+        // told its window (the server is held), not its operation or source (RestoreHold.operationToldTo, sourceToldTo).
+        return servers.current(unnamed(server));
     }
 
     @Override

@@ -30,6 +30,7 @@ import org.vpsrecovery.application.server.GetServerUseCase;
 import org.vpsrecovery.application.server.ReleaseRestoreHoldCommand;
 import org.vpsrecovery.application.server.ReleaseRestoreHoldUseCase;
 import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.server.ServerId;
 
 /**
@@ -73,7 +74,8 @@ public class ServersController {
     @ProblemResponses.NotFound
     public ServerStateJson getServer(HttpRequest<?> request, @ServerIdParameter @PathVariable("server_id") String serverId) {
         ServerId server = new ServerId(RequestFields.parseId(serverId, "server_id", RequestReason.INVALID_ID));
-        return ServerStateJson.of(servers.getServer(RequestAttributes.callContext(request).team(), server));
+        TeamId team = RequestAttributes.callContext(request).team();
+        return ServerStateJson.of(servers.getServer(team, server), team);
     }
 
     @Delete("/{server_id}/restore-hold/")

@@ -700,4 +700,39 @@ class FacadeHttpTest {
             logger.detachAppender(appender);
         }
     }
+
+    /**
+     * A restore BLUE asked of server 23456 before a change of the teams file gave that server to GREEN, stored as the
+     * restore's operation is (the fixture's ownership is fixed: the move is in the operation's team).
+     */
+    private OperationId aRestoreOfGreensServerAskedByBlue() {
+        OperationId restore = OperationId.random();
+        platform.operations.add(RecoveryOperation.accepted(restore, PlatformFixture.BLUE, new RequestId("req-blue-restore"),
+                Operation.RESTORE_SNAPSHOT, PlatformFixture.GREEN_SERVER,
+                Optional.of(ResourceRef.of(new org.vpsrecovery.domain.snapshot.SnapshotId(900))), platform.clock.instant(),
+                Duration.ofMinutes(15)));
+        return restore;
+    }
+
+    /** GREEN's refusals on its server held by BLUE's restore: the window and Retry-After, not BLUE's operation (ADR 0026). */
+    @Test
+    void theNewOwnersRefusalsOnAServerTheFormerOwnerRestoresTellTheWindowButNotTheRestore() throws Exception {
+        platform.provider.addSnapshot(900, platform.greenServer, CreationStatus.COMPLETED);
+        platform.provider.addSnapshot(901, platform.greenServer, CreationStatus.COMPLETED);
+        OperationId blues = aRestoreOfGreensServerAskedByBlue();
+        String until = platform.operations.find(blues).orElseThrow().deadline().toString();
+
+        Answer restore = send("POST", "/api/v1/snapshots/901/restore/", GREEN_TOKEN, null);
+        assertProblem(restore, 400, "SERVER_NOT_RESTORABLE");
+        assertThat((String) restore.get("detail")).contains(until);
+        assertThat(restore.raw().body()).doesNotContain(blues.toString(), "req-blue-restore");
+        Answer delete = send("DELETE", "/api/v1/snapshots/900/", GREEN_TOKEN, null);
+        assertProblem(delete, 409, "RECOVERY_POINT_IN_USE");
+        assertThat((String) delete.get("detail")).contains(until);
+        assertThat(delete.raw().body()).doesNotContain(blues.toString(), "req-blue-restore");
+        assertThat(delete.raw().headers().firstValue("Retry-After")).contains(FacadeProblems.retryAfterSeconds(
+                Duration.between(platform.clock.instant(), platform.operations.find(blues).orElseThrow().deadline())));
+        assertThat(platform.history.recorded()).filteredOn(e -> e.event().team().equals(PlatformFixture.GREEN))
+                .isNotEmpty().allSatisfy(e -> assertThat(e.event().toString()).doesNotContain(blues.toString()));
+    }
 }
