@@ -24,6 +24,7 @@ import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ServerOwnership;
+import org.vpsrecovery.domain.server.RestoreHold;
 import org.vpsrecovery.domain.server.Server;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.server.ServerRef;
@@ -71,7 +72,7 @@ public final class RestoreHoldService implements GetServerUseCase, ReleaseRestor
     }
 
     @Override
-    public RecoveryOperation releaseRestoreHold(ReleaseRestoreHoldCommand command) {
+    public ReleasedRestoreHold releaseRestoreHold(ReleaseRestoreHoldCommand command) {
         var context = command.context();
         ServerRef server = unnamed(command.server());
         var attempt = attempts.attempt(context, Operation.RELEASE_RESTORE_HOLD).onServer(server.id());
@@ -100,7 +101,7 @@ public final class RestoreHoldService implements GetServerUseCase, ReleaseRestor
                 () -> release(holding.get(), held.get(), context.team(), context.requestId().value(), context.actor()));
     }
 
-    private RecoveryOperation release(RecoveryOperation restore, Server held, TeamId by, String requestId, Actor actor) {
+    private ReleasedRestoreHold release(RecoveryOperation restore, Server held, TeamId by, String requestId, Actor actor) {
         Instant now = clock.instant();
         held.releaseRestore(now); // the domain's rule: only a hold whose window has not ended
         // The restore's operation and final event are its own team's: another team (the server's owner since the
@@ -128,7 +129,11 @@ public final class RestoreHoldService implements GetServerUseCase, ReleaseRestor
                         + "status read, so whether the restore finished cannot be established");
         writer.appendOrDefer(new AuditEvent(now, restore.team(), restore.requestId(), restore.kind(),
                 Optional.of(restore.server()), restore.resource(), outcome, OptionalInt.empty(), detail));
-        return released;
+        // Another team is answered that its server's hold is released, not with the restore's operation (its team,
+        // request id and point), as its release's own audit events name none of them.
+        RestoreHold hold = held.hold().orElseThrow();
+        return new ReleasedRestoreHold(restore.server(), hold.since(), hold.until(), now,
+                ownTeam ? Optional.of(released) : Optional.empty());
     }
 
     /** VPS.org has no server read and the platform keeps no names: the server is named by id alone. */

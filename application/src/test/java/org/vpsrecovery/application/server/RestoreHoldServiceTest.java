@@ -63,7 +63,7 @@ class RestoreHoldServiceTest {
         return context.operationId();
     }
 
-    private RecoveryOperation release(CallContext context, ServerId server) {
+    private ReleasedRestoreHold release(CallContext context, ServerId server) {
         return holds.releaseRestoreHold(new ReleaseRestoreHoldCommand(context, server));
     }
 
@@ -196,9 +196,14 @@ class RestoreHoldServiceTest {
                 OperationId.random(), org.vpsrecovery.domain.audit.Actor.of("carol@green.example",
                         org.vpsrecovery.domain.audit.Actor.Authentication.JWT, "kid-green"));
 
-        RecoveryOperation released = afterTheMove.releaseRestoreHold(new ReleaseRestoreHoldCommand(releasing, WEB));
+        ReleasedRestoreHold answer = afterTheMove.releaseRestoreHold(new ReleaseRestoreHoldCommand(releasing, WEB));
 
-        assertThat(released.id()).isEqualTo(restore);
+        // GREEN is told its server's hold is released, not BLUE's restore (ADR 0026, amended in session 39).
+        assertThat(answer.restore()).isEmpty();
+        assertThat(answer.server()).isEqualTo(WEB);
+        assertThat(answer.until()).isEqualTo(platform.operations.find(restore).orElseThrow().deadline());
+        assertThat(answer.releasedAt()).isEqualTo(platform.clock.instant());
+        RecoveryOperation released = platform.operations.find(restore).orElseThrow();
         assertThat(released.state()).isEqualTo(OperationState.RELEASED);
         assertThat(released.note()).hasValueSatisfying(note -> assertThat(note).doesNotContain("green", "req-green-release"));
         AuditEvent last = platform.eventsOf(restoring).getLast();
@@ -236,8 +241,10 @@ class RestoreHoldServiceTest {
 
         platform.clock.advance(Duration.ofMinutes(11)); // VPS.org's own restore (10 min in the fake) is over
         CallContext releasing = platform.as(BLUE);
-        RecoveryOperation released = release(releasing, WEB);
+        ReleasedRestoreHold answer = release(releasing, WEB);
 
+        // The team that asked the restore is answered with it, released.
+        RecoveryOperation released = answer.restore().orElseThrow();
         assertThat(released.id()).isEqualTo(restore);
         assertThat(released.state()).isEqualTo(OperationState.RELEASED);
         assertThat(platform.operations.find(restore)).contains(released);
