@@ -82,6 +82,24 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
     List<ActivityRow> recoveryActivity(List<Long> servers);
 
     /**
+     * {@link #recoveryActivity} counting one team's events only: a server the teams file moved keeps its former owner's.
+     * Each max() is still a backward walk of audit_event_server_completed, the team checked on each entry it passes:
+     * the owner's newest event is usually the first one.
+     */
+    @Query("""
+            SELECT s.id AS server_id,
+                greatest((SELECT max(occurred_at) FROM audit_event e WHERE e.server_id = s.id AND e.team = :team
+                              AND e.outcome_kind = 'COMPLETED' AND e.operation = 'CREATE_SNAPSHOT'),
+                         (SELECT max(occurred_at) FROM audit_event e WHERE e.server_id = s.id AND e.team = :team
+                              AND e.outcome_kind = 'COMPLETED' AND e.operation = 'CREATE_MANUAL_BACKUP')) AS last_create,
+                greatest((SELECT max(occurred_at) FROM audit_event e WHERE e.server_id = s.id AND e.team = :team
+                              AND e.outcome_kind = 'COMPLETED' AND e.operation = 'RESTORE_SNAPSHOT'),
+                         (SELECT max(occurred_at) FROM audit_event e WHERE e.server_id = s.id AND e.team = :team
+                              AND e.outcome_kind = 'COMPLETED' AND e.operation = 'RESTORE_SERVER_FROM_BACKUP')) AS last_restore
+            FROM unnest(CAST(ARRAY[:servers] AS bigint[])) AS s(id)""")
+    List<ActivityRow> recoveryActivityOfTeam(List<Long> servers, String team);
+
+    /**
      * The sequence bounds of a time range from each UTC day's first and last sequence (V39, ADR 0077), in one pass
      * of the small day table: {@code from} is the lowest sequence of the days from {@code fromDay} on, {@code
      * beforeFrom} the highest of the days up to {@code beforeFromDay} (those that hold events earlier than the range's

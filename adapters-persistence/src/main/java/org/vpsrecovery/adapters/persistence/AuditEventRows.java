@@ -213,9 +213,10 @@ public final class AuditEventRows {
         }
     }
 
-    List<AuditEventRowRepository.ActivityRow> recoveryActivity(List<Long> servers) {
+    List<AuditEventRowRepository.ActivityRow> recoveryActivity(List<Long> servers, Optional<TeamId> byTeam) {
         try {
-            return rows.recoveryActivity(servers);
+            return byTeam.isPresent() ? rows.recoveryActivityOfTeam(servers, byTeam.get().value())
+                    : rows.recoveryActivity(servers);
         } catch (RuntimeException e) {
             throw DatabaseFailure.of("read the recovery activity", e);
         }

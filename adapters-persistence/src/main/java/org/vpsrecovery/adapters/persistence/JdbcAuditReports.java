@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.port.AuditEventStream;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.AuditReports;
 import org.vpsrecovery.domain.report.AuditEventPage;
 import org.vpsrecovery.domain.report.AuditSummary;
@@ -188,13 +189,14 @@ public final class JdbcAuditReports implements AuditReports {
     }
 
     @Override
-    public Map<ServerId, RecoveryActivity> recoveryActivity(Set<ServerId> servers) {
+    public Map<ServerId, RecoveryActivity> recoveryActivity(Set<ServerId> servers, Optional<TeamId> byTeam) {
         Objects.requireNonNull(servers, "servers");
+        Objects.requireNonNull(byTeam, "by team (may be empty, not null)");
         if (servers.isEmpty()) {
             return Map.of();
         }
         List<AuditEventRowRepository.ActivityRow> found =
-                rows.recoveryActivity(servers.stream().map(ServerId::value).sorted().toList());
+                rows.recoveryActivity(servers.stream().map(ServerId::value).sorted().toList(), byTeam);
         Map<ServerId, RecoveryActivity> activity = new HashMap<>();
         for (AuditEventRowRepository.ActivityRow row : found) {
             ServerId server = new ServerId(row.serverId());

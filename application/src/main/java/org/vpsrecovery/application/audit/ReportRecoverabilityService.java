@@ -26,7 +26,8 @@ import org.vpsrecovery.domain.snapshot.Snapshot;
 
 /**
  * The provider's current state (one listing of all snapshots and one of all backups, whatever the
- * number of servers) joined with the audit history's last completed create and restore per server.
+ * number of servers) joined with the audit history's last completed create and restore per server:
+ * each server under the team that owns it now, with that team's own activity on it (an auditor: every team's).
  */
 public final class ReportRecoverabilityService implements ReportRecoverabilityUseCase {
 
@@ -76,7 +77,10 @@ public final class ReportRecoverabilityService implements ReportRecoverabilityUs
         ConsistentListBound bound = ConsistentListBound.oneDeadlineForARequest();
         List<Snapshot> allSnapshots = snapshots.listSnapshotsConsistently(Optional.empty(), bound);
         List<Backup> allBackups = backups.listBackupsConsistently(Optional.empty(), Optional.empty(), bound);
-        Map<ServerId, RecoveryActivity> activity = reports.recoveryActivity(owners.keySet());
+        // A team's report counts its own events only: a server the teams file moved to it keeps the former owner's
+        // creates and restores, filed under that team, which are not this team's to read. An auditor reads every team's,
+        // so its report shows the server's whole activity (ADR 0020, amended in session 39).
+        Map<ServerId, RecoveryActivity> activity = reports.recoveryActivity(owners.keySet(), reader.onlyTeam());
         List<ServerRecoverability> report = new ArrayList<>(owners.size());
         owners.forEach((server, team) -> report.add(ServerRecoverability.of(server, team, allSnapshots, allBackups,
                 activity.getOrDefault(server, RecoveryActivity.none(server)), now, expiringWithin)));

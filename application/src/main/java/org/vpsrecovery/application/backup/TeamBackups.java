@@ -132,8 +132,8 @@ public final class TeamBackups implements ListBackupsUseCase, RecoveryPoints<Bac
     }
 
     @Override
-    public Decision deletable(Backup point, Server server, Collection<RestoreHold> restoreHolds) {
-        return BackupDeletionPolicy.evaluate(point, server, restoreHolds);
+    public Decision deletable(Backup point, Server server, Collection<RestoreHold> restoreHolds, TeamId asker) {
+        return BackupDeletionPolicy.evaluate(point, server, restoreHolds, asker);
     }
 
     @Override
@@ -142,8 +142,8 @@ public final class TeamBackups implements ListBackupsUseCase, RecoveryPoints<Bac
     }
 
     @Override
-    public Decision restorable(Backup point, Server target, Instant now) {
-        return BackupRestorePolicy.evaluate(point, target, now);
+    public Decision restorable(Backup point, Server target, Instant now, TeamId asker) {
+        return BackupRestorePolicy.evaluate(point, target, now, asker);
     }
 
     @Override

@@ -114,7 +114,7 @@ public final class PlanDestructiveWorkService implements PlanDestructiveWorkUseC
                 ConsistentListBound.oneDeadlineForARequest());
         ServerRef server = points.serverOf(found);
         return audited(context, new Plan(points.deleteOperation(), server.id(), point, server.id(),
-                verdicts(points.deletionChecks(found, server, servers, holds)),
+                verdicts(points.deletionChecks(found, server, servers, holds, context.team())),
                 List.of(new Plan.Effect.Delete(point, server.id()))));
     }
 
@@ -131,7 +131,7 @@ public final class PlanDestructiveWorkService implements PlanDestructiveWorkUseC
         ServerRef source = points.serverOf(found);
         ServerId onto = target.orElse(source.id());
         List<Plan.Verdict> verdicts = verdicts(points.restoreChecks(found, RecoveryPoints.restoreTarget(source, onto),
-                servers, clock.instant()));
+                servers, clock.instant(), context.team()));
         List<Plan.Effect> effects = new ArrayList<>();
         Optional<Plan.SafetySnapshot> first = safetySnapshot(context, onto, point, skipSafetySnapshot, verdicts, effects);
         effects.add(new Plan.Effect.Overwrite(onto, point, source.id()));

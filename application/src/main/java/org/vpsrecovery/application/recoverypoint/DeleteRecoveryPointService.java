@@ -21,6 +21,7 @@ import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.ConsistentListBound;
@@ -103,16 +104,16 @@ public final class DeleteRecoveryPointService implements DeleteSnapshotUseCase, 
         ServerId server = points.serverOf(points.lookUp(attempt, context.team(), id, lookUps)).id();
         attempt.onServer(server);
         return Optional.of(gate.get().hold(attempt, context, points.deleteOperation(), server, points.ref(id),
-                Optional.empty(), false, () -> check(points, attempt, server, id, lookUps)));
+                Optional.empty(), false, () -> check(points, attempt, context.team(), server, id, lookUps)));
     }
 
-    private <I, P> Decision check(RecoveryPoints<I, P> points, AuditedAttempts.Attempt attempt, ServerId server, I id,
-                                  ConsistentListBound lookUps) {
+    private <I, P> Decision check(RecoveryPoints<I, P> points, AuditedAttempts.Attempt attempt, TeamId asker,
+                                  ServerId server, I id, ConsistentListBound lookUps) {
         P current = points.findOnServer(server, id, lookUps).orElseThrow(() -> points.notFound(id));
         // Once deleted, this is the only sight of how the point ended; its create's outcome
         // is taken from it (ADR 0024).
         attempt.detail(AuditEvent.RECOVERY_POINT_STATUS, points.statusOf(current).phase().wireName());
-        return PolicyCheck.firstRefusal(points.deletionChecks(current, points.serverOf(current), servers, holds));
+        return PolicyCheck.firstRefusal(points.deletionChecks(current, points.serverOf(current), servers, holds, asker));
     }
 
     private <I, P> void delete(RecoveryPoints<I, P> points, CallContext context, I id) {
@@ -126,7 +127,7 @@ public final class DeleteRecoveryPointService implements DeleteSnapshotUseCase, 
                 .orElseGet(() -> points.serverOf(points.lookUp(attempt, context.team(), id, lookUps)).id());
         try {
             attempt.onServer(server).run(
-                    () -> check(points, attempt, server, id, lookUps),
+                    () -> check(points, attempt, context.team(), server, id, lookUps),
                     () -> {
                         points.delete(id);
                         return id;

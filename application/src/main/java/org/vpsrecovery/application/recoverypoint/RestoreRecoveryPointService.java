@@ -169,7 +169,7 @@ public final class RestoreRecoveryPointService implements RestoreSnapshotUseCase
                 () -> {
                     current.set(current(request, located));
                     return PolicyCheck.firstRefusal(request.points().restoreChecks(current.get(), located.targetRef(),
-                            servers, clock.instant()));
+                            servers, clock.instant(), request.context().team()));
                 },
                 () -> request.points().restore(located.target(), request.point()),
                 restore -> Optional.empty());
@@ -189,7 +189,7 @@ public final class RestoreRecoveryPointService implements RestoreSnapshotUseCase
                     request.points().restoreOperation(), located.target(), request.points().ref(request.point()),
                     request.target().map(target -> located.source().id()), request.skipSafetySnapshot(),
                     () -> PolicyCheck.firstRefusal(request.points().restoreChecks(current(request, located),
-                            located.targetRef(), servers, clock.instant()))));
+                            located.targetRef(), servers, clock.instant(), request.context().team()))));
         }
         if (safety.filter(s -> s.applies(request.context().team(), request.skipSafetySnapshot())).isEmpty()) {
             return new RestoreAnswer.Started<>(restoreNow(request, started));
@@ -200,7 +200,7 @@ public final class RestoreRecoveryPointService implements RestoreSnapshotUseCase
                 // Recorded when the restore names its target: the server the point is on (ADR 0026).
                 request.target().map(target -> located.source().id()),
                 () -> PolicyCheck.firstRefusal(request.points().restoreChecks(current(request, located),
-                        located.targetRef(), servers, clock.instant())));
+                        located.targetRef(), servers, clock.instant(), request.context().team())));
         return new RestoreAnswer.AwaitingSafetySnapshot<>(waiting);
     }
 }

@@ -256,7 +256,8 @@ public final class ContinueRestoresService {
         ServerId from = waiting.resourceServer().orElse(waiting.server());
         // A job's: no key nor call slot is leased on it, and a point not confirmed would keep the restore waiting.
         return points.findOnServer(from, id, ConsistentListBound.eachReadItsOwnDeadline())
-                .map(point -> points.restorable(point, Server.idle(new ServerRef(waiting.server(), "")), clock.instant()))
+                .map(point -> points.restorable(point, Server.idle(new ServerRef(waiting.server(), "")), clock.instant(),
+                        waiting.team()))
                 .orElseGet(() -> Decision.deny(points.notFound(id).reason(),
                         points.ref(id).type().name().toLowerCase(Locale.ROOT) + " " + id + " is gone"));
     }

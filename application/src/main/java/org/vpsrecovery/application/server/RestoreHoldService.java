@@ -20,11 +20,11 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
-import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ServerOwnership;
+import org.vpsrecovery.domain.server.RestoreHold;
 import org.vpsrecovery.domain.server.Server;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.server.ServerRef;
@@ -66,17 +66,13 @@ public final class RestoreHoldService implements GetServerUseCase, ReleaseRestor
         if (!ownership.owns(team, server)) {
             throw notFound(server);
         }
-        Server current = servers.current(unnamed(server));
-        // A hold of a restore another team asked before the teams file moved the server: its window is the owner's
-        // to see (the server is held), its operation and source are not.
-        return current.hold()
-                .filter(hold -> operations.find(new OperationId(hold.operation())).filter(r -> !r.team().equals(team)).isPresent())
-                .map(hold -> new Server(current.ref(), current.status(), Optional.of(hold.ofAnotherTeam())))
-                .orElse(current);
+        // A hold of a restore another team asked before the teams file moved the server carries that team: the owner is
+        // told its window (the server is held), not its operation or source (RestoreHold.operationToldTo, sourceToldTo).
+        return servers.current(unnamed(server));
     }
 
     @Override
-    public RecoveryOperation releaseRestoreHold(ReleaseRestoreHoldCommand command) {
+    public ReleasedRestoreHold releaseRestoreHold(ReleaseRestoreHoldCommand command) {
         var context = command.context();
         ServerRef server = unnamed(command.server());
         var attempt = attempts.attempt(context, Operation.RELEASE_RESTORE_HOLD).onServer(server.id());
@@ -105,7 +101,7 @@ public final class RestoreHoldService implements GetServerUseCase, ReleaseRestor
                 () -> release(holding.get(), held.get(), context.team(), context.requestId().value(), context.actor()));
     }
 
-    private RecoveryOperation release(RecoveryOperation restore, Server held, TeamId by, String requestId, Actor actor) {
+    private ReleasedRestoreHold release(RecoveryOperation restore, Server held, TeamId by, String requestId, Actor actor) {
         Instant now = clock.instant();
         held.releaseRestore(now); // the domain's rule: only a hold whose window has not ended
         // The restore's operation and final event are its own team's: another team (the server's owner since the
@@ -133,7 +129,11 @@ public final class RestoreHoldService implements GetServerUseCase, ReleaseRestor
                         + "status read, so whether the restore finished cannot be established");
         writer.appendOrDefer(new AuditEvent(now, restore.team(), restore.requestId(), restore.kind(),
                 Optional.of(restore.server()), restore.resource(), outcome, OptionalInt.empty(), detail));
-        return released;
+        // Another team is answered that its server's hold is released, not with the restore's operation (its team,
+        // request id and point), as its release's own audit events name none of them.
+        RestoreHold hold = held.hold().orElseThrow();
+        return new ReleasedRestoreHold(restore.server(), hold.since(), hold.until(), now,
+                ownTeam ? Optional.of(released) : Optional.empty());
     }
 
     /** VPS.org has no server read and the platform keeps no names: the server is named by id alone. */

@@ -154,8 +154,8 @@ public final class TeamSnapshots implements ListSnapshotsUseCase, RecoveryPoints
     }
 
     @Override
-    public Decision deletable(Snapshot point, Server server, Collection<RestoreHold> restoreHolds) {
-        return SnapshotDeletionPolicy.evaluate(point, server, restoreHolds);
+    public Decision deletable(Snapshot point, Server server, Collection<RestoreHold> restoreHolds, TeamId asker) {
+        return SnapshotDeletionPolicy.evaluate(point, server, restoreHolds, asker);
     }
 
     @Override
@@ -164,8 +164,8 @@ public final class TeamSnapshots implements ListSnapshotsUseCase, RecoveryPoints
     }
 
     @Override
-    public Decision restorable(Snapshot point, Server target, Instant now) {
-        return SnapshotRestorePolicy.evaluate(point, target);
+    public Decision restorable(Snapshot point, Server target, Instant now, TeamId asker) {
+        return SnapshotRestorePolicy.evaluate(point, target, asker);
     }
 
     @Override

@@ -73,13 +73,13 @@ class ServerStatesTest {
         restore(DB, ResourceRef.of(point.id()), T0);
         clock.advance(Duration.ofSeconds(30));
 
-        Decision held = PolicyCheck.firstRefusal(snapshots.deletionChecks(point, WEB, servers, new InMemoryRecoveryPointHolds()));
+        Decision held = PolicyCheck.firstRefusal(snapshots.deletionChecks(point, WEB, servers, new InMemoryRecoveryPointHolds(), BLUE));
 
         assertThat(held).isInstanceOf(Decision.Denied.class);
         assertThat(calls).containsExactly("liveRestoresOfServerOrPoint");
         calls.clear();
         Snapshot other = vpsOrg.snapshot(new org.vpsrecovery.domain.snapshot.SnapshotId(802)).orElseThrow();
-        assertThat(PolicyCheck.firstRefusal(snapshots.deletionChecks(other, WEB, servers, new InMemoryRecoveryPointHolds())))
+        assertThat(PolicyCheck.firstRefusal(snapshots.deletionChecks(other, WEB, servers, new InMemoryRecoveryPointHolds(), BLUE)))
                 .isNotInstanceOf(Decision.Denied.class);
         assertThat(calls).containsExactly("liveRestoresOfServerOrPoint");
     }

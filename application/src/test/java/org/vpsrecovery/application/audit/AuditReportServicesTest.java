@@ -139,6 +139,48 @@ class AuditReportServicesTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * The teams file moved WEB from BLUE to GREEN after BLUE snapshotted and restored it: GREEN's report shows WEB with
+     * GREEN's own activity (none yet), not BLUE's; BLUE's no longer shows WEB; an auditor sees WEB under GREEN with
+     * its whole activity, BLUE's included (ADR 0020, amended in session 39).
+     */
+    @Test
+    void aServerMovedToAnotherTeamIsReportedWithItsNewOwnersActivityOnlyAndWholeToAnAuditor() {
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        platform.createSnapshot().createSnapshot(new CreateSnapshotCommand(platform.as(PlatformFixture.BLUE),
+                PlatformFixture.WEB, new SnapshotName("blue-one"), Optional.empty()));
+        platform.provider.finishCreations();
+        platform.tracker().tick();
+        platform.clock.advance(Duration.ofMinutes(1));
+        platform.restoreSnapshot().restoreSnapshot(new org.vpsrecovery.application.snapshot.RestoreSnapshotCommand(
+                platform.as(PlatformFixture.BLUE), new org.vpsrecovery.domain.snapshot.SnapshotId(801)));
+        platform.clock.advance(org.vpsrecovery.application.attempt.ServerStates.DOCUMENTED_RESTORE_WINDOW);
+        platform.tracker().tick(); // the window's end completes the restore
+        var moved = new org.vpsrecovery.domain.testing.FixedServerOwnership(java.util.Map.of(
+                PlatformFixture.BLUE, java.util.Set.of(PlatformFixture.SPARE),
+                PlatformFixture.GREEN, java.util.Set.of(PlatformFixture.GREEN_SERVER, PlatformFixture.WEB)));
+        var afterTheMove = new ReportRecoverabilityService(platform.provider, platform.provider, moved, moved,
+                platform.auditReports, platform.clock, platform.auditReadSlots);
+        ServerRecoverability webAsAuditorSawItBefore = platform.reportRecoverability()
+                .reportRecoverability(auditor, Duration.ofDays(7)).servers().getFirst();
+        assertThat(webAsAuditorSawItBefore.activity().lastCompletedCreate()).isPresent();
+        assertThat(webAsAuditorSawItBefore.activity().lastCompletedRestore()).isPresent();
+
+        ServerRecoverability forGreen = afterTheMove.reportRecoverability(
+                new AuditReader.Team(PlatformFixture.GREEN), Duration.ofDays(7)).servers().stream()
+                .filter(r -> r.server().equals(PlatformFixture.WEB)).findFirst().orElseThrow();
+        assertThat(forGreen.team()).isEqualTo(PlatformFixture.GREEN);
+        assertThat(forGreen.activity()).isEqualTo(org.vpsrecovery.domain.report.RecoveryActivity.none(PlatformFixture.WEB));
+        // The recovery points are the server's, now GREEN's: still shown.
+        assertThat(forGreen.newestSnapshot()).isPresent();
+        assertThat(afterTheMove.reportRecoverability(blue, Duration.ofDays(7)).servers())
+                .extracting(ServerRecoverability::server).containsExactly(PlatformFixture.SPARE);
+        ServerRecoverability forAuditor = afterTheMove.reportRecoverability(auditor, Duration.ofDays(7)).servers().stream()
+                .filter(r -> r.server().equals(PlatformFixture.WEB)).findFirst().orElseThrow();
+        assertThat(forAuditor.team()).isEqualTo(PlatformFixture.GREEN);
+        assertThat(forAuditor.activity()).isEqualTo(webAsAuditorSawItBefore.activity());
+    }
+
     /** A point left out of a list joined from pages (ADR 0010, amended in session 38) is still reported recoverable. */
     @Test
     void aServersOnlyRecoveryPointLeftOutOfAPagedListIsStillReported() {

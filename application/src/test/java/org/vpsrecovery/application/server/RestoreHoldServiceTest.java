@@ -63,7 +63,7 @@ class RestoreHoldServiceTest {
         return context.operationId();
     }
 
-    private RecoveryOperation release(CallContext context, ServerId server) {
+    private ReleasedRestoreHold release(CallContext context, ServerId server) {
         return holds.releaseRestoreHold(new ReleaseRestoreHoldCommand(context, server));
     }
 
@@ -106,13 +106,78 @@ class RestoreHoldServiceTest {
 
         assertThat(seen.isRestoring()).isTrue();
         assertThat(seen.hold()).hasValueSatisfying(hold -> {
-            assertThat(hold.anotherTeams()).isTrue();
+            assertThat(hold.operationToldTo(GREEN)).isEmpty();
+            assertThat(hold.sourceToldTo(GREEN)).isEmpty();
             assertThat(hold.until()).isEqualTo(platform.operations.find(restore).orElseThrow().deadline());
         });
-        assertThat(((org.vpsrecovery.domain.common.Decision.Denied) seen.restorability()).detail())
+        assertThat(((org.vpsrecovery.domain.common.Decision.Denied) seen.restorabilityFor(GREEN)).detail())
                 .doesNotContain(restore.toString());
         // The team that asked still sees its own restore's hold whole.
-        assertThat(holds.getServer(BLUE, WEB).hold()).hasValueSatisfying(hold -> assertThat(hold.anotherTeams()).isFalse());
+        assertThat(holds.getServer(BLUE, WEB).hold())
+                .hasValueSatisfying(hold -> assertThat(hold.operationToldTo(BLUE)).contains(restore.value()));
+    }
+
+    /**
+     * The teams file moved WEB to GREEN while BLUE's restores held WEB (from snapshot 801) and SPARE (from WEB's backup
+     * 499): GREEN's restore of WEB and its deletes of 801 and 499 are refused until the holds' ends, as before, but
+     * neither the refusals (the problem's detail), their audit events nor a dry run name BLUE's operations or SPARE
+     * (ADR 0026, amended in session 39).
+     */
+    @Test
+    void theNewOwnersRefusalsTellTheHoldsEndButNotTheFormerOwnersRestores() {
+        OperationId ofWeb = restoreSnapshot(platform.as(BLUE));
+        CallContext restoringSpare = platform.as(BLUE);
+        platform.restoreServerFromBackup().restoreServerFromBackup(
+                new RestoreServerFromBackupCommand(restoringSpare, SPARE, backup.id()));
+        OperationId ofSpare = restoringSpare.operationId();
+        var moved = new org.vpsrecovery.domain.testing.FixedServerOwnership(
+                Map.of(BLUE, java.util.Set.of(SPARE), GREEN, java.util.Set.of(PlatformFixture.GREEN_SERVER, WEB)));
+        var restoresAfterTheMove = new RestoreRecoveryPointService(platform.provider, platform.provider, moved,
+                platform.serverStates(), platform.attempts(), platform.clock);
+        var deletesAfterTheMove = new org.vpsrecovery.application.recoverypoint.DeleteRecoveryPointService(
+                platform.provider, platform.provider, moved, platform.serverStates(), platform.attempts(), platform.holds);
+        var plansAfterTheMove = new org.vpsrecovery.application.plan.PlanDestructiveWorkService(platform.provider,
+                platform.provider, moved, platform.serverStates(), platform.holds, platform.attempts(), platform.auditWriter,
+                platform.clock);
+        String[] blues = {ofWeb.toString(), ofSpare.toString(), "server 12346"};
+        List<CallContext> green = new ArrayList<>();
+
+        CallContext restoring = platform.as(GREEN);
+        green.add(restoring);
+        assertThatThrownBy(() -> restoresAfterTheMove.restoreSnapshot(new RestoreSnapshotCommand(restoring, another.id())))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.SERVER_NOT_RESTORABLE))
+                .hasMessageContaining(platform.operations.find(ofWeb).orElseThrow().deadline().toString())
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(blues));
+        CallContext deletingSnapshot = platform.as(GREEN);
+        green.add(deletingSnapshot);
+        assertThatThrownBy(() -> deletesAfterTheMove.deleteSnapshot(new DeleteSnapshotCommand(deletingSnapshot, snapshot.id())))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.RECOVERY_POINT_IN_USE))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(blues))
+                .satisfies(e -> assertThat(((org.vpsrecovery.domain.common.RecoveryDenied) e).retryAt())
+                        .contains(platform.operations.find(ofWeb).orElseThrow().deadline()));
+        CallContext deletingBackup = platform.as(GREEN);
+        green.add(deletingBackup);
+        assertThatThrownBy(() -> deletesAfterTheMove.deleteBackup(new DeleteBackupCommand(deletingBackup, backup.id())))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.RECOVERY_POINT_IN_USE))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(blues))
+                .satisfies(e -> assertThat(((org.vpsrecovery.domain.common.RecoveryDenied) e).retryAt())
+                        .contains(platform.operations.find(ofSpare).orElseThrow().deadline()));
+        CallContext planning = platform.as(GREEN);
+        green.add(planning);
+        var plan = plansAfterTheMove.planDeleteBackup(planning, backup.id());
+        assertThat(plan.allowed()).isFalse();
+        assertThat(plan.toString()).doesNotContain(blues);
+
+        assertThat(platform.providerCallsStartingWith("delete")).isZero();
+        for (CallContext refused : green) {
+            assertThat(platform.eventsOf(refused)).isNotEmpty().allSatisfy(e -> {
+                assertThat(e.team()).isEqualTo(GREEN);
+                assertThat(e.toString()).doesNotContain(blues);
+            });
+        }
+        // Before the move BLUE, which asked both restores, was told which one holds its backup.
+        assertThatThrownBy(() -> platform.deleteBackup().deleteBackup(new DeleteBackupCommand(platform.as(BLUE), backup.id())))
+                .hasMessageContaining(ofSpare.toString()).hasMessageContaining("server 12346");
     }
 
     /**
@@ -131,9 +196,14 @@ class RestoreHoldServiceTest {
                 OperationId.random(), org.vpsrecovery.domain.audit.Actor.of("carol@green.example",
                         org.vpsrecovery.domain.audit.Actor.Authentication.JWT, "kid-green"));
 
-        RecoveryOperation released = afterTheMove.releaseRestoreHold(new ReleaseRestoreHoldCommand(releasing, WEB));
+        ReleasedRestoreHold answer = afterTheMove.releaseRestoreHold(new ReleaseRestoreHoldCommand(releasing, WEB));
 
-        assertThat(released.id()).isEqualTo(restore);
+        // GREEN is told its server's hold is released, not BLUE's restore (ADR 0026, amended in session 39).
+        assertThat(answer.restore()).isEmpty();
+        assertThat(answer.server()).isEqualTo(WEB);
+        assertThat(answer.until()).isEqualTo(platform.operations.find(restore).orElseThrow().deadline());
+        assertThat(answer.releasedAt()).isEqualTo(platform.clock.instant());
+        RecoveryOperation released = platform.operations.find(restore).orElseThrow();
         assertThat(released.state()).isEqualTo(OperationState.RELEASED);
         assertThat(released.note()).hasValueSatisfying(note -> assertThat(note).doesNotContain("green", "req-green-release"));
         AuditEvent last = platform.eventsOf(restoring).getLast();
@@ -171,8 +241,10 @@ class RestoreHoldServiceTest {
 
         platform.clock.advance(Duration.ofMinutes(11)); // VPS.org's own restore (10 min in the fake) is over
         CallContext releasing = platform.as(BLUE);
-        RecoveryOperation released = release(releasing, WEB);
+        ReleasedRestoreHold answer = release(releasing, WEB);
 
+        // The team that asked the restore is answered with it, released.
+        RecoveryOperation released = answer.restore().orElseThrow();
         assertThat(released.id()).isEqualTo(restore);
         assertThat(released.state()).isEqualTo(OperationState.RELEASED);
         assertThat(platform.operations.find(restore)).contains(released);

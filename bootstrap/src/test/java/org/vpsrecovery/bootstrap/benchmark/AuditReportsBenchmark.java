@@ -843,7 +843,7 @@ class AuditReportsBenchmark {
         Set<ServerId> teamServers = LongStream.range(0, SERVERS_PER_TEAM)
                 .mapToObj(k -> new ServerId(100_000L + 7 * SERVERS_PER_TEAM + k)).collect(Collectors.toSet());
         results.add(time(dataSource, "recovery activity: the 40 servers of one team",
-                () -> reports.recoveryActivity(teamServers).size()));
+                () -> reports.recoveryActivity(teamServers, java.util.Optional.of(team)).size()));
         results.add(once(dataSource, "export (CSV's source): one team's every event, streamed", () -> {
             int rows = 0;
             try (AuditEventStream stream = reports.stream(all.forTeam(team))) {

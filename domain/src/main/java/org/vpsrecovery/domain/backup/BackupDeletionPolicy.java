@@ -1,9 +1,10 @@
 package org.vpsrecovery.domain.backup;
 
 import java.util.Collection;
-import java.util.List;
+import java.util.function.Supplier;
 import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.server.RecoveryPointInUsePolicy;
 import org.vpsrecovery.domain.server.RecoverySource;
 import org.vpsrecovery.domain.server.RestoreHold;
@@ -19,18 +20,23 @@ public final class BackupDeletionPolicy {
     }
 
     public static Decision evaluate(Backup backup, Server server) {
-        return evaluate(backup, server, List.of());
+        return evaluate(backup, server, Decision::allow);
     }
 
     /**
      * {@code holds}: the restore holds in force on any server; the one reading this backup keeps it
-     * ({@link RecoveryPointInUsePolicy}).
+     * ({@link RecoveryPointInUsePolicy}, which tells {@code asker}, the team deleting, only what is its own).
      */
-    public static Decision evaluate(Backup backup, Server server, Collection<RestoreHold> holds) {
+    public static Decision evaluate(Backup backup, Server server, Collection<RestoreHold> holds, TeamId asker) {
+        return evaluate(backup, server, () -> RecoveryPointInUsePolicy.evaluate(RecoverySource.Kind.BACKUP,
+                backup.id().value(), holds, asker));
+    }
+
+    private static Decision evaluate(Backup backup, Server server, Supplier<Decision> inUseCheck) {
         if (backup.isInProgress()) {
             return Decision.deny(ReasonCode.BACKUP_IN_PROGRESS, "backup " + backup.id() + " is still being created");
         }
-        Decision inUse = RecoveryPointInUsePolicy.evaluate(RecoverySource.Kind.BACKUP, backup.id().value(), holds);
+        Decision inUse = inUseCheck.get();
         if (!inUse.isAllowed()) {
             return inUse;
         }

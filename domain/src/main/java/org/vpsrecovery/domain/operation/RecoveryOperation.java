@@ -350,7 +350,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
                 || state == OperationState.PENDING_APPROVAL || state == OperationState.APPROVED) {
             return Optional.empty();
         }
-        return Optional.of(new RestoreHold(server, id.value(), acceptedAt, deadline,
+        return Optional.of(new RestoreHold(server, team, id.value(), acceptedAt, deadline,
                 new RecoverySource(RecoverySource.Kind.valueOf(resource.get().type().name()), resource.get().id(),
                         resourceServer.orElse(server))));
     }

@@ -1,9 +1,11 @@
 package org.vpsrecovery.domain.port;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.report.AuditEventPage;
 import org.vpsrecovery.domain.report.AuditSummary;
 import org.vpsrecovery.domain.report.RecoveryActivity;
@@ -23,8 +25,12 @@ public interface AuditReports {
 
     AuditSummary summarize(SummaryQuery query);
 
-    /** The audited recovery activity of each given server (an entry for every one, empty when none). */
-    Map<ServerId, RecoveryActivity> recoveryActivity(Set<ServerId> servers);
+    /**
+     * The audited recovery activity of each given server (an entry for every one, empty when none): with {@code byTeam},
+     * only that team's events count, since a server the teams file moved keeps its former owner's events (filed under
+     * that team); empty, every team's.
+     */
+    Map<ServerId, RecoveryActivity> recoveryActivity(Set<ServerId> servers, Optional<TeamId> byTeam);
 
     static void requirePageLimit(int limit) {
         if (limit < 1 || limit > MAX_PAGE) {

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
+import org.vpsrecovery.domain.common.TeamId;
 
 /**
  * A server and its status as far as the platform knows it. The provider has no status endpoint in
@@ -53,13 +54,27 @@ public record Server(ServerRef ref, ServerStatus status, Optional<RestoreHold> h
         return status.kind() == ServerStatus.Kind.RESTORING;
     }
 
-    /** A server already being restored cannot take a second restore. */
+    /**
+     * A server already being restored cannot take a second restore. {@code asker}, the team asking, is told the
+     * holding restore's operation only if it asked that restore; the server's owner since a teams-file move is told
+     * the window alone (ADR 0026, amended in session 39).
+     */
+    public Decision restorabilityFor(TeamId asker) {
+        Objects.requireNonNull(asker, "asking team");
+        return restorabilityToldTo(Optional.of(asker));
+    }
+
+    /** {@link #restorabilityFor} as told to no team in particular: the hold's window, not whose restore holds it. */
     public Decision restorability() {
+        return restorabilityToldTo(Optional.empty());
+    }
+
+    private Decision restorabilityToldTo(Optional<TeamId> asker) {
         return isRestoring()
                 ? Decision.deny(ReasonCode.SERVER_NOT_RESTORABLE,
                         "server " + ref.id() + " is already being restored"
-                                + hold.map(h -> " until " + h.until()
-                                        + (h.anotherTeams() ? "" : " (operation " + h.operation() + ")")).orElse(""))
+                                + hold.map(h -> " until " + h.until() + asker.flatMap(h::operationToldTo)
+                                        .map(operation -> " (operation " + operation + ")").orElse("")).orElse(""))
                 : Decision.allow();
     }
 

@@ -1,9 +1,10 @@
 package org.vpsrecovery.domain.snapshot;
 
 import java.util.Collection;
-import java.util.List;
+import java.util.function.Supplier;
 import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.server.RecoveryPointInUsePolicy;
 import org.vpsrecovery.domain.server.RecoverySource;
 import org.vpsrecovery.domain.server.RestoreHold;
@@ -19,19 +20,24 @@ public final class SnapshotDeletionPolicy {
     }
 
     public static Decision evaluate(Snapshot snapshot, Server server) {
-        return evaluate(snapshot, server, List.of());
+        return evaluate(snapshot, server, Decision::allow);
     }
 
     /**
      * {@code holds}: the restore holds in force on any server; the one reading this snapshot keeps it
-     * ({@link RecoveryPointInUsePolicy}).
+     * ({@link RecoveryPointInUsePolicy}, which tells {@code asker}, the team deleting, only what is its own).
      */
-    public static Decision evaluate(Snapshot snapshot, Server server, Collection<RestoreHold> holds) {
+    public static Decision evaluate(Snapshot snapshot, Server server, Collection<RestoreHold> holds, TeamId asker) {
+        return evaluate(snapshot, server, () -> RecoveryPointInUsePolicy.evaluate(RecoverySource.Kind.SNAPSHOT,
+                snapshot.id().value(), holds, asker));
+    }
+
+    private static Decision evaluate(Snapshot snapshot, Server server, Supplier<Decision> inUseCheck) {
         if (snapshot.isInProgress()) {
             return Decision.deny(ReasonCode.SNAPSHOT_IN_PROGRESS,
                     "snapshot " + snapshot.id() + " is still being created");
         }
-        Decision inUse = RecoveryPointInUsePolicy.evaluate(RecoverySource.Kind.SNAPSHOT, snapshot.id().value(), holds);
+        Decision inUse = inUseCheck.get();
         if (!inUse.isAllowed()) {
             return inUse;
         }

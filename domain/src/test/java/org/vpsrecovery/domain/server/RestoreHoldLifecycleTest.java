@@ -40,8 +40,11 @@ class RestoreHoldLifecycleTest {
     private static final ResourceRef SNAPSHOT_801 = ResourceRef.of(new SnapshotId(801));
     private static final ResourceRef BACKUP_499 = ResourceRef.of(new BackupId(499));
 
+    private static final TeamId BLUE = new TeamId("blue");
+    private static final TeamId GREEN = new TeamId("green");
+
     private static RestoreHold hold(ServerRef on, ResourceRef source, ServerId sourceServer) {
-        return new RestoreHold(on.id(), UUID.randomUUID(), T0, T0.plus(WINDOW), sourceOf(source, sourceServer));
+        return new RestoreHold(on.id(), BLUE, UUID.randomUUID(), T0, T0.plus(WINDOW), sourceOf(source, sourceServer));
     }
 
     private static RecoverySource sourceOf(ResourceRef point, ServerId server) {
@@ -91,7 +94,7 @@ class RestoreHoldLifecycleTest {
         assertThatThrownBy(() -> idle.beginRestore(hold(DB, SNAPSHOT_801, WEB.id()))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Server(WEB, ServerStatus.RUNNING, Optional.of(hold(WEB, SNAPSHOT_801, WEB.id()))))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new RestoreHold(WEB.id(), UUID.randomUUID(), T0, T0, sourceOf(SNAPSHOT_801, WEB.id())))
+        assertThatThrownBy(() -> new RestoreHold(WEB.id(), BLUE, UUID.randomUUID(), T0, T0, sourceOf(SNAPSHOT_801, WEB.id())))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -101,6 +104,7 @@ class RestoreHoldLifecycleTest {
         RestoreHold hold = accepted.hold(T0.plusSeconds(1)).orElseThrow();
 
         assertThat(hold.server()).isEqualTo(DB.id());
+        assertThat(hold.team()).isEqualTo(accepted.team());
         assertThat(hold.operation()).isEqualTo(accepted.id().value());
         assertThat(hold.since()).isEqualTo(T0);
         assertThat(hold.until()).isEqualTo(T0.plus(WINDOW));
@@ -144,15 +148,48 @@ class RestoreHoldLifecycleTest {
         RestoreHold dbFromBackup = hold(DB, BACKUP_499, WEB.id());
 
         // WEB itself is not restoring: the hold is on DB, and it still keeps WEB's backup.
-        Decision backupDecision = BackupDeletionPolicy.evaluate(backup, Server.idle(WEB), List.of(dbFromBackup));
+        Decision backupDecision = BackupDeletionPolicy.evaluate(backup, Server.idle(WEB), List.of(dbFromBackup), BLUE);
         assertThat(backupDecision).isInstanceOfSatisfying(Decision.Denied.class, denied -> {
             assertThat(denied.reason()).isEqualTo(ReasonCode.RECOVERY_POINT_IN_USE);
             assertThat(denied.detail()).contains("backup 499", "server 23456", dbFromBackup.operation().toString());
         });
-        assertThat(SnapshotDeletionPolicy.evaluate(snapshot, Server.idle(WEB), List.of(dbFromBackup)).isAllowed()).isTrue();
-        assertThat(SnapshotDeletionPolicy.evaluate(snapshot, Server.idle(WEB), List.of(hold(WEB, SNAPSHOT_801, WEB.id()))))
+        assertThat(SnapshotDeletionPolicy.evaluate(snapshot, Server.idle(WEB), List.of(dbFromBackup), BLUE).isAllowed()).isTrue();
+        assertThat(SnapshotDeletionPolicy.evaluate(snapshot, Server.idle(WEB), List.of(hold(WEB, SNAPSHOT_801, WEB.id())), BLUE))
                 .isInstanceOfSatisfying(Decision.Denied.class,
                         denied -> assertThat(denied.reason()).isEqualTo(ReasonCode.RECOVERY_POINT_IN_USE));
-        assertThat(BackupDeletionPolicy.evaluate(backup, Server.idle(WEB), List.of()).isAllowed()).isTrue();
+        assertThat(BackupDeletionPolicy.evaluate(backup, Server.idle(WEB), List.of(), BLUE).isAllowed()).isTrue();
+    }
+
+    /**
+     * The teams file moved the servers to GREEN while BLUE's restores held them: GREEN is told each hold's end (its
+     * server is held, its point kept until then), never BLUE's operation, source or other server; BLUE, which asked the
+     * restores, is told them as before (ADR 0026, amended in session 39).
+     */
+    @Test
+    void anotherTeamIsToldTheHoldsEndButNotWhoseRestoreItIs() {
+        Backup backup = new Backup(new BackupId(499), WEB, BackupType.MANUAL, CreationStatus.COMPLETED, OptionalLong.empty(),
+                T0.minusSeconds(3600), Optional.empty(), "");
+        RestoreHold dbFromBackup = hold(DB, BACKUP_499, WEB.id());
+        Server held = Server.idle(WEB).beginRestore(hold(WEB, SNAPSHOT_801, WEB.id()));
+
+        Decision toGreen = BackupDeletionPolicy.evaluate(backup, Server.idle(WEB), List.of(dbFromBackup), GREEN);
+        assertThat(toGreen).isInstanceOfSatisfying(Decision.Denied.class, denied -> {
+            assertThat(denied.reason()).isEqualTo(ReasonCode.RECOVERY_POINT_IN_USE);
+            assertThat(denied.retryAt()).contains(dbFromBackup.until());
+            assertThat(denied.detail()).contains("backup 499", dbFromBackup.until().toString())
+                    .doesNotContain(dbFromBackup.operation().toString(), "server 23456");
+        });
+        assertThat(held.restorabilityFor(GREEN)).isInstanceOfSatisfying(Decision.Denied.class, denied -> {
+            assertThat(denied.reason()).isEqualTo(ReasonCode.SERVER_NOT_RESTORABLE);
+            assertThat(denied.detail()).contains(held.hold().orElseThrow().until().toString())
+                    .doesNotContain(held.hold().orElseThrow().operation().toString());
+        });
+        assertThat(held.hold().orElseThrow().operationToldTo(GREEN)).isEmpty();
+        assertThat(held.hold().orElseThrow().sourceToldTo(GREEN)).isEmpty();
+        // The team that asked is told its own restore.
+        assertThat(((Decision.Denied) held.restorabilityFor(BLUE)).detail()).contains(held.hold().orElseThrow().operation().toString());
+        assertThat(((Decision.Denied) BackupDeletionPolicy.evaluate(backup, Server.idle(WEB), List.of(dbFromBackup), BLUE))
+                .detail()).contains(dbFromBackup.operation().toString(), "server 23456");
+        assertThat(held.hold().orElseThrow().sourceToldTo(BLUE)).contains(sourceOf(SNAPSHOT_801, WEB.id()));
     }
 }

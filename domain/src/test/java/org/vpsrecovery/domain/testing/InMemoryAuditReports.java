@@ -19,6 +19,7 @@ import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.AuditEventStream;
 import org.vpsrecovery.domain.port.AuditReports;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
@@ -118,9 +119,10 @@ public final class InMemoryAuditReports implements AuditReports {
     }
 
     @Override
-    public Map<ServerId, RecoveryActivity> recoveryActivity(Set<ServerId> servers) {
+    public Map<ServerId, RecoveryActivity> recoveryActivity(Set<ServerId> servers, Optional<TeamId> byTeam) {
         List<AuditEvent> completed = history.recorded().stream().map(RecordedAuditEvent::event)
-                .filter(e -> e.outcome().kind() == Outcome.Kind.COMPLETED && e.server().isPresent()).toList();
+                .filter(e -> e.outcome().kind() == Outcome.Kind.COMPLETED && e.server().isPresent())
+                .filter(e -> byTeam.isEmpty() || byTeam.get().equals(e.team())).toList();
         return servers.stream().collect(Collectors.toMap(Function.identity(), server -> new RecoveryActivity(server,
                 latest(completed, server, false), latest(completed, server, true))));
     }

@@ -230,7 +230,8 @@ public class AuditController {
     @Get("/recoverability/")
     @Operation(summary = "Per server: newest completed snapshot and backup, backups expiring soon, servers with none",
             description = "From the provider's current state joined with the audit history (last completed create "
-                    + "and restore per server). A long read: 503 AUDIT_READS_BUSY with Retry-After when this instance "
+                    + "and restore per server: for a team its own only, also on a server a change of the teams file "
+                    + "gave it; for an auditor every team's). A long read: 503 AUDIT_READS_BUSY with Retry-After when this instance "
                     + "already runs as many as it allows.",
             parameters = @Parameter(name = "expiring_within_days", in = ParameterIn.QUERY,
                     description = "automatic backups expiring within this many days, default 7",

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.server.RestoreHold;
 import org.vpsrecovery.domain.server.Server;
 
@@ -48,17 +49,18 @@ public record ServerStateJson(
             @JsonProperty("server_id") long serverId) {
     }
 
-    static ServerStateJson of(Server server) {
+    /** {@code caller}: the team asking, shown a hold's operation and source only if it asked the restore. */
+    static ServerStateJson of(Server server, TeamId caller) {
         return new ServerStateJson(server.id().value(), server.ref().name(), server.status().label(),
-                server.hold().map(ServerStateJson::hold).orElse(null));
+                server.hold().map(hold -> hold(hold, caller)).orElse(null));
     }
 
-    private static RestoreHoldJson hold(RestoreHold hold) {
-        if (hold.anotherTeams()) { // the former owner's restore: its window only (ADR 0026, amended in session 38)
-            return new RestoreHoldJson("restoring", hold.since().toString(), hold.until().toString(), null, null);
-        }
+    private static RestoreHoldJson hold(RestoreHold hold, TeamId caller) {
+        // The former owner's restore (the teams file moved the server): its window only (ADR 0026, amended in sessions
+        // 38 and 39).
         return new RestoreHoldJson("restoring", hold.since().toString(), hold.until().toString(),
-                hold.operation().toString(), new RecoverySourceJson(hold.source().kind().wireName(),
-                        hold.source().id(), hold.source().server().value()));
+                hold.operationToldTo(caller).map(Object::toString).orElse(null),
+                hold.sourceToldTo(caller).map(source -> new RecoverySourceJson(source.kind().wireName(), source.id(),
+                        source.server().value())).orElse(null));
     }
 }

@@ -29,7 +29,9 @@ import org.vpsrecovery.application.backup.RestoreServerFromBackupUseCase;
 import org.vpsrecovery.application.server.GetServerUseCase;
 import org.vpsrecovery.application.server.ReleaseRestoreHoldCommand;
 import org.vpsrecovery.application.server.ReleaseRestoreHoldUseCase;
+import org.vpsrecovery.application.server.ReleasedRestoreHold;
 import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.server.ServerId;
 
 /**
@@ -73,7 +75,8 @@ public class ServersController {
     @ProblemResponses.NotFound
     public ServerStateJson getServer(HttpRequest<?> request, @ServerIdParameter @PathVariable("server_id") String serverId) {
         ServerId server = new ServerId(RequestFields.parseId(serverId, "server_id", RequestReason.INVALID_ID));
-        return ServerStateJson.of(servers.getServer(RequestAttributes.callContext(request).team(), server));
+        TeamId team = RequestAttributes.callContext(request).team();
+        return ServerStateJson.of(servers.getServer(team, server), team);
     }
 
     @Delete("/{server_id}/restore-hold/")
@@ -82,16 +85,21 @@ public class ServersController {
                     + "takes a new restore, and the restore's source may be deleted. The restore's operation ends "
                     + "`released`; its audit history ends UNVERIFIABLE RESTORE_HOLD_RELEASED (VPS.org has no server status "
                     + "read). The release is audited as RELEASE_RESTORE_HOLD. No call reaches VPS.org. "
-                    + "No hold: 409 NO_RESTORE_HOLD.")
-    @ApiResponse(responseCode = "200", description = "released: the restore's operation, now final",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
+                    + "No hold: 409 NO_RESTORE_HOLD. A restore another team asked before a change of the teams file gave "
+                    + "the caller the server is released too, answered without that team's operation.")
+    @ApiResponse(responseCode = "200", description = "released: the restore's operation, now final (OperationJson); when "
+            + "another team asked the restore, only the hold released (ReleasedRestoreHoldJson)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(oneOf = {OperationJson.class, ReleasedRestoreHoldJson.class})))
     @ProblemResponses.NotFound
     @ProblemResponses.Change
-    public OperationJson releaseRestoreHold(HttpRequest<?> request,
-                                            @ServerIdParameter @PathVariable("server_id") String serverId) {
+    public HttpResponse<?> releaseRestoreHold(HttpRequest<?> request,
+                                              @ServerIdParameter @PathVariable("server_id") String serverId) {
         ServerId server = new ServerId(RequestFields.parseId(serverId, "server_id", RequestReason.INVALID_ID));
-        return OperationJson.of(release.releaseRestoreHold(
-                new ReleaseRestoreHoldCommand(RequestAttributes.callContext(request), server)));
+        ReleasedRestoreHold released = release.releaseRestoreHold(
+                new ReleaseRestoreHoldCommand(RequestAttributes.callContext(request), server));
+        return released.restore().<HttpResponse<?>>map(restore -> HttpResponse.ok(OperationJson.of(restore)))
+                .orElseGet(() -> HttpResponse.ok(ReleasedRestoreHoldJson.of(released)));
     }
 
     @Post(value = "/{server_id}/restore/", consumes = MediaType.APPLICATION_JSON)

@@ -700,4 +700,71 @@ class FacadeHttpTest {
             logger.detachAppender(appender);
         }
     }
+
+    /**
+     * A restore BLUE asked of server 23456 before a change of the teams file gave that server to GREEN, stored as the
+     * restore's operation is (the fixture's ownership is fixed: the move is in the operation's team).
+     */
+    private OperationId aRestoreOfGreensServerAskedByBlue() {
+        OperationId restore = OperationId.random();
+        platform.operations.add(RecoveryOperation.accepted(restore, PlatformFixture.BLUE, new RequestId("req-blue-restore"),
+                Operation.RESTORE_SNAPSHOT, PlatformFixture.GREEN_SERVER,
+                Optional.of(ResourceRef.of(new org.vpsrecovery.domain.snapshot.SnapshotId(900))), platform.clock.instant(),
+                Duration.ofMinutes(15)));
+        return restore;
+    }
+
+    /**
+     * GREEN releases the hold BLUE's restore keeps on GREEN's server: answered that the hold is released, without BLUE's
+     * operation, team, request or point; BLUE's own release is still answered with its restore (ADR 0026, amended in
+     * session 39).
+     */
+    @Test
+    void theNewOwnersReleaseIsAnsweredTheHoldReleasedWithoutTheFormerOwnersRestore() throws Exception {
+        platform.provider.addSnapshot(900, platform.greenServer, CreationStatus.COMPLETED);
+        OperationId blues = aRestoreOfGreensServerAskedByBlue();
+        RecoveryOperation held = platform.operations.find(blues).orElseThrow();
+        platform.clock.advance(Duration.ofMinutes(2));
+
+        Answer released = send("DELETE", "/api/v1/servers/23456/restore-hold/", GREEN_TOKEN, null);
+
+        assertThat(released.status()).as(released.raw().body()).isEqualTo(200);
+        assertThat(released.body()).containsOnlyKeys("server_id", "state", "since", "until", "released_at")
+                .containsEntry("server_id", 23456).containsEntry("state", "released")
+                .containsEntry("since", held.acceptedAt().toString()).containsEntry("until", held.deadline().toString())
+                .containsEntry("released_at", platform.clock.instant().toString());
+        assertThat(released.raw().body()).doesNotContain(blues.toString(), "req-blue-restore", "blue");
+        assertThat(platform.operations.find(blues).orElseThrow().state())
+                .isEqualTo(org.vpsrecovery.domain.operation.OperationState.RELEASED);
+
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        Answer restore = send("POST", "/api/v1/snapshots/801/restore/", BLUE_TOKEN, null);
+        assertThat(restore.status()).as(restore.raw().body()).isEqualTo(200);
+        Answer own = send("DELETE", "/api/v1/servers/12345/restore-hold/", BLUE_TOKEN, null);
+        assertThat(own.status()).as(own.raw().body()).isEqualTo(200);
+        assertThat(own.body()).containsEntry("team", "blue").containsEntry("state", "released")
+                .containsEntry("operation", "restore_snapshot").containsEntry("server_id", 12345).containsKeys("id", "request_id");
+    }
+
+    /** GREEN's refusals on its server held by BLUE's restore: the window and Retry-After, not BLUE's operation (ADR 0026). */
+    @Test
+    void theNewOwnersRefusalsOnAServerTheFormerOwnerRestoresTellTheWindowButNotTheRestore() throws Exception {
+        platform.provider.addSnapshot(900, platform.greenServer, CreationStatus.COMPLETED);
+        platform.provider.addSnapshot(901, platform.greenServer, CreationStatus.COMPLETED);
+        OperationId blues = aRestoreOfGreensServerAskedByBlue();
+        String until = platform.operations.find(blues).orElseThrow().deadline().toString();
+
+        Answer restore = send("POST", "/api/v1/snapshots/901/restore/", GREEN_TOKEN, null);
+        assertProblem(restore, 400, "SERVER_NOT_RESTORABLE");
+        assertThat((String) restore.get("detail")).contains(until);
+        assertThat(restore.raw().body()).doesNotContain(blues.toString(), "req-blue-restore");
+        Answer delete = send("DELETE", "/api/v1/snapshots/900/", GREEN_TOKEN, null);
+        assertProblem(delete, 409, "RECOVERY_POINT_IN_USE");
+        assertThat((String) delete.get("detail")).contains(until);
+        assertThat(delete.raw().body()).doesNotContain(blues.toString(), "req-blue-restore");
+        assertThat(delete.raw().headers().firstValue("Retry-After")).contains(FacadeProblems.retryAfterSeconds(
+                Duration.between(platform.clock.instant(), platform.operations.find(blues).orElseThrow().deadline())));
+        assertThat(platform.history.recorded()).filteredOn(e -> e.event().team().equals(PlatformFixture.GREEN))
+                .isNotEmpty().allSatisfy(e -> assertThat(e.event().toString()).doesNotContain(blues.toString()));
+    }
 }

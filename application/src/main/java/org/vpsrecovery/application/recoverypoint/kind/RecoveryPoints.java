@@ -60,13 +60,17 @@ public interface RecoveryPoints<I, P> {
     /** The domain policy {@link #deletable} applies, by which a plan names its verdict. */
     Class<?> deletionPolicy();
 
-    /** {@code restoreHolds}: the restore holds in force on any server; the one reading this point keeps it. */
-    Decision deletable(P point, Server server, Collection<RestoreHold> restoreHolds);
+    /**
+     * {@code restoreHolds}: the restore holds in force on any server; the one reading this point keeps it. {@code
+     * asker}: the team deleting, told only what of a holding restore is its own (ADR 0026, amended in session 39).
+     */
+    Decision deletable(P point, Server server, Collection<RestoreHold> restoreHolds, TeamId asker);
 
     /** The domain policy {@link #restorable} applies. */
     Class<?> restorePolicy();
 
-    Decision restorable(P point, Server target, Instant now);
+    /** {@code asker}: the team restoring, told only what of a restore holding the target is its own. */
+    Decision restorable(P point, Server target, Instant now, TeamId asker);
 
     void delete(I id);
 
@@ -86,21 +90,22 @@ public interface RecoveryPoints<I, P> {
      * refusal (each reads only when those before it allowed), a plan shows every verdict. Both take
      * them from here, so the dry run cannot drift from the real call.
      */
-    default List<PolicyCheck> deletionChecks(P point, ServerRef server, ServerStates servers, RecoveryPointHolds holds) {
+    default List<PolicyCheck> deletionChecks(P point, ServerRef server, ServerStates servers, RecoveryPointHolds holds,
+                                             TeamId asker) {
         ResourceRef ref = ref(idOf(point));
         return List.of(
                 // Read under the server's lock in the real call: the restores reading this point, on any server.
                 // The server's state and the holds on the point from one read (ADR 0120).
                 new PolicyCheck(deletionPolicy(), () -> {
                     ServerStates.ServerAndHolds around = servers.currentAndHoldsOn(server, ref);
-                    return deletable(point, around.server(), around.holds());
+                    return deletable(point, around.server(), around.holds(), asker);
                 }),
                 // Read under the same lock a hold is placed under (ADR 0029).
                 new PolicyCheck(RecoveryPointHeldPolicy.class, () -> RecoveryPointHeldPolicy.evaluate(ref, holds.activeOn(ref))));
     }
 
     /** The restore's policies, for the real restore and its plan alike; {@code target} the server overwritten. */
-    default List<PolicyCheck> restoreChecks(P point, ServerRef target, ServerStates servers, Instant now) {
-        return List.of(new PolicyCheck(restorePolicy(), () -> restorable(point, servers.current(target), now)));
+    default List<PolicyCheck> restoreChecks(P point, ServerRef target, ServerStates servers, Instant now, TeamId asker) {
+        return List.of(new PolicyCheck(restorePolicy(), () -> restorable(point, servers.current(target), now, asker)));
     }
 }

@@ -262,12 +262,13 @@ public abstract class AuditReportsContract {
         seed();
         ServerId untouched = new ServerId(99999);
         // Taken (SUBMITTED) is not recovery; completed, as the tracker establishes it, is.
-        assertThat(reports.recoveryActivity(Set.of(WEB)).get(WEB)).isEqualTo(RecoveryActivity.none(WEB));
+        assertThat(reports.recoveryActivity(Set.of(WEB), Optional.empty()).get(WEB)).isEqualTo(RecoveryActivity.none(WEB));
         append(BLUE, "r-1", T0.plusSeconds(300), Operation.CREATE_SNAPSHOT, WEB, new Outcome.Completed());
         append(BLUE, "r-6", T0.plusSeconds(5 * 3600 + 900), Operation.RESTORE_SERVER_FROM_BACKUP, WEB,
                 new Outcome.Completed());
 
-        Map<ServerId, RecoveryActivity> activity = reports.recoveryActivity(Set.of(WEB, GREEN_SERVER, untouched));
+        Map<ServerId, RecoveryActivity> activity = reports.recoveryActivity(Set.of(WEB, GREEN_SERVER, untouched),
+                Optional.empty());
 
         assertThat(activity).containsOnlyKeys(WEB, GREEN_SERVER, untouched);
         assertThat(activity.get(WEB)).isEqualTo(new RecoveryActivity(WEB, Optional.of(T0.plusSeconds(300)),
@@ -275,6 +276,26 @@ public abstract class AuditReportsContract {
         // a failed restore is no recovery
         assertThat(activity.get(GREEN_SERVER)).isEqualTo(RecoveryActivity.none(GREEN_SERVER));
         assertThat(activity.get(untouched)).isEqualTo(RecoveryActivity.none(untouched));
-        assertThat(reports.recoveryActivity(Set.of())).isEmpty();
+        assertThat(reports.recoveryActivity(Set.of(), Optional.empty())).isEmpty();
+    }
+
+    /**
+     * A server the teams file moved from BLUE to GREEN keeps BLUE's events, filed under BLUE: GREEN's activity on it is
+     * GREEN's own only, while every team's counts when no team is given (ADR 0020, amended in session 39).
+     */
+    @Test
+    void recoveryActivityOfOneTeamCountsOnlyThatTeamsEventsOnTheServer() {
+        append(BLUE, "r-1", T0, Operation.CREATE_SNAPSHOT, WEB, new Outcome.Completed());
+        append(BLUE, "r-2", T0.plusSeconds(3600), Operation.RESTORE_SNAPSHOT, WEB, new Outcome.Completed());
+        append(GREEN, "r-3", T0.plusSeconds(60), Operation.CREATE_MANUAL_BACKUP, WEB, new Outcome.Completed());
+        append(GREEN, "r-4", T0.plusSeconds(7200), Operation.RESTORE_SERVER_FROM_BACKUP, WEB, new Outcome.Submitted());
+
+        assertThat(reports.recoveryActivity(Set.of(WEB, DB), Optional.of(GREEN))).containsOnlyKeys(WEB, DB)
+                .containsEntry(WEB, new RecoveryActivity(WEB, Optional.of(T0.plusSeconds(60)), Optional.empty()))
+                .containsEntry(DB, RecoveryActivity.none(DB));
+        assertThat(reports.recoveryActivity(Set.of(WEB), Optional.of(BLUE)).get(WEB))
+                .isEqualTo(new RecoveryActivity(WEB, Optional.of(T0), Optional.of(T0.plusSeconds(3600))));
+        assertThat(reports.recoveryActivity(Set.of(WEB), Optional.empty()).get(WEB))
+                .isEqualTo(new RecoveryActivity(WEB, Optional.of(T0.plusSeconds(60)), Optional.of(T0.plusSeconds(3600))));
     }
 }
