@@ -14,6 +14,7 @@ import org.vpsrecovery.domain.backup.BackupDeletionPolicy;
 import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.backup.BackupRestorePolicy;
 import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.backup.BackupTypeFilter;
 import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
@@ -50,10 +51,14 @@ public final class TeamBackups implements ListBackupsUseCase, RecoveryPoints<Bac
         return backups.listBackups(server, type).stream().filter(b -> owned.contains(b.server().id())).toList();
     }
 
-    /** Another team's server lists as empty, exactly as a server with no backup would. */
+    /**
+     * Another team's server lists as empty, exactly as a server with no backup would. A type VPS.org does not document
+     * is not its filter: the provider is asked for the unknown kinds, and the label picked here (ADR 0003).
+     */
     @Override
     public List<Backup> listBackups(ListBackupsQuery query) {
-        return list(query.team(), query.server(), query.type());
+        List<Backup> listed = list(query.team(), query.server(), query.type().map(BackupTypeFilter::kind));
+        return query.type().map(type -> listed.stream().filter(b -> type.matches(b.type())).toList()).orElse(listed);
     }
 
     /**

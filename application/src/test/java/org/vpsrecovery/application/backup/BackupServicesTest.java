@@ -220,7 +220,7 @@ class BackupServicesTest {
 
         assertThat(list.listBackups(new ListBackupsQuery(BLUE, Optional.empty(), Optional.empty())))
                 .extracting(b -> b.id().value()).containsExactly(499L, 501L);
-        assertThat(list.listBackups(new ListBackupsQuery(BLUE, Optional.of(WEB), Optional.of(BackupType.Kind.AUTOMATIC))))
+        assertThat(list.listBackups(new ListBackupsQuery(BLUE, Optional.of(WEB), Optional.of(new org.vpsrecovery.domain.backup.BackupTypeFilter("automatic")))))
                 .extracting(b -> b.id().value()).containsExactly(501L);
         assertThat(list.listBackups(new ListBackupsQuery(BLUE, Optional.of(GREEN_SERVER), Optional.empty())))
                 .isEmpty();

@@ -35,14 +35,21 @@ class FairShareEndToEndTest {
     /** A team whose people sign in with JWTs and whose CI uses a service token: one share for both. */
     private static final String PEOPLE_TOKEN = "people-team-token-e2e";
 
-    private static final Map<String, Object> SHARES = Map.of(
-            "vpsr.teams.demo.requests-per-minute", "3",
-            "vpsr.teams.other-team.requests-per-minute", "1000",
-            "vpsr.teams.other-team.calls-in-flight", "2",
-            "vpsr.teams.people.token-sha256", HashedTeamTokens.sha256Hex(PEOPLE_TOKEN),
-            "vpsr.teams.people.servers", "34567",
-            "vpsr.teams.people.safety-snapshot", "false",
-            "vpsr.teams.people.requests-per-minute", "3");
+    /** A team of two calls in flight, whose slots slow lists take (ADR 0037, amended in session 39). */
+    private static final String SLOTS_TOKEN = "slots-team-token-e2e";
+
+    private static final Map<String, Object> SHARES = Map.ofEntries(
+            Map.entry("vpsr.teams.slots.token-sha256", HashedTeamTokens.sha256Hex(SLOTS_TOKEN)),
+            Map.entry("vpsr.teams.slots.servers", "45678"),
+            Map.entry("vpsr.teams.slots.safety-snapshot", "false"),
+            Map.entry("vpsr.teams.slots.calls-in-flight", "2"),
+            Map.entry("vpsr.teams.demo.requests-per-minute", "3"),
+            Map.entry("vpsr.teams.other-team.requests-per-minute", "1000"),
+            Map.entry("vpsr.teams.other-team.calls-in-flight", "2"),
+            Map.entry("vpsr.teams.people.token-sha256", HashedTeamTokens.sha256Hex(PEOPLE_TOKEN)),
+            Map.entry("vpsr.teams.people.servers", "34567"),
+            Map.entry("vpsr.teams.people.safety-snapshot", "false"),
+            Map.entry("vpsr.teams.people.requests-per-minute", "3"));
 
     static VpsOrgSimulator simulator;
     static TestIdentityProvider idp;
@@ -118,6 +125,42 @@ class FairShareEndToEndTest {
         assertThat(first.context.getBean(io.micrometer.core.instrument.MeterRegistry.class)
                 .get("vpsr.fair_share.refused").tag("team", "demo").tag("reason", "team_rate_limited").counter().count())
                 .isGreaterThanOrEqualTo(1.0);
+    }
+
+    /**
+     * A server's state and the release of its restore hold read the platform's own operations, never VPS.org, so
+     * they hold no call slot: with both of the team's slots taken by lists VPS.org does not answer, the team still
+     * reads its server and asks to end its hold (no hold: 409), where both were refused 429 before.
+     */
+    @Test
+    void aTeamWhoseSlotsSlowListsHoldStillReadsItsServerAndEndsItsRestoreHold() throws Exception {
+        // Each read waits out the client's read timeout, then its retries do: the lists hold their slots for seconds.
+        simulator.faults().add(Fault.hang().lasting(Duration.ofSeconds(3)).on("GET", "/api/v1/(snapshots|backups)/"));
+        simulator.clearRequests();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Answer> snapshots = pool.submit(() -> first.send("GET", "/api/v1/snapshots/", SLOTS_TOKEN, null));
+            Future<Answer> backups = pool.submit(() -> first.send("GET", "/api/v1/backups/", SLOTS_TOKEN, null));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> simulator.requests().stream()
+                    .map(r -> r.method() + " " + r.path()).toList()
+                    .containsAll(List.of("GET /api/v1/snapshots/", "GET /api/v1/backups/")));
+            Answer third = first.send("GET", "/api/v1/snapshots/", SLOTS_TOKEN, null);
+            assertThat(third.status()).as("both slots are taken: %s", third.raw().body()).isEqualTo(429);
+            assertThat(third.get("reason_code")).isEqualTo("TEAM_CALLS_IN_FLIGHT_LIMITED");
+
+            Answer server = first.send("GET", "/api/v1/servers/45678/", SLOTS_TOKEN, null);
+            assertThat(server.status()).as(server.raw().body()).isEqualTo(200);
+            Answer release = first.send("DELETE", "/api/v1/servers/45678/restore-hold/", SLOTS_TOKEN, null);
+            assertThat(release.status()).as(release.raw().body()).isEqualTo(409);
+            assertThat(release.get("reason_code")).isEqualTo("NO_RESTORE_HOLD");
+
+            simulator.faults().clear();
+            snapshots.get(120, TimeUnit.SECONDS);
+            backups.get(120, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+            simulator.faults().clear();
+        }
     }
 
     /** VPS.org answers slowly, so requests overlap; the simulator counts how many it serves at once. */

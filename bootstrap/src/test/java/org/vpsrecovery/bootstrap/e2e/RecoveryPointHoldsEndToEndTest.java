@@ -123,6 +123,38 @@ class RecoveryPointHoldsEndToEndTest {
         assertThat(SETUP.platform().send("DELETE", "/api/v1/backups/499/", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(204);
     }
 
+    /**
+     * The OpenAPI document publishes the routes without their trailing slash and the router answers both forms
+     * (ADR 0006): an auditor's holds and operation reads answer the same either way, and the routes auditors may not
+     * call stay refused in both (ADR 0006, amended in session 39).
+     */
+    @Test
+    void anAuditorsRoutesAnswerWithoutTheirTrailingSlashAsWithIt() {
+        Answer placed = SETUP.platform().send("POST", "/api/v1/backups/501/holds", RunningPlatform.AUDITOR_TOKEN,
+                "{\"reason\": \"litigation hold 2026-39\"}");
+        assertThat(placed.status()).as(placed.raw().body()).isEqualTo(201);
+        assertThat(placed.body()).containsEntry("kind", "legal").containsEntry("placed_by", "auditor:compliance");
+        String hold = (String) placed.get("id");
+        for (String path : List.of("/api/v1/backups/501/holds", "/api/v1/backups/501/holds/")) {
+            Answer listed = SETUP.platform().send("GET", path, RunningPlatform.AUDITOR_TOKEN, null);
+            assertThat(listed.status()).as(path).isEqualTo(200);
+            assertThat(listed.get("count")).as(path).isEqualTo(1);
+        }
+        for (String path : List.of("/api/v1/operations", "/api/v1/operations/", "/api/v1/operations?server_id=12345",
+                "/api/v1/operations/?server_id=12345")) {
+            assertThat(SETUP.platform().send("GET", path, RunningPlatform.AUDITOR_TOKEN, null).status()).as(path).isEqualTo(200);
+        }
+        for (String[] call : List.of(new String[] {"DELETE", "/api/v1/backups/501"}, new String[] {"DELETE", "/api/v1/backups/501/"},
+                new String[] {"GET", "/api/v1/backups"}, new String[] {"GET", "/api/v1/servers/12345"},
+                new String[] {"DELETE", "/api/v1/backups/501/holds/" + hold + "/extra"})) {
+            assertProblem(SETUP.platform().send(call[0], call[1], RunningPlatform.AUDITOR_TOKEN, null), 403, "FORBIDDEN_FOR_ROLE");
+        }
+
+        Answer released = SETUP.platform().send("DELETE", "/api/v1/backups/501/holds/" + hold, RunningPlatform.AUDITOR_TOKEN, null);
+        assertThat(released.status()).as(released.raw().body()).isEqualTo(200);
+        assertThat(released.body()).containsEntry("active", false).containsEntry("released_by", "auditor:compliance");
+    }
+
     @Test
     void anAuditorsIdempotencyKeyPlacesOneLegalHoldAndIsApartFromATeamsSameKey() {
         String body = "{\"reason\": \"litigation hold 2026-18\"}";

@@ -34,6 +34,7 @@ import org.vpsrecovery.application.backup.ListBackupsQuery;
 import org.vpsrecovery.application.backup.ListBackupsUseCase;
 import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.backup.BackupType;
+import org.vpsrecovery.domain.backup.BackupTypeFilter;
 import org.vpsrecovery.domain.common.Description;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.ResourceNotFound;
@@ -73,16 +74,22 @@ public class BackupsController {
             @Parameter(description = "only this server's backups", schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.ID, maxLength = OpenApiPatterns.ID_MAX_LENGTH))
             @Nullable @QueryValue("server_id") String serverId,
-            @Parameter(description = "only manual or only automatic backups",
-                    schema = @Schema(type = "string", allowableValues = {"manual", "automatic"}))
+            @Parameter(description = "only backups of this type: manual, automatic, or a type VPS.org does not document "
+                    + "but lists (such as weekly), matched ignoring case",
+                    schema = @Schema(type = "string", pattern = "^" + BackupTypeFilter.RULE + "$",
+                            maxLength = BackupType.LABEL_MAX_LENGTH))
             @Nullable @QueryValue("backup_type") String backupType) {
         Optional<ServerId> server = RequestFields.queryFilter(serverId)
                 .map(raw -> new ServerId(RequestFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
-        // The facade's own words for the two kinds, exactly as they are shown; sent empty, no filter (as at VPS.org).
-        Optional<BackupType.Kind> type = RequestFields.queryFilter(backupType).map(raw -> java.util.stream.Stream.of(
-                        BackupType.MANUAL, BackupType.AUTOMATIC).filter(t -> t.label().equals(raw)).map(BackupType::kind)
-                .findFirst().orElseThrow(() -> new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "backup_type",
-                        "backup_type must be manual or automatic")));
+        // Sent empty, no filter (as at VPS.org); a type the list may show is a word, anything else can name none.
+        Optional<BackupTypeFilter> type = RequestFields.queryFilter(backupType).map(raw -> {
+            try {
+                return new BackupTypeFilter(raw);
+            } catch (IllegalArgumentException notAWord) {
+                throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "backup_type",
+                        "backup_type must be manual, automatic or another type's word: " + notAWord.getMessage());
+            }
+        });
         return FacadeJsonMapper.backups(list.listBackups(new ListBackupsQuery(RequestAttributes.team(request), server, type)));
     }
 

@@ -179,7 +179,7 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"vps-recovery\"");
         }
         if (caller.get() instanceof Caller.Auditor && !isAuditReport(request.getPath())
-                && !(isOperationRead(request)) && !isHoldsPath(request.getPath())) {
+                && !isOperationRead(request) && !isHoldsPath(request.getPath())) {
             return FacadeProblems.respond(HttpStatus.FORBIDDEN, "an auditor token reads the audit reports under "
                             + AUDIT_PATH + " only", ReasonCode.FORBIDDEN_FOR_ROLE.name(),
                     RequestAttributes.requestId(request), null);
@@ -204,19 +204,34 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
 
     /** Auditors also read every team's operations (never act on them). */
     static boolean isOperationRead(HttpRequest<?> request) {
-        return request.getMethodName().equals("GET") && request.getPath().startsWith(OPERATIONS_PATH);
+        return request.getMethodName().equals("GET") && isUnder(OPERATIONS_PATH, request.getPath());
     }
 
     /** Auditors place, list and release legal holds on any governed snapshot or backup (ADR 0029). */
     static boolean isHoldsPath(String path) {
-        return HOLDS_PATH.matcher(path).matches();
+        return HOLDS_ROUTE.matcher(withoutTrailingSlash(path)).matches();
     }
 
-    private static final java.util.regex.Pattern HOLDS_PATH =
-            java.util.regex.Pattern.compile("/api/v1/(snapshots|backups)/[^/]+/holds/([^/]+/)?");
+    /** A hold route with its trailing slash dropped: a point's holds, or one of them. */
+    private static final java.util.regex.Pattern HOLDS_ROUTE =
+            java.util.regex.Pattern.compile("/api/v1/(snapshots|backups)/[^/]+/holds(/[^/]+)?");
 
     static boolean isAuditReport(String path) {
-        return path.startsWith(AUDIT_PATH) || path.equals(AUDIT_PATH.substring(0, AUDIT_PATH.length() - 1));
+        return isUnder(AUDIT_PATH, path);
+    }
+
+    /**
+     * {@code path} is {@code prefix} (which ends in a slash) with or without that slash, or below it. The router answers
+     * every route with and without its trailing slash (ADR 0006), and the OpenAPI document publishes them without:
+     * the role check must take both forms, or an auditor is refused its own routes (ADR 0006, amended in session 39).
+     * Any other spelling ({@code //}, percent-encoded letters, dot segments) reaches no route.
+     */
+    private static boolean isUnder(String prefix, String path) {
+        return path.startsWith(prefix) || path.equals(withoutTrailingSlash(prefix));
+    }
+
+    private static String withoutTrailingSlash(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
     @Override

@@ -85,17 +85,20 @@ public class FairShareFilter implements Ordered, ConditionalFilter {
     }
 
     /**
-     * The routes whose use cases call VPS.org: snapshots, backups (and their holds), servers, a
+     * The routes whose use cases call VPS.org: snapshots, backups (and their holds), a server's restore, a
      * policy's plan, the recoverability report, an approval (an approved operation runs at once, ADR 0040). The others read or write the platform's own records
-     * only (operations, with their long waits; policies; webhooks; the other audit reports) and hold
-     * no slot; they still count against the rate.
+     * only (operations, with their long waits; a server's state and the release of its restore hold, which read the
+     * platform's operations alone; policies; webhooks; the other audit reports) and hold no slot; they still count
+     * against the rate. A team whose slots slow lists hold can still end its own restore hold (ADR 0037, amended in
+     * session 39).
      */
     static boolean callsVpsOrg(String path) {
         return path.startsWith("/api/v1/snapshots") || path.startsWith("/api/v1/backups")
-                || path.startsWith("/api/v1/servers") || POLICY_PLAN.matcher(path).matches()
+                || SERVER_RESTORE.matcher(path).matches() || POLICY_PLAN.matcher(path).matches()
                 || path.startsWith("/api/v1/audit/recoverability") || APPROVAL.matcher(path).matches();
     }
 
+    private static final java.util.regex.Pattern SERVER_RESTORE = java.util.regex.Pattern.compile("/api/v1/servers/[^/]+/restore/?");
     private static final java.util.regex.Pattern POLICY_PLAN = java.util.regex.Pattern.compile("/api/v1/policies/[^/]+/plan/?");
     private static final java.util.regex.Pattern APPROVAL = java.util.regex.Pattern.compile("/api/v1/operations/[^/]+/approval/?");
 

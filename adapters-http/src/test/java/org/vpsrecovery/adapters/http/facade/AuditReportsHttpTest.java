@@ -195,6 +195,27 @@ class AuditReportsHttpTest {
         assertThat(platform.history.all()).isEmpty();
     }
 
+    /**
+     * The router answers every route with and without its trailing slash, and the OpenAPI document publishes them
+     * without (ADR 0006): an auditor's role check takes both forms, refusing the same routes either way.
+     */
+    @Test
+    void anAuditorsRoutesAnswerTheSameWithoutTheirTrailingSlash() throws Exception {
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        for (String path : List.of("/api/v1/snapshots/801/holds/", "/api/v1/snapshots/801/holds",
+                "/api/v1/audit/events/", "/api/v1/audit/events")) {
+            assertThat(get(path, AUDITOR_TOKEN).status()).as(path).isEqualTo(200);
+        }
+        String unknownHold = "/api/v1/snapshots/801/holds/0190c3a2-0000-7000-8000-000000000000";
+        for (String path : List.of(unknownHold + "/", unknownHold)) {
+            assertProblem(send("DELETE", path, AUDITOR_TOKEN, Map.of()), 404, "HOLD_NOT_FOUND");
+        }
+        for (String path : List.of("/api/v1/snapshots/801/", "/api/v1/snapshots/801", "/api/v1/snapshots",
+                "/api/v1/servers/12345", unknownHold + "/extra")) {
+            assertProblem(get(path, AUDITOR_TOKEN), 403, "FORBIDDEN_FOR_ROLE");
+        }
+    }
+
     @Test
     void noRoleWritesAuditData() throws Exception {
         for (String token : List.of(BLUE_TOKEN, AUDITOR_TOKEN)) {
