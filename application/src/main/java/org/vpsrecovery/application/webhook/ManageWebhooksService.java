@@ -56,7 +56,7 @@ public final class ManageWebhooksService implements ManageWebhooksUseCase {
         }
         Optional<String> refused;
         try {
-            refused = guard.refusal(target);
+            refused = guard.refusal(team, target);
         } catch (WebhookTransport.LookupNotStarted queued) {
             // Other creates' lookups held every thread: nothing is known of this host, so it is not refused (ADR 0025).
             throw new WebhookTargetChecksBusy(target.host(), CHECKS_BUSY_RETRY_AFTER);

@@ -130,12 +130,12 @@ class WebhooksServiceTest {
     void aCreateWhoseLookupNeverBeganIsToldToTryAgainAndNothingIsStored() {
         WebhookTransport queued = new WebhookTransport() {
             @Override
-            public List<java.net.InetAddress> resolve(String host) {
+            public List<java.net.InetAddress> resolve(TeamId team, String host) {
                 throw new LookupNotStarted("the lookup waited 5000 ms behind others and never began");
             }
 
             @Override
-            public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
                 throw new AssertionError("a create sends nothing");
             }
         };
@@ -350,12 +350,12 @@ class WebhooksServiceTest {
         List<Attempt> whileFirstIsOpen = new ArrayList<>();
         WebhookTransport inFlight = new WebhookTransport() {
             @Override
-            public List<java.net.InetAddress> resolve(String host) {
-                return receiver.resolve(host);
+            public List<java.net.InetAddress> resolve(TeamId team, String host) {
+                return receiver.resolve(team, host);
             }
 
             @Override
-            public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
                 if (target.host().equals("hooks.example.com") && whileFirstIsOpen.isEmpty()) {
                     whileFirstIsOpen.add(service[0].attempt(second));
                     whileFirstIsOpen.add(service[0].attempt(otherHost));
@@ -392,12 +392,12 @@ class WebhooksServiceTest {
         List<Attempt> whileFirstIsOpen = new ArrayList<>();
         WebhookTransport inFlight = new WebhookTransport() {
             @Override
-            public List<java.net.InetAddress> resolve(String host) {
-                return receiver.resolve(host);
+            public List<java.net.InetAddress> resolve(TeamId team, String host) {
+                return receiver.resolve(team, host);
             }
 
             @Override
-            public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
                 if (target.host().equals("hooks.example.com") && whileFirstIsOpen.isEmpty()) {
                     whileFirstIsOpen.add(service[0].attempt(sameTeam));
                     whileFirstIsOpen.add(service[0].attempt(otherTeam));
@@ -426,15 +426,15 @@ class WebhooksServiceTest {
         boolean[] guardsLookupQueued = {true};
         WebhookTransport queued = new WebhookTransport() {
             @Override
-            public List<java.net.InetAddress> resolve(String host) {
+            public List<java.net.InetAddress> resolve(TeamId team, String host) {
                 if (guardsLookupQueued[0]) {
                     throw new LookupNotStarted("never began");
                 }
-                return receiver.resolve(host);
+                return receiver.resolve(team, host);
             }
 
             @Override
-            public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
                 throw new LookupNotStarted("never began");
             }
         };
@@ -446,6 +446,48 @@ class WebhooksServiceTest {
         guardsLookupQueued[0] = false;
         assertThat(service.attempt(id)).as("the connection's lookup").isEqualTo(Attempt.NO_SLOT);
 
+        assertThat(store.delivery(id).attempts()).isZero();
+        assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.PENDING);
+    }
+
+    /**
+     * A lookup not begun because the team's own earlier lookups still ran (a name of its hangs at the resolver) is put
+     * off against that team, with the team's name in its count, not against the lookups of every team; the guard's and
+     * the connection's lookups are asked for the subscription's team (ADR 0025, session 39).
+     */
+    @Test
+    void anAttemptWhoseTeamsOwnLookupsStillRunIsPutOffAgainstItsTeam() {
+        var created = subscribe();
+        WebhookDeliveryId id = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
+        List<TeamId> askedFor = new ArrayList<>();
+        boolean[] guardsLookupRefused = {true};
+        WebhookTransport teamBusy = new WebhookTransport() {
+            @Override
+            public List<java.net.InetAddress> resolve(TeamId team, String host) {
+                askedFor.add(team);
+                if (guardsLookupRefused[0]) {
+                    throw new TeamLookupsStillRunning(team, "the team's earlier lookups still run");
+                }
+                return receiver.resolve(team, host);
+            }
+
+            @Override
+            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
+                askedFor.add(team);
+                throw new TeamLookupsStillRunning(team, "the team's earlier lookups still run");
+            }
+        };
+        DeliverySlots slots = new DeliverySlots(2, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(30));
+        DeliverWebhooksService service = new DeliverWebhooksService(store, teamBusy,
+                new WebhookTargetGuard(teamBusy, TargetAddressRules.PUBLIC_ONLY), clock, slots, PUT_OFF_LIMIT);
+
+        assertThat(service.attemptOrPutOff(id)).isEqualTo(new DeliverWebhooksService.Outcome(Attempt.NO_SLOT, Duration.ofSeconds(2)));
+        guardsLookupRefused[0] = false;
+        assertThat(service.attempt(id)).as("the connection's lookup").isEqualTo(Attempt.NO_SLOT);
+
+        assertThat(askedFor).containsOnly(BLUE);
+        assertThat(slots.putOffs(DeliverySlots.PutOffCause.TEAM_LOOKUPS)).isEqualTo(2);
+        assertThat(slots.putOffs(DeliverySlots.PutOffCause.LOOKUP)).isZero();
         assertThat(store.delivery(id).attempts()).isZero();
         assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.PENDING);
     }

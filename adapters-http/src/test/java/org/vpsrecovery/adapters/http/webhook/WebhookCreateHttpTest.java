@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.WebhookTransport;
 
 /**
@@ -66,7 +67,8 @@ class WebhookCreateHttpTest {
         WebhookTransport checks = transport.subscriptionChecks();
         for (int i = 1; i <= 4; i++) {
             String host = "hang5" + i + ".example";
-            callers.submit(() -> checks.resolve(host));
+            TeamId team = new TeamId("other" + i);
+            callers.submit(() -> checks.resolve(team, host));
         }
         HangingNamesResolver.HANGING.acquire(4);
 
