@@ -152,6 +152,36 @@ class WebhooksServiceTest {
         assertThat(subscribe()).as("the same create once a lookup thread is free").isNotNull();
     }
 
+    /**
+     * A create whose lookup was not begun because the team's own earlier check still ran is told to try again, and
+     * told that it was its team's own check (ADR 0025, session 39).
+     */
+    @Test
+    void aCreateBehindItsTeamsOwnCheckIsToldToTryAgainAndWhy() {
+        WebhookTransport teamBusy = new WebhookTransport() {
+            @Override
+            public List<java.net.InetAddress> resolve(TeamId team, String host) {
+                throw new TeamLookupsStillRunning(team, "the team's earlier lookup still runs");
+            }
+
+            @Override
+            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
+                throw new AssertionError("a create sends nothing");
+            }
+        };
+        ManageWebhooksService busy = new ManageWebhooksService(store, store,
+                new WebhookTargetGuard(teamBusy, TargetAddressRules.PUBLIC_ONLY), clock);
+
+        assertThatThrownBy(() -> busy.create(BLUE, WebhookTarget.parse("https://hooks.example.com/vpsr"),
+                Set.of(WebhookEventType.OPERATION_COMPLETED)))
+                .isInstanceOfSatisfying(WebhookTargetChecksBusy.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ReasonCode.WEBHOOK_TARGET_CHECKS_BUSY);
+                    assertThat(e.retryAfter()).isEqualTo(ManageWebhooksService.CHECKS_BUSY_RETRY_AFTER);
+                    assertThat(e.getMessage()).contains("this team's earlier webhook target check");
+                });
+        assertThat(manage.list(BLUE)).isEmpty();
+    }
+
     @Test
     void aTeamHasAtMostTwentySubscriptions() {
         for (int i = 0; i < ManageWebhooksService.MAX_PER_TEAM; i++) {

@@ -86,6 +86,12 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
      */
     static final int DEFAULT_DELIVERY_LOOKUPS_PER_TEAM = 1;
 
+    /**
+     * A team's lookups of subscriptions being made at once: one, its other creates waiting for it within their own
+     * limit (a healthy name answers in milliseconds), so that a team's names that hang hold one of the threads, not all.
+     */
+    static final int SUBSCRIPTION_LOOKUPS_PER_TEAM = 1;
+
     private final ScheduledExecutorService deadlines;
     private final LookupThreads deliveryLookups;
     private final LookupThreads subscriptionLookups;
@@ -121,8 +127,9 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
         // A delivery's lookup never waits for its team's turn: it runs on a job thread, and is put off instead.
         this.deliveryLookups = new LookupThreads("webhook-dns-", LOOKUP_THREADS, connectTimeout, deliveryLookupsPerTeam,
                 false);
+        // A create's lookup may wait for its team's turn: it is on a request's thread, within the same limit.
         this.subscriptionLookups = new LookupThreads("webhook-subscription-dns-", LOOKUP_THREADS, connectTimeout,
-                Integer.MAX_VALUE, false);
+                SUBSCRIPTION_LOOKUPS_PER_TEAM, true);
     }
 
     private synchronized CloseableHttpClient client() {
@@ -205,10 +212,12 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
 
     /**
      * This transport with the lookups of subscriptions being made on threads of their own: a team's names that hang
-     * there hold no delivery's lookup.
+     * there hold no delivery's lookup. A team has {@value #SUBSCRIPTION_LOOKUPS_PER_TEAM} of them under way at once, one
+     * past its time counted until the resolver answers; its next one waits for it, within the lookup's limit.
      *
      * @throws WebhookTransport.LookupNotStarted from {@code resolve} when other creates' lookups held every thread
-     *         meanwhile: nothing is known of the host, so the create is answered "try again", not refused (ADR 0025)
+     *         meanwhile, or ({@link WebhookTransport.TeamLookupsStillRunning}) the team's own earlier one still ran: nothing
+     *         is known of the host, so the create is answered "try again", not refused (ADR 0025)
      */
     public WebhookTransport subscriptionChecks() {
         return new WebhookTransport() {
