@@ -1,6 +1,7 @@
 package org.vpsrecovery.bootstrap;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -66,7 +67,7 @@ public class WebhooksFactory {
         for (DeliverySlots.PutOffCause cause : DeliverySlots.PutOffCause.values()) {
             FunctionCounter.builder("vpsr.webhooks.put_offs", slots, s -> s.putOffs(cause))
                     .description("Webhook attempts put off on this instance: no free slot (of the host, the team or "
-                            + "the instance), or the host's lookup never began")
+                            + "the instance), or the host's lookup never began (behind others' or the team's own)")
                     .tag("cause", cause.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
         }
         return slots;
@@ -88,12 +89,29 @@ public class WebhooksFactory {
         return new StandardWebhooksFormat();
     }
 
+    /**
+     * A team's delivery lookups at once are its share of the delivery slots, those still running past their time counted
+     * until the resolver answers: its attempts never wait for one another's healthy lookups, and its names that hang hold
+     * at most that many of the shared lookup threads, fewer than all (ADR 0025, session 39).
+     */
     @Singleton
     @Bean(preDestroy = "close")
     ApacheWebhookTransport webhookTransport(@Value("${vpsr.webhooks.connect-timeout:5s}") Duration connectTimeout,
                                             @Value("${vpsr.webhooks.answer-timeout:10s}") Duration answerTimeout,
-                                            TargetAddressRules rules) {
-        return new ApacheWebhookTransport(connectTimeout, answerTimeout, rules);
+                                            TargetAddressRules rules, DeliverySlots slots, MeterRegistry registry) {
+        ApacheWebhookTransport transport = new ApacheWebhookTransport(connectTimeout, answerTimeout, rules,
+                slots.perTeam());
+        Gauge.builder("vpsr.webhooks.lookups_past_their_time", transport,
+                        ApacheWebhookTransport::deliveryLookupsPastTheirTime)
+                .description("Webhook host lookups still running after their time limit (the resolver cannot be "
+                        + "interrupted): each holds one of the transport's lookup threads, counted against its team")
+                .tag("for", "deliveries").register(registry);
+        Gauge.builder("vpsr.webhooks.lookups_past_their_time", transport,
+                        ApacheWebhookTransport::subscriptionLookupsPastTheirTime)
+                .description("Webhook host lookups still running after their time limit (the resolver cannot be "
+                        + "interrupted): each holds one of the transport's lookup threads, counted against its team")
+                .tag("for", "subscriptions").register(registry);
+        return transport;
     }
 
     /** Its guard looks names up on threads of their own: a team's names that hang there hold no delivery's lookup. */

@@ -123,7 +123,7 @@ class WebhookJobsTest {
     private boolean storeFails;
     private final WebhookTransport receiver = new WebhookTransport() {
         @Override
-        public List<InetAddress> resolve(String host) {
+        public List<InetAddress> resolve(TeamId team, String host) {
             try {
                 return List.of(InetAddress.getByAddress(host, new byte[] {93, (byte) 184, (byte) 215, 14}));
             } catch (UnknownHostException e) {
@@ -132,7 +132,7 @@ class WebhookJobsTest {
         }
 
         @Override
-        public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+        public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
             return new Answered(204);
         }
     };
@@ -276,12 +276,12 @@ class WebhookJobsTest {
     void aReceiverThatFailsIsRetriedByItsLoggedAttemptsAndDeadAfterTheMaximum() {
         WebhookTransport failing = new WebhookTransport() {
             @Override
-            public List<InetAddress> resolve(String host) {
-                return receiver.resolve(host);
+            public List<InetAddress> resolve(TeamId team, String host) {
+                return receiver.resolve(team, host);
             }
 
             @Override
-            public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
                 return new Answered(503);
             }
         };

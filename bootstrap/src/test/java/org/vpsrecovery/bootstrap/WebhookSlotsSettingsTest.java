@@ -61,6 +61,7 @@ class WebhookSlotsSettingsTest {
         assertThat(registry.get("vpsr.webhooks.put_offs").tag("cause", "host").functionCounter().count()).isEqualTo(2.0);
         assertThat(registry.get("vpsr.webhooks.put_offs").tag("cause", "team").functionCounter().count()).isEqualTo(1.0);
         assertThat(registry.get("vpsr.webhooks.put_offs").tag("cause", "lookup").functionCounter().count()).isZero();
+        assertThat(registry.get("vpsr.webhooks.put_offs").tag("cause", "team_lookups").functionCounter().count()).isZero();
         held.close();
     }
 }

@@ -30,7 +30,8 @@ public final class DeliverWebhooksService {
     /**
      * How an attempt went; {@link #FAILED} asks the scheduler for another, {@link #NO_SLOT} for the same one again
      * later: no attempt was made, since this instance's, the host's or the team's {@link DeliverySlots} were all taken, or its
-     * lookup never began ({@link WebhookTransport.LookupNotStarted}). {@link #PUT_OFF_TOO_LONG}: no attempt was made
+     * lookup never began ({@link WebhookTransport.LookupNotStarted}; {@link WebhookTransport.TeamLookupsStillRunning} when
+     * the team's own earlier lookups still ran). {@link #PUT_OFF_TOO_LONG}: no attempt was made
      * either, and the delivery had been put off for longer than the put-off limit: it is dead now, its log says why.
      */
     public enum Attempt { DELIVERED, FAILED, NOTHING_TO_DO, NO_SLOT, PUT_OFF_TOO_LONG }
@@ -130,6 +131,10 @@ public final class DeliverWebhooksService {
         }
         try (DeliverySlots.Slot taken = slot.get()) {
             return Outcome.of(attempt(id, message));
+        } catch (WebhookTransport.TeamLookupsStillRunning own) {
+            // The team's earlier lookups still run (a name of its hangs): it waits for its own, nothing was sent.
+            Instant now = clock.instant();
+            return putOff(id, message, slots.putOffForTeamLookups(message.team(), now), now);
         } catch (WebhookTransport.LookupNotStarted queued) {
             // Other hosts' lookups held the resolver threads: nothing is known of this receiver, nothing was sent.
             Instant now = clock.instant();
@@ -170,7 +175,7 @@ public final class DeliverWebhooksService {
 
     private Attempt attempt(WebhookDeliveryId id, OutgoingMessage message) {
         Instant now = clock.instant();
-        Optional<String> refused = guard.refusal(message.target());
+        Optional<String> refused = guard.refusal(message.team(), message.target());
         if (refused.isPresent()) {
             deliveries.recordAttempt(id, now, OptionalInt.empty(), Optional.of("target refused: " + refused.get()), false);
             return Attempt.FAILED;
@@ -181,7 +186,7 @@ public final class DeliverWebhooksService {
         headers.put("webhook-timestamp", Long.toString(timestamp));
         headers.put("webhook-signature", WebhookSignature.sign(message.secret(), id.messageId(), timestamp, message.body()));
         headers.put("User-Agent", USER_AGENT);
-        WebhookTransport.Response response = transport.post(message.target(), headers, message.body());
+        WebhookTransport.Response response = transport.post(message.team(), message.target(), headers, message.body());
         return switch (response) {
             case WebhookTransport.Answered answered when !answered.isHttpStatus() -> {
                 // A status line HTTP does not define (HttpClient passes 600 or 999 on): a failed attempt, said so.

@@ -36,7 +36,9 @@ public final class DeliverySlots {
         /** All of this instance's slots were taken. */
         INSTANCE,
         /** Its host's lookup waited behind other lookups and never began. */
-        LOOKUP
+        LOOKUP,
+        /** Its team's earlier host lookups still ran (one of its names hangs), as many as the team may have at once. */
+        TEAM_LOOKUPS
     }
 
     /** A slot taken; closing it gives it back. */
@@ -56,6 +58,8 @@ public final class DeliverySlots {
                 case TEAM -> "of team " + name + " (its share of the slots stays taken by its own slow receivers)";
                 case INSTANCE -> "on this instance (all its delivery slots stay taken)";
                 case LOOKUP -> "whose host lookups waited behind others and never began (the delivery lookups hang)";
+                case TEAM_LOOKUPS -> "of team " + name + " (its earlier host lookups still run: a name of its subscriptions "
+                        + "hangs at the resolver)";
             };
         }
     }
@@ -95,6 +99,11 @@ public final class DeliverySlots {
         this.perTeam = perTeam;
         this.shortestPutOff = shortestPutOff;
         this.longestPutOff = Objects.requireNonNull(longestPutOff, "longest put-off");
+    }
+
+    /** How many attempts one team may make at once: its share of the slots. */
+    public int perTeam() {
+        return perTeam;
     }
 
     /**
@@ -150,6 +159,14 @@ public final class DeliverySlots {
      */
     public synchronized Duration putOffForLookups(Instant now) {
         return putOff(Contended.LOOKUPS, now);
+    }
+
+    /**
+     * How long to put off an attempt of {@code team} whose lookup was not begun because the team's earlier lookups still
+     * ran, at {@code now}: as {@link #putOff(TeamId, String, Instant)}, counted by that team's run of such refusals.
+     */
+    public synchronized Duration putOffForTeamLookups(TeamId team, Instant now) {
+        return putOff(new Contended(PutOffCause.TEAM_LOOKUPS, team.value()), now);
     }
 
     /** How many attempts this instance put off for {@code cause} since it started. */

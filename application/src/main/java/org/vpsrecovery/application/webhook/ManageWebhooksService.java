@@ -56,7 +56,10 @@ public final class ManageWebhooksService implements ManageWebhooksUseCase {
         }
         Optional<String> refused;
         try {
-            refused = guard.refusal(target);
+            refused = guard.refusal(team, target);
+        } catch (WebhookTransport.TeamLookupsStillRunning own) {
+            // The team's own earlier check still runs (its name may hang): the team waits, not the others.
+            throw WebhookTargetChecksBusy.ofTeamsOwnChecks(target.host(), CHECKS_BUSY_RETRY_AFTER);
         } catch (WebhookTransport.LookupNotStarted queued) {
             // Other creates' lookups held every thread: nothing is known of this host, so it is not refused (ADR 0025).
             throw new WebhookTargetChecksBusy(target.host(), CHECKS_BUSY_RETRY_AFTER);

@@ -2,6 +2,7 @@ package org.vpsrecovery.application.webhook;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.WebhookTransport;
 import org.vpsrecovery.domain.webhook.TargetAddressRules;
 import org.vpsrecovery.domain.webhook.WebhookTarget;
@@ -27,10 +28,11 @@ public final class WebhookTargetGuard {
     /**
      * Why the target may not be sent to now, or empty when it may. A host name's refusal is one sentence whether it
      * resolves to nothing or to a private, loopback or other non-public address: naming which would let a team learn
-     * which internal names exist (ADR 0025). An address written as such is refused by its kind.
+     * which internal names exist (ADR 0025). An address written as such is refused by its kind. The lookup is
+     * {@code team}'s: the team whose subscription names the target.
      */
-    public Optional<String> refusal(WebhookTarget target) {
-        Optional<String> refused = rules.refusal(transport.resolve(target.host()));
+    public Optional<String> refusal(TeamId team, WebhookTarget target) {
+        Optional<String> refused = rules.refusal(transport.resolve(team, target.host()));
         return target.hostIsAnAddress() ? refused : refused.map(why -> NAME_REFUSED);
     }
 }

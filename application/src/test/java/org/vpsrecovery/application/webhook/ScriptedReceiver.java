@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.WebhookTransport;
 import org.vpsrecovery.domain.webhook.WebhookTarget;
 
@@ -34,7 +35,7 @@ final class ScriptedReceiver implements WebhookTransport {
     }
 
     @Override
-    public List<InetAddress> resolve(String host) {
+    public List<InetAddress> resolve(TeamId team, String host) {
         try {
             return Arrays.asList(InetAddress.getAllByName(dns.getOrDefault(host, host)));
         } catch (UnknownHostException e) {
@@ -43,7 +44,7 @@ final class ScriptedReceiver implements WebhookTransport {
     }
 
     @Override
-    public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+    public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
         received.add(new Received(target, Map.copyOf(headers), body));
         return answers.isEmpty() ? new Answered(204) : answers.poll();
     }

@@ -130,12 +130,12 @@ class WebhooksServiceTest {
     void aCreateWhoseLookupNeverBeganIsToldToTryAgainAndNothingIsStored() {
         WebhookTransport queued = new WebhookTransport() {
             @Override
-            public List<java.net.InetAddress> resolve(String host) {
+            public List<java.net.InetAddress> resolve(TeamId team, String host) {
                 throw new LookupNotStarted("the lookup waited 5000 ms behind others and never began");
             }
 
             @Override
-            public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
                 throw new AssertionError("a create sends nothing");
             }
         };
@@ -150,6 +150,36 @@ class WebhooksServiceTest {
                 });
         assertThat(manage.list(BLUE)).isEmpty();
         assertThat(subscribe()).as("the same create once a lookup thread is free").isNotNull();
+    }
+
+    /**
+     * A create whose lookup was not begun because the team's own earlier check still ran is told to try again, and
+     * told that it was its team's own check (ADR 0025, session 39).
+     */
+    @Test
+    void aCreateBehindItsTeamsOwnCheckIsToldToTryAgainAndWhy() {
+        WebhookTransport teamBusy = new WebhookTransport() {
+            @Override
+            public List<java.net.InetAddress> resolve(TeamId team, String host) {
+                throw new TeamLookupsStillRunning(team, "the team's earlier lookup still runs");
+            }
+
+            @Override
+            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
+                throw new AssertionError("a create sends nothing");
+            }
+        };
+        ManageWebhooksService busy = new ManageWebhooksService(store, store,
+                new WebhookTargetGuard(teamBusy, TargetAddressRules.PUBLIC_ONLY), clock);
+
+        assertThatThrownBy(() -> busy.create(BLUE, WebhookTarget.parse("https://hooks.example.com/vpsr"),
+                Set.of(WebhookEventType.OPERATION_COMPLETED)))
+                .isInstanceOfSatisfying(WebhookTargetChecksBusy.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ReasonCode.WEBHOOK_TARGET_CHECKS_BUSY);
+                    assertThat(e.retryAfter()).isEqualTo(ManageWebhooksService.CHECKS_BUSY_RETRY_AFTER);
+                    assertThat(e.getMessage()).contains("this team's earlier webhook target check");
+                });
+        assertThat(manage.list(BLUE)).isEmpty();
     }
 
     @Test
@@ -350,12 +380,12 @@ class WebhooksServiceTest {
         List<Attempt> whileFirstIsOpen = new ArrayList<>();
         WebhookTransport inFlight = new WebhookTransport() {
             @Override
-            public List<java.net.InetAddress> resolve(String host) {
-                return receiver.resolve(host);
+            public List<java.net.InetAddress> resolve(TeamId team, String host) {
+                return receiver.resolve(team, host);
             }
 
             @Override
-            public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
                 if (target.host().equals("hooks.example.com") && whileFirstIsOpen.isEmpty()) {
                     whileFirstIsOpen.add(service[0].attempt(second));
                     whileFirstIsOpen.add(service[0].attempt(otherHost));
@@ -392,12 +422,12 @@ class WebhooksServiceTest {
         List<Attempt> whileFirstIsOpen = new ArrayList<>();
         WebhookTransport inFlight = new WebhookTransport() {
             @Override
-            public List<java.net.InetAddress> resolve(String host) {
-                return receiver.resolve(host);
+            public List<java.net.InetAddress> resolve(TeamId team, String host) {
+                return receiver.resolve(team, host);
             }
 
             @Override
-            public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
                 if (target.host().equals("hooks.example.com") && whileFirstIsOpen.isEmpty()) {
                     whileFirstIsOpen.add(service[0].attempt(sameTeam));
                     whileFirstIsOpen.add(service[0].attempt(otherTeam));
@@ -426,15 +456,15 @@ class WebhooksServiceTest {
         boolean[] guardsLookupQueued = {true};
         WebhookTransport queued = new WebhookTransport() {
             @Override
-            public List<java.net.InetAddress> resolve(String host) {
+            public List<java.net.InetAddress> resolve(TeamId team, String host) {
                 if (guardsLookupQueued[0]) {
                     throw new LookupNotStarted("never began");
                 }
-                return receiver.resolve(host);
+                return receiver.resolve(team, host);
             }
 
             @Override
-            public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
                 throw new LookupNotStarted("never began");
             }
         };
@@ -446,6 +476,48 @@ class WebhooksServiceTest {
         guardsLookupQueued[0] = false;
         assertThat(service.attempt(id)).as("the connection's lookup").isEqualTo(Attempt.NO_SLOT);
 
+        assertThat(store.delivery(id).attempts()).isZero();
+        assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.PENDING);
+    }
+
+    /**
+     * A lookup not begun because the team's own earlier lookups still ran (a name of its hangs at the resolver) is put
+     * off against that team, with the team's name in its count, not against the lookups of every team; the guard's and
+     * the connection's lookups are asked for the subscription's team (ADR 0025, session 39).
+     */
+    @Test
+    void anAttemptWhoseTeamsOwnLookupsStillRunIsPutOffAgainstItsTeam() {
+        var created = subscribe();
+        WebhookDeliveryId id = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
+        List<TeamId> askedFor = new ArrayList<>();
+        boolean[] guardsLookupRefused = {true};
+        WebhookTransport teamBusy = new WebhookTransport() {
+            @Override
+            public List<java.net.InetAddress> resolve(TeamId team, String host) {
+                askedFor.add(team);
+                if (guardsLookupRefused[0]) {
+                    throw new TeamLookupsStillRunning(team, "the team's earlier lookups still run");
+                }
+                return receiver.resolve(team, host);
+            }
+
+            @Override
+            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
+                askedFor.add(team);
+                throw new TeamLookupsStillRunning(team, "the team's earlier lookups still run");
+            }
+        };
+        DeliverySlots slots = new DeliverySlots(2, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(30));
+        DeliverWebhooksService service = new DeliverWebhooksService(store, teamBusy,
+                new WebhookTargetGuard(teamBusy, TargetAddressRules.PUBLIC_ONLY), clock, slots, PUT_OFF_LIMIT);
+
+        assertThat(service.attemptOrPutOff(id)).isEqualTo(new DeliverWebhooksService.Outcome(Attempt.NO_SLOT, Duration.ofSeconds(2)));
+        guardsLookupRefused[0] = false;
+        assertThat(service.attempt(id)).as("the connection's lookup").isEqualTo(Attempt.NO_SLOT);
+
+        assertThat(askedFor).containsOnly(BLUE);
+        assertThat(slots.putOffs(DeliverySlots.PutOffCause.TEAM_LOOKUPS)).isEqualTo(2);
+        assertThat(slots.putOffs(DeliverySlots.PutOffCause.LOOKUP)).isZero();
         assertThat(store.delivery(id).attempts()).isZero();
         assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.PENDING);
     }

@@ -59,16 +59,17 @@ public class WebhooksController {
                     + "must be http or https without credentials, and its host must not resolve to a loopback, private, "
                     + "link-local or other special-use address (WEBHOOK_TARGET_REFUSED) unless the platform allows it. "
                     + "At most 20 per team (WEBHOOK_LIMIT_REACHED). When the host could not be looked up in time because "
-                    + "the lookups of other new subscriptions held every thread: 503 WEBHOOK_TARGET_CHECKS_BUSY with "
-                    + "Retry-After, nothing stored.")
+                    + "the lookups of other new subscriptions held every thread, or the team's own earlier one still ran "
+                    + "(a team's run one at a time): 503 WEBHOOK_TARGET_CHECKS_BUSY with Retry-After, nothing stored.")
     @ApiResponse(responseCode = "201", description = "subscribed; the secret is in this answer only",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CreatedWebhookJson.class)))
     @ApiResponse(responseCode = "413", description = "The body is larger than 16 KiB (BODY_TOO_LARGE)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "415", description = "The body is not application/json in UTF-8 (UNSUPPORTED_MEDIA_TYPE)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
-    @ApiResponse(responseCode = "503", description = "The host's lookup waited behind other new subscriptions' lookups "
-            + "and never began (WEBHOOK_TARGET_CHECKS_BUSY): nothing was stored; retry after Retry-After seconds",
+    @ApiResponse(responseCode = "503", description = "The host's lookup waited behind other new subscriptions' lookups, "
+            + "or the team's own earlier one, and never began (WEBHOOK_TARGET_CHECKS_BUSY): nothing was stored; retry "
+            + "after Retry-After seconds",
             headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))

@@ -12,12 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +33,7 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.Timeout;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.WebhookTransport;
 import org.vpsrecovery.domain.webhook.TargetAddressRules;
 import org.vpsrecovery.domain.webhook.WebhookTarget;
@@ -64,23 +60,43 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
         }
     }
 
-    /** A connection's lookup that waited its whole time behind others and never began (not the receiver's doing). */
+    /**
+     * A connection's lookup that was not begun (it waited its whole time behind others, or the team's earlier lookups
+     * still ran): not the receiver's doing. It passes through HttpClient as what its resolver may throw.
+     */
     static final class NotStartedAtConnection extends UnknownHostException {
-        NotStartedAtConnection(String why) {
-            super(why);
+        final transient WebhookTransport.LookupNotStarted notStarted;
+
+        NotStartedAtConnection(WebhookTransport.LookupNotStarted notStarted) {
+            super(notStarted.getMessage());
+            this.notStarted = notStarted;
         }
     }
 
     /**
-     * Threads that wait on the system resolver for us, so that our wait can end: it has no time limit of its own. Each
-     * pool's: one for the deliveries, one for subscriptions being made (on HTTP threads, under no delivery slot), so that
-     * names that hang in one cannot hold the other's threads.
+     * Threads that wait on the system resolver for us ({@link LookupThreads}), in each of two sets: one for the
+     * deliveries, one for subscriptions being made (on HTTP threads, under no delivery slot), so that names that hang in
+     * one cannot hold the other's threads.
      */
-    private static final int LOOKUP_THREADS = 4;
+    static final int LOOKUP_THREADS = 4;
+
+    /**
+     * A team's delivery lookups at once by default: as many as its attempts at once with the default delivery slots
+     * (one of two), so that healthy names never wait for one another and a team's name that hangs holds one thread.
+     */
+    static final int DEFAULT_DELIVERY_LOOKUPS_PER_TEAM = 1;
+
+    /**
+     * A team's lookups of subscriptions being made at once: one, its other creates waiting for it within their own
+     * limit (a healthy name answers in milliseconds), so that a team's names that hang hold one of the threads, not all.
+     */
+    static final int SUBSCRIPTION_LOOKUPS_PER_TEAM = 1;
 
     private final ScheduledExecutorService deadlines;
-    private final ExecutorService deliveryLookups;
-    private final ExecutorService subscriptionLookups;
+    private final LookupThreads deliveryLookups;
+    private final LookupThreads subscriptionLookups;
+    /** The team a connection being made on this thread is for: HttpClient asks our resolver with the host only. */
+    private final ThreadLocal<TeamId> connectingFor = new ThreadLocal<>();
     private final Duration connectTimeout;
     private final Duration answerTimeout;
     private final TargetAddressRules rules;
@@ -90,15 +106,30 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
     private boolean closed;
 
     public ApacheWebhookTransport(Duration connectTimeout, Duration answerTimeout, TargetAddressRules rules) {
+        this(connectTimeout, answerTimeout, rules, DEFAULT_DELIVERY_LOOKUPS_PER_TEAM);
+    }
+
+    /**
+     * {@code deliveryLookupsPerTeam}: a team's delivery lookups at once, those still running past their time counted
+     * until the resolver answers; at least its attempts at once (its share of the delivery slots), so that only names
+     * that hang make it wait, and fewer than the {@value #LOOKUP_THREADS} threads, so that another team always has one.
+     */
+    public ApacheWebhookTransport(Duration connectTimeout, Duration answerTimeout, TargetAddressRules rules,
+                                  int deliveryLookupsPerTeam) {
+        if (deliveryLookupsPerTeam < 1 || deliveryLookupsPerTeam >= LOOKUP_THREADS) {
+            throw new IllegalArgumentException("a team's delivery lookups at once must be 1-" + (LOOKUP_THREADS - 1));
+        }
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connect timeout");
         this.answerTimeout = Objects.requireNonNull(answerTimeout, "answer timeout");
         this.rules = Objects.requireNonNull(rules, "rules");
         this.deadlines = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
                 .name("webhook-deadlines").factory());
-        this.deliveryLookups = Executors.newFixedThreadPool(LOOKUP_THREADS, Thread.ofPlatform().daemon()
-                .name("webhook-dns-", 0).factory());
-        this.subscriptionLookups = Executors.newFixedThreadPool(LOOKUP_THREADS, Thread.ofPlatform().daemon()
-                .name("webhook-subscription-dns-", 0).factory());
+        // A delivery's lookup never waits for its team's turn: it runs on a job thread, and is put off instead.
+        this.deliveryLookups = new LookupThreads("webhook-dns-", LOOKUP_THREADS, connectTimeout, deliveryLookupsPerTeam,
+                false);
+        // A create's lookup may wait for its team's turn: it is on a request's thread, within the same limit.
+        this.subscriptionLookups = new LookupThreads("webhook-subscription-dns-", LOOKUP_THREADS, connectTimeout,
+                SUBSCRIPTION_LOOKUPS_PER_TEAM, true);
     }
 
     private synchronized CloseableHttpClient client() {
@@ -115,11 +146,15 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
         DnsResolver judged = new DnsResolver() {
             @Override
             public InetAddress[] resolve(String host) throws UnknownHostException {
+                TeamId team = connectingFor.get();
+                if (team == null) {
+                    throw new UnknownHostException("a connection for no team"); // post sets it; nothing else connects
+                }
                 InetAddress[] addresses;
                 try {
-                    addresses = lookUp(host, deliveryLookups);
+                    addresses = deliveryLookups.lookUp(team, host);
                 } catch (WebhookTransport.LookupNotStarted queued) {
-                    throw new NotStartedAtConnection(queued.getMessage());
+                    throw new NotStartedAtConnection(queued);
                 }
                 Optional<String> refused = rules.refusal(Arrays.asList(addresses));
                 if (refused.isPresent()) {
@@ -163,12 +198,13 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
     /**
      * The host's addresses for the guard's check before an attempt (the connection judges its own).
      *
-     * @throws WebhookTransport.LookupNotStarted when other lookups held every delivery lookup thread meanwhile
+     * @throws WebhookTransport.LookupNotStarted when other lookups held every delivery lookup thread meanwhile, or the
+     *         team's own earlier lookups still run ({@link WebhookTransport.TeamLookupsStillRunning})
      */
     @Override
-    public List<InetAddress> resolve(String host) {
+    public List<InetAddress> resolve(TeamId team, String host) {
         try {
-            return Arrays.asList(lookUp(host, deliveryLookups));
+            return Arrays.asList(deliveryLookups.lookUp(team, host));
         } catch (UnknownHostException | SecurityException e) {
             return List.of();
         }
@@ -176,68 +212,44 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
 
     /**
      * This transport with the lookups of subscriptions being made on threads of their own: a team's names that hang
-     * there hold no delivery's lookup.
+     * there hold no delivery's lookup. A team has {@value #SUBSCRIPTION_LOOKUPS_PER_TEAM} of them under way at once, one
+     * past its time counted until the resolver answers; its next one waits for it, within the lookup's limit.
      *
      * @throws WebhookTransport.LookupNotStarted from {@code resolve} when other creates' lookups held every thread
-     *         meanwhile: nothing is known of the host, so the create is answered "try again", not refused (ADR 0025)
+     *         meanwhile, or ({@link WebhookTransport.TeamLookupsStillRunning}) the team's own earlier one still ran: nothing
+     *         is known of the host, so the create is answered "try again", not refused (ADR 0025)
      */
     public WebhookTransport subscriptionChecks() {
         return new WebhookTransport() {
             @Override
-            public List<InetAddress> resolve(String host) {
+            public List<InetAddress> resolve(TeamId team, String host) {
                 try {
-                    return Arrays.asList(lookUp(host, subscriptionLookups));
+                    return Arrays.asList(subscriptionLookups.lookUp(team, host));
                 } catch (UnknownHostException | SecurityException e) {
                     return List.of();
                 }
             }
 
             @Override
-            public Response post(WebhookTarget target, Map<String, String> headers, String body) {
-                return ApacheWebhookTransport.this.post(target, headers, body);
+            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
+                return ApacheWebhookTransport.this.post(team, target, headers, body);
             }
         };
     }
 
-    /**
-     * The system resolver's answer within the connect timeout (a lookup is part of connecting): the resolver's own
-     * retries can take far longer, on a job thread. A lookup still running then is left to end on its own thread;
-     * those are few, so lookups that hang queue behind them and time out too, never more threads. One that timed out
-     * before it began is {@link WebhookTransport.LookupNotStarted}: the hanging names were others'.
-     */
-    InetAddress[] lookUp(String host, ExecutorService pool) throws UnknownHostException {
-        // Claimed by whichever comes first: the lookup beginning, or our wait giving up on it.
-        AtomicBoolean claimed = new AtomicBoolean();
-        Future<InetAddress[]> lookup;
-        try {
-            lookup = pool.submit(() -> claimed.compareAndSet(false, true) ? InetAddress.getAllByName(host) : null);
-        } catch (RejectedExecutionException closed) {
-            throw new UnknownHostException("the webhook transport is closed");
-        }
-        try {
-            return lookup.get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownHostException unknown) {
-                throw unknown;
-            }
-            throw new UnknownHostException("the lookup failed (" + e.getCause().getClass().getSimpleName() + ")");
-        } catch (TimeoutException e) {
-            boolean neverBegan = claimed.compareAndSet(false, true);
-            lookup.cancel(true);
-            if (neverBegan) {
-                throw new WebhookTransport.LookupNotStarted("the lookup waited " + connectTimeout.toMillis()
-                        + " ms behind others and never began");
-            }
-            throw new UnknownHostException("no lookup answer within " + connectTimeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            lookup.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new UnknownHostException("interrupted while looking the host up");
-        }
+    /** Delivery lookups still running past their time: each holds one of the {@value #LOOKUP_THREADS} threads. */
+    public int deliveryLookupsPastTheirTime() {
+        return deliveryLookups.runningPastTheirTime();
+    }
+
+    /** Lookups of subscriptions being made still running past their time. */
+    public int subscriptionLookupsPastTheirTime() {
+        return subscriptionLookups.runningPastTheirTime();
     }
 
     @Override
-    public Response post(WebhookTarget target, Map<String, String> headers, String body) {
+    public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
+        Objects.requireNonNull(team, "team");
         HttpPost request;
         try {
             request = new HttpPost(target.uri());
@@ -261,11 +273,13 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
             cutOff.set(true);
             request.cancel();
         }, whole, TimeUnit.MILLISECONDS);
+        // The classic client connects on this thread, so its resolver reads the team here.
+        connectingFor.set(team);
         try (ClassicHttpResponse response = http.executeOpen(null, request, null)) {
             // Closed unread: the connection is dropped rather than drained.
             return new Answered(response.getCode());
         } catch (NotStartedAtConnection queued) {
-            throw new WebhookTransport.LookupNotStarted(queued.getMessage());
+            throw queued.notStarted;
         } catch (IOException failed) {
             return cutOff.get() ? new NoAnswer("no whole answer within " + whole + " ms") : failure(failed);
         } catch (RuntimeException unusable) {
@@ -273,6 +287,7 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
             return cutOff.get() ? new NoAnswer("no whole answer within " + whole + " ms")
                     : new NoAnswer("the request failed (" + unusable.getClass().getSimpleName() + ")");
         } finally {
+            connectingFor.remove();
             deadline.cancel(false);
         }
     }
@@ -297,7 +312,7 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
             }
         }
         deadlines.shutdownNow();
-        deliveryLookups.shutdownNow();
-        subscriptionLookups.shutdownNow();
+        deliveryLookups.close();
+        subscriptionLookups.close();
     }
 }

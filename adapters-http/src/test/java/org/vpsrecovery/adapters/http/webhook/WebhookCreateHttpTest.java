@@ -3,6 +3,7 @@ package org.vpsrecovery.adapters.http.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.vpsrecovery.adapters.http.facade.FacadeTestWiring.BLUE_TOKEN;
+import static org.vpsrecovery.adapters.http.facade.FacadeTestWiring.GREEN_TOKEN;
 
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -14,11 +15,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.WebhookTransport;
 
 /**
@@ -48,8 +53,12 @@ class WebhookCreateHttpTest {
     }
 
     private HttpResponse<String> send(String method, String body) throws IOException, InterruptedException {
+        return send(BLUE_TOKEN, method, body);
+    }
+
+    private HttpResponse<String> send(String token, String method, String body) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + "/api/v1/webhooks/"))
-                .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + BLUE_TOKEN)
+                .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + token)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
@@ -58,7 +67,45 @@ class WebhookCreateHttpTest {
     }
 
     private HttpResponse<String> create() throws IOException, InterruptedException {
-        return send("POST", "{\"url\": \"http://localhost:9/hook\", \"event_types\": [\"operation.completed\"]}");
+        return create(BLUE_TOKEN, "localhost");
+    }
+
+    private HttpResponse<String> create(String token, String host) throws IOException, InterruptedException {
+        return send(token, "POST", "{\"url\": \"http://" + host + ":9/hook\", \"event_types\": [\"operation.completed\"]}");
+    }
+
+    /**
+     * One team's creates naming hosts that hang (a black-holed domain) hold one of the creates' four lookup threads: its
+     * first lookup begins and hangs past its limit (its own name: 400, does not resolve), and its others wait for it
+     * and are answered 503 with Retry-After, taking no thread; another team's create is checked and made meanwhile
+     * (ADR 0025, session 39). Before, each of the team's creates took a thread, four held them all, and the other
+     * team's create was answered 503.
+     */
+    @Test
+    void oneTeamsCreatesOfNamesThatHangLeaveAnotherTeamsCreateItsLookup() throws Exception {
+        List<Future<HttpResponse<String>>> blue = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            String host = "hang8" + i + ".example";
+            blue.add(callers.submit(() -> create(BLUE_TOKEN, host)));
+        }
+        HangingNamesResolver.HANGING.acquire();
+        List<HttpResponse<String>> blueAnswers = new ArrayList<>();
+        for (Future<HttpResponse<String>> answer : blue) {
+            blueAnswers.add(answer.get());
+        }
+
+        HttpResponse<String> green = create(GREEN_TOKEN, "localhost");
+
+        assertThat(green.statusCode()).as(green.body()).isEqualTo(201);
+        assertThat(blueAnswers).extracting(HttpResponse::statusCode).as("one hung past its limit, three waited for it")
+                .containsExactlyInAnyOrder(400, 503, 503, 503);
+        for (HttpResponse<String> busy : blueAnswers.stream().filter(answer -> answer.statusCode() == 503).toList()) {
+            assertThat(busy.headers().firstValue("Retry-After")).hasValue("5");
+            Map<?, ?> problem = json.readValue(busy.body(), Map.class);
+            assertThat(problem.get("reason_code")).isEqualTo("WEBHOOK_TARGET_CHECKS_BUSY");
+            assertThat((String) problem.get("detail")).contains("this team's earlier webhook target check");
+        }
+        assertThat(transport.subscriptionLookupsPastTheirTime()).isEqualTo(1);
     }
 
     @Test
@@ -66,7 +113,8 @@ class WebhookCreateHttpTest {
         WebhookTransport checks = transport.subscriptionChecks();
         for (int i = 1; i <= 4; i++) {
             String host = "hang5" + i + ".example";
-            callers.submit(() -> checks.resolve(host));
+            TeamId team = new TeamId("other" + i);
+            callers.submit(() -> checks.resolve(team, host));
         }
         HangingNamesResolver.HANGING.acquire(4);
 

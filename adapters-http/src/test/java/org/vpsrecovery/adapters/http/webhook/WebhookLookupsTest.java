@@ -2,15 +2,22 @@ package org.vpsrecovery.adapters.http.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Consumer;
+import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.WebhookTransport;
 import org.vpsrecovery.domain.webhook.TargetAddressRules;
 import org.vpsrecovery.domain.webhook.WebhookTarget;
@@ -23,6 +30,9 @@ import org.vpsrecovery.domain.webhook.WebhookTarget;
  */
 class WebhookLookupsTest {
 
+    private static final TeamId RED = new TeamId("red");
+    private static final TeamId BLUE = new TeamId("blue");
+
     private final ApacheWebhookTransport transport = new ApacheWebhookTransport(Duration.ofMillis(500),
             Duration.ofSeconds(5), new TargetAddressRules(true, false));
     private final ExecutorService callers = Executors.newCachedThreadPool();
@@ -34,13 +44,21 @@ class WebhookLookupsTest {
         transport.close();
     }
 
-    /** Four lookups of hanging names, each from its own caller, until all four have begun to hang. */
-    private void fourHanging(String prefix, Consumer<String> lookUp) throws InterruptedException {
+    /** Four lookups of hanging names, each from its own caller and for its own team, until all four have begun to hang. */
+    private void fourHanging(String prefix, BiConsumer<TeamId, String> lookUp) throws InterruptedException {
         for (int i = 1; i <= 4; i++) {
             String host = "hang" + prefix + i + ".example";
-            callers.submit(() -> lookUp.accept(host));
+            TeamId team = new TeamId("team" + i);
+            callers.submit(() -> lookUp.accept(team, host));
         }
         HangingNamesResolver.HANGING.acquire(4);
+    }
+
+    /** A lookup of {@code host} for {@code team} that has begun to hang, and has run out of its caller's time. */
+    private List<InetAddress> hangingPastItsTime(TeamId team, String host) throws Exception {
+        Future<List<InetAddress>> lookup = callers.submit(() -> transport.resolve(team, host));
+        HangingNamesResolver.HANGING.acquire();
+        return lookup.get();
     }
 
     @Test
@@ -48,8 +66,9 @@ class WebhookLookupsTest {
         WebhookTransport checks = transport.subscriptionChecks();
         fourHanging("1", checks::resolve);
 
-        assertThat(transport.resolve("localhost")).as("a delivery's lookup still answers").isNotEmpty();
-        assertThatThrownBy(() -> checks.resolve("localhost")).as("a create behind the hanging ones is told so, not refused")
+        assertThat(transport.resolve(BLUE, "localhost")).as("a delivery's lookup still answers").isNotEmpty();
+        assertThatThrownBy(() -> checks.resolve(BLUE, "localhost"))
+                .as("a create behind the hanging ones is told so, not refused")
                 .isInstanceOf(WebhookTransport.LookupNotStarted.class);
     }
 
@@ -57,14 +76,67 @@ class WebhookLookupsTest {
     void aDeliveryLookupThatWaitedBehindHangingOnesAndNeverBeganIsNotTheReceiversFailure() throws InterruptedException {
         fourHanging("2", transport::resolve);
 
-        assertThatThrownBy(() -> transport.resolve("localhost")).isInstanceOf(WebhookTransport.LookupNotStarted.class);
-        assertThatThrownBy(() -> transport.post(new WebhookTarget(URI.create("http://localhost:9/hook")), Map.of(), "{}"))
+        assertThatThrownBy(() -> transport.resolve(BLUE, "localhost")).isInstanceOf(WebhookTransport.LookupNotStarted.class);
+        assertThatThrownBy(() -> transport.post(BLUE, new WebhookTarget(URI.create("http://localhost:9/hook")), Map.of(), "{}"))
                 .as("the connection's own lookup: nothing sent").isInstanceOf(WebhookTransport.LookupNotStarted.class);
-        assertThat(transport.subscriptionChecks().resolve("localhost")).as("the creates' lookups are apart").isNotEmpty();
+        assertThat(transport.subscriptionChecks().resolve(BLUE, "localhost")).as("the creates' lookups are apart").isNotEmpty();
     }
 
     @Test
     void aLookupThatBeganAndHangsIsTheReceiversOwn() {
-        assertThat(transport.resolve("hang3.example")).as("its own name does not answer: does not resolve").isEmpty();
+        assertThat(transport.resolve(BLUE, "hang3.example")).as("its own name does not answer: does not resolve").isEmpty();
+    }
+
+    /**
+     * A lookup past its time still runs on its thread (the resolver cannot be interrupted). It stays counted against
+     * its team, which has one delivery lookup at once (its share of the default slots): the team's next lookups are
+     * not begun, and take no thread, until it ends; another team's lookup still answers. Before session 39 each of the
+     * team's names took a thread of its own until the resolver gave up: four held all of them, and every team's
+     * lookups waited behind them and never began.
+     */
+    @Test
+    void aTeamsNamesThatHangHoldOneDeliveryLookupThreadAndOtherTeamsStillLookUp() throws Exception {
+        List<InetAddress> first = hangingPastItsTime(RED, "hang61.example");
+        List<Throwable> next = new ArrayList<>();
+        for (int i = 2; i <= 4; i++) {
+            String host = "hang6" + i + ".example";
+            next.add(catchThrowable(() -> transport.resolve(RED, host)));
+        }
+        Throwable connection = catchThrowable(() -> transport.post(RED,
+                new WebhookTarget(URI.create("http://hang65.example:9/hook")), Map.of(), "{}"));
+
+        assertThat(transport.resolve(BLUE, "localhost")).as("another team's lookup answers").isNotEmpty();
+        assertThat(first).as("the name that hangs is its receiver's own: does not resolve").isEmpty();
+        assertThat(next).as("the team's later lookups").allSatisfy(refused -> assertThat(refused)
+                .isInstanceOfSatisfying(WebhookTransport.TeamLookupsStillRunning.class,
+                        e -> assertThat(e.team()).isEqualTo(RED)));
+        assertThat(connection).as("the connection's own lookup: nothing sent")
+                .isInstanceOf(WebhookTransport.TeamLookupsStillRunning.class);
+        assertThat(transport.deliveryLookupsPastTheirTime()).isEqualTo(1);
+
+        HangingNamesResolver.releaseAll();
+        // Once the resolver answers, the team looks up again.
+        await("the team's lookup once its name answered").atMost(Duration.ofSeconds(30))
+                .until(() -> catchThrowable(() -> transport.resolve(RED, "localhost")) == null);
+    }
+
+    /**
+     * One name that hangs, however many teams' subscriptions name it, holds one delivery lookup thread: the later
+     * lookups of that name share the one under way (and find no answer in their time, as it does). Before session 39
+     * each took a thread of its own, and four held all of them.
+     */
+    @Test
+    void oneNameThatHangsHoldsOneThreadWhateverTheTeamsThatNameIt() throws Exception {
+        List<InetAddress> first = hangingPastItsTime(RED, "hang7.example");
+        List<List<InetAddress>> shared = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            shared.add(transport.resolve(new TeamId("team" + i), "hang7.example"));
+        }
+
+        assertThat(transport.resolve(BLUE, "localhost")).as("another name's lookup answers").isNotEmpty();
+        assertThat(first).isEmpty();
+        assertThat(shared).as("no answer in their time: does not resolve").allSatisfy(addresses -> assertThat(addresses).isEmpty());
+        assertThat(HangingNamesResolver.HANGING.availablePermits()).as("no second lookup of the name began").isZero();
+        assertThat(transport.deliveryLookupsPastTheirTime()).isEqualTo(1);
     }
 }

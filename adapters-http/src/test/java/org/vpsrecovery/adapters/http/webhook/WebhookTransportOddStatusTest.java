@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.WebhookTransport;
 import org.vpsrecovery.domain.webhook.TargetAddressRules;
 import org.vpsrecovery.domain.webhook.WebhookTarget;
@@ -32,7 +33,8 @@ class WebhookTransportOddStatusTest {
                 WebhookTransport.Response response;
                 try (ApacheWebhookTransport transport = new ApacheWebhookTransport(Duration.ofSeconds(5),
                         Duration.ofSeconds(10), new TargetAddressRules(true, false))) {
-                    response = transport.post(new WebhookTarget(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/hook")),
+                    response = transport.post(new TeamId("blue"),
+                            new WebhookTarget(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/hook")),
                             Map.of("webhook-id", "msg_1"), "{}");
                 }
                 answering.join();

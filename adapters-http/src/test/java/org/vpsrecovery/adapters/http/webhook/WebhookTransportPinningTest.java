@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.WebhookTransport;
 import org.vpsrecovery.domain.webhook.TargetAddressRules;
 import org.vpsrecovery.domain.webhook.WebhookTarget;
@@ -51,7 +52,7 @@ class WebhookTransportPinningTest {
 
     private static WebhookTransport.Response post(TargetAddressRules rules, WebhookTarget target) {
         try (ApacheWebhookTransport transport = new ApacheWebhookTransport(Duration.ofSeconds(2), Duration.ofSeconds(5), rules)) {
-            return transport.post(target, Map.of("webhook-id", "msg_1"), "{}");
+            return transport.post(new TeamId("blue"), target, Map.of("webhook-id", "msg_1"), "{}");
         }
     }
 
