@@ -256,16 +256,16 @@ public final class RunPoliciesService {
      * Whether this cron time's run was tried already: a window is ticked again when its tick did not end (an instance
      * stopped during it, a read failed after some runs; its end is kept only when the tick returns), and a retry task
      * is run again when its instance died before removing it; the runs made then must not be made twice. Its create has
-     * an operation under the run's request id (the server's newest operations hold it: a window is ticked again within
-     * minutes). Failed without happening: not yet (the retry job runs it again as the same run). Accepted or unresolved
-     * (an answer lost, a process that died during the create): open, since the tracker may still end it not made, and
-     * then the run is owed. Any other state (taken, made, vanished, unverifiable): done, as a second point could follow.
+     * an operation under the run's request id, looked up by that id (ADR 0036, amended in session 39). Failed without
+     * happening: not yet (the retry job runs it again as the same run). Accepted or unresolved (an answer lost, a
+     * process that died during the create): open, since the tracker may still end it not made, and then the run is owed.
+     * Any other state (taken, made, vanished, unverifiable): done, as a second point could follow.
      */
     private Tried tried(RecoveryPolicy policy, ServerId server, Instant scheduledFor) {
         RequestId request = policy.runRequest(server, scheduledFor);
-        List<OperationState> states = operations.list(Optional.of(policy.team()), Optional.of(server), Optional.empty(),
-                        RecoveryOperations.MAX_PAGE).stream()
-                .filter(operation -> operation.requestId().equals(request) && operation.state() != OperationState.FAILED)
+        // By the request id itself: the server's newest operations need not hold it (a busy server, a retry revived late).
+        List<OperationState> states = operations.withRequest(policy.team(), request, RecoveryOperations.MAX_PAGE).stream()
+                .filter(operation -> operation.server().equals(server) && operation.state() != OperationState.FAILED)
                 .map(operation -> operation.state()).toList();
         if (states.isEmpty()) {
             return Tried.NOT_YET;

@@ -475,6 +475,12 @@ class ApprovalsServiceTest {
         }
 
         @Override
+        public List<RecoveryOperation> withRequest(org.vpsrecovery.domain.common.TeamId team,
+                                                   org.vpsrecovery.domain.common.RequestId request, int limit) {
+            return store.withRequest(team, request, limit);
+        }
+
+        @Override
         public Map<ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit) {
             return store.openByServer(dueBy, limit);
         }

@@ -1163,6 +1163,12 @@ class TrackOperationsServiceTest {
         }
 
         @Override
+        public List<RecoveryOperation> withRequest(org.vpsrecovery.domain.common.TeamId team,
+                                                   org.vpsrecovery.domain.common.RequestId request, int limit) {
+            return platform.operations.withRequest(team, request, limit);
+        }
+
+        @Override
         public Map<ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit) {
             return platform.operations.openByServer(dueBy, limit);
         }

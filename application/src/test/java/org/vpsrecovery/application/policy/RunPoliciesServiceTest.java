@@ -161,6 +161,38 @@ class RunPoliciesServiceTest {
         assertThat(events(Operation.CREATE_SNAPSHOT)).filteredOn(e -> e.outcome() instanceof Outcome.Accepted).hasSize(1);
     }
 
+    /**
+     * Whether a cron time was tried is read by the run's request id (ADR 0036, amended in session 39): a busy server,
+     * whose newer operations (other clients' deletes, holds' restores) number more than a page of the server's
+     * newest, still has its run's create found, and a window ticked again or a retry revived later makes no second.
+     */
+    @Test
+    void aRunIsFoundTriedHoweverManyNewerOperationsItsServerHad() {
+        RecoveryPolicy policy = nightly(KEEP_THREE);
+        platform.clock.advance(Duration.between(platform.clock.instant(), FIRE.plus(RunJitter.CAP)));
+        Instant from = Instant.parse("2026-11-23T09:00:00Z");
+        assertThat(runs.tick(from, FIRE.plus(RunJitter.CAP))).singleElement().extracting(Run::result)
+                .isEqualTo(RunResult.MADE);
+        for (int i = 0; i <= org.vpsrecovery.domain.port.RecoveryOperations.MAX_PAGE; i++) {
+            Instant at = platform.clock.instant().plusSeconds(1 + i);
+            org.vpsrecovery.domain.operation.RecoveryOperation delete = org.vpsrecovery.domain.operation.RecoveryOperation
+                    .accepted(org.vpsrecovery.domain.operation.OperationId.random(), BLUE,
+                            new org.vpsrecovery.domain.common.RequestId("busy-delete-" + i), Operation.DELETE_SNAPSHOT, WEB,
+                            Optional.of(ResourceRef.of(new SnapshotId(900_000 + i))), at, Duration.ofMinutes(30));
+            platform.operations.add(delete);
+            platform.operations.update(delete, delete.refused(at, "VPS.org refused it"));
+        }
+        platform.clock.advance(Duration.ofMinutes(20));
+
+        List<Run> replayed = runs.tick(from, FIRE.plus(RunJitter.CAP));
+        Optional<Run> revived = runs.retry(BLUE, policy.id(), WEB, FIRE);
+
+        assertThat(replayed).isEmpty();
+        assertThat(revived).isEmpty();
+        assertThat(platform.provider.snapshotCount(WEB)).isOne();
+        assertThat(events(Operation.CREATE_SNAPSHOT)).filteredOn(e -> e.outcome() instanceof Outcome.Accepted).hasSize(1);
+    }
+
     @Test
     void aWeekOfDowntimeYieldsOneRunForTheLatestTimeNotOnePerMissedTick() {
         nightly(new RetentionRules(10, Duration.ZERO, 0, 0, 0, 0, false));

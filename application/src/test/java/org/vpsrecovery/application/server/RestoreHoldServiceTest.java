@@ -352,6 +352,11 @@ class RestoreHoldServiceTest {
                 return platform.operations.list(team, server, state, limit);
             }
 
+            public List<RecoveryOperation> withRequest(TeamId team, org.vpsrecovery.domain.common.RequestId request,
+                                                       int limit) {
+                return platform.operations.withRequest(team, request, limit);
+            }
+
             public Map<ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit) {
                 return platform.operations.openByServer(dueBy, limit);
             }

@@ -193,6 +193,37 @@ class ConsoleEndToEndTest {
         }
     }
 
+    /**
+     * A person's session ends once people no longer sign in (ADR 0041, amended in session 39): an instance whose
+     * configuration has no {@code vpsr.identity.jwt.*} refuses the JWT on the API, and its console ends the session
+     * opened with it, for every instance, rather than serving pages until the session's idle or absolute end.
+     */
+    @Test
+    void aPersonsSessionEndsAtItsNextPageOnceJwtSignInIsTurnedOff() throws Exception {
+        ConsoleClient browser = client();
+        String jwt = SETUP.idp().member("dora", "demo");
+        assertThat(browser.signIn(jwt, "demo").statusCode()).isEqualTo(303);
+        assertThat(browser.get("/console/operations").statusCode()).isEqualTo(200);
+        java.net.HttpCookie session = browser.cookie("vpsr_console").orElseThrow();
+
+        Map<String, Object> withoutPeople = new LinkedHashMap<>(SETUP.properties());
+        withoutPeople.keySet().removeIf(key -> key.startsWith("vpsr.identity.jwt."));
+        try (RunningPlatform peopleOff = RunningPlatform.start(SETUP.database().database(), SETUP.simulator(), withoutPeople)) {
+            URI base = URI.create(peopleOff.server.getURL().toString());
+            ConsoleClient sameBrowser = new ConsoleClient(base);
+            sameBrowser.cookies.getCookieStore().add(base, session);
+
+            HttpResponse<String> page = sameBrowser.get("/console/operations");
+
+            assertThat(page.statusCode()).isEqualTo(303);
+            assertThat(page.headers().firstValue("Location")).hasValue("/console/sign-in");
+            assertThat(rows("SELECT id_digest FROM console_session")).doesNotContain(sha256(session.getValue()));
+            assertThat(browser.get("/console/operations").statusCode()).isEqualTo(303);
+            assertThat(peopleOff.send("GET", "/api/v1/snapshots/", jwt, null, Map.of("X-Vpsr-Team", "demo")).status())
+                    .isEqualTo(401);
+        }
+    }
+
     @Test
     void aTokenTheApiRefusesOpensNoSessionAndAFormWithoutItsCsrfTokenIsRefused() {
         ConsoleClient browser = client();

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
@@ -85,6 +86,13 @@ public interface RecoveryOperations {
     /** Newest first; empty filters mean any. At most {@code limit} (1-{@value #MAX_PAGE}). */
     List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server, Optional<OperationState> state,
                                  int limit);
+
+    /**
+     * The operations of {@code team} stored under {@code request}, newest first (then by id), at most {@code limit}
+     * (1-{@value #MAX_PAGE}): found by the request id itself, however many other operations the team or its servers
+     * have had since (a policy run's create, looked for by the run's request id, ADR 0036).
+     */
+    List<RecoveryOperation> withRequest(TeamId team, RequestId request, int limit);
 
     /**
      * The operations not yet final, of {@code team} when given, newest first (then by id), at most {@code limit}

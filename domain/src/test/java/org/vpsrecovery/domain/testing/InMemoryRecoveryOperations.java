@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
@@ -85,6 +86,16 @@ public final class InMemoryRecoveryOperations implements RecoveryOperations {
                 .filter(o -> team.map(o.team()::equals).orElse(true))
                 .filter(o -> server.map(o.server()::equals).orElse(true))
                 .filter(o -> state.map(s -> o.state() == s).orElse(true))
+                .sorted(Comparator.comparing(RecoveryOperation::acceptedAt).reversed()
+                        .thenComparing(o -> o.id().value()))
+                .limit(limit).toList();
+    }
+
+    @Override
+    public synchronized List<RecoveryOperation> withRequest(TeamId team, RequestId request, int limit) {
+        RecoveryOperations.requirePage(limit);
+        return operations.values().stream()
+                .filter(o -> o.team().equals(team) && o.requestId().equals(request))
                 .sorted(Comparator.comparing(RecoveryOperation::acceptedAt).reversed()
                         .thenComparing(o -> o.id().value()))
                 .limit(limit).toList();

@@ -457,13 +457,16 @@ public class ConsoleController {
         return request.getCookies().findCookie(SESSION_COOKIE).map(Cookie::getValue);
     }
 
-    /** The live session, if its token is still honoured; one whose token was removed or replaced is ended. */
+    /**
+     * The live session, if its sign-in is still honoured; one whose token was removed or replaced, or a person's once
+     * people's JWTs or their team are no longer configured, is ended.
+     */
     private Optional<SignInSession> session(HttpRequest<?> request) {
         Optional<String> id = sessionId(request);
         Optional<SignInSession> session = id.flatMap(sessions::find);
         if (session.isPresent() && !authentication.stillHonours(session.get())) {
             sessions.close(id.get());
-            LOG.info("console session of {} ended: its token is no longer configured", session.get().actor().subject());
+            LOG.info("console session of {} ended: its token, or its team, is no longer configured", session.get().actor().subject());
             return Optional.empty();
         }
         return session;

@@ -92,7 +92,8 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
     /**
      * Whether the static token a console session was opened with is still configured, valid now, and the
      * same token (the fingerprint of its digest, when the session has one): removing or replacing a token
-     * ends its sessions at their next page (ADR 0041). A person's session is bounded by its JWT's expiry.
+     * ends its sessions at their next page (ADR 0041). A person's session is bounded by its JWT's expiry, and ends
+     * once people's JWTs are no longer taken (no identity provider configured) or its team is no longer configured.
      */
     public boolean stillHonours(SignInSession session) {
         Actor actor = session.actor();
@@ -105,7 +106,12 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
                     .configuredDigest(auditor.name())
                     .filter(digest -> session.credential().map(fingerprint(digest)::equals).orElse(true))
                     .isPresent();
-            case JWT -> true;
+            // Whether the person still is a member or auditor only the identity provider knows; whether this service
+            // still takes people's JWTs, and the session's team, is known here (ADR 0041, amended in session 39).
+            case JWT -> people.enabled() && switch (session.holder()) {
+                case SessionHolder.Team team -> people.admitsMemberOf(team.team());
+                case SessionHolder.Auditor auditor -> true;
+            };
             case SYSTEM -> false;
         };
     }

@@ -91,6 +91,15 @@ public final class JwtBearerTokens {
         return settings != null;
     }
 
+    /**
+     * Whether a person signed in as a member of {@code team} would be let in as that team now: people sign in
+     * here and the team is still configured. What the identity provider would say of the person today is not
+     * known here (no revocation check), only whether this service still admits such a person (ADR 0041).
+     */
+    public boolean admitsMemberOf(TeamId team) {
+        return enabled() && knownTeams.contains(team);
+    }
+
     private static DefaultJWTProcessor<SecurityContext> processor(JwtSettings settings) {
         JWKSource<SecurityContext> keys;
         long ttl = settings.jwksCacheTtl().toMillis();

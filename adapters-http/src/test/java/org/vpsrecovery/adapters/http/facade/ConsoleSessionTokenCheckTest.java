@@ -2,12 +2,33 @@ package org.vpsrecovery.adapters.http.facade;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Date;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.common.TeamId;
@@ -16,7 +37,8 @@ import org.vpsrecovery.domain.session.SignInSession;
 
 /**
  * A console session opened with a static token lasts only while that very token is configured (ADR 0041):
- * its id still there, valid now, and its digest the one signed in with. The session is opened from what
+ * its id still there, valid now, and its digest the one signed in with; one opened with a person's JWT only while
+ * people sign in and, for a member, its team is configured (ADR 0041, amended in session 39). The session is opened from what
  * {@link CallerAuthenticationFilter#identify} answered for the token, as the console's sign-in does.
  */
 class ConsoleSessionTokenCheckTest {
@@ -105,11 +127,90 @@ class ConsoleSessionTokenCheckTest {
     }
 
     @Test
-    void aPersonsSessionIsBoundedByItsJwtNotByTheStaticTokens() {
-        SignInSession person = new SignInSession("b".repeat(64), new SessionHolder.Team(TEAM),
-                Actor.of("alice", Actor.Authentication.JWT, "key-1"), "c".repeat(43), NOW, NOW, NOW.plusSeconds(600),
-                Optional.empty());
+    void aPersonsSessionIsNotCheckedAgainstTheStaticTokens() throws Exception {
+        SignInSession person = signIn(withPeople(Set.of(TEAM)), member("alice", TEAM));
 
-        assertThat(configured(List.of(), Map.of()).stillHonours(person)).isTrue();
+        assertThat(person.actor().authentication()).isEqualTo(Actor.Authentication.JWT);
+        assertThat(withPeople(Set.of(TEAM)).stillHonours(person)).isTrue();
+    }
+
+    /**
+     * Turning people's sign-in off (no {@code vpsr.identity.jwt.*}) makes the API refuse their JWTs after a restart;
+     * the sessions they opened before end too, rather than serving pages until their idle or absolute end.
+     */
+    @Test
+    void aPersonsSessionEndsOncePeopleNoLongerSignIn() throws Exception {
+        SignInSession member = signIn(withPeople(Set.of(TEAM)), member("alice", TEAM));
+        SignInSession auditor = signIn(withPeople(Set.of(TEAM)), auditor("carol"));
+
+        CallerAuthenticationFilter peopleOff = configured(List.of(), Map.of());
+
+        assertThat(peopleOff.stillHonours(member)).isFalse();
+        assertThat(peopleOff.stillHonours(auditor)).isFalse();
+    }
+
+    /** A team dropped from the teams file: its members' sessions end; an auditor's, which holds no team, lasts. */
+    @Test
+    void aMembersSessionEndsOnceItsTeamIsNoLongerConfigured() throws Exception {
+        SignInSession member = signIn(withPeople(Set.of(TEAM, OTHER)), member("alice", TEAM));
+        SignInSession auditor = signIn(withPeople(Set.of(TEAM, OTHER)), auditor("carol"));
+
+        CallerAuthenticationFilter withoutTheTeam = withPeople(Set.of(OTHER));
+
+        assertThat(withoutTheTeam.stillHonours(member)).isFalse();
+        assertThat(withoutTheTeam.stillHonours(auditor)).isTrue();
+        assertThat(withoutTheTeam.stillHonours(signIn(withoutTheTeam, member("bob", OTHER)))).isTrue();
+    }
+
+    private static final TeamId OTHER = new TeamId("ledger");
+    private static RSAKey key;
+    private static HttpServer jwks;
+
+    /** The identity provider's keys, served on loopback: the sessions are opened by the filter's own check of a JWT. */
+    @BeforeAll
+    static void identityProvider() throws JOSEException, IOException {
+        key = new RSAKeyGenerator(2048).keyID("k1").generate();
+        byte[] body = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+        jwks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        jwks.createContext("/jwks", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        jwks.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        jwks.stop(0);
+    }
+
+    /** People sign in, members of {@code teams} (the teams file's), besides no static token. */
+    private static CallerAuthenticationFilter withPeople(Set<TeamId> teams) {
+        JwtBearerTokens people = JwtBearerTokens.of(new JwtSettings("https://id.example", "vps-recovery",
+                URI.create("http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks"), Set.of(JWSAlgorithm.RS256),
+                Duration.ofSeconds(30), "teams", "role", "member", "auditor"), teams);
+        return new CallerAuthenticationFilter(new HashedTeamTokens(List.of(), Clock.fixed(NOW, ZoneOffset.UTC)),
+                new HashedAuditorTokens(Map.of()), people);
+    }
+
+    private static String member(String subject, TeamId team) throws JOSEException {
+        return jwt(subject, "member", List.of(team.value()));
+    }
+
+    private static String auditor(String subject) throws JOSEException {
+        return jwt(subject, "auditor", List.of());
+    }
+
+    private static String jwt(String subject, String role, List<String> teams) throws JOSEException {
+        Instant now = Instant.now();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+                new JWTClaimsSet.Builder().issuer("https://id.example").audience("vps-recovery").subject(subject)
+                        .claim("role", role).claim("teams", teams).issueTime(Date.from(now))
+                        .expirationTime(Date.from(now.plusSeconds(600))).build());
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
     }
 }

@@ -82,6 +82,12 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
             ORDER BY accepted_at DESC, id LIMIT :limit""")
     List<OperationRow> listNewestFirst(@Nullable String team, @Nullable Long serverId, @Nullable String state, int limit);
 
+    /** A team's operations under one request id, newest first: served by recovery_operation_request (V61). */
+    @Query("""
+            SELECT * FROM recovery_operation WHERE team = :team AND request_id = :requestId
+            ORDER BY accepted_at DESC, id LIMIT :limit""")
+    List<OperationRow> withRequestNewestFirst(String team, String requestId, int limit);
+
     /**
      * The operations not yet final, newest first: each arm of the condition is the predicate of a partial index (V6's
      * recovery_operation_open, V14's _awaiting_safety_snapshot, V21's _approval_open), so only what is in flight is read

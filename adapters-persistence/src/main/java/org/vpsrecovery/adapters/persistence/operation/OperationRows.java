@@ -145,6 +145,18 @@ public final class OperationRows implements RecoveryOperations {
         }
     }
 
+    /** By the team and request id (recovery_operation_request, V61), not a scan of the team's newest. */
+    @Override
+    public List<RecoveryOperation> withRequest(TeamId team, RequestId request, int limit) {
+        RecoveryOperations.requirePage(limit);
+        try {
+            return rows.withRequestNewestFirst(team.value(), request.value(), limit).stream()
+                    .map(OperationRows::toDomain).toList();
+        } catch (RuntimeException e) {
+            throw DatabaseOutOfReach.unavailableOr("read the operations of a request", e);
+        }
+    }
+
     /** One statement over the partial indexes of the states not final. */
     @Override
     public List<RecoveryOperation> listNotFinal(Optional<TeamId> team, int limit) {

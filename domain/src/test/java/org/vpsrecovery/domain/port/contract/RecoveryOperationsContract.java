@@ -346,6 +346,35 @@ public abstract class RecoveryOperationsContract {
         assertThat(operations.about(java.util.List.of())).isEmpty();
     }
 
+    /** A policy run's create is looked for by its request id (ADR 0036, amended in session 39), not among the newest. */
+    @Test
+    void theOperationsOfARequestAreFoundByItHoweverManyNewerOnesTheServerHas() {
+        RecoveryOperations operations = emptyOperations();
+        RequestId run = new RequestId("policy-run:p1:12345:1764496800");
+        RecoveryOperation first = RecoveryOperation.accepted(OperationId.random(), BLUE, run, Operation.CREATE_SNAPSHOT,
+                WEB, Optional.empty(), T0, Duration.ofMinutes(30));
+        RecoveryOperation again = RecoveryOperation.accepted(OperationId.random(), BLUE, run, Operation.CREATE_SNAPSHOT,
+                WEB, Optional.empty(), T0.plusSeconds(60), Duration.ofMinutes(30));
+        RecoveryOperation anotherTeams = RecoveryOperation.accepted(OperationId.random(), GREEN, run,
+                Operation.CREATE_SNAPSHOT, DB, Optional.empty(), T0.plusSeconds(30), Duration.ofMinutes(30));
+        operations.add(first);
+        operations.add(again);
+        operations.add(anotherTeams);
+        for (int i = 0; i < RecoveryOperations.MAX_PAGE; i++) {
+            operations.add(create(BLUE, WEB, T0.plusSeconds(120 + i)));
+        }
+        // The server's newest page no longer holds them.
+        assertThat(operations.list(Optional.of(BLUE), Optional.of(WEB), Optional.empty(), RecoveryOperations.MAX_PAGE))
+                .doesNotContain(first, again);
+
+        assertThat(operations.withRequest(BLUE, run, RecoveryOperations.MAX_PAGE)).containsExactly(again, first);
+        assertThat(operations.withRequest(BLUE, run, 1)).containsExactly(again);
+        assertThat(operations.withRequest(GREEN, run, RecoveryOperations.MAX_PAGE)).containsExactly(anotherTeams);
+        assertThat(operations.withRequest(BLUE, new RequestId("policy-run:p1:12345:0"), RecoveryOperations.MAX_PAGE))
+                .isEmpty();
+        assertThatThrownBy(() -> operations.withRequest(BLUE, run, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void listsNewestFirstByTeamServerAndState() {
         RecoveryOperations operations = emptyOperations();
