@@ -380,7 +380,7 @@ class RecoveryPointHoldServiceTest {
             @Override public void place(RecoveryPointHold hold) { platform.holds.place(hold); }
             @Override public boolean placeWithin(RecoveryPointHold hold, HoldLimits limits) {
                 platform.holds.placeWithin(hold, limits);
-                // As the adapter's TeamLimitedInsert.StoreOutcomeUnknown: of no domain type.
+                // As the adapter's StoreOutcomeUnknown: of no domain type.
                 throw new IllegalStateException("the connection dropped during the commit; the row may be stored");
             }
             @Override public int activeCount(org.vpsrecovery.domain.common.TeamId team, HoldKind kind) {
