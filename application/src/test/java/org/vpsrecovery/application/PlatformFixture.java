@@ -105,7 +105,13 @@ public final class PlatformFixture {
     }
 
     public RecoveryPointHoldService recoveryPointHolds(org.vpsrecovery.domain.hold.HoldLimits limits) {
-        return new RecoveryPointHoldService(provider, provider, ownership, () -> Set.of(BLUE, GREEN), holds, operations,
+        return recoveryPointHolds(holds, limits);
+    }
+
+    /** Over {@code store} rather than {@link #holds}: a test's store that bends a call (a race, a lost commit). */
+    public RecoveryPointHoldService recoveryPointHolds(org.vpsrecovery.domain.port.RecoveryPointHolds store,
+                                                       org.vpsrecovery.domain.hold.HoldLimits limits) {
+        return new RecoveryPointHoldService(provider, provider, ownership, () -> Set.of(BLUE, GREEN), store, operations,
                 attempts(), clock, limits);
     }
 

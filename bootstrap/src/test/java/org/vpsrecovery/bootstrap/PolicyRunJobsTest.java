@@ -95,26 +95,6 @@ class PolicyRunJobsTest {
         assertThat(retriesScheduled()).isOne();
     }
 
-    /** Our clock, read from db-scheduler's settable one: both agree on when it is. */
-    private static Clock over(com.github.kagkarlsson.scheduler.testhelper.SettableClock time) {
-        return new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return time.now();
-            }
-        };
-    }
-
     /**
      * A retry that finds the run's lost create still open (the tracker had not ended it: VPS.org out longer than the
      * settle period) must not end the retry: before, its row was removed, and when the tracker later ended the create not
@@ -133,7 +113,8 @@ class PolicyRunJobsTest {
                 RunPoliciesService.RunResult.UNRESOLVED, List.of())),
                 of -> Optional.of(new RunPoliciesService.Run(of.team(), of.policy(), of.server(), of.scheduledFor(),
                         answers.removeFirst(), List.of())),
-                over(time), DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1), 3, Duration.ofMinutes(5));
+                new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1), 3,
+                Duration.ofMinutes(5));
         var scheduler = com.github.kagkarlsson.scheduler.testhelper.TestHelper
                 .createManualScheduler(DATABASE.dataSource(), jobs.retryTask()).clock(time).start();
         try {

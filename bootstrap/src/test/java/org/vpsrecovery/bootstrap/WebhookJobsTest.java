@@ -16,7 +16,6 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -139,22 +138,7 @@ class WebhookJobsTest {
     private final DeliverySlots slots = new DeliverySlots(2, 1, 1, NO_SLOT_RETRY, FIRST_RETRY);
     /** Simulated time: each execution runs at its scheduled time. */
     private Instant now = NOW;
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final Clock clock = new SuppliedClock(() -> now);
     private final DeliverWebhooksService service = new DeliverWebhooksService(deliveries, receiver,
             new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY), clock, slots,
             DeliverWebhooksService.putOffLimit(FIRST_RETRY, 8));

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.attempt.ReconcilePendingIntentsService;
 import org.vpsrecovery.application.backup.DeleteBackupCommand;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -27,13 +28,17 @@ import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.hold.HoldActor;
 import org.vpsrecovery.domain.hold.HoldKind;
 import org.vpsrecovery.domain.hold.HoldLimits;
 import org.vpsrecovery.domain.hold.HoldReason;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
+import org.vpsrecovery.domain.testing.ForwardingRecoveryPointHolds;
+import org.vpsrecovery.domain.testing.InMemoryServerLock;
 
 /** Holds on snapshots and backups with the in-memory fakes: placed, blocking every delete, released, audited. */
 class RecoveryPointHoldServiceTest {
@@ -61,6 +66,13 @@ class RecoveryPointHoldServiceTest {
 
     private RecoveryPointHold release(HoldActor actor, RecoveryPointHold hold) {
         return holds.releaseHold(new ReleaseHoldCommand(caller(actor), hold.point(), hold.id()));
+    }
+
+    /** Settles intents left without their outcome, as the job does: five minutes after them, holds read from the store. */
+    private ReconcilePendingIntentsService reconciler() {
+        return new ReconcilePendingIntentsService(platform.history, platform.provider, platform.provider,
+                new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock, Duration.ofMinutes(5), Duration.ofMinutes(15),
+                platform.operations, platform.holds);
     }
 
     private void deleteSnapshot(CallContext context) {
@@ -155,9 +167,7 @@ class RecoveryPointHoldServiceTest {
     @Test
     void aPlacementCutShortIsSettledByReconciliationFromTheStoredHold() {
         RecoveryPointHold hold = place(BLUE_TEAM, SNAPSHOT, "keep");
-        var reconciler = new org.vpsrecovery.application.attempt.ReconcilePendingIntentsService(platform.history,
-                platform.provider, platform.provider, new org.vpsrecovery.domain.testing.InMemoryServerLock(Duration.ofSeconds(5)),
-                platform.clock, Duration.ofMinutes(5), Duration.ofMinutes(15), platform.operations, platform.holds);
+        ReconcilePendingIntentsService reconciler = reconciler();
         // An intent without its outcome (a crash after the hold was stored): written as the attempt wrote it.
         var intent = platform.history.all().stream().filter(e -> e.operation() == Operation.PLACE_RECOVERY_POINT_HOLD
                 && e.outcome().kind() == Outcome.Kind.ACCEPTED).findFirst().orElseThrow();
@@ -181,9 +191,7 @@ class RecoveryPointHoldServiceTest {
     @Test
     void aReleaseCutShortIsCompletedOnlyIfTheStoredReleaseIsItsOwn() {
         RecoveryPointHold legal = place(AUDITOR, SNAPSHOT, "litigation hold");
-        var reconciler = new org.vpsrecovery.application.attempt.ReconcilePendingIntentsService(platform.history,
-                platform.provider, platform.provider, new org.vpsrecovery.domain.testing.InMemoryServerLock(Duration.ofSeconds(5)),
-                platform.clock, Duration.ofMinutes(5), Duration.ofMinutes(15), platform.operations, platform.holds);
+        ReconcilePendingIntentsService reconciler = reconciler();
         // Auditor "compliance" began a release that was cut short after its intent ...
         platform.history.append(new AuditEvent(platform.clock.instant(), BLUE, new RequestId("cut-short"),
                 Operation.RELEASE_RECOVERY_POINT_HOLD, Optional.of(platform.web.id()), Optional.of(SNAPSHOT), new Outcome.Accepted(),
@@ -282,22 +290,18 @@ class RecoveryPointHoldServiceTest {
      */
     @Test
     void aPlacementWhoseInsertFindsTheLimitsReachedMeanwhileEndsFailedAndStoresNothing() {
-        org.vpsrecovery.domain.port.RecoveryPointHolds fullAtTheInsert = new org.vpsrecovery.domain.port.RecoveryPointHolds() {
-            @Override public void place(RecoveryPointHold hold) { platform.holds.place(hold); }
-            @Override public boolean placeWithin(RecoveryPointHold hold, HoldLimits limits) { return false; }
-            @Override public int activeCount(org.vpsrecovery.domain.common.TeamId team, HoldKind kind) { return 0; }
-            @Override public boolean release(RecoveryPointHold released) { return platform.holds.release(released); }
-            @Override public Optional<RecoveryPointHold> find(org.vpsrecovery.domain.hold.HoldId id) { return platform.holds.find(id); }
-            @Override public java.util.List<RecoveryPointHold> page(ResourceRef point,
-                    Optional<org.vpsrecovery.domain.hold.HoldId> after, int limit) { return platform.holds.page(point, after, limit); }
-            @Override public java.util.List<RecoveryPointHold> activeOn(ResourceRef point) { return platform.holds.activeOn(point); }
-            @Override public java.util.Set<ResourceRef> heldAmong(java.util.Collection<ResourceRef> points) {
-                return platform.holds.heldAmong(points);
+        RecoveryPointHolds fullAtTheInsert = new ForwardingRecoveryPointHolds(platform.holds) {
+            @Override
+            public boolean placeWithin(RecoveryPointHold hold, HoldLimits limits) {
+                return false;
+            }
+
+            @Override
+            public int activeCount(TeamId team, HoldKind kind) {
+                return 0;
             }
         };
-        RecoveryPointHoldService racing = new RecoveryPointHoldService(platform.provider, platform.provider, platform.ownership,
-                () -> java.util.Set.of(BLUE, GREEN), fullAtTheInsert, platform.operations, platform.attempts(), platform.clock,
-                new HoldLimits(2, 3));
+        RecoveryPointHoldService racing = platform.recoveryPointHolds(fullAtTheInsert, new HoldLimits(2, 3));
 
         assertThatThrownBy(() -> racing.placeHold(new PlaceHoldCommand(caller(BLUE_TEAM), SNAPSHOT, new HoldReason("late"))))
                 .isInstanceOfSatisfying(RecoveryDenied.class, d -> {
@@ -376,36 +380,22 @@ class RecoveryPointHoldServiceTest {
      */
     @Test
     void aPlacementWhoseCommitsOutcomeIsUnknownIsUnresolvedAndReconciledCompleted() {
-        org.vpsrecovery.domain.port.RecoveryPointHolds storedThenLost = new org.vpsrecovery.domain.port.RecoveryPointHolds() {
-            @Override public void place(RecoveryPointHold hold) { platform.holds.place(hold); }
-            @Override public boolean placeWithin(RecoveryPointHold hold, HoldLimits limits) {
-                platform.holds.placeWithin(hold, limits);
-                // As the adapter's TeamLimitedInsert.StoreOutcomeUnknown: of no domain type.
+        RecoveryPointHolds storedThenLost = new ForwardingRecoveryPointHolds(platform.holds) {
+            @Override
+            public boolean placeWithin(RecoveryPointHold hold, HoldLimits limits) {
+                super.placeWithin(hold, limits);
+                // As the adapter's StoreOutcomeUnknown: of no domain type.
                 throw new IllegalStateException("the connection dropped during the commit; the row may be stored");
             }
-            @Override public int activeCount(org.vpsrecovery.domain.common.TeamId team, HoldKind kind) {
-                return platform.holds.activeCount(team, kind);
-            }
-            @Override public boolean release(RecoveryPointHold released) { return platform.holds.release(released); }
-            @Override public Optional<RecoveryPointHold> find(org.vpsrecovery.domain.hold.HoldId id) { return platform.holds.find(id); }
-            @Override public java.util.List<RecoveryPointHold> page(ResourceRef point,
-                    Optional<org.vpsrecovery.domain.hold.HoldId> after, int limit) { return platform.holds.page(point, after, limit); }
-            @Override public java.util.List<RecoveryPointHold> activeOn(ResourceRef point) { return platform.holds.activeOn(point); }
-            @Override public java.util.Set<ResourceRef> heldAmong(java.util.Collection<ResourceRef> points) {
-                return platform.holds.heldAmong(points);
-            }
         };
-        RecoveryPointHoldService lossy = new RecoveryPointHoldService(platform.provider, platform.provider, platform.ownership,
-                () -> java.util.Set.of(BLUE, GREEN), storedThenLost, platform.operations, platform.attempts(), platform.clock);
+        RecoveryPointHoldService lossy = platform.recoveryPointHolds(storedThenLost, HoldLimits.DEFAULTS);
 
         assertThatThrownBy(() -> lossy.placeHold(new PlaceHoldCommand(caller(BLUE_TEAM), SNAPSHOT, new HoldReason("kept?"))))
                 .isInstanceOf(org.vpsrecovery.domain.port.PlatformUnavailable.class);
         java.util.List<AuditEvent> events = platform.history.all();
         assertThat(events.getLast().outcome().kind()).isEqualTo(Outcome.Kind.UNRESOLVED);
 
-        var reconciler = new org.vpsrecovery.application.attempt.ReconcilePendingIntentsService(platform.history,
-                platform.provider, platform.provider, new org.vpsrecovery.domain.testing.InMemoryServerLock(Duration.ofSeconds(5)),
-                platform.clock, Duration.ofMinutes(5), Duration.ofMinutes(15), platform.operations, platform.holds);
+        ReconcilePendingIntentsService reconciler = reconciler();
         platform.clock.advance(Duration.ofMinutes(6));
         reconciler.reconcile(100);
         assertThat(platform.history.all().getLast().operation()).isEqualTo(Operation.PLACE_RECOVERY_POINT_HOLD);

@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -26,6 +23,8 @@ import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.WebhookSubscriptions;
 import org.vpsrecovery.domain.port.WebhookTransport;
+import org.vpsrecovery.domain.testing.AdjustableClock;
+import org.vpsrecovery.domain.testing.ForwardingWebhookSubscriptions;
 import org.vpsrecovery.domain.testing.InMemoryWebhooks;
 import org.vpsrecovery.domain.webhook.DeliveryState;
 import org.vpsrecovery.domain.webhook.TargetAddressRules;
@@ -33,7 +32,6 @@ import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
 import org.vpsrecovery.domain.webhook.WebhookEventType;
 import org.vpsrecovery.domain.webhook.WebhookSecret;
 import org.vpsrecovery.domain.webhook.WebhookSubscription;
-import org.vpsrecovery.domain.webhook.WebhookSubscriptionId;
 import org.vpsrecovery.domain.webhook.WebhookTarget;
 import org.vpsrecovery.domain.webhook.WebhookTargetChecksBusy;
 
@@ -49,27 +47,16 @@ class WebhooksServiceTest {
     /** The defaults' limit: 30 s × 2^(8-1). */
     private static final Duration PUT_OFF_LIMIT = DeliverWebhooksService.putOffLimit(Duration.ofSeconds(30), 8);
     /** The test's time: it moves only when a test moves it. */
-    private Instant now = NOW;
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final AdjustableClock clock = new AdjustableClock(NOW);
     private final WebhookTargetGuard guard = new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY);
     private final ManageWebhooksService manage = new ManageWebhooksService(store, store, guard, clock);
-    private final DeliverWebhooksService deliver = new DeliverWebhooksService(store, receiver, guard, clock,
-            new DeliverySlots(2, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)), PUT_OFF_LIMIT);
+    private final DeliverWebhooksService deliver = new DeliverWebhooksService(store, receiver, guard, clock, slots(),
+            PUT_OFF_LIMIT);
+
+    /** Two slots in all, one per host, one per team; put-offs of 2 s to 30 s. */
+    private static DeliverySlots slots() {
+        return new DeliverySlots(2, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(30));
+    }
 
     private ManageWebhooksUseCase.CreatedWebhook subscribe() {
         return manage.create(BLUE, WebhookTarget.parse("https://hooks.example.com/vpsr"),
@@ -199,30 +186,10 @@ class WebhooksServiceTest {
         for (int i = 0; i < ManageWebhooksService.MAX_PER_TEAM; i++) {
             subscribe();
         }
-        WebhookSubscriptions countingNone = new WebhookSubscriptions() {
-            @Override
-            public boolean add(WebhookSubscription subscription, WebhookSecret secret, int maxPerTeam) {
-                return store.add(subscription, secret, maxPerTeam);
-            }
-
-            @Override
-            public Optional<WebhookSubscription> find(TeamId team, WebhookSubscriptionId id) {
-                return store.find(team, id);
-            }
-
-            @Override
-            public List<WebhookSubscription> list(TeamId team) {
-                return store.list(team);
-            }
-
+        WebhookSubscriptions countingNone = new ForwardingWebhookSubscriptions(store) {
             @Override
             public int count(TeamId team) {
                 return 0; // read before the others' adds committed
-            }
-
-            @Override
-            public boolean remove(TeamId team, WebhookSubscriptionId id) {
-                return store.remove(team, id);
             }
         };
         ManageWebhooksService racing = new ManageWebhooksService(countingNone, store, guard, clock);
@@ -236,31 +203,11 @@ class WebhooksServiceTest {
     /** The add's commit failed (the row may be stored): a 503 saying the outcome is unknown, not a 500 (session 38). */
     @Test
     void anAddWhoseCommitFailedIsUnavailableSayingTheOutcomeIsUnknown() {
-        WebhookSubscriptions storedThenLost = new WebhookSubscriptions() {
+        WebhookSubscriptions storedThenLost = new ForwardingWebhookSubscriptions(store) {
             @Override
             public boolean add(WebhookSubscription subscription, WebhookSecret secret, int maxPerTeam) {
-                store.add(subscription, secret, maxPerTeam);
+                super.add(subscription, secret, maxPerTeam);
                 throw new IllegalStateException("the connection dropped during the commit");
-            }
-
-            @Override
-            public Optional<WebhookSubscription> find(TeamId team, WebhookSubscriptionId id) {
-                return store.find(team, id);
-            }
-
-            @Override
-            public List<WebhookSubscription> list(TeamId team) {
-                return store.list(team);
-            }
-
-            @Override
-            public int count(TeamId team) {
-                return store.count(team);
-            }
-
-            @Override
-            public boolean remove(TeamId team, WebhookSubscriptionId id) {
-                return store.remove(team, id);
             }
         };
         ManageWebhooksService lossy = new ManageWebhooksService(storedThenLost, store, guard, clock);
@@ -378,23 +325,8 @@ class WebhooksServiceTest {
         WebhookDeliveryId second = store.enqueue(slow.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 2, "{}");
         WebhookDeliveryId otherHost = store.enqueue(other.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 3, "{}");
         List<Attempt> whileFirstIsOpen = new ArrayList<>();
-        WebhookTransport inFlight = new WebhookTransport() {
-            @Override
-            public List<java.net.InetAddress> resolve(TeamId team, String host) {
-                return receiver.resolve(team, host);
-            }
-
-            @Override
-            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
-                if (target.host().equals("hooks.example.com") && whileFirstIsOpen.isEmpty()) {
-                    whileFirstIsOpen.add(service[0].attempt(second));
-                    whileFirstIsOpen.add(service[0].attempt(otherHost));
-                }
-                return new Answered(204);
-            }
-        };
-        service[0] = new DeliverWebhooksService(store, inFlight, guard, clock,
-                new DeliverySlots(2, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)), PUT_OFF_LIMIT);
+        service[0] = new DeliverWebhooksService(store, attemptingWhileTheFirstPostIsOpen(whileFirstIsOpen, second, otherHost), guard,
+                clock, slots(), PUT_OFF_LIMIT);
 
         assertThat(service[0].attempt(first)).isEqualTo(Attempt.DELIVERED);
 
@@ -420,23 +352,8 @@ class WebhooksServiceTest {
         WebhookDeliveryId sameTeam = store.enqueue(second.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
         WebhookDeliveryId otherTeam = store.enqueue(other.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 2, "{}");
         List<Attempt> whileFirstIsOpen = new ArrayList<>();
-        WebhookTransport inFlight = new WebhookTransport() {
-            @Override
-            public List<java.net.InetAddress> resolve(TeamId team, String host) {
-                return receiver.resolve(team, host);
-            }
-
-            @Override
-            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
-                if (target.host().equals("hooks.example.com") && whileFirstIsOpen.isEmpty()) {
-                    whileFirstIsOpen.add(service[0].attempt(sameTeam));
-                    whileFirstIsOpen.add(service[0].attempt(otherTeam));
-                }
-                return new Answered(204);
-            }
-        };
-        service[0] = new DeliverWebhooksService(store, inFlight, guard, clock,
-                new DeliverySlots(2, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)), PUT_OFF_LIMIT);
+        service[0] = new DeliverWebhooksService(store, attemptingWhileTheFirstPostIsOpen(whileFirstIsOpen, sameTeam, otherTeam), guard,
+                clock, slots(), PUT_OFF_LIMIT);
 
         assertThat(service[0].attempt(first)).isEqualTo(Attempt.DELIVERED);
 
@@ -470,7 +387,7 @@ class WebhooksServiceTest {
         };
         DeliverWebhooksService service = new DeliverWebhooksService(store, queued,
                 new WebhookTargetGuard(queued, TargetAddressRules.PUBLIC_ONLY), clock,
-                new DeliverySlots(2, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(30)), PUT_OFF_LIMIT);
+                slots(), PUT_OFF_LIMIT);
 
         assertThat(service.attemptOrPutOff(id)).isEqualTo(new DeliverWebhooksService.Outcome(Attempt.NO_SLOT, Duration.ofSeconds(2)));
         guardsLookupQueued[0] = false;
@@ -525,6 +442,29 @@ class WebhooksServiceTest {
     private final DeliverWebhooksService[] service = new DeliverWebhooksService[1];
 
     /**
+     * A receiver answering 204 whose first post to hooks.example.com, while it is still open, has {@code service[0]}
+     * attempt each of {@code meanwhile} in turn, their answers noted in {@code answers}.
+     */
+    private WebhookTransport attemptingWhileTheFirstPostIsOpen(List<Attempt> answers, WebhookDeliveryId... meanwhile) {
+        return new WebhookTransport() {
+            @Override
+            public List<java.net.InetAddress> resolve(TeamId team, String host) {
+                return receiver.resolve(team, host);
+            }
+
+            @Override
+            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
+                if (target.host().equals("hooks.example.com") && answers.isEmpty()) {
+                    for (WebhookDeliveryId delivery : meanwhile) {
+                        answers.add(service[0].attempt(delivery));
+                    }
+                }
+                return new Answered(204);
+            }
+        };
+    }
+
+    /**
      * A delivery only ever put off (its host's one slot held by an attempt that never ends) stayed pending for ever,
      * with nothing in its log. Put off with no attempt for the limit (as long as its retries may take), it ends dead,
      * and its log says why (ADR 0025, session 38).
@@ -533,18 +473,18 @@ class WebhooksServiceTest {
     void aDeliveryPutOffForLongerThanItsRetriesMayTakeEndsDeadAndItsLogSaysWhy() {
         var created = subscribe();
         WebhookDeliveryId id = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
-        DeliverySlots slots = new DeliverySlots(2, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(30));
+        DeliverySlots slots = slots();
         DeliverWebhooksService service = new DeliverWebhooksService(store, receiver, guard, clock, slots, PUT_OFF_LIMIT);
         DeliverySlots.Slot held = slots.tryTake(RED, "hooks.example.com").orElseThrow();
 
         for (Duration after = Duration.ZERO; after.compareTo(PUT_OFF_LIMIT) < 0; after = after.plusSeconds(45)) {
-            now = NOW.plus(after);
+            clock.setTo(NOW.plus(after));
             assertThat(service.attempt(id)).isEqualTo(Attempt.NO_SLOT);
         }
         assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.PENDING);
         assertThat(store.delivery(id).lastError()).isEmpty();
 
-        now = NOW.plus(PUT_OFF_LIMIT);
+        clock.setTo(NOW.plus(PUT_OFF_LIMIT));
         assertThat(service.attempt(id)).isEqualTo(Attempt.PUT_OFF_TOO_LONG);
 
         var dead = store.delivery(id);
@@ -563,23 +503,23 @@ class WebhooksServiceTest {
     void anAttemptBetweenPutOffsStartsTheirCountAgain() {
         var created = subscribe();
         WebhookDeliveryId id = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
-        DeliverySlots slots = new DeliverySlots(2, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(30));
+        DeliverySlots slots = slots();
         DeliverWebhooksService service = new DeliverWebhooksService(store, receiver, guard, clock, slots, PUT_OFF_LIMIT);
         DeliverySlots.Slot held = slots.tryTake(RED, "hooks.example.com").orElseThrow();
         assertThat(service.attempt(id)).isEqualTo(Attempt.NO_SLOT);
         held.close();
-        now = NOW.plus(PUT_OFF_LIMIT).minusSeconds(1);
+        clock.setTo(NOW.plus(PUT_OFF_LIMIT).minusSeconds(1));
         receiver.answering(new WebhookTransport.Answered(503));
         assertThat(service.attempt(id)).isEqualTo(Attempt.FAILED);
 
         held = slots.tryTake(RED, "hooks.example.com").orElseThrow();
-        Instant runStart = now.plusSeconds(60);
-        now = runStart;
+        Instant runStart = clock.instant().plusSeconds(60);
+        clock.setTo(runStart);
         assertThat(service.attempt(id)).isEqualTo(Attempt.NO_SLOT);
-        now = runStart.plus(PUT_OFF_LIMIT).minusSeconds(1);
+        clock.setTo(runStart.plus(PUT_OFF_LIMIT).minusSeconds(1));
         assertThat(service.attempt(id)).as("put off for 64 min since the attempt, not since the first put-off")
                 .isEqualTo(Attempt.NO_SLOT);
-        now = runStart.plus(PUT_OFF_LIMIT);
+        clock.setTo(runStart.plus(PUT_OFF_LIMIT));
         assertThat(service.attempt(id)).isEqualTo(Attempt.PUT_OFF_TOO_LONG);
 
         var dead = store.delivery(id);

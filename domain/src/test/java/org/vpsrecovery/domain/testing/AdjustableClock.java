@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A UTC clock that tests move by hand, thread-safely. */
@@ -18,6 +19,11 @@ public final class AdjustableClock extends Clock {
 
     public void advance(Duration by) {
         now.updateAndGet(t -> t.plus(by));
+    }
+
+    /** Sets the clock to {@code instant}: for a test whose steps each run at a time it names. */
+    public void setTo(Instant instant) {
+        now.set(Objects.requireNonNull(instant, "instant"));
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * The path parameters several operations share, as the OpenAPI document describes them.
+ * The path and query parameters several operations share, as the OpenAPI document describes them.
  * Documentation only. (A method-level {@code @Parameter} loses its schema in micronaut-openapi:
  * parameters that are no method argument go in {@code @Operation(parameters = ...)}.)
  */
@@ -64,5 +64,23 @@ final class OpenApiParameters {
     @Parameter(description = "the policy's id (a UUID)", schema = @Schema(type = "string",
             pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", maxLength = 36))
     @interface PolicyIdParameter {
+    }
+
+    /** A page's size, on the lists paged by a cursor. */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @Parameter(description = "page size, 1-500 (100)", schema = @Schema(type = "string", pattern = "^[0-9]{1,3}$",
+            maxLength = 3))
+    @interface PageLimitParameter {
+    }
+
+    /** A page's cursor: the previous page's {@code next}. */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @Parameter(description = "the previous page's `next`", schema = @Schema(type = "string",
+            pattern = "^[0-9a-fA-F-]{36}$", maxLength = 36))
+    @interface PageAfterParameter {
     }
 }

@@ -1,13 +1,12 @@
 package org.vpsrecovery.adapters.persistence.teamlimit;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
-import org.vpsrecovery.domain.port.PlatformUnavailable;
+import org.vpsrecovery.adapters.persistence.transaction.StoreOutcomeUnknown;
+import org.vpsrecovery.adapters.persistence.transaction.WriteTransaction;
 
 /**
  * An insert that holds a per-team limit on any number of instances: the team's transaction-scoped advisory lock, then
@@ -41,59 +40,22 @@ public final class TeamLimitedInsert {
      * Whether the row was inserted (false: the team was at its limit). A database that does not answer before the
      * commit is {@code unavailable} (a message naming the step, never a value: a secret may be among them) with
      * {@code retryAfter}: nothing was stored. A commit that fails (a failover dropping the connection during it) is
-     * {@link StoreOutcomeUnknown}: the row may be stored, so no caller may record it as not done.
+     * {@link StoreOutcomeUnknown}: the row may be stored, so no caller may record it as not done ({@link WriteTransaction}).
      */
     public boolean insert(String team, List<?> parameters, String unavailable, Duration retryAfter) {
         Objects.requireNonNull(team, "team");
-        Boolean committed = null;
-        try (Connection connection = pool.getConnection()) {
-            connection.setAutoCommit(false);
-            int inserted;
-            try {
-                try (PreparedStatement lock = connection.prepareStatement(LOCK_TEAM)) {
-                    lock.setInt(1, namespace);
-                    lock.setString(2, team);
-                    lock.execute();
-                }
-                try (PreparedStatement insert = connection.prepareStatement(insertCountingTheTeam)) {
-                    for (int i = 0; i < parameters.size(); i++) {
-                        insert.setObject(i + 1, parameters.get(i));
-                    }
-                    inserted = insert.executeUpdate();
-                }
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.rollback();
-                    connection.setAutoCommit(true);
-                } catch (SQLException rollbackFailure) {
-                    e.addSuppressed(rollbackFailure);
-                }
-                throw e;
+        return WriteTransaction.run(pool, unavailable, retryAfter, connection -> {
+            try (PreparedStatement lock = connection.prepareStatement(LOCK_TEAM)) {
+                lock.setInt(1, namespace);
+                lock.setString(2, team);
+                lock.execute();
             }
-            try {
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                throw new StoreOutcomeUnknown(unavailable + " (at the commit: the row may be stored)", e);
+            try (PreparedStatement insert = connection.prepareStatement(insertCountingTheTeam)) {
+                for (int i = 0; i < parameters.size(); i++) {
+                    insert.setObject(i + 1, parameters.get(i));
+                }
+                return insert.executeUpdate() == 1;
             }
-            committed = inserted == 1;
-            connection.setAutoCommit(true);
-            return committed;
-        } catch (SQLException e) {
-            if (committed != null) {
-                // The commit returned: the connection failing afterwards (auto-commit, close) changes nothing stored.
-                return committed;
-            }
-            throw new PlatformUnavailable(unavailable, retryAfter, e);
-        }
-    }
-
-    /**
-     * An insert whose commit failed: stored or not is unknown. Of no domain type on purpose: the audited callers record
-     * such a failure UNRESOLVED, for reconciliation to settle, never a final FAILED (ADR 0023, amended in session 38).
-     */
-    public static final class StoreOutcomeUnknown extends RuntimeException {
-        public StoreOutcomeUnknown(String message, Throwable cause) {
-            super(message, cause);
-        }
+        });
     }
 }

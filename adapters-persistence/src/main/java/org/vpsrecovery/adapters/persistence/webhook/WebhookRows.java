@@ -17,6 +17,7 @@ import java.util.OptionalInt;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.vpsrecovery.adapters.persistence.teamlimit.TeamLimitedInsert;
+import org.vpsrecovery.adapters.persistence.transaction.WriteTransaction;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
@@ -148,7 +149,8 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
     public int purgeRemoved(Duration removedAtLeast, int limit) {
         WebhookDeliveries.requirePage(limit);
         long ms = removedAtLeast.toMillis();
-        return inTransaction("could not purge removed webhook subscriptions: the database did not answer", connection -> {
+        String unavailable = "could not purge removed webhook subscriptions: the database did not answer";
+        return WriteTransaction.run(dataSource, unavailable, RETRY_AFTER, connection -> {
             try (PreparedStatement timeout = connection.prepareStatement(PURGE_LOCK_TIMEOUT)) {
                 timeout.execute();
             }
@@ -167,34 +169,6 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
             }
             return purged;
         });
-    }
-
-    /** What one transaction does on its connection. */
-    @FunctionalInterface
-    private interface TransactionWork<T> {
-        T on(Connection connection) throws SQLException;
-    }
-
-    /**
-     * {@code work} in one transaction, committed, or rolled back on any failure; a database failure is answered as
-     * {@code unavailable} (a message naming the step, never a target or a secret) with a Retry-After.
-     */
-    private <T> T inTransaction(String unavailable, TransactionWork<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.on(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new PlatformUnavailable(unavailable, RETRY_AFTER, e);
-        }
     }
 
     @Override

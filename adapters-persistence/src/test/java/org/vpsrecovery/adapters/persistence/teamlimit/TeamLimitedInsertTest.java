@@ -2,20 +2,19 @@ package org.vpsrecovery.adapters.persistence.teamlimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.vpsrecovery.adapters.persistence.testing.FailingConnections.failing;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.transaction.StoreOutcomeUnknown;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 
 /**
@@ -44,7 +43,7 @@ class TeamLimitedInsertTest {
 
         assertThatThrownBy(() -> insert.insert("team-commit", List.of("team-commit", "team-commit", 5L),
                 "could not store the row", Duration.ofSeconds(1)))
-                .isInstanceOf(TeamLimitedInsert.StoreOutcomeUnknown.class)
+                .isInstanceOf(StoreOutcomeUnknown.class)
                 .isNotInstanceOf(PlatformUnavailable.class);
         assertThat(rows("team-commit")).as("the row was committed before the connection dropped").isEqualTo(1);
     }
@@ -65,37 +64,6 @@ class TeamLimitedInsertTest {
              ResultSet r = s.executeQuery("SELECT count(*) FROM limited WHERE team = '" + team + "'")) {
             r.next();
             return r.getLong(1);
-        }
-    }
-
-    /** Connections whose {@code method} throws a lost connection's 08006, after doing its work when {@code after}. */
-    private static DataSource failing(DataSource real, String method, boolean after) {
-        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
-                (proxy, m, args) -> {
-                    Object result = invoke(real, m, args);
-                    if (!m.getName().equals("getConnection")) {
-                        return result;
-                    }
-                    Connection connection = (Connection) result;
-                    return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                            (p, cm, cargs) -> {
-                                if (cm.getName().equals(method) && !after) {
-                                    throw new SQLException("connection lost", "08006");
-                                }
-                                Object r = invoke(connection, cm, cargs);
-                                if (cm.getName().equals(method)) {
-                                    throw new SQLException("connection lost during the commit", "08006");
-                                }
-                                return r;
-                            });
-                });
-    }
-
-    private static Object invoke(Object target, java.lang.reflect.Method m, Object[] args) throws Throwable {
-        try {
-            return m.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
         }
     }
 }
