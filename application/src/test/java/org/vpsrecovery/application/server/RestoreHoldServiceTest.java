@@ -266,6 +266,31 @@ class RestoreHoldServiceTest {
                 Outcome.Kind.FAILED);
     }
 
+    /**
+     * A hold that ended between the check and the move (another writer moved the restore first) is refused
+     * NO_RESTORE_HOLD: to the server's new owner without naming the former owner's restore, in the refusal or in its
+     * FAILED event (ADR 0026, amended in session 39); the restore's own team is still told which.
+     */
+    @Test
+    void theNewOwnersReleaseOfAHoldThatEndedMeanwhileDoesNotNameTheFormerOwnersRestore() {
+        OperationId restore = restoreSnapshot(platform.as(BLUE));
+        RecoveryOperations movedFirst = operationsWhoseUpdate((from, next) -> false);
+
+        CallContext green = platform.as(GREEN);
+        assertThatThrownBy(() -> afterTheMoveTo(GREEN, movedFirst).releaseRestoreHold(new ReleaseRestoreHoldCommand(green, WEB)))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.NO_RESTORE_HOLD))
+                .satisfies(e -> assertThat(e.getMessage()).contains("ended meanwhile").doesNotContain(restore.toString()));
+        AuditEvent failed = platform.eventsOf(green).getLast();
+        assertThat(failed.outcome().kind()).isEqualTo(Outcome.Kind.FAILED);
+        assertThat(failed.team()).isEqualTo(GREEN);
+        assertThat(failed.toString()).doesNotContain(restore.toString());
+
+        CallContext blue = platform.as(BLUE);
+        assertThatThrownBy(() -> afterTheMoveTo(BLUE, movedFirst).releaseRestoreHold(new ReleaseRestoreHoldCommand(blue, WEB)))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.NO_RESTORE_HOLD))
+                .hasMessageContaining(restore.toString());
+    }
+
     /** The service as the teams file says once WEB is {@code owner}'s, over {@code operations}. */
     private RestoreHoldService afterTheMoveTo(TeamId owner, RecoveryOperations operations) {
         Map<TeamId, java.util.Set<ServerId>> teams = owner.equals(GREEN)
