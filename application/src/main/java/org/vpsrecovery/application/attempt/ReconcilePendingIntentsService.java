@@ -258,10 +258,15 @@ public final class ReconcilePendingIntentsService {
                 .orElseGet(() -> Finding.failed("no snapshot named " + name + " was made on server " + server));
     }
 
-    /** A release is the platform's own change: the restore's operation shows whether it was made. */
+    /**
+     * A release is the platform's own change: the restore's operation shows whether it was made. A release by the
+     * server's new owner names no restore (the restore is another team's, ADR 0026, amended in session 38): the restore
+     * is then the one that held the intent's server when the intent was written, found on that server.
+     */
     private Finding releaseFinding(AuditEvent accepted) {
-        boolean released = Optional.ofNullable(accepted.detail().get(AuditEvent.RESTORE_OPERATION_ID))
-                .flatMap(id -> {
+        Optional<String> restoreId = Optional.ofNullable(accepted.detail().get(AuditEvent.RESTORE_OPERATION_ID));
+        boolean released = restoreId.isPresent()
+                ? restoreId.flatMap(id -> {
                     try {
                         return operations.find(OperationId.parse(id));
                     } catch (IllegalArgumentException notAnOperationId) {
@@ -269,11 +274,26 @@ public final class ReconcilePendingIntentsService {
                     }
                 })
                 .filter(restore -> restore.state() == org.vpsrecovery.domain.operation.OperationState.RELEASED)
-                .isPresent();
+                .isPresent()
+                : accepted.server().map(server -> anotherTeamsRestoreReleasedSince(accepted, server)).orElse(false);
         return released
                 ? new Finding(new Outcome.Completed(), Optional.empty(), "the restore's operation shows the hold was released", false)
                 : new Finding(new Outcome.Failed(ReasonCode.NO_RESTORE_HOLD, "the restore's operation shows its hold was not released"),
                         Optional.empty(), "the hold was not released", false);
+    }
+
+    /**
+     * Whether another team's restore held {@code server} when the release's intent was written and was released at or
+     * after it. Read here, by the platform; nothing of that restore goes into the releasing team's events.
+     */
+    private boolean anotherTeamsRestoreReleasedSince(AuditEvent accepted, ServerId server) {
+        Instant asked = accepted.occurredAt();
+        return operations.list(Optional.empty(), Optional.of(server),
+                        Optional.of(org.vpsrecovery.domain.operation.OperationState.RELEASED), RecoveryOperations.MAX_PAGE)
+                .stream()
+                .anyMatch(restore -> restore.kind().isRestore() && !restore.team().equals(accepted.team())
+                        && !restore.acceptedAt().isAfter(asked) && restore.deadline().isAfter(asked)
+                        && !restore.updatedAt().isBefore(asked));
     }
 
     /**

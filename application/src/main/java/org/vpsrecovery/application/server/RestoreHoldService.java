@@ -111,7 +111,9 @@ public final class RestoreHoldService implements GetServerUseCase, ReleaseRestor
         RecoveryOperation released = restore.releasedEarly(now, "hold released early by " + who
                 + (ownTeam ? " (request " + requestId + ")" : ""));
         if (!operations.update(restore, released)) {
-            throw new RecoveryDenied(ReasonCode.NO_RESTORE_HOLD, "the restore " + restore.id() + " ended meanwhile");
+            // Copied into the releasing team's FAILED event and 409: another team is not told the restore's id.
+            throw new RecoveryDenied(ReasonCode.NO_RESTORE_HOLD, (ownTeam ? "the restore " + restore.id()
+                    : "the restore holding the server") + " ended meanwhile");
         }
         Map<String, String> detail = new LinkedHashMap<>();
         detail.put(AuditEvent.ATTEMPT_ID, restore.id().toString());

@@ -224,6 +224,141 @@ class RestoreHoldServiceTest {
         });
     }
 
+    /**
+     * The teams file moved WEB to GREEN while BLUE's restore held it. GREEN's release names no restore (ADR 0026, amended
+     * in session 38), so when it is cut short reconciliation finds the restore by the server: the restore that held WEB
+     * when the intent was written, released since, settles it COMPLETED; not released, FAILED (amended in session 39).
+     */
+    @Test
+    void theNewOwnersReleaseCutShortIsSettledByWhetherTheHoldOnItsServerWasReleased() {
+        OperationId restore = restoreSnapshot(platform.as(BLUE));
+        var reconciler = new org.vpsrecovery.application.attempt.ReconcilePendingIntentsService(platform.history,
+                platform.provider, platform.provider, new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
+                Duration.ofMinutes(5), ServerStates.DOCUMENTED_RESTORE_WINDOW, platform.operations, platform.holds);
+
+        // Cut short before the move: the store refused the write, the hold stays.
+        CallContext notReleased = platform.as(GREEN);
+        assertThatThrownBy(() -> afterTheMoveTo(GREEN, operationsWhoseUpdate((from, next) -> {
+            throw new IllegalStateException("connection refused");
+        })).releaseRestoreHold(new ReleaseRestoreHoldCommand(notReleased, WEB))).isInstanceOf(PlatformUnavailable.class);
+        platform.clock.advance(Duration.ofMinutes(6));
+        reconciler.reconcile(100);
+        assertThat(platform.eventsOf(notReleased).getLast().outcome()).isInstanceOfSatisfying(Outcome.Failed.class,
+                failed -> assertThat(failed.reason()).isEqualTo(ReasonCode.NO_RESTORE_HOLD));
+
+        // Cut short after the move: the write committed, then the store failed before the outcome.
+        CallContext released = platform.as(GREEN);
+        assertThatThrownBy(() -> afterTheMoveTo(GREEN, operationsWhoseUpdate((from, next) -> {
+            platform.operations.update(from, next);
+            throw new IllegalStateException("connection lost after the commit");
+        })).releaseRestoreHold(new ReleaseRestoreHoldCommand(released, WEB))).isInstanceOf(PlatformUnavailable.class);
+        assertThat(platform.operations.find(restore).orElseThrow().state()).isEqualTo(OperationState.RELEASED);
+        assertThat(platform.outcomesOf(released)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED);
+        platform.clock.advance(Duration.ofMinutes(6));
+        reconciler.reconcile(100);
+
+        AuditEvent settled = platform.eventsOf(released).getLast();
+        assertThat(settled.outcome()).isEqualTo(new Outcome.Completed());
+        assertThat(settled.team()).isEqualTo(GREEN);
+        assertThat(settled.toString()).doesNotContain(restore.toString());
+        // The first, settled before, is not settled again.
+        assertThat(platform.outcomesOf(notReleased)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED,
+                Outcome.Kind.FAILED);
+    }
+
+    /**
+     * A hold that ended between the check and the move (another writer moved the restore first) is refused
+     * NO_RESTORE_HOLD: to the server's new owner without naming the former owner's restore, in the refusal or in its
+     * FAILED event (ADR 0026, amended in session 39); the restore's own team is still told which.
+     */
+    @Test
+    void theNewOwnersReleaseOfAHoldThatEndedMeanwhileDoesNotNameTheFormerOwnersRestore() {
+        OperationId restore = restoreSnapshot(platform.as(BLUE));
+        RecoveryOperations movedFirst = operationsWhoseUpdate((from, next) -> false);
+
+        CallContext green = platform.as(GREEN);
+        assertThatThrownBy(() -> afterTheMoveTo(GREEN, movedFirst).releaseRestoreHold(new ReleaseRestoreHoldCommand(green, WEB)))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.NO_RESTORE_HOLD))
+                .satisfies(e -> assertThat(e.getMessage()).contains("ended meanwhile").doesNotContain(restore.toString()));
+        AuditEvent failed = platform.eventsOf(green).getLast();
+        assertThat(failed.outcome().kind()).isEqualTo(Outcome.Kind.FAILED);
+        assertThat(failed.team()).isEqualTo(GREEN);
+        assertThat(failed.toString()).doesNotContain(restore.toString());
+
+        CallContext blue = platform.as(BLUE);
+        assertThatThrownBy(() -> afterTheMoveTo(BLUE, movedFirst).releaseRestoreHold(new ReleaseRestoreHoldCommand(blue, WEB)))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.NO_RESTORE_HOLD))
+                .hasMessageContaining(restore.toString());
+    }
+
+    /** The service as the teams file says once WEB is {@code owner}'s, over {@code operations}. */
+    private RestoreHoldService afterTheMoveTo(TeamId owner, RecoveryOperations operations) {
+        Map<TeamId, java.util.Set<ServerId>> teams = owner.equals(GREEN)
+                ? Map.of(BLUE, java.util.Set.of(SPARE), GREEN, java.util.Set.of(PlatformFixture.GREEN_SERVER, WEB))
+                : Map.of(BLUE, java.util.Set.of(WEB, SPARE), GREEN, java.util.Set.of(PlatformFixture.GREEN_SERVER));
+        return new RestoreHoldService(new org.vpsrecovery.domain.testing.FixedServerOwnership(teams),
+                platform.serverStates(), operations, platform.attempts(), platform.auditWriter, platform.clock);
+    }
+
+    /** The fixture's operations, with the restore's move done by {@code update} (a store failing, another writer first). */
+    private RecoveryOperations operationsWhoseUpdate(java.util.function.BiPredicate<RecoveryOperation, RecoveryOperation> update) {
+        return new RecoveryOperations() {
+            public void add(RecoveryOperation operation) {
+                platform.operations.add(operation);
+            }
+
+            public boolean update(RecoveryOperation from, RecoveryOperation next) {
+                return update.test(from, next);
+            }
+
+            public void add(RecoveryOperation operation, ApprovalStep step) {
+                platform.operations.add(operation, step);
+            }
+
+            public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
+                return platform.operations.update(from, next, step);
+            }
+
+            public List<OwedApprovalEvents> owingApprovalEvents(int limit) {
+                return platform.operations.owingApprovalEvents(limit);
+            }
+
+            public void approvalEventWritten(OperationId id, ApprovalStep step) {
+                platform.operations.approvalEventWritten(id, step);
+            }
+
+            public Optional<RecoveryOperation> find(OperationId id) {
+                return platform.operations.find(id);
+            }
+
+            public List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server,
+                                                Optional<OperationState> state, int limit) {
+                return platform.operations.list(team, server, state, limit);
+            }
+
+            public List<RecoveryOperation> withRequest(TeamId team, org.vpsrecovery.domain.common.RequestId request,
+                                                       int limit) {
+                return platform.operations.withRequest(team, request, limit);
+            }
+
+            public Map<ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit) {
+                return platform.operations.openByServer(dueBy, limit);
+            }
+
+            public List<RecoveryOperation> dueIn(OperationState state, Instant dueBy, int limit) {
+                return platform.operations.dueIn(state, dueBy, limit);
+            }
+
+            public List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at) {
+                return platform.operations.liveRestores(target, source, at);
+            }
+
+            public List<RecoveryOperation> about(java.util.Collection<ResourceRef> points) {
+                return platform.operations.about(points);
+            }
+        };
+    }
+
     @Test
     void theSourceIsKeptUntilTheOwnerReleasesTheHoldEarlyAuditedThenItGoesAndANewRestoreIsAllowed() {
         CallContext restoring = platform.as(BLUE);
