@@ -32,7 +32,8 @@ import org.vpsrecovery.domain.port.WebhookTransport;
  *       {@code perTeam} threads, and the other teams keep the rest.</li>
  * </ul>
  *
- * <p>A lookup that waited its whole time for a thread and never began is {@link WebhookTransport.LookupNotStarted}.
+ * <p>A lookup that waited its whole time for a thread and never began is {@link WebhookTransport.LookupNotStarted}; so it
+ * is, for those sharing it, when the caller that started it is interrupted before it began.
  */
 final class LookupThreads implements AutoCloseable {
 
@@ -169,7 +170,10 @@ final class LookupThreads implements AutoCloseable {
             throw new UnknownHostException("no lookup answer within " + limitMillis + " ms");
         } catch (InterruptedException e) {
             if (ours) {
-                giveUp(lookup, new UnknownHostException("interrupted while looking the host up"));
+                // Only this caller is stopped: those sharing the lookup are told it never began, not that the name
+                // does not resolve (that would count a failed attempt against a receiver nobody looked up).
+                giveUp(lookup, new WebhookTransport.LookupNotStarted("the lookup never began: the caller that "
+                        + "started it was interrupted while it waited behind others"));
             }
             Thread.currentThread().interrupt();
             throw new UnknownHostException("interrupted while looking the host up");

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -138,5 +139,38 @@ class WebhookLookupsTest {
         assertThat(shared).as("no answer in their time: does not resolve").allSatisfy(addresses -> assertThat(addresses).isEmpty());
         assertThat(HangingNamesResolver.HANGING.availablePermits()).as("no second lookup of the name began").isZero();
         assertThat(transport.deliveryLookupsPastTheirTime()).isEqualTo(1);
+    }
+
+    /**
+     * A caller that started a lookup still waiting for a thread is interrupted (its job thread, at a graceful stop):
+     * it withdraws only itself. Another team's delivery sharing that lookup is told it never began (put off, not
+     * counted), as when the lookup's time runs out. Before session 39's fix the interrupt ended the shared lookup as
+     * "does not resolve": the other delivery's resolve was empty, and its guard refused a receiver never looked up.
+     * A long limit here, so that only the interrupt ends the wait; no timing is asserted: the test waits until each
+     * caller waits on the lookup.
+     */
+    @Test
+    void anInterruptedCallerOfASharedLookupThatNeverBeganLeavesTheOthersPutOffNotRefused() throws Exception {
+        try (ApacheWebhookTransport slow = new ApacheWebhookTransport(Duration.ofMinutes(5), Duration.ofSeconds(5),
+                new TargetAddressRules(true, false))) {
+            fourHanging("9", slow::resolve);
+            Thread started = waitingCaller(() -> slow.resolve(RED, "localhost"), new CompletableFuture<>());
+            CompletableFuture<Throwable> sharing = new CompletableFuture<>();
+            Thread joined = waitingCaller(() -> slow.resolve(BLUE, "localhost"), sharing);
+
+            started.interrupt();
+            joined.join();
+
+            assertThat(sharing.get()).as("the sharing delivery: put off, its receiver not judged")
+                    .isInstanceOf(WebhookTransport.LookupNotStarted.class);
+        }
+    }
+
+    /** A thread running {@code lookUp} until it waits on the lookup's answer (no other wait of it is timed). */
+    private static Thread waitingCaller(Runnable lookUp, CompletableFuture<Throwable> outcome) {
+        Thread caller = Thread.ofPlatform().start(() -> outcome.complete(catchThrowable(lookUp::run)));
+        await("the caller waits on the lookup").atMost(Duration.ofMinutes(1))
+                .until(() -> caller.getState() == Thread.State.TIMED_WAITING);
+        return caller;
     }
 }
