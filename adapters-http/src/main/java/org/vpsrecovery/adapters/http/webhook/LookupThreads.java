@@ -111,8 +111,9 @@ final class LookupThreads implements AutoCloseable {
                 try {
                     TimeUnit.NANOSECONDS.timedWait(this, left);
                 } catch (InterruptedException e) {
+                    // A stop, not an answer: put off, never a failed attempt against a receiver nobody looked up.
                     Thread.currentThread().interrupt();
-                    throw new UnknownHostException("interrupted while waiting to look the host up");
+                    throw new WebhookTransport.LookupNotStarted("interrupted while waiting to look the host up");
                 }
             }
         }
@@ -176,7 +177,8 @@ final class LookupThreads implements AutoCloseable {
                         + "started it was interrupted while it waited behind others"));
             }
             Thread.currentThread().interrupt();
-            throw new UnknownHostException("interrupted while looking the host up");
+            // This caller too is put off, not refused: the name was not found unresolvable.
+            throw new WebhookTransport.LookupNotStarted("interrupted while waiting for the host's lookup");
         }
     }
 

@@ -154,7 +154,8 @@ class WebhookLookupsTest {
         try (ApacheWebhookTransport slow = new ApacheWebhookTransport(Duration.ofMinutes(5), Duration.ofSeconds(5),
                 new TargetAddressRules(true, false))) {
             fourHanging("9", slow::resolve);
-            Thread started = waitingCaller(() -> slow.resolve(RED, "localhost"), new CompletableFuture<>());
+            CompletableFuture<Throwable> interrupted = new CompletableFuture<>();
+            Thread started = waitingCaller(() -> slow.resolve(RED, "localhost"), interrupted);
             CompletableFuture<Throwable> sharing = new CompletableFuture<>();
             Thread joined = waitingCaller(() -> slow.resolve(BLUE, "localhost"), sharing);
 
@@ -162,6 +163,9 @@ class WebhookLookupsTest {
             joined.join();
 
             assertThat(sharing.get()).as("the sharing delivery: put off, its receiver not judged")
+                    .isInstanceOf(WebhookTransport.LookupNotStarted.class);
+            started.join();
+            assertThat(interrupted.get()).as("the interrupted caller's own delivery: put off too, not refused")
                     .isInstanceOf(WebhookTransport.LookupNotStarted.class);
         }
     }
