@@ -222,9 +222,11 @@ public final class ApprovalsService implements DecideApprovalUseCase {
             }
             return now;
         } catch (RecoveryException refused) {
-            // The attempt audited the refusal (REJECTED, with the policy's reason); the operation ends so.
+            // The attempt audited the refusal (REJECTED, with the policy's reason); the operation ends so. Only while
+            // the row is still this runner's claim: moved since (another runner claimed it once the claim ran out, and
+            // this run's start lost to it), the refusal is that lost move, never audited, and the claim holder runs it.
             RecoveryOperation now = operations.find(approved.id()).orElse(approved);
-            if (now.state() == OperationState.APPROVED) {
+            if (now.state() == OperationState.APPROVED && now.version() == approved.version()) {
                 RecoveryOperation rejected = now.rejectedOnRun(clock.instant(), "refused when it came to run: "
                         + refused.reason() + ": " + refused.getMessage());
                 return operations.update(now, rejected) ? rejected : operations.find(approved.id()).orElse(now);

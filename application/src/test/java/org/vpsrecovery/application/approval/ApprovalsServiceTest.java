@@ -237,6 +237,44 @@ class ApprovalsServiceTest {
                 .containsExactly("ACCEPTED " + pending.id(), "SUBMITTED " + pending.id());
     }
 
+    /**
+     * A slow approved run outlives its claim: another runner claims it meanwhile, and the slow run's start (a move over
+     * its own claim) loses. That lost move was taken for a policy's refusal and ended the operation {@code rejected}
+     * over the other runner's claim, with no event: the valid delete never ran (ADR 0040, amended session 39).
+     */
+    @Test
+    void aRunWhoseClaimRanOutAndWasTakenWritesNothingAndTheClaimHolderRunsIt() {
+        RecoveryOperation pending = askToDelete();
+        // Between the approver's claim and its start, the claim runs out and another runner claims the operation.
+        RecoveryOperations racing = new RacingOperations(platform.operations, pending.id(), 0, () -> { })
+                .afterItsClaim(() -> {
+                    platform.clock.advance(ApprovalsService.RUN_CLAIM.plusSeconds(1));
+                    RecoveryOperation stored = platform.operations.find(pending.id()).orElseThrow();
+                    assertThat(platform.operations.update(stored,
+                            stored.claimedToRun(platform.clock.instant(), ApprovalsService.RUN_CLAIM))).isTrue();
+                });
+        ApprovalsService approversInstance = new ApprovalsService(racing, platform.attempts(), platform.auditWriter,
+                platform.clock, deletes, deletes, restores, restores);
+
+        RecoveryOperation answer = approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty()));
+
+        assertThat(answer.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(deletedAtVpsOrg()).isFalse();
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)).isEmpty();
+
+        // The claim holder stopped; once its claim has run out too, the job runs it.
+        platform.clock.advance(ApprovalsService.RUN_CLAIM.plusSeconds(1));
+        assertThat(approvals.settle()).isEqualTo(1);
+
+        assertThat(deletedAtVpsOrg()).isTrue();
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(e -> e.outcome().kind() + " " + e.detail().get(AuditEvent.ATTEMPT_ID)))
+                .containsExactly("ACCEPTED " + pending.id(), "SUBMITTED " + pending.id());
+    }
+
     @Test
     void anApprovedRunKeptFromStartingRecordsNoOutcomeAndRunsWhenItCan() {
         SwitchableLock lock = new SwitchableLock();
@@ -422,11 +460,19 @@ class ApprovalsServiceTest {
         private int reads;
         private final int nth;
 
+        /** Run once, just after the raced operation's first claim (a move that keeps it approved) is stored. */
+        private Runnable afterClaim = () -> { };
+
         RacingOperations(RecoveryOperations store, OperationId raced, int nth, Runnable meanwhile) {
             this.store = store;
             this.raced = raced;
             this.nth = nth;
             this.meanwhile = meanwhile;
+        }
+
+        RacingOperations afterItsClaim(Runnable then) {
+            afterClaim = then;
+            return this;
         }
 
         @Override
@@ -436,7 +482,13 @@ class ApprovalsServiceTest {
 
         @Override
         public boolean update(RecoveryOperation from, RecoveryOperation next) {
-            return store.update(from, next);
+            boolean moved = store.update(from, next);
+            if (moved && next.id().equals(raced) && next.state() == OperationState.APPROVED) {
+                Runnable then = afterClaim;
+                afterClaim = () -> { };
+                then.run();
+            }
+            return moved;
         }
 
         @Override
