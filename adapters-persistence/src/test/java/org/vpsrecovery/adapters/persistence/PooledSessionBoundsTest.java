@@ -11,9 +11,14 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.PostgresServer;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
 import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
 
@@ -87,5 +92,38 @@ class PooledSessionBoundsTest {
                 context.getBean(DataSource.class);
             }
         }).hasStackTraceContaining("vpsr.database.idle-in-transaction-timeout must be");
+    }
+
+    /**
+     * Flyway 10 keeps its lock's transaction open on its main session while a migration runs on another: the pool's
+     * idle bound on that session ended it before the history was written (ADR 0023, amended in session 39, review).
+     */
+    @Test
+    void aMigrationLongerThanTheIdleBoundFinishesThroughTheServicesOwnDatabase(@TempDir Path slowMigrations)
+            throws IOException, SQLException {
+        Files.writeString(slowMigrations.resolve("V9000__slow.sql"), "SELECT pg_sleep(3);\n");
+        TestDatabase unmigrated = PostgresServer.shared().createDatabase();
+        try {
+            Map<String, Object> properties = new HashMap<>(Map.of(
+                    "datasources.default.url", unmigrated.url(),
+                    "datasources.default.username", unmigrated.user(),
+                    "datasources.default.password", unmigrated.password(),
+                    "datasources.default.dialect", "POSTGRES",
+                    "datasources.default.maximum-pool-size", 2,
+                    "flyway.datasources.default.enabled", true,
+                    "flyway.datasources.default.locations",
+                            "classpath:db/migration,filesystem:" + slowMigrations.toAbsolutePath(),
+                    "vpsr.database.idle-in-transaction-timeout", "1s"));
+            try (ApplicationContext context = ApplicationContext.builder().singletons(new PlainTextWebhookFormat())
+                    .properties(properties).start();
+                 Connection connection = PostgresAdapterFactory.pooled(context.getBean(DataSource.class)).getConnection()) {
+                assertThat(show(connection, "idle_in_transaction_session_timeout"))
+                        .as("the pool keeps its bound").isEqualTo("1s");
+            }
+            assertThat(unmigrated.strings("SELECT success::text FROM flyway_schema_history WHERE version = '9000'"))
+                    .containsExactly("true");
+        } finally {
+            unmigrated.drop();
+        }
     }
 }

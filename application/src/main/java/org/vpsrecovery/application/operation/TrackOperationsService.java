@@ -301,22 +301,38 @@ public final class TrackOperationsService {
          * list showed under this hold is there as it showed: only an absence needed that read.
          */
         Optional<CreationStatus> statusOf(ResourceRef ref) {
+            return switch (ref.type()) {
+                case SNAPSHOT -> inSnapshots(listed -> statusIn(listed, ref, s -> s.id().value(), Snapshot::status));
+                case BACKUP -> inBackups(listed -> statusIn(listed, ref, b -> b.id().value(), Backup::status),
+                        Optional::isPresent);
+            };
+        }
+
+        /**
+         * What {@code find} finds in the snapshots as read now. When their consistent read failed, what it finds in
+         * those the ordinary list showed under this hold (a listed point is there; only an absence needed that read),
+         * the failure if it finds nothing there either.
+         */
+        <R> Optional<R> inSnapshots(java.util.function.Function<List<Snapshot>, Optional<R>> find) {
+            return foundIn(this::snapshots, listedSnapshots, find, Optional::isPresent);
+        }
+
+        /** As {@link #inSnapshots}, for the backups; {@code found} says whether a result found something. */
+        <R> R inBackups(java.util.function.Function<List<Backup>, R> find, java.util.function.Predicate<R> found) {
+            return foundIn(this::backups, listedBackups, find, found);
+        }
+
+        private static <P, R> R foundIn(java.util.function.Supplier<List<P>> read, List<P> listed,
+                                        java.util.function.Function<List<P>, R> find,
+                                        java.util.function.Predicate<R> found) {
             try {
-                return switch (ref.type()) {
-                    case SNAPSHOT -> statusIn(snapshots(), ref, s -> s.id().value(), Snapshot::status);
-                    case BACKUP -> statusIn(backups(), ref, b -> b.id().value(), Backup::status);
-                };
+                return find.apply(read.get());
             } catch (AbsenceUnconfirmed unconfirmed) {
-                Optional<CreationStatus> listed = switch (ref.type()) {
-                    case SNAPSHOT -> listedSnapshots == null ? Optional.<CreationStatus>empty()
-                            : statusIn(listedSnapshots, ref, s -> s.id().value(), Snapshot::status);
-                    case BACKUP -> listedBackups == null ? Optional.<CreationStatus>empty()
-                            : statusIn(listedBackups, ref, b -> b.id().value(), Backup::status);
-                };
-                if (listed.isEmpty()) {
+                R inListed = listed == null ? null : find.apply(listed);
+                if (inListed == null || !found.test(inListed)) {
                     throw unconfirmed;
                 }
-                return listed;
+                return inListed;
             }
         }
 
@@ -889,12 +905,13 @@ public final class TrackOperationsService {
                                                       ServerView view, Set<ResourceRef> claimed) {
         Optional<String> name = intent.map(e -> e.detail().get(AuditEvent.NAME));
         Instant notBefore = operation.acceptedAt().minusSeconds(60);
-        return name.flatMap(n -> view.snapshots().stream()
+        // Found in what the ordinary list showed when the consistent read failed (statusOf alike): a false "not made".
+        return name.flatMap(n -> view.inSnapshots(listed -> listed.stream()
                 .filter(s -> s.name().equals(n) && !s.createdAt().isBefore(notBefore))
                 .sorted(java.util.Comparator.comparing(Snapshot::createdAt))
                 .map(s -> ResourceRef.of(s.id()))
                 .filter(ref -> !claimed.contains(ref))
-                .findFirst());
+                .findFirst()));
     }
 
     /**
@@ -915,12 +932,13 @@ public final class TrackOperationsService {
     /** The manual backups made no earlier than a minute before the intent that no other operation claims, oldest first. */
     private static List<Backup> unclaimedBackups(RecoveryOperation operation, ServerView view, Set<ResourceRef> claimed) {
         Instant notBefore = operation.acceptedAt().minusSeconds(60);
-        return view.backups().stream()
+        // Those the ordinary list showed when the consistent read failed and it showed any (statusOf alike).
+        return view.inBackups(listed -> listed.stream()
                 .filter(Backup::isManual)
                 .filter(b -> !b.createdAt().isBefore(notBefore))
                 .filter(b -> !claimed.contains(ResourceRef.of(b.id())))
                 .sorted(java.util.Comparator.comparing(Backup::createdAt).thenComparing(b -> b.id().value()))
-                .toList();
+                .toList(), unclaimed -> !unclaimed.isEmpty());
     }
 
     private static String describe(ResourceRef ref) {

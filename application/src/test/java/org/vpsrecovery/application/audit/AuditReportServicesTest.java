@@ -195,6 +195,77 @@ class AuditReportServicesTest {
         assertThat(spare.hasRecoveryPoint()).isTrue();
     }
 
+    /**
+     * A large account's report: each whole list comes in several pages, so each is read at least twice to be confirmed.
+     * Under one deadline for both lists the backups' reads started where the snapshots' left off and ran past it: every
+     * report failed "try later". Each list has its own deadline now (ADR 0010, amended in session 39, review). Modelled
+     * as the client counts it: a 1 s deadline, two reads of two pages each, a page 0.15 s, none started past the deadline.
+     */
+    @Test
+    void aReportOfTwoListsOfSeveralPagesEachReadsBothWithinItsDeadlines() {
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        java.util.List<org.vpsrecovery.domain.port.ConsistentListBound> bounds = new java.util.ArrayList<>();
+        java.util.function.Consumer<org.vpsrecovery.domain.port.ConsistentListBound> twoReadsOfTwoPages = bound -> {
+            bounds.add(bound);
+            for (int read = 0; read < 2; read++) {
+                long deadline = bound.deadlineCountedFrom(nanos.get()) + Duration.ofSeconds(1).toNanos();
+                for (int page = 0; page < 2; page++) {
+                    if (nanos.get() > deadline) {
+                        throw new org.vpsrecovery.domain.port.ProviderFailure(
+                                org.vpsrecovery.domain.port.ProviderFailure.Kind.UNAVAILABLE, "stopped before page "
+                                + (page + 1) + " at the list's deadline (" + bound + ")");
+                    }
+                    nanos.addAndGet(Duration.ofMillis(150).toNanos());
+                }
+            }
+        };
+        var snapshots = new org.vpsrecovery.domain.testing.ForwardingSnapshotProvider(platform.provider) {
+            @Override
+            public List<org.vpsrecovery.domain.snapshot.Snapshot> listSnapshotsConsistently(
+                    Optional<org.vpsrecovery.domain.server.ServerId> server,
+                    org.vpsrecovery.domain.port.ConsistentListBound bound) {
+                twoReadsOfTwoPages.accept(bound);
+                return platform.provider.listSnapshots(server);
+            }
+        };
+        var backups = new org.vpsrecovery.domain.port.BackupProvider() {
+            @Override
+            public List<org.vpsrecovery.domain.backup.Backup> listBackups(
+                    Optional<org.vpsrecovery.domain.server.ServerId> server, Optional<BackupType.Kind> type) {
+                return platform.provider.listBackups(server, type);
+            }
+
+            @Override
+            public List<org.vpsrecovery.domain.backup.Backup> listBackupsConsistently(
+                    Optional<org.vpsrecovery.domain.server.ServerId> server, Optional<BackupType.Kind> type,
+                    org.vpsrecovery.domain.port.ConsistentListBound bound) {
+                twoReadsOfTwoPages.accept(bound);
+                return platform.provider.listBackups(server, type);
+            }
+
+            @Override
+            public org.vpsrecovery.domain.backup.Backup createManualBackup(org.vpsrecovery.domain.backup.BackupDraft draft) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void deleteBackup(org.vpsrecovery.domain.backup.BackupId backup) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public org.vpsrecovery.domain.port.RestoreStarted restoreServerFromBackup(
+                    org.vpsrecovery.domain.server.ServerId server, org.vpsrecovery.domain.backup.BackupId backup) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        var report = new ReportRecoverabilityService(snapshots, backups, platform.ownership, platform.ownership,
+                platform.auditReports, platform.clock, platform.auditReadSlots);
+
+        assertThat(report.reportRecoverability(auditor, Duration.ofDays(7)).servers()).isNotEmpty();
+        assertThat(bounds).hasSize(2).allMatch(org.vpsrecovery.domain.port.ConsistentListBound::sharesOneDeadline);
+    }
+
     /** ADR 0062: the long reads share a few slots; a page is not one of them. */
     @Test
     void longReadsPastTheInstancesSlotsAreRefusedAndReadNothingWhilePagesStillAnswer() {

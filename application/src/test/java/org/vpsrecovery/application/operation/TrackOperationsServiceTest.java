@@ -270,6 +270,48 @@ class TrackOperationsServiceTest {
     }
 
     /**
+     * The failed consistent read, kept for the hold, does not end a later lost create of the hold whose snapshot the
+     * ordinary list showed: it is claimed from that list, as a followed one's status is (ADR 0024, amended in session
+     * 39, review). Before, the second create got the kept failure at once and ended TIMED_OUT, its snapshot there.
+     */
+    @Test
+    void aFailedConsistentReadDoesNotEndALostCreateOfTheSameHoldWhosePointWasListed() {
+        CallContext leftOut = lostCreate("lost-left-out");
+        CallContext listed = lostCreate("lost-listed");
+        Snapshot listedMade = onlyNew("lost-listed", List.of());
+        platform.provider.leaveOutOfPagedLists(ResourceRef.of(onlyNew("lost-left-out", List.of()).id()));
+        AtomicInteger consistentReads = new AtomicInteger();
+        TrackOperationsService settling = settlingTrackerOver(
+                new org.vpsrecovery.domain.testing.ForwardingSnapshotProvider(platform.provider) {
+                    @Override
+                    public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server, ConsistentListBound bound) {
+                        consistentReads.incrementAndGet();
+                        throw new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org's list kept changing");
+                    }
+                });
+        platform.clock.advance(Duration.between(platform.clock.instant(),
+                platform.operations.find(listed.operationId()).orElseThrow().deadline()).plusSeconds(1));
+
+        settling.tick();
+
+        assertThat(consistentReads).as("one consistent read for the hold").hasValue(1);
+        assertThat(stateOf(leftOut)).isEqualTo(OperationState.TIMED_OUT);
+        assertThat(claimOf(listed)).contains(ResourceRef.of(listedMade.id()));
+        assertThat(stateOf(listed)).isIn(OperationState.IN_PROGRESS, OperationState.COMPLETED);
+    }
+
+    /** A snapshot create VPS.org made whose answer never reached us (UNRESOLVED). */
+    private CallContext lostCreate(String name) {
+        CallContext context = platform.as(BLUE);
+        platform.provider.loseNextMutationAnswer();
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(
+                new CreateSnapshotCommand(context, WEB, new SnapshotName(name), Optional.empty())))
+                .isInstanceOf(ProviderFailure.class);
+        assertThat(stateOf(context)).isEqualTo(OperationState.UNRESOLVED);
+        return context;
+    }
+
+    /**
      * A consistent list that keeps failing leaves an absence unconfirmed: the operation stays open (VPS.org failed,
      * looked at again) until its deadline, and ends there unverifiable instead of staying open for good (ADR 0024,
      * amended in session 38, review).

@@ -38,6 +38,17 @@ public final class ConsistentListBound {
         return new ConsistentListBound(true, "one deadline for the request's consistent lists");
     }
 
+    /**
+     * A bound for one consistent list alone: its reads share one deadline, counted from its first. For a request that
+     * reads more than one whole list and holds no idempotency key nor call slot sized on one list's time (the
+     * recoverability report): a list of several pages is read at least twice, so two lists under one deadline would
+     * need four reads within it, and a large account's report would never be read (ADR 0010, amended in session 39,
+     * review). A new one per list.
+     */
+    public static ConsistentListBound oneDeadlineForOneList() {
+        return new ConsistentListBound(true, "one deadline for this consistent list");
+    }
+
     /** Whether every read under this bound counts one deadline, from the first read's start. */
     public boolean sharesOneDeadline() {
         return oneDeadline;

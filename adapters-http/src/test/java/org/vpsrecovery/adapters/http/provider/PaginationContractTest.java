@@ -417,6 +417,28 @@ class PaginationContractTest {
         }
     }
 
+    /**
+     * The recoverability report reads two whole lists of several pages, each read twice to be confirmed: under one
+     * deadline the backups' reads start where the snapshots' left off and stop at it. Each under its own list's bound,
+     * both come back (ADR 0010, amended in session 39, review): a 1 s deadline, answers of 0.15 s, two pages a read.
+     */
+    @Test
+    void twoWholeListsOfSeveralPagesEachUnderItsOwnListsBoundBothComeBack() throws Exception {
+        StubAnswers answers = new StubAnswers()
+                .then("/api/v1/snapshots/", ok(page(3, "{BASE}api/v1/snapshots/?page=2", snapshot(803), snapshot(802))))
+                .then("/api/v1/snapshots/?page=2", ok(page(3, null, snapshot(801))))
+                .then("/api/v1/backups/", ok(page(3, "{BASE}api/v1/backups/?page=2", backup(503), backup(502))))
+                .then("/api/v1/backups/?page=2", ok(page(3, null, backup(501))));
+        URI base = startStub(answers, Duration.ofMillis(150));
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(base, "demo-token")
+                .withListDeadline(Duration.ofSeconds(1)))) {
+            assertThat(client.listSnapshotsConsistently(Optional.empty(), ConsistentListBound.oneDeadlineForOneList()))
+                    .hasSize(3);
+            assertThat(client.listBackupsConsistently(Optional.empty(), Optional.empty(),
+                    ConsistentListBound.oneDeadlineForOneList())).hasSize(3);
+        }
+    }
+
     /** One page is one answer: consistent in itself, read once. */
     @Test
     void aConsistentListOfOnePageIsOneRead() throws Exception {
