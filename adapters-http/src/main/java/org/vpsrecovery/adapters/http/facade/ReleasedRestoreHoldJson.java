@@ -17,11 +17,12 @@ import org.vpsrecovery.application.server.ReleasedRestoreHold;
 @Schema(description = "the hold on the caller's server released, when another team asked the restore before the "
         + "server became the caller's")
 public record ReleasedRestoreHoldJson(
+        @Schema(format = "int64", minimum = "1", maximum = OpenApiPatterns.ID_MAXIMUM)
         @JsonProperty("server_id") long serverId,
         @Schema(allowableValues = {"released"}) String state,
-        @Schema(description = "when the hold began: the restore was accepted (UTC)", format = "date-time") String since,
-        @Schema(description = "when the hold's window would have ended (UTC)", format = "date-time") String until,
-        @Schema(description = "when it was released (UTC)", format = "date-time")
+        @Schema(description = "when the hold began: the restore was accepted (UTC)", format = "date-time", maxLength = OpenApiPatterns.TIME_MAX_LENGTH) String since,
+        @Schema(description = "when the hold's window would have ended (UTC)", format = "date-time", maxLength = OpenApiPatterns.TIME_MAX_LENGTH) String until,
+        @Schema(description = "when it was released (UTC)", format = "date-time", maxLength = OpenApiPatterns.TIME_MAX_LENGTH)
         @JsonProperty("released_at") String releasedAt) {
 
     static ReleasedRestoreHoldJson of(ReleasedRestoreHold released) {
