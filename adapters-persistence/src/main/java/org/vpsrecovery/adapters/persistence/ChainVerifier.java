@@ -91,19 +91,21 @@ final class ChainVerifier {
                 while (positional.isEmpty() && rs.next()) {
                     long sequence = rs.getLong("sequence");
                     AuditEventRow row;
+                    // A failure of the database itself is an SQLException here and is left to ReadOnlySnapshot ("try
+                    // later"); anything else the row's values throw means the row is no longer an event.
                     try {
                         row = columns.read(rs);
                         positional = walk.link(sequence, ChainHash.of(row.previousHash()), ChainHash.of(row.hash()));
-                    } catch (IllegalArgumentException e) {
-                        positional = Optional.of(walk.unreadable(sequence, e.getMessage()));
+                    } catch (RuntimeException e) {
+                        positional = Optional.of(walk.unreadable(sequence, notAnEvent(e)));
                         break;
                     }
                     if (positional.isPresent()) {
                         // As a one-thread walk: a row that does not read as an event is reported as such first.
                         try {
                             AuditEventRows.toRecorded(row);
-                        } catch (IllegalArgumentException e) {
-                            positional = Optional.of(walk.unreadable(sequence, e.getMessage()));
+                        } catch (RuntimeException e) {
+                            positional = Optional.of(walk.unreadable(sequence, notAnEvent(e)));
                         }
                         break;
                     }
@@ -215,8 +217,10 @@ final class ChainVerifier {
                 try {
                     broken = ChainWalk.content(row.sequence(), AuditEventRows.toRecorded(row).event(),
                             ChainHash.of(row.previousHash()), ChainHash.of(row.hash()));
-                } catch (IllegalArgumentException e) {
-                    broken = Optional.of(ChainWalk.unreadableContent(row.sequence(), e.getMessage()));
+                } catch (RuntimeException e) {
+                    // The row is in memory, no database here: whatever it throws (a NULL a constraint no longer
+                    // keeps out, a time beyond the encoding's range) makes it an altered event, not a failed walk.
+                    broken = Optional.of(ChainWalk.unreadableContent(row.sequence(), notAnEvent(e)));
                 }
                 if (broken.isPresent()) {
                     return broken;
@@ -224,6 +228,17 @@ final class ChainVerifier {
             }
             return Optional.empty();
         };
+    }
+
+    /**
+     * Why a row is not an event, for the walk's explanation. A missing value's exception carries only the value's
+     * name (Objects.requireNonNull), so it is said to be missing; others say their message, or their kind.
+     */
+    static String notAnEvent(RuntimeException e) {
+        if (e instanceof NullPointerException && e.getMessage() != null) {
+            return "no " + e.getMessage();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private static Optional<ChainVerification.Broken> result(Future<Optional<ChainVerification.Broken>> check) {

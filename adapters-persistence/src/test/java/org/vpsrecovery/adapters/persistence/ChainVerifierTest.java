@@ -98,6 +98,58 @@ class ChainVerifierTest {
                 broken -> assertThat(broken.fault()).isEqualTo(Fault.BROKEN_LINK));
     }
 
+    /**
+     * A row the owner changed past what the constraints keep out (an unbounded time, a NULL, a failure without its
+     * reason) is an altered event at its sequence, whether the worker or the reading thread finds it: never a
+     * failed walk, which the API answered 500 and the checkpoint job only retried (session 39).
+     */
+    @Test
+    void aRowThatIsNoLongerAnEventIsAnAlteredEventAtItsSequence() throws SQLException {
+        TestDatabase database = DATABASE.anotherMigrated();
+        ChainVerifier verifier = verifierWithEvents(database);
+        String occurredAt = text(database, "SELECT occurred_at::text FROM audit_event WHERE sequence = 5");
+
+        // pgjdbc reads 'infinity' as OffsetDateTime.MAX: an Instant whose epoch microseconds overflow a long.
+        tamper(database, "UPDATE audit_event SET occurred_at = 'infinity' WHERE sequence = 5");
+        assertAlteredAt5(verifier.verify(), "event 5 is no longer a valid audit event: occurred at ");
+        tamper(database, "UPDATE audit_event SET occurred_at = '-infinity' WHERE sequence = 5");
+        assertAlteredAt5(verifier.verify(), "event 5 is no longer a valid audit event: occurred at ");
+        tamper(database, "UPDATE audit_event SET occurred_at = '" + occurredAt + "' WHERE sequence = 5");
+        assertThat(verifier.verify().isIntact()).isTrue();
+
+        tamper(database, "ALTER TABLE audit_event ALTER COLUMN team DROP NOT NULL");
+        tamper(database, "UPDATE audit_event SET team = NULL WHERE sequence = 5");
+        assertAlteredAt5(verifier.verify(), "event 5 is no longer a valid audit event: no team id");
+        tamper(database, "UPDATE audit_event SET team = 'blue' WHERE sequence = 5");
+
+        tamper(database, "ALTER TABLE audit_event DROP CONSTRAINT audit_event_outcome_shape");
+        tamper(database, "UPDATE audit_event SET outcome_kind = 'FAILED', outcome_reason = NULL, outcome_cause = NULL "
+                + "WHERE sequence = 5");
+        assertAlteredAt5(verifier.verify(), "event 5 is no longer a valid audit event: no reason");
+
+        // With its link broken too, the reading thread finds the row first and says the same.
+        tamper(database, "UPDATE audit_event SET team = NULL, previous_hash = decode(repeat('11', 32), 'hex') "
+                + "WHERE sequence = 5");
+        assertAlteredAt5(verifier.verify(), "event 5 is no longer a valid audit event: ");
+    }
+
+    private static void assertAlteredAt5(ChainVerification verification, String explanationStart) {
+        assertThat(verification).isInstanceOfSatisfying(ChainVerification.Broken.class, broken -> {
+            assertThat(broken.sequence()).isEqualTo(5);
+            assertThat(broken.fault()).isEqualTo(Fault.ALTERED_EVENT);
+            assertThat(broken.explanation()).startsWith(explanationStart);
+        });
+    }
+
+    private static String text(TestDatabase database, String sql) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     private ChainVerifier verifierWithEvents(TestDatabase database) {
         ApplicationContext context = contexts.on(database);
         AuditHistory history = context.getBean(AuditHistory.class);

@@ -80,7 +80,13 @@ public final class AuditChain {
 
     private static void fieldsAfterSequence(Encoder out, AuditEvent event) {
         Instant at = storedInstant(event.occurredAt());
-        long micros = Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000L);
+        long micros;
+        try {
+            micros = Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000L);
+        } catch (ArithmeticException e) {
+            // Only a row changed outside the application holds such a time (PostgreSQL's 'infinity'): say what it is.
+            throw new IllegalArgumentException("occurred at " + at + " is beyond what epoch microseconds can hold", e);
+        }
         out.field(Long.toString(micros));
         out.field(event.team().value());
         out.field(event.requestId().value());

@@ -178,10 +178,14 @@ class ChainCheckpointIntegrityTest {
 
     /** What the schema owner can do: switch the guard off and edit an event's content, leaving its hashes. */
     private void editAsOwner(long sequence) throws SQLException {
+        editAsOwner(sequence, "request_id = 'edited'");
+    }
+
+    private void editAsOwner(long sequence, String assignment) throws SQLException {
         try (Connection owner = database.dataSource().getConnection(); Statement sql = owner.createStatement()) {
             owner.setAutoCommit(false);
             sql.execute("ALTER TABLE audit_event DISABLE TRIGGER USER");
-            sql.execute("UPDATE audit_event SET request_id = 'edited' WHERE sequence = " + sequence);
+            sql.execute("UPDATE audit_event SET " + assignment + " WHERE sequence = " + sequence);
             sql.execute("ALTER TABLE audit_event ENABLE TRIGGER USER");
             owner.commit();
         }
@@ -204,6 +208,22 @@ class ChainCheckpointIntegrityTest {
         assertThat(round.broken()).map(ChainVerification.Broken::sequence).contains(5L);
         assertThat(since).isInstanceOf(ChainVerification.Broken.class);
         assertThat(((ChainVerification.Broken) since).sequence()).isEqualTo(5L);
+        assertThat(new FileChainCheckpoints(checkpointDirectory).latest()).contains(walked);
+    }
+
+    /** A time no event can have ('infinity' passes every CHECK): the round reports the break, it does not fail. */
+    @Test
+    void anEventWhoseTimeWasMadeInfiniteIsABreakTheRoundReports() throws SQLException {
+        appendEvents(1, 3, "req-");
+        ChainCheckpoint walked = checkpoint().recorded().orElseThrow();
+        appendEvents(4, 6, "req-");
+        editAsOwner(5, "occurred_at = 'infinity'");
+
+        RecordChainCheckpointService.Round round = checkpoint();
+
+        assertThat(round.recorded()).as("nothing signed over a chain that does not hold").isEmpty();
+        assertThat(round.broken()).get().extracting(ChainVerification.Broken::sequence, ChainVerification.Broken::fault)
+                .containsExactly(5L, ChainVerification.Fault.ALTERED_EVENT);
         assertThat(new FileChainCheckpoints(checkpointDirectory).latest()).contains(walked);
     }
 }
