@@ -119,6 +119,10 @@ public final class VpsOrgWireMapper {
      */
     public RestoreStarted restoreStarted(RestoreAnswerWire wire, Optional<ServerId> requestedServer) {
         try {
+            // A 200 saying "error" or "failed" is no yes: only "success" (documented) or no status at all is one.
+            if (wire != null && wire.status() != null && !"success".equalsIgnoreCase(wire.status().strip())) {
+                throw new UnreadableAnswer("the restore answer's status is not success");
+            }
             ServerWire server = wire == null ? null : wire.server();
             if (server == null || server.id() == null) {
                 ServerId id = requestedServer.orElseThrow(() -> new UnreadableAnswer("the restore answer names no server"));
