@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.backup.BackupDraft;
 import org.vpsrecovery.domain.backup.BackupId;
@@ -21,11 +22,14 @@ import org.vpsrecovery.domain.snapshot.SnapshotId;
 
 /**
  * VPS.org's answers held to the server they were asked about, once for every use case ({@link SharedListReads} reads
- * through it). A create or restore answered with another server is not an answer about ours (it may be another
+ * through it). A server's list holds only that server's points, whether or not VPS.org honoured {@code server_id}
+ * (ADR 0024, amended in session 39). A create or restore answered with another server is not an answer about ours (it may be another
  * team's point): it is an unknown outcome, settled by listing like a lost answer, and none of its data goes on (ADR
  * 0010, amended in session 39).
  */
 public final class ProviderAnswersOnTheAskedServer implements SnapshotProvider, BackupProvider {
+
+    private static final System.Logger LOG = System.getLogger(ProviderAnswersOnTheAskedServer.class.getName());
 
     private final SnapshotProvider snapshots;
     private final BackupProvider backups;
@@ -37,17 +41,18 @@ public final class ProviderAnswersOnTheAskedServer implements SnapshotProvider, 
 
     @Override
     public List<Snapshot> listSnapshots(Optional<ServerId> server) {
-        return snapshots.listSnapshots(server);
+        return onlyAsked(server, snapshots.listSnapshots(server), s -> s.server().id());
     }
 
     @Override
     public CompletableFuture<List<Snapshot>> listSnapshotsWhenAnswered(Optional<ServerId> server, Executor blocking) {
-        return snapshots.listSnapshotsWhenAnswered(server, blocking);
+        return snapshots.listSnapshotsWhenAnswered(server, blocking).thenApply(listed -> onlyAsked(server, listed,
+                s -> s.server().id()));
     }
 
     @Override
     public List<Snapshot> listSnapshotsConsistently(Optional<ServerId> server, ConsistentListBound bound) {
-        return snapshots.listSnapshotsConsistently(server, bound);
+        return onlyAsked(server, snapshots.listSnapshotsConsistently(server, bound), s -> s.server().id());
     }
 
     @Override
@@ -71,13 +76,13 @@ public final class ProviderAnswersOnTheAskedServer implements SnapshotProvider, 
 
     @Override
     public List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType.Kind> type) {
-        return backups.listBackups(server, type);
+        return onlyAsked(server, backups.listBackups(server, type), b -> b.server().id());
     }
 
     @Override
     public List<Backup> listBackupsConsistently(Optional<ServerId> server, Optional<BackupType.Kind> type,
                                                 ConsistentListBound bound) {
-        return backups.listBackupsConsistently(server, type, bound);
+        return onlyAsked(server, backups.listBackupsConsistently(server, type, bound), b -> b.server().id());
     }
 
     @Override
@@ -97,6 +102,20 @@ public final class ProviderAnswersOnTheAskedServer implements SnapshotProvider, 
         RestoreStarted started = backups.restoreServerFromBackup(server, backup);
         requireAsked(server, started.server().ref().id(), "restore server " + server + " from backup " + backup);
         return started;
+    }
+
+    /**
+     * A server's list without the points VPS.org listed for other servers, had it ignored {@code server_id}: the
+     * tracker, the reconciler and the look-ups would otherwise claim another team's point of the same name as ours.
+     */
+    private static <T> List<T> onlyAsked(Optional<ServerId> server, List<T> listed, Function<T, ServerId> serverOf) {
+        if (server.isEmpty() || listed.stream().allMatch(p -> serverOf.apply(p).equals(server.get()))) {
+            return listed;
+        }
+        List<T> asked = listed.stream().filter(p -> serverOf.apply(p).equals(server.get())).toList();
+        LOG.log(System.Logger.Level.WARNING, "VPS.org listed {0} recovery points of other servers when asked for "
+                + "server {1}: left out", listed.size() - asked.size(), String.valueOf(server.get().value()));
+        return asked;
     }
 
     /** VPS.org acted, on what is unknown: the message names neither the other server nor the point (not the caller's). */
