@@ -316,9 +316,11 @@ public final class ScanDriftService {
     }
 
     /**
-     * VPS.org's points of {@code server}, each checked against the server it names, as everywhere else on the platform
-     * (TeamSnapshots, SnapshotQuota): were VPS.org to ignore {@code server_id}, other servers' points (other teams')
-     * would otherwise be recorded as created outside on this one, under its team, their names with them.
+     * VPS.org's points of {@code server}, each checked against the server it names: were VPS.org to ignore
+     * {@code server_id}, other servers' points (other teams') would otherwise be recorded as created outside on this
+     * one, under its team, their names with them. Every use case's server list is held so once, where the platform
+     * reads VPS.org ({@code ProviderAnswersOnTheAskedServer}, under {@code SharedListReads}); checked here again only
+     * because the scan is also built over a provider without it.
      */
     private List<ListedPoint> list(ServerId server) {
         return list(server, false);

@@ -42,8 +42,11 @@ public final class SharedListReads implements SnapshotProvider, BackupProvider {
     private final ReadsInTurn<BackupList, List<Backup>> consistentBackupLists = new ReadsInTurn<>();
 
     public SharedListReads(SnapshotProvider snapshots, BackupProvider backups) {
-        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
-        this.backups = Objects.requireNonNull(backups, "backups");
+        // Every use case reads VPS.org through this: its answers are held to the asked server here, once.
+        var asked = new ProviderAnswersOnTheAskedServer(Objects.requireNonNull(snapshots, "snapshots"),
+                Objects.requireNonNull(backups, "backups"));
+        this.snapshots = asked;
+        this.backups = asked;
     }
 
     /** How many list callers were answered by a read made for another caller (no call of their own to VPS.org). */

@@ -668,6 +668,41 @@ class TrackOperationsServiceTest {
     }
 
     /**
+     * VPS.org ignoring {@code server_id}: WEB's list also holds GREEN_SERVER's "pre-deploy" (another team's), made after
+     * the lost create of WEB's "pre-deploy" that made nothing. The tracker, reading VPS.org as every use case does,
+     * never claims it: the create is not made, and the other team's snapshot is named nowhere of ours.
+     */
+    @Test
+    void aLostCreateNeverClaimsAnotherServersPointOfTheSameNameListedWhenVpsOrgIgnoresTheServerFilter() {
+        CallContext lost = platform.as(BLUE);
+        platform.provider.breakNextCall("create snapshot",
+                new ProviderFailure(ProviderFailure.Kind.OUTCOME_UNKNOWN, "VPS.org answered 502"));
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(
+                new CreateSnapshotCommand(lost, WEB, new SnapshotName("pre-deploy"), Optional.empty())))
+                .isInstanceOf(ProviderFailure.class);
+        platform.clock.advance(Duration.ofSeconds(1));
+        Snapshot theirs = platform.provider.createSnapshot(new org.vpsrecovery.domain.snapshot.SnapshotDraft(
+                org.vpsrecovery.application.PlatformFixture.GREEN_SERVER, new SnapshotName("pre-deploy"), Optional.empty()));
+        var ignoringTheFilter = new org.vpsrecovery.domain.testing.ForwardingSnapshotProvider(platform.provider) {
+            @Override
+            public List<Snapshot> listSnapshots(Optional<ServerId> server) {
+                return super.listSnapshots(Optional.empty());
+            }
+        };
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        settlingTrackerOver(new org.vpsrecovery.application.provider.SharedListReads(ignoringTheFilter, platform.provider))
+                .tick();
+
+        assertThat(platform.operations.find(lost.operationId()).orElseThrow().resource())
+                .isNotEqualTo(Optional.of(ResourceRef.of(theirs.id())));
+        assertThat(platform.eventsOf(lost)).allSatisfy(e -> assertThat(e.resource())
+                .isNotEqualTo(Optional.of(ResourceRef.of(theirs.id()))));
+        assertThat(stateOf(lost)).isEqualTo(OperationState.FAILED);
+        assertThat(platform.eventsOf(lost).getLast().outcome().reasonCode()).contains(ReasonCode.NOT_DONE_AT_PROVIDER);
+    }
+
+    /**
      * Each operation the tracker ends reads the history once (ADR 0093), one read giving both its intent and whether
      * its end is on record; a create whose point a delete of ours removed reads what the delete's check saw from the
      * delete's read, which the delete's own end under the same hold reads again from (ADR 0123); an operation still

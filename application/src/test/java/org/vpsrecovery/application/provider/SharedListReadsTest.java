@@ -87,6 +87,38 @@ class SharedListReadsTest {
         }
     }
 
+    /** VPS.org ignoring {@code server_id}: every server-filtered list, each way it is read, holds only the asked server's. */
+    @Test
+    void aServersListsHoldOnlyItsPointsThoughVpsOrgIgnoresTheServerFilter() throws Exception {
+        Backup webs = new Backup(new BackupId(1), new ServerRef(WEB, "web"), BackupType.MANUAL, CreationStatus.COMPLETED,
+                OptionalLong.empty(), Instant.parse("2026-12-02T00:00:00Z"), Optional.empty(), "");
+        Backup dbs = new Backup(new BackupId(2), new ServerRef(DB, "db"), BackupType.MANUAL, CreationStatus.COMPLETED,
+                OptionalLong.empty(), Instant.parse("2026-12-02T00:00:00Z"), Optional.empty(), "");
+        var ignoringTheFilter = new ListOnlyProvider() {
+            @Override
+            public List<Snapshot> listSnapshots(Optional<ServerId> server) {
+                return List.of(snapshot(1, WEB), snapshot(2, DB));
+            }
+
+            @Override
+            public List<Backup> listBackups(Optional<ServerId> server, Optional<BackupType.Kind> type) {
+                return List.of(webs, dbs);
+            }
+        };
+        SharedListReads shared = new SharedListReads(ignoringTheFilter, ignoringTheFilter);
+        var jobs = org.vpsrecovery.domain.port.ConsistentListBound.eachReadItsOwnDeadline();
+
+        assertThat(shared.listSnapshots(Optional.of(DB))).extracting(Snapshot::id).containsExactly(new SnapshotId(2));
+        assertThat(shared.listSnapshotsWhenAnswered(Optional.of(DB), Runnable::run).get(30, TimeUnit.SECONDS))
+                .extracting(Snapshot::id).containsExactly(new SnapshotId(2));
+        assertThat(shared.listSnapshotsConsistently(Optional.of(DB), jobs)).extracting(Snapshot::id)
+                .containsExactly(new SnapshotId(2));
+        assertThat(shared.listBackups(Optional.of(WEB), Optional.empty())).containsExactly(webs);
+        assertThat(shared.listBackupsConsistently(Optional.of(WEB), Optional.empty(), jobs)).containsExactly(webs);
+        // The account's list asks for no server: all of it.
+        assertThat(shared.listSnapshots(Optional.empty())).hasSize(2);
+    }
+
     private static Snapshot snapshot(long id, ServerId server) {
         return new Snapshot(new SnapshotId(id), new ServerRef(server, "web"), "s-" + id, CreationStatus.COMPLETED,
                 OptionalLong.empty(), Instant.parse("2026-12-02T00:00:00Z"), "");

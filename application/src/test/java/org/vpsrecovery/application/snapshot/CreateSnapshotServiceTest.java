@@ -170,6 +170,39 @@ class CreateSnapshotServiceTest {
         assertThat(platform.history.pendingIntents(platform.clock.instant().plusSeconds(1), 10)).isEmpty();
     }
 
+    /**
+     * VPS.org answers the create of WEB's snapshot with a snapshot of GREEN_SERVER (another team's): nothing of it
+     * reaches the caller, and the create is unresolved, settled by listing WEB, never submitted as that snapshot.
+     */
+    @Test
+    void aCreateAnsweredWithAnotherServersSnapshotIsUnresolvedAndShowsNothingOfIt() {
+        CallContext context = platform.as(BLUE);
+        var elsewhere = new org.vpsrecovery.domain.testing.ForwardingSnapshotProvider(platform.provider) {
+            @Override
+            public Snapshot createSnapshot(org.vpsrecovery.domain.snapshot.SnapshotDraft draft) {
+                return super.createSnapshot(new org.vpsrecovery.domain.snapshot.SnapshotDraft(GREEN_SERVER, draft.name(),
+                        draft.description()));
+            }
+        };
+        var service = new CreateSnapshotService(
+                new org.vpsrecovery.application.provider.SharedListReads(elsewhere, platform.provider),
+                platform.ownership, platform.limits, platform.attempts());
+
+        ProviderFailure failure = org.assertj.core.api.Assertions.catchThrowableOfType(ProviderFailure.class,
+                () -> service.createSnapshot(command(context, WEB, "pre-deploy")));
+
+        assertThat(failure.kind()).isEqualTo(ProviderFailure.Kind.OUTCOME_UNKNOWN);
+        Snapshot theirs = platform.provider.listSnapshots(Optional.of(GREEN_SERVER)).getFirst();
+        assertThat(failure.getMessage()).doesNotContain(theirs.server().name())
+                .doesNotContain(String.valueOf(GREEN_SERVER.value()));
+        List<AuditEvent> events = platform.eventsOf(context);
+        assertThat(events).extracting(e -> e.outcome().kind())
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED);
+        assertThat(events).allSatisfy(e -> assertThat(e.resource()).isNotEqualTo(Optional.of(ResourceRef.of(theirs.id()))));
+        assertThat(platform.operations.find(context.operationId()).orElseThrow().state())
+                .isEqualTo(org.vpsrecovery.domain.operation.OperationState.UNRESOLVED);
+    }
+
     @Test
     void aBusyServerIsRefusedAndAudited() throws Exception {
         var lock = new InMemoryServerLock(Duration.ofMillis(100));

@@ -90,17 +90,49 @@ public final class VpsOrgWireMapper {
     }
 
     /**
+     * The answer to a create of {@code asked}'s snapshot. One on another server is not about our create (it may be
+     * another team's): unreadable, so the create's outcome is unknown and found by listing (ADR 0010, session 39).
+     */
+    public Snapshot snapshotCreatedOn(ServerId asked, SnapshotWire wire) {
+        Snapshot created = snapshot(wire);
+        requireAsked(asked, created.server().id(), "the created snapshot");
+        return created;
+    }
+
+    /** The answer to a create of {@code asked}'s manual backup, held to that server as {@link #snapshotCreatedOn}. */
+    public Backup backupCreatedOn(ServerId asked, BackupWire wire) {
+        Backup created = backup(wire);
+        requireAsked(asked, created.server().id(), "the created backup");
+        return created;
+    }
+
+    /** Names neither the other server nor the point: the caller may see this message, and they are not its. */
+    private static void requireAsked(ServerId asked, ServerId answered, String what) {
+        if (!answered.equals(asked)) {
+            throw new UnreadableAnswer(what + " is on another server than the one asked");
+        }
+    }
+
+    /**
      * The answer to a restore. {@code requestedServer} is known for a restore from a backup (it is in
      * the path); if the answer does not name the server, that one is reported, its status unknown.
      */
     public RestoreStarted restoreStarted(RestoreAnswerWire wire, Optional<ServerId> requestedServer) {
         try {
+            // A 200 saying "error" or "failed" is no yes: only "success" (documented) or no status at all is one.
+            if (wire != null && wire.status() != null && !"success".equalsIgnoreCase(wire.status().strip())) {
+                throw new UnreadableAnswer("the restore answer's status is not success");
+            }
             ServerWire server = wire == null ? null : wire.server();
             if (server == null || server.id() == null) {
                 ServerId id = requestedServer.orElseThrow(() -> new UnreadableAnswer("the restore answer names no server"));
                 return new RestoreStarted(new Server(new ServerRef(id, ""), ServerStatus.UNKNOWN));
             }
-            return new RestoreStarted(new Server(serverRef(server), serverStatus(server.status())));
+            ServerRef named = serverRef(server);
+            if (requestedServer.isPresent() && !named.id().equals(requestedServer.get())) {
+                throw new UnreadableAnswer("the restore answer names another server than the one asked");
+            }
+            return new RestoreStarted(new Server(named, serverStatus(server.status())));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new UnreadableAnswer("the restore answer is unreadable: " + e.getMessage());
         }

@@ -392,6 +392,73 @@ class FaultContractTest {
         }
     }
 
+    /** A restore answered 200 with a status other than success did not start as far as anyone knows: unknown. */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"status\": \"error\", \"message\": \"Restore failed\"}", "{\"status\": \"failed\"}",
+            "{\"status\": \"failed\", \"server\": {\"id\": 12345, \"name\": \"web-server-01\", \"status\": \"running\"}}"})
+    void aRestoreAnsweredWithAStatusOtherThanSuccessIsOutcomeUnknown(String body) throws IOException {
+        HttpServer provider = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        provider.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        provider.start();
+        URI baseUrl = URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":"
+                + provider.getAddress().getPort() + "/");
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(baseUrl, "demo-token"))) {
+            assertThat(catchThrowableOfType(ProviderFailure.class, () -> client.restoreSnapshot(new SnapshotId(801), WEB))
+                    .kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+            assertThat(catchThrowableOfType(ProviderFailure.class,
+                    () -> client.restoreServerFromBackup(WEB, new BackupId(501))).kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+        } finally {
+            provider.stop(0);
+        }
+    }
+
+    /**
+     * VPS.org answers a create or a restore of server 12345 with server 99999 (another team's, perhaps): not an answer
+     * about ours, so outcome unknown (found by listing), never the other server's point or restore taken as ours.
+     */
+    @Test
+    void aCreateOrRestoreAnsweredWithAnotherServerIsOutcomeUnknown() throws IOException {
+        String other = "{\"id\": 99999, \"name\": \"someone-elses\", \"status\": \"restoring\"}";
+        HttpServer provider = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        provider.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            String path = exchange.getRequestURI().getPath();
+            String body = path.endsWith("/restore/")
+                    ? "{\"status\": \"success\", \"server\": " + other + "}"
+                    : "{\"id\": 802, \"server\": " + other + ", \"name\": \"pre-deploy\", \"backup_type\": \"manual\","
+                    + " \"status\": \"in_progress\", \"size_mb\": null, \"created_at\": \"2025-01-16T16:15:00Z\"}";
+            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(path.endsWith("/restore/") ? 200 : 201, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        provider.start();
+        URI baseUrl = URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":"
+                + provider.getAddress().getPort() + "/");
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(baseUrl, "demo-token"))) {
+            List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls = List.of(
+                    () -> client.createSnapshot(new SnapshotDraft(WEB, new SnapshotName("pre-deploy"), Optional.empty())),
+                    () -> client.createManualBackup(new BackupDraft(WEB, Optional.empty())),
+                    () -> client.restoreSnapshot(new SnapshotId(801), WEB),
+                    () -> client.restoreServerFromBackup(WEB, new BackupId(501)));
+            for (var call : calls) {
+                ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, call);
+                assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+                assertThat(failure.getMessage()).doesNotContain("99999").doesNotContain("someone-elses");
+            }
+        } finally {
+            provider.stop(0);
+        }
+    }
+
     @Test
     void aReadWhoseConnectionDropsIsRetried() {
         start();
