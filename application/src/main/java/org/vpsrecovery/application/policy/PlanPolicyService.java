@@ -103,7 +103,7 @@ public final class PlanPolicyService implements PlanPolicyUseCase {
         Map<ResourceRef, PolicyPoints.Point> shown = new LinkedHashMap<>();
         listed.forEach(p -> shown.put(p.ref(), p));
         List<RetentionVerdict> verdicts = Retention.evaluate(policy.spec().retention(), policy.spec().schedule().zone(),
-                points.candidates(policy, listed));
+                points.candidates(policy, listed), clock.instant());
         Function<RetentionVerdict, PolicyPlan.PlannedPoint> planned = v -> new PolicyPlan.PlannedPoint(
                 shown.get(v.candidate().point()).label(), shown.get(v.candidate().point()).status(), v);
         return new ServerPlan(server, verdicts.stream().map(planned).toList());

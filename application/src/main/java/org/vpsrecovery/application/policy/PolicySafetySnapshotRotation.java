@@ -44,6 +44,7 @@ public final class PolicySafetySnapshotRotation implements SafetySnapshotRotatio
     private final ServerOwnership ownership;
     private final PolicyPoints points;
     private final DeleteSnapshotUseCase deletes;
+    private final Clock clock;
 
     public PolicySafetySnapshotRotation(RecoveryPolicies policies, ServerOwnership ownership,
                                         SnapshotProvider snapshots,
@@ -54,6 +55,7 @@ public final class PolicySafetySnapshotRotation implements SafetySnapshotRotatio
         this.policies = Objects.requireNonNull(policies, "policies");
         this.ownership = Objects.requireNonNull(ownership, "ownership");
         this.points = new PolicyPoints(snapshots, backups, operations, holds, clock);
+        this.clock = clock;
         this.deletes = Objects.requireNonNull(deletes, "deletes");
     }
 
@@ -86,7 +88,7 @@ public final class PolicySafetySnapshotRotation implements SafetySnapshotRotatio
         List<PolicyPoints.Point> listed = points.listed(PolicyKind.SNAPSHOT, server);
         return covering.stream()
                 .flatMap(policy -> Rotation.oldestDropped(policy.spec().retention(), policy.spec().schedule().zone(),
-                        readingHeld(points.candidates(policy, listed), reading)).map(point -> new Choice(policy.id(), point)).stream())
+                        readingHeld(points.candidates(policy, listed), reading), clock.instant()).map(point -> new Choice(policy.id(), point)).stream())
                 .min(Comparator.comparing((Choice c) -> c.point().createdAt()).thenComparing(c -> c.point().point().id()));
     }
 

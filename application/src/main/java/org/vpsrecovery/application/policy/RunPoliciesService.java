@@ -442,7 +442,7 @@ public final class RunPoliciesService {
                 List<RetentionCandidate> candidates = points.candidates(policy, points.listed(policy.spec().kind(), server));
                 List<ResourceRef> deleted = new ArrayList<>();
                 for (RetentionVerdict verdict : Retention.evaluate(policy.spec().retention(),
-                        policy.spec().schedule().zone(), candidates)) {
+                        policy.spec().schedule().zone(), candidates, clock.instant())) {
                     if (verdict.keep()) {
                         continue;
                     }

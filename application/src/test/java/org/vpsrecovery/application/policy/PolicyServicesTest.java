@@ -164,7 +164,7 @@ class PolicyServicesTest {
     void thePlanShowsTheNextRunsAndWhatRetentionDeletesWithoutChangingAnything() {
         for (int day = 1; day <= 4; day++) {
             platform.provider.addSnapshot(new Snapshot(new SnapshotId(900 + day), platform.web, "nightly-12345-2026112" + day,
-                    CreationStatus.COMPLETED, java.util.OptionalLong.of(10), Instant.parse("2026-11-2" + day + "T02:00:00Z"), ""));
+                    CreationStatus.COMPLETED, java.util.OptionalLong.of(10), Instant.parse("2026-11-2" + (day - 1) + "T02:00:00Z"), ""));
         }
         platform.provider.addSnapshot(new Snapshot(new SnapshotId(800), platform.web, "by-hand",
                 CreationStatus.COMPLETED, java.util.OptionalLong.of(10), Instant.parse("2026-11-01T02:00:00Z"), ""));
@@ -199,7 +199,7 @@ class PolicyServicesTest {
     void thePlanKeepsAPointAHoldIsOnThatRetentionWouldOtherwiseDelete() {
         for (int day = 1; day <= 4; day++) {
             platform.provider.addSnapshot(new Snapshot(new SnapshotId(900 + day), platform.web, "nightly-12345-2026112" + day,
-                    CreationStatus.COMPLETED, java.util.OptionalLong.of(10), Instant.parse("2026-11-2" + day + "T02:00:00Z"), ""));
+                    CreationStatus.COMPLETED, java.util.OptionalLong.of(10), Instant.parse("2026-11-2" + (day - 1) + "T02:00:00Z"), ""));
         }
         platform.holds.place(org.vpsrecovery.domain.hold.RecoveryPointHold.place(
                 new org.vpsrecovery.domain.hold.HoldId(java.util.UUID.randomUUID()), BLUE, WEB,

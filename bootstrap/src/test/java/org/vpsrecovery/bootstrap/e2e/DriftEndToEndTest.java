@@ -162,6 +162,25 @@ class DriftEndToEndTest {
     }
 
     @Test
+    void aBackupMadeOutsideWhoseDescriptionHoldsANulIsRecordedAndItsServerNotPassedOver() throws Exception {
+        // VPS.org lets a NUL through in a description; PostgreSQL's jsonb refuses one (22P05), so stored as it came it
+        // failed the drift's audit event and every later scan of the server.
+        HttpResponse<String> made = directly("POST", "/api/v1/backups/", "{\"server_id\": 12345, \"description\": \"a\\u0000b\"}");
+        assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+        long madeBehind = ((Number) SETUP.platform().json.readValue(made.body(), Map.class).get("id")).longValue();
+
+        ScanDriftService.Round round = SETUP.platform().context.getBean(DriftScanJobs.class).scanRound(Optional.empty());
+
+        assertThat(round.passedOver()).isZero();
+        assertThat(results(SETUP.platform().send("GET", "/api/v1/audit/drift/?server_id=12345&kind=created_outside",
+                RunningPlatform.DEMO_TOKEN, null))).filteredOn(d -> ((String) d.get("seen")).contains("backup \"a"))
+                .singleElement().satisfies(d -> {
+                    assertThat(pointId(d)).isEqualTo(madeBehind);
+                    assertThat((String) d.get("seen")).contains("\"a\uFFFDb\"");
+                });
+    }
+
+    @Test
     void aTeamReadsItsOwnDriftAnAuditorEveryTeamsInKeysetPages() {
         SETUP.platform().context.getBean(DriftScanJobs.class).scanRound(Optional.empty());
 

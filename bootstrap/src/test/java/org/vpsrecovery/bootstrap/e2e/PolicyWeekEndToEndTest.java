@@ -184,7 +184,7 @@ class PolicyWeekEndToEndTest {
             Map<Long, Instant> persons = server == WEB ? seeded : Map.of(personalId, begin);
             persons.forEach((id, at) -> candidates.add(new RetentionCandidate(new ResourceRef(ResourceRef.Type.SNAPSHOT, id),
                     at, true, RetentionCandidate.Maker.PERSON, false)));
-            Set<Long> kept = Retention.evaluate(RULES, ZONE, candidates).stream().filter(RetentionVerdict::keep)
+            Set<Long> kept = Retention.evaluate(RULES, ZONE, candidates, CLOCK.instant()).stream().filter(RetentionVerdict::keep)
                     .map(v -> v.candidate().point().id()).collect(Collectors.toSet());
             assertThat(listedAtVpsOrg(server).keySet()).as("server %d", server).isEqualTo(kept);
             assertThat(kept).containsAll(persons.keySet()).hasSizeLessThanOrEqualTo(5);

@@ -10,6 +10,11 @@ public enum KeepReason {
     NEWEST_COMPLETED,
     /** Still being made, or failed: retention decides only about completed points. */
     NOT_COMPLETED,
+    /**
+     * Dated after now (beyond {@link Retention#CLOCK_SKEW}): VPS.org's clock, not a real age; kept, and not
+     * where keep-within counts from.
+     */
+    DATED_AFTER_NOW,
     /** Made by a person, and the policy does not govern person-made points. */
     MADE_BY_PERSON,
     /** The policy has no retention rule: nothing is dropped. */

@@ -1,5 +1,6 @@
 package org.vpsrecovery.domain.policy;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -18,23 +19,31 @@ import org.vpsrecovery.domain.policy.RetentionVerdict.KeptBy;
  * kept when any rule keeps it. Only completed points the policy governs take part in the rules
  * (policy-made ones, and person-made ones when the policy includes them); on top of the rules, a
  * held point, the server's newest completed point and every point the rules do not govern are kept.
- * The evaluation depends on the points and the time zone only, not on "now" (keep-within counts back
- * from the newest point, as restic does), so applying its drops and evaluating again drops nothing more.
+ * Keep-within counts back from the newest point, not from "now", as restic does, so applying its drops and
+ * evaluating again drops nothing more. "Now" only tells which points are dated after it: VPS.org's clock
+ * put them there, so they are kept and neither count as the newest nor as where keep-within counts from
+ * (one point stamped years ahead would otherwise push every real point out of the window).
  */
 public final class Retention {
+
+    /** How far after "now" a point may be dated and still be believed: the two clocks' disagreement. */
+    public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
     private Retention() {
     }
 
-    /** A verdict per point, newest first. */
-    public static List<RetentionVerdict> evaluate(RetentionRules rules, ZoneId zone, List<RetentionCandidate> points) {
+    /** A verdict per point, newest first; {@code now} only tells which points are dated after it. */
+    public static List<RetentionVerdict> evaluate(RetentionRules rules, ZoneId zone, List<RetentionCandidate> points,
+                                                  Instant now) {
         Objects.requireNonNull(rules, "rules");
         Objects.requireNonNull(zone, "zone");
+        Instant latestBelievable = Objects.requireNonNull(now, "now").plus(CLOCK_SKEW);
         List<RetentionCandidate> newestFirst = points.stream().sorted(RetentionCandidate.NEWEST_FIRST).toList();
         Map<ResourceRef, List<KeptBy>> kept = new LinkedHashMap<>();
         newestFirst.forEach(p -> kept.put(p.point(), new ArrayList<>()));
 
-        newestFirst.stream().filter(RetentionCandidate::completed).findFirst()
+        newestFirst.stream().filter(RetentionCandidate::completed).filter(p -> !p.createdAt().isAfter(latestBelievable))
+                .findFirst()
                 .ifPresent(newest -> kept.get(newest.point()).add(KeptBy.of(KeepReason.NEWEST_COMPLETED)));
         List<RetentionCandidate> governed = new ArrayList<>();
         for (RetentionCandidate point : newestFirst) {
@@ -42,7 +51,9 @@ public final class Retention {
             if (point.held()) {
                 reasons.add(KeptBy.of(KeepReason.HELD));
             }
-            if (!point.completed()) {
+            if (point.createdAt().isAfter(latestBelievable)) {
+                reasons.add(KeptBy.of(KeepReason.DATED_AFTER_NOW));
+            } else if (!point.completed()) {
                 reasons.add(KeptBy.of(KeepReason.NOT_COMPLETED));
             } else if (point.maker() == RetentionCandidate.Maker.PERSON && !rules.includePersonMade()) {
                 reasons.add(KeptBy.of(KeepReason.MADE_BY_PERSON));

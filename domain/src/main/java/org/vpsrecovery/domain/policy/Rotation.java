@@ -32,8 +32,9 @@ public final class Rotation {
         List<RetentionCandidate> withNew = new ArrayList<>(points);
         withNew.add(new RetentionCandidate(toBeMade, makingAt, true, RetentionCandidate.Maker.POLICY, false));
         Optional<ResourceRef> newestCompleted = points.stream().filter(RetentionCandidate::completed)
+                .filter(p -> !p.createdAt().isAfter(makingAt.plus(Retention.CLOCK_SKEW)))
                 .sorted(RetentionCandidate.NEWEST_FIRST).map(RetentionCandidate::point).findFirst();
-        return oldest(Retention.evaluate(rules, zone, withNew).stream()
+        return oldest(Retention.evaluate(rules, zone, withNew, makingAt).stream()
                 .filter(v -> !v.keep())
                 .map(RetentionVerdict::candidate)
                 .filter(c -> !c.point().equals(toBeMade) && newestCompleted.map(n -> !n.equals(c.point())).orElse(true)));
@@ -44,8 +45,8 @@ public final class Rotation {
      * restore's safety snapshot, which is no point of the policy's).
      */
     public static Optional<RetentionCandidate> oldestDropped(RetentionRules rules, ZoneId zone,
-                                                             List<RetentionCandidate> points) {
-        return oldest(Retention.evaluate(rules, zone, points).stream().filter(v -> !v.keep())
+                                                             List<RetentionCandidate> points, Instant now) {
+        return oldest(Retention.evaluate(rules, zone, points, now).stream().filter(v -> !v.keep())
                 .map(RetentionVerdict::candidate));
     }
 

@@ -173,13 +173,16 @@ class RetentionPropertiesTest {
     }
 
     private static java.util.Optional<RetentionCandidate> rotate(Case c) {
-        Instant after = c.points().stream().map(RetentionCandidate::createdAt).max(Instant::compareTo)
-                .orElse(Instant.parse("2026-01-01T00:00:00Z")).plusSeconds(60);
-        return Rotation.victim(c.rules(), c.zone(), c.points(), ResourceRef.Type.SNAPSHOT, after);
+        return Rotation.victim(c.rules(), c.zone(), c.points(), ResourceRef.Type.SNAPSHOT, afterEveryPoint(c));
     }
 
     private static List<RetentionVerdict> evaluate(Case c) {
-        return Retention.evaluate(c.rules(), c.zone(), c.points());
+        return Retention.evaluate(c.rules(), c.zone(), c.points(), afterEveryPoint(c));
+    }
+
+    private static Instant afterEveryPoint(Case c) {
+        return c.points().stream().map(RetentionCandidate::createdAt).max(Instant::compareTo)
+                .orElse(Instant.parse("2026-01-01T00:00:00Z")).plusSeconds(60);
     }
 
     private static List<RetentionCandidate> governed(Case c) {

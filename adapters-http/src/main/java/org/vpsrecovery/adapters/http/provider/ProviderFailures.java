@@ -1,6 +1,7 @@
 package org.vpsrecovery.adapters.http.provider;
 
 import io.micronaut.core.type.Argument;
+import io.micronaut.http.client.exceptions.ContentLengthExceededException;
 import io.micronaut.http.client.exceptions.NoHostException;
 import io.micronaut.http.client.exceptions.ReadTimeoutException;
 import io.micronaut.json.JsonMapper;
@@ -126,6 +127,13 @@ final class ProviderFailures {
     }
 
     ProviderFailure fromTransport(Call call, Throwable error) {
+        if (tooLarge(error)) {
+            // An answer came, too large to read (its status unread): a create or restore may have happened.
+            String why = "its answer was larger than vpsorg.max-response-size";
+            return call.changesState() ? outcomeUnknown(call, why, OptionalInt.empty(), error)
+                    : new ProviderFailure(Kind.MALFORMED_RESPONSE, "VPS.org's answer to " + call.description()
+                    + " is unreadable: " + why, OptionalInt.empty(), Optional.empty(), error);
+        }
         if (neverSent(error)) {
             return new ProviderFailure(Kind.UNAVAILABLE, "VPS.org could not be reached to " + call.description()
                     + " (" + shortReason(error) + ")", OptionalInt.empty(), Optional.empty(), error);
@@ -150,6 +158,17 @@ final class ProviderFailures {
     private static ProviderFailure outcomeUnknown(Call call, String why, OptionalInt status, Throwable cause) {
         return new ProviderFailure(Kind.OUTCOME_UNKNOWN, "Unknown whether VPS.org did " + call.description() + ": "
                 + why + "; list to reconcile before trying again", status, Optional.empty(), cause);
+    }
+
+    /** An answer longer than the client's maximum content length ({@code vpsorg.max-response-size}). */
+    private static boolean tooLarge(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ContentLengthExceededException
+                    || t.getClass().getName().equals("io.netty.handler.codec.TooLongFrameException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Refused, connect timeout, no host, or no free pooled connection: the request never left. */

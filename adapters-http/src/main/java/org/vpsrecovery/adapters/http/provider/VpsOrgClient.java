@@ -122,6 +122,9 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         configuration.setFollowRedirects(false);
         // Every status comes back as a response, mapped here, instead of as an exception.
         configuration.setExceptionOnErrorStatus(false);
+        // Micronaut's default, 10 MB per answer on each of the pool's connections, could exit the 160 MB heap; a
+        // larger answer fails as unreadable (ProviderFailures.fromTransport).
+        configuration.setMaxContentLength(settings.maxResponseSize());
         // The bounds that callers feel are enforced by ProviderResilience's bulkhead, which knows that a
         // refused request was never sent (Micronaut reports its own timeouts as read timeouts).
         // The pool gets the same size and enough slack never to be the limit that bites first. No acquire timeout:
@@ -436,7 +439,8 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     private <W, T> ListRead<T> readOnce(Call call, URI first, Page<T> firstPage, long deadline, Class<W> pageType,
                                         Function<W, Page<T>> toPage, Function<T, ?> idOf) {
         Set<URI> seen = new HashSet<>();
-        List<T> all = new ArrayList<>();
+        // Each id once as the pages arrive, so a page served again and again under new links takes no more memory.
+        Map<Object, T> joinedById = new LinkedHashMap<>();
         Long count = null;
         boolean everyPageCounted = true;
         URI target = first;
@@ -468,7 +472,13 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             } else {
                 everyPageCounted = false;
             }
-            all.addAll(page.results());
+            for (T item : page.results()) {
+                joinedById.putIfAbsent(idOf.apply(item), item);
+            }
+            if (joinedById.size() > settings.maxListItems()) {
+                throw failures.unreadable(call, 200, "more than vpsorg.max-list-items=" + settings.maxListItems()
+                        + " items; refusing to hold an endless list", null);
+            }
             if (page.next() == null || page.next().isBlank()) {
                 break;
             }
@@ -477,9 +487,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         }
         // With page-number paging an item added between two page reads pushes another onto the next page, read
         // twice: counted twice, it would make a quota look reached (pages without a count do not show the change).
-        List<T> joined = List.copyOf(all.stream()
-                .collect(Collectors.toMap(idOf, Function.identity(), (earlier, again) -> earlier, LinkedHashMap::new))
-                .values());
+        List<T> joined = List.copyOf(joinedById.values());
         // One page is one answer, consistent in itself: only a list read in several can have changed in between.
         if (seen.size() > 1 && count != null && joined.size() != count) {
             return ListRead.changed(joined.size() + " listed in " + seen.size() + " pages, count " + count);

@@ -24,6 +24,8 @@ public class VpsOrgProperties {
     private Duration readTimeout = DEFAULTS.readTimeout();
     private int maxPages = DEFAULTS.maxPages();
     private Duration listDeadline = DEFAULTS.listDeadline();
+    private int maxResponseSize = DEFAULTS.maxResponseSize();
+    private int maxListItems = DEFAULTS.maxListItems();
     private Pool pool = new Pool();
     private Retry retry = new Retry();
     private CircuitBreaker circuitBreaker = new CircuitBreaker();
@@ -39,7 +41,7 @@ public class VpsOrgProperties {
                         retry.maxRetryAfter),
                 new VpsOrgSettings.CircuitBreaker(circuitBreaker.failureThreshold, circuitBreaker.window,
                         circuitBreaker.openFor),
-                maxPages, listDeadline);
+                maxPages, listDeadline, maxResponseSize, maxListItems);
     }
 
     public void setBaseUrl(URI baseUrl) {
@@ -64,6 +66,14 @@ public class VpsOrgProperties {
 
     public void setListDeadline(Duration listDeadline) {
         this.listDeadline = listDeadline;
+    }
+
+    public void setMaxResponseSize(int maxResponseSize) {
+        this.maxResponseSize = maxResponseSize;
+    }
+
+    public void setMaxListItems(int maxListItems) {
+        this.maxListItems = maxListItems;
     }
 
     public void setPool(Pool pool) {

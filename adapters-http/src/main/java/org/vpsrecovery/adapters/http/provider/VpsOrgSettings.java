@@ -23,10 +23,15 @@ import java.util.Objects;
  *                        this after the list began, so a list of many pages ends within it and one exchange (106 s by
  *                        default), no later than one read retried to its last attempt; the idempotency lease and the
  *                        fair share's call slots are sized on that (ADRs 0027, 0037)
+ * @param maxResponseSize {@code vpsorg.max-response-size}, default 2 MiB (64 KiB to 10 MiB): the largest answer read; a
+ *                        larger one fails as unreadable instead of filling the 160 MB heap (a page of 100 points is
+ *                        about 30 KB; Micronaut's own default was 10 MB for each of up to 20 connections)
+ * @param maxListItems    {@code vpsorg.max-list-items}, default 20,000 (100 to 1,000,000): the most distinct items one
+ *                        read of a list holds; more fail it as unreadable, however few pages brought them
  */
 public record VpsOrgSettings(URI baseUrl, ApiToken apiToken, Duration connectTimeout, Duration readTimeout,
                              Pool pool, Retry retry, CircuitBreaker circuitBreaker, int maxPages,
-                             Duration listDeadline) {
+                             Duration listDeadline, int maxResponseSize, int maxListItems) {
 
     public static final String DEFAULT_BASE_URL = "https://admin.vps.org";
 
@@ -112,42 +117,50 @@ public record VpsOrgSettings(URI baseUrl, ApiToken apiToken, Duration connectTim
         Objects.requireNonNull(circuitBreaker, "vpsorg.circuit-breaker");
         requireRange(maxPages, 1, 10_000, "vpsorg.max-pages");
         requirePositive(listDeadline, "vpsorg.list-deadline");
+        requireRange(maxResponseSize, 64 * 1024, 10 * 1024 * 1024, "vpsorg.max-response-size");
+        requireRange(maxListItems, 100, 1_000_000, "vpsorg.max-list-items");
     }
 
     /** The defaults above, for {@code baseUrl} and {@code apiToken}. */
     public static VpsOrgSettings defaults(URI baseUrl, ApiToken apiToken) {
         return new VpsOrgSettings(baseUrl, apiToken, Duration.ofSeconds(5), Duration.ofSeconds(30), Pool.defaults(),
                 Retry.defaults(), CircuitBreaker.defaults(), 100,
-                Duration.ofSeconds(75));
+                Duration.ofSeconds(75), 2 * 1024 * 1024, 20_000);
     }
 
     public VpsOrgSettings withTimeouts(Duration connect, Duration read) {
-        return new VpsOrgSettings(baseUrl, apiToken, connect, read, pool, retry, circuitBreaker, maxPages, listDeadline);
+        return new VpsOrgSettings(baseUrl, apiToken, connect, read, pool, retry, circuitBreaker, maxPages, listDeadline,
+                maxResponseSize, maxListItems);
     }
 
     public VpsOrgSettings withPool(Pool newPool) {
         return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, newPool, retry, circuitBreaker, maxPages,
-                listDeadline);
+                listDeadline, maxResponseSize, maxListItems);
     }
 
     public VpsOrgSettings withRetry(Retry newRetry) {
         return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, newRetry, circuitBreaker, maxPages,
-                listDeadline);
+                listDeadline, maxResponseSize, maxListItems);
     }
 
     public VpsOrgSettings withCircuitBreaker(CircuitBreaker newBreaker) {
         return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, newBreaker, maxPages,
-                listDeadline);
+                listDeadline, maxResponseSize, maxListItems);
     }
 
     public VpsOrgSettings withMaxPages(int newMaxPages) {
         return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, circuitBreaker, newMaxPages,
-                listDeadline);
+                listDeadline, maxResponseSize, maxListItems);
     }
 
     public VpsOrgSettings withListDeadline(Duration newListDeadline) {
         return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, circuitBreaker, maxPages,
-                newListDeadline);
+                newListDeadline, maxResponseSize, maxListItems);
+    }
+
+    public VpsOrgSettings withResponseAndListBounds(int newMaxResponseSize, int newMaxListItems) {
+        return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, circuitBreaker, maxPages,
+                listDeadline, newMaxResponseSize, newMaxListItems);
     }
 
     /** An http(s) origin with an optional path prefix, always ending in a slash so that API paths resolve under it. */

@@ -64,7 +64,7 @@ public final class VpsOrgWireMapper {
         }
         try {
             return new Snapshot(new SnapshotId(required(wire.id(), "snapshot id")), serverRef(wire.server()),
-                    wire.name() == null ? "" : wire.name(), creationStatus(wire.status()),
+                    text(wire.name()), creationStatus(wire.status()),
                     size(wire.sizeMb()), instant(wire.createdAt(), "snapshot created_at"), text(wire.description()));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new UnreadableAnswer("snapshot " + wire.id() + " is unreadable: " + e.getMessage());
@@ -188,7 +188,7 @@ public final class VpsOrgWireMapper {
         if (word == null || word.isBlank()) {
             return Optional.empty();
         }
-        String label = word.strip();
+        String label = storable(word.strip());
         return Optional.of(label.length() > maxLength ? label.substring(0, maxLength) : label);
     }
 
@@ -249,7 +249,16 @@ public final class VpsOrgWireMapper {
     }
 
     private static String text(String value) {
-        return value == null ? "" : value;
+        return value == null ? "" : storable(value);
+    }
+
+    /**
+     * The provider's text with NUL as U+FFFD: PostgreSQL refuses NUL in text and jsonb (22P05), and a name VPS.org
+     * lets through, stored in a drift or an audit detail, would fail that server's every scan. Replaced here, where
+     * provider text enters, so every store and every answer to a team sees the same text.
+     */
+    static String storable(String text) {
+        return text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', '\uFFFD');
     }
 
     /**

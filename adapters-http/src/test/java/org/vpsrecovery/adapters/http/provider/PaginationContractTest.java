@@ -105,6 +105,59 @@ class PaginationContractTest {
         }
     }
 
+    /**
+     * A hostile or broken VPS.org: every page brings 500 new points and a next link to a page never read. The list
+     * fails unreadable once it holds more than vpsorg.max-list-items, long before vpsorg.max-pages, instead of keeping
+     * every page's items (100 pages of them) in the instance's heap.
+     */
+    @Test
+    void aListThatNeverEndsFailsOnceItHoldsMoreThanTheMostItemsAListMayHold() throws Exception {
+        HttpServer stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        stubs.add(stub);
+        java.util.concurrent.atomic.AtomicInteger pagesServed = new java.util.concurrent.atomic.AtomicInteger();
+        stub.createContext("/", exchange -> {
+            int number = pagesServed.incrementAndGet();
+            String[] items = new String[500];
+            for (int i = 0; i < items.length; i++) {
+                items[i] = snapshot(number * 1_000L + i);
+            }
+            byte[] bytes = pageWithoutCount("?page=" + (number + 1), items).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        stub.start();
+        URI base = URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + stub.getAddress().getPort() + "/");
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(base, "demo-token")
+                .withResponseAndListBounds(1024 * 1024, 1_000))) {
+            ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, () -> client.listSnapshots(Optional.empty()));
+
+            assertThat(failure.kind()).isEqualTo(Kind.MALFORMED_RESPONSE);
+            assertThat(failure.getMessage()).contains("vpsorg.max-list-items=1000");
+            assertThat(pagesServed).hasValue(3);
+        }
+    }
+
+    /** An answer larger than vpsorg.max-response-size is not read into memory: the read fails unreadable. */
+    @Test
+    void anAnswerLargerThanTheLargestReadFailsUnreadable() throws Exception {
+        String[] items = new String[1_000];
+        for (int i = 0; i < items.length; i++) {
+            items[i] = snapshot(i + 1);
+        }
+        String large = page(items.length, null, items);
+        assertThat(large.length()).isGreaterThan(128 * 1024);
+        URI base = startStub(Map.of("/api/v1/snapshots/", Map.of("", large)));
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(base, "demo-token")
+                .withResponseAndListBounds(64 * 1024, 20_000))) {
+            ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, () -> client.listSnapshots(Optional.empty()));
+
+            assertThat(failure.kind()).isEqualTo(Kind.MALFORMED_RESPONSE);
+            assertThat(failure.getMessage()).contains("vpsorg.max-response-size");
+        }
+    }
+
     /** Page-number paging and an item added between page reads: page 2 repeats page 1's last item. */
     @Test
     void anItemRepeatedOnTheNextPageIsListedOnce() throws Exception {

@@ -67,6 +67,22 @@ class VpsOrgClientFactoryTest {
     }
 
     @Test
+    void theLargestAnswerAndTheMostItemsOfAListAreBoundAndOutOfRangeOnesFailNamingTheKey() {
+        VpsOrgSettings defaults = settingsOf(Map.of("vpsorg.api-token", "t0ken"));
+        assertThat(defaults.maxResponseSize()).isEqualTo(2 * 1024 * 1024);
+        assertThat(defaults.maxListItems()).isEqualTo(20_000);
+        assertThat(settingsOf(Map.of("vpsorg.api-token", "t0ken", "vpsorg.max-response-size", "131072",
+                "vpsorg.max-list-items", "500"))).satisfies(s -> {
+                    assertThat(s.maxResponseSize()).isEqualTo(131_072);
+                    assertThat(s.maxListItems()).isEqualTo(500);
+                });
+        assertThat(catchThrowable(() -> settingsOf(Map.of("vpsorg.api-token", "t0ken", "vpsorg.max-response-size", "100000000"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("vpsorg.max-response-size");
+        assertThat(catchThrowable(() -> settingsOf(Map.of("vpsorg.api-token", "t0ken", "vpsorg.max-list-items", "0"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("vpsorg.max-list-items");
+    }
+
+    @Test
     void aMissingTokenFailsAtStartupNamingTheKey() {
         Throwable failure = catchThrowable(() -> settingsOf(Map.of()));
 
