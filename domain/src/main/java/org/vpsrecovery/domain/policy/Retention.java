@@ -26,8 +26,12 @@ import org.vpsrecovery.domain.policy.RetentionVerdict.KeptBy;
  */
 public final class Retention {
 
-    /** How far after "now" a point may be dated and still be believed: the two clocks' disagreement. */
-    public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    /**
+     * How far after "now" a point may be dated and still be believed: a day, so that a provider clock some minutes off
+     * or times given in a local zone as UTC (up to 14 h) leave rotation its victims, while a point years ahead is not
+     * counted from (keep-within's window is then at most a day short).
+     */
+    public static final Duration CLOCK_SKEW = Duration.ofDays(1);
 
     private Retention() {
     }

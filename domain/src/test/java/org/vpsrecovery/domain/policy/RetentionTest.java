@@ -107,6 +107,20 @@ class RetentionTest {
     }
 
     @Test
+    void pointsOfAProviderClockHoursAheadAreStillGovernedSoRotationKeepsItsVictims() {
+        // Times given in a local zone as UTC (here 10 h ahead): every new point looks hours in the future. Taken as
+        // "dated after now", none would ever be dropped or rotated away, and a policy at its limit would stop.
+        Instant now = Instant.parse("2026-06-10T12:00:00Z");
+        List<RetentionCandidate> points = List.of(policyMade(1, "2026-06-10T22:00:00Z"), policyMade(2, "2026-06-09T22:00:00Z"));
+        RetentionRules lastOne = new RetentionRules(1, Duration.ZERO, 0, 0, 0, 0, false);
+
+        List<RetentionVerdict> verdicts = Retention.evaluate(lastOne, UTC, points, now);
+
+        assertThat(keptById(verdicts)).containsExactlyInAnyOrderEntriesOf(Map.of(1L, true, 2L, false));
+        assertThat(verdicts.get(0).keptBy()).extracting(RetentionVerdict.KeptBy::reason).doesNotContain(KeepReason.DATED_AFTER_NOW);
+    }
+
+    @Test
     void heldPersonMadeAndUnfinishedPointsAreKeptWithTheirReason() {
         RetentionCandidate held = new RetentionCandidate(new ResourceRef(ResourceRef.Type.SNAPSHOT, 1),
                 Instant.parse("2020-01-01T00:00:00Z"), true, Maker.POLICY, true);
