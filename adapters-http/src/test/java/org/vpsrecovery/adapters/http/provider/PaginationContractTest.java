@@ -158,6 +158,25 @@ class PaginationContractTest {
         }
     }
 
+    /**
+     * VPS.org lists a whole account in one answer (docs/vpsorg-api.md: no paging documented): at the default bounds, a
+     * list of as many points as vpsorg.max-list-items lets a list hold is read, not refused as too large.
+     */
+    @Test
+    void aWholeAccountListOfTheMostPointsAListMayHoldIsReadInOneAnswerAtTheDefaultBounds() throws Exception {
+        int most = VpsOrgSettings.defaults(URI.create("http://127.0.0.1/"), new ApiToken("t0ken")).maxListItems();
+        String[] items = new String[most];
+        for (int i = 0; i < items.length; i++) {
+            items[i] = backup(i + 1);
+        }
+        String whole = page(items.length, null, items);
+        assertThat(whole.length()).as("larger than the first default, 2 MiB").isGreaterThan(2 * 1024 * 1024);
+        URI base = startStub(Map.of("/api/v1/backups/", Map.of("", whole)));
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(base, "demo-token"))) {
+            assertThat(client.listBackups(Optional.empty(), Optional.empty())).hasSize(most);
+        }
+    }
+
     /** Page-number paging and an item added between page reads: page 2 repeats page 1's last item. */
     @Test
     void anItemRepeatedOnTheNextPageIsListedOnce() throws Exception {

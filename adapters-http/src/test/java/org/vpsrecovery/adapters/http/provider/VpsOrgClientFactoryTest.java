@@ -69,7 +69,7 @@ class VpsOrgClientFactoryTest {
     @Test
     void theLargestAnswerAndTheMostItemsOfAListAreBoundAndOutOfRangeOnesFailNamingTheKey() {
         VpsOrgSettings defaults = settingsOf(Map.of("vpsorg.api-token", "t0ken"));
-        assertThat(defaults.maxResponseSize()).isEqualTo(2 * 1024 * 1024);
+        assertThat(defaults.maxResponseSize()).isEqualTo(8 * 1024 * 1024);
         assertThat(defaults.maxListItems()).isEqualTo(20_000);
         assertThat(settingsOf(Map.of("vpsorg.api-token", "t0ken", "vpsorg.max-response-size", "131072",
                 "vpsorg.max-list-items", "500"))).satisfies(s -> {
