@@ -60,6 +60,9 @@ final class MigrationSessionsWithoutTheIdleBound implements FlywayConfigurationC
     static DataSource migrationSessions(DatasourceConfiguration pool) {
         PGSimpleDataSource sessions = new PGSimpleDataSource();
         sessions.setURL(pool.getJdbcUrl());
+        // The URL's own options win over the pool's property, as pgjdbc reads them for the pool's sessions (a
+        // search_path there must be the migrations' too).
+        String fromTheUrl = sessions.getOptions();
         sessions.setUser(pool.getUsername());
         sessions.setPassword(pool.getPassword());
         for (Map.Entry<Object, Object> property : pool.getDataSourceProperties().entrySet()) {
@@ -69,7 +72,7 @@ final class MigrationSessionsWithoutTheIdleBound implements FlywayConfigurationC
                 sessions.setProperty(known, String.valueOf(property.getValue()));
             }
         }
-        String options = sessions.getOptions();
+        String options = fromTheUrl == null || fromTheUrl.isBlank() ? sessions.getOptions() : fromTheUrl;
         sessions.setOptions(options == null || options.isBlank() ? NO_IDLE_BOUND : options + " " + NO_IDLE_BOUND);
         return sessions;
     }

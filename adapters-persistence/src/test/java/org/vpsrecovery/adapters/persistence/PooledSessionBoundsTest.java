@@ -126,4 +126,33 @@ class PooledSessionBoundsTest {
             unmigrated.drop();
         }
     }
+
+    /**
+     * Options given in the database URL (a {@code search_path}) reach the migrations' sessions as they reach the pool's:
+     * the migrations land in the schema the service reads.
+     */
+    @Test
+    void theOptionsOfTheDatabaseUrlReachTheMigrationsAsTheyReachThePool() throws SQLException {
+        TestDatabase unmigrated = PostgresServer.shared().createDatabase();
+        try {
+            unmigrated.execute("CREATE SCHEMA vpsr");
+            String url = unmigrated.url() + (unmigrated.url().contains("?") ? "&" : "?") + "options=-c%20search_path%3Dvpsr";
+            Map<String, Object> properties = new HashMap<>(Map.of(
+                    "datasources.default.url", url,
+                    "datasources.default.username", unmigrated.user(),
+                    "datasources.default.password", unmigrated.password(),
+                    "datasources.default.dialect", "POSTGRES",
+                    "datasources.default.maximum-pool-size", 2,
+                    "flyway.datasources.default.enabled", true));
+            try (ApplicationContext context = ApplicationContext.builder().singletons(new PlainTextWebhookFormat())
+                    .properties(properties).start();
+                 Connection connection = PostgresAdapterFactory.pooled(context.getBean(DataSource.class)).getConnection()) {
+                assertThat(show(connection, "search_path")).as("the pool's sessions").isEqualTo("vpsr");
+            }
+            assertThat(unmigrated.strings("SELECT table_schema FROM information_schema.tables "
+                    + "WHERE table_name = 'flyway_schema_history'")).containsExactly("vpsr");
+        } finally {
+            unmigrated.drop();
+        }
+    }
 }
