@@ -46,6 +46,7 @@ import org.vpsrecovery.domain.server.RestoreHold;
 import org.vpsrecovery.domain.server.Server;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.testing.ForwardingRecoveryOperations;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
 
 /** A restore as a server lifecycle, with the in-memory fakes: the hold shown, protecting its source, released early. */
@@ -302,59 +303,10 @@ class RestoreHoldServiceTest {
 
     /** The fixture's operations, with the restore's move done by {@code update} (a store failing, another writer first). */
     private RecoveryOperations operationsWhoseUpdate(java.util.function.BiPredicate<RecoveryOperation, RecoveryOperation> update) {
-        return new RecoveryOperations() {
-            public void add(RecoveryOperation operation) {
-                platform.operations.add(operation);
-            }
-
+        return new ForwardingRecoveryOperations(platform.operations) {
+            @Override
             public boolean update(RecoveryOperation from, RecoveryOperation next) {
                 return update.test(from, next);
-            }
-
-            public void add(RecoveryOperation operation, ApprovalStep step) {
-                platform.operations.add(operation, step);
-            }
-
-            public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
-                return platform.operations.update(from, next, step);
-            }
-
-            public List<OwedApprovalEvents> owingApprovalEvents(int limit) {
-                return platform.operations.owingApprovalEvents(limit);
-            }
-
-            public void approvalEventWritten(OperationId id, ApprovalStep step) {
-                platform.operations.approvalEventWritten(id, step);
-            }
-
-            public Optional<RecoveryOperation> find(OperationId id) {
-                return platform.operations.find(id);
-            }
-
-            public List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server,
-                                                Optional<OperationState> state, int limit) {
-                return platform.operations.list(team, server, state, limit);
-            }
-
-            public List<RecoveryOperation> withRequest(TeamId team, org.vpsrecovery.domain.common.RequestId request,
-                                                       int limit) {
-                return platform.operations.withRequest(team, request, limit);
-            }
-
-            public Map<ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit) {
-                return platform.operations.openByServer(dueBy, limit);
-            }
-
-            public List<RecoveryOperation> dueIn(OperationState state, Instant dueBy, int limit) {
-                return platform.operations.dueIn(state, dueBy, limit);
-            }
-
-            public List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at) {
-                return platform.operations.liveRestores(target, source, at);
-            }
-
-            public List<RecoveryOperation> about(java.util.Collection<ResourceRef> points) {
-                return platform.operations.about(points);
             }
         };
     }
@@ -453,59 +405,20 @@ class RestoreHoldServiceTest {
     void aStoreFailingDuringTheReleaseIsUnresolvedNotRefusedAndTheCallerIsToldToComeBack() {
         OperationId restore = restoreSnapshot(platform.as(BLUE));
         // The operations store as the database would fail it: reads work, the write does not.
-        RecoveryOperations failingWrites = new RecoveryOperations() {
-            public void add(RecoveryOperation operation) {
-                platform.operations.add(operation);
-            }
-
+        RecoveryOperations failingWrites = new ForwardingRecoveryOperations(platform.operations) {
+            @Override
             public boolean update(RecoveryOperation from, RecoveryOperation next) {
                 throw new IllegalStateException("connection refused");
             }
 
-            public void add(RecoveryOperation operation, ApprovalStep step) {
-                platform.operations.add(operation, step);
-            }
-
+            @Override
             public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
                 throw new IllegalStateException("connection refused");
             }
 
-            public List<OwedApprovalEvents> owingApprovalEvents(int limit) {
-                return platform.operations.owingApprovalEvents(limit);
-            }
-
+            @Override
             public void approvalEventWritten(OperationId id, ApprovalStep step) {
                 throw new IllegalStateException("connection refused");
-            }
-
-            public Optional<RecoveryOperation> find(OperationId id) {
-                return platform.operations.find(id);
-            }
-
-            public List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server,
-                                                Optional<OperationState> state, int limit) {
-                return platform.operations.list(team, server, state, limit);
-            }
-
-            public List<RecoveryOperation> withRequest(TeamId team, org.vpsrecovery.domain.common.RequestId request,
-                                                       int limit) {
-                return platform.operations.withRequest(team, request, limit);
-            }
-
-            public Map<ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit) {
-                return platform.operations.openByServer(dueBy, limit);
-            }
-
-            public List<RecoveryOperation> dueIn(OperationState state, Instant dueBy, int limit) {
-                return platform.operations.dueIn(state, dueBy, limit);
-            }
-
-            public List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at) {
-                return platform.operations.liveRestores(target, source, at);
-            }
-
-            public List<RecoveryOperation> about(java.util.Collection<ResourceRef> points) {
-                return platform.operations.about(points);
             }
         };
         var service = new RestoreHoldService(platform.ownership, platform.serverStates(), failingWrites,
