@@ -193,6 +193,57 @@ class SafetySnapshotRestoreTest {
         assertThat(platform.providerCallsStartingWith("restore")).isZero();
     }
 
+    /**
+     * The safety snapshot's create made at VPS.org with its answer lost (OUTCOME_UNKNOWN): the create is on record
+     * UNRESOLVED, so the restore waits for the tracker to find it, then runs. Before, the restore ended FAILED
+     * SAFETY_SNAPSHOT_FAILED at once while the create was later found and completed: an orphan safety snapshot.
+     */
+    @Test
+    void aSafetySnapshotCreateWhoseAnswerWasLostLeavesTheRestoreWaitingAndItRunsOnceTheCreateIsFound() {
+        CallContext context = platform.as(BLUE);
+        platform.provider.loseNextMutationAnswer();
+
+        RecoveryOperation restore = waiting(restore(context, false));
+
+        assertThat(stored(restore).state()).isEqualTo(OperationState.AWAITING_SAFETY_SNAPSHOT);
+        assertThat(platform.eventsOf(context)).noneSatisfy(e -> assertThat(e.outcome().kind()).isEqualTo(Outcome.Kind.FAILED));
+        assertThat(continuation.tick()).isZero(); // the create is unresolved: nothing to decide yet
+
+        platform.provider.finishCreations();
+        platform.tracker().tick(); // found at VPS.org
+        platform.tracker().tick(); // completed there
+        assertThat(continuation.tick()).isOne();
+
+        assertThat(platform.providerCallsStartingWith("restore snapshot 801")).isOne();
+        assertThat(stored(restore).state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(platform.eventsOf(context)).extracting(SafetySnapshotRestoreTest::describe).containsExactly(
+                "RESTORE_SNAPSHOT ACCEPTED",
+                "CREATE_SNAPSHOT ACCEPTED", "CREATE_SNAPSHOT UNRESOLVED", "CREATE_SNAPSHOT SUBMITTED",
+                "CREATE_SNAPSHOT COMPLETED",
+                "RESTORE_SNAPSHOT SUBMITTED");
+    }
+
+    /** A lost create VPS.org never made: the tracker ends it not made, and the restore then ends FAILED, never run. */
+    @Test
+    void aSafetySnapshotCreateWhoseAnswerWasLostAndWasNeverMadeEndsTheRestoreOnceTheTrackerSaysSo() {
+        CallContext context = platform.as(BLUE);
+        platform.provider.breakNextCall("create snapshot", new org.vpsrecovery.domain.port.ProviderFailure(
+                org.vpsrecovery.domain.port.ProviderFailure.Kind.OUTCOME_UNKNOWN, "no answer within the read timeout"));
+
+        RecoveryOperation restore = waiting(restore(context, false));
+        assertThat(stored(restore).state()).isEqualTo(OperationState.AWAITING_SAFETY_SNAPSHOT);
+
+        platform.tracker().tick(); // not at VPS.org: the create ends FAILED
+        assertThat(continuation.tick()).isOne();
+
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+        assertThat(stored(restore).state()).isEqualTo(OperationState.FAILED);
+        assertThat(platform.eventsOf(context)).extracting(SafetySnapshotRestoreTest::describe).containsExactly(
+                "RESTORE_SNAPSHOT ACCEPTED", "CREATE_SNAPSHOT ACCEPTED", "CREATE_SNAPSHOT UNRESOLVED",
+                "CREATE_SNAPSHOT FAILED", "RESTORE_SNAPSHOT FAILED");
+        assertThat(platform.eventsOf(context).getLast().outcome().reasonCode()).contains(ReasonCode.SAFETY_SNAPSHOT_FAILED);
+    }
+
     @Test
     void atTheSnapshotLimitTheRestoreIsRefusedBeforeAnythingIsCreated() {
         for (long id = 802; id <= 805; id++) {
