@@ -31,6 +31,7 @@ import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.domain.hold.HoldId;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.Snapshot;
@@ -150,11 +151,26 @@ public final class ReconcilePendingIntentsService {
     }
 
     private boolean settled(RecordedAuditEvent intent) {
+        return laterEventsOfTheAttempt(intent).anyMatch(e -> e.outcome().kind().settlesAttempt());
+    }
+
+    private java.util.stream.Stream<AuditEvent> laterEventsOfTheAttempt(RecordedAuditEvent intent) {
         AuditEvent accepted = intent.event();
         return history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forRequest(accepted.requestId())
                         .withOperations(Set.of(accepted.operation())))
-                .stream().anyMatch(e -> e.sequence() > intent.sequence() && e.event().sameAttemptAs(accepted)
-                        && e.event().outcome().kind().settlesAttempt());
+                .stream().filter(e -> e.sequence() > intent.sequence() && e.event().sameAttemptAs(accepted))
+                .map(RecordedAuditEvent::event);
+    }
+
+    /**
+     * A released restore that waited for its safety snapshot (its intent names the snapshot's operation) and was never
+     * asked of VPS.org: the continuation records SUBMITTED or UNRESOLVED as soon as it asks, and none is on record.
+     */
+    private boolean releasedBeforeVpsOrgWasAsked(RecordedAuditEvent intent, RecoveryOperation operation) {
+        return operation.state() == OperationState.RELEASED && operation.kind().isRestore()
+                && intent.event().detail().containsKey(AuditEvent.SAFETY_SNAPSHOT_OPERATION_ID)
+                && laterEventsOfTheAttempt(intent).noneMatch(e -> e.outcome() instanceof Outcome.Submitted
+                        || e.outcome() instanceof Outcome.Unresolved);
     }
 
     /** The final event of an operation that ended without one on record, as the operation's end says. */
@@ -170,8 +186,15 @@ public final class ReconcilePendingIntentsService {
                 + "; its audit event was not on record and is written from the operation";
         detail.put(AuditEvent.MESSAGE, AuditEvent.detailValue(message));
         Actor.SYSTEM.into(detail);
+        // The operation's end says UNVERIFIABLE for any released restore (RecoveryOperation.end); one the hold's release
+        // ended while it waited for its safety snapshot was not done, which the platform knows (as RestoreHoldService
+        // records it): not an unverifiable restore, nor its webhook.
+        Outcome end = releasedBeforeVpsOrgWasAsked(intent, operation)
+                ? new Outcome.Failed(ReasonCode.RESTORE_HOLD_RELEASED, "the hold was released at " + operation.updatedAt()
+                        + " while the restore waited for its safety snapshot; VPS.org was never asked to restore")
+                : operation.end();
         return appendUnlessEnded(new AuditEvent(clock.instant(), accepted.team(), accepted.requestId(),
-                accepted.operation(), accepted.server(), operation.resource().or(accepted::resource), operation.end(),
+                accepted.operation(), accepted.server(), operation.resource().or(accepted::resource), end,
                 OptionalInt.empty(), detail));
     }
 

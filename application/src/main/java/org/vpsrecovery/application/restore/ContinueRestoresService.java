@@ -40,7 +40,9 @@ import org.vpsrecovery.domain.snapshot.SnapshotId;
  *
  * <ul>
  *   <li>completed: under the restore's lock(s), its policies are checked again, then VPS.org's
- *   restore is called, and the operation moves on as any restore's;</li>
+ *   restore is called, and the operation moves on as any restore's; a call VPS.org did nothing with (rate
+ *   limited, not reached, credentials refused) leaves it waiting for a later round, up to its deadline, and after a
+ *   rate limit the rest of the round asks VPS.org nothing;</li>
  *   <li>failed, vanished, timed out, or never stored (a request that died before the create; decided under
  *   the restore's lock(s), which a request still asking for it holds): the restore ends FAILED
  *   SAFETY_SNAPSHOT_FAILED, and VPS.org's restore is never called;</li>
@@ -87,10 +89,15 @@ public final class ContinueRestoresService {
     /** One round over the waiting restores; returns how many moved. */
     public int tick() {
         int moved = 0;
+        boolean rateLimited = false;
         for (RecoveryOperation waiting : operations.list(Optional.empty(), Optional.empty(),
                 Optional.of(OperationState.AWAITING_SAFETY_SNAPSHOT), RecoveryOperations.MAX_PAGE)) {
             try {
-                moved += step(waiting) ? 1 : 0;
+                moved += step(waiting, rateLimited) ? 1 : 0;
+            } catch (ProviderFailure notNow) {
+                // VPS.org asked the platform to slow down: the rest of this round asks it nothing (up to a page of
+                // restores would otherwise each be refused in turn); they wait for the next round.
+                rateLimited |= notNow.kind() == ProviderFailure.Kind.RATE_LIMITED;
             } catch (RecoveryException notNow) {
                 // The server is busy, or VPS.org or the database failed: it stays waiting for the next round.
             }
@@ -98,7 +105,8 @@ public final class ContinueRestoresService {
         return moved;
     }
 
-    private boolean step(RecoveryOperation waiting) {
+    /** {@code rateLimited}: VPS.org asked to slow down earlier in this round, so a completed snapshot's restore waits. */
+    private boolean step(RecoveryOperation waiting, boolean rateLimited) {
         Instant now = clock.instant();
         Optional<RecoveryOperation> snapshot = operations.find(SafetySnapshots.operationOf(waiting.id()));
         Optional<ServerId> notOwned = notOwned(waiting);
@@ -123,6 +131,10 @@ public final class ContinueRestoresService {
         }
         OperationState state = snapshot.get().state();
         if (state == OperationState.COMPLETED) {
+            // Past its deadline it ends without VPS.org (restore), so a rate limit does not keep it waiting longer.
+            if (rateLimited && !waiting.isDue(now)) {
+                return false;
+            }
             return lockedRestore(waiting, () -> restore(waiting.id()));
         }
         if (state.isFinal()) {
@@ -139,6 +151,18 @@ public final class ContinueRestoresService {
     private Optional<ServerId> notOwned(RecoveryOperation waiting) {
         return Stream.concat(Stream.of(waiting.server()), waiting.resourceServer().stream())
                 .filter(server -> !ownership.owns(waiting.team(), server)).findFirst();
+    }
+
+    /**
+     * A failure of the restore's own call that says VPS.org did nothing with it: rate limited, not reached (for a
+     * change, UNAVAILABLE means nothing was sent: no connection, circuit open; ADR 0010), or the platform's own
+     * credentials refused. The restore may be asked again; any doubt is OUTCOME_UNKNOWN, and a refusal is final.
+     */
+    private static boolean nothingDone(ProviderFailure failure) {
+        return switch (failure.kind()) {
+            case RATE_LIMITED, UNAVAILABLE, UNAUTHORIZED -> true;
+            default -> false;
+        };
     }
 
     /** A failure that says nothing of the restore, only that VPS.org could not be read now. */
@@ -187,9 +211,10 @@ public final class ContinueRestoresService {
         }
         RecoveryOperation waiting = current.get();
         if (waiting.isDue(clock.instant())) {
-            // Past its deadline the restore no longer holds the server: another restore may have been accepted since.
-            return safety.fail(waiting, "the safety snapshot completed after the restore's hold on the server ended ("
-                    + waiting.deadline() + "); the restore was not run").isPresent();
+            // Past its deadline the restore no longer holds the server: another restore may have been accepted since. Also
+            // what ends a restore VPS.org kept refusing with nothing done (waitsAgain).
+            return safety.fail(waiting, "the safety snapshot completed, but the restore's hold on the server ended ("
+                    + waiting.deadline() + ") before VPS.org took the restore; the restore was not run").isPresent();
         }
         Decision again;
         try {
@@ -215,6 +240,9 @@ public final class ContinueRestoresService {
         try {
             call(waiting);
         } catch (ProviderFailure failure) {
+            if (nothingDone(failure) && waitsAgain(accepted, waiting.deadline(), failure)) {
+                throw failure; // as the check's not-now: the next round asks again (tick)
+            }
             String cause = failure.getMessage().length() <= Outcome.MAX_CAUSE_LENGTH ? failure.getMessage()
                     : failure.getMessage().substring(0, Outcome.MAX_CAUSE_LENGTH);
             if (failure.outcomeUnknown()) {
@@ -238,6 +266,22 @@ public final class ContinueRestoresService {
                 "the safety snapshot completed; VPS.org took the restore"));
         operations.update(accepted, accepted.taken(Optional.empty(), clock.instant(), "VPS.org took it"));
         return true;
+    }
+
+    /**
+     * VPS.org did nothing with the restore now: it waits again for a later round, until its deadline while it waited
+     * (past it, {@link #restore} ends it FAILED without asking). False if it could not be stored so (the store failed,
+     * or it was released meanwhile): the caller then records the failure as final, as before.
+     */
+    private boolean waitsAgain(RecoveryOperation accepted, Instant waitingDeadline, ProviderFailure failure) {
+        RecoveryOperation again = accepted.restoreNotTakenNow(clock.instant(), waitingDeadline,
+                "the safety snapshot completed; VPS.org did nothing with the restore now (" + failure.reason()
+                        + "); it is asked again in a later round");
+        try {
+            return operations.update(accepted, again);
+        } catch (RuntimeException storeDown) {
+            return false;
+        }
     }
 
     /**

@@ -28,6 +28,7 @@ import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.port.TeamLimits;
@@ -132,7 +133,7 @@ public final class SafetySnapshots {
      * then the intent and the waiting restore are stored, and the snapshot is asked for through the
      * ordinary create in the same hold (it finds the lock held), so no other create takes the room
      * found or made for it. If the create is refused or fails at once, the restore ends FAILED now;
-     * otherwise the continuation follows it.
+     * otherwise (taken, or its answer lost) the continuation follows it.
      */
     public RecoveryOperation request(AuditedAttempts.Attempt attempt, CallContext context, Operation kind,
                                      ServerId server, ResourceRef source, Optional<ServerId> sourceServer,
@@ -154,6 +155,12 @@ public final class SafetySnapshots {
                     context.actor()), server, nameFor(context.operationId()),
                     new Description("safety snapshot before restore " + context.operationId()));
         } catch (RecoveryException refused) {
+            if (refused instanceof ProviderFailure lost && lost.outcomeUnknown()) {
+                // VPS.org may have made it: the create is on record UNRESOLVED and the tracker follows it to its end (found
+                // and completed, or not made), which the continuation waits for. Failing the restore now would contradict
+                // that record, and a snapshot found later would be an orphan taking the server's room.
+                return waiting;
+            }
             // The create audited its own refusal or failure; the restore says why it will not run.
             try {
                 return fail(waiting, "the safety snapshot was not taken: " + refused.getMessage(), context.actor())

@@ -185,6 +185,52 @@ class ReconcilePendingIntentsServiceTest {
         assertThat(lastOutcome(released)).isEqualTo(new Outcome.Completed());
     }
 
+    /**
+     * A restore released while it waited for its safety snapshot, whose FAILED RESTORE_HOLD_RELEASED never reached the
+     * history (kept by an instance that did not come back): written from the operation as not done, since VPS.org was
+     * never asked, not UNVERIFIABLE (before: UNVERIFIABLE, and an operation.unverifiable webhook). A released restore
+     * VPS.org was asked to run (its SUBMITTED on record) stays UNVERIFIABLE.
+     */
+    @Test
+    void aRestoreReleasedWhileItWaitedForItsSafetySnapshotIsWrittenNotDoneNeverUnverifiable() {
+        var snapshot = ResourceRef.of(platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED).id());
+        CallContext neverAsked = releasedWaitingRestore(snapshot, false);
+        CallContext asked = releasedWaitingRestore(snapshot, true);
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        assertThat(reconciler.reconcile(100)).isEqualTo(2);
+
+        assertThat(lastOutcome(neverAsked)).isInstanceOfSatisfying(Outcome.Failed.class,
+                failed -> assertThat(failed.reason()).isEqualTo(ReasonCode.RESTORE_HOLD_RELEASED));
+        assertThat(platform.eventsOf(neverAsked).getLast().detail()).containsEntry("reconciled", "true");
+        assertThat(lastOutcome(asked)).isInstanceOfSatisfying(Outcome.Unverifiable.class,
+                unverifiable -> assertThat(unverifiable.reason()).isEqualTo(ReasonCode.RESTORE_HOLD_RELEASED));
+        assertThat(reconciler.reconcile(100)).as("written once").isZero();
+    }
+
+    /** A restore that waited for its safety snapshot, released (and, if {@code asked}, asked of VPS.org first); its end lost. */
+    private CallContext releasedWaitingRestore(ResourceRef snapshot, boolean asked) {
+        var id = org.vpsrecovery.domain.operation.OperationId.random();
+        CallContext context = intent(Operation.RESTORE_SNAPSHOT, Optional.of(snapshot), Map.of(AuditEvent.ATTEMPT_ID,
+                id.toString(), AuditEvent.SAFETY_SNAPSHOT, "pending", AuditEvent.SAFETY_SNAPSHOT_OPERATION_ID,
+                java.util.UUID.randomUUID().toString()));
+        var now = platform.clock.instant();
+        var restore = org.vpsrecovery.domain.operation.RecoveryOperation.awaitingSafetySnapshot(id, BLUE,
+                context.requestId(), Operation.RESTORE_SNAPSHOT, WEB, snapshot, Optional.empty(), now, Duration.ofMinutes(45));
+        platform.operations.add(restore);
+        if (asked) {
+            var accepted = restore.safetySnapshotTaken(now, ServerStates.DOCUMENTED_RESTORE_WINDOW, "asking VPS.org");
+            platform.operations.update(restore, accepted);
+            platform.history.append(new AuditEvent(now, BLUE, context.requestId(), Operation.RESTORE_SNAPSHOT,
+                    Optional.of(WEB), Optional.of(snapshot), new Outcome.Submitted(), OptionalInt.empty(),
+                    Map.of(AuditEvent.ATTEMPT_ID, id.toString(), AuditEvent.SAFETY_SNAPSHOT, "completed")));
+            restore = accepted.taken(Optional.empty(), now, "VPS.org took it");
+            platform.operations.update(accepted, restore);
+        }
+        platform.operations.update(restore, restore.releasedEarly(now, "hold released early by team blue"));
+        return context;
+    }
+
     @Test
     void deletesAreJudgedByWhetherTheResourceIsStillThere() {
         var gone = ResourceRef.of(new org.vpsrecovery.domain.snapshot.SnapshotId(555));

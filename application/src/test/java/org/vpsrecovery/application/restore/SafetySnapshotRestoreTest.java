@@ -40,6 +40,7 @@ import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 
 class SafetySnapshotRestoreTest {
@@ -148,6 +149,92 @@ class SafetySnapshotRestoreTest {
         assertThat(stored(restore).state()).isEqualTo(OperationState.IN_PROGRESS);
     }
 
+    private RecoveryOperation waitingWithItsSnapshotCompleted(CallContext context) {
+        RecoveryOperation restore = waiting(restore(context, false));
+        platform.provider.finishCreations();
+        platform.tracker().tick();
+        return restore;
+    }
+
+    /**
+     * VPS.org rate limited the restore's own call (429): nothing was done, so the restore waits for the next round,
+     * which asks again. Before, it ended FAILED for good, though the check just before takes a 429 as "not now".
+     */
+    @Test
+    void aRestoreCallVpsOrgRateLimitedLeavesTheRestoreWaitingAndTheNextRoundAsksAgain() {
+        CallContext context = platform.as(BLUE);
+        RecoveryOperation restore = waitingWithItsSnapshotCompleted(context);
+        platform.provider.breakNextCall("restore", new ProviderFailure(ProviderFailure.Kind.RATE_LIMITED, "429"));
+
+        assertThat(continuation.tick()).isZero();
+
+        assertThat(stored(restore).state()).isEqualTo(OperationState.AWAITING_SAFETY_SNAPSHOT);
+        assertThat(stored(restore).deadline()).as("its deadline while it waits").isEqualTo(restore.deadline());
+        assertThat(platform.eventsOf(context)).noneSatisfy(e -> assertThat(e.outcome().kind()).isEqualTo(Outcome.Kind.FAILED));
+
+        assertThat(continuation.tick()).isOne();
+
+        assertThat(platform.providerCallsStartingWith("restore snapshot 801")).as("the refused call, then the taken one")
+                .isEqualTo(2);
+        assertThat(stored(restore).state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(platform.eventsOf(context).stream().filter(e -> e.operation() == Operation.RESTORE_SNAPSHOT))
+                .extracting(SafetySnapshotRestoreTest::describe)
+                .containsExactly("RESTORE_SNAPSHOT ACCEPTED", "RESTORE_SNAPSHOT SUBMITTED");
+    }
+
+    /** A restore call never sent (the circuit open) waits as well: VPS.org certainly did nothing. */
+    @Test
+    void aRestoreCallNeverSentLeavesTheRestoreWaiting() {
+        CallContext context = platform.as(BLUE);
+        RecoveryOperation restore = waitingWithItsSnapshotCompleted(context);
+        platform.provider.breakNextCall("restore", new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE,
+                "VPS.org failed repeatedly; calls are refused for 30 s more (circuit open), nothing was sent"));
+
+        assertThat(continuation.tick()).isZero();
+        assertThat(stored(restore).state()).isEqualTo(OperationState.AWAITING_SAFETY_SNAPSHOT);
+
+        assertThat(continuation.tick()).isOne();
+        assertThat(stored(restore).state()).isEqualTo(OperationState.IN_PROGRESS);
+    }
+
+    /** A restore VPS.org keeps refusing with nothing done waits no longer than its deadline, then ends never run. */
+    @Test
+    void aRestoreVpsOrgKeepsRateLimitingEndsAtItsDeadlineNeverRun() {
+        CallContext context = platform.as(BLUE);
+        RecoveryOperation restore = waitingWithItsSnapshotCompleted(context);
+        platform.provider.breakNextCall("restore", new ProviderFailure(ProviderFailure.Kind.RATE_LIMITED, "429"));
+        assertThat(continuation.tick()).isZero();
+
+        platform.clock.advance(Duration.between(platform.clock.instant(), stored(restore).deadline()).plusSeconds(1));
+        assertThat(continuation.tick()).isOne();
+
+        assertThat(platform.providerCallsStartingWith("restore")).isOne();
+        assertThat(stored(restore).state()).isEqualTo(OperationState.FAILED);
+        assertThat(platform.eventsOf(context).getLast().outcome().reasonCode()).contains(ReasonCode.SAFETY_SNAPSHOT_FAILED);
+    }
+
+    /** After a 429 the rest of the round asks VPS.org nothing: the next waiting restore is asked in the next round. */
+    @Test
+    void afterARateLimitTheRestOfTheRoundAsksVpsOrgNothing() {
+        Snapshot onSpare = platform.provider.addSnapshot(811, platform.spare, CreationStatus.COMPLETED);
+        RecoveryOperation first = waiting(restore(platform.as(BLUE), false));
+        RecoveryOperation second = waiting(platform.restoreSnapshot(safety)
+                .requestRestore(new RestoreSnapshotCommand(platform.as(BLUE), onSpare.id(), false)));
+        platform.provider.finishCreations();
+        platform.tracker().tick();
+        platform.provider.breakNextCall("restore", new ProviderFailure(ProviderFailure.Kind.RATE_LIMITED, "429"));
+
+        assertThat(continuation.tick()).isZero();
+
+        assertThat(platform.providerCallsStartingWith("restore")).as("only the call VPS.org rate limited").isOne();
+        assertThat(List.of(stored(first).state(), stored(second).state()))
+                .containsOnly(OperationState.AWAITING_SAFETY_SNAPSHOT);
+
+        assertThat(continuation.tick()).isEqualTo(2);
+        assertThat(platform.providerCallsStartingWith("restore")).isEqualTo(3);
+        assertThat(List.of(stored(first).state(), stored(second).state())).containsOnly(OperationState.IN_PROGRESS);
+    }
+
     /** Past its deadline the waiting restore holds the server no more: a snapshot completing then runs no restore. */
     @Test
     void aSafetySnapshotCompletingAfterTheRestoresHoldEndedRunsNoRestore() {
@@ -191,6 +278,57 @@ class SafetySnapshotRestoreTest {
 
         assertThat(stored(restore).state()).isEqualTo(OperationState.AWAITING_SAFETY_SNAPSHOT);
         assertThat(platform.providerCallsStartingWith("restore")).isZero();
+    }
+
+    /**
+     * The safety snapshot's create made at VPS.org with its answer lost (OUTCOME_UNKNOWN): the create is on record
+     * UNRESOLVED, so the restore waits for the tracker to find it, then runs. Before, the restore ended FAILED
+     * SAFETY_SNAPSHOT_FAILED at once while the create was later found and completed: an orphan safety snapshot.
+     */
+    @Test
+    void aSafetySnapshotCreateWhoseAnswerWasLostLeavesTheRestoreWaitingAndItRunsOnceTheCreateIsFound() {
+        CallContext context = platform.as(BLUE);
+        platform.provider.loseNextMutationAnswer();
+
+        RecoveryOperation restore = waiting(restore(context, false));
+
+        assertThat(stored(restore).state()).isEqualTo(OperationState.AWAITING_SAFETY_SNAPSHOT);
+        assertThat(platform.eventsOf(context)).noneSatisfy(e -> assertThat(e.outcome().kind()).isEqualTo(Outcome.Kind.FAILED));
+        assertThat(continuation.tick()).isZero(); // the create is unresolved: nothing to decide yet
+
+        platform.provider.finishCreations();
+        platform.tracker().tick(); // found at VPS.org
+        platform.tracker().tick(); // completed there
+        assertThat(continuation.tick()).isOne();
+
+        assertThat(platform.providerCallsStartingWith("restore snapshot 801")).isOne();
+        assertThat(stored(restore).state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(platform.eventsOf(context)).extracting(SafetySnapshotRestoreTest::describe).containsExactly(
+                "RESTORE_SNAPSHOT ACCEPTED",
+                "CREATE_SNAPSHOT ACCEPTED", "CREATE_SNAPSHOT UNRESOLVED", "CREATE_SNAPSHOT SUBMITTED",
+                "CREATE_SNAPSHOT COMPLETED",
+                "RESTORE_SNAPSHOT SUBMITTED");
+    }
+
+    /** A lost create VPS.org never made: the tracker ends it not made, and the restore then ends FAILED, never run. */
+    @Test
+    void aSafetySnapshotCreateWhoseAnswerWasLostAndWasNeverMadeEndsTheRestoreOnceTheTrackerSaysSo() {
+        CallContext context = platform.as(BLUE);
+        platform.provider.breakNextCall("create snapshot", new org.vpsrecovery.domain.port.ProviderFailure(
+                org.vpsrecovery.domain.port.ProviderFailure.Kind.OUTCOME_UNKNOWN, "no answer within the read timeout"));
+
+        RecoveryOperation restore = waiting(restore(context, false));
+        assertThat(stored(restore).state()).isEqualTo(OperationState.AWAITING_SAFETY_SNAPSHOT);
+
+        platform.tracker().tick(); // not at VPS.org: the create ends FAILED
+        assertThat(continuation.tick()).isOne();
+
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+        assertThat(stored(restore).state()).isEqualTo(OperationState.FAILED);
+        assertThat(platform.eventsOf(context)).extracting(SafetySnapshotRestoreTest::describe).containsExactly(
+                "RESTORE_SNAPSHOT ACCEPTED", "CREATE_SNAPSHOT ACCEPTED", "CREATE_SNAPSHOT UNRESOLVED",
+                "CREATE_SNAPSHOT FAILED", "RESTORE_SNAPSHOT FAILED");
+        assertThat(platform.eventsOf(context).getLast().outcome().reasonCode()).contains(ReasonCode.SAFETY_SNAPSHOT_FAILED);
     }
 
     @Test

@@ -29,6 +29,7 @@ import org.vpsrecovery.domain.server.ServerId;
  *    └──answerLost──▶ UNRESOLVED ──found──┘ ──notFound──▶ FAILED, ──timedOut──▶ TIMED_OUT
  * a restore, not final, before its deadline ──releasedEarly──▶ RELEASED
  * AWAITING_SAFETY_SNAPSHOT ──safetySnapshotTaken──▶ ACCEPTED (the restore is then asked of VPS.org)
+ *          │          ◀──restoreNotTakenNow── (VPS.org did nothing with it now: asked again later)
  *          └──safetySnapshotFailed──▶ FAILED
  * PENDING_APPROVAL ──approve──▶ APPROVED ──run──▶ ACCEPTED or AWAITING_SAFETY_SNAPSHOT (ADR 0040)
  *     │  └──deny──▶ DENIED                 └──rejectedOnRun──▶ REJECTED
@@ -241,6 +242,23 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         RecoveryOperation moved = next(OperationState.ACCEPTED, resource, when, note);
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, moved.state(),
                 acceptedAt, when, when.plus(restoreWindow), moved.note(), when, 0, moved.version(), approval);
+    }
+
+    /**
+     * The restore moved out of waiting by {@link #safetySnapshotTaken} came back from VPS.org with nothing done (rate
+     * limited, not reached, the platform's credentials refused): it waits again, to be asked in a later round, until
+     * {@code waitingDeadline}, the deadline it had while it waited, so a VPS.org that keeps refusing cannot hold the
+     * server for ever. Only for a restore the continuation moved out of waiting.
+     */
+    public RecoveryOperation restoreNotTakenNow(Instant at, Instant waitingDeadline, String note) {
+        require(OperationState.ACCEPTED, "restoreNotTakenNow");
+        if (!kind.isRestore()) {
+            throw new IllegalOperationTransition(id, state, "restoreNotTakenNow of a " + kind);
+        }
+        RecoveryOperation moved = next(OperationState.AWAITING_SAFETY_SNAPSHOT, resource, at, note);
+        return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, moved.state(),
+                acceptedAt, moved.updatedAt(), waitingDeadline, moved.note(), moved.nextCheckAt(), 0, moved.version(),
+                approval);
     }
 
     /** The safety snapshot did not complete (or the restore was refused on the second look): VPS.org is never asked. */

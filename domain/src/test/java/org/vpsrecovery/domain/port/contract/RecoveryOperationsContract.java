@@ -146,6 +146,17 @@ public abstract class RecoveryOperationsContract {
         assertThat(stored.state()).isEqualTo(OperationState.ACCEPTED);
         assertThat(stored.deadline()).isEqualTo(T0.plus(Duration.ofMinutes(20)));
         assertThat(operations.update(waiting, waiting.safetySnapshotFailed(T0.plusSeconds(1), "late"))).isFalse();
+
+        // VPS.org did nothing with the restore (rate limited): it waits again, under its deadline while it waited.
+        RecoveryOperation again = stored.restoreNotTakenNow(T0.plus(Duration.ofMinutes(6)), waiting.deadline(), "not now");
+        assertThat(operations.update(stored, again)).isTrue();
+        RecoveryOperation waitingAgain = operations.find(waiting.id()).orElseThrow();
+        assertThat(waitingAgain.state()).isEqualTo(OperationState.AWAITING_SAFETY_SNAPSHOT);
+        assertThat(waitingAgain.deadline()).isEqualTo(T0.plus(Duration.ofMinutes(45)));
+        assertThat(operations.list(Optional.empty(), Optional.empty(), Optional.of(OperationState.AWAITING_SAFETY_SNAPSHOT),
+                10)).extracting(RecoveryOperation::id).containsExactly(waiting.id());
+        assertThat(operations.liveRestores(Optional.of(WEB), Optional.empty(), T0.plus(Duration.ofMinutes(30))))
+                .extracting(RecoveryOperation::id).containsExactly(waiting.id());
     }
 
     @Test
