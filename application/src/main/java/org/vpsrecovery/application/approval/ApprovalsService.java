@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.vpsrecovery.application.attempt.ApprovedRunClaim;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
@@ -201,39 +202,33 @@ public final class ApprovalsService implements DecideApprovalUseCase {
         if (!operations.update(stored, approved)) {
             return operations.find(listed.id()).orElse(stored);
         }
+        // From here this runner moves it only through its claim: once the claim is taken, nothing it does is written.
+        ApprovedRunClaim claim = new ApprovedRunClaim(operations, approved);
         Actor approver = approved.approval().orElseThrow().decision().orElseThrow().by();
         CallContext context = new CallContext(approved.team(), approved.requestId(), approved.id(), approver);
         try {
-            attempts.asApproved(approved, () -> {
+            attempts.asApproved(claim, () -> {
                 call(approved, context);
                 return approved;
             });
         } catch (ServerBusy | PlatformUnavailable | ProviderFailure notNow) {
-            // Not now: still approved (nothing recorded for it) if it never got as far as VPS.org; otherwise the
-            // attempt moved it and recorded what came of it.
-            RecoveryOperation now = operations.find(approved.id()).orElse(approved);
-            if (now.state() == OperationState.APPROVED && now.version() == approved.version()) {
-                RecoveryOperation later = now.unchanged(clock.instant(), Duration.ofSeconds(5), Duration.ofMinutes(1));
-                try {
-                    return operations.update(now, later) ? later : now;
-                } catch (RuntimeException storeDown) {
-                    return now; // the claim's lease runs out, and the job tries it again
-                }
+            // Not now: still approved (nothing recorded for it) if it never got as far as VPS.org, and tried again
+            // later while the claim is still this runner's; otherwise the attempt moved it and recorded what came of it.
+            try {
+                claim.move(held -> held.unchanged(clock.instant(), Duration.ofSeconds(5), Duration.ofMinutes(1)));
+            } catch (RuntimeException storeDown) {
+                // The claim's lease runs out, and the job tries it again.
             }
-            return now;
         } catch (RecoveryException refused) {
-            // The attempt audited the refusal (REJECTED, with the policy's reason); the operation ends so. Only while
-            // the row is still this runner's claim: moved since (another runner claimed it once the claim ran out, and
-            // this run's start lost to it), the refusal is that lost move, never audited, and the claim holder runs it.
-            RecoveryOperation now = operations.find(approved.id()).orElse(approved);
-            if (now.state() == OperationState.APPROVED && now.version() == approved.version()) {
-                RecoveryOperation rejected = now.rejectedOnRun(clock.instant(), "refused when it came to run: "
-                        + refused.reason() + ": " + refused.getMessage());
-                return operations.update(now, rejected) ? rejected : operations.find(approved.id()).orElse(now);
-            }
-            return now;
+            // The attempt ended it rejected over this runner's claim and audited the refusal (REJECTED, with the
+            // policy's reason), or, the claim taken by another runner meanwhile (this run's start or end lost to it),
+            // wrote nothing: the claim holder runs it. A refusal the attempt did not record ends it here, over the claim.
+            claim.move(held -> held.rejectedOnRun(clock.instant(), "refused when it came to run: "
+                    + refused.reason() + ": " + refused.getMessage()));
+        } finally {
+            claim.release();
         }
-        return operations.find(approved.id()).orElse(approved);
+        return operations.find(approved.id()).orElse(claim.operation());
     }
 
     private boolean giveUp(RecoveryOperation approved) {

@@ -275,6 +275,49 @@ class ApprovalsServiceTest {
                 .containsExactly("ACCEPTED " + pending.id(), "SUBMITTED " + pending.id());
     }
 
+    /**
+     * A slow approved run outlives its claim, another runner claims the operation, and only then do its policies refuse
+     * it (a hold placed meanwhile). The slow run wrote its REJECTED while the operation stayed approved for the claim
+     * holder, so the history could show a REJECTED and then a run. Only the claim holder decides: the runner whose claim
+     * was taken writes nothing (ADR 0040, amended session 40).
+     */
+    @Test
+    void aRunRefusedAfterItsClaimWasTakenWritesNoRejectionAndOnlyTheClaimHolderDecides() {
+        RecoveryOperation pending = askToDelete();
+        SlowLock slow = new SlowLock();
+        DeleteRecoveryPointService slowDeletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), platform.attempts(slow), platform.holds, Optional.of(gate));
+        ApprovalsService approversInstance = new ApprovalsService(platform.operations, platform.attempts(slow),
+                platform.auditWriter, platform.clock, slowDeletes, slowDeletes, restores, restores);
+        // The wait for the server's lock outlasts the claim: another runner claims the operation, and a hold now keeps
+        // the snapshot, so the slow run's check under the lock refuses it.
+        slow.meanwhile = () -> {
+            platform.clock.advance(ApprovalsService.RUN_CLAIM.plusSeconds(1));
+            RecoveryOperation stored = platform.operations.find(pending.id()).orElseThrow();
+            assertThat(platform.operations.update(stored,
+                    stored.claimedToRun(platform.clock.instant(), ApprovalsService.RUN_CLAIM))).isTrue();
+            platform.recoveryPointHolds().placeHold(new PlaceHoldCommand(new HoldCaller(new HoldActor.Team(BLUE),
+                    new RequestId("hold"), OperationId.random()), ResourceRef.of(new SnapshotId(801)),
+                    new HoldReason("keep")));
+        };
+
+        RecoveryOperation answer = approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty()));
+
+        assertThat(answer.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)).isEmpty();
+
+        // The claim holder stopped; once its claim has run out too, the job runs it, and its refusal is the one recorded.
+        platform.clock.advance(ApprovalsService.RUN_CLAIM.plusSeconds(1));
+        assertThat(approvals.settle()).isEqualTo(1);
+
+        assertThat(deletedAtVpsOrg()).isFalse();
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.REJECTED);
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(AuditEvent::outcome)).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+    }
+
     @Test
     void anApprovedRunKeptFromStartingRecordsNoOutcomeAndRunsWhenItCan() {
         SwitchableLock lock = new SwitchableLock();
@@ -448,6 +491,19 @@ class ApprovalsServiceTest {
             if (busy) {
                 throw new ServerBusy("server " + server + " is busy");
             }
+            return work.get();
+        }
+    }
+
+    /** A free server lock whose next take first lets {@code meanwhile} happen: a slow wait for it. */
+    private static final class SlowLock implements ServerLock {
+        private Runnable meanwhile = () -> { };
+
+        @Override
+        public <T> T callExclusively(ServerId server, Supplier<T> work) {
+            Runnable now = meanwhile;
+            meanwhile = () -> { };
+            now.run();
             return work.get();
         }
     }
