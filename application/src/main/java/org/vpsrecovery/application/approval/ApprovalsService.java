@@ -70,6 +70,14 @@ public final class ApprovalsService implements DecideApprovalUseCase {
      */
     public static final Duration RUN_CLAIM = Duration.ofMinutes(2);
 
+    /**
+     * How often a live runner renews its claim while it works: at half the claim, so a renewal late by up to that much
+     * still lands before the claim runs out (ADR 0040, amended session 40).
+     */
+    public static final Duration RUN_CLAIM_RENEWAL = RUN_CLAIM.dividedBy(2);
+
+    private static final System.Logger LOG = System.getLogger(ApprovalsService.class.getName());
+
     /** How long a step's own request has to write its event before the settle job writes it as owed. */
     public static final Duration OWED_EVENT_GRACE = ApprovalStepEvents.OWED_EVENT_GRACE;
 
@@ -81,10 +89,22 @@ public final class ApprovalsService implements DecideApprovalUseCase {
     private final DeleteBackupUseCase deleteBackup;
     private final RestoreSnapshotUseCase restoreSnapshot;
     private final RestoreServerFromBackupUseCase restoreBackup;
+    private final RunClaimRenewals renewals;
 
+    /** A runner's claim renewed every {@link #RUN_CLAIM_RENEWAL} of real time while it runs. */
     public ApprovalsService(RecoveryOperations operations, AuditedAttempts attempts, AuditWriter writer, Clock clock,
                             DeleteSnapshotUseCase deleteSnapshot, DeleteBackupUseCase deleteBackup,
                             RestoreSnapshotUseCase restoreSnapshot, RestoreServerFromBackupUseCase restoreBackup) {
+        this(operations, attempts, writer, clock, deleteSnapshot, deleteBackup, restoreSnapshot, restoreBackup,
+                RunClaimRenewals.onAVirtualThread());
+    }
+
+    /** {@code renewals}: how a runner's claim is kept alive while it runs. */
+    public ApprovalsService(RecoveryOperations operations, AuditedAttempts attempts, AuditWriter writer, Clock clock,
+                            DeleteSnapshotUseCase deleteSnapshot, DeleteBackupUseCase deleteBackup,
+                            RestoreSnapshotUseCase restoreSnapshot, RestoreServerFromBackupUseCase restoreBackup,
+                            RunClaimRenewals renewals) {
+        this.renewals = Objects.requireNonNull(renewals, "renewals");
         this.operations = Objects.requireNonNull(operations, "operations");
         this.attempts = Objects.requireNonNull(attempts, "attempts");
         this.writer = Objects.requireNonNull(writer, "writer");
@@ -206,7 +226,8 @@ public final class ApprovalsService implements DecideApprovalUseCase {
         ApprovedRunClaim claim = new ApprovedRunClaim(operations, approved);
         Actor approver = approved.approval().orElseThrow().decision().orElseThrow().by();
         CallContext context = new CallContext(approved.team(), approved.requestId(), approved.id(), approver);
-        try {
+        // Renewed while it runs, so a slow but live run keeps it; stopped before this runner's last move below.
+        try (RunClaimRenewals.Renewing renewing = renewals.every(RUN_CLAIM_RENEWAL, () -> renew(claim))) {
             attempts.asApproved(claim, () -> {
                 call(approved, context);
                 return approved;
@@ -229,6 +250,25 @@ public final class ApprovalsService implements DecideApprovalUseCase {
             claim.release();
         }
         return operations.find(approved.id()).orElse(claim.operation());
+    }
+
+    /**
+     * Renews a live runner's claim for another {@link #RUN_CLAIM} from now, over the version it holds; nothing once the
+     * run moved it on or another runner took it. Bounded: never from its run-by time on, after which a run that has not
+     * started is given up (ADR 0040, amended session 40). A store that fails is logged: the claim lasts until its time,
+     * and the next renewal tries again.
+     */
+    private void renew(ApprovedRunClaim claim) {
+        Instant now = clock.instant();
+        if (!now.isBefore(claim.operation().deadline())) {
+            return;
+        }
+        try {
+            claim.move(held -> held.claimedToRun(now, RUN_CLAIM));
+        } catch (RuntimeException storeDown) {
+            LOG.log(System.Logger.Level.WARNING, "the claim on approved operation {0} could not be renewed now: {1}",
+                    claim.id(), storeDown.toString());
+        }
     }
 
     private boolean giveUp(RecoveryOperation approved) {

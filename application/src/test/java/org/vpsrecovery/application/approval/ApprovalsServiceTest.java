@@ -318,6 +318,75 @@ class ApprovalsServiceTest {
                 .map(AuditEvent::outcome)).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
     }
 
+    /** An approver's instance whose wait for the server's lock lets the test's {@code meanwhile} happen, its renewals the test's. */
+    private ApprovalsService slowInstance(SlowLock slow, ManualRenewals renewals) {
+        DeleteRecoveryPointService slowDeletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), platform.attempts(slow), platform.holds, Optional.of(gate));
+        return new ApprovalsService(platform.operations, platform.attempts(slow), platform.auditWriter, platform.clock,
+                slowDeletes, slowDeletes, restores, restores, renewals);
+    }
+
+    /**
+     * A slow but live run renews its claim at half the claim's time while it works, so the job's round once the first
+     * claim would have run out finds nothing due, and the run goes on to VPS.org once. Without renewals the job claimed
+     * and ran it meanwhile (ADR 0040, amended session 40). A stopped runner renews nothing: its claim runs out as before
+     * ({@link #aRunWhoseClaimRanOutAndWasTakenWritesNothingAndTheClaimHolderRunsIt}).
+     */
+    @Test
+    void aSlowButLiveRunRenewsItsClaimSoTheJobDoesNotOvertakeIt() {
+        RecoveryOperation pending = askToDelete();
+        SlowLock slow = new SlowLock();
+        ManualRenewals renewals = new ManualRenewals();
+        ApprovalsService approversInstance = slowInstance(slow, renewals);
+        int[] movedByTheJobMeanwhile = {-1};
+        slow.meanwhile = () -> {
+            platform.clock.advance(ApprovalsService.RUN_CLAIM_RENEWAL);
+            renewals.renewNow();
+            platform.clock.advance(ApprovalsService.RUN_CLAIM.minus(ApprovalsService.RUN_CLAIM_RENEWAL).plusSeconds(1));
+            movedByTheJobMeanwhile[0] = approvals.settle();
+        };
+
+        RecoveryOperation answer = approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty()));
+
+        assertThat(movedByTheJobMeanwhile[0]).isZero();
+        assertThat(answer.state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(deletedAtVpsOrg()).isTrue();
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(e -> e.outcome().kind() + " " + e.detail().get(AuditEvent.ATTEMPT_ID)))
+                .containsExactly("ACCEPTED " + pending.id(), "SUBMITTED " + pending.id());
+        assertThat(renewals.running()).isZero(); // none outlives the run
+    }
+
+    /**
+     * Renewals are bounded by the operation's run-by time: a runner still not started by then is given up once its
+     * claim runs out, however alive, and its late start writes nothing (ADR 0040, amended session 40).
+     */
+    @Test
+    void aClaimIsNotRenewedPastTheRunByTimeAndTheJobThenGivesItUp() {
+        RecoveryOperation pending = askToDelete();
+        SlowLock slow = new SlowLock();
+        ManualRenewals renewals = new ManualRenewals();
+        ApprovalsService approversInstance = slowInstance(slow, renewals);
+        int[] movedByTheJobMeanwhile = {-1};
+        slow.meanwhile = () -> {
+            platform.clock.advance(ApprovalsService.RUN_BY);
+            renewals.renewNow();
+            // Long past its first claim; within the one a renewal now would have given it.
+            platform.clock.advance(ApprovalsService.RUN_CLAIM_RENEWAL);
+            movedByTheJobMeanwhile[0] = approvals.settle();
+        };
+
+        RecoveryOperation answer = approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty()));
+
+        assertThat(movedByTheJobMeanwhile[0]).isEqualTo(1);
+        assertThat(answer.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(deletedAtVpsOrg()).isFalse();
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(AuditEvent::outcome)).containsExactly(new Outcome.Rejected(ReasonCode.PLATFORM_UNAVAILABLE));
+    }
+
     @Test
     void anApprovedRunKeptFromStartingRecordsNoOutcomeAndRunsWhenItCan() {
         SwitchableLock lock = new SwitchableLock();
@@ -505,6 +574,26 @@ class ApprovalsServiceTest {
             meanwhile = () -> { };
             now.run();
             return work.get();
+        }
+    }
+
+    /** Renewals that happen when the test says ({@link #renewNow}), not on a timer. */
+    private static final class ManualRenewals implements RunClaimRenewals {
+        private final List<Runnable> running = new java.util.ArrayList<>();
+
+        @Override
+        public Renewing every(Duration every, Runnable renew) {
+            assertThat(every).isEqualTo(ApprovalsService.RUN_CLAIM_RENEWAL);
+            running.add(renew);
+            return () -> running.remove(renew);
+        }
+
+        void renewNow() {
+            List.copyOf(running).forEach(Runnable::run);
+        }
+
+        int running() {
+            return running.size();
         }
     }
 
