@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.vpsrecovery.application.attempt.ApprovedRunClaim;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
@@ -69,6 +70,14 @@ public final class ApprovalsService implements DecideApprovalUseCase {
      */
     public static final Duration RUN_CLAIM = Duration.ofMinutes(2);
 
+    /**
+     * How often a live runner renews its claim while it works: at half the claim, so a renewal late by up to that much
+     * still lands before the claim runs out (ADR 0040, amended session 40).
+     */
+    public static final Duration RUN_CLAIM_RENEWAL = RUN_CLAIM.dividedBy(2);
+
+    private static final System.Logger LOG = System.getLogger(ApprovalsService.class.getName());
+
     /** How long a step's own request has to write its event before the settle job writes it as owed. */
     public static final Duration OWED_EVENT_GRACE = ApprovalStepEvents.OWED_EVENT_GRACE;
 
@@ -80,10 +89,22 @@ public final class ApprovalsService implements DecideApprovalUseCase {
     private final DeleteBackupUseCase deleteBackup;
     private final RestoreSnapshotUseCase restoreSnapshot;
     private final RestoreServerFromBackupUseCase restoreBackup;
+    private final RunClaimRenewals renewals;
 
+    /** A runner's claim renewed every {@link #RUN_CLAIM_RENEWAL} of real time while it runs. */
     public ApprovalsService(RecoveryOperations operations, AuditedAttempts attempts, AuditWriter writer, Clock clock,
                             DeleteSnapshotUseCase deleteSnapshot, DeleteBackupUseCase deleteBackup,
                             RestoreSnapshotUseCase restoreSnapshot, RestoreServerFromBackupUseCase restoreBackup) {
+        this(operations, attempts, writer, clock, deleteSnapshot, deleteBackup, restoreSnapshot, restoreBackup,
+                RunClaimRenewals.onAVirtualThread());
+    }
+
+    /** {@code renewals}: how a runner's claim is kept alive while it runs. */
+    public ApprovalsService(RecoveryOperations operations, AuditedAttempts attempts, AuditWriter writer, Clock clock,
+                            DeleteSnapshotUseCase deleteSnapshot, DeleteBackupUseCase deleteBackup,
+                            RestoreSnapshotUseCase restoreSnapshot, RestoreServerFromBackupUseCase restoreBackup,
+                            RunClaimRenewals renewals) {
+        this.renewals = Objects.requireNonNull(renewals, "renewals");
         this.operations = Objects.requireNonNull(operations, "operations");
         this.attempts = Objects.requireNonNull(attempts, "attempts");
         this.writer = Objects.requireNonNull(writer, "writer");
@@ -201,39 +222,53 @@ public final class ApprovalsService implements DecideApprovalUseCase {
         if (!operations.update(stored, approved)) {
             return operations.find(listed.id()).orElse(stored);
         }
+        // From here this runner moves it only through its claim: once the claim is taken, nothing it does is written.
+        ApprovedRunClaim claim = new ApprovedRunClaim(operations, approved);
         Actor approver = approved.approval().orElseThrow().decision().orElseThrow().by();
         CallContext context = new CallContext(approved.team(), approved.requestId(), approved.id(), approver);
-        try {
-            attempts.asApproved(approved, () -> {
+        // Renewed while it runs, so a slow but live run keeps it; stopped before this runner's last move below.
+        try (RunClaimRenewals.Renewing renewing = renewals.every(RUN_CLAIM_RENEWAL, () -> renew(claim))) {
+            attempts.asApproved(claim, () -> {
                 call(approved, context);
                 return approved;
             });
         } catch (ServerBusy | PlatformUnavailable | ProviderFailure notNow) {
-            // Not now: still approved (nothing recorded for it) if it never got as far as VPS.org; otherwise the
-            // attempt moved it and recorded what came of it.
-            RecoveryOperation now = operations.find(approved.id()).orElse(approved);
-            if (now.state() == OperationState.APPROVED && now.version() == approved.version()) {
-                RecoveryOperation later = now.unchanged(clock.instant(), Duration.ofSeconds(5), Duration.ofMinutes(1));
-                try {
-                    return operations.update(now, later) ? later : now;
-                } catch (RuntimeException storeDown) {
-                    return now; // the claim's lease runs out, and the job tries it again
-                }
+            // Not now: still approved (nothing recorded for it) if it never got as far as VPS.org, and tried again
+            // later while the claim is still this runner's; otherwise the attempt moved it and recorded what came of it.
+            try {
+                claim.move(held -> held.unchanged(clock.instant(), Duration.ofSeconds(5), Duration.ofMinutes(1)));
+            } catch (RuntimeException storeDown) {
+                // The claim's lease runs out, and the job tries it again.
             }
-            return now;
         } catch (RecoveryException refused) {
-            // The attempt audited the refusal (REJECTED, with the policy's reason); the operation ends so. Only while
-            // the row is still this runner's claim: moved since (another runner claimed it once the claim ran out, and
-            // this run's start lost to it), the refusal is that lost move, never audited, and the claim holder runs it.
-            RecoveryOperation now = operations.find(approved.id()).orElse(approved);
-            if (now.state() == OperationState.APPROVED && now.version() == approved.version()) {
-                RecoveryOperation rejected = now.rejectedOnRun(clock.instant(), "refused when it came to run: "
-                        + refused.reason() + ": " + refused.getMessage());
-                return operations.update(now, rejected) ? rejected : operations.find(approved.id()).orElse(now);
-            }
-            return now;
+            // The attempt ended it rejected over this runner's claim and audited the refusal (REJECTED, with the
+            // policy's reason), or, the claim taken by another runner meanwhile (this run's start or end lost to it),
+            // wrote nothing: the claim holder runs it. A refusal the attempt did not record ends it here, over the claim.
+            claim.move(held -> held.rejectedOnRun(clock.instant(), "refused when it came to run: "
+                    + refused.reason() + ": " + refused.getMessage()));
+        } finally {
+            claim.release();
         }
-        return operations.find(approved.id()).orElse(approved);
+        return operations.find(approved.id()).orElse(claim.operation());
+    }
+
+    /**
+     * Renews a live runner's claim for another {@link #RUN_CLAIM} from now, over the version it holds; nothing once the
+     * run moved it on or another runner took it. Bounded: never from its run-by time on, after which a run that has not
+     * started is given up (ADR 0040, amended session 40). A store that fails is logged: the claim lasts until its time,
+     * and the next renewal tries again.
+     */
+    private void renew(ApprovedRunClaim claim) {
+        Instant now = clock.instant();
+        if (!now.isBefore(claim.operation().deadline())) {
+            return;
+        }
+        try {
+            claim.move(held -> held.claimedToRun(now, RUN_CLAIM));
+        } catch (RuntimeException storeDown) {
+            LOG.log(System.Logger.Level.WARNING, "the claim on approved operation {0} could not be renewed now: {1}",
+                    claim.id(), storeDown.toString());
+        }
     }
 
     private boolean giveUp(RecoveryOperation approved) {

@@ -52,7 +52,7 @@ public final class AuditedAttempts {
     /** The servers whose lock this thread holds through an attempt. */
     private static final ThreadLocal<Set<ServerId>> HELD = ThreadLocal.withInitial(HashSet::new);
     /** The approved operation this thread runs (ADR 0040): its attempt takes it over instead of storing a new one. */
-    private static final ThreadLocal<RecoveryOperation> APPROVED = new ThreadLocal<>();
+    private static final ThreadLocal<ApprovedRunClaim> APPROVED = new ThreadLocal<>();
 
     /** Beyond this many servers remembered, the memory of the last checks starts over (it only saves reads). */
     private static final int CHECKS_REMEMBERED = 10_000;
@@ -94,8 +94,16 @@ public final class AuditedAttempts {
         if (approved.state() != OperationState.APPROVED) {
             throw new IllegalArgumentException("operation " + approved.id() + " is not approved");
         }
-        RecoveryOperation outer = APPROVED.get();
-        APPROVED.set(approved);
+        return asApproved(new ApprovedRunClaim(operations, approved), work);
+    }
+
+    /**
+     * As {@link #asApproved(RecoveryOperation, Supplier)}, for the runner holding {@code claim}: the attempt moves the
+     * operation only through it, so a runner whose claim was taken moves nothing and writes nothing (ADR 0040).
+     */
+    public <T> T asApproved(ApprovedRunClaim claim, Supplier<T> work) {
+        ApprovedRunClaim outer = APPROVED.get();
+        APPROVED.set(Objects.requireNonNull(claim, "claim"));
         try {
             return work.get();
         } finally {
@@ -109,7 +117,11 @@ public final class AuditedAttempts {
 
     /** The approved operation this thread runs as {@code id}, if it runs one. */
     public Optional<RecoveryOperation> approvedRun(org.vpsrecovery.domain.operation.OperationId id) {
-        return Optional.ofNullable(APPROVED.get()).filter(approved -> approved.id().equals(id));
+        return approvedClaim(id).map(ApprovedRunClaim::operation);
+    }
+
+    private static Optional<ApprovedRunClaim> approvedClaim(org.vpsrecovery.domain.operation.OperationId id) {
+        return Optional.ofNullable(APPROVED.get()).filter(claim -> claim.id().equals(id));
     }
 
     /**
@@ -187,7 +199,37 @@ public final class AuditedAttempts {
             if ((refusal instanceof ServerBusy || refusal instanceof PlatformUnavailable) && notNowInApprovedRun(refusal)) {
                 return refusal;
             }
-            writer.appendOrDefer(event(new Outcome.Rejected(refusal.reason()), OptionalInt.empty(), refusal.getMessage()));
+            return rejected(refusal.reason(), refusal.getMessage(), refusal);
+        }
+
+        /**
+         * Writes a refusal's {@code REJECTED} and hands {@code refusal} back. In an approved run (ADR 0040) only the
+         * claim holder decides: the operation is ended {@code rejected} over this runner's claim first, and the event
+         * written only if that lands. A runner whose claim ran out and was taken writes nothing: the operation stays
+         * approved for the claim holder, whose run records what comes of it (else the history could show a REJECTED
+         * and then a run). A store that cannot take the end is "not now": nothing written, the operation tried again.
+         */
+        private RecoveryException rejected(ReasonCode reason, String why, RecoveryException refusal) {
+            Optional<ApprovedRunClaim> claim = approvedClaim(context.operationId());
+            if (claim.isPresent()) {
+                Optional<RecoveryOperation> ended;
+                try {
+                    ended = claim.get().move(held -> held.rejectedOnRun(clock.instant(),
+                            "refused when it came to run: " + reason + ": " + why));
+                } catch (RuntimeException storeDown) {
+                    LOG.log(System.Logger.Level.WARNING, "approved operation {0} ({1}) was refused ({2}) but the "
+                            + "platform cannot store its end; it is tried again", context.operationId(), operation, reason);
+                    throw new PlatformUnavailable("the platform cannot store the operation now, so nothing was done; "
+                            + "it is tried again", HISTORY_RETRY_AFTER, storeDown);
+                }
+                if (ended.isEmpty()) {
+                    LOG.log(System.Logger.Level.INFO, "approved operation {0} ({1}) was refused ({2}) after its claim "
+                            + "was taken by another runner; nothing is written, the claim holder runs it",
+                            context.operationId(), operation, reason);
+                    return refusal;
+                }
+            }
+            writer.appendOrDefer(event(new Outcome.Rejected(reason), OptionalInt.empty(), why));
             return refusal;
         }
 
@@ -415,8 +457,8 @@ public final class AuditedAttempts {
                 throw refuse(refusal);
             }
             if (decision instanceof Decision.Denied denied) {
-                writer.appendOrDefer(event(new Outcome.Rejected(denied.reason()), OptionalInt.empty(), denied.detail()));
-                throw new RecoveryDenied(denied.reason(), denied.detail(), denied.retryAt());
+                throw rejected(denied.reason(), denied.detail(),
+                        new RecoveryDenied(denied.reason(), denied.detail(), denied.retryAt()));
             }
         }
 
@@ -490,21 +532,23 @@ public final class AuditedAttempts {
          * after the move ends the run: {@code FAILED}, written when the history can, and nothing is asked of VPS.org.
          */
         private RecoveryOperation startApproved(Supplier<RecoveryOperation> fresh, String otherwise) {
-            RecoveryOperation approved = approvedRun(context.operationId()).orElseThrow();
-            RecoveryOperation started = approved.run(fresh.get());
-            boolean moved;
+            ApprovedRunClaim claim = approvedClaim(context.operationId()).orElseThrow();
+            RecoveryOperation approved = claim.operation();
+            RecoveryOperation run = fresh.get();
+            Optional<RecoveryOperation> moved;
             try {
-                moved = operations.update(approved, started);
+                moved = claim.move(held -> held.run(run));
             } catch (RuntimeException storeDown) {
                 LOG.log(System.Logger.Level.WARNING, "approved operation {0} ({1}) did not start now: the platform "
                         + "cannot store it; it is tried again", approved.id(), operation);
                 throw new AlreadyAudited(new PlatformUnavailable("the platform cannot store the operation now, so "
                         + otherwise + "; it is tried again", HISTORY_RETRY_AFTER, storeDown));
             }
-            if (!moved) {
+            if (moved.isEmpty()) {
                 throw new AlreadyAudited(new RecoveryDenied(ReasonCode.APPROVAL_ALREADY_DECIDED,
                         "operation " + approved.id() + " was ended elsewhere first; nothing was done"));
             }
+            RecoveryOperation started = moved.get();
             appendIntentOrEnd(event(new Outcome.Accepted(), OptionalInt.empty(), null), started, otherwise);
             return started;
         }

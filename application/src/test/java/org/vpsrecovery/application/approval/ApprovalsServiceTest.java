@@ -275,6 +275,118 @@ class ApprovalsServiceTest {
                 .containsExactly("ACCEPTED " + pending.id(), "SUBMITTED " + pending.id());
     }
 
+    /**
+     * A slow approved run outlives its claim, another runner claims the operation, and only then do its policies refuse
+     * it (a hold placed meanwhile). The slow run wrote its REJECTED while the operation stayed approved for the claim
+     * holder, so the history could show a REJECTED and then a run. Only the claim holder decides: the runner whose claim
+     * was taken writes nothing (ADR 0040, amended session 40).
+     */
+    @Test
+    void aRunRefusedAfterItsClaimWasTakenWritesNoRejectionAndOnlyTheClaimHolderDecides() {
+        RecoveryOperation pending = askToDelete();
+        SlowLock slow = new SlowLock();
+        DeleteRecoveryPointService slowDeletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), platform.attempts(slow), platform.holds, Optional.of(gate));
+        ApprovalsService approversInstance = new ApprovalsService(platform.operations, platform.attempts(slow),
+                platform.auditWriter, platform.clock, slowDeletes, slowDeletes, restores, restores);
+        // The wait for the server's lock outlasts the claim: another runner claims the operation, and a hold now keeps
+        // the snapshot, so the slow run's check under the lock refuses it.
+        slow.meanwhile = () -> {
+            platform.clock.advance(ApprovalsService.RUN_CLAIM.plusSeconds(1));
+            RecoveryOperation stored = platform.operations.find(pending.id()).orElseThrow();
+            assertThat(platform.operations.update(stored,
+                    stored.claimedToRun(platform.clock.instant(), ApprovalsService.RUN_CLAIM))).isTrue();
+            platform.recoveryPointHolds().placeHold(new PlaceHoldCommand(new HoldCaller(new HoldActor.Team(BLUE),
+                    new RequestId("hold"), OperationId.random()), ResourceRef.of(new SnapshotId(801)),
+                    new HoldReason("keep")));
+        };
+
+        RecoveryOperation answer = approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty()));
+
+        assertThat(answer.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)).isEmpty();
+
+        // The claim holder stopped; once its claim has run out too, the job runs it, and its refusal is the one recorded.
+        platform.clock.advance(ApprovalsService.RUN_CLAIM.plusSeconds(1));
+        assertThat(approvals.settle()).isEqualTo(1);
+
+        assertThat(deletedAtVpsOrg()).isFalse();
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.REJECTED);
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(AuditEvent::outcome)).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+    }
+
+    /** An approver's instance whose wait for the server's lock lets the test's {@code meanwhile} happen, its renewals the test's. */
+    private ApprovalsService slowInstance(SlowLock slow, ManualRenewals renewals) {
+        DeleteRecoveryPointService slowDeletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), platform.attempts(slow), platform.holds, Optional.of(gate));
+        return new ApprovalsService(platform.operations, platform.attempts(slow), platform.auditWriter, platform.clock,
+                slowDeletes, slowDeletes, restores, restores, renewals);
+    }
+
+    /**
+     * A slow but live run renews its claim at half the claim's time while it works, so the job's round once the first
+     * claim would have run out finds nothing due, and the run goes on to VPS.org once. Without renewals the job claimed
+     * and ran it meanwhile (ADR 0040, amended session 40). A stopped runner renews nothing: its claim runs out as before
+     * ({@link #aRunWhoseClaimRanOutAndWasTakenWritesNothingAndTheClaimHolderRunsIt}).
+     */
+    @Test
+    void aSlowButLiveRunRenewsItsClaimSoTheJobDoesNotOvertakeIt() {
+        RecoveryOperation pending = askToDelete();
+        SlowLock slow = new SlowLock();
+        ManualRenewals renewals = new ManualRenewals();
+        ApprovalsService approversInstance = slowInstance(slow, renewals);
+        int[] movedByTheJobMeanwhile = {-1};
+        slow.meanwhile = () -> {
+            platform.clock.advance(ApprovalsService.RUN_CLAIM_RENEWAL);
+            renewals.renewNow();
+            platform.clock.advance(ApprovalsService.RUN_CLAIM.minus(ApprovalsService.RUN_CLAIM_RENEWAL).plusSeconds(1));
+            movedByTheJobMeanwhile[0] = approvals.settle();
+        };
+
+        RecoveryOperation answer = approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty()));
+
+        assertThat(movedByTheJobMeanwhile[0]).isZero();
+        assertThat(answer.state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(deletedAtVpsOrg()).isTrue();
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(e -> e.outcome().kind() + " " + e.detail().get(AuditEvent.ATTEMPT_ID)))
+                .containsExactly("ACCEPTED " + pending.id(), "SUBMITTED " + pending.id());
+        assertThat(renewals.running()).isZero(); // none outlives the run
+    }
+
+    /**
+     * Renewals are bounded by the operation's run-by time: a runner still not started by then is given up once its
+     * claim runs out, however alive, and its late start writes nothing (ADR 0040, amended session 40).
+     */
+    @Test
+    void aClaimIsNotRenewedPastTheRunByTimeAndTheJobThenGivesItUp() {
+        RecoveryOperation pending = askToDelete();
+        SlowLock slow = new SlowLock();
+        ManualRenewals renewals = new ManualRenewals();
+        ApprovalsService approversInstance = slowInstance(slow, renewals);
+        int[] movedByTheJobMeanwhile = {-1};
+        slow.meanwhile = () -> {
+            platform.clock.advance(ApprovalsService.RUN_BY);
+            renewals.renewNow();
+            // Long past its first claim; within the one a renewal now would have given it.
+            platform.clock.advance(ApprovalsService.RUN_CLAIM_RENEWAL);
+            movedByTheJobMeanwhile[0] = approvals.settle();
+        };
+
+        RecoveryOperation answer = approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty()));
+
+        assertThat(movedByTheJobMeanwhile[0]).isEqualTo(1);
+        assertThat(answer.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(deletedAtVpsOrg()).isFalse();
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(AuditEvent::outcome)).containsExactly(new Outcome.Rejected(ReasonCode.PLATFORM_UNAVAILABLE));
+    }
+
     @Test
     void anApprovedRunKeptFromStartingRecordsNoOutcomeAndRunsWhenItCan() {
         SwitchableLock lock = new SwitchableLock();
@@ -449,6 +561,39 @@ class ApprovalsServiceTest {
                 throw new ServerBusy("server " + server + " is busy");
             }
             return work.get();
+        }
+    }
+
+    /** A free server lock whose next take first lets {@code meanwhile} happen: a slow wait for it. */
+    private static final class SlowLock implements ServerLock {
+        private Runnable meanwhile = () -> { };
+
+        @Override
+        public <T> T callExclusively(ServerId server, Supplier<T> work) {
+            Runnable now = meanwhile;
+            meanwhile = () -> { };
+            now.run();
+            return work.get();
+        }
+    }
+
+    /** Renewals that happen when the test says ({@link #renewNow}), not on a timer. */
+    private static final class ManualRenewals implements RunClaimRenewals {
+        private final List<Runnable> running = new java.util.ArrayList<>();
+
+        @Override
+        public Renewing every(Duration every, Runnable renew) {
+            assertThat(every).isEqualTo(ApprovalsService.RUN_CLAIM_RENEWAL);
+            running.add(renew);
+            return () -> running.remove(renew);
+        }
+
+        void renewNow() {
+            List.copyOf(running).forEach(Runnable::run);
+        }
+
+        int running() {
+            return running.size();
         }
     }
 

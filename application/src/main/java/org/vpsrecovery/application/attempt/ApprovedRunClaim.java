@@ -1,0 +1,86 @@
+package org.vpsrecovery.application.attempt;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.RecoveryOperations;
+
+/**
+ * An approved operation as the one runner that claimed it holds it (ADR 0040): this runner moves it only over the
+ * version its claim last wrote, so a runner whose claim ran out and was taken by another moves nothing, and so writes
+ * nothing for it; only the claim holder decides what becomes of it. Moves are made one at a time.
+ */
+public final class ApprovedRunClaim {
+
+    private final RecoveryOperations operations;
+    private final OperationId id;
+    // A lock rather than synchronized: a move is a database write, and the runner may be a virtual thread.
+    private final ReentrantLock moving = new ReentrantLock();
+    private RecoveryOperation held;
+    /** Moved on by this runner, taken by another, or released: nothing more is moved through this claim. */
+    private boolean over;
+
+    /** {@code claimed}: the approved operation as this runner's claim stored it in {@code operations}. */
+    public ApprovedRunClaim(RecoveryOperations operations, RecoveryOperation claimed) {
+        this.operations = Objects.requireNonNull(operations, "operations");
+        if (claimed.state() != OperationState.APPROVED) {
+            throw new IllegalArgumentException("operation " + claimed.id() + " is not approved");
+        }
+        this.held = claimed;
+        this.id = claimed.id();
+    }
+
+    /** The claimed operation's id (read without waiting for a move under way). */
+    public OperationId id() {
+        return id;
+    }
+
+    /** The operation as this claim last stored it. */
+    public RecoveryOperation operation() {
+        moving.lock();
+        try {
+            return held;
+        } finally {
+            moving.unlock();
+        }
+    }
+
+    /**
+     * Moves the operation to {@code next} of the version this claim holds, over that version. Empty when the claim is
+     * no longer this runner's (another runner moved the operation since, or this one already moved it on): nothing is
+     * written. A store that fails is thrown, and the claim stays as it was.
+     */
+    public Optional<RecoveryOperation> move(UnaryOperator<RecoveryOperation> next) {
+        moving.lock();
+        try {
+            if (over) {
+                return Optional.empty();
+            }
+            RecoveryOperation moved = next.apply(held);
+            if (!operations.update(held, moved)) {
+                over = true;
+                return Optional.empty();
+            }
+            held = moved;
+            // Still approved (a renewed claim): still this runner's. Moved on (started, rejected): its run's from now on.
+            over = moved.state() != OperationState.APPROVED;
+            return Optional.of(moved);
+        } finally {
+            moving.unlock();
+        }
+    }
+
+    /** This runner is done with it: nothing more is moved through this claim. */
+    public void release() {
+        moving.lock();
+        try {
+            over = true;
+        } finally {
+            moving.unlock();
+        }
+    }
+}
