@@ -16,17 +16,17 @@ final class BackupsCommand {
     static final List<String> COLUMNS = List.of("id", "server.id", "backup_type", "status", "size_mb", "created_at",
             "expires_at", "description");
 
-    enum BackupType { manual, automatic }
-
     @ParentCommand
     Vpsr vpsr;
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Every backup of the team's servers, or of one.")
     int list(@Option(names = "--server-id", paramLabel = "ID", description = "only this server's") Long serverId,
-             @Option(names = "--type", paramLabel = "TYPE", description = "manual or automatic") BackupType type) {
+             // Any word: VPS.org lists types it does not document, and the service judges the word (ADR 0003).
+             @Option(names = "--type", paramLabel = "TYPE",
+                     description = "manual, automatic, or another type VPS.org lists") String type) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("server_id", serverId == null ? null : serverId.toString());
-        query.put("backup_type", type == null ? null : type.name());
+        query.put("backup_type", type);
         vpsr.output().rows(vpsr.facade().get("/api/v1/backups/", query).body(), COLUMNS);
         return ExitCodes.OK;
     }
