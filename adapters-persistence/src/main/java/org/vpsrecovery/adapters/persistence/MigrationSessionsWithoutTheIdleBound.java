@@ -56,24 +56,30 @@ final class MigrationSessionsWithoutTheIdleBound implements FlywayConfigurationC
         }
     }
 
-    /** The pool's URL, login and pgjdbc properties (its bounds among them), the idle bound lifted. */
+    /**
+     * The pool's URL, login and pgjdbc properties (its bounds among them), the idle bound lifted. The options are
+     * joined as the pool's are ({@link PooledSessionBounds}): the property's, then any still in the URL, then the lift.
+     */
     static DataSource migrationSessions(DatasourceConfiguration pool) {
         PGSimpleDataSource sessions = new PGSimpleDataSource();
-        sessions.setURL(pool.getJdbcUrl());
-        // The URL's own options win over the pool's property, as pgjdbc reads them for the pool's sessions (a
-        // search_path there must be the migrations' too).
-        String fromTheUrl = sessions.getOptions();
+        String url = pool.getJdbcUrl();
+        sessions.setURL(DatabaseUrlOptions.without(url));
         sessions.setUser(pool.getUsername());
         sessions.setPassword(pool.getPassword());
+        String options = null;
         for (Map.Entry<Object, Object> property : pool.getDataSourceProperties().entrySet()) {
+            if (PooledSessionBounds.OPTIONS.equals(property.getKey())) {
+                options = String.valueOf(property.getValue());
+                continue;
+            }
             // As pgjdbc takes them from the pool: a name it does not know is left out, not refused.
             PGProperty known = PGProperty.forName(String.valueOf(property.getKey()));
             if (known != null) {
                 sessions.setProperty(known, String.valueOf(property.getValue()));
             }
         }
-        String options = fromTheUrl == null || fromTheUrl.isBlank() ? sessions.getOptions() : fromTheUrl;
-        sessions.setOptions(options == null || options.isBlank() ? NO_IDLE_BOUND : options + " " + NO_IDLE_BOUND);
+        options = DatabaseUrlOptions.joined(options, DatabaseUrlOptions.of(url));
+        sessions.setOptions(DatabaseUrlOptions.joined(options, NO_IDLE_BOUND));
         return sessions;
     }
 }

@@ -9,8 +9,8 @@ import java.time.Duration;
 
 /**
  * Gives every pooled session the {@link SessionBounds} (ADR 0023, amended in session 39) before its pool is made: the
- * configured keys become pgjdbc's {@code options}, beside any the operator set. Invalid values refuse the start, the key
- * named.
+ * configured keys become pgjdbc's {@code options}, beside any the operator set, in the data source's properties or in
+ * the database URL (amended in session 40). Invalid values refuse the start, the key named.
  */
 @Singleton
 final class PooledSessionBounds implements BeanCreatedEventListener<DatasourceConfiguration> {
@@ -29,7 +29,15 @@ final class PooledSessionBounds implements BeanCreatedEventListener<DatasourceCo
     @Override
     public DatasourceConfiguration onCreated(BeanCreatedEvent<DatasourceConfiguration> event) {
         DatasourceConfiguration configuration = event.getBean();
-        String operators = configuration.getDataSourceProperties().getProperty(OPTIONS);
+        // pgjdbc lets the URL's options replace this property whole, bounds and all: they move out of the URL and
+        // after the property's, so that every setting applies and the URL's still win where they name the same one.
+        String url = configuration.getJdbcUrl();
+        String fromTheUrl = DatabaseUrlOptions.of(url);
+        if (fromTheUrl != null) {
+            configuration.setJdbcUrl(DatabaseUrlOptions.without(url));
+        }
+        String operators = DatabaseUrlOptions.joined(configuration.getDataSourceProperties().getProperty(OPTIONS),
+                fromTheUrl);
         configuration.addDataSourceProperty(OPTIONS, bounds.mergedInto(operators));
         return configuration;
     }

@@ -3,7 +3,9 @@ package org.vpsrecovery.adapters.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micronaut.configuration.jdbc.hikari.DatasourceConfiguration;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.inject.qualifiers.Qualifiers;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -129,14 +131,15 @@ class PooledSessionBoundsTest {
 
     /**
      * Options given in the database URL (a {@code search_path}) reach the migrations' sessions as they reach the pool's:
-     * the migrations land in the schema the service reads.
+     * the migrations land in the schema the service reads. And beside the bounds, not instead of them (ADR 0023,
+     * amended in session 40): pgjdbc let the URL's options replace the property that carried the bounds.
      */
     @Test
     void theOptionsOfTheDatabaseUrlReachTheMigrationsAsTheyReachThePool() throws SQLException {
         TestDatabase unmigrated = PostgresServer.shared().createDatabase();
         try {
             unmigrated.execute("CREATE SCHEMA vpsr");
-            String url = unmigrated.url() + (unmigrated.url().contains("?") ? "&" : "?") + "options=-c%20search_path%3Dvpsr";
+            String url = withUrlOptions(unmigrated.url(), "-c%20search_path%3Dvpsr");
             Map<String, Object> properties = new HashMap<>(Map.of(
                     "datasources.default.url", url,
                     "datasources.default.username", unmigrated.user(),
@@ -145,14 +148,67 @@ class PooledSessionBoundsTest {
                     "datasources.default.maximum-pool-size", 2,
                     "flyway.datasources.default.enabled", true));
             try (ApplicationContext context = ApplicationContext.builder().singletons(new PlainTextWebhookFormat())
-                    .properties(properties).start();
-                 Connection connection = PostgresAdapterFactory.pooled(context.getBean(DataSource.class)).getConnection()) {
-                assertThat(show(connection, "search_path")).as("the pool's sessions").isEqualTo("vpsr");
+                    .properties(properties).start()) {
+                try (Connection connection = PostgresAdapterFactory.pooled(context.getBean(DataSource.class))
+                        .getConnection()) {
+                    assertThat(show(connection, "search_path")).as("the pool's sessions").isEqualTo("vpsr");
+                    assertThat(show(connection, "lock_timeout")).as("the pool's lock bound").isEqualTo("10s");
+                    assertThat(show(connection, "idle_in_transaction_session_timeout")).as("the pool's idle bound")
+                            .isEqualTo("1min");
+                    assertThat(show(connection, "tcp_keepalives_idle")).as("the pool's keepalives").isEqualTo("30");
+                }
+                try (Connection migrations = migrationSessions(context).getConnection()) {
+                    assertThat(show(migrations, "search_path")).as("the migrations' sessions").isEqualTo("vpsr");
+                    assertThat(show(migrations, "lock_timeout")).as("the migrations' lock bound").isEqualTo("10s");
+                    assertThat(show(migrations, "idle_in_transaction_session_timeout")).as("the migrations' idle bound")
+                            .isEqualTo("0");
+                    assertThat(show(migrations, "tcp_keepalives_idle")).as("the migrations' keepalives")
+                            .isEqualTo("30");
+                }
             }
             assertThat(unmigrated.strings("SELECT table_schema FROM information_schema.tables "
                     + "WHERE table_name = 'flyway_schema_history'")).containsExactly("vpsr");
         } finally {
             unmigrated.drop();
         }
+    }
+
+    /**
+     * The bounds come first, then the data source's {@code options} property, then the URL's options: where two name
+     * the same setting the later wins, so an operator's explicit {@code -c lock_timeout} in the URL still holds, and
+     * every setting nobody else named keeps its bound (ADR 0023, amended in session 40).
+     */
+    @Test
+    void aSettingTheDatabaseUrlNamesWinsOverItsBoundAndThePropertyAndEveryOtherBoundStays() throws SQLException {
+        try (ApplicationContext context = context(Map.of(
+                "datasources.default.url", withUrlOptions(DATABASE.database().url(),
+                        "-c%20lock_timeout%3D2s%20-c%20statement_timeout%3D1234"),
+                "datasources.default.data-source-properties.options", "-c statement_timeout=999 -c work_mem=8MB"))) {
+            try (Connection connection = PostgresAdapterFactory.pooled(context.getBean(DataSource.class))
+                    .getConnection()) {
+                assertThat(show(connection, "lock_timeout")).as("the URL's over the bound").isEqualTo("2s");
+                assertThat(show(connection, "statement_timeout")).as("the URL's over the property's")
+                        .isEqualTo("1234ms");
+                assertThat(show(connection, "work_mem")).as("the property's kept").isEqualTo("8MB");
+                assertThat(show(connection, "idle_in_transaction_session_timeout")).isEqualTo("1min");
+                assertThat(show(connection, "tcp_keepalives_idle")).isEqualTo("30");
+            }
+            try (Connection migrations = migrationSessions(context).getConnection()) {
+                assertThat(show(migrations, "lock_timeout")).isEqualTo("2s");
+                assertThat(show(migrations, "statement_timeout")).isEqualTo("1234ms");
+                assertThat(show(migrations, "work_mem")).isEqualTo("8MB");
+                assertThat(show(migrations, "idle_in_transaction_session_timeout")).isEqualTo("0");
+                assertThat(show(migrations, "tcp_keepalives_idle")).isEqualTo("30");
+            }
+        }
+    }
+
+    private static String withUrlOptions(String url, String encodedOptions) {
+        return url + (url.contains("?") ? "&" : "?") + "options=" + encodedOptions;
+    }
+
+    private static DataSource migrationSessions(ApplicationContext context) {
+        return MigrationSessionsWithoutTheIdleBound.migrationSessions(context.getBean(DatasourceConfiguration.class,
+                Qualifiers.byName(MigrationSessionsWithoutTheIdleBound.DATA_SOURCE)));
     }
 }
