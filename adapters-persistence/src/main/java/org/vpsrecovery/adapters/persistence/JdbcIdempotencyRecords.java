@@ -64,10 +64,12 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
             FROM idempotency_record WHERE team = ? AND idempotency_key = ? AND expires_at > ?""";
 
     // Only over the ended lease that was read: a second taker finds the new lease and gets InFlight. The holder taken
-    // over from joins the ones before it (V62): any of them may have reached VPS.org.
+    // over from joins the ones before it (V62): any of them may have reached VPS.org. The record lives on at least as
+    // long as a key begun now: else a takeover late in its day expires under the taker (ADR 0027, session 40).
     private static final String TAKE_OVER = """
             UPDATE idempotency_record
-            SET holder = ?, lease_until = ?, interrupted_holders = array_append(interrupted_holders, holder)
+            SET holder = ?, lease_until = ?, interrupted_holders = array_append(interrupted_holders, holder),
+                expires_at = GREATEST(expires_at, ?)
             WHERE team = ? AND idempotency_key = ? AND state = 'IN_FLIGHT' AND fingerprint = ?
               AND holder IS NOT DISTINCT FROM ? AND lease_until = ? AND lease_until <= ? AND expires_at > ?
             RETURNING interrupted_holders""";
@@ -100,7 +102,8 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
                     return answer.result();
                 }
                 if (existing instanceof Found.EndedLease ended) {
-                    Optional<BeginResult.TakenOver> taken = takeOver(connection, key, scope, fingerprint, ended, lease, now);
+                    Optional<BeginResult.TakenOver> taken = takeOver(connection, key, scope, fingerprint, ended, lease,
+                            expiresAt, now);
                     if (taken.isPresent()) {
                         return taken.get();
                     }
@@ -173,17 +176,18 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
     /** Empty when another taker won. */
     private static Optional<BeginResult.TakenOver> takeOver(Connection connection, IdempotencyKey key, IdempotencyScope scope,
                                                             RequestFingerprint fingerprint, Found.EndedLease ended, Lease lease,
-                                                            Instant now) throws SQLException {
+                                                            Instant expiresAt, Instant now) throws SQLException {
         try (PreparedStatement take = connection.prepareStatement(TAKE_OVER)) {
             take.setObject(1, lease.holder().value());
             take.setObject(2, utc(lease.until()));
-            take.setString(3, scope.value());
-            take.setString(4, key.value());
-            take.setString(5, fingerprint.sha256Hex());
-            take.setObject(6, ended.holder().map(OperationId::value).orElse(null), Types.OTHER);
-            take.setObject(7, ended.until());
-            take.setObject(8, utc(now));
+            take.setObject(3, utc(expiresAt));
+            take.setString(4, scope.value());
+            take.setString(5, key.value());
+            take.setString(6, fingerprint.sha256Hex());
+            take.setObject(7, ended.holder().map(OperationId::value).orElse(null), Types.OTHER);
+            take.setObject(8, ended.until());
             take.setObject(9, utc(now));
+            take.setObject(10, utc(now));
             try (ResultSet rs = take.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();

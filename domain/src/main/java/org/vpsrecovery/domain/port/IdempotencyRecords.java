@@ -24,7 +24,9 @@ public interface IdempotencyRecords {
      * number of callers finding an in-flight key whose lease has ended gets {@link BeginResult.TakenOver};
      * a live lease gives {@link BeginResult.InFlight}. A different fingerprint gives
      * {@link BeginResult.FingerprintMismatch} whatever the record's state. A record keeps every holder taken over from
-     * until it is completed, released or expires, and a takeover names them all.
+     * until it is completed, released or expires, and a takeover names them all. A takeover keeps the record until
+     * {@code expiresAt} at least, as a key begun now would be: never expired under its taker's lease, nor its taker's
+     * answer kept for only what was left of the first request's day.
      */
     BeginResult begin(IdempotencyKey key, IdempotencyScope scope, RequestFingerprint fingerprint, Lease lease, Instant expiresAt);
 

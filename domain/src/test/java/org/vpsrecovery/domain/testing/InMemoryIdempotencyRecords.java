@@ -60,8 +60,9 @@ public final class InMemoryIdempotencyRecords implements IdempotencyRecords {
         }
         List<OperationId> interrupted = new ArrayList<>(existing.interrupted());
         interrupted.add(existing.lease().holder());
+        Instant keptUntil = existing.expiresAt().isAfter(expiresAt) ? existing.expiresAt() : expiresAt;
         records.put(scope, new Entry(fingerprint, IdempotencyState.IN_FLIGHT, null, lease, List.copyOf(interrupted),
-                existing.createdAt(), existing.expiresAt()));
+                existing.createdAt(), keptUntil));
         return new BeginResult.TakenOver(interrupted, false);
     }
 

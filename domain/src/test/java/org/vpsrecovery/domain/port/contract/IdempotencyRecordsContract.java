@@ -256,6 +256,26 @@ public abstract class IdempotencyRecordsContract {
         assertThat(records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.Replay(CREATED));
     }
 
+    /**
+     * Taken over in its last minutes, a key is kept as long as one begun at the takeover: never expired (claimed afresh
+     * by another request, or purged) while its taker runs, and its taker's answer kept for replays.
+     */
+    @Test
+    void aKeyTakenOverJustBeforeItExpiresLivesOnForItsTaker() {
+        IdempotencyRecords records = emptyRecords(clock);
+        records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay());
+        clock.advance(Duration.ofDays(1).minusMinutes(1));
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(SECOND, Duration.ofMinutes(5)), inOneDay()))
+                .isEqualTo(BeginResult.TakenOver.from(FIRST));
+
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(records.purgeExpired()).isZero();
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(THIRD), inOneDay())).isEqualTo(new BeginResult.InFlight());
+        assertThat(records.complete(KEY, BLUE, SECOND, CREATED)).isTrue();
+        clock.advance(Duration.ofHours(23));
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(THIRD), inOneDay())).isEqualTo(new BeginResult.Replay(CREATED));
+    }
+
     @Test
     void aHolderWhoseKeyWasTakenOverCanNeitherCompleteNorReleaseIt() {
         IdempotencyRecords records = emptyRecords(clock);
