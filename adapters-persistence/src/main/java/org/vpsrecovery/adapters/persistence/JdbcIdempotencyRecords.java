@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -26,7 +28,7 @@ import org.vpsrecovery.domain.port.IdempotencyRecords;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 
 /**
- * Idempotency records in PostgreSQL (table {@code idempotency_record}, migrations V2 and V9).
+ * Idempotency records in PostgreSQL (table {@code idempotency_record}, migrations V2, V9 and V62).
  * {@code begin} is one {@code INSERT ... ON CONFLICT} that either claims a free or expired key or
  * leaves the live record alone; only when it leaves it alone is the record read to say why, and an
  * in-flight record whose lease has ended is taken over by one {@code UPDATE ... WHERE} the lease is
@@ -52,7 +54,7 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
                 SET fingerprint = EXCLUDED.fingerprint, state = 'IN_FLIGHT', response_status = NULL,
                     response_content_type = NULL, response_body = NULL, response_operation_id = NULL,
                     created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at,
-                    holder = EXCLUDED.holder, lease_until = EXCLUDED.lease_until
+                    holder = EXCLUDED.holder, lease_until = EXCLUDED.lease_until, interrupted_holders = '{}'
                 WHERE idempotency_record.expires_at <= EXCLUDED.created_at
             RETURNING 1""";
 
@@ -61,11 +63,16 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
                    response_operation_id
             FROM idempotency_record WHERE team = ? AND idempotency_key = ? AND expires_at > ?""";
 
-    // Only over the ended lease that was read: a second taker finds the new lease and gets InFlight.
+    // Only over the ended lease that was read: a second taker finds the new lease and gets InFlight. The holder taken
+    // over from joins the ones before it (V62): any of them may have reached VPS.org. The record lives on at least as
+    // long as a key begun now: else a takeover late in its day expires under the taker (ADR 0027, session 40).
     private static final String TAKE_OVER = """
-            UPDATE idempotency_record SET holder = ?, lease_until = ?
+            UPDATE idempotency_record
+            SET holder = ?, lease_until = ?, interrupted_holders = array_append(interrupted_holders, holder),
+                expires_at = GREATEST(expires_at, ?)
             WHERE team = ? AND idempotency_key = ? AND state = 'IN_FLIGHT' AND fingerprint = ?
-              AND holder IS NOT DISTINCT FROM ? AND lease_until = ? AND lease_until <= ? AND expires_at > ?""";
+              AND holder IS NOT DISTINCT FROM ? AND lease_until = ? AND lease_until <= ? AND expires_at > ?
+            RETURNING interrupted_holders""";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -94,9 +101,12 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
                 if (existing instanceof Found.Answer answer) {
                     return answer.result();
                 }
-                if (existing instanceof Found.EndedLease ended
-                        && takeOver(connection, key, scope, fingerprint, ended, lease, now)) {
-                    return new BeginResult.TakenOver(ended.holder());
+                if (existing instanceof Found.EndedLease ended) {
+                    Optional<BeginResult.TakenOver> taken = takeOver(connection, key, scope, fingerprint, ended, lease,
+                            expiresAt, now);
+                    if (taken.isPresent()) {
+                        return taken.get();
+                    }
                 }
             }
             throw new PlatformUnavailable("the Idempotency-Key kept changing under concurrent requests; nothing was done",
@@ -163,19 +173,36 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
         }
     }
 
-    private static boolean takeOver(Connection connection, IdempotencyKey key, IdempotencyScope scope, RequestFingerprint fingerprint,
-                                    Found.EndedLease ended, Lease lease, Instant now) throws SQLException {
+    /** Empty when another taker won. */
+    private static Optional<BeginResult.TakenOver> takeOver(Connection connection, IdempotencyKey key, IdempotencyScope scope,
+                                                            RequestFingerprint fingerprint, Found.EndedLease ended, Lease lease,
+                                                            Instant expiresAt, Instant now) throws SQLException {
         try (PreparedStatement take = connection.prepareStatement(TAKE_OVER)) {
             take.setObject(1, lease.holder().value());
             take.setObject(2, utc(lease.until()));
-            take.setString(3, scope.value());
-            take.setString(4, key.value());
-            take.setString(5, fingerprint.sha256Hex());
-            take.setObject(6, ended.holder().map(OperationId::value).orElse(null), Types.OTHER);
-            take.setObject(7, ended.until());
-            take.setObject(8, utc(now));
+            take.setObject(3, utc(expiresAt));
+            take.setString(4, scope.value());
+            take.setString(5, key.value());
+            take.setString(6, fingerprint.sha256Hex());
+            take.setObject(7, ended.holder().map(OperationId::value).orElse(null), Types.OTHER);
+            take.setObject(8, ended.until());
             take.setObject(9, utc(now));
-            return take.executeUpdate() == 1;
+            take.setObject(10, utc(now));
+            try (ResultSet rs = take.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                List<OperationId> interrupted = new ArrayList<>();
+                boolean untraceable = false;
+                for (Object holder : (Object[]) rs.getArray("interrupted_holders").getArray()) {
+                    if (holder == null) {
+                        untraceable = true; // a holder from before V9
+                    } else {
+                        interrupted.add(new OperationId((UUID) holder));
+                    }
+                }
+                return Optional.of(new BeginResult.TakenOver(interrupted, untraceable));
+            }
         }
     }
 
@@ -213,6 +240,19 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
             ps.setString(2, key.value());
             ps.setObject(3, holder.value());
         }, "release an idempotency key");
+    }
+
+    @Override
+    public void endLease(IdempotencyKey key, IdempotencyScope scope, OperationId holder) {
+        Objects.requireNonNull(holder, "holder");
+        update("""
+                UPDATE idempotency_record SET lease_until = ?
+                WHERE team = ? AND idempotency_key = ? AND state = 'IN_FLIGHT' AND holder = ?""", ps -> {
+            ps.setObject(1, utc(clock.instant()));
+            ps.setString(2, scope.value());
+            ps.setString(3, key.value());
+            ps.setObject(4, holder.value());
+        }, "give back an idempotency key");
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Optional;
+import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,7 +32,7 @@ class JdbcIdempotencyRecordsContractTest extends IdempotencyRecordsContract {
         return new JdbcIdempotencyRecords(lastDataSource, clock);
     }
 
-    /** A key left in flight before V9 gave it a lease: V9 ends its lease, and its unknown holder is said so. */
+    /** A key left in flight before V9 gave it a lease: V9 ends its lease, and its unknown holder is said so, to every later taker. */
     @Test
     void aKeyInFlightFromBeforeLeasesIsTakenOverWithNoKnownHolder() throws SQLException {
         AdjustableClock clock = new AdjustableClock(T0);
@@ -53,8 +53,12 @@ class JdbcIdempotencyRecordsContractTest extends IdempotencyRecordsContract {
         }
 
         assertThat(records.begin(KEY, BLUE, CREATE, new Lease(SECOND, T0.plus(LEASE)), T0.plus(Duration.ofDays(1))))
-                .isEqualTo(new BeginResult.TakenOver(Optional.empty()));
+                .isEqualTo(new BeginResult.TakenOver(List.of(), true));
         assertThat(records.begin(KEY, BLUE, CREATE, new Lease(THIRD, T0.plus(LEASE)), T0.plus(Duration.ofDays(1))))
                 .isEqualTo(new BeginResult.InFlight());
+        // Its taker kept no answer either: the next taker is still told that one holder cannot be traced (V62).
+        clock.advance(LEASE);
+        assertThat(records.begin(KEY, BLUE, CREATE, new Lease(THIRD, clock.instant().plus(LEASE)), T0.plus(Duration.ofDays(1))))
+                .isEqualTo(new BeginResult.TakenOver(List.of(SECOND), true));
     }
 }

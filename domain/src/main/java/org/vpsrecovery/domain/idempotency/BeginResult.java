@@ -1,7 +1,7 @@
 package org.vpsrecovery.domain.idempotency;
 
+import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.vpsrecovery.domain.operation.OperationId;
 
 /** What {@code IdempotencyRecords.begin} found for a key. */
@@ -12,13 +12,24 @@ public sealed interface BeginResult {
     }
 
     /**
-     * The key was in flight but its holder's lease had ended (the holder died): this request holds it
-     * now, and must first find out whether the previous holder reached VPS.org. {@code previousHolder}
-     * is empty for records written before leases existed.
+     * The key was in flight but its holder's lease had ended (the holder died): this request holds it now, and must
+     * first find out whether any request that held it before reached VPS.org. {@code interruptedHolders}: every holder
+     * whose lease ended without an answer kept, oldest first, the one just taken over from last. Not only the last:
+     * a taker that could not tell, or could not keep its answer, leaves no trace of its own, and the one before it may
+     * have reached VPS.org (ADR 0027, amended in session 40). {@code untraceable}: one of them held the key before
+     * leases existed (V9), its id unknown.
      */
-    record TakenOver(Optional<OperationId> previousHolder) implements BeginResult {
+    record TakenOver(List<OperationId> interruptedHolders, boolean untraceable) implements BeginResult {
         public TakenOver {
-            Objects.requireNonNull(previousHolder, "previous holder (may be empty, not null)");
+            interruptedHolders = List.copyOf(interruptedHolders);
+            if (interruptedHolders.isEmpty() && !untraceable) {
+                throw new IllegalArgumentException("a key is taken over from at least one holder");
+            }
+        }
+
+        /** Taken over from one holder that is known. */
+        public static TakenOver from(OperationId previousHolder) {
+            return new TakenOver(List.of(previousHolder), false);
         }
     }
 

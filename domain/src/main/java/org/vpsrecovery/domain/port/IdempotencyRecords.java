@@ -23,7 +23,10 @@ public interface IdempotencyRecords {
      * concurrent callers with a free key gets {@link BeginResult.Started}, and exactly one of any
      * number of callers finding an in-flight key whose lease has ended gets {@link BeginResult.TakenOver};
      * a live lease gives {@link BeginResult.InFlight}. A different fingerprint gives
-     * {@link BeginResult.FingerprintMismatch} whatever the record's state.
+     * {@link BeginResult.FingerprintMismatch} whatever the record's state. A record keeps every holder taken over from
+     * until it is completed, released or expires, and a takeover names them all. A takeover keeps the record until
+     * {@code expiresAt} at least, as a key begun now would be: never expired under its taker's lease, nor its taker's
+     * answer kept for only what was left of the first request's day.
      */
     BeginResult begin(IdempotencyKey key, IdempotencyScope scope, RequestFingerprint fingerprint, Lease lease, Instant expiresAt);
 
@@ -35,6 +38,13 @@ public interface IdempotencyRecords {
 
     /** Forgets a key in flight under {@code holder} after a failure, so that a retry can start again. Completed records stay. */
     void release(IdempotencyKey key, IdempotencyScope scope, OperationId holder);
+
+    /**
+     * Gives back a key in flight under {@code holder} that it cannot settle now (a taker that cannot tell whether an
+     * earlier holder reached VPS.org): the lease ends at once and the record stays in flight, its holders kept, so the
+     * next request with the key takes it over and traces them again. Unlike {@link #release}, never frees the key.
+     */
+    void endLease(IdempotencyKey key, IdempotencyScope scope, OperationId holder);
 
     /** Deletes every record whose expiry has passed; returns how many. */
     int purgeExpired();

@@ -2,10 +2,11 @@ package org.vpsrecovery.domain.testing;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import org.vpsrecovery.domain.idempotency.BeginResult;
 import org.vpsrecovery.domain.idempotency.IdempotencyKey;
 import org.vpsrecovery.domain.idempotency.IdempotencyScope;
@@ -22,8 +23,9 @@ public final class InMemoryIdempotencyRecords implements IdempotencyRecords {
     private record Scoped(IdempotencyScope owner, IdempotencyKey key) {
     }
 
+    /** {@code interrupted}: the holders taken over from, oldest first (ADR 0027, amended in session 40). */
     private record Entry(RequestFingerprint fingerprint, IdempotencyState state, StoredResponse response,
-                         Lease lease, Instant createdAt, Instant expiresAt) {
+                         Lease lease, List<OperationId> interrupted, Instant createdAt, Instant expiresAt) {
     }
 
     private final Map<Scoped, Entry> records = new HashMap<>();
@@ -44,7 +46,7 @@ public final class InMemoryIdempotencyRecords implements IdempotencyRecords {
         Scoped scope = new Scoped(owner, key);
         Entry existing = records.get(scope);
         if (existing == null || !existing.expiresAt().isAfter(now)) {
-            records.put(scope, new Entry(fingerprint, IdempotencyState.IN_FLIGHT, null, lease, now, expiresAt));
+            records.put(scope, new Entry(fingerprint, IdempotencyState.IN_FLIGHT, null, lease, List.of(), now, expiresAt));
             return new BeginResult.Started();
         }
         if (!existing.fingerprint().equals(fingerprint)) {
@@ -56,9 +58,12 @@ public final class InMemoryIdempotencyRecords implements IdempotencyRecords {
         if (existing.lease().until().isAfter(now)) {
             return new BeginResult.InFlight();
         }
-        records.put(scope, new Entry(fingerprint, IdempotencyState.IN_FLIGHT, null, lease, existing.createdAt(),
-                existing.expiresAt()));
-        return new BeginResult.TakenOver(Optional.of(existing.lease().holder()));
+        List<OperationId> interrupted = new ArrayList<>(existing.interrupted());
+        interrupted.add(existing.lease().holder());
+        Instant keptUntil = existing.expiresAt().isAfter(expiresAt) ? existing.expiresAt() : expiresAt;
+        records.put(scope, new Entry(fingerprint, IdempotencyState.IN_FLIGHT, null, lease, List.copyOf(interrupted),
+                existing.createdAt(), keptUntil));
+        return new BeginResult.TakenOver(interrupted, false);
     }
 
     @Override
@@ -70,7 +75,7 @@ public final class InMemoryIdempotencyRecords implements IdempotencyRecords {
             return false;
         }
         records.put(scope, new Entry(existing.fingerprint(), IdempotencyState.COMPLETED, response, existing.lease(),
-                existing.createdAt(), existing.expiresAt()));
+                existing.interrupted(), existing.createdAt(), existing.expiresAt()));
         return true;
     }
 
@@ -79,6 +84,16 @@ public final class InMemoryIdempotencyRecords implements IdempotencyRecords {
         Scoped scope = new Scoped(owner, key);
         if (heldBy(records.get(scope), holder)) {
             records.remove(scope);
+        }
+    }
+
+    @Override
+    public synchronized void endLease(IdempotencyKey key, IdempotencyScope owner, OperationId holder) {
+        Scoped scope = new Scoped(owner, key);
+        Entry existing = records.get(scope);
+        if (heldBy(existing, holder)) {
+            records.put(scope, new Entry(existing.fingerprint(), existing.state(), null, new Lease(holder, clock.instant()),
+                    existing.interrupted(), existing.createdAt(), existing.expiresAt()));
         }
     }
 

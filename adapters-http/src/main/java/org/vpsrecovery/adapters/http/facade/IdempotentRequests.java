@@ -48,7 +48,7 @@ import org.vpsrecovery.domain.port.ProviderFailure;
  * the longest request the default bounds allow, about 3 min; ADR 0027): a replay while the lease runs
  * is 409 with Retry-After. A holder that died (kill -9)
  * leaves its lease to end; the next replay then takes the key over, and, before anything else, asks
- * whether the dead holder reached VPS.org: its operation id is the lease's holder, and an operation
+ * whether the dead holder (or any the key was taken over from before) reached VPS.org: its operation id is the lease's holder, and an operation
  * exists only once the attempt got to its intent (stored just before it, ADR 0084), before the provider is called. If none exists, the request
  * runs; if one does, it is never sent again: the answer is 409 IDEMPOTENT_REQUEST_INTERRUPTED naming
  * that operation, which the tracker follows to its end (ADR 0027). Likewise a change the dead holder stored to wait for
@@ -122,7 +122,7 @@ public class IdempotentRequests {
                     "this Idempotency-Key was used for a different request", RequestReason.IDEMPOTENCY_KEY_REUSED.name(),
                     RequestAttributes.requestId(request), HEADER);
             case BeginResult.Started started -> runFirst(request, key, scope, holder, action);
-            case BeginResult.TakenOver taken -> takeOver(request, key, scope, holder, taken.previousHolder(), action);
+            case BeginResult.TakenOver taken -> takeOver(request, key, scope, holder, taken, action);
         };
     }
 
@@ -151,22 +151,24 @@ public class IdempotentRequests {
     }
 
     /**
-     * The previous holder's lease ended without an answer. No operation of it: it died before its
-     * intent, so VPS.org never heard of it and this request runs. An operation (or a holder from
-     * before leases, which cannot be traced): VPS.org may have acted, so it is not sent again.
+     * The holders' leases ended without an answer. No trace of any of them: each died before its intent, so VPS.org
+     * never heard of them and this request runs. A trace (or a holder from before leases, which cannot be traced):
+     * VPS.org may have acted, so it is not sent again. Every holder taken over from is traced, not only the last: a
+     * taker that could not tell, or could not keep its answer, left no trace of its own (ADR 0027, amended in session 40).
      */
     private HttpResponse<?> takeOver(HttpRequest<?> request, IdempotencyKey key, IdempotencyScope scope, OperationId holder,
-                                     Optional<OperationId> previous, Supplier<MutableHttpResponse<?>> action) {
+                                     BeginResult.TakenOver taken, Supplier<MutableHttpResponse<?>> action) {
         Optional<OperationId> reached;
         try {
-            reached = previous.filter(id -> reached(scope, id));
+            reached = taken.interruptedHolders().stream().filter(id -> reached(scope, id)).findFirst();
         } catch (RuntimeException unknown) {
-            // Whether the first request reached VPS.org cannot be told now: nothing is done, the key is free again.
-            bookkeeping(request, "free the key of", () -> records.release(key, scope, holder));
+            // Cannot be told now. Never freed (a retry would run as a first request and send it again): the key is
+            // given back in flight with its holders, so the retry takes it over at once and traces them again.
+            bookkeeping(request, "give back the key of", () -> records.endLease(key, scope, holder));
             throw new PlatformUnavailable("could not tell whether the first request with this Idempotency-Key reached "
                     + "VPS.org (the platform's database); nothing was done", TAKE_OVER_RETRY_AFTER, unknown);
         }
-        if (previous.isPresent() && reached.isEmpty()) {
+        if (!taken.untraceable() && reached.isEmpty()) {
             return runFirst(request, key, scope, holder, action);
         }
         MutableHttpResponse<?> interrupted = interrupted(request, scope, reached);

@@ -65,6 +65,8 @@ class FacadeHttpTest {
     InMemoryPendingChanges pendingChangeStore;
     @Inject
     JsonMapper json;
+    @Inject
+    SwitchableRecoveryOperations operationReads;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -511,16 +513,21 @@ class FacadeHttpTest {
                 .isEqualTo(takenOver.raw().headers().firstValue("X-Operation-Id"));
     }
 
+    /** The dead request of {@link #leftInFlightByADeadRequest} got as far as its intent, then died before VPS.org answered. */
+    private OperationId leftInFlightAfterItsIntent(String key, String canonicalBody) {
+        OperationId dead = OperationId.random();
+        leftInFlightByADeadRequest(key, dead, canonicalBody);
+        platform.operations.add(RecoveryOperation.accepted(dead, PlatformFixture.BLUE, new RequestId("dead-request"),
+                org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT, PlatformFixture.WEB, Optional.empty(),
+                platform.clock.instant(), Duration.ofMinutes(30)));
+        return dead;
+    }
+
     @Test
     void aKeyLeftInFlightByARequestThatDiedAfterItsIntentIsNeverSentAgain() throws Exception {
         Map<String, String> key = Map.of("Idempotency-Key", "died-after-intent");
         String body = "{\"server_id\": 12345, \"name\": \"maybe-made\"}";
-        OperationId dead = OperationId.random();
-        leftInFlightByADeadRequest("died-after-intent", dead, "{\"name\":\"maybe-made\",\"server_id\":12345}");
-        // It got as far as its intent (and the operation that follows it), then died before VPS.org answered.
-        platform.operations.add(RecoveryOperation.accepted(dead, PlatformFixture.BLUE, new RequestId("dead-request"),
-                org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT, PlatformFixture.WEB, Optional.empty(),
-                platform.clock.instant(), Duration.ofMinutes(30)));
+        OperationId dead = leftInFlightAfterItsIntent("died-after-intent", "{\"name\":\"maybe-made\",\"server_id\":12345}");
 
         platform.clock.advance(Duration.ofSeconds(61));
         Answer interrupted = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
@@ -531,6 +538,57 @@ class FacadeHttpTest {
         assertThat(replay.status()).isEqualTo(409);
         assertThat(replay.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
         assertThat(replay.raw().headers().firstValue("X-Operation-Id")).contains(dead.toString());
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
+    }
+
+    /**
+     * The takeover's answer is not kept (the records' database fails): the key stays in flight under the taker, which
+     * left no trace of its own. The next takeover still finds the dead request's operation (ADR 0027, amended in
+     * session 40), never runs the create as a first request.
+     */
+    @Test
+    void aTakeoverWhoseAnswerWasNotKeptLeavesTheDeadRequestToTheNextTakeover() throws Exception {
+        Map<String, String> key = Map.of("Idempotency-Key", "died-after-intent-unkept");
+        String body = "{\"server_id\": 12345, \"name\": \"made-once\"}";
+        OperationId dead = leftInFlightAfterItsIntent("died-after-intent-unkept", "{\"name\":\"made-once\",\"server_id\":12345}");
+        SwitchableIdempotencyRecords records = (SwitchableIdempotencyRecords) idempotencyRecords;
+
+        platform.clock.advance(Duration.ofSeconds(61));
+        records.completeFails = new IllegalStateException("could not complete an idempotent request: connection reset");
+        Answer notKept = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+        records.completeFails = null;
+        assertProblem(notKept, 409, "IDEMPOTENT_REQUEST_INTERRUPTED");
+
+        platform.clock.advance(Duration.ofMinutes(5).plusSeconds(1)); // the taker's lease, vpsr.idempotency.lease
+        Answer again = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+        assertProblem(again, 409, "IDEMPOTENT_REQUEST_INTERRUPTED");
+        assertThat(again.raw().headers().firstValue("X-Operation-Id")).contains(dead.toString());
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
+    }
+
+    /**
+     * A takeover that cannot tell whether the dead request reached VPS.org (its look-up fails) answers 503 and gives
+     * the key back, never frees it: the retry takes it over at once and finds the dead request's operation.
+     */
+    @Test
+    void aTakeoverThatCannotTellGivesTheKeyBackToTheDeadRequest() throws Exception {
+        Map<String, String> key = Map.of("Idempotency-Key", "died-after-intent-untold");
+        String body = "{\"server_id\": 12345, \"name\": \"made-once\"}";
+        OperationId dead = leftInFlightAfterItsIntent("died-after-intent-untold", "{\"name\":\"made-once\",\"server_id\":12345}");
+
+        platform.clock.advance(Duration.ofSeconds(61));
+        operationReads.failNextFind(new org.vpsrecovery.domain.port.PlatformUnavailable(
+                "the operations' database is busy", Duration.ofSeconds(5), null));
+        Answer untold = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+        assertProblem(untold, 503, "PLATFORM_UNAVAILABLE");
+        assertThat(untold.raw().headers().firstValue("Retry-After")).isPresent();
+
+        Answer retried = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+        assertProblem(retried, 409, "IDEMPOTENT_REQUEST_INTERRUPTED");
+        assertThat(retried.raw().headers().firstValue("X-Operation-Id")).contains(dead.toString());
+        Answer replay = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+        assertThat(replay.status()).isEqualTo(409);
+        assertThat(replay.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
         assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
     }
 

@@ -99,8 +99,15 @@ public class FacadeTestWiring {
     }
 
     @Singleton
-    org.vpsrecovery.application.operation.ReadOperationsService readOperations(PlatformFixture platform) {
-        return new org.vpsrecovery.application.operation.ReadOperationsService(platform.operations, platform.clock);
+    SwitchableRecoveryOperations operationReads(PlatformFixture platform) {
+        return new SwitchableRecoveryOperations(platform.operations);
+    }
+
+    /** Reads through the switchable operations: a test makes the look-up of a takeover fail (FacadeHttpTest). */
+    @Singleton
+    org.vpsrecovery.application.operation.ReadOperationsService readOperations(PlatformFixture platform,
+                                                                              SwitchableRecoveryOperations operations) {
+        return new org.vpsrecovery.application.operation.ReadOperationsService(operations, platform.clock);
     }
 
     @Singleton

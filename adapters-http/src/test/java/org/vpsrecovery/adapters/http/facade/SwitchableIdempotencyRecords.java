@@ -44,6 +44,11 @@ final class SwitchableIdempotencyRecords implements IdempotencyRecords {
     }
 
     @Override
+    public void endLease(IdempotencyKey key, IdempotencyScope scope, OperationId holder) {
+        records.endLease(key, scope, holder);
+    }
+
+    @Override
     public int purgeExpired() {
         return records.purgeExpired();
     }

@@ -216,8 +216,64 @@ public abstract class IdempotencyRecordsContract {
 
         clock.advance(Duration.ofSeconds(1));
         assertThat(records.begin(KEY, BLUE, CREATE, lease(SECOND), inOneDay()))
-                .isEqualTo(new BeginResult.TakenOver(Optional.of(FIRST)));
+                .isEqualTo(BeginResult.TakenOver.from(FIRST));
         assertThat(records.begin(KEY, BLUE, CREATE, lease(THIRD), inOneDay())).isEqualTo(new BeginResult.InFlight());
+    }
+
+    /** A taker that left no answer may have left no trace either: the next taker is told of every holder before it. */
+    @Test
+    void aTakeoverNamesEveryHolderTakenOverFromUntilTheKeyIsClaimedAfresh() {
+        IdempotencyRecords records = emptyRecords(clock);
+        records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay());
+        clock.advance(LEASE);
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(SECOND), inOneDay())).isEqualTo(BeginResult.TakenOver.from(FIRST));
+        clock.advance(LEASE);
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(THIRD), inOneDay()))
+                .isEqualTo(new BeginResult.TakenOver(List.of(FIRST, SECOND), false));
+
+        records.release(KEY, BLUE, THIRD);
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.Started());
+        clock.advance(LEASE);
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(SECOND), inOneDay())).isEqualTo(BeginResult.TakenOver.from(FIRST));
+    }
+
+    /** A taker that cannot tell gives the key back: never freed, taken over at once, its holders kept. */
+    @Test
+    void aKeyGivenBackStaysInFlightAndIsTakenOverAtOnceWithItsHolders() {
+        IdempotencyRecords records = emptyRecords(clock);
+        records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay());
+        clock.advance(LEASE);
+        records.begin(KEY, BLUE, CREATE, lease(SECOND), inOneDay());
+
+        records.endLease(KEY, BLUE, FIRST); // no longer its holder: nothing changes
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(THIRD), inOneDay())).isEqualTo(new BeginResult.InFlight());
+        records.endLease(KEY, BLUE, SECOND);
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(THIRD), inOneDay()))
+                .isEqualTo(new BeginResult.TakenOver(List.of(FIRST, SECOND), false));
+        assertThat(records.complete(KEY, BLUE, SECOND, CREATED)).isFalse();
+        assertThat(records.complete(KEY, BLUE, THIRD, CREATED)).isTrue();
+        records.endLease(KEY, BLUE, THIRD); // a completed key is not in flight
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.Replay(CREATED));
+    }
+
+    /**
+     * Taken over in its last minutes, a key is kept as long as one begun at the takeover: never expired (claimed afresh
+     * by another request, or purged) while its taker runs, and its taker's answer kept for replays.
+     */
+    @Test
+    void aKeyTakenOverJustBeforeItExpiresLivesOnForItsTaker() {
+        IdempotencyRecords records = emptyRecords(clock);
+        records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay());
+        clock.advance(Duration.ofDays(1).minusMinutes(1));
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(SECOND, Duration.ofMinutes(5)), inOneDay()))
+                .isEqualTo(BeginResult.TakenOver.from(FIRST));
+
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(records.purgeExpired()).isZero();
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(THIRD), inOneDay())).isEqualTo(new BeginResult.InFlight());
+        assertThat(records.complete(KEY, BLUE, SECOND, CREATED)).isTrue();
+        clock.advance(Duration.ofHours(23));
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(THIRD), inOneDay())).isEqualTo(new BeginResult.Replay(CREATED));
     }
 
     @Test
@@ -243,7 +299,7 @@ public abstract class IdempotencyRecordsContract {
 
         assertThat(records.begin(KEY, BLUE, OTHER, lease(SECOND), inOneDay())).isEqualTo(new BeginResult.FingerprintMismatch());
         assertThat(records.begin(KEY, BLUE, CREATE, lease(SECOND), inOneDay()))
-                .isEqualTo(new BeginResult.TakenOver(Optional.of(FIRST)));
+                .isEqualTo(BeginResult.TakenOver.from(FIRST));
     }
 
     @Test
@@ -275,7 +331,7 @@ public abstract class IdempotencyRecordsContract {
                 lease(new OperationId(new java.util.UUID(7, caller))), inOneDay()));
 
         assertThat(results).filteredOn(r -> r instanceof BeginResult.TakenOver).containsExactly(
-                new BeginResult.TakenOver(Optional.of(FIRST)));
+                BeginResult.TakenOver.from(FIRST));
         assertThat(results).filteredOn(r -> r instanceof BeginResult.InFlight).hasSize(11);
     }
 
