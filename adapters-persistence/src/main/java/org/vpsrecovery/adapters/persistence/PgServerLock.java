@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -40,7 +41,10 @@ import org.vpsrecovery.domain.server.ServerId;
  * {@code silenceLimit}, so PostgreSQL ends a session that says nothing for that long, and a live holder speaks on its
  * lock connection every third of it while its work runs (a VPS.org call may take longer than the limit), so only a
  * dead or frozen holder's session is ended. A keep-alive that fails means the lock was lost while the work ran; that
- * is logged (ADR 0023, amended in session 39).
+ * is logged (ADR 0023, amended in session 39), and the work's {@link ServerLock.Hold} says so: a work asks it before
+ * its point of no return (ADR 0023, amended in session 40). It answers from what the keep-alive last heard, and asks
+ * the session itself ({@code SELECT 1}) only when nothing was heard from it for {@link #TRUSTED_FOR}: a warm create or
+ * delete asks within milliseconds of its lock's statement, so it pays no round trip more.
  *
  * <p>Hand-written JDBC on purpose: advisory locks are outside what Micronaut Data expresses.
  * Keys: the two-int form with {@link #NAMESPACE} first; a server id beyond the int range is folded
@@ -73,6 +77,13 @@ public final class PgServerLock implements ServerLock {
     private static final Logger LOG = LoggerFactory.getLogger(PgServerLock.class);
 
     /**
+     * How long after its session last answered (the lock's statement, a keep-alive) a hold is taken as still held
+     * without asking: far above a warm create's or delete's lock-to-call time (milliseconds), so those send nothing
+     * more, and short beside a slow VPS.org's list read, after which one {@code SELECT 1} costs nothing that counts.
+     */
+    static final Duration TRUSTED_FOR = Duration.ofMillis(250);
+
+    /**
      * How long a lock's session may stay silent before PostgreSQL ends it, a dead holder's lock with it, unless given
      * (ADR 0023, amended in session 39: {@code vpsr.database.idle-in-transaction-timeout}).
      */
@@ -85,6 +96,7 @@ public final class PgServerLock implements ServerLock {
     private final int maxWaitersPerServer;
     private final Semaphore lockConnections;
     private final int maxLockConnections;
+    private final Duration trustedFor;
     private final ConcurrentHashMap<Integer, Gate> gates = new ConcurrentHashMap<>();
 
     /** With 16 waiters per server and 8 lock connections: for tests and small pools. */
@@ -99,7 +111,12 @@ public final class PgServerLock implements ServerLock {
     /** {@code silenceLimit}: how long a holder's session may stay silent before PostgreSQL ends it and the lock. */
     public PgServerLock(DataSource dataSource, Duration maxWait, int maxWaitersPerServer, int maxLockConnections,
                         Duration silenceLimit) {
-        this(dataSource, maxWait, maxWaitersPerServer, maxLockConnections, NAMESPACE, silenceLimit);
+        this(dataSource, maxWait, maxWaitersPerServer, maxLockConnections, NAMESPACE, silenceLimit, TRUSTED_FOR);
+    }
+
+    /** For tests: a hold not heard from for {@code trustedFor} asks its session whether it is still there. */
+    PgServerLock(DataSource dataSource, Duration maxWait, Duration silenceLimit, Duration trustedFor) {
+        this(dataSource, maxWait, 16, 8, NAMESPACE, silenceLimit, trustedFor);
     }
 
     /**
@@ -112,12 +129,13 @@ public final class PgServerLock implements ServerLock {
 
     /** As {@link #following(DataSource, Duration)}, a dead tracker's session ended after {@code silenceLimit}. */
     public static PgServerLock following(DataSource dataSource, Duration maxWait, Duration silenceLimit) {
-        return new PgServerLock(dataSource, maxWait, 1, 1, FOLLOWING_NAMESPACE, silenceLimit);
+        return new PgServerLock(dataSource, maxWait, 1, 1, FOLLOWING_NAMESPACE, silenceLimit, TRUSTED_FOR);
     }
 
     private PgServerLock(DataSource dataSource, Duration maxWait, int maxWaitersPerServer, int maxLockConnections,
-                         int namespace, Duration silenceLimit) {
+                         int namespace, Duration silenceLimit, Duration trustedFor) {
         this.namespace = namespace;
+        this.trustedFor = Objects.requireNonNull(trustedFor, "trusted for");
         this.silenceLimit = Objects.requireNonNull(silenceLimit, "silence limit");
         // A third of it between keep-alives: at least 1 ms, and whole milliseconds for PostgreSQL and the socket.
         if (silenceLimit.toMillis() < 3 || silenceLimit.toMillis() > Integer.MAX_VALUE) {
@@ -149,6 +167,12 @@ public final class PgServerLock implements ServerLock {
 
     @Override
     public <T> T callExclusively(ServerId server, Supplier<T> work) {
+        Objects.requireNonNull(work, "work");
+        return callHolding(server, hold -> work.get());
+    }
+
+    @Override
+    public <T> T callHolding(ServerId server, Function<ServerLock.Hold, T> work) {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(work, "work");
         long deadline = System.nanoTime() + maxWait.toNanos();
@@ -211,7 +235,7 @@ public final class PgServerLock implements ServerLock {
         }
     }
 
-    private <T> T underDatabaseLock(ServerId server, int key, long deadline, Supplier<T> work) {
+    private <T> T underDatabaseLock(ServerId server, int key, long deadline, Function<ServerLock.Hold, T> work) {
         Connection connection;
         StorePhase pool = StorePhase.started();
         try {
@@ -245,16 +269,17 @@ public final class PgServerLock implements ServerLock {
             // A session that does not answer within the silence limit is gone or about to be: the keep-alive and the
             // release give up on it then (Hikari puts the socket's timeout back when the connection returns).
             connection.setNetworkTimeout(Runnable::run, (int) silenceLimit.toMillis());
-            KeepAlive keepAlive = new KeepAlive(connection, silenceLimit.dividedBy(3));
+            KeepAlive keepAlive = new KeepAlive(connection, silenceLimit.dividedBy(3), trustedFor);
             Thread.ofVirtual().name("server-lock-keep-alive-" + server).start(keepAlive);
             T result;
             try {
-                result = work.get();
+                result = work.apply(keepAlive);
             } finally {
                 SQLException lost = keepAlive.stop();
                 if (lost != null) {
                     LOG.error("Server {}'s lock session stopped answering while its work ran, so its lock may have "
-                            + "ended before the work did: {}", server, lost.toString());
+                            + "ended before the work did (work that asked its hold before calling VPS.org did not "
+                            + "call it): {}", server, lost.toString());
                 }
                 // Nothing was written on this connection: ending the transaction is the unlock.
                 StorePhase release = StorePhase.started();
@@ -282,19 +307,59 @@ public final class PgServerLock implements ServerLock {
     /**
      * Speaks on a held lock's connection every {@code every} until stopped, so that PostgreSQL's
      * {@code idle_in_transaction_session_timeout} ends only a dead holder's session. Never after {@link #stop()}: the
-     * connection then goes back to the pool.
+     * connection then goes back to the pool. Also the work's hold: lost once the session failed to answer.
      */
-    private static final class KeepAlive implements Runnable {
+    private static final class KeepAlive implements Runnable, ServerLock.Hold {
         private final Connection connection;
         private final long everyNanos;
+        private final long trustedForNanos;
         private final CountDownLatch stopping = new CountDownLatch(1);
         private final ReentrantLock speaking = new ReentrantLock();
         private boolean stopped;
         private volatile SQLException lost;
+        /** When the session last answered: the lock's statement, just before this is made, then each keep-alive. */
+        private volatile long lastHeard = System.nanoTime();
 
-        KeepAlive(Connection connection, Duration every) {
+        KeepAlive(Connection connection, Duration every, Duration trustedFor) {
             this.connection = connection;
             this.everyNanos = every.toNanos();
+            this.trustedForNanos = trustedFor.toNanos();
+        }
+
+        /**
+         * False once the session failed to answer: ended, its transaction and so its lock with it. Heard from within
+         * the trusted time, true without a round trip; else the session is asked, as a keep-alive is.
+         */
+        @Override
+        public boolean stillHeld() {
+            if (lost != null) {
+                return false;
+            }
+            if (System.nanoTime() - lastHeard < trustedForNanos) {
+                return true;
+            }
+            speaking.lock();
+            try {
+                if (stopped) {
+                    return false; // released: the work is over
+                }
+                return lost == null && speak();
+            } finally {
+                speaking.unlock();
+            }
+        }
+
+        /** Under {@link #speaking}: one keep-alive; false, and the failure noted, if the session did not answer. */
+        private boolean speak() {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(KEEP_ALIVE);
+                lastHeard = System.nanoTime();
+                return true;
+            } catch (SQLException e) {
+                // Noted before stop() can look.
+                lost = e;
+                return false;
+            }
         }
 
         @Override
@@ -303,14 +368,7 @@ public final class PgServerLock implements ServerLock {
                 while (!stopping.await(everyNanos, TimeUnit.NANOSECONDS)) {
                     speaking.lock();
                     try {
-                        if (stopped) {
-                            return;
-                        }
-                        try (Statement statement = connection.createStatement()) {
-                            statement.execute(KEEP_ALIVE);
-                        } catch (SQLException e) {
-                            // Noted before stop() can look.
-                            lost = e;
+                        if (stopped || lost != null || !speak()) {
                             return;
                         }
                     } finally {

@@ -56,6 +56,56 @@ class PgServerLockTest {
         assertThat(advisoryLocksOn(dataSource, server)).isZero();
     }
 
+    /** The backend that holds {@code server}'s advisory lock in the requests' namespace. */
+    private static int holderOf(DataSource dataSource, ServerId server) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement holder = connection.prepareStatement("SELECT pid FROM pg_locks "
+                     + "WHERE locktype = 'advisory' AND granted AND classid = ? AND objid = ? AND objsubid = 2")) {
+            holder.setLong(1, PgServerLock.NAMESPACE);
+            holder.setLong(2, Integer.toUnsignedLong(PgServerLock.lockKey(server)));
+            try (ResultSet rs = holder.executeQuery()) {
+                assertThat(rs.next()).as("a holder of server " + server + "'s lock").isTrue();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /**
+     * ADR 0023, amended in session 40: a holder whose session is ended (an administrator, a failover) has lost its lock,
+     * which another instance then takes; its hold says so, so its work does not call VPS.org beside the new holder.
+     * Nothing trusted here (every ask goes to the session), so no waiting for a keep-alive.
+     */
+    @Test
+    void aHoldWhoseSessionWasTerminatedReportsTheLockLostWhileAnotherInstanceTakesTheServer() {
+        DataSource dataSource = DATABASE.dataSource();
+        ServerId server = new ServerId(12350);
+        PgServerLock holder = new PgServerLock(dataSource, Duration.ofSeconds(1), PgServerLock.DEFAULT_SILENCE_LIMIT,
+                Duration.ZERO);
+        PgServerLock otherInstance = new PgServerLock(dataSource, Duration.ofSeconds(1));
+
+        List<Object> seen = holder.callHolding(server, hold -> {
+            try {
+                boolean before = hold.stillHeld();
+                try (Connection admin = dataSource.getConnection();
+                     PreparedStatement terminate = admin.prepareStatement("SELECT pg_terminate_backend(?, 10000)")) {
+                    terminate.setInt(1, holderOf(dataSource, server));
+                    try (ResultSet rs = terminate.executeQuery()) {
+                        rs.next();
+                        assertThat(rs.getBoolean(1)).as("the holder's backend ended").isTrue();
+                    }
+                }
+                boolean after = hold.stillHeld();
+                String other = otherInstance.callExclusively(server, () -> "the other instance holds it");
+                return List.of(before, after, hold.stillHeld(), other);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        assertThat(seen).containsExactly(true, false, false, "the other instance holds it");
+        assertThat(holder.callExclusively(server, () -> "locked again")).isEqualTo("locked again");
+    }
+
     /**
      * ADR 0057: the trackers' following lock is the server's key in its own namespace: held, it keeps out another
      * tracker (of any instance: a separate lock object, as another instance's) but never a request.

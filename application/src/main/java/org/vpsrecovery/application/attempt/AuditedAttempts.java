@@ -3,14 +3,13 @@ package org.vpsrecovery.application.attempt;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -49,8 +48,11 @@ public final class AuditedAttempts {
     /** How long a caller refused for an unavailable history is asked to wait. */
     static final Duration HISTORY_RETRY_AFTER = Duration.ofSeconds(2);
 
-    /** The servers whose lock this thread holds through an attempt. */
-    private static final ThreadLocal<Set<ServerId>> HELD = ThreadLocal.withInitial(HashSet::new);
+    /** How long a caller whose attempt ended on a lost server lock is asked to wait (another request may hold it). */
+    static final Duration LOCK_LOST_RETRY_AFTER = Duration.ofSeconds(2);
+
+    /** The servers whose lock this thread holds through an attempt, each with its hold (lost or not). */
+    private static final ThreadLocal<Map<ServerId, ServerLock.Hold>> HELD = ThreadLocal.withInitial(HashMap::new);
     /** The approved operation this thread runs (ADR 0040): its attempt takes it over instead of storing a new one. */
     private static final ThreadLocal<ApprovedRunClaim> APPROVED = new ThreadLocal<>();
 
@@ -131,12 +133,12 @@ public final class AuditedAttempts {
      * its attempts are; a busy server is thrown ({@code ServerBusy}) before anything is done.
      */
     public <T> T exclusively(ServerId server, Supplier<T> work) {
-        Set<ServerId> mine = HELD.get();
-        if (mine.contains(server)) {
+        Map<ServerId, ServerLock.Hold> mine = HELD.get();
+        if (mine.containsKey(server)) {
             return work.get();
         }
-        return lock.callExclusively(server, () -> {
-            mine.add(server);
+        return lock.callHolding(server, hold -> {
+            mine.put(server, hold);
             try {
                 return work.get();
             } finally {
@@ -339,6 +341,7 @@ public final class AuditedAttempts {
 
         private RecoveryOperation storedAwaiting(Supplier<Decision> check, Function<CallContext, RecoveryOperation> awaiting) {
             requireAllowed(check);
+            requireLocksStillHeld("nothing was done");
             detail.put(AuditEvent.ATTEMPT_ID, context.operationId().toString());
             if (approvedRun(context.operationId()).isPresent()) {
                 return startApproved(() -> awaiting.apply(context), "nothing was done");
@@ -379,6 +382,7 @@ public final class AuditedAttempts {
 
         private <T> T checkThenChange(Supplier<Decision> check, Supplier<T> change) {
             requireAllowed(check);
+            requireLocksStillHeld("nothing was done");
             detail.put(AuditEvent.ATTEMPT_ID, context.operationId().toString());
             appendIntent("nothing was done");
             T result;
@@ -406,16 +410,16 @@ public final class AuditedAttempts {
             Supplier<T> inner = work;
             // A lock this thread already holds for an enclosing attempt is not taken again: a scheduled
             // run's rotation deletes under the lock its create holds (ADR 0028). The lock is not reentrant.
-            Set<ServerId> mine = HELD.get();
+            Map<ServerId, ServerLock.Hold> mine = HELD.get();
             List<ServerId> inOrder = Stream.concat(Stream.of(target), alsoLocked.stream()).distinct()
-                    .filter(id -> !mine.contains(id))
+                    .filter(id -> !mine.containsKey(id))
                     .sorted(Comparator.comparingLong(ServerId::value)).toList();
             // Wrap innermost first, so the lowest id is taken first.
             for (int i = inOrder.size() - 1; i >= 0; i--) {
                 ServerId next = inOrder.get(i);
                 Supplier<T> within = inner;
-                inner = () -> lock.callExclusively(next, () -> {
-                    mine.add(next);
+                inner = () -> lock.callHolding(next, hold -> {
+                    mine.put(next, hold);
                     try {
                         return within.get();
                     } finally {
@@ -501,6 +505,8 @@ public final class AuditedAttempts {
         private <T> T checkThenCall(Supplier<Decision> check, Supplier<T> call,
                                     Function<T, Optional<ResourceRef>> produced) {
             requireAllowed(check);
+            // A lock lost during the check (its VPS.org read may be long) ends the attempt here, REJECTED, no intent.
+            requireLocksStillHeld("VPS.org was not called");
             detail.put(AuditEvent.ATTEMPT_ID, context.operationId().toString());
             Supplier<RecoveryOperation> fresh = () -> RecoveryOperation.accepted(context.operationId(), context.team(),
                     context.requestId(), operation, target(), resource, resourceServer, clock.instant(),
@@ -554,6 +560,17 @@ public final class AuditedAttempts {
         }
 
         private <T> T call(RecoveryOperation accepted, Supplier<T> call, Function<T, Optional<ResourceRef>> produced) {
+            // The point of no return: a lock lost since the check may be another request's now, which may have read the
+            // same room and be calling too. Not called, so the intent's end is FAILED (the one final outcome). After the
+            // call a lost lock changes nothing: what VPS.org answered is recorded as it stands.
+            try {
+                requireLocksStillHeld("VPS.org was not called");
+            } catch (PlatformUnavailable lost) {
+                writer.appendOrDefer(event(new Outcome.Failed(lost.reason(), truncate(lost.getMessage(),
+                        Outcome.MAX_CAUSE_LENGTH)), OptionalInt.empty(), null));
+                move(accepted, accepted.refused(clock.instant(), lost.getMessage()));
+                throw new AlreadyAudited(lost);
+            }
             T result;
             try {
                 result = call.get();
@@ -579,6 +596,23 @@ public final class AuditedAttempts {
             // Unflushed (ADR 0083): lost in a crash, the operation stays accepted and the tracker finds it at VPS.org.
             moveUnflushed(accepted, accepted.taken(resource, clock.instant(), "VPS.org took it"));
             return result;
+        }
+
+        /**
+         * Every lock this attempt runs under (its own, or the enclosing attempt's it runs within) still held, as its
+         * {@link ServerLock.Hold} knows without asking the database in the common case (ADR 0023, amended in session
+         * 40); else {@code PlatformUnavailable} {@code SERVER_LOCK_LOST}, with nothing asked of VPS.org.
+         */
+        private void requireLocksStillHeld(String otherwise) {
+            Map<ServerId, ServerLock.Hold> mine = HELD.get();
+            for (ServerId id : Stream.concat(server.stream(), alsoLocked.stream()).distinct().toList()) {
+                ServerLock.Hold hold = mine.get(id);
+                if (hold != null && !hold.stillHeld()) {
+                    throw PlatformUnavailable.serverLockLost("server " + id + "'s lock was lost while this request "
+                            + "held it (its database session ended), so another request may hold it now; " + otherwise
+                            + "; try again shortly", LOCK_LOST_RETRY_AFTER);
+                }
+            }
         }
 
         private ServerId target() {

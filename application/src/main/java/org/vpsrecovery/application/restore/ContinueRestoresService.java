@@ -3,11 +3,14 @@ package org.vpsrecovery.application.restore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.vpsrecovery.application.attempt.AuditWriter;
@@ -125,7 +128,7 @@ public final class ContinueRestoresService {
                 // create's operation is stored, which a slow VPS.org (the create's list reads) can put past
                 // NO_SNAPSHOT_AFTER. Failing it unlocked ended a restore whose snapshot was still being asked for. A
                 // busy lock (ServerBusy) leaves it for a later round.
-                return lockedRestore(waiting, () -> failedWithNoSnapshot(waiting.id()));
+                return lockedRestore(waiting, locksHeld -> failedWithNoSnapshot(waiting.id()));
             }
             return false;
         }
@@ -135,7 +138,7 @@ public final class ContinueRestoresService {
             if (rateLimited && !waiting.isDue(now)) {
                 return false;
             }
-            return lockedRestore(waiting, () -> restore(waiting.id()));
+            return lockedRestore(waiting, locksHeld -> restore(waiting.id(), locksHeld));
         }
         if (state.isFinal()) {
             return safety.fail(waiting, "the safety snapshot ended " + state.wireName()
@@ -177,14 +180,18 @@ public final class ContinueRestoresService {
      * Under the target's lock, and the source's when it is another server's, in id order (ADR 0026): the locks the
      * restore's request held while it stored the restore and asked for its safety snapshot.
      */
-    private boolean lockedRestore(RecoveryOperation waiting, Supplier<Boolean> work) {
+    private boolean lockedRestore(RecoveryOperation waiting, Function<BooleanSupplier, Boolean> work) {
         List<ServerId> inOrder = Stream.concat(Stream.of(waiting.server()), waiting.resourceServer().stream()).distinct()
                 .sorted(Comparator.comparingLong(ServerId::value)).toList();
-        Supplier<Boolean> inner = work;
+        List<ServerLock.Hold> holds = new ArrayList<>();
+        Supplier<Boolean> inner = () -> work.apply(() -> holds.stream().allMatch(ServerLock.Hold::stillHeld));
         for (int i = inOrder.size() - 1; i >= 0; i--) {
             ServerId next = inOrder.get(i);
             Supplier<Boolean> within = inner;
-            inner = () -> lock.callExclusively(next, within);
+            inner = () -> lock.callHolding(next, hold -> {
+                holds.add(hold);
+                return within.get();
+            });
         }
         return inner.get();
     }
@@ -204,7 +211,7 @@ public final class ContinueRestoresService {
         return safety.fail(current.get(), "no safety snapshot was taken for this restore").isPresent();
     }
 
-    private boolean restore(org.vpsrecovery.domain.operation.OperationId id) {
+    private boolean restore(org.vpsrecovery.domain.operation.OperationId id, BooleanSupplier locksHeld) {
         Optional<RecoveryOperation> current = operations.find(id);
         if (current.isEmpty() || current.get().state() != OperationState.AWAITING_SAFETY_SNAPSHOT) {
             return false; // another instance moved it first
@@ -230,6 +237,11 @@ public final class ContinueRestoresService {
         if (again instanceof Decision.Denied denied) {
             return safety.fail(waiting, "the safety snapshot completed, but the restore is refused now: "
                     + denied.reason() + ": " + denied.detail()).isPresent();
+        }
+        if (!locksHeld.getAsBoolean()) {
+            // A lock lost since the check (its session ended; ADR 0023, amended in session 40) may be another
+            // instance's now: nothing is moved nor called, and the restore waits for a later round to check again.
+            return false;
         }
         Instant now = clock.instant();
         RecoveryOperation accepted = waiting.safetySnapshotTaken(now, deadlines.of(waiting.kind()),

@@ -391,4 +391,122 @@ class AuditedAttemptsTest {
                 org.vpsrecovery.domain.common.Decision::allow, () -> 1, x -> Optional.empty());
         assertThat(lock.taken).isEqualTo(2);
     }
+
+    /**
+     * A lock whose holds can be lost, as a PostgreSQL lock is when its session is ended under the holder (ADR 0023,
+     * amended in session 40); otherwise the in-memory lock.
+     */
+    private static final class LosableLock implements org.vpsrecovery.domain.port.ServerLock {
+        final InMemoryServerLock held = new InMemoryServerLock(Duration.ofSeconds(5));
+        final AtomicBoolean lost = new AtomicBoolean();
+        final AtomicBoolean holding = new AtomicBoolean();
+
+        @Override
+        public <T> T callExclusively(org.vpsrecovery.domain.server.ServerId server, java.util.function.Supplier<T> work) {
+            return held.callExclusively(server, work);
+        }
+
+        @Override
+        public <T> T callHolding(org.vpsrecovery.domain.server.ServerId server,
+                                 java.util.function.Function<org.vpsrecovery.domain.port.ServerLock.Hold, T> work) {
+            return held.callExclusively(server, () -> {
+                holding.set(true);
+                try {
+                    return work.apply(() -> !lost.get());
+                } finally {
+                    holding.set(false);
+                }
+            });
+        }
+    }
+
+    /** A store of operations that loses {@code lock} as the attempt stores its operation: after the check, before the intent. */
+    private RecoveryOperations losingTheLockOnStore(LosableLock lock) {
+        return (RecoveryOperations) Proxy.newProxyInstance(RecoveryOperations.class.getClassLoader(),
+                new Class<?>[] {RecoveryOperations.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("addUnflushed")) {
+                        lock.lost.set(true);
+                    }
+                    try {
+                        return method.invoke(platform.operations, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void aLockLostDuringTheCheckRefusesTheCreateServerLockLostWithNoIntentAndVpsOrgNeverCalled() {
+        LosableLock lock = new LosableLock();
+        // Lost while VPS.org's list is read for the check under the lock: another instance may hold it now.
+        var listsLosingTheLock = (org.vpsrecovery.domain.port.SnapshotProvider) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {org.vpsrecovery.domain.port.SnapshotProvider.class},
+                (proxy, method, args) -> {
+                    if (method.getName().startsWith("list") && lock.holding.get()) {
+                        lock.lost.set(true);
+                    }
+                    try {
+                        return method.invoke(platform.provider, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        CreateSnapshotService creates = new CreateSnapshotService(listsLosingTheLock, platform.ownership, platform.limits,
+                new AuditedAttempts(writer, platform.operations, lock, platform.clock, TrackingDeadlines.DEFAULTS));
+        CallContext context = platform.as(BLUE);
+
+        assertThatThrownBy(() -> creates.createSnapshot(createCommand(context, "lock-lost-early")))
+                .isInstanceOfSatisfying(PlatformUnavailable.class, lost -> {
+                    assertThat(lost.reason()).isEqualTo(ReasonCode.SERVER_LOCK_LOST);
+                    assertThat(lost.retryAfter()).isPositive();
+                    assertThat(lost.attemptEndedBeforeTheProvider()).isTrue();
+                });
+
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
+        assertThat(platform.operations.list(Optional.of(BLUE), Optional.of(WEB), Optional.empty(), 10)).isEmpty();
+        assertThat(platform.eventsOf(context)).singleElement().satisfies(refused -> {
+            assertThat(refused.outcome().kind()).isEqualTo(Outcome.Kind.REJECTED);
+            assertThat(refused.outcome().reasonCode()).contains(ReasonCode.SERVER_LOCK_LOST);
+        });
+    }
+
+    @Test
+    void aLockLostAfterTheIntentEndsTheCreateFailedServerLockLostAndVpsOrgIsNeverCalled() {
+        LosableLock lock = new LosableLock();
+        CreateSnapshotService creates = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits,
+                new AuditedAttempts(writer, losingTheLockOnStore(lock), lock, platform.clock, TrackingDeadlines.DEFAULTS));
+        CallContext context = platform.as(BLUE);
+
+        assertThatThrownBy(() -> creates.createSnapshot(createCommand(context, "lock-lost-late")))
+                .isInstanceOfSatisfying(PlatformUnavailable.class, lost -> {
+                    assertThat(lost.reason()).isEqualTo(ReasonCode.SERVER_LOCK_LOST);
+                    assertThat(lost.retryAfter()).isPositive();
+                });
+
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
+        // The intent's one final outcome says it was not called; its operation is ended so, never followed at VPS.org.
+        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);
+        assertThat(platform.eventsOf(context).get(1).outcome().reasonCode()).contains(ReasonCode.SERVER_LOCK_LOST);
+        assertThat(platform.operations.find(context.operationId()).orElseThrow().state())
+                .isEqualTo(OperationState.FAILED);
+    }
+
+    @Test
+    void aLockLostDuringTheCallChangesNothingAboutRecordingWhatVpsOrgDid() {
+        LosableLock lock = new LosableLock();
+        AuditedAttempts attempts = new AuditedAttempts(writer, platform.operations, lock, platform.clock,
+                TrackingDeadlines.DEFAULTS);
+        CallContext context = platform.as(BLUE);
+
+        Snapshot made = attempts.attempt(context, Operation.CREATE_SNAPSHOT).onServer(WEB).run(
+                org.vpsrecovery.domain.common.Decision::allow, () -> {
+                    Snapshot created = platform.provider.createSnapshot(new org.vpsrecovery.domain.snapshot.SnapshotDraft(
+                            WEB, new SnapshotName("lost-after-the-call"), Optional.empty()));
+                    lock.lost.set(true);
+                    return created;
+                }, created -> Optional.of(ResourceRef.of(created.id())));
+
+        assertThat(made.name()).isEqualTo("lost-after-the-call");
+        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
+    }
 }

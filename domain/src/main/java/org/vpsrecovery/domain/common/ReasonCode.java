@@ -45,6 +45,11 @@ public enum ReasonCode {
     HOLD_NOT_FOUND,
     // concurrency and the platform's own capacity
     SERVER_BUSY,
+    /**
+     * The server's lock was lost while the request held it (its database session ended), so another request may hold
+     * it now: VPS.org was not called; try again shortly (ADR 0023, amended in session 40).
+     */
+    SERVER_LOCK_LOST,
     /** The platform's database (audit history, locks) cannot take the request now; nothing was done. */
     PLATFORM_UNAVAILABLE,
     /** The team spent its request rate (its fair share of VPS.org, ADR 0037); nothing was done. */

@@ -19,7 +19,12 @@ public final class PlatformUnavailable extends RecoveryException {
     }
 
     private PlatformUnavailable(String message, Duration retryAfter, Throwable cause, boolean attemptEndedBeforeTheProvider) {
-        super(ReasonCode.PLATFORM_UNAVAILABLE, message, cause);
+        this(ReasonCode.PLATFORM_UNAVAILABLE, message, retryAfter, cause, attemptEndedBeforeTheProvider);
+    }
+
+    private PlatformUnavailable(ReasonCode reason, String message, Duration retryAfter, Throwable cause,
+                                boolean attemptEndedBeforeTheProvider) {
+        super(reason, message, cause);
         this.retryAfter = Objects.requireNonNull(retryAfter, "retry after");
         this.attemptEndedBeforeTheProvider = attemptEndedBeforeTheProvider;
     }
@@ -31,6 +36,14 @@ public final class PlatformUnavailable extends RecoveryException {
      */
     public static PlatformUnavailable attemptEndedBeforeTheProvider(String message, Duration retryAfter, Throwable cause) {
         return new PlatformUnavailable(message, retryAfter, cause, true);
+    }
+
+    /**
+     * The server's lock was lost before VPS.org was called ({@link ServerLock.Hold#stillHeld()} false): another request
+     * may hold it now, so the attempt ends unsent ({@code SERVER_LOCK_LOST}), as {@link #attemptEndedBeforeTheProvider}.
+     */
+    public static PlatformUnavailable serverLockLost(String message, Duration retryAfter) {
+        return new PlatformUnavailable(ReasonCode.SERVER_LOCK_LOST, message, retryAfter, null, true);
     }
 
     public Duration retryAfter() {
