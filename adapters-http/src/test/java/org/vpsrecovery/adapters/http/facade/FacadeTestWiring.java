@@ -98,9 +98,17 @@ public class FacadeTestWiring {
         return new org.vpsrecovery.application.audit.RecordAuditReadService(history, platform.clock);
     }
 
+    /** The store the operations' reads use (not the attempts'): a test makes its reads fail as a database away would. */
     @Singleton
-    org.vpsrecovery.application.operation.ReadOperationsService readOperations(PlatformFixture platform) {
-        return new org.vpsrecovery.application.operation.ReadOperationsService(platform.operations, platform.clock);
+    @Bean(typed = SwitchableRecoveryOperations.class)
+    SwitchableRecoveryOperations operationReads(PlatformFixture platform) {
+        return new SwitchableRecoveryOperations(platform.operations);
+    }
+
+    @Singleton
+    org.vpsrecovery.application.operation.ReadOperationsService readOperations(PlatformFixture platform,
+                                                                              SwitchableRecoveryOperations operations) {
+        return new org.vpsrecovery.application.operation.ReadOperationsService(operations, platform.clock);
     }
 
     @Singleton
