@@ -582,7 +582,9 @@ public final class AuditedAttempts {
                     writer.appendOrDefer(failedEvent(failure));
                     move(accepted, accepted.refused(clock.instant(), failure.getMessage()));
                 }
-                throw failure;
+                // Named by the operation stored before the call: the facade tells the caller which one to follow
+                // without reading the store again (ADR 0023, amended in session 40).
+                throw failure.ofOperation(accepted.id());
             } catch (RuntimeException unexpected) {
                 // We do not know how far the call got: say so, and let the tracker look.
                 String why = "the call ended in " + unexpected.getClass().getSimpleName() + "; VPS.org may have acted";

@@ -155,7 +155,13 @@ class CreateSnapshotServiceTest {
         var service = new CreateSnapshotService(new FailingCreates(platform, failure), platform.ownership,
                 platform.limits, platform.attempts());
 
-        assertThatThrownBy(() -> service.createSnapshot(command(context, WEB, "s"))).isSameAs(failure);
+        assertThatThrownBy(() -> service.createSnapshot(command(context, WEB, "s")))
+                .isInstanceOfSatisfying(ProviderFailure.class, thrown -> {
+                    assertThat(thrown.kind()).isEqualTo(ProviderFailure.Kind.OUTCOME_UNKNOWN);
+                    assertThat(thrown).hasMessage("no answer within 10s");
+                    // Named by the operation stored before the call: the facade names it without a read (session 40).
+                    assertThat(thrown.operation()).contains(context.operationId());
+                });
 
         List<AuditEvent> events = platform.eventsOf(context);
         assertThat(events).extracting(e -> e.outcome().kind())

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.operation.OperationId;
 
 /**
  * The provider could not do what was asked, in one of a few known ways. Thrown by the provider
@@ -48,13 +49,20 @@ public final class ProviderFailure extends RecoveryException {
     private final Kind kind;
     private final Integer providerStatus;
     private final Duration retryAfter;
+    private final OperationId operation;
 
     public ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
                            Throwable cause) {
+        this(kind, message, providerStatus, retryAfter, cause, null);
+    }
+
+    private ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
+                            Throwable cause, OperationId operation) {
         super(Objects.requireNonNull(kind, "kind").reason(), message, cause);
         this.kind = kind;
         this.providerStatus = providerStatus.isPresent() ? providerStatus.getAsInt() : null;
         this.retryAfter = retryAfter.orElse(null);
+        this.operation = operation;
     }
 
     public ProviderFailure(Kind kind, String message) {
@@ -80,5 +88,25 @@ public final class ProviderFailure extends RecoveryException {
 
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
+    }
+
+    /**
+     * This failure as the answer to the call of {@code operation}, which was stored with its intent on record before
+     * the call: the caller may follow it (X-Operation-Id), and the facade says so without asking the platform's
+     * database again, which may be the very thing out of reach (ADR 0023, amended in session 40).
+     */
+    public ProviderFailure ofOperation(OperationId operation) {
+        ProviderFailure of = new ProviderFailure(kind, getMessage(), providerStatus(), retryAfter(), getCause(),
+                Objects.requireNonNull(operation, "operation"));
+        of.setStackTrace(getStackTrace());
+        for (Throwable suppressed : getSuppressed()) {
+            of.addSuppressed(suppressed);
+        }
+        return of;
+    }
+
+    /** The stored operation whose call this failure answers; empty for a failure before any was stored (a check's read). */
+    public Optional<OperationId> operation() {
+        return Optional.ofNullable(operation);
     }
 }

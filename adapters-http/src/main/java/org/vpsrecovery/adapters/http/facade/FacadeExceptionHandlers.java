@@ -20,9 +20,7 @@ import java.time.Clock;
 import java.util.Comparator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vpsrecovery.application.operation.GetOperationUseCase;
 import org.vpsrecovery.domain.common.RecoveryException;
-import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.port.ProviderFailure;
 
 /**
@@ -40,21 +38,20 @@ public final class FacadeExceptionHandlers {
     public static class RecoveryFailureHandler implements ExceptionHandler<RecoveryException, HttpResponse<?>> {
         private static final Logger LOG = LoggerFactory.getLogger(RecoveryFailureHandler.class);
 
-        private final GetOperationUseCase operations;
         private final Clock clock;
 
-        public RecoveryFailureHandler(GetOperationUseCase operations, Clock clock) {
-            this.operations = operations;
+        public RecoveryFailureHandler(Clock clock) {
             this.clock = clock;
         }
 
         @Override
         public HttpResponse<?> handle(HttpRequest request, RecoveryException failure) {
             var response = FacadeProblems.of(failure, RequestAttributes.requestId(request), clock);
-            // A provider failure after the intent: the operation exists, and the caller may follow it.
-            if (failure instanceof ProviderFailure) {
-                RequestAttributes.attribute(request, RequestAttributes.OPERATION_ID, OperationId.class)
-                        .filter(operations::exists)
+            // A provider failure after the intent names its stored operation, which the caller may follow. Told by the
+            // failure, not read from the store: a read failing here (the database out of reach) would fail this route
+            // and turn a 504 OUTCOME_UNKNOWN into a 500 (ADR 0023, amended in session 40).
+            if (failure instanceof ProviderFailure providerFailure) {
+                providerFailure.operation()
                         .ifPresent(id -> response.header(RequestAttributes.OPERATION_ID_HEADER, id.toString()));
             }
             if (response.getStatus().getCode() >= 500) {

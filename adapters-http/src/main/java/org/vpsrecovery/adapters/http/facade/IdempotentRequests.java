@@ -271,9 +271,9 @@ public class IdempotentRequests {
         } catch (ProviderFailure unknown) {
             if (unknown.kind() == ProviderFailure.Kind.OUTCOME_UNKNOWN) {
                 // As the exception handler answers it: naming the operation the tracker follows.
+                // The operation named by the failure, as the answer names it (no read of the store, which may be away).
                 bookkeeping(request, "keep the answer of", () -> records.complete(key, scope, holder,
-                        stored(FacadeProblems.of(unknown, RequestAttributes.requestId(request), clock),
-                                Optional.of(holder).filter(operations::exists))));
+                        stored(FacadeProblems.of(unknown, RequestAttributes.requestId(request), clock), unknown.operation())));
             } else {
                 bookkeeping(request, "free the key of", () -> records.release(key, scope, holder));
             }

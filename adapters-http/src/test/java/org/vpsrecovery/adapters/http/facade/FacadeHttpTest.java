@@ -775,6 +775,35 @@ class FacadeHttpTest {
         assertProblem(send("POST", "/api/v1/backups/", BLUE_TOKEN, body, Map.of("Idempotency-Key", "")), 400, "INVALID_IDEMPOTENCY_KEY");
     }
 
+    /**
+     * A create whose answer VPS.org lost while the platform's database gives no connection: the 504 OUTCOME_UNKNOWN
+     * naming the operation to follow, as always. The error route read the operation to name it, and that read failing
+     * made the answer a 500 without either; the key's bookkeeping read it too and left the key in flight (409) instead
+     * of replaying the 504 (ADR 0023, amended in session 40).
+     */
+    @Test
+    void aLostAnswerIsAnswered504NamingItsOperationWhileTheDatabaseIsOutOfReach() throws Exception {
+        operationReads.findFails = new org.vpsrecovery.domain.port.PlatformUnavailable(
+                "the platform's database cannot read the operation now (busy or out of reach)", Duration.ofSeconds(5), null);
+        Map<String, String> key = Map.of("Idempotency-Key", "lost-while-the-database-is-away");
+        String body = "{\"server_id\": 12345, \"name\": \"maybe-made\"}";
+        platform.provider.loseNextMutationAnswer();
+
+        Answer lost = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+
+        assertProblem(lost, 504, "OUTCOME_UNKNOWN");
+        RecoveryOperation operation = platform.operations.list(Optional.of(PlatformFixture.BLUE),
+                Optional.of(PlatformFixture.WEB), Optional.empty(), 10).getFirst();
+        assertThat(lost.raw().headers().firstValue("X-Operation-Id")).contains(operation.id().toString());
+
+        Answer replay = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+        assertThat(replay.status()).as(replay.raw().body()).isEqualTo(504);
+        assertThat(replay.get("reason_code")).isEqualTo("OUTCOME_UNKNOWN");
+        assertThat(replay.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(replay.raw().headers().firstValue("X-Operation-Id")).contains(operation.id().toString());
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isEqualTo(1);
+    }
+
     @Test
     void aFailureIsLoggedWithTheRequestIdAndNoSecret() throws Exception {
         var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(

@@ -98,7 +98,9 @@ public class FacadeTestWiring {
         return new org.vpsrecovery.application.audit.RecordAuditReadService(history, platform.clock);
     }
 
+    /** The store the operations' reads use (not the attempts'): a test makes its reads fail as a database away would. */
     @Singleton
+    @Bean(typed = SwitchableRecoveryOperations.class)
     SwitchableRecoveryOperations operationReads(PlatformFixture platform) {
         return new SwitchableRecoveryOperations(platform.operations);
     }

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.vpsrecovery.adapters.persistence.approval.ApprovalStepMarks;
+import org.vpsrecovery.adapters.persistence.failure.DatabaseOutOfReach;
 import org.vpsrecovery.adapters.persistence.policy.PolicyRows;
 import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.approval.ApprovalDecision;
@@ -40,12 +41,14 @@ public final class PendingChangeRows implements PendingChanges {
         if (change.version() != 0) {
             throw new IllegalArgumentException("a new change starts at version 0");
         }
-        rows.save(toRow(change, new String[] {ApprovalStepMarks.mark(asked)}));
+        PendingChangeRow row = toRow(change, new String[] {ApprovalStepMarks.mark(asked)});
+        DatabaseOutOfReach.write("store the change", () -> rows.save(row));
     }
 
     @Override
     public Optional<PendingChange> find(OperationId id) {
-        return rows.findById(id.value()).map(PendingChangeRows::toDomain);
+        // GET /changes/{id}/, and an approval's look-up of which kind it decides: a 503, not a 500 (session 40).
+        return DatabaseOutOfReach.read("read the change", () -> rows.findById(id.value())).map(PendingChangeRows::toDomain);
     }
 
     @Override
@@ -63,27 +66,29 @@ public final class PendingChangeRows implements PendingChanges {
             throw new IllegalArgumentException("an update moves one change");
         }
         PendingChangeRow r = toRow(next, null);
-        return rows.updateOverVersion(r.id(), r.state(), r.updatedAt(), r.nextCheckAt(), r.note(), r.version(), r.verdict(),
-                r.deciderSubject(), r.deciderAuthentication(), r.deciderKeyId(), r.decidedAt(), r.decisionReason(),
-                eventOwed, from.version()) == 1;
+        return DatabaseOutOfReach.write("move the change", () -> rows.updateOverVersion(r.id(), r.state(), r.updatedAt(),
+                r.nextCheckAt(), r.note(), r.version(), r.verdict(), r.deciderSubject(), r.deciderAuthentication(),
+                r.deciderKeyId(), r.decidedAt(), r.decisionReason(), eventOwed, from.version())) == 1;
     }
 
     @Override
     public List<OwedChangeEvents> owingApprovalEvents(int limit) {
         PendingChanges.requirePage(limit);
-        return rows.owingEvents(limit).stream().map(row -> new OwedChangeEvents(toDomain(row),
-                ApprovalStepMarks.steps(row.approvalEventsOwed()))).toList();
+        return DatabaseOutOfReach.read("read the changes owing approval events", () -> rows.owingEvents(limit)).stream()
+                .map(row -> new OwedChangeEvents(toDomain(row), ApprovalStepMarks.steps(row.approvalEventsOwed()))).toList();
     }
 
     @Override
     public void approvalEventWritten(OperationId id, ApprovalStep step) {
-        rows.eventWritten(id.value(), ApprovalStepMarks.mark(step));
+        String mark = ApprovalStepMarks.mark(step);
+        DatabaseOutOfReach.write("mark the change's approval event written", () -> rows.eventWritten(id.value(), mark));
     }
 
     @Override
     public List<PendingChange> dueIn(OperationState state, Instant dueBy, int limit) {
         PendingChanges.requirePage(limit);
-        return rows.dueIn(state.wireName(), dueBy, limit).stream().map(PendingChangeRows::toDomain).toList();
+        return DatabaseOutOfReach.read("read the changes due", () -> rows.dueIn(state.wireName(), dueBy, limit)).stream()
+                .map(PendingChangeRows::toDomain).toList();
     }
 
     static PendingChangeRow toRow(PendingChange c, String[] eventsOwed) {

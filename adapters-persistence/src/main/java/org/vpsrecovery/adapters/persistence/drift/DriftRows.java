@@ -34,45 +34,43 @@ public final class DriftRows implements DriftRecords {
         }
         String type = drift.point().type().name();
         String kind = drift.kind().wireName();
-        if (drifts.insertOnce(drift.team().value(), drift.server().value(), type, drift.point().id(), kind,
-                drift.detectedAt(), drift.seen()) == 0) {
+        if (DatabaseOutOfReach.write("record the drift", () -> drifts.insertOnce(drift.team().value(),
+                drift.server().value(), type, drift.point().id(), kind, drift.detectedAt(), drift.seen())) == 0) {
             return Optional.empty();
         }
-        return drifts.findByTeamAndResourceTypeAndResourceIdAndKind(drift.team().value(), type, drift.point().id(), kind)
-                .map(DriftRows::toDomain);
+        return DatabaseOutOfReach.read("read the drift", () -> drifts.findByTeamAndResourceTypeAndResourceIdAndKind(
+                drift.team().value(), type, drift.point().id(), kind)).map(DriftRows::toDomain);
     }
 
     @Override
     public boolean resolve(RecordedDrift resolved) {
         Drift.Resolution resolution = resolved.drift().resolution()
                 .orElseThrow(() -> new IllegalArgumentException("a resolution says when and how"));
-        return drifts.resolveOpen(resolved.id(), resolution.at(), resolution.how()) == 1;
+        return DatabaseOutOfReach.write("resolve the drift",
+                () -> drifts.resolveOpen(resolved.id(), resolution.at(), resolution.how())) == 1;
     }
 
     @Override
     public List<RecordedDrift> onServer(ServerId server) {
-        return drifts.onServer(server.value()).stream().map(DriftRows::toDomain).toList();
+        return DatabaseOutOfReach.read("read the server's drifts", () -> drifts.onServer(server.value())).stream()
+                .map(DriftRows::toDomain).toList();
     }
 
     @Override
     public DriftPage page(DriftFilter filter, OptionalLong beforeId, int limit) {
         DriftRecords.requirePage(limit);
-        List<RecordedDrift> rows;
-        try {
-            rows = drifts.page(filter.team().map(TeamId::value).orElse(null),
-                    filter.server().map(ServerId::value).orElse(null), filter.kind().map(DriftKind::wireName).orElse(null),
-                    filter.since().orElse(null), beforeId.isPresent() ? beforeId.getAsLong() : null, limit + 1)
-                    .stream().map(DriftRows::toDomain).toList();
-        } catch (RuntimeException e) {
-            // The drift report answers 503 when the database is out of reach, as every read (session 38).
-            throw DatabaseOutOfReach.unavailableOr("read the drifts", e);
-        }
+        // The drift report answers 503 when the database is out of reach, as every read (session 38).
+        List<RecordedDrift> rows = DatabaseOutOfReach.read("read the drifts", () -> drifts.page(
+                filter.team().map(TeamId::value).orElse(null), filter.server().map(ServerId::value).orElse(null),
+                filter.kind().map(DriftKind::wireName).orElse(null), filter.since().orElse(null),
+                beforeId.isPresent() ? beforeId.getAsLong() : null, limit + 1)).stream().map(DriftRows::toDomain).toList();
         return DriftPage.of(rows, limit);
     }
 
     @Override
     public List<ListedPoint.Sighting> sightings(ServerId server) {
-        return sightings.onServer(server.value()).stream().map(row -> new ListedPoint.Sighting(
+        return DatabaseOutOfReach.read("read the server's sightings", () -> sightings.onServer(server.value())).stream()
+                .map(row -> new ListedPoint.Sighting(
                 new ResourceRef(ResourceRef.Type.BACKUP, row.backupId()), Optional.ofNullable(row.expiresAt()))).toList();
     }
 
@@ -80,9 +78,11 @@ public final class DriftRows implements DriftRecords {
     public void replaceSightings(ServerId server, List<ListedPoint.Sighting> seen) {
         // Upserts first: a crash between the two statements leaves more remembered, never less.
         for (ListedPoint.Sighting sighting : seen) {
-            sightings.upsert(sighting.ref().id(), server.value(), sighting.expiresAt().orElse(null));
+            DatabaseOutOfReach.write("remember a sighting",
+                    () -> sightings.upsert(sighting.ref().id(), server.value(), sighting.expiresAt().orElse(null)));
         }
-        sightings.forgetOthers(server.value(), seen.stream().map(s -> s.ref().id()).toArray(Long[]::new));
+        Long[] kept = seen.stream().map(s -> s.ref().id()).toArray(Long[]::new);
+        DatabaseOutOfReach.write("forget the sightings no longer seen", () -> sightings.forgetOthers(server.value(), kept));
     }
 
     static RecordedDrift toDomain(DriftRow row) {

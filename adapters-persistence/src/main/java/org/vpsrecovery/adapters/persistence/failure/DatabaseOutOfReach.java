@@ -6,6 +6,7 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 
@@ -26,6 +27,13 @@ public final class DatabaseOutOfReach {
      * needs, a vanished instance's until PostgreSQL ends it (ADR 0023, amended in session 39); nothing was done.
      */
     private static final Set<String> UNAVAILABLE_STATES = Set.of("53300", "57P01", "57P02", "57P03", "55P03");
+    /**
+     * Of those, and of class 08, the states after which nothing of a statement was done: the connection not made
+     * (08001 unable to connect, 08004 rejected, 53300 too many, 57P03 not yet taking connections) or the lock not
+     * granted (55P03). Class 08's others (08003, 08006: the connection lost) and a server ended under a statement
+     * (57P01, 57P02) may come after its commit.
+     */
+    private static final Set<String> NOTHING_DONE_STATES = Set.of("08001", "08004", "53300", "57P03", "55P03");
 
     private DatabaseOutOfReach() {
     }
@@ -55,10 +63,56 @@ public final class DatabaseOutOfReach {
     }
 
     /**
-     * For the repositories' reads of the request paths (an operation, its holds, the drifts): {@link PlatformUnavailable}
-     * when the database is busy or out of reach, else the failure as it was.
+     * A read of a repository: {@link PlatformUnavailable} when the database is busy or out of reach, else the failure
+     * as it was. Reading changes nothing, so a connection lost during it is as unavailable as one never given. The one
+     * way every repository's reads say so (session 40), not a try and catch in each.
      */
-    public static RuntimeException unavailableOr(String what, RuntimeException e) {
-        return !(e instanceof RecoveryException) && outOfReach(e) ? unavailable(what, e) : e;
+    public static <T> T read(String what, Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            throw !(e instanceof RecoveryException) && outOfReach(e) ? unavailable(what, e) : e;
+        }
+    }
+
+    /**
+     * A write of one statement committed on its own: {@link PlatformUnavailable} only when the database did nothing of
+     * it ({@link #nothingDone}: no connection given, a lock not granted), which a caller may record as not done. A
+     * connection lost during it, or a server ended under it, may come after the commit: that failure stays as it was,
+     * of no domain type, so the audited callers record it unresolved, never as not done (ADR 0023, amended in session 40).
+     */
+    public static <T> T write(String what, Supplier<T> write) {
+        try {
+            return write.get();
+        } catch (RuntimeException e) {
+            throw !(e instanceof RecoveryException) && nothingDone(e) ? unavailable(what, e) : e;
+        }
+    }
+
+    /** As {@link #write(String, Supplier)}, for a write that answers nothing. */
+    public static void write(String what, Runnable write) {
+        write(what, () -> {
+            write.run();
+            return null;
+        });
+    }
+
+    /**
+     * Whether the failure is certainly before anything was written: the pool gave no connection within its wait
+     * (HikariCP's {@link SQLTransientConnectionException}), PostgreSQL refused or could not yet take the connection, or
+     * a lock the statement needed was not granted within {@code lock_timeout}, which ends the statement and its own
+     * transaction ({@link #NOTHING_DONE_STATES}).
+     */
+    public static boolean nothingDone(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && NOTHING_DONE_STATES.contains(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -69,12 +69,9 @@ public final class HoldRows implements RecoveryPointHolds {
 
     @Override
     public int activeCount(TeamId team, HoldKind kind) {
-        try {
-            return Math.toIntExact(rows.countActive(team.value(), kind.wireName()));
-        } catch (RuntimeException e) {
-            // Counted under a point's lock by a placement: an exhausted pool is a 503 and a REJECTED, not a 500.
-            throw DatabaseOutOfReach.unavailableOr("count the team's active holds", e);
-        }
+        // Counted under a point's lock by a placement: an exhausted pool is a 503 and a REJECTED, not a 500.
+        return Math.toIntExact(DatabaseOutOfReach.read("count the team's active holds",
+                () -> rows.countActive(team.value(), kind.wireName())));
     }
 
     @Override
@@ -82,44 +79,35 @@ public final class HoldRows implements RecoveryPointHolds {
         if (!hold.isActive()) {
             throw new IllegalArgumentException("a new hold is active");
         }
-        rows.save(toRow(hold));
+        HoldRow row = toRow(hold);
+        DatabaseOutOfReach.write("store the hold", () -> rows.save(row));
     }
 
     @Override
     public boolean release(RecoveryPointHold released) {
         RecoveryPointHold.Release release = released.release()
                 .orElseThrow(() -> new IllegalArgumentException("a release names who released the hold"));
-        return rows.releaseActive(released.id().value(), release.by().wireName(), release.at()) == 1;
+        return DatabaseOutOfReach.write("release the hold",
+                () -> rows.releaseActive(released.id().value(), release.by().wireName(), release.at())) == 1;
     }
 
     @Override
     public Optional<RecoveryPointHold> find(HoldId id) {
-        try {
-            return rows.findById(id.value()).map(HoldRows::toDomain);
-        } catch (RuntimeException e) {
-            // The holds' reads answer 503 when the database is out of reach, as every read (session 38).
-            throw DatabaseOutOfReach.unavailableOr("read the hold", e);
-        }
+        // The holds' reads answer 503 when the database is out of reach, as every read (session 38).
+        return DatabaseOutOfReach.read("read the hold", () -> rows.findById(id.value())).map(HoldRows::toDomain);
     }
 
     @Override
     public List<RecoveryPointHold> page(ResourceRef point, Optional<HoldId> after, int limit) {
         RecoveryPointHolds.requirePage(limit);
-        try {
-            return rows.pageOnPoint(point.type().name(), point.id(), after.map(HoldId::value).orElse(null), limit)
-                    .stream().map(HoldRows::toDomain).toList();
-        } catch (RuntimeException e) {
-            throw DatabaseOutOfReach.unavailableOr("read the holds on a recovery point", e);
-        }
+        return DatabaseOutOfReach.read("read the holds on a recovery point", () -> rows.pageOnPoint(point.type().name(),
+                point.id(), after.map(HoldId::value).orElse(null), limit)).stream().map(HoldRows::toDomain).toList();
     }
 
     @Override
     public List<RecoveryPointHold> activeOn(ResourceRef point) {
-        try {
-            return rows.activeOnPoint(point.type().name(), point.id()).stream().map(HoldRows::toDomain).toList();
-        } catch (RuntimeException e) {
-            throw DatabaseOutOfReach.unavailableOr("read the active holds on a recovery point", e);
-        }
+        return DatabaseOutOfReach.read("read the active holds on a recovery point",
+                () -> rows.activeOnPoint(point.type().name(), point.id())).stream().map(HoldRows::toDomain).toList();
     }
 
     @Override
@@ -128,7 +116,9 @@ public final class HoldRows implements RecoveryPointHolds {
         for (ResourceRef.Type type : ResourceRef.Type.values()) {
             Long[] ids = points.stream().filter(p -> p.type() == type).map(ResourceRef::id).distinct().toArray(Long[]::new);
             if (ids.length > 0) {
-                rows.activeAmong(type.name(), ids).forEach(row -> held.add(new ResourceRef(type, row.resourceId())));
+                // A delete's check and retention's verdicts: a 503, not a 500 (session 40).
+                DatabaseOutOfReach.read("read which recovery points are held", () -> rows.activeAmong(type.name(), ids))
+                        .forEach(row -> held.add(new ResourceRef(type, row.resourceId())));
             }
         }
         return held;

@@ -40,7 +40,7 @@ public final class OperationRows implements RecoveryOperations {
         if (operation.version() != 0) {
             throw new IllegalArgumentException("a new operation starts at version 0");
         }
-        rows.save(toRow(operation));
+        DatabaseOutOfReach.write("store the operation", () -> rows.save(toRow(operation)));
     }
 
     /**
@@ -57,9 +57,9 @@ public final class OperationRows implements RecoveryOperations {
             return;
         }
         OperationRow row = toRow(operation);
-        rows.insertUnflushed(row.id(), row.team(), row.requestId(), row.kind(), row.serverId(), row.resourceType(),
-                row.resourceId(), row.resourceServerId(), row.state(), row.acceptedAt(), row.updatedAt(), row.deadline(),
-                row.note(), row.nextCheckAt(), row.checks());
+        DatabaseOutOfReach.write("store the operation", () -> rows.insertUnflushed(row.id(), row.team(), row.requestId(),
+                row.kind(), row.serverId(), row.resourceType(), row.resourceId(), row.resourceServerId(), row.state(),
+                row.acceptedAt(), row.updatedAt(), row.deadline(), row.note(), row.nextCheckAt(), row.checks()));
     }
 
     @Override
@@ -79,7 +79,8 @@ public final class OperationRows implements RecoveryOperations {
         if (operation.version() != 0) {
             throw new IllegalArgumentException("a new operation starts at version 0");
         }
-        rows.save(toRow(operation, new String[] {ApprovalStepMarks.mark(step)}));
+        OperationRow row = toRow(operation, new String[] {ApprovalStepMarks.mark(step)});
+        DatabaseOutOfReach.write("store the operation", () -> rows.save(row));
     }
 
     @Override
@@ -92,32 +93,33 @@ public final class OperationRows implements RecoveryOperations {
             throw new IllegalArgumentException("an update moves one operation");
         }
         OperationRow row = toRow(next);
-        return rows.updateOverVersion(row.id(), row.resourceType(), row.resourceId(), row.state(), row.updatedAt(),
-                row.deadline(), row.note(), row.nextCheckAt(), row.checks(), row.version(), row.approvalVerdict(),
-                row.approvalDeciderSubject(), row.approvalDeciderAuthentication(), row.approvalDeciderKeyId(),
-                row.approvalDecidedAt(), row.approvalReason(), eventOwed, from.version(), unflushed) == 1;
+        return DatabaseOutOfReach.write("move the operation", () -> rows.updateOverVersion(row.id(), row.resourceType(),
+                row.resourceId(), row.state(), row.updatedAt(), row.deadline(), row.note(), row.nextCheckAt(), row.checks(),
+                row.version(), row.approvalVerdict(), row.approvalDeciderSubject(), row.approvalDeciderAuthentication(),
+                row.approvalDeciderKeyId(), row.approvalDecidedAt(), row.approvalReason(), eventOwed, from.version(),
+                unflushed)) == 1;
     }
 
     @Override
     public List<OwedApprovalEvents> owingApprovalEvents(int limit) {
         RecoveryOperations.requirePage(limit);
-        return rows.owingEvents(limit).stream().map(row -> new OwedApprovalEvents(toDomain(row),
-                ApprovalStepMarks.steps(row.approvalEventsOwed()))).toList();
+        return DatabaseOutOfReach.read("read the operations owing approval events", () -> rows.owingEvents(limit))
+                .stream().map(row -> new OwedApprovalEvents(toDomain(row),
+                        ApprovalStepMarks.steps(row.approvalEventsOwed()))).toList();
     }
 
     @Override
     public void approvalEventWritten(OperationId id, ApprovalStep step) {
-        rows.eventWritten(id.value(), ApprovalStepMarks.mark(step));
+        String mark = ApprovalStepMarks.mark(step);
+        DatabaseOutOfReach.write("mark the operation's approval event written",
+                () -> rows.eventWritten(id.value(), mark));
     }
 
     @Override
     public Optional<RecoveryOperation> find(OperationId id) {
-        try {
-            return rows.findById(id.value()).map(OperationRows::toDomain);
-        } catch (RuntimeException e) {
-            // GET /operations/{id} and its long poll: a database out of reach is a 503 the caller retries (session 38).
-            throw DatabaseOutOfReach.unavailableOr("read the operation", e);
-        }
+        // GET /operations/{id} and its long poll: a database out of reach is a 503 the caller retries (session 38).
+        return DatabaseOutOfReach.read("read the operation", () -> rows.findById(id.value()))
+                .map(OperationRows::toDomain);
     }
 
     /** One statement for all of them (the tracker's re-read of a hold's operations, ADR 0120). */
@@ -128,8 +130,9 @@ public final class OperationRows implements RecoveryOperations {
             return Map.of();
         }
         Map<OperationId, RecoveryOperation> found = new LinkedHashMap<>();
-        rows.findByIds(ids.stream().map(OperationId::toString).toArray(String[]::new)).stream().map(OperationRows::toDomain)
-                .forEach(operation -> found.put(operation.id(), operation));
+        String[] wanted = ids.stream().map(OperationId::toString).toArray(String[]::new);
+        DatabaseOutOfReach.read("read the operations", () -> rows.findByIds(wanted)).stream()
+                .map(OperationRows::toDomain).forEach(operation -> found.put(operation.id(), operation));
         return found;
     }
 
@@ -137,47 +140,39 @@ public final class OperationRows implements RecoveryOperations {
     public List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server, Optional<OperationState> state,
                                         int limit) {
         RecoveryOperations.requirePage(limit);
-        try {
-            return rows.listNewestFirst(team.map(TeamId::value).orElse(null), server.map(ServerId::value).orElse(null),
-                    state.map(OperationState::wireName).orElse(null), limit).stream().map(OperationRows::toDomain).toList();
-        } catch (RuntimeException e) {
-            throw DatabaseOutOfReach.unavailableOr("list operations", e);
-        }
+        return DatabaseOutOfReach.read("list operations", () -> rows.listNewestFirst(
+                team.map(TeamId::value).orElse(null), server.map(ServerId::value).orElse(null),
+                state.map(OperationState::wireName).orElse(null), limit))
+                .stream().map(OperationRows::toDomain).toList();
     }
 
     /** By the team and request id (recovery_operation_request, V61), not a scan of the team's newest. */
     @Override
     public List<RecoveryOperation> withRequest(TeamId team, RequestId request, int limit) {
         RecoveryOperations.requirePage(limit);
-        try {
-            return rows.withRequestNewestFirst(team.value(), request.value(), limit).stream()
-                    .map(OperationRows::toDomain).toList();
-        } catch (RuntimeException e) {
-            throw DatabaseOutOfReach.unavailableOr("read the operations of a request", e);
-        }
+        return DatabaseOutOfReach.read("read the operations of a request",
+                () -> rows.withRequestNewestFirst(team.value(), request.value(), limit))
+                .stream().map(OperationRows::toDomain).toList();
     }
 
     /** One statement over the partial indexes of the states not final. */
     @Override
     public List<RecoveryOperation> listNotFinal(Optional<TeamId> team, int limit) {
         RecoveryOperations.requirePage(limit);
-        try {
-            return rows.listNotFinalNewestFirst(team.map(TeamId::value).orElse(null), limit).stream()
-                    .map(OperationRows::toDomain).toList();
-        } catch (RuntimeException e) {
-            throw DatabaseOutOfReach.unavailableOr("list operations in flight", e);
-        }
+        return DatabaseOutOfReach.read("list operations in flight",
+                () -> rows.listNotFinalNewestFirst(team.map(TeamId::value).orElse(null), limit))
+                .stream().map(OperationRows::toDomain).toList();
     }
 
     @Override
     public List<RecoveryOperation> dueIn(OperationState state, Instant dueBy, int limit) {
         RecoveryOperations.requirePage(limit);
         // V53's partial due_in holds every state but these three (ADRs 0112, 0123); V6's open index the first two.
-        List<OperationRow> due = switch (state) {
+        List<OperationRow> due = DatabaseOutOfReach.read("read the operations due", () -> switch (state) {
             case ACCEPTED, IN_PROGRESS -> rows.dueInOpen(state.wireName(), dueBy, limit);
             case COMPLETED -> rows.dueIn(state.wireName(), dueBy, limit);
             default -> rows.dueInIndexed(state.wireName(), dueBy, limit);
-        };
+        });
         return due.stream().map(OperationRows::toDomain).toList();
     }
 
@@ -185,7 +180,7 @@ public final class OperationRows implements RecoveryOperations {
     public Map<ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit) {
         RecoveryOperations.requirePage(limit);
         Map<ServerId, List<RecoveryOperation>> byServer = new LinkedHashMap<>();
-        for (OperationRow row : rows.due(dueBy, limit)) {
+        for (OperationRow row : DatabaseOutOfReach.read("read the open operations due", () -> rows.due(dueBy, limit))) {
             RecoveryOperation operation = toDomain(row);
             byServer.computeIfAbsent(operation.server(), s -> new ArrayList<>()).add(operation);
         }
@@ -194,30 +189,30 @@ public final class OperationRows implements RecoveryOperations {
 
     @Override
     public List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at) {
-        return rows.liveRestores(target.map(ServerId::value).orElse(null),
-                source.map(r -> r.type().name()).orElse(null), source.map(ResourceRef::id).orElse(null), at)
+        // A delete's or restore's check under the lock, and GET /servers/{id}/: a 503, not a 500 (session 40).
+        return DatabaseOutOfReach.read("read the restores under way", () -> rows.liveRestores(
+                target.map(ServerId::value).orElse(null), source.map(r -> r.type().name()).orElse(null),
+                source.map(ResourceRef::id).orElse(null), at))
                 .stream().map(OperationRows::toDomain).toList();
     }
 
     @Override
     public List<RecoveryOperation> liveRestoresOfServerOrPoint(ServerId target, ResourceRef source, Instant at) {
-        return rows.liveRestoresOfServerOrPoint(target.value(), source.type().name(), source.id(), at)
+        return DatabaseOutOfReach.read("read the restores under way",
+                () -> rows.liveRestoresOfServerOrPoint(target.value(), source.type().name(), source.id(), at))
                 .stream().map(OperationRows::toDomain).toList();
     }
 
     @Override
     public List<RecoveryOperation> about(java.util.Collection<ResourceRef> points) {
         List<RecoveryOperation> found = new ArrayList<>();
-        try {
-            for (ResourceRef.Type type : ResourceRef.Type.values()) {
-                Long[] ids = points.stream().filter(p -> p.type() == type).map(ResourceRef::id).distinct().toArray(Long[]::new);
-                if (ids.length > 0) {
-                    rows.about(type.name(), ids).stream().map(OperationRows::toDomain).forEach(found::add);
-                }
+        for (ResourceRef.Type type : ResourceRef.Type.values()) {
+            Long[] ids = points.stream().filter(p -> p.type() == type).map(ResourceRef::id).distinct().toArray(Long[]::new);
+            if (ids.length > 0) {
+                // Read under a point's lock by a hold's placement: an exhausted pool is a 503 and a REJECTED, not a 500.
+                DatabaseOutOfReach.read("read the operations about a recovery point", () -> rows.about(type.name(), ids))
+                        .stream().map(OperationRows::toDomain).forEach(found::add);
             }
-        } catch (RuntimeException e) {
-            // Read under a point's lock by a hold's placement: an exhausted pool is a 503 and a REJECTED, not a 500.
-            throw DatabaseOutOfReach.unavailableOr("read the operations about a recovery point", e);
         }
         found.sort(java.util.Comparator.comparing(RecoveryOperation::acceptedAt).thenComparing(o -> o.id().toString()));
         return found;

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.vpsrecovery.adapters.persistence.failure.DatabaseOutOfReach;
 import org.vpsrecovery.adapters.persistence.teamlimit.TeamLimitedInsert;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.policy.NameTemplate;
@@ -73,24 +74,28 @@ public final class PolicyRows implements RecoveryPolicies {
         if (policy.version() != 1) {
             throw new IllegalArgumentException("a new policy starts at version 1");
         }
-        rows.save(toRow(policy));
+        PolicyRow row = toRow(policy);
+        DatabaseOutOfReach.write("store the policy", () -> rows.save(row));
     }
 
     @Override
     public Optional<RecoveryPolicy> find(TeamId team, PolicyId id) {
-        return rows.findByIdAndTeam(id.value(), team.value()).map(PolicyRows::toDomain);
+        // GET /policies/{id}/, and the look-up a change, a plan and a policy run make first: a 503, not a 500 (session 40).
+        return DatabaseOutOfReach.read("read the policy", () -> rows.findByIdAndTeam(id.value(), team.value()))
+                .map(PolicyRows::toDomain);
     }
 
     @Override
     public List<RecoveryPolicy> list(TeamId team, Optional<PolicyId> after, int limit) {
         RecoveryPolicies.requirePage(limit);
-        return rows.page(team.value(), after.map(PolicyId::value).orElse(null), limit).stream()
+        return DatabaseOutOfReach.read("list the policies",
+                () -> rows.page(team.value(), after.map(PolicyId::value).orElse(null), limit)).stream()
                 .map(PolicyRows::toDomain).toList();
     }
 
     @Override
     public int count(TeamId team) {
-        return Math.toIntExact(rows.countByTeam(team.value()));
+        return Math.toIntExact(DatabaseOutOfReach.read("count the team's policies", () -> rows.countByTeam(team.value())));
     }
 
     @Override
@@ -99,14 +104,16 @@ public final class PolicyRows implements RecoveryPolicies {
             throw new IllegalArgumentException("an update moves one policy of one team");
         }
         PolicyRow r = toRow(next);
-        return rows.updateOverVersion(r.id(), r.team(), r.allServers(), r.serverIds(), r.kind(), r.cron(), r.timeZone(),
-                r.nameTemplate(), r.keepLast(), r.keepWithinSeconds(), r.keepDaily(), r.keepWeekly(), r.keepMonthly(),
-                r.keepYearly(), r.includePersonMade(), r.version(), r.updatedAt(), from.version()) == 1;
+        return DatabaseOutOfReach.write("store the policy", () -> rows.updateOverVersion(r.id(), r.team(), r.allServers(),
+                r.serverIds(), r.kind(), r.cron(), r.timeZone(), r.nameTemplate(), r.keepLast(), r.keepWithinSeconds(),
+                r.keepDaily(), r.keepWeekly(), r.keepMonthly(), r.keepYearly(), r.includePersonMade(), r.version(),
+                r.updatedAt(), from.version())) == 1;
     }
 
     @Override
     public boolean remove(RecoveryPolicy at) {
-        return rows.deleteOverVersion(at.id().value(), at.team().value(), at.version()) == 1;
+        return DatabaseOutOfReach.write("delete the policy",
+                () -> rows.deleteOverVersion(at.id().value(), at.team().value(), at.version())) == 1;
     }
 
     /** A policy document in {@code recovery_policy}'s columns; {@code pending_change} (V24) keeps a waiting one so too. */

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.vpsrecovery.adapters.persistence.failure.DatabaseOutOfReach;
 import org.vpsrecovery.adapters.persistence.teamlimit.TeamLimitedInsert;
 import org.vpsrecovery.adapters.persistence.transaction.WriteTransaction;
 import org.vpsrecovery.domain.common.TeamId;
@@ -112,18 +113,23 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
 
     @Override
     public Optional<WebhookSubscription> find(TeamId team, WebhookSubscriptionId id) {
-        return subscriptions.findByIdAndTeamAndDeletedAtIsNull(id.value(), team.value()).map(WebhookRows::toDomain);
+        // GET /webhooks/{id}/ and its deliveries, and a removal's look-up: a 503, not a 500 (session 40).
+        return DatabaseOutOfReach.read("read the webhook subscription",
+                () -> subscriptions.findByIdAndTeamAndDeletedAtIsNull(id.value(), team.value())).map(WebhookRows::toDomain);
     }
 
     @Override
     public List<WebhookSubscription> list(TeamId team) {
-        return subscriptions.findByTeamAndDeletedAtIsNullOrderByCreatedAt(team.value()).stream()
+        return DatabaseOutOfReach.read("list the webhook subscriptions",
+                () -> subscriptions.findByTeamAndDeletedAtIsNullOrderByCreatedAt(team.value())).stream()
                 .map(WebhookRows::toDomain).toList();
     }
 
     @Override
     public int count(TeamId team) {
-        return (int) subscriptions.countByTeamAndDeletedAtIsNull(team.value());
+        // Counted first by a create: a 503 before the target's look-up, not a 500.
+        return (int) (long) DatabaseOutOfReach.read("count the team's webhook subscriptions",
+                () -> subscriptions.countByTeamAndDeletedAtIsNull(team.value()));
     }
 
     /** {@link #REMOVE}, one quick statement; hand-written JDBC so that its text is the one the contract test holds. */
@@ -174,22 +180,24 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
     @Override
     public List<WebhookDeliveryId> undispatched(int limit) {
         WebhookDeliveries.requirePage(limit);
-        return deliveries.undispatched(limit).stream().map(r -> new WebhookDeliveryId(r.id())).toList();
+        return DatabaseOutOfReach.read("read the undispatched webhook deliveries", () -> deliveries.undispatched(limit))
+                .stream().map(r -> new WebhookDeliveryId(r.id())).toList();
     }
 
     @Override
     public void markDispatched(List<WebhookDeliveryId> ids) {
         if (!ids.isEmpty()) {
-            deliveries.markDispatched(ids.stream().map(WebhookDeliveryId::value).toList());
+            List<java.util.UUID> dispatched = ids.stream().map(WebhookDeliveryId::value).toList();
+            DatabaseOutOfReach.write("mark webhook deliveries dispatched", () -> deliveries.markDispatched(dispatched));
         }
     }
 
     @Override
     public Optional<OutgoingMessage> message(WebhookDeliveryId id) {
-        return deliveries.findById(id.value()).flatMap(d -> subscriptions.findById(d.subscriptionId())
-                .filter(s -> s.deletedAt() == null)
-                .map(s -> new OutgoingMessage(id, new TeamId(s.team()), state(d.state()), d.attempts(),
-                        WebhookTarget.parse(s.targetUrl()), WebhookSecret.parse(s.secret()), d.body())));
+        return DatabaseOutOfReach.read("read the webhook delivery", () -> deliveries.findById(id.value())
+                .flatMap(d -> subscriptions.findById(d.subscriptionId()).filter(s -> s.deletedAt() == null)
+                        .map(s -> new OutgoingMessage(id, new TeamId(s.team()), state(d.state()), d.attempts(),
+                                WebhookTarget.parse(s.targetUrl()), WebhookSecret.parse(s.secret()), d.body()))));
     }
 
     @Override
@@ -198,9 +206,10 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
         // The column holds 100-599 (V7): a receiver's 600 or 999 must not make the attempt unrecordable.
         Integer status = statusCode.isPresent() && new WebhookTransport.Answered(statusCode.getAsInt()).isHttpStatus()
                 ? statusCode.getAsInt() : null;
-        deliveries.recordAttempt(id.value(), at, status,
-                error.map(e -> e.length() > MAX_ERROR ? e.substring(0, MAX_ERROR) : e).filter(e -> !e.isEmpty())
-                        .orElse(null), delivered);
+        String recorded = error.map(e -> e.length() > MAX_ERROR ? e.substring(0, MAX_ERROR) : e).filter(e -> !e.isEmpty())
+                .orElse(null);
+        DatabaseOutOfReach.write("record the webhook attempt",
+                () -> deliveries.recordAttempt(id.value(), at, status, recorded, delivered));
     }
 
     /** {@link #PUT_OFF}: hand-written JDBC, for its RETURNING. */
@@ -221,7 +230,7 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
 
     @Override
     public void markDead(WebhookDeliveryId id) {
-        deliveries.markDead(id.value());
+        DatabaseOutOfReach.write("mark the webhook delivery dead", () -> deliveries.markDead(id.value()));
     }
 
     @Override
@@ -229,19 +238,22 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
         if (reason == null || reason.isBlank()) {
             throw new IllegalArgumentException("a death for the platform's reason needs the reason");
         }
-        deliveries.markDeadFor(id.value(), reason.length() > MAX_ERROR ? reason.substring(0, MAX_ERROR) : reason);
+        String why = reason.length() > MAX_ERROR ? reason.substring(0, MAX_ERROR) : reason;
+        DatabaseOutOfReach.write("mark the webhook delivery dead", () -> deliveries.markDeadFor(id.value(), why));
     }
 
     @Override
     public int markDeadWhenUnscheduled(int limit) {
         WebhookDeliveries.requirePage(limit);
-        return (int) deliveries.markDeadWhenUnscheduled(limit);
+        return (int) (long) DatabaseOutOfReach.write("mark unscheduled webhook deliveries dead",
+                () -> deliveries.markDeadWhenUnscheduled(limit));
     }
 
     @Override
     public List<WebhookDelivery> log(WebhookSubscriptionId subscription, int limit) {
         WebhookDeliveries.requirePage(limit);
-        return deliveries.log(subscription.value(), limit).stream().map(WebhookRows::toDomain).toList();
+        return DatabaseOutOfReach.read("read the webhook's deliveries", () -> deliveries.log(subscription.value(), limit))
+                .stream().map(WebhookRows::toDomain).toList();
     }
 
     private static WebhookSubscription toDomain(SubscriptionRow r) {
