@@ -37,6 +37,8 @@ class SimulatorLifecycleTest {
     private static final Instant START = Instant.parse("2026-03-02T09:00:00Z");
     /** In the seed's demo account, with no snapshots or backups: 5 snapshots and 10 manual backups fit. */
     private static final long EMPTY_SERVER = 23456;
+    /** How long the fast profile (the defaults') takes to create a snapshot; a backup takes as long. */
+    private static final long FAST_CREATION = LifecycleProfile.FAST.lifecycle().snapshotCreation().max().toSeconds();
 
     private final ObjectMapper json = new ObjectMapper();
     private final List<VpsOrgSimulator> started = new ArrayList<>();
@@ -49,15 +51,15 @@ class SimulatorLifecycleTest {
 
     @Test
     void aNewSnapshotAndBackupAreInProgressUntilTheirDurationThenCompletedWithASize() throws Exception {
-        VpsOrgSimulator simulator = start(options -> options);   // the fast profile: 5 s
+        VpsOrgSimulator simulator = start(options -> options);   // the fast profile
 
-        JsonNode snapshot = created(simulator, "snapshots", "{\"server_id\": 23456, \"name\": \"db\"}");
-        JsonNode backup = created(simulator, "backups", "{\"server_id\": 23456}");
+        JsonNode snapshot = created(simulator, "snapshots", "{\"server_id\": " + EMPTY_SERVER + ", \"name\": \"db\"}");
+        JsonNode backup = created(simulator, "backups", "{\"server_id\": " + EMPTY_SERVER + "}");
         assertThat(snapshot.path("status").asText()).isEqualTo("in_progress");
         assertThat(snapshot.path("size_mb").isNull()).isTrue();
         assertThat(backup.path("status").asText()).isEqualTo("in_progress");
 
-        advance(simulator, 4);
+        advance(simulator, FAST_CREATION - 1);
         assertThat(listed(simulator, "snapshots", snapshot).path("status").asText()).isEqualTo("in_progress");
         assertThat(listed(simulator, "backups", backup).path("status").asText()).isEqualTo("in_progress");
 
@@ -65,6 +67,7 @@ class SimulatorLifecycleTest {
         JsonNode completedSnapshot = listed(simulator, "snapshots", snapshot);
         JsonNode completedBackup = listed(simulator, "backups", backup);
         assertThat(completedSnapshot.path("status").asText()).isEqualTo("completed");
+        // The default seed's disk_used_mb of the server: seed data, not a constant of the code.
         assertThat(completedSnapshot.path("size_mb").asLong()).isEqualTo(9200);
         assertThat(completedBackup.path("status").asText()).isEqualTo("completed");
         assertThat(completedBackup.path("size_mb").asLong()).isEqualTo(9200);
@@ -107,6 +110,7 @@ class SimulatorLifecycleTest {
 
     @Test
     void theDemoProfileCompletesANewSnapshotInAboutTwentySeconds() {
+        // The profiles' numbers as README-simulator.md documents them, restated on purpose: a change must change both.
         DurationRange demo = LifecycleProfile.DEMO.lifecycle().snapshotCreation();
         assertThat(demo.min()).isGreaterThanOrEqualTo(Duration.ofSeconds(15));
         assertThat(demo.max()).isLessThanOrEqualTo(Duration.ofSeconds(25));
@@ -139,8 +143,8 @@ class SimulatorLifecycleTest {
         VpsOrgSimulator simulator = start(options -> options);
         simulator.lifecycle().force(ForcedOutcome.of(CreationOutcome.FAILED).forSnapshots());
 
-        JsonNode snapshot = created(simulator, "snapshots", "{\"server_id\": 23456, \"name\": \"doomed\"}");
-        advance(simulator, 5);
+        JsonNode snapshot = created(simulator, "snapshots", "{\"server_id\": " + EMPTY_SERVER + ", \"name\": \"doomed\"}");
+        advance(simulator, FAST_CREATION);
 
         JsonNode failed = listed(simulator, "snapshots", snapshot);
         assertThat(failed.path("status").asText()).isEqualTo("failed");
@@ -149,11 +153,11 @@ class SimulatorLifecycleTest {
                 null, VpsOrgSimulator.DEMO_TOKEN);
         assertThat(restore.statusCode()).isEqualTo(400);
         assertThat(json.readTree(restore.body()).path("detail").asText()).contains("not completed");
-        for (int i = 0; i < 4; i++) {
-            created(simulator, "snapshots", "{\"server_id\": 23456, \"name\": \"more-" + i + "\"}");
+        for (int i = 1; i < ProviderState.SNAPSHOTS_PER_SERVER; i++) {
+            created(simulator, "snapshots", "{\"server_id\": " + EMPTY_SERVER + ", \"name\": \"more-" + i + "\"}");
         }
         HttpResponse<String> sixth = send(simulator, "POST", "/api/v1/snapshots/",
-                "{\"server_id\": 23456, \"name\": \"sixth\"}", VpsOrgSimulator.DEMO_TOKEN);
+                "{\"server_id\": " + EMPTY_SERVER + ", \"name\": \"sixth\"}", VpsOrgSimulator.DEMO_TOKEN);
         assertThat(sixth.statusCode()).isEqualTo(400);
         assertThat(sixth.body()).contains("limit");
     }
@@ -169,13 +173,13 @@ class SimulatorLifecycleTest {
         assertThat(fail.statusCode()).isEqualTo(201);
         assertThat(json.readTree(send(simulator, "GET", "/__admin/outcomes", null, null).body())).hasSize(2);
 
-        JsonNode failedSnapshot = created(simulator, "snapshots", "{\"server_id\": 23456, \"name\": \"first\"}");
-        JsonNode vanishingBackup = created(simulator, "backups", "{\"server_id\": 23456}");
-        JsonNode failedBackup = created(simulator, "backups", "{\"server_id\": 23456}");
-        JsonNode completedSnapshot = created(simulator, "snapshots", "{\"server_id\": 23456, \"name\": \"second\"}");
+        JsonNode failedSnapshot = created(simulator, "snapshots", "{\"server_id\": " + EMPTY_SERVER + ", \"name\": \"first\"}");
+        JsonNode vanishingBackup = created(simulator, "backups", "{\"server_id\": " + EMPTY_SERVER + "}");
+        JsonNode failedBackup = created(simulator, "backups", "{\"server_id\": " + EMPTY_SERVER + "}");
+        JsonNode completedSnapshot = created(simulator, "snapshots", "{\"server_id\": " + EMPTY_SERVER + ", \"name\": \"second\"}");
         assertThat(json.readTree(send(simulator, "GET", "/__admin/outcomes", null, null).body())).isEmpty();
 
-        advance(simulator, 4);
+        advance(simulator, FAST_CREATION - 1);
         assertThat(listed(simulator, "backups", vanishingBackup).path("status").asText()).isEqualTo("in_progress");
         advance(simulator, 1);
 
@@ -206,6 +210,7 @@ class SimulatorLifecycleTest {
     void theLifecycleIsReadAndChangedThroughTheAdminEndpointUntilAReset() throws Exception {
         VpsOrgSimulator simulator = start(options -> options);
 
+        // The answer README-simulator.md documents, the fast profile's numbers and the default seed written out on purpose.
         assertThat(json.readTree(send(simulator, "GET", "/__admin/lifecycle", null, null).body())).isEqualTo(json.readTree(
                 "{\"profile\": \"fast\", \"snapshot_seconds\": \"5\", \"backup_seconds\": \"5\", \"restore_seconds\": \"10\","
                         + " \"failure_rate\": 0.0, \"random_seed\": 42, \"forced_outcomes\": []}"));
@@ -220,7 +225,7 @@ class SimulatorLifecycleTest {
         assertThat(custom.path("profile").isNull()).isTrue();
         assertThat(custom.path("snapshot_seconds").asText()).isEqualTo("30");
         assertThat(custom.path("backup_seconds").asText()).isEqualTo("40-50");
-        JsonNode doomed = created(simulator, "snapshots", "{\"server_id\": 23456, \"name\": \"doomed\"}");
+        JsonNode doomed = created(simulator, "snapshots", "{\"server_id\": " + EMPTY_SERVER + ", \"name\": \"doomed\"}");
         advance(simulator, 29);
         assertThat(listed(simulator, "snapshots", doomed).path("status").asText()).isEqualTo("in_progress");
         advance(simulator, 1);
@@ -252,7 +257,7 @@ class SimulatorLifecycleTest {
     private Map<Long, Long> snapshotCompletionSeconds(VpsOrgSimulator simulator, int count, DurationRange range) throws Exception {
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            ids.add(created(simulator, "snapshots", "{\"server_id\": 23456, \"name\": \"s" + i + "\"}").path("id").asLong());
+            ids.add(created(simulator, "snapshots", "{\"server_id\": " + EMPTY_SERVER + ", \"name\": \"s" + i + "\"}").path("id").asLong());
         }
         return completionSeconds(simulator, "snapshots", ids, range);
     }
@@ -260,7 +265,7 @@ class SimulatorLifecycleTest {
     private Map<Long, Long> backupCompletionSeconds(VpsOrgSimulator simulator, int count, DurationRange range) throws Exception {
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            ids.add(created(simulator, "backups", "{\"server_id\": 23456}").path("id").asLong());
+            ids.add(created(simulator, "backups", "{\"server_id\": " + EMPTY_SERVER + "}").path("id").asLong());
         }
         return completionSeconds(simulator, "backups", ids, range);
     }
@@ -324,9 +329,9 @@ class SimulatorLifecycleTest {
         List<String> outcomes = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String kind = i % 2 == 0 ? "snapshots" : "backups";
-            JsonNode point = created(simulator, kind, i % 2 == 0 ? "{\"server_id\": 23456, \"name\": \"n" + i + "\"}"
-                    : "{\"server_id\": 23456}");
-            advance(simulator, 5);
+            JsonNode point = created(simulator, kind, i % 2 == 0 ? "{\"server_id\": " + EMPTY_SERVER + ", \"name\": \"n" + i + "\"}"
+                    : "{\"server_id\": " + EMPTY_SERVER + "}");
+            advance(simulator, FAST_CREATION);
             JsonNode ended = listed(simulator, kind, point);
             outcomes.add(ended.path("status").asText());
             if (ended.path("status").asText().equals("failed")) {

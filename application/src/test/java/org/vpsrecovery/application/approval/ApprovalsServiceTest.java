@@ -6,9 +6,7 @@ import static org.vpsrecovery.application.PlatformFixture.BLUE;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -37,13 +35,13 @@ import org.vpsrecovery.domain.hold.HoldReason;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
-import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ServerBusy;
 import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
+import org.vpsrecovery.domain.testing.ForwardingRecoveryOperations;
 
 /** The approval use cases over the in-memory ports, with a clock the test moves (ADR 0040). */
 class ApprovalsServiceTest {
@@ -598,8 +596,7 @@ class ApprovalsServiceTest {
     }
 
     /** The store, where the {@code nth} read of one operation first lets {@code meanwhile} happen and answers what it read before. */
-    private static final class RacingOperations implements RecoveryOperations {
-        private final RecoveryOperations store;
+    private static final class RacingOperations extends ForwardingRecoveryOperations {
         private final OperationId raced;
         private final Runnable meanwhile;
         private int reads;
@@ -609,7 +606,7 @@ class ApprovalsServiceTest {
         private Runnable afterClaim = () -> { };
 
         RacingOperations(RecoveryOperations store, OperationId raced, int nth, Runnable meanwhile) {
-            this.store = store;
+            super(store);
             this.raced = raced;
             this.nth = nth;
             this.meanwhile = meanwhile;
@@ -621,13 +618,8 @@ class ApprovalsServiceTest {
         }
 
         @Override
-        public void add(RecoveryOperation operation) {
-            store.add(operation);
-        }
-
-        @Override
         public boolean update(RecoveryOperation from, RecoveryOperation next) {
-            boolean moved = store.update(from, next);
+            boolean moved = super.update(from, next);
             if (moved && next.id().equals(raced) && next.state() == OperationState.APPROVED) {
                 Runnable then = afterClaim;
                 afterClaim = () -> { };
@@ -637,64 +629,12 @@ class ApprovalsServiceTest {
         }
 
         @Override
-        public void add(RecoveryOperation operation, org.vpsrecovery.domain.approval.ApprovalStep step) {
-            store.add(operation, step);
-        }
-
-        @Override
-        public boolean update(RecoveryOperation from, RecoveryOperation next, org.vpsrecovery.domain.approval.ApprovalStep step) {
-            return store.update(from, next, step);
-        }
-
-        @Override
-        public List<OwedApprovalEvents> owingApprovalEvents(int limit) {
-            return store.owingApprovalEvents(limit);
-        }
-
-        @Override
-        public void approvalEventWritten(OperationId id, org.vpsrecovery.domain.approval.ApprovalStep step) {
-            store.approvalEventWritten(id, step);
-        }
-
-        @Override
         public Optional<RecoveryOperation> find(OperationId id) {
-            Optional<RecoveryOperation> read = store.find(id);
+            Optional<RecoveryOperation> read = super.find(id);
             if (id.equals(raced) && ++reads == nth) {
                 meanwhile.run();
             }
             return read;
-        }
-
-        @Override
-        public List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server,
-                                            Optional<OperationState> state, int limit) {
-            return store.list(team, server, state, limit);
-        }
-
-        @Override
-        public List<RecoveryOperation> withRequest(org.vpsrecovery.domain.common.TeamId team,
-                                                   org.vpsrecovery.domain.common.RequestId request, int limit) {
-            return store.withRequest(team, request, limit);
-        }
-
-        @Override
-        public Map<ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit) {
-            return store.openByServer(dueBy, limit);
-        }
-
-        @Override
-        public List<RecoveryOperation> dueIn(OperationState state, Instant dueBy, int limit) {
-            return store.dueIn(state, dueBy, limit);
-        }
-
-        @Override
-        public List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at) {
-            return store.liveRestores(target, source, at);
-        }
-
-        @Override
-        public List<RecoveryOperation> about(Collection<ResourceRef> points) {
-            return store.about(points);
         }
     }
 

@@ -29,6 +29,7 @@ import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.testing.ForwardingAuditHistory;
+import org.vpsrecovery.domain.testing.ForwardingRecoveryOperations;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.common.CreationStatus;
@@ -1189,80 +1190,29 @@ class TrackOperationsServiceTest {
     }
 
     /** The fixture's operations, whose store fails every move to an end while {@link #endsFail} is set. */
-    private class EndsFailingOperations implements RecoveryOperations {
+    private class EndsFailingOperations extends ForwardingRecoveryOperations {
         final AtomicBoolean endsFail = new AtomicBoolean();
 
-        @Override
-        public void add(RecoveryOperation operation) {
-            platform.operations.add(operation);
+        EndsFailingOperations() {
+            super(platform.operations);
         }
 
         @Override
         public boolean update(RecoveryOperation from, RecoveryOperation next) {
-            if (endsFail.get() && next.isFinal()) {
-                throw new IllegalStateException("database unavailable");
-            }
-            return platform.operations.update(from, next);
-        }
-
-        @Override
-        public void add(RecoveryOperation operation, ApprovalStep step) {
-            platform.operations.add(operation, step);
+            failIfAnEnd(next);
+            return super.update(from, next);
         }
 
         @Override
         public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
+            failIfAnEnd(next);
+            return super.update(from, next, step);
+        }
+
+        private void failIfAnEnd(RecoveryOperation next) {
             if (endsFail.get() && next.isFinal()) {
                 throw new IllegalStateException("database unavailable");
             }
-            return platform.operations.update(from, next, step);
-        }
-
-        @Override
-        public List<OwedApprovalEvents> owingApprovalEvents(int limit) {
-            return platform.operations.owingApprovalEvents(limit);
-        }
-
-        @Override
-        public void approvalEventWritten(OperationId id, ApprovalStep step) {
-            platform.operations.approvalEventWritten(id, step);
-        }
-
-        @Override
-        public Optional<RecoveryOperation> find(OperationId id) {
-            return platform.operations.find(id);
-        }
-
-        @Override
-        public List<RecoveryOperation> list(Optional<org.vpsrecovery.domain.common.TeamId> team, Optional<ServerId> server,
-                                            Optional<OperationState> state, int limit) {
-            return platform.operations.list(team, server, state, limit);
-        }
-
-        @Override
-        public List<RecoveryOperation> withRequest(org.vpsrecovery.domain.common.TeamId team,
-                                                   org.vpsrecovery.domain.common.RequestId request, int limit) {
-            return platform.operations.withRequest(team, request, limit);
-        }
-
-        @Override
-        public Map<ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit) {
-            return platform.operations.openByServer(dueBy, limit);
-        }
-
-        @Override
-        public List<RecoveryOperation> dueIn(OperationState state, Instant dueBy, int limit) {
-            return platform.operations.dueIn(state, dueBy, limit);
-        }
-
-        @Override
-        public List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at) {
-            return platform.operations.liveRestores(target, source, at);
-        }
-
-        @Override
-        public List<RecoveryOperation> about(java.util.Collection<ResourceRef> points) {
-            return platform.operations.about(points);
         }
     }
 

@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
@@ -50,8 +52,7 @@ class WebhooksServiceTest {
     private final AdjustableClock clock = new AdjustableClock(NOW);
     private final WebhookTargetGuard guard = new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY);
     private final ManageWebhooksService manage = new ManageWebhooksService(store, store, guard, clock);
-    private final DeliverWebhooksService deliver = new DeliverWebhooksService(store, receiver, guard, clock, slots(),
-            PUT_OFF_LIMIT);
+    private final DeliverWebhooksService deliver = deliveringThrough(receiver, guard, slots());
 
     /** Two slots in all, one per host, one per team; put-offs of 2 s to 30 s. */
     private static DeliverySlots slots() {
@@ -61,6 +62,58 @@ class WebhooksServiceTest {
     private ManageWebhooksUseCase.CreatedWebhook subscribe() {
         return manage.create(BLUE, WebhookTarget.parse("https://hooks.example.com/vpsr"),
                 Set.of(WebhookEventType.OPERATION_COMPLETED));
+    }
+
+    /** A delivery of an empty {@code operation.completed} event, the {@code sequence}th, to {@code created}. */
+    private WebhookDeliveryId enqueued(ManageWebhooksUseCase.CreatedWebhook created, long sequence) {
+        return store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, sequence, "{}");
+    }
+
+    /** Deliveries of the store through {@code transport}, checked by {@code targets}, on the test's clock. */
+    private DeliverWebhooksService deliveringThrough(WebhookTransport transport, WebhookTargetGuard targets,
+                                                     DeliverySlots slots) {
+        return new DeliverWebhooksService(store, transport, targets, clock, slots, PUT_OFF_LIMIT);
+    }
+
+    /** Subscriptions whose target checks' every lookup is refused with {@code refusal}; a create posts nothing. */
+    private ManageWebhooksService managedWhereLookupsAreRefused(Function<TeamId, RuntimeException> refusal) {
+        WebhookTransport refusing = new WebhookTransport() {
+            @Override
+            public List<java.net.InetAddress> resolve(TeamId team, String host) {
+                throw refusal.apply(team);
+            }
+
+            @Override
+            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
+                throw new AssertionError("a create sends nothing");
+            }
+        };
+        return new ManageWebhooksService(store, store, new WebhookTargetGuard(refusing, TargetAddressRules.PUBLIC_ONLY),
+                clock);
+    }
+
+    /**
+     * The receiver's addresses, but every lookup refused with {@code refusal}: the guard's while {@code guardsRefused},
+     * the connection's (a post) always; each lookup's team noted in {@code askedFor}.
+     */
+    private WebhookTransport lookupsRefused(BooleanSupplier guardsRefused, Function<TeamId, RuntimeException> refusal,
+                                            List<TeamId> askedFor) {
+        return new WebhookTransport() {
+            @Override
+            public List<java.net.InetAddress> resolve(TeamId team, String host) {
+                askedFor.add(team);
+                if (guardsRefused.getAsBoolean()) {
+                    throw refusal.apply(team);
+                }
+                return receiver.resolve(team, host);
+            }
+
+            @Override
+            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
+                askedFor.add(team);
+                throw refusal.apply(team);
+            }
+        };
     }
 
     @Test
@@ -115,19 +168,8 @@ class WebhooksServiceTest {
      */
     @Test
     void aCreateWhoseLookupNeverBeganIsToldToTryAgainAndNothingIsStored() {
-        WebhookTransport queued = new WebhookTransport() {
-            @Override
-            public List<java.net.InetAddress> resolve(TeamId team, String host) {
-                throw new LookupNotStarted("the lookup waited 5000 ms behind others and never began");
-            }
-
-            @Override
-            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
-                throw new AssertionError("a create sends nothing");
-            }
-        };
-        ManageWebhooksService busy = new ManageWebhooksService(store, store,
-                new WebhookTargetGuard(queued, TargetAddressRules.PUBLIC_ONLY), clock);
+        ManageWebhooksService busy = managedWhereLookupsAreRefused(team -> new WebhookTransport.LookupNotStarted(
+                "the lookup waited 5000 ms behind others and never began"));
 
         assertThatThrownBy(() -> busy.create(BLUE, WebhookTarget.parse("https://hooks.example.com/vpsr"),
                 Set.of(WebhookEventType.OPERATION_COMPLETED)))
@@ -145,19 +187,8 @@ class WebhooksServiceTest {
      */
     @Test
     void aCreateBehindItsTeamsOwnCheckIsToldToTryAgainAndWhy() {
-        WebhookTransport teamBusy = new WebhookTransport() {
-            @Override
-            public List<java.net.InetAddress> resolve(TeamId team, String host) {
-                throw new TeamLookupsStillRunning(team, "the team's earlier lookup still runs");
-            }
-
-            @Override
-            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
-                throw new AssertionError("a create sends nothing");
-            }
-        };
-        ManageWebhooksService busy = new ManageWebhooksService(store, store,
-                new WebhookTargetGuard(teamBusy, TargetAddressRules.PUBLIC_ONLY), clock);
+        ManageWebhooksService busy = managedWhereLookupsAreRefused(team -> new WebhookTransport.TeamLookupsStillRunning(
+                team, "the team's earlier lookup still runs"));
 
         assertThatThrownBy(() -> busy.create(BLUE, WebhookTarget.parse("https://hooks.example.com/vpsr"),
                 Set.of(WebhookEventType.OPERATION_COMPLETED)))
@@ -247,7 +278,7 @@ class WebhooksServiceTest {
     @Test
     void failedAttemptsAreLoggedAndTheDeadLetterSendsNoMore() {
         var created = subscribe();
-        WebhookDeliveryId id = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 8, "{}");
+        WebhookDeliveryId id = enqueued(created, 8);
         receiver.answering(new WebhookTransport.Answered(500), new WebhookTransport.NoAnswer("timeout"));
 
         assertThat(deliver.attempt(id)).isEqualTo(Attempt.FAILED);
@@ -269,7 +300,7 @@ class WebhooksServiceTest {
     @Test
     void anAnswerWithAStatusHttpDoesNotDefineIsAFailedAttemptThatSaysSo() {
         var created = subscribe();
-        WebhookDeliveryId id = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 10, "{}");
+        WebhookDeliveryId id = enqueued(created, 10);
         receiver.answering(new WebhookTransport.Answered(600), new WebhookTransport.Answered(250));
 
         assertThat(deliver.attempt(id)).isEqualTo(Attempt.FAILED);
@@ -284,7 +315,7 @@ class WebhooksServiceTest {
     @Test
     void aHostThatNowResolvesToAPrivateAddressIsNotSentTo() {
         var created = subscribe();
-        WebhookDeliveryId id = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 9, "{}");
+        WebhookDeliveryId id = enqueued(created, 9);
         dns.put("hooks.example.com", "192.168.0.10");
 
         assertThat(deliver.attempt(id)).isEqualTo(Attempt.FAILED);
@@ -297,8 +328,8 @@ class WebhooksServiceTest {
     @Test
     void theSweepMarksDeadADeliveryTheSchedulerDroppedWithoutGivingUp() {
         var created = subscribe();
-        WebhookDeliveryId dropped = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
-        WebhookDeliveryId held = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 2, "{}");
+        WebhookDeliveryId dropped = enqueued(created, 1);
+        WebhookDeliveryId held = enqueued(created, 2);
         deliver.dispatch(10, ids -> ids.forEach(store::schedulerHolds));
         receiver.answering(new WebhookTransport.Answered(503));
         assertThat(deliver.attempt(dropped)).isEqualTo(Attempt.FAILED);
@@ -321,12 +352,11 @@ class WebhooksServiceTest {
         dns.put("other.example.com", "93.184.215.15");
         var slow = subscribe();
         var other = manage.create(RED, WebhookTarget.parse("https://other.example.com/"), Set.of(WebhookEventType.OPERATION_COMPLETED));
-        WebhookDeliveryId first = store.enqueue(slow.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
-        WebhookDeliveryId second = store.enqueue(slow.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 2, "{}");
-        WebhookDeliveryId otherHost = store.enqueue(other.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 3, "{}");
+        WebhookDeliveryId first = enqueued(slow, 1);
+        WebhookDeliveryId second = enqueued(slow, 2);
+        WebhookDeliveryId otherHost = enqueued(other, 3);
         List<Attempt> whileFirstIsOpen = new ArrayList<>();
-        service[0] = new DeliverWebhooksService(store, attemptingWhileTheFirstPostIsOpen(whileFirstIsOpen, second, otherHost), guard,
-                clock, slots(), PUT_OFF_LIMIT);
+        service[0] = deliveringThrough(attemptingWhileTheFirstPostIsOpen(whileFirstIsOpen, second, otherHost), guard, slots());
 
         assertThat(service[0].attempt(first)).isEqualTo(Attempt.DELIVERED);
 
@@ -348,12 +378,12 @@ class WebhooksServiceTest {
         var slow = subscribe();
         var second = manage.create(BLUE, WebhookTarget.parse("https://second.example.com/"), Set.of(WebhookEventType.OPERATION_COMPLETED));
         var other = manage.create(RED, WebhookTarget.parse("https://other.example.com/"), Set.of(WebhookEventType.OPERATION_COMPLETED));
-        WebhookDeliveryId first = store.enqueue(slow.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
-        WebhookDeliveryId sameTeam = store.enqueue(second.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
-        WebhookDeliveryId otherTeam = store.enqueue(other.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 2, "{}");
+        WebhookDeliveryId first = enqueued(slow, 1);
+        WebhookDeliveryId sameTeam = enqueued(second, 1);
+        WebhookDeliveryId otherTeam = enqueued(other, 2);
         List<Attempt> whileFirstIsOpen = new ArrayList<>();
-        service[0] = new DeliverWebhooksService(store, attemptingWhileTheFirstPostIsOpen(whileFirstIsOpen, sameTeam, otherTeam), guard,
-                clock, slots(), PUT_OFF_LIMIT);
+        service[0] = deliveringThrough(attemptingWhileTheFirstPostIsOpen(whileFirstIsOpen, sameTeam, otherTeam), guard,
+                slots());
 
         assertThat(service[0].attempt(first)).isEqualTo(Attempt.DELIVERED);
 
@@ -369,25 +399,12 @@ class WebhooksServiceTest {
     @Test
     void anAttemptWhoseLookupNeverBeganIsPutOffNotCounted() {
         var created = subscribe();
-        WebhookDeliveryId id = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
+        WebhookDeliveryId id = enqueued(created, 1);
         boolean[] guardsLookupQueued = {true};
-        WebhookTransport queued = new WebhookTransport() {
-            @Override
-            public List<java.net.InetAddress> resolve(TeamId team, String host) {
-                if (guardsLookupQueued[0]) {
-                    throw new LookupNotStarted("never began");
-                }
-                return receiver.resolve(team, host);
-            }
-
-            @Override
-            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
-                throw new LookupNotStarted("never began");
-            }
-        };
-        DeliverWebhooksService service = new DeliverWebhooksService(store, queued,
-                new WebhookTargetGuard(queued, TargetAddressRules.PUBLIC_ONLY), clock,
-                slots(), PUT_OFF_LIMIT);
+        WebhookTransport queued = lookupsRefused(() -> guardsLookupQueued[0],
+                team -> new WebhookTransport.LookupNotStarted("never began"), new ArrayList<>());
+        DeliverWebhooksService service = deliveringThrough(queued, new WebhookTargetGuard(queued,
+                TargetAddressRules.PUBLIC_ONLY), slots());
 
         assertThat(service.attemptOrPutOff(id)).isEqualTo(new DeliverWebhooksService.Outcome(Attempt.NO_SLOT, Duration.ofSeconds(2)));
         guardsLookupQueued[0] = false;
@@ -405,28 +422,14 @@ class WebhooksServiceTest {
     @Test
     void anAttemptWhoseTeamsOwnLookupsStillRunIsPutOffAgainstItsTeam() {
         var created = subscribe();
-        WebhookDeliveryId id = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
+        WebhookDeliveryId id = enqueued(created, 1);
         List<TeamId> askedFor = new ArrayList<>();
         boolean[] guardsLookupRefused = {true};
-        WebhookTransport teamBusy = new WebhookTransport() {
-            @Override
-            public List<java.net.InetAddress> resolve(TeamId team, String host) {
-                askedFor.add(team);
-                if (guardsLookupRefused[0]) {
-                    throw new TeamLookupsStillRunning(team, "the team's earlier lookups still run");
-                }
-                return receiver.resolve(team, host);
-            }
-
-            @Override
-            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
-                askedFor.add(team);
-                throw new TeamLookupsStillRunning(team, "the team's earlier lookups still run");
-            }
-        };
-        DeliverySlots slots = new DeliverySlots(2, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(30));
-        DeliverWebhooksService service = new DeliverWebhooksService(store, teamBusy,
-                new WebhookTargetGuard(teamBusy, TargetAddressRules.PUBLIC_ONLY), clock, slots, PUT_OFF_LIMIT);
+        WebhookTransport teamBusy = lookupsRefused(() -> guardsLookupRefused[0],
+                team -> new WebhookTransport.TeamLookupsStillRunning(team, "the team's earlier lookups still run"), askedFor);
+        DeliverySlots slots = slots();
+        DeliverWebhooksService service = deliveringThrough(teamBusy, new WebhookTargetGuard(teamBusy,
+                TargetAddressRules.PUBLIC_ONLY), slots);
 
         assertThat(service.attemptOrPutOff(id)).isEqualTo(new DeliverWebhooksService.Outcome(Attempt.NO_SLOT, Duration.ofSeconds(2)));
         guardsLookupRefused[0] = false;
@@ -472,9 +475,9 @@ class WebhooksServiceTest {
     @Test
     void aDeliveryPutOffForLongerThanItsRetriesMayTakeEndsDeadAndItsLogSaysWhy() {
         var created = subscribe();
-        WebhookDeliveryId id = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
+        WebhookDeliveryId id = enqueued(created, 1);
         DeliverySlots slots = slots();
-        DeliverWebhooksService service = new DeliverWebhooksService(store, receiver, guard, clock, slots, PUT_OFF_LIMIT);
+        DeliverWebhooksService service = deliveringThrough(receiver, guard, slots);
         DeliverySlots.Slot held = slots.tryTake(RED, "hooks.example.com").orElseThrow();
 
         for (Duration after = Duration.ZERO; after.compareTo(PUT_OFF_LIMIT) < 0; after = after.plusSeconds(45)) {
@@ -502,9 +505,9 @@ class WebhooksServiceTest {
     @Test
     void anAttemptBetweenPutOffsStartsTheirCountAgain() {
         var created = subscribe();
-        WebhookDeliveryId id = store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
+        WebhookDeliveryId id = enqueued(created, 1);
         DeliverySlots slots = slots();
-        DeliverWebhooksService service = new DeliverWebhooksService(store, receiver, guard, clock, slots, PUT_OFF_LIMIT);
+        DeliverWebhooksService service = deliveringThrough(receiver, guard, slots);
         DeliverySlots.Slot held = slots.tryTake(RED, "hooks.example.com").orElseThrow();
         assertThat(service.attempt(id)).isEqualTo(Attempt.NO_SLOT);
         held.close();
@@ -542,8 +545,8 @@ class WebhooksServiceTest {
     @Test
     void dispatchHandsEachDeliveryOverOnce() {
         var created = subscribe();
-        store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 1, "{}");
-        store.enqueue(created.subscription().id(), WebhookEventType.OPERATION_COMPLETED, 2, "{}");
+        enqueued(created, 1);
+        enqueued(created, 2);
         List<WebhookDeliveryId> scheduled = new ArrayList<>();
 
         assertThat(deliver.dispatch(10, scheduled::addAll)).isEqualTo(2);

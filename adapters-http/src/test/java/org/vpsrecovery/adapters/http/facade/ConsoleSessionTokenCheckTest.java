@@ -3,23 +3,8 @@ package org.vpsrecovery.adapters.http.facade;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -27,9 +12,8 @@ import java.util.Date;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.session.SessionHolder;
@@ -163,37 +147,15 @@ class ConsoleSessionTokenCheckTest {
     }
 
     private static final TeamId OTHER = new TeamId("ledger");
-    private static RSAKey key;
-    private static HttpServer jwks;
 
     /** The identity provider's keys, served on loopback: the sessions are opened by the filter's own check of a JWT. */
-    @BeforeAll
-    static void identityProvider() throws JOSEException, IOException {
-        key = new RSAKeyGenerator(2048).keyID("k1").generate();
-        byte[] body = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
-        jwks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        jwks.createContext("/jwks", exchange -> {
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        jwks.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        jwks.stop(0);
-    }
+    @RegisterExtension
+    static final LoopbackIdentityProvider IDENTITY_PROVIDER = new LoopbackIdentityProvider();
 
     /** People sign in, members of {@code teams} (the teams file's), besides no static token. */
     private static CallerAuthenticationFilter withPeople(Set<TeamId> teams) {
-        JwtBearerTokens people = JwtBearerTokens.of(new JwtSettings("https://id.example", "vps-recovery",
-                URI.create("http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks"), Set.of(JWSAlgorithm.RS256),
-                Duration.ofSeconds(30), "teams", "role", "member", "auditor"), teams);
         return new CallerAuthenticationFilter(new HashedTeamTokens(List.of(), Clock.fixed(NOW, ZoneOffset.UTC)),
-                new HashedAuditorTokens(Map.of()), people);
+                new HashedAuditorTokens(Map.of()), IDENTITY_PROVIDER.people(teams));
     }
 
     private static String member(String subject, TeamId team) throws JOSEException {
@@ -206,11 +168,8 @@ class ConsoleSessionTokenCheckTest {
 
     private static String jwt(String subject, String role, List<String> teams) throws JOSEException {
         Instant now = Instant.now();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
-                new JWTClaimsSet.Builder().issuer("https://id.example").audience("vps-recovery").subject(subject)
-                        .claim("role", role).claim("teams", teams).issueTime(Date.from(now))
-                        .expirationTime(Date.from(now.plusSeconds(600))).build());
-        jwt.sign(new RSASSASigner(key));
-        return jwt.serialize();
+        return IDENTITY_PROVIDER.signed(new JWTClaimsSet.Builder().subject(subject)
+                .claim("role", role).claim("teams", teams).issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(600))));
     }
 }

@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -336,16 +332,12 @@ class FaultContractTest {
     @ParameterizedTest
     @ValueSource(ints = {204, 202, 200})
     void aBackupRestoreAnsweredYesWithoutABodyStartedOnThePathsServer(int status) throws IOException {
-        HttpServer provider = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        provider.createContext("/", exchange -> {
+        try (LoopbackProvider provider = LoopbackProvider.answering((exchange, base) -> {
             exchange.getRequestBody().readAllBytes();
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
         });
-        provider.start();
-        URI baseUrl = URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":"
-                + provider.getAddress().getPort() + "/");
-        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(baseUrl, "demo-token"))) {
+             VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(provider.base(), "demo-token"))) {
             RestoreStarted started = client.restoreServerFromBackup(WEB, new BackupId(501));
 
             assertThat(started.server().ref().id()).isEqualTo(WEB);
@@ -353,8 +345,6 @@ class FaultContractTest {
             // A create's empty answer lacks the created id: still unknown, found by listing.
             assertThat(catchThrowableOfType(ProviderFailure.class, () -> client.createManualBackup(
                     new BackupDraft(WEB, Optional.empty()))).kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
-        } finally {
-            provider.stop(0);
         }
     }
 
@@ -366,29 +356,20 @@ class FaultContractTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "{}", "{\"status\": \"success\"}"})
     void aSnapshotRestoreAnsweredYesWithoutTheServerStartedOnTheSnapshotsServer(String body) throws IOException {
-        HttpServer provider = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        provider.createContext("/", exchange -> {
+        try (LoopbackProvider provider = LoopbackProvider.answering((exchange, base) -> {
             exchange.getRequestBody().readAllBytes();
-            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            if (bytes.length == 0) {
+            if (body.isEmpty()) {
                 exchange.sendResponseHeaders(204, -1);
+                exchange.close();
             } else {
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(200, bytes.length);
-                exchange.getResponseBody().write(bytes);
+                LoopbackProvider.json(exchange, 200, body);
             }
-            exchange.close();
         });
-        provider.start();
-        URI baseUrl = URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":"
-                + provider.getAddress().getPort() + "/");
-        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(baseUrl, "demo-token"))) {
+             VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(provider.base(), "demo-token"))) {
             RestoreStarted started = client.restoreSnapshot(new SnapshotId(801), WEB);
 
             assertThat(started.server().ref().id()).isEqualTo(WEB);
             assertThat(started.server().status()).isEqualTo(ServerStatus.UNKNOWN);
-        } finally {
-            provider.stop(0);
         }
     }
 
@@ -397,25 +378,15 @@ class FaultContractTest {
     @ValueSource(strings = {"{\"status\": \"error\", \"message\": \"Restore failed\"}", "{\"status\": \"failed\"}",
             "{\"status\": \"failed\", \"server\": {\"id\": 12345, \"name\": \"web-server-01\", \"status\": \"running\"}}"})
     void aRestoreAnsweredWithAStatusOtherThanSuccessIsOutcomeUnknown(String body) throws IOException {
-        HttpServer provider = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        provider.createContext("/", exchange -> {
+        try (LoopbackProvider provider = LoopbackProvider.answering((exchange, base) -> {
             exchange.getRequestBody().readAllBytes();
-            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
+            LoopbackProvider.json(exchange, 200, body);
         });
-        provider.start();
-        URI baseUrl = URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":"
-                + provider.getAddress().getPort() + "/");
-        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(baseUrl, "demo-token"))) {
+             VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(provider.base(), "demo-token"))) {
             assertThat(catchThrowableOfType(ProviderFailure.class, () -> client.restoreSnapshot(new SnapshotId(801), WEB))
                     .kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
             assertThat(catchThrowableOfType(ProviderFailure.class,
                     () -> client.restoreServerFromBackup(WEB, new BackupId(501))).kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
-        } finally {
-            provider.stop(0);
         }
     }
 
@@ -426,24 +397,16 @@ class FaultContractTest {
     @Test
     void aCreateOrRestoreAnsweredWithAnotherServerIsOutcomeUnknown() throws IOException {
         String other = "{\"id\": 99999, \"name\": \"someone-elses\", \"status\": \"restoring\"}";
-        HttpServer provider = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        provider.createContext("/", exchange -> {
+        try (LoopbackProvider provider = LoopbackProvider.answering((exchange, base) -> {
             exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getPath();
             String body = path.endsWith("/restore/")
                     ? "{\"status\": \"success\", \"server\": " + other + "}"
                     : "{\"id\": 802, \"server\": " + other + ", \"name\": \"pre-deploy\", \"backup_type\": \"manual\","
                     + " \"status\": \"in_progress\", \"size_mb\": null, \"created_at\": \"2025-01-16T16:15:00Z\"}";
-            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(path.endsWith("/restore/") ? 200 : 201, bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
+            LoopbackProvider.json(exchange, path.endsWith("/restore/") ? 200 : 201, body);
         });
-        provider.start();
-        URI baseUrl = URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":"
-                + provider.getAddress().getPort() + "/");
-        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(baseUrl, "demo-token"))) {
+             VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(provider.base(), "demo-token"))) {
             List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls = List.of(
                     () -> client.createSnapshot(new SnapshotDraft(WEB, new SnapshotName("pre-deploy"), Optional.empty())),
                     () -> client.createManualBackup(new BackupDraft(WEB, Optional.empty())),
@@ -454,8 +417,6 @@ class FaultContractTest {
                 assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
                 assertThat(failure.getMessage()).doesNotContain("99999").doesNotContain("someone-elses");
             }
-        } finally {
-            provider.stop(0);
         }
     }
 

@@ -3,12 +3,8 @@ package org.vpsrecovery.adapters.http.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,11 +30,11 @@ class PaginationContractTest {
     /** The jobs' bound, each read its own deadline: what every consistent list here reads unless it says a request's. */
     private static final ConsistentListBound JOB = ConsistentListBound.eachReadItsOwnDeadline();
 
-    private final List<HttpServer> stubs = new ArrayList<>();
+    private final List<LoopbackProvider> stubs = new ArrayList<>();
 
     @AfterEach
     void stopStubs() {
-        stubs.forEach(stub -> stub.stop(0));
+        stubs.forEach(LoopbackProvider::close);
     }
 
     @Test
@@ -112,23 +108,15 @@ class PaginationContractTest {
      */
     @Test
     void aListThatNeverEndsFailsOnceItHoldsMoreThanTheMostItemsAListMayHold() throws Exception {
-        HttpServer stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        stubs.add(stub);
         java.util.concurrent.atomic.AtomicInteger pagesServed = new java.util.concurrent.atomic.AtomicInteger();
-        stub.createContext("/", exchange -> {
+        URI base = started(LoopbackProvider.answering((exchange, itsBase) -> {
             int number = pagesServed.incrementAndGet();
             String[] items = new String[500];
             for (int i = 0; i < items.length; i++) {
                 items[i] = snapshot(number * 1_000L + i);
             }
-            byte[] bytes = pageWithoutCount("?page=" + (number + 1), items).getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
-        });
-        stub.start();
-        URI base = URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + stub.getAddress().getPort() + "/");
+            LoopbackProvider.json(exchange, 200, pageWithoutCount("?page=" + (number + 1), items));
+        }));
         try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(base, "demo-token")
                 .withResponseAndListBounds(1024 * 1024, 1_000))) {
             ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, () -> client.listSnapshots(Optional.empty()));
@@ -280,9 +268,7 @@ class PaginationContractTest {
             slow.then(n == 1 ? "/api/v1/snapshots/" : "/api/v1/snapshots/?page=" + n,
                     ok(page(pages, n == pages ? null : "{BASE}api/v1/snapshots/?page=" + (n + 1), snapshot(1000 - n))));
         }
-        URI base = startStub(slow, Duration.ofMillis(250));
-        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(base, "demo-token")
-                .withListDeadline(Duration.ofSeconds(1)))) {
+        try (VpsOrgClient client = slowClient(slow, Duration.ofMillis(250), Duration.ofSeconds(1))) {
             ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
                     () -> client.listSnapshots(Optional.empty()));
 
@@ -420,12 +406,8 @@ class PaginationContractTest {
      */
     @Test
     void aConsistentListWhoseReadsTogetherOutlastTheDeadlineIsConfirmed() throws Exception {
-        StubAnswers snapshots = new StubAnswers()
-                .then("/api/v1/snapshots/", ok(page(3, "{BASE}api/v1/snapshots/?page=2", snapshot(803), snapshot(802))))
-                .then("/api/v1/snapshots/?page=2", ok(page(3, null, snapshot(801))));
-        URI base = startStub(snapshots, Duration.ofMillis(600));
-        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(base, "demo-token")
-                .withListDeadline(Duration.ofMillis(1500)))) {
+        StubAnswers snapshots = threeSnapshotsOnTwoPages();
+        try (VpsOrgClient client = slowClient(snapshots, Duration.ofMillis(600), Duration.ofMillis(1500))) {
             // A first call, so the client's start-up costs are not the deadline's.
             catchThrowableOfType(ProviderFailure.class, () -> client.listBackups(Optional.empty(), Optional.empty()));
 
@@ -442,12 +424,8 @@ class PaginationContractTest {
      */
     @Test
     void aRequestsConsistentListStopsOnceItsReadsTogetherReachOneDeadline() throws Exception {
-        StubAnswers snapshots = new StubAnswers()
-                .then("/api/v1/snapshots/", ok(page(3, "{BASE}api/v1/snapshots/?page=2", snapshot(803), snapshot(802))))
-                .then("/api/v1/snapshots/?page=2", ok(page(3, null, snapshot(801))));
-        URI base = startStub(snapshots, Duration.ofMillis(600));
-        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(base, "demo-token")
-                .withListDeadline(Duration.ofMillis(1500)))) {
+        StubAnswers snapshots = threeSnapshotsOnTwoPages();
+        try (VpsOrgClient client = slowClient(snapshots, Duration.ofMillis(600), Duration.ofMillis(1500))) {
             catchThrowableOfType(ProviderFailure.class, () -> client.listBackups(Optional.empty(), Optional.empty()));
 
             ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
@@ -471,9 +449,7 @@ class PaginationContractTest {
         StubAnswers answers = new StubAnswers()
                 .then("/api/v1/snapshots/", ok(page(1, null, snapshot(801))))
                 .then("/api/v1/backups/", ok(page(1, null, backup(501))));
-        URI base = startStub(answers, Duration.ofMillis(600));
-        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(base, "demo-token")
-                .withListDeadline(Duration.ofSeconds(1)))) {
+        try (VpsOrgClient client = slowClient(answers, Duration.ofMillis(600), Duration.ofSeconds(1))) {
             ConsistentListBound request = ConsistentListBound.oneDeadlineForARequest();
             assertThat(client.listSnapshotsConsistently(Optional.empty(), request)).hasSize(1);
             assertThat(client.listBackupsConsistently(Optional.empty(), Optional.empty(), request)).hasSize(1);
@@ -501,9 +477,7 @@ class PaginationContractTest {
                 .then("/api/v1/snapshots/?page=2", ok(page(3, null, snapshot(801))))
                 .then("/api/v1/backups/", ok(page(3, "{BASE}api/v1/backups/?page=2", backup(503), backup(502))))
                 .then("/api/v1/backups/?page=2", ok(page(3, null, backup(501))));
-        URI base = startStub(answers, Duration.ofMillis(150));
-        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(base, "demo-token")
-                .withListDeadline(Duration.ofSeconds(1)))) {
+        try (VpsOrgClient client = slowClient(answers, Duration.ofMillis(150), Duration.ofSeconds(1))) {
             assertThat(client.listSnapshotsConsistently(Optional.empty(), ConsistentListBound.oneDeadlineForOneList()))
                     .hasSize(3);
             assertThat(client.listBackupsConsistently(Optional.empty(), Optional.empty(),
@@ -607,10 +581,7 @@ class PaginationContractTest {
 
     /** The same, each answer given {@code after} its request arrived. */
     private URI startStub(StubAnswers answers, Duration after) throws IOException {
-        HttpServer stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        stubs.add(stub);
-        URI base = URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + stub.getAddress().getPort() + "/");
-        stub.createContext("/", exchange -> {
+        return started(LoopbackProvider.answering((exchange, base) -> {
             String query = exchange.getRequestURI().getRawQuery();
             StubAnswer answer = answers.next(exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query));
             try {
@@ -618,35 +589,38 @@ class PaginationContractTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            byte[] bytes = answer.body().replace("{BASE}", base.toString()).getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(answer.status(), bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
-        });
-        stub.start();
-        return base;
+            LoopbackProvider.json(exchange, answer.status(), answer.body().replace("{BASE}", base.toString()));
+        }));
     }
 
     /** A provider on loopback answering each path and query with its page ({@code {BASE}}: its own base URL); else 404. */
     private URI startStub(Map<String, Map<String, String>> pages) throws IOException {
-        HttpServer stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        stubs.add(stub);
-        URI base = URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + stub.getAddress().getPort() + "/");
-        stub.createContext("/", exchange -> {
+        return started(LoopbackProvider.answering((exchange, base) -> {
             String query = exchange.getRequestURI().getRawQuery();
             String body = pages.getOrDefault(exchange.getRequestURI().getRawPath(), Map.of())
                     .get(query == null ? "" : query);
-            byte[] bytes = (body == null ? """
-                    {"detail": "Not found."}""" : body.replace("{BASE}", base.toString()))
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
-        });
-        stub.start();
-        return base;
+            LoopbackProvider.json(exchange, body == null ? 404 : 200, body == null ? """
+                    {"detail": "Not found."}""" : body.replace("{BASE}", base.toString()));
+        }));
+    }
+
+    /** {@code stub}'s base URL, the stub stopped after the test. */
+    private URI started(LoopbackProvider stub) {
+        stubs.add(stub);
+        return stub.base();
+    }
+
+    /** A client of a stub giving each answer {@code after} its request arrived, its lists bound by {@code listDeadline}. */
+    private VpsOrgClient slowClient(StubAnswers answers, Duration after, Duration listDeadline) throws IOException {
+        return VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(answers, after), "demo-token")
+                .withListDeadline(listDeadline));
+    }
+
+    /** Snapshots 803 and 802 on a first page, 801 on a second. */
+    private static StubAnswers threeSnapshotsOnTwoPages() {
+        return new StubAnswers()
+                .then("/api/v1/snapshots/", ok(page(3, "{BASE}api/v1/snapshots/?page=2", snapshot(803), snapshot(802))))
+                .then("/api/v1/snapshots/?page=2", ok(page(3, null, snapshot(801))));
     }
 
     /** A page of a list {@code count} long in all. */

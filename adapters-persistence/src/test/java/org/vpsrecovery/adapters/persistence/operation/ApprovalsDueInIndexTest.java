@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.vpsrecovery.adapters.persistence.testing.GenericPlans.genericPlan;
 import static org.vpsrecovery.adapters.persistence.testing.GenericPlans.preparedOnItsGenericPlan;
 
-import io.micronaut.context.ApplicationContext;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,21 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
-import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
-import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
 import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.RequestId;
-import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
-import org.vpsrecovery.domain.port.RecoveryOperations;
-import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 
 /**
@@ -35,27 +27,14 @@ import org.vpsrecovery.domain.snapshot.SnapshotId;
  * generic plan their prepared statement comes to (the predicate written in its SQL, which a bound state could not
  * prove), and the accepted ones by their next check read V6's open operations.
  */
-class ApprovalsDueInIndexTest {
-
-    private static final Instant T0 = Instant.parse("2026-11-30T10:00:00Z");
-    private static final TeamId BLUE = new TeamId("blue");
-    private static final ServerId WEB = new ServerId(12345);
-
-    @RegisterExtension
-    static final FreshDatabase DATABASE = FreshDatabase.migrated();
-
-    @RegisterExtension
-    final AdapterContext.Contexts contexts = new AdapterContext.Contexts();
+class ApprovalsDueInIndexTest extends OperationIndexPlanTest {
 
     @Test
     void theApprovalsWorkListOnItsGenericPlanReadsTheDueInIndexThatACreatesMovesDoNotEnter() throws SQLException {
-        TestDatabase fresh = DATABASE.anotherMigrated();
         assertThat(fresh.strings("SELECT indexdef FROM pg_indexes WHERE indexname = 'recovery_operation_due_in'"))
                 .singleElement().asString()
                 .contains("(state, next_check_at, id)",
                         "WHERE (state <> ALL (ARRAY['accepted'::text, 'in_progress'::text, 'completed'::text]))");
-        ApplicationContext context = contexts.onOneConnection(fresh);
-        RecoveryOperations operations = context.getBean(RecoveryOperations.class);
         Actor alice = Actor.of("alice", Actor.Authentication.JWT, "key-1");
         List<RecoveryOperation> pending = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -68,16 +47,13 @@ class ApprovalsDueInIndexTest {
             operations.add(RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("create-" + i),
                     Operation.CREATE_SNAPSHOT, WEB, Optional.empty(), at, Duration.ofMinutes(30)));
         }
-        assertTheWorkListOnItsGenericPlanReads(fresh, context, OperationState.PENDING_APPROVAL, pending, "state NOT IN",
+        assertTheWorkListOnItsGenericPlanReads(OperationState.PENDING_APPROVAL, pending, "state NOT IN",
                 "recovery_operation_due_in");
     }
 
     /** An open state by its next check, on its generic plan, reads V6's open operations, which hold the accepted ones. */
     @Test
     void theAcceptedOperationsByTheirNextCheckOnTheirGenericPlanReadTheOpenOperationsIndex() throws SQLException {
-        TestDatabase fresh = DATABASE.anotherMigrated();
-        ApplicationContext context = contexts.onOneConnection(fresh);
-        RecoveryOperations operations = context.getBean(RecoveryOperations.class);
         List<RecoveryOperation> accepted = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             RecoveryOperation one = RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("create-" + i),
@@ -85,7 +61,7 @@ class ApprovalsDueInIndexTest {
             operations.add(one);
             accepted.add(one);
         }
-        assertTheWorkListOnItsGenericPlanReads(fresh, context, OperationState.ACCEPTED, accepted,
+        assertTheWorkListOnItsGenericPlanReads(OperationState.ACCEPTED, accepted,
                 "'unresolved') AND state =", "recovery_operation_open");
     }
 
@@ -93,15 +69,11 @@ class ApprovalsDueInIndexTest {
      * Fetched often enough for the driver to prepare the statement and the server to settle on its generic plan (the
      * plan a bound state gets), each fetch the first five due, then that plan read off the server.
      */
-    private static void assertTheWorkListOnItsGenericPlanReads(TestDatabase fresh, ApplicationContext context,
-                                                              OperationState state, List<RecoveryOperation> due,
-                                                              String statementMark, String index) throws SQLException {
-        RecoveryOperations operations = context.getBean(RecoveryOperations.class);
+    private void assertTheWorkListOnItsGenericPlanReads(OperationState state, List<RecoveryOperation> due,
+                                                       String statementMark, String index) throws SQLException {
         fresh.execute("ANALYZE recovery_operation");
-        for (int fetch = 0; fetch < 12; fetch++) {
-            assertThat(operations.dueIn(state, T0.plus(Duration.ofMinutes(25)), 5))
-                    .as("fetch %d", fetch).containsExactlyElementsOf(due.subList(0, 5));
-        }
+        fetchedUntilItsGenericPlan(fetch -> assertThat(operations.dueIn(state, T0.plus(Duration.ofMinutes(25)), 5))
+                .as("fetch %d", fetch).containsExactlyElementsOf(due.subList(0, 5)));
         String prepared = preparedOnItsGenericPlan(context, statementMark);
         assertThat(prepared).as("the %s work list's statement, on its generic plan", state).isNotNull();
         assertThat(genericPlan(fresh, prepared)).contains(index);

@@ -41,13 +41,24 @@ public final class GenericPlans {
 
     /** {@code prepared}'s generic plan, as EXPLAIN shows it with sequential scans off (a small table: can an index serve). */
     public static String genericPlan(TestDatabase database, String prepared) throws SQLException {
-        // Its $n placeholders as text: the simple protocol, which binds none of them.
+        return explained(database, "EXPLAIN (GENERIC_PLAN) " + prepared, true);
+    }
+
+    /** {@code explain}'s lines, sequential scans allowed: what the planner picks on a table as it is filled. */
+    public static String plan(TestDatabase database, String explain) throws SQLException {
+        return explained(database, explain, false);
+    }
+
+    private static String explained(TestDatabase database, String explain, boolean seqScanOff) throws SQLException {
+        // A generic plan's $n placeholders as text: the simple protocol, which binds none of them.
         String simple = database.url() + (database.url().contains("?") ? "&" : "?") + "preferQueryMode=simple";
         StringBuilder plan = new StringBuilder();
         try (Connection connection = DriverManager.getConnection(simple, database.user(), database.password());
              Statement statement = connection.createStatement()) {
-            statement.execute("SET enable_seqscan = off");
-            try (ResultSet rs = statement.executeQuery("EXPLAIN (GENERIC_PLAN) " + prepared)) {
+            if (seqScanOff) {
+                statement.execute("SET enable_seqscan = off");
+            }
+            try (ResultSet rs = statement.executeQuery(explain)) {
                 while (rs.next()) {
                     plan.append(rs.getString(1)).append('\n');
                 }

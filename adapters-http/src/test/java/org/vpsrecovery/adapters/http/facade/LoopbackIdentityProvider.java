@@ -1,0 +1,76 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.vpsrecovery.domain.common.TeamId;
+
+/**
+ * An identity provider for a test class: one RSA key, its JWKS served on loopback for the class's life, the tokens it
+ * signs and the {@link JwtBearerTokens} that check them against that JWKS, as against a real provider's.
+ * <pre>{@code
+ * @RegisterExtension
+ * static final LoopbackIdentityProvider IDENTITY_PROVIDER = new LoopbackIdentityProvider();
+ * }</pre>
+ */
+final class LoopbackIdentityProvider implements BeforeAllCallback, AfterAllCallback {
+
+    static final String ISSUER = "https://id.example";
+    static final String AUDIENCE = "vps-recovery";
+
+    private RSAKey key;
+    private HttpServer jwks;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws JOSEException, IOException {
+        key = new RSAKeyGenerator(2048).keyID("k1").generate();
+        byte[] body = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+        jwks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        jwks.createContext("/jwks", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        jwks.start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        jwks.stop(0);
+    }
+
+    /** People checked against this provider's JWKS, members of {@code teams} (the teams file's). */
+    JwtBearerTokens people(Set<TeamId> teams) {
+        return JwtBearerTokens.of(new JwtSettings(ISSUER, AUDIENCE,
+                URI.create("http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks"), Set.of(JWSAlgorithm.RS256),
+                Duration.ofSeconds(30), "teams", "role", "member", "auditor"), teams);
+    }
+
+    /** {@code claims}, issued by this provider for {@link #AUDIENCE}, signed with its key. */
+    String signed(JWTClaimsSet.Builder claims) throws JOSEException {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+                claims.issuer(ISSUER).audience(AUDIENCE).build());
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
+    }
+}
