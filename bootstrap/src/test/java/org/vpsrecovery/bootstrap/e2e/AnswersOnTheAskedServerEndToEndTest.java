@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
+import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.simulator.SimulatorOptions;
 
 /**
@@ -53,6 +54,26 @@ class AnswersOnTheAskedServerEndToEndTest {
         // The account's list asks for no server: both, the team owning both.
         assertThat(ids(SETUP.platform().send("GET", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN, null)))
                 .containsExactlyInAnyOrder(OURS, THEIRS);
+    }
+
+    @Test
+    void aCreateAnsweredWithAnotherServersSnapshotIsOutcomeUnknownAndShowsNothingOfIt() {
+        Answer created = SETUP.platform().send("POST", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN,
+                "{\"server_id\": 12345, \"name\": \"pre-deploy\"}", Map.of("X-Request-Id", "created-elsewhere"));
+
+        assertThat(created.status()).as(created.raw().body()).isEqualTo(504);
+        assertThat(created.get("reason_code")).isEqualTo("OUTCOME_UNKNOWN");
+        assertThat(String.valueOf(created.get("detail"))).contains("VPS.org answered")
+                .doesNotContain("did not answer in time");
+        assertThat(created.raw().body()).doesNotContain(String.valueOf(CREATED_ELSEWHERE))
+                .doesNotContain("23456").doesNotContain(OTHER_SERVERS_NAME);
+        assertThat(SETUP.platform().auditOf("created-elsewhere")).extracting(e -> e.event().outcome().kind())
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED);
+        assertThat(SETUP.platform().auditOf("created-elsewhere")).allSatisfy(e -> {
+            assertThat(e.event().resource()).isEmpty();
+            assertThat(e.event().detail() + " " + e.event().outcome()).doesNotContain(String.valueOf(CREATED_ELSEWHERE))
+                    .doesNotContain("23456").doesNotContain(OTHER_SERVERS_NAME);
+        });
     }
 
     private static List<Long> ids(Answer answer) {

@@ -48,17 +48,33 @@ public final class ProviderFailure extends RecoveryException {
     private final Kind kind;
     private final Integer providerStatus;
     private final Duration retryAfter;
+    private final boolean answered;
 
     public ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
                            Throwable cause) {
-        super(Objects.requireNonNull(kind, "kind").reason(), message, cause);
-        this.kind = kind;
-        this.providerStatus = providerStatus.isPresent() ? providerStatus.getAsInt() : null;
-        this.retryAfter = retryAfter.orElse(null);
+        this(kind, message, providerStatus, retryAfter, cause, providerStatus.isPresent());
     }
 
     public ProviderFailure(Kind kind, String message) {
         this(kind, message, OptionalInt.empty(), Optional.empty(), null);
+    }
+
+    private ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
+                            Throwable cause, boolean answered) {
+        super(Objects.requireNonNull(kind, "kind").reason(), message, cause);
+        this.kind = kind;
+        this.providerStatus = providerStatus.isPresent() ? providerStatus.getAsInt() : null;
+        this.retryAfter = retryAfter.orElse(null);
+        this.answered = answered;
+    }
+
+    /**
+     * A failure read from an answer the provider did give, whose code only the adapter knew: the application's check
+     * of an adapter's answer (a create answered with another server) says so, not "no answer came" (ADR 0010, amended
+     * in session 40).
+     */
+    public static ProviderFailure ofAnAnswer(Kind kind, String message) {
+        return new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), null, true);
     }
 
     public Kind kind() {
@@ -72,10 +88,16 @@ public final class ProviderFailure extends RecoveryException {
 
     /**
      * The provider's answer code, as the adapter reports it (for VPS.org, the HTTP status); empty when
-     * no answer came. Recorded in the audit as the event's provider status; the domain does not read it.
+     * no answer came, or where the failure was drawn from an answer whose code only the adapter knew
+     * ({@link #answered()}). Recorded in the audit as the event's provider status; the domain does not read it.
      */
     public OptionalInt providerStatus() {
         return providerStatus == null ? OptionalInt.empty() : OptionalInt.of(providerStatus);
+    }
+
+    /** Whether the provider answered (its code known or not); false when no answer came. */
+    public boolean answered() {
+        return answered;
     }
 
     public Optional<Duration> retryAfter() {
