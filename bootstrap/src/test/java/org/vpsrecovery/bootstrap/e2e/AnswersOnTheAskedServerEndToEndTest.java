@@ -10,10 +10,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.bootstrap.DriftScanJobs;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.simulator.SimulatorOptions;
@@ -38,7 +40,8 @@ class AnswersOnTheAskedServerEndToEndTest {
     @RegisterExtension
     static final PlatformOnSimulator SETUP = new PlatformOnSimulator(SimulatorOptions.defaults(), Map.of(
             "vpsorg.base-url", "http://127.0.0.1:" + VPS_ORG.getAddress().getPort() + "/",
-            "vpsr.teams.demo.servers", "12345,23456", "vpsr.teams.other-team.servers", "34567"));
+            "vpsr.teams.demo.servers", "12345,23456", "vpsr.teams.other-team.servers", "34567",
+            "vpsr.drift.pause-between-servers", "0s"));
 
     @AfterAll
     static void stopVpsOrg() {
@@ -54,6 +57,17 @@ class AnswersOnTheAskedServerEndToEndTest {
         // The account's list asks for no server: both, the team owning both.
         assertThat(ids(SETUP.platform().send("GET", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN, null)))
                 .containsExactlyInAnyOrder(OURS, THEIRS);
+    }
+
+    @Test
+    void theDriftScanJudgesEachServerOnItsOwnPointsOnly() {
+        SETUP.platform().context.getBean(DriftScanJobs.class).scanRound(Optional.empty());
+
+        Answer drifts = SETUP.platform().send("GET", "/api/v1/audit/drift/?server_id=12345", RunningPlatform.DEMO_TOKEN, null);
+
+        assertThat(drifts.status()).as(drifts.raw().body()).isEqualTo(200);
+        // Made behind the platform's back on 12345: its drift. 23456's, listed for 12345 too, is not 12345's.
+        assertThat(ids(drifts, AnswersOnTheAskedServerEndToEndTest::pointId)).containsExactly(OURS);
     }
 
     @Test
@@ -83,6 +97,11 @@ class AnswersOnTheAskedServerEndToEndTest {
     @SuppressWarnings("unchecked")
     private static List<Long> ids(Answer answer, Function<Map<String, Object>, Long> idOf) {
         return ((List<Map<String, Object>>) answer.get("results")).stream().map(idOf).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long pointId(Map<String, Object> drift) {
+        return ((Number) ((Map<String, Object>) drift.get("recovery_point")).get("id")).longValue();
     }
 
     // ---- a VPS.org that ignores server_id, and answers a create with another server's snapshot ----
