@@ -22,6 +22,7 @@ import org.vpsrecovery.adapters.http.facade.AuditorAuthenticator;
 import org.vpsrecovery.adapters.http.facade.HashedAuditorTokens;
 import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
 import org.vpsrecovery.adapters.http.facade.JwtBearerTokens;
+import org.vpsrecovery.application.provider.ProviderAnswersOnTheAskedServer;
 import org.vpsrecovery.application.provider.SharedListReads;
 import org.vpsrecovery.application.recoverypoint.kind.RecoveryPointServers;
 import org.vpsrecovery.application.audit.RecordAuditReadService;
@@ -116,11 +117,25 @@ public class RecoveryServicesFactory {
         return new HashedAuditorTokens(auditors.tokenDigests());
     }
 
-    /** Exposed as itself only, so that the adapter stays the one SnapshotProvider/BackupProvider bean. */
+    /**
+     * VPS.org's answers held to the server asked about, right over the adapter, so that every use case and the health
+     * check read it so, whichever adapter stands behind (ADR 0024, amended in session 40). Exposed as itself only, as the
+     * metered provider is, so that the adapter stays the one SnapshotProvider/BackupProvider bean.
+     */
+    @Singleton
+    @Bean(typed = ProviderAnswersOnTheAskedServer.class)
+    ProviderAnswersOnTheAskedServer answersOnTheAskedServer(VpsOrgClient client) {
+        return new ProviderAnswersOnTheAskedServer(client, client);
+    }
+
+    /**
+     * Exposed as itself only, so that the adapter stays the one SnapshotProvider/BackupProvider bean. Over the asked
+     * server's check: a create answered with another server is timed with the outcome the use case sees (unknown).
+     */
     @Singleton
     @Bean(typed = MeteredProvider.class)
-    MeteredProvider meteredProvider(VpsOrgClient client, MeterRegistry registry) {
-        return new MeteredProvider(client, client, registry);
+    MeteredProvider meteredProvider(ProviderAnswersOnTheAskedServer provider, MeterRegistry registry) {
+        return new MeteredProvider(provider, provider, registry);
     }
 
     /** What the use cases call: VPS.org's lists shared by the callers asking at once (ADR 0075), each call timed. */

@@ -316,11 +316,10 @@ public final class ScanDriftService {
     }
 
     /**
-     * VPS.org's points of {@code server}, each checked against the server it names: were VPS.org to ignore
-     * {@code server_id}, other servers' points (other teams') would otherwise be recorded as created outside on this
-     * one, under its team, their names with them. Every use case's server list is held so once, where the platform
-     * reads VPS.org ({@code ProviderAnswersOnTheAskedServer}, under {@code SharedListReads}); checked here again only
-     * because the scan is also built over a provider without it.
+     * VPS.org's points of {@code server}. Only its own: were VPS.org to ignore {@code server_id}, other servers' points
+     * (other teams') would be recorded as created outside on this one. The providers given hold every list to the asked
+     * server ({@code ProviderAnswersOnTheAskedServer}, under {@code SharedListReads} in the composition root and in the
+     * tests alike), so the scan does not check it again (ADR 0024, amended in session 40).
      */
     private List<ListedPoint> list(ServerId server) {
         return list(server, false);
@@ -329,28 +328,15 @@ public final class ScanDriftService {
     /** {@code consistently}: lists that leave out nothing there when they were read (ADR 0010, amended in session 38). */
     private List<ListedPoint> list(ServerId server, boolean consistently) {
         List<ListedPoint> listed = new ArrayList<>();
-        int others = 0;
         for (Snapshot snapshot : consistently
                 ? snapshots.listSnapshotsConsistently(Optional.of(server), ConsistentListBound.eachReadItsOwnDeadline())
                 : snapshots.listSnapshots(Optional.of(server))) {
-            if (snapshot.server().id().equals(server)) {
-                listed.add(ListedPoint.of(snapshot));
-            } else {
-                others++;
-            }
+            listed.add(ListedPoint.of(snapshot));
         }
         for (Backup backup : consistently ? backups.listBackupsConsistently(Optional.of(server), Optional.empty(),
                         ConsistentListBound.eachReadItsOwnDeadline())
                 : backups.listBackups(Optional.of(server), Optional.empty())) {
-            if (backup.server().id().equals(server)) {
-                listed.add(ListedPoint.of(backup));
-            } else {
-                others++;
-            }
-        }
-        if (others > 0) {
-            LOG.log(System.Logger.Level.WARNING, "VPS.org listed {0} recovery points of other servers when asked for server {1}: "
-                    + "not judged as its", others, String.valueOf(server.value()));
+            listed.add(ListedPoint.of(backup));
         }
         return listed;
     }

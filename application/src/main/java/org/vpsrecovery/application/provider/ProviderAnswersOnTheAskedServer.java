@@ -21,11 +21,12 @@ import org.vpsrecovery.domain.snapshot.SnapshotDraft;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 
 /**
- * VPS.org's answers held to the server they were asked about, once for every use case ({@link SharedListReads} reads
- * through it). A server's list holds only that server's points, whether or not VPS.org honoured {@code server_id}
- * (ADR 0024, amended in session 39). A create or restore answered with another server is not an answer about ours (it may be another
- * team's point): it is an unknown outcome, settled by listing like a lost answer, and none of its data goes on (ADR
- * 0010, amended in session 39).
+ * VPS.org's answers held to the server they were asked about, once for every use case and every adapter: the
+ * composition root puts it under {@link SharedListReads}, every use case's way to VPS.org (ADR 0024, amended in session
+ * 40). A server's list holds only that server's points, whether or not VPS.org honoured {@code server_id} (ADR 0024,
+ * amended in session 39). A create or restore answered with another server is not an answer about ours (it may be
+ * another team's point): it is an unknown outcome, settled by listing like a lost answer, and none of its data goes on.
+ * Checked here alone, not in the adapters (ADR 0010, amended in sessions 39 and 40).
  */
 public final class ProviderAnswersOnTheAskedServer implements SnapshotProvider, BackupProvider {
 
@@ -118,10 +119,13 @@ public final class ProviderAnswersOnTheAskedServer implements SnapshotProvider, 
         return asked;
     }
 
-    /** VPS.org acted, on what is unknown: the message names neither the other server nor the point (not the caller's). */
+    /**
+     * VPS.org acted, on what is unknown: the message names neither the other server nor the point (not the caller's).
+     * Marked as drawn from an answer, whose code only the adapter knew: the caller is not told VPS.org was silent.
+     */
     private static void requireAsked(ServerId asked, ServerId answered, String call) {
         if (!answered.equals(asked)) {
-            throw new ProviderFailure(ProviderFailure.Kind.OUTCOME_UNKNOWN, "VPS.org answered the call to " + call
+            throw ProviderFailure.ofAnAnswer(ProviderFailure.Kind.OUTCOME_UNKNOWN, "VPS.org answered the call to " + call
                     + " of server " + asked + " with another server: not an answer about this one, its outcome is "
                     + "found by listing");
         }

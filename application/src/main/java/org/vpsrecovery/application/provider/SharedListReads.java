@@ -41,12 +41,13 @@ public final class SharedListReads implements SnapshotProvider, BackupProvider {
     private final ReadsInTurn<Optional<ServerId>, List<Snapshot>> consistentSnapshotLists = new ReadsInTurn<>();
     private final ReadsInTurn<BackupList, List<Backup>> consistentBackupLists = new ReadsInTurn<>();
 
+    /**
+     * Shares the reads of {@code snapshots} and {@code backups} as given: what holds their answers to the asked server
+     * ({@link ProviderAnswersOnTheAskedServer}) is the composition root's to put under this (ADR 0024, session 40).
+     */
     public SharedListReads(SnapshotProvider snapshots, BackupProvider backups) {
-        // Every use case reads VPS.org through this: its answers are held to the asked server here, once.
-        var asked = new ProviderAnswersOnTheAskedServer(Objects.requireNonNull(snapshots, "snapshots"),
-                Objects.requireNonNull(backups, "backups"));
-        this.snapshots = asked;
-        this.backups = asked;
+        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
+        this.backups = Objects.requireNonNull(backups, "backups");
     }
 
     /** How many list callers were answered by a read made for another caller (no call of their own to VPS.org). */

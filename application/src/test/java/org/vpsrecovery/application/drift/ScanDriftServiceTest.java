@@ -8,6 +8,7 @@ import static org.vpsrecovery.application.PlatformFixture.GREEN_SERVER;
 import static org.vpsrecovery.application.PlatformFixture.SPARE;
 import static org.vpsrecovery.application.PlatformFixture.WEB;
 
+import org.vpsrecovery.application.provider.ProviderAnswersOnTheAskedServer;
 import java.time.Duration;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.port.AuditHistory;
@@ -65,8 +66,20 @@ class ScanDriftServiceTest {
     }
 
     ScanDriftService scanner(ServerLock lock, SnapshotProvider snapshots) {
-        return new ScanDriftService(() -> Set.of(BLUE, GREEN), platform.ownership, snapshots, platform.provider,
+        return new ScanDriftService(() -> Set.of(BLUE, GREEN), platform.ownership, asked(snapshots), asked(),
                 platform.history, platform.auditWriter, platform.operations, drifts, lock, platform.clock, STUCK_AFTER);
+    }
+
+    /**
+     * VPS.org as the composition root gives it to the scan: every list held to the asked server, which the scan does not
+     * check again (ADR 0024, amended in session 40).
+     */
+    ProviderAnswersOnTheAskedServer asked(SnapshotProvider snapshots) {
+        return new ProviderAnswersOnTheAskedServer(snapshots, platform.provider);
+    }
+
+    ProviderAnswersOnTheAskedServer asked() {
+        return asked(platform.provider);
     }
 
     /** The scanner's lock, saying when it is held; {@code meanwhile} runs as it is granted (a request just before). */
@@ -135,7 +148,7 @@ class ScanDriftServiceTest {
         assertThat(all()).singleElement().satisfies(r -> assertThat(r.drift().team()).isEqualTo(BLUE));
         ScanDriftService afterTheMove = new ScanDriftService(() -> Set.of(BLUE, GREEN),
                 new org.vpsrecovery.domain.testing.FixedServerOwnership(java.util.Map.of(BLUE, Set.of(SPARE),
-                        GREEN, Set.of(GREEN_SERVER, WEB))), platform.provider, platform.provider, platform.history,
+                        GREEN, Set.of(GREEN_SERVER, WEB))), asked(), asked(), platform.history,
                 platform.auditWriter, platform.operations, drifts, new InMemoryServerLock(Duration.ofSeconds(5)),
                 platform.clock, STUCK_AFTER);
         platform.clock.advance(Duration.ofMinutes(5));
@@ -366,8 +379,8 @@ class ScanDriftServiceTest {
                 return page;
             }
         };
-        ScanDriftService scanner = new ScanDriftService(() -> Set.of(BLUE, GREEN), platform.ownership, platform.provider,
-                platform.provider, endingMeanwhile, platform.auditWriter, platform.operations, drifts, lock, platform.clock,
+        ScanDriftService scanner = new ScanDriftService(() -> Set.of(BLUE, GREEN), platform.ownership, asked(),
+                asked(), endingMeanwhile, platform.auditWriter, platform.operations, drifts, lock, platform.clock,
                 STUCK_AFTER);
 
         scanner.scan(Optional.empty(), 1, NO_PAUSE);
@@ -434,8 +447,8 @@ class ScanDriftServiceTest {
                 return super.append(event);
             }
         };
-        ScanDriftService scanner = new ScanDriftService(() -> Set.of(BLUE, GREEN), platform.ownership, platform.provider,
-                platform.provider, platform.history, new org.vpsrecovery.application.attempt.AuditWriter(failingForWeb),
+        ScanDriftService scanner = new ScanDriftService(() -> Set.of(BLUE, GREEN), platform.ownership, asked(),
+                asked(), platform.history, new org.vpsrecovery.application.attempt.AuditWriter(failingForWeb),
                 platform.operations, drifts, new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock, STUCK_AFTER);
 
         ScanDriftService.Round round = scanner.scan(Optional.empty(), 10, NO_PAUSE);
@@ -446,7 +459,10 @@ class ScanDriftServiceTest {
         assertThat(all()).singleElement().satisfies(r -> assertThat(r.drift().server()).isEqualTo(GREEN_SERVER));
     }
 
-    /** VPS.org ignoring {@code server_id}: each point is checked against its own server, as the rest of the platform does. */
+    /**
+     * VPS.org ignoring {@code server_id}: each point is judged on its own server only, the scan reading VPS.org through
+     * what holds every list to the asked server, as the composition root builds it (ADR 0024, amended in session 40).
+     */
     @Test
     void aPointOfAnotherServerListedWhenAskedForOneIsNotRecordedOnIt() {
         platform.provider.addSnapshot(903, platform.greenServer, CreationStatus.COMPLETED); // GREEN's, made by hand
@@ -526,7 +542,7 @@ class ScanDriftServiceTest {
     }
 
     ScanDriftService keeping(AuditHistory history, int keptAttempts) {
-        return new ScanDriftService(() -> Set.of(BLUE, GREEN), platform.ownership, platform.provider, platform.provider,
+        return new ScanDriftService(() -> Set.of(BLUE, GREEN), platform.ownership, asked(), asked(),
                 history, platform.auditWriter, platform.operations, drifts, new InMemoryServerLock(Duration.ofSeconds(5)),
                 platform.clock, STUCK_AFTER, keptAttempts);
     }

@@ -692,8 +692,10 @@ class TrackOperationsServiceTest {
         };
 
         platform.clock.advance(Duration.ofMinutes(6));
-        settlingTrackerOver(new org.vpsrecovery.application.provider.SharedListReads(ignoringTheFilter, platform.provider))
-                .tick();
+        // As the composition root builds it: the shared reads over what holds the answers to the asked server.
+        var asked = new org.vpsrecovery.application.provider.ProviderAnswersOnTheAskedServer(ignoringTheFilter,
+                platform.provider);
+        settlingTrackerOver(new org.vpsrecovery.application.provider.SharedListReads(asked, asked)).tick();
 
         assertThat(platform.operations.find(lost.operationId()).orElseThrow().resource())
                 .isNotEqualTo(Optional.of(ResourceRef.of(theirs.id())));

@@ -105,7 +105,9 @@ class SharedListReadsTest {
                 return List.of(webs, dbs);
             }
         };
-        SharedListReads shared = new SharedListReads(ignoringTheFilter, ignoringTheFilter);
+        // As the composition root builds it: the shared reads over what holds the answers to the asked server.
+        var asked = new ProviderAnswersOnTheAskedServer(ignoringTheFilter, ignoringTheFilter);
+        SharedListReads shared = new SharedListReads(asked, asked);
         var jobs = org.vpsrecovery.domain.port.ConsistentListBound.eachReadItsOwnDeadline();
 
         assertThat(shared.listSnapshots(Optional.of(DB))).extracting(Snapshot::id).containsExactly(new SnapshotId(2));

@@ -190,8 +190,9 @@ class CreateSnapshotServiceTest {
                         draft.description()));
             }
         };
-        var service = new CreateSnapshotService(
-                new org.vpsrecovery.application.provider.SharedListReads(elsewhere, platform.provider),
+        // As the composition root builds it: the shared reads over what holds the answers to the asked server.
+        var asked = new org.vpsrecovery.application.provider.ProviderAnswersOnTheAskedServer(elsewhere, platform.provider);
+        var service = new CreateSnapshotService(new org.vpsrecovery.application.provider.SharedListReads(asked, asked),
                 platform.ownership, platform.limits, platform.attempts());
 
         ProviderFailure failure = org.assertj.core.api.Assertions.catchThrowableOfType(ProviderFailure.class,

@@ -49,24 +49,35 @@ public final class ProviderFailure extends RecoveryException {
     private final Kind kind;
     private final Integer providerStatus;
     private final Duration retryAfter;
+    private final boolean answered;
     private final OperationId operation;
 
     public ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
                            Throwable cause) {
-        this(kind, message, providerStatus, retryAfter, cause, null);
-    }
-
-    private ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
-                            Throwable cause, OperationId operation) {
-        super(Objects.requireNonNull(kind, "kind").reason(), message, cause);
-        this.kind = kind;
-        this.providerStatus = providerStatus.isPresent() ? providerStatus.getAsInt() : null;
-        this.retryAfter = retryAfter.orElse(null);
-        this.operation = operation;
+        this(kind, message, providerStatus, retryAfter, cause, providerStatus.isPresent(), null);
     }
 
     public ProviderFailure(Kind kind, String message) {
         this(kind, message, OptionalInt.empty(), Optional.empty(), null);
+    }
+
+    private ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
+                            Throwable cause, boolean answered, OperationId operation) {
+        super(Objects.requireNonNull(kind, "kind").reason(), message, cause);
+        this.kind = kind;
+        this.providerStatus = providerStatus.isPresent() ? providerStatus.getAsInt() : null;
+        this.retryAfter = retryAfter.orElse(null);
+        this.answered = answered;
+        this.operation = operation;
+    }
+
+    /**
+     * A failure read from an answer the provider did give, whose code only the adapter knew: the application's check
+     * of an adapter's answer (a create answered with another server) says so, not "no answer came" (ADR 0010, amended
+     * in session 40).
+     */
+    public static ProviderFailure ofAnAnswer(Kind kind, String message) {
+        return new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), null, true, null);
     }
 
     public Kind kind() {
@@ -80,10 +91,16 @@ public final class ProviderFailure extends RecoveryException {
 
     /**
      * The provider's answer code, as the adapter reports it (for VPS.org, the HTTP status); empty when
-     * no answer came. Recorded in the audit as the event's provider status; the domain does not read it.
+     * no answer came, or where the failure was drawn from an answer whose code only the adapter knew
+     * ({@link #answered()}). Recorded in the audit as the event's provider status; the domain does not read it.
      */
     public OptionalInt providerStatus() {
         return providerStatus == null ? OptionalInt.empty() : OptionalInt.of(providerStatus);
+    }
+
+    /** Whether the provider answered (its code known or not); false when no answer came. */
+    public boolean answered() {
+        return answered;
     }
 
     public Optional<Duration> retryAfter() {
@@ -96,7 +113,7 @@ public final class ProviderFailure extends RecoveryException {
      * database again, which may be the very thing out of reach (ADR 0023, amended in session 40).
      */
     public ProviderFailure ofOperation(OperationId operation) {
-        ProviderFailure of = new ProviderFailure(kind, getMessage(), providerStatus(), retryAfter(), getCause(),
+        ProviderFailure of = new ProviderFailure(kind, getMessage(), providerStatus(), retryAfter(), getCause(), answered,
                 Objects.requireNonNull(operation, "operation"));
         of.setStackTrace(getStackTrace());
         for (Throwable suppressed : getSuppressed()) {

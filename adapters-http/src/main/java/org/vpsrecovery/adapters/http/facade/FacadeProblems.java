@@ -106,8 +106,10 @@ public final class FacadeProblems {
                 // The platform's credentials are an operator matter: the caller learns no more than this.
                 case UNAUTHORIZED -> "the platform could not authenticate to VPS.org; operators have been told";
                 // A timeout, or a 5xx VPS.org (or a gateway before it) may have sent after acting (ADR 0010).
+                // An answer read as none about what was asked (another server's) came without its code (ADR 0010).
                 case OUTCOME_UNKNOWN -> (provider.providerStatus().isPresent()
                         ? "VPS.org (or a gateway before it) answered HTTP " + provider.providerStatus().getAsInt()
+                        : provider.answered() ? "VPS.org answered, though not about what was asked"
                         : "VPS.org did not answer in time")
                         + "; the operation may or may not have happened. List the resources before trying again.";
                 default -> provider.getMessage();

@@ -252,7 +252,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         Call call = new Call("create a snapshot of server " + draft.server(), true);
         return resilience.once(() -> {
             Reply reply = exchange(call, HttpMethod.POST, endpoint("api/v1/snapshots/", ""), mapper.toWire(draft));
-            return read(call, reply, SnapshotWire.class, wire -> mapper.snapshotCreatedOn(draft.server(), wire));
+            return read(call, reply, SnapshotWire.class, mapper::snapshot);
         });
     }
 
@@ -310,7 +310,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         Call call = new Call("create a manual backup of server " + draft.server(), true);
         return resilience.once(() -> {
             Reply reply = exchange(call, HttpMethod.POST, endpoint("api/v1/backups/", ""), mapper.toWire(draft));
-            return read(call, reply, BackupWire.class, wire -> mapper.backupCreatedOn(draft.server(), wire));
+            return read(call, reply, BackupWire.class, mapper::backup);
         });
     }
 

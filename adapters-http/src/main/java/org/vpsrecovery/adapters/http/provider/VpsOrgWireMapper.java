@@ -90,32 +90,10 @@ public final class VpsOrgWireMapper {
     }
 
     /**
-     * The answer to a create of {@code asked}'s snapshot. One on another server is not about our create (it may be
-     * another team's): unreadable, so the create's outcome is unknown and found by listing (ADR 0010, session 39).
-     */
-    public Snapshot snapshotCreatedOn(ServerId asked, SnapshotWire wire) {
-        Snapshot created = snapshot(wire);
-        requireAsked(asked, created.server().id(), "the created snapshot");
-        return created;
-    }
-
-    /** The answer to a create of {@code asked}'s manual backup, held to that server as {@link #snapshotCreatedOn}. */
-    public Backup backupCreatedOn(ServerId asked, BackupWire wire) {
-        Backup created = backup(wire);
-        requireAsked(asked, created.server().id(), "the created backup");
-        return created;
-    }
-
-    /** Names neither the other server nor the point: the caller may see this message, and they are not its. */
-    private static void requireAsked(ServerId asked, ServerId answered, String what) {
-        if (!answered.equals(asked)) {
-            throw new UnreadableAnswer(what + " is on another server than the one asked");
-        }
-    }
-
-    /**
      * The answer to a restore. {@code requestedServer} is known for a restore from a backup (it is in
-     * the path); if the answer does not name the server, that one is reported, its status unknown.
+     * the path); if the answer does not name the server, that one is reported, its status unknown. An answer naming
+     * another server is mapped as it reads: the application holds every adapter's answers to the asked server
+     * ({@code ProviderAnswersOnTheAskedServer}, ADR 0010, amended in session 40).
      */
     public RestoreStarted restoreStarted(RestoreAnswerWire wire, Optional<ServerId> requestedServer) {
         try {
@@ -128,11 +106,7 @@ public final class VpsOrgWireMapper {
                 ServerId id = requestedServer.orElseThrow(() -> new UnreadableAnswer("the restore answer names no server"));
                 return new RestoreStarted(new Server(new ServerRef(id, ""), ServerStatus.UNKNOWN));
             }
-            ServerRef named = serverRef(server);
-            if (requestedServer.isPresent() && !named.id().equals(requestedServer.get())) {
-                throw new UnreadableAnswer("the restore answer names another server than the one asked");
-            }
-            return new RestoreStarted(new Server(named, serverStatus(server.status())));
+            return new RestoreStarted(new Server(serverRef(server), serverStatus(server.status())));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new UnreadableAnswer("the restore answer is unreadable: " + e.getMessage());
         }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.vpsrecovery.application.provider.ProviderAnswersOnTheAskedServer;
 import org.vpsrecovery.domain.backup.BackupDraft;
 import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.port.ProviderFailure;
@@ -392,7 +393,9 @@ class FaultContractTest {
 
     /**
      * VPS.org answers a create or a restore of server 12345 with server 99999 (another team's, perhaps): not an answer
-     * about ours, so outcome unknown (found by listing), never the other server's point or restore taken as ours.
+     * about ours, so outcome unknown (found by listing), never the other server's point or restore taken as ours. Held
+     * so in one place for every adapter, the application's {@link ProviderAnswersOnTheAskedServer}: this client read
+     * through it as the composition root puts it (ADR 0010, amended in session 40).
      */
     @Test
     void aCreateOrRestoreAnsweredWithAnotherServerIsOutcomeUnknown() throws IOException {
@@ -407,14 +410,16 @@ class FaultContractTest {
             LoopbackProvider.json(exchange, path.endsWith("/restore/") ? 200 : 201, body);
         });
              VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(provider.base(), "demo-token"))) {
+            var asked = new ProviderAnswersOnTheAskedServer(client, client);
             List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls = List.of(
-                    () -> client.createSnapshot(new SnapshotDraft(WEB, new SnapshotName("pre-deploy"), Optional.empty())),
-                    () -> client.createManualBackup(new BackupDraft(WEB, Optional.empty())),
-                    () -> client.restoreSnapshot(new SnapshotId(801), WEB),
-                    () -> client.restoreServerFromBackup(WEB, new BackupId(501)));
+                    () -> asked.createSnapshot(new SnapshotDraft(WEB, new SnapshotName("pre-deploy"), Optional.empty())),
+                    () -> asked.createManualBackup(new BackupDraft(WEB, Optional.empty())),
+                    () -> asked.restoreSnapshot(new SnapshotId(801), WEB),
+                    () -> asked.restoreServerFromBackup(WEB, new BackupId(501)));
             for (var call : calls) {
                 ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, call);
                 assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+                assertThat(failure.answered()).as("VPS.org did answer, with another server").isTrue();
                 assertThat(failure.getMessage()).doesNotContain("99999").doesNotContain("someone-elses");
             }
         }
