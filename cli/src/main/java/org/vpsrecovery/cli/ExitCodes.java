@@ -24,7 +24,10 @@ public final class ExitCodes {
     public static final int UNAUTHORIZED = 4;
     /** Rate-limited or unavailable (429, 503): try again after the Retry-After printed. */
     public static final int BUSY = 5;
-    /** With --wait: the operation ended failed, vanished or timed_out. */
+    /**
+     * With --wait: the operation ended failed, vanished or timed_out; or the audit chain is broken: audit verify found it
+     * so, or a read of the events met an event changed outside the platform (AUDIT_EVENT_ALTERED).
+     */
     public static final int OPERATION_FAILED = 6;
     /** The service could not be reached (connection refused, timeout, bad URL). */
     public static final int UNREACHABLE = 7;
@@ -42,8 +45,15 @@ public final class ExitCodes {
     private static final Set<String> FORM_REASONS = Set.of("UNKNOWN_QUERY_PARAMETER", "PAGE_SIZE_OUT_OF_RANGE",
             "MALFORMED_REQUEST", "BAD_REQUEST", "BODY_TOO_LARGE", "HEADERS_TOO_LARGE", "URI_TOO_LONG");
 
+    /** The reason code of a read that met an audit event changed outside the platform: the chain is broken. */
+    static final String AUDIT_EVENT_ALTERED = "AUDIT_EVENT_ALTERED";
+
     /** The exit code a refused request ends with, by its HTTP status and problem+json reason code. */
     public static int forAnswer(int status, Optional<String> reasonCode) {
+        if (reasonCode.filter(AUDIT_EVENT_ALTERED::equals).isPresent()) {
+            // Not a refusal of the request (its 409 would be exit 2): what audit verify's broken chain exits with.
+            return OPERATION_FAILED;
+        }
         if (status == 400) {
             return reasonCode.filter(reason -> !reason.startsWith("INVALID_") && !FORM_REASONS.contains(reason))
                     .isPresent() ? REFUSED : USAGE;

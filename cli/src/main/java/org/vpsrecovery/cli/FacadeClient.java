@@ -99,20 +99,56 @@ final class FacadeClient {
         if (response.statusCode() / 100 != 2) {
             throw refusal(response.statusCode(), headers(response), readQuietly(response.body()));
         }
+        LastLine lastLine = new LastLine();
         try (var body = new InputStreamReader(response.body(), StandardCharsets.UTF_8)) {
             char[] chunk = new char[8192];
             for (int read = body.read(chunk); read >= 0; read = body.read(chunk)) {
                 sink.write(chunk, 0, read);
+                lastLine.add(chunk, read);
                 if (sinkFailed.getAsBoolean()) {
                     throw new OutputFailed();
                 }
             }
             sink.flush();
         } catch (IOException e) {
+            sink.flush();
             // The service answered 2xx, then closed the connection without the body's end (Micronaut does so when a
             // streamed answer fails): not unreachable, and what is on stdout already is a part only. The sink, a
-            // PrintWriter, never throws: every IOException here is the body's.
+            // PrintWriter, never throws: every IOException here is the body's. An export that met an event changed
+            // outside the platform says so in its last line before breaking off (ADR 0005, amended in session 40).
+            if (lastLine.complete().startsWith(ALTERED_MARKER)) {
+                throw new AlteredEventInExport(lastLine.complete().substring(ALTERED_MARKER.length()).strip());
+            }
             throw new AnswerCutShort(e);
+        }
+    }
+
+    /** How the service's export begins its last line when it stopped at an altered audit event. */
+    static final String ALTERED_MARKER = "#" + ExitCodes.AUDIT_EVENT_ALTERED + ": ";
+
+    /**
+     * The last whole line of a streamed answer when it begins with {@code #}, else empty (its first 2 KiB: enough to
+     * tell the marker and its message). Only such a line is made a String: an export has millions of others.
+     */
+    private static final class LastLine {
+        private static final int KEPT = 2048;
+        private final StringBuilder current = new StringBuilder();
+        private String complete = "";
+
+        void add(char[] chunk, int length) {
+            for (int i = 0; i < length; i++) {
+                char c = chunk[i];
+                if (c == '\n') {
+                    complete = !current.isEmpty() && current.charAt(0) == '#' ? current.toString() : "";
+                    current.setLength(0);
+                } else if (current.length() < KEPT) {
+                    current.append(c);
+                }
+            }
+        }
+
+        String complete() {
+            return complete;
         }
     }
 
@@ -244,6 +280,17 @@ final class FacadeClient {
             super("the service broke off its answer before the end (" + (cause.getMessage() == null
                     ? cause.getClass().getSimpleName() : cause.getMessage())
                     + "): the output written is incomplete; run the command again", cause);
+        }
+    }
+
+    /**
+     * The service's export stopped at an audit event changed outside the platform (its last line says which) and broke
+     * its answer off: the output is incomplete, and the chain is broken.
+     */
+    static final class AlteredEventInExport extends RuntimeException {
+        AlteredEventInExport(String detail) {
+            super(detail.endsWith("; this export is incomplete") ? detail
+                    : detail + "; this export is incomplete");
         }
     }
 

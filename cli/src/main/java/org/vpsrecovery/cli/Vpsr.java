@@ -170,6 +170,10 @@ public final class Vpsr {
                     unreachable.hint.ifPresent(hint -> err.println("vpsr: " + hint));
                     yield ExitCodes.UNREACHABLE;
                 }
+                case FacadeClient.AlteredEventInExport altered -> {
+                    err.println("vpsr: " + ExitCodes.AUDIT_EVENT_ALTERED + ": " + altered.getMessage());
+                    yield ExitCodes.OPERATION_FAILED;
+                }
                 case FacadeClient.AnswerCutShort brokenOff -> {
                     err.println("vpsr: " + brokenOff.getMessage());
                     yield ExitCodes.SERVICE_ERROR;

@@ -42,6 +42,10 @@ class WholeAnswersTest {
     private String url;
     /** When set, the answer is broken off after this many bytes: 200 and chunked, then the connection closed. */
     private volatile Integer breakOffAfter;
+    /** When set, the export's CSV instead of the usual one. */
+    private volatile String exportCsv;
+    /** When set, every request is answered 409 with this problem+json. */
+    private volatile String conflict;
 
     @BeforeEach
     void listen() throws IOException {
@@ -50,8 +54,17 @@ class WholeAnswersTest {
             exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getPath();
             boolean csv = exchange.getRequestHeaders().getFirst("Accept").startsWith("text/csv");
+            if (conflict != null) {
+                byte[] problem = conflict.getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
+                exchange.sendResponseHeaders(409, problem.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(problem);
+                }
+                return;
+            }
             String answer = switch (path) {
-                case "/api/v1/audit/events/" -> csv ? CSV_HEADER + CSV_ROW.repeat(500)
+                case "/api/v1/audit/events/" -> csv ? (exportCsv != null ? exportCsv : CSV_HEADER + CSV_ROW.repeat(500))
                         : "{\"count\": 20, \"next\": null, \"results\": [" + String.join(",", java.util.Collections.nCopies(20, EVENT)) + "]}";
                 case "/api/v1/audit/verify/" -> "{\"intact\": true, \"events_checked\": 1234567, \"checkpoints_checked\": 42, "
                         + "\"head_hash\": \"" + "ab".repeat(32) + "\", \"latest_checkpoint\": {\"sequence\": 1234500, "
@@ -160,5 +173,43 @@ class WholeAnswersTest {
         assertThat(brokenOff.err()).contains("vpsr: the service broke off its answer before the end")
                 .contains("the output written is incomplete").doesNotContain("cannot reach");
         assertThat(brokenOff.out()).isEqualTo(CSV_HEADER + CSV_ROW.repeat(3));
+    }
+
+    /**
+     * A read that meets an audit event changed outside the platform (409 AUDIT_EVENT_ALTERED) is a broken chain, exit
+     * 6 as audit verify's, not a refusal of the request (exit 2 for any other 409).
+     */
+    @Test
+    void aReadThatMeetsAnAlteredEventExitsAsABrokenChain() {
+        conflict = "{\"status\": 409, \"reason_code\": \"AUDIT_EVENT_ALTERED\", \"sequence\": 7, \"detail\": \"event 7 of "
+                + "the audit history is no longer a valid audit event (no team id): ... vpsr audit verify ...\"}";
+        for (String[] command : new String[][] {{"audit", "events"}, {"audit", "export"}}) {
+            Run refused = run(new ByteArrayOutputStream(), command);
+
+            assertThat(refused.exitCode()).as(String.join(" ", command) + ": " + refused.err())
+                    .isEqualTo(ExitCodes.OPERATION_FAILED);
+            assertThat(refused.err()).contains("vpsr: AUDIT_EVENT_ALTERED (409): event 7 of the audit history");
+            assertThat(refused.out()).isEmpty();
+        }
+    }
+
+    /**
+     * An export already streaming when the service met an altered event: its last line says so, then the body is
+     * broken off. Exit 6, saying which event, with what was written left on stdout, the marker line last.
+     */
+    @Test
+    void anExportStoppedAtAnAlteredEventSaysWhichAndExitsAsABrokenChain() {
+        String marker = "#AUDIT_EVENT_ALTERED: event 1 of the audit history is no longer a valid audit event (occurred at "
+                + "+292278994-08-17T07:12:55.807Z is beyond what epoch microseconds can hold): ...; this export is "
+                + "incomplete\r\n";
+        exportCsv = CSV_HEADER + CSV_ROW.repeat(3) + marker;
+        breakOffAfter = exportCsv.length();
+
+        Run stopped = run(new ByteArrayOutputStream(), "audit", "export");
+
+        assertThat(stopped.exitCode()).as(stopped.err()).isEqualTo(ExitCodes.OPERATION_FAILED);
+        assertThat(stopped.err()).contains("vpsr: AUDIT_EVENT_ALTERED: event 1 of the audit history is no longer a valid "
+                + "audit event").contains("this export is incomplete").doesNotContain("broke off");
+        assertThat(stopped.out()).isEqualTo(exportCsv);
     }
 }

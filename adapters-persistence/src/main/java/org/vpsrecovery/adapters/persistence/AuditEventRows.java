@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.audit.Operation;
@@ -33,6 +34,8 @@ import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.AuditEventAltered;
+import org.vpsrecovery.domain.report.AuditEventPage;
 import org.vpsrecovery.domain.server.ServerId;
 
 /**
@@ -66,7 +69,7 @@ public final class AuditEventRows {
     /** AuditHistory.restoreEvents in one statement: no sequence bounds needed, V37's index finds the few rows. */
     List<RecordedAuditEvent> restoreEvents(ServerId server, Instant since, int limit) {
         try {
-            return rows.restoreEvents(server.value(), since, limit).stream().map(AuditEventRows::toRecorded).toList();
+            return rows.restoreEvents(server.value(), since, limit).stream().map(AuditEventRows::readable).toList();
         } catch (RuntimeException e) {
             throw DatabaseFailure.of("read restore events", e);
         }
@@ -77,7 +80,7 @@ public final class AuditEventRows {
                                            Instant since, int limit) {
         try {
             return rows.attemptEvents(attemptId, server.value(), request.value(), operation.name(), since, limit).stream()
-                    .map(AuditEventRows::toRecorded).toList();
+                    .map(AuditEventRows::readable).toList();
         } catch (RuntimeException e) {
             throw DatabaseFailure.of("read an attempt's events", e);
         }
@@ -95,15 +98,31 @@ public final class AuditEventRows {
         return read(filter, beforeSequence, limit, true);
     }
 
+    /**
+     * A page of the reports: at most {@code limit} events, and whether more follow. The row read past them only says
+     * "more" and is not read as an event: a page ends before a row that no longer reads as one, and the page that
+     * holds it names it ({@link AuditEventAltered}).
+     */
+    AuditEventPage reportPage(AuditEventFilter filter, OptionalLong beforeSequence, int limit) {
+        List<AuditEventRow> readOneMore = readRows(filter, beforeSequence, limit + 1, false);
+        List<RecordedAuditEvent> events = readOneMore.stream().limit(limit).map(AuditEventRows::readable).toList();
+        return readOneMore.size() > limit ? new AuditEventPage(events, OptionalLong.of(events.getLast().sequence()))
+                : new AuditEventPage(events, OptionalLong.empty());
+    }
+
     private List<RecordedAuditEvent> read(AuditEventFilter filter, OptionalLong beforeSequence, int limit,
                                           boolean teamOrdered) {
+        return readRows(filter, beforeSequence, limit, teamOrdered).stream().map(AuditEventRows::readable).toList();
+    }
+
+    private List<AuditEventRow> readRows(AuditEventFilter filter, OptionalLong beforeSequence, int limit,
+                                         boolean teamOrdered) {
         try {
             Optional<SequenceWindow> window = window(filter);
             if (window.isEmpty()) {
                 return List.of();
             }
-            return rows.findAll(newestFirst(filter, window.get(), beforeSequence, limit, teamOrdered)).stream()
-                    .map(AuditEventRows::toRecorded).toList();
+            return rows.findAll(newestFirst(filter, window.get(), beforeSequence, limit, teamOrdered));
         } catch (RuntimeException e) {
             throw DatabaseFailure.of("read audit events", e);
         }
@@ -207,7 +226,7 @@ public final class AuditEventRows {
             long from = known > last + 1 ? 0 : known;
             long firstUnsettled = rows.firstUnsettledIntent(from, last).orElse(last + 1);
             settledBelow.compareAndSet(known, firstUnsettled);
-            return rows.pendingIntents(firstUnsettled, acceptedBefore, limit).stream().map(AuditEventRows::toRecorded).toList();
+            return rows.pendingIntents(firstUnsettled, acceptedBefore, limit).stream().map(AuditEventRows::readable).toList();
         } catch (RuntimeException e) {
             throw DatabaseFailure.of("list pending intents", e);
         }
@@ -288,6 +307,23 @@ public final class AuditEventRows {
             }
             return query.limit(limit);
         };
+    }
+
+    /**
+     * The row as a domain event for a read of the history (pages, the export, the tracker's reads): a row that no
+     * longer reads as one, or whose time no event can have (PostgreSQL's 'infinity', which the chain's encoding cannot
+     * hold), is {@link AuditEventAltered} at its sequence, as the walk reports it {@code ALTERED_EVENT}; never an
+     * untyped failure answered 500 (ADR 0005, amended in session 40).
+     */
+    static RecordedAuditEvent readable(AuditEventRow r) {
+        try {
+            RecordedAuditEvent recorded = toRecorded(r);
+            AuditChain.epochMicros(recorded.event().occurredAt());
+            return recorded;
+        } catch (RuntimeException e) {
+            // The row is in memory: whatever it throws is the row's, not the database's.
+            throw new AuditEventAltered(r.sequence(), ChainVerifier.notAnEvent(e));
+        }
     }
 
     /** The row as a domain event; {@link IllegalArgumentException} when it no longer reads as one. */

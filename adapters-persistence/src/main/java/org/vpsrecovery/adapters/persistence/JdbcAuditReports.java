@@ -52,7 +52,7 @@ public final class JdbcAuditReports implements AuditReports {
         Objects.requireNonNull(beforeSequence, "before sequence");
         AuditReports.requirePageLimit(limit);
         // One row more than the page: whether it exists says if there is a next page.
-        return AuditEventPage.of(rows.page(filter, beforeSequence, limit + 1), limit);
+        return rows.reportPage(filter, beforeSequence, limit);
     }
 
     /**

@@ -12,10 +12,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +32,7 @@ import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainVerification;
@@ -40,8 +43,11 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.AuditCountDeltas;
+import org.vpsrecovery.domain.port.AuditEventAltered;
+import org.vpsrecovery.domain.port.AuditEventStream;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.AuditReports;
+import org.vpsrecovery.domain.report.AuditEventPage;
 import org.vpsrecovery.domain.report.AuditSummary;
 import org.vpsrecovery.domain.report.SummaryBucket;
 import org.vpsrecovery.domain.report.SummaryQuery;
@@ -244,6 +250,69 @@ class AuditHistoryIntegrityTest {
         tamperAsOwner(database, "UPDATE audit_event SET outcome_reason = NULL WHERE sequence = 1");
         assertThat((ChainVerification.Broken) history(database).verifyChain()).extracting(ChainVerification.Broken::sequence,
                 ChainVerification.Broken::fault).containsExactly(2L, ChainVerification.Fault.ALTERED_EVENT);
+    }
+
+    /**
+     * A row changed past the table's guards so that it no longer reads as an event (a time no event can have, a NULL
+     * once NOT NULL, a failure without its reason, a resource id without its type) is refused by every read that
+     * reaches it, typed and naming its sequence, as verification names it ALTERED_EVENT: the reads threw untyped
+     * failures (answered 500 INTERNAL_ERROR) or, for an infinite time, answered with it (session 40). A read that
+     * stops before the row answers as before.
+     */
+    @Test
+    void everyReadThatReachesARowNoLongerAnEventRefusesItNamingItsSequence() throws SQLException {
+        TestDatabase database = databaseWithFiveEvents();
+        ApplicationContext context = CONTEXTS.on(database);
+        AuditHistory history = context.getBean(AuditHistory.class);
+        AuditReports reports = context.getBean(AuditReports.class);
+        execute(database.dataSource(), "ALTER TABLE audit_event ALTER COLUMN team DROP NOT NULL",
+                "ALTER TABLE audit_event DROP CONSTRAINT audit_event_outcome_shape",
+                "ALTER TABLE audit_event DROP CONSTRAINT audit_event_resource_complete");
+        // Event 3 is a failure (event(3)): PROVIDER_UNAVAILABLE with its cause, no resource.
+        Map<String, String> alterations = new LinkedHashMap<>();
+        alterations.put("occurred_at = 'infinity'", "occurred at ");
+        alterations.put("occurred_at = '-infinity'", "occurred at ");
+        alterations.put("team = NULL", "no team id");
+        alterations.put("outcome_reason = NULL, outcome_cause = NULL", "no reason");
+        alterations.put("resource_id = 801", "a resource is a type and an id");
+
+        for (Map.Entry<String, String> alteration : alterations.entrySet()) {
+            tamperAsOwner(database, "UPDATE audit_event SET " + alteration.getKey() + " WHERE sequence = 3");
+            String why = "event 3 of the audit history is no longer a valid audit event (" + alteration.getValue();
+
+            assertAlteredAt3(() -> history.query(AuditQuery.latest(10)), why, alteration.getKey());
+            assertAlteredAt3(() -> reports.page(AuditEventFilter.everything(), OptionalLong.empty(), 10), why,
+                    alteration.getKey());
+            assertAlteredAt3(() -> {
+                try (AuditEventStream export = reports.stream(AuditEventFilter.everything())) {
+                    while (export.hasNext()) {
+                        export.next();
+                    }
+                }
+            }, why, alteration.getKey());
+            // Its next row, read only to know that a next page exists, is not read as an event.
+            assertThat(reports.page(AuditEventFilter.everything(), OptionalLong.empty(), 2))
+                    .extracting(page -> page.events().stream().map(RecordedAuditEvent::sequence).toList(),
+                            AuditEventPage::nextBefore)
+                    .as(alteration.getKey()).containsExactly(List.of(5L, 4L), OptionalLong.of(4));
+            assertThat(history.query(AuditQuery.latest(2))).extracting(RecordedAuditEvent::sequence)
+                    .as(alteration.getKey()).containsExactly(5L, 4L);
+            assertThat(history.verifyChain()).as(alteration.getKey()).isInstanceOfSatisfying(ChainVerification.Broken.class,
+                    broken -> assertThat(broken).extracting(ChainVerification.Broken::sequence,
+                            ChainVerification.Broken::fault).containsExactly(3L, ChainVerification.Fault.ALTERED_EVENT));
+
+            tamperAsOwner(database, "UPDATE audit_event SET occurred_at = '" + T0.plusSeconds(3) + "', team = 'blue', "
+                    + "outcome_reason = 'PROVIDER_UNAVAILABLE', outcome_cause = 'provider answered 503', resource_id = NULL "
+                    + "WHERE sequence = 3");
+            assertThat(history.verifyChain().isIntact()).as("event 3 as it was").isTrue();
+        }
+    }
+
+    private static void assertAlteredAt3(org.assertj.core.api.ThrowableAssert.ThrowingCallable read, String why,
+                                         String alteration) {
+        assertThatThrownBy(read).as(alteration).isInstanceOfSatisfying(AuditEventAltered.class,
+                altered -> assertThat(altered.sequence()).isEqualTo(3)).hasMessageStartingWith(why)
+                .hasMessageContaining("vpsr audit verify");
     }
 
     @Test

@@ -78,16 +78,22 @@ public final class AuditChain {
         return out.bytes();
     }
 
-    private static void fieldsAfterSequence(Encoder out, AuditEvent event) {
-        Instant at = storedInstant(event.occurredAt());
-        long micros;
+    /**
+     * The time as the encoding holds it, in epoch microseconds; {@link IllegalArgumentException} for a time beyond them,
+     * which no event can have (a read of the history refuses such a row as the walk does: ADR 0005, session 40).
+     */
+    public static long epochMicros(Instant occurredAt) {
+        Instant at = storedInstant(occurredAt);
         try {
-            micros = Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000L);
+            return Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000L);
         } catch (ArithmeticException e) {
             // Only a row changed outside the application holds such a time (PostgreSQL's 'infinity'): say what it is.
             throw new IllegalArgumentException("occurred at " + at + " is beyond what epoch microseconds can hold", e);
         }
-        out.field(Long.toString(micros));
+    }
+
+    private static void fieldsAfterSequence(Encoder out, AuditEvent event) {
+        out.field(Long.toString(epochMicros(event.occurredAt())));
         out.field(event.team().value());
         out.field(event.requestId().value());
         out.field(event.operation().name());

@@ -58,6 +58,11 @@ public enum ReasonCode {
     TEAM_CALLS_IN_FLIGHT_LIMITED,
     /** This instance already runs as many long audit reads (exports, summaries, chain walks) as it allows; nothing was read. */
     AUDIT_READS_BUSY,
+    /**
+     * A stored audit event no longer reads as one (changed outside the platform): the read stopped at it; the chain's
+     * verification names it (ADR 0005, amended in session 40).
+     */
+    AUDIT_EVENT_ALTERED,
     // access: the caller's role may not do this (e.g. an auditor creating a snapshot)
     FORBIDDEN_FOR_ROLE,
     // the provider

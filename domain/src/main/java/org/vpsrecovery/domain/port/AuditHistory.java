@@ -18,7 +18,9 @@ import org.vpsrecovery.domain.server.ServerId;
 /**
  * The append-only audit history. Nothing in it is ever changed or removed. Every event is chained
  * to the one before it ({@link org.vpsrecovery.domain.audit.AuditChain}), so changes made behind
- * the history's back show up in {@link #verifyChain()}. Times are kept to the microsecond.
+ * the history's back show up in {@link #verifyChain()}. Times are kept to the microsecond. A read that meets a stored
+ * event that no longer reads as one throws {@link AuditEventAltered} naming its sequence (ADR 0005, amended in
+ * session 40); {@link #verifyChain()} reports it instead.
  */
 public interface AuditHistory {
 

@@ -12,7 +12,11 @@ import org.vpsrecovery.domain.report.RecoveryActivity;
 import org.vpsrecovery.domain.report.SummaryQuery;
 import org.vpsrecovery.domain.server.ServerId;
 
-/** Read-only reports over the audit history. Nothing here writes. */
+/**
+ * Read-only reports over the audit history. Nothing here writes. A page or a stream that meets a stored event that no
+ * longer reads as one (changed outside the platform) throws {@link AuditEventAltered} naming its sequence, never an
+ * untyped failure and never a report that leaves it out (ADR 0005, amended in session 40).
+ */
 public interface AuditReports {
 
     int MAX_PAGE = 500;
@@ -20,7 +24,10 @@ public interface AuditReports {
     /** Events matching the filter older than {@code beforeSequence} (if given), newest first, {@code limit} 1-{@value #MAX_PAGE}. */
     AuditEventPage page(AuditEventFilter filter, OptionalLong beforeSequence, int limit);
 
-    /** Every event matching the filter, newest first, read lazily. */
+    /**
+     * Every event matching the filter, newest first, read lazily: {@link AuditEventStream#hasNext} may throw {@link
+     * AuditEventAltered} at any batch.
+     */
     AuditEventStream stream(AuditEventFilter filter);
 
     AuditSummary summarize(SummaryQuery query);

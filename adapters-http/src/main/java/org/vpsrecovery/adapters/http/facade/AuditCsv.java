@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.vpsrecovery.domain.port.AuditEventAltered;
 import org.vpsrecovery.domain.port.AuditEventStream;
 
 /**
@@ -32,10 +33,15 @@ public final class AuditCsv extends ChunkedBody {
     private static final JsonFactory JSON = new JsonFactory();
     private static final int ROWS_PER_CHUNK = 200;
 
+    /** How the last line of an export stopped at an altered event begins (vpsr looks for it). */
+    public static final String ALTERED_MARKER = "#AUDIT_EVENT_ALTERED: ";
+
     private final AuditEventStream events;
     private final StringBuilder rows = new StringBuilder();
     private final CSVPrinter printer = printer(rows);
     private boolean closed;
+    /** The altered event the export stopped at, once its marker line is out. */
+    private AuditEventAltered altered;
 
     public AuditCsv(AuditEventStream events) {
         this.events = events;
@@ -44,8 +50,22 @@ public final class AuditCsv extends ChunkedBody {
         next(header, header.length);
     }
 
+    /**
+     * Reads the export's first batch before the status line is sent, so that an event there that no longer reads as
+     * one ({@link AuditEventAltered}) is answered as a problem (409 AUDIT_EVENT_ALTERED), not as a 200 cut short.
+     * The caller closes the stream when this throws.
+     */
+    public static void readAhead(AuditEventStream events) {
+        events.hasNext();
+    }
+
     @Override
     protected boolean fill() throws IOException {
+        if (altered != null) {
+            // The marker line went out with the last chunk: now the body ends without its end.
+            close();
+            throw new IOException("the audit export stopped: " + altered.getMessage(), altered);
+        }
         if (closed) {
             return false;
         }
@@ -53,6 +73,16 @@ public final class AuditCsv extends ChunkedBody {
             for (int i = 0; i < ROWS_PER_CHUNK && events.hasNext(); i++) {
                 print(printer, AuditJsonMapper.csvRow(events.next()));
             }
+        } catch (AuditEventAltered failure) {
+            // The status line is long gone. The rows read before it go out with a last line no CSV row starts with,
+            // saying why, for whoever keeps what arrived (curl -o keeps it); the next read breaks the body off, so no
+            // HTTP client takes the export as whole (ADR 0005, amended in session 40).
+            altered = failure;
+            rows.append(ALTERED_MARKER).append(oneLine(failure.getMessage())).append("; this export is incomplete")
+                    .append(FORMAT.getRecordSeparator());
+            byte[] chunk = takeRows();
+            next(chunk, chunk.length);
+            return true;
         } catch (RuntimeException failure) {
             // The status line is long gone: the export ends short, and the client sees a broken body.
             close();
@@ -79,6 +109,11 @@ public final class AuditCsv extends ChunkedBody {
             closed = true;
             events.close();
         }
+    }
+
+    /** Stored text (an altered row's value in the explanation) on one line: it cannot start a row of its own. */
+    private static String oneLine(String text) {
+        return text.replace('\r', ' ').replace('\n', ' ');
     }
 
     /** One record, CRLF included. */

@@ -10,6 +10,7 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.port.AuditEventAltered;
 import org.vpsrecovery.domain.port.FairShareExceeded;
 import org.vpsrecovery.domain.report.AuditReadsBusy;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
@@ -41,8 +42,13 @@ public final class FacadeProblems {
     /** {@code clock}: the one the use cases read, so a refusal's {@code retryAt} is measured on the same time. */
     public static MutableHttpResponse<ProblemDetails> of(RecoveryException failure, String requestId, Clock clock) {
         HttpStatus status = statusOf(failure);
-        MutableHttpResponse<ProblemDetails> response = respond(status, detailOf(failure, status),
+        ProblemDetails body = ProblemDetails.of(status.getCode(), status.getReason(), detailOf(failure, status),
                 failure.reason().name(), requestId, null);
+        if (failure instanceof AuditEventAltered altered) {
+            body = body.withSequence(altered.sequence());
+        }
+        MutableHttpResponse<ProblemDetails> response = HttpResponse.<ProblemDetails>status(status)
+                .contentType(ProblemDetails.MEDIA_TYPE).body(body);
         retryAfterOf(failure, status, clock).ifPresent(wait -> response.header("Retry-After", retryAfterSeconds(wait)));
         return response;
     }
@@ -77,6 +83,12 @@ public final class FacadeProblems {
             return HttpStatus.BAD_REQUEST;
         }
         if (failure instanceof ServerBusy) {
+            return HttpStatus.CONFLICT;
+        }
+        if (failure instanceof AuditEventAltered) {
+            // The request is sound and the platform did not fail: the stored history is in a state (changed outside the
+            // platform) that keeps this read from being answered whole. Asking again gets the same until it is dealt
+            // with, so no Retry-After; not a 5xx, which monitoring and clients read as ours and worth retrying (ADR 0005).
             return HttpStatus.CONFLICT;
         }
         if (failure instanceof FairShareExceeded) {

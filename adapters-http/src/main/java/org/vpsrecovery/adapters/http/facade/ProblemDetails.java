@@ -6,7 +6,8 @@ import io.micronaut.serde.annotation.Serdeable;
 
 /**
  * An RFC 9457 problem: the standard members plus the platform's stable {@code reason_code} and
- * the {@code request_id} to quote to support. {@code field} names the offending input, if one.
+ * the {@code request_id} to quote to support. {@code field} names the offending input, if one;
+ * {@code sequence} the audit event a read stopped at ({@code AUDIT_EVENT_ALTERED}), if one.
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -17,7 +18,8 @@ public record ProblemDetails(
         String detail,
         @JsonProperty("reason_code") String reasonCode,
         @JsonProperty("request_id") String requestId,
-        String field) {
+        String field,
+        Long sequence) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
     private static final String TYPE_BASE = "https://vps-recovery.internal/problems/";
@@ -25,6 +27,11 @@ public record ProblemDetails(
     public static ProblemDetails of(int status, String title, String detail, String reasonCode, String requestId,
                                     String field) {
         String type = TYPE_BASE + reasonCode.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-        return new ProblemDetails(type, title, status, detail, reasonCode, requestId, field);
+        return new ProblemDetails(type, title, status, detail, reasonCode, requestId, field, null);
+    }
+
+    /** The same problem naming the audit event's sequence the read stopped at. */
+    public ProblemDetails withSequence(long eventSequence) {
+        return new ProblemDetails(type, title, status, detail, reasonCode, requestId, field, eventSequence);
     }
 }

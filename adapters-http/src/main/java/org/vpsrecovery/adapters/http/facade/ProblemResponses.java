@@ -90,6 +90,19 @@ public final class ProblemResponses {
     public @interface AuditReads {
     }
 
+    /** The reads of the audit events themselves: a page, the CSV export (ADR 0005, amended in session 40). */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    @ApiResponse(responseCode = "409", description = "AUDIT_EVENT_ALTERED: a stored event the read reached no longer "
+            + "reads as an audit event (it was changed outside the platform); `sequence` names it. Nothing was answered "
+            + "around it: run GET /api/v1/audit/verify/ (vpsr audit verify) and tell the platform's operators; asking "
+            + "again answers the same. An export already streaming when it reaches such an event writes a last line "
+            + "beginning `#AUDIT_EVENT_ALTERED` and ends without the chunked body's end, so no client takes it as whole",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public @interface AuditEvents {
+    }
+
     /** Operations that change something at VPS.org (audited; one at a time per server). */
     @Documented
     @Retention(RetentionPolicy.RUNTIME)

@@ -1,0 +1,183 @@
+package org.vpsrecovery.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.AUDITOR_TOKEN;
+
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
+import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.simulator.SimulatorOptions;
+import org.vpsrecovery.simulator.VpsOrgSimulator;
+
+/**
+ * An audit event the schema owner changed past the table's guards, so that it no longer reads as an event, over the
+ * whole service on a real PostgreSQL: the pages and the CSV export that reach it answer 409 problem+json
+ * AUDIT_EVENT_ALTERED naming its sequence, never 500 INTERNAL_ERROR; an export already streaming ends with a line
+ * saying so and without the chunked body's end (ADR 0005, amended in session 40).
+ */
+class AlteredAuditEventEndToEndTest {
+
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.migrated();
+
+    private static final Instant T0 = Instant.parse("2026-02-01T12:00:00Z");
+
+    private VpsOrgSimulator simulator;
+    private TestDatabase database;
+    private RunningPlatform platform;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeEach
+    void start() {
+        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
+        database = DATABASE.anotherMigrated();
+        platform = RunningPlatform.start(database, simulator, Map.of("vpsr.restore-window", "0s",
+                "vpsr.tracking.every", "1h", "vpsr.reconcile.every", "1h"));
+    }
+
+    @AfterEach
+    void stop() {
+        platform.close();
+        simulator.close();
+    }
+
+    private void appendEvents(int count) {
+        List<AuditEvent> events = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            events.add(new AuditEvent(T0.plusSeconds(i), new TeamId("demo"), new RequestId("seeded-" + i),
+                    Operation.CREATE_SNAPSHOT, Optional.of(new ServerId(12345)), Optional.empty(), new Outcome.Accepted(),
+                    OptionalInt.empty(), Map.of("name", "seeded-" + i)));
+            if (events.size() == 100) {
+                platform.audit().appendAll(events);
+                events.clear();
+            }
+        }
+        if (!events.isEmpty()) {
+            platform.audit().appendAll(events);
+        }
+    }
+
+    /** What the schema owner can do: switch the guard off, give the event a time no event can have, switch it on. */
+    private void giveEventOneAnInfiniteTime() throws SQLException {
+        try (Connection owner = database.dataSource().getConnection(); Statement sql = owner.createStatement()) {
+            owner.setAutoCommit(false);
+            sql.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
+            sql.execute("UPDATE audit_event SET occurred_at = 'infinity' WHERE sequence = 1");
+            sql.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
+            owner.commit();
+        }
+    }
+
+    private static void assertAlteredEventOne(Answer answer) {
+        assertThat(answer.status()).as(answer.raw().body()).isEqualTo(409);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(answer.get("reason_code")).isEqualTo("AUDIT_EVENT_ALTERED");
+        assertThat(answer.get("sequence")).isEqualTo(1);
+        assertThat((String) answer.get("detail")).startsWith("event 1 of the audit history is no longer a valid audit event")
+                .contains("GET /api/v1/audit/verify/", "vpsr audit verify");
+        assertThat(answer.get("request_id")).isEqualTo(answer.header("X-Request-Id"));
+        assertThat(answer.header("Retry-After")).as("asking again answers the same").isNull();
+    }
+
+    @Test
+    void thePagesAndTheExportThatReachAnAlteredEventAnswerItsSequenceNotAnInternalError() throws SQLException {
+        appendEvents(5);
+        giveEventOneAnInfiniteTime();
+
+        assertAlteredEventOne(platform.send("GET", "/api/v1/audit/events/", AUDITOR_TOKEN, null));
+        assertAlteredEventOne(platform.send("GET", "/api/v1/audit/events/?team=demo&limit=500", AUDITOR_TOKEN, null));
+        assertAlteredEventOne(platform.send("GET", "/api/v1/audit/events/", AUDITOR_TOKEN, null,
+                Map.of("Accept", "text/csv")));
+
+        // A page that stops before it is served as before.
+        Answer newest = platform.send("GET", "/api/v1/audit/events/?limit=2", AUDITOR_TOKEN, null);
+        assertThat(newest.status()).as(newest.raw().body()).isEqualTo(200);
+        Answer verify = platform.send("GET", "/api/v1/audit/verify/", AUDITOR_TOKEN, null);
+        assertThat(verify.body()).containsEntry("intact", false).containsEntry("first_broken_sequence", 1)
+                .containsEntry("fault", "ALTERED_EVENT");
+    }
+
+    /** The console's timeline and its CSV link show their problem page with the reason, not "Something went wrong". */
+    @Test
+    void theConsolesTimelineAndExportShowTheAlteredEventsProblemPage() throws SQLException {
+        appendEvents(5);
+        giveEventOneAnInfiniteTime();
+        ConsoleClient browser = new ConsoleClient(URI.create(platform.context.getBean(EmbeddedServer.class).getURL()
+                .toString()));
+        assertThat(browser.signIn(AUDITOR_TOKEN, "").statusCode()).isEqualTo(303);
+
+        for (String path : List.of("/console/audit/events", "/console/audit/events.csv")) {
+            HttpResponse<String> page = browser.get(path);
+
+            assertThat(page.statusCode()).as(path + ": " + page.body()).isEqualTo(409);
+            assertThat(page.headers().firstValue("Content-Type").orElse("")).as(path).startsWith("text/html");
+            assertThat(page.body()).as(path).contains("event 1 of the audit history is no longer a valid audit event",
+                    "AUDIT_EVENT_ALTERED").doesNotContain("Something went wrong");
+        }
+    }
+
+    /**
+     * Past the first batch (1,000 events) the status line is gone: the rows read before the altered event, then a
+     * line no CSV row begins with, then the body broken off, so no HTTP client takes the file as whole.
+     */
+    @Test
+    void anExportAlreadyStreamingEndsWithALineSayingWhyAndWithoutItsEnd() throws Exception {
+        appendEvents(1_100);
+        giveEventOneAnInfiniteTime();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(platform.context.getBean(EmbeddedServer.class).getURL()
+                        + "/api/v1/audit/events/")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + AUDITOR_TOKEN).header("Accept", "text/csv").GET().build();
+
+        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        IOException brokenOff = null;
+        try (InputStream body = response.body()) {
+            byte[] buffer = new byte[8192];
+            for (int read = body.read(buffer); read >= 0; read = body.read(buffer)) {
+                received.write(buffer, 0, read);
+            }
+        } catch (IOException e) {
+            brokenOff = e;
+        }
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        assertThat(brokenOff).as("the body ends without the chunked encoding's end").isNotNull();
+        List<String> lines = received.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines.getFirst()).startsWith("sequence,occurred_at,");
+        assertThat(lines.getLast()).startsWith("#AUDIT_EVENT_ALTERED: event 1 of the audit history is no longer a valid "
+                + "audit event").endsWith("; this export is incomplete");
+        // The batches read whole before it (1,000 events each, newest first: 1,100 to 101), then the line.
+        assertThat(lines.get(lines.size() - 2)).startsWith("101,");
+        assertThat(lines).hasSize(1 + 1_000 + 1);
+    }
+}
