@@ -245,8 +245,14 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
     @Override
     public void endLease(IdempotencyKey key, IdempotencyScope scope, OperationId holder) {
         Objects.requireNonNull(holder, "holder");
+        // A taker that gives the key back did nothing: its takeover is undone (the holder taken over from is the holder
+        // again, the list as it was), so the retry's takeover does not trace it too. A first holder only ends its lease.
         update("""
-                UPDATE idempotency_record SET lease_until = ?
+                UPDATE idempotency_record
+                SET lease_until = ?,
+                    holder = CASE WHEN cardinality(interrupted_holders) = 0 THEN holder
+                                  ELSE interrupted_holders[cardinality(interrupted_holders)] END,
+                    interrupted_holders = interrupted_holders[1:cardinality(interrupted_holders) - 1]
                 WHERE team = ? AND idempotency_key = ? AND state = 'IN_FLIGHT' AND holder = ?""", ps -> {
             ps.setObject(1, utc(clock.instant()));
             ps.setString(2, scope.value());

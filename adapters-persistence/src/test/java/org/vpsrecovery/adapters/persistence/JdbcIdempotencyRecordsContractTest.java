@@ -61,4 +61,49 @@ class JdbcIdempotencyRecordsContractTest extends IdempotencyRecordsContract {
         assertThat(records.begin(KEY, BLUE, CREATE, new Lease(THIRD, clock.instant().plus(LEASE)), T0.plus(Duration.ofDays(1))))
                 .isEqualTo(new BeginResult.TakenOver(List.of(SECOND), true));
     }
+
+    /**
+     * The release before V62 claims an expired key afresh without emptying its holders (a rolling deploy, a rollback):
+     * the database empties them (V62's trigger), so the key's new request is not told of another request's holders.
+     */
+    @Test
+    void aKeyClaimedAfreshByTheReleaseBeforeKeepsNoneOfItsOldHolders() throws SQLException {
+        AdjustableClock clock = new AdjustableClock(T0);
+        IdempotencyRecords records = emptyRecords(clock);
+        records.begin(KEY, BLUE, CREATE, new Lease(FIRST, clock.instant().plus(LEASE)), clock.instant().plus(Duration.ofDays(1)));
+        clock.advance(LEASE);
+        assertThat(records.begin(KEY, BLUE, CREATE, new Lease(SECOND, clock.instant().plus(LEASE)),
+                clock.instant().plus(Duration.ofDays(1)))).isEqualTo(BeginResult.TakenOver.from(FIRST));
+
+        clock.advance(Duration.ofDays(2));
+        // The claim of the release before V62, word for word (git show df2d464d).
+        try (Connection connection = lastDataSource.getConnection();
+             PreparedStatement oldClaim = connection.prepareStatement("""
+                     INSERT INTO idempotency_record (team, idempotency_key, fingerprint, state, created_at, expires_at,
+                                                     holder, lease_until)
+                     VALUES (?, ?, ?, 'IN_FLIGHT', ?, ?, ?, ?)
+                     ON CONFLICT (team, idempotency_key) DO UPDATE
+                         SET fingerprint = EXCLUDED.fingerprint, state = 'IN_FLIGHT', response_status = NULL,
+                             response_content_type = NULL, response_body = NULL, response_operation_id = NULL,
+                             created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at,
+                             holder = EXCLUDED.holder, lease_until = EXCLUDED.lease_until
+                         WHERE idempotency_record.expires_at <= EXCLUDED.created_at
+                     RETURNING 1""")) {
+            OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+            oldClaim.setString(1, BLUE.value());
+            oldClaim.setString(2, KEY.value());
+            oldClaim.setString(3, CREATE.sha256Hex());
+            oldClaim.setObject(4, now);
+            oldClaim.setObject(5, now.plusDays(1));
+            oldClaim.setObject(6, THIRD.value());
+            oldClaim.setObject(7, now.plus(LEASE));
+            try (var claimed = oldClaim.executeQuery()) {
+                assertThat(claimed.next()).isTrue();
+            }
+        }
+
+        clock.advance(LEASE);
+        assertThat(records.begin(KEY, BLUE, CREATE, new Lease(FIRST, clock.instant().plus(LEASE)),
+                clock.instant().plus(Duration.ofDays(1)))).isEqualTo(BeginResult.TakenOver.from(THIRD));
+    }
 }

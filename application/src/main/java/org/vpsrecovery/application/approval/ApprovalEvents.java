@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.vpsrecovery.application.attempt.ApprovedRunClaim;
 import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.approval.ApprovalDecision;
 import org.vpsrecovery.domain.approval.ApprovalStep;
@@ -51,10 +52,12 @@ final class ApprovalEvents {
                 if (step.event() != operation.kind()) {
                     throw new IllegalArgumentException(step.event() + " is not a step of " + operation.kind());
                 }
-                // An approved run given up: the operation's own kind, rejected, in its approver's name.
+                // An approved run refused when it came to run (its policies again), or given up: the operation's own
+                // kind, rejected, in its approver's name.
+                Optional<ReasonCode> refused = ApprovedRunClaim.refusedOnRunFor(operation);
                 yield step(operation.kind(), operation, approval.decision().orElseThrow().by(), step.requestId(),
-                        new Outcome.Rejected(ReasonCode.PLATFORM_UNAVAILABLE), operation.updatedAt(), Optional.empty(),
-                        gaveUp(operation));
+                        new Outcome.Rejected(refused.orElse(ReasonCode.PLATFORM_UNAVAILABLE)), operation.updatedAt(),
+                        Optional.empty(), refused.isPresent() ? operation.note().orElseThrow() : gaveUp(operation));
             }
         };
     }

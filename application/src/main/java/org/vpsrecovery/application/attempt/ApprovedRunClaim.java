@@ -4,6 +4,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
+import org.vpsrecovery.domain.approval.ApprovalStep;
+import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
@@ -55,13 +57,26 @@ public final class ApprovedRunClaim {
      * written. A store that fails is thrown, and the claim stays as it was.
      */
     public Optional<RecoveryOperation> move(UnaryOperator<RecoveryOperation> next) {
+        return move(next, Optional.empty());
+    }
+
+    /**
+     * As {@link #move(UnaryOperator)}, with {@code step}'s audit event marked owed in the same write (ADR 0040): an end
+     * whose event the runner writes just after, so a crash in between leaves it for the settle job, never unwritten.
+     */
+    public Optional<RecoveryOperation> move(UnaryOperator<RecoveryOperation> next, ApprovalStep step) {
+        return move(next, Optional.of(step));
+    }
+
+    private Optional<RecoveryOperation> move(UnaryOperator<RecoveryOperation> next, Optional<ApprovalStep> owing) {
         moving.lock();
         try {
             if (over) {
                 return Optional.empty();
             }
             RecoveryOperation moved = next.apply(held);
-            if (!operations.update(held, moved)) {
+            boolean stored = owing.isPresent() ? operations.update(held, moved, owing.get()) : operations.update(held, moved);
+            if (!stored) {
                 over = true;
                 return Optional.empty();
             }
@@ -72,6 +87,33 @@ public final class ApprovedRunClaim {
         } finally {
             moving.unlock();
         }
+    }
+
+    private static final String REFUSED_ON_RUN = "refused when it came to run: ";
+
+    /**
+     * The approved operation refused when it came to run, for {@code reason}: its note keeps the reason first, so the
+     * owed REJECTED event made again from the row alone names the same reason ({@link #refusedOnRunFor}).
+     */
+    public static RecoveryOperation refusedOnRun(RecoveryOperation approved, java.time.Instant at, ReasonCode reason,
+                                                 String why) {
+        return approved.rejectedOnRun(at, REFUSED_ON_RUN + reason.name() + ": " + why);
+    }
+
+    /** The reason an operation was {@link #refusedOnRun refused when it came to run}; empty for any other end. */
+    public static Optional<ReasonCode> refusedOnRunFor(RecoveryOperation operation) {
+        if (operation.state() != OperationState.REJECTED) {
+            return Optional.empty();
+        }
+        return operation.note().filter(note -> note.startsWith(REFUSED_ON_RUN)).flatMap(note -> {
+            String rest = note.substring(REFUSED_ON_RUN.length());
+            int end = rest.indexOf(':');
+            try {
+                return Optional.of(ReasonCode.valueOf(end < 0 ? rest : rest.substring(0, end)));
+            } catch (IllegalArgumentException notAReason) {
+                return Optional.empty();
+            }
+        });
     }
 
     /** This runner is done with it: nothing more is moved through this claim. */

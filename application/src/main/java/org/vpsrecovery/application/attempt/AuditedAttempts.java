@@ -15,6 +15,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.vpsrecovery.domain.approval.ApprovalStep;
+import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
@@ -215,9 +217,14 @@ public final class AuditedAttempts {
             Optional<ApprovedRunClaim> claim = approvedClaim(context.operationId());
             if (claim.isPresent()) {
                 Optional<RecoveryOperation> ended;
+                RecoveryOperation approved = claim.get().operation();
+                // To the microsecond, as the row keeps it: the owed event made again from the row is this very event.
+                java.time.Instant at = AuditChain.storedInstant(clock.instant());
                 try {
-                    ended = claim.get().move(held -> held.rejectedOnRun(clock.instant(),
-                            "refused when it came to run: " + reason + ": " + why));
+                    // Its REJECTED marked owed in the same write, as a given-up run's: a crash before the append
+                    // below leaves it for the settle job, never a REJECTED operation with no event nor webhook.
+                    ended = claim.get().move(held -> ApprovedRunClaim.refusedOnRun(held, at, reason, why),
+                            new ApprovalStep(approved.kind(), approved.requestId()));
                 } catch (RuntimeException storeDown) {
                     LOG.log(System.Logger.Level.WARNING, "approved operation {0} ({1}) was refused ({2}) but the "
                             + "platform cannot store its end; it is tried again", context.operationId(), operation, reason);
@@ -230,6 +237,19 @@ public final class AuditedAttempts {
                             context.operationId(), operation, reason);
                     return refusal;
                 }
+                AuditEvent rejected = event(new Outcome.Rejected(reason), OptionalInt.empty(), why);
+                Map<String, String> facts = new LinkedHashMap<>(rejected.detail());
+                facts.put(AuditEvent.APPROVAL_OF, approved.id().toString());
+                try {
+                    writer.appendNow(new AuditEvent(ended.get().updatedAt(), rejected.team(), rejected.requestId(),
+                            rejected.operation(), rejected.server(), rejected.resource(), rejected.outcome(),
+                            rejected.providerStatus(), facts));
+                } catch (RuntimeException unavailable) {
+                    LOG.log(System.Logger.Level.WARNING, "the REJECTED event of approved operation {0} is owed: the "
+                            + "history did not take it now ({1}); the settle-approvals job writes it",
+                            approved.id(), unavailable.getClass().getSimpleName());
+                }
+                return refusal;
             }
             writer.appendOrDefer(event(new Outcome.Rejected(reason), OptionalInt.empty(), why));
             return refusal;

@@ -31,7 +31,6 @@ import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.domain.hold.HoldId;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.operation.OperationId;
-import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.Snapshot;
@@ -162,17 +161,6 @@ public final class ReconcilePendingIntentsService {
                 .map(RecordedAuditEvent::event);
     }
 
-    /**
-     * A released restore that waited for its safety snapshot (its intent names the snapshot's operation) and was never
-     * asked of VPS.org: the continuation records SUBMITTED or UNRESOLVED as soon as it asks, and none is on record.
-     */
-    private boolean releasedBeforeVpsOrgWasAsked(RecordedAuditEvent intent, RecoveryOperation operation) {
-        return operation.state() == OperationState.RELEASED && operation.kind().isRestore()
-                && intent.event().detail().containsKey(AuditEvent.SAFETY_SNAPSHOT_OPERATION_ID)
-                && laterEventsOfTheAttempt(intent).noneMatch(e -> e.outcome() instanceof Outcome.Submitted
-                        || e.outcome() instanceof Outcome.Unresolved);
-    }
-
     /** The final event of an operation that ended without one on record, as the operation's end says. */
     private boolean writeLostEnd(RecordedAuditEvent intent, RecoveryOperation operation) {
         if (settled(intent)) {
@@ -188,8 +176,9 @@ public final class ReconcilePendingIntentsService {
         Actor.SYSTEM.into(detail);
         // The operation's end says UNVERIFIABLE for any released restore (RecoveryOperation.end); one the hold's release
         // ended while it waited for its safety snapshot was not done, which the platform knows (as RestoreHoldService
-        // records it): not an unverifiable restore, nor its webhook.
-        Outcome end = releasedBeforeVpsOrgWasAsked(intent, operation)
+        // records it): not an unverifiable restore, nor its webhook. Read from the operation as the release stored it,
+        // never from the absence of a SUBMITTED, which may still wait in an instance's kept backlog.
+        Outcome end = operation.releasedBeforeVpsOrgWasAsked()
                 ? new Outcome.Failed(ReasonCode.RESTORE_HOLD_RELEASED, "the hold was released at " + operation.updatedAt()
                         + " while the restore waited for its safety snapshot; VPS.org was never asked to restore")
                 : operation.end();

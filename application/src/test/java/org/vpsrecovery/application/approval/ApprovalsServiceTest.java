@@ -316,6 +316,107 @@ class ApprovalsServiceTest {
                 .map(AuditEvent::outcome)).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
     }
 
+    /**
+     * An approved run its policies refuse when it comes to run (a hold placed since it was approved) ends REJECTED with
+     * its event marked owed in the same write, as a given-up run's: an instance stopped between that write and the
+     * append leaves the REJECTED to the settle job, written once with the policy's reason. Before, the move came first
+     * and nothing marked the event: the operation stayed REJECTED with no event nor webhook (ADR 0040, amended
+     * session 40).
+     */
+    @Test
+    void aRunRefusedWhenItCameToRunWhoseInstanceStoppedBeforeItsEventGetsItFromTheJobOnce() {
+        RecoveryOperation pending = askToDelete();
+        holdTheSnapshot();
+        StoppingHistory stopping = new StoppingHistory(platform.history);
+        org.vpsrecovery.application.attempt.AuditedAttempts stoppingAttempts = new org.vpsrecovery.application.attempt.AuditedAttempts(
+                new org.vpsrecovery.application.attempt.AuditWriter(stopping), platform.operations,
+                new org.vpsrecovery.domain.testing.InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
+                org.vpsrecovery.application.attempt.TrackingDeadlines.DEFAULTS);
+        DeleteRecoveryPointService stoppingDeletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), stoppingAttempts, platform.holds, Optional.of(gate));
+        ApprovalsService approversInstance = new ApprovalsService(platform.operations, stoppingAttempts,
+                platform.auditWriter, platform.clock, stoppingDeletes, stoppingDeletes, restores, restores);
+
+        assertThatThrownBy(() -> approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty()))).isInstanceOf(InstanceStopped.class);
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.REJECTED);
+        assertThat(deleteOutcomes()).isEmpty();
+
+        platform.clock.advance(ApprovalsService.OWED_EVENT_GRACE);
+        approvals.settle();
+        approvals.settle();
+
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+        assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
+        assertThat(deletedAtVpsOrg()).isFalse();
+    }
+
+    /** The same refusal written by its own run: the job finds it on record and writes it no second time. */
+    @Test
+    void aRunRefusedWhenItCameToRunIsAuditedOnceByItsRunAndNotAgainByTheJob() {
+        RecoveryOperation pending = askToDelete();
+        holdTheSnapshot();
+
+        assertThat(decide(pending, BOB, Verdict.APPROVE).state()).isEqualTo(OperationState.REJECTED);
+        platform.clock.advance(ApprovalsService.OWED_EVENT_GRACE);
+        approvals.settle();
+
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+        assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
+    }
+
+    private void holdTheSnapshot() {
+        platform.recoveryPointHolds().placeHold(new PlaceHoldCommand(new HoldCaller(new HoldActor.Team(BLUE),
+                new RequestId("hold"), OperationId.random()), ResourceRef.of(new SnapshotId(801)), new HoldReason("keep")));
+    }
+
+    private List<Outcome> deleteOutcomes() {
+        return platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(AuditEvent::outcome).toList();
+    }
+
+    /** The instance stopping (kill -9) where it was: nothing after it runs, nothing catches it. */
+    private static final class InstanceStopped extends Error {
+        InstanceStopped() {
+            super("the instance stopped here (a test's kill -9)");
+        }
+    }
+
+    /** The history, where the instance stops at its first append of a REJECTED delete. */
+    private static final class StoppingHistory implements org.vpsrecovery.domain.port.AuditHistory {
+        private final org.vpsrecovery.domain.port.AuditHistory history;
+        private boolean stopped;
+
+        StoppingHistory(org.vpsrecovery.domain.port.AuditHistory history) {
+            this.history = history;
+        }
+
+        @Override
+        public org.vpsrecovery.domain.audit.RecordedAuditEvent append(AuditEvent event) {
+            if (!stopped && event.operation() == Operation.DELETE_SNAPSHOT
+                    && event.outcome().kind() == Outcome.Kind.REJECTED) {
+                stopped = true;
+                throw new InstanceStopped();
+            }
+            return history.append(event);
+        }
+
+        @Override
+        public List<org.vpsrecovery.domain.audit.RecordedAuditEvent> query(org.vpsrecovery.domain.audit.AuditQuery query) {
+            return history.query(query);
+        }
+
+        @Override
+        public List<org.vpsrecovery.domain.audit.RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit) {
+            return history.pendingIntents(acceptedBefore, limit);
+        }
+
+        @Override
+        public org.vpsrecovery.domain.audit.ChainVerification verifyChain() {
+            return history.verifyChain();
+        }
+    }
+
     /** An approver's instance whose wait for the server's lock lets the test's {@code meanwhile} happen, its renewals the test's. */
     private ApprovalsService slowInstance(SlowLock slow, ManualRenewals renewals) {
         DeleteRecoveryPointService slowDeletes = new DeleteRecoveryPointService(platform.provider, platform.provider,

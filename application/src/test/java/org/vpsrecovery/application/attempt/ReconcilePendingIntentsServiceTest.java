@@ -208,8 +208,33 @@ class ReconcilePendingIntentsServiceTest {
         assertThat(reconciler.reconcile(100)).as("written once").isZero();
     }
 
-    /** A restore that waited for its safety snapshot, released (and, if {@code asked}, asked of VPS.org first); its end lost. */
+    /**
+     * A restore VPS.org was asked to run, released, whose SUBMITTED and UNVERIFIABLE both still wait in an instance's
+     * kept backlog (the history was away): the reconciler reads from the operation that VPS.org was asked, so it writes
+     * UNVERIFIABLE, never a FAILED "VPS.org was never asked" that would make the truthful end a second one
+     * (ADR 0029, amended in session 40).
+     */
+    @Test
+    void aReleasedRestoreVpsOrgWasAskedStaysUnverifiableWhileItsSubmittedIsOnlyKept() {
+        var snapshot = ResourceRef.of(platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED).id());
+        CallContext askedSubmittedKept = releasedWaitingRestore(snapshot, true, false);
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        assertThat(reconciler.reconcile(100)).isEqualTo(1);
+
+        assertThat(lastOutcome(askedSubmittedKept)).isInstanceOfSatisfying(Outcome.Unverifiable.class,
+                unverifiable -> assertThat(unverifiable.reason()).isEqualTo(ReasonCode.RESTORE_HOLD_RELEASED));
+    }
+
     private CallContext releasedWaitingRestore(ResourceRef snapshot, boolean asked) {
+        return releasedWaitingRestore(snapshot, asked, asked);
+    }
+
+    /**
+     * A restore that waited for its safety snapshot, released (and, if {@code asked}, asked of VPS.org first, its
+     * SUBMITTED in the history if {@code submittedOnRecord}); its end lost.
+     */
+    private CallContext releasedWaitingRestore(ResourceRef snapshot, boolean asked, boolean submittedOnRecord) {
         var id = org.vpsrecovery.domain.operation.OperationId.random();
         CallContext context = intent(Operation.RESTORE_SNAPSHOT, Optional.of(snapshot), Map.of(AuditEvent.ATTEMPT_ID,
                 id.toString(), AuditEvent.SAFETY_SNAPSHOT, "pending", AuditEvent.SAFETY_SNAPSHOT_OPERATION_ID,
@@ -221,9 +246,11 @@ class ReconcilePendingIntentsServiceTest {
         if (asked) {
             var accepted = restore.safetySnapshotTaken(now, ServerStates.DOCUMENTED_RESTORE_WINDOW, "asking VPS.org");
             platform.operations.update(restore, accepted);
-            platform.history.append(new AuditEvent(now, BLUE, context.requestId(), Operation.RESTORE_SNAPSHOT,
-                    Optional.of(WEB), Optional.of(snapshot), new Outcome.Submitted(), OptionalInt.empty(),
-                    Map.of(AuditEvent.ATTEMPT_ID, id.toString(), AuditEvent.SAFETY_SNAPSHOT, "completed")));
+            if (submittedOnRecord) {
+                platform.history.append(new AuditEvent(now, BLUE, context.requestId(), Operation.RESTORE_SNAPSHOT,
+                        Optional.of(WEB), Optional.of(snapshot), new Outcome.Submitted(), OptionalInt.empty(),
+                        Map.of(AuditEvent.ATTEMPT_ID, id.toString(), AuditEvent.SAFETY_SNAPSHOT, "completed")));
+            }
             restore = accepted.taken(Optional.empty(), now, "VPS.org took it");
             platform.operations.update(accepted, restore);
         }

@@ -356,7 +356,23 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         if (isDue(at)) {
             throw new IllegalOperationTransition(id, state, "releasedEarly after its window ended at " + deadline);
         }
-        return next(OperationState.RELEASED, resource, at, note);
+        // Kept on the row, first in the note (never cut off): whether VPS.org was asked is then read from the
+        // operation, not from its events, which may still wait in a backlog (ADR 0029, amended in session 40).
+        return next(OperationState.RELEASED, resource, at, state == OperationState.AWAITING_SAFETY_SNAPSHOT
+                ? RELEASED_BEFORE_VPSORG_WAS_ASKED + (note == null || note.isBlank() ? "" : ": " + note) : note);
+    }
+
+    /** How a restore released while it waited for its safety snapshot is noted ({@link #releasedBeforeVpsOrgWasAsked}). */
+    static final String RELEASED_BEFORE_VPSORG_WAS_ASKED = "released while it waited for its safety snapshot, before "
+            + "VPS.org was asked to restore";
+
+    /**
+     * A restore released while it still waited for its safety snapshot: VPS.org was never asked to restore, so it was
+     * not done. False for one released after the continuation moved it on to ask VPS.org, whatever its events say.
+     */
+    public boolean releasedBeforeVpsOrgWasAsked() {
+        return state == OperationState.RELEASED && kind.isRestore()
+                && note.filter(text -> text.startsWith(RELEASED_BEFORE_VPSORG_WAS_ASKED)).isPresent();
     }
 
     /**

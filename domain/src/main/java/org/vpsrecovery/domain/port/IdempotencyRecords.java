@@ -41,8 +41,11 @@ public interface IdempotencyRecords {
 
     /**
      * Gives back a key in flight under {@code holder} that it cannot settle now (a taker that cannot tell whether an
-     * earlier holder reached VPS.org): the lease ends at once and the record stays in flight, its holders kept, so the
-     * next request with the key takes it over and traces them again. Unlike {@link #release}, never frees the key.
+     * earlier holder reached VPS.org): the record returns to what it was before {@code holder}'s takeover (the holder
+     * taken over from holds it again, the holders before it kept, {@code holder} in none of them), its lease ended at
+     * once, so the next request with the key takes it over and traces the same holders again; a taker that did nothing
+     * is never traced, however often it gives the key back. A first holder only ends its lease. Unlike
+     * {@link #release}, never frees the key.
      */
     void endLease(IdempotencyKey key, IdempotencyScope scope, OperationId holder);
 

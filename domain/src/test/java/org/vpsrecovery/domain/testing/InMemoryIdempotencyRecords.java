@@ -92,8 +92,13 @@ public final class InMemoryIdempotencyRecords implements IdempotencyRecords {
         Scoped scope = new Scoped(owner, key);
         Entry existing = records.get(scope);
         if (heldBy(existing, holder)) {
-            records.put(scope, new Entry(existing.fingerprint(), existing.state(), null, new Lease(holder, clock.instant()),
-                    existing.interrupted(), existing.createdAt(), existing.expiresAt()));
+            // A taker that gives the key back did nothing: its takeover is undone, so the retry's takeover does not
+            // trace it too (each retry while the database is away would add one). A first holder only ends its lease.
+            List<OperationId> interrupted = existing.interrupted();
+            OperationId backTo = interrupted.isEmpty() ? holder : interrupted.getLast();
+            List<OperationId> before = interrupted.isEmpty() ? interrupted : interrupted.subList(0, interrupted.size() - 1);
+            records.put(scope, new Entry(existing.fingerprint(), existing.state(), null, new Lease(backTo, clock.instant()),
+                    List.copyOf(before), existing.createdAt(), existing.expiresAt()));
         }
     }
 

@@ -249,11 +249,29 @@ public abstract class IdempotencyRecordsContract {
         assertThat(records.begin(KEY, BLUE, CREATE, lease(THIRD), inOneDay())).isEqualTo(new BeginResult.InFlight());
         records.endLease(KEY, BLUE, SECOND);
         assertThat(records.begin(KEY, BLUE, CREATE, lease(THIRD), inOneDay()))
-                .isEqualTo(new BeginResult.TakenOver(List.of(FIRST, SECOND), false));
+                .isEqualTo(BeginResult.TakenOver.from(FIRST));
         assertThat(records.complete(KEY, BLUE, SECOND, CREATED)).isFalse();
         assertThat(records.complete(KEY, BLUE, THIRD, CREATED)).isTrue();
         records.endLease(KEY, BLUE, THIRD); // a completed key is not in flight
         assertThat(records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay())).isEqualTo(new BeginResult.Replay(CREATED));
+    }
+
+    /**
+     * A taker that cannot tell did nothing: giving the key back undoes its takeover, so retries while the database is
+     * away take it over and give it back again and again without the holders growing (ADR 0027, amended in session 40).
+     */
+    @Test
+    void aKeyGivenBackAgainAndAgainTracesOnlyTheHolderThatRan() {
+        IdempotencyRecords records = emptyRecords(clock);
+        records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay());
+        clock.advance(LEASE);
+        for (OperationId taker : List.of(SECOND, THIRD, SECOND)) {
+            assertThat(records.begin(KEY, BLUE, CREATE, lease(taker), inOneDay())).isEqualTo(BeginResult.TakenOver.from(FIRST));
+            records.endLease(KEY, BLUE, taker);
+            assertThat(records.complete(KEY, BLUE, taker, CREATED)).isFalse();
+        }
+
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(THIRD), inOneDay())).isEqualTo(BeginResult.TakenOver.from(FIRST));
     }
 
     /**
