@@ -140,11 +140,19 @@ public class IdempotentRequests {
         };
     }
 
-    /** Method, path and the body's canonical JSON (its raw bytes when it has none). */
+    /** Method, the route's path and the body's canonical JSON (its raw bytes when it has none). */
     private static RequestFingerprint fingerprint(HttpRequest<?> request, String body) {
         String text = body == null ? "" : body;
         byte[] canonical = CanonicalJson.of(text).orElseGet(() -> text.getBytes(StandardCharsets.UTF_8));
-        return RequestFingerprint.of(request.getMethodName(), request.getPath(), canonical);
+        return RequestFingerprint.of(request.getMethodName(), routePath(request.getPath()), canonical);
+    }
+
+    /**
+     * The path as its route's one form, with the trailing slash: the router serves every route with and without it
+     * (ADR 0006), so a retry that adds or drops it is the same request, not another (ADR 0027, amended in session 40).
+     */
+    static String routePath(String path) {
+        return path.endsWith("/") ? path : path + "/";
     }
 
     private static HttpResponse<?> replayed(StoredResponse stored) {

@@ -486,6 +486,25 @@ class FacadeHttpTest {
         assertThat(platform.providerCallsStartingWith("create snapshot")).isEqualTo(1);
     }
 
+    /** Both forms of a path are served as one route (ADR 0006): a retry adding or dropping the slash was 422. */
+    @Test
+    void aRetryWithTheTrailingSlashAddedOrDroppedGetsTheFirstAnswer() throws Exception {
+        Map<String, String> key = Map.of("Idempotency-Key", "slash-or-not");
+        String body = "{\"server_id\": 12345, \"name\": \"slashed\"}";
+
+        Answer first = send("POST", "/api/v1/snapshots", BLUE_TOKEN, body, key);
+        Answer slashed = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+        Answer unslashed = send("POST", "/api/v1/snapshots", BLUE_TOKEN, body, key);
+
+        assertThat(first.status()).as(first.raw().body()).isEqualTo(201);
+        for (Answer retry : List.of(slashed, unslashed)) {
+            assertThat(retry.status()).as(retry.raw().body()).isEqualTo(201);
+            assertThat(retry.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+            assertThat(retry.raw().body()).isEqualTo(first.raw().body());
+        }
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isEqualTo(1);
+    }
+
     /** The record a request that died holding {@code key} leaves: in flight under its lease, as the facade writes it. */
     private void leftInFlightByADeadRequest(String key, OperationId holder, String canonicalBody) {
         Instant now = platform.clock.instant();
