@@ -56,6 +56,11 @@ public final class MeteredAuditHistory implements AuditHistory {
     }
 
     @Override
+    public List<RecordedAuditEvent> attemptEvents(String attemptId, int limit) {
+        return history.attemptEvents(attemptId, limit);
+    }
+
+    @Override
     public List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit) {
         return history.pendingIntents(acceptedBefore, limit);
     }

@@ -28,6 +28,7 @@ import org.vpsrecovery.application.recoverypoint.kind.RecoveryPointServers;
 import org.vpsrecovery.application.audit.RecordAuditReadService;
 import org.vpsrecovery.application.audit.RecordAuditReadUseCase;
 import org.vpsrecovery.adapters.http.facade.TeamAuthenticator;
+import org.vpsrecovery.application.attempt.AttemptsOnRecord;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.approval.ApprovalGate;
 import org.vpsrecovery.application.approval.ApprovalsService;
@@ -173,6 +174,12 @@ public class RecoveryServicesFactory {
     @Singleton
     AuditWriter auditWriter(MeteredAuditHistory history, FileKeptAuditEvents kept) {
         return new AuditWriter(history, kept);
+    }
+
+    /** What an Idempotency-Key's takeover asks of the history: whether a request that left no answer made a change. */
+    @Singleton
+    AttemptsOnRecord attemptsOnRecord(MeteredAuditHistory history) {
+        return new AttemptsOnRecord(history);
     }
 
     @Singleton

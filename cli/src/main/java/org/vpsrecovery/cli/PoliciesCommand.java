@@ -150,7 +150,8 @@ final class PoliciesCommand {
                Long version,
                @ArgGroup(exclusive = false, multiplicity = "1") Fields fields,
                @Option(names = "--idempotency-key", paramLabel = "KEY",
-                       description = "a repeat with the same key (and version) gets the first answer") String key,
+                       description = "a repeat with the same key gets the first answer, whichever version it read")
+               String key,
                @Mixin WaitOptions wait) {
         FacadeClient facade = vpsr.facade();
         FacadeClient.Answer current = facade.get(path(id), Map.of());

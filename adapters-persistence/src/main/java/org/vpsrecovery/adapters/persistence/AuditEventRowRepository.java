@@ -147,6 +147,18 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
     List<AuditEventRow> attemptEvents(String attemptId, long serverId, String requestId, String operation, Instant since,
                                       int limit);
 
+    /**
+     * One attempt's intents and final outcomes wherever filed, newest first (AuditHistory.attemptEvents by attempt id
+     * alone): the two probes of {@link #attemptEvents}, V48's and V47's indexes, their predicates written out.
+     */
+    @Query("""
+            SELECT * FROM audit_event
+            WHERE (detail->>'attempt_id') = :attemptId
+              AND ((outcome_kind = 'ACCEPTED' AND (detail->>'attempt_id') IS NOT NULL)
+                OR (outcome_kind IN ('COMPLETED', 'FAILED', 'UNVERIFIABLE') AND (detail->>'attempt_id') IS NOT NULL))
+            ORDER BY sequence DESC LIMIT :limit""")
+    List<AuditEventRow> eventsOfAttempt(String attemptId, int limit);
+
     /** Stored hashes by primary key (at most ChainPositions.MAX_LOOKUP), for checking checkpoints. */
     @Query("SELECT sequence, hash FROM audit_event WHERE sequence IN (:sequences)")
     List<SequenceHash> hashesAt(List<Long> sequences);

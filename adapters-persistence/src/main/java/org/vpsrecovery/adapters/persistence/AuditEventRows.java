@@ -86,6 +86,15 @@ public final class AuditEventRows {
         }
     }
 
+    /** AuditHistory.attemptEvents by attempt id alone, in one statement (V47, V48). */
+    List<RecordedAuditEvent> attemptEvents(String attemptId, int limit) {
+        try {
+            return rows.eventsOfAttempt(attemptId, limit).stream().map(AuditEventRows::toRecorded).toList();
+        } catch (RuntimeException e) {
+            throw DatabaseFailure.of("read an attempt's events", e);
+        }
+    }
+
     /**
      * A batch of the export (ADR 0053): as {@link #page}, but a team is a range of one value and the
      * order is (team, sequence). With {@code team = ?} the planner drops the constant team from the order

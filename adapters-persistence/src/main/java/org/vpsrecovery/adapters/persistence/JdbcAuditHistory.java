@@ -82,6 +82,13 @@ public final class JdbcAuditHistory implements AuditHistory {
     }
 
     @Override
+    public List<RecordedAuditEvent> attemptEvents(String attemptId, int limit) {
+        Objects.requireNonNull(attemptId, "attempt id");
+        AuditHistory.requireAttemptLimit(limit);
+        return reader.attemptEvents(attemptId, limit);
+    }
+
+    @Override
     public List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit) {
         Objects.requireNonNull(acceptedBefore, "accepted before");
         AuditHistory.requirePendingLimit(limit);

@@ -260,10 +260,16 @@ class VpsrEndToEndTest {
         assertThat(vpsr.run(RunningPlatform.OTHER_TOKEN, "policies", "get", id).exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
 
         // Only the fields given change; If-Match is the version read, or the one named.
-        Run updated = vpsr.run(DEMO, "-o", "json", "policies", "update", id, "--keep-last", "3", "--all-servers");
+        String[] update = {"-o", "json", "policies", "update", id, "--keep-last", "3", "--all-servers",
+                "--idempotency-key", "keep-three"};
+        Run updated = vpsr.run(DEMO, update);
         assertThat(updated.exitCode()).as(updated.err()).isZero();
         JsonNode second = JSON.readTree(updated.out());
         assertThat(second.path("version").asLong()).isEqualTo(2);
+        // A pipeline's rerun with its key reads version 2 for If-Match, and still gets the first answer (was 422).
+        Run rerun = vpsr.run(DEMO, update);
+        assertThat(rerun.exitCode()).as(rerun.err()).isZero();
+        assertThat(JSON.readTree(rerun.out()).path("version").asLong()).isEqualTo(2);
         assertThat(second.path("keep_last").asInt()).isEqualTo(3);
         assertThat(second.path("keep_daily").asInt()).isEqualTo(7);
         assertThat(second.path("all_servers").asBoolean()).isTrue();

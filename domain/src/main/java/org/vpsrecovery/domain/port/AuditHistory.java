@@ -91,6 +91,29 @@ public interface AuditHistory {
         return List.copyOf(found);
     }
 
+    /**
+     * One attempt's intents ({@code ACCEPTED}) and final outcomes ({@link Outcome.Kind#settlesAttempt}) wherever they are
+     * filed (any team, server, operation or request id), newest first, at most {@code limit}: whether a request that left
+     * no answer got as far as a change (its attempt id is the request's operation id, drawn for it alone; ADR 0027,
+     * amended in session 40). A store finds them by the attempt id alone; this default reads the whole history.
+     */
+    default List<RecordedAuditEvent> attemptEvents(String attemptId, int limit) {
+        requireAttemptLimit(limit);
+        AuditQuery all = AuditQuery.latest(AuditQuery.MAX_LIMIT);
+        List<RecordedAuditEvent> found = new ArrayList<>();
+        OptionalLong before = OptionalLong.empty();
+        while (found.size() < limit) {
+            List<RecordedAuditEvent> page = query(before.isEmpty() ? all : all.before(before.getAsLong()));
+            page.stream().filter(e -> isAttemptEvent(e.event(), attemptId)).limit(limit - found.size())
+                    .forEach(found::add);
+            if (page.size() < all.limit()) {
+                break;
+            }
+            before = OptionalLong.of(page.get(page.size() - 1).sequence());
+        }
+        return List.copyOf(found);
+    }
+
     /** Whether {@code event} is one {@link #attemptEvents} returns for {@code attemptId}. */
     static boolean isAttemptEvent(AuditEvent event, String attemptId) {
         Outcome.Kind kind = event.outcome().kind();

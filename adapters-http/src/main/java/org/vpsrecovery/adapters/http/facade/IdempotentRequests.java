@@ -19,10 +19,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.vpsrecovery.application.attempt.AttemptsOnRecord;
 import org.vpsrecovery.application.change.PendingChangesService;
 import org.vpsrecovery.application.hold.RecoveryPointHoldsUseCase;
 import org.vpsrecovery.application.operation.GetOperationUseCase;
 import org.vpsrecovery.application.policy.ManagePoliciesUseCase;
+import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.hold.HoldId;
@@ -52,7 +54,9 @@ import org.vpsrecovery.domain.port.ProviderFailure;
  * exists only once the attempt got to its intent (stored just before it, ADR 0084), before the provider is called. If none exists, the request
  * runs; if one does, it is never sent again: the answer is 409 IDEMPOTENT_REQUEST_INTERRUPTED naming
  * that operation, which the tracker follows to its end (ADR 0027). Likewise a change the dead holder stored to wait for
- * a second person (ADR 0043): it is never asked for twice.
+ * a second person (ADR 0043): it is never asked for twice; and any change whose intent the audit history holds under
+ * the holder's id (a policy replaced or deleted, a hold released: ADR 0027, amended in session 40), which may have
+ * taken effect and is never made twice.
  *
  * <p>Only answers that must not be repeated are kept: successes, "outcome unknown" (504) and
  * "interrupted"; after any other error the key is freed so the client may retry with it, among them a 503 whose
@@ -74,13 +78,14 @@ public class IdempotentRequests {
     private final RecoveryPointHoldsUseCase holds;
     @Nullable
     private final ManagePoliciesUseCase policies;
+    private final AttemptsOnRecord attempts;
     private final JsonMapper json;
     private final Clock clock;
     private final Duration lease;
 
     public IdempotentRequests(IdempotencyRecords records, GetOperationUseCase operations, PendingChangesService changes,
-                              RecoveryPointHoldsUseCase holds, @Nullable ManagePoliciesUseCase policies, JsonMapper json,
-                              Clock clock,
+                              RecoveryPointHoldsUseCase holds, @Nullable ManagePoliciesUseCase policies,
+                              AttemptsOnRecord attempts, JsonMapper json, Clock clock,
                               @Value("${vpsr.idempotency.lease:5m}") Duration lease) {
         if (lease.isNegative() || lease.isZero() || lease.compareTo(KEY_LIFETIME) >= 0) {
             throw new IllegalArgumentException("vpsr.idempotency.lease must be positive and shorter than "
@@ -91,6 +96,7 @@ public class IdempotentRequests {
         this.changes = changes;
         this.holds = holds;
         this.policies = policies;
+        this.attempts = attempts;
         this.json = json;
         this.clock = clock;
         this.lease = lease;
@@ -134,11 +140,19 @@ public class IdempotentRequests {
         };
     }
 
-    /** Method, path and the body's canonical JSON (its raw bytes when it has none). */
+    /** Method, the route's path and the body's canonical JSON (its raw bytes when it has none). */
     private static RequestFingerprint fingerprint(HttpRequest<?> request, String body) {
         String text = body == null ? "" : body;
         byte[] canonical = CanonicalJson.of(text).orElseGet(() -> text.getBytes(StandardCharsets.UTF_8));
-        return RequestFingerprint.of(request.getMethodName(), request.getPath(), canonical);
+        return RequestFingerprint.of(request.getMethodName(), routePath(request.getPath()), canonical);
+    }
+
+    /**
+     * The path as its route's one form, with the trailing slash: the router serves every route with and without it
+     * (ADR 0006), so a retry that adds or drops it is the same request, not another (ADR 0027, amended in session 40).
+     */
+    static String routePath(String path) {
+        return path.endsWith("/") ? path : path + "/";
     }
 
     private static HttpResponse<?> replayed(StoredResponse stored) {
@@ -179,11 +193,14 @@ public class IdempotentRequests {
     /**
      * Whether the request holding the key got as far as leaving a trace: an operation (its intent was on record, so
      * VPS.org may have acted), a change stored to wait for approval (ADR 0043: asking again would make a second),
-     * or a hold it placed (the hold's id is the request's operation id).
+     * a hold it placed (the hold's id is the request's operation id), or the intent of any other change it made, which
+     * may have taken effect: a policy replaced, deleted, or created and deleted since; a hold released (none of these
+     * leaves a row of the request's id; rerun, it would answer 412, 404 or 409 instead of its first answer).
      */
     private boolean reached(IdempotencyScope scope, OperationId holder) {
         return operations.exists(holder) || scope.team().flatMap(own -> changes.find(own, holder)).isPresent() || placedHold(holder)
-                || scope.team().filter(own -> storedPolicy(own, holder)).isPresent();
+                || scope.team().filter(own -> storedPolicy(own, holder)).isPresent()
+                || attempts.changeThatMayHaveTakenEffect(holder).isPresent();
     }
 
     /** A policy the request created ({@link PolicyId#createdBy}). None where policies are not served. */
@@ -211,15 +228,38 @@ public class IdempotentRequests {
                         : placedHold(id)
                         ? "the first request with this Idempotency-Key was interrupted after it placed its hold; it is "
                         + "not placed again: hold " + id + " is among the point's holds (GET .../holds/)"
-                        : "the first request with this Idempotency-Key was interrupted after it was "
+                        : operations.exists(id) ? "the first request with this Idempotency-Key was interrupted after it was "
                         + "accepted, so VPS.org may have acted on it; it is not sent again: operation " + id
-                        + " shows how it ends (GET /api/v1/operations/" + id + "/)")
+                        + " shows how it ends (GET /api/v1/operations/" + id + "/)"
+                        : madeChange(id))
                 .orElse("the first request with this Idempotency-Key was interrupted and cannot be traced, so it is "
                         + "not sent again; the audit history shows what was recorded, and a new key asks again");
         MutableHttpResponse<?> interrupted = FacadeProblems.respond(HttpStatus.CONFLICT, detail,
                 RequestReason.IDEMPOTENT_REQUEST_INTERRUPTED.name(), RequestAttributes.requestId(request), HEADER);
         reached.ifPresent(id -> interrupted.header(RequestAttributes.OPERATION_ID_HEADER, id.toString()));
         return interrupted;
+    }
+
+    /** What a change whose first answer was lost did, named from its intent: its answer cannot be rebuilt from it. */
+    private String madeChange(OperationId attempt) {
+        Optional<AuditEvent> intent;
+        try {
+            intent = attempts.changeThatMayHaveTakenEffect(attempt);
+        } catch (RuntimeException unreadable) {
+            // Found a moment ago: the answer stands, only its words are plainer.
+            intent = Optional.empty();
+        }
+        return intent.map(IdempotentRequests::describedChange).orElse("the first request with this Idempotency-Key was "
+                + "interrupted after its change was recorded, so it may have taken effect; it is not made again");
+    }
+
+    private static String describedChange(AuditEvent intent) {
+        StringBuilder what = new StringBuilder(intent.operation().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+        Optional.ofNullable(intent.detail().get(AuditEvent.POLICY_ID)).ifPresent(policy -> what.append(" of policy ").append(policy));
+        Optional.ofNullable(intent.detail().get(AuditEvent.HOLD_ID)).ifPresent(hold -> what.append(" of hold ").append(hold));
+        return "the first request with this Idempotency-Key was interrupted after its change (" + what + ") was recorded, "
+                + "so it may have taken effect; it is not made again: read what it changes now, and its events in the audit "
+                + "history (GET /api/v1/audit/events/?request_id=" + intent.requestId().value() + ")";
     }
 
     /**

@@ -58,7 +58,8 @@ public class PoliciesController {
             + "write included; nothing changes until another person of the team approves it, and an update or delete "
             + "is then applied only over the version it was asked against (else it ends rejected, POLICY_VERSION_CONFLICT)."
             + " With an Idempotency-Key a repeated request gets the first answer (without its ETag: the body's version "
-            + "says it), and a change waiting for approval is asked for once.";
+            + "says it), and a change waiting for approval is asked for once. If-Match is not part of what the key "
+            + "stands for: a rerun that read the version its first request made gets that first answer.";
 
     private final ManagePoliciesUseCase policies;
     private final PlanPolicyUseCase plans;
@@ -173,7 +174,7 @@ public class PoliciesController {
                                          @Valid @Body PolicyRequests.PolicyRequest body) {
         PolicyId id = id(policyId);
         OptionalLong version = ifMatch(request);
-        return idempotent.run(request, fingerprint(version, bodies.fingerprintText(body)), () -> switch (
+        return idempotent.run(request, bodies.fingerprintText(body), () -> switch (
                 changes.updatePolicy(RequestAttributes.callContext(request), id, version, body.toSpec())) {
             case Gated.Done<RecoveryPolicy>(RecoveryPolicy replaced) ->
                     HttpResponse.ok(PolicyJson.of(replaced)).header(HttpHeaders.ETAG, etag(replaced));
@@ -202,7 +203,7 @@ public class PoliciesController {
                                         @PolicyIdParameter @PathVariable("policy_id") String policyId) {
         PolicyId id = id(policyId);
         OptionalLong version = ifMatch(request);
-        return idempotent.run(request, fingerprint(version, ""), () -> switch (
+        return idempotent.run(request, "", () -> switch (
                 changes.deletePolicy(RequestAttributes.callContext(request), id, version)) {
             case Gated.Done<PolicyId> deleted -> HttpResponse.noContent();
             case Gated.Waiting<PolicyId>(var pending) -> PendingChangeJson.accepted(pending);
@@ -229,17 +230,6 @@ public class PoliciesController {
 
     private static String etag(RecoveryPolicy policy) {
         return "\"" + policy.version() + "\"";
-    }
-
-    /**
-     * If-Match is part of what a key stands for: the same key over another version is another request (422). Kept
-     * JSON, so the body is still compared as canonical JSON.
-     */
-    private static String fingerprint(OptionalLong version, String body) {
-        if (version.isEmpty()) {
-            return body;
-        }
-        return "{\"if_match\": " + version.getAsLong() + (body.isEmpty() ? "" : ", \"body\": " + body) + "}";
     }
 
     private static OptionalLong ifMatch(HttpRequest<?> request) {

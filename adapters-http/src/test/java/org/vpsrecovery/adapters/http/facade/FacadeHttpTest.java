@@ -64,6 +64,8 @@ class FacadeHttpTest {
     @Inject
     InMemoryPendingChanges pendingChangeStore;
     @Inject
+    AnswerLosingRecoveryPolicies policyStore;
+    @Inject
     JsonMapper json;
     @Inject
     SwitchableRecoveryOperations operationReads;
@@ -484,6 +486,25 @@ class FacadeHttpTest {
         assertThat(platform.providerCallsStartingWith("create snapshot")).isEqualTo(1);
     }
 
+    /** Both forms of a path are served as one route (ADR 0006): a retry adding or dropping the slash was 422. */
+    @Test
+    void aRetryWithTheTrailingSlashAddedOrDroppedGetsTheFirstAnswer() throws Exception {
+        Map<String, String> key = Map.of("Idempotency-Key", "slash-or-not");
+        String body = "{\"server_id\": 12345, \"name\": \"slashed\"}";
+
+        Answer first = send("POST", "/api/v1/snapshots", BLUE_TOKEN, body, key);
+        Answer slashed = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+        Answer unslashed = send("POST", "/api/v1/snapshots", BLUE_TOKEN, body, key);
+
+        assertThat(first.status()).as(first.raw().body()).isEqualTo(201);
+        for (Answer retry : List.of(slashed, unslashed)) {
+            assertThat(retry.status()).as(retry.raw().body()).isEqualTo(201);
+            assertThat(retry.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+            assertThat(retry.raw().body()).isEqualTo(first.raw().body());
+        }
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isEqualTo(1);
+    }
+
     /** The record a request that died holding {@code key} leaves: in flight under its lease, as the facade writes it. */
     private void leftInFlightByADeadRequest(String key, OperationId holder, String canonicalBody) {
         Instant now = platform.clock.instant();
@@ -700,6 +721,106 @@ class FacadeHttpTest {
         assertThat((String) interrupted.get("detail")).contains("hold " + dead);
         assertThat(platform.holds.on(point)).singleElement().satisfies(hold -> assertThat(hold.id().value())
                 .isEqualTo(dead.value()));
+    }
+
+    private static final String NIGHTLY = """
+            {"kind": "snapshot", "server_ids": [12345], "cron": "0 3 * * *", "time_zone": "Europe/Berlin",
+             "name_template": "nightly-{server_id}-{date}", "keep_last": 1, "keep_daily": 2}""";
+
+    /** Sends with the key's answer not kept (the records' database failing then): the key stays in flight. */
+    private Answer sendWithTheAnswerNotKept(String method, String path, String body, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        SwitchableIdempotencyRecords records = (SwitchableIdempotencyRecords) idempotencyRecords;
+        records.completeFails = new IllegalStateException("could not complete an idempotent request: connection reset");
+        try {
+            return send(method, path, BLUE_TOKEN, body, headers);
+        } finally {
+            records.completeFails = null;
+        }
+    }
+
+    /**
+     * A policy's replace and delete leave no row of their request's id: only their intent in the history tells that they
+     * were made. Retried once their key's lease ended, they were run again, 412 and 404 instead of their first answers
+     * (ADR 0027, amended in session 40).
+     */
+    @Test
+    void aPolicyReplaceOrDeleteWhoseAnswerWasNotKeptIsNotMadeAgainOnceItsLeaseEnds() throws Exception {
+        Answer created = send("POST", "/api/v1/policies/", BLUE_TOKEN, NIGHTLY);
+        assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+        String path = "/api/v1/policies/" + created.get("id") + "/";
+        String keepThree = NIGHTLY.replace("\"keep_last\": 1", "\"keep_last\": 3");
+        Map<String, String> replace = Map.of("Idempotency-Key", "replace-once", "If-Match", "\"1\"");
+
+        Answer replaced = sendWithTheAnswerNotKept("PUT", path, keepThree, replace);
+        assertThat(replaced.status()).as(replaced.raw().body()).isEqualTo(200);
+        assertThat(replaced.get("version")).isEqualTo(2);
+        platform.clock.advance(Duration.ofMinutes(6));
+        Answer retried = send("PUT", path, BLUE_TOKEN, keepThree, replace);
+
+        assertProblem(retried, 409, "IDEMPOTENT_REQUEST_INTERRUPTED");
+        assertThat((String) retried.get("detail")).contains("update policy of policy " + created.get("id"));
+        assertThat(send("GET", path, BLUE_TOKEN, null).get("version")).isEqualTo(2);
+        assertThat(send("PUT", path, BLUE_TOKEN, keepThree, replace).raw().headers().firstValue("Idempotent-Replayed"))
+                .contains("true");
+
+        Map<String, String> delete = Map.of("Idempotency-Key", "delete-once", "If-Match", "\"2\"");
+        assertThat(sendWithTheAnswerNotKept("DELETE", path, null, delete).status()).isEqualTo(204);
+        platform.clock.advance(Duration.ofMinutes(6));
+        assertProblem(send("DELETE", path, BLUE_TOKEN, null, delete), 409, "IDEMPOTENT_REQUEST_INTERRUPTED");
+    }
+
+    /**
+     * The policy store failing after the intent answers 503, "whether the change took effect is settled later": the key
+     * was freed, and the retry the 503 invites ran again over the version the lost write had made, 412.
+     */
+    @Test
+    void aPolicyReplaceWhoseWriteLostItsAnswerKeepsItsKeyInterrupted() throws Exception {
+        Answer created = send("POST", "/api/v1/policies/", BLUE_TOKEN, NIGHTLY);
+        String path = "/api/v1/policies/" + created.get("id") + "/";
+        String keepThree = NIGHTLY.replace("\"keep_last\": 1", "\"keep_last\": 3");
+        Map<String, String> replace = Map.of("Idempotency-Key", "replace-lost", "If-Match", "\"1\"");
+        policyStore.nextUpdateWrittenThenFails = new org.vpsrecovery.domain.port.PlatformUnavailable(
+                "the database went away during the commit", Duration.ofSeconds(2), null);
+
+        assertProblem(send("PUT", path, BLUE_TOKEN, keepThree, replace), 503, "PLATFORM_UNAVAILABLE");
+        Answer retried = send("PUT", path, BLUE_TOKEN, keepThree, replace);
+
+        assertThat(retried.status()).as(retried.raw().body()).isEqualTo(409);
+        assertThat(retried.get("reason_code")).isEqualTo("IDEMPOTENT_REQUEST_INTERRUPTED");
+        assertThat(retried.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(send("GET", path, BLUE_TOKEN, null).get("version")).isEqualTo(2);
+    }
+
+    /** A created policy deleted before the retry left nothing the takeover found: the retry created a second. */
+    @Test
+    void aPolicyCreateWhoseAnswerWasNotKeptIsNotMadeAgainThoughItsPolicyWasDeletedSince() throws Exception {
+        Map<String, String> key = Map.of("Idempotency-Key", "create-once");
+        Answer created = sendWithTheAnswerNotKept("POST", "/api/v1/policies/", NIGHTLY, key);
+        assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+        assertThat(send("DELETE", "/api/v1/policies/" + created.get("id") + "/", BLUE_TOKEN, null).status()).isEqualTo(204);
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        assertProblem(send("POST", "/api/v1/policies/", BLUE_TOKEN, NIGHTLY, key), 409, "IDEMPOTENT_REQUEST_INTERRUPTED");
+        assertThat(send("GET", "/api/v1/policies/", BLUE_TOKEN, null).get("count")).isEqualTo(0);
+    }
+
+    /** A retried release answered its first 200, not 409 HOLD_ALREADY_RELEASED (ADR 0043, session 11), nor a rerun's. */
+    @Test
+    void aHoldReleaseWhoseAnswerWasNotKeptIsNotMadeAgainOnceItsLeaseEnds() throws Exception {
+        platform.provider.addSnapshot(811, platform.web, CreationStatus.COMPLETED);
+        Answer placed = send("POST", "/api/v1/snapshots/811/holds/", BLUE_TOKEN, "{\"reason\": \"incident 4711\"}");
+        assertThat(placed.status()).as(placed.raw().body()).isEqualTo(201);
+        String path = "/api/v1/snapshots/811/holds/" + placed.get("id") + "/";
+        Map<String, String> key = Map.of("Idempotency-Key", "release-once");
+
+        Answer released = sendWithTheAnswerNotKept("DELETE", path, null, key);
+        assertThat(released.status()).as(released.raw().body()).isEqualTo(200);
+        platform.clock.advance(Duration.ofMinutes(6));
+        Answer retried = send("DELETE", path, BLUE_TOKEN, null, key);
+
+        assertProblem(retried, 409, "IDEMPOTENT_REQUEST_INTERRUPTED");
+        assertThat((String) retried.get("detail")).contains("hold " + placed.get("id"));
     }
 
     @Test

@@ -170,13 +170,39 @@ public class FacadeTestWiring {
 
     @Singleton
     org.vpsrecovery.application.change.PendingChangesService pendingChanges(PlatformFixture platform,
-            org.vpsrecovery.domain.testing.InMemoryPendingChanges store) {
+            org.vpsrecovery.domain.testing.InMemoryPendingChanges store,
+            org.vpsrecovery.application.policy.ManagePoliciesService policies) {
         return new org.vpsrecovery.application.change.PendingChangesService(
                 org.vpsrecovery.application.approval.ApprovalSettings.none(), store, platform.recoveryPointHolds(),
-                new org.vpsrecovery.application.policy.ManagePoliciesService(
-                        new org.vpsrecovery.domain.testing.InMemoryRecoveryPolicies(), platform.ownership,
-                        new org.vpsrecovery.domain.testing.DailyRunCalendar(), platform.auditWriter, platform.clock),
+                policies, platform.auditWriter, platform.clock);
+    }
+
+    @Singleton
+    AnswerLosingRecoveryPolicies policyStore() {
+        return new AnswerLosingRecoveryPolicies(new org.vpsrecovery.domain.testing.InMemoryRecoveryPolicies());
+    }
+
+    /** The policies' routes over the one store the pending changes write through. */
+    @Singleton
+    @Bean(typed = {org.vpsrecovery.application.policy.ManagePoliciesService.class,
+            org.vpsrecovery.application.policy.ManagePoliciesUseCase.class})
+    org.vpsrecovery.application.policy.ManagePoliciesService managePolicies(PlatformFixture platform,
+            AnswerLosingRecoveryPolicies store) {
+        return new org.vpsrecovery.application.policy.ManagePoliciesService(store, platform.ownership,
+                new org.vpsrecovery.domain.testing.DailyRunCalendar(), platform.auditWriter, platform.clock);
+    }
+
+    @Singleton
+    org.vpsrecovery.application.policy.PlanPolicyUseCase planPolicies(PlatformFixture platform,
+            AnswerLosingRecoveryPolicies store) {
+        return new org.vpsrecovery.application.policy.PlanPolicyService(store, platform.ownership, platform.provider,
+                platform.provider, platform.operations, platform.holds, new org.vpsrecovery.domain.testing.DailyRunCalendar(),
                 platform.auditWriter, platform.clock);
+    }
+
+    @Singleton
+    org.vpsrecovery.application.attempt.AttemptsOnRecord attemptsOnRecord(PlatformFixture platform) {
+        return new org.vpsrecovery.application.attempt.AttemptsOnRecord(platform.history);
     }
 
     @Singleton

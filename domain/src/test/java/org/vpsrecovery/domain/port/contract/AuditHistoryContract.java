@@ -565,6 +565,33 @@ public abstract class AuditHistoryContract {
     }
 
     /**
+     * A request's attempt by its id alone (ADR 0027, amended in session 40): its intents and final outcomes wherever
+     * they are filed (a policy's change names no server; another team, request id or operation), newest first; not its
+     * other outcomes, nor another attempt's events.
+     */
+    @Test
+    void anAttemptsEventsByItsIdAloneAreItsIntentsAndFinalOutcomesWhereverFiled() {
+        AuditHistory history = emptyHistory();
+        String attempt = "attempt-policy";
+        RecordedAuditEvent intent = history.append(new AuditEvent(T0, GREEN, new RequestId("r-1"), Operation.UPDATE_POLICY,
+                Optional.empty(), Optional.empty(), new Outcome.Accepted(), OptionalInt.empty(),
+                Map.of(AuditEvent.ATTEMPT_ID, attempt, "policy_id", "3f1c2b9e-0000-4000-8000-000000000001")));
+        history.append(ofAttempt("r-2", "attempt-other", T0.plusSeconds(1), new Outcome.Accepted()));
+        history.append(new AuditEvent(T0.plusSeconds(2), GREEN, new RequestId("r-1"), Operation.UPDATE_POLICY,
+                Optional.empty(), Optional.empty(), new Outcome.Unresolved(ReasonCode.PLATFORM_UNAVAILABLE, "store failed"),
+                OptionalInt.empty(), Map.of(AuditEvent.ATTEMPT_ID, attempt)));
+        history.append(event(BLUE, "r-1", T0.plusSeconds(3), new Outcome.Completed())); // no attempt id
+        RecordedAuditEvent end = history.append(new AuditEvent(T0.plusSeconds(4), GREEN, new RequestId("reconciled"),
+                Operation.UPDATE_POLICY, Optional.empty(), Optional.empty(), new Outcome.Completed(), OptionalInt.empty(),
+                Map.of(AuditEvent.ATTEMPT_ID, attempt)));
+
+        assertThat(history.attemptEvents(attempt, 10)).containsExactly(end, intent);
+        assertThat(history.attemptEvents(attempt, 1)).containsExactly(end);
+        assertThat(history.attemptEvents("attempt-none", 10)).isEmpty();
+        assertThatThrownBy(() -> history.attemptEvents(attempt, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
      * An attempt ends once (ADR 0142): a second final outcome of the same attempt id is refused, whoever writes it,
      * and a batch carrying one writes nothing; outcomes that settle nothing, other attempts and events of no attempt
      * are not limited.

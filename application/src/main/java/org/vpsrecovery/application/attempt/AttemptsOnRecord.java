@@ -1,0 +1,43 @@
+package org.vpsrecovery.application.attempt;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.port.AuditHistory;
+
+/**
+ * What the audit history holds of one request's attempt, found by its id (the request's operation id). Every change
+ * the platform makes (an operation, a hold placed or released, a policy created, replaced or deleted, a restore's hold
+ * ended) records its intent durably under that id before it acts ({@link AuditedAttempts}, the policies' audit), and
+ * acts only once the intent is on record: so the intent is the one trace every change leaves, whatever its kind, and
+ * wherever its events are filed (ADR 0027, amended in session 40).
+ */
+public final class AttemptsOnRecord {
+
+    /** An attempt has one intent and one final outcome; a few more of an approved change applied again (ADR 0043). */
+    private static final int EVENTS_READ = 10;
+
+    private final AuditHistory history;
+
+    public AttemptsOnRecord(AuditHistory history) {
+        this.history = Objects.requireNonNull(history, "history");
+    }
+
+    /**
+     * The intent of {@code attempt}'s change if that change may have taken effect: its intent is on record and the
+     * attempt did not end {@code FAILED} (a platform change that failed after its intent did not happen, and says why;
+     * an operation's own failure is the operations' to tell). Empty: the attempt never got to a change. A store that
+     * cannot be read throws.
+     */
+    public Optional<AuditEvent> changeThatMayHaveTakenEffect(OperationId attempt) {
+        List<RecordedAuditEvent> events = history.attemptEvents(attempt.toString(), EVENTS_READ);
+        boolean failed = events.stream().anyMatch(e -> e.event().outcome().kind() == Outcome.Kind.FAILED);
+        return events.stream().map(RecordedAuditEvent::event)
+                .filter(e -> e.outcome().kind() == Outcome.Kind.ACCEPTED && !failed)
+                .reduce((newer, older) -> older);
+    }
+}
