@@ -39,6 +39,20 @@ class PgServerLockTest {
         }
     }
 
+    /** Sessions waiting in PostgreSQL for the server's lock: asked for and not granted. */
+    static long advisoryLockWaitersOn(DataSource dataSource, ServerId server) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM pg_locks "
+                     + "WHERE locktype = 'advisory' AND NOT granted AND classid = ? AND objid = ? AND objsubid = 2")) {
+            count.setLong(1, PgServerLock.NAMESPACE);
+            count.setLong(2, Integer.toUnsignedLong(PgServerLock.lockKey(server)));
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     @Test
     void holdsAnAdvisoryLockInTheServersNamespaceForExactlyTheWork() throws SQLException {
         DataSource dataSource = DATABASE.dataSource();
