@@ -12,12 +12,18 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.SentStatements;
 import org.vpsrecovery.domain.port.ServerBusy;
+import org.vpsrecovery.domain.port.contract.ServerLockContract;
 import org.vpsrecovery.domain.server.ServerId;
 
 /** What the contract cannot see: the lock in PostgreSQL itself. */
@@ -30,6 +36,20 @@ class PgServerLockTest {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM pg_locks "
                      + "WHERE locktype = 'advisory' AND granted AND classid = ? AND objid = ? AND objsubid = 2")) {
+            count.setLong(1, PgServerLock.NAMESPACE);
+            count.setLong(2, Integer.toUnsignedLong(PgServerLock.lockKey(server)));
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Sessions waiting in PostgreSQL for the server's lock: asked for and not granted. */
+    static long advisoryLockWaitersOn(DataSource dataSource, ServerId server) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM pg_locks "
+                     + "WHERE locktype = 'advisory' AND NOT granted AND classid = ? AND objid = ? AND objsubid = 2")) {
             count.setLong(1, PgServerLock.NAMESPACE);
             count.setLong(2, Integer.toUnsignedLong(PgServerLock.lockKey(server)));
             try (ResultSet rs = count.executeQuery()) {
@@ -231,12 +251,27 @@ class PgServerLockTest {
             lock.setInt(2, PgServerLock.lockKey(server));
             lock.execute();
 
-            long started = System.nanoTime();
-            assertThatThrownBy(() -> new PgServerLock(DATABASE.dataSource(), Duration.ofMillis(300))
-                    .callExclusively(server, () -> "never"))
-                    .isInstanceOf(ServerBusy.class)
-                    .hasMessageContaining("server 4000000000 is busy");
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
+            // Its bound shown by state, not a clock: seen waiting in PostgreSQL, then told busy, and no longer waiting.
+            ExecutorService caller = Executors.newSingleThreadExecutor();
+            try {
+                Future<String> busy = caller.submit(() -> new PgServerLock(DATABASE.dataSource(), Duration.ofSeconds(2))
+                        .callExclusively(server, () -> "never"));
+                ServerLockContract.awaitState("our session waiting for server 4000000000's lock", () -> {
+                    try {
+                        return busy.isDone() || advisoryLockWaitersOn(DATABASE.dataSource(), server) > 0;
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                assertThat(busy).as("the call, while another session holds the lock").isNotDone();
+                assertThatThrownBy(() -> busy.get(30, TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class).cause()
+                        .isInstanceOf(ServerBusy.class)
+                        .hasMessageContaining("server 4000000000 is busy");
+                assertThat(advisoryLockWaitersOn(DATABASE.dataSource(), server)).as("sessions still waiting").isZero();
+            } finally {
+                caller.shutdownNow();
+            }
         }
         // The session ended, so its lock is gone.
         assertThat(new PgServerLock(DATABASE.dataSource(), Duration.ofMillis(300)).callExclusively(server, () -> "ok"))

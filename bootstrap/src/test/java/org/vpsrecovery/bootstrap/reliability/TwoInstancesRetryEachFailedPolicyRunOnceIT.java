@@ -3,6 +3,10 @@ package org.vpsrecovery.bootstrap.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -76,8 +80,10 @@ class TwoInstancesRetryEachFailedPolicyRunOnceIT {
                 ProviderView vpsOrg = new ProviderView(simulator);
                 await("each refused run made by its retry").atMost(Duration.ofSeconds(50)).pollInterval(Duration.ofMillis(500))
                         .until(() -> made(vpsOrg).keySet().containsAll(refused));
-                // A moment for a second retry, if there were one, to arrive.
-                await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+                // Every retry of a run refused before reopening done (its db-scheduler row removed): no second retry of
+                // them can arrive after this, so the counts below are final.
+                await("the refused runs' retries done").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> retriesLeftOfRunsUpTo(reopened) == 0);
 
                 Map<String, Long> madeByName = made(vpsOrg);
                 assertThat(refused).allSatisfy(name -> assertThat(madeByName.get(name)).as("snapshots named %s", name).isEqualTo(1L));
@@ -118,6 +124,23 @@ class TwoInstancesRetryEachFailedPolicyRunOnceIT {
         }
         Matcher m = NAME.matcher(request.body());
         return m.find() ? m.group(1) : "";
+    }
+
+    /**
+     * The {@code policy-run-retry} rows (ADR 0036) still in db-scheduler's table for runs due up to {@code until}: a
+     * retry's row stays while it waits or runs and is removed once it is done (made, not needed, or given up).
+     */
+    private static long retriesLeftOfRunsUpTo(Instant until) throws SQLException {
+        try (Connection connection = DATABASE.dataSource().getConnection();
+             PreparedStatement left = connection.prepareStatement("SELECT count(*) FROM scheduled_tasks "
+                     // The instance id is policy:server:cron time (epoch seconds):team (PolicyRunJobs.RetryOf).
+                     + "WHERE task_name = 'policy-run-retry' AND split_part(task_instance, ':', 3)::bigint <= ?")) {
+            left.setLong(1, until.getEpochSecond());
+            try (ResultSet rs = left.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     /** Snapshot name to how many VPS.org holds of it, over the three servers. */

@@ -348,11 +348,13 @@ class AuditReportsHttpTest {
         HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (java.io.InputStream body = response.body()) {
             assertThat(body.readNBytes(1000)).hasSize(1000);
-            // ~15 MB of CSV: had the server read it all into memory, the cursor would close meanwhile
-            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
-                    .until(() -> platform.auditReports.openStreams() == 1);
-            assertThat(platform.auditReadSlots.available()).isEqualTo(3); // the export holds its slot while read (ADR 0062)
+            // ~15 MB of CSV, far more than loopback and the client buffer: with a first part read and much more to
+            // come, the cursor is open and the slot taken (ADR 0062). Had the server read it all into memory before
+            // answering, the cursor would have closed before the first byte came.
+            assertThat(platform.auditReports.openStreams()).as("cursors open while the export is read").isEqualTo(1);
+            assertThat(platform.auditReadSlots.available()).as("slots free while the export is read").isEqualTo(3);
         }
+        // The client left: both given back.
         await().atMost(Duration.ofSeconds(10)).until(() -> platform.auditReports.openStreams() == 0);
         await().atMost(Duration.ofSeconds(2)).until(() -> platform.auditReadSlots.available() == 4);
     }
@@ -553,10 +555,17 @@ class AuditReportsHttpTest {
             line(in); // the first chunk's size
             assertThat(new String(in.readNBytes(50), java.nio.charset.StandardCharsets.UTF_8))
                     .isEqualTo("{\"from\":\"2016-01-01T00:00:00Z\",\"to\":\"2025-11-01T00");
-            // 86,208 counts, ~9 MB: the answer is still being written, so its slot is still taken
-            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
-                    .until(() -> platform.auditReadSlots.available() == 3);
+            // 86,208 counts, ~9 MB, more than loopback's buffers hold: with the first bytes read and most still to
+            // come, the answer is still being written, so its slot is still taken. Had the server made the whole answer
+            // before writing it, the slot would have been back before the first byte came.
+            assertThat(platform.auditReadSlots.available()).as("slots free while the summary is read").isEqualTo(3);
+            // 3 MB in, 6 MB still unread: more than loopback holds (this client's 64 KB receive buffer, the server's
+            // send buffer at most 4 MB on Linux), so the server cannot be done; had it written regardless of its reader
+            // (back-pressure lost), it would be, and the slot back.
+            assertThat(in.readNBytes(3_000_000)).hasSize(3_000_000);
+            assertThat(platform.auditReadSlots.available()).as("slots free with 6 MB of the summary unread").isEqualTo(3);
         }
+        // The client left: the slot is given back.
         await().atMost(Duration.ofSeconds(10)).until(() -> platform.auditReadSlots.available() == 4);
 
         // A client that reads the whole answer gives the slot back too, and gets every count, in the documented shape.

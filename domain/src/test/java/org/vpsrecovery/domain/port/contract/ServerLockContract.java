@@ -11,7 +11,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.port.ServerBusy;
 import org.vpsrecovery.domain.port.ServerLock;
@@ -116,26 +119,59 @@ public abstract class ServerLockContract {
         assertThat(instances[1].callExclusively(server, () -> "free again")).isEqualTo("free again");
     }
 
+    /**
+     * The holder lets go only once the waiter is seen waiting for the lock (a state, not a time), and the waiter's work
+     * then runs after the holder's: a lock that turned the waiter away, or let it in beside the holder, fails here.
+     */
     @Test
     void aWaiterGetsInOnceTheHolderFinishesWithinItsBound() throws Exception {
-        ServerLock[] instances = twoInstances(Duration.ofSeconds(10));
+        ServerLock[] instances = twoInstances(Duration.ofSeconds(30));
         ServerId server = new ServerId(11);
         CountDownLatch holding = new CountDownLatch(1);
-        ExecutorService pool = Executors.newSingleThreadExecutor();
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean holderDone = new AtomicBoolean();
+        AtomicReference<Thread> waiterThread = new AtomicReference<>();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            java.util.concurrent.atomic.AtomicBoolean holderDone = new java.util.concurrent.atomic.AtomicBoolean();
             Future<?> holder = pool.submit(() -> instances[0].callExclusively(server, () -> {
                 holding.countDown();
-                sleep(300);
+                await(release);
                 holderDone.set(true);
                 return null;
             }));
             assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            Future<Boolean> waiter = pool.submit(() -> {
+                waiterThread.set(Thread.currentThread());
+                return instances[1].callExclusively(server, holderDone::get);
+            });
+            awaitState("the waiter waiting for server 11's lock", () -> waiter.isDone()
+                    || waiterThread.get() != null && waiterIsWaiting(waiterThread.get(), server));
+            assertThat(waiter).as("the waiter, while the holder holds").isNotDone();
+            release.countDown();
             // The order, not a time: the waiter's work runs only once the holder's is done.
-            assertThat(instances[1].callExclusively(server, holderDone::get)).as("the holder had finished").isTrue();
+            assertThat(waiter.get(10, TimeUnit.SECONDS)).as("the holder had finished").isTrue();
             holder.get(10, TimeUnit.SECONDS);
         } finally {
+            release.countDown();
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Whether {@code waiter}, inside {@code callExclusively} on {@code server}, is blocked waiting for the lock (for a
+     * JVM lock its thread's state; for a database lock the database's own view): what the contract waits on instead of
+     * sleeping.
+     */
+    protected abstract boolean waiterIsWaiting(Thread waiter, ServerId server);
+
+    /** Until {@code state} holds, looked at every 10 ms, failing after 10 s: a bounded wait on state, never a sleep. */
+    public static void awaitState(String what, BooleanSupplier state) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!state.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not seen within 10 s: " + what);
+            }
+            sleep(10);
         }
     }
 
