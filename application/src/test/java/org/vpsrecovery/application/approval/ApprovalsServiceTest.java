@@ -283,10 +283,7 @@ class ApprovalsServiceTest {
     void aRunRefusedAfterItsClaimWasTakenWritesNoRejectionAndOnlyTheClaimHolderDecides() {
         RecoveryOperation pending = askToDelete();
         SlowLock slow = new SlowLock();
-        DeleteRecoveryPointService slowDeletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
-                platform.ownership, platform.serverStates(), platform.attempts(slow), platform.holds, Optional.of(gate));
-        ApprovalsService approversInstance = new ApprovalsService(platform.operations, platform.attempts(slow),
-                platform.auditWriter, platform.clock, slowDeletes, slowDeletes, restores, restores);
+        ApprovalsService approversInstance = slowInstance(slow, new ManualRenewals());
         // The wait for the server's lock outlasts the claim: another runner claims the operation, and a hold now keeps
         // the snapshot, so the slow run's check under the lock refuses it.
         slow.meanwhile = () -> {
@@ -418,6 +415,15 @@ class ApprovalsServiceTest {
     }
 
     /** An approver's instance whose wait for the server's lock lets the test's {@code meanwhile} happen, its renewals the test's. */
+    /** Bob's approval on an instance whose server lock is slow to come: {@code meanwhile} runs while it waits. */
+    private RecoveryOperation approvedWhileTheLockIsSlow(RecoveryOperation pending, ManualRenewals renewals,
+                                                         Runnable meanwhile) {
+        SlowLock slow = new SlowLock();
+        slow.meanwhile = meanwhile;
+        return slowInstance(slow, renewals).decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE,
+                Optional.empty()));
+    }
+
     private ApprovalsService slowInstance(SlowLock slow, ManualRenewals renewals) {
         DeleteRecoveryPointService slowDeletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
                 platform.ownership, platform.serverStates(), platform.attempts(slow), platform.holds, Optional.of(gate));
@@ -434,19 +440,14 @@ class ApprovalsServiceTest {
     @Test
     void aSlowButLiveRunRenewsItsClaimSoTheJobDoesNotOvertakeIt() {
         RecoveryOperation pending = askToDelete();
-        SlowLock slow = new SlowLock();
         ManualRenewals renewals = new ManualRenewals();
-        ApprovalsService approversInstance = slowInstance(slow, renewals);
         int[] movedByTheJobMeanwhile = {-1};
-        slow.meanwhile = () -> {
+        RecoveryOperation answer = approvedWhileTheLockIsSlow(pending, renewals, () -> {
             platform.clock.advance(ApprovalsService.RUN_CLAIM_RENEWAL);
             renewals.renewNow();
             platform.clock.advance(ApprovalsService.RUN_CLAIM.minus(ApprovalsService.RUN_CLAIM_RENEWAL).plusSeconds(1));
             movedByTheJobMeanwhile[0] = approvals.settle();
-        };
-
-        RecoveryOperation answer = approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
-                Verdict.APPROVE, Optional.empty()));
+        });
 
         assertThat(movedByTheJobMeanwhile[0]).isZero();
         assertThat(answer.state()).isEqualTo(OperationState.IN_PROGRESS);
@@ -464,20 +465,15 @@ class ApprovalsServiceTest {
     @Test
     void aClaimIsNotRenewedPastTheRunByTimeAndTheJobThenGivesItUp() {
         RecoveryOperation pending = askToDelete();
-        SlowLock slow = new SlowLock();
         ManualRenewals renewals = new ManualRenewals();
-        ApprovalsService approversInstance = slowInstance(slow, renewals);
         int[] movedByTheJobMeanwhile = {-1};
-        slow.meanwhile = () -> {
+        RecoveryOperation answer = approvedWhileTheLockIsSlow(pending, renewals, () -> {
             platform.clock.advance(ApprovalsService.RUN_BY);
             renewals.renewNow();
             // Long past its first claim; within the one a renewal now would have given it.
             platform.clock.advance(ApprovalsService.RUN_CLAIM_RENEWAL);
             movedByTheJobMeanwhile[0] = approvals.settle();
-        };
-
-        RecoveryOperation answer = approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
-                Verdict.APPROVE, Optional.empty()));
+        });
 
         assertThat(movedByTheJobMeanwhile[0]).isEqualTo(1);
         assertThat(answer.state()).isEqualTo(OperationState.REJECTED);

@@ -60,8 +60,7 @@ class AlteredAuditEventEndToEndTest {
     void start() {
         simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
         database = DATABASE.anotherMigrated();
-        platform = RunningPlatform.start(database, simulator, Map.of("vpsr.restore-window", "0s",
-                "vpsr.tracking.every", "1h", "vpsr.reconcile.every", "1h"));
+        platform = RunningPlatform.start(database, simulator, PlatformOnSimulator.NO_BACKGROUND_TRACKING);
     }
 
     @AfterEach

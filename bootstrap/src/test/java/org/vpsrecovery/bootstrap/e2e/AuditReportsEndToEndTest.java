@@ -48,7 +48,7 @@ class AuditReportsEndToEndTest {
     @RegisterExtension
     static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
             SimulatorOptions.defaults(),
-            Map.of("vpsr.restore-window", "0s", "vpsr.tracking.every", "1h", "vpsr.reconcile.every", "1h"));
+            PlatformOnSimulator.NO_BACKGROUND_TRACKING);
 
     @BeforeAll
     static void start() {

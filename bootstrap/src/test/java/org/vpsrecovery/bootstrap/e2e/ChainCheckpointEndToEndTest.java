@@ -46,8 +46,7 @@ class ChainCheckpointEndToEndTest {
         simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
         database = DATABASE.anotherMigrated();
         // No background tracking: the test cuts the chain at known positions.
-        platform = RunningPlatform.start(database, simulator, Map.of("vpsr.restore-window", "0s",
-                "vpsr.tracking.every", "1h", "vpsr.reconcile.every", "1h"));
+        platform = RunningPlatform.start(database, simulator, PlatformOnSimulator.NO_BACKGROUND_TRACKING);
     }
 
     @AfterEach

@@ -118,8 +118,7 @@ class HostileInputPropertiesTest {
         database = PostgresServer.shared().createDatabase();
         simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
         // No background tracking while the property counts audit events: it would write some of its own.
-        platform = RunningPlatform.start(database, simulator, Map.of("vpsr.restore-window", "0s",
-                "vpsr.tracking.every", "1h", "vpsr.reconcile.every", "1h"));
+        platform = RunningPlatform.start(database, simulator, PlatformOnSimulator.NO_BACKGROUND_TRACKING);
         port = platform.server.getPort();
         seededInventory = providerInventory();
         auditReader = database.dataSource().getConnection();

@@ -29,6 +29,13 @@ final class PlatformOnSimulator implements BeforeAllCallback, AfterAllCallback {
     static final Map<String, String> QUICK_TRACKING = Map.of("vpsr.tracking.every", "500ms",
             "vpsr.tracking.first-look", "500ms", "vpsr.tracking.longest-look", "1s");
 
+    /**
+     * No tracking or reconciliation in the background (every hour) and restores that hold nothing: a test compares the
+     * history with exact event counts, or cuts it at known places.
+     */
+    static final Map<String, Object> NO_BACKGROUND_TRACKING = Map.of("vpsr.restore-window", "0s",
+            "vpsr.tracking.every", "1h", "vpsr.reconcile.every", "1h");
+
     private final SimulatorOptions simulatorOptions;
     private final Map<String, Object> properties;
     private final boolean migratedDatabase;
