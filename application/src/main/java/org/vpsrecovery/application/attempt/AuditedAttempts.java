@@ -320,7 +320,11 @@ public final class AuditedAttempts {
             // Read early unless this server's last check allowed: a server at its limit stays refused without the
             // lock, and an allowed create reads VPS.org's list once, under the lock (ADR 0048).
             if (lastDenied.getOrDefault(key, true)) {
-                requireAllowed(remembered);
+                try {
+                    requireAllowed(remembered);
+                } catch (AlreadyAudited audited) {
+                    throw audited.failure;
+                }
             }
             return run(remembered, call, produced);
         }
@@ -361,7 +365,8 @@ public final class AuditedAttempts {
 
         private RecoveryOperation storedAwaiting(Supplier<Decision> check, Function<CallContext, RecoveryOperation> awaiting) {
             requireAllowed(check);
-            requireLocksStillHeld("nothing was done");
+            // Not "nothing was done": the check's rotation may already have deleted a snapshot (its own record says so).
+            requireLocksStillHeld("the restore was not stored and no safety snapshot was asked for");
             detail.put(AuditEvent.ATTEMPT_ID, context.operationId().toString());
             if (approvedRun(context.operationId()).isPresent()) {
                 return startApproved(() -> awaiting.apply(context), "nothing was done");
@@ -388,10 +393,14 @@ public final class AuditedAttempts {
          * person's approval (ADR 0040).
          */
         public <T> T runChecked(Supplier<Decision> check, Supplier<T> then) {
-            return locked(() -> {
-                requireAllowed(check);
-                return then.get();
-            });
+            try {
+                return locked(() -> {
+                    requireAllowed(check);
+                    return then.get();
+                });
+            } catch (AlreadyAudited audited) {
+                throw audited.failure;
+            }
         }
 
         /** Stores the new operation (an approved one's run is moved over its approved version instead: startApproved). */
@@ -478,7 +487,10 @@ public final class AuditedAttempts {
                 }
                 throw failed;
             } catch (RecoveryException refusal) {
-                throw refuse(refusal);
+                RecoveryException refused = refuse(refusal);
+                // Its REJECTED is written: a busy or unavailable refusal is not refused again on the way out of the lock.
+                throw refused instanceof ServerBusy || refused instanceof PlatformUnavailable
+                        ? new AlreadyAudited(refused) : refused;
             }
             if (decision instanceof Decision.Denied denied) {
                 throw rejected(denied.reason(), denied.detail(),

@@ -163,6 +163,11 @@ public final class SafetySnapshots {
             }
             // The create audited its own refusal or failure; the restore says why it will not run.
             try {
+                if (refused.reason() == ReasonCode.SERVER_LOCK_LOST) {
+                    // Not the snapshot's fault: the restore's own lock is gone, so neither may call VPS.org now.
+                    return refuse(waiting, ReasonCode.SERVER_LOCK_LOST, FAILED, "the safety snapshot was not taken, "
+                            + "VPS.org was not called: " + refused.getMessage(), context.actor()).orElse(waiting);
+                }
                 return fail(waiting, "the safety snapshot was not taken: " + refused.getMessage(), context.actor())
                         .orElse(waiting);
             } catch (RuntimeException storeDown) {
@@ -200,12 +205,17 @@ public final class SafetySnapshots {
      * refusal that is not the snapshot's fault (the server is no longer the team's). Empty when someone else moved it first.
      */
     Optional<RecoveryOperation> refuse(RecoveryOperation waiting, ReasonCode reason, String safetyState, String why) {
+        return refuse(waiting, reason, safetyState, why, Actor.SYSTEM);
+    }
+
+    private Optional<RecoveryOperation> refuse(RecoveryOperation waiting, ReasonCode reason, String safetyState,
+                                               String why, Actor actor) {
         RecoveryOperation failed = waiting.safetySnapshotFailed(clock.instant(), reason + ": " + why);
         if (!operations.update(waiting, failed)) {
             return Optional.empty();
         }
         String cause = why.length() <= Outcome.MAX_CAUSE_LENGTH ? why : why.substring(0, Outcome.MAX_CAUSE_LENGTH);
-        writer.appendOrDefer(event(failed, new Outcome.Failed(reason, cause), safetyState, why, Actor.SYSTEM));
+        writer.appendOrDefer(event(failed, new Outcome.Failed(reason, cause), safetyState, why, actor));
         return Optional.of(failed);
     }
 

@@ -436,6 +436,21 @@ class AuditedAttemptsTest {
     }
 
     @Test
+    void aCheckThatThrowsServerLockLostIsRejectedOnceNotAgainOnTheWayOutOfTheLock() {
+        // A restore's check whose rotation delete (an attempt of its own, within the lock) found the lock lost.
+        AuditedAttempts attempts = new AuditedAttempts(writer, platform.operations,
+                new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock, TrackingDeadlines.DEFAULTS);
+        CallContext context = platform.as(BLUE);
+
+        assertThatThrownBy(() -> attempts.attempt(context, Operation.RESTORE_SNAPSHOT).onServer(WEB).run(() -> {
+            throw PlatformUnavailable.serverLockLost("server lock lost in the rotation", Duration.ofSeconds(2));
+        }, () -> "called", called -> Optional.empty())).isInstanceOfSatisfying(PlatformUnavailable.class,
+                lost -> assertThat(lost.reason()).isEqualTo(ReasonCode.SERVER_LOCK_LOST));
+
+        assertThat(platform.eventsOf(context)).extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.REJECTED);
+    }
+
+    @Test
     void aLockLostDuringTheCheckRefusesTheCreateServerLockLostWithNoIntentAndVpsOrgNeverCalled() {
         LosableLock lock = new LosableLock();
         // Lost while VPS.org's list is read for the check under the lock: another instance may hold it now.

@@ -569,6 +569,47 @@ class RunPoliciesServiceTest {
     }
 
     @Test
+    void retentionStopsAtTheFirstDeleteRefusedServerLockLostAndAsksVpsOrgNoMore() {
+        for (int day = 19; day <= 22; day++) {
+            addNightly(900 + day, day, "nightly-12345-202611" + day);
+        }
+        nightly(new RetentionRules(1, Duration.ZERO, 0, 0, 0, 0, false));
+        // The lock's session ends once the run's point is made: retention's hold is lost (ADR 0023, amended session 40).
+        org.vpsrecovery.domain.port.ServerLock shared = new org.vpsrecovery.domain.testing.InMemoryServerLock(
+                Duration.ofSeconds(30));
+        org.vpsrecovery.domain.port.ServerLock losing = new org.vpsrecovery.domain.port.ServerLock() {
+            @Override
+            public <T> T callExclusively(org.vpsrecovery.domain.server.ServerId server, java.util.function.Supplier<T> work) {
+                return shared.callExclusively(server, work);
+            }
+
+            @Override
+            public <T> T callHolding(org.vpsrecovery.domain.server.ServerId server,
+                                     java.util.function.Function<org.vpsrecovery.domain.port.ServerLock.Hold, T> work) {
+                return shared.callExclusively(server, () -> work.apply(
+                        () -> platform.providerCallsStartingWith("create snapshot") == 0));
+            }
+        };
+        RunPoliciesService losingTheLock = new RunPoliciesService(() -> Set.of(BLUE), store, platform.ownership,
+                platform.provider, platform.provider, platform.limits, platform.operations, platform.holds,
+                new DailyRunCalendar(), platform.attempts(losing), platform.deleteSnapshot(), platform.deleteBackup(),
+                platform.clock);
+
+        List<Run> done = losingTheLock.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP));
+
+        assertThat(done).singleElement().satisfies(run -> {
+            assertThat(run.result()).isEqualTo(RunResult.MADE);
+            assertThat(run.removed()).isEmpty();
+        });
+        // Retention drops three points; the first is refused SERVER_LOCK_LOST and the others are not tried.
+        assertThat(events(Operation.DELETE_SNAPSHOT)).singleElement().satisfies(refused -> {
+            assertThat(refused.outcome().kind()).isEqualTo(Outcome.Kind.REJECTED);
+            assertThat(refused.outcome().reasonCode()).contains(ReasonCode.SERVER_LOCK_LOST);
+        });
+        assertThat(platform.providerCallsStartingWith("delete snapshot")).isZero();
+    }
+
+    @Test
     void afterARunRetentionsOtherDropsAreDeletedAsThePolicysAndAHeldOneStays() {
         for (int day = 19; day <= 22; day++) {
             addNightly(900 + day, day, "nightly-12345-202611" + day);

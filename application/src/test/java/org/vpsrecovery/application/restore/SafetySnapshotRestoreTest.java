@@ -569,4 +569,44 @@ class SafetySnapshotRestoreTest {
         assertThat(holds).singleElement().asString().startsWith(WEB + ": ")
                 .contains("create snapshot on " + WEB);
     }
+
+    /** A lock lost after the waiting restore is stored, before the safety snapshot's create calls VPS.org (ADR 0023). */
+    @Test
+    void aLockLostBeforeTheSafetySnapshotEndsTheRestoreServerLockLostNotBlamedOnTheSnapshot() {
+        ServerLock shared = new InMemoryServerLock(Duration.ofSeconds(5));
+        java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
+        ServerLock losable = new ServerLock() {
+            @Override
+            public <T> T callExclusively(ServerId server, java.util.function.Supplier<T> work) {
+                return shared.callExclusively(server, work);
+            }
+
+            @Override
+            public <T> T callHolding(ServerId server, java.util.function.Function<ServerLock.Hold, T> work) {
+                return shared.callExclusively(server, () -> work.apply(() -> !lost.get()));
+            }
+        };
+        AuditedAttempts attempts = platform.attempts(losable);
+        CreateSnapshotService create = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits,
+                attempts);
+        SafetySnapshots losingSafety = new SafetySnapshots(SafetySnapshotSettings.always(true), SafetySnapshotRotation.NONE,
+                (ctx, server, name, description) -> {
+                    lost.set(true); // the lock's session ends as the create begins
+                    create.createSnapshot(new CreateSnapshotCommand(ctx, server, name, Optional.of(description)));
+                },
+                platform.provider, platform.limits, platform.operations, platform.auditWriter,
+                TrackingDeadlines.DEFAULTS, platform.clock);
+        CallContext context = platform.as(BLUE);
+
+        RestoreAnswer<?> answer = new RestoreRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), attempts, platform.clock, Optional.of(losingSafety))
+                .requestRestore(new RestoreSnapshotCommand(context, completed.id(), false));
+
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
+        assertThat(stored(waiting(answer)).state()).isEqualTo(OperationState.FAILED);
+        AuditEvent last = platform.eventsOf(context).getLast();
+        assertThat(last.operation()).isEqualTo(Operation.RESTORE_SNAPSHOT);
+        assertThat(last.outcome()).isInstanceOfSatisfying(Outcome.Failed.class,
+                failed -> assertThat(failed.reason()).isEqualTo(ReasonCode.SERVER_LOCK_LOST));
+    }
 }

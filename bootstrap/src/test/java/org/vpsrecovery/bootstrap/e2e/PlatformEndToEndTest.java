@@ -344,6 +344,8 @@ class PlatformEndToEndTest {
         var openApi = SETUP.platform().send("GET", "/swagger/vps-recovery-1.yml", null, null).raw();
         assertThat(openApi.statusCode()).isEqualTo(200);
         assertThat(openApi.body()).contains("/api/v1/snapshots", "/api/v1/backups", "/api/v1/servers/{server_id}/restore");
+        // A change's 503 names every reason it may carry (ADR 0023, amended session 40).
+        assertThat(openApi.body()).contains("SERVER_LOCK_LOST", "PLATFORM_UNAVAILABLE");
         var swaggerUi = SETUP.platform().send("GET", "/swagger-ui/index.html", null, null).raw();
         assertThat(swaggerUi.statusCode()).isEqualTo(200);
         assertThat(swaggerUi.body()).contains("swagger");

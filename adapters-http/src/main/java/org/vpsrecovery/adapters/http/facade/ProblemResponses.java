@@ -67,7 +67,9 @@ public final class ProblemResponses {
             + "PROVIDER_UNAUTHORIZED)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "503", description = "VPS.org is unreachable or rate-limits the platform "
-            + "(PROVIDER_UNAVAILABLE, PROVIDER_RATE_LIMITED): retry after Retry-After seconds",
+            + "(PROVIDER_UNAVAILABLE, PROVIDER_RATE_LIMITED), the platform's own store is out of reach "
+            + "(PLATFORM_UNAVAILABLE), or a change's server lock was lost before VPS.org was called (SERVER_LOCK_LOST): "
+            + "retry after Retry-After seconds",
             headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
