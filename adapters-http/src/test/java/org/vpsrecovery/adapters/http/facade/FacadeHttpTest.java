@@ -780,8 +780,8 @@ class FacadeHttpTest {
         String path = "/api/v1/policies/" + created.get("id") + "/";
         String keepThree = NIGHTLY.replace("\"keep_last\": 1", "\"keep_last\": 3");
         Map<String, String> replace = Map.of("Idempotency-Key", "replace-lost", "If-Match", "\"1\"");
-        policyStore.nextUpdateWrittenThenFails = new org.vpsrecovery.domain.port.PlatformUnavailable(
-                "the database went away during the commit", Duration.ofSeconds(2), null);
+        // Of no domain type, as the store throws a connection lost under the commit (PlatformUnavailable: nothing done).
+        policyStore.nextUpdateWrittenThenFails = new IllegalStateException("the database went away during the commit");
 
         assertProblem(send("PUT", path, BLUE_TOKEN, keepThree, replace), 503, "PLATFORM_UNAVAILABLE");
         Answer retried = send("PUT", path, BLUE_TOKEN, keepThree, replace);
@@ -790,6 +790,27 @@ class FacadeHttpTest {
         assertThat(retried.get("reason_code")).isEqualTo("IDEMPOTENT_REQUEST_INTERRUPTED");
         assertThat(retried.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
         assertThat(send("GET", path, BLUE_TOKEN, null).get("version")).isEqualTo(2);
+    }
+
+    /**
+     * The policy store refusing the write with nothing done (PlatformUnavailable: no connection, a lock not granted)
+     * settles the intent FAILED and frees the key: the retry the 503 invites runs, 200. It was recorded unresolved, and
+     * the key kept 409 IDEMPOTENT_REQUEST_INTERRUPTED for ever though nothing was done (ADR 0027, review of session 40).
+     */
+    @Test
+    void aPolicyReplaceWhoseWriteWasRefusedUnwrittenFreesItsKeyForTheRetry() throws Exception {
+        Answer created = send("POST", "/api/v1/policies/", BLUE_TOKEN, NIGHTLY);
+        String path = "/api/v1/policies/" + created.get("id") + "/";
+        String keepThree = NIGHTLY.replace("\"keep_last\": 1", "\"keep_last\": 3");
+        Map<String, String> replace = Map.of("Idempotency-Key", "replace-refused", "If-Match", "\"1\"");
+        policyStore.nextUpdateRefusedUnwritten = new org.vpsrecovery.domain.port.PlatformUnavailable(
+                "the platform's database cannot update the policy now", Duration.ofSeconds(2), null);
+
+        assertProblem(send("PUT", path, BLUE_TOKEN, keepThree, replace), 503, "PLATFORM_UNAVAILABLE");
+        Answer retried = send("PUT", path, BLUE_TOKEN, keepThree, replace);
+
+        assertThat(retried.status()).as(retried.raw().body()).isEqualTo(200);
+        assertThat(retried.get("version")).isEqualTo(2);
     }
 
     /** A created policy deleted before the retry left nothing the takeover found: the retry created a second. */
