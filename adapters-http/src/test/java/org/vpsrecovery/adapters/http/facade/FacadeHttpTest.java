@@ -588,6 +588,26 @@ class FacadeHttpTest {
     }
 
     /**
+     * A takeover whose read of the dead request's attempt meets an event altered outside the platform answers 409
+     * AUDIT_EVENT_ALTERED naming it, sends nothing, and keeps the key (given back, never freed): it answered 503 "try
+     * again", which could never succeed until the history is dealt with (ADR 0027, review of session 40).
+     */
+    @Test
+    void aTakeoverThatMeetsAnAlteredEventAnswersItAndSendsNothing() throws Exception {
+        Map<String, String> key = Map.of("Idempotency-Key", "died-history-altered");
+        String body = "{\"server_id\": 12345, \"name\": \"untellable\"}";
+        leftInFlightByADeadRequest("died-history-altered", OperationId.random(), "{\"name\":\"untellable\",\"server_id\":12345}");
+
+        platform.clock.advance(Duration.ofSeconds(61));
+        platform.history.failNextAttemptRead(new org.vpsrecovery.domain.port.AuditEventAltered(7, "no team id"));
+        Answer altered = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+
+        assertProblem(altered, 409, "AUDIT_EVENT_ALTERED");
+        assertThat((String) altered.get("detail")).startsWith("event 7 of the audit history");
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
+    }
+
+    /**
      * A takeover that cannot tell whether the dead request reached VPS.org (its look-up fails) answers 503 and gives
      * the key back, never frees it: the retry takes it over at once and finds the dead request's operation.
      */
