@@ -149,13 +149,17 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
 
     /**
      * One attempt's intents and final outcomes wherever filed, newest first (AuditHistory.attemptEvents by attempt id
-     * alone): the two probes of {@link #attemptEvents}, V48's and V47's indexes, their predicates written out.
+     * alone): the two probes of {@link #attemptEvents}, V48's and V47's indexes, their predicates written out. Fenced
+     * (MATERIALIZED) as that read is: unfenced, ORDER BY sequence LIMIT let the planner walk the primary key backwards,
+     * and for an attempt with no event (most takeovers ask of one) that read every event (ADR 0027, review of session 40).
      */
     @Query("""
-            SELECT * FROM audit_event
-            WHERE (detail->>'attempt_id') = :attemptId
-              AND ((outcome_kind = 'ACCEPTED' AND (detail->>'attempt_id') IS NOT NULL)
-                OR (outcome_kind IN ('COMPLETED', 'FAILED', 'UNVERIFIABLE') AND (detail->>'attempt_id') IS NOT NULL))
+            WITH attempt AS MATERIALIZED (
+                SELECT * FROM audit_event
+                WHERE (detail->>'attempt_id') = :attemptId
+                  AND ((outcome_kind = 'ACCEPTED' AND (detail->>'attempt_id') IS NOT NULL)
+                    OR (outcome_kind IN ('COMPLETED', 'FAILED', 'UNVERIFIABLE') AND (detail->>'attempt_id') IS NOT NULL)))
+            SELECT * FROM attempt
             ORDER BY sequence DESC LIMIT :limit""")
     List<AuditEventRow> eventsOfAttempt(String attemptId, int limit);
 

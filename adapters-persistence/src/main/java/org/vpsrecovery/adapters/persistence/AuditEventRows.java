@@ -86,10 +86,13 @@ public final class AuditEventRows {
         }
     }
 
-    /** AuditHistory.attemptEvents by attempt id alone, in one statement (V47, V48). */
+    /**
+     * AuditHistory.attemptEvents by attempt id alone, in one statement (V47, V48); a row no longer an event is refused
+     * naming it ({@link #readable}), not an untyped failure a takeover would take for the database being away.
+     */
     List<RecordedAuditEvent> attemptEvents(String attemptId, int limit) {
         try {
-            return rows.eventsOfAttempt(attemptId, limit).stream().map(AuditEventRows::toRecorded).toList();
+            return rows.eventsOfAttempt(attemptId, limit).stream().map(AuditEventRows::readable).toList();
         } catch (RuntimeException e) {
             throw DatabaseFailure.of("read an attempt's events", e);
         }

@@ -308,6 +308,24 @@ class AuditHistoryIntegrityTest {
         }
     }
 
+    /**
+     * A takeover's read of one attempt by its id alone (ADR 0027) reaching a row no longer an event refuses it as every
+     * other read does, typed and naming its sequence: it threw an untyped failure, taken for the database being away, so
+     * every takeover of the key answered 503 for ever (review of session 40).
+     */
+    @Test
+    void anAttemptsEventsByItsIdAloneRefuseARowNoLongerAnEvent() throws SQLException {
+        TestDatabase database = databaseWithFiveEvents();
+        AuditHistory history = CONTEXTS.on(database).getBean(AuditHistory.class);
+        execute(database.dataSource(), "ALTER TABLE audit_event ALTER COLUMN team DROP NOT NULL");
+        // Event 3 is a failure (event(3)): as an attempt's FAILED, its team then taken away.
+        tamperAsOwner(database, "UPDATE audit_event SET detail = detail || '{\"attempt_id\": \"attempt-3\"}', team = NULL"
+                + " WHERE sequence = 3");
+
+        assertAlteredAt3(() -> history.attemptEvents("attempt-3", 10),
+                "event 3 of the audit history is no longer a valid audit event (no team id", "team = NULL");
+    }
+
     private static void assertAlteredAt3(org.assertj.core.api.ThrowableAssert.ThrowingCallable read, String why,
                                          String alteration) {
         assertThatThrownBy(read).as(alteration).isInstanceOfSatisfying(AuditEventAltered.class,

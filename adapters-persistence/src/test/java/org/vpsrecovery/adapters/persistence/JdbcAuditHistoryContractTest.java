@@ -264,6 +264,35 @@ class JdbcAuditHistoryContractTest extends AuditHistoryContract {
     }
 
     /**
+     * A takeover's read of one attempt by its id alone (AuditHistory.attemptEvents(attemptId, limit), ADR 0027): most
+     * attempts asked about have no event at all (refused before their intent, or their holder died before it), so on
+     * its generic plan the read probes V48's and V47's attempt indexes first, not a backward walk of the primary key
+     * that would read every event to find none.
+     */
+    @Test
+    void anAttemptsEventsByItsIdAloneOnTheirGenericPlanProbeTheAttemptIndexesNotThePrimaryKey() throws SQLException {
+        OnOneConnection fresh = onOneConnection();
+        AuditHistory history = fresh.history();
+        for (int i = 0; i < 1500; i++) {
+            Outcome outcome = i % 2 == 0 ? new Outcome.Accepted() : new Outcome.Completed();
+            history.append(new AuditEvent(T0.plusSeconds(i), BLUE, new RequestId("r" + i / 2), Operation.CREATE_SNAPSHOT,
+                    Optional.of(new ServerId(700)), Optional.empty(), outcome, OptionalInt.empty(),
+                    Map.of(AuditEvent.ATTEMPT_ID, "attempt-" + i / 2)));
+        }
+        fresh.database().execute("ANALYZE audit_event");
+        for (int read = 0; read < 12; read++) {
+            assertThat(history.attemptEvents("never-reached-" + read, 10)).as("read %d", read).isEmpty();
+        }
+        assertThat(history.attemptEvents("attempt-7", 10)).extracting(e -> e.event().outcome().kind())
+                .containsExactly(Outcome.Kind.COMPLETED, Outcome.Kind.ACCEPTED);
+        String probe = preparedOnItsGenericPlan(fresh.context(), "(outcome_kind = 'ACCEPTED'");
+        assertThat(probe).as("the attempt's read, on its generic plan").isNotNull();
+        assertThat(genericPlan(fresh.database(), probe))
+                .contains("audit_event_intent_attempt", "audit_event_final_outcome_attempt")
+                .doesNotContain("audit_event_pkey");
+    }
+
+    /**
      * V50 dropped V1's indexes by team and time and by server and time, which every append wrote and no read chose (ADR
      * 0112): a team's and a server's pages of a period, fetched as the service fetches them, read the period as a range
      * of sequences (ADR 0077) through V4's (team, sequence) and (server_id, sequence) on their generic plans.

@@ -207,12 +207,21 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
         audit.done(context, Operation.DELETE_POLICY, id, current.version(), attempt, was);
     }
 
-    /** The row's write after the intent; a store that fails leaves the change unresolved, for reconciliation. */
+    /**
+     * The row's write after the intent. The store's {@link PlatformUnavailable} says nothing was done (no connection, a
+     * lock not granted): FAILED settles the intent, and the refusal says the attempt is over, so its key is freed even
+     * while that FAILED waits to be written. Any other failure may come after the commit: the change is left
+     * unresolved, for reconciliation (ADR 0027, review of session 40).
+     */
     private static boolean stored(PolicyAudit audit, CallContext context, Operation operation, PolicyId id, long version,
                                   String attempt,
                            java.util.function.BooleanSupplier write) {
         try {
             return write.getAsBoolean();
+        } catch (PlatformUnavailable notDone) {
+            audit.failedAfterIntent(context, operation, id, version, attempt, notDone);
+            throw PlatformUnavailable.attemptEndedBeforeTheProvider("the platform cannot store the policy now and "
+                    + "nothing was changed; try again shortly", notDone.retryAfter(), notDone);
         } catch (RuntimeException storeDown) {
             audit.unresolved(context, operation, id, version, attempt);
             throw new PlatformUnavailable("the platform cannot store the policy now; whether the change took effect "

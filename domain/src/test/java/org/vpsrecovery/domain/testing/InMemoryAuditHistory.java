@@ -59,6 +59,24 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
         refuseNext = Optional.of(kind);
     }
 
+    /** What the next read of an attempt's events by its id alone throws (a store's failure), then reads answer; none when empty. */
+    private Optional<RuntimeException> failNextAttemptRead = Optional.empty();
+
+    /** The next {@link #attemptEvents(String, int)} throws {@code failure}, as a store would, then reads answer. */
+    public synchronized void failNextAttemptRead(RuntimeException failure) {
+        failNextAttemptRead = Optional.of(failure);
+    }
+
+    @Override
+    public synchronized List<RecordedAuditEvent> attemptEvents(String attemptId, int limit) {
+        if (failNextAttemptRead.isPresent()) {
+            RuntimeException failure = failNextAttemptRead.get();
+            failNextAttemptRead = Optional.empty();
+            throw failure;
+        }
+        return AuditHistory.super.attemptEvents(attemptId, limit);
+    }
+
     private void refuseIfAsked(List<AuditEvent> batch) {
         if (refuseNext.isPresent() && batch.stream().anyMatch(e -> e.outcome().kind() == refuseNext.get())) {
             refuseNext = Optional.empty();

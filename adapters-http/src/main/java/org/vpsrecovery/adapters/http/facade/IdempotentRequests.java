@@ -36,6 +36,7 @@ import org.vpsrecovery.domain.idempotency.RequestFingerprint;
 import org.vpsrecovery.domain.idempotency.StoredResponse;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.policy.PolicyId;
+import org.vpsrecovery.domain.port.AuditEventAltered;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.ProviderFailure;
@@ -175,6 +176,12 @@ public class IdempotentRequests {
         Optional<OperationId> reached;
         try {
             reached = taken.interruptedHolders().stream().filter(id -> reached(scope, id)).findFirst();
+        } catch (AuditEventAltered altered) {
+            // The history cannot tell until the altered row is dealt with, and waiting does not change that: not 503
+            // for ever, nor freed (the request might be sent again). The key is given back in flight, and the answer,
+            // 409 AUDIT_EVENT_ALTERED, names the row (ADR 0027, review of session 40).
+            bookkeeping(request, "give back the key of", () -> records.endLease(key, scope, holder));
+            throw altered;
         } catch (RuntimeException unknown) {
             // Cannot be told now. Never freed (a retry would run as a first request and send it again): the key is
             // given back in flight with its holders, so the retry takes it over at once and traces them again.

@@ -12,6 +12,8 @@ final class AnswerLosingRecoveryPolicies implements RecoveryPolicies {
 
     private final RecoveryPolicies policies;
     volatile RuntimeException nextUpdateWrittenThenFails;
+    /** The next update's refusal before anything is written (the store's PlatformUnavailable: nothing done). */
+    volatile RuntimeException nextUpdateRefusedUnwritten;
 
     AnswerLosingRecoveryPolicies(RecoveryPolicies policies) {
         this.policies = policies;
@@ -44,6 +46,11 @@ final class AnswerLosingRecoveryPolicies implements RecoveryPolicies {
 
     @Override
     public boolean update(RecoveryPolicy from, RecoveryPolicy next) {
+        RuntimeException refused = nextUpdateRefusedUnwritten;
+        if (refused != null) {
+            nextUpdateRefusedUnwritten = null;
+            throw refused;
+        }
         boolean written = policies.update(from, next);
         RuntimeException lost = nextUpdateWrittenThenFails;
         if (lost != null) {

@@ -588,6 +588,26 @@ class FacadeHttpTest {
     }
 
     /**
+     * A takeover whose read of the dead request's attempt meets an event altered outside the platform answers 409
+     * AUDIT_EVENT_ALTERED naming it, sends nothing, and keeps the key (given back, never freed): it answered 503 "try
+     * again", which could never succeed until the history is dealt with (ADR 0027, review of session 40).
+     */
+    @Test
+    void aTakeoverThatMeetsAnAlteredEventAnswersItAndSendsNothing() throws Exception {
+        Map<String, String> key = Map.of("Idempotency-Key", "died-history-altered");
+        String body = "{\"server_id\": 12345, \"name\": \"untellable\"}";
+        leftInFlightByADeadRequest("died-history-altered", OperationId.random(), "{\"name\":\"untellable\",\"server_id\":12345}");
+
+        platform.clock.advance(Duration.ofSeconds(61));
+        platform.history.failNextAttemptRead(new org.vpsrecovery.domain.port.AuditEventAltered(7, "no team id"));
+        Answer altered = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+
+        assertProblem(altered, 409, "AUDIT_EVENT_ALTERED");
+        assertThat((String) altered.get("detail")).startsWith("event 7 of the audit history");
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
+    }
+
+    /**
      * A takeover that cannot tell whether the dead request reached VPS.org (its look-up fails) answers 503 and gives
      * the key back, never frees it: the retry takes it over at once and finds the dead request's operation.
      */
@@ -780,8 +800,8 @@ class FacadeHttpTest {
         String path = "/api/v1/policies/" + created.get("id") + "/";
         String keepThree = NIGHTLY.replace("\"keep_last\": 1", "\"keep_last\": 3");
         Map<String, String> replace = Map.of("Idempotency-Key", "replace-lost", "If-Match", "\"1\"");
-        policyStore.nextUpdateWrittenThenFails = new org.vpsrecovery.domain.port.PlatformUnavailable(
-                "the database went away during the commit", Duration.ofSeconds(2), null);
+        // Of no domain type, as the store throws a connection lost under the commit (PlatformUnavailable: nothing done).
+        policyStore.nextUpdateWrittenThenFails = new IllegalStateException("the database went away during the commit");
 
         assertProblem(send("PUT", path, BLUE_TOKEN, keepThree, replace), 503, "PLATFORM_UNAVAILABLE");
         Answer retried = send("PUT", path, BLUE_TOKEN, keepThree, replace);
@@ -790,6 +810,27 @@ class FacadeHttpTest {
         assertThat(retried.get("reason_code")).isEqualTo("IDEMPOTENT_REQUEST_INTERRUPTED");
         assertThat(retried.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
         assertThat(send("GET", path, BLUE_TOKEN, null).get("version")).isEqualTo(2);
+    }
+
+    /**
+     * The policy store refusing the write with nothing done (PlatformUnavailable: no connection, a lock not granted)
+     * settles the intent FAILED and frees the key: the retry the 503 invites runs, 200. It was recorded unresolved, and
+     * the key kept 409 IDEMPOTENT_REQUEST_INTERRUPTED for ever though nothing was done (ADR 0027, review of session 40).
+     */
+    @Test
+    void aPolicyReplaceWhoseWriteWasRefusedUnwrittenFreesItsKeyForTheRetry() throws Exception {
+        Answer created = send("POST", "/api/v1/policies/", BLUE_TOKEN, NIGHTLY);
+        String path = "/api/v1/policies/" + created.get("id") + "/";
+        String keepThree = NIGHTLY.replace("\"keep_last\": 1", "\"keep_last\": 3");
+        Map<String, String> replace = Map.of("Idempotency-Key", "replace-refused", "If-Match", "\"1\"");
+        policyStore.nextUpdateRefusedUnwritten = new org.vpsrecovery.domain.port.PlatformUnavailable(
+                "the platform's database cannot update the policy now", Duration.ofSeconds(2), null);
+
+        assertProblem(send("PUT", path, BLUE_TOKEN, keepThree, replace), 503, "PLATFORM_UNAVAILABLE");
+        Answer retried = send("PUT", path, BLUE_TOKEN, keepThree, replace);
+
+        assertThat(retried.status()).as(retried.raw().body()).isEqualTo(200);
+        assertThat(retried.get("version")).isEqualTo(2);
     }
 
     /** A created policy deleted before the retry left nothing the takeover found: the retry created a second. */
