@@ -127,6 +127,19 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
     List<AuditEventRow> restoreEvents(long serverId, Instant since, int limit);
 
     /**
+     * An attempt's intents and final outcomes by its id, through V48's {@code audit_event_intent_attempt} and V47's
+     * {@code audit_event_final_outcome_attempt} (their predicates written out so that any plan can use them), found
+     * first and only then narrowed and ordered (MATERIALIZED; ADR 0108).
+     */
+    String ATTEMPT_PROBE = """
+            WITH attempt AS MATERIALIZED (
+                SELECT * FROM audit_event
+                WHERE (detail->>'attempt_id') = :attemptId
+                  AND ((outcome_kind = 'ACCEPTED' AND (detail->>'attempt_id') IS NOT NULL)
+                    OR (outcome_kind IN ('COMPLETED', 'FAILED', 'UNVERIFIABLE') AND (detail->>'attempt_id') IS NOT NULL)))
+            """;
+
+    /**
      * One attempt's intent and final outcomes among the events of an operation on a server under a request id, from
      * {@code since} on, newest first (AuditHistory.attemptEvents). Each arm is one probe by attempt id, its index's
      * predicate written out so that any plan can use it: V48's {@code audit_event_intent_attempt} for the intent,
@@ -135,12 +148,7 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
      * The attempt's few events are found first and only then narrowed (MATERIALIZED): on a generic plan a bound request
      * id is estimated at one row, and the planner walked the request id's index again.
      */
-    @Query("""
-            WITH attempt AS MATERIALIZED (
-                SELECT * FROM audit_event
-                WHERE (detail->>'attempt_id') = :attemptId
-                  AND ((outcome_kind = 'ACCEPTED' AND (detail->>'attempt_id') IS NOT NULL)
-                    OR (outcome_kind IN ('COMPLETED', 'FAILED', 'UNVERIFIABLE') AND (detail->>'attempt_id') IS NOT NULL)))
+    @Query(ATTEMPT_PROBE + """
             SELECT * FROM attempt
             WHERE server_id = :serverId AND request_id = :requestId AND operation = :operation AND occurred_at >= :since
             ORDER BY sequence DESC LIMIT :limit""")
@@ -153,12 +161,7 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
      * (MATERIALIZED) as that read is: unfenced, ORDER BY sequence LIMIT let the planner walk the primary key backwards,
      * and for an attempt with no event (most takeovers ask of one) that read every event (ADR 0027, review of session 40).
      */
-    @Query("""
-            WITH attempt AS MATERIALIZED (
-                SELECT * FROM audit_event
-                WHERE (detail->>'attempt_id') = :attemptId
-                  AND ((outcome_kind = 'ACCEPTED' AND (detail->>'attempt_id') IS NOT NULL)
-                    OR (outcome_kind IN ('COMPLETED', 'FAILED', 'UNVERIFIABLE') AND (detail->>'attempt_id') IS NOT NULL)))
+    @Query(ATTEMPT_PROBE + """
             SELECT * FROM attempt
             ORDER BY sequence DESC LIMIT :limit""")
     List<AuditEventRow> eventsOfAttempt(String attemptId, int limit);

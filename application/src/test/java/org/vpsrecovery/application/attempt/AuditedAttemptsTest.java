@@ -44,6 +44,7 @@ import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotName;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
+import org.vpsrecovery.domain.testing.LosableServerLock;
 
 /** The attempt path when the history or the provider's answer is not there: nothing lost, nothing made up. */
 class AuditedAttemptsTest {
@@ -392,36 +393,8 @@ class AuditedAttemptsTest {
         assertThat(lock.taken).isEqualTo(2);
     }
 
-    /**
-     * A lock whose holds can be lost, as a PostgreSQL lock is when its session is ended under the holder (ADR 0023,
-     * amended in session 40); otherwise the in-memory lock.
-     */
-    private static final class LosableLock implements org.vpsrecovery.domain.port.ServerLock {
-        final InMemoryServerLock held = new InMemoryServerLock(Duration.ofSeconds(5));
-        final AtomicBoolean lost = new AtomicBoolean();
-        final AtomicBoolean holding = new AtomicBoolean();
-
-        @Override
-        public <T> T callExclusively(org.vpsrecovery.domain.server.ServerId server, java.util.function.Supplier<T> work) {
-            return held.callExclusively(server, work);
-        }
-
-        @Override
-        public <T> T callHolding(org.vpsrecovery.domain.server.ServerId server,
-                                 java.util.function.Function<org.vpsrecovery.domain.port.ServerLock.Hold, T> work) {
-            return held.callExclusively(server, () -> {
-                holding.set(true);
-                try {
-                    return work.apply(() -> !lost.get());
-                } finally {
-                    holding.set(false);
-                }
-            });
-        }
-    }
-
     /** A store of operations that loses {@code lock} as the attempt stores its operation: after the check, before the intent. */
-    private RecoveryOperations losingTheLockOnStore(LosableLock lock) {
+    private RecoveryOperations losingTheLockOnStore(LosableServerLock lock) {
         return (RecoveryOperations) Proxy.newProxyInstance(RecoveryOperations.class.getClassLoader(),
                 new Class<?>[] {RecoveryOperations.class}, (proxy, method, args) -> {
                     if (method.getName().equals("addUnflushed")) {
@@ -452,7 +425,7 @@ class AuditedAttemptsTest {
 
     @Test
     void aLockLostDuringTheCheckRefusesTheCreateServerLockLostWithNoIntentAndVpsOrgNeverCalled() {
-        LosableLock lock = new LosableLock();
+        LosableServerLock lock = new LosableServerLock(Duration.ofSeconds(5));
         // Lost while VPS.org's list is read for the check under the lock: another instance may hold it now.
         var listsLosingTheLock = (org.vpsrecovery.domain.port.SnapshotProvider) Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[] {org.vpsrecovery.domain.port.SnapshotProvider.class},
@@ -487,7 +460,7 @@ class AuditedAttemptsTest {
 
     @Test
     void aLockLostAfterTheIntentEndsTheCreateFailedServerLockLostAndVpsOrgIsNeverCalled() {
-        LosableLock lock = new LosableLock();
+        LosableServerLock lock = new LosableServerLock(Duration.ofSeconds(5));
         CreateSnapshotService creates = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits,
                 new AuditedAttempts(writer, losingTheLockOnStore(lock), lock, platform.clock, TrackingDeadlines.DEFAULTS));
         CallContext context = platform.as(BLUE);
@@ -508,7 +481,7 @@ class AuditedAttemptsTest {
 
     @Test
     void aLockLostDuringTheCallChangesNothingAboutRecordingWhatVpsOrgDid() {
-        LosableLock lock = new LosableLock();
+        LosableServerLock lock = new LosableServerLock(Duration.ofSeconds(5));
         AuditedAttempts attempts = new AuditedAttempts(writer, platform.operations, lock, platform.clock,
                 TrackingDeadlines.DEFAULTS);
         CallContext context = platform.as(BLUE);

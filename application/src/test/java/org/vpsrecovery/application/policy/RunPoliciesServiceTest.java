@@ -575,21 +575,8 @@ class RunPoliciesServiceTest {
         }
         nightly(new RetentionRules(1, Duration.ZERO, 0, 0, 0, 0, false));
         // The lock's session ends once the run's point is made: retention's hold is lost (ADR 0023, amended session 40).
-        org.vpsrecovery.domain.port.ServerLock shared = new org.vpsrecovery.domain.testing.InMemoryServerLock(
-                Duration.ofSeconds(30));
-        org.vpsrecovery.domain.port.ServerLock losing = new org.vpsrecovery.domain.port.ServerLock() {
-            @Override
-            public <T> T callExclusively(org.vpsrecovery.domain.server.ServerId server, java.util.function.Supplier<T> work) {
-                return shared.callExclusively(server, work);
-            }
-
-            @Override
-            public <T> T callHolding(org.vpsrecovery.domain.server.ServerId server,
-                                     java.util.function.Function<org.vpsrecovery.domain.port.ServerLock.Hold, T> work) {
-                return shared.callExclusively(server, () -> work.apply(
-                        () -> platform.providerCallsStartingWith("create snapshot") == 0));
-            }
-        };
+        org.vpsrecovery.domain.port.ServerLock losing = new org.vpsrecovery.domain.testing.LosableServerLock(
+                Duration.ofSeconds(30), () -> platform.providerCallsStartingWith("create snapshot") > 0);
         RunPoliciesService losingTheLock = new RunPoliciesService(() -> Set.of(BLUE), store, platform.ownership,
                 platform.provider, platform.provider, platform.limits, platform.operations, platform.holds,
                 new DailyRunCalendar(), platform.attempts(losing), platform.deleteSnapshot(), platform.deleteBackup(),

@@ -573,19 +573,9 @@ class SafetySnapshotRestoreTest {
     /** A lock lost after the waiting restore is stored, before the safety snapshot's create calls VPS.org (ADR 0023). */
     @Test
     void aLockLostBeforeTheSafetySnapshotEndsTheRestoreServerLockLostNotBlamedOnTheSnapshot() {
-        ServerLock shared = new InMemoryServerLock(Duration.ofSeconds(5));
-        java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
-        ServerLock losable = new ServerLock() {
-            @Override
-            public <T> T callExclusively(ServerId server, java.util.function.Supplier<T> work) {
-                return shared.callExclusively(server, work);
-            }
-
-            @Override
-            public <T> T callHolding(ServerId server, java.util.function.Function<ServerLock.Hold, T> work) {
-                return shared.callExclusively(server, () -> work.apply(() -> !lost.get()));
-            }
-        };
+        org.vpsrecovery.domain.testing.LosableServerLock losable =
+                new org.vpsrecovery.domain.testing.LosableServerLock(Duration.ofSeconds(5));
+        java.util.concurrent.atomic.AtomicBoolean lost = losable.lost;
         AuditedAttempts attempts = platform.attempts(losable);
         CreateSnapshotService create = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits,
                 attempts);
