@@ -226,15 +226,38 @@ class ReconcilePendingIntentsServiceTest {
                 unverifiable -> assertThat(unverifiable.reason()).isEqualTo(ReasonCode.RESTORE_HOLD_RELEASED));
     }
 
+    /**
+     * A restore VPS.org was asked to run, released with a note that begins with the words a release while waiting
+     * writes: the reconciler reads the operation's field, not its note, and writes UNVERIFIABLE, never a FAILED
+     * "VPS.org was never asked" (ADR 0029, amended in session 41; the session-40 build parsed the note).
+     */
+    @Test
+    void aReleasedRestoreVpsOrgWasAskedStaysUnverifiableWhateverItsNoteSays() {
+        var snapshot = ResourceRef.of(platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED).id());
+        CallContext askedNotedAsWaiting = releasedWaitingRestore(snapshot, true, true, "released while it waited for its "
+                + "safety snapshot, before VPS.org was asked to restore, the ticket said");
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        assertThat(reconciler.reconcile(100)).isEqualTo(1);
+
+        assertThat(lastOutcome(askedNotedAsWaiting)).isInstanceOfSatisfying(Outcome.Unverifiable.class,
+                unverifiable -> assertThat(unverifiable.reason()).isEqualTo(ReasonCode.RESTORE_HOLD_RELEASED));
+    }
+
     private CallContext releasedWaitingRestore(ResourceRef snapshot, boolean asked) {
         return releasedWaitingRestore(snapshot, asked, asked);
     }
 
+    private CallContext releasedWaitingRestore(ResourceRef snapshot, boolean asked, boolean submittedOnRecord) {
+        return releasedWaitingRestore(snapshot, asked, submittedOnRecord, "hold released early by team blue");
+    }
+
     /**
      * A restore that waited for its safety snapshot, released (and, if {@code asked}, asked of VPS.org first, its
-     * SUBMITTED in the history if {@code submittedOnRecord}); its end lost.
+     * SUBMITTED in the history if {@code submittedOnRecord}) with {@code releaseNote}; its end lost.
      */
-    private CallContext releasedWaitingRestore(ResourceRef snapshot, boolean asked, boolean submittedOnRecord) {
+    private CallContext releasedWaitingRestore(ResourceRef snapshot, boolean asked, boolean submittedOnRecord,
+                                               String releaseNote) {
         var id = org.vpsrecovery.domain.operation.OperationId.random();
         CallContext context = intent(Operation.RESTORE_SNAPSHOT, Optional.of(snapshot), Map.of(AuditEvent.ATTEMPT_ID,
                 id.toString(), AuditEvent.SAFETY_SNAPSHOT, "pending", AuditEvent.SAFETY_SNAPSHOT_OPERATION_ID,
@@ -254,7 +277,7 @@ class ReconcilePendingIntentsServiceTest {
             restore = accepted.taken(Optional.empty(), now, "VPS.org took it");
             platform.operations.update(accepted, restore);
         }
-        platform.operations.update(restore, restore.releasedEarly(now, "hold released early by team blue"));
+        platform.operations.update(restore, restore.releasedEarly(now, releaseNote));
         return context;
     }
 

@@ -38,11 +38,16 @@ import org.vpsrecovery.domain.server.ServerId;
  *
  * {@code resourceServer} is the server the resource belongs to when that is not {@code server}: the
  * backup of another server a restore reads from.
+ *
+ * {@code releasedBeforeVpsOrgWasAsked}: a restore released while it still waited for its safety snapshot, so VPS.org
+ * was never asked to restore ({@link #releasedEarly}). A field of its own, never read back from the free-text note: the
+ * reconciler's choice between "not done" and "unverifiable" rests on it (ADR 0029, amended in session 41).
  */
 public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId, Operation kind, ServerId server,
                                 Optional<ResourceRef> resource, Optional<ServerId> resourceServer, OperationState state, Instant acceptedAt,
                                 Instant updatedAt, Instant deadline, Optional<String> note, Instant nextCheckAt,
-                                int checks, int version, Optional<Approval> approval) {
+                                int checks, int version, Optional<Approval> approval,
+                                boolean releasedBeforeVpsOrgWasAsked) {
 
     public static final int MAX_NOTE_LENGTH = 500;
 
@@ -80,6 +85,10 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
                 || state == OperationState.DENIED || state == OperationState.EXPIRED)) {
             throw new IllegalArgumentException("an operation " + state.wireName() + " carries its approval");
         }
+        if (releasedBeforeVpsOrgWasAsked && (state != OperationState.RELEASED || !kind.isRestore())) {
+            throw new IllegalArgumentException("only a released restore was released before VPS.org was asked, not a "
+                    + kind + " " + state.wireName());
+        }
     }
 
     /** An operation that needed no second person. */
@@ -88,7 +97,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
                              Instant acceptedAt, Instant updatedAt, Instant deadline, Optional<String> note,
                              Instant nextCheckAt, int checks, int version) {
         this(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt, updatedAt, deadline, note,
-                nextCheckAt, checks, version, Optional.empty());
+                nextCheckAt, checks, version, Optional.empty(), false);
     }
 
     /**
@@ -108,7 +117,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         Instant at = approval.requestedAt();
         return new RecoveryOperation(id, team, requestId, kind, server, Optional.of(resource),
                 resourceServer.filter(other -> !other.equals(server)), OperationState.PENDING_APPROVAL, at, at,
-                approval.expiresAt(), Optional.empty(), approval.expiresAt(), 0, 0, Optional.of(approval));
+                approval.expiresAt(), Optional.empty(), approval.expiresAt(), 0, 0, Optional.of(approval), false);
     }
 
     /**
@@ -121,7 +130,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         Instant when = at.isBefore(updatedAt) ? updatedAt : at;
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, OperationState.APPROVED,
                 acceptedAt, when, when.plus(runBy), Optional.of("approved by " + by.subject()), when, 0, version + 1,
-                Optional.of(decided));
+                Optional.of(decided), releasedBeforeVpsOrgWasAsked);
     }
 
     /** A second person denies: final, and VPS.org is never asked. */
@@ -153,7 +162,8 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         // Accepted when it was asked for; its deadline (a restore's window) is the run's, from now.
         Instant when = run.updatedAt().isBefore(updatedAt) ? updatedAt : run.updatedAt();
         return new RecoveryOperation(id, team, requestId, kind, server, run.resource(), run.resourceServer(), run.state(),
-                acceptedAt, when, run.deadline(), run.note(), run.nextCheckAt(), 0, version + 1, approval);
+                acceptedAt, when, run.deadline(), run.note(), run.nextCheckAt(), 0, version + 1, approval,
+                releasedBeforeVpsOrgWasAsked);
     }
 
     /**
@@ -164,7 +174,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
     public RecoveryOperation claimedToRun(Instant at, Duration lease) {
         require(OperationState.APPROVED, "claimedToRun");
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt,
-                updatedAt, deadline, note, at.plus(lease), checks, version + 1, approval);
+                updatedAt, deadline, note, at.plus(lease), checks, version + 1, approval, releasedBeforeVpsOrgWasAsked);
     }
 
     /** Approved, but refused when it came to run (its policies again, under the lock), or never able to start. */
@@ -198,7 +208,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
 
     private RecoveryOperation withApproval(Approval decided) {
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt,
-                updatedAt, deadline, note, nextCheckAt, checks, version, Optional.of(decided));
+                updatedAt, deadline, note, nextCheckAt, checks, version, Optional.of(decided), releasedBeforeVpsOrgWasAsked);
     }
 
     /** A new operation, the moment its intent is on record. */
@@ -241,7 +251,8 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         Instant when = at.isBefore(updatedAt) ? updatedAt : at;
         RecoveryOperation moved = next(OperationState.ACCEPTED, resource, when, note);
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, moved.state(),
-                acceptedAt, when, when.plus(restoreWindow), moved.note(), when, 0, moved.version(), approval);
+                acceptedAt, when, when.plus(restoreWindow), moved.note(), when, 0, moved.version(), approval,
+                moved.releasedBeforeVpsOrgWasAsked());
     }
 
     /**
@@ -258,7 +269,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         RecoveryOperation moved = next(OperationState.AWAITING_SAFETY_SNAPSHOT, resource, at, note);
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, moved.state(),
                 acceptedAt, moved.updatedAt(), waitingDeadline, moved.note(), moved.nextCheckAt(), 0, moved.version(),
-                approval);
+                approval, moved.releasedBeforeVpsOrgWasAsked());
     }
 
     /** The safety snapshot did not complete (or the restore was refused on the second look): VPS.org is never asked. */
@@ -341,7 +352,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
             next = deadline;
         }
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt,
-                updatedAt, deadline, note, next, checks + 1, version + 1, approval);
+                updatedAt, deadline, note, next, checks + 1, version + 1, approval, releasedBeforeVpsOrgWasAsked);
     }
 
     /**
@@ -356,23 +367,28 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         if (isDue(at)) {
             throw new IllegalOperationTransition(id, state, "releasedEarly after its window ended at " + deadline);
         }
-        // Kept on the row, first in the note (never cut off): whether VPS.org was asked is then read from the
-        // operation, not from its events, which may still wait in a backlog (ADR 0029, amended in session 40).
-        return next(OperationState.RELEASED, resource, at, state == OperationState.AWAITING_SAFETY_SNAPSHOT
-                ? RELEASED_BEFORE_VPSORG_WAS_ASKED + (note == null || note.isBlank() ? "" : ": " + note) : note);
+        // Whether VPS.org was asked is kept on the operation, not read from its events, which may still wait in a
+        // backlog (ADR 0029, amended in session 40), and in a field of its own, not in the note (session 41).
+        boolean neverAsked = state == OperationState.AWAITING_SAFETY_SNAPSHOT;
+        return next(OperationState.RELEASED, resource, at, neverAsked
+                ? RELEASED_BEFORE_VPSORG_WAS_ASKED + (note == null || note.isBlank() ? "" : ": " + note) : note, neverAsked);
     }
 
-    /** How a restore released while it waited for its safety snapshot is noted ({@link #releasedBeforeVpsOrgWasAsked}). */
+    /**
+     * The note's words for a person reading a restore released while it waited for its safety snapshot; nothing parses
+     * them (the fact is {@link #releasedBeforeVpsOrgWasAsked}).
+     */
     static final String RELEASED_BEFORE_VPSORG_WAS_ASKED = "released while it waited for its safety snapshot, before "
             + "VPS.org was asked to restore";
 
     /**
      * A restore released while it still waited for its safety snapshot: VPS.org was never asked to restore, so it was
-     * not done. False for one released after the continuation moved it on to ask VPS.org, whatever its events say.
+     * not done. False for one released after the continuation moved it on to ask VPS.org, whatever its note or its
+     * events say.
      */
+    @Override
     public boolean releasedBeforeVpsOrgWasAsked() {
-        return state == OperationState.RELEASED && kind.isRestore()
-                && note.filter(text -> text.startsWith(RELEASED_BEFORE_VPSORG_WAS_ASKED)).isPresent();
+        return releasedBeforeVpsOrgWasAsked;
     }
 
     /**
@@ -473,11 +489,16 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
     }
 
     private RecoveryOperation next(OperationState to, Optional<ResourceRef> about, Instant at, String text) {
+        return next(to, about, at, text, releasedBeforeVpsOrgWasAsked);
+    }
+
+    private RecoveryOperation next(OperationState to, Optional<ResourceRef> about, Instant at, String text,
+                                   boolean releasedBeforeAsked) {
         Instant when = at.isBefore(updatedAt) ? updatedAt : at;
         Optional<String> written = Optional.ofNullable(text).filter(t -> !t.isBlank())
                 .map(t -> t.length() <= MAX_NOTE_LENGTH ? t : t.substring(0, MAX_NOTE_LENGTH));
         // A new state is looked at again at once by the tracker: checks start over.
         return new RecoveryOperation(id, team, requestId, kind, server, about, resourceServer, to, acceptedAt, when,
-                deadline, written.or(() -> note), when, 0, version + 1, approval);
+                deadline, written.or(() -> note), when, 0, version + 1, approval, releasedBeforeAsked);
     }
 }

@@ -140,4 +140,59 @@ class RecoveryOperationTest {
         assertThat(many.nextCheckAt()).isEqualTo(accepted.deadline());
         assertThat(many.state()).isEqualTo(OperationState.ACCEPTED);
     }
+
+    /**
+     * Whether VPS.org was asked before a restore's release is a field of the operation, set by {@code releasedEarly} only
+     * from {@code awaiting_safety_snapshot} and carried by every later copy (ADR 0029, amended in session 41).
+     */
+    @Test
+    void onlyARestoreReleasedWhileItAwaitedItsSafetySnapshotWasReleasedBeforeVpsOrgWasAsked() {
+        RecoveryOperation waiting = RecoveryOperation.awaitingSafetySnapshot(OperationId.random(), new TeamId("blue"),
+                new RequestId("r-waiting"), Operation.RESTORE_SNAPSHOT, new ServerId(12345), MADE, Optional.empty(), T0,
+                Duration.ofMinutes(45));
+        RecoveryOperation asking = waiting.unchanged(T0.plusSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1))
+                .safetySnapshotTaken(T0.plusSeconds(60), Duration.ofMinutes(15), "asking VPS.org");
+        RecoveryOperation taken = asking.taken(Optional.empty(), T0.plusSeconds(61), "VPS.org took it");
+        RecoveryOperation lost = asking.answerLost(T0.plusSeconds(61), "no answer");
+        RecoveryOperation waitingAgain = asking.restoreNotTakenNow(T0.plusSeconds(61), waiting.deadline(), "rate limited");
+        Instant release = T0.plusSeconds(120);
+
+        RecoveryOperation releasedWaiting = waiting.releasedEarly(release, "hold released early by team blue");
+        assertThat(releasedWaiting.releasedBeforeVpsOrgWasAsked()).isTrue();
+        assertThat(releasedWaiting.note()).hasValueSatisfying(note -> assertThat(note).contains("hold released early"));
+        assertThat(waitingAgain.releasedEarly(release, null).releasedBeforeVpsOrgWasAsked()).isTrue();
+        for (RecoveryOperation wasAsked : List.of(asking, taken, lost)) {
+            assertThat(wasAsked.releasedEarly(release, "released").releasedBeforeVpsOrgWasAsked())
+                    .as("released %s", wasAsked.state()).isFalse();
+        }
+        for (RecoveryOperation notReleased : List.of(waiting, asking, taken, lost, waitingAgain,
+                waiting.safetySnapshotFailed(release, "the safety snapshot failed"))) {
+            assertThat(notReleased.releasedBeforeVpsOrgWasAsked()).as("%s", notReleased.state()).isFalse();
+        }
+        // Only a released restore may say so.
+        assertThatThrownBy(() -> new RecoveryOperation(taken.id(), taken.team(), taken.requestId(), taken.kind(),
+                taken.server(), taken.resource(), taken.resourceServer(), taken.state(), taken.acceptedAt(),
+                taken.updatedAt(), taken.deadline(), taken.note(), taken.nextCheckAt(), taken.checks(), taken.version(),
+                taken.approval(), true)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * A restore released after VPS.org was asked, whose note happens to begin with the words a release while waiting
+     * writes: still not "released before VPS.org was asked". The session-40 build read it from those words, and called
+     * it so (its reconciler then wrote FAILED "never asked" for a restore VPS.org may have run).
+     */
+    @Test
+    void aNoteThatOnlyBeginsWithTheWaitingReleasesWordsDoesNotMakeAReleaseBeforeVpsOrgWasAsked() {
+        RecoveryOperation restore = RecoveryOperation.accepted(OperationId.random(), new TeamId("blue"),
+                new RequestId("r-asked"), Operation.RESTORE_SNAPSHOT, new ServerId(12345), Optional.of(MADE), T0,
+                Duration.ofMinutes(15));
+        RecoveryOperation taken = restore.taken(Optional.empty(), T0.plusSeconds(1), "VPS.org took it");
+
+        RecoveryOperation released = taken.releasedEarly(T0.plusSeconds(60),
+                RecoveryOperation.RELEASED_BEFORE_VPSORG_WAS_ASKED + ", as the ticket said");
+
+        assertThat(released.note()).hasValueSatisfying(note ->
+                assertThat(note).startsWith(RecoveryOperation.RELEASED_BEFORE_VPSORG_WAS_ASKED));
+        assertThat(released.releasedBeforeVpsOrgWasAsked()).isFalse();
+    }
 }

@@ -44,7 +44,7 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
     @Query("""
             UPDATE recovery_operation SET resource_type = :resourceType, resource_id = :resourceId, state = :state,
                 updated_at = :updatedAt, deadline = :deadline, note = :note, next_check_at = :nextCheckAt,
-                checks = :checks, version = :version,
+                checks = :checks, version = :version, released_before_vps_org_was_asked = :releasedBeforeVpsOrgWasAsked,
                 approval_verdict = COALESCE(approval_verdict, :verdict),
                 approval_decider_subject = COALESCE(approval_decider_subject, :deciderSubject),
                 approval_decider_authentication = COALESCE(approval_decider_authentication, :deciderAuthentication),
@@ -57,7 +57,7 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
             WHERE id = :id AND version = :expectedVersion""")
     long updateOverVersion(UUID id, @Nullable String resourceType, @Nullable Long resourceId, String state,
                            Instant updatedAt, Instant deadline, @Nullable String note, Instant nextCheckAt, int checks,
-                           int version, @Nullable String verdict, @Nullable String deciderSubject,
+                           int version, boolean releasedBeforeVpsOrgWasAsked, @Nullable String verdict, @Nullable String deciderSubject,
                            @Nullable String deciderAuthentication, @Nullable String deciderKeyId,
                            @Nullable Instant decidedAt, @Nullable String reason, @Nullable String eventOwed,
                            int expectedVersion, boolean unflushed);

@@ -301,6 +301,41 @@ public abstract class RecoveryOperationsContract {
         assertThat(operations.liveRestores(Optional.empty(), Optional.of(backup), T0.plusSeconds(91))).isEmpty();
     }
 
+    /**
+     * Whether a released restore was released before VPS.org was asked is kept with it, as the release set it, and read
+     * back by every read (the reconciler's choice of its lost end rests on it: ADR 0029, amended in session 41); a note
+     * that begins with the waiting release's words says nothing.
+     */
+    @Test
+    void aReleasedRestoreKeepsWhetherVpsOrgWasAskedBeforeItsRelease() {
+        RecoveryOperations operations = emptyOperations();
+        ResourceRef snapshot = ResourceRef.of(new SnapshotId(801));
+        RecoveryOperation waiting = RecoveryOperation.awaitingSafetySnapshot(OperationId.random(), BLUE,
+                new RequestId("r-waiting"), Operation.RESTORE_SNAPSHOT, WEB, snapshot, Optional.empty(), T0,
+                Duration.ofMinutes(45));
+        RecoveryOperation asked = RecoveryOperation.accepted(OperationId.random(), BLUE, new RequestId("r-asked"),
+                Operation.RESTORE_SNAPSHOT, DB, Optional.of(snapshot), T0.plusSeconds(1), Duration.ofMinutes(15));
+        operations.add(waiting);
+        operations.add(asked);
+        RecoveryOperation taken = asked.taken(Optional.empty(), T0.plusSeconds(2), "VPS.org took it");
+        assertThat(operations.update(asked, taken)).isTrue();
+
+        RecoveryOperation releasedWaiting = waiting.releasedEarly(T0.plusSeconds(60), "hold released early by team blue");
+        RecoveryOperation releasedAsked = taken.releasedEarly(T0.plusSeconds(60), "released while it waited for its "
+                + "safety snapshot, before VPS.org was asked to restore, as the ticket said");
+        assertThat(operations.update(waiting, releasedWaiting)).isTrue();
+        assertThat(operations.updateUnflushed(taken, releasedAsked)).isTrue();
+
+        assertThat(operations.find(waiting.id())).contains(releasedWaiting)
+                .hasValueSatisfying(found -> assertThat(found.releasedBeforeVpsOrgWasAsked()).isTrue());
+        assertThat(operations.find(asked.id())).contains(releasedAsked)
+                .hasValueSatisfying(found -> assertThat(found.releasedBeforeVpsOrgWasAsked()).isFalse());
+        assertThat(operations.findAll(List.of(waiting.id(), asked.id()))).containsOnly(
+                java.util.Map.entry(waiting.id(), releasedWaiting), java.util.Map.entry(asked.id(), releasedAsked));
+        assertThat(operations.list(Optional.of(BLUE), Optional.empty(), Optional.of(OperationState.RELEASED), 10))
+                .containsExactlyInAnyOrder(releasedWaiting, releasedAsked);
+    }
+
     @Test
     void theLiveRestoresOfAServerOrAPointAreBothReadsTogetherEachOnceNewestFirst() {
         RecoveryOperations operations = emptyOperations();
