@@ -188,15 +188,20 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     /**
      * The list without a waiting thread when it can be sent at once (the circuit closed, a connection free): the
      * first page goes through the reactive client and is read, mapped and checked on the client's event loop when it
-     * arrives. Whatever would wait runs the blocking way on {@code blocking}: a list that cannot be sent at once (the
-     * whole list, as {@link #listSnapshots}), further pages, and a failure the blocking way would retry (the whole
-     * list again after the first retry's delay, so at most one attempt more than the blocking list makes alone).
+     * arrives. An answer without a {@code next} link is joined and checked there by the rule every list's pages are
+     * ({@link #readOnce}: each id once), so this list and {@link #listSnapshots} give the same items. Whatever would
+     * wait runs the blocking way on {@code blocking}: a list that cannot be sent at once (the whole list, as
+     * {@link #listSnapshots}), further pages, a first page the checks would read again, and a failure the blocking way
+     * would retry (the whole list again after the first retry's delay, so at most one attempt more than the blocking
+     * list makes alone).
      */
     @Override
     public CompletableFuture<List<Snapshot>> listSnapshotsWhenAnswered(Optional<ServerId> server, Executor blocking) {
         long started = System.nanoTime();
         Call call = new Call("list snapshots" + server.map(s -> " of server " + s).orElse(""), false);
         URI first = endpoint("api/v1/snapshots/", query(server, Optional.empty()));
+        Function<SnapshotPageWire, Page<Snapshot>> toPage = wire -> new Page<>(wire.next(),
+                wire.results() == null ? null : mapper.snapshots(wire.results()), wire.count());
         Optional<ProviderResilience.Attempt> attempt = resilience.attemptAtOnce();
         if (attempt.isEmpty()) {
             return CompletableFuture.supplyAsync(() -> listSnapshots(server), blocking);
@@ -213,8 +218,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 if (failure != null) {
                     throw unwrapped(failure);
                 }
-                page = read(call, answer, SnapshotPageWire.class, wire -> new Page<>(wire.next(),
-                        wire.results() == null ? null : mapper.snapshots(wire.results()), wire.count()));
+                page = read(call, answer, SnapshotPageWire.class, toPage);
                 if (page.results() == null) {
                     throw failures.unreadable(call, 200, "no results", null);
                 }
@@ -228,17 +232,24 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                         resilience.firstRetryDelay(attemptFailed).toNanos(), TimeUnit.NANOSECONDS, blocking);
                 // The same list, so the same deadline: counted from the first attempt, not restarted after the delay.
                 return CompletableFuture.supplyAsync(() -> listFrom(call, first, null, started, SnapshotPageWire.class,
-                        wire -> new Page<>(wire.next(), wire.results() == null ? null : mapper.snapshots(wire.results()),
-                                wire.count()),
-                        Snapshot::id).items(), afterTheDelay);
+                        toPage, Snapshot::id).items(), afterTheDelay);
             }
             if (page.next() == null || page.next().isBlank()) {
-                return CompletableFuture.completedFuture(page.results());
+                // Without a next link readOnce sends nothing, so it runs here; its rule, not a second one, drops an id
+                // listed twice (the facade's list and count would hold it twice).
+                ListRead<Snapshot> whole;
+                try {
+                    whole = readOnce(call, first, page, listDeadline(started), SnapshotPageWire.class, toPage,
+                            Snapshot::id);
+                } catch (RuntimeException unreadable) {
+                    return CompletableFuture.<List<Snapshot>>failedFuture(unreadable);
+                }
+                if (whole.changed() == null) {
+                    return CompletableFuture.completedFuture(whole.items());
+                }
             }
             return CompletableFuture.supplyAsync(() -> listFrom(call, first, page, started, SnapshotPageWire.class,
-                    wire -> new Page<>(wire.next(), wire.results() == null ? null : mapper.snapshots(wire.results()),
-                            wire.count()),
-                    Snapshot::id).items(), blocking);
+                    toPage, Snapshot::id).items(), blocking);
         }).thenCompose(listed -> listed);
     }
 
@@ -400,7 +411,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     private <W, T> ListRead<T> listFrom(Call call, URI first, Page<T> firstPage, long startedNanos,
                                         Class<W> pageType, Function<W, Page<T>> toPage, Function<T, ?> idOf) {
         Page<T> alreadyRead = firstPage;
-        long deadline = startedNanos + settings.listDeadline().toNanos();
+        long deadline = listDeadline(startedNanos);
         for (int reread = 0; ; reread++) {
             ListRead<T> read = readOnce(call, first, alreadyRead, deadline, pageType, toPage, idOf);
             if (read.changed() == null) {
@@ -416,6 +427,11 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                     call.description(), read.changed());
             alreadyRead = null;
         }
+    }
+
+    /** When ({@link System#nanoTime()}) a list started at {@code startedNanos} may start no more page reads. */
+    private long listDeadline(long startedNanos) {
+        return startedNanos + settings.listDeadline().toNanos();
     }
 
     /**

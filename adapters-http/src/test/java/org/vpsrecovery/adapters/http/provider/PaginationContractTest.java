@@ -485,6 +485,29 @@ class PaginationContractTest {
         }
     }
 
+    /**
+     * VPS.org listing 802 twice in one answer, counted as sent (2) or as points (1): every path lists it once, as the
+     * pages of a longer list are joined, so the facade's list and its {@code count} hold it once (ADR 0010, amended in
+     * session 41). Before, the event-loop list gave it twice.
+     */
+    @Test
+    void anIdListedTwiceInOneAnswerIsListedOnceOnEveryPath() throws Exception {
+        for (long count : new long[] {2, 1}) {
+            StubAnswers snapshots = new StubAnswers()
+                    .then("/api/v1/snapshots/", ok(page(count, null, snapshot(802), snapshot(802))));
+            try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(snapshots), "demo-token"));
+                 ExecutorService blocking = Executors.newCachedThreadPool()) {
+                assertThat(client.listSnapshotsWhenAnswered(Optional.empty(), blocking).get(30, TimeUnit.SECONDS))
+                        .as("the event-loop list, count " + count).extracting(s -> s.id().value()).containsExactly(802L);
+                assertThat(client.listSnapshots(Optional.empty())).as("the ordinary list, count " + count)
+                        .extracting(s -> s.id().value()).containsExactly(802L);
+                assertThat(client.listSnapshotsConsistently(Optional.empty(), JOB)).as("the consistent list, count " + count)
+                        .extracting(s -> s.id().value()).containsExactly(802L);
+                assertThat(snapshots.received()).as("one read each").hasSize(3);
+            }
+        }
+    }
+
     /** One page is one answer: consistent in itself, read once. */
     @Test
     void aConsistentListOfOnePageIsOneRead() throws Exception {
