@@ -361,13 +361,14 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
 
     /**
      * The whole list from {@code first}, confirmed to hold every item there when one of its reads ended (ADR 0010,
-     * amended in session 38). One page is one answer. A read of several pages whose every page says {@code count}
-     * holds, each id once, as many items as the last page's {@code count} ({@link #readOnce}); so if it left out an
-     * item there at its end, it holds as many items that were gone by then. A later read listing every id of it
-     * shows none was gone (VPS.org's ids name one point for good, and a deleted point does not come back): that
-     * later read is returned, holding all of the earlier one. A later read lacking some is confirmed the same way,
-     * at most {@link #REREADS_OF_A_CHANGING_LIST} reads more, then the call fails {@code UNAVAILABLE} (try later), as
-     * it does at once for pages without a {@code count}: nothing then shows the read whole. Each read's
+     * amended in session 38). One page is one answer, taken once as long as its {@code count} or saying none (session
+     * 41). A read of several pages whose every page says {@code count} holds, each id once, as many items as the last
+     * page's {@code count} ({@link #readOnce}); so if it left out an item there at its end, it holds as many items
+     * that were gone by then. A later read listing every id of it shows none was gone (VPS.org's ids name one point
+     * for good, and a deleted point does not come back): that later read is returned, holding all of the earlier one.
+     * A later read lacking some is confirmed the same way, at most {@link #REREADS_OF_A_CHANGING_LIST} reads more,
+     * then the call fails {@code UNAVAILABLE} (try later), as it does at once for pages without a {@code count}:
+     * nothing then shows the read whole. Each read's
      * {@code vpsorg.list-deadline} is counted as {@code bound} says: a job's from that read's start (shared, a list
      * taking over half of it could never be confirmed), a request's from its first consistent read's, so that all of
      * them together end within one list's time, which its idempotency lease and call slot are sized on (ADR 0010,
@@ -378,6 +379,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         ListRead<T> earlier = listFrom(call, first, null, bound.deadlineCountedFrom(System.nanoTime()), pageType,
                 toPage, idOf);
         for (int confirming = 0; ; confirming++) {
+            // One answer, as long as its count (readOnce read it again while it was not): nothing between its pages.
             if (earlier.pages() == 1) {
                 return earlier.items();
             }
@@ -419,11 +421,11 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             }
             if (reread == REREADS_OF_A_CHANGING_LIST) {
                 // Not the provider's trouble (the breaker does not count it) nor a final answer: callers try later.
-                throw ProviderFailures.listNotReadNow("VPS.org's list kept changing while its pages"
-                        + " were read to " + call.description() + " (read " + (reread + 1) + " times; last: "
+                throw ProviderFailures.listNotReadNow("VPS.org's list kept changing, or fell short of its count, while"
+                        + " its pages were read to " + call.description() + " (read " + (reread + 1) + " times; last: "
                         + read.changed() + ")", null);
             }
-            LOG.info("VPS.org: the list changed while its pages were read to {} ({}); reading it again",
+            LOG.info("VPS.org: the list changed, or fell short of its count, while read to {} ({}); reading it again",
                     call.description(), read.changed());
             alreadyRead = null;
         }
@@ -448,8 +450,9 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     /**
      * The pages from {@code first} on, each item once by {@code idOf} (the first read kept). A list that changed
      * between two page reads can come back short (an item deleted from an earlier page moves a later one onto it,
-     * unread), so a change of {@code count} between pages, a joined list of another length than the last page's
-     * {@code count}, or a next page gone (DRF's 404 "Invalid page." once the list shrank past it) ends the read as
+     * unread), and so can one answer without a {@code next} link to the rest, so a change of {@code count} between
+     * pages, a joined list of another length than the last page's {@code count} (one page: neither its entries nor
+     * its ids as many), or a next page gone (DRF's 404 "Invalid page." once the list shrank past it) ends the read as
      * changed.
      */
     private <W, T> ListRead<T> readOnce(Call call, URI first, Page<T> firstPage, long deadline, Class<W> pageType,
@@ -457,6 +460,8 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         Set<URI> seen = new HashSet<>();
         // Each id once as the pages arrive, so a page served again and again under new links takes no more memory.
         Map<Object, T> joinedById = new LinkedHashMap<>();
+        // The entries as sent, repeats included: what a one-page answer may have counted.
+        long sent = 0;
         Long count = null;
         boolean everyPageCounted = true;
         URI target = first;
@@ -488,6 +493,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             } else {
                 everyPageCounted = false;
             }
+            sent += page.results().size();
             for (T item : page.results()) {
                 joinedById.putIfAbsent(idOf.apply(item), item);
             }
@@ -504,9 +510,14 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         // With page-number paging an item added between two page reads pushes another onto the next page, read
         // twice: counted twice, it would make a quota look reached (pages without a count do not show the change).
         List<T> joined = List.copyOf(joinedById.values());
-        // One page is one answer, consistent in itself: only a list read in several can have changed in between.
-        if (seen.size() > 1 && count != null && joined.size() != count) {
-            return ListRead.changed(joined.size() + " listed in " + seen.size() + " pages, count " + count);
+        // One answer short of its count (no next link to the rest) is as short as pages joined short of theirs: taken
+        // as whole, a quota under-counts and a look-up answers a false 404. It may have counted its entries with a
+        // repeat (no page boundary in it to push an item twice), so either its entries or its ids may match the count.
+        boolean asCounted = count == null || joined.size() == count || (seen.size() == 1 && sent == count);
+        if (!asCounted) {
+            return ListRead.changed(seen.size() == 1
+                    ? sent + " listed in one page without a next link, count " + count
+                    : joined.size() + " listed in " + seen.size() + " pages, count " + count);
         }
         return new ListRead<>(joined, null, seen.size(), everyPageCounted);
     }
