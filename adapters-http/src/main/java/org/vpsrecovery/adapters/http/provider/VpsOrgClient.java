@@ -188,15 +188,20 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     /**
      * The list without a waiting thread when it can be sent at once (the circuit closed, a connection free): the
      * first page goes through the reactive client and is read, mapped and checked on the client's event loop when it
-     * arrives. Whatever would wait runs the blocking way on {@code blocking}: a list that cannot be sent at once (the
-     * whole list, as {@link #listSnapshots}), further pages, and a failure the blocking way would retry (the whole
-     * list again after the first retry's delay, so at most one attempt more than the blocking list makes alone).
+     * arrives. An answer without a {@code next} link is joined and checked there by the rule every list's pages are
+     * ({@link #readOnce}: each id once), so this list and {@link #listSnapshots} give the same items. Whatever would
+     * wait runs the blocking way on {@code blocking}: a list that cannot be sent at once (the whole list, as
+     * {@link #listSnapshots}), further pages, a first page the checks would read again, and a failure the blocking way
+     * would retry (the whole list again after the first retry's delay, so at most one attempt more than the blocking
+     * list makes alone).
      */
     @Override
     public CompletableFuture<List<Snapshot>> listSnapshotsWhenAnswered(Optional<ServerId> server, Executor blocking) {
         long started = System.nanoTime();
         Call call = new Call("list snapshots" + server.map(s -> " of server " + s).orElse(""), false);
         URI first = endpoint("api/v1/snapshots/", query(server, Optional.empty()));
+        Function<SnapshotPageWire, Page<Snapshot>> toPage = wire -> new Page<>(wire.next(),
+                wire.results() == null ? null : mapper.snapshots(wire.results()), wire.count());
         Optional<ProviderResilience.Attempt> attempt = resilience.attemptAtOnce();
         if (attempt.isEmpty()) {
             return CompletableFuture.supplyAsync(() -> listSnapshots(server), blocking);
@@ -213,8 +218,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 if (failure != null) {
                     throw unwrapped(failure);
                 }
-                page = read(call, answer, SnapshotPageWire.class, wire -> new Page<>(wire.next(),
-                        wire.results() == null ? null : mapper.snapshots(wire.results()), wire.count()));
+                page = read(call, answer, SnapshotPageWire.class, toPage);
                 if (page.results() == null) {
                     throw failures.unreadable(call, 200, "no results", null);
                 }
@@ -228,17 +232,24 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                         resilience.firstRetryDelay(attemptFailed).toNanos(), TimeUnit.NANOSECONDS, blocking);
                 // The same list, so the same deadline: counted from the first attempt, not restarted after the delay.
                 return CompletableFuture.supplyAsync(() -> listFrom(call, first, null, started, SnapshotPageWire.class,
-                        wire -> new Page<>(wire.next(), wire.results() == null ? null : mapper.snapshots(wire.results()),
-                                wire.count()),
-                        Snapshot::id).items(), afterTheDelay);
+                        toPage, Snapshot::id).items(), afterTheDelay);
             }
             if (page.next() == null || page.next().isBlank()) {
-                return CompletableFuture.completedFuture(page.results());
+                // Without a next link readOnce sends nothing, so it runs here; its rule, not a second one, drops an id
+                // listed twice (the facade's list and count would hold it twice).
+                ListRead<Snapshot> whole;
+                try {
+                    whole = readOnce(call, first, page, listDeadline(started), SnapshotPageWire.class, toPage,
+                            Snapshot::id);
+                } catch (RuntimeException unreadable) {
+                    return CompletableFuture.<List<Snapshot>>failedFuture(unreadable);
+                }
+                if (whole.changed() == null) {
+                    return CompletableFuture.completedFuture(whole.items());
+                }
             }
             return CompletableFuture.supplyAsync(() -> listFrom(call, first, page, started, SnapshotPageWire.class,
-                    wire -> new Page<>(wire.next(), wire.results() == null ? null : mapper.snapshots(wire.results()),
-                            wire.count()),
-                    Snapshot::id).items(), blocking);
+                    toPage, Snapshot::id).items(), blocking);
         }).thenCompose(listed -> listed);
     }
 
@@ -350,13 +361,14 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
 
     /**
      * The whole list from {@code first}, confirmed to hold every item there when one of its reads ended (ADR 0010,
-     * amended in session 38). One page is one answer. A read of several pages whose every page says {@code count}
-     * holds, each id once, as many items as the last page's {@code count} ({@link #readOnce}); so if it left out an
-     * item there at its end, it holds as many items that were gone by then. A later read listing every id of it
-     * shows none was gone (VPS.org's ids name one point for good, and a deleted point does not come back): that
-     * later read is returned, holding all of the earlier one. A later read lacking some is confirmed the same way,
-     * at most {@link #REREADS_OF_A_CHANGING_LIST} reads more, then the call fails {@code UNAVAILABLE} (try later), as
-     * it does at once for pages without a {@code count}: nothing then shows the read whole. Each read's
+     * amended in session 38). One page is one answer, taken once as long as its {@code count} or saying none (session
+     * 41). A read of several pages whose every page says {@code count} holds, each id once, as many items as the last
+     * page's {@code count} ({@link #readOnce}); so if it left out an item there at its end, it holds as many items
+     * that were gone by then. A later read listing every id of it shows none was gone (VPS.org's ids name one point
+     * for good, and a deleted point does not come back): that later read is returned, holding all of the earlier one.
+     * A later read lacking some is confirmed the same way, at most {@link #REREADS_OF_A_CHANGING_LIST} reads more,
+     * then the call fails {@code UNAVAILABLE} (try later), as it does at once for pages without a {@code count}:
+     * nothing then shows the read whole. Each read's
      * {@code vpsorg.list-deadline} is counted as {@code bound} says: a job's from that read's start (shared, a list
      * taking over half of it could never be confirmed), a request's from its first consistent read's, so that all of
      * them together end within one list's time, which its idempotency lease and call slot are sized on (ADR 0010,
@@ -367,6 +379,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         ListRead<T> earlier = listFrom(call, first, null, bound.deadlineCountedFrom(System.nanoTime()), pageType,
                 toPage, idOf);
         for (int confirming = 0; ; confirming++) {
+            // One answer, as long as its count (readOnce read it again while it was not): nothing between its pages.
             if (earlier.pages() == 1) {
                 return earlier.items();
             }
@@ -400,7 +413,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     private <W, T> ListRead<T> listFrom(Call call, URI first, Page<T> firstPage, long startedNanos,
                                         Class<W> pageType, Function<W, Page<T>> toPage, Function<T, ?> idOf) {
         Page<T> alreadyRead = firstPage;
-        long deadline = startedNanos + settings.listDeadline().toNanos();
+        long deadline = listDeadline(startedNanos);
         for (int reread = 0; ; reread++) {
             ListRead<T> read = readOnce(call, first, alreadyRead, deadline, pageType, toPage, idOf);
             if (read.changed() == null) {
@@ -408,14 +421,19 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             }
             if (reread == REREADS_OF_A_CHANGING_LIST) {
                 // Not the provider's trouble (the breaker does not count it) nor a final answer: callers try later.
-                throw ProviderFailures.listNotReadNow("VPS.org's list kept changing while its pages"
-                        + " were read to " + call.description() + " (read " + (reread + 1) + " times; last: "
+                throw ProviderFailures.listNotReadNow("VPS.org's list kept changing, or fell short of its count, while"
+                        + " its pages were read to " + call.description() + " (read " + (reread + 1) + " times; last: "
                         + read.changed() + ")", null);
             }
-            LOG.info("VPS.org: the list changed while its pages were read to {} ({}); reading it again",
+            LOG.info("VPS.org: the list changed, or fell short of its count, while read to {} ({}); reading it again",
                     call.description(), read.changed());
             alreadyRead = null;
         }
+    }
+
+    /** When ({@link System#nanoTime()}) a list started at {@code startedNanos} may start no more page reads. */
+    private long listDeadline(long startedNanos) {
+        return startedNanos + settings.listDeadline().toNanos();
     }
 
     /**
@@ -432,8 +450,9 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     /**
      * The pages from {@code first} on, each item once by {@code idOf} (the first read kept). A list that changed
      * between two page reads can come back short (an item deleted from an earlier page moves a later one onto it,
-     * unread), so a change of {@code count} between pages, a joined list of another length than the last page's
-     * {@code count}, or a next page gone (DRF's 404 "Invalid page." once the list shrank past it) ends the read as
+     * unread), and so can one answer without a {@code next} link to the rest, so a change of {@code count} between
+     * pages, a joined list of another length than the last page's {@code count} (one page: neither its entries nor
+     * its ids as many), or a next page gone (DRF's 404 "Invalid page." once the list shrank past it) ends the read as
      * changed.
      */
     private <W, T> ListRead<T> readOnce(Call call, URI first, Page<T> firstPage, long deadline, Class<W> pageType,
@@ -441,6 +460,8 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         Set<URI> seen = new HashSet<>();
         // Each id once as the pages arrive, so a page served again and again under new links takes no more memory.
         Map<Object, T> joinedById = new LinkedHashMap<>();
+        // The entries as sent, repeats included: what a one-page answer may have counted.
+        long sent = 0;
         Long count = null;
         boolean everyPageCounted = true;
         URI target = first;
@@ -472,6 +493,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             } else {
                 everyPageCounted = false;
             }
+            sent += page.results().size();
             for (T item : page.results()) {
                 joinedById.putIfAbsent(idOf.apply(item), item);
             }
@@ -488,9 +510,14 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         // With page-number paging an item added between two page reads pushes another onto the next page, read
         // twice: counted twice, it would make a quota look reached (pages without a count do not show the change).
         List<T> joined = List.copyOf(joinedById.values());
-        // One page is one answer, consistent in itself: only a list read in several can have changed in between.
-        if (seen.size() > 1 && count != null && joined.size() != count) {
-            return ListRead.changed(joined.size() + " listed in " + seen.size() + " pages, count " + count);
+        // One answer short of its count (no next link to the rest) is as short as pages joined short of theirs: taken
+        // as whole, a quota under-counts and a look-up answers a false 404. It may have counted its entries with a
+        // repeat (no page boundary in it to push an item twice), so either its entries or its ids may match the count.
+        boolean asCounted = count == null || joined.size() == count || (seen.size() == 1 && sent == count);
+        if (!asCounted) {
+            return ListRead.changed(seen.size() == 1
+                    ? sent + " listed in one page without a next link, count " + count
+                    : joined.size() + " listed in " + seen.size() + " pages, count " + count);
         }
         return new ListRead<>(joined, null, seen.size(), everyPageCounted);
     }

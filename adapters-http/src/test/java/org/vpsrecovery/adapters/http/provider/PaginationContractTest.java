@@ -485,6 +485,98 @@ class PaginationContractTest {
         }
     }
 
+    /**
+     * One answer, no next link, saying {@code count} 3 and carrying two snapshots: as short as pages joined short of
+     * their count, and failed the same way on every path, the consistent and the event-loop list too: read again from
+     * its first page, then "try later" (ADR 0010, amended in session 41). Before, it was taken as the whole list.
+     */
+    @Test
+    void anAnswerOfOnePageShorterThanItsCountIsReadAgainThenFailsAsUnavailable() throws Exception {
+        StubAnswers snapshots = new StubAnswers()
+                .then("/api/v1/snapshots/", ok(page(3, null, snapshot(802), snapshot(801))));
+        StubAnswers backups = new StubAnswers()
+                .then("/api/v1/backups/", ok(page(3, null, backup(502), backup(501))));
+        int reads = 1 + VpsOrgClient.REREADS_OF_A_CHANGING_LIST;
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(snapshots), "demo-token"));
+             VpsOrgClient backupsClient = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(backups), "demo-token"));
+             ExecutorService blocking = Executors.newCachedThreadPool()) {
+            ProviderFailure ordinary = catchThrowableOfType(ProviderFailure.class,
+                    () -> client.listSnapshots(Optional.empty()));
+            assertThat(ordinary).as("the ordinary list").isNotNull();
+            assertThat(ordinary.kind()).isEqualTo(Kind.UNAVAILABLE);
+            assertThat(ordinary.getMessage()).contains("kept changing", "2 listed in one page without a next link, count 3");
+            assertThat(snapshots.received()).hasSize(reads);
+
+            ProviderFailure consistent = catchThrowableOfType(ProviderFailure.class,
+                    () -> client.listSnapshotsConsistently(Optional.empty(), JOB));
+            assertThat(consistent).as("the consistent list").isNotNull();
+            assertThat(consistent.kind()).isEqualTo(Kind.UNAVAILABLE);
+            assertThat(snapshots.received()).hasSize(2 * reads);
+
+            java.util.concurrent.ExecutionException onTheLoop = catchThrowableOfType(
+                    java.util.concurrent.ExecutionException.class,
+                    () -> client.listSnapshotsWhenAnswered(Optional.empty(), blocking).get(30, TimeUnit.SECONDS));
+            assertThat(onTheLoop).as("the event-loop list").isNotNull();
+            assertThat(onTheLoop.getCause()).isInstanceOf(ProviderFailure.class)
+                    .hasMessageContaining("2 listed in one page without a next link, count 3");
+            assertThat(((ProviderFailure) onTheLoop.getCause()).kind()).isEqualTo(Kind.UNAVAILABLE);
+            assertThat(snapshots.received()).hasSize(3 * reads);
+
+            ProviderFailure backupsConsistent = catchThrowableOfType(ProviderFailure.class,
+                    () -> backupsClient.listBackupsConsistently(Optional.empty(), Optional.empty(), JOB));
+            assertThat(backupsConsistent).as("the backups' consistent list").isNotNull();
+            assertThat(backupsConsistent.kind()).isEqualTo(Kind.UNAVAILABLE);
+            assertThat(backups.received()).hasSize(reads);
+        }
+    }
+
+    /**
+     * The same answer short once and whole when read again (VPS.org counted and listed a moment apart): the read
+     * again is the list, on the blocking and the event-loop path alike.
+     */
+    @Test
+    void anAnswerOfOnePageShortOfItsCountOnceIsTakenWhenReadAgainWhole() throws Exception {
+        StubAnswers snapshots = new StubAnswers()
+                .then("/api/v1/snapshots/", ok(page(3, null, snapshot(803), snapshot(801))))
+                .then("/api/v1/snapshots/", ok(page(3, null, snapshot(803), snapshot(802), snapshot(801))));
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(snapshots), "demo-token"))) {
+            assertThat(client.listSnapshots(Optional.empty())).extracting(s -> s.id().value())
+                    .containsExactly(803L, 802L, 801L);
+            assertThat(snapshots.received()).hasSize(2);
+        }
+
+        StubAnswers again = snapshots.replayed();
+        try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(again), "demo-token"));
+             ExecutorService blocking = Executors.newCachedThreadPool()) {
+            assertThat(client.listSnapshotsWhenAnswered(Optional.empty(), blocking).get(30, TimeUnit.SECONDS))
+                    .extracting(s -> s.id().value()).containsExactly(803L, 802L, 801L);
+            assertThat(again.received()).hasSize(2);
+        }
+    }
+
+    /**
+     * VPS.org listing 802 twice in one answer, counted as sent (2) or as points (1): every path lists it once, as the
+     * pages of a longer list are joined, so the facade's list and its {@code count} hold it once (ADR 0010, amended in
+     * session 41). Before, the event-loop list gave it twice.
+     */
+    @Test
+    void anIdListedTwiceInOneAnswerIsListedOnceOnEveryPath() throws Exception {
+        for (long count : new long[] {2, 1}) {
+            StubAnswers snapshots = new StubAnswers()
+                    .then("/api/v1/snapshots/", ok(page(count, null, snapshot(802), snapshot(802))));
+            try (VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(startStub(snapshots), "demo-token"));
+                 ExecutorService blocking = Executors.newCachedThreadPool()) {
+                assertThat(client.listSnapshotsWhenAnswered(Optional.empty(), blocking).get(30, TimeUnit.SECONDS))
+                        .as("the event-loop list, count " + count).extracting(s -> s.id().value()).containsExactly(802L);
+                assertThat(client.listSnapshots(Optional.empty())).as("the ordinary list, count " + count)
+                        .extracting(s -> s.id().value()).containsExactly(802L);
+                assertThat(client.listSnapshotsConsistently(Optional.empty(), JOB)).as("the consistent list, count " + count)
+                        .extracting(s -> s.id().value()).containsExactly(802L);
+                assertThat(snapshots.received()).as("one read each").hasSize(3);
+            }
+        }
+    }
+
     /** One page is one answer: consistent in itself, read once. */
     @Test
     void aConsistentListOfOnePageIsOneRead() throws Exception {
