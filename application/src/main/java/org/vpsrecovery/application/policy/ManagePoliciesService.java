@@ -99,10 +99,14 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
     @Override
     public List<RecoveryPolicy> list(TeamId team, Optional<PolicyId> after, int limit) {
         RecoveryPolicies.requirePage(limit);
-        // A cursor whose policy was deleted would page from nowhere: an empty page would read as the end.
-        after.ifPresent(id -> policies.find(team, id).orElseThrow(() -> new ResourceNotFound(ReasonCode.POLICY_NOT_FOUND,
-                "policy " + id + " (after) is gone, deleted since the last page; list again from the start")));
-        return policies.list(team, after, limit);
+        List<RecoveryPolicy> page = policies.list(team, after, limit);
+        // A cursor whose policy is gone pages from nowhere, an empty page that would read as the end. Asked after the
+        // page, not before: a delete between a check and the page's read left that empty page answered (session 41).
+        if (page.isEmpty() && after.isPresent() && policies.find(team, after.get()).isEmpty()) {
+            throw new ResourceNotFound(ReasonCode.POLICY_NOT_FOUND,
+                    "policy " + after.get() + " (after) is gone, deleted since the last page; list again from the start");
+        }
+        return page;
     }
 
     /** The team's policy, if there is one. */

@@ -89,23 +89,36 @@ public final class ContinueRestoresService {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** One round over the waiting restores; returns how many moved. */
+    /**
+     * One round over every waiting restore, the earliest due first, a page at a time; returns how many moved. Every
+     * page is read: one newest-first page left the oldest unread in a wave of more than a page of restores, so their
+     * completed snapshots, passed deadlines and holds were never acted on (ADR 0029, amended in session 41).
+     */
     public int tick() {
+        Instant dueBy = clock.instant();
         int moved = 0;
         boolean rateLimited = false;
-        for (RecoveryOperation waiting : operations.list(Optional.empty(), Optional.empty(),
-                Optional.of(OperationState.AWAITING_SAFETY_SNAPSHOT), RecoveryOperations.MAX_PAGE)) {
-            try {
-                moved += step(waiting, rateLimited) ? 1 : 0;
-            } catch (ProviderFailure notNow) {
-                // VPS.org asked the platform to slow down: the rest of this round asks it nothing (up to a page of
-                // restores would otherwise each be refused in turn); they wait for the next round.
-                rateLimited |= notNow.kind() == ProviderFailure.Kind.RATE_LIMITED;
-            } catch (RecoveryException notNow) {
-                // The server is busy, or VPS.org or the database failed: it stays waiting for the next round.
+        List<RecoveryOperation> page = operations.dueIn(OperationState.AWAITING_SAFETY_SNAPSHOT, dueBy,
+                RecoveryOperations.MAX_PAGE);
+        while (true) {
+            for (RecoveryOperation waiting : page) {
+                try {
+                    moved += step(waiting, rateLimited) ? 1 : 0;
+                } catch (ProviderFailure notNow) {
+                    // VPS.org asked the platform to slow down: the rest of this round asks it nothing (every waiting
+                    // restore would otherwise be refused in turn); they wait for the next round.
+                    rateLimited |= notNow.kind() == ProviderFailure.Kind.RATE_LIMITED;
+                } catch (RecoveryException notNow) {
+                    // The server is busy, or VPS.org or the database failed: it stays waiting for the next round.
+                }
             }
+            if (page.size() < RecoveryOperations.MAX_PAGE) {
+                return moved;
+            }
+            // Keyset: from the last one as read, whatever this round did to it, so each is looked at once.
+            page = operations.dueInAfter(OperationState.AWAITING_SAFETY_SNAPSHOT, dueBy, page.getLast(),
+                    RecoveryOperations.MAX_PAGE);
         }
-        return moved;
     }
 
     /** {@code rateLimited}: VPS.org asked to slow down earlier in this round, so a completed snapshot's restore waits. */

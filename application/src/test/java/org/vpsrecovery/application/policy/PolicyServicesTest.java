@@ -23,14 +23,17 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.ResourceNotFound;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.policy.KeepReason;
 import org.vpsrecovery.domain.policy.NameTemplate;
+import org.vpsrecovery.domain.policy.PolicyId;
 import org.vpsrecovery.domain.policy.PolicyKind;
 import org.vpsrecovery.domain.policy.PolicySchedule;
 import org.vpsrecovery.domain.policy.PolicyServers;
 import org.vpsrecovery.domain.policy.PolicySpec;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
 import org.vpsrecovery.domain.policy.RetentionRules;
+import org.vpsrecovery.domain.port.RecoveryPolicies;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.domain.testing.DailyRunCalendar;
@@ -158,6 +161,62 @@ class PolicyServicesTest {
         policies.delete(platform.as(BLUE), second.id(), OptionalLong.of(second.version()));
         assertThatThrownBy(() -> policies.list(BLUE, Optional.of(second.id()), 2)).isInstanceOfSatisfying(ResourceNotFound.class,
                 e -> assertThat(e.reason()).isEqualTo(ReasonCode.POLICY_NOT_FOUND));
+    }
+
+    /**
+     * The cursor's policy deleted while the page is read (after any check of it, before the page's statement): still
+     * 404, never the empty page the store then answers, which read as the end of the list.
+     */
+    @Test
+    void aCursorDeletedWhileThePageIsReadIsNotFoundNeverAnEmptyPage() {
+        RecoveryPolicy first = policies.create(platform.as(BLUE), nightly(KEEP_TWO));
+        platform.clock.advance(Duration.ofSeconds(1));
+        policies.create(platform.as(BLUE), nightly(KEEP_TWO));
+        ManagePoliciesService racing = new ManagePoliciesService(new DeletesTheCursorAsThePageIsRead(store),
+                platform.ownership, new DailyRunCalendar(), platform.auditWriter, platform.clock);
+
+        assertThatThrownBy(() -> racing.list(BLUE, Optional.of(first.id()), 2)).isInstanceOfSatisfying(ResourceNotFound.class,
+                e -> assertThat(e.reason()).isEqualTo(ReasonCode.POLICY_NOT_FOUND));
+    }
+
+    /** The store as a delete racing a page leaves it: the cursor's policy removed just before the page is read. */
+    private record DeletesTheCursorAsThePageIsRead(RecoveryPolicies store) implements RecoveryPolicies {
+
+        @Override
+        public List<RecoveryPolicy> list(TeamId team, Optional<PolicyId> after, int limit) {
+            after.flatMap(id -> store.find(team, id)).ifPresent(store::remove);
+            return store.list(team, after, limit);
+        }
+
+        @Override
+        public void add(RecoveryPolicy policy) {
+            store.add(policy);
+        }
+
+        @Override
+        public boolean addWithin(RecoveryPolicy policy, int teamLimit) {
+            return store.addWithin(policy, teamLimit);
+        }
+
+        @Override
+        public Optional<RecoveryPolicy> find(TeamId team, PolicyId id) {
+            return store.find(team, id);
+        }
+
+        @Override
+        public int count(TeamId team) {
+            return store.count(team);
+        }
+
+        @Override
+        public boolean update(RecoveryPolicy from, RecoveryPolicy next) {
+            return store.update(from, next);
+        }
+
+        @Override
+        public boolean remove(RecoveryPolicy at) {
+            return store.remove(at);
+        }
     }
 
     @Test

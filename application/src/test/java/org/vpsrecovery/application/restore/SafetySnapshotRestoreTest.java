@@ -8,6 +8,8 @@ import static org.vpsrecovery.application.PlatformFixture.SPARE;
 import static org.vpsrecovery.application.PlatformFixture.WEB;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,11 +38,14 @@ import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.ProviderFailure;
+import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 
 class SafetySnapshotRestoreTest {
@@ -195,6 +200,59 @@ class SafetySnapshotRestoreTest {
 
         assertThat(continuation.tick()).isOne();
         assertThat(stored(restore).state()).isEqualTo(OperationState.IN_PROGRESS);
+    }
+
+    /**
+     * {@code count} restores of WEB from snapshot 801 waiting for safety snapshots still being made, as a
+     * disaster-recovery wave leaves them: the first accepted at {@code from}, each a millisecond after the one before.
+     */
+    private List<RecoveryOperation> waitingWithSnapshotsInProgress(int count, Instant from) {
+        List<RecoveryOperation> wave = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Instant at = from.plusMillis(i);
+            RecoveryOperation restore = RecoveryOperation.awaitingSafetySnapshot(OperationId.random(), BLUE,
+                    new RequestId("wave-" + i), Operation.RESTORE_SNAPSHOT, WEB, ResourceRef.of(completed.id()),
+                    Optional.empty(), at, Duration.ofHours(1));
+            platform.operations.add(restore);
+            platform.operations.add(RecoveryOperation.accepted(SafetySnapshots.operationOf(restore.id()), BLUE,
+                    new RequestId("wave-" + i), Operation.CREATE_SNAPSHOT, WEB, Optional.empty(), at,
+                    Duration.ofMinutes(30)));
+            wave.add(restore);
+        }
+        return wave;
+    }
+
+    /**
+     * 501 restores wait, the oldest's safety snapshot completed: one round moves it on. Before, the round read only
+     * the newest page of 500, so the oldest was never looked at (nor failed at its deadline) and held its server.
+     */
+    @Test
+    void theOldestOfMoreThanAPageOfWaitingRestoresMovesOnOnceItsSafetySnapshotCompletes() {
+        RecoveryOperation oldest = waitingWithItsSnapshotCompleted(platform.as(BLUE));
+        platform.clock.advance(Duration.ofSeconds(1));
+        List<RecoveryOperation> newer = waitingWithSnapshotsInProgress(RecoveryOperations.MAX_PAGE, platform.clock.instant());
+        platform.clock.advance(Duration.ofSeconds(1));
+
+        assertThat(continuation.tick()).isOne();
+
+        assertThat(stored(oldest).state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(platform.providerCallsStartingWith("restore snapshot 801")).isOne();
+        assertThat(newer).allSatisfy(restore -> assertThat(stored(restore).state())
+                .isEqualTo(OperationState.AWAITING_SAFETY_SNAPSHOT));
+    }
+
+    /** Behind a full page of older waiting restores, the newest, its safety snapshot completed, moves on in the same round. */
+    @Test
+    void aWaitingRestoreBehindAFullPageOfOlderOnesMovesOnInTheSameRound() {
+        RecoveryOperation newest = waitingWithItsSnapshotCompleted(platform.as(BLUE));
+        List<RecoveryOperation> older = waitingWithSnapshotsInProgress(RecoveryOperations.MAX_PAGE,
+                platform.clock.instant().minus(Duration.ofMinutes(5)));
+
+        assertThat(continuation.tick()).isOne();
+
+        assertThat(stored(newest).state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(older).allSatisfy(restore -> assertThat(stored(restore).state())
+                .isEqualTo(OperationState.AWAITING_SAFETY_SNAPSHOT));
     }
 
     /** A restore VPS.org keeps refusing with nothing done waits no longer than its deadline, then ends never run. */

@@ -116,6 +116,14 @@ public interface RecoveryOperations {
     List<RecoveryOperation> dueIn(OperationState state, Instant dueBy, int limit);
 
     /**
+     * The page of {@link #dueIn} after {@code after}, the last operation of the page before as it was read (its next
+     * check and id then): those after it in the same order (next check, then id), at most {@code limit}
+     * (1-{@value #MAX_PAGE}). A walk of every page reaches each operation due once however many wait, not only the
+     * first page's (ADR 0029, amended in session 41).
+     */
+    List<RecoveryOperation> dueInAfter(OperationState state, Instant dueBy, RecoveryOperation after, int limit);
+
+    /**
      * Operations not yet final whose next check is due by {@code dueBy}, grouped by server, the most
      * overdue first, at most {@code limit} in all.
      */

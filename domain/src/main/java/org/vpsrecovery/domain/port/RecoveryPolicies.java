@@ -23,7 +23,11 @@ public interface RecoveryPolicies {
 
     Optional<RecoveryPolicy> find(TeamId team, PolicyId id);
 
-    /** Oldest first, at most {@code limit} (1-{@value #MAX_PAGE}) of those created after {@code after}, when given. */
+    /**
+     * Oldest first, at most {@code limit} (1-{@value #MAX_PAGE}) of those created after {@code after}, when given. An
+     * {@code after} that is not the team's stored policy (deleted, another team's) pages from nowhere: an empty page,
+     * never a page from the start; the caller tells that from the end by finding it.
+     */
     List<RecoveryPolicy> list(TeamId team, Optional<PolicyId> after, int limit);
 
     int count(TeamId team);

@@ -79,6 +79,11 @@ public class ForwardingRecoveryOperations implements RecoveryOperations {
     }
 
     @Override
+    public List<RecoveryOperation> dueInAfter(OperationState state, Instant dueBy, RecoveryOperation after, int limit) {
+        return operations.dueInAfter(state, dueBy, after, limit);
+    }
+
+    @Override
     public Map<org.vpsrecovery.domain.server.ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit) {
         return operations.openByServer(dueBy, limit);
     }

@@ -20,6 +20,10 @@ import org.vpsrecovery.domain.server.ServerId;
 /** The operations in memory, with the store's rules: unique ids, writes only over the version read. */
 public final class InMemoryRecoveryOperations implements RecoveryOperations {
 
+    /** dueIn's order, which its next pages continue: next check, then id. */
+    private static final Comparator<RecoveryOperation> DUE_ORDER =
+            Comparator.comparing(RecoveryOperation::nextCheckAt).thenComparing(o -> o.id().value());
+
     private final Map<OperationId, RecoveryOperation> operations = new LinkedHashMap<>();
     private final Map<OperationId, List<ApprovalStep>> owed = new LinkedHashMap<>();
 
@@ -106,8 +110,16 @@ public final class InMemoryRecoveryOperations implements RecoveryOperations {
         RecoveryOperations.requirePage(limit);
         return operations.values().stream()
                 .filter(o -> o.state() == state && !o.nextCheckAt().isAfter(dueBy))
-                .sorted(Comparator.comparing(RecoveryOperation::nextCheckAt).thenComparing(o -> o.id().value()))
-                .limit(limit).toList();
+                .sorted(DUE_ORDER).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized List<RecoveryOperation> dueInAfter(OperationState state, Instant dueBy, RecoveryOperation after,
+                                                           int limit) {
+        RecoveryOperations.requirePage(limit);
+        return operations.values().stream()
+                .filter(o -> o.state() == state && !o.nextCheckAt().isAfter(dueBy) && DUE_ORDER.compare(o, after) > 0)
+                .sorted(DUE_ORDER).limit(limit).toList();
     }
 
     @Override

@@ -125,6 +125,32 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
             ORDER BY next_check_at, id LIMIT :limit""")
     List<OperationRow> dueIn(String state, Instant dueBy, int limit);
 
+    /**
+     * dueInIndexed's page after (afterNextCheck, afterId), the last row of the page before: the row comparison is a
+     * condition of the same index (state, next_check_at, id), so a later page starts where the last one ended.
+     */
+    @Query("""
+            SELECT * FROM recovery_operation
+            WHERE state NOT IN ('accepted', 'in_progress', 'completed') AND state = :state AND next_check_at <= :dueBy
+              AND (next_check_at, id) > (:afterNextCheck, :afterId)
+            ORDER BY next_check_at, id LIMIT :limit""")
+    List<OperationRow> dueInIndexedAfter(String state, Instant dueBy, Instant afterNextCheck, UUID afterId, int limit);
+
+    /** dueInOpen's page after (afterNextCheck, afterId). */
+    @Query("""
+            SELECT * FROM recovery_operation
+            WHERE state IN ('accepted', 'in_progress', 'unresolved') AND state = :state AND next_check_at <= :dueBy
+              AND (next_check_at, id) > (:afterNextCheck, :afterId)
+            ORDER BY next_check_at, id LIMIT :limit""")
+    List<OperationRow> dueInOpenAfter(String state, Instant dueBy, Instant afterNextCheck, UUID afterId, int limit);
+
+    /** dueIn's page after (afterNextCheck, afterId). */
+    @Query("""
+            SELECT * FROM recovery_operation WHERE state = :state AND next_check_at <= :dueBy
+              AND (next_check_at, id) > (:afterNextCheck, :afterId)
+            ORDER BY next_check_at, id LIMIT :limit""")
+    List<OperationRow> dueInAfter(String state, Instant dueBy, Instant afterNextCheck, UUID afterId, int limit);
+
     /** The restore holds in force at {@code at} (ADR 0026), by the server held and the point read when given. */
     @Query("""
             SELECT * FROM recovery_operation

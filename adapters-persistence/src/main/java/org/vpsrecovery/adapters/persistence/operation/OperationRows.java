@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.ArrayList;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -172,6 +173,20 @@ public final class OperationRows implements RecoveryOperations {
             case ACCEPTED, IN_PROGRESS -> rows.dueInOpen(state.wireName(), dueBy, limit);
             case COMPLETED -> rows.dueIn(state.wireName(), dueBy, limit);
             default -> rows.dueInIndexed(state.wireName(), dueBy, limit);
+        });
+        return due.stream().map(OperationRows::toDomain).toList();
+    }
+
+    @Override
+    public List<RecoveryOperation> dueInAfter(OperationState state, Instant dueBy, RecoveryOperation after, int limit) {
+        RecoveryOperations.requirePage(limit);
+        Instant afterNextCheck = after.nextCheckAt();
+        UUID afterId = after.id().value();
+        // The same indexes as dueIn's, by state.
+        List<OperationRow> due = DatabaseOutOfReach.read("read the operations due", () -> switch (state) {
+            case ACCEPTED, IN_PROGRESS -> rows.dueInOpenAfter(state.wireName(), dueBy, afterNextCheck, afterId, limit);
+            case COMPLETED -> rows.dueInAfter(state.wireName(), dueBy, afterNextCheck, afterId, limit);
+            default -> rows.dueInIndexedAfter(state.wireName(), dueBy, afterNextCheck, afterId, limit);
         });
         return due.stream().map(OperationRows::toDomain).toList();
     }

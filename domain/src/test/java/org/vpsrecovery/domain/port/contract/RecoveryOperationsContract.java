@@ -264,6 +264,47 @@ public abstract class RecoveryOperationsContract {
         assertThatThrownBy(() -> operations.dueIn(OperationState.APPROVED, at, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * A walk of dueIn's pages, each after the last of the one before, reaches every operation due once, in order,
+     * ties of the next check too, however many pages there are; and the page after the last is empty.
+     */
+    @Test
+    void thePagesAfterTheFirstReachEveryOneDueOnceInTheSameOrder() {
+        RecoveryOperations operations = emptyOperations();
+        List<RecoveryOperation> due = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            // Two at each next check but the last: the id orders a tie.
+            RecoveryOperation waiting = RecoveryOperation.awaitingSafetySnapshot(OperationId.random(), BLUE,
+                    new RequestId("r-wave-" + i), Operation.RESTORE_SNAPSHOT, WEB, ResourceRef.of(new SnapshotId(800 + i)),
+                    Optional.empty(), T0.plusSeconds(i / 2), Duration.ofHours(1));
+            operations.add(waiting);
+            due.add(waiting);
+        }
+        RecoveryOperation notYet = RecoveryOperation.awaitingSafetySnapshot(OperationId.random(), BLUE,
+                new RequestId("r-later"), Operation.RESTORE_SNAPSHOT, DB, ResourceRef.of(new SnapshotId(900)),
+                Optional.empty(), T0.plusSeconds(60), Duration.ofHours(1));
+        operations.add(notYet);
+        operations.add(create(BLUE, WEB, T0)); // another state, due at once
+        Instant at = T0.plusSeconds(10);
+
+        List<RecoveryOperation> walked = new java.util.ArrayList<>(
+                operations.dueIn(OperationState.AWAITING_SAFETY_SNAPSHOT, at, 3));
+        assertThat(walked).hasSize(3);
+        while (walked.size() < due.size()) {
+            List<RecoveryOperation> page = operations.dueInAfter(OperationState.AWAITING_SAFETY_SNAPSHOT, at,
+                    walked.getLast(), 3);
+            assertThat(page).isNotEmpty().hasSizeLessThanOrEqualTo(3);
+            walked.addAll(page);
+        }
+
+        assertThat(walked).containsExactlyInAnyOrderElementsOf(due)
+                .isSortedAccordingTo(java.util.Comparator.comparing(RecoveryOperation::nextCheckAt));
+        assertThat(walked).containsExactlyElementsOf(operations.dueIn(OperationState.AWAITING_SAFETY_SNAPSHOT, at, 10));
+        assertThat(operations.dueInAfter(OperationState.AWAITING_SAFETY_SNAPSHOT, at, walked.getLast(), 3)).isEmpty();
+        assertThatThrownBy(() -> operations.dueInAfter(OperationState.AWAITING_SAFETY_SNAPSHOT, at, walked.getLast(), 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     private static RecoveryOperation pending(Actor requester, Instant at, Duration limit) {
         return RecoveryOperation.pendingApproval(OperationId.random(), BLUE, new RequestId("r-" + at.getEpochSecond()),
                 Operation.DELETE_SNAPSHOT, WEB, ResourceRef.of(new SnapshotId(at.getEpochSecond())), Optional.empty(),

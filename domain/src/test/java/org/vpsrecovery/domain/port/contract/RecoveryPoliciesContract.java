@@ -68,6 +68,25 @@ public abstract class RecoveryPoliciesContract {
         assertThat(policies.count(new TeamId("nobody"))).isZero();
     }
 
+    /** A cursor that is not the team's stored policy pages from nowhere: an empty page, never one from the start. */
+    @Test
+    void aPageAfterAPolicyGoneOrAnotherTeamsIsEmpty() {
+        RecoveryPolicies policies = emptyPolicies();
+        RecoveryPolicy first = RecoveryPolicy.created(PolicyId.random(), BLUE, SNAPSHOTS, T0);
+        RecoveryPolicy second = RecoveryPolicy.created(PolicyId.random(), BLUE, BACKUPS, T0.plusSeconds(1));
+        RecoveryPolicy third = RecoveryPolicy.created(PolicyId.random(), BLUE, SNAPSHOTS, T0.plusSeconds(2));
+        RecoveryPolicy greens = RecoveryPolicy.created(PolicyId.random(), GREEN, SNAPSHOTS, T0);
+        for (RecoveryPolicy each : java.util.List.of(first, second, third, greens)) {
+            policies.add(each);
+        }
+        assertThat(policies.remove(second)).isTrue();
+
+        assertThat(policies.list(BLUE, Optional.of(second.id()), 10)).isEmpty();
+        assertThat(policies.list(BLUE, Optional.of(greens.id()), 10)).isEmpty();
+        assertThat(policies.list(BLUE, Optional.of(PolicyId.random()), 10)).isEmpty();
+        assertThat(policies.list(BLUE, Optional.of(first.id()), 10)).containsExactly(third);
+    }
+
     @Test
     void addsWithinTheTeamsLimitOnly() {
         RecoveryPolicies policies = emptyPolicies();
