@@ -17,6 +17,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.port.AuditEventAltered;
 import org.vpsrecovery.domain.port.AuditEventStream;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.AuditReports;
@@ -72,6 +73,8 @@ public final class JdbcAuditReports implements AuditReports {
         private final Deque<RecordedAuditEvent> batch = new ArrayDeque<>();
         private OptionalLong before = OptionalLong.empty();
         private boolean exhausted;
+        /** The row a batch stopped at: thrown once every event before it is taken, and from then on. */
+        private AuditEventAltered altered;
 
         KeysetStream(AuditEventFilter filter) {
             this.filter = filter;
@@ -79,12 +82,28 @@ public final class JdbcAuditReports implements AuditReports {
 
         @Override
         public boolean hasNext() {
+            if (batch.isEmpty() && altered != null) {
+                throw altered;
+            }
             if (batch.isEmpty() && !exhausted) {
-                List<RecordedAuditEvent> next = rows.exportBatch(filter, before, STREAM_BATCH);
-                batch.addAll(next);
+                List<AuditEventRow> next = rows.exportBatch(filter, before, STREAM_BATCH);
                 exhausted = next.size() < STREAM_BATCH;
                 if (!next.isEmpty()) {
                     before = OptionalLong.of(next.getLast().sequence());
+                }
+                // Each row read as it comes: the genuine events before an altered row are the export's, the row
+                // itself is where it stops (ADR 0005, amended in session 41).
+                for (AuditEventRow row : next) {
+                    try {
+                        batch.addLast(AuditEventRows.readable(row));
+                    } catch (AuditEventAltered stop) {
+                        altered = stop;
+                        exhausted = true;
+                        break;
+                    }
+                }
+                if (batch.isEmpty() && altered != null) {
+                    throw altered;
                 }
             }
             return !batch.isEmpty();
@@ -101,6 +120,7 @@ public final class JdbcAuditReports implements AuditReports {
         @Override
         public void close() {
             exhausted = true;
+            altered = null;
             batch.clear();
         }
     }

@@ -118,13 +118,14 @@ public class AuditController {
                 throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "cursor",
                         "the CSV export holds every matching event: cursor and limit apply to JSON pages only");
             }
-            AuditEventStream stream = events.exportAuditEvents(reader, filter);
+            AuditEventStream opened = events.exportAuditEvents(reader, filter);
+            AuditEventStream stream;
             try {
                 // An altered event in the first batch is a 409, before a 200 is sent (ADR 0005, session 40).
-                AuditCsv.readAhead(stream);
+                stream = AuditCsv.readAhead(opened);
                 recordRead(request, reader, "export");
             } catch (RuntimeException notServed) {
-                stream.close();
+                opened.close();
                 throw notServed;
             }
             return HttpResponse.ok(new AuditCsv(stream)).contentType(CSV)
