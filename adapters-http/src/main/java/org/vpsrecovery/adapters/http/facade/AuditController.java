@@ -197,6 +197,7 @@ public class AuditController {
     @ApiResponse(responseCode = "200", description = "the summary; above 20,000 counts written as it is produced (chunked)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SummaryJson.class)))
     @ProblemResponses.AuditReads
+    @ProblemResponses.AuditEvents
     public HttpResponse<?> summary(HttpRequest<?> request) {
         AuditReader reader = RequestAttributes.auditReader(request);
         AuditReportParameters parameters = AuditReportParameters.of(request, SUMMARY_PARAMETERS);
@@ -241,6 +242,7 @@ public class AuditController {
                     description = "automatic backups expiring within this many days, default 7",
                     schema = @Schema(type = "integer", format = "int32", minimum = "0", maximum = "365")))
     @ProblemResponses.Provider
+    @ProblemResponses.AuditEvents
     public RecoverabilityJson recoverability(HttpRequest<?> request) {
         AuditReader reader = RequestAttributes.auditReader(request);
         AuditReportParameters parameters = AuditReportParameters.of(request, RECOVERABILITY_PARAMETERS);
