@@ -106,8 +106,9 @@ public final class AuditEventRows {
      * order on (team, sequence), which only audit_event_team_sequence gives: the rows read are the rows
      * returned.
      */
-    List<RecordedAuditEvent> exportBatch(AuditEventFilter filter, OptionalLong beforeSequence, int limit) {
-        return read(filter, beforeSequence, limit, true);
+    List<AuditEventRow> exportBatch(AuditEventFilter filter, OptionalLong beforeSequence, int limit) {
+        // Rows, each read as an event by the export as it reaches it: the events before an altered row still go out.
+        return readRows(filter, beforeSequence, limit, true);
     }
 
     /**

@@ -1,5 +1,8 @@
 package org.vpsrecovery.adapters.persistence;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -15,8 +18,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.port.AuditEventAltered;
 import org.vpsrecovery.domain.port.AuditEventStream;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.AuditReports;
@@ -41,8 +46,11 @@ public final class JdbcAuditReports implements AuditReports {
     private final AuditEventRows rows;
     private final AuditSummaryCounts counts;
 
+    private final DataSource dataSource;
+
     public JdbcAuditReports(AuditEventRows rows, DataSource dataSource) {
         this.rows = Objects.requireNonNull(rows, "rows");
+        this.dataSource = Objects.requireNonNull(dataSource, "data source");
         this.counts = new AuditSummaryCounts(dataSource);
     }
 
@@ -72,6 +80,8 @@ public final class JdbcAuditReports implements AuditReports {
         private final Deque<RecordedAuditEvent> batch = new ArrayDeque<>();
         private OptionalLong before = OptionalLong.empty();
         private boolean exhausted;
+        /** The row a batch stopped at: thrown once every event before it is taken, and from then on. */
+        private AuditEventAltered altered;
 
         KeysetStream(AuditEventFilter filter) {
             this.filter = filter;
@@ -79,12 +89,28 @@ public final class JdbcAuditReports implements AuditReports {
 
         @Override
         public boolean hasNext() {
+            if (batch.isEmpty() && altered != null) {
+                throw altered;
+            }
             if (batch.isEmpty() && !exhausted) {
-                List<RecordedAuditEvent> next = rows.exportBatch(filter, before, STREAM_BATCH);
-                batch.addAll(next);
+                List<AuditEventRow> next = rows.exportBatch(filter, before, STREAM_BATCH);
                 exhausted = next.size() < STREAM_BATCH;
                 if (!next.isEmpty()) {
                     before = OptionalLong.of(next.getLast().sequence());
+                }
+                // Each row read as it comes: the genuine events before an altered row are the export's, the row
+                // itself is where it stops (ADR 0005, amended in session 41).
+                for (AuditEventRow row : next) {
+                    try {
+                        batch.addLast(AuditEventRows.readable(row));
+                    } catch (AuditEventAltered stop) {
+                        altered = stop;
+                        exhausted = true;
+                        break;
+                    }
+                }
+                if (batch.isEmpty() && altered != null) {
+                    throw altered;
                 }
             }
             return !batch.isEmpty();
@@ -101,6 +127,7 @@ public final class JdbcAuditReports implements AuditReports {
         @Override
         public void close() {
             exhausted = true;
+            altered = null;
             batch.clear();
         }
     }
@@ -184,6 +211,29 @@ public final class JdbcAuditReports implements AuditReports {
         }
     }
 
+    /** The first completed create or restore of {@code server} whose time is not finite (the activity's max read it). */
+    private long eventWithoutATime(ServerId server, Optional<TeamId> byTeam) {
+        String sql = "SELECT min(sequence) FROM audit_event WHERE server_id = ? AND outcome_kind = 'COMPLETED'"
+                + " AND operation IN ('CREATE_SNAPSHOT', 'CREATE_MANUAL_BACKUP', 'RESTORE_SNAPSHOT',"
+                + " 'RESTORE_SERVER_FROM_BACKUP') AND NOT isfinite(occurred_at)" + (byTeam.isPresent() ? " AND team = ?" : "");
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setLong(1, server.value());
+            if (byTeam.isPresent()) {
+                select.setString(2, byTeam.get().value());
+            }
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                long sequence = rs.getLong(1);
+                if (rs.wasNull()) {
+                    throw new IllegalStateException("server " + server + "'s recovery activity has a time no event has");
+                }
+                return sequence;
+            }
+        } catch (SQLException e) {
+            throw DatabaseFailure.of("read the recovery activity", e);
+        }
+    }
+
     private static LocalDate utcDay(Instant instant) {
         return LocalDate.ofInstant(instant, ZoneOffset.UTC);
     }
@@ -200,6 +250,18 @@ public final class JdbcAuditReports implements AuditReports {
         Map<ServerId, RecoveryActivity> activity = new HashMap<>();
         for (AuditEventRowRepository.ActivityRow row : found) {
             ServerId server = new ServerId(row.serverId());
+            // A time no event can have (PostgreSQL's 'infinity', read as a year ±292 million) was served as the last
+            // create or restore: it is a row changed outside the platform, named as the pages name it (ADR 0005,
+            // amended in session 41).
+            for (Instant last : new Instant[] {row.lastCreate(), row.lastRestore()}) {
+                try {
+                    if (last != null) {
+                        AuditChain.epochMicros(last);
+                    }
+                } catch (IllegalArgumentException noEventsTime) {
+                    throw new AuditEventAltered(eventWithoutATime(server, byTeam), ChainVerifier.notAnEvent(noEventsTime));
+                }
+            }
             activity.put(server, new RecoveryActivity(server, Optional.ofNullable(row.lastCreate()),
                     Optional.ofNullable(row.lastRestore())));
         }

@@ -309,6 +309,35 @@ class AuditHistoryIntegrityTest {
     }
 
     /**
+     * The export reads a batch of {@link JdbcAuditReports#STREAM_BATCH} rows at a time. A row no longer an event in the
+     * middle of a later batch stops it there: every event before it (newest first) is handed out, then the row's
+     * {@link AuditEventAltered}, and nothing older. The whole batch was refused, so the genuine events of that batch
+     * before the row were never exported (ADR 0005, amended in session 41).
+     */
+    @Test
+    void theExportHandsOutEveryEventBeforeARowNoLongerAnEventInALaterBatchThenNamesIt() throws SQLException {
+        TestDatabase database = DATABASE.anotherMigrated();
+        AuditHistory history = history(database);
+        for (int from = 1; from <= 1_500; from += 100) {
+            history.appendAll(LongStream.range(from, from + 100).mapToObj(i -> event((int) i)).toList());
+        }
+        tamperAsOwner(database, "UPDATE audit_event SET occurred_at = 'infinity' WHERE sequence = 200");
+        AuditReports reports = CONTEXTS.on(database).getBean(AuditReports.class);
+
+        List<Long> handedOut = new ArrayList<>();
+        try (AuditEventStream export = reports.stream(AuditEventFilter.everything())) {
+            assertThatThrownBy(() -> {
+                while (export.hasNext()) {
+                    handedOut.add(export.next().sequence());
+                }
+            }).isInstanceOfSatisfying(AuditEventAltered.class, altered -> assertThat(altered.sequence()).isEqualTo(200));
+            assertThatThrownBy(export::hasNext).as("nothing older after it").isInstanceOf(AuditEventAltered.class);
+        }
+
+        assertThat(handedOut).isEqualTo(LongStream.iterate(1_500, i -> i > 200, i -> i - 1).boxed().toList());
+    }
+
+    /**
      * A takeover's read of one attempt by its id alone (ADR 0027) reaching a row no longer an event refuses it as every
      * other read does, typed and naming its sequence: it threw an untyped failure, taken for the database being away, so
      * every takeover of the key answered 503 for ever (review of session 40).

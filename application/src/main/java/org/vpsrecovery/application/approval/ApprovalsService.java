@@ -243,9 +243,12 @@ public final class ApprovalsService implements DecideApprovalUseCase {
         } catch (RecoveryException refused) {
             // The attempt ended it rejected over this runner's claim and audited the refusal (REJECTED, with the
             // policy's reason), or, the claim taken by another runner meanwhile (this run's start or end lost to it),
-            // wrote nothing: the claim holder runs it. A refusal the attempt did not record ends it here, over the claim.
-            claim.move(held -> held.rejectedOnRun(clock.instant(), "refused when it came to run: "
-                    + refused.reason() + ": " + refused.getMessage()));
+            // wrote nothing: the claim holder runs it. A refusal the attempt did not record ends it here, over the claim,
+            // its REJECTED marked owed in the same write, so a stop or a history outage before the append cannot lose it.
+            Instant at = stepInstant();
+            ApprovalStep step = new ApprovalStep(approved.kind(), approved.requestId());
+            claim.move(held -> ApprovedRunClaim.refusedOnRun(held, at, refused.reason(), refused.getMessage()), step)
+                    .ifPresent(ended -> ApprovalStepEvents.appendOrLeaveOwed(writer, ApprovalEvents.of(ended, step)));
         } finally {
             claim.release();
         }

@@ -17,6 +17,7 @@ import org.vpsrecovery.application.hold.PlaceHoldCommand;
 import org.vpsrecovery.application.recoverypoint.DeleteRecoveryPointService;
 import org.vpsrecovery.application.recoverypoint.RestoreRecoveryPointService;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
+import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
 import org.vpsrecovery.application.snapshot.RestoreSnapshotCommand;
 import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.approval.ApprovalStep;
@@ -28,6 +29,7 @@ import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.hold.HoldActor;
@@ -35,6 +37,7 @@ import org.vpsrecovery.domain.hold.HoldReason;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ServerBusy;
@@ -362,6 +365,44 @@ class ApprovalsServiceTest {
         assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
     }
 
+    /**
+     * A refusal the run's attempt did not record (here thrown by the use case past its attempt) is ended REJECTED by
+     * the service itself. That end marked no event owed, and none was written: the operation stayed REJECTED with no
+     * event nor webhook. Now its REJECTED is owed in the end's write, so the history refusing it then leaves it to the
+     * job, which writes it once (ADR 0040, amended session 41).
+     */
+    @Test
+    void aRefusalTheAttemptDidNotRecordWhoseEventTheHistoryRefusedIsWrittenByTheJobOnce() {
+        RecoveryOperation pending = askToDelete();
+        StoppingHistory outage = new StoppingHistory(platform.history, () -> {
+            throw new PlatformUnavailable("the history cannot take it now", Duration.ofSeconds(1), null);
+        });
+        DeleteSnapshotUseCase refusingPastItsAttempt = command -> {
+            throw new RecoveryDenied(ReasonCode.SNAPSHOT_NOT_COMPLETED, "refused where no attempt records it");
+        };
+        ApprovalsService approversInstance = new ApprovalsService(platform.operations, platform.attempts(),
+                new org.vpsrecovery.application.attempt.AuditWriter(outage), platform.clock, refusingPastItsAttempt,
+                deletes, restores, restores);
+
+        RecoveryOperation ended = approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty()));
+
+        assertThat(ended.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(deleteOutcomes()).isEmpty();
+        platform.clock.advance(ApprovalsService.OWED_EVENT_GRACE);
+        assertThat(approvals.writeOwedEvents()).isEqualTo(1);
+        approvals.settle();
+
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.SNAPSHOT_NOT_COMPLETED));
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT))
+                .singleElement().satisfies(event -> {
+                    assertThat(event.detail()).containsEntry(AuditEvent.APPROVAL_OF, pending.id().toString());
+                    assertThat(event.occurredAt()).isEqualTo(ended.updatedAt());
+                });
+        assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
+        assertThat(deletedAtVpsOrg()).isFalse();
+    }
+
     private void holdTheSnapshot() {
         platform.recoveryPointHolds().placeHold(new PlaceHoldCommand(new HoldCaller(new HoldActor.Team(BLUE),
                 new RequestId("hold"), OperationId.random()), ResourceRef.of(new SnapshotId(801)), new HoldReason("keep")));
@@ -379,13 +420,21 @@ class ApprovalsServiceTest {
         }
     }
 
-    /** The history, where the instance stops at its first append of a REJECTED delete. */
+    /** The history, where the instance stops (or {@code refusal} throws) at its first append of a REJECTED delete. */
     private static final class StoppingHistory implements org.vpsrecovery.domain.port.AuditHistory {
         private final org.vpsrecovery.domain.port.AuditHistory history;
+        private final Runnable refusal;
         private boolean stopped;
 
         StoppingHistory(org.vpsrecovery.domain.port.AuditHistory history) {
+            this(history, () -> {
+                throw new InstanceStopped();
+            });
+        }
+
+        StoppingHistory(org.vpsrecovery.domain.port.AuditHistory history, Runnable refusal) {
             this.history = history;
+            this.refusal = refusal;
         }
 
         @Override
@@ -393,7 +442,8 @@ class ApprovalsServiceTest {
             if (!stopped && event.operation() == Operation.DELETE_SNAPSHOT
                     && event.outcome().kind() == Outcome.Kind.REJECTED) {
                 stopped = true;
-                throw new InstanceStopped();
+                refusal.run();
+                throw new AssertionError("the refusal threw nothing");
             }
             return history.append(event);
         }

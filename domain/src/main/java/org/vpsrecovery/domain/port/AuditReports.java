@@ -25,8 +25,8 @@ public interface AuditReports {
     AuditEventPage page(AuditEventFilter filter, OptionalLong beforeSequence, int limit);
 
     /**
-     * Every event matching the filter, newest first, read lazily: {@link AuditEventStream#hasNext} may throw {@link
-     * AuditEventAltered} at any batch.
+     * Every event matching the filter, newest first, read lazily: {@link AuditEventStream#hasNext} throws {@link
+     * AuditEventAltered} where it reaches such a row, once every event before it was handed out, and from then on.
      */
     AuditEventStream stream(AuditEventFilter filter);
 

@@ -248,13 +248,14 @@ public class ConsoleController {
             throw new InvalidRequest(org.vpsrecovery.adapters.http.facade.RequestReason.INVALID_QUERY_PARAMETER, "cursor",
                     "the CSV export holds every matching event: cursor and limit apply to pages only");
         }
-        AuditEventStream stream = events.exportAuditEvents(reader, parameters.eventFilter());
+        AuditEventStream opened = events.exportAuditEvents(reader, parameters.eventFilter());
+        AuditEventStream stream;
         try {
             // As the API's export: an altered event in the first batch is a page saying so, not a 200 cut short.
-            AuditCsv.readAhead(stream);
+            stream = AuditCsv.readAhead(opened);
             AuditReadRecords.record(reads, request, reader, "console-export");
         } catch (RuntimeException notServed) {
-            stream.close();
+            opened.close();
             throw notServed;
         }
         return HttpResponse.ok(new AuditCsv(stream)).contentType(MediaType.of(AuditCsv.MEDIA_TYPE + ";charset=utf-8"))

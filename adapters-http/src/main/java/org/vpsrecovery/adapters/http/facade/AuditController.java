@@ -118,13 +118,14 @@ public class AuditController {
                 throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "cursor",
                         "the CSV export holds every matching event: cursor and limit apply to JSON pages only");
             }
-            AuditEventStream stream = events.exportAuditEvents(reader, filter);
+            AuditEventStream opened = events.exportAuditEvents(reader, filter);
+            AuditEventStream stream;
             try {
                 // An altered event in the first batch is a 409, before a 200 is sent (ADR 0005, session 40).
-                AuditCsv.readAhead(stream);
+                stream = AuditCsv.readAhead(opened);
                 recordRead(request, reader, "export");
             } catch (RuntimeException notServed) {
-                stream.close();
+                opened.close();
                 throw notServed;
             }
             return HttpResponse.ok(new AuditCsv(stream)).contentType(CSV)
@@ -196,6 +197,7 @@ public class AuditController {
     @ApiResponse(responseCode = "200", description = "the summary; above 20,000 counts written as it is produced (chunked)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SummaryJson.class)))
     @ProblemResponses.AuditReads
+    @ProblemResponses.AuditEvents
     public HttpResponse<?> summary(HttpRequest<?> request) {
         AuditReader reader = RequestAttributes.auditReader(request);
         AuditReportParameters parameters = AuditReportParameters.of(request, SUMMARY_PARAMETERS);
@@ -240,6 +242,7 @@ public class AuditController {
                     description = "automatic backups expiring within this many days, default 7",
                     schema = @Schema(type = "integer", format = "int32", minimum = "0", maximum = "365")))
     @ProblemResponses.Provider
+    @ProblemResponses.AuditEvents
     public RecoverabilityJson recoverability(HttpRequest<?> request) {
         AuditReader reader = RequestAttributes.auditReader(request);
         AuditReportParameters parameters = AuditReportParameters.of(request, RECOVERABILITY_PARAMETERS);

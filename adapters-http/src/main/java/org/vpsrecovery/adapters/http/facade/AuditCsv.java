@@ -6,11 +6,14 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.port.AuditEventAltered;
 import org.vpsrecovery.domain.port.AuditEventStream;
 
@@ -50,13 +53,38 @@ public final class AuditCsv extends ChunkedBody {
         next(header, header.length);
     }
 
+    /** Events read before the status line is sent: the store's first batch (1,000 events, ADR 0053). */
+    static final int READ_AHEAD = 1_000;
+
     /**
-     * Reads the export's first batch before the status line is sent, so that an event there that no longer reads as
-     * one ({@link AuditEventAltered}) is answered as a problem (409 AUDIT_EVENT_ALTERED), not as a 200 cut short.
-     * The caller closes the stream when this throws.
+     * Reads the export's first {@value #READ_AHEAD} events before the status line is sent, so that an event among them
+     * that no longer reads as one ({@link AuditEventAltered}) is answered as a problem (409 AUDIT_EVENT_ALTERED), not as
+     * a 200 cut short; the stream hands them back first, then reads on. The caller closes {@code events} when this
+     * throws, the returned stream otherwise.
      */
-    public static void readAhead(AuditEventStream events) {
-        events.hasNext();
+    public static AuditEventStream readAhead(AuditEventStream events) {
+        Deque<RecordedAuditEvent> ahead = new ArrayDeque<>();
+        // The count checked first: reading one more would read the store's next batch before the status line too.
+        while (ahead.size() < READ_AHEAD && events.hasNext()) {
+            ahead.addLast(events.next());
+        }
+        return new AuditEventStream() {
+            @Override
+            public boolean hasNext() {
+                return !ahead.isEmpty() || events.hasNext();
+            }
+
+            @Override
+            public RecordedAuditEvent next() {
+                return ahead.isEmpty() ? events.next() : ahead.removeFirst();
+            }
+
+            @Override
+            public void close() {
+                ahead.clear();
+                events.close();
+            }
+        };
     }
 
     @Override

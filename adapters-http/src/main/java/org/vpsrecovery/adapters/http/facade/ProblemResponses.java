@@ -92,7 +92,10 @@ public final class ProblemResponses {
     public @interface AuditReads {
     }
 
-    /** The reads of the audit events themselves: a page, the CSV export (ADR 0005, amended in session 40). */
+    /**
+     * The reads of the audit events themselves: a page, the CSV export (ADR 0005, amended in session 40), the summary's
+     * parts of a day and the recoverability report's last create and restore (amended in session 41).
+     */
     @Documented
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.TYPE, ElementType.METHOD})
