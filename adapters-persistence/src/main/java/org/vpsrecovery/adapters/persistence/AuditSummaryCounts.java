@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.AuditEventAltered;
 import org.vpsrecovery.domain.report.AuditSummary;
@@ -116,7 +117,7 @@ final class AuditSummaryCounts {
                         String reason = rs.getString(5);
                         // Grouped from the rows themselves, unlike the counts the appends wrote: a row changed outside
                         // the platform shows here, and is named as the pages name it (ADR 0005, amended in session 41).
-                        Optional<String> notAnEvent = notAnEventsGroup(team, operation, outcome);
+                        Optional<String> notAnEvent = notAnEventsGroup(team, operation, outcome, reason);
                         if (notAnEvent.isPresent()) {
                             throw altered(from, to, team, operation, outcome, reason, notAnEvent.get());
                         }
@@ -126,14 +127,23 @@ final class AuditSummaryCounts {
             }
         }
 
-        /** Why a group read from the events is no event's: a team, operation or outcome no append writes. */
-        private Optional<String> notAnEventsGroup(String team, String operation, String outcome) {
+        /**
+         * Why a group read from the events is no event's: a team, operation, outcome or reason code no append writes.
+         * The reason is checked as the summary reads it (a code, and a rejection's own): the database's rules let a
+         * changed row keep any text there.
+         */
+        private Optional<String> notAnEventsGroup(String team, String operation, String outcome, String reason) {
             try {
                 if (!query.overTeams()) {
                     new TeamId(Objects.requireNonNull(team, "team id"));
                 }
                 Operation.valueOf(Objects.requireNonNull(operation, "operation"));
-                Outcome.Kind.valueOf(Objects.requireNonNull(outcome, "outcome"));
+                Outcome.Kind kind = Outcome.Kind.valueOf(Objects.requireNonNull(outcome, "outcome"));
+                if (reason != null) {
+                    ReasonCode.valueOf(reason);
+                } else if (kind == Outcome.Kind.REJECTED) {
+                    throw new IllegalArgumentException("a rejection has a reason");
+                }
                 return Optional.empty();
             } catch (RuntimeException notAnEvent) {
                 return Optional.of(ChainVerifier.notAnEvent(notAnEvent));

@@ -283,6 +283,21 @@ class AlteredAuditEventEndToEndTest {
     }
 
     /**
+     * A reason code is free text to the database: a row changed to carry one no event has needs no guard dropped. The
+     * summary over a part of a day read it as a code only after its groups were read, and answered 500 INTERNAL_ERROR;
+     * now 409 AUDIT_EVENT_ALTERED naming the row, as the pages (ADR 0005, amended in session 41).
+     */
+    @Test
+    void theSummaryNamesARowWhoseReasonIsNoReasonCode() throws SQLException {
+        long failed = appendACreateAFailureAndARestore().get(1);
+        String partOfTheDay = "/api/v1/audit/summary/?from=2026-02-01T12:00:00Z&to=2026-02-01T13:00:00Z";
+        tamper("UPDATE audit_event SET outcome_reason = 'NOT_A_REASON' WHERE sequence = " + failed);
+        assertAltered(platform.send("GET", partOfTheDay, AUDITOR_TOKEN, null), failed, "No enum constant");
+        assertAltered(platform.send("GET", partOfTheDay + "&per_team=true", AUDITOR_TOKEN, null), failed, "No enum constant");
+        assertAltered(platform.send("GET", partOfTheDay, RunningPlatform.DEMO_TOKEN, null), failed, "No enum constant");
+    }
+
+    /**
      * The recoverability report reads each server's last completed create and restore as times only: a time no event can
      * have (PostgreSQL's 'infinity') was served as "+292278994-08-16T23:00:00Z", a create 292 million years ahead. Now
      * 409 AUDIT_EVENT_ALTERED naming the row, for a team and an auditor (ADR 0005, amended in session 41). What it does
