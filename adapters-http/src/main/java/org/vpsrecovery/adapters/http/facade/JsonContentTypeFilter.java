@@ -7,13 +7,11 @@ import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
-import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ConditionalFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
-import io.micronaut.http.server.annotation.PreMatching;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -22,7 +20,8 @@ import java.util.Set;
 /**
  * A body sent to the API is {@code application/json} in UTF-8 (RFC 8259), declared as such: any
  * other or unreadable Content-Type, or a charset other than UTF-8, is 415 before the body is read.
- * A request without a body is not asked what it declares.
+ * A request without a body is not asked what it declares; its type, if not JSON, is dropped before Micronaut sees it
+ * ({@link BodilessRequestType}), so that the routes' {@code consumes} does not refuse it either.
  * Micronaut would otherwise look the charset up while binding the body and fail with a 500
  * ({@code charset=bogus}), or decode the body in whatever charset was named.
  */
@@ -30,24 +29,6 @@ import java.util.Set;
 public class JsonContentTypeFilter implements Ordered, ConditionalFilter {
 
     private static final Set<HttpMethod> WITH_BODY = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
-
-    /**
-     * Before routing, a request without a body loses a type other than JSON ({@code curl -X POST -d ''} sends the form
-     * type): else a route's {@code consumes} (JSON, by default) would refuse with 415 what VPS.org answers.
-     */
-    @PreMatching
-    @RequestFilter
-    @Nullable
-    public HttpRequest<?> forgetTheTypeOfNoBody(HttpRequest<?> request) {
-        String declared = request.getHeaders().get(HttpHeaders.CONTENT_TYPE);
-        if (!WITH_BODY.contains(request.getMethod()) || !isEnabled(request) || hasBody(request) || declared == null
-                || isUtf8Json(declared)) {
-            return null;
-        }
-        MutableHttpRequest<?> typeless = request.mutate();
-        typeless.getHeaders().remove(HttpHeaders.CONTENT_TYPE);
-        return typeless;
-    }
 
     @RequestFilter
     @Nullable
