@@ -37,6 +37,7 @@ import org.vpsrecovery.domain.port.RecoveryPolicies;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.domain.testing.DailyRunCalendar;
+import org.vpsrecovery.domain.testing.ForwardingRecoveryPolicies;
 import org.vpsrecovery.domain.testing.InMemoryRecoveryPolicies;
 
 class PolicyServicesTest {
@@ -180,78 +181,19 @@ class PolicyServicesTest {
     }
 
     /** The store as a delete racing a page leaves it: the cursor's policy removed just before the page is read. */
-    private record DeletesTheCursorAsThePageIsRead(RecoveryPolicies store) implements RecoveryPolicies {
+    private static final class DeletesTheCursorAsThePageIsRead extends ForwardingRecoveryPolicies {
+        private final RecoveryPolicies store;
+
+        DeletesTheCursorAsThePageIsRead(RecoveryPolicies store) {
+            super(store);
+            this.store = store;
+        }
 
         @Override
         public List<RecoveryPolicy> list(TeamId team, Optional<PolicyId> after, int limit) {
             after.flatMap(id -> store.find(team, id)).ifPresent(store::remove);
             return store.list(team, after, limit);
         }
-
-        @Override
-        public void add(RecoveryPolicy policy) {
-            store.add(policy);
-        }
-
-        @Override
-        public boolean addWithin(RecoveryPolicy policy, int teamLimit) {
-            return store.addWithin(policy, teamLimit);
-        }
-
-        @Override
-        public Optional<RecoveryPolicy> find(TeamId team, PolicyId id) {
-            return store.find(team, id);
-        }
-
-        @Override
-        public int count(TeamId team) {
-            return store.count(team);
-        }
-
-        @Override
-        public boolean update(RecoveryPolicy from, RecoveryPolicy next) {
-            return store.update(from, next);
-        }
-
-        @Override
-        public boolean remove(RecoveryPolicy at) {
-            return store.remove(at);
-        }
-    }
-
-    @Test
-    void thePlanShowsTheNextRunsAndWhatRetentionDeletesWithoutChangingAnything() {
-        for (int day = 1; day <= 4; day++) {
-            platform.provider.addSnapshot(new Snapshot(new SnapshotId(900 + day), platform.web, "nightly-12345-2026112" + day,
-                    CreationStatus.COMPLETED, java.util.OptionalLong.of(10), Instant.parse("2026-11-2" + (day - 1) + "T02:00:00Z"), ""));
-        }
-        platform.provider.addSnapshot(new Snapshot(new SnapshotId(800), platform.web, "by-hand",
-                CreationStatus.COMPLETED, java.util.OptionalLong.of(10), Instant.parse("2026-11-01T02:00:00Z"), ""));
-        RecoveryPolicy policy = policies.create(platform.as(BLUE), nightly(KEEP_TWO));
-        List<String> callsBefore = platform.provider.calls();
-
-        PolicyPlan plan = plans.plan(platform.as(BLUE), policy.id(), 3);
-
-        // 2026-11-23T09:00Z now; 03:00 in Berlin is 02:00 UTC.
-        assertThat(plan.nextRuns()).containsExactly(Instant.parse("2026-11-24T02:00:00Z"),
-                Instant.parse("2026-11-25T02:00:00Z"), Instant.parse("2026-11-26T02:00:00Z"));
-        assertThat(plan.servers()).singleElement().satisfies(server -> {
-            assertThat(server.server()).isEqualTo(WEB);
-            assertThat(server.points()).extracting(p -> p.verdict().candidate().point().id(), p -> p.verdict().keep())
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple(904L, true), org.assertj.core.groups.Tuple.tuple(903L, true),
-                            org.assertj.core.groups.Tuple.tuple(902L, false), org.assertj.core.groups.Tuple.tuple(901L, false),
-                            org.assertj.core.groups.Tuple.tuple(800L, true));
-            assertThat(server.points().get(4).verdict().keptFor(KeepReason.MADE_BY_PERSON)).isTrue();
-            assertThat(server.points().get(2).verdict().dropReason()).contains("not among the newest 2");
-        });
-        assertThat(platform.provider.calls().subList(callsBefore.size(), platform.provider.calls().size()))
-                .allMatch(call -> call.startsWith("list"));
-        assertThat(platform.provider.snapshotCount(WEB)).isEqualTo(5);
-        AuditEvent planned = policyEvents().get(policyEvents().size() - 1);
-        assertThat(planned.operation()).isEqualTo(Operation.PLAN_POLICY);
-        assertThat(planned.outcome()).isInstanceOf(org.vpsrecovery.domain.audit.Outcome.Planned.class);
-        assertThat(planned.detail()).containsEntry("would_delete", "2").containsEntry("would_delete_points", "snapshot 902,snapshot 901");
-        assertThat(plans.plan(platform.as(BLUE), policy.id(), 1).servers()).hasSize(1);
     }
 
     @Test

@@ -1,14 +1,11 @@
 package org.vpsrecovery.adapters.http.facade;
 
-import java.util.List;
-import java.util.Optional;
-import org.vpsrecovery.domain.common.TeamId;
-import org.vpsrecovery.domain.policy.PolicyId;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
 import org.vpsrecovery.domain.port.RecoveryPolicies;
+import org.vpsrecovery.domain.testing.ForwardingRecoveryPolicies;
 
 /** The in-memory policies, whose next update can be made to write and then lose its answer, as a dropped commit does. */
-final class AnswerLosingRecoveryPolicies implements RecoveryPolicies {
+final class AnswerLosingRecoveryPolicies extends ForwardingRecoveryPolicies {
 
     private final RecoveryPolicies policies;
     volatile RuntimeException nextUpdateWrittenThenFails;
@@ -16,32 +13,8 @@ final class AnswerLosingRecoveryPolicies implements RecoveryPolicies {
     volatile RuntimeException nextUpdateRefusedUnwritten;
 
     AnswerLosingRecoveryPolicies(RecoveryPolicies policies) {
+        super(policies);
         this.policies = policies;
-    }
-
-    @Override
-    public void add(RecoveryPolicy policy) {
-        policies.add(policy);
-    }
-
-    @Override
-    public boolean addWithin(RecoveryPolicy policy, int teamLimit) {
-        return policies.addWithin(policy, teamLimit);
-    }
-
-    @Override
-    public Optional<RecoveryPolicy> find(TeamId team, PolicyId id) {
-        return policies.find(team, id);
-    }
-
-    @Override
-    public List<RecoveryPolicy> list(TeamId team, Optional<PolicyId> after, int limit) {
-        return policies.list(team, after, limit);
-    }
-
-    @Override
-    public int count(TeamId team) {
-        return policies.count(team);
     }
 
     @Override
@@ -58,10 +31,5 @@ final class AnswerLosingRecoveryPolicies implements RecoveryPolicies {
             throw lost;
         }
         return written;
-    }
-
-    @Override
-    public boolean remove(RecoveryPolicy at) {
-        return policies.remove(at);
     }
 }
