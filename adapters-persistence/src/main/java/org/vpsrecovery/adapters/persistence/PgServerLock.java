@@ -44,7 +44,8 @@ import org.vpsrecovery.domain.server.ServerId;
  * {@code silenceLimit}, so PostgreSQL ends a session that says nothing for that long, and a live holder's lock connection
  * is spoken on once it was silent for a third of it while its work runs (a VPS.org call may take longer than the
  * limit), so only a dead or frozen holder's session is ended. One sweeper thread per lock store does that for all its
- * holds, waking every sixth of the limit: a hold starts no thread or timer of its own (ADR 0023, amended in session 41).
+ * holds, waking every sixth of the limit: a hold starts no thread or timer of its own, and only one silent for a third
+ * of the limit gets its keep-alive, on a virtual thread (ADR 0023, amended in session 41).
  * {@link #close()} stops it. A keep-alive that fails means the lock was lost while the work ran; that
  * is logged (ADR 0023, amended in session 39), and the work's {@link ServerLock.Hold} says so: a work asks it before
  * its point of no return (ADR 0023, amended in session 40). It answers from what the keep-alive last heard, and asks
@@ -113,6 +114,8 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
 
     /** The sweeper thread's name, numbered by store: one per lock store, whatever the number of holds. */
     static final String KEEP_ALIVE_THREAD = "server-lock-keep-alive";
+    /** A due keep-alive's own virtual thread (a hold longer than a third of the silence limit). */
+    static final String SPEAKING_THREAD = "server-lock-speaking";
     private static final AtomicInteger STORES = new AtomicInteger();
 
     /** With 16 waiters per server and 8 lock connections: for tests and small pools. */
@@ -202,19 +205,27 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
     }
 
     /**
-     * Speaks on each hold's connection silent for a third of the limit, one after the other. A hold whose keep-alive
+     * Hands each hold silent for a third of the limit its keep-alive, on a virtual thread of its own, at most one at a
+     * time a hold: a connection that hangs (frozen, given up after its network timeout) holds up only its own hold's.
+     * Only holds longer than a third of the limit get one; the milliseconds-long ones never do. A hold whose keep-alive
      * failed leaves the set: its lock is lost, as its hold says, and nothing more is sent on its connection.
      */
     private void sweep() {
         for (KeepAlive hold : holds) {
-            try {
-                if (!hold.keepAliveIfSilentFor(speakAfterNanos)) {
-                    holds.remove(hold);
-                }
-            } catch (RuntimeException e) {
-                // A periodic task that throws is never run again: every other hold would lose its lock.
-                LOG.warn("A server lock's keep-alive failed unexpectedly: {}", e.toString());
+            if (!hold.dueAfter(speakAfterNanos) || !hold.speakingSoon.compareAndSet(false, true)) {
+                continue;
             }
+            Thread.ofVirtual().name(SPEAKING_THREAD).start(() -> {
+                try {
+                    if (!hold.keepAliveIfSilentFor(speakAfterNanos)) {
+                        holds.remove(hold);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("A server lock's keep-alive failed unexpectedly: {}", e.toString());
+                } finally {
+                    hold.speakingSoon.set(false);
+                }
+            });
         }
     }
 
@@ -431,6 +442,14 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
          * The sweeper's turn: one keep-alive if the session was silent for {@code silentNanos}. False once there is
          * nothing more to keep alive (released, or lost: no keep-alive is sent after a failed one).
          */
+        /** Set by the sweeper while this hold's keep-alive is handed out: never two at once. */
+        final AtomicBoolean speakingSoon = new AtomicBoolean();
+
+        /** Silent for {@code silentNanos} and still kept (neither released nor lost). */
+        boolean dueAfter(long silentNanos) {
+            return !stopped && lost == null && System.nanoTime() - lastHeard >= silentNanos;
+        }
+
         boolean keepAliveIfSilentFor(long silentNanos) {
             if (stopped || lost != null) {
                 return false;
