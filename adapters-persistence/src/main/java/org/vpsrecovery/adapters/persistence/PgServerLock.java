@@ -7,10 +7,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -38,9 +41,12 @@ import org.vpsrecovery.domain.server.ServerId;
  *
  * <p>A holder that vanishes (power lost, network cut: no FIN reaches PostgreSQL) must not keep the lock until the
  * kernel gives its socket up (~2 h): the lock's transaction sets {@code idle_in_transaction_session_timeout} to
- * {@code silenceLimit}, so PostgreSQL ends a session that says nothing for that long, and a live holder speaks on its
- * lock connection every third of it while its work runs (a VPS.org call may take longer than the limit), so only a
- * dead or frozen holder's session is ended. A keep-alive that fails means the lock was lost while the work ran; that
+ * {@code silenceLimit}, so PostgreSQL ends a session that says nothing for that long, and a live holder's lock connection
+ * is spoken on once it was silent for a third of it while its work runs (a VPS.org call may take longer than the
+ * limit), so only a dead or frozen holder's session is ended. One sweeper thread per lock store does that for all its
+ * holds, waking every sixth of the limit: a hold starts no thread or timer of its own, and only one silent for a third
+ * of the limit gets its keep-alive, on a virtual thread (ADR 0023, amended in session 41).
+ * {@link #close()} stops it. A keep-alive that fails means the lock was lost while the work ran; that
  * is logged (ADR 0023, amended in session 39), and the work's {@link ServerLock.Hold} says so: a work asks it before
  * its point of no return (ADR 0023, amended in session 40). It answers from what the keep-alive last heard, and asks
  * the session itself ({@code SELECT 1}) only when nothing was heard from it for {@link #TRUSTED_FOR}: a warm create or
@@ -51,7 +57,7 @@ import org.vpsrecovery.domain.server.ServerId;
  * into 32 bits, and a fold collision only makes two servers share a lock (more exclusion, never less).
  * Not reentrant.
  */
-public final class PgServerLock implements ServerLock {
+public final class PgServerLock implements ServerLock, AutoCloseable {
 
     /** "VPSR" in ASCII: this application's advisory-lock namespace. */
     public static final int NAMESPACE = 0x56505352;
@@ -98,6 +104,19 @@ public final class PgServerLock implements ServerLock {
     private final int maxLockConnections;
     private final Duration trustedFor;
     private final ConcurrentHashMap<Integer, Gate> gates = new ConcurrentHashMap<>();
+    /** The holds whose work runs now: the sweeper speaks for those silent for {@link #speakAfterNanos}. */
+    private final Set<KeepAlive> holds = ConcurrentHashMap.newKeySet();
+    /** One daemon platform thread for every hold of this store, started by the first hold (ADR 0023, session 41). */
+    private final ScheduledThreadPoolExecutor keepAliveSweeper;
+    private final AtomicBoolean sweeperStarted = new AtomicBoolean();
+    private final long sweepEveryNanos;
+    private final long speakAfterNanos;
+
+    /** The sweeper thread's name, numbered by store: one per lock store, whatever the number of holds. */
+    static final String KEEP_ALIVE_THREAD = "server-lock-keep-alive";
+    /** A due keep-alive's own virtual thread (a hold longer than a third of the silence limit). */
+    static final String SPEAKING_THREAD = "server-lock-speaking";
+    private static final AtomicInteger STORES = new AtomicInteger();
 
     /** With 16 waiters per server and 8 lock connections: for tests and small pools. */
     public PgServerLock(DataSource dataSource, Duration maxWait) {
@@ -152,6 +171,62 @@ public final class PgServerLock implements ServerLock {
         this.maxWaitersPerServer = maxWaitersPerServer;
         this.lockConnections = new Semaphore(maxLockConnections, true);
         this.maxLockConnections = maxLockConnections;
+        // Silent for a third of the limit, a hold is spoken for at the next sweep: within a half of the limit.
+        this.speakAfterNanos = silenceLimit.toNanos() / 3;
+        this.sweepEveryNanos = silenceLimit.toNanos() / 6;
+        String threadName = KEEP_ALIVE_THREAD + (namespace == FOLLOWING_NAMESPACE ? "-following-" : "-")
+                + STORES.incrementAndGet();
+        this.keepAliveSweeper = new ScheduledThreadPoolExecutor(1,
+                task -> Thread.ofPlatform().name(threadName).daemon(true).unstarted(task));
+        keepAliveSweeper.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    /** Stops the keep-alive sweeper: after this, a hold longer than the silence limit loses its lock. */
+    @Override
+    public void close() {
+        keepAliveSweeper.shutdownNow();
+        try {
+            // A keep-alive under way is bounded by its connection's network timeout; shutting down need not wait it out.
+            keepAliveSweeper.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** For tests: the threads keeping this store's holds alive (one once a hold was taken, however many are held). */
+    int keepAliveWorkers() {
+        return keepAliveSweeper.getPoolSize();
+    }
+
+    private void startSweeperOnce() {
+        if (!sweeperStarted.get() && sweeperStarted.compareAndSet(false, true) && !keepAliveSweeper.isShutdown()) {
+            keepAliveSweeper.scheduleWithFixedDelay(this::sweep, sweepEveryNanos, sweepEveryNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Hands each hold silent for a third of the limit its keep-alive, on a virtual thread of its own, at most one at a
+     * time a hold: a connection that hangs (frozen, given up after its network timeout) holds up only its own hold's.
+     * Only holds longer than a third of the limit get one; the milliseconds-long ones never do. A hold whose keep-alive
+     * failed leaves the set: its lock is lost, as its hold says, and nothing more is sent on its connection.
+     */
+    private void sweep() {
+        for (KeepAlive hold : holds) {
+            if (!hold.dueAfter(speakAfterNanos) || !hold.speakingSoon.compareAndSet(false, true)) {
+                continue;
+            }
+            Thread.ofVirtual().name(SPEAKING_THREAD).start(() -> {
+                try {
+                    if (!hold.keepAliveIfSilentFor(speakAfterNanos)) {
+                        holds.remove(hold);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("A server lock's keep-alive failed unexpectedly: {}", e.toString());
+                } finally {
+                    hold.speakingSoon.set(false);
+                }
+            });
+        }
     }
 
     static int lockKey(ServerId server) {
@@ -269,13 +344,15 @@ public final class PgServerLock implements ServerLock {
             // A session that does not answer within the silence limit is gone or about to be: the keep-alive and the
             // release give up on it then (Hikari puts the socket's timeout back when the connection returns).
             connection.setNetworkTimeout(Runnable::run, (int) silenceLimit.toMillis());
-            KeepAlive keepAlive = new KeepAlive(connection, silenceLimit.dividedBy(3), trustedFor);
-            Thread.ofVirtual().name("server-lock-keep-alive-" + server).start(keepAlive);
+            KeepAlive keepAlive = new KeepAlive(connection, trustedFor);
+            startSweeperOnce();
+            holds.add(keepAlive);
             T result;
             try {
                 result = work.apply(keepAlive);
             } finally {
                 SQLException lost = keepAlive.stop();
+                holds.remove(keepAlive);
                 if (lost != null) {
                     LOG.error("Server {}'s lock session stopped answering while its work ran, so its lock may have "
                             + "ended before the work did (work that asked its hold before calling VPS.org did not "
@@ -305,24 +382,23 @@ public final class PgServerLock implements ServerLock {
     }
 
     /**
-     * Speaks on a held lock's connection every {@code every} until stopped, so that PostgreSQL's
-     * {@code idle_in_transaction_session_timeout} ends only a dead holder's session. Never after {@link #stop()}: the
-     * connection then goes back to the pool. Also the work's hold: lost once the session failed to answer.
+     * A held lock's connection, spoken on by the store's sweeper while silent for a third of the limit, until stopped,
+     * so that PostgreSQL's {@code idle_in_transaction_session_timeout} ends only a dead holder's session. Never after
+     * {@link #stop()}: the connection then goes back to the pool. Also the work's hold: lost once the session failed
+     * to answer.
      */
-    private static final class KeepAlive implements Runnable, ServerLock.Hold {
+    private static final class KeepAlive implements ServerLock.Hold {
         private final Connection connection;
-        private final long everyNanos;
         private final long trustedForNanos;
-        private final CountDownLatch stopping = new CountDownLatch(1);
         private final ReentrantLock speaking = new ReentrantLock();
-        private boolean stopped;
+        /** Written under {@link #speaking}; read without it by the sweeper only to skip a released hold early. */
+        private volatile boolean stopped;
         private volatile SQLException lost;
         /** When the session last answered: the lock's statement, just before this is made, then each keep-alive. */
         private volatile long lastHeard = System.nanoTime();
 
-        KeepAlive(Connection connection, Duration every, Duration trustedFor) {
+        KeepAlive(Connection connection, Duration trustedFor) {
             this.connection = connection;
-            this.everyNanos = every.toNanos();
             this.trustedForNanos = trustedFor.toNanos();
         }
 
@@ -362,27 +438,38 @@ public final class PgServerLock implements ServerLock {
             }
         }
 
-        @Override
-        public void run() {
+        /**
+         * The sweeper's turn: one keep-alive if the session was silent for {@code silentNanos}. False once there is
+         * nothing more to keep alive (released, or lost: no keep-alive is sent after a failed one).
+         */
+        /** Set by the sweeper while this hold's keep-alive is handed out: never two at once. */
+        final AtomicBoolean speakingSoon = new AtomicBoolean();
+
+        /** Silent for {@code silentNanos} and still kept (neither released nor lost). */
+        boolean dueAfter(long silentNanos) {
+            return !stopped && lost == null && System.nanoTime() - lastHeard >= silentNanos;
+        }
+
+        boolean keepAliveIfSilentFor(long silentNanos) {
+            if (stopped || lost != null) {
+                return false;
+            }
+            if (System.nanoTime() - lastHeard < silentNanos) {
+                return true;
+            }
+            // The holder speaking now (stillHeld) is heard as well as a keep-alive: no waiting on it, the others' due.
+            if (!speaking.tryLock()) {
+                return true;
+            }
             try {
-                while (!stopping.await(everyNanos, TimeUnit.NANOSECONDS)) {
-                    speaking.lock();
-                    try {
-                        if (stopped || lost != null || !speak()) {
-                            return;
-                        }
-                    } finally {
-                        speaking.unlock();
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                return !stopped && lost == null && speak();
+            } finally {
+                speaking.unlock();
             }
         }
 
         /** Stops it, waiting for a keep-alive under way; the failure that ended it early, if one did. */
         SQLException stop() {
-            stopping.countDown();
             speaking.lock();
             try {
                 stopped = true;

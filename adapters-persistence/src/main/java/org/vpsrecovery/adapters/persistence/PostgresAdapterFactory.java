@@ -75,12 +75,13 @@ public class PostgresAdapterFactory {
      */
     @Singleton
     @Primary
-    ServerLock serverLock(DataSource dataSource,
-                          @Value("${vpsr.server-lock.max-wait:5s}") Duration maxWait,
-                          @Value("${vpsr.server-lock.max-waiters-per-server:16}") int maxWaitersPerServer,
-                          @Value("${vpsr.server-lock.max-connections:0}") int maxConnections,
-                          @Value("${datasources.default.maximum-pool-size:10}") int poolSize,
-                          @Value("${" + IDLE_IN_TRANSACTION_TIMEOUT + ":60s}") Duration silenceLimit) {
+    @Bean(preDestroy = "close") // stops its keep-alive sweeper thread (ADR 0023, amended in session 41)
+    PgServerLock serverLock(DataSource dataSource,
+                            @Value("${vpsr.server-lock.max-wait:5s}") Duration maxWait,
+                            @Value("${vpsr.server-lock.max-waiters-per-server:16}") int maxWaitersPerServer,
+                            @Value("${vpsr.server-lock.max-connections:0}") int maxConnections,
+                            @Value("${datasources.default.maximum-pool-size:10}") int poolSize,
+                            @Value("${" + IDLE_IN_TRANSACTION_TIMEOUT + ":60s}") Duration silenceLimit) {
         int lockConnections = maxConnections > 0 ? maxConnections : Math.max(1, poolSize - RESERVED_CONNECTIONS);
         return new PgServerLock(pooled(dataSource), maxWait, maxWaitersPerServer, lockConnections,
                 requireSilenceLimit(silenceLimit));
@@ -108,8 +109,9 @@ public class PostgresAdapterFactory {
      */
     @Singleton
     @Named(FOLLOWING_LOCK)
-    ServerLock followingLock(DataSource dataSource, @Value("${vpsr.server-lock.max-wait:5s}") Duration maxWait,
-                             @Value("${" + IDLE_IN_TRANSACTION_TIMEOUT + ":60s}") Duration silenceLimit) {
+    @Bean(preDestroy = "close")
+    PgServerLock followingLock(DataSource dataSource, @Value("${vpsr.server-lock.max-wait:5s}") Duration maxWait,
+                               @Value("${" + IDLE_IN_TRANSACTION_TIMEOUT + ":60s}") Duration silenceLimit) {
         return PgServerLock.following(pooled(dataSource), maxWait, requireSilenceLimit(silenceLimit));
     }
 

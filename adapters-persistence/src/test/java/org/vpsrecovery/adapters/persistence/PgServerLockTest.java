@@ -3,20 +3,28 @@ package org.vpsrecovery.adapters.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -74,6 +82,66 @@ class PgServerLockTest {
 
         assertThat(during).isEqualTo(1);
         assertThat(advisoryLocksOn(dataSource, server)).isZero();
+    }
+
+    /** Live threads, virtual ones too (a thread dump lists them), whose name begins with {@code prefix}. */
+    private static long threadsNamed(String prefix) throws IOException {
+        Path dump = Files.createTempDirectory("threads").resolve("threads.json");
+        try {
+            ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+            return Pattern.compile("\"name\": \"" + Pattern.quote(prefix)).matcher(Files.readString(dump))
+                    .results().count();
+        } finally {
+            Files.deleteIfExists(dump);
+            Files.deleteIfExists(dump.getParent());
+        }
+    }
+
+    /**
+     * ADR 0023, amended in session 41: holds at once, each longer than the silence limit, are kept alive by the
+     * store's one sweeper thread, not a thread each (a thread start and its timed waits per create or delete), and
+     * each keeps its lock throughout; closing the store stops the sweeper.
+     */
+    @Test
+    void holdsAtOnceAreKeptAliveByOneThreadOfTheStoreAndEachKeepsItsLockBeyondTheSilenceLimit() throws Exception {
+        DataSource dataSource = DATABASE.dataSource();
+        Duration silenceLimit = Duration.ofSeconds(1);
+        int holdsAtOnce = 4;
+        long keepAliveThreadsBefore = threadsNamed("server-lock-keep-alive");
+        ExecutorService holders = Executors.newFixedThreadPool(holdsAtOnce);
+        PgServerLock lock = new PgServerLock(dataSource, Duration.ofSeconds(2), 16, 8, silenceLimit);
+        try {
+            CountDownLatch allHeld = new CountDownLatch(holdsAtOnce);
+            CountDownLatch counted = new CountDownLatch(1);
+            List<Future<Boolean>> keptThroughout = new ArrayList<>();
+            for (int i = 0; i < holdsAtOnce; i++) {
+                ServerId server = new ServerId(41_000 + i);
+                keptThroughout.add(holders.submit(() -> lock.callHolding(server, hold -> {
+                    allHeld.countDown();
+                    try {
+                        counted.await();
+                        // Work three times the silence limit (a slow VPS.org call): only keep-alives keep the lock.
+                        Thread.sleep(silenceLimit.multipliedBy(3).toMillis());
+                        return hold.stillHeld() && advisoryLocksOn(dataSource, server) == 1;
+                    } catch (InterruptedException | SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })));
+            }
+            allHeld.await();
+            long keepAliveThreadsWhileHeld = threadsNamed("server-lock-keep-alive");
+            counted.countDown();
+
+            assertThat(keepAliveThreadsWhileHeld - keepAliveThreadsBefore).isEqualTo(1);
+            for (Future<Boolean> kept : keptThroughout) {
+                assertThat(kept.get(30, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            holders.shutdownNow();
+            lock.close();
+        }
+        assertThat(lock.keepAliveWorkers()).isZero();
     }
 
     /** The backend that holds {@code server}'s advisory lock in the requests' namespace. */
