@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
@@ -39,6 +40,23 @@ class PgServerLockTest {
 
     @RegisterExtension
     static final FreshDatabase DATABASE = FreshDatabase.migrated();
+
+    /** The stores a test made, closed after it: none leaves its keep-alive thread behind in the test JVM. */
+    private final List<PgServerLock> stores = new ArrayList<>();
+
+    private PgServerLock closedAfter(PgServerLock store) {
+        synchronized (stores) {
+            stores.add(store);
+        }
+        return store;
+    }
+
+    @AfterEach
+    void closeTheStores() {
+        synchronized (stores) {
+            stores.forEach(PgServerLock::close);
+        }
+    }
 
     private static long advisoryLocksOn(DataSource dataSource, ServerId server) throws SQLException {
         try (Connection connection = dataSource.getConnection();
@@ -72,13 +90,16 @@ class PgServerLockTest {
         DataSource dataSource = DATABASE.dataSource();
         ServerId server = new ServerId(12345);
 
-        long during = new PgServerLock(dataSource, Duration.ofSeconds(1)).callExclusively(server, () -> {
-            try {
-                return advisoryLocksOn(dataSource, server);
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        long during;
+        try (PgServerLock lock = new PgServerLock(dataSource, Duration.ofSeconds(1))) {
+            during = lock.callExclusively(server, () -> {
+                try {
+                    return advisoryLocksOn(dataSource, server);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
 
         assertThat(during).isEqualTo(1);
         assertThat(advisoryLocksOn(dataSource, server)).isZero();
@@ -167,31 +188,32 @@ class PgServerLockTest {
     void aHoldWhoseSessionWasTerminatedReportsTheLockLostWhileAnotherInstanceTakesTheServer() {
         DataSource dataSource = DATABASE.dataSource();
         ServerId server = new ServerId(12350);
-        PgServerLock holder = new PgServerLock(dataSource, Duration.ofSeconds(1), PgServerLock.DEFAULT_SILENCE_LIMIT,
-                Duration.ZERO);
-        PgServerLock otherInstance = new PgServerLock(dataSource, Duration.ofSeconds(1));
-
-        List<Object> seen = holder.callHolding(server, hold -> {
-            try {
-                boolean before = hold.stillHeld();
-                try (Connection admin = dataSource.getConnection();
-                     PreparedStatement terminate = admin.prepareStatement("SELECT pg_terminate_backend(?, 10000)")) {
-                    terminate.setInt(1, holderOf(dataSource, server));
-                    try (ResultSet rs = terminate.executeQuery()) {
-                        rs.next();
-                        assertThat(rs.getBoolean(1)).as("the holder's backend ended").isTrue();
+        try (PgServerLock holder = new PgServerLock(dataSource, Duration.ofSeconds(1),
+                PgServerLock.DEFAULT_SILENCE_LIMIT, Duration.ZERO);
+             PgServerLock otherInstance = new PgServerLock(dataSource, Duration.ofSeconds(1))) {
+            List<Object> seen = holder.callHolding(server, hold -> {
+                try {
+                    boolean before = hold.stillHeld();
+                    try (Connection admin = dataSource.getConnection();
+                         PreparedStatement terminate =
+                                 admin.prepareStatement("SELECT pg_terminate_backend(?, 10000)")) {
+                        terminate.setInt(1, holderOf(dataSource, server));
+                        try (ResultSet rs = terminate.executeQuery()) {
+                            rs.next();
+                            assertThat(rs.getBoolean(1)).as("the holder's backend ended").isTrue();
+                        }
                     }
+                    boolean after = hold.stillHeld();
+                    String other = otherInstance.callExclusively(server, () -> "the other instance holds it");
+                    return List.of(before, after, hold.stillHeld(), other);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
                 }
-                boolean after = hold.stillHeld();
-                String other = otherInstance.callExclusively(server, () -> "the other instance holds it");
-                return List.of(before, after, hold.stillHeld(), other);
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+            });
 
-        assertThat(seen).containsExactly(true, false, false, "the other instance holds it");
-        assertThat(holder.callExclusively(server, () -> "locked again")).isEqualTo("locked again");
+            assertThat(seen).containsExactly(true, false, false, "the other instance holds it");
+            assertThat(holder.callExclusively(server, () -> "locked again")).isEqualTo("locked again");
+        }
     }
 
     /**
@@ -202,18 +224,19 @@ class PgServerLockTest {
     void theFollowingLockKeepsOutAnotherFollowerButNotTheServersRequests() {
         DataSource dataSource = DATABASE.dataSource();
         ServerId server = new ServerId(12346);
-        PgServerLock requests = new PgServerLock(dataSource, Duration.ofSeconds(1));
-        PgServerLock otherInstancesFollowing = PgServerLock.following(dataSource, Duration.ofMillis(200));
+        try (PgServerLock requests = new PgServerLock(dataSource, Duration.ofSeconds(1));
+             PgServerLock otherInstancesFollowing = PgServerLock.following(dataSource, Duration.ofMillis(200));
+             PgServerLock following = PgServerLock.following(dataSource, Duration.ofSeconds(1))) {
+            String seen = following.callExclusively(server, () -> {
+                String request = requests.callExclusively(server, () -> "request ran");
+                assertThatThrownBy(() -> otherInstancesFollowing.callExclusively(server, () -> "never"))
+                        .isInstanceOf(ServerBusy.class);
+                return request;
+            });
 
-        String seen = PgServerLock.following(dataSource, Duration.ofSeconds(1)).callExclusively(server, () -> {
-            String request = requests.callExclusively(server, () -> "request ran");
-            assertThatThrownBy(() -> otherInstancesFollowing.callExclusively(server, () -> "never"))
-                    .isInstanceOf(ServerBusy.class);
-            return request;
-        });
-
-        assertThat(seen).isEqualTo("request ran");
-        assertThat(otherInstancesFollowing.callExclusively(server, () -> "free again")).isEqualTo("free again");
+            assertThat(seen).isEqualTo("request ran");
+            assertThat(otherInstancesFollowing.callExclusively(server, () -> "free again")).isEqualTo("free again");
+        }
     }
 
     @Test
@@ -225,7 +248,7 @@ class PgServerLockTest {
         config.setMaximumPoolSize(1);
         try (HikariDataSource pool = new HikariDataSource(config)) {
             ServerId server = new ServerId(77);
-            PgServerLock lock = new PgServerLock(pool, Duration.ofMillis(500));
+            PgServerLock lock = closedAfter(new PgServerLock(pool, Duration.ofMillis(500)));
 
             assertThatThrownBy(() -> lock.callExclusively(server, () -> {
                 throw new IllegalStateException("provider call failed");
@@ -237,7 +260,7 @@ class PgServerLockTest {
                 rs.next();
                 assertThat(rs.getLong(1)).isZero();
             }
-            assertThat(new PgServerLock(DATABASE.dataSource(), Duration.ofMillis(200))
+            assertThat(closedAfter(new PgServerLock(DATABASE.dataSource(), Duration.ofMillis(200)))
                     .callExclusively(server, () -> "free")).isEqualTo("free");
             assertThat(lock.callExclusively(server, () -> "pool still works")).isEqualTo("pool still works");
         }
@@ -254,7 +277,7 @@ class PgServerLockTest {
             ServerId server = new ServerId(78);
             DataSource outside = DATABASE.dataSource();
 
-            String result = new PgServerLock(pool, Duration.ofMillis(500)).callExclusively(server, () -> {
+            String result = closedAfter(new PgServerLock(pool, Duration.ofMillis(500))).callExclusively(server, () -> {
                 // The lock's session dies while the work runs (a failover, an admin, a network cut).
                 try (Connection admin = outside.getConnection(); PreparedStatement kill = admin.prepareStatement(
                         "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
@@ -285,7 +308,7 @@ class PgServerLockTest {
             statement.execute("SELECT pg_advisory_lock(42)");
             statement.execute("SELECT pg_advisory_lock(1, 42)");
 
-            assertThat(new PgServerLock(DATABASE.dataSource(), Duration.ofMillis(200))
+            assertThat(closedAfter(new PgServerLock(DATABASE.dataSource(), Duration.ofMillis(200)))
                     .callExclusively(server, () -> "not blocked")).isEqualTo("not blocked");
         }
     }
@@ -301,7 +324,7 @@ class PgServerLockTest {
     void aHoldIsTheLockWithItsTimeoutThenTheRollback() {
         DataSource dataSource = DATABASE.dataSource();
         ServerId server = new ServerId(31);
-        PgServerLock lock = new PgServerLock(dataSource, Duration.ofSeconds(5));
+        PgServerLock lock = closedAfter(new PgServerLock(dataSource, Duration.ofSeconds(5)));
         lock.callExclusively(server, () -> "a first hold sets the pooled connection up; not counted");
 
         SentStatements.Counted<String> hold = SentStatements.of(() -> lock.callExclusively(server, () -> "held"));
@@ -322,8 +345,8 @@ class PgServerLockTest {
             // Its bound shown by state, not a clock: seen waiting in PostgreSQL, then told busy, and no longer waiting.
             ExecutorService caller = Executors.newSingleThreadExecutor();
             try {
-                Future<String> busy = caller.submit(() -> new PgServerLock(DATABASE.dataSource(), Duration.ofSeconds(2))
-                        .callExclusively(server, () -> "never"));
+                Future<String> busy = caller.submit(() -> closedAfter(new PgServerLock(DATABASE.dataSource(),
+                        Duration.ofSeconds(2))).callExclusively(server, () -> "never"));
                 ServerLockContract.awaitState("our session waiting for server 4000000000's lock", () -> {
                     try {
                         return busy.isDone() || advisoryLockWaitersOn(DATABASE.dataSource(), server) > 0;
@@ -342,8 +365,8 @@ class PgServerLockTest {
             }
         }
         // The session ended, so its lock is gone.
-        assertThat(new PgServerLock(DATABASE.dataSource(), Duration.ofMillis(300)).callExclusively(server, () -> "ok"))
-                .isEqualTo("ok");
+        assertThat(closedAfter(new PgServerLock(DATABASE.dataSource(), Duration.ofMillis(300)))
+                .callExclusively(server, () -> "ok")).isEqualTo("ok");
     }
 
     @Test
@@ -361,8 +384,8 @@ class PgServerLockTest {
             hold.setInt(2, PgServerLock.lockKey(server));
             hold.execute();
 
-            assertThatThrownBy(() -> new PgServerLock(pool, Duration.ofMillis(100)).callExclusively(server, () -> "x"))
-                    .isInstanceOf(ServerBusy.class);
+            assertThatThrownBy(() -> closedAfter(new PgServerLock(pool, Duration.ofMillis(100)))
+                    .callExclusively(server, () -> "x")).isInstanceOf(ServerBusy.class);
 
             try (Connection reused = pool.getConnection(); Statement statement = reused.createStatement();
                  ResultSet rs = statement.executeQuery("SHOW lock_timeout")) {
@@ -411,7 +434,7 @@ class PgServerLockTest {
                 statement.setInt(1, PgServerLock.NAMESPACE);
                 statement.setInt(2, PgServerLock.lockKey(server));
             }
-            PgServerLock ours = new PgServerLock(pool, Duration.ofMillis(20));
+            PgServerLock ours = closedAfter(new PgServerLock(pool, Duration.ofMillis(20)));
             for (int round = 0; round < rounds; round++) {
                 lock.execute();
                 long releaseAfterMicros = 15_000 + (round % 11) * 1_000; // around our 20 ms timeout
@@ -445,7 +468,7 @@ class PgServerLockTest {
     void waitersHoldNoConnectionAndTheWorkAlwaysFindsOne() throws Exception {
         ServerId server = new ServerId(4343);
         try (HikariDataSource pool = pool(3)) {
-            PgServerLock lock = new PgServerLock(pool, Duration.ofSeconds(2), 8, 1);
+            PgServerLock lock = closedAfter(new PgServerLock(pool, Duration.ofSeconds(2), 8, 1));
             java.util.concurrent.ConcurrentLinkedQueue<Throwable> unexpected = new java.util.concurrent.ConcurrentLinkedQueue<>();
             java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
             java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
@@ -495,7 +518,7 @@ class PgServerLockTest {
     @Test
     void allLockConnectionsHeldForOtherServersIsCapacityNotABusyServer() throws Exception {
         try (HikariDataSource pool = pool(4)) {
-            PgServerLock lock = new PgServerLock(pool, Duration.ofMillis(300), 8, 1);
+            PgServerLock lock = closedAfter(new PgServerLock(pool, Duration.ofMillis(300), 8, 1));
             java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
             java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
             Thread other = Thread.ofPlatform().start(() -> lock.callExclusively(new ServerId(5101), () -> {
