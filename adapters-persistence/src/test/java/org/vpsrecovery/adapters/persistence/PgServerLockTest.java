@@ -23,7 +23,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.SentStatements;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.ServerBusy;
 import org.vpsrecovery.domain.port.contract.ServerLockContract;
 import org.vpsrecovery.domain.server.ServerId;
@@ -163,6 +168,77 @@ class PgServerLockTest {
             lock.close();
         }
         assertThat(lock.keepAliveWorkers()).isZero();
+    }
+
+    /** How long a test waits for a state before it fails: generous, no assertion on time. */
+    private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(30);
+
+    /**
+     * ADR 0023, amended in session 42: a closed store (the instance shutting down) refuses a hold with the typed 503
+     * before anything is taken, whether a hold had started its sweeper or not. Before, the hold was taken without any
+     * keep-alive (and a close between the sweeper's check and its start threw RejectedExecutionException at the hold).
+     */
+    @Test
+    void aClosedStoreRefusesAHoldAsUnavailableAndRunsNothing() {
+        DataSource dataSource = DATABASE.dataSource();
+        ServerId server = new ServerId(42_020);
+        PgServerLock neverHeld = new PgServerLock(dataSource, Duration.ofSeconds(1));
+        PgServerLock onceHeld = new PgServerLock(dataSource, Duration.ofSeconds(1));
+        assertThat(onceHeld.callExclusively(server, () -> "held while open")).isEqualTo("held while open");
+        neverHeld.close();
+        onceHeld.close();
+        AtomicBoolean ran = new AtomicBoolean();
+
+        for (PgServerLock closed : List.of(neverHeld, onceHeld)) {
+            assertThatThrownBy(() -> closed.callExclusively(server, () -> ran.getAndSet(true)))
+                    .isInstanceOf(PlatformUnavailable.class)
+                    .hasMessageContaining("shutting down").hasMessageContaining("42020");
+        }
+        assertThat(ran).as("a work run on a closed store").isFalse();
+    }
+
+    /**
+     * ADR 0023, amended in session 42: a sweep that fails (here the keep-alive's thread is not started: the Error of a
+     * JVM out of threads) is not the last. The next sweep hands the keep-alive out again, and the hold keeps its lock
+     * beyond the silence limit. Before, the Error cancelled the store's sweeps for good, silently: this hold, and every
+     * later one, lost its lock to the silence limit.
+     */
+    @Test
+    void aSweepThatFailsIsNotTheLastAndTheHoldKeepsItsLock() throws Exception {
+        DataSource dataSource = DATABASE.dataSource();
+        Duration silenceLimit = Duration.ofSeconds(1);
+        ServerId server = new ServerId(42_010);
+        AtomicInteger asked = new AtomicInteger();
+        Semaphore keptAlive = new Semaphore(0);
+        ThreadFactory virtual = Thread.ofVirtual().factory();
+        ThreadFactory failingFirst = keepAlive -> {
+            if (asked.getAndIncrement() == 0) {
+                throw new OutOfMemoryError("unable to create native thread: possibly out of memory");
+            }
+            return virtual.newThread(() -> {
+                try {
+                    keepAlive.run();
+                } finally {
+                    keptAlive.release();
+                }
+            });
+        };
+        try (PgServerLock lock = new PgServerLock(dataSource, Duration.ofSeconds(2), silenceLimit, failingFirst)) {
+            List<Boolean> seen = lock.callHolding(server, hold -> {
+                try {
+                    // Three keep-alives after the failed one, each after a third of the limit's silence: the hold has
+                    // then outlived the limit, its lock kept by them alone.
+                    boolean spokenFor = keptAlive.tryAcquire(3, GIVE_UP_AFTER.toSeconds(), TimeUnit.SECONDS);
+                    return List.of(spokenFor, hold.stillHeld(), advisoryLocksOn(dataSource, server) == 1);
+                } catch (InterruptedException | SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+
+            assertThat(seen).as("spoken for after the failed sweep, still held, its lock granted")
+                    .containsExactly(true, true, true);
+            assertThat(lock.failedSweeps()).isEqualTo(1);
+        }
     }
 
     /** The backend that holds {@code server}'s advisory lock in the requests' namespace. */
