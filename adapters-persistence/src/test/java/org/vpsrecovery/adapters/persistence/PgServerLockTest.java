@@ -8,6 +8,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,8 +18,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -33,10 +38,14 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.vpsrecovery.adapters.persistence.testing.FreezableRelay;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.SentStatements;
+import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.ServerBusy;
+import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.port.contract.ServerLockContract;
 import org.vpsrecovery.domain.server.ServerId;
 
@@ -238,6 +247,115 @@ class PgServerLockTest {
             assertThat(seen).as("spoken for after the failed sweep, still held, its lock granted")
                     .containsExactly(true, true, true);
             assertThat(lock.failedSweeps()).isEqualTo(1);
+        }
+    }
+
+    /** A store's connections: the first through {@code relay} (to be frozen), every later one direct. */
+    private static DataSource firstConnectionThrough(FreezableRelay relay, TestDatabase database) {
+        PGSimpleDataSource relayed = new PGSimpleDataSource();
+        relayed.setURL(relay.url());
+        relayed.setUser(database.user());
+        relayed.setPassword(database.password());
+        DataSource direct = database.dataSource();
+        AtomicBoolean firstLent = new AtomicBoolean();
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    DataSource to = method.getName().equals("getConnection") && firstLent.compareAndSet(false, true)
+                            ? relayed : direct;
+                    try {
+                        return method.invoke(to, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** When {@code backend} began its last statement, if it is still there. */
+    private static Optional<Instant> lastStatementOf(int backend) throws SQLException {
+        try (Connection connection = DATABASE.dataSource().getConnection();
+             PreparedStatement activity = connection.prepareStatement(
+                     "SELECT query_start FROM pg_stat_activity WHERE pid = ?")) {
+            activity.setInt(1, backend);
+            try (ResultSet rs = activity.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * ADR 0023, amended in session 42 (session 41's review's reason for a keep-alive's own thread, untested until now):
+     * one hold's keep-alive that hangs (its connection frozen: nothing answers, and the keep-alive waits out its
+     * network timeout, the silence limit) delays no other hold's. While it hangs, the other hold's session is spoken
+     * on, and that hold keeps its lock; the frozen one is then told lost. Had the sweeper spoken itself, the other
+     * hold's session would have stayed silent throughout the hang, as long as the limit, and PostgreSQL would have
+     * ended it.
+     */
+    @Test
+    void aKeepAliveThatHangsDelaysNoOtherHoldsKeepAlive() throws Exception {
+        TestDatabase database = DATABASE.database();
+        Duration silenceLimit = Duration.ofSeconds(2);
+        ServerId frozenServer = new ServerId(42_030);
+        ServerId liveServer = new ServerId(42_031);
+        try (FreezableRelay relay = new FreezableRelay(database.url());
+             PgServerLock lock = new PgServerLock(firstConnectionThrough(relay, database), Duration.ofSeconds(2), 16,
+                     8, silenceLimit)) {
+            CompletableFuture<ServerLock.Hold> frozenHold = new CompletableFuture<>();
+            CountDownLatch liveHeld = new CountDownLatch(1);
+            CountDownLatch testDone = new CountDownLatch(1);
+            Thread frozenHolder = Thread.ofVirtual().start(() -> {
+                try {
+                    lock.callHolding(frozenServer, hold -> {
+                        // Its network gone while its work (a VPS.org call) runs: its keep-alive will hang.
+                        relay.freeze();
+                        frozenHold.complete(hold);
+                        awaitQuietly(testDone);
+                        return null;
+                    });
+                } catch (RuntimeException ignored) {
+                    // Its session is gone by then.
+                }
+            });
+            ServerLock.Hold frozen = frozenHold.get(GIVE_UP_AFTER.toSeconds(), TimeUnit.SECONDS);
+            CompletableFuture<Boolean> liveKept = new CompletableFuture<>();
+            Thread liveHolder = Thread.ofVirtual().start(() -> {
+                try {
+                    liveKept.complete(lock.callHolding(liveServer, hold -> {
+                        liveHeld.countDown();
+                        awaitQuietly(testDone);
+                        return hold.stillHeld();
+                    }));
+                } catch (Throwable e) {
+                    liveKept.completeExceptionally(e);
+                }
+            });
+            try {
+                assertThat(liveHeld.await(GIVE_UP_AFTER.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                int liveBackend = holderOf(database.dataSource(), liveServer);
+
+                assertThat(relay.awaitClientHeldBack(GIVE_UP_AFTER)).as("the frozen hold's keep-alive, unanswered")
+                        .isTrue();
+                Instant liveSpokenBefore = lastStatementOf(liveBackend).orElseThrow();
+                // Waits for the hanging keep-alive to give up (its network timeout, the limit), then says lost.
+                assertThat(frozen.stillHeld()).as("the frozen hold").isFalse();
+
+                assertThat(lastStatementOf(liveBackend)).as("the live hold's session, spoken on while the other hung")
+                        .hasValueSatisfying(spoken -> assertThat(spoken).isAfter(liveSpokenBefore));
+                assertThat(advisoryLocksOn(database.dataSource(), liveServer)).isEqualTo(1);
+            } finally {
+                testDone.countDown();
+            }
+            assertThat(liveKept.get(GIVE_UP_AFTER.toSeconds(), TimeUnit.SECONDS)).as("the live hold, at its end")
+                    .isTrue();
+            assertThat(frozenHolder.join(GIVE_UP_AFTER)).isTrue();
+            assertThat(liveHolder.join(GIVE_UP_AFTER)).isTrue();
         }
     }
 
