@@ -11,9 +11,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -46,11 +48,14 @@ import org.vpsrecovery.domain.server.ServerId;
  * limit), so only a dead or frozen holder's session is ended. One sweeper thread per lock store does that for all its
  * holds, waking every sixth of the limit: a hold starts no thread or timer of its own, and only one silent for a third
  * of the limit gets its keep-alive, on a virtual thread (ADR 0023, amended in session 41).
- * {@link #close()} stops it. A keep-alive that fails means the lock was lost while the work ran; that
- * is logged (ADR 0023, amended in session 39), and the work's {@link ServerLock.Hold} says so: a work asks it before
- * its point of no return (ADR 0023, amended in session 40). It answers from what the keep-alive last heard, and asks
- * the session itself ({@code SELECT 1}) only when nothing was heard from it for {@link #TRUSTED_FOR}: a warm create or
- * delete asks within milliseconds of its lock's statement, so it pays no round trip more.
+ * {@link #close()} stops it, and from then on a hold is refused ({@link PlatformUnavailable}: the instance is shutting
+ * down) rather than taken without keep-alives. A sweep that fails (a keep-alive's thread not started, an {@link Error})
+ * is logged and counted, and the next sweep runs as usual (ADR 0023, amended in session 42). A keep-alive that fails
+ * means the lock was lost while the work ran; that is logged (ADR 0023, amended in session 39), and the work's
+ * {@link ServerLock.Hold} says so: a work asks it before its point of no return (ADR 0023, amended in session 40). It
+ * answers from what the keep-alive last heard, and asks the session itself ({@code SELECT 1}) only when nothing was
+ * heard from it for {@link #TRUSTED_FOR}: a warm create or delete asks within milliseconds of its lock's statement, so
+ * it pays no round trip more.
  *
  * <p>Hand-written JDBC on purpose: advisory locks are outside what Micronaut Data expresses.
  * Keys: the two-int form with {@link #NAMESPACE} first; a server id beyond the int range is folded
@@ -108,7 +113,19 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
     private final Set<KeepAlive> holds = ConcurrentHashMap.newKeySet();
     /** One daemon platform thread for every hold of this store, started by the first hold (ADR 0023, session 41). */
     private final ScheduledThreadPoolExecutor keepAliveSweeper;
-    private final AtomicBoolean sweeperStarted = new AtomicBoolean();
+    /**
+     * Orders the sweeper's one start against {@link #close()}: the sweeper is never scheduled on a shut-down executor
+     * (whose answer would be an unchecked RejectedExecutionException on a hold's path), and a hold that begins after
+     * the close is refused (ADR 0023, amended in session 42).
+     */
+    private final ReentrantLock lifecycle = new ReentrantLock();
+    /** Written under {@link #lifecycle}; read without it on each hold's way in. */
+    private volatile boolean sweeperScheduled;
+    private volatile boolean closed;
+    /** Starts a due keep-alive's thread: a virtual one named {@link #SPEAKING_THREAD}, or a test's. */
+    private final ThreadFactory speakers;
+    /** Sweeps that met a failure: each logged once, none the last (ADR 0023, amended in session 42). */
+    private final AtomicLong failedSweeps = new AtomicLong();
     private final long sweepEveryNanos;
     private final long speakAfterNanos;
 
@@ -130,12 +147,22 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
     /** {@code silenceLimit}: how long a holder's session may stay silent before PostgreSQL ends it and the lock. */
     public PgServerLock(DataSource dataSource, Duration maxWait, int maxWaitersPerServer, int maxLockConnections,
                         Duration silenceLimit) {
-        this(dataSource, maxWait, maxWaitersPerServer, maxLockConnections, NAMESPACE, silenceLimit, TRUSTED_FOR);
+        this(dataSource, maxWait, maxWaitersPerServer, maxLockConnections, NAMESPACE, silenceLimit, TRUSTED_FOR,
+                speakingThreads());
     }
 
     /** For tests: a hold not heard from for {@code trustedFor} asks its session whether it is still there. */
     PgServerLock(DataSource dataSource, Duration maxWait, Duration silenceLimit, Duration trustedFor) {
-        this(dataSource, maxWait, 16, 8, NAMESPACE, silenceLimit, trustedFor);
+        this(dataSource, maxWait, 16, 8, NAMESPACE, silenceLimit, trustedFor, speakingThreads());
+    }
+
+    /** For tests: a due keep-alive's thread made by {@code speakers} (one that fails, say). */
+    PgServerLock(DataSource dataSource, Duration maxWait, Duration silenceLimit, ThreadFactory speakers) {
+        this(dataSource, maxWait, 16, 8, NAMESPACE, silenceLimit, TRUSTED_FOR, speakers);
+    }
+
+    private static ThreadFactory speakingThreads() {
+        return Thread.ofVirtual().name(SPEAKING_THREAD).factory();
     }
 
     /**
@@ -148,12 +175,14 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
 
     /** As {@link #following(DataSource, Duration)}, a dead tracker's session ended after {@code silenceLimit}. */
     public static PgServerLock following(DataSource dataSource, Duration maxWait, Duration silenceLimit) {
-        return new PgServerLock(dataSource, maxWait, 1, 1, FOLLOWING_NAMESPACE, silenceLimit, TRUSTED_FOR);
+        return new PgServerLock(dataSource, maxWait, 1, 1, FOLLOWING_NAMESPACE, silenceLimit, TRUSTED_FOR,
+                speakingThreads());
     }
 
     private PgServerLock(DataSource dataSource, Duration maxWait, int maxWaitersPerServer, int maxLockConnections,
-                         int namespace, Duration silenceLimit, Duration trustedFor) {
+                         int namespace, Duration silenceLimit, Duration trustedFor, ThreadFactory speakers) {
         this.namespace = namespace;
+        this.speakers = Objects.requireNonNull(speakers, "speakers");
         this.trustedFor = Objects.requireNonNull(trustedFor, "trusted for");
         this.silenceLimit = Objects.requireNonNull(silenceLimit, "silence limit");
         // A third of it between keep-alives: at least 1 ms, and whole milliseconds for PostgreSQL and the socket.
@@ -181,10 +210,19 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
         keepAliveSweeper.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
-    /** Stops the keep-alive sweeper: after this, a hold longer than the silence limit loses its lock. */
+    /**
+     * Stops the keep-alive sweeper: after this, a hold under way longer than the silence limit loses its lock (as its
+     * hold then says), and a hold asked for is refused, {@link PlatformUnavailable}.
+     */
     @Override
     public void close() {
-        keepAliveSweeper.shutdownNow();
+        lifecycle.lock();
+        try {
+            closed = true;
+            keepAliveSweeper.shutdownNow();
+        } finally {
+            lifecycle.unlock();
+        }
         try {
             // A keep-alive under way is bounded by its connection's network timeout; shutting down need not wait it out.
             keepAliveSweeper.awaitTermination(1, TimeUnit.SECONDS);
@@ -198,9 +236,32 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
         return keepAliveSweeper.getPoolSize();
     }
 
-    private void startSweeperOnce() {
-        if (!sweeperStarted.get() && sweeperStarted.compareAndSet(false, true) && !keepAliveSweeper.isShutdown()) {
-            keepAliveSweeper.scheduleWithFixedDelay(this::sweep, sweepEveryNanos, sweepEveryNanos, TimeUnit.NANOSECONDS);
+    /** For tests: the sweeps that met a failure and went on. */
+    long failedSweeps() {
+        return failedSweeps.get();
+    }
+
+    /**
+     * On a hold's way in: the sweeper scheduled once, under the same lock as {@link #close()}, so never on a closed
+     * store; a closed store refuses the hold before anything is taken.
+     */
+    private void sweepingOrRefuse(ServerId server) {
+        if (sweeperScheduled && !closed) {
+            return;
+        }
+        lifecycle.lock();
+        try {
+            if (closed) {
+                throw new PlatformUnavailable("this instance is shutting down; server " + server + " was not changed; "
+                        + "try again shortly", DATABASE_RETRY_AFTER, null);
+            }
+            if (!sweeperScheduled) {
+                keepAliveSweeper.scheduleWithFixedDelay(this::sweep, sweepEveryNanos, sweepEveryNanos,
+                        TimeUnit.NANOSECONDS);
+                sweeperScheduled = true;
+            }
+        } finally {
+            lifecycle.unlock();
         }
     }
 
@@ -209,13 +270,34 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
      * time a hold: a connection that hangs (frozen, given up after its network timeout) holds up only its own hold's.
      * Only holds longer than a third of the limit get one; the milliseconds-long ones never do. A hold whose keep-alive
      * failed leaves the set: its lock is lost, as its hold says, and nothing more is sent on its connection.
+     *
+     * <p>Nothing is thrown out of here: a periodic task that throws is never run again, and every hold from then on
+     * would lose its lock to the silence limit. One hold's failure does not keep the others' keep-alives back.
      */
     private void sweep() {
-        for (KeepAlive hold : holds) {
-            if (!hold.dueAfter(speakAfterNanos) || !hold.speakingSoon.compareAndSet(false, true)) {
-                continue;
+        Throwable failure = null;
+        try {
+            for (KeepAlive hold : holds) {
+                try {
+                    handOutKeepAlive(hold);
+                } catch (Throwable e) {
+                    failure = failure == null ? e : failure;
+                }
             }
-            Thread.ofVirtual().name(SPEAKING_THREAD).start(() -> {
+        } catch (Throwable e) {
+            failure = e;
+        }
+        if (failure != null) {
+            noteFailedSweep(failure);
+        }
+    }
+
+    private void handOutKeepAlive(KeepAlive hold) {
+        if (!hold.dueAfter(speakAfterNanos) || !hold.speakingSoon.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            speakers.newThread(() -> {
                 try {
                     if (!hold.keepAliveIfSilentFor(speakAfterNanos)) {
                         holds.remove(hold);
@@ -225,7 +307,21 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
                 } finally {
                     hold.speakingSoon.set(false);
                 }
-            });
+            }).start();
+        } catch (Throwable e) {
+            // Not handed out: the next sweep hands it out again, or the hold would never be spoken for.
+            hold.speakingSoon.set(false);
+            throw e;
+        }
+    }
+
+    private void noteFailedSweep(Throwable failure) {
+        long failed = failedSweeps.incrementAndGet();
+        try {
+            LOG.error("A keep-alive sweep of the server locks failed ({} so far); the next one runs as usual, and a "
+                    + "hold it missed is spoken for then", failed, failure);
+        } catch (Throwable ignored) {
+            // Not even logged: counted, and the sweeps go on.
         }
     }
 
@@ -250,6 +346,7 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
     public <T> T callHolding(ServerId server, Function<ServerLock.Hold, T> work) {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(work, "work");
+        sweepingOrRefuse(server);
         long deadline = System.nanoTime() + maxWait.toNanos();
         int key = lockKey(server);
         Gate gate = join(key, server);
@@ -345,7 +442,6 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
             // release give up on it then (Hikari puts the socket's timeout back when the connection returns).
             connection.setNetworkTimeout(Runnable::run, (int) silenceLimit.toMillis());
             KeepAlive keepAlive = new KeepAlive(connection, trustedFor);
-            startSweeperOnce();
             holds.add(keepAlive);
             T result;
             try {
@@ -438,10 +534,6 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
             }
         }
 
-        /**
-         * The sweeper's turn: one keep-alive if the session was silent for {@code silentNanos}. False once there is
-         * nothing more to keep alive (released, or lost: no keep-alive is sent after a failed one).
-         */
         /** Set by the sweeper while this hold's keep-alive is handed out: never two at once. */
         final AtomicBoolean speakingSoon = new AtomicBoolean();
 
@@ -450,6 +542,10 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
             return !stopped && lost == null && System.nanoTime() - lastHeard >= silentNanos;
         }
 
+        /**
+         * The sweeper's turn: one keep-alive if the session was silent for {@code silentNanos}. False once there is
+         * nothing more to keep alive (released, or lost: no keep-alive is sent after a failed one).
+         */
         boolean keepAliveIfSilentFor(long silentNanos) {
             if (stopped || lost != null) {
                 return false;

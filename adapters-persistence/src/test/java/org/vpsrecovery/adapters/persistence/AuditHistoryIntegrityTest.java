@@ -192,8 +192,9 @@ class AuditHistoryIntegrityTest {
         // Insufficient privilege, for every one of them (named when one goes through).
         assertThat(forbiddenStatements.stream().filter(sql -> !"42501".equals(sqlStateOf(asApp, sql))).toList()).isEmpty();
         // The other adapters work as the application role too.
-        assertThat(new PgServerLock(asApp, Duration.ofSeconds(1)).callExclusively(new ServerId(1), () -> "locked"))
-                .isEqualTo("locked");
+        try (PgServerLock lock = new PgServerLock(asApp, Duration.ofSeconds(1))) {
+            assertThat(lock.callExclusively(new ServerId(1), () -> "locked")).isEqualTo("locked");
+        }
     }
 
     @Test

@@ -225,10 +225,11 @@ class DeadPeerLocksTest {
     void aServerLockWhoseHoldersConnectionFrozeEndsAndAnotherInstanceLocksTheServer() throws Exception {
         TestDatabase database = DATABASE.database();
         ServerId server = new ServerId(39_001);
-        try (FreezableRelay relay = new FreezableRelay(database.url())) {
-            PgServerLock vanishing = new PgServerLock(through(relay, database), Duration.ofSeconds(1), 16, 8,
-                    SILENCE_LIMIT);
-            PgServerLock other = new PgServerLock(database.dataSource(), Duration.ofMillis(500), 16, 8, SILENCE_LIMIT);
+        try (FreezableRelay relay = new FreezableRelay(database.url());
+             PgServerLock vanishing = new PgServerLock(through(relay, database), Duration.ofSeconds(1), 16, 8,
+                     SILENCE_LIMIT);
+             PgServerLock other = new PgServerLock(database.dataSource(), Duration.ofMillis(500), 16, 8,
+                     SILENCE_LIMIT)) {
             CountDownLatch locked = new CountDownLatch(1);
             CountDownLatch testDone = new CountDownLatch(1);
             Thread.ofVirtual().start(() -> {
@@ -266,23 +267,24 @@ class DeadPeerLocksTest {
         TestDatabase database = DATABASE.anotherMigrated();
         database.execute("ALTER DATABASE " + database.name() + " SET idle_in_transaction_session_timeout = '300ms'");
         ServerId server = new ServerId(39_002);
-        PgServerLock holder = new PgServerLock(database.dataSource(), Duration.ofSeconds(1), 16, 8, SILENCE_LIMIT);
-        PgServerLock other = new PgServerLock(database.dataSource(), Duration.ofMillis(200), 16, 8, SILENCE_LIMIT);
+        try (PgServerLock holder = new PgServerLock(database.dataSource(), Duration.ofSeconds(1), 16, 8, SILENCE_LIMIT);
+             PgServerLock other = new PgServerLock(database.dataSource(), Duration.ofMillis(200), 16, 8,
+                     SILENCE_LIMIT)) {
+            String result = holder.callExclusively(server, () -> {
+                try {
+                    Thread.sleep(SILENCE_LIMIT.multipliedBy(3).toMillis());
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                assertThat(advisoryLocksOn(database.dataSource(), server)).isEqualTo(1);
+                assertThatThrownBy(() -> other.callExclusively(server, () -> "beside the holder"))
+                        .isInstanceOf(ServerBusy.class);
+                return "held throughout";
+            });
 
-        String result = holder.callExclusively(server, () -> {
-            try {
-                Thread.sleep(SILENCE_LIMIT.multipliedBy(3).toMillis());
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            assertThat(advisoryLocksOn(database.dataSource(), server)).isEqualTo(1);
-            assertThatThrownBy(() -> other.callExclusively(server, () -> "beside the holder"))
-                    .isInstanceOf(ServerBusy.class);
-            return "held throughout";
-        });
-
-        assertThat(result).isEqualTo("held throughout");
-        assertThat(other.callExclusively(server, () -> "free after")).isEqualTo("free after");
+            assertThat(result).isEqualTo("held throughout");
+            assertThat(other.callExclusively(server, () -> "free after")).isEqualTo("free after");
+        }
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -8,6 +8,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,21 +18,34 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.vpsrecovery.adapters.persistence.testing.FreezableRelay;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.SentStatements;
+import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.ServerBusy;
+import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.port.contract.ServerLockContract;
 import org.vpsrecovery.domain.server.ServerId;
 
@@ -39,6 +54,23 @@ class PgServerLockTest {
 
     @RegisterExtension
     static final FreshDatabase DATABASE = FreshDatabase.migrated();
+
+    /** The stores a test made, closed after it: none leaves its keep-alive thread behind in the test JVM. */
+    private final List<PgServerLock> stores = new ArrayList<>();
+
+    private PgServerLock closedAfter(PgServerLock store) {
+        synchronized (stores) {
+            stores.add(store);
+        }
+        return store;
+    }
+
+    @AfterEach
+    void closeTheStores() {
+        synchronized (stores) {
+            stores.forEach(PgServerLock::close);
+        }
+    }
 
     private static long advisoryLocksOn(DataSource dataSource, ServerId server) throws SQLException {
         try (Connection connection = dataSource.getConnection();
@@ -72,13 +104,16 @@ class PgServerLockTest {
         DataSource dataSource = DATABASE.dataSource();
         ServerId server = new ServerId(12345);
 
-        long during = new PgServerLock(dataSource, Duration.ofSeconds(1)).callExclusively(server, () -> {
-            try {
-                return advisoryLocksOn(dataSource, server);
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        long during;
+        try (PgServerLock lock = new PgServerLock(dataSource, Duration.ofSeconds(1))) {
+            during = lock.callExclusively(server, () -> {
+                try {
+                    return advisoryLocksOn(dataSource, server);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
 
         assertThat(during).isEqualTo(1);
         assertThat(advisoryLocksOn(dataSource, server)).isZero();
@@ -144,6 +179,186 @@ class PgServerLockTest {
         assertThat(lock.keepAliveWorkers()).isZero();
     }
 
+    /** How long a test waits for a state before it fails: generous, no assertion on time. */
+    private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(30);
+
+    /**
+     * ADR 0023, amended in session 42: a closed store (the instance shutting down) refuses a hold with the typed 503
+     * before anything is taken, whether a hold had started its sweeper or not. Before, the hold was taken without any
+     * keep-alive (and a close between the sweeper's check and its start threw RejectedExecutionException at the hold).
+     */
+    @Test
+    void aClosedStoreRefusesAHoldAsUnavailableAndRunsNothing() {
+        DataSource dataSource = DATABASE.dataSource();
+        ServerId server = new ServerId(42_020);
+        PgServerLock neverHeld = new PgServerLock(dataSource, Duration.ofSeconds(1));
+        PgServerLock onceHeld = new PgServerLock(dataSource, Duration.ofSeconds(1));
+        assertThat(onceHeld.callExclusively(server, () -> "held while open")).isEqualTo("held while open");
+        neverHeld.close();
+        onceHeld.close();
+        AtomicBoolean ran = new AtomicBoolean();
+
+        for (PgServerLock closed : List.of(neverHeld, onceHeld)) {
+            assertThatThrownBy(() -> closed.callExclusively(server, () -> ran.getAndSet(true)))
+                    .isInstanceOf(PlatformUnavailable.class)
+                    .hasMessageContaining("shutting down").hasMessageContaining("42020");
+        }
+        assertThat(ran).as("a work run on a closed store").isFalse();
+    }
+
+    /**
+     * ADR 0023, amended in session 42: a sweep that fails (here the keep-alive's thread is not started: the Error of a
+     * JVM out of threads) is not the last. The next sweep hands the keep-alive out again, and the hold keeps its lock
+     * beyond the silence limit. Before, the Error cancelled the store's sweeps for good, silently: this hold, and every
+     * later one, lost its lock to the silence limit.
+     */
+    @Test
+    void aSweepThatFailsIsNotTheLastAndTheHoldKeepsItsLock() throws Exception {
+        DataSource dataSource = DATABASE.dataSource();
+        Duration silenceLimit = Duration.ofSeconds(1);
+        ServerId server = new ServerId(42_010);
+        AtomicInteger asked = new AtomicInteger();
+        Semaphore keptAlive = new Semaphore(0);
+        ThreadFactory virtual = Thread.ofVirtual().factory();
+        ThreadFactory failingFirst = keepAlive -> {
+            if (asked.getAndIncrement() == 0) {
+                throw new OutOfMemoryError("unable to create native thread: possibly out of memory");
+            }
+            return virtual.newThread(() -> {
+                try {
+                    keepAlive.run();
+                } finally {
+                    keptAlive.release();
+                }
+            });
+        };
+        try (PgServerLock lock = new PgServerLock(dataSource, Duration.ofSeconds(2), silenceLimit, failingFirst)) {
+            List<Boolean> seen = lock.callHolding(server, hold -> {
+                try {
+                    // Three keep-alives after the failed one, each after a third of the limit's silence: the hold has
+                    // then outlived the limit, its lock kept by them alone.
+                    boolean spokenFor = keptAlive.tryAcquire(3, GIVE_UP_AFTER.toSeconds(), TimeUnit.SECONDS);
+                    return List.of(spokenFor, hold.stillHeld(), advisoryLocksOn(dataSource, server) == 1);
+                } catch (InterruptedException | SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+
+            assertThat(seen).as("spoken for after the failed sweep, still held, its lock granted")
+                    .containsExactly(true, true, true);
+            assertThat(lock.failedSweeps()).isEqualTo(1);
+        }
+    }
+
+    /** A store's connections: the first through {@code relay} (to be frozen), every later one direct. */
+    private static DataSource firstConnectionThrough(FreezableRelay relay, TestDatabase database) {
+        PGSimpleDataSource relayed = new PGSimpleDataSource();
+        relayed.setURL(relay.url());
+        relayed.setUser(database.user());
+        relayed.setPassword(database.password());
+        DataSource direct = database.dataSource();
+        AtomicBoolean firstLent = new AtomicBoolean();
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    DataSource to = method.getName().equals("getConnection") && firstLent.compareAndSet(false, true)
+                            ? relayed : direct;
+                    try {
+                        return method.invoke(to, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** When {@code backend} began its last statement, if it is still there. */
+    private static Optional<Instant> lastStatementOf(int backend) throws SQLException {
+        try (Connection connection = DATABASE.dataSource().getConnection();
+             PreparedStatement activity = connection.prepareStatement(
+                     "SELECT query_start FROM pg_stat_activity WHERE pid = ?")) {
+            activity.setInt(1, backend);
+            try (ResultSet rs = activity.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * ADR 0023, amended in session 42 (session 41's review's reason for a keep-alive's own thread, untested until now):
+     * one hold's keep-alive that hangs (its connection frozen: nothing answers, and the keep-alive waits out its
+     * network timeout, the silence limit) delays no other hold's. While it hangs, the other hold's session is spoken
+     * on, and that hold keeps its lock; the frozen one is then told lost. Had the sweeper spoken itself, the other
+     * hold's session would have stayed silent throughout the hang, as long as the limit, and PostgreSQL would have
+     * ended it.
+     */
+    @Test
+    void aKeepAliveThatHangsDelaysNoOtherHoldsKeepAlive() throws Exception {
+        TestDatabase database = DATABASE.database();
+        Duration silenceLimit = Duration.ofSeconds(2);
+        ServerId frozenServer = new ServerId(42_030);
+        ServerId liveServer = new ServerId(42_031);
+        try (FreezableRelay relay = new FreezableRelay(database.url());
+             PgServerLock lock = new PgServerLock(firstConnectionThrough(relay, database), Duration.ofSeconds(2), 16,
+                     8, silenceLimit)) {
+            CompletableFuture<ServerLock.Hold> frozenHold = new CompletableFuture<>();
+            CountDownLatch liveHeld = new CountDownLatch(1);
+            CountDownLatch testDone = new CountDownLatch(1);
+            Thread frozenHolder = Thread.ofVirtual().start(() -> {
+                try {
+                    lock.callHolding(frozenServer, hold -> {
+                        // Its network gone while its work (a VPS.org call) runs: its keep-alive will hang.
+                        relay.freeze();
+                        frozenHold.complete(hold);
+                        awaitQuietly(testDone);
+                        return null;
+                    });
+                } catch (RuntimeException ignored) {
+                    // Its session is gone by then.
+                }
+            });
+            ServerLock.Hold frozen = frozenHold.get(GIVE_UP_AFTER.toSeconds(), TimeUnit.SECONDS);
+            CompletableFuture<Boolean> liveKept = new CompletableFuture<>();
+            Thread liveHolder = Thread.ofVirtual().start(() -> {
+                try {
+                    liveKept.complete(lock.callHolding(liveServer, hold -> {
+                        liveHeld.countDown();
+                        awaitQuietly(testDone);
+                        return hold.stillHeld();
+                    }));
+                } catch (Throwable e) {
+                    liveKept.completeExceptionally(e);
+                }
+            });
+            try {
+                assertThat(liveHeld.await(GIVE_UP_AFTER.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                int liveBackend = holderOf(database.dataSource(), liveServer);
+
+                assertThat(relay.awaitClientHeldBack(GIVE_UP_AFTER)).as("the frozen hold's keep-alive, unanswered")
+                        .isTrue();
+                Instant liveSpokenBefore = lastStatementOf(liveBackend).orElseThrow();
+                // Waits for the hanging keep-alive to give up (its network timeout, the limit), then says lost.
+                assertThat(frozen.stillHeld()).as("the frozen hold").isFalse();
+
+                assertThat(lastStatementOf(liveBackend)).as("the live hold's session, spoken on while the other hung")
+                        .hasValueSatisfying(spoken -> assertThat(spoken).isAfter(liveSpokenBefore));
+                assertThat(advisoryLocksOn(database.dataSource(), liveServer)).isEqualTo(1);
+            } finally {
+                testDone.countDown();
+            }
+            assertThat(liveKept.get(GIVE_UP_AFTER.toSeconds(), TimeUnit.SECONDS)).as("the live hold, at its end")
+                    .isTrue();
+            assertThat(frozenHolder.join(GIVE_UP_AFTER)).isTrue();
+            assertThat(liveHolder.join(GIVE_UP_AFTER)).isTrue();
+        }
+    }
+
     /** The backend that holds {@code server}'s advisory lock in the requests' namespace. */
     private static int holderOf(DataSource dataSource, ServerId server) throws SQLException {
         try (Connection connection = dataSource.getConnection();
@@ -167,31 +382,32 @@ class PgServerLockTest {
     void aHoldWhoseSessionWasTerminatedReportsTheLockLostWhileAnotherInstanceTakesTheServer() {
         DataSource dataSource = DATABASE.dataSource();
         ServerId server = new ServerId(12350);
-        PgServerLock holder = new PgServerLock(dataSource, Duration.ofSeconds(1), PgServerLock.DEFAULT_SILENCE_LIMIT,
-                Duration.ZERO);
-        PgServerLock otherInstance = new PgServerLock(dataSource, Duration.ofSeconds(1));
-
-        List<Object> seen = holder.callHolding(server, hold -> {
-            try {
-                boolean before = hold.stillHeld();
-                try (Connection admin = dataSource.getConnection();
-                     PreparedStatement terminate = admin.prepareStatement("SELECT pg_terminate_backend(?, 10000)")) {
-                    terminate.setInt(1, holderOf(dataSource, server));
-                    try (ResultSet rs = terminate.executeQuery()) {
-                        rs.next();
-                        assertThat(rs.getBoolean(1)).as("the holder's backend ended").isTrue();
+        try (PgServerLock holder = new PgServerLock(dataSource, Duration.ofSeconds(1),
+                PgServerLock.DEFAULT_SILENCE_LIMIT, Duration.ZERO);
+             PgServerLock otherInstance = new PgServerLock(dataSource, Duration.ofSeconds(1))) {
+            List<Object> seen = holder.callHolding(server, hold -> {
+                try {
+                    boolean before = hold.stillHeld();
+                    try (Connection admin = dataSource.getConnection();
+                         PreparedStatement terminate =
+                                 admin.prepareStatement("SELECT pg_terminate_backend(?, 10000)")) {
+                        terminate.setInt(1, holderOf(dataSource, server));
+                        try (ResultSet rs = terminate.executeQuery()) {
+                            rs.next();
+                            assertThat(rs.getBoolean(1)).as("the holder's backend ended").isTrue();
+                        }
                     }
+                    boolean after = hold.stillHeld();
+                    String other = otherInstance.callExclusively(server, () -> "the other instance holds it");
+                    return List.of(before, after, hold.stillHeld(), other);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
                 }
-                boolean after = hold.stillHeld();
-                String other = otherInstance.callExclusively(server, () -> "the other instance holds it");
-                return List.of(before, after, hold.stillHeld(), other);
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+            });
 
-        assertThat(seen).containsExactly(true, false, false, "the other instance holds it");
-        assertThat(holder.callExclusively(server, () -> "locked again")).isEqualTo("locked again");
+            assertThat(seen).containsExactly(true, false, false, "the other instance holds it");
+            assertThat(holder.callExclusively(server, () -> "locked again")).isEqualTo("locked again");
+        }
     }
 
     /**
@@ -202,18 +418,19 @@ class PgServerLockTest {
     void theFollowingLockKeepsOutAnotherFollowerButNotTheServersRequests() {
         DataSource dataSource = DATABASE.dataSource();
         ServerId server = new ServerId(12346);
-        PgServerLock requests = new PgServerLock(dataSource, Duration.ofSeconds(1));
-        PgServerLock otherInstancesFollowing = PgServerLock.following(dataSource, Duration.ofMillis(200));
+        try (PgServerLock requests = new PgServerLock(dataSource, Duration.ofSeconds(1));
+             PgServerLock otherInstancesFollowing = PgServerLock.following(dataSource, Duration.ofMillis(200));
+             PgServerLock following = PgServerLock.following(dataSource, Duration.ofSeconds(1))) {
+            String seen = following.callExclusively(server, () -> {
+                String request = requests.callExclusively(server, () -> "request ran");
+                assertThatThrownBy(() -> otherInstancesFollowing.callExclusively(server, () -> "never"))
+                        .isInstanceOf(ServerBusy.class);
+                return request;
+            });
 
-        String seen = PgServerLock.following(dataSource, Duration.ofSeconds(1)).callExclusively(server, () -> {
-            String request = requests.callExclusively(server, () -> "request ran");
-            assertThatThrownBy(() -> otherInstancesFollowing.callExclusively(server, () -> "never"))
-                    .isInstanceOf(ServerBusy.class);
-            return request;
-        });
-
-        assertThat(seen).isEqualTo("request ran");
-        assertThat(otherInstancesFollowing.callExclusively(server, () -> "free again")).isEqualTo("free again");
+            assertThat(seen).isEqualTo("request ran");
+            assertThat(otherInstancesFollowing.callExclusively(server, () -> "free again")).isEqualTo("free again");
+        }
     }
 
     @Test
@@ -225,7 +442,7 @@ class PgServerLockTest {
         config.setMaximumPoolSize(1);
         try (HikariDataSource pool = new HikariDataSource(config)) {
             ServerId server = new ServerId(77);
-            PgServerLock lock = new PgServerLock(pool, Duration.ofMillis(500));
+            PgServerLock lock = closedAfter(new PgServerLock(pool, Duration.ofMillis(500)));
 
             assertThatThrownBy(() -> lock.callExclusively(server, () -> {
                 throw new IllegalStateException("provider call failed");
@@ -237,7 +454,7 @@ class PgServerLockTest {
                 rs.next();
                 assertThat(rs.getLong(1)).isZero();
             }
-            assertThat(new PgServerLock(DATABASE.dataSource(), Duration.ofMillis(200))
+            assertThat(closedAfter(new PgServerLock(DATABASE.dataSource(), Duration.ofMillis(200)))
                     .callExclusively(server, () -> "free")).isEqualTo("free");
             assertThat(lock.callExclusively(server, () -> "pool still works")).isEqualTo("pool still works");
         }
@@ -254,7 +471,7 @@ class PgServerLockTest {
             ServerId server = new ServerId(78);
             DataSource outside = DATABASE.dataSource();
 
-            String result = new PgServerLock(pool, Duration.ofMillis(500)).callExclusively(server, () -> {
+            String result = closedAfter(new PgServerLock(pool, Duration.ofMillis(500))).callExclusively(server, () -> {
                 // The lock's session dies while the work runs (a failover, an admin, a network cut).
                 try (Connection admin = outside.getConnection(); PreparedStatement kill = admin.prepareStatement(
                         "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
@@ -285,7 +502,7 @@ class PgServerLockTest {
             statement.execute("SELECT pg_advisory_lock(42)");
             statement.execute("SELECT pg_advisory_lock(1, 42)");
 
-            assertThat(new PgServerLock(DATABASE.dataSource(), Duration.ofMillis(200))
+            assertThat(closedAfter(new PgServerLock(DATABASE.dataSource(), Duration.ofMillis(200)))
                     .callExclusively(server, () -> "not blocked")).isEqualTo("not blocked");
         }
     }
@@ -301,7 +518,7 @@ class PgServerLockTest {
     void aHoldIsTheLockWithItsTimeoutThenTheRollback() {
         DataSource dataSource = DATABASE.dataSource();
         ServerId server = new ServerId(31);
-        PgServerLock lock = new PgServerLock(dataSource, Duration.ofSeconds(5));
+        PgServerLock lock = closedAfter(new PgServerLock(dataSource, Duration.ofSeconds(5)));
         lock.callExclusively(server, () -> "a first hold sets the pooled connection up; not counted");
 
         SentStatements.Counted<String> hold = SentStatements.of(() -> lock.callExclusively(server, () -> "held"));
@@ -322,8 +539,8 @@ class PgServerLockTest {
             // Its bound shown by state, not a clock: seen waiting in PostgreSQL, then told busy, and no longer waiting.
             ExecutorService caller = Executors.newSingleThreadExecutor();
             try {
-                Future<String> busy = caller.submit(() -> new PgServerLock(DATABASE.dataSource(), Duration.ofSeconds(2))
-                        .callExclusively(server, () -> "never"));
+                Future<String> busy = caller.submit(() -> closedAfter(new PgServerLock(DATABASE.dataSource(),
+                        Duration.ofSeconds(2))).callExclusively(server, () -> "never"));
                 ServerLockContract.awaitState("our session waiting for server 4000000000's lock", () -> {
                     try {
                         return busy.isDone() || advisoryLockWaitersOn(DATABASE.dataSource(), server) > 0;
@@ -342,8 +559,8 @@ class PgServerLockTest {
             }
         }
         // The session ended, so its lock is gone.
-        assertThat(new PgServerLock(DATABASE.dataSource(), Duration.ofMillis(300)).callExclusively(server, () -> "ok"))
-                .isEqualTo("ok");
+        assertThat(closedAfter(new PgServerLock(DATABASE.dataSource(), Duration.ofMillis(300)))
+                .callExclusively(server, () -> "ok")).isEqualTo("ok");
     }
 
     @Test
@@ -361,8 +578,8 @@ class PgServerLockTest {
             hold.setInt(2, PgServerLock.lockKey(server));
             hold.execute();
 
-            assertThatThrownBy(() -> new PgServerLock(pool, Duration.ofMillis(100)).callExclusively(server, () -> "x"))
-                    .isInstanceOf(ServerBusy.class);
+            assertThatThrownBy(() -> closedAfter(new PgServerLock(pool, Duration.ofMillis(100)))
+                    .callExclusively(server, () -> "x")).isInstanceOf(ServerBusy.class);
 
             try (Connection reused = pool.getConnection(); Statement statement = reused.createStatement();
                  ResultSet rs = statement.executeQuery("SHOW lock_timeout")) {
@@ -411,7 +628,7 @@ class PgServerLockTest {
                 statement.setInt(1, PgServerLock.NAMESPACE);
                 statement.setInt(2, PgServerLock.lockKey(server));
             }
-            PgServerLock ours = new PgServerLock(pool, Duration.ofMillis(20));
+            PgServerLock ours = closedAfter(new PgServerLock(pool, Duration.ofMillis(20)));
             for (int round = 0; round < rounds; round++) {
                 lock.execute();
                 long releaseAfterMicros = 15_000 + (round % 11) * 1_000; // around our 20 ms timeout
@@ -445,7 +662,7 @@ class PgServerLockTest {
     void waitersHoldNoConnectionAndTheWorkAlwaysFindsOne() throws Exception {
         ServerId server = new ServerId(4343);
         try (HikariDataSource pool = pool(3)) {
-            PgServerLock lock = new PgServerLock(pool, Duration.ofSeconds(2), 8, 1);
+            PgServerLock lock = closedAfter(new PgServerLock(pool, Duration.ofSeconds(2), 8, 1));
             java.util.concurrent.ConcurrentLinkedQueue<Throwable> unexpected = new java.util.concurrent.ConcurrentLinkedQueue<>();
             java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
             java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
@@ -495,7 +712,7 @@ class PgServerLockTest {
     @Test
     void allLockConnectionsHeldForOtherServersIsCapacityNotABusyServer() throws Exception {
         try (HikariDataSource pool = pool(4)) {
-            PgServerLock lock = new PgServerLock(pool, Duration.ofMillis(300), 8, 1);
+            PgServerLock lock = closedAfter(new PgServerLock(pool, Duration.ofMillis(300), 8, 1));
             java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
             java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
             Thread other = Thread.ofPlatform().start(() -> lock.callExclusively(new ServerId(5101), () -> {

@@ -8,9 +8,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +31,7 @@ public final class FreezableRelay implements AutoCloseable {
     private final String databaseAndParameters;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final CountDownLatch clientHeldBack = new CountDownLatch(1);
     private volatile boolean frozen;
     private volatile byte[] freezeBefore;
 
@@ -61,6 +64,14 @@ public final class FreezableRelay implements AutoCloseable {
 
     public boolean frozen() {
         return frozen;
+    }
+
+    /**
+     * Waits at most {@code timeout} until the client sent something that the freeze held back (a statement that will
+     * never be answered, its sender waiting for its network timeout); true once it did.
+     */
+    public boolean awaitClientHeldBack(Duration timeout) throws InterruptedException {
+        return clientHeldBack.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void accept() {
@@ -98,6 +109,9 @@ public final class FreezableRelay implements AutoCloseable {
                     frozen = true;
                 }
                 if (frozen) {
+                    if (fromClient) {
+                        clientHeldBack.countDown();
+                    }
                     closed.await();
                     return;
                 }
