@@ -128,9 +128,10 @@ final class AuditSummaryCounts {
         }
 
         /**
-         * Why a group read from the events is no event's: a team, operation, outcome or reason code no append writes.
-         * The reason is checked as the summary reads it (a code, and a rejection's own): the database's rules let a
-         * changed row keep any text there.
+         * Why a group read from the events is no event's: a team, operation, outcome or reason code no append writes,
+         * or an outcome with a reason its kind does not have, by the domain's one rule that reading an event back
+         * checks too ({@link Outcome.Kind#requireReason}, through {@code AuditEventRows}' {@code Outcome.of}): the
+         * database's rules let a changed row keep any text there, and its shape check can be dropped.
          */
         private Optional<String> notAnEventsGroup(String team, String operation, String outcome, String reason) {
             try {
@@ -138,12 +139,8 @@ final class AuditSummaryCounts {
                     new TeamId(Objects.requireNonNull(team, "team id"));
                 }
                 Operation.valueOf(Objects.requireNonNull(operation, "operation"));
-                Outcome.Kind kind = Outcome.Kind.valueOf(Objects.requireNonNull(outcome, "outcome"));
-                if (reason != null) {
-                    ReasonCode.valueOf(reason);
-                } else if (kind == Outcome.Kind.REJECTED) {
-                    throw new IllegalArgumentException("a rejection has a reason");
-                }
+                Outcome.Kind.valueOf(Objects.requireNonNull(outcome, "outcome"))
+                        .requireReason(Optional.ofNullable(reason).map(ReasonCode::valueOf));
                 return Optional.empty();
             } catch (RuntimeException notAnEvent) {
                 return Optional.of(ChainVerifier.notAnEvent(notAnEvent));

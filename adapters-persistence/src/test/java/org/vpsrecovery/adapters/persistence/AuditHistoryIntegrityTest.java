@@ -2,6 +2,7 @@ package org.vpsrecovery.adapters.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.micronaut.context.ApplicationContext;
 import java.sql.Connection;
@@ -306,6 +307,44 @@ class AuditHistoryIntegrityTest {
                     + "outcome_reason = 'PROVIDER_UNAVAILABLE', outcome_cause = 'provider answered 503', resource_id = NULL "
                     + "WHERE sequence = 3");
             assertThat(history.verifyChain().isIntact()).as("event 3 as it was").isTrue();
+        }
+    }
+
+    /**
+     * Which reason an outcome has is one domain rule ({@code Outcome.Kind.requireReason}) for the pages, which read a row
+     * back as an event, and for the summary, which groups the events of a period's partial days: a failure changed to
+     * lose its reason and an intent changed to carry one are named by both, in the same words. The summary had a rule of
+     * its own (only a rejection needed a reason) and counted both (ADR 0005, amended in session 42).
+     */
+    @Test
+    void theSummaryAndThePagesRefuseTheSameReasonsNoOutcomeOfTheirKindHas() throws SQLException {
+        TestDatabase database = databaseWithFiveEvents();
+        AuditReports reports = CONTEXTS.on(database).getBean(AuditReports.class);
+        execute(database.dataSource(), "ALTER TABLE audit_event DROP CONSTRAINT audit_event_outcome_shape");
+        SummaryQuery partOfTheDay = new SummaryQuery(Optional.empty(), T0, T0.plus(1, ChronoUnit.HOURS),
+                SummaryBucket.DAY, 10, false);
+        assertThat(reports.summarize(partOfTheDay).counts().stream().mapToLong(AuditSummary.Count::events).sum())
+                .isEqualTo(5);
+        // Event 3 is a failure, event 2 an intent (event(i)).
+        Map<String, Long> alterations = new LinkedHashMap<>();
+        alterations.put("outcome_reason = NULL WHERE sequence = 3", 3L);
+        alterations.put("outcome_reason = 'PROVIDER_UNAVAILABLE' WHERE sequence = 2", 2L);
+
+        for (Map.Entry<String, Long> alteration : alterations.entrySet()) {
+            tamperAsOwner(database, "UPDATE audit_event SET " + alteration.getKey());
+            long sequence = alteration.getValue();
+
+            Throwable byThePages = catchThrowable(() -> reports.page(AuditEventFilter.everything(), OptionalLong.empty(), 10));
+            Throwable byTheSummary = catchThrowable(() -> reports.summarize(partOfTheDay));
+            assertThat(byThePages).as("the pages, " + alteration.getKey()).isInstanceOfSatisfying(
+                    AuditEventAltered.class, altered -> assertThat(altered.sequence()).isEqualTo(sequence));
+            assertThat(byTheSummary).as("the summary, " + alteration.getKey()).isInstanceOfSatisfying(
+                    AuditEventAltered.class, altered -> assertThat(altered.sequence()).isEqualTo(sequence));
+            assertThat(byTheSummary).as(alteration.getKey()).hasMessage(byThePages.getMessage());
+
+            tamperAsOwner(database, "UPDATE audit_event SET outcome_reason = " + (sequence == 3 ? "'PROVIDER_UNAVAILABLE'"
+                    : "NULL") + " WHERE sequence = " + sequence);
+            assertThat(history(database).verifyChain().isIntact()).as("event " + sequence + " as it was").isTrue();
         }
     }
 

@@ -22,6 +22,32 @@ public sealed interface Outcome {
         public boolean settlesAttempt() {
             return this == FAILED || this == COMPLETED || this == UNVERIFIABLE;
         }
+
+        /** Whether an event of this kind carries a reason code: a rejection and the {@link Explained} kinds do. */
+        public boolean hasReason() {
+            return this == REJECTED || hasCause();
+        }
+
+        /** Whether an event of this kind carries platform-written text saying why: the {@link Explained} kinds do. */
+        public boolean hasCause() {
+            return this == FAILED || this == UNRESOLVED || this == UNVERIFIABLE;
+        }
+
+        /**
+         * The one rule of which reason an event of this kind has: a kind that carries a reason code always has one,
+         * any other never does. Checked wherever stored parts are read back ({@link Outcome#of} for an event, a
+         * summary's groups of events, which hold no cause), so that no read takes for an event what another refuses.
+         *
+         * @throws IllegalArgumentException when no event of this kind has {@code reason}
+         */
+        public void requireReason(Optional<ReasonCode> reason) {
+            if (reason.isPresent() && !hasReason()) {
+                throw new IllegalArgumentException("an outcome " + this + " has no reason code");
+            }
+            if (reason.isEmpty() && hasReason()) {
+                throw new IllegalArgumentException("no reason code, which an outcome " + this + " has");
+            }
+        }
     }
 
     int MAX_CAUSE_LENGTH = 500;
@@ -156,11 +182,8 @@ public sealed interface Outcome {
      * its kind does not have: a stored row that carries one was changed, and must not read as the event it hashed as.
      */
     static Outcome of(Kind kind, Optional<ReasonCode> reason, Optional<String> cause) {
-        boolean explained = kind == Kind.FAILED || kind == Kind.UNRESOLVED || kind == Kind.UNVERIFIABLE;
-        if (reason.isPresent() && !explained && kind != Kind.REJECTED) {
-            throw new IllegalArgumentException("an outcome " + kind + " has no reason code");
-        }
-        if (cause.isPresent() && !explained) {
+        kind.requireReason(reason);
+        if (cause.isPresent() && !kind.hasCause()) {
             throw new IllegalArgumentException("an outcome " + kind + " has no cause");
         }
         return switch (kind) {
@@ -168,10 +191,10 @@ public sealed interface Outcome {
             case COMPLETED -> new Completed();
             case SUBMITTED -> new Submitted();
             case PLANNED -> new Planned();
-            case REJECTED -> new Rejected(reason.orElseThrow(() -> new IllegalArgumentException("a rejection has a reason")));
-            case FAILED -> new Failed(reason.orElse(null), cause.orElse(null));
-            case UNRESOLVED -> new Unresolved(reason.orElse(null), cause.orElse(null));
-            case UNVERIFIABLE -> new Unverifiable(reason.orElse(null), cause.orElse(null));
+            case REJECTED -> new Rejected(reason.orElseThrow());
+            case FAILED -> new Failed(reason.orElseThrow(), cause.orElse(null));
+            case UNRESOLVED -> new Unresolved(reason.orElseThrow(), cause.orElse(null));
+            case UNVERIFIABLE -> new Unverifiable(reason.orElseThrow(), cause.orElse(null));
         };
     }
 

@@ -1,19 +1,12 @@
 package org.vpsrecovery.adapters.http.facade;
 
-import io.micronaut.context.event.BeanCreatedEvent;
-import io.micronaut.context.event.BeanCreatedEventListener;
-import io.micronaut.http.netty.channel.ChannelPipelineCustomizer;
-import io.micronaut.http.server.netty.NettyServerCustomizer;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
-import jakarta.inject.Singleton;
 import java.net.URI;
 import java.util.Set;
 
@@ -21,17 +14,17 @@ import java.util.Set;
  * Drops the Content-Type of a POST, PUT or PATCH under {@code /api/} that sends no body (Content-Length 0 or none, no
  * Transfer-Encoding) when it is not UTF-8 JSON ({@code curl -X POST -d ''} sends the form type): else a route's
  * {@code consumes} (JSON, by default) would refuse with 415 what VPS.org answers (ADR 0006, session 36).
- * Done in the connection's pipeline just after the HTTP codec, before Micronaut sees the request: a pre-matching filter
- * did it until session 41, and any pre-matching filter makes Micronaut run every request's filters in two stages, each
- * on a virtual thread of its own (3 a request instead of 1; ADR 0006, amended in session 41). One instance serves every
- * connection: it keeps no state of its own.
+ * Done in the connection's pipeline just after the HTTP codec ({@link ServerPipeline}), before Micronaut sees the
+ * request: a pre-matching filter did it until session 41, and any pre-matching filter makes Micronaut run every
+ * request's filters in two stages, each on a virtual thread of its own (3 a request instead of 1; ADR 0006, amended in
+ * session 41). One instance serves every connection: it keeps no state of its own.
  */
 @ChannelHandler.Sharable
 final class BodilessRequestType extends ChannelInboundHandlerAdapter {
 
     static final String NAME = "vpsr-bodiless-request-type";
     private static final Set<HttpMethod> WITH_BODY = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
-    private static final BodilessRequestType INSTANCE = new BodilessRequestType();
+    static final BodilessRequestType INSTANCE = new BodilessRequestType();
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
@@ -65,34 +58,6 @@ final class BodilessRequestType extends ChannelInboundHandlerAdapter {
             return path != null && FilterPaths.underApi(path);
         } catch (IllegalArgumentException unreadable) {
             return false;
-        }
-    }
-
-    @Singleton
-    static final class Installer implements BeanCreatedEventListener<NettyServerCustomizer.Registry> {
-        @Override
-        public NettyServerCustomizer.Registry onCreated(BeanCreatedEvent<NettyServerCustomizer.Registry> event) {
-            event.getBean().register(new PerConnection(null));
-            return event.getBean();
-        }
-    }
-
-    /** HTTP/1's codec, the only one the server speaks: the first place a request's headers are decoded. */
-    private record PerConnection(Channel channel) implements NettyServerCustomizer {
-        @Override
-        public NettyServerCustomizer specializeForChannel(Channel channel, ChannelRole role) {
-            return new PerConnection(channel);
-        }
-
-        @Override
-        public void onStreamPipelineBuilt() {
-            if (channel == null) {
-                return;
-            }
-            ChannelPipeline pipeline = channel.pipeline();
-            if (pipeline.get(NAME) == null && pipeline.get(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC) != null) {
-                pipeline.addAfter(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC, NAME, INSTANCE);
-            }
         }
     }
 }

@@ -1,15 +1,10 @@
 package org.vpsrecovery.adapters.http.facade;
 
-import io.micronaut.context.event.BeanCreatedEvent;
-import io.micronaut.context.event.BeanCreatedEventListener;
-import io.micronaut.http.server.netty.NettyServerCustomizer;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ReferenceCountUtil;
-import jakarta.inject.Singleton;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -20,35 +15,13 @@ import java.util.concurrent.TimeUnit;
  * request then gets a reset and may report that instead of the answer. Here the server instead
  * shuts its output (the answer is followed by FIN), reads and drops what the client still sends,
  * and closes when the client does or after {@value #LINGER_MILLIS} ms (Apache httpd's "lingering close").
- * Plain TCP only: the handler sits first in the pipeline, ahead of where TLS would be.
+ * Plain TCP only: the handler sits first in the pipeline, ahead of where TLS would be ({@link ServerPipeline}).
  */
 final class LingeringClose extends ChannelDuplexHandler {
 
+    static final String NAME = "vpsr-lingering-close";
     static final long LINGER_MILLIS = 2000;
     private boolean lingering;
-
-    @Singleton
-    static final class Installer implements BeanCreatedEventListener<NettyServerCustomizer.Registry> {
-        @Override
-        public NettyServerCustomizer.Registry onCreated(BeanCreatedEvent<NettyServerCustomizer.Registry> event) {
-            event.getBean().register(new PerConnection(null));
-            return event.getBean();
-        }
-    }
-
-    private record PerConnection(Channel connection) implements NettyServerCustomizer {
-        @Override
-        public NettyServerCustomizer specializeForChannel(Channel channel, ChannelRole role) {
-            return role == ChannelRole.CONNECTION ? new PerConnection(channel) : this;
-        }
-
-        @Override
-        public void onInitialPipelineBuilt() {
-            if (connection instanceof SocketChannel && connection.pipeline().get(LingeringClose.class) == null) {
-                connection.pipeline().addFirst("vpsr-lingering-close", new LingeringClose());
-            }
-        }
-    }
 
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {

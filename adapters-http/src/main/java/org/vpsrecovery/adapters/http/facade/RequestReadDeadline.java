@@ -1,17 +1,10 @@
 package org.vpsrecovery.adapters.http.facade;
 
-import io.micronaut.context.annotation.Value;
-import io.micronaut.context.event.BeanCreatedEvent;
-import io.micronaut.context.event.BeanCreatedEventListener;
-import io.micronaut.http.netty.channel.ChannelPipelineCustomizer;
-import io.micronaut.http.server.netty.NettyServerCustomizer;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.LastHttpContent;
-import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,60 +15,31 @@ import java.util.concurrent.TimeUnit;
  * both ways for {@code micronaut.server.idle-timeout} (its {@code read-idle-timeout} fires an event no handler acts
  * on, and {@code micronaut.server.read-timeout} is read by nothing): a client sending a byte every 59 s would hold a
  * connection, and its buffers, for ever (slowloris). Two handlers share one deadline per connection: one before the
- * HTTP codec starts it at a request's first bytes, one after the codec ends it at the request's last part. The
- * answer's time (a long poll, an export) does not count: the request has been read by then.
+ * HTTP codec starts it at a request's first bytes, one after the codec ends it at the request's last part
+ * ({@link ServerPipeline} places both). The answer's time (a long poll, an export) does not count: the request has
+ * been read by then.
  */
 final class RequestReadDeadline {
 
     static final String KEY = "vpsr.http.request-read-timeout";
-    private static final String START = "vpsr-request-read-start";
-    private static final String END = "vpsr-request-read-end";
+    static final String START = "vpsr-request-read-start";
+    static final String END = "vpsr-request-read-end";
 
     private final long timeoutNanos;
     private ScheduledFuture<?> deadline;
 
-    private RequestReadDeadline(Duration timeout) {
+    RequestReadDeadline(Duration timeout) {
         this.timeoutNanos = timeout.toNanos();
     }
 
-    @Singleton
-    static final class Installer implements BeanCreatedEventListener<NettyServerCustomizer.Registry> {
-        private final Duration timeout;
-
-        Installer(@Value("${" + KEY + ":30s}") Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException(KEY + " must be positive, was " + timeout);
-            }
-            this.timeout = timeout;
-        }
-
-        @Override
-        public NettyServerCustomizer.Registry onCreated(BeanCreatedEvent<NettyServerCustomizer.Registry> event) {
-            event.getBean().register(new PerConnection(null, timeout));
-            return event.getBean();
-        }
+    /** Goes just before the HTTP codec. */
+    ChannelHandler start() {
+        return new Start();
     }
 
-    /** HTTP/1's codec only: the one place where a request's bytes and its decoded parts are both in sight. */
-    private record PerConnection(Channel channel, Duration timeout) implements NettyServerCustomizer {
-        @Override
-        public NettyServerCustomizer specializeForChannel(Channel channel, ChannelRole role) {
-            return new PerConnection(channel, timeout);
-        }
-
-        @Override
-        public void onStreamPipelineBuilt() {
-            if (channel == null) {
-                return;
-            }
-            ChannelPipeline pipeline = channel.pipeline();
-            if (pipeline.get(START) != null || pipeline.get(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC) == null) {
-                return;
-            }
-            RequestReadDeadline deadline = new RequestReadDeadline(timeout);
-            pipeline.addBefore(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC, START, deadline.new Start());
-            pipeline.addAfter(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC, END, deadline.new End());
-        }
+    /** Goes after the HTTP codec. */
+    ChannelHandler end() {
+        return new End();
     }
 
     /** Bytes of a request not yet under a deadline: the first of a request. */

@@ -234,7 +234,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 return CompletableFuture.supplyAsync(() -> listFrom(call, first, null, started, SnapshotPageWire.class,
                         toPage, Snapshot::id).items(), afterTheDelay);
             }
-            if (page.next() == null || page.next().isBlank()) {
+            if (page.last()) {
                 // Without a next link readOnce sends nothing, so it runs here; its rule, not a second one, drops an id
                 // listed twice (the facade's list and count would hold it twice).
                 ListRead<Snapshot> whole;
@@ -345,6 +345,10 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
 
     /** One page as read; {@code count}: the whole list's length as the page says it, null where it says none. */
     private record Page<T>(String next, List<T> results, Long count) {
+        /** Without a {@code next} link: the list's last page, or its one answer if it is the first. */
+        boolean last() {
+            return next == null || next.isBlank();
+        }
     }
 
     /**
@@ -501,7 +505,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 throw failures.unreadable(call, 200, "more than vpsorg.max-list-items=" + settings.maxListItems()
                         + " items; refusing to hold an endless list", null);
             }
-            if (page.next() == null || page.next().isBlank()) {
+            if (page.last()) {
                 break;
             }
             target = sameOrigin(call, target, page.next());
@@ -510,16 +514,24 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         // With page-number paging an item added between two page reads pushes another onto the next page, read
         // twice: counted twice, it would make a quota look reached (pages without a count do not show the change).
         List<T> joined = List.copyOf(joinedById.values());
-        // One answer short of its count (no next link to the rest) is as short as pages joined short of theirs: taken
-        // as whole, a quota under-counts and a look-up answers a false 404. It may have counted its entries with a
-        // repeat (no page boundary in it to push an item twice), so either its entries or its ids may match the count.
-        boolean asCounted = count == null || joined.size() == count || (seen.size() == 1 && sent == count);
-        if (!asCounted) {
+        if (!asCounted(count, seen.size(), sent, joined.size())) {
             return ListRead.changed(seen.size() == 1
                     ? sent + " listed in one page without a next link, count " + count
                     : joined.size() + " listed in " + seen.size() + " pages, count " + count);
         }
         return new ListRead<>(joined, null, seen.size(), everyPageCounted);
+    }
+
+    /**
+     * Whether a read of {@code pages} pages holds as many items as the {@code count} its pages said (null: none said one,
+     * nothing to check), {@code sent} entries as sent and {@code ids} of them each id once. One answer short of its count
+     * (no next link to the rest) is as short as pages joined short of theirs: taken as whole, a quota under-counts and a
+     * look-up answers a false 404. Several pages: their ids, since a repeat across pages is an item pushed onto the next
+     * page, which count does not count. One answer: its ids or its entries, since it has no page boundary to push an item
+     * twice and VPS.org may have counted the repeat as it sent it (ADR 0010, amended in session 41).
+     */
+    private static boolean asCounted(Long count, int pages, long sent, int ids) {
+        return count == null || ids == count || (pages == 1 && sent == count);
     }
 
     /**
