@@ -30,22 +30,28 @@ public record Description(String value) {
         if (value.codePointCount(0, value.length()) > MAX_LENGTH) {
             throw new IllegalArgumentException("description must be at most " + MAX_LENGTH + " characters");
         }
-        if (!isPlainText(value)) {
+        if (value.codePoints().anyMatch(Description::isControl)) {
             throw new IllegalArgumentException("description must not contain control characters");
         }
     }
 
     /**
-     * Whether {@code text} has none of the characters a description refuses; other free text with the same rule
-     * (approval reasons, webhook URLs) asks this.
+     * Whether {@code text} has a lone UTF-16 surrogate: no character at all, and PostgreSQL's driver stores it as
+     * {@code ?}, so what is stored would differ from what was answered. Other free text (webhook URLs, approval
+     * reasons) refuses it by this rule too.
      */
-    public static boolean isPlainText(String text) {
-        return text.codePoints().noneMatch(Description::isControl);
+    public static boolean hasUnpairedSurrogate(String text) {
+        return text.codePoints().anyMatch(Description::isUnpairedSurrogate);
+    }
+
+    private static boolean isUnpairedSurrogate(int codePoint) {
+        // String.codePoints yields a paired surrogate as one supplementary code point, a lone one as itself.
+        return codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE;
     }
 
     private static boolean isControl(int codePoint) {
         return Character.isISOControl(codePoint)
-                || codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE // unpaired
+                || isUnpairedSurrogate(codePoint)
                 || codePoint == 0x2028 || codePoint == 0x2029
                 || codePoint != ZERO_WIDTH_JOINER && isFormat(codePoint);
     }

@@ -47,6 +47,14 @@ class ApprovalLifecycleTest {
         throw new AssertionError("not refused");
     }
 
+    /** A reason with a lone surrogate would be stored as {@code ?}: not the reason the decider was answered with. */
+    @Test
+    void aReasonWithALoneSurrogateIsNotReadable() {
+        assertThat(ApprovalDecision.isReadable("ticket \ud800")).isFalse();
+        assertThat(ApprovalDecision.isReadable("\udfff ticket")).isFalse();
+        assertThat(ApprovalDecision.isReadable("ticket \ud83d\ude42")).isTrue();
+    }
+
     /**
      * Only a pending operation can be decided, and neither a pending nor an approved one ends as a recorded outcome or
      * backs off its next look: VPS.org was never asked, and a finished operation must not go back to APPROVED.
