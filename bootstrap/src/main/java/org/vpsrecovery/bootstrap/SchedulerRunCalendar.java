@@ -3,6 +3,7 @@ package org.vpsrecovery.bootstrap;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.schedule.CronSchedule;
 import com.github.kagkarlsson.scheduler.task.schedule.CronStyle;
+import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,10 @@ final class SchedulerRunCalendar implements RunCalendar {
             if (cron.isDisabled()) {
                 return Optional.of("a disabled schedule (-) is not a schedule; delete the policy instead");
             }
+            // Five fields name no year: a schedule that has no next run from now never fires (0 0 31 2 *).
+            if (nextRuns(schedule, Instant.now(), 1).isEmpty()) {
+                return Optional.of("the schedule never fires (no such day); delete the policy instead");
+            }
             return Optional.empty();
         } catch (RuntimeException unreadable) {
             String why = unreadable.getMessage() == null ? unreadable.getClass().getSimpleName() : unreadable.getMessage();
@@ -39,8 +44,8 @@ final class SchedulerRunCalendar implements RunCalendar {
         Instant last = after;
         while (runs.size() < count) {
             Instant next = cron.getNextExecutionTime(ExecutionComplete.simulatedSuccess(last));
-            // db-scheduler answers a far-future instant for a schedule that never fires again.
-            if (next == null || !next.isAfter(last) || next.getEpochSecond() > Instant.parse("9999-01-01T00:00:00Z").getEpochSecond()) {
+            // db-scheduler answers Schedule.NEVER (2500-01-01T12:00:00Z) for a schedule that never fires again.
+            if (next == null || !next.isAfter(last) || !next.isBefore(Schedule.NEVER)) {
                 break;
             }
             runs.add(next);

@@ -38,4 +38,16 @@ class SchedulerRunCalendarTest {
         assertThat(calendar.refusal(new PolicySchedule("0 0 0 3 * * *", ZoneId.of("UTC")))).isPresent();
         assertThat(calendar.refusal(new PolicySchedule("-", ZoneId.of("UTC")))).isPresent();
     }
+
+    /** A day that is never (31 February) has no next run, rather than db-scheduler's 2500-01-01, and is refused. */
+    @Test
+    void aScheduleThatNeverFiresHasNoNextRunsAndIsRefused() {
+        PolicySchedule never = new PolicySchedule("0 0 31 2 *", ZoneId.of("UTC"));
+        assertThat(calendar.nextRuns(never, Instant.parse("2026-12-06T00:00:00Z"), 3)).isEmpty();
+        assertThat(calendar.refusal(never)).hasValueSatisfying(why -> assertThat(why).contains("never fires"));
+        PolicySchedule leapDay = new PolicySchedule("0 0 29 2 *", ZoneId.of("UTC"));
+        assertThat(calendar.refusal(leapDay)).isEmpty();
+        assertThat(calendar.nextRuns(leapDay, Instant.parse("2026-12-06T00:00:00Z"), 1))
+                .containsExactly(Instant.parse("2028-02-29T00:00:00Z"));
+    }
 }

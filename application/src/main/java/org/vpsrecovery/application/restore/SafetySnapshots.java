@@ -51,7 +51,7 @@ public final class SafetySnapshots {
     public static final String COMPLETED = "completed";
     public static final String FAILED = "failed";
     public static final String SKIPPED = "skipped";
-    /** The safety snapshot's name begins so; the first eight characters of the restore's id follow. */
+    /** The safety snapshot's name begins so; the restore's whole id follows. */
     public static final String NAME_PREFIX = "vpsr-safety-";
     /** The name a plan gives the room check's verdict. */
     public static final String ROOM_POLICY = "SafetySnapshotRoom";
@@ -123,9 +123,13 @@ public final class SafetySnapshots {
         return new OperationId(UUID.nameUUIDFromBytes(("safety-snapshot:" + restore).getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** {@code vpsr-safety-} and the first eight characters of the restore's id. */
+    /**
+     * {@code vpsr-safety-} and the restore's whole id (48 characters, within {@link SnapshotName#RULE}). Its first
+     * eight characters alone were the top of a version 7 id's timestamp, the same for every restore within about 65 s,
+     * whatever its team or server; the whole id is the restore's own and names it (ADR 0029, amended in session 42).
+     */
     public static SnapshotName nameFor(OperationId restore) {
-        return new SnapshotName(NAME_PREFIX + restore.toString().substring(0, 8));
+        return new SnapshotName(NAME_PREFIX + restore);
     }
 
     /**

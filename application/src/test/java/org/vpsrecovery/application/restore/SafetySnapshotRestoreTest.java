@@ -78,6 +78,16 @@ class SafetySnapshotRestoreTest {
         return e.operation() + " " + e.outcome().kind();
     }
 
+    /** Two restores asked in the same millisecond (their version 7 ids share the timestamp) get different names. */
+    @Test
+    void restoresAskedInTheSameMillisecondNameTheirSafetySnapshotsApart() {
+        OperationId first = new OperationId(new java.util.UUID(0x0193_9a4b_c2d1_7abcL, 0x8000_0000_0000_0001L));
+        OperationId second = new OperationId(new java.util.UUID(0x0193_9a4b_c2d1_7abcL, 0x8000_0000_0000_0002L));
+
+        assertThat(SafetySnapshots.nameFor(first)).isNotEqualTo(SafetySnapshots.nameFor(second));
+        assertThat(SafetySnapshots.nameFor(first).value()).isEqualTo("vpsr-safety-" + first.value());
+    }
+
     @Test
     void aRestoreWaitsForItsSafetySnapshotAndRunsOnceItCompletes() {
         CallContext context = platform.as(BLUE);

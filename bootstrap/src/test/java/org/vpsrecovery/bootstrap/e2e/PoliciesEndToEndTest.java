@@ -150,6 +150,7 @@ class PoliciesEndToEndTest {
                 Map.entry(NIGHTLY.replace("\"cron\": \"0 3 * * *\", ", ""), new String[] {"INVALID_FIELD", "cron"}),
                 Map.entry(NIGHTLY.replace("0 3 * * *", "every day at three"), new String[] {"INVALID_SCHEDULE", null}),
                 Map.entry(NIGHTLY.replace("0 3 * * *", "0 3 * *"), new String[] {"INVALID_SCHEDULE", null}),
+                Map.entry(NIGHTLY.replace("0 3 * * *", "0 0 31 2 *"), new String[] {"INVALID_SCHEDULE", null}),
                 Map.entry("[1, 2]", new String[] {"INVALID_JSON", null}));
         cases.forEach((body, expected) -> {
             Answer answer = send("POST", "/api/v1/policies/", RunningPlatform.DEMO_TOKEN, body, Map.of());

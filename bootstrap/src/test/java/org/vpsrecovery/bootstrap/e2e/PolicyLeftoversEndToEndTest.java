@@ -156,7 +156,7 @@ class PolicyLeftoversEndToEndTest {
             String operation = accepted.header("X-Operation-Id");
             List<Map<String, Object>> after = results("/api/v1/snapshots/?server_id=12345");
             assertThat(after).hasSize(5).extracting(s -> s.get("id")).doesNotContain(oldestMade).contains(801, 798);
-            assertThat(after).extracting(s -> s.get("name")).contains("vpsr-safety-" + operation.substring(0, 8));
+            assertThat(after).extracting(s -> s.get("name")).contains("vpsr-safety-" + operation);
             assertThat(events(Operation.DELETE_SNAPSHOT)).filteredOn(e -> e.outcome() instanceof Outcome.Accepted)
                     .filteredOn(e -> e.resource().orElseThrow().id() == ((Number) oldestMade).longValue())
                     .singleElement().satisfies(e -> assertThat(e.requestId().value())

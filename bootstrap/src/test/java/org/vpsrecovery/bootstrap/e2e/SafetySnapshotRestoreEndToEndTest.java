@@ -68,7 +68,7 @@ class SafetySnapshotRestoreEndToEndTest {
         Answer snapshots = SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", RunningPlatform.DEMO_TOKEN, null);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> listed = (List<Map<String, Object>>) snapshots.get("results");
-        assertThat(listed).filteredOn(s -> s.get("name").equals("vpsr-safety-" + operation.substring(0, 8)))
+        assertThat(listed).filteredOn(s -> s.get("name").equals("vpsr-safety-" + operation))
                 .singleElement().satisfies(s -> assertThat(s.get("status")).isEqualTo("completed"));
 
         assertThat(trail("safety-restore")).containsExactly(

@@ -4,8 +4,12 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.common.Description;
 
-/** Who decided, what, when, and why if they said (1-500 printable characters, no control characters). */
+/**
+ * Who decided, what, when, and why if they said (1-500 printable characters, no control characters, no lone UTF-16
+ * surrogate, which would be stored as {@code ?}).
+ */
 public record ApprovalDecision(Verdict verdict, Actor by, Instant at, Optional<String> reason) {
 
     public static final int MAX_REASON_LENGTH = 500;
@@ -21,7 +25,7 @@ public record ApprovalDecision(Verdict verdict, Actor by, Instant at, Optional<S
     /** Whether {@code text} can be a decision's reason. */
     public static boolean isReadable(String text) {
         return text != null && !text.isBlank() && text.length() <= MAX_REASON_LENGTH
-                && text.codePoints().noneMatch(Character::isISOControl);
+                && text.codePoints().noneMatch(Character::isISOControl) && !Description.hasUnpairedSurrogate(text);
     }
 
     private static void requireReadable(String text) {

@@ -202,6 +202,9 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
                 throw new RecoveryDenied(ReasonCode.APPROVAL_EXPIRED, "the approval time limit passed at "
                         + approval.get().expiresAt());
             }
+            // Decided, run or ended: a decision now would take a finished operation back to APPROVED or DENIED.
+            throw new RecoveryDenied(ReasonCode.APPROVAL_ALREADY_DECIDED, "operation " + id + " is "
+                    + state.wireName() + ", no longer pending approval");
         }
         return approval.orElseThrow().decide(verdict, by, at, reason);
     }
@@ -340,7 +343,8 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
      * {@code longest} between looks, never past the deadline.
      */
     public RecoveryOperation unchanged(Instant at, Duration first, Duration longest) {
-        if (state.isFinal()) {
+        // Pending approval, its next look is the approval's expiry: a backoff would move it.
+        if (state.isFinal() || state == OperationState.PENDING_APPROVAL) {
             throw new IllegalOperationTransition(id, state, "unchanged");
         }
         Duration wait = first.multipliedBy(1L << Math.min(checks, 20));
@@ -437,7 +441,8 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
      * look closes it as recorded, whatever VPS.org shows by then, and writes no second event.
      */
     public RecoveryOperation endedAs(Outcome recorded, Instant at, String note) {
-        if (state.isFinal()) {
+        // Pending or approved, VPS.org was never asked and no intent is on record (ADR 0040): no end to close it as.
+        if (state.isFinal() || state == OperationState.PENDING_APPROVAL || state == OperationState.APPROVED) {
             throw new IllegalOperationTransition(id, state, "endedAs");
         }
         OperationState end = switch (recorded) {

@@ -4,10 +4,12 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Objects;
+import org.vpsrecovery.domain.common.Description;
 
 /**
  * Where a subscription's deliveries go: an absolute http or https URL with a host, no user info
- * (no credentials in a URL, where they would be shown and logged) and no fragment. Which addresses
+ * (no credentials in a URL, where they would be shown and logged), no fragment and no lone UTF-16 surrogate (stored as
+ * {@code ?}, deliveries would go elsewhere than the URL answered). Which addresses
  * the host may resolve to is {@link TargetAddressRules}' question.
  */
 public record WebhookTarget(URI uri) {
@@ -31,6 +33,9 @@ public record WebhookTarget(URI uri) {
         }
         if (uri.getRawFragment() != null) {
             throw new IllegalArgumentException("url must not have a fragment");
+        }
+        if (Description.hasUnpairedSurrogate(uri.toString())) {
+            throw new IllegalArgumentException("url must not contain a lone UTF-16 surrogate");
         }
         if (uri.toString().length() > MAX_LENGTH) {
             throw new IllegalArgumentException("url must be at most " + MAX_LENGTH + " characters");

@@ -47,6 +47,42 @@ class ApprovalLifecycleTest {
         throw new AssertionError("not refused");
     }
 
+    /** A reason with a lone surrogate would be stored as {@code ?}: not the reason the decider was answered with. */
+    @Test
+    void aReasonWithALoneSurrogateIsNotReadable() {
+        assertThat(ApprovalDecision.isReadable("ticket \ud800")).isFalse();
+        assertThat(ApprovalDecision.isReadable("\udfff ticket")).isFalse();
+        assertThat(ApprovalDecision.isReadable("ticket \ud83d\ude42")).isTrue();
+    }
+
+    /**
+     * Only a pending operation can be decided, and neither a pending nor an approved one ends as a recorded outcome or
+     * backs off its next look: VPS.org was never asked, and a finished operation must not go back to APPROVED.
+     */
+    @Test
+    void onlyAPendingOperationIsDecidedAndNeitherPendingNorApprovedEndsAsARecordedOutcome() {
+        RecoveryOperation pending = pendingDelete(ALICE);
+        assertThatThrownBy(() -> pending.endedAs(new org.vpsrecovery.domain.audit.Outcome.Completed(), T0.plusSeconds(5),
+                "closed as recorded")).isInstanceOf(IllegalOperationTransition.class);
+        assertThatThrownBy(() -> pending.unchanged(T0.plusSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(1)))
+                .isInstanceOf(IllegalOperationTransition.class);
+        RecoveryOperation approved = pending.approve(BOB, T0.plusSeconds(60), Optional.empty(), RUN_BY);
+        assertThatThrownBy(() -> approved.endedAs(new org.vpsrecovery.domain.audit.Outcome.Completed(), T0.plusSeconds(65),
+                "closed as recorded")).isInstanceOf(IllegalOperationTransition.class);
+        assertThat(approved.unchanged(T0.plusSeconds(65), Duration.ofSeconds(5), Duration.ofMinutes(1)).state())
+                .isEqualTo(OperationState.APPROVED); // a run kept from starting is tried again later
+
+        // An operation read back ended while its approval was never decided: deciding it now is refused.
+        RecoveryOperation endedUndecided = new RecoveryOperation(pending.id(), pending.team(), pending.requestId(),
+                pending.kind(), pending.server(), pending.resource(), pending.resourceServer(), OperationState.COMPLETED,
+                pending.acceptedAt(), T0.plusSeconds(5), pending.deadline(), Optional.of("completed"),
+                pending.nextCheckAt(), 0, pending.version() + 1, pending.approval(), false);
+        assertThat(reasonOf(() -> endedUndecided.approve(BOB, T0.plusSeconds(60), Optional.empty(), RUN_BY)))
+                .isEqualTo(ReasonCode.APPROVAL_ALREADY_DECIDED);
+        assertThat(reasonOf(() -> endedUndecided.deny(BOB, T0.plusSeconds(60), Optional.empty())))
+                .isEqualTo(ReasonCode.APPROVAL_ALREADY_DECIDED);
+    }
+
     @Test
     void aPendingOperationWaitsUntilItsTimeLimitHoldingNothing() {
         RecoveryOperation pending = pendingDelete(ALICE);

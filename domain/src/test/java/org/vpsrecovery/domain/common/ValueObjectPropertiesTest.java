@@ -95,6 +95,27 @@ class ValueObjectPropertiesTest {
         assertThat(new Description("🙂".repeat(Description.MAX_LENGTH)).value()).isNotEmpty();
     }
 
+    /**
+     * The rule does not move with the JDK's Unicode tables: U+0378 is unassigned in every Unicode version, U+1FAE9 is
+     * unassigned before Unicode 16 (JDK 21) and a symbol from it (JDK 25); a value one JDK stored another reads back.
+     */
+    @Example
+    void descriptionsAcceptCodePointsAJdkCallsUnassigned() {
+        assertThat(new Description("a\u0378b").value()).isEqualTo("a\u0378b");
+        assertThat(new Description("fingerprint " + Character.toString(0x1FAE9)).value()).endsWith(Character.toString(0x1FAE9));
+        assertThat(new Description("\ud83d\udc69\u200d\ud83d\udcbb").value()).hasSize(5); // a ZWJ emoji sequence
+    }
+
+    @Example
+    void descriptionsRefuseUnpairedSurrogatesAndFormatCharacters() {
+        assertThatThrownBy(() -> new Description("a\ud800")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Description("\udc00b")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Description("bom\ufeff")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Description("tag" + Character.toString(0xE0041))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Description("a\u2029b")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Description("a\u0085b")).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Property
     void teamIdsAreLowerCaseSlugs(@ForAll("validNames") String name) {
         String lower = name.toLowerCase().replace('_', 'x');

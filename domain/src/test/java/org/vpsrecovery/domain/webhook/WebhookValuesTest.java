@@ -47,6 +47,14 @@ class WebhookValuesTest {
         assertThatThrownBy(() -> WebhookSecret.parse("whsec_***")).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** A lone surrogate is stored as {@code ?} by PostgreSQL's driver: deliveries would go to another URL than answered. */
+    @Test
+    void targetsWithALoneSurrogateAreRefusedAndAPairedOneIsKept() {
+        assertThatThrownBy(() -> WebhookTarget.parse("http://h/\ud800")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> WebhookTarget.parse("https://example.com/a\udc00b")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(WebhookTarget.parse("https://example.com/\ud83d\ude42").uri().toString()).endsWith("\ud83d\ude42");
+    }
+
     @Test
     void targetsAreHttpOrHttpsWithAHostAndNoCredentials() {
         assertThat(WebhookTarget.parse("https://hooks.example.com/vpsr?x=1").host()).isEqualTo("hooks.example.com");

@@ -2,6 +2,8 @@ package org.vpsrecovery.adapters.persistence.hold;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -75,6 +77,25 @@ class HoldRowsContractTest extends RecoveryPointHoldsContract {
 
         assertThat(TeamLimitRaces.passedAtOnce(8, point -> holds.placeWithin(onItsOwnServer(point), limits))).isEqualTo(3);
         assertThat(holds.activeCount(TEAM, HoldKind.TEAM)).isEqualTo(3);
+    }
+
+    /**
+     * A stored reason reads back whatever the JDK's Unicode version: U+0378 is unassigned in every version, and a
+     * reason stored by a JDK that knew a character must read back on one that does not (after a rolling change).
+     */
+    @Test
+    void aStoredReasonWithACodePointNoUnicodeVersionAssignsReadsBack() throws Exception {
+        RecoveryPointHolds holds = emptyHolds();
+        RecoveryPointHold hold = onItsOwnServer(1);
+        holds.place(hold);
+        try (Connection connection = DATABASE.dataSource().getConnection();
+             PreparedStatement update = connection.prepareStatement("UPDATE recovery_point_hold SET reason = ? WHERE id = ?")) {
+            update.setString(1, "kept for audit \u0378");
+            update.setObject(2, hold.id().value());
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+
+        assertThat(holds.find(hold.id())).map(h -> h.reason().value()).contains("kept for audit \u0378");
     }
 
     /** {@link HoldRows#INSERT_WITHIN_LIMITS}' parameters for {@code hold}. */

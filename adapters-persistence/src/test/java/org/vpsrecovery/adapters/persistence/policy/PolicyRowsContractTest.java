@@ -2,6 +2,8 @@ package org.vpsrecovery.adapters.persistence.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -41,6 +43,26 @@ class PolicyRowsContractTest extends RecoveryPoliciesContract {
     private static final PolicySpec NIGHTLY = new PolicySpec(PolicyServers.everyOwned(), PolicyKind.SNAPSHOT,
             new PolicySchedule("0 3 * * *", ZoneId.of("UTC")), new NameTemplate("nightly-{server_id}"),
             RetentionRules.keepAll());
+
+    /** A stored backup policy's name template reads back whatever the JDK's Unicode version (U+0378: unassigned in all). */
+    @Test
+    void aStoredNameTemplateWithACodePointNoUnicodeVersionAssignsReadsBack() throws Exception {
+        RecoveryPolicies policies = emptyPolicies();
+        PolicySpec backups = new PolicySpec(PolicyServers.everyOwned(), PolicyKind.MANUAL_BACKUP,
+                new PolicySchedule("0 3 * * *", ZoneId.of("UTC")), new NameTemplate("nightly {date}"), RetentionRules.keepAll());
+        RecoveryPolicy policy = RecoveryPolicy.created(PolicyId.random(), BLUE, backups, Instant.now());
+        policies.add(policy);
+        try (Connection connection = DATABASE.dataSource().getConnection();
+             PreparedStatement update = connection.prepareStatement(
+                     "UPDATE recovery_policy SET name_template = ? WHERE id = ?")) {
+            update.setString(1, "nightly \u0378 {date}");
+            update.setObject(2, policy.id().value());
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+
+        assertThat(policies.find(BLUE, policy.id())).map(p -> p.spec().nameTemplate().value())
+                .contains("nightly \u0378 {date}");
+    }
 
     /**
      * Another instance's create of the same team is under way (its transaction holds the team's lock and has inserted,
