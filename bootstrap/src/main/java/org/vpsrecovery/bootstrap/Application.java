@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Starts vps-recovery: embedded defaults for whatever the environment does not configure. */
 public final class Application {
@@ -30,6 +31,19 @@ public final class Application {
             System.exit(2);
             return;
         }
+        // Micronaut's own shutdown hook stops the server and the context; closing the context here as
+        // well deadlocked the two hooks (each holding the lock the other wanted). Wait for it instead,
+        // then stop the embedded PostgreSQL and simulator, which the context was still using. Registered
+        // as soon as they run: a SIGTERM during Micronaut's start (Flyway's migrations) stops them too,
+        // where zonky's own hook is off and they would outlive the JVM.
+        AtomicReference<ApplicationContext> started = new AtomicReference<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            ApplicationContext running = started.get();
+            if (running != null) {
+                awaitStopped(running, STOP_WAIT);
+            }
+            embedded.close();
+        }, "vps-recovery-stop"));
         Map<String, Object> properties = new LinkedHashMap<>(deployment.properties());
         properties.putAll(embedded.properties());
         ApplicationContext context;
@@ -42,7 +56,7 @@ public final class Application {
                     .environmentVariableExcludes(Deployment.ownVariables(System.getenv()))
                     .properties(properties).start();
         } catch (RuntimeException failed) {
-            embedded.close();
+            // The embedded parts are stopped by the hook above, at the exit below.
             Throwable root = rootCause(failed);
             System.err.println("vps-recovery cannot start: " + message(root));
             if (!(root instanceof IllegalArgumentException)) {
@@ -52,13 +66,7 @@ public final class Application {
             System.exit(2);
             return;
         }
-        // Micronaut's own shutdown hook stops the server and the context; closing the context here as
-        // well deadlocked the two hooks (each holding the lock the other wanted). Wait for it instead,
-        // then stop the embedded PostgreSQL and simulator, which the context was still using.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            awaitStopped(context, STOP_WAIT);
-            embedded.close();
-        }, "vps-recovery-stop"));
+        started.set(context);
         // SIGTERM drains first, then exits 0 through the hooks above (ADR 0038).
         DrainOnSigterm.install(context);
         printWelcome(System.out, context.getBean(EmbeddedServer.class), embedded);

@@ -17,7 +17,8 @@ import sun.misc.Signal;
  *       ({@link ClusterJobs#stop()}, bounded by its shutdown max wait);</li>
  *   <li>the requests in flight are answered, within the drain timeout; a long poll at once, as it stands
  *       ({@link Drain#whenBegun});</li>
- *   <li>the audit events this instance kept back are written ({@link AuditWriter#flush()});</li>
+ *   <li>the audit events this instance kept back are written, within {@link #KEPT_AUDIT_FLUSH_BUDGET}
+ *       ({@link AuditWriter#flush(java.time.Duration)}); what is still kept then stays for the next start;</li>
  *   <li>then {@code System.exit(0)}: the shutdown hooks stop the HTTP server (Micronaut's graceful
  *       shutdown, {@code micronaut.lifecycle.graceful-shutdown}), the context and the embedded parts.</li>
  * </ol>
@@ -29,7 +30,8 @@ final class DrainOnSigterm {
 
     private final ApplicationContext context;
     private final AtomicBoolean begun = new AtomicBoolean();
-    private static final java.time.Duration KEPT_AUDIT_FLUSH_WAIT = java.time.Duration.ofSeconds(10);
+    /** The stop's whole time for writing kept audit events, a flush under way included: no batch starts after it. */
+    private static final java.time.Duration KEPT_AUDIT_FLUSH_BUDGET = java.time.Duration.ofSeconds(10);
 
     private DrainOnSigterm(ApplicationContext context) {
         this.context = context;
@@ -68,8 +70,9 @@ final class DrainOnSigterm {
             AuditWriter audit = context.getBean(AuditWriter.class);
             int waiting = audit.waiting();
             if (waiting > 0) {
-                // A flush under way (the schedule's) is waited for; what is still kept stays for the next start.
-                int written = audit.flush(KEPT_AUDIT_FLUSH_WAIT);
+                // A flush under way (the schedule's) is waited for, within the budget; what is still kept when it is
+                // spent stays for the next start.
+                int written = audit.flush(KEPT_AUDIT_FLUSH_BUDGET);
                 LOG.info("wrote {} of {} audit event(s) kept back before stopping; {} stay kept for the next start",
                         written, waiting, audit.waiting());
             }

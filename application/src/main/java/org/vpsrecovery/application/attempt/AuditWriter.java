@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.concurrent.locks.ReentrantLock;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -116,28 +118,36 @@ public final class AuditWriter {
             return 0;
         }
         try {
-            return drain();
+            return drain(() -> false);
         } finally {
             flushing.unlock();
         }
     }
 
     /**
-     * As {@link #flush()}, but waits up to {@code wait} for a flush under way (the schedule's) to end first, so that
-     * a stop writes what it can: what is still kept after it stays for the next start.
+     * As {@link #flush()}, for a stop, within {@code budget}: waits for a flush under way (the schedule's) to end
+     * first, and starts no batch once the budget (that wait included) is spent, so a stop ends in time whatever the
+     * backlog. What is still kept then stays in the store for the next start; what waits in memory is lost.
      */
-    public int flush(Duration wait) throws InterruptedException {
-        if (!flushing.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+    public int flush(Duration budget) throws InterruptedException {
+        return flush(budget, System::nanoTime);
+    }
+
+    /** As {@link #flush(Duration)}, its budget measured on {@code nanoTime} (a test's, which moves as it says). */
+    int flush(Duration budget, LongSupplier nanoTime) throws InterruptedException {
+        long deadline = nanoTime.getAsLong() + budget.toNanos();
+        if (!flushing.tryLock(budget.toNanos(), TimeUnit.NANOSECONDS)) {
             return 0;
         }
         try {
-            return drain();
+            return drain(() -> nanoTime.getAsLong() - deadline >= 0);
         } finally {
             flushing.unlock();
         }
     }
 
-    private int drain() {
+    /** Writes batch after batch until nothing waits, the history refuses, or {@code spent} says so before a batch. */
+    private int drain(BooleanSupplier spent) {
         if (kept.isPresent()) {
             long taken = kept.get().takeOverStopped();
             if (taken > 0) {
@@ -147,7 +157,7 @@ public final class AuditWriter {
             }
         }
         int written = 0;
-        while (true) {
+        while (!spent.getAsBoolean()) {
             boolean fromStore = keptCount.get() > 0;
             List<AuditEvent> batch;
             try {
@@ -196,6 +206,7 @@ public final class AuditWriter {
             }
             written += batch.size();
         }
+        return written;
     }
 
     /** Each alone, in order, unless written already; a second end of an attempt is left out (ADR 0142). */

@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
@@ -319,5 +320,46 @@ class AuditWriterTest {
         assertThat(writer.flush()).isEqualTo(2);
         assertThat(recordedRequests()).containsExactly("req-1", "req-2");
         assertThat(writer.waiting()).isZero();
+    }
+
+    /**
+     * The stop's flush has a budget: it starts no batch once the budget is spent, and what it did not write stays kept
+     * for the next start. Its budget is measured here on a clock each batch moves by one second.
+     */
+    @Test
+    void aStopsFlushStartsNoBatchOnceItsBudgetIsSpentAndLeavesTheRestKept() throws Exception {
+        AtomicLong nanoTime = new AtomicLong();
+        ForwardingAuditHistory slow = new ForwardingAuditHistory(recorded) {
+            @Override
+            public RecordedAuditEvent append(AuditEvent event) {
+                if (down.get()) {
+                    throw new IllegalStateException("database unavailable");
+                }
+                return super.append(event);
+            }
+
+            @Override
+            public List<RecordedAuditEvent> appendAll(List<AuditEvent> events) {
+                nanoTime.addAndGet(Duration.ofSeconds(1).toNanos());
+                return super.appendAll(events);
+            }
+        };
+        AuditWriter writer = new AuditWriter(slow, kept);
+        down.set(true);
+        int many = AuditWriter.FLUSH_BATCH * 5;
+        for (int n = 1; n <= many; n++) {
+            writer.appendOrDefer(event(n));
+        }
+        down.set(false);
+
+        int written = writer.flush(Duration.ofMillis(2500), nanoTime::get);
+
+        assertThat(written).as("batches begun at 0 s, 1 s and 2 s").isEqualTo(AuditWriter.FLUSH_BATCH * 3);
+        assertThat(recorded.all()).hasSize(written);
+        assertThat(kept.count()).as("the rest still kept, for the next start").isEqualTo(many - written);
+        assertThat(writer.waiting()).isEqualTo(many - written);
+
+        assertThat(writer.flush()).as("the schedule's flush has no budget").isEqualTo(many - written);
+        assertThat(kept.count()).isZero();
     }
 }

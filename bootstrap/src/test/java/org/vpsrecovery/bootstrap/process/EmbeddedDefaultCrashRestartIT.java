@@ -1,12 +1,14 @@
 package org.vpsrecovery.bootstrap.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micronaut.json.JsonMapper;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -57,6 +59,36 @@ class EmbeddedDefaultCrashRestartIT {
         } finally {
             // Kills nothing alive by then; would stop a PostgreSQL left on this test's data directory.
             first.close();
+        }
+    }
+
+    /**
+     * SIGTERM while Micronaut starts (Flyway migrating the embedded PostgreSQL just started): the hook that stops the
+     * embedded PostgreSQL was registered only once Micronaut had started, and zonky's own is off, so the PostgreSQL
+     * outlived the JVM. The signal is sent as soon as the start-up trace says the embedded parts run.
+     */
+    @Test
+    void aSigtermDuringTheStartStopsTheEmbeddedPostgresToo() {
+        Path dataDirectory = ServiceProcess.newDirectory("sigterm-during-start-data");
+        ServiceProcess starting = ServiceProcess.builder("sigterm-during-start")
+                .env("VPSR_DATA_DIR", dataDirectory.toString())
+                .jvmOptions("-Dvpsr.startup.trace=true")
+                .launch();
+        try {
+            await("the embedded PostgreSQL to run").atMost(Duration.ofMinutes(2))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                    .failFast("the process ended", () -> !starting.isAlive())
+                    .until(() -> starting.stderr().contains("vpsr-startup-trace embedded-defaults"));
+            Path pidFile = dataDirectory.resolve("postgres/postmaster.pid");
+            assertThat(pidFile).as("the embedded PostgreSQL runs").exists();
+
+            starting.stop();
+
+            assertThat(starting.stdout()).as("the signal came during the start").doesNotContain("vps-recovery is listening");
+            assertThat(pidFile).as("PostgreSQL stopped with the service").doesNotExist();
+        } finally {
+            // Stops a PostgreSQL left on this test's data directory.
+            starting.close();
         }
     }
 

@@ -20,6 +20,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +41,12 @@ import org.vpsrecovery.domain.port.KeptAuditEvents;
  * did not return), and the tail is cut off. A line that ends but does not read as an event (its checksum
  * does not match, or a later release wrote it) is set aside in {@value #UNREADABLE} beside the folders,
  * for an operator, and said so in an ERROR: never dropped unseen, never in the way of those after it.
+ *
+ * <p>The files are read and written on a thread of the store's own, which no caller can interrupt: a
+ * {@link FileChannel} closes itself for good when the thread using it is interrupted
+ * ({@link java.nio.channels.ClosedByInterruptException}), and callers are interrupted at a stop (the job
+ * scheduler interrupts the runs still going). A caller waits for the outcome even when interrupted, and keeps its
+ * interrupt flag.
  */
 public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable {
 
@@ -54,6 +64,9 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
     private static final java.util.Set<Path> HELD_HERE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final Path directory;
+    /** The one thread that touches the files (see above); a daemon, so a store never closed holds no JVM up. */
+    private final ExecutorService files = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("kept-audit-events").daemon().factory());
     private final Deque<Folder> adopted = new ArrayDeque<>();
     private final Folder own;
     /** The folder {@link #oldest} last read, and the byte length of each line it gave. */
@@ -63,22 +76,62 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
     public FileKeptAuditEvents(Path directory) {
         this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
         try {
-            Files.createDirectories(this.directory);
-            adopt(orphans());
-            // Made and locked under a name the other processes' scans skip, then put in place: never seen unlocked.
-            String name = UUID.randomUUID().toString();
-            Path starting = Files.createDirectory(this.directory.resolve(STARTING + name));
-            Folder locked = Folder.take(starting, true).orElseThrow(() -> new IOException("cannot lock " + starting));
-            Path mine = this.directory.resolve(name);
-            Files.move(starting, mine, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            own = locked.movedTo(mine);
+            own = onOwnThread(() -> {
+                Files.createDirectories(this.directory);
+                adopt(orphans());
+                // Made and locked under a name the other processes' scans skip, then put in place: never seen unlocked.
+                String name = UUID.randomUUID().toString();
+                Path starting = Files.createDirectory(this.directory.resolve(STARTING + name));
+                Folder locked = Folder.take(starting, true).orElseThrow(() -> new IOException("cannot lock " + starting));
+                Path mine = this.directory.resolve(name);
+                Files.move(starting, mine, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                return locked.movedTo(mine);
+            });
         } catch (IOException e) {
+            files.shutdown();
             throw new UncheckedIOException("cannot keep audit events in " + this.directory + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            files.shutdown();
+            throw e;
         }
     }
 
     public Path directory() {
         return directory;
+    }
+
+    @FunctionalInterface
+    private interface FileWork<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Does {@code work} on the store's own thread and gives its outcome. An interrupt of the caller does not stop it
+     * (the keep may be on disk already): the caller waits for it all the same and gets its interrupt flag back.
+     */
+    private <T> T onOwnThread(FileWork<T> work) throws IOException {
+        Future<T> outcome = files.submit(work::run);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return outcome.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    switch (e.getCause()) {
+                        case IOException io -> throw io;
+                        case RuntimeException unexpected -> throw unexpected;
+                        case Error error -> throw error;
+                        default -> throw new IllegalStateException(e.getCause());
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override
@@ -91,20 +144,27 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
         ByteBuffer line = ByteBuffer.allocate(CHECKSUM_LENGTH + 1 + json.length + 1)
                 .put(checksum).put((byte) ' ').put(json).put((byte) '\n').flip();
         try {
-            long at = own.end;
-            while (line.hasRemaining()) {
-                at += own.events.write(line, at);
-            }
-            own.events.force(false);
-            own.end = at;
-            own.count++;
+            onOwnThread(() -> {
+                try {
+                    long at = own.end;
+                    while (line.hasRemaining()) {
+                        at += own.events.write(line, at);
+                    }
+                    own.events.force(false);
+                    own.end = at;
+                    own.count++;
+                    return null;
+                } catch (IOException e) {
+                    // Not kept: cut back, so no reader counts a line whose keep failed (the caller keeps it elsewhere).
+                    try {
+                        own.events.truncate(own.end);
+                    } catch (IOException alsoFailed) {
+                        e.addSuppressed(alsoFailed);
+                    }
+                    throw e;
+                }
+            });
         } catch (IOException e) {
-            // Not kept: cut back, so no reader counts a line whose keep failed (the caller keeps the event elsewhere).
-            try {
-                own.events.truncate(own.end);
-            } catch (IOException alsoFailed) {
-                e.addSuppressed(alsoFailed);
-            }
             throw new UncheckedIOException("cannot keep an audit event in " + own.path + ": " + e.getMessage(), e);
         }
     }
@@ -116,24 +176,30 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
         }
         lastLengths.clear();
         lastFolder = null;
-        while (!adopted.isEmpty() && adopted.peekFirst().count == 0) {
-            adopted.removeFirst().delete();
-        }
-        Folder from = adopted.isEmpty() ? own : adopted.peekFirst();
-        if (from.count == 0) {
-            return List.of();
-        }
-        List<AuditEvent> events = new ArrayList<>();
         try {
-            from.read(max, (event, length) -> {
-                events.add(event);
-                lastLengths.add(length);
-            }, directory.resolve(UNREADABLE));
+            return onOwnThread(() -> {
+                while (!adopted.isEmpty() && adopted.peekFirst().count == 0) {
+                    adopted.removeFirst().delete();
+                }
+                Folder from = adopted.isEmpty() ? own : adopted.peekFirst();
+                if (from.count == 0) {
+                    return List.of();
+                }
+                List<AuditEvent> events = new ArrayList<>();
+                try {
+                    from.read(max, (event, length) -> {
+                        events.add(event);
+                        lastLengths.add(length);
+                    }, directory.resolve(UNREADABLE));
+                } catch (IOException e) {
+                    throw new IOException("cannot read kept audit events in " + from.path + ": " + e.getMessage(), e);
+                }
+                lastFolder = from;
+                return events;
+            });
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read kept audit events in " + from.path + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
-        lastFolder = from;
-        return events;
     }
 
     @Override
@@ -150,8 +216,14 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
             bytes += lastLengths.get(i);
         }
         lastLengths.subList(0, count).clear();
+        Folder folder = lastFolder;
+        long lines = count;
+        long letGo = bytes;
         try {
-            lastFolder.letGo(count, bytes);
+            onOwnThread(() -> {
+                folder.letGo(lines, letGo);
+                return null;
+            });
         } catch (IOException e) {
             // Not remembered: they are read again, and the writer looks before writing one twice.
             LOG.warn("cannot note in {} that {} kept audit event(s) are written: {}", lastFolder.path, count,
@@ -172,7 +244,7 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
     public synchronized long takeOverStopped() {
         try {
             // This process's own folder and those it took over are held here: the scan passes them by.
-            return adopt(orphans());
+            return onOwnThread(() -> adopt(orphans()));
         } catch (IOException e) {
             LOG.warn("cannot look for audit events other processes left kept in {}: {}", directory, e.getMessage());
             return 0;
@@ -198,13 +270,25 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
     /** Lets the folder go; what it still keeps is taken over by the next process to start on the directory. */
     @Override
     public synchronized void close() {
-        for (Folder folder : adopted) {
-            folder.release();
+        if (files.isShutdown()) {
+            return; // closed already
         }
-        if (own.count == 0) {
-            own.delete();
-        } else {
-            own.release();
+        try {
+            onOwnThread(() -> {
+                for (Folder folder : adopted) {
+                    folder.release();
+                }
+                if (own.count == 0) {
+                    own.delete();
+                } else {
+                    own.release();
+                }
+                return null;
+            });
+        } catch (IOException cannotHappen) {
+            throw new UncheckedIOException(cannotHappen);
+        } finally {
+            files.shutdown();
         }
     }
 

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -228,5 +230,49 @@ class FileKeptAuditEventsTest extends KeptAuditEventsContract {
         running.written(1);
         assertThat(running.oldest(10)).containsExactly(event(2));
         assertThat(running.takeOverStopped()).as("nothing more, and not its own").isZero();
+    }
+
+    /**
+     * At a stop the job scheduler interrupts the runs still going: a keep, read or let-go on such a thread closed the
+     * store's file channel for the whole process (ClosedByInterruptException), and every later keep failed.
+     */
+    @Test
+    void aCallerThatIsInterruptedNeitherBreaksTheStoreForOthersNorLosesItsInterrupt() throws Exception {
+        FileKeptAuditEvents store = open();
+
+        assertThat(onAnInterruptedThread(() -> store.keep(event(1)))).as("the caller's interrupt flag").isTrue();
+        store.keep(event(2));
+        assertThat(store.oldest(10)).containsExactly(event(1), event(2));
+
+        AtomicReference<List<AuditEvent>> read = new AtomicReference<>();
+        assertThat(onAnInterruptedThread(() -> read.set(store.oldest(1)))).isTrue();
+        assertThat(read.get()).containsExactly(event(1));
+        assertThat(onAnInterruptedThread(() -> store.written(1))).isTrue();
+
+        store.keep(event(3));
+        assertThat(store.count()).isEqualTo(2);
+        assertThat(store.oldest(10)).containsExactly(event(2), event(3));
+        store.written(2);
+        assertThat(store.count()).isZero();
+    }
+
+    /** Runs {@code action} on a thread whose interrupt flag is set, as a stop leaves it; whether the flag is still set. */
+    private static boolean onAnInterruptedThread(Runnable action) throws InterruptedException {
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        AtomicReference<RuntimeException> failed = new AtomicReference<>();
+        Thread thread = Thread.ofPlatform().start(() -> {
+            Thread.currentThread().interrupt();
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                failed.set(e);
+            }
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        thread.join();
+        if (failed.get() != null) {
+            throw failed.get();
+        }
+        return stillInterrupted.get();
     }
 }

@@ -1,0 +1,81 @@
+package org.vpsrecovery.adapters.persistence.kept;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.testing.ForwardingAuditHistory;
+import org.vpsrecovery.domain.testing.InMemoryAuditHistory;
+
+/**
+ * The audit writer over the file store it runs on in the service (ADR 0141), as the service wires them,
+ * for what only the pair shows. The writer's own behaviour is {@code AuditWriterTest}'s, the store's
+ * {@code FileKeptAuditEventsTest}'s.
+ */
+class AuditWriterOverKeptFilesTest {
+
+    private static final Instant T0 = Instant.parse("2026-12-06T06:00:00Z");
+
+    @TempDir
+    Path directory;
+
+    private final InMemoryAuditHistory recorded = new InMemoryAuditHistory();
+    private final AtomicBoolean down = new AtomicBoolean();
+    private final ForwardingAuditHistory history = new ForwardingAuditHistory(recorded) {
+        @Override
+        public RecordedAuditEvent append(AuditEvent event) {
+            if (down.get()) {
+                throw new IllegalStateException("database unavailable");
+            }
+            return super.append(event);
+        }
+    };
+
+    private static AuditEvent event(int n) {
+        return new AuditEvent(T0.plusMillis(n), new TeamId("blue"), new RequestId("req-" + n), Operation.CREATE_SNAPSHOT,
+                Optional.of(new ServerId(12345)), Optional.empty(),
+                new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED), OptionalInt.empty(), Map.of());
+    }
+
+    /**
+     * At a stop the job scheduler interrupts the runs still going. An event deferred on such a thread closed the
+     * store's file for the process: it and every later one waited in memory behind a store that could no longer be
+     * read, and the stop's flush wrote none of them ("flush wrote 0; waiting 3").
+     */
+    @Test
+    void anEventDeferredOnAnInterruptedThreadIsKeptAndWrittenWithTheOthers() throws Exception {
+        try (FileKeptAuditEvents kept = new FileKeptAuditEvents(directory)) {
+            AuditWriter writer = new AuditWriter(history, kept);
+            down.set(true);
+            writer.appendOrDefer(event(1));
+            Thread interrupted = Thread.ofPlatform().start(() -> {
+                Thread.currentThread().interrupt(); // as db-scheduler leaves a run it interrupts at a stop
+                writer.appendOrDefer(event(2));
+            });
+            interrupted.join();
+            writer.appendOrDefer(event(3));
+            down.set(false);
+
+            assertThat(kept.count()).as("all kept on disk, none in memory").isEqualTo(3);
+            assertThat(writer.flush(Duration.ofSeconds(1))).isEqualTo(3);
+            assertThat(recorded.all()).extracting(e -> e.requestId().value()).containsExactly("req-1", "req-2", "req-3");
+            assertThat(writer.waiting()).isZero();
+        }
+    }
+}
