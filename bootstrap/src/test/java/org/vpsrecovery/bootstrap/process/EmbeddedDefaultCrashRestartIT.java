@@ -2,6 +2,7 @@ package org.vpsrecovery.bootstrap.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.micronaut.json.JsonMapper;
 import java.io.IOException;
@@ -84,7 +85,8 @@ class EmbeddedDefaultCrashRestartIT {
 
             starting.stop();
 
-            assertThat(starting.stdout()).as("the signal came during the start").doesNotContain("vps-recovery is listening");
+            // A machine slow to poll may signal only once the service listens: that start says nothing of this case.
+            assumeFalse(starting.stdout().contains("vps-recovery is listening"), "the signal came after the start");
             assertThat(pidFile).as("PostgreSQL stopped with the service").doesNotExist();
         } finally {
             // Stops a PostgreSQL left on this test's data directory.
