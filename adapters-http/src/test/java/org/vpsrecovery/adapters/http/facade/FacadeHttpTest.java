@@ -143,6 +143,26 @@ class FacadeHttpTest {
                 "HoldPageJson", "WebhookPageJson", "DeliveryPageJson");
     }
 
+    /**
+     * A JSON answer says plain {@code application/json}, whatever parameters the client's Accept carried: Micronaut
+     * copied them, so {@code Accept: application/json;charset=iso-8859-1} was answered as Latin-1 JSON with a UTF-8 body;
+     * and a HEAD is typed as its GET (it was not typed at all, session 42).
+     */
+    @Test
+    void aJsonAnswerIsPlainApplicationJsonWhateverTheAcceptParameters() throws Exception {
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        for (String accept : List.of("application/json;charset=iso-8859-1", "application/json;q=0.9",
+                "application/json; charset=utf-16", "*/*", "application/json")) {
+            Answer answer = send("GET", "/api/v1/snapshots/", BLUE_TOKEN, null, Map.of("Accept", accept));
+            assertThat(answer.status()).as(accept).isEqualTo(200);
+            assertThat(answer.contentType()).as(accept).isEqualTo("application/json");
+            assertThat(answer.get("count")).isEqualTo(1);
+        }
+        Answer head = send("HEAD", "/api/v1/snapshots/", BLUE_TOKEN, null, Map.of("Accept", "application/json;q=0.5"));
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.contentType()).isEqualTo("application/json");
+    }
+
     @Test
     void listsTheTeamsSnapshotsInVpsOrgsShape() throws Exception {
         platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
