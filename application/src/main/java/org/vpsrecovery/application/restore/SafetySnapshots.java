@@ -17,6 +17,7 @@ import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.attempt.TrackingDeadlines;
 import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
@@ -148,8 +149,9 @@ public final class SafetySnapshots {
         Duration wait = deadlines.of(Operation.CREATE_SNAPSHOT).plus(deadlines.of(kind));
         return attempt.runAfterSafetySnapshot(
                 () -> check.get().and(() -> roomMade(context.team(), server, source)),
+                // To the microsecond, as the row and the intent keep it: the 202 answers the instant a read gives back.
                 ctx -> RecoveryOperation.awaitingSafetySnapshot(ctx.operationId(), ctx.team(), ctx.requestId(), kind,
-                        server, source, sourceServer, clock.instant(), wait),
+                        server, source, sourceServer, AuditChain.storedInstant(clock.instant()), wait),
                 waiting -> taken(waiting, context, server));
     }
 

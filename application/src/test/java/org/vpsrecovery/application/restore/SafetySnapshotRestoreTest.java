@@ -88,6 +88,27 @@ class SafetySnapshotRestoreTest {
         assertThat(SafetySnapshots.nameFor(first).value()).isEqualTo("vpsr-safety-" + first.value());
     }
 
+    /**
+     * The 202 "awaiting safety snapshot" answer holds the instant its intent is stored at, to the microsecond, as the
+     * row and the event do (ADR 0040, amended session 38): it carried the clock's nanoseconds, which no read of the
+     * operation gives back (session 42).
+     */
+    @Test
+    void theWaitingRestoreIsAnsweredAtTheMicrosecondItsIntentIsStoredAt() {
+        platform.clock.setTo(Instant.parse("2026-11-23T09:00:00.123456789Z"));
+        Instant stored = Instant.parse("2026-11-23T09:00:00.123456Z");
+
+        RecoveryOperation restore = waiting(restore(platform.as(BLUE), false));
+
+        assertThat(restore.acceptedAt()).isEqualTo(stored);
+        assertThat(restore.updatedAt()).isEqualTo(stored);
+        assertThat(restore.deadline().getNano() % 1_000).isZero();
+        AuditEvent intent = platform.history.all().stream()
+                .filter(e -> e.operation() == Operation.RESTORE_SNAPSHOT && e.outcome() instanceof Outcome.Accepted)
+                .findFirst().orElseThrow();
+        assertThat(intent.occurredAt()).isEqualTo(restore.acceptedAt());
+    }
+
     @Test
     void aRestoreWaitsForItsSafetySnapshotAndRunsOnceItCompletes() {
         CallContext context = platform.as(BLUE);

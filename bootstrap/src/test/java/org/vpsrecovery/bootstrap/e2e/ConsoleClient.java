@@ -47,6 +47,10 @@ final class ConsoleClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
 
+    HttpResponse<String> head(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).HEAD());
+    }
+
     HttpResponse<String> post(String path, Map<String, String> form) {
         String body = form.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))

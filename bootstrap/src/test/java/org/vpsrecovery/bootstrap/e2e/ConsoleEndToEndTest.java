@@ -298,6 +298,25 @@ class ConsoleEndToEndTest {
                 .containsExactlyElementsOf(seen);
     }
 
+    /**
+     * A HEAD on the console's export gives back the cursor and audit-read slot its unsent body took, as on the API: with
+     * a reader's share of two slots, the third HEAD was refused and every later export of the team too, until restart
+     * (ADR 0062, amended in session 42).
+     */
+    @Test
+    void headsOnTheExportKeepNoSlot() {
+        ConsoleClient browser = client();
+        browser.signIn(DEMO_TOKEN, "");
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> head = browser.head("/console/audit/events.csv");
+            assertThat(head.statusCode()).as("HEAD %d", i).isEqualTo(200);
+            assertThat(head.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        }
+        HttpResponse<String> csv = browser.get("/console/audit/events.csv");
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.body()).startsWith("sequence,");
+    }
+
     @Test
     void aTeamSeesOnlyItsOwnServersAndAuditAndNeverTheChain() {
         ConsoleClient other = client();

@@ -41,7 +41,7 @@ public final class BackupDeletionPolicy {
             return inUse;
         }
         if (server.isRestoring()) {
-            return Decision.deny(ReasonCode.SERVER_RESTORING,
+            return server.refusedWhileRestoring(ReasonCode.SERVER_RESTORING,
                     "server " + server.id() + " is being restored; its backups are kept until it is done");
         }
         return Decision.allow();

@@ -70,12 +70,21 @@ public record Server(ServerRef ref, ServerStatus status, Optional<RestoreHold> h
     }
 
     private Decision restorabilityToldTo(Optional<TeamId> asker) {
-        return isRestoring()
-                ? Decision.deny(ReasonCode.SERVER_NOT_RESTORABLE,
-                        "server " + ref.id() + " is already being restored"
-                                + hold.map(h -> " until " + h.until() + asker.flatMap(h::operationToldTo)
-                                        .map(operation -> " (operation " + operation + ")").orElse("")).orElse(""))
-                : Decision.allow();
+        if (!isRestoring()) {
+            return Decision.allow();
+        }
+        String detail = "server " + ref.id() + " is already being restored"
+                + hold.map(h -> " until " + h.until() + asker.flatMap(h::operationToldTo)
+                        .map(operation -> " (operation " + operation + ")").orElse("")).orElse("");
+        return refusedWhileRestoring(ReasonCode.SERVER_NOT_RESTORABLE, detail);
+    }
+
+    /**
+     * A refusal because the server is restoring: held by a restore of ours, it ends with the hold, and says when (the
+     * web adapter's Retry-After); restoring at the provider with no hold of ours, it has no end to tell.
+     */
+    public Decision refusedWhileRestoring(ReasonCode reason, String detail) {
+        return hold.map(h -> Decision.denyUntil(reason, detail, h.until())).orElseGet(() -> Decision.deny(reason, detail));
     }
 
     /** Starts a restore: the provider stops the server and puts it in {@code restoring}. */

@@ -42,7 +42,7 @@ public final class SnapshotDeletionPolicy {
             return inUse;
         }
         if (server.isRestoring()) {
-            return Decision.deny(ReasonCode.SERVER_RESTORING,
+            return server.refusedWhileRestoring(ReasonCode.SERVER_RESTORING,
                     "server " + server.id() + " is being restored; its snapshots are kept until it is done");
         }
         return Decision.allow();

@@ -161,6 +161,36 @@ class RestoreHoldLifecycleTest {
     }
 
     /**
+     * A held server's refusals end with its hold, and say when: a second restore (SERVER_NOT_RESTORABLE) and a delete
+     * of its snapshot or backup (SERVER_RESTORING) carry the hold's end as {@code retryAt}, the web adapter's
+     * Retry-After, as RECOVERY_POINT_IN_USE does; a server the provider reports restoring with no hold of ours has no
+     * end to tell (session 42).
+     */
+    @Test
+    void aHeldServersRefusalsSayWhenTheHoldEnds() {
+        RestoreHold hold = hold(WEB, SNAPSHOT_801, WEB.id());
+        Server held = Server.idle(WEB).beginRestore(hold);
+        Snapshot snapshot = new Snapshot(new SnapshotId(802), WEB, "nightly", CreationStatus.COMPLETED,
+                OptionalLong.empty(), T0.minusSeconds(3600), "");
+        Backup backup = new Backup(new BackupId(498), WEB, BackupType.MANUAL, CreationStatus.COMPLETED, OptionalLong.empty(),
+                T0.minusSeconds(3600), Optional.empty(), "");
+
+        for (Decision refused : List.of(held.restorability(), held.restorabilityFor(BLUE), held.restorabilityFor(GREEN),
+                SnapshotDeletionPolicy.evaluate(snapshot, held, List.of(), BLUE),
+                BackupDeletionPolicy.evaluate(backup, held, List.of(), BLUE))) {
+            assertThat(refused).isInstanceOfSatisfying(Decision.Denied.class, denied -> {
+                assertThat(denied.reason()).isIn(ReasonCode.SERVER_NOT_RESTORABLE, ReasonCode.SERVER_RESTORING);
+                assertThat(denied.retryAt()).contains(hold.until());
+            });
+        }
+        assertThatThrownBy(() -> held.beginRestore(hold(WEB, SNAPSHOT_801, WEB.id())))
+                .isInstanceOfSatisfying(RecoveryDenied.class, e -> assertThat(e.retryAt()).contains(hold.until()));
+        Server restoringAtTheProvider = new Server(WEB, ServerStatus.RESTORING);
+        assertThat(restoringAtTheProvider.restorability()).isInstanceOfSatisfying(Decision.Denied.class,
+                denied -> assertThat(denied.retryAt()).isEmpty());
+    }
+
+    /**
      * The teams file moved the servers to GREEN while BLUE's restores held them: GREEN is told each hold's end (its
      * server is held, its point kept until then), never BLUE's operation, source or other server; BLUE, which asked the
      * restores, is told them as before (ADR 0026, amended in session 39).

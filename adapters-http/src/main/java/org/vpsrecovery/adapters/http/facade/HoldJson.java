@@ -1,5 +1,6 @@
 package org.vpsrecovery.adapters.http.facade;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
@@ -21,6 +22,7 @@ public record HoldJson(String id, boolean active, String kind, String reason,
     }
 
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record HoldPageJson(int count, List<HoldJson> results, @Nullable String next) {
     }
 

@@ -9,11 +9,16 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ConditionalFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
+import io.micronaut.web.router.RouteAttributes;
+import io.micronaut.web.router.RouteInfo;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -24,6 +29,10 @@ import java.util.Set;
  * ({@link BodilessRequestType}), so that the routes' {@code consumes} does not refuse it either.
  * Micronaut would otherwise look the charset up while binding the body and fail with a 500
  * ({@code charset=bogus}), or decode the body in whatever charset was named.
+ *
+ * <p>An answer's JSON is declared as plain {@code application/json} (Serde writes UTF-8, the only charset JSON has):
+ * left to itself, Micronaut copies the request's first Accept type into the answer's, parameters and all, so
+ * {@code Accept: application/json;charset=iso-8859-1} was answered as Latin-1 JSON, a HEAD not typed at all.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class JsonContentTypeFilter implements Ordered, ConditionalFilter {
@@ -48,6 +57,40 @@ public class JsonContentTypeFilter implements Ordered, ConditionalFilter {
         }
         return isUtf8Json(declared) ? null
                 : refuse(request, "send the body as Content-Type: application/json (UTF-8; no other charset)");
+    }
+
+    @ResponseFilter
+    public void answerPlainJson(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        if (!isEnabled(request)) {
+            return;
+        }
+        MediaType set = response.getContentType().orElse(null);
+        if (set == MediaType.APPLICATION_JSON_TYPE) {
+            return;
+        }
+        MediaType declared = set;
+        if (declared == null) {
+            // A HEAD's body is set aside before the filters (HeadResponseBodies): its answer is typed as the GET's.
+            boolean withBody = response.getBody().isPresent() || RouteAttributes.getHeadBody(response).isPresent();
+            RouteInfo<?> route = RouteAttributes.getRouteInfo(response).orElse(null);
+            declared = withBody && route != null ? typeMicronautWouldTake(request, route) : null;
+        }
+        if (declared != null && declared.getName().equalsIgnoreCase(MediaType.APPLICATION_JSON)) {
+            response.contentType(MediaType.APPLICATION_JSON_TYPE);
+        }
+    }
+
+    /** Micronaut's choice (RouteExecutor.resolveDefaultResponseContentType): the first Accept type if produced. */
+    private static MediaType typeMicronautWouldTake(HttpRequest<?> request, RouteInfo<?> route) {
+        List<MediaType> produces = route.getProduces();
+        Iterator<MediaType> accepted = request.accept().iterator();
+        if (accepted.hasNext()) {
+            MediaType first = accepted.next();
+            if (produces.stream().anyMatch(produced -> produced.getName().equalsIgnoreCase(first.getName()))) {
+                return first;
+            }
+        }
+        return produces.isEmpty() ? MediaType.APPLICATION_JSON_TYPE : produces.getFirst();
     }
 
     static boolean isUtf8Json(String declared) {

@@ -1,5 +1,6 @@
 package org.vpsrecovery.adapters.http.facade;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
@@ -41,6 +42,7 @@ public record OperationJson(String id, String state, @JsonProperty("final") bool
     }
 
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record OperationPageJson(int count, List<OperationJson> results) {
     }
 

@@ -1,5 +1,6 @@
 package org.vpsrecovery.adapters.http.facade;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
@@ -21,6 +22,7 @@ public record WebhookJson(String id, String url, @JsonProperty("event_types") Li
     }
 
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record WebhookPageJson(int count, List<WebhookJson> results) {
     }
 
@@ -36,6 +38,7 @@ public record WebhookJson(String id, String url, @JsonProperty("event_types") Li
     }
 
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record DeliveryPageJson(int count, List<DeliveryJson> results) {
     }
 

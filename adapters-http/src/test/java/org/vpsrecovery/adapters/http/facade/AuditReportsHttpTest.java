@@ -338,6 +338,33 @@ class AuditReportsHttpTest {
         assertThat(platform.auditReports.openStreams()).isZero();
     }
 
+    /**
+     * Micronaut answers a HEAD on every GET route, and never reads the body it makes: a streamed export's cursor and
+     * audit-read slot stayed taken until restart, so four HEADs shut every export, summary and recoverability report
+     * out (session 42). A HEAD's body is closed unsent; its headers are the GET's.
+     */
+    @Test
+    void aHeadOnTheExportGivesItsCursorAndSlotBack() throws Exception {
+        seed();
+        for (int i = 0; i < 6; i++) {
+            Answer head = send("HEAD", "/api/v1/audit/events/", AUDITOR_TOKEN, Map.of("Accept", "text/csv"));
+            assertThat(head.status()).as("HEAD %d", i).isEqualTo(200);
+            assertThat(head.contentType()).startsWith("text/csv");
+            assertThat(head.raw().headers().firstValue("Content-Disposition")).hasValueSatisfying(v -> assertThat(v).contains("attachment"));
+            assertThat(head.raw().body()).isEmpty();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> platform.auditReports.openStreams() == 0
+                && platform.auditReadSlots.available() == 4);
+        Answer export = send("GET", "/api/v1/audit/events/", AUDITOR_TOKEN, Map.of("Accept", "text/csv"));
+        assertThat(export.status()).isEqualTo(200);
+        assertThat(export.raw().body()).startsWith(String.join(",", AuditCsv.HEADER));
+        Answer summary = send("HEAD", "/api/v1/audit/summary/", AUDITOR_TOKEN, Map.of());
+        assertThat(summary.status()).isEqualTo(200);
+        assertThat(summary.contentType()).startsWith("application/json");
+        await().atMost(Duration.ofSeconds(10)).until(() -> platform.auditReports.openStreams() == 0
+                && platform.auditReadSlots.available() == 4);
+    }
+
     @Test
     void anExportIsPulledAsTheClientReadsAndALeavingClientReleasesTheCursor() throws Exception {
         for (int i = 0; i < 100_000; i++) {

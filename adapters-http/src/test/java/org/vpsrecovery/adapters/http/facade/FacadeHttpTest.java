@@ -110,6 +110,59 @@ class FacadeHttpTest {
         assertThat(answer.raw().body()).doesNotContain("Exception", "\tat ");
     }
 
+    /**
+     * An empty page keeps its fields: {@code "results": []} and, where a page has one, {@code "next": null}, as the
+     * OpenAPI document requires; Serde drops an empty list and a null unless told to keep them, and four page records
+     * were not (an empty list of operations, holds, webhooks or deliveries answered {@code {"count":0}}, session 42).
+     * Every {@code @Serdeable} record of the facade with a {@code results} list is a page, so a page added later is held
+     * to this too.
+     */
+    @Test
+    void everyPageRecordKeepsItsEmptyResultsAndNext() throws Exception {
+        List<String> pages = new java.util.ArrayList<>();
+        for (var page : io.micronaut.core.beans.BeanIntrospector.SHARED.findIntrospections(
+                io.micronaut.serde.annotation.Serdeable.class, "org.vpsrecovery.adapters.http.facade")) {
+            if (page.getProperty("results").filter(results -> List.class.isAssignableFrom(results.getType())).isEmpty()) {
+                continue;
+            }
+            Object[] empty = java.util.Arrays.stream(page.getConstructorArguments())
+                    .map(argument -> argument.getType() == int.class ? (Object) 0
+                            : List.class.isAssignableFrom(argument.getType()) ? List.of() : null)
+                    .toArray();
+            // Not strict about nulls: a page whose next is not marked @Nullable still writes one when it has none.
+            String written = json.writeValueAsString(page.instantiate(false, empty));
+            Map<String, Object> answered = json.readValue(written, Map.class);
+            String name = page.getBeanType().getSimpleName();
+            assertThat(answered).as(name).containsEntry("count", 0).containsEntry("results", List.of());
+            if (page.getProperty("next").isPresent()) {
+                assertThat(answered).as(name).containsEntry("next", null);
+            }
+            pages.add(name);
+        }
+        assertThat(pages).contains("PageJson", "EventPageJson", "DriftPageJson", "PolicyPageJson", "OperationPageJson",
+                "HoldPageJson", "WebhookPageJson", "DeliveryPageJson");
+    }
+
+    /**
+     * A JSON answer says plain {@code application/json}, whatever parameters the client's Accept carried: Micronaut
+     * copied them, so {@code Accept: application/json;charset=iso-8859-1} was answered as Latin-1 JSON with a UTF-8 body;
+     * and a HEAD is typed as its GET (it was not typed at all, session 42).
+     */
+    @Test
+    void aJsonAnswerIsPlainApplicationJsonWhateverTheAcceptParameters() throws Exception {
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        for (String accept : List.of("application/json;charset=iso-8859-1", "application/json;q=0.9",
+                "application/json; charset=utf-16", "*/*", "application/json")) {
+            Answer answer = send("GET", "/api/v1/snapshots/", BLUE_TOKEN, null, Map.of("Accept", accept));
+            assertThat(answer.status()).as(accept).isEqualTo(200);
+            assertThat(answer.contentType()).as(accept).isEqualTo("application/json");
+            assertThat(answer.get("count")).isEqualTo(1);
+        }
+        Answer head = send("HEAD", "/api/v1/snapshots/", BLUE_TOKEN, null, Map.of("Accept", "application/json;q=0.5"));
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.contentType()).isEqualTo("application/json");
+    }
+
     @Test
     void listsTheTeamsSnapshotsInVpsOrgsShape() throws Exception {
         platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
