@@ -1,6 +1,7 @@
 package org.vpsrecovery.adapters.persistence;
 
 import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Primary;
 import io.micronaut.context.annotation.Requires;
@@ -158,9 +159,10 @@ public class PostgresAdapterFactory {
     /**
      * Each team's fair share across instances (ADR 0037). A call slot's lease outlasts the longest
      * request (a lock wait, VPS.org's timeouts and retries); it only matters for an instance that died.
-     * On stop the instance's block of slots goes back at once (ADR 0045).
+     * On stop the instance's block of slots goes back at once (ADR 0045). Built when the context starts: a lease
+     * too short stops the start with its key named, not the first team request with a 500 (ADR 0021, session 42).
      */
-    @Singleton
+    @Context
     @Bean(preDestroy = "close")
     PgFairShare fairShare(DataSource dataSource, @Nullable Clock clock,
                         @Value("${vpsr.fair-share.call-lease:2m}") Duration lease) {
