@@ -336,7 +336,17 @@ class DeploymentTest {
         assertTeamsFileRefused("vpsr.teams.payments.token-sha256=" + digest + "\nvpsr.teams.payments.sevrers=1\n",
                 "vpsr.teams.payments.sevrers is not a team setting");
         assertTeamsFileRefused("vpsr.teams.payments.token-sha256=" + digest + "\nmicronaut.server.port=1\n",
-                "micronaut.server.port is not a team or auditor setting");
+                "micronaut.server.port (line 2) is not a team or auditor setting");
+        // A line that names no setting may be a pasted secret: stderr (logged, shipped) gets its number only.
+        Path pasted = Files.writeString(dir.resolve("pasted-teams.properties"), "vpsr.teams.payments.token-sha256="
+                + digest + "\n\n  ghp_PastedTokenNotADigest123\n");
+        assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of("VPSR_TEAMS_FILE", pasted.toString())))
+                .isInstanceOf(StartupRefused.class)
+                .hasMessageStartingWith("VPSR_TEAMS_FILE " + pasted + ": line 3 is not a team or auditor setting")
+                .message().doesNotContain("ghp_", "PastedToken");
+        Path colon = Files.writeString(dir.resolve("colon-teams.properties"), "api-token: s3cr3t-value\n");
+        assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of("VPSR_TEAMS_FILE", colon.toString())))
+                .hasMessageContaining(": line 1 is not a team or auditor setting").message().doesNotContain("api-token", "s3cr3t");
         assertTeamsFileRefused("vpsr.teams.payments.token-sha256=" + digest + "\nvpsr.auditors.compliance.token=x\n",
                 "vpsr.auditors.compliance.token-sha256 is required");
         assertTeamsFileRefused("# auditors only\nvpsr.auditors.compliance.token-sha256=" + digest + "\n", "no team is configured");
