@@ -20,11 +20,11 @@ import org.vpsrecovery.simulator.SimulatorOptions;
 class SettingsRefusedAtStartEndToEndTest {
 
     @ParameterizedTest(name = "{0}={1}")
-    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+    @CsvSource(delimiter = '|', textBlock = """
             vpsr.idempotency.lease            | 24h  | vpsr.idempotency.lease must be positive and shorter than 24 h
             vpsr.console.secure-cookie        | Always | vpsr.console.secure-cookie must be auto, always or never
             vpsr.console.absolute-expiry      | 20m  | vpsr.console.absolute-expiry must not be shorter than vpsr.console.idle-expiry
-            vpsr.fair-share.call-lease        | 1s   | the call slots' lease (vpsr.fair-share.call-lease) must be at least
+            vpsr.fair-share.call-lease        | 1s   | vpsr.fair-share.call-lease must be at least 20s
             vpsr.webhooks.connect-timeout     | 0s   | vpsr.webhooks.connect-timeout must be positive
             vpsr.webhooks.answer-timeout      | -1s  | vpsr.webhooks.answer-timeout must be positive
             vpsr.drift.stuck-after            | 0s   | vpsr.drift.stuck-after must be positive
