@@ -17,7 +17,7 @@ SIM=$!
 TEAM_SHA=$(printf '%s' demo-team-token | sha256sum | cut -d' ' -f1)
 printf 'vpsr.teams.demo.token-sha256=%s\nvpsr.teams.demo.servers=12345\nvpsr.teams.demo.requests-per-minute=1000000\nvpsr.teams.demo.calls-in-flight=10000\n' "$TEAM_SHA" >$OUT/teams.properties
 mkdir -p $WORK/data-$DB
-VPSR_DATABASE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB" VPSR_DATABASE_USER=postgres VPSR_DATABASE_PASSWORD= \
+VPSR_DATABASE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB" VPSR_DATABASE_USER=postgres VPSR_DATABASE_PASSWORD=unused-under-trust \
 VPSORG_BASE_URL="http://127.0.0.1:$SIM_PORT" VPSORG_API_TOKEN=demo-token VPSR_TEAMS_FILE=$OUT/teams.properties \
 VPSR_DATA_DIR=$WORK/data-$DB VPSR_HOST=127.0.0.1 VPSR_PORT=$PORT \
   $JAVA "$@" -jar $JAR >$OUT/platform.log 2>&1 &

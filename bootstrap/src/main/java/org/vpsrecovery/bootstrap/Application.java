@@ -57,12 +57,7 @@ public final class Application {
                     .properties(properties).start();
         } catch (RuntimeException failed) {
             // The embedded parts are stopped by the hook above, at the exit below.
-            Throwable root = rootCause(failed);
-            System.err.println("vps-recovery cannot start: " + message(root));
-            if (!(root instanceof IllegalArgumentException)) {
-                // Not a setting we check: the trace is what tells what went wrong.
-                failed.printStackTrace(System.err);
-            }
+            sayWhyNotStarted(failed, System.err);
             System.exit(2);
             return;
         }
@@ -143,7 +138,17 @@ public final class Application {
         return cause;
     }
 
-    private static String message(Throwable cause) {
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    /**
+     * One line for a setting we check (its message names the key); the trace as well for anything else, and for a
+     * refusal without a message, which names nothing (a library's own check of a value we passed on unchecked).
+     */
+    public static void sayWhyNotStarted(Throwable failed, PrintStream err) {
+        Throwable root = rootCause(failed);
+        boolean named = root.getMessage() != null && !root.getMessage().isBlank();
+        err.println("vps-recovery cannot start: " + (named ? root.getMessage() : root.getClass().getName()
+                + " without a message (the trace below says where)"));
+        if (!named || !(root instanceof IllegalArgumentException || root instanceof StartupRefused)) {
+            failed.printStackTrace(err);
+        }
     }
 }

@@ -31,7 +31,7 @@ public class ApprovalJobs {
                         @Value("${vpsr.approvals.settle-every:5s}") Duration every) {
         this.approvals = approvals;
         this.changes = changes;
-        this.every = every;
+        this.every = StartupRefused.unlessPositive("vpsr.approvals.settle-every", every);
     }
 
     RecurringTask<Void> task() {

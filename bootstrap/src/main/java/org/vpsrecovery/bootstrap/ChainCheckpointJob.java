@@ -27,6 +27,8 @@ public class ChainCheckpointJob {
 
     public ChainCheckpointJob(RecordChainCheckpointService checkpoints, FileChainCheckpoints store,
                               CheckpointSigner signer, @Value("${vpsr.audit.checkpoint-every:1m}") Duration every) {
+        // Micronaut's scheduler refuses a period that is not positive with no key named.
+        StartupRefused.unlessPositive("vpsr.audit.checkpoint-every", every);
         this.checkpoints = checkpoints;
         LOG.info("audit chain checkpoints: every {} into {}, signed with key {}", every, store.file(), signer.keyId());
     }

@@ -56,6 +56,9 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
     /** The fewest missed heartbeats db-scheduler takes before it counts a run's instance as dead. */
     static final int LEAST_MISSED_HEARTBEATS = 4;
 
+    /** The shortest wait between two polls of db-scheduler's table (the tests poll every 200 ms). */
+    static final Duration LEAST_POLLING_INTERVAL = Duration.ofMillis(100);
+
     private final Scheduler scheduler;
     private final Duration startWait;
     private final CountDownLatch firstAnswer = new CountDownLatch(1);
@@ -80,6 +83,14 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
             throw new IllegalArgumentException("vpsr.jobs.missed-heartbeats must be at least " + LEAST_MISSED_HEARTBEATS
                     + " (db-scheduler's least), was " + missedHeartbeats);
         }
+        StartupRefused.unlessPositive("vpsr.tracking.every", trackEvery);
+        StartupRefused.unlessPositive("vpsr.reconcile.every", reconcileEvery);
+        StartupRefused.unlessPositive("vpsr.idempotency.purge-every", purgeEvery);
+        StartupRefused.unlessPositive("vpsr.restores.continue-every", continueEvery);
+        StartupRefused.unlessPositive("vpsr.audit.fold-counts-every", foldEvery);
+        StartupRefused.unlessPositive("vpsr.jobs.heartbeat-interval", heartbeatInterval);
+        // Each poll reads scheduled_tasks: shorter polls load the shared database without making any job sooner.
+        StartupRefused.unlessAtLeast("vpsr.jobs.polling-interval", pollingInterval, LEAST_POLLING_INTERVAL);
         this.startWait = startWait;
         List<RecurringTask<?>> tasks = List.of(webhooks.dispatchTask(), policyRuns.task(), driftScans.task(), approvals.task(),
                 Tasks.recurring(TRACK_OPERATIONS, FixedDelay.of(trackEvery)).execute((instance, context) -> once(TRACK_OPERATIONS, () -> {

@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.vpsrecovery.simulator.LifecycleProfile;
 
 /**
@@ -371,15 +373,40 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         if (url == null || !url.startsWith("jdbc:postgresql://")) {
             throw new StartupRefused("VPSR_DATABASE_URL must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)");
         }
+        // The URL is shown to auditors in /health's details: a password in it would be shown with it.
+        urlParameters(url).filter(PASSWORD_PARAMETERS::contains).findFirst().ifPresent(parameter -> {
+            throw new StartupRefused("VPSR_DATABASE_URL must not carry a password (" + parameter + "=): the URL is "
+                    + "shown in /health's details; give the database password in VPSR_DATABASE_PASSWORD");
+        });
         if (user == null || password == null) {
             throw new StartupRefused("VPSR_DATABASE_USER and VPSR_DATABASE_PASSWORD are required with VPSR_DATABASE_URL");
+        }
+        // Set but empty is a secret that did not arrive, as VPSORG_API_TOKEN's.
+        if (password.isBlank()) {
+            throw new StartupRefused("VPSR_DATABASE_PASSWORD is set but empty: give it the database user's password");
         }
         String migrationUser = Optional.ofNullable(blankToNull(env.get("VPSR_MIGRATION_USER"))).orElse(user);
         String migrationPassword = migrationUser.equals(user) ? password : env.get("VPSR_MIGRATION_PASSWORD");
         if (migrationPassword == null) {
             throw new StartupRefused("VPSR_MIGRATION_PASSWORD is required with VPSR_MIGRATION_USER");
         }
+        if (migrationPassword.isBlank()) {
+            throw new StartupRefused("VPSR_MIGRATION_PASSWORD is set but empty: give it the migration user's password");
+        }
         return Optional.of(new Database(url, user, password, migrationUser, migrationPassword));
+    }
+
+    /** PgJDBC's URL parameters that are passwords (the connection's, the client key's). */
+    private static final Set<String> PASSWORD_PARAMETERS = Set.of("password", "sslpassword");
+
+    /** The names of a JDBC URL's parameters ({@code ?a=1&b=2}), lower case as PgJDBC matches them. */
+    private static Stream<String> urlParameters(String url) {
+        int query = url.indexOf('?');
+        if (query < 0) {
+            return Stream.empty();
+        }
+        return Arrays.stream(url.substring(query + 1).split("&"))
+                .map(parameter -> parameter.split("=", 2)[0].strip().toLowerCase(Locale.ROOT));
     }
 
     private static boolean simulatorAsked(Map<String, String> env) {
@@ -443,7 +470,17 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
             throw new StartupRefused("VPSORG_BASE_URL must be an http(s) URL such as https://admin.vps.org");
         }
+        // Every call carries the API token: plain http only where it never leaves the host (the simulator, tests).
+        if ("http".equals(uri.getScheme()) && !isLoopback(uri.getHost())) {
+            throw new StartupRefused("VPSORG_BASE_URL must be https (http only on loopback): over http to "
+                    + uri.getHost() + " the API token would travel in cleartext");
+        }
         return Optional.of(new Provider(uri, token));
+    }
+
+    /** As VpsOrgSettings and the JWKS URL have it (ADR 0034): the hosts that name this machine. */
+    private static boolean isLoopback(String host) {
+        return "127.0.0.1".equals(host) || "localhost".equalsIgnoreCase(host) || "[::1]".equals(host);
     }
 
     private static int port(String raw) {

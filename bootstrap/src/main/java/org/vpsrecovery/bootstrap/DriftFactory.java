@@ -24,8 +24,12 @@ public class DriftFactory {
                                RecoveryOperations operations, DriftRecords drifts, ServerLock lock, Clock clock,
                                @Value("${vpsr.drift.stuck-after:2h}") Duration stuckAfter,
                                @Value("${vpsr.drift.kept-attempts:100000}") int keptAttempts) {
-        return new ScanDriftService(teams, teams, provider, provider, history, writer, operations, drifts, lock, clock, stuckAfter,
-                keptAttempts);
+        if (keptAttempts < 0) {
+            throw new StartupRefused("vpsr.drift.kept-attempts must not be negative, was " + keptAttempts);
+        }
+        // Every scan compares against it: a wrong one would fail each scan, not the start.
+        return new ScanDriftService(teams, teams, provider, provider, history, writer, operations, drifts, lock, clock,
+                StartupRefused.unlessPositive("vpsr.drift.stuck-after", stuckAfter), keptAttempts);
     }
 
     @Singleton

@@ -38,10 +38,11 @@ public class DriftScanJobs {
                          @Value("${vpsr.drift.servers-per-run:100}") int serversPerRun,
                          @Value("${vpsr.drift.pause-between-servers:200ms}") Duration pause) {
         if (serversPerRun < 1 || pause.isNegative()) {
-            throw new IllegalArgumentException("vpsr.drift.servers-per-run must be at least 1 and the pause not negative");
+            throw new StartupRefused("vpsr.drift.servers-per-run must be at least 1 and "
+                    + "vpsr.drift.pause-between-servers not negative, were " + serversPerRun + " and " + pause);
         }
         this.scans = scans;
-        this.every = every;
+        this.every = StartupRefused.unlessPositive("vpsr.drift.scan-every", every);
         this.serversPerRun = serversPerRun;
         this.pause = pause;
     }

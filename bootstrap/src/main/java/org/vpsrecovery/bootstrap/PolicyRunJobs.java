@@ -87,7 +87,7 @@ public class PolicyRunJobs {
         this.retries = retries;
         this.retryAttempts = retryAttempts;
         this.clock = clock;
-        this.every = every;
+        this.every = StartupRefused.unlessPositive("vpsr.policies.tick-every", every);
         this.retryFirst = retryFirst;
         this.settleAfter = settleAfter;
         this.retry = new OneTimeTask<>(POLICY_RUN_RETRY, Void.class,

@@ -187,7 +187,18 @@ public class RecoveryServicesFactory {
                                         @Value("${vpsr.tracking.delete-deadline:10m}") Duration delete,
                                         @Value("${vpsr.restore-window:15m}") Duration restoreWindow) {
         // A zero restore window (tests) still needs a positive deadline to follow the restore to.
-        return new TrackingDeadlines(create, delete, restoreWindow.isZero() ? Duration.ofSeconds(1) : restoreWindow);
+        return new TrackingDeadlines(StartupRefused.unlessPositive("vpsr.tracking.create-deadline", create),
+                StartupRefused.unlessPositive("vpsr.tracking.delete-deadline", delete),
+                restoreWindow(restoreWindow).isZero() ? Duration.ofSeconds(1) : restoreWindow);
+    }
+
+    /** Zero turns the restore hold off (ServerStates): the tests' switch, documented as such, never an operator's. */
+    static Duration restoreWindow(Duration window) {
+        if (window.isNegative()) {
+            throw new StartupRefused("vpsr.restore-window must not be negative (0 turns the restore hold off, for tests "
+                    + "only), was " + window);
+        }
+        return window;
     }
 
     @Singleton
@@ -224,7 +235,7 @@ public class RecoveryServicesFactory {
     @Singleton
     ServerStates serverStates(RecoveryOperations operations, MeteredAuditHistory history, Clock clock,
                               @Value("${vpsr.restore-window:15m}") Duration restoreWindow) {
-        return new ServerStates(operations, history, clock, restoreWindow);
+        return new ServerStates(operations, history, clock, restoreWindow(restoreWindow));
     }
 
     @Singleton

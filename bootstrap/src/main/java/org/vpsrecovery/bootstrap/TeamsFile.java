@@ -5,11 +5,14 @@ import io.micronaut.context.env.PropertySourcePropertyResolver;
 import io.micronaut.core.value.PropertyResolver;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -55,8 +58,9 @@ public record TeamsFile(Path path, Map<String, String> settings) {
         settings.keySet().stream().sorted()
                 .filter(key -> !key.startsWith(TEAMS) && !key.startsWith(AUDITORS) && !key.startsWith(IDENTITY)).findFirst()
                 .ifPresent(key -> {
-                    throw refused(key + " is not a team or auditor setting; the file holds " + TEAMS + "<team>.*, "
-                            + AUDITORS + "<name>.token-sha256 and " + IDENTITY + "* only (other settings go in MICRONAUT_CONFIG_FILES)");
+                    throw refused(unknownLine(key) + " is not a team or auditor setting; the file holds " + TEAMS
+                            + "<team>.*, " + AUDITORS + "<name>.token-sha256 and " + IDENTITY + "* only (other settings "
+                            + "go in MICRONAUT_CONFIG_FILES)");
                 });
         PropertyResolver file = new PropertySourcePropertyResolver(PropertySource.of("VPSR_TEAMS_FILE", properties()));
         try {
@@ -67,6 +71,32 @@ public record TeamsFile(Path path, Map<String, String> settings) {
         } catch (IllegalArgumentException e) {
             throw refused(e.getMessage());
         }
+    }
+
+    /** Prefixes of setting names: a line starting otherwise may be a pasted secret, and is named by number only. */
+    private static final List<String> SETTING_PREFIXES = List.of("vpsr.", "vpsorg.", "micronaut.", "datasources.",
+            "endpoints.", "flyway.");
+
+    /** The unknown key's line, by number; the key itself only when it is a setting's name (stderr is logged). */
+    private String unknownLine(String key) {
+        String line = lineOf(key).map(number -> "line " + number).orElse("a line");
+        return SETTING_PREFIXES.stream().anyMatch(key::startsWith) ? key + " (" + line + ")" : line;
+    }
+
+    private Optional<Integer> lineOf(String key) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).stripLeading();
+            if (line.startsWith(key) && (line.length() == key.length() || "=: \t\f".indexOf(line.charAt(key.length())) >= 0)) {
+                return Optional.of(i + 1);
+            }
+        }
+        return Optional.empty();
     }
 
     private StartupRefused refused(String why) {

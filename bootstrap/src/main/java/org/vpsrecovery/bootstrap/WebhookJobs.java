@@ -61,6 +61,7 @@ public class WebhookJobs {
             throw new StartupRefused(WebhooksFactory.MAX_ATTEMPTS + " must be at least 1 and "
                     + WebhooksFactory.FIRST_RETRY + " positive");
         }
+        StartupRefused.unlessPositive("vpsr.webhooks.dispatch-every", dispatchEvery);
         this.deliver = new DeliverTask(service, new DeliveryRetries(service, firstRetry, maxAttempts));
         SchedulerClient client = SchedulerClient.Builder.create(PostgresAdapterFactory.pooled(dataSource), deliver).build();
         this.dispatch = Tasks.recurring(DISPATCH, FixedDelay.of(dispatchEvery)).execute((instance, context) -> {

@@ -99,8 +99,10 @@ public class WebhooksFactory {
     ApacheWebhookTransport webhookTransport(@Value("${vpsr.webhooks.connect-timeout:5s}") Duration connectTimeout,
                                             @Value("${vpsr.webhooks.answer-timeout:10s}") Duration answerTimeout,
                                             TargetAddressRules rules, DeliverySlots slots, MeterRegistry registry) {
-        ApacheWebhookTransport transport = new ApacheWebhookTransport(connectTimeout, answerTimeout, rules,
-                slots.perTeam());
+        // Zero is "no timeout" to Apache's client: an attempt could then hang on a receiver for ever.
+        ApacheWebhookTransport transport = new ApacheWebhookTransport(
+                StartupRefused.unlessPositive("vpsr.webhooks.connect-timeout", connectTimeout),
+                StartupRefused.unlessPositive("vpsr.webhooks.answer-timeout", answerTimeout), rules, slots.perTeam());
         Gauge.builder("vpsr.webhooks.lookups_past_their_time", transport,
                         ApacheWebhookTransport::deliveryLookupsPastTheirTime)
                 .description("Webhook host lookups still running after their time limit (the resolver cannot be "

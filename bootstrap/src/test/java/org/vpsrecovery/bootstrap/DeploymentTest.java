@@ -214,6 +214,54 @@ class DeploymentTest {
     }
 
     @Test
+    void theProviderTokenNeverTravelsOverPlainHttpBeyondLoopback() throws Exception {
+        Path teams = Files.writeString(dir.resolve("teams.properties"),
+                "vpsr.teams.a.token-sha256=" + "a".repeat(64) + "\nvpsr.teams.a.servers=1\n");
+        Map<String, String> production = Map.of("VPSR_DATABASE_URL", "jdbc:postgresql://db:5432/vpsr",
+                "VPSR_DATABASE_USER", "vpsr_service", "VPSR_DATABASE_PASSWORD", "s3cret",
+                "VPSORG_API_TOKEN", "provider-secret", "VPSR_TEAMS_FILE", teams.toString());
+
+        assertRefused(with(production, "VPSORG_BASE_URL", "http://admin.vps.org"),
+                "VPSORG_BASE_URL must be https (http only on loopback): over http to admin.vps.org the API token");
+        assertRefused(with(production, "VPSORG_BASE_URL", "http://10.0.0.7:8080/api"), "VPSORG_BASE_URL must be https");
+        // The simulator on this machine (tests, benchmarks) still answers over http.
+        assertThat(Deployment.fromEnvironment(with(production, "VPSORG_BASE_URL", "http://127.0.0.1:8081")).provider())
+                .isPresent();
+        assertThat(Deployment.fromEnvironment(with(production, "VPSORG_BASE_URL", "http://localhost:8081")).provider())
+                .isPresent();
+        assertThat(Deployment.fromEnvironment(with(production, "VPSORG_BASE_URL", "https://vps.example")).provider())
+                .isPresent();
+    }
+
+    @Test
+    void theDatabasePasswordIsGivenInItsOwnVariableNeverInTheUrlNorEmpty() throws Exception {
+        Path teams = Files.writeString(dir.resolve("teams.properties"),
+                "vpsr.teams.a.token-sha256=" + "a".repeat(64) + "\nvpsr.teams.a.servers=1\n");
+        Map<String, String> production = Map.of("VPSR_DATABASE_URL", "jdbc:postgresql://db:5432/vpsr",
+                "VPSR_DATABASE_USER", "vpsr_service", "VPSR_DATABASE_PASSWORD", "s3cret",
+                "VPSORG_API_TOKEN", "provider-secret", "VPSR_TEAMS_FILE", teams.toString());
+
+        // /health shows the URL to auditors: a password in it would be shown too.
+        for (String url : List.of("jdbc:postgresql://db:5432/vpsr?password=url-secret",
+                "jdbc:postgresql://db:5432/vpsr?ssl=true&sslpassword=url-secret",
+                "jdbc:postgresql://db:5432/vpsr?user=vpsr_service&Password=url-secret")) {
+            assertThatThrownBy(() -> Deployment.fromEnvironment(with(production, "VPSR_DATABASE_URL", url)))
+                    .isInstanceOf(StartupRefused.class)
+                    .hasMessageContaining("VPSR_DATABASE_URL must not carry a password")
+                    .hasMessageContaining("VPSR_DATABASE_PASSWORD")
+                    .message().doesNotContain("url-secret");
+        }
+        // Set but empty: a secret that did not arrive, as the provider's token.
+        assertRefused(with(production, "VPSR_DATABASE_PASSWORD", ""), "VPSR_DATABASE_PASSWORD is set but empty");
+        assertRefused(with(production, "VPSR_DATABASE_PASSWORD", " "), "VPSR_DATABASE_PASSWORD is set but empty");
+        assertRefused(with(with(production, "VPSR_MIGRATION_USER", "vpsr_owner"), "VPSR_MIGRATION_PASSWORD", ""),
+                "VPSR_MIGRATION_PASSWORD is set but empty");
+        // Other parameters are fine.
+        assertThat(Deployment.fromEnvironment(with(production, "VPSR_DATABASE_URL",
+                "jdbc:postgresql://db:5432/vpsr?sslmode=verify-full&ApplicationName=vpsr")).database()).isPresent();
+    }
+
+    @Test
     void aDatabaseNamedThroughMicronautIsRefusedNotReplacedByAnEmbeddedOne() {
         // What README-persistence and ADR 0021 once documented: the embedded PostgreSQL's URL, set above
         // both, would have given this instance a database of its own.
@@ -288,7 +336,17 @@ class DeploymentTest {
         assertTeamsFileRefused("vpsr.teams.payments.token-sha256=" + digest + "\nvpsr.teams.payments.sevrers=1\n",
                 "vpsr.teams.payments.sevrers is not a team setting");
         assertTeamsFileRefused("vpsr.teams.payments.token-sha256=" + digest + "\nmicronaut.server.port=1\n",
-                "micronaut.server.port is not a team or auditor setting");
+                "micronaut.server.port (line 2) is not a team or auditor setting");
+        // A line that names no setting may be a pasted secret: stderr (logged, shipped) gets its number only.
+        Path pasted = Files.writeString(dir.resolve("pasted-teams.properties"), "vpsr.teams.payments.token-sha256="
+                + digest + "\n\n  ghp_PastedTokenNotADigest123\n");
+        assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of("VPSR_TEAMS_FILE", pasted.toString())))
+                .isInstanceOf(StartupRefused.class)
+                .hasMessageStartingWith("VPSR_TEAMS_FILE " + pasted + ": line 3 is not a team or auditor setting")
+                .message().doesNotContain("ghp_", "PastedToken");
+        Path colon = Files.writeString(dir.resolve("colon-teams.properties"), "api-token: s3cr3t-value\n");
+        assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of("VPSR_TEAMS_FILE", colon.toString())))
+                .hasMessageContaining(": line 1 is not a team or auditor setting").message().doesNotContain("api-token", "s3cr3t");
         assertTeamsFileRefused("vpsr.teams.payments.token-sha256=" + digest + "\nvpsr.auditors.compliance.token=x\n",
                 "vpsr.auditors.compliance.token-sha256 is required");
         assertTeamsFileRefused("# auditors only\nvpsr.auditors.compliance.token-sha256=" + digest + "\n", "no team is configured");

@@ -1,6 +1,7 @@
 package org.vpsrecovery.adapters.persistence;
 
 import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Primary;
 import io.micronaut.context.annotation.Requires;
@@ -82,9 +83,34 @@ public class PostgresAdapterFactory {
                             @Value("${vpsr.server-lock.max-connections:0}") int maxConnections,
                             @Value("${datasources.default.maximum-pool-size:10}") int poolSize,
                             @Value("${" + IDLE_IN_TRANSACTION_TIMEOUT + ":60s}") Duration silenceLimit) {
-        int lockConnections = maxConnections > 0 ? maxConnections : Math.max(1, poolSize - RESERVED_CONNECTIONS);
-        return new PgServerLock(pooled(dataSource), maxWait, maxWaitersPerServer, lockConnections,
-                requireSilenceLimit(silenceLimit));
+        return new PgServerLock(pooled(dataSource), requireLockWait(maxWait), requireWaiters(maxWaitersPerServer),
+                lockConnections(maxConnections, poolSize), requireSilenceLimit(silenceLimit));
+    }
+
+    /** The connections locks may hold: set, or the pool's less the reserved ones, never those (ADR 0023). */
+    static int lockConnections(int maxConnections, int poolSize) {
+        if (maxConnections < 0 || maxConnections > poolSize - RESERVED_CONNECTIONS) {
+            throw new IllegalArgumentException("vpsr.server-lock.max-connections must be 1 to "
+                    + "datasources.default.maximum-pool-size (" + poolSize + ") less " + RESERVED_CONNECTIONS
+                    + " kept for the audit writer, reads and health (ADR 0023), or unset, was " + maxConnections);
+        }
+        return maxConnections > 0 ? maxConnections : Math.max(1, poolSize - RESERVED_CONNECTIONS);
+    }
+
+    static Duration requireLockWait(Duration maxWait) {
+        if (maxWait.toMillis() < 1 || maxWait.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("vpsr.server-lock.max-wait must be 1 ms to " + Integer.MAX_VALUE
+                    + " ms, was " + maxWait);
+        }
+        return maxWait;
+    }
+
+    static int requireWaiters(int maxWaitersPerServer) {
+        if (maxWaitersPerServer < 1) {
+            throw new IllegalArgumentException("vpsr.server-lock.max-waiters-per-server must be positive, was "
+                    + maxWaitersPerServer);
+        }
+        return maxWaitersPerServer;
     }
 
     /**
@@ -112,7 +138,7 @@ public class PostgresAdapterFactory {
     @Bean(preDestroy = "close")
     PgServerLock followingLock(DataSource dataSource, @Value("${vpsr.server-lock.max-wait:5s}") Duration maxWait,
                                @Value("${" + IDLE_IN_TRANSACTION_TIMEOUT + ":60s}") Duration silenceLimit) {
-        return PgServerLock.following(pooled(dataSource), maxWait, requireSilenceLimit(silenceLimit));
+        return PgServerLock.following(pooled(dataSource), requireLockWait(maxWait), requireSilenceLimit(silenceLimit));
     }
 
     /** Kept out of the lock budget: one for the audit writer, the rest for reads, idempotency and health. */
@@ -158,9 +184,10 @@ public class PostgresAdapterFactory {
     /**
      * Each team's fair share across instances (ADR 0037). A call slot's lease outlasts the longest
      * request (a lock wait, VPS.org's timeouts and retries); it only matters for an instance that died.
-     * On stop the instance's block of slots goes back at once (ADR 0045).
+     * On stop the instance's block of slots goes back at once (ADR 0045). Built when the context starts: a lease
+     * too short stops the start with its key named, not the first team request with a 500 (ADR 0021, session 42).
      */
-    @Singleton
+    @Context
     @Bean(preDestroy = "close")
     PgFairShare fairShare(DataSource dataSource, @Nullable Clock clock,
                         @Value("${vpsr.fair-share.call-lease:2m}") Duration lease) {

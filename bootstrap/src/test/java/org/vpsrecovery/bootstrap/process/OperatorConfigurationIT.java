@@ -147,6 +147,31 @@ class OperatorConfigurationIT {
                 "vpsr.teams.payments.servers must be positive integers, was twelve");
     }
 
+    /**
+     * Settings checked by the beans that use them: built when the context starts, so a wrong one stops the start
+     * naming the key (exit code 2) rather than answering every request that needs the bean with 500 (ADR 0021,
+     * amended in session 42).
+     */
+    @Test
+    void aWrongSettingOfARequestsBeanStopsTheStartWithTheSettingNamed() {
+        assertRefusedBySetting("lease-too-long", "-Dvpsr.idempotency.lease=24h", "vpsr.idempotency.lease must be");
+        assertRefusedBySetting("console-cookie", "-Dvpsr.console.secure-cookie=Always", "vpsr.console.secure-cookie must be");
+        assertRefusedBySetting("console-expiry", "-Dvpsr.console.absolute-expiry=20m",
+                "vpsr.console.absolute-expiry must not be shorter than vpsr.console.idle-expiry");
+    }
+
+    private static void assertRefusedBySetting(String name, String property, String expected) {
+        String teamsFile = "vpsr.teams.payments.token-sha256=%s%nvpsr.teams.payments.servers=12345%n"
+                .formatted(HashedTeamTokens.sha256Hex(TEAM_TOKEN));
+        try (ServiceProcess refused = operatorConfigured(name, teamsFile).jvmOptions("-XX:+UseSerialGC", property).launch()) {
+            int exitCode = refused.awaitExit(Duration.ofSeconds(120));
+
+            assertThat(exitCode).as(refused.stderr()).isEqualTo(2);
+            assertThat(refused.stderr()).contains("vps-recovery cannot start: " + expected).doesNotContain("\tat ");
+            assertThat(refused.stdout()).doesNotContain("listening on");
+        }
+    }
+
     private static void assertRefused(String name, String teamsFile, String expected) {
         try (ServiceProcess refused = operatorConfigured(name, teamsFile).launch()) {
             int exitCode = refused.awaitExit(Duration.ofSeconds(60));

@@ -1,8 +1,8 @@
 package org.vpsrecovery.adapters.http.console;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.env.Environment;
-import jakarta.inject.Singleton;
 import java.time.Duration;
 import org.vpsrecovery.domain.common.TeamId;
 
@@ -14,9 +14,10 @@ import org.vpsrecovery.domain.common.TeamId;
  * vpsr.console.secure-cookie=auto                    (auto: Secure when the request came over https; always; never)
  * </pre>
  * The session expiries ({@code vpsr.console.idle-expiry}, {@code vpsr.console.absolute-expiry}) are
- * the session use case's, wired by the bootstrap.
+ * the session use case's, wired by the bootstrap. Built when the context starts: a wrong setting stops the start
+ * with its key named, not the console with a 500.
  */
-@Singleton
+@Context
 public class ConsoleSettings {
 
     private final Environment environment;

@@ -1,5 +1,6 @@
 package org.vpsrecovery.adapters.http.facade;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -8,7 +9,6 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.json.JsonMapper;
-import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.io.IOException;
@@ -62,8 +62,10 @@ import org.vpsrecovery.domain.port.ProviderFailure;
  * <p>Only answers that must not be repeated are kept: successes, "outcome unknown" (504) and
  * "interrupted"; after any other error the key is freed so the client may retry with it, among them a 503 whose
  * attempt ended before VPS.org was called though its operation was stored ({@link PlatformUnavailable#attemptEndedBeforeTheProvider()}).
+ *
+ * <p>Built when the context starts: a wrong lease stops the start with its key named, not every POST with a 500.
  */
-@Singleton
+@Context
 public class IdempotentRequests {
 
     private static final Logger LOG = LoggerFactory.getLogger(IdempotentRequests.class);

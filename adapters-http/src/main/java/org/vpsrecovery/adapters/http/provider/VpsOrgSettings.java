@@ -175,8 +175,17 @@ public record VpsOrgSettings(URI baseUrl, ApiToken apiToken, Duration connectTim
                 || url.getRawFragment() != null) {
             throw new IllegalArgumentException("vpsorg.base-url must be a plain URL: a host, no user, query or fragment");
         }
+        if (scheme.equals("http") && !isLoopback(url.getHost())) {
+            throw new IllegalArgumentException("vpsorg.base-url must be https (http only on loopback): over http to "
+                    + url.getHost() + " the API token would travel in cleartext");
+        }
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         return URI.create(scheme + "://" + url.getRawAuthority() + (path.endsWith("/") ? path : path + "/"));
+    }
+
+    /** A host that names this machine: the only one a token may reach over plain http (as the JWKS URL, ADR 0034). */
+    public static boolean isLoopback(String host) {
+        return "127.0.0.1".equals(host) || "localhost".equalsIgnoreCase(host) || "[::1]".equals(host);
     }
 
     private static void requirePositive(Duration value, String key) {

