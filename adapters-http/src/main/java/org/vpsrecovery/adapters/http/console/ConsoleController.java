@@ -167,8 +167,10 @@ public class ConsoleController {
         CallerAuthenticationFilter.Identified identified = authentication.identify(token,
                 team.isEmpty() ? Optional.empty() : Optional.of(team));
         if (identified.keysUnavailable().isPresent()) {
+            // As the API's 503 for the same outage: when to try again.
             return signInPage(request, HttpStatus.SERVICE_UNAVAILABLE,
-                    "The identity provider cannot be reached to check this token; try again shortly.", team);
+                    "The identity provider cannot be reached to check this token; try again shortly.", team)
+                    .header(HttpHeaders.RETRY_AFTER, FacadeProblems.retryAfterSeconds(FacadeProblems.UNAVAILABLE_RETRY_AFTER));
         }
         if (identified.caller().isEmpty()) {
             return signInPage(request, HttpStatus.UNAUTHORIZED,
