@@ -433,6 +433,29 @@ class ConsoleEndToEndTest {
     }
 
     /**
+     * The summary page is made whole in memory after its read: by day it covers at most a year (366 bars and, summed
+     * over the teams, ~8,800 counts at 10 M events a year), longer is a 400 page naming the ways out, as the API
+     * refuses its own too-large summaries; by month the ten years every summary may cover are ~120 bars.
+     */
+    @Test
+    void theSummaryPageByDayCoversAtMostAYear() {
+        ConsoleClient auditor = client();
+        auditor.signIn(AUDITOR_TOKEN, "");
+
+        HttpResponse<String> tenYearsByDay = auditor.get("/console/audit/summary?from=2016-12-01T00:00:00Z"
+                + "&to=2026-12-01T00:00:00Z&bucket=day");
+        assertThat(tenYearsByDay.statusCode()).as(tenYearsByDay.body()).isEqualTo(400);
+        assertThat(tenYearsByDay.body()).contains("SUMMARY_TOO_LARGE", "by month").doesNotContain("<svg");
+
+        HttpResponse<String> aYearByDay = auditor.get("/console/audit/summary?from=2025-12-01T00:00:00Z"
+                + "&to=2026-12-01T00:00:00Z&bucket=day");
+        assertThat(aYearByDay.statusCode()).as(aYearByDay.body()).isEqualTo(200);
+        HttpResponse<String> tenYearsByMonth = auditor.get("/console/audit/summary?from=2016-12-01T00:00:00Z"
+                + "&to=2026-12-01T00:00:00Z&bucket=month");
+        assertThat(tenYearsByMonth.statusCode()).as(tenYearsByMonth.body()).isEqualTo(200);
+    }
+
+    /**
      * What Micronaut itself refuses under /console/ (a method no page has, a body that is not a form, one too large, a
      * form it cannot decode) is a page with that status, never a 500; and a form that could not be decoded is never
      * written to the log, since its text may be the token being signed in with.
