@@ -60,6 +60,16 @@ final class ConsoleClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** A request as a browser, a script or a probe might send it: any method, any body as given. */
+    HttpResponse<String> send(String method, String path, String contentType, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+        if (!contentType.isEmpty()) {
+            request.header("Content-Type", contentType);
+        }
+        return send(request);
+    }
+
     /** Opens the sign-in form and posts it with this token: the answer to the post. */
     HttpResponse<String> signIn(String token, String team) {
         String form = get("/console/sign-in").body();

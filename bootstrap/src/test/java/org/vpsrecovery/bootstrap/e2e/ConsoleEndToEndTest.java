@@ -5,6 +5,10 @@ import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.AUDITOR_TOKEN;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.OTHER_TOKEN;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.read.ListAppender;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +30,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditQuery;
@@ -444,6 +449,86 @@ class ConsoleEndToEndTest {
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).contains("Page not found");
         assertThat(missing.headers().firstValue("Content-Security-Policy")).isPresent();
+    }
+
+    /**
+     * The summary page is made whole in memory after its read: by day it covers at most a year (366 bars and, summed
+     * over the teams, ~8,800 counts at 10 M events a year), longer is a 400 page naming the ways out, as the API
+     * refuses its own too-large summaries; by month the ten years every summary may cover are ~120 bars.
+     */
+    @Test
+    void theSummaryPageByDayCoversAtMostAYear() {
+        ConsoleClient auditor = client();
+        auditor.signIn(AUDITOR_TOKEN, "");
+
+        HttpResponse<String> tenYearsByDay = auditor.get("/console/audit/summary?from=2016-12-01T00:00:00Z"
+                + "&to=2026-12-01T00:00:00Z&bucket=day");
+        assertThat(tenYearsByDay.statusCode()).as(tenYearsByDay.body()).isEqualTo(400);
+        assertThat(tenYearsByDay.body()).contains("SUMMARY_TOO_LARGE", "by month").doesNotContain("<svg");
+
+        HttpResponse<String> aYearByDay = auditor.get("/console/audit/summary?from=2025-12-01T00:00:00Z"
+                + "&to=2026-12-01T00:00:00Z&bucket=day");
+        assertThat(aYearByDay.statusCode()).as(aYearByDay.body()).isEqualTo(200);
+        HttpResponse<String> tenYearsByMonth = auditor.get("/console/audit/summary?from=2016-12-01T00:00:00Z"
+                + "&to=2026-12-01T00:00:00Z&bucket=month");
+        assertThat(tenYearsByMonth.statusCode()).as(tenYearsByMonth.body()).isEqualTo(200);
+    }
+
+    /**
+     * What Micronaut itself refuses under /console/ (a method no page has, a body that is not a form, one too large, a
+     * form it cannot decode) is a page with that status, never a 500; and a form that could not be decoded is never
+     * written to the log, since its text may be the token being signed in with.
+     */
+    @Test
+    void requestsTheFrameworkRefusesAreAnsweredAsPagesWithTheirStatusAndNeverLogged() {
+        var captured = new ListAppender<ILoggingEvent>();
+        captured.start();
+        var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(captured);
+        try {
+            ConsoleClient browser = client();
+            String csrf = ConsoleClient.csrfOf(browser.get("/console/sign-in").body());
+
+            HttpResponse<String> put = browser.send("PUT", "/console/sign-in", FORM, "token=x");
+            assertPage(put, 405);
+            assertThat(put.headers().firstValue("Allow").orElse("")).contains("POST");
+            assertPage(browser.send("DELETE", "/console/sign-out", "", ""), 405);
+            assertPage(browser.send("POST", "/console/nothing", FORM, "a=b"), 405);
+            assertPage(browser.send("OPTIONS", "/console/", "", ""), 405);
+            assertPage(browser.send("POST", "/console/sign-in", "application/json", "{\"token\": \"x\"}"), 415);
+            assertPage(browser.send("POST", "/console/sign-in", FORM, "csrf=" + csrf + "&token=" + "a".repeat(20_000)), 413);
+
+            HttpResponse<String> undecodable = browser.send("POST", "/console/sign-in", FORM,
+                    "csrf=" + csrf + "&token=abc%zz-rest");
+            assertPage(undecodable, 400);
+            assertThat(undecodable.body()).contains("not a form");
+        } finally {
+            root.detachAppender(captured);
+        }
+        List<String> logged;
+        synchronized (captured) { // Logback appends under the appender's lock
+            logged = captured.list.stream().map(ConsoleEndToEndTest::wholeText).toList();
+        }
+        assertThat(logged).noneMatch(line -> line.contains("abc%zz"))
+                .noneMatch(line -> line.startsWith("ERROR") && line.contains("console page failed"));
+    }
+
+    private static final String FORM = "application/x-www-form-urlencoded";
+
+    private static void assertPage(HttpResponse<String> answer, int status) {
+        assertThat(answer.statusCode()).as(answer.request().method() + " " + answer.uri() + ": " + answer.body())
+                .isEqualTo(status);
+        assertThat(answer.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(answer.body()).doesNotContain("Something went wrong", "at org.", "at io.");
+    }
+
+    /** A logged event as a reader of the log sees it: level, message, and every exception's type and message. */
+    private static String wholeText(ILoggingEvent event) {
+        StringBuilder text = new StringBuilder(event.getLevel() + " " + event.getFormattedMessage());
+        for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
+            text.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());
+        }
+        return text.toString();
     }
 
     private static List<String> sequences(String page) {

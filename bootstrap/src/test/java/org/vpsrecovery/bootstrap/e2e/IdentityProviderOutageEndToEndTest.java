@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
 
+import java.net.URI;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,11 @@ class IdentityProviderOutageEndToEndTest {
         assertThat(down.get("reason_code")).isEqualTo("IDENTITY_PROVIDER_UNAVAILABLE");
         assertThat(down.header("Retry-After")).matches("[1-9][0-9]*");
         assertThat(SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", DEMO_TOKEN, null).status()).isEqualTo(200);
+        // The console's sign-in says the same: 503, and when to try again.
+        ConsoleClient browser = new ConsoleClient(URI.create(SETUP.platform().server.getURL().toString()));
+        HttpResponse<String> signIn = browser.signIn(SETUP.idp().member("alice", "demo"), "");
+        assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(503);
+        assertThat(signIn.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(v).matches("[1-9][0-9]*"));
 
         SETUP.idp().serving(true);
         assertThat(SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", SETUP.idp().member("alice", "demo"), null).status())

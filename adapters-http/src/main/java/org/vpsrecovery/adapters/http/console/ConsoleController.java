@@ -18,10 +18,16 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.cookie.Cookie;
 import io.micronaut.http.cookie.SameSite;
+import io.micronaut.http.exceptions.BufferLengthExceededException;
+import io.micronaut.http.exceptions.ContentLengthExceededException;
+import io.micronaut.http.exceptions.HttpStatusException;
+import io.micronaut.http.server.exceptions.NotAllowedException;
+import io.micronaut.http.server.exceptions.UnsupportedMediaException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.views.ModelAndView;
 import io.micronaut.web.router.exceptions.UnsatisfiedRouteException;
+import io.netty.handler.codec.DecoderException;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,6 +47,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vpsrecovery.adapters.http.console.ConsoleViews.Chrome;
@@ -64,6 +71,7 @@ import org.vpsrecovery.application.operation.ListOperationsUseCase;
 import org.vpsrecovery.application.session.SignInSessionsUseCase;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.port.AuditEventStream;
+import org.vpsrecovery.domain.report.SummaryBucket;
 import org.vpsrecovery.domain.report.SummaryQuery;
 import org.vpsrecovery.domain.session.SessionHolder;
 import org.vpsrecovery.domain.session.SignInSession;
@@ -160,8 +168,10 @@ public class ConsoleController {
         CallerAuthenticationFilter.Identified identified = authentication.identify(token,
                 team.isEmpty() ? Optional.empty() : Optional.of(team));
         if (identified.keysUnavailable().isPresent()) {
+            // As the API's 503 for the same outage: when to try again.
             return signInPage(request, HttpStatus.SERVICE_UNAVAILABLE,
-                    "The identity provider cannot be reached to check this token; try again shortly.", team);
+                    "The identity provider cannot be reached to check this token; try again shortly.", team)
+                    .header(HttpHeaders.RETRY_AFTER, FacadeProblems.retryAfterSeconds(FacadeProblems.UNAVAILABLE_RETRY_AFTER));
         }
         if (identified.caller().isEmpty()) {
             return signInPage(request, HttpStatus.UNAUTHORIZED,
@@ -293,11 +303,25 @@ public class ConsoleController {
                 throw new InvalidRequest(org.vpsrecovery.adapters.http.facade.RequestReason.INVALID_TIME_RANGE, "from",
                         e.getMessage());
             }
+            if (query.bucket() == SummaryBucket.DAY
+                    && Duration.between(query.from(), query.to()).compareTo(Duration.ofDays(MAX_SUMMARY_DAYS_BY_DAY)) > 0) {
+                throw new InvalidRequest(org.vpsrecovery.adapters.http.facade.RequestReason.SUMMARY_TOO_LARGE, "bucket",
+                        "this page shows at most " + MAX_SUMMARY_DAYS_BY_DAY + " days by day: choose by month, "
+                                + "a shorter period, or the API's summary, which streams a larger answer");
+            }
             var summary = summarize.summarizeAudit(reader, query);
             AuditReadRecords.record(reads, request, reader, "console-summary");
             return new Page("console/summary", ConsolePages.summary(summary));
         });
     }
+
+    /**
+     * The summary page is made whole in memory once its read's slot is given back (the API streams a large answer, ADR
+     * 0064): by day a year at most, 366 bars and ~8,800 counts summed over the teams at 10 M events a year (ADR 0078),
+     * within the 20,000 the API sends as one body. Ten years by day were ~85,000 rows and their bars against a 160 MB
+     * heap; by month the ten years every summary may cover are 120 bars.
+     */
+    static final int MAX_SUMMARY_DAYS_BY_DAY = 366;
 
     /** At most this many operations in flight on the page; it says when more are. */
     static final int OPERATIONS_SHOWN = 200;
@@ -335,6 +359,11 @@ public class ConsoleController {
 
     // ---- errors: pages, never stack traces ----
 
+    /**
+     * This route beats the global handlers for every request under /console/, Micronaut's own refusals included: each
+     * is answered as a page with its status. A request Micronaut could not decode is the sender's (its form may hold
+     * the token being signed in with): its failure's types are logged, never its messages, which quote the form.
+     */
     @Error
     public HttpResponse<?> failed(HttpRequest<?> request, Throwable failure) {
         boolean signedIn = request.getAttribute(SIGNED_IN).isPresent();
@@ -353,12 +382,51 @@ public class ConsoleController {
                         .ifPresent(wait -> page.header(HttpHeaders.RETRY_AFTER, FacadeProblems.retryAfterSeconds(wait)));
                 yield page;
             }
+            case NotAllowedException notAllowed -> problem(HttpStatus.METHOD_NOT_ALLOWED, "Not allowed here",
+                    "This console address does not answer " + request.getMethodName() + ".", signedIn)
+                    .header(HttpHeaders.ALLOW, String.join(", ", new TreeSet<>(notAllowed.getAllowedMethods())));
+            case UnsupportedMediaException unsupported -> problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "This page cannot show that", "The request was not a form this page reads.", signedIn);
+            case ContentLengthExceededException tooLarge -> tooLarge(signedIn);
+            case BufferLengthExceededException tooLarge -> tooLarge(signedIn);
+            // Any other refusal of Micronaut's by its status; its message is not shown (it may quote the request).
+            case HttpStatusException refused -> problem(refused.getStatus(), title(refused.getStatus()),
+                    refused.getStatus().getReason() + ".", signedIn);
             default -> {
+                if (undecodable(failure)) {
+                    LOG.warn("console request {} {} could not be decoded ({}); answered 400",
+                            request.getMethodName(), request.getPath(), typesOf(failure));
+                    yield notAForm(signedIn);
+                }
                 LOG.error("console page failed (request {})", RequestAttributes.requestId(request), failure);
                 yield problem(HttpStatus.INTERNAL_SERVER_ERROR, "Something went wrong",
                         "The page could not be made. Request id: " + RequestAttributes.requestId(request), signedIn);
             }
         };
+    }
+
+    /** Netty could not decode the request (a form with a bad percent-escape, a cut multipart): the sender's mistake. */
+    private static boolean undecodable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DecoderException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The failure's chain by type alone: the messages of a decoding failure quote what was sent. */
+    private static String typesOf(Throwable failure) {
+        List<String> types = new ArrayList<>();
+        for (Throwable t = failure; t != null && types.size() < 8; t = t.getCause() == t ? null : t.getCause()) {
+            types.add(t.getClass().getName());
+        }
+        return String.join(" <- ", types);
+    }
+
+    private static MutableHttpResponse<?> tooLarge(boolean signedIn) {
+        return problem(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "Too large",
+                "The form was larger than this console accepts.", signedIn);
     }
 
     private static MutableHttpResponse<?> notAForm(boolean signedIn) {

@@ -27,7 +27,8 @@ import org.vpsrecovery.domain.webhook.WebhookTargetChecksBusy;
 public final class FacadeProblems {
 
     static final Duration BUSY_RETRY_AFTER = Duration.ofSeconds(1);
-    static final Duration UNAVAILABLE_RETRY_AFTER = Duration.ofSeconds(5);
+    /** When to come back from an outage whose end is not known (VPS.org's without its own Retry-After, the identity provider's). */
+    public static final Duration UNAVAILABLE_RETRY_AFTER = Duration.ofSeconds(5);
     /** Refusals of the platform's own lifecycles (restore holds, ADR 0026; holds, ADR 0029): the request fits, the state does not yet. */
     private static final java.util.Set<ReasonCode> CONFLICTS =
             java.util.EnumSet.of(ReasonCode.RECOVERY_POINT_IN_USE, ReasonCode.NO_RESTORE_HOLD,
