@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 import org.vpsrecovery.adapters.persistence.webhook.WebhookOutbox;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -258,7 +260,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                 }
                 insert.setArray(parameter, connection.createArrayOf("bytea", encodings));
                 // execute, not executeQuery: the COMMIT and the flush after the statement are further results.
-                insert.execute();
+                executeThroughCommit(connection, insert);
                 try (ResultSet rs = insert.getResultSet()) {
                     if (!rs.next()) {
                         throw new SQLException("the audit chain head row is missing; was migration V1 applied?");
@@ -381,7 +383,11 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             }
             long inserted;
             // execute, not executeQuery: the COMMIT and the flush after the statement are further results.
-            insert.execute();
+            if (inTransaction) {
+                executeThroughCommit(connection, insert);
+            } else {
+                insert.execute();
+            }
             try (ResultSet rs = insert.getResultSet()) {
                 rs.next();
                 inserted = rs.getLong(1);
@@ -394,6 +400,32 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             }
         }
         return new Chained(written, new Head(sequence, previous));
+    }
+
+    /**
+     * Runs a round trip that holds the batch's statement, its {@code COMMIT} and the flush's wait. A failure in it is
+     * "not written" only when the server ended the round trip inside the aborted transaction (the statement failed,
+     * the COMMIT was skipped): pgjdbc then reads the transaction as failed. Otherwise the COMMIT may have run (the
+     * flush's statement failed after it, or the answer never came): {@link BatchMaybeWritten}.
+     */
+    private static void executeThroughCommit(Connection connection, PreparedStatement statement) throws SQLException {
+        try {
+            statement.execute();
+        } catch (SQLException e) {
+            if (rolledBack(connection)) {
+                throw e;
+            }
+            throw new BatchMaybeWritten(e);
+        }
+    }
+
+    /** Whether the server's last word on this connection was a transaction failed, so nothing of it committed. */
+    private static boolean rolledBack(Connection connection) {
+        try {
+            return connection.unwrap(BaseConnection.class).getTransactionState() == TransactionState.FAILED;
+        } catch (SQLException | RuntimeException cannotTell) {
+            return false;
+        }
     }
 
     /** One row as text, in INSERT_AFTER_HEAD's column order; null where the column is null. */
