@@ -65,8 +65,9 @@ public class PostgresAdapterFactory {
     }
 
     @Singleton
-    AuditHistory auditHistory(DataSource dataSource, AuditEventRows rows, WebhookMessageFormat messageFormat) {
-        return new JdbcAuditHistory(pooled(dataSource), rows, messageFormat);
+    AuditHistory auditHistory(DataSource dataSource, AuditEventRows rows, WebhookMessageFormat messageFormat,
+                              @Value("${" + SessionBounds.LOCK_TIMEOUT + ":10s}") Duration lockTimeout) {
+        return new JdbcAuditHistory(pooled(dataSource), rows, messageFormat, lockTimeout);
     }
 
     /**
