@@ -116,7 +116,10 @@ public class PostgresAdapterFactory {
         return PgServerLock.following(pooled(dataSource), maxWait, requireSilenceLimit(silenceLimit));
     }
 
-    /** Kept out of the lock budget: one for the audit writer, the rest for reads, idempotency and health. */
+    /**
+     * Kept out of the lock budget: one held by the trackers' following lock while it is held ({@link #followingLock}),
+     * the rest for the audit writer, reads, idempotency and health (docs/reliability.md).
+     */
     static final int RESERVED_CONNECTIONS = 6;
 
     @Singleton
