@@ -162,6 +162,9 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
      */
     static final Duration NETWORK_TIMEOUT_ABOVE_LOCK_TIMEOUT = Duration.ofSeconds(10);
 
+    /** {@code vpsr.database.lock-timeout}'s default ({@link PooledSessionBounds}). */
+    static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
+
     private final DataSource dataSource;
     private final WebhookOutbox outbox;
     /**
@@ -194,8 +197,6 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
     ChainedAuditWriter(DataSource dataSource, WebhookOutbox outbox) {
         this(dataSource, outbox, DEFAULT_LOCK_TIMEOUT);
     }
-
-    static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
 
     /** A connection of the pool whose every answer is waited for at most {@link #networkTimeoutMillis}. */
     private Connection connection() throws SQLException {
