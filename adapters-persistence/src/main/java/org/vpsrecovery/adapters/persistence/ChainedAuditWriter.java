@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 import org.vpsrecovery.adapters.persistence.webhook.WebhookOutbox;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -153,8 +155,24 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
     private record Chained(List<RecordedAuditEvent> written, Head head) {
     }
 
+    /**
+     * How long above the session's {@code lock_timeout} the writer waits for the database's answer (ADR 0023, amended
+     * in session 42): the longest any of its statements waits by design is a lock; the rest (a batch of at most
+     * {@link JdbcAuditHistory#MAX_BATCH}, a flush) takes milliseconds. Slack for a slow disk's flush, not a bound on it.
+     */
+    static final Duration NETWORK_TIMEOUT_ABOVE_LOCK_TIMEOUT = Duration.ofSeconds(10);
+
+    /** {@code vpsr.database.lock-timeout}'s default ({@link PooledSessionBounds}). */
+    static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
+
     private final DataSource dataSource;
     private final WebhookOutbox outbox;
+    /**
+     * The driver's timeout on the writer's connection (lock timeout + margin): a database that goes silent mid-statement
+     * answers every caller of the batch (maybe written when the COMMIT was sent) instead of freezing every append for
+     * as long as the kernel keeps the socket. Hikari puts the pool's own back when the connection returns.
+     */
+    private final int networkTimeoutMillis;
     /** The head as this writer's last commit left it; null before the first. */
     private Head lastCommitted;
     /** Whether the last batch found the head where this writer had left it: nobody else is writing. */
@@ -163,9 +181,33 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
     private long othersSeenAt;
     private boolean othersSeen;
 
-    ChainedAuditWriter(DataSource dataSource, WebhookOutbox outbox) {
+    /** {@code lockTimeout}: the pool's sessions' {@code lock_timeout} ({@link SessionBounds}). */
+    ChainedAuditWriter(DataSource dataSource, WebhookOutbox outbox, Duration lockTimeout) {
+        this(dataSource, outbox, lockTimeout, NETWORK_TIMEOUT_ABOVE_LOCK_TIMEOUT);
+    }
+
+    /** As the service's, the margin above {@code lockTimeout} given (a test's short one). */
+    ChainedAuditWriter(DataSource dataSource, WebhookOutbox outbox, Duration lockTimeout, Duration margin) {
         this.dataSource = Objects.requireNonNull(dataSource, "data source");
         this.outbox = Objects.requireNonNull(outbox, "outbox");
+        this.networkTimeoutMillis = Math.toIntExact(lockTimeout.plus(margin).toMillis());
+    }
+
+    /** The service's default lock timeout (10 s, {@link PooledSessionBounds}): for tests. */
+    ChainedAuditWriter(DataSource dataSource, WebhookOutbox outbox) {
+        this(dataSource, outbox, DEFAULT_LOCK_TIMEOUT);
+    }
+
+    /** A connection of the pool whose every answer is waited for at most {@link #networkTimeoutMillis}. */
+    private Connection connection() throws SQLException {
+        Connection connection = dataSource.getConnection();
+        try {
+            connection.setNetworkTimeout(Runnable::run, networkTimeoutMillis);
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
     }
 
     @Override
@@ -185,7 +227,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             // whoever queues meanwhile forms the next batch.
             return writeHashedByTheDatabase(batch);
         }
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = connection()) {
             // The known way: one round trip that writes the batch and commits, or writes nothing when the head moved.
             Chained chained = null;
             if (guess != null && othersWritingLately()) {
@@ -236,7 +278,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
 
     /** Writes the batch by {@link #INSERT_HASHED_COMMIT_AND_FLUSH}: one round trip, durable when this returns. */
     private List<RecordedAuditEvent> writeHashedByTheDatabase(List<AuditEvent> batch) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = connection()) {
             connection.setAutoCommit(false);
             Head before;
             Head after;
@@ -258,7 +300,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                 }
                 insert.setArray(parameter, connection.createArrayOf("bytea", encodings));
                 // execute, not executeQuery: the COMMIT and the flush after the statement are further results.
-                insert.execute();
+                executeThroughCommit(connection, insert, true);
                 try (ResultSet rs = insert.getResultSet()) {
                     if (!rs.next()) {
                         throw new SQLException("the audit chain head row is missing; was migration V1 applied?");
@@ -381,7 +423,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             }
             long inserted;
             // execute, not executeQuery: the COMMIT and the flush after the statement are further results.
-            insert.execute();
+            executeThroughCommit(connection, insert, inTransaction);
             try (ResultSet rs = insert.getResultSet()) {
                 rs.next();
                 inserted = rs.getLong(1);
@@ -394,6 +436,40 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             }
         }
         return new Chained(written, new Head(sequence, previous));
+    }
+
+    /**
+     * Runs a round trip that commits the batch: its statement committed on its own, or the statement, its
+     * {@code COMMIT} and the flush's wait ({@code inTransaction}). A failure in it is "not written" only when the server
+     * answered that the statement failed: on its own, an error answered on a connection still open; in a transaction,
+     * the round trip ended inside the aborted transaction (the COMMIT skipped), which pgjdbc reads as failed. Otherwise
+     * the COMMIT may have run (the flush's statement failed after it, or the answer never came, the network timeout
+     * passed): {@link BatchMaybeWritten}.
+     */
+    private static void executeThroughCommit(Connection connection, PreparedStatement statement, boolean inTransaction)
+            throws SQLException {
+        try {
+            statement.execute();
+        } catch (SQLException e) {
+            if (answeredNotCommitted(connection, e, inTransaction)) {
+                throw e;
+            }
+            throw new BatchMaybeWritten(e);
+        }
+    }
+
+    /** Whether the server answered the round trip with its statement's failure, so nothing of it committed. */
+    private static boolean answeredNotCommitted(Connection connection, SQLException failure, boolean inTransaction) {
+        try {
+            if (connection.isClosed() || failure.getSQLState() == null || failure.getSQLState().startsWith("08")) {
+                // No answer, or the connection lost: the COMMIT may have been received.
+                return false;
+            }
+            return !inTransaction
+                    || connection.unwrap(BaseConnection.class).getTransactionState() == TransactionState.FAILED;
+        } catch (SQLException | RuntimeException cannotTell) {
+            return false;
+        }
     }
 
     /** One row as text, in INSERT_AFTER_HEAD's column order; null where the column is null. */

@@ -296,6 +296,15 @@ final class GroupCommit {
         try {
             written = writer.write(events, latecomers);
         } catch (SQLException | RuntimeException e) {
+            if (e instanceof BatchMaybeWritten) {
+                // The batch may be on the chain: never told "not written", and not written again here one by one.
+                for (Pending pending : whole) {
+                    pending.failed(new DatabaseFailure("could not confirm the audit event's append (its batch of "
+                            + whole.size() + " may have been written; look it up before writing it again): "
+                            + e.getMessage(), e));
+                }
+                return;
+            }
             if (whole.size() > 1 && refusedData(e)) {
                 // One event the database refuses must not fail the others that shared its batch.
                 for (Pending pending : List.copyOf(whole)) {

@@ -1,5 +1,6 @@
 package org.vpsrecovery.adapters.persistence;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -38,8 +39,18 @@ public final class JdbcAuditHistory implements AuditHistory {
      *                   verifier take, commit and return their own connections
      */
     public JdbcAuditHistory(DataSource dataSource, AuditEventRows rows, WebhookMessageFormat messageFormat) {
+        this(dataSource, rows, messageFormat, ChainedAuditWriter.DEFAULT_LOCK_TIMEOUT);
+    }
+
+    /**
+     * @param lockTimeout the pool's sessions' {@code lock_timeout}: the writer waits for an answer at most this long and
+     *                    a margin (ADR 0023, amended in session 42)
+     */
+    public JdbcAuditHistory(DataSource dataSource, AuditEventRows rows, WebhookMessageFormat messageFormat,
+                            Duration lockTimeout) {
         Objects.requireNonNull(dataSource, "data source");
-        this.appends = new GroupCommit(new ChainedAuditWriter(dataSource, new WebhookOutbox(messageFormat)), MAX_BATCH);
+        this.appends = new GroupCommit(new ChainedAuditWriter(dataSource, new WebhookOutbox(messageFormat),
+                Objects.requireNonNull(lockTimeout, "lock timeout")), MAX_BATCH);
         this.reader = Objects.requireNonNull(rows, "rows");
         this.verifier = new ChainVerifier(dataSource);
     }

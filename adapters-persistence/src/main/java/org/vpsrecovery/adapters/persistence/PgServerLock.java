@@ -422,6 +422,10 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
             StorePhase statement = StorePhase.started();
             connection.setAutoCommit(false);
             long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            // The lock's answer is waited for at most its own wait and the silence limit (ADR 0023, amended in session
+            // 42): a database gone silent mid-statement answers "could not lock, nothing done" instead of holding the
+            // caller and its connection for as long as the kernel keeps the socket.
+            connection.setNetworkTimeout(Runnable::run, Math.toIntExact(waitMillis + silenceLimit.toMillis()));
             // One round trip: pgjdbc sends the BEGIN with it (ADR 0042). The timeout is set in the lock's own statement
             // (ADR 0093), before the lock is asked for: the materialized part is read before the lock is evaluated.
             try (PreparedStatement lock = connection.prepareStatement(LOCK_WITHIN_TIMEOUT)) {

@@ -66,8 +66,9 @@ public class PostgresAdapterFactory {
     }
 
     @Singleton
-    AuditHistory auditHistory(DataSource dataSource, AuditEventRows rows, WebhookMessageFormat messageFormat) {
-        return new JdbcAuditHistory(pooled(dataSource), rows, messageFormat);
+    AuditHistory auditHistory(DataSource dataSource, AuditEventRows rows, WebhookMessageFormat messageFormat,
+                              @Value("${" + SessionBounds.LOCK_TIMEOUT + ":10s}") Duration lockTimeout) {
+        return new JdbcAuditHistory(pooled(dataSource), rows, messageFormat, lockTimeout);
     }
 
     /**
@@ -141,7 +142,10 @@ public class PostgresAdapterFactory {
         return PgServerLock.following(pooled(dataSource), requireLockWait(maxWait), requireSilenceLimit(silenceLimit));
     }
 
-    /** Kept out of the lock budget: one for the audit writer, the rest for reads, idempotency and health. */
+    /**
+     * Kept out of the lock budget: one held by the trackers' following lock while it is held ({@link #followingLock}),
+     * the rest for the audit writer, reads, idempotency and health (docs/reliability.md).
+     */
     static final int RESERVED_CONNECTIONS = 6;
 
     @Singleton

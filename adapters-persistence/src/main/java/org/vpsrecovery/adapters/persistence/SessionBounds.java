@@ -20,6 +20,12 @@ import java.util.Objects;
  *   the probes: the idle timeout is what ends its locks.</li>
  * </ul>
  *
+ * And READ COMMITTED, pinned rather than assumed (ADR 0023, amended in session 42): a team's limit
+ * ({@code TeamLimitedInsert}) counts in a statement after its lock's wait, and the chain head's {@code FOR UPDATE} reads
+ * the head another writer committed while it waited; under a database's or role's default of REPEATABLE READ the first
+ * counts from before the wait (two creates pass a limit of one) and the second fails with 40001.
+
+ *
  * Sent as pgjdbc's {@code options} connection property, in the startup packet: no round trip more.
  */
 public record SessionBounds(Duration lockTimeout, Duration idleInTransactionTimeout, Duration keepaliveIdle) {
@@ -53,7 +59,9 @@ public record SessionBounds(Duration lockTimeout, Duration idleInTransactionTime
                 + " -c idle_in_transaction_session_timeout=" + idleInTransactionTimeout.toMillis()
                 + " -c tcp_keepalives_idle=" + keepaliveSeconds
                 + " -c tcp_keepalives_interval=" + Math.max(1, keepaliveSeconds / KEEPALIVE_PROBES)
-                + " -c tcp_keepalives_count=" + KEEPALIVE_PROBES;
+                + " -c tcp_keepalives_count=" + KEEPALIVE_PROBES
+                // The space escaped as PostgreSQL reads the startup packet's options.
+                + " -c default_transaction_isolation=read\\ committed";
     }
 
     /**

@@ -3,6 +3,7 @@ package org.vpsrecovery.adapters.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.SocketTimeoutException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -218,6 +219,73 @@ class DeadPeerLocksTest {
             return done.get(CAP_SECONDS, TimeUnit.SECONDS);
         } finally {
             givenUp.set(true);
+        }
+    }
+
+    /** What {@code call} threw, or null if it returned: run on its own thread, waited for by whoever asks. */
+    private static CompletableFuture<Throwable> answerOf(Runnable call) {
+        CompletableFuture<Throwable> answer = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                call.run();
+                answer.complete(null);
+            } catch (Throwable failure) {
+                answer.complete(failure);
+            }
+        });
+        return answer;
+    }
+
+    /** As {@link #bounded}, a connection not made within two seconds given up (a pool's wait stands for it). */
+    private static DataSource boundedLogin(String url, TestDatabase database) {
+        PGSimpleDataSource dataSource = (PGSimpleDataSource) bounded(url, database);
+        dataSource.setLoginTimeout(2);
+        return dataSource;
+    }
+
+    /**
+     * The database goes silent mid-statement (ADR 0023, amended in session 42): the writer's statement on the chain head
+     * never reaches it and no answer comes back, the socket open. Every append used to wait for ever, the writer parked
+     * on the socket and its callers parked behind it. Now the writer's connection waits for an answer at most the lock
+     * timeout and a margin: both callers are answered (not written, or maybe written), the wait here only a cap.
+     */
+    @Test
+    void appendsWhoseDatabaseWentSilentMidStatementAreAllAnswered() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        try (FreezableRelay relay = new FreezableRelay(database.url())) {
+            GroupCommit appends = new GroupCommit(new ChainedAuditWriter(boundedLogin(relay.url(), database),
+                    new WebhookOutbox(new PlainTextWebhookFormat()), BOUNDS.lockTimeout(), Duration.ofSeconds(1)),
+                    JdbcAuditHistory.MAX_BATCH);
+            relay.freezeBeforeClientSends("audit_chain_head");
+
+            CompletableFuture<Throwable> first = answerOf(() -> appends.append(completion("first")));
+            awaitFrozen(relay);
+            CompletableFuture<Throwable> second = answerOf(() -> appends.append(completion("second")));
+
+            assertThat(first.get(CAP_SECONDS, TimeUnit.SECONDS)).isInstanceOf(DatabaseFailure.class)
+                    .hasRootCauseInstanceOf(SocketTimeoutException.class);
+            assertThat(second.get(CAP_SECONDS, TimeUnit.SECONDS)).isInstanceOf(DatabaseFailure.class);
+        }
+    }
+
+    /**
+     * The lock's own statement sent to a database gone silent (ADR 0023, amended in session 42): its network timeout was
+     * set only after the lock was granted, so the caller waited for ever. Now it is set before: "could not lock, nothing
+     * was done", the domain's unavailable (503 with Retry-After).
+     */
+    @Test
+    void aServerLockAskedOfADatabaseGoneSilentIsAnsweredUnavailable() throws Exception {
+        TestDatabase database = DATABASE.database();
+        try (FreezableRelay relay = new FreezableRelay(database.url())) {
+            PgServerLock lock = new PgServerLock(boundedLogin(relay.url(), database), Duration.ofMillis(500), 16, 8,
+                    SILENCE_LIMIT);
+            relay.freezeBeforeClientSends("pg_advisory_xact_lock");
+
+            Throwable answer = answerOf(() -> lock.callExclusively(new ServerId(39_002), () -> "locked"))
+                    .get(CAP_SECONDS, TimeUnit.SECONDS);
+
+            assertThat(relay.frozen()).isTrue();
+            assertThat(answer).isInstanceOf(PlatformUnavailable.class).hasRootCauseInstanceOf(SocketTimeoutException.class);
         }
     }
 

@@ -44,9 +44,13 @@ public interface PendingChangeRowRepository extends GenericRepository<PendingCha
             ORDER BY updated_at, id LIMIT :limit""")
     List<PendingChangeRow> owingEvents(int limit);
 
-    /** Served by pending_change_open (V24). */
+    /**
+     * Served by pending_change_open (V24), whose predicate is written out so that a generic plan can prove it (a bound
+     * state cannot; ADR 0123, amended in session 42): the work lists read only those two states.
+     */
     @Query("""
-            SELECT * FROM pending_change WHERE state = :state AND next_check_at <= :dueBy
+            SELECT * FROM pending_change WHERE state IN ('pending_approval', 'approved') AND state = :state
+                AND next_check_at <= :dueBy
             ORDER BY next_check_at, id LIMIT :limit""")
     List<PendingChangeRow> dueIn(String state, Instant dueBy, int limit);
 }

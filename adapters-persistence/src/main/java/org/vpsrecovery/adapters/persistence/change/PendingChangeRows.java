@@ -87,6 +87,10 @@ public final class PendingChangeRows implements PendingChanges {
     @Override
     public List<PendingChange> dueIn(OperationState state, Instant dueBy, int limit) {
         PendingChanges.requirePage(limit);
+        if (state != OperationState.PENDING_APPROVAL && state != OperationState.APPROVED) {
+            // The statement reads pending_change_open's two states only, so that its generic plan can use the index.
+            throw new IllegalArgumentException("changes are due in pending_approval or approved only, not " + state);
+        }
         return DatabaseOutOfReach.read("read the changes due", () -> rows.dueIn(state.wireName(), dueBy, limit)).stream()
                 .map(PendingChangeRows::toDomain).toList();
     }
