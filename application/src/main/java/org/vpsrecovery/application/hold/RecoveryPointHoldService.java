@@ -18,6 +18,7 @@ import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.hold.HoldActor;
 import org.vpsrecovery.domain.hold.HoldId;
 import org.vpsrecovery.domain.hold.HoldLimits;
+import org.vpsrecovery.domain.hold.HoldPage;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
@@ -222,20 +223,23 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
     }
 
     @Override
-    public List<RecoveryPointHold> listHolds(HoldActor actor, ResourceRef point, Optional<HoldId> after, int limit) {
+    public HoldPage listHolds(HoldActor actor, ResourceRef point, Optional<HoldId> after, int limit) {
         RecoveryPointHolds.requirePage(limit);
         // A cursor that is not a visible hold on this point would page from nowhere: an empty page would read as the end.
         after.ifPresent(id -> holds.find(id).filter(h -> h.point().equals(point) && holdVisibleTo(actor, h))
                 .orElseThrow(() -> new ResourceNotFound(ReasonCode.HOLD_NOT_FOUND,
                         "hold " + id + " (after) is not a hold on this recovery point; list again from the start")));
-        // Holds the caller may not see (another team's, after a server changed teams) are skipped by reading on, so a
-        // page is short only at the end: a short page ends the listing (next is set only on a full one).
+        // One visible hold more than shown says whether another page follows, so a last page exactly full has no next
+        // (session 42). Holds the caller may not see (another team's, after a server changed teams) are skipped by
+        // reading on; read in the store's pages, so a limit of MAX_PAGE reads MAX_PAGE, then the one more. Holds are
+        // never deleted (a released one stays listed), so a read after the last one read never pages from nowhere.
         List<RecoveryPointHold> visible = new java.util.ArrayList<>();
         Optional<HoldId> cursor = after;
-        while (visible.size() < limit) {
-            List<RecoveryPointHold> read = holds.page(point, cursor, limit);
-            read.stream().filter(h -> holdVisibleTo(actor, h)).limit(limit - visible.size()).forEach(visible::add);
-            if (read.size() < limit) {
+        while (visible.size() <= limit) {
+            int asked = Math.min(limit + 1 - visible.size(), RecoveryPointHolds.MAX_PAGE);
+            List<RecoveryPointHold> read = holds.page(point, cursor, asked);
+            read.stream().filter(h -> holdVisibleTo(actor, h)).forEach(visible::add);
+            if (read.size() < asked) {
                 break;
             }
             cursor = Optional.of(read.getLast().id());
@@ -244,7 +248,7 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
                 && locate(actor, point, ConsistentListBound.oneDeadlineForARequest()).isEmpty()) {
             throw notFound(point);
         }
-        return visible;
+        return HoldPage.of(visible, limit);
     }
 
     /** The point at VPS.org and its owning team; a team's refusal (not its point) is audited like a missing one. */

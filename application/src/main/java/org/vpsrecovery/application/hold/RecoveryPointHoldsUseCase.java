@@ -1,10 +1,10 @@
 package org.vpsrecovery.application.hold;
 
-import java.util.List;
 import java.util.Optional;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.hold.HoldActor;
 import org.vpsrecovery.domain.hold.HoldId;
+import org.vpsrecovery.domain.hold.HoldPage;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 
 /** Holds on a snapshot or backup (ADR 0029): placed, listed, released. */
@@ -17,9 +17,9 @@ public interface RecoveryPointHoldsUseCase {
     /**
      * The holds placed on the point, active and released, newest first, at most {@code limit}
      * (1-{@value org.vpsrecovery.domain.port.RecoveryPointHolds#MAX_PAGE}), after the hold {@code after} when given
-     * (a cursor that is no hold on this point is {@code HOLD_NOT_FOUND}).
+     * (a cursor that is no hold on this point is {@code HOLD_NOT_FOUND}); the page's {@code next} is empty on the last.
      */
-    List<RecoveryPointHold> listHolds(HoldActor actor, ResourceRef point, Optional<HoldId> after, int limit);
+    HoldPage listHolds(HoldActor actor, ResourceRef point, Optional<HoldId> after, int limit);
 
     /**
      * Whether a hold with this id was placed. A hold's id is its request's operation id, so this is the

@@ -17,6 +17,7 @@ import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.policy.PolicyId;
+import org.vpsrecovery.domain.policy.PolicyPage;
 import org.vpsrecovery.domain.policy.PolicySpec;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
@@ -97,16 +98,34 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
     }
 
     @Override
-    public List<RecoveryPolicy> list(TeamId team, Optional<PolicyId> after, int limit) {
+    public PolicyPage list(TeamId team, Optional<PolicyId> after, int limit) {
         RecoveryPolicies.requirePage(limit);
-        List<RecoveryPolicy> page = policies.list(team, after, limit);
+        // One more than shown says whether another page follows, so a last page exactly full has no next (session 42).
+        // Read in the store's pages: a limit of MAX_PAGE reads MAX_PAGE, then the one more after the last of them.
+        List<RecoveryPolicy> read = new java.util.ArrayList<>();
+        Optional<PolicyId> cursor = after;
+        while (read.size() <= limit) {
+            int asked = Math.min(limit + 1 - read.size(), RecoveryPolicies.MAX_PAGE);
+            List<RecoveryPolicy> more = policies.list(team, cursor, asked);
+            if (more.isEmpty() && !read.isEmpty() && policies.find(team, read.getLast().id()).isEmpty()) {
+                // The page's last policy was deleted between the two reads, which then paged from nowhere: whether more
+                // follow is not known, so next names it, and following it says POLICY_NOT_FOUND (list again), never an
+                // end that may be none.
+                return new PolicyPage(read, Optional.of(read.getLast().id()));
+            }
+            read.addAll(more);
+            if (more.size() < asked) {
+                break;
+            }
+            cursor = Optional.of(more.getLast().id());
+        }
         // A cursor whose policy is gone pages from nowhere, an empty page that would read as the end. Asked after the
         // page, not before: a delete between a check and the page's read left that empty page answered (session 41).
-        if (page.isEmpty() && after.isPresent() && policies.find(team, after.get()).isEmpty()) {
+        if (read.isEmpty() && after.isPresent() && policies.find(team, after.get()).isEmpty()) {
             throw new ResourceNotFound(ReasonCode.POLICY_NOT_FOUND,
                     "policy " + after.get() + " (after) is gone, deleted since the last page; list again from the start");
         }
-        return page;
+        return PolicyPage.of(read, limit);
     }
 
     /** The team's policy, if there is one. */

@@ -1,11 +1,11 @@
 package org.vpsrecovery.application.policy;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.policy.PolicyId;
+import org.vpsrecovery.domain.policy.PolicyPage;
 import org.vpsrecovery.domain.policy.PolicySpec;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
 
@@ -18,7 +18,12 @@ public interface ManagePoliciesUseCase {
 
     RecoveryPolicy create(CallContext context, PolicySpec spec);
 
-    List<RecoveryPolicy> list(TeamId team, Optional<PolicyId> after, int limit);
+    /**
+     * Oldest first, at most {@code limit} (1-{@value org.vpsrecovery.domain.port.RecoveryPolicies#MAX_PAGE}) created
+     * after {@code after} when given; the page's {@code next} is empty on the last page (a cursor whose policy is gone
+     * is {@code POLICY_NOT_FOUND}).
+     */
+    PolicyPage list(TeamId team, Optional<PolicyId> after, int limit);
 
     RecoveryPolicy get(TeamId team, PolicyId id);
 

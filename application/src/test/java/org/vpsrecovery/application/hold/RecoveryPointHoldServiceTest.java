@@ -32,6 +32,7 @@ import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.hold.HoldActor;
 import org.vpsrecovery.domain.hold.HoldKind;
 import org.vpsrecovery.domain.hold.HoldLimits;
+import org.vpsrecovery.domain.hold.HoldPage;
 import org.vpsrecovery.domain.hold.HoldReason;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.operation.OperationId;
@@ -84,7 +85,7 @@ class RecoveryPointHoldServiceTest {
         RecoveryPointHold hold = place(BLUE_TEAM, SNAPSHOT, "incident 42: keep the state before the upgrade");
         assertThat(hold.kind()).isEqualTo(HoldKind.TEAM);
         assertThat(hold.server()).isEqualTo(PlatformFixture.WEB);
-        assertThat(holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.empty(), 100)).containsExactly(hold);
+        assertThat(holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.empty(), 100).holds()).containsExactly(hold);
 
         CallContext refused = platform.as(BLUE);
         assertThatThrownBy(() -> deleteSnapshot(refused)).isInstanceOfSatisfying(RecoveryDenied.class,
@@ -117,7 +118,7 @@ class RecoveryPointHoldServiceTest {
         RecoveryPointHold legal = place(AUDITOR, BACKUP, "litigation hold 2026-17");
         assertThat(legal.kind()).isEqualTo(HoldKind.LEGAL);
         assertThat(legal.team()).isEqualTo(BLUE);
-        assertThat(holds.listHolds(BLUE_TEAM, BACKUP, Optional.empty(), 100)).containsExactlyInAnyOrder(own, legal);
+        assertThat(holds.listHolds(BLUE_TEAM, BACKUP, Optional.empty(), 100).holds()).containsExactlyInAnyOrder(own, legal);
 
         release(BLUE_TEAM, own);
         assertThatThrownBy(() -> platform.deleteBackup().deleteBackup(new DeleteBackupCommand(platform.as(BLUE), new BackupId(499))))
@@ -152,8 +153,8 @@ class RecoveryPointHoldServiceTest {
                 e -> assertThat(e.reason()).isEqualTo(ReasonCode.HOLD_NOT_FOUND));
         assertThatThrownBy(() -> place(BLUE_TEAM, new ResourceRef(ResourceRef.Type.SNAPSHOT, 9999), "gone"))
                 .isInstanceOf(ResourceNotFound.class);
-        assertThat(holds.listHolds(AUDITOR, SNAPSHOT, Optional.empty(), 100)).containsExactly(hold);
-        assertThat(holds.listHolds(BLUE_TEAM, BACKUP, Optional.empty(), 100)).isEmpty();
+        assertThat(holds.listHolds(AUDITOR, SNAPSHOT, Optional.empty(), 100).holds()).containsExactly(hold);
+        assertThat(holds.listHolds(BLUE_TEAM, BACKUP, Optional.empty(), 100).holds()).isEmpty();
     }
 
     @Test
@@ -276,11 +277,47 @@ class RecoveryPointHoldServiceTest {
         platform.clock.advance(Duration.ofSeconds(1));
         RecoveryPointHold newer = place(BLUE_TEAM, SNAPSHOT, "newer");
 
-        assertThat(holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.empty(), 1)).containsExactly(newer);
-        assertThat(holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.of(newer.id()), 1)).containsExactly(older);
-        assertThat(holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.of(older.id()), 1)).isEmpty();
+        HoldPage first = holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.empty(), 1);
+        assertThat(first.holds()).containsExactly(newer);
+        assertThat(first.next()).contains(newer.id());
+        // Exactly full and the last: no next, never a pointer to an empty page (session 42).
+        HoldPage last = holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.of(newer.id()), 1);
+        assertThat(last.holds()).containsExactly(older);
+        assertThat(last.next()).isEmpty();
+        assertThat(holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.of(older.id()), 1).holds()).isEmpty();
         assertThatThrownBy(() -> holds.listHolds(BLUE_TEAM, BACKUP, Optional.of(older.id()), 1))
                 .isInstanceOfSatisfying(ResourceNotFound.class, n -> assertThat(n.reason()).isEqualTo(ReasonCode.HOLD_NOT_FOUND));
+    }
+
+    /**
+     * A page of the most a page may list: one more hold than shown is read in a second store page (the store's pages
+     * are at most MAX_PAGE), so exactly MAX_PAGE holds end without next and one more sets it (session 42).
+     */
+    @Test
+    void aPageOfTheMostAPageListsSaysWhetherMoreFollow() {
+        java.util.List<RecoveryPointHold> oldestFirst = new java.util.ArrayList<>();
+        for (int i = 0; i < RecoveryPointHolds.MAX_PAGE; i++) {
+            oldestFirst.add(placed(i));
+        }
+        HoldPage exactlyAll = holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.empty(), RecoveryPointHolds.MAX_PAGE);
+        assertThat(exactlyAll.holds()).hasSize(RecoveryPointHolds.MAX_PAGE);
+        assertThat(exactlyAll.next()).isEmpty();
+
+        RecoveryPointHold newest = placed(RecoveryPointHolds.MAX_PAGE);
+        HoldPage full = holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.empty(), RecoveryPointHolds.MAX_PAGE);
+        assertThat(full.holds()).hasSize(RecoveryPointHolds.MAX_PAGE).startsWith(newest);
+        assertThat(full.next()).contains(oldestFirst.get(1).id());
+        HoldPage last = holds.listHolds(BLUE_TEAM, SNAPSHOT, full.next(), RecoveryPointHolds.MAX_PAGE);
+        assertThat(last.holds()).containsExactly(oldestFirst.getFirst());
+        assertThat(last.next()).isEmpty();
+    }
+
+    private RecoveryPointHold placed(int second) {
+        RecoveryPointHold hold = RecoveryPointHold.place(new org.vpsrecovery.domain.hold.HoldId(OperationId.random().value()),
+                BLUE, platform.web.id(), SNAPSHOT, new HoldReason("hold " + second), BLUE_TEAM,
+                platform.clock.instant().plusSeconds(second));
+        platform.holds.place(hold);
+        return hold;
     }
 
     /**
@@ -334,12 +371,12 @@ class RecoveryPointHoldServiceTest {
         java.util.List<RecoveryPointHold> seen = new java.util.ArrayList<>();
         Optional<org.vpsrecovery.domain.hold.HoldId> after = Optional.empty();
         for (int pages = 0; pages < 10; pages++) {
-            java.util.List<RecoveryPointHold> page = holds.listHolds(BLUE_TEAM, SNAPSHOT, after, 2);
-            seen.addAll(page);
-            if (page.size() < 2) { // the facade's next is set only on a full page
+            HoldPage page = holds.listHolds(BLUE_TEAM, SNAPSHOT, after, 2);
+            seen.addAll(page.holds());
+            if (page.next().isEmpty()) {
                 break;
             }
-            after = Optional.of(page.getLast().id());
+            after = page.next();
         }
         assertThat(seen).hasSize(5).endsWith(newer, older);
     }
@@ -359,7 +396,7 @@ class RecoveryPointHoldServiceTest {
                 platform.clock, org.vpsrecovery.domain.hold.HoldLimits.DEFAULTS);
         HoldActor green = new HoldActor.Team(GREEN);
 
-        assertThat(moved.listHolds(green, SNAPSHOT, Optional.empty(), 100)).containsExactly(hold);
+        assertThat(moved.listHolds(green, SNAPSHOT, Optional.empty(), 100).holds()).containsExactly(hold);
         assertThatThrownBy(() -> moved.listHolds(BLUE_TEAM, SNAPSHOT, Optional.empty(), 100))
                 .isInstanceOf(ResourceNotFound.class);
         assertThatThrownBy(() -> moved.releaseHold(new ReleaseHoldCommand(caller(BLUE_TEAM), SNAPSHOT, hold.id())))

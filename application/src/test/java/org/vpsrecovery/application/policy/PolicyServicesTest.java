@@ -28,6 +28,7 @@ import org.vpsrecovery.domain.policy.KeepReason;
 import org.vpsrecovery.domain.policy.NameTemplate;
 import org.vpsrecovery.domain.policy.PolicyId;
 import org.vpsrecovery.domain.policy.PolicyKind;
+import org.vpsrecovery.domain.policy.PolicyPage;
 import org.vpsrecovery.domain.policy.PolicySchedule;
 import org.vpsrecovery.domain.policy.PolicyServers;
 import org.vpsrecovery.domain.policy.PolicySpec;
@@ -134,7 +135,7 @@ class PolicyServicesTest {
         assertThatThrownBy(() -> policies.create(platform.as(BLUE), new PolicySpec(PolicyServers.of(List.of(GREEN_SERVER)),
                 PolicyKind.SNAPSHOT, nightly(KEEP_TWO).schedule(), nightly(KEEP_TWO).nameTemplate(), KEEP_TWO)))
                 .isInstanceOfSatisfying(ResourceNotFound.class, n -> assertThat(n.reason()).isEqualTo(ReasonCode.SERVER_NOT_FOUND));
-        assertThat(policies.list(GREEN, Optional.empty(), 100)).isEmpty();
+        assertThat(policies.list(GREEN, Optional.empty(), 100).policies()).isEmpty();
         assertThat(policies.get(BLUE, blue.id())).isEqualTo(blue);
     }
 
@@ -155,8 +156,14 @@ class PolicyServicesTest {
         platform.clock.advance(Duration.ofSeconds(1));
         RecoveryPolicy third = policies.create(platform.as(BLUE), nightly(KEEP_TWO));
 
-        assertThat(policies.list(BLUE, Optional.empty(), 2)).containsExactly(first, second);
-        assertThat(policies.list(BLUE, Optional.of(second.id()), 2)).containsExactly(third);
+        PolicyPage full = policies.list(BLUE, Optional.empty(), 2);
+        assertThat(full.policies()).containsExactly(first, second);
+        assertThat(full.next()).contains(second.id());
+        assertThat(policies.list(BLUE, Optional.of(second.id()), 2).policies()).containsExactly(third);
+        // Exactly full and the last: no next, never a pointer to an empty page (session 42).
+        PolicyPage all = policies.list(BLUE, Optional.empty(), 3);
+        assertThat(all.policies()).containsExactly(first, second, third);
+        assertThat(all.next()).isEmpty();
 
         // The cursor's policy deleted between two pages: said so, never an empty page that reads as the end.
         policies.delete(platform.as(BLUE), second.id(), OptionalLong.of(second.version()));
@@ -178,6 +185,55 @@ class PolicyServicesTest {
 
         assertThatThrownBy(() -> racing.list(BLUE, Optional.of(first.id()), 2)).isInstanceOfSatisfying(ResourceNotFound.class,
                 e -> assertThat(e.reason()).isEqualTo(ReasonCode.POLICY_NOT_FOUND));
+    }
+
+    /**
+     * A page of the most a page may list: one more policy than shown is read in a second store page (the store's pages
+     * are at most MAX_PAGE), so exactly MAX_PAGE policies end without next and one more sets it (session 42).
+     */
+    @Test
+    void aPageOfTheMostAPageListsSaysWhetherMoreFollow() {
+        List<RecoveryPolicy> oldestFirst = stored(RecoveryPolicies.MAX_PAGE);
+        PolicyPage exactlyAll = policies.list(BLUE, Optional.empty(), RecoveryPolicies.MAX_PAGE);
+        assertThat(exactlyAll.policies()).isEqualTo(oldestFirst);
+        assertThat(exactlyAll.next()).isEmpty();
+
+        RecoveryPolicy newest = stored(1).getFirst();
+        PolicyPage full = policies.list(BLUE, Optional.empty(), RecoveryPolicies.MAX_PAGE);
+        assertThat(full.policies()).isEqualTo(oldestFirst);
+        assertThat(full.next()).contains(oldestFirst.getLast().id());
+        PolicyPage last = policies.list(BLUE, full.next(), RecoveryPolicies.MAX_PAGE);
+        assertThat(last.policies()).containsExactly(newest);
+        assertThat(last.next()).isEmpty();
+    }
+
+    /**
+     * The page's last policy deleted between the page's read and the read of the one more: whether more follow is not
+     * known then, so next names it (following it is 404, list again), never an end with a policy left unlisted.
+     */
+    @Test
+    void aLastPolicyDeletedBeforeTheOneMoreIsReadLeavesNextSetNeverAFalseEnd() {
+        List<RecoveryPolicy> oldestFirst = stored(RecoveryPolicies.MAX_PAGE + 1);
+        ManagePoliciesService racing = new ManagePoliciesService(new DeletesTheCursorAsThePageIsRead(store),
+                platform.ownership, new DailyRunCalendar(), platform.auditWriter, platform.clock);
+
+        PolicyPage page = racing.list(BLUE, Optional.empty(), RecoveryPolicies.MAX_PAGE);
+        assertThat(page.policies()).isEqualTo(oldestFirst.subList(0, RecoveryPolicies.MAX_PAGE));
+        assertThat(page.next()).contains(oldestFirst.get(RecoveryPolicies.MAX_PAGE - 1).id());
+        assertThatThrownBy(() -> racing.list(BLUE, page.next(), RecoveryPolicies.MAX_PAGE))
+                .isInstanceOfSatisfying(ResourceNotFound.class, e -> assertThat(e.reason()).isEqualTo(ReasonCode.POLICY_NOT_FOUND));
+    }
+
+    /** {@code count} policies of BLUE stored as fixtures (past the team's limit), a second apart, oldest first. */
+    private List<RecoveryPolicy> stored(int count) {
+        List<RecoveryPolicy> added = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            platform.clock.advance(Duration.ofSeconds(1));
+            RecoveryPolicy policy = RecoveryPolicy.created(PolicyId.random(), BLUE, nightly(KEEP_TWO), platform.clock.instant());
+            store.add(policy);
+            added.add(policy);
+        }
+        return added;
     }
 
     /** The store as a delete racing a page leaves it: the cursor's policy removed just before the page is read. */

@@ -182,6 +182,10 @@ class PoliciesEndToEndTest {
         assertThat(((List<?>) second.get("results"))).singleElement()
                 .satisfies(p -> assertThat(((Map<?, ?>) p).get("id")).isEqualTo(ids.get(2)));
         assertThat(second.get("next")).isNull();
+        // Exactly full and the last: next is null, never a pointer to an empty page (session 42).
+        Answer all = send("GET", "/api/v1/policies/?limit=3", RunningPlatform.OTHER_TOKEN, null, Map.of());
+        assertThat(all.get("count")).isEqualTo(3);
+        assertThat(all.get("next")).isNull();
     }
 
     /** A snapshot made at the simulator with the account's own token, past the platform; its id. */

@@ -6,6 +6,8 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
 import java.util.Locale;
+import org.vpsrecovery.domain.hold.HoldId;
+import org.vpsrecovery.domain.hold.HoldPage;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 
 /** A hold on a snapshot or backup on the wire (ADR 0029); mapped from the domain here only. */
@@ -34,9 +36,9 @@ public record HoldJson(String id, boolean active, String kind, String reason,
                 h.release().map(r -> r.at().toString()).orElse(null));
     }
 
-    /** {@code next}: the last hold's id when the page is full, as the policies' pages ({@code PolicyJson.page}). */
-    static HoldPageJson page(List<RecoveryPointHold> holds, int limit) {
-        String next = holds.size() == limit && !holds.isEmpty() ? holds.get(holds.size() - 1).id().toString() : null;
-        return new HoldPageJson(holds.size(), holds.stream().map(HoldJson::of).toList(), next);
+    /** {@code next}: the last hold's id when more follow, null on the last page (the use case read one more). */
+    static HoldPageJson page(HoldPage page) {
+        return new HoldPageJson(page.holds().size(), page.holds().stream().map(HoldJson::of).toList(),
+                page.next().map(HoldId::toString).orElse(null));
     }
 }

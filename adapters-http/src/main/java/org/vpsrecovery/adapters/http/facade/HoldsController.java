@@ -142,7 +142,7 @@ public class HoldsController {
         return list(request, backup(backupId), limit, after);
     }
 
-    /** Paged as the policies' list is: {@code limit} and {@code after}, the answer's {@code next} when a page is full. */
+    /** Paged as the policies' list is: {@code limit} and {@code after}, the answer's {@code next} when more follow. */
     private HoldPageJson list(HttpRequest<?> request, ResourceRef point, @Nullable String rawLimit, @Nullable String rawAfter) {
         int limit = rawLimit == null ? DEFAULT_PAGE : pageSize(rawLimit);
         Optional<HoldId> after = Optional.ofNullable(rawAfter).map(raw -> {
@@ -152,7 +152,7 @@ public class HoldsController {
                 throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "after", "after must be a hold id (a UUID)");
             }
         });
-        return HoldJson.page(holds.listHolds(actor(request), point, after, limit), limit);
+        return HoldJson.page(holds.listHolds(actor(request), point, after, limit));
     }
 
     private static int pageSize(String raw) {

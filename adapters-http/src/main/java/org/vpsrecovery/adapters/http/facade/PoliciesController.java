@@ -108,8 +108,8 @@ public class PoliciesController {
 
     @Get("/")
     @Operation(summary = "The team's policies", description = "Oldest first; pass the answer's `next` back as `after` "
-            + "for the following page. If that policy was deleted in between, the answer is 404 POLICY_NOT_FOUND "
-            + "(never an empty page that would read as the end): list again from the start.")
+            + "for the following page (`next` is null on the last). If that policy was deleted in between, the answer is "
+            + "404 POLICY_NOT_FOUND (never an empty page that would read as the end): list again from the start.")
     @ApiResponse(responseCode = "200", description = "a page of policies",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PolicyPageJson.class)))
     public PolicyPageJson listPolicies(HttpRequest<?> request,
@@ -125,7 +125,7 @@ public class PoliciesController {
                 throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "after", "after must be a policy id (a UUID)");
             }
         });
-        return PolicyJson.page(policies.list(RequestAttributes.callContext(request).team(), from, size), size);
+        return PolicyJson.page(policies.list(RequestAttributes.callContext(request).team(), from, size));
     }
 
     @Get("/{policy_id}/")

@@ -8,6 +8,8 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import org.vpsrecovery.application.policy.PolicyPlan;
+import org.vpsrecovery.domain.policy.PolicyId;
+import org.vpsrecovery.domain.policy.PolicyPage;
 import org.vpsrecovery.domain.policy.PolicySpec;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
 import org.vpsrecovery.domain.policy.RetentionRules;
@@ -78,9 +80,10 @@ public record PolicyJson(String id, long version, String kind, @JsonProperty("se
                 policy.createdAt().toString(), policy.updatedAt().toString());
     }
 
-    static PolicyPageJson page(List<RecoveryPolicy> policies, int limit) {
-        String next = policies.size() == limit && !policies.isEmpty() ? policies.get(policies.size() - 1).id().toString() : null;
-        return new PolicyPageJson(policies.size(), policies.stream().map(PolicyJson::of).toList(), next);
+    /** {@code next}: the last policy's id when more follow, null on the last page (the use case read one more). */
+    static PolicyPageJson page(PolicyPage page) {
+        return new PolicyPageJson(page.policies().size(), page.policies().stream().map(PolicyJson::of).toList(),
+                page.next().map(PolicyId::toString).orElse(null));
     }
 
     static PlanJson plan(PolicyPlan plan) {

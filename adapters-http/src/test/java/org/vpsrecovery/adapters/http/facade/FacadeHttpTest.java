@@ -765,6 +765,15 @@ class FacadeHttpTest {
         assertThat((List<Map<String, Object>>) last.body().get("results")).extracting(r -> r.get("id"))
                 .containsExactly(newestFirst.get(2));
 
+        // Exactly full and the last: next is null, never a pointer to an empty page (session 42); the most a page lists
+        // is still a page size.
+        for (String limit : List.of("3", "500")) {
+            Answer all = send("GET", "/api/v1/snapshots/811/holds/?limit=" + limit, BLUE_TOKEN, null);
+            assertThat(all.status()).as(all.raw().body()).isEqualTo(200);
+            assertThat(all.body()).as(limit).containsEntry("count", 3);
+            assertThat(all.get("next")).as(limit).isNull();
+        }
+
         assertProblem(send("GET", "/api/v1/snapshots/811/holds/?limit=501", BLUE_TOKEN, null), 400, "INVALID_QUERY_PARAMETER");
         assertProblem(send("GET", "/api/v1/snapshots/811/holds/?after=soon", BLUE_TOKEN, null), 400, "INVALID_QUERY_PARAMETER");
         assertProblem(send("GET", "/api/v1/snapshots/811/holds/?after=" + java.util.UUID.randomUUID(), BLUE_TOKEN, null),
