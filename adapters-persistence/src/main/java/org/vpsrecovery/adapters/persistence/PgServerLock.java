@@ -241,6 +241,11 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
         return failedSweeps.get();
     }
 
+    private static PlatformUnavailable shuttingDown(ServerId server) {
+        return new PlatformUnavailable("this instance is shutting down; server " + server + " was not changed; "
+                + "try again shortly", DATABASE_RETRY_AFTER, null);
+    }
+
     /**
      * On a hold's way in: the sweeper scheduled once, under the same lock as {@link #close()}, so never on a closed
      * store; a closed store refuses the hold before anything is taken.
@@ -252,8 +257,7 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
         lifecycle.lock();
         try {
             if (closed) {
-                throw new PlatformUnavailable("this instance is shutting down; server " + server + " was not changed; "
-                        + "try again shortly", DATABASE_RETRY_AFTER, null);
+                throw shuttingDown(server);
             }
             if (!sweeperScheduled) {
                 keepAliveSweeper.scheduleWithFixedDelay(this::sweep, sweepEveryNanos, sweepEveryNanos,
@@ -445,6 +449,11 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
             // A session that does not answer within the silence limit is gone or about to be: the keep-alive and the
             // release give up on it then (Hikari puts the socket's timeout back when the connection returns).
             connection.setNetworkTimeout(Runnable::run, (int) silenceLimit.toMillis());
+            if (closed) {
+                // Queued before the close, granted after it: no sweeper speaks for it any more (session 42).
+                clean = rollback(connection);
+                throw shuttingDown(server);
+            }
             KeepAlive keepAlive = new KeepAlive(connection, trustedFor);
             holds.add(keepAlive);
             T result;

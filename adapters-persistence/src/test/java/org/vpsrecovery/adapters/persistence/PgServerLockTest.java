@@ -207,6 +207,53 @@ class PgServerLockTest {
     }
 
     /**
+     * ADR 0023, amended in session 42 (a review of the session's change): a hold that asked before the close and is
+     * granted the lock after it is refused too, its work not run. It used to take the lock and run without keep-alives,
+     * the sweeper already stopped.
+     */
+    @Test
+    void aHoldQueuedBeforeTheCloseIsRefusedOnceGrantedAfterIt() throws Exception {
+        DataSource dataSource = DATABASE.dataSource();
+        ServerId server = new ServerId(42_030);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        AtomicBoolean ran = new AtomicBoolean();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try (PgServerLock elsewhere = new PgServerLock(dataSource, Duration.ofSeconds(30));
+             PgServerLock closing = new PgServerLock(dataSource, Duration.ofSeconds(30))) {
+            // Another instance's store holds the server, so the queued hold waits in PostgreSQL for its lock.
+            Future<?> first = threads.submit(() -> elsewhere.callExclusively(server, () -> {
+                holding.countDown();
+                try {
+                    letGo.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }));
+            assertThat(holding.await(GIVE_UP_AFTER.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            Future<Boolean> queued = threads.submit(() -> closing.callExclusively(server, () -> ran.getAndSet(true)));
+            long giveUp = System.nanoTime() + GIVE_UP_AFTER.toNanos();
+            while (advisoryLockWaitersOn(dataSource, server) == 0 && System.nanoTime() < giveUp) {
+                Thread.sleep(10);
+            }
+            assertThat(advisoryLockWaitersOn(dataSource, server)).as("the second hold waits for the lock").isEqualTo(1);
+
+            closing.close();
+            letGo.countDown();
+            first.get(GIVE_UP_AFTER.toSeconds(), TimeUnit.SECONDS);
+
+            assertThatThrownBy(() -> queued.get(GIVE_UP_AFTER.toSeconds(), TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(PlatformUnavailable.class)
+                    .cause().hasMessageContaining("shutting down").hasMessageContaining("42030");
+            assertThat(ran).as("a work run after its store closed").isFalse();
+            assertThat(advisoryLocksOn(dataSource, server)).as("the refused hold let the lock go").isZero();
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /**
      * ADR 0023, amended in session 42: a sweep that fails (here the keep-alive's thread is not started: the Error of a
      * JVM out of threads) is not the last. The next sweep hands the keep-alive out again, and the hold keeps its lock
      * beyond the silence limit. Before, the Error cancelled the store's sweeps for good, silently: this hold, and every
