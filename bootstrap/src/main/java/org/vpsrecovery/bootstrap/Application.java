@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Starts vps-recovery: embedded defaults for whatever the environment does not configure. */
@@ -37,7 +38,9 @@ public final class Application {
         // as soon as they run: a SIGTERM during Micronaut's start (Flyway's migrations) stops them too,
         // where zonky's own hook is off and they would outlive the JVM.
         AtomicReference<ApplicationContext> started = new AtomicReference<>();
+        AtomicBoolean stopAsked = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopAsked.set(true);
             ApplicationContext running = started.get();
             if (running != null) {
                 awaitStopped(running, STOP_WAIT);
@@ -57,7 +60,12 @@ public final class Application {
                     .properties(properties).start();
         } catch (RuntimeException failed) {
             // The embedded parts are stopped by the hook above, at the exit below.
-            sayWhyNotStarted(failed, System.err);
+            if (stopAsked.get()) {
+                // A stop asked during the start (SIGTERM): what failed is the start's being cut, not a setting.
+                System.err.println("vps-recovery was stopped during its start");
+            } else {
+                sayWhyNotStarted(failed, System.err);
+            }
             System.exit(2);
             return;
         }

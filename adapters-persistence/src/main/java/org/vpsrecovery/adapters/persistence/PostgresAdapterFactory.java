@@ -90,7 +90,8 @@ public class PostgresAdapterFactory {
 
     /** The connections locks may hold: set, or the pool's less the reserved ones, never those (ADR 0023). */
     static int lockConnections(int maxConnections, int poolSize) {
-        if (maxConnections < 0 || maxConnections > poolSize - RESERVED_CONNECTIONS) {
+        // Unset (0) is the pool's less the reserved, at least one: a small pool (tests, a trial) still starts.
+        if (maxConnections < 0 || maxConnections > 0 && maxConnections > poolSize - RESERVED_CONNECTIONS) {
             throw new IllegalArgumentException("vpsr.server-lock.max-connections must be 1 to "
                     + "datasources.default.maximum-pool-size (" + poolSize + ") less " + RESERVED_CONNECTIONS
                     + " kept for the audit writer, reads and health (ADR 0023), or unset, was " + maxConnections);

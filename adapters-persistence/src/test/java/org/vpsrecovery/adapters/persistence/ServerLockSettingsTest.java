@@ -14,6 +14,10 @@ class ServerLockSettingsTest {
         assertThat(PostgresAdapterFactory.lockConnections(0, 16)).isEqualTo(10);
         assertThat(PostgresAdapterFactory.lockConnections(10, 16)).isEqualTo(10);
         assertThat(PostgresAdapterFactory.lockConnections(3, 16)).isEqualTo(3);
+        // Unset on a pool too small to keep six back (a trial, the adapters' tests): one lock connection, as before
+        // session 42's range check, which refused it (a review of that change).
+        assertThat(PostgresAdapterFactory.lockConnections(0, 4)).isEqualTo(1);
+        assertThat(PostgresAdapterFactory.lockConnections(0, 6)).isEqualTo(1);
         // As many as the pool (or more) left the audit writer and reads without a connection behind a flood of locks.
         assertThatThrownBy(() -> PostgresAdapterFactory.lockConnections(16, 16)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("vpsr.server-lock.max-connections must be 1 to datasources.default.maximum-pool-size (16) less 6")

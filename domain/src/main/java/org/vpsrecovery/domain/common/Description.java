@@ -36,6 +36,22 @@ public record Description(String value) {
     }
 
     /**
+     * {@code text} as a caller gives it anew (a hold reason, a policy's name template): besides this record's rule, no
+     * code point this JDK calls unassigned. Stored rows are read back by the record's rule alone, which accepts them, so
+     * a row written by an earlier release on another JDK always reads back; but an earlier release read with the JDK's
+     * unassigned refused, so this release does not write what it could not read during a rolling roll-out or after a
+     * rollback (expand, then contract: ADR 0003, amended in session 42).
+     */
+    public static String newlyGiven(String text) {
+        Objects.requireNonNull(text, "description");
+        if (text.codePoints().anyMatch(codePoint -> Character.getType(codePoint) == Character.UNASSIGNED)) {
+            throw new IllegalArgumentException("must not contain code points unassigned in this platform's Unicode ("
+                    + "an earlier release could not read them back)");
+        }
+        return text;
+    }
+
+    /**
      * Whether {@code text} has a lone UTF-16 surrogate: no character at all, and PostgreSQL's driver stores it as
      * {@code ?}, so what is stored would differ from what was answered. Other free text (webhook URLs, approval
      * reasons) refuses it by this rule too.

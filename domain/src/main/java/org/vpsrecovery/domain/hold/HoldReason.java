@@ -19,6 +19,11 @@ public record HoldReason(String value) {
         new Description(value); // the same character rules
     }
 
+    /** A reason a placer gives now: also no code point this JDK calls unassigned ({@link Description#newlyGiven}). */
+    public static HoldReason given(String value) {
+        return new HoldReason(Description.newlyGiven(Objects.requireNonNull(value, "reason")));
+    }
+
     @Override
     public String toString() {
         return value;

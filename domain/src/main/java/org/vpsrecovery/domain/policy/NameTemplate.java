@@ -34,6 +34,16 @@ public record NameTemplate(String value) {
         }
     }
 
+    /** A template a team gives now: also no code point this JDK calls unassigned ({@link Description#newlyGiven}). */
+    public static NameTemplate given(String value) {
+        try {
+            return new NameTemplate(Description.newlyGiven(Objects.requireNonNull(value, "name template")));
+        } catch (IllegalArgumentException unassigned) {
+            throw new IllegalArgumentException(unassigned.getMessage().startsWith("name_template")
+                    ? unassigned.getMessage() : "name_template " + unassigned.getMessage());
+        }
+    }
+
     /** Refuses a template whose longest rendering is not a valid name (snapshots) or description (backups). */
     public void requireRendersFor(PolicyKind kind) {
         String longest = fill(LONGEST_SERVER_ID, "20261231", "2359");

@@ -12,6 +12,8 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.StringLength;
 import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.hold.HoldReason;
+import org.vpsrecovery.domain.policy.NameTemplate;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.domain.snapshot.SnapshotName;
@@ -104,6 +106,22 @@ class ValueObjectPropertiesTest {
         assertThat(new Description("a\u0378b").value()).isEqualTo("a\u0378b");
         assertThat(new Description("fingerprint " + Character.toString(0x1FAE9)).value()).endsWith(Character.toString(0x1FAE9));
         assertThat(new Description("\ud83d\udc69\u200d\ud83d\udcbb").value()).hasSize(5); // a ZWJ emoji sequence
+    }
+
+    /**
+     * Expand, then contract (ADR 0003, amended in session 42): what a caller gives anew keeps the earlier release's
+     * refusal of code points the JDK calls unassigned, which that release applied to every read, so an instance of it
+     * beside this one in a roll-out (or after a rollback) reads back every row this one writes.
+     */
+    @Example
+    void aNewHoldReasonOrNameTemplateRefusesWhatAnEarlierReleaseCouldNotReadButAStoredOneReadsBack() {
+        assertThatThrownBy(() -> HoldReason.given("keep a\u0378b")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unassigned");
+        assertThatThrownBy(() -> NameTemplate.given("nightly \u0378 {server_id}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("name_template");
+        assertThat(new HoldReason("keep a\u0378b").value()).isEqualTo("keep a\u0378b");
+        assertThat(new NameTemplate("nightly \u0378 {server_id}").value()).contains("\u0378");
+        assertThat(HoldReason.given("keep \ud83d\udc69\u200d\ud83d\udcbb").value()).endsWith("\ud83d\udcbb");
     }
 
     @Example

@@ -201,7 +201,7 @@ public class HoldsController {
     }
 
     private HttpResponse<?> place(HttpRequest<?> request, ResourceRef point, FacadeRequests.PlaceHoldRequest body) {
-        HoldReason reason = RequestFields.domainValue("reason", body.reason(), HoldReason::new);
+        HoldReason reason = RequestFields.domainValue("reason", body.reason(), HoldReason::given);
         HoldCaller caller = caller(request);
         Supplier<MutableHttpResponse<?>> placed = () -> HttpResponse.created(HoldJson.of(
                         holds.placeHold(new PlaceHoldCommand(caller, point, reason))))

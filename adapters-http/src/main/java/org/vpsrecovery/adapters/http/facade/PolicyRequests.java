@@ -125,7 +125,7 @@ final class PolicyRequests {
                 }
             });
             PolicySchedule schedule = RequestFields.domainValue("cron", cron, raw -> new PolicySchedule(raw, zone));
-            NameTemplate template = RequestFields.domainValue("name_template", nameTemplate, NameTemplate::new);
+            NameTemplate template = RequestFields.domainValue("name_template", nameTemplate, NameTemplate::given);
             Duration within = keepWithin == null ? Duration.ZERO : RequestFields.domainValue("keep_within", keepWithin, raw -> {
                 try {
                     return Duration.parse(raw);

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,7 +111,13 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
      * (the keep may be on disk already): the caller waits for it all the same and gets its interrupt flag back.
      */
     private <T> T onOwnThread(FileWork<T> work) throws IOException {
-        Future<T> outcome = files.submit(work::run);
+        Future<T> outcome;
+        try {
+            outcome = files.submit(work::run);
+        } catch (RejectedExecutionException closed) {
+            // Closed under a flush still running: an I/O failure to its callers, as the closed channel was before.
+            throw new IOException("the kept audit events store is closed", closed);
+        }
         boolean interrupted = false;
         try {
             while (true) {
