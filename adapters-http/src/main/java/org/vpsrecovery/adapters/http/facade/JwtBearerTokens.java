@@ -71,6 +71,11 @@ public final class JwtBearerTokens {
     private final JwtSettings settings;
     private final Set<TeamId> knownTeams;
     private final DefaultJWTProcessor<SecurityContext> processor;
+    /**
+     * Whether any token was checked against keys fetched from the JWKS: until then a fetch refused by the rate limit
+     * (another one failed moments before) says nothing of the token, only that the keys are not there yet.
+     */
+    private volatile boolean keysEverFetched;
 
     private JwtBearerTokens(JwtSettings settings, Set<TeamId> knownTeams) {
         this.settings = settings;
@@ -149,11 +154,16 @@ public final class JwtBearerTokens {
             }
             keyId = signed.getHeader().getKeyID();
             claims = processor.process(signed, null);
+            keysEverFetched = true;
         } catch (ParseException e) {
             return new Verdict.Refused("the token does not read as a JWT");
         } catch (BadJOSEException e) {
             return new Verdict.Refused(refusal(e));
         } catch (RateLimitReachedException e) {
+            if (!keysEverFetched) {
+                // No keys yet, the last fetch failed moments ago (an outage at the start): not the caller's fault.
+                return new Verdict.Unavailable("the identity provider's keys could not be fetched; try again later");
+            }
             // An unknown key id asked the JWKS again too soon: no key of the identity provider signed it.
             return new Verdict.Refused(NOT_SIGNED_BY_A_CURRENT_KEY);
         } catch (KeySourceException e) {
