@@ -1,5 +1,6 @@
 package org.vpsrecovery.adapters.http.facade;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -38,11 +39,13 @@ final class LingeringClose extends ChannelDuplexHandler {
             ctx.close();
         }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
         socket.closeFuture().addListener(closed -> deadline.cancel(false));
-        socket.shutdownOutput().addListener(shut -> {
+        // Shutting the output fails whatever the channel still holds unwritten, so what was written before the close
+        // (a streamed export's last rows and its AUDIT_EVENT_ALTERED line, then Micronaut's close) goes out first.
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> socket.shutdownOutput().addListener(shut -> {
             if (!shut.isSuccess()) {
                 ctx.close();
             }
-        });
+        }));
         socket.config().setAutoRead(true);
         ctx.read();
     }
