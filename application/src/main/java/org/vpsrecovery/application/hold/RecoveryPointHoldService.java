@@ -11,6 +11,7 @@ import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.AccessDenied;
 import org.vpsrecovery.domain.common.Decision;
+import org.vpsrecovery.domain.common.KeysetPage;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.ResourceNotFound;
@@ -18,7 +19,6 @@ import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.hold.HoldActor;
 import org.vpsrecovery.domain.hold.HoldId;
 import org.vpsrecovery.domain.hold.HoldLimits;
-import org.vpsrecovery.domain.hold.HoldPage;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
@@ -223,7 +223,7 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
     }
 
     @Override
-    public HoldPage listHolds(HoldActor actor, ResourceRef point, Optional<HoldId> after, int limit) {
+    public KeysetPage<RecoveryPointHold, HoldId> listHolds(HoldActor actor, ResourceRef point, Optional<HoldId> after, int limit) {
         RecoveryPointHolds.requirePage(limit);
         // A cursor that is not a visible hold on this point would page from nowhere: an empty page would read as the end.
         after.ifPresent(id -> holds.find(id).filter(h -> h.point().equals(point) && holdVisibleTo(actor, h))
@@ -248,7 +248,7 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
                 && locate(actor, point, ConsistentListBound.oneDeadlineForARequest()).isEmpty()) {
             throw notFound(point);
         }
-        return HoldPage.of(visible, limit);
+        return KeysetPage.of(visible, limit, RecoveryPointHold::id);
     }
 
     /** The point at VPS.org and its owning team; a team's refusal (not its point) is audited like a missing one. */

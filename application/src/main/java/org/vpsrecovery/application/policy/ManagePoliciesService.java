@@ -11,13 +11,13 @@ import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.common.KeysetPage;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.policy.PolicyId;
-import org.vpsrecovery.domain.policy.PolicyPage;
 import org.vpsrecovery.domain.policy.PolicySpec;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
@@ -98,7 +98,7 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
     }
 
     @Override
-    public PolicyPage list(TeamId team, Optional<PolicyId> after, int limit) {
+    public KeysetPage<RecoveryPolicy, PolicyId> list(TeamId team, Optional<PolicyId> after, int limit) {
         RecoveryPolicies.requirePage(limit);
         // One more than shown says whether another page follows, so a last page exactly full has no next (session 42).
         // Read in the store's pages: a limit of MAX_PAGE reads MAX_PAGE, then the one more after the last of them.
@@ -111,7 +111,7 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
                 // The page's last policy was deleted between the two reads, which then paged from nowhere: whether more
                 // follow is not known, so next names it, and following it says POLICY_NOT_FOUND (list again), never an
                 // end that may be none.
-                return new PolicyPage(read, Optional.of(read.getLast().id()));
+                return new KeysetPage<>(read, Optional.of(read.getLast().id()));
             }
             read.addAll(more);
             if (more.size() < asked) {
@@ -125,7 +125,7 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
             throw new ResourceNotFound(ReasonCode.POLICY_NOT_FOUND,
                     "policy " + after.get() + " (after) is gone, deleted since the last page; list again from the start");
         }
-        return PolicyPage.of(read, limit);
+        return KeysetPage.of(read, limit, RecoveryPolicy::id);
     }
 
     /** The team's policy, if there is one. */

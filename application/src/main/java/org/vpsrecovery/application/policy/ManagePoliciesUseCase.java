@@ -3,9 +3,9 @@ package org.vpsrecovery.application.policy;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.domain.common.KeysetPage;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.policy.PolicyId;
-import org.vpsrecovery.domain.policy.PolicyPage;
 import org.vpsrecovery.domain.policy.PolicySpec;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
 
@@ -23,7 +23,7 @@ public interface ManagePoliciesUseCase {
      * after {@code after} when given; the page's {@code next} is empty on the last page (a cursor whose policy is gone
      * is {@code POLICY_NOT_FOUND}).
      */
-    PolicyPage list(TeamId team, Optional<PolicyId> after, int limit);
+    KeysetPage<RecoveryPolicy, PolicyId> list(TeamId team, Optional<PolicyId> after, int limit);
 
     RecoveryPolicy get(TeamId team, PolicyId id);
 

@@ -134,7 +134,7 @@ class ScanDriftServiceTest {
     }
 
     List<RecordedDrift> all() {
-        return drifts.page(DriftFilter.everything(), OptionalLong.empty(), 100).drifts();
+        return drifts.page(DriftFilter.everything(), OptionalLong.empty(), 100).items();
     }
 
     /**
@@ -156,13 +156,13 @@ class ScanDriftServiceTest {
         afterTheMove.scan(Optional.empty(), 10, NO_PAUSE);
 
         DriftFilter greens = new DriftFilter(Optional.of(GREEN), Optional.empty(), Optional.empty(), Optional.empty());
-        assertThat(drifts.page(greens, OptionalLong.empty(), 100).drifts()).singleElement().satisfies(r -> {
+        assertThat(drifts.page(greens, OptionalLong.empty(), 100).items()).singleElement().satisfies(r -> {
             assertThat(r.drift().point()).isEqualTo(new ResourceRef(ResourceRef.Type.SNAPSHOT, 901));
             assertThat(r.drift().kind()).isEqualTo(DriftKind.CREATED_OUTSIDE);
             assertThat(r.drift().isOpen()).isTrue();
         });
         DriftFilter blues = new DriftFilter(Optional.of(BLUE), Optional.empty(), Optional.empty(), Optional.empty());
-        assertThat(drifts.page(blues, OptionalLong.empty(), 100).drifts()).singleElement().satisfies(r ->
+        assertThat(drifts.page(blues, OptionalLong.empty(), 100).items()).singleElement().satisfies(r ->
                 assertThat(r.drift().resolution()).hasValueSatisfying(how ->
                         assertThat(how.how()).isEqualTo(ScanDriftService.NO_LONGER_FOLLOWED)));
         int blueEventsAtTheMove = (int) driftEvents().stream().filter(e -> e.event().team().equals(BLUE)).count();
@@ -172,7 +172,7 @@ class ScanDriftServiceTest {
         platform.clock.advance(Duration.ofMinutes(5));
         assertThat(afterTheMove.scan(Optional.empty(), 10, NO_PAUSE).resolved()).isOne();
 
-        assertThat(drifts.page(greens, OptionalLong.empty(), 100).drifts()).singleElement()
+        assertThat(drifts.page(greens, OptionalLong.empty(), 100).items()).singleElement()
                 .satisfies(r -> assertThat(r.drift().isOpen()).isFalse());
         RecordedAuditEvent resolution = driftEvents().getFirst(); // newest first
         assertThat(resolution.event().operation()).isEqualTo(Operation.DRIFT_RESOLVED);
@@ -509,10 +509,10 @@ class ScanDriftServiceTest {
         scanner().scan(Optional.empty(), 10, NO_PAUSE);
         ReadDriftService report = new ReadDriftService(drifts);
 
-        assertThat(report.listDrift(new AuditReader.Team(GREEN), DriftFilter.everything(), OptionalLong.empty(), 10).drifts())
+        assertThat(report.listDrift(new AuditReader.Team(GREEN), DriftFilter.everything(), OptionalLong.empty(), 10).items())
                 .singleElement().satisfies(r -> assertThat(r.drift().server()).isEqualTo(GREEN_SERVER));
         assertThat(report.listDrift(new AuditReader.Auditor("compliance"), DriftFilter.everything(), OptionalLong.empty(), 10)
-                .drifts()).hasSize(2);
+                .items()).hasSize(2);
         assertThatThrownBy(() -> report.listDrift(new AuditReader.Team(GREEN), DriftFilter.everything().forTeam(Optional.of(BLUE)),
                 OptionalLong.empty(), 10)).isInstanceOf(AccessDenied.class);
     }

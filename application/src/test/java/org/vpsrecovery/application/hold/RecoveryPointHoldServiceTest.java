@@ -23,6 +23,7 @@ import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.common.AccessDenied;
 import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.KeysetPage;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
@@ -30,9 +31,9 @@ import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.hold.HoldActor;
+import org.vpsrecovery.domain.hold.HoldId;
 import org.vpsrecovery.domain.hold.HoldKind;
 import org.vpsrecovery.domain.hold.HoldLimits;
-import org.vpsrecovery.domain.hold.HoldPage;
 import org.vpsrecovery.domain.hold.HoldReason;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.operation.OperationId;
@@ -85,7 +86,7 @@ class RecoveryPointHoldServiceTest {
         RecoveryPointHold hold = place(BLUE_TEAM, SNAPSHOT, "incident 42: keep the state before the upgrade");
         assertThat(hold.kind()).isEqualTo(HoldKind.TEAM);
         assertThat(hold.server()).isEqualTo(PlatformFixture.WEB);
-        assertThat(holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.empty(), 100).holds()).containsExactly(hold);
+        assertThat(holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.empty(), 100).items()).containsExactly(hold);
 
         CallContext refused = platform.as(BLUE);
         assertThatThrownBy(() -> deleteSnapshot(refused)).isInstanceOfSatisfying(RecoveryDenied.class,
@@ -118,7 +119,7 @@ class RecoveryPointHoldServiceTest {
         RecoveryPointHold legal = place(AUDITOR, BACKUP, "litigation hold 2026-17");
         assertThat(legal.kind()).isEqualTo(HoldKind.LEGAL);
         assertThat(legal.team()).isEqualTo(BLUE);
-        assertThat(holds.listHolds(BLUE_TEAM, BACKUP, Optional.empty(), 100).holds()).containsExactlyInAnyOrder(own, legal);
+        assertThat(holds.listHolds(BLUE_TEAM, BACKUP, Optional.empty(), 100).items()).containsExactlyInAnyOrder(own, legal);
 
         release(BLUE_TEAM, own);
         assertThatThrownBy(() -> platform.deleteBackup().deleteBackup(new DeleteBackupCommand(platform.as(BLUE), new BackupId(499))))
@@ -153,8 +154,8 @@ class RecoveryPointHoldServiceTest {
                 e -> assertThat(e.reason()).isEqualTo(ReasonCode.HOLD_NOT_FOUND));
         assertThatThrownBy(() -> place(BLUE_TEAM, new ResourceRef(ResourceRef.Type.SNAPSHOT, 9999), "gone"))
                 .isInstanceOf(ResourceNotFound.class);
-        assertThat(holds.listHolds(AUDITOR, SNAPSHOT, Optional.empty(), 100).holds()).containsExactly(hold);
-        assertThat(holds.listHolds(BLUE_TEAM, BACKUP, Optional.empty(), 100).holds()).isEmpty();
+        assertThat(holds.listHolds(AUDITOR, SNAPSHOT, Optional.empty(), 100).items()).containsExactly(hold);
+        assertThat(holds.listHolds(BLUE_TEAM, BACKUP, Optional.empty(), 100).items()).isEmpty();
     }
 
     @Test
@@ -277,14 +278,14 @@ class RecoveryPointHoldServiceTest {
         platform.clock.advance(Duration.ofSeconds(1));
         RecoveryPointHold newer = place(BLUE_TEAM, SNAPSHOT, "newer");
 
-        HoldPage first = holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.empty(), 1);
-        assertThat(first.holds()).containsExactly(newer);
+        KeysetPage<RecoveryPointHold, HoldId> first = holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.empty(), 1);
+        assertThat(first.items()).containsExactly(newer);
         assertThat(first.next()).contains(newer.id());
         // Exactly full and the last: no next, never a pointer to an empty page (session 42).
-        HoldPage last = holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.of(newer.id()), 1);
-        assertThat(last.holds()).containsExactly(older);
+        KeysetPage<RecoveryPointHold, HoldId> last = holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.of(newer.id()), 1);
+        assertThat(last.items()).containsExactly(older);
         assertThat(last.next()).isEmpty();
-        assertThat(holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.of(older.id()), 1).holds()).isEmpty();
+        assertThat(holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.of(older.id()), 1).items()).isEmpty();
         assertThatThrownBy(() -> holds.listHolds(BLUE_TEAM, BACKUP, Optional.of(older.id()), 1))
                 .isInstanceOfSatisfying(ResourceNotFound.class, n -> assertThat(n.reason()).isEqualTo(ReasonCode.HOLD_NOT_FOUND));
     }
@@ -299,16 +300,16 @@ class RecoveryPointHoldServiceTest {
         for (int i = 0; i < RecoveryPointHolds.MAX_PAGE; i++) {
             oldestFirst.add(placed(i));
         }
-        HoldPage exactlyAll = holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.empty(), RecoveryPointHolds.MAX_PAGE);
-        assertThat(exactlyAll.holds()).hasSize(RecoveryPointHolds.MAX_PAGE);
+        KeysetPage<RecoveryPointHold, HoldId> exactlyAll = holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.empty(), RecoveryPointHolds.MAX_PAGE);
+        assertThat(exactlyAll.items()).hasSize(RecoveryPointHolds.MAX_PAGE);
         assertThat(exactlyAll.next()).isEmpty();
 
         RecoveryPointHold newest = placed(RecoveryPointHolds.MAX_PAGE);
-        HoldPage full = holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.empty(), RecoveryPointHolds.MAX_PAGE);
-        assertThat(full.holds()).hasSize(RecoveryPointHolds.MAX_PAGE).startsWith(newest);
+        KeysetPage<RecoveryPointHold, HoldId> full = holds.listHolds(BLUE_TEAM, SNAPSHOT, Optional.empty(), RecoveryPointHolds.MAX_PAGE);
+        assertThat(full.items()).hasSize(RecoveryPointHolds.MAX_PAGE).startsWith(newest);
         assertThat(full.next()).contains(oldestFirst.get(1).id());
-        HoldPage last = holds.listHolds(BLUE_TEAM, SNAPSHOT, full.next(), RecoveryPointHolds.MAX_PAGE);
-        assertThat(last.holds()).containsExactly(oldestFirst.getFirst());
+        KeysetPage<RecoveryPointHold, HoldId> last = holds.listHolds(BLUE_TEAM, SNAPSHOT, full.next(), RecoveryPointHolds.MAX_PAGE);
+        assertThat(last.items()).containsExactly(oldestFirst.getFirst());
         assertThat(last.next()).isEmpty();
     }
 
@@ -371,8 +372,8 @@ class RecoveryPointHoldServiceTest {
         java.util.List<RecoveryPointHold> seen = new java.util.ArrayList<>();
         Optional<org.vpsrecovery.domain.hold.HoldId> after = Optional.empty();
         for (int pages = 0; pages < 10; pages++) {
-            HoldPage page = holds.listHolds(BLUE_TEAM, SNAPSHOT, after, 2);
-            seen.addAll(page.holds());
+            KeysetPage<RecoveryPointHold, HoldId> page = holds.listHolds(BLUE_TEAM, SNAPSHOT, after, 2);
+            seen.addAll(page.items());
             if (page.next().isEmpty()) {
                 break;
             }
@@ -396,7 +397,7 @@ class RecoveryPointHoldServiceTest {
                 platform.clock, org.vpsrecovery.domain.hold.HoldLimits.DEFAULTS);
         HoldActor green = new HoldActor.Team(GREEN);
 
-        assertThat(moved.listHolds(green, SNAPSHOT, Optional.empty(), 100).holds()).containsExactly(hold);
+        assertThat(moved.listHolds(green, SNAPSHOT, Optional.empty(), 100).items()).containsExactly(hold);
         assertThatThrownBy(() -> moved.listHolds(BLUE_TEAM, SNAPSHOT, Optional.empty(), 100))
                 .isInstanceOf(ResourceNotFound.class);
         assertThatThrownBy(() -> moved.releaseHold(new ReleaseHoldCommand(caller(BLUE_TEAM), SNAPSHOT, hold.id())))

@@ -161,7 +161,7 @@ class PolicyChangeIntentsTest {
 
         assertThatThrownBy(() -> policies.create(platform.as(BLUE), nightly(2))).isInstanceOf(Died.class);
         assertThat(outcomes()).containsExactly(Outcome.Kind.ACCEPTED);
-        RecoveryPolicy stored = policies.list(BLUE, Optional.empty(), 10).policies().getFirst();
+        RecoveryPolicy stored = policies.list(BLUE, Optional.empty(), 10).items().getFirst();
         next = Fault.DIE_AFTER;
         assertThatThrownBy(() -> policies.delete(platform.as(BLUE), stored.id(), OptionalLong.empty())).isInstanceOf(Died.class);
 

@@ -19,6 +19,7 @@ import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.KeysetPage;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
@@ -28,7 +29,6 @@ import org.vpsrecovery.domain.policy.KeepReason;
 import org.vpsrecovery.domain.policy.NameTemplate;
 import org.vpsrecovery.domain.policy.PolicyId;
 import org.vpsrecovery.domain.policy.PolicyKind;
-import org.vpsrecovery.domain.policy.PolicyPage;
 import org.vpsrecovery.domain.policy.PolicySchedule;
 import org.vpsrecovery.domain.policy.PolicyServers;
 import org.vpsrecovery.domain.policy.PolicySpec;
@@ -135,7 +135,7 @@ class PolicyServicesTest {
         assertThatThrownBy(() -> policies.create(platform.as(BLUE), new PolicySpec(PolicyServers.of(List.of(GREEN_SERVER)),
                 PolicyKind.SNAPSHOT, nightly(KEEP_TWO).schedule(), nightly(KEEP_TWO).nameTemplate(), KEEP_TWO)))
                 .isInstanceOfSatisfying(ResourceNotFound.class, n -> assertThat(n.reason()).isEqualTo(ReasonCode.SERVER_NOT_FOUND));
-        assertThat(policies.list(GREEN, Optional.empty(), 100).policies()).isEmpty();
+        assertThat(policies.list(GREEN, Optional.empty(), 100).items()).isEmpty();
         assertThat(policies.get(BLUE, blue.id())).isEqualTo(blue);
     }
 
@@ -156,13 +156,13 @@ class PolicyServicesTest {
         platform.clock.advance(Duration.ofSeconds(1));
         RecoveryPolicy third = policies.create(platform.as(BLUE), nightly(KEEP_TWO));
 
-        PolicyPage full = policies.list(BLUE, Optional.empty(), 2);
-        assertThat(full.policies()).containsExactly(first, second);
+        KeysetPage<RecoveryPolicy, PolicyId> full = policies.list(BLUE, Optional.empty(), 2);
+        assertThat(full.items()).containsExactly(first, second);
         assertThat(full.next()).contains(second.id());
-        assertThat(policies.list(BLUE, Optional.of(second.id()), 2).policies()).containsExactly(third);
+        assertThat(policies.list(BLUE, Optional.of(second.id()), 2).items()).containsExactly(third);
         // Exactly full and the last: no next, never a pointer to an empty page (session 42).
-        PolicyPage all = policies.list(BLUE, Optional.empty(), 3);
-        assertThat(all.policies()).containsExactly(first, second, third);
+        KeysetPage<RecoveryPolicy, PolicyId> all = policies.list(BLUE, Optional.empty(), 3);
+        assertThat(all.items()).containsExactly(first, second, third);
         assertThat(all.next()).isEmpty();
 
         // The cursor's policy deleted between two pages: said so, never an empty page that reads as the end.
@@ -194,16 +194,16 @@ class PolicyServicesTest {
     @Test
     void aPageOfTheMostAPageListsSaysWhetherMoreFollow() {
         List<RecoveryPolicy> oldestFirst = stored(RecoveryPolicies.MAX_PAGE);
-        PolicyPage exactlyAll = policies.list(BLUE, Optional.empty(), RecoveryPolicies.MAX_PAGE);
-        assertThat(exactlyAll.policies()).isEqualTo(oldestFirst);
+        KeysetPage<RecoveryPolicy, PolicyId> exactlyAll = policies.list(BLUE, Optional.empty(), RecoveryPolicies.MAX_PAGE);
+        assertThat(exactlyAll.items()).isEqualTo(oldestFirst);
         assertThat(exactlyAll.next()).isEmpty();
 
         RecoveryPolicy newest = stored(1).getFirst();
-        PolicyPage full = policies.list(BLUE, Optional.empty(), RecoveryPolicies.MAX_PAGE);
-        assertThat(full.policies()).isEqualTo(oldestFirst);
+        KeysetPage<RecoveryPolicy, PolicyId> full = policies.list(BLUE, Optional.empty(), RecoveryPolicies.MAX_PAGE);
+        assertThat(full.items()).isEqualTo(oldestFirst);
         assertThat(full.next()).contains(oldestFirst.getLast().id());
-        PolicyPage last = policies.list(BLUE, full.next(), RecoveryPolicies.MAX_PAGE);
-        assertThat(last.policies()).containsExactly(newest);
+        KeysetPage<RecoveryPolicy, PolicyId> last = policies.list(BLUE, full.next(), RecoveryPolicies.MAX_PAGE);
+        assertThat(last.items()).containsExactly(newest);
         assertThat(last.next()).isEmpty();
     }
 
@@ -217,8 +217,8 @@ class PolicyServicesTest {
         ManagePoliciesService racing = new ManagePoliciesService(new DeletesTheCursorAsThePageIsRead(store),
                 platform.ownership, new DailyRunCalendar(), platform.auditWriter, platform.clock);
 
-        PolicyPage page = racing.list(BLUE, Optional.empty(), RecoveryPolicies.MAX_PAGE);
-        assertThat(page.policies()).isEqualTo(oldestFirst.subList(0, RecoveryPolicies.MAX_PAGE));
+        KeysetPage<RecoveryPolicy, PolicyId> page = racing.list(BLUE, Optional.empty(), RecoveryPolicies.MAX_PAGE);
+        assertThat(page.items()).isEqualTo(oldestFirst.subList(0, RecoveryPolicies.MAX_PAGE));
         assertThat(page.next()).contains(oldestFirst.get(RecoveryPolicies.MAX_PAGE - 1).id());
         assertThatThrownBy(() -> racing.list(BLUE, page.next(), RecoveryPolicies.MAX_PAGE))
                 .isInstanceOfSatisfying(ResourceNotFound.class, e -> assertThat(e.reason()).isEqualTo(ReasonCode.POLICY_NOT_FOUND));

@@ -3,9 +3,9 @@ package org.vpsrecovery.domain.port;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.vpsrecovery.domain.common.KeysetPage;
 import org.vpsrecovery.domain.drift.Drift;
 import org.vpsrecovery.domain.drift.DriftFilter;
-import org.vpsrecovery.domain.drift.DriftPage;
 import org.vpsrecovery.domain.drift.ListedPoint;
 import org.vpsrecovery.domain.drift.RecordedDrift;
 import org.vpsrecovery.domain.server.ServerId;
@@ -28,8 +28,11 @@ public interface DriftRecords {
     /** Every drift on record for one server, open or not, oldest first, whichever team it was found for. */
     List<RecordedDrift> onServer(ServerId server);
 
-    /** Drifts matching the filter with an id below {@code beforeId} (if given), newest first, {@code limit} 1-{@value #MAX_PAGE}. */
-    DriftPage page(DriftFilter filter, OptionalLong beforeId, int limit);
+    /**
+     * Drifts matching the filter with an id below {@code beforeId} (if given), newest first, {@code limit}
+     * 1-{@value #MAX_PAGE}; the page's next is the last drift's id.
+     */
+    KeysetPage<RecordedDrift, Long> page(DriftFilter filter, OptionalLong beforeId, int limit);
 
     /** The automatic backups the last scan of the server saw. */
     List<ListedPoint.Sighting> sightings(ServerId server);

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.vpsrecovery.domain.common.KeysetPage;
 import org.vpsrecovery.domain.drift.Drift;
 import org.vpsrecovery.domain.drift.DriftFilter;
-import org.vpsrecovery.domain.drift.DriftPage;
 import org.vpsrecovery.domain.drift.ListedPoint;
 import org.vpsrecovery.domain.drift.RecordedDrift;
 import org.vpsrecovery.domain.port.DriftRecords;
@@ -56,12 +56,12 @@ public final class InMemoryDriftRecords implements DriftRecords {
     }
 
     @Override
-    public synchronized DriftPage page(DriftFilter filter, OptionalLong beforeId, int limit) {
+    public synchronized KeysetPage<RecordedDrift, Long> page(DriftFilter filter, OptionalLong beforeId, int limit) {
         DriftRecords.requirePage(limit);
         List<RecordedDrift> matching = drifts.stream().filter(r -> filter.matches(r.drift()))
                 .filter(r -> beforeId.isEmpty() || r.id() < beforeId.getAsLong())
                 .sorted(Comparator.comparingLong(RecordedDrift::id).reversed()).limit(limit + 1L).toList();
-        return DriftPage.of(matching, limit);
+        return KeysetPage.of(matching, limit, RecordedDrift::id);
     }
 
     @Override

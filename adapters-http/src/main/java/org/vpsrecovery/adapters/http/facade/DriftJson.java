@@ -6,7 +6,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
 import java.util.Locale;
-import org.vpsrecovery.domain.drift.DriftPage;
+import org.vpsrecovery.domain.common.KeysetPage;
 import org.vpsrecovery.domain.drift.RecordedDrift;
 
 /** One drift on the wire (ADR 0035); mapped from the domain here only. Every field is always present, null or not. */
@@ -37,9 +37,8 @@ public record DriftJson(long id, String kind, String team, @JsonProperty("server
                 d.resolution().map(r -> r.how()).orElse(null));
     }
 
-    static DriftPageJson page(DriftPage page) {
-        return new DriftPageJson(page.drifts().size(),
-                page.nextBefore().isPresent() ? AuditReportParameters.cursorOf(page.nextBefore().getAsLong()) : null,
-                page.drifts().stream().map(DriftJson::of).toList());
+    static DriftPageJson page(KeysetPage<RecordedDrift, Long> page) {
+        return new DriftPageJson(page.items().size(), page.next().map(AuditReportParameters::cursorOf).orElse(null),
+                page.items().stream().map(DriftJson::of).toList());
     }
 }

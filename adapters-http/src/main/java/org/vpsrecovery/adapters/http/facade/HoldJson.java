@@ -6,8 +6,8 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
 import java.util.Locale;
+import org.vpsrecovery.domain.common.KeysetPage;
 import org.vpsrecovery.domain.hold.HoldId;
-import org.vpsrecovery.domain.hold.HoldPage;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 
 /** A hold on a snapshot or backup on the wire (ADR 0029); mapped from the domain here only. */
@@ -37,8 +37,8 @@ public record HoldJson(String id, boolean active, String kind, String reason,
     }
 
     /** {@code next}: the last hold's id when more follow, null on the last page (the use case read one more). */
-    static HoldPageJson page(HoldPage page) {
-        return new HoldPageJson(page.holds().size(), page.holds().stream().map(HoldJson::of).toList(),
+    static HoldPageJson page(KeysetPage<RecoveryPointHold, HoldId> page) {
+        return new HoldPageJson(page.items().size(), page.items().stream().map(HoldJson::of).toList(),
                 page.next().map(HoldId::toString).orElse(null));
     }
 }

@@ -8,8 +8,8 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import org.vpsrecovery.application.policy.PolicyPlan;
+import org.vpsrecovery.domain.common.KeysetPage;
 import org.vpsrecovery.domain.policy.PolicyId;
-import org.vpsrecovery.domain.policy.PolicyPage;
 import org.vpsrecovery.domain.policy.PolicySpec;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
 import org.vpsrecovery.domain.policy.RetentionRules;
@@ -81,8 +81,8 @@ public record PolicyJson(String id, long version, String kind, @JsonProperty("se
     }
 
     /** {@code next}: the last policy's id when more follow, null on the last page (the use case read one more). */
-    static PolicyPageJson page(PolicyPage page) {
-        return new PolicyPageJson(page.policies().size(), page.policies().stream().map(PolicyJson::of).toList(),
+    static PolicyPageJson page(KeysetPage<RecoveryPolicy, PolicyId> page) {
+        return new PolicyPageJson(page.items().size(), page.items().stream().map(PolicyJson::of).toList(),
                 page.next().map(PolicyId::toString).orElse(null));
     }
 

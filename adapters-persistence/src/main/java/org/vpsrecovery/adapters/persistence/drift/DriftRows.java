@@ -6,11 +6,11 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.vpsrecovery.adapters.persistence.failure.DatabaseOutOfReach;
 import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.KeysetPage;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.drift.Drift;
 import org.vpsrecovery.domain.drift.DriftFilter;
 import org.vpsrecovery.domain.drift.DriftKind;
-import org.vpsrecovery.domain.drift.DriftPage;
 import org.vpsrecovery.domain.drift.ListedPoint;
 import org.vpsrecovery.domain.drift.RecordedDrift;
 import org.vpsrecovery.domain.port.DriftRecords;
@@ -57,14 +57,14 @@ public final class DriftRows implements DriftRecords {
     }
 
     @Override
-    public DriftPage page(DriftFilter filter, OptionalLong beforeId, int limit) {
+    public KeysetPage<RecordedDrift, Long> page(DriftFilter filter, OptionalLong beforeId, int limit) {
         DriftRecords.requirePage(limit);
         // The drift report answers 503 when the database is out of reach, as every read (session 38).
         List<RecordedDrift> rows = DatabaseOutOfReach.read("read the drifts", () -> drifts.page(
                 filter.team().map(TeamId::value).orElse(null), filter.server().map(ServerId::value).orElse(null),
                 filter.kind().map(DriftKind::wireName).orElse(null), filter.since().orElse(null),
                 beforeId.isPresent() ? beforeId.getAsLong() : null, limit + 1)).stream().map(DriftRows::toDomain).toList();
-        return DriftPage.of(rows, limit);
+        return KeysetPage.of(rows, limit, RecordedDrift::id);
     }
 
     @Override

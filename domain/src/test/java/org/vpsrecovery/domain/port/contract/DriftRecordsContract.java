@@ -8,11 +8,11 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.KeysetPage;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.drift.Drift;
 import org.vpsrecovery.domain.drift.DriftFilter;
 import org.vpsrecovery.domain.drift.DriftKind;
-import org.vpsrecovery.domain.drift.DriftPage;
 import org.vpsrecovery.domain.drift.ListedPoint;
 import org.vpsrecovery.domain.drift.RecordedDrift;
 import org.vpsrecovery.domain.port.DriftRecords;
@@ -88,17 +88,17 @@ public abstract class DriftRecordsContract {
 
         DriftFilter blueCreated = new DriftFilter(Optional.of(BLUE), Optional.empty(), Optional.of(DriftKind.CREATED_OUTSIDE),
                 Optional.of(AT.plusSeconds(60)));
-        DriftPage first = records.page(blueCreated, OptionalLong.empty(), 3);
-        assertThat(first.drifts()).extracting(r -> r.drift().point().id()).containsExactly(804L, 803L, 802L);
-        assertThat(first.nextBefore()).isPresent();
-        DriftPage second = records.page(blueCreated, first.nextBefore(), 3);
-        assertThat(second.drifts()).extracting(r -> r.drift().point().id()).containsExactly(801L);
-        assertThat(second.nextBefore()).isEmpty();
+        KeysetPage<RecordedDrift, Long> first = records.page(blueCreated, OptionalLong.empty(), 3);
+        assertThat(first.items()).extracting(r -> r.drift().point().id()).containsExactly(804L, 803L, 802L);
+        assertThat(first.next()).isPresent();
+        KeysetPage<RecordedDrift, Long> second = records.page(blueCreated, OptionalLong.of(first.next().orElseThrow()), 3);
+        assertThat(second.items()).extracting(r -> r.drift().point().id()).containsExactly(801L);
+        assertThat(second.next()).isEmpty();
 
-        assertThat(records.page(DriftFilter.everything().forTeam(Optional.of(RED)), OptionalLong.empty(), 10).drifts())
+        assertThat(records.page(DriftFilter.everything().forTeam(Optional.of(RED)), OptionalLong.empty(), 10).items())
                 .singleElement().satisfies(r -> assertThat(r.drift().server()).isEqualTo(DB));
         assertThat(records.page(new DriftFilter(Optional.empty(), Optional.of(WEB), Optional.empty(), Optional.empty()),
-                OptionalLong.empty(), 10).drifts()).hasSize(6);
+                OptionalLong.empty(), 10).items()).hasSize(6);
     }
 
     @Test
