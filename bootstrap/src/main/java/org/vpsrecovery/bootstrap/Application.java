@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.vpsrecovery.adapters.persistence.PostgresServerTooOld;
 
 /** Starts vps-recovery: embedded defaults for whatever the environment does not configure. */
 public final class Application {
@@ -147,15 +148,16 @@ public final class Application {
     }
 
     /**
-     * One line for a setting we check (its message names the key); the trace as well for anything else, and for a
-     * refusal without a message, which names nothing (a library's own check of a value we passed on unchecked).
+     * One line for a setting we check (its message names the key) and for a database server too old (ADR 0102, amended
+     * in session 43); the trace as well for anything else, and for a refusal without a message, which names nothing (a library's own check of a value we passed on unchecked).
      */
     public static void sayWhyNotStarted(Throwable failed, PrintStream err) {
         Throwable root = rootCause(failed);
         boolean named = root.getMessage() != null && !root.getMessage().isBlank();
         err.println("vps-recovery cannot start: " + (named ? root.getMessage() : root.getClass().getName()
                 + " without a message (the trace below says where)"));
-        if (!named || !(root instanceof IllegalArgumentException || root instanceof StartupRefused)) {
+        if (!named || !(root instanceof IllegalArgumentException || root instanceof StartupRefused
+                || root instanceof PostgresServerTooOld)) {
             failed.printStackTrace(err);
         }
     }

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.adapters.persistence.PostgresServerTooOld;
 
 /** What Application prints when Micronaut's start fails (ADR 0021, amended in session 42). */
 class StartRefusalMessageTest {
@@ -17,6 +18,14 @@ class StartRefusalMessageTest {
                 .isEqualTo("vps-recovery cannot start: vpsr.drift.stuck-after must be positive, was PT0S\n");
         assertThat(said(wrapped(new IllegalArgumentException("vpsr.idempotency.lease must be positive"))))
                 .isEqualTo("vps-recovery cannot start: vpsr.idempotency.lease must be positive\n");
+    }
+
+    @Test
+    void aDatabaseServerTooOldIsOneLineInV64sWords() {
+        assertThat(said(wrapped(new PostgresServerTooOld("16.4"))))
+                .isEqualTo("vps-recovery cannot start: vps-recovery needs PostgreSQL 17 or newer; this server is "
+                        + "PostgreSQL 16.4 (upgrade the server (pg_upgrade, or a dump restored into 17), then start "
+                        + "vps-recovery again)\n");
     }
 
     @Test

@@ -53,7 +53,8 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
 
     // The whole batch as one array per column, the head move and the deliveries in one statement: one round trip
     // whatever the batch size, and one SQL text, so the server keeps it prepared. The head moves only from where
-    // the caller says it stands; the rows and their deliveries go in only if it did.
+    // the caller says it stands; the rows and their deliveries go in only if it did. It answers the rows it took and
+    // whether the head moved: nothing of the batch is on the chain only when both are none.
     private static final String INSERT_AFTER_HEAD = """
             WITH head AS (
                 UPDATE audit_chain_head SET last_sequence = ?, last_hash = decode(?, 'hex')
@@ -75,7 +76,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                 RETURNING 1),
             """ + WebhookOutbox.DELIVERIES + """
 
-            SELECT count(*) FROM inserted,
+            SELECT count(*), (SELECT count(*) FROM head) FROM inserted,
                 (SELECT CASE WHEN ? THEN set_config('synchronous_commit', 'off', true) END) AS commit_mode""";
 
     // Waits for the WAL's flush up to a record written after the batch's commit, so the batch too is on disk (the log
@@ -227,9 +228,11 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             // whoever queues meanwhile forms the next batch.
             return writeHashedByTheDatabase(batch);
         }
+        // Set once the batch is committed: whatever fails after (the driver's commit, the connection's close) cannot
+        // undo it, so it is "maybe written", never "not written" (ADR 0102, amended in session 43).
+        Chained chained = null;
         try (Connection connection = connection()) {
             // The known way: one round trip that writes the batch and commits, or writes nothing when the head moved.
-            Chained chained = null;
             if (guess != null && othersWritingLately()) {
                 // Another writer waits on the head: the commit releases it before the flush, which the same round trip
                 // then waits for (ADR 0102). A transaction the statement's round trip ends: the driver's BEGIN goes
@@ -237,8 +240,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                 connection.setAutoCommit(false);
                 try {
                     chained = insertAfter(connection, batch, guess, true);
-                    // The statement committed already; this sends nothing unless the driver still sees a transaction.
-                    connection.commit();
+                    endCommitted(connection, chained != null);
                 } catch (SQLException | RuntimeException e) {
                     abandonTransaction(connection, e);
                     throw e;
@@ -262,8 +264,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                     if (chained == null) {
                         throw new SQLException("the audit chain head moved while locked; the batch was not written");
                     }
-                    // The statement committed already; this sends nothing unless the driver still sees a transaction.
-                    connection.commit();
+                    endCommitted(connection, true);
                 } catch (SQLException | RuntimeException e) {
                     abandonTransaction(connection, e);
                     throw e;
@@ -272,16 +273,40 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             // Committed: the callers are told so even if the connection fails now (the pool discards it).
             restoreAutoCommitQuietly(connection, null);
             committed(chained.head(), nobodyElse);
-            return chained.written();
+        } catch (SQLException | RuntimeException e) {
+            if (chained != null) {
+                throw maybeWritten(e);
+            }
+            throw e;
+        }
+        return chained.written();
+    }
+
+    /** A failure once the batch committed: the batch may be on the chain, whatever failed. */
+    private static BatchMaybeWritten maybeWritten(Exception failure) {
+        return failure instanceof BatchMaybeWritten maybe ? maybe : new BatchMaybeWritten(failure);
+    }
+
+    /**
+     * The driver's end of a transaction whose round trip ran its {@code COMMIT} already: it sends nothing unless the
+     * driver still sees a transaction. Should it fail once the batch is {@code committed}, the batch stays committed.
+     */
+    private static void endCommitted(Connection connection, boolean committed) throws SQLException {
+        try {
+            connection.commit();
+        } catch (SQLException e) {
+            throw committed ? new BatchMaybeWritten(e) : e;
         }
     }
 
     /** Writes the batch by {@link #INSERT_HASHED_COMMIT_AND_FLUSH}: one round trip, durable when this returns. */
     private List<RecordedAuditEvent> writeHashedByTheDatabase(List<AuditEvent> batch) throws SQLException {
+        // Set once the round trip ran its COMMIT: whatever fails after cannot undo the batch (as the known way's).
+        boolean committed = false;
+        Head before;
+        Head after;
         try (Connection connection = connection()) {
             connection.setAutoCommit(false);
-            Head before;
-            Head after;
             try (PreparedStatement insert = connection.prepareStatement(INSERT_HASHED_COMMIT_AND_FLUSH)) {
                 String[][] columns = new String[EVENT_COLUMN_COUNT][batch.size()];
                 byte[][] encodings = new byte[batch.size()][];
@@ -301,19 +326,22 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                 insert.setArray(parameter, connection.createArrayOf("bytea", encodings));
                 // execute, not executeQuery: the COMMIT and the flush after the statement are further results.
                 executeThroughCommit(connection, insert, true);
+                committed = true;
                 try (ResultSet rs = insert.getResultSet()) {
                     if (!rs.next()) {
+                        // No head row, so nothing locked: the statement could neither insert nor move anything.
+                        committed = false;
                         throw new SQLException("the audit chain head row is missing; was migration V1 applied?");
                     }
                     before = new Head(rs.getLong(1), ChainHash.of(rs.getBytes(2)));
                     long inserted = rs.getLong(3);
                     if (inserted != batch.size() || rs.getLong(4) != 1) {
-                        throw new SQLException("the audit chain took " + inserted + " of " + batch.size() + " events");
+                        throw new SQLException("the audit chain took " + inserted + " of " + batch.size()
+                                + " events and moved its head " + rs.getLong(4) + " time(s)");
                     }
                     after = new Head(rs.getLong(5), ChainHash.of(rs.getBytes(6)));
                 }
-                // The statement committed already; this sends nothing unless the driver still sees a transaction.
-                connection.commit();
+                endCommitted(connection, true);
             } catch (SQLException | RuntimeException e) {
                 abandonTransaction(connection, e);
                 throw e;
@@ -324,12 +352,17 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                         + " for " + batch.size() + " events");
             }
             committed(after, before.equals(lastCommitted));
-            List<RecordedAuditEvent> written = new ArrayList<>(batch.size());
-            for (int row = 0; row < batch.size(); row++) {
-                written.add(new RecordedAuditEvent(before.sequence() + 1 + row, batch.get(row)));
+        } catch (SQLException | RuntimeException e) {
+            if (committed) {
+                throw maybeWritten(e);
             }
-            return written;
+            throw e;
         }
+        List<RecordedAuditEvent> written = new ArrayList<>(batch.size());
+        for (int row = 0; row < batch.size(); row++) {
+            written.add(new RecordedAuditEvent(before.sequence() + 1 + row, batch.get(row)));
+        }
+        return written;
     }
 
     /** Notes a committed batch's head, and whether the head it followed was this writer's own last one. */
@@ -422,17 +455,24 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                 insert.setString(parameter, previous.hex());
             }
             long inserted;
+            long moved;
             // execute, not executeQuery: the COMMIT and the flush after the statement are further results.
             executeThroughCommit(connection, insert, inTransaction);
+            // Committed from here (on its own, or by the round trip's COMMIT): a check that fails cannot undo what the
+            // statement wrote, so it is "maybe written", never "not written" (ADR 0102, amended in session 43).
             try (ResultSet rs = insert.getResultSet()) {
                 rs.next();
                 inserted = rs.getLong(1);
+                moved = rs.getLong(2);
+            } catch (SQLException | RuntimeException e) {
+                throw new BatchMaybeWritten(e);
             }
-            if (inserted == 0) {
+            if (inserted == 0 && moved == 0) {
                 return null;
             }
-            if (inserted != batch.size()) {
-                throw new SQLException("the audit chain took " + inserted + " of " + batch.size() + " events");
+            if (inserted != batch.size() || moved != 1) {
+                throw new BatchMaybeWritten(new SQLException("the audit chain took " + inserted + " of " + batch.size()
+                        + " events and moved its head " + moved + " time(s)"));
             }
         }
         return new Chained(written, new Head(sequence, previous));
