@@ -296,7 +296,9 @@ public final class ReconcilePendingIntentsService {
 
     /**
      * Whether another team's restore held {@code server} when the release's intent was written and was released at or
-     * after it. Read here, by the platform; nothing of that restore goes into the releasing team's events.
+     * after it. Read here, by the platform; nothing of that restore goes into the releasing team's events. It held from
+     * when it began ({@code startedAt}): an approved restore from its run, not from its ask, when it held nothing (ADR
+     * 0040, amended in session 43).
      */
     private boolean anotherTeamsRestoreReleasedSince(AuditEvent accepted, ServerId server) {
         Instant asked = accepted.occurredAt();
@@ -304,7 +306,7 @@ public final class ReconcilePendingIntentsService {
                         Optional.of(org.vpsrecovery.domain.operation.OperationState.RELEASED), RecoveryOperations.MAX_PAGE)
                 .stream()
                 .anyMatch(restore -> restore.kind().isRestore() && !restore.team().equals(accepted.team())
-                        && !restore.acceptedAt().isAfter(asked) && restore.deadline().isAfter(asked)
+                        && !restore.startedAt().isAfter(asked) && restore.deadline().isAfter(asked)
                         && !restore.updatedAt().isBefore(asked));
     }
 

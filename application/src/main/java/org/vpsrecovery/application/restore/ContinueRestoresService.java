@@ -61,7 +61,10 @@ import org.vpsrecovery.domain.snapshot.SnapshotId;
  */
 public final class ContinueRestoresService {
 
-    /** How long a waiting restore may have no safety snapshot operation before it is taken to have died. */
+    /**
+     * How long a waiting restore may have no safety snapshot operation before it is taken to have died: counted from
+     * when it began to wait ({@code startedAt}), an approved restore's run, not its ask (ADR 0040, session 43).
+     */
     public static final Duration NO_SNAPSHOT_AFTER = Duration.ofMinutes(2);
 
     private final RecoveryOperations operations;
@@ -136,7 +139,7 @@ public final class ContinueRestoresService {
                     .isPresent();
         }
         if (snapshot.isEmpty()) {
-            if (waiting.isDue(now) || now.isAfter(waiting.acceptedAt().plus(NO_SNAPSHOT_AFTER))) {
+            if (waiting.isDue(now) || now.isAfter(waiting.startedAt().plus(NO_SNAPSHOT_AFTER))) {
                 // Decided under the restore's lock(s): its request holds them from storing the restore until its safety
                 // create's operation is stored, which a slow VPS.org (the create's list reads) can put past
                 // NO_SNAPSHOT_AFTER. Failing it unlocked ended a restore whose snapshot was still being asked for. A

@@ -186,6 +186,47 @@ class ReconcilePendingIntentsServiceTest {
     }
 
     /**
+     * The server's new owner (green) asks to release its hold, and its instance stops before the outcome. The former
+     * owner's (blue) restore, asked before that, was then only waiting for approval: it held nothing. Approved and run
+     * after the release was asked, then released by blue, it is not the hold green's release ended: green's is written
+     * NO_RESTORE_HOLD, not COMPLETED (before: the restore's ask, not its run, was taken as its hold's start).
+     */
+    @Test
+    void aNewOwnersReleaseIsNotCreditedWithAnApprovedRestoreThatRanOnlyAfterIt() {
+        var snapshot = ResourceRef.of(platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED).id());
+        var alice = org.vpsrecovery.domain.audit.Actor.of("alice", org.vpsrecovery.domain.audit.Actor.Authentication.JWT, "k");
+        var bob = org.vpsrecovery.domain.audit.Actor.of("bob", org.vpsrecovery.domain.audit.Actor.Authentication.JWT, "k");
+        var pending = org.vpsrecovery.domain.operation.RecoveryOperation.pendingApproval(
+                org.vpsrecovery.domain.operation.OperationId.random(), BLUE,
+                new org.vpsrecovery.domain.common.RequestId("r-approved-restore"), Operation.RESTORE_SNAPSHOT, WEB,
+                snapshot, Optional.empty(), org.vpsrecovery.domain.approval.Approval.requested(alice,
+                        platform.clock.instant(), platform.clock.instant().plus(Duration.ofHours(2)), false));
+        platform.operations.add(pending);
+        platform.clock.advance(Duration.ofMinutes(10));
+        CallContext green = platform.as(PlatformFixture.GREEN);
+        platform.history.append(new AuditEvent(platform.clock.instant(), PlatformFixture.GREEN, green.requestId(),
+                Operation.RELEASE_RESTORE_HOLD, Optional.of(WEB), Optional.empty(), new Outcome.Accepted(),
+                OptionalInt.empty(), Map.of(AuditEvent.ATTEMPT_ID, java.util.UUID.randomUUID().toString())));
+
+        platform.clock.advance(Duration.ofMinutes(1));
+        var approved = pending.approve(bob, platform.clock.instant(), Optional.empty(), Duration.ofMinutes(10));
+        assertThat(platform.operations.update(pending, approved)).isTrue();
+        var run = approved.run(org.vpsrecovery.domain.operation.RecoveryOperation.accepted(pending.id(), BLUE,
+                pending.requestId(), Operation.RESTORE_SNAPSHOT, WEB, Optional.of(snapshot), platform.clock.instant(),
+                ServerStates.DOCUMENTED_RESTORE_WINDOW));
+        assertThat(platform.operations.update(approved, run)).isTrue();
+        platform.clock.advance(Duration.ofMinutes(1));
+        assertThat(platform.operations.update(run, run.releasedEarly(platform.clock.instant(), "released by blue")))
+                .isTrue();
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        assertThat(reconciler.reconcile(100)).isEqualTo(1);
+
+        assertThat(lastOutcome(green)).isInstanceOfSatisfying(Outcome.Failed.class,
+                failed -> assertThat(failed.reason()).isEqualTo(ReasonCode.NO_RESTORE_HOLD));
+    }
+
+    /**
      * A restore released while it waited for its safety snapshot, whose FAILED RESTORE_HOLD_RELEASED never reached the
      * history (kept by an instance that did not come back): written from the operation as not done, since VPS.org was
      * never asked, not UNVERIFIABLE (before: UNVERIFIABLE, and an operation.unverifiable webhook). A released restore

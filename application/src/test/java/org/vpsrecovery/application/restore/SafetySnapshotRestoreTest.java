@@ -508,6 +508,38 @@ class SafetySnapshotRestoreTest {
     }
 
     /**
+     * An approved restore began to wait for its safety snapshot when it ran, an hour after it was asked: the while
+     * before one never asked for fails it is counted from its run (before: from its ask, so it failed at the first look).
+     */
+    @Test
+    void anApprovedRestoreWhoseSnapshotWasNeverAskedForFailsAWhileAfterItsRunNotAtOnce() {
+        CallContext context = platform.as(BLUE);
+        RecoveryOperation pending = RecoveryOperation.pendingApproval(context.operationId(), BLUE, context.requestId(),
+                Operation.RESTORE_SNAPSHOT, WEB, ResourceRef.of(completed.id()), Optional.empty(),
+                org.vpsrecovery.domain.approval.Approval.requested(
+                        org.vpsrecovery.domain.audit.Actor.of("alice", org.vpsrecovery.domain.audit.Actor.Authentication.JWT, "k"),
+                        platform.clock.instant(), platform.clock.instant().plus(Duration.ofHours(2)), false));
+        platform.operations.add(pending);
+        platform.clock.advance(Duration.ofHours(1));
+        RecoveryOperation approved = pending.approve(
+                org.vpsrecovery.domain.audit.Actor.of("bob", org.vpsrecovery.domain.audit.Actor.Authentication.JWT, "k"),
+                platform.clock.instant(), Optional.empty(), Duration.ofMinutes(10));
+        assertThat(platform.operations.update(pending, approved)).isTrue();
+        RecoveryOperation orphan = approved.run(RecoveryOperation.awaitingSafetySnapshot(context.operationId(), BLUE,
+                context.requestId(), Operation.RESTORE_SNAPSHOT, WEB, ResourceRef.of(completed.id()), Optional.empty(),
+                platform.clock.instant(), Duration.ofMinutes(45)));
+        assertThat(platform.operations.update(approved, orphan)).isTrue();
+
+        assertThat(continuation.tick()).isZero();
+        assertThat(stored(orphan).state()).isEqualTo(OperationState.AWAITING_SAFETY_SNAPSHOT);
+        platform.clock.advance(ContinueRestoresService.NO_SNAPSHOT_AFTER.plusSeconds(1));
+        assertThat(continuation.tick()).isOne();
+
+        assertThat(stored(orphan).state()).isEqualTo(OperationState.FAILED);
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+    }
+
+    /**
      * A slow VPS.org keeps the restore's request in its safety create's list reads, holding the restore's lock, past
      * {@code NO_SNAPSHOT_AFTER} before the create's operation is stored. The continuation decides "no safety snapshot
      * was taken" under that lock, so it finds the server busy and leaves the restore waiting; the create then goes

@@ -1,5 +1,6 @@
 package org.vpsrecovery.bootstrap.e2e;
 
+import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -33,12 +34,23 @@ final class PlatformWithIdentityProvider implements BeforeAllCallback, AfterAllC
 
     private final SimulatorOptions simulatorOptions;
     private final Map<String, ?> overrides;
+    private final Clock clock;
     private TestIdentityProvider idp;
     private PlatformOnSimulator platformOnSimulator;
 
     PlatformWithIdentityProvider(SimulatorOptions simulatorOptions, Map<String, ?> overrides) {
+        this(simulatorOptions, overrides, null);
+    }
+
+    private PlatformWithIdentityProvider(SimulatorOptions simulatorOptions, Map<String, ?> overrides, Clock clock) {
         this.simulatorOptions = simulatorOptions;
         this.overrides = Map.copyOf(overrides);
+        this.clock = clock;
+    }
+
+    /** The same, with {@code clock} as the platform's one Clock ({@link PlatformOnSimulator#withPlatformClock}). */
+    PlatformWithIdentityProvider withPlatformClock(Clock clock) {
+        return new PlatformWithIdentityProvider(simulatorOptions, overrides, clock);
     }
 
     /** {@code base} with {@code more} over it. */
@@ -50,7 +62,8 @@ final class PlatformWithIdentityProvider implements BeforeAllCallback, AfterAllC
     public void beforeAll(ExtensionContext context) {
         // The identity provider first: the platform's properties name its JWKS.
         idp = TestIdentityProvider.start();
-        platformOnSimulator = new PlatformOnSimulator(simulatorOptions, with(idp.properties(), overrides));
+        platformOnSimulator = new PlatformOnSimulator(simulatorOptions, with(idp.properties(), overrides))
+                .withPlatformClock(clock);
         try {
             platformOnSimulator.beforeAll(context);
         } catch (RuntimeException | Error startFailed) {

@@ -42,12 +42,17 @@ import org.vpsrecovery.domain.server.ServerId;
  * {@code releasedBeforeVpsOrgWasAsked}: a restore released while it still waited for its safety snapshot, so VPS.org
  * was never asked to restore ({@link #releasedEarly}). A field of its own, never read back from the free-text note: the
  * reconciler's choice between "not done" and "unverifiable" rests on it (ADR 0029, amended in session 41).
+ *
+ * {@code approvedRunAt}: the instant an approved operation began to run ({@link #run}), hours perhaps after it was
+ * asked ({@code acceptedAt}, kept as the ask on purpose: the operations' order and answer). Empty for one that needed
+ * no approval, or had not run, or ran before it was recorded (ADR 0040, amended in session 43). {@link #startedAt}
+ * reads it: a restore's hold begins there.
  */
 public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId, Operation kind, ServerId server,
                                 Optional<ResourceRef> resource, Optional<ServerId> resourceServer, OperationState state, Instant acceptedAt,
                                 Instant updatedAt, Instant deadline, Optional<String> note, Instant nextCheckAt,
                                 int checks, int version, Optional<Approval> approval,
-                                boolean releasedBeforeVpsOrgWasAsked) {
+                                boolean releasedBeforeVpsOrgWasAsked, Optional<Instant> approvedRunAt) {
 
     public static final int MAX_NOTE_LENGTH = 500;
 
@@ -89,6 +94,21 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
             throw new IllegalArgumentException("only a released restore was released before VPS.org was asked, not a "
                     + kind + " " + state.wireName());
         }
+        Objects.requireNonNull(approvedRunAt, "approved run at (may be empty, not null)");
+        if (approvedRunAt.isPresent()) {
+            boolean approved = approval.flatMap(Approval::decision).map(d -> d.verdict() == Verdict.APPROVE).orElse(false);
+            // Pending, approved and not run, denied, expired, or refused when it came to run: it never ran.
+            if (!approved || state == OperationState.PENDING_APPROVAL || state == OperationState.APPROVED
+                    || state == OperationState.DENIED || state == OperationState.EXPIRED
+                    || state == OperationState.REJECTED) {
+                throw new IllegalArgumentException("only an approved operation that ran has a run instant, not a "
+                        + kind + " " + state.wireName());
+            }
+            if (approvedRunAt.get().isBefore(acceptedAt) || approvedRunAt.get().isAfter(updatedAt)) {
+                throw new IllegalArgumentException("an approved operation runs after it was asked and before its "
+                        + "last move");
+            }
+        }
     }
 
     /** An operation that needed no second person. */
@@ -97,7 +117,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
                              Instant acceptedAt, Instant updatedAt, Instant deadline, Optional<String> note,
                              Instant nextCheckAt, int checks, int version) {
         this(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt, updatedAt, deadline, note,
-                nextCheckAt, checks, version, Optional.empty(), false);
+                nextCheckAt, checks, version, Optional.empty(), false, Optional.empty());
     }
 
     /**
@@ -117,7 +137,8 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         Instant at = approval.requestedAt();
         return new RecoveryOperation(id, team, requestId, kind, server, Optional.of(resource),
                 resourceServer.filter(other -> !other.equals(server)), OperationState.PENDING_APPROVAL, at, at,
-                approval.expiresAt(), Optional.empty(), approval.expiresAt(), 0, 0, Optional.of(approval), false);
+                approval.expiresAt(), Optional.empty(), approval.expiresAt(), 0, 0, Optional.of(approval), false,
+                Optional.empty());
     }
 
     /**
@@ -130,7 +151,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         Instant when = at.isBefore(updatedAt) ? updatedAt : at;
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, OperationState.APPROVED,
                 acceptedAt, when, when.plus(runBy), Optional.of("approved by " + by.subject()), when, 0, version + 1,
-                Optional.of(decided), releasedBeforeVpsOrgWasAsked);
+                Optional.of(decided), releasedBeforeVpsOrgWasAsked, approvedRunAt);
     }
 
     /** A second person denies: final, and VPS.org is never asked. */
@@ -151,7 +172,8 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
 
     /**
      * The approved operation runs: {@code run} is what the ordinary path made of it ({@code ACCEPTED}, or
-     * a restore {@code AWAITING_SAFETY_SNAPSHOT}), stored over this version and carrying the approval.
+     * a restore {@code AWAITING_SAFETY_SNAPSHOT}), stored over this version and carrying the approval. The instant
+     * it runs at is kept ({@link #approvedRunAt}): it began then, not when it was asked.
      */
     public RecoveryOperation run(RecoveryOperation run) {
         require(OperationState.APPROVED, "run");
@@ -159,11 +181,11 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
                 || (run.state() != OperationState.ACCEPTED && run.state() != OperationState.AWAITING_SAFETY_SNAPSHOT)) {
             throw new IllegalOperationTransition(id, state, "run as " + run.kind() + " " + run.state().wireName());
         }
-        // Accepted when it was asked for; its deadline (a restore's window) is the run's, from now.
+        // Accepted when it was asked for; begun now: its deadline (a restore's window) is the run's, from now.
         Instant when = run.updatedAt().isBefore(updatedAt) ? updatedAt : run.updatedAt();
         return new RecoveryOperation(id, team, requestId, kind, server, run.resource(), run.resourceServer(), run.state(),
                 acceptedAt, when, run.deadline(), run.note(), run.nextCheckAt(), 0, version + 1, approval,
-                releasedBeforeVpsOrgWasAsked);
+                releasedBeforeVpsOrgWasAsked, Optional.of(when));
     }
 
     /**
@@ -174,7 +196,8 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
     public RecoveryOperation claimedToRun(Instant at, Duration lease) {
         require(OperationState.APPROVED, "claimedToRun");
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt,
-                updatedAt, deadline, note, at.plus(lease), checks, version + 1, approval, releasedBeforeVpsOrgWasAsked);
+                updatedAt, deadline, note, at.plus(lease), checks, version + 1, approval, releasedBeforeVpsOrgWasAsked,
+                approvedRunAt);
     }
 
     /** Approved, but refused when it came to run (its policies again, under the lock), or never able to start. */
@@ -211,7 +234,8 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
 
     private RecoveryOperation withApproval(Approval decided) {
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt,
-                updatedAt, deadline, note, nextCheckAt, checks, version, Optional.of(decided), releasedBeforeVpsOrgWasAsked);
+                updatedAt, deadline, note, nextCheckAt, checks, version, Optional.of(decided), releasedBeforeVpsOrgWasAsked,
+                approvedRunAt);
     }
 
     /** A new operation, the moment its intent is on record. */
@@ -255,7 +279,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         RecoveryOperation moved = next(OperationState.ACCEPTED, resource, when, note);
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, moved.state(),
                 acceptedAt, when, when.plus(restoreWindow), moved.note(), when, 0, moved.version(), approval,
-                moved.releasedBeforeVpsOrgWasAsked());
+                moved.releasedBeforeVpsOrgWasAsked(), approvedRunAt);
     }
 
     /**
@@ -272,7 +296,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         RecoveryOperation moved = next(OperationState.AWAITING_SAFETY_SNAPSHOT, resource, at, note);
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, moved.state(),
                 acceptedAt, moved.updatedAt(), waitingDeadline, moved.note(), moved.nextCheckAt(), 0, moved.version(),
-                approval, moved.releasedBeforeVpsOrgWasAsked());
+                approval, moved.releasedBeforeVpsOrgWasAsked(), approvedRunAt);
     }
 
     /** The safety snapshot did not complete (or the restore was refused on the second look): VPS.org is never asked. */
@@ -356,7 +380,8 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
             next = deadline;
         }
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt,
-                updatedAt, deadline, note, next, checks + 1, version + 1, approval, releasedBeforeVpsOrgWasAsked);
+                updatedAt, deadline, note, next, checks + 1, version + 1, approval, releasedBeforeVpsOrgWasAsked,
+                approvedRunAt);
     }
 
     /**
@@ -396,15 +421,24 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
     }
 
     /**
+     * When this operation began: an approved one that ran, at its run ({@link #approvedRunAt}), not when it was asked;
+     * any other when it was accepted (a row stored before the run instant was kept reads so too).
+     */
+    public Instant startedAt() {
+        return approvedRunAt.orElse(acceptedAt);
+    }
+
+    /**
      * The hold this operation puts on its server at {@code at}: a restore not final whose window has
-     * not ended. A restore whose answer was lost holds too: VPS.org may be running it.
+     * not ended. A restore whose answer was lost holds too: VPS.org may be running it. It holds from when the
+     * restore began ({@link #startedAt}): an approved one from its run, not from its ask (ADR 0040, session 43).
      */
     public Optional<RestoreHold> hold(Instant at) {
-        if (!kind.isRestore() || state.isFinal() || isDue(at) || resource.isEmpty() || !deadline.isAfter(acceptedAt)
+        if (!kind.isRestore() || state.isFinal() || isDue(at) || resource.isEmpty() || !deadline.isAfter(startedAt())
                 || state == OperationState.PENDING_APPROVAL || state == OperationState.APPROVED) {
             return Optional.empty();
         }
-        return Optional.of(new RestoreHold(server, team, id.value(), acceptedAt, deadline,
+        return Optional.of(new RestoreHold(server, team, id.value(), startedAt(), deadline,
                 new RecoverySource(RecoverySource.Kind.valueOf(resource.get().type().name()), resource.get().id(),
                         resourceServer.orElse(server))));
     }
@@ -504,6 +538,6 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
                 .map(t -> t.length() <= MAX_NOTE_LENGTH ? t : t.substring(0, MAX_NOTE_LENGTH));
         // A new state is looked at again at once by the tracker: checks start over.
         return new RecoveryOperation(id, team, requestId, kind, server, about, resourceServer, to, acceptedAt, when,
-                deadline, written.or(() -> note), when, 0, version + 1, approval, releasedBeforeAsked);
+                deadline, written.or(() -> note), when, 0, version + 1, approval, releasedBeforeAsked, approvedRunAt);
     }
 }

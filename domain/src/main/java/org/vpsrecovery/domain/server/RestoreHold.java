@@ -7,7 +7,8 @@ import java.util.UUID;
 import org.vpsrecovery.domain.common.TeamId;
 
 /**
- * A restore's hold on its server {@code server}: from {@code since} (the restore's intent) until {@code until}
+ * A restore's hold on its server {@code server}: from {@code since} (when the restore began: its intent, or for an
+ * approved restore its run, not its ask; ADR 0040, amended in session 43) until {@code until}
  * (the end of the restore window: VPS.org has no server status read, so the window's end is the
  * end the platform knows). Meanwhile the server takes no second restore and {@code source} is not
  * deleted. {@code operation} is the id of the restore's operation, where the hold is stored; {@code team} the team

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.audit.Actor;
@@ -20,6 +21,7 @@ import org.vpsrecovery.domain.operation.IllegalOperationTransition;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.server.RestoreHold;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 
@@ -76,7 +78,7 @@ class ApprovalLifecycleTest {
         RecoveryOperation endedUndecided = new RecoveryOperation(pending.id(), pending.team(), pending.requestId(),
                 pending.kind(), pending.server(), pending.resource(), pending.resourceServer(), OperationState.COMPLETED,
                 pending.acceptedAt(), T0.plusSeconds(5), pending.deadline(), Optional.of("completed"),
-                pending.nextCheckAt(), 0, pending.version() + 1, pending.approval(), false);
+                pending.nextCheckAt(), 0, pending.version() + 1, pending.approval(), false, Optional.empty());
         assertThat(reasonOf(() -> endedUndecided.approve(BOB, T0.plusSeconds(60), Optional.empty(), RUN_BY)))
                 .isEqualTo(ReasonCode.APPROVAL_ALREADY_DECIDED);
         assertThat(reasonOf(() -> endedUndecided.deny(BOB, T0.plusSeconds(60), Optional.empty())))
@@ -199,5 +201,75 @@ class ApprovalLifecycleTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> pending.approve(BOB, T0.plusSeconds(1), Optional.of("bad\u0007"), RUN_BY))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * An approved restore holds its server from when it ran, not from when it was asked: the approval came an hour
+     * later, and the hold's {@code since} (the server's {@code x_vpsr_restore.since}) is the run's instant, through its
+     * safety snapshot and VPS.org's taking it. The run instant is the run's alone (ADR 0040, amended in session 43).
+     */
+    @Test
+    void anApprovedRestoreHoldsItsServerFromItsRunNotFromItsAsk() {
+        Duration window = Duration.ofMinutes(15);
+        RecoveryOperation pending = RecoveryOperation.pendingApproval(OperationId.random(), new TeamId("blue"),
+                new RequestId("r-2"), Operation.RESTORE_SNAPSHOT, new ServerId(12345), ResourceRef.of(new SnapshotId(801)),
+                Optional.empty(), Approval.requested(ALICE, T0, T0.plus(Duration.ofHours(2)), false));
+        Instant approvedAt = T0.plus(Duration.ofHours(1));
+        RecoveryOperation approved = pending.approve(BOB, approvedAt, Optional.empty(), RUN_BY);
+        Instant ranAt = approvedAt.plusSeconds(3);
+
+        RecoveryOperation run = approved.run(RecoveryOperation.accepted(approved.id(), approved.team(),
+                approved.requestId(), Operation.RESTORE_SNAPSHOT, approved.server(), approved.resource(), ranAt, window));
+
+        assertThat(run.acceptedAt()).isEqualTo(T0); // still the ask: the operations' order and answer
+        assertThat(run.approvedRunAt()).contains(ranAt);
+        assertThat(run.startedAt()).isEqualTo(ranAt);
+        RestoreHold hold = run.hold(ranAt.plusSeconds(1)).orElseThrow();
+        assertThat(hold.since()).isEqualTo(ranAt);
+        assertThat(hold.until()).isEqualTo(ranAt.plus(window));
+        RecoveryOperation taken = run.taken(Optional.empty(), ranAt.plusSeconds(2), "VPS.org took the restore");
+        assertThat(taken.hold(ranAt.plusSeconds(3)).orElseThrow().since()).isEqualTo(ranAt);
+        assertThat(taken.unchanged(ranAt.plusSeconds(4), Duration.ofSeconds(5), Duration.ofMinutes(1)).startedAt())
+                .isEqualTo(ranAt);
+
+        // Through its safety snapshot (ADR 0029): held from the run while it waits, and after.
+        RecoveryOperation waiting = approved.run(RecoveryOperation.awaitingSafetySnapshot(approved.id(), approved.team(),
+                approved.requestId(), Operation.RESTORE_SNAPSHOT, approved.server(), approved.resource().orElseThrow(),
+                Optional.empty(), ranAt, Duration.ofMinutes(30)));
+        assertThat(waiting.hold(ranAt.plusSeconds(1)).orElseThrow().since()).isEqualTo(ranAt);
+        RecoveryOperation asking = waiting.safetySnapshotTaken(ranAt.plusSeconds(60), window, "snapshot taken");
+        assertThat(asking.hold(ranAt.plusSeconds(61)).orElseThrow().since()).isEqualTo(ranAt);
+        assertThat(asking.restoreNotTakenNow(ranAt.plusSeconds(62), waiting.deadline(), "rate limited").startedAt())
+                .isEqualTo(ranAt);
+
+        // A restore that needed no approval began when it was accepted, as before.
+        RecoveryOperation direct = RecoveryOperation.accepted(OperationId.random(), new TeamId("blue"), new RequestId("r-3"),
+                Operation.RESTORE_SNAPSHOT, new ServerId(23456), Optional.of(ResourceRef.of(new SnapshotId(802))), T0, window);
+        assertThat(direct.approvedRunAt()).isEmpty();
+        assertThat(direct.hold(T0.plusSeconds(1)).orElseThrow().since()).isEqualTo(T0);
+
+        // It runs once; nothing before its run, nor a refusal on its run, carries a run instant.
+        assertThatThrownBy(() -> run.run(run)).isInstanceOf(IllegalOperationTransition.class);
+        assertThat(pending.approvedRunAt()).isEmpty();
+        assertThat(approved.approvedRunAt()).isEmpty();
+        assertThat(approved.claimedToRun(approvedAt, Duration.ofMinutes(2)).approvedRunAt()).isEmpty();
+        assertThat(approved.rejectedOnRun(ranAt, "refused when it came to run").approvedRunAt()).isEmpty();
+        assertThat(pending.deny(BOB, approvedAt, Optional.empty()).approvedRunAt()).isEmpty();
+        for (RecoveryOperation neverRan : List.of(pending, approved, approved.rejectedOnRun(ranAt, "refused"),
+                pending.deny(BOB, approvedAt, Optional.empty()), direct)) {
+            assertThatThrownBy(() -> withRunInstant(neverRan, neverRan.updatedAt()))
+                    .as("%s %s", neverRan.state(), neverRan.approval().isPresent()).isInstanceOf(IllegalArgumentException.class);
+        }
+        // A run instant lies between the ask and the operation's last move.
+        assertThatThrownBy(() -> withRunInstant(taken, T0.minusSeconds(1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> withRunInstant(taken, taken.updatedAt().plusSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(withRunInstant(taken, ranAt)).isEqualTo(taken);
+    }
+
+    private static RecoveryOperation withRunInstant(RecoveryOperation o, Instant ranAt) {
+        return new RecoveryOperation(o.id(), o.team(), o.requestId(), o.kind(), o.server(), o.resource(),
+                o.resourceServer(), o.state(), o.acceptedAt(), o.updatedAt(), o.deadline(), o.note(), o.nextCheckAt(),
+                o.checks(), o.version(), o.approval(), o.releasedBeforeVpsOrgWasAsked(), Optional.of(ranAt));
     }
 }

@@ -184,8 +184,9 @@ final class ConsolePages {
 
     static ConsoleViews.Operations operations(OperationsInFlight inFlight, Instant now) {
         return new ConsoleViews.Operations(inFlight.operations().stream().map(o -> {
-            long window = Math.max(1, Duration.between(o.acceptedAt(), o.deadline()).toSeconds());
-            long elapsed = Math.max(0, Duration.between(o.acceptedAt(), now).toSeconds());
+            // From when it began: an approved operation's window is its run's, not the wait for its approval (ADR 0040).
+            long window = Math.max(1, Duration.between(o.startedAt(), o.deadline()).toSeconds());
+            long elapsed = Math.max(0, Duration.between(o.startedAt(), now).toSeconds());
             int percent = (int) Math.min(100, elapsed * 100 / window);
             String label = age(Duration.ofSeconds(elapsed)) + " of a " + age(Duration.ofSeconds(window))
                     + " tracking window; " + o.checks() + " checks at VPS.org";

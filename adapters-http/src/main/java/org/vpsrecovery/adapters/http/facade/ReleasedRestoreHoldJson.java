@@ -20,7 +20,9 @@ public record ReleasedRestoreHoldJson(
         @Schema(format = "int64", minimum = "1", maximum = OpenApiPatterns.ID_MAXIMUM)
         @JsonProperty("server_id") long serverId,
         @Schema(allowableValues = {"released"}) String state,
-        @Schema(description = "when the hold began: the restore was accepted (UTC)", format = "date-time", maxLength = OpenApiPatterns.TIME_MAX_LENGTH) String since,
+        @Schema(description = "when the hold began (UTC): the restore was accepted, or for a restore that waited for "
+                + "approval it ran after the approval", format = "date-time", maxLength = OpenApiPatterns.TIME_MAX_LENGTH)
+        String since,
         @Schema(description = "when the hold's window would have ended (UTC)", format = "date-time", maxLength = OpenApiPatterns.TIME_MAX_LENGTH) String until,
         @Schema(description = "when it was released (UTC)", format = "date-time", maxLength = OpenApiPatterns.TIME_MAX_LENGTH)
         @JsonProperty("released_at") String releasedAt) {

@@ -26,12 +26,16 @@ public record ServerStateJson(
         @Schema(description = "Platform extension: the restore hold, null when there is none", nullable = true)
         @JsonProperty("x_vpsr_restore") @Nullable RestoreHoldJson restore) {
 
-    /** A restore's hold on the server: from its intent until its window ends, or its owner releases it. */
+    /**
+     * A restore's hold on the server: from when the restore began (its intent; for an approved restore its run after
+     * the approval, not its ask: ADR 0040, amended in session 43) until its window ends, or its owner releases it.
+     */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record RestoreHoldJson(
             @Schema(allowableValues = {"restoring"}) String state,
-            @Schema(description = "when the restore was accepted (UTC)", format = "date-time") String since,
+            @Schema(description = "when the restore began (UTC): when it was accepted, or for a restore that waited "
+                    + "for approval when it ran after the approval", format = "date-time") String since,
             @Schema(description = "when the window ends and the hold with it (UTC)", format = "date-time") String until,
             @Schema(description = "the restore's operation (GET /api/v1/operations/{id}/); null when another team "
                     + "asked the restore before the server became the caller's", format = "uuid", nullable = true)

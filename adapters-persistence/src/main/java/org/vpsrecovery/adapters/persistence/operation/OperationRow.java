@@ -9,7 +9,8 @@ import java.util.UUID;
 /**
  * One row of {@code recovery_operation} (migrations V6, V8, V21: the approval's columns, null for an
  * operation that needed none; V25: the approval steps whose events are owed, {@code '<operation> <request id>'}; V63:
- * a released restore VPS.org was never asked to run); mapped to the domain in {@link OperationRows} only.
+ * a released restore VPS.org was never asked to run; V65: the instant an approved operation ran, null for any other and
+ * for one run before V65); mapped to the domain in {@link OperationRows} only.
  */
 @MappedEntity("recovery_operation")
 public record OperationRow(@Id UUID id, String team, String requestId, String kind, long serverId,
@@ -23,5 +24,6 @@ public record OperationRow(@Id UUID id, String team, String requestId, String ki
                            @Nullable String approvalVerdict, @Nullable String approvalDeciderSubject,
                            @Nullable String approvalDeciderAuthentication, @Nullable String approvalDeciderKeyId,
                            @Nullable Instant approvalDecidedAt, @Nullable String approvalReason,
-                           @Nullable String[] approvalEventsOwed, boolean releasedBeforeVpsOrgWasAsked) {
+                           @Nullable String[] approvalEventsOwed, boolean releasedBeforeVpsOrgWasAsked,
+                           @Nullable Instant approvedRunAt) {
 }

@@ -96,7 +96,7 @@ public final class OperationRows implements RecoveryOperations {
         OperationRow row = toRow(next);
         return DatabaseOutOfReach.write("move the operation", () -> rows.updateOverVersion(row.id(), row.resourceType(),
                 row.resourceId(), row.state(), row.updatedAt(), row.deadline(), row.note(), row.nextCheckAt(), row.checks(),
-                row.version(), row.releasedBeforeVpsOrgWasAsked(), row.approvalVerdict(), row.approvalDeciderSubject(), row.approvalDeciderAuthentication(),
+                row.version(), row.releasedBeforeVpsOrgWasAsked(), row.approvedRunAt(), row.approvalVerdict(), row.approvalDeciderSubject(), row.approvalDeciderAuthentication(),
                 row.approvalDeciderKeyId(), row.approvalDecidedAt(), row.approvalReason(), eventOwed, from.version(),
                 unflushed)) == 1;
     }
@@ -253,7 +253,8 @@ public final class OperationRows implements RecoveryOperations {
                 decision.map(d -> d.verdict().wireName()).orElse(null), decider.map(Actor::subject).orElse(null),
                 decider.map(a -> a.authentication().wireName()).orElse(null), decider.flatMap(Actor::keyId).orElse(null),
                 decision.map(ApprovalDecision::at).map(OperationRows::stored).orElse(null),
-                decision.flatMap(ApprovalDecision::reason).orElse(null), eventsOwed, o.releasedBeforeVpsOrgWasAsked());
+                decision.flatMap(ApprovalDecision::reason).orElse(null), eventsOwed, o.releasedBeforeVpsOrgWasAsked(),
+                o.approvedRunAt().map(OperationRows::stored).orElse(null));
     }
 
     /**
@@ -288,6 +289,6 @@ public final class OperationRows implements RecoveryOperations {
                 Operation.valueOf(r.kind()), new ServerId(r.serverId()), resource,
                 Optional.ofNullable(r.resourceServerId()).map(ServerId::new), OperationState.valueOf(r.state().toUpperCase(Locale.ROOT)), r.acceptedAt(), r.updatedAt(), r.deadline(),
                 Optional.ofNullable(r.note()), r.nextCheckAt(), r.checks(), r.version(), approvalOf(r),
-                r.releasedBeforeVpsOrgWasAsked());
+                r.releasedBeforeVpsOrgWasAsked(), Optional.ofNullable(r.approvedRunAt()));
     }
 }

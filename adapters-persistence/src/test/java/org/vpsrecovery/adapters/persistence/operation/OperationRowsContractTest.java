@@ -93,4 +93,28 @@ class OperationRowsContractTest extends RecoveryOperationsContract {
         assertThat(stored.updatedAt()).isEqualTo(AuditChain.storedInstant(at));
         assertThat(stored.deadline()).isEqualTo(AuditChain.storedInstant(accepted.deadline()));
     }
+
+    /** An approved run's instant (V65) is cut alike, so the hold's start read back is the run's stored instant. */
+    @Test
+    void anApprovedRunsInstantIsStoredCutToTheMicrosecond() {
+        RecoveryOperations operations = emptyOperations();
+        Instant asked = Instant.parse("2026-11-30T10:00:00Z");
+        RecoveryOperation pending = RecoveryOperation.pendingApproval(OperationId.random(), new TeamId("blue"),
+                new RequestId("r-run-nanos"), Operation.RESTORE_SNAPSHOT, new ServerId(12345),
+                ResourceRef.of(new SnapshotId(801)), Optional.empty(),
+                Approval.requested(Actor.of("alice", Actor.Authentication.JWT, "key-1"), asked,
+                        asked.plus(Duration.ofHours(2)), false));
+        operations.add(pending);
+        RecoveryOperation approved = pending.approve(Actor.of("bob", Actor.Authentication.JWT, "key-1"),
+                asked.plus(Duration.ofHours(1)), Optional.empty(), Duration.ofMinutes(10));
+        assertThat(operations.update(pending, approved)).isTrue();
+        Instant ranAt = Instant.parse("2026-11-30T11:00:02.123456789Z");
+        RecoveryOperation run = approved.run(RecoveryOperation.accepted(pending.id(), pending.team(), pending.requestId(),
+                pending.kind(), pending.server(), pending.resource(), ranAt, Duration.ofMinutes(15)));
+        assertThat(operations.update(approved, run)).isTrue();
+
+        RecoveryOperation stored = operations.find(pending.id()).orElseThrow();
+        assertThat(stored.approvedRunAt()).contains(Instant.parse("2026-11-30T11:00:02.123456Z"));
+        assertThat(stored.hold(ranAt).orElseThrow().since()).isEqualTo(AuditChain.storedInstant(ranAt));
+    }
 }

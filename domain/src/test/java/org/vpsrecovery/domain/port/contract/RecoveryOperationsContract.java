@@ -343,6 +343,54 @@ public abstract class RecoveryOperationsContract {
     }
 
     /**
+     * An approved restore keeps the instant it ran, an hour after it was asked, through every later move and read: its
+     * hold on the server begins there (the server's {@code x_vpsr_restore.since}), not at its ask, which stays its
+     * {@code acceptedAt} (ADR 0040, amended in session 43).
+     */
+    @Test
+    void anApprovedRestoreKeepsTheInstantItRanAtAndItsHoldBeginsThere() {
+        RecoveryOperations operations = emptyOperations();
+        ResourceRef snapshot = ResourceRef.of(new SnapshotId(801));
+        RecoveryOperation pending = RecoveryOperation.pendingApproval(OperationId.random(), BLUE, new RequestId("r-ran"),
+                Operation.RESTORE_SNAPSHOT, WEB, snapshot, Optional.empty(),
+                Approval.requested(Actor.of("alice", Actor.Authentication.JWT, "key-1"), T0, T0.plus(Duration.ofHours(2)),
+                        false));
+        operations.add(pending);
+        Instant approvedAt = T0.plus(Duration.ofHours(1));
+        RecoveryOperation approved = pending.approve(Actor.of("bob", Actor.Authentication.JWT, "key-1"), approvedAt,
+                Optional.empty(), Duration.ofMinutes(10));
+        assertThat(operations.update(pending, approved)).isTrue();
+        RecoveryOperation claimed = approved.claimedToRun(approvedAt, Duration.ofMinutes(2));
+        assertThat(operations.update(approved, claimed)).isTrue();
+        assertThat(operations.find(pending.id()).orElseThrow().approvedRunAt()).isEmpty();
+
+        Instant ranAt = approvedAt.plusSeconds(2);
+        RecoveryOperation run = claimed.run(RecoveryOperation.accepted(pending.id(), BLUE, pending.requestId(),
+                Operation.RESTORE_SNAPSHOT, WEB, Optional.of(snapshot), ranAt, Duration.ofMinutes(15)));
+        assertThat(operations.update(claimed, run)).isTrue();
+        RecoveryOperation taken = run.taken(Optional.empty(), ranAt.plusSeconds(1), "VPS.org took the restore");
+        assertThat(operations.updateUnflushed(run, taken)).isTrue();
+
+        RecoveryOperation stored = operations.find(pending.id()).orElseThrow();
+        assertThat(stored).isEqualTo(taken);
+        assertThat(stored.acceptedAt()).isEqualTo(T0);
+        assertThat(stored.approvedRunAt()).contains(ranAt);
+        assertThat(operations.findAll(List.of(pending.id()))).containsEntry(pending.id(), taken);
+        Instant now = ranAt.plusSeconds(60);
+        for (List<RecoveryOperation> read : List.of(operations.liveRestores(Optional.of(WEB), Optional.empty(), now),
+                operations.liveRestoresOfServerOrPoint(WEB, snapshot, now), operations.listNotFinal(Optional.of(BLUE), 10),
+                operations.list(Optional.of(BLUE), Optional.of(WEB), Optional.empty(), 10))) {
+            assertThat(read).singleElement().satisfies(restore -> {
+                assertThat(restore.approvedRunAt()).contains(ranAt);
+                assertThat(restore.hold(now).orElseThrow().since()).isEqualTo(ranAt);
+            });
+        }
+        RecoveryOperation released = taken.releasedEarly(now, "released early by blue");
+        assertThat(operations.update(taken, released)).isTrue();
+        assertThat(operations.find(pending.id()).orElseThrow().approvedRunAt()).contains(ranAt);
+    }
+
+    /**
      * Whether a released restore was released before VPS.org was asked is kept with it, as the release set it, and read
      * back by every read (the reconciler's choice of its lost end rests on it: ADR 0029, amended in session 41); a note
      * that begins with the waiting release's words says nothing.

@@ -1,0 +1,51 @@
+package org.vpsrecovery.adapters.http.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.operation.OperationsInFlight;
+import org.vpsrecovery.domain.approval.Approval;
+import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+
+/** The console's operations in flight: how far each is through its window. */
+class ConsoleOperationsPageTest {
+
+    private static final Instant ASKED = Instant.parse("2026-12-06T10:00:00Z");
+    private static final Duration WINDOW = Duration.ofMinutes(15);
+
+    /**
+     * An approved restore asked at 10:00 and run at 11:00 is five minutes into its 15-minute window at 11:05, not an
+     * hour and five minutes into one of an hour and a quarter (its wait for approval counted as window; ADR 0040,
+     * amended in session 43).
+     */
+    @Test
+    void anApprovedRestoresWindowIsCountedFromItsRunNotFromItsAsk() {
+        RecoveryOperation pending = RecoveryOperation.pendingApproval(OperationId.random(), new TeamId("blue"),
+                new RequestId("r-1"), Operation.RESTORE_SNAPSHOT, new ServerId(12345), ResourceRef.of(new SnapshotId(801)),
+                Optional.empty(), Approval.requested(Actor.of("alice", Actor.Authentication.JWT, "k"), ASKED,
+                        ASKED.plus(Duration.ofHours(2)), false));
+        Instant ran = ASKED.plus(Duration.ofHours(1));
+        RecoveryOperation approved = pending.approve(Actor.of("bob", Actor.Authentication.JWT, "k"), ran,
+                Optional.empty(), Duration.ofMinutes(10));
+        RecoveryOperation run = approved.run(RecoveryOperation.accepted(pending.id(), pending.team(), pending.requestId(),
+                pending.kind(), pending.server(), pending.resource(), ran, WINDOW));
+
+        ConsoleViews.OperationRow row = ConsolePages.operations(new OperationsInFlight(List.of(run), false),
+                ran.plus(Duration.ofMinutes(5))).operations().getFirst();
+
+        assertThat(row.elapsedPercent()).isEqualTo(33);
+        assertThat(row.elapsedLabel()).startsWith("5 min of a 15 min tracking window");
+    }
+}
