@@ -152,6 +152,34 @@ class ConsoleEndToEndTest {
         }
     }
 
+    /**
+     * The console's pages negotiate as the API does (RFC 9110 12.5.1), with their own types: {@code text/*} and an
+     * Accept sent on two lines are answered a page; an Accept whose most specific range gives HTML a q of 0 is 406
+     * ({@code text/*} was 406 and {@code text/html;q=0, *}{@code /*} a page, session 42). The stylesheet is CSS.
+     */
+    @Test
+    void consolePagesAndTheStylesheetAnswerWhatAcceptAllowsAndNotAcceptableOtherwise() throws Exception {
+        URI base = URI.create(SETUP.platform().server.getURL().toString());
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        record Asked(String path, List<String> accept, int status, String type) {
+        }
+        for (Asked asked : List.of(new Asked("/console/sign-in", List.of("text/*"), 200, "text/html"),
+                new Asked("/console/sign-in", List.of("application/json", "text/html;q=0.5"), 200, "text/html"),
+                new Asked("/console/sign-in", List.of("text/html;q=0.5"), 200, "text/html"),
+                new Asked("/console/sign-in", List.of("text/html;q=0, */*"), 406, ""),
+                new Asked("/console/sign-in", List.of("text/*;q=0", "application/json"), 406, ""),
+                new Asked("/console/assets/console.css", List.of("text/css,*/*;q=0.1"), 200, "text/css"),
+                new Asked("/console/assets/console.css", List.of("text/*"), 200, "text/css"),
+                new Asked("/console/assets/console.css", List.of("text/css;q=0, */*"), 406, ""))) {
+            java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(base.resolve(asked.path())).GET();
+            asked.accept().forEach(line -> request.header("Accept", line));
+            HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(asked + ": " + answer.body()).isEqualTo(asked.status());
+            assertThat(answer.headers().firstValue("Content-Type").orElse("")).as(asked.toString()).startsWith(asked.type());
+            assertThat(answer.body()).as(asked.toString()).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+    }
+
     @Test
     void aPersonSignsInWithAJwtAndTheirReadsCarryTheirName() throws Exception {
         ConsoleClient browser = client();

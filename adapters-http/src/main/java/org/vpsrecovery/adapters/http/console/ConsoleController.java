@@ -83,9 +83,9 @@ import org.vpsrecovery.domain.session.SignInSession;
  * a random id only. Blocking reads: never on the event loop.
  */
 @Controller("/console")
-// Pages are HTML: without this the routes produced JSON, and a client accepting text/html alone got a 500 (a 406 turned
-// into the error page) where a browser's wildcard got its page.
-@Produces(MediaType.TEXT_HTML)
+// Pages are HTML, each declared so (without it a route produced JSON, and a client accepting text/html alone got a 500,
+// a 406 turned into the error page). Not on the class: Micronaut adds a class's @Produces to a method's, so the
+// stylesheet and the CSV export offered HTML too, and an Accept that refused CSS or CSV was answered them (session 43).
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Hidden
 @Requires(beans = SignInSessionsUseCase.class)
@@ -134,6 +134,7 @@ public class ConsoleController {
     // ---- signing in and out ----
 
     @Get("/sign-in")
+    @Produces(MediaType.TEXT_HTML)
     public HttpResponse<?> signInForm(HttpRequest<?> request) {
         if (session(request).isPresent()) {
             return seeOther("/");
@@ -150,6 +151,7 @@ public class ConsoleController {
 
     /** The token is checked exactly as a bearer token on the API; a session is opened for who it names. */
     @Post("/sign-in")
+    @Produces(MediaType.TEXT_HTML)
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<?> signIn(HttpRequest<?> request, @Nullable @Body Map<String, String> posted) {
         // A form posted empty is bound as none: read as a form without fields (refused by its CSRF check).
@@ -194,6 +196,7 @@ public class ConsoleController {
     }
 
     @Post("/sign-out")
+    @Produces(MediaType.TEXT_HTML)
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<?> signOut(HttpRequest<?> request, @Nullable @Body Map<String, String> posted) {
         // A form posted empty is bound as none: read as a form without fields (refused by its CSRF check).
@@ -213,6 +216,7 @@ public class ConsoleController {
     // ---- pages ----
 
     @Get("/")
+    @Produces(MediaType.TEXT_HTML)
     public HttpResponse<?> dashboard(HttpRequest<?> request) {
         return signedIn(request, "Recoverability", "/", true, session -> {
             AuditReader reader = RequestAttributes.auditReader(request);
@@ -226,6 +230,7 @@ public class ConsoleController {
     }
 
     @Get("/audit/events")
+    @Produces(MediaType.TEXT_HTML)
     public HttpResponse<?> timeline(HttpRequest<?> request) {
         Optional<MutableHttpResponse<?>> canonical = withoutBlankFilters(request);
         if (canonical.isPresent()) {
@@ -273,6 +278,7 @@ public class ConsoleController {
     }
 
     @Get("/audit/verify")
+    @Produces(MediaType.TEXT_HTML)
     public HttpResponse<?> verifyChain(HttpRequest<?> request) {
         return signedIn(request, "Audit chain", "/audit/verify", false, session -> {
             AuditReader reader = RequestAttributes.auditReader(request);
@@ -284,6 +290,7 @@ public class ConsoleController {
     }
 
     @Get("/audit/summary")
+    @Produces(MediaType.TEXT_HTML)
     public HttpResponse<?> summary(HttpRequest<?> request) {
         Optional<MutableHttpResponse<?>> canonical = withoutBlankFilters(request);
         if (canonical.isPresent()) {
@@ -331,6 +338,7 @@ public class ConsoleController {
      * newest operations with the ended ones dropped, which hides an older one in flight behind newer ended ones.
      */
     @Get("/operations")
+    @Produces(MediaType.TEXT_HTML)
     public HttpResponse<?> operationsInFlight(HttpRequest<?> request) {
         return signedIn(request, "Operations in flight", "/operations", false, session -> {
             AuditReader reader = RequestAttributes.auditReader(request);
@@ -352,6 +360,7 @@ public class ConsoleController {
 
     /** Anything else under /console/ is a page that does not exist, answered as a page. */
     @Get("/{+path}")
+    @Produces(MediaType.TEXT_HTML)
     public HttpResponse<?> notFound(HttpRequest<?> request, String path) {
         return problem(HttpStatus.NOT_FOUND, "Page not found", "There is no console page at this address.",
                 session(request).isPresent());
@@ -365,6 +374,7 @@ public class ConsoleController {
      * the token being signed in with): its failure's types are logged, never its messages, which quote the form.
      */
     @Error
+    @Produces(MediaType.TEXT_HTML)
     public HttpResponse<?> failed(HttpRequest<?> request, Throwable failure) {
         boolean signedIn = request.getAttribute(SIGNED_IN).isPresent();
         return switch (failure) {

@@ -52,6 +52,8 @@ public class AuditController {
     private static final Set<String> SUMMARY_PARAMETERS = Set.of("team", "from", "to", "bucket", "top", "per_team");
     private static final Set<String> RECOVERABILITY_PARAMETERS = Set.of("expiring_within_days");
     private static final MediaType CSV = MediaType.of(AuditCsv.MEDIA_TYPE + ";charset=utf-8");
+    /** What the events route answers with, JSON first: its {@code @Produces}. */
+    private static final List<MediaType> EVENT_TYPES = List.of(MediaType.APPLICATION_JSON_TYPE, MediaType.of(AuditCsv.MEDIA_TYPE));
 
     private final ListAuditEventsUseCase events;
     private final VerifyAuditChainUseCase verify;
@@ -133,21 +135,18 @@ public class AuditController {
         }
         var page = events.listAuditEvents(reader, filter, parameters.cursor(), parameters.limit());
         recordRead(request, reader, "events");
-        return HttpResponse.ok(AuditJsonMapper.page(page));
+        // Typed here: Micronaut would take the first Accept type the route produces (text/csv for
+        // `text/csv;q=0.5, */*`, which prefers JSON, and find no writer for the page: 500).
+        return HttpResponse.ok(AuditJsonMapper.page(page)).contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
-    /** CSV only when asked for ahead of JSON; no Accept, or any other, means JSON. */
+    /**
+     * CSV when Accept prefers it to JSON (RFC 9110: the higher q; between equals, the one asked for first); no Accept,
+     * or one that welcomes both alike ({@code *}{@code /*}), means JSON. One acceptable to neither is refused before
+     * (406, {@link AcceptFilter}).
+     */
     private static boolean wantsCsv(HttpRequest<?> request) {
-        for (MediaType accepted : request.accept()) {
-            String type = accepted.getName();
-            if (type.equals(AuditCsv.MEDIA_TYPE)) {
-                return true;
-            }
-            if (type.equals(MediaType.APPLICATION_JSON) || type.equals(MediaType.ALL_TYPE.getName())) {
-                return false;
-            }
-        }
-        return false;
+        return AcceptedTypes.preferred(request, EVENT_TYPES).filter(CSV::equals).isPresent();
     }
 
     @Get("/verify/")

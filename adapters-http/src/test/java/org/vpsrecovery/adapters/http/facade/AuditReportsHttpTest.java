@@ -339,6 +339,39 @@ class AuditReportsHttpTest {
     }
 
     /**
+     * The events route offers JSON and CSV and answers the one Accept prefers (RFC 9110 12.5.1): the higher q, JSON when
+     * either is equally welcome by one range, else the one asked for first; a q of 0 excludes a type, and 406 when both
+     * are excluded. {@code text/*} was 406 and {@code text/csv;q=0} an export (session 42). The summary offers JSON
+     * alone.
+     */
+    @Test
+    void theEventsRouteAnswersTheTypeAcceptPrefersAndNotAcceptableWhenNeither() throws Exception {
+        seed();
+        Map<String, String> preferred = new java.util.LinkedHashMap<>();
+        preferred.put("text/*", "text/csv");
+        preferred.put("text/csv;q=0, application/json", "application/json");
+        preferred.put("application/json;q=0, */*", "text/csv");
+        preferred.put("application/*;q=0.4, text/csv;q=0.5", "text/csv");
+        preferred.put("text/csv;q=0.5, */*", "application/json");
+        preferred.put("*/*", "application/json");
+        preferred.put("text/csv, application/json", "text/csv");
+        preferred.put("application/json, text/csv", "application/json");
+        for (var accept : preferred.entrySet()) {
+            Answer answer = send("GET", "/api/v1/audit/events/", AUDITOR_TOKEN, Map.of("Accept", accept.getKey()));
+            assertThat(answer.status()).as(accept.getKey() + ": " + answer.raw().body()).isEqualTo(200);
+            assertThat(answer.contentType()).as(accept.getKey()).startsWith(accept.getValue());
+        }
+        for (String accept : List.of("text/csv;q=0", "application/json;q=0, text/csv;q=0, */*", "text/html",
+                "application/*;q=0, text/csv;q=0")) {
+            assertProblem(send("GET", "/api/v1/audit/events/", AUDITOR_TOKEN, Map.of("Accept", accept)), 406, "NOT_ACCEPTABLE");
+        }
+        assertThat(send("GET", "/api/v1/audit/summary/", AUDITOR_TOKEN, Map.of("Accept", "application/*")).status())
+                .isEqualTo(200);
+        assertProblem(send("GET", "/api/v1/audit/summary/", AUDITOR_TOKEN, Map.of("Accept", "text/*")), 406, "NOT_ACCEPTABLE");
+        await().atMost(Duration.ofSeconds(10)).until(() -> platform.auditReports.openStreams() == 0);
+    }
+
+    /**
      * Micronaut answers a HEAD on every GET route, and never reads the body it makes: a streamed export's cursor and
      * audit-read slot stayed taken until restart, so four HEADs shut every export, summary and recoverability report
      * out (session 42). A HEAD's body is closed unsent; its headers are the GET's.

@@ -1,0 +1,80 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MediaType;
+import java.math.BigDecimal;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Which of the types a route offers a request's Accept header lets it answer, as RFC 9110 12.5.1 says: each offered
+ * type is given the q-value of the most specific range that matches it ({@code type/subtype} over {@code type/*} over
+ * {@code *}{@code /*}), a q of 0 means "not acceptable", and a type no range matches is not acceptable. No Accept, or
+ * none Micronaut could read, accepts anything. Parameters other than q are not compared: JSON has no parameter, and
+ * {@code Accept: application/json;charset=utf-8} asks for JSON (ADR 0006, session 42). The header is read by Micronaut
+ * ({@link HttpRequest#accept()}: every header line, split at commas, each range parsed by {@link MediaType}, unreadable
+ * ones left out), which orders the ranges concrete first, then by q.
+ */
+public final class AcceptedTypes {
+
+    private AcceptedTypes() {
+    }
+
+    /**
+     * The offered type to answer: the highest q; between equals, the one whose range came first, then the first
+     * offered. Empty when none is acceptable (406).
+     */
+    public static Optional<MediaType> preferred(HttpRequest<?> request, List<MediaType> offered) {
+        Collection<MediaType> ranges = request.accept();
+        if (ranges.isEmpty()) {
+            return offered.stream().findFirst();
+        }
+        MediaType best = null;
+        Weight bestWeight = null;
+        for (MediaType type : offered) {
+            Weight weight = weightOf(type, ranges);
+            if (weight != null && weight.quality.signum() > 0 && (bestWeight == null || weight.beats(bestWeight))) {
+                best = type;
+                bestWeight = weight;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Whether the route may answer at all: a route that offers nothing named, or {@code *}{@code /*}, offers anything. */
+    public static boolean anyAcceptable(HttpRequest<?> request, List<MediaType> offered) {
+        return offered.isEmpty() || offered.contains(MediaType.ALL_TYPE) || preferred(request, offered).isPresent();
+    }
+
+    /** The q the most specific matching range gives this type and where that range stands; null when none matches. */
+    private static Weight weightOf(MediaType type, Collection<MediaType> ranges) {
+        Weight found = null;
+        int specificityFound = -1;
+        int position = 0;
+        for (MediaType range : ranges) {
+            int specificity = specificity(range);
+            // The first of equally specific ranges: Micronaut put the higher q first.
+            if (specificity > specificityFound && range.matches(type)) {
+                found = new Weight(range.getQualityAsNumber(), position);
+                specificityFound = specificity;
+            }
+            position++;
+        }
+        return found;
+    }
+
+    private static int specificity(MediaType range) {
+        if (range.getType().equals("*")) {
+            return 0;
+        }
+        return range.getSubtype().equals("*") ? 1 : 2;
+    }
+
+    private record Weight(BigDecimal quality, int position) {
+        boolean beats(Weight other) {
+            int byQuality = quality.compareTo(other.quality);
+            return byQuality > 0 || (byQuality == 0 && position < other.position);
+        }
+    }
+}
