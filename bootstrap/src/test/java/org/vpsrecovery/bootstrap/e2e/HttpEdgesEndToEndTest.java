@@ -248,6 +248,36 @@ class HttpEdgesEndToEndTest {
     }
 
     /**
+     * The team's snapshot list reads its first page on the HTTP client's event loop and retries on the blocking
+     * executor: its retries' WARN lines still name the request (ADR 0090, amended in session 43).
+     */
+    @Test
+    void theSnapshotListsRetriesLogUnderTheIdTheCallerGot() {
+        var captured = new ListAppender<ILoggingEvent>();
+        captured.start();
+        var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(captured);
+        try {
+            // Answered after two retries: the first page read on the event loop, the retries on the blocking executor.
+            SETUP.simulator().faults().add(Fault.serverError(503).on("GET", "/api/v1/snapshots/").times(2));
+            Answer listed = SETUP.platform().send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null);
+            assertThat(listed.status()).as(listed.raw().body()).isEqualTo(200);
+            assertLoggedUnder(captured, listed, Level.WARN);
+
+            // A provider that keeps failing: every retry and the 502.
+            SETUP.simulator().faults().clear();
+            SETUP.simulator().faults().add(Fault.serverError(503).on("GET", "/api/v1/snapshots/"));
+            Answer badGateway = SETUP.platform().send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null,
+                    Map.of("X-Request-Id", "caller-quotes-this-list-id"));
+            assertProblem(badGateway, 502, "PROVIDER_UNAVAILABLE");
+            assertLoggedUnder(captured, badGateway, Level.WARN);
+        } finally {
+            root.detachAppender(captured);
+            SETUP.simulator().faults().clear();
+        }
+    }
+
+    /**
      * A client that closes its connection mid-body is gone, not a failure of ours: no ERROR line, no 500 in the
      * request timers; it is answered 400, which nobody reads (ADR 0006, amended in session 43).
      */
