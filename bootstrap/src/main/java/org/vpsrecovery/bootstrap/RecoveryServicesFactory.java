@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.propagation.PropagatedContext;
 import io.micronaut.core.value.PropertyResolver;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -143,7 +144,8 @@ public class RecoveryServicesFactory {
     @Singleton
     @Bean(typed = SharedListReads.class)
     SharedListReads sharedListReads(MeteredProvider provider, MeterRegistry registry) {
-        SharedListReads reads = new SharedListReads(provider, provider);
+        // A list waiting its turn starts under its own request's context: its log lines name its request id.
+        SharedListReads reads = new SharedListReads(provider, provider, task -> PropagatedContext.getOrEmpty().wrap(task));
         FunctionCounter.builder("vpsr.provider.lists.shared", reads, SharedListReads::sharedAnswers)
                 .description("List reads answered by a VPS.org read made at the same time for another caller")
                 .register(registry);

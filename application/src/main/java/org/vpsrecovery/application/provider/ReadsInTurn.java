@@ -2,6 +2,7 @@ package org.vpsrecovery.application.provider;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -16,13 +17,19 @@ import java.util.function.Supplier;
  * {@code n}.
  *
  * <p>{@link #read} waits on the calling thread; {@link #readWhenAnswered} never waits: it hands back a future
- * and starts its read when the one under way ends, on the thread that ends it. Both share the same reads.
+ * and starts its read when the one under way ends, on the thread that ends it, under its own caller's context
+ * (not that of the caller whose read ended). Both share the same reads.
  */
 final class ReadsInTurn<K, V> {
 
+    private final CallersContext callersContext;
     private final Map<K, CompletableFuture<V>> underWay = new HashMap<>();
     private final Map<K, CompletableFuture<V>> next = new HashMap<>();
     private final LongAdder joinedCount = new LongAdder();
+
+    ReadsInTurn(CallersContext callersContext) {
+        this.callersContext = Objects.requireNonNull(callersContext, "callersContext");
+    }
 
     /** How many callers were answered by a read another caller made. */
     long joined() {
@@ -95,14 +102,16 @@ final class ReadsInTurn<K, V> {
             start(key, mine, source);
         } else {
             CompletableFuture<V> after = mine;
-            // The read under way started before this caller arrived: this one starts when it ends, whatever its end.
-            before.whenComplete((value, failure) -> {
+            // The read under way started before this caller arrived: this one starts when it ends, whatever its end,
+            // under this caller's context (the thread ending it runs under the context of the read that ended).
+            Runnable startAfter = callersContext.carrying(() -> {
                 synchronized (this) {
                     next.remove(key, after);
                     underWay.put(key, after);
                 }
                 start(key, after, source);
             });
+            before.whenComplete((value, failure) -> startAfter.run());
         }
         return mine.copy();
     }

@@ -31,23 +31,34 @@ public final class SharedListReads implements SnapshotProvider, BackupProvider {
 
     private final SnapshotProvider snapshots;
     private final BackupProvider backups;
-    private final ReadsInTurn<Optional<ServerId>, List<Snapshot>> snapshotLists = new ReadsInTurn<>();
-    private final ReadsInTurn<BackupList, List<Backup>> backupLists = new ReadsInTurn<>();
+    private final ReadsInTurn<Optional<ServerId>, List<Snapshot>> snapshotLists;
+    private final ReadsInTurn<BackupList, List<Backup>> backupLists;
     /**
      * Consistent reads are shared only among themselves: an ordinary read does not answer for one (ADR 0010); and only
      * the jobs' (each read its own deadline). A request's is read on its own: shared, it would run on the deadline of
      * the request that started it, and a request joining it could wait past its own (ADR 0010, amended in session 39).
      */
-    private final ReadsInTurn<Optional<ServerId>, List<Snapshot>> consistentSnapshotLists = new ReadsInTurn<>();
-    private final ReadsInTurn<BackupList, List<Backup>> consistentBackupLists = new ReadsInTurn<>();
+    private final ReadsInTurn<Optional<ServerId>, List<Snapshot>> consistentSnapshotLists;
+    private final ReadsInTurn<BackupList, List<Backup>> consistentBackupLists;
+
+    /** As {@link #SharedListReads(SnapshotProvider, BackupProvider, CallersContext)}, with no context to carry. */
+    public SharedListReads(SnapshotProvider snapshots, BackupProvider backups) {
+        this(snapshots, backups, CallersContext.NONE);
+    }
 
     /**
      * Shares the reads of {@code snapshots} and {@code backups} as given: what holds their answers to the asked server
      * ({@link ProviderAnswersOnTheAskedServer}) is the composition root's to put under this (ADR 0024, session 40).
+     * A read waiting its turn without a thread starts under its caller's context, which {@code callersContext} carries
+     * (ADR 0090, amended in session 43).
      */
-    public SharedListReads(SnapshotProvider snapshots, BackupProvider backups) {
+    public SharedListReads(SnapshotProvider snapshots, BackupProvider backups, CallersContext callersContext) {
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.backups = Objects.requireNonNull(backups, "backups");
+        this.snapshotLists = new ReadsInTurn<>(callersContext);
+        this.backupLists = new ReadsInTurn<>(callersContext);
+        this.consistentSnapshotLists = new ReadsInTurn<>(callersContext);
+        this.consistentBackupLists = new ReadsInTurn<>(callersContext);
     }
 
     /** How many list callers were answered by a read made for another caller (no call of their own to VPS.org). */

@@ -140,6 +140,51 @@ class SharedListReadsWhenAnsweredTest {
     }
 
     @Test
+    void aReadWaitingItsTurnStartsUnderItsOwnCallersContextNotThatOfTheReadBeforeIt() throws Exception {
+        // A context as a thread-local, as a request's id is in the service: carried by the caller's work.
+        ThreadLocal<String> caller = new ThreadLocal<>();
+        CallersContext carried = task -> {
+            String mine = caller.get();
+            return () -> {
+                String before = caller.get();
+                caller.set(mine);
+                try {
+                    task.run();
+                } finally {
+                    caller.set(before);
+                }
+            };
+        };
+        List<String> startedUnder = new ArrayList<>();
+        AnsweringProvider recording = new AnsweringProvider() {
+            @Override
+            public synchronized CompletableFuture<List<Snapshot>> listSnapshotsWhenAnswered(Optional<ServerId> server,
+                                                                                            Executor blocking) {
+                startedUnder.add(caller.get());
+                return super.listSnapshotsWhenAnswered(server, blocking);
+            }
+        };
+        SharedListReads carrying = new SharedListReads(recording, recording, carried);
+        try {
+            caller.set("request-a");
+            CompletableFuture<List<Snapshot>> first = carrying.listSnapshotsWhenAnswered(Optional.of(WEB), NO_BLOCKING);
+            caller.set("request-b");
+            CompletableFuture<List<Snapshot>> second = carrying.listSnapshotsWhenAnswered(Optional.of(WEB), NO_BLOCKING);
+
+            // Request a's read ends on a thread under request a's context (as its retry would): b's starts there.
+            caller.set("request-a");
+            recording.answerNext(List.of());
+            assertThat(idOf(first)).isEqualTo(1);
+            assertThat(startedUnder).containsExactly("request-a", "request-b");
+            assertThat(caller.get()).isEqualTo("request-a");
+            recording.answerNext(List.of());
+            assertThat(idOf(second)).isEqualTo(2);
+        } finally {
+            caller.remove();
+        }
+    }
+
+    @Test
     void aFailedReadFailsEveryCallerWhoJoinedItWithTheTypedFailureAndIsNotKept() throws Exception {
         CompletableFuture<List<Snapshot>> first = list();
         CompletableFuture<List<Snapshot>> second = list();

@@ -1,6 +1,7 @@
 package org.vpsrecovery.bootstrap.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
 
 import ch.qos.logback.classic.Level;
@@ -8,9 +9,14 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -238,6 +244,74 @@ class HttpEdgesEndToEndTest {
         } finally {
             root.detachAppender(captured);
             SETUP.simulator().faults().clear();
+        }
+    }
+
+    /**
+     * The team's snapshot list reads its first page on the HTTP client's event loop and retries on the blocking
+     * executor: its retries' WARN lines still name the request (ADR 0090, amended in session 43).
+     */
+    @Test
+    void theSnapshotListsRetriesLogUnderTheIdTheCallerGot() {
+        var captured = new ListAppender<ILoggingEvent>();
+        captured.start();
+        var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(captured);
+        try {
+            // Answered after two retries: the first page read on the event loop, the retries on the blocking executor.
+            SETUP.simulator().faults().add(Fault.serverError(503).on("GET", "/api/v1/snapshots/").times(2));
+            Answer listed = SETUP.platform().send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null);
+            assertThat(listed.status()).as(listed.raw().body()).isEqualTo(200);
+            assertLoggedUnder(captured, listed, Level.WARN);
+
+            // A provider that keeps failing: every retry and the 502.
+            SETUP.simulator().faults().clear();
+            SETUP.simulator().faults().add(Fault.serverError(503).on("GET", "/api/v1/snapshots/"));
+            Answer badGateway = SETUP.platform().send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null,
+                    Map.of("X-Request-Id", "caller-quotes-this-list-id"));
+            assertProblem(badGateway, 502, "PROVIDER_UNAVAILABLE");
+            assertLoggedUnder(captured, badGateway, Level.WARN);
+        } finally {
+            root.detachAppender(captured);
+            SETUP.simulator().faults().clear();
+        }
+    }
+
+    /**
+     * A client that closes its connection mid-body is gone, not a failure of ours: no ERROR line, no 500 in the
+     * request timers; it is answered 400, which nobody reads (ADR 0006, amended in session 43).
+     */
+    @Test
+    void aClientThatClosesMidBodyLogsNoErrorAndCountsNo500() throws Exception {
+        var captured = new ListAppender<ILoggingEvent>();
+        captured.start();
+        var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(captured);
+        MeterRegistry registry = SETUP.platform().context.getBean(MeterRegistry.class);
+        try {
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), SETUP.platform().server.getPort())) {
+                String head = "POST /api/v1/snapshots/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + DEMO_TOKEN
+                        + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n";
+                socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write("{\"server_id\": ".getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+            }
+            // The request is timed once its answer is written, after any line its handler logs.
+            await().atMost(Duration.ofSeconds(30)).until(() -> !registry.find("http.server.requests")
+                    .tag("exception", "EOFException").timers().isEmpty());
+
+            assertThat(registry.find("http.server.requests").tag("exception", "EOFException").timers())
+                    .extracting(timer -> timer.getId().getTag("status")).containsOnly("400");
+            synchronized (captured) { // Logback appends under the appender's lock
+                // The web layer's lines only: a job may log about something else meanwhile.
+                assertThat(captured.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                        .filteredOn(e -> e.getLoggerName().startsWith("org.vpsrecovery.adapters.http.facade")
+                                || e.getLoggerName().startsWith("io.micronaut.http"))
+                        .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
+            }
+            assertThat(SETUP.simulator().requests()).isEmpty();
+        } finally {
+            root.detachAppender(captured);
         }
     }
 

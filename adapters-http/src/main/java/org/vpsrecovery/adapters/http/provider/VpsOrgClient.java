@@ -1,5 +1,6 @@
 package org.vpsrecovery.adapters.http.provider;
 
+import io.micronaut.core.propagation.PropagatedContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpMethod;
@@ -197,6 +198,11 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
      */
     @Override
     public CompletableFuture<List<Snapshot>> listSnapshotsWhenAnswered(Optional<ServerId> server, Executor blocking) {
+        // The caller's context (its request id in the log lines) goes with every hop: the answer is read on the
+        // client's event loop, which has none, and the blocking executor carries its submitter's, which from there is
+        // none either (ADR 0090, amended in session 43).
+        PropagatedContext context = PropagatedContext.getOrEmpty();
+        Executor inContext = task -> blocking.execute(context.wrap(task));
         long started = System.nanoTime();
         Call call = new Call("list snapshots" + server.map(s -> " of server " + s).orElse(""), false);
         URI first = endpoint("api/v1/snapshots/", query(server, Optional.empty()));
@@ -204,7 +210,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 wire.results() == null ? null : mapper.snapshots(wire.results()), wire.count());
         Optional<ProviderResilience.Attempt> attempt = resilience.attemptAtOnce();
         if (attempt.isEmpty()) {
-            return CompletableFuture.supplyAsync(() -> listSnapshots(server), blocking);
+            return CompletableFuture.supplyAsync(() -> listSnapshots(server), inContext);
         }
         CompletableFuture<Reply> reply;
         try {
@@ -213,44 +219,53 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             reply = CompletableFuture.failedFuture(failure);
         }
         return reply.handle((answer, failure) -> {
-            Page<Snapshot> page;
-            try {
-                if (failure != null) {
-                    throw unwrapped(failure);
-                }
-                page = read(call, answer, SnapshotPageWire.class, toPage);
-                if (page.results() == null) {
-                    throw failures.unreadable(call, 200, "no results", null);
-                }
-                attempt.get().ended(null);
-            } catch (RuntimeException attemptFailed) {
-                attempt.get().ended(attemptFailed);
-                if (!resilience.retries(attemptFailed)) {
-                    return CompletableFuture.<List<Snapshot>>failedFuture(attemptFailed);
-                }
-                Executor afterTheDelay = CompletableFuture.delayedExecutor(
-                        resilience.firstRetryDelay(attemptFailed).toNanos(), TimeUnit.NANOSECONDS, blocking);
-                // The same list, so the same deadline: counted from the first attempt, not restarted after the delay.
-                return CompletableFuture.supplyAsync(() -> listFrom(call, first, null, started, SnapshotPageWire.class,
-                        toPage, Snapshot::id).items(), afterTheDelay);
+            try (PropagatedContext.Scope ignored = context.propagate()) {
+                return whenAnswered(call, first, started, answer, failure, attempt.get(), toPage, inContext);
             }
-            if (page.last()) {
-                // Without a next link readOnce sends nothing, so it runs here; its rule, not a second one, drops an id
-                // listed twice (the facade's list and count would hold it twice).
-                ListRead<Snapshot> whole;
-                try {
-                    whole = readOnce(call, first, page, listDeadline(started), SnapshotPageWire.class, toPage,
-                            Snapshot::id);
-                } catch (RuntimeException unreadable) {
-                    return CompletableFuture.<List<Snapshot>>failedFuture(unreadable);
-                }
-                if (whole.changed() == null) {
-                    return CompletableFuture.completedFuture(whole.items());
-                }
-            }
-            return CompletableFuture.supplyAsync(() -> listFrom(call, first, page, started, SnapshotPageWire.class,
-                    toPage, Snapshot::id).items(), blocking);
         }).thenCompose(listed -> listed);
+    }
+
+    /** The first page of {@link #listSnapshotsWhenAnswered} read, or its failure: the list, or what comes of it. */
+    private CompletableFuture<List<Snapshot>> whenAnswered(Call call, URI first, long started, Reply answer,
+            Throwable failure, ProviderResilience.Attempt attempt, Function<SnapshotPageWire, Page<Snapshot>> toPage,
+            Executor blocking) {
+        Page<Snapshot> page;
+        try {
+            if (failure != null) {
+                throw unwrapped(failure);
+            }
+            page = read(call, answer, SnapshotPageWire.class, toPage);
+            if (page.results() == null) {
+                throw failures.unreadable(call, 200, "no results", null);
+            }
+            attempt.ended(null);
+        } catch (RuntimeException attemptFailed) {
+            attempt.ended(attemptFailed);
+            if (!resilience.retries(attemptFailed)) {
+                return CompletableFuture.<List<Snapshot>>failedFuture(attemptFailed);
+            }
+            Executor afterTheDelay = CompletableFuture.delayedExecutor(
+                    resilience.firstRetryDelay(attemptFailed).toNanos(), TimeUnit.NANOSECONDS, blocking);
+            // The same list, so the same deadline: counted from the first attempt, not restarted after the delay.
+            return CompletableFuture.supplyAsync(() -> listFrom(call, first, null, started, SnapshotPageWire.class,
+                    toPage, Snapshot::id).items(), afterTheDelay);
+        }
+        if (page.last()) {
+            // Without a next link readOnce sends nothing, so it runs here; its rule, not a second one, drops an id
+            // listed twice (the facade's list and count would hold it twice).
+            ListRead<Snapshot> whole;
+            try {
+                whole = readOnce(call, first, page, listDeadline(started), SnapshotPageWire.class, toPage,
+                        Snapshot::id);
+            } catch (RuntimeException unreadable) {
+                return CompletableFuture.<List<Snapshot>>failedFuture(unreadable);
+            }
+            if (whole.changed() == null) {
+                return CompletableFuture.completedFuture(whole.items());
+            }
+        }
+        return CompletableFuture.supplyAsync(() -> listFrom(call, first, page, started, SnapshotPageWire.class,
+                toPage, Snapshot::id).items(), blocking);
     }
 
     private static RuntimeException unwrapped(Throwable failure) {
