@@ -2,6 +2,7 @@ package org.vpsrecovery.bootstrap.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.vpsrecovery.simulator.SimulatorOptions;
 
 /**
@@ -90,6 +93,121 @@ class SlowRequestEndToEndTest {
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             assertThat(answer).startsWith("HTTP/1.1 200");
         }
+    }
+
+    /**
+     * A pipelined request whose first bytes come in the same segment as the previous request's end: the previous one's
+     * end stopped the connection's deadline after the new bytes had passed the start of it, so the new request had no
+     * deadline until its next byte (only the idle timeout, 90 s). Two tails: a head cut short (bytes the codec holds
+     * without a message) and a whole head whose body does not come.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"GET /api/v1/snapshots/ HTTP/1.1\r\nHo",
+            "POST /api/v1/snapshots/801/holds HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer " + RunningPlatform.DEMO_TOKEN + "\r\nContent-Length: 10\r\n\r\n"})
+    void aPipelinedRequestStartedInThePreviousOnesSegmentAndLeftUnfinishedIsDisconnected(String tail)
+            throws IOException {
+        try (Socket socket = connected()) {
+            socket.setTcpNoDelay(true);
+            byte[] whole = (new String(HEAD, StandardCharsets.US_ASCII) + "\r\n" + tail)
+                    .getBytes(StandardCharsets.US_ASCII);
+            socket.getOutputStream().write(whole); // one write: one segment on loopback
+            socket.getOutputStream().flush();
+            Received received = receivedUntilClosed(socket.getInputStream());
+            assertThat(received.text()).as("the whole first request is answered").startsWith("HTTP/1.1 200");
+            assertThat(received.closed()).as("the server closed the connection its unfinished request holds").isTrue();
+        }
+    }
+
+    /**
+     * Between requests a kept-alive connection is idle, not slow: the deadline does not close it, whether the last
+     * request ended a segment on its head's blank line, on its body's last byte, or came pipelined behind another in
+     * one segment. The quiet waits are {@value #QUIET_DEADLINES} deadlines long: the absence of a close cannot be
+     * shown sooner.
+     */
+    @Test
+    void aKeptAliveConnectionOutlivesTheDeadlineBetweenWholeRequests() throws IOException {
+        try (Socket socket = connected()) {
+            socket.setTcpNoDelay(true);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            String get = new String(HEAD, StandardCharsets.US_ASCII) + "\r\n";
+
+            out.write(("POST /api/v1/no-such-route HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            // Refused (no token, no such route): any answer that keeps the connection does; its body ended the read.
+            assertThat(readAnswer(in)).doesNotStartWith("HTTP/1.1 5");
+            assertStillOpenAfterQuiet(socket);
+
+            out.write((get + get).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readAnswer(in)).startsWith("HTTP/1.1 200");
+            assertThat(readAnswer(in)).startsWith("HTTP/1.1 200");
+            assertStillOpenAfterQuiet(socket);
+
+            out.write(HEAD);
+            out.write("Connection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readAnswer(in)).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    private static final int QUIET_DEADLINES = 3;
+
+    private static void assertStillOpenAfterQuiet(Socket socket) throws IOException {
+        socket.setSoTimeout((int) REQUEST_READ_TIMEOUT.toMillis() * QUIET_DEADLINES);
+        try {
+            int next = socket.getInputStream().read();
+            throw new AssertionError("the idle kept-alive connection was closed or written to: " + next);
+        } catch (SocketTimeoutException stillOpen) {
+            // nothing from the server, the connection open: as it should be
+        } finally {
+            socket.setSoTimeout(CLOSED_WITHIN_MILLIS);
+        }
+    }
+
+    /** One answer's status line, after reading its head and its Content-Length body (JSON answers have one). */
+    private static String readAnswer(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int next = in.read();
+            if (next == -1) {
+                throw new AssertionError("the connection closed in an answer's head: " + head);
+            }
+            head.write(next);
+        }
+        String text = head.toString(StandardCharsets.US_ASCII);
+        long length = text.lines()
+                .filter(line -> line.regionMatches(true, 0, "content-length:", 0, 15))
+                .mapToLong(line -> Long.parseLong(line.substring(15).trim()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("an answer without Content-Length: " + text));
+        if (in.readNBytes((int) length).length != length) {
+            throw new AssertionError("the connection closed in an answer's body: " + text);
+        }
+        return text;
+    }
+
+    private record Received(String text, boolean closed) {
+    }
+
+    /** What the server wrote until it closed the connection (closed) or wrote nothing within the socket's wait. */
+    private static Received receivedUntilClosed(InputStream in) throws IOException {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        byte[] chunk = new byte[4096];
+        boolean closed;
+        try {
+            for (int read = in.read(chunk); read != -1; read = in.read(chunk)) {
+                received.write(chunk, 0, read);
+            }
+            closed = true;
+        } catch (SocketTimeoutException stillOpen) {
+            closed = false;
+        } catch (IOException reset) {
+            closed = true;
+        }
+        return new Received(received.toString(StandardCharsets.US_ASCII), closed);
     }
 
     /** True when the server ended the connection; false when nothing came within the socket's wait. */

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
@@ -18,15 +19,27 @@ import java.util.concurrent.TimeUnit;
  * HTTP codec starts it at a request's first bytes, one after the codec ends it at the request's last part
  * ({@link ServerPipeline} places both). The answer's time (a long poll, an export) does not count: the request has
  * been read by then.
+ *
+ * <p>One read can hold a request's end and, pipelined behind it, the first bytes of the next, which the codec keeps
+ * without a message until the rest comes (ADR 0006, amended in session 43). So a read is handed to the codec in two
+ * parts, all its bytes but the last, then the last: a request that ends in the first part has bytes after it, and its
+ * end starts the next request's deadline instead of stopping it; one that ends in the second ended the read, and its
+ * end stops the deadline. A read ending in a blank line ({@code CRLF CRLF}) is not split: whatever the codec finds
+ * after a request's end up to there is a whole head, which it decodes into a request that starts a deadline here, or
+ * blank lines it skips. A head that comes whole without its body starts one too.
  */
 final class RequestReadDeadline {
 
     static final String KEY = "vpsr.http.request-read-timeout";
     static final String START = "vpsr-request-read-start";
     static final String END = "vpsr-request-read-end";
+    /** {@code CR LF CR LF}, a blank line's end, as one int. */
+    private static final int BLANK_LINE_END = 0x0D0A0D0A;
 
     private final long timeoutNanos;
     private ScheduledFuture<?> deadline;
+    /** True while the codec decodes a read's first part: the read has a byte after anything decoded then. */
+    private boolean moreOfTheReadToCome;
 
     RequestReadDeadline(Duration timeout) {
         this.timeoutNanos = timeout.toNanos();
@@ -42,17 +55,30 @@ final class RequestReadDeadline {
         return new End();
     }
 
-    /** Bytes of a request not yet under a deadline: the first of a request. */
+    /** A read: bytes when no deadline runs start one; the codec gets them in two parts unless a blank line ends them. */
     private final class Start extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
-            if (deadline == null && message instanceof ByteBuf bytes && bytes.isReadable()) {
-                // The whole connection closes: its request cannot be answered, having never arrived.
-                deadline = ctx.executor().schedule(() -> {
-                    ctx.channel().close();
-                }, timeoutNanos, TimeUnit.NANOSECONDS);
+            if (!(message instanceof ByteBuf bytes) || !bytes.isReadable()) {
+                ctx.fireChannelRead(message);
+                return;
             }
-            ctx.fireChannelRead(message);
+            if (deadline == null) {
+                begin(ctx);
+            }
+            int length = bytes.readableBytes();
+            if (length < 2 || (length >= 4 && bytes.getInt(bytes.writerIndex() - 4) == BLANK_LINE_END)) {
+                ctx.fireChannelRead(bytes);
+                return;
+            }
+            ByteBuf allButTheLast = bytes.readRetainedSlice(length - 1);
+            moreOfTheReadToCome = true;
+            try {
+                ctx.fireChannelRead(allButTheLast);
+            } finally {
+                moreOfTheReadToCome = false;
+            }
+            ctx.fireChannelRead(bytes);
         }
 
         @Override
@@ -62,15 +88,27 @@ final class RequestReadDeadline {
         }
     }
 
-    /** A request's last part decoded: it arrived in time. */
+    /** A request's last part decoded: it arrived in time; the next one's bytes may have come with it. */
     private final class End extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             if (message instanceof LastHttpContent) {
                 stop();
+                if (moreOfTheReadToCome) {
+                    begin(ctx);
+                }
+            } else if (message instanceof HttpRequest && deadline == null) {
+                begin(ctx);
             }
             ctx.fireChannelRead(message);
         }
+    }
+
+    private void begin(ChannelHandlerContext ctx) {
+        // The whole connection closes: its request cannot be answered, having never arrived.
+        deadline = ctx.executor().schedule(() -> {
+            ctx.channel().close();
+        }, timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
     private void stop() {

@@ -18,12 +18,14 @@ import java.time.Duration;
  *   <li>{@link LingeringClose}, first of all (ahead of where TLS would be): a close asked by any handler after it
  *       reaches it, and it sees the raw bytes it must drop while it lingers;</li>
  *   <li>[{@code idle-state}];</li>
- *   <li>{@link RequestReadDeadline}'s start, just before the codec: a request's first raw bytes start its deadline;</li>
+ *   <li>{@link RequestReadDeadline}'s start, just before the codec: a request's first raw bytes start its deadline,
+ *       and it hands a read to the codec in two parts to learn whether bytes follow a request's end;</li>
  *   <li>[{@code http-server-codec}], HTTP/1's, the only codec the server speaks;</li>
  *   <li>{@link DateHeaderWriter}, just after the codec: every answer written by anything after it (routes, filters,
  *       Micronaut's answers to undecodable requests) passes it as an {@code HttpResponse} on its way to the codec;</li>
  *   <li>{@link BodilessRequestType}: a decoded request's headers, before Micronaut routes it;</li>
- *   <li>{@link RequestReadDeadline}'s end: a request's last decoded part stops its deadline;</li>
+ *   <li>{@link RequestReadDeadline}'s end: a request's last decoded part stops its deadline, or starts the next
+ *       request's when that one's first bytes came in the same read;</li>
  *   <li>[Micronaut's handlers: routing, filters, the routes].</li>
  * </ol>
  * An HTTP/2 stream (not configured) would get the date writer only, after its decoder. The three after the codec do
