@@ -1,5 +1,8 @@
 package org.vpsrecovery.adapters.http.provider;
 
+import io.micronaut.core.annotation.AnnotationMetadataResolver;
+import io.micronaut.core.convert.ConversionService;
+import io.micronaut.core.io.ResourceResolver;
 import io.micronaut.core.propagation.PropagatedContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpHeaders;
@@ -8,18 +11,24 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpRequest;
+import io.micronaut.http.body.MessageBodyHandlerRegistry;
 import io.micronaut.http.client.BlockingHttpClient;
 import io.micronaut.http.client.DefaultHttpClientConfiguration;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.HttpClientConfiguration;
+import io.micronaut.http.client.LoadBalancer;
 import io.micronaut.http.client.exceptions.HttpClientException;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.http.client.netty.DefaultHttpClient;
+import io.micronaut.http.client.netty.ssl.NettyClientSslBuilder;
+import io.micronaut.http.codec.MediaTypeCodecRegistry;
 import io.micronaut.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,8 +120,44 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         return new VpsOrgClient(settings, httpClient(settings), JsonMapper.createDefault(), Clock.systemUTC());
     }
 
-    /** The Micronaut HTTP client configured from the settings: timeouts, pool bounds, no redirects. */
+    /**
+     * The Micronaut HTTP client configured from the settings, its bodies read and written by Micronaut's default
+     * registries (tests, tools). Micronaut builds those with {@code JsonMapper.createDefault()}, which with Micronaut
+     * Serde starts a second, serde-only application context on the calling thread (once per JVM); the service's client
+     * takes the context's instead ({@link #httpClient(VpsOrgSettings, MediaTypeCodecRegistry, MessageBodyHandlerRegistry)}).
+     */
     static HttpClient httpClient(VpsOrgSettings settings) {
+        return HttpClient.create(url(settings), configuration(settings));
+    }
+
+    /**
+     * The same client, its bodies read and written by {@code codecs} and {@code bodies}, the application context's
+     * (ADR 0133, amended in session 43): no second JSON context on the start's main thread.
+     */
+    @SuppressWarnings("deprecation")
+    static HttpClient httpClient(VpsOrgSettings settings, MediaTypeCodecRegistry codecs, MessageBodyHandlerRegistry bodies) {
+        url(settings); // the contextless client's check of the URL, the same failure
+        // What HttpClient.create(url, configuration) builds (DefaultHttpClient.builder().uri(...).configuration(...)),
+        // every other part at the builder's default (its own event loop and thread factory, Micronaut's default SSL
+        // builder, no filters, the shared conversion service), but for the two registries. Micronaut 4.10's builder
+        // takes those only inside its package, so this public constructor, deprecated, is the way to give them. The
+        // context's HttpClientRegistry would give them too, but would also put the client on the server's event loops
+        // and under the context's client filters (Micrometer's client metrics): not the client this is.
+        return new DefaultHttpClient(LoadBalancer.fixed(settings.baseUrl()), configuration(settings), null, null,
+                new NettyClientSslBuilder(new ResourceResolver()), codecs, bodies, AnnotationMetadataResolver.DEFAULT,
+                ConversionService.SHARED);
+    }
+
+    private static URL url(VpsOrgSettings settings) {
+        try {
+            return settings.baseUrl().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("vpsorg.base-url is not a URL", e);
+        }
+    }
+
+    /** Timeouts, pool bounds, no redirects. */
+    private static HttpClientConfiguration configuration(VpsOrgSettings settings) {
         DefaultHttpClientConfiguration configuration = new DefaultHttpClientConfiguration();
         configuration.setConnectTimeout(settings.connectTimeout());
         configuration.setReadTimeout(settings.readTimeout());
@@ -135,11 +180,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         pool.setEnabled(true);
         pool.setMaxConcurrentHttp1Connections(settings.pool().maxConnections());
         pool.setMaxPendingAcquires(settings.pool().maxConnections() + settings.pool().maxPending());
-        try {
-            return HttpClient.create(settings.baseUrl().toURL(), configuration);
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException("vpsorg.base-url is not a URL", e);
-        }
+        return configuration;
     }
 
     /** The longest an exchange lasts, its wait for a connection included: the read timeout and one second. */
@@ -149,6 +190,11 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
 
     public VpsOrgSettings settings() {
         return settings;
+    }
+
+    /** The Micronaut HTTP client underneath (tests: what it was built with). */
+    HttpClient http() {
+        return http;
     }
 
     @Override

@@ -5,6 +5,8 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.exceptions.BeanContextException;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.http.body.MessageBodyHandlerRegistry;
+import io.micronaut.http.codec.MediaTypeCodecRegistry;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -16,12 +18,17 @@ import java.time.Clock;
 @Factory
 public class VpsOrgClientFactory {
 
-    /** The client is both provider ports; Micronaut closes it (and its connections) on shutdown. */
+    /**
+     * The client is both provider ports; Micronaut closes it (and its connections) on shutdown. Its HTTP client reads
+     * and writes bodies with the context's registries: Micronaut's defaults would start a second, serde-only
+     * application context on the main thread during the start (ADR 0133, amended in session 43).
+     */
     @Singleton
     @Bean(preDestroy = "close")
-    public VpsOrgClient vpsOrgClient(BeanLocator beans, JsonMapper json) {
+    public VpsOrgClient vpsOrgClient(BeanLocator beans, JsonMapper json, MediaTypeCodecRegistry codecs,
+            MessageBodyHandlerRegistry bodies) {
         VpsOrgSettings settings = settings(beans);
-        return new VpsOrgClient(settings, VpsOrgClient.httpClient(settings), json, Clock.systemUTC());
+        return new VpsOrgClient(settings, VpsOrgClient.httpClient(settings, codecs, bodies), json, Clock.systemUTC());
     }
 
     /**

@@ -2,16 +2,29 @@ package org.vpsrecovery.adapters.http.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.http.body.MessageBodyHandlerRegistry;
+import io.micronaut.http.client.netty.DefaultHttpClient;
+import io.micronaut.http.codec.MediaTypeCodecRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.common.Description;
 import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.SnapshotProvider;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.snapshot.SnapshotDraft;
+import org.vpsrecovery.domain.snapshot.SnapshotId;
+import org.vpsrecovery.domain.snapshot.SnapshotName;
 import org.vpsrecovery.simulator.SimulatorOptions;
 import org.vpsrecovery.simulator.VpsOrgSimulator;
 
@@ -42,6 +55,40 @@ class VpsOrgClientFactoryTest {
             assertThat(snapshots.listSnapshots(Optional.empty())).hasSize(2);
             assertThat(simulator.requests()).singleElement()
                     .satisfies(r -> assertThat(r.header("Authorization")).hasValue("Bearer demo-token"));
+        }
+    }
+
+    /**
+     * The client's HTTP client reads and writes bodies with the context's registries: Micronaut's defaults, built when
+     * none are given, start a second, serde-only application context ({@code JsonMapper.createDefault()}) on the thread
+     * that builds the client, the start's main thread (ADR 0133, amended in session 43). Bodies still go out and come
+     * back as the bytes the client maps: a create's JSON, its answer, an error's detail, a list.
+     */
+    @Test
+    void theHttpClientUsesTheContextsBodyRegistriesAndBodiesStillRoundTrip() throws Exception {
+        try (VpsOrgSimulator simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
+             ApplicationContext context = ApplicationContext.run(Map.of(
+                     "vpsorg.base-url", simulator.baseUri().toString(),
+                     "vpsorg.api-token", "demo-token"))) {
+            VpsOrgClient client = context.getBean(VpsOrgClient.class);
+
+            assertThat(client.http()).isInstanceOfSatisfying(DefaultHttpClient.class, http -> {
+                assertThat(http.getHandlerRegistry()).isSameAs(context.getBean(MessageBodyHandlerRegistry.class));
+                assertThat(http.getMediaTypeCodecRegistry()).isSameAs(context.getBean(MediaTypeCodecRegistry.class));
+            });
+
+            Snapshot created = client.createSnapshot(new SnapshotDraft(new ServerId(12345),
+                    new SnapshotName("before-update"), Optional.of(new Description("before the update"))));
+            assertThat(created.name()).isEqualTo("before-update");
+            assertThat(created.description()).isEqualTo("before the update");
+            assertThat(new ObjectMapper().readTree(simulator.requests().stream()
+                    .filter(r -> r.method().equals("POST")).findFirst().orElseThrow().body())).isEqualTo(new ObjectMapper()
+                    .readTree("{\"server_id\": 12345, \"name\": \"before-update\", \"description\": \"before the update\"}"));
+            assertThat(catchThrowableOfType(ProviderFailure.class, () -> client.deleteSnapshot(new SnapshotId(4242))))
+                    .satisfies(failure -> assertThat(failure.kind()).isEqualTo(ProviderFailure.Kind.NOT_FOUND))
+                    .hasMessageContaining("Snapshot not found.");
+            assertThat(client.listSnapshotsWhenAnswered(Optional.empty(), Runnable::run).get(30, TimeUnit.SECONDS))
+                    .extracting(Snapshot::id).contains(created.id());
         }
     }
 
