@@ -9,6 +9,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -509,12 +513,55 @@ class ConsoleEndToEndTest {
      */
     @Test
     void requestsTheFrameworkRefusesAreAnsweredAsPagesWithTheirStatusAndNeverLogged() {
+        refusalsAreAnsweredAsPagesAndNeverLogged(client());
+    }
+
+    /**
+     * The console's error page is chosen whatever Accept allows: under {@code text/*} the API's handlers answered
+     * instead, problem+json, and a form that does not decode was a 500 logging its text (session 43).
+     */
+    @Test
+    void requestsTheFrameworkRefusesAreAnsweredAsPagesUnderAWildcardAcceptToo() {
+        refusalsAreAnsweredAsPagesAndNeverLogged(
+                new ConsoleClient(URI.create(SETUP.platform().server.getURL().toString()), Map.of("Accept", "text/*")));
+    }
+
+    /** A browser that went away mid-form is no failure of the console's: no ERROR line, no 500 counted. */
+    @Test
+    void aFormCutShortByItsClientLogsNoErrorAndCountsNo500() throws Exception {
+        var captured = new ListAppender<ILoggingEvent>();
+        captured.start();
+        var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(captured);
+        MeterRegistry registry = SETUP.platform().context.getBean(MeterRegistry.class);
+        try {
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), SETUP.platform().server.getPort())) {
+                String head = "POST /console/sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: " + FORM + "\r\nContent-Length: 100\r\n\r\n";
+                socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write("csrf=abc&token".getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+            }
+            // The request is timed once its answer is written, after any line its handler logs.
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !registry.find("http.server.requests")
+                    .tag("uri", "/console/sign-in").tag("exception", "EOFException").timers().isEmpty());
+            assertThat(registry.find("http.server.requests").tag("uri", "/console/sign-in")
+                    .tag("exception", "EOFException").timers())
+                    .extracting(timer -> timer.getId().getTag("status")).containsOnly("400");
+        } finally {
+            root.detachAppender(captured);
+        }
+        synchronized (captured) { // Logback appends under the appender's lock
+            assertThat(captured.list).map(ConsoleEndToEndTest::wholeText).noneMatch(line -> line.startsWith("ERROR"));
+        }
+    }
+
+    private static void refusalsAreAnsweredAsPagesAndNeverLogged(ConsoleClient browser) {
         var captured = new ListAppender<ILoggingEvent>();
         captured.start();
         var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(captured);
         try {
-            ConsoleClient browser = client();
             String csrf = ConsoleClient.csrfOf(browser.get("/console/sign-in").body());
 
             HttpResponse<String> put = browser.send("PUT", "/console/sign-in", FORM, "token=x");

@@ -57,6 +57,7 @@ import org.vpsrecovery.adapters.http.facade.AuditReadRecords;
 import org.vpsrecovery.adapters.http.facade.AuditReportParameters;
 import org.vpsrecovery.adapters.http.facade.Caller;
 import org.vpsrecovery.adapters.http.facade.CallerAuthenticationFilter;
+import org.vpsrecovery.adapters.http.facade.ClientGone;
 import org.vpsrecovery.adapters.http.facade.FacadeProblems;
 import org.vpsrecovery.adapters.http.facade.InvalidRequest;
 import org.vpsrecovery.adapters.http.facade.RequestAttributes;
@@ -403,6 +404,11 @@ public class ConsoleController {
             case HttpStatusException refused -> problem(refused.getStatus(), title(refused.getStatus()),
                     refused.getStatus().getReason() + ".", signedIn);
             default -> {
+                if (ClientGone.is(failure)) {
+                    LOG.debug("console request {} {}: the client went away before it was read ({})",
+                            request.getMethodName(), request.getPath(), typesOf(failure));
+                    yield notAForm(signedIn);
+                }
                 if (undecodable(failure)) {
                     LOG.warn("console request {} {} could not be decoded ({}); answered 400",
                             request.getMethodName(), request.getPath(), typesOf(failure));

@@ -56,12 +56,27 @@ public final class AcceptedTypes {
             int specificity = specificity(range);
             // The first of equally specific ranges: Micronaut put the higher q first.
             if (specificity > specificityFound && range.matches(type)) {
-                found = new Weight(range.getQualityAsNumber(), position);
+                found = new Weight(quality(range), position);
                 specificityFound = specificity;
             }
             position++;
         }
         return found;
+    }
+
+    /** A range's q: RFC 9110 names parameters case-insensitively; Micronaut reads only a lower-case {@code q}. */
+    private static BigDecimal quality(MediaType range) {
+        for (CharSequence name : range.getParameters()) {
+            if (name.toString().strip().equalsIgnoreCase("q")) {
+                try {
+                    BigDecimal q = new BigDecimal(range.getParameters().get(name).orElse("1").strip());
+                    return q.max(BigDecimal.ZERO).min(BigDecimal.ONE);
+                } catch (NumberFormatException unreadable) {
+                    return range.getQualityAsNumber();
+                }
+            }
+        }
+        return range.getQualityAsNumber();
     }
 
     private static int specificity(MediaType range) {

@@ -7,7 +7,6 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Produces;
-import io.micronaut.http.body.stream.BaseSharedBuffer;
 import io.micronaut.core.convert.exceptions.ConversionErrorException;
 import io.micronaut.http.server.exceptions.ConversionErrorHandler;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
@@ -17,11 +16,8 @@ import io.micronaut.web.router.exceptions.UnsatisfiedRouteException;
 import io.micronaut.validation.exceptions.ConstraintExceptionHandler;
 import jakarta.inject.Singleton;
 import jakarta.validation.ConstraintViolationException;
-import java.io.IOException;
-import java.nio.channels.ClosedChannelException;
 import java.time.Clock;
 import java.util.Comparator;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vpsrecovery.domain.common.RecoveryException;
@@ -145,13 +141,10 @@ public final class FacadeExceptionHandlers {
     @Produces(ProblemDetails.MEDIA_TYPE)
     public static class UnexpectedFailureHandler implements ExceptionHandler<Throwable, HttpResponse<?>> {
         private static final Logger LOG = LoggerFactory.getLogger(UnexpectedFailureHandler.class);
-        /** Micronaut's rule (RouteExecutor.isIgnorable, not public): an I/O failure naming the connection's end. */
-        private static final Pattern CONNECTION_ENDED = Pattern.compile(
-                "^.*(?:connection (?:reset|closed|abort|broken)|broken pipe).*$", Pattern.CASE_INSENSITIVE);
 
         @Override
         public HttpResponse<?> handle(HttpRequest request, Throwable failure) {
-            if (clientWentAway(failure)) {
+            if (ClientGone.is(failure)) {
                 try (var id = LoggedRequestId.of(request)) {
                     LOG.debug("{} {}: the client went away before its request was read: {}", request.getMethodName(),
                             request.getPath(), failure.toString());
@@ -165,19 +158,6 @@ public final class FacadeExceptionHandlers {
             return FacadeProblems.respond(HttpStatus.INTERNAL_SERVER_ERROR,
                     "an unexpected error; quote the request id to the platform team",
                     RequestReason.INTERNAL_ERROR.name(), RequestAttributes.requestId(request), null);
-        }
-
-        /**
-         * The failure itself, as Micronaut tests it, not its causes: a lost connection to the database or to VPS.org
-         * arrives wrapped, and is ours to answer 500 and log.
-         */
-        static boolean clientWentAway(Throwable failure) {
-            if (failure instanceof ClosedChannelException
-                    || failure instanceof BaseSharedBuffer.IncorrectContentLengthException) {
-                return true;
-            }
-            String message = failure.getMessage();
-            return failure instanceof IOException && message != null && CONNECTION_ENDED.matcher(message).matches();
         }
     }
 }

@@ -209,7 +209,7 @@ class FacadeHttpTest {
         List<List<String>> excluding = List.of(List.of("application/json;q=0, */*"), List.of("application/json;q=0"),
                 List.of("*/*;q=0"), List.of("application/*;q=0, text/*"), List.of("text/html"),
                 List.of("application/*;q=0.000"), List.of("text/html", "application/json;q=0, */*;q=1"),
-                List.of("application/xml", "text/csv"));
+                List.of("application/xml", "text/csv"), List.of("application/json;Q=0"), List.of("application/json;Q=0, text/html"));
         for (List<String> accept : excluding) {
             Answer answer = getAccepting("/api/v1/snapshots/", BLUE_TOKEN, accept.toArray(String[]::new));
             assertProblem(answer, 406, "NOT_ACCEPTABLE");
