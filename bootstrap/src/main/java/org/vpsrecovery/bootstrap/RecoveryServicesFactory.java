@@ -173,10 +173,24 @@ public class RecoveryServicesFactory {
         }
     }
 
+    /**
+     * {@code vpsr.audit.kept_events} shows what waits to be written ({@code store="file"}: kept on disk, written by the
+     * housekeeping flush; {@code store="memory"}: not even that, lost at a stop), read from the writer's own counts
+     * on every scrape, no file read (ADR 0038, amended in session 43).
+     */
     @Singleton
-    AuditWriter auditWriter(MeteredAuditHistory history, FileKeptAuditEvents kept) {
-        return new AuditWriter(history, kept);
+    AuditWriter auditWriter(MeteredAuditHistory history, FileKeptAuditEvents kept, MeterRegistry registry) {
+        AuditWriter writer = new AuditWriter(history, kept);
+        Gauge.builder(KEPT_EVENTS, writer, AuditWriter::keptWaiting).tag("store", "file")
+                .description("Audit events the history could not take, kept on disk to be written later")
+                .register(registry);
+        Gauge.builder(KEPT_EVENTS, writer, AuditWriter::inMemoryWaiting).tag("store", "memory")
+                .description("Audit events neither the history nor the kept-events store could take: in memory only")
+                .register(registry);
+        return writer;
     }
+
+    static final String KEPT_EVENTS = "vpsr.audit.kept_events";
 
     /** What an Idempotency-Key's takeover asks of the history: whether a request that left no answer made a change. */
     @Singleton

@@ -259,6 +259,16 @@ public final class AuditWriter {
         return (int) Math.min(Integer.MAX_VALUE, keptCount.get() + inMemoryCount.get());
     }
 
+    /** How many of {@link #waiting()} are in the store of kept events, durably: the count it keeps, no file read. */
+    public long keptWaiting() {
+        return keptCount.get();
+    }
+
+    /** How many of {@link #waiting()} are in this instance's memory only: lost if it stops before the history takes them. */
+    public long inMemoryWaiting() {
+        return inMemoryCount.get();
+    }
+
     /**
      * An append whose commit was not confirmed may have landed, or a kept batch read again after a stop may have
      * been written: never write one event twice. Looked up by the event's own instant (stored to the microsecond),
