@@ -20,8 +20,8 @@ import org.vpsrecovery.domain.server.ServerId;
  * Times audit appends ({@code vpsr.audit.append}): every change waits on one before and one after the provider. Each
  * is tagged with its {@link AppendOutcome}, so failed appends show on {@code /prometheus} while readiness stays UP
  * (ADR 0038, amended in session 43). Every outcome has the percentile histogram: Prometheus takes one type per name,
- * and a {@code written} histogram beside {@code failed} summaries breaks the scrape (micrometer#5150); the series of an
- * outcome appear only once one is seen.
+ * and a {@code written} histogram beside {@code failed} summaries breaks the scrape (micrometer#5150); every outcome's
+ * series is there from the start, at 0.
  */
 public final class MeteredAuditHistory implements AuditHistory {
 
@@ -55,11 +55,17 @@ public final class MeteredAuditHistory implements AuditHistory {
     private final AuditHistory history;
     private final MeterRegistry registry;
     private final Timer written;
+    private final Timer refused;
+    private final Timer failed;
 
     public MeteredAuditHistory(AuditHistory history, MeterRegistry registry) {
         this.history = history;
         this.registry = registry;
+        // All three from the start, each at 0: a series that first appears at 1 is never counted by rate() or
+        // increase(), so an instance's first, short outage would not show in an alert.
         this.written = timer(AppendOutcome.WRITTEN);
+        this.refused = timer(AppendOutcome.REFUSED);
+        this.failed = timer(AppendOutcome.FAILED);
     }
 
     private Timer timer(AppendOutcome outcome) {
@@ -87,7 +93,7 @@ public final class MeteredAuditHistory implements AuditHistory {
         try {
             stored = append.get();
         } catch (RuntimeException | Error failure) {
-            sample.stop(timer(AppendOutcome.of(failure)));
+            sample.stop(AppendOutcome.of(failure) == AppendOutcome.REFUSED ? refused : failed);
             throw failure;
         }
         sample.stop(written);

@@ -47,6 +47,10 @@ class MeteredAuditHistoryTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AtomicReference<RuntimeException> next = new AtomicReference<>();
         MeteredAuditHistory history = new MeteredAuditHistory(new AppendsOnly(next), registry);
+        // Every outcome's series is there before its first append, at 0: rate() and increase() count from it.
+        assertThat(registry.scrape()).contains("vpsr_audit_append_seconds_count{outcome=\"written\"} 0",
+                "vpsr_audit_append_seconds_count{outcome=\"refused\"} 0",
+                "vpsr_audit_append_seconds_count{outcome=\"failed\"} 0");
 
         history.append(EVENT);
         history.appendAll(List.of(EVENT, EVENT)); // one wait: counted once

@@ -153,6 +153,26 @@ class SlowRequestEndToEndTest {
         }
     }
 
+    /** A stray CRLF after a body (RFC 9112 2.2 lets a server skip it) is no next request: no deadline to close on. */
+    @Test
+    void aBlankLineAfterABodyInTheSameReadStartsNoDeadline() throws IOException {
+        try (Socket socket = connected()) {
+            socket.setTcpNoDelay(true);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write(("POST /api/v1/no-such-route HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 2\r\n\r\n{}\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readAnswer(in)).doesNotStartWith("HTTP/1.1 5");
+            assertStillOpenAfterQuiet(socket);
+
+            out.write(HEAD);
+            out.write("Connection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readAnswer(in)).startsWith("HTTP/1.1 200");
+        }
+    }
+
     private static final int QUIET_DEADLINES = 3;
 
     private static void assertStillOpenAfterQuiet(Socket socket) throws IOException {

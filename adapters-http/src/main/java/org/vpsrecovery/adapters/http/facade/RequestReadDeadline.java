@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One read can hold a request's end and, pipelined behind it, the first bytes of the next, which the codec keeps
  * without a message until the rest comes (ADR 0006, amended in session 43). So a read is handed to the codec in two
- * parts, all its bytes but the last, then the last: a request that ends in the first part has bytes after it, and its
- * end starts the next request's deadline instead of stopping it; one that ends in the second ended the read, and its
- * end stops the deadline. A read ending in a blank line ({@code CRLF CRLF}) is not split: whatever the codec finds
+ * parts, split before its last byte that could begin a request (not a blank or control byte, which the codec skips):
+ * a request that ends in the first part has a next one's bytes after it, and its end starts that one's deadline
+ * instead of stopping it; one that ends in the second ended the read, and its end stops the deadline. A read ending in a blank line ({@code CRLF CRLF}) is not split: whatever the codec finds
  * after a request's end up to there is a whole head, which it decodes into a request that starts a deadline here, or
  * blank lines it skips. A head that comes whole without its body starts one too.
  */
@@ -71,7 +71,15 @@ final class RequestReadDeadline {
                 ctx.fireChannelRead(bytes);
                 return;
             }
-            ByteBuf allButTheLast = bytes.readRetainedSlice(length - 1);
+            // Split before the read's last byte the codec does not skip between requests: a request ending before it has
+            // a next one's byte after it. Blank lines or spaces alone after a body (a client's stray CRLF, RFC 9112 2.2)
+            // are no next request, and must start no deadline that nothing would stop.
+            int last = bytes.forEachByteDesc(bytes.readerIndex(), length, RequestReadDeadline::skippedBetweenRequests);
+            if (last <= bytes.readerIndex()) {
+                ctx.fireChannelRead(bytes);
+                return;
+            }
+            ByteBuf allButTheLast = bytes.readRetainedSlice(last - bytes.readerIndex());
             moreOfTheReadToCome = true;
             try {
                 ctx.fireChannelRead(allButTheLast);
@@ -102,6 +110,11 @@ final class RequestReadDeadline {
             }
             ctx.fireChannelRead(message);
         }
+    }
+
+    /** What Netty's HTTP decoder skips before a request line: control characters and whitespace (0x00-0x20, 0x7F). */
+    private static boolean skippedBetweenRequests(byte value) {
+        return (value & 0xFF) <= 0x20 || value == 0x7F;
     }
 
     private void begin(ChannelHandlerContext ctx) {
