@@ -176,10 +176,13 @@ public class RecoveryServicesFactory {
     /**
      * {@code vpsr.audit.kept_events} shows what waits to be written ({@code store="file"}: kept on disk, written by the
      * housekeeping flush; {@code store="memory"}: not even that, lost at a stop), read from the writer's own counts
-     * on every scrape, no file read (ADR 0038, amended in session 43).
+     * on every scrape, no file read (ADR 0038, amended in session 43); {@code vpsr.audit.kept_events_oldest_age}, in
+     * seconds, how long ago the event waiting longest in each happened, 0 when none waits: a count that does not move
+     * because nothing can be written looks like fresh events, its age does not (amended in session 44). Both read
+     * what the writer and the store noted: no file read, no lock a slow disk could hold.
      */
     @Singleton
-    AuditWriter auditWriter(MeteredAuditHistory history, FileKeptAuditEvents kept, MeterRegistry registry) {
+    AuditWriter auditWriter(MeteredAuditHistory history, FileKeptAuditEvents kept, MeterRegistry registry, Clock clock) {
         AuditWriter writer = new AuditWriter(history, kept);
         Gauge.builder(KEPT_EVENTS, writer, AuditWriter::keptWaiting).tag("store", "file")
                 .description("Audit events the history could not take, kept on disk to be written later")
@@ -187,10 +190,24 @@ public class RecoveryServicesFactory {
         Gauge.builder(KEPT_EVENTS, writer, AuditWriter::inMemoryWaiting).tag("store", "memory")
                 .description("Audit events neither the history nor the kept-events store could take: in memory only")
                 .register(registry);
+        Gauge.builder(KEPT_EVENTS_OLDEST_AGE, writer, w -> secondsSince(w.keptOldestOccurredAt(), clock))
+                .tag("store", "file").baseUnit("seconds")
+                .description("How long ago the kept audit event waiting longest on disk happened; 0 when none waits")
+                .register(registry);
+        Gauge.builder(KEPT_EVENTS_OLDEST_AGE, writer, w -> secondsSince(w.inMemoryOldestOccurredAt(), clock))
+                .tag("store", "memory").baseUnit("seconds")
+                .description("How long ago the audit event waiting longest in memory only happened; 0 when none waits")
+                .register(registry);
         return writer;
     }
 
     static final String KEPT_EVENTS = "vpsr.audit.kept_events";
+    static final String KEPT_EVENTS_OLDEST_AGE = "vpsr.audit.kept_events_oldest_age";
+
+    /** Seconds from {@code since} to the clock's now; 0 when there is none, and never below 0 (a clock set back). */
+    static double secondsSince(Optional<java.time.Instant> since, Clock clock) {
+        return since.map(at -> Math.max(0, Duration.between(at, clock.instant()).toNanos() / 1e9)).orElse(0.0);
+    }
 
     /** What an Idempotency-Key's takeover asks of the history: whether a request that left no answer made a change. */
     @Singleton

@@ -1,6 +1,7 @@
 package org.vpsrecovery.application.attempt;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -267,6 +268,19 @@ public final class AuditWriter {
     /** How many of {@link #waiting()} are in this instance's memory only: lost if it stops before the history takes them. */
     public long inMemoryWaiting() {
         return inMemoryCount.get();
+    }
+
+    /**
+     * When the event that has waited longest in the store of kept events happened, empty when none waits there: what
+     * the store noted, no file read and no lock of the store (a scrape never waits behind a slow disk's keep).
+     */
+    public Optional<Instant> keptOldestOccurredAt() {
+        return kept.flatMap(KeptAuditEvents::oldestOccurredAt);
+    }
+
+    /** When the event that has waited longest in this instance's memory happened, empty when none waits there. */
+    public Optional<Instant> inMemoryOldestOccurredAt() {
+        return Optional.ofNullable(inMemory.peek()).map(AuditEvent::occurredAt);
     }
 
     /**

@@ -72,6 +72,11 @@ class AuditWriterTest {
         }
 
         @Override
+        public Optional<Instant> oldestOccurredAt() {
+            return kept.oldestOccurredAt();
+        }
+
+        @Override
         public long takeOverStopped() {
             return kept.takeOverStopped();
         }
@@ -160,6 +165,40 @@ class AuditWriterTest {
         down.set(false);
         assertThat(writer.flush()).isEqualTo(3);
         assertThat(recordedRequests()).containsExactly("req-1", "req-2", "req-3");
+    }
+
+    /** The ages /prometheus shows (ADR 0038, session 44): when the event waiting longest happened, store by store. */
+    @Test
+    void theTimeOfTheEventWaitingLongestIsKnownStoreByStore() {
+        AtomicBoolean storeBroken = new AtomicBoolean();
+        KeptAuditEvents breakable = new ForwardingKept() {
+            @Override
+            public void keep(AuditEvent event) {
+                if (storeBroken.get()) {
+                    throw new IllegalStateException("disk full");
+                }
+                super.keep(event);
+            }
+        };
+        AuditWriter writer = new AuditWriter(history, breakable);
+        assertThat(writer.keptOldestOccurredAt()).isEmpty();
+        assertThat(writer.inMemoryOldestOccurredAt()).isEmpty();
+
+        down.set(true);
+        writer.appendOrDefer(event(1));
+        writer.appendOrDefer(event(2));
+        storeBroken.set(true);
+        writer.appendOrDefer(event(3));
+        storeBroken.set(false);
+        writer.appendOrDefer(event(4));
+
+        assertThat(writer.keptOldestOccurredAt()).contains(event(1).occurredAt());
+        assertThat(writer.inMemoryOldestOccurredAt()).contains(event(3).occurredAt());
+
+        down.set(false);
+        assertThat(writer.flush()).isEqualTo(4);
+        assertThat(writer.keptOldestOccurredAt()).isEmpty();
+        assertThat(writer.inMemoryOldestOccurredAt()).isEmpty();
     }
 
     @Test

@@ -7,6 +7,8 @@ import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.simulator.SimulatorClock;
 import org.vpsrecovery.simulator.SimulatorOptions;
 
 /**
@@ -21,18 +24,22 @@ import org.vpsrecovery.simulator.SimulatorOptions;
  * readiness stays UP, so the failed appends and the events kept waiting must show there, and go back once the history
  * takes them again. Real PostgreSQL, real HTTP. The database refuses every insert into the audit table under a request
  * (a trigger; reads still answer: a dry run reads the server's restores before it plans, so a renamed table would fail
- * the request itself).
+ * the request itself). The platform's clock is the test's, so the age of what waits is what the test moved it by.
  */
 class AuditAppendMetricsEndToEndTest {
 
+    static final SimulatorClock CLOCK = SimulatorClock.fixedAt(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    private static final String OLDEST_AGE = "vpsr_audit_kept_events_oldest_age_seconds";
+
     @RegisterExtension
     static final PlatformOnSimulator SETUP = new PlatformOnSimulator(SimulatorOptions.defaults(),
-            Map.of("vpsr.audit.backlog-flush-every", "200ms"));
+            Map.of("vpsr.audit.backlog-flush-every", "200ms")).withPlatformClock(CLOCK);
 
     @Test
     void failedAppendsAndKeptEventsShowOnPrometheusUntilTheHistoryTakesThemAgain() throws Exception {
         double writtenBefore = value("vpsr_audit_append_seconds_count", "outcome=\"written\"");
         assertThat(value("vpsr_audit_kept_events", "store=\"file\"")).isZero();
+        assertThat(value(OLDEST_AGE, "store=\"file\"")).isZero();
 
         try (Connection owner = SETUP.database().dataSource().getConnection(); Statement sql = owner.createStatement()) {
             sql.execute("CREATE FUNCTION refuse_audit_appends() RETURNS trigger LANGUAGE plpgsql AS "
@@ -48,6 +55,12 @@ class AuditAppendMetricsEndToEndTest {
                 assertThat(value("vpsr_audit_append_seconds_count", "outcome=\"failed\"")).isGreaterThanOrEqualTo(1);
                 assertThat(value("vpsr_audit_kept_events", "store=\"file\"")).isGreaterThanOrEqualTo(1);
                 assertThat(value("vpsr_audit_kept_events", "store=\"memory\"")).isZero();
+                // How long it has waited, on the platform's clock (ADR 0038, amended in session 44): a count that does
+                // not move looks the same fresh or stuck, its age does not.
+                assertThat(value(OLDEST_AGE, "store=\"file\"")).as("the clock has not moved").isZero();
+                CLOCK.advance(Duration.ofSeconds(90));
+                assertThat(value(OLDEST_AGE, "store=\"file\"")).isEqualTo(90.0);
+                assertThat(value(OLDEST_AGE, "store=\"memory\"")).as("nothing waits in memory").isZero();
                 assertThat(SETUP.platform().send("GET", "/health/readiness", null, null).status()).isEqualTo(200);
             } finally {
                 sql.execute("DROP TRIGGER refuse_audit_appends ON audit_event");
@@ -58,6 +71,7 @@ class AuditAppendMetricsEndToEndTest {
         // The housekeeping flush writes it: the gauge goes back to 0, the written appends grow.
         await().atMost(Duration.ofSeconds(30)).until(() -> value("vpsr_audit_kept_events", "store=\"file\"") == 0);
         assertThat(value("vpsr_audit_append_seconds_count", "outcome=\"written\"")).isGreaterThan(writtenBefore);
+        assertThat(value(OLDEST_AGE, "store=\"file\"")).as("nothing waits").isZero();
         assertThat(SETUP.platform().auditOf("plan-while-the-history-is-gone")).singleElement()
                 .satisfies(e -> assertThat(e.event().outcome()).isEqualTo(new Outcome.Planned()));
     }

@@ -1,6 +1,8 @@
 package org.vpsrecovery.domain.port;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.vpsrecovery.domain.audit.AuditEvent;
 
 /**
@@ -22,6 +24,14 @@ public interface KeptAuditEvents {
 
     /** How many events are kept. */
     long count();
+
+    /**
+     * When the event that has waited longest happened (its {@link AuditEvent#occurredAt}), empty when nothing is kept:
+     * with the service's clock, how long it has waited (ADR 0038, amended in session 44). Known without reading the
+     * store and without waiting for a keep or a read under way: cheap enough for every metrics scrape. A store that
+     * gives the events of several processes first-to-last per process gives the earliest of their first events.
+     */
+    Optional<Instant> oldestOccurredAt();
 
     /**
      * Takes over what processes that stopped since this store opened left kept (a rolling deploy stops an instance

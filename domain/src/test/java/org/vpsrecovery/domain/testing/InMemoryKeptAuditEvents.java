@@ -1,8 +1,10 @@
 package org.vpsrecovery.domain.testing;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.port.KeptAuditEvents;
 
@@ -38,6 +40,11 @@ public final class InMemoryKeptAuditEvents implements KeptAuditEvents {
     @Override
     public synchronized long count() {
         return events.size();
+    }
+
+    @Override
+    public synchronized Optional<Instant> oldestOccurredAt() {
+        return Optional.ofNullable(events.peekFirst()).map(AuditEvent::occurredAt);
     }
 
     /** Nothing outlives a process here: there is never anything to take over. */

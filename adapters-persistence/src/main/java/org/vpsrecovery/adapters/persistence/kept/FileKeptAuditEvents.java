@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,6 +20,7 @@ import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -48,6 +50,10 @@ import org.vpsrecovery.domain.port.KeptAuditEvents;
  * ({@link java.nio.channels.ClosedByInterruptException}), and callers are interrupted at a stop (the job
  * scheduler interrupts the runs still going). A caller waits for the outcome even when interrupted, and keeps its
  * interrupt flag.
+ *
+ * <p>Each folder knows, in memory, when its first event not written happened: learnt from that line when the folder is
+ * taken (at the start, or over from a stopped process) and when events are let go, and from the event itself when one
+ * is kept into an empty folder. {@link #oldestOccurredAt} reads no file and takes no lock (ADR 0038, session 44).
  */
 public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable {
 
@@ -73,6 +79,8 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
     /** The folder {@link #oldest} last read, and the byte length of each line it gave. */
     private Folder lastFolder;
     private final List<Integer> lastLengths = new ArrayList<>();
+    /** The earliest of the folders' first events, noted after every change: read by a metrics scrape without the lock. */
+    private volatile Instant oldestOccurredAt;
 
     public FileKeptAuditEvents(Path directory) {
         this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
@@ -88,6 +96,7 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
                 Files.move(starting, mine, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 return locked.movedTo(mine);
             });
+            noteOldest();
         } catch (IOException e) {
             files.shutdown();
             throw new UncheckedIOException("cannot keep audit events in " + this.directory + ": " + e.getMessage(), e);
@@ -159,6 +168,9 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
                     }
                     own.events.force(false);
                     own.end = at;
+                    if (own.count == 0) {
+                        own.firstOccurredAt = event.occurredAt();
+                    }
                     own.count++;
                     return null;
                 } catch (IOException e) {
@@ -174,6 +186,7 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep an audit event in " + own.path + ": " + e.getMessage(), e);
         }
+        noteOldest();
     }
 
     @Override
@@ -206,6 +219,8 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
             });
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
+        } finally {
+            noteOldest(); // empty folders removed, lines that are no events set aside
         }
     }
 
@@ -235,6 +250,8 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
             // Not remembered: they are read again, and the writer looks before writing one twice.
             LOG.warn("cannot note in {} that {} kept audit event(s) are written: {}", lastFolder.path, count,
                     e.getMessage());
+        } finally {
+            noteOldest();
         }
     }
 
@@ -248,6 +265,23 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
     }
 
     @Override
+    public Optional<Instant> oldestOccurredAt() {
+        return Optional.ofNullable(oldestOccurredAt);
+    }
+
+    /** Notes the earliest of the folders' first events; called, under the store's lock, after each change. */
+    private void noteOldest() {
+        Instant oldest = own.firstOccurredAt();
+        for (Folder folder : adopted) {
+            Instant first = folder.firstOccurredAt();
+            if (first != null && (oldest == null || first.isBefore(oldest))) {
+                oldest = first;
+            }
+        }
+        oldestOccurredAt = oldest;
+    }
+
+    @Override
     public synchronized long takeOverStopped() {
         try {
             // This process's own folder and those it took over are held here: the scan passes them by.
@@ -255,6 +289,8 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
         } catch (IOException e) {
             LOG.warn("cannot look for audit events other processes left kept in {}: {}", directory, e.getMessage());
             return 0;
+        } finally {
+            noteOldest();
         }
     }
 
@@ -338,6 +374,8 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
         long end;
         long readFrom;
         long count;
+        /** When the first event not written happened; null when none is kept (or none of those kept reads as one). */
+        Instant firstOccurredAt;
 
         private Folder(Path path, FileChannel lockChannel, FileLock lock, FileChannel events) {
             this.path = path.toAbsolutePath().normalize();
@@ -384,6 +422,7 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
             HELD_HERE.add(folder.path);
             folder.readFrom = folder.writtenOffset();
             folder.countLines();
+            folder.learnFirst();
             return java.util.Optional.of(folder);
         }
 
@@ -393,6 +432,29 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
             HELD_HERE.remove(path);
             path = moved.toAbsolutePath().normalize();
             return this;
+        }
+
+        /** When the first event not written happened, or null when nothing is kept here. */
+        Instant firstOccurredAt() {
+            return count == 0 ? null : firstOccurredAt;
+        }
+
+        /**
+         * Reads when the first event not written happened from its line: one line, or a few more when those at the head
+         * do not read as events (they are set aside at the next read; the time is that of the first event after them).
+         */
+        private void learnFirst() throws IOException {
+            firstOccurredAt = null;
+            if (count == 0) {
+                return;
+            }
+            scan(readFrom, end, Long.MAX_VALUE, (json, text, length) -> {
+                if (!readable(json)) {
+                    return true;
+                }
+                firstOccurredAt = KeptEventLine.read(json).occurredAt();
+                return false;
+            });
         }
 
         java.nio.file.attribute.FileTime started() {
@@ -554,6 +616,9 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
                 readFrom = 0;
                 end = 0;
             }
+            // Not reached when the save failed: the time stays that of an event written, older than the truth, until
+            // the next let-go; an age that errs long never hides events that wait.
+            learnFirst();
         }
 
         private void saveOffset(long offset) throws IOException {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -72,6 +73,52 @@ class FileKeptAuditEventsTest extends KeptAuditEventsContract {
         assertThat(next.oldest(10)).containsExactly(event(4));
         next.written(1);
         assertThat(next.count()).isZero();
+    }
+
+    /**
+     * How long the oldest kept event has waited is known from the start on a folder a stopped process left, learnt from
+     * its first line not written, and again after some are let go (ADR 0038, amended in session 44).
+     */
+    @Test
+    void aStoreOpenedWhereAStoppedProcessKeptEventsKnowsWhenTheFirstNotWrittenHappened() {
+        Instant t1 = T0.plusSeconds(60);
+        Instant t2 = T0.plusSeconds(120);
+        FileKeptAuditEvents stopped = open();
+        stopped.keep(eventAt(1, T0));
+        stopped.keep(eventAt(2, t1));
+        stopped.keep(eventAt(3, t2));
+        stopped.close();
+
+        FileKeptAuditEvents next = open();
+        assertThat(next.oldestOccurredAt()).as("learnt at the start, before any read").contains(T0);
+        assertThat(next.oldest(1)).containsExactly(eventAt(1, T0));
+        next.written(1);
+        assertThat(next.oldestOccurredAt()).contains(t1);
+        next.close();
+
+        FileKeptAuditEvents third = open();
+        assertThat(third.oldestOccurredAt()).as("from where the history has them").contains(t1);
+        third.keep(eventAt(4, T0.minusSeconds(60)));
+        assertThat(third.oldestOccurredAt()).as("the earliest of the folders' first events").contains(T0.minusSeconds(60));
+    }
+
+    @Test
+    void aFirstLineThatIsNoEventGivesTheTimeOfTheFirstEventAfterIt() throws IOException {
+        Instant t1 = T0.plusSeconds(60);
+        FileKeptAuditEvents stopped = open();
+        stopped.keep(eventAt(1, T0));
+        stopped.keep(eventAt(2, t1));
+        stopped.close();
+        Path folder = folders().getFirst();
+        List<String> lines = new ArrayList<>(Files.readAllLines(events(folder)));
+        lines.set(0, lines.getFirst().replace("req-1", "req-X"));
+        Files.write(events(folder), lines);
+
+        FileKeptAuditEvents next = open();
+
+        assertThat(next.oldestOccurredAt()).contains(t1);
+        assertThat(next.oldest(10)).containsExactly(eventAt(2, t1));
+        assertThat(next.oldestOccurredAt()).contains(t1);
     }
 
     @Test
@@ -247,6 +294,23 @@ class FileKeptAuditEventsTest extends KeptAuditEventsContract {
         running.written(1);
         assertThat(running.oldest(10)).containsExactly(event(2));
         assertThat(running.takeOverStopped()).as("nothing more, and not its own").isZero();
+    }
+
+    @Test
+    void eventsTakenOverWhileRunningThatHappenedEarlierGiveTheOldestTime() {
+        FileKeptAuditEvents stopping = open();
+        stopping.keep(eventAt(1, T0));
+        FileKeptAuditEvents running = open();
+        running.keep(eventAt(2, T0.plusSeconds(60)));
+        assertThat(running.oldestOccurredAt()).contains(T0.plusSeconds(60));
+
+        stopping.close();
+        assertThat(running.takeOverStopped()).isOne();
+
+        assertThat(running.oldestOccurredAt()).contains(T0);
+        running.oldest(10);
+        running.written(1);
+        assertThat(running.oldestOccurredAt()).contains(T0.plusSeconds(60));
     }
 
     /**

@@ -103,6 +103,50 @@ public abstract class KeptAuditEventsContract {
         assertThat(store.count()).isOne();
     }
 
+    /** An event of {@link #event} that happened at {@code at}. */
+    protected static AuditEvent eventAt(int n, Instant at) {
+        AuditEvent e = event(n);
+        return new AuditEvent(at, e.team(), e.requestId(), e.operation(), e.server(), e.resource(), e.outcome(),
+                e.providerStatus(), e.detail());
+    }
+
+    @Test
+    void theOldestTimeIsThatOfTheFirstEventStillWaiting() {
+        KeptAuditEvents store = emptyStore();
+        Instant t1 = T0.plusSeconds(3600);
+        assertThat(store.oldestOccurredAt()).isEmpty();
+
+        store.keep(eventAt(1, T0));
+        store.keep(eventAt(2, t1));
+        assertThat(store.oldestOccurredAt()).contains(T0);
+
+        assertThat(store.oldest(1)).hasSize(1);
+        store.written(1);
+        assertThat(store.oldestOccurredAt()).contains(t1);
+
+        assertThat(store.oldest(10)).hasSize(1);
+        store.written(1);
+        assertThat(store.oldestOccurredAt()).isEmpty();
+
+        store.keep(eventAt(3, t1.plusSeconds(60)));
+        assertThat(store.oldestOccurredAt()).contains(t1.plusSeconds(60));
+    }
+
+    @Test
+    void aBatchLetGoInPartLeavesTheTimeOfTheFirstNotWritten() {
+        KeptAuditEvents store = emptyStore();
+        for (int n = 1; n <= 5; n++) {
+            store.keep(eventAt(n, T0.plusSeconds(n)));
+        }
+
+        assertThat(store.oldest(4)).hasSize(4);
+        store.written(2);
+        assertThat(store.oldestOccurredAt()).contains(T0.plusSeconds(3));
+        assertThat(store.oldest(10)).hasSize(3);
+        store.written(3);
+        assertThat(store.oldestOccurredAt()).isEmpty();
+    }
+
     @Test
     void onlyWhatWasLastReadCanBeLetGo() {
         KeptAuditEvents store = emptyStore();
