@@ -5,13 +5,9 @@ import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.AUDITOR_TOKEN;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.OTHER_TOKEN;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +30,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditQuery;
@@ -529,39 +524,24 @@ class ConsoleEndToEndTest {
     /** A browser that went away mid-form is no failure of the console's: no ERROR line, no 500 counted. */
     @Test
     void aFormCutShortByItsClientLogsNoErrorAndCountsNo500() throws Exception {
-        var captured = new ListAppender<ILoggingEvent>();
-        captured.start();
-        var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.addAppender(captured);
+        RootLogLines captured = RootLogLines.capture();
         MeterRegistry registry = SETUP.platform().context.getBean(MeterRegistry.class);
-        try {
-            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), SETUP.platform().server.getPort())) {
-                String head = "POST /console/sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        + "Content-Type: " + FORM + "\r\nContent-Length: 100\r\n\r\n";
-                socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
-                socket.getOutputStream().write("csrf=abc&token".getBytes(StandardCharsets.US_ASCII));
-                socket.getOutputStream().flush();
-            }
+        try (captured) {
+            new CutShortRequest("POST", "/console/sign-in", List.of("Content-Type: " + FORM), "csrf=abc&token")
+                    .sendThenClose(SETUP.platform().server.getPort());
             // The request is timed once its answer is written, after any line its handler logs.
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !registry.find("http.server.requests")
                     .tag("uri", "/console/sign-in").tag("exception", "EOFException").timers().isEmpty());
             assertThat(registry.find("http.server.requests").tag("uri", "/console/sign-in")
                     .tag("exception", "EOFException").timers())
                     .extracting(timer -> timer.getId().getTag("status")).containsOnly("400");
-        } finally {
-            root.detachAppender(captured);
         }
-        synchronized (captured) { // Logback appends under the appender's lock
-            assertThat(captured.list).map(ConsoleEndToEndTest::wholeText).noneMatch(line -> line.startsWith("ERROR"));
-        }
+        assertThat(captured.events()).map(ConsoleEndToEndTest::wholeText).noneMatch(line -> line.startsWith("ERROR"));
     }
 
     private static void refusalsAreAnsweredAsPagesAndNeverLogged(ConsoleClient browser) {
-        var captured = new ListAppender<ILoggingEvent>();
-        captured.start();
-        var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.addAppender(captured);
-        try {
+        RootLogLines captured = RootLogLines.capture();
+        try (captured) {
             String csrf = ConsoleClient.csrfOf(browser.get("/console/sign-in").body());
 
             HttpResponse<String> put = browser.send("PUT", "/console/sign-in", FORM, "token=x");
@@ -577,13 +557,8 @@ class ConsoleEndToEndTest {
                     "csrf=" + csrf + "&token=abc%zz-rest");
             assertPage(undecodable, 400);
             assertThat(undecodable.body()).contains("not a form");
-        } finally {
-            root.detachAppender(captured);
         }
-        List<String> logged;
-        synchronized (captured) { // Logback appends under the appender's lock
-            logged = captured.list.stream().map(ConsoleEndToEndTest::wholeText).toList();
-        }
+        List<String> logged = captured.events().stream().map(ConsoleEndToEndTest::wholeText).toList();
         assertThat(logged).noneMatch(line -> line.contains("abc%zz"))
                 .noneMatch(line -> line.startsWith("ERROR") && line.contains("console page failed"));
     }
