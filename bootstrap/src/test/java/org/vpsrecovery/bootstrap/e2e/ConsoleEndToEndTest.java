@@ -208,17 +208,7 @@ class ConsoleEndToEndTest {
         Map<String, Object> rotated = new LinkedHashMap<>(SETUP.properties());
         rotated.remove(ROTATING_KEY);
         try (RunningPlatform withoutIt = RunningPlatform.start(SETUP.database().database(), SETUP.simulator(), rotated)) {
-            URI base = URI.create(withoutIt.server.getURL().toString());
-            ConsoleClient sameBrowser = new ConsoleClient(base);
-            sameBrowser.cookies.getCookieStore().add(base, session);
-
-            HttpResponse<String> page = sameBrowser.get("/console/operations");
-
-            assertThat(page.statusCode()).isEqualTo(303);
-            assertThat(page.headers().firstValue("Location")).hasValue("/console/sign-in");
-            // Ended for every instance, not only refused here.
-            assertThat(rows("SELECT id_digest FROM console_session")).doesNotContain(sha256(session.getValue()));
-            assertThat(browser.get("/console/operations").statusCode()).isEqualTo(303);
+            assertSessionEndedAtItsNextPage(withoutIt, browser, session);
             // The API refuses the token there too: the console checks what the API checks.
             assertThat(withoutIt.send("GET", "/api/v1/snapshots/", ROTATING_TOKEN, null, Map.of()).status())
                     .isEqualTo(401);
@@ -241,19 +231,29 @@ class ConsoleEndToEndTest {
         Map<String, Object> withoutPeople = new LinkedHashMap<>(SETUP.properties());
         withoutPeople.keySet().removeIf(key -> key.startsWith("vpsr.identity.jwt."));
         try (RunningPlatform peopleOff = RunningPlatform.start(SETUP.database().database(), SETUP.simulator(), withoutPeople)) {
-            URI base = URI.create(peopleOff.server.getURL().toString());
-            ConsoleClient sameBrowser = new ConsoleClient(base);
-            sameBrowser.cookies.getCookieStore().add(base, session);
-
-            HttpResponse<String> page = sameBrowser.get("/console/operations");
-
-            assertThat(page.statusCode()).isEqualTo(303);
-            assertThat(page.headers().firstValue("Location")).hasValue("/console/sign-in");
-            assertThat(rows("SELECT id_digest FROM console_session")).doesNotContain(sha256(session.getValue()));
-            assertThat(browser.get("/console/operations").statusCode()).isEqualTo(303);
+            assertSessionEndedAtItsNextPage(peopleOff, browser, session);
             assertThat(peopleOff.send("GET", "/api/v1/snapshots/", jwt, null, Map.of("X-Vpsr-Team", "demo")).status())
                     .isEqualTo(401);
         }
+    }
+
+    /**
+     * The session's next page on {@code instance} sends the browser to sign in, and the session is ended for every
+     * instance: {@code browser}, which holds it, is sent to sign in on this test's instance too.
+     */
+    private static void assertSessionEndedAtItsNextPage(RunningPlatform instance, ConsoleClient browser,
+            java.net.HttpCookie session) {
+        URI base = URI.create(instance.server.getURL().toString());
+        ConsoleClient sameBrowser = new ConsoleClient(base);
+        sameBrowser.cookies.getCookieStore().add(base, session);
+
+        HttpResponse<String> page = sameBrowser.get("/console/operations");
+
+        assertThat(page.statusCode()).isEqualTo(303);
+        assertThat(page.headers().firstValue("Location")).hasValue("/console/sign-in");
+        // Ended for every instance, not only refused here.
+        assertThat(rows("SELECT id_digest FROM console_session")).doesNotContain(sha256(session.getValue()));
+        assertThat(browser.get("/console/operations").statusCode()).isEqualTo(303);
     }
 
     @Test
