@@ -455,11 +455,7 @@ class PgServerLockTest {
 
     @Test
     void aPooledConnectionGoesBackWithoutTheLockAfterTheWorkThrows() throws SQLException {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(DATABASE.database().url());
-        config.setUsername(DATABASE.database().user());
-        config.setPassword(DATABASE.database().password());
-        config.setMaximumPoolSize(1);
+        HikariConfig config = DATABASE.database().poolOf(1);
         try (HikariDataSource pool = new HikariDataSource(config)) {
             ServerId server = new ServerId(77);
             PgServerLock lock = closedAfter(new PgServerLock(pool, Duration.ofMillis(500)));
@@ -482,11 +478,7 @@ class PgServerLockTest {
 
     @Test
     void aSessionLostDuringTheWorkIsEvictedFromThePoolNotLentOut() throws SQLException {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(DATABASE.database().url());
-        config.setUsername(DATABASE.database().user());
-        config.setPassword(DATABASE.database().password());
-        config.setMaximumPoolSize(1);
+        HikariConfig config = DATABASE.database().poolOf(1);
         try (HikariDataSource pool = new HikariDataSource(config)) {
             ServerId server = new ServerId(78);
             DataSource outside = DATABASE.dataSource();
@@ -585,11 +577,7 @@ class PgServerLockTest {
 
     @Test
     void aBusyAnswerLeavesThePooledSessionAsItFoundIt() throws SQLException {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(DATABASE.database().url());
-        config.setUsername(DATABASE.database().user());
-        config.setPassword(DATABASE.database().password());
-        config.setMaximumPoolSize(1);
+        HikariConfig config = DATABASE.database().poolOf(1);
         ServerId server = new ServerId(79);
         try (HikariDataSource pool = new HikariDataSource(config);
              Connection other = DATABASE.dataSource().getConnection();
@@ -622,11 +610,7 @@ class PgServerLockTest {
     }
 
     private static HikariDataSource pool(int size) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(DATABASE.database().url());
-        config.setUsername(DATABASE.database().user());
-        config.setPassword(DATABASE.database().password());
-        config.setMaximumPoolSize(size);
+        HikariConfig config = DATABASE.database().poolOf(size);
         config.setConnectionTimeout(1000);
         return new HikariDataSource(config);
     }
