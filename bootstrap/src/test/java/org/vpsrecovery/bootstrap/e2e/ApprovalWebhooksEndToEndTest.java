@@ -117,16 +117,6 @@ class ApprovalWebhooksEndToEndTest {
         return (String) created.get("secret");
     }
 
-    private static long completedSnapshot(String token, long server, String name) {
-        Answer created = SETUP.platform().send("POST", "/api/v1/snapshots/", token,
-                "{\"server_id\": " + server + ", \"name\": \"" + name + "\"}");
-        assertThat(created.status()).isEqualTo(201);
-        long id = ((Number) created.get("id")).longValue();
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
-                "completed".equals(SETUP.platform().send("GET", "/api/v1/snapshots/" + id + "/", token, null).get("status")));
-        return id;
-    }
-
     /** Asks for the delete of {@code snapshot} as {@code person}; answers the operation's id (202, pending approval). */
     private static String askToDelete(long snapshot, String person) {
         Answer asked = SETUP.platform().send("DELETE", "/api/v1/snapshots/" + snapshot + "/", person, null);
@@ -203,13 +193,13 @@ class ApprovalWebhooksEndToEndTest {
         String bob = SETUP.idp().member("bob@example.com", "demo");
 
         // Asked, then approved by another person: it runs.
-        String approved = askToDelete(completedSnapshot(DEMO_TOKEN, 12345, "hook-approve"), alice);
+        String approved = askToDelete(SETUP.platform().completedSnapshot(DEMO_TOKEN, 12345, "hook-approve"), alice);
         assertThat(decide(approved, bob, "approve").status()).isEqualTo(200);
         // Asked, then denied.
-        String denied = askToDelete(completedSnapshot(DEMO_TOKEN, 12345, "hook-deny"), alice);
+        String denied = askToDelete(SETUP.platform().completedSnapshot(DEMO_TOKEN, 12345, "hook-deny"), alice);
         assertThat(decide(denied, bob, "deny").status()).isEqualTo(200);
         // Asked, and no one decides within the other team's 2 s: the job expires it.
-        String expired = askToDelete(completedSnapshot(OTHER_TOKEN, 23456, "hook-expire"),
+        String expired = askToDelete(SETUP.platform().completedSnapshot(OTHER_TOKEN, 23456, "hook-expire"),
                 SETUP.idp().member("erin@example.com", "other-team"));
 
         assertDelivered("/demo", demoSecret, approved, Map.of("approval.requested", person("alice@example.com"),
