@@ -44,8 +44,8 @@ class BackupLifecycleTest {
         assertThat(done.isCompleted()).isTrue();
         assertThat(done.sizeMb()).hasValue(4456);
         assertThat(making.fail().status()).isEqualTo(CreationStatus.FAILED);
-        assertThat(RefusalReason.of(() -> done.complete(1))).isEqualTo(ReasonCode.INVALID_TRANSITION);
-        assertThat(RefusalReason.of(() -> making.fail().fail())).isEqualTo(ReasonCode.INVALID_TRANSITION);
+        assertThat(RefusalReason.ofDenied(() -> done.complete(1))).isEqualTo(ReasonCode.INVALID_TRANSITION);
+        assertThat(RefusalReason.ofDenied(() -> making.fail().fail())).isEqualTo(ReasonCode.INVALID_TRANSITION);
     }
 
     @Test
@@ -66,12 +66,12 @@ class BackupLifecycleTest {
     @Test
     void restoringRequiresACompletedUnexpiredBackupAndARestorableServer() {
         assertThat(automatic(EXPIRY).restoreOnto(RUNNING, NOW).status()).isEqualTo(ServerStatus.RESTORING);
-        assertThat(RefusalReason.of(() -> automatic(EXPIRY).restoreOnto(RUNNING, EXPIRY))).isEqualTo(ReasonCode.BACKUP_EXPIRED);
-        assertThat(RefusalReason.of(() -> backup(1, WEB, BackupType.MANUAL, CreationStatus.IN_PROGRESS, null).restoreOnto(RUNNING, NOW)))
+        assertThat(RefusalReason.ofDenied(() -> automatic(EXPIRY).restoreOnto(RUNNING, EXPIRY))).isEqualTo(ReasonCode.BACKUP_EXPIRED);
+        assertThat(RefusalReason.ofDenied(() -> backup(1, WEB, BackupType.MANUAL, CreationStatus.IN_PROGRESS, null).restoreOnto(RUNNING, NOW)))
                 .isEqualTo(ReasonCode.BACKUP_NOT_COMPLETED);
-        assertThat(RefusalReason.of(() -> backup(1, WEB, BackupType.MANUAL, new CreationStatus(CreationStatus.Phase.UNKNOWN, "verifying"), null).restoreOnto(RUNNING, NOW)))
+        assertThat(RefusalReason.ofDenied(() -> backup(1, WEB, BackupType.MANUAL, new CreationStatus(CreationStatus.Phase.UNKNOWN, "verifying"), null).restoreOnto(RUNNING, NOW)))
                 .isEqualTo(ReasonCode.BACKUP_NOT_COMPLETED);
-        assertThat(RefusalReason.of(() -> automatic(EXPIRY).restoreOnto(RESTORING, NOW)))
+        assertThat(RefusalReason.ofDenied(() -> automatic(EXPIRY).restoreOnto(RESTORING, NOW)))
                 .isEqualTo(ReasonCode.SERVER_NOT_RESTORABLE);
     }
 
@@ -83,9 +83,9 @@ class BackupLifecycleTest {
 
     @Test
     void deletionRefusesInProgressBackupsAndRestoringServers() {
-        assertThat(RefusalReason.of(() -> backup(1, WEB, BackupType.MANUAL, CreationStatus.IN_PROGRESS, null).delete(RUNNING)))
+        assertThat(RefusalReason.ofDenied(() -> backup(1, WEB, BackupType.MANUAL, CreationStatus.IN_PROGRESS, null).delete(RUNNING)))
                 .isEqualTo(ReasonCode.BACKUP_IN_PROGRESS);
-        assertThat(RefusalReason.of(() -> automatic(EXPIRY).delete(RESTORING))).isEqualTo(ReasonCode.SERVER_RESTORING);
+        assertThat(RefusalReason.ofDenied(() -> automatic(EXPIRY).delete(RESTORING))).isEqualTo(ReasonCode.SERVER_RESTORING);
         automatic(EXPIRY).delete(RUNNING);
         backup(2, WEB, BackupType.MANUAL, CreationStatus.FAILED, null).delete(RUNNING);
     }

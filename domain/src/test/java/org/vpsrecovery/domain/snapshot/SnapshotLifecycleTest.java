@@ -46,10 +46,10 @@ class SnapshotLifecycleTest {
         Snapshot failed = snapshot(803, WEB, CreationStatus.FAILED);
         Snapshot unknown = snapshot(804, WEB, new CreationStatus(CreationStatus.Phase.UNKNOWN, "archived"));
 
-        assertThat(RefusalReason.of(() -> done.complete(1))).isEqualTo(ReasonCode.INVALID_TRANSITION);
-        assertThat(RefusalReason.of(done::fail)).isEqualTo(ReasonCode.INVALID_TRANSITION);
-        assertThat(RefusalReason.of(() -> failed.complete(1))).isEqualTo(ReasonCode.INVALID_TRANSITION);
-        assertThat(RefusalReason.of(unknown::fail)).isEqualTo(ReasonCode.INVALID_TRANSITION);
+        assertThat(RefusalReason.ofDenied(() -> done.complete(1))).isEqualTo(ReasonCode.INVALID_TRANSITION);
+        assertThat(RefusalReason.ofDenied(done::fail)).isEqualTo(ReasonCode.INVALID_TRANSITION);
+        assertThat(RefusalReason.ofDenied(() -> failed.complete(1))).isEqualTo(ReasonCode.INVALID_TRANSITION);
+        assertThat(RefusalReason.ofDenied(unknown::fail)).isEqualTo(ReasonCode.INVALID_TRANSITION);
     }
 
     @Test
@@ -65,7 +65,7 @@ class SnapshotLifecycleTest {
     void onlyCompletedSnapshotsRestore() {
         for (CreationStatus status : List.of(CreationStatus.IN_PROGRESS, CreationStatus.FAILED,
                 new CreationStatus(CreationStatus.Phase.UNKNOWN, "archived"))) {
-            assertThat(RefusalReason.of(() -> snapshot(1, WEB, status).restoreOnto(RUNNING)))
+            assertThat(RefusalReason.ofDenied(() -> snapshot(1, WEB, status).restoreOnto(RUNNING)))
                     .isEqualTo(ReasonCode.SNAPSHOT_NOT_COMPLETED);
         }
     }
@@ -73,16 +73,16 @@ class SnapshotLifecycleTest {
     @Test
     void aRestoringServerOrAnotherServerIsNotRestorable() {
         Snapshot done = snapshot(801, WEB, CreationStatus.COMPLETED);
-        assertThat(RefusalReason.of(() -> done.restoreOnto(RESTORING))).isEqualTo(ReasonCode.SERVER_NOT_RESTORABLE);
-        assertThat(RefusalReason.of(() -> done.restoreOnto(new Server(OTHER, ServerStatus.RUNNING))))
+        assertThat(RefusalReason.ofDenied(() -> done.restoreOnto(RESTORING))).isEqualTo(ReasonCode.SERVER_NOT_RESTORABLE);
+        assertThat(RefusalReason.ofDenied(() -> done.restoreOnto(new Server(OTHER, ServerStatus.RUNNING))))
                 .isEqualTo(ReasonCode.SERVER_NOT_RESTORABLE);
     }
 
     @Test
     void deletionRefusesInProgressSnapshotsAndRestoringServersOnly() {
-        assertThat(RefusalReason.of(() -> snapshot(1, WEB, CreationStatus.IN_PROGRESS).delete(RUNNING)))
+        assertThat(RefusalReason.ofDenied(() -> snapshot(1, WEB, CreationStatus.IN_PROGRESS).delete(RUNNING)))
                 .isEqualTo(ReasonCode.SNAPSHOT_IN_PROGRESS);
-        assertThat(RefusalReason.of(() -> snapshot(1, WEB, CreationStatus.COMPLETED).delete(RESTORING)))
+        assertThat(RefusalReason.ofDenied(() -> snapshot(1, WEB, CreationStatus.COMPLETED).delete(RESTORING)))
                 .isEqualTo(ReasonCode.SERVER_RESTORING);
         snapshot(1, WEB, CreationStatus.COMPLETED).delete(RUNNING);
         snapshot(2, WEB, CreationStatus.FAILED).delete(RUNNING);
