@@ -12,21 +12,24 @@ public final class RefusalReason {
 
     /** Refused by any {@link RecoveryException} (denied, not found, busy, ...). */
     public static ReasonCode of(Runnable action) {
-        try {
-            action.run();
-        } catch (RecoveryException refused) {
-            return refused.reason();
-        }
-        throw new AssertionError("not refused");
+        return reason(action, RecoveryException.class, "not refused");
     }
 
     /** Refused as a {@link RecoveryDenied} only: the domain's own refusal of a transition. */
     public static ReasonCode ofDenied(Runnable transition) {
+        return reason(transition, RecoveryDenied.class, "the transition was not refused");
+    }
+
+    /** Any other exception, of {@code refusal}'s kind or not, is the test's failure as it is. */
+    private static ReasonCode reason(Runnable action, Class<? extends RecoveryException> refusal, String notRefused) {
         try {
-            transition.run();
-        } catch (RecoveryDenied denied) {
-            return denied.reason();
+            action.run();
+        } catch (RecoveryException refused) {
+            if (refusal.isInstance(refused)) {
+                return refused.reason();
+            }
+            throw refused;
         }
-        throw new AssertionError("the transition was not refused");
+        throw new AssertionError(notRefused);
     }
 }
