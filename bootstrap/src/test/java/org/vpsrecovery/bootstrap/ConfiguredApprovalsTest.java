@@ -2,31 +2,19 @@ package org.vpsrecovery.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.vpsrecovery.bootstrap.TwoConfiguredTeams.PAYMENTS;
+import static org.vpsrecovery.bootstrap.TwoConfiguredTeams.SEARCH;
 
-import io.micronaut.context.ApplicationContext;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.audit.Operation;
-import org.vpsrecovery.domain.common.TeamId;
 
 class ConfiguredApprovalsTest {
 
-    private static final TeamId PAYMENTS = new TeamId("payments");
-    private static final TeamId SEARCH = new TeamId("search");
-
     private static ConfiguredApprovals approvals(Map<String, Object> extra) {
-        Map<String, Object> properties = new LinkedHashMap<>(Map.of(
-                "vpsr.teams.payments.token-sha256", "a".repeat(64), "vpsr.teams.payments.servers", "1",
-                "vpsr.teams.search.token-sha256", "b".repeat(64), "vpsr.teams.search.servers", "2"));
-        properties.putAll(extra);
-        try (ApplicationContext context = ApplicationContext.builder().properties(properties).build()) {
-            context.getEnvironment().start();
-            ConfiguredTeams teams = ConfiguredTeams.from(context.getEnvironment());
-            return ConfiguredApprovals.from(context.getEnvironment(), teams.teams());
-        }
+        return TwoConfiguredTeams.read(extra, ConfiguredApprovals::from);
     }
 
     @Test

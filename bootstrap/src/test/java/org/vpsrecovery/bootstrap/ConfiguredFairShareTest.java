@@ -2,33 +2,21 @@ package org.vpsrecovery.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.vpsrecovery.bootstrap.TwoConfiguredTeams.PAYMENTS;
+import static org.vpsrecovery.bootstrap.TwoConfiguredTeams.SEARCH;
 
-import io.micronaut.context.ApplicationContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.limits.FairShareLimits;
 
 class ConfiguredFairShareTest {
 
-    private static final TeamId PAYMENTS = new TeamId("payments");
-    private static final TeamId SEARCH = new TeamId("search");
-
     private static ConfiguredFairShare fairShare(Map<String, Object> extra) {
-        Map<String, Object> properties = new LinkedHashMap<>(Map.of(
-                "vpsr.teams.payments.token-sha256", "a".repeat(64), "vpsr.teams.payments.servers", "1",
-                "vpsr.teams.search.token-sha256", "b".repeat(64), "vpsr.teams.search.servers", "2"));
-        properties.putAll(extra);
-        try (ApplicationContext context = ApplicationContext.builder().properties(properties).build()) {
-            context.getEnvironment().start();
-            ConfiguredTeams teams = ConfiguredTeams.from(context.getEnvironment());
-            return ConfiguredFairShare.from(context.getEnvironment(), teams.teams());
-        }
+        return TwoConfiguredTeams.read(extra, ConfiguredFairShare::from);
     }
 
     @Test

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code vpsr audit verify}: the short walk (--from latest-checkpoint), and a whole walk whose answer never comes
@@ -30,9 +27,6 @@ class AuditVerifyTest {
 
     @TempDir
     Path home;
-
-    record Run(int exitCode, String out, String err) {
-    }
 
     enum Answer { INTACT, CONNECTION_CLOSED, NONE }
 
@@ -82,23 +76,17 @@ class AuditVerifyTest {
         server.stop(0);
     }
 
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = Vpsr.commandLine(new Vpsr.Environment(
-                Map.of("VPSR_URL", url, "VPSR_TOKEN", "demo-auditor-token"), home, false));
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int code = commandLine.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private VpsrRun run(String... args) {
+        return VpsrRun.of(new Vpsr.Environment(
+                Map.of("VPSR_URL", url, "VPSR_TOKEN", "demo-auditor-token"), home, false), args);
     }
 
     @Test
     void fromLatestCheckpointAsksForTheShortWalkAndTheDefaultForTheWholeOne() {
-        Run whole = run("audit", "verify");
-        Run whole2 = run("audit", "verify", "--from", "first");
-        Run shortWalk = run("audit", "verify", "--from", "latest-checkpoint");
-        Run wrong = run("audit", "verify", "--from", "yesterday");
+        VpsrRun whole = run("audit", "verify");
+        VpsrRun whole2 = run("audit", "verify", "--from", "first");
+        VpsrRun shortWalk = run("audit", "verify", "--from", "latest-checkpoint");
+        VpsrRun wrong = run("audit", "verify", "--from", "yesterday");
 
         assertThat(List.of(whole, whole2, shortWalk)).allSatisfy(each -> {
             assertThat(each.exitCode()).as(each.err()).isZero();
@@ -114,12 +102,12 @@ class AuditVerifyTest {
     @Test
     void aWholeWalkWhoseAnswerNeverComesPointsAtTheShortWalk() {
         answer = Answer.CONNECTION_CLOSED;
-        Run closed = run("audit", "verify");
-        Run closedShortWalk = run("audit", "verify", "--from", "latest-checkpoint");
+        VpsrRun closed = run("audit", "verify");
+        VpsrRun closedShortWalk = run("audit", "verify", "--from", "latest-checkpoint");
         answer = Answer.NONE;
-        Run timedOut = run("audit", "verify", "--timeout", "1");
+        VpsrRun timedOut = run("audit", "verify", "--timeout", "1");
 
-        for (Run cutOff : List.of(closed, timedOut)) {
+        for (VpsrRun cutOff : List.of(closed, timedOut)) {
             assertThat(cutOff.exitCode()).as(cutOff.err()).isEqualTo(ExitCodes.UNREACHABLE);
             assertThat(cutOff.err()).contains("vpsr: cannot reach " + url)
                     .contains("vpsr: a walk of the whole chain is cut off once it outlasts the service's "

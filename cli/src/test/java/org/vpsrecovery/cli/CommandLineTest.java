@@ -21,17 +21,8 @@ class CommandLineTest {
     @TempDir
     Path home;
 
-    record Run(int exitCode, String out, String err) {
-    }
-
-    private Run run(Map<String, String> environment, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = Vpsr.commandLine(new Vpsr.Environment(environment, home, false));
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int code = commandLine.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private VpsrRun run(Map<String, String> environment, String... args) {
+        return VpsrRun.of(new Vpsr.Environment(environment, home, false), args);
     }
 
     private Path configFile(String text) throws IOException {
@@ -44,42 +35,42 @@ class CommandLineTest {
     void flagsOverrideTheEnvironmentWhichOverridesTheConfigFileAndTheTokenIsNeverShown() throws IOException {
         configFile("url=http://from-file:8080\ntoken=file-secret-token\n");
 
-        Run fromFile = run(Map.of(), "config");
+        VpsrRun fromFile = run(Map.of(), "config");
         assertThat(fromFile.exitCode()).isZero();
         assertThat(fromFile.out()).contains("http://from-file:8080").contains("set  (" + home.resolve(".config/vpsr/config.properties"));
 
-        Run fromEnvironment = run(Map.of("VPSR_URL", "http://from-env:8080", "VPSR_TOKEN", "env-secret-token"), "config");
+        VpsrRun fromEnvironment = run(Map.of("VPSR_URL", "http://from-env:8080", "VPSR_TOKEN", "env-secret-token"), "config");
         assertThat(fromEnvironment.out()).contains("http://from-env:8080  (VPSR_URL)").contains("set  (VPSR_TOKEN)");
 
-        Run fromFlags = run(Map.of("VPSR_URL", "http://from-env:8080", "VPSR_TOKEN", "env-secret-token"),
+        VpsrRun fromFlags = run(Map.of("VPSR_URL", "http://from-env:8080", "VPSR_TOKEN", "env-secret-token"),
                 "config", "--url", "http://from-flag:8080/", "--token", "flag-secret-token");
         assertThat(fromFlags.out()).contains("http://from-flag:8080  (--url)").contains("set  (--token)");
 
-        for (Run each : new Run[] {fromFile, fromEnvironment, fromFlags}) {
+        for (VpsrRun each : new VpsrRun[] {fromFile, fromEnvironment, fromFlags}) {
             assertThat(each.out() + each.err()).doesNotContain("secret-token");
         }
     }
 
     @Test
     void aConfigFileNamedByFlagOrVariableMustExist() {
-        Run missing = run(Map.of(), "--config", home.resolve("nowhere.properties").toString(), "config");
+        VpsrRun missing = run(Map.of(), "--config", home.resolve("nowhere.properties").toString(), "config");
         assertThat(missing.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(missing.err()).contains("no config file at");
 
-        Run missingFromVariable = run(Map.of("VPSR_CONFIG", home.resolve("nowhere.properties").toString()), "config");
+        VpsrRun missingFromVariable = run(Map.of("VPSR_CONFIG", home.resolve("nowhere.properties").toString()), "config");
         assertThat(missingFromVariable.exitCode()).isEqualTo(ExitCodes.USAGE);
     }
 
     @Test
     void aServiceUrlThatIsNoHttpUrlIsAUsageError() {
-        Run wrong = run(Map.of("VPSR_URL", "ftp://example.org"), "snapshots", "list");
+        VpsrRun wrong = run(Map.of("VPSR_URL", "ftp://example.org"), "snapshots", "list");
         assertThat(wrong.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(wrong.err()).contains("http(s)://host");
     }
 
     @Test
     void usageErrorsExitWithOne() {
-        Run missingOption = run(Map.of(), "snapshots", "create", "--server-id", "12345");
+        VpsrRun missingOption = run(Map.of(), "snapshots", "create", "--server-id", "12345");
         assertThat(missingOption.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(missingOption.err()).contains("--name").contains("vpsr snapshots create --help");
 
@@ -88,7 +79,7 @@ class CommandLineTest {
         assertThat(run(Map.of(), "-o", "yaml", "snapshots", "list").exitCode()).isEqualTo(ExitCodes.USAGE);
 
         // A hold is on a snapshot or a backup, not both, not neither; a policy change needs something to change.
-        Run both = run(Map.of(), "holds", "list", "--snapshot", "801", "--backup", "499");
+        VpsrRun both = run(Map.of(), "holds", "list", "--snapshot", "801", "--backup", "499");
         assertThat(both.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(both.err()).contains("mutually exclusive");
         assertThat(run(Map.of(), "holds", "place", "--reason", "audit").exitCode()).isEqualTo(ExitCodes.USAGE);
@@ -97,7 +88,7 @@ class CommandLineTest {
         assertThat(run(Map.of(), "policies", "create", "--server-id", "1", "--all-servers").exitCode())
                 .isEqualTo(ExitCodes.USAGE);
         // A wait's limit is a positive number of seconds; refused before any request (no service is running here).
-        Run noTime = run(Map.of("VPSR_URL", "http://127.0.0.1:9", "VPSR_TOKEN", "t"), "operations", "wait", "x", "--timeout", "0");
+        VpsrRun noTime = run(Map.of("VPSR_URL", "http://127.0.0.1:9", "VPSR_TOKEN", "t"), "operations", "wait", "x", "--timeout", "0");
         assertThat(noTime.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(noTime.err()).contains("--timeout must be a positive number of seconds");
     }
@@ -108,7 +99,7 @@ class CommandLineTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        Run refused = run(Map.of("VPSR_URL", "http://127.0.0.1:" + closedPort, "VPSR_TOKEN", "t"), "snapshots", "list");
+        VpsrRun refused = run(Map.of("VPSR_URL", "http://127.0.0.1:" + closedPort, "VPSR_TOKEN", "t"), "snapshots", "list");
         assertThat(refused.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
         assertThat(refused.err()).contains("cannot reach http://127.0.0.1:" + closedPort);
     }
@@ -121,9 +112,9 @@ class CommandLineTest {
             closedPort = socket.getLocalPort();
         }
         String url = "http://127.0.0.1:" + closedPort;
-        Run crlf = run(Map.of("VPSR_URL", url, "VPSR_TOKEN", "s3cret-token\r"), "audit", "verify");
+        VpsrRun crlf = run(Map.of("VPSR_URL", url, "VPSR_TOKEN", "s3cret-token\r"), "audit", "verify");
         assertThat(crlf.exitCode()).as(crlf.err()).isEqualTo(ExitCodes.UNREACHABLE); // sent, trimmed
-        for (Run inner : new Run[] {
+        for (VpsrRun inner : new VpsrRun[] {
                 run(Map.of("VPSR_URL", url, "VPSR_TOKEN", "s3cret-token\r\nX-Injected: 1"), "audit", "verify"),
                 run(Map.of("VPSR_URL", url), "--token", "s3cret\u0007token", "audit", "verify")}) {
             assertThat(inner.exitCode()).isEqualTo(ExitCodes.USAGE);
@@ -147,7 +138,7 @@ class CommandLineTest {
 
     @Test
     void completionIsPicocliSBashScriptForEveryCommand() {
-        Run completion = run(Map.of(), "completion");
+        VpsrRun completion = run(Map.of(), "completion");
         assertThat(completion.exitCode()).isZero();
         assertThat(completion.out()).startsWith("#!/usr/bin/env bash")
                 .contains("complete -F _complete_vpsr")
@@ -157,7 +148,7 @@ class CommandLineTest {
 
     @Test
     void helpListsTheExitCodes() {
-        Run help = run(Map.of(), "--help");
+        VpsrRun help = run(Map.of(), "--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("Exit codes:").contains("7    the service could not be reached")
                 .contains("9    --timeout passed before the operation waited on ended")
@@ -172,7 +163,7 @@ class CommandLineTest {
         for (java.util.List<String> path : paths) {
             java.util.List<String> args = new java.util.ArrayList<>(path);
             args.add("--help");
-            Run help = run(Map.of(), args.toArray(String[]::new));
+            VpsrRun help = run(Map.of(), args.toArray(String[]::new));
             assertThat(help.exitCode()).as(String.join(" ", args) + ": " + help.err()).isZero();
             assertThat(help.out()).startsWith("Usage: vpsr " + String.join(" ", path));
         }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The team a person of several teams acts for: --team, else VPSR_TEAM, else team= in the config file (as the URL and
@@ -31,9 +28,6 @@ class TeamChoiceTest {
 
     @TempDir
     Path home;
-
-    record Run(int exitCode, String out, String err) {
-    }
 
     /** One request as the loopback server saw it. */
     record Seen(String method, String uri, String team, String authorization) {
@@ -71,14 +65,8 @@ class TeamChoiceTest {
         server.stop(0);
     }
 
-    private Run run(Map<String, String> environment, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = Vpsr.commandLine(new Vpsr.Environment(environment, home, false));
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int code = commandLine.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private VpsrRun run(Map<String, String> environment, String... args) {
+        return VpsrRun.of(new Vpsr.Environment(environment, home, false), args);
     }
 
     private Map<String, String> environment(String... more) {
@@ -158,7 +146,7 @@ class TeamChoiceTest {
     @Test
     void aTeamThatIsNoTeamIdIsAUsageErrorByItsSourceRefusedBeforeAnyRequestAndNeverShown() throws IOException {
         configFile("team=eyJhbGciOiJSUzI1NiJ9.s3cret\n");
-        List<Run> wrong = List.of(
+        List<VpsrRun> wrong = List.of(
                 run(environment("VPSR_TEAM", "Payments-S3cret"), "snapshots", "list"),
                 run(environment(), "snapshots", "list", "--team", "pay ments s3cret"),
                 run(environment(), "--team", "payments_s3cret", "audit", "summary"),
@@ -182,10 +170,10 @@ class TeamChoiceTest {
         status = 401;
         body = "{\"status\": 401, \"reason_code\": \"UNAUTHORIZED\", "
                 + "\"detail\": \"the token names several teams; choose one with X-Vpsr-Team\"}";
-        Run none = run(environment(), "snapshots", "list");
+        VpsrRun none = run(environment(), "snapshots", "list");
         body = "{\"status\": 401, \"reason_code\": \"UNAUTHORIZED\", "
                 + "\"detail\": \"the token does not name the team X-Vpsr-Team chose\"}";
-        Run wrongOne = run(environment("VPSR_TEAM", "billing"), "snapshots", "list");
+        VpsrRun wrongOne = run(environment("VPSR_TEAM", "billing"), "snapshots", "list");
 
         assertThat(none.exitCode()).isEqualTo(ExitCodes.UNAUTHORIZED);
         assertThat(none.err()).contains("UNAUTHORIZED (401): the token names several teams")

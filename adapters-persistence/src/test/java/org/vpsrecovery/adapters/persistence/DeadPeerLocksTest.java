@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.SocketTimeoutException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -187,16 +184,10 @@ class DeadPeerLocksTest {
         }
     }
 
+    /** {@link ServerLockSessions#holding}, for work that may throw no checked exception. */
     private static long advisoryLocksOn(DataSource dataSource, ServerId server) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM pg_locks "
-                     + "WHERE locktype = 'advisory' AND granted AND classid = ? AND objid = ? AND objsubid = 2")) {
-            count.setLong(1, PgServerLock.NAMESPACE);
-            count.setLong(2, Integer.toUnsignedLong(PgServerLock.lockKey(server)));
-            try (ResultSet rs = count.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
+        try {
+            return ServerLockSessions.holding(dataSource, server);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -37,7 +37,7 @@ class PgServerLockContractTest extends ServerLockContract {
     protected boolean waiterIsWaiting(Thread waiter, ServerId server) {
         // The two instances' sessions are the database's; only it knows one waits (pg_locks: not granted).
         try {
-            return PgServerLockTest.advisoryLockWaitersOn(DATABASE.dataSource(), server) > 0;
+            return ServerLockSessions.waiting(DATABASE.dataSource(), server) > 0;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -72,33 +72,6 @@ class PgServerLockTest {
         }
     }
 
-    private static long advisoryLocksOn(DataSource dataSource, ServerId server) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM pg_locks "
-                     + "WHERE locktype = 'advisory' AND granted AND classid = ? AND objid = ? AND objsubid = 2")) {
-            count.setLong(1, PgServerLock.NAMESPACE);
-            count.setLong(2, Integer.toUnsignedLong(PgServerLock.lockKey(server)));
-            try (ResultSet rs = count.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    /** Sessions waiting in PostgreSQL for the server's lock: asked for and not granted. */
-    static long advisoryLockWaitersOn(DataSource dataSource, ServerId server) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM pg_locks "
-                     + "WHERE locktype = 'advisory' AND NOT granted AND classid = ? AND objid = ? AND objsubid = 2")) {
-            count.setLong(1, PgServerLock.NAMESPACE);
-            count.setLong(2, Integer.toUnsignedLong(PgServerLock.lockKey(server)));
-            try (ResultSet rs = count.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
     @Test
     void holdsAnAdvisoryLockInTheServersNamespaceForExactlyTheWork() throws SQLException {
         DataSource dataSource = DATABASE.dataSource();
@@ -108,7 +81,7 @@ class PgServerLockTest {
         try (PgServerLock lock = new PgServerLock(dataSource, Duration.ofSeconds(1))) {
             during = lock.callExclusively(server, () -> {
                 try {
-                    return advisoryLocksOn(dataSource, server);
+                    return ServerLockSessions.holding(dataSource, server);
                 } catch (SQLException e) {
                     throw new IllegalStateException(e);
                 }
@@ -116,7 +89,7 @@ class PgServerLockTest {
         }
 
         assertThat(during).isEqualTo(1);
-        assertThat(advisoryLocksOn(dataSource, server)).isZero();
+        assertThat(ServerLockSessions.holding(dataSource, server)).isZero();
     }
 
     /** Live threads, virtual ones too (a thread dump lists them), whose name begins with {@code prefix}. */
@@ -158,7 +131,7 @@ class PgServerLockTest {
                         counted.await();
                         // Work three times the silence limit (a slow VPS.org call): only keep-alives keep the lock.
                         Thread.sleep(silenceLimit.multipliedBy(3).toMillis());
-                        return hold.stillHeld() && advisoryLocksOn(dataSource, server) == 1;
+                        return hold.stillHeld() && ServerLockSessions.holding(dataSource, server) == 1;
                     } catch (InterruptedException | SQLException e) {
                         throw new IllegalStateException(e);
                     }
@@ -234,10 +207,10 @@ class PgServerLockTest {
             assertThat(holding.await(GIVE_UP_AFTER.toSeconds(), TimeUnit.SECONDS)).isTrue();
             Future<Boolean> queued = threads.submit(() -> closing.callExclusively(server, () -> ran.getAndSet(true)));
             long giveUp = System.nanoTime() + GIVE_UP_AFTER.toNanos();
-            while (advisoryLockWaitersOn(dataSource, server) == 0 && System.nanoTime() < giveUp) {
+            while (ServerLockSessions.waiting(dataSource, server) == 0 && System.nanoTime() < giveUp) {
                 Thread.sleep(10);
             }
-            assertThat(advisoryLockWaitersOn(dataSource, server)).as("the second hold waits for the lock").isEqualTo(1);
+            assertThat(ServerLockSessions.waiting(dataSource, server)).as("the second hold waits for the lock").isEqualTo(1);
 
             closing.close();
             letGo.countDown();
@@ -247,7 +220,7 @@ class PgServerLockTest {
                     .hasCauseInstanceOf(PlatformUnavailable.class)
                     .cause().hasMessageContaining("shutting down").hasMessageContaining("42030");
             assertThat(ran).as("a work run after its store closed").isFalse();
-            assertThat(advisoryLocksOn(dataSource, server)).as("the refused hold let the lock go").isZero();
+            assertThat(ServerLockSessions.holding(dataSource, server)).as("the refused hold let the lock go").isZero();
         } finally {
             threads.shutdownNow();
         }
@@ -285,7 +258,7 @@ class PgServerLockTest {
                     // Three keep-alives after the failed one, each after a third of the limit's silence: the hold has
                     // then outlived the limit, its lock kept by them alone.
                     boolean spokenFor = keptAlive.tryAcquire(3, GIVE_UP_AFTER.toSeconds(), TimeUnit.SECONDS);
-                    return List.of(spokenFor, hold.stillHeld(), advisoryLocksOn(dataSource, server) == 1);
+                    return List.of(spokenFor, hold.stillHeld(), ServerLockSessions.holding(dataSource, server) == 1);
                 } catch (InterruptedException | SQLException e) {
                     throw new IllegalStateException(e);
                 }
@@ -395,7 +368,7 @@ class PgServerLockTest {
 
                 assertThat(lastStatementOf(liveBackend)).as("the live hold's session, spoken on while the other hung")
                         .hasValueSatisfying(spoken -> assertThat(spoken).isAfter(liveSpokenBefore));
-                assertThat(advisoryLocksOn(database.dataSource(), liveServer)).isEqualTo(1);
+                assertThat(ServerLockSessions.holding(database.dataSource(), liveServer)).isEqualTo(1);
             } finally {
                 testDone.countDown();
             }
@@ -482,11 +455,7 @@ class PgServerLockTest {
 
     @Test
     void aPooledConnectionGoesBackWithoutTheLockAfterTheWorkThrows() throws SQLException {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(DATABASE.database().url());
-        config.setUsername(DATABASE.database().user());
-        config.setPassword(DATABASE.database().password());
-        config.setMaximumPoolSize(1);
+        HikariConfig config = DATABASE.database().poolOf(1);
         try (HikariDataSource pool = new HikariDataSource(config)) {
             ServerId server = new ServerId(77);
             PgServerLock lock = closedAfter(new PgServerLock(pool, Duration.ofMillis(500)));
@@ -509,11 +478,7 @@ class PgServerLockTest {
 
     @Test
     void aSessionLostDuringTheWorkIsEvictedFromThePoolNotLentOut() throws SQLException {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(DATABASE.database().url());
-        config.setUsername(DATABASE.database().user());
-        config.setPassword(DATABASE.database().password());
-        config.setMaximumPoolSize(1);
+        HikariConfig config = DATABASE.database().poolOf(1);
         try (HikariDataSource pool = new HikariDataSource(config)) {
             ServerId server = new ServerId(78);
             DataSource outside = DATABASE.dataSource();
@@ -538,7 +503,7 @@ class PgServerLockTest {
                  ResultSet rs = statement.executeQuery("SELECT 1")) {
                 assertThat(rs.next()).isTrue();
             }
-            assertThat(advisoryLocksOn(outside, server)).isZero();
+            assertThat(ServerLockSessions.holding(outside, server)).isZero();
         }
     }
 
@@ -590,7 +555,7 @@ class PgServerLockTest {
                         Duration.ofSeconds(2))).callExclusively(server, () -> "never"));
                 ServerLockContract.awaitState("our session waiting for server 4000000000's lock", () -> {
                     try {
-                        return busy.isDone() || advisoryLockWaitersOn(DATABASE.dataSource(), server) > 0;
+                        return busy.isDone() || ServerLockSessions.waiting(DATABASE.dataSource(), server) > 0;
                     } catch (SQLException e) {
                         throw new IllegalStateException(e);
                     }
@@ -600,7 +565,7 @@ class PgServerLockTest {
                         .isInstanceOf(ExecutionException.class).cause()
                         .isInstanceOf(ServerBusy.class)
                         .hasMessageContaining("server 4000000000 is busy");
-                assertThat(advisoryLockWaitersOn(DATABASE.dataSource(), server)).as("sessions still waiting").isZero();
+                assertThat(ServerLockSessions.waiting(DATABASE.dataSource(), server)).as("sessions still waiting").isZero();
             } finally {
                 caller.shutdownNow();
             }
@@ -612,11 +577,7 @@ class PgServerLockTest {
 
     @Test
     void aBusyAnswerLeavesThePooledSessionAsItFoundIt() throws SQLException {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(DATABASE.database().url());
-        config.setUsername(DATABASE.database().user());
-        config.setPassword(DATABASE.database().password());
-        config.setMaximumPoolSize(1);
+        HikariConfig config = DATABASE.database().poolOf(1);
         ServerId server = new ServerId(79);
         try (HikariDataSource pool = new HikariDataSource(config);
              Connection other = DATABASE.dataSource().getConnection();
@@ -649,11 +610,7 @@ class PgServerLockTest {
     }
 
     private static HikariDataSource pool(int size) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(DATABASE.database().url());
-        config.setUsername(DATABASE.database().user());
-        config.setPassword(DATABASE.database().password());
-        config.setMaximumPoolSize(size);
+        HikariConfig config = DATABASE.database().poolOf(size);
         config.setConnectionTimeout(1000);
         return new HikariDataSource(config);
     }
@@ -693,7 +650,7 @@ class PgServerLockTest {
                     busy++;
                 }
                 releaser.join();
-                assertThat(advisoryLocksOn(DATABASE.dataSource(), server)).as("round %d", round).isZero();
+                assertThat(ServerLockSessions.holding(DATABASE.dataSource(), server)).as("round %d", round).isZero();
             }
         }
         // Both sides of the race happened, or the test did not test it.
@@ -748,7 +705,7 @@ class PgServerLockTest {
             assertThat(done.get() + refused.get()).isEqualTo(50);
             assertThat(done.get()).isGreaterThanOrEqualTo(9); // the holder and its 8 waiters at least
             assertThat(refused.get()).isPositive();
-            assertThat(advisoryLocksOn(DATABASE.dataSource(), server)).isZero();
+            assertThat(ServerLockSessions.holding(DATABASE.dataSource(), server)).isZero();
         }
     }
 

@@ -59,10 +59,7 @@ class PostgresVersionAtStartTest {
     @Test
     void theServersOwnVersionIsRead() throws SQLException {
         TestDatabase database = DATABASE.database();
-        PostgresServerVersion version;
-        try (Connection connection = database.dataSource().getConnection()) {
-            version = PostgresServerVersion.of(connection);
-        }
+        PostgresServerVersion version = versionOf(database);
         assertThat(version.number()).isGreaterThanOrEqualTo(PostgresServerVersion.OLDEST_SUPPORTED);
         assertThat(version.name()).isEqualTo(database.strings("SHOW server_version").get(0));
     }
@@ -77,10 +74,7 @@ class PostgresVersionAtStartTest {
     @Test
     void aStartOnAServerBelowTheOldestSupportedStopsAsTheDataSourceIsMade() throws SQLException {
         TestDatabase database = DATABASE.database();
-        PostgresServerVersion thisServer;
-        try (Connection connection = database.dataSource().getConnection()) {
-            thisServer = PostgresServerVersion.of(connection);
-        }
+        PostgresServerVersion thisServer = versionOf(database);
         // This server stands where 16 stands for the real rule: just below the oldest supported.
         PostgresVersionAtStart asIfOlder = new PostgresVersionAtStart(null, thisServer.number() + 1);
 
@@ -89,6 +83,13 @@ class PostgresVersionAtStartTest {
                 .isInstanceOf(PostgresServerTooOld.class)
                 .hasMessageStartingWith("vps-recovery needs PostgreSQL 17 or newer; this server is PostgreSQL "
                         + thisServer.name());
+    }
+
+    /** The version the server under {@code database} reports, read as the start reads it. */
+    private static PostgresServerVersion versionOf(TestDatabase database) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection()) {
+            return PostgresServerVersion.of(connection);
+        }
     }
 
     /** The persistence adapters as the service wires them (AdapterContext's), with {@code singletons} added. */

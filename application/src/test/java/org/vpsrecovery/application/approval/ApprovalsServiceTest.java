@@ -45,6 +45,7 @@ import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.domain.testing.ForwardingRecoveryOperations;
+import org.vpsrecovery.domain.testing.RefusalReason;
 
 /** The approval use cases over the in-memory ports, with a clock the test moves (ADR 0040). */
 class ApprovalsServiceTest {
@@ -82,15 +83,6 @@ class ApprovalsServiceTest {
         return approvals.decide(new DecideApprovalCommand(as(by), operation.id(), verdict, Optional.empty()));
     }
 
-    private static ReasonCode reasonOf(Runnable action) {
-        try {
-            action.run();
-        } catch (RecoveryException refused) {
-            return refused.reason();
-        }
-        throw new AssertionError("not refused");
-    }
-
     private boolean deletedAtVpsOrg() {
         return platform.provider.listSnapshots(Optional.of(platform.web.id())).stream().noneMatch(s -> s.id().value() == 801);
     }
@@ -120,9 +112,9 @@ class ApprovalsServiceTest {
         CallContext deleting = as(script);
         CallContext restoring = as(script);
 
-        assertThat(reasonOf(() -> deletes.requestDeleteSnapshot(new DeleteSnapshotCommand(deleting, new SnapshotId(801)))))
+        assertThat(RefusalReason.of(() -> deletes.requestDeleteSnapshot(new DeleteSnapshotCommand(deleting, new SnapshotId(801)))))
                 .isEqualTo(ReasonCode.APPROVAL_NEEDS_A_PERSON);
-        assertThat(reasonOf(() -> restores.requestRestore(new RestoreSnapshotCommand(restoring, new SnapshotId(801)))))
+        assertThat(RefusalReason.of(() -> restores.requestRestore(new RestoreSnapshotCommand(restoring, new SnapshotId(801)))))
                 .isEqualTo(ReasonCode.APPROVAL_NEEDS_A_PERSON);
 
         assertThat(platform.provider.calls()).hasSize(callsBefore);
@@ -144,7 +136,7 @@ class ApprovalsServiceTest {
         platform.recoveryPointHolds().placeHold(new PlaceHoldCommand(new HoldCaller(new HoldActor.Team(BLUE),
                 new RequestId("hold"), OperationId.random()), ResourceRef.of(new SnapshotId(801)), new HoldReason("keep")));
 
-        assertThat(reasonOf(this::askToDelete)).isEqualTo(ReasonCode.RECOVERY_POINT_HELD);
+        assertThat(RefusalReason.of(this::askToDelete)).isEqualTo(ReasonCode.RECOVERY_POINT_HELD);
         assertThat(platform.operations.list(Optional.empty(), Optional.empty(), Optional.of(OperationState.PENDING_APPROVAL),
                 10)).isEmpty();
     }
@@ -170,7 +162,7 @@ class ApprovalsServiceTest {
         platform.clock.advance(LIMIT);
 
         // The decision comes before the job's round: it expires the operation itself, and is refused.
-        assertThat(reasonOf(() -> decide(first, BOB, Verdict.APPROVE))).isEqualTo(ReasonCode.APPROVAL_EXPIRED);
+        assertThat(RefusalReason.of(() -> decide(first, BOB, Verdict.APPROVE))).isEqualTo(ReasonCode.APPROVAL_EXPIRED);
         assertThat(platform.operations.find(first.id()).orElseThrow().state()).isEqualTo(OperationState.EXPIRED);
         assertThat(approvals.settle()).isZero(); // nothing left to expire: one outcome, one EXPIRE_APPROVAL
         assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.EXPIRE_APPROVAL)).hasSize(1);
@@ -795,7 +787,7 @@ class ApprovalsServiceTest {
         assertThat(approvals.settle()).isEqualTo(1);
 
         assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.EXPIRED);
-        assertThat(reasonOf(() -> decide(pending, BOB, Verdict.DENY))).isEqualTo(ReasonCode.APPROVAL_EXPIRED);
+        assertThat(RefusalReason.of(() -> decide(pending, BOB, Verdict.DENY))).isEqualTo(ReasonCode.APPROVAL_EXPIRED);
         assertThat(deletedAtVpsOrg()).isFalse();
     }
 

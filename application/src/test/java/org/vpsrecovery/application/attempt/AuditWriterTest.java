@@ -49,6 +49,21 @@ class AuditWriterTest {
     private final InMemoryKeptAuditEvents kept = new InMemoryKeptAuditEvents();
     private final AuditWriter writer = new AuditWriter(history, kept);
 
+    /** The test's history, each call passed on, its appends refused while {@code down}: a test overrides the rest. */
+    private class HistoryWhileUp extends ForwardingAuditHistory {
+        HistoryWhileUp() {
+            super(recorded);
+        }
+
+        @Override
+        public RecordedAuditEvent append(AuditEvent event) {
+            if (down.get()) {
+                throw new IllegalStateException("database unavailable");
+            }
+            return super.append(event);
+        }
+    }
+
     /** The test's store, each call passed on: a test overrides the one it interferes with. */
     private class ForwardingKept implements KeptAuditEvents {
         @Override
@@ -253,7 +268,7 @@ class AuditWriterTest {
     @Test
     void aBatchThatLandedUnconfirmedIsNotWrittenAgain() {
         AtomicBoolean loseTheAnswer = new AtomicBoolean();
-        ForwardingAuditHistory unconfirmed = new ForwardingAuditHistory(recorded) {
+        ForwardingAuditHistory unconfirmed = new HistoryWhileUp() {
             @Override
             public List<RecordedAuditEvent> appendAll(List<AuditEvent> events) {
                 if (down.get()) {
@@ -264,14 +279,6 @@ class AuditWriterTest {
                     throw new IllegalStateException("the commit's answer was lost");
                 }
                 return written;
-            }
-
-            @Override
-            public RecordedAuditEvent append(AuditEvent event) {
-                if (down.get()) {
-                    throw new IllegalStateException("database unavailable");
-                }
-                return super.append(event);
             }
         };
         AuditWriter writer = new AuditWriter(unconfirmed, kept);
@@ -296,15 +303,7 @@ class AuditWriterTest {
     void aKeptEndOfAnAttemptEndedMeanwhileIsLeftOutAndTheRestWritten() {
         AuditEvent trackersEnd = ofAttempt("attempt-a", "req-2", new Outcome.Completed());
         AtomicBoolean trackerEndsItNow = new AtomicBoolean();
-        ForwardingAuditHistory racing = new ForwardingAuditHistory(recorded) {
-            @Override
-            public RecordedAuditEvent append(AuditEvent event) {
-                if (down.get()) {
-                    throw new IllegalStateException("database unavailable");
-                }
-                return super.append(event);
-            }
-
+        ForwardingAuditHistory racing = new HistoryWhileUp() {
             @Override
             public List<RecordedAuditEvent> appendAll(List<AuditEvent> events) {
                 if (trackerEndsItNow.getAndSet(false)) {
@@ -368,15 +367,7 @@ class AuditWriterTest {
     @Test
     void aStopsFlushStartsNoBatchOnceItsBudgetIsSpentAndLeavesTheRestKept() throws Exception {
         AtomicLong nanoTime = new AtomicLong();
-        ForwardingAuditHistory slow = new ForwardingAuditHistory(recorded) {
-            @Override
-            public RecordedAuditEvent append(AuditEvent event) {
-                if (down.get()) {
-                    throw new IllegalStateException("database unavailable");
-                }
-                return super.append(event);
-            }
-
+        ForwardingAuditHistory slow = new HistoryWhileUp() {
             @Override
             public List<RecordedAuditEvent> appendAll(List<AuditEvent> events) {
                 nanoTime.addAndGet(Duration.ofSeconds(1).toNanos());

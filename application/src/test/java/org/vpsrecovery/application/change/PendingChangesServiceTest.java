@@ -52,6 +52,7 @@ import org.vpsrecovery.domain.policy.RetentionRules;
 import org.vpsrecovery.domain.testing.DailyRunCalendar;
 import org.vpsrecovery.domain.testing.InMemoryPendingChanges;
 import org.vpsrecovery.domain.testing.InMemoryRecoveryPolicies;
+import org.vpsrecovery.domain.testing.RefusalReason;
 
 /** Two-person approval of hold releases and policy changes (ADR 0043), with the in-memory fakes. */
 class PendingChangesServiceTest {
@@ -105,15 +106,6 @@ class PendingChangesServiceTest {
         return ((Gated.Waiting<?>) gated).change();
     }
 
-    private static ReasonCode reasonOf(Runnable action) {
-        try {
-            action.run();
-        } catch (RecoveryException refused) {
-            return refused.reason();
-        }
-        throw new AssertionError("not refused");
-    }
-
     private List<String> stepsOf(PendingChange change) {
         return platform.history.all().stream().filter(e -> change.id().toString().equals(e.detail().get(AuditEvent.APPROVAL_OF)))
                 .map(e -> e.operation() + " " + e.outcome().kind() + " " + Actor.of(e).orElseThrow().subject()).toList();
@@ -127,7 +119,7 @@ class PendingChangesServiceTest {
         assertThat(pending.state()).isEqualTo(OperationState.PENDING_APPROVAL);
         assertThat(pending.hold()).contains(hold.id());
         assertThat(platform.holds.activeOn(SNAPSHOT)).containsExactly(hold);
-        assertThat(reasonOf(() -> decide(pending, ALICE, Verdict.APPROVE))).isEqualTo(ReasonCode.SELF_APPROVAL_REFUSED);
+        assertThat(RefusalReason.of(() -> decide(pending, ALICE, Verdict.APPROVE))).isEqualTo(ReasonCode.SELF_APPROVAL_REFUSED);
 
         PendingChange done = decide(pending, BOB, Verdict.APPROVE);
 
@@ -141,7 +133,7 @@ class PendingChangesServiceTest {
                     assertThat(Actor.of(e)).contains(BOB);
                     assertThat(e.detail()).containsEntry(AuditEvent.REQUESTED_BY, "alice");
                 });
-        assertThat(reasonOf(() -> decide(pending, BOB, Verdict.DENY))).isEqualTo(ReasonCode.APPROVAL_ALREADY_DECIDED);
+        assertThat(RefusalReason.of(() -> decide(pending, BOB, Verdict.DENY))).isEqualTo(ReasonCode.APPROVAL_ALREADY_DECIDED);
     }
 
     @Test
@@ -157,7 +149,7 @@ class PendingChangesServiceTest {
         assertThat(changes.settle()).isEqualTo(1);
 
         assertThat(store.find(late.id()).orElseThrow().state()).isEqualTo(OperationState.EXPIRED);
-        assertThat(reasonOf(() -> decide(late, BOB, Verdict.APPROVE))).isEqualTo(ReasonCode.APPROVAL_EXPIRED);
+        assertThat(RefusalReason.of(() -> decide(late, BOB, Verdict.APPROVE))).isEqualTo(ReasonCode.APPROVAL_EXPIRED);
         assertThat(platform.holds.activeOn(SNAPSHOT)).containsExactly(hold);
         assertThat(stepsOf(late)).containsExactly("REQUEST_APPROVAL COMPLETED alice", "EXPIRE_APPROVAL COMPLETED system",
                 "APPROVE_OPERATION REJECTED bob");
@@ -167,7 +159,7 @@ class PendingChangesServiceTest {
     void aReleaseTheCallerMayNeverMakeIsRefusedNotStored() {
         RecoveryPointHold legal = holds.placeHold(new PlaceHoldCommand(new HoldCaller(new HoldActor.Auditor("compliance"),
                 RequestId.random(), OperationId.random()), SNAPSHOT, new HoldReason("litigation")));
-        assertThat(reasonOf(() -> askToRelease(legal, ALICE))).isEqualTo(ReasonCode.LEGAL_HOLD_NOT_RELEASABLE);
+        assertThat(RefusalReason.of(() -> askToRelease(legal, ALICE))).isEqualTo(ReasonCode.LEGAL_HOLD_NOT_RELEASABLE);
         // Refused now, and audited as the release's own refusal.
         assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.RELEASE_RECOVERY_POINT_HOLD))
                 .singleElement().satisfies(e -> {
@@ -183,8 +175,8 @@ class PendingChangesServiceTest {
         RecoveryPointHold hold = held();
         CallContext asking = as(token);
 
-        assertThat(reasonOf(() -> askToRelease(hold, token))).isEqualTo(ReasonCode.APPROVAL_NEEDS_A_PERSON);
-        assertThat(reasonOf(() -> changes.createPolicy(asking, nightly(2)))).isEqualTo(ReasonCode.APPROVAL_NEEDS_A_PERSON);
+        assertThat(RefusalReason.of(() -> askToRelease(hold, token))).isEqualTo(ReasonCode.APPROVAL_NEEDS_A_PERSON);
+        assertThat(RefusalReason.of(() -> changes.createPolicy(asking, nightly(2)))).isEqualTo(ReasonCode.APPROVAL_NEEDS_A_PERSON);
 
         List<AuditEvent> refused = platform.history.all().stream()
                 .filter(e -> e.outcome().equals(new Outcome.Rejected(ReasonCode.APPROVAL_NEEDS_A_PERSON))).toList();
@@ -250,11 +242,11 @@ class PendingChangesServiceTest {
 
     @Test
     void aRequestThatWouldBeRefusedIsRefusedNowAndOtherTeamsAndThePlatformNeverWait() {
-        assertThat(reasonOf(() -> changes.updatePolicy(as(ALICE), policies.create(as(Actor.SYSTEM), nightly(2)).id(),
+        assertThat(RefusalReason.of(() -> changes.updatePolicy(as(ALICE), policies.create(as(Actor.SYSTEM), nightly(2)).id(),
                 OptionalLong.of(7), nightly(5)))).isEqualTo(ReasonCode.POLICY_VERSION_CONFLICT);
         PolicySpec elsewhere = new PolicySpec(PolicyServers.of(List.of(PlatformFixture.GREEN_SERVER)), PolicyKind.SNAPSHOT,
                 new PolicySchedule("0 3 * * *", ZoneId.of("UTC")), new NameTemplate("n-{server_id}"), RetentionRules.keepAll());
-        assertThat(reasonOf(() -> changes.createPolicy(as(ALICE), elsewhere))).isEqualTo(ReasonCode.SERVER_NOT_FOUND);
+        assertThat(RefusalReason.of(() -> changes.createPolicy(as(ALICE), elsewhere))).isEqualTo(ReasonCode.SERVER_NOT_FOUND);
 
         assertThat(changes.createPolicy(as(Actor.SYSTEM), nightly(1))).isInstanceOf(Gated.Done.class);
         CallContext green = new CallContext(GREEN, RequestId.random(), OperationId.random(), ALICE);
@@ -434,7 +426,7 @@ class PendingChangesServiceTest {
         PendingChange expiring = waiting(changes.createPolicy(as(ALICE), nightly(3)));
         platform.clock.advance(LIMIT);
         // A late decision expires it first, the expiry's event appended at once.
-        assertThat(reasonOf(() -> decide(expiring, BOB, Verdict.APPROVE))).isEqualTo(ReasonCode.APPROVAL_EXPIRED);
+        assertThat(RefusalReason.of(() -> decide(expiring, BOB, Verdict.APPROVE))).isEqualTo(ReasonCode.APPROVAL_EXPIRED);
         assertThat(store.owingApprovalEvents(10)).extracting(owing -> owing.steps().stream().map(ApprovalStep::event).toList())
                 .containsExactly(List.of(Operation.REQUEST_APPROVAL, Operation.DENY_OPERATION),
                         List.of(Operation.REQUEST_APPROVAL, Operation.EXPIRE_APPROVAL));

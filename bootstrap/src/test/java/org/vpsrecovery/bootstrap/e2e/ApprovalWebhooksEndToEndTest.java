@@ -17,14 +17,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,16 +114,6 @@ class ApprovalWebhooksEndToEndTest {
         return (String) created.get("secret");
     }
 
-    private static long completedSnapshot(String token, long server, String name) {
-        Answer created = SETUP.platform().send("POST", "/api/v1/snapshots/", token,
-                "{\"server_id\": " + server + ", \"name\": \"" + name + "\"}");
-        assertThat(created.status()).isEqualTo(201);
-        long id = ((Number) created.get("id")).longValue();
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
-                "completed".equals(SETUP.platform().send("GET", "/api/v1/snapshots/" + id + "/", token, null).get("status")));
-        return id;
-    }
-
     /** Asks for the delete of {@code snapshot} as {@code person}; answers the operation's id (202, pending approval). */
     private static String askToDelete(long snapshot, String person) {
         Answer asked = SETUP.platform().send("DELETE", "/api/v1/snapshots/" + snapshot + "/", person, null);
@@ -162,16 +149,6 @@ class ApprovalWebhooksEndToEndTest {
         return (Map<String, Object>) message(delivery).get("data");
     }
 
-    private static String hmac(String secret, String signed) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
-            return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /**
      * Waits for one delivery of each of {@code actors}' types about {@code operation} (the dispatcher sends them in
      * any order), then checks each one's signature, operation and who took the step.
@@ -186,7 +163,8 @@ class ApprovalWebhooksEndToEndTest {
             String type = (String) message(delivery).get("type");
             String id = delivery.headers().get("webhook-id");
             assertThat(delivery.headers().get("webhook-signature"))
-                    .isEqualTo(hmac(secret, id + "." + delivery.headers().get("webhook-timestamp") + "." + delivery.body()));
+                    .isEqualTo(StandardWebhookSignature.of(secret,
+                            id + "." + delivery.headers().get("webhook-timestamp") + "." + delivery.body()));
             assertThat(data(delivery)).containsEntry("operation_id", operation).containsEntry("operation", STEPS.get(type))
                     .containsEntry("outcome", "COMPLETED").containsEntry("actor", actors.get(type));
             assertThat(delivery.body()).doesNotContain(DEMO_TOKEN).doesNotContain(OTHER_TOKEN);
@@ -203,13 +181,13 @@ class ApprovalWebhooksEndToEndTest {
         String bob = SETUP.idp().member("bob@example.com", "demo");
 
         // Asked, then approved by another person: it runs.
-        String approved = askToDelete(completedSnapshot(DEMO_TOKEN, 12345, "hook-approve"), alice);
+        String approved = askToDelete(SETUP.platform().completedSnapshot(DEMO_TOKEN, 12345, "hook-approve"), alice);
         assertThat(decide(approved, bob, "approve").status()).isEqualTo(200);
         // Asked, then denied.
-        String denied = askToDelete(completedSnapshot(DEMO_TOKEN, 12345, "hook-deny"), alice);
+        String denied = askToDelete(SETUP.platform().completedSnapshot(DEMO_TOKEN, 12345, "hook-deny"), alice);
         assertThat(decide(denied, bob, "deny").status()).isEqualTo(200);
         // Asked, and no one decides within the other team's 2 s: the job expires it.
-        String expired = askToDelete(completedSnapshot(OTHER_TOKEN, 23456, "hook-expire"),
+        String expired = askToDelete(SETUP.platform().completedSnapshot(OTHER_TOKEN, 23456, "hook-expire"),
                 SETUP.idp().member("erin@example.com", "other-team"));
 
         assertDelivered("/demo", demoSecret, approved, Map.of("approval.requested", person("alice@example.com"),

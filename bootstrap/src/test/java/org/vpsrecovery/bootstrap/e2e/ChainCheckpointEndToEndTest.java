@@ -6,9 +6,7 @@ import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.checkpoint.FileChainCheckpoints;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.OwnerTampering;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
 import org.vpsrecovery.bootstrap.ChainCheckpointJob;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
@@ -73,21 +72,6 @@ class ChainCheckpointEndToEndTest {
         return verify;
     }
 
-    /** The schema owner's tampering: switch the guards off, remove the last events, move the head back. */
-    private void cutBackAsOwnerTo(long lastKept) throws SQLException {
-        try (Connection owner = database.dataSource().getConnection(); Statement sql = owner.createStatement()) {
-            owner.setAutoCommit(false);
-            sql.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
-            sql.execute("DELETE FROM audit_event WHERE sequence > " + lastKept);
-            sql.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
-            sql.execute("ALTER TABLE audit_chain_head DISABLE TRIGGER audit_chain_head_forward_only");
-            sql.execute("UPDATE audit_chain_head SET last_sequence = " + lastKept
-                    + ", last_hash = (SELECT hash FROM audit_event WHERE sequence = " + lastKept + ")");
-            sql.execute("ALTER TABLE audit_chain_head ENABLE TRIGGER audit_chain_head_forward_only");
-            owner.commit();
-        }
-    }
-
     @Test
     @SuppressWarnings("unchecked")
     void verifyCatchesTheChainCutBackHeadAndAllThatTheWalkAloneMisses() throws SQLException {
@@ -101,7 +85,7 @@ class ChainCheckpointEndToEndTest {
         assertThat((Map<String, Object>) intact.get("latest_checkpoint")).containsEntry("sequence", 4)
                 .containsEntry("hash", checkpoint.hash().hex()).containsEntry("key_id", checkpoint.keyId());
 
-        cutBackAsOwnerTo(2);
+        OwnerTampering.cutBackTo(database, 2);
 
         assertThat(platform.audit().verifyChain().isIntact()).as("the chain alone").isTrue();
         Answer truncated = verify();

@@ -5,13 +5,9 @@ import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.AUDITOR_TOKEN;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.OTHER_TOKEN;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +30,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditQuery;
@@ -213,17 +208,7 @@ class ConsoleEndToEndTest {
         Map<String, Object> rotated = new LinkedHashMap<>(SETUP.properties());
         rotated.remove(ROTATING_KEY);
         try (RunningPlatform withoutIt = RunningPlatform.start(SETUP.database().database(), SETUP.simulator(), rotated)) {
-            URI base = URI.create(withoutIt.server.getURL().toString());
-            ConsoleClient sameBrowser = new ConsoleClient(base);
-            sameBrowser.cookies.getCookieStore().add(base, session);
-
-            HttpResponse<String> page = sameBrowser.get("/console/operations");
-
-            assertThat(page.statusCode()).isEqualTo(303);
-            assertThat(page.headers().firstValue("Location")).hasValue("/console/sign-in");
-            // Ended for every instance, not only refused here.
-            assertThat(rows("SELECT id_digest FROM console_session")).doesNotContain(sha256(session.getValue()));
-            assertThat(browser.get("/console/operations").statusCode()).isEqualTo(303);
+            assertSessionEndedAtItsNextPage(withoutIt, browser, session);
             // The API refuses the token there too: the console checks what the API checks.
             assertThat(withoutIt.send("GET", "/api/v1/snapshots/", ROTATING_TOKEN, null, Map.of()).status())
                     .isEqualTo(401);
@@ -246,19 +231,29 @@ class ConsoleEndToEndTest {
         Map<String, Object> withoutPeople = new LinkedHashMap<>(SETUP.properties());
         withoutPeople.keySet().removeIf(key -> key.startsWith("vpsr.identity.jwt."));
         try (RunningPlatform peopleOff = RunningPlatform.start(SETUP.database().database(), SETUP.simulator(), withoutPeople)) {
-            URI base = URI.create(peopleOff.server.getURL().toString());
-            ConsoleClient sameBrowser = new ConsoleClient(base);
-            sameBrowser.cookies.getCookieStore().add(base, session);
-
-            HttpResponse<String> page = sameBrowser.get("/console/operations");
-
-            assertThat(page.statusCode()).isEqualTo(303);
-            assertThat(page.headers().firstValue("Location")).hasValue("/console/sign-in");
-            assertThat(rows("SELECT id_digest FROM console_session")).doesNotContain(sha256(session.getValue()));
-            assertThat(browser.get("/console/operations").statusCode()).isEqualTo(303);
+            assertSessionEndedAtItsNextPage(peopleOff, browser, session);
             assertThat(peopleOff.send("GET", "/api/v1/snapshots/", jwt, null, Map.of("X-Vpsr-Team", "demo")).status())
                     .isEqualTo(401);
         }
+    }
+
+    /**
+     * The session's next page on {@code instance} sends the browser to sign in, and the session is ended for every
+     * instance: {@code browser}, which holds it, is sent to sign in on this test's instance too.
+     */
+    private static void assertSessionEndedAtItsNextPage(RunningPlatform instance, ConsoleClient browser,
+            java.net.HttpCookie session) {
+        URI base = URI.create(instance.server.getURL().toString());
+        ConsoleClient sameBrowser = new ConsoleClient(base);
+        sameBrowser.cookies.getCookieStore().add(base, session);
+
+        HttpResponse<String> page = sameBrowser.get("/console/operations");
+
+        assertThat(page.statusCode()).isEqualTo(303);
+        assertThat(page.headers().firstValue("Location")).hasValue("/console/sign-in");
+        // Ended for every instance, not only refused here.
+        assertThat(rows("SELECT id_digest FROM console_session")).doesNotContain(sha256(session.getValue()));
+        assertThat(browser.get("/console/operations").statusCode()).isEqualTo(303);
     }
 
     @Test
@@ -529,39 +524,24 @@ class ConsoleEndToEndTest {
     /** A browser that went away mid-form is no failure of the console's: no ERROR line, no 500 counted. */
     @Test
     void aFormCutShortByItsClientLogsNoErrorAndCountsNo500() throws Exception {
-        var captured = new ListAppender<ILoggingEvent>();
-        captured.start();
-        var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.addAppender(captured);
+        RootLogLines captured = RootLogLines.capture();
         MeterRegistry registry = SETUP.platform().context.getBean(MeterRegistry.class);
-        try {
-            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), SETUP.platform().server.getPort())) {
-                String head = "POST /console/sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        + "Content-Type: " + FORM + "\r\nContent-Length: 100\r\n\r\n";
-                socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
-                socket.getOutputStream().write("csrf=abc&token".getBytes(StandardCharsets.US_ASCII));
-                socket.getOutputStream().flush();
-            }
+        try (captured) {
+            new CutShortRequest("POST", "/console/sign-in", List.of("Content-Type: " + FORM), "csrf=abc&token")
+                    .sendThenClose(SETUP.platform().server.getPort());
             // The request is timed once its answer is written, after any line its handler logs.
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !registry.find("http.server.requests")
                     .tag("uri", "/console/sign-in").tag("exception", "EOFException").timers().isEmpty());
             assertThat(registry.find("http.server.requests").tag("uri", "/console/sign-in")
                     .tag("exception", "EOFException").timers())
                     .extracting(timer -> timer.getId().getTag("status")).containsOnly("400");
-        } finally {
-            root.detachAppender(captured);
         }
-        synchronized (captured) { // Logback appends under the appender's lock
-            assertThat(captured.list).map(ConsoleEndToEndTest::wholeText).noneMatch(line -> line.startsWith("ERROR"));
-        }
+        assertThat(captured.events()).map(ConsoleEndToEndTest::wholeText).noneMatch(line -> line.startsWith("ERROR"));
     }
 
     private static void refusalsAreAnsweredAsPagesAndNeverLogged(ConsoleClient browser) {
-        var captured = new ListAppender<ILoggingEvent>();
-        captured.start();
-        var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.addAppender(captured);
-        try {
+        RootLogLines captured = RootLogLines.capture();
+        try (captured) {
             String csrf = ConsoleClient.csrfOf(browser.get("/console/sign-in").body());
 
             HttpResponse<String> put = browser.send("PUT", "/console/sign-in", FORM, "token=x");
@@ -577,13 +557,8 @@ class ConsoleEndToEndTest {
                     "csrf=" + csrf + "&token=abc%zz-rest");
             assertPage(undecodable, 400);
             assertThat(undecodable.body()).contains("not a form");
-        } finally {
-            root.detachAppender(captured);
         }
-        List<String> logged;
-        synchronized (captured) { // Logback appends under the appender's lock
-            logged = captured.list.stream().map(ConsoleEndToEndTest::wholeText).toList();
-        }
+        List<String> logged = captured.events().stream().map(ConsoleEndToEndTest::wholeText).toList();
         assertThat(logged).noneMatch(line -> line.contains("abc%zz"))
                 .noneMatch(line -> line.startsWith("ERROR") && line.contains("console page failed"));
     }

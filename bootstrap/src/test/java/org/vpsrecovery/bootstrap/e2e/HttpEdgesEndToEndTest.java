@@ -8,11 +8,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -215,11 +211,7 @@ class HttpEdgesEndToEndTest {
 
     @Test
     void everyWarnAndErrorLineAboutARequestCarriesTheIdTheCallerGot() throws SQLException {
-        var captured = new ListAppender<ILoggingEvent>();
-        captured.start();
-        var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.addAppender(captured);
-        try {
+        try (RootLogLines captured = RootLogLines.capture()) {
             // A provider that keeps failing: retries and the 502 are logged (WARN).
             SETUP.simulator().faults().add(Fault.serverError(503).on("GET", "/api/v1/backups/"));
             Answer badGateway = SETUP.platform().send("GET", "/api/v1/backups/", DEMO_TOKEN, null);
@@ -242,7 +234,6 @@ class HttpEdgesEndToEndTest {
                 assertLoggedUnder(captured, givenId, Level.WARN);
             });
         } finally {
-            root.detachAppender(captured);
             SETUP.simulator().faults().clear();
         }
     }
@@ -253,11 +244,7 @@ class HttpEdgesEndToEndTest {
      */
     @Test
     void theSnapshotListsRetriesLogUnderTheIdTheCallerGot() {
-        var captured = new ListAppender<ILoggingEvent>();
-        captured.start();
-        var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.addAppender(captured);
-        try {
+        try (RootLogLines captured = RootLogLines.capture()) {
             // Answered after two retries: the first page read on the event loop, the retries on the blocking executor.
             SETUP.simulator().faults().add(Fault.serverError(503).on("GET", "/api/v1/snapshots/").times(2));
             Answer listed = SETUP.platform().send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null);
@@ -272,7 +259,6 @@ class HttpEdgesEndToEndTest {
             assertProblem(badGateway, 502, "PROVIDER_UNAVAILABLE");
             assertLoggedUnder(captured, badGateway, Level.WARN);
         } finally {
-            root.detachAppender(captured);
             SETUP.simulator().faults().clear();
         }
     }
@@ -283,51 +269,36 @@ class HttpEdgesEndToEndTest {
      */
     @Test
     void aClientThatClosesMidBodyLogsNoErrorAndCountsNo500() throws Exception {
-        var captured = new ListAppender<ILoggingEvent>();
-        captured.start();
-        var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.addAppender(captured);
+        RootLogLines captured = RootLogLines.capture();
         MeterRegistry registry = SETUP.platform().context.getBean(MeterRegistry.class);
-        try {
-            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), SETUP.platform().server.getPort())) {
-                String head = "POST /api/v1/snapshots/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + DEMO_TOKEN
-                        + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n";
-                socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
-                socket.getOutputStream().write("{\"server_id\": ".getBytes(StandardCharsets.US_ASCII));
-                socket.getOutputStream().flush();
-            }
+        try (captured) {
+            new CutShortRequest("POST", "/api/v1/snapshots/",
+                    List.of("Authorization: Bearer " + DEMO_TOKEN, "Content-Type: application/json"), "{\"server_id\": ")
+                    .sendThenClose(SETUP.platform().server.getPort());
             // The request is timed once its answer is written, after any line its handler logs.
             await().atMost(Duration.ofSeconds(30)).until(() -> !registry.find("http.server.requests")
                     .tag("exception", "EOFException").timers().isEmpty());
 
             assertThat(registry.find("http.server.requests").tag("exception", "EOFException").timers())
                     .extracting(timer -> timer.getId().getTag("status")).containsOnly("400");
-            synchronized (captured) { // Logback appends under the appender's lock
-                // The web layer's lines only: a job may log about something else meanwhile.
-                assertThat(captured.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
-                        .filteredOn(e -> e.getLoggerName().startsWith("org.vpsrecovery.adapters.http.facade")
-                                || e.getLoggerName().startsWith("io.micronaut.http"))
-                        .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
-            }
+            // The web layer's lines only: a job may log about something else meanwhile.
+            assertThat(captured.events()).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .filteredOn(e -> e.getLoggerName().startsWith("org.vpsrecovery.adapters.http.facade")
+                            || e.getLoggerName().startsWith("io.micronaut.http"))
+                    .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
             assertThat(SETUP.simulator().requests()).isEmpty();
-        } finally {
-            root.detachAppender(captured);
         }
     }
 
     /** The request's WARN or ERROR lines, as the service's log pattern prints them, all name its id. */
-    private static void assertLoggedUnder(ListAppender<ILoggingEvent> captured, Answer answer, Level level) {
+    private static void assertLoggedUnder(RootLogLines captured, Answer answer, Level level) {
         var layout = new PatternLayout();
         layout.setContext(((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).getLoggerContext());
         layout.setPattern("%-5level [request_id=%X{request_id}] %logger - %msg");
         layout.start();
-        List<String> lines;
-        synchronized (captured) { // Logback appends under the appender's lock
-            // A job's line is about no request: the idempotency purge fails too while its table is gone.
-            lines = captured.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
-                    .filter(e -> !e.getThreadName().startsWith("db-scheduler")).map(layout::doLayout).toList();
-            captured.list.clear();
-        }
+        // A job's line is about no request: the idempotency purge fails too while its table is gone.
+        List<String> lines = captured.takeEvents().stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .filter(e -> !e.getThreadName().startsWith("db-scheduler")).map(layout::doLayout).toList();
         String id = answer.header("X-Request-Id");
         assertThat(lines).as("WARN/ERROR lines of request " + id).isNotEmpty()
                 .allSatisfy(line -> assertThat(line).contains("[request_id=" + id + "]"))

@@ -1,5 +1,8 @@
 package org.vpsrecovery.bootstrap.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.ApplicationContextBuilder;
 import io.micronaut.context.RuntimeBeanDefinition;
@@ -156,6 +159,17 @@ final class RunningPlatform implements AutoCloseable {
 
     Answer send(String method, String path, String token, String body) {
         return send(method, path, token, body, Map.of());
+    }
+
+    /** A snapshot made through the platform with {@code token}, once VPS.org has completed it: its id. */
+    long completedSnapshot(String token, long server, String name) {
+        Answer created = send("POST", "/api/v1/snapshots/", token,
+                "{\"server_id\": " + server + ", \"name\": \"" + name + "\"}");
+        assertThat(created.status()).isEqualTo(201);
+        long id = ((Number) created.get("id")).longValue();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
+                "completed".equals(send("GET", "/api/v1/snapshots/" + id + "/", token, null).get("status")));
+        return id;
     }
 
     AuditHistory audit() {

@@ -40,8 +40,13 @@ class SlowRequestEndToEndTest {
         return socket;
     }
 
-    private static final byte[] HEAD = ("GET /api/v1/snapshots/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            + "Authorization: Bearer " + RunningPlatform.DEMO_TOKEN + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    private static final String GET_HEAD = "GET /api/v1/snapshots/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Authorization: Bearer " + RunningPlatform.DEMO_TOKEN + "\r\n";
+    private static final byte[] HEAD = GET_HEAD.getBytes(StandardCharsets.US_ASCII);
+    /** Refused (no token, no such route) without closing the connection; its body {@code {}} ends the read. */
+    private static final String REFUSED_POST = "POST /api/v1/no-such-route HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+    private static final String CLOSING = "Connection: close\r\n\r\n";
 
     @Test
     void aRequestThatStopsHalfWayIsDisconnected() throws IOException {
@@ -88,7 +93,7 @@ class SlowRequestEndToEndTest {
     void aWholeRequestIsAnsweredAsEver() throws IOException {
         try (Socket socket = connected()) {
             socket.getOutputStream().write(HEAD);
-            socket.getOutputStream().write("Connection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(CLOSING.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             assertThat(answer).startsWith("HTTP/1.1 200");
@@ -107,13 +112,9 @@ class SlowRequestEndToEndTest {
                     + "Authorization: Bearer " + RunningPlatform.DEMO_TOKEN + "\r\nContent-Length: 10\r\n\r\n"})
     void aPipelinedRequestStartedInThePreviousOnesSegmentAndLeftUnfinishedIsDisconnected(String tail)
             throws IOException {
-        try (Socket socket = connected()) {
-            socket.setTcpNoDelay(true);
-            byte[] whole = (new String(HEAD, StandardCharsets.US_ASCII) + "\r\n" + tail)
-                    .getBytes(StandardCharsets.US_ASCII);
-            socket.getOutputStream().write(whole); // one write: one segment on loopback
-            socket.getOutputStream().flush();
-            Received received = receivedUntilClosed(socket.getInputStream());
+        try (PipelinedWrites connection = new PipelinedWrites(connected())) {
+            connection.write(GET_HEAD + "\r\n" + tail); // one write: one segment on loopback
+            Received received = receivedUntilClosed(connection.socket().getInputStream());
             assertThat(received.text()).as("the whole first request is answered").startsWith("HTTP/1.1 200");
             assertThat(received.closed()).as("the server closed the connection its unfinished request holds").isTrue();
         }
@@ -127,49 +128,34 @@ class SlowRequestEndToEndTest {
      */
     @Test
     void aKeptAliveConnectionOutlivesTheDeadlineBetweenWholeRequests() throws IOException {
-        try (Socket socket = connected()) {
-            socket.setTcpNoDelay(true);
-            OutputStream out = socket.getOutputStream();
-            InputStream in = socket.getInputStream();
-            String get = new String(HEAD, StandardCharsets.US_ASCII) + "\r\n";
+        try (PipelinedWrites connection = new PipelinedWrites(connected())) {
+            String get = GET_HEAD + "\r\n";
 
-            out.write(("POST /api/v1/no-such-route HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+            connection.write(REFUSED_POST);
             // Refused (no token, no such route): any answer that keeps the connection does; its body ended the read.
-            assertThat(readAnswer(in)).doesNotStartWith("HTTP/1.1 5");
-            assertStillOpenAfterQuiet(socket);
+            assertThat(connection.nextAnswer()).doesNotStartWith("HTTP/1.1 5");
+            assertStillOpenAfterQuiet(connection.socket());
 
-            out.write((get + get).getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            assertThat(readAnswer(in)).startsWith("HTTP/1.1 200");
-            assertThat(readAnswer(in)).startsWith("HTTP/1.1 200");
-            assertStillOpenAfterQuiet(socket);
+            connection.write(get + get);
+            assertThat(connection.nextAnswer()).startsWith("HTTP/1.1 200");
+            assertThat(connection.nextAnswer()).startsWith("HTTP/1.1 200");
+            assertStillOpenAfterQuiet(connection.socket());
 
-            out.write(HEAD);
-            out.write("Connection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            assertThat(readAnswer(in)).startsWith("HTTP/1.1 200");
+            connection.write(GET_HEAD, CLOSING);
+            assertThat(connection.nextAnswer()).startsWith("HTTP/1.1 200");
         }
     }
 
     /** A stray CRLF after a body (RFC 9112 2.2 lets a server skip it) is no next request: no deadline to close on. */
     @Test
     void aBlankLineAfterABodyInTheSameReadStartsNoDeadline() throws IOException {
-        try (Socket socket = connected()) {
-            socket.setTcpNoDelay(true);
-            OutputStream out = socket.getOutputStream();
-            InputStream in = socket.getInputStream();
-            out.write(("POST /api/v1/no-such-route HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: 2\r\n\r\n{}\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            assertThat(readAnswer(in)).doesNotStartWith("HTTP/1.1 5");
-            assertStillOpenAfterQuiet(socket);
+        try (PipelinedWrites connection = new PipelinedWrites(connected())) {
+            connection.write(REFUSED_POST + "\r\n");
+            assertThat(connection.nextAnswer()).doesNotStartWith("HTTP/1.1 5");
+            assertStillOpenAfterQuiet(connection.socket());
 
-            out.write(HEAD);
-            out.write("Connection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            assertThat(readAnswer(in)).startsWith("HTTP/1.1 200");
+            connection.write(GET_HEAD, CLOSING);
+            assertThat(connection.nextAnswer()).startsWith("HTTP/1.1 200");
         }
     }
 
@@ -185,28 +171,6 @@ class SlowRequestEndToEndTest {
         } finally {
             socket.setSoTimeout(CLOSED_WITHIN_MILLIS);
         }
-    }
-
-    /** One answer's status line, after reading its head and its Content-Length body (JSON answers have one). */
-    private static String readAnswer(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int next = in.read();
-            if (next == -1) {
-                throw new AssertionError("the connection closed in an answer's head: " + head);
-            }
-            head.write(next);
-        }
-        String text = head.toString(StandardCharsets.US_ASCII);
-        long length = text.lines()
-                .filter(line -> line.regionMatches(true, 0, "content-length:", 0, 15))
-                .mapToLong(line -> Long.parseLong(line.substring(15).trim()))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("an answer without Content-Length: " + text));
-        if (in.readNBytes((int) length).length != length) {
-            throw new AssertionError("the connection closed in an answer's body: " + text);
-        }
-        return text;
     }
 
     private record Received(String text, boolean closed) {

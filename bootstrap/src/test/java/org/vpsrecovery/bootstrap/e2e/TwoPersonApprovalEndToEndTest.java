@@ -48,17 +48,6 @@ class TwoPersonApprovalEndToEndTest {
         return SETUP.idp().member(subject, team);
     }
 
-    /** A snapshot made through the platform by the team's service token, completed at VPS.org. */
-    private static long completedSnapshot(String token, long server, String name) {
-        Answer created = SETUP.platform().send("POST", "/api/v1/snapshots/", token,
-                "{\"server_id\": " + server + ", \"name\": \"" + name + "\"}");
-        assertThat(created.status()).isEqualTo(201);
-        long id = ((Number) created.get("id")).longValue();
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
-                "completed".equals(SETUP.platform().send("GET", "/api/v1/snapshots/" + id + "/", token, null).get("status")));
-        return id;
-    }
-
     private static boolean deleteAsked(long snapshot) {
         return SETUP.simulator().requests().stream().anyMatch(r -> r.method().equals("DELETE")
                 && r.path().matches("/api/v1/snapshots/" + snapshot + "/?"));
@@ -94,7 +83,7 @@ class TwoPersonApprovalEndToEndTest {
     @Test
     @Order(1)
     void aDeleteWaitsForASecondPersonAndRunsAtVpsOrgOnceApproved() throws Exception {
-        long snapshot = completedSnapshot(DEMO_TOKEN, 12345, "approve-me");
+        long snapshot = SETUP.platform().completedSnapshot(DEMO_TOKEN, 12345, "approve-me");
         String alice = person("alice@example.com", "demo");
 
         Answer asked = SETUP.platform().send("DELETE", "/api/v1/snapshots/" + snapshot + "/", alice, null,
@@ -176,7 +165,7 @@ class TwoPersonApprovalEndToEndTest {
     @Test
     @Order(2)
     void aDenialEndsItAndVpsOrgIsNeverAsked() {
-        long snapshot = completedSnapshot(DEMO_TOKEN, 12345, "deny-me");
+        long snapshot = SETUP.platform().completedSnapshot(DEMO_TOKEN, 12345, "deny-me");
         // The team's service token cannot ask: its holder could approve their own request with their JWT.
         List<Object> operationsBefore = operationIds();
         Answer byToken = SETUP.platform().send("DELETE", "/api/v1/snapshots/" + snapshot + "/", DEMO_TOKEN, null,
@@ -223,7 +212,7 @@ class TwoPersonApprovalEndToEndTest {
     @Test
     @Order(3)
     void noDecisionWithinTheTimeLimitExpiresIt() {
-        long snapshot = completedSnapshot(OTHER_TOKEN, 23456, "expire-me");
+        long snapshot = SETUP.platform().completedSnapshot(OTHER_TOKEN, 23456, "expire-me");
         Answer asked = SETUP.platform().send("DELETE", "/api/v1/snapshots/" + snapshot + "/", person("erin@example.com", "other-team"), null);
         assertThat(asked.status()).isEqualTo(202);
         String operation = asked.header("X-Operation-Id");
@@ -281,7 +270,7 @@ class TwoPersonApprovalEndToEndTest {
         VpsrCommands vpsr = VpsrCommands.against(SETUP.platform());
         String alice = person("alice@example.com", "demo");
         String bob = person("bob@example.com", "demo");
-        long approved = completedSnapshot(DEMO_TOKEN, 12345, "cli-approve-me");
+        long approved = SETUP.platform().completedSnapshot(DEMO_TOKEN, 12345, "cli-approve-me");
         String toApprove = SETUP.platform().send("DELETE", "/api/v1/snapshots/" + approved + "/", alice, null).header("X-Operation-Id");
 
         VpsrCommands.Run self = vpsr.run(alice, "operations", "approve", toApprove);
@@ -299,7 +288,7 @@ class TwoPersonApprovalEndToEndTest {
         assertThat(vpsr.run(alice, "operations", "wait", toApprove, "--timeout", "30").exitCode()).isEqualTo(ExitCodes.OK);
         await().atMost(Duration.ofSeconds(20)).until(() -> deleteAsked(approved));
 
-        long denied = completedSnapshot(DEMO_TOKEN, 12345, "cli-deny-me");
+        long denied = SETUP.platform().completedSnapshot(DEMO_TOKEN, 12345, "cli-deny-me");
         // A script asking with the team's service token is refused: a person asks.
         VpsrCommands.Run askedByToken = vpsr.run(DEMO_TOKEN, "snapshots", "delete", String.valueOf(denied));
         assertThat(askedByToken.exitCode()).as(askedByToken.err()).isEqualTo(ExitCodes.UNAUTHORIZED);

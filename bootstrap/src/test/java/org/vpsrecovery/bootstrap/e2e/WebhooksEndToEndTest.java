@@ -10,13 +10,10 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,16 +97,6 @@ class WebhooksEndToEndTest {
         return (List<Map<String, Object>>) log.get("results");
     }
 
-    private static String hmac(String secret, String signed) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
-            return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static Map<String, Object> json(String body) {
         try {
             @SuppressWarnings("unchecked")
@@ -154,7 +141,7 @@ class WebhooksEndToEndTest {
         String timestamp = delivery.headers().get("webhook-timestamp");
         assertThat(id).startsWith("msg_");
         assertThat(delivery.headers().get("webhook-signature"))
-                .isEqualTo(hmac(secret, id + "." + timestamp + "." + delivery.body()));
+                .isEqualTo(StandardWebhookSignature.of(secret, id + "." + timestamp + "." + delivery.body()));
         assertThat(delivery.headers().get("content-type")).startsWith("application/json");
         Map<String, Object> message = json(delivery.body());
         assertThat(message).containsEntry("type", "operation.completed");
@@ -191,7 +178,7 @@ class WebhooksEndToEndTest {
 
         Received delivery = await("the failed event reaches the receiver").atMost(Duration.ofSeconds(30))
                 .until(() -> deliveryOf(operation), java.util.Objects::nonNull);
-        assertThat(delivery.headers().get("webhook-signature")).isEqualTo(hmac(secret,
+        assertThat(delivery.headers().get("webhook-signature")).isEqualTo(StandardWebhookSignature.of(secret,
                 delivery.headers().get("webhook-id") + "." + delivery.headers().get("webhook-timestamp") + "." + delivery.body()));
         Map<String, Object> message = json(delivery.body());
         assertThat(message).containsEntry("type", "operation.failed");

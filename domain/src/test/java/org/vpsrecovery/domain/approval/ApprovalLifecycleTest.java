@@ -14,7 +14,6 @@ import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.AccessDenied;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
-import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.IllegalOperationTransition;
@@ -24,6 +23,7 @@ import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.server.RestoreHold;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
+import org.vpsrecovery.domain.testing.RefusalReason;
 
 class ApprovalLifecycleTest {
 
@@ -38,15 +38,6 @@ class ApprovalLifecycleTest {
         return RecoveryOperation.pendingApproval(OperationId.random(), new TeamId("blue"), new RequestId("r-1"),
                 Operation.DELETE_SNAPSHOT, new ServerId(12345), ResourceRef.of(new SnapshotId(801)), Optional.empty(),
                 Approval.requested(requester, T0, T0.plus(Duration.ofHours(1)), false));
-    }
-
-    private static ReasonCode reasonOf(Runnable action) {
-        try {
-            action.run();
-        } catch (RecoveryException refused) {
-            return refused.reason();
-        }
-        throw new AssertionError("not refused");
     }
 
     /** A reason with a lone surrogate would be stored as {@code ?}: not the reason the decider was answered with. */
@@ -79,9 +70,9 @@ class ApprovalLifecycleTest {
                 pending.kind(), pending.server(), pending.resource(), pending.resourceServer(), OperationState.COMPLETED,
                 pending.acceptedAt(), T0.plusSeconds(5), pending.deadline(), Optional.of("completed"),
                 pending.nextCheckAt(), 0, pending.version() + 1, pending.approval(), false, Optional.empty());
-        assertThat(reasonOf(() -> endedUndecided.approve(BOB, T0.plusSeconds(60), Optional.empty(), RUN_BY)))
+        assertThat(RefusalReason.of(() -> endedUndecided.approve(BOB, T0.plusSeconds(60), Optional.empty(), RUN_BY)))
                 .isEqualTo(ReasonCode.APPROVAL_ALREADY_DECIDED);
-        assertThat(reasonOf(() -> endedUndecided.deny(BOB, T0.plusSeconds(60), Optional.empty())))
+        assertThat(RefusalReason.of(() -> endedUndecided.deny(BOB, T0.plusSeconds(60), Optional.empty())))
                 .isEqualTo(ReasonCode.APPROVAL_ALREADY_DECIDED);
     }
 
@@ -122,19 +113,19 @@ class ApprovalLifecycleTest {
 
         assertThatThrownBy(() -> pending.approve(ALICE, T0.plusSeconds(1), Optional.empty(), RUN_BY))
                 .isInstanceOf(AccessDenied.class);
-        assertThat(reasonOf(() -> pending.approve(ALICE, T0.plusSeconds(1), Optional.empty(), RUN_BY)))
+        assertThat(RefusalReason.of(() -> pending.approve(ALICE, T0.plusSeconds(1), Optional.empty(), RUN_BY)))
                 .isEqualTo(ReasonCode.SELF_APPROVAL_REFUSED);
-        assertThat(reasonOf(() -> pending.deny(ALICE, T0.plusSeconds(1), Optional.empty())))
+        assertThat(RefusalReason.of(() -> pending.deny(ALICE, T0.plusSeconds(1), Optional.empty())))
                 .isEqualTo(ReasonCode.SELF_APPROVAL_REFUSED);
-        assertThat(reasonOf(() -> pending.approve(SERVICE, T0.plusSeconds(1), Optional.empty(), RUN_BY)))
+        assertThat(RefusalReason.of(() -> pending.approve(SERVICE, T0.plusSeconds(1), Optional.empty(), RUN_BY)))
                 .isEqualTo(ReasonCode.APPROVER_NOT_A_PERSON);
-        assertThat(reasonOf(() -> pending.approve(AUDITOR, T0.plusSeconds(1), Optional.empty(), RUN_BY)))
+        assertThat(RefusalReason.of(() -> pending.approve(AUDITOR, T0.plusSeconds(1), Optional.empty(), RUN_BY)))
                 .isEqualTo(ReasonCode.APPROVER_NOT_A_PERSON);
-        assertThat(reasonOf(() -> pending.approve(Actor.SYSTEM, T0.plusSeconds(1), Optional.empty(), RUN_BY)))
+        assertThat(RefusalReason.of(() -> pending.approve(Actor.SYSTEM, T0.plusSeconds(1), Optional.empty(), RUN_BY)))
                 .isEqualTo(ReasonCode.APPROVER_NOT_A_PERSON);
         // Only a person asks: with a service token its holder could approve it with their own JWT.
-        assertThat(reasonOf(() -> pendingDelete(SERVICE))).isEqualTo(ReasonCode.APPROVAL_NEEDS_A_PERSON);
-        assertThat(reasonOf(() -> pendingDelete(AUDITOR))).isEqualTo(ReasonCode.APPROVAL_NEEDS_A_PERSON);
+        assertThat(RefusalReason.of(() -> pendingDelete(SERVICE))).isEqualTo(ReasonCode.APPROVAL_NEEDS_A_PERSON);
+        assertThat(RefusalReason.of(() -> pendingDelete(AUDITOR))).isEqualTo(ReasonCode.APPROVAL_NEEDS_A_PERSON);
         assertThatThrownBy(() -> Approval.requirePersonAsking(SERVICE)).isInstanceOf(AccessDenied.class);
         Approval.requirePersonAsking(BOB);
         // One asked with a service token before that rule (a stored row) is still decided by a person.
@@ -156,18 +147,18 @@ class ApprovalLifecycleTest {
         assertThat(denied.approval().orElseThrow().decision().orElseThrow().verdict()).isEqualTo(Verdict.DENY);
         assertThatThrownBy(() -> denied.approve(carol, T0.plusSeconds(6), Optional.empty(), RUN_BY))
                 .isInstanceOf(RecoveryDenied.class);
-        assertThat(reasonOf(() -> denied.approve(carol, T0.plusSeconds(6), Optional.empty(), RUN_BY)))
+        assertThat(RefusalReason.of(() -> denied.approve(carol, T0.plusSeconds(6), Optional.empty(), RUN_BY)))
                 .isEqualTo(ReasonCode.APPROVAL_ALREADY_DECIDED);
         RecoveryOperation approved = pending.approve(BOB, T0.plusSeconds(5), Optional.empty(), RUN_BY);
-        assertThat(reasonOf(() -> approved.deny(carol, T0.plusSeconds(6), Optional.empty())))
+        assertThat(RefusalReason.of(() -> approved.deny(carol, T0.plusSeconds(6), Optional.empty())))
                 .isEqualTo(ReasonCode.APPROVAL_ALREADY_DECIDED);
 
         Instant late = T0.plus(Duration.ofHours(1));
-        assertThat(reasonOf(() -> pending.approve(BOB, late, Optional.empty(), RUN_BY))).isEqualTo(ReasonCode.APPROVAL_EXPIRED);
+        assertThat(RefusalReason.of(() -> pending.approve(BOB, late, Optional.empty(), RUN_BY))).isEqualTo(ReasonCode.APPROVAL_EXPIRED);
         RecoveryOperation expired = pending.expire(late);
         assertThat(expired.state()).isEqualTo(OperationState.EXPIRED);
         assertThat(expired.isFinal()).isTrue();
-        assertThat(reasonOf(() -> expired.approve(BOB, late, Optional.empty(), RUN_BY))).isEqualTo(ReasonCode.APPROVAL_EXPIRED);
+        assertThat(RefusalReason.of(() -> expired.approve(BOB, late, Optional.empty(), RUN_BY))).isEqualTo(ReasonCode.APPROVAL_EXPIRED);
     }
 
     @Test

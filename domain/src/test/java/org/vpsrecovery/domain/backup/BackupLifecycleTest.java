@@ -12,12 +12,12 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.ReasonCode;
-import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.limits.RecoveryLimits;
 import org.vpsrecovery.domain.server.Server;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.server.ServerRef;
 import org.vpsrecovery.domain.server.ServerStatus;
+import org.vpsrecovery.domain.testing.RefusalReason;
 
 class BackupLifecycleTest {
 
@@ -37,15 +37,6 @@ class BackupLifecycleTest {
         return backup(501, WEB, BackupType.AUTOMATIC, CreationStatus.COMPLETED, expiresAt);
     }
 
-    private static ReasonCode refusal(Runnable transition) {
-        try {
-            transition.run();
-        } catch (RecoveryDenied denied) {
-            return denied.reason();
-        }
-        throw new AssertionError("the transition was not refused");
-    }
-
     @Test
     void anInProgressBackupCompletesOrFailsOnce() {
         Backup making = backup(502, WEB, BackupType.MANUAL, CreationStatus.IN_PROGRESS, null);
@@ -53,8 +44,8 @@ class BackupLifecycleTest {
         assertThat(done.isCompleted()).isTrue();
         assertThat(done.sizeMb()).hasValue(4456);
         assertThat(making.fail().status()).isEqualTo(CreationStatus.FAILED);
-        assertThat(refusal(() -> done.complete(1))).isEqualTo(ReasonCode.INVALID_TRANSITION);
-        assertThat(refusal(() -> making.fail().fail())).isEqualTo(ReasonCode.INVALID_TRANSITION);
+        assertThat(RefusalReason.ofDenied(() -> done.complete(1))).isEqualTo(ReasonCode.INVALID_TRANSITION);
+        assertThat(RefusalReason.ofDenied(() -> making.fail().fail())).isEqualTo(ReasonCode.INVALID_TRANSITION);
     }
 
     @Test
@@ -75,12 +66,12 @@ class BackupLifecycleTest {
     @Test
     void restoringRequiresACompletedUnexpiredBackupAndARestorableServer() {
         assertThat(automatic(EXPIRY).restoreOnto(RUNNING, NOW).status()).isEqualTo(ServerStatus.RESTORING);
-        assertThat(refusal(() -> automatic(EXPIRY).restoreOnto(RUNNING, EXPIRY))).isEqualTo(ReasonCode.BACKUP_EXPIRED);
-        assertThat(refusal(() -> backup(1, WEB, BackupType.MANUAL, CreationStatus.IN_PROGRESS, null).restoreOnto(RUNNING, NOW)))
+        assertThat(RefusalReason.ofDenied(() -> automatic(EXPIRY).restoreOnto(RUNNING, EXPIRY))).isEqualTo(ReasonCode.BACKUP_EXPIRED);
+        assertThat(RefusalReason.ofDenied(() -> backup(1, WEB, BackupType.MANUAL, CreationStatus.IN_PROGRESS, null).restoreOnto(RUNNING, NOW)))
                 .isEqualTo(ReasonCode.BACKUP_NOT_COMPLETED);
-        assertThat(refusal(() -> backup(1, WEB, BackupType.MANUAL, new CreationStatus(CreationStatus.Phase.UNKNOWN, "verifying"), null).restoreOnto(RUNNING, NOW)))
+        assertThat(RefusalReason.ofDenied(() -> backup(1, WEB, BackupType.MANUAL, new CreationStatus(CreationStatus.Phase.UNKNOWN, "verifying"), null).restoreOnto(RUNNING, NOW)))
                 .isEqualTo(ReasonCode.BACKUP_NOT_COMPLETED);
-        assertThat(refusal(() -> automatic(EXPIRY).restoreOnto(RESTORING, NOW)))
+        assertThat(RefusalReason.ofDenied(() -> automatic(EXPIRY).restoreOnto(RESTORING, NOW)))
                 .isEqualTo(ReasonCode.SERVER_NOT_RESTORABLE);
     }
 
@@ -92,9 +83,9 @@ class BackupLifecycleTest {
 
     @Test
     void deletionRefusesInProgressBackupsAndRestoringServers() {
-        assertThat(refusal(() -> backup(1, WEB, BackupType.MANUAL, CreationStatus.IN_PROGRESS, null).delete(RUNNING)))
+        assertThat(RefusalReason.ofDenied(() -> backup(1, WEB, BackupType.MANUAL, CreationStatus.IN_PROGRESS, null).delete(RUNNING)))
                 .isEqualTo(ReasonCode.BACKUP_IN_PROGRESS);
-        assertThat(refusal(() -> automatic(EXPIRY).delete(RESTORING))).isEqualTo(ReasonCode.SERVER_RESTORING);
+        assertThat(RefusalReason.ofDenied(() -> automatic(EXPIRY).delete(RESTORING))).isEqualTo(ReasonCode.SERVER_RESTORING);
         automatic(EXPIRY).delete(RUNNING);
         backup(2, WEB, BackupType.MANUAL, CreationStatus.FAILED, null).delete(RUNNING);
     }

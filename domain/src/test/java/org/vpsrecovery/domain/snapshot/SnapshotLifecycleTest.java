@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
-import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.limits.RecoveryLimits;
 import org.vpsrecovery.domain.server.Server;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.server.ServerRef;
 import org.vpsrecovery.domain.server.ServerStatus;
+import org.vpsrecovery.domain.testing.RefusalReason;
 
 class SnapshotLifecycleTest {
 
@@ -28,15 +28,6 @@ class SnapshotLifecycleTest {
     static Snapshot snapshot(long id, ServerRef server, CreationStatus status) {
         return new Snapshot(new SnapshotId(id), server, "snap-" + id, status, OptionalLong.empty(),
                 Instant.parse("2025-01-15T18:30:00Z"), "");
-    }
-
-    private static ReasonCode refusal(Runnable transition) {
-        try {
-            transition.run();
-        } catch (RecoveryDenied denied) {
-            return denied.reason();
-        }
-        throw new AssertionError("the transition was not refused");
     }
 
     @Test
@@ -55,10 +46,10 @@ class SnapshotLifecycleTest {
         Snapshot failed = snapshot(803, WEB, CreationStatus.FAILED);
         Snapshot unknown = snapshot(804, WEB, new CreationStatus(CreationStatus.Phase.UNKNOWN, "archived"));
 
-        assertThat(refusal(() -> done.complete(1))).isEqualTo(ReasonCode.INVALID_TRANSITION);
-        assertThat(refusal(done::fail)).isEqualTo(ReasonCode.INVALID_TRANSITION);
-        assertThat(refusal(() -> failed.complete(1))).isEqualTo(ReasonCode.INVALID_TRANSITION);
-        assertThat(refusal(unknown::fail)).isEqualTo(ReasonCode.INVALID_TRANSITION);
+        assertThat(RefusalReason.ofDenied(() -> done.complete(1))).isEqualTo(ReasonCode.INVALID_TRANSITION);
+        assertThat(RefusalReason.ofDenied(done::fail)).isEqualTo(ReasonCode.INVALID_TRANSITION);
+        assertThat(RefusalReason.ofDenied(() -> failed.complete(1))).isEqualTo(ReasonCode.INVALID_TRANSITION);
+        assertThat(RefusalReason.ofDenied(unknown::fail)).isEqualTo(ReasonCode.INVALID_TRANSITION);
     }
 
     @Test
@@ -74,7 +65,7 @@ class SnapshotLifecycleTest {
     void onlyCompletedSnapshotsRestore() {
         for (CreationStatus status : List.of(CreationStatus.IN_PROGRESS, CreationStatus.FAILED,
                 new CreationStatus(CreationStatus.Phase.UNKNOWN, "archived"))) {
-            assertThat(refusal(() -> snapshot(1, WEB, status).restoreOnto(RUNNING)))
+            assertThat(RefusalReason.ofDenied(() -> snapshot(1, WEB, status).restoreOnto(RUNNING)))
                     .isEqualTo(ReasonCode.SNAPSHOT_NOT_COMPLETED);
         }
     }
@@ -82,16 +73,16 @@ class SnapshotLifecycleTest {
     @Test
     void aRestoringServerOrAnotherServerIsNotRestorable() {
         Snapshot done = snapshot(801, WEB, CreationStatus.COMPLETED);
-        assertThat(refusal(() -> done.restoreOnto(RESTORING))).isEqualTo(ReasonCode.SERVER_NOT_RESTORABLE);
-        assertThat(refusal(() -> done.restoreOnto(new Server(OTHER, ServerStatus.RUNNING))))
+        assertThat(RefusalReason.ofDenied(() -> done.restoreOnto(RESTORING))).isEqualTo(ReasonCode.SERVER_NOT_RESTORABLE);
+        assertThat(RefusalReason.ofDenied(() -> done.restoreOnto(new Server(OTHER, ServerStatus.RUNNING))))
                 .isEqualTo(ReasonCode.SERVER_NOT_RESTORABLE);
     }
 
     @Test
     void deletionRefusesInProgressSnapshotsAndRestoringServersOnly() {
-        assertThat(refusal(() -> snapshot(1, WEB, CreationStatus.IN_PROGRESS).delete(RUNNING)))
+        assertThat(RefusalReason.ofDenied(() -> snapshot(1, WEB, CreationStatus.IN_PROGRESS).delete(RUNNING)))
                 .isEqualTo(ReasonCode.SNAPSHOT_IN_PROGRESS);
-        assertThat(refusal(() -> snapshot(1, WEB, CreationStatus.COMPLETED).delete(RESTORING)))
+        assertThat(RefusalReason.ofDenied(() -> snapshot(1, WEB, CreationStatus.COMPLETED).delete(RESTORING)))
                 .isEqualTo(ReasonCode.SERVER_RESTORING);
         snapshot(1, WEB, CreationStatus.COMPLETED).delete(RUNNING);
         snapshot(2, WEB, CreationStatus.FAILED).delete(RUNNING);

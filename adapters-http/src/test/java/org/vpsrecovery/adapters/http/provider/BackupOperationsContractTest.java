@@ -59,7 +59,7 @@ class BackupOperationsContractTest {
         assertThat(manual.sizeMb()).hasValue(4456);
         assertThat(manual.description()).isEqualTo("Pre-update backup");
 
-        RecordedRequest request = single("GET", "/api/v1/backups/");
+        RecordedRequest request = vpsOrg.receivedOnce("GET", "/api/v1/backups/");
         assertThat(request.query()).isEmpty();
         assertThat(request.header("Authorization")).hasValue("Bearer demo-token");
         assertThat(request.header("Content-Type")).hasValue("application/json");
@@ -89,7 +89,7 @@ class BackupOperationsContractTest {
         assertThat(created.expiresAt()).isEmpty();
         assertThat(created.description()).isEqualTo("Pre-deployment backup");
 
-        RecordedRequest request = single("POST", "/api/v1/backups/");
+        RecordedRequest request = vpsOrg.receivedOnce("POST", "/api/v1/backups/");
         assertThat(request.header("Authorization")).hasValue("Bearer demo-token");
         assertThat(request.header("Content-Type")).hasValue("application/json");
         assertThat(jackson.readTree(request.body()))
@@ -99,7 +99,7 @@ class BackupOperationsContractTest {
     @Test
     void aCreatedBackupCompletesWithItsSizeAfterTheProvidersDelay() {
         vpsOrg.client.createManualBackup(new BackupDraft(DB, Optional.empty()));
-        assertThat(single("POST", "/api/v1/backups/").body()).isEqualTo("{\"server_id\":23456}");
+        assertThat(vpsOrg.receivedOnce("POST", "/api/v1/backups/").body()).isEqualTo("{\"server_id\":23456}");
 
         vpsOrg.simulator.clock().advance(Duration.ofSeconds(5));
 
@@ -138,7 +138,7 @@ class BackupOperationsContractTest {
 
         assertThat(vpsOrg.client.listBackups(Optional.empty(), Optional.empty()))
                 .extracting(b -> b.id().value()).containsExactly(501L, 495L);
-        assertThat(single("DELETE", "/api/v1/backups/499/").header("Authorization")).hasValue("Bearer demo-token");
+        assertThat(vpsOrg.receivedOnce("DELETE", "/api/v1/backups/499/").header("Authorization")).hasValue("Bearer demo-token");
     }
 
     @Test
@@ -156,7 +156,7 @@ class BackupOperationsContractTest {
 
         assertThat(restore.server().id()).isEqualTo(WEB);
         assertThat(restore.server().status()).isEqualTo(ServerStatus.RESTORING);
-        RecordedRequest request = single("POST", "/api/v1/servers/12345/restore/");
+        RecordedRequest request = vpsOrg.receivedOnce("POST", "/api/v1/servers/12345/restore/");
         assertThat(request.header("Authorization")).hasValue("Bearer demo-token");
         assertThat(request.header("Content-Type")).hasValue("application/json");
         assertThat(jackson.readTree(request.body())).isEqualTo(jackson.readTree("{\"backup_id\": 501}"));
@@ -213,11 +213,5 @@ class BackupOperationsContractTest {
 
         assertThat(vpsOrg.client.listBackups(Optional.empty(), Optional.empty()))
                 .extracting(b -> b.id().value()).containsExactly(499L);
-    }
-
-    private RecordedRequest single(String method, String path) {
-        List<RecordedRequest> matching = vpsOrg.received(method, path);
-        assertThat(matching).as(method + " " + path).hasSize(1);
-        return matching.get(0);
     }
 }

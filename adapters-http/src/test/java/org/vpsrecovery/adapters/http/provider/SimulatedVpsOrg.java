@@ -1,5 +1,7 @@
 package org.vpsrecovery.adapters.http.provider;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -56,6 +58,13 @@ final class SimulatedVpsOrg implements AutoCloseable {
 
     List<RecordedRequest> received(String method, String path) {
         return simulator.requests().stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
+    }
+
+    /** The one request received for {@code method path}; fails the test unless exactly one was. */
+    RecordedRequest receivedOnce(String method, String path) {
+        List<RecordedRequest> matching = received(method, path);
+        assertThat(matching).as(method + " " + path).hasSize(1);
+        return matching.get(0);
     }
 
     @Override

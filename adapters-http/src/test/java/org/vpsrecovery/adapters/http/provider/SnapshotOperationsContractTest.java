@@ -57,7 +57,7 @@ class SnapshotOperationsContractTest {
         assertThat(first.sizeMb()).hasValue(5120);
         assertThat(first.description()).isEqualTo("Before major migration");
 
-        RecordedRequest request = single("GET", "/api/v1/snapshots/");
+        RecordedRequest request = vpsOrg.receivedOnce("GET", "/api/v1/snapshots/");
         assertThat(request.query()).isEmpty();
         assertThat(request.header("Authorization")).hasValue("Bearer demo-token");
         assertThat(request.header("Content-Type")).hasValue("application/json");
@@ -86,7 +86,7 @@ class SnapshotOperationsContractTest {
         assertThat(created.sizeMb()).isEmpty();
         assertThat(created.description()).isEqualTo("Snapshot before system update");
 
-        RecordedRequest request = single("POST", "/api/v1/snapshots/");
+        RecordedRequest request = vpsOrg.receivedOnce("POST", "/api/v1/snapshots/");
         assertThat(request.header("Authorization")).hasValue("Bearer demo-token");
         assertThat(request.header("Content-Type")).hasValue("application/json");
         assertThat(jackson.readTree(request.body())).isEqualTo(jackson.readTree(
@@ -98,7 +98,7 @@ class SnapshotOperationsContractTest {
         Snapshot created = vpsOrg.client.createSnapshot(new SnapshotDraft(DB, new SnapshotName("nightly_1"), Optional.empty()));
 
         assertThat(created.description()).isEmpty();
-        JsonNode body = jackson.readTree(single("POST", "/api/v1/snapshots/").body());
+        JsonNode body = jackson.readTree(vpsOrg.receivedOnce("POST", "/api/v1/snapshots/").body());
         assertThat(body).isEqualTo(jackson.readTree("{\"server_id\": 23456, \"name\": \"nightly_1\"}"));
     }
 
@@ -156,7 +156,7 @@ class SnapshotOperationsContractTest {
         assertThat(restore.server().id()).isEqualTo(WEB);
         assertThat(restore.server().ref().name()).isEqualTo("web-server-01");
         assertThat(restore.server().status()).isEqualTo(ServerStatus.RESTORING);
-        RecordedRequest request = single("POST", "/api/v1/snapshots/801/restore/");
+        RecordedRequest request = vpsOrg.receivedOnce("POST", "/api/v1/snapshots/801/restore/");
         assertThat(request.header("Authorization")).hasValue("Bearer demo-token");
         assertThat(request.body()).isEmpty();
     }
@@ -200,7 +200,7 @@ class SnapshotOperationsContractTest {
         vpsOrg.client.deleteSnapshot(new SnapshotId(798));
 
         assertThat(vpsOrg.client.listSnapshots(Optional.empty())).extracting(s -> s.id().value()).containsExactly(801L);
-        RecordedRequest request = single("DELETE", "/api/v1/snapshots/798/");
+        RecordedRequest request = vpsOrg.receivedOnce("DELETE", "/api/v1/snapshots/798/");
         assertThat(request.header("Authorization")).hasValue("Bearer demo-token");
         assertThat(request.body()).isEmpty();
     }
@@ -213,11 +213,5 @@ class SnapshotOperationsContractTest {
         assertThat(failure.kind()).isEqualTo(Kind.NOT_FOUND);
         assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(404));
         assertThat(vpsOrg.received("DELETE", "/api/v1/snapshots/4242/")).hasSize(1);
-    }
-
-    private RecordedRequest single(String method, String path) {
-        List<RecordedRequest> matching = vpsOrg.received(method, path);
-        assertThat(matching).as(method + " " + path).hasSize(1);
-        return matching.get(0);
     }
 }

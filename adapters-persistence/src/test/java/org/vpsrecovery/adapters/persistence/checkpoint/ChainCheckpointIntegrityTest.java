@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.ApplicationLogin;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.OwnerTampering;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
 import org.vpsrecovery.application.audit.AuditReadSlots;
 import org.vpsrecovery.application.audit.AuditReader;
@@ -106,21 +107,6 @@ class ChainCheckpointIntegrityTest {
         }
     }
 
-    /** What the schema owner can do: switch the guards off, remove the last rows, move the head back. */
-    private void cutBackAsOwnerTo(long lastKept) throws SQLException {
-        try (Connection owner = database.dataSource().getConnection(); Statement sql = owner.createStatement()) {
-            owner.setAutoCommit(false);
-            sql.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only");
-            sql.execute("DELETE FROM audit_event WHERE sequence > " + lastKept);
-            sql.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only");
-            sql.execute("ALTER TABLE audit_chain_head DISABLE TRIGGER audit_chain_head_forward_only");
-            sql.execute("UPDATE audit_chain_head SET last_sequence = " + lastKept
-                    + ", last_hash = (SELECT hash FROM audit_event WHERE sequence = " + lastKept + ")");
-            sql.execute("ALTER TABLE audit_chain_head ENABLE TRIGGER audit_chain_head_forward_only");
-            owner.commit();
-        }
-    }
-
     @Test
     void anUntouchedChainVerifiesAgainstItsCheckpoints() {
         appendEvents(1, 3, "req-");
@@ -145,7 +131,7 @@ class ChainCheckpointIntegrityTest {
         appendEvents(1, 5, "req-");
         ChainCheckpoint atFive = checkpoint().recorded().orElseThrow();
 
-        cutBackAsOwnerTo(3);
+        OwnerTampering.cutBackTo(database, 3);
 
         assertThat(history.verifyChain()).as("the plain walk").isInstanceOf(ChainVerification.Intact.class);
         assertThat(verify()).isEqualTo(new ChainVerification.Broken(4, ChainVerification.Fault.TRUNCATED,
@@ -159,7 +145,7 @@ class ChainCheckpointIntegrityTest {
         appendEvents(1, 5, "req-");
         checkpoint();
 
-        cutBackAsOwnerTo(3);
+        OwnerTampering.cutBackTo(database, 3);
         appendEvents(4, 7, "other-");
 
         assertThat(history.verifyChain()).as("the plain walk").isInstanceOf(ChainVerification.Intact.class);

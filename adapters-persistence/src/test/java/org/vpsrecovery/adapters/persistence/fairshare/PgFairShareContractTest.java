@@ -133,11 +133,7 @@ class PgFairShareContractTest extends FairShareContract {
      */
     @Test
     void itsUnflushedCommitsLeaveThePooledConnectionAsItCame() throws SQLException {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(DATABASE.database().url());
-        config.setUsername(DATABASE.database().user());
-        config.setPassword(DATABASE.database().password());
-        config.setMaximumPoolSize(1);
+        HikariConfig config = DATABASE.database().poolOf(1);
         // The test server's own default is off (throw-away data): a service's session is synchronous.
         config.setConnectionInitSql("SET synchronous_commit = on");
         try (HikariDataSource pool = new HikariDataSource(config)) {

@@ -48,11 +48,7 @@ class OperationRowsContractTest extends RecoveryOperationsContract {
         RecoveryOperations operations = emptyOperations();
         Instant asked = Instant.parse("2026-11-30T10:00:00.123456789Z");
         Instant decided = Instant.parse("2026-11-30T10:01:00.654321999Z");
-        RecoveryOperation pending = RecoveryOperation.pendingApproval(OperationId.random(), new TeamId("blue"),
-                new RequestId("r-nanos"), Operation.DELETE_SNAPSHOT, new ServerId(12345),
-                ResourceRef.of(new SnapshotId(801)), Optional.empty(),
-                Approval.requested(Actor.of("alice", Actor.Authentication.JWT, "key-1"), asked,
-                        asked.plus(Duration.ofHours(1)), false));
+        RecoveryOperation pending = askedByAlice("r-nanos", Operation.DELETE_SNAPSHOT, asked, Duration.ofHours(1));
         operations.add(pending, new ApprovalStep(Operation.REQUEST_APPROVAL, new RequestId("r-nanos")));
 
         RecoveryOperation stored = operations.find(pending.id()).orElseThrow();
@@ -99,11 +95,7 @@ class OperationRowsContractTest extends RecoveryOperationsContract {
     void anApprovedRunsInstantIsStoredCutToTheMicrosecond() {
         RecoveryOperations operations = emptyOperations();
         Instant asked = Instant.parse("2026-11-30T10:00:00Z");
-        RecoveryOperation pending = RecoveryOperation.pendingApproval(OperationId.random(), new TeamId("blue"),
-                new RequestId("r-run-nanos"), Operation.RESTORE_SNAPSHOT, new ServerId(12345),
-                ResourceRef.of(new SnapshotId(801)), Optional.empty(),
-                Approval.requested(Actor.of("alice", Actor.Authentication.JWT, "key-1"), asked,
-                        asked.plus(Duration.ofHours(2)), false));
+        RecoveryOperation pending = askedByAlice("r-run-nanos", Operation.RESTORE_SNAPSHOT, asked, Duration.ofHours(2));
         operations.add(pending);
         RecoveryOperation approved = pending.approve(Actor.of("bob", Actor.Authentication.JWT, "key-1"),
                 asked.plus(Duration.ofHours(1)), Optional.empty(), Duration.ofMinutes(10));
@@ -116,5 +108,16 @@ class OperationRowsContractTest extends RecoveryOperationsContract {
         RecoveryOperation stored = operations.find(pending.id()).orElseThrow();
         assertThat(stored.approvedRunAt()).contains(Instant.parse("2026-11-30T11:00:02.123456Z"));
         assertThat(stored.hold(ranAt).orElseThrow().since()).isEqualTo(AuditChain.storedInstant(ranAt));
+    }
+
+    /**
+     * Team blue's {@code kind} of snapshot 801 on server 12345, awaiting approval: asked by alice at {@code asked}, to
+     * be decided within {@code toDecide}.
+     */
+    private static RecoveryOperation askedByAlice(String requestId, Operation kind, Instant asked, Duration toDecide) {
+        return RecoveryOperation.pendingApproval(OperationId.random(), new TeamId("blue"), new RequestId(requestId),
+                kind, new ServerId(12345), ResourceRef.of(new SnapshotId(801)), Optional.empty(),
+                Approval.requested(Actor.of("alice", Actor.Authentication.JWT, "key-1"), asked, asked.plus(toDecide),
+                        false));
     }
 }

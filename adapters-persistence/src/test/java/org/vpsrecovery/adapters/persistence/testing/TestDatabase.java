@@ -1,5 +1,6 @@
 package org.vpsrecovery.adapters.persistence.testing;
 
+import com.zaxxer.hikari.HikariConfig;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -45,6 +46,16 @@ public record TestDatabase(PostgresServer server, String name) {
         dataSource.setUser(loginRole);
         dataSource.setPassword(loginPassword);
         return dataSource;
+    }
+
+    /** The settings of a Hikari pool of {@code connections} connections as the owner; the rest are Hikari's defaults. */
+    public HikariConfig poolOf(int connections) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url());
+        config.setUsername(user());
+        config.setPassword(password());
+        config.setMaximumPoolSize(connections);
+        return config;
     }
 
     public void drop() {
