@@ -1,9 +1,8 @@
 package org.vpsrecovery.adapters.persistence;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
+import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Objects;
 
 /**
@@ -25,14 +24,24 @@ record PostgresServerVersion(int number, String name) {
         }
     }
 
-    /** The version the server behind {@code connection} reports, read as V64 reads it. */
+    /**
+     * The version the server behind {@code connection} reported when the connection was opened, without a round trip
+     * (ADR 0102, amended in session 44): the server sends {@code server_version} in its start-up parameters, and
+     * PgJDBC answers the metadata's versions from it (its major and minor as {@code server_version}'s first two
+     * numbers: "17beta1" is 17 and 0, "16.4 (Debian 16.4-1.pgdg120+1)" 16 and 4). The number is then
+     * {@code server_version_num}'s, as V64 reads it, for every server from 10 on; of a 9.x its patch is left out, which
+     * no comparison with 17 needs.
+     */
     static PostgresServerVersion of(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(
-                     "SELECT current_setting('server_version_num')::int, current_setting('server_version')")) {
-            rs.next();
-            return new PostgresServerVersion(rs.getInt(1), rs.getString(2));
-        }
+        DatabaseMetaData server = connection.getMetaData();
+        return reported(server.getDatabaseMajorVersion(), server.getDatabaseMinorVersion(),
+                server.getDatabaseProductVersion());
+    }
+
+    /** From a server's major and minor version and its {@code server_version}, as {@link #of} reads them. */
+    static PostgresServerVersion reported(int major, int minor, String name) {
+        // server_version_num is major * 10000 + minor from 10 on, (major * 100 + minor) * 100 + patch before.
+        return new PostgresServerVersion(major >= 10 ? major * 10000 + minor : (major * 100 + minor) * 100, name);
     }
 
     /**

@@ -14,13 +14,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Refuses, at every start, a database whose server is older than PostgreSQL 17 (ADR 0102, amended in session 43).
- * Migration V64 refuses it only when it runs: a database migrated on 17 and later restored onto, or pointed at, a 16
- * server has nothing pending, so the start went on and every append that waits for the WAL's flush was committed, then
- * reported failed. This runs as each data source is made, before Flyway's runner and before any request, over one
- * connection of the pool (open by then): one round trip a start. The refusal fails the start (exit status 2) with V64's
- * message. A check that cannot run (the database not answering) refuses nothing here: Flyway, or the first use, says
- * what is wrong, as before.
+ * Refuses, at every start, a database whose server is older than PostgreSQL 17 (ADR 0102, amended in sessions 43 and
+ * 44). Migration V64 refuses it only when it runs: a database migrated on 17 and later restored onto, or pointed at, a
+ * 16 server has nothing pending, so the start went on and every append that waits for the WAL's flush was committed,
+ * then reported failed. This runs as each data source is made, first (before micronaut-flyway's runner and before any
+ * request), over one connection of the pool (open by then), and reads the version the server reported when that
+ * connection was opened: no round trip. The same connection then serves the start's schema check
+ * ({@link MigrateOnlyWhenBehind}, ADR 0086), which therefore runs only on a server that passed: the start takes one
+ * connection from the pool for both. The refusal fails the start (exit status 2) with V64's message. A check that
+ * cannot run (the database not answering) refuses nothing here: Flyway, or the first use, says what is wrong, as
+ * before. A migration owner of its own ({@code VPSR_MIGRATION_USER}) is checked before it migrates by
+ * {@link PostgresVersionBeforeOwnerMigration}.
  */
 @Singleton
 public final class PostgresVersionAtStart implements BeanCreatedEventListener<DataSource>, Ordered {
@@ -48,14 +52,39 @@ public final class PostgresVersionAtStart implements BeanCreatedEventListener<Da
 
     @Override
     public DataSource onCreated(BeanCreatedEvent<DataSource> event) {
-        PostgresServerVersion version;
-        try (Connection connection = resolver.resolve(event.getBean()).getConnection()) {
-            version = PostgresServerVersion.of(connection);
+        Connection connection;
+        try {
+            connection = resolver.resolve(event.getBean()).getConnection();
         } catch (SQLException | RuntimeException e) {
-            LOG.warn("Could not read the database server's version at the start ({}); not checked", e.toString());
+            // Neither check can run. Flyway, if it runs, then says what is wrong.
+            notChecked(e);
+            MigrateOnlyWhenBehind.migratingThroughThePool(event).ifPresent(flyway -> MigrateOnlyWhenBehind.notCompared(e));
             return event.getBean();
         }
-        version.requireAtLeast(oldestSupported);
+        try (connection) {
+            requireSupported(connection);
+            // Looked up after the check: a Flyway configuration with a database of its own migrates as it is made.
+            MigrateOnlyWhenBehind.migratingThroughThePool(event)
+                    .ifPresent(flyway -> MigrateOnlyWhenBehind.skipIfCurrent(flyway, connection, event.getSource()));
+        } catch (SQLException e) {
+            // Only the connection's return to the pool failed; what was checked stands.
+            LOG.info("Could not return the start's connection to the pool ({})", e.toString());
+        }
         return event.getBean();
+    }
+
+    private void requireSupported(Connection connection) {
+        PostgresServerVersion version;
+        try {
+            version = PostgresServerVersion.of(connection);
+        } catch (SQLException | RuntimeException e) {
+            notChecked(e);
+            return;
+        }
+        version.requireAtLeast(oldestSupported);
+    }
+
+    private static void notChecked(Exception e) {
+        LOG.warn("Could not read the database server's version at the start ({}); not checked", e.toString());
     }
 }

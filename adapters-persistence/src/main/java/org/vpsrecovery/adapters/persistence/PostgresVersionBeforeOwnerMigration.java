@@ -1,0 +1,75 @@
+package org.vpsrecovery.adapters.persistence;
+
+import io.micronaut.context.event.BeanCreatedEvent;
+import io.micronaut.context.event.BeanCreatedEventListener;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.flyway.FlywayConfigurationProperties;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PostgreSQL 17 or newer before a migration owner of its own migrates anything (ADR 0102, amended in session 44).
+ * With {@code VPSR_MIGRATION_USER}, Flyway migrates as that login over a connection of its own, as its configuration is
+ * made (micronaut-flyway's {@code AlternativeMigrationRunner}, a listener on that configuration), and nothing orders
+ * that before the pool, where {@link PostgresVersionAtStart} checks: both are made eagerly, in no order of ours. This
+ * listener runs first on such a configuration and refuses, in V64's words, a server older than 17 before Flyway
+ * migrates it, over one connection of the owner's (the server Flyway would migrate), opened and closed here: a
+ * migration written for 17 never runs part-way on 16. A check that cannot run (no connection) refuses nothing: Flyway
+ * then says what is wrong, as before. A configuration migrating through the pool is left to
+ * {@link PostgresVersionAtStart}.
+ */
+@Singleton
+public final class PostgresVersionBeforeOwnerMigration
+        implements BeanCreatedEventListener<FlywayConfigurationProperties>, Ordered {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresVersionBeforeOwnerMigration.class);
+
+    private final int oldestSupported;
+
+    @Inject
+    public PostgresVersionBeforeOwnerMigration() {
+        this(PostgresServerVersion.OLDEST_SUPPORTED);
+    }
+
+    /** As the service's, with another oldest server ({@code server_version_num}): a test's, above its own server. */
+    PostgresVersionBeforeOwnerMigration(int oldestSupported) {
+        this.oldestSupported = oldestSupported;
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
+    }
+
+    @Override
+    public FlywayConfigurationProperties onCreated(BeanCreatedEvent<FlywayConfigurationProperties> event) {
+        FlywayConfigurationProperties flyway = event.getBean();
+        if (!flyway.isEnabled() || !flyway.hasAlternativeDatabaseConfiguration()) {
+            return flyway;
+        }
+        PostgresServerVersion version;
+        try (Connection connection = asTheOwner(flyway).getConnection()) {
+            version = PostgresServerVersion.of(connection);
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Could not read the database server's version before the migration owner's Flyway ({}); not checked",
+                    e.toString());
+            return flyway;
+        }
+        version.requireAtLeast(oldestSupported);
+        return flyway;
+    }
+
+    /** A connection as Flyway's own would be: the configuration's URL, login and password. */
+    private static PGSimpleDataSource asTheOwner(FlywayConfigurationProperties flyway) {
+        PGSimpleDataSource owner = new PGSimpleDataSource();
+        owner.setURL(flyway.getUrl());
+        owner.setUser(flyway.getUser());
+        owner.setPassword(flyway.getPassword());
+        return owner;
+    }
+}
