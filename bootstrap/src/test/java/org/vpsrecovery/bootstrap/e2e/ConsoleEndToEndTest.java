@@ -539,6 +539,42 @@ class ConsoleEndToEndTest {
         assertThat(captured.events()).map(ConsoleEndToEndTest::wholeText).noneMatch(line -> line.startsWith("ERROR"));
     }
 
+    /**
+     * A browser whose connection is reset mid-form (RST, not FIN) is gone too: a 400 page nobody reads, no ERROR line,
+     * no 5xx counted, and the next page is served (ADR 0006, amended in session 44).
+     */
+    @Test
+    void aFormWhoseConnectionIsResetLogsNoErrorAndCountsNo5xx() throws Exception {
+        var captured = new ListAppender<ILoggingEvent>();
+        captured.start();
+        var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(captured);
+        MeterRegistry registry = SETUP.platform().context.getBean(MeterRegistry.class);
+        var failedBefore = LeavingClient.failedRequests(registry);
+        long serverErrorsBefore = LeavingClient.serverErrors(registry);
+        try {
+            LeavingClient.sendThenReset(SETUP.platform().server.getPort(), "POST /console/sign-in HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\nContent-Type: " + FORM + "\r\nContent-Length: 100\r\n\r\ncsrf=abc&token");
+            // The request is timed once its answer is written, after any line its handler logs.
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !LeavingClient.countedSince(registry, failedBefore).isEmpty());
+
+            assertThat(LeavingClient.countedSince(registry, failedBefore).keySet()).singleElement().satisfies(timer -> {
+                assertThat(timer.getTag("uri")).isEqualTo("/console/sign-in");
+                assertThat(timer.getTag("status")).isEqualTo("400");
+                assertThat(timer.getTag("exception")).as("the reset reached the route as a reset")
+                        .isIn("NativeIoException", "SocketException");
+            });
+            assertThat(LeavingClient.serverErrors(registry)).isEqualTo(serverErrorsBefore);
+        } finally {
+            root.detachAppender(captured);
+        }
+        synchronized (captured) { // Logback appends under the appender's lock
+            assertThat(captured.list).map(ConsoleEndToEndTest::wholeText).noneMatch(line -> line.startsWith("ERROR"));
+        }
+        assertPage(client().get("/console/sign-in"), 200);
+    }
+
     private static void refusalsAreAnsweredAsPagesAndNeverLogged(ConsoleClient browser) {
         RootLogLines captured = RootLogLines.capture();
         try (captured) {

@@ -290,6 +290,49 @@ class HttpEdgesEndToEndTest {
         }
     }
 
+    /**
+     * A client that resets its connection mid-body (RST, not FIN) is gone too: the reset reaches the route as Netty's
+     * own failure (the epoll transport's {@code NativeIoException}, the JDK's {@code SocketException} without it), and
+     * is answered 400 unread, with no ERROR line and no 5xx counted; the service answers the next request (ADR 0006,
+     * amended in session 44).
+     */
+    @Test
+    void aClientThatResetsMidBodyLogsNoErrorAndCountsNo5xx() throws Exception {
+        var captured = new ListAppender<ILoggingEvent>();
+        captured.start();
+        var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(captured);
+        MeterRegistry registry = SETUP.platform().context.getBean(MeterRegistry.class);
+        var failedBefore = LeavingClient.failedRequests(registry);
+        long serverErrorsBefore = LeavingClient.serverErrors(registry);
+        try {
+            LeavingClient.sendThenReset(SETUP.platform().server.getPort(),
+                    "POST /api/v1/snapshots/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + DEMO_TOKEN
+                            + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"server_id\": ");
+            // The request is timed once its answer is written, after any line its handler logs.
+            await().atMost(Duration.ofSeconds(30)).until(() -> !LeavingClient.countedSince(registry, failedBefore).isEmpty());
+
+            assertThat(LeavingClient.countedSince(registry, failedBefore).keySet()).singleElement().satisfies(timer -> {
+                assertThat(timer.getTag("status")).isEqualTo("400");
+                assertThat(timer.getTag("exception")).as("the reset reached the route as a reset")
+                        .isIn("NativeIoException", "SocketException");
+            });
+            assertThat(LeavingClient.serverErrors(registry)).isEqualTo(serverErrorsBefore);
+            synchronized (captured) { // Logback appends under the appender's lock
+                // The web layer's lines only (ours, Micronaut's, Netty's): a job may log about something else meanwhile.
+                assertThat(captured.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                        .filteredOn(e -> e.getLoggerName().startsWith("org.vpsrecovery.adapters.http")
+                                || e.getLoggerName().startsWith("io.micronaut.http") || e.getLoggerName().startsWith("io.netty"))
+                        .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
+            }
+            assertThat(SETUP.simulator().requests()).isEmpty();
+            Answer next = SETUP.platform().send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null);
+            assertThat(next.status()).as(next.raw().body()).isEqualTo(200);
+        } finally {
+            root.detachAppender(captured);
+        }
+    }
+
     /** The request's WARN or ERROR lines, as the service's log pattern prints them, all name its id. */
     private static void assertLoggedUnder(RootLogLines captured, Answer answer, Level level) {
         var layout = new PatternLayout();
