@@ -298,10 +298,7 @@ class HttpEdgesEndToEndTest {
      */
     @Test
     void aClientThatResetsMidBodyLogsNoErrorAndCountsNo5xx() throws Exception {
-        var captured = new ListAppender<ILoggingEvent>();
-        captured.start();
-        var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.addAppender(captured);
+        RootLogLines captured = RootLogLines.capture();
         MeterRegistry registry = SETUP.platform().context.getBean(MeterRegistry.class);
         var failedBefore = LeavingClient.failedRequests(registry);
         long serverErrorsBefore = LeavingClient.serverErrors(registry);
@@ -318,18 +315,16 @@ class HttpEdgesEndToEndTest {
                         .isIn("NativeIoException", "SocketException");
             });
             assertThat(LeavingClient.serverErrors(registry)).isEqualTo(serverErrorsBefore);
-            synchronized (captured) { // Logback appends under the appender's lock
-                // The web layer's lines only (ours, Micronaut's, Netty's): a job may log about something else meanwhile.
-                assertThat(captured.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
-                        .filteredOn(e -> e.getLoggerName().startsWith("org.vpsrecovery.adapters.http")
-                                || e.getLoggerName().startsWith("io.micronaut.http") || e.getLoggerName().startsWith("io.netty"))
-                        .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
-            }
+            // The web layer's lines only (ours, Micronaut's, Netty's): a job may log about something else meanwhile.
+            assertThat(captured.events()).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .filteredOn(e -> e.getLoggerName().startsWith("org.vpsrecovery.adapters.http")
+                            || e.getLoggerName().startsWith("io.micronaut.http") || e.getLoggerName().startsWith("io.netty"))
+                    .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
             assertThat(SETUP.simulator().requests()).isEmpty();
             Answer next = SETUP.platform().send("GET", "/api/v1/snapshots/", DEMO_TOKEN, null);
             assertThat(next.status()).as(next.raw().body()).isEqualTo(200);
         } finally {
-            root.detachAppender(captured);
+            captured.close();
         }
     }
 
