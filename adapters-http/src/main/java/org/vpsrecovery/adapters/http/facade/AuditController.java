@@ -33,6 +33,7 @@ import org.vpsrecovery.application.audit.SummarizeAuditUseCase;
 import org.vpsrecovery.application.audit.VerifyAuditChainUseCase;
 import org.vpsrecovery.domain.port.AuditEventStream;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
+import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.report.SummaryBucket;
 import org.vpsrecovery.domain.report.SummaryQuery;
 
@@ -85,12 +86,12 @@ public class AuditController {
                             schema = @Schema(type = "string", pattern = OpenApiPatterns.TEAM, maxLength = 63)),
                     @Parameter(name = "server_id", in = ParameterIn.QUERY, schema = @Schema(type = "string",
                             pattern = OpenApiPatterns.ID, maxLength = OpenApiPatterns.ID_MAX_LENGTH)),
-                    @Parameter(name = "operation", in = ParameterIn.QUERY, schema = @Schema(type = "string",
-                            allowableValues = {"create_snapshot", "restore_snapshot", "delete_snapshot",
-                                    "create_manual_backup", "delete_backup", "restore_server_from_backup",
-                                    "release_restore_hold"})),
-                    @Parameter(name = "outcome", in = ParameterIn.QUERY, schema = @Schema(type = "string",
-                            allowableValues = {"accepted", "rejected", "failed", "completed"})),
+                    // The enums the filter parses (AuditReportParameters.eventFilter), so the document lists what is
+                    // accepted (in any case) and nothing else.
+                    @Parameter(name = "operation", in = ParameterIn.QUERY, description = "an event's `operation`, in any case",
+                            schema = @Schema(implementation = org.vpsrecovery.domain.audit.Operation.class)),
+                    @Parameter(name = "outcome", in = ParameterIn.QUERY, description = "an event's `outcome`, in any case",
+                            schema = @Schema(implementation = Outcome.Kind.class)),
                     @Parameter(name = "reason_code", in = ParameterIn.QUERY, description = "e.g. SNAPSHOT_LIMIT_REACHED",
                             schema = @Schema(type = "string", pattern = OpenApiPatterns.REASON_CODE, maxLength = 64)),
                     @Parameter(name = "from", in = ParameterIn.QUERY, description = "inclusive, e.g. 2026-01-15T00:00:00Z",

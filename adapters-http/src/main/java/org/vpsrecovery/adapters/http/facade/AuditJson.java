@@ -2,6 +2,7 @@ package org.vpsrecovery.adapters.http.facade;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
@@ -61,14 +62,14 @@ public final class AuditJson {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ChainVerificationJson(
             boolean intact,
-            @JsonProperty("events_checked") Long eventsChecked,
-            @JsonProperty("head_hash") String headHash,
-            @JsonProperty("first_broken_sequence") Long firstBrokenSequence,
-            String fault,
-            String explanation,
+            @JsonProperty("events_checked") @Nullable Long eventsChecked,
+            @JsonProperty("head_hash") @Nullable String headHash,
+            @JsonProperty("first_broken_sequence") @Nullable Long firstBrokenSequence,
+            @Nullable String fault,
+            @Nullable String explanation,
             @JsonProperty("checkpoints_checked") long checkpointsChecked,
-            @JsonProperty("latest_checkpoint") CheckpointJson latestCheckpoint,
-            @JsonProperty("walked_after") Long walkedAfter) {
+            @JsonProperty("latest_checkpoint") @Nullable CheckpointJson latestCheckpoint,
+            @JsonProperty("walked_after") @Nullable Long walkedAfter) {
     }
 
     /** A signed checkpoint of the chain, kept outside the database. */
@@ -122,11 +123,11 @@ public final class AuditJson {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record RecoveryPointJson(
             long id,
-            String name,
-            @JsonProperty("backup_type") String backupType,
-            @JsonProperty("created_at") String createdAt,
+            @Nullable String name,
+            @JsonProperty("backup_type") @Nullable String backupType,
+            @JsonProperty("created_at") @JsonInclude(JsonInclude.Include.ALWAYS) String createdAt,
             @JsonProperty("age_seconds") long ageSeconds,
-            @JsonProperty("expires_at") String expiresAt) {
+            @JsonProperty("expires_at") @Nullable String expiresAt) {
     }
 
     @Serdeable

@@ -44,8 +44,9 @@ import org.vpsrecovery.domain.server.ServerId;
 @Controller("/api/v1/backups")
 @Tag(name = "backups", description = "VPS.org's backups of the team's servers: manual ones (at most 10 per server) "
         + "and automatic ones, which expire")
-@ProblemResponses.Common
+// Provider before Common: of two class-level 503s the document keeps the first, and Provider's names Common's too.
 @ProblemResponses.Provider
+@ProblemResponses.Common
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class BackupsController {
 
@@ -146,6 +147,7 @@ public class BackupsController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanJson.class)))
     @ProblemResponses.NotFound
     @ProblemResponses.Change
+    @ProblemResponses.KeyReused
     public HttpResponse<?> deleteBackup(HttpRequest<?> request,
                                         @BackupIdParameter @PathVariable("backup_id") String backupId) {
         if (PlanJson.requested(request)) {

@@ -2,6 +2,7 @@ package org.vpsrecovery.adapters.http.facade;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
 
@@ -34,7 +35,7 @@ public final class FacadeJson {
             @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("size_mb") Long sizeMb,
             @JsonProperty("created_at") String createdAt,
             String description,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String message) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String message) {
     }
 
     @Serdeable
@@ -48,7 +49,7 @@ public final class FacadeJson {
             @JsonProperty("created_at") String createdAt,
             @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("expires_at") String expiresAt,
             String description,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String message) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String message) {
     }
 
     @Serdeable

@@ -29,6 +29,8 @@ public final class FacadeProblems {
     static final Duration BUSY_RETRY_AFTER = Duration.ofSeconds(1);
     /** When to come back from an outage whose end is not known (VPS.org's without its own Retry-After, the identity provider's). */
     public static final Duration UNAVAILABLE_RETRY_AFTER = Duration.ofSeconds(5);
+    /** The longest Retry-After answered (86400 s, as the OpenAPI document states): a longer wait is said as this. */
+    public static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
     /** Refusals of the platform's own lifecycles (restore holds, ADR 0026; holds, ADR 0029): the request fits, the state does not yet. */
     private static final java.util.Set<ReasonCode> CONFLICTS =
             java.util.EnumSet.of(ReasonCode.RECOVERY_POINT_IN_USE, ReasonCode.NO_RESTORE_HOLD,
@@ -131,10 +133,14 @@ public final class FacadeProblems {
         return failure.getMessage();
     }
 
-    /** Whole seconds, rounded up (a caller coming back a moment early would be refused again), at least 1. */
+    /**
+     * Whole seconds, rounded up (a caller coming back a moment early would be refused again), at least 1 and at most
+     * {@link #MAX_RETRY_AFTER}: the OpenAPI document's bound on every Retry-After. VPS.org's own Retry-After is passed
+     * on through here, and it may say anything up to 999,999,999 s; a caller told to wait a day asks again then.
+     */
     public static String retryAfterSeconds(Duration wait) {
         long seconds = wait.toSeconds() + (wait.toNanosPart() > 0 ? 1 : 0);
-        return Long.toString(Math.max(1, seconds));
+        return Long.toString(Math.clamp(seconds, 1, MAX_RETRY_AFTER.toSeconds()));
     }
 
     /** When a refused caller may come back, for every inbound adapter's answer (the API's and the console's). */

@@ -51,8 +51,9 @@ import org.vpsrecovery.domain.port.RecoveryPointHolds;
 @Controller("/api/v1")
 @Tag(name = "holds", description = "Holds on snapshots and backups: a held point is deleted by nobody until every hold "
         + "on it is released. Teams hold their own points; auditors place legal holds, which only auditors release")
-@ProblemResponses.Common
+// Provider before Common: of two class-level 503s the document keeps the first, and Provider's names Common's too.
 @ProblemResponses.Provider
+@ProblemResponses.Common
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class HoldsController {
 
@@ -102,6 +103,7 @@ public class HoldsController {
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.Body
+    @ProblemResponses.KeyReused
     public HttpResponse<?> holdSnapshot(HttpRequest<?> request,
             @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId,
             @Valid @Body FacadeRequests.PlaceHoldRequest body) {
@@ -118,6 +120,7 @@ public class HoldsController {
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.Body
+    @ProblemResponses.KeyReused
     public HttpResponse<?> holdBackup(HttpRequest<?> request,
             @BackupIdParameter @PathVariable("backup_id") String backupId,
             @Valid @Body FacadeRequests.PlaceHoldRequest body) {
@@ -177,6 +180,7 @@ public class HoldsController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangeJson.class)))
     @ProblemResponses.NotFound
     @ProblemResponses.Change
+    @ProblemResponses.KeyReused
     public HttpResponse<?> releaseSnapshotHold(HttpRequest<?> request,
             @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId,
             @HoldIdParameter @PathVariable("hold_id") String holdId) {
@@ -194,6 +198,7 @@ public class HoldsController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangeJson.class)))
     @ProblemResponses.NotFound
     @ProblemResponses.Change
+    @ProblemResponses.KeyReused
     public HttpResponse<?> releaseBackupHold(HttpRequest<?> request,
             @BackupIdParameter @PathVariable("backup_id") String backupId,
             @HoldIdParameter @PathVariable("hold_id") String holdId) {

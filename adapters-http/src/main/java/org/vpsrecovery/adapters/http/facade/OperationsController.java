@@ -130,7 +130,7 @@ public class OperationsController {
     @ApiResponse(responseCode = "503", description = "With `wait` > 0 only: this instance already runs as many waiting "
             + "reads as it allows (`vpsr.operations.max-waits`, 32 by default), or as many of the caller's team as one "
             + "team may run (`vpsr.operations.max-waits-per-team`, 8 by default): TOO_MANY_WAITING_REQUESTS, answered at "
-            + "once. Retry after Retry-After seconds, or read without `wait`.",
+            + "once. Retry after Retry-After seconds, or read without `wait`. Or " + ProblemResponses.ANY_UNAVAILABLE,
             headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))

@@ -97,6 +97,7 @@ public class PoliciesController {
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "415", description = "The body is not application/json in UTF-8 (UNSUPPORTED_MEDIA_TYPE)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ProblemResponses.Idempotent
     public HttpResponse<?> createPolicy(HttpRequest<?> request, @Valid @Body PolicyRequests.PolicyRequest body) {
         return idempotent.run(request, bodies.fingerprintText(body), () -> switch (
                 changes.createPolicy(RequestAttributes.callContext(request), body.toSpec())) {
@@ -169,6 +170,7 @@ public class PoliciesController {
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "415", description = "The body is not application/json in UTF-8 (UNSUPPORTED_MEDIA_TYPE)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ProblemResponses.Idempotent
     public HttpResponse<?> replacePolicy(HttpRequest<?> request,
                                          @PolicyIdParameter @PathVariable("policy_id") String policyId,
                                          @Valid @Body PolicyRequests.PolicyRequest body) {
@@ -199,6 +201,7 @@ public class PoliciesController {
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "412", description = "If-Match names a version that is no longer current (POLICY_VERSION_CONFLICT)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ProblemResponses.Idempotent
     public HttpResponse<?> deletePolicy(HttpRequest<?> request,
                                         @PolicyIdParameter @PathVariable("policy_id") String policyId) {
         PolicyId id = id(policyId);

@@ -2,15 +2,18 @@ package org.vpsrecovery.adapters.http.facade;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
 /**
  * An RFC 9457 problem: the standard members plus the platform's stable {@code reason_code} and
  * the {@code request_id} to quote to support. {@code field} names the offending input, if one;
- * {@code sequence} the audit event a read stopped at ({@code AUDIT_EVENT_ALTERED}), if one.
+ * {@code sequence} the audit event a read stopped at ({@code AUDIT_EVENT_ALTERED}), if one. Those two are left out
+ * when they do not apply, so they are {@code @Nullable}: the OpenAPI document must not list them as required
+ * (it did, and every problem without them failed a client's validation).
  */
 @Serdeable
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public record ProblemDetails(
         String type,
         String title,
@@ -18,8 +21,8 @@ public record ProblemDetails(
         String detail,
         @JsonProperty("reason_code") String reasonCode,
         @JsonProperty("request_id") String requestId,
-        String field,
-        Long sequence) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String field,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Long sequence) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
     private static final String TYPE_BASE = "https://vps-recovery.internal/problems/";

@@ -17,6 +17,15 @@ import java.lang.annotation.Target;
  */
 public final class ProblemResponses {
 
+    /**
+     * The 503s any call under /api/ may get, whatever else its own 503 says: each operation's 503 ends with this (an
+     * operation that documents a 503 of its own replaces {@link Common}'s, so it repeats these).
+     */
+    static final String ANY_UNAVAILABLE = "this instance is stopping (INSTANCE_DRAINING: another instance answers, "
+            + "retry after 1 s), the identity provider that checks person tokens is out of reach "
+            + "(IDENTITY_PROVIDER_UNAVAILABLE), or the platform's own store is (PLATFORM_UNAVAILABLE); nothing was done: "
+            + "retry after Retry-After seconds";
+
     private ProblemResponses() {
     }
 
@@ -46,6 +55,10 @@ public final class ProblemResponses {
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "500", description = "An unexpected error (INTERNAL_ERROR): quote the request id",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "503", description = "Unavailable: " + ANY_UNAVAILABLE,
+            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+                    schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public @interface Common {
     }
 
@@ -54,7 +67,8 @@ public final class ProblemResponses {
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.TYPE, ElementType.METHOD})
     @ApiResponse(responseCode = "404", description = "No such snapshot, backup or server for this team: "
-            + "SNAPSHOT_NOT_FOUND, BACKUP_NOT_FOUND, SERVER_NOT_FOUND, HOLD_NOT_FOUND",
+            + "SNAPSHOT_NOT_FOUND, BACKUP_NOT_FOUND, SERVER_NOT_FOUND, HOLD_NOT_FOUND; or VPS.org's own 404, passed on "
+            + "(PROVIDER_NOT_FOUND)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public @interface NotFound {
     }
@@ -69,7 +83,7 @@ public final class ProblemResponses {
     @ApiResponse(responseCode = "503", description = "VPS.org is unreachable or rate-limits the platform "
             + "(PROVIDER_UNAVAILABLE, PROVIDER_RATE_LIMITED), the platform's own store is out of reach "
             + "(PLATFORM_UNAVAILABLE), or a change's server lock was lost before VPS.org was called (SERVER_LOCK_LOST): "
-            + "retry after Retry-After seconds",
+            + "retry after Retry-After seconds (VPS.org's own, at most 86400); or " + ANY_UNAVAILABLE,
             headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
@@ -85,7 +99,7 @@ public final class ProblemResponses {
     @Target({ElementType.TYPE, ElementType.METHOD})
     @ApiResponse(responseCode = "503", description = "This instance already runs as many long audit reads as it "
             + "allows, or you already run your share of them (AUDIT_READS_BUSY); nothing was read: retry after "
-            + "Retry-After seconds",
+            + "Retry-After seconds; or " + ANY_UNAVAILABLE,
             headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
@@ -126,7 +140,10 @@ public final class ProblemResponses {
     public @interface Change {
     }
 
-    /** POSTs with a body and no Idempotency-Key (holds): its size and type. */
+    /**
+     * Requests with a body: its size and type. The Idempotency-Key's answers are documented apart ({@link KeyReused},
+     * {@link Idempotent}), on every operation that takes one.
+     */
     @Documented
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.TYPE, ElementType.METHOD})
@@ -137,14 +154,39 @@ public final class ProblemResponses {
     public @interface Body {
     }
 
+    /**
+     * Any operation that takes an Idempotency-Key ({@link IdempotentRequests#run}): the key sent with another request.
+     * Its 409s are in {@link Change}, or in {@link Idempotent} where the operation has no other 409.
+     */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    @ApiResponse(responseCode = "422", description = "This Idempotency-Key was used for another request "
+            + "(IDEMPOTENCY_KEY_REUSED)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public @interface KeyReused {
+    }
+
+    /** An operation that takes an Idempotency-Key and changes nothing at VPS.org (policies): the key's 409 and 422. */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    @KeyReused
+    @ApiResponse(responseCode = "409", description = "IDEMPOTENT_REQUEST_IN_PROGRESS (the first request with this "
+            + "Idempotency-Key is still running): retry after Retry-After seconds; IDEMPOTENT_REQUEST_INTERRUPTED: the "
+            + "first request with this Idempotency-Key died after it was accepted and is not run again (no Retry-After)",
+            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+                    schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public @interface Idempotent {
+    }
+
     /** POSTs: a body (size, type) and an Idempotency-Key. */
     @Documented
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.TYPE, ElementType.METHOD})
     @Body
-    @ApiResponse(responseCode = "422", description = "This Idempotency-Key was used for another request "
-            + "(IDEMPOTENCY_KEY_REUSED)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @KeyReused
     public @interface Post {
     }
 }

@@ -41,8 +41,9 @@ import org.vpsrecovery.domain.server.ServerId;
 @Controller("/api/v1/servers")
 @Tag(name = "servers", description = "VPS.org's Servers API, as far as this platform governs it: restore from a "
         + "backup; and the platform's restore hold on a server (read, released early)")
-@ProblemResponses.Common
+// Provider before Common: of two class-level 503s the document keeps the first, and Provider's names Common's too.
 @ProblemResponses.Provider
+@ProblemResponses.Common
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ServersController {
 

@@ -53,8 +53,9 @@ import org.vpsrecovery.domain.snapshot.SnapshotName;
  */
 @Controller("/api/v1/snapshots")
 @Tag(name = "snapshots", description = "VPS.org's snapshots of the team's servers: at most 5 per server")
-@ProblemResponses.Common
+// Provider before Common: of two class-level 503s the document keeps the first, and Provider's names Common's too.
 @ProblemResponses.Provider
+@ProblemResponses.Common
 public class SnapshotsController {
 
     private final ListSnapshotsUseCase list;
@@ -197,6 +198,7 @@ public class SnapshotsController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanJson.class)))
     @ProblemResponses.NotFound
     @ProblemResponses.Change
+    @ProblemResponses.KeyReused
     public HttpResponse<?> deleteSnapshot(HttpRequest<?> request,
                                           @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId) {
         if (PlanJson.requested(request)) {

@@ -69,7 +69,7 @@ public class WebhooksController {
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "503", description = "The host's lookup waited behind other new subscriptions' lookups, "
             + "or the team's own earlier one, and never began (WEBHOOK_TARGET_CHECKS_BUSY): nothing was stored; retry "
-            + "after Retry-After seconds",
+            + "after Retry-After seconds; or " + ProblemResponses.ANY_UNAVAILABLE,
             headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))

@@ -491,6 +491,48 @@ class FacadeHttpTest {
         assertThat(platform.history.all()).isEmpty();
     }
 
+    /**
+     * VPS.org's Retry-After is passed on at most as 86400 s, the OpenAPI document's maximum: up to 999,999,999 s (31
+     * years) was passed on as it came (session 44).
+     */
+    @Test
+    void aRetryAfterFromVpsOrgLongerThanADayIsAnsweredAsADay() throws Exception {
+        platform.provider.failNextCallWith(new ProviderFailure(ProviderFailure.Kind.RATE_LIMITED, "VPS.org answered 429",
+                OptionalInt.of(429), Optional.of(Duration.ofSeconds(999_999_999)), null));
+        Answer limited = send("POST", "/api/v1/backups/", BLUE_TOKEN, "{\"server_id\": 12345}");
+        assertProblem(limited, 503, "PROVIDER_RATE_LIMITED");
+        assertThat(limited.raw().headers().firstValue("Retry-After")).contains("86400");
+    }
+
+    /**
+     * Real answers carry every member their schema in the generated OpenAPI document requires: a 404, a 400 naming its
+     * field, a snapshot list's item (no {@code message}). ProblemDetails required {@code field} and {@code sequence}, and
+     * a list item {@code message}, which these answers leave out (session 44).
+     */
+    @Test
+    void answersCarryEveryMemberTheirSchemaRequires() throws Exception {
+        GeneratedOpenApi document = GeneratedOpenApi.read();
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+
+        Answer notFound = send("GET", "/api/v1/snapshots/801/", GREEN_TOKEN, null);
+        assertProblem(notFound, 404, "SNAPSHOT_NOT_FOUND");
+        assertThat(notFound.body()).containsKeys(document.required("ProblemDetails").toArray(String[]::new));
+
+        Answer invalid = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, "{\"server_id\": 12345}");
+        assertProblem(invalid, 400, "INVALID_FIELD");
+        assertThat(invalid.get("field")).isEqualTo("name");
+        assertThat(invalid.body()).containsKeys(document.required("ProblemDetails").toArray(String[]::new));
+
+        Answer list = send("GET", "/api/v1/snapshots/", BLUE_TOKEN, null);
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.body()).containsKeys(
+                document.required("FacadeJson.PageJson_FacadeJson.SnapshotJson_").toArray(String[]::new));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> item = ((List<Map<String, Object>>) list.get("results")).getFirst();
+        assertThat(item).doesNotContainKey("message");
+        assertThat(item).containsKeys(document.required("FacadeJson.SnapshotJson").toArray(String[]::new));
+    }
+
     @Test
     void providerFaultsAnswer502503And504WithRetryAfter() throws Exception {
         platform.provider.failNextCallWith(new ProviderFailure(ProviderFailure.Kind.RATE_LIMITED, "VPS.org answered 429",

@@ -1,0 +1,182 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.reflect.Field;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.Outcome;
+
+/**
+ * The generated OpenAPI document says what the routes really answer (session 44): clients generate code from it, and a
+ * schema that requires what an answer leaves out fails every such answer's validation.
+ */
+class OpenApiDocumentTest {
+
+    private static final GeneratedOpenApi DOCUMENT = GeneratedOpenApi.read();
+    private static final Set<JsonInclude.Include> LEFT_OUT_WHEN_NULL = Set.of(JsonInclude.Include.NON_NULL,
+            JsonInclude.Include.NON_ABSENT, JsonInclude.Include.NON_EMPTY, JsonInclude.Include.NON_DEFAULT);
+
+    /**
+     * For every schema of the document that is one of the facade's records: a member the record declares it leaves out
+     * when null ({@code @JsonInclude(NON_NULL)} on the member or the record) is not required. ProblemDetails required
+     * {@code field} and {@code sequence}, so every problem without them (almost all) failed validation; the snapshot and
+     * backup list items' {@code message}, the chain verification's and the recoverability report's points likewise.
+     */
+    @Test
+    void noSchemaRequiresAMemberItsRecordLeavesOutWhenNull() {
+        List<String> wronglyRequired = new ArrayList<>();
+        Set<String> checked = new TreeSet<>();
+        for (Map.Entry<String, JsonNode> schema : DOCUMENT.schemas().entrySet()) {
+            Class<?> type = facadeClass(schema.getKey());
+            if (type == null || !type.isRecord()) {
+                continue;
+            }
+            checked.add(schema.getKey());
+            Set<String> required = GeneratedOpenApi.texts(schema.getValue().path("required"));
+            JsonInclude onRecord = type.getAnnotation(JsonInclude.class);
+            for (RecordComponent component : type.getRecordComponents()) {
+                Field field = field(type, component.getName());
+                JsonInclude onMember = field.getAnnotation(JsonInclude.class);
+                JsonInclude include = onMember != null ? onMember : onRecord;
+                JsonProperty property = field.getAnnotation(JsonProperty.class);
+                String name = property != null && !property.value().isEmpty() ? property.value() : component.getName();
+                if (include != null && LEFT_OUT_WHEN_NULL.contains(include.value()) && !component.getType().isPrimitive()
+                        && required.contains(name)) {
+                    wronglyRequired.add(schema.getKey() + "." + name);
+                }
+            }
+        }
+        assertThat(checked).contains("ProblemDetails", "FacadeJson.SnapshotJson", "FacadeJson.BackupJson",
+                "AuditJson.ChainVerificationJson", "AuditJson.RecoveryPointJson");
+        assertThat(wronglyRequired).as("required in the document, left out of the answer when null").isEmpty();
+        assertThat(DOCUMENT.required("ProblemDetails"))
+                .containsExactly("detail", "reason_code", "request_id", "status", "title", "type");
+    }
+
+    /**
+     * Every operation that takes an Idempotency-Key runs through {@link IdempotentRequests#run}, which answers 409
+     * IDEMPOTENT_REQUEST_IN_PROGRESS (with Retry-After) or IDEMPOTENT_REQUEST_INTERRUPTED, and 422
+     * IDEMPOTENCY_KEY_REUSED: the policies documented neither, the holds and the deletes no 422.
+     */
+    @Test
+    void everyOperationTakingAnIdempotencyKeyDocumentsItsConflictsAndItsReuse() {
+        List<String> keyed = new ArrayList<>();
+        for (GeneratedOpenApi.Op op : DOCUMENT.operations()) {
+            if (!op.hasParameter("header", IdempotentRequests.HEADER)) {
+                continue;
+            }
+            keyed.add(op.toString());
+            JsonNode conflict = op.response("409");
+            assertThat(conflict.path("description").asText()).as(op + " 409")
+                    .contains("IDEMPOTENT_REQUEST_IN_PROGRESS", "IDEMPOTENT_REQUEST_INTERRUPTED");
+            assertThat(conflict.path("headers").has("Retry-After")).as(op + " 409 Retry-After").isTrue();
+            assertThat(op.response("422").path("description").asText()).as(op + " 422").contains("IDEMPOTENCY_KEY_REUSED");
+        }
+        assertThat(keyed).contains("POST /api/v1/policies", "PUT /api/v1/policies/{policy_id}",
+                "DELETE /api/v1/policies/{policy_id}", "POST /api/v1/snapshots/{snapshot_id}/holds",
+                "DELETE /api/v1/backups/{backup_id}/holds/{hold_id}", "DELETE /api/v1/snapshots/{snapshot_id}");
+    }
+
+    /**
+     * Any call under /api/ may be answered 503 with Retry-After: INSTANCE_DRAINING (an instance stopping, ADR 0038),
+     * IDENTITY_PROVIDER_UNAVAILABLE (a person's token while the JWKS is out of reach), PLATFORM_UNAVAILABLE (the store).
+     * Many operations documented no 503, and none named the first two; an operation's own 503 names them too, and one
+     * that calls VPS.org still names VPS.org's.
+     */
+    @Test
+    void everyOperationDocumentsA503WithRetryAfterNamingWhatAnyCallMayGet() {
+        List<GeneratedOpenApi.Op> operations = DOCUMENT.operations().stream()
+                .filter(op -> op.path().startsWith("/api/")).toList();
+        assertThat(operations).hasSizeGreaterThan(30);
+        for (GeneratedOpenApi.Op op : operations) {
+            JsonNode unavailable = op.response("503");
+            assertThat(unavailable.path("headers").has("Retry-After")).as(op + " 503 Retry-After").isTrue();
+            assertThat(unavailable.path("description").asText()).as(op + " 503")
+                    .contains("INSTANCE_DRAINING", "IDENTITY_PROVIDER_UNAVAILABLE", "PLATFORM_UNAVAILABLE");
+            if (!op.response("502").isMissingNode()) {
+                assertThat(unavailable.path("description").asText()).as(op + " 503, calling VPS.org")
+                        .contains("PROVIDER_UNAVAILABLE", "PROVIDER_RATE_LIMITED");
+            }
+        }
+    }
+
+    /** VPS.org's own 404, passed on as PROVIDER_NOT_FOUND (FacadeProblems.statusOf), is named where not-found is. */
+    @Test
+    void theNotFoundAnswersOfOperationsOnARecoveryPointNameVpsOrgsOwn404() {
+        List<String> named = new ArrayList<>();
+        for (GeneratedOpenApi.Op op : DOCUMENT.operations()) {
+            String notFound = op.response("404").path("description").asText();
+            if (notFound.contains("SNAPSHOT_NOT_FOUND")) {
+                assertThat(notFound).as(op + " 404").contains("PROVIDER_NOT_FOUND");
+                named.add(op.toString());
+            }
+        }
+        assertThat(named).contains("GET /api/v1/snapshots/{snapshot_id}", "DELETE /api/v1/backups/{backup_id}");
+    }
+
+    /**
+     * The audit events' {@code operation} and {@code outcome} filters list exactly what the server parses (the domain's
+     * enums, AuditReportParameters.eventFilter): 7 of 20 operations and 4 of 8 outcomes were listed.
+     */
+    @Test
+    void theAuditEventFiltersListExactlyWhatTheServerAccepts() {
+        GeneratedOpenApi.Op events = DOCUMENT.operations().stream()
+                .filter(op -> op.toString().equals("GET /api/v1/audit/events")).findFirst().orElseThrow();
+        assertThat(enumOf(events, "operation")).isEqualTo(names(Operation.values()));
+        assertThat(enumOf(events, "outcome")).isEqualTo(names(Outcome.Kind.values()));
+    }
+
+    /** Every Retry-After the document describes is bounded by what the answers send at most. */
+    @Test
+    void everyRetryAfterTheDocumentDescribesHasTheMaximumTheAnswersKeepTo() {
+        int described = 0;
+        for (GeneratedOpenApi.Op op : DOCUMENT.operations()) {
+            for (JsonNode response : op.node().path("responses")) {
+                JsonNode retryAfter = response.path("headers").path("Retry-After");
+                if (!retryAfter.isMissingNode()) {
+                    assertThat(retryAfter.path("schema").path("maximum").asLong()).as(op.toString())
+                            .isEqualTo(FacadeProblems.MAX_RETRY_AFTER.toSeconds());
+                    described++;
+                }
+            }
+        }
+        assertThat(described).isGreaterThan(30);
+    }
+
+    private static Set<String> enumOf(GeneratedOpenApi.Op op, String parameter) {
+        return GeneratedOpenApi.texts(DOCUMENT.resolve(op.parameter("query", parameter).path("schema")).path("enum"));
+    }
+
+    private static Set<String> names(Enum<?>[] values) {
+        return Arrays.stream(values).map(Enum::name).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** {@code FacadeJson.SnapshotJson} is {@code FacadeJson$SnapshotJson} in the facade's package; null if none. */
+    private static Class<?> facadeClass(String schemaName) {
+        try {
+            return Class.forName(ProblemDetails.class.getPackageName() + "." + schemaName.replace('.', '$'));
+        } catch (ClassNotFoundException e) {
+            return null;
+        }
+    }
+
+    private static Field field(Class<?> type, String name) {
+        try {
+            return type.getDeclaredField(name);
+        } catch (NoSuchFieldException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
