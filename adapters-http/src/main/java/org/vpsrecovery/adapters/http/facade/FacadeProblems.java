@@ -13,6 +13,7 @@ import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.port.AuditEventAltered;
 import org.vpsrecovery.domain.port.FairShareExceeded;
 import org.vpsrecovery.domain.report.AuditReadsBusy;
+import org.vpsrecovery.domain.port.PlatformOutcomeUnknown;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.ServerBusy;
@@ -94,6 +95,11 @@ public final class FacadeProblems {
         }
         if (failure instanceof FairShareExceeded) {
             return HttpStatus.TOO_MANY_REQUESTS; // the team's fair share of VPS.org (ADR 0037)
+        }
+        if (failure instanceof PlatformOutcomeUnknown) {
+            // The platform's own commit may have happened: answered as VPS.org's unknown outcome is, 504 without
+            // Retry-After, never the 503 whose Retry-After says "nothing was done, retry" (ADR 0023, session 44).
+            return HttpStatus.GATEWAY_TIMEOUT;
         }
         if (failure instanceof PlatformUnavailable || failure instanceof AuditReadsBusy
                 || failure instanceof WebhookTargetChecksBusy) {

@@ -77,6 +77,7 @@ public class PoliciesController {
     }
 
     @Post(value = "/", consumes = MediaType.APPLICATION_JSON)
+    @ProblemResponses.OwnCommit
     @Operation(summary = "Create a policy",
             description = "Its servers (server_ids, each the team's: else SERVER_NOT_FOUND; or all_servers: true), kind, "
                     + "schedule (cron in time_zone: INVALID_SCHEDULE when unreadable), name template and retention "
@@ -143,6 +144,7 @@ public class PoliciesController {
     }
 
     @Put(value = "/{policy_id}/", consumes = MediaType.APPLICATION_JSON)
+    @ProblemResponses.OwnCommit
     @Operation(summary = "Replace a policy",
             description = "The whole policy, as for create. If-Match must name the current version (its ETag): a stale "
                     + "one is 412 POLICY_VERSION_CONFLICT, none 428 POLICY_VERSION_REQUIRED. The next version; audited "
@@ -183,6 +185,7 @@ public class PoliciesController {
     }
 
     @Delete("/{policy_id}/")
+    @ProblemResponses.OwnCommit
     @Operation(summary = "Delete a policy",
             description = "With If-Match, only that version (a stale one is 412 POLICY_VERSION_CONFLICT). Audited as "
                     + "DELETE_POLICY with the fields it had. Recovery points it made stay." + WAITS,

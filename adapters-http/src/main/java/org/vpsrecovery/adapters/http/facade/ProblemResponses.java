@@ -74,9 +74,22 @@ public final class ProblemResponses {
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "504", description = "VPS.org did not answer in time (PROVIDER_TIMEOUT), or a change's "
-            + "outcome is unknown (OUTCOME_UNKNOWN): list before trying again",
+            + "outcome is unknown (OUTCOME_UNKNOWN), or the platform's own store failed while committing a change it "
+            + "makes alone, a hold's placement or release (PLATFORM_OUTCOME_UNKNOWN): it may have taken effect; list "
+            + "before trying again. No Retry-After",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public @interface Provider {
+    }
+
+    /** Changes the platform makes in its own store alone (policies, webhook subscriptions): a commit in doubt. */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    @ApiResponse(responseCode = "504", description = "The platform's own store failed while committing the change "
+            + "(PLATFORM_OUTCOME_UNKNOWN): it may have taken effect; list or read before trying again. No Retry-After "
+            + "(a 503 PLATFORM_UNAVAILABLE with Retry-After is the one that says nothing was done)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public @interface OwnCommit {
     }
 
     /** The long audit reads: an export, a summary, a walk of the chain (ADR 0062). */

@@ -54,6 +54,7 @@ public class WebhooksController {
     }
 
     @Post(value = "/", consumes = MediaType.APPLICATION_JSON)
+    @ProblemResponses.OwnCommit
     @Operation(summary = "Subscribe a URL to events",
             description = "The answer carries the signing secret (`whsec_...`) once; it is never shown again. The URL "
                     + "must be http or https without credentials, and its host must not resolve to a loopback, private, "

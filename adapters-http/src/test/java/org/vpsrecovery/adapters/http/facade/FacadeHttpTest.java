@@ -66,6 +66,8 @@ class FacadeHttpTest {
     @Inject
     AnswerLosingRecoveryPolicies policyStore;
     @Inject
+    AnswerLosingRecoveryPointHolds holdStore;
+    @Inject
     JsonMapper json;
     @Inject
     SwitchableRecoveryOperations operationReads;
@@ -908,7 +910,8 @@ class FacadeHttpTest {
 
     /**
      * The policy store failing after the intent answers 503, "whether the change took effect is settled later": the key
-     * was freed, and the retry the 503 invites ran again over the version the lost write had made, 412.
+     * was freed, and the retry the 503 invites ran again over the version the lost write had made, 412. Since session
+     * 44 it is no 503 with Retry-After ("nothing was done, retry"), but 504 PLATFORM_OUTCOME_UNKNOWN without one.
      */
     @Test
     void aPolicyReplaceWhoseWriteLostItsAnswerKeepsItsKeyInterrupted() throws Exception {
@@ -919,7 +922,9 @@ class FacadeHttpTest {
         // Of no domain type, as the store throws a connection lost under the commit (PlatformUnavailable: nothing done).
         policyStore.nextUpdateWrittenThenFails = new IllegalStateException("the database went away during the commit");
 
-        assertProblem(send("PUT", path, BLUE_TOKEN, keepThree, replace), 503, "PLATFORM_UNAVAILABLE");
+        Answer lost = send("PUT", path, BLUE_TOKEN, keepThree, replace);
+        assertProblem(lost, 504, "PLATFORM_OUTCOME_UNKNOWN");
+        assertThat(lost.raw().headers().firstValue("Retry-After")).isEmpty();
         Answer retried = send("PUT", path, BLUE_TOKEN, keepThree, replace);
 
         assertThat(retried.status()).as(retried.raw().body()).isEqualTo(409);
@@ -960,6 +965,31 @@ class FacadeHttpTest {
 
         assertProblem(send("POST", "/api/v1/policies/", BLUE_TOKEN, NIGHTLY, key), 409, "IDEMPOTENT_REQUEST_INTERRUPTED");
         assertThat(send("GET", "/api/v1/policies/", BLUE_TOKEN, null).get("count")).isEqualTo(0);
+    }
+
+    /**
+     * A hold whose commit lost its answer may be stored: 504 PLATFORM_OUTCOME_UNKNOWN, no Retry-After, a detail saying
+     * to look first. It was 503 PLATFORM_UNAVAILABLE "try again shortly" with Retry-After: 2, and the retry it invited
+     * (without a key) placed a second hold (ADR 0023, amended in session 44). With the key, a retry is answered, not run.
+     */
+    @Test
+    void aHoldWhoseCommitLostItsAnswerSaysItMayBePlacedAndItsKeyIsNotRunAgain() throws Exception {
+        platform.provider.addSnapshot(811, platform.web, CreationStatus.COMPLETED);
+        var point = new org.vpsrecovery.domain.audit.ResourceRef(org.vpsrecovery.domain.audit.ResourceRef.Type.SNAPSHOT, 811);
+        Map<String, String> key = Map.of("Idempotency-Key", "hold-commit-lost");
+        holdStore.nextPlacementStoredThenFails = new IllegalStateException("the connection dropped during the commit");
+
+        Answer lost = send("POST", "/api/v1/snapshots/811/holds/", BLUE_TOKEN, "{\"reason\": \"incident 4712\"}", key);
+
+        assertProblem(lost, 504, "PLATFORM_OUTCOME_UNKNOWN");
+        assertThat(lost.raw().headers().firstValue("Retry-After")).isEmpty();
+        assertThat((String) lost.get("detail")).contains("may have taken effect").doesNotContain("try again shortly");
+        Answer retried = send("POST", "/api/v1/snapshots/811/holds/", BLUE_TOKEN, "{\"reason\": \"incident 4712\"}", key);
+        // The answer the key kept for it, replayed (its request id the first request's).
+        assertThat(retried.status()).as(retried.raw().body()).isEqualTo(409);
+        assertThat(retried.get("reason_code")).isEqualTo("IDEMPOTENT_REQUEST_INTERRUPTED");
+        assertThat(retried.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(platform.holds.on(point)).hasSize(1);
     }
 
     /** A retried release answered its first 200, not 409 HOLD_ALREADY_RELEASED (ADR 0043, session 11), nor a rerun's. */
