@@ -118,14 +118,8 @@ public class PoliciesController {
                     maxLength = 3)) @Nullable @QueryValue("limit") String limit,
             @Parameter(description = "the previous page's `next`", schema = @Schema(type = "string",
                     pattern = "^[0-9a-fA-F-]{36}$", maxLength = 36)) @Nullable @QueryValue("after") String after) {
-        int size = limit == null ? 100 : bounded(limit, "limit", 1, RecoveryPolicies.MAX_PAGE);
-        Optional<PolicyId> from = Optional.ofNullable(after).map(raw -> {
-            try {
-                return PolicyId.parse(raw);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "after", "after must be a policy id (a UUID)");
-            }
-        });
+        int size = PageParameters.size(limit, RecoveryPolicies.MAX_PAGE, 100);
+        Optional<PolicyId> from = PageParameters.after(after, PolicyId::parse, "a policy id (a UUID)");
         return PolicyJson.page(policies.list(RequestAttributes.callContext(request).team(), from, size));
     }
 

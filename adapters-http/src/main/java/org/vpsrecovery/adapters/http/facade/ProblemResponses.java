@@ -25,7 +25,8 @@ public final class ProblemResponses {
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.TYPE, ElementType.METHOD})
     @ApiResponse(responseCode = "400", description = "Invalid input, refused before anything changed: e.g. INVALID_ID, "
-            + "INVALID_FIELD, INVALID_JSON, INVALID_QUERY_PARAMETER, UNKNOWN_QUERY_PARAMETER, INVALID_REQUEST_ID, "
+            + "INVALID_FIELD, INVALID_JSON, INVALID_QUERY_PARAMETER, UNKNOWN_QUERY_PARAMETER, PAGE_SIZE_OUT_OF_RANGE "
+            + "(a list's limit), INVALID_CURSOR (a list's cursor or after), INVALID_REQUEST_ID, "
             + "MALFORMED_REQUEST, INVALID_URI; a limit reached (e.g. SNAPSHOT_LIMIT_REACHED); VPS.org's refusal "
             + "(PROVIDER_REJECTED)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
