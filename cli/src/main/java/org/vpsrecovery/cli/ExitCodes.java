@@ -13,8 +13,8 @@ public final class ExitCodes {
     /** The command line was wrong, or the service refused the request's form (400 INVALID_..., 413, 415, 431). */
     public static final int USAGE = 1;
     /**
-     * Refused by a policy, a limit or the resource's state (409, 422; 412 and 428, a policy's version stale or
-     * missing; and a 400 with another reason code:
+     * Refused by a policy, a limit or the resource's state (409, but not its "not now" codes, which are {@link #BUSY};
+     * 422; 412 and 428, a policy's version stale or missing; and a 400 with another reason code:
      * the facade answers VPS.org's limits, e.g. SNAPSHOT_LIMIT_REACHED, with VPS.org's 400).
      */
     public static final int REFUSED = 2;
@@ -22,7 +22,10 @@ public final class ExitCodes {
     public static final int NOT_FOUND = 3;
     /** No token, a wrong one, or one whose role does not allow this (401, 403). */
     public static final int UNAUTHORIZED = 4;
-    /** Rate-limited or unavailable (429, 503): try again after the Retry-After printed. */
+    /**
+     * Rate-limited, busy or unavailable (429, 503; a 409 SERVER_BUSY or IDEMPOTENT_REQUEST_IN_PROGRESS): try again after
+     * the Retry-After printed.
+     */
     public static final int BUSY = 5;
     /**
      * With --wait: the operation ended failed, vanished or timed_out; or the audit chain is broken: audit verify found it
@@ -45,6 +48,14 @@ public final class ExitCodes {
     private static final Set<String> FORM_REASONS = Set.of("UNKNOWN_QUERY_PARAMETER", "PAGE_SIZE_OUT_OF_RANGE",
             "MALFORMED_REQUEST", "BAD_REQUEST", "BODY_TOO_LARGE", "HEADERS_TOO_LARGE", "URI_TOO_LONG");
 
+    /**
+     * The 409s that say "not now" and come with Retry-After: another change holds the server, or the first request with
+     * the same Idempotency-Key still runs. Trying again is what to do (ADR 0039, amended in session 44), not a refusal.
+     * By reason code, not by Retry-After: a 409 RECOVERY_POINT_IN_USE carries one too (the restore hold's window, hours
+     * perhaps), and is a refusal by the resource's state.
+     */
+    private static final Set<String> BUSY_CONFLICTS = Set.of("SERVER_BUSY", "IDEMPOTENT_REQUEST_IN_PROGRESS");
+
     /** The reason code of a read that met an audit event changed outside the platform: the chain is broken. */
     static final String AUDIT_EVENT_ALTERED = "AUDIT_EVENT_ALTERED";
 
@@ -53,6 +64,9 @@ public final class ExitCodes {
         if (reasonCode.filter(AUDIT_EVENT_ALTERED::equals).isPresent()) {
             // Not a refusal of the request (its 409 would be exit 2): what audit verify's broken chain exits with.
             return OPERATION_FAILED;
+        }
+        if (status == 409 && reasonCode.filter(BUSY_CONFLICTS::contains).isPresent()) {
+            return BUSY;
         }
         if (status == 400) {
             return reasonCode.filter(reason -> !reason.startsWith("INVALID_") && !FORM_REASONS.contains(reason))

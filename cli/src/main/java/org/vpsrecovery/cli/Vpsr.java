@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
                 "2:refused by a policy, a limit or the resource's state (409, 412, 422, 428, other 400s)",
                 "3:not found (404)",
                 "4:unauthorized or forbidden (401, 403)",
-                "5:rate-limited or unavailable (429, 503); Retry-After is printed",
+                "5:rate-limited, busy or unavailable (429, 503, 409 SERVER_BUSY or IDEMPOTENT_REQUEST_IN_PROGRESS); "
+                        + "Retry-After is printed",
                 "6:the operation ended failed, vanished or timed_out; or the audit chain is broken",
                 "7:the service could not be reached",
                 "8:the service or VPS.org failed (500, 502, 504, other)",

@@ -187,7 +187,10 @@ class CommandLineTest {
         assertThat(ExitCodes.forAnswer(400, Optional.of("UNKNOWN_QUERY_PARAMETER"))).isEqualTo(ExitCodes.USAGE);
         assertThat(ExitCodes.forAnswer(400, Optional.empty())).isEqualTo(ExitCodes.USAGE);
         assertThat(ExitCodes.forAnswer(400, Optional.of("SNAPSHOT_LIMIT_REACHED"))).isEqualTo(ExitCodes.REFUSED);
-        assertThat(ExitCodes.forAnswer(409, Optional.of("SERVER_NOT_RESTORABLE"))).isEqualTo(ExitCodes.REFUSED);
+        // As the facade answers it: VPS.org's precondition, its 400 (FacadeProblems: a RecoveryDenied not of the 409s).
+        assertThat(ExitCodes.forAnswer(400, Optional.of("SERVER_NOT_RESTORABLE"))).isEqualTo(ExitCodes.REFUSED);
+        assertThat(ExitCodes.forAnswer(409, Optional.of("RECOVERY_POINT_HELD"))).isEqualTo(ExitCodes.REFUSED);
+        assertThat(ExitCodes.forAnswer(409, Optional.of("RECOVERY_POINT_IN_USE"))).isEqualTo(ExitCodes.REFUSED);
         assertThat(ExitCodes.forAnswer(422, Optional.empty())).isEqualTo(ExitCodes.REFUSED);
         assertThat(ExitCodes.forAnswer(412, Optional.of("POLICY_VERSION_CONFLICT"))).isEqualTo(ExitCodes.REFUSED);
         assertThat(ExitCodes.forAnswer(428, Optional.of("POLICY_VERSION_REQUIRED"))).isEqualTo(ExitCodes.REFUSED);
@@ -198,5 +201,18 @@ class CommandLineTest {
         assertThat(ExitCodes.forAnswer(503, Optional.of("INSTANCE_DRAINING"))).isEqualTo(ExitCodes.BUSY);
         assertThat(ExitCodes.forAnswer(502, Optional.of("PROVIDER_UNAVAILABLE"))).isEqualTo(ExitCodes.SERVICE_ERROR);
         assertThat(ExitCodes.forAnswer(500, Optional.empty())).isEqualTo(ExitCodes.SERVICE_ERROR);
+    }
+
+    /**
+     * A 409 that says "not now" with Retry-After (another change on the server, the same key's first request still
+     * running) is exit 5, try again, as a 503 is; it was exit 2, "refused", which a script does not retry (session 44).
+     */
+    @Test
+    void aBusyConflictExitsBusyNotRefused() {
+        assertThat(ExitCodes.forAnswer(409, Optional.of("SERVER_BUSY"))).isEqualTo(ExitCodes.BUSY);
+        assertThat(ExitCodes.forAnswer(409, Optional.of("IDEMPOTENT_REQUEST_IN_PROGRESS"))).isEqualTo(ExitCodes.BUSY);
+        assertThat(ExitCodes.forAnswer(409, Optional.of("IDEMPOTENT_REQUEST_INTERRUPTED"))).isEqualTo(ExitCodes.REFUSED);
+        // The platform's own commit in doubt: look first, never "try again" (ADR 0023, amended in session 44).
+        assertThat(ExitCodes.forAnswer(504, Optional.of("PLATFORM_OUTCOME_UNKNOWN"))).isEqualTo(ExitCodes.SERVICE_ERROR);
     }
 }

@@ -27,6 +27,7 @@ import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.PlatformOutcomeUnknown;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ProviderFailure;
@@ -335,7 +336,8 @@ public final class AuditedAttempts {
          * {@code REJECTED}); then the intent, {@code change}, and {@code COMPLETED}, or {@code FAILED}
          * with the reason {@code change} refused it for. If the platform's own store fails during
          * {@code change}, whether it took effect is not known here: {@code UNRESOLVED}, settled later by
-         * reconciliation, and the caller is told {@link PlatformUnavailable} (503).
+         * reconciliation, and the caller is told {@link PlatformOutcomeUnknown} (look before retrying), never
+         * {@link PlatformUnavailable}'s "nothing was done, try again" (ADR 0023, amended in session 44).
          */
         public <T> T runHere(Supplier<Decision> check, Supplier<T> change) {
             try {
@@ -426,9 +428,11 @@ public final class AuditedAttempts {
                 writer.appendOrDefer(event(new Outcome.Unresolved(ReasonCode.PLATFORM_UNAVAILABLE,
                         "the platform's store failed during the change; reconciliation establishes whether it took "
                                 + "effect"), OptionalInt.empty(), null));
-                // Already audited: not to be recorded again as a refusal on the way out of the lock.
-                throw new AlreadyAudited(new PlatformUnavailable("the platform cannot complete the change now; "
-                        + "try again shortly", HISTORY_RETRY_AFTER, storeDown));
+                // Already audited: not to be recorded again as a refusal on the way out of the lock. Not "try again":
+                // the change may be stored, and a retry as told would make a second (ADR 0023, amended in session 44).
+                throw new AlreadyAudited(new PlatformOutcomeUnknown("the platform's store failed while committing the "
+                        + "change, so it may have taken effect; read what it changes (the hold, the server) before trying "
+                        + "again", storeDown));
             }
             writer.appendOrDefer(event(new Outcome.Completed(), OptionalInt.empty(), null));
             return result;

@@ -20,6 +20,7 @@ import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.policy.PolicyId;
 import org.vpsrecovery.domain.policy.PolicySpec;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
+import org.vpsrecovery.domain.port.PlatformOutcomeUnknown;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.RecoveryPolicies;
 import org.vpsrecovery.domain.port.RunCalendar;
@@ -247,8 +248,9 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
                     + "nothing was changed; try again shortly", notDone.retryAfter(), notDone);
         } catch (RuntimeException storeDown) {
             audit.unresolved(context, operation, id, version, attempt);
-            throw new PlatformUnavailable("the platform cannot store the policy now; whether the change took effect "
-                    + "is settled later, read the policy before trying again", java.time.Duration.ofSeconds(2), storeDown);
+            // Not PlatformUnavailable's "nothing was done, try again": a retried create would make a second policy.
+            throw new PlatformOutcomeUnknown("the platform's store failed while committing the policy, so the change "
+                    + "may have taken effect; list or read the policies before trying again", storeDown);
         }
     }
 

@@ -11,7 +11,7 @@ import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
-import org.vpsrecovery.domain.port.PlatformUnavailable;
+import org.vpsrecovery.domain.port.PlatformOutcomeUnknown;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
 import org.vpsrecovery.domain.port.WebhookSubscriptions;
 import org.vpsrecovery.domain.port.WebhookTransport;
@@ -27,7 +27,6 @@ import org.vpsrecovery.domain.webhook.WebhookTargetChecksBusy;
 public final class ManageWebhooksService implements ManageWebhooksUseCase {
 
     public static final int MAX_PER_TEAM = 20;
-    private static final Duration OUTCOME_UNKNOWN_RETRY_AFTER = Duration.ofSeconds(5);
 
     /**
      * When a create whose lookup never began may come back: the lookups ahead of it hang for the resolver's own time,
@@ -77,10 +76,11 @@ public final class ManageWebhooksService implements ManageWebhooksUseCase {
         } catch (RecoveryException typed) {
             throw typed;
         } catch (RuntimeException unknown) {
-            // The store failed at its commit: the subscription may exist. A 503 that says so, not a 500 (ADR 0023).
-            throw new PlatformUnavailable("the platform's store failed while adding the webhook subscription, so whether "
-                    + "it was added is unknown; list the team's webhooks before trying again (delete one you cannot "
-                    + "use: its secret is not shown again)", OUTCOME_UNKNOWN_RETRY_AFTER, unknown);
+            // The store failed at its commit: the subscription may exist. Not PlatformUnavailable's "nothing was done,
+            // try again", which a client would follow into a second subscription (ADR 0023, amended in session 44).
+            throw new PlatformOutcomeUnknown("the platform's store failed while adding the webhook subscription, so "
+                    + "whether it was added is unknown; list the team's webhooks before trying again (delete one you "
+                    + "cannot use: its secret is not shown again)", unknown);
         }
         if (!added) {
             throw limitReached();

@@ -414,7 +414,9 @@ class RecoveryPointHoldServiceTest {
 
     /**
      * The hold's insert failed at its commit (a failover dropping the connection): the row may be stored, so the
-     * placement ends UNRESOLVED, never a final FAILED, and reconciliation later finds the hold and completes it.
+     * placement ends UNRESOLVED, never a final FAILED, and reconciliation later finds the hold and completes it. The
+     * caller is told the change may have been done (PLATFORM_OUTCOME_UNKNOWN: look first), not PLATFORM_UNAVAILABLE's
+     * "nothing was done, try again shortly", which a caller followed into a second hold (ADR 0023, session 44).
      */
     @Test
     void aPlacementWhoseCommitsOutcomeIsUnknownIsUnresolvedAndReconciledCompleted() {
@@ -429,7 +431,10 @@ class RecoveryPointHoldServiceTest {
         RecoveryPointHoldService lossy = platform.recoveryPointHolds(storedThenLost, HoldLimits.DEFAULTS);
 
         assertThatThrownBy(() -> lossy.placeHold(new PlaceHoldCommand(caller(BLUE_TEAM), SNAPSHOT, new HoldReason("kept?"))))
-                .isInstanceOf(org.vpsrecovery.domain.port.PlatformUnavailable.class);
+                .isInstanceOfSatisfying(org.vpsrecovery.domain.port.PlatformOutcomeUnknown.class, unknown -> {
+                    assertThat(unknown.reason()).isEqualTo(ReasonCode.PLATFORM_OUTCOME_UNKNOWN);
+                    assertThat(unknown.getMessage()).contains("may have taken effect").doesNotContain("try again shortly");
+                });
         java.util.List<AuditEvent> events = platform.history.all();
         assertThat(events.getLast().outcome().kind()).isEqualTo(Outcome.Kind.UNRESOLVED);
 

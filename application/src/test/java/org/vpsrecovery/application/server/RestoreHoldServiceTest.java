@@ -38,7 +38,7 @@ import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.common.TeamId;
-import org.vpsrecovery.domain.port.PlatformUnavailable;
+import org.vpsrecovery.domain.port.PlatformOutcomeUnknown;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.server.RecoverySource;
@@ -241,7 +241,7 @@ class RestoreHoldServiceTest {
         CallContext notReleased = platform.as(GREEN);
         assertThatThrownBy(() -> afterTheMoveTo(GREEN, operationsWhoseUpdate((from, next) -> {
             throw new IllegalStateException("connection refused");
-        })).releaseRestoreHold(new ReleaseRestoreHoldCommand(notReleased, WEB))).isInstanceOf(PlatformUnavailable.class);
+        })).releaseRestoreHold(new ReleaseRestoreHoldCommand(notReleased, WEB))).isInstanceOf(PlatformOutcomeUnknown.class);
         platform.clock.advance(Duration.ofMinutes(6));
         reconciler.reconcile(100);
         assertThat(platform.eventsOf(notReleased).getLast().outcome()).isInstanceOfSatisfying(Outcome.Failed.class,
@@ -252,7 +252,7 @@ class RestoreHoldServiceTest {
         assertThatThrownBy(() -> afterTheMoveTo(GREEN, operationsWhoseUpdate((from, next) -> {
             platform.operations.update(from, next);
             throw new IllegalStateException("connection lost after the commit");
-        })).releaseRestoreHold(new ReleaseRestoreHoldCommand(released, WEB))).isInstanceOf(PlatformUnavailable.class);
+        })).releaseRestoreHold(new ReleaseRestoreHoldCommand(released, WEB))).isInstanceOf(PlatformOutcomeUnknown.class);
         assertThat(platform.operations.find(restore).orElseThrow().state()).isEqualTo(OperationState.RELEASED);
         assertThat(platform.outcomesOf(released)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED);
         platform.clock.advance(Duration.ofMinutes(6));
@@ -401,8 +401,12 @@ class RestoreHoldServiceTest {
         assertThat(platform.provider.backup(backup.id())).isEmpty();
     }
 
+    /**
+     * The caller is told the release may have been done (PLATFORM_OUTCOME_UNKNOWN: read the server first), not "come back
+     * after Retry-After" (PLATFORM_UNAVAILABLE), which says nothing was done (ADR 0023, amended in session 44).
+     */
     @Test
-    void aStoreFailingDuringTheReleaseIsUnresolvedNotRefusedAndTheCallerIsToldToComeBack() {
+    void aStoreFailingDuringTheReleaseIsUnresolvedNotRefusedAndTheCallerIsToldItMayBeDone() {
         OperationId restore = restoreSnapshot(platform.as(BLUE));
         // The operations store as the database would fail it: reads work, the write does not.
         RecoveryOperations failingWrites = new ForwardingRecoveryOperations(platform.operations) {
@@ -426,7 +430,7 @@ class RestoreHoldServiceTest {
         CallContext releasing = platform.as(BLUE);
 
         assertThatThrownBy(() -> service.releaseRestoreHold(new ReleaseRestoreHoldCommand(releasing, WEB)))
-                .isInstanceOf(PlatformUnavailable.class);
+                .isInstanceOf(PlatformOutcomeUnknown.class);
 
         // Written once, as not known: reconciliation settles it from the restore's operation.
         assertThat(platform.outcomesOf(releasing)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED);

@@ -231,9 +231,12 @@ class WebhooksServiceTest {
         assertThat(store.count(BLUE)).isEqualTo(ManageWebhooksService.MAX_PER_TEAM);
     }
 
-    /** The add's commit failed (the row may be stored): a 503 saying the outcome is unknown, not a 500 (session 38). */
+    /**
+     * The add's commit failed (the row may be stored): the outcome is unknown, look before retrying. Not a 500 (session
+     * 38), nor PLATFORM_UNAVAILABLE, whose Retry-After invites a retry that makes a second subscription (session 44).
+     */
     @Test
-    void anAddWhoseCommitFailedIsUnavailableSayingTheOutcomeIsUnknown() {
+    void anAddWhoseCommitFailedSaysTheOutcomeIsUnknown() {
         WebhookSubscriptions storedThenLost = new ForwardingWebhookSubscriptions(store) {
             @Override
             public boolean add(WebhookSubscription subscription, WebhookSecret secret, int maxPerTeam) {
@@ -245,7 +248,8 @@ class WebhooksServiceTest {
 
         assertThatThrownBy(() -> lossy.create(BLUE, WebhookTarget.parse("https://hooks.example.com/maybe"),
                 Set.of(WebhookEventType.OPERATION_FAILED)))
-                .isInstanceOf(org.vpsrecovery.domain.port.PlatformUnavailable.class)
+                .isInstanceOfSatisfying(org.vpsrecovery.domain.port.PlatformOutcomeUnknown.class,
+                        unknown -> assertThat(unknown.reason()).isEqualTo(ReasonCode.PLATFORM_OUTCOME_UNKNOWN))
                 .hasMessageContaining("unknown");
     }
 

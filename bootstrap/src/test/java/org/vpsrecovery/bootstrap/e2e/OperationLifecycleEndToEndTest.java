@@ -76,6 +76,9 @@ class OperationLifecycleEndToEndTest {
                 .get("reason_code")).isEqualTo("INVALID_QUERY_PARAMETER");
         Answer listed = SETUP.platform().send("GET", "/api/v1/operations/?server_id=12345", RunningPlatform.DEMO_TOKEN, null);
         assertThat(listed.status()).isEqualTo(200);
+        // A bad page size is named as on every paged list (session 44; it was INVALID_QUERY_PARAMETER here).
+        assertThat(SETUP.platform().send("GET", "/api/v1/operations/?limit=501", RunningPlatform.DEMO_TOKEN, null)
+                .get("reason_code")).isEqualTo("PAGE_SIZE_OUT_OF_RANGE");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> results = (List<Map<String, Object>>) listed.get("results");
         assertThat(results).extracting(r -> r.get("id")).contains(operation);

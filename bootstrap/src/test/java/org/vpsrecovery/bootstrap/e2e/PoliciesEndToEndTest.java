@@ -162,7 +162,7 @@ class PoliciesEndToEndTest {
                 Map.of()), 404, "SERVER_NOT_FOUND");
         assertProblem(send("GET", "/api/v1/policies/not-a-uuid/", RunningPlatform.DEMO_TOKEN, null, Map.of()), 400, "INVALID_ID");
         assertProblem(send("GET", "/api/v1/policies/?limit=0", RunningPlatform.DEMO_TOKEN, null, Map.of()), 400,
-                "INVALID_QUERY_PARAMETER");
+                "PAGE_SIZE_OUT_OF_RANGE");
         assertThat((List<?>) send("GET", "/api/v1/policies/?limit=500", RunningPlatform.DEMO_TOKEN, null, Map.of())
                 .get("results")).hasSize(before);
     }

@@ -240,7 +240,7 @@ class WebhooksEndToEndTest {
         assertThat(SETUP.platform().send("GET", "/api/v1/webhooks/not-a-uuid/", RunningPlatform.DEMO_TOKEN, null)
                 .get("reason_code")).isEqualTo("INVALID_ID");
         assertThat(SETUP.platform().send("GET", "/api/v1/webhooks/" + webhook + "/deliveries/?limit=0", RunningPlatform.DEMO_TOKEN,
-                null).get("reason_code")).isEqualTo("INVALID_QUERY_PARAMETER");
+                null).get("reason_code")).isEqualTo("PAGE_SIZE_OUT_OF_RANGE");
 
         assertThat(SETUP.platform().send("DELETE", "/api/v1/webhooks/" + webhook + "/", RunningPlatform.DEMO_TOKEN, null).status())
                 .isEqualTo(204);

@@ -52,6 +52,11 @@ public enum ReasonCode {
     SERVER_LOCK_LOST,
     /** The platform's database (audit history, locks) cannot take the request now; nothing was done. */
     PLATFORM_UNAVAILABLE,
+    /**
+     * The platform's own store failed while committing the change (its connection lost at COMMIT): the change may
+     * have been done. Look (list or read it) before trying again; no Retry-After (ADR 0023, amended in session 44).
+     */
+    PLATFORM_OUTCOME_UNKNOWN,
     /** The team spent its request rate (its fair share of VPS.org, ADR 0037); nothing was done. */
     TEAM_RATE_LIMITED,
     /** The team already has as many requests in flight as its fair share allows (ADR 0037); nothing was done. */

@@ -139,13 +139,7 @@ public final class AuditReportParameters {
     }
 
     public int limit() {
-        return text("limit").map(raw -> {
-            if (!raw.matches("[0-9]{1,4}") || Integer.parseInt(raw) < 1 || Integer.parseInt(raw) > AuditReports.MAX_PAGE) {
-                throw new InvalidRequest(RequestReason.PAGE_SIZE_OUT_OF_RANGE, "limit",
-                        "limit must be 1-" + AuditReports.MAX_PAGE);
-            }
-            return Integer.parseInt(raw);
-        }).orElse(DEFAULT_PAGE_SIZE);
+        return PageParameters.size(text("limit").orElse(null), AuditReports.MAX_PAGE, DEFAULT_PAGE_SIZE);
     }
 
     public OptionalLong cursor() {

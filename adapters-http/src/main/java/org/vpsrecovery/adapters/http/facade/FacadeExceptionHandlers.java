@@ -54,13 +54,7 @@ public final class FacadeExceptionHandlers {
                 providerFailure.operation()
                         .ifPresent(id -> response.header(RequestAttributes.OPERATION_ID_HEADER, id.toString()));
             }
-            if (response.getStatus().getCode() >= 500) {
-                // Messages are platform-written (no token, no body).
-                try (var id = LoggedRequestId.of(request)) {
-                    LOG.warn("{} {} answered {} {}: {}", request.getMethodName(), request.getPath(),
-                            response.getStatus().getCode(), failure.reason(), failure.getMessage());
-                }
-            }
+            FacadeProblems.logIfOurs(LOG, request, response.getStatus(), failure);
             return response;
         }
     }

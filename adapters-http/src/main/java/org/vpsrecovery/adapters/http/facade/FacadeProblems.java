@@ -13,6 +13,7 @@ import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.port.AuditEventAltered;
 import org.vpsrecovery.domain.port.FairShareExceeded;
 import org.vpsrecovery.domain.report.AuditReadsBusy;
+import org.vpsrecovery.domain.port.PlatformOutcomeUnknown;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.ServerBusy;
@@ -45,7 +46,7 @@ public final class FacadeProblems {
     /** {@code clock}: the one the use cases read, so a refusal's {@code retryAt} is measured on the same time. */
     public static MutableHttpResponse<ProblemDetails> of(RecoveryException failure, String requestId, Clock clock) {
         HttpStatus status = statusOf(failure);
-        ProblemDetails body = ProblemDetails.of(status.getCode(), status.getReason(), detailOf(failure, status),
+        ProblemDetails body = ProblemDetails.of(status.getCode(), status.getReason(), detailOf(failure),
                 failure.reason().name(), requestId, null);
         if (failure instanceof AuditEventAltered altered) {
             body = body.withSequence(altered.sequence());
@@ -97,6 +98,11 @@ public final class FacadeProblems {
         if (failure instanceof FairShareExceeded) {
             return HttpStatus.TOO_MANY_REQUESTS; // the team's fair share of VPS.org (ADR 0037)
         }
+        if (failure instanceof PlatformOutcomeUnknown) {
+            // The platform's own commit may have happened: answered as VPS.org's unknown outcome is, 504 without
+            // Retry-After, never the 503 whose Retry-After says "nothing was done, retry" (ADR 0023, session 44).
+            return HttpStatus.GATEWAY_TIMEOUT;
+        }
         if (failure instanceof PlatformUnavailable || failure instanceof AuditReadsBusy
                 || failure instanceof WebhookTargetChecksBusy) {
             return HttpStatus.SERVICE_UNAVAILABLE;
@@ -115,7 +121,11 @@ public final class FacadeProblems {
         return HttpStatus.INTERNAL_SERVER_ERROR;
     }
 
-    private static String detailOf(RecoveryException failure, HttpStatus status) {
+    /**
+     * What the caller is told of a failure, on every inbound adapter (the API's problem and the console's page): never
+     * the platform's own settings or VPS.org's internals, which only the log line ({@link #logIfOurs}) carries.
+     */
+    public static String detailOf(RecoveryException failure) {
         if (failure instanceof ProviderFailure provider) {
             return switch (provider.kind()) {
                 // The platform's credentials are an operator matter: the caller learns no more than this.
@@ -131,6 +141,20 @@ public final class FacadeProblems {
             };
         }
         return failure.getMessage();
+    }
+
+    /**
+     * A failure answered with a 5xx is logged at WARN, with the request's id, as the API's handler and the console both
+     * do: the platform's own messages (no token, no body), so operators see what the caller's detail leaves out.
+     */
+    public static void logIfOurs(org.slf4j.Logger log, io.micronaut.http.HttpRequest<?> request, HttpStatus status,
+                                 RecoveryException failure) {
+        if (status.getCode() >= 500) {
+            try (var id = LoggedRequestId.of(request)) {
+                log.warn("{} {} answered {} {}: {}", request.getMethodName(), request.getPath(), status.getCode(),
+                        failure.reason(), failure.getMessage());
+            }
+        }
     }
 
     /**

@@ -147,26 +147,9 @@ public class HoldsController {
 
     /** Paged as the policies' list is: {@code limit} and {@code after}, the answer's {@code next} when more follow. */
     private HoldPageJson list(HttpRequest<?> request, ResourceRef point, @Nullable String rawLimit, @Nullable String rawAfter) {
-        int limit = rawLimit == null ? DEFAULT_PAGE : pageSize(rawLimit);
-        Optional<HoldId> after = Optional.ofNullable(rawAfter).map(raw -> {
-            try {
-                return HoldId.parse(raw);
-            } catch (IllegalArgumentException notAUuid) {
-                throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "after", "after must be a hold id (a UUID)");
-            }
-        });
+        int limit = PageParameters.size(rawLimit, RecoveryPointHolds.MAX_PAGE, DEFAULT_PAGE);
+        Optional<HoldId> after = PageParameters.after(rawAfter, HoldId::parse, "a hold id (a UUID)");
         return HoldJson.page(holds.listHolds(actor(request), point, after, limit));
-    }
-
-    private static int pageSize(String raw) {
-        if (raw.matches("[0-9]{1,3}")) {
-            int value = Integer.parseInt(raw);
-            if (value >= 1 && value <= RecoveryPointHolds.MAX_PAGE) {
-                return value;
-            }
-        }
-        throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "limit",
-                "limit must be an integer 1-" + RecoveryPointHolds.MAX_PAGE);
     }
 
     @Delete("/snapshots/{snapshot_id}/holds/{hold_id}/")

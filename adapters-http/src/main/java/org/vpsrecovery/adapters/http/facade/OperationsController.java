@@ -170,7 +170,7 @@ public class OperationsController {
         Optional<ServerId> server = Optional.ofNullable(serverId)
                 .map(raw -> new ServerId(RequestFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
         Optional<OperationState> wanted = Optional.ofNullable(state).map(OperationsController::state);
-        int size = limit == null ? 100 : (int) bounded(limit, "limit", 1, RecoveryOperations.MAX_PAGE);
+        int size = PageParameters.size(limit, RecoveryOperations.MAX_PAGE, 100);
         return OperationJson.page(list.listOperations(RequestAttributes.auditReader(request), server, wanted, size));
     }
 

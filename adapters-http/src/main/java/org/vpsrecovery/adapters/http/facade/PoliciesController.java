@@ -77,6 +77,7 @@ public class PoliciesController {
     }
 
     @Post(value = "/", consumes = MediaType.APPLICATION_JSON)
+    @ProblemResponses.OwnCommit
     @Operation(summary = "Create a policy",
             description = "Its servers (server_ids, each the team's: else SERVER_NOT_FOUND; or all_servers: true), kind, "
                     + "schedule (cron in time_zone: INVALID_SCHEDULE when unreadable), name template and retention "
@@ -118,14 +119,8 @@ public class PoliciesController {
                     maxLength = 3)) @Nullable @QueryValue("limit") String limit,
             @Parameter(description = "the previous page's `next`", schema = @Schema(type = "string",
                     pattern = "^[0-9a-fA-F-]{36}$", maxLength = 36)) @Nullable @QueryValue("after") String after) {
-        int size = limit == null ? 100 : bounded(limit, "limit", 1, RecoveryPolicies.MAX_PAGE);
-        Optional<PolicyId> from = Optional.ofNullable(after).map(raw -> {
-            try {
-                return PolicyId.parse(raw);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "after", "after must be a policy id (a UUID)");
-            }
-        });
+        int size = PageParameters.size(limit, RecoveryPolicies.MAX_PAGE, 100);
+        Optional<PolicyId> from = PageParameters.after(after, PolicyId::parse, "a policy id (a UUID)");
         return PolicyJson.page(policies.list(RequestAttributes.callContext(request).team(), from, size));
     }
 
@@ -144,6 +139,7 @@ public class PoliciesController {
     }
 
     @Put(value = "/{policy_id}/", consumes = MediaType.APPLICATION_JSON)
+    @ProblemResponses.OwnCommit
     @Operation(summary = "Replace a policy",
             description = "The whole policy, as for create. If-Match must name the current version (its ETag): a stale "
                     + "one is 412 POLICY_VERSION_CONFLICT, none 428 POLICY_VERSION_REQUIRED. The next version; audited "
@@ -185,6 +181,7 @@ public class PoliciesController {
     }
 
     @Delete("/{policy_id}/")
+    @ProblemResponses.OwnCommit
     @Operation(summary = "Delete a policy",
             description = "With If-Match, only that version (a stale one is 412 POLICY_VERSION_CONFLICT). Audited as "
                     + "DELETE_POLICY with the fields it had. Recovery points it made stay." + WAITS,

@@ -34,7 +34,8 @@ public final class ProblemResponses {
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.TYPE, ElementType.METHOD})
     @ApiResponse(responseCode = "400", description = "Invalid input, refused before anything changed: e.g. INVALID_ID, "
-            + "INVALID_FIELD, INVALID_JSON, INVALID_QUERY_PARAMETER, UNKNOWN_QUERY_PARAMETER, INVALID_REQUEST_ID, "
+            + "INVALID_FIELD, INVALID_JSON, INVALID_QUERY_PARAMETER, UNKNOWN_QUERY_PARAMETER, PAGE_SIZE_OUT_OF_RANGE "
+            + "(a list's limit), INVALID_CURSOR (a list's cursor or after), INVALID_REQUEST_ID, "
             + "MALFORMED_REQUEST, INVALID_URI; a limit reached (e.g. SNAPSHOT_LIMIT_REACHED); VPS.org's refusal "
             + "(PROVIDER_REJECTED)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
@@ -88,9 +89,22 @@ public final class ProblemResponses {
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "504", description = "VPS.org did not answer in time (PROVIDER_TIMEOUT), or a change's "
-            + "outcome is unknown (OUTCOME_UNKNOWN): list before trying again",
+            + "outcome is unknown (OUTCOME_UNKNOWN), or the platform's own store failed while committing a change it "
+            + "makes alone, a hold's placement or release (PLATFORM_OUTCOME_UNKNOWN): it may have taken effect; list "
+            + "before trying again. No Retry-After",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public @interface Provider {
+    }
+
+    /** Changes the platform makes in its own store alone (policies, webhook subscriptions): a commit in doubt. */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    @ApiResponse(responseCode = "504", description = "The platform's own store failed while committing the change "
+            + "(PLATFORM_OUTCOME_UNKNOWN): it may have taken effect; list or read before trying again. No Retry-After "
+            + "(a 503 PLATFORM_UNAVAILABLE with Retry-After is the one that says nothing was done)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public @interface OwnCommit {
     }
 
     /** The long audit reads: an export, a summary, a walk of the chain (ADR 0062). */

@@ -12,7 +12,7 @@ import java.util.Optional;
 /** What the filters learn about a request (its id, the authenticated team) and hand to controllers. */
 public final class RequestAttributes {
 
-    static final String REQUEST_ID = "vpsr.request-id";
+    public static final String REQUEST_ID = "vpsr.request-id";
     static final String TEAM = "vpsr.team";
     static final String CALLER = "vpsr.caller";
     static final String OPERATION_ID = "vpsr.operation-id";

@@ -54,6 +54,7 @@ public class WebhooksController {
     }
 
     @Post(value = "/", consumes = MediaType.APPLICATION_JSON)
+    @ProblemResponses.OwnCommit
     @Operation(summary = "Subscribe a URL to events",
             description = "The answer carries the signing secret (`whsec_...`) once; it is never shown again. The URL "
                     + "must be http or https without credentials, and its host must not resolve to a loopback, private, "
@@ -121,14 +122,7 @@ public class WebhooksController {
             @WebhookIdParameter @PathVariable("webhook_id") String webhookId,
             @Parameter(description = "page size, 1-500 (100)", schema = @Schema(type = "string", pattern = "^[0-9]{1,3}$",
                     maxLength = 3)) @Nullable @QueryValue("limit") String limit) {
-        int size = 100;
-        if (limit != null) {
-            size = limit.matches("[0-9]{1,3}") ? Integer.parseInt(limit) : -1;
-            if (size < 1 || size > WebhookDeliveries.MAX_PAGE) {
-                throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "limit",
-                        "limit must be an integer 1-" + WebhookDeliveries.MAX_PAGE);
-            }
-        }
+        int size = PageParameters.size(limit, WebhookDeliveries.MAX_PAGE, 100);
         return WebhookJson.deliveries(webhooks.deliveries(team(request), id(webhookId), size));
     }
 

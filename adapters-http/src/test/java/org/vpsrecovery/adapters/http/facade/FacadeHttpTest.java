@@ -27,6 +27,7 @@ import org.vpsrecovery.domain.testing.InMemoryPendingChanges;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.vpsrecovery.adapters.http.facade.FacadeTestWiring.BLUE_TOKEN;
+import static org.vpsrecovery.adapters.http.facade.FacadeTestWiring.AUDITOR_TOKEN;
 import static org.vpsrecovery.adapters.http.facade.FacadeTestWiring.GREEN_TOKEN;
 
 import io.micronaut.json.JsonMapper;
@@ -65,6 +66,8 @@ class FacadeHttpTest {
     InMemoryPendingChanges pendingChangeStore;
     @Inject
     AnswerLosingRecoveryPolicies policyStore;
+    @Inject
+    AnswerLosingRecoveryPointHolds holdStore;
     @Inject
     JsonMapper json;
     @Inject
@@ -870,10 +873,43 @@ class FacadeHttpTest {
             assertThat(all.get("next")).as(limit).isNull();
         }
 
-        assertProblem(send("GET", "/api/v1/snapshots/811/holds/?limit=501", BLUE_TOKEN, null), 400, "INVALID_QUERY_PARAMETER");
-        assertProblem(send("GET", "/api/v1/snapshots/811/holds/?after=soon", BLUE_TOKEN, null), 400, "INVALID_QUERY_PARAMETER");
+        assertProblem(send("GET", "/api/v1/snapshots/811/holds/?limit=501", BLUE_TOKEN, null), 400, "PAGE_SIZE_OUT_OF_RANGE");
+        assertProblem(send("GET", "/api/v1/snapshots/811/holds/?after=soon", BLUE_TOKEN, null), 400, "INVALID_CURSOR");
         assertProblem(send("GET", "/api/v1/snapshots/811/holds/?after=" + java.util.UUID.randomUUID(), BLUE_TOKEN, null),
                 404, "HOLD_NOT_FOUND");
+    }
+
+    /**
+     * Every paged list names a bad page the same way: a size out of its range PAGE_SIZE_OUT_OF_RANGE, a position that is
+     * not a page's {@code next} INVALID_CURSOR, as the audit events and drift always did. Operations, policies, holds and
+     * webhook deliveries answered INVALID_QUERY_PARAMETER for both (session 44; ADR 0006). The operations' list is not
+     * served here: OperationLifecycleEndToEndTest asks it.
+     */
+    @Test
+    void everyPagedListNamesABadPageSizeAndABadPositionByTheirOwnCodes() throws Exception {
+        String hook = java.util.UUID.randomUUID().toString();
+        Map<String, String> lists = new java.util.LinkedHashMap<>();
+        lists.put("/api/v1/policies/", BLUE_TOKEN);
+        lists.put("/api/v1/snapshots/801/holds/", BLUE_TOKEN);
+        lists.put("/api/v1/backups/499/holds/", BLUE_TOKEN);
+        lists.put("/api/v1/webhooks/" + hook + "/deliveries/", BLUE_TOKEN);
+        lists.put("/api/v1/audit/events/", AUDITOR_TOKEN);
+        lists.forEach((path, token) -> {
+            for (String limit : List.of("0", "501", "1001", "ten", "99999999999")) {
+                try {
+                    Answer refused = send("GET", path + "?limit=" + limit, token, null);
+                    assertProblem(refused, 400, "PAGE_SIZE_OUT_OF_RANGE");
+                    assertThat(refused.get("field")).as(path).isEqualTo("limit");
+                } catch (IOException | InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        });
+        for (String path : List.of("/api/v1/policies/", "/api/v1/snapshots/801/holds/", "/api/v1/backups/499/holds/")) {
+            Answer refused = send("GET", path + "?after=soon", BLUE_TOKEN, null);
+            assertProblem(refused, 400, "INVALID_CURSOR");
+            assertThat(refused.get("field")).as(path).isEqualTo("after");
+        }
     }
 
     @Test
@@ -950,7 +986,8 @@ class FacadeHttpTest {
 
     /**
      * The policy store failing after the intent answers 503, "whether the change took effect is settled later": the key
-     * was freed, and the retry the 503 invites ran again over the version the lost write had made, 412.
+     * was freed, and the retry the 503 invites ran again over the version the lost write had made, 412. Since session
+     * 44 it is no 503 with Retry-After ("nothing was done, retry"), but 504 PLATFORM_OUTCOME_UNKNOWN without one.
      */
     @Test
     void aPolicyReplaceWhoseWriteLostItsAnswerKeepsItsKeyInterrupted() throws Exception {
@@ -961,7 +998,9 @@ class FacadeHttpTest {
         // Of no domain type, as the store throws a connection lost under the commit (PlatformUnavailable: nothing done).
         policyStore.nextUpdateWrittenThenFails = new IllegalStateException("the database went away during the commit");
 
-        assertProblem(send("PUT", path, BLUE_TOKEN, keepThree, replace), 503, "PLATFORM_UNAVAILABLE");
+        Answer lost = send("PUT", path, BLUE_TOKEN, keepThree, replace);
+        assertProblem(lost, 504, "PLATFORM_OUTCOME_UNKNOWN");
+        assertThat(lost.raw().headers().firstValue("Retry-After")).isEmpty();
         Answer retried = send("PUT", path, BLUE_TOKEN, keepThree, replace);
 
         assertThat(retried.status()).as(retried.raw().body()).isEqualTo(409);
@@ -1002,6 +1041,31 @@ class FacadeHttpTest {
 
         assertProblem(send("POST", "/api/v1/policies/", BLUE_TOKEN, NIGHTLY, key), 409, "IDEMPOTENT_REQUEST_INTERRUPTED");
         assertThat(send("GET", "/api/v1/policies/", BLUE_TOKEN, null).get("count")).isEqualTo(0);
+    }
+
+    /**
+     * A hold whose commit lost its answer may be stored: 504 PLATFORM_OUTCOME_UNKNOWN, no Retry-After, a detail saying
+     * to look first. It was 503 PLATFORM_UNAVAILABLE "try again shortly" with Retry-After: 2, and the retry it invited
+     * (without a key) placed a second hold (ADR 0023, amended in session 44). With the key, a retry is answered, not run.
+     */
+    @Test
+    void aHoldWhoseCommitLostItsAnswerSaysItMayBePlacedAndItsKeyIsNotRunAgain() throws Exception {
+        platform.provider.addSnapshot(811, platform.web, CreationStatus.COMPLETED);
+        var point = new org.vpsrecovery.domain.audit.ResourceRef(org.vpsrecovery.domain.audit.ResourceRef.Type.SNAPSHOT, 811);
+        Map<String, String> key = Map.of("Idempotency-Key", "hold-commit-lost");
+        holdStore.nextPlacementStoredThenFails = new IllegalStateException("the connection dropped during the commit");
+
+        Answer lost = send("POST", "/api/v1/snapshots/811/holds/", BLUE_TOKEN, "{\"reason\": \"incident 4712\"}", key);
+
+        assertProblem(lost, 504, "PLATFORM_OUTCOME_UNKNOWN");
+        assertThat(lost.raw().headers().firstValue("Retry-After")).isEmpty();
+        assertThat((String) lost.get("detail")).contains("may have taken effect").doesNotContain("try again shortly");
+        Answer retried = send("POST", "/api/v1/snapshots/811/holds/", BLUE_TOKEN, "{\"reason\": \"incident 4712\"}", key);
+        // The answer the key kept for it, replayed (its request id the first request's).
+        assertThat(retried.status()).as(retried.raw().body()).isEqualTo(409);
+        assertThat(retried.get("reason_code")).isEqualTo("IDEMPOTENT_REQUEST_INTERRUPTED");
+        assertThat(retried.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(platform.holds.on(point)).hasSize(1);
     }
 
     /** A retried release answered its first 200, not 409 HOLD_ALREADY_RELEASED (ADR 0043, session 11), nor a rerun's. */

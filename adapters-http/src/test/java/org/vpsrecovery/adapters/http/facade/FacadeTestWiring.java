@@ -158,8 +158,15 @@ public class FacadeTestWiring {
     }
 
     @Singleton
-    RecoveryPointHoldsUseCase recoveryPointHolds(PlatformFixture platform) {
-        return platform.recoveryPointHolds();
+    @Bean(typed = AnswerLosingRecoveryPointHolds.class)
+    AnswerLosingRecoveryPointHolds holdStore(PlatformFixture platform) {
+        return new AnswerLosingRecoveryPointHolds(platform.holds);
+    }
+
+    /** Over the fixture's holds, through a store whose next placement can lose its commit's answer. */
+    @Singleton
+    RecoveryPointHoldsUseCase recoveryPointHolds(PlatformFixture platform, AnswerLosingRecoveryPointHolds store) {
+        return platform.recoveryPointHolds(store, org.vpsrecovery.domain.hold.HoldLimits.DEFAULTS);
     }
 
     /** No team of the facade tests waits for a second person: a release or policy change is done at once. */
