@@ -241,7 +241,7 @@ public class AuditController {
             parameters = @Parameter(name = "expiring_within_days", in = ParameterIn.QUERY,
                     description = "automatic backups expiring within this many days, default 7",
                     schema = @Schema(type = "integer", format = "int32", minimum = "0", maximum = "365")))
-    @ProblemResponses.Provider
+    @ProblemResponses.ProviderAndAuditReads
     @ProblemResponses.AuditEvents
     public RecoverabilityJson recoverability(HttpRequest<?> request) {
         AuditReader reader = RequestAttributes.auditReader(request);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
 /**
@@ -32,7 +33,8 @@ public final class FacadeJson {
             ServerJson server,
             String name,
             String status,
-            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("size_mb") Long sizeMb,
+            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("size_mb")
+            @Schema(nullable = true, description = "null while VPS.org is still making it") Long sizeMb,
             @JsonProperty("created_at") String createdAt,
             String description,
             @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String message) {
@@ -45,9 +47,11 @@ public final class FacadeJson {
             ServerJson server,
             @JsonProperty("backup_type") String backupType,
             String status,
-            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("size_mb") Long sizeMb,
+            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("size_mb")
+            @Schema(nullable = true, description = "null while VPS.org is still making it") Long sizeMb,
             @JsonProperty("created_at") String createdAt,
-            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("expires_at") String expiresAt,
+            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("expires_at")
+            @Schema(nullable = true, description = "null on a manual backup") String expiresAt,
             String description,
             @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String message) {
     }

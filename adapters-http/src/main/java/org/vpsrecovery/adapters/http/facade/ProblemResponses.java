@@ -25,6 +25,21 @@ public final class ProblemResponses {
             + "retry after 1 s), the identity provider that checks person tokens is out of reach "
             + "(IDENTITY_PROVIDER_UNAVAILABLE), or the platform's own store is (PLATFORM_UNAVAILABLE); nothing was done: "
             + "retry after Retry-After seconds";
+    /** VPS.org's failures ({@link Provider}'s 502, 503 and 504), also named by {@link ProviderAndAuditReads}. */
+    static final String PROVIDER_FAILED = "VPS.org failed (PROVIDER_UNAVAILABLE, PROVIDER_MALFORMED_RESPONSE, "
+            + "PROVIDER_UNAUTHORIZED)";
+    static final String PROVIDER_UNAVAILABLE = "VPS.org is unreachable or rate-limits the platform "
+            + "(PROVIDER_UNAVAILABLE, PROVIDER_RATE_LIMITED), the platform's own store is out of reach "
+            + "(PLATFORM_UNAVAILABLE), or a change's server lock was lost before VPS.org was called (SERVER_LOCK_LOST): "
+            + "retry after Retry-After seconds (VPS.org's own, at most 86400)";
+    static final String PROVIDER_OUTCOME_UNKNOWN = "VPS.org did not answer in time (PROVIDER_TIMEOUT), or a change's "
+            + "outcome is unknown (OUTCOME_UNKNOWN), or the platform's own store failed while committing a change it "
+            + "makes alone, a hold's placement or release (PLATFORM_OUTCOME_UNKNOWN): it may have taken effect; list "
+            + "before trying again. No Retry-After";
+    /** {@link AuditReads}' 503, also named by {@link ProviderAndAuditReads}. */
+    static final String AUDIT_READS_BUSY = "This instance already runs as many long audit reads as it "
+            + "allows, or you already run your share of them (AUDIT_READS_BUSY); nothing was read: retry after "
+            + "Retry-After seconds";
 
     private ProblemResponses() {
     }
@@ -78,20 +93,13 @@ public final class ProblemResponses {
     @Documented
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.TYPE, ElementType.METHOD})
-    @ApiResponse(responseCode = "502", description = "VPS.org failed (PROVIDER_UNAVAILABLE, PROVIDER_MALFORMED_RESPONSE, "
-            + "PROVIDER_UNAUTHORIZED)",
+    @ApiResponse(responseCode = "502", description = PROVIDER_FAILED,
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
-    @ApiResponse(responseCode = "503", description = "VPS.org is unreachable or rate-limits the platform "
-            + "(PROVIDER_UNAVAILABLE, PROVIDER_RATE_LIMITED), the platform's own store is out of reach "
-            + "(PLATFORM_UNAVAILABLE), or a change's server lock was lost before VPS.org was called (SERVER_LOCK_LOST): "
-            + "retry after Retry-After seconds (VPS.org's own, at most 86400); or " + ANY_UNAVAILABLE,
+    @ApiResponse(responseCode = "503", description = PROVIDER_UNAVAILABLE + "; or " + ANY_UNAVAILABLE,
             headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
-    @ApiResponse(responseCode = "504", description = "VPS.org did not answer in time (PROVIDER_TIMEOUT), or a change's "
-            + "outcome is unknown (OUTCOME_UNKNOWN), or the platform's own store failed while committing a change it "
-            + "makes alone, a hold's placement or release (PLATFORM_OUTCOME_UNKNOWN): it may have taken effect; list "
-            + "before trying again. No Retry-After",
+    @ApiResponse(responseCode = "504", description = PROVIDER_OUTCOME_UNKNOWN,
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public @interface Provider {
     }
@@ -111,13 +119,31 @@ public final class ProblemResponses {
     @Documented
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.TYPE, ElementType.METHOD})
-    @ApiResponse(responseCode = "503", description = "This instance already runs as many long audit reads as it "
-            + "allows, or you already run your share of them (AUDIT_READS_BUSY); nothing was read: retry after "
-            + "Retry-After seconds; or " + ANY_UNAVAILABLE,
+    @ApiResponse(responseCode = "503", description = AUDIT_READS_BUSY + "; or " + ANY_UNAVAILABLE,
             headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public @interface AuditReads {
+    }
+
+    /**
+     * A long audit read that also reads VPS.org (the recoverability report): {@link Provider}'s answers, its 503 naming
+     * {@link AuditReads}' too (an operation's 503 is one answer: the first annotation giving one wins, so the route
+     * takes this instead of both).
+     */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    @ApiResponse(responseCode = "502", description = PROVIDER_FAILED,
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "503", description = PROVIDER_UNAVAILABLE + "; " + AUDIT_READS_BUSY + "; or "
+            + ANY_UNAVAILABLE,
+            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+                    schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "504", description = PROVIDER_OUTCOME_UNKNOWN,
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public @interface ProviderAndAuditReads {
     }
 
     /**

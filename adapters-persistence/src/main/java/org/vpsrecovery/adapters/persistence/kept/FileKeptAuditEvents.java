@@ -444,17 +444,20 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
          * do not read as events (they are set aside at the next read; the time is that of the first event after them).
          */
         private void learnFirst() throws IOException {
-            firstOccurredAt = null;
             if (count == 0) {
+                firstOccurredAt = null;
                 return;
             }
+            // Noted once the read succeeds: a read that fails keeps the time before it, which errs long, never none.
+            Instant[] first = {null};
             scan(readFrom, end, Long.MAX_VALUE, (json, text, length) -> {
                 if (!readable(json)) {
                     return true;
                 }
-                firstOccurredAt = KeptEventLine.read(json).occurredAt();
+                first[0] = KeptEventLine.read(json).occurredAt();
                 return false;
             });
+            firstOccurredAt = first[0];
         }
 
         java.nio.file.attribute.FileTime started() {
