@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -25,7 +27,7 @@ class BuiltJarIT {
 
     @Test
     void theShadedJarHoldsThisBuildsClassesOfEveryModule() throws IOException {
-        Path jar = Path.of(System.getProperty("vpsr.service.jar", "target/vps-recovery.jar")).toAbsolutePath();
+        Path jar = builtJar();
         Path root = jar.getParent().getParent().getParent();
         List<String> compared = new ArrayList<>();
         List<String> different = new ArrayList<>();
@@ -53,5 +55,27 @@ class BuiltJarIT {
         }
         assertThat(compared).hasSizeGreaterThan(100);
         assertThat(different).as("classes in %s that are not this build's", jar).isEmpty();
+    }
+
+    /**
+     * Netty's native epoll loader (ADR 0118) calls restricted methods: without {@code Enable-Native-Access} JDK 25
+     * warns at every start, and a JDK that blocks them would fall back to NIO silently. Without
+     * {@code Multi-Release} the JVM ignores the {@code META-INF/versions} classes shaded in from jackson-core,
+     * reactor-core and logback, so the jar would run other code than the tests' class path does.
+     */
+    @Test
+    void theManifestGrantsNativeAccessAndKeepsTheMultiReleaseClasses() throws IOException {
+        try (JarFile shaded = new JarFile(builtJar().toFile())) {
+            Attributes main = shaded.getManifest().getMainAttributes();
+            assertThat(main.getValue("Enable-Native-Access")).isEqualTo("ALL-UNNAMED");
+            assertThat(main.getValue(Attributes.Name.MULTI_RELEASE)).isEqualTo("true");
+            assertThat(shaded.stream().map(ZipEntry::getName))
+                    .as("the versioned classes the manifest's Multi-Release is for")
+                    .anyMatch(name -> name.startsWith("META-INF/versions/"));
+        }
+    }
+
+    private static Path builtJar() {
+        return Path.of(System.getProperty("vpsr.service.jar", "target/vps-recovery.jar")).toAbsolutePath();
     }
 }
