@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -35,6 +36,7 @@ import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.AuditHistory;
@@ -242,6 +244,48 @@ class WebhookRowsContractTest extends WebhooksContract {
         assertThat(count(rowsOfBusy)).isZero();
         assertThat(count("SELECT count(*) FROM webhook_subscription WHERE id = '" + busy.id().value() + "'")).isZero();
         assertThat(history.verifyChain().isIntact()).isTrue();
+    }
+
+    /**
+     * A removal whose session is ended under its auto-committed UPDATE (here while it waits for a row lock; as well after
+     * its commit) may have been stored: not PlatformUnavailable's "nothing was done, try again", but a failure of no
+     * domain type, which the service answers 504 PLATFORM_OUTCOME_UNKNOWN (ADR 0023, amended in session 44 after review).
+     */
+    @Test
+    void aRemovalWhoseSessionIsEndedUnderItsUpdateIsNotToldNothingWasDone() throws Exception {
+        WebhookSubscription cut = subscribe(BLUE, WebhookSecret.random(), WebhookEventType.OPERATION_COMPLETED);
+        ExecutorService removers = Executors.newSingleThreadExecutor();
+        try (Connection holder = DATABASE.dataSource().getConnection();
+             Connection observer = DATABASE.dataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            try (Statement lockRow = holder.createStatement()) {
+                lockRow.executeQuery("SELECT 1 FROM webhook_subscription WHERE id = '" + cut.id().value() + "' FOR UPDATE")
+                        .close();
+            }
+            Future<Boolean> removing = removers.submit(() -> subscriptions.remove(BLUE, cut.id()));
+            String waiting = "FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                    + " AND query LIKE 'UPDATE webhook_subscription SET deleted_at%' AND pid <> pg_backend_pid()";
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (countOn(observer, "SELECT count(*) " + waiting) == 0) {
+                assertThat(System.nanoTime()).as("the removal waits for the row's lock").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            countOn(observer, "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) " + waiting + ") ended");
+
+            assertThatThrownBy(() -> removing.get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isNotInstanceOf(RecoveryException.class).hasMessageContaining("may be removed");
+            holder.rollback();
+        } finally {
+            removers.shutdown();
+            removers.awaitTermination(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static long countOn(Connection connection, String query) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** The rows behind the contract's purge: a removed subscription's stay, marked, until the purge takes them. */

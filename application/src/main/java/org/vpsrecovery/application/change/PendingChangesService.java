@@ -38,6 +38,7 @@ import org.vpsrecovery.domain.policy.PolicyId;
 import org.vpsrecovery.domain.policy.PolicySpec;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
 import org.vpsrecovery.domain.port.PendingChanges;
+import org.vpsrecovery.domain.port.PlatformOutcomeUnknown;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.ServerBusy;
 
@@ -221,6 +222,11 @@ public final class PendingChangesService {
                     : applyNow(approved, approved.id()));
         } catch (ServerBusy | PlatformUnavailable notNow) {
             return approved; // not now: still approved; the job applies it once the claim has passed
+        } catch (PlatformOutcomeUnknown inDoubt) {
+            // The store may have committed it (its audit is UNRESOLVED): never ended rejected, which would stop the job
+            // looking while the change may be in force. Still approved: the job's apply once the claim has passed finds
+            // it applied already (completed) or applies it (ADR 0023, amended in session 44 after review).
+            return approved;
         } catch (RecoveryException refused) {
             next = approved.rejected(now(), "refused when it came to be applied: " + refused.reason() + ": "
                     + refused.getMessage());
@@ -314,9 +320,15 @@ public final class PendingChangesService {
         ApprovalStep asked = new ApprovalStep(Operation.REQUEST_APPROVAL, pending.requestId());
         try {
             changes.add(pending, asked);
-        } catch (RuntimeException storeDown) {
-            throw new PlatformUnavailable("the platform cannot store the request for approval now, so nothing was done; "
-                    + "try again shortly", Duration.ofSeconds(2), storeDown);
+        } catch (PlatformUnavailable notStored) {
+            throw notStored; // the store's own "nothing was done" (no connection, a lock not granted): try again
+        } catch (RuntimeException inDoubt) {
+            // The insert may have committed with its answer lost: not "nothing was done, try again", which would make
+            // a second request. A stored row's REQUEST_APPROVAL is owed with it, so the settle job writes it; nothing is
+            // written here, as nothing is known (ADR 0023, amended in session 44 after review).
+            throw new PlatformOutcomeUnknown("the platform's store failed while storing the request for approval, so "
+                    + "change " + pending.id() + " may be waiting for approval; read it (GET /api/v1/changes/"
+                    + pending.id() + "/) before asking again", inDoubt);
         }
         ApprovalStepEvents.appendOrLeaveOwed(writer, ChangeEvents.of(pending, asked));
         return pending;

@@ -100,7 +100,18 @@ public final class ManageWebhooksService implements ManageWebhooksUseCase {
 
     @Override
     public void delete(TeamId team, WebhookSubscriptionId id) {
-        if (!subscriptions.remove(team, id)) {
+        boolean removed;
+        try {
+            removed = subscriptions.remove(team, id);
+        } catch (RecoveryException typed) {
+            throw typed;
+        } catch (RuntimeException unknown) {
+            // The store failed at its commit: the subscription may be removed. Not "nothing was done, try again" (ADR
+            // 0023, amended in session 44 after review).
+            throw new PlatformOutcomeUnknown("the platform's store failed while removing webhook " + id + ", so whether "
+                    + "it was removed is unknown; list the team's webhooks before trying again", unknown);
+        }
+        if (!removed) {
             throw notFound(id);
         }
     }

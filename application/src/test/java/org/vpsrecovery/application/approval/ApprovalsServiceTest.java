@@ -816,4 +816,57 @@ class ApprovalsServiceTest {
                 Operation.DELETE_SNAPSHOT, platform.web.id(), Optional.empty(), platform.clock.instant(), LIMIT), BOB,
                 Verdict.APPROVE)).isInstanceOf(RecoveryException.class);
     }
+
+    /** The gate over a store whose {@code add} fails with {@code failure}, after storing the row when {@code storedFirst}. */
+    private DeleteRecoveryPointService deletesOver(boolean storedFirst, RuntimeException failure) {
+        RecoveryOperations failing = new ForwardingRecoveryOperations(platform.operations) {
+            @Override
+            public void add(RecoveryOperation operation, ApprovalStep step) {
+                if (storedFirst) {
+                    super.add(operation, step);
+                }
+                throw failure;
+            }
+        };
+        ApprovalGate failingGate = new ApprovalGate((team, kind) -> team.equals(BLUE) && kind.isApprovable()
+                ? Optional.of(LIMIT) : Optional.empty(), platform.attempts(), failing, platform.auditWriter, platform.clock);
+        return new DeleteRecoveryPointService(platform.provider, platform.provider, platform.ownership,
+                platform.serverStates(), platform.attempts(), platform.holds, Optional.of(failingGate));
+    }
+
+    /**
+     * A request for approval whose insert may have committed with its answer lost is told so (504
+     * PLATFORM_OUTCOME_UNKNOWN, naming the operation), never 503 "nothing was done, try again", and never audited
+     * REJECTED: the stored row's REQUEST_APPROVAL is written by the job, and an approval then runs it under a request
+     * the audit shows asked, not refused. The store's own typed "nothing was done" stays 503 and REJECTED (ADR 0023,
+     * amended in session 44 after review).
+     */
+    @Test
+    void aRequestForApprovalWhoseInsertLostItsAnswerIsToldItMayBeWaitingAndIsNeverAuditedRejected() {
+        CallContext asking = as(ALICE);
+
+        assertThatThrownBy(() -> deletesOver(true, new IllegalStateException("connection lost after the INSERT was sent"))
+                .requestDeleteSnapshot(new DeleteSnapshotCommand(asking, new SnapshotId(801))))
+                .isInstanceOfSatisfying(RecoveryException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ReasonCode.PLATFORM_OUTCOME_UNKNOWN);
+                    assertThat(e.getMessage()).contains(asking.operationId().toString());
+                });
+        platform.clock.advance(ApprovalStepEvents.OWED_EVENT_GRACE);
+        approvals.writeOwedEvents();
+        RecoveryOperation ran = decide(platform.operations.find(asking.operationId()).orElseThrow(), BOB, Verdict.APPROVE);
+
+        assertThat(ran.state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(deletedAtVpsOrg()).isTrue();
+        assertThat(platform.history.all().stream().filter(e -> e.requestId().equals(asking.requestId())
+                && e.operation() != Operation.DELETE_SNAPSHOT).map(e -> e.operation() + " " + e.outcome().kind()))
+                .containsExactly("REQUEST_APPROVAL COMPLETED");
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
+
+        platform.provider.addSnapshot(802, platform.web, CreationStatus.COMPLETED);
+        CallContext refused = as(ALICE);
+        assertThat(RefusalReason.of(() -> deletesOver(false, new PlatformUnavailable("no connection",
+                Duration.ofSeconds(2), null)).requestDeleteSnapshot(new DeleteSnapshotCommand(refused, new SnapshotId(802)))))
+                .isEqualTo(ReasonCode.PLATFORM_UNAVAILABLE);
+        assertThat(platform.operations.find(refused.operationId())).isEmpty();
+    }
 }

@@ -6,6 +6,8 @@ import static org.vpsrecovery.application.PlatformFixture.BLUE;
 import static org.vpsrecovery.application.PlatformFixture.GREEN;
 import static org.vpsrecovery.application.PlatformFixture.WEB;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
@@ -49,7 +51,14 @@ import org.vpsrecovery.domain.policy.PolicyServers;
 import org.vpsrecovery.domain.policy.PolicySpec;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
 import org.vpsrecovery.domain.policy.RetentionRules;
+import org.vpsrecovery.domain.hold.HoldLimits;
+import org.vpsrecovery.domain.port.PendingChanges;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
+import org.vpsrecovery.domain.port.RecoveryPointHolds;
+import org.vpsrecovery.domain.port.RecoveryPolicies;
 import org.vpsrecovery.domain.testing.DailyRunCalendar;
+import org.vpsrecovery.domain.testing.ForwardingRecoveryPointHolds;
+import org.vpsrecovery.domain.testing.ForwardingRecoveryPolicies;
 import org.vpsrecovery.domain.testing.InMemoryPendingChanges;
 import org.vpsrecovery.domain.testing.InMemoryRecoveryPolicies;
 import org.vpsrecovery.domain.testing.RefusalReason;
@@ -93,6 +102,10 @@ class PendingChangesServiceTest {
     }
 
     private Gated<RecoveryPointHold> askToRelease(RecoveryPointHold hold, Actor by) {
+        return askToRelease(hold, by, changes);
+    }
+
+    private static Gated<RecoveryPointHold> askToRelease(RecoveryPointHold hold, Actor by, PendingChangesService changes) {
         return changes.releaseHold(new ReleaseHoldCommand(new HoldCaller(new HoldActor.Team(BLUE), RequestId.random(),
                 OperationId.random(), by), hold.point(), hold.id()));
     }
@@ -440,5 +453,120 @@ class PendingChangesServiceTest {
         assertThat(stepsOf(pending)).containsExactly("REQUEST_APPROVAL COMPLETED alice", "DENY_OPERATION COMPLETED bob");
         assertThat(stepsOf(expiring)).containsExactly("REQUEST_APPROVAL COMPLETED alice", "EXPIRE_APPROVAL COMPLETED system",
                 "APPROVE_OPERATION REJECTED bob");
+    }
+
+    /** This service over {@code changeStore}, {@code holdService} and {@code policyService}: a test's that bends a write. */
+    private PendingChangesService over(PendingChanges changeStore, RecoveryPointHoldService holdService,
+                                       ManagePoliciesService policyService) {
+        return new PendingChangesService(
+                (team, kind) -> team.equals(BLUE) && PendingChange.KINDS.contains(kind) ? Optional.of(LIMIT) : Optional.empty(),
+                changeStore, holdService, policyService, platform.auditWriter, platform.clock);
+    }
+
+    /**
+     * An approved release whose store committed the release but lost its answer (504 PLATFORM_OUTCOME_UNKNOWN, audited
+     * UNRESOLVED) is not ended rejected for good while the hold is released: it stays approved, and the job's apply
+     * after the claim finds it applied and completes it (ADR 0023, amended in session 44 after review).
+     */
+    @Test
+    void anApprovedReleaseWhoseCommitIsInDoubtStaysApprovedAndTheJobCompletesIt() {
+        RecoveryPointHolds storedThenLost = new ForwardingRecoveryPointHolds(platform.holds) {
+            @Override
+            public boolean release(RecoveryPointHold released) {
+                super.release(released);
+                throw new IllegalStateException("the connection dropped during the commit; the row may be stored");
+            }
+        };
+        PendingChangesService lossy = over(store, platform.recoveryPointHolds(storedThenLost, HoldLimits.DEFAULTS), policies);
+        RecoveryPointHold hold = held();
+        PendingChange pending = waiting(lossy.releaseHold(new ReleaseHoldCommand(new HoldCaller(new HoldActor.Team(BLUE),
+                RequestId.random(), OperationId.random(), ALICE), hold.point(), hold.id())));
+
+        PendingChange approved = lossy.decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE, Optional.empty()));
+
+        assertThat(approved.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(platform.holds.activeOn(SNAPSHOT)).isEmpty();
+        platform.clock.advance(PendingChangesService.CLAIM);
+        assertThat(lossy.settle()).isEqualTo(1);
+        PendingChange settled = store.find(pending.id()).orElseThrow();
+        assertThat(settled.state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(settled.note()).hasValueSatisfying(note -> assertThat(note).contains("found applied already"));
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.RELEASE_RECOVERY_POINT_HOLD)
+                .map(e -> e.outcome().kind().name()).toList()).containsExactly("ACCEPTED", "UNRESOLVED");
+    }
+
+    /** The same for an approved policy update whose commit's answer was lost: completed by the job, never applied twice. */
+    @Test
+    void anApprovedPolicyUpdateWhoseCommitIsInDoubtStaysApprovedAndTheJobCompletesIt() {
+        RecoveryPolicies storedThenLost = new ForwardingRecoveryPolicies(policyStore) {
+            @Override
+            public boolean update(RecoveryPolicy from, RecoveryPolicy next) {
+                super.update(from, next);
+                throw new IllegalStateException("the connection dropped during the commit; the row may be stored");
+            }
+        };
+        PendingChangesService lossy = over(store, holds, new ManagePoliciesService(storedThenLost, platform.ownership,
+                new DailyRunCalendar(), platform.auditWriter, platform.clock));
+        RecoveryPolicy policy = policies.create(as(Actor.SYSTEM), nightly(2));
+        PendingChange pending = waiting(lossy.updatePolicy(as(ALICE), policy.id(), OptionalLong.of(1), nightly(5)));
+
+        PendingChange approved = lossy.decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE, Optional.empty()));
+
+        assertThat(approved.state()).isEqualTo(OperationState.APPROVED);
+        platform.clock.advance(PendingChangesService.CLAIM);
+        assertThat(lossy.settle()).isEqualTo(1);
+        assertThat(store.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(policies.get(BLUE, policy.id()).version()).isEqualTo(2);
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.UPDATE_POLICY)
+                .map(e -> e.outcome().kind().name()).toList()).containsExactly("ACCEPTED", "UNRESOLVED");
+    }
+
+    /** A change store whose {@code add} fails with {@code failure}, after storing the row when {@code storedFirst}. */
+    private PendingChanges whoseAddFails(boolean storedFirst, RuntimeException failure) {
+        return (PendingChanges) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {PendingChanges.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("add")) {
+                        if (storedFirst) {
+                            store.add((PendingChange) args[0], (ApprovalStep) args[1]);
+                        }
+                        throw failure;
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /**
+     * A request for approval whose insert may have committed with its answer lost is told so (504
+     * PLATFORM_OUTCOME_UNKNOWN, naming the change), never 503 "nothing was done, try again", which would make a second
+     * request; the stored row's REQUEST_APPROVAL is then written by the job. The store's own typed "nothing was done"
+     * stays 503 (ADR 0023, amended in session 44 after review).
+     */
+    @Test
+    void aRequestForApprovalWhoseInsertLostItsAnswerIsToldItMayBeWaiting() {
+        RecoveryPointHold hold = held();
+        OperationId first = OperationId.random();
+        PendingChangesService lossy = over(whoseAddFails(true,
+                new IllegalStateException("connection lost after the INSERT was sent")), holds, policies);
+
+        assertThatThrownBy(() -> lossy.releaseHold(new ReleaseHoldCommand(new HoldCaller(new HoldActor.Team(BLUE),
+                new RequestId("req-ask"), first, ALICE), hold.point(), hold.id())))
+                .isInstanceOfSatisfying(RecoveryException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ReasonCode.PLATFORM_OUTCOME_UNKNOWN);
+                    assertThat(e.getMessage()).contains(first.toString());
+                });
+        assertThat(store.find(first)).isPresent();
+        platform.clock.advance(ApprovalStepEvents.OWED_EVENT_GRACE);
+        assertThat(changes.writeOwedEvents()).isEqualTo(1);
+        assertThat(stepsWithRequests(store.find(first).orElseThrow()))
+                .containsExactly("REQUEST_APPROVAL COMPLETED alice req-ask");
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
+
+        PendingChangesService down = over(whoseAddFails(false, new PlatformUnavailable("no connection",
+                Duration.ofSeconds(2), null)), holds, policies);
+        assertThat(RefusalReason.of(() -> askToRelease(hold, ALICE, down))).isEqualTo(ReasonCode.PLATFORM_UNAVAILABLE);
     }
 }

@@ -34,6 +34,7 @@ import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
 import org.vpsrecovery.domain.webhook.WebhookEventType;
 import org.vpsrecovery.domain.webhook.WebhookSecret;
 import org.vpsrecovery.domain.webhook.WebhookSubscription;
+import org.vpsrecovery.domain.webhook.WebhookSubscriptionId;
 import org.vpsrecovery.domain.webhook.WebhookTarget;
 import org.vpsrecovery.domain.webhook.WebhookTargetChecksBusy;
 
@@ -251,6 +252,28 @@ class WebhooksServiceTest {
                 .isInstanceOfSatisfying(org.vpsrecovery.domain.port.PlatformOutcomeUnknown.class,
                         unknown -> assertThat(unknown.reason()).isEqualTo(ReasonCode.PLATFORM_OUTCOME_UNKNOWN))
                 .hasMessageContaining("unknown");
+    }
+
+    /**
+     * The same for a removal: a store whose answer was lost after the UPDATE may have removed it, so not 503
+     * PLATFORM_UNAVAILABLE ("nothing was done, retry") but PLATFORM_OUTCOME_UNKNOWN (session 44, after review).
+     */
+    @Test
+    void aRemoveWhoseCommitFailedSaysTheOutcomeIsUnknown() {
+        var created = subscribe();
+        WebhookSubscriptions storedThenLost = new ForwardingWebhookSubscriptions(store) {
+            @Override
+            public boolean remove(TeamId team, WebhookSubscriptionId id) {
+                super.remove(team, id);
+                throw new IllegalStateException("the connection dropped during the commit");
+            }
+        };
+        ManageWebhooksService lossy = new ManageWebhooksService(storedThenLost, store, guard, clock);
+
+        assertThatThrownBy(() -> lossy.delete(BLUE, created.subscription().id()))
+                .isInstanceOfSatisfying(org.vpsrecovery.domain.port.PlatformOutcomeUnknown.class,
+                        unknown -> assertThat(unknown.reason()).isEqualTo(ReasonCode.PLATFORM_OUTCOME_UNKNOWN))
+                .hasMessageContaining(created.subscription().id().toString());
     }
 
     @Test

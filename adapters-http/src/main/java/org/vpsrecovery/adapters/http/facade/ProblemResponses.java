@@ -34,8 +34,8 @@ public final class ProblemResponses {
             + "retry after Retry-After seconds (VPS.org's own, at most 86400)";
     static final String PROVIDER_OUTCOME_UNKNOWN = "VPS.org did not answer in time (PROVIDER_TIMEOUT), or a change's "
             + "outcome is unknown (OUTCOME_UNKNOWN), or the platform's own store failed while committing a change it "
-            + "makes alone, a hold's placement or release (PLATFORM_OUTCOME_UNKNOWN): it may have taken effect; list "
-            + "before trying again. No Retry-After";
+            + "makes alone, a hold's placement or release or a request stored to wait for approval "
+            + "(PLATFORM_OUTCOME_UNKNOWN): it may have taken effect; list before trying again. No Retry-After";
     /** {@link AuditReads}' 503, also named by {@link ProviderAndAuditReads}. */
     static final String AUDIT_READS_BUSY = "This instance already runs as many long audit reads as it "
             + "allows, or you already run your share of them (AUDIT_READS_BUSY); nothing was read: retry after "

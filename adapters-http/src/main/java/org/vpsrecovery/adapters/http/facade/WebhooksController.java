@@ -101,6 +101,7 @@ public class WebhooksController {
 
     @Delete("/{webhook_id}/")
     @Operation(summary = "Delete a webhook", description = "Nothing more is sent to it; its delivery log goes with it.")
+    @ProblemResponses.OwnCommit
     @ApiResponse(responseCode = "204", description = "deleted")
     @ApiResponse(responseCode = "404", description = NOT_FOUND,
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))

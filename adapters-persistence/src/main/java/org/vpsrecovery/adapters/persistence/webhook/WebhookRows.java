@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.vpsrecovery.adapters.persistence.failure.DatabaseOutOfReach;
 import org.vpsrecovery.adapters.persistence.teamlimit.TeamLimitedInsert;
+import org.vpsrecovery.adapters.persistence.transaction.StoreOutcomeUnknown;
 import org.vpsrecovery.adapters.persistence.transaction.WriteTransaction;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
@@ -132,17 +133,26 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
                 () -> subscriptions.countByTeamAndDeletedAtIsNull(team.value()));
     }
 
-    /** {@link #REMOVE}, one quick statement; hand-written JDBC so that its text is the one the contract test holds. */
+    /**
+     * {@link #REMOVE}, one quick statement; hand-written JDBC so that its text is the one the contract test holds.
+     * Committed on its own, so failed as {@link DatabaseOutOfReach#write} says: {@link PlatformUnavailable} only when
+     * the database certainly did nothing of it (no connection given, a lock not granted); a connection lost during it
+     * may come after its commit, {@link StoreOutcomeUnknown}, of no domain type, which the service answers "may have
+     * been removed" (ADR 0023, amended in session 44 after review).
+     */
     @Override
     public boolean remove(TeamId team, WebhookSubscriptionId id) {
+        String what = "remove the webhook subscription";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement remove = connection.prepareStatement(REMOVE)) {
             remove.setObject(1, id.value());
             remove.setString(2, team.value());
             return remove.executeUpdate() == 1;
         } catch (SQLException e) {
-            throw new PlatformUnavailable("could not remove the webhook subscription: the database did not answer",
-                    RETRY_AFTER, e);
+            if (DatabaseOutOfReach.nothingDone(e)) {
+                throw DatabaseOutOfReach.unavailable(what, e);
+            }
+            throw new StoreOutcomeUnknown("could not " + what + ": the database's answer was lost, so it may be removed", e);
         }
     }
 
