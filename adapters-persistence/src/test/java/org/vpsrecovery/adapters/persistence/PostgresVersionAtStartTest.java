@@ -118,15 +118,11 @@ class PostgresVersionAtStartTest {
     @Test
     void theStartTakesOneConnectionOfThePoolForTheVersionAndTheSchema() {
         CountedCheckouts checkouts = new CountedCheckouts();
+        Map<String, Object> properties = new java.util.HashMap<>(poolOf(DATABASE.database()));
+        // The schema is current: the schema check runs, and leaves Flyway's migrate out.
+        properties.put("flyway.datasources.default.enabled", true);
         try (ApplicationContext context = ApplicationContext.builder()
-                .singletons(new PlainTextWebhookFormat(), checkouts).properties(Map.of(
-                        "datasources.default.url", DATABASE.database().url(),
-                        "datasources.default.username", DATABASE.database().user(),
-                        "datasources.default.password", DATABASE.database().password(),
-                        "datasources.default.dialect", "POSTGRES",
-                        "datasources.default.maximum-pool-size", 2,
-                        // The schema is current: the schema check runs, and leaves Flyway's migrate out.
-                        "flyway.datasources.default.enabled", true)).start()) {
+                .singletons(new PlainTextWebhookFormat(), checkouts).properties(properties).start()) {
             assertThat(context.findBean(Flyway.class)).isEmpty();
             assertThat(checkouts.count()).isEqualTo(1);
         }
@@ -205,17 +201,13 @@ class PostgresVersionAtStartTest {
      * Flyway migrates as that login, over its own connection, not through the pool.
      */
     private static ApplicationContext ownersContext(TestDatabase database, Object... singletons) {
-        return ApplicationContext.builder().singletons(singletons).properties(Map.of(
-                "datasources.default.url", database.url(),
-                "datasources.default.username", database.user(),
-                "datasources.default.password", database.password(),
-                "datasources.default.dialect", "POSTGRES",
-                "datasources.default.maximum-pool-size", 2,
-                "flyway.datasources.default.enabled", false,
+        Map<String, Object> properties = new java.util.HashMap<>(poolOf(database));
+        properties.putAll(Map.of(
                 "flyway.datasources.owner.enabled", true,
                 "flyway.datasources.owner.url", database.url(),
                 "flyway.datasources.owner.user", database.user(),
-                "flyway.datasources.owner.password", database.password())).start();
+                "flyway.datasources.owner.password", database.password()));
+        return ApplicationContext.builder().singletons(singletons).properties(properties).start();
     }
 
     /** Counts the pool's checkouts (Hikari's borrows) from its first. */
@@ -240,12 +232,17 @@ class PostgresVersionAtStartTest {
 
     /** The persistence adapters as the service wires them (AdapterContext's), with {@code singletons} added. */
     private static ApplicationContext context(TestDatabase database, Object... singletons) {
-        return ApplicationContext.builder().singletons(singletons).properties(Map.of(
+        return ApplicationContext.builder().singletons(singletons).properties(poolOf(database)).start();
+    }
+
+    /** The pool on {@code database}, Flyway's migrate through it off (the tests' schemas are made by TestDatabase). */
+    private static Map<String, Object> poolOf(TestDatabase database) {
+        return Map.of(
                 "datasources.default.url", database.url(),
                 "datasources.default.username", database.user(),
                 "datasources.default.password", database.password(),
                 "datasources.default.dialect", "POSTGRES",
                 "datasources.default.maximum-pool-size", 2,
-                "flyway.datasources.default.enabled", false)).start();
+                "flyway.datasources.default.enabled", false);
     }
 }

@@ -157,15 +157,7 @@ class AuditWriterTest {
     @Test
     void whenTheStoreCannotKeepOneEitherItAndEveryLaterOneWaitInMemoryInOrder() {
         AtomicBoolean storeBroken = new AtomicBoolean();
-        KeptAuditEvents breakable = new ForwardingKept() {
-            @Override
-            public void keep(AuditEvent event) {
-                if (storeBroken.get()) {
-                    throw new IllegalStateException("disk full");
-                }
-                super.keep(event);
-            }
-        };
+        KeptAuditEvents breakable = keptUnless(storeBroken);
         AuditWriter writer = new AuditWriter(history, breakable);
         down.set(true);
         writer.appendOrDefer(event(1));
@@ -186,15 +178,7 @@ class AuditWriterTest {
     @Test
     void theTimeOfTheEventWaitingLongestIsKnownStoreByStore() {
         AtomicBoolean storeBroken = new AtomicBoolean();
-        KeptAuditEvents breakable = new ForwardingKept() {
-            @Override
-            public void keep(AuditEvent event) {
-                if (storeBroken.get()) {
-                    throw new IllegalStateException("disk full");
-                }
-                super.keep(event);
-            }
-        };
+        KeptAuditEvents breakable = keptUnless(storeBroken);
         AuditWriter writer = new AuditWriter(history, breakable);
         assertThat(writer.keptOldestOccurredAt()).isEmpty();
         assertThat(writer.inMemoryOldestOccurredAt()).isEmpty();
@@ -391,5 +375,18 @@ class AuditWriterTest {
 
         assertThat(writer.flush()).as("the schedule's flush has no budget").isEqualTo(many - written);
         assertThat(kept.count()).isZero();
+    }
+
+    /** The kept events' store, refusing every keep ("disk full") while {@code broken} is set. */
+    private KeptAuditEvents keptUnless(AtomicBoolean broken) {
+        return new ForwardingKept() {
+            @Override
+            public void keep(AuditEvent event) {
+                if (broken.get()) {
+                    throw new IllegalStateException("disk full");
+                }
+                super.keep(event);
+            }
+        };
     }
 }
