@@ -24,6 +24,8 @@ public final class Application {
         Deployment deployment;
         EmbeddedDefaults embedded;
         try {
+            // Before anything else: the JDK runs an AOT cache's classes even when the jar changed (ADR 0144).
+            AotCacheGuard.check();
             deployment = Deployment.fromEnvironment(System.getenv(), System.getProperties());
             StartupTrace.mark("deployment-read");
             embedded = EmbeddedDefaults.start(deployment);
