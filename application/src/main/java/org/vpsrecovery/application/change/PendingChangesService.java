@@ -220,12 +220,10 @@ public final class PendingChangesService {
             next = approved.applied(now(), again
                     ? appliedAlready(approved).orElseGet(() -> applyNow(approved, attemptOfAReapply(approved)))
                     : applyNow(approved, approved.id()));
-        } catch (ServerBusy | PlatformUnavailable notNow) {
-            return approved; // not now: still approved; the job applies it once the claim has passed
-        } catch (PlatformOutcomeUnknown inDoubt) {
-            // The store may have committed it (its audit is UNRESOLVED): never ended rejected, which would stop the job
-            // looking while the change may be in force. Still approved: the job's apply once the claim has passed finds
-            // it applied already (completed) or applies it (ADR 0023, amended in session 44 after review).
+        } catch (ServerBusy | PlatformUnavailable | PlatformOutcomeUnknown notNow) {
+            // Not now: still approved; the job applies it once the claim has passed. A commit in doubt (its audit is
+            // UNRESOLVED) is never ended rejected while the change may be in force: the job's apply finds it applied
+            // already (completed) or applies it (ADR 0023, amended in session 44 after review).
             return approved;
         } catch (RecoveryException refused) {
             next = approved.rejected(now(), "refused when it came to be applied: " + refused.reason() + ": "
