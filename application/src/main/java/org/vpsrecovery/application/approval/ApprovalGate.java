@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.attempt.OwnStoreWrites;
 import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.audit.Actor;
@@ -19,7 +20,7 @@ import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.PlatformOutcomeUnknown;
-import org.vpsrecovery.domain.port.PlatformUnavailable;
+import org.vpsrecovery.domain.port.PlatformOutcomeUnknown.StoredRequest.Kind;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.server.ServerId;
 
@@ -92,21 +93,14 @@ public final class ApprovalGate {
                     context.requestId(), kind, server, resource, resourceServer,
                     Approval.requested(context.actor(), now, now.plus(limit), skipSafetySnapshot));
             ApprovalStep asked = new ApprovalStep(Operation.REQUEST_APPROVAL, context.requestId());
-            try {
-                operations.add(pending, asked);
-            } catch (PlatformUnavailable notStored) {
-                // The store's own "nothing was done" (no connection, a lock not granted): REJECTED on the way out of
-                // the lock, and a retry asks again.
-                throw notStored;
-            } catch (RuntimeException inDoubt) {
-                // The insert may have committed with its answer lost: not "nothing was done, try again" (a second
-                // request), nor REJECTED, which a stored request would belie. Nothing is written here, as nothing is
-                // known: a stored row's REQUEST_APPROVAL is owed with it, and the settle job writes it (ADR 0023,
-                // amended in session 44 after review). Not a refusal, so the lock's way out writes nothing either.
-                throw new PlatformOutcomeUnknown("the platform's store failed while storing the request for approval, "
-                        + "so operation " + pending.id() + " may be waiting for approval; read it (GET /api/v1/operations/"
-                        + pending.id() + "/) before asking again", inDoubt);
-            }
+            // The store's own "nothing was done" (no connection, a lock not granted) passes as it is: REJECTED on the
+            // way out of the lock, and a retry asks again. Any other failure may follow a commit whose answer was lost:
+            // not "try again" (a second request), nor REJECTED, which a stored request would belie. Nothing is written
+            // here, as nothing is known: a stored row's REQUEST_APPROVAL is owed with it, and the settle job writes it
+            // (ADR 0023, amended in session 44 after review). Not a refusal, so the lock's way out writes nothing either.
+            OwnStoreWrites.committedOrInDoubt(() -> operations.add(pending, asked),
+                    inDoubt -> PlatformOutcomeUnknown.requestForApproval(
+                            new PlatformOutcomeUnknown.StoredRequest(Kind.OPERATION, pending.id()), inDoubt));
             ApprovalStepEvents.appendOrLeaveOwed(writer, ApprovalEvents.of(pending, asked));
             return pending;
         });

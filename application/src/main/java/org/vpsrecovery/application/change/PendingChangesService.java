@@ -12,6 +12,7 @@ import org.vpsrecovery.application.approval.ApprovalsService;
 import org.vpsrecovery.application.approval.DecideApprovalCommand;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.attempt.OwnStoreWrites;
 import org.vpsrecovery.application.hold.HoldCaller;
 import org.vpsrecovery.application.hold.RecoveryPointHoldService;
 import org.vpsrecovery.application.hold.ReleaseHoldCommand;
@@ -316,18 +317,14 @@ public final class PendingChangesService {
 
     private PendingChange store(PendingChange pending) {
         ApprovalStep asked = new ApprovalStep(Operation.REQUEST_APPROVAL, pending.requestId());
-        try {
-            changes.add(pending, asked);
-        } catch (PlatformUnavailable notStored) {
-            throw notStored; // the store's own "nothing was done" (no connection, a lock not granted): try again
-        } catch (RuntimeException inDoubt) {
-            // The insert may have committed with its answer lost: not "nothing was done, try again", which would make
-            // a second request. A stored row's REQUEST_APPROVAL is owed with it, so the settle job writes it; nothing is
-            // written here, as nothing is known (ADR 0023, amended in session 44 after review).
-            throw new PlatformOutcomeUnknown("the platform's store failed while storing the request for approval, so "
-                    + "change " + pending.id() + " may be waiting for approval; read it (GET /api/v1/changes/"
-                    + pending.id() + "/) before asking again", inDoubt);
-        }
+        // The store's own "nothing was done" passes as it is (try again). Any other failure may follow a commit whose
+        // answer was lost: not "try again", which would make a second request. A stored row's REQUEST_APPROVAL is owed
+        // with it, so the settle job writes it; nothing is written here, as nothing is known (ADR 0023, amended in
+        // session 44 after review).
+        OwnStoreWrites.committedOrInDoubt(() -> changes.add(pending, asked),
+                inDoubt -> PlatformOutcomeUnknown.requestForApproval(
+                        new PlatformOutcomeUnknown.StoredRequest(PlatformOutcomeUnknown.StoredRequest.Kind.CHANGE,
+                                pending.id()), inDoubt));
         ApprovalStepEvents.appendOrLeaveOwed(writer, ChangeEvents.of(pending, asked));
         return pending;
     }

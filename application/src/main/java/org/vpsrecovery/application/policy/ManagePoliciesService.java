@@ -152,7 +152,7 @@ public final class ManagePoliciesService implements ManagePoliciesUseCase {
         try {
             if (expectedVersion.isEmpty()) {
                 throw new RecoveryDenied(ReasonCode.POLICY_VERSION_REQUIRED,
-                        "name the version you change in If-Match (the ETag of GET /api/v1/policies/" + id + "/)");
+                        "name the version of policy " + id + " you change: the version its read answered");
             }
             RecoveryPolicy current = currentAt(context.team(), id, expectedVersion);
             requireAcceptable(context.team(), spec);

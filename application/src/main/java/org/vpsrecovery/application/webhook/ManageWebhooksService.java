@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.vpsrecovery.application.attempt.OwnStoreWrites;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
-import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.PlatformOutcomeUnknown;
@@ -70,18 +70,12 @@ public final class ManageWebhooksService implements ManageWebhooksUseCase {
         WebhookSubscription subscription = new WebhookSubscription(WebhookSubscriptionId.random(), team, target,
                 eventTypes, clock.instant());
         WebhookSecret secret = WebhookSecret.random();
-        boolean added;
-        try {
-            added = subscriptions.add(subscription, secret, MAX_PER_TEAM);
-        } catch (RecoveryException typed) {
-            throw typed;
-        } catch (RuntimeException unknown) {
-            // The store failed at its commit: the subscription may exist. Not PlatformUnavailable's "nothing was done,
-            // try again", which a client would follow into a second subscription (ADR 0023, amended in session 44).
-            throw new PlatformOutcomeUnknown("the platform's store failed while adding the webhook subscription, so "
-                    + "whether it was added is unknown; list the team's webhooks before trying again (delete one you "
-                    + "cannot use: its secret is not shown again)", unknown);
-        }
+        // The store failed at its commit: the subscription may exist. Not "nothing was done, try again", which a client
+        // would follow into a second subscription (ADR 0023, amended in session 44).
+        boolean added = OwnStoreWrites.committedOrInDoubt(() -> subscriptions.add(subscription, secret, MAX_PER_TEAM),
+                unknown -> new PlatformOutcomeUnknown("the platform's store failed while adding the webhook "
+                        + "subscription, so whether it was added is unknown; list the team's webhooks before trying "
+                        + "again (delete one you cannot use: its secret is not shown again)", unknown));
         if (!added) {
             throw limitReached();
         }
@@ -100,17 +94,10 @@ public final class ManageWebhooksService implements ManageWebhooksUseCase {
 
     @Override
     public void delete(TeamId team, WebhookSubscriptionId id) {
-        boolean removed;
-        try {
-            removed = subscriptions.remove(team, id);
-        } catch (RecoveryException typed) {
-            throw typed;
-        } catch (RuntimeException unknown) {
-            // The store failed at its commit: the subscription may be removed. Not "nothing was done, try again" (ADR
-            // 0023, amended in session 44 after review).
-            throw new PlatformOutcomeUnknown("the platform's store failed while removing webhook " + id + ", so whether "
-                    + "it was removed is unknown; list the team's webhooks before trying again", unknown);
-        }
+        // The store failed at its commit: the subscription may be removed (ADR 0023, amended in session 44 after review).
+        boolean removed = OwnStoreWrites.committedOrInDoubt(() -> subscriptions.remove(team, id),
+                unknown -> new PlatformOutcomeUnknown("the platform's store failed while removing webhook " + id
+                        + ", so whether it was removed is unknown; list the team's webhooks before trying again", unknown));
         if (!removed) {
             throw notFound(id);
         }

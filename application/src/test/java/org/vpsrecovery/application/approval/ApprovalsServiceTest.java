@@ -37,6 +37,7 @@ import org.vpsrecovery.domain.hold.HoldReason;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.PlatformOutcomeUnknown;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.RecoveryOperations;
@@ -849,7 +850,10 @@ class ApprovalsServiceTest {
                 .requestDeleteSnapshot(new DeleteSnapshotCommand(asking, new SnapshotId(801))))
                 .isInstanceOfSatisfying(RecoveryException.class, e -> {
                     assertThat(e.reason()).isEqualTo(ReasonCode.PLATFORM_OUTCOME_UNKNOWN);
-                    assertThat(e.getMessage()).contains(asking.operationId().toString());
+                    assertThat(e.getMessage()).contains(asking.operationId().toString()).doesNotContain("/api/");
+                    // Named as what it is, so each inbound adapter says where its caller reads it.
+                    assertThat(((PlatformOutcomeUnknown) e).storedRequest()).contains(new PlatformOutcomeUnknown.StoredRequest(
+                            PlatformOutcomeUnknown.StoredRequest.Kind.OPERATION, asking.operationId()));
                 });
         platform.clock.advance(ApprovalStepEvents.OWED_EVENT_GRACE);
         approvals.writeOwedEvents();

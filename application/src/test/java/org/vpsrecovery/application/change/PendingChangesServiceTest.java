@@ -53,6 +53,7 @@ import org.vpsrecovery.domain.policy.RecoveryPolicy;
 import org.vpsrecovery.domain.policy.RetentionRules;
 import org.vpsrecovery.domain.hold.HoldLimits;
 import org.vpsrecovery.domain.port.PendingChanges;
+import org.vpsrecovery.domain.port.PlatformOutcomeUnknown;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.domain.port.RecoveryPolicies;
@@ -556,7 +557,9 @@ class PendingChangesServiceTest {
                 new RequestId("req-ask"), first, ALICE), hold.point(), hold.id())))
                 .isInstanceOfSatisfying(RecoveryException.class, e -> {
                     assertThat(e.reason()).isEqualTo(ReasonCode.PLATFORM_OUTCOME_UNKNOWN);
-                    assertThat(e.getMessage()).contains(first.toString());
+                    assertThat(e.getMessage()).contains(first.toString()).doesNotContain("/api/");
+                    assertThat(((PlatformOutcomeUnknown) e).storedRequest()).contains(new PlatformOutcomeUnknown.StoredRequest(
+                            PlatformOutcomeUnknown.StoredRequest.Kind.CHANGE, first));
                 });
         assertThat(store.find(first)).isPresent();
         platform.clock.advance(ApprovalStepEvents.OWED_EVENT_GRACE);

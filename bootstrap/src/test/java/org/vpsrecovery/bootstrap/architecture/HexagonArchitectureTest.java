@@ -74,6 +74,11 @@ class HexagonArchitectureTest {
     }
 
     @Test
+    void aRouteNamedInAUseCaseIsCaught() {
+        assertCaught(HexagonRules::innerModulesNameNoRoute, "archfixture.application.RouteInMessage");
+    }
+
+    @Test
     void aPackageCycleIsCaught() {
         assertCaught(HexagonRules::noPackageCycles, "archfixture.cycle.a.Left");
     }

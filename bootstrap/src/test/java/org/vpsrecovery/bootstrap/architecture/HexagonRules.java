@@ -4,7 +4,15 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -71,12 +79,41 @@ record HexagonRules(String root) {
                 .allowEmptyShould(true);
     }
 
+    /**
+     * The REST facade's routes are the web adapter's: a use case's message that names one tells the console's and the
+     * CLI's users of a wire they do not use, and moves with no adapter test noticing. Read from the class files' string
+     * constants, which ArchUnit does not model.
+     */
+    ArchRule innerModulesNameNoRoute() {
+        return noClasses().that().resideInAnyPackage(root + ".domain..", root + ".application..")
+                .should(nameARouteOfTheFacade())
+                .because("the inbound adapters say where a caller reads something; the use cases name what it is")
+                .allowEmptyShould(true);
+    }
+
+    private static ArchCondition<JavaClass> nameARouteOfTheFacade() {
+        String route = "/api/v1/";
+        return new ArchCondition<>("name a route of the REST facade (" + route + "...)") {
+            @Override
+            public void check(JavaClass item, ConditionEvents events) {
+                boolean names = item.getSource().map(source -> {
+                    try (InputStream in = source.getUri().toURL().openStream()) {
+                        return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).contains(route);
+                    } catch (IOException unreadable) {
+                        throw new UncheckedIOException("cannot read " + source.getUri(), unreadable);
+                    }
+                }).orElse(false);
+                events.add(new SimpleConditionEvent(item, names, item.getName() + " names a route of the REST facade"));
+            }
+        };
+    }
+
     ArchRule noPackageCycles() {
         return slices().matching(root + ".(**)").should().beFreeOfCycles();
     }
 
     List<ArchRule> all() {
-        return List.of(domainSeesOnlyTheJdk(), applicationSeesOnlyTheDomainAndTheJdk(),
+        return List.of(domainSeesOnlyTheJdk(), applicationSeesOnlyTheDomainAndTheJdk(), innerModulesNameNoRoute(),
                 httpAdapterIgnoresPersistenceAdapter(), persistenceAdapterIgnoresHttpAdapter(),
                 nothingDependsOnBootstrap(), simulatorStandsAlone(), onlyBootstrapRunsTheSimulator(), commandLineStandsAlone(),
                 noPackageCycles());

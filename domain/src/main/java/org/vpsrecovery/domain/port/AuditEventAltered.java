@@ -19,8 +19,7 @@ public final class AuditEventAltered extends RecoveryException {
     public AuditEventAltered(long sequence, String why) {
         super(ReasonCode.AUDIT_EVENT_ALTERED, "event " + sequence + " of the audit history is no longer a valid audit "
                 + "event (" + shortened(why) + "): it was changed outside the platform; the read stopped there. Run "
-                + "the chain's verification (GET /api/v1/audit/verify/, vpsr audit verify) and tell the platform's "
-                + "operators");
+                + "the chain's verification and tell the platform's operators");
         this.sequence = sequence;
     }
 

@@ -1,7 +1,10 @@
 package org.vpsrecovery.domain.port;
 
+import java.util.Objects;
+import java.util.Optional;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.operation.OperationId;
 
 /**
  * The platform's own store failed while committing the change (a connection lost at COMMIT): the change may have
@@ -11,7 +14,45 @@ import org.vpsrecovery.domain.common.RecoveryException;
  */
 public final class PlatformOutcomeUnknown extends RecoveryException {
 
+    /**
+     * A request for approval whose insert may have committed, named so that each inbound adapter can say where its
+     * caller reads it (a route is the web adapter's to know, not the application's).
+     */
+    public record StoredRequest(Kind kind, OperationId id) {
+
+        /** An operation on VPS.org waiting for approval, or a change to the platform's own settings. */
+        public enum Kind { OPERATION, CHANGE }
+
+        public StoredRequest {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(id, "id");
+        }
+
+        String described() {
+            return (kind == Kind.OPERATION ? "operation " : "change ") + id;
+        }
+    }
+
+    private final StoredRequest storedRequest;
+
     public PlatformOutcomeUnknown(String message, Throwable cause) {
+        this(message, null, cause);
+    }
+
+    private PlatformOutcomeUnknown(String message, StoredRequest storedRequest, Throwable cause) {
         super(ReasonCode.PLATFORM_OUTCOME_UNKNOWN, message, cause);
+        this.storedRequest = storedRequest;
+    }
+
+    /** The insert of {@code request} may have committed: the caller reads it before asking again. */
+    public static PlatformOutcomeUnknown requestForApproval(StoredRequest request, Throwable cause) {
+        Objects.requireNonNull(request, "request");
+        return new PlatformOutcomeUnknown("the platform's store failed while storing the request for approval, so "
+                + request.described() + " may be waiting for approval; read it before asking again", request, cause);
+    }
+
+    /** The request for approval that may be stored, when that is what is in doubt. */
+    public Optional<StoredRequest> storedRequest() {
+        return Optional.ofNullable(storedRequest);
     }
 }

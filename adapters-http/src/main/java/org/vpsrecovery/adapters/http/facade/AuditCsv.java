@@ -106,7 +106,7 @@ public final class AuditCsv extends ChunkedBody {
             // saying why, for whoever keeps what arrived (curl -o keeps it); the next read breaks the body off, so no
             // HTTP client takes the export as whole (ADR 0005, amended in session 40).
             altered = failure;
-            rows.append(ALTERED_MARKER).append(oneLine(failure.getMessage())).append("; this export is incomplete")
+            rows.append(ALTERED_MARKER).append(oneLine(FacadeProblems.detailOf(failure))).append("; this export is incomplete")
                     .append(FORMAT.getRecordSeparator());
             byte[] chunk = takeRows();
             next(chunk, chunk.length);

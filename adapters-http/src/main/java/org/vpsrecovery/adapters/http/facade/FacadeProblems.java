@@ -140,7 +140,28 @@ public final class FacadeProblems {
                 default -> provider.getMessage();
             };
         }
+        if (failure instanceof PlatformOutcomeUnknown unknown && unknown.storedRequest().isPresent()) {
+            return storedRequestInDoubt(unknown.storedRequest().get());
+        }
+        if (failure instanceof RecoveryDenied denied && denied.reason() == ReasonCode.POLICY_VERSION_REQUIRED) {
+            return failure.getMessage() + " (its ETag, sent back in If-Match)";
+        }
+        if (failure instanceof AuditEventAltered) {
+            return failure.getMessage() + " (the verification: GET /api/v1/audit/verify/, or vpsr audit verify)";
+        }
         return failure.getMessage();
+    }
+
+    /** Where the caller reads a request for approval that may be stored: the application knows no routes. */
+    private static String storedRequestInDoubt(PlatformOutcomeUnknown.StoredRequest request) {
+        String named = switch (request.kind()) {
+            case OPERATION -> "operation " + request.id() + " may be waiting for approval; read it (GET /api/v1/operations/"
+                    + request.id() + "/)";
+            case CHANGE -> "change " + request.id() + " may be waiting for approval; read it (GET /api/v1/changes/"
+                    + request.id() + "/)";
+        };
+        return "the platform's store failed while storing the request for approval, so " + named
+                + " before asking again";
     }
 
     /**

@@ -1,0 +1,61 @@
+package org.vpsrecovery.adapters.http.facade;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
+import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.port.AuditEventAltered;
+import org.vpsrecovery.domain.port.PlatformOutcomeUnknown;
+import org.vpsrecovery.domain.port.PlatformOutcomeUnknown.StoredRequest;
+
+/**
+ * Where a caller reads what a failure points at is the web adapter's to say: the application names the thing (an
+ * operation, a change, a policy's version), never a route, and the API's detail adds the route it is read at.
+ */
+class FacadeProblemsDetailTest {
+
+    private static final OperationId ID = OperationId.random();
+
+    @Test
+    void aRequestForApprovalInDoubtIsAnsweredWithTheRouteItIsReadAt() {
+        var operation = PlatformOutcomeUnknown.requestForApproval(new StoredRequest(StoredRequest.Kind.OPERATION, ID),
+                new IllegalStateException("connection lost at COMMIT"));
+        var change = PlatformOutcomeUnknown.requestForApproval(new StoredRequest(StoredRequest.Kind.CHANGE, ID),
+                new IllegalStateException("connection lost at COMMIT"));
+
+        assertThat(operation.getMessage()).doesNotContain("/api/");
+        assertThat(FacadeProblems.detailOf(operation)).contains("operation " + ID + " may be waiting for approval")
+                .contains("(GET /api/v1/operations/" + ID + "/)").endsWith("before asking again");
+        assertThat(FacadeProblems.detailOf(change)).contains("change " + ID + " may be waiting for approval")
+                .contains("(GET /api/v1/changes/" + ID + "/)");
+        assertThat(FacadeProblems.of(operation, "req-1", Clock.systemUTC()).getStatus().getCode()).isEqualTo(504);
+    }
+
+    @Test
+    void anOutcomeInDoubtWithNothingStoredToReadKeepsItsOwnWords() {
+        var unknown = new PlatformOutcomeUnknown("the platform's store failed while adding the webhook subscription; "
+                + "list the team's webhooks before trying again", new IllegalStateException("lost"));
+
+        assertThat(FacadeProblems.detailOf(unknown)).isEqualTo(unknown.getMessage());
+    }
+
+    @Test
+    void aMissingPolicyVersionIsToldHowTheApiNamesIt() {
+        var required = new RecoveryDenied(ReasonCode.POLICY_VERSION_REQUIRED,
+                "name the version of policy 7 you change: the version its read answered");
+
+        assertThat(FacadeProblems.detailOf(required)).startsWith(required.getMessage()).contains("If-Match")
+                .contains("ETag");
+    }
+
+    @Test
+    void anAlteredEventPointsAtTheChainsVerification() {
+        var altered = new AuditEventAltered(42, "a NULL outcome");
+
+        assertThat(altered.getMessage()).doesNotContain("/api/");
+        assertThat(FacadeProblems.detailOf(altered)).contains("GET /api/v1/audit/verify/").contains("vpsr audit verify");
+    }
+}
