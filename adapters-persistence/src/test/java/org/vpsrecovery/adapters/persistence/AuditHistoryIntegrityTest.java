@@ -399,7 +399,7 @@ class AuditHistoryIntegrityTest {
                                          String alteration) {
         assertThatThrownBy(read).as(alteration).isInstanceOfSatisfying(AuditEventAltered.class,
                 altered -> assertThat(altered.sequence()).isEqualTo(3)).hasMessageStartingWith(why)
-                .hasMessageContaining("vpsr audit verify");
+                .hasMessageContaining("Run the chain's verification").hasMessageNotContaining("/api/");
     }
 
     @Test
