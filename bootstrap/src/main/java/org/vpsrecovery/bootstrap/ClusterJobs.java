@@ -7,14 +7,10 @@ import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
-import io.micronaut.http.context.event.HttpRequestTerminatedEvent;
-import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +57,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
 
     private final Scheduler scheduler;
     private final Duration startWait;
-    private final CountDownLatch firstAnswer = new CountDownLatch(1);
+    private final FirstAnswer firstAnswer;
 
     public ClusterJobs(DataSource dataSource, TrackOperationsService tracker, ReconcilePendingIntentsService reconciler,
                        IdempotencyRecords idempotencyRecords,
@@ -77,7 +73,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                        @Value("${vpsr.jobs.shutdown-max-wait:10s}") Duration shutdownMaxWait,
                        @Value("${vpsr.jobs.start-wait:2s}") Duration startWait,
                        AuditCountDeltas countDeltas,
-                       @Value("${vpsr.audit.fold-counts-every:1s}") Duration foldEvery) {
+                       @Value("${vpsr.audit.fold-counts-every:1s}") Duration foldEvery, FirstAnswer firstAnswer) {
         if (missedHeartbeats < LEAST_MISSED_HEARTBEATS) {
             // db-scheduler refuses it too, with a message that names no key of ours.
             throw new IllegalArgumentException("vpsr.jobs.missed-heartbeats must be at least " + LEAST_MISSED_HEARTBEATS
@@ -92,6 +88,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
         // Each poll reads scheduled_tasks: shorter polls load the shared database without making any job sooner.
         StartupRefused.unlessAtLeast("vpsr.jobs.polling-interval", pollingInterval, LEAST_POLLING_INTERVAL);
         this.startWait = startWait;
+        this.firstAnswer = firstAnswer;
         List<RecurringTask<?>> tasks = List.of(webhooks.dispatchTask(), policyRuns.task(), driftScans.task(), approvals.task(),
                 Tasks.recurring(TRACK_OPERATIONS, FixedDelay.of(trackEvery)).execute((instance, context) -> once(TRACK_OPERATIONS, () -> {
                     int moved = tracker.tick();
@@ -141,7 +138,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
         }
         Thread.ofPlatform().name("cluster-jobs-start").daemon().start(() -> {
             try {
-                firstAnswer.await(startWait.toMillis(), TimeUnit.MILLISECONDS);
+                firstAnswer.await(startWait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -153,12 +150,6 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                 LOG.error("the job scheduler did not start; readiness stays DOWN", e);
             }
         });
-    }
-
-    /** A request was answered and its response written (any request: a probe, a client's). */
-    @EventListener
-    void answered(HttpRequestTerminatedEvent event) {
-        firstAnswer.countDown();
     }
 
     /** Synchronized with {@link #stop()}: a stop during the wait leaves the scheduler unstarted. */

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.bootstrap.ClusterJobs;
 import org.vpsrecovery.bootstrap.InstanceReadiness;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
 import org.vpsrecovery.simulator.SimulatorOptions;
@@ -64,6 +65,25 @@ class JobsStartAfterTheFirstAnswerEndToEndTest {
         platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of("vpsr.jobs.start-wait", "200ms"));
 
         assertThat(awaitSchedulerStarted()).as("no request was sent").isEqualTo("started");
+    }
+
+    /**
+     * A request answered while the context stops, after it destroyed the scheduler's bean, is heard by the first-answer
+     * listener: were that the scheduler's own bean, Micronaut would build another (a scheduler, its database look-ups on
+     * the event loop) to hear it, as a reviewer saw in a stop's log in session 45. The listener is a bean of its own.
+     */
+    @Test
+    void anAnswerHeardAfterTheSchedulerWasDestroyedBuildsNoOther() {
+        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of("vpsr.jobs.start-wait", "200ms"));
+        assertThat(awaitSchedulerStarted()).isEqualTo("started");
+
+        platform.context.destroyBean(ClusterJobs.class);
+        platform.context.getBean(io.micronaut.context.event.ApplicationEventPublisher.class)
+                .publishEvent(new io.micronaut.http.context.event.HttpRequestTerminatedEvent(
+                        io.micronaut.http.HttpRequest.GET("/health/liveness")));
+
+        assertThat(platform.context.getActiveBeanRegistrations(
+                io.micronaut.inject.qualifiers.Qualifiers.byType(ClusterJobs.class))).isEmpty();
     }
 
     /** The scheduler's state as readiness reports it, read from the bean: an HTTP request would be a first answer. */
