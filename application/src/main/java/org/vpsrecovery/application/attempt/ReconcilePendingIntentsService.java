@@ -36,8 +36,13 @@ import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 
 /**
- * For intents that no operation follows (written before operations existed, issue 11): settles intents that never got a final outcome (a crash, a lost answer: {@code UNRESOLVED}) by
- * looking at the provider: under the server's lock, so no request of that server is running, it
+ * Settles intents older than {@code settleAfter} that never got a final outcome (a crash, a lost answer:
+ * {@code UNRESOLVED}; ADR 0024, amended in session 45). An intent naming no server (a policy's change) is settled from
+ * its record ({@link RecordIntents}); one whose operation has ended gets that end's lost event, written from the
+ * operation (an open one is the tracker's); one with an attempt id but no stored operation was never sent
+ * ({@code FAILED NOT_DONE_AT_PROVIDER}); a hold's placement or release, or a restore hold's release, is settled from
+ * the stored hold or the restore's operation. The rest, intents written before operations existed (V6, issue 11), are
+ * settled by looking at the provider: under the server's lock, so no request of that server is running, it
  * appends the outcome it can establish — {@code COMPLETED} when the provider shows the change,
  * {@code FAILED NOT_DONE_AT_PROVIDER} when it shows that nothing happened. When the provider cannot
  * tell (a restore: VPS.org has no server status read; several unclaimed manual backups), nothing is
