@@ -1,12 +1,15 @@
 package org.vpsrecovery.application.audit;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.vpsrecovery.domain.audit.ChainCheckpoint;
 import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainPosition;
@@ -63,6 +66,8 @@ public final class RecordChainCheckpointService {
     private final CheckpointSigner signer;
     private final CheckpointKeys trusted;
     private final Clock clock;
+    // Rounds of one instance run one at a time; a lock, not a monitor, so the round on the way out can give up waiting.
+    private final ReentrantLock rounds = new ReentrantLock();
     // The latest checkpoint known here to be walked from the first event on; looked up once per process.
     private ChainCheckpoint walkedBase;
     private boolean baseLookedUp;
@@ -83,9 +88,44 @@ public final class RecordChainCheckpointService {
         return recordIfMoved(Walk.AS_FAR_AS_NEEDED);
     }
 
-    /** Rounds of one instance run one at a time (the periodic one and the one on the way out). */
-    public synchronized Round recordIfMoved(Walk walk) {
+    /**
+     * One round, after the round under way if there is one: rounds of one instance run one at a time. For the periodic
+     * rounds, which come one after the other anyway (a fixed delay), and a caller that wants the answer.
+     */
+    public Round recordIfMoved(Walk walk) {
         Objects.requireNonNull(walk, "walk");
+        rounds.lock();
+        try {
+            return round(walk);
+        } finally {
+            rounds.unlock();
+        }
+    }
+
+    /**
+     * The round on the way out (ADR 0052, amended in session 45): only since a walked checkpoint, and only if the round
+     * under way ends within {@code wait}. A periodic round may be walking from the first event (minutes at 10 M
+     * events); a stop does not wait for it. Empty when it did not end in time, or the caller was interrupted: nothing
+     * signed.
+     */
+    public Optional<Round> recordOnTheWayOut(Duration wait) {
+        Objects.requireNonNull(wait, "wait");
+        try {
+            if (!rounds.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+                return Optional.empty();
+            }
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(round(Walk.ONLY_SINCE_A_WALKED_CHECKPOINT));
+        } finally {
+            rounds.unlock();
+        }
+    }
+
+    private Round round(Walk walk) {
         ChainPosition head = positions.head();
         Optional<ChainCheckpoint> stored = checkpoints.latest();
         if (head.isEmpty() || stored.map(latest -> latest.sequence() >= head.sequence()).orElse(false)) {

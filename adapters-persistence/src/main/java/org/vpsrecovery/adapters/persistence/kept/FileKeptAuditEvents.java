@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +72,11 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
     private static final java.util.Set<Path> HELD_HERE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final Path directory;
+    /**
+     * One call at a time, as the monitor it replaces (ADR 0141, session 45): a lock, because a caller parks inside it
+     * until the store's thread is done, and on JDK 21-23 a virtual thread parked inside a monitor pins its carrier.
+     */
+    private final ReentrantLock oneAtATime = new ReentrantLock();
     /** The one thread that touches the files (see above); a daemon, so a store never closed holds no JVM up. */
     private final ExecutorService files = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("kept-audit-events").daemon().factory());
@@ -151,117 +157,138 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
     }
 
     @Override
-    public synchronized void keep(AuditEvent event) {
-        Objects.requireNonNull(event, "event");
-        byte[] json = KeptEventLine.of(event);
-        CRC32C crc = new CRC32C();
-        crc.update(json);
-        byte[] checksum = HexFormat.of().toHexDigits((int) crc.getValue()).getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer line = ByteBuffer.allocate(CHECKSUM_LENGTH + 1 + json.length + 1)
-                .put(checksum).put((byte) ' ').put(json).put((byte) '\n').flip();
+    public void keep(AuditEvent event) {
+        oneAtATime.lock();
         try {
-            onOwnThread(() -> {
-                try {
-                    long at = own.end;
-                    while (line.hasRemaining()) {
-                        at += own.events.write(line, at);
-                    }
-                    own.events.force(false);
-                    own.end = at;
-                    if (own.count == 0) {
-                        own.firstOccurredAt = event.occurredAt();
-                    }
-                    own.count++;
-                    return null;
-                } catch (IOException e) {
-                    // Not kept: cut back, so no reader counts a line whose keep failed (the caller keeps it elsewhere).
+            Objects.requireNonNull(event, "event");
+            byte[] json = KeptEventLine.of(event);
+            CRC32C crc = new CRC32C();
+            crc.update(json);
+            byte[] checksum = HexFormat.of().toHexDigits((int) crc.getValue()).getBytes(StandardCharsets.US_ASCII);
+            ByteBuffer line = ByteBuffer.allocate(CHECKSUM_LENGTH + 1 + json.length + 1)
+                    .put(checksum).put((byte) ' ').put(json).put((byte) '\n').flip();
+            try {
+                onOwnThread(() -> {
                     try {
-                        own.events.truncate(own.end);
-                    } catch (IOException alsoFailed) {
-                        e.addSuppressed(alsoFailed);
+                        long at = own.end;
+                        while (line.hasRemaining()) {
+                            at += own.events.write(line, at);
+                        }
+                        own.events.force(false);
+                        own.end = at;
+                        if (own.count == 0) {
+                            own.firstOccurredAt = event.occurredAt();
+                        }
+                        own.count++;
+                        return null;
+                    } catch (IOException e) {
+                        // Not kept: cut back, so no reader counts a line whose keep failed (the caller keeps it
+                        // elsewhere).
+                        try {
+                            own.events.truncate(own.end);
+                        } catch (IOException alsoFailed) {
+                            e.addSuppressed(alsoFailed);
+                        }
+                        throw e;
                     }
-                    throw e;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot keep an audit event in " + own.path + ": " + e.getMessage(), e);
-        }
-        noteOldest();
-    }
-
-    @Override
-    public synchronized List<AuditEvent> oldest(int max) {
-        if (max < 1) {
-            throw new IllegalArgumentException("max must be positive");
-        }
-        lastLengths.clear();
-        lastFolder = null;
-        try {
-            return onOwnThread(() -> {
-                while (!adopted.isEmpty() && adopted.peekFirst().count == 0) {
-                    adopted.removeFirst().delete();
-                }
-                Folder from = adopted.isEmpty() ? own : adopted.peekFirst();
-                if (from.count == 0) {
-                    return List.of();
-                }
-                List<AuditEvent> events = new ArrayList<>();
-                try {
-                    from.read(max, (event, length) -> {
-                        events.add(event);
-                        lastLengths.add(length);
-                    }, directory.resolve(UNREADABLE));
-                } catch (IOException e) {
-                    throw new IOException("cannot read kept audit events in " + from.path + ": " + e.getMessage(), e);
-                }
-                lastFolder = from;
-                return events;
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
-        } finally {
-            noteOldest(); // empty folders removed, lines that are no events set aside
-        }
-    }
-
-    @Override
-    public synchronized void written(int count) {
-        if (count < 0 || count > lastLengths.size()) {
-            throw new IllegalArgumentException("only events last read can be let go: " + count + " of "
-                    + lastLengths.size());
-        }
-        if (count == 0) {
-            return;
-        }
-        long bytes = 0;
-        for (int i = 0; i < count; i++) {
-            bytes += lastLengths.get(i);
-        }
-        lastLengths.subList(0, count).clear();
-        Folder folder = lastFolder;
-        long lines = count;
-        long letGo = bytes;
-        try {
-            onOwnThread(() -> {
-                folder.letGo(lines, letGo);
-                return null;
-            });
-        } catch (IOException e) {
-            // Not remembered: they are read again, and the writer looks before writing one twice.
-            LOG.warn("cannot note in {} that {} kept audit event(s) are written: {}", lastFolder.path, count,
-                    e.getMessage());
-        } finally {
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot keep an audit event in " + own.path + ": " + e.getMessage(), e);
+            }
             noteOldest();
+        } finally {
+            oneAtATime.unlock();
         }
     }
 
     @Override
-    public synchronized long count() {
-        long count = own.count;
-        for (Folder folder : adopted) {
-            count += folder.count;
+    public List<AuditEvent> oldest(int max) {
+        oneAtATime.lock();
+        try {
+            if (max < 1) {
+                throw new IllegalArgumentException("max must be positive");
+            }
+            lastLengths.clear();
+            lastFolder = null;
+            try {
+                return onOwnThread(() -> {
+                    while (!adopted.isEmpty() && adopted.peekFirst().count == 0) {
+                        adopted.removeFirst().delete();
+                    }
+                    Folder from = adopted.isEmpty() ? own : adopted.peekFirst();
+                    if (from.count == 0) {
+                        return List.of();
+                    }
+                    List<AuditEvent> events = new ArrayList<>();
+                    try {
+                        from.read(max, (event, length) -> {
+                            events.add(event);
+                            lastLengths.add(length);
+                        }, directory.resolve(UNREADABLE));
+                    } catch (IOException e) {
+                        throw new IOException("cannot read kept audit events in " + from.path + ": " + e.getMessage(), e);
+                    }
+                    lastFolder = from;
+                    return events;
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            } finally {
+                noteOldest(); // empty folders removed, lines that are no events set aside
+            }
+        } finally {
+            oneAtATime.unlock();
         }
-        return count;
+    }
+
+    @Override
+    public void written(int count) {
+        oneAtATime.lock();
+        try {
+            if (count < 0 || count > lastLengths.size()) {
+                throw new IllegalArgumentException("only events last read can be let go: " + count + " of "
+                        + lastLengths.size());
+            }
+            if (count == 0) {
+                return;
+            }
+            long bytes = 0;
+            for (int i = 0; i < count; i++) {
+                bytes += lastLengths.get(i);
+            }
+            lastLengths.subList(0, count).clear();
+            Folder folder = lastFolder;
+            long lines = count;
+            long letGo = bytes;
+            try {
+                onOwnThread(() -> {
+                    folder.letGo(lines, letGo);
+                    return null;
+                });
+            } catch (IOException e) {
+                // Not remembered: they are read again, and the writer looks before writing one twice.
+                LOG.warn("cannot note in {} that {} kept audit event(s) are written: {}", lastFolder.path, count,
+                        e.getMessage());
+            } finally {
+                noteOldest();
+            }
+        } finally {
+            oneAtATime.unlock();
+        }
+    }
+
+    @Override
+    public long count() {
+        oneAtATime.lock();
+        try {
+            long count = own.count;
+            for (Folder folder : adopted) {
+                count += folder.count;
+            }
+            return count;
+        } finally {
+            oneAtATime.unlock();
+        }
     }
 
     @Override
@@ -282,15 +309,20 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
     }
 
     @Override
-    public synchronized long takeOverStopped() {
+    public long takeOverStopped() {
+        oneAtATime.lock();
         try {
-            // This process's own folder and those it took over are held here: the scan passes them by.
-            return onOwnThread(() -> adopt(orphans()));
-        } catch (IOException e) {
-            LOG.warn("cannot look for audit events other processes left kept in {}: {}", directory, e.getMessage());
-            return 0;
+            try {
+                // This process's own folder and those it took over are held here: the scan passes them by.
+                return onOwnThread(() -> adopt(orphans()));
+            } catch (IOException e) {
+                LOG.warn("cannot look for audit events other processes left kept in {}: {}", directory, e.getMessage());
+                return 0;
+            } finally {
+                noteOldest();
+            }
         } finally {
-            noteOldest();
+            oneAtATime.unlock();
         }
     }
 
@@ -312,26 +344,31 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
 
     /** Lets the folder go; what it still keeps is taken over by the next process to start on the directory. */
     @Override
-    public synchronized void close() {
-        if (files.isShutdown()) {
-            return; // closed already
-        }
+    public void close() {
+        oneAtATime.lock();
         try {
-            onOwnThread(() -> {
-                for (Folder folder : adopted) {
-                    folder.release();
-                }
-                if (own.count == 0) {
-                    own.delete();
-                } else {
-                    own.release();
-                }
-                return null;
-            });
-        } catch (IOException cannotHappen) {
-            throw new UncheckedIOException(cannotHappen);
+            if (files.isShutdown()) {
+                return; // closed already
+            }
+            try {
+                onOwnThread(() -> {
+                    for (Folder folder : adopted) {
+                        folder.release();
+                    }
+                    if (own.count == 0) {
+                        own.delete();
+                    } else {
+                        own.release();
+                    }
+                    return null;
+                });
+            } catch (IOException cannotHappen) {
+                throw new UncheckedIOException(cannotHappen);
+            } finally {
+                files.shutdown();
+            }
         } finally {
-            files.shutdown();
+            oneAtATime.unlock();
         }
     }
 
