@@ -6,6 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +44,10 @@ import org.vpsrecovery.domain.server.ServerId;
  * the instances. The work runs with that transaction open and idle; ending the transaction releases
  * the lock whatever happened — a lock granted just as {@code lock_timeout} fired is released by the
  * rollback too, so no pooled session can ever keep one. If the rollback cannot be confirmed, the
- * physical connection is evicted from the pool (which ends the session and its locks).
+ * physical connection is evicted from the pool (which ends the session and its locks). A change on several servers
+ * ({@link #callHoldingAll}: a restore from another server's backup) takes their gates in id order, then one lock
+ * connection, and on it their advisory locks in id order, in one transaction: it never holds a lock connection while it
+ * waits for another (ADR 0023, amended in session 45).
  *
  * <p>A holder that vanishes (power lost, network cut: no FIN reaches PostgreSQL) must not keep the lock until the
  * kernel gives its socket up (~2 h): the lock's transaction sets {@code idle_in_transaction_session_timeout} to
@@ -349,35 +357,57 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
     @Override
     public <T> T callHolding(ServerId server, Function<ServerLock.Hold, T> work) {
         Objects.requireNonNull(server, "server");
+        return callHoldingAll(List.of(server), work);
+    }
+
+    /**
+     * Every one of {@code servers} held by one change (ADR 0023, amended in session 45): their gates in id order, then
+     * ONE of the instance's lock connections, on which the advisory locks are taken in id order in one transaction and
+     * ended together. A change never holds a lock connection while it waits for another, so a restore from another
+     * server's backup needs one as a one-server change does, and no configuration can keep it out on an idle instance.
+     */
+    @Override
+    public <T> T callHoldingAll(Collection<ServerId> servers, Function<ServerLock.Hold, T> work) {
         Objects.requireNonNull(work, "work");
-        sweepingOrRefuse(server);
+        List<ServerId> inOrder = lockedOnce(ServerLock.inIdOrder(servers));
+        ServerId first = inOrder.getFirst();
+        sweepingOrRefuse(first);
         long deadline = System.nanoTime() + maxWait.toNanos();
-        int key = lockKey(server);
-        Gate gate = join(key, server);
+        List<Integer> joined = new ArrayList<>();
+        List<Gate> entered = new ArrayList<>();
         try {
-            StorePhase gateWait = StorePhase.started();
-            if (!acquire(gate.permit, deadline)) {
-                throw busy(server);
+            for (ServerId server : inOrder) {
+                int key = lockKey(server);
+                Gate gate = join(key, server);
+                joined.add(key);
+                StorePhase gateWait = StorePhase.started();
+                if (!acquire(gate.permit, deadline)) {
+                    throw busy(server);
+                }
+                entered.add(gate);
+                gateWait.done("lock.gate", server, gate.users);
             }
-            gateWait.done("lock.gate", server, gate.users);
+            StorePhase connectionsWait = StorePhase.started();
+            if (!acquire(lockConnections, deadline)) {
+                // Not these servers' doing: every lock connection of the instance serves other servers' changes.
+                throw atCapacity(inOrder);
+            }
+            connectionsWait.done("lock.connection-permit", first, 0);
             try {
-                StorePhase connectionsWait = StorePhase.started();
-                if (!acquire(lockConnections, deadline)) {
-                    // Not this server's doing: every lock connection of the instance serves other servers' changes.
-                    throw atCapacity(server);
-                }
-                connectionsWait.done("lock.connection-permit", server, 0);
-                try {
-                    return underDatabaseLock(server, key, deadline, work);
-                } finally {
-                    lockConnections.release();
-                }
+                return underDatabaseLock(inOrder, deadline, work);
             } finally {
-                gate.permit.release();
+                lockConnections.release();
             }
         } finally {
-            leave(key);
+            entered.forEach(gate -> gate.permit.release());
+            joined.forEach(this::leave);
         }
+    }
+
+    /** Servers whose ids fold to one key share its lock (ADR 0023): the first of them stands for the others. */
+    private static List<ServerId> lockedOnce(List<ServerId> inOrder) {
+        Set<Integer> keys = new HashSet<>();
+        return inOrder.stream().filter(server -> keys.add(lockKey(server))).toList();
     }
 
     private Gate join(int key, ServerId server) {
@@ -411,7 +441,8 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
         }
     }
 
-    private <T> T underDatabaseLock(ServerId server, int key, long deadline, Function<ServerLock.Hold, T> work) {
+    private <T> T underDatabaseLock(List<ServerId> inOrder, long deadline, Function<ServerLock.Hold, T> work) {
+        ServerId server = inOrder.getFirst();
         Connection connection;
         StorePhase pool = StorePhase.started();
         try {
@@ -423,28 +454,12 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
         pool.done("lock.pool", server, 0);
         boolean clean = false;
         try {
-            StorePhase statement = StorePhase.started();
             connection.setAutoCommit(false);
-            long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-            // The lock's answer is waited for at most its own wait and the silence limit (ADR 0023, amended in session
-            // 42): a database gone silent mid-statement answers "could not lock, nothing done" instead of holding the
-            // caller and its connection for as long as the kernel keeps the socket.
-            connection.setNetworkTimeout(Runnable::run, Math.toIntExact(waitMillis + silenceLimit.toMillis()));
-            // One round trip: pgjdbc sends the BEGIN with it (ADR 0042). The timeout is set in the lock's own statement
-            // (ADR 0093), before the lock is asked for: the materialized part is read before the lock is evaluated.
-            try (PreparedStatement lock = connection.prepareStatement(LOCK_WITHIN_TIMEOUT)) {
-                lock.setString(1, waitMillis + "ms");
-                lock.setString(2, silenceLimit.toMillis() + "ms");
-                lock.setInt(3, namespace);
-                lock.setInt(4, key);
-                lock.execute();
-                statement.done("lock.statement", server, 0);
-            } catch (SQLException e) {
-                if (SQLSTATE_LOCK_NOT_AVAILABLE.equals(e.getSQLState()) || SQLSTATE_QUERY_CANCELED.equals(e.getSQLState())) {
+            for (ServerId each : inOrder) {
+                if (!lockedOn(connection, each, deadline)) {
                     clean = rollback(connection);
-                    throw busy(server);
+                    throw busy(each);
                 }
-                throw e;
             }
             // A session that does not answer within the silence limit is gone or about to be: the keep-alive and the
             // release give up on it then (Hikari puts the socket's timeout back when the connection returns).
@@ -487,6 +502,35 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
             } catch (SQLException ignored) {
                 // Nothing more to release.
             }
+        }
+    }
+
+    /**
+     * One server's advisory lock in the connection's transaction, waited for at most until {@code deadline}: false when
+     * another session held it that long (the caller then ends the transaction, and with it any lock it took before).
+     */
+    private boolean lockedOn(Connection connection, ServerId server, long deadline) throws SQLException {
+        StorePhase statement = StorePhase.started();
+        long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        // The lock's answer is waited for at most its own wait and the silence limit (ADR 0023, amended in session
+        // 42): a database gone silent mid-statement answers "could not lock, nothing done" instead of holding the
+        // caller and its connection for as long as the kernel keeps the socket.
+        connection.setNetworkTimeout(Runnable::run, Math.toIntExact(waitMillis + silenceLimit.toMillis()));
+        // One round trip: pgjdbc sends the BEGIN with the first (ADR 0042). The timeout is set in the lock's own
+        // statement (ADR 0093), before the lock is asked for: the materialized part is read before the lock is evaluated.
+        try (PreparedStatement lock = connection.prepareStatement(LOCK_WITHIN_TIMEOUT)) {
+            lock.setString(1, waitMillis + "ms");
+            lock.setString(2, silenceLimit.toMillis() + "ms");
+            lock.setInt(3, namespace);
+            lock.setInt(4, lockKey(server));
+            lock.execute();
+            statement.done("lock.statement", server, 0);
+            return true;
+        } catch (SQLException e) {
+            if (SQLSTATE_LOCK_NOT_AVAILABLE.equals(e.getSQLState()) || SQLSTATE_QUERY_CANCELED.equals(e.getSQLState())) {
+                return false;
+            }
+            throw e;
         }
     }
 
@@ -599,9 +643,11 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
         }
     }
 
-    private PlatformUnavailable atCapacity(ServerId server) {
+    private PlatformUnavailable atCapacity(List<ServerId> servers) {
+        String which = servers.size() == 1 ? "server " + servers.getFirst() + " was"
+                : "servers " + servers.stream().map(ServerId::toString).collect(Collectors.joining(" and ")) + " were";
         return new PlatformUnavailable("this instance is at its capacity of " + maxLockConnections + " changes at once "
-                + "on other servers; server " + server + " was not changed; try again shortly", DATABASE_RETRY_AFTER, null);
+                + "on other servers; " + which + " not changed; try again shortly", DATABASE_RETRY_AFTER, null);
     }
 
     private static ServerBusy busy(ServerId server) {

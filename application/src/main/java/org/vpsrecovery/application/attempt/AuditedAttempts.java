@@ -2,7 +2,6 @@ package org.vpsrecovery.application.attempt;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -444,19 +443,18 @@ public final class AuditedAttempts {
             // A lock this thread already holds for an enclosing attempt is not taken again: a scheduled
             // run's rotation deletes under the lock its create holds (ADR 0028). The lock is not reentrant.
             Map<ServerId, ServerLock.Hold> mine = HELD.get();
-            List<ServerId> inOrder = Stream.concat(Stream.of(target), alsoLocked.stream()).distinct()
-                    .filter(id -> !mine.containsKey(id))
-                    .sorted(Comparator.comparingLong(ServerId::value)).toList();
-            // Wrap innermost first, so the lowest id is taken first.
-            for (int i = inOrder.size() - 1; i >= 0; i--) {
-                ServerId next = inOrder.get(i);
+            List<ServerId> toTake = Stream.concat(Stream.of(target), alsoLocked.stream()).distinct()
+                    .filter(id -> !mine.containsKey(id)).toList();
+            if (!toTake.isEmpty()) {
+                // All at once, in id order (ADR 0026): one change, never holding one server's lock while it waits for
+                // the store's means to take the other's (ADR 0023, amended in session 45).
                 Supplier<T> within = inner;
-                inner = () -> lock.callHolding(next, hold -> {
-                    mine.put(next, hold);
+                inner = () -> lock.callHoldingAll(toTake, hold -> {
+                    toTake.forEach(id -> mine.put(id, hold));
                     try {
                         return within.get();
                     } finally {
-                        mine.remove(next);
+                        toTake.forEach(mine::remove);
                     }
                 });
             }

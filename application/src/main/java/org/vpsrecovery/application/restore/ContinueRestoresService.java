@@ -3,15 +3,12 @@ package org.vpsrecovery.application.restore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.TrackingDeadlines;
@@ -197,19 +194,9 @@ public final class ContinueRestoresService {
      * restore's request held while it stored the restore and asked for its safety snapshot.
      */
     private boolean lockedRestore(RecoveryOperation waiting, Function<BooleanSupplier, Boolean> work) {
-        List<ServerId> inOrder = Stream.concat(Stream.of(waiting.server()), waiting.resourceServer().stream()).distinct()
-                .sorted(Comparator.comparingLong(ServerId::value)).toList();
-        List<ServerLock.Hold> holds = new ArrayList<>();
-        Supplier<Boolean> inner = () -> work.apply(() -> holds.stream().allMatch(ServerLock.Hold::stillHeld));
-        for (int i = inOrder.size() - 1; i >= 0; i--) {
-            ServerId next = inOrder.get(i);
-            Supplier<Boolean> within = inner;
-            inner = () -> lock.callHolding(next, hold -> {
-                holds.add(hold);
-                return within.get();
-            });
-        }
-        return inner.get();
+        List<ServerId> servers = Stream.concat(Stream.of(waiting.server()), waiting.resourceServer().stream()).toList();
+        // Taken all at once, in id order (ADR 0023, amended in session 45).
+        return lock.callHoldingAll(servers, hold -> work.apply(hold::stillHeld));
     }
 
     /**

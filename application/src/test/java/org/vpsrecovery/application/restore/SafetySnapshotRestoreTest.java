@@ -489,6 +489,81 @@ class SafetySnapshotRestoreTest {
         assertThat(platform.eventsOf(context).getLast().outcome().kind()).isEqualTo(Outcome.Kind.SUBMITTED);
     }
 
+    /**
+     * A restore from another server's backup is one change on two servers (ADR 0026), held all at once: on an instance
+     * with one lock connection, a lock that refuses a hold asked for while this thread's change already holds one (what
+     * PgServerLock's permits did after their whole wait, ADR 0023, amended in session 45), the request and the round
+     * that runs the restore each hold both servers as one change. Nested holds were refused: REJECTED "at capacity".
+     */
+    @Test
+    void aRestoreFromAnotherServersBackupHoldsBothServersAsOneChange() {
+        OneLockConnection oneConnection = new OneLockConnection();
+        AuditedAttempts attempts = platform.attempts(oneConnection);
+        CreateSnapshotService create = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits,
+                attempts);
+        SafetySnapshots lockedSafety = new SafetySnapshots(SafetySnapshotSettings.always(true), SafetySnapshotRotation.NONE,
+                (ctx, server, name, description) -> create.createSnapshot(
+                        new CreateSnapshotCommand(ctx, server, name, Optional.of(description))),
+                platform.provider, platform.limits, platform.operations, platform.auditWriter,
+                TrackingDeadlines.DEFAULTS, platform.clock);
+        ContinueRestoresService rounds = new ContinueRestoresService(platform.operations, lockedSafety,
+                platform.listSnapshots(), platform.listBackups(), platform.ownership, oneConnection, platform.auditWriter,
+                TrackingDeadlines.DEFAULTS, platform.clock);
+        Backup backup = platform.provider.addBackup(602, platform.web, BackupType.MANUAL, CreationStatus.COMPLETED,
+                Optional.empty());
+        CallContext context = platform.as(BLUE);
+
+        RecoveryOperation restore = waiting(new RestoreRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), attempts, platform.clock, Optional.of(lockedSafety))
+                .requestRestore(new RestoreServerFromBackupCommand(context, SPARE, backup.id())));
+        platform.provider.finishCreations();
+        platform.tracker().tick();
+        assertThat(rounds.tick()).isOne();
+
+        assertThat(platform.provider.calls()).containsSubsequence("create snapshot on " + SPARE,
+                "restore server " + SPARE + " from backup 602");
+        assertThat(stored(restore).state()).isEqualTo(OperationState.IN_PROGRESS);
+        // The request's change and the round's, each on both servers, lowest id (WEB) first.
+        assertThat(oneConnection.changes).containsExactly(List.of(WEB, SPARE), List.of(WEB, SPARE));
+    }
+
+    /**
+     * An instance with one lock connection: a change holds it for all its servers; a hold asked for while this thread's
+     * change holds it is refused, as the store's capacity refusal ends a wait for a permit this thread itself holds.
+     */
+    private static final class OneLockConnection implements ServerLock {
+        private final InMemoryServerLock servers = new InMemoryServerLock(Duration.ofSeconds(5));
+        private final ThreadLocal<Boolean> inChange = ThreadLocal.withInitial(() -> false);
+        /** The servers of each change, in the order taken. */
+        final List<List<ServerId>> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public <T> T callExclusively(ServerId server, java.util.function.Supplier<T> work) {
+            return callHoldingAll(List.of(server), hold -> work.get());
+        }
+
+        @Override
+        public <T> T callHolding(ServerId server, java.util.function.Function<Hold, T> work) {
+            return callHoldingAll(List.of(server), work);
+        }
+
+        @Override
+        public <T> T callHoldingAll(java.util.Collection<ServerId> held, java.util.function.Function<Hold, T> work) {
+            if (inChange.get()) {
+                throw new org.vpsrecovery.domain.port.PlatformUnavailable("this instance is at its capacity of 1 "
+                        + "changes at once on other servers", Duration.ofSeconds(2), null);
+            }
+            inChange.set(true);
+            try {
+                List<ServerId> inOrder = ServerLock.inIdOrder(held);
+                changes.add(inOrder);
+                return servers.callHoldingAll(inOrder, work);
+            } finally {
+                inChange.set(false);
+            }
+        }
+    }
+
     @Test
     void aWaitingRestoreWhoseSnapshotWasNeverAskedForFailsAfterAWhile() {
         CallContext context = platform.as(BLUE);

@@ -175,6 +175,73 @@ public abstract class ServerLockContract {
         }
     }
 
+    /**
+     * A change that holds several servers (a restore from another server's backup, ADR 0026) holds each of them while
+     * its work runs: another instance is kept out of every one, and gets in once the change is over.
+     */
+    @Test
+    void aChangeOnSeveralServersHoldsEachOfThemWhileItsWorkRuns() throws Exception {
+        ServerLock[] instances = twoInstances(Duration.ofMillis(200));
+        ServerId low = new ServerId(20);
+        ServerId high = new ServerId(21);
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            String outcome = instances[0].callHoldingAll(List.of(high, low, high), hold -> {
+                for (ServerId server : List.of(low, high)) {
+                    Future<String> kept = other.submit(() -> instances[1].callExclusively(server, () -> "let in"));
+                    assertThatThrownBy(() -> kept.get(10, TimeUnit.SECONDS)).as("server " + server)
+                            .hasCauseInstanceOf(ServerBusy.class);
+                }
+                return hold.stillHeld() ? "done" : "lost";
+            });
+            assertThat(outcome).isEqualTo("done");
+            assertThat(other.submit(() -> instances[1].callHoldingAll(List.of(low, high), hold -> "free again"))
+                    .get(10, TimeUnit.SECONDS)).isEqualTo("free again");
+        } finally {
+            other.shutdownNow();
+        }
+    }
+
+    /**
+     * Changes that hold the same two servers, named in either order, on two instances, take them in id order: none
+     * waits for the other crosswise until its bound, each one runs alone.
+     */
+    @Test
+    void changesOnTheSameTwoServersNamedInEitherOrderNeverWaitCrosswise() throws Exception {
+        ServerLock[] instances = twoInstances(Duration.ofSeconds(30));
+        ServerId low = new ServerId(30);
+        ServerId high = new ServerId(31);
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger maxInside = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                ServerLock lock = instances[i % 2];
+                List<ServerId> named = i % 4 < 2 ? List.of(low, high) : List.of(high, low);
+                futures.add(pool.submit(() -> lock.callHoldingAll(named, hold -> {
+                    maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                    Thread.yield();
+                    inside.decrementAndGet();
+                    return null;
+                })));
+            }
+            for (Future<?> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(maxInside.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aChangeNamesAtLeastOneServer() {
+        ServerLock lock = twoInstances(Duration.ofSeconds(5))[0];
+        assertThatThrownBy(() -> lock.callHoldingAll(List.of(), hold -> "nothing"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void passesTheWorksOwnExceptionThroughUnchanged() {
         ServerLock lock = twoInstances(Duration.ofSeconds(5))[0];
