@@ -426,6 +426,7 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
             StorePhase statement = StorePhase.started();
             connection.setAutoCommit(false);
             long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            long asked;
             // The lock's answer is waited for at most its own wait and the silence limit (ADR 0023, amended in session
             // 42): a database gone silent mid-statement answers "could not lock, nothing done" instead of holding the
             // caller and its connection for as long as the kernel keeps the socket.
@@ -437,6 +438,8 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
                 lock.setString(2, silenceLimit.toMillis() + "ms");
                 lock.setInt(3, namespace);
                 lock.setInt(4, key);
+                // PostgreSQL's idle timer starts at the grant, which is before its answer reached us (session 45).
+                asked = System.nanoTime();
                 lock.execute();
                 statement.done("lock.statement", server, 0);
             } catch (SQLException e) {
@@ -454,7 +457,7 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
                 clean = rollback(connection);
                 throw shuttingDown(server);
             }
-            KeepAlive keepAlive = new KeepAlive(connection, trustedFor);
+            KeepAlive keepAlive = new KeepAlive(connection, trustedFor, asked);
             holds.add(keepAlive);
             T result;
             try {
@@ -503,12 +506,17 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
         /** Written under {@link #speaking}; read without it by the sweeper only to skip a released hold early. */
         private volatile boolean stopped;
         private volatile SQLException lost;
-        /** When the session last answered: the lock's statement, just before this is made, then each keep-alive. */
-        private volatile long lastHeard = System.nanoTime();
+        /**
+         * When the session was last known alive: when the statement it last answered was sent (the lock's, then each
+         * keep-alive), not when its answer came: PostgreSQL's silence timer started no earlier than that, while an answer
+         * delivered late (a network blip) may come after PostgreSQL ended the session for its silence (session 45).
+         */
+        private volatile long lastHeard;
 
-        KeepAlive(Connection connection, Duration trustedFor) {
+        KeepAlive(Connection connection, Duration trustedFor, long lockAsked) {
             this.connection = connection;
             this.trustedForNanos = trustedFor.toNanos();
+            this.lastHeard = lockAsked;
         }
 
         /**
@@ -537,8 +545,9 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
         /** Under {@link #speaking}: one keep-alive; false, and the failure noted, if the session did not answer. */
         private boolean speak() {
             try (Statement statement = connection.createStatement()) {
+                long asked = System.nanoTime();
                 statement.execute(KEEP_ALIVE);
-                lastHeard = System.nanoTime();
+                lastHeard = asked;
                 return true;
             } catch (SQLException e) {
                 // Noted before stop() can look.

@@ -35,7 +35,7 @@ import org.vpsrecovery.domain.server.ServerId;
  * The primary vanishes (no FIN) while a pooled statement other than the writer's or the lock's waits for its answer;
  * new connections then reach the new primary (ADR 0023, amended in session 45; a reviewer's probe, its assertions
  * turned to the wanted behaviour). The pool's network bound answers the statement as the database out of reach, and
- * the same instance then locks the server and serves the team again.
+ * the same instance then locks the server and serves the team again. And a lock's grant delivered late is not trusted.
  */
 class VanishedPrimaryTest {
 
@@ -212,6 +212,128 @@ class VanishedPrimaryTest {
             // The team's rate lock is free again: its next request is served (no exception).
             fairShare.takeRequest(new TeamId("blue"), limits);
             fairShare.takeRequest(new TeamId("red"), limits);
+        }
+    }
+
+    /**
+     * A relay whose answers to the client are held back {@code delay} once the client sent {@code marker}: a network
+     * that delivers PostgreSQL's answer late (retransmitted after a blip), not a silent one.
+     */
+    static final class DelayingRelay implements AutoCloseable {
+        private final java.net.ServerSocket listening = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        private final java.net.InetSocketAddress target;
+        private final String rest;
+        private final java.util.List<java.net.Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final byte[] marker;
+        private final long delayMillis;
+        private volatile boolean armed;
+
+        DelayingRelay(String jdbcUrl, String marker, Duration delay) throws java.io.IOException {
+            java.util.regex.Matcher url = java.util.regex.Pattern.compile("jdbc:postgresql://([^:/]+):(\\d+)(/.*)").matcher(jdbcUrl);
+            if (!url.matches()) {
+                throw new IllegalArgumentException(jdbcUrl);
+            }
+            target = new java.net.InetSocketAddress(url.group(1), Integer.parseInt(url.group(2)));
+            rest = url.group(3);
+            this.marker = marker.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            this.delayMillis = delay.toMillis();
+            Thread.ofVirtual().start(() -> {
+                while (!listening.isClosed()) {
+                    try {
+                        java.net.Socket client = listening.accept();
+                        java.net.Socket server = new java.net.Socket();
+                        server.connect(target);
+                        sockets.add(client);
+                        sockets.add(server);
+                        Thread.ofVirtual().start(() -> pump(client, server, true));
+                        Thread.ofVirtual().start(() -> pump(server, client, false));
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        String url() {
+            return "jdbc:postgresql://127.0.0.1:" + listening.getLocalPort() + rest;
+        }
+
+        private void pump(java.net.Socket from, java.net.Socket to, boolean fromClient) {
+            byte[] buffer = new byte[65536];
+            try (var in = from.getInputStream(); var out = to.getOutputStream()) {
+                while (true) {
+                    int read = in.read(buffer);
+                    if (read < 0) {
+                        to.shutdownOutput();
+                        return;
+                    }
+                    long readAt = System.currentTimeMillis();
+                    if (fromClient && !armed && new String(buffer, 0, read, java.nio.charset.StandardCharsets.ISO_8859_1)
+                            .contains(new String(marker, java.nio.charset.StandardCharsets.ISO_8859_1))) {
+                        armed = true;
+                    }
+                    if (!fromClient && armed) {
+                        long wait = readAt + delayMillis - System.currentTimeMillis();
+                        if (wait > 0) {
+                            Thread.sleep(wait);
+                        }
+                    }
+                    out.write(buffer, 0, read);
+                    out.flush();
+                }
+            } catch (java.io.IOException | InterruptedException e) {
+                // ended
+            }
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            listening.close();
+            for (java.net.Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    /**
+     * The lock's grant reaches the holder later than the session's silence limit (its network timeout is the wait plus
+     * that limit): PostgreSQL ended the session, and the lock, before the holder heard of the grant. The hold's "last
+     * heard" is when the lock was asked, not when the grant came, so it is not trusted without asking: it says lost
+     * while another instance holds the server (session 45; trusted for TRUSTED_FOR from the grant's receipt before).
+     */
+    @Test
+    void aGrantHeardAfterItsSessionEndedIsNotTrustedWhileAnotherInstanceHoldsTheServer() throws Exception {
+        TestDatabase database = DATABASE.database();
+        ServerId server = new ServerId(45_003);
+        try (DelayingRelay slowNetwork = new DelayingRelay(database.url(), "pg_advisory_xact_lock", Duration.ofMillis(1800));
+             PgServerLock instanceA = new PgServerLock(bounded(slowNetwork.url(), database), Duration.ofSeconds(3), 16, 8,
+                     SILENCE_LIMIT);
+             PgServerLock instanceB = new PgServerLock(bounded(database.url(), database), Duration.ofMillis(500), 16, 8,
+                     SILENCE_LIMIT)) {
+            String[] seen = new String[1];
+            try {
+                instanceA.callHolding(server, hold -> {
+                    boolean heldSaysA = hold.stillHeld();
+                    String b;
+                    try {
+                        b = instanceB.callExclusively(server, () -> {
+                            try {
+                                return "B holds it (PG holders=" + ServerLockSessions.holding(database.dataSource(), server) + ")";
+                            } catch (SQLException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+                    } catch (RuntimeException e) {
+                        b = "B refused: " + e;
+                    }
+                    boolean heldSaysAAfter = hold.stillHeld();
+                    seen[0] = "A.stillHeld()=" + heldSaysA + " then " + heldSaysAAfter + "; " + b;
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                seen[0] = (seen[0] == null ? "" : seen[0]) + " / A's hold ended " + e;
+            }
+            assertThat(seen[0]).startsWith("A.stillHeld()=false then false").contains("B holds it (PG holders=1)");
         }
     }
 }
