@@ -20,7 +20,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * a migration runs on the other, then writes the schema history through the main one: with the pool's bound a
  * migration longer than it had the main session ended, the history's write failed, the start failed (and every later
  * one), and the lock was freed for another instance mid-migration. The other bounds stay: {@code lock_timeout}, so old
- * instances' appends do not queue behind a migration waiting for a table (deploy.md), and the keepalives.
+ * instances' appends do not queue behind a migration waiting for a table (deploy.md), and the keepalives. The pool's
+ * network timeout (session 45) is lifted too: a migration's statement may run longer.
  *
  * <p>Replaces micronaut-flyway's default customizer for {@code default}, which only adds Java migrations, callbacks,
  * resolvers and resource or class providers named so: the service has none.
@@ -78,6 +79,10 @@ final class MigrationSessionsWithoutTheIdleBound implements FlywayConfigurationC
                 sessions.setProperty(known, String.valueOf(property.getValue()));
             }
         }
+        // A migration's statement may run for minutes (an index on a large table): no bound on the client's wait
+        // for its answer (the pool's, PooledSessionBounds, session 45), as before; the keepalives still end a vanished
+        // migrating instance's sessions.
+        sessions.setSocketTimeout(0);
         options = DatabaseUrlOptions.joined(options, DatabaseUrlOptions.of(url));
         sessions.setOptions(DatabaseUrlOptions.joined(options, NO_IDLE_BOUND));
         return sessions;

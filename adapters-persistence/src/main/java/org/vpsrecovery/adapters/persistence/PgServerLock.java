@@ -455,7 +455,11 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
         boolean clean = false;
         try {
             connection.setAutoCommit(false);
+            long asked = System.nanoTime();
             for (ServerId each : inOrder) {
+                // PostgreSQL's idle timer starts when a statement ends, which is before its answer reached us: the hold
+                // is dated from the moment the last lock statement was sent (session 45).
+                asked = System.nanoTime();
                 if (!lockedOn(connection, each, deadline)) {
                     clean = rollback(connection);
                     throw busy(each);
@@ -469,7 +473,7 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
                 clean = rollback(connection);
                 throw shuttingDown(server);
             }
-            KeepAlive keepAlive = new KeepAlive(connection, trustedFor);
+            KeepAlive keepAlive = new KeepAlive(connection, trustedFor, asked);
             holds.add(keepAlive);
             T result;
             try {
@@ -547,12 +551,17 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
         /** Written under {@link #speaking}; read without it by the sweeper only to skip a released hold early. */
         private volatile boolean stopped;
         private volatile SQLException lost;
-        /** When the session last answered: the lock's statement, just before this is made, then each keep-alive. */
-        private volatile long lastHeard = System.nanoTime();
+        /**
+         * When the session was last known alive: when the statement it last answered was sent (the lock's, then each
+         * keep-alive), not when its answer came: PostgreSQL's silence timer started no earlier than that, while an answer
+         * delivered late (a network blip) may come after PostgreSQL ended the session for its silence (session 45).
+         */
+        private volatile long lastHeard;
 
-        KeepAlive(Connection connection, Duration trustedFor) {
+        KeepAlive(Connection connection, Duration trustedFor, long lockAsked) {
             this.connection = connection;
             this.trustedForNanos = trustedFor.toNanos();
+            this.lastHeard = lockAsked;
         }
 
         /**
@@ -581,8 +590,9 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
         /** Under {@link #speaking}: one keep-alive; false, and the failure noted, if the session did not answer. */
         private boolean speak() {
             try (Statement statement = connection.createStatement()) {
+                long asked = System.nanoTime();
                 statement.execute(KEEP_ALIVE);
-                lastHeard = System.nanoTime();
+                lastHeard = asked;
                 return true;
             } catch (SQLException e) {
                 // Noted before stop() can look.

@@ -18,6 +18,9 @@ final class ReadOnlySnapshot {
         T read(Connection connection) throws SQLException;
     }
 
+    /** None: such reads hold no lock and no gate, and their length grows with the history. */
+    static final int LONG_READ_NETWORK_TIMEOUT_MILLIS = 0;
+
     private ReadOnlySnapshot() {
     }
 
@@ -27,6 +30,9 @@ final class ReadOnlySnapshot {
      */
     static <T> T read(DataSource dataSource, String failing, Reads<T> reads) {
         try (Connection connection = dataSource.getConnection()) {
+            // A chain's walk or a summary may legitimately read for longer than the pool's bound on a statement's
+            // answer (PooledSessionBounds, session 45): lifted for this connection only, Hikari puts it back on return.
+            connection.setNetworkTimeout(Runnable::run, LONG_READ_NETWORK_TIMEOUT_MILLIS);
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             connection.setReadOnly(true);

@@ -79,6 +79,42 @@ class PooledSessionBoundsTest {
             assertThat(show(connection, "lock_timeout")).isEqualTo("10s");
             assertThat(show(connection, "idle_in_transaction_session_timeout")).isEqualTo("1min");
             assertThat(show(connection, "tcp_keepalives_idle")).isEqualTo("30");
+            assertThat(connection.getNetworkTimeout()).as("the client's wait for an answer, bounded (session 45)")
+                    .isEqualTo(90_000);
+        }
+    }
+
+    /**
+     * Every pooled statement's answer is waited for at most {@code vpsr.database.network-timeout}, the lost connection
+     * being the database out of reach; a long read of its own lifts it on its connection only, the pool puts it back
+     * (ADR 0023, amended in session 45).
+     */
+    @Test
+    void aStatementUnansweredWithinTheNetworkBoundIsOutOfReachUnlessItsLongReadLiftsIt() throws SQLException {
+        try (ApplicationContext context = context(Map.of(
+                "vpsr.database.lock-timeout", "500ms",
+                "vpsr.database.network-timeout", "1s"))) {
+            DataSource pool = PostgresAdapterFactory.pooled(context.getBean(DataSource.class));
+            try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(connection.getNetworkTimeout()).isEqualTo(1000);
+                assertThatThrownBy(() -> statement.execute("SELECT pg_sleep(2)"))
+                        .isInstanceOf(SQLException.class)
+                        .satisfies(cut -> assertThat(
+                                org.vpsrecovery.adapters.persistence.failure.DatabaseOutOfReach.outOfReach(cut))
+                                .as("a lost connection, answered as the database out of reach").isTrue());
+            }
+            String longRead = ReadOnlySnapshot.read(pool, "could not read long", connection -> {
+                try (Statement statement = connection.createStatement();
+                     ResultSet rs = statement.executeQuery("SELECT pg_sleep(2)::text")) {
+                    rs.next();
+                    return "read";
+                }
+            });
+            assertThat(longRead).isEqualTo("read");
+            try (Connection connection = pool.getConnection()) {
+                assertThat(connection.getNetworkTimeout()).as("put back when the long read's connection returned")
+                        .isEqualTo(1000);
+            }
         }
     }
 
@@ -94,6 +130,11 @@ class PooledSessionBoundsTest {
                 context.getBean(DataSource.class);
             }
         }).hasStackTraceContaining("vpsr.database.idle-in-transaction-timeout must be");
+        assertThatThrownBy(() -> {
+            try (ApplicationContext context = context(Map.of("vpsr.database.network-timeout", "10s"))) {
+                context.getBean(DataSource.class);
+            }
+        }).hasStackTraceContaining("vpsr.database.network-timeout must be longer than vpsr.database.lock-timeout");
     }
 
     /**
@@ -115,12 +156,16 @@ class PooledSessionBoundsTest {
                     "flyway.datasources.default.enabled", true,
                     "flyway.datasources.default.locations",
                             "classpath:db/migration,filesystem:" + slowMigrations.toAbsolutePath(),
-                    "vpsr.database.idle-in-transaction-timeout", "1s"));
+                    "vpsr.database.idle-in-transaction-timeout", "1s",
+                    // Shorter than the migration's statement: the migrations' sessions go without it (session 45).
+                    "vpsr.database.lock-timeout", "1s",
+                    "vpsr.database.network-timeout", "2s"));
             try (ApplicationContext context = ApplicationContext.builder().singletons(new PlainTextWebhookFormat())
                     .properties(properties).start();
                  Connection connection = PostgresAdapterFactory.pooled(context.getBean(DataSource.class)).getConnection()) {
                 assertThat(show(connection, "idle_in_transaction_session_timeout"))
                         .as("the pool keeps its bound").isEqualTo("1s");
+                assertThat(connection.getNetworkTimeout()).as("and its network bound").isEqualTo(2000);
             }
             assertThat(unmigrated.strings("SELECT success::text FROM flyway_schema_history WHERE version = '9000'"))
                     .containsExactly("true");
