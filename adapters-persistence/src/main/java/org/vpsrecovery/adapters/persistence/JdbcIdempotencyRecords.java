@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.vpsrecovery.adapters.persistence.failure.DatabaseOutOfReach;
 import org.vpsrecovery.domain.idempotency.BeginResult;
 import org.vpsrecovery.domain.idempotency.IdempotencyKey;
 import org.vpsrecovery.domain.idempotency.IdempotencyScope;
@@ -92,29 +93,58 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
         Objects.requireNonNull(expiresAt, "expires at");
         Instant now = clock.instant();
         IdempotencyRecords.requireTimes(lease, expiresAt, now);
+        // How to give the key back if the write under way fails: a claim's row is removed, a takeover is undone.
+        Runnable giveBack = null;
         try (Connection connection = dataSource.getConnection()) {
             for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+                giveBack = () -> release(key, scope, lease.holder());
                 if (claim(connection, key, scope, fingerprint, lease, now, expiresAt)) {
                     return new BeginResult.Started();
                 }
+                giveBack = null;
                 Found existing = read(connection, key, scope, fingerprint, now);
                 if (existing instanceof Found.Answer answer) {
                     return answer.result();
                 }
                 if (existing instanceof Found.EndedLease ended) {
+                    giveBack = () -> endLease(key, scope, lease.holder());
                     Optional<BeginResult.TakenOver> taken = takeOver(connection, key, scope, fingerprint, ended, lease,
                             expiresAt, now);
                     if (taken.isPresent()) {
                         return taken.get();
                     }
+                    giveBack = null;
                 }
             }
             throw new PlatformUnavailable("the Idempotency-Key kept changing under concurrent requests; nothing was done",
                     BEGIN_RETRY_AFTER, null);
         } catch (SQLException e) {
             // Before anything of the request ran: a 503 with Retry-After, not a 500 (ADR 0023).
-            throw new PlatformUnavailable("could not begin an idempotent request (the platform's database); nothing was "
-                    + "done", BEGIN_RETRY_AFTER, e);
+            throw notBegun(giveBack, lease, e);
+        }
+    }
+
+    /**
+     * Nothing of the request ran, but a claim or a takeover whose connection was lost may have committed (its answer
+     * lost): the key would then be held, and the retry the 503 invites told 409 IDEMPOTENT_REQUEST_IN_PROGRESS for the
+     * whole lease. So the key is given back first, on a fresh connection. If that fails too, the 503 says so: its
+     * Retry-After is the lease's end, when the key is free to a retry whatever happened (ADR 0027, amended in session 45).
+     */
+    private PlatformUnavailable notBegun(Runnable giveBack, Lease lease, SQLException failure) {
+        if (giveBack == null || DatabaseOutOfReach.nothingDone(failure)) {
+            return new PlatformUnavailable("could not begin an idempotent request (the platform's database); nothing was "
+                    + "done", BEGIN_RETRY_AFTER, failure);
+        }
+        try {
+            giveBack.run();
+            return new PlatformUnavailable("could not begin an idempotent request (the platform's database); nothing was "
+                    + "done", BEGIN_RETRY_AFTER, failure);
+        } catch (RuntimeException stillOut) {
+            failure.addSuppressed(stillOut);
+            Duration leaseLeft = Duration.between(clock.instant(), lease.until());
+            return new PlatformUnavailable("could not begin an idempotent request (the platform's database); nothing was "
+                    + "done, but the Idempotency-Key may stay held until " + lease.until() + ": retry with it after that",
+                    leaseLeft.compareTo(BEGIN_RETRY_AFTER) > 0 ? leaseLeft : BEGIN_RETRY_AFTER, failure);
         }
     }
 

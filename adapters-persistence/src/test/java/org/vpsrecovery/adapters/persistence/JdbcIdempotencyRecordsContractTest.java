@@ -1,6 +1,7 @@
 package org.vpsrecovery.adapters.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,13 +10,17 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FailingConnections;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.domain.idempotency.BeginResult;
 import org.vpsrecovery.domain.idempotency.Lease;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.contract.IdempotencyRecordsContract;
 import org.vpsrecovery.domain.testing.AdjustableClock;
 
@@ -105,5 +110,77 @@ class JdbcIdempotencyRecordsContractTest extends IdempotencyRecordsContract {
         clock.advance(LEASE);
         assertThat(records.begin(KEY, BLUE, CREATE, new Lease(FIRST, clock.instant().plus(LEASE)),
                 clock.instant().plus(Duration.ofDays(1)))).isEqualTo(BeginResult.TakenOver.from(THIRD));
+    }
+
+    /** Records over connections whose statements lose their connection: after running ({@code answerLost}), or before. */
+    private IdempotencyRecords losing(AdjustableClock clock, Predicate<String> answerLost, Predicate<String> neverRun) {
+        emptyRecords(clock);
+        return new JdbcIdempotencyRecords(FailingConnections.losingStatements(lastDataSource, answerLost, neverRun), clock);
+    }
+
+    /** Accepts the first SQL text that starts with {@code start}, then none. */
+    private static Predicate<String> once(String start) {
+        AtomicBoolean armed = new AtomicBoolean(true);
+        return sql -> sql.strip().startsWith(start) && armed.getAndSet(false);
+    }
+
+    /**
+     * A claim whose INSERT committed, its answer lost (PostgreSQL restarting): the request is told 503 "nothing was done",
+     * and the retry it invites claims the key. The key was left held by no one running, and the retry told 409
+     * IDEMPOTENT_REQUEST_IN_PROGRESS for the whole lease (ADR 0027, amended in session 45, after review).
+     */
+    @Test
+    void aClaimWhoseAnswerWasLostAfterItsCommitIsGivenBackSoTheRetryClaimsTheKey() {
+        AdjustableClock clock = new AdjustableClock(T0);
+        IdempotencyRecords records = losing(clock, once("INSERT INTO idempotency_record"), sql -> false);
+
+        assertThatThrownBy(() -> records.begin(KEY, BLUE, CREATE, new Lease(FIRST, T0.plus(LEASE)), T0.plus(Duration.ofDays(1))))
+                .isInstanceOfSatisfying(PlatformUnavailable.class,
+                        e -> assertThat(e.getMessage()).contains("nothing was done").doesNotContain("held"));
+
+        assertThat(records.begin(KEY, BLUE, CREATE, new Lease(SECOND, T0.plus(LEASE)), T0.plus(Duration.ofDays(1))))
+                .isEqualTo(new BeginResult.Started());
+    }
+
+    /**
+     * The claim committed with its answer lost, and the key could not be given back either: the 503 says the key may be
+     * held until the lease's end, its Retry-After that end, after which the retry takes the key over (no trace of the
+     * first: it runs), never told 409 in progress by what the 503 said.
+     */
+    @Test
+    void aClaimThatCouldNotBeGivenBackIsAnsweredWithTheLeasesEnd() {
+        AdjustableClock clock = new AdjustableClock(T0);
+        IdempotencyRecords records = losing(clock, once("INSERT INTO idempotency_record"),
+                sql -> sql.strip().startsWith("DELETE FROM idempotency_record"));
+
+        assertThatThrownBy(() -> records.begin(KEY, BLUE, CREATE, new Lease(FIRST, T0.plus(LEASE)), T0.plus(Duration.ofDays(1))))
+                .isInstanceOfSatisfying(PlatformUnavailable.class, e -> {
+                    assertThat(e.retryAfter()).isEqualTo(LEASE);
+                    assertThat(e.getMessage()).contains("may stay held until " + T0.plus(LEASE));
+                });
+        assertThat(records.begin(KEY, BLUE, CREATE, new Lease(SECOND, T0.plus(LEASE)), T0.plus(Duration.ofDays(1))))
+                .isEqualTo(new BeginResult.InFlight());
+        clock.advance(LEASE);
+        assertThat(records.begin(KEY, BLUE, CREATE, new Lease(SECOND, clock.instant().plus(LEASE)), T0.plus(Duration.ofDays(1))))
+                .isEqualTo(BeginResult.TakenOver.from(FIRST));
+    }
+
+    /**
+     * A takeover whose UPDATE committed, its answer lost: undone (the holder taken over from is the holder again), so
+     * the retry takes it over at once and traces that holder alone, not the taker that never ran.
+     */
+    @Test
+    void aTakeoverWhoseAnswerWasLostAfterItsCommitIsUndoneSoTheRetryTakesItOver() {
+        AdjustableClock clock = new AdjustableClock(T0);
+        IdempotencyRecords records = losing(clock, once("UPDATE idempotency_record"), sql -> false);
+        assertThat(records.begin(KEY, BLUE, CREATE, new Lease(FIRST, T0.plus(LEASE)), T0.plus(Duration.ofDays(1))))
+                .isEqualTo(new BeginResult.Started());
+        clock.advance(LEASE);
+
+        assertThatThrownBy(() -> records.begin(KEY, BLUE, CREATE, new Lease(SECOND, clock.instant().plus(LEASE)),
+                T0.plus(Duration.ofDays(1)))).isInstanceOf(PlatformUnavailable.class);
+
+        assertThat(records.begin(KEY, BLUE, CREATE, new Lease(THIRD, clock.instant().plus(LEASE)), T0.plus(Duration.ofDays(1))))
+                .isEqualTo(BeginResult.TakenOver.from(FIRST));
     }
 }

@@ -9,6 +9,7 @@ import org.vpsrecovery.application.attempt.ApprovedRunClaim;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.attempt.OwnStoreWrites;
 import org.vpsrecovery.application.backup.DeleteBackupCommand;
 import org.vpsrecovery.application.backup.DeleteBackupUseCase;
 import org.vpsrecovery.application.backup.RestoreServerFromBackupCommand;
@@ -31,6 +32,8 @@ import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.PlatformOutcomeUnknown;
+import org.vpsrecovery.domain.port.PlatformOutcomeUnknown.StoredRequest.Kind;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.RecoveryOperations;
@@ -141,7 +144,15 @@ public final class ApprovalsService implements DecideApprovalUseCase {
             throw refusedStep(step, current, context, refused);
         }
         ApprovalStep taken = new ApprovalStep(step, context.requestId());
-        if (!operations.update(current, decided, taken)) {
+        RecoveryOperation from = current;
+        // The store's own "nothing was done" passes as it is (503: decide again). Any other failure may follow the
+        // commit: the decision may be stored, its step's event owed in the same write. Nothing is written here, neither
+        // that event nor a refusal, as nothing is known: a stored decision's event is written by the settle job, which
+        // also runs a stored approval once it is left to it (ADR 0023, amended in session 45).
+        boolean stored = OwnStoreWrites.committedOrInDoubt(() -> operations.update(from, decided, taken),
+                inDoubt -> PlatformOutcomeUnknown.decision(new PlatformOutcomeUnknown.StoredDecision(
+                        new PlatformOutcomeUnknown.StoredRequest(Kind.OPERATION, from.id()), command.verdict()), inDoubt));
+        if (!stored) {
             RecoveryOperation moved = operations.find(current.id()).orElse(current);
             throw refusedStep(step, current, context, new RecoveryDenied(
                     moved.state() == OperationState.EXPIRED ? ReasonCode.APPROVAL_EXPIRED : ReasonCode.APPROVAL_ALREADY_DECIDED,
@@ -212,15 +223,27 @@ public final class ApprovalsService implements DecideApprovalUseCase {
      */
     private RecoveryOperation run(RecoveryOperation listed) {
         // As stored now: another instance's round, or the approver's request, may have run it since it was listed.
-        RecoveryOperation stored = operations.find(listed.id()).orElse(listed);
-        Instant claimedAt = clock.instant();
-        if (stored.state() != OperationState.APPROVED || stored.nextCheckAt().isAfter(claimedAt)) {
-            return stored;
-        }
-        // Claimed before anything is written: of two runners that both read it approved, the loser writes nothing.
-        RecoveryOperation approved = stored.claimedToRun(claimedAt, RUN_CLAIM);
-        if (!operations.update(stored, approved)) {
-            return operations.find(listed.id()).orElse(stored);
+        RecoveryOperation stored;
+        RecoveryOperation approved;
+        try {
+            stored = operations.find(listed.id()).orElse(listed);
+            Instant claimedAt = clock.instant();
+            if (stored.state() != OperationState.APPROVED || stored.nextCheckAt().isAfter(claimedAt)) {
+                return stored;
+            }
+            // Claimed before anything is written: of two runners that both read it approved, the loser writes nothing.
+            approved = stored.claimedToRun(claimedAt, RUN_CLAIM);
+            if (!operations.update(stored, approved)) {
+                return operations.find(listed.id()).orElse(stored);
+            }
+        } catch (RuntimeException storeDown) {
+            // Nothing was asked of VPS.org, and its approval is stored (the approver's, or the job's listing): it is
+            // answered approved, as when a busy server keeps it from starting, never 503 "decide again" (the decision
+            // is made) nor a 500. A claim whose answer was lost after its commit only delays the job's run until the
+            // claim passes (ADR 0023, amended in session 45).
+            LOG.log(System.Logger.Level.WARNING, "approved operation {0} could not be claimed to run now: {1}; the "
+                    + "settle-approvals job runs it", listed.id(), storeDown.toString());
+            return listed;
         }
         // From here this runner moves it only through its claim: once the claim is taken, nothing it does is written.
         ApprovedRunClaim claim = new ApprovedRunClaim(operations, approved);

@@ -154,7 +154,16 @@ public final class PendingChangesService {
             throw refusedStep(step, current, context, refused);
         }
         ApprovalStep taken = new ApprovalStep(step, context.requestId());
-        if (!changes.update(current, decided, taken)) {
+        PendingChange from = current;
+        // As for an operation's decision: the store's own "nothing was done" passes (decide again); any other failure may
+        // follow the commit, so the change may be decided (an approval with its claim), its step's event owed in the
+        // same write. Nothing is written here: the settle job writes the event and applies a stored approval once its
+        // claim passed (ADR 0023, amended in session 45).
+        boolean stored = OwnStoreWrites.committedOrInDoubt(() -> changes.update(from, decided, taken),
+                inDoubt -> PlatformOutcomeUnknown.decision(new PlatformOutcomeUnknown.StoredDecision(
+                        new PlatformOutcomeUnknown.StoredRequest(PlatformOutcomeUnknown.StoredRequest.Kind.CHANGE,
+                                from.id()), command.verdict()), inDoubt));
+        if (!stored) {
             PendingChange moved = changes.find(current.id()).orElse(current);
             throw refusedStep(step, current, context, new RecoveryDenied(
                     moved.state() == OperationState.EXPIRED ? ReasonCode.APPROVAL_EXPIRED : ReasonCode.APPROVAL_ALREADY_DECIDED,

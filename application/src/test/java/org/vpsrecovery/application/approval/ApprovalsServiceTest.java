@@ -873,4 +873,92 @@ class ApprovalsServiceTest {
                 .isEqualTo(ReasonCode.PLATFORM_UNAVAILABLE);
         assertThat(platform.operations.find(refused.operationId())).isEmpty();
     }
+
+    /** The service over a store whose decision's write (the step's), or the run's claim (no step), stores then throws. */
+    private ApprovalsService approvalsOver(boolean decisionLost, boolean claimLost) {
+        RecoveryOperations losing = new ForwardingRecoveryOperations(platform.operations) {
+            @Override
+            public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
+                boolean moved = super.update(from, next, step);
+                if (decisionLost && step.event() != Operation.EXPIRE_APPROVAL) {
+                    // As OperationRows: DatabaseOutOfReach.write rethrows a connection lost under the commit untyped.
+                    throw new IllegalStateException("An I/O error occurred while sending to the backend (08006)");
+                }
+                return moved;
+            }
+
+            @Override
+            public boolean update(RecoveryOperation from, RecoveryOperation next) {
+                boolean moved = super.update(from, next);
+                if (claimLost && next.state() == OperationState.APPROVED) {
+                    throw new IllegalStateException("terminating connection due to administrator command (57P01)");
+                }
+                return moved;
+            }
+        };
+        return new ApprovalsService(losing, platform.attempts(), platform.auditWriter, platform.clock, deletes, deletes,
+                restores, restores);
+    }
+
+    private List<String> approvalEventsOf(RecoveryOperation operation) {
+        return platform.history.all().stream().filter(e -> operation.id().toString().equals(e.detail().get(AuditEvent.APPROVAL_OF)))
+                .map(e -> e.operation() + " " + e.outcome().kind() + " " + Actor.of(e).orElseThrow().subject()).toList();
+    }
+
+    /**
+     * A decision whose write lost its answer after its commit (PostgreSQL restarting under it) may be stored: told so,
+     * 504 PLATFORM_OUTCOME_UNKNOWN naming the operation, never a failure of no domain type (500), and nothing written
+     * for it: no refusal, no step's event. The stored step's event was owed in the same write, so the settle job writes
+     * it, and runs the approval once it is left to the job (ADR 0023, amended in session 45; the probe of r-dbgone).
+     */
+    @Test
+    void aDecisionWhoseWriteLostItsAnswerIsToldItMayBeStoredAndTheSettleJobWritesAndRunsIt() {
+        RecoveryOperation pending = askToDelete();
+
+        assertThatThrownBy(() -> approvalsOver(true, false).decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty())))
+                .isInstanceOfSatisfying(PlatformOutcomeUnknown.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ReasonCode.PLATFORM_OUTCOME_UNKNOWN);
+                    assertThat(e.getMessage()).contains("operation " + pending.id() + " may be approved")
+                            .doesNotContain("/api/");
+                    assertThat(e.storedDecision()).contains(new PlatformOutcomeUnknown.StoredDecision(
+                            new PlatformOutcomeUnknown.StoredRequest(PlatformOutcomeUnknown.StoredRequest.Kind.OPERATION,
+                                    pending.id()), Verdict.APPROVE));
+                });
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(deletedAtVpsOrg()).isFalse();
+        assertThat(approvalEventsOf(pending)).containsExactly("REQUEST_APPROVAL COMPLETED alice");
+
+        platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
+        approvals.settle();
+
+        assertThat(deletedAtVpsOrg()).isTrue();
+        assertThat(approvalEventsOf(pending)).containsExactly("REQUEST_APPROVAL COMPLETED alice",
+                "APPROVE_OPERATION COMPLETED bob");
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
+    }
+
+    /**
+     * The approval stored, the run's claim losing its answer (after its commit or not): nothing was asked of VPS.org, so
+     * the approver is answered the operation approved, as when a busy server keeps it from starting; it was a failure of
+     * no domain type (500). The settle job runs it once the claim, if it was stored, has passed (session 45).
+     */
+    @Test
+    void anApprovalWhoseRunsClaimLostItsAnswerIsAnsweredApprovedAndTheSettleJobRunsIt() {
+        RecoveryOperation pending = askToDelete();
+
+        RecoveryOperation answered = approvalsOver(false, true).decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty()));
+
+        assertThat(answered.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(deletedAtVpsOrg()).isFalse();
+        assertThat(approvalEventsOf(pending)).containsExactly("REQUEST_APPROVAL COMPLETED alice",
+                "APPROVE_OPERATION COMPLETED bob");
+
+        platform.clock.advance(ApprovalsService.RUN_CLAIM);
+        approvals.settle();
+
+        assertThat(deletedAtVpsOrg()).isTrue();
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
+    }
 }

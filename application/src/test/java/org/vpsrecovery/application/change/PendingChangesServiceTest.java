@@ -572,4 +572,49 @@ class PendingChangesServiceTest {
                 Duration.ofSeconds(2), null)), holds, policies);
         assertThat(RefusalReason.of(() -> askToRelease(hold, ALICE, down))).isEqualTo(ReasonCode.PLATFORM_UNAVAILABLE);
     }
+
+    /**
+     * A decision whose write lost its answer after its commit (PostgreSQL restarting under it) may be stored: told so,
+     * 504 PLATFORM_OUTCOME_UNKNOWN naming the change, never a failure of no domain type (500), nothing written for it.
+     * The settle job writes the owed step's event and applies the approval once its claim passed (ADR 0023, amended in
+     * session 45).
+     */
+    @Test
+    void aDecisionWhoseWriteLostItsAnswerIsToldItMayBeStoredAndTheSettleJobAppliesIt() {
+        RecoveryPointHold hold = held();
+        PendingChange pending = waiting(askToRelease(hold, ALICE));
+        PendingChanges losing = (PendingChanges) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {PendingChanges.class}, (proxy, method, args) -> {
+                    Object answer;
+                    try {
+                        answer = method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("update") && args.length == 3) {
+                        throw new IllegalStateException("An I/O error occurred while sending to the backend (08006)");
+                    }
+                    return answer;
+                });
+
+        assertThatThrownBy(() -> over(losing, holds, policies).decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty())))
+                .isInstanceOfSatisfying(PlatformOutcomeUnknown.class, e -> {
+                    assertThat(e.getMessage()).contains("change " + pending.id() + " may be approved").doesNotContain("/api/");
+                    assertThat(e.storedDecision()).contains(new PlatformOutcomeUnknown.StoredDecision(
+                            new PlatformOutcomeUnknown.StoredRequest(PlatformOutcomeUnknown.StoredRequest.Kind.CHANGE,
+                                    pending.id()), Verdict.APPROVE));
+                });
+        assertThat(store.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(platform.holds.activeOn(SNAPSHOT)).containsExactly(hold);
+        assertThat(stepsOf(pending)).containsExactly("REQUEST_APPROVAL COMPLETED alice");
+
+        platform.clock.advance(PendingChangesService.CLAIM);
+        changes.settle();
+
+        assertThat(store.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(platform.holds.activeOn(SNAPSHOT)).isEmpty();
+        assertThat(stepsOf(pending)).containsExactly("REQUEST_APPROVAL COMPLETED alice", "APPROVE_OPERATION COMPLETED bob");
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
+    }
 }

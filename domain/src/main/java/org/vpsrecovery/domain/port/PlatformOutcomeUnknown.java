@@ -2,6 +2,7 @@ package org.vpsrecovery.domain.port;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.vpsrecovery.domain.approval.Verdict;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.operation.OperationId;
@@ -33,26 +34,59 @@ public final class PlatformOutcomeUnknown extends RecoveryException {
         }
     }
 
-    private final StoredRequest storedRequest;
+    /**
+     * A decision on a request for approval whose write may have committed (session 45): the request may be decided,
+     * its step's event owed with it for the settle job, and an approved operation run by that job.
+     */
+    public record StoredDecision(StoredRequest request, Verdict verdict) {
 
-    public PlatformOutcomeUnknown(String message, Throwable cause) {
-        this(message, null, cause);
+        public StoredDecision {
+            Objects.requireNonNull(request, "request");
+            Objects.requireNonNull(verdict, "verdict");
+        }
+
+        /** What the request may now be: {@code approved} or {@code denied}. */
+        public String mayBe() {
+            return verdict == Verdict.APPROVE ? "approved" : "denied";
+        }
     }
 
-    private PlatformOutcomeUnknown(String message, StoredRequest storedRequest, Throwable cause) {
+    private final StoredRequest storedRequest;
+    private final StoredDecision storedDecision;
+
+    public PlatformOutcomeUnknown(String message, Throwable cause) {
+        this(message, null, null, cause);
+    }
+
+    private PlatformOutcomeUnknown(String message, StoredRequest storedRequest, StoredDecision storedDecision,
+                                   Throwable cause) {
         super(ReasonCode.PLATFORM_OUTCOME_UNKNOWN, message, cause);
         this.storedRequest = storedRequest;
+        this.storedDecision = storedDecision;
     }
 
     /** The insert of {@code request} may have committed: the caller reads it before asking again. */
     public static PlatformOutcomeUnknown requestForApproval(StoredRequest request, Throwable cause) {
         Objects.requireNonNull(request, "request");
         return new PlatformOutcomeUnknown("the platform's store failed while storing the request for approval, so "
-                + request.described() + " may be waiting for approval; read it before asking again", request, cause);
+                + request.described() + " may be waiting for approval; read it before asking again", request, null, cause);
+    }
+
+    /** The write of {@code decision} may have committed: the caller reads the request before deciding again. */
+    public static PlatformOutcomeUnknown decision(StoredDecision decision, Throwable cause) {
+        Objects.requireNonNull(decision, "decision");
+        return new PlatformOutcomeUnknown("the platform's store failed while storing the decision, so "
+                + decision.request().described() + " may be " + decision.mayBe() + "; read it before deciding again",
+                null, decision, cause);
     }
 
     /** The request for approval that may be stored, when that is what is in doubt. */
     public Optional<StoredRequest> storedRequest() {
         return Optional.ofNullable(storedRequest);
+    }
+
+    /** The decision that may be stored, when that is what is in doubt. */
+    public Optional<StoredDecision> storedDecision() {
+        return Optional.ofNullable(storedDecision);
     }
 }

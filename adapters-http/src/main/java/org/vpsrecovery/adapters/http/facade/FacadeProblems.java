@@ -143,6 +143,9 @@ public final class FacadeProblems {
         if (failure instanceof PlatformOutcomeUnknown unknown && unknown.storedRequest().isPresent()) {
             return storedRequestInDoubt(unknown.storedRequest().get());
         }
+        if (failure instanceof PlatformOutcomeUnknown unknown && unknown.storedDecision().isPresent()) {
+            return storedDecisionInDoubt(unknown.storedDecision().get());
+        }
         if (failure instanceof RecoveryDenied denied && denied.reason() == ReasonCode.POLICY_VERSION_REQUIRED) {
             return failure.getMessage() + " (its ETag, sent back in If-Match)";
         }
@@ -162,6 +165,18 @@ public final class FacadeProblems {
         };
         return "the platform's store failed while storing the request for approval, so " + named
                 + " before asking again";
+    }
+
+    /** Where the caller reads a request whose decision may be stored (session 45). */
+    private static String storedDecisionInDoubt(PlatformOutcomeUnknown.StoredDecision decision) {
+        PlatformOutcomeUnknown.StoredRequest request = decision.request();
+        String named = switch (request.kind()) {
+            case OPERATION -> "operation " + request.id() + " may be " + decision.mayBe() + "; read it (GET /api/v1/operations/"
+                    + request.id() + "/)";
+            case CHANGE -> "change " + request.id() + " may be " + decision.mayBe() + "; read it (GET /api/v1/changes/"
+                    + request.id() + "/)";
+        };
+        return "the platform's store failed while storing the decision, so " + named + " before deciding again";
     }
 
     /**

@@ -90,6 +90,7 @@ public class OperationsController {
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.Body
+    @ProblemResponses.OwnCommit
     public HttpResponse<?> decide(HttpRequest<?> request,
             @Parameter(description = "the operation id (a UUID)", schema = @Schema(type = "string", pattern = UUID,
                     maxLength = 36)) @PathVariable("operation_id") String operationId,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.approval.Verdict;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.operation.OperationId;
@@ -32,6 +33,27 @@ class FacadeProblemsDetailTest {
         assertThat(FacadeProblems.detailOf(change)).contains("change " + ID + " may be waiting for approval")
                 .contains("(GET /api/v1/changes/" + ID + "/)");
         assertThat(FacadeProblems.of(operation, "req-1", Clock.systemUTC()).getStatus().getCode()).isEqualTo(504);
+    }
+
+    /**
+     * A decision whose write lost its answer (PostgreSQL restarting under it) may be stored: 504 PLATFORM_OUTCOME_UNKNOWN
+     * without Retry-After, naming what to read. It was a failure of no domain type, 500 INTERNAL_ERROR (session 45).
+     */
+    @Test
+    void aDecisionInDoubtIsAnswered504WithTheRouteItIsReadAtAndNoRetryAfter() {
+        var approval = PlatformOutcomeUnknown.decision(new PlatformOutcomeUnknown.StoredDecision(
+                new StoredRequest(StoredRequest.Kind.OPERATION, ID), Verdict.APPROVE), new IllegalStateException("08006"));
+        var denial = PlatformOutcomeUnknown.decision(new PlatformOutcomeUnknown.StoredDecision(
+                new StoredRequest(StoredRequest.Kind.CHANGE, ID), Verdict.DENY), new IllegalStateException("57P01"));
+
+        assertThat(approval.getMessage()).doesNotContain("/api/").contains("operation " + ID + " may be approved");
+        assertThat(FacadeProblems.detailOf(approval)).contains("operation " + ID + " may be approved")
+                .contains("(GET /api/v1/operations/" + ID + "/)").endsWith("before deciding again");
+        assertThat(FacadeProblems.detailOf(denial)).contains("change " + ID + " may be denied")
+                .contains("(GET /api/v1/changes/" + ID + "/)");
+        var answer = FacadeProblems.of(approval, "req-1", Clock.systemUTC());
+        assertThat(answer.getStatus().getCode()).isEqualTo(504);
+        assertThat(answer.getHeaders().get("Retry-After")).isNull();
     }
 
     @Test
