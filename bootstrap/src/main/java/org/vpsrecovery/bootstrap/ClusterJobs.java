@@ -9,6 +9,7 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
 import org.vpsrecovery.application.attempt.ReconcilePendingIntentsService;
 import org.vpsrecovery.application.operation.TrackOperationsService;
+import org.vpsrecovery.application.job.RunBudget;
 import org.vpsrecovery.application.restore.ContinueRestoresService;
 import org.vpsrecovery.domain.port.AuditCountDeltas;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
@@ -46,8 +48,14 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
     static final String CONTINUE_RESTORES = "continue-restores";
     static final String FOLD_AUDIT_COUNTS = "fold-audit-counts";
     static final String STARTED = "started";
-    /** The scheduler's threads, shared by every job; webhook attempts may hold only some (WebhooksFactory.MAX_CONCURRENT). */
+    /**
+     * The scheduler's threads, shared by every job; webhook attempts may hold only some (WebhooksFactory.MAX_CONCURRENT),
+     * and a run of a job over a batch at VPS.org holds one for at most {@link #RUN_BUDGET} and its last item.
+     */
     static final int THREADS = 4;
+
+    /** How long one run of tracking, reconciliation or the drift scan goes on taking items (ADR 0024, session 45). */
+    static final String RUN_BUDGET = "vpsr.jobs.run-budget";
 
     /** The fewest missed heartbeats db-scheduler takes before it counts a run's instance as dead. */
     static final int LEAST_MISSED_HEARTBEATS = 4;
@@ -73,7 +81,8 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                        @Value("${vpsr.jobs.shutdown-max-wait:10s}") Duration shutdownMaxWait,
                        @Value("${vpsr.jobs.start-wait:2s}") Duration startWait,
                        AuditCountDeltas countDeltas,
-                       @Value("${vpsr.audit.fold-counts-every:1s}") Duration foldEvery, FirstAnswer firstAnswer) {
+                       @Value("${vpsr.audit.fold-counts-every:1s}") Duration foldEvery, FirstAnswer firstAnswer,
+                       Clock clock, @Value("${" + RUN_BUDGET + ":1m}") Duration runBudget) {
         if (missedHeartbeats < LEAST_MISSED_HEARTBEATS) {
             // db-scheduler refuses it too, with a message that names no key of ours.
             throw new IllegalArgumentException("vpsr.jobs.missed-heartbeats must be at least " + LEAST_MISSED_HEARTBEATS
@@ -85,23 +94,31 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
         StartupRefused.unlessPositive("vpsr.restores.continue-every", continueEvery);
         StartupRefused.unlessPositive("vpsr.audit.fold-counts-every", foldEvery);
         StartupRefused.unlessPositive("vpsr.jobs.heartbeat-interval", heartbeatInterval);
+        StartupRefused.unlessPositive(RUN_BUDGET, runBudget);
         // Each poll reads scheduled_tasks: shorter polls load the shared database without making any job sooner.
         StartupRefused.unlessAtLeast("vpsr.jobs.polling-interval", pollingInterval, LEAST_POLLING_INTERVAL);
         this.startWait = startWait;
         this.firstAnswer = firstAnswer;
         List<RecurringTask<?>> tasks = List.of(webhooks.dispatchTask(), policyRuns.task(), driftScans.task(), approvals.task(),
+                // Both over VPS.org, each run bounded by the budget (ADR 0024, amended in session 45): what tracking did
+                // not reach is still the most overdue, read first next run; reconciliation carries on after its last intent.
                 Tasks.recurring(TRACK_OPERATIONS, FixedDelay.of(trackEvery)).execute((instance, context) -> once(TRACK_OPERATIONS, () -> {
-                    int moved = tracker.tick();
+                    int moved = tracker.tick(RunBudget.startingNow(clock, runBudget));
                     if (moved > 0) {
                         LOG.info("tracking moved {} operation(s)", moved);
                     }
                 })),
-                Tasks.recurring(RECONCILE_INTENTS, FixedDelay.of(reconcileEvery)).execute((instance, context) -> once(RECONCILE_INTENTS, () -> {
-                    int closed = reconciler.reconcile(100);
-                    if (closed > 0) {
-                        LOG.info("reconciled {} intent(s) whose outcome was never recorded", closed);
-                    }
-                })),
+                Tasks.recurring(RECONCILE_INTENTS, FixedDelay.of(reconcileEvery), Long.class).initialData(0L)
+                        .executeStateful((instance, context) -> {
+                            // A row written before session 45 has no data: from the first pending intent.
+                            long after = instance.getData() == null ? 0 : instance.getData();
+                            ReconcilePendingIntentsService.Round round = onceReturning(RECONCILE_INTENTS,
+                                    () -> reconciler.reconcile(100, after, RunBudget.startingNow(clock, runBudget)));
+                            if (round.closed() > 0) {
+                                LOG.info("reconciled {} intent(s) whose outcome was never recorded", round.closed());
+                            }
+                            return round.resumeAfter();
+                        }),
                 // Restores waiting for their safety snapshot (ADR 0029): read from the operations, so a restart loses none.
                 Tasks.recurring(CONTINUE_RESTORES, FixedDelay.of(continueEvery)).execute((instance, context) -> once(CONTINUE_RESTORES, () -> {
                     int moved = restores.tick();
@@ -162,9 +179,16 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
 
     /** One run of a job; at DEBUG its start and end, which the reliability suite reads to see runs never overlap. */
     private static void once(String job, Runnable run) {
+        onceReturning(job, () -> {
+            run.run();
+            return null;
+        });
+    }
+
+    private static <T> T onceReturning(String job, java.util.function.Supplier<T> run) {
         LOG.debug("job {} begins", job);
         try {
-            run.run();
+            return run.get();
         } finally {
             LOG.debug("job {} ends", job);
         }

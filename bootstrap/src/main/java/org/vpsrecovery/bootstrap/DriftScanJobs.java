@@ -7,18 +7,21 @@ import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vpsrecovery.application.drift.ScanDriftService;
+import org.vpsrecovery.application.job.RunBudget;
 
 /**
  * The drift scan as one db-scheduler recurring task, {@value #DRIFT_SCAN}, run once across every instance
  * (ADR 0035). Each run scans at most {@code vpsr.drift.servers-per-run} servers, pausing
  * {@code vpsr.drift.pause-between-servers} between two, so VPS.org sees a trickle of list calls however many
- * servers there are. Its task data is the last server scanned: the next run, on any instance, continues
+ * servers there are, and stops taking servers once the run's {@code vpsr.jobs.run-budget} is spent (a slow VPS.org).
+ * Its task data is the last server scanned: the next run, on any instance, continues
  * after it and wraps round, so every server is scanned in turn. The first run ever comes one interval after
  * the first start.
  */
@@ -33,10 +36,13 @@ public class DriftScanJobs {
     private final Duration every;
     private final int serversPerRun;
     private final Duration pause;
+    private final Clock clock;
+    private final Duration runBudget;
 
     public DriftScanJobs(ScanDriftService scans, @Value("${vpsr.drift.scan-every:10m}") Duration every,
                          @Value("${vpsr.drift.servers-per-run:100}") int serversPerRun,
-                         @Value("${vpsr.drift.pause-between-servers:200ms}") Duration pause) {
+                         @Value("${vpsr.drift.pause-between-servers:200ms}") Duration pause,
+                         Clock clock, @Value("${" + ClusterJobs.RUN_BUDGET + ":1m}") Duration runBudget) {
         if (serversPerRun < 1 || pause.isNegative()) {
             throw new StartupRefused("vpsr.drift.servers-per-run must be at least 1 and "
                     + "vpsr.drift.pause-between-servers not negative, were " + serversPerRun + " and " + pause);
@@ -45,6 +51,8 @@ public class DriftScanJobs {
         this.every = StartupRefused.unlessPositive("vpsr.drift.scan-every", every);
         this.serversPerRun = serversPerRun;
         this.pause = pause;
+        this.clock = clock;
+        this.runBudget = StartupRefused.unlessPositive(ClusterJobs.RUN_BUDGET, runBudget);
     }
 
     RecurringTask<Long> task() {
@@ -52,14 +60,19 @@ public class DriftScanJobs {
                 .initialData(-1L)
                 .executeStateful((instance, context) -> {
                     Long last = instance.getData();
-                    ScanDriftService.Round round = scanRound(last == null || last < 0 ? Optional.empty() : Optional.of(last));
+                    ScanDriftService.Round round = scanRound(last == null || last < 0 ? Optional.empty() : Optional.of(last),
+                            RunBudget.startingNow(clock, runBudget));
                     return round.lastServer().orElse(-1L);
                 });
     }
 
     /** One round after {@code after}; public for the end-to-end tests, which drive it instead of waiting for the timer. */
     public ScanDriftService.Round scanRound(Optional<Long> after) {
-        ScanDriftService.Round round = scans.scan(after, serversPerRun, this::pause);
+        return scanRound(after, RunBudget.UNBOUNDED);
+    }
+
+    private ScanDriftService.Round scanRound(Optional<Long> after, RunBudget budget) {
+        ScanDriftService.Round round = scans.scan(after, serversPerRun, this::pause, budget);
         if (round.detected() > 0 || round.resolved() > 0 || round.passedOver() > 0) {
             LOG.info("drift scan: {} server(s) scanned, {} passed over, {} drift(s) detected, {} resolved",
                     round.scanned(), round.passedOver(), round.detected(), round.resolved());

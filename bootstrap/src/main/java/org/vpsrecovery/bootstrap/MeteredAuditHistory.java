@@ -122,8 +122,8 @@ public final class MeteredAuditHistory implements AuditHistory {
     }
 
     @Override
-    public List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit) {
-        return history.pendingIntents(acceptedBefore, limit);
+    public List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, long afterSequence, int limit) {
+        return history.pendingIntents(acceptedBefore, afterSequence, limit);
     }
 
     @Override

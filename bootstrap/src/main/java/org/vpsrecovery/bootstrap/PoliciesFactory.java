@@ -1,6 +1,8 @@
 package org.vpsrecovery.bootstrap;
 
 import org.vpsrecovery.application.attempt.AuditedAttempts;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.vpsrecovery.application.policy.RunPoliciesService;
 import org.vpsrecovery.application.provider.SharedListReads;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
@@ -59,8 +61,13 @@ public class PoliciesFactory {
     RunPoliciesService runPolicies(ConfiguredTeams teams, RecoveryPolicies policies, SharedListReads provider,
                                    RecoveryOperations operations, RecoveryPointHolds holds, RunCalendar calendar,
                                    AuditedAttempts attempts, DeleteSnapshotUseCase deletes,
-                                   DeleteBackupUseCase backupDeletes, Clock clock) {
-        return new RunPoliciesService(teams, policies, teams, provider, provider, teams, operations, holds, calendar,
-                attempts, deletes, backupDeletes, clock);
+                                   DeleteBackupUseCase backupDeletes, Clock clock, MeterRegistry registry) {
+        RunPoliciesService runs = new RunPoliciesService(teams, policies, teams, provider, provider, teams, operations, holds,
+                calendar, attempts, deletes, backupDeletes, clock);
+        // Cron times a window merged into a later one of the same pair: each also a WARN line (ADR 0028, session 45).
+        FunctionCounter.builder("vpsr.policies.merged_cron_times", runs, RunPoliciesService::mergedCronTimes)
+                .description("cron times not run because a later one of the same policy and server was in the same tick's window")
+                .register(registry);
+        return runs;
     }
 }

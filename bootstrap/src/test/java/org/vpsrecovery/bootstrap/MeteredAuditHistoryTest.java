@@ -89,7 +89,7 @@ class MeteredAuditHistoryTest {
         }
 
         @Override
-        public List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit) {
+        public List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, long afterSequence, int limit) {
             throw new UnsupportedOperationException();
         }
 

@@ -228,9 +228,10 @@ public final class AuditEventRows {
      * Intents older than {@code acceptedBefore} without a final outcome, oldest first. The walk starts at the
      * first intent that had none when last looked (ADR 0076): outcomes are appended, never removed, so an
      * intent settled once stays settled, and the walk no longer grows with the whole history. The head is
-     * read before the first unsettled intent is looked for: an intent committed in between comes after it.
+     * read before the first unsettled intent is looked for: an intent committed in between comes after it. Only those
+     * after {@code afterSequence}: a reconciliation cut short carries on after the last intent it reached.
      */
-    List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit) {
+    List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, long afterSequence, int limit) {
         try {
             // Every event up to the head is committed: appends move it and insert in one transaction, in order.
             long last = head.findById(ChainHeadRow.ID).map(ChainHeadRow::lastSequence).orElse(0L);
@@ -239,7 +240,8 @@ public final class AuditEventRows {
             long from = known > last + 1 ? 0 : known;
             long firstUnsettled = rows.firstUnsettledIntent(from, last).orElse(last + 1);
             settledBelow.compareAndSet(known, firstUnsettled);
-            return rows.pendingIntents(firstUnsettled, acceptedBefore, limit).stream().map(AuditEventRows::readable).toList();
+            return rows.pendingIntents(Math.max(firstUnsettled, afterSequence + 1), acceptedBefore, limit).stream()
+                    .map(AuditEventRows::readable).toList();
         } catch (RuntimeException e) {
             throw DatabaseFailure.of("list pending intents", e);
         }

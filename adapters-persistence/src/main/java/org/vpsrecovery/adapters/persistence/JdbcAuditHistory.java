@@ -100,10 +100,10 @@ public final class JdbcAuditHistory implements AuditHistory {
     }
 
     @Override
-    public List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit) {
+    public List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, long afterSequence, int limit) {
         Objects.requireNonNull(acceptedBefore, "accepted before");
         AuditHistory.requirePendingLimit(limit);
-        return reader.pendingIntents(acceptedBefore, limit);
+        return reader.pendingIntents(acceptedBefore, afterSequence, limit);
     }
 
     @Override

@@ -235,7 +235,7 @@ class JdbcAuditHistoryContractTest extends AuditHistoryContract {
             }
 
             @Override
-            public List<RecordedAuditEvent> pendingIntents(java.time.Instant acceptedBefore, int limit) {
+            public List<RecordedAuditEvent> pendingIntents(java.time.Instant acceptedBefore, long afterSequence, int limit) {
                 throw new UnsupportedOperationException();
             }
 

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.vpsrecovery.application.job.RunBudget;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
@@ -94,37 +95,73 @@ public final class ReconcilePendingIntentsService {
 
     /** Reconciles up to {@code limit} pending intents; returns how many got an outcome. */
     public int reconcile(int limit) {
-        List<RecordedAuditEvent> pending = history.pendingIntents(clock.instant().minus(settleAfter), limit);
-        int closed = 0;
-        for (RecordedAuditEvent intent : pending) {
-            Optional<ServerId> server = intent.event().server();
-            if (server.isEmpty()) {
-                // A change of the platform's own records (a policy's): the record says how it ended.
-                closed += settleRecordIntent(intent) ? 1 : 0;
-                continue;
-            }
-            Optional<RecoveryOperation> operation = intent.event().attemptId().flatMap(this::operationOf);
-            if (operation.isPresent()) {
-                // An operation follows it (TrackOperationsService, which writes an end's event before the
-                // move). If that operation already ended, its final event was lost (a writer that moves
-                // first, as a hold's early release, crashed between; or a deferred event in a backlog that
-                // died with its instance): it is written now, from the operation.
-                if (operation.get().isFinal()) {
-                    try {
-                        closed += lock.callExclusively(server.get(), () -> writeLostEnd(intent, operation.get())) ? 1 : 0;
-                    } catch (org.vpsrecovery.domain.port.ServerBusy busyNow) {
-                        // the next round tries again
-                    }
-                }
-                continue;
-            }
-            try {
-                closed += lock.callExclusively(server.get(), () -> closeIfStillPending(intent, server.get())) ? 1 : 0;
-            } catch (ProviderFailure | org.vpsrecovery.domain.port.ServerBusy unavailableNow) {
-                // The provider or the server is busy: the intent stays pending for the next round.
+        return reconcile(limit, 0, RunBudget.UNBOUNDED).closed();
+    }
+
+    /**
+     * What one bounded run did: how many intents got an outcome, and the sequence the next run carries on after (0:
+     * from the first pending intent again).
+     */
+    public record Round(int closed, long resumeAfter) {
+        public Round {
+            if (closed < 0 || resumeAfter < 0) {
+                throw new IllegalArgumentException("a round closes no negative count and resumes after no negative sequence");
             }
         }
-        return closed;
+    }
+
+    /**
+     * Reconciles up to {@code limit} pending intents after sequence {@code after}, taking no further intent once
+     * {@code budget} is spent (checked between two intents, the first always taken). A run cut short resumes after the
+     * last intent it reached; one that reached the end of the page starts from the first pending intent again, so an
+     * intent that stays pending (VPS.org cannot tell yet, the server is busy) is looked at once a pass, never ahead of
+     * every later one in every run (ADR 0024, amended in session 45).
+     */
+    public Round reconcile(int limit, long after, RunBudget budget) {
+        List<RecordedAuditEvent> pending = history.pendingIntents(clock.instant().minus(settleAfter), after, limit);
+        if (pending.isEmpty() && after > 0) {
+            pending = history.pendingIntents(clock.instant().minus(settleAfter), 0, limit); // the pass is over: again from the first
+        }
+        int closed = 0;
+        long reached = 0;
+        for (RecordedAuditEvent intent : pending) {
+            if (reached > 0 && budget.spent()) {
+                return new Round(closed, reached);
+            }
+            reached = intent.sequence();
+            closed += settle(intent);
+        }
+        return new Round(closed, pending.size() == limit ? reached : 0);
+    }
+
+    /** One pending intent: 1 if it got an outcome, 0 if it stays pending for a later run. */
+    private int settle(RecordedAuditEvent intent) {
+        Optional<ServerId> server = intent.event().server();
+        if (server.isEmpty()) {
+            // A change of the platform's own records (a policy's): the record says how it ended.
+            return settleRecordIntent(intent) ? 1 : 0;
+        }
+        Optional<RecoveryOperation> operation = intent.event().attemptId().flatMap(this::operationOf);
+        if (operation.isPresent()) {
+            // An operation follows it (TrackOperationsService, which writes an end's event before the
+            // move). If that operation already ended, its final event was lost (a writer that moves
+            // first, as a hold's early release, crashed between; or a deferred event in a backlog that
+            // died with its instance): it is written now, from the operation.
+            if (operation.get().isFinal()) {
+                try {
+                    return lock.callExclusively(server.get(), () -> writeLostEnd(intent, operation.get())) ? 1 : 0;
+                } catch (org.vpsrecovery.domain.port.ServerBusy busyNow) {
+                    // the next round tries again
+                }
+            }
+            return 0;
+        }
+        try {
+            return lock.callExclusively(server.get(), () -> closeIfStillPending(intent, server.get())) ? 1 : 0;
+        } catch (ProviderFailure | org.vpsrecovery.domain.port.ServerBusy unavailableNow) {
+            // The provider or the server is busy: the intent stays pending for the next round.
+            return 0;
+        }
     }
 
     private boolean settleRecordIntent(RecordedAuditEvent intent) {

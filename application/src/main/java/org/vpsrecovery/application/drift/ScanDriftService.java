@@ -16,6 +16,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.application.job.RunBudget;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
@@ -146,6 +147,14 @@ public final class ScanDriftService {
 
     /** Scans up to {@code maxServers} servers after {@code after} (wrapping round to the lowest id). */
     public Round scan(Optional<Long> after, int maxServers, Pacing pacing) {
+        return scan(after, maxServers, pacing, RunBudget.UNBOUNDED);
+    }
+
+    /**
+     * As above, taking no further server once {@code budget} is spent (checked between two servers): the round's
+     * cursor is then the last server it reached, so the next round starts with the first one it did not.
+     */
+    public Round scan(Optional<Long> after, int maxServers, Pacing pacing, RunBudget budget) {
         if (maxServers < 1) {
             throw new IllegalArgumentException("a round scans at least one server");
         }
@@ -173,6 +182,9 @@ public final class ScanDriftService {
         for (int i = 0; i < round && !stopping(); i++) {
             Owned next = owned.get((start + i) % owned.size());
             if (i > 0) {
+                if (budget.spent()) {
+                    break;
+                }
                 try {
                     pacing.pause();
                 } catch (InterruptedException stop) {

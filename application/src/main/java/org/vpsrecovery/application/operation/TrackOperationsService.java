@@ -15,6 +15,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.application.job.RunBudget;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
@@ -168,29 +169,57 @@ public final class TrackOperationsService {
      * in between instead of behind the whole round (ADR 0048).
      */
     public int tick() {
-        int moved = 0;
+        return tick(RunBudget.UNBOUNDED);
+    }
+
+    /**
+     * As above, taking no further slice once {@code budget} is spent (checked between two slices, the first always
+     * taken). What was not reached stays due as it was, and the operations are read most overdue first, while each one
+     * followed is due again only after its next look: the next round starts with those this one did not reach
+     * (ADR 0024, amended in session 45).
+     */
+    public int tick(RunBudget budget) {
+        List<Slice> slices = new ArrayList<>();
         for (Map.Entry<ServerId, List<RecoveryOperation>> due : operations.openByServer(clock.instant(), settings.batch()).entrySet()) {
             // What VPS.org took is followed without keeping the server's requests out (ADR 0057); the rest under its lock.
             Map<Boolean, List<RecoveryOperation>> byLock = due.getValue().stream()
                     .collect(Collectors.partitioningBy(TrackOperationsService::followedWithoutRequestsKeptOut));
-            moved += trackInSlices(due.getKey(), byLock.get(true), followingLock, true);
-            moved += trackInSlices(due.getKey(), byLock.get(false), lock, false);
+            slice(due.getKey(), byLock.get(true), true, slices);
+            slice(due.getKey(), byLock.get(false), false, slices);
+        }
+        int moved = 0;
+        Set<Slice.Key> notNow = new HashSet<>();
+        for (int i = 0; i < slices.size(); i++) {
+            if (i > 0 && budget.spent()) {
+                break;
+            }
+            Slice slice = slices.get(i);
+            if (notNow.contains(slice.key())) {
+                continue;
+            }
+            try {
+                moved += (slice.key().takenOnly() ? followingLock : lock).callExclusively(slice.key().server(),
+                        () -> trackServer(slice.key().server(), slice.few(), slice.key().takenOnly()));
+            } catch (RecoveryException busyOrFailed) {
+                // The server is busy, VPS.org or the database failed: its later slices under this lock stay due for the
+                // next round.
+                notNow.add(slice.key());
+            }
         }
         return moved;
     }
 
-    private int trackInSlices(ServerId server, List<RecoveryOperation> open, ServerLock slicesLock, boolean takenOnly) {
-        int moved = 0;
-        for (int from = 0; from < open.size(); from += settings.perLockHold()) {
-            List<RecoveryOperation> few = open.subList(from, Math.min(open.size(), from + settings.perLockHold()));
-            try {
-                moved += slicesLock.callExclusively(server, () -> trackServer(server, few, takenOnly));
-            } catch (RecoveryException notNow) {
-                // The server is busy, VPS.org or the database failed: these stay due for the next round.
-                break;
-            }
+    /** A few operations of one server followed under one hold of the lock {@code takenOnly} names. */
+    private record Slice(Key key, List<RecoveryOperation> few) {
+        record Key(ServerId server, boolean takenOnly) {
         }
-        return moved;
+    }
+
+    private void slice(ServerId server, List<RecoveryOperation> open, boolean takenOnly, List<Slice> into) {
+        for (int from = 0; from < open.size(); from += settings.perLockHold()) {
+            into.add(new Slice(new Slice.Key(server, takenOnly),
+                    open.subList(from, Math.min(open.size(), from + settings.perLockHold()))));
+        }
     }
 
     /**

@@ -89,6 +89,10 @@ public final class RunPoliciesService {
     private final RecoveryOperations operations;
     private final Clock clock;
 
+    private static final System.Logger LOG = System.getLogger(RunPoliciesService.class.getName());
+
+    private final java.util.concurrent.atomic.AtomicLong mergedCronTimes = new java.util.concurrent.atomic.AtomicLong();
+
     public RunPoliciesService(TeamDirectory teams, RecoveryPolicies policies, ServerOwnership ownership,
                               SnapshotProvider snapshots, BackupProvider backups, TeamLimits limits,
                               RecoveryOperations operations, RecoveryPointHolds holds, RunCalendar calendar,
@@ -162,8 +166,9 @@ public final class RunPoliciesService {
                 for (RecoveryPolicy policy : page) {
                     for (ServerId server : covered(policy)) {
                         requireNotStopping(from, to);
-                        due(policy, server, from, to).flatMap(at -> runUnlessTried(policy, server, at))
-                                .ifPresent(done::add);
+                        Due due = due(policy, server, from, to);
+                        reportMerged(policy, server, from, to, due);
+                        due.latest().flatMap(at -> runUnlessTried(policy, server, at)).ifPresent(done::add);
                     }
                 }
                 after = page.isEmpty() ? after : Optional.of(page.get(page.size() - 1).id());
@@ -274,11 +279,48 @@ public final class RunPoliciesService {
                 ? Tried.OPEN : Tried.DONE;
     }
 
+    /**
+     * A pair's cron times in a window: the latest, which runs, and the earlier ones merged into it (none run, counted
+     * with the first and last of them).
+     */
+    record Due(Optional<Instant> latest, long merged, Optional<Instant> firstMerged, Optional<Instant> lastMerged) {
+        Due {
+            if (merged < 0 || (merged == 0) != firstMerged.isEmpty() || firstMerged.isEmpty() != lastMerged.isEmpty()) {
+                throw new IllegalArgumentException("merged cron times are counted with their first and last");
+            }
+        }
+    }
+
+    /**
+     * The cron times a window held beyond its latest are not run (ADR 0028): after downtime, and also when one tick took
+     * longer than the policy's interval (the next window then holds several). Said at WARN with the policy and server,
+     * and counted ({@link #mergedCronTimes}), so no merge is silent (ADR 0028, amended in session 45).
+     */
+    private void reportMerged(RecoveryPolicy policy, ServerId server, Instant from, Instant to, Due due) {
+        if (due.merged() == 0) {
+            return;
+        }
+        mergedCronTimes.addAndGet(due.merged());
+        LOG.log(System.Logger.Level.WARNING, "policy {0} of team {1} on server {2}: {3} cron time(s) from {4} to {5} not run, "
+                        + "merged into the run of {6}: the window ({7}, {8}] held more than one (downtime, or a tick longer "
+                        + "than the policy''s interval)", policy.id().value(), policy.team().value(),
+                String.valueOf(server.value()), due.merged(), due.firstMerged().get(), due.lastMerged().get(),
+                due.latest().get(), from, to);
+    }
+
+    /** How many cron times windows merged into a later one of the same pair, since the start. */
+    public long mergedCronTimes() {
+        return mergedCronTimes.get();
+    }
+
     /** The latest cron time whose jittered moment is in the window and after the policy's last change. */
-    Optional<Instant> due(RecoveryPolicy policy, ServerId server, Instant from, Instant to) {
+    Due due(RecoveryPolicy policy, ServerId server, Instant from, Instant to) {
         // A changed policy runs at its new times only: none before the change.
         Instant start = from.isAfter(policy.updatedAt()) ? from : policy.updatedAt();
         Instant latest = null;
+        long merged = 0;
+        Instant firstMerged = null;
+        Instant lastMerged = null;
         // No jitter is longer than the cap: a cron time before this cannot have its moment in the window.
         Instant after = start.minus(RunJitter.CAP);
         // Walks the window in small steps; a long downtime still yields a single run (the latest time). Moments keep
@@ -297,6 +339,11 @@ public final class RunPoliciesService {
                     break;
                 }
                 if (moment.isAfter(start)) {
+                    if (latest != null) {
+                        merged++;
+                        firstMerged = firstMerged == null ? latest : firstMerged;
+                        lastMerged = latest;
+                    }
                     latest = fire;
                 }
             }
@@ -305,7 +352,7 @@ public final class RunPoliciesService {
             }
             after = next.get(next.size() - 1);
         }
-        return Optional.ofNullable(latest);
+        return new Due(Optional.ofNullable(latest), merged, Optional.ofNullable(firstMerged), Optional.ofNullable(lastMerged));
     }
 
     /** When the run of cron time {@code fire} for {@code server} happens: the cron time plus its jitter. */

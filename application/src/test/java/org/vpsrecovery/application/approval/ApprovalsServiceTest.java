@@ -447,8 +447,8 @@ class ApprovalsServiceTest {
         }
 
         @Override
-        public List<org.vpsrecovery.domain.audit.RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit) {
-            return history.pendingIntents(acceptedBefore, limit);
+        public List<org.vpsrecovery.domain.audit.RecordedAuditEvent> pendingIntents(Instant acceptedBefore, long afterSequence, int limit) {
+            return history.pendingIntents(acceptedBefore, afterSequence, limit);
         }
 
         @Override

@@ -74,8 +74,8 @@ class AuditedAttemptsTest {
         }
 
         @Override
-        public List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit) {
-            return platform.history.pendingIntents(acceptedBefore, limit);
+        public List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, long afterSequence, int limit) {
+            return platform.history.pendingIntents(acceptedBefore, afterSequence, limit);
         }
 
         @Override

@@ -12,6 +12,13 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.job.RunBudget;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.vpsrecovery.domain.port.ProviderFailure;
+import org.vpsrecovery.domain.port.SnapshotProvider;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.testing.ForwardingSnapshotProvider;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
@@ -320,6 +327,55 @@ class ReconcilePendingIntentsServiceTest {
         }
         platform.operations.update(restore, restore.releasedEarly(now, releaseNote));
         return context;
+    }
+
+    /**
+     * VPS.org answering in 10 s, under its timeout, and the first two answers failures (ADR 0024, amended in session 45):
+     * a run whose budget is spent takes no further intent, and the next carries on after the last intent it reached, not
+     * with the two it could not settle, which would otherwise fill every run's budget ahead of the third.
+     */
+    @Test
+    void aRunWhoseBudgetIsSpentStopsBetweenIntentsAndTheNextCarriesOnAfterTheLastItReached() {
+        AtomicInteger lists = new AtomicInteger();
+        SnapshotProvider slow = new ForwardingSnapshotProvider(platform.provider) {
+            @Override
+            public List<Snapshot> listSnapshots(Optional<ServerId> server) {
+                return slowly(() -> super.listSnapshots(server));
+            }
+
+            /** A consistent list is the ordinary one here (the interface's default): each read passes through this. */
+            private List<Snapshot> slowly(Supplier<List<Snapshot>> list) {
+                platform.clock.advance(Duration.ofSeconds(10));
+                if (lists.incrementAndGet() <= 2) {
+                    throw new ProviderFailure(ProviderFailure.Kind.TIMEOUT, "VPS.org did not answer");
+                }
+                return list.get();
+            }
+        };
+        ReconcilePendingIntentsService overSlowVpsOrg = new ReconcilePendingIntentsService(platform.history, slow,
+                platform.provider, new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock, Duration.ofMinutes(5),
+                ServerStates.DOCUMENTED_RESTORE_WINDOW, platform.operations, platform.holds);
+        CallContext first = intent(Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of("name", "first"));
+        CallContext second = intent(Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of("name", "second"));
+        CallContext third = intent(Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of("name", "third"));
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        ReconcilePendingIntentsService.Round cutShort = overSlowVpsOrg.reconcile(100, 0,
+                RunBudget.startingNow(platform.clock, Duration.ofSeconds(15)));
+
+        assertThat(cutShort.closed()).isZero(); // the first two looked at, VPS.org failed; the third not begun
+        assertThat(lists).hasValue(2);
+
+        ReconcilePendingIntentsService.Round next = overSlowVpsOrg.reconcile(100, cutShort.resumeAfter(),
+                RunBudget.startingNow(platform.clock, Duration.ofSeconds(15)));
+
+        assertThat(next.closed()).isOne();
+        assertThat(((Outcome.Failed) lastOutcome(third)).reason()).isEqualTo(ReasonCode.NOT_DONE_AT_PROVIDER);
+        assertThat(lastOutcome(first)).isInstanceOf(Outcome.Accepted.class);
+        assertThat(lastOutcome(second)).isInstanceOf(Outcome.Accepted.class);
+        assertThat(next.resumeAfter()).isZero(); // the pass reached the end: the next run starts from the first again
+
+        assertThat(overSlowVpsOrg.reconcile(100, next.resumeAfter(), RunBudget.UNBOUNDED).closed()).isEqualTo(2);
     }
 
     @Test

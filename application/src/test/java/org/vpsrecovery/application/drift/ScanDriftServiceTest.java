@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.job.RunBudget;
 import org.vpsrecovery.application.audit.AuditReader;
 import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
@@ -294,6 +295,35 @@ class ScanDriftServiceTest {
         ScanDriftService.Round second = scanner().scan(first.lastServer(), 2, counted);
         assertThat(second.scanned()).isEqualTo(2);
         assertThat(second.lastServer()).contains(WEB.value()); // GREEN_SERVER, then round to the lowest id
+        assertThat(GREEN_SERVER.value()).isGreaterThan(SPARE.value());
+    }
+
+    /**
+     * VPS.org answering each list in 10 s, under its timeout (ADR 0024, amended in session 45): a round whose budget is
+     * spent takes no further server, and the next round starts with the first server the last one did not reach.
+     */
+    @Test
+    void aRoundWhoseBudgetIsSpentStopsBetweenServersAndTheNextCarriesOnFromThere() {
+        SnapshotProvider slow = new ForwardingSnapshotProvider(platform.provider) {
+            @Override
+            public List<Snapshot> listSnapshots(Optional<ServerId> server) {
+                platform.clock.advance(Duration.ofSeconds(10));
+                return platform.provider.listSnapshots(server);
+            }
+        };
+        ScanDriftService scanner = scanner(new InMemoryServerLock(Duration.ofSeconds(5)), slow);
+
+        ScanDriftService.Round first = scanner.scan(Optional.empty(), 10,
+                NO_PAUSE, RunBudget.startingNow(platform.clock, Duration.ofSeconds(15)));
+
+        assertThat(first.scanned()).isEqualTo(2); // WEB, then SPARE began before 15 s had passed; GREEN_SERVER not
+        assertThat(first.lastServer()).contains(SPARE.value());
+
+        ScanDriftService.Round second = scanner.scan(first.lastServer(), 10,
+                NO_PAUSE, RunBudget.startingNow(platform.clock, Duration.ofSeconds(15)));
+
+        assertThat(second.scanned()).isEqualTo(2); // GREEN_SERVER, then round to WEB: not SPARE again
+        assertThat(second.lastServer()).contains(WEB.value());
         assertThat(GREEN_SERVER.value()).isGreaterThan(SPARE.value());
     }
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.job.RunBudget;
 import org.vpsrecovery.application.backup.CreateManualBackupCommand;
 import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
@@ -422,6 +423,35 @@ class TrackOperationsServiceTest {
 
         assertThat(holds.get()).isEqualTo(3);
         assertThat(platform.providerCallsStartingWith("list snapshots") - lists).isEqualTo(3);
+        assertThat(creates).allSatisfy(context -> assertThat(stateOf(context)).isEqualTo(OperationState.COMPLETED));
+    }
+
+    /**
+     * VPS.org answering each list in 10 s, under its timeout (ADR 0024, amended in session 45): a round whose budget is
+     * spent takes no further few, and what it did not reach is still due and followed by the next round.
+     */
+    @Test
+    void aRoundWhoseBudgetIsSpentStopsBetweenTwoFewAndTheNextFollowsWhatItDidNotReach() {
+        org.vpsrecovery.domain.port.SnapshotProvider slow = new org.vpsrecovery.domain.testing.ForwardingSnapshotProvider(
+                platform.provider) {
+            @Override
+            public List<Snapshot> listSnapshots(Optional<ServerId> server) {
+                platform.clock.advance(Duration.ofSeconds(10));
+                return super.listSnapshots(server);
+            }
+        };
+        TrackOperationsService twoAtATime = new TrackOperationsService(platform.operations, slow, platform.provider,
+                platform.history, platform.auditWriter, new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
+                new TrackOperationsService.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), 200, Duration.ZERO, 2));
+        List<CallContext> creates = List.of(create("one"), create("two"), create("three"), create("four"), create("five"));
+        platform.provider.finishCreations();
+        platform.clock.advance(Duration.ofSeconds(10));
+
+        // The first few ends at 10 s, the second begins before 15 s and ends at 20 s: the third is not begun.
+        assertThat(twoAtATime.tick(RunBudget.startingNow(platform.clock, Duration.ofSeconds(15)))).isEqualTo(4);
+        assertThat(creates).filteredOn(context -> stateOf(context) == OperationState.IN_PROGRESS).hasSize(1);
+
+        assertThat(twoAtATime.tick(RunBudget.startingNow(platform.clock, Duration.ofSeconds(15)))).isEqualTo(1);
         assertThat(creates).allSatisfy(context -> assertThat(stateOf(context)).isEqualTo(OperationState.COMPLETED));
     }
 

@@ -204,6 +204,52 @@ class RunPoliciesServiceTest {
         assertThat(platform.provider.snapshotCount(WEB)).isEqualTo(1);
     }
 
+    /**
+     * A window holding three cron times of a pair (downtime, or a tick longer than the policy's interval) runs the latest
+     * only; the two merged into it are said at WARN with the policy and the server, and counted (ADR 0028, amended in
+     * session 45). Before, nothing said so.
+     */
+    @Test
+    void cronTimesAWindowMergesIntoItsLatestAreLoggedAtWarnWithThePolicyAndServerAndCounted() {
+        RecoveryPolicy policy = nightly(new RetentionRules(10, Duration.ZERO, 0, 0, 0, 0, false));
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(RunPoliciesService.class.getName());
+        List<java.util.logging.LogRecord> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(capture);
+        try {
+            List<Run> done = runs.tick(platform.clock.instant(), Instant.parse("2026-11-26T12:00:00Z"));
+
+            assertThat(done).singleElement().extracting(Run::scheduledFor).isEqualTo(Instant.parse("2026-11-26T02:00:00Z"));
+            assertThat(runs.mergedCronTimes()).isEqualTo(2);
+            assertThat(warnings).singleElement().satisfies(warning -> assertThat(
+                    java.text.MessageFormat.format(warning.getMessage(), warning.getParameters()))
+                    .contains(policy.id().toString(), "server " + WEB.value(), "2 cron time(s)",
+                            "2026-11-24T02:00:00Z", "2026-11-25T02:00:00Z"));
+
+            runs.tick(Instant.parse("2026-11-26T12:00:00Z"), Instant.parse("2026-11-27T12:00:00Z"));
+
+            assertThat(runs.mergedCronTimes()).isEqualTo(2); // one cron time in the window: nothing merged
+            assertThat(warnings).hasSize(1);
+        } finally {
+            logger.removeHandler(capture);
+        }
+    }
+
     @Test
     void aChangedPolicyRunsAtItsNewTimesAndADeletedOneNoMore() {
         RecoveryPolicy policy = nightly(KEEP_TWO);

@@ -31,6 +31,7 @@ class SettingsRefusedAtStartEndToEndTest {
             vpsr.drift.kept-attempts          | -1   | vpsr.drift.kept-attempts must not be negative
             vpsr.jobs.polling-interval        | 0s   | vpsr.jobs.polling-interval must be at least 100 ms
             vpsr.tracking.every               | -5s  | vpsr.tracking.every must be positive
+            vpsr.jobs.run-budget              | 0s   | vpsr.jobs.run-budget must be positive
             vpsr.audit.backlog-flush-every    | -1s  | vpsr.audit.backlog-flush-every must be positive
             vpsr.audit.checkpoint-every       | 0s   | vpsr.audit.checkpoint-every must be positive
             vpsr.restore-window               | -1m  | vpsr.restore-window must not be negative

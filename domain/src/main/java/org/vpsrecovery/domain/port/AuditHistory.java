@@ -129,7 +129,16 @@ public interface AuditHistory {
      * (1-{@value #MAX_PENDING_PAGE}). A reconciler checks these against the provider, or against
      * their ended operation, and appends the outcome it finds.
      */
-    List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit);
+    default List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit) {
+        return pendingIntents(acceptedBefore, 0, limit);
+    }
+
+    /**
+     * As above, only those whose sequence is after {@code afterSequence} (0: from the first): a reconciliation whose run
+     * was cut short carries on after the last intent it reached, so intents it reached and could not settle yet do not
+     * fill every later run's page ahead of those it never reached (ADR 0024, amended in session 45).
+     */
+    List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, long afterSequence, int limit);
 
     /** Walks the whole chain and reports it intact, or the first position where it breaks and why. */
     ChainVerification verifyChain();

@@ -35,8 +35,8 @@ public class ForwardingAuditHistory implements AuditHistory {
     }
 
     @Override
-    public List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit) {
-        return history.pendingIntents(acceptedBefore, limit);
+    public List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, long afterSequence, int limit) {
+        return history.pendingIntents(acceptedBefore, afterSequence, limit);
     }
 
     @Override

@@ -139,10 +139,11 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
     }
 
     @Override
-    public synchronized List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, int limit) {
+    public synchronized List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, long afterSequence, int limit) {
         AuditHistory.requirePendingLimit(limit);
         List<RecordedAuditEvent> all = events.stream().map(StoredEvent::recorded).toList();
         return all.stream()
+                .filter(e -> e.sequence() > afterSequence)
                 .filter(e -> e.event().outcome().kind() == Outcome.Kind.ACCEPTED)
                 .filter(e -> e.event().occurredAt().isBefore(acceptedBefore))
                 .filter(intent -> all.stream().noneMatch(later -> resolves(later, intent)))

@@ -427,6 +427,21 @@ public abstract class AuditHistoryContract {
         assertThat(history.pendingIntents(T0, 10)).isEmpty();
     }
 
+    /** A reconciliation cut short carries on after the last intent it reached (ADR 0024, amended in session 45). */
+    @Test
+    void pendingIntentsAfterASequenceAreOnlyTheLaterOnes() {
+        AuditHistory history = emptyHistory();
+        history.append(event(BLUE, "first", T0, new Outcome.Accepted()));
+        history.append(event(BLUE, "second", T0.plusSeconds(1), new Outcome.Accepted()));
+        history.append(event(BLUE, "third", T0.plusSeconds(2), new Outcome.Accepted()));
+        List<RecordedAuditEvent> all = history.pendingIntents(T0.plusSeconds(30), 10);
+
+        assertThat(history.pendingIntents(T0.plusSeconds(30), all.get(0).sequence(), 10))
+                .extracting(e -> e.event().requestId().value()).containsExactly("second", "third");
+        assertThat(history.pendingIntents(T0.plusSeconds(30), all.get(2).sequence(), 10)).isEmpty();
+        assertThat(history.pendingIntents(T0.plusSeconds(30), 0, 10)).isEqualTo(all);
+    }
+
     /**
      * The reconciler reads pending intents a page at a time; intents whose operation is still open
      * are the tracker's, and must not fill the page ahead of those the reconciler can settle.
