@@ -200,12 +200,14 @@ final class ProviderResilience {
     }
 
     /**
-     * One attempt that can be sent now without waiting, or empty: the circuit is not closed, or no connection is
-     * free at once (the caller then takes the blocking way, with its bounded waits). The attempt is ended once,
+     * One attempt that can be sent now without waiting, or empty: the circuit is not closed, no connection is free at
+     * once, or a request's deadline leaves no time for it (the caller then takes the blocking way, with its bounded waits). The attempt is ended once,
      * by {@link Attempt#ended}, which gives the connection back and tells the breaker.
      */
     Optional<Attempt> attemptAtOnce() {
-        if (!connections.tryAcquirePermit()) {
+        // A request without the time for an attempt takes the blocking way too, which fails it unsent.
+        if (ProviderDeadline.current().filter(by -> !by.fits(longestAttempt)).isPresent()
+                || !connections.tryAcquirePermit()) {
             return Optional.empty();
         }
         // Only a closed breaker: a half-open one's trial permits are left to the blocking way, which accounts for them.
