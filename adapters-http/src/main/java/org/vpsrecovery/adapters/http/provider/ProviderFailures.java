@@ -177,7 +177,7 @@ final class ProviderFailures {
             String name = t.getClass().getName();
             String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
             if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoHostException
-                    || t instanceof ProviderResilience.NoFreeConnection
+                    || t instanceof ProviderResilience.NoFreeConnection || t instanceof ProviderResilience.OutOfTime
                     || name.equals("io.netty.channel.ConnectTimeoutException")
                     || message.startsWith("connect error")) {
                 return true;

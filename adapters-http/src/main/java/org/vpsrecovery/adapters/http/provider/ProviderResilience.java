@@ -23,7 +23,9 @@ import org.vpsrecovery.domain.port.ProviderFailure.Kind;
  * that change state (creates, restores) are made once. One circuit breaker guards every call: while
  * it is open nothing is sent, so even a create refused by it certainly did not happen. A bulkhead
  * bounds the requests in flight to the pool's connections, how long a request waits for one and how
- * many may wait: a slow provider makes callers fail fast instead of queueing without limit.
+ * many may wait: a slow provider makes callers fail fast instead of queueing without limit. A call made for an inbound
+ * request ends by that request's {@link ProviderDeadline}: no attempt, backoff or {@code Retry-After} wait starts that
+ * could not end before it (ADR 0010, amended in session 45).
  */
 final class ProviderResilience {
 
@@ -35,6 +37,8 @@ final class ProviderResilience {
     private static final Duration BACKOFF = Duration.ofNanos(-1);
 
     private final VpsOrgSettings.Retry retrySettings;
+    /** The longest one attempt lasts once sent: a connection made, then an answer awaited. */
+    private final Duration longestAttempt;
     private final RetryPolicy<Object> retry;
     private final CircuitBreaker<Object> breaker;
     private final VpsOrgSettings.Pool pool;
@@ -56,8 +60,9 @@ final class ProviderResilience {
     }
 
     ProviderResilience(VpsOrgSettings.Retry retrySettings, VpsOrgSettings.CircuitBreaker breakerSettings,
-                       VpsOrgSettings.Pool pool) {
+                       VpsOrgSettings.Pool pool, Duration longestAttempt) {
         this.retrySettings = retrySettings;
+        this.longestAttempt = longestAttempt;
         this.pool = pool;
         this.connections = Bulkhead.of(pool.maxConnections());
         this.retry = RetryPolicy.builder()
@@ -81,18 +86,90 @@ final class ProviderResilience {
                 .build();
     }
 
-    /** A read or a delete: retried when another attempt may succeed and cannot do harm. */
-    <T> T safe(CheckedSupplier<T> call) {
-        return execute(() -> Failsafe.with(retry).compose(breaker).get(withConnection(call)));
+    /**
+     * A read or a delete: retried when another attempt may succeed and cannot do harm, and, for a request, when it and
+     * the wait before it end by the request's deadline; the last attempt's failure is the call's.
+     */
+    <T> T safe(String description, CheckedSupplier<T> call) {
+        Optional<ProviderDeadline> deadline = ProviderDeadline.current();
+        if (deadline.isEmpty()) {
+            return execute(() -> Failsafe.with(retry).compose(breaker).get(withConnection(call, Optional.empty())));
+        }
+        // Checked before the breaker: a call that sends nothing must not take a half-open breaker's trial permit.
+        requireTimeFor(description, deadline.get());
+        AtomicInteger failedAttempts = new AtomicInteger();
+        RetryPolicy<Object> inTime = RetryPolicy.builder(retry.getConfig())
+                .abortIf((result, failure) -> {
+                    int failed = failedAttempts.incrementAndGet();
+                    // The last attempt's failure ends the call anyway: nothing to abort.
+                    if (failed < retrySettings.maxAttempts() && worthRetrying(failure)
+                            && !deadline.get().fits(longestRetryDelay(failure, failed).plus(longestAttempt))) {
+                        LOG.warn("Not retrying a VPS.org call to {}: another attempt could not end within the request's "
+                                + "time ({} ms left)", description, deadline.get().remaining().toMillis());
+                        return true;
+                    }
+                    return false;
+                })
+                .build();
+        return execute(() -> Failsafe.with(inTime).compose(breaker).get(withConnection(call, deadline)));
     }
 
-    /** A create or a restore: exactly one attempt. */
-    <T> T once(CheckedSupplier<T> call) {
-        return execute(() -> Failsafe.with(breaker).get(withConnection(call)));
+    /** A create or a restore: exactly one attempt, for a request only if it can end by the request's deadline. */
+    <T> T once(String description, CheckedSupplier<T> call) {
+        Optional<ProviderDeadline> deadline = ProviderDeadline.current();
+        deadline.ifPresent(by -> requireTimeFor(description, by));
+        return execute(() -> Failsafe.with(breaker).get(withConnection(call, deadline)));
     }
 
-    /** Each attempt holds one of the pool's connections; waiting for one is bounded in time and in number. */
-    private <T> CheckedSupplier<T> withConnection(CheckedSupplier<T> call) {
+    /** Nothing is sent for a request whose time is up: the call fails as unavailable, certainly not made. */
+    private void requireTimeFor(String description, ProviderDeadline deadline) {
+        if (!deadline.fits(longestAttempt)) {
+            throw outOfRequestTime(description, deadline);
+        }
+    }
+
+    private ProviderFailure outOfRequestTime(String description, ProviderDeadline deadline) {
+        return new ProviderFailure(Kind.UNAVAILABLE, "VPS.org was not called to " + description + ": "
+                + deadline.remaining().toMillis() + " ms were left of the request's time (two thirds of "
+                + "micronaut.server.idle-timeout), less than one attempt may take (vpsorg.connect-timeout + "
+                + "vpsorg.read-timeout = " + longestAttempt.toMillis() + " ms); nothing was sent",
+                OptionalInt.empty(), Optional.empty(), new OutOfTime("the request's deadline"));
+    }
+
+    /**
+     * The longest Failsafe may wait before the retry after {@code failed} failed attempts: a {@code Retry-After}
+     * (already stretched) or the backoff, which doubles from the initial delay up to the maximum (counting every
+     * failure, as if none had a {@code Retry-After}, errs long), either jittered up by at most its share.
+     */
+    private Duration longestRetryDelay(Throwable failure, int failed) {
+        Duration floor = retryAfterFloor(failure);
+        Duration delay;
+        if (!floor.isNegative()) {
+            delay = floor;
+        } else {
+            Duration backoff = retrySettings.initialDelay().multipliedBy(1L << Math.min(failed - 1, 20));
+            delay = backoff.compareTo(retrySettings.maxDelay()) < 0 ? backoff : retrySettings.maxDelay();
+        }
+        return Duration.ofNanos((long) Math.ceil(delay.toNanos() * (1.0 + retrySettings.jitter())));
+    }
+
+    /**
+     * Whether a request whose blocking way would retry after {@code failure} (the first attempt failed) has the time
+     * for the wait and one more attempt; outside a request, whether it would retry at all.
+     */
+    boolean retriesInTime(Throwable failure) {
+        if (!worthRetrying(failure)) {
+            return false;
+        }
+        return ProviderDeadline.current().map(by -> by.fits(longestRetryDelay(failure, 1).plus(longestAttempt)))
+                .orElse(true);
+    }
+
+    /**
+     * Each attempt holds one of the pool's connections; waiting for one is bounded in time and in number, and, for a
+     * request, by the time that leaves the attempt before its deadline.
+     */
+    private <T> CheckedSupplier<T> withConnection(CheckedSupplier<T> call, Optional<ProviderDeadline> deadline) {
         return () -> {
             if (!connections.tryAcquirePermit()) {
                 if (waiting.incrementAndGet() > pool.maxPending()) {
@@ -101,9 +178,14 @@ final class ProviderResilience {
                             + " requests already wait for a connection");
                 }
                 try {
-                    if (!connections.tryAcquirePermit(pool.acquireTimeout())) {
-                        throw noFreeConnection("no connection came free within vpsorg.pool.acquire-timeout="
-                                + pool.acquireTimeout().toMillis() + " ms");
+                    Duration wait = deadline.map(by -> by.remaining().minus(longestAttempt))
+                            .filter(left -> left.compareTo(pool.acquireTimeout()) < 0)
+                            .orElse(pool.acquireTimeout());
+                    if (wait.isNegative() || !connections.tryAcquirePermit(wait)) {
+                        throw noFreeConnection(wait.equals(pool.acquireTimeout())
+                                ? "no connection came free within vpsorg.pool.acquire-timeout="
+                                + pool.acquireTimeout().toMillis() + " ms"
+                                : "no connection came free while the request's time left room for an attempt");
                     }
                 } finally {
                     waiting.decrementAndGet();
@@ -118,12 +200,14 @@ final class ProviderResilience {
     }
 
     /**
-     * One attempt that can be sent now without waiting, or empty: the circuit is not closed, or no connection is
-     * free at once (the caller then takes the blocking way, with its bounded waits). The attempt is ended once,
+     * One attempt that can be sent now without waiting, or empty: the circuit is not closed, no connection is free at
+     * once, or a request's deadline leaves no time for it (the caller then takes the blocking way, with its bounded waits). The attempt is ended once,
      * by {@link Attempt#ended}, which gives the connection back and tells the breaker.
      */
     Optional<Attempt> attemptAtOnce() {
-        if (!connections.tryAcquirePermit()) {
+        // A request without the time for an attempt takes the blocking way too, which fails it unsent.
+        if (ProviderDeadline.current().filter(by -> !by.fits(longestAttempt)).isPresent()
+                || !connections.tryAcquirePermit()) {
             return Optional.empty();
         }
         // Only a closed breaker: a half-open one's trial permits are left to the blocking way, which accounts for them.
@@ -154,11 +238,6 @@ final class ProviderResilience {
                 breaker.recordException(failure);
             }
         }
-    }
-
-    /** Whether the blocking way's retries would try again after this failure. */
-    boolean retries(Throwable failure) {
-        return worthRetrying(failure);
     }
 
     /** How long the blocking way would wait before its first retry after this failure (at least a Retry-After). */

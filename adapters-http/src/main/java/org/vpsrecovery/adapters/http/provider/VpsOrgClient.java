@@ -112,7 +112,8 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         this.blocking = http.toBlocking();
         this.json = Objects.requireNonNull(json, "json mapper");
         this.failures = new ProviderFailures(settings.apiToken(), json, Objects.requireNonNull(clock, "clock"));
-        this.resilience = new ProviderResilience(settings.retry(), settings.circuitBreaker(), settings.pool());
+        this.resilience = new ProviderResilience(settings.retry(), settings.circuitBreaker(), settings.pool(),
+                settings.connectTimeout().plus(settings.readTimeout()));
     }
 
     /** A client with its own Micronaut HTTP client and the default JSON mapper (tests, tools). */
@@ -287,7 +288,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             attempt.ended(null);
         } catch (RuntimeException attemptFailed) {
             attempt.ended(attemptFailed);
-            if (!resilience.retries(attemptFailed)) {
+            if (!resilience.retriesInTime(attemptFailed)) {
                 return CompletableFuture.<List<Snapshot>>failedFuture(attemptFailed);
             }
             Executor afterTheDelay = CompletableFuture.delayedExecutor(
@@ -322,7 +323,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     @Override
     public Snapshot createSnapshot(SnapshotDraft draft) {
         Call call = new Call("create a snapshot of server " + draft.server(), true);
-        return resilience.once(() -> {
+        return resilience.once(call.description(), () -> {
             Reply reply = exchange(call, HttpMethod.POST, endpoint("api/v1/snapshots/", ""), mapper.toWire(draft));
             return read(call, reply, SnapshotWire.class, mapper::snapshot);
         });
@@ -331,7 +332,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     @Override
     public RestoreStarted restoreSnapshot(SnapshotId snapshot, ServerId itsServer) {
         Call call = new Call("restore snapshot " + snapshot + " onto server " + itsServer, true);
-        return resilience.once(() -> {
+        return resilience.once(call.description(), () -> {
             Reply reply = exchange(call, HttpMethod.POST, endpoint("api/v1/snapshots/" + snapshot.value() + "/restore/", ""), null);
             return read(call, reply, RestoreAnswerWire.class, NO_RESTORE_ANSWER,
                     answer -> mapper.restoreStarted(answer, Optional.of(itsServer)));
@@ -380,7 +381,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     @Override
     public Backup createManualBackup(BackupDraft draft) {
         Call call = new Call("create a manual backup of server " + draft.server(), true);
-        return resilience.once(() -> {
+        return resilience.once(call.description(), () -> {
             Reply reply = exchange(call, HttpMethod.POST, endpoint("api/v1/backups/", ""), mapper.toWire(draft));
             return read(call, reply, BackupWire.class, mapper::backup);
         });
@@ -394,7 +395,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     @Override
     public RestoreStarted restoreServerFromBackup(ServerId server, BackupId backup) {
         Call call = new Call("restore server " + server + " from backup " + backup, true);
-        return resilience.once(() -> {
+        return resilience.once(call.description(), () -> {
             Reply reply = exchange(call, HttpMethod.POST, endpoint("api/v1/servers/" + server.value() + "/restore/", ""),
                     mapper.toWire(backup));
             return read(call, reply, RestoreAnswerWire.class, NO_RESTORE_ANSWER,
@@ -607,7 +608,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         if (System.nanoTime() - deadline >= 0) {
             throw outOfTime(call, number);
         }
-        return resilience.safe(() -> {
+        return resilience.safe(call.description(), () -> {
             if (System.nanoTime() - deadline >= 0) {
                 // Between retries of this page: the breaker counts it as the provider's trouble (ProviderResilience).
                 throw outOfTime(call, number);
@@ -673,7 +674,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             ProviderFailure.Kind.MALFORMED_RESPONSE);
 
     private void deleteRetried(Call call, URI uri, AtomicBoolean mayHaveHappened) {
-        resilience.safe(() -> {
+        resilience.safe(call.description(), () -> {
             Reply reply;
             try {
                 reply = exchange(call, HttpMethod.DELETE, uri, null);

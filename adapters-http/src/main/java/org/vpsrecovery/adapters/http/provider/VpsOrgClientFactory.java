@@ -7,9 +7,11 @@ import io.micronaut.context.exceptions.BeanContextException;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.http.body.MessageBodyHandlerRegistry;
 import io.micronaut.http.codec.MediaTypeCodecRegistry;
+import io.micronaut.http.server.HttpServerConfiguration;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * Builds the VPS.org client from the {@code vpsorg.*} properties, bound by Micronaut into
@@ -26,8 +28,9 @@ public class VpsOrgClientFactory {
     @Singleton
     @Bean(preDestroy = "close")
     public VpsOrgClient vpsOrgClient(BeanLocator beans, JsonMapper json, MediaTypeCodecRegistry codecs,
-            MessageBodyHandlerRegistry bodies) {
+            MessageBodyHandlerRegistry bodies, HttpServerConfiguration server) {
         VpsOrgSettings settings = settings(beans);
+        requireOneAttemptWithin(settings, server.getIdleTimeout());
         return new VpsOrgClient(settings, VpsOrgClient.httpClient(settings, codecs, bodies), json, Clock.systemUTC());
     }
 
@@ -47,6 +50,23 @@ public class VpsOrgClientFactory {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigurationException("VPS.org client configuration: " + e.getMessage());
         }
+    }
+
+    /**
+     * A request's VPS.org calls end within two thirds of the server's idle timeout ({@link ProviderDeadline}); settings
+     * under which not even one attempt fits there would make every request's call fail unsent: refused at the start.
+     */
+    static void requireOneAttemptWithin(VpsOrgSettings settings, Duration idleTimeout) {
+        ProviderDeadline.budgetWithin(idleTimeout).ifPresent(budget -> {
+            Duration attempt = settings.connectTimeout().plus(settings.readTimeout());
+            if (attempt.compareTo(budget) >= 0) {
+                throw new ConfigurationException("VPS.org client configuration: vpsorg.read-timeout ("
+                        + settings.readTimeout().toMillis() + " ms) + vpsorg.connect-timeout ("
+                        + settings.connectTimeout().toMillis() + " ms) must be shorter than two thirds of "
+                        + "micronaut.server.idle-timeout (" + budget.toMillis() + " ms of " + idleTimeout.toMillis()
+                        + " ms): a request's VPS.org calls end within that, so not even one attempt would fit");
+            }
+        });
     }
 
     /** Micronaut's line naming the property and why its value did not bind, without the injection path around it. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.micronaut.core.propagation.PropagatedContext;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -199,6 +200,38 @@ class FaultContractTest {
         assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(429));
         assertThat(failure.retryAfter()).hasValue(Duration.ofSeconds(120));
         assertThat(vpsOrg.received("GET", SNAPSHOTS)).hasSize(1);
+    }
+
+    /**
+     * A call made for a request ends by the request's deadline (ADR 0010, amended in session 45): a Retry-After whose
+     * wait and one more attempt would outlast it is handed to the caller instead of slept, as one past the cap is.
+     */
+    @Test
+    void aRetryAfterThatWouldOutlastTheRequestsDeadlineIsHandedToTheCallerInsteadOfWaited() {
+        // One attempt: 1.5 s at most. The wait: 2 s stretched against the jitter, then jittered up (3.3 s).
+        start(s -> s.withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(1)));
+        vpsOrg.simulator.faults().add(Fault.rateLimited(Duration.ofSeconds(2)).on("GET", SNAPSHOTS).times(1));
+        ProviderDeadline deadline = new ProviderDeadline(System.nanoTime() + Duration.ofSeconds(4).toNanos());
+
+        ProviderFailure failure;
+        try (PropagatedContext.Scope ignored = PropagatedContext.getOrEmpty().plus(deadline).propagate()) {
+            failure = catchThrowableOfType(ProviderFailure.class, () -> vpsOrg.client.listSnapshots(Optional.empty()));
+        }
+
+        assertThat(failure).isNotNull();
+        assertThat(failure.kind()).isEqualTo(Kind.RATE_LIMITED);
+        assertThat(failure.retryAfter()).hasValue(Duration.ofSeconds(2));
+        assertThat(vpsOrg.received("GET", SNAPSHOTS)).hasSize(1);
+    }
+
+    /** Outside a request (a scheduled job) there is no deadline: the same Retry-After is waited, then retried. */
+    @Test
+    void withoutARequestTheSameRetryAfterIsWaitedAndRetried() {
+        start(s -> s.withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(1)));
+        vpsOrg.simulator.faults().add(Fault.rateLimited(Duration.ofSeconds(2)).on("GET", SNAPSHOTS).times(1));
+
+        assertThat(vpsOrg.client.listSnapshots(Optional.empty())).hasSize(2);
+        assertThat(vpsOrg.received("GET", SNAPSHOTS)).hasSize(2);
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.vpsrecovery.adapters.http.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.micronaut.core.propagation.PropagatedContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -70,6 +71,23 @@ class ListSnapshotsWhenAnsweredContractTest {
         // Read where the answer arrived: the client's event loop, not the caller and not a worker.
         assertThat(answeredOn.get()).isNotSameAs(Thread.currentThread());
         assertThat(answeredOn.get().isVirtual()).isFalse();
+    }
+
+    /**
+     * A request whose deadline leaves no time for an attempt sends nothing this way either (ADR 0010, amended in session
+     * 45): the list fails unavailable, nothing sent, as the blocking list does.
+     */
+    @Test
+    void aRequestOutOfTimeSendsNothing() {
+        ProviderFailure failure;
+        try (PropagatedContext.Scope ignored = PropagatedContext.getOrEmpty()
+                .plus(new ProviderDeadline(System.nanoTime())).propagate()) {
+            failure = failure();
+        }
+
+        assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(failure.getMessage()).contains("nothing was sent");
+        assertThat(vpsOrg.received("GET", SNAPSHOTS)).isEmpty();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.vpsrecovery.adapters.http.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -185,6 +186,36 @@ class VpsOrgClientFactoryTest {
     private static VpsOrgSettings settingsOf(Map<String, Object> values) {
         try (ApplicationContext context = ApplicationContext.run(values)) {
             return VpsOrgClientFactory.settings(context);
+        }
+    }
+
+    /**
+     * A request's VPS.org calls end within two thirds of the server's idle timeout (ADR 0010, amended in session 45):
+     * a read timeout that leaves not even one attempt room there is refused when the client is built, its keys named.
+     */
+    @Test
+    void aReadTimeoutThatLeavesNoAttemptWithinTheIdleTimeoutIsRefused() {
+        try (ApplicationContext context = ApplicationContext.run(Map.of(
+                "vpsorg.base-url", "http://127.0.0.1:9/",
+                "vpsorg.api-token", "demo-token",
+                "micronaut.server.idle-timeout", "3s",
+                "vpsorg.connect-timeout", "500ms",
+                "vpsorg.read-timeout", "2s"))) {
+            assertThatThrownBy(() -> context.getBean(VpsOrgClient.class))
+                    .hasStackTraceContaining("vpsorg.read-timeout (2000 ms) + vpsorg.connect-timeout (500 ms) must be "
+                            + "shorter than two thirds of micronaut.server.idle-timeout (2000 ms of 3000 ms)");
+        }
+    }
+
+    @Test
+    void aReadTimeoutThatLeavesAnAttemptWithinTheIdleTimeoutIsTaken() {
+        try (ApplicationContext context = ApplicationContext.run(Map.of(
+                "vpsorg.base-url", "http://127.0.0.1:9/",
+                "vpsorg.api-token", "demo-token",
+                "micronaut.server.idle-timeout", "3s",
+                "vpsorg.connect-timeout", "500ms",
+                "vpsorg.read-timeout", "1s"))) {
+            assertThat(context.getBean(VpsOrgClient.class).settings().readTimeout()).isEqualTo(Duration.ofSeconds(1));
         }
     }
 }
