@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -361,15 +362,15 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
     }
 
     /**
-     * Every one of {@code servers} held by one change (ADR 0023, amended in session 45): their gates in id order, then
-     * ONE of the instance's lock connections, on which the advisory locks are taken in id order in one transaction and
+     * Every one of {@code servers} held by one change (ADR 0023, amended in session 45): their gates in key order, then
+     * ONE of the instance's lock connections, on which the advisory locks are taken in that order in one transaction and
      * ended together. A change never holds a lock connection while it waits for another, so a restore from another
      * server's backup needs one as a one-server change does, and no configuration can keep it out on an idle instance.
      */
     @Override
     public <T> T callHoldingAll(Collection<ServerId> servers, Function<ServerLock.Hold, T> work) {
         Objects.requireNonNull(work, "work");
-        List<ServerId> inOrder = lockedOnce(ServerLock.inIdOrder(servers));
+        List<ServerId> inOrder = lockedOnce(inKeyOrder(ServerLock.inIdOrder(servers)));
         ServerId first = inOrder.getFirst();
         sweepingOrRefuse(first);
         long deadline = System.nanoTime() + maxWait.toNanos();
@@ -402,6 +403,16 @@ public final class PgServerLock implements ServerLock, AutoCloseable {
             entered.forEach(gate -> gate.permit.release());
             joined.forEach(this::leave);
         }
+    }
+
+    /**
+     * The gates and the advisory locks are by key, so they are taken in key order (then id): in id order, ids at or
+     * above 2^32 folding onto a lower key crossed two changes' orders, and each waited for the other until both were
+     * refused busy (ADR 0023, review of session 45).
+     */
+    private static List<ServerId> inKeyOrder(List<ServerId> servers) {
+        return servers.stream().sorted(Comparator.comparingInt(PgServerLock::lockKey)
+                .thenComparingLong(ServerId::value)).toList();
     }
 
     /** Servers whose ids fold to one key share its lock (ADR 0023): the first of them stands for the others. */

@@ -18,8 +18,12 @@ final class ReadOnlySnapshot {
         T read(Connection connection) throws SQLException;
     }
 
-    /** None: such reads hold no lock and no gate, and their length grows with the history. */
-    static final int LONG_READ_NETWORK_TIMEOUT_MILLIS = 0;
+    /**
+     * An hour: such reads hold no lock and no gate, and a summary's aggregate over a long range may take minutes before
+     * its first row. Never none: pgjdbc's bound is on each wait for the socket, and with none a primary that vanished
+     * without a FIN would hold the read (a checkpoint job's round, a verification) for ever (review of session 45).
+     */
+    static final int LONG_READ_NETWORK_TIMEOUT_MILLIS = 3_600_000;
 
     private ReadOnlySnapshot() {
     }

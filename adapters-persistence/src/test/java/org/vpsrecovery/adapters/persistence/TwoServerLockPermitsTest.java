@@ -88,6 +88,50 @@ class TwoServerLockPermitsTest {
         }
     }
 
+    /**
+     * The locks are keyed by the folded id ({@code id ^ id >>> 32}): server 2^32 shares server 1's key. A change on
+     * servers 2 and 2^32 takes them in key order (1, then 2), as a change on 1 and 2 does, so two such changes never wait
+     * crosswise until both are refused busy. In id order it took key 2 first (review of session 45): here, while it
+     * waits for server 2, it must already hold key 1.
+     */
+    @Test
+    void twoChangesWhoseServersFoldOntoCrossedKeysDoNotWaitForEachOther() throws Exception {
+        ServerId two = new ServerId(2);
+        ServerId foldsOntoOne = new ServerId(1L << 32);
+        assertThat(PgServerLock.lockKey(foldsOntoOne)).isEqualTo(PgServerLock.lockKey(new ServerId(1)));
+        try (HikariDataSource pool = pool(4)) {
+            PgServerLock lock = new PgServerLock(pool, Duration.ofSeconds(10), 8, 1);
+            PgServerLock otherInstance = new PgServerLock(DATABASE.dataSource(), Duration.ofSeconds(10));
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try {
+                Future<?> holder = threads.submit(() -> otherInstance.callExclusively(two, () -> {
+                    holding.countDown();
+                    return awaited(release);
+                }));
+                assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+                Future<String> change = threads.submit(() -> outcomeOf(() -> lock.callHoldingAll(
+                        List.of(two, foldsOntoOne), hold -> "restored")));
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (ServerLockSessions.waiting(pool, two) == 0 && System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                assertThat(ServerLockSessions.waiting(pool, two)).as("the change waits for server 2").isEqualTo(1);
+
+                assertThat(ServerLockSessions.holding(pool, new ServerId(1))).as("key 1 taken first").isEqualTo(1);
+                release.countDown();
+                assertThat(change.get(15, TimeUnit.SECONDS)).isEqualTo("restored");
+                holder.get(10, TimeUnit.SECONDS);
+            } finally {
+                release.countDown();
+                threads.shutdownNow();
+                otherInstance.close();
+                lock.close();
+            }
+        }
+    }
+
     /** Two lock connections, two two-server changes on four different idle servers at once. */
     @Test
     void twoTwoServerChangesOnDisjointServersWithTwoLockConnections() throws Exception {
