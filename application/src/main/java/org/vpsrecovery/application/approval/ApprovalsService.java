@@ -159,7 +159,7 @@ public final class ApprovalsService implements DecideApprovalUseCase {
                     "operation " + current.id() + " was " + moved.state().wireName() + " first"));
         }
         ApprovalStepEvents.appendOrLeaveOwed(writer, ApprovalEvents.of(decided, taken));
-        return command.verdict() == Verdict.APPROVE ? run(decided) : decided;
+        return command.verdict() == Verdict.APPROVE ? runNowOrLeaveToTheJob(decided) : decided;
     }
 
     /**
@@ -177,13 +177,20 @@ public final class ApprovalsService implements DecideApprovalUseCase {
             }
         }
         // Not listed while a runner's claim or the wait before the next try lasts.
-        for (RecoveryOperation approved : operations.dueIn(OperationState.APPROVED, now, RecoveryOperations.MAX_PAGE)) {
-            if (approved.isDue(now)) {
-                moved += giveUp(approved) ? 1 : 0;
-            } else if (!approved.updatedAt().plus(LEFT_TO_THE_APPROVER).isAfter(now)
-                    && run(approved).state() != OperationState.APPROVED) {
-                moved++;
+        try {
+            for (RecoveryOperation approved : operations.dueIn(OperationState.APPROVED, now, RecoveryOperations.MAX_PAGE)) {
+                if (approved.isDue(now)) {
+                    moved += giveUp(approved) ? 1 : 0;
+                } else if (!approved.updatedAt().plus(LEFT_TO_THE_APPROVER).isAfter(now)
+                        && run(approved).state() != OperationState.APPROVED) {
+                    moved++;
+                }
             }
+        } catch (ClaimNotTaken storeDown) {
+            // The store failed: the round ends here rather than let each listed operation wait out the pool in turn
+            // (review of session 45); the next round takes them up.
+            LOG.log(System.Logger.Level.WARNING, "the approved operations' round stopped: {0}",
+                    storeDown.getCause().toString());
         }
         return moved;
     }
@@ -221,6 +228,34 @@ public final class ApprovalsService implements DecideApprovalUseCase {
      * {@code rejected} when its policies refused it now, or still {@code approved} when the server's lock or
      * VPS.org kept it from starting (the next round tries again).
      */
+    /**
+     * The approver's request runs what it approved at once. Its store failing before anything was asked of VPS.org
+     * leaves it approved, as when a busy server keeps it from starting: never 503 "decide again" (the decision is made)
+     * nor a 500. A claim whose answer was lost after its commit only delays the job's run until the claim passes (ADR
+     * 0023, amended in session 45).
+     */
+    private RecoveryOperation runNowOrLeaveToTheJob(RecoveryOperation decided) {
+        try {
+            return run(decided);
+        } catch (ClaimNotTaken storeDown) {
+            LOG.log(System.Logger.Level.WARNING, "approved operation {0} could not be claimed to run now: {1}; the "
+                    + "settle-approvals job runs it", decided.id(), storeDown.getCause().toString());
+            return decided;
+        }
+    }
+
+    /** The store failed before a run's claim was taken: nothing was asked of VPS.org. */
+    private static final class ClaimNotTaken extends RuntimeException {
+        ClaimNotTaken(RuntimeException cause) {
+            super(cause);
+        }
+    }
+
+    /**
+     * Throws {@link ClaimNotTaken} when the store fails before the claim is taken: the settle round then ends, as it did
+     * before session 45 (each of up to a page of operations would otherwise wait out the pool in turn), and the
+     * approver's request answers approved ({@link #runNowOrLeaveToTheJob}).
+     */
     private RecoveryOperation run(RecoveryOperation listed) {
         // As stored now: another instance's round, or the approver's request, may have run it since it was listed.
         RecoveryOperation stored;
@@ -237,13 +272,7 @@ public final class ApprovalsService implements DecideApprovalUseCase {
                 return operations.find(listed.id()).orElse(stored);
             }
         } catch (RuntimeException storeDown) {
-            // Nothing was asked of VPS.org, and its approval is stored (the approver's, or the job's listing): it is
-            // answered approved, as when a busy server keeps it from starting, never 503 "decide again" (the decision
-            // is made) nor a 500. A claim whose answer was lost after its commit only delays the job's run until the
-            // claim passes (ADR 0023, amended in session 45).
-            LOG.log(System.Logger.Level.WARNING, "approved operation {0} could not be claimed to run now: {1}; the "
-                    + "settle-approvals job runs it", listed.id(), storeDown.toString());
-            return listed;
+            throw new ClaimNotTaken(storeDown);
         }
         // From here this runner moves it only through its claim: once the claim is taken, nothing it does is written.
         ApprovedRunClaim claim = new ApprovedRunClaim(operations, approved);

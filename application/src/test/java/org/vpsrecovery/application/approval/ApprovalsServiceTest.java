@@ -961,4 +961,33 @@ class ApprovalsServiceTest {
         assertThat(deletedAtVpsOrg()).isTrue();
         assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
     }
+
+    /**
+     * A settle round whose store fails before a run's claim ends there: each of a page of approved operations had waited
+     * out the pool in turn, holding the job's thread (review of session 45). The next round takes them up.
+     */
+    @Test
+    void aSettleRoundWhoseStoreFailsBeforeAClaimStopsAtTheFirstApprovedOperation() {
+        for (RecoveryOperation pending : List.of(askToDelete(), askToDelete())) {
+            approvalsOver(false, true).decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE,
+                    Optional.empty()));
+        }
+        platform.clock.advance(ApprovalsService.RUN_CLAIM);
+        java.util.concurrent.atomic.AtomicInteger finds = new java.util.concurrent.atomic.AtomicInteger();
+        RecoveryOperations down = new ForwardingRecoveryOperations(platform.operations) {
+            @Override
+            public Optional<RecoveryOperation> find(OperationId id) {
+                finds.incrementAndGet();
+                throw new PlatformUnavailable("the pool had no connection free", Duration.ofSeconds(2), null);
+            }
+        };
+
+        new ApprovalsService(down, platform.attempts(), platform.auditWriter, platform.clock, deletes, deletes, restores,
+                restores).settle();
+
+        assertThat(finds).hasValue(1);
+        assertThat(deletedAtVpsOrg()).isFalse();
+        approvals.settle();
+        assertThat(deletedAtVpsOrg()).isTrue();
+    }
 }
