@@ -158,8 +158,10 @@ public final class Application {
         boolean named = root.getMessage() != null && !root.getMessage().isBlank();
         err.println("vps-recovery cannot start: " + (named ? root.getMessage() : root.getClass().getName()
                 + " without a message (the trace below says where)"));
+        // A setting refused by name (ours, or Micronaut's ConfigurationException, e.g. the VPS.org client's) needs no trace.
         if (!named || !(root instanceof IllegalArgumentException || root instanceof StartupRefused
-                || root instanceof PostgresServerTooOld)) {
+                || root instanceof PostgresServerTooOld
+                || root instanceof io.micronaut.context.exceptions.ConfigurationException)) {
             failed.printStackTrace(err);
         }
     }

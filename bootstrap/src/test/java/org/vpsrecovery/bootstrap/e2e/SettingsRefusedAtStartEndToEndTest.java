@@ -37,6 +37,7 @@ class SettingsRefusedAtStartEndToEndTest {
             vpsr.restore-window               | -1m  | vpsr.restore-window must not be negative
             vpsr.server-lock.max-wait         | 0s   | vpsr.server-lock.max-wait must be
             vpsr.server-lock.max-connections  | 16   | vpsr.server-lock.max-connections must be 1 to datasources.default.maximum-pool-size
+            vpsorg.read-timeout               | 80s  | VPS.org client configuration: vpsorg.read-timeout (80000 ms) + vpsorg.connect-timeout
             """)
     void aWrongSettingStopsTheStartNamingItsKey(String key, String value, String expected) {
         PlatformOnSimulator setup = new PlatformOnSimulator(SimulatorOptions.defaults(), Map.of(key, value));
