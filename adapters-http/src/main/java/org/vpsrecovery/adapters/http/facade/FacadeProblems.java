@@ -157,26 +157,29 @@ public final class FacadeProblems {
 
     /** Where the caller reads a request for approval that may be stored: the application knows no routes. */
     private static String storedRequestInDoubt(PlatformOutcomeUnknown.StoredRequest request) {
-        String named = switch (request.kind()) {
-            case OPERATION -> "operation " + request.id() + " may be waiting for approval; read it (GET /api/v1/operations/"
-                    + request.id() + "/)";
-            case CHANGE -> "change " + request.id() + " may be waiting for approval; read it (GET /api/v1/changes/"
-                    + request.id() + "/)";
-        };
-        return "the platform's store failed while storing the request for approval, so " + named
-                + " before asking again";
+        return "the platform's store failed while storing the request for approval, so " + named(request)
+                + " may be waiting for approval; read it " + readAt(request) + " before asking again";
     }
 
     /** Where the caller reads a request whose decision may be stored (session 45). */
     private static String storedDecisionInDoubt(PlatformOutcomeUnknown.StoredDecision decision) {
         PlatformOutcomeUnknown.StoredRequest request = decision.request();
-        String named = switch (request.kind()) {
-            case OPERATION -> "operation " + request.id() + " may be " + decision.mayBe() + "; read it (GET /api/v1/operations/"
-                    + request.id() + "/)";
-            case CHANGE -> "change " + request.id() + " may be " + decision.mayBe() + "; read it (GET /api/v1/changes/"
-                    + request.id() + "/)";
+        return "the platform's store failed while storing the decision, so " + named(request) + " may be "
+                + decision.mayBe() + "; read it " + readAt(request) + " before deciding again";
+    }
+
+    private static String named(PlatformOutcomeUnknown.StoredRequest request) {
+        return switch (request.kind()) {
+            case OPERATION -> "operation " + request.id();
+            case CHANGE -> "change " + request.id();
         };
-        return "the platform's store failed while storing the decision, so " + named + " before deciding again";
+    }
+
+    private static String readAt(PlatformOutcomeUnknown.StoredRequest request) {
+        return switch (request.kind()) {
+            case OPERATION -> "(GET /api/v1/operations/" + request.id() + "/)";
+            case CHANGE -> "(GET /api/v1/changes/" + request.id() + "/)";
+        };
     }
 
     /**
