@@ -85,6 +85,29 @@ public record VpsOrgSettings(URI baseUrl, ApiToken apiToken, Duration connectTim
         public static Retry defaults() {
             return new Retry(3, Duration.ofMillis(200), Duration.ofSeconds(5), 0.25, Duration.ofSeconds(10));
         }
+
+        /**
+         * The wait before the retry after a {@code Retry-After} of {@code asked}: stretched by 1/(1 - jitter), as Failsafe
+         * jitters it too and would otherwise bring it under what VPS.org asked.
+         */
+        public Duration stretched(Duration asked) {
+            return Duration.ofNanos((long) Math.ceil(asked.toNanos() / (1.0 - jitter)));
+        }
+
+        /** The longest Failsafe waits for a computed {@code delay}: it varies it by up to the jitter's share of it. */
+        public Duration jitteredUp(Duration delay) {
+            return Duration.ofNanos((long) Math.ceil(delay.toNanos() * (1.0 + jitter)));
+        }
+
+        /**
+         * The longest wait between two attempts: the backoff's cap or the longest {@code Retry-After} waited for
+         * (stretched), whichever is longer, jittered up; 16.7 s with the defaults (10 s / 0.75 x 1.25; ADR 0010, amended
+         * in session 45).
+         */
+        public Duration longestWait() {
+            Duration retryAfter = stretched(maxRetryAfter);
+            return jitteredUp(retryAfter.compareTo(maxDelay) > 0 ? retryAfter : maxDelay);
+        }
     }
 
     /**
