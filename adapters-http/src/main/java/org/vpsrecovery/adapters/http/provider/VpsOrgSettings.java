@@ -21,8 +21,9 @@ import java.util.Objects;
  * @param maxPages        {@code vpsorg.max-pages}, default 100: a list never follows more {@code next} links
  * @param listDeadline    {@code vpsorg.list-deadline}, default 75s: no attempt of a list's page reads starts later than
  *                        this after the list began, so a list of many pages ends within it and one exchange (106 s by
- *                        default), no later than one read retried to its last attempt; the idempotency lease and the
- *                        fair share's call slots are sized on that (ADRs 0027, 0037)
+ *                        default), no later than one read retried to its last attempt; the fair share's call slots
+ *                        are sized on that (ADR 0037); a request's calls end sooner, by its deadline, which the
+ *                        idempotency lease outlasts (ADRs 0010, 0027)
  * @param maxResponseSize {@code vpsorg.max-response-size}, default 8 MiB (64 KiB to 64 MiB): the largest answer read; a
  *                        larger one fails as unreadable instead of filling the 160 MB heap (a page of 100 points is
  *                        about 30 KB; Micronaut's own default was 10 MB for each of up to 20 connections)
