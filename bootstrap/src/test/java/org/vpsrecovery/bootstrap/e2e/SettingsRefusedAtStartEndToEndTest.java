@@ -22,6 +22,8 @@ class SettingsRefusedAtStartEndToEndTest {
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', textBlock = """
             vpsr.idempotency.lease            | 24h  | vpsr.idempotency.lease must be positive and shorter than 24 h
+            vpsr.idempotency.lease            | 60s  | vpsr.idempotency.lease (60000 ms) must be longer than two thirds of micronaut.server.idle-timeout (60000 ms of 90000 ms)
+            micronaut.server.idle-timeout     | -1s  | micronaut.server.idle-timeout must be positive, was PT-1S
             vpsr.console.secure-cookie        | Always | vpsr.console.secure-cookie must be auto, always or never
             vpsr.console.absolute-expiry      | 20m  | vpsr.console.absolute-expiry must not be shorter than vpsr.console.idle-expiry
             vpsr.fair-share.call-lease        | 1s   | vpsr.fair-share.call-lease must be at least 20s

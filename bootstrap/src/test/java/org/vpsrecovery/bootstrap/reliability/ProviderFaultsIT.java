@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.http.provider.VpsOrgSettings;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.process.ServiceProcess;
 import org.vpsrecovery.simulator.Fault;
@@ -42,31 +43,31 @@ class ProviderFaultsIT {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(1);
-    private static final int ATTEMPTS = 3;
-    private static final Duration MAX_BACKOFF = Duration.ofMillis(400);
-    private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(2);
-    private static final double JITTER = 0.25;
-    /** vpsr.server-lock.max-wait, left at its default. */
+    /** The retries the service is started with: the bound below takes its longest wait from them as the code does. */
+    private static final VpsOrgSettings.Retry RETRY = new VpsOrgSettings.Retry(3, Duration.ofMillis(100),
+            Duration.ofMillis(400), 0.25, Duration.ofSeconds(2));
+    private static final int ATTEMPTS = RETRY.maxAttempts();
     private static final Duration LOCK_WAIT = Duration.ofSeconds(5);
     private static final String[] SETTINGS = {
             "vpsorg.connect-timeout=" + CONNECT_TIMEOUT.toMillis() + "ms",
             "vpsorg.read-timeout=" + READ_TIMEOUT.toMillis() + "ms",
-            "vpsorg.retry.max-attempts=" + ATTEMPTS,
-            "vpsorg.retry.initial-delay=100ms",
-            "vpsorg.retry.max-delay=" + MAX_BACKOFF.toMillis() + "ms",
-            "vpsorg.retry.jitter=" + JITTER,
-            "vpsorg.retry.max-retry-after=" + MAX_RETRY_AFTER.toSeconds() + "s",
+            "vpsorg.retry.max-attempts=" + RETRY.maxAttempts(),
+            "vpsorg.retry.initial-delay=" + RETRY.initialDelay().toMillis() + "ms",
+            "vpsorg.retry.max-delay=" + RETRY.maxDelay().toMillis() + "ms",
+            "vpsorg.retry.jitter=" + RETRY.jitter(),
+            "vpsorg.retry.max-retry-after=" + RETRY.maxRetryAfter().toMillis() + "ms",
+            "vpsr.server-lock.max-wait=" + LOCK_WAIT.toMillis() + "ms",
             "vpsorg.circuit-breaker.open-for=1s",
             "vpsr.reconcile.settle-after=3s", "vpsr.reconcile.every=1s"};
     /**
      * The longest any answer may take, from the settings: the lock's wait, then every attempt of the
      * read and the change's one attempt running into both timeouts, each wait between attempts at
-     * its longest (a Retry-After stretched by the jitter), and 10 s for a loaded machine.
+     * its longest ({@link VpsOrgSettings.Retry#longestWait}, the formula the client waits by: a Retry-After stretched
+     * by 1/(1 - jitter), then jittered up by the jitter's share), and 10 s for a loaded machine.
      */
     private static final Duration BOUND = LOCK_WAIT
             .plus(CONNECT_TIMEOUT.plus(READ_TIMEOUT).multipliedBy(ATTEMPTS + 1))
-            .plus(Duration.ofMillis((long) (Math.max(MAX_BACKOFF.toMillis(), MAX_RETRY_AFTER.toMillis()) / (1 - JITTER)))
-                    .multipliedBy(ATTEMPTS))
+            .plus(RETRY.longestWait().multipliedBy(ATTEMPTS))
             .plus(Duration.ofSeconds(10));
     private static final Set<String> PROVIDER_PROBLEMS = Set.of("PROVIDER_UNAVAILABLE", "PROVIDER_TIMEOUT",
             "PROVIDER_RATE_LIMITED", "PROVIDER_MALFORMED_RESPONSE", "OUTCOME_UNKNOWN");

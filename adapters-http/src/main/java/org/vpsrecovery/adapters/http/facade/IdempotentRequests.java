@@ -8,6 +8,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.server.HttpServerConfiguration;
 import io.micronaut.json.JsonMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.vpsrecovery.adapters.http.provider.ProviderDeadline;
 import org.vpsrecovery.application.attempt.AttemptsOnRecord;
 import org.vpsrecovery.application.change.PendingChangesService;
 import org.vpsrecovery.application.hold.RecoveryPointHoldsUseCase;
@@ -47,9 +49,10 @@ import org.vpsrecovery.domain.port.ProviderFailure;
  * the body compared as canonical JSON) gets that answer again, {@code X-Operation-Id} included,
  * without touching the provider; the same key with another request is 422. Keys are scoped per team, and per auditor for a legal hold.
  *
- * <p>The request holding a key holds it under a lease ({@code vpsr.idempotency.lease}, 5 min: longer than
- * the longest request the default bounds allow, about 3 min; ADR 0027): a replay while the lease runs
- * is 409 with Retry-After. A holder that died (kill -9)
+ * <p>The request holding a key holds it under a lease ({@code vpsr.idempotency.lease}, 5 min; ADR 0027): a replay while
+ * the lease runs is 409 with Retry-After. The lease is longer than the time in which a request may still send anything to
+ * VPS.org (two thirds of {@code micronaut.server.idle-timeout}, {@link ProviderDeadline}), or the start is refused: so
+ * a lease ends only once its holder can send nothing more (ADR 0027, amended in session 46). A holder that died (kill -9)
  * leaves its lease to end; the next replay then takes the key over, and, before anything else, asks
  * whether the dead holder (or any the key was taken over from before) reached VPS.org: its operation id is the lease's holder, and an operation
  * exists only once the attempt got to its intent (stored just before it, ADR 0084), before the provider is called. If none exists, the request
@@ -89,11 +92,12 @@ public class IdempotentRequests {
     public IdempotentRequests(IdempotencyRecords records, GetOperationUseCase operations, PendingChangesService changes,
                               RecoveryPointHoldsUseCase holds, @Nullable ManagePoliciesUseCase policies,
                               AttemptsOnRecord attempts, JsonMapper json, Clock clock,
-                              @Value("${vpsr.idempotency.lease:5m}") Duration lease) {
+                              @Value("${vpsr.idempotency.lease:5m}") Duration lease, HttpServerConfiguration server) {
         if (lease.isNegative() || lease.isZero() || lease.compareTo(KEY_LIFETIME) >= 0) {
             throw new IllegalArgumentException("vpsr.idempotency.lease must be positive and shorter than "
                     + KEY_LIFETIME.toHours() + " h, was " + lease);
         }
+        requireLeaseOutlastingTheProviderCalls(lease, server.getIdleTimeout());
         this.records = records;
         this.operations = operations;
         this.changes = changes;
@@ -103,6 +107,27 @@ public class IdempotentRequests {
         this.json = json;
         this.clock = clock;
         this.lease = lease;
+    }
+
+    /**
+     * A retry takes a key over once its lease has ended, finds no trace of a holder still before its intent, and runs:
+     * if that holder could still send, VPS.org would get the request twice. A request sends nothing to VPS.org later
+     * than its {@link ProviderDeadline} allows: two thirds of the idle timeout from its arrival, less one attempt's
+     * time, and its lease begins after it arrived. A lease longer than those two thirds therefore ends only once its
+     * holder can send nothing more: it either left its intent on record before sending, which the taker finds, or it
+     * never sends. Without an idle timeout a request's calls have no common end, and no lease can be shown long enough
+     * (ADR 0027, amended in session 46).
+     */
+    static void requireLeaseOutlastingTheProviderCalls(Duration lease, Duration idleTimeout) {
+        Duration providerCalls = ProviderDeadline.budgetWithin(idleTimeout).orElseThrow(() -> new IllegalArgumentException(
+                "micronaut.server.idle-timeout must be positive, was " + idleTimeout + ": two thirds of it bound a "
+                        + "request's VPS.org calls, which vpsr.idempotency.lease must outlast"));
+        if (lease.compareTo(providerCalls) <= 0) {
+            throw new IllegalArgumentException("vpsr.idempotency.lease (" + lease.toMillis() + " ms) must be longer "
+                    + "than two thirds of micronaut.server.idle-timeout (" + providerCalls.toMillis() + " ms of "
+                    + idleTimeout.toMillis() + " ms), within which a request's VPS.org calls end: a retry taking the "
+                    + "key over sooner could send a request its first holder may still send");
+        }
     }
 
     public HttpResponse<?> run(HttpRequest<?> request, String body, Supplier<MutableHttpResponse<?>> action) {

@@ -150,7 +150,7 @@ final class ProviderResilience {
             Duration backoff = retrySettings.initialDelay().multipliedBy(1L << Math.min(failed - 1, 20));
             delay = backoff.compareTo(retrySettings.maxDelay()) < 0 ? backoff : retrySettings.maxDelay();
         }
-        return Duration.ofNanos((long) Math.ceil(delay.toNanos() * (1.0 + retrySettings.jitter())));
+        return retrySettings.jitteredUp(delay);
     }
 
     /**
@@ -307,8 +307,7 @@ final class ProviderResilience {
     private Duration retryAfterFloor(Throwable failure) {
         if (failure instanceof ProviderFailure provider && provider.kind() == Kind.RATE_LIMITED
                 && provider.retryAfter().isPresent()) {
-            Duration wait = provider.retryAfter().get();
-            return Duration.ofNanos((long) Math.ceil(wait.toNanos() / (1.0 - retrySettings.jitter())));
+            return retrySettings.stretched(provider.retryAfter().get());
         }
         return BACKOFF;
     }

@@ -21,8 +21,9 @@ import java.util.Objects;
  * @param maxPages        {@code vpsorg.max-pages}, default 100: a list never follows more {@code next} links
  * @param listDeadline    {@code vpsorg.list-deadline}, default 75s: no attempt of a list's page reads starts later than
  *                        this after the list began, so a list of many pages ends within it and one exchange (106 s by
- *                        default), no later than one read retried to its last attempt; the idempotency lease and the
- *                        fair share's call slots are sized on that (ADRs 0027, 0037)
+ *                        default), no later than one read retried to its last attempt; the fair share's call slots
+ *                        are sized on that (ADR 0037); a request's calls end sooner, by its deadline, which the
+ *                        idempotency lease outlasts (ADRs 0010, 0027)
  * @param maxResponseSize {@code vpsorg.max-response-size}, default 8 MiB (64 KiB to 64 MiB): the largest answer read; a
  *                        larger one fails as unreadable instead of filling the 160 MB heap (a page of 100 points is
  *                        about 30 KB; Micronaut's own default was 10 MB for each of up to 20 connections)
@@ -84,6 +85,29 @@ public record VpsOrgSettings(URI baseUrl, ApiToken apiToken, Duration connectTim
 
         public static Retry defaults() {
             return new Retry(3, Duration.ofMillis(200), Duration.ofSeconds(5), 0.25, Duration.ofSeconds(10));
+        }
+
+        /**
+         * The wait before the retry after a {@code Retry-After} of {@code asked}: stretched by 1/(1 - jitter), as Failsafe
+         * jitters it too and would otherwise bring it under what VPS.org asked.
+         */
+        public Duration stretched(Duration asked) {
+            return Duration.ofNanos((long) Math.ceil(asked.toNanos() / (1.0 - jitter)));
+        }
+
+        /** The longest Failsafe waits for a computed {@code delay}: it varies it by up to the jitter's share of it. */
+        public Duration jitteredUp(Duration delay) {
+            return Duration.ofNanos((long) Math.ceil(delay.toNanos() * (1.0 + jitter)));
+        }
+
+        /**
+         * The longest wait between two attempts: the backoff's cap or the longest {@code Retry-After} waited for
+         * (stretched), whichever is longer, jittered up; 16.7 s with the defaults (10 s / 0.75 x 1.25; ADR 0010, amended
+         * in session 45).
+         */
+        public Duration longestWait() {
+            Duration retryAfter = stretched(maxRetryAfter);
+            return jitteredUp(retryAfter.compareTo(maxDelay) > 0 ? retryAfter : maxDelay);
         }
     }
 
