@@ -62,6 +62,7 @@ import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.AuditReports;
 import org.vpsrecovery.domain.port.ChainCheckpoints;
 import org.vpsrecovery.domain.port.ChainPositions;
+import org.vpsrecovery.domain.port.PendingChanges;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.domain.port.RecoveryPolicies;
@@ -73,6 +74,7 @@ import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
 import org.vpsrecovery.application.recoverypoint.RestoreRecoveryPointService;
 import org.vpsrecovery.application.restore.ContinueRestoresService;
 import org.vpsrecovery.application.policy.PolicyIntents;
+import org.vpsrecovery.application.change.PendingChangeIntents;
 import org.vpsrecovery.application.policy.PolicySafetySnapshotRotation;
 import org.vpsrecovery.application.restore.SafetySnapshots;
 import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
@@ -401,10 +403,11 @@ public class RecoveryServicesFactory {
                                                            @Value("${vpsr.reconcile.settle-after:5m}") Duration settleAfter,
                                                            @Value("${vpsr.restore-window:15m}") Duration restoreWindow,
                                                            RecoveryOperations operations, RecoveryPointHolds holds,
-                                                           RecoveryPolicies policies) {
-        // Policy changes name no server: their intents are settled from the policy's row (ADR 0036).
+                                                           RecoveryPolicies policies, PendingChanges changes) {
+        // Policy changes name no server: their intents are settled from the policy's row (ADR 0036). An approved
+        // change's tries are left to the settle job that applies it while it is approved (ADR 0043, session 46).
         return new ReconcilePendingIntentsService(history, provider, provider, lock, clock, settleAfter, restoreWindow,
-                operations, holds, new PolicyIntents(policies, history));
+                operations, holds, new PolicyIntents(policies, history), new PendingChangeIntents(changes, history));
     }
 
     @Singleton

@@ -260,16 +260,26 @@ public final class AuditWriter {
         return true;
     }
 
+    /** An attempt as the history holds it: its id, and whether a final outcome of it is on record. */
+    public record RecordedAttempt(String id, boolean ended) {
+        public RecordedAttempt {
+            Objects.requireNonNull(id, "id");
+        }
+    }
+
     /**
-     * Whether the history holds a final outcome of {@code attemptId} ({@link Outcome.Kind#settlesAttempt}) among the
-     * events of {@code operation} under {@code requestId}: a caller that would try the same attempt again asks first,
-     * as an attempt ends once (ADR 0142).
+     * The attempt of the latest intent of {@code operation} under {@code requestId}, and whether it has ended
+     * ({@link Outcome.Kind#settlesAttempt}): a caller that tries the same work again goes on under that attempt while it
+     * is open, and under one of its own once it ended, as an attempt ends once (ADR 0142).
      */
-    public boolean attemptEnded(RequestId requestId, Operation operation, String attemptId) {
-        return history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forRequest(requestId)
+    public Optional<RecordedAttempt> latestAttempt(RequestId requestId, Operation operation) {
+        List<AuditEvent> newestFirst = history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forRequest(requestId)
                         .withOperations(java.util.Set.of(operation)))
-                .stream().map(RecordedAuditEvent::event)
-                .anyMatch(e -> e.attemptId().filter(attemptId::equals).isPresent() && e.outcome().kind().settlesAttempt());
+                .stream().map(RecordedAuditEvent::event).toList();
+        return newestFirst.stream().filter(e -> e.outcome().kind() == Outcome.Kind.ACCEPTED)
+                .flatMap(e -> e.attemptId().stream()).findFirst()
+                .map(id -> new RecordedAttempt(id, newestFirst.stream().anyMatch(
+                        e -> e.attemptId().filter(id::equals).isPresent() && e.outcome().kind().settlesAttempt())));
     }
 
     /** How many events wait to be written (kept, and in memory). */

@@ -48,7 +48,8 @@ import org.vpsrecovery.domain.snapshot.Snapshot;
  * {@code FAILED NOT_DONE_AT_PROVIDER} when it shows that nothing happened. When the provider cannot
  * tell (a restore: VPS.org has no server status read; several unclaimed manual backups), nothing is
  * written until the restore window has passed, then {@code UNVERIFIABLE}, which says so. Only
- * intents older than {@code settleAfter} are touched: longer than any bounded request.
+ * intents older than {@code settleAfter} are touched: longer than any bounded request. A try of a pending change still
+ * approved is left to the settle job that applies it again ({@link ApprovedChanges}, ADR 0043, amended in session 46).
  */
 public final class ReconcilePendingIntentsService {
 
@@ -69,6 +70,7 @@ public final class ReconcilePendingIntentsService {
     private final RecoveryOperations operations;
     private final RecoveryPointHolds holds;
     private final RecordIntents records;
+    private final ApprovedChanges approvedChanges;
 
     /** {@code giveUpAfter}: how long an unverifiable intent stays pending (the restore window). */
     public ReconcilePendingIntentsService(AuditHistory history, SnapshotProvider snapshots, BackupProvider backups,
@@ -81,7 +83,20 @@ public final class ReconcilePendingIntentsService {
     public ReconcilePendingIntentsService(AuditHistory history, SnapshotProvider snapshots, BackupProvider backups,
                                           ServerLock lock, Clock clock, Duration settleAfter, Duration giveUpAfter,
                                           RecoveryOperations operations, RecoveryPointHolds holds, RecordIntents records) {
+        this(history, snapshots, backups, lock, clock, settleAfter, giveUpAfter, operations, holds, records,
+                ApprovedChanges.NONE);
+    }
+
+    /**
+     * {@code approvedChanges}: the tries of pending changes still approved, which the settle job ends (ADR 0043,
+     * amended in session 46).
+     */
+    public ReconcilePendingIntentsService(AuditHistory history, SnapshotProvider snapshots, BackupProvider backups,
+                                          ServerLock lock, Clock clock, Duration settleAfter, Duration giveUpAfter,
+                                          RecoveryOperations operations, RecoveryPointHolds holds, RecordIntents records,
+                                          ApprovedChanges approvedChanges) {
         this.records = Objects.requireNonNull(records, "records");
+        this.approvedChanges = Objects.requireNonNull(approvedChanges, "approved changes");
         this.holds = Objects.requireNonNull(holds, "holds");
         this.giveUpAfter = Objects.requireNonNull(giveUpAfter, "give up after");
         this.operations = Objects.requireNonNull(operations, "operations");
@@ -136,6 +151,13 @@ public final class ReconcilePendingIntentsService {
 
     /** One pending intent: 1 if it got an outcome, 0 if it stays pending for a later run. */
     private int settle(RecordedAuditEvent intent) {
+        // An approved change's try is its settle job's to end: the job looks up the attempt, then writes under it, and
+        // an end written here in between would be the attempt's one end, the job's true one refused (ADR 0142). Asked
+        // before the record or the hold is read: a change no longer approved has no writer left, so what is read below
+        // is what it left (ADR 0043, amended in session 46).
+        if (approvedChanges.stillApplying(intent.event())) {
+            return 0;
+        }
         Optional<ServerId> server = intent.event().server();
         if (server.isEmpty()) {
             // A change of the platform's own records (a policy's): the record says how it ended.

@@ -243,13 +243,27 @@ public final class PendingChangesService {
     }
 
     /**
-     * The attempt id of the job's apply: the change's own, as the approver's apply used, unless that attempt has ended
-     * already (reconciliation settled an earlier try that was not applied as FAILED): an attempt ends once (ADR 0142),
-     * so this try is an attempt of its own, whose end the history can take.
+     * The attempt id of the job's apply: the latest try's while it has not ended (the change's own id, as the approver's
+     * apply used; or a try of the job's left in doubt), so this try's end is that attempt's; an attempt of its own once
+     * it ended (an earlier try the store said it did not store, FAILED): an attempt ends once (ADR 0142). A change so
+     * has one attempt open at most, the one its next try ends; reconciliation leaves it to this job while the change is
+     * approved ({@link PendingChangeIntents}), and settles it from the row once the change is final. A second open
+     * attempt would be settled from the row the later try wrote: one change completed twice (ADR 0043, amended in
+     * session 46).
      */
     private OperationId attemptOfAReapply(PendingChange approved) {
-        return writer.attemptEnded(approved.requestId(), approved.kind(), approved.id().toString())
-                ? OperationId.random() : approved.id();
+        Optional<AuditWriter.RecordedAttempt> latest = writer.latestAttempt(approved.requestId(), approved.kind());
+        if (latest.isEmpty()) {
+            return approved.id(); // no try on record
+        }
+        if (latest.get().ended()) {
+            return OperationId.random();
+        }
+        try {
+            return OperationId.parse(latest.get().id());
+        } catch (IllegalArgumentException notAnOperationId) {
+            return OperationId.random(); // never written by the services a change is applied through
+        }
     }
 
     /** The change applied through the ordinary service, as its approver's; what it did, for the change's note. */

@@ -20,11 +20,13 @@ import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.application.approval.ApprovalStepEvents;
 import org.vpsrecovery.application.approval.DecideApprovalCommand;
 import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.attempt.ReconcilePendingIntentsService;
 import org.vpsrecovery.application.hold.HoldCaller;
 import org.vpsrecovery.application.hold.PlaceHoldCommand;
 import org.vpsrecovery.application.hold.RecoveryPointHoldService;
 import org.vpsrecovery.application.hold.ReleaseHoldCommand;
 import org.vpsrecovery.application.policy.ManagePoliciesService;
+import org.vpsrecovery.application.policy.PolicyIntents;
 import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.approval.Verdict;
@@ -62,6 +64,7 @@ import org.vpsrecovery.domain.testing.ForwardingRecoveryPointHolds;
 import org.vpsrecovery.domain.testing.ForwardingRecoveryPolicies;
 import org.vpsrecovery.domain.testing.InMemoryPendingChanges;
 import org.vpsrecovery.domain.testing.InMemoryRecoveryPolicies;
+import org.vpsrecovery.domain.testing.InMemoryServerLock;
 import org.vpsrecovery.domain.testing.RefusalReason;
 
 /** Two-person approval of hold releases and policy changes (ADR 0043), with the in-memory fakes. */
@@ -616,5 +619,215 @@ class PendingChangesServiceTest {
         assertThat(platform.holds.activeOn(SNAPSHOT)).isEmpty();
         assertThat(stepsOf(pending)).containsExactly("REQUEST_APPROVAL COMPLETED alice", "APPROVE_OPERATION COMPLETED bob");
         assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
+    }
+
+    /**
+     * The reconcile-intents job as bootstrap wires it, over this test's stores: a policy change's intent settled from
+     * the policy's row (ADR 0036), a hold's from the stored hold, an approved change's try left to the settle job.
+     */
+    private ReconcilePendingIntentsService reconciler() {
+        return new ReconcilePendingIntentsService(platform.history, platform.provider, platform.provider,
+                new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock, Duration.ofMinutes(5),
+                Duration.ofMinutes(15), platform.operations, platform.holds, new PolicyIntents(policyStore, platform.history),
+                new PendingChangeIntents(store, platform.history));
+    }
+
+    private List<String> outcomesOf(Operation operation) {
+        return platform.history.all().stream().filter(e -> e.operation() == operation)
+                .map(e -> e.outcome().kind().name()).toList();
+    }
+
+    /**
+     * An approved update whose approver's write failed in doubt (not stored) is applied again by the job once its claim
+     * passed. A reconcile round that lands between the job's look at the attempt and its write (the database back after
+     * an outage longer than settle-after: both jobs fire together) leaves the first try's intent to the job while the
+     * change is approved: the job's COMPLETED ends the attempt, never a FAILED for an update that took effect, nor a
+     * second intent pending for ever (review of session 46; ADR 0043, 0142).
+     */
+    @Test
+    void aReconcileRoundBetweenTheJobsLookAndItsWriteLeavesAnApprovedUpdatesTryToTheJob() {
+        ReconcilePendingIntentsService reconciler = reconciler();
+        int[] updates = {0};
+        RecoveryPolicies cutShortThenReconciledMeanwhile = new ForwardingRecoveryPolicies(policyStore) {
+            @Override
+            public boolean update(RecoveryPolicy from, RecoveryPolicy next) {
+                if (++updates[0] == 1) {
+                    throw new IllegalStateException("the connection dropped before the commit"); // not stored
+                }
+                reconciler.reconcile(10); // the first try's intent is past settle-after, the row still at version 1
+                return super.update(from, next);
+            }
+        };
+        PendingChangesService lossy = over(store, holds, new ManagePoliciesService(cutShortThenReconciledMeanwhile,
+                platform.ownership, new DailyRunCalendar(), platform.auditWriter, platform.clock));
+        RecoveryPolicy policy = policies.create(as(Actor.SYSTEM), nightly(2));
+        PendingChange pending = waiting(lossy.updatePolicy(as(ALICE), policy.id(), OptionalLong.of(1), nightly(5)));
+        assertThat(lossy.decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE, Optional.empty())).state())
+                .isEqualTo(OperationState.APPROVED);
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        assertThat(lossy.settle()).isEqualTo(1);
+
+        assertThat(updates[0]).isEqualTo(2);
+        assertThat(store.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(policies.get(BLUE, policy.id()).version()).isEqualTo(2);
+        assertThat(outcomesOf(Operation.UPDATE_POLICY)).containsExactly("ACCEPTED", "UNRESOLVED", "ACCEPTED", "COMPLETED");
+        platform.clock.advance(Duration.ofMinutes(6));
+        assertThat(reconciler.reconcile(10)).isZero();
+        assertThat(platform.history.pendingIntents(platform.clock.instant(), 10)).isEmpty();
+    }
+
+    /**
+     * The same for an approved hold release: the reconcile round lands after the job's look, before the job takes the
+     * point's server lock. The release is recorded COMPLETED, no FAILED "cut short" (and no operation.failed webhook).
+     */
+    @Test
+    void aReconcileRoundBetweenTheJobsLookAndItsLockLeavesAnApprovedReleasesTryToTheJob() {
+        ReconcilePendingIntentsService reconciler = reconciler();
+        boolean[] jobRunning = {false};
+        int[] releases = {0};
+        int[] finds = {0};
+        RecoveryPointHolds cutShortThenReconciledMeanwhile = new ForwardingRecoveryPointHolds(platform.holds) {
+            @Override
+            public boolean release(RecoveryPointHold released) {
+                if (++releases[0] == 1) {
+                    throw new IllegalStateException("the connection dropped before the commit"); // not stored
+                }
+                return super.release(released);
+            }
+
+            @Override
+            public Optional<RecoveryPointHold> find(org.vpsrecovery.domain.hold.HoldId id) {
+                // The job's first find is its look (applied already?); its second, the release's own, before the lock.
+                if (jobRunning[0] && ++finds[0] == 2) {
+                    reconciler.reconcile(10);
+                }
+                return super.find(id);
+            }
+        };
+        RecoveryPointHoldService holdService = platform.recoveryPointHolds(cutShortThenReconciledMeanwhile, HoldLimits.DEFAULTS);
+        PendingChangesService lossy = over(store, holdService, policies);
+        RecoveryPointHold hold = holdService.placeHold(new PlaceHoldCommand(new HoldCaller(new HoldActor.Team(BLUE),
+                RequestId.random(), OperationId.random(), ALICE), SNAPSHOT, new HoldReason("incident 42")));
+        PendingChange pending = waiting(askToRelease(hold, ALICE, lossy));
+        assertThat(lossy.decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE, Optional.empty())).state())
+                .isEqualTo(OperationState.APPROVED);
+        platform.clock.advance(Duration.ofMinutes(6));
+        jobRunning[0] = true;
+
+        assertThat(lossy.settle()).isEqualTo(1);
+
+        assertThat(finds[0]).isGreaterThanOrEqualTo(2);
+        assertThat(store.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(platform.holds.find(hold.id()).orElseThrow().release()).isPresent();
+        assertThat(outcomesOf(Operation.RELEASE_RECOVERY_POINT_HOLD))
+                .containsExactly("ACCEPTED", "UNRESOLVED", "ACCEPTED", "COMPLETED");
+        jobRunning[0] = false;
+        platform.clock.advance(Duration.ofMinutes(6));
+        assertThat(reconciler.reconcile(10)).isZero();
+        assertThat(platform.history.pendingIntents(platform.clock.instant(), 10)).isEmpty();
+    }
+
+    /**
+     * A try of its own (the change's attempt ended FAILED: the store said nothing was done) left in doubt is the attempt
+     * the job's next try ends, not one more: reconciliation after that try applied would otherwise read the row it wrote
+     * and record the try in doubt COMPLETED too, one update completed twice (review of session 46).
+     */
+    @Test
+    void aTryOfItsOwnLeftInDoubtIsTheAttemptTheJobsNextTryEndsSoTheUpdateCompletesOnce() {
+        List<AuditEvent> tries = aTryOfItsOwnLeftInDoubtThenApplied(false);
+
+        assertThat(tries).extracting(e -> e.outcome().kind().name())
+                .containsExactly("ACCEPTED", "FAILED", "ACCEPTED", "UNRESOLVED", "ACCEPTED", "COMPLETED");
+        assertThat(tries.subList(2, 6)).extracting(AuditEvent::attemptId).containsOnly(tries.get(2).attemptId())
+                .doesNotContain(Optional.of(tries.get(0).attemptId().orElseThrow()));
+    }
+
+    /** The same with a reconcile round between the job's look at that attempt and its write: left to the job. */
+    @Test
+    void aTryOfItsOwnLeftInDoubtIsLeftToTheJobByAReconcileRoundBetweenItsLookAndItsWrite() {
+        List<AuditEvent> tries = aTryOfItsOwnLeftInDoubtThenApplied(true);
+
+        assertThat(tries).extracting(e -> e.outcome().kind().name())
+                .containsExactly("ACCEPTED", "FAILED", "ACCEPTED", "UNRESOLVED", "ACCEPTED", "COMPLETED");
+    }
+
+    /**
+     * An approved update: the approver's write refused by the store (nothing done, FAILED), the job's first try's in
+     * doubt (not stored), its second try's stored, with a reconcile round in its write when {@code reconcileMeanwhile};
+     * then a reconcile round after. The update's events, once nothing is left pending.
+     */
+    private List<AuditEvent> aTryOfItsOwnLeftInDoubtThenApplied(boolean reconcileMeanwhile) {
+        ReconcilePendingIntentsService reconciler = reconciler();
+        int[] updates = {0};
+        RecoveryPolicies downThenInDoubt = new ForwardingRecoveryPolicies(policyStore) {
+            @Override
+            public boolean update(RecoveryPolicy from, RecoveryPolicy next) {
+                if (++updates[0] == 1) {
+                    throw new PlatformUnavailable("no connection", Duration.ofSeconds(2), null);
+                }
+                if (updates[0] == 2) {
+                    throw new IllegalStateException("the connection dropped before the commit"); // not stored
+                }
+                if (reconcileMeanwhile) {
+                    reconciler.reconcile(10); // the in-doubt try's intent is past settle-after, the row at version 1
+                }
+                return super.update(from, next);
+            }
+        };
+        PendingChangesService lossy = over(store, holds, new ManagePoliciesService(downThenInDoubt, platform.ownership,
+                new DailyRunCalendar(), platform.auditWriter, platform.clock));
+        RecoveryPolicy policy = policies.create(as(Actor.SYSTEM), nightly(2));
+        PendingChange pending = waiting(lossy.updatePolicy(as(ALICE), policy.id(), OptionalLong.of(1), nightly(5)));
+        assertThat(lossy.decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE, Optional.empty())).state())
+                .isEqualTo(OperationState.APPROVED);
+        platform.clock.advance(PendingChangesService.CLAIM);
+        assertThat(lossy.settle()).isZero();
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        assertThat(lossy.settle()).isEqualTo(1);
+        platform.clock.advance(Duration.ofMinutes(6));
+        reconciler.reconcile(10);
+
+        assertThat(updates[0]).isEqualTo(3);
+        assertThat(store.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(policies.get(BLUE, policy.id()).version()).isEqualTo(2);
+        assertThat(platform.history.pendingIntents(platform.clock.instant(), 10)).isEmpty();
+        List<AuditEvent> tries = platform.history.all().stream().filter(e -> e.operation() == Operation.UPDATE_POLICY)
+                .toList();
+        assertThat(tries.get(0).attemptId()).contains(pending.id().toString());
+        return tries;
+    }
+
+    /**
+     * An approved change's try is left pending while the change is approved, whatever its row shows (the job may be
+     * writing it), and settled from the row by reconciliation once the job made the change final: here completed,
+     * found applied already, with no event of its own (ADR 0043, amended in session 46).
+     */
+    @Test
+    void anApprovedChangesTryIsReconciledOnlyOnceTheChangeIsFinal() {
+        RecoveryPolicies storedThenLost = new ForwardingRecoveryPolicies(policyStore) {
+            @Override
+            public boolean update(RecoveryPolicy from, RecoveryPolicy next) {
+                super.update(from, next);
+                throw new IllegalStateException("the connection dropped during the commit; the row may be stored");
+            }
+        };
+        PendingChangesService lossy = over(store, holds, new ManagePoliciesService(storedThenLost, platform.ownership,
+                new DailyRunCalendar(), platform.auditWriter, platform.clock));
+        RecoveryPolicy policy = policies.create(as(Actor.SYSTEM), nightly(2));
+        PendingChange pending = waiting(lossy.updatePolicy(as(ALICE), policy.id(), OptionalLong.of(1), nightly(5)));
+        lossy.decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE, Optional.empty()));
+        platform.clock.advance(Duration.ofMinutes(6));
+        ReconcilePendingIntentsService reconciler = reconciler();
+
+        assertThat(reconciler.reconcile(10)).isZero();
+        assertThat(platform.history.pendingIntents(platform.clock.instant(), 10)).hasSize(1);
+
+        assertThat(lossy.settle()).isEqualTo(1);
+        assertThat(reconciler.reconcile(10)).isEqualTo(1);
+
+        assertThat(outcomesOf(Operation.UPDATE_POLICY)).containsExactly("ACCEPTED", "UNRESOLVED", "COMPLETED");
+        assertThat(platform.history.pendingIntents(platform.clock.instant(), 10)).isEmpty();
     }
 }
