@@ -54,7 +54,10 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
      */
     static final int THREADS = 4;
 
-    /** How long one run of tracking, reconciliation or the drift scan goes on taking items (ADR 0024, session 45). */
+    /**
+     * How long one run of tracking, reconciliation, the drift scan or the policy tick goes on taking items (ADR 0024,
+     * sessions 45 and 46).
+     */
     static final String RUN_BUDGET = "vpsr.jobs.run-budget";
 
     /** The fewest missed heartbeats db-scheduler takes before it counts a run's instance as dead. */

@@ -1,12 +1,15 @@
 package org.vpsrecovery.bootstrap;
 
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import com.github.kagkarlsson.scheduler.task.ExecutionContext;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
-import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
+import java.io.Serializable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +26,9 @@ import org.vpsrecovery.application.job.RunBudget;
  * servers there are, and stops taking servers once the run's {@code vpsr.jobs.run-budget} is spent (a slow VPS.org).
  * Its task data is the last server scanned: the next run, on any instance, continues
  * after it and wraps round, so every server is scanned in turn. The first run ever comes one interval after
- * the first start.
+ * the first start. A round its budget cut short is not left for the next interval: its task data is then the last server
+ * reached and the servers the round had left ({@link RoundUnderWay}), and the rest of it runs at once, behind the jobs
+ * already due; the interval counts from the end of the whole round, as before budgets (ADR 0035, amended in session 46).
  */
 @Singleton
 public class DriftScanJobs {
@@ -32,17 +37,29 @@ public class DriftScanJobs {
 
     static final String DRIFT_SCAN = "drift-scan";
 
-    private final ScanDriftService scans;
+    private final RoundScans scans;
     private final Duration every;
     private final int serversPerRun;
     private final Duration pause;
     private final Clock clock;
     private final Duration runBudget;
 
+    @jakarta.inject.Inject
     public DriftScanJobs(ScanDriftService scans, @Value("${vpsr.drift.scan-every:10m}") Duration every,
                          @Value("${vpsr.drift.servers-per-run:100}") int serversPerRun,
                          @Value("${vpsr.drift.pause-between-servers:200ms}") Duration pause,
                          Clock clock, @Value("${" + ClusterJobs.RUN_BUDGET + ":1m}") Duration runBudget) {
+        this((RoundScans) scans::scan, every, serversPerRun, pause, clock, runBudget);
+    }
+
+    /** A round of the scan, as {@link ScanDriftService#scan(Optional, int, ScanDriftService.Pacing, RunBudget)} makes it. */
+    @FunctionalInterface
+    interface RoundScans {
+        ScanDriftService.Round scan(Optional<Long> after, int maxServers, ScanDriftService.Pacing pacing, RunBudget budget);
+    }
+
+    /** Over the rounds as given: for the tests, which choose what a round comes to. */
+    DriftScanJobs(RoundScans scans, Duration every, int serversPerRun, Duration pause, Clock clock, Duration runBudget) {
         if (serversPerRun < 1 || pause.isNegative()) {
             throw new StartupRefused("vpsr.drift.servers-per-run must be at least 1 and "
                     + "vpsr.drift.pause-between-servers not negative, were " + serversPerRun + " and " + pause);
@@ -55,24 +72,71 @@ public class DriftScanJobs {
         this.runBudget = StartupRefused.unlessPositive(ClusterJobs.RUN_BUDGET, runBudget);
     }
 
-    RecurringTask<Long> task() {
-        return Tasks.recurring(DRIFT_SCAN, new FirstAfterOneDelay(FixedDelay.of(every), every), Long.class)
-                .initialData(-1L)
-                .executeStateful((instance, context) -> {
-                    Long last = instance.getData();
-                    ScanDriftService.Round round = scanRound(last == null || last < 0 ? Optional.empty() : Optional.of(last),
-                            RunBudget.startingNow(clock, runBudget));
-                    return round.lastServer().orElse(-1L);
-                });
+    /**
+     * Its data: the last server scanned (a {@link Long}, as rows written before session 46 hold it; -1 before the
+     * first), or a round its budget cut short ({@link RoundUnderWay}).
+     */
+    RecurringTask<Serializable> task() {
+        Schedule schedule = new FirstAfterOneDelay(FixedDelay.of(every), every);
+        return new RecurringTask<>(DRIFT_SCAN, schedule, Serializable.class, -1L) {
+            @Override
+            public CompletionHandler<Serializable> execute(TaskInstance<Serializable> instance, ExecutionContext context) {
+                Serializable next = runOnce(instance.getData(), RunBudget.startingNow(clock, runBudget));
+                // The rest of a round cut short runs at once: the scheduler takes the executions due earlier first, so
+                // the jobs that waited for a thread get theirs before it.
+                return (complete, operations) -> operations.reschedule(complete,
+                        next instanceof RoundUnderWay ? complete.getTimeDone() : schedule.getNextExecutionTime(complete),
+                        next);
+            }
+
+            @Override
+            public void executeRecurringly(TaskInstance<Serializable> instance, ExecutionContext context) {
+                throw new UnsupportedOperationException("run through execute");
+            }
+        };
+    }
+
+    /** One run of {@value #DRIFT_SCAN} from its task data: what its task data becomes. */
+    Serializable runOnce(Serializable data, RunBudget budget) {
+        Optional<Long> after;
+        int servers;
+        if (data instanceof RoundUnderWay underWay) {
+            after = underWay.after();
+            servers = underWay.serversLeft();
+        } else {
+            Long last = (Long) data;
+            after = last == null || last < 0 ? Optional.empty() : Optional.of(last);
+            servers = serversPerRun;
+        }
+        ScanDriftService.Round round = scanRound(after, servers, budget);
+        long last = round.lastServer().orElse(-1L);
+        return round.leftByBudget() > 0 ? new RoundUnderWay(last, round.leftByBudget()) : Long.valueOf(last);
+    }
+
+    /**
+     * A round a spent budget cut short: the last server it reached (-1: none yet) and how many of the round's servers it
+     * had left, so the rest of the round scans no more than {@code vpsr.drift.servers-per-run} in all.
+     */
+    record RoundUnderWay(long lastServer, int serversLeft) implements Serializable {
+
+        RoundUnderWay {
+            if (serversLeft < 1) {
+                throw new IllegalArgumentException("a round under way has servers left, had " + serversLeft);
+            }
+        }
+
+        Optional<Long> after() {
+            return lastServer < 0 ? Optional.empty() : Optional.of(lastServer);
+        }
     }
 
     /** One round after {@code after}; public for the end-to-end tests, which drive it instead of waiting for the timer. */
     public ScanDriftService.Round scanRound(Optional<Long> after) {
-        return scanRound(after, RunBudget.UNBOUNDED);
+        return scanRound(after, serversPerRun, RunBudget.UNBOUNDED);
     }
 
-    private ScanDriftService.Round scanRound(Optional<Long> after, RunBudget budget) {
-        ScanDriftService.Round round = scans.scan(after, serversPerRun, this::pause, budget);
+    private ScanDriftService.Round scanRound(Optional<Long> after, int servers, RunBudget budget) {
+        ScanDriftService.Round round = scans.scan(after, servers, this::pause, budget);
         if (round.detected() > 0 || round.resolved() > 0 || round.passedOver() > 0) {
             LOG.info("drift scan: {} server(s) scanned, {} passed over, {} drift(s) detected, {} resolved",
                     round.scanned(), round.passedOver(), round.detected(), round.resolved());

@@ -7,21 +7,25 @@ import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
-import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
+import java.io.Serializable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.function.BiFunction;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
+import org.vpsrecovery.application.job.RunBudget;
 import org.vpsrecovery.application.policy.RunPoliciesService;
+import org.vpsrecovery.application.policy.RunPoliciesService.PairReached;
+import org.vpsrecovery.application.policy.RunPoliciesService.Ticked;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.policy.PolicyId;
 import org.vpsrecovery.domain.server.ServerId;
@@ -32,6 +36,12 @@ import org.vpsrecovery.domain.server.ServerId;
  * covered (epoch milliseconds), so a restart, another instance or a run after downtime starts where the
  * last one ended: a pair whose cron times were all missed runs once. Policies are read anew each tick, so
  * a change or a deletion takes effect for the next run without rescheduling anything.
+ *
+ * <p>A tick takes no further (policy, server) pair once {@code vpsr.jobs.run-budget} is spent (a slow VPS.org: a create
+ * per due pair), as tracking, reconciliation and the drift scan do (ADR 0024, amended in session 45). Its task data is
+ * then the window and the last pair reached ({@link WindowUnderWay}), and it runs again at once, behind the jobs already
+ * due, for the pairs after it in the same window; the next window starts only when that one is done (ADR 0028, amended in
+ * session 46).
  *
  * <p>A run that failed without happening is tried again by a one-time task, {@value #POLICY_RUN_RETRY},
  * one instance per (policy, server, cron time), on db-scheduler's failure handlers as webhook deliveries
@@ -50,10 +60,11 @@ public class PolicyRunJobs {
     static final String POLICY_RUNS = "policy-runs";
     static final String POLICY_RUN_RETRY = "policy-run-retry";
 
-    private final BiFunction<Instant, Instant, List<RunPoliciesService.Run>> ticks;
+    private final WindowTicks ticks;
     private final RetryRun retries;
     private final Clock clock;
     private final Duration every;
+    private final Duration runBudget;
     private final Duration retryFirst;
     private final Duration settleAfter;
     private final int retryAttempts;
@@ -65,9 +76,16 @@ public class PolicyRunJobs {
                          @Value("${vpsr.policies.tick-every:30s}") Duration every,
                          @Value("${vpsr.policies.retry-first:1m}") Duration retryFirst,
                          @Value("${vpsr.policies.retry-attempts:3}") int retryAttempts,
-                         @Value("${vpsr.reconcile.settle-after:5m}") Duration settleAfter) {
+                         @Value("${vpsr.reconcile.settle-after:5m}") Duration settleAfter,
+                         @Value("${" + ClusterJobs.RUN_BUDGET + ":1m}") Duration runBudget) {
         this(runs::tick, of -> runs.retry(of.team(), of.policy(), of.server(), of.scheduledFor()), clock, dataSource,
-                every, retryFirst, retryAttempts, settleAfter);
+                every, retryFirst, retryAttempts, settleAfter, runBudget);
+    }
+
+    /** A window's tick, as {@link RunPoliciesService#tick(Instant, Instant, Optional, RunBudget)} makes it. */
+    @FunctionalInterface
+    interface WindowTicks {
+        Ticked tick(Instant from, Instant to, Optional<PairReached> after, RunBudget budget);
     }
 
     /** A failed run's retry, as {@link RunPoliciesService#retry} makes it. */
@@ -77,8 +95,8 @@ public class PolicyRunJobs {
     }
 
     /** Over the runs' tick and retry as given: for the tests, which choose what a tick comes to. */
-    PolicyRunJobs(BiFunction<Instant, Instant, List<RunPoliciesService.Run>> ticks, RetryRun retries, Clock clock,
-                  DataSource dataSource, Duration every, Duration retryFirst, int retryAttempts, Duration settleAfter) {
+    PolicyRunJobs(WindowTicks ticks, RetryRun retries, Clock clock, DataSource dataSource, Duration every,
+                  Duration retryFirst, int retryAttempts, Duration settleAfter, Duration runBudget) {
         if (retryAttempts < 0 || retryFirst.isNegative() || retryFirst.isZero()) {
             throw new StartupRefused("vpsr.policies.retry-attempts must not be negative and vpsr.policies.retry-first "
                     + "must be positive");
@@ -88,6 +106,7 @@ public class PolicyRunJobs {
         this.retryAttempts = retryAttempts;
         this.clock = clock;
         this.every = StartupRefused.unlessPositive("vpsr.policies.tick-every", every);
+        this.runBudget = StartupRefused.unlessPositive(ClusterJobs.RUN_BUDGET, runBudget);
         this.retryFirst = retryFirst;
         this.settleAfter = settleAfter;
         this.retry = new OneTimeTask<>(POLICY_RUN_RETRY, Void.class,
@@ -110,19 +129,50 @@ public class PolicyRunJobs {
         this.client = SchedulerClient.Builder.create(PostgresAdapterFactory.pooled(dataSource), retry).build();
     }
 
-    RecurringTask<Long> task() {
-        // No window yet: the first tick looks back one interval, not to the beginning of time.
-        return Tasks.recurring(POLICY_RUNS, FixedDelay.of(every), Long.class)
-                .initialData(-1L)
-                .executeStateful((instance, context) -> {
-                    Instant to = clock.instant();
-                    Long last = instance.getData();
-                    Instant from = last == null || last < 0 ? to.minus(every) : Instant.ofEpochMilli(last);
-                    // A tick a stop interrupted throws (RunPoliciesService.TickStopped): db-scheduler's failure handler
-                    // keeps the last end, so the window is ticked again, on this instance or another.
-                    tick(from, to);
-                    return to.toEpochMilli();
-                });
+    /**
+     * Its data: the end of the last window done (epoch milliseconds, a {@link Long}, as rows written before session 46
+     * hold it; -1 before the first), or the window a spent budget cut short ({@link WindowUnderWay}).
+     */
+    RecurringTask<Serializable> task() {
+        FixedDelay schedule = FixedDelay.of(every);
+        return new RecurringTask<>(POLICY_RUNS, schedule, Serializable.class, -1L) {
+            @Override
+            public CompletionHandler<Serializable> execute(TaskInstance<Serializable> instance, ExecutionContext context) {
+                // A tick a stop interrupted throws (RunPoliciesService.TickStopped): db-scheduler's failure handler
+                // keeps the data, so the window (or what it had left) is ticked again, on this instance or another.
+                Serializable next = runOnce(instance.getData(), RunBudget.startingNow(clock, runBudget));
+                // The rest of a window cut short runs at once: the scheduler takes the executions due earlier first, so
+                // the jobs that waited for a thread get theirs before it; a finished window waits the interval.
+                return (complete, operations) -> operations.reschedule(complete,
+                        next instanceof WindowUnderWay ? complete.getTimeDone() : schedule.getNextExecutionTime(complete),
+                        next);
+            }
+
+            @Override
+            public void executeRecurringly(TaskInstance<Serializable> instance, ExecutionContext context) {
+                throw new UnsupportedOperationException("run through execute");
+            }
+        };
+    }
+
+    /** One run of {@value #POLICY_RUNS} from its task data: what its task data becomes. */
+    Serializable runOnce(Serializable data, RunBudget budget) {
+        Ticked ticked;
+        Instant from;
+        Instant to;
+        if (data instanceof WindowUnderWay underWay) {
+            from = underWay.from();
+            to = underWay.to();
+            ticked = tick(from, to, Optional.of(underWay.reached()), budget);
+        } else {
+            // No window yet: the first tick looks back one interval, not to the beginning of time.
+            Long last = (Long) data;
+            to = clock.instant();
+            from = last == null || last < 0 ? to.minus(every) : Instant.ofEpochMilli(last);
+            ticked = tick(from, to, Optional.empty(), budget);
+        }
+        return ticked.stoppedAfter().<Serializable>map(reached -> WindowUnderWay.of(from, to, reached))
+                .orElse(to.toEpochMilli());
     }
 
     OneTimeTask<Void> retryTask() {
@@ -131,10 +181,19 @@ public class PolicyRunJobs {
 
     /** One window; public for the end-to-end tests, which drive it with their own times. */
     public List<RunPoliciesService.Run> tick(Instant from, Instant to) {
-        List<RunPoliciesService.Run> done = ticks.apply(from, to);
+        return tick(from, to, Optional.empty(), RunBudget.UNBOUNDED).runs();
+    }
+
+    /** The pairs of a window after {@code after}, within {@code budget}, and the retries of the runs that failed. */
+    private Ticked tick(Instant from, Instant to, Optional<PairReached> after, RunBudget budget) {
+        Ticked ticked = ticks.tick(from, to, after, budget);
+        List<RunPoliciesService.Run> done = ticked.runs();
         if (!done.isEmpty()) {
             LOG.info("policy runs in ({}, {}]: {}", from, to, done);
         }
+        ticked.stoppedAfter().ifPresent(reached -> LOG.info("policy runs in ({}, {}] cut short by the run's budget after "
+                + "policy {} on server {}; the rest of the window runs next", from, to, reached.policy().value(),
+                reached.server().value()));
         for (RunPoliciesService.Run run : done) {
             // retry-attempts 0: no retry at all (the task scheduled here is the first of them).
             if (retryAttempts == 0) {
@@ -143,7 +202,35 @@ public class PolicyRunJobs {
             RetryOf of = new RetryOf(run.team(), run.policy(), run.server(), run.scheduledFor());
             lookAgain(run.result()).ifPresent(at -> client.scheduleIfNotExists(retry.instance(of.id()), at));
         }
-        return done;
+        return ticked;
+    }
+
+    /**
+     * A window a spent budget cut short, and the last (policy, server) pair its tick reached: the task data until the
+     * window is done. Plain serializable values (db-scheduler's Java serialization), checked when read back as when made.
+     */
+    record WindowUnderWay(Instant from, Instant to, String team, Instant policyCreatedAt, UUID policy, long server)
+            implements Serializable {
+
+        WindowUnderWay {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            Objects.requireNonNull(team, "team");
+            Objects.requireNonNull(policyCreatedAt, "policy created at");
+            Objects.requireNonNull(policy, "policy");
+            if (!from.isBefore(to)) {
+                throw new IllegalArgumentException("a window under way ends after it begins: " + from + ", " + to);
+            }
+        }
+
+        static WindowUnderWay of(Instant from, Instant to, PairReached reached) {
+            return new WindowUnderWay(from, to, reached.team().value(), reached.policyCreatedAt(),
+                    reached.policy().value(), reached.server().value());
+        }
+
+        PairReached reached() {
+            return new PairReached(new TeamId(team), policyCreatedAt, new PolicyId(policy), new ServerId(server));
+        }
     }
 
     /**

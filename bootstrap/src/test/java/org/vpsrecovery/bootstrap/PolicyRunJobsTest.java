@@ -34,10 +34,11 @@ class PolicyRunJobsTest {
     }
 
     private static PolicyRunJobs jobs(int retryAttempts, RunPoliciesService.RunResult result) {
-        return new PolicyRunJobs((from, to) -> List.of(new RunPoliciesService.Run(new TeamId("blue"), PolicyId.random(),
-                new ServerId(12345), Instant.parse("2026-11-24T02:00:00Z"), result, List.of())),
+        return new PolicyRunJobs((from, to, after, budget) -> new RunPoliciesService.Ticked(List.of(
+                new RunPoliciesService.Run(new TeamId("blue"), PolicyId.random(), new ServerId(12345),
+                        Instant.parse("2026-11-24T02:00:00Z"), result, List.of())), Optional.empty()),
                 of -> Optional.empty(), CLOCK, DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1),
-                retryAttempts, Duration.ofMinutes(5));
+                retryAttempts, Duration.ofMinutes(5), Duration.ofMinutes(1));
     }
 
     private static List<Instant> retriesDue() throws SQLException {
@@ -108,13 +109,14 @@ class PolicyRunJobsTest {
         java.util.Deque<RunPoliciesService.RunResult> answers = new java.util.ArrayDeque<>(List.of(
                 RunPoliciesService.RunResult.NOT_SETTLED, RunPoliciesService.RunResult.UNRESOLVED,
                 RunPoliciesService.RunResult.MADE));
-        PolicyRunJobs jobs = new PolicyRunJobs((from, to) -> List.of(new RunPoliciesService.Run(new TeamId("blue"),
-                PolicyId.random(), new ServerId(12345), Instant.parse("2026-11-24T02:00:00Z"),
-                RunPoliciesService.RunResult.UNRESOLVED, List.of())),
+        PolicyRunJobs jobs = new PolicyRunJobs((from, to, after, budget) -> new RunPoliciesService.Ticked(List.of(
+                new RunPoliciesService.Run(new TeamId("blue"), PolicyId.random(), new ServerId(12345),
+                        Instant.parse("2026-11-24T02:00:00Z"), RunPoliciesService.RunResult.UNRESOLVED, List.of())),
+                Optional.empty()),
                 of -> Optional.of(new RunPoliciesService.Run(of.team(), of.policy(), of.server(), of.scheduledFor(),
                         answers.removeFirst(), List.of())),
                 new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1), 3,
-                Duration.ofMinutes(5));
+                Duration.ofMinutes(5), Duration.ofMinutes(1));
         var scheduler = com.github.kagkarlsson.scheduler.testhelper.TestHelper
                 .createManualScheduler(DATABASE.dataSource(), jobs.retryTask()).clock(time).start();
         try {
@@ -135,6 +137,66 @@ class PolicyRunJobsTest {
             scheduler.runAnyDueExecutions();
             assertThat(answers).isEmpty();
             assertThat(retriesDue()).as("made: done").isEmpty();
+        } finally {
+            scheduler.stop();
+        }
+    }
+
+    private static List<Instant> policyRunsDue() throws SQLException {
+        try (Connection connection = DATABASE.dataSource().getConnection();
+             PreparedStatement due = connection.prepareStatement(
+                     "SELECT execution_time FROM scheduled_tasks WHERE task_name = ?")) {
+            due.setString(1, PolicyRunJobs.POLICY_RUNS);
+            try (ResultSet rs = due.executeQuery()) {
+                List<Instant> times = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    times.add(rs.getTimestamp(1).toInstant());
+                }
+                return times;
+            }
+        }
+    }
+
+    /** What a tick was asked: its window and the pair to start after. */
+    private record Asked(Instant from, Instant to, Optional<RunPoliciesService.PairReached> after) {
+    }
+
+    /**
+     * A window whose tick its run's budget cut short (ADR 0028, amended in session 46): the pair it reached is kept in
+     * db-scheduler's row (Java-serialized, on PostgreSQL), and the rest of the window is ticked at once from the pair
+     * after it, not one interval later; only then does the next window begin, one interval after, from the window's end.
+     * Run by db-scheduler itself.
+     */
+    @Test
+    void aWindowCutShortByItsBudgetIsTickedOnAtOnceAfterThePairItReachedAndTheNextWindowFollowsIt() throws SQLException {
+        var time = new com.github.kagkarlsson.scheduler.testhelper.SettableClock();
+        time.set(NOW);
+        RunPoliciesService.PairReached reached = new RunPoliciesService.PairReached(new TeamId("blue"),
+                NOW.minus(Duration.ofDays(1)), PolicyId.random(), new ServerId(12345));
+        List<Asked> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PolicyRunJobs jobs = new PolicyRunJobs((from, to, after, budget) -> {
+            asked.add(new Asked(from, to, after));
+            return new RunPoliciesService.Ticked(List.of(), asked.size() == 1 ? Optional.of(reached) : Optional.empty());
+        }, of -> Optional.empty(), new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30),
+                Duration.ofMinutes(1), 3, Duration.ofMinutes(5), Duration.ofMinutes(1));
+        var task = jobs.task();
+        var scheduler = com.github.kagkarlsson.scheduler.testhelper.TestHelper
+                .createManualScheduler(DATABASE.dataSource(), task, jobs.retryTask()).clock(time).start();
+        try {
+            scheduler.schedule(task.instance(com.github.kagkarlsson.scheduler.task.helper.RecurringTask.INSTANCE, -1L), NOW);
+
+            scheduler.runAnyDueExecutions();
+            scheduler.runAnyDueExecutions(); // the clock has not moved: only what is due now runs
+
+            Instant windowStart = NOW.minusSeconds(30);
+            assertThat(asked).containsExactly(new Asked(windowStart, NOW, Optional.empty()),
+                    new Asked(windowStart, NOW, Optional.of(reached)));
+            assertThat(policyRunsDue()).containsExactly(NOW.plusSeconds(30));
+
+            scheduler.setTime(NOW.plusSeconds(30));
+            scheduler.runAnyDueExecutions();
+
+            assertThat(asked).hasSize(3).last().isEqualTo(new Asked(NOW, NOW.plusSeconds(30), Optional.empty()));
         } finally {
             scheduler.stop();
         }

@@ -79,8 +79,19 @@ public final class ScanDriftService {
         void pause() throws InterruptedException;
     }
 
-    /** What one call did, and where the next starts. */
-    public record Round(int scanned, int passedOver, int detected, int resolved, Optional<Long> lastServer) {
+    /**
+     * What one call did, and where the next starts; {@code leftByBudget}: how many of the servers it was to take (at most
+     * one of each) its spent budget left, so the caller may go on with them soon (0: it took them all, or a stop ended
+     * it) (ADR 0035, amended in session 46).
+     */
+    public record Round(int scanned, int passedOver, int detected, int resolved, Optional<Long> lastServer,
+                        int leftByBudget) {
+
+        public Round {
+            if (leftByBudget < 0) {
+                throw new IllegalArgumentException("a round leaves no negative count of servers");
+            }
+        }
     }
 
     /** A former owner's open drift's resolution: the server is no longer its team's, so no scan follows it for them. */
@@ -167,7 +178,7 @@ public final class ScanDriftService {
         owned.forEach(o -> stillOwned.add(new ServerId(o.server())));
         kept.keySet().retainAll(stillOwned); // a server no team owns any more is not scanned: its tally goes
         if (owned.isEmpty()) {
-            return new Round(0, 0, 0, 0, after);
+            return new Round(0, 0, 0, 0, after, 0);
         }
         int start = 0;
         while (after.isPresent() && start < owned.size() && owned.get(start).server() <= after.get()) {
@@ -178,11 +189,13 @@ public final class ScanDriftService {
         int detected = 0;
         int resolved = 0;
         Optional<Long> last = after;
+        int leftByBudget = 0;
         int round = Math.min(maxServers, owned.size());
         for (int i = 0; i < round && !stopping(); i++) {
             Owned next = owned.get((start + i) % owned.size());
             if (i > 0) {
                 if (budget.spent()) {
+                    leftByBudget = round - i;
                     break;
                 }
                 try {
@@ -215,7 +228,7 @@ public final class ScanDriftService {
             }
             last = Optional.of(next.server());
         }
-        return new Round(scanned, passedOver, detected, resolved, last);
+        return new Round(scanned, passedOver, detected, resolved, last, leftByBudget);
     }
 
     /**

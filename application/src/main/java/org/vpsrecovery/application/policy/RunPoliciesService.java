@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.job.RunBudget;
 import org.vpsrecovery.application.backup.DeleteBackupCommand;
 import org.vpsrecovery.application.backup.DeleteBackupUseCase;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
@@ -60,7 +61,8 @@ import org.vpsrecovery.domain.snapshot.SnapshotQuota;
  * (policy, server) pair runs once if one of its cron times, delayed by the server's {@link RunJitter},
  * falls in the window and after the policy's last change. However many cron times a long window holds
  * (the instances were all down), the pair runs once. The caller (bootstrap's cluster job, once across
- * instances) keeps the window's end in db-scheduler's table, so the next tick starts where this one ended.
+ * instances) keeps the window's end in db-scheduler's table, so the next tick starts where this one ended; a tick its run's
+ * budget cut short says the last pair it reached, and the caller ticks the rest of the window first (session 46).
  *
  * <p>A run is an ordinary audited create ({@link AuditedAttempts}: checked under the server's lock,
  * intent first, the operation tracked to its end) whose events name the policy, its version and the
@@ -150,34 +152,113 @@ public final class RunPoliciesService {
     }
 
     /**
+     * A (policy, server) pair where a tick meets it: tick order is the team's name, then the policy's creation time and
+     * id, then the server's id. Kept by the caller when a tick's budget ended it, so the next tick of the same window
+     * starts with the first pair after it (ADR 0028, amended in session 46). By values, not by a position in the store's
+     * pages: a policy deleted or created meanwhile moves no other pair before or after it.
+     */
+    public record PairReached(TeamId team, Instant policyCreatedAt, PolicyId policy, ServerId server)
+            implements Comparable<PairReached> {
+
+        private static final Comparator<PairReached> TICK_ORDER = Comparator
+                .comparing((PairReached p) -> p.team().value())
+                .thenComparing(PairReached::policyCreatedAt)
+                .thenComparing(p -> p.policy().value().toString())
+                .thenComparingLong(p -> p.server().value());
+
+        public PairReached {
+            Objects.requireNonNull(team, "team");
+            Objects.requireNonNull(policyCreatedAt, "policy created at");
+            Objects.requireNonNull(policy, "policy");
+            Objects.requireNonNull(server, "server");
+        }
+
+        static PairReached of(RecoveryPolicy policy, ServerId server) {
+            return new PairReached(policy.team(), policy.createdAt(), policy.id(), server);
+        }
+
+        @Override
+        public int compareTo(PairReached other) {
+            return TICK_ORDER.compare(this, other);
+        }
+    }
+
+    /**
+     * What one tick did: its runs and, when its budget ended it before the window's last pair, the last pair it reached
+     * (empty: the window is done).
+     */
+    public record Ticked(List<Run> runs, Optional<PairReached> stoppedAfter) {
+
+        public Ticked {
+            runs = List.copyOf(runs);
+            Objects.requireNonNull(stoppedAfter, "stopped after");
+        }
+
+        public boolean windowDone() {
+            return stoppedAfter.isEmpty();
+        }
+    }
+
+    /**
      * Runs every pair due in {@code (from, to]}, each once; a failed run is audited and does not stop the others. An
      * interrupt ends the tick ({@link TickStopped}), as it ends a drift scan's round.
      */
     public List<Run> tick(Instant from, Instant to) {
+        return tick(from, to, Optional.empty(), RunBudget.UNBOUNDED).runs();
+    }
+
+    /**
+     * As above, for the pairs after {@code after} only (in tick order), taking no further pair once {@code budget} is
+     * spent (checked between two pairs, the first always taken, so every tick makes progress). A tick cut short says the
+     * last pair it reached; the caller ticks the same window again after it, so no pair is run twice or left out, and a
+     * slow VPS.org (a create per due pair) holds a job thread for the budget and one pair, not the whole window (ADR
+     * 0024 and 0028, amended in session 46).
+     */
+    public Ticked tick(Instant from, Instant to, Optional<PairReached> after, RunBudget budget) {
         if (!from.isBefore(to)) {
-            return List.of();
+            return new Ticked(List.of(), Optional.empty());
         }
         List<Run> done = new ArrayList<>();
+        Optional<PairReached> reached = Optional.empty();
         for (TeamId team : teams.teams().stream().sorted(Comparator.comparing(TeamId::value)).toList()) {
-            Optional<PolicyId> after = Optional.empty();
-            List<RecoveryPolicy> page;
-            do {
-                page = policies.list(team, after, PAGE);
-                for (RecoveryPolicy policy : page) {
-                    for (ServerId server : covered(policy)) {
-                        requireNotStopping(from, to);
-                        Due due = due(policy, server, from, to);
-                        reportMerged(policy, server, from, to, due);
-                        due.latest().flatMap(at -> runUnlessTried(policy, server, at)).ifPresent(done::add);
+            if (after.isPresent() && team.value().compareTo(after.get().team().value()) < 0) {
+                continue; // every pair of the team was reached before
+            }
+            for (RecoveryPolicy policy : inTickOrder(team)) {
+                for (ServerId server : covered(policy)) {
+                    PairReached pair = PairReached.of(policy, server);
+                    if (after.isPresent() && pair.compareTo(after.get()) <= 0) {
+                        continue;
                     }
+                    if (reached.isPresent() && budget.spent()) {
+                        return new Ticked(done, reached);
+                    }
+                    requireNotStopping(from, to);
+                    Due due = due(policy, server, from, to);
+                    reportMerged(policy, server, from, to, due);
+                    due.latest().flatMap(at -> runUnlessTried(policy, server, at)).ifPresent(done::add);
+                    reached = Optional.of(pair);
                 }
-                after = page.isEmpty() ? after : Optional.of(page.get(page.size() - 1).id());
-            } while (page.size() == PAGE);
+            }
         }
         // The last pair's lock wait may have been the one the stop cut short: its run did not happen, so neither may the
         // window's end be kept.
         requireNotStopping(from, to);
-        return done;
+        return new Ticked(done, Optional.empty());
+    }
+
+    /** A team's policies, oldest first and then by id: read whole (a team has a bounded few), in {@link PairReached}'s order. */
+    private List<RecoveryPolicy> inTickOrder(TeamId team) {
+        List<RecoveryPolicy> all = new ArrayList<>();
+        Optional<PolicyId> after = Optional.empty();
+        List<RecoveryPolicy> page;
+        do {
+            page = policies.list(team, after, PAGE);
+            all.addAll(page);
+            after = page.isEmpty() ? after : Optional.of(page.get(page.size() - 1).id());
+        } while (page.size() == PAGE);
+        all.sort(Comparator.comparing(RecoveryPolicy::createdAt).thenComparing(p -> p.id().value().toString()));
+        return all;
     }
 
     /**

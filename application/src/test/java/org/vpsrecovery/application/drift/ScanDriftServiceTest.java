@@ -290,6 +290,7 @@ class ScanDriftServiceTest {
         ScanDriftService.Round first = scanner().scan(Optional.empty(), 2, counted);
         assertThat(first.scanned()).isEqualTo(2);
         assertThat(first.lastServer()).contains(SPARE.value());
+        assertThat(first.leftByBudget()).isZero();
         assertThat(pauses).hasValue(1);
 
         ScanDriftService.Round second = scanner().scan(first.lastServer(), 2, counted);
@@ -318,6 +319,7 @@ class ScanDriftServiceTest {
 
         assertThat(first.scanned()).isEqualTo(2); // WEB, then SPARE began before 15 s had passed; GREEN_SERVER not
         assertThat(first.lastServer()).contains(SPARE.value());
+        assertThat(first.leftByBudget()).isEqualTo(1); // of the three servers its round was to take (session 46)
 
         ScanDriftService.Round second = scanner.scan(first.lastServer(), 10,
                 NO_PAUSE, RunBudget.startingNow(platform.clock, Duration.ofSeconds(15)));

@@ -193,6 +193,61 @@ class RunPoliciesServiceTest {
         assertThat(events(Operation.CREATE_SNAPSHOT)).filteredOn(e -> e.outcome() instanceof Outcome.Accepted).hasSize(1);
     }
 
+    /**
+     * VPS.org answering each create in 10 s, under its timeout (ADR 0028, amended in session 46): a tick whose budget is
+     * spent takes no further pair and says the last one it reached; the next tick of the same window starts with the pair
+     * after it, so each due pair runs once, none is left out, and the policy of the pair reached may be gone meanwhile.
+     * Before, a tick ran its whole window on one job thread however slow VPS.org was.
+     */
+    @Test
+    void aTickWhoseBudgetIsSpentStopsBetweenPairsAndTheNextTickOfTheWindowCarriesOnAfterTheLastItReached() {
+        org.vpsrecovery.domain.port.SnapshotProvider slow = new org.vpsrecovery.domain.testing.ForwardingSnapshotProvider(
+                platform.provider) {
+            @Override
+            public Snapshot createSnapshot(org.vpsrecovery.domain.snapshot.SnapshotDraft draft) {
+                platform.clock.advance(Duration.ofSeconds(10));
+                return super.createSnapshot(draft);
+            }
+        };
+        RunPoliciesService overSlowVpsOrg = new RunPoliciesService(() -> Set.of(BLUE, PlatformFixture.GREEN), store,
+                platform.ownership, slow, platform.provider, platform.limits, platform.operations, platform.holds,
+                new DailyRunCalendar(), platform.attempts(), platform.deleteSnapshot(), platform.deleteBackup(), platform.clock);
+        RecoveryPolicy blue = policies.create(platform.as(BLUE), new PolicySpec(PolicyServers.of(List.of(WEB,
+                PlatformFixture.SPARE)), PolicyKind.SNAPSHOT, new PolicySchedule("0 3 * * *", ZoneId.of("Europe/Berlin")),
+                new NameTemplate("nightly-{server_id}-{date}"), KEEP_THREE));
+        policies.create(platform.as(PlatformFixture.GREEN), new PolicySpec(PolicyServers.of(List.of(
+                PlatformFixture.GREEN_SERVER)), PolicyKind.SNAPSHOT, new PolicySchedule("0 3 * * *",
+                ZoneId.of("Europe/Berlin")), new NameTemplate("nightly-{server_id}-{date}"), KEEP_THREE));
+        Instant from = platform.clock.instant();
+        Instant to = FIRE.plus(RunJitter.CAP);
+
+        // The first create ends at 10 s, the second begins before 15 s and ends at 20 s: green's pair is not begun.
+        RunPoliciesService.Ticked first = overSlowVpsOrg.tick(from, to, Optional.empty(),
+                org.vpsrecovery.application.job.RunBudget.startingNow(platform.clock, Duration.ofSeconds(15)));
+
+        assertThat(first.runs()).extracting(Run::server).containsExactly(WEB, PlatformFixture.SPARE);
+        assertThat(first.runs()).extracting(Run::result).containsOnly(RunResult.MADE);
+        assertThat(first.stoppedAfter()).hasValueSatisfying(reached -> {
+            assertThat(reached.policy()).isEqualTo(blue.id());
+            assertThat(reached.server()).isEqualTo(PlatformFixture.SPARE);
+        });
+        assertThat(platform.provider.snapshotCount(PlatformFixture.GREEN_SERVER)).isZero();
+
+        store.remove(store.find(BLUE, blue.id()).orElseThrow()); // the reached pair's policy, gone before the next tick
+        RunPoliciesService.Ticked second = overSlowVpsOrg.tick(from, to, first.stoppedAfter(),
+                org.vpsrecovery.application.job.RunBudget.startingNow(platform.clock, Duration.ofSeconds(15)));
+
+        assertThat(second.windowDone()).isTrue();
+        assertThat(second.runs()).singleElement().satisfies(run -> {
+            assertThat(run.server()).isEqualTo(PlatformFixture.GREEN_SERVER);
+            assertThat(run.result()).isEqualTo(RunResult.MADE);
+        });
+        assertThat(platform.provider.snapshotCount(WEB)).isOne();
+        assertThat(platform.provider.snapshotCount(PlatformFixture.SPARE)).isOne();
+        assertThat(platform.provider.snapshotCount(PlatformFixture.GREEN_SERVER)).isOne();
+        assertThat(events(Operation.CREATE_SNAPSHOT)).filteredOn(e -> e.outcome() instanceof Outcome.Accepted).hasSize(3);
+    }
+
     @Test
     void aWeekOfDowntimeYieldsOneRunForTheLatestTimeNotOnePerMissedTick() {
         nightly(new RetentionRules(10, Duration.ZERO, 0, 0, 0, 0, false));
