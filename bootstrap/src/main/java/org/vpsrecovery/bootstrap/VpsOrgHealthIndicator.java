@@ -2,6 +2,7 @@ package org.vpsrecovery.bootstrap;
 
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
+import io.micronaut.management.health.indicator.HealthResult;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,8 +45,29 @@ public class VpsOrgHealthIndicator extends AbstractHealthIndicator<Map<String, O
      */
     private final ReentrantLock checking = new ReentrantLock();
 
+    /**
+     * A probe's status and details from one {@link Checked}. The base class pairs the details this returns with its
+     * {@code healthStatus} field, one per indicator: a probe between the two took the status another probe's check had
+     * just written, so two probes at once could read {@code DOWN} with an {@code UP} check's details, or the reverse
+     * (ADR 0038, amended in session 46). A check that fails otherwise than VPS.org's is {@code DOWN}, as the base has it.
+     */
+    @Override
+    protected HealthResult getHealthResult() {
+        try {
+            Checked answer = checkedNow();
+            return HealthResult.builder(getName(), answer.status()).details(answer.details()).build();
+        } catch (RuntimeException failed) {
+            return HealthResult.builder(getName(), HealthStatus.DOWN).exception(failed).build();
+        }
+    }
+
+    /** The details alone, as the base class asks for them; {@link #getHealthResult} does not read them from here. */
     @Override
     protected Map<String, Object> getHealthInformation() {
+        return checkedNow().details();
+    }
+
+    private Checked checkedNow() {
         if (checking.tryLock()) {
             try {
                 checkIfDue();
@@ -53,9 +75,7 @@ public class VpsOrgHealthIndicator extends AbstractHealthIndicator<Map<String, O
                 checking.unlock();
             }
         }
-        Checked answer = last;
-        healthStatus = answer.status();
-        return answer.details();
+        return last;
     }
 
     private void checkIfDue() {

@@ -133,7 +133,7 @@ public final class ApprovalsService implements DecideApprovalUseCase {
         }
         Instant now = stepInstant();
         if (current.awaitsApproval() && current.approval().get().isExpiredAt(now)) {
-            current = expire(current).orElseGet(() -> operations.find(command.operation()).orElseThrow());
+            current = expireBeforeDeciding(current).orElseGet(() -> operations.find(command.operation()).orElseThrow());
         }
         RecoveryOperation decided;
         try {
@@ -209,6 +209,23 @@ public final class ApprovalsService implements DecideApprovalUseCase {
                                 step -> ApprovalEvents.of(owing.operation(), step),
                                 step -> operations.approvalEventWritten(owing.operation().id(), step)))
                         .toList());
+    }
+
+    /**
+     * The expiry a decider's request writes before its decision is refused {@code APPROVAL_EXPIRED}. A store failing under
+     * it, whether or not the expiry committed, changes nothing of that answer: the approval's time has passed, so a
+     * decision on the pending operation is refused all the same, never a 500 nor a 503 "decide again". The settle job
+     * expires it, or writes the expiry's owed event if it was stored (ADR 0023, amended in session 46). Empty: another
+     * request moved it first.
+     */
+    private Optional<RecoveryOperation> expireBeforeDeciding(RecoveryOperation pending) {
+        try {
+            return expire(pending);
+        } catch (RuntimeException storeFailed) {
+            LOG.log(System.Logger.Level.WARNING, "the expiry of operation {0} could not be written now: {1}; the "
+                    + "settle-approvals job expires it", pending.id(), storeFailed.toString());
+            return Optional.of(pending);
+        }
     }
 
     private Optional<RecoveryOperation> expire(RecoveryOperation pending) {
@@ -304,7 +321,16 @@ public final class ApprovalsService implements DecideApprovalUseCase {
         } finally {
             claim.release();
         }
-        return operations.find(approved.id()).orElse(claim.operation());
+        // Run: VPS.org may have been asked. A store failing under this last read is answered the operation as this
+        // runner's claim last stored it, never a 503 "try again" (the decision is made; a retry is refused) nor a 500
+        // (ADR 0023, amended in session 46).
+        try {
+            return operations.find(approved.id()).orElse(claim.operation());
+        } catch (RuntimeException storeDown) {
+            LOG.log(System.Logger.Level.WARNING, "approved operation {0} ran, but could not be read back now: {1}",
+                    approved.id(), storeDown.toString());
+            return claim.operation();
+        }
     }
 
     /**

@@ -63,6 +63,8 @@ import org.vpsrecovery.domain.port.ServerBusy;
  */
 public final class PendingChangesService {
 
+    private static final System.Logger LOG = System.getLogger(PendingChangesService.class.getName());
+
     /** How long the approver's request, or a job round, keeps others off an approved change it applies. */
     public static final Duration CLAIM = ApprovalsService.RUN_CLAIM;
 
@@ -143,7 +145,7 @@ public final class PendingChangesService {
                 ReasonCode.OPERATION_NOT_FOUND, "operation " + command.operation() + " not found"));
         Instant now = now();
         if (current.state() == OperationState.PENDING_APPROVAL && current.approval().isExpiredAt(now)) {
-            current = expire(current).orElseGet(() -> changes.find(command.operation()).orElseThrow());
+            current = expireBeforeDeciding(current).orElseGet(() -> changes.find(command.operation()).orElseThrow());
         }
         PendingChange decided;
         try {
@@ -206,6 +208,21 @@ public final class PendingChangesService {
                         .toList());
     }
 
+    /**
+     * As {@link ApprovalsService}'s: a store failing under the expiry a decider's request writes first leaves the decision
+     * refused {@code APPROVAL_EXPIRED} all the same (its time has passed); the settle job expires it, or writes the owed
+     * event of an expiry that was stored (ADR 0023, amended in session 46). Empty: another request moved it first.
+     */
+    private Optional<PendingChange> expireBeforeDeciding(PendingChange pending) {
+        try {
+            return expire(pending);
+        } catch (RuntimeException storeFailed) {
+            LOG.log(System.Logger.Level.WARNING, "the expiry of change {0} could not be written now: {1}; the "
+                    + "settle-approvals job expires it", pending.id(), storeFailed.toString());
+            return Optional.of(pending);
+        }
+    }
+
     private Optional<PendingChange> expire(PendingChange pending) {
         PendingChange expired = pending.expire(now());
         ApprovalStep step = new ApprovalStep(Operation.EXPIRE_APPROVAL, expired.requestId());
@@ -239,7 +256,18 @@ public final class PendingChangesService {
             next = approved.rejected(now(), "refused when it came to be applied: " + refused.reason() + ": "
                     + refused.getMessage());
         }
-        return changes.update(approved, next) ? next : changes.find(approved.id()).orElse(approved);
+        // Applied (or refused) now: a store failing while this is recorded is neither a 503 "nothing was done, try again"
+        // (a retry is refused APPROVAL_ALREADY_DECIDED) nor a 500. The record may still read approved, under this
+        // request's claim: once it passed, the job's apply finds it applied already and completes it, or refuses it again
+        // (ADR 0023, amended in session 46).
+        try {
+            return changes.update(approved, next) ? next : changes.find(approved.id()).orElse(approved);
+        } catch (RuntimeException storeFailed) {
+            PlatformOutcomeUnknown.StoredRequest change = new PlatformOutcomeUnknown.StoredRequest(
+                    PlatformOutcomeUnknown.StoredRequest.Kind.CHANGE, approved.id());
+            throw PlatformOutcomeUnknown.changeEnd(new PlatformOutcomeUnknown.ChangeEnd(change,
+                    next.state() == OperationState.COMPLETED), storeFailed);
+        }
     }
 
     /**

@@ -51,25 +51,44 @@ public final class PlatformOutcomeUnknown extends RecoveryException {
         }
     }
 
+    /**
+     * An approved change the approver's request applied, or found refused when it came to be applied, whose end could
+     * not be recorded (session 46): the change's record may still read approved until the settle job records its end.
+     */
+    public record ChangeEnd(StoredRequest request, boolean applied) {
+
+        public ChangeEnd {
+            Objects.requireNonNull(request, "request");
+        }
+
+        /** What this request did of it: {@code was applied}, or {@code was refused when it came to be applied}. */
+        public String what() {
+            return applied ? "was applied" : "was refused when it came to be applied";
+        }
+    }
+
     private final StoredRequest storedRequest;
     private final StoredDecision storedDecision;
+    private final ChangeEnd changeEnd;
 
     public PlatformOutcomeUnknown(String message, Throwable cause) {
-        this(message, null, null, cause);
+        this(message, null, null, null, cause);
     }
 
     private PlatformOutcomeUnknown(String message, StoredRequest storedRequest, StoredDecision storedDecision,
-                                   Throwable cause) {
+                                   ChangeEnd changeEnd, Throwable cause) {
         super(ReasonCode.PLATFORM_OUTCOME_UNKNOWN, message, cause);
         this.storedRequest = storedRequest;
         this.storedDecision = storedDecision;
+        this.changeEnd = changeEnd;
     }
 
     /** The insert of {@code request} may have committed: the caller reads it before asking again. */
     public static PlatformOutcomeUnknown requestForApproval(StoredRequest request, Throwable cause) {
         Objects.requireNonNull(request, "request");
         return new PlatformOutcomeUnknown("the platform's store failed while storing the request for approval, so "
-                + request.described() + " may be waiting for approval; read it before asking again", request, null, cause);
+                + request.described() + " may be waiting for approval; read it before asking again",
+                request, null, null, cause);
     }
 
     /** The write of {@code decision} may have committed: the caller reads the request before deciding again. */
@@ -77,7 +96,15 @@ public final class PlatformOutcomeUnknown extends RecoveryException {
         Objects.requireNonNull(decision, "decision");
         return new PlatformOutcomeUnknown("the platform's store failed while storing the decision, so "
                 + decision.request().described() + " may be " + decision.mayBe() + "; read it before deciding again",
-                null, decision, cause);
+                null, decision, null, cause);
+    }
+
+    /** The end of an approved change, applied or refused, may not be recorded: the caller reads the change. */
+    public static PlatformOutcomeUnknown changeEnd(ChangeEnd end, Throwable cause) {
+        Objects.requireNonNull(end, "end");
+        return new PlatformOutcomeUnknown(end.request().described() + " " + end.what() + ", but the platform's store "
+                + "failed while recording that, so it may read approved until the settle-approvals job records how it "
+                + "ended; read it before acting on it again", null, null, end, cause);
     }
 
     /** The request for approval that may be stored, when that is what is in doubt. */
@@ -88,5 +115,10 @@ public final class PlatformOutcomeUnknown extends RecoveryException {
     /** The decision that may be stored, when that is what is in doubt. */
     public Optional<StoredDecision> storedDecision() {
         return Optional.ofNullable(storedDecision);
+    }
+
+    /** The approved change whose end may not be recorded, when that is what is in doubt. */
+    public Optional<ChangeEnd> changeEnd() {
+        return Optional.ofNullable(changeEnd);
     }
 }

@@ -146,6 +146,9 @@ public final class FacadeProblems {
         if (failure instanceof PlatformOutcomeUnknown unknown && unknown.storedDecision().isPresent()) {
             return storedDecisionInDoubt(unknown.storedDecision().get());
         }
+        if (failure instanceof PlatformOutcomeUnknown unknown && unknown.changeEnd().isPresent()) {
+            return changeEndInDoubt(unknown.changeEnd().get());
+        }
         if (failure instanceof RecoveryDenied denied && denied.reason() == ReasonCode.POLICY_VERSION_REQUIRED) {
             return failure.getMessage() + " (its ETag, sent back in If-Match)";
         }
@@ -166,6 +169,14 @@ public final class FacadeProblems {
         PlatformOutcomeUnknown.StoredRequest request = decision.request();
         return "the platform's store failed while storing the decision, so " + named(request) + " may be "
                 + decision.mayBe() + "; read it " + readAt(request) + " before deciding again";
+    }
+
+    /** Where the caller reads an approved change whose end may not be recorded (session 46). */
+    private static String changeEndInDoubt(PlatformOutcomeUnknown.ChangeEnd end) {
+        PlatformOutcomeUnknown.StoredRequest request = end.request();
+        return named(request) + " " + end.what() + ", but the platform's store failed while recording that, so it may "
+                + "read approved until the settle-approvals job records how it ended; read it " + readAt(request)
+                + " before acting on it again";
     }
 
     private static String named(PlatformOutcomeUnknown.StoredRequest request) {

@@ -56,6 +56,26 @@ class FacadeProblemsDetailTest {
         assertThat(answer.getHeaders().get("Retry-After")).isNull();
     }
 
+    /**
+     * An approved change applied by the approver's request whose end could not be recorded: 504 without Retry-After,
+     * saying what was done and where the change is read; it was a 500, or a 503 "try again" (session 46).
+     */
+    @Test
+    void anApprovedChangeWhoseEndIsNotRecordedIsAnswered504SayingWhatWasDoneAndWhereToReadIt() {
+        var applied = PlatformOutcomeUnknown.changeEnd(new PlatformOutcomeUnknown.ChangeEnd(
+                new StoredRequest(StoredRequest.Kind.CHANGE, ID), true), new IllegalStateException("57P01"));
+        var refused = PlatformOutcomeUnknown.changeEnd(new PlatformOutcomeUnknown.ChangeEnd(
+                new StoredRequest(StoredRequest.Kind.CHANGE, ID), false), new IllegalStateException("08006"));
+
+        assertThat(applied.getMessage()).doesNotContain("/api/").contains("change " + ID + " was applied");
+        assertThat(FacadeProblems.detailOf(applied)).contains("change " + ID + " was applied")
+                .contains("may read approved").contains("(GET /api/v1/changes/" + ID + "/)");
+        assertThat(FacadeProblems.detailOf(refused)).contains("change " + ID + " was refused when it came to be applied");
+        var answer = FacadeProblems.of(applied, "req-1", Clock.systemUTC());
+        assertThat(answer.getStatus().getCode()).isEqualTo(504);
+        assertThat(answer.getHeaders().get("Retry-After")).isNull();
+    }
+
     @Test
     void anOutcomeInDoubtWithNothingStoredToReadKeepsItsOwnWords() {
         var unknown = new PlatformOutcomeUnknown("the platform's store failed while adding the webhook subscription; "
