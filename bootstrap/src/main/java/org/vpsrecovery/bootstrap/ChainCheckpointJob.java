@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.annotation.PreDestroy;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,12 +27,15 @@ public class ChainCheckpointJob {
     static final Duration WAY_OUT_WAIT = Duration.ofSeconds(2);
 
     private final RecordChainCheckpointService checkpoints;
+    /** Named in the ERROR a round logs: what an operator sets aside after the database went back (docs/deploy.md). */
+    private final Path checkpointFile;
 
     public ChainCheckpointJob(RecordChainCheckpointService checkpoints, FileChainCheckpoints store,
                               CheckpointSigner signer, @Value("${vpsr.audit.checkpoint-every:1m}") Duration every) {
         // Micronaut's scheduler refuses a period that is not positive with no key named.
         StartupRefused.unlessPositive("vpsr.audit.checkpoint-every", every);
         this.checkpoints = checkpoints;
+        this.checkpointFile = store.file();
         LOG.info("audit chain checkpoints: every {} into {}, signed with key {}", every, store.file(), signer.keyId());
     }
 
@@ -51,12 +55,15 @@ public class ChainCheckpointJob {
 
     private RecordChainCheckpointService.Round reported(RecordChainCheckpointService.Round round) {
         round.broken().ifPresent(broken -> LOG.error("the audit chain does not hold at event {} ({}): {}; no "
-                + "checkpoint is signed over it; GET /api/v1/audit/verify/ says more", broken.sequence(), broken.fault(),
-                broken.explanation()));
+                + "checkpoint is signed over it; GET /api/v1/audit/verify/ says more. If the platform's database went "
+                + "back (a failover that lost transactions, a restore to a point in time), none is signed again until "
+                + "{} is set aside for the auditors and every instance restarted: docs/deploy.md, \"Checkpoints after "
+                + "the history went back\"", broken.sequence(), broken.fault(), broken.explanation(), checkpointFile));
         if (round.headMovedBack()) {
             LOG.warn("the audit chain head is at event {}, below the checkpoint of event {} taken at {}: the chain "
-                    + "was cut back; GET /api/v1/audit/verify/ says where", round.head().sequence(),
-                    round.previous().orElseThrow().sequence(), round.previous().orElseThrow().takenAt());
+                    + "was cut back (or the database went back: docs/deploy.md, \"Checkpoints after the history went "
+                    + "back\", {}); GET /api/v1/audit/verify/ says where", round.head().sequence(),
+                    round.previous().orElseThrow().sequence(), round.previous().orElseThrow().takenAt(), checkpointFile);
         }
         round.recorded().ifPresent(c -> LOG.debug("audit chain checkpoint: event {} hash {}", c.sequence(), c.hash()));
         return round;

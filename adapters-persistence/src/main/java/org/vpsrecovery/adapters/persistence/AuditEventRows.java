@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -53,8 +54,24 @@ public final class AuditEventRows {
 
     private final AuditEventRowRepository rows;
     private final ChainHeadRowRepository head;
-    /** Every intent below this sequence has a final outcome (this instance's knowledge; 0 after a start). */
-    private final AtomicLong settledBelow = new AtomicLong();
+    /** Every intent below this sequence has a final outcome (this instance's knowledge; none after a start). */
+    private final AtomicReference<SettledBelow> settledBelow = new AtomicReference<>(SettledBelow.NONE);
+
+    /**
+     * Every intent below {@code sequence} had a final outcome on the chain whose head was {@code headSequence} with
+     * {@code headHash}: true of that chain only. The head's hash tells whether the chain read next is still that
+     * one, grown, or one the database went back from (ADR 0076, amended in session 46).
+     */
+    record SettledBelow(long sequence, long headSequence, byte[] headHash) {
+        static final SettledBelow NONE = new SettledBelow(0, 0, new byte[0]);
+
+        SettledBelow {
+            Objects.requireNonNull(headHash, "head hash");
+            if (sequence < 0 || headSequence < 0) {
+                throw new IllegalArgumentException("sequences must not be negative");
+            }
+        }
+    }
 
     public AuditEventRows(AuditEventRowRepository rows, ChainHeadRowRepository head) {
         this.rows = Objects.requireNonNull(rows, "rows");
@@ -234,17 +251,36 @@ public final class AuditEventRows {
     List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, long afterSequence, int limit) {
         try {
             // Every event up to the head is committed: appends move it and insert in one transaction, in order.
-            long last = head.findById(ChainHeadRow.ID).map(ChainHeadRow::lastSequence).orElse(0L);
-            long known = settledBelow.get();
-            // A head behind what was known: the database was restored to an earlier point; look again from the start.
-            long from = known > last + 1 ? 0 : known;
+            Optional<ChainHeadRow> headRow = head.findById(ChainHeadRow.ID);
+            long last = headRow.map(ChainHeadRow::lastSequence).orElse(0L);
+            byte[] lastHash = headRow.map(ChainHeadRow::lastHash).orElse(new byte[0]);
+            SettledBelow known = settledBelow.get();
+            // The chain the mark was found on gone (a standby promoted without the last transactions, a restore to an
+            // earlier point), whether or not appends since passed the mark: look again from the start.
+            long from = onTheSameChain(known, last, lastHash) ? known.sequence() : 0;
             long firstUnsettled = rows.firstUnsettledIntent(from, last).orElse(last + 1);
-            settledBelow.compareAndSet(known, firstUnsettled);
+            settledBelow.compareAndSet(known, new SettledBelow(firstUnsettled, last, lastHash));
             return rows.pendingIntents(Math.max(firstUnsettled, afterSequence + 1), acceptedBefore, limit).stream()
                     .map(AuditEventRows::readable).toList();
         } catch (RuntimeException e) {
             throw DatabaseFailure.of("list pending intents", e);
         }
+    }
+
+    /**
+     * Whether the chain whose head is {@code last} still holds the head {@code known} was found at: the same head,
+     * or, grown since, that head's hash at its sequence (one read by primary key). A sequence handed out again after
+     * the database went back holds another event, so another hash.
+     */
+    private boolean onTheSameChain(SettledBelow known, long last, byte[] lastHash) {
+        if (known.headSequence() == 0) {
+            return true; // nothing known: the walk starts from the first anyway
+        }
+        if (known.headSequence() == last) {
+            return Arrays.equals(known.headHash(), lastHash);
+        }
+        return known.headSequence() < last && rows.hashesAt(List.of(known.headSequence())).stream()
+                .anyMatch(stored -> Arrays.equals(stored.hash(), known.headHash()));
     }
 
     List<AuditEventRowRepository.ActivityRow> recoveryActivity(List<Long> servers, Optional<TeamId> byTeam) {

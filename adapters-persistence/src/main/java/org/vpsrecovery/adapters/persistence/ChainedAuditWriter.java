@@ -77,7 +77,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             """ + WebhookOutbox.DELIVERIES + """
 
             SELECT count(*), (SELECT count(*) FROM head) FROM inserted,
-                (SELECT CASE WHEN ? THEN set_config('synchronous_commit', 'off', true) END) AS commit_mode""";
+                (SELECT CASE WHEN ? THEN""" + UnflushedCommit.SETTING + " END) AS commit_mode";
 
     // Waits for the WAL's flush up to a record written after the batch's commit, so the batch too is on disk (the log
     // is flushed in order), outside the head's lock; only for a batch that committed unflushed and wrote, and unless
@@ -98,7 +98,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
     // The head's lock is then held for the statement's execution and its commit only, never over a round trip to this
     // JVM; a wait for another instance's hold is inside the statement, and READ COMMITTED's FOR UPDATE returns the
     // head as that instance committed it. The encodings and rows are in the batch's order (WITH ORDINALITY).
-    private static final String INSERT_HASHED_AFTER_LOCKED_HEAD = """
+    private static final String INSERT_HASHED_AFTER_LOCKED_HEAD = ("""
             WITH RECURSIVE locked AS MATERIALIZED (
                 SELECT last_sequence, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE),
             batch AS MATERIALIZED (
@@ -130,7 +130,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                 RETURNING 1)
             SELECT l.last_sequence, l.last_hash, (SELECT count(*) FROM inserted), (SELECT count(*) FROM moved),
                 e.sequence, e.hash
-            FROM locked l, chain_end e, (SELECT set_config('synchronous_commit', 'off', true)) AS commit_mode"""
+            FROM locked l, chain_end e, (SELECT""" + UnflushedCommit.SETTING + ") AS commit_mode")
             .replace("{format}", AuditChain.FORMAT);
 
     // The hashed statement, its transaction's end and the flush's wait in one round trip (ADR 0102's, 0115): the head

@@ -36,6 +36,7 @@ import org.vpsrecovery.domain.drift.DriftScan;
 import org.vpsrecovery.domain.drift.ListedPoint;
 import org.vpsrecovery.domain.drift.RecordedDrift;
 import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.port.AuditEventAltered;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.ConsistentListBound;
@@ -67,6 +68,14 @@ import org.vpsrecovery.domain.snapshot.Snapshot;
  * counted (ADR 0114), so each round reads only the events after it: sequences are handed out under the chain
  * head's lock, so an event is visible before any later one is written. The tallies kept together hold at most
  * {@code maxKeptAttempts} attempts; a server beyond that is read whole each round, as before.
+ *
+ * <p>A kept tally is true only of the database it was counted on. The platform's database can go back under a running
+ * instance (a standby promoted without the last transactions, a restore to a point in time): counted events are gone
+ * and their sequences are handed out again, so the next events after a mark would be skipped and the lost ones still
+ * counted. The newest event any tally counted is therefore kept as a witness, and read again by its sequence in each
+ * server's scan, after that server's events and before its findings: while it is stored as it was read, nothing at or
+ * below it went (a database goes back to a point, never by a hole); once it is not, every kept tally is let go and the
+ * server is read whole (ADR 0114, amended in session 46).
  */
 public final class ScanDriftService {
 
@@ -115,6 +124,8 @@ public final class ScanDriftService {
     private final int maxKeptAttempts;
     /** Each server's tally as of its last scan; only the scanning job's thread writes it. */
     private final Map<ServerId, Kept> kept = new ConcurrentHashMap<>();
+    /** The newest event the kept tallies counted, as it was read: at or after every event they hold. */
+    private volatile Optional<RecordedAuditEvent> witness = Optional.empty();
 
     /** A server's tally and the newest sequence it counted. */
     private record Kept(AuditedPointsTally tally, long highWater) {
@@ -244,7 +255,7 @@ public final class ScanDriftService {
      * events up to a high-water mark (the newest sequence read), and the points its open operations follow.
      */
     private record Reading(List<ListedPoint> listed, Instant listedAt, AuditedPointsTally audited, OptionalLong highWater,
-                           Set<ResourceRef> tracked) {
+                           Optional<RecordedAuditEvent> newest, boolean fromKept, Set<ResourceRef> tracked) {
     }
 
     /**
@@ -279,8 +290,44 @@ public final class ScanDriftService {
         // A copy: the scan may still fail, and what is kept must be what a finished scan counted.
         AuditedPointsTally audited = known == null ? new AuditedPointsTally() : known.tally().copy();
         OptionalLong mark = known == null ? OptionalLong.empty() : OptionalLong.of(known.highWater());
-        OptionalLong highWater = readHistory(server, mark, mark.isEmpty() ? HISTORY_PAGE : SINCE_PAGE, audited);
-        return new Reading(listed, listedAt, audited, highWater, tracked);
+        Optional<RecordedAuditEvent> newest = readHistory(server, mark, mark.isEmpty() ? HISTORY_PAGE : SINCE_PAGE, audited);
+        return new Reading(listed, listedAt, audited, highWater(newest, mark), newest, known != null, tracked);
+    }
+
+    private static OptionalLong highWater(Optional<RecordedAuditEvent> newest, OptionalLong mark) {
+        return newest.map(e -> OptionalLong.of(e.sequence())).orElse(mark);
+    }
+
+    /**
+     * Whether the witness is still stored as it was read (one read by sequence): if so, every event the kept tallies
+     * counted is still there as counted. An event that no longer reads as one is not the witness either.
+     */
+    private boolean witnessStands() {
+        Optional<RecordedAuditEvent> seen = witness;
+        if (seen.isEmpty()) {
+            return true;
+        }
+        List<RecordedAuditEvent> now;
+        try {
+            now = history.query(AuditQuery.latest(1).before(seen.get().sequence() + 1));
+        } catch (AuditEventAltered altered) {
+            return false;
+        }
+        return now.size() == 1 && now.getFirst().equals(seen.get());
+    }
+
+    /** Lets every kept tally go: the database they were counted on went back (or was changed behind the platform). */
+    private void forgetKept() {
+        LOG.log(System.Logger.Level.WARNING, "drift scan: the audit history no longer holds event {0} as this instance "
+                + "read it (the database went back: a failover or a restore?); every server's create and delete events "
+                + "are read whole again", String.valueOf(witness.map(RecordedAuditEvent::sequence).orElse(0L)));
+        kept.clear();
+        witness = Optional.empty();
+    }
+
+    /** The witness moves to {@code newest} if newer: checked first, so that it never stands for a tally it does not. */
+    private void witnessed(Optional<RecordedAuditEvent> newest) {
+        newest.filter(e -> witness.isEmpty() || e.sequence() > witness.get().sequence()).ifPresent(e -> witness = Optional.of(e));
     }
 
     private Recorded scanLocked(TeamId team, ServerId server, Reading before) {
@@ -288,8 +335,21 @@ public final class ScanDriftService {
         // writing the end's event before the operation's move, so an end is then still tracked or already read.
         Set<ResourceRef> tracked = tracked(server);
         AuditedPointsTally audited = before.audited();
-        OptionalLong highWater = readHistory(server, before.highWater(), SINCE_PAGE, audited);
+        Optional<RecordedAuditEvent> newer = readHistory(server, before.highWater(), SINCE_PAGE, audited);
+        OptionalLong highWater = highWater(newer, before.highWater());
+        Optional<RecordedAuditEvent> newest = newer.or(before::newest);
         boolean touched = !highWater.equals(before.highWater()) || !tracked.equals(before.tracked());
+        // After this server's events were read, so that none of them is from before a going back the witness missed.
+        if (!witnessStands()) {
+            forgetKept();
+            if (before.fromKept()) {
+                audited = new AuditedPointsTally();
+                newest = readHistory(server, OptionalLong.empty(), HISTORY_PAGE, audited);
+                highWater = highWater(newest, OptionalLong.empty());
+                touched = true; // VPS.org listed again: the whole read may hold events newer than the first list
+            }
+        }
+        witnessed(newest);
         List<ListedPoint> listed = touched ? list(server) : before.listed();
         Instant now = touched ? clock.instant() : before.listedAt();
         List<ListedPoint.Sighting> sightings = drifts.sightings(server);
@@ -380,12 +440,13 @@ public final class ScanDriftService {
 
     /**
      * Counts into {@code events} the server's create and delete events newer than {@code after} (all of them when
-     * empty), read page by page newest first (the order does not matter); returns the new high-water mark. After a
-     * mark the pages start small and double, so that a few new events cost one short page.
+     * empty), read page by page newest first (the order does not matter); returns the newest one counted, whose
+     * sequence is the new high-water mark (none counted: the mark stays). After a mark the pages start small and
+     * double, so that a few new events cost one short page.
      */
-    private OptionalLong readHistory(ServerId server, OptionalLong after, int firstPage, AuditedPointsTally events) {
+    private Optional<RecordedAuditEvent> readHistory(ServerId server, OptionalLong after, int firstPage, AuditedPointsTally events) {
         AuditEventFilter filter = AuditEventFilter.everything().forServer(server).withOperations(AuditedPoints.READ_FROM);
-        OptionalLong highWater = after;
+        Optional<RecordedAuditEvent> newest = Optional.empty();
         OptionalLong before = OptionalLong.empty();
         int size = firstPage;
         boolean more;
@@ -398,15 +459,15 @@ public final class ScanDriftService {
                     break;
                 }
                 events.add(recorded.event());
-                if (highWater.isEmpty() || recorded.sequence() > highWater.getAsLong()) {
-                    highWater = OptionalLong.of(recorded.sequence());
+                if (newest.isEmpty() || recorded.sequence() > newest.get().sequence()) {
+                    newest = Optional.of(recorded);
                 }
             }
             more = !reachedMark && page.size() == size;
             before = page.isEmpty() ? before : OptionalLong.of(page.getLast().sequence());
             size = Math.min(size * 2, HISTORY_PAGE);
         } while (more);
-        return highWater;
+        return newest;
     }
 
     private AuditEvent event(Drift drift, Operation operation, Map<String, String> detail) {

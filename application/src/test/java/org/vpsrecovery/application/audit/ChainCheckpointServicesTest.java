@@ -16,6 +16,7 @@ import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.ChainCheckpoint;
 import org.vpsrecovery.domain.audit.ChainPosition;
 import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.audit.CheckpointKeys;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.StoredCheckpoint;
@@ -23,6 +24,7 @@ import org.vpsrecovery.domain.common.AccessDenied;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.port.ChainPositions;
 import org.vpsrecovery.domain.snapshot.SnapshotName;
+import org.vpsrecovery.domain.testing.InMemoryChainCheckpoints;
 
 class ChainCheckpointServicesTest {
 
@@ -286,5 +288,41 @@ class ChainCheckpointServicesTest {
         assertThat(since.isIntact()).isTrue();
         assertThat(((ChainVerification.Intact) since).walkedAfter()).isEqualTo(walked.sequence());
         assertThat(((ChainVerification.Intact) since).eventsChecked()).isEqualTo(4);
+    }
+
+    /**
+     * The platform's database went back (a failover that lost the last transactions, a restore to a point in time) below
+     * a signed checkpoint, and new events took its sequences: no round signs again, in the running instance or after a
+     * restart, since the stored checkpoints no longer hold (ADR 0052, amended in session 36). With the checkpoints set
+     * aside (kept for auditors: they vouch up to the point restored) the next instance's first round walks the whole
+     * chain and signs its head. What docs/deploy.md's procedure rests on (ADR 0052, amended in session 46).
+     */
+    @Test
+    void afterTheHistoryWentBackBelowACheckpointOnlyAnInstanceWithTheCheckpointsSetAsideSignsAgain() {
+        createSnapshot("one");
+        RecordChainCheckpointService running = platform.recordChainCheckpoint();
+        running.recordIfMoved();
+        createSnapshot("lost");
+        assertThat(running.recordIfMoved().recorded().map(ChainCheckpoint::sequence)).contains(4L);
+        platform.history.tamperTruncate(3); // the failover or the restore: back to event 2
+        createSnapshot("after");
+        createSnapshot("later"); // the head (6) is past the checkpoint of event 4, which no longer holds
+
+        RecordChainCheckpointService.Round stillRunning = running.recordIfMoved();
+        RecordChainCheckpointService.Round restarted = platform.recordChainCheckpoint().recordIfMoved();
+        InMemoryChainCheckpoints setAside = new InMemoryChainCheckpoints(); // the file moved away: a new one
+        RecordChainCheckpointService restartedWithout = new RecordChainCheckpointService(platform.history,
+                platform.history, setAside, platform.checkpointSigner,
+                CheckpointKeys.of(List.of(platform.checkpointSigner.publicKey())), platform.clock);
+        RecordChainCheckpointService.Round first = restartedWithout.recordIfMoved();
+
+        assertThat(stillRunning.recorded()).isEmpty();
+        assertThat(stillRunning.broken()).isPresent();
+        assertThat(restarted.recorded()).isEmpty();
+        assertThat(restarted.broken()).isPresent();
+        assertThat(first.recorded()).hasValueSatisfying(signed -> {
+            assertThat(signed.position()).isEqualTo(platform.history.head());
+            assertThat(signed.walkedAfter()).hasValue(0L); // walked from the first event
+        });
     }
 }

@@ -637,4 +637,34 @@ class ScanDriftServiceTest {
         assertThat(history.rowsRead()).isGreaterThan(webEvents);
         assertThat(scanner.keptAttempts()).isLessThanOrEqualTo(10);
     }
+
+    /**
+     * The platform's database went back under a running instance (a standby promoted without the last transactions, a
+     * restore to a point in time): the events a kept tally counted are gone, and their sequences are handed out again.
+     * The next round finds what a fresh scan finds: the create whose events were lost is created outside (what
+     * docs/deploy.md tells operators to look for), the platform's own create after it is not (ADR 0114, amended in
+     * session 46).
+     */
+    @Test
+    void aRoundAfterTheDatabaseWentBackUnderARunningInstanceFindsWhatAFreshScanFinds() {
+        createThroughThePlatform("before");
+        ScanDriftService scanner = keeping(platform.history, 1_000);
+        assertThat(scanner.scan(Optional.empty(), 10, NO_PAUSE).detected()).isZero();
+        long lostFrom = platform.history.head().sequence() + 1;
+        Snapshot lost = createThroughThePlatform("lost"); // reached VPS.org; its events are the tail the database lost
+        platform.clock.advance(Duration.ofMinutes(10));
+        assertThat(scanner.scan(Optional.empty(), 10, NO_PAUSE).detected()).isZero(); // counted into the kept tally
+        platform.history.tamperTruncate(lostFrom); // the failover or the restore
+        Snapshot after = createThroughThePlatform("after"); // on the database as it now is: the lost sequences again
+        assertThat(platform.history.head().sequence()).isGreaterThanOrEqualTo(lostFrom);
+        platform.clock.advance(Duration.ofMinutes(10));
+
+        assertThat(scanner.scan(Optional.empty(), 10, NO_PAUSE).detected()).isEqualTo(1);
+
+        assertThat(all()).singleElement().satisfies(r -> {
+            assertThat(r.drift().point()).isEqualTo(ResourceRef.of(lost.id()));
+            assertThat(r.drift().kind()).isEqualTo(DriftKind.CREATED_OUTSIDE);
+        });
+        assertThat(all()).noneSatisfy(r -> assertThat(r.drift().point()).isEqualTo(ResourceRef.of(after.id())));
+    }
 }

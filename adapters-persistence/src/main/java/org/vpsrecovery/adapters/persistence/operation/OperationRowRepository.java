@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.vpsrecovery.adapters.persistence.UnflushedCommit;
 
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface OperationRowRepository extends GenericRepository<OperationRow, UUID> {
@@ -30,7 +31,7 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
                 resource_server_id, state, accepted_at, updated_at, deadline, note, next_check_at, checks, version)
             SELECT :id, :team, :requestId, :kind, :serverId, :resourceType, :resourceId, :resourceServerId, :state,
                 :acceptedAt, :updatedAt, :deadline, :note, :nextCheckAt, :checks, 0
-            FROM (SELECT set_config('synchronous_commit', 'off', true)) AS commit_mode""")
+            FROM (SELECT""" + UnflushedCommit.SETTING + ") AS commit_mode")
     void insertUnflushed(UUID id, String team, String requestId, String kind, long serverId,
                          @Nullable String resourceType, @Nullable Long resourceId, @Nullable Long resourceServerId,
                          String state, Instant acceptedAt, Instant updatedAt, Instant deadline, @Nullable String note,
@@ -54,7 +55,8 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
                 approval_reason = COALESCE(approval_reason, :reason),
                 approval_events_owed = CASE WHEN CAST(:eventOwed AS text) IS NULL THEN approval_events_owed
                     ELSE array_append(approval_events_owed, CAST(:eventOwed AS text)) END
-            FROM (SELECT CASE WHEN :unflushed THEN set_config('synchronous_commit', 'off', true) END) AS commit_mode
+            FROM (SELECT CASE WHEN :unflushed THEN""" + UnflushedCommit.SETTING + """
+             END) AS commit_mode
             WHERE id = :id AND version = :expectedVersion""")
     long updateOverVersion(UUID id, @Nullable String resourceType, @Nullable Long resourceId, String state,
                            Instant updatedAt, Instant deadline, @Nullable String note, Instant nextCheckAt, int checks,
