@@ -29,8 +29,9 @@ import org.vpsrecovery.domain.port.KeptAuditEvents;
  * happened at the provider (ADR 0141). They are kept in {@link KeptAuditEvents}, durably: what an
  * instance kept and did not write before it stopped, however it stopped, the next start on the same
  * store writes. Only when that store cannot take one either is an event kept in this instance's
- * memory (said in an ERROR), and then every later one too, so the order holds. {@link #flush()}
- * writes them in batches on the housekeeping schedule, never on a request's thread.
+ * memory (said in an ERROR), and then every later one too, so the order holds; each flush first moves
+ * those into the store again, oldest first, once it keeps. {@link #flush()} writes them in batches on
+ * the housekeeping schedule, never on a request's thread.
  */
 public final class AuditWriter {
 
@@ -123,7 +124,8 @@ public final class AuditWriter {
 
     /**
      * Writes what waits, oldest first, in batches, until the history refuses again; returns how many were written.
-     * First takes over what processes that stopped left kept in the same store.
+     * First moves what waits in memory into the store, if it keeps again, and takes over what processes that stopped
+     * left kept in the same store.
      */
     public int flush() {
         if (!flushing.tryLock()) {
@@ -139,7 +141,8 @@ public final class AuditWriter {
     /**
      * As {@link #flush()}, for a stop, within {@code budget}: waits for a flush under way (the schedule's) to end
      * first, and starts no batch once the budget (that wait included) is spent, so a stop ends in time whatever the
-     * backlog. What is still kept then stays in the store for the next start; what waits in memory is lost.
+     * backlog. What is still kept then stays in the store for the next start; what still waits in memory (the store
+     * refusing it too) is lost.
      */
     public int flush(Duration budget) throws InterruptedException {
         return flush(budget, System::nanoTime);
@@ -160,6 +163,7 @@ public final class AuditWriter {
 
     /** Writes batch after batch until nothing waits, the history refuses, or {@code spent} says so before a batch. */
     private int drain(BooleanSupplier spent) {
+        moveMemoryIntoStore(spent);
         if (kept.isPresent()) {
             long taken = kept.get().takeOverStopped();
             if (taken > 0) {
@@ -225,6 +229,46 @@ public final class AuditWriter {
             written += batch.size();
         }
         return written;
+    }
+
+    /**
+     * Moves what waits in memory into the store, oldest first, until none is left, a keep fails or {@code spent} says so
+     * (ADR 0141, session 46): once the store keeps again, those events no longer die with the process, whether or not
+     * the history takes appends. A keep at a time under {@link #keeping}, so a keep meanwhile goes behind those in
+     * memory while any is left, and the order holds: everything in the store is older than what is in memory.
+     */
+    private void moveMemoryIntoStore(BooleanSupplier spent) {
+        if (kept.isEmpty()) {
+            return;
+        }
+        long moved = 0;
+        while (inMemoryCount.get() > 0 && !spent.getAsBoolean()) {
+            keeping.lock();
+            try {
+                AuditEvent oldest = inMemory.peek();
+                if (oldest == null) {
+                    break;
+                }
+                try {
+                    kept.get().keep(oldest);
+                } catch (RuntimeException cannot) {
+                    LOG.log(System.Logger.Level.WARNING, "{0} audit event(s) still wait in this instance''s memory only: "
+                            + "the store of kept events cannot keep them yet ({1})", inMemoryCount.get(),
+                            cannot.getMessage());
+                    break;
+                }
+                inMemory.poll();
+                inMemoryCount.decrementAndGet();
+                keptCount.incrementAndGet();
+                moved++;
+            } finally {
+                keeping.unlock();
+            }
+        }
+        if (moved > 0) {
+            LOG.log(System.Logger.Level.WARNING, "{0} audit event(s) that waited in this instance''s memory only are "
+                    + "kept in the store now; {1} still in memory", moved, inMemoryCount.get());
+        }
     }
 
     /** Each alone, in order, unless written already; a second end of an attempt is left out (ADR 0142). */

@@ -174,6 +174,69 @@ class AuditWriterTest {
         assertThat(recordedRequests()).containsExactly("req-1", "req-2", "req-3");
     }
 
+    /**
+     * Once the store takes keeps again, the next flush moves what waits in memory into it, oldest first, whether or not
+     * the history takes appends: a stop or a crash then loses none of them (ADR 0141, session 46).
+     */
+    @Test
+    void whatWaitsInMemoryIsMovedIntoTheStoreOnceItKeepsAgain() {
+        AtomicBoolean storeBroken = new AtomicBoolean();
+        AuditWriter writer = new AuditWriter(history, keptUnless(storeBroken));
+        down.set(true);
+        writer.appendOrDefer(event(1));
+        storeBroken.set(true);
+        writer.appendOrDefer(event(2));
+        storeBroken.set(false);
+        writer.appendOrDefer(event(3));
+        assertThat(writer.inMemoryWaiting()).isEqualTo(2);
+
+        assertThat(writer.flush()).as("the history still refuses").isZero();
+
+        assertThat(writer.inMemoryWaiting()).isZero();
+        assertThat(writer.keptWaiting()).isEqualTo(3);
+        assertThat(kept.oldest(10)).containsExactly(event(1), event(2), event(3));
+
+        down.set(false);
+        assertThat(writer.flush()).isEqualTo(3);
+        assertThat(recordedRequests()).containsExactly("req-1", "req-2", "req-3");
+    }
+
+    /** A store that fails again mid-move stops it there: what was moved is older than what still waits in memory. */
+    @Test
+    void aMoveIntoTheStoreStopsAtTheFirstKeepThatFailsAndTheOrderHolds() {
+        AtomicBoolean storeBroken = new AtomicBoolean();
+        AtomicInteger keepsBeforeItBreaks = new AtomicInteger(Integer.MAX_VALUE);
+        KeptAuditEvents failing = new ForwardingKept() {
+            @Override
+            public void keep(AuditEvent event) {
+                if (storeBroken.get() || keepsBeforeItBreaks.getAndDecrement() <= 0) {
+                    throw new IllegalStateException("disk full");
+                }
+                super.keep(event);
+            }
+        };
+        AuditWriter writer = new AuditWriter(history, failing);
+        down.set(true);
+        storeBroken.set(true);
+        writer.appendOrDefer(event(1));
+        writer.appendOrDefer(event(2));
+        writer.appendOrDefer(event(3));
+        storeBroken.set(false);
+        keepsBeforeItBreaks.set(1);
+
+        writer.flush();
+
+        assertThat(writer.keptWaiting()).isOne();
+        assertThat(writer.inMemoryWaiting()).isEqualTo(2);
+        keepsBeforeItBreaks.set(Integer.MAX_VALUE);
+        writer.appendOrDefer(event(4));
+        assertThat(writer.inMemoryWaiting()).as("behind those in memory, the order").isEqualTo(3);
+
+        down.set(false);
+        assertThat(writer.flush()).isEqualTo(4);
+        assertThat(recordedRequests()).containsExactly("req-1", "req-2", "req-3", "req-4");
+    }
+
     /** The ages /prometheus shows (ADR 0038, session 44): when the event waiting longest happened, store by store. */
     @Test
     void theTimeOfTheEventWaitingLongestIsKnownStoreByStore() {
