@@ -81,6 +81,8 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
     private final ExecutorService files = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("kept-audit-events").daemon().factory());
     private final Deque<Folder> adopted = new ArrayDeque<>();
+    /** Stopped processes' folders a scan could not open, already said in an ERROR: touched on the store's thread only. */
+    private final java.util.Set<Path> unopenable = new java.util.HashSet<>();
     private final Folder own;
     /** The folder {@link #oldest} last read, and the byte length of each line it gave. */
     private Folder lastFolder;
@@ -105,7 +107,8 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
             noteOldest();
         } catch (IOException e) {
             files.shutdown();
-            throw new UncheckedIOException("cannot keep audit events in " + this.directory + ": " + e.getMessage(), e);
+            // toString: the message of an AccessDeniedException, say, is only the path, not what was denied.
+            throw new UncheckedIOException("cannot keep audit events in " + this.directory + ": " + e, e);
         } catch (RuntimeException e) {
             files.shutdown();
             throw e;
@@ -316,7 +319,7 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
                 // This process's own folder and those it took over are held here: the scan passes them by.
                 return onOwnThread(() -> adopt(orphans()));
             } catch (IOException e) {
-                LOG.warn("cannot look for audit events other processes left kept in {}: {}", directory, e.getMessage());
+                LOG.warn("cannot look for audit events other processes left kept in {}: {}", directory, e.toString());
                 return 0;
             } finally {
                 noteOldest();
@@ -372,7 +375,11 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
         }
     }
 
-    /** The folders of processes that stopped: those whose lock can be taken, oldest first. */
+    /**
+     * The folders of processes that stopped: those whose lock can be taken, oldest first. One that cannot be opened or
+     * read is passed by, said in an ERROR (once while it stays so), and tried again at the next scan: it neither refuses
+     * the start nor keeps the others' events from being taken (ADR 0141, session 46).
+     */
     private List<Folder> orphans() throws IOException {
         List<Folder> orphans = new ArrayList<>();
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(directory, Files::isDirectory)) {
@@ -380,9 +387,23 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
                 // Only a process's folder: anything else there (lost+found of a volume's root) is not this store's.
                 // Never one this store holds: closing any channel of a locked file lets go of the process's lock on it.
                 if (isProcessFolder(folder) && !holds(folder)) {
-                    Folder.take(folder, false).ifPresent(orphans::add);
+                    try {
+                        Folder.take(folder, false).ifPresent(orphans::add);
+                        unopenable.remove(folder);
+                    } catch (IOException | RuntimeException e) {
+                        if (unopenable.add(folder)) {
+                            LOG.error("cannot take over {}, a stopped process's folder of kept audit events ({}): its "
+                                    + "events wait there until it can be read (look at its files, their owner and "
+                                    + "permissions); tried again at each flush", folder, e.toString());
+                        } else {
+                            LOG.debug("still cannot take over {}: {}", folder, e.toString());
+                        }
+                    }
                 }
             }
+        } catch (java.nio.file.DirectoryIteratorException e) {
+            // The folders taken so far are held: given, not stranded.
+            LOG.error("cannot list all the folders of kept audit events in {}: {}", directory, e.getCause().toString());
         }
         orphans.sort(Comparator.comparing(Folder::started));
         return orphans;
@@ -435,32 +456,51 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
                 return java.util.Optional.empty();
             }
             FileLock lock;
-            try {
-                lock = lockChannel.tryLock();
-            } catch (OverlappingFileLockException heldHere) {
-                lock = null;
-            }
-            // Locked only once its owner removed it: the lock is of a file no longer there.
-            if (lock == null || !create && !Files.isRegularFile(path.resolve(OWNER_LOCK))) {
-                lockChannel.close();
-                return java.util.Optional.empty();
-            }
             FileChannel events;
             try {
-                events = create
-                        ? FileChannel.open(path.resolve(EVENTS), StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                                StandardOpenOption.WRITE)
-                        : FileChannel.open(path.resolve(EVENTS), StandardOpenOption.READ, StandardOpenOption.WRITE);
-            } catch (NoSuchFileException gone) {
-                lockChannel.close();
-                return java.util.Optional.empty();
+                try {
+                    lock = lockChannel.tryLock();
+                } catch (OverlappingFileLockException heldHere) {
+                    lock = null;
+                }
+                // Locked only once its owner removed it: the lock is of a file no longer there.
+                if (lock == null || !create && !Files.isRegularFile(path.resolve(OWNER_LOCK))) {
+                    lockChannel.close();
+                    return java.util.Optional.empty();
+                }
+                try {
+                    events = create
+                            ? FileChannel.open(path.resolve(EVENTS), StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                                    StandardOpenOption.WRITE)
+                            : FileChannel.open(path.resolve(EVENTS), StandardOpenOption.READ, StandardOpenOption.WRITE);
+                } catch (NoSuchFileException gone) {
+                    lockChannel.close();
+                    return java.util.Optional.empty();
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                // Not taken: let go of the lock, or no scan of this process could take the folder again.
+                closeAfter(lockChannel, e);
+                throw e;
             }
             Folder folder = new Folder(path, lockChannel, lock, events);
             HELD_HERE.add(folder.path);
-            folder.readFrom = folder.writtenOffset();
-            folder.countLines();
-            folder.learnFirst();
+            try {
+                folder.readFrom = folder.writtenOffset();
+                folder.countLines();
+                folder.learnFirst();
+            } catch (IOException | RuntimeException | Error e) {
+                folder.release(); // the mark and the lock, so the next scan tries it again
+                throw e;
+            }
             return java.util.Optional.of(folder);
+        }
+
+        private static void closeAfter(FileChannel channel, Throwable failure) {
+            try {
+                channel.close();
+            } catch (IOException alsoFailed) {
+                failure.addSuppressed(alsoFailed);
+            }
         }
 
         /** This folder, now at {@code moved} (its files and lock go with it). */
@@ -677,10 +717,19 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
             HELD_HERE.remove(path);
             try {
                 events.close();
-                lock.release();
-                lockChannel.close();
             } catch (IOException e) {
-                LOG.warn("cannot let go of {}: {}", path, e.getMessage());
+                LOG.warn("cannot close {}: {}", path.resolve(EVENTS), e.toString());
+            }
+            try {
+                lock.release();
+            } catch (IOException e) {
+                LOG.warn("cannot let go of the lock of {}: {}", path, e.toString());
+            } finally {
+                try {
+                    lockChannel.close(); // which lets go of the lock in any case
+                } catch (IOException e) {
+                    LOG.warn("cannot close {}: {}", path.resolve(OWNER_LOCK), e.toString());
+                }
             }
         }
 
