@@ -83,7 +83,8 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
     private final Deque<Folder> adopted = new ArrayDeque<>();
     /** Stopped processes' folders a scan could not open, already said in an ERROR: touched on the store's thread only. */
     private final java.util.Set<Path> unopenable = new java.util.HashSet<>();
-    private final Folder own;
+    /** This process's folder: made again if it was removed while running ({@link #keepOwnFolderInPlace}). */
+    private Folder own;
     /** The folder {@link #oldest} last read, and the byte length of each line it gave. */
     private Folder lastFolder;
     private final List<Integer> lastLengths = new ArrayList<>();
@@ -96,13 +97,7 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
             own = onOwnThread(() -> {
                 Files.createDirectories(this.directory);
                 adopt(orphans());
-                // Made and locked under a name the other processes' scans skip, then put in place: never seen unlocked.
-                String name = UUID.randomUUID().toString();
-                Path starting = Files.createDirectory(this.directory.resolve(STARTING + name));
-                Folder locked = Folder.take(starting, true).orElseThrow(() -> new IOException("cannot lock " + starting));
-                Path mine = this.directory.resolve(name);
-                Files.move(starting, mine, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                return locked.movedTo(mine);
+                return newOwnFolder();
             });
             noteOldest();
         } catch (IOException e) {
@@ -117,6 +112,55 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
 
     public Path directory() {
         return directory;
+    }
+
+    /** A new folder of this process's, locked: made under a name the other processes' scans skip, then put in place. */
+    private Folder newOwnFolder() throws IOException {
+        Files.createDirectories(directory);
+        String name = UUID.randomUUID().toString();
+        Path starting = Files.createDirectory(directory.resolve(STARTING + name));
+        Folder locked = Folder.take(starting, true).orElseThrow(() -> new IOException("cannot lock " + starting));
+        Path mine = directory.resolve(name);
+        Files.move(starting, mine, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return locked.movedTo(mine);
+    }
+
+    /**
+     * This process's folder, made again when it was removed while the process runs (an operator's clean-up, a volume
+     * remounted under it): keeps still went to the removed file, counted as kept, and no later start would have found
+     * them. Seen from {@value #EVENTS} no longer being the file this store opened; its lines not written are copied from
+     * that file, still open, into a new folder (ADR 0141, session 46).
+     */
+    private void keepOwnFolderInPlace() throws IOException {
+        if (own.eventsKey == null || own.eventsKey.equals(Folder.fileKey(own.path.resolve(EVENTS)))) {
+            return;
+        }
+        Folder removed = own;
+        Folder made = newOwnFolder();
+        try {
+            long at = removed.readFrom;
+            while (at < removed.end) {
+                long copied = removed.events.transferTo(at, removed.end - at, made.events);
+                if (copied <= 0) {
+                    throw new IOException("cannot read " + removed.path.resolve(EVENTS) + " past byte " + at);
+                }
+                at += copied;
+            }
+            made.events.force(false);
+        } catch (IOException | RuntimeException e) {
+            made.delete();
+            throw e;
+        }
+        made.end = removed.end - removed.readFrom;
+        made.count = removed.count;
+        made.firstOccurredAt = removed.firstOccurredAt;
+        LOG.error("the folder of this process's kept audit events, {}, was removed while it ran: its {} event(s) not "
+                + "written are kept again in {}", removed.path, removed.count, made.path);
+        if (lastFolder == removed) {
+            lastFolder = made; // the same lines from its start: the lengths last read still hold
+        }
+        own = made;
+        removed.release();
     }
 
     @FunctionalInterface
@@ -317,7 +361,15 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
         try {
             try {
                 // This process's own folder and those it took over are held here: the scan passes them by.
-                return onOwnThread(() -> adopt(orphans()));
+                return onOwnThread(() -> {
+                    try {
+                        keepOwnFolderInPlace();
+                    } catch (IOException e) {
+                        LOG.error("the folder of this process's kept audit events, {}, was removed while it ran and "
+                                + "cannot be made again ({}): tried again at the next flush", own.path, e.toString());
+                    }
+                    return adopt(orphans());
+                });
             } catch (IOException e) {
                 LOG.warn("cannot look for audit events other processes left kept in {}: {}", directory, e.toString());
                 return 0;
@@ -434,6 +486,8 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
         long count;
         /** When the first event not written happened; null when none is kept (or none of those kept reads as one). */
         Instant firstOccurredAt;
+        /** The identity of the {@value #EVENTS} file opened (an inode), or null where the file system has none. */
+        Object eventsKey;
 
         private Folder(Path path, FileChannel lockChannel, FileLock lock, FileChannel events) {
             this.path = path.toAbsolutePath().normalize();
@@ -485,6 +539,7 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
             Folder folder = new Folder(path, lockChannel, lock, events);
             HELD_HERE.add(folder.path);
             try {
+                folder.eventsKey = fileKey(path.resolve(EVENTS));
                 folder.readFrom = folder.writtenOffset();
                 folder.countLines();
                 folder.learnFirst();
@@ -493,6 +548,15 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
                 throw e;
             }
             return java.util.Optional.of(folder);
+        }
+
+        /** The file's identity (an inode), or null where the file system has none or the file is gone. */
+        static Object fileKey(Path file) throws IOException {
+            try {
+                return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            } catch (NoSuchFileException gone) {
+                return null;
+            }
         }
 
         private static void closeAfter(FileChannel channel, Throwable failure) {

@@ -314,6 +314,37 @@ class FileKeptAuditEventsTest extends KeptAuditEventsContract {
         assertThat(running.count()).isEqualTo(3);
     }
 
+    /**
+     * The store's own folder removed while it runs (an operator's cleanup, a volume remounted): keeps went to an unlinked
+     * file, counted as kept, and the next start found nothing. The next take-over sees it and makes the folder again
+     * from the lines not written (ADR 0141, session 46).
+     */
+    @Test
+    void eventsKeptInAFolderRemovedWhileRunningAreKeptAgainInANewOne() throws IOException {
+        FileKeptAuditEvents store = open();
+        store.keep(event(1));
+        store.keep(event(2));
+        store.oldest(1);
+        store.written(1);
+        store.keep(event(3));
+        Path own = folders().getFirst();
+        try (Stream<Path> files = Files.list(own)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.delete(own);
+
+        store.takeOverStopped();
+        store.keep(event(4));
+        assertThat(store.count()).isEqualTo(3);
+        store.close();
+
+        FileKeptAuditEvents next = open();
+        assertThat(next.count()).isEqualTo(3);
+        assertThat(next.oldest(10)).containsExactly(event(2), event(3), event(4));
+    }
+
     /** A rolling deploy stops an instance after its replacement started: the running one takes its events over. */
     @Test
     void whatAProcessThatStoppedSinceLeftIsTakenOverWhileRunning() {
