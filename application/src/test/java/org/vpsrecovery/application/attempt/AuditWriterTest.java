@@ -440,6 +440,53 @@ class AuditWriterTest {
         assertThat(kept.count()).isZero();
     }
 
+    /**
+     * A stalled disk: the store's calls do not return. The stop's flush still returns once its budget is spent, the
+     * store still stalled, so the stop goes on (ADR 0141, session 46); the flush left behind ends when the store does.
+     */
+    @Test
+    void aStopsFlushReturnsAtItsBudgetWhileTheStoreIsStalled() throws Exception {
+        CountDownLatch inTakeOver = new CountDownLatch(1);
+        CountDownLatch unstall = new CountDownLatch(1);
+        KeptAuditEvents stalled = new ForwardingKept() {
+            @Override
+            public long takeOverStopped() {
+                inTakeOver.countDown();
+                try {
+                    unstall.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.takeOverStopped();
+            }
+        };
+        AuditWriter writer = new AuditWriter(history, stalled);
+        down.set(true);
+        writer.appendOrDefer(event(1));
+        down.set(false);
+        CountDownLatch returned = new CountDownLatch(1);
+        AtomicInteger written = new AtomicInteger(-1);
+        Thread stop = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                written.set(writer.flush(Duration.ofMillis(200)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            returned.countDown();
+        });
+        try {
+            // A bound for the failure only (far beyond the budget): before the change the flush never returned.
+            assertThat(returned.await(30, TimeUnit.SECONDS)).as("the stop's flush returned").isTrue();
+            assertThat(inTakeOver.getCount()).as("it reached the store").isZero();
+            assertThat(unstall.getCount()).as("the store still stalled when it returned").isOne();
+            assertThat(written.get()).isZero();
+            assertThat(writer.keptWaiting()).as("still kept, for the next start").isOne();
+        } finally {
+            unstall.countDown();
+            stop.join(10_000);
+        }
+    }
+
     /** The kept events' store, refusing every keep ("disk full") while {@code broken} is set. */
     private KeptAuditEvents keptUnless(AtomicBoolean broken) {
         return new ForwardingKept() {
