@@ -8,11 +8,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.vpsrecovery.adapters.persistence.checkpoint.FileChainCheckpoints;
 import org.vpsrecovery.application.audit.RecordChainCheckpointService;
 import org.vpsrecovery.domain.audit.CheckpointKeys;
@@ -63,11 +67,22 @@ public class ChainCheckpointFactory {
         Path publicKey = directory.resolve("checkpoint-key-" + signer.keyId() + ".pub.pem");
         try {
             Files.createDirectories(directory);
-            if (!Files.exists(publicKey)) {
-                Files.writeString(publicKey, CheckpointKeyFiles.publicKeyPem(signer.publicKey()), StandardCharsets.US_ASCII);
+            byte[] pem = CheckpointKeyFiles.publicKeyPem(signer.publicKey()).getBytes(StandardCharsets.US_ASCII);
+            // Written again when it is not this key's PEM (left empty or torn by a crash, a full disk), and whole: a
+            // file beside it moved into place, so no crash leaves it torn again (ADR 0141, session 46).
+            if (!Files.isRegularFile(publicKey) || !Arrays.equals(Files.readAllBytes(publicKey), pem)) {
+                Path next = directory.resolve(publicKey.getFileName() + "." + UUID.randomUUID() + ".tmp");
+                try {
+                    Files.write(next, pem, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                            StandardOpenOption.SYNC);
+                    Files.move(next, publicKey, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(next);
+                }
             }
         } catch (IOException e) {
-            throw new StartupRefused("VPSR_CHECKPOINT_DIR: cannot write in " + directory + ": " + e.getMessage());
+            // toString: the message of a FileAlreadyExistsException, say, is only the path, not what went wrong.
+            throw new StartupRefused("VPSR_CHECKPOINT_DIR: cannot write in " + directory + ": " + e);
         }
         return new FileChainCheckpoints(directory);
     }

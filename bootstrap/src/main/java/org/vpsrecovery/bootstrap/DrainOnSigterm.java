@@ -18,7 +18,8 @@ import sun.misc.Signal;
  *   <li>the requests in flight are answered, within the drain timeout; a long poll at once, as it stands
  *       ({@link Drain#whenBegun});</li>
  *   <li>the audit events this instance kept back are written, within {@link #KEPT_AUDIT_FLUSH_BUDGET}
- *       ({@link AuditWriter#flush(java.time.Duration)}); what is still kept then stays for the next start;</li>
+ *       ({@link AuditWriter#flush(java.time.Duration)}); what is still kept then stays for the next start, and
+ *       what waited in memory only is said lost in an ERROR;</li>
  *   <li>then {@code System.exit(0)}: the shutdown hooks stop the HTTP server (Micronaut's graceful
  *       shutdown, {@code micronaut.lifecycle.graceful-shutdown}), the context and the embedded parts.</li>
  * </ol>
@@ -67,15 +68,7 @@ final class DrainOnSigterm {
                 LOG.warn("drain timeout of {} reached with {} request(s) still in flight", drain.timeout(), left);
             }
             jobs.join();
-            AuditWriter audit = context.getBean(AuditWriter.class);
-            int waiting = audit.waiting();
-            if (waiting > 0) {
-                // A flush under way (the schedule's) is waited for, within the budget; what is still kept when it is
-                // spent stays for the next start.
-                int written = audit.flush(KEPT_AUDIT_FLUSH_BUDGET);
-                LOG.info("wrote {} of {} audit event(s) kept back before stopping; {} stay kept for the next start",
-                        written, waiting, audit.waiting());
-            }
+            writeKeptAuditEvents(context.getBean(AuditWriter.class), KEPT_AUDIT_FLUSH_BUDGET);
             LOG.info("drained; stopping");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -83,5 +76,25 @@ final class DrainOnSigterm {
             LOG.warn("the drain did not finish ({}); stopping anyway", e.toString());
         }
         System.exit(0);
+    }
+
+    /**
+     * Writes the audit events {@code audit} kept back, within {@code budget}, and says what stays kept on disk for the
+     * next start and, in an ERROR, what waited in memory only (the store refused it too) and dies with the process.
+     */
+    static void writeKeptAuditEvents(AuditWriter audit, java.time.Duration budget) throws InterruptedException {
+        int waiting = audit.waiting();
+        if (waiting > 0) {
+            // A flush under way (the schedule's) is waited for, within the budget; it first moves what waits in memory
+            // into the store if that keeps again. What is still kept when the budget is spent stays for the next start.
+            int written = audit.flush(budget);
+            LOG.info("wrote {} of {} audit event(s) kept back before stopping; {} stay kept for the next start",
+                    written, waiting, audit.keptWaiting());
+            long lost = audit.inMemoryWaiting();
+            if (lost > 0) {
+                LOG.error("{} audit event(s) in memory only are lost at this stop: neither the history nor the store of "
+                        + "kept events (VPSR_AUDIT_KEPT_DIR) took them (ADR 0141)", lost);
+            }
+        }
     }
 }

@@ -123,4 +123,35 @@ class CheckpointKeyFilesTest {
         assertThat(new ChainCheckpointFactory().trustedCheckpointKeys(own, list).keyIds())
                 .containsExactlyInAnyOrderElementsOf(expected);
     }
+
+    /** A public key file left empty or torn (a crash mid-write, a full disk) is written again, whole (ADR 0141, session 46). */
+    @Test
+    void anEmptyOrTornPublicKeyFileBesideTheCheckpointsIsWrittenAgain() throws Exception {
+        CheckpointSigner signer = new CheckpointSigner(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+        Path checkpoints = dir.resolve("checkpoints");
+        Path empty = Files.createDirectories(checkpoints).resolve("checkpoint-key-" + signer.keyId() + ".pub.pem");
+        Files.writeString(empty, "");
+        var properties = new PropertySourcePropertyResolver(PropertySource.of(Map.of(
+                ChainCheckpointFactory.DIRECTORY, checkpoints.toString())));
+
+        new ChainCheckpointFactory().chainCheckpoints(properties, signer);
+
+        String pem = CheckpointKeyFiles.publicKeyPem(signer.publicKey());
+        assertThat(Files.readString(empty, StandardCharsets.US_ASCII)).isEqualTo(pem);
+        Files.writeString(empty, pem.substring(0, pem.length() / 2));
+        new ChainCheckpointFactory().chainCheckpoints(properties, signer);
+        assertThat(Files.readString(empty, StandardCharsets.US_ASCII)).isEqualTo(pem);
+    }
+
+    /** A file where the checkpoints' directory should be: the refusal says what failed, not only the path twice. */
+    @Test
+    void aCheckpointDirectoryThatIsAFileIsRefusedWithItsCause() throws Exception {
+        CheckpointSigner signer = new CheckpointSigner(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+        Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
+        var properties = new PropertySourcePropertyResolver(PropertySource.of(Map.of(
+                ChainCheckpointFactory.DIRECTORY, file.toString())));
+
+        assertThatThrownBy(() -> new ChainCheckpointFactory().chainCheckpoints(properties, signer))
+                .isInstanceOf(StartupRefused.class).hasMessageContaining("FileAlreadyExistsException");
+    }
 }

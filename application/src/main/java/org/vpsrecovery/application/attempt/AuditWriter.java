@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -29,8 +31,9 @@ import org.vpsrecovery.domain.port.KeptAuditEvents;
  * happened at the provider (ADR 0141). They are kept in {@link KeptAuditEvents}, durably: what an
  * instance kept and did not write before it stopped, however it stopped, the next start on the same
  * store writes. Only when that store cannot take one either is an event kept in this instance's
- * memory (said in an ERROR), and then every later one too, so the order holds. {@link #flush()}
- * writes them in batches on the housekeeping schedule, never on a request's thread.
+ * memory (said in an ERROR), and then every later one too, so the order holds; each flush first moves
+ * those into the store again, oldest first, once it keeps. {@link #flush()} writes them in batches on
+ * the housekeeping schedule, never on a request's thread.
  */
 public final class AuditWriter {
 
@@ -123,14 +126,15 @@ public final class AuditWriter {
 
     /**
      * Writes what waits, oldest first, in batches, until the history refuses again; returns how many were written.
-     * First takes over what processes that stopped left kept in the same store.
+     * First moves what waits in memory into the store, if it keeps again, and takes over what processes that stopped
+     * left kept in the same store.
      */
     public int flush() {
         if (!flushing.tryLock()) {
             return 0;
         }
         try {
-            return drain(() -> false);
+            return drain(() -> false, new AtomicInteger());
         } finally {
             flushing.unlock();
         }
@@ -138,28 +142,53 @@ public final class AuditWriter {
 
     /**
      * As {@link #flush()}, for a stop, within {@code budget}: waits for a flush under way (the schedule's) to end
-     * first, and starts no batch once the budget (that wait included) is spent, so a stop ends in time whatever the
-     * backlog. What is still kept then stays in the store for the next start; what waits in memory is lost.
+     * first, starts no batch once the budget (that wait included) is spent, and returns then even if a batch or a call
+     * of the store is still under way, so a stop ends in time whatever the backlog or the disk. What is still kept
+     * then stays in the store for the next start; what still waits in memory (the store refusing it too) is lost.
      */
     public int flush(Duration budget) throws InterruptedException {
         return flush(budget, System::nanoTime);
     }
 
-    /** As {@link #flush(Duration)}, its budget measured on {@code nanoTime} (a test's, which moves as it says). */
+    /**
+     * As {@link #flush(Duration)}, no batch started once its budget is spent on {@code nanoTime} (a test's, which moves
+     * as it says). The flush runs on a thread of its own, and this returns when it ends or, at the latest, once the
+     * budget is spent on the real clock, with how many it wrote so far: a stalled disk (a keep, a take-over or a read of
+     * the store that does not return) or a history that hangs holds that thread, not the stop (ADR 0141, session 46).
+     * What it has not noted as written by then stays kept: the next start reads it again and writes none twice.
+     */
     int flush(Duration budget, LongSupplier nanoTime) throws InterruptedException {
         long deadline = nanoTime.getAsLong() + budget.toNanos();
-        if (!flushing.tryLock(budget.toNanos(), TimeUnit.NANOSECONDS)) {
-            return 0;
+        AtomicInteger written = new AtomicInteger();
+        CountDownLatch ended = new CountDownLatch(1);
+        Thread.ofPlatform().name("audit-flush-at-stop").daemon().start(() -> {
+            try {
+                if (flushing.tryLock(budget.toNanos(), TimeUnit.NANOSECONDS)) {
+                    try {
+                        drain(() -> nanoTime.getAsLong() - deadline >= 0, written);
+                    } finally {
+                        flushing.unlock();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                ended.countDown();
+            }
+        });
+        if (!ended.await(budget.toNanos(), TimeUnit.NANOSECONDS)) {
+            LOG.log(System.Logger.Level.WARNING, "the flush of kept audit events did not end within its {0}: the stop "
+                    + "goes on without it (a stalled disk or database); {1} written", budget, written.get());
         }
-        try {
-            return drain(() -> nanoTime.getAsLong() - deadline >= 0);
-        } finally {
-            flushing.unlock();
-        }
+        return written.get();
     }
 
-    /** Writes batch after batch until nothing waits, the history refuses, or {@code spent} says so before a batch. */
-    private int drain(BooleanSupplier spent) {
+    /**
+     * Writes batch after batch until nothing waits, the history refuses, or {@code spent} says so before a batch; adds
+     * each batch written to {@code written} as it goes, and returns its total.
+     */
+    private int drain(BooleanSupplier spent, AtomicInteger written) {
+        moveMemoryIntoStore(spent);
         if (kept.isPresent()) {
             long taken = kept.get().takeOverStopped();
             if (taken > 0) {
@@ -171,7 +200,6 @@ public final class AuditWriter {
                 }
             }
         }
-        int written = 0;
         while (!spent.getAsBoolean()) {
             boolean fromStore = keptCount.get() > 0;
             List<AuditEvent> batch;
@@ -181,7 +209,7 @@ public final class AuditWriter {
             } catch (RuntimeException unreadable) {
                 LOG.log(System.Logger.Level.WARNING, "kept audit events cannot be read now: {0}",
                         unreadable.getMessage());
-                return written;
+                return written.get();
             }
             if (batch.isEmpty()) {
                 if (fromStore) {
@@ -197,7 +225,7 @@ public final class AuditWriter {
                         continue;
                     }
                 }
-                return written;
+                return written.get();
             }
             try {
                 List<AuditEvent> toWrite = batch.stream().filter(event -> !alreadyWritten(event)).toList();
@@ -211,7 +239,7 @@ public final class AuditWriter {
                     }
                 }
             } catch (RuntimeException stillUnavailable) {
-                return written;
+                return written.get();
             }
             if (fromStore) {
                 kept.orElseThrow().written(batch.size());
@@ -222,9 +250,49 @@ public final class AuditWriter {
                     inMemoryCount.decrementAndGet();
                 }
             }
-            written += batch.size();
+            written.addAndGet(batch.size());
         }
-        return written;
+        return written.get();
+    }
+
+    /**
+     * Moves what waits in memory into the store, oldest first, until none is left, a keep fails or {@code spent} says so
+     * (ADR 0141, session 46): once the store keeps again, those events no longer die with the process, whether or not
+     * the history takes appends. A keep at a time under {@link #keeping}, so a keep meanwhile goes behind those in
+     * memory while any is left, and the order holds: everything in the store is older than what is in memory.
+     */
+    private void moveMemoryIntoStore(BooleanSupplier spent) {
+        if (kept.isEmpty()) {
+            return;
+        }
+        long moved = 0;
+        while (inMemoryCount.get() > 0 && !spent.getAsBoolean()) {
+            keeping.lock();
+            try {
+                AuditEvent oldest = inMemory.peek();
+                if (oldest == null) {
+                    break;
+                }
+                try {
+                    kept.get().keep(oldest);
+                } catch (RuntimeException cannot) {
+                    LOG.log(System.Logger.Level.WARNING, "{0} audit event(s) still wait in this instance''s memory only: "
+                            + "the store of kept events cannot keep them yet ({1})", inMemoryCount.get(),
+                            cannot.getMessage());
+                    break;
+                }
+                inMemory.poll();
+                inMemoryCount.decrementAndGet();
+                keptCount.incrementAndGet();
+                moved++;
+            } finally {
+                keeping.unlock();
+            }
+        }
+        if (moved > 0) {
+            LOG.log(System.Logger.Level.WARNING, "{0} audit event(s) that waited in this instance''s memory only are "
+                    + "kept in the store now; {1} still in memory", moved, inMemoryCount.get());
+        }
     }
 
     /** Each alone, in order, unless written already; a second end of an attempt is left out (ADR 0142). */

@@ -174,6 +174,69 @@ class AuditWriterTest {
         assertThat(recordedRequests()).containsExactly("req-1", "req-2", "req-3");
     }
 
+    /**
+     * Once the store takes keeps again, the next flush moves what waits in memory into it, oldest first, whether or not
+     * the history takes appends: a stop or a crash then loses none of them (ADR 0141, session 46).
+     */
+    @Test
+    void whatWaitsInMemoryIsMovedIntoTheStoreOnceItKeepsAgain() {
+        AtomicBoolean storeBroken = new AtomicBoolean();
+        AuditWriter writer = new AuditWriter(history, keptUnless(storeBroken));
+        down.set(true);
+        writer.appendOrDefer(event(1));
+        storeBroken.set(true);
+        writer.appendOrDefer(event(2));
+        storeBroken.set(false);
+        writer.appendOrDefer(event(3));
+        assertThat(writer.inMemoryWaiting()).isEqualTo(2);
+
+        assertThat(writer.flush()).as("the history still refuses").isZero();
+
+        assertThat(writer.inMemoryWaiting()).isZero();
+        assertThat(writer.keptWaiting()).isEqualTo(3);
+        assertThat(kept.oldest(10)).containsExactly(event(1), event(2), event(3));
+
+        down.set(false);
+        assertThat(writer.flush()).isEqualTo(3);
+        assertThat(recordedRequests()).containsExactly("req-1", "req-2", "req-3");
+    }
+
+    /** A store that fails again mid-move stops it there: what was moved is older than what still waits in memory. */
+    @Test
+    void aMoveIntoTheStoreStopsAtTheFirstKeepThatFailsAndTheOrderHolds() {
+        AtomicBoolean storeBroken = new AtomicBoolean();
+        AtomicInteger keepsBeforeItBreaks = new AtomicInteger(Integer.MAX_VALUE);
+        KeptAuditEvents failing = new ForwardingKept() {
+            @Override
+            public void keep(AuditEvent event) {
+                if (storeBroken.get() || keepsBeforeItBreaks.getAndDecrement() <= 0) {
+                    throw new IllegalStateException("disk full");
+                }
+                super.keep(event);
+            }
+        };
+        AuditWriter writer = new AuditWriter(history, failing);
+        down.set(true);
+        storeBroken.set(true);
+        writer.appendOrDefer(event(1));
+        writer.appendOrDefer(event(2));
+        writer.appendOrDefer(event(3));
+        storeBroken.set(false);
+        keepsBeforeItBreaks.set(1);
+
+        writer.flush();
+
+        assertThat(writer.keptWaiting()).isOne();
+        assertThat(writer.inMemoryWaiting()).isEqualTo(2);
+        keepsBeforeItBreaks.set(Integer.MAX_VALUE);
+        writer.appendOrDefer(event(4));
+        assertThat(writer.inMemoryWaiting()).as("behind those in memory, the order").isEqualTo(3);
+
+        down.set(false);
+        assertThat(writer.flush()).isEqualTo(4);
+        assertThat(recordedRequests()).containsExactly("req-1", "req-2", "req-3", "req-4");
+    }
+
     /** The ages /prometheus shows (ADR 0038, session 44): when the event waiting longest happened, store by store. */
     @Test
     void theTimeOfTheEventWaitingLongestIsKnownStoreByStore() {
@@ -375,6 +438,53 @@ class AuditWriterTest {
 
         assertThat(writer.flush()).as("the schedule's flush has no budget").isEqualTo(many - written);
         assertThat(kept.count()).isZero();
+    }
+
+    /**
+     * A stalled disk: the store's calls do not return. The stop's flush still returns once its budget is spent, the
+     * store still stalled, so the stop goes on (ADR 0141, session 46); the flush left behind ends when the store does.
+     */
+    @Test
+    void aStopsFlushReturnsAtItsBudgetWhileTheStoreIsStalled() throws Exception {
+        CountDownLatch inTakeOver = new CountDownLatch(1);
+        CountDownLatch unstall = new CountDownLatch(1);
+        KeptAuditEvents stalled = new ForwardingKept() {
+            @Override
+            public long takeOverStopped() {
+                inTakeOver.countDown();
+                try {
+                    unstall.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.takeOverStopped();
+            }
+        };
+        AuditWriter writer = new AuditWriter(history, stalled);
+        down.set(true);
+        writer.appendOrDefer(event(1));
+        down.set(false);
+        CountDownLatch returned = new CountDownLatch(1);
+        AtomicInteger written = new AtomicInteger(-1);
+        Thread stop = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                written.set(writer.flush(Duration.ofMillis(200)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            returned.countDown();
+        });
+        try {
+            // A bound for the failure only (far beyond the budget): before the change the flush never returned.
+            assertThat(returned.await(30, TimeUnit.SECONDS)).as("the stop's flush returned").isTrue();
+            assertThat(inTakeOver.getCount()).as("it reached the store").isZero();
+            assertThat(unstall.getCount()).as("the store still stalled when it returned").isOne();
+            assertThat(written.get()).isZero();
+            assertThat(writer.keptWaiting()).as("still kept, for the next start").isOne();
+        } finally {
+            unstall.countDown();
+            stop.join(10_000);
+        }
     }
 
     /** The kept events' store, refusing every keep ("disk full") while {@code broken} is set. */

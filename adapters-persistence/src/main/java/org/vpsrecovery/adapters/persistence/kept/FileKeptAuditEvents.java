@@ -81,7 +81,10 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
     private final ExecutorService files = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("kept-audit-events").daemon().factory());
     private final Deque<Folder> adopted = new ArrayDeque<>();
-    private final Folder own;
+    /** Stopped processes' folders a scan could not open, already said in an ERROR: touched on the store's thread only. */
+    private final java.util.Set<Path> unopenable = new java.util.HashSet<>();
+    /** This process's folder: made again if it was removed while running ({@link #keepOwnFolderInPlace}). */
+    private Folder own;
     /** The folder {@link #oldest} last read, and the byte length of each line it gave. */
     private Folder lastFolder;
     private final List<Integer> lastLengths = new ArrayList<>();
@@ -94,18 +97,13 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
             own = onOwnThread(() -> {
                 Files.createDirectories(this.directory);
                 adopt(orphans());
-                // Made and locked under a name the other processes' scans skip, then put in place: never seen unlocked.
-                String name = UUID.randomUUID().toString();
-                Path starting = Files.createDirectory(this.directory.resolve(STARTING + name));
-                Folder locked = Folder.take(starting, true).orElseThrow(() -> new IOException("cannot lock " + starting));
-                Path mine = this.directory.resolve(name);
-                Files.move(starting, mine, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                return locked.movedTo(mine);
+                return newOwnFolder();
             });
             noteOldest();
         } catch (IOException e) {
             files.shutdown();
-            throw new UncheckedIOException("cannot keep audit events in " + this.directory + ": " + e.getMessage(), e);
+            // toString: the message of an AccessDeniedException, say, is only the path, not what was denied.
+            throw new UncheckedIOException("cannot keep audit events in " + this.directory + ": " + e, e);
         } catch (RuntimeException e) {
             files.shutdown();
             throw e;
@@ -114,6 +112,55 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
 
     public Path directory() {
         return directory;
+    }
+
+    /** A new folder of this process's, locked: made under a name the other processes' scans skip, then put in place. */
+    private Folder newOwnFolder() throws IOException {
+        Files.createDirectories(directory);
+        String name = UUID.randomUUID().toString();
+        Path starting = Files.createDirectory(directory.resolve(STARTING + name));
+        Folder locked = Folder.take(starting, true).orElseThrow(() -> new IOException("cannot lock " + starting));
+        Path mine = directory.resolve(name);
+        Files.move(starting, mine, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return locked.movedTo(mine);
+    }
+
+    /**
+     * This process's folder, made again when it was removed while the process runs (an operator's clean-up, a volume
+     * remounted under it): keeps still went to the removed file, counted as kept, and no later start would have found
+     * them. Seen from {@value #EVENTS} no longer being the file this store opened; its lines not written are copied from
+     * that file, still open, into a new folder (ADR 0141, session 46).
+     */
+    private void keepOwnFolderInPlace() throws IOException {
+        if (own.eventsKey == null || own.eventsKey.equals(Folder.fileKey(own.path.resolve(EVENTS)))) {
+            return;
+        }
+        Folder removed = own;
+        Folder made = newOwnFolder();
+        try {
+            long at = removed.readFrom;
+            while (at < removed.end) {
+                long copied = removed.events.transferTo(at, removed.end - at, made.events);
+                if (copied <= 0) {
+                    throw new IOException("cannot read " + removed.path.resolve(EVENTS) + " past byte " + at);
+                }
+                at += copied;
+            }
+            made.events.force(false);
+        } catch (IOException | RuntimeException e) {
+            made.delete();
+            throw e;
+        }
+        made.end = removed.end - removed.readFrom;
+        made.count = removed.count;
+        made.firstOccurredAt = removed.firstOccurredAt;
+        LOG.error("the folder of this process's kept audit events, {}, was removed while it ran: its {} event(s) not "
+                + "written are kept again in {}", removed.path, removed.count, made.path);
+        if (lastFolder == removed) {
+            lastFolder = made; // the same lines from its start: the lengths last read still hold
+        }
+        own = made;
+        removed.release();
     }
 
     @FunctionalInterface
@@ -314,9 +361,17 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
         try {
             try {
                 // This process's own folder and those it took over are held here: the scan passes them by.
-                return onOwnThread(() -> adopt(orphans()));
+                return onOwnThread(() -> {
+                    try {
+                        keepOwnFolderInPlace();
+                    } catch (IOException e) {
+                        LOG.error("the folder of this process's kept audit events, {}, was removed while it ran and "
+                                + "cannot be made again ({}): tried again at the next flush", own.path, e.toString());
+                    }
+                    return adopt(orphans());
+                });
             } catch (IOException e) {
-                LOG.warn("cannot look for audit events other processes left kept in {}: {}", directory, e.getMessage());
+                LOG.warn("cannot look for audit events other processes left kept in {}: {}", directory, e.toString());
                 return 0;
             } finally {
                 noteOldest();
@@ -372,7 +427,11 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
         }
     }
 
-    /** The folders of processes that stopped: those whose lock can be taken, oldest first. */
+    /**
+     * The folders of processes that stopped: those whose lock can be taken, oldest first. One that cannot be opened or
+     * read is passed by, said in an ERROR (once while it stays so), and tried again at the next scan: it neither refuses
+     * the start nor keeps the others' events from being taken (ADR 0141, session 46).
+     */
     private List<Folder> orphans() throws IOException {
         List<Folder> orphans = new ArrayList<>();
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(directory, Files::isDirectory)) {
@@ -380,9 +439,23 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
                 // Only a process's folder: anything else there (lost+found of a volume's root) is not this store's.
                 // Never one this store holds: closing any channel of a locked file lets go of the process's lock on it.
                 if (isProcessFolder(folder) && !holds(folder)) {
-                    Folder.take(folder, false).ifPresent(orphans::add);
+                    try {
+                        Folder.take(folder, false).ifPresent(orphans::add);
+                        unopenable.remove(folder);
+                    } catch (IOException | RuntimeException e) {
+                        if (unopenable.add(folder)) {
+                            LOG.error("cannot take over {}, a stopped process's folder of kept audit events ({}): its "
+                                    + "events wait there until it can be read (look at its files, their owner and "
+                                    + "permissions); tried again at each flush", folder, e.toString());
+                        } else {
+                            LOG.debug("still cannot take over {}: {}", folder, e.toString());
+                        }
+                    }
                 }
             }
+        } catch (java.nio.file.DirectoryIteratorException e) {
+            // The folders taken so far are held: given, not stranded.
+            LOG.error("cannot list all the folders of kept audit events in {}: {}", directory, e.getCause().toString());
         }
         orphans.sort(Comparator.comparing(Folder::started));
         return orphans;
@@ -413,6 +486,8 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
         long count;
         /** When the first event not written happened; null when none is kept (or none of those kept reads as one). */
         Instant firstOccurredAt;
+        /** The identity of the {@value #EVENTS} file opened (an inode), or null where the file system has none. */
+        Object eventsKey;
 
         private Folder(Path path, FileChannel lockChannel, FileLock lock, FileChannel events) {
             this.path = path.toAbsolutePath().normalize();
@@ -435,32 +510,61 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
                 return java.util.Optional.empty();
             }
             FileLock lock;
-            try {
-                lock = lockChannel.tryLock();
-            } catch (OverlappingFileLockException heldHere) {
-                lock = null;
-            }
-            // Locked only once its owner removed it: the lock is of a file no longer there.
-            if (lock == null || !create && !Files.isRegularFile(path.resolve(OWNER_LOCK))) {
-                lockChannel.close();
-                return java.util.Optional.empty();
-            }
             FileChannel events;
             try {
-                events = create
-                        ? FileChannel.open(path.resolve(EVENTS), StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                                StandardOpenOption.WRITE)
-                        : FileChannel.open(path.resolve(EVENTS), StandardOpenOption.READ, StandardOpenOption.WRITE);
-            } catch (NoSuchFileException gone) {
-                lockChannel.close();
-                return java.util.Optional.empty();
+                try {
+                    lock = lockChannel.tryLock();
+                } catch (OverlappingFileLockException heldHere) {
+                    lock = null;
+                }
+                // Locked only once its owner removed it: the lock is of a file no longer there.
+                if (lock == null || !create && !Files.isRegularFile(path.resolve(OWNER_LOCK))) {
+                    lockChannel.close();
+                    return java.util.Optional.empty();
+                }
+                try {
+                    events = create
+                            ? FileChannel.open(path.resolve(EVENTS), StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                                    StandardOpenOption.WRITE)
+                            : FileChannel.open(path.resolve(EVENTS), StandardOpenOption.READ, StandardOpenOption.WRITE);
+                } catch (NoSuchFileException gone) {
+                    lockChannel.close();
+                    return java.util.Optional.empty();
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                // Not taken: let go of the lock, or no scan of this process could take the folder again.
+                closeAfter(lockChannel, e);
+                throw e;
             }
             Folder folder = new Folder(path, lockChannel, lock, events);
             HELD_HERE.add(folder.path);
-            folder.readFrom = folder.writtenOffset();
-            folder.countLines();
-            folder.learnFirst();
+            try {
+                folder.eventsKey = fileKey(path.resolve(EVENTS));
+                folder.readFrom = folder.writtenOffset();
+                folder.countLines();
+                folder.learnFirst();
+            } catch (IOException | RuntimeException | Error e) {
+                folder.release(); // the mark and the lock, so the next scan tries it again
+                throw e;
+            }
             return java.util.Optional.of(folder);
+        }
+
+        /** The file's identity (an inode), or null where the file system has none or the file is gone. */
+        static Object fileKey(Path file) throws IOException {
+            try {
+                return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            } catch (NoSuchFileException gone) {
+                return null;
+            }
+        }
+
+        private static void closeAfter(FileChannel channel, Throwable failure) {
+            try {
+                channel.close();
+            } catch (IOException alsoFailed) {
+                failure.addSuppressed(alsoFailed);
+            }
         }
 
         /** This folder, now at {@code moved} (its files and lock go with it). */
@@ -677,10 +781,19 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
             HELD_HERE.remove(path);
             try {
                 events.close();
-                lock.release();
-                lockChannel.close();
             } catch (IOException e) {
-                LOG.warn("cannot let go of {}: {}", path, e.getMessage());
+                LOG.warn("cannot close {}: {}", path.resolve(EVENTS), e.toString());
+            }
+            try {
+                lock.release();
+            } catch (IOException e) {
+                LOG.warn("cannot let go of the lock of {}: {}", path, e.toString());
+            } finally {
+                try {
+                    lockChannel.close(); // which lets go of the lock in any case
+                } catch (IOException e) {
+                    LOG.warn("cannot close {}: {}", path.resolve(OWNER_LOCK), e.toString());
+                }
             }
         }
 

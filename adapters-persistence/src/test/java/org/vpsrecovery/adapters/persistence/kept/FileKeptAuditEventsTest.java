@@ -277,6 +277,74 @@ class FileKeptAuditEventsTest extends KeptAuditEventsContract {
         assertThat(store.count()).isOne();
     }
 
+    /**
+     * A stopped process's folder that cannot be opened (a file turned into a directory, permissions) is passed by, said in
+     * an ERROR, and taken once it can be: it neither refuses the start nor strands the others' events, and holds no lock
+     * of this process meanwhile (ADR 0141, session 46).
+     */
+    @Test
+    void aFolderThatCannotBeOpenedIsPassedByAndTakenOnceItCanBe() throws IOException {
+        FileKeptAuditEvents first = open();
+        first.keep(event(1));
+        first.close();
+        Path firstFolder = folders().getFirst();
+        FileKeptAuditEvents second = open();
+        second.keep(event(2));
+        second.close();
+        Path secondFolder = folders().stream().filter(f -> !f.equals(firstFolder)).findFirst().orElseThrow();
+        FileKeptAuditEvents third = open();
+        third.keep(event(3));
+        third.close();
+        Path thirdFolder = folders().stream().filter(f -> !f.equals(firstFolder) && !f.equals(secondFolder))
+                .findFirst().orElseThrow();
+        // The second's events cannot be opened; the third's offset cannot be read (after its events file is open).
+        Path aside = Files.move(events(secondFolder), directory.resolve("aside"));
+        Files.createDirectory(events(secondFolder));
+        Files.createDirectory(thirdFolder.resolve(FileKeptAuditEvents.WRITTEN));
+
+        FileKeptAuditEvents running = open();
+
+        assertThat(running.count()).isOne();
+        assertThat(running.oldest(10)).containsExactly(event(1));
+
+        Files.delete(events(secondFolder));
+        Files.move(aside, events(secondFolder));
+        Files.delete(thirdFolder.resolve(FileKeptAuditEvents.WRITTEN));
+        assertThat(running.takeOverStopped()).as("both taken once they can be opened").isEqualTo(2);
+        assertThat(running.count()).isEqualTo(3);
+    }
+
+    /**
+     * The store's own folder removed while it runs (an operator's cleanup, a volume remounted): keeps went to an unlinked
+     * file, counted as kept, and the next start found nothing. The next take-over sees it and makes the folder again
+     * from the lines not written (ADR 0141, session 46).
+     */
+    @Test
+    void eventsKeptInAFolderRemovedWhileRunningAreKeptAgainInANewOne() throws IOException {
+        FileKeptAuditEvents store = open();
+        store.keep(event(1));
+        store.keep(event(2));
+        store.oldest(1);
+        store.written(1);
+        store.keep(event(3));
+        Path own = folders().getFirst();
+        try (Stream<Path> files = Files.list(own)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.delete(own);
+
+        store.takeOverStopped();
+        store.keep(event(4));
+        assertThat(store.count()).isEqualTo(3);
+        store.close();
+
+        FileKeptAuditEvents next = open();
+        assertThat(next.count()).isEqualTo(3);
+        assertThat(next.oldest(10)).containsExactly(event(2), event(3), event(4));
+    }
+
     /** A rolling deploy stops an instance after its replacement started: the running one takes its events over. */
     @Test
     void whatAProcessThatStoppedSinceLeftIsTakenOverWhileRunning() {
