@@ -230,10 +230,12 @@ public final class RunPoliciesService {
                     if (after.isPresent() && pair.compareTo(after.get()) <= 0) {
                         continue;
                     }
+                    // A stop first: the previous pair's lock wait may be the one it cut short, so that pair may not be
+                    // kept as reached, however spent the budget is.
+                    requireNotStopping(from, to);
                     if (reached.isPresent() && budget.spent()) {
                         return new Ticked(done, reached);
                     }
-                    requireNotStopping(from, to);
                     Due due = due(policy, server, from, to);
                     reportMerged(policy, server, from, to, due);
                     due.latest().flatMap(at -> runUnlessTried(policy, server, at)).ifPresent(done::add);

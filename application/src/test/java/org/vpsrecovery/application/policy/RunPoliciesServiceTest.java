@@ -501,6 +501,64 @@ class RunPoliciesServiceTest {
     }
 
     /**
+     * A stop that cuts the first pair's lock wait short when the budget is spent too: the tick is stopped, not ended
+     * with that pair reached, else the window would go on after a pair whose run never happened (review of the merge of
+     * jobticks, session 46; this ended {@code Ticked} with the pair reached before).
+     */
+    @Test
+    void aStopAtAPairsLockWithTheBudgetSpentKeepsThatPairUnreached() throws Exception {
+        nightlyOnBothServers();
+        org.vpsrecovery.domain.port.ServerLock shared = new org.vpsrecovery.domain.testing.InMemoryServerLock(
+                Duration.ofSeconds(30));
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch tickAtTheLock = new java.util.concurrent.CountDownLatch(1);
+        org.vpsrecovery.domain.port.ServerLock seen = new org.vpsrecovery.domain.port.ServerLock() {
+            @Override
+            public <T> T callExclusively(org.vpsrecovery.domain.server.ServerId server, java.util.function.Supplier<T> work) {
+                tickAtTheLock.countDown();
+                return shared.callExclusively(server, work);
+            }
+        };
+        RunPoliciesService stopped = new RunPoliciesService(() -> Set.of(BLUE), store, platform.ownership,
+                platform.provider, platform.provider, platform.limits, platform.operations, platform.holds,
+                new DailyRunCalendar(), platform.attempts(seen), platform.deleteSnapshot(), platform.deleteBackup(),
+                platform.clock);
+        Thread holder = Thread.ofPlatform().start(() -> shared.callExclusively(WEB, () -> {
+            held.countDown();
+            try {
+                return release.await(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }));
+        java.util.concurrent.atomic.AtomicReference<Object> ended = new java.util.concurrent.atomic.AtomicReference<>();
+        Instant from = platform.clock.instant();
+        org.vpsrecovery.application.job.RunBudget budget = org.vpsrecovery.application.job.RunBudget.startingNow(
+                platform.clock, Duration.ofSeconds(1));
+        platform.clock.advance(Duration.ofSeconds(2)); // spent before the first pair, which is taken all the same
+        try {
+            assertThat(held.await(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue(); // a bound, not a timing
+            Thread tick = Thread.ofPlatform().start(() -> {
+                try {
+                    ended.set(stopped.tick(from, FIRE.plus(RunJitter.CAP), Optional.empty(), budget));
+                } catch (Throwable thrown) {
+                    ended.set(thrown);
+                }
+            });
+            assertThat(tickAtTheLock.await(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+            tick.interrupt();
+            tick.join();
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+
+        assertThat(events(Operation.CREATE_SNAPSHOT)).isEmpty();
+        assertThat(ended.get()).isInstanceOf(RunPoliciesService.TickStopped.class);
+    }
+
+    /**
      * At the limit during a restore window: the rotation's delete is refused ({@code SERVER_RESTORING}). Nothing was
      * rotated and the create was never sent: a failed run (retried), not a refused one, and no {@code rotated} detail.
      */
