@@ -1,17 +1,26 @@
 package org.vpsrecovery.bootstrap;
 
+import io.micronaut.context.annotation.Property;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.server.HttpServerConfiguration;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.vpsrecovery.adapters.http.provider.ProviderDeadline;
 
 /**
  * Whether this instance is draining, and how many requests it is still answering. A drain begins
  * at SIGTERM ({@link DrainOnSigterm}): readiness goes DOWN ({@link InstanceReadiness}), new requests
  * are answered 503 with Retry-After ({@link DrainFilter}), and the stop waits until the ones in
- * flight have been answered, within {@link #timeout()}. ADR 0038.
+ * flight have been answered, within {@link #timeout()}: by default as long as a request's VPS.org calls may take
+ * (two thirds of {@code micronaut.server.idle-timeout}, {@link ProviderDeadline}), so that a stop never closes the
+ * VPS.org client under a call that would have ended; a shorter {@code vpsr.shutdown.drain-timeout} is refused at the
+ * start (ADR 0038, amended in session 46).
  */
 @Singleton
 public class Drain {
@@ -22,13 +31,46 @@ public class Drain {
     private final List<Runnable> onBegin = new CopyOnWriteArrayList<>();
     private volatile boolean draining;
 
+    /** Where a request's VPS.org calls have no deadline (no idle timeout): the drain's wait at the default idle timeout. */
+    static final Duration WITHOUT_A_REQUEST_DEADLINE = Duration.ofSeconds(60);
+
+    @Inject
     public Drain(@Value("${vpsr.shutdown.drain-delay:2s}") Duration minimum,
-                 @Value("${vpsr.shutdown.drain-timeout:20s}") Duration timeout) {
+                 @Nullable @Property(name = "vpsr.shutdown.drain-timeout") Duration timeout,
+                 HttpServerConfiguration server) {
+        this(minimum, timeoutFor(Optional.ofNullable(timeout), server.getIdleTimeout(), minimum));
+    }
+
+    Drain(Duration minimum, Duration timeout) {
         if (minimum.isNegative() || timeout.compareTo(minimum) < 0) {
             throw new IllegalArgumentException("vpsr.shutdown.drain-delay must be between 0 and vpsr.shutdown.drain-timeout");
         }
         this.minimum = minimum;
         this.timeout = timeout;
+    }
+
+    /**
+     * The longest a drain waits: {@code set}, or else as long as a request's VPS.org calls may take, two thirds of the
+     * idle timeout ({@link ProviderDeadline#budgetWithin}): every request in flight at the SIGTERM arrived before it, so
+     * its calls have ended by then, and none is cut by the VPS.org client closing after the drain. A set timeout
+     * shorter than that is refused: it would cut calls that may still be answered, and their callers would be told
+     * VPS.org did not answer when the stop closed the client under them (ADR 0038, amended in session 46).
+     */
+    static Duration timeoutFor(Optional<Duration> set, Duration idleTimeout, Duration minimum) {
+        Optional<Duration> callsBudget = ProviderDeadline.budgetWithin(idleTimeout);
+        if (set.isPresent()) {
+            callsBudget.filter(budget -> set.get().compareTo(budget) < 0).ifPresent(budget -> {
+                throw new IllegalArgumentException("vpsr.shutdown.drain-timeout (" + set.get().toMillis()
+                        + " ms) must not be shorter than two thirds of micronaut.server.idle-timeout (" + budget.toMillis()
+                        + " ms of " + idleTimeout.toMillis() + " ms): a request in flight at a stop may wait that long "
+                        + "for VPS.org, and a shorter drain would close the VPS.org client under its call "
+                        + "(leave it unset to take that)");
+            });
+            return set.get();
+        }
+        Duration wait = callsBudget.orElse(WITHOUT_A_REQUEST_DEADLINE);
+        // A drain delay set above it (a balancer slow to notice) is waited in any case.
+        return wait.compareTo(minimum) < 0 ? minimum : wait;
     }
 
     public boolean isDraining() {

@@ -15,7 +15,8 @@ import sun.misc.Signal;
  *   <li>readiness goes DOWN and new requests are answered 503 with Retry-After ({@link Drain});</li>
  *   <li>at the same time the job scheduler stops picking jobs and lets the runs under way end
  *       ({@link ClusterJobs#stop()}, bounded by its shutdown max wait);</li>
- *   <li>the requests in flight are answered, within the drain timeout; a long poll at once, as it stands
+ *   <li>the requests in flight are answered, within the drain timeout (by default as long as a request's VPS.org
+ *       calls may take, so that none is cut by the VPS.org client closing below); a long poll at once, as it stands
  *       ({@link Drain#whenBegun});</li>
  *   <li>the audit events this instance kept back are written, within {@link #KEPT_AUDIT_FLUSH_BUDGET}
  *       ({@link AuditWriter#flush(java.time.Duration)}); what is still kept then stays for the next start, and

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -48,5 +49,31 @@ class DrainTest {
     void aDelayLongerThanTheTimeoutIsRefused() {
         assertThatThrownBy(() -> new Drain(Duration.ofSeconds(30), Duration.ofSeconds(20)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("vpsr.shutdown.drain-delay");
+    }
+
+    @Test
+    void unsetTheDrainWaitsAsLongAsARequestsVpsOrgCallsMayTake() {
+        // Two thirds of the idle timeout (ProviderDeadline): every call of a request in flight at the SIGTERM ends by then.
+        assertThat(Drain.timeoutFor(Optional.empty(), Duration.ofSeconds(90), Duration.ofSeconds(2)))
+                .isEqualTo(Duration.ofSeconds(60));
+        assertThat(Drain.timeoutFor(Optional.empty(), Duration.ofSeconds(30), Duration.ofSeconds(2)))
+                .isEqualTo(Duration.ofSeconds(20));
+        assertThat(Drain.timeoutFor(Optional.empty(), Duration.ofSeconds(6), Duration.ofSeconds(10)))
+                .as("a drain delay above it is waited anyway").isEqualTo(Duration.ofSeconds(10));
+        assertThat(Drain.timeoutFor(Optional.empty(), Duration.ZERO, Duration.ofSeconds(2)))
+                .as("no idle timeout, no request deadline").isEqualTo(Drain.WITHOUT_A_REQUEST_DEADLINE);
+    }
+
+    @Test
+    void aDrainTimeoutShorterThanARequestsVpsOrgCallsIsRefusedNamingBothKeys() {
+        // The stop's budget before session 46: 20 s of drain against the default idle timeout's 60 s of VPS.org calls.
+        assertThatThrownBy(() -> Drain.timeoutFor(Optional.of(Duration.ofSeconds(20)), Duration.ofSeconds(90), Duration.ofSeconds(2)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("vpsr.shutdown.drain-timeout (20000 ms) must not be shorter than two thirds of "
+                        + "micronaut.server.idle-timeout (60000 ms of 90000 ms)");
+        assertThat(Drain.timeoutFor(Optional.of(Duration.ofSeconds(75)), Duration.ofSeconds(90), Duration.ofSeconds(2)))
+                .as("a longer one is taken").isEqualTo(Duration.ofSeconds(75));
+        assertThat(Drain.timeoutFor(Optional.of(Duration.ofSeconds(5)), Duration.ZERO, Duration.ofSeconds(2)))
+                .as("without an idle timeout there is nothing to check it against").isEqualTo(Duration.ofSeconds(5));
     }
 }

@@ -40,6 +40,7 @@ class SettingsRefusedAtStartEndToEndTest {
             vpsr.server-lock.max-wait         | 0s   | vpsr.server-lock.max-wait must be
             vpsr.server-lock.max-connections  | 16   | vpsr.server-lock.max-connections must be 1 to datasources.default.maximum-pool-size
             vpsorg.read-timeout               | 80s  | VPS.org client configuration: vpsorg.read-timeout (80000 ms) + vpsorg.connect-timeout
+            vpsr.shutdown.drain-timeout       | 20s  | vpsr.shutdown.drain-timeout (20000 ms) must not be shorter than two thirds of micronaut.server.idle-timeout (60000 ms of 90000 ms)
             """)
     void aWrongSettingStopsTheStartNamingItsKey(String key, String value, String expected) {
         PlatformOnSimulator setup = new PlatformOnSimulator(SimulatorOptions.defaults(), Map.of(key, value));
