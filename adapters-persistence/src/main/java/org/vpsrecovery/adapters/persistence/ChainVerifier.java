@@ -22,13 +22,23 @@ import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.ChainWalk;
 
 /**
- * Walks the stored chain and its head in one read-only REPEATABLE READ snapshot (ADR 0005), from the
- * first event or from after a checkpoint (ADR 0046).
+ * Walks the stored chain, from the first event or from after a checkpoint (ADR 0046), in windows of rows, each read in
+ * a read-only REPEATABLE READ snapshot of its own, the last one with the head (ADR 0005; ADR 0023, amended in session
+ * 46).
  *
- * <p>Hand-written JDBC on purpose (ADR 0030): the walk is a server-side cursor (inside a transaction)
- * over the table and the head in one snapshot, so it never sits in memory; a repository would load a
- * list. Rows are read by column positions found once per walk ({@link Columns}, ADR 0049) and turned
- * into events by {@link AuditEventRows}, the one mapping to the domain.
+ * <p>Why windows: one snapshot held for the whole walk (half a minute at 10 M events) kept PostgreSQL from cleaning up
+ * the versions of the head row that every append batch leaves, so every append slowed while it lasted. Why they join
+ * into one walk: an append inserts its rows and moves the head in one transaction, after the head the one before it
+ * committed, so every snapshot sees exactly the events up to the head it sees, a longer prefix of the same chain than
+ * any before it; and stored rows never change. Each window goes on after the last row the one before read, the walk's
+ * position and link carried over: an event missing or altered ahead of the walk is found when its window reads it,
+ * as in one snapshot; the last window compares its rows with the head in its own snapshot. What one snapshot would
+ * not have seen either, a row changed behind the walk after it was read, the next walk finds.
+ *
+ * <p>Hand-written JDBC on purpose (ADR 0030): each window is a server-side cursor (inside its transaction) over the
+ * table, so the rows never sit in memory; a repository would load a list. Rows are read by column positions found
+ * once per window ({@link Columns}, ADR 0049) and turned into events by {@link AuditEventRows}, the one mapping to the
+ * domain.
  *
  * <p>One pass, two kinds of work: this thread reads the rows and checks each one's position and link
  * (cheap comparisons, in order); the costly part, mapping a row to its event and recomputing its hash,
@@ -41,18 +51,46 @@ final class ChainVerifier {
     private static final int FETCH_SIZE = 10_000;
     /** Rows per content check handed to a worker. */
     static final int CHUNK = 4096;
+    /**
+     * Rows per snapshot: a fraction of a second of the walk (about 300,000 rows a second at 10 M events,
+     * docs/benchmarks.md), so the horizon the appends' clean-up waits for moves on several times a second, for a
+     * statement and a commit more every 50,000 rows.
+     */
+    static final int WINDOW = 50_000;
+
+    /** What happens between two windows, on the walking thread, outside any snapshot: nothing but in a test. */
+    @FunctionalInterface
+    interface BetweenWindows {
+        BetweenWindows NOTHING = (connection, walkedThrough) -> { };
+
+        /** {@code walking}: the walk's connection; {@code walkedThrough}: the last sequence read. */
+        void reached(Connection walking, long walkedThrough) throws SQLException;
+    }
 
     private final DataSource dataSource;
     private final int chunkSize;
+    private final int windowRows;
+    /**
+     * The next window: the rows after the last one read, in sequence order. The window's size written in, not bound:
+     * a generic plan then knows how few rows it takes and keeps to the primary key's order, not a sort.
+     */
+    private final String windowSql;
+    private final BetweenWindows betweenWindows;
     private final int workers;
 
     ChainVerifier(DataSource dataSource) {
-        this(dataSource, CHUNK);
+        this(dataSource, CHUNK, WINDOW, BetweenWindows.NOTHING);
     }
 
-    ChainVerifier(DataSource dataSource, int chunkSize) {
+    ChainVerifier(DataSource dataSource, int chunkSize, int windowRows, BetweenWindows betweenWindows) {
         this.dataSource = Objects.requireNonNull(dataSource, "data source");
+        if (chunkSize < 1 || windowRows < 1) {
+            throw new IllegalArgumentException("a chunk and a window hold at least one row");
+        }
         this.chunkSize = chunkSize;
+        this.windowRows = windowRows;
+        this.windowSql = "SELECT * FROM audit_event WHERE sequence > ? ORDER BY sequence LIMIT " + windowRows;
+        this.betweenWindows = Objects.requireNonNull(betweenWindows, "between windows");
         this.workers = Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
@@ -69,82 +107,131 @@ final class ChainVerifier {
         ExecutorService pool = Executors.newFixedThreadPool(workers, Thread.ofPlatform().daemon()
                 .name("audit-chain-verify-", 0).factory());
         try {
-            // One snapshot for the rows and the head, and a cursor so the table need not fit in memory.
-            return ReadOnlySnapshot.read(dataSource, "could not verify the audit chain",
-                    connection -> walk(connection, walk, after, pool));
+            // A snapshot per window on one connection, and a cursor in each so no window need fit in memory.
+            return ReadOnlySnapshot.readInTurns(dataSource, "could not verify the audit chain",
+                    snapshots -> new Walking(walk, after, pool).through(snapshots));
         } finally {
             pool.shutdownNow();
         }
     }
 
-    private ChainVerification walk(Connection connection, ChainWalk walk, long after, ExecutorService pool)
-            throws SQLException {
-        Deque<Future<Optional<ChainVerification.Broken>>> checks = new ArrayDeque<>();
-        List<AuditEventRow> chunk = new ArrayList<>(chunkSize);
-        Optional<ChainVerification.Broken> positional = Optional.empty();
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT * FROM audit_event WHERE sequence > ? ORDER BY sequence")) {
-            select.setLong(1, after);
-            select.setFetchSize(FETCH_SIZE);
-            try (ResultSet rs = select.executeQuery()) {
-                Columns columns = new Columns(rs);
-                while (positional.isEmpty() && rs.next()) {
-                    long sequence = rs.getLong("sequence");
-                    AuditEventRow row;
-                    // A failure of the database itself is an SQLException here and is left to ReadOnlySnapshot ("try
-                    // later"); anything else the row's values throw means the row is no longer an event.
-                    try {
-                        row = columns.read(rs);
-                        positional = walk.link(sequence, ChainHash.of(row.previousHash()), ChainHash.of(row.hash()));
-                    } catch (RuntimeException e) {
-                        positional = Optional.of(walk.unreadable(sequence, notAnEvent(e)));
-                        break;
-                    }
-                    if (positional.isPresent()) {
-                        // As a one-thread walk: a row that does not read as an event is reported as such first.
-                        try {
-                            AuditEventRows.toRecorded(row);
-                        } catch (RuntimeException e) {
-                            positional = Optional.of(walk.unreadable(sequence, notAnEvent(e)));
-                        }
-                        break;
-                    }
-                    chunk.add(row);
-                    if (chunk.size() == chunkSize) {
-                        checks.add(pool.submit(contentCheck(chunk)));
-                        chunk = new ArrayList<>(chunkSize);
-                        // Bounded memory: at most two chunks a worker in flight.
-                        while (checks.size() > 2 * workers) {
-                            Optional<ChainVerification.Broken> altered = result(checks.removeFirst());
-                            if (altered.isPresent()) {
-                                return altered.get();
-                            }
+    /** One walk's state, carried from window to window. */
+    private final class Walking {
+        private final ChainWalk walk;
+        private final ExecutorService pool;
+        private final Deque<Future<Optional<ChainVerification.Broken>>> checks = new ArrayDeque<>();
+        private List<AuditEventRow> chunk = new ArrayList<>(chunkSize);
+        /** The last sequence read: the next window starts after it. */
+        private long lastRead;
+        private Optional<ChainVerification.Broken> positional = Optional.empty();
+        /** An altered event a content check found while the walk read on. */
+        private Optional<ChainVerification.Broken> altered = Optional.empty();
+        /** The head as the last window's snapshot holds it. */
+        private ChainHead head;
+
+        Walking(ChainWalk walk, long after, ExecutorService pool) {
+            this.walk = walk;
+            this.lastRead = after;
+            this.pool = pool;
+        }
+
+        ChainVerification through(ReadOnlySnapshot.Snapshots snapshots) throws SQLException {
+            while (!snapshots.next(this::window)) {
+                betweenWindows.reached(snapshots.connection(), lastRead);
+            }
+            if (altered.isPresent()) {
+                return altered.get();
+            }
+            if (!chunk.isEmpty()) {
+                checks.add(pool.submit(contentCheck(chunk)));
+            }
+            // Every row before a positional break was checked for content: an altered one comes first.
+            while (!checks.isEmpty()) {
+                Optional<ChainVerification.Broken> found = result(checks.removeFirst());
+                if (found.isPresent()) {
+                    return found.get();
+                }
+            }
+            if (positional.isPresent()) {
+                return positional.get();
+            }
+            return walk.finish(head.sequence(), head.hash());
+        }
+
+        /**
+         * Reads the next window; true when the walk needs no other: a break found, or the window was the last (fewer
+         * rows than a window), the head then read in its snapshot.
+         */
+        private boolean window(Connection connection) throws SQLException {
+            int rows = 0;
+            try (PreparedStatement select = connection.prepareStatement(windowSql)) {
+                select.setLong(1, lastRead);
+                select.setFetchSize(FETCH_SIZE);
+                try (ResultSet rs = select.executeQuery()) {
+                    Columns columns = new Columns(rs);
+                    while (rs.next()) {
+                        rows++;
+                        if (!read(rs, columns)) {
+                            return true;
                         }
                     }
                 }
             }
-        }
-        if (!chunk.isEmpty()) {
-            checks.add(pool.submit(contentCheck(chunk)));
-        }
-        // Every row before a positional break was checked for content: an altered one comes first.
-        while (!checks.isEmpty()) {
-            Optional<ChainVerification.Broken> altered = result(checks.removeFirst());
-            if (altered.isPresent()) {
-                return altered.get();
+            if (rows == windowRows) {
+                return false;
             }
-        }
-        if (positional.isPresent()) {
-            return positional.get();
-        }
-        try (PreparedStatement head = connection.prepareStatement(
-                "SELECT last_sequence, last_hash FROM audit_chain_head WHERE id = 1");
-             ResultSet rs = head.executeQuery()) {
-            if (!rs.next()) {
-                throw new SQLException("the audit chain head row is missing");
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT last_sequence, last_hash FROM audit_chain_head WHERE id = 1");
+                 ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("the audit chain head row is missing");
+                }
+                head = new ChainHead(rs.getLong(1), ChainHash.of(rs.getBytes(2)));
             }
-            return walk.finish(rs.getLong(1), ChainHash.of(rs.getBytes(2)));
+            return true;
         }
+
+        /** Checks the row's position and link, hands it on for its content; false once the walk has its answer. */
+        private boolean read(ResultSet rs, Columns columns) throws SQLException {
+            long sequence = rs.getLong(columns.sequence);
+            lastRead = sequence;
+            AuditEventRow row;
+            // A failure of the database itself is an SQLException here and is left to ReadOnlySnapshot ("try
+            // later"); anything else the row's values throw means the row is no longer an event.
+            try {
+                row = columns.read(rs);
+                positional = walk.link(sequence, ChainHash.of(row.previousHash()), ChainHash.of(row.hash()));
+            } catch (RuntimeException e) {
+                positional = Optional.of(walk.unreadable(sequence, notAnEvent(e)));
+                return false;
+            }
+            if (positional.isPresent()) {
+                // As a one-thread walk: a row that does not read as an event is reported as such first.
+                try {
+                    AuditEventRows.toRecorded(row);
+                } catch (RuntimeException e) {
+                    positional = Optional.of(walk.unreadable(sequence, notAnEvent(e)));
+                }
+                return false;
+            }
+            chunk.add(row);
+            if (chunk.size() == chunkSize) {
+                checks.add(pool.submit(contentCheck(chunk)));
+                chunk = new ArrayList<>(chunkSize);
+                // Bounded memory: at most two chunks a worker in flight.
+                while (checks.size() > 2 * workers) {
+                    altered = result(checks.removeFirst());
+                    if (altered.isPresent()) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Where the chain ends, as the last window read it. */
+    private record ChainHead(long sequence, ChainHash hash) {
     }
 
     /**
@@ -155,7 +242,7 @@ final class ChainVerifier {
      * throws, and the walk reports the row as no longer an event, as before.
      */
     private static final class Columns {
-        private final int sequence;
+        final int sequence;
         private final int occurredAt;
         private final int team;
         private final int requestId;

@@ -4,16 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.context.ApplicationContext;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresql.PGConnection;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
@@ -31,12 +35,14 @@ import org.vpsrecovery.domain.server.ServerId;
 /**
  * The walk in chunks checked on several threads (ADR 0046) finds the first break a one-thread walk
  * finds, with the same fault and explanation, whichever chunk holds it; and the walk after a
- * checkpoint reads only the events after it.
+ * checkpoint reads only the events after it. Here in windows of 50 rows, each in a snapshot of its own (ADR 0023,
+ * amended in session 46), so every walk below crosses window boundaries and its last window may hold no row.
  */
 class ChainVerifierTest {
 
     private static final int EVENTS = 300;
     private static final int SMALL_CHUNK = 16;
+    private static final int SMALL_WINDOW = 50;
 
     @RegisterExtension
     static final FreshDatabase DATABASE = FreshDatabase.migrated();
@@ -133,6 +139,89 @@ class ChainVerifierTest {
         assertAlteredAt5(verifier.verify(), "event 5 is no longer a valid audit event: ");
     }
 
+    /**
+     * Between two windows the walking session is idle, with no snapshot: PostgreSQL may clean up the head's old
+     * versions the appends leave meanwhile (one snapshot held for the whole walk kept them, and every append slowed).
+     * And the windows join into one walk: events appended meanwhile are walked on to the head the last window reads,
+     * with no break at a boundary; an event altered or removed ahead of the walk is found where it is.
+     */
+    @Test
+    void betweenWindowsTheWalkHoldsNoSnapshotAndItsWindowsJoinIntoOneWalk() throws SQLException {
+        TestDatabase database = DATABASE.anotherMigrated();
+        ApplicationContext context = contexts.on(database);
+        AuditHistory history = context.getBean(AuditHistory.class);
+        append(history, 1, EVENTS);
+        DataSource pool = PostgresAdapterFactory.pooled(context.getBean(DataSource.class));
+
+        List<Long> boundaries = new ArrayList<>();
+        List<String> walkingSessions = new ArrayList<>();
+        ChainVerifier verifier = new ChainVerifier(pool, SMALL_CHUNK, SMALL_WINDOW, (walking, walkedThrough) -> {
+            boundaries.add(walkedThrough);
+            walkingSessions.add(sessionOf(database, walking.unwrap(PGConnection.class).getBackendPID()));
+            if (walkedThrough == SMALL_WINDOW) {
+                // The probe sees a snapshot when one is held: a REPEATABLE READ transaction's, beside the walk.
+                try (Connection other = database.dataSource().getConnection(); Statement statement = other.createStatement()) {
+                    other.setAutoCommit(false);
+                    other.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                    statement.execute("SELECT count(*) FROM audit_chain_head");
+                    assertThat(sessionOf(database, other.unwrap(PGConnection.class).getBackendPID()))
+                            .isEqualTo("idle in transaction, snapshot held");
+                    other.rollback();
+                }
+                append(history, EVENTS + 1, EVENTS + 10);
+            }
+        });
+        assertThat(verifier.verify()).isEqualTo(new ChainVerification.Intact(EVENTS + 10, hashAt(database, EVENTS + 10)));
+        // 310 events in windows of 50: six full ones, then a last of ten with the head.
+        assertThat(boundaries).containsExactly(50L, 100L, 150L, 200L, 250L, 300L);
+        assertThat(walkingSessions).hasSize(6).containsOnly("idle, no snapshot");
+
+        // Altered and removed ahead of the walk, once it has passed the first window: found where they are.
+        ChainVerifier tamperingAhead = new ChainVerifier(pool, SMALL_CHUNK, SMALL_WINDOW, (walking, walkedThrough) -> {
+            if (walkedThrough == SMALL_WINDOW) {
+                tamperBesideTheWalk(database, "UPDATE audit_event SET team = 'green' WHERE sequence = 230");
+            }
+        });
+        assertThat(tamperingAhead.verify()).isEqualTo(new ChainVerification.Broken(230, Fault.ALTERED_EVENT,
+                "event 230 no longer matches its stored hash"));
+        // The first event of the third window, removed at the first boundary.
+        ChainVerifier removingAhead = new ChainVerifier(pool, SMALL_CHUNK, SMALL_WINDOW, (walking, walkedThrough) -> {
+            if (walkedThrough == SMALL_WINDOW) {
+                tamperBesideTheWalk(database, "DELETE FROM audit_event WHERE sequence = 101");
+            }
+        });
+        assertThat(removingAhead.verify()).isEqualTo(new ChainVerification.Broken(101, Fault.MISSING_EVENT,
+                "event 101 is missing; the next stored event is 102"));
+    }
+
+    /** The session's state and whether it holds a snapshot (its xmin), as another session sees it. */
+    private static String sessionOf(TestDatabase database, int pid) throws SQLException {
+        try (Connection observer = database.dataSource().getConnection();
+             PreparedStatement select = observer.prepareStatement("SELECT state, backend_xmin IS NOT NULL"
+                     + " FROM pg_stat_activity WHERE pid = ?")) {
+            select.setInt(1, pid);
+            try (ResultSet rs = select.executeQuery()) {
+                assertThat(rs.next()).as("session " + pid + " is live").isTrue();
+                return rs.getString(1) + (rs.getBoolean(2) ? ", snapshot held" : ", no snapshot");
+            }
+        }
+    }
+
+    /**
+     * As the owner while the walk is paused, with the append-only guard off for this transaction only
+     * ({@code session_replication_role}, so no table lock beside the walk; the test's owner is a superuser).
+     */
+    private static void tamperBesideTheWalk(TestDatabase database, String sql) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.execute("SET LOCAL lock_timeout = '10s'");
+            statement.execute("SET LOCAL session_replication_role = replica");
+            statement.execute(sql);
+            connection.commit();
+        }
+    }
+
     private static void assertAlteredAt5(ChainVerification verification, String explanationStart) {
         assertThat(verification).isInstanceOfSatisfying(ChainVerification.Broken.class, broken -> {
             assertThat(broken.sequence()).isEqualTo(5);
@@ -152,15 +241,19 @@ class ChainVerifierTest {
 
     private ChainVerifier verifierWithEvents(TestDatabase database) {
         ApplicationContext context = contexts.on(database);
-        AuditHistory history = context.getBean(AuditHistory.class);
+        append(context.getBean(AuditHistory.class), 1, EVENTS);
+        return new ChainVerifier(PostgresAdapterFactory.pooled(context.getBean(DataSource.class)), SMALL_CHUNK,
+                SMALL_WINDOW, ChainVerifier.BetweenWindows.NOTHING);
+    }
+
+    private static void append(AuditHistory history, int first, int last) {
         Instant at = Instant.parse("2026-03-01T08:00:00Z");
-        for (int i = 1; i <= EVENTS; i++) {
+        for (int i = first; i <= last; i++) {
             history.append(new AuditEvent(at.plusSeconds(i), new TeamId("blue"), new RequestId("r-" + i),
                     Operation.CREATE_SNAPSHOT, Optional.of(new ServerId(7)), Optional.empty(),
                     i % 2 == 0 ? new Outcome.Completed() : new Outcome.Accepted(), OptionalInt.empty(),
                     Map.of("name", "snap-" + i)));
         }
-        return new ChainVerifier(PostgresAdapterFactory.pooled(context.getBean(DataSource.class)), SMALL_CHUNK);
     }
 
     /** As the owner, with the append-only guard switched off for the change. */
