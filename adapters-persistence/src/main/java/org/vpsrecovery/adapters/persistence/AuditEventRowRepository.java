@@ -67,6 +67,21 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
             ORDER BY intent.sequence LIMIT 1""")
     Optional<Long> firstUnsettledIntent(long from, long upTo);
 
+    /** Every intent below this sequence has a final outcome (V66; ADR 0076, amended in session 46). */
+    @Query("SELECT settled_below FROM intent_walk_mark WHERE id = 1")
+    Optional<Long> intentsSettledBelow();
+
+    /**
+     * Moves the mark to {@code settledBelow}, never back: every mark written was true when written and an intent settled
+     * stays settled, so the larger of two is true. Back only from a mark past {@code head + 1}, which no walk of this
+     * history wrote (ADR 0076, amended in session 46).
+     */
+    @Query("""
+            UPDATE intent_walk_mark SET settled_below = CASE WHEN settled_below > :head + 1 THEN :settledBelow
+                ELSE greatest(settled_below, :settledBelow) END
+            WHERE id = 1""")
+    long markIntentsSettledBelow(long settledBelow, long head);
+
     /** Each max() is one backward probe of audit_event_server_completed. */
     @Query("""
             SELECT s.id AS server_id,

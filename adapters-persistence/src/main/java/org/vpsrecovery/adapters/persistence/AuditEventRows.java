@@ -22,7 +22,6 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -51,14 +50,31 @@ public final class AuditEventRows {
     static final Set<Outcome.Kind> RARE_OUTCOMES = EnumSet.of(Outcome.Kind.FAILED, Outcome.Kind.UNRESOLVED,
             Outcome.Kind.UNVERIFIABLE);
 
+    /**
+     * The sequences one statement of the walk to the first unsettled intent covers: about a second of a loaded core
+     * (2 M events took 19-28 s, session 46), far inside the pool's network bound (ADR 0023).
+     */
+    static final long WALK_WINDOW = 100_000;
+    /** The windows one read of the pending intents walks at most; the next read carries on from the stored mark. */
+    static final int WALK_WINDOWS_PER_READ = 5;
+
     private final AuditEventRowRepository rows;
     private final ChainHeadRowRepository head;
-    /** Every intent below this sequence has a final outcome (this instance's knowledge; 0 after a start). */
-    private final AtomicLong settledBelow = new AtomicLong();
+    private final long walkWindow;
+    private final int walkWindowsPerRead;
 
     public AuditEventRows(AuditEventRowRepository rows, ChainHeadRowRepository head) {
+        this(rows, head, WALK_WINDOW, WALK_WINDOWS_PER_READ);
+    }
+
+    AuditEventRows(AuditEventRowRepository rows, ChainHeadRowRepository head, long walkWindow, int walkWindowsPerRead) {
         this.rows = Objects.requireNonNull(rows, "rows");
         this.head = Objects.requireNonNull(head, "head");
+        if (walkWindow < 1 || walkWindowsPerRead < 1) {
+            throw new IllegalArgumentException("the walk covers at least one sequence in at least one window");
+        }
+        this.walkWindow = walkWindow;
+        this.walkWindowsPerRead = walkWindowsPerRead;
     }
 
     /** The events passing {@code filter}, newest first, older than the cursor, at most {@code limit}. */
@@ -230,21 +246,50 @@ public final class AuditEventRows {
      * intent settled once stays settled, and the walk no longer grows with the whole history. The head is
      * read before the first unsettled intent is looked for: an intent committed in between comes after it. Only those
      * after {@code afterSequence}: a reconciliation cut short carries on after the last intent it reached.
+     *
+     * <p>The mark is stored (V66) and the walk to the first unsettled intent goes a window of sequences per statement,
+     * the mark stored after each; a read walks at most {@link #WALK_WINDOWS_PER_READ} windows and, not through yet,
+     * answers none: the next read carries on from the stored mark, on whichever instance (ADR 0076, amended in session
+     * 46). One statement over the whole history was cut short by the pool's network bound, and the mark never moved.
      */
     List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, long afterSequence, int limit) {
         try {
+            // The mark before the head: a mark another reader stored meanwhile was walked to a head at or below this one.
+            long known = rows.intentsSettledBelow().orElse(0L);
             // Every event up to the head is committed: appends move it and insert in one transaction, in order.
             long last = head.findById(ChainHeadRow.ID).map(ChainHeadRow::lastSequence).orElse(0L);
-            long known = settledBelow.get();
-            // A head behind what was known: the database was restored to an earlier point; look again from the start.
-            long from = known > last + 1 ? 0 : known;
-            long firstUnsettled = rows.firstUnsettledIntent(from, last).orElse(last + 1);
-            settledBelow.compareAndSet(known, firstUnsettled);
-            return rows.pendingIntents(Math.max(firstUnsettled, afterSequence + 1), acceptedBefore, limit).stream()
-                    .map(AuditEventRows::readable).toList();
+            OptionalLong firstUnsettled = walkToTheFirstUnsettledIntent(known, last);
+            if (firstUnsettled.isEmpty()) {
+                return List.of(); // every intent walked so far is settled; the next read walks on
+            }
+            return rows.pendingIntents(Math.max(firstUnsettled.getAsLong(), afterSequence + 1), acceptedBefore, limit)
+                    .stream().map(AuditEventRows::readable).toList();
         } catch (RuntimeException e) {
             throw DatabaseFailure.of("list pending intents", e);
         }
+    }
+
+    /**
+     * The first intent up to {@code last} without a final outcome ({@code last + 1}: none), walked from the stored mark
+     * {@code known} a window at a time, the mark stored after each; empty when the windows of one read end before it.
+     */
+    private OptionalLong walkToTheFirstUnsettledIntent(long known, long last) {
+        // A mark past the head was written over another history than this one: look again from the start. A database
+        // restored to an earlier point takes the stored mark back with it, so this is not how a restore is seen.
+        long from = known > last + 1 ? 0 : known;
+        for (int window = 0; window < walkWindowsPerRead; window++) {
+            long upTo = Math.min(last, from + walkWindow - 1);
+            long settledBelow = from > upTo ? from : rows.firstUnsettledIntent(from, upTo).orElse(upTo + 1);
+            if (settledBelow != known) {
+                rows.markIntentsSettledBelow(settledBelow, last);
+            }
+            if (settledBelow <= upTo || upTo >= last) {
+                return OptionalLong.of(settledBelow);
+            }
+            from = settledBelow;
+            known = settledBelow; // stored
+        }
+        return OptionalLong.empty();
     }
 
     List<AuditEventRowRepository.ActivityRow> recoveryActivity(List<Long> servers, Optional<TeamId> byTeam) {
