@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import org.vpsrecovery.adapters.persistence.AuditEventRowRepository.IntentWalkMark;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -255,10 +257,12 @@ public final class AuditEventRows {
     List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, long afterSequence, int limit) {
         try {
             // The mark before the head: a mark another reader stored meanwhile was walked to a head at or below this one.
-            long known = rows.intentsSettledBelow().orElse(0L);
+            IntentWalkMark known = rows.intentWalkMark().orElse(IntentWalkMark.NONE);
             // Every event up to the head is committed: appends move it and insert in one transaction, in order.
-            long last = head.findById(ChainHeadRow.ID).map(ChainHeadRow::lastSequence).orElse(0L);
-            OptionalLong firstUnsettled = walkToTheFirstUnsettledIntent(known, last);
+            Optional<ChainHeadRow> headRow = head.findById(ChainHeadRow.ID);
+            long last = headRow.map(ChainHeadRow::lastSequence).orElse(0L);
+            byte[] lastHash = headRow.map(ChainHeadRow::lastHash).orElse(new byte[0]);
+            OptionalLong firstUnsettled = walkToTheFirstUnsettledIntent(known, last, lastHash);
             if (firstUnsettled.isEmpty()) {
                 return List.of(); // every intent walked so far is settled; the next read walks on
             }
@@ -273,23 +277,45 @@ public final class AuditEventRows {
      * The first intent up to {@code last} without a final outcome ({@code last + 1}: none), walked from the stored mark
      * {@code known} a window at a time, the mark stored after each; empty when the windows of one read end before it.
      */
-    private OptionalLong walkToTheFirstUnsettledIntent(long known, long last) {
-        // A mark past the head was written over another history than this one: look again from the start. A database
-        // restored to an earlier point takes the stored mark back with it, so this is not how a restore is seen.
-        long from = known > last + 1 ? 0 : known;
+    private OptionalLong walkToTheFirstUnsettledIntent(IntentWalkMark known, long last, byte[] lastHash) {
+        boolean onTheSameChain = onTheSameChain(known, last, lastHash);
+        long from = onTheSameChain ? known.settledBelow() : 0;
+        IntentWalkMark stored = onTheSameChain ? known : null;
         for (int window = 0; window < walkWindowsPerRead; window++) {
             long upTo = Math.min(last, from + walkWindow - 1);
             long settledBelow = from > upTo ? from : rows.firstUnsettledIntent(from, upTo).orElse(upTo + 1);
-            if (settledBelow != known) {
-                rows.markIntentsSettledBelow(settledBelow, last);
+            if (stored == null || settledBelow != stored.settledBelow()) {
+                // Another reader's move meanwhile (0 rows) is as true as this one: the next read starts from it.
+                rows.moveIntentWalkMark(settledBelow, last, lastHash, known.settledBelow(), known.headSequence());
+                known = new IntentWalkMark(settledBelow, last, lastHash);
+                stored = known;
             }
             if (settledBelow <= upTo || upTo >= last) {
                 return OptionalLong.of(settledBelow);
             }
             from = settledBelow;
-            known = settledBelow; // stored
         }
         return OptionalLong.empty();
+    }
+
+    /**
+     * Whether the mark is of the chain whose head is {@code last} with {@code lastHash}: found at that head, or at an
+     * earlier one whose hash is still stored at its sequence (one read by primary key). A database restored to an earlier
+     * point takes the stored mark back with it; a history that went back without it (its events cut back, then appended
+     * again, so another hash at the mark's head) or a mark past the head is walked again from the first event.
+     */
+    private boolean onTheSameChain(IntentWalkMark known, long last, byte[] lastHash) {
+        if (known.settledBelow() > last + 1) {
+            return false;
+        }
+        if (known.headSequence() == 0) {
+            return true; // nothing walked yet, or a walk of an empty history
+        }
+        if (known.headSequence() == last) {
+            return Arrays.equals(known.headHash(), lastHash);
+        }
+        return known.headSequence() < last && rows.hashesAt(List.of(known.headSequence())).stream()
+                .anyMatch(stored -> Arrays.equals(stored.hash(), known.headHash()));
     }
 
     List<AuditEventRowRepository.ActivityRow> recoveryActivity(List<Long> servers, Optional<TeamId> byTeam) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.OwnerTampering;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
@@ -132,5 +133,28 @@ class IntentWalkMarkTest {
         } finally {
             restored.drop();
         }
+    }
+
+    /**
+     * A history that went back without its mark (its events cut back, as a table restored on its own would be) and then
+     * took appends past the mark: the head the mark was found at holds another hash now, so the walk starts again from
+     * the first event and the intent whose end was lost is pending.
+     */
+    @Test
+    void aHistoryThatWentBackWithoutTheMarkIsWalkedAgainThoughNewAppendsPassedIt() throws SQLException {
+        TestDatabase database = DATABASE.anotherMigrated();
+        AuditHistory history = contexts.on(database).getBean(AuditHistory.class);
+        RecordedAuditEvent reached = history.append(event("reached-vpsorg", 0, new Outcome.Accepted())); // 1
+        history.append(event("reached-vpsorg", 1, new Outcome.Completed())); // 2
+        assertThat(history.pendingIntents(LATER, 0, 100)).isEmpty();
+        assertThat(storedMark(database)).isEqualTo(3);
+
+        OwnerTampering.cutBackTo(database, reached.sequence());
+        history.append(event("after", 2, new Outcome.Accepted())); // 2
+        history.append(event("after", 3, new Outcome.Completed())); // 3
+
+        assertThat(history.pendingIntents(LATER, 0, 100)).extracting(RecordedAuditEvent::sequence)
+                .containsExactly(reached.sequence());
+        assertThat(storedMark(database)).isEqualTo(reached.sequence());
     }
 }
