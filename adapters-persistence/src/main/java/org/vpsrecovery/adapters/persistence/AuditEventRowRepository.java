@@ -67,6 +67,20 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
             ORDER BY intent.sequence LIMIT 1""")
     Optional<Long> firstUnsettledIntent(long from, long upTo);
 
+    /** Reconciliation's stored mark (V66; ADR 0076, amended in session 46). */
+    @Query("SELECT settled_below, head_sequence, head_hash FROM intent_walk_mark WHERE id = 1")
+    Optional<IntentWalkMark> intentWalkMark();
+
+    /**
+     * Moves the mark from {@code known} (as read) to the new one; 0 rows when another reader moved it meanwhile, whose
+     * mark is as true as this one (ADR 0076, amended in session 46).
+     */
+    @Query("""
+            UPDATE intent_walk_mark SET settled_below = :settledBelow, head_sequence = :headSequence, head_hash = :headHash
+            WHERE id = 1 AND settled_below = :knownSettledBelow AND head_sequence = :knownHeadSequence""")
+    long moveIntentWalkMark(long settledBelow, long headSequence, byte[] headHash, long knownSettledBelow,
+                            long knownHeadSequence);
+
     /** Each max() is one backward probe of audit_event_server_completed. */
     @Query("""
             SELECT s.id AS server_id,
@@ -173,6 +187,12 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
     /** What {@link #sequenceBounds} reads. */
     @Introspected
     record SequenceBounds(@Nullable Long from, @Nullable Long beforeFrom, @Nullable Long to, @Nullable Long afterTo) {
+    }
+
+    /** Every intent below {@code settledBelow} had a final outcome on the chain whose head was this sequence and hash. */
+    @Introspected
+    record IntentWalkMark(long settledBelow, long headSequence, byte[] headHash) {
+        static final IntentWalkMark NONE = new IntentWalkMark(0, 0, new byte[0]);
     }
 
     /** One row's position and hash. */

@@ -23,7 +23,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
+import org.vpsrecovery.adapters.persistence.AuditEventRowRepository.IntentWalkMark;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -52,30 +52,31 @@ public final class AuditEventRows {
     static final Set<Outcome.Kind> RARE_OUTCOMES = EnumSet.of(Outcome.Kind.FAILED, Outcome.Kind.UNRESOLVED,
             Outcome.Kind.UNVERIFIABLE);
 
+    /**
+     * The sequences one statement of the walk to the first unsettled intent covers: about a second of a loaded core
+     * (2 M events took 19-28 s, session 46), far inside the pool's network bound (ADR 0023).
+     */
+    static final long WALK_WINDOW = 100_000;
+    /** The windows one read of the pending intents walks at most; the next read carries on from the stored mark. */
+    static final int WALK_WINDOWS_PER_READ = 5;
+
     private final AuditEventRowRepository rows;
     private final ChainHeadRowRepository head;
-    /** Every intent below this sequence has a final outcome (this instance's knowledge; none after a start). */
-    private final AtomicReference<SettledBelow> settledBelow = new AtomicReference<>(SettledBelow.NONE);
-
-    /**
-     * Every intent below {@code sequence} had a final outcome on the chain whose head was {@code headSequence} with
-     * {@code headHash}: true of that chain only. The head's hash tells whether the chain read next is still that
-     * one, grown, or one the database went back from (ADR 0076, amended in session 46).
-     */
-    record SettledBelow(long sequence, long headSequence, byte[] headHash) {
-        static final SettledBelow NONE = new SettledBelow(0, 0, new byte[0]);
-
-        SettledBelow {
-            Objects.requireNonNull(headHash, "head hash");
-            if (sequence < 0 || headSequence < 0) {
-                throw new IllegalArgumentException("sequences must not be negative");
-            }
-        }
-    }
+    private final long walkWindow;
+    private final int walkWindowsPerRead;
 
     public AuditEventRows(AuditEventRowRepository rows, ChainHeadRowRepository head) {
+        this(rows, head, WALK_WINDOW, WALK_WINDOWS_PER_READ);
+    }
+
+    AuditEventRows(AuditEventRowRepository rows, ChainHeadRowRepository head, long walkWindow, int walkWindowsPerRead) {
         this.rows = Objects.requireNonNull(rows, "rows");
         this.head = Objects.requireNonNull(head, "head");
+        if (walkWindow < 1 || walkWindowsPerRead < 1) {
+            throw new IllegalArgumentException("the walk covers at least one sequence in at least one window");
+        }
+        this.walkWindow = walkWindow;
+        this.walkWindowsPerRead = walkWindowsPerRead;
     }
 
     /** The events passing {@code filter}, newest first, older than the cursor, at most {@code limit}. */
@@ -247,34 +248,68 @@ public final class AuditEventRows {
      * intent settled once stays settled, and the walk no longer grows with the whole history. The head is
      * read before the first unsettled intent is looked for: an intent committed in between comes after it. Only those
      * after {@code afterSequence}: a reconciliation cut short carries on after the last intent it reached.
+     *
+     * <p>The mark is stored (V66) and the walk to the first unsettled intent goes a window of sequences per statement,
+     * the mark stored after each; a read walks at most {@link #WALK_WINDOWS_PER_READ} windows and, not through yet,
+     * answers none: the next read carries on from the stored mark, on whichever instance (ADR 0076, amended in session
+     * 46). One statement over the whole history was cut short by the pool's network bound, and the mark never moved.
      */
     List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, long afterSequence, int limit) {
         try {
+            // The mark before the head: a mark another reader stored meanwhile was walked to a head at or below this one.
+            IntentWalkMark known = rows.intentWalkMark().orElse(IntentWalkMark.NONE);
             // Every event up to the head is committed: appends move it and insert in one transaction, in order.
             Optional<ChainHeadRow> headRow = head.findById(ChainHeadRow.ID);
             long last = headRow.map(ChainHeadRow::lastSequence).orElse(0L);
             byte[] lastHash = headRow.map(ChainHeadRow::lastHash).orElse(new byte[0]);
-            SettledBelow known = settledBelow.get();
-            // The chain the mark was found on gone (a standby promoted without the last transactions, a restore to an
-            // earlier point), whether or not appends since passed the mark: look again from the start.
-            long from = onTheSameChain(known, last, lastHash) ? known.sequence() : 0;
-            long firstUnsettled = rows.firstUnsettledIntent(from, last).orElse(last + 1);
-            settledBelow.compareAndSet(known, new SettledBelow(firstUnsettled, last, lastHash));
-            return rows.pendingIntents(Math.max(firstUnsettled, afterSequence + 1), acceptedBefore, limit).stream()
-                    .map(AuditEventRows::readable).toList();
+            OptionalLong firstUnsettled = walkToTheFirstUnsettledIntent(known, last, lastHash);
+            if (firstUnsettled.isEmpty()) {
+                return List.of(); // every intent walked so far is settled; the next read walks on
+            }
+            return rows.pendingIntents(Math.max(firstUnsettled.getAsLong(), afterSequence + 1), acceptedBefore, limit)
+                    .stream().map(AuditEventRows::readable).toList();
         } catch (RuntimeException e) {
             throw DatabaseFailure.of("list pending intents", e);
         }
     }
 
     /**
-     * Whether the chain whose head is {@code last} still holds the head {@code known} was found at: the same head,
-     * or, grown since, that head's hash at its sequence (one read by primary key). A sequence handed out again after
-     * the database went back holds another event, so another hash.
+     * The first intent up to {@code last} without a final outcome ({@code last + 1}: none), walked from the stored mark
+     * {@code known} a window at a time, the mark stored after each; empty when the windows of one read end before it.
      */
-    private boolean onTheSameChain(SettledBelow known, long last, byte[] lastHash) {
+    private OptionalLong walkToTheFirstUnsettledIntent(IntentWalkMark known, long last, byte[] lastHash) {
+        boolean onTheSameChain = onTheSameChain(known, last, lastHash);
+        long from = onTheSameChain ? known.settledBelow() : 0;
+        IntentWalkMark stored = onTheSameChain ? known : null;
+        for (int window = 0; window < walkWindowsPerRead; window++) {
+            long upTo = Math.min(last, from + walkWindow - 1);
+            long settledBelow = from > upTo ? from : rows.firstUnsettledIntent(from, upTo).orElse(upTo + 1);
+            if (stored == null || settledBelow != stored.settledBelow()) {
+                // Another reader's move meanwhile (0 rows) is as true as this one: the next read starts from it.
+                rows.moveIntentWalkMark(settledBelow, last, lastHash, known.settledBelow(), known.headSequence());
+                known = new IntentWalkMark(settledBelow, last, lastHash);
+                stored = known;
+            }
+            if (settledBelow <= upTo || upTo >= last) {
+                return OptionalLong.of(settledBelow);
+            }
+            from = settledBelow;
+        }
+        return OptionalLong.empty();
+    }
+
+    /**
+     * Whether the mark is of the chain whose head is {@code last} with {@code lastHash}: found at that head, or at an
+     * earlier one whose hash is still stored at its sequence (one read by primary key). A database restored to an earlier
+     * point takes the stored mark back with it; a history that went back without it (its events cut back, then appended
+     * again, so another hash at the mark's head) or a mark past the head is walked again from the first event.
+     */
+    private boolean onTheSameChain(IntentWalkMark known, long last, byte[] lastHash) {
+        if (known.settledBelow() > last + 1) {
+            return false;
+        }
         if (known.headSequence() == 0) {
-            return true; // nothing known: the walk starts from the first anyway
+            return true; // nothing walked yet, or a walk of an empty history
         }
         if (known.headSequence() == last) {
             return Arrays.equals(known.headHash(), lastHash);

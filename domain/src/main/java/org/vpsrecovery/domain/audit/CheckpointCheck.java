@@ -1,10 +1,8 @@
 package org.vpsrecovery.domain.audit;
 
-import java.util.HashSet;
 import java.util.Objects;
 
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Compares the audit chain as stored with the signed checkpoints kept outside the database. The
@@ -35,13 +33,15 @@ public final class CheckpointCheck {
     private ChainCheckpoint last;
     private boolean lastSignatureChecked;
     private ChainCheckpoint latest;
-    // Checkpoints whose signer walked every event up to them, from the first event on (ADR 0047).
-    private final Set<Long> walkedThrough = new HashSet<>(Set.of(0L));
+    // Checkpoints whose signer walked every event up to them, from the first event on (ADR 0047); 0 is the first
+    // event's start. Sequences, not boxes: a year of a signer's checkpoints is 525,600 (ADR 0052, amended in session 46).
+    private final SequenceSet walkedThrough = new SequenceSet();
     private ChainCheckpoint latestWalked;
     private Finding first;
 
     public CheckpointCheck(CheckpointKeys trusted) {
         this.trusted = Objects.requireNonNull(trusted, "trusted keys");
+        walkedThrough.add(0);
     }
 
     /** Checks the next stored entry against the hash stored at its sequence (empty: no event stored there). */

@@ -136,7 +136,9 @@ public interface AuditHistory {
     /**
      * As above, only those whose sequence is after {@code afterSequence} (0: from the first): a reconciliation whose run
      * was cut short carries on after the last intent it reached, so intents it reached and could not settle yet do not
-     * fill every later run's page ahead of those it never reached (ADR 0024, amended in session 45).
+     * fill every later run's page ahead of those it never reached (ADR 0024, amended in session 45). A store that walks
+     * a long settled history to the first intent without an outcome a bounded stretch per call may answer none before
+     * its walk is through; the next call carries on where it stopped (ADR 0076, amended in session 46).
      */
     List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, long afterSequence, int limit);
 
