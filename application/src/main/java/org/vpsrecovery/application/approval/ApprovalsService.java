@@ -186,9 +186,9 @@ public final class ApprovalsService implements DecideApprovalUseCase {
                     moved++;
                 }
             }
-        } catch (ClaimNotTaken storeDown) {
-            // The store failed: the round ends here rather than let each listed operation wait out the pool in turn
-            // (review of session 45); the next round takes them up.
+        } catch (ClaimNotTaken | PlatformOutcomeUnknown storeDown) {
+            // The store failed (before a claim, or under a refused run's end): the round ends here rather than let each
+            // listed operation wait out the pool in turn (review of session 45); the next round takes them up.
             LOG.log(System.Logger.Level.WARNING, "the approved operations' round stopped: {0}",
                     storeDown.getCause().toString());
         }
@@ -316,8 +316,22 @@ public final class ApprovalsService implements DecideApprovalUseCase {
             // its REJECTED marked owed in the same write, so a stop or a history outage before the append cannot lose it.
             Instant at = stepInstant();
             ApprovalStep step = new ApprovalStep(approved.kind(), approved.requestId());
-            claim.move(held -> ApprovedRunClaim.refusedOnRun(held, at, refused.reason(), refused.getMessage()), step)
-                    .ifPresent(ended -> ApprovalStepEvents.appendOrLeaveOwed(writer, ApprovalEvents.of(ended, step)));
+            Optional<RecoveryOperation> ended;
+            try {
+                ended = claim.move(held -> ApprovedRunClaim.refusedOnRun(held, at, refused.reason(),
+                        refused.getMessage()), step);
+            } catch (RuntimeException storeFailed) {
+                // Refused, and nothing asked of VPS.org; whether its end is stored is not known: stored, its REJECTED
+                // was marked owed in the same write and the job writes it; not, the claim runs out and the job runs
+                // it again. Neither a 500 nor a final "rejected" the record may not hold (ADR 0023, amended in
+                // session 46).
+                LOG.log(System.Logger.Level.WARNING, "approved operation {0} was refused when it came to run ({1}), "
+                        + "but its end could not be recorded now: {2}; the settle-approvals job records it",
+                        approved.id(), refused.reason(), storeFailed.toString());
+                throw PlatformOutcomeUnknown.changeEnd(new PlatformOutcomeUnknown.ChangeEnd(
+                        new PlatformOutcomeUnknown.StoredRequest(Kind.OPERATION, approved.id()), false), storeFailed);
+            }
+            ended.ifPresent(end -> ApprovalStepEvents.appendOrLeaveOwed(writer, ApprovalEvents.of(end, step)));
         } finally {
             claim.release();
         }

@@ -963,6 +963,50 @@ class ApprovalsServiceTest {
     }
 
     /**
+     * The approved run refused past its attempt, and the store failing under the claim's move that ends it rejected
+     * (a connection lost: it may have committed): the approver is told what happened, the run refused, and that its
+     * record may still read approved until the settle job records it, 504 PLATFORM_OUTCOME_UNKNOWN with the operation.
+     * It was the store's failure of no domain type, a 500. Not committed here: once the claim passed, the job runs it
+     * again, it is refused again and recorded REJECTED once (ADR 0023, amended in session 46, closedconn).
+     */
+    @Test
+    void aRefusedRunWhoseEndLostItsConnectionIsToldRefusedAndInDoubtAndTheJobRecordsIt() {
+        RecoveryOperation pending = askToDelete();
+        DeleteSnapshotUseCase refusingPastItsAttempt = command -> {
+            throw new RecoveryDenied(ReasonCode.SNAPSHOT_NOT_COMPLETED, "refused where no attempt records it");
+        };
+        RecoveryOperations endLost = new ForwardingRecoveryOperations(platform.operations) {
+            @Override
+            public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
+                if (next.state() == OperationState.REJECTED) {
+                    throw new IllegalStateException("terminating connection due to administrator command (57P01)");
+                }
+                return super.update(from, next, step);
+            }
+        };
+        ApprovalsService approversInstance = new ApprovalsService(endLost, platform.attempts(), platform.auditWriter,
+                platform.clock, refusingPastItsAttempt, deletes, restores, restores);
+
+        assertThatThrownBy(() -> approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty()))).isInstanceOfSatisfying(PlatformOutcomeUnknown.class, e -> {
+                    assertThat(e.changeEnd()).contains(new PlatformOutcomeUnknown.ChangeEnd(
+                            new PlatformOutcomeUnknown.StoredRequest(PlatformOutcomeUnknown.StoredRequest.Kind.OPERATION,
+                                    pending.id()), false));
+                    assertThat(e.getMessage()).contains("operation " + pending.id() + " was refused when it came to run");
+                });
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(deleteOutcomes()).isEmpty();
+
+        platform.clock.advance(ApprovalsService.RUN_CLAIM);
+        new ApprovalsService(platform.operations, platform.attempts(), platform.auditWriter, platform.clock,
+                refusingPastItsAttempt, deletes, restores, restores).settle();
+
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.REJECTED);
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.SNAPSHOT_NOT_COMPLETED));
+        assertThat(deletedAtVpsOrg()).isFalse();
+    }
+
+    /**
      * A settle round whose store fails before a run's claim ends there: each of a page of approved operations had waited
      * out the pool in turn, holding the job's thread (review of session 45). The next round takes them up.
      */

@@ -54,6 +54,8 @@ public final class PlatformOutcomeUnknown extends RecoveryException {
     /**
      * An approved change the approver's request applied, or found refused when it came to be applied, whose end could
      * not be recorded (session 46): the change's record may still read approved until the settle job records its end.
+     * Also an approved operation its run found refused ({@code applied} false, of {@link StoredRequest.Kind#OPERATION}),
+     * whose end as rejected could not be recorded.
      */
     public record ChangeEnd(StoredRequest request, boolean applied) {
 
@@ -61,8 +63,14 @@ public final class PlatformOutcomeUnknown extends RecoveryException {
             Objects.requireNonNull(request, "request");
         }
 
-        /** What this request did of it: {@code was applied}, or {@code was refused when it came to be applied}. */
+        /**
+         * What this request did of it: {@code was applied}, or {@code was refused when it came to be applied}; of an
+         * operation, {@code ran}, or {@code was refused when it came to run}.
+         */
         public String what() {
+            if (request.kind() == StoredRequest.Kind.OPERATION) {
+                return applied ? "ran" : "was refused when it came to run";
+            }
             return applied ? "was applied" : "was refused when it came to be applied";
         }
     }

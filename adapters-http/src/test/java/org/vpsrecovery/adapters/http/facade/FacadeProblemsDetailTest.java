@@ -76,6 +76,22 @@ class FacadeProblemsDetailTest {
         assertThat(answer.getHeaders().get("Retry-After")).isNull();
     }
 
+    /**
+     * An approved operation its run found refused, whose end as rejected could not be recorded: 504 without Retry-After,
+     * saying it was refused and where it is read; it was a 500 (session 46, closedconn).
+     */
+    @Test
+    void anApprovedOperationRefusedOnRunWhoseEndIsNotRecordedIsAnswered504SayingItWasRefused() {
+        var refused = PlatformOutcomeUnknown.changeEnd(new PlatformOutcomeUnknown.ChangeEnd(
+                new StoredRequest(StoredRequest.Kind.OPERATION, ID), false), new IllegalStateException("57P01"));
+
+        assertThat(FacadeProblems.detailOf(refused)).contains("operation " + ID + " was refused when it came to run")
+                .contains("may read approved").contains("(GET /api/v1/operations/" + ID + "/)");
+        var answer = FacadeProblems.of(refused, "req-1", Clock.systemUTC());
+        assertThat(answer.getStatus().getCode()).isEqualTo(504);
+        assertThat(answer.getHeaders().get("Retry-After")).isNull();
+    }
+
     @Test
     void anOutcomeInDoubtWithNothingStoredToReadKeepsItsOwnWords() {
         var unknown = new PlatformOutcomeUnknown("the platform's store failed while adding the webhook subscription; "

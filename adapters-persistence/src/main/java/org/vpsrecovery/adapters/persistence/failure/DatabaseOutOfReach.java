@@ -35,12 +35,22 @@ public final class DatabaseOutOfReach {
      */
     private static final Set<String> NOTHING_DONE_STATES = Set.of("08001", "08004", "53300", "57P03", "55P03");
 
+    /**
+     * HikariCP's stand-in for a connection it has let go: put in place of the physical one once a statement failed as
+     * a lost connection (57P01, class 08), every further call on it throws a plain {@code SQLException("Connection is
+     * closed")} with no SQLState and no type of its own (HikariCP 6.3). Micronaut Data's end of the read (resetting
+     * read-only) then meets it and throws that in place of the statement's own failure, which is lost. No type, no
+     * state: the class that threw it is what tells it, not its wording (ADR 0023, amended in session 46).
+     */
+    private static final String POOLS_CLOSED_CONNECTION = "com.zaxxer.hikari.pool.ProxyConnection$ClosedConnection";
+
     private DatabaseOutOfReach() {
     }
 
     /**
      * Whether the failure is the database's being out of reach or out of connections, not the statement's fault:
-     * HikariCP's pool timeout ({@link SQLTransientConnectionException}), a connection refused or lost.
+     * HikariCP's pool timeout ({@link SQLTransientConnectionException}), a connection refused or lost, or a call on a
+     * connection the pool let go as lost ({@link #POOLS_CLOSED_CONNECTION}).
      */
     public static boolean outOfReach(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -52,8 +62,17 @@ public final class DatabaseOutOfReach {
                     && (sql.getSQLState().startsWith("08") || UNAVAILABLE_STATES.contains(sql.getSQLState()))) {
                 return true;
             }
+            if (t instanceof SQLException sql && sql.getSQLState() == null && thrownByThePoolsClosedConnection(sql)) {
+                return true;
+            }
         }
         return false;
+    }
+
+    /** Whether {@code failure} was thrown by HikariCP's stand-in for a connection it let go. */
+    private static boolean thrownByThePoolsClosedConnection(SQLException failure) {
+        StackTraceElement[] frames = failure.getStackTrace();
+        return frames.length > 0 && POOLS_CLOSED_CONNECTION.equals(frames[0].getClassName());
     }
 
     /** {@code what}: what could not be done now, e.g. "read the operation". */

@@ -64,6 +64,7 @@ import org.vpsrecovery.domain.policy.RecoveryPolicy;
 import org.vpsrecovery.domain.policy.RetentionRules;
 import org.vpsrecovery.domain.port.PendingChanges;
 import org.vpsrecovery.domain.port.PlatformOutcomeUnknown;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.RecoveryPolicies;
 import org.vpsrecovery.domain.server.ServerId;
@@ -274,6 +275,30 @@ class ApprovalsOverLostConnectionsTest {
                     .satisfies(policy -> assertThat(policy.version()).isEqualTo(1));
             assertThat(history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
         }
+    }
+
+    /**
+     * A read whose backend is ended under it (a restart, a failover) is the database out of reach: 503 with Retry-After.
+     * HikariCP, having evicted the connection on the statement's 57P01, answers the transaction's end on it with its own
+     * {@code SQLException("Connection is closed")}, no SQLState, which Micronaut Data throws in place of the 57P01: that
+     * was a failure of no domain type, a 500 (ADR 0023, amended in session 46, closedconn).
+     */
+    @Test
+    void aReadWhoseBackendWasEndedUnderItIsThePlatformUnavailable() throws Exception {
+        RecoveryOperations operations = adapters().getBean(RecoveryOperations.class);
+        RecoveryOperation pending = askedToDelete(operations);
+        try (Connection holder = DATABASE.dataSource().getConnection();
+             Connection observer = DATABASE.dataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            execute(holder, "LOCK TABLE recovery_operation IN ACCESS EXCLUSIVE MODE");
+            Future<Optional<RecoveryOperation>> reading = deciders.submit(() -> operations.find(pending.id()));
+            endTheSessionWaiting(observer, "SELECT operation\\_row\\_.%");
+
+            assertThatThrownBy(() -> reading.get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(PlatformUnavailable.class);
+            holder.rollback();
+        }
+        assertThat(operations.find(pending.id())).isPresent();
     }
 
     /** As for an operation: a change's expiry that lost its connection leaves the decision refused APPROVAL_EXPIRED. */
