@@ -66,8 +66,10 @@ import org.vpsrecovery.domain.snapshot.Snapshot;
  *
  * <p>What a server's create and delete events say is kept between rounds as a tally with the newest sequence it
  * counted (ADR 0114), so each round reads only the events after it: sequences are handed out under the chain
- * head's lock, so an event is visible before any later one is written. The tallies kept together hold at most
- * {@code maxKeptAttempts} attempts; a server beyond that is read whole each round, as before.
+ * head's lock, so an event is visible before any later one is written. A kept tally lets go of the attempts no
+ * verdict needs any more (a point made and deleted through the platform, no longer listed; refusals and failures), so it
+ * holds about what is still live. The tallies kept together hold at most {@code maxKeptAttempts} attempts; a server
+ * beyond that is read whole each round, as before.
  *
  * <p>A kept tally is true only of the database it was counted on. The platform's database can go back under a running
  * instance (a standby promoted without the last transactions, a restore to a point in time): counted events are gone
@@ -274,9 +276,14 @@ public final class ScanDriftService {
         return kept.values().stream().mapToInt(k -> k.tally().attempts()).sum();
     }
 
-    /** Keeps a server's tally for its next scan, if the bound allows; a tally that outgrew it is let go. */
-    private void keep(ServerId server, AuditedPointsTally tally, OptionalLong highWater) {
+    /**
+     * Keeps a server's tally for its next scan, once it let go of the attempts no verdict needs any more (those of points
+     * deleted for good and not {@code stillSeen}, refused and failed ones: ADR 0114, amended in session 46), if the bound
+     * allows; a tally that outgrew it is let go.
+     */
+    private void keep(ServerId server, AuditedPointsTally tally, OptionalLong highWater, Set<ResourceRef> stillSeen) {
         kept.remove(server);
+        tally.forgetSettled(stillSeen);
         if (highWater.isPresent() && keptAttempts() + tally.attempts() <= maxKeptAttempts) {
             kept.put(server, new Kept(tally, highWater.getAsLong()));
         }
@@ -361,7 +368,8 @@ public final class ScanDriftService {
                 recorded, sightings, now, stuckAfter).findings();
         if (findings.restOnAbsence()) {
             // A point left out of a list joined from pages is no drift: judged again on lists read consistently.
-            findings = new DriftScan(team, server, list(server, true), audited.points(), tracked, recorded, sightings,
+            listed = list(server, true);
+            findings = new DriftScan(team, server, listed, audited.points(), tracked, recorded, sightings,
                     clock.instant(), stuckAfter).findings();
         }
         int detected = 0;
@@ -396,7 +404,9 @@ public final class ScanDriftService {
         if (!findings.changesNothing(sightings)) {
             drifts.replaceSightings(server, findings.sightings());
         }
-        keep(server, audited, highWater);
+        Set<ResourceRef> stillSeen = new HashSet<>(tracked);
+        listed.forEach(point -> stillSeen.add(point.ref()));
+        keep(server, audited, highWater, stillSeen);
         return new Recorded(detected, resolved);
     }
 

@@ -599,7 +599,8 @@ class ScanDriftServiceTest {
 
         assertThat(scanner.scan(Optional.empty(), 10, NO_PAUSE).detected()).isZero();
         assertThat(history.rowsRead()).as("the first round reads WEB's whole history").isGreaterThan(webEvents);
-        assertThat(scanner.keptAttempts()).isGreaterThan(60);
+        assertThat(scanner.keptAttempts()).as("the create of the snapshot still listed; the 30 made and deleted are let go")
+                .isOne();
 
         Snapshot later = createThroughThePlatform("later"); // through the platform: no drift
         platform.provider.addSnapshot(901, platform.web, CreationStatus.COMPLETED); // behind the platform's back
@@ -626,16 +627,78 @@ class ScanDriftServiceTest {
 
     @Test
     void withNoRoomToKeepATallyEachRoundReadsTheWholeHistory() {
+        for (int i = 0; i < 4; i++) {
+            createThroughThePlatform("listed-" + i); // still listed: their creates stay in the tally, 4 of them
+        }
         int webEvents = aLongHistoryOnWeb();
         CountedHistory history = new CountedHistory();
-        ScanDriftService scanner = keeping(history, 10);
+        ScanDriftService scanner = keeping(history, 3);
 
         scanner.scan(Optional.empty(), 10, NO_PAUSE);
         assertThat(history.rowsRead()).isGreaterThan(webEvents);
         scanner.scan(Optional.empty(), 10, NO_PAUSE);
 
         assertThat(history.rowsRead()).isGreaterThan(webEvents);
-        assertThat(scanner.keptAttempts()).isLessThanOrEqualTo(10);
+        assertThat(scanner.keptAttempts()).isLessThanOrEqualTo(3);
+    }
+
+    /**
+     * WEB's create and delete events as a server on an hourly policy for years has them: {@code snapshots} snapshots each
+     * made and then deleted through the platform, every one ended {@code COMPLETED} (two events a snapshot, sequences
+     * 1 to 2 x {@code snapshots}), made on the fly page by page; every other read is the platform's history.
+     */
+    final class MadeAndDeletedHistory extends ForwardingAuditHistory {
+        final int snapshots;
+        long rowsRead;
+
+        MadeAndDeletedHistory(int snapshots) {
+            super(platform.history);
+            this.snapshots = snapshots;
+        }
+
+        @Override
+        public List<RecordedAuditEvent> query(AuditQuery query) {
+            if (!query.filter().server().equals(Optional.of(WEB)) || !query.filter().operations().equals(AuditedPoints.READ_FROM)) {
+                return super.query(query);
+            }
+            List<RecordedAuditEvent> page = new ArrayList<>();
+            long newest = Math.min(2L * snapshots, query.beforeSequence().orElse(Long.MAX_VALUE) - 1);
+            for (long sequence = newest; sequence >= 1 && page.size() < query.limit(); sequence--) {
+                long snapshot = 100_000 + (sequence + 1) / 2;
+                boolean create = sequence % 2 == 1;
+                page.add(new RecordedAuditEvent(sequence, new org.vpsrecovery.domain.audit.AuditEvent(
+                        platform.clock.instant().minusSeconds(2L * snapshots - sequence), BLUE,
+                        new RequestId("policy-run-" + sequence), create ? Operation.CREATE_SNAPSHOT : Operation.DELETE_SNAPSHOT,
+                        Optional.of(WEB), Optional.of(new ResourceRef(ResourceRef.Type.SNAPSHOT, snapshot)),
+                        new org.vpsrecovery.domain.audit.Outcome.Completed(), java.util.OptionalInt.empty(),
+                        java.util.Map.of(org.vpsrecovery.domain.audit.AuditEvent.ATTEMPT_ID,
+                                new java.util.UUID(0x5eedL, sequence).toString()))));
+            }
+            rowsRead += page.size();
+            return page;
+        }
+    }
+
+    /**
+     * ADR 0114, amended in session 46: 150,000 snapshots made and deleted through the platform, none listed any more, leave
+     * nothing a verdict needs, so WEB's tally is kept under the default bound and the next round reads only what is new.
+     * Before, every attempt was kept for ever: the tally of 300,000 did not fit and each round read WEB's history whole.
+     */
+    @Test
+    void aServerWhosePointsWereAllMadeAndDeletedThroughThePlatformKeepsItsTallyHoweverLongItsHistory() {
+        MadeAndDeletedHistory history = new MadeAndDeletedHistory(150_000);
+        ScanDriftService scanner = keeping(history, ScanDriftService.DEFAULT_KEPT_ATTEMPTS);
+
+        assertThat(scanner.scan(Optional.empty(), 10, NO_PAUSE).detected()).isZero();
+        assertThat(history.rowsRead).as("the first round reads WEB's whole history").isGreaterThanOrEqualTo(300_000);
+        assertThat(scanner.keptAttempts()).as("what it kept holds nothing of the points gone").isZero();
+
+        history.rowsRead = 0;
+        platform.clock.advance(Duration.ofMinutes(10));
+        assertThat(scanner.scan(Optional.empty(), 10, NO_PAUSE).detected()).isZero();
+
+        assertThat(history.rowsRead).as("WEB's tally was kept: nothing new since, so nothing read but an empty page or two")
+                .isLessThanOrEqualTo(40);
     }
 
     /**

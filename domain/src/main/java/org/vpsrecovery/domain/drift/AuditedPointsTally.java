@@ -1,8 +1,10 @@
 package org.vpsrecovery.domain.drift;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,8 +19,10 @@ import org.vpsrecovery.domain.audit.ResourceRef;
  * {@link AuditedPoints} counted up event by event, so that a scan can keep what it read of a server's history
  * and read only the events after it the next time (ADR 0114): it holds one small tally per attempt, not the
  * events. Fed the same events, in one call or in any number of calls, it gives the points
- * {@link AuditedPoints#from} gives. Not safe for use by two threads at once; {@link #copy()} for a scan that
- * may fail half way.
+ * {@link AuditedPoints#from} gives. {@link #forgetSettled} then lets go of the attempts no verdict needs any more,
+ * so that a server's tally stays the size of what is still live, not of its whole history (ADR 0114, amended in
+ * session 46): from then on its points may differ from a whole read's, but no drift judged on them does. Not safe
+ * for use by two threads at once; {@link #copy()} for a scan that may fail half way.
  */
 public final class AuditedPointsTally {
 
@@ -34,9 +38,33 @@ public final class AuditedPointsTally {
         String name;
         boolean refusedOrFailed;
         boolean settled;
+        /** Saw its {@code COMPLETED} with an attempt id: a delete's point is then gone from VPS.org's list for good. */
+        boolean established;
+        /** Saw an event of a kind that never comes after the attempt's end ({@link #LATE_KINDS}). */
+        boolean opened;
+        /** First seen after this tally forgot attempts: it may be what is left of one forgotten. */
+        boolean bornAfterForgetting;
 
-        Attempt(Operation operation) {
+        Attempt(Operation operation, boolean bornAfterForgetting) {
             this.operation = operation;
+            this.bornAfterForgetting = bornAfterForgetting;
+        }
+
+        /**
+         * Only late events of an attempt this tally forgot: its intent (the first event of every attempt with an id,
+         * written before VPS.org is called) was counted before, so the attempt had ended when it was forgotten.
+         */
+        boolean remnant() {
+            return bornAfterForgetting && !opened;
+        }
+
+        /** A remnant counts as what it was when forgotten: ended, and, for what it could still add, not done. */
+        boolean refusedOrFailed() {
+            return refusedOrFailed || remnant();
+        }
+
+        boolean settled() {
+            return settled || remnant();
         }
 
         Optional<ResourceRef> point() {
@@ -44,24 +72,36 @@ public final class AuditedPointsTally {
         }
 
         Attempt copy() {
-            Attempt copy = new Attempt(operation);
+            Attempt copy = new Attempt(operation, bornAfterForgetting);
             copy.pointType = pointType;
             copy.pointId = pointId;
             copy.name = name;
             copy.refusedOrFailed = refusedOrFailed;
             copy.settled = settled;
+            copy.established = established;
+            copy.opened = opened;
             return copy;
         }
     }
 
+    /**
+     * The kinds an attempt's event may have after its end: the request's own answer ({@code SUBMITTED}, or
+     * {@code UNRESOLVED} when it was lost) kept while the history could not take it and written by the flush after the
+     * tracker's or the reconciler's end (ADR 0141). An end never comes second (ADR 0142), and the intent never late.
+     */
+    static final Set<Outcome.Kind> LATE_KINDS = Set.of(Outcome.Kind.SUBMITTED, Outcome.Kind.UNRESOLVED);
+
     private final Map<Object, Attempt> attempts;
+    /** Whether {@link #forgetSettled} let any attempt go. */
+    private boolean forgot;
 
     public AuditedPointsTally() {
-        this.attempts = new HashMap<>();
+        this(new HashMap<>(), false);
     }
 
-    private AuditedPointsTally(Map<Object, Attempt> attempts) {
+    private AuditedPointsTally(Map<Object, Attempt> attempts, boolean forgot) {
         this.attempts = attempts;
+        this.forgot = forgot;
     }
 
     /** Counts one server's events in; events of other operations, plans and dry runs are passed over. */
@@ -71,7 +111,7 @@ public final class AuditedPointsTally {
                 || "true".equals(event.detail().get(AuditEvent.DRY_RUN))) {
             return this;
         }
-        Attempt attempt = attempts.computeIfAbsent(attemptKey(event), key -> new Attempt(event.operation()));
+        Attempt attempt = attempts.computeIfAbsent(attemptKey(event), key -> new Attempt(event.operation(), forgot));
         if (attempt.pointType == null && event.resource().isPresent()) {
             attempt.pointType = event.resource().get().type();
             attempt.pointId = event.resource().get().id();
@@ -83,6 +123,8 @@ public final class AuditedPointsTally {
         Outcome.Kind kind = event.outcome().kind();
         attempt.refusedOrFailed |= kind == Outcome.Kind.REJECTED || kind == Outcome.Kind.FAILED;
         attempt.settled |= kind.settlesAttempt() || kind == Outcome.Kind.REJECTED;
+        attempt.established |= kind == Outcome.Kind.COMPLETED && event.attemptId().isPresent();
+        attempt.opened |= !LATE_KINDS.contains(kind);
         return this;
     }
 
@@ -100,7 +142,7 @@ public final class AuditedPointsTally {
     public AuditedPointsTally copy() {
         Map<Object, Attempt> copied = new HashMap<>(attempts.size() * 4 / 3 + 1);
         attempts.forEach((key, attempt) -> copied.put(key, attempt.copy()));
-        return new AuditedPointsTally(copied);
+        return new AuditedPointsTally(copied, forgot);
     }
 
     /** What the events counted so far say the platform did to the server's points. */
@@ -113,18 +155,64 @@ public final class AuditedPointsTally {
             Optional<ResourceRef> point = attempt.point();
             if (attempt.operation.isCreate()) {
                 point.ifPresent(made::add);
-                if (!attempt.refusedOrFailed) {
+                if (!attempt.refusedOrFailed()) {
                     point.ifPresent(expected::add);
                 }
-                if (point.isEmpty() && !attempt.settled) {
+                if (point.isEmpty() && !attempt.settled()) {
                     // A manual backup asked without a description is listed with none: matched by the empty label.
                     unsettled.add(attempt.name == null ? "" : attempt.name);
                 }
-            } else if (!attempt.refusedOrFailed) {
+            } else if (!attempt.refusedOrFailed()) {
                 point.ifPresent(deleted::add);
             }
         }
         return new AuditedPoints(made, expected, deleted, unsettled);
+    }
+
+    /**
+     * Lets go of the attempts whose part in the points can no longer change a drift verdict (ADR 0114, amended in
+     * session 46), given {@code stillSeen}: the points VPS.org lists now and those open operations follow. To be
+     * called once every event up to a sequence is counted (a scan's end), never between two events of one read.
+     * <ul>
+     *   <li>a refused or failed create that never learnt its point, and a refused or failed delete: they add
+     *       nothing to the points;</li>
+     *   <li>every attempt naming a point that a delete ended {@code COMPLETED} (VPS.org's list has it no more, and
+     *       VPS.org never reuses an id, ADR 0035), when all of them ended and the point is not in {@code stillSeen}:
+     *       a point never listed again is never created outside, a point no create names is never deleted outside,
+     *       and a backup not seen now is remembered by no sighting.</li>
+     * </ul>
+     * Kept: whatever is not ended, a create whose point is known and not deleted for good (a create that failed at
+     * VPS.org may still have left its point there, which the points keep from being created outside), and an ended
+     * create or delete that never named a point yet did not fail (a legacy shape; an event naming it could still come).
+     * What comes later of an attempt let go is only a late answer ({@link #LATE_KINDS}); counted as a remnant, it adds
+     * what it would have added to the attempt it belonged to: a point as made, not expected, never deleted.
+     */
+    public AuditedPointsTally forgetSettled(Set<ResourceRef> stillSeen) {
+        Objects.requireNonNull(stillSeen, "still seen");
+        Map<ResourceRef, List<Object>> naming = new HashMap<>();
+        Set<ResourceRef> open = new HashSet<>();
+        Set<ResourceRef> goneForGood = new HashSet<>();
+        List<Object> forget = new ArrayList<>();
+        attempts.forEach((key, attempt) -> {
+            Optional<ResourceRef> point = attempt.point();
+            if (attempt.refusedOrFailed() && (point.isEmpty() || !attempt.operation.isCreate())) {
+                forget.add(key);
+            } else if (point.isPresent()) {
+                naming.computeIfAbsent(point.get(), p -> new ArrayList<>()).add(key);
+                if (!attempt.settled()) {
+                    open.add(point.get());
+                }
+                if (!attempt.operation.isCreate() && attempt.established) {
+                    goneForGood.add(point.get());
+                }
+            }
+        });
+        goneForGood.removeAll(open);
+        goneForGood.removeAll(stillSeen);
+        goneForGood.forEach(point -> forget.addAll(naming.get(point)));
+        forget.forEach(attempts::remove);
+        forgot |= !forget.isEmpty();
+        return this;
     }
 
     /**
