@@ -649,6 +649,8 @@ class ScanDriftServiceTest {
      */
     final class MadeAndDeletedHistory extends ForwardingAuditHistory {
         final int snapshots;
+        /** Fixed, so an event read again is the event read before (the scan's witness compares them). */
+        final java.time.Instant origin = platform.clock.instant();
         long rowsRead;
 
         MadeAndDeletedHistory(int snapshots) {
@@ -658,24 +660,35 @@ class ScanDriftServiceTest {
 
         @Override
         public List<RecordedAuditEvent> query(AuditQuery query) {
+            long newest = Math.min(2L * snapshots, query.beforeSequence().orElse(Long.MAX_VALUE) - 1);
+            if (query.filter().equals(org.vpsrecovery.domain.audit.AuditEventFilter.everything()) && query.limit() == 1
+                    && query.beforeSequence().isPresent() && newest >= 1) {
+                // The scan's witness read again: the platform's own events where one has that sequence, else WEB's.
+                List<RecordedAuditEvent> own = super.query(query);
+                return !own.isEmpty() && own.getFirst().sequence() == query.beforeSequence().getAsLong() - 1
+                        ? own : List.of(eventAt(newest));
+            }
             if (!query.filter().server().equals(Optional.of(WEB)) || !query.filter().operations().equals(AuditedPoints.READ_FROM)) {
                 return super.query(query);
             }
             List<RecordedAuditEvent> page = new ArrayList<>();
-            long newest = Math.min(2L * snapshots, query.beforeSequence().orElse(Long.MAX_VALUE) - 1);
             for (long sequence = newest; sequence >= 1 && page.size() < query.limit(); sequence--) {
-                long snapshot = 100_000 + (sequence + 1) / 2;
-                boolean create = sequence % 2 == 1;
-                page.add(new RecordedAuditEvent(sequence, new org.vpsrecovery.domain.audit.AuditEvent(
-                        platform.clock.instant().minusSeconds(2L * snapshots - sequence), BLUE,
-                        new RequestId("policy-run-" + sequence), create ? Operation.CREATE_SNAPSHOT : Operation.DELETE_SNAPSHOT,
-                        Optional.of(WEB), Optional.of(new ResourceRef(ResourceRef.Type.SNAPSHOT, snapshot)),
-                        new org.vpsrecovery.domain.audit.Outcome.Completed(), java.util.OptionalInt.empty(),
-                        java.util.Map.of(org.vpsrecovery.domain.audit.AuditEvent.ATTEMPT_ID,
-                                new java.util.UUID(0x5eedL, sequence).toString()))));
+                page.add(eventAt(sequence));
             }
             rowsRead += page.size();
             return page;
+        }
+
+        private RecordedAuditEvent eventAt(long sequence) {
+            long snapshot = 100_000 + (sequence + 1) / 2;
+            boolean create = sequence % 2 == 1;
+            return new RecordedAuditEvent(sequence, new org.vpsrecovery.domain.audit.AuditEvent(
+                    origin.minusSeconds(2L * snapshots - sequence), BLUE,
+                    new RequestId("policy-run-" + sequence), create ? Operation.CREATE_SNAPSHOT : Operation.DELETE_SNAPSHOT,
+                    Optional.of(WEB), Optional.of(new ResourceRef(ResourceRef.Type.SNAPSHOT, snapshot)),
+                    new org.vpsrecovery.domain.audit.Outcome.Completed(), java.util.OptionalInt.empty(),
+                    java.util.Map.of(org.vpsrecovery.domain.audit.AuditEvent.ATTEMPT_ID,
+                            new java.util.UUID(0x5eedL, sequence).toString())));
         }
     }
 
