@@ -82,9 +82,12 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
     // Waits for the WAL's flush up to a record written after the batch's commit, so the batch too is on disk (the log
     // is flushed in order), outside the head's lock; only for a batch that committed unflushed and wrote, and unless
     // the server's own commits do not wait for the flush either (its synchronous_commit off): then, as before, the
-    // batch is as durable as the server's setting makes any commit (ADR 0102).
+    // batch is as durable as the server's setting makes any commit (ADR 0102). A commit is unflushed only when no
+    // synchronous standby is named (UnflushedCommit): with one, it kept the session's setting and already waited.
+    private static final String UNFLUSHED_COMMIT_NOT_DURABLE = "current_setting('synchronous_commit') <> 'off'"
+            + " AND current_setting('synchronous_standby_names') = ''";
     private static final String FLUSH = "SELECT " + ChainHeadRowRepository.WAL_FLUSHED_TO_HERE
-            + " WHERE ? AND current_setting('synchronous_commit') <> 'off'"
+            + " WHERE ? AND " + UNFLUSHED_COMMIT_NOT_DURABLE
             + " AND EXISTS (SELECT FROM audit_event WHERE sequence = ? AND hash = decode(?, 'hex'))";
 
     // The statement, its transaction's end and the flush's wait in one round trip (ADR 0094, 0102): the head's lock
@@ -137,7 +140,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
     // is released at the commit, before the flush. The statement always writes or fails; failed, the server skips
     // the rest and the transaction rolls back.
     private static final String INSERT_HASHED_COMMIT_AND_FLUSH = INSERT_HASHED_AFTER_LOCKED_HEAD + ";\nCOMMIT;\nSELECT "
-            + ChainHeadRowRepository.WAL_FLUSHED_TO_HERE + " WHERE current_setting('synchronous_commit') <> 'off'";
+            + ChainHeadRowRepository.WAL_FLUSHED_TO_HERE + " WHERE " + UNFLUSHED_COMMIT_NOT_DURABLE;
 
     /** Columns of INSERT_HASHED_AFTER_LOCKED_HEAD's batch given as text: the event's, without sequence and hashes. */
     private static final int EVENT_COLUMN_COUNT = 12;

@@ -80,6 +80,55 @@ class CommitsUnderASynchronousStandbyTest {
         assertThat(history.query(org.vpsrecovery.domain.audit.AuditQuery.latest(1))).hasSize(1);
     }
 
+    /**
+     * With a standby named, an audit batch's commit keeps the session's setting ({@code local} here, so nothing hangs on
+     * the absent standby) and so already waited for the local flush: the writer's flush after it emits no WAL message.
+     * With none named the batch commits unflushed and the flush's message is written. Counted in the WAL itself
+     * ({@code pg_walinspect}), the write's {@code LogicalMessage} records (ADR 0102, amended in session 46).
+     */
+    @Test
+    void anAuditBatchIsFlushedAfterItsCommitOnlyWhenItsCommitDidNotWaitForTheFlush() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        assumeTrue(database.server().source() == PostgresServer.Source.EMBEDDED, "changes the whole server's setting");
+        database.execute("ALTER DATABASE " + database.name() + " SET synchronous_commit = local");
+        database.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
+        ApplicationContext context = contexts.onOneConnection(database);
+        AuditHistory history = context.getBean(AuditHistory.class);
+        DataSource pool = PostgresAdapterFactory.pooled(context.getBean(DataSource.class));
+        PostgresServer server = database.server();
+
+        server.execute("ALTER SYSTEM SET synchronous_standby_names = '" + ABSENT_STANDBY + "'");
+        long withAStandby;
+        try {
+            server.execute("SELECT pg_reload_conf()");
+            assertThat(awaitTrue(() -> ABSENT_STANDBY.equals(show(pool, "synchronous_standby_names")))).isTrue();
+            withAStandby = flushMessagesOf(database, () -> history.append(intent("req-with-standby")));
+        } finally {
+            server.execute("ALTER SYSTEM RESET synchronous_standby_names");
+            server.execute("SELECT pg_reload_conf()");
+        }
+        assertThat(awaitTrue(() -> show(pool, "synchronous_standby_names").isEmpty())).isTrue();
+        long withoutAStandby = flushMessagesOf(database, () -> history.append(intent("req-without-standby")));
+
+        assertThat(withAStandby).as("committed waiting for the flush: no flush after").isZero();
+        assertThat(withoutAStandby).as("committed unflushed: flushed after").isEqualTo(1);
+        assertThat(history.query(org.vpsrecovery.domain.audit.AuditQuery.latest(10))).hasSize(2);
+    }
+
+    static AuditEvent intent(String request) {
+        // A writer's first batch reads and locks the head: the way a contended batch is written, committed unflushed.
+        return new AuditEvent(AT, new TeamId("blue"), new RequestId(request), Operation.CREATE_SNAPSHOT,
+                Optional.of(new ServerId(12345)), Optional.empty(), new Outcome.Accepted(), OptionalInt.empty(), Map.of());
+    }
+
+    /** The WAL's logical messages (the writer's flush is one) written while {@code write} ran. */
+    static long flushMessagesOf(TestDatabase database, Runnable write) throws SQLException {
+        String from = database.strings("SELECT pg_current_wal_insert_lsn()::text").getFirst();
+        write.run();
+        return Long.parseLong(database.strings("SELECT count(*) FROM pg_get_wal_records_info('" + from
+                + "'::pg_lsn, pg_current_wal_flush_lsn()) WHERE resource_manager = 'LogicalMessage'").getFirst());
+    }
+
     /** A database whose sessions' commits wait as the service's server's do (the test server's are off). */
     static TestDatabase synchronousDatabase() throws SQLException {
         TestDatabase database = DATABASE.anotherMigrated();

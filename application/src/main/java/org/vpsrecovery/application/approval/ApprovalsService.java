@@ -215,8 +215,9 @@ public final class ApprovalsService implements DecideApprovalUseCase {
      * The expiry a decider's request writes before its decision is refused {@code APPROVAL_EXPIRED}. A store failing under
      * it, whether or not the expiry committed, changes nothing of that answer: the approval's time has passed, so a
      * decision on the pending operation is refused all the same, never a 500 nor a 503 "decide again". The settle job
-     * expires it, or writes the expiry's owed event if it was stored (ADR 0023, amended in session 46). Empty: another
-     * request moved it first.
+     * expires it, or writes the expiry's owed event if it was stored (ADR 0023, amended in session 46). Unless one read
+     * finds it moved meanwhile (another decider's approval in time, committed after this request's read): then the
+     * decision is refused from what was read, as when found decided. Empty: another request moved it first.
      */
     private Optional<RecoveryOperation> expireBeforeDeciding(RecoveryOperation pending) {
         try {
@@ -224,7 +225,16 @@ public final class ApprovalsService implements DecideApprovalUseCase {
         } catch (RuntimeException storeFailed) {
             LOG.log(System.Logger.Level.WARNING, "the expiry of operation {0} could not be written now: {1}; the "
                     + "settle-approvals job expires it", pending.id(), storeFailed.toString());
-            return Optional.of(pending);
+            return Optional.of(movedOrAsRead(pending));
+        }
+    }
+
+    /** The operation as stored now if it no longer awaits approval; {@code pending} if it does or cannot be read. */
+    private RecoveryOperation movedOrAsRead(RecoveryOperation pending) {
+        try {
+            return operations.find(pending.id()).filter(found -> !found.awaitsApproval()).orElse(pending);
+        } catch (RuntimeException readFailed) {
+            return pending;
         }
     }
 

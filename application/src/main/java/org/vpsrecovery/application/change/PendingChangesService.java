@@ -211,7 +211,8 @@ public final class PendingChangesService {
     /**
      * As {@link ApprovalsService}'s: a store failing under the expiry a decider's request writes first leaves the decision
      * refused {@code APPROVAL_EXPIRED} all the same (its time has passed); the settle job expires it, or writes the owed
-     * event of an expiry that was stored (ADR 0023, amended in session 46). Empty: another request moved it first.
+     * event of an expiry that was stored (ADR 0023, amended in session 46); unless one read finds it moved meanwhile (an
+     * approval in time): then refused from what was read, as when found decided. Empty: another request moved it first.
      */
     private Optional<PendingChange> expireBeforeDeciding(PendingChange pending) {
         try {
@@ -219,7 +220,17 @@ public final class PendingChangesService {
         } catch (RuntimeException storeFailed) {
             LOG.log(System.Logger.Level.WARNING, "the expiry of change {0} could not be written now: {1}; the "
                     + "settle-approvals job expires it", pending.id(), storeFailed.toString());
-            return Optional.of(pending);
+            return Optional.of(movedOrAsRead(pending));
+        }
+    }
+
+    /** The change as stored now if it no longer awaits approval; {@code pending} if it does or cannot be read. */
+    private PendingChange movedOrAsRead(PendingChange pending) {
+        try {
+            return changes.find(pending.id()).filter(found -> found.state() != OperationState.PENDING_APPROVAL)
+                    .orElse(pending);
+        } catch (RuntimeException readFailed) {
+            return pending;
         }
     }
 

@@ -257,7 +257,7 @@ public final class ScanDriftService {
      * events up to a high-water mark (the newest sequence read), and the points its open operations follow.
      */
     private record Reading(List<ListedPoint> listed, Instant listedAt, AuditedPointsTally audited, OptionalLong highWater,
-                           Optional<RecordedAuditEvent> newest, boolean fromKept, Set<ResourceRef> tracked) {
+                           Optional<RecordedAuditEvent> newest, Set<ResourceRef> tracked) {
     }
 
     /**
@@ -298,7 +298,7 @@ public final class ScanDriftService {
         AuditedPointsTally audited = known == null ? new AuditedPointsTally() : known.tally().copy();
         OptionalLong mark = known == null ? OptionalLong.empty() : OptionalLong.of(known.highWater());
         Optional<RecordedAuditEvent> newest = readHistory(server, mark, mark.isEmpty() ? HISTORY_PAGE : SINCE_PAGE, audited);
-        return new Reading(listed, listedAt, audited, highWater(newest, mark), newest, known != null, tracked);
+        return new Reading(listed, listedAt, audited, highWater(newest, mark), newest, tracked);
     }
 
     private static OptionalLong highWater(Optional<RecordedAuditEvent> newest, OptionalLong mark) {
@@ -349,12 +349,12 @@ public final class ScanDriftService {
         // After this server's events were read, so that none of them is from before a going back the witness missed.
         if (!witnessStands()) {
             forgetKept();
-            if (before.fromKept()) {
-                audited = new AuditedPointsTally();
-                newest = readHistory(server, OptionalLong.empty(), HISTORY_PAGE, audited);
-                highWater = highWater(newest, OptionalLong.empty());
-                touched = true; // VPS.org listed again: the whole read may hold events newer than the first list
-            }
+            // Read whole again even when it was read whole before the lock: that read may be from before the going back,
+            // holding events now lost and missing new ones at their sequences again (ADR 0114, amended in session 46).
+            audited = new AuditedPointsTally();
+            newest = readHistory(server, OptionalLong.empty(), HISTORY_PAGE, audited);
+            highWater = highWater(newest, OptionalLong.empty());
+            touched = true; // VPS.org listed again: the whole read may hold events newer than the first list
         }
         witnessed(newest);
         List<ListedPoint> listed = touched ? list(server) : before.listed();

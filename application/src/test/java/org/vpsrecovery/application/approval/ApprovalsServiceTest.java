@@ -1034,4 +1034,38 @@ class ApprovalsServiceTest {
         approvals.settle();
         assertThat(deletedAtVpsOrg()).isTrue();
     }
+
+    /**
+     * Bob approves in time, committing after Carol's decision read the operation pending; Carol comes after the time
+     * limit, and her expiry's write (which would have matched no row) loses its connection. She is refused as when she
+     * finds it decided, never APPROVAL_EXPIRED, and no REJECTED event says the approval expired while it was approved
+     * and runs (ADR 0023, amended in session 46, review).
+     */
+    @Test
+    void anExpiryWriteLostAfterAnotherDecisionInTimeIsRefusedAsAlreadyDecided() {
+        Actor carol = Actor.of("carol", Actor.Authentication.JWT, "k1");
+        RecoveryOperation pending = askToDelete();
+        platform.clock.advance(LIMIT);
+        RecoveryOperations lostAfterBob = new ForwardingRecoveryOperations(platform.operations) {
+            @Override
+            public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
+                if (next.state() == OperationState.EXPIRED) {
+                    RecoveryOperation approvedInTime = from.approve(BOB, from.approval().orElseThrow().expiresAt()
+                            .minusSeconds(1), Optional.empty(), ApprovalsService.RUN_BY);
+                    assertThat(super.update(from, approvedInTime, new ApprovalStep(Operation.APPROVE_OPERATION,
+                            new RequestId("req-bob")))).isTrue();
+                    throw new PlatformUnavailable("the connection was lost", Duration.ofSeconds(2), null);
+                }
+                return super.update(from, next, step);
+            }
+        };
+        ApprovalsService carolsInstance = new ApprovalsService(lostAfterBob, platform.attempts(), platform.auditWriter,
+                platform.clock, deletes, deletes, restores, restores);
+
+        assertThat(RefusalReason.of(() -> carolsInstance.decide(new DecideApprovalCommand(as(carol), pending.id(),
+                Verdict.DENY, Optional.empty())))).isEqualTo(ReasonCode.APPROVAL_ALREADY_DECIDED);
+
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().equals(new Outcome.Rejected(ReasonCode.APPROVAL_EXPIRED)));
+    }
 }

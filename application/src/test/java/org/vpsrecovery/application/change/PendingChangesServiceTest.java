@@ -830,4 +830,39 @@ class PendingChangesServiceTest {
         assertThat(outcomesOf(Operation.UPDATE_POLICY)).containsExactly("ACCEPTED", "UNRESOLVED", "COMPLETED");
         assertThat(platform.history.pendingIntents(platform.clock.instant(), 10)).isEmpty();
     }
+
+    /**
+     * As {@code ApprovalsServiceTest}'s: Bob's approval in time commits after Carol's decision read the change pending;
+     * Carol's expiry write, late, loses its connection. She is refused as when she finds it decided, never
+     * APPROVAL_EXPIRED about an approved change (ADR 0023, amended in session 46, review).
+     */
+    @Test
+    void anExpiryWriteLostAfterAnotherDecisionInTimeIsRefusedAsAlreadyDecided() {
+        Actor carol = Actor.of("carol", Actor.Authentication.JWT, "k1");
+        PendingChange pending = waiting(askToRelease(held(), ALICE));
+        platform.clock.advance(LIMIT);
+        PendingChanges lostAfterBob = (PendingChanges) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {PendingChanges.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("update") && args.length == 3
+                            && ((PendingChange) args[1]).state() == OperationState.EXPIRED) {
+                        PendingChange from = (PendingChange) args[0];
+                        assertThat(store.update(from, from.approve(BOB, from.approval().expiresAt().minusSeconds(1),
+                                Optional.empty(), PendingChangesService.CLAIM), new ApprovalStep(
+                                Operation.APPROVE_OPERATION, new RequestId("req-bob")))).isTrue();
+                        throw new IllegalStateException("An I/O error occurred while sending to the backend (08006)");
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+
+        assertThat(RefusalReason.of(() -> over(lostAfterBob, holds, policies).decide(new DecideApprovalCommand(as(carol),
+                pending.id(), Verdict.DENY, Optional.empty())))).isEqualTo(ReasonCode.APPROVAL_ALREADY_DECIDED);
+
+        assertThat(store.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().equals(
+                new Outcome.Rejected(ReasonCode.APPROVAL_EXPIRED)));
+    }
 }

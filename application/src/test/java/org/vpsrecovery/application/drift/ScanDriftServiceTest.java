@@ -743,4 +743,41 @@ class ScanDriftServiceTest {
         });
         assertThat(all()).noneSatisfy(r -> assertThat(r.drift().point()).isEqualTo(ResourceRef.of(after.id())));
     }
+
+    /**
+     * A server whose tally is not kept (new, or beyond the bound) is read whole before its lock; the database goes back
+     * before the lock is granted. The witness, another server's kept event, no longer stands, so this server too is read
+     * whole again and VPS.org listed again: its lost create is created outside and the platform's create made on the
+     * database as it now is is not (ADR 0114, amended in session 46, second amendment).
+     */
+    @Test
+    void aServerReadWholeBeforeTheDatabaseWentBackIsReadWholeAgainUnderItsLock() {
+        createThroughThePlatform("before-1");
+        createThroughThePlatform("before-2");
+        long lostFrom = platform.history.head().sequence() + 1;
+        Snapshot lost = createThroughThePlatform("lost"); // reached VPS.org; its events are the tail the database loses
+        Snapshot spareLost = platform.createSnapshot().createSnapshot(new CreateSnapshotCommand(platform.as(BLUE), SPARE,
+                new SnapshotName("spare-lost"), Optional.empty()));
+        platform.provider.finishCreations();
+        platform.tracker().tick();
+        WatchedLock lock = new WatchedLock();
+        // Room for SPARE's one attempt, not for WEB's three: WEB is read whole each round, SPARE's tally is the witness's.
+        ScanDriftService scanner = new ScanDriftService(() -> Set.of(BLUE, GREEN), platform.ownership, asked(), asked(),
+                platform.history, platform.auditWriter, platform.operations, drifts, lock, platform.clock, STUCK_AFTER, 2);
+        assertThat(scanner.scan(Optional.empty(), 10, NO_PAUSE).detected()).isZero();
+        assertThat(scanner.keptAttempts()).as("SPARE's tally kept, WEB's not").isEqualTo(1);
+        List<Snapshot> after = new ArrayList<>();
+        lock.meanwhile = () -> { // WEB, the first server, read whole; then the failover or the restore, and a new create
+            platform.history.tamperTruncate(lostFrom);
+            after.add(createThroughThePlatform("after")); // on the database as it now is: the lost sequences again
+        };
+        platform.clock.advance(Duration.ofMinutes(10));
+
+        scanner.scan(Optional.empty(), 10, NO_PAUSE);
+
+        assertThat(after).singleElement();
+        assertThat(all()).extracting(r -> r.drift().point(), r -> r.drift().kind()).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(ResourceRef.of(lost.id()), DriftKind.CREATED_OUTSIDE),
+                org.assertj.core.groups.Tuple.tuple(ResourceRef.of(spareLost.id()), DriftKind.CREATED_OUTSIDE));
+    }
 }
