@@ -187,10 +187,11 @@ public final class ApprovalsService implements DecideApprovalUseCase {
                 }
             }
         } catch (ClaimNotTaken | PlatformOutcomeUnknown storeDown) {
-            // The store failed (before a claim, or under a refused run's end): the round ends here rather than let each
+            // The store failed (before a claim, under a refused run's end, or under a change of the run left in doubt,
+            // which is never recorded as a refusal): the round ends here rather than let each
             // listed operation wait out the pool in turn (review of session 45); the next round takes them up.
             LOG.log(System.Logger.Level.WARNING, "the approved operations' round stopped: {0}",
-                    storeDown.getCause().toString());
+                    Objects.requireNonNullElse(storeDown.getCause(), storeDown).toString());
         }
         return moved;
     }
@@ -281,7 +282,8 @@ public final class ApprovalsService implements DecideApprovalUseCase {
     /**
      * Throws {@link ClaimNotTaken} when the store fails before the claim is taken: the settle round then ends, as it did
      * before session 45 (each of up to a page of operations would otherwise wait out the pool in turn), and the
-     * approver's request answers approved ({@link #runNowOrLeaveToTheJob}).
+     * approver's request answers approved ({@link #runNowOrLeaveToTheJob}). Throws {@link PlatformOutcomeUnknown} when the
+     * run met a change in doubt: nothing is written for it, never a refusal.
      */
     private RecoveryOperation run(RecoveryOperation listed) {
         // As stored now: another instance's round, or the approver's request, may have run it since it was listed.
@@ -319,6 +321,16 @@ public final class ApprovalsService implements DecideApprovalUseCase {
             } catch (RuntimeException storeDown) {
                 // The claim's lease runs out, and the job tries it again.
             }
+        } catch (PlatformOutcomeUnknown inDoubt) {
+            // Never a refusal: what the run did is not known, so no end is written over the claim (a REJECTED would be
+            // a final outcome the platform does not know). The approver is told (504); the claim runs out and the job
+            // looks again: still approved, the run never started (its start is a versioned move out of approved, made
+            // before its intent and VPS.org), so it runs it; moved on, its attempt's record and the tracker settle it
+            // (ADR 0040, amended in session 46).
+            LOG.log(System.Logger.Level.WARNING, "approved operation {0} ran into a change in doubt: {1}; nothing is "
+                    + "recorded for it, the settle-approvals job looks again once its claim passed", approved.id(),
+                    inDoubt.getMessage());
+            throw inDoubt;
         } catch (RecoveryException refused) {
             // The attempt ended it rejected over this runner's claim and audited the refusal (REJECTED, with the
             // policy's reason), or, the claim taken by another runner meanwhile (this run's start or end lost to it),

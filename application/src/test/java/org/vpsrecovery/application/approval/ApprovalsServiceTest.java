@@ -1068,4 +1068,90 @@ class ApprovalsServiceTest {
         assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
         assertThat(platform.history.all()).noneMatch(e -> e.outcome().equals(new Outcome.Rejected(ReasonCode.APPROVAL_EXPIRED)));
     }
+
+    private long deleteCallsAtVpsOrg() {
+        return platform.provider.calls().stream().filter(call -> call.equals("delete snapshot 801")).count();
+    }
+
+    /**
+     * Pins why an approved run never reaches its refusal's end with VPS.org in doubt: its attempt moves the operation out
+     * of {@code approved} (the start, over the claim) before its intent, and calls VPS.org only after both; its end's
+     * store write after the call is swallowed (the tracker follows the operation). So that write lost (not committed)
+     * throws nothing: the approver is answered the operation as the start stored it, nothing is recorded REJECTED, and
+     * the job, which runs only what is still {@code approved}, never sends it to VPS.org a second time (ADR 0040,
+     * amended in session 46).
+     */
+    @Test
+    void anApprovedRunWhoseEndAfterVpsOrgIsLostIsNeitherRejectedNorSentAgain() {
+        RecoveryOperation pending = askToDelete();
+        RecoveryOperations endLost = new ForwardingRecoveryOperations(platform.operations) {
+            @Override
+            public boolean update(RecoveryOperation from, RecoveryOperation next) {
+                if (next.state() == OperationState.IN_PROGRESS) {
+                    throw new IllegalStateException("terminating connection due to administrator command (57P01)");
+                }
+                return super.update(from, next);
+            }
+        };
+        org.vpsrecovery.application.attempt.AuditedAttempts attemptsOverIt = new org.vpsrecovery.application.attempt
+                .AuditedAttempts(platform.auditWriter, endLost, new org.vpsrecovery.domain.testing.InMemoryServerLock(
+                Duration.ofSeconds(30)), platform.clock, org.vpsrecovery.application.attempt.TrackingDeadlines.DEFAULTS);
+        DeleteRecoveryPointService deletesOverIt = new DeleteRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), attemptsOverIt, platform.holds, Optional.of(gate));
+        ApprovalsService approversInstance = new ApprovalsService(endLost, attemptsOverIt, platform.auditWriter,
+                platform.clock, deletesOverIt, deletesOverIt, restores, restores);
+
+        RecoveryOperation answered = approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty()));
+
+        assertThat(answered.state()).isEqualTo(OperationState.ACCEPTED);
+        assertThat(deleteCallsAtVpsOrg()).isEqualTo(1);
+        assertThat(deleteOutcomes()).extracting(Outcome::kind).containsExactly(Outcome.Kind.ACCEPTED,
+                Outcome.Kind.SUBMITTED);
+
+        platform.clock.advance(ApprovalsService.RUN_CLAIM.plus(ApprovalsService.LEFT_TO_THE_APPROVER));
+        approvals.settle();
+
+        assertThat(deleteCallsAtVpsOrg()).isEqualTo(1);
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.ACCEPTED);
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
+    }
+
+    /**
+     * An approved run whose use case answers that something it did is in doubt (PLATFORM_OUTCOME_UNKNOWN) was taken for
+     * a policy's refusal: the operation ended {@code rejected} over the claim, audited {@code REJECTED
+     * PLATFORM_OUTCOME_UNKNOWN}, a final outcome the platform did not know. In doubt is never refused: nothing is written
+     * over the claim, the approver is told 504 PLATFORM_OUTCOME_UNKNOWN, the job's round stops there as for its store
+     * failing, and once the claim has passed the job runs it (its start over the claim is versioned: a run that started
+     * is no longer {@code approved}) (ADR 0040, amended in session 46).
+     */
+    @Test
+    void anApprovedRunInDoubtIsNeverRecordedRejectedAndTheJobRunsItOnceItsClaimPassed() {
+        RecoveryOperation pending = askToDelete();
+        DeleteSnapshotUseCase inDoubt = command -> {
+            throw new PlatformOutcomeUnknown("the platform's store failed while committing a change of this run, so it "
+                    + "may have taken effect", new IllegalStateException("terminating connection (57P01)"));
+        };
+        ApprovalsService inDoubtInstance = new ApprovalsService(platform.operations, platform.attempts(),
+                platform.auditWriter, platform.clock, inDoubt, deletes, restores, restores);
+
+        assertThatThrownBy(() -> inDoubtInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE,
+                Optional.empty()))).isInstanceOfSatisfying(RecoveryException.class,
+                e -> assertThat(e.reason()).isEqualTo(ReasonCode.PLATFORM_OUTCOME_UNKNOWN));
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+
+        platform.clock.advance(ApprovalsService.RUN_CLAIM);
+        assertThat(inDoubtInstance.settle()).isZero();
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
+        assertThat(deleteCallsAtVpsOrg()).isZero();
+
+        platform.clock.advance(ApprovalsService.RUN_CLAIM);
+        assertThat(approvals.settle()).isEqualTo(1);
+
+        assertThat(deleteCallsAtVpsOrg()).isEqualTo(1);
+        assertThat(deleteOutcomes()).extracting(Outcome::kind).containsExactly(Outcome.Kind.ACCEPTED,
+                Outcome.Kind.SUBMITTED);
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
+    }
 }
