@@ -279,8 +279,13 @@ class PlatformEndToEndTest {
         Answer lost = SETUP.platform().send("POST", "/api/v1/snapshots/", DEMO_TOKEN, "{\"server_id\": 12345, \"name\": \"lost\"}",
                 requestId("e2e-lost"));
         assertProblem(lost, 504, "OUTCOME_UNKNOWN");
+        // A dropped connection is said as one, to the caller and in the audit, never as a timeout (ADR 0010, session 46).
+        assertThat(String.valueOf(lost.get("detail"))).contains("the connection to VPS.org was dropped")
+                .doesNotContain("in time");
         // Not a failure: nobody knows yet. The platform looks at VPS.org and records what it finds.
         assertThat(outcomes("e2e-lost")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.UNRESOLVED);
+        assertThat(SETUP.platform().auditOf("e2e-lost").get(1).event().outcome()).isInstanceOfSatisfying(
+                Outcome.Unresolved.class, unresolved -> assertThat(unresolved.cause()).contains("was dropped"));
         assertThat(SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", DEMO_TOKEN, null).get("count")).isEqualTo(3);
         assertThat(providerCalls("POST", "/api/v1/snapshots/")).isEqualTo(1);
         SETUP.platform().context.getBean(TrackOperationsService.class).tick();

@@ -46,15 +46,30 @@ public final class ProviderFailure extends RecoveryException {
         }
     }
 
+    /**
+     * Why a request that may have reached the provider got no answer, where the adapter can tell it by the failure's
+     * type or its own state (ADR 0010, amended in session 46): the caller and the on-call engineer look at different
+     * things for each (timeouts against the network or the provider's side).
+     */
+    public enum NoAnswer {
+        /** No answer within the time the platform waits for one (the read timeout). */
+        TIMED_OUT,
+        /** The connection was dropped (closed or reset by the other end, or a box between) before an answer came. */
+        CONNECTION_DROPPED,
+        /** The platform closed its own client while the answer was awaited (the instance was stopping). */
+        CLIENT_CLOSED
+    }
+
     private final Kind kind;
     private final Integer providerStatus;
     private final Duration retryAfter;
     private final boolean answered;
     private final OperationId operation;
+    private final NoAnswer noAnswer;
 
     public ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
                            Throwable cause) {
-        this(kind, message, providerStatus, retryAfter, cause, providerStatus.isPresent(), null);
+        this(kind, message, providerStatus, retryAfter, cause, providerStatus.isPresent(), null, null);
     }
 
     public ProviderFailure(Kind kind, String message) {
@@ -62,13 +77,23 @@ public final class ProviderFailure extends RecoveryException {
     }
 
     private ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
-                            Throwable cause, boolean answered, OperationId operation) {
+                            Throwable cause, boolean answered, OperationId operation, NoAnswer noAnswer) {
         super(Objects.requireNonNull(kind, "kind").reason(), message, cause);
+        if (noAnswer != null && answered) {
+            throw new IllegalArgumentException("a failure with an answer cannot say why none came");
+        }
         this.kind = kind;
         this.providerStatus = providerStatus.isPresent() ? providerStatus.getAsInt() : null;
         this.retryAfter = retryAfter.orElse(null);
         this.answered = answered;
         this.operation = operation;
+        this.noAnswer = noAnswer;
+    }
+
+    /** A failure of a request that got no answer, for the reason {@code why} (ADR 0010, amended in session 46). */
+    public static ProviderFailure withoutAnswer(Kind kind, NoAnswer why, String message, Throwable cause) {
+        return new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), cause, false, null,
+                Objects.requireNonNull(why, "why no answer came"));
     }
 
     /**
@@ -77,7 +102,7 @@ public final class ProviderFailure extends RecoveryException {
      * in session 40).
      */
     public static ProviderFailure ofAnAnswer(Kind kind, String message) {
-        return new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), null, true, null);
+        return new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), null, true, null, null);
     }
 
     public Kind kind() {
@@ -103,6 +128,11 @@ public final class ProviderFailure extends RecoveryException {
         return answered;
     }
 
+    /** Why no answer came, where the adapter knows; empty when one came, or when nothing better than "none" is known. */
+    public Optional<NoAnswer> noAnswer() {
+        return Optional.ofNullable(noAnswer);
+    }
+
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }
@@ -114,7 +144,7 @@ public final class ProviderFailure extends RecoveryException {
      */
     public ProviderFailure ofOperation(OperationId operation) {
         ProviderFailure of = new ProviderFailure(kind, getMessage(), providerStatus(), retryAfter(), getCause(), answered,
-                Objects.requireNonNull(operation, "operation"));
+                Objects.requireNonNull(operation, "operation"), noAnswer);
         of.setStackTrace(getStackTrace());
         for (Throwable suppressed : getSuppressed()) {
             of.addSuppressed(suppressed);

@@ -130,12 +130,14 @@ public final class FacadeProblems {
             return switch (provider.kind()) {
                 // The platform's credentials are an operator matter: the caller learns no more than this.
                 case UNAUTHORIZED -> "the platform could not authenticate to VPS.org; operators have been told";
-                // A timeout, or a 5xx VPS.org (or a gateway before it) may have sent after acting (ADR 0010).
-                // An answer read as none about what was asked (another server's) came without its code (ADR 0010).
+                // A 5xx VPS.org (or a gateway before it) may have sent after acting (ADR 0010). An answer read as
+                // none about what was asked (another server's) came without its code (ADR 0010). No answer: why none
+                // came, as the adapter told it by type, so that a dropped connection is not taken for a timeout
+                // (ADR 0010, amended in session 46).
                 case OUTCOME_UNKNOWN -> (provider.providerStatus().isPresent()
                         ? "VPS.org (or a gateway before it) answered HTTP " + provider.providerStatus().getAsInt()
                         : provider.answered() ? "VPS.org answered, though not about what was asked"
-                        : "VPS.org did not answer in time")
+                        : provider.noAnswer().map(FacadeProblems::noAnswer).orElse("no readable answer came from VPS.org"))
                         + "; the operation may or may not have happened. List the resources before trying again.";
                 default -> provider.getMessage();
             };
@@ -156,6 +158,14 @@ public final class FacadeProblems {
             return failure.getMessage() + " (the verification: GET /api/v1/audit/verify/, or vpsr audit verify)";
         }
         return failure.getMessage();
+    }
+
+    private static String noAnswer(ProviderFailure.NoAnswer why) {
+        return switch (why) {
+            case TIMED_OUT -> "VPS.org did not answer in time";
+            case CONNECTION_DROPPED -> "the connection to VPS.org was dropped before its answer came";
+            case CLIENT_CLOSED -> "this instance of the platform was stopping and stopped waiting for VPS.org's answer";
+        };
     }
 
     /** Where the caller reads a request for approval that may be stored: the application knows no routes. */

@@ -4,6 +4,7 @@ import io.micronaut.core.type.Argument;
 import io.micronaut.http.client.exceptions.ContentLengthExceededException;
 import io.micronaut.http.client.exceptions.NoHostException;
 import io.micronaut.http.client.exceptions.ReadTimeoutException;
+import io.micronaut.http.client.exceptions.ResponseClosedException;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.util.OptionalInt;
 import java.util.regex.Pattern;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.ProviderFailure.Kind;
+import org.vpsrecovery.domain.port.ProviderFailure.NoAnswer;
 
 /**
  * Turns what went wrong on the wire into the port's typed failures. Two rules drive it: an
@@ -119,14 +121,23 @@ final class ProviderFailures {
         return new ProviderFailure(Kind.UNAVAILABLE, why, OptionalInt.empty(), Optional.empty(), cause);
     }
 
-    /** No answer. Whether the request reached the provider decides between unavailable and outcome unknown. */
     /** A delete whose earlier try may have reached the provider, then ended in {@code last}: nobody knows. */
     ProviderFailure deleteOutcomeUnknown(Call call, ProviderFailure last) {
-        return outcomeUnknown(call, "an earlier try may have reached VPS.org, then " + last.getMessage(),
-                last.providerStatus(), last);
+        String why = "an earlier try may have reached VPS.org, then " + last.getMessage();
+        if (last.noAnswer().isPresent()) {
+            return ProviderFailure.withoutAnswer(Kind.OUTCOME_UNKNOWN, last.noAnswer().get(), unknownWhether(call, why),
+                    last);
+        }
+        return outcomeUnknown(call, why, last.providerStatus(), last);
     }
 
-    ProviderFailure fromTransport(Call call, Throwable error) {
+    /**
+     * No answer. Whether the request reached the provider decides between unavailable and outcome unknown; why no
+     * answer came (a timeout, a dropped connection, the platform's own client closed) is told by the failure's type
+     * and {@code clientClosed}, the client's own state when the call failed, never by its message (ADR 0010, amended
+     * in session 46).
+     */
+    ProviderFailure fromTransport(Call call, Throwable error, boolean clientClosed) {
         if (tooLarge(error)) {
             // An answer came, too large to read (its status unread): a create or restore may have happened.
             String why = "its answer was larger than vpsorg.max-response-size";
@@ -138,16 +149,51 @@ final class ProviderFailures {
             return new ProviderFailure(Kind.UNAVAILABLE, "VPS.org could not be reached to " + call.description()
                     + " (" + shortReason(error) + ")", OptionalInt.empty(), Optional.empty(), error);
         }
+        Optional<NoAnswer> why = noAnswer(error, clientClosed);
+        String what = switch (why.orElse(null)) {
+            // Micronaut reports its read timeout and its whole-exchange timeout (read timeout + 1 s) as one and the
+            // same ReadTimeoutException: only "in time" can be said.
+            case TIMED_OUT -> "VPS.org did not answer within vpsorg.read-timeout";
+            case CONNECTION_DROPPED -> "the connection to VPS.org was dropped before its answer came ("
+                    + shortReason(error) + ")";
+            case CLIENT_CLOSED -> "the platform closed its VPS.org client (this instance is stopping) before the "
+                    + "answer came";
+            case null -> "no answer came (" + shortReason(error) + ")";
+        };
         if (call.changesState()) {
-            return outcomeUnknown(call, timedOut(error) ? "no answer within the read timeout"
-                    : "the connection closed before the answer (" + shortReason(error) + ")", OptionalInt.empty(), error);
+            String message = unknownWhether(call, what);
+            return why.map(no -> ProviderFailure.withoutAnswer(Kind.OUTCOME_UNKNOWN, no, message, error))
+                    .orElseGet(() -> new ProviderFailure(Kind.OUTCOME_UNKNOWN, message, OptionalInt.empty(),
+                            Optional.empty(), error));
         }
+        Kind kind = why.filter(no -> no == NoAnswer.TIMED_OUT).isPresent() ? Kind.TIMEOUT : Kind.UNAVAILABLE;
+        String message = what + " while trying to " + call.description();
+        return why.map(no -> ProviderFailure.withoutAnswer(kind, no, message, error))
+                .orElseGet(() -> new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), error));
+    }
+
+    /**
+     * Why a request that left got no answer: a timeout's type (Micronaut's or Netty's); the platform's own client closed
+     * ({@code clientClosed}: Micronaut then ends the call as it ends one dropped by the peer); or a dropped connection's
+     * type: Micronaut's {@link ResponseClosedException} (the channel went inactive before or during the answer),
+     * Netty's {@code PrematureChannelClosureException}, or any {@link IOException} on the connection (a reset, a
+     * broken pipe, a {@link java.nio.channels.ClosedChannelException}; the JDK and Netty's native transport tell a
+     * reset from a broken pipe by message only, and both are a dropped connection). Anything else: empty.
+     */
+    private static Optional<NoAnswer> noAnswer(Throwable error, boolean clientClosed) {
         if (timedOut(error)) {
-            return new ProviderFailure(Kind.TIMEOUT, "VPS.org did not answer in time to " + call.description(),
-                    OptionalInt.empty(), Optional.empty(), error);
+            return Optional.of(NoAnswer.TIMED_OUT);
         }
-        return new ProviderFailure(Kind.UNAVAILABLE, "VPS.org closed the connection while trying to "
-                + call.description() + " (" + shortReason(error) + ")", OptionalInt.empty(), Optional.empty(), error);
+        if (clientClosed) {
+            return Optional.of(NoAnswer.CLIENT_CLOSED);
+        }
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ResponseClosedException || t instanceof IOException
+                    || t.getClass().getName().equals("io.netty.handler.codec.PrematureChannelClosureException")) {
+                return Optional.of(NoAnswer.CONNECTION_DROPPED);
+            }
+        }
+        return Optional.empty();
     }
 
     /** A transport failure that happened before the request left (refused, no connection to be had). */
@@ -156,8 +202,11 @@ final class ProviderFailures {
     }
 
     private static ProviderFailure outcomeUnknown(Call call, String why, OptionalInt status, Throwable cause) {
-        return new ProviderFailure(Kind.OUTCOME_UNKNOWN, "Unknown whether VPS.org did " + call.description() + ": "
-                + why + "; list to reconcile before trying again", status, Optional.empty(), cause);
+        return new ProviderFailure(Kind.OUTCOME_UNKNOWN, unknownWhether(call, why), status, Optional.empty(), cause);
+    }
+
+    private static String unknownWhether(Call call, String why) {
+        return "Unknown whether VPS.org did " + call.description() + ": " + why + "; list to reconcile before trying again";
     }
 
     /** An answer longer than the client's maximum content length ({@code vpsorg.max-response-size}). */

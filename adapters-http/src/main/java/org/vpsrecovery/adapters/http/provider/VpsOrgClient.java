@@ -19,6 +19,7 @@ import io.micronaut.http.client.HttpClientConfiguration;
 import io.micronaut.http.client.LoadBalancer;
 import io.micronaut.http.client.exceptions.HttpClientException;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.http.client.exceptions.ResponseClosedException;
 import io.micronaut.http.client.netty.DefaultHttpClient;
 import io.micronaut.http.client.netty.ssl.NettyClientSslBuilder;
 import io.micronaut.http.codec.MediaTypeCodecRegistry;
@@ -732,7 +733,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         } catch (HttpClientException e) {
             LOG.debug("VPS.org {} {} failed after {} ms: {}", method, uri.getRawPath(),
                     (System.nanoTime() - started) / 1_000_000, e.getClass().getSimpleName());
-            throw failures.fromTransport(call, e);
+            throw failures.fromTransport(call, e, !http.isRunning());
         }
     }
 
@@ -752,10 +753,11 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 if (cause instanceof ProviderFailure known) {
                     throw known;
                 }
-                throw failures.fromTransport(call, cause);
+                throw failures.fromTransport(call, cause, !http.isRunning());
             }
             if (response == null) {
-                throw failures.fromTransport(call, new HttpClientException("the connection ended without an answer"));
+                throw failures.fromTransport(call, new ResponseClosedException("the connection ended without an answer"),
+                        !http.isRunning());
             }
             log(method, uri, response.code(), started);
             return new Reply(response.code(), response.getBody(byte[].class).orElse(new byte[0]),

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.vpsrecovery.adapters.http.facade.FacadeProblems;
 import org.vpsrecovery.application.provider.ProviderAnswersOnTheAskedServer;
 import org.vpsrecovery.domain.backup.BackupDraft;
 import org.vpsrecovery.domain.backup.BackupId;
@@ -456,6 +457,105 @@ class FaultContractTest {
                 assertThat(failure.getMessage()).doesNotContain("99999").doesNotContain("someone-elses");
             }
         }
+    }
+
+    /**
+     * A server that takes the request, then closes the connection without answering: the caller's 504, the audit's
+     * cause and the log all name the dropped connection, never a timeout (ADR 0010, amended in session 46).
+     */
+    @Test
+    void aCreateWhoseConnectionIsDroppedSaysSoNotThatVpsOrgTookTooLong() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.dropConnection().on("POST", SNAPSHOTS).times(1));
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, () -> createSnapshot(DB, "dropped"));
+
+        assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+        assertThat(failure.noAnswer()).hasValue(ProviderFailure.NoAnswer.CONNECTION_DROPPED);
+        assertThat(FacadeProblems.detailOf(failure)).contains("the connection to VPS.org was dropped")
+                .doesNotContain("in time");
+        assertThat(failure.getMessage()).contains("dropped").doesNotContain("timeout");
+    }
+
+    /** A read whose every try is dropped: unavailable, said as a dropped connection, not as VPS.org closing it. */
+    @Test
+    void aReadWhoseConnectionKeepsDroppingIsUnavailableAndSaysDropped() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.dropConnection().on("GET", SNAPSHOTS));
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, () -> vpsOrg.client.listSnapshots(Optional.empty()));
+
+        assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(failure.noAnswer()).hasValue(ProviderFailure.NoAnswer.CONNECTION_DROPPED);
+        assertThat(FacadeProblems.detailOf(failure)).contains("the connection to VPS.org was dropped");
+    }
+
+    /** A server that never answers: the timeout's wording, on the caller's 504 and on the audit's cause. */
+    @Test
+    void aCreateNeverAnsweredSaysVpsOrgDidNotAnswerInTime() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.hang().on("POST", SNAPSHOTS).times(1));
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, () -> createSnapshot(DB, "unanswered"));
+
+        assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+        assertThat(failure.noAnswer()).hasValue(ProviderFailure.NoAnswer.TIMED_OUT);
+        assertThat(FacadeProblems.detailOf(failure)).startsWith("VPS.org did not answer in time;");
+        assertThat(failure.getMessage()).contains("vpsorg.read-timeout");
+    }
+
+    /**
+     * A server that reads the request, then resets the connection (a RST, not the FIN a close sends): the client's
+     * read meets an I/O failure, a dropped connection too, not a timeout. (A server that resets before the request is
+     * written gives Micronaut's "Connect Error", the request never sent: unavailable, as before.)
+     */
+    @Test
+    void aConnectionResetAfterTheRequestIsADroppedConnection() throws Exception {
+        try (java.net.ServerSocket resetting = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(
+                     java.net.URI.create("http://127.0.0.1:" + resetting.getLocalPort() + "/"), "demo-token"))) {
+            CompletableFuture<Void> resets = CompletableFuture.runAsync(() -> {
+                try (java.net.Socket accepted = resetting.accept()) {
+                    var in = new java.io.BufferedReader(new java.io.InputStreamReader(accepted.getInputStream(),
+                            java.nio.charset.StandardCharsets.ISO_8859_1));
+                    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                        // the request's head, read to its end
+                    }
+                    accepted.setSoLinger(true, 0); // close with a RST, not a FIN
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, callers);
+
+            ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, () -> client.createSnapshot(
+                    new SnapshotDraft(WEB, new SnapshotName("reset"), Optional.empty())));
+            resets.get(10, TimeUnit.SECONDS);
+
+            assertThat(failure.kind()).as(failure.getMessage()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+            assertThat(failure.noAnswer()).hasValue(ProviderFailure.NoAnswer.CONNECTION_DROPPED);
+            assertThat(FacadeProblems.detailOf(failure)).contains("the connection to VPS.org was dropped");
+        }
+    }
+
+    /**
+     * The platform closing its own client (a stop that could not wait) ends the call as a drop would: told by the
+     * client's state, it says the instance stopped waiting, neither a timeout nor VPS.org's side.
+     */
+    @Test
+    void aCreateCutByTheClientClosingSaysThePlatformStoppedWaiting() throws Exception {
+        start();
+        vpsOrg.simulator.faults().add(Fault.hang().on("POST", SNAPSHOTS).times(1));
+        CompletableFuture<ProviderFailure> create = CompletableFuture.supplyAsync(() -> catchThrowableOfType(
+                ProviderFailure.class, () -> createSnapshot(DB, "cut-short")), callers);
+        awaitReceived("POST", SNAPSHOTS);
+
+        vpsOrg.client.close();
+        ProviderFailure failure = create.get(10, TimeUnit.SECONDS);
+
+        assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+        assertThat(failure.noAnswer()).hasValue(ProviderFailure.NoAnswer.CLIENT_CLOSED);
+        assertThat(FacadeProblems.detailOf(failure)).contains("stopped waiting for VPS.org's answer")
+                .doesNotContain("in time").doesNotContain("dropped");
     }
 
     @Test

@@ -93,6 +93,32 @@ class ProviderFailuresTest {
                 .isEqualTo(Kind.REJECTED);
     }
 
+    /** Why no answer came is read from the failure's type and the client's state, never from a message. */
+    @Test
+    void whyNoAnswerCameIsToldByTypeNotByMessage() {
+        var closed = new io.micronaut.http.client.exceptions.HttpClientException("Error occurred reading HTTP response",
+                new java.nio.channels.ClosedChannelException());
+        var premature = new io.netty.handler.codec.PrematureChannelClosureException("channel gone inactive");
+        var dropped = new io.micronaut.http.client.exceptions.ResponseClosedException(
+                "Connection closed before response was received");
+        var timedOut = io.micronaut.http.client.exceptions.ReadTimeoutException.TIMEOUT_EXCEPTION;
+        // Only the words of a drop: nothing is read from them.
+        var wordsOnly = new io.micronaut.http.client.exceptions.HttpClientException("Connection closed before response");
+
+        assertThat(failures.fromTransport(create, closed, false).noAnswer()).hasValue(ProviderFailure.NoAnswer.CONNECTION_DROPPED);
+        assertThat(failures.fromTransport(create, premature, false).noAnswer()).hasValue(ProviderFailure.NoAnswer.CONNECTION_DROPPED);
+        assertThat(failures.fromTransport(read, dropped, false).noAnswer()).hasValue(ProviderFailure.NoAnswer.CONNECTION_DROPPED);
+        assertThat(failures.fromTransport(create, timedOut, false).noAnswer()).hasValue(ProviderFailure.NoAnswer.TIMED_OUT);
+        assertThat(failures.fromTransport(read, timedOut, false).kind()).isEqualTo(Kind.TIMEOUT);
+        assertThat(failures.fromTransport(create, dropped, true).noAnswer()).hasValue(ProviderFailure.NoAnswer.CLIENT_CLOSED);
+        ProviderFailure unknown = failures.fromTransport(create, wordsOnly, false);
+        assertThat(unknown.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+        assertThat(unknown.noAnswer()).isEmpty();
+        // A delete whose retries ran out keeps its last try's reason.
+        assertThat(failures.deleteOutcomeUnknown(new Call("delete snapshot 798", false),
+                failures.fromTransport(read, dropped, false)).noAnswer()).hasValue(ProviderFailure.NoAnswer.CONNECTION_DROPPED);
+    }
+
     private static Reply reply(int status, String body) {
         return new Reply(status, body.getBytes(StandardCharsets.UTF_8), Optional.empty());
     }
