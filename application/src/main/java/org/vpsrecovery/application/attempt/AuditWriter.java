@@ -55,6 +55,9 @@ public final class AuditWriter {
      * carrier, so deferred appends during an outage stopped every task of a 2-core instance's blocking executor.
      */
     private final ReentrantLock keeping = new ReentrantLock();
+    /** Set by {@link #close()}: the flush under way, at its end, lets go of the store; no flush reads it after. */
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+    private boolean storeClosed;
 
     /** Keeps what the history cannot take in this instance's memory only: for tests and tools, not the service. */
     public AuditWriter(AuditHistory history) {
@@ -136,7 +139,59 @@ public final class AuditWriter {
         try {
             return drain(() -> false, new AtomicInteger());
         } finally {
-            flushing.unlock();
+            unlockFlushing();
+        }
+    }
+
+    /**
+     * Lets go of the store of kept events, so the next process on it (another instance sharing the directory, the next
+     * start) takes over what it still keeps; never while a flush may still write (ADR 0141, session 46). A flush still
+     * under way (the stop's, left behind at its budget by a slow history or a stalled disk) would append events another
+     * process took over meanwhile and writes too: the look-up before a write is not one step with it. So this waits for
+     * nothing: when no flush runs it lets go at once; else the flush lets go when it ends, and if it never ends (the
+     * process exits first) the system lets go of the folders with the process, which ends that flush at the same moment.
+     * A keep still under way (a request's, on a stalled disk) leaves the store to the process's end too.
+     */
+    public void close() {
+        closing.set(true);
+        if (flushing.tryLock()) {
+            unlockFlushing();
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "a flush of kept audit events is still under way at the close: the "
+                    + "store is let go when it ends, or with the process");
+        }
+    }
+
+    /**
+     * Lets go of {@link #flushing}, then of the store if {@link #close()} was called. Closing is set before the close
+     * tries the lock, and a flush looks at it after letting go: one of the two sees the other, so the store is let go.
+     */
+    private void unlockFlushing() {
+        flushing.unlock();
+        if (closing.get() && flushing.tryLock()) {
+            try {
+                closeStore();
+            } finally {
+                flushing.unlock();
+            }
+        }
+    }
+
+    /** Under {@link #flushing}: once, and only when no keep is under way (a keep never waits for a close). */
+    private void closeStore() {
+        if (storeClosed || kept.isEmpty()) {
+            return;
+        }
+        if (!keeping.tryLock()) {
+            LOG.log(System.Logger.Level.WARNING, "a keep of an audit event is still under way at the close: the store "
+                    + "of kept events is let go with the process");
+            return;
+        }
+        try {
+            storeClosed = true;
+            kept.get().close();
+        } finally {
+            keeping.unlock();
         }
     }
 
@@ -155,7 +210,8 @@ public final class AuditWriter {
      * as it says). The flush runs on a thread of its own, and this returns when it ends or, at the latest, once the
      * budget is spent on the real clock, with how many it wrote so far: a stalled disk (a keep, a take-over or a read of
      * the store that does not return) or a history that hangs holds that thread, not the stop (ADR 0141, session 46).
-     * What it has not noted as written by then stays kept: the next start reads it again and writes none twice.
+     * What it has not noted as written by then stays kept, and the store is not let go while that thread may still
+     * write ({@link #close()}): the next process on it reads those events only once this one cannot write them any more.
      */
     int flush(Duration budget, LongSupplier nanoTime) throws InterruptedException {
         long deadline = nanoTime.getAsLong() + budget.toNanos();
@@ -167,7 +223,7 @@ public final class AuditWriter {
                     try {
                         drain(() -> nanoTime.getAsLong() - deadline >= 0, written);
                     } finally {
-                        flushing.unlock();
+                        unlockFlushing();
                     }
                 }
             } catch (InterruptedException e) {
@@ -188,6 +244,9 @@ public final class AuditWriter {
      * each batch written to {@code written} as it goes, and returns its total.
      */
     private int drain(BooleanSupplier spent, AtomicInteger written) {
+        if (storeClosed) {
+            return 0; // let go: another process may hold what it kept
+        }
         moveMemoryIntoStore(spent);
         if (kept.isPresent()) {
             long taken = kept.get().takeOverStopped();
