@@ -340,9 +340,11 @@ public final class AuditWriter {
                             cannot.getMessage());
                     break;
                 }
+                // Counted in the store before out of memory: waiting(), which reads memory first, never sees it in
+                // neither, so a request's append never goes before it (ADR 0141, session 46).
+                keptCount.incrementAndGet();
                 inMemory.poll();
                 inMemoryCount.decrementAndGet();
-                keptCount.incrementAndGet();
                 moved++;
             } finally {
                 keeping.unlock();
@@ -411,7 +413,10 @@ public final class AuditWriter {
 
     /** How many events wait to be written (kept, and in memory). */
     public int waiting() {
-        return (int) Math.min(Integer.MAX_VALUE, keptCount.get() + inMemoryCount.get());
+        // Memory first: a move into the store counts the event there before it leaves memory, so read in this order
+        // an event on its way is seen in one or both, never in neither (which let a newer event go before it).
+        long inMemoryNow = inMemoryCount.get();
+        return (int) Math.min(Integer.MAX_VALUE, keptCount.get() + inMemoryNow);
     }
 
     /** How many of {@link #waiting()} are in the store of kept events, durably: the count it keeps, no file read. */
