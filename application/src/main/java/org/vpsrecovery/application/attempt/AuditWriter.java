@@ -49,6 +49,8 @@ public final class AuditWriter {
     /** The store's count as this writer moved it: read on every append, without the store's own lock. */
     private final AtomicLong keptCount = new AtomicLong();
     private final ReentrantLock flushing = new ReentrantLock();
+    /** How long the close waits for a keep under way before it leaves the store to the process's end. */
+    private static final Duration KEEP_WAIT_AT_CLOSE = Duration.ofSeconds(1);
     /**
      * Keeps in order: the store or memory, and the count beside it. A lock, not a monitor (ADR 0141, session 45): a keep
      * parks until the store's line is on disk, and on JDK 21-23 a virtual thread parked inside a monitor pins its
@@ -177,12 +179,22 @@ public final class AuditWriter {
         }
     }
 
-    /** Under {@link #flushing}: once, and only when no keep is under way (a keep never waits for a close). */
+    /**
+     * Under {@link #flushing}: once, and only when no keep is under way. A keep on a sound disk takes milliseconds, so it
+     * is waited for {@link #KEEP_WAIT_AT_CLOSE}, no longer: one on a stalled disk leaves the store to the process's end.
+     */
     private void closeStore() {
         if (storeClosed || kept.isEmpty()) {
             return;
         }
-        if (!keeping.tryLock()) {
+        boolean noKeep;
+        try {
+            noKeep = keeping.tryLock(KEEP_WAIT_AT_CLOSE.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            noKeep = false;
+        }
+        if (!noKeep) {
             LOG.log(System.Logger.Level.WARNING, "a keep of an audit event is still under way at the close: the store "
                     + "of kept events is let go with the process");
             return;
