@@ -22,7 +22,9 @@ import sun.misc.Signal;
  *       ({@link AuditWriter#flush(java.time.Duration)}); what is still kept then stays for the next start, and
  *       what waited in memory only is said lost in an ERROR;</li>
  *   <li>then {@code System.exit(0)}: the shutdown hooks stop the HTTP server (Micronaut's graceful
- *       shutdown, {@code micronaut.lifecycle.graceful-shutdown}), the context and the embedded parts.</li>
+ *       shutdown, {@code micronaut.lifecycle.graceful-shutdown}), the context and the embedded parts; the store of
+ *       kept audit events is let go by {@link AuditWriter#close()}, never under the flush above if it is still
+ *       under way (then at its end, or with the process: ADR 0141, session 46).</li>
  * </ol>
  * A second SIGTERM during the drain changes nothing; SIGKILL is the way to cut it short. ADR 0038.
  */

@@ -163,8 +163,11 @@ public class RecoveryServicesFactory {
     /** Where audit events the history cannot take wait, durably (ADR 0141); {@code VPSR_AUDIT_KEPT_DIR}. */
     static final String KEPT_AUDIT_DIRECTORY = "vpsr.audit.kept.directory";
 
+    /**
+     * Let go of by the writer's close, not by a close of its own: never while a flush left behind by the stop may still
+     * write what another instance on the directory would then take over and write too (ADR 0141, session 46).
+     */
     @Singleton
-    @Bean(preDestroy = "close")
     FileKeptAuditEvents keptAuditEvents(PropertyResolver properties) {
         Path directory = properties.get(KEPT_AUDIT_DIRECTORY, String.class).map(Path::of)
                 .orElse(ChainCheckpointFactory.dataDirectory(properties).resolve("kept-audit-events"));
@@ -184,6 +187,7 @@ public class RecoveryServicesFactory {
      * what the writer and the store noted: no file read, no lock a slow disk could hold.
      */
     @Singleton
+    @Bean(preDestroy = "close")
     AuditWriter auditWriter(MeteredAuditHistory history, FileKeptAuditEvents kept, MeterRegistry registry, Clock clock) {
         AuditWriter writer = new AuditWriter(history, kept);
         Gauge.builder(KEPT_EVENTS, writer, AuditWriter::keptWaiting).tag("store", "file")

@@ -49,12 +49,17 @@ public final class AuditWriter {
     /** The store's count as this writer moved it: read on every append, without the store's own lock. */
     private final AtomicLong keptCount = new AtomicLong();
     private final ReentrantLock flushing = new ReentrantLock();
+    /** How long the close waits for a keep under way before it leaves the store to the process's end. */
+    private static final Duration KEEP_WAIT_AT_CLOSE = Duration.ofSeconds(1);
     /**
      * Keeps in order: the store or memory, and the count beside it. A lock, not a monitor (ADR 0141, session 45): a keep
      * parks until the store's line is on disk, and on JDK 21-23 a virtual thread parked inside a monitor pins its
      * carrier, so deferred appends during an outage stopped every task of a 2-core instance's blocking executor.
      */
     private final ReentrantLock keeping = new ReentrantLock();
+    /** Set by {@link #close()}: the flush under way, at its end, lets go of the store; no flush reads it after. */
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+    private boolean storeClosed;
 
     /** Keeps what the history cannot take in this instance's memory only: for tests and tools, not the service. */
     public AuditWriter(AuditHistory history) {
@@ -136,7 +141,69 @@ public final class AuditWriter {
         try {
             return drain(() -> false, new AtomicInteger());
         } finally {
-            flushing.unlock();
+            unlockFlushing();
+        }
+    }
+
+    /**
+     * Lets go of the store of kept events, so the next process on it (another instance sharing the directory, the next
+     * start) takes over what it still keeps; never while a flush may still write (ADR 0141, session 46). A flush still
+     * under way (the stop's, left behind at its budget by a slow history or a stalled disk) would append events another
+     * process took over meanwhile and writes too: the look-up before a write is not one step with it. So this waits for
+     * nothing: when no flush runs it lets go at once; else the flush lets go when it ends, and if it never ends (the
+     * process exits first) the system lets go of the folders with the process, which ends that flush at the same moment.
+     * A keep still under way (a request's, on a stalled disk) leaves the store to the process's end too.
+     */
+    public void close() {
+        closing.set(true);
+        if (flushing.tryLock()) {
+            unlockFlushing();
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "a flush of kept audit events is still under way at the close: the "
+                    + "store is let go when it ends, or with the process");
+        }
+    }
+
+    /**
+     * Lets go of {@link #flushing}, then of the store if {@link #close()} was called. Closing is set before the close
+     * tries the lock, and a flush looks at it after letting go: one of the two sees the other, so the store is let go.
+     */
+    private void unlockFlushing() {
+        flushing.unlock();
+        if (closing.get() && flushing.tryLock()) {
+            try {
+                closeStore();
+            } finally {
+                flushing.unlock();
+            }
+        }
+    }
+
+    /**
+     * Under {@link #flushing}: once, and only when no keep is under way. A keep on a sound disk takes milliseconds, so it
+     * is waited for {@link #KEEP_WAIT_AT_CLOSE}, no longer: one on a stalled disk leaves the store to the process's end.
+     */
+    private void closeStore() {
+        if (storeClosed || kept.isEmpty()) {
+            return;
+        }
+        boolean noKeep;
+        try {
+            noKeep = keeping.tryLock(KEEP_WAIT_AT_CLOSE.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            noKeep = false;
+        }
+        if (!noKeep) {
+            LOG.log(System.Logger.Level.WARNING, "a keep of an audit event is still under way at the close: the store "
+                    + "of kept events is let go with the process");
+            return;
+        }
+        try {
+            storeClosed = true;
+            kept.get().close();
+        } finally {
+            keeping.unlock();
         }
     }
 
@@ -155,7 +222,8 @@ public final class AuditWriter {
      * as it says). The flush runs on a thread of its own, and this returns when it ends or, at the latest, once the
      * budget is spent on the real clock, with how many it wrote so far: a stalled disk (a keep, a take-over or a read of
      * the store that does not return) or a history that hangs holds that thread, not the stop (ADR 0141, session 46).
-     * What it has not noted as written by then stays kept: the next start reads it again and writes none twice.
+     * What it has not noted as written by then stays kept, and the store is not let go while that thread may still
+     * write ({@link #close()}): the next process on it reads those events only once this one cannot write them any more.
      */
     int flush(Duration budget, LongSupplier nanoTime) throws InterruptedException {
         long deadline = nanoTime.getAsLong() + budget.toNanos();
@@ -167,7 +235,7 @@ public final class AuditWriter {
                     try {
                         drain(() -> nanoTime.getAsLong() - deadline >= 0, written);
                     } finally {
-                        flushing.unlock();
+                        unlockFlushing();
                     }
                 }
             } catch (InterruptedException e) {
@@ -188,6 +256,9 @@ public final class AuditWriter {
      * each batch written to {@code written} as it goes, and returns its total.
      */
     private int drain(BooleanSupplier spent, AtomicInteger written) {
+        if (storeClosed) {
+            return 0; // let go: another process may hold what it kept
+        }
         moveMemoryIntoStore(spent);
         if (kept.isPresent()) {
             long taken = kept.get().takeOverStopped();
@@ -281,9 +352,11 @@ public final class AuditWriter {
                             cannot.getMessage());
                     break;
                 }
+                // Counted in the store before out of memory: waiting(), which reads memory first, never sees it in
+                // neither, so a request's append never goes before it (ADR 0141, session 46).
+                keptCount.incrementAndGet();
                 inMemory.poll();
                 inMemoryCount.decrementAndGet();
-                keptCount.incrementAndGet();
                 moved++;
             } finally {
                 keeping.unlock();
@@ -352,7 +425,10 @@ public final class AuditWriter {
 
     /** How many events wait to be written (kept, and in memory). */
     public int waiting() {
-        return (int) Math.min(Integer.MAX_VALUE, keptCount.get() + inMemoryCount.get());
+        // Memory first: a move into the store counts the event there before it leaves memory, so read in this order
+        // an event on its way is seen in one or both, never in neither (which let a newer event go before it).
+        long inMemoryNow = inMemoryCount.get();
+        return (int) Math.min(Integer.MAX_VALUE, keptCount.get() + inMemoryNow);
     }
 
     /** How many of {@link #waiting()} are in the store of kept events, durably: the count it keeps, no file read. */

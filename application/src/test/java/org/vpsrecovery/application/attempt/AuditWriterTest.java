@@ -487,6 +487,99 @@ class AuditWriterTest {
         }
     }
 
+    /**
+     * A stalled disk at the exit: the stop's flush, left behind at its budget, holds the store inside a take-over. The
+     * store's close, as the file store's, waits for the call under way: made by the bean at the exit, it hung the
+     * process until SIGKILL. The writer's close returns at once and leaves the store to that flush, which lets go of it
+     * when it ends (ADR 0141, session 46).
+     */
+    @Test
+    void theCloseReturnsWhileAFlushLeftBehindHoldsAStalledStoreWhichItLetsGoWhenItEnds() throws Exception {
+        java.util.concurrent.locks.ReentrantLock oneAtATime = new java.util.concurrent.locks.ReentrantLock();
+        CountDownLatch inTakeOver = new CountDownLatch(1);
+        CountDownLatch unstall = new CountDownLatch(1);
+        CountDownLatch storeClosed = new CountDownLatch(1);
+        KeptAuditEvents stalled = new ForwardingKept() {
+            @Override
+            public long takeOverStopped() {
+                oneAtATime.lock();
+                try {
+                    inTakeOver.countDown();
+                    unstall.await();
+                    return super.takeOverStopped();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return 0;
+                } finally {
+                    oneAtATime.unlock();
+                }
+            }
+
+            @Override
+            public void close() {
+                oneAtATime.lock(); // as the file store: a close waits for the call under way
+                try {
+                    storeClosed.countDown();
+                } finally {
+                    oneAtATime.unlock();
+                }
+            }
+        };
+        AuditWriter writer = new AuditWriter(history, stalled);
+        down.set(true);
+        writer.appendOrDefer(event(1));
+        down.set(false);
+        assertThat(writer.flush(Duration.ofMillis(200))).isZero();
+        assertThat(inTakeOver.await(10, TimeUnit.SECONDS)).as("the flush left behind is in the store").isTrue();
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread exit = Thread.ofPlatform().daemon().start(() -> {
+            writer.close();
+            closed.countDown();
+        });
+        try {
+            // A bound for the failure only: before the change the close waited as long as the disk.
+            assertThat(closed.await(30, TimeUnit.SECONDS)).as("the close returned").isTrue();
+            assertThat(unstall.getCount()).as("the store still stalled when it returned").isOne();
+            assertThat(storeClosed.getCount()).as("the store not let go under the flush").isOne();
+        } finally {
+            unstall.countDown();
+        }
+        assertThat(storeClosed.await(10, TimeUnit.SECONDS)).as("let go by the flush as it ended").isTrue();
+        assertThat(kept.count()).as("no batch after the budget: still kept, for the next process").isOne();
+        exit.join(10_000);
+    }
+
+    /** The writer's close lets go of the store at once when no flush runs; no flush reads it after. */
+    @Test
+    void theCloseLetsGoOfTheStoreAtOnceWhenNoFlushRunsAndNoFlushReadsItAfter() {
+        AtomicInteger closes = new AtomicInteger();
+        AtomicInteger readsAfterClose = new AtomicInteger();
+        KeptAuditEvents store = new ForwardingKept() {
+            @Override
+            public List<AuditEvent> oldest(int max) {
+                if (closes.get() > 0) {
+                    readsAfterClose.incrementAndGet();
+                }
+                return super.oldest(max);
+            }
+
+            @Override
+            public void close() {
+                closes.incrementAndGet();
+            }
+        };
+        AuditWriter writer = new AuditWriter(history, store);
+        down.set(true);
+        writer.appendOrDefer(event(1));
+        down.set(false);
+        writer.close();
+        writer.close();
+        assertThat(closes.get()).as("let go once").isOne();
+        assertThat(writer.flush()).isZero();
+        assertThat(readsAfterClose.get()).isZero();
+        assertThat(recordedRequests()).isEmpty();
+    }
+
     /** The kept events' store, refusing every keep ("disk full") while {@code broken} is set. */
     private KeptAuditEvents keptUnless(AtomicBoolean broken) {
         return new ForwardingKept() {

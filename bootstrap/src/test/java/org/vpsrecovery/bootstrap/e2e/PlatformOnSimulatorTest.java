@@ -24,12 +24,23 @@ class PlatformOnSimulatorTest {
         int simulatorPort = setup.simulator().baseUri().getPort();
         assertThat(setup.platform().send("GET", "/api/v1/snapshots/", RunningPlatform.DEMO_TOKEN, null).status())
                 .isEqualTo(200);
+        setup.platform().context.getBean(org.vpsrecovery.application.attempt.AuditWriter.class);
+        java.nio.file.Path kept = setup.platform().dataDirectory.resolve("kept-audit-events");
+        assertThat(processFolders(kept)).as("the store's folder while it runs").isOne();
 
         setup.afterAll(null);
 
         assertFree(platformPort);
         assertFree(simulatorPort);
         assertNothingHeld(setup);
+        // Let go through the audit writer's close (ADR 0141, session 46): empty, so removed.
+        assertThat(processFolders(kept)).as("the store's folder let go at the close").isZero();
+    }
+
+    private static long processFolders(java.nio.file.Path kept) throws IOException {
+        try (var listed = java.nio.file.Files.list(kept)) {
+            return listed.filter(java.nio.file.Files::isDirectory).count();
+        }
     }
 
     @Test

@@ -38,4 +38,12 @@ public interface KeptAuditEvents {
      * after its replacement started); their events come before this process's own. Returns how many events it took.
      */
     long takeOverStopped();
+
+    /**
+     * Lets go of the store: what it still keeps is for the next process on the same store. Called by the writer only
+     * when none of its calls is under way (ADR 0141, session 46): a store that let go while a flush still wrote its
+     * events would let another process write them a second time.
+     */
+    default void close() {
+    }
 }

@@ -78,4 +78,70 @@ class AuditWriterOverKeptFilesTest {
             assertThat(writer.waiting()).isZero();
         }
     }
+
+    /**
+     * The stop's flush returns at its budget while it may still be appending (a slow history). The exit's close let go
+     * of the folder under it: another instance on the same directory took the event over and wrote it too, as the
+     * look-up before a write is not one step with it. Now the writer's close leaves the folder to that flush, which lets
+     * go of it once it noted the event written (ADR 0141, session 46).
+     */
+    @Test
+    void aFlushLeftBehindAtTheStopKeepsItsFolderSoNoOtherInstanceWritesItsEventsToo() throws Exception {
+        java.util.concurrent.CountDownLatch inAppend = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ForwardingAuditHistory slow = new ForwardingAuditHistory(recorded) {
+            @Override
+            public RecordedAuditEvent append(AuditEvent event) {
+                if (down.get()) {
+                    throw new IllegalStateException("database unavailable");
+                }
+                inAppend.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.append(event);
+            }
+
+            @Override
+            public java.util.List<RecordedAuditEvent> appendAll(java.util.List<AuditEvent> events) {
+                return events.stream().map(this::append).toList();
+            }
+        };
+        FileKeptAuditEvents keptA = new FileKeptAuditEvents(directory);
+        AuditWriter writerA = new AuditWriter(slow, keptA);
+        down.set(true);
+        writerA.appendOrDefer(event(1));
+        assertThat(writerA.keptWaiting()).isOne();
+        down.set(false); // the database answers again, slowly
+
+        try {
+            assertThat(writerA.flush(Duration.ofMillis(300))).as("the stop's flush returned at its budget").isZero();
+            assertThat(inAppend.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("its append under way").isTrue();
+            writerA.close(); // the exit's close, the append still under way
+            try (FileKeptAuditEvents keptB = new FileKeptAuditEvents(directory)) {
+                assertThat(keptB.count()).as("another instance on the directory takes over nothing still being written")
+                        .isZero();
+            }
+        } finally {
+            release.countDown();
+        }
+        // Once the flush left behind noted the event written, it lets go of the folder: nothing left to take over.
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (folders() > 0 && System.nanoTime() - until < 0) {
+            Thread.onSpinWait();
+        }
+        assertThat(folders()).as("the folder let go and removed by the flush as it ended").isZero();
+        try (FileKeptAuditEvents keptC = new FileKeptAuditEvents(directory)) {
+            assertThat(keptC.count()).isZero();
+        }
+        assertThat(recorded.all()).extracting(e -> e.requestId().value()).containsExactly("req-1");
+    }
+
+    private long folders() throws java.io.IOException {
+        try (var listed = java.nio.file.Files.list(directory)) {
+            return listed.filter(java.nio.file.Files::isDirectory).count();
+        }
+    }
 }
