@@ -1,9 +1,6 @@
 package org.vpsrecovery.bootstrap;
 
-import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
-import com.github.kagkarlsson.scheduler.task.ExecutionContext;
-import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
@@ -78,22 +75,8 @@ public class DriftScanJobs {
      */
     RecurringTask<Serializable> task() {
         Schedule schedule = new FirstAfterOneDelay(FixedDelay.of(every), every);
-        return new RecurringTask<>(DRIFT_SCAN, schedule, Serializable.class, -1L) {
-            @Override
-            public CompletionHandler<Serializable> execute(TaskInstance<Serializable> instance, ExecutionContext context) {
-                Serializable next = runOnce(instance.getData(), RunBudget.startingNow(clock, runBudget));
-                // The rest of a round cut short runs at once: the scheduler takes the executions due earlier first, so
-                // the jobs that waited for a thread get theirs before it.
-                return (complete, operations) -> operations.reschedule(complete,
-                        next instanceof RoundUnderWay ? complete.getTimeDone() : schedule.getNextExecutionTime(complete),
-                        next);
-            }
-
-            @Override
-            public void executeRecurringly(TaskInstance<Serializable> instance, ExecutionContext context) {
-                throw new UnsupportedOperationException("run through execute");
-            }
-        };
+        return BudgetedRecurringTask.of(DRIFT_SCAN, schedule, -1L,
+                data -> runOnce(data, RunBudget.startingNow(clock, runBudget)), RoundUnderWay.class::isInstance);
     }
 
     /** One run of {@value #DRIFT_SCAN} from its task data: what its task data becomes. */

@@ -135,24 +135,10 @@ public class PolicyRunJobs {
      */
     RecurringTask<Serializable> task() {
         FixedDelay schedule = FixedDelay.of(every);
-        return new RecurringTask<>(POLICY_RUNS, schedule, Serializable.class, -1L) {
-            @Override
-            public CompletionHandler<Serializable> execute(TaskInstance<Serializable> instance, ExecutionContext context) {
-                // A tick a stop interrupted throws (RunPoliciesService.TickStopped): db-scheduler's failure handler
-                // keeps the data, so the window (or what it had left) is ticked again, on this instance or another.
-                Serializable next = runOnce(instance.getData(), RunBudget.startingNow(clock, runBudget));
-                // The rest of a window cut short runs at once: the scheduler takes the executions due earlier first, so
-                // the jobs that waited for a thread get theirs before it; a finished window waits the interval.
-                return (complete, operations) -> operations.reschedule(complete,
-                        next instanceof WindowUnderWay ? complete.getTimeDone() : schedule.getNextExecutionTime(complete),
-                        next);
-            }
-
-            @Override
-            public void executeRecurringly(TaskInstance<Serializable> instance, ExecutionContext context) {
-                throw new UnsupportedOperationException("run through execute");
-            }
-        };
+        // A tick a stop interrupted throws (RunPoliciesService.TickStopped): db-scheduler's failure handler keeps the
+        // data, so the window (or what it had left) is ticked again, on this instance or another.
+        return BudgetedRecurringTask.of(POLICY_RUNS, schedule, -1L,
+                data -> runOnce(data, RunBudget.startingNow(clock, runBudget)), WindowUnderWay.class::isInstance);
     }
 
     /** One run of {@value #POLICY_RUNS} from its task data: what its task data becomes. */
