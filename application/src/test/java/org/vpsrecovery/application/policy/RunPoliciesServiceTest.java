@@ -451,51 +451,11 @@ class RunPoliciesServiceTest {
     @Test
     void aTickInterruptedWhileWaitingForAServersLockWritesNoRefusalAndRunsNoMorePairs() throws Exception {
         nightlyOnBothServers();
-        org.vpsrecovery.domain.port.ServerLock shared = new org.vpsrecovery.domain.testing.InMemoryServerLock(
-                Duration.ofSeconds(30));
-        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch tickAtTheLock = new java.util.concurrent.CountDownLatch(1);
-        org.vpsrecovery.domain.port.ServerLock seen = new org.vpsrecovery.domain.port.ServerLock() {
-            @Override
-            public <T> T callExclusively(org.vpsrecovery.domain.server.ServerId server, java.util.function.Supplier<T> work) {
-                tickAtTheLock.countDown();
-                return shared.callExclusively(server, work);
-            }
-        };
-        RunPoliciesService stopped = new RunPoliciesService(() -> Set.of(BLUE), store, platform.ownership,
-                platform.provider, platform.provider, platform.limits, platform.operations, platform.holds,
-                new DailyRunCalendar(), platform.attempts(seen), platform.deleteSnapshot(), platform.deleteBackup(),
-                platform.clock);
-        // Another request holds the first pair's server (WEB, the lower id) until the test is done.
-        Thread holder = Thread.ofPlatform().start(() -> shared.callExclusively(WEB, () -> {
-            held.countDown();
-            try {
-                return release.await(1, java.util.concurrent.TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                return false;
-            }
-        }));
-        java.util.concurrent.atomic.AtomicReference<Throwable> ended = new java.util.concurrent.atomic.AtomicReference<>();
         Instant from = platform.clock.instant();
-        try {
-            assertThat(held.await(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue(); // a bound, not a timing
-            Thread tick = Thread.ofPlatform().start(() -> {
-                try {
-                    stopped.tick(from, FIRE.plus(RunJitter.CAP));
-                } catch (Throwable thrown) {
-                    ended.set(thrown);
-                }
-            });
-            assertThat(tickAtTheLock.await(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
-            tick.interrupt();
-            tick.join();
-        } finally {
-            release.countDown();
-            holder.join();
-        }
 
-        assertThat(ended.get()).isInstanceOf(RunPoliciesService.TickStopped.class);
+        Object ended = tickStoppedAtWebsLock(runs -> runs.tick(from, FIRE.plus(RunJitter.CAP)));
+
+        assertThat(ended).isInstanceOf(RunPoliciesService.TickStopped.class);
         assertThat(events(Operation.CREATE_SNAPSHOT)).isEmpty();
         assertThat(platform.providerCallsStartingWith("create")).isZero();
     }
@@ -508,6 +468,22 @@ class RunPoliciesServiceTest {
     @Test
     void aStopAtAPairsLockWithTheBudgetSpentKeepsThatPairUnreached() throws Exception {
         nightlyOnBothServers();
+        Instant from = platform.clock.instant();
+        org.vpsrecovery.application.job.RunBudget budget = org.vpsrecovery.application.job.RunBudget.startingNow(
+                platform.clock, Duration.ofSeconds(1));
+        platform.clock.advance(Duration.ofSeconds(2)); // spent before the first pair, which is taken all the same
+
+        Object ended = tickStoppedAtWebsLock(runs -> runs.tick(from, FIRE.plus(RunJitter.CAP), Optional.empty(), budget));
+
+        assertThat(events(Operation.CREATE_SNAPSHOT)).isEmpty();
+        assertThat(ended).isInstanceOf(RunPoliciesService.TickStopped.class);
+    }
+
+    /**
+     * Runs {@code tick} on its own thread over a service whose locks another request holds on WEB (the first pair's
+     * server, the lower id) and interrupts it (a stop) once it waits for that lock: what the tick returned or threw.
+     */
+    private Object tickStoppedAtWebsLock(java.util.function.Function<RunPoliciesService, Object> tick) throws Exception {
         org.vpsrecovery.domain.port.ServerLock shared = new org.vpsrecovery.domain.testing.InMemoryServerLock(
                 Duration.ofSeconds(30));
         java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
@@ -533,29 +509,23 @@ class RunPoliciesServiceTest {
             }
         }));
         java.util.concurrent.atomic.AtomicReference<Object> ended = new java.util.concurrent.atomic.AtomicReference<>();
-        Instant from = platform.clock.instant();
-        org.vpsrecovery.application.job.RunBudget budget = org.vpsrecovery.application.job.RunBudget.startingNow(
-                platform.clock, Duration.ofSeconds(1));
-        platform.clock.advance(Duration.ofSeconds(2)); // spent before the first pair, which is taken all the same
         try {
             assertThat(held.await(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue(); // a bound, not a timing
-            Thread tick = Thread.ofPlatform().start(() -> {
+            Thread ticking = Thread.ofPlatform().start(() -> {
                 try {
-                    ended.set(stopped.tick(from, FIRE.plus(RunJitter.CAP), Optional.empty(), budget));
+                    ended.set(tick.apply(stopped));
                 } catch (Throwable thrown) {
                     ended.set(thrown);
                 }
             });
             assertThat(tickAtTheLock.await(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
-            tick.interrupt();
-            tick.join();
+            ticking.interrupt();
+            ticking.join();
         } finally {
             release.countDown();
             holder.join();
         }
-
-        assertThat(events(Operation.CREATE_SNAPSHOT)).isEmpty();
-        assertThat(ended.get()).isInstanceOf(RunPoliciesService.TickStopped.class);
+        return ended.get();
     }
 
     /**
