@@ -313,9 +313,11 @@ public final class ApprovalsService implements DecideApprovalUseCase {
                 call(approved, context);
                 return approved;
             });
-        } catch (ServerBusy | PlatformUnavailable | ProviderFailure notNow) {
+        } catch (ServerBusy | PlatformUnavailable | ProviderFailure | AuditedAttempts.CheckFailed notNow) {
             // Not now: still approved (nothing recorded for it) if it never got as far as VPS.org, and tried again
             // later while the claim is still this runner's; otherwise the attempt moved it and recorded what came of it.
+            // A check that failed (something it had to do first did not happen) is no refusal: no rule refused the run,
+            // so it is never ended rejected for it (ADR 0040, amended in session 47).
             try {
                 claim.move(held -> held.unchanged(clock.instant(), Duration.ofSeconds(5), Duration.ofMinutes(1)));
             } catch (RuntimeException storeDown) {

@@ -1154,4 +1154,60 @@ class ApprovalsServiceTest {
                 Outcome.Kind.SUBMITTED);
         assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
     }
+
+    /** The holds, whose read by a delete's check throws what {@code failure} gives while it is set. */
+    private static final class FailingChecks extends org.vpsrecovery.domain.testing.ForwardingRecoveryPointHolds {
+        Supplier<RuntimeException> failure;
+
+        FailingChecks(org.vpsrecovery.domain.port.RecoveryPointHolds holds) {
+            super(holds);
+        }
+
+        @Override
+        public List<org.vpsrecovery.domain.hold.RecoveryPointHold> activeOn(ResourceRef point) {
+            if (failure != null) {
+                throw failure.get();
+            }
+            return super.activeOn(point);
+        }
+    }
+
+    /** An approvals service whose deletes' checks read {@code holds}. */
+    private ApprovalsService approvalsCheckingOver(FailingChecks holds) {
+        DeleteRecoveryPointService checkedDeletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), platform.attempts(), holds, Optional.of(gate));
+        return new ApprovalsService(platform.operations, platform.attempts(), platform.auditWriter, platform.clock,
+                checkedDeletes, checkedDeletes, restores, restores);
+    }
+
+    /**
+     * An approved run's check that fails (CheckFailed: something it had to do first did not happen, as a policy run's
+     * rotation delete) is no refusal: no rule refused it. It was ended rejected, audited REJECTED with the failure's
+     * reason, for good. It now stays approved with nothing recorded, and the job runs it once it can (ADR 0040, amended
+     * in session 47).
+     */
+    @Test
+    void anApprovedRunWhoseCheckFailedIsNotRejectedAndTheJobRunsItLater() {
+        RecoveryOperation pending = askToDelete();
+        FailingChecks holds = new FailingChecks(platform.holds);
+        ApprovalsService checking = approvalsCheckingOver(holds);
+        holds.failure = () -> new org.vpsrecovery.application.attempt.AuditedAttempts.CheckFailed("what the check had "
+                + "to do first did not happen", new PlatformUnavailable("VPS.org is down", Duration.ofSeconds(5), null));
+
+        RecoveryOperation answered = checking.decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE,
+                Optional.empty()));
+
+        assertThat(answered.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(deleteOutcomes()).isEmpty();
+        assertThat(deletedAtVpsOrg()).isFalse();
+
+        holds.failure = null;
+        platform.clock.advance(ApprovalsService.RUN_CLAIM);
+        assertThat(checking.settle()).isEqualTo(1);
+
+        assertThat(deletedAtVpsOrg()).isTrue();
+        assertThat(deleteOutcomes()).extracting(Outcome::kind).containsExactly(Outcome.Kind.ACCEPTED,
+                Outcome.Kind.SUBMITTED);
+    }
 }
