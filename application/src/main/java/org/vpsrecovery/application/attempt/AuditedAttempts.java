@@ -471,7 +471,8 @@ public final class AuditedAttempts {
 
         /**
          * Runs the check under the lock. A read of the provider that fails is audited FAILED (nothing
-         * was asked of it); a refusal or a denial is audited REJECTED; each is thrown.
+         * was asked of it); a refusal or a denial is audited REJECTED; each is thrown. In an approved run, a failure of no
+         * domain type is {@code PlatformUnavailable}, "not now", with nothing written (ADR 0040, amended in session 47).
          */
         private void requireAllowed(Supplier<Decision> check) {
             Decision decision;
@@ -493,6 +494,19 @@ public final class AuditedAttempts {
                 // Its REJECTED is written: a busy or unavailable refusal is not refused again on the way out of the lock.
                 throw refused instanceof ServerBusy || refused instanceof PlatformUnavailable
                         ? new AlreadyAudited(refused) : refused;
+            } catch (RuntimeException failed) {
+                Optional<RecoveryOperation> approved = approvedRun(context.operationId());
+                if (approved.isEmpty() || failed instanceof AlreadyAudited) {
+                    throw failed;
+                }
+                // An approved run's check failing with no domain type (a store's read the adapter could not name):
+                // no rule refused it and nothing was asked of VPS.org, so it is "not now", never the approver's 500
+                // nor the job's round thrown: nothing recorded, tried again until its run-by time (ADR 0040, amended
+                // in session 47). Not refused again on the way out of the lock.
+                LOG.log(System.Logger.Level.WARNING, "approved operation {0} ({1}) could not be checked now: {2}; it is "
+                        + "tried again", approved.get().id(), operation, failed.toString());
+                throw new AlreadyAudited(new PlatformUnavailable("the platform could not check the operation now, so "
+                        + "VPS.org was not called; it is tried again", HISTORY_RETRY_AFTER, failed));
             }
             if (decision instanceof Decision.Denied denied) {
                 throw rejected(denied.reason(), denied.detail(),

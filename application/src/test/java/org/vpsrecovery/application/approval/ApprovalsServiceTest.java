@@ -1210,4 +1210,37 @@ class ApprovalsServiceTest {
         assertThat(deleteOutcomes()).extracting(Outcome::kind).containsExactly(Outcome.Kind.ACCEPTED,
                 Outcome.Kind.SUBMITTED);
     }
+
+    /**
+     * An approved run's check whose store read fails with no domain type (one the adapter could not name): the approver
+     * got that failure as it was (a 500), and the job's round threw it. It is now "not now" (nothing was asked of VPS.org,
+     * no rule refused it): the approver is answered the operation approved, nothing is recorded, and the job runs it once
+     * the store answers (ADR 0040, amended in session 47).
+     */
+    @Test
+    void anApprovedRunWhoseCheckMetAStoreFailureOfNoDomainTypeIsNotNowAndTheJobRunsItLater() {
+        RecoveryOperation pending = askToDelete();
+        FailingChecks holds = new FailingChecks(platform.holds);
+        ApprovalsService checking = approvalsCheckingOver(holds);
+        holds.failure = () -> new IllegalStateException("could not read the holds: canceling statement (57014)");
+
+        RecoveryOperation answered = checking.decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE,
+                Optional.empty()));
+
+        assertThat(answered.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(deleteOutcomes()).isEmpty();
+        platform.clock.advance(ApprovalsService.RUN_CLAIM);
+        assertThat(checking.settle()).as("the job's round meets it too, and is not thrown").isZero();
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(deleteOutcomes()).isEmpty();
+
+        holds.failure = null;
+        platform.clock.advance(Duration.ofMinutes(1));
+        assertThat(checking.settle()).isEqualTo(1);
+
+        assertThat(deletedAtVpsOrg()).isTrue();
+        assertThat(deleteOutcomes()).extracting(Outcome::kind).containsExactly(Outcome.Kind.ACCEPTED,
+                Outcome.Kind.SUBMITTED);
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
+    }
 }
