@@ -1243,4 +1243,86 @@ class ApprovalsServiceTest {
                 Outcome.Kind.SUBMITTED);
         assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
     }
+
+    /**
+     * The run refused by a policy (a hold), its attempt's end over the claim failing in the store (not committed here):
+     * the approver was told "not now" (the operation approved) and nothing was recorded, though the policy did refuse.
+     * The approver is now told the refusal (RECOVERY_POINT_HELD), its REJECTED is written (or kept to be), and the job,
+     * coming back once the claim passed, finds that refusal on record and ends the operation so: never a run after it,
+     * even with the hold since released, and no second REJECTED (ADR 0040, amended in session 47).
+     */
+    @Test
+    void aRefusalWhoseEndTheStoreFailedIsAnsweredAndRecordedAndTheJobEndsItSoWithoutRunningIt() {
+        RecoveryOperation pending = askToDelete();
+        holdTheSnapshot();
+        java.util.concurrent.atomic.AtomicBoolean storeDown = new java.util.concurrent.atomic.AtomicBoolean(true);
+        RecoveryOperations endLost = new ForwardingRecoveryOperations(platform.operations) {
+            @Override
+            public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
+                if (storeDown.get() && next.state() == OperationState.REJECTED) {
+                    throw new IllegalStateException("terminating connection due to administrator command (57P01)");
+                }
+                return super.update(from, next, step);
+            }
+        };
+        ApprovalsService approversInstance = new ApprovalsService(endLost, platform.attempts(), platform.auditWriter,
+                platform.clock, deletes, deletes, restores, restores);
+
+        assertThat(RefusalReason.of(() -> approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty())))).isEqualTo(ReasonCode.RECOVERY_POINT_HELD);
+
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+        Instant refusedAt = platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(AuditEvent::occurredAt).findFirst().orElseThrow();
+
+        storeDown.set(false);
+        platform.holds.activeOn(ResourceRef.of(new SnapshotId(801))).forEach(hold -> platform.holds.release(
+                hold.releasedBy(new HoldActor.Team(BLUE), platform.clock.instant())));
+        platform.clock.advance(ApprovalsService.RUN_CLAIM.plus(ApprovalsService.OWED_EVENT_GRACE));
+        assertThat(approversInstance.settle()).isEqualTo(1);
+        approversInstance.settle();
+
+        RecoveryOperation ended = platform.operations.find(pending.id()).orElseThrow();
+        assertThat(ended.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(ended.updatedAt()).isEqualTo(refusedAt);
+        assertThat(ended.note()).hasValueSatisfying(note -> assertThat(note).contains("RECOVERY_POINT_HELD"));
+        assertThat(deletedAtVpsOrg()).isFalse();
+        assertThat(deleteCallsAtVpsOrg()).isZero();
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+        assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
+    }
+
+    /**
+     * The same refusal, its end's write committed with its answer lost: the row is rejected with its REJECTED owed, and
+     * the history already holds the one the run wrote, so the job clears the mark and writes no second.
+     */
+    @Test
+    void aRefusalWhoseEndCommittedWithItsAnswerLostIsAnsweredAndWrittenOnce() {
+        RecoveryOperation pending = askToDelete();
+        holdTheSnapshot();
+        RecoveryOperations answerLost = new ForwardingRecoveryOperations(platform.operations) {
+            @Override
+            public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
+                boolean stored = super.update(from, next, step);
+                if (next.state() == OperationState.REJECTED) {
+                    throw new IllegalStateException("terminating connection due to administrator command (57P01)");
+                }
+                return stored;
+            }
+        };
+        ApprovalsService approversInstance = new ApprovalsService(answerLost, platform.attempts(), platform.auditWriter,
+                platform.clock, deletes, deletes, restores, restores);
+
+        assertThat(RefusalReason.of(() -> approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty())))).isEqualTo(ReasonCode.RECOVERY_POINT_HELD);
+
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.REJECTED);
+        platform.clock.advance(ApprovalsService.OWED_EVENT_GRACE);
+        approvals.settle();
+
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+        assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
+        assertThat(deletedAtVpsOrg()).isFalse();
+    }
 }
