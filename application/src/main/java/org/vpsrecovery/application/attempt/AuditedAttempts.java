@@ -236,8 +236,9 @@ public final class AuditedAttempts {
                             + "platform could not store its end now ({3}); its REJECTED is kept to be written and the "
                             + "settle-approvals job ends it so", context.operationId(), operation, reason,
                             storeDown.toString());
-                    claim.get().refusedWithItsEndOwed();
+                    // Recorded (written or kept) first: only a refusal on its way to the record is answered as one.
                     writer.appendOrDefer(refusalOfApprovedRun(approved, at, reason, why));
+                    claim.get().refusedWithItsEndOwed();
                     return refusal;
                 }
                 if (ended.isEmpty()) {
