@@ -21,6 +21,7 @@ import org.vpsrecovery.application.snapshot.RestoreSnapshotUseCase;
 import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.approval.Verdict;
 import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
@@ -182,11 +183,11 @@ public final class ApprovalsService implements DecideApprovalUseCase {
                 if (approved.isDue(now)) {
                     moved += giveUp(approved) ? 1 : 0;
                 } else if (!approved.updatedAt().plus(LEFT_TO_THE_APPROVER).isAfter(now)
-                        && run(approved).state() != OperationState.APPROVED) {
+                        && run(approved, true).state() != OperationState.APPROVED) {
                     moved++;
                 }
             }
-        } catch (ClaimNotTaken | PlatformOutcomeUnknown storeDown) {
+        } catch (ClaimNotTaken | PlatformOutcomeUnknown | RefusalEndNotStored storeDown) {
             // The store failed (before a claim, under a refused run's end, or under a change of the run left in doubt,
             // which is never recorded as a refusal): the round ends here rather than let each
             // listed operation wait out the pool in turn (review of session 45); the next round takes them up.
@@ -264,11 +265,28 @@ public final class ApprovalsService implements DecideApprovalUseCase {
      */
     private RecoveryOperation runNowOrLeaveToTheJob(RecoveryOperation decided) {
         try {
-            return run(decided);
+            return run(decided, false);
         } catch (ClaimNotTaken storeDown) {
             LOG.log(System.Logger.Level.WARNING, "approved operation {0} could not be claimed to run now: {1}; the "
                     + "settle-approvals job runs it", decided.id(), storeDown.getCause().toString());
             return decided;
+        } catch (RefusalEndNotStored refusedNow) {
+            // Refused, and said so: the refusal happened whatever the store kept of its end (ADR 0040, session 47).
+            throw refusedNow.refusal;
+        }
+    }
+
+    /**
+     * The run was refused by a policy, its attempt recorded the refusal ({@code REJECTED}, written or kept to be), but the
+     * store failed under its end's write: the approver is told the refusal, and the settle job ends the operation as
+     * recorded ({@link #endedAsRecorded}).
+     */
+    private static final class RefusalEndNotStored extends RuntimeException {
+        private final RecoveryException refusal;
+
+        RefusalEndNotStored(RecoveryException refusal) {
+            super(refusal.getMessage(), refusal, false, false);
+            this.refusal = refusal;
         }
     }
 
@@ -283,9 +301,11 @@ public final class ApprovalsService implements DecideApprovalUseCase {
      * Throws {@link ClaimNotTaken} when the store fails before the claim is taken: the settle round then ends, as it did
      * before session 45 (each of up to a page of operations would otherwise wait out the pool in turn), and the
      * approver's request answers approved ({@link #runNowOrLeaveToTheJob}). Throws {@link PlatformOutcomeUnknown} when the
-     * run met a change in doubt: nothing is written for it, never a refusal.
+     * run met a change in doubt: nothing is written for it, never a refusal. Throws {@link RefusalEndNotStored} when its
+     * attempt recorded a refusal whose end the store did not take: the approver is told the refusal. {@code byTheJob}:
+     * the settle job's run, which first ends as recorded a run refused so earlier ({@link #endedAsRecorded}).
      */
-    private RecoveryOperation run(RecoveryOperation listed) {
+    private RecoveryOperation run(RecoveryOperation listed, boolean byTheJob) {
         // As stored now: another instance's round, or the approver's request, may have run it since it was listed.
         RecoveryOperation stored;
         RecoveryOperation approved;
@@ -305,6 +325,12 @@ public final class ApprovalsService implements DecideApprovalUseCase {
         }
         // From here this runner moves it only through its claim: once the claim is taken, nothing it does is written.
         ApprovedRunClaim claim = new ApprovedRunClaim(operations, approved);
+        if (byTheJob) {
+            Optional<RecoveryOperation> ended = endedAsRecorded(claim);
+            if (ended.isPresent()) {
+                return ended.get();
+            }
+        }
         Actor approver = approved.approval().orElseThrow().decision().orElseThrow().by();
         CallContext context = new CallContext(approved.team(), approved.requestId(), approved.id(), approver);
         // Renewed while it runs, so a slow but live run keeps it; stopped before this runner's last move below.
@@ -313,9 +339,11 @@ public final class ApprovalsService implements DecideApprovalUseCase {
                 call(approved, context);
                 return approved;
             });
-        } catch (ServerBusy | PlatformUnavailable | ProviderFailure notNow) {
+        } catch (ServerBusy | PlatformUnavailable | ProviderFailure | AuditedAttempts.CheckFailed notNow) {
             // Not now: still approved (nothing recorded for it) if it never got as far as VPS.org, and tried again
             // later while the claim is still this runner's; otherwise the attempt moved it and recorded what came of it.
+            // A check that failed (something it had to do first did not happen) is no refusal: no rule refused the run,
+            // so it is never ended rejected for it (ADR 0040, amended in session 47).
             try {
                 claim.move(held -> held.unchanged(clock.instant(), Duration.ofSeconds(5), Duration.ofMinutes(1)));
             } catch (RuntimeException storeDown) {
@@ -332,6 +360,9 @@ public final class ApprovalsService implements DecideApprovalUseCase {
                     inDoubt.getMessage());
             throw inDoubt;
         } catch (RecoveryException refused) {
+            if (claim.refusalEndOwed()) {
+                throw new RefusalEndNotStored(refused);
+            }
             // The attempt ended it rejected over this runner's claim and audited the refusal (REJECTED, with the
             // policy's reason), or, the claim taken by another runner meanwhile (this run's start or end lost to it),
             // wrote nothing: the claim holder runs it. A refusal the attempt did not record ends it here, over the claim,
@@ -366,6 +397,41 @@ public final class ApprovalsService implements DecideApprovalUseCase {
             LOG.log(System.Logger.Level.WARNING, "approved operation {0} ran, but could not be read back now: {1}",
                     approved.id(), storeDown.toString());
             return claim.operation();
+        }
+    }
+
+    /**
+     * A run refused earlier whose end its runner could not store ({@link RefusalEndNotStored}): its {@code REJECTED} is on
+     * record, so the operation is ended {@code rejected} over {@code claim}, at that event's instant and for its reason,
+     * never run again (the approver was told the refusal). No event is written for it (one is on record) and none is
+     * marked owed. Empty when no refusal of this run is on record. A store or a history that fails here leaves the claim
+     * to run out: the next round looks again (ADR 0040, amended in session 47).
+     */
+    private Optional<RecoveryOperation> endedAsRecorded(ApprovedRunClaim claim) {
+        RecoveryOperation approved = claim.operation();
+        Instant decidedAt = approved.approval().orElseThrow().decision().orElseThrow().at();
+        try {
+            Optional<AuditEvent> refusal = writer.recorded(approved.requestId(), approved.kind()).stream()
+                    .filter(event -> event.outcome() instanceof Outcome.Rejected
+                            && approved.id().toString().equals(event.detail().get(AuditEvent.APPROVAL_OF))
+                            && !event.occurredAt().isBefore(decidedAt))
+                    .findFirst();
+            if (refusal.isEmpty()) {
+                return Optional.empty();
+            }
+            AuditEvent recorded = refusal.get();
+            ReasonCode reason = ((Outcome.Rejected) recorded.outcome()).reason();
+            String why = Objects.requireNonNullElse(recorded.detail().get(AuditEvent.MESSAGE), "refused");
+            LOG.log(System.Logger.Level.INFO, "approved operation {0} was refused ({1}) at {2}, on record; its end is "
+                    + "stored now", approved.id(), reason, recorded.occurredAt());
+            return Optional.of(claim.move(held -> ApprovedRunClaim.refusedOnRun(held, recorded.occurredAt(), reason, why))
+                    .orElseGet(() -> operations.find(approved.id()).orElse(approved)));
+        } catch (RuntimeException storeDown) {
+            LOG.log(System.Logger.Level.WARNING, "approved operation {0}: whether a refusal of its run is on record could "
+                    + "not be read, or its end stored, now: {1}; the next round looks again", approved.id(),
+                    storeDown.toString());
+            claim.release();
+            return Optional.of(approved);
         }
     }
 

@@ -25,6 +25,8 @@ public final class ApprovedRunClaim {
     private RecoveryOperation held;
     /** Moved on by this runner, taken by another, or released: nothing more is moved through this claim. */
     private boolean over;
+    /** Refused, its refusal on record (or kept to be), but its end's write failed: the settle job ends it as recorded. */
+    private boolean refusalEndOwed;
 
     /** {@code claimed}: the approved operation as this runner's claim stored it in {@code operations}. */
     public ApprovedRunClaim(RecoveryOperations operations, RecoveryOperation claimed) {
@@ -114,6 +116,31 @@ public final class ApprovedRunClaim {
                 return Optional.empty();
             }
         });
+    }
+
+    /**
+     * This runner was refused and recorded its refusal, but the store failed under the end's write (it may or may not
+     * have committed): nothing more is moved through this claim, and its runner answers the refusal (ADR 0040, amended
+     * in session 47). The settle job makes the record true: the end stored, its owed event; not, the refusal on record.
+     */
+    public void refusedWithItsEndOwed() {
+        moving.lock();
+        try {
+            over = true;
+            refusalEndOwed = true;
+        } finally {
+            moving.unlock();
+        }
+    }
+
+    /** Whether {@link #refusedWithItsEndOwed} was said of this claim. */
+    public boolean refusalEndOwed() {
+        moving.lock();
+        try {
+            return refusalEndOwed;
+        } finally {
+            moving.unlock();
+        }
     }
 
     /** This runner is done with it: nothing more is moved through this claim. */

@@ -401,6 +401,17 @@ public final class AuditWriter {
         return true;
     }
 
+    /**
+     * The events of {@code operation} under {@code requestId} the history holds now, newest first, at most a query's
+     * page ({@link AuditQuery#MAX_LIMIT}); throws when the history cannot be read. What is kept to be written is not
+     * among them.
+     */
+    public List<AuditEvent> recorded(RequestId requestId, Operation operation) {
+        return history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forRequest(requestId)
+                        .withOperations(java.util.Set.of(operation)))
+                .stream().map(RecordedAuditEvent::event).toList();
+    }
+
     /** An attempt as the history holds it: its id, and whether a final outcome of it is on record. */
     public record RecordedAttempt(String id, boolean ended) {
         public RecordedAttempt {

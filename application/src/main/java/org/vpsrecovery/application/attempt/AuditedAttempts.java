@@ -211,7 +211,10 @@ public final class AuditedAttempts {
          * claim holder decides: the operation is ended {@code rejected} over this runner's claim first, and the event
          * written only if that lands. A runner whose claim ran out and was taken writes nothing: the operation stays
          * approved for the claim holder, whose run records what comes of it (else the history could show a REJECTED
-         * and then a run). A store that cannot take the end is "not now": nothing written, the operation tried again.
+         * and then a run). A store failing under the end is answered the refusal all the same (it happened: the policy
+         * refused, nothing was asked of VPS.org), its {@code REJECTED} kept to be written ({@link AuditWriter#appendOrDefer})
+         * and the claim told so ({@link ApprovedRunClaim#refusedWithItsEndOwed}): the settle job ends the operation as
+         * recorded (ADR 0040, amended in session 47).
          */
         private RecoveryException rejected(ReasonCode reason, String why, RecoveryException refusal) {
             Optional<ApprovedRunClaim> claim = approvedClaim(context.operationId());
@@ -226,10 +229,17 @@ public final class AuditedAttempts {
                     ended = claim.get().move(held -> ApprovedRunClaim.refusedOnRun(held, at, reason, why),
                             new ApprovalStep(approved.kind(), approved.requestId()));
                 } catch (RuntimeException storeDown) {
+                    // Stored with its answer lost, the end's owed mark leaves the event to the job, which finds this one
+                    // on record and writes no second (one instant, one step). Not stored, the job finds this refusal on
+                    // record before it would run the operation again, and ends it so: never a run after a REJECTED.
                     LOG.log(System.Logger.Level.WARNING, "approved operation {0} ({1}) was refused ({2}) but the "
-                            + "platform cannot store its end; it is tried again", context.operationId(), operation, reason);
-                    throw new PlatformUnavailable("the platform cannot store the operation now, so nothing was done; "
-                            + "it is tried again", HISTORY_RETRY_AFTER, storeDown);
+                            + "platform could not store its end now ({3}); its REJECTED is kept to be written and the "
+                            + "settle-approvals job ends it so", context.operationId(), operation, reason,
+                            storeDown.toString());
+                    // Recorded (written or kept) first: only a refusal on its way to the record is answered as one.
+                    writer.appendOrDefer(refusalOfApprovedRun(approved, at, reason, why));
+                    claim.get().refusedWithItsEndOwed();
+                    return refusal;
                 }
                 if (ended.isEmpty()) {
                     LOG.log(System.Logger.Level.INFO, "approved operation {0} ({1}) was refused ({2}) after its claim "
@@ -237,13 +247,8 @@ public final class AuditedAttempts {
                             context.operationId(), operation, reason);
                     return refusal;
                 }
-                AuditEvent rejected = event(new Outcome.Rejected(reason), OptionalInt.empty(), why);
-                Map<String, String> facts = new LinkedHashMap<>(rejected.detail());
-                facts.put(AuditEvent.APPROVAL_OF, approved.id().toString());
                 try {
-                    writer.appendNow(new AuditEvent(ended.get().updatedAt(), rejected.team(), rejected.requestId(),
-                            rejected.operation(), rejected.server(), rejected.resource(), rejected.outcome(),
-                            rejected.providerStatus(), facts));
+                    writer.appendNow(refusalOfApprovedRun(approved, ended.get().updatedAt(), reason, why));
                 } catch (RuntimeException unavailable) {
                     LOG.log(System.Logger.Level.WARNING, "the REJECTED event of approved operation {0} is owed: the "
                             + "history did not take it now ({1}); the settle-approvals job writes it",
@@ -253,6 +258,16 @@ public final class AuditedAttempts {
             }
             writer.appendOrDefer(event(new Outcome.Rejected(reason), OptionalInt.empty(), why));
             return refusal;
+        }
+
+        /** The REJECTED of {@code approved}'s run, at the instant its end is (or was to be) stored, naming it. */
+        private AuditEvent refusalOfApprovedRun(RecoveryOperation approved, java.time.Instant at, ReasonCode reason,
+                                                String why) {
+            AuditEvent rejected = event(new Outcome.Rejected(reason), OptionalInt.empty(), why);
+            Map<String, String> facts = new LinkedHashMap<>(rejected.detail());
+            facts.put(AuditEvent.APPROVAL_OF, approved.id().toString());
+            return new AuditEvent(at, rejected.team(), rejected.requestId(), rejected.operation(), rejected.server(),
+                    rejected.resource(), rejected.outcome(), rejected.providerStatus(), facts);
         }
 
         /**
@@ -471,7 +486,8 @@ public final class AuditedAttempts {
 
         /**
          * Runs the check under the lock. A read of the provider that fails is audited FAILED (nothing
-         * was asked of it); a refusal or a denial is audited REJECTED; each is thrown.
+         * was asked of it); a refusal or a denial is audited REJECTED; each is thrown. In an approved run, a failure of no
+         * domain type is {@code PlatformUnavailable}, "not now", with nothing written (ADR 0040, amended in session 47).
          */
         private void requireAllowed(Supplier<Decision> check) {
             Decision decision;
@@ -493,6 +509,19 @@ public final class AuditedAttempts {
                 // Its REJECTED is written: a busy or unavailable refusal is not refused again on the way out of the lock.
                 throw refused instanceof ServerBusy || refused instanceof PlatformUnavailable
                         ? new AlreadyAudited(refused) : refused;
+            } catch (RuntimeException failed) {
+                Optional<RecoveryOperation> approved = approvedRun(context.operationId());
+                if (approved.isEmpty() || failed instanceof AlreadyAudited) {
+                    throw failed;
+                }
+                // An approved run's check failing with no domain type (a store's read the adapter could not name):
+                // no rule refused it and nothing was asked of VPS.org, so it is "not now", never the approver's 500
+                // nor the job's round thrown: nothing recorded, tried again until its run-by time (ADR 0040, amended
+                // in session 47). Not refused again on the way out of the lock.
+                LOG.log(System.Logger.Level.WARNING, "approved operation {0} ({1}) could not be checked now: {2}; it is "
+                        + "tried again", approved.get().id(), operation, failed.toString());
+                throw new AlreadyAudited(new PlatformUnavailable("the platform could not check the operation now, so "
+                        + "VPS.org was not called; it is tried again", HISTORY_RETRY_AFTER, failed));
             }
             if (decision instanceof Decision.Denied denied) {
                 throw rejected(denied.reason(), denied.detail(),

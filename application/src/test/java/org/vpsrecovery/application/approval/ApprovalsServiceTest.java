@@ -1154,4 +1154,175 @@ class ApprovalsServiceTest {
                 Outcome.Kind.SUBMITTED);
         assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
     }
+
+    /** The holds, whose read by a delete's check throws what {@code failure} gives while it is set. */
+    private static final class FailingChecks extends org.vpsrecovery.domain.testing.ForwardingRecoveryPointHolds {
+        Supplier<RuntimeException> failure;
+
+        FailingChecks(org.vpsrecovery.domain.port.RecoveryPointHolds holds) {
+            super(holds);
+        }
+
+        @Override
+        public List<org.vpsrecovery.domain.hold.RecoveryPointHold> activeOn(ResourceRef point) {
+            if (failure != null) {
+                throw failure.get();
+            }
+            return super.activeOn(point);
+        }
+    }
+
+    /** An approvals service whose deletes' checks read {@code holds}. */
+    private ApprovalsService approvalsCheckingOver(FailingChecks holds) {
+        DeleteRecoveryPointService checkedDeletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), platform.attempts(), holds, Optional.of(gate));
+        return new ApprovalsService(platform.operations, platform.attempts(), platform.auditWriter, platform.clock,
+                checkedDeletes, checkedDeletes, restores, restores);
+    }
+
+    /**
+     * An approved run's check that fails (CheckFailed: something it had to do first did not happen, as a policy run's
+     * rotation delete) is no refusal: no rule refused it. It was ended rejected, audited REJECTED with the failure's
+     * reason, for good. It now stays approved with nothing recorded, and the job runs it once it can (ADR 0040, amended
+     * in session 47).
+     */
+    @Test
+    void anApprovedRunWhoseCheckFailedIsNotRejectedAndTheJobRunsItLater() {
+        RecoveryOperation pending = askToDelete();
+        FailingChecks holds = new FailingChecks(platform.holds);
+        ApprovalsService checking = approvalsCheckingOver(holds);
+        holds.failure = () -> new org.vpsrecovery.application.attempt.AuditedAttempts.CheckFailed("what the check had "
+                + "to do first did not happen", new PlatformUnavailable("VPS.org is down", Duration.ofSeconds(5), null));
+
+        RecoveryOperation answered = checking.decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE,
+                Optional.empty()));
+
+        assertThat(answered.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(deleteOutcomes()).isEmpty();
+        assertThat(deletedAtVpsOrg()).isFalse();
+
+        holds.failure = null;
+        platform.clock.advance(ApprovalsService.RUN_CLAIM);
+        assertThat(checking.settle()).isEqualTo(1);
+
+        assertThat(deletedAtVpsOrg()).isTrue();
+        assertThat(deleteOutcomes()).extracting(Outcome::kind).containsExactly(Outcome.Kind.ACCEPTED,
+                Outcome.Kind.SUBMITTED);
+    }
+
+    /**
+     * An approved run's check whose store read fails with no domain type (one the adapter could not name): the approver
+     * got that failure as it was (a 500), and the job's round threw it. It is now "not now" (nothing was asked of VPS.org,
+     * no rule refused it): the approver is answered the operation approved, nothing is recorded, and the job runs it once
+     * the store answers (ADR 0040, amended in session 47).
+     */
+    @Test
+    void anApprovedRunWhoseCheckMetAStoreFailureOfNoDomainTypeIsNotNowAndTheJobRunsItLater() {
+        RecoveryOperation pending = askToDelete();
+        FailingChecks holds = new FailingChecks(platform.holds);
+        ApprovalsService checking = approvalsCheckingOver(holds);
+        holds.failure = () -> new IllegalStateException("could not read the holds: canceling statement (57014)");
+
+        RecoveryOperation answered = checking.decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE,
+                Optional.empty()));
+
+        assertThat(answered.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(deleteOutcomes()).isEmpty();
+        platform.clock.advance(ApprovalsService.RUN_CLAIM);
+        assertThat(checking.settle()).as("the job's round meets it too, and is not thrown").isZero();
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(deleteOutcomes()).isEmpty();
+
+        holds.failure = null;
+        platform.clock.advance(Duration.ofMinutes(1));
+        assertThat(checking.settle()).isEqualTo(1);
+
+        assertThat(deletedAtVpsOrg()).isTrue();
+        assertThat(deleteOutcomes()).extracting(Outcome::kind).containsExactly(Outcome.Kind.ACCEPTED,
+                Outcome.Kind.SUBMITTED);
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
+    }
+
+    /**
+     * The run refused by a policy (a hold), its attempt's end over the claim failing in the store (not committed here):
+     * the approver was told "not now" (the operation approved) and nothing was recorded, though the policy did refuse.
+     * The approver is now told the refusal (RECOVERY_POINT_HELD), its REJECTED is written (or kept to be), and the job,
+     * coming back once the claim passed, finds that refusal on record and ends the operation so: never a run after it,
+     * even with the hold since released, and no second REJECTED (ADR 0040, amended in session 47).
+     */
+    @Test
+    void aRefusalWhoseEndTheStoreFailedIsAnsweredAndRecordedAndTheJobEndsItSoWithoutRunningIt() {
+        RecoveryOperation pending = askToDelete();
+        holdTheSnapshot();
+        java.util.concurrent.atomic.AtomicBoolean storeDown = new java.util.concurrent.atomic.AtomicBoolean(true);
+        RecoveryOperations endLost = new ForwardingRecoveryOperations(platform.operations) {
+            @Override
+            public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
+                if (storeDown.get() && next.state() == OperationState.REJECTED) {
+                    throw new IllegalStateException("terminating connection due to administrator command (57P01)");
+                }
+                return super.update(from, next, step);
+            }
+        };
+        ApprovalsService approversInstance = new ApprovalsService(endLost, platform.attempts(), platform.auditWriter,
+                platform.clock, deletes, deletes, restores, restores);
+
+        assertThat(RefusalReason.of(() -> approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty())))).isEqualTo(ReasonCode.RECOVERY_POINT_HELD);
+
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+        Instant refusedAt = platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(AuditEvent::occurredAt).findFirst().orElseThrow();
+
+        storeDown.set(false);
+        platform.holds.activeOn(ResourceRef.of(new SnapshotId(801))).forEach(hold -> platform.holds.release(
+                hold.releasedBy(new HoldActor.Team(BLUE), platform.clock.instant())));
+        platform.clock.advance(ApprovalsService.RUN_CLAIM.plus(ApprovalsService.OWED_EVENT_GRACE));
+        assertThat(approversInstance.settle()).isEqualTo(1);
+        approversInstance.settle();
+
+        RecoveryOperation ended = platform.operations.find(pending.id()).orElseThrow();
+        assertThat(ended.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(ended.updatedAt()).isEqualTo(refusedAt);
+        assertThat(ended.note()).hasValueSatisfying(note -> assertThat(note).contains("RECOVERY_POINT_HELD"));
+        assertThat(deletedAtVpsOrg()).isFalse();
+        assertThat(deleteCallsAtVpsOrg()).isZero();
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+        assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
+    }
+
+    /**
+     * The same refusal, its end's write committed with its answer lost: the row is rejected with its REJECTED owed, and
+     * the history already holds the one the run wrote, so the job clears the mark and writes no second.
+     */
+    @Test
+    void aRefusalWhoseEndCommittedWithItsAnswerLostIsAnsweredAndWrittenOnce() {
+        RecoveryOperation pending = askToDelete();
+        holdTheSnapshot();
+        RecoveryOperations answerLost = new ForwardingRecoveryOperations(platform.operations) {
+            @Override
+            public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
+                boolean stored = super.update(from, next, step);
+                if (next.state() == OperationState.REJECTED) {
+                    throw new IllegalStateException("terminating connection due to administrator command (57P01)");
+                }
+                return stored;
+            }
+        };
+        ApprovalsService approversInstance = new ApprovalsService(answerLost, platform.attempts(), platform.auditWriter,
+                platform.clock, deletes, deletes, restores, restores);
+
+        assertThat(RefusalReason.of(() -> approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty())))).isEqualTo(ReasonCode.RECOVERY_POINT_HELD);
+
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.REJECTED);
+        platform.clock.advance(ApprovalsService.OWED_EVENT_GRACE);
+        approvals.settle();
+
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+        assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
+        assertThat(deletedAtVpsOrg()).isFalse();
+    }
 }
