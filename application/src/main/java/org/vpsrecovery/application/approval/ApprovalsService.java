@@ -191,7 +191,7 @@ public final class ApprovalsService implements DecideApprovalUseCase {
             // The store failed (before a claim, under a refused run's end, or under a change of the run left in doubt,
             // which is never recorded as a refusal): the round ends here rather than let each
             // listed operation wait out the pool in turn (review of session 45); the next round takes them up.
-            LOG.log(System.Logger.Level.WARNING, "the approved operations' round stopped: {0}",
+            LOG.log(System.Logger.Level.WARNING, "the approved operations'' round stopped: {0}",
                     Objects.requireNonNullElse(storeDown.getCause(), storeDown).toString());
         }
         return moved;

@@ -326,7 +326,7 @@ public final class ScanDriftService {
     /** Lets every kept tally go: the database they were counted on went back (or was changed behind the platform). */
     private void forgetKept() {
         LOG.log(System.Logger.Level.WARNING, "drift scan: the audit history no longer holds event {0} as this instance "
-                + "read it (the database went back: a failover or a restore?); every server's create and delete events "
+                + "read it (the database went back: a failover or a restore?); every server''s create and delete events "
                 + "are read whole again", String.valueOf(witness.map(RecordedAuditEvent::sequence).orElse(0L)));
         kept.clear();
         witness = Optional.empty();
