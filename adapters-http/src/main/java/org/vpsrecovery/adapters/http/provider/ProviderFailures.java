@@ -48,6 +48,19 @@ final class ProviderFailures {
     record Reply(int status, byte[] body, Optional<String> retryAfter) {
     }
 
+    /**
+     * Marks a call not handed to Micronaut's client because that client was closed (this instance is stopping).
+     * Micronaut refuses such a call before anything is sent ({@code DefaultHttpClient} reads {@code isRunning()} before
+     * it asks for a connection), but with a plain {@code HttpClientException} and no cause, which only its message
+     * tells from other failures of the client; {@link VpsOrgClient} reads the same state first and fails the call with
+     * this, so that it is known unsent by its type (ADR 0010, amended in session 47).
+     */
+    static final class ClientClosed extends RuntimeException {
+        ClientClosed() {
+            super("the platform's VPS.org client is closed (this instance is stopping)", null, false, false);
+        }
+    }
+
     private final ApiToken token;
     private final JsonMapper json;
     private final Clock clock;
@@ -135,7 +148,7 @@ final class ProviderFailures {
      * No answer. Whether the request reached the provider decides between unavailable and outcome unknown; why no
      * answer came (a timeout, a dropped connection, the platform's own client closed) is told by the failure's type
      * and {@code clientClosed}, the client's own state when the call failed, never by its message (ADR 0010, amended
-     * in session 46).
+     * in session 46). A call the client was already closed for is {@link ClientClosed}: never sent (session 47).
      */
     ProviderFailure fromTransport(Call call, Throwable error, boolean clientClosed) {
         if (tooLarge(error)) {
@@ -146,8 +159,10 @@ final class ProviderFailures {
                     + " is unreadable: " + why, OptionalInt.empty(), Optional.empty(), error);
         }
         if (neverSent(error)) {
-            return new ProviderFailure(Kind.UNAVAILABLE, "VPS.org could not be reached to " + call.description()
-                    + " (" + shortReason(error) + ")", OptionalInt.empty(), Optional.empty(), error);
+            String message = error instanceof ClientClosed closed
+                    ? "VPS.org was not called to " + call.description() + ": " + closed.getMessage() + "; nothing was sent"
+                    : "VPS.org could not be reached to " + call.description() + " (" + shortReason(error) + ")";
+            return new ProviderFailure(Kind.UNAVAILABLE, message, OptionalInt.empty(), Optional.empty(), error);
         }
         Optional<NoAnswer> why = noAnswer(error, clientClosed);
         String what = switch (why.orElse(null)) {
@@ -174,7 +189,8 @@ final class ProviderFailures {
 
     /**
      * Why a request that left got no answer: a timeout's type (Micronaut's or Netty's); the platform's own client closed
-     * ({@code clientClosed}: Micronaut then ends the call as it ends one dropped by the peer); or a dropped connection's
+     * ({@code clientClosed}: Micronaut then ends the call as it ends one dropped by the peer; a call started after the
+     * close is {@link ClientClosed}, never sent, and does not come here); or a dropped connection's
      * type: Micronaut's {@link ResponseClosedException} (the channel went inactive before or during the answer),
      * Netty's {@code PrematureChannelClosureException}, or any {@link IOException} on the connection (a reset, a
      * broken pipe, a {@link java.nio.channels.ClosedChannelException}; the JDK and Netty's native transport tell a
@@ -196,7 +212,10 @@ final class ProviderFailures {
         return Optional.empty();
     }
 
-    /** A transport failure that happened before the request left (refused, no connection to be had). */
+    /**
+     * A transport failure that happened before the request left (refused, no connection to be had, the platform's
+     * client closed): the rule {@link #fromTransport} answers unavailable by.
+     */
     boolean certainlyNotSent(ProviderFailure failure) {
         return failure.providerStatus().isEmpty() && failure.getCause() != null && neverSent(failure.getCause());
     }
@@ -220,13 +239,17 @@ final class ProviderFailures {
         return false;
     }
 
-    /** Refused, connect timeout, no host, or no free pooled connection: the request never left. */
+    /**
+     * Refused, connect timeout, no host, no free pooled connection, out of the request's time, or the platform's client
+     * closed before the call: the request never left.
+     */
     private static boolean neverSent(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             String name = t.getClass().getName();
             String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
             if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoHostException
                     || t instanceof ProviderResilience.NoFreeConnection || t instanceof ProviderResilience.OutOfTime
+                    || t instanceof ClientClosed
                     || name.equals("io.netty.channel.ConnectTimeoutException")
                     || message.startsWith("connect error")) {
                 return true;

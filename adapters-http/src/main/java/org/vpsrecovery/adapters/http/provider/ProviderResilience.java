@@ -77,7 +77,11 @@ final class ProviderResilience {
         this.breaker = CircuitBreaker.builder()
                 // A list out of time inside a call ran out between retries of a failing page: the provider's trouble.
                 // Excluded, Failsafe would record it as a success, and a half-open breaker would close on it.
-                .handleIf(failure -> failure instanceof ProviderFailure provider && PROVIDER_TROUBLE.contains(provider.kind()))
+                // A call the platform's closed client refused is not (session 47): counted, it would open the circuit,
+                // whose refusals say VPS.org failed. Recorded as a success instead: harmless, since a closed client
+                // sends nothing again.
+                .handleIf(failure -> failure instanceof ProviderFailure provider && PROVIDER_TROUBLE.contains(provider.kind())
+                        && !(provider.getCause() instanceof ProviderFailures.ClientClosed))
                 .withFailureThreshold(breakerSettings.failureThreshold(), breakerSettings.window())
                 .withDelay(breakerSettings.openFor())
                 .onOpen(event -> LOG.warn("VPS.org circuit opened: calls fail fast for {}", breakerSettings.openFor()))
@@ -289,8 +293,10 @@ final class ProviderResilience {
             return false;
         }
         return switch (provider.kind()) {
-            // Busy connections mean a slow provider: another wait in line would only add load.
-            case UNAVAILABLE -> !(provider.getCause() instanceof NoFreeConnection || provider.getCause() instanceof OutOfTime);
+            // Busy connections mean a slow provider: another wait in line would only add load. A closed client stays
+            // closed: another attempt would be refused as this one was.
+            case UNAVAILABLE -> !(provider.getCause() instanceof NoFreeConnection || provider.getCause() instanceof OutOfTime
+                    || provider.getCause() instanceof ProviderFailures.ClientClosed);
             case TIMEOUT -> true;
             // Waiting longer than the cap inside one call is worse than telling the caller when to come back.
             case RATE_LIMITED -> provider.retryAfter().map(wait -> wait.compareTo(retrySettings.maxRetryAfter()) <= 0)

@@ -720,6 +720,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             }
         }
         long started = System.nanoTime();
+        requireRunning(call);
         try {
             HttpResponse<byte[]> response = blocking.exchange(request, BYTES, BYTES);
             log(method, uri, response.code(), started);
@@ -737,10 +738,23 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         }
     }
 
+    /**
+     * Micronaut's client refuses every call once closed, before sending anything, by this same state; read here first,
+     * the refusal is known by its type, {@link ProviderFailures.ClientClosed}: unsent, so unavailable and never
+     * retried (ADR 0010, amended in session 47). A close between this and Micronaut's own check leaves its refusal,
+     * told apart only by its message, to {@code fromTransport} as a call the closing client cut (CLIENT_CLOSED).
+     */
+    private void requireRunning(Call call) {
+        if (!http.isRunning()) {
+            throw failures.fromTransport(call, new ProviderFailures.ClientClosed(), true);
+        }
+    }
+
     /** {@link #exchange} through the reactive client: completes on the client's event loop, never waits. */
     private CompletableFuture<Reply> exchangeWhenAnswered(Call call, HttpMethod method, URI uri) {
         MutableHttpRequest<Object> request = request(method, uri);
         long started = System.nanoTime();
+        requireRunning(call);
         return Mono.from(http.exchange(request, BYTES, BYTES)).toFuture().handle((response, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException wrapped && wrapped.getCause() != null

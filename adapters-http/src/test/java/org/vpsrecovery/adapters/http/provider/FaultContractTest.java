@@ -558,6 +558,83 @@ class FaultContractTest {
                 .doesNotContain("in time").doesNotContain("dropped");
     }
 
+    /**
+     * A change asked for after the platform closed its VPS.org client (a stop): Micronaut's client refuses it before
+     * anything is sent, so it is unavailable and said to be unsent (503 and a Retry-After at the facade), never an
+     * outcome nobody knows that the reconciler would have to settle (ADR 0010, amended in session 47).
+     */
+    @Test
+    void aCreateAfterTheClientClosedIsNotSentAndSaysSo() {
+        start();
+        vpsOrg.client.close();
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, () -> createSnapshot(DB, "after-close"));
+
+        assertThat(failure.kind()).as(failure.getMessage()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(failure.noAnswer()).isEmpty();
+        assertThat(failure.getMessage()).contains("VPS.org client is closed").contains("nothing was sent");
+        assertThat(FacadeProblems.statusOf(failure).getCode()).isEqualTo(503);
+        assertThat(FacadeProblems.retryAfterOf(failure, io.micronaut.http.HttpStatus.SERVICE_UNAVAILABLE,
+                java.time.Clock.systemUTC())).isPresent();
+        assertThat(vpsOrg.received()).isEmpty();
+    }
+
+    /**
+     * A delete whose every try the closed client refused: none may have reached VPS.org, so it is unavailable, not an
+     * outcome nobody knows, and it is tried once.
+     */
+    @Test
+    void aDeleteAfterTheClientClosedIsNotSentNeverOutcomeUnknown() {
+        start();
+        vpsOrg.client.close();
+        try (RetriesLogged retries = new RetriesLogged()) {
+
+            ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                    () -> vpsOrg.client.deleteSnapshot(new SnapshotId(798)));
+
+            assertThat(failure.kind()).as(failure.getMessage()).isEqualTo(Kind.UNAVAILABLE);
+            assertThat(failure.getMessage()).contains("nothing was sent");
+            assertThat(retries.lines()).isEmpty();
+        }
+        assertThat(vpsOrg.received()).isEmpty();
+    }
+
+    /** A read the closed client refused fails at once, unsent: no retry would find the client open again. */
+    @Test
+    void aReadAfterTheClientClosedFailsAtOnceUnretried() {
+        start();
+        vpsOrg.client.close();
+        try (RetriesLogged retries = new RetriesLogged()) {
+
+            ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                    () -> vpsOrg.client.listBackups(Optional.empty(), Optional.empty()));
+
+            assertThat(failure.kind()).as(failure.getMessage()).isEqualTo(Kind.UNAVAILABLE);
+            assertThat(failure.noAnswer()).isEmpty();
+            assertThat(failure.getMessage()).contains("VPS.org client is closed").contains("nothing was sent");
+            assertThat(retries.lines()).isEmpty();
+        }
+    }
+
+    /** The event-loop list the same: failed at once, neither retried nor moved to the blocking way. */
+    @Test
+    void anEventLoopReadAfterTheClientClosedFailsAtOnceUnretried() throws Exception {
+        start();
+        vpsOrg.client.close();
+        try (RetriesLogged retries = new RetriesLogged()) {
+
+            Throwable failed = catchThrowableOfType(java.util.concurrent.ExecutionException.class,
+                    () -> vpsOrg.client.listSnapshotsWhenAnswered(Optional.empty(), callers).get(10, TimeUnit.SECONDS))
+                    .getCause();
+
+            assertThat(failed).isInstanceOfSatisfying(ProviderFailure.class, failure -> {
+                assertThat(failure.kind()).as(failure.getMessage()).isEqualTo(Kind.UNAVAILABLE);
+                assertThat(failure.getMessage()).contains("nothing was sent");
+            });
+            assertThat(retries.lines()).isEmpty();
+        }
+    }
+
     @Test
     void aReadWhoseConnectionDropsIsRetried() {
         start();
@@ -791,6 +868,30 @@ class FaultContractTest {
     }
 
     // ---- helpers ----
+
+    /** The retry policy's "Retrying a VPS.org call" lines logged while it is open. */
+    private static final class RetriesLogged implements AutoCloseable {
+
+        private final ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ProviderResilience.class);
+        private final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+
+        RetriesLogged() {
+            appender.start();
+            logger.addAppender(appender);
+        }
+
+        List<String> lines() {
+            return appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .filter(line -> line.startsWith("Retrying a VPS.org call")).toList();
+        }
+
+        @Override
+        public void close() {
+            logger.detachAppender(appender);
+        }
+    }
 
     private Snapshot createSnapshot(ServerId server, String name) {
         return vpsOrg.client.createSnapshot(new SnapshotDraft(server, new SnapshotName(name), Optional.empty()));

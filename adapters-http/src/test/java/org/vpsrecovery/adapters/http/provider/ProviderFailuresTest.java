@@ -119,6 +119,32 @@ class ProviderFailuresTest {
                 failures.fromTransport(read, dropped, false)).noAnswer()).hasValue(ProviderFailure.NoAnswer.CONNECTION_DROPPED);
     }
 
+    /**
+     * A call the platform's client was closed for is refused unsent, by its type, for a change as for a read, and the
+     * delete's rule ({@code certainlyNotSent}) says the same. Micronaut's own refusal (a plain HttpClientException, its
+     * message the only sign) is not read: only a call cut by the closing client comes to fromTransport that way.
+     */
+    @Test
+    void aCallTheClosedClientRefusedIsCertainlyNotSent() {
+        ProviderFailure change = failures.fromTransport(create, new ProviderFailures.ClientClosed(), true);
+        ProviderFailure list = failures.fromTransport(read, new ProviderFailures.ClientClosed(), true);
+
+        assertThat(change.kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(change.noAnswer()).isEmpty();
+        assertThat(change.getMessage()).isEqualTo("VPS.org was not called to create a snapshot of server 12345: the "
+                + "platform's VPS.org client is closed (this instance is stopping); nothing was sent");
+        assertThat(failures.certainlyNotSent(change)).isTrue();
+        assertThat(list.kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(failures.certainlyNotSent(list)).isTrue();
+
+        var micronautsRefusal = new io.micronaut.http.client.exceptions.HttpClientException(
+                "The client is closed, unable to send request.");
+        ProviderFailure cut = failures.fromTransport(create, micronautsRefusal, true);
+        assertThat(cut.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+        assertThat(cut.noAnswer()).hasValue(ProviderFailure.NoAnswer.CLIENT_CLOSED);
+        assertThat(failures.certainlyNotSent(cut)).isFalse();
+    }
+
     private static Reply reply(int status, String body) {
         return new Reply(status, body.getBytes(StandardCharsets.UTF_8), Optional.empty());
     }
