@@ -349,12 +349,14 @@ public final class ReconcilePendingIntentsService {
     }
 
     /**
-     * The points on {@code server} that a completed event written since {@code since} names: another attempt's. Read
-     * from {@link ProviderClock#TOLERANCE} before it, since a point VPS.org dates at {@code since} may have been made
-     * (and claimed) that much earlier by our clock.
+     * The points on {@code server} that another create's completed event written since {@code since} names: made by that
+     * attempt (a restore's or a delete's event names a point it did not make). Read from {@link ProviderClock#TOLERANCE}
+     * before it, since a point VPS.org dates at {@code since} may have been made (and claimed) that much earlier by our
+     * clock.
      */
     private Set<ResourceRef> claimedSince(ServerId server, Instant since) {
         return history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forServer(server).withOutcome(Outcome.Kind.COMPLETED)
+                        .withOperations(Set.of(Operation.CREATE_SNAPSHOT, Operation.CREATE_MANUAL_BACKUP))
                         .since(ProviderClock.earliestDatingOf(since))).stream()
                 .flatMap(e -> e.event().resource().stream())
                 .collect(java.util.stream.Collectors.toSet());

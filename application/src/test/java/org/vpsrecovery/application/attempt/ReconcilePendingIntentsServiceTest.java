@@ -491,6 +491,26 @@ class ReconcilePendingIntentsServiceTest {
                 || r.equals(ResourceRef.of(byHand.id()))).isPresent());
     }
 
+    /**
+     * Session 47: a point is another attempt's only if another create's completed event names it. A restore from the
+     * backup a lost create made names that backup too; it was taken as claimed, and the intent settled "not made".
+     */
+    @Test
+    void aBackupARestoreReadFromIsStillTheLostCreatesOwn() {
+        CallContext context = intent(Operation.CREATE_MANUAL_BACKUP, Optional.empty(), Map.of());
+        var made = platform.provider.createManualBackup(new org.vpsrecovery.domain.backup.BackupDraft(WEB, Optional.empty()));
+        platform.clock.advance(Duration.ofMinutes(1));
+        platform.history.append(new AuditEvent(platform.clock.instant(), BLUE, platform.as(BLUE).requestId(),
+                Operation.RESTORE_SERVER_FROM_BACKUP, Optional.of(WEB), Optional.of(ResourceRef.of(made.id())),
+                new Outcome.Completed(), OptionalInt.empty(), Map.of()));
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        reconciler.reconcile(100);
+
+        assertThat(lastOutcome(context)).isEqualTo(new Outcome.Completed());
+        assertThat(platform.eventsOf(context).getLast().resource()).contains(ResourceRef.of(made.id()));
+    }
+
     @Test
     void recentIntentsAndAnsweredOnesAreLeftAlone() {
         intent(Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of("name", "in-flight"));
