@@ -19,6 +19,7 @@ import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.common.ProviderClock;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.port.AttemptAlreadyEnded;
 import org.vpsrecovery.domain.port.AuditHistory;
@@ -319,19 +320,46 @@ public final class ReconcilePendingIntentsService {
     }
 
     /**
-     * A snapshot of the intent's name on its server, made after the intent: the create happened. None in the list is
-     * looked for again in the list read consistently before "not done" (ADR 0010, amended in session 38).
+     * A snapshot of the intent's name on its server, made after the intent, that no completed event claims: the create
+     * happened. None in the list is looked for again in the list read consistently before "not done" (ADR 0010, amended
+     * in session 38). VPS.org dates it by its own clock, so the window opens {@link ProviderClock#TOLERANCE} before the
+     * intent; several such snapshots cannot be told apart, and none is taken (ADR 0024, amended in session 47).
      */
     private Finding findCreatedSnapshot(AuditEvent accepted, ServerId server) {
         String name = accepted.detail().get(AuditEvent.NAME);
-        Instant notBefore = accepted.occurredAt().minusSeconds(60);
-        java.util.function.Function<List<Snapshot>, Optional<Snapshot>> named = listed -> listed.stream()
-                .filter(s -> s.name().equals(name) && !s.createdAt().isBefore(notBefore)).findFirst();
-        return named.apply(snapshots.listSnapshots(Optional.of(server)))
-                .or(() -> named.apply(snapshots.listSnapshotsConsistently(Optional.of(server), JOB)))
-                .map(Snapshot::id)
-                .map(id -> Finding.completed(ResourceRef.of(id), "found at the provider as snapshot " + id.value()))
-                .orElseGet(() -> Finding.failed("no snapshot named " + name + " was made on server " + server));
+        Instant notBefore = ProviderClock.earliestDatingOf(accepted.occurredAt());
+        Set<ResourceRef> claimed = claimedSince(server, notBefore);
+        java.util.function.Function<List<Snapshot>, List<Snapshot>> named = listed -> listed.stream()
+                .filter(s -> s.name().equals(name) && !s.createdAt().isBefore(notBefore))
+                .filter(s -> !claimed.contains(ResourceRef.of(s.id())))
+                .toList();
+        List<Snapshot> candidates = named.apply(snapshots.listSnapshots(Optional.of(server)));
+        if (candidates.isEmpty()) {
+            candidates = named.apply(snapshots.listSnapshotsConsistently(Optional.of(server), JOB));
+        }
+        if (candidates.size() == 1) {
+            return Finding.completed(ResourceRef.of(candidates.get(0).id()),
+                    "found at the provider as snapshot " + candidates.get(0).id().value());
+        }
+        return candidates.isEmpty()
+                ? Finding.failed("no snapshot named " + name + " was made on server " + server)
+                : Finding.unverifiable(candidates.size() + " unclaimed snapshots named " + name + " were made on server "
+                        + server + " since " + ProviderClock.TOLERANCE.toMinutes() + " min before the intent (VPS.org's "
+                        + "clock may be off ours); nothing tells which is this one");
+    }
+
+    /**
+     * The points on {@code server} that another create's completed event written since {@code since} names: made by that
+     * attempt (a restore's or a delete's event names a point it did not make). Read from {@link ProviderClock#TOLERANCE}
+     * before it, since a point VPS.org dates at {@code since} may have been made (and claimed) that much earlier by our
+     * clock.
+     */
+    private Set<ResourceRef> claimedSince(ServerId server, Instant since) {
+        return history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forServer(server).withOutcome(Outcome.Kind.COMPLETED)
+                        .withOperations(Set.of(Operation.CREATE_SNAPSHOT, Operation.CREATE_MANUAL_BACKUP))
+                        .since(ProviderClock.earliestDatingOf(since))).stream()
+                .flatMap(e -> e.event().resource().stream())
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     /**
@@ -413,7 +441,8 @@ public final class ReconcilePendingIntentsService {
     }
 
     /**
-     * Manual backups carry no name: one made after the intent that no audit event claims is taken as ours. "Not done"
+     * Manual backups carry no name: one made after the intent (dated by VPS.org's clock, {@link
+     * ProviderClock#TOLERANCE} before it at the earliest) that no audit event claims is taken as ours. "Not done"
      * rests on none being listed: the list is then read again consistently (ADR 0010, amended in session 38).
      */
     private Finding findCreatedBackup(AuditEvent accepted, ServerId server) {
@@ -432,15 +461,17 @@ public final class ReconcilePendingIntentsService {
                         + " since the intent; backups carry no name to tell which is this one");
     }
 
-    /** The manual backups among {@code listed} made since a minute before the intent that no completed event claims. */
+    /**
+     * The manual backups among {@code listed} dated since {@link ProviderClock#TOLERANCE} before the intent (VPS.org's
+     * clock may be behind ours) that no completed event claims.
+     */
     private List<Backup> unclaimedManualBackups(AuditEvent accepted, ServerId server, List<Backup> listed) {
-        Instant notBefore = accepted.occurredAt().minusSeconds(60);
+        Instant notBefore = ProviderClock.earliestDatingOf(accepted.occurredAt());
+        Set<ResourceRef> claimed = claimedSince(server, notBefore);
         return listed.stream()
                 .filter(Backup::isManual)
                 .filter(b -> !b.createdAt().isBefore(notBefore))
-                .filter(b -> history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forServer(server).withOutcome(Outcome.Kind.COMPLETED)
-                                .since(notBefore)).stream()
-                        .noneMatch(e -> e.event().resource().filter(r -> r.equals(ResourceRef.of(b.id()))).isPresent()))
+                .filter(b -> !claimed.contains(ResourceRef.of(b.id())))
                 .toList();
     }
 

@@ -24,6 +24,7 @@ import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.ProviderClock;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.operation.OperationId;
@@ -57,7 +58,9 @@ import org.vpsrecovery.domain.snapshot.Snapshot;
  *   SUBMITTED with the id (then followed as above); not there → FAILED NOT_DONE_AT_PROVIDER; a restore
  *   cannot be found either way → UNVERIFIABLE at its deadline, nor can a backup create while unclaimed manual
  *   backups none of which carries its description are there, nor a create not listed when a delete of ours since
- *   removed a point no create claims (unless its SUBMITTED on record names that point: ended as the delete saw it);</li>
+ *   removed a point no create claims (unless its SUBMITTED on record names that point: ended as the delete saw it),
+ *   nor one beside more unclaimed points of its name than lost creates alike (its point is looked for among those VPS.org
+ *   dates since {@link ProviderClock#TOLERANCE} before the acceptance, as its clock may be behind ours);</li>
  *   <li>still {@code accepted} with no intent on record (stored, then its intent never written): VPS.org was not
  *   called → FAILED NOT_DONE_AT_PROVIDER, whatever its list shows;</li>
  *   <li>no end by the deadline → UNVERIFIABLE TRACKING_DEADLINE_PASSED; otherwise look again later, backing off.</li>
@@ -445,11 +448,20 @@ public final class TrackOperationsService {
             case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP -> {
                 List<RecoveryOperation> others = othersOnServer(operation);
                 Set<ResourceRef> claimed = claimedBy(others);
-                Optional<ResourceRef> made = made(operation, attempt, view, claimed);
-                if (made.isEmpty() && view.readConsistently()) {
+                Match match = made(operation, attempt, view, claimed, others);
+                if (match.none() && view.readConsistently()) {
                     // "Not made" would rest on its point's absence: looked for again in lists read consistently.
-                    made = made(operation, attempt, view, claimed);
+                    match = made(operation, attempt, view, claimed, others);
                 }
+                if (match.untold() > 0) {
+                    // The window reaches minutes back for VPS.org's clock: a point of its name made just before may be in
+                    // it too, and taking either would be a guess. Open until its deadline, then unverifiable.
+                    return dueOrLater(operation, now, attempt, match.untold() + " unclaimed " + match.what()
+                            + " made on " + operation.server() + " since " + ProviderClock.TOLERANCE.toMinutes()
+                            + " min before its acceptance, more than the lost creates alike, and nothing tells which is "
+                            + "this attempt's");
+                }
+                Optional<ResourceRef> made = match.point();
                 if (made.isEmpty() && operation.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_MANUAL_BACKUP) {
                     int unclaimed = unclaimedBackups(operation, view, claimed).size();
                     if (unclaimed > 0) {
@@ -457,7 +469,8 @@ public final class TrackOperationsService {
                         // its description, or the intent is out of reach), so "not made" would be a guess. Open until
                         // its deadline, then unverifiable.
                         return dueOrLater(operation, now, attempt, unclaimed + " unclaimed manual backup(s) made on "
-                                + operation.server() + " since the intent, none with its description");
+                                + operation.server() + " since " + ProviderClock.TOLERANCE.toMinutes()
+                                + " min before its acceptance, none with its description");
                     }
                 }
                 if (made.isPresent()) {
@@ -921,46 +934,108 @@ public final class TrackOperationsService {
                 .findFirst();
     }
 
-    /** The point a lost create made, as the view's lists show it. */
-    private static Optional<ResourceRef> made(RecoveryOperation operation, AttemptEvents attempt, ServerView view,
-                                              Set<ResourceRef> claimed) {
-        return operation.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT
-                ? madeSnapshot(operation, attempt.intent(), view, claimed)
-                : madeBackup(operation, attempt.intent(), view, claimed);
+    /**
+     * What a lost create's look found among the listed points: its point; none; or {@code untold} candidates of its name
+     * (its description, for a backup) that cannot be told apart, {@code what} naming them.
+     */
+    private record Match(Optional<ResourceRef> point, int untold, String what) {
+        static final Match NONE = new Match(Optional.empty(), 0, "");
+
+        Match {
+            Objects.requireNonNull(point, "point (may be empty, not null)");
+            if (untold < 0 || (untold > 0 && point.isPresent())) {
+                throw new IllegalArgumentException("a match finds a point or counts the candidates it cannot tell apart");
+            }
+        }
+
+        boolean none() {
+            return point.isEmpty() && untold == 0;
+        }
     }
 
-    /** A snapshot of the intent's name, made no earlier than a minute before the intent, that no other operation claims. */
-    private static Optional<ResourceRef> madeSnapshot(RecoveryOperation operation, Optional<AuditEvent> intent,
-                                                      ServerView view, Set<ResourceRef> claimed) {
-        Optional<String> name = intent.map(e -> e.detail().get(AuditEvent.NAME));
-        Instant notBefore = operation.acceptedAt().minusSeconds(60);
+    /** The point a lost create made, as the view's lists show it. */
+    private Match made(RecoveryOperation operation, AttemptEvents attempt, ServerView view, Set<ResourceRef> claimed,
+                       List<RecoveryOperation> others) {
+        return operation.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT
+                ? madeSnapshot(operation, attempt.intent(), view, claimed, others)
+                : madeBackup(operation, attempt.intent(), view, claimed, others);
+    }
+
+    /**
+     * A snapshot of the intent's name, dated since {@link ProviderClock#TOLERANCE} before the acceptance by VPS.org's
+     * clock, that no other operation claims.
+     */
+    private Match madeSnapshot(RecoveryOperation operation, Optional<AuditEvent> intent, ServerView view,
+                               Set<ResourceRef> claimed, List<RecoveryOperation> others) {
+        if (intent.isEmpty()) {
+            return Match.NONE;
+        }
+        String name = intent.get().detail().get(AuditEvent.NAME);
+        Instant notBefore = ProviderClock.earliestDatingOf(operation.acceptedAt());
         // Found in what the ordinary list showed when the consistent read failed (statusOf alike): a false "not made".
-        return name.flatMap(n -> view.inSnapshots(listed -> listed.stream()
-                .filter(s -> s.name().equals(n) && !s.createdAt().isBefore(notBefore))
-                .sorted(java.util.Comparator.comparing(Snapshot::createdAt))
-                .map(s -> ResourceRef.of(s.id()))
-                .filter(ref -> !claimed.contains(ref))
-                .findFirst()));
+        List<ResourceRef> candidates = view.inSnapshots(listed -> Optional.of(listed.stream()
+                        .filter(s -> s.name().equals(name) && !s.createdAt().isBefore(notBefore))
+                        .sorted(java.util.Comparator.comparing(Snapshot::createdAt).thenComparing(s -> s.id().value()))
+                        .map(s -> ResourceRef.of(s.id()))
+                        .filter(ref -> !claimed.contains(ref))
+                        .toList()).filter(found -> !found.isEmpty()))
+                .orElse(List.of());
+        return oneOf(candidates, "snapshots named " + name, operation, others, view,
+                e -> Optional.ofNullable(e.detail().get(AuditEvent.NAME)).filter(name::equals).isPresent());
     }
 
     /**
      * Backups carry no name, so the intent's description stands in for it (ADR 0027, amended in session 37): the oldest
-     * unclaimed manual backup made since the intent whose description is the one this attempt sent ({@code ""} when it
-     * sent none), as snapshots are matched by name. Two lost creates alike each take one, oldest first; a backup made
-     * directly at VPS.org with other words is never taken. None when the intent is out of reach.
+     * unclaimed manual backup dated since {@link ProviderClock#TOLERANCE} before the acceptance whose description is the
+     * one this attempt sent ({@code ""} when it sent none), as snapshots are matched by name. Two lost creates alike each
+     * take one, oldest first; a backup made directly at VPS.org with other words is never taken. None when the intent is
+     * out of reach.
      */
-    private static Optional<ResourceRef> madeBackup(RecoveryOperation operation, Optional<AuditEvent> intent,
-                                                    ServerView view, Set<ResourceRef> claimed) {
-        Optional<String> description = intent.map(e -> e.detail().getOrDefault(AuditEvent.DESCRIPTION, ""));
-        return description.flatMap(d -> unclaimedBackups(operation, view, claimed).stream()
-                .filter(b -> b.description().equals(d))
-                .findFirst()
-                .map(b -> ResourceRef.of(b.id())));
+    private Match madeBackup(RecoveryOperation operation, Optional<AuditEvent> intent, ServerView view,
+                             Set<ResourceRef> claimed, List<RecoveryOperation> others) {
+        if (intent.isEmpty()) {
+            return Match.NONE;
+        }
+        String description = intent.get().detail().getOrDefault(AuditEvent.DESCRIPTION, "");
+        List<ResourceRef> candidates = unclaimedBackups(operation, view, claimed).stream()
+                .filter(b -> b.description().equals(description))
+                .map(b -> ResourceRef.of(b.id()))
+                .toList();
+        return oneOf(candidates, "manual backups described \"" + description + "\"", operation, others, view,
+                e -> e.detail().getOrDefault(AuditEvent.DESCRIPTION, "").equals(description));
     }
 
-    /** The manual backups made no earlier than a minute before the intent that no other operation claims, oldest first. */
+    /**
+     * This create's point among {@code candidates} (oldest first). Several are told apart only by as many lost creates
+     * alike (open, of this kind, on this server, their intents matching as {@code alike} says), which take one each,
+     * oldest first (ADR 0027, amended in session 37); more than those, and one is a stranger no one can tell from this
+     * attempt's point: none is taken (ADR 0024, amended in session 47). The intents of the others are read only then.
+     */
+    private Match oneOf(List<ResourceRef> candidates, String what, RecoveryOperation operation,
+                        List<RecoveryOperation> others, ServerView view,
+                        java.util.function.Predicate<AuditEvent> alike) {
+        if (candidates.isEmpty()) {
+            return Match.NONE;
+        }
+        if (candidates.size() > 1) {
+            long lostAlike = 1 + others.stream()
+                    .filter(o -> o.kind() == operation.kind() && o.resource().isEmpty()
+                            && (o.state() == OperationState.ACCEPTED || o.state() == OperationState.UNRESOLVED))
+                    .filter(o -> intentIn(o, attemptEvents(o, view)).filter(alike).isPresent())
+                    .count();
+            if (candidates.size() > lostAlike) {
+                return new Match(Optional.empty(), candidates.size(), what);
+            }
+        }
+        return new Match(Optional.of(candidates.get(0)), 0, what);
+    }
+
+    /**
+     * The manual backups dated since {@link ProviderClock#TOLERANCE} before the acceptance by VPS.org's clock that no
+     * other operation claims, oldest first.
+     */
     private static List<Backup> unclaimedBackups(RecoveryOperation operation, ServerView view, Set<ResourceRef> claimed) {
-        Instant notBefore = operation.acceptedAt().minusSeconds(60);
+        Instant notBefore = ProviderClock.earliestDatingOf(operation.acceptedAt());
         // Those the ordinary list showed when the consistent read failed and it showed any (statusOf alike).
         return view.inBackups(listed -> listed.stream()
                 .filter(Backup::isManual)

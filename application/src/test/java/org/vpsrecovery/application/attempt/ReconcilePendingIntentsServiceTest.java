@@ -429,6 +429,88 @@ class ReconcilePendingIntentsServiceTest {
         assertThat(platform.eventsOf(context).get(1).resource()).contains(ResourceRef.of(made.id()));
     }
 
+    /**
+     * Session 47: VPS.org's clock 2 min behind ours dates what a lost create made before the minute before its intent the
+     * reconciler looked from: the snapshot was not found, and the intent was settled FAILED NOT_DONE_AT_PROVIDER, final
+     * and false.
+     */
+    @Test
+    void aSnapshotDatedMinutesBeforeTheIntentByVpsOrgsClockBehindIsFoundNotNotMade() {
+        platform.provider.clockOffFromOursBy(Duration.ofMinutes(-2));
+        CallContext context = intent(Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of("name", "clock-behind"));
+        Snapshot made = platform.provider.createSnapshot(new SnapshotDraft(WEB, new SnapshotName("clock-behind"), Optional.empty()));
+        assertThat(made.createdAt()).isBefore(platform.eventsOf(context).getFirst().occurredAt().minusSeconds(60));
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        assertThat(reconciler.reconcile(100)).isEqualTo(1);
+
+        assertThat(lastOutcome(context)).isEqualTo(new Outcome.Completed());
+        assertThat(platform.eventsOf(context).getLast().resource()).contains(ResourceRef.of(made.id()));
+    }
+
+    /** Session 47: as for a snapshot, a manual backup dated minutes before the intent by VPS.org's clock is its own. */
+    @Test
+    void aManualBackupDatedMinutesBeforeTheIntentByVpsOrgsClockBehindIsFoundNotNotMade() {
+        platform.provider.clockOffFromOursBy(Duration.ofMinutes(-2));
+        CallContext context = intent(Operation.CREATE_MANUAL_BACKUP, Optional.empty(), Map.of());
+        var made = platform.provider.createManualBackup(new org.vpsrecovery.domain.backup.BackupDraft(WEB, Optional.empty()));
+        assertThat(made.createdAt()).isBefore(platform.eventsOf(context).getFirst().occurredAt().minusSeconds(60));
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        assertThat(reconciler.reconcile(100)).isEqualTo(1);
+
+        assertThat(lastOutcome(context)).isEqualTo(new Outcome.Completed());
+        assertThat(platform.eventsOf(context).getLast().resource()).contains(ResourceRef.of(made.id()));
+    }
+
+    /**
+     * Session 47: the window reaches minutes back for VPS.org's clock, so a snapshot of the intent's name made by hand
+     * at VPS.org just before is in it too. Which is this attempt's cannot be told: pending until the window, then
+     * unverifiable; never "not made", and neither point named.
+     */
+    @Test
+    void twoSnapshotsOfTheIntentsNameInTheWindowAreUnverifiableNeverNotMadeNorOneTaken() {
+        platform.provider.clockOffFromOursBy(Duration.ofMinutes(-2));
+        Snapshot byHand = platform.provider.createSnapshot(new SnapshotDraft(WEB, new SnapshotName("nightly"), Optional.empty()));
+        platform.clock.advance(Duration.ofSeconds(30));
+        CallContext context = intent(Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of("name", "nightly"));
+        Snapshot made = platform.provider.createSnapshot(new SnapshotDraft(WEB, new SnapshotName("nightly"), Optional.empty()));
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        assertThat(reconciler.reconcile(100)).isZero();
+        assertThat(lastOutcome(context)).isInstanceOf(Outcome.Accepted.class);
+
+        platform.clock.advance(ServerStates.DOCUMENTED_RESTORE_WINDOW);
+        assertThat(reconciler.reconcile(100)).isEqualTo(1);
+
+        AuditEvent settled = platform.eventsOf(context).getLast();
+        assertThat(settled.outcome()).isInstanceOf(Outcome.Unverifiable.class);
+        assertThat(settled.outcome().explanation()).hasValueSatisfying(text -> assertThat(text).contains("2 unclaimed snapshots named nightly"));
+        assertThat(settled.resource()).isEmpty();
+        assertThat(platform.history.all()).noneMatch(e -> e.resource().filter(r -> r.equals(ResourceRef.of(made.id()))
+                || r.equals(ResourceRef.of(byHand.id()))).isPresent());
+    }
+
+    /**
+     * Session 47: a point is another attempt's only if another create's completed event names it. A restore from the
+     * backup a lost create made names that backup too; it was taken as claimed, and the intent settled "not made".
+     */
+    @Test
+    void aBackupARestoreReadFromIsStillTheLostCreatesOwn() {
+        CallContext context = intent(Operation.CREATE_MANUAL_BACKUP, Optional.empty(), Map.of());
+        var made = platform.provider.createManualBackup(new org.vpsrecovery.domain.backup.BackupDraft(WEB, Optional.empty()));
+        platform.clock.advance(Duration.ofMinutes(1));
+        platform.history.append(new AuditEvent(platform.clock.instant(), BLUE, platform.as(BLUE).requestId(),
+                Operation.RESTORE_SERVER_FROM_BACKUP, Optional.of(WEB), Optional.of(ResourceRef.of(made.id())),
+                new Outcome.Completed(), OptionalInt.empty(), Map.of()));
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        reconciler.reconcile(100);
+
+        assertThat(lastOutcome(context)).isEqualTo(new Outcome.Completed());
+        assertThat(platform.eventsOf(context).getLast().resource()).contains(ResourceRef.of(made.id()));
+    }
+
     @Test
     void recentIntentsAndAnsweredOnesAreLeftAlone() {
         intent(Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of("name", "in-flight"));

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.ProviderClock;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.server.ServerId;
 
@@ -105,7 +106,8 @@ public record DriftScan(TeamId team, ServerId server, List<ListedPoint> listed, 
             if (byRef.containsKey(seen.ref()) || audited.deleted().contains(seen.ref()) || tracked.contains(seen.ref())) {
                 continue;
             }
-            boolean expired = seen.expiresAt().map(at -> !now.isBefore(at)).orElse(false);
+            // VPS.org removes it at expires_at on its own clock, which may be ahead of ours (ADR 0035, amended in session 47).
+            boolean expired = seen.expiresAt().map(at -> ProviderClock.mayHaveReached(at, now)).orElse(false);
             String expiry = seen.expiresAt().map(at -> "expires_at " + at).orElse("no expires_at");
             if (expired) {
                 detect(detected, onRecord, seen.ref(), DriftKind.AUTOMATIC_BACKUP_EXPIRED,

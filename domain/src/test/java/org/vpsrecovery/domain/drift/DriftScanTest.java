@@ -231,6 +231,28 @@ class DriftScanTest {
     }
 
     /**
+     * VPS.org removes an automatic backup at {@code expires_at} on its own clock, which may run ahead of ours: one gone a
+     * second before its expiry by our clock is expired, not deleted outside the platform; one gone earlier than VPS.org's
+     * clock can be off still is (ADR 0035, amended in session 47).
+     */
+    @Test
+    void anAutomaticBackupGoneJustBeforeItsExpiryByOurClockExpiredByVpsOrgsClockAhead() {
+        Instant expiresAt = NOW.plus(Duration.ofDays(2));
+        List<ListedPoint.Sighting> seen = List.of(automatic(504, expiresAt).sighting());
+
+        DriftScan.Findings aSecondBefore = new DriftScan(TEAM, SERVER, List.of(), AuditedPoints.NONE, Set.of(), List.of(),
+                seen, expiresAt.minusSeconds(1), STUCK_AFTER).findings();
+        assertThat(aSecondBefore.detected()).extracting(Drift::point, Drift::kind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(backup(504), DriftKind.AUTOMATIC_BACKUP_EXPIRED));
+
+        Instant beyondTheTolerance = expiresAt.minus(org.vpsrecovery.domain.common.ProviderClock.TOLERANCE).minusSeconds(1);
+        DriftScan.Findings earlier = new DriftScan(TEAM, SERVER, List.of(), AuditedPoints.NONE, Set.of(), List.of(),
+                seen, beyondTheTolerance, STUCK_AFTER).findings();
+        assertThat(earlier.detected()).extracting(Drift::point, Drift::kind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(backup(504), DriftKind.DELETED_OUTSIDE));
+    }
+
+    /**
      * B is remembered, then goes at VPS.org while an open operation follows it (a delete awaiting approval, a
      * restore from it): the scan does not judge it then, but keeps remembering it, so that once the operation
      * ends without deleting it the next scan finds it gone.

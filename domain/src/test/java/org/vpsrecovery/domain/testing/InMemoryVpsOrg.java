@@ -61,6 +61,9 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
     private final Set<ResourceRef> leftOutOfPagedLists = new HashSet<>();
     private final List<ConsistentListBound> consistentListBounds = new ArrayList<>();
 
+    /** How far VPS.org's clock reads from ours (negative: behind); the times it gives and its expiries follow it. */
+    private volatile Duration clockOff = Duration.ZERO;
+
     public InMemoryVpsOrg(Clock clock) {
         this.clock = clock;
     }
@@ -154,6 +157,14 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
      */
     public synchronized void leaveOutOfPagedLists(ResourceRef point) {
         leftOutOfPagedLists.add(point);
+    }
+
+    /**
+     * From now on VPS.org's clock reads ours plus {@code offset} (negative: behind): the {@code created_at} it gives and
+     * the moment it removes an expired backup follow its clock, as VPS.org documents nothing about it (ADR 0003).
+     */
+    public void clockOffFromOursBy(Duration offset) {
+        clockOff = offset;
     }
 
     /** Every create, restore and delete waits this long first: widens race windows in tests. */
@@ -315,7 +326,7 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
     private void enter(String call) {
         calls.add(call);
         if (!keepExpiredBackups) {
-            Instant now = clock.instant();
+            Instant now = clock.instant().plus(clockOff);
             backups.values().removeIf(b -> b.isExpiredAt(now));
         }
         ProviderFailure failure = scheduledFailures.poll();
@@ -338,7 +349,7 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
 
     /** The provider reports times to the second. */
     private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        return clock.instant().plus(clockOff).truncatedTo(ChronoUnit.SECONDS);
     }
 
     private Server requireServer(ServerId id) {
