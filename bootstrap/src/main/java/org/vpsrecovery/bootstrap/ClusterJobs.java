@@ -9,7 +9,6 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
@@ -85,7 +84,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                        @Value("${vpsr.jobs.start-wait:2s}") Duration startWait,
                        AuditCountDeltas countDeltas,
                        @Value("${vpsr.audit.fold-counts-every:1s}") Duration foldEvery, FirstAnswer firstAnswer,
-                       Clock clock, @Value("${" + RUN_BUDGET + ":1m}") Duration runBudget) {
+                       @Value("${" + RUN_BUDGET + ":1m}") Duration runBudget) {
         if (missedHeartbeats < LEAST_MISSED_HEARTBEATS) {
             // db-scheduler refuses it too, with a message that names no key of ours.
             throw new IllegalArgumentException("vpsr.jobs.missed-heartbeats must be at least " + LEAST_MISSED_HEARTBEATS
@@ -106,7 +105,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                 // Both over VPS.org, each run bounded by the budget (ADR 0024, amended in session 45): what tracking did
                 // not reach is still the most overdue, read first next run; reconciliation carries on after its last intent.
                 Tasks.recurring(TRACK_OPERATIONS, FixedDelay.of(trackEvery)).execute((instance, context) -> once(TRACK_OPERATIONS, () -> {
-                    int moved = tracker.tick(RunBudget.startingNow(clock, runBudget));
+                    int moved = tracker.tick(RunBudget.startingNow(runBudget));
                     if (moved > 0) {
                         LOG.info("tracking moved {} operation(s)", moved);
                     }
@@ -116,7 +115,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                             // A row written before session 45 has no data: from the first pending intent.
                             long after = instance.getData() == null ? 0 : instance.getData();
                             ReconcilePendingIntentsService.Round round = onceReturning(RECONCILE_INTENTS,
-                                    () -> reconciler.reconcile(100, after, RunBudget.startingNow(clock, runBudget)));
+                                    () -> reconciler.reconcile(100, after, RunBudget.startingNow(runBudget)));
                             if (round.closed() > 0) {
                                 LOG.info("reconciled {} intent(s) whose outcome was never recorded", round.closed());
                             }

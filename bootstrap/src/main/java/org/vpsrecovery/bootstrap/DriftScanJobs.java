@@ -7,7 +7,6 @@ import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.io.Serializable;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -38,15 +37,14 @@ public class DriftScanJobs {
     private final Duration every;
     private final int serversPerRun;
     private final Duration pause;
-    private final Clock clock;
     private final Duration runBudget;
 
     @jakarta.inject.Inject
     public DriftScanJobs(ScanDriftService scans, @Value("${vpsr.drift.scan-every:10m}") Duration every,
                          @Value("${vpsr.drift.servers-per-run:100}") int serversPerRun,
                          @Value("${vpsr.drift.pause-between-servers:200ms}") Duration pause,
-                         Clock clock, @Value("${" + ClusterJobs.RUN_BUDGET + ":1m}") Duration runBudget) {
-        this((RoundScans) scans::scan, every, serversPerRun, pause, clock, runBudget);
+                         @Value("${" + ClusterJobs.RUN_BUDGET + ":1m}") Duration runBudget) {
+        this((RoundScans) scans::scan, every, serversPerRun, pause, runBudget);
     }
 
     /** A round of the scan, as {@link ScanDriftService#scan(Optional, int, ScanDriftService.Pacing, RunBudget)} makes it. */
@@ -56,7 +54,7 @@ public class DriftScanJobs {
     }
 
     /** Over the rounds as given: for the tests, which choose what a round comes to. */
-    DriftScanJobs(RoundScans scans, Duration every, int serversPerRun, Duration pause, Clock clock, Duration runBudget) {
+    DriftScanJobs(RoundScans scans, Duration every, int serversPerRun, Duration pause, Duration runBudget) {
         if (serversPerRun < 1 || pause.isNegative()) {
             throw new StartupRefused("vpsr.drift.servers-per-run must be at least 1 and "
                     + "vpsr.drift.pause-between-servers not negative, were " + serversPerRun + " and " + pause);
@@ -65,7 +63,6 @@ public class DriftScanJobs {
         this.every = StartupRefused.unlessPositive("vpsr.drift.scan-every", every);
         this.serversPerRun = serversPerRun;
         this.pause = pause;
-        this.clock = clock;
         this.runBudget = StartupRefused.unlessPositive(ClusterJobs.RUN_BUDGET, runBudget);
     }
 
@@ -76,7 +73,7 @@ public class DriftScanJobs {
     RecurringTask<Serializable> task() {
         Schedule schedule = new FirstAfterOneDelay(FixedDelay.of(every), every);
         return BudgetedRecurringTask.of(DRIFT_SCAN, schedule, -1L,
-                data -> runOnce(data, RunBudget.startingNow(clock, runBudget)), RoundUnderWay.class::isInstance);
+                data -> runOnce(data, RunBudget.startingNow(runBudget)), RoundUnderWay.class::isInstance);
     }
 
     /** One run of {@value #DRIFT_SCAN} from its task data: what its task data becomes. */

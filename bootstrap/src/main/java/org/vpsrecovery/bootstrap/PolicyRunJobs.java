@@ -138,7 +138,7 @@ public class PolicyRunJobs {
         // A tick a stop interrupted throws (RunPoliciesService.TickStopped): db-scheduler's failure handler keeps the
         // data, so the window (or what it had left) is ticked again, on this instance or another.
         return BudgetedRecurringTask.of(POLICY_RUNS, schedule, -1L,
-                data -> runOnce(data, RunBudget.startingNow(clock, runBudget)), WindowUnderWay.class::isInstance);
+                data -> runOnce(data, budgetFromNow()), WindowUnderWay.class::isInstance);
     }
 
     /** One run of {@value #POLICY_RUNS} from its task data: what its task data becomes. */
@@ -155,10 +155,20 @@ public class PolicyRunJobs {
             Long last = (Long) data;
             to = clock.instant();
             from = last == null || last < 0 ? to.minus(every) : Instant.ofEpochMilli(last);
+            if (!from.isBefore(to)) {
+                // This host's clock is behind the end of the last window (stepped back, or another instance's ahead):
+                // nothing to tick, and the end kept, or the cron times since it would be ticked again (ADR 0028).
+                return last;
+            }
             ticked = tick(from, to, Optional.empty(), budget);
         }
         return ticked.stoppedAfter().<Serializable>map(reached -> WindowUnderWay.of(from, to, reached))
                 .orElse(to.toEpochMilli());
+    }
+
+    /** A run's budget, counted on the monotonic ticker: a host's clock stepped back does not stretch it. */
+    RunBudget budgetFromNow() {
+        return RunBudget.startingNow(runBudget);
     }
 
     OneTimeTask<Void> retryTask() {

@@ -17,6 +17,7 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,7 @@ public class WebhookJobs {
     /** Rows of removed subscriptions deleted per dispatcher run: at the default 1 s, ~1.8 M an hour, each step short. */
     private static final int PURGE_BATCH = 500;
 
-    private volatile Instant lastSweep = Instant.EPOCH;
+    private final SweepTurns sweeps = new SweepTurns(System::nanoTime, SWEEP_EVERY);
 
     private final OneTimeTask<Integer> deliver;
     private final RecurringTask<Void> dispatch;
@@ -90,14 +91,40 @@ public class WebhookJobs {
      * it runs within the dispatcher, once across instances, and is idempotent should two ever overlap.
      */
     private void sweepNowAndThen(DeliverWebhooksService service) {
-        Instant now = Instant.now();
-        if (Duration.between(lastSweep, now).compareTo(SWEEP_EVERY) < 0) {
+        if (!sweeps.due()) {
             return;
         }
-        lastSweep = now;
         int dead = service.markDroppedDeliveriesDead(SWEEP_BATCH);
         if (dead > 0) {
             LOG.warn("{} webhook delivery(ies) whose retries ran out without being marked are dead now", dead);
+        }
+    }
+
+    /**
+     * When the dispatcher sweeps: at its first run, then once {@code every} has passed on the monotonic ticker. (On the
+     * wall clock, a host's clock stepped back stopped the sweeps until it had caught up: ADR 0025, session 47.)
+     */
+    static final class SweepTurns {
+
+        private final LongSupplier nanoTime;
+        private final long every;
+        private boolean swept;
+        private long lastSweep;
+
+        SweepTurns(LongSupplier nanoTime, Duration every) {
+            this.nanoTime = nanoTime;
+            this.every = every.toNanos();
+        }
+
+        /** Whether a sweep is due now; if so, it counts as made. */
+        synchronized boolean due() {
+            long now = nanoTime.getAsLong();
+            if (swept && now - lastSweep < every) {
+                return false;
+            }
+            swept = true;
+            lastSweep = now;
+            return true;
         }
     }
 

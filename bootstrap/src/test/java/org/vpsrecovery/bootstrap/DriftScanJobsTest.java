@@ -76,7 +76,7 @@ class DriftScanJobsTest {
                 case 2 -> new ScanDriftService.Round(96, 1, 0, 0, Optional.of(100L), 0);
                 default -> new ScanDriftService.Round(100, 0, 0, 0, Optional.of(200L), 0);
             };
-        }, EVERY, 100, Duration.ZERO, new SuppliedClock(time::now), Duration.ofMinutes(1));
+        }, EVERY, 100, Duration.ZERO, Duration.ofMinutes(1));
         RecurringTask<java.io.Serializable> task = jobs.task();
         var scheduler = TestHelper.createManualScheduler(DATABASE.dataSource(), task).clock(time).start();
         try {

@@ -77,6 +77,42 @@ class PolicyRunJobsTest {
     }
 
     /**
+     * The host's clock stepped back (NTP) by more than an interval since the last window ended: the window ending now
+     * is empty, and its end is not kept. Before, the saved end moved back, and the next ticks ran again the cron times
+     * already ticked (a FAILED run re-run, a false "merged" warning).
+     */
+    @Test
+    void aWindowEndingBeforeTheLastWindowsEndTicksNothingAndKeepsTheLastEnd() {
+        List<Instant> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PolicyRunJobs jobs = new PolicyRunJobs((from, to, after, budget) -> {
+            asked.add(from);
+            return new RunPoliciesService.Ticked(List.of(), Optional.empty());
+        }, of -> Optional.empty(), CLOCK, DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1), 3,
+                Duration.ofMinutes(5), Duration.ofMinutes(1));
+        long last = NOW.plusSeconds(60).toEpochMilli();
+
+        assertThat(jobs.runOnce(last, org.vpsrecovery.application.job.RunBudget.UNBOUNDED)).isEqualTo(last);
+        assertThat(asked).isEmpty();
+        assertThat(jobs.runOnce(NOW.minusSeconds(30).toEpochMilli(), org.vpsrecovery.application.job.RunBudget.UNBOUNDED))
+                .isEqualTo(NOW.toEpochMilli());
+        assertThat(asked).containsExactly(NOW.minusSeconds(30));
+    }
+
+    /** A run's budget is counted on the monotonic ticker: the host's clock stepped back does not stretch it. */
+    @Test
+    void aRunsBudgetIsSpentOnTimeWhenTheHostsClockStepsBack() {
+        var time = new com.github.kagkarlsson.scheduler.testhelper.SettableClock();
+        time.set(NOW);
+        PolicyRunJobs jobs = new PolicyRunJobs((from, to, after, budget) -> new RunPoliciesService.Ticked(List.of(),
+                Optional.empty()), of -> Optional.empty(), new SuppliedClock(time::now), DATABASE.dataSource(),
+                Duration.ofSeconds(30), Duration.ofMinutes(1), 3, Duration.ofMinutes(5), Duration.ofMillis(1));
+        org.vpsrecovery.application.job.RunBudget budget = jobs.budgetFromNow();
+        time.set(NOW.minus(Duration.ofHours(1)));
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(budget::spent);
+    }
+
+    /**
      * A run whose create got no answer (a 5xx is outcome unknown, ADR 0010) is tried again once the tracker had the
      * settle period to establish it: before, it was never retried, and a 503 at 03:00 lost the night's point.
      */

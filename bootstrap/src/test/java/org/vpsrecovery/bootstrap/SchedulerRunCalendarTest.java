@@ -20,6 +20,41 @@ class SchedulerRunCalendarTest {
                 Instant.parse("2026-10-26T02:00:00Z"));
     }
 
+    /** A local time daylight saving skips runs at the gap's end, once, as cron does: not a day (or a week) missed. */
+    @Test
+    void aTimeTheSpringForwardSkipsRunsAtTheEndOfTheGapOnce() {
+        // Europe/Berlin skips 02:00-03:00 local on 2026-03-29 (01:00Z): 02:30 runs at 03:00 CEST, then on as usual.
+        PolicySchedule nightly = new PolicySchedule("30 2 * * *", ZoneId.of("Europe/Berlin"));
+        assertThat(calendar.nextRuns(nightly, Instant.parse("2026-03-28T12:00:00Z"), 2)).containsExactly(
+                Instant.parse("2026-03-29T01:00:00Z"), Instant.parse("2026-03-30T00:30:00Z"));
+        // America/New_York skips 02:00-03:00 local on Sunday 2026-03-08 (07:00Z): a weekly run is not a week late.
+        PolicySchedule weekly = new PolicySchedule("30 2 * * 0", ZoneId.of("America/New_York"));
+        assertThat(calendar.nextRuns(weekly, Instant.parse("2026-03-01T12:00:00Z"), 2)).containsExactly(
+                Instant.parse("2026-03-08T07:00:00Z"), Instant.parse("2026-03-15T06:30:00Z"));
+        // Several skipped times (every quarter hour of the gap) run once at its end; 03:00 itself is that same run.
+        PolicySchedule quarterly = new PolicySchedule("*/15 2-3 * * *", ZoneId.of("Europe/Berlin"));
+        assertThat(calendar.nextRuns(quarterly, Instant.parse("2026-03-29T00:00:00Z"), 3)).containsExactly(
+                Instant.parse("2026-03-29T01:00:00Z"), Instant.parse("2026-03-29T01:15:00Z"),
+                Instant.parse("2026-03-29T01:30:00Z"));
+        // A time outside the gap is not moved, and the gap adds no run to it.
+        PolicySchedule atFour = new PolicySchedule("0 4 * * *", ZoneId.of("Europe/Berlin"));
+        assertThat(calendar.nextRuns(atFour, Instant.parse("2026-03-28T12:00:00Z"), 2)).containsExactly(
+                Instant.parse("2026-03-29T02:00:00Z"), Instant.parse("2026-03-30T02:00:00Z"));
+    }
+
+    /** Falling back is unchanged: a repeated local time runs once a day, an hourly schedule in both of its hours. */
+    @Test
+    void aTimeTheFallBackRepeatsRunsAsBefore() {
+        // Europe/Berlin repeats 02:00-03:00 local on 2026-10-25 (00:00Z-02:00Z).
+        PolicySchedule nightly = new PolicySchedule("30 2 * * *", ZoneId.of("Europe/Berlin"));
+        assertThat(calendar.nextRuns(nightly, Instant.parse("2026-10-24T12:00:00Z"), 2)).containsExactly(
+                Instant.parse("2026-10-25T00:30:00Z"), Instant.parse("2026-10-26T01:30:00Z"));
+        PolicySchedule hourly = new PolicySchedule("30 * * * *", ZoneId.of("Europe/Berlin"));
+        assertThat(calendar.nextRuns(hourly, Instant.parse("2026-10-24T23:45:00Z"), 3)).containsExactly(
+                Instant.parse("2026-10-25T00:30:00Z"), Instant.parse("2026-10-25T01:30:00Z"),
+                Instant.parse("2026-10-25T02:30:00Z"));
+    }
+
     @Test
     void fiveFieldExpressionsWithRangesAndStepsAreRead() {
         PolicySchedule weekdays = new PolicySchedule("*/30 9-10 * * 1-5", ZoneId.of("UTC"));

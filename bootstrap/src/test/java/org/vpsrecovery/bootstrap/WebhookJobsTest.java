@@ -344,4 +344,22 @@ class WebhookJobsTest {
         assertThat(store.deathReasons.get(id)).startsWith("not sent: put off for 2 min with no attempt");
         held.orElseThrow().close();
     }
+
+    /**
+     * The dispatcher's sweep for dropped deliveries comes at its first run, then once a minute on the monotonic ticker,
+     * whatever value it starts from (negative too); the host's wall clock, which NTP may step back, is not read.
+     */
+    @Test
+    void theSweepForDroppedDeliveriesIsDueFirstThenEveryMinuteOnTheTicker() {
+        java.util.concurrent.atomic.AtomicLong ticker = new java.util.concurrent.atomic.AtomicLong(-5_000_000_000L);
+        WebhookJobs.SweepTurns sweeps = new WebhookJobs.SweepTurns(ticker::get, WebhookJobs.SWEEP_EVERY);
+
+        assertThat(sweeps.due()).isTrue();
+        assertThat(sweeps.due()).isFalse();
+        ticker.addAndGet(WebhookJobs.SWEEP_EVERY.minusMillis(1).toNanos());
+        assertThat(sweeps.due()).isFalse();
+        ticker.addAndGet(java.time.Duration.ofMillis(1).toNanos());
+        assertThat(sweeps.due()).isTrue();
+        assertThat(sweeps.due()).isFalse();
+    }
 }

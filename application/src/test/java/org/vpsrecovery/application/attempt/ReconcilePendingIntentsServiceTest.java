@@ -361,13 +361,13 @@ class ReconcilePendingIntentsServiceTest {
         platform.clock.advance(Duration.ofMinutes(6));
 
         ReconcilePendingIntentsService.Round cutShort = overSlowVpsOrg.reconcile(100, 0,
-                RunBudget.startingNow(platform.clock, Duration.ofSeconds(15)));
+                RunBudget.startingNow(platform.clock::nanoTime, Duration.ofSeconds(15)));
 
         assertThat(cutShort.closed()).isZero(); // the first two looked at, VPS.org failed; the third not begun
         assertThat(lists).hasValue(2);
 
         ReconcilePendingIntentsService.Round next = overSlowVpsOrg.reconcile(100, cutShort.resumeAfter(),
-                RunBudget.startingNow(platform.clock, Duration.ofSeconds(15)));
+                RunBudget.startingNow(platform.clock::nanoTime, Duration.ofSeconds(15)));
 
         assertThat(next.closed()).isOne();
         assertThat(((Outcome.Failed) lastOutcome(third)).reason()).isEqualTo(ReasonCode.NOT_DONE_AT_PROVIDER);

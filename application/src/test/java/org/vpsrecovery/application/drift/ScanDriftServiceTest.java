@@ -315,14 +315,14 @@ class ScanDriftServiceTest {
         ScanDriftService scanner = scanner(new InMemoryServerLock(Duration.ofSeconds(5)), slow);
 
         ScanDriftService.Round first = scanner.scan(Optional.empty(), 10,
-                NO_PAUSE, RunBudget.startingNow(platform.clock, Duration.ofSeconds(15)));
+                NO_PAUSE, RunBudget.startingNow(platform.clock::nanoTime, Duration.ofSeconds(15)));
 
         assertThat(first.scanned()).isEqualTo(2); // WEB, then SPARE began before 15 s had passed; GREEN_SERVER not
         assertThat(first.lastServer()).contains(SPARE.value());
         assertThat(first.leftByBudget()).isEqualTo(1); // of the three servers its round was to take (session 46)
 
         ScanDriftService.Round second = scanner.scan(first.lastServer(), 10,
-                NO_PAUSE, RunBudget.startingNow(platform.clock, Duration.ofSeconds(15)));
+                NO_PAUSE, RunBudget.startingNow(platform.clock::nanoTime, Duration.ofSeconds(15)));
 
         assertThat(second.scanned()).isEqualTo(2); // GREEN_SERVER, then round to WEB: not SPARE again
         assertThat(second.lastServer()).contains(WEB.value());

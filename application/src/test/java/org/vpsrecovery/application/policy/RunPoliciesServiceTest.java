@@ -223,7 +223,7 @@ class RunPoliciesServiceTest {
 
         // The first create ends at 10 s, the second begins before 15 s and ends at 20 s: green's pair is not begun.
         RunPoliciesService.Ticked first = overSlowVpsOrg.tick(from, to, Optional.empty(),
-                org.vpsrecovery.application.job.RunBudget.startingNow(platform.clock, Duration.ofSeconds(15)));
+                org.vpsrecovery.application.job.RunBudget.startingNow(platform.clock::nanoTime, Duration.ofSeconds(15)));
 
         assertThat(first.runs()).extracting(Run::server).containsExactly(WEB, PlatformFixture.SPARE);
         assertThat(first.runs()).extracting(Run::result).containsOnly(RunResult.MADE);
@@ -235,7 +235,7 @@ class RunPoliciesServiceTest {
 
         store.remove(store.find(BLUE, blue.id()).orElseThrow()); // the reached pair's policy, gone before the next tick
         RunPoliciesService.Ticked second = overSlowVpsOrg.tick(from, to, first.stoppedAfter(),
-                org.vpsrecovery.application.job.RunBudget.startingNow(platform.clock, Duration.ofSeconds(15)));
+                org.vpsrecovery.application.job.RunBudget.startingNow(platform.clock::nanoTime, Duration.ofSeconds(15)));
 
         assertThat(second.windowDone()).isTrue();
         assertThat(second.runs()).singleElement().satisfies(run -> {
@@ -470,7 +470,7 @@ class RunPoliciesServiceTest {
         nightlyOnBothServers();
         Instant from = platform.clock.instant();
         org.vpsrecovery.application.job.RunBudget budget = org.vpsrecovery.application.job.RunBudget.startingNow(
-                platform.clock, Duration.ofSeconds(1));
+                platform.clock::nanoTime, Duration.ofSeconds(1));
         platform.clock.advance(Duration.ofSeconds(2)); // spent before the first pair, which is taken all the same
 
         Object ended = tickStoppedAtWebsLock(runs -> runs.tick(from, FIRE.plus(RunJitter.CAP), Optional.empty(), budget));

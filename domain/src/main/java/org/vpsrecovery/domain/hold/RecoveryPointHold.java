@@ -91,10 +91,16 @@ public record RecoveryPointHold(HoldId id, TeamId team, ServerId server, Resourc
         return releasedBy(actor, team, at);
     }
 
-    /** The released hold; the rule of {@link #releasableBy(HoldActor, TeamId)} first. */
+    /**
+     * The released hold; the rule of {@link #releasableBy(HoldActor, TeamId)} first. Released at {@code at}, or at the
+     * placing if {@code at} is earlier: the hold may have been placed on another instance whose clock runs ahead. It
+     * was in force once placed, so it cannot have ended before; as {@code Drift.resolved}, the earliest time both
+     * records allow (refused here, the release's attempt took the refusal for a store failure: ADR 0029, session 47).
+     */
     public RecoveryPointHold releasedBy(HoldActor actor, TeamId serversOwner, Instant at) {
         releasableBy(actor, serversOwner).orThrow();
+        Instant notBeforePlacing = at.isBefore(placedAt) ? placedAt : at;
         return new RecoveryPointHold(id, team, server, point, kind, reason, placedBy, placedAt,
-                Optional.of(new Release(actor, at)));
+                Optional.of(new Release(actor, notBeforePlacing)));
     }
 }

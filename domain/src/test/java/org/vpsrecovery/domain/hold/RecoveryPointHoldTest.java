@@ -80,6 +80,20 @@ class RecoveryPointHoldTest {
                 d -> assertThat(d.reason()).isEqualTo(ReasonCode.HOLD_ALREADY_RELEASED));
     }
 
+    /**
+     * Released on an instance whose clock is behind the one that placed it (within the skew): released at the time it
+     * was placed, as a drift is resolved (it cannot have ended before it began), not refused as a broken value, which
+     * the release's attempt took for a store failure and audited UNRESOLVED.
+     */
+    @Test
+    void aReleaseDatedBeforeThePlacingByAnotherInstancesClockIsReleasedAtThePlacing() {
+        RecoveryPointHold released = hold(TEAM, SNAPSHOT).releasedBy(TEAM, AT.minusMillis(20));
+        assertThat(released.isActive()).isFalse();
+        assertThat(released.release()).hasValueSatisfying(r -> assertThat(r.at()).isEqualTo(AT));
+        assertThat(hold(TEAM, SNAPSHOT).releasedBy(TEAM, AT.plusSeconds(5)).release())
+                .hasValueSatisfying(r -> assertThat(r.at()).isEqualTo(AT.plusSeconds(5)));
+    }
+
     @Test
     void valuesRefuseWhatTheyCannotBe() {
         assertThatThrownBy(() -> new HoldReason(" ")).isInstanceOf(IllegalArgumentException.class);
