@@ -73,8 +73,8 @@ public final class Application {
             return;
         }
         started.set(context);
-        // SIGTERM drains first, then exits 0 through the hooks above (ADR 0038).
-        DrainOnSigterm.install(context);
+        // SIGTERM and SIGINT drain first, then exit 0 through the hooks above (ADR 0038, amended in session 47).
+        DrainOnStopSignal.install(context);
         printWelcome(System.out, context.getBean(EmbeddedServer.class), embedded);
     }
 

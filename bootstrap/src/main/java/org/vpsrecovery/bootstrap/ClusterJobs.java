@@ -211,7 +211,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
     /**
      * Stops picking jobs, waits for the runs under way (at most the shutdown max wait), then lets
      * them go; the jobs' rows stay in the database for the other instances. Called first thing in a
-     * graceful stop ({@link DrainOnSigterm}), and again, harmlessly, when the context closes.
+     * graceful stop ({@link DrainOnStopSignal}), and again, harmlessly, when the context closes.
      */
     @PreDestroy
     synchronized void stop() {

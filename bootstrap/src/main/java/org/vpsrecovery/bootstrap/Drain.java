@@ -15,7 +15,7 @@ import org.vpsrecovery.adapters.http.provider.ProviderDeadline;
 
 /**
  * Whether this instance is draining, and how many requests it is still answering. A drain begins
- * at SIGTERM ({@link DrainOnSigterm}): readiness goes DOWN ({@link InstanceReadiness}), new requests
+ * at SIGTERM or SIGINT ({@link DrainOnStopSignal}): readiness goes DOWN ({@link InstanceReadiness}), new requests
  * are answered 503 with Retry-After ({@link DrainFilter}), and the stop waits until the ones in
  * flight have been answered, within {@link #timeout()}: by default as long as a request's VPS.org calls may take
  * (two thirds of {@code micronaut.server.idle-timeout}, {@link ProviderDeadline}), so that a stop never closes the
@@ -86,7 +86,7 @@ public class Drain {
         return timeout;
     }
 
-    /** Called by {@link DrainOnSigterm}; public for the end-to-end tests. */
+    /** Called by {@link DrainOnStopSignal}; public for the end-to-end tests. */
     public void begin() {
         draining = true;
         onBegin.forEach(Runnable::run);

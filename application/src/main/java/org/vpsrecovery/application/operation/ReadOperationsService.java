@@ -23,6 +23,7 @@ import org.vpsrecovery.domain.server.ServerId;
  */
 public final class ReadOperationsService implements GetOperationUseCase, ListOperationsUseCase {
 
+    private static final System.Logger LOG = System.getLogger(ReadOperationsService.class.getName());
     public static final Duration MAX_WAIT = Duration.ofSeconds(60);
     private static final Duration POLL = Duration.ofMillis(500);
 
@@ -70,10 +71,15 @@ public final class ReadOperationsService implements GetOperationUseCase, ListOpe
         }
         long deadline = System.nanoTime() + (wait.compareTo(longestWait) > 0 ? longestWait : wait).toNanos();
         RecoveryOperation found = visible(reader, id);
-        while (!found.isFinal() && System.nanoTime() < deadline && waitsEnded.getCount() > 0) {
+        while (!found.isFinal() && System.nanoTime() < deadline) {
             try {
+                // At once for a wait that begins after the stop, too: one path, one line.
                 if (waitsEnded.await(Math.min(POLL.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
                         TimeUnit.MILLISECONDS)) {
+                    // Said: the drain outlasts the longest wait, so the answer alone would look the same had the
+                    // wait run to its deadline (ADR 0038, amended in session 47).
+                    LOG.log(System.Logger.Level.INFO, "a wait for operation {0} ended before its deadline: this instance "
+                            + "is stopping; answered as it stands (the caller asks again)", id);
                     // Answered as at the deadline, read once more: the caller asks again, on an instance that stays.
                     return visible(reader, id);
                 }

@@ -354,20 +354,78 @@ public final class ServiceProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The signals an operator stops the service with, each drained the same way (ADR 0038, amended in session 47). */
+    public enum StopSignal {
+        /** {@code kill}, {@code systemctl stop}, an orchestrator's stop. */
+        TERM(15),
+        /** Ctrl-C, {@code kill -INT}, some supervisors' stop signal. */
+        INT(2);
+
+        private final int number;
+
+        StopSignal(int number) {
+            this.number = number;
+        }
+    }
+
+    /** {@link #stop(StopSignal)} with SIGTERM. */
+    public int stop() {
+        return stop(StopSignal.TERM);
+    }
+
     /**
-     * Graceful stop: SIGTERM, then waits at most the stop timeout for the service to shut down (its
+     * Graceful stop: {@code signal}, then waits at most the stop timeout for the service to shut down (its
      * shutdown hooks stop the HTTP server and an embedded PostgreSQL). Returns the exit code (0: it
      * drained and stopped, ADR 0038). If it does not end in time it is killed and this throws.
      */
-    public int stop() {
-        process.destroy();
+    public int stop(StopSignal signal) {
+        send(signal);
         if (!waitFor(stopTimeout)) {
             killNow();
             throw new IllegalStateException("service process " + directory.getFileName() + " did not stop within "
-                    + stopTimeout.toSeconds() + " s of SIGTERM and was killed" + describeOutput());
+                    + stopTimeout.toSeconds() + " s of SIG" + signal + " and was killed" + describeOutput());
         }
         LIVE.remove(this);
         return process.exitValue();
+    }
+
+    private void send(StopSignal signal) {
+        // A process started with the signal ignored keeps it ignored (the JVM leaves it so), and it would be waited for
+        // in vain: said at once instead.
+        if (ignores(signal)) {
+            throw new IllegalStateException("service process " + directory.getFileName() + " ignores SIG" + signal
+                    + ": this test JVM was started with it ignored (a background job of a shell without job control) "
+                    + "and passed that on; run the build in the foreground or with job control");
+        }
+        if (signal == StopSignal.TERM) {
+            process.destroy();
+            return;
+        }
+        // The JDK sends SIGTERM and SIGKILL only.
+        try {
+            Process kill = new ProcessBuilder("kill", "-s", signal.name(), String.valueOf(process.pid()))
+                    .redirectErrorStream(true).start();
+            String said = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!kill.waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -s " + signal + " " + process.pid() + " failed: " + said);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not send SIG" + signal + " to " + directory.getFileName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether the process ignores {@code signal}: its bit in /proc's SigIgn mask (Linux; elsewhere assumed not). */
+    private boolean ignores(StopSignal signal) {
+        Path status = Path.of("/proc", String.valueOf(process.pid()), "status");
+        if (!Files.isReadable(status)) {
+            return false;
+        }
+        long ignored = read(status).lines().filter(line -> line.startsWith("SigIgn:")).findFirst()
+                .map(line -> Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16)).orElse(0L);
+        return (ignored & (1L << (signal.number - 1))) != 0;
     }
 
     /**

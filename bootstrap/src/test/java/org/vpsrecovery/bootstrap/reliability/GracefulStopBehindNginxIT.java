@@ -39,6 +39,7 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  *   <li>every request gets an answer; no 5xx but 503 {@code INSTANCE_DRAINING} with Retry-After,
  *       and that only for a POST (nginx passes a read on to the other instance, never a create);</li>
  *   <li>the stopped instance's readiness was seen DOWN while it still ran, and it exited 0;</li>
+ *   <li>a long poll under way on it was ended by its drain, answered as it stands, and its line says so;</li>
  *   <li>its jobs went on in the other: an operation still open at VPS.org when it stopped (the
  *       simulator's clock is moved on only then) is followed to its end, and the audit chain is intact.</li>
  * </ul>
@@ -67,8 +68,10 @@ class GracefulStopBehindNginxIT {
                 SimulatorOptions.defaults().withClock(vpsOrgTime).withDelays(CREATION, Duration.ofSeconds(10)));
              PlatformClient team = new PlatformClient(ReliabilitySetup.TEAM_TOKEN);
              PlatformClient auditor = new PlatformClient(ReliabilitySetup.AUDITOR_TOKEN)) {
+            // The stop timeout is past the worst stop (docs/deploy.md): a drain that let the long poll below run to its
+            // deadline fails on what it says, not on the stop's time.
             ServiceProcess.Builder service = ReliabilitySetup.service("graceful", DATABASE.database(), simulator,
-                    ReliabilitySetup.teamsFile(SERVERS, 5), SETTINGS);
+                    ReliabilitySetup.teamsFile(SERVERS, 5), SETTINGS).stopTimeout(Duration.ofMinutes(3));
             try (ServiceProcess a = service.start(); ServiceProcess b = service.start();
                  NginxProcess nginx = NginxProcess.start(nginxBinary, a, b)) {
                 // Each turns ready once its jobs joined, just after its first answer (ADR 0098): probed as a balancer does.
@@ -116,8 +119,9 @@ class GracefulStopBehindNginxIT {
                 });
 
                 await("answers before the stop").atMost(Duration.ofMinutes(2)).until(() -> answers.size() >= answersAround);
-                // A long poll on a, under way when a is stopped: longer than a's drain and its exit take, so unless the
-                // drain ends it, it is cut off when a exits (ADR 0038, amended in session 39).
+                // A long poll on a, under way when a is stopped: the drain ends it at once, answered as it stands (ADR
+                // 0038, amended in session 39). Its answer would be the same at its deadline, which the drain outlasts
+                // (two thirds of the idle timeout both, since session 46), so the wait's own line says why it ended.
                 String openId = operations.byRequest("graceful-open").get("graceful-open").id();
                 CompletableFuture<Answer> longPoll = CompletableFuture.supplyAsync(() -> team.send(a.baseUrl(), "GET",
                         "/api/v1/operations/" + openId + "/?wait=60", null, "graceful-long-poll"), LONG_POLLS);
@@ -147,6 +151,8 @@ class GracefulStopBehindNginxIT {
                 }).join();
                 assertThat(waited.status()).as(waited.toString()).isEqualTo(200);
                 assertThat(waited.json()).as(waited.toString()).containsEntry("state", "in_progress");
+                assertThat(a.stderr()).as("a's long poll, ended by its drain before its deadline")
+                        .contains("a wait for operation " + openId + " ended before its deadline: this instance is stopping");
                 List<Answer> serverErrors = answers.stream().filter(answer -> answer.status() >= 500).toList();
                 assertThat(serverErrors).as("5xx answers: only a draining instance's 503, with Retry-After, to a create")
                         .allSatisfy(answer -> {

@@ -27,7 +27,7 @@ import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.server.ServerId;
 
 /** What the stop says of the audit events kept back (ADR 0141, session 46). */
-class DrainOnSigtermTest {
+class DrainOnStopSignalTest {
 
     /** A history that takes no appends: the database down for the whole stop. */
     private static final AuditHistory DOWN = new AuditHistory() {
@@ -63,14 +63,14 @@ class DrainOnSigtermTest {
         AuditWriter memoryOnly = new AuditWriter(DOWN);
         memoryOnly.appendOrDefer(event(1));
         memoryOnly.appendOrDefer(event(2));
-        var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(DrainOnSigterm.class);
+        var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(DrainOnStopSignal.class);
         Level before = logger.getLevel();
         var appender = new ListAppender<ILoggingEvent>();
         appender.start();
         logger.addAppender(appender);
         logger.setLevel(Level.INFO);
         try {
-            DrainOnSigterm.writeKeptAuditEvents(memoryOnly, Duration.ofSeconds(1));
+            DrainOnStopSignal.writeKeptAuditEvents(memoryOnly, Duration.ofSeconds(1));
         } finally {
             logger.detachAppender(appender);
             logger.setLevel(before);

@@ -1,16 +1,19 @@
 package org.vpsrecovery.bootstrap;
 
 import io.micronaut.context.ApplicationContext;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
- * SIGTERM, the way orchestrators and systemd stop a service, ends in a graceful stop with exit code
- * 0 (the JVM's own handling would exit 143 and stop the HTTP server at once):
+ * SIGTERM, the way orchestrators and systemd stop a service, and SIGINT (Ctrl-C, {@code kill -INT}, some supervisors'
+ * stop signal) end in the same graceful stop with exit code 0 (the JVM's own handling would exit 143 or 130 and stop
+ * the HTTP server at once, cutting a VPS.org call under way):
  * <ol>
  *   <li>readiness goes DOWN and new requests are answered 503 with Retry-After ({@link Drain});</li>
  *   <li>at the same time the job scheduler stops picking jobs and lets the runs under way end
@@ -26,44 +29,56 @@ import sun.misc.Signal;
  *       kept audit events is let go by {@link AuditWriter#close()}, never under the flush above if it is still
  *       under way (then at its end, or with the process: ADR 0141, session 46).</li>
  * </ol>
- * A second SIGTERM during the drain changes nothing; SIGKILL is the way to cut it short. ADR 0038.
+ * A second stop signal during the drain, either of them, changes nothing; SIGKILL is the way to cut it short. A signal
+ * the process was started with ignored (a background job of a shell without job control) stays ignored, as the JVM
+ * leaves it. ADR 0038, amended in session 47.
  */
-final class DrainOnSigterm {
+final class DrainOnStopSignal {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DrainOnSigterm.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DrainOnStopSignal.class);
+
+    /** The signals that ask this process to stop, each drained the same way: SIGTERM, SIGINT. */
+    static final List<String> STOP_SIGNALS = List.of("TERM", "INT");
 
     private final ApplicationContext context;
     private final AtomicBoolean begun = new AtomicBoolean();
     /** The stop's whole time for writing kept audit events, a flush under way included: no batch starts after it. */
     private static final java.time.Duration KEPT_AUDIT_FLUSH_BUDGET = java.time.Duration.ofSeconds(10);
 
-    private DrainOnSigterm(ApplicationContext context) {
+    private DrainOnStopSignal(ApplicationContext context) {
         this.context = context;
     }
 
     static void install(ApplicationContext context) {
-        DrainOnSigterm drain = new DrainOnSigterm(context);
-        try {
-            Signal.handle(new Signal("TERM"), signal -> drain.begin());
-        } catch (IllegalArgumentException refused) {
-            // The JVM keeps SIGTERM for itself (-Xrs, or a signal it already uses): a stop is then not drained.
-            LOG.warn("SIGTERM cannot be handled here ({}): a stop will not drain first", refused.getMessage());
+        DrainOnStopSignal drain = new DrainOnStopSignal(context);
+        for (String name : STOP_SIGNALS) {
+            try {
+                if (Signal.handle(new Signal(name), drain::begin) == SignalHandler.SIG_IGN) {
+                    // The JVM installs nothing for a signal ignored at its start, and neither does this.
+                    LOG.info("SIG{} was ignored when this process started and stays ignored: it will not stop it", name);
+                }
+            } catch (IllegalArgumentException refused) {
+                // The JVM keeps the signal for itself (-Xrs, or a signal it already uses): a stop is then not drained.
+                LOG.warn("SIG{} cannot be handled here ({}): a stop by it will not drain first", name,
+                        refused.getMessage());
+            }
         }
     }
 
-    private void begin() {
+    private void begin(Signal signal) {
+        String name = "SIG" + signal.getName();
         if (!begun.compareAndSet(false, true)) {
-            LOG.info("SIGTERM again: the drain already under way goes on");
+            LOG.info("{} during the drain: the drain already under way goes on (SIGKILL cuts it short)", name);
             return;
         }
-        Thread.ofPlatform().name("vps-recovery-drain").start(this::drainThenExit);
+        Thread.ofPlatform().name("vps-recovery-drain").start(() -> drainThenExit(name));
     }
 
-    private void drainThenExit() {
+    private void drainThenExit(String signal) {
         try {
             Drain drain = context.getBean(Drain.class);
             drain.begin();
-            LOG.info("SIGTERM: draining (readiness DOWN, new requests answered 503), {} request(s) in flight",
+            LOG.info("{}: draining (readiness DOWN, new requests answered 503), {} request(s) in flight", signal,
                     drain.inFlight());
             CompletableFuture<Void> jobs = CompletableFuture.runAsync(() -> context.getBean(ClusterJobs.class).stop());
             int left = drain.awaitIdle();
