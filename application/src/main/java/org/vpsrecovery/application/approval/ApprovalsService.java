@@ -344,11 +344,7 @@ public final class ApprovalsService implements DecideApprovalUseCase {
             // later while the claim is still this runner's; otherwise the attempt moved it and recorded what came of it.
             // A check that failed (something it had to do first did not happen) is no refusal: no rule refused the run,
             // so it is never ended rejected for it (ADR 0040, amended in session 47).
-            try {
-                claim.move(held -> held.unchanged(clock.instant(), Duration.ofSeconds(5), Duration.ofMinutes(1)));
-            } catch (RuntimeException storeDown) {
-                // The claim's lease runs out, and the job tries it again.
-            }
+            triedAgainLater(claim);
         } catch (PlatformOutcomeUnknown inDoubt) {
             // Never a refusal: what the run did is not known, so no end is written over the claim (a REJECTED would be
             // a final outcome the platform does not know). The approver is told (504); the claim runs out and the job
@@ -385,6 +381,17 @@ public final class ApprovalsService implements DecideApprovalUseCase {
                         new PlatformOutcomeUnknown.StoredRequest(Kind.OPERATION, approved.id()), false), storeFailed);
             }
             ended.ifPresent(end -> ApprovalStepEvents.appendOrLeaveOwed(writer, ApprovalEvents.of(end, step)));
+        } catch (RuntimeException untyped) {
+            if (claim.operation().state() != OperationState.APPROVED) {
+                throw untyped; // started: its attempt recorded what came of it (UNRESOLVED after VPS.org's call)
+            }
+            // Not started (the start is a move over the claim, before the intent and VPS.org): a failure of no domain
+            // type before the check (the point's look-up, the team's servers, the server's lock) is no refusal and
+            // nothing was asked of VPS.org. So it is not now, as for the check's own (AuditedAttempts): still approved,
+            // nothing recorded, neither the approver's 500 nor the job's round thrown (ADR 0040, amended in session 47).
+            LOG.log(System.Logger.Level.WARNING, "approved operation {0} ({1}) could not be run now: {2}; nothing was "
+                    + "asked of VPS.org, it is tried again", approved.id(), approved.kind(), untyped.toString());
+            triedAgainLater(claim);
         } finally {
             claim.release();
         }
@@ -397,6 +404,15 @@ public final class ApprovalsService implements DecideApprovalUseCase {
             LOG.log(System.Logger.Level.WARNING, "approved operation {0} ran, but could not be read back now: {1}",
                     approved.id(), storeDown.toString());
             return claim.operation();
+        }
+    }
+
+    /** Still approved: its next try backed off over this runner's claim; a store failing here lets the claim run out. */
+    private void triedAgainLater(ApprovedRunClaim claim) {
+        try {
+            claim.move(held -> held.unchanged(clock.instant(), Duration.ofSeconds(5), Duration.ofMinutes(1)));
+        } catch (RuntimeException storeDown) {
+            // The claim's lease runs out, and the job tries it again.
         }
     }
 

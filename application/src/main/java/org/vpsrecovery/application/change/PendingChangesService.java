@@ -186,6 +186,8 @@ public final class PendingChangesService {
             }
         }
         for (PendingChange approved : changes.dueIn(OperationState.APPROVED, now, PendingChanges.MAX_PAGE)) {
+            // A change that cannot be applied now (its check failing, typed or not) stays approved and the round goes on
+            // to the next; only the store failing under this claim's write or under a change's end ends the round.
             PendingChange claimed = approved.claimedToApply(now, CLAIM);
             if (changes.update(approved, claimed) && apply(claimed, true).isFinal()) {
                 moved++;
@@ -253,24 +255,38 @@ public final class PendingChangesService {
      * applied a second time, which the version it moved itself would refuse ({@link #appliedAlready}).
      */
     private PendingChange apply(PendingChange approved, boolean again) {
-        PendingChange next;
+        String done;
         try {
-            next = approved.applied(now(), again
+            done = again
                     ? appliedAlready(approved).orElseGet(() -> applyNow(approved, attemptOfAReapply(approved)))
-                    : applyNow(approved, approved.id()));
+                    : applyNow(approved, approved.id());
         } catch (ServerBusy | PlatformUnavailable | PlatformOutcomeUnknown notNow) {
             // Not now: still approved; the job applies it once the claim has passed. A commit in doubt (its audit is
             // UNRESOLVED) is never ended rejected while the change may be in force: the job's apply finds it applied
             // already (completed) or applies it (ADR 0023, amended in session 44 after review).
             return approved;
         } catch (RecoveryException refused) {
-            next = approved.rejected(now(), "refused when it came to be applied: " + refused.reason() + ": "
-                    + refused.getMessage());
+            return ended(approved, approved.rejected(now(), "refused when it came to be applied: " + refused.reason()
+                    + ": " + refused.getMessage()));
+        } catch (RuntimeException untyped) {
+            // A failure of no domain type (a store's read the adapter could not name) is no refusal: no rule refused the
+            // change, and if it came after the change's intent, the change may be in force. So it is not now, as above:
+            // still approved, nothing recorded final, neither the approver's 500 nor the job's round thrown; the job
+            // tries it again once the claim has passed (ADR 0043, amended in session 47).
+            LOG.log(System.Logger.Level.WARNING, "approved change {0} ({1}) could not be applied now: {2}; the "
+                    + "settle-approvals job tries it again", approved.id(), approved.kind(), untyped.toString());
+            return approved;
         }
-        // Applied (or refused) now: a store failing while this is recorded is neither a 503 "nothing was done, try again"
-        // (a retry is refused APPROVAL_ALREADY_DECIDED) nor a 500. The record may still read approved, under this
-        // request's claim: once it passed, the job's apply finds it applied already and completes it, or refuses it again
-        // (ADR 0023, amended in session 46).
+        return ended(approved, approved.applied(now(), done));
+    }
+
+    /**
+     * Records the change applied (or refused) now. A store failing while this is recorded is neither a 503 "nothing was
+     * done, try again" (a retry is refused APPROVAL_ALREADY_DECIDED) nor a 500. The record may still read approved, under
+     * this request's claim: once it passed, the job's apply finds it applied already and completes it, or refuses it again
+     * (ADR 0023, amended in session 46). In the job's round that failure ends the round, as a claim not taken does.
+     */
+    private PendingChange ended(PendingChange approved, PendingChange next) {
         try {
             return changes.update(approved, next) ? next : changes.find(approved.id()).orElse(approved);
         } catch (RuntimeException storeFailed) {

@@ -1325,4 +1325,97 @@ class ApprovalsServiceTest {
         assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
         assertThat(deletedAtVpsOrg()).isFalse();
     }
+
+    /** The team's servers, whose next {@code failing} reads throw a store failure of no domain type. */
+    private static final class FailingOwnership implements org.vpsrecovery.domain.port.ServerOwnership {
+        private final org.vpsrecovery.domain.port.ServerOwnership ownership;
+        int failing;
+
+        FailingOwnership(org.vpsrecovery.domain.port.ServerOwnership ownership) {
+            this.ownership = ownership;
+        }
+
+        @Override
+        public java.util.Set<ServerId> serversOf(org.vpsrecovery.domain.common.TeamId team) {
+            if (failing > 0) {
+                failing--;
+                throw new IllegalStateException("could not read the team's servers: canceling statement (57014)");
+            }
+            return ownership.serversOf(team);
+        }
+    }
+
+    /** An approvals service whose deletes look the point up (before the server's lock) through {@code ownership}. */
+    private ApprovalsService approvalsLookingUpThrough(FailingOwnership ownership) {
+        DeleteRecoveryPointService lookingUp = new DeleteRecoveryPointService(platform.provider, platform.provider,
+                ownership, platform.serverStates(), platform.attempts(), platform.holds, Optional.of(gate));
+        return new ApprovalsService(platform.operations, platform.attempts(), platform.auditWriter, platform.clock,
+                lookingUp, lookingUp, restores, restores);
+    }
+
+    /**
+     * An approved run whose look-up before the server's lock (the team's servers, to find the point) meets a store
+     * failure of no domain type: that failure went out of the run as it was, the approver's 500. Nothing was asked of
+     * VPS.org and no rule refused it, so it is "not now", as for its check under the lock: answered approved, nothing
+     * recorded, and the job runs it once the store answers (ADR 0040, amended in session 47, pendingcheck).
+     */
+    @Test
+    void anApprovedRunWhoseLookUpBeforeTheLockMetAFailureOfNoDomainTypeIsNotNowAndTheJobRunsItLater() {
+        RecoveryOperation pending = askToDelete();
+        FailingOwnership ownership = new FailingOwnership(platform.ownership);
+        ApprovalsService lookingUp = approvalsLookingUpThrough(ownership);
+        ownership.failing = 1;
+
+        RecoveryOperation answered = lookingUp.decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE,
+                Optional.empty()));
+
+        assertThat(answered.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(deleteOutcomes()).isEmpty();
+        assertThat(deleteCallsAtVpsOrg()).isZero();
+
+        platform.clock.advance(ApprovalsService.RUN_CLAIM);
+        assertThat(lookingUp.settle()).isEqualTo(1);
+
+        assertThat(deletedAtVpsOrg()).isTrue();
+        assertThat(deleteOutcomes()).extracting(Outcome::kind).containsExactly(Outcome.Kind.ACCEPTED,
+                Outcome.Kind.SUBMITTED);
+    }
+
+    /**
+     * A settle round with two approved operations due, the first one's look-up failing with no domain type: the round
+     * was thrown there, and the second waited for the next round (with the pending changes' round of the same job). The
+     * first is now "not now" and the round goes on: the second runs, the first in a later round.
+     */
+    @Test
+    void aSettleRoundGoesOnPastAnApprovedRunWhoseLookUpMetAFailureOfNoDomainType() {
+        platform.provider.addSnapshot(802, platform.web, CreationStatus.COMPLETED);
+        RecoveryOperation first = askToDelete();
+        RecoveryOperation second = deletes.requestDeleteSnapshot(new DeleteSnapshotCommand(as(ALICE), new SnapshotId(802)))
+                .orElseThrow();
+        // Both approved by instances that stopped before running them.
+        for (RecoveryOperation pending : List.of(first, second)) {
+            assertThat(platform.operations.update(pending, pending.approve(BOB, platform.clock.instant(), Optional.empty(),
+                    ApprovalsService.RUN_BY))).isTrue();
+            platform.clock.advance(Duration.ofSeconds(1));
+        }
+        platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
+        FailingOwnership ownership = new FailingOwnership(platform.ownership);
+        ApprovalsService job = approvalsLookingUpThrough(ownership);
+        ownership.failing = 1;
+
+        assertThat(job.settle()).isEqualTo(1);
+
+        assertThat(platform.operations.find(first.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(platform.operations.find(second.id()).orElseThrow().state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(platform.provider.calls()).containsOnlyOnce("delete snapshot 802").doesNotContain("delete snapshot 801");
+
+        platform.clock.advance(Duration.ofMinutes(1));
+        assertThat(job.settle()).isEqualTo(1);
+
+        assertThat(platform.operations.find(first.id()).orElseThrow().state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(platform.provider.calls()).containsOnlyOnce("delete snapshot 801", "delete snapshot 802");
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED
+                || e.outcome().kind() == Outcome.Kind.FAILED);
+    }
 }

@@ -865,4 +865,96 @@ class PendingChangesServiceTest {
         assertThat(platform.history.all()).noneMatch(e -> e.outcome().equals(
                 new Outcome.Rejected(ReasonCode.APPROVAL_EXPIRED)));
     }
+
+    /**
+     * An approved release whose check meets a store failure of no domain type (the hold's read, one the adapter could not
+     * name): it went out of the decision as it was, the approver's 500. Nothing was done and no rule refused it, so it is
+     * "not now": answered approved, nothing recorded final, the hold still in force, and the job applies it once the
+     * store answers (ADR 0043, amended in session 47).
+     */
+    @Test
+    void anApprovedChangeWhoseCheckMetAFailureOfNoDomainTypeIsNotNowAndTheJobAppliesItLater() {
+        boolean[] failing = {false};
+        RecoveryPointHolds failingReads = new ForwardingRecoveryPointHolds(platform.holds) {
+            @Override
+            public Optional<RecoveryPointHold> find(org.vpsrecovery.domain.hold.HoldId id) {
+                if (failing[0]) {
+                    throw new IllegalStateException("could not read the hold: canceling statement (57014)");
+                }
+                return super.find(id);
+            }
+        };
+        PendingChangesService checking = over(store, platform.recoveryPointHolds(failingReads, HoldLimits.DEFAULTS),
+                policies);
+        RecoveryPointHold hold = held();
+        PendingChange pending = waiting(askToRelease(hold, ALICE, checking));
+        failing[0] = true;
+
+        PendingChange answered = checking.decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE,
+                Optional.empty()));
+
+        assertThat(answered.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(store.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(platform.holds.activeOn(SNAPSHOT)).containsExactly(hold);
+        assertThat(outcomesOf(Operation.RELEASE_RECOVERY_POINT_HOLD)).isEmpty();
+
+        platform.clock.advance(PendingChangesService.CLAIM);
+        assertThat(checking.settle()).as("the job's round meets it too, and is not thrown").isZero();
+        assertThat(store.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+
+        failing[0] = false;
+        platform.clock.advance(PendingChangesService.CLAIM);
+        assertThat(checking.settle()).isEqualTo(1);
+
+        assertThat(store.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(platform.holds.activeOn(SNAPSHOT)).isEmpty();
+        assertThat(outcomesOf(Operation.RELEASE_RECOVERY_POINT_HOLD)).containsExactly("ACCEPTED", "COMPLETED");
+    }
+
+    /**
+     * A settle round with two approved changes due, one whose check meets a failure of no domain type (its policy's read):
+     * the round was thrown there, and a change after it waited for the next round. That one is now "not now" and the
+     * round goes on: the other is applied, the failing one in a later round once its read answers.
+     */
+    @Test
+    void aSettleRoundGoesOnPastAnApprovedChangeWhoseCheckMetAFailureOfNoDomainType() {
+        RecoveryPolicy failingOne = policies.create(as(Actor.SYSTEM), nightly(2));
+        RecoveryPolicy other = policies.create(as(Actor.SYSTEM), nightly(3));
+        boolean[] failing = {true};
+        RecoveryPolicies failingReads = new ForwardingRecoveryPolicies(policyStore) {
+            @Override
+            public Optional<RecoveryPolicy> find(org.vpsrecovery.domain.common.TeamId team, PolicyId id) {
+                if (failing[0] && id.equals(failingOne.id())) {
+                    throw new IllegalStateException("could not read the policy: canceling statement (57014)");
+                }
+                return super.find(team, id);
+            }
+        };
+        PendingChangesService job = over(store, holds, new ManagePoliciesService(failingReads, platform.ownership,
+                new DailyRunCalendar(), platform.auditWriter, platform.clock));
+        List<PendingChange> asked = List.of(
+                waiting(changes.updatePolicy(as(ALICE), failingOne.id(), OptionalLong.of(1), nightly(5))),
+                waiting(changes.updatePolicy(as(ALICE), other.id(), OptionalLong.of(1), nightly(6))));
+        // Both approved by requests that stopped before applying them.
+        for (PendingChange pending : asked) {
+            assertThat(store.update(pending, pending.approve(BOB, platform.clock.instant(), Optional.empty(),
+                    PendingChangesService.CLAIM))).isTrue();
+        }
+        platform.clock.advance(PendingChangesService.CLAIM);
+
+        assertThat(job.settle()).isEqualTo(1);
+
+        assertThat(store.find(asked.get(0).id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(store.find(asked.get(1).id()).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(policies.get(BLUE, other.id()).version()).isEqualTo(2);
+        assertThat(policies.get(BLUE, failingOne.id()).version()).isEqualTo(1);
+
+        failing[0] = false;
+        platform.clock.advance(PendingChangesService.CLAIM);
+        assertThat(job.settle()).isEqualTo(1);
+
+        assertThat(store.find(asked.get(0).id()).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(policies.get(BLUE, failingOne.id()).version()).isEqualTo(2);
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
+    }
 }
