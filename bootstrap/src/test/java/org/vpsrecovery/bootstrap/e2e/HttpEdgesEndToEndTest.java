@@ -114,6 +114,24 @@ class HttpEdgesEndToEndTest {
                 415, "UNSUPPORTED_MEDIA_TYPE");
     }
 
+    /**
+     * {@code curl -X DELETE -d ''} sends the form type with {@code Content-Length: 0}: VPS.org and the simulator delete,
+     * and so does the platform (the DELETE routes consume JSON by default, which refused it with 415 until session 47).
+     */
+    @Test
+    void aDeleteWithoutABodyIsAnsweredWhateverContentTypeItDeclares() {
+        Map<String, String> form = Map.of("Content-Type", "application/x-www-form-urlencoded");
+        Answer deleted = SETUP.platform().sendAsIs("DELETE", "/api/v1/backups/499/", DEMO_TOKEN, "", form);
+        assertThat(deleted.status()).as(deleted.raw().body()).isEqualTo(204);
+        assertThat(SETUP.simulator().requests()).filteredOn(r -> r.method().equals("DELETE"))
+                .extracting(r -> r.path()).containsExactly("/api/v1/backups/499/");
+
+        Answer withoutType = SETUP.platform().sendAsIs("DELETE", "/api/v1/snapshots/999999/", DEMO_TOKEN, "", Map.of());
+        Answer withFormType = SETUP.platform().sendAsIs("DELETE", "/api/v1/snapshots/999999/", DEMO_TOKEN, "", form);
+        assertThat(withFormType.status()).as(withFormType.raw().body()).isEqualTo(withoutType.status()).isEqualTo(404);
+        assertThat(withFormType.get("reason_code")).isEqualTo(withoutType.get("reason_code"));
+    }
+
     /** Every answer is dated, the filters' own (a 401) too, once, in IMF-fixdate (ADR 0129). */
     @Test
     void everyAnswerCarriesOneDateInImfFixdate() {
