@@ -114,6 +114,58 @@ class HttpEdgesEndToEndTest {
                 415, "UNSUPPORTED_MEDIA_TYPE");
     }
 
+    /**
+     * {@code curl -X DELETE -d ''} sends the form type with {@code Content-Length: 0}: VPS.org and the simulator delete,
+     * and so does the platform (the DELETE routes consume JSON by default, which refused it with 415 until session 47).
+     */
+    @Test
+    void aDeleteWithoutABodyIsAnsweredWhateverContentTypeItDeclares() {
+        Map<String, String> form = Map.of("Content-Type", "application/x-www-form-urlencoded");
+        Answer deleted = SETUP.platform().sendAsIs("DELETE", "/api/v1/backups/499/", DEMO_TOKEN, "", form);
+        assertThat(deleted.status()).as(deleted.raw().body()).isEqualTo(204);
+        assertThat(SETUP.simulator().requests()).filteredOn(r -> r.method().equals("DELETE"))
+                .extracting(r -> r.path()).containsExactly("/api/v1/backups/499/");
+
+        Answer withoutType = SETUP.platform().sendAsIs("DELETE", "/api/v1/snapshots/999999/", DEMO_TOKEN, "", Map.of());
+        Answer withFormType = SETUP.platform().sendAsIs("DELETE", "/api/v1/snapshots/999999/", DEMO_TOKEN, "", form);
+        assertThat(withFormType.status()).as(withFormType.raw().body()).isEqualTo(withoutType.status()).isEqualTo(404);
+        assertThat(withFormType.get("reason_code")).isEqualTo(withoutType.get("reason_code"));
+    }
+
+    /**
+     * A key twice in one object is refused before anything binds it: Serde kept the first value, VPS.org (Python's json)
+     * and the simulator keep the last, so {@code {"backup_id": 499, "backup_id": 501}} restored 499 here and would have
+     * restored 501 there (ADR 0027, amended in session 47); so is anything after the body's one value. Nothing is asked
+     * of VPS.org, nothing is audited.
+     */
+    @Test
+    void aBodyWithAKeyTwiceIs400InvalidJsonAndChangesNothing() {
+        RunningPlatform platform = SETUP.platform();
+        int before = auditedEvents();
+        Map<String, String> bodies = new LinkedHashMap<>();
+        bodies.put("/api/v1/servers/12345/restore/?dry_run=true", "{\"backup_id\": 499, \"backup_id\": 501}");
+        bodies.put("/api/v1/servers/12345/restore/", "{\"backup_id\": 499, \"backup_id\": 501}");
+        bodies.put("/api/v1/backups/", "{\"server_id\": 12345, \"description\": \"a\", \"server_id\": 12345}");
+        bodies.put("/api/v1/snapshots/", "{\"server_id\": 12345, \"name\": \"first\", \"name\": \"second\"}");
+        bodies.put("/api/v1/snapshots/801/holds/", "{\"reason\": \"incident 1\", \"reason\": \"incident 2\"}");
+        bodies.put("/api/v1/policies/", "{\"name\": \"nightly\", \"schedule\": {\"every\": 1, \"every\": 2}}");
+        bodies.forEach((path, body) -> {
+            Answer answer = platform.send("POST", path, DEMO_TOKEN, body, Map.of("Idempotency-Key", "twice-" + path.length()));
+            assertProblem(answer, 400, "INVALID_JSON");
+            assertThat(answer.get("detail")).as(path).asString().contains("twice");
+        });
+        // Python's json refuses what follows a body's value ("Extra data"); Serde read the first value and ignored the rest.
+        for (String body : List.of("{\"backup_id\": 499} {\"backup_id\": 501}", "{\"backup_id\": 499}]")) {
+            assertProblem(platform.send("POST", "/api/v1/servers/12345/restore/", DEMO_TOKEN, body), 400, "INVALID_JSON");
+        }
+        assertThat(SETUP.simulator().requests()).isEmpty();
+        assertThat(auditedEvents()).isEqualTo(before);
+
+        // The body as VPS.org documents it is taken as before.
+        Answer plan = platform.send("POST", "/api/v1/servers/12345/restore/?dry_run=true", DEMO_TOKEN, "{\"backup_id\": 501}");
+        assertThat(plan.status()).as(plan.raw().body()).isEqualTo(200);
+    }
+
     /** Every answer is dated, the filters' own (a 401) too, once, in IMF-fixdate (ADR 0129). */
     @Test
     void everyAnswerCarriesOneDateInImfFixdate() {

@@ -11,9 +11,10 @@ import java.net.URI;
 import java.util.Set;
 
 /**
- * Drops the Content-Type of a POST, PUT or PATCH under {@code /api/} that sends no body (Content-Length 0 or none, no
- * Transfer-Encoding) when it is not UTF-8 JSON ({@code curl -X POST -d ''} sends the form type): else a route's
- * {@code consumes} (JSON, by default) would refuse with 415 what VPS.org answers (ADR 0006, session 36).
+ * Drops the Content-Type of a POST, PUT, PATCH or DELETE under {@code /api/} that sends no body (Content-Length 0 or
+ * none, no Transfer-Encoding) when it is not UTF-8 JSON ({@code curl -X POST -d ''} and {@code curl -X DELETE -d ''}
+ * send the form type): else a route's {@code consumes} (JSON, by default, {@code @Delete} routes' too) would refuse with
+ * 415 what VPS.org answers (ADR 0006, sessions 36 and 47).
  * Done in the connection's pipeline just after the HTTP codec ({@link ServerPipeline}), before Micronaut sees the
  * request: a pre-matching filter did it until session 41, and any pre-matching filter makes Micronaut run every
  * request's filters in two stages, each on a virtual thread of its own (3 a request instead of 1; ADR 0006, amended in
@@ -23,13 +24,15 @@ import java.util.Set;
 final class BodilessRequestType extends ChannelInboundHandlerAdapter {
 
     static final String NAME = "vpsr-bodiless-request-type";
-    private static final Set<HttpMethod> WITH_BODY = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
+    /** The methods whose routes Micronaut holds to their {@code consumes} (those it lets carry a body; not GET, HEAD). */
+    private static final Set<HttpMethod> MAY_DECLARE_A_TYPE =
+            Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
     static final BodilessRequestType INSTANCE = new BodilessRequestType();
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         if (message instanceof HttpRequest request && request.decoderResult().isSuccess()
-                && WITH_BODY.contains(request.method()) && sendsNoBody(request) && underApi(request.uri())) {
+                && MAY_DECLARE_A_TYPE.contains(request.method()) && sendsNoBody(request) && underApi(request.uri())) {
             String declared = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
             if (declared != null && !JsonContentTypeFilter.isUtf8Json(declared)) {
                 request.headers().remove(HttpHeaderNames.CONTENT_TYPE);

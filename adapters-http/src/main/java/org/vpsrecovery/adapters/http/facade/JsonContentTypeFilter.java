@@ -37,6 +37,8 @@ import java.util.Set;
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class JsonContentTypeFilter implements Ordered, ConditionalFilter {
 
+    /** After authentication: a caller without a valid token learns nothing about what we accept. */
+    static final int ORDER = ServerFilterPhase.SECURITY.after();
     private static final Set<HttpMethod> WITH_BODY = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
 
     @RequestFilter
@@ -135,9 +137,8 @@ public class JsonContentTypeFilter implements Ordered, ConditionalFilter {
         return FilterPaths.underApi(request.getPath());
     }
 
-    /** After authentication: a caller without a valid token learns nothing about what we accept. */
     @Override
     public int getOrder() {
-        return ServerFilterPhase.SECURITY.after();
+        return ORDER;
     }
 }
