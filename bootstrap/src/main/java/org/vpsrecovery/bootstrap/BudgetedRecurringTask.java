@@ -13,7 +13,8 @@ import java.util.function.UnaryOperator;
  * A recurring db-scheduler task whose run may stop at its time budget ({@code vpsr.jobs.run-budget}) and leave, as its
  * task data, where the rest of its round goes on. That rest runs at once rather than after the schedule's interval:
  * the scheduler takes the executions due earlier first, so the jobs that waited for a thread get theirs before it
- * (ADRs 0024, 0028 and 0035, amended in session 46).
+ * (ADRs 0024, 0028 and 0035, amended in session 46). The drift scan, the policy tick, tracking and reconciliation run on
+ * it (ADR 0024, amended in session 47).
  */
 final class BudgetedRecurringTask {
 

@@ -9,8 +9,10 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +21,7 @@ import org.vpsrecovery.application.attempt.ReconcilePendingIntentsService;
 import org.vpsrecovery.application.operation.TrackOperationsService;
 import org.vpsrecovery.application.job.RunBudget;
 import org.vpsrecovery.application.restore.ContinueRestoresService;
+import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.port.AuditCountDeltas;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
 
@@ -102,25 +105,16 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
         this.startWait = startWait;
         this.firstAnswer = firstAnswer;
         List<RecurringTask<?>> tasks = List.of(webhooks.dispatchTask(), policyRuns.task(), driftScans.task(), approvals.task(),
-                // Both over VPS.org, each run bounded by the budget (ADR 0024, amended in session 45): what tracking did
-                // not reach is still the most overdue, read first next run; reconciliation carries on after its last intent.
-                Tasks.recurring(TRACK_OPERATIONS, FixedDelay.of(trackEvery)).execute((instance, context) -> once(TRACK_OPERATIONS, () -> {
-                    int moved = tracker.tick(RunBudget.startingNow(runBudget));
-                    if (moved > 0) {
-                        LOG.info("tracking moved {} operation(s)", moved);
-                    }
-                })),
-                Tasks.recurring(RECONCILE_INTENTS, FixedDelay.of(reconcileEvery), Long.class).initialData(0L)
-                        .executeStateful((instance, context) -> {
-                            // A row written before session 45 has no data: from the first pending intent.
-                            long after = instance.getData() == null ? 0 : instance.getData();
-                            ReconcilePendingIntentsService.Round round = onceReturning(RECONCILE_INTENTS,
-                                    () -> reconciler.reconcile(100, after, RunBudget.startingNow(runBudget)));
-                            if (round.closed() > 0) {
-                                LOG.info("reconciled {} intent(s) whose outcome was never recorded", round.closed());
-                            }
-                            return round.resumeAfter();
-                        }),
+                // Both over VPS.org, each run bounded by the budget (ADR 0024, amended in session 45), and a round its
+                // budget cut short goes on at once with what it had left, as the drift scan's (amended in session 47).
+                BudgetedRecurringTask.of(TRACK_OPERATIONS, FixedDelay.of(trackEvery), null,
+                        data -> onceReturning(TRACK_OPERATIONS,
+                                () -> trackOnce(tracker, data, RunBudget.startingNow(runBudget))),
+                        OperationsUnderWay.class::isInstance),
+                BudgetedRecurringTask.of(RECONCILE_INTENTS, FixedDelay.of(reconcileEvery), 0L,
+                        data -> onceReturning(RECONCILE_INTENTS,
+                                () -> reconcileOnce(reconciler, data, RunBudget.startingNow(runBudget))),
+                        IntentsUnderWay.class::isInstance),
                 // Restores waiting for their safety snapshot (ADR 0029): read from the operations, so a restart loses none.
                 Tasks.recurring(CONTINUE_RESTORES, FixedDelay.of(continueEvery)).execute((instance, context) -> once(CONTINUE_RESTORES, () -> {
                     int moved = restores.tick();
@@ -146,6 +140,75 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                 // row, no longer heartbeating, is revived by another instance (missed heartbeats above). ADR 0038.
                 .shutdownMaxWait(shutdownMaxWait)
                 .build();
+    }
+
+    /**
+     * One run of {@value #TRACK_OPERATIONS} from its task data: what its task data becomes. No data (rows written before
+     * session 47 have none): a round over what is due; {@link OperationsUnderWay}: the rest of a round cut short.
+     */
+    static Serializable trackOnce(TrackOperationsService tracker, Serializable data, RunBudget budget) {
+        TrackOperationsService.Round round = data instanceof OperationsUnderWay underWay
+                ? tracker.roundGoingOn(underWay.operations(), budget) : tracker.round(budget);
+        if (round.moved() > 0) {
+            LOG.info("tracking moved {} operation(s)", round.moved());
+        }
+        return round.leftByBudget().isEmpty() ? null : OperationsUnderWay.of(round.leftByBudget());
+    }
+
+    /**
+     * The rest of a tracking round its budget cut short: the ids of the operations it read as due and did not reach, in
+     * the order it would have taken them (at most the batch, {@code vpsr.tracking.batch}). Plain serializable values
+     * (db-scheduler's Java serialization), checked when read back as when made.
+     */
+    record OperationsUnderWay(List<UUID> left) implements Serializable {
+
+        OperationsUnderWay {
+            left = List.copyOf(left);
+            if (left.isEmpty()) {
+                throw new IllegalArgumentException("a tracking round under way has operations left");
+            }
+        }
+
+        static OperationsUnderWay of(List<OperationId> left) {
+            return new OperationsUnderWay(left.stream().map(OperationId::value).toList());
+        }
+
+        List<OperationId> operations() {
+            return left.stream().map(OperationId::new).toList();
+        }
+    }
+
+    /**
+     * One run of {@value #RECONCILE_INTENTS} from its task data: what its task data becomes. A {@link Long} (as rows
+     * written since session 45 hold it; none before): the sequence a round of 100 intents starts after;
+     * {@link IntentsUnderWay}: the rest of a round cut short.
+     */
+    static Serializable reconcileOnce(ReconcilePendingIntentsService reconciler, Serializable data, RunBudget budget) {
+        ReconcilePendingIntentsService.Round round = data instanceof IntentsUnderWay underWay
+                ? reconciler.reconcile(underWay.intentsLeft(), underWay.after(), budget)
+                : reconciler.reconcile(INTENTS_PER_ROUND, data == null ? 0 : (Long) data, budget);
+        if (round.closed() > 0) {
+            LOG.info("reconciled {} intent(s) whose outcome was never recorded", round.closed());
+        }
+        return round.leftByBudget() > 0 ? new IntentsUnderWay(round.resumeAfter(), round.leftByBudget())
+                : Long.valueOf(round.resumeAfter());
+    }
+
+    /** The intents one round of reconciliation takes, at most. */
+    static final int INTENTS_PER_ROUND = 100;
+
+    /**
+     * The rest of a reconcile round its budget cut short: the sequence of the last intent it reached and how many of the
+     * round's intents it had left, so the round takes no more than {@value #INTENTS_PER_ROUND} in all.
+     */
+    record IntentsUnderWay(long after, int intentsLeft) implements Serializable {
+
+        IntentsUnderWay {
+            if (after < 0 || intentsLeft < 1) {
+                throw new IllegalArgumentException("a reconcile round under way resumes after a sequence and has intents "
+                        + "left, had " + after + " and " + intentsLeft);
+            }
+        }
     }
 
     /** The server listens: the scheduler starts after the first answer, or after {@code vpsr.jobs.start-wait}. */

@@ -115,39 +115,63 @@ public final class ReconcilePendingIntentsService {
     }
 
     /**
-     * What one bounded run did: how many intents got an outcome, and the sequence the next run carries on after (0:
-     * from the first pending intent again).
+     * What one bounded run did: how many intents got an outcome, the sequence the next run carries on after (0: from the
+     * first pending intent again), and how many of the intents it was to take its spent budget left (0: it took them
+     * all, or a stop ended it), which the rest of the round may take at once (ADR 0024, amended in session 47).
      */
-    public record Round(int closed, long resumeAfter) {
+    public record Round(int closed, long resumeAfter, int leftByBudget) {
         public Round {
-            if (closed < 0 || resumeAfter < 0) {
-                throw new IllegalArgumentException("a round closes no negative count and resumes after no negative sequence");
+            if (closed < 0 || resumeAfter < 0 || leftByBudget < 0) {
+                throw new IllegalArgumentException("a round closes no negative count, resumes after no negative sequence "
+                        + "and leaves no negative count");
             }
+        }
+
+        /** A round its budget did not cut short. */
+        public Round(int closed, long resumeAfter) {
+            this(closed, resumeAfter, 0);
         }
     }
 
     /**
      * Reconciles up to {@code limit} pending intents after sequence {@code after}, taking no further intent once
      * {@code budget} is spent (checked between two intents, the first always taken). A run cut short resumes after the
-     * last intent it reached; one that reached the end of the page starts from the first pending intent again, so an
-     * intent that stays pending (VPS.org cannot tell yet, the server is busy) is looked at once a pass, never ahead of
-     * every later one in every run (ADR 0024, amended in session 45).
+     * last intent it reached, and says how many of its {@code limit} it left; one that reached the end of the page starts
+     * from the first pending intent again, so an intent that stays pending (VPS.org cannot tell yet, the server is busy)
+     * is looked at once a pass, never ahead of every later one in every run (ADR 0024, amended in session 45). A stop (the
+     * thread interrupted) ends the run whatever the budget: the intent whose lock wait it cut short is not counted
+     * reached, and nothing is left to run at once (amended in session 47).
      */
     public Round reconcile(int limit, long after, RunBudget budget) {
-        List<RecordedAuditEvent> pending = history.pendingIntents(clock.instant().minus(settleAfter), after, limit);
+        Instant before = clock.instant().minus(settleAfter);
+        List<RecordedAuditEvent> pending = history.pendingIntents(before, after, limit);
+        long reached = after;
         if (pending.isEmpty() && after > 0) {
-            pending = history.pendingIntents(clock.instant().minus(settleAfter), 0, limit); // the pass is over: again from the first
+            pending = history.pendingIntents(before, 0, limit); // the pass is over: again from the first
+            reached = 0;
         }
         int closed = 0;
-        long reached = 0;
+        int taken = 0;
         for (RecordedAuditEvent intent : pending) {
-            if (reached > 0 && budget.spent()) {
+            if (stopping()) {
                 return new Round(closed, reached);
             }
-            reached = intent.sequence();
+            if (taken > 0 && budget.spent()) {
+                return new Round(closed, reached, limit - taken);
+            }
             closed += settle(intent);
+            if (stopping()) {
+                return new Round(closed, reached); // its lock wait may be what the stop cut short: looked at again
+            }
+            reached = intent.sequence();
+            taken++;
         }
         return new Round(closed, pending.size() == limit ? reached : 0);
+    }
+
+    /** Whether the thread was interrupted: a graceful stop interrupts the scheduler's jobs, and every lock wait fails. */
+    private static boolean stopping() {
+        return Thread.currentThread().isInterrupted();
     }
 
     /** One pending intent: 1 if it got an outcome, 0 if it stays pending for a later run. */

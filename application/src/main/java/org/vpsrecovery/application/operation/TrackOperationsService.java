@@ -182,8 +182,54 @@ public final class TrackOperationsService {
      * (ADR 0024, amended in session 45).
      */
     public int tick(RunBudget budget) {
+        return round(budget).moved();
+    }
+
+    /**
+     * What one round did: how many operations changed state, and the operations it read as due that its spent budget
+     * left, in the order it would have taken them (empty: it took them all, or a stop ended it). Those of a server whose
+     * few failed in this round are not among them: they stay due for the next round, as before budgets.
+     */
+    public record Round(int moved, List<OperationId> leftByBudget) {
+        public Round {
+            if (moved < 0) {
+                throw new IllegalArgumentException("a round moves no negative count of operations, was " + moved);
+            }
+            leftByBudget = List.copyOf(leftByBudget);
+        }
+    }
+
+    /** A round over what is due now (as {@link #tick(RunBudget)}), saying what its budget left. */
+    public Round round(RunBudget budget) {
+        return follow(operations.openByServer(clock.instant(), settings.batch()), budget);
+    }
+
+    /**
+     * The rest of a round its budget cut short ({@link Round#leftByBudget}): those of {@code left} still open and due,
+     * in that order, so it goes on after what the round reached rather than from the most overdue again, which would
+     * first be what failed in it (ADR 0024, amended in session 47). At most {@value RecoveryOperations#MAX_PAGE}.
+     */
+    public Round roundGoingOn(List<OperationId> left, RunBudget budget) {
+        Instant now = clock.instant();
+        Map<OperationId, RecoveryOperation> read = operations.findAll(left);
+        Map<ServerId, List<RecoveryOperation>> dueByServer = new LinkedHashMap<>();
+        for (OperationId id : left) {
+            RecoveryOperation operation = read.get(id);
+            // As openByServer reads them: open, and due (one a request or another tracker looked at since is not).
+            if (operation != null && FOLLOWED.contains(operation.state()) && !operation.nextCheckAt().isAfter(now)) {
+                dueByServer.computeIfAbsent(operation.server(), server -> new ArrayList<>()).add(operation);
+            }
+        }
+        return follow(dueByServer, budget);
+    }
+
+    /** The states a round follows: those {@link RecoveryOperations#openByServer} reads. */
+    private static final Set<OperationState> FOLLOWED =
+            java.util.EnumSet.of(OperationState.ACCEPTED, OperationState.IN_PROGRESS, OperationState.UNRESOLVED);
+
+    private Round follow(Map<ServerId, List<RecoveryOperation>> dueByServer, RunBudget budget) {
         List<Slice> slices = new ArrayList<>();
-        for (Map.Entry<ServerId, List<RecoveryOperation>> due : operations.openByServer(clock.instant(), settings.batch()).entrySet()) {
+        for (Map.Entry<ServerId, List<RecoveryOperation>> due : dueByServer.entrySet()) {
             // What VPS.org took is followed without keeping the server's requests out (ADR 0057); the rest under its lock.
             Map<Boolean, List<RecoveryOperation>> byLock = due.getValue().stream()
                     .collect(Collectors.partitioningBy(TrackOperationsService::followedWithoutRequestsKeptOut));
@@ -193,8 +239,15 @@ public final class TrackOperationsService {
         int moved = 0;
         Set<Slice.Key> notNow = new HashSet<>();
         for (int i = 0; i < slices.size(); i++) {
+            // A stop first, whatever the budget: the last few's lock wait may be the one it cut short, and a stopping
+            // job's rest is not run at once (the next round reads what is due).
+            if (stopping()) {
+                return new Round(moved, List.of());
+            }
             if (i > 0 && budget.spent()) {
-                break;
+                return new Round(moved, slices.subList(i, slices.size()).stream()
+                        .filter(slice -> !notNow.contains(slice.key()))
+                        .flatMap(slice -> slice.few().stream()).map(RecoveryOperation::id).toList());
             }
             Slice slice = slices.get(i);
             if (notNow.contains(slice.key())) {
@@ -209,7 +262,12 @@ public final class TrackOperationsService {
                 notNow.add(slice.key());
             }
         }
-        return moved;
+        return new Round(moved, List.of());
+    }
+
+    /** Whether the thread was interrupted: a graceful stop interrupts the scheduler's jobs, and every lock wait fails. */
+    private static boolean stopping() {
+        return Thread.currentThread().isInterrupted();
     }
 
     /** A few operations of one server followed under one hold of the lock {@code takenOnly} names. */

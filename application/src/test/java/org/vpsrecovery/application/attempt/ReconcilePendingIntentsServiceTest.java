@@ -378,6 +378,72 @@ class ReconcilePendingIntentsServiceTest {
         assertThat(overSlowVpsOrg.reconcile(100, next.resumeAfter(), RunBudget.UNBOUNDED).closed()).isEqualTo(2);
     }
 
+    /** Over VPS.org answering each list of snapshots in 10 s of the fixture's clock, doing {@code alsoOnEachList} too. */
+    private ReconcilePendingIntentsService listingIn10s(Runnable alsoOnEachList) {
+        SnapshotProvider slow = new ForwardingSnapshotProvider(platform.provider) {
+            @Override
+            public List<Snapshot> listSnapshots(Optional<ServerId> server) {
+                platform.clock.advance(Duration.ofSeconds(10));
+                alsoOnEachList.run();
+                return super.listSnapshots(server);
+            }
+        };
+        return new ReconcilePendingIntentsService(platform.history, slow, platform.provider,
+                new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock, Duration.ofMinutes(5),
+                ServerStates.DOCUMENTED_RESTORE_WINDOW, platform.operations, platform.holds);
+    }
+
+    /**
+     * A run its budget cut short says how many of the intents it was to take it left, and the rest of the round takes
+     * those after the last intent reached, no more (ADR 0024, amended in session 47): the job runs that rest at once.
+     */
+    @Test
+    void aRunCutShortByItsBudgetSaysHowManyItLeftAndItsRestTakesThoseAfterTheLastReached() {
+        ReconcilePendingIntentsService overSlowVpsOrg = listingIn10s(() -> { });
+        CallContext first = intent(Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of("name", "first"));
+        CallContext second = intent(Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of("name", "second"));
+        CallContext third = intent(Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of("name", "third"));
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        ReconcilePendingIntentsService.Round cutShort = overSlowVpsOrg.reconcile(3, 0,
+                RunBudget.startingNow(platform.clock::nanoTime, Duration.ofSeconds(15)));
+
+        assertThat(cutShort.closed()).isOne();
+        assertThat(cutShort.leftByBudget()).isEqualTo(2);
+        assertThat(lastOutcome(first)).isInstanceOf(Outcome.Failed.class);
+
+        ReconcilePendingIntentsService.Round rest = overSlowVpsOrg.reconcile(cutShort.leftByBudget(),
+                cutShort.resumeAfter(), RunBudget.startingNow(platform.clock::nanoTime, Duration.ofMinutes(1)));
+
+        assertThat(rest.closed()).isEqualTo(2);
+        assertThat(rest.leftByBudget()).isZero();
+        assertThat(List.of(second, third)).allSatisfy(context ->
+                assertThat(lastOutcome(context)).isInstanceOf(Outcome.Failed.class));
+    }
+
+    /**
+     * A stop (the job's thread interrupted) during a run whose budget is spent too ends the run with nothing left to run
+     * at once, and the intent it came in is not counted reached: the next run looks at it again (ADR 0024, amended in
+     * session 47). Without the stop looked at first, the run said it had left the rest for at once, after that intent.
+     */
+    @Test
+    void aStopDuringARunWhoseBudgetIsSpentLeavesNothingToRunAtOnceAndItsIntentUnreached() {
+        ReconcilePendingIntentsService overSlowVpsOrg = listingIn10s(() -> Thread.currentThread().interrupt());
+        intent(Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of("name", "first"));
+        intent(Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of("name", "second"));
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        ReconcilePendingIntentsService.Round stopped;
+        try {
+            stopped = overSlowVpsOrg.reconcile(100, 0, RunBudget.startingNow(platform.clock::nanoTime, Duration.ofSeconds(5)));
+        } finally {
+            Thread.interrupted(); // the stop is this test's, not the runner's
+        }
+
+        assertThat(stopped.leftByBudget()).isZero();
+        assertThat(stopped.resumeAfter()).isZero();
+    }
+
     @Test
     void deletesAreJudgedByWhetherTheResourceIsStillThere() {
         var gone = ResourceRef.of(new org.vpsrecovery.domain.snapshot.SnapshotId(555));

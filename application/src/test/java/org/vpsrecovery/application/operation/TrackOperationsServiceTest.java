@@ -455,6 +455,75 @@ class TrackOperationsServiceTest {
         assertThat(creates).allSatisfy(context -> assertThat(stateOf(context)).isEqualTo(OperationState.COMPLETED));
     }
 
+    /** Answers each list of snapshots in 10 s of the fixture's clock (VPS.org slow, under its timeout). */
+    private org.vpsrecovery.domain.port.SnapshotProvider listingIn10s(Runnable alsoOnEachList) {
+        return new org.vpsrecovery.domain.testing.ForwardingSnapshotProvider(platform.provider) {
+            @Override
+            public List<Snapshot> listSnapshots(Optional<ServerId> server) {
+                platform.clock.advance(Duration.ofSeconds(10));
+                alsoOnEachList.run();
+                return super.listSnapshots(server);
+            }
+        };
+    }
+
+    private TrackOperationsService twoAtATime(org.vpsrecovery.domain.port.SnapshotProvider snapshots) {
+        return new TrackOperationsService(platform.operations, snapshots, platform.provider, platform.history,
+                platform.auditWriter, new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
+                new TrackOperationsService.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), 200, Duration.ZERO, 2));
+    }
+
+    /**
+     * A round its budget cut short says which of the operations it read it did not reach, in the order it would have
+     * taken them, and its rest follows those (ADR 0024, amended in session 47): the job runs that rest at once.
+     */
+    @Test
+    void aRoundCutShortByItsBudgetSaysWhatItLeftAndItsRestFollowsThat() {
+        TrackOperationsService tracking = twoAtATime(listingIn10s(() -> { }));
+        List<CallContext> creates = List.of(create("one"), create("two"), create("three"), create("four"), create("five"));
+        platform.provider.finishCreations();
+        platform.clock.advance(Duration.ofSeconds(10));
+
+        TrackOperationsService.Round round = tracking.round(RunBudget.startingNow(platform.clock::nanoTime, Duration.ofSeconds(15)));
+
+        assertThat(round.moved()).isEqualTo(4);
+        List<CallContext> notReached = creates.stream()
+                .filter(context -> stateOf(context) == OperationState.IN_PROGRESS).toList();
+        assertThat(notReached).hasSize(1);
+        assertThat(round.leftByBudget()).containsExactly(notReached.get(0).operationId());
+
+        TrackOperationsService.Round rest = tracking.roundGoingOn(round.leftByBudget(),
+                RunBudget.startingNow(platform.clock::nanoTime, Duration.ofSeconds(15)));
+
+        assertThat(rest.moved()).isEqualTo(1);
+        assertThat(rest.leftByBudget()).isEmpty();
+        assertThat(creates).allSatisfy(context -> assertThat(stateOf(context)).isEqualTo(OperationState.COMPLETED));
+    }
+
+    /**
+     * A stop (the job's thread interrupted) during a round whose budget is spent too ends the round with nothing left to
+     * run at once: the stop wins, and what the round did not reach stays due for the next round (ADR 0024, amended in
+     * session 47). Without the stop looked at first, the round said it had left the rest for at once.
+     */
+    @Test
+    void aStopDuringARoundWhoseBudgetIsSpentLeavesNothingToRunAtOnce() {
+        TrackOperationsService tracking = twoAtATime(listingIn10s(() -> Thread.currentThread().interrupt()));
+        List<CallContext> creates = List.of(create("one"), create("two"), create("three"));
+        platform.provider.finishCreations();
+        platform.clock.advance(Duration.ofSeconds(10));
+
+        TrackOperationsService.Round round;
+        try {
+            round = tracking.round(RunBudget.startingNow(platform.clock::nanoTime, Duration.ofSeconds(5)));
+        } finally {
+            Thread.interrupted(); // the stop is this test's, not the runner's
+        }
+
+        assertThat(round.leftByBudget()).isEmpty();
+        assertThat(creates).as("the last few is not followed").filteredOn(
+                context -> stateOf(context) == OperationState.IN_PROGRESS).isNotEmpty();
+    }
+
     /**
      * ADR 0057: a create VPS.org took is followed to its end while a request holds the server's lock (under the
      * trackers' own following lock); a restore still waits for the server's lock, and is ended once it is free.
