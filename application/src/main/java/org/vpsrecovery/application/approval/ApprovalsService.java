@@ -271,22 +271,23 @@ public final class ApprovalsService implements DecideApprovalUseCase {
                     + "settle-approvals job runs it", decided.id(), storeDown.getCause().toString());
             return decided;
         } catch (RefusalEndNotStored refusedNow) {
-            // Refused, and said so: the refusal happened whatever the store kept of its end (ADR 0040, session 47).
-            throw refusedNow.refusal;
+            // Refused, and answered so as any refusal at run time: the operation rejected for its reason, as the record
+            // holds it whatever the store kept of its end (ADR 0040, amended in session 47).
+            return refusedNow.end;
         }
     }
 
     /**
      * The run was refused by a policy, its attempt recorded the refusal ({@code REJECTED}, written or kept to be), but the
-     * store failed under its end's write: the approver is told the refusal, and the settle job ends the operation as
-     * recorded ({@link #endedAsRecorded}).
+     * store failed under its end's write: the approver is answered {@code end}, the operation rejected as it was to be
+     * stored, and the settle job ends the operation as recorded ({@link #endedAsRecorded}).
      */
     private static final class RefusalEndNotStored extends RuntimeException {
-        private final RecoveryException refusal;
+        private final RecoveryOperation end;
 
-        RefusalEndNotStored(RecoveryException refusal) {
+        RefusalEndNotStored(RecoveryOperation end, RecoveryException refusal) {
             super(refusal.getMessage(), refusal, false, false);
-            this.refusal = refusal;
+            this.end = end;
         }
     }
 
@@ -302,7 +303,7 @@ public final class ApprovalsService implements DecideApprovalUseCase {
      * before session 45 (each of up to a page of operations would otherwise wait out the pool in turn), and the
      * approver's request answers approved ({@link #runNowOrLeaveToTheJob}). Throws {@link PlatformOutcomeUnknown} when the
      * run met a change in doubt: nothing is written for it, never a refusal. Throws {@link RefusalEndNotStored} when its
-     * attempt recorded a refusal whose end the store did not take: the approver is told the refusal. {@code byTheJob}:
+     * attempt recorded a refusal whose end the store did not take: the approver is answered that end. {@code byTheJob}:
      * the settle job's run, which first ends as recorded a run refused so earlier ({@link #endedAsRecorded}).
      */
     private RecoveryOperation run(RecoveryOperation listed, boolean byTheJob) {
@@ -356,8 +357,9 @@ public final class ApprovalsService implements DecideApprovalUseCase {
                     inDoubt.getMessage());
             throw inDoubt;
         } catch (RecoveryException refused) {
-            if (claim.refusalEndOwed()) {
-                throw new RefusalEndNotStored(refused);
+            Optional<RecoveryOperation> owedEnd = claim.owedEnd();
+            if (owedEnd.isPresent()) {
+                throw new RefusalEndNotStored(owedEnd.get(), refused);
             }
             // The attempt ended it rejected over this runner's claim and audited the refusal (REJECTED, with the
             // policy's reason), or, the claim taken by another runner meanwhile (this run's start or end lost to it),
@@ -418,29 +420,18 @@ public final class ApprovalsService implements DecideApprovalUseCase {
 
     /**
      * A run refused earlier whose end its runner could not store ({@link RefusalEndNotStored}): its {@code REJECTED} is on
-     * record, so the operation is ended {@code rejected} over {@code claim}, at that event's instant and for its reason,
-     * never run again (the approver was told the refusal). No event is written for it (one is on record) and none is
-     * marked owed. Empty when no refusal of this run is on record. A store or a history that fails here leaves the claim
-     * to run out: the next round looks again (ADR 0040, amended in session 47).
+     * record, so the operation is ended {@code rejected} over {@code claim} as recorded ({@link #refusedAsRecorded}),
+     * never run again (the approver was answered it rejected). Empty when no refusal of this run is on record. A store or
+     * a history that fails here leaves the claim to run out: the next round looks again (ADR 0040, amended in session 47).
      */
     private Optional<RecoveryOperation> endedAsRecorded(ApprovedRunClaim claim) {
         RecoveryOperation approved = claim.operation();
-        Instant decidedAt = approved.approval().orElseThrow().decision().orElseThrow().at();
         try {
-            Optional<AuditEvent> refusal = writer.recorded(approved.requestId(), approved.kind()).stream()
-                    .filter(event -> event.outcome() instanceof Outcome.Rejected
-                            && approved.id().toString().equals(event.detail().get(AuditEvent.APPROVAL_OF))
-                            && !event.occurredAt().isBefore(decidedAt))
-                    .findFirst();
+            Optional<AuditEvent> refusal = recordedRefusal(approved);
             if (refusal.isEmpty()) {
                 return Optional.empty();
             }
-            AuditEvent recorded = refusal.get();
-            ReasonCode reason = ((Outcome.Rejected) recorded.outcome()).reason();
-            String why = Objects.requireNonNullElse(recorded.detail().get(AuditEvent.MESSAGE), "refused");
-            LOG.log(System.Logger.Level.INFO, "approved operation {0} was refused ({1}) at {2}, on record; its end is "
-                    + "stored now", approved.id(), reason, recorded.occurredAt());
-            return Optional.of(claim.move(held -> ApprovedRunClaim.refusedOnRun(held, recorded.occurredAt(), reason, why))
+            return Optional.of(claim.move(held -> refusedAsRecorded(held, refusal.get()))
                     .orElseGet(() -> operations.find(approved.id()).orElse(approved)));
         } catch (RuntimeException storeDown) {
             LOG.log(System.Logger.Level.WARNING, "approved operation {0}: whether a refusal of its run is on record could "
@@ -449,6 +440,31 @@ public final class ApprovalsService implements DecideApprovalUseCase {
             claim.release();
             return Optional.of(approved);
         }
+    }
+
+    /**
+     * The {@code REJECTED} of {@code approved}'s run the history holds: of its request and kind, naming it
+     * ({@code approval_of}), not before its decision. Throws when the history cannot be read.
+     */
+    private Optional<AuditEvent> recordedRefusal(RecoveryOperation approved) {
+        Instant decidedAt = approved.approval().orElseThrow().decision().orElseThrow().at();
+        return writer.recorded(approved.requestId(), approved.kind()).stream()
+                .filter(event -> event.outcome() instanceof Outcome.Rejected
+                        && approved.id().toString().equals(event.detail().get(AuditEvent.APPROVAL_OF))
+                        && !event.occurredAt().isBefore(decidedAt))
+                .findFirst();
+    }
+
+    /**
+     * {@code approved} ended {@code rejected} as {@code refusal} recorded it: at that event's instant, for its reason and
+     * message. Stored with no event written or marked owed: one is on record.
+     */
+    private static RecoveryOperation refusedAsRecorded(RecoveryOperation approved, AuditEvent refusal) {
+        ReasonCode reason = ((Outcome.Rejected) refusal.outcome()).reason();
+        String why = Objects.requireNonNullElse(refusal.detail().get(AuditEvent.MESSAGE), "refused");
+        LOG.log(System.Logger.Level.INFO, "approved operation {0} was refused ({1}) at {2}, on record; its end is "
+                + "stored now", approved.id(), reason, refusal.occurredAt());
+        return ApprovedRunClaim.refusedOnRun(approved, refusal.occurredAt(), reason, why);
     }
 
     /**
@@ -470,7 +486,25 @@ public final class ApprovalsService implements DecideApprovalUseCase {
         }
     }
 
+    /**
+     * Ends {@code approved}, its run-by time passed, {@code rejected}. A run refused before whose end was lost
+     * ({@link RefusalEndNotStored}) is ended as its refusal is recorded, with no second event; only a run of which nothing
+     * is on record is given up as "could not start", its {@code REJECTED} owed in the same write. A history that cannot be
+     * read leaves it approved, never run (its time has passed), for the next round (ADR 0040, amended in session 47).
+     */
     private boolean giveUp(RecoveryOperation approved) {
+        Optional<AuditEvent> refusal;
+        try {
+            refusal = recordedRefusal(approved);
+        } catch (RuntimeException historyDown) {
+            LOG.log(System.Logger.Level.WARNING, "approved operation {0} is past its run-by time, but whether a refusal "
+                    + "of its run is on record could not be read now: {1}; the next round looks again", approved.id(),
+                    historyDown.toString());
+            return false;
+        }
+        if (refusal.isPresent()) {
+            return operations.update(approved, refusedAsRecorded(approved, refusal.get()));
+        }
         RecoveryOperation rejected = approved.rejectedOnRun(stepInstant(), ApprovalEvents.gaveUp(approved));
         ApprovalStep step = new ApprovalStep(approved.kind(), approved.requestId());
         if (!operations.update(approved, rejected, step)) {

@@ -25,8 +25,11 @@ public final class ApprovedRunClaim {
     private RecoveryOperation held;
     /** Moved on by this runner, taken by another, or released: nothing more is moved through this claim. */
     private boolean over;
-    /** Refused, its refusal on record (or kept to be), but its end's write failed: the settle job ends it as recorded. */
-    private boolean refusalEndOwed;
+    /**
+     * Refused, its refusal on record (or kept to be), but its end's write failed: the end it was to store, which the
+     * settle job stores as recorded; null otherwise.
+     */
+    private RecoveryOperation owedEnd;
 
     /** {@code claimed}: the approved operation as this runner's claim stored it in {@code operations}. */
     public ApprovedRunClaim(RecoveryOperations operations, RecoveryOperation claimed) {
@@ -119,25 +122,26 @@ public final class ApprovedRunClaim {
     }
 
     /**
-     * This runner was refused and recorded its refusal, but the store failed under the end's write (it may or may not
-     * have committed): nothing more is moved through this claim, and its runner answers the refusal (ADR 0040, amended
-     * in session 47). The settle job makes the record true: the end stored, its owed event; not, the refusal on record.
+     * This runner was refused, at {@code at} for {@code reason}, and recorded its refusal, but the store failed under the
+     * end's write (it may or may not have committed): nothing more is moved through this claim, and its runner answers
+     * the end it was to store ({@link #owedEnd}), as for any refusal at run time (ADR 0040, amended in session 47). The
+     * settle job makes the record true: the end stored, its owed event; not, the refusal on record.
      */
-    public void refusedWithItsEndOwed() {
+    public void refusedWithItsEndOwed(java.time.Instant at, ReasonCode reason, String why) {
         moving.lock();
         try {
             over = true;
-            refusalEndOwed = true;
+            owedEnd = refusedOnRun(held, at, reason, why);
         } finally {
             moving.unlock();
         }
     }
 
-    /** Whether {@link #refusedWithItsEndOwed} was said of this claim. */
-    public boolean refusalEndOwed() {
+    /** The end {@link #refusedWithItsEndOwed} said could not be stored; empty when it was not said of this claim. */
+    public Optional<RecoveryOperation> owedEnd() {
         moving.lock();
         try {
-            return refusalEndOwed;
+            return Optional.ofNullable(owedEnd);
         } finally {
             moving.unlock();
         }

@@ -211,10 +211,10 @@ public final class AuditedAttempts {
          * claim holder decides: the operation is ended {@code rejected} over this runner's claim first, and the event
          * written only if that lands. A runner whose claim ran out and was taken writes nothing: the operation stays
          * approved for the claim holder, whose run records what comes of it (else the history could show a REJECTED
-         * and then a run). A store failing under the end is answered the refusal all the same (it happened: the policy
-         * refused, nothing was asked of VPS.org), its {@code REJECTED} kept to be written ({@link AuditWriter#appendOrDefer})
-         * and the claim told so ({@link ApprovedRunClaim#refusedWithItsEndOwed}): the settle job ends the operation as
-         * recorded (ADR 0040, amended in session 47).
+         * and then a run). A store failing under the end is a refusal all the same (it happened: the policy refused,
+         * nothing was asked of VPS.org), its {@code REJECTED} kept to be written ({@link AuditWriter#appendOrDefer}) and
+         * the claim told the end it was to store ({@link ApprovedRunClaim#refusedWithItsEndOwed}), which the approver is
+         * answered: the settle job ends the operation as recorded (ADR 0040, amended in session 47).
          */
         private RecoveryException rejected(ReasonCode reason, String why, RecoveryException refusal) {
             Optional<ApprovedRunClaim> claim = approvedClaim(context.operationId());
@@ -238,7 +238,7 @@ public final class AuditedAttempts {
                             storeDown.toString());
                     // Recorded (written or kept) first: only a refusal on its way to the record is answered as one.
                     writer.appendOrDefer(refusalOfApprovedRun(approved, at, reason, why));
-                    claim.get().refusedWithItsEndOwed();
+                    claim.get().refusedWithItsEndOwed(at, reason, why);
                     return refusal;
                 }
                 if (ended.isEmpty()) {

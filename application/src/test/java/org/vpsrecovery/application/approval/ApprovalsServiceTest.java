@@ -1247,34 +1247,29 @@ class ApprovalsServiceTest {
     /**
      * The run refused by a policy (a hold), its attempt's end over the claim failing in the store (not committed here):
      * the approver was told "not now" (the operation approved) and nothing was recorded, though the policy did refuse.
-     * The approver is now told the refusal (RECOVERY_POINT_HELD), its REJECTED is written (or kept to be), and the job,
-     * coming back once the claim passed, finds that refusal on record and ends the operation so: never a run after it,
-     * even with the hold since released, and no second REJECTED (ADR 0040, amended in session 47).
+     * The approver is now answered as for any refusal at run time, the operation {@code rejected} for its reason (before,
+     * in session 47, the refusal was thrown: 409 here, a 404 for a point gone); its REJECTED is written (or kept to be),
+     * and the job, coming back once the claim passed, finds that refusal on record and ends the operation so: never a
+     * run after it, even with the hold since released, and no second REJECTED (ADR 0040, amended in session 47).
      */
     @Test
     void aRefusalWhoseEndTheStoreFailedIsAnsweredAndRecordedAndTheJobEndsItSoWithoutRunningIt() {
         RecoveryOperation pending = askToDelete();
         holdTheSnapshot();
         java.util.concurrent.atomic.AtomicBoolean storeDown = new java.util.concurrent.atomic.AtomicBoolean(true);
-        RecoveryOperations endLost = new ForwardingRecoveryOperations(platform.operations) {
-            @Override
-            public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
-                if (storeDown.get() && next.state() == OperationState.REJECTED) {
-                    throw new IllegalStateException("terminating connection due to administrator command (57P01)");
-                }
-                return super.update(from, next, step);
-            }
-        };
-        ApprovalsService approversInstance = new ApprovalsService(endLost, platform.attempts(), platform.auditWriter,
-                platform.clock, deletes, deletes, restores, restores);
+        ApprovalsService approversInstance = losingARefusalsEnd(storeDown);
 
-        assertThat(RefusalReason.of(() -> approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
-                Verdict.APPROVE, Optional.empty())))).isEqualTo(ReasonCode.RECOVERY_POINT_HELD);
+        RecoveryOperation answer = approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty()));
 
         assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
         assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
         Instant refusedAt = platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
                 .map(AuditEvent::occurredAt).findFirst().orElseThrow();
+        assertThat(answer.id()).isEqualTo(pending.id());
+        assertThat(answer.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(answer.updatedAt()).isEqualTo(refusedAt);
+        assertThat(answer.note()).hasValueSatisfying(note -> assertThat(note).contains("RECOVERY_POINT_HELD"));
 
         storeDown.set(false);
         platform.holds.activeOn(ResourceRef.of(new SnapshotId(801))).forEach(hold -> platform.holds.release(
@@ -1286,7 +1281,7 @@ class ApprovalsServiceTest {
         RecoveryOperation ended = platform.operations.find(pending.id()).orElseThrow();
         assertThat(ended.state()).isEqualTo(OperationState.REJECTED);
         assertThat(ended.updatedAt()).isEqualTo(refusedAt);
-        assertThat(ended.note()).hasValueSatisfying(note -> assertThat(note).contains("RECOVERY_POINT_HELD"));
+        assertThat(ended.note()).isEqualTo(answer.note());
         assertThat(deletedAtVpsOrg()).isFalse();
         assertThat(deleteCallsAtVpsOrg()).isZero();
         assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
@@ -1294,8 +1289,99 @@ class ApprovalsServiceTest {
     }
 
     /**
-     * The same refusal, its end's write committed with its answer lost: the row is rejected with its REJECTED owed, and
-     * the history already holds the one the run wrote, so the job clears the mark and writes no second.
+     * The same lost end, the job coming back only once the run-by time passed (the run was approved in the last
+     * {@link ApprovalsService#RUN_CLAIM} before it, or the job ran late): the job gave it up without reading the history,
+     * so one run had two REJECTEDs (RECOVERY_POINT_HELD, then PLATFORM_UNAVAILABLE, a second request.rejected webhook)
+     * and its note said it could not start, the server busy or VPS.org unavailable. It is ended as recorded, as before
+     * its run-by time: one REJECTED, the refusal's reason and note (ADR 0040, amended in session 47).
+     */
+    @Test
+    void aRefusalWhoseEndTheStoreFailedIsEndedAsRecordedNotGivenUpOnceItsRunByTimePassed() {
+        RecoveryOperation pending = askToDelete();
+        holdTheSnapshot();
+        java.util.concurrent.atomic.AtomicBoolean storeDown = new java.util.concurrent.atomic.AtomicBoolean(true);
+        RecoveryOperation answer = losingARefusalsEnd(storeDown).decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty()));
+        Instant refusedAt = platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(AuditEvent::occurredAt).findFirst().orElseThrow();
+
+        storeDown.set(false);
+        platform.clock.advance(ApprovalsService.RUN_BY);
+        assertThat(platform.operations.find(pending.id()).orElseThrow().isDue(platform.clock.instant())).isTrue();
+        assertThat(approvals.settle()).isEqualTo(1);
+        platform.clock.advance(ApprovalsService.OWED_EVENT_GRACE);
+        assertThat(approvals.settle()).isZero();
+
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+        RecoveryOperation ended = platform.operations.find(pending.id()).orElseThrow();
+        assertThat(ended.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(ended.note()).isEqualTo(answer.note()).hasValueSatisfying(note -> assertThat(note)
+                .contains("RECOVERY_POINT_HELD").doesNotContain("could not start"));
+        assertThat(ended.updatedAt()).isEqualTo(refusedAt);
+        assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
+        assertThat(deleteCallsAtVpsOrg()).isZero();
+    }
+
+    /**
+     * Past its run-by time, an approved operation is given up only once the history could be read for a refusal of its
+     * run: a history that cannot be read now leaves it approved (never run: its time has passed) for the next round,
+     * which gives it up as before, nothing of its run being on record (ADR 0040, amended in session 47).
+     */
+    @Test
+    void anApprovedRunPastItsTimeIsGivenUpOnlyOnceTheHistoryCouldBeRead() {
+        RecoveryOperation pending = askToDelete();
+        RecoveryOperation approved = pending.approve(BOB, platform.clock.instant(), Optional.empty(), ApprovalsService.RUN_BY);
+        assertThat(platform.operations.update(pending, approved)).isTrue();
+        java.util.concurrent.atomic.AtomicBoolean unreadable = new java.util.concurrent.atomic.AtomicBoolean(true);
+        org.vpsrecovery.domain.port.AuditHistory history = new org.vpsrecovery.domain.testing.ForwardingAuditHistory(
+                platform.history) {
+            @Override
+            public List<org.vpsrecovery.domain.audit.RecordedAuditEvent> query(
+                    org.vpsrecovery.domain.audit.AuditQuery query) {
+                if (unreadable.get()) {
+                    throw new IllegalStateException("canceling statement due to statement timeout (57014)");
+                }
+                return super.query(query);
+            }
+        };
+        ApprovalsService job = new ApprovalsService(platform.operations, platform.attempts(),
+                new org.vpsrecovery.application.attempt.AuditWriter(history), platform.clock, deletes, deletes, restores,
+                restores);
+        platform.clock.advance(ApprovalsService.RUN_BY);
+
+        assertThat(job.settle()).isZero();
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(deleteOutcomes()).isEmpty();
+
+        unreadable.set(false);
+        assertThat(job.settle()).isEqualTo(1);
+
+        RecoveryOperation givenUp = platform.operations.find(pending.id()).orElseThrow();
+        assertThat(givenUp.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(givenUp.note()).hasValueSatisfying(note -> assertThat(note).contains("could not start"));
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.PLATFORM_UNAVAILABLE));
+        assertThat(deletedAtVpsOrg()).isFalse();
+    }
+
+    /** An approver's instance whose store fails (not committing) under a refused run's end while {@code storeDown}. */
+    private ApprovalsService losingARefusalsEnd(java.util.concurrent.atomic.AtomicBoolean storeDown) {
+        RecoveryOperations endLost = new ForwardingRecoveryOperations(platform.operations) {
+            @Override
+            public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
+                if (storeDown.get() && next.state() == OperationState.REJECTED) {
+                    throw new IllegalStateException("terminating connection due to administrator command (57P01)");
+                }
+                return super.update(from, next, step);
+            }
+        };
+        return new ApprovalsService(endLost, platform.attempts(), platform.auditWriter, platform.clock, deletes, deletes,
+                restores, restores);
+    }
+
+    /**
+     * The same refusal, its end's write committed with its answer lost: answered the operation rejected, as the row now
+     * reads; the row is rejected with its REJECTED owed, and the history already holds the one the run wrote, so the job
+     * clears the mark and writes no second.
      */
     @Test
     void aRefusalWhoseEndCommittedWithItsAnswerLostIsAnsweredAndWrittenOnce() {
@@ -1314,10 +1400,14 @@ class ApprovalsServiceTest {
         ApprovalsService approversInstance = new ApprovalsService(answerLost, platform.attempts(), platform.auditWriter,
                 platform.clock, deletes, deletes, restores, restores);
 
-        assertThat(RefusalReason.of(() -> approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
-                Verdict.APPROVE, Optional.empty())))).isEqualTo(ReasonCode.RECOVERY_POINT_HELD);
+        RecoveryOperation answer = approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty()));
 
-        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.REJECTED);
+        RecoveryOperation stored = platform.operations.find(pending.id()).orElseThrow();
+        assertThat(stored.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(answer.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(answer.updatedAt()).isEqualTo(stored.updatedAt());
+        assertThat(answer.note()).isEqualTo(stored.note());
         platform.clock.advance(ApprovalsService.OWED_EVENT_GRACE);
         approvals.settle();
 
