@@ -447,7 +447,7 @@ public final class TrackOperationsService {
         switch (operation.kind()) {
             case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP -> {
                 List<RecoveryOperation> others = othersOnServer(operation);
-                Set<ResourceRef> claimed = claimedBy(others);
+                Set<ResourceRef> claimed = claimedBy(operation, others);
                 Match match = made(operation, attempt, view, claimed, others);
                 if (match.none() && view.readConsistently()) {
                     // "Not made" would rest on its point's absence: looked for again in lists read consistently.
@@ -855,10 +855,20 @@ public final class TrackOperationsService {
                 .stream().filter(o -> !o.id().equals(operation.id())).toList();
     }
 
-    /** What other operations on the server already name as theirs: never another attempt's result. */
-    private static Set<ResourceRef> claimedBy(List<RecoveryOperation> others) {
+    /**
+     * The points that cannot be what {@code create} made: those another create of ours names as its own, and those any
+     * operation of ours named before this create was accepted (a caller names only a point VPS.org already listed, so it
+     * existed before this create asked for anything). A restore or delete asked since (even one failed, or held for
+     * approval) claims nothing: its caller may have found this create's point in the list (ADR 0024, amended in session
+     * 47, review).
+     */
+    private static Set<ResourceRef> claimedBy(RecoveryOperation create, List<RecoveryOperation> others) {
         Set<ResourceRef> claimed = new java.util.HashSet<>();
-        others.forEach(o -> o.resource().ifPresent(claimed::add));
+        others.stream()
+                .filter(o -> o.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT
+                        || o.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_MANUAL_BACKUP
+                        || o.acceptedAt().isBefore(create.acceptedAt()))
+                .forEach(o -> o.resource().ifPresent(claimed::add));
         return claimed;
     }
 
@@ -963,7 +973,7 @@ public final class TrackOperationsService {
 
     /**
      * A snapshot of the intent's name, dated since {@link ProviderClock#TOLERANCE} before the acceptance by VPS.org's
-     * clock, that no other operation claims.
+     * clock, that is not claimed ({@link #claimedBy}).
      */
     private Match madeSnapshot(RecoveryOperation operation, Optional<AuditEvent> intent, ServerView view,
                                Set<ResourceRef> claimed, List<RecoveryOperation> others) {
@@ -1031,8 +1041,8 @@ public final class TrackOperationsService {
     }
 
     /**
-     * The manual backups dated since {@link ProviderClock#TOLERANCE} before the acceptance by VPS.org's clock that no
-     * other operation claims, oldest first.
+     * The manual backups dated since {@link ProviderClock#TOLERANCE} before the acceptance by VPS.org's clock that
+     * are not claimed ({@link #claimedBy}), oldest first.
      */
     private static List<Backup> unclaimedBackups(RecoveryOperation operation, ServerView view, Set<ResourceRef> claimed) {
         Instant notBefore = ProviderClock.earliestDatingOf(operation.acceptedAt());
