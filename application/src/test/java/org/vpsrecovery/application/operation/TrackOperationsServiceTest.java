@@ -1298,6 +1298,44 @@ class TrackOperationsServiceTest {
         assertThat(eventsOfAttempt(lost).getLast().outcome().reasonCode()).contains(ReasonCode.NOT_DONE_AT_PROVIDER);
     }
 
+    /**
+     * Session 47, review: two lost creates of "nightly" 30 s apart; the older one's VPS.org made (its request timed out
+     * a minute later), the younger one's made nothing (502). The younger is looked at first, its answer lost earlier: the
+     * older one's point, in its window of minutes, was its lone candidate and taken; the older then found nothing and
+     * ended "not made", both false. The older lost creates alike take theirs first.
+     */
+    @Test
+    void aYoungerLostCreateLookedAtFirstNeverTakesTheOlderOnesPoint() {
+        CallContext older = platform.as(BLUE);
+        storedAccepted(older, Operation.CREATE_SNAPSHOT, Optional.empty(), platform.clock.instant());
+        intentOnRecord(older, Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of(AuditEvent.NAME, "nightly"));
+        Snapshot olderMade = platform.provider.createSnapshot(new org.vpsrecovery.domain.snapshot.SnapshotDraft(WEB,
+                new SnapshotName("nightly"), Optional.empty()));
+        platform.clock.advance(Duration.ofSeconds(30));
+        CallContext younger = platform.as(BLUE);
+        platform.provider.breakNextCall("create snapshot",
+                new ProviderFailure(ProviderFailure.Kind.OUTCOME_UNKNOWN, "VPS.org answered 502"));
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(
+                new CreateSnapshotCommand(younger, WEB, new SnapshotName("nightly"), Optional.empty())))
+                .isInstanceOf(ProviderFailure.class);
+        platform.clock.advance(Duration.ofSeconds(30));
+        RecoveryOperation timedOut = platform.operations.find(older.operationId()).orElseThrow();
+        assertThat(platform.operations.update(timedOut, timedOut.answerLost(platform.clock.instant(), "read timeout")))
+                .isTrue();
+        TrackOperationsService settling = settlingTracker();
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        settling.tick();
+        platform.clock.advance(Duration.ofMinutes(10));
+        settling.tick();
+
+        assertThat(claimOf(older)).contains(ResourceRef.of(olderMade.id()));
+        assertThat(stateOf(older)).isNotEqualTo(OperationState.FAILED);
+        assertThat(claimOf(younger)).isEmpty();
+        assertThat(stateOf(younger)).isEqualTo(OperationState.FAILED);
+        assertThat(eventsOfAttempt(younger).getLast().outcome().reasonCode()).contains(ReasonCode.NOT_DONE_AT_PROVIDER);
+    }
+
     /** The fixture's stores with the service's settling time: an accepted operation is looked at 5 min after its last move. */
     private TrackOperationsService settlingTracker() {
         return new TrackOperationsService(platform.operations, platform.provider, platform.provider, platform.history,
