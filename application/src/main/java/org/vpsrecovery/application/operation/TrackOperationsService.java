@@ -60,7 +60,9 @@ import org.vpsrecovery.domain.snapshot.Snapshot;
  *   backups none of which carries its description are there, nor a create not listed when a delete of ours since
  *   removed a point no create claims (unless its SUBMITTED on record names that point: ended as the delete saw it),
  *   nor one beside more unclaimed points of its name than lost creates alike (its point is looked for among those VPS.org
- *   dates since {@link ProviderClock#TOLERANCE} before the acceptance, as its clock may be behind ours);</li>
+ *   dates since {@link ProviderClock#TOLERANCE} before the acceptance, as its clock may be behind ours), nor one whose
+ *   older lost create alike is open (that one takes its point first) until that one has; a point is claimed by another
+ *   create, or by any operation of ours accepted before this create, never by a restore or delete asked since;</li>
  *   <li>still {@code accepted} with no intent on record (stored, then its intent never written): VPS.org was not
  *   called → FAILED NOT_DONE_AT_PROVIDER, whatever its list shows;</li>
  *   <li>no end by the deadline → UNVERIFIABLE TRACKING_DEADLINE_PASSED; otherwise look again later, backing off.</li>
@@ -505,11 +507,19 @@ public final class TrackOperationsService {
         switch (operation.kind()) {
             case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP -> {
                 List<RecoveryOperation> others = othersOnServer(operation);
-                Set<ResourceRef> claimed = claimedBy(others);
+                Set<ResourceRef> claimed = claimedBy(operation, others);
                 Match match = made(operation, attempt, view, claimed, others);
                 if (match.none() && view.readConsistently()) {
                     // "Not made" would rest on its point's absence: looked for again in lists read consistently.
                     match = made(operation, attempt, view, claimed, others);
+                }
+                if (match.olderAlike() > 0) {
+                    // Each point of its name since the window's start may be an older lost create's, which takes it first
+                    // (oldest first, as alike creates always took theirs): looked at again once that one has.
+                    return dueOrLater(operation, now, attempt, match.untold() + " unclaimed " + match.what()
+                            + " made on " + operation.server() + " since " + ProviderClock.TOLERANCE.toMinutes()
+                            + " min before its acceptance, while " + match.olderAlike() + " lost create(s) alike accepted "
+                            + "before it, still open, may have made them");
                 }
                 if (match.untold() > 0) {
                     // The window reaches minutes back for VPS.org's clock: a point of its name made just before may be in
@@ -913,10 +923,20 @@ public final class TrackOperationsService {
                 .stream().filter(o -> !o.id().equals(operation.id())).toList();
     }
 
-    /** What other operations on the server already name as theirs: never another attempt's result. */
-    private static Set<ResourceRef> claimedBy(List<RecoveryOperation> others) {
+    /**
+     * The points that cannot be what {@code create} made: those another create of ours names as its own, and those any
+     * operation of ours named before this create was accepted (a caller names only a point VPS.org already listed, so it
+     * existed before this create asked for anything). A restore or delete asked since (even one failed, or held for
+     * approval) claims nothing: its caller may have found this create's point in the list (ADR 0024, amended in session
+     * 47, review).
+     */
+    private static Set<ResourceRef> claimedBy(RecoveryOperation create, List<RecoveryOperation> others) {
         Set<ResourceRef> claimed = new java.util.HashSet<>();
-        others.forEach(o -> o.resource().ifPresent(claimed::add));
+        others.stream()
+                .filter(o -> o.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT
+                        || o.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_MANUAL_BACKUP
+                        || o.acceptedAt().isBefore(create.acceptedAt()))
+                .forEach(o -> o.resource().ifPresent(claimed::add));
         return claimed;
     }
 
@@ -994,14 +1014,16 @@ public final class TrackOperationsService {
 
     /**
      * What a lost create's look found among the listed points: its point; none; or {@code untold} candidates of its name
-     * (its description, for a backup) that cannot be told apart, {@code what} naming them.
+     * (its description, for a backup) that cannot be told apart, {@code what} naming them; {@code olderAlike} counts the
+     * older lost creates alike still open, which take theirs first (none is taken then: {@code untold} counts the
+     * candidates).
      */
-    private record Match(Optional<ResourceRef> point, int untold, String what) {
-        static final Match NONE = new Match(Optional.empty(), 0, "");
+    private record Match(Optional<ResourceRef> point, int untold, String what, int olderAlike) {
+        static final Match NONE = new Match(Optional.empty(), 0, "", 0);
 
         Match {
             Objects.requireNonNull(point, "point (may be empty, not null)");
-            if (untold < 0 || (untold > 0 && point.isPresent())) {
+            if (untold < 0 || olderAlike < 0 || (untold > 0 && point.isPresent()) || (olderAlike > 0 && untold == 0)) {
                 throw new IllegalArgumentException("a match finds a point or counts the candidates it cannot tell apart");
             }
         }
@@ -1021,7 +1043,7 @@ public final class TrackOperationsService {
 
     /**
      * A snapshot of the intent's name, dated since {@link ProviderClock#TOLERANCE} before the acceptance by VPS.org's
-     * clock, that no other operation claims.
+     * clock, that is not claimed ({@link #claimedBy}).
      */
     private Match madeSnapshot(RecoveryOperation operation, Optional<AuditEvent> intent, ServerView view,
                                Set<ResourceRef> claimed, List<RecoveryOperation> others) {
@@ -1063,11 +1085,17 @@ public final class TrackOperationsService {
                 e -> e.detail().getOrDefault(AuditEvent.DESCRIPTION, "").equals(description));
     }
 
+    /** The order in which lost creates alike take their points: accepted first, then by id. */
+    private static final java.util.Comparator<RecoveryOperation> ACCEPTANCE_ORDER = java.util.Comparator
+            .comparing(RecoveryOperation::acceptedAt).thenComparing(o -> o.id().toString());
+
     /**
      * This create's point among {@code candidates} (oldest first). Several are told apart only by as many lost creates
      * alike (open, of this kind, on this server, their intents matching as {@code alike} says), which take one each,
      * oldest first (ADR 0027, amended in session 37); more than those, and one is a stranger no one can tell from this
-     * attempt's point: none is taken (ADR 0024, amended in session 47). The intents of the others are read only then.
+     * attempt's point: none is taken (ADR 0024, amended in session 47). Nor while an older lost create alike is open:
+     * its point is in this one's window too, and it takes it first (ADR 0024, amended in session 47, review). The intents
+     * of the others are read only when a candidate is listed and such a create is open, or several are listed.
      */
     private Match oneOf(List<ResourceRef> candidates, String what, RecoveryOperation operation,
                         List<RecoveryOperation> others, ServerView view,
@@ -1075,22 +1103,33 @@ public final class TrackOperationsService {
         if (candidates.isEmpty()) {
             return Match.NONE;
         }
+        List<RecoveryOperation> lostOfItsKind = others.stream()
+                .filter(o -> o.kind() == operation.kind() && o.resource().isEmpty()
+                        && (o.state() == OperationState.ACCEPTED || o.state() == OperationState.UNRESOLVED))
+                .toList();
+        // An older one's point is in this one's window too, and a lone candidate would be taken unasked: the older
+        // lost creates alike take theirs first, whatever order their looks come in (ADR 0024, amended in session 47).
+        long olderAlike = lostOfItsKind.stream()
+                .filter(o -> ACCEPTANCE_ORDER.compare(o, operation) < 0)
+                .filter(o -> intentIn(o, attemptEvents(o, view)).filter(alike).isPresent())
+                .count();
+        if (olderAlike > 0) {
+            return new Match(Optional.empty(), candidates.size(), what, (int) olderAlike);
+        }
         if (candidates.size() > 1) {
-            long lostAlike = 1 + others.stream()
-                    .filter(o -> o.kind() == operation.kind() && o.resource().isEmpty()
-                            && (o.state() == OperationState.ACCEPTED || o.state() == OperationState.UNRESOLVED))
+            long lostAlike = 1 + lostOfItsKind.stream()
                     .filter(o -> intentIn(o, attemptEvents(o, view)).filter(alike).isPresent())
                     .count();
             if (candidates.size() > lostAlike) {
-                return new Match(Optional.empty(), candidates.size(), what);
+                return new Match(Optional.empty(), candidates.size(), what, 0);
             }
         }
-        return new Match(Optional.of(candidates.get(0)), 0, what);
+        return new Match(Optional.of(candidates.get(0)), 0, what, 0);
     }
 
     /**
-     * The manual backups dated since {@link ProviderClock#TOLERANCE} before the acceptance by VPS.org's clock that no
-     * other operation claims, oldest first.
+     * The manual backups dated since {@link ProviderClock#TOLERANCE} before the acceptance by VPS.org's clock that
+     * are not claimed ({@link #claimedBy}), oldest first.
      */
     private static List<Backup> unclaimedBackups(RecoveryOperation operation, ServerView view, Set<ResourceRef> claimed) {
         Instant notBefore = ProviderClock.earliestDatingOf(operation.acceptedAt());

@@ -1258,6 +1258,153 @@ class TrackOperationsServiceTest {
                 || r.equals(ResourceRef.of(byHand.id()))).isPresent());
     }
 
+    /** A create of {@code name} VPS.org makes whose answer is lost; its point, as VPS.org lists it. */
+    private Snapshot lostCreateMade(CallContext lost, String name) {
+        platform.provider.loseNextMutationAnswer();
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(
+                new CreateSnapshotCommand(lost, WEB, new SnapshotName(name), Optional.empty())))
+                .isInstanceOf(ProviderFailure.class);
+        return onlyNew(name, List.of());
+    }
+
+    /** A delete of {@code point} stored waiting for a second person's approval (ADR 0040), asked now. */
+    private void deleteHeldForApproval(Snapshot point) {
+        var alice = org.vpsrecovery.domain.audit.Actor.of("alice",
+                org.vpsrecovery.domain.audit.Actor.Authentication.JWT, "k");
+        platform.operations.add(RecoveryOperation.pendingApproval(OperationId.random(), BLUE,
+                new RequestId("delete-held-" + point.id().value()), Operation.DELETE_SNAPSHOT, WEB,
+                ResourceRef.of(point.id()), Optional.empty(), org.vpsrecovery.domain.approval.Approval.requested(alice,
+                        platform.clock.instant(), platform.clock.instant().plus(Duration.ofHours(2)), false)));
+    }
+
+    /** The lost create took its point, listed at VPS.org, and nothing says "not made". */
+    private void foundNotNotMade(CallContext lost, Snapshot made) {
+        assertThat(claimOf(lost)).contains(ResourceRef.of(made.id()));
+        assertThat(stateOf(lost)).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(platform.history.all()).noneMatch(e -> e.attemptId().filter(lost.operationId().toString()::equals)
+                .isPresent() && e.outcome().reasonCode().equals(Optional.of(ReasonCode.NOT_DONE_AT_PROVIDER)));
+    }
+
+    /**
+     * Session 47, review: a lost create's point counted as claimed when any other operation of ours named it. The caller
+     * restored from the "pre-upgrade" VPS.org made: the create ended FAILED NOT_DONE_AT_PROVIDER with no resource while
+     * its point was listed (then drift {@code created_outside}, a policy's retry a second point). Only another create
+     * claims a point.
+     */
+    @Test
+    void aLostCreateWhosePointARestoreOfOursReadFromIsStillFoundNotNotMade() {
+        CallContext lost = platform.as(BLUE);
+        Snapshot made = lostCreateMade(lost, "pre-upgrade");
+        platform.provider.finishCreations();
+        CallContext restore = platform.as(BLUE);
+        platform.restoreSnapshot().restoreSnapshot(new RestoreSnapshotCommand(restore, made.id()));
+        assertThat(platform.operations.find(restore.operationId()).orElseThrow().resource())
+                .contains(ResourceRef.of(made.id()));
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        settlingTracker().tick();
+
+        foundNotNotMade(lost, made);
+    }
+
+    /** Session 47, review: a delete of ours that failed leaves the point listed; it is still the lost create's. */
+    @Test
+    void aLostCreateWhosePointAFailedDeleteOfOursNamedIsStillFoundNotNotMade() {
+        CallContext lost = platform.as(BLUE);
+        Snapshot made = lostCreateMade(lost, "pre-upgrade");
+        platform.provider.finishCreations();
+        platform.provider.breakNextCall("delete snapshot",
+                new ProviderFailure(ProviderFailure.Kind.REJECTED, "VPS.org refused: snapshot busy"));
+        CallContext delete = platform.as(BLUE);
+        assertThatThrownBy(() -> platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(delete, made.id())))
+                .isInstanceOf(ProviderFailure.class);
+        assertThat(stateOf(delete)).isEqualTo(OperationState.FAILED);
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        settlingTracker().tick();
+
+        foundNotNotMade(lost, made);
+    }
+
+    /** Session 47, review: a delete of the point waiting for approval (never run) does not hide it from its create. */
+    @Test
+    void aLostCreateWhosePointADeleteHeldForApprovalNamesIsStillFoundNotNotMade() {
+        CallContext lost = platform.as(BLUE);
+        Snapshot made = lostCreateMade(lost, "pre-upgrade");
+        platform.clock.advance(Duration.ofSeconds(30));
+        deleteHeldForApproval(made);
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        settlingTracker().tick();
+
+        foundNotNotMade(lost, made);
+    }
+
+    /**
+     * A point an operation of ours named before a create was accepted existed before that create asked VPS.org for
+     * anything: never its point, though of its name and dated within the window's minutes (a delete of it held for
+     * approval, in flight). A lost create that made nothing stays "not made" beside it.
+     */
+    @Test
+    void aPointAnOperationOfOursNamedBeforeALostCreateWasAcceptedIsNeverThatCreatesPoint() {
+        Snapshot older = platform.provider.createSnapshot(new org.vpsrecovery.domain.snapshot.SnapshotDraft(WEB,
+                new SnapshotName("pre-upgrade"), Optional.empty()));
+        platform.provider.finishCreations();
+        deleteHeldForApproval(older);
+        platform.clock.advance(Duration.ofSeconds(30));
+        CallContext lost = platform.as(BLUE);
+        platform.provider.breakNextCall("create snapshot",
+                new ProviderFailure(ProviderFailure.Kind.OUTCOME_UNKNOWN, "VPS.org answered 502"));
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(
+                new CreateSnapshotCommand(lost, WEB, new SnapshotName("pre-upgrade"), Optional.empty())))
+                .isInstanceOf(ProviderFailure.class);
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        settlingTracker().tick();
+
+        assertThat(claimOf(lost)).isEmpty();
+        assertThat(stateOf(lost)).isEqualTo(OperationState.FAILED);
+        assertThat(eventsOfAttempt(lost).getLast().outcome().reasonCode()).contains(ReasonCode.NOT_DONE_AT_PROVIDER);
+    }
+
+    /**
+     * Session 47, review: two lost creates of "nightly" 30 s apart; the older one's VPS.org made (its request timed out
+     * a minute later), the younger one's made nothing (502). The younger is looked at first, its answer lost earlier: the
+     * older one's point, in its window of minutes, was its lone candidate and taken; the older then found nothing and
+     * ended "not made", both false. The older lost creates alike take theirs first.
+     */
+    @Test
+    void aYoungerLostCreateLookedAtFirstNeverTakesTheOlderOnesPoint() {
+        CallContext older = platform.as(BLUE);
+        storedAccepted(older, Operation.CREATE_SNAPSHOT, Optional.empty(), platform.clock.instant());
+        intentOnRecord(older, Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of(AuditEvent.NAME, "nightly"));
+        Snapshot olderMade = platform.provider.createSnapshot(new org.vpsrecovery.domain.snapshot.SnapshotDraft(WEB,
+                new SnapshotName("nightly"), Optional.empty()));
+        platform.clock.advance(Duration.ofSeconds(30));
+        CallContext younger = platform.as(BLUE);
+        platform.provider.breakNextCall("create snapshot",
+                new ProviderFailure(ProviderFailure.Kind.OUTCOME_UNKNOWN, "VPS.org answered 502"));
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(
+                new CreateSnapshotCommand(younger, WEB, new SnapshotName("nightly"), Optional.empty())))
+                .isInstanceOf(ProviderFailure.class);
+        platform.clock.advance(Duration.ofSeconds(30));
+        RecoveryOperation timedOut = platform.operations.find(older.operationId()).orElseThrow();
+        assertThat(platform.operations.update(timedOut, timedOut.answerLost(platform.clock.instant(), "read timeout")))
+                .isTrue();
+        TrackOperationsService settling = settlingTracker();
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        settling.tick();
+        platform.clock.advance(Duration.ofMinutes(10));
+        settling.tick();
+
+        assertThat(claimOf(older)).contains(ResourceRef.of(olderMade.id()));
+        assertThat(stateOf(older)).isNotEqualTo(OperationState.FAILED);
+        assertThat(claimOf(younger)).isEmpty();
+        assertThat(stateOf(younger)).isEqualTo(OperationState.FAILED);
+        assertThat(eventsOfAttempt(younger).getLast().outcome().reasonCode()).contains(ReasonCode.NOT_DONE_AT_PROVIDER);
+    }
+
     /** The fixture's stores with the service's settling time: an accepted operation is looked at 5 min after its last move. */
     private TrackOperationsService settlingTracker() {
         return new TrackOperationsService(platform.operations, platform.provider, platform.provider, platform.history,
