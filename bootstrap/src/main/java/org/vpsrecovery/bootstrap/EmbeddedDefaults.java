@@ -61,6 +61,8 @@ public final class EmbeddedDefaults implements AutoCloseable {
                 postgresDirectory = deployment.dataDirectory().resolve("postgres");
                 dataDirectory = EmbeddedDataDirectory.claim(deployment.dataDirectory(), postgresDirectory,
                         LEFTOVER_POSTGRES_STOP_WAIT);
+                // Before zonky: other binaries would wait POSTGRES_START_WAIT out on it, the reason unseen.
+                BundledPostgres.onClassPath().requireCanOpen(postgresDirectory);
                 postgres = EmbeddedPostgres.builder()
                         .setDataDirectory(postgresDirectory)
                         .setCleanDataDirectory(false)

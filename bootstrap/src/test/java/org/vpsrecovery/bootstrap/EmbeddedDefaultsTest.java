@@ -42,6 +42,9 @@ class EmbeddedDefaultsTest {
             assertThat(first.postgresDirectory()).isEqualTo(dataDirectory.resolve("postgres"));
             execute(first, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
         }
+        // The bundled binaries' initdb wrote their major: the version the build recorded is theirs (ADR 0102, session 47).
+        assertThat(java.nio.file.Files.readString(dataDirectory.resolve("postgres/PG_VERSION")).strip())
+                .isEqualTo(BundledPostgres.onClassPath().major());
         try (EmbeddedDefaults second = EmbeddedDefaults.start(deployment);
              Connection connection = connect(second);
              Statement statement = connection.createStatement();
@@ -85,6 +88,22 @@ class EmbeddedDefaultsTest {
         // Application.main says a StartupRefused in one line with exit code 2; anything else is a stack trace and exit 1.
         assertThatThrownBy(() -> EmbeddedDefaults.start(deployment)).isInstanceOf(StartupRefused.class)
                 .hasMessageContaining("VPSR_DATA_DIR " + file.resolve("data").toAbsolutePath() + " cannot be written");
+    }
+
+    @Test
+    void aDataDirectoryOfAnotherMajorVersionIsRefusedBeforeAnyPostgresStartsAndReleased() throws Exception {
+        Path postgres = java.nio.file.Files.createDirectories(dataDirectory.resolve("postgres"));
+        java.nio.file.Files.writeString(postgres.resolve("PG_VERSION"), "16\n");
+        Deployment deployment = Deployment.fromEnvironment(Map.of("VPSR_DATA_DIR", dataDirectory.toString()));
+
+        // Application.main says a StartupRefused in one line with exit code 2 (EmbeddedPostgresMajorIT: the process).
+        assertThatThrownBy(() -> EmbeddedDefaults.start(deployment)).isInstanceOf(StartupRefused.class)
+                .hasMessageStartingWith("the embedded PostgreSQL's data directory " + postgres.toAbsolutePath()
+                        + " was made by PostgreSQL 16, and this vps-recovery bundles PostgreSQL "
+                        + BundledPostgres.onClassPath().major() + " (binaries " + BundledPostgres.onClassPath().version() + ")");
+        assertThat(postgres.resolve("postmaster.pid")).doesNotExist();
+        // The refusal let go of the directory.
+        EmbeddedDataDirectory.claim(dataDirectory, postgres, java.time.Duration.ofSeconds(1)).close();
     }
 
     @Test
