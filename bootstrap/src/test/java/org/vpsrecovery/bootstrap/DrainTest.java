@@ -2,10 +2,12 @@ package org.vpsrecovery.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class DrainTest {
@@ -24,16 +26,17 @@ class DrainTest {
         Drain drain = new Drain(Duration.ZERO, Duration.ofMinutes(1));
         drain.requestStarted();
         drain.begin();
-        CompletableFuture<Integer> left = CompletableFuture.supplyAsync(() -> {
-            try {
-                return drain.awaitIdle();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        FutureTask<Integer> left = new FutureTask<>(drain::awaitIdle);
+        Thread waiter = new Thread(left, "drain-waiter");
+        waiter.start();
+        // The waiter has looked at the request in flight and is waiting between looks (or it returned: the bug).
+        await().atMost(Duration.ofMinutes(1))
+                .until(() -> left.isDone() || waiter.getState() == Thread.State.TIMED_WAITING);
+        assertThat(left).as("the drain waits while a request is in flight").isNotDone();
         assertThat(drain.inFlight()).isEqualTo(1);
+
         drain.requestEnded();
-        assertThat(left.get()).isZero();
+        assertThat(left.get(1, TimeUnit.MINUTES)).isZero();
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -73,6 +74,37 @@ class BuiltJarIT {
                     .as("the versioned classes the manifest's Multi-Release is for")
                     .anyMatch(name -> name.startsWith("META-INF/versions/"));
         }
+    }
+
+    /**
+     * The application module logs through {@code System.Logger}; from the jar, with nothing but the jar on the class
+     * path, such a line is one line on standard output in the service's pattern, with its request id. Before session
+     * 47 the JDK's own logger wrote it to standard error ("SEVERE:", two lines, no request id).
+     */
+    @Test
+    void anApplicationLineIsOneLineOnStandardOutputInTheServicesPattern() throws Exception {
+        Path directory = ServiceProcess.newDirectory("application-log-line");
+        Path source = Files.writeString(directory.resolve("ApplicationLine.java"), """
+                public class ApplicationLine {
+                    public static void main(String[] args) {
+                        org.slf4j.MDC.put("request_id", "r-jar");
+                        System.getLogger("org.vpsrecovery.application.attempt.AuditWriter").log(System.Logger.Level.ERROR,
+                                "an audit event {0} cannot be kept either; it waits in this instance''s memory only", "e-1");
+                    }
+                }
+                """);
+        Path stdout = directory.resolve("stdout.log");
+        Path stderr = directory.resolve("stderr.log");
+        Process java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", builtJar().toString(), source.toString())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        assertThat(java.waitFor(2, TimeUnit.MINUTES)).as("the launch ended").isTrue();
+
+        assertThat(java.exitValue()).as(Files.readString(stderr)).isZero();
+        assertThat(Files.readString(stdout)).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z ERROR \\[main\\] "
+                + "\\[request_id=r-jar\\] o\\.v\\.application\\.attempt\\.AuditWriter - an audit event e-1 cannot be kept "
+                + "either; it waits in this instance's memory only\\R");
+        assertThat(Files.readString(stderr)).doesNotContain("audit event");
     }
 
     private static Path builtJar() {

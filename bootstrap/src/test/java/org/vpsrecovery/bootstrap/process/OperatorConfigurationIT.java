@@ -113,6 +113,8 @@ class OperatorConfigurationIT {
         assertThat(service.send("GET", "/api/v1/snapshots/?server_id=12345", AUDITOR_TOKEN, null).statusCode()).isEqualTo(403);
         assertThat(service.send("GET", "/api/v1/snapshots/?server_id=12345", "file", null).statusCode()).isEqualTo(401);
         assertThat(service.stdout()).doesNotContain(" ERROR ", TEAM_TOKEN, AUDITOR_TOKEN, VpsOrgSimulator.DEMO_TOKEN);
+        // A line that escaped logback (the JDK's own logger writes "SEVERE:" to stderr) is looked at too.
+        assertThat(service.stderr()).doesNotContain(" ERROR ", "SEVERE:", TEAM_TOKEN, AUDITOR_TOKEN, VpsOrgSimulator.DEMO_TOKEN);
     }
 
     @Test

@@ -237,7 +237,7 @@ class ProviderFaultsIT {
             assertThat(snapshotsAtProvider.keySet()).as("what VPS.org holds is what the history says was made and not deleted")
                     .containsExactlyInAnyOrderElementsOf(madeAndNotDeleted(audit));
             ReliabilitySetup.assertChainIntact(auditor, service);
-            assertThat(service.stdout()).doesNotContain(VpsOrgSimulator.DEMO_TOKEN, ReliabilitySetup.TEAM_TOKEN);
+            assertThat(service.stdout() + service.stderr()).doesNotContain(VpsOrgSimulator.DEMO_TOKEN, ReliabilitySetup.TEAM_TOKEN);
 
             Map<String, Object> figures = new LinkedHashMap<>();
             figures.put("settings", String.join(" ", SETTINGS));

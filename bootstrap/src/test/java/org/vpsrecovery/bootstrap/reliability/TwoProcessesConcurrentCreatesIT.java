@@ -104,6 +104,8 @@ class TwoProcessesConcurrentCreatesIT {
                 ReliabilitySetup.assertChainIntact(auditor, a);
                 ReliabilitySetup.assertChainIntact(auditor, b);
                 assertThat(a.stdout() + b.stdout()).doesNotContain(" ERROR ");
+                // A line that escaped logback (the JDK's own logger writes "SEVERE:" to stderr) is looked at too.
+                assertThat(a.stderr() + b.stderr()).doesNotContain(" ERROR ", "SEVERE:");
             }
         }
 
