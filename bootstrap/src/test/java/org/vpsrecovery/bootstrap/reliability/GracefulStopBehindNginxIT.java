@@ -151,7 +151,8 @@ class GracefulStopBehindNginxIT {
                 }).join();
                 assertThat(waited.status()).as(waited.toString()).isEqualTo(200);
                 assertThat(waited.json()).as(waited.toString()).containsEntry("state", "in_progress");
-                assertThat(a.stderr()).as("a's long poll, ended by its drain before its deadline")
+                // An application line: on standard output through logback since session 47 (ADR 0073).
+                assertThat(a.stdout()).as("a's long poll, ended by its drain before its deadline")
                         .contains("a wait for operation " + openId + " ended before its deadline: this instance is stopping");
                 List<Answer> serverErrors = answers.stream().filter(answer -> answer.status() >= 500).toList();
                 assertThat(serverErrors).as("5xx answers: only a draining instance's 503, with Retry-After, to a create")
