@@ -166,6 +166,23 @@ class HttpEdgesEndToEndTest {
         assertThat(plan.status()).as(plan.raw().body()).isEqualTo(200);
     }
 
+    /**
+     * A snapshot's restore takes no body (VPS.org: "No body"), and DRF parses only a body its view reads: a JSON-typed
+     * body that is not JSON, or names a key twice, changes nothing about the answer (it was 400 {@code INVALID_JSON}
+     * once the duplicate-key check came; ADR 0006, amended in session 47).
+     */
+    @Test
+    void aBodySentToARouteThatTakesNoneIsNotRead() {
+        String planPath = "/api/v1/snapshots/801/restore/?dry_run=true";
+        Answer withoutBody = SETUP.platform().sendAsIs("POST", planPath, DEMO_TOKEN, null, Map.of());
+        assertThat(withoutBody.status()).as(withoutBody.raw().body()).isEqualTo(200);
+        for (String body : List.of("{\"a\": 1, \"a\": 2}", "garbage")) {
+            Answer withBody = SETUP.platform().send("POST", planPath, DEMO_TOKEN, body);
+            assertThat(withBody.status()).as(body + ": " + withBody.raw().body()).isEqualTo(200);
+            assertThat(withBody.body()).as(body).isEqualTo(withoutBody.body());
+        }
+    }
+
     /** Every answer is dated, the filters' own (a 401) too, once, in IMF-fixdate (ADR 0129). */
     @Test
     void everyAnswerCarriesOneDateInImfFixdate() {
