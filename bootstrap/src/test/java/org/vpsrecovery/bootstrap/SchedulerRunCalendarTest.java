@@ -58,6 +58,10 @@ class SchedulerRunCalendarTest {
         assertThat(calendar.nextRuns(quarterly, Instant.parse("2026-10-03T15:00:00Z"), 3)).containsExactly(
                 Instant.parse("2026-10-03T15:30:00Z"), Instant.parse("2026-10-03T15:45:00Z"),
                 Instant.parse("2026-10-04T15:00:00Z"));
+        // Pacific/Chatham jumps 02:45 to 03:45 local on 2026-09-27 (14:00Z on the 26th): 02:00 before the gap exists.
+        PolicySchedule atTwo = new PolicySchedule("0 2 * * *", ZoneId.of("Pacific/Chatham"));
+        assertThat(calendar.nextRuns(atTwo, Instant.parse("2026-09-26T12:00:00Z"), 2)).containsExactly(
+                Instant.parse("2026-09-26T13:15:00Z"), Instant.parse("2026-09-27T12:15:00Z"));
     }
 
     /**
