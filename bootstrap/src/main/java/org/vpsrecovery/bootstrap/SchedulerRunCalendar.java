@@ -5,6 +5,7 @@ import com.github.kagkarlsson.scheduler.task.schedule.CronSchedule;
 import com.github.kagkarlsson.scheduler.task.schedule.CronStyle;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
 import java.util.ArrayList;
@@ -16,8 +17,10 @@ import org.vpsrecovery.domain.port.RunCalendar;
 /**
  * Policies' schedules read by db-scheduler's own cron ({@link CronSchedule}, five-field UNIX style, in
  * the policy's zone): the scheduler that will run the policies computes the times the plan shows,
- * so the two cannot disagree (ADR 0028). A local time a daylight-saving gap skips runs at the gap's end, once, as
- * cron does; a local time falling back repeats runs as db-scheduler reads it (once, an hourly schedule in both hours).
+ * so the two cannot disagree (ADR 0028). Beside a daylight-saving gap, the real local times db-scheduler's cron drops run
+ * as they read, and a skipped time runs at the gap's end, once, unless the schedule runs within the gap's length after it
+ * (our rule, not cron's); a local time falling back repeats runs as db-scheduler reads it (once, an hourly schedule in
+ * both hours).
  */
 final class SchedulerRunCalendar implements RunCalendar {
 
@@ -52,7 +55,7 @@ final class SchedulerRunCalendar implements RunCalendar {
             if (next == null || !next.isAfter(last) || !next.isBefore(Schedule.NEVER)) {
                 break;
             }
-            Instant run = skippedRunBefore(schedule, rules, last, next).orElse(next);
+            Instant run = missedRunBefore(schedule, rules, last, next).orElse(next);
             runs.add(run);
             last = run;
         }
@@ -60,27 +63,59 @@ final class SchedulerRunCalendar implements RunCalendar {
     }
 
     /**
-     * The end of the first daylight-saving gap in ({@code last}, {@code next}] whose skipped local times the cron
-     * matches, if any. db-scheduler's cron skips them, so a {@code 30 2 * * *} in Europe/Berlin had no run on the day
-     * summer time begins (and a weekly one none that week). As cron itself does, a skipped time runs at the first
-     * instant after the gap, the change itself, once however many of the gap's times match (ADR 0028, session 47).
+     * The first run in ({@code last}, {@code next}) that db-scheduler's cron misses at a daylight-saving gap, if any
+     * (ADR 0028, amended twice in session 47). Its cron skips the local times a gap removes, so a {@code 30 2 * * *} in
+     * Europe/Berlin had no run on the day summer time begins (and a weekly one none that week); and it drops the whole
+     * local hour the gap falls in, so Lord Howe's half-hour gap (02:00 to 02:30) cost a {@code 30 2 * * *} its 02:30,
+     * which exists (and Chatham's gap at 02:45 its 02:00-02:44 before it). A real local time it dropped runs as it
+     * reads. A skipped time runs at the change itself (the gap's end), once however many of the gap's times match,
+     * unless the schedule runs anyway within the gap's length after the change: then that run stands for it (an hourly
+     * {@code 30 * * * *} runs at 03:30, not at 03:00 and 03:30 too).
      */
-    private static Optional<Instant> skippedRunBefore(PolicySchedule schedule, ZoneRules rules, Instant last, Instant next) {
-        for (ZoneOffsetTransition change = rules.nextTransition(last);
+    private static Optional<Instant> missedRunBefore(PolicySchedule schedule, ZoneRules rules, Instant last, Instant next) {
+        // From just before last: a gap starting at last may still have real times the cron skipped after it.
+        for (ZoneOffsetTransition change = rules.nextTransition(last.minusNanos(1));
              change != null && !change.getInstant().isAfter(next); change = rules.nextTransition(change.getInstant())) {
             if (!change.isGap()) {
                 continue;
             }
-            // The skipped local times [before, after) read at the offset before the change are the instants from the
-            // change for the gap's length: the cron matches one of them if it fires there in that fixed offset.
-            CronSchedule beforeTheChange = new CronSchedule(schedule.cron(), change.getOffsetBefore(), CronStyle.UNIX);
-            Instant firstSkipped = beforeTheChange.getNextExecutionTime(
-                    ExecutionComplete.simulatedSuccess(change.getInstant().minusSeconds(1)));
-            if (firstSkipped != null && firstSkipped.isBefore(change.getInstant().plus(change.getDuration()))) {
-                return Optional.of(change.getInstant());
+            Instant changedAt = change.getInstant();
+            Instant gapLengthAfter = changedAt.plus(change.getDuration());
+            Instant justBefore = changedAt.minusSeconds(1);
+            // The local times up to the gap are the offset before's, since the zone's previous change.
+            ZoneOffsetTransition previous = rules.previousTransition(changedAt);
+            Instant offsetBeforeSince = previous == null ? last : previous.getInstant().minusSeconds(1);
+            Optional<Instant> realTimeBefore = nextInFixedOffset(schedule, change.getOffsetBefore(),
+                    offsetBeforeSince.isAfter(last) ? offsetBeforeSince : last)
+                    .filter(run -> run.isAfter(last) && run.isBefore(changedAt) && run.isBefore(next));
+            if (realTimeBefore.isPresent()) {
+                return realTimeBefore;
+            }
+            // The local times from the gap's end on are the offset after's, up to the zone's next change.
+            ZoneOffsetTransition following = rules.nextTransition(changedAt);
+            Optional<Instant> realTimeAfter = nextInFixedOffset(schedule, change.getOffsetAfter(),
+                    justBefore.isAfter(last) ? justBefore : last)
+                    .filter(run -> run.isBefore(next) && (following == null || run.isBefore(following.getInstant())));
+            // The skipped local times [before, after) read at the offset before are the instants from the change for
+            // the gap's length: the cron matches one of them if it fires there in that fixed offset.
+            boolean skipsATime = nextInFixedOffset(schedule, change.getOffsetBefore(), justBefore)
+                    .filter(skipped -> skipped.isBefore(gapLengthAfter)).isPresent();
+            // The schedule's own first run from the gap's end: if it comes within the gap's length, it stands for the
+            // skipped time (it comes no later than that time, read at the offset before, would have).
+            boolean runsSoonAnyway = realTimeAfter.orElse(next).isBefore(gapLengthAfter);
+            if (skipsATime && !runsSoonAnyway && changedAt.isAfter(last)) {
+                return Optional.of(changedAt);
+            }
+            if (realTimeAfter.isPresent()) {
+                return realTimeAfter;
             }
         }
         return Optional.empty();
+    }
+
+    private static Optional<Instant> nextInFixedOffset(PolicySchedule schedule, ZoneOffset offset, Instant after) {
+        CronSchedule inOffset = new CronSchedule(schedule.cron(), offset, CronStyle.UNIX);
+        return Optional.ofNullable(inOffset.getNextExecutionTime(ExecutionComplete.simulatedSuccess(after)));
     }
 
     private static CronSchedule parse(PolicySchedule schedule) {

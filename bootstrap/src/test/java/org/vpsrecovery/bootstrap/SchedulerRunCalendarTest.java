@@ -42,6 +42,47 @@ class SchedulerRunCalendarTest {
                 Instant.parse("2026-03-29T02:00:00Z"), Instant.parse("2026-03-30T02:00:00Z"));
     }
 
+    /**
+     * A gap shorter than an hour (Lord Howe's half hour) skips only part of the hour: db-scheduler's cron drops the whole
+     * hour, times that exist that day too, and they run as they read.
+     */
+    @Test
+    void theRealTimesOfAnHourAHalfHourGapCutRunAsTheyRead() {
+        // Australia/Lord_Howe jumps 02:00 to 02:30 local on 2026-10-04 (15:30Z on the 3rd): 02:30 exists and runs then.
+        PolicySchedule nightly = new PolicySchedule("30 2 * * *", ZoneId.of("Australia/Lord_Howe"));
+        assertThat(calendar.nextRuns(nightly, Instant.parse("2026-10-02T12:00:00Z"), 3)).containsExactly(
+                Instant.parse("2026-10-02T16:00:00Z"), Instant.parse("2026-10-03T15:30:00Z"),
+                Instant.parse("2026-10-04T15:30:00Z"));
+        // 02:00 and 02:15 are skipped and 02:30 (the change itself) stands for them; 02:45 exists and runs.
+        PolicySchedule quarterly = new PolicySchedule("*/15 2 * * *", ZoneId.of("Australia/Lord_Howe"));
+        assertThat(calendar.nextRuns(quarterly, Instant.parse("2026-10-03T15:00:00Z"), 3)).containsExactly(
+                Instant.parse("2026-10-03T15:30:00Z"), Instant.parse("2026-10-03T15:45:00Z"),
+                Instant.parse("2026-10-04T15:00:00Z"));
+        // Pacific/Chatham jumps 02:45 to 03:45 local on 2026-09-27 (14:00Z on the 26th): 02:00 before the gap exists.
+        PolicySchedule atTwo = new PolicySchedule("0 2 * * *", ZoneId.of("Pacific/Chatham"));
+        assertThat(calendar.nextRuns(atTwo, Instant.parse("2026-09-26T12:00:00Z"), 2)).containsExactly(
+                Instant.parse("2026-09-26T13:15:00Z"), Instant.parse("2026-09-27T12:15:00Z"));
+    }
+
+    /**
+     * A skipped time is made up only when the schedule has no run of its own within the gap's length after the change:
+     * an hourly one runs on at its minute, not once more at the change.
+     */
+    @Test
+    void aScheduleRunningSoonAfterTheGapAddsNoRunAtItsEnd() {
+        // Europe/Berlin skips 02:00-03:00 local on 2026-03-29 (01:00Z): 02:30 is gone, 03:30 (01:30Z) is the next run.
+        PolicySchedule hourly = new PolicySchedule("30 * * * *", ZoneId.of("Europe/Berlin"));
+        assertThat(calendar.nextRuns(hourly, Instant.parse("2026-03-28T23:45:00Z"), 3)).containsExactly(
+                Instant.parse("2026-03-29T00:30:00Z"), Instant.parse("2026-03-29T01:30:00Z"),
+                Instant.parse("2026-03-29T02:30:00Z"));
+        // 02:30 and 03:30: 03:30 runs within the hour after the change and stands for the skipped 02:30.
+        PolicySchedule twice = new PolicySchedule("30 2,3 * * *", ZoneId.of("Europe/Berlin"));
+        assertThat(calendar.nextRuns(twice, Instant.parse("2026-03-28T12:00:00Z"), 4)).containsExactly(
+                Instant.parse("2026-03-29T01:30:00Z"),
+                Instant.parse("2026-03-30T00:30:00Z"), Instant.parse("2026-03-30T01:30:00Z"),
+                Instant.parse("2026-03-31T00:30:00Z"));
+    }
+
     /** Falling back is unchanged: a repeated local time runs once a day, an hourly schedule in both of its hours. */
     @Test
     void aTimeTheFallBackRepeatsRunsAsBefore() {

@@ -44,7 +44,9 @@ public record RunBudget(LongSupplier nanoTime, long startedAt, Duration length) 
 
     /** Whether the run should take no further item. */
     public boolean spent() {
-        // A difference of two ticker values, as System.nanoTime asks: the values themselves may be anything.
-        return nanoTime.getAsLong() - startedAt >= length.toNanos();
+        // A difference of two ticker values, as System.nanoTime asks: the values themselves may be anything. Compared as
+        // Durations, not in nanoseconds: a length past a long's nanoseconds (292 years; "1000000d" as "no budget") threw
+        // an overflow at every check, and is simply never spent.
+        return Duration.ofNanos(nanoTime.getAsLong() - startedAt).compareTo(length) >= 0;
     }
 }

@@ -23,4 +23,16 @@ class RunBudgetTest {
         assertThat(RunBudget.UNBOUNDED.spent()).isFalse();
         assertThatThrownBy(() -> RunBudget.startingNow(ticker::get, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** A budget longer than a long of nanoseconds (an operator's "no budget", 1000000d) is never spent, and never throws. */
+    @Test
+    void aBudgetBeyondALongOfNanosecondsIsNotSpent() {
+        AtomicLong ticker = new AtomicLong();
+        RunBudget longest = RunBudget.startingNow(ticker::get, Duration.ofDays(200_000));
+
+        assertThat(longest.spent()).isFalse();
+        ticker.set(Long.MAX_VALUE); // 292 years on
+        assertThat(longest.spent()).isFalse();
+        assertThat(RunBudget.startingNow(() -> 0L, Duration.ofDays(1_000_000)).spent()).isFalse();
+    }
 }
