@@ -940,8 +940,7 @@ public final class TrackOperationsService {
      * when an operation other than a create names it; an order that cannot be read leaves the create open this look
      * ({@link OrderUnknown}).
      */
-    private Predicate<ResourceRef> claimedBy(RecoveryOperation create, List<RecoveryOperation> others,
-                                                               ServerView view) {
+    private Predicate<ResourceRef> claimedBy(RecoveryOperation create, List<RecoveryOperation> others, ServerView view) {
         Set<ResourceRef> byCreates = others.stream()
                 .filter(o -> o.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT
                         || o.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_MANUAL_BACKUP)
@@ -949,13 +948,7 @@ public final class TrackOperationsService {
                 .collect(Collectors.toSet());
         Map<ResourceRef, Boolean> namedBefore = new HashMap<>();
         return point -> byCreates.contains(point) || namedBefore.computeIfAbsent(point, named -> {
-            List<RecoveryOperation> naming = others.stream()
-                    .filter(o -> o.resource().equals(Optional.of(named)))
-                    .toList();
-            if (naming.isEmpty()) {
-                return false;
-            }
-            for (RecoveryOperation o : naming) {
+            for (RecoveryOperation o : others.stream().filter(o -> o.resource().equals(Optional.of(named))).toList()) {
                 boolean before = namedBeforeIntent(o, create, view).orElseThrow(() -> new OrderUnknown("operation "
                         + o.id() + " names " + describe(named) + ", but the audit history does not show whether before "
                         + "this attempt's intent (the first event of either is not on record)"));
@@ -1113,8 +1106,8 @@ public final class TrackOperationsService {
     }
 
     /** The point a lost create made, as the view's lists show it. */
-    private Match made(RecoveryOperation operation, AttemptEvents attempt, ServerView view, Predicate<ResourceRef> claimed,
-                       List<RecoveryOperation> others) {
+    private Match made(RecoveryOperation operation, AttemptEvents attempt, ServerView view,
+                       Predicate<ResourceRef> claimed, List<RecoveryOperation> others) {
         return operation.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT
                 ? madeSnapshot(operation, attempt.intent(), view, claimed, others)
                 : madeBackup(operation, attempt.intent(), view, claimed, others);
@@ -1208,7 +1201,8 @@ public final class TrackOperationsService {
      * The manual backups dated since {@link ProviderClock#TOLERANCE} before the acceptance by VPS.org's clock that
      * are not claimed ({@link #claimedBy}), oldest first.
      */
-    private static List<Backup> unclaimedBackups(RecoveryOperation operation, ServerView view, Predicate<ResourceRef> claimed) {
+    private static List<Backup> unclaimedBackups(RecoveryOperation operation, ServerView view,
+                                                 Predicate<ResourceRef> claimed) {
         Instant notBefore = ProviderClock.earliestDatingOf(operation.acceptedAt());
         // Those the ordinary list showed when the consistent read failed and it showed any (statusOf alike).
         return view.inBackups(listed -> listed.stream()
