@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.job.RunBudget;
@@ -62,7 +64,8 @@ import org.vpsrecovery.domain.snapshot.Snapshot;
  *   nor one beside more unclaimed points of its name than lost creates alike (its point is looked for among those VPS.org
  *   dates since {@link ProviderClock#TOLERANCE} before the acceptance, as its clock may be behind ours), nor one whose
  *   older lost create alike is open (that one takes its point first) until that one has; a point is claimed by another
- *   create, or by any operation of ours accepted before this create, never by a restore or delete asked since;</li>
+ *   create, or by any operation of ours that named it before this create's intent (the audit history's order, never
+ *   two instances' clocks), never by a restore or delete asked since;</li>
  *   <li>still {@code accepted} with no intent on record (stored, then its intent never written): VPS.org was not
  *   called → FAILED NOT_DONE_AT_PROVIDER, whatever its list shows;</li>
  *   <li>no end by the deadline → UNVERIFIABLE TRACKING_DEADLINE_PASSED; otherwise look again later, backing off.</li>
@@ -410,13 +413,13 @@ public final class TrackOperationsService {
         }
 
         /** As {@link #inSnapshots}, for the backups; {@code found} says whether a result found something. */
-        <R> R inBackups(java.util.function.Function<List<Backup>, R> find, java.util.function.Predicate<R> found) {
+        <R> R inBackups(java.util.function.Function<List<Backup>, R> find, Predicate<R> found) {
             return foundIn(this::backups, listedBackups, find, found);
         }
 
         private static <P, R> R foundIn(java.util.function.Supplier<List<P>> read, List<P> listed,
                                         java.util.function.Function<List<P>, R> find,
-                                        java.util.function.Predicate<R> found) {
+                                        Predicate<R> found) {
             try {
                 return find.apply(read.get());
             } catch (AbsenceUnconfirmed unconfirmed) {
@@ -478,6 +481,9 @@ public final class TrackOperationsService {
             // A consistent list that keeps failing (slow, changing) must not keep an operation open past its deadline.
             return dueOrLater(operation, now, new AttemptEvents(operation, view),
                     "its absence from VPS.org's list could not be confirmed: " + unconfirmed.failure.getMessage());
+        } catch (OrderUnknown unknown) {
+            // Taking the point or not would each be a guess: open this look, unverifiable at its deadline.
+            return dueOrLater(operation, now, new AttemptEvents(operation, view), unknown.getMessage());
         }
     }
 
@@ -507,7 +513,7 @@ public final class TrackOperationsService {
         switch (operation.kind()) {
             case CREATE_SNAPSHOT, CREATE_MANUAL_BACKUP -> {
                 List<RecoveryOperation> others = othersOnServer(operation);
-                Set<ResourceRef> claimed = claimedBy(operation, others);
+                Predicate<ResourceRef> claimed = claimedBy(operation, others, view);
                 Match match = made(operation, attempt, view, claimed, others);
                 if (match.none() && view.readConsistently()) {
                     // "Not made" would rest on its point's absence: looked for again in lists read consistently.
@@ -518,7 +524,7 @@ public final class TrackOperationsService {
                     // (oldest first, as alike creates always took theirs): looked at again once that one has.
                     return dueOrLater(operation, now, attempt, match.untold() + " unclaimed " + match.what()
                             + " made on " + operation.server() + " since " + ProviderClock.TOLERANCE.toMinutes()
-                            + " min before its acceptance, while " + match.olderAlike() + " lost create(s) alike accepted "
+                            + " min before its acceptance, while " + match.olderAlike() + " lost create(s) alike asked "
                             + "before it, still open, may have made them");
                 }
                 if (match.untold() > 0) {
@@ -547,7 +553,7 @@ public final class TrackOperationsService {
                     return apply(operation, found, new Outcome.Submitted(), "found at VPS.org as " + describe(made.get()),
                             attempt);
                 }
-                List<ResourceRef> deleted = deletedThroughThePlatformSince(operation, others);
+                List<ResourceRef> deleted = deletedThroughThePlatformSince(operation, others, view);
                 if (!deleted.isEmpty()) {
                     // Not listed, but a delete of ours removed a point no create of ours claims since this attempt: it may
                     // have been this attempt's (its SUBMITTED on record and its move lost, or its caller found it in the
@@ -925,33 +931,99 @@ public final class TrackOperationsService {
 
     /**
      * The points that cannot be what {@code create} made: those another create of ours names as its own, and those any
-     * operation of ours named before this create was accepted (a caller names only a point VPS.org already listed, so it
+     * operation of ours named before this create's intent (a caller names only a point VPS.org already listed, so it
      * existed before this create asked for anything). A restore or delete asked since (even one failed, or held for
      * approval) claims nothing: its caller may have found this create's point in the list (ADR 0024, amended in session
-     * 47, review).
+     * 47, review). Before and since are the audit history's order (its sequence, one for all instances), never two
+     * instances' clocks: the other operation's first event (its approval request, else its intent) against this create's
+     * intent (ADR 0024, amended in session 47: instances' clocks). Read only for a point a look asks about, and only
+     * when an operation other than a create names it; an order that cannot be read leaves the create open this look
+     * ({@link OrderUnknown}).
      */
-    private static Set<ResourceRef> claimedBy(RecoveryOperation create, List<RecoveryOperation> others) {
-        Set<ResourceRef> claimed = new java.util.HashSet<>();
-        others.stream()
+    private Predicate<ResourceRef> claimedBy(RecoveryOperation create, List<RecoveryOperation> others, ServerView view) {
+        Set<ResourceRef> byCreates = others.stream()
                 .filter(o -> o.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT
-                        || o.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_MANUAL_BACKUP
-                        || o.acceptedAt().isBefore(create.acceptedAt()))
-                .forEach(o -> o.resource().ifPresent(claimed::add));
-        return claimed;
+                        || o.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_MANUAL_BACKUP)
+                .flatMap(o -> o.resource().stream())
+                .collect(Collectors.toSet());
+        Map<ResourceRef, Boolean> namedBefore = new HashMap<>();
+        return point -> byCreates.contains(point) || namedBefore.computeIfAbsent(point, named -> {
+            for (RecoveryOperation o : others.stream().filter(o -> o.resource().equals(Optional.of(named))).toList()) {
+                boolean before = namedBeforeIntent(o, create, view).orElseThrow(() -> new OrderUnknown("operation "
+                        + o.id() + " names " + describe(named) + ", but the audit history does not show whether before "
+                        + "this attempt's intent (the first event of either is not on record)"));
+                if (before) {
+                    return true;
+                }
+            }
+            return false;
+        });
     }
 
     /**
-     * The points of the create's type that a delete of ours (not failed) removed or is removing, asked no earlier than
-     * the create's acceptance (what it made exists only after that: a rotation's delete just before its create is never
-     * one), which no other create of ours names as its own (the operations about them, an index read, however long ago
-     * made): each may be what this create made.
+     * Whether {@code other}'s first event is before {@code create}'s intent in the audit history; empty when either is
+     * not on record.
      */
-    private List<ResourceRef> deletedThroughThePlatformSince(RecoveryOperation create, List<RecoveryOperation> others) {
+    private Optional<Boolean> namedBeforeIntent(RecoveryOperation other, RecoveryOperation create, ServerView view) {
+        OptionalLong intent = intentSequence(create, view);
+        OptionalLong first = intent.isEmpty() ? OptionalLong.empty() : firstSequence(other, view);
+        return first.isEmpty() ? Optional.empty() : Optional.of(first.getAsLong() < intent.getAsLong());
+    }
+
+    /** The sequence of the operation's intent in the audit history, as the hold's read of its attempt shows it. */
+    private OptionalLong intentSequence(RecoveryOperation operation, ServerView view) {
+        String attempt = operation.id().toString();
+        return attemptEvents(operation, view).stream()
+                .filter(e -> e.event().outcome().kind() == Outcome.Kind.ACCEPTED)
+                .filter(e -> e.event().attemptId().filter(attempt::equals).isPresent())
+                .mapToLong(RecordedAuditEvent::sequence).min();
+    }
+
+    /**
+     * Where in the audit history an operation of ours first named its point: its approval request (an approved run's
+     * intent is written when it runs, long after), else its intent. Empty when neither is on record.
+     */
+    private OptionalLong firstSequence(RecoveryOperation operation, ServerView view) {
+        OptionalLong intent = intentSequence(operation, view);
+        if (operation.approval().isEmpty()) {
+            return intent;
+        }
+        String id = operation.id().toString();
+        OptionalLong asked = history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forServer(operation.server())
+                        .forRequest(operation.requestId())
+                        .withOperations(Set.of(org.vpsrecovery.domain.audit.Operation.REQUEST_APPROVAL))
+                        .since(operation.acceptedAt().minus(INTENT_BEFORE_OPERATION)))
+                .stream().filter(e -> id.equals(e.event().detail().get(AuditEvent.APPROVAL_OF)))
+                .mapToLong(RecordedAuditEvent::sequence).min();
+        return asked.isPresent() && intent.isPresent()
+                ? OptionalLong.of(Math.min(asked.getAsLong(), intent.getAsLong()))
+                : asked.isPresent() ? asked : intent;
+    }
+
+    /** The order of a lost create and an operation naming a candidate point cannot be read: no answer this look. */
+    private static final class OrderUnknown extends RuntimeException {
+        OrderUnknown(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * The points of the create's type that a delete of ours (not failed) removed or is removing, asked since the
+     * create's intent in the audit history (what it made exists only after that: a rotation's delete just before its
+     * create is never one; one whose order cannot be read counts as since, which leaves the create open rather than
+     * "not made"), which no other create of ours names as its own (the operations about them, an index read, however
+     * long ago made): each may be what this create made. Only deletes accepted no earlier than
+     * {@link #INTENT_BEFORE_OPERATION} before the create by their instances' clocks have their order read: instances'
+     * clocks are kept well within that (docs/deploy.md, Clocks), so the reads stay few.
+     */
+    private List<ResourceRef> deletedThroughThePlatformSince(RecoveryOperation create, List<RecoveryOperation> others,
+                                                             ServerView view) {
         org.vpsrecovery.domain.audit.Operation deleteKind = create.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT
                 ? org.vpsrecovery.domain.audit.Operation.DELETE_SNAPSHOT : org.vpsrecovery.domain.audit.Operation.DELETE_BACKUP;
         List<ResourceRef> deleted = others.stream()
                 .filter(o -> o.kind() == deleteKind && o.state() != OperationState.FAILED
-                        && !o.acceptedAt().isBefore(create.acceptedAt()))
+                        && !o.acceptedAt().isBefore(create.acceptedAt().minus(INTENT_BEFORE_OPERATION))
+                        && !namedBeforeIntent(o, create, view).orElse(false))
                 .flatMap(o -> o.resource().stream())
                 .distinct()
                 .toList();
@@ -1034,8 +1106,8 @@ public final class TrackOperationsService {
     }
 
     /** The point a lost create made, as the view's lists show it. */
-    private Match made(RecoveryOperation operation, AttemptEvents attempt, ServerView view, Set<ResourceRef> claimed,
-                       List<RecoveryOperation> others) {
+    private Match made(RecoveryOperation operation, AttemptEvents attempt, ServerView view,
+                       Predicate<ResourceRef> claimed, List<RecoveryOperation> others) {
         return operation.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT
                 ? madeSnapshot(operation, attempt.intent(), view, claimed, others)
                 : madeBackup(operation, attempt.intent(), view, claimed, others);
@@ -1046,7 +1118,7 @@ public final class TrackOperationsService {
      * clock, that is not claimed ({@link #claimedBy}).
      */
     private Match madeSnapshot(RecoveryOperation operation, Optional<AuditEvent> intent, ServerView view,
-                               Set<ResourceRef> claimed, List<RecoveryOperation> others) {
+                               Predicate<ResourceRef> claimed, List<RecoveryOperation> others) {
         if (intent.isEmpty()) {
             return Match.NONE;
         }
@@ -1057,7 +1129,7 @@ public final class TrackOperationsService {
                         .filter(s -> s.name().equals(name) && !s.createdAt().isBefore(notBefore))
                         .sorted(java.util.Comparator.comparing(Snapshot::createdAt).thenComparing(s -> s.id().value()))
                         .map(s -> ResourceRef.of(s.id()))
-                        .filter(ref -> !claimed.contains(ref))
+                        .filter(ref -> !claimed.test(ref))
                         .toList()).filter(found -> !found.isEmpty()))
                 .orElse(List.of());
         return oneOf(candidates, "snapshots named " + name, operation, others, view,
@@ -1072,7 +1144,7 @@ public final class TrackOperationsService {
      * out of reach.
      */
     private Match madeBackup(RecoveryOperation operation, Optional<AuditEvent> intent, ServerView view,
-                             Set<ResourceRef> claimed, List<RecoveryOperation> others) {
+                             Predicate<ResourceRef> claimed, List<RecoveryOperation> others) {
         if (intent.isEmpty()) {
             return Match.NONE;
         }
@@ -1085,10 +1157,6 @@ public final class TrackOperationsService {
                 e -> e.detail().getOrDefault(AuditEvent.DESCRIPTION, "").equals(description));
     }
 
-    /** The order in which lost creates alike take their points: accepted first, then by id. */
-    private static final java.util.Comparator<RecoveryOperation> ACCEPTANCE_ORDER = java.util.Comparator
-            .comparing(RecoveryOperation::acceptedAt).thenComparing(o -> o.id().toString());
-
     /**
      * This create's point among {@code candidates} (oldest first). Several are told apart only by as many lost creates
      * alike (open, of this kind, on this server, their intents matching as {@code alike} says), which take one each,
@@ -1099,7 +1167,7 @@ public final class TrackOperationsService {
      */
     private Match oneOf(List<ResourceRef> candidates, String what, RecoveryOperation operation,
                         List<RecoveryOperation> others, ServerView view,
-                        java.util.function.Predicate<AuditEvent> alike) {
+                        Predicate<AuditEvent> alike) {
         if (candidates.isEmpty()) {
             return Match.NONE;
         }
@@ -1110,7 +1178,9 @@ public final class TrackOperationsService {
         // An older one's point is in this one's window too, and a lone candidate would be taken unasked: the older
         // lost creates alike take theirs first, whatever order their looks come in (ADR 0024, amended in session 47).
         long olderAlike = lostOfItsKind.stream()
-                .filter(o -> ACCEPTANCE_ORDER.compare(o, operation) < 0)
+                // Older by the history's order of their intents, one for all instances (not their clocks, nor ids
+                // drawn at random within a millisecond); an order that cannot be read makes none older here.
+                .filter(o -> namedBeforeIntent(o, operation, view).orElse(false))
                 .filter(o -> intentIn(o, attemptEvents(o, view)).filter(alike).isPresent())
                 .count();
         if (olderAlike > 0) {
@@ -1131,13 +1201,14 @@ public final class TrackOperationsService {
      * The manual backups dated since {@link ProviderClock#TOLERANCE} before the acceptance by VPS.org's clock that
      * are not claimed ({@link #claimedBy}), oldest first.
      */
-    private static List<Backup> unclaimedBackups(RecoveryOperation operation, ServerView view, Set<ResourceRef> claimed) {
+    private static List<Backup> unclaimedBackups(RecoveryOperation operation, ServerView view,
+                                                 Predicate<ResourceRef> claimed) {
         Instant notBefore = ProviderClock.earliestDatingOf(operation.acceptedAt());
         // Those the ordinary list showed when the consistent read failed and it showed any (statusOf alike).
         return view.inBackups(listed -> listed.stream()
                 .filter(Backup::isManual)
                 .filter(b -> !b.createdAt().isBefore(notBefore))
-                .filter(b -> !claimed.contains(ResourceRef.of(b.id())))
+                .filter(b -> !claimed.test(ResourceRef.of(b.id())))
                 .sorted(java.util.Comparator.comparing(Backup::createdAt).thenComparing(b -> b.id().value()))
                 .toList(), unclaimed -> !unclaimed.isEmpty());
     }

@@ -1269,12 +1269,25 @@ class TrackOperationsServiceTest {
 
     /** A delete of {@code point} stored waiting for a second person's approval (ADR 0040), asked now. */
     private void deleteHeldForApproval(Snapshot point) {
+        deleteHeldForApproval(point, platform.clock.instant());
+    }
+
+    /**
+     * As above, asked at {@code asked} by its instance's clock (one off ours), its {@code REQUEST_APPROVAL} on record now,
+     * as the gate writes it (ADR 0040): the operation's id in {@code approval_of}, no attempt id.
+     */
+    private void deleteHeldForApproval(Snapshot point, Instant asked) {
         var alice = org.vpsrecovery.domain.audit.Actor.of("alice",
                 org.vpsrecovery.domain.audit.Actor.Authentication.JWT, "k");
-        platform.operations.add(RecoveryOperation.pendingApproval(OperationId.random(), BLUE,
+        RecoveryOperation held = RecoveryOperation.pendingApproval(OperationId.random(), BLUE,
                 new RequestId("delete-held-" + point.id().value()), Operation.DELETE_SNAPSHOT, WEB,
                 ResourceRef.of(point.id()), Optional.empty(), org.vpsrecovery.domain.approval.Approval.requested(alice,
-                        platform.clock.instant(), platform.clock.instant().plus(Duration.ofHours(2)), false)));
+                        asked, asked.plus(Duration.ofHours(2)), false));
+        platform.operations.add(held);
+        Map<String, String> detail = new java.util.LinkedHashMap<>();
+        detail.put(AuditEvent.APPROVAL_OF, held.id().toString());
+        platform.history.append(new AuditEvent(asked, BLUE, held.requestId(), Operation.REQUEST_APPROVAL,
+                Optional.of(WEB), held.resource(), new Outcome.Completed(), java.util.OptionalInt.empty(), detail));
     }
 
     /** The lost create took its point, listed at VPS.org, and nothing says "not made". */
@@ -1368,6 +1381,78 @@ class TrackOperationsServiceTest {
     }
 
     /**
+     * Session 47: which operation came first was read from each one's {@code acceptedAt}, its own instance's clock. The
+     * create was accepted on an instance 2 s ahead, VPS.org made its "pre-upgrade" and the answer was lost; the caller
+     * found it in the list and restored from it through an instance whose clock said 2 s earlier, though its intent came
+     * after the create's in the history. The restore counted as naming the point before the create: FAILED
+     * NOT_DONE_AT_PROVIDER while the point was listed. The history's sequence orders them.
+     */
+    @Test
+    void aLostCreatesPointARestoreNamedAfterItsIntentIsFoundThoughThatInstancesClockSaysEarlier() {
+        CallContext lost = platform.as(BLUE);
+        Snapshot made = lostCreateMade(lost, "pre-upgrade");
+        platform.provider.finishCreations();
+        Instant createAccepted = platform.operations.find(lost.operationId()).orElseThrow().acceptedAt();
+        CallContext restore = platform.as(BLUE);
+        storedAccepted(restore, Operation.RESTORE_SNAPSHOT, Optional.of(ResourceRef.of(made.id())),
+                createAccepted.minusSeconds(2));
+        intentOnRecord(restore, Operation.RESTORE_SNAPSHOT, Optional.of(ResourceRef.of(made.id())));
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        settlingTracker().tick();
+
+        foundNotNotMade(lost, made);
+    }
+
+    /**
+     * Session 47, the reverse: a delete of an older "pre-upgrade" asked (held for approval) before a lost create that
+     * made nothing, through an instance 40 s ahead, so its {@code acceptedAt} says after the create's. Its approval
+     * request came first in the history: the point is not the create's, which stays "not made".
+     */
+    @Test
+    void aPointNamedBeforeALostCreatesIntentIsNeverItsThoughThatInstancesClockSaysLater() {
+        Snapshot older = platform.provider.createSnapshot(new org.vpsrecovery.domain.snapshot.SnapshotDraft(WEB,
+                new SnapshotName("pre-upgrade"), Optional.empty()));
+        platform.provider.finishCreations();
+        deleteHeldForApproval(older, platform.clock.instant().plusSeconds(40));
+        platform.clock.advance(Duration.ofSeconds(10));
+        CallContext lost = platform.as(BLUE);
+        platform.provider.breakNextCall("create snapshot",
+                new ProviderFailure(ProviderFailure.Kind.OUTCOME_UNKNOWN, "VPS.org answered 502"));
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(
+                new CreateSnapshotCommand(lost, WEB, new SnapshotName("pre-upgrade"), Optional.empty())))
+                .isInstanceOf(ProviderFailure.class);
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        settlingTracker().tick();
+
+        assertThat(claimOf(lost)).isEmpty();
+        assertThat(stateOf(lost)).isEqualTo(OperationState.FAILED);
+        assertThat(eventsOfAttempt(lost).getLast().outcome().reasonCode()).contains(ReasonCode.NOT_DONE_AT_PROVIDER);
+    }
+
+    /**
+     * Session 47: an operation of ours names a listed point of the lost create's name, but its first event is not on
+     * record, so whether it named the point before the create's intent cannot be read: neither taken nor "not made" on
+     * this look.
+     */
+    @Test
+    void aLostCreateBesideAPointNamedByAnOperationWithNoEventOnRecordStaysOpen() {
+        CallContext lost = platform.as(BLUE);
+        Snapshot made = lostCreateMade(lost, "pre-upgrade");
+        platform.provider.finishCreations();
+        storedAccepted(platform.as(BLUE), Operation.RESTORE_SNAPSHOT, Optional.of(ResourceRef.of(made.id())),
+                platform.clock.instant());
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        settlingTracker().tick();
+
+        assertThat(claimOf(lost)).isEmpty();
+        assertThat(stateOf(lost)).isIn(OperationState.ACCEPTED, OperationState.UNRESOLVED);
+        assertThat(eventsOfAttempt(lost)).noneMatch(e -> e.outcome().kind().settlesAttempt());
+    }
+
+    /**
      * Session 47, review: two lost creates of "nightly" 30 s apart; the older one's VPS.org made (its request timed out
      * a minute later), the younger one's made nothing (502). The younger is looked at first, its answer lost earlier: the
      * older one's point, in its window of minutes, was its lone candidate and taken; the older then found nothing and
@@ -1403,6 +1488,43 @@ class TrackOperationsServiceTest {
         assertThat(claimOf(younger)).isEmpty();
         assertThat(stateOf(younger)).isEqualTo(OperationState.FAILED);
         assertThat(eventsOfAttempt(younger).getLast().outcome().reasonCode()).contains(ReasonCode.NOT_DONE_AT_PROVIDER);
+    }
+
+    /**
+     * Session 47: the older of two lost creates alike was told by {@code acceptedAt}, each its own instance's clock. The
+     * older one's intent came first in the history, but its instance was ahead and wrote an {@code acceptedAt} 2 s after
+     * the younger's: the younger, looked at first, took the older one's snapshot, and the older ended "not made" (seen).
+     * The history's order of their intents says which is older.
+     */
+    @Test
+    void theOlderLostCreateAlikeIsTheOneWhoseIntentCameFirstWhateverItsInstancesClockSaid() {
+        CallContext older = platform.as(BLUE);
+        storedAccepted(older, Operation.CREATE_SNAPSHOT, Optional.empty(), platform.clock.instant().plusSeconds(32));
+        intentOnRecord(older, Operation.CREATE_SNAPSHOT, Optional.empty(), Map.of(AuditEvent.NAME, "nightly"));
+        Snapshot olderMade = platform.provider.createSnapshot(new org.vpsrecovery.domain.snapshot.SnapshotDraft(WEB,
+                new SnapshotName("nightly"), Optional.empty()));
+        platform.clock.advance(Duration.ofSeconds(30));
+        CallContext younger = platform.as(BLUE);
+        platform.provider.breakNextCall("create snapshot",
+                new ProviderFailure(ProviderFailure.Kind.OUTCOME_UNKNOWN, "VPS.org answered 502"));
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(
+                new CreateSnapshotCommand(younger, WEB, new SnapshotName("nightly"), Optional.empty())))
+                .isInstanceOf(ProviderFailure.class);
+        platform.clock.advance(Duration.ofSeconds(30));
+        RecoveryOperation timedOut = platform.operations.find(older.operationId()).orElseThrow();
+        assertThat(platform.operations.update(timedOut, timedOut.answerLost(platform.clock.instant(), "read timeout")))
+                .isTrue();
+        TrackOperationsService settling = settlingTracker();
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        settling.tick();
+        platform.clock.advance(Duration.ofMinutes(10));
+        settling.tick();
+
+        assertThat(claimOf(older)).contains(ResourceRef.of(olderMade.id()));
+        assertThat(stateOf(older)).isNotEqualTo(OperationState.FAILED);
+        assertThat(claimOf(younger)).isEmpty();
+        assertThat(stateOf(younger)).isEqualTo(OperationState.FAILED);
     }
 
     /** The fixture's stores with the service's settling time: an accepted operation is looked at 5 min after its last move. */
