@@ -89,6 +89,25 @@ class ApplicationLogLinesTest {
         });
     }
 
+    @Test
+    void aParameterHoldingSlf4jBracesIsLoggedAsItIs() {
+        // A provider's or PostgreSQL's error text may quote JSON; logback must not fill its "{}" a second time.
+        System.getLogger(AUDIT_WRITER).log(System.Logger.Level.WARNING,
+                "approved operation {0} ({1}) could not be run now: {2}", "op-1", "create", "VPS.org said {} was bad");
+
+        assertThat(events()).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+                "approved operation op-1 (create) could not be run now: VPS.org said {} was bad");
+    }
+
+    @Test
+    void aLineWithoutParametersIsNotAPattern() {
+        // As the JDK's own loggers do: with no parameters the text is the line, apostrophes and braces included.
+        System.getLogger(AUDIT_WRITER).log(System.Logger.Level.WARNING, "the provider's answer {0} was {}");
+
+        assertThat(events()).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+                "the provider's answer {0} was {}");
+    }
+
     private List<ILoggingEvent> events() {
         synchronized (appender) { // logback appends under the appender's lock
             return List.copyOf(appender.list);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * {@code System.Logger.log(level, pattern, params)} formats with {@link MessageFormat}, where a single apostrophe
  * quotes what follows: "the operations' round stopped: {0}" logs a literal "{0}" and drops the cause (session 47).
  * Every pattern with parameters is checked to log what its text says. In the service these lines go through
- * slf4j-jdk-platform-logging, which formats them with {@link MessageFormat} too (ApplicationLogLinesTest).
+ * Slf4jLoggerFinder, which formats them with {@link MessageFormat} too (ApplicationLogLinesTest).
  */
 class LogMessagePatternsTest {
 
