@@ -42,14 +42,19 @@ public record SummaryQuery(Optional<TeamId> team, Instant from, Instant to, Summ
     }
 
     /**
-     * The period when the reader names no bound: up to the end of today (UTC), back 30 days by day
-     * or 12 months by month; a given bound is kept. Every team's counts are each team's ({@code perTeam}) or their sum.
+     * The period when the reader names no bound: up to the end of today (UTC), back 30 days by day, or by month the
+     * running month and the 11 before it, from the first day; a given bound is kept. Every team's counts are each
+     * team's ({@code perTeam}) or their sum.
      */
     public static SummaryQuery withDefaultPeriod(Optional<TeamId> team, Optional<Instant> from, Optional<Instant> to,
                                                  SummaryBucket bucket, int topReasons, boolean perTeam, Instant now) {
         Instant end = to.orElseGet(() -> now.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).plusDays(1).toInstant());
+        // By month the default starts on a month's first day, so no bucket but the running month is partial (its
+        // figure then matches an events page of that calendar month).
         Instant start = from.orElseGet(() -> bucket == SummaryBucket.MONTH
-                ? end.atZone(ZoneOffset.UTC).minusMonths(12).toInstant() : end.minus(Duration.ofDays(30)));
+                ? end.minusNanos(1).atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1)
+                        .minusMonths(11).toInstant()
+                : end.minus(Duration.ofDays(30)));
         return new SummaryQuery(team, start, end, bucket, topReasons, perTeam);
     }
 

@@ -22,7 +22,7 @@ class SummaryPeriodTest {
     void withoutBoundsAMonthlySummaryCovers12MonthsAndGivenBoundsAreKept() {
         SummaryQuery monthly = SummaryQuery.withDefaultPeriod(Optional.empty(), Optional.empty(), Optional.empty(),
                 SummaryBucket.MONTH, 10, true, NOW);
-        assertThat(monthly.from()).isEqualTo(Instant.parse("2025-11-24T00:00:00Z"));
+        assertThat(monthly.from()).isEqualTo(Instant.parse("2025-12-01T00:00:00Z"));
 
         Instant from = Instant.parse("2026-01-01T00:00:00Z");
         Instant to = Instant.parse("2026-02-01T00:00:00Z");
@@ -30,5 +30,17 @@ class SummaryPeriodTest {
                 SummaryBucket.DAY, 10, true, NOW);
         assertThat(given.from()).isEqualTo(from);
         assertThat(given.to()).isEqualTo(to);
+    }
+
+    @Test
+    void byMonthTheDefaultStartsOnAMonthsFirstDaySoOnlyTheRunningMonthIsPartial() {
+        SummaryQuery lastDayOfAMonth = SummaryQuery.withDefaultPeriod(Optional.empty(), Optional.empty(),
+                Optional.empty(), SummaryBucket.MONTH, 10, true, Instant.parse("2026-12-31T23:59:59Z"));
+        assertThat(lastDayOfAMonth.to()).isEqualTo(Instant.parse("2027-01-01T00:00:00Z"));
+        assertThat(lastDayOfAMonth.from()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
+
+        SummaryQuery givenEnd = SummaryQuery.withDefaultPeriod(Optional.empty(), Optional.empty(),
+                Optional.of(Instant.parse("2026-03-15T12:00:00Z")), SummaryBucket.MONTH, 10, true, NOW);
+        assertThat(givenEnd.from()).isEqualTo(Instant.parse("2025-04-01T00:00:00Z"));
     }
 }

@@ -175,7 +175,8 @@ public class AuditController {
 
     @Get("/summary/")
     @Operation(summary = "Counts per team x operation x outcome, by day or month",
-            description = "Over [from, to) (default: the 30 days, or 12 months, up to the end of today UTC); the top "
+            description = "Over [from, to) (default: the 30 days up to the end of today UTC, or by month the running month "
+                    + "and the 11 before it, from a month's first day); the top "
                     + "rejection reasons; the failure rate of provider calls. Without team, the counts are summed over "
                     + "every team (one per bucket, operation and outcome, team null) unless per_team=true; "
                     + PerTeamSummaryBound.STATED + " (longer: 400 SUMMARY_TOO_LARGE).",

@@ -172,12 +172,15 @@ public final class AuditCsv extends ChunkedBody {
         return json.toString();
     }
 
-    /** A cell a spreadsheet would run as a formula, made text; empty as absent (Commons CSV would quote it). */
+    /**
+     * A cell a spreadsheet would run as a formula, made text; empty as absent (Commons CSV would quote it). A value that
+     * itself starts with {@code '} is prefixed too, so dropping one leading {@code '} always gives the stored text.
+     */
     private static String defused(String value) {
         if (value == null || value.isEmpty()) {
             return null;
         }
-        return "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        return "=+-@\t\r'".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
     }
 
     private static void print(CSVPrinter printer, List<String> cells) {

@@ -34,6 +34,14 @@ class AuditCsvTest {
     }
 
     @Test
+    void aStoredLeadingQuoteIsPrefixedTooSoDefusedAndStoredTextDiffer() {
+        assertThat(AuditCsv.cell("'=x")).isEqualTo("''=x");
+        assertThat(AuditCsv.cell("'=x")).isNotEqualTo(AuditCsv.cell("=x"));
+        assertThat(AuditCsv.cell("'quoted'")).isEqualTo("''quoted'");
+        assertThat(AuditCsv.cell("it's")).isEqualTo("it's");
+    }
+
+    @Test
     void aLineEndsWithCrLf() {
         assertThat(AuditCsv.line(Arrays.asList("1", null, "x,y"))).isEqualTo("1,,\"x,y\"\r\n");
     }
