@@ -1323,6 +1323,130 @@ class ApprovalsServiceTest {
     }
 
     /**
+     * The refusal's REJECTED is stamped by the runner's clock, its decision by the decider's: here the clock behind by a
+     * few seconds at the refusal (the instance's clock stepped back between its decision and its run, as NTP corrects a
+     * clock that ran ahead; or a runner more than {@link ApprovalsService#LEFT_TO_THE_APPROVER} behind the decider). The
+     * job kept only a REJECTED dated at or after the decision, so it passed this one over and ran the delete the approver
+     * was answered refused. A REJECTED of the operation's kind naming it is written by its approved run alone, so it is
+     * found whatever the two clocks read: ended as recorded, never run (ADR 0040, amended in session 48).
+     */
+    @Test
+    void aRefusalStampedBehindItsDecisionsClockIsEndedAsRecordedNotRun() {
+        RecoveryOperation pending = askToDelete();
+        holdTheSnapshot();
+        java.util.concurrent.atomic.AtomicBoolean storeDown = new java.util.concurrent.atomic.AtomicBoolean(true);
+        RecoveryOperation answer = losingARefusalsEnd(storeDown, decidingAhead()).decide(new DecideApprovalCommand(as(BOB),
+                pending.id(), Verdict.APPROVE, Optional.empty()));
+        assertThat(refusalInstant()).isBefore(decisionInstant(pending));
+
+        storeDown.set(false);
+        releaseTheHold();
+        platform.clock.advance(ApprovalsService.RUN_CLAIM.plus(ApprovalsService.OWED_EVENT_GRACE));
+        assertThat(approvals.settle()).isEqualTo(1);
+        approvals.settle();
+
+        RecoveryOperation ended = platform.operations.find(pending.id()).orElseThrow();
+        assertThat(ended.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(ended.note()).isEqualTo(answer.note()).hasValueSatisfying(note -> assertThat(note)
+                .contains("RECOVERY_POINT_HELD"));
+        assertThat(deleteCallsAtVpsOrg()).isZero();
+        assertThat(deletedAtVpsOrg()).isFalse();
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+        assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
+    }
+
+    /**
+     * The same refusal stamped behind its decision, met by the job only past the run-by time: it was given up as "could
+     * not start", a second REJECTED (PLATFORM_UNAVAILABLE) for the one run; it is ended as recorded (ADR 0040, amended in
+     * session 48).
+     */
+    @Test
+    void aRefusalStampedBehindItsDecisionsClockIsEndedAsRecordedNotGivenUpPastItsRunByTime() {
+        RecoveryOperation pending = askToDelete();
+        holdTheSnapshot();
+        java.util.concurrent.atomic.AtomicBoolean storeDown = new java.util.concurrent.atomic.AtomicBoolean(true);
+        RecoveryOperation answer = losingARefusalsEnd(storeDown, decidingAhead()).decide(new DecideApprovalCommand(as(BOB),
+                pending.id(), Verdict.APPROVE, Optional.empty()));
+        assertThat(refusalInstant()).isBefore(decisionInstant(pending));
+
+        storeDown.set(false);
+        platform.clock.advance(ApprovalsService.RUN_BY.plus(ApprovalsService.OWED_EVENT_GRACE));
+        assertThat(platform.operations.find(pending.id()).orElseThrow().isDue(platform.clock.instant())).isTrue();
+        assertThat(approvals.settle()).isEqualTo(1);
+        approvals.settle();
+
+        RecoveryOperation ended = platform.operations.find(pending.id()).orElseThrow();
+        assertThat(ended.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(ended.note()).isEqualTo(answer.note()).hasValueSatisfying(note -> assertThat(note)
+                .contains("RECOVERY_POINT_HELD").doesNotContain("could not start"));
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+        assertThat(deleteCallsAtVpsOrg()).isZero();
+    }
+
+    /**
+     * Why the run's refusal is not looked for after its decision's event in the history's order either: that event may
+     * be owed (the history did not take it just after the decision's write) and written by the job only after the
+     * refusal, which is then before it in the history. Found all the same: ended as recorded, never run (ADR 0040,
+     * amended in session 48).
+     */
+    @Test
+    void aRefusalRecordedBeforeItsDecisionsOwedEventIsEndedAsRecordedNotRun() {
+        RecoveryOperation pending = askToDelete();
+        holdTheSnapshot();
+        java.util.concurrent.atomic.AtomicBoolean storeDown = new java.util.concurrent.atomic.AtomicBoolean(true);
+        org.vpsrecovery.domain.port.AuditHistory refusingDecisions = new org.vpsrecovery.domain.testing.ForwardingAuditHistory(
+                platform.history) {
+            @Override
+            public org.vpsrecovery.domain.audit.RecordedAuditEvent append(AuditEvent event) {
+                if (storeDown.get() && event.operation() == Operation.APPROVE_OPERATION) {
+                    throw new IllegalStateException("terminating connection due to administrator command (57P01)");
+                }
+                return super.append(event);
+            }
+        };
+        RecoveryOperation answer = losingARefusalsEnd(storeDown, platform.clock,
+                new org.vpsrecovery.application.attempt.AuditWriter(refusingDecisions)).decide(new DecideApprovalCommand(
+                        as(BOB), pending.id(), Verdict.APPROVE, Optional.empty()));
+        assertThat(platform.history.all()).noneMatch(e -> e.operation() == Operation.APPROVE_OPERATION);
+
+        storeDown.set(false);
+        releaseTheHold();
+        platform.clock.advance(ApprovalsService.RUN_CLAIM.plus(ApprovalsService.OWED_EVENT_GRACE));
+        assertThat(approvals.settle()).isEqualTo(1);
+        approvals.settle();
+
+        assertThat(platform.history.all().stream().map(AuditEvent::operation)
+                .filter(o -> o == Operation.APPROVE_OPERATION || o == Operation.DELETE_SNAPSHOT))
+                .as("the refusal is before its decision's event in the history's order")
+                .containsExactly(Operation.DELETE_SNAPSHOT, Operation.APPROVE_OPERATION);
+        RecoveryOperation ended = platform.operations.find(pending.id()).orElseThrow();
+        assertThat(ended.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(ended.note()).isEqualTo(answer.note());
+        assertThat(deleteCallsAtVpsOrg()).isZero();
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+        assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
+    }
+
+    /** The deciding instance's clock, 5 s ahead of the one its run's refusal reads (the platform's). */
+    private java.time.Clock decidingAhead() {
+        return java.time.Clock.offset(platform.clock, Duration.ofSeconds(5));
+    }
+
+    private Instant refusalInstant() {
+        return platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(AuditEvent::occurredAt).findFirst().orElseThrow();
+    }
+
+    private Instant decisionInstant(RecoveryOperation operation) {
+        return platform.operations.find(operation.id()).orElseThrow().approval().orElseThrow().decision().orElseThrow().at();
+    }
+
+    private void releaseTheHold() {
+        platform.holds.activeOn(ResourceRef.of(new SnapshotId(801))).forEach(hold -> platform.holds.release(
+                hold.releasedBy(new HoldActor.Team(BLUE), platform.clock.instant())));
+    }
+
+    /**
      * Past its run-by time, an approved operation is given up only once the history could be read for a refusal of its
      * run: a history that cannot be read now leaves it approved (never run: its time has passed) for the next round,
      * which gives it up as before, nothing of its run being on record (ADR 0040, amended in session 47).
@@ -1365,6 +1489,19 @@ class ApprovalsServiceTest {
 
     /** An approver's instance whose store fails (not committing) under a refused run's end while {@code storeDown}. */
     private ApprovalsService losingARefusalsEnd(java.util.concurrent.atomic.AtomicBoolean storeDown) {
+        return losingARefusalsEnd(storeDown, platform.clock);
+    }
+
+    /** As {@link #losingARefusalsEnd(java.util.concurrent.atomic.AtomicBoolean)}, deciding on {@code decidersClock}. */
+    private ApprovalsService losingARefusalsEnd(java.util.concurrent.atomic.AtomicBoolean storeDown,
+                                                java.time.Clock decidersClock) {
+        return losingARefusalsEnd(storeDown, decidersClock, platform.auditWriter);
+    }
+
+    /** As above, the decision's own events written through {@code decidersWriter}. */
+    private ApprovalsService losingARefusalsEnd(java.util.concurrent.atomic.AtomicBoolean storeDown,
+                                                java.time.Clock decidersClock,
+                                                org.vpsrecovery.application.attempt.AuditWriter decidersWriter) {
         RecoveryOperations endLost = new ForwardingRecoveryOperations(platform.operations) {
             @Override
             public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
@@ -1374,7 +1511,7 @@ class ApprovalsServiceTest {
                 return super.update(from, next, step);
             }
         };
-        return new ApprovalsService(endLost, platform.attempts(), platform.auditWriter, platform.clock, deletes, deletes,
+        return new ApprovalsService(endLost, platform.attempts(), decidersWriter, decidersClock, deletes, deletes,
                 restores, restores);
     }
 
