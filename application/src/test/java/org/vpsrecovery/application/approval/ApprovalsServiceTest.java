@@ -1323,12 +1323,13 @@ class ApprovalsServiceTest {
     }
 
     /**
-     * The refusal's REJECTED is stamped by the runner's clock, its decision by the decider's: here the clock behind by a
-     * few seconds at the refusal (the instance's clock stepped back between its decision and its run, as NTP corrects a
-     * clock that ran ahead; or a runner more than {@link ApprovalsService#LEFT_TO_THE_APPROVER} behind the decider). The
-     * job kept only a REJECTED dated at or after the decision, so it passed this one over and ran the delete the approver
-     * was answered refused. A REJECTED of the operation's kind naming it is written by its approved run alone, so it is
-     * found whatever the two clocks read: ended as recorded, never run (ADR 0040, amended in session 48).
+     * The refusal is read on the runner's clock, its decision on the decider's: here the clock behind by a few seconds at
+     * the refusal (the instance's clock stepped back between its decision and its run, as NTP corrects a clock that ran
+     * ahead; or a runner more than {@link ApprovalsService#LEFT_TO_THE_APPROVER} behind the decider). Its REJECTED was
+     * stamped behind the decision, and the job kept only one dated at or after it: it passed the refusal over and ran the
+     * delete the approver was answered refused. Now the REJECTED carries the instant its end was to be stored at (never
+     * before the decision), and the job finds it by what only the run writes, whatever the clocks read: ended as
+     * recorded, never run (ADR 0040, amended in session 48).
      */
     @Test
     void aRefusalStampedBehindItsDecisionsClockIsEndedAsRecordedNotRun() {
@@ -1337,7 +1338,7 @@ class ApprovalsServiceTest {
         java.util.concurrent.atomic.AtomicBoolean storeDown = new java.util.concurrent.atomic.AtomicBoolean(true);
         RecoveryOperation answer = losingARefusalsEnd(storeDown, decidingAhead()).decide(new DecideApprovalCommand(as(BOB),
                 pending.id(), Verdict.APPROVE, Optional.empty()));
-        assertThat(refusalInstant()).isBefore(decisionInstant(pending));
+        assertThat(refusalInstant()).isEqualTo(decisionInstant(pending)).isEqualTo(answer.updatedAt());
 
         storeDown.set(false);
         releaseTheHold();
@@ -1367,7 +1368,7 @@ class ApprovalsServiceTest {
         java.util.concurrent.atomic.AtomicBoolean storeDown = new java.util.concurrent.atomic.AtomicBoolean(true);
         RecoveryOperation answer = losingARefusalsEnd(storeDown, decidingAhead()).decide(new DecideApprovalCommand(as(BOB),
                 pending.id(), Verdict.APPROVE, Optional.empty()));
-        assertThat(refusalInstant()).isBefore(decisionInstant(pending));
+        assertThat(refusalInstant()).isEqualTo(decisionInstant(pending)).isEqualTo(answer.updatedAt());
 
         storeDown.set(false);
         platform.clock.advance(ApprovalsService.RUN_BY.plus(ApprovalsService.OWED_EVENT_GRACE));
@@ -1381,6 +1382,30 @@ class ApprovalsServiceTest {
                 .contains("RECOVERY_POINT_HELD").doesNotContain("could not start"));
         assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
         assertThat(deleteCallsAtVpsOrg()).isZero();
+    }
+
+    /**
+     * The job's look compares no instants: a REJECTED of the run on record stamped before its decision (as the release
+     * before session 48 stamped a lost end's refusal with a runner's clock behind, kept on disk and written after the
+     * upgrade) is the run's refusal all the same. It was passed over and the delete run (ADR 0040, amended in session 48).
+     */
+    @Test
+    void aRefusalOnRecordStampedBeforeItsDecisionIsEndedAsRecordedNotRun() {
+        RecoveryOperation pending = askToDelete();
+        RecoveryOperation approved = pending.approve(BOB, platform.clock.instant(), Optional.empty(), ApprovalsService.RUN_BY);
+        assertThat(platform.operations.update(pending, approved)).isTrue();
+        platform.history.append(ApprovalEvents.step(Operation.DELETE_SNAPSHOT, approved, BOB, approved.requestId(),
+                new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD), platform.clock.instant().minusSeconds(5),
+                Optional.empty(), "snapshot 801 is held"));
+        platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
+
+        assertThat(approvals.settle()).isEqualTo(1);
+
+        RecoveryOperation ended = platform.operations.find(pending.id()).orElseThrow();
+        assertThat(ended.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(ended.note()).hasValue("refused when it came to run: RECOVERY_POINT_HELD: snapshot 801 is held");
+        assertThat(deleteCallsAtVpsOrg()).isZero();
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
     }
 
     /**
@@ -1549,6 +1574,43 @@ class ApprovalsServiceTest {
         approvals.settle();
 
         assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+        assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
+        assertThat(deletedAtVpsOrg()).isFalse();
+    }
+
+    /**
+     * The same end committed with its answer lost, the run's clock behind its decision's: the end is stored at the
+     * decision's instant (an operation's time never goes back), but its REJECTED was written at the run's own reading, so
+     * the job's owed event, made from the row, was not found on record at its instant and a second REJECTED was written
+     * (a second request.rejected). The REJECTED carries the instant its end was to be stored at, as when the end is
+     * stored: written once (ADR 0040, amended in session 48).
+     */
+    @Test
+    void aRefusalStampedBehindItsDecisionWhoseEndCommittedWithItsAnswerLostIsWrittenOnce() {
+        RecoveryOperation pending = askToDelete();
+        holdTheSnapshot();
+        RecoveryOperations answerLost = new ForwardingRecoveryOperations(platform.operations) {
+            @Override
+            public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
+                boolean stored = super.update(from, next, step);
+                if (next.state() == OperationState.REJECTED) {
+                    throw new IllegalStateException("terminating connection due to administrator command (57P01)");
+                }
+                return stored;
+            }
+        };
+        ApprovalsService approversInstance = new ApprovalsService(answerLost, platform.attempts(), platform.auditWriter,
+                decidingAhead(), deletes, deletes, restores, restores);
+
+        RecoveryOperation answer = approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty()));
+        platform.clock.advance(ApprovalsService.OWED_EVENT_GRACE.plusSeconds(5));
+        approvals.settle();
+
+        RecoveryOperation stored = platform.operations.find(pending.id()).orElseThrow();
+        assertThat(stored.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+        assertThat(refusalInstant()).isEqualTo(stored.updatedAt()).isEqualTo(answer.updatedAt());
         assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
         assertThat(deletedAtVpsOrg()).isFalse();
     }
