@@ -444,14 +444,15 @@ public final class ApprovalsService implements DecideApprovalUseCase {
 
     /**
      * The {@code REJECTED} of {@code approved}'s run the history holds: of its request and kind, naming it
-     * ({@code approval_of}), not before its decision. Throws when the history cannot be read.
+     * ({@code approval_of}). Only its approved run writes one (the attempt's refusal, this service's end of it, its giving
+     * up), and an operation is approved once, so that is enough: no instant is compared with its decision's, as the
+     * two come from the runner's clock and the decider's (ADR 0040, amended in session 48). Throws when the history
+     * cannot be read.
      */
     private Optional<AuditEvent> recordedRefusal(RecoveryOperation approved) {
-        Instant decidedAt = approved.approval().orElseThrow().decision().orElseThrow().at();
         return writer.recorded(approved.requestId(), approved.kind()).stream()
                 .filter(event -> event.outcome() instanceof Outcome.Rejected
-                        && approved.id().toString().equals(event.detail().get(AuditEvent.APPROVAL_OF))
-                        && !event.occurredAt().isBefore(decidedAt))
+                        && approved.id().toString().equals(event.detail().get(AuditEvent.APPROVAL_OF)))
                 .findFirst();
     }
 

@@ -236,9 +236,14 @@ public final class AuditedAttempts {
                             + "platform could not store its end now ({3}); its REJECTED is kept to be written and the "
                             + "settle-approvals job ends it so", context.operationId(), operation, reason,
                             storeDown.toString());
-                    // Recorded (written or kept) first: only a refusal on its way to the record is answered as one.
-                    writer.appendOrDefer(refusalOfApprovedRun(approved, at, reason, why));
-                    claim.get().refusedWithItsEndOwed(at, reason, why);
+                    // Recorded (written or kept) first: only a refusal on its way to the record is answered as one. At
+                    // the instant its end was to be stored (never before the operation's last, so never before its
+                    // decision however this clock reads), as when the end is stored: the owed event the job makes from a
+                    // row stored with its answer lost is then this very one, never a second REJECTED (ADR 0040, amended
+                    // in session 48).
+                    java.time.Instant endAt = ApprovedRunClaim.refusedOnRun(approved, at, reason, why).updatedAt();
+                    writer.appendOrDefer(refusalOfApprovedRun(approved, endAt, reason, why));
+                    claim.get().refusedWithItsEndOwed(endAt, reason, why);
                     return refusal;
                 }
                 if (ended.isEmpty()) {

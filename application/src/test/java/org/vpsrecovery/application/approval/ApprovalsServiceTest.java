@@ -1323,6 +1323,155 @@ class ApprovalsServiceTest {
     }
 
     /**
+     * The refusal is read on the runner's clock, its decision on the decider's: here the clock behind by a few seconds at
+     * the refusal (the instance's clock stepped back between its decision and its run, as NTP corrects a clock that ran
+     * ahead; or a runner more than {@link ApprovalsService#LEFT_TO_THE_APPROVER} behind the decider). Its REJECTED was
+     * stamped behind the decision, and the job kept only one dated at or after it: it passed the refusal over and ran the
+     * delete the approver was answered refused. Now the REJECTED carries the instant its end was to be stored at (never
+     * before the decision), and the job finds it by what only the run writes, whatever the clocks read: ended as
+     * recorded, never run (ADR 0040, amended in session 48).
+     */
+    @Test
+    void aRefusalStampedBehindItsDecisionsClockIsEndedAsRecordedNotRun() {
+        RecoveryOperation pending = askToDelete();
+        holdTheSnapshot();
+        java.util.concurrent.atomic.AtomicBoolean storeDown = new java.util.concurrent.atomic.AtomicBoolean(true);
+        RecoveryOperation answer = losingARefusalsEnd(storeDown, decidingAhead()).decide(new DecideApprovalCommand(as(BOB),
+                pending.id(), Verdict.APPROVE, Optional.empty()));
+        assertThat(refusalInstant()).isEqualTo(decisionInstant(pending)).isEqualTo(answer.updatedAt());
+
+        storeDown.set(false);
+        releaseTheHold();
+        platform.clock.advance(ApprovalsService.RUN_CLAIM.plus(ApprovalsService.OWED_EVENT_GRACE));
+        assertThat(approvals.settle()).isEqualTo(1);
+        approvals.settle();
+
+        RecoveryOperation ended = platform.operations.find(pending.id()).orElseThrow();
+        assertThat(ended.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(ended.note()).isEqualTo(answer.note()).hasValueSatisfying(note -> assertThat(note)
+                .contains("RECOVERY_POINT_HELD"));
+        assertThat(deleteCallsAtVpsOrg()).isZero();
+        assertThat(deletedAtVpsOrg()).isFalse();
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+        assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
+    }
+
+    /**
+     * The same refusal stamped behind its decision, met by the job only past the run-by time: it was given up as "could
+     * not start", a second REJECTED (PLATFORM_UNAVAILABLE) for the one run; it is ended as recorded (ADR 0040, amended in
+     * session 48).
+     */
+    @Test
+    void aRefusalStampedBehindItsDecisionsClockIsEndedAsRecordedNotGivenUpPastItsRunByTime() {
+        RecoveryOperation pending = askToDelete();
+        holdTheSnapshot();
+        java.util.concurrent.atomic.AtomicBoolean storeDown = new java.util.concurrent.atomic.AtomicBoolean(true);
+        RecoveryOperation answer = losingARefusalsEnd(storeDown, decidingAhead()).decide(new DecideApprovalCommand(as(BOB),
+                pending.id(), Verdict.APPROVE, Optional.empty()));
+        assertThat(refusalInstant()).isEqualTo(decisionInstant(pending)).isEqualTo(answer.updatedAt());
+
+        storeDown.set(false);
+        platform.clock.advance(ApprovalsService.RUN_BY.plus(ApprovalsService.OWED_EVENT_GRACE));
+        assertThat(platform.operations.find(pending.id()).orElseThrow().isDue(platform.clock.instant())).isTrue();
+        assertThat(approvals.settle()).isEqualTo(1);
+        approvals.settle();
+
+        RecoveryOperation ended = platform.operations.find(pending.id()).orElseThrow();
+        assertThat(ended.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(ended.note()).isEqualTo(answer.note()).hasValueSatisfying(note -> assertThat(note)
+                .contains("RECOVERY_POINT_HELD").doesNotContain("could not start"));
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+        assertThat(deleteCallsAtVpsOrg()).isZero();
+    }
+
+    /**
+     * The job's look compares no instants: a REJECTED of the run on record stamped before its decision (as the release
+     * before session 48 stamped a lost end's refusal with a runner's clock behind, kept on disk and written after the
+     * upgrade) is the run's refusal all the same. It was passed over and the delete run (ADR 0040, amended in session 48).
+     */
+    @Test
+    void aRefusalOnRecordStampedBeforeItsDecisionIsEndedAsRecordedNotRun() {
+        RecoveryOperation pending = askToDelete();
+        RecoveryOperation approved = pending.approve(BOB, platform.clock.instant(), Optional.empty(), ApprovalsService.RUN_BY);
+        assertThat(platform.operations.update(pending, approved)).isTrue();
+        platform.history.append(ApprovalEvents.step(Operation.DELETE_SNAPSHOT, approved, BOB, approved.requestId(),
+                new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD), platform.clock.instant().minusSeconds(5),
+                Optional.empty(), "snapshot 801 is held"));
+        platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
+
+        assertThat(approvals.settle()).isEqualTo(1);
+
+        RecoveryOperation ended = platform.operations.find(pending.id()).orElseThrow();
+        assertThat(ended.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(ended.note()).hasValue("refused when it came to run: RECOVERY_POINT_HELD: snapshot 801 is held");
+        assertThat(deleteCallsAtVpsOrg()).isZero();
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+    }
+
+    /**
+     * Why the run's refusal is not looked for after its decision's event in the history's order either: that event may
+     * be owed (the history did not take it just after the decision's write) and written by the job only after the
+     * refusal, which is then before it in the history. Found all the same: ended as recorded, never run (ADR 0040,
+     * amended in session 48).
+     */
+    @Test
+    void aRefusalRecordedBeforeItsDecisionsOwedEventIsEndedAsRecordedNotRun() {
+        RecoveryOperation pending = askToDelete();
+        holdTheSnapshot();
+        java.util.concurrent.atomic.AtomicBoolean storeDown = new java.util.concurrent.atomic.AtomicBoolean(true);
+        org.vpsrecovery.domain.port.AuditHistory refusingDecisions = new org.vpsrecovery.domain.testing.ForwardingAuditHistory(
+                platform.history) {
+            @Override
+            public org.vpsrecovery.domain.audit.RecordedAuditEvent append(AuditEvent event) {
+                if (storeDown.get() && event.operation() == Operation.APPROVE_OPERATION) {
+                    throw new IllegalStateException("terminating connection due to administrator command (57P01)");
+                }
+                return super.append(event);
+            }
+        };
+        RecoveryOperation answer = losingARefusalsEnd(storeDown, platform.clock,
+                new org.vpsrecovery.application.attempt.AuditWriter(refusingDecisions)).decide(new DecideApprovalCommand(
+                        as(BOB), pending.id(), Verdict.APPROVE, Optional.empty()));
+        assertThat(platform.history.all()).noneMatch(e -> e.operation() == Operation.APPROVE_OPERATION);
+
+        storeDown.set(false);
+        releaseTheHold();
+        platform.clock.advance(ApprovalsService.RUN_CLAIM.plus(ApprovalsService.OWED_EVENT_GRACE));
+        assertThat(approvals.settle()).isEqualTo(1);
+        approvals.settle();
+
+        assertThat(platform.history.all().stream().map(AuditEvent::operation)
+                .filter(o -> o == Operation.APPROVE_OPERATION || o == Operation.DELETE_SNAPSHOT))
+                .as("the refusal is before its decision's event in the history's order")
+                .containsExactly(Operation.DELETE_SNAPSHOT, Operation.APPROVE_OPERATION);
+        RecoveryOperation ended = platform.operations.find(pending.id()).orElseThrow();
+        assertThat(ended.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(ended.note()).isEqualTo(answer.note());
+        assertThat(deleteCallsAtVpsOrg()).isZero();
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+        assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
+    }
+
+    /** The deciding instance's clock, 5 s ahead of the one its run's refusal reads (the platform's). */
+    private java.time.Clock decidingAhead() {
+        return java.time.Clock.offset(platform.clock, Duration.ofSeconds(5));
+    }
+
+    private Instant refusalInstant() {
+        return platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(AuditEvent::occurredAt).findFirst().orElseThrow();
+    }
+
+    private Instant decisionInstant(RecoveryOperation operation) {
+        return platform.operations.find(operation.id()).orElseThrow().approval().orElseThrow().decision().orElseThrow().at();
+    }
+
+    private void releaseTheHold() {
+        platform.holds.activeOn(ResourceRef.of(new SnapshotId(801))).forEach(hold -> platform.holds.release(
+                hold.releasedBy(new HoldActor.Team(BLUE), platform.clock.instant())));
+    }
+
+    /**
      * Past its run-by time, an approved operation is given up only once the history could be read for a refusal of its
      * run: a history that cannot be read now leaves it approved (never run: its time has passed) for the next round,
      * which gives it up as before, nothing of its run being on record (ADR 0040, amended in session 47).
@@ -1365,6 +1514,19 @@ class ApprovalsServiceTest {
 
     /** An approver's instance whose store fails (not committing) under a refused run's end while {@code storeDown}. */
     private ApprovalsService losingARefusalsEnd(java.util.concurrent.atomic.AtomicBoolean storeDown) {
+        return losingARefusalsEnd(storeDown, platform.clock);
+    }
+
+    /** As {@link #losingARefusalsEnd(java.util.concurrent.atomic.AtomicBoolean)}, deciding on {@code decidersClock}. */
+    private ApprovalsService losingARefusalsEnd(java.util.concurrent.atomic.AtomicBoolean storeDown,
+                                                java.time.Clock decidersClock) {
+        return losingARefusalsEnd(storeDown, decidersClock, platform.auditWriter);
+    }
+
+    /** As above, the decision's own events written through {@code decidersWriter}. */
+    private ApprovalsService losingARefusalsEnd(java.util.concurrent.atomic.AtomicBoolean storeDown,
+                                                java.time.Clock decidersClock,
+                                                org.vpsrecovery.application.attempt.AuditWriter decidersWriter) {
         RecoveryOperations endLost = new ForwardingRecoveryOperations(platform.operations) {
             @Override
             public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
@@ -1374,7 +1536,7 @@ class ApprovalsServiceTest {
                 return super.update(from, next, step);
             }
         };
-        return new ApprovalsService(endLost, platform.attempts(), platform.auditWriter, platform.clock, deletes, deletes,
+        return new ApprovalsService(endLost, platform.attempts(), decidersWriter, decidersClock, deletes, deletes,
                 restores, restores);
     }
 
@@ -1412,6 +1574,43 @@ class ApprovalsServiceTest {
         approvals.settle();
 
         assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+        assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
+        assertThat(deletedAtVpsOrg()).isFalse();
+    }
+
+    /**
+     * The same end committed with its answer lost, the run's clock behind its decision's: the end is stored at the
+     * decision's instant (an operation's time never goes back), but its REJECTED was written at the run's own reading, so
+     * the job's owed event, made from the row, was not found on record at its instant and a second REJECTED was written
+     * (a second request.rejected). The REJECTED carries the instant its end was to be stored at, as when the end is
+     * stored: written once (ADR 0040, amended in session 48).
+     */
+    @Test
+    void aRefusalStampedBehindItsDecisionWhoseEndCommittedWithItsAnswerLostIsWrittenOnce() {
+        RecoveryOperation pending = askToDelete();
+        holdTheSnapshot();
+        RecoveryOperations answerLost = new ForwardingRecoveryOperations(platform.operations) {
+            @Override
+            public boolean update(RecoveryOperation from, RecoveryOperation next, ApprovalStep step) {
+                boolean stored = super.update(from, next, step);
+                if (next.state() == OperationState.REJECTED) {
+                    throw new IllegalStateException("terminating connection due to administrator command (57P01)");
+                }
+                return stored;
+            }
+        };
+        ApprovalsService approversInstance = new ApprovalsService(answerLost, platform.attempts(), platform.auditWriter,
+                decidingAhead(), deletes, deletes, restores, restores);
+
+        RecoveryOperation answer = approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty()));
+        platform.clock.advance(ApprovalsService.OWED_EVENT_GRACE.plusSeconds(5));
+        approvals.settle();
+
+        RecoveryOperation stored = platform.operations.find(pending.id()).orElseThrow();
+        assertThat(stored.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+        assertThat(refusalInstant()).isEqualTo(stored.updatedAt()).isEqualTo(answer.updatedAt());
         assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
         assertThat(deletedAtVpsOrg()).isFalse();
     }
