@@ -88,12 +88,13 @@ class WebhookJobsTest {
             putOffSince.remove(delivery);
         }
 
-        public Optional<Instant> recordPutOff(WebhookDeliveryId delivery, Instant at) {
+        /** On the test's simulated time, the store's clock. */
+        public Optional<Duration> recordPutOff(WebhookDeliveryId delivery) {
             OutgoingMessage m = rows.get(delivery);
             if (m == null || m.state() != DeliveryState.PENDING) {
                 return Optional.empty();
             }
-            return Optional.of(putOffSince.computeIfAbsent(delivery, d -> at));
+            return Optional.of(Duration.between(putOffSince.computeIfAbsent(delivery, d -> now), now));
         }
 
         public void markDead(WebhookDeliveryId delivery, String reason) {

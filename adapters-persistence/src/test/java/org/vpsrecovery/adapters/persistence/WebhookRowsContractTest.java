@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +30,9 @@ import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.webhook.DeliveryRowRepository;
 import org.vpsrecovery.adapters.persistence.webhook.WebhookRows;
+import org.vpsrecovery.application.webhook.DeliverWebhooksService;
+import org.vpsrecovery.application.webhook.DeliverySlots;
+import org.vpsrecovery.application.webhook.WebhookTargetGuard;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.Operation;
@@ -42,17 +46,20 @@ import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
 import org.vpsrecovery.domain.port.WebhookSubscriptions;
+import org.vpsrecovery.domain.port.WebhookTransport;
 import org.vpsrecovery.domain.port.contract.WebhooksContract;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
 import org.vpsrecovery.domain.webhook.DeliveryState;
 import org.vpsrecovery.domain.webhook.OutgoingMessage;
+import org.vpsrecovery.domain.webhook.TargetAddressRules;
 import org.vpsrecovery.domain.webhook.WebhookDelivery;
 import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
 import org.vpsrecovery.domain.webhook.WebhookEventType;
 import org.vpsrecovery.domain.webhook.WebhookSecret;
 import org.vpsrecovery.domain.webhook.WebhookSubscription;
+import org.vpsrecovery.domain.webhook.WebhookTarget;
 
 /**
  * The webhook contract on PostgreSQL, through the Micronaut Data repositories as the service wires them,
@@ -110,6 +117,13 @@ class WebhookRowsContractTest extends WebhooksContract {
     protected void schedulerHolds(WebhookDeliveryId id) {
         sql("INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version) VALUES ('"
                 + DeliveryRowRepository.DELIVERY_TASK + "', '" + id.value() + "', now(), false, 1)");
+    }
+
+    /** PostgreSQL's {@code now()} cannot be moved: the run's start is moved back instead. */
+    @Override
+    protected void putOffsAged(WebhookDeliveryId id, Duration earlier) {
+        sql("UPDATE webhook_delivery SET put_off_since = put_off_since - " + earlier.toMillis()
+                + " * interval '1 millisecond' WHERE id = '" + id.value() + "'");
     }
 
     @Override
@@ -318,13 +332,68 @@ class WebhookRowsContractTest extends WebhooksContract {
         WebhookSubscription subscription = subscribe(BLUE, WebhookSecret.random(), WebhookEventType.OPERATION_COMPLETED);
         append(BLUE, new Outcome.Completed());
         WebhookDeliveryId id = deliveries.log(subscription.id(), 1).getFirst().id();
-        assertThat(deliveries.recordPutOff(id, T0)).contains(T0);
+        assertThat(deliveries.recordPutOff(id)).contains(Duration.ZERO);
+        putOffsAged(id, Duration.ofMinutes(10));
 
-        // The previous release's attempt: V7's columns only.
-        sql("UPDATE webhook_delivery SET attempts = attempts + 1, last_attempt_at = '" + T0.plusSeconds(60)
-                + "', last_status = 503 WHERE id = '" + id.value() + "'");
+        // The previous release's attempt, a minute ago, after the put-off: V7's columns only.
+        sql("UPDATE webhook_delivery SET attempts = attempts + 1, last_attempt_at = now() - interval '1 minute',"
+                + " last_status = 503 WHERE id = '" + id.value() + "'");
 
-        assertThat(deliveries.recordPutOff(id, T0.plusSeconds(90))).contains(T0.plusSeconds(90));
-        assertThat(deliveries.recordPutOff(id, T0.plusSeconds(120))).contains(T0.plusSeconds(90));
+        assertThat(deliveries.recordPutOff(id)).as("a new run").contains(Duration.ZERO);
+        putOffsAged(id, Duration.ofSeconds(30));
+        assertThat(deliveries.recordPutOff(id)).hasValueSatisfying(d -> assertThat(d).isBetween(Duration.ofSeconds(30),
+                Duration.ofMinutes(10)));
+    }
+
+    /**
+     * A run of put-offs is made by whichever instance runs the delivery's task, each reading its own clock. Timed on
+     * those clocks, an instance a minute ahead of the one that began the run took it for two minutes old at its first
+     * put-off, and with a one-minute limit ended the delivery dead, its log saying "put off for 120 s", after moments.
+     * Timed on the database's clock it stays pending until the run is as old as the limit there (ADR 0025, amended in
+     * session 48).
+     */
+    @Test
+    void aRunOfPutOffsIsTimedOnTheDatabasesClockNotOnTheInstancesClocks() {
+        WebhookSubscription subscription = subscribe(BLUE, WebhookSecret.random(), WebhookEventType.OPERATION_COMPLETED);
+        append(BLUE, new Outcome.Completed());
+        WebhookDeliveryId id = deliveries.log(subscription.id(), 1).getFirst().id();
+        Duration limit = DeliverWebhooksService.putOffLimit(Duration.ofSeconds(30), 2);
+        DeliverWebhooksService behind = instanceWithItsHostBusy(Duration.ofMinutes(-1), subscription, limit);
+        DeliverWebhooksService ahead = instanceWithItsHostBusy(Duration.ofMinutes(1), subscription, limit);
+
+        assertThat(behind.attempt(id)).isEqualTo(DeliverWebhooksService.Attempt.NO_SLOT);
+        assertThat(ahead.attempt(id)).as("put off for moments, not for the two minutes between the instances' clocks")
+                .isEqualTo(DeliverWebhooksService.Attempt.NO_SLOT);
+        assertThat(deliveries.log(subscription.id(), 1).getFirst().state()).isEqualTo(DeliveryState.PENDING);
+
+        sql("UPDATE webhook_delivery SET put_off_since = put_off_since - interval '1 minute' WHERE id = '" + id.value() + "'");
+        assertThat(behind.attempt(id)).as("a minute on the database's clock, on the instance whose clock is behind")
+                .isEqualTo(DeliverWebhooksService.Attempt.PUT_OFF_TOO_LONG);
+        WebhookDelivery dead = deliveries.log(subscription.id(), 1).getFirst();
+        assertThat(dead.state()).isEqualTo(DeliveryState.DEAD);
+        assertThat(dead.lastError()).hasValueSatisfying(why -> assertThat(why).startsWith("not sent: put off for 6"));
+    }
+
+    /**
+     * The deliverer of an instance whose clock is {@code offset} from the database's, over these rows, its slot for the
+     * subscription's host held: every attempt is put off, nothing is sent.
+     */
+    private DeliverWebhooksService instanceWithItsHostBusy(Duration offset, WebhookSubscription subscription,
+                                                           Duration putOffLimit) {
+        WebhookTransport sendsNothing = new WebhookTransport() {
+            @Override
+            public List<java.net.InetAddress> resolve(TeamId team, String host) {
+                throw new AssertionError("a put-off looks nothing up");
+            }
+
+            @Override
+            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
+                throw new AssertionError("a put-off sends nothing");
+            }
+        };
+        DeliverySlots slots = new DeliverySlots(2, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(30));
+        assertThat(slots.tryTake(RED, subscription.target().host())).isPresent();
+        return new DeliverWebhooksService(deliveries, sendsNothing, new WebhookTargetGuard(sendsNothing,
+                TargetAddressRules.PUBLIC_ONLY), Clock.offset(Clock.systemUTC(), offset), slots, putOffLimit);
     }
 }

@@ -127,18 +127,18 @@ public final class DeliverWebhooksService {
         Optional<DeliverySlots.Slot> slot = slots.tryTake(message.team(), message.target().host());
         if (slot.isEmpty()) {
             Instant now = clock.instant();
-            return putOff(id, message, slots.putOff(message.team(), message.target().host(), now), now);
+            return putOff(id, message, slots.putOff(message.team(), message.target().host(), now));
         }
         try (DeliverySlots.Slot taken = slot.get()) {
             return Outcome.of(attempt(id, message));
         } catch (WebhookTransport.TeamLookupsStillRunning own) {
             // The team's earlier lookups still run (a name of its hangs): it waits for its own, nothing was sent.
             Instant now = clock.instant();
-            return putOff(id, message, slots.putOffForTeamLookups(message.team(), now), now);
+            return putOff(id, message, slots.putOffForTeamLookups(message.team(), now));
         } catch (WebhookTransport.LookupNotStarted queued) {
             // Other hosts' lookups held the resolver threads: nothing is known of this receiver, nothing was sent.
             Instant now = clock.instant();
-            return putOff(id, message, slots.putOffForLookups(now), now);
+            return putOff(id, message, slots.putOffForLookups(now));
         }
     }
 
@@ -146,15 +146,17 @@ public final class DeliverWebhooksService {
      * Puts the attempt off by {@code putOff}, unless the delivery has been put off with no attempt between for the
      * put-off limit already: then it ends dead, and its log says why (the attempts it made stay as they were).
      */
-    private Outcome putOff(WebhookDeliveryId id, OutgoingMessage message, Duration putOff, Instant now) {
-        Optional<Instant> since = deliveries.recordPutOff(id, now);
-        if (since.isEmpty()) {
+    private Outcome putOff(WebhookDeliveryId id, OutgoingMessage message, Duration putOff) {
+        // How long, on the store's clock: the run's put-offs are made by any instance, each with its own clock.
+        Optional<Duration> putOffFor = deliveries.recordPutOff(id);
+        if (putOffFor.isEmpty()) {
             return Outcome.of(Attempt.NOTHING_TO_DO); // delivered or ended meanwhile
         }
-        Duration putOffFor = Duration.between(since.get(), now);
-        if (putOffFor.compareTo(putOffLimit) < 0) {
-            return new Outcome(Attempt.NO_SLOT, putOff);
-        }
+        return putOffFor.get().compareTo(putOffLimit) < 0 ? new Outcome(Attempt.NO_SLOT, putOff)
+                : endedDead(id, message, putOffFor.get());
+    }
+
+    private Outcome endedDead(WebhookDeliveryId id, OutgoingMessage message, Duration putOffFor) {
         deliveries.markDead(id, "not sent: put off for " + minutes(putOffFor) + " with no attempt, while the platform's "
                 + "delivery slots or name lookups stayed taken (those of the host, of the team's subscriptions or of all "
                 + "teams); a delivery is put off for at most " + minutes(putOffLimit) + ", as long as its retries may "

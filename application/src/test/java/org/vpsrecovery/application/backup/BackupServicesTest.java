@@ -22,6 +22,7 @@ import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.Description;
+import org.vpsrecovery.domain.common.ProviderClock;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
@@ -121,7 +122,7 @@ class BackupServicesTest {
     @Test
     void anExpiredAutomaticBackupIsNotRestoredButAnOldManualOneIs() {
         platform.provider.keepListingExpiredBackups(); // the provider has not removed it yet
-        Backup expired = automatic(495, now.minusSeconds(1));
+        Backup expired = automatic(495, now.minus(ProviderClock.TOLERANCE)); // by VPS.org's clock too (ADR 0003)
         Backup old = platform.provider.addBackup(499, platform.web, BackupType.MANUAL, CreationStatus.COMPLETED,
                 Optional.of(now.minus(Duration.ofDays(400))));
 
@@ -129,6 +130,21 @@ class BackupServicesTest {
                 .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.BACKUP_EXPIRED));
         assertThat(platform.providerCallsStartingWith("restore")).isZero();
         assertThat(restore(platform.as(BLUE), WEB, old.id()).server().status()).isEqualTo(ServerStatus.RESTORING);
+    }
+
+    /**
+     * VPS.org's clock 3 minutes behind ours: a minute past an automatic backup's {@code expires_at} on our clock it still
+     * holds the backup and restores from it. The platform refused it as expired, a reason VPS.org's state did not bear
+     * out (ADR 0003, amended in session 48).
+     */
+    @Test
+    void anAutomaticBackupJustPastItsExpiryOnOurClockIsRestoredWhileVpsOrgsClockBehindStillHoldsIt() {
+        platform.provider.clockOffFromOursBy(Duration.ofMinutes(-3));
+        Backup daily = automatic(502, now.minusSeconds(60));
+        CallContext context = platform.as(BLUE);
+
+        assertThat(restore(context, WEB, daily.id()).server().status()).isEqualTo(ServerStatus.RESTORING);
+        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
     }
 
     @Test

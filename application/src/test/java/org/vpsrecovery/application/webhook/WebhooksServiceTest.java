@@ -44,13 +44,14 @@ class WebhooksServiceTest {
     private static final TeamId RED = new TeamId("red");
     private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
 
-    private final InMemoryWebhooks store = new InMemoryWebhooks();
     private final Map<String, String> dns = new HashMap<>(Map.of("hooks.example.com", "93.184.215.14"));
     private final ScriptedReceiver receiver = new ScriptedReceiver(dns);
     /** The defaults' limit: 30 s × 2^(8-1). */
     private static final Duration PUT_OFF_LIMIT = DeliverWebhooksService.putOffLimit(Duration.ofSeconds(30), 8);
     /** The test's time: it moves only when a test moves it. */
     private final AdjustableClock clock = new AdjustableClock(NOW);
+    /** Its clock is the test's too: a run of put-offs is timed on the store's clock (ADR 0025, amended in session 48). */
+    private final InMemoryWebhooks store = new InMemoryWebhooks(clock);
     private final WebhookTargetGuard guard = new WebhookTargetGuard(receiver, TargetAddressRules.PUBLIC_ONLY);
     private final ManageWebhooksService manage = new ManageWebhooksService(store, store, guard, clock);
     private final DeliverWebhooksService deliver = deliveringThrough(receiver, guard, slots());

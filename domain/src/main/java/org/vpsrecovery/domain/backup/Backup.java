@@ -7,6 +7,7 @@ import java.util.OptionalLong;
 import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.CreationStatus.Phase;
 import org.vpsrecovery.domain.common.Decision;
+import org.vpsrecovery.domain.common.ProviderClock;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.server.Server;
 import org.vpsrecovery.domain.server.ServerRef;
@@ -45,9 +46,14 @@ public record Backup(BackupId id, ServerRef server, BackupType type, CreationSta
         return status.is(Phase.IN_PROGRESS);
     }
 
-    /** Manual backups never expire, whatever {@code expiresAt} says; automatic ones do at {@code expiresAt}. */
+    /**
+     * Manual backups never expire, whatever {@code expiresAt} says; automatic ones do at {@code expiresAt}, on VPS.org's
+     * clock: expired once that clock has certainly reached it, {@link ProviderClock#TOLERANCE} after it on ours. Before,
+     * VPS.org may still hold it and restore from it, and a restore it refuses is its refusal, recorded as such (ADR 0003,
+     * amended in session 48).
+     */
     public boolean isExpiredAt(Instant now) {
-        return !isManual() && expiresAt.map(expiry -> !now.isBefore(expiry)).orElse(false);
+        return !isManual() && expiresAt.map(expiry -> ProviderClock.hasCertainlyReached(expiry, now)).orElse(false);
     }
 
     public Backup complete(long sizeInMb) {

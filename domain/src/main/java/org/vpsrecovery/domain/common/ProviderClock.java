@@ -33,4 +33,12 @@ public final class ProviderClock {
     public static boolean mayHaveReached(Instant theirs, Instant now) {
         return !Objects.requireNonNull(now, "now").plus(TOLERANCE).isBefore(Objects.requireNonNull(theirs, "their instant"));
     }
+
+    /**
+     * Whether VPS.org's clock has certainly reached {@code theirs} (a time it gave, or one reckoned from such) when ours
+     * reads {@code now}: even were it behind ours by the tolerance.
+     */
+    public static boolean hasCertainlyReached(Instant theirs, Instant now) {
+        return !Objects.requireNonNull(now, "now").minus(TOLERANCE).isBefore(Objects.requireNonNull(theirs, "their instant"));
+    }
 }

@@ -91,7 +91,9 @@ public record DriftScan(TeamId team, ServerId server, List<ListedPoint> listed, 
                 detect(detected, onRecord, point.ref(), DriftKind.CREATED_OUTSIDE, "listed at VPS.org, "
                         + describe(point) + ", made by no create through the platform");
             }
-            if (point.inProgress() && !point.createdAt().plus(stuckAfter).isAfter(now)) {
+            // created_at is by VPS.org's clock, which may be behind ours: stuck once in progress that long by any
+            // clock within the tolerance (ADR 0035, amended in session 48).
+            if (point.inProgress() && ProviderClock.hasCertainlyReached(point.createdAt().plus(stuckAfter), now)) {
                 detect(detected, onRecord, point.ref(), DriftKind.STUCK_IN_PROGRESS, "in progress since "
                         + point.createdAt() + " (over " + stuckAfter + "), " + describe(point) + ", followed by no open operation");
             }

@@ -43,12 +43,13 @@ public interface WebhookDeliveries {
     void recordAttempt(WebhookDeliveryId id, Instant at, OptionalInt statusCode, Optional<String> error, boolean delivered);
 
     /**
-     * An attempt put off at {@code at}: none was made (no free delivery slot, or its host's lookup never began), and
-     * nothing shows in the log. Answers since when the delivery has been put off with no attempt between: {@code at}
-     * itself for the first put-off since its last attempt (or ever). Empty, and nothing kept, when the delivery is not
-     * pending (delivered, dead or gone).
+     * An attempt put off now: none was made (no free delivery slot, or its host's lookup never began), and nothing
+     * shows in the log. Answers how long the delivery has been put off with no attempt between: zero for the first
+     * put-off since its last attempt (or ever). Both ends are read on the store's one clock, never on the instances'
+     * (a run's put-offs are made by whichever instance runs its task; ADR 0025, amended in session 48). Empty, and
+     * nothing kept, when the delivery is not pending (delivered, dead or gone).
      */
-    Optional<Instant> recordPutOff(WebhookDeliveryId id, Instant at);
+    Optional<Duration> recordPutOff(WebhookDeliveryId id);
 
     /** No more attempts: the dead letter. Only a pending delivery dies; a delivered or gone one stays as it is. */
     void markDead(WebhookDeliveryId id);

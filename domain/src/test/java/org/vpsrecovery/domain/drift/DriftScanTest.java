@@ -20,6 +20,7 @@ import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.ProviderClock;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
@@ -161,8 +162,9 @@ class DriftScanTest {
 
     @Test
     void aPointInProgressPastTheThresholdIsStuckAndResolvesWhenItEnds() {
-        ListedPoint slow = new ListedPoint(snapshot(801), false, true, NOW.minus(STUCK_AFTER), Optional.empty(), "ours");
-        ListedPoint young = new ListedPoint(snapshot(802), false, true, NOW.minus(STUCK_AFTER).plusSeconds(1), Optional.empty(), "ours too");
+        Instant pastIt = NOW.minus(STUCK_AFTER).minus(ProviderClock.TOLERANCE);
+        ListedPoint slow = new ListedPoint(snapshot(801), false, true, pastIt, Optional.empty(), "ours");
+        ListedPoint young = new ListedPoint(snapshot(802), false, true, pastIt.plusSeconds(1), Optional.empty(), "ours too");
         List<AuditEvent> history = new ArrayList<>(madeThroughThePlatform(snapshot(801)));
         history.addAll(madeThroughThePlatform(snapshot(802)));
 
@@ -179,6 +181,34 @@ class DriftScanTest {
             assertThat(r.id()).isEqualTo(7);
             assertThat(r.drift().resolution()).hasValue(new Drift.Resolution(later, "no longer in progress at VPS.org"));
         });
+    }
+
+    /**
+     * VPS.org dates a point by its own clock, which may be behind ours: one it dates the threshold before our now may
+     * have been in progress minutes less, and a "stuck" drift, which stays on record, would be false. It is stuck once
+     * in progress that long by any clock within {@code ProviderClock.TOLERANCE} (ADR 0035, amended in session 48).
+     */
+    @Test
+    void aPointInProgressForTheThresholdByVpsOrgsDateIsStuckOnlyOnceVpsOrgsClockBehindCannotExplainIt() {
+        List<AuditEvent> history = new ArrayList<>(madeThroughThePlatform(snapshot(801)));
+        history.addAll(madeThroughThePlatform(snapshot(802)));
+        ListedPoint byItsDate = new ListedPoint(snapshot(801), false, true, NOW.minus(STUCK_AFTER), Optional.empty(), "ours");
+        ListedPoint withinTheTolerance = new ListedPoint(snapshot(802), false, true,
+                NOW.minus(STUCK_AFTER).minus(ProviderClock.TOLERANCE).plusSeconds(1), Optional.empty(), "ours too");
+
+        assertThat(scan(List.of(byItsDate, withinTheTolerance), history).findings().detected())
+                .as("in progress perhaps less than the threshold").isEmpty();
+
+        assertThat(scanAt(NOW.plus(ProviderClock.TOLERANCE).minusSeconds(1), history, byItsDate, withinTheTolerance))
+                .extracting(Drift::point, Drift::kind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(snapshot(802), DriftKind.STUCK_IN_PROGRESS));
+        assertThat(scanAt(NOW.plus(ProviderClock.TOLERANCE), history, byItsDate, withinTheTolerance))
+                .extracting(Drift::point).containsExactly(snapshot(801), snapshot(802));
+    }
+
+    private static List<Drift> scanAt(Instant now, List<AuditEvent> history, ListedPoint... listed) {
+        return new DriftScan(TEAM, SERVER, List.of(listed), AuditedPoints.from(history), Set.of(), List.of(), List.of(), now,
+                STUCK_AFTER).findings().detected();
     }
 
     @Test

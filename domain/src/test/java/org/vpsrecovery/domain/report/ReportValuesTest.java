@@ -20,6 +20,7 @@ import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.common.CreationStatus;
+import org.vpsrecovery.domain.common.ProviderClock;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
@@ -115,7 +116,7 @@ class ReportValuesTest {
                 snapshot(4, OTHER, CreationStatus.COMPLETED, NOW));
         List<Backup> backups = List.of(
                 backup(10, WEB, BackupType.AUTOMATIC, CreationStatus.COMPLETED, NOW.minus(Duration.ofDays(1)),
-                        Optional.of(NOW.minusSeconds(1))),
+                        Optional.of(NOW.minus(ProviderClock.TOLERANCE))),
                 backup(11, WEB, BackupType.AUTOMATIC, CreationStatus.COMPLETED, NOW.minus(Duration.ofDays(2)),
                         Optional.of(NOW.plus(Duration.ofDays(2)))),
                 backup(12, WEB, BackupType.AUTOMATIC, CreationStatus.COMPLETED, NOW.minus(Duration.ofDays(3)),
@@ -128,7 +129,7 @@ class ReportValuesTest {
                 RecoveryActivity.none(WEB.id()), NOW, Duration.ofDays(7));
 
         assertThat(web.newestSnapshot()).map(s -> s.id().value()).contains(1L);
-        // 10 has expired; 11 is the newest usable one
+        // 10 has expired, by VPS.org's clock too; 11 is the newest usable one
         assertThat(web.newestBackup()).map(b -> b.id().value()).contains(11L);
         // manual backups never expire, whatever expires_at says
         assertThat(web.expiringSoon()).extracting(b -> b.id().value()).containsExactly(11L);

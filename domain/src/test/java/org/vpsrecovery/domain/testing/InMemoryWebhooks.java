@@ -1,5 +1,6 @@
 package org.vpsrecovery.domain.testing;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -42,6 +44,17 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
     private final Map<WebhookDeliveryId, Instant> putOffSince = new LinkedHashMap<>();
     /** The deliveries the scheduler holds a task for, as the test plays the scheduler. */
     private final Set<WebhookDeliveryId> scheduled = new HashSet<>();
+    /** The store's own clock, PostgreSQL's {@code now()}: the one a run of put-offs is timed on. */
+    private final Clock clock;
+
+    /** On the system's clock. */
+    public InMemoryWebhooks() {
+        this(Clock.systemUTC());
+    }
+
+    public InMemoryWebhooks(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
 
     /** The scheduler took a task for the delivery (before it is marked dispatched, as the dispatcher does). */
     public synchronized void schedulerHolds(WebhookDeliveryId id) {
@@ -169,16 +182,18 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
         putOffSince.remove(id);
     }
 
+    /** On the store's clock, as PostgreSQL's {@code now()}. */
     @Override
-    public synchronized Optional<Instant> recordPutOff(WebhookDeliveryId id, Instant at) {
+    public synchronized Optional<Duration> recordPutOff(WebhookDeliveryId id) {
         WebhookDelivery d = log.get(id);
         if (d == null || d.state() != DeliveryState.PENDING) {
             return Optional.empty();
         }
+        Instant now = clock.instant();
         Instant kept = putOffSince.get(id);
-        Instant since = kept == null || d.lastAttemptAt().filter(attempt -> !kept.isAfter(attempt)).isPresent() ? at : kept;
+        Instant since = kept == null || d.lastAttemptAt().filter(attempt -> !kept.isAfter(attempt)).isPresent() ? now : kept;
         putOffSince.put(id, since);
-        return Optional.of(since);
+        return Optional.of(Duration.between(since, now));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.vpsrecovery.domain.testing;
 
+import java.time.Duration;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.contract.WebhooksContract;
 import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
@@ -9,12 +10,20 @@ import org.vpsrecovery.domain.webhook.WebhookSubscription;
 class InMemoryWebhooksTest extends WebhooksContract {
 
     private InMemoryWebhooks store;
+    private AdjustableClock clock;
     private long sequence;
 
     @Override
     protected Subject emptySubject() {
-        store = new InMemoryWebhooks();
+        clock = new AdjustableClock(T0);
+        store = new InMemoryWebhooks(clock);
         return new Subject(store, store);
+    }
+
+    /** In memory the store's clock can move: moving it on ages the run alike. */
+    @Override
+    protected void putOffsAged(WebhookDeliveryId id, Duration earlier) {
+        clock.advance(earlier);
     }
 
     /** The outbox write of the audit append: one delivery per subscription of the team to the type. */

@@ -77,12 +77,14 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
 
     /**
      * A put-off (V60): the first since the last attempt is kept. One recorded by a release before V60 never cleared
-     * the column, hence the comparison with the last attempt too. Parameters: at, id. Answers the run's start.
+     * the column, hence the comparison with the last attempt too. Parameter: id. Answers the run's start and now, both
+     * on the database's clock: the put-offs of one run are made by any instance, and an instance's clock ahead of the
+     * one that began the run made it look long enough to end dead (ADR 0025, amended in session 48).
      */
     static final String PUT_OFF = """
             UPDATE webhook_delivery SET put_off_since = CASE
-                WHEN put_off_since IS NULL OR put_off_since <= last_attempt_at THEN ? ELSE put_off_since END
-            WHERE id = ? AND state = 'pending' RETURNING put_off_since""";
+                WHEN put_off_since IS NULL OR put_off_since <= last_attempt_at THEN now() ELSE put_off_since END
+            WHERE id = ? AND state = 'pending' RETURNING put_off_since, now()""";
 
     /** The purge waits no longer for a row lock (an attempt recording on a delivery): it tries again next run. */
     private static final String PURGE_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '2s'";
@@ -224,13 +226,13 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
 
     /** {@link #PUT_OFF}: hand-written JDBC, for its RETURNING. */
     @Override
-    public Optional<Instant> recordPutOff(WebhookDeliveryId id, Instant at) {
+    public Optional<Duration> recordPutOff(WebhookDeliveryId id) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement putOff = connection.prepareStatement(PUT_OFF)) {
-            putOff.setObject(1, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
-            putOff.setObject(2, id.value());
-            try (ResultSet since = putOff.executeQuery()) {
-                return since.next() ? Optional.of(since.getObject(1, OffsetDateTime.class).toInstant()) : Optional.empty();
+            putOff.setObject(1, id.value());
+            try (ResultSet run = putOff.executeQuery()) {
+                return run.next() ? Optional.of(Duration.between(run.getObject(1, OffsetDateTime.class).toInstant(),
+                        run.getObject(2, OffsetDateTime.class).toInstant())) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new PlatformUnavailable("could not record the webhook delivery's put-off: the database did not answer",
