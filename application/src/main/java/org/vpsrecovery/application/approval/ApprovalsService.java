@@ -304,7 +304,9 @@ public final class ApprovalsService implements DecideApprovalUseCase {
      * before session 45 (each of up to a page of operations would otherwise wait out the pool in turn), and the
      * approver's request answers approved ({@link #runNowOrLeaveToTheJob}). Throws {@link PlatformOutcomeUnknown} when the
      * run met a change in doubt: nothing is written for it, never a refusal. Throws {@link RefusalEndNotStored} when its
-     * attempt recorded a refusal whose end the store did not take: the approver is answered that end. {@code byTheJob}:
+     * attempt recorded a refusal whose end the store did not take: the approver is answered that end. Throws
+     * {@link ProviderFailure} {@code OUTCOME_UNKNOWN}, naming the operation, to the approver (never to the job, whose round
+     * goes on) when the run started and then met a failure of no domain type ({@link #startedThenFailed}). {@code byTheJob}:
      * the settle job's run, which first ends as recorded a run refused so earlier ({@link #endedAsRecorded}).
      */
     private RecoveryOperation run(RecoveryOperation listed, boolean byTheJob) {
