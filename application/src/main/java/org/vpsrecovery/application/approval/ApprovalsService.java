@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.vpsrecovery.application.attempt.ApprovedRunClaim;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
@@ -303,7 +304,9 @@ public final class ApprovalsService implements DecideApprovalUseCase {
      * before session 45 (each of up to a page of operations would otherwise wait out the pool in turn), and the
      * approver's request answers approved ({@link #runNowOrLeaveToTheJob}). Throws {@link PlatformOutcomeUnknown} when the
      * run met a change in doubt: nothing is written for it, never a refusal. Throws {@link RefusalEndNotStored} when its
-     * attempt recorded a refusal whose end the store did not take: the approver is answered that end. {@code byTheJob}:
+     * attempt recorded a refusal whose end the store did not take: the approver is answered that end. Throws
+     * {@link ProviderFailure} {@code OUTCOME_UNKNOWN}, naming the operation, to the approver (never to the job, whose round
+     * goes on) when the run started and then met a failure of no domain type ({@link #startedThenFailed}). {@code byTheJob}:
      * the settle job's run, which first ends as recorded a run refused so earlier ({@link #endedAsRecorded}).
      */
     private RecoveryOperation run(RecoveryOperation listed, boolean byTheJob) {
@@ -385,7 +388,8 @@ public final class ApprovalsService implements DecideApprovalUseCase {
             ended.ifPresent(end -> ApprovalStepEvents.appendOrLeaveOwed(writer, ApprovalEvents.of(end, step)));
         } catch (RuntimeException untyped) {
             if (claim.operation().state() != OperationState.APPROVED) {
-                throw untyped; // started: its attempt recorded what came of it (UNRESOLVED after VPS.org's call)
+                startedThenFailed(claim.operation(), untyped, byTheJob);
+                return operationAsStoredAfter(claim);
             }
             // Not started (the start is a move over the claim, before the intent and VPS.org): a failure of no domain
             // type before the check (the point's look-up, the team's servers, the server's lock) is no refusal and
@@ -397,15 +401,43 @@ public final class ApprovalsService implements DecideApprovalUseCase {
         } finally {
             claim.release();
         }
-        // Run: VPS.org may have been asked. A store failing under this last read is answered the operation as this
-        // runner's claim last stored it, never a 503 "try again" (the decision is made; a retry is refused) nor a 500
-        // (ADR 0023, amended in session 46).
+        return operationAsStoredAfter(claim);
+    }
+
+    /**
+     * Run: VPS.org may have been asked. A store failing under this last read is answered the operation as this runner's
+     * claim last stored it, never a 503 "try again" (the decision is made; a retry is refused) nor a 500 (ADR 0023,
+     * amended in session 46).
+     */
+    private RecoveryOperation operationAsStoredAfter(ApprovedRunClaim claim) {
         try {
-            return operations.find(approved.id()).orElse(claim.operation());
+            return operations.find(claim.id()).orElse(claim.operation());
         } catch (RuntimeException storeDown) {
             LOG.log(System.Logger.Level.WARNING, "approved operation {0} ran, but could not be read back now: {1}",
-                    approved.id(), storeDown.toString());
+                    claim.id(), storeDown.toString());
             return claim.operation();
+        }
+    }
+
+    /**
+     * A failure of no domain type out of a run that had started ({@code started}: its claim moved out of approved, made
+     * before its intent and VPS.org's call): VPS.org may have acted. Its attempt recorded what is known (a call that ended
+     * so is {@code UNRESOLVED}, the operation left for the tracker, ADR 0010 and 0142; a failure after VPS.org's answer
+     * left its recorded end as it was), and nothing more is written here: neither {@code FAILED} nor a refusal, which
+     * would be a final outcome the platform does not know. Logged at WARN naming the operation. The approver is told
+     * {@code 504 OUTCOME_UNKNOWN} naming the operation, as a direct request whose answer VPS.org lost is, never a 500;
+     * the job's round goes on to the other operations (the run is no longer approved, so no round takes it up again)
+     * (ADR 0040, amended in session 48).
+     */
+    private static void startedThenFailed(RecoveryOperation started, RuntimeException untyped, boolean byTheJob) {
+        LOG.log(System.Logger.Level.WARNING, "approved operation {0} ({1}) started its run, then met a failure of no "
+                + "domain type: {2}; VPS.org may have acted, what is known is on its record (the tracker follows it)",
+                started.id(), started.kind(), untyped.toString());
+        if (!byTheJob) {
+            throw new ProviderFailure(ProviderFailure.Kind.OUTCOME_UNKNOWN, "approved operation " + started.id()
+                    + "'s run started, then ended in a failure the platform did not expect, so VPS.org may have acted; "
+                    + "follow the operation", OptionalInt.empty(), Optional.empty(), untyped)
+                    .ofOperation(started.id());
         }
     }
 

@@ -15,6 +15,7 @@ import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.change.PendingChange;
+import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
@@ -50,7 +51,17 @@ final class ChangeEvents {
             case EXPIRE_APPROVAL -> step(Operation.EXPIRE_APPROVAL, change, Actor.SYSTEM, step.requestId(),
                     new Outcome.Completed(), change.updatedAt(), Optional.empty(),
                     "no one approved or denied it by " + approval.expiresAt() + "; nothing changes");
-            default -> throw new IllegalArgumentException(step.event() + " is not a step of a pending change's approval");
+            default -> {
+                if (step.event() != change.kind()) {
+                    throw new IllegalArgumentException(step.event() + " is not a step of a pending change's approval");
+                }
+                // An approved change given up, its try past its apply-by time having met a failure the platform did not
+                // expect (ADR 0043, amended in session 48): the change's own kind, rejected for that, in its approver's
+                // name, as an approved operation's give-up is (ADR 0040).
+                yield step(change.kind(), change, approval.decision().orElseThrow().by(), step.requestId(),
+                        new Outcome.Rejected(ReasonCode.INTERNAL_ERROR), change.updatedAt(), Optional.empty(),
+                        change.note().orElseThrow());
+            }
         };
     }
 

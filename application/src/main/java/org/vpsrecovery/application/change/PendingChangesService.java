@@ -3,9 +3,12 @@ package org.vpsrecovery.application.change;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.vpsrecovery.application.approval.ApprovalSettings;
 import org.vpsrecovery.application.approval.ApprovalStepEvents;
 import org.vpsrecovery.application.approval.ApprovalsService;
@@ -21,6 +24,7 @@ import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.approval.Verdict;
 import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.change.PendingChange;
@@ -57,7 +61,8 @@ import org.vpsrecovery.domain.port.ServerBusy;
  *   only over the policy version it was asked against, so a policy moved meanwhile ends it {@code rejected}
  *   ({@code POLICY_VERSION_CONFLICT}), never overwritten.</li>
  *   <li>{@link #settle}: expires what no one decided in time, and applies an approved change whose approver's
- *   request stopped before applying it (after its claim passed).</li>
+ *   request stopped before applying it (after its claim passed). One whose tries meet a failure of no domain type
+ *   (a bug) is given up {@code rejected} past its {@link #APPLY_BY} time, unless a try of it may be in force.</li>
  * </ul>
  * The platform's own work never waits: the gate applies to people and service tokens only.
  */
@@ -67,6 +72,13 @@ public final class PendingChangesService {
 
     /** How long the approver's request, or a job round, keeps others off an approved change it applies. */
     public static final Duration CLAIM = ApprovalsService.RUN_CLAIM;
+
+    /**
+     * How long after its approval a change is tried before a try that meets a failure of no domain type gives it up, as
+     * an approved operation's run-by time: such a failure is what a bug throws, and it would otherwise be tried every
+     * {@link #CLAIM} for ever (ADR 0043, amended in session 48).
+     */
+    public static final Duration APPLY_BY = ApprovalsService.RUN_BY;
 
     private final ApprovalSettings settings;
     private final PendingChanges changes;
@@ -248,8 +260,9 @@ public final class PendingChangesService {
 
     /**
      * The approved change, applied through the ordinary service as its approver's, checked again now. The answer is
-     * the change as stored afterwards: {@code completed}, {@code rejected} (refused now; the service audited why),
-     * or still {@code approved} when the platform could not apply it now (the job tries again once its claim passed).
+     * the change as stored afterwards: {@code completed}, {@code rejected} (refused now; the service audited why; or
+     * given up past its {@link #APPLY_BY} time, {@link #givenUp}), or still {@code approved} when the platform could not
+     * apply it now (the job tries again once its claim passed).
      * {@code again}: the job's, after a claim passed, when an earlier runner may have applied it and stopped before
      * recording it (or been answered ambiguously by the store): a change found applied already is completed, not
      * applied a second time, which the version it moved itself would refuse ({@link #appliedAlready}).
@@ -272,12 +285,81 @@ public final class PendingChangesService {
             // A failure of no domain type (a store's read the adapter could not name) is no refusal: no rule refused the
             // change, and if it came after the change's intent, the change may be in force. So it is not now, as above:
             // still approved, nothing recorded final, neither the approver's 500 nor the job's round thrown; the job
-            // tries it again once the claim has passed (ADR 0043, amended in session 47).
-            LOG.log(System.Logger.Level.WARNING, "approved change {0} ({1}) could not be applied now: {2}; the "
-                    + "settle-approvals job tries it again", approved.id(), approved.kind(), untyped.toString());
-            return approved;
+            // tries it again once the claim has passed (ADR 0043, amended in session 47), until its apply-by time: then
+            // it is given up unless a try of it may be in force (amended in session 48).
+            if (now().isBefore(applyBy(approved))) {
+                LOG.log(System.Logger.Level.WARNING, "approved change {0} ({1}) could not be applied now: {2}; the "
+                        + "settle-approvals job tries it again", approved.id(), approved.kind(), untyped.toString());
+                return approved;
+            }
+            return givenUp(approved, untyped);
         }
         return ended(approved, approved.applied(now(), done));
+    }
+
+    /** When a try of {@code approved} that meets a failure of no domain type gives it up: {@link #APPLY_BY} after its approval. */
+    private static Instant applyBy(PendingChange approved) {
+        return approved.approval().decision().orElseThrow().at().plus(APPLY_BY);
+    }
+
+    /**
+     * {@code approved}, past its {@link #applyBy} time, met a failure of no domain type again: it is given up, ended
+     * {@code rejected} with what is true ("its last try met a failure the platform did not expect; nothing of it was
+     * applied"), its {@code REJECTED INTERNAL_ERROR} marked owed in the same write and appended just after, as an
+     * approved operation that could not start by its run-by time is given up (ADR 0040). Only when nothing of it can be
+     * in force: no try of it on record, or every one ended {@code FAILED} (nothing done). A try left open (its intent
+     * without an end: its commit in doubt, or the failure came after the intent) or one that ended otherwise may have
+     * applied it, so it is never ended rejected: it stays approved and is logged at ERROR, for an operator to look. A
+     * history or store that fails here leaves it approved for the next round (ADR 0043, amended in session 48).
+     */
+    private PendingChange givenUp(PendingChange approved, RuntimeException untyped) {
+        try {
+            if (aTryMayBeInForce(approved)) {
+                LOG.log(System.Logger.Level.ERROR, "approved change {0} ({1}) met a failure of no domain type past its "
+                        + "apply-by time {2}: {3}; a try of it may have applied it, so it is not given up: an operator "
+                        + "should look (its audit events under request {4})", approved.id(), approved.kind(),
+                        applyBy(approved), untyped.toString(), approved.requestId());
+                return approved;
+            }
+        } catch (RuntimeException historyDown) {
+            LOG.log(System.Logger.Level.WARNING, "approved change {0} ({1}) met a failure of no domain type past its "
+                    + "apply-by time ({2}), but its tries could not be read now: {3}; the next round looks again",
+                    approved.id(), approved.kind(), untyped.toString(), historyDown.toString());
+            return approved;
+        }
+        PendingChange rejected = approved.rejected(now(), "approved, but it could not be applied by " + applyBy(approved)
+                + ": its last try met a failure the platform did not expect (" + untyped.getClass().getSimpleName()
+                + "); nothing of it was applied; ask again");
+        ApprovalStep step = new ApprovalStep(approved.kind(), approved.requestId());
+        try {
+            if (!changes.update(approved, rejected, step)) {
+                return approved; // moved meanwhile by another runner, which records what came of it
+            }
+        } catch (RuntimeException storeFailed) {
+            // Stored with its answer lost, its REJECTED is owed with it; not stored, the next round looks again.
+            LOG.log(System.Logger.Level.WARNING, "approved change {0} ({1}) is given up, but its end could not be "
+                    + "stored now: {2}; the next round looks again", approved.id(), approved.kind(),
+                    storeFailed.toString());
+            return approved;
+        }
+        LOG.log(System.Logger.Level.WARNING, "approved change {0} ({1}) is given up (rejected): a try past its apply-by "
+                + "time {2} met a failure of no domain type: {3}", approved.id(), approved.kind(),
+                applyBy(approved), untyped.toString());
+        ApprovalStepEvents.appendOrLeaveOwed(writer, ChangeEvents.of(rejected, step));
+        return rejected;
+    }
+
+    /**
+     * Whether a try of {@code approved} on record may have applied it: an intent of its request and kind whose attempt
+     * has no {@code FAILED} end (open, or ended otherwise). An intent is appended before anything is changed, and never
+     * kept to be written later, so no intent on record means nothing was applied. Throws when the history cannot be read.
+     */
+    private boolean aTryMayBeInForce(PendingChange approved) {
+        List<AuditEvent> tries = writer.recorded(approved.requestId(), approved.kind());
+        Set<String> failed = tries.stream().filter(event -> event.outcome().kind() == Outcome.Kind.FAILED)
+                .flatMap(event -> event.attemptId().stream()).collect(Collectors.toSet());
+        return tries.stream().filter(event -> event.outcome().kind() == Outcome.Kind.ACCEPTED)
+                .flatMap(event -> event.attemptId().stream()).anyMatch(attempt -> !failed.contains(attempt));
     }
 
     /**

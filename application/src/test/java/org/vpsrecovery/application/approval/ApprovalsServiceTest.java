@@ -1707,4 +1707,76 @@ class ApprovalsServiceTest {
         assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED
                 || e.outcome().kind() == Outcome.Kind.FAILED);
     }
+
+    /**
+     * An approved run whose VPS.org call ends in a failure of no domain type (a fault around the call: whether VPS.org
+     * acted is not known). Its attempt records it UNRESOLVED and leaves the operation to the tracker; that failure then
+     * went out of the decision as it was, the approver's 500. Now the approver is told 504 OUTCOME_UNKNOWN naming the
+     * operation, the history holds no final outcome the platform does not know (no FAILED, no REJECTED), and the job
+     * never sends it to VPS.org again (ADR 0040, amended in session 48).
+     */
+    @Test
+    void anApprovedRunWhoseCallEndedInAFailureOfNoDomainTypeIsAnsweredOutcomeUnknownAndLeftUnresolved() {
+        RecoveryOperation pending = askToDelete();
+        platform.provider.breakNextCall("delete snapshot 801",
+                new IllegalStateException("the client met a state it did not expect"));
+
+        assertThatThrownBy(() -> decide(pending, BOB, Verdict.APPROVE)).isInstanceOfSatisfying(ProviderFailure.class,
+                failure -> {
+                    assertThat(failure.reason()).isEqualTo(ReasonCode.OUTCOME_UNKNOWN);
+                    assertThat(failure.operation()).contains(pending.id());
+                });
+
+        assertThat(deleteCallsAtVpsOrg()).isEqualTo(1);
+        assertThat(deleteOutcomes()).extracting(Outcome::kind).containsExactly(Outcome.Kind.ACCEPTED,
+                Outcome.Kind.UNRESOLVED);
+        assertThat(platform.operations.find(pending.id()).orElseThrow().state()).isNotIn(OperationState.APPROVED,
+                OperationState.FAILED, OperationState.REJECTED);
+
+        platform.clock.advance(ApprovalsService.RUN_CLAIM.plus(ApprovalsService.LEFT_TO_THE_APPROVER));
+        approvals.settle();
+
+        assertThat(deleteCallsAtVpsOrg()).isEqualTo(1);
+        assertThat(deleteOutcomes()).extracting(Outcome::kind).containsExactly(Outcome.Kind.ACCEPTED,
+                Outcome.Kind.UNRESOLVED);
+    }
+
+    /**
+     * A settle round with two approved deletes due, the first one's VPS.org call ending in a failure of no domain type
+     * after its run started: the round was thrown there, and the second waited for the next round. Now the first is
+     * logged and left to its record (UNRESOLVED, the tracker follows it) and the round goes on: the second runs in the
+     * same round; neither is FAILED nor REJECTED, and the first is not sent again.
+     */
+    @Test
+    void aSettleRoundGoesOnPastAnApprovedRunWhoseCallEndedInAFailureOfNoDomainType() {
+        platform.provider.addSnapshot(802, platform.web, CreationStatus.COMPLETED);
+        RecoveryOperation first = askToDelete();
+        RecoveryOperation second = deletes.requestDeleteSnapshot(new DeleteSnapshotCommand(as(ALICE), new SnapshotId(802)))
+                .orElseThrow();
+        // Both approved by instances that stopped before running them.
+        for (RecoveryOperation pending : List.of(first, second)) {
+            assertThat(platform.operations.update(pending, pending.approve(BOB, platform.clock.instant(), Optional.empty(),
+                    ApprovalsService.RUN_BY))).isTrue();
+            platform.clock.advance(Duration.ofSeconds(1));
+        }
+        platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
+        platform.provider.breakNextCall("delete snapshot 801",
+                new IllegalStateException("the client met a state it did not expect"));
+
+        assertThat(approvals.settle()).isEqualTo(2);
+
+        assertThat(platform.operations.find(first.id()).orElseThrow().state()).isNotIn(OperationState.APPROVED,
+                OperationState.FAILED, OperationState.REJECTED);
+        assertThat(platform.operations.find(second.id()).orElseThrow().state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(e -> e.outcome().kind()).toList()).containsExactlyInAnyOrder(Outcome.Kind.ACCEPTED,
+                Outcome.Kind.UNRESOLVED, Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
+
+        platform.clock.advance(ApprovalsService.RUN_CLAIM);
+        approvals.settle();
+
+        assertThat(platform.provider.calls()).containsOnlyOnce("delete snapshot 801", "delete snapshot 802");
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED
+                || e.outcome().kind() == Outcome.Kind.FAILED);
+    }
 }

@@ -957,4 +957,126 @@ class PendingChangesServiceTest {
         assertThat(policies.get(BLUE, failingOne.id()).version()).isEqualTo(2);
         assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
     }
+
+    /** A policy service whose reads of {@code failingOne} throw a failure of no domain type while {@code failing[0]}. */
+    private ManagePoliciesService readsOf(RecoveryPolicy failingOne, boolean[] failing, RecoveryPolicies under) {
+        RecoveryPolicies failingReads = new ForwardingRecoveryPolicies(under) {
+            @Override
+            public Optional<RecoveryPolicy> find(org.vpsrecovery.domain.common.TeamId team, PolicyId id) {
+                if (failing[0] && id.equals(failingOne.id())) {
+                    throw new IllegalStateException("a bug: the policy's row could not be read");
+                }
+                return super.find(team, id);
+            }
+        };
+        return new ManagePoliciesService(failingReads, platform.ownership, new DailyRunCalendar(), platform.auditWriter,
+                platform.clock);
+    }
+
+    /** Settle rounds, one per claim, until the clock reaches {@code at}; the change is still approved after each. */
+    private void roundsUntil(PendingChangesService job, PendingChange change, java.time.Instant at) {
+        while (platform.clock.instant().plus(PendingChangesService.CLAIM).isBefore(at)) {
+            platform.clock.advance(PendingChangesService.CLAIM);
+            assertThat(job.settle()).isZero();
+            assertThat(store.find(change.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        }
+    }
+
+    /**
+     * An approved change every try of which meets a failure of no domain type (a bug: its policy's read) was tried every
+     * claim, with a WARN, for ever. Now it is tried until its apply-by time (its approval plus APPLY_BY, as an approved
+     * operation's run-by time), then given up: rejected, with a note that says so, and one REJECTED INTERNAL_ERROR of its
+     * own kind naming it; nothing of it was applied. The history down at that moment leaves that event owed, and the next
+     * round writes it once (ADR 0043, amended in session 48).
+     */
+    @Test
+    void anApprovedChangeWhoseTriesMeetAFailureOfNoDomainTypeIsGivenUpRejectedAfterItsApplyByTime() {
+        RecoveryPolicy policy = policies.create(as(Actor.SYSTEM), nightly(2));
+        boolean[] failing = {false};
+        PendingChangesService job = over(store, holds, readsOf(policy, failing, policyStore));
+        PendingChange pending = waiting(job.updatePolicy(as(ALICE), policy.id(), OptionalLong.of(1), nightly(5)));
+        failing[0] = true;
+
+        PendingChange answered = job.decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE,
+                Optional.empty()));
+
+        assertThat(answered.state()).isEqualTo(OperationState.APPROVED);
+        java.time.Instant applyBy = answered.approval().decision().orElseThrow().at().plus(PendingChangesService.APPLY_BY);
+        roundsUntil(job, pending, applyBy);
+        platform.history.refuseNextAppendOf(Outcome.Kind.REJECTED);
+        platform.clock.advance(PendingChangesService.CLAIM);
+
+        assertThat(job.settle()).isEqualTo(1);
+
+        PendingChange ended = store.find(pending.id()).orElseThrow();
+        assertThat(ended.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(ended.note()).hasValueSatisfying(note -> assertThat(note).startsWith(
+                "approved, but it could not be applied by " + applyBy).contains("IllegalStateException",
+                "nothing of it was applied"));
+        assertThat(outcomesOf(Operation.UPDATE_POLICY)).isEmpty(); // the history was down: its REJECTED is owed
+
+        platform.clock.advance(ApprovalStepEvents.OWED_EVENT_GRACE);
+        job.settle();
+        job.settle();
+
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.UPDATE_POLICY).toList())
+                .singleElement().satisfies(rejected -> {
+                    assertThat(rejected.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.INTERNAL_ERROR));
+                    assertThat(rejected.detail()).containsEntry(AuditEvent.APPROVAL_OF, pending.id().toString())
+                            .containsEntry(AuditEvent.MESSAGE, ended.note().orElseThrow());
+                    assertThat(rejected.occurredAt()).isEqualTo(ended.updatedAt());
+                    assertThat(Actor.of(rejected).orElseThrow().subject()).isEqualTo("bob");
+                });
+        assertThat(store.owingApprovalEvents(10)).isEmpty();
+        assertThat(policies.get(BLUE, policy.id()).version()).isEqualTo(1);
+    }
+
+    /**
+     * The bound gives up only what nothing applied: an approved update whose approver's commit went in doubt (its try
+     * ACCEPTED, UNRESOLVED: open, the update may be in force), whose later tries meet a failure of no domain type past
+     * its apply-by time, is not ended rejected (logged at ERROR for an operator); once its read answers, the job finds
+     * it applied already and completes it.
+     */
+    @Test
+    void anApprovedChangeWhoseTryMayBeInForceIsNotGivenUpPastItsApplyByTime() {
+        RecoveryPolicy policy = policies.create(as(Actor.SYSTEM), nightly(2));
+        boolean[] failing = {false};
+        boolean[] commitLost = {true};
+        RecoveryPolicies storedThenLost = new ForwardingRecoveryPolicies(policyStore) {
+            @Override
+            public boolean update(RecoveryPolicy from, RecoveryPolicy next) {
+                boolean stored = super.update(from, next);
+                if (commitLost[0]) {
+                    commitLost[0] = false;
+                    throw new IllegalStateException("the connection dropped during the commit; the row may be stored");
+                }
+                return stored;
+            }
+        };
+        PendingChangesService job = over(store, holds, readsOf(policy, failing, storedThenLost));
+        PendingChange pending = waiting(job.updatePolicy(as(ALICE), policy.id(), OptionalLong.of(1), nightly(5)));
+
+        PendingChange answered = job.decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE,
+                Optional.empty()));
+
+        assertThat(answered.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(outcomesOf(Operation.UPDATE_POLICY)).containsExactly("ACCEPTED", "UNRESOLVED");
+        failing[0] = true;
+        roundsUntil(job, pending, answered.approval().decision().orElseThrow().at().plus(PendingChangesService.APPLY_BY));
+        platform.clock.advance(PendingChangesService.CLAIM.multipliedBy(2));
+
+        assertThat(job.settle()).isZero();
+
+        assertThat(store.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(outcomesOf(Operation.UPDATE_POLICY)).containsExactly("ACCEPTED", "UNRESOLVED");
+
+        failing[0] = false;
+        platform.clock.advance(PendingChangesService.CLAIM);
+        assertThat(job.settle()).isEqualTo(1);
+
+        PendingChange completed = store.find(pending.id()).orElseThrow();
+        assertThat(completed.state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(completed.note()).hasValueSatisfying(note -> assertThat(note).contains("found applied already"));
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
+    }
 }
