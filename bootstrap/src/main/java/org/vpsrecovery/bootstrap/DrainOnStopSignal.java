@@ -4,6 +4,7 @@ import io.micronaut.context.ApplicationContext;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vpsrecovery.application.attempt.AuditWriter;
@@ -50,10 +51,19 @@ final class DrainOnStopSignal {
     }
 
     static void install(ApplicationContext context) {
+        install(context, Signal::handle);
+    }
+
+    /**
+     * As above, each handler set by {@code handling}, which answers the handler it replaces ({@link Signal#handle};
+     * {@link SignalHandler#SIG_IGN} for a signal ignored at the start, where the JVM sets none) or throws
+     * {@link IllegalArgumentException} for a signal the JVM keeps.
+     */
+    static void install(ApplicationContext context, BiFunction<Signal, SignalHandler, SignalHandler> handling) {
         DrainOnStopSignal drain = new DrainOnStopSignal(context);
         for (String name : STOP_SIGNALS) {
             try {
-                if (Signal.handle(new Signal(name), drain::begin) == SignalHandler.SIG_IGN) {
+                if (handling.apply(new Signal(name), drain::begin) == SignalHandler.SIG_IGN) {
                     // The JVM installs nothing for a signal ignored at its start, and neither does this.
                     LOG.info("SIG{} was ignored when this process started and stays ignored: it will not stop it", name);
                 }

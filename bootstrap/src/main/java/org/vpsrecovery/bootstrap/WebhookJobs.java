@@ -13,6 +13,7 @@ import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import io.micronaut.context.annotation.Value;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,20 +50,28 @@ public class WebhookJobs {
     /** Rows of removed subscriptions deleted per dispatcher run: at the default 1 s, ~1.8 M an hour, each step short. */
     private static final int PURGE_BATCH = 500;
 
-    private final SweepTurns sweeps = new SweepTurns(System::nanoTime, SWEEP_EVERY);
+    private final SweepTurns sweeps;
 
     private final OneTimeTask<Integer> deliver;
     private final RecurringTask<Void> dispatch;
 
+    @Inject
     public WebhookJobs(DataSource dataSource, DeliverWebhooksService service,
                        @Value("${vpsr.webhooks.dispatch-every:1s}") Duration dispatchEvery,
                        @Value("${" + WebhooksFactory.FIRST_RETRY + ":30s}") Duration firstRetry,
                        @Value("${" + WebhooksFactory.MAX_ATTEMPTS + ":8}") int maxAttempts) {
+        this(dataSource, service, dispatchEvery, firstRetry, maxAttempts, System::nanoTime);
+    }
+
+    /** {@code ticker}: the monotonic ticker, in nanoseconds, the sweep's turns are measured on ({@link SweepTurns}). */
+    WebhookJobs(DataSource dataSource, DeliverWebhooksService service, Duration dispatchEvery, Duration firstRetry,
+                int maxAttempts, LongSupplier ticker) {
         if (maxAttempts < 1 || firstRetry.isNegative() || firstRetry.isZero()) {
             throw new StartupRefused(WebhooksFactory.MAX_ATTEMPTS + " must be at least 1 and "
                     + WebhooksFactory.FIRST_RETRY + " positive");
         }
         StartupRefused.unlessPositive("vpsr.webhooks.dispatch-every", dispatchEvery);
+        this.sweeps = new SweepTurns(ticker, SWEEP_EVERY);
         this.deliver = new DeliverTask(service, new DeliveryRetries(service, firstRetry, maxAttempts));
         SchedulerClient client = SchedulerClient.Builder.create(PostgresAdapterFactory.pooled(dataSource), deliver).build();
         this.dispatch = Tasks.recurring(DISPATCH, FixedDelay.of(dispatchEvery)).execute((instance, context) -> {

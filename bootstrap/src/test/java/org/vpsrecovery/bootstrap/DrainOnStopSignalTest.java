@@ -1,12 +1,14 @@
 package org.vpsrecovery.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +27,10 @@ import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.server.ServerId;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
-/** What the stop says of the audit events kept back (ADR 0141, session 46). */
+/** What the stop says of the audit events kept back (ADR 0141, session 46), and the start of its stop signals. */
 class DrainOnStopSignalTest {
 
     /** A history that takes no appends: the database down for the whole stop. */
@@ -58,11 +62,8 @@ class DrainOnStopSignalTest {
                 new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED), OptionalInt.empty(), Map.of());
     }
 
-    @Test
-    void eventsInMemoryOnlyAreSaidLostAtTheStopNotKept() throws Exception {
-        AuditWriter memoryOnly = new AuditWriter(DOWN);
-        memoryOnly.appendOrDefer(event(1));
-        memoryOnly.appendOrDefer(event(2));
+    /** What {@code action} logged at INFO and above through {@link DrainOnStopSignal}'s logger. */
+    private static List<ILoggingEvent> logged(Action action) throws Exception {
         var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(DrainOnStopSignal.class);
         Level before = logger.getLevel();
         var appender = new ListAppender<ILoggingEvent>();
@@ -70,17 +71,66 @@ class DrainOnStopSignalTest {
         logger.addAppender(appender);
         logger.setLevel(Level.INFO);
         try {
-            DrainOnStopSignal.writeKeptAuditEvents(memoryOnly, Duration.ofSeconds(1));
+            action.run();
         } finally {
             logger.detachAppender(appender);
             logger.setLevel(before);
         }
+        return appender.list;
+    }
 
-        assertThat(appender.list).filteredOn(line -> line.getLevel() == Level.INFO)
+    @FunctionalInterface
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    @Test
+    void eventsInMemoryOnlyAreSaidLostAtTheStopNotKept() throws Exception {
+        AuditWriter memoryOnly = new AuditWriter(DOWN);
+        memoryOnly.appendOrDefer(event(1));
+        memoryOnly.appendOrDefer(event(2));
+
+        List<ILoggingEvent> lines = logged(() -> DrainOnStopSignal.writeKeptAuditEvents(memoryOnly, Duration.ofSeconds(1)));
+
+        assertThat(lines).filteredOn(line -> line.getLevel() == Level.INFO)
                 .extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
                 .contains("0 stay kept");
-        assertThat(appender.list).filteredOn(line -> line.getLevel() == Level.ERROR)
+        assertThat(lines).filteredOn(line -> line.getLevel() == Level.ERROR)
                 .extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
                 .startsWith("2 audit event(s) in memory only are lost at this stop");
+    }
+
+    /**
+     * A process started with SIGINT ignored (a shell's background job without job control): the JVM sets no handler for
+     * it and {@link Signal#handle} answers {@link SignalHandler#SIG_IGN} (so seen on a JVM started under
+     * {@code sh -c 'trap "" INT; exec java …'}). The start says once, at INFO, that SIGINT will not stop the process,
+     * and nothing of SIGTERM, which drains (ADR 0038, amended in session 47). No context is needed: no signal comes.
+     */
+    @Test
+    void aStopSignalIgnoredWhenTheProcessStartedIsSaidToStayIgnored() throws Exception {
+        List<String> handled = new ArrayList<>();
+
+        List<ILoggingEvent> lines = logged(() -> DrainOnStopSignal.install(null, (signal, handler) -> {
+            handled.add(signal.getName());
+            return signal.getName().equals("INT") ? SignalHandler.SIG_IGN : SignalHandler.SIG_DFL;
+        }));
+
+        assertThat(handled).containsExactly("TERM", "INT");
+        assertThat(lines).extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage).containsExactly(
+                tuple(Level.INFO, "SIGINT was ignored when this process started and stays ignored: it will not stop it"));
+    }
+
+    /** With {@code -Xrs} the JVM refuses a handler for either signal: a WARN for each says its stop will not drain. */
+    @Test
+    void aStopSignalTheJvmKeepsIsSaidNotToDrain() throws Exception {
+        List<ILoggingEvent> lines = logged(() -> DrainOnStopSignal.install(null, (signal, handler) -> {
+            throw new IllegalArgumentException("Signal already used by VM or OS: SIG" + signal.getName());
+        }));
+
+        assertThat(lines).extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage).containsExactly(
+                tuple(Level.WARN, "SIGTERM cannot be handled here (Signal already used by VM or OS: SIGTERM): a stop by "
+                        + "it will not drain first"),
+                tuple(Level.WARN, "SIGINT cannot be handled here (Signal already used by VM or OS: SIGINT): a stop by it "
+                        + "will not drain first"));
     }
 }

@@ -9,6 +9,7 @@ import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import java.lang.reflect.Proxy;
 import java.lang.reflect.InvocationTargetException;
 import java.net.InetAddress;
@@ -25,6 +26,8 @@ import java.util.OptionalInt;
 import java.util.PriorityQueue;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.application.webhook.DeliverWebhooksService;
 import org.vpsrecovery.application.webhook.DeliverySlots;
 import org.vpsrecovery.application.webhook.WebhookTargetGuard;
@@ -45,6 +48,10 @@ import org.vpsrecovery.domain.webhook.WebhookTarget;
  * time: nothing waits.
  */
 class WebhookJobsTest {
+
+    /** A database only for the scheduler client the jobs build (it reads which database it is); no table is used. */
+    @RegisterExtension
+    static final FreshDatabase DATABASE = FreshDatabase.empty();
 
     private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
     private static final String HOST = "hooks.example.com";
@@ -100,6 +107,22 @@ class WebhookJobsTest {
         public void markDead(WebhookDeliveryId delivery, String reason) {
             markDead(delivery);
             deathReasons.put(delivery, reason);
+        }
+
+        /** How many times the dispatcher swept for deliveries db-scheduler dropped; none are, here. */
+        int sweeps;
+
+        public int markDeadWhenUnscheduled(int limit) {
+            sweeps++;
+            return 0;
+        }
+
+        public List<WebhookDeliveryId> undispatched(int limit) {
+            return List.of();
+        }
+
+        public int purgeRemoved(Duration removedAtLeast, int limit) {
+            return 0;
         }
 
         public void markDead(WebhookDeliveryId delivery) {
@@ -363,4 +386,33 @@ class WebhookJobsTest {
         assertThat(sweeps.due()).isTrue();
         assertThat(sweeps.due()).isFalse();
     }
+
+    /**
+     * The dispatcher's own sweep, run as db-scheduler runs its task, counts its minute on the monotonic ticker it is
+     * given, never on the wall clock: the wall clock stepped an hour forward with 59 s on the ticker brings no sweep, and
+     * stepped back an hour behind the first sweep with the ticker a minute on brings the next (ADR 0025, session 47). On
+     * the wall clock, as before session 47, the second run swept here or the third did not.
+     */
+    @Test
+    void theDispatchersSweepComesOnItsTickerWhateverTheWallClockDoes() {
+        java.util.concurrent.atomic.AtomicLong ticker = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        WebhookJobs jobs = new WebhookJobs(DATABASE.dataSource(), service, Duration.ofSeconds(1), FIRST_RETRY, 8,
+                ticker::get);
+        Runnable dispatch = () -> jobs.dispatchTask().execute(
+                new TaskInstance<Void>(WebhookJobs.DISPATCH, RecurringTask.INSTANCE), null);
+
+        dispatch.run();
+        assertThat(store.sweeps).as("at the first run").isEqualTo(1);
+
+        now = now.plus(Duration.ofHours(1));
+        ticker.addAndGet(WebhookJobs.SWEEP_EVERY.minusSeconds(1).toNanos());
+        dispatch.run();
+        assertThat(store.sweeps).as("59 s on the ticker, an hour on the wall clock").isEqualTo(1);
+
+        now = now.minus(Duration.ofHours(2));
+        ticker.addAndGet(Duration.ofSeconds(1).toNanos());
+        dispatch.run();
+        assertThat(store.sweeps).as("a minute on the ticker, the wall clock an hour behind the first sweep").isEqualTo(2);
+    }
 }
+

@@ -3,6 +3,9 @@ package org.vpsrecovery.application.operation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.vpsrecovery.application.PlatformFixture.BLUE;
+import static org.vpsrecovery.application.PlatformFixture.GREEN;
+import static org.vpsrecovery.application.PlatformFixture.GREEN_SERVER;
+import static org.vpsrecovery.application.PlatformFixture.SPARE;
 import static org.vpsrecovery.application.PlatformFixture.WEB;
 
 import java.time.Duration;
@@ -457,11 +460,18 @@ class TrackOperationsServiceTest {
 
     /** Answers each list of snapshots in 10 s of the fixture's clock (VPS.org slow, under its timeout). */
     private org.vpsrecovery.domain.port.SnapshotProvider listingIn10s(Runnable alsoOnEachList) {
+        return listingIn10s(alsoOnEachList, server -> { });
+    }
+
+    /** As above; {@code beforeAnswering} sees which server's list is asked for, and may fail it. */
+    private org.vpsrecovery.domain.port.SnapshotProvider listingIn10s(Runnable alsoOnEachList,
+            java.util.function.Consumer<Optional<ServerId>> beforeAnswering) {
         return new org.vpsrecovery.domain.testing.ForwardingSnapshotProvider(platform.provider) {
             @Override
             public List<Snapshot> listSnapshots(Optional<ServerId> server) {
                 platform.clock.advance(Duration.ofSeconds(10));
                 alsoOnEachList.run();
+                beforeAnswering.accept(server);
                 return super.listSnapshots(server);
             }
         };
@@ -522,6 +532,74 @@ class TrackOperationsServiceTest {
         assertThat(round.leftByBudget()).isEmpty();
         assertThat(creates).as("the last few is not followed").filteredOn(
                 context -> stateOf(context) == OperationState.IN_PROGRESS).isNotEmpty();
+    }
+
+    /**
+     * The rest of a round (the tracking job's leftover list, ADR 0024, amended in session 47) in which one server's
+     * VPS.org list fails: the rest then left goes on with the operations of the other servers after it, in order, and
+     * names neither the failed one nor its server's later ones; those stay open and due, and the next round over what is
+     * due follows them. None is lost, none followed twice (one end each, one list read per look).
+     */
+    @Test
+    void anOperationWhoseServerFailedInTheRestOfARoundStaysDueAndTheRestGoesOnWithTheOthers() {
+        AtomicBoolean spareFails = new AtomicBoolean(true);
+        AtomicInteger spareLists = new AtomicInteger();
+        TrackOperationsService oneAtATime = new TrackOperationsService(platform.operations,
+                listingIn10s(() -> { }, server -> {
+                    if (server.equals(Optional.of(SPARE))) {
+                        spareLists.incrementAndGet();
+                        if (spareFails.get()) {
+                            throw new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org answered 503");
+                        }
+                    }
+                }), platform.provider, platform.history, platform.auditWriter,
+                new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
+                new TrackOperationsService.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), 200, Duration.ZERO, 1));
+        // Due a second apart in this order, so a round takes web's, spare's two, then green's, one per hold.
+        CallContext web = createOn(BLUE, WEB, "web");
+        CallContext spare1 = createOn(BLUE, SPARE, "spare-1");
+        CallContext spare2 = createOn(BLUE, SPARE, "spare-2");
+        CallContext green = createOn(GREEN, GREEN_SERVER, "green");
+        platform.provider.finishCreations();
+        platform.clock.advance(Duration.ofSeconds(10));
+
+        TrackOperationsService.Round round = oneAtATime.round(RunBudget.startingNow(platform.clock::nanoTime,
+                Duration.ofSeconds(5)));
+        assertThat(round.moved()).isEqualTo(1);
+        assertThat(round.leftByBudget()).containsExactly(spare1.operationId(), spare2.operationId(), green.operationId());
+
+        TrackOperationsService.Round failed = oneAtATime.roundGoingOn(round.leftByBudget(),
+                RunBudget.startingNow(platform.clock::nanoTime, Duration.ofSeconds(5)));
+        assertThat(failed.moved()).isZero();
+        assertThat(failed.leftByBudget()).as("the rest after spare's failed list").containsExactly(green.operationId());
+        assertThat(spareLists).hasValue(1);
+
+        TrackOperationsService.Round rest = oneAtATime.roundGoingOn(failed.leftByBudget(),
+                RunBudget.startingNow(platform.clock::nanoTime, Duration.ofSeconds(5)));
+        assertThat(rest.moved()).isEqualTo(1);
+        assertThat(rest.leftByBudget()).isEmpty();
+        assertThat(List.of(spare1, spare2)).allSatisfy(context -> {
+            RecoveryOperation open = platform.operations.find(context.operationId()).orElseThrow();
+            assertThat(open.state()).isEqualTo(OperationState.IN_PROGRESS);
+            assertThat(open.nextCheckAt()).as("still due").isBeforeOrEqualTo(platform.clock.instant());
+        });
+
+        spareFails.set(false);
+        TrackOperationsService.Round next = oneAtATime.round(RunBudget.UNBOUNDED);
+        assertThat(next.moved()).isEqualTo(2);
+        assertThat(next.leftByBudget()).isEmpty();
+        assertThat(spareLists).hasValue(3);
+        assertThat(List.of(web, spare1, spare2, green)).allSatisfy(context -> assertThat(outcomes(context))
+                .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED, Outcome.Kind.COMPLETED));
+    }
+
+    /** A snapshot create of {@code team} on {@code server}, then the clock a second on: each is due after the last. */
+    private CallContext createOn(org.vpsrecovery.domain.common.TeamId team, ServerId server, String name) {
+        CallContext context = platform.as(team);
+        platform.createSnapshot().createSnapshot(new CreateSnapshotCommand(context, server, new SnapshotName(name),
+                Optional.empty()));
+        platform.clock.advance(Duration.ofSeconds(1));
+        return context;
     }
 
     /**

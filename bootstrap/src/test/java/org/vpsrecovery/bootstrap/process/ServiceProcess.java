@@ -379,7 +379,7 @@ public final class ServiceProcess implements AutoCloseable {
      * drained and stopped, ADR 0038). If it does not end in time it is killed and this throws.
      */
     public int stop(StopSignal signal) {
-        send(signal);
+        signal(signal);
         if (!waitFor(stopTimeout)) {
             killNow();
             throw new IllegalStateException("service process " + directory.getFileName() + " did not stop within "
@@ -389,7 +389,11 @@ public final class ServiceProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    private void send(StopSignal signal) {
+    /**
+     * Sends {@code signal} and returns at once, e.g. a first stop signal whose drain a test watches before a second
+     * ({@link #stop(StopSignal)} sends one and waits for the end).
+     */
+    public void signal(StopSignal signal) {
         // A process started with the signal ignored keeps it ignored (the JVM leaves it so), and it would be waited for
         // in vain: said at once instead.
         if (ignores(signal)) {

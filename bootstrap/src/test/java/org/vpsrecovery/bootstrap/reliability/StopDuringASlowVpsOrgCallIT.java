@@ -9,8 +9,10 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
@@ -27,7 +29,7 @@ import org.vpsrecovery.simulator.VpsOrgSimulator;
  * and the caller was told what had not happened. The drain now waits as long as a request's calls may take (ADR 0038,
  * amended in session 46): the caller gets VPS.org's answer, and the history says the create was taken. SIGINT was not
  * drained at all (the JVM's own handling: the server's 10 s grace, then the client closed); it is now drained the same
- * way (ADR 0038, amended in session 47).
+ * way (ADR 0038, amended in session 47). A second stop signal while that drain waits changes nothing (session 48).
  */
 class StopDuringASlowVpsOrgCallIT {
 
@@ -46,10 +48,41 @@ class StopDuringASlowVpsOrgCallIT {
     @ParameterizedTest(name = "SIG{0}")
     @EnumSource(StopSignal.class)
     void aCreateWaitingForASlowVpsOrgWhenItsInstanceIsStoppedGetsVpsOrgsAnswer(StopSignal signal) {
-        // A database of its own for each signal: the two runs' histories stay apart.
+        String log = createHeldAtVpsOrgThenStopped("stop-during-slow-call-" + signal.name().toLowerCase(Locale.ROOT),
+                service -> service.stop(signal));
+
+        assertThat(log).contains("SIG" + signal + ": draining");
+    }
+
+    /**
+     * A second stop signal while the drain waits for that create, of either kind (a second Ctrl-C included), changes
+     * nothing but a line: the drain goes on, the caller gets VPS.org's answer, the exit code is 0 (ADR 0038, amended in
+     * session 47; SIGKILL is the one way to cut a drain short). Cutting it short at the second signal (the JVM's own
+     * handling, or an exit at once) would leave the create without an answer, as before session 46.
+     */
+    @ParameterizedTest(name = "SIG{0} then SIG{1}")
+    @CsvSource({"TERM, TERM", "INT, TERM", "INT, INT"})
+    void aSecondStopSignalDuringTheDrainChangesNothing(StopSignal first, StopSignal second) {
+        String log = createHeldAtVpsOrgThenStopped("second-signal-" + first.name().toLowerCase(Locale.ROOT) + "-"
+                + second.name().toLowerCase(Locale.ROOT), service -> {
+                    service.signal(first);
+                    service.awaitStdout("SIG" + first + ": draining", Duration.ofMinutes(1));
+                    return service.stop(second);
+                });
+
+        assertThat(log).contains("SIG" + second + " during the drain: the drain already under way goes on");
+        assertThat(log.lines().filter(line -> line.contains(": draining"))).as("drains begun").hasSize(1);
+    }
+
+    /**
+     * A service whose create VPS.org holds for {@link #VPS_ORG_ANSWERS_AFTER}, stopped by {@code stop} (answering the
+     * exit code) once that create's call is held: the caller gets 201, the history says the create was taken, the
+     * process drained and exited 0. Answers the service's log.
+     */
+    private static String createHeldAtVpsOrgThenStopped(String requestId, ToIntFunction<ServiceProcess> stop) {
+        // A database of its own for each run: the runs' histories stay apart.
         TestDatabase database = DATABASE.anotherMigrated();
         AuditRows audit = new AuditRows(database.dataSource());
-        String requestId = "stop-during-slow-call-" + signal.name().toLowerCase(Locale.ROOT);
         ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
         try (VpsOrgSimulator simulator = ReliabilitySetup.simulator(SERVERS, SimulatorOptions.defaults());
              PlatformClient team = new PlatformClient(ReliabilitySetup.TEAM_TOKEN);
@@ -64,21 +97,21 @@ class StopDuringASlowVpsOrgCallIT {
                     .until(() -> simulator.requests().stream()
                             .anyMatch(request -> request.method().equals("POST") && request.path().equals(SNAPSHOTS)));
 
-            int exitCode = service.stop(signal);
+            int exitCode = stop.applyAsInt(service);
             Answer answer = created.handle((answered, noAnswer) -> {
-                assertThat(noAnswer).as("the create under way at the SIG" + signal + " got no answer\n" + service.stdout())
+                assertThat(noAnswer).as("the create under way at the stop got no answer\n" + service.stdout())
                         .isNull();
                 return answered;
             }).join();
 
             assertThat(answer.status()).as(answer + "\n" + service.stdout()).isEqualTo(201);
-            assertThat(exitCode).as("exit code after SIG" + signal + "\n" + service.stdout()).isZero();
-            assertThat(service.stdout()).contains("SIG" + signal + ": draining", "drained; stopping")
-                    .doesNotContain("drain timeout");
+            assertThat(exitCode).as("exit code after the stop\n" + service.stdout()).isZero();
+            assertThat(service.stdout()).contains("drained; stopping").doesNotContain("drain timeout");
             List<AuditRows.Row> rows = audit.forRequest(requestId);
             assertThat(rows).extracting(AuditRows.Row::kind).as(answer.toString())
                     .startsWith("ACCEPTED", "SUBMITTED");
             assertThat(rows.get(1).resourceId()).as("the snapshot VPS.org made").isEqualTo(answer.id());
+            return service.stdout();
         } finally {
             callers.close();
         }
