@@ -48,8 +48,8 @@ final class BackupsCommand {
             body.put("description", description);
         }
         FacadeClient facade = vpsr.facade();
-        var answer = facade.post("/api/v1/backups/", Map.of(), body, SnapshotsCommand.idempotency(key));
-        return vpsr.changed(facade, answer, vpsr.json().createObjectNode(), wait);
+        return vpsr.changed(facade, () -> facade.post("/api/v1/backups/", Map.of(), body, SnapshotsCommand.idempotency(key)),
+                vpsr.json().createObjectNode(), wait);
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a backup (permanent).")
@@ -57,8 +57,8 @@ final class BackupsCommand {
                @Option(names = "--idempotency-key", paramLabel = "KEY") String key,
                @Mixin WaitOptions wait) {
         FacadeClient facade = vpsr.facade();
-        var answer = facade.delete("/api/v1/backups/" + id + "/", SnapshotsCommand.idempotency(key));
-        return vpsr.changed(facade, answer, vpsr.json().createObjectNode().put("backup_id", id).put("status", "deleted"), wait);
+        return vpsr.changed(facade, () -> facade.delete("/api/v1/backups/" + id + "/", SnapshotsCommand.idempotency(key)),
+                vpsr.json().createObjectNode().put("backup_id", id).put("status", "deleted"), wait);
     }
 
     @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a backup onto its server, or --server-id (overwrites it; 5 to 15 minutes).")

@@ -24,7 +24,7 @@ public final class ExitCodes {
     public static final int UNAUTHORIZED = 4;
     /**
      * Rate-limited, busy or unavailable (429, 503; a 409 SERVER_BUSY or IDEMPOTENT_REQUEST_IN_PROGRESS): try again after
-     * the Retry-After printed.
+     * the Retry-After printed. Never once a change was accepted: --wait reads its operation again instead.
      */
     public static final int BUSY = 5;
     /**
@@ -32,9 +32,12 @@ public final class ExitCodes {
      * so, or a read of the events met an event changed outside the platform (AUDIT_EVENT_ALTERED).
      */
     public static final int OPERATION_FAILED = 6;
-    /** The service could not be reached (connection refused, timeout, bad URL). */
+    /** The service could not be reached (connection refused, timeout, bad URL); for a change, before it was sent. */
     public static final int UNREACHABLE = 7;
-    /** Any other answer: the service or VPS.org failed (500, 502, 504, an unexpected status). */
+    /**
+     * Any other answer: the service or VPS.org failed (500, 502, 504, an unexpected status); or a change was sent and
+     * no answer came (it may have taken effect, as after a 504 OUTCOME_UNKNOWN).
+     */
     public static final int SERVICE_ERROR = 8;
     /** With --wait or operations wait: --timeout passed before the operation ended (it goes on). */
     public static final int WAIT_TIMED_OUT = 9;

@@ -22,8 +22,9 @@ import java.util.stream.Collectors;
 
 /**
  * The REST facade over HTTP: one request, one answer. A refusal becomes a {@link FacadeProblem}
- * (its problem+json reason code kept), an unreachable service an {@link Unreachable}. No retry:
- * a 429 or 503 ends the command with its Retry-After printed, the caller decides.
+ * (its problem+json reason code kept), an unreachable service an {@link Unreachable}, a change sent whose answer
+ * never came a {@link ChangeInDoubt}. No retry here: a 429 or 503 ends the request with its Retry-After kept, the
+ * caller decides (only {@link OperationWatch}'s reads try again: a read is not the change).
  */
 final class FacadeClient {
 
@@ -173,11 +174,17 @@ final class FacadeClient {
     }
 
     private Answer send(HttpRequest.Builder request) {
+        HttpRequest built = request.build();
         HttpResponse<byte[]> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = http.send(built, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException | IllegalArgumentException e) {
-            throw new Unreachable(connection.url(), e);
+            Unreachable unreachable = new Unreachable(connection.url(), e);
+            // A change whose request went out may have been made, though no answer came: not "could not be reached".
+            if (!built.method().equals("GET") && unreachable.afterConnecting()) {
+                throw new ChangeInDoubt(built.method(), connection.url(), (IOException) e);
+            }
+            throw unreachable;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unreachable(connection.url(), e);
@@ -194,7 +201,8 @@ final class FacadeClient {
         String detail = text(problem, "detail").or(() -> text(problem, "title")).orElse("HTTP " + status);
         return new FacadeProblem(status, text(problem, "reason_code"), detail,
                 text(problem, "request_id").or(() -> Optional.ofNullable(headers.get("x-request-id"))),
-                Optional.ofNullable(headers.get("retry-after")), teamHint(status, detail));
+                Optional.ofNullable(headers.get("retry-after")), teamHint(status, detail),
+                Optional.ofNullable(headers.get("x-operation-id")));
     }
 
     /** A refusal about the team header names a header the user never typed: say which setting of vpsr sends it. */
@@ -251,15 +259,21 @@ final class FacadeClient {
         final Optional<String> retryAfter;
         /** What vpsr's user can do about it, when the answer names something vpsr sets for them. */
         final Optional<String> hint;
+        /**
+         * The X-Operation-Id a refusal carries when the change went as far as its operation: a 504 OUTCOME_UNKNOWN, a
+         * 409 IDEMPOTENT_REQUEST_INTERRUPTED (whose id may also name a pending change, a hold or a recorded change).
+         */
+        final Optional<String> operationId;
 
         FacadeProblem(int status, Optional<String> reasonCode, String detail, Optional<String> requestId,
-                      Optional<String> retryAfter, Optional<String> hint) {
+                      Optional<String> retryAfter, Optional<String> hint, Optional<String> operationId) {
             super(detail);
             this.status = status;
             this.reasonCode = reasonCode;
             this.requestId = requestId;
             this.retryAfter = retryAfter;
             this.hint = hint;
+            this.operationId = operationId;
         }
 
         int exitCode() {
@@ -294,6 +308,19 @@ final class FacadeClient {
         }
     }
 
+    /**
+     * A change (POST, PUT, DELETE) was sent, then no answer came (timed out, the connection closed): the service may
+     * have made it. Exit 8, as a 504 OUTCOME_UNKNOWN: look before running it again, or rerun with the same key.
+     */
+    static final class ChangeInDoubt extends RuntimeException {
+        ChangeInDoubt(String method, URI url, IOException cause) {
+            super("the " + method + " was sent to " + url + ", then no answer came (" + (cause.getMessage() == null
+                    ? cause.getClass().getSimpleName() : cause.getMessage()) + "): the change may have taken effect; "
+                    + "look (vpsr operations list) before running it again, or run it again with the same "
+                    + "--idempotency-key", cause);
+        }
+    }
+
     /** The service did not answer. */
     static final class Unreachable extends RuntimeException {
         /** What vpsr's user can do about it, when the command knows why its answer may not have come. */
@@ -318,7 +345,9 @@ final class FacadeClient {
             return getCause() instanceof IOException
                     && !(getCause() instanceof java.net.ConnectException)
                     && !(getCause() instanceof java.net.http.HttpConnectTimeoutException)
-                    && !(getCause() instanceof java.net.UnknownHostException);
+                    && !(getCause() instanceof java.net.UnknownHostException)
+                    // TLS refused before any request went out (an untrusted certificate, say).
+                    && !(getCause() instanceof javax.net.ssl.SSLHandshakeException);
         }
     }
 }

@@ -7,17 +7,21 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Follows an operation to its end through the facade's long poll ({@code GET /operations/{id}/?wait=}).
  * On a terminal one progress line is rewritten in place (carriage return); otherwise a plain line is
  * printed each time the state changes, so logs stay readable. Progress goes to stderr: stdout keeps
- * only the command's answer, for pipes.
+ * only the command's answer, for pipes. A read that fails on the way (429, 503, the service out of reach) is
+ * read again after its Retry-After: the change it follows was accepted, and only a read is ever repeated.
  */
 final class OperationWatch {
 
     /** How long one read waits at most for the end: the line's clock moves on at least this often. */
     private static final int WAIT_SECONDS = 2;
+    /** How much longer than the time left one read may take: its answer is not cut off before the limit. */
+    private static final Duration REQUEST_MARGIN = Duration.ofSeconds(1);
     private static final Set<String> FAILED = Set.of("failed", "vanished", "timed_out", "denied", "expired", "rejected");
 
     /** Where a change of the platform's own records waiting for a second person is read (ADR 0043); it has no long poll. */
@@ -41,8 +45,11 @@ final class OperationWatch {
         this.base = base;
     }
 
-    /** The operation as it ended; empty when {@code limit} passed first (measured on this machine's clock). */
-    Optional<JsonNode> follow(String operationId, Optional<Duration> limit) {
+    /**
+     * The operation as it ended; empty when {@code limit} passed first (measured on this machine's clock). Each state
+     * read of it, the last one too, is handed to {@code eachRead}.
+     */
+    Optional<JsonNode> follow(String operationId, Optional<Duration> limit, Consumer<JsonNode> eachRead) {
         Instant start = Instant.now();
         Optional<Instant> giveUpAt = limit.map(start::plus);
         String lastState = null;
@@ -59,7 +66,32 @@ final class OperationWatch {
             // Each long poll ends by the limit (whole seconds, at least one), so the limit is not overrun by much.
             int waitSeconds = giveUpAt.map(at -> (int) Math.max(1, Math.min(WAIT_SECONDS,
                     Duration.between(now, at).toSeconds()))).orElse(WAIT_SECONDS);
-            JsonNode operation = read(operationId, waitSeconds);
+            // And so does the request: a service that never answers is given up on by the limit, not 90 s later.
+            Duration requestTimeout = giveUpAt.map(at -> Duration.between(now, at).plus(REQUEST_MARGIN))
+                    .filter(left -> left.compareTo(FacadeClient.REQUEST_TIMEOUT) < 0)
+                    .orElse(FacadeClient.REQUEST_TIMEOUT);
+            JsonNode operation;
+            try {
+                operation = read(operationId, waitSeconds, requestTimeout);
+            } catch (FacadeClient.FacadeProblem | FacadeClient.Unreachable failed) {
+                // The change was accepted: a read that failed says nothing about it. Only the read is tried again.
+                Optional<Duration> readAgainAfter = readAgainAfter(failed);
+                if (readAgainAfter.isEmpty() || Thread.currentThread().isInterrupted()) {
+                    throw failed;
+                }
+                Duration pause = readAgainAfter.get();
+                if (terminal && lastWidth > 0) {
+                    progress.println();
+                    lastWidth = 0;
+                }
+                progress.println("vpsr: reading " + operationId + ": " + said(failed) + "; reading again in "
+                        + pause.toSeconds() + " s");
+                progress.flush();
+                pause(giveUpAt.map(at -> Duration.between(Instant.now(), at))
+                        .filter(left -> left.compareTo(pause) < 0).orElse(pause));
+                continue;
+            }
+            eachRead.accept(operation);
             String state = operation.path("state").asText();
             boolean done = operation.path("final").asBoolean(false);
             long seconds = Duration.between(start, Instant.now()).toSeconds();
@@ -83,21 +115,53 @@ final class OperationWatch {
     }
 
     /**
+     * How long to pause before reading again after a read that {@code failed}: its Retry-After when rate-limited or
+     * unavailable (429, 503: the team's rate spent, the instance draining, the platform's store away), else
+     * {@link #WAIT_SECONDS}; as long when the service was out of reach. Empty for any other refusal (404, 401, ...):
+     * reading again would not change it, the wait ends.
+     */
+    private static Optional<Duration> readAgainAfter(RuntimeException failed) {
+        Duration fallback = Duration.ofSeconds(WAIT_SECONDS);
+        if (failed instanceof FacadeClient.FacadeProblem problem) {
+            return problem.status == 429 || problem.status == 503
+                    ? Optional.of(problem.retryAfter.flatMap(OperationWatch::seconds).orElse(fallback))
+                    : Optional.empty();
+        }
+        return Optional.of(fallback);
+    }
+
+    /** Retry-After in seconds, the form the facade sends; anything else is not trusted. */
+    private static Optional<Duration> seconds(String retryAfter) {
+        try {
+            long seconds = Long.parseLong(retryAfter.strip());
+            return seconds >= 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
+        } catch (NumberFormatException notSeconds) {
+            return Optional.empty();
+        }
+    }
+
+    private static String said(RuntimeException failed) {
+        return failed instanceof FacadeClient.FacadeProblem problem
+                ? problem.reasonCode.orElse("HTTP_" + problem.status) + " (" + problem.status + ")"
+                : failed.getMessage();
+    }
+
+    /**
      * A long poll; when the instance already holds as many as it allows (503 TOO_MANY_WAITING_REQUESTS),
      * a plain read after as long a pause instead: the wait goes on, only less promptly.
      */
-    private JsonNode read(String operationId, int waitSeconds) {
+    private JsonNode read(String operationId, int waitSeconds, Duration requestTimeout) {
         String path = base + operationId + "/";
         if (!base.equals(OPERATIONS)) {
             // A plain read, then a pause before the next: a person decides in minutes, not milliseconds.
-            JsonNode change = facade.get(path, Map.of()).body();
+            JsonNode change = facade.get(path, Map.of(), requestTimeout).body();
             if (!change.path("final").asBoolean(false)) {
                 pause(Duration.ofSeconds(1));
             }
             return change;
         }
         try {
-            return facade.get(path, Map.of("wait", String.valueOf(waitSeconds))).body();
+            return facade.get(path, Map.of("wait", String.valueOf(waitSeconds)), requestTimeout).body();
         } catch (FacadeClient.FacadeProblem busy) {
             if (!busy.reasonCode.filter("TOO_MANY_WAITING_REQUESTS"::equals).isPresent()) {
                 throw busy;
@@ -108,7 +172,7 @@ final class OperationWatch {
                 Thread.currentThread().interrupt();
                 throw busy;
             }
-            return facade.get(path, Map.of()).body();
+            return facade.get(path, Map.of(), requestTimeout).body();
         }
     }
 

@@ -32,8 +32,8 @@ final class ServersCommand {
     static int restoreFromBackup(Vpsr vpsr, FacadeClient facade, long server, long backup, boolean skipSafetySnapshot,
                                  String key, WaitOptions wait) {
         Map<String, String> query = skipSafetySnapshot ? Map.of("skip_safety_snapshot", "true") : Map.of();
-        var answer = facade.post("/api/v1/servers/" + server + "/restore/", query,
-                vpsr.json().createObjectNode().put("backup_id", backup), SnapshotsCommand.idempotency(key));
-        return vpsr.changed(facade, answer, vpsr.json().createObjectNode().put("server_id", server).put("backup_id", backup), wait);
+        return vpsr.changed(facade, () -> facade.post("/api/v1/servers/" + server + "/restore/", query,
+                vpsr.json().createObjectNode().put("backup_id", backup), SnapshotsCommand.idempotency(key)),
+                vpsr.json().createObjectNode().put("server_id", server).put("backup_id", backup), wait);
     }
 }

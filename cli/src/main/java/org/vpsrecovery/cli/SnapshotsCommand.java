@@ -44,8 +44,8 @@ final class SnapshotsCommand {
             body.put("description", description);
         }
         FacadeClient facade = vpsr.facade();
-        var answer = facade.post("/api/v1/snapshots/", Map.of(), body, idempotency(key));
-        return vpsr.changed(facade, answer, vpsr.json().createObjectNode(), wait);
+        return vpsr.changed(facade, () -> facade.post("/api/v1/snapshots/", Map.of(), body, idempotency(key)),
+                vpsr.json().createObjectNode(), wait);
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a snapshot (permanent).")
@@ -53,8 +53,8 @@ final class SnapshotsCommand {
                @Option(names = "--idempotency-key", paramLabel = "KEY") String key,
                @Mixin WaitOptions wait) {
         FacadeClient facade = vpsr.facade();
-        var answer = facade.delete("/api/v1/snapshots/" + id + "/", idempotency(key));
-        return vpsr.changed(facade, answer, vpsr.json().createObjectNode().put("snapshot_id", id).put("status", "deleted"), wait);
+        return vpsr.changed(facade, () -> facade.delete("/api/v1/snapshots/" + id + "/", idempotency(key)),
+                vpsr.json().createObjectNode().put("snapshot_id", id).put("status", "deleted"), wait);
     }
 
     @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a snapshot onto its server (overwrites it; 5 to 15 minutes).")
@@ -65,8 +65,8 @@ final class SnapshotsCommand {
                 @Mixin WaitOptions wait) {
         FacadeClient facade = vpsr.facade();
         Map<String, String> query = skipSafetySnapshot ? Map.of("skip_safety_snapshot", "true") : Map.of();
-        var answer = facade.post("/api/v1/snapshots/" + id + "/restore/", query, null, idempotency(key));
-        return vpsr.changed(facade, answer, vpsr.json().createObjectNode().put("snapshot_id", id), wait);
+        return vpsr.changed(facade, () -> facade.post("/api/v1/snapshots/" + id + "/restore/", query, null, idempotency(key)),
+                vpsr.json().createObjectNode().put("snapshot_id", id), wait);
     }
 
     static Map<String, String> idempotency(String key) {

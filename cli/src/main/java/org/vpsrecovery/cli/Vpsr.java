@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.vpsrecovery.cli.FacadeClient.FacadeProblem;
 import org.vpsrecovery.cli.FacadeClient.Unreachable;
 import picocli.CommandLine;
@@ -46,7 +48,7 @@ import picocli.CommandLine.Spec;
                         + "Retry-After is printed",
                 "6:the operation ended failed, vanished or timed_out; or the audit chain is broken",
                 "7:the service could not be reached",
-                "8:the service or VPS.org failed (500, 502, 504, other)",
+                "8:the service or VPS.org failed (500, 502, 504, other), or a change was sent and no answer came",
                 "9:--timeout passed before the operation waited on ended (it goes on)",
                 "10:the output could not be written whole (a full disk, a closed pipe)"})
 public final class Vpsr {
@@ -159,11 +161,7 @@ public final class Vpsr {
             PrintWriter err = cmd.getErr();
             int code = switch (e) {
                 case FacadeProblem problem -> {
-                    err.println("vpsr: " + problem.reasonCode.orElse("HTTP_" + problem.status) + " (" + problem.status
-                            + "): " + problem.getMessage());
-                    problem.hint.ifPresent(hint -> err.println("vpsr: " + hint));
-                    problem.requestId.ifPresent(id -> err.println("request id: " + id));
-                    problem.retryAfter.ifPresent(seconds -> err.println("retry after: " + seconds + " s"));
+                    report(problem, err);
                     yield problem.exitCode();
                 }
                 case Unreachable unreachable -> {
@@ -174,6 +172,10 @@ public final class Vpsr {
                 case FacadeClient.AlteredEventInExport altered -> {
                     err.println("vpsr: " + ExitCodes.AUDIT_EVENT_ALTERED + ": " + altered.getMessage());
                     yield ExitCodes.OPERATION_FAILED;
+                }
+                case FacadeClient.ChangeInDoubt inDoubt -> {
+                    err.println("vpsr: " + inDoubt.getMessage());
+                    yield ExitCodes.SERVICE_ERROR;
                 }
                 case FacadeClient.AnswerCutShort brokenOff -> {
                     err.println("vpsr: " + brokenOff.getMessage());
@@ -196,6 +198,15 @@ public final class Vpsr {
             return code;
         });
         return commandLine;
+    }
+
+    /** A refusal on stderr: its reason code, status and detail, then what the user can do and quote. */
+    private static void report(FacadeProblem problem, PrintWriter err) {
+        err.println("vpsr: " + problem.reasonCode.orElse("HTTP_" + problem.status) + " (" + problem.status
+                + "): " + problem.getMessage());
+        problem.hint.ifPresent(hint -> err.println("vpsr: " + hint));
+        problem.requestId.ifPresent(id -> err.println("request id: " + id));
+        problem.retryAfter.ifPresent(seconds -> err.println("retry after: " + seconds + " s"));
     }
 
     Connection connection() {
@@ -237,10 +248,21 @@ public final class Vpsr {
     }
 
     /**
-     * After a changing request: prints the answer (or, for an empty one, what was asked and its
-     * operation), then with {@code wait} follows the operation to its end.
+     * Sends a change that starts an operation (a create, delete or restore), prints the answer (or, for an empty one,
+     * what was asked and its operation) and the operation's line, then with {@code wait} follows the operation to its
+     * end. A refusal that names an operation (504 OUTCOME_UNKNOWN, 409 IDEMPOTENT_REQUEST_INTERRUPTED: the change may
+     * have been made) is printed with that line too, and with {@code wait} the command exits by how the operation ends.
      */
-    int changed(FacadeClient facade, FacadeClient.Answer answer, ObjectNode whenEmpty, WaitOptions wait) {
+    int changed(FacadeClient facade, Supplier<FacadeClient.Answer> request, ObjectNode whenEmpty, WaitOptions wait) {
+        FacadeClient.Answer answer;
+        try {
+            answer = request.get();
+        } catch (FacadeProblem refused) {
+            if (refused.operationId.isEmpty()) {
+                throw refused;
+            }
+            return inDoubt(facade, refused, refused.operationId.get(), wait);
+        }
         Optional<String> operationId = answer.header("X-Operation-Id");
         JsonNode shown = answer.body();
         if (shown == null || shown.isNull() || shown.isMissingNode()) {
@@ -249,11 +271,9 @@ public final class Vpsr {
         }
         output().object(shown);
         PrintWriter err = spec.commandLine().getErr();
+        // Printed before following: whatever ends the wait, the operation to pick up again has been named.
+        operationId.ifPresent(id -> printOperation(id, err));
         if (!wait.wait) {
-            operationId.ifPresent(id -> {
-                err.println("operation " + id + " (vpsr operations wait " + id + ")");
-                err.flush();
-            });
             return ExitCodes.OK;
         }
         if (operationId.isEmpty()) {
@@ -262,6 +282,32 @@ public final class Vpsr {
             return ExitCodes.OK;
         }
         return followed(facade, operationId.get(), wait.limit());
+    }
+
+    /** A refusal whose change may have been made anyway: it names the operation, which tells how it ended. */
+    private int inDoubt(FacadeClient facade, FacadeProblem refused, String operationId, WaitOptions wait) {
+        PrintWriter err = spec.commandLine().getErr();
+        report(refused, err);
+        printOperation(operationId, err);
+        if (!wait.wait) {
+            return refused.exitCode();
+        }
+        try {
+            return followed(facade, operationId, wait.limit());
+        } catch (FacadeProblem notAnOperation) {
+            if (notAnOperation.status != 404) {
+                throw notAnOperation;
+            }
+            // An interrupted request's id may name a change recorded without an operation: the refusal stands.
+            err.println("vpsr: " + operationId + " is no operation to follow; the refusal above stands");
+            err.flush();
+            return refused.exitCode();
+        }
+    }
+
+    private static void printOperation(String operationId, PrintWriter err) {
+        err.println("operation " + operationId + " (vpsr operations wait " + operationId + ")");
+        err.flush();
     }
 
     /**
@@ -285,12 +331,23 @@ public final class Vpsr {
 
     /** Follows the operation to its end, or until {@code limit} has passed (then exit 9: it goes on without us). */
     int followed(FacadeClient facade, String operationId, Optional<Duration> limit) {
-        return followed(facade, operationId, limit, "/api/v1/operations/");
+        return followed(facade, operationId, limit, read -> { });
+    }
+
+    /** As {@link #followed(FacadeClient, String, Optional)}, handing {@code eachRead} every state read. */
+    int followed(FacadeClient facade, String operationId, Optional<Duration> limit, Consumer<JsonNode> eachRead) {
+        return followed(facade, operationId, limit, "/api/v1/operations/", eachRead);
     }
 
     private int followed(FacadeClient facade, String operationId, Optional<Duration> limit, String base) {
+        return followed(facade, operationId, limit, base, read -> { });
+    }
+
+    private int followed(FacadeClient facade, String operationId, Optional<Duration> limit, String base,
+                         Consumer<JsonNode> eachRead) {
         PrintWriter err = spec.commandLine().getErr();
-        Optional<JsonNode> ended = new OperationWatch(facade, err, environment.terminal(), base).follow(operationId, limit);
+        Optional<JsonNode> ended = new OperationWatch(facade, err, environment.terminal(), base)
+                .follow(operationId, limit, eachRead);
         if (ended.isEmpty()) {
             err.println("vpsr: gave up waiting after " + limit.orElseThrow().toSeconds() + " s; operation " + operationId
                     + " goes on (vpsr operations wait " + operationId + ")");
