@@ -30,7 +30,8 @@ final class BudgetedRecurringTask {
         return new RecurringTask<>(name, schedule, Serializable.class, initial) {
             @Override
             public CompletionHandler<Serializable> execute(TaskInstance<Serializable> instance, ExecutionContext context) {
-                Serializable next = run.apply(instance.getData());
+                // Data of a class this release does not know is read as none: a fresh round (TaskDataSerializer).
+                Serializable next = run.apply(TaskDataSerializer.readFor(name, instance::getData));
                 return (complete, operations) -> operations.reschedule(complete,
                         cutShort.test(next) ? complete.getTimeDone() : schedule.getNextExecutionTime(complete), next);
             }

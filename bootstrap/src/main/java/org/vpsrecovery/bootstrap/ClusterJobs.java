@@ -129,6 +129,9 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                         .execute((instance, context) -> once(PURGE_IDEMPOTENCY, idempotencyRecords::purgeExpired)));
         this.scheduler = Scheduler.create(PostgresAdapterFactory.pooled(dataSource), webhooks.deliverTask(), policyRuns.retryTask())
                 .startTasks(tasks)
+                // Task data another release wrote in a class this one lacks is read as none, a fresh round, not a
+                // failure at every run for ever (ADR 0024, amended in session 48).
+                .serializer(new TaskDataSerializer())
                 .pollingInterval(pollingInterval)
                 // An instance killed mid-run (tracking, a webhook attempt) holds its job's row until its
                 // heartbeats are missed: then another instance revives it (30 s by default, not db-scheduler's 30 min).
