@@ -72,6 +72,8 @@ class FacadeHttpTest {
     JsonMapper json;
     @Inject
     SwitchableRecoveryOperations operationReads;
+    @Inject
+    SwitchableSafetySnapshotSettings safetySnapshots;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -951,6 +953,49 @@ class FacadeHttpTest {
         } finally {
             records.completeFails = null;
         }
+    }
+
+    /**
+     * A keyed restore that takes a safety snapshot at the server's limit, whose rotation delete (its own attempt and
+     * operation) loses its answer: 503 "not now" with Retry-After, naming the delete, and the key freed, so the retry
+     * runs, reads the room again (the delete did happen) and is accepted. It was a 504 whose X-Operation-Id named the
+     * delete, kept under the restore's key and replayed for 24 h, though no restore was ever stored or sent (session
+     * 48's review; ADR 0029, amended).
+     */
+    @Test
+    void aKeyedRestoreWhoseRotationDeleteLostItsAnswerIsNotNowAndItsRetryRunsNeverAReplayed504() throws Exception {
+        safetySnapshots.on = true;
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        for (int day = 19; day <= 22; day++) { // with 801, the server's limit of five
+            platform.provider.addSnapshot(new org.vpsrecovery.domain.snapshot.Snapshot(
+                    new org.vpsrecovery.domain.snapshot.SnapshotId(900 + day), platform.web, "nightly-12345-202611" + day,
+                    CreationStatus.COMPLETED, java.util.OptionalLong.of(10),
+                    Instant.parse("2026-11-%02dT02:00:00Z".formatted(day)), ""));
+        }
+        Answer policy = send("POST", "/api/v1/policies/", BLUE_TOKEN, """
+                {"kind": "snapshot", "server_ids": [12345], "cron": "0 3 * * *", "time_zone": "UTC",
+                 "name_template": "nightly-{server_id}-{date}", "keep_last": 2}""");
+        assertThat(policy.status()).as(policy.raw().body()).isEqualTo(201);
+        Map<String, String> key = Map.of("Idempotency-Key", "restore-after-rotation");
+        platform.provider.loseNextMutationAnswer();
+
+        Answer first = send("POST", "/api/v1/snapshots/801/restore/", BLUE_TOKEN, null, key);
+
+        assertProblem(first, 503, "PLATFORM_UNAVAILABLE");
+        assertThat(first.raw().headers().firstValue("Retry-After")).isPresent();
+        String delete = platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(e -> e.detail().get(org.vpsrecovery.domain.audit.AuditEvent.ATTEMPT_ID)).findFirst().orElseThrow();
+        assertThat(first.raw().headers().firstValue("X-Operation-Id")).isNotEqualTo(Optional.of(delete));
+        assertThat((String) first.get("detail")).contains("snapshot 919", delete, "the restore was not stored");
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+
+        Answer retried = send("POST", "/api/v1/snapshots/801/restore/", BLUE_TOKEN, null, key);
+
+        assertThat(retried.raw().headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(retried.status()).as(retried.raw().body()).isEqualTo(202);
+        assertThat(retried.get("state")).isEqualTo("awaiting_safety_snapshot");
+        assertThat(platform.providerCallsStartingWith("delete")).isOne();
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isOne();
     }
 
     /**
