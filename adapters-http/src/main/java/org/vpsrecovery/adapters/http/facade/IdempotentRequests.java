@@ -255,23 +255,39 @@ public class IdempotentRequests {
     }
 
     private MutableHttpResponse<?> interrupted(HttpRequest<?> request, IdempotencyScope scope, Optional<OperationId> reached) {
-        String detail = reached.map(id -> scope.team().flatMap(own -> changes.find(own, id)).isPresent()
-                        ? "the first request with this Idempotency-Key was interrupted after its change was stored to "
-                        + "wait for approval; it is not asked again: change " + id + " shows how it ends (GET "
-                        + "/api/v1/changes/" + id + "/)"
-                        : placedHold(id)
-                        ? "the first request with this Idempotency-Key was interrupted after it placed its hold; it is "
-                        + "not placed again: hold " + id + " is among the point's holds (GET .../holds/)"
-                        : operations.exists(id) ? "the first request with this Idempotency-Key was interrupted after it was "
-                        + "accepted, so VPS.org may have acted on it; it is not sent again: operation " + id
-                        + " shows how it ends (GET /api/v1/operations/" + id + "/)"
-                        : madeChange(id))
+        String detail = reached.map(id -> reachedDetail(scope, id))
                 .orElse("the first request with this Idempotency-Key was interrupted and cannot be traced, so it is "
                         + "not sent again; the audit history shows what was recorded, and a new key asks again");
         MutableHttpResponse<?> interrupted = FacadeProblems.respond(HttpStatus.CONFLICT, detail,
                 RequestReason.IDEMPOTENT_REQUEST_INTERRUPTED.name(), RequestAttributes.requestId(request), HEADER);
         reached.ifPresent(id -> interrupted.header(RequestAttributes.OPERATION_ID_HEADER, id.toString()));
         return interrupted;
+    }
+
+    /**
+     * What the holder {@code id} left, in words: read again, since {@link #reached} stops at its first trace. Found a
+     * moment ago, so the answer (409 INTERRUPTED, the key kept) stands whatever these reads do: one that fails (the
+     * store away or busy) gives plainer words, never a 503 or a 500 that left the key held until its lease ends
+     * (session 48's review), as {@link #madeChange} does.
+     */
+    private String reachedDetail(IdempotencyScope scope, OperationId id) {
+        try {
+            return scope.team().flatMap(own -> changes.find(own, id)).isPresent()
+                    ? "the first request with this Idempotency-Key was interrupted after its change was stored to "
+                    + "wait for approval; it is not asked again: change " + id + " shows how it ends (GET "
+                    + "/api/v1/changes/" + id + "/)"
+                    : placedHold(id)
+                    ? "the first request with this Idempotency-Key was interrupted after it placed its hold; it is "
+                    + "not placed again: hold " + id + " is among the point's holds (GET .../holds/)"
+                    : operations.exists(id) ? "the first request with this Idempotency-Key was interrupted after it was "
+                    + "accepted, so VPS.org may have acted on it; it is not sent again: operation " + id
+                    + " shows how it ends (GET /api/v1/operations/" + id + "/)"
+                    : madeChange(id);
+        } catch (RuntimeException unreadable) {
+            return "the first request with this Idempotency-Key was interrupted after it got as far as acting, so it "
+                    + "may have taken effect; it is not sent again: " + id + " names it (an operation, a change or a "
+                    + "hold), the audit history shows what was recorded, and a new key asks again";
+        }
     }
 
     /** What a change whose first answer was lost did, named from its intent: its answer cannot be rebuilt from it. */

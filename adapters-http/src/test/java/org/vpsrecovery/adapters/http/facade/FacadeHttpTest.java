@@ -23,6 +23,7 @@ import org.vpsrecovery.domain.idempotency.RequestFingerprint;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.testing.InMemoryPendingChanges;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -713,6 +714,38 @@ class FacadeHttpTest {
         assertThat(replay.status()).isEqualTo(409);
         assertThat(replay.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
         assertThat(replay.raw().headers().firstValue("X-Operation-Id")).contains(dead.toString());
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
+    }
+
+    /**
+     * A takeover that found the dead request's operation answers 409 IDEMPOTENT_REQUEST_INTERRUPTED naming it and keeps
+     * that answer, even when a read that only words the answer fails (the store busy, or a failure of no domain type):
+     * it answered 503 "try again" (or 500) with the key held 5 minutes, each retry 409 IN_PROGRESS until the lease
+     * ended (session 48's review).
+     */
+    @Test
+    void aTakeoverWhoseAnswerCannotBeWordedNowStillAnswersInterruptedAndKeepsIt() throws Exception {
+        List<RuntimeException> failures = List.of(new PlatformUnavailable("database busy", Duration.ofSeconds(2), null),
+                new IllegalStateException("connection reset"));
+        for (RuntimeException failure : failures) {
+            String name = "reword-" + failures.indexOf(failure);
+            Map<String, String> key = Map.of("Idempotency-Key", name);
+            String body = "{\"server_id\": 12345, \"name\": \"" + name + "\"}";
+            OperationId dead = leftInFlightAfterItsIntent(name, "{\"name\":\"" + name + "\",\"server_id\":12345}");
+            platform.clock.advance(Duration.ofSeconds(61));
+            // The takeover finds the operation (one read), then reads again to word its answer: that read fails.
+            operationReads.failFindAfter(1, failure);
+
+            Answer first = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+
+            assertProblem(first, 409, "IDEMPOTENT_REQUEST_INTERRUPTED");
+            assertThat(first.raw().headers().firstValue("X-Operation-Id")).contains(dead.toString());
+            assertThat((String) first.get("detail")).contains(dead.toString());
+            Answer replay = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+            assertThat(replay.status()).isEqualTo(409);
+            assertThat(replay.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+            assertThat(replay.raw().headers().firstValue("X-Operation-Id")).contains(dead.toString());
+        }
         assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
     }
 
