@@ -3,6 +3,7 @@ package org.vpsrecovery.adapters.http.facade;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -46,7 +47,7 @@ import org.vpsrecovery.domain.port.ProviderFailure;
 /**
  * {@code Idempotency-Key} on the POSTs, after the IETF httpapi draft: the first request with a key
  * runs and its answer is kept for {@link #KEY_LIFETIME}; a replay (same key, method, path and body,
- * the body compared as canonical JSON) gets that answer again, {@code X-Operation-Id} included,
+ * the body compared as canonical JSON) gets that answer again, {@code X-Operation-Id} and {@code ETag} included,
  * without touching the provider; the same key with another request is 422. Keys are scoped per team, and per auditor for a legal hold.
  *
  * <p>The request holding a key holds it under a lease ({@code vpsr.idempotency.lease}, 5 min; ADR 0027): a replay while
@@ -189,6 +190,7 @@ public class IdempotentRequests {
                 .header(REPLAYED_HEADER, "true")
                 .body(new String(stored.body(), StandardCharsets.UTF_8));
         stored.operationId().ifPresent(id -> response.header(RequestAttributes.OPERATION_ID_HEADER, id.toString()));
+        stored.etag().ifPresent(tag -> response.header(HttpHeaders.ETAG, tag));
         return response;
     }
 
@@ -411,7 +413,9 @@ public class IdempotentRequests {
         try {
             byte[] bytes = response.getBody().isPresent() ? json.writeValueAsBytes(response.getBody().get()) : new byte[0];
             String contentType = response.getContentType().map(MediaType::toString).orElse(MediaType.APPLICATION_JSON);
-            return new StoredResponse(response.getStatus().getCode(), contentType, bytes, operation);
+            // Its ETag too (a policy's version, V67): a replay answers as the first did (session 48's review).
+            return new StoredResponse(response.getStatus().getCode(), contentType, bytes, operation,
+                    response.getHeaders().get(HttpHeaders.ETAG, String.class));
         } catch (IOException e) {
             throw new UncheckedIOException("could not keep the response for replay", e);
         }

@@ -1032,6 +1032,32 @@ class FacadeHttpTest {
     }
 
     /**
+     * A replayed policy create or replace answers the ETag its first answer had, as the OpenAPI says ("ETag is its
+     * version"): replays kept status, type, body and operation id, and dropped it (session 48's review; V67).
+     */
+    @Test
+    void aReplayedPolicyCreateOrReplaceCarriesItsETag() throws Exception {
+        Map<String, String> create = Map.of("Idempotency-Key", "etag-create");
+        Answer created = send("POST", "/api/v1/policies/", BLUE_TOKEN, NIGHTLY, create);
+        assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+        assertThat(created.raw().headers().firstValue("ETag")).contains("\"1\"");
+        Answer createdAgain = send("POST", "/api/v1/policies/", BLUE_TOKEN, NIGHTLY, create);
+        assertThat(createdAgain.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(createdAgain.status()).isEqualTo(201);
+        assertThat(createdAgain.raw().headers().firstValue("ETag")).contains("\"1\"");
+
+        String path = "/api/v1/policies/" + created.get("id") + "/";
+        String keepThree = NIGHTLY.replace("\"keep_last\": 1", "\"keep_last\": 3");
+        Map<String, String> replace = Map.of("Idempotency-Key", "etag-replace", "If-Match", "\"1\"");
+        Answer replaced = send("PUT", path, BLUE_TOKEN, keepThree, replace);
+        assertThat(replaced.raw().headers().firstValue("ETag")).as(replaced.raw().body()).contains("\"2\"");
+        Answer replacedAgain = send("PUT", path, BLUE_TOKEN, keepThree, replace);
+        assertThat(replacedAgain.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(replacedAgain.status()).isEqualTo(200);
+        assertThat(replacedAgain.raw().headers().firstValue("ETag")).contains("\"2\"");
+    }
+
+    /**
      * A policy's replace and delete leave no row of their request's id: only their intent in the history tells that they
      * were made. Retried once their key's lease ended, they were run again, 412 and 404 instead of their first answers
      * (ADR 0027, amended in session 40).
