@@ -54,14 +54,14 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
             ON CONFLICT (team, idempotency_key) DO UPDATE
                 SET fingerprint = EXCLUDED.fingerprint, state = 'IN_FLIGHT', response_status = NULL,
                     response_content_type = NULL, response_body = NULL, response_operation_id = NULL,
-                    created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at,
+                    response_etag = NULL, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at,
                     holder = EXCLUDED.holder, lease_until = EXCLUDED.lease_until, interrupted_holders = '{}'
                 WHERE idempotency_record.expires_at <= EXCLUDED.created_at
             RETURNING 1""";
 
     private static final String READ = """
             SELECT fingerprint, state, holder, lease_until, response_status, response_content_type, response_body,
-                   response_operation_id
+                   response_operation_id, response_etag
             FROM idempotency_record WHERE team = ? AND idempotency_key = ? AND expires_at > ?""";
 
     // Only over the ended lease that was read: a second taker finds the new lease and gets InFlight. The holder taken
@@ -198,7 +198,7 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
                 }
                 return new Found.Answer(new BeginResult.Replay(new StoredResponse(rs.getInt("response_status"),
                         rs.getString("response_content_type"), rs.getBytes("response_body"),
-                        operationId(rs, "response_operation_id"))));
+                        operationId(rs, "response_operation_id"), Optional.ofNullable(rs.getString("response_etag")))));
             }
         }
     }
@@ -247,16 +247,17 @@ public final class JdbcIdempotencyRecords implements IdempotencyRecords {
         return update("""
                 UPDATE idempotency_record
                 SET state = 'COMPLETED', response_status = ?, response_content_type = ?, response_body = ?,
-                    response_operation_id = ?
+                    response_operation_id = ?, response_etag = ?
                 WHERE team = ? AND idempotency_key = ? AND state = 'IN_FLIGHT' AND holder = ? AND expires_at > ?""", ps -> {
             ps.setInt(1, response.status());
             ps.setString(2, response.contentType());
             ps.setBytes(3, response.body());
             ps.setObject(4, response.operationId().map(OperationId::value).orElse(null), Types.OTHER);
-            ps.setString(5, scope.value());
-            ps.setString(6, key.value());
-            ps.setObject(7, holder.value());
-            ps.setObject(8, utc(clock.instant()));
+            ps.setString(5, response.etag().orElse(null));
+            ps.setString(6, scope.value());
+            ps.setString(7, key.value());
+            ps.setObject(8, holder.value());
+            ps.setObject(9, utc(clock.instant()));
         }, "complete an idempotent request") == 1;
     }
 

@@ -1,6 +1,7 @@
 package org.vpsrecovery.application.policy;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,8 +13,10 @@ import org.vpsrecovery.application.restore.SafetySnapshotRotation;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
 import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.policy.PolicyId;
 import org.vpsrecovery.domain.policy.PolicyKind;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
@@ -23,6 +26,8 @@ import org.vpsrecovery.domain.port.RecoveryPolicies;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.BackupProvider;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
+import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.port.ServerOwnership;
 import org.vpsrecovery.domain.server.ServerId;
@@ -39,6 +44,8 @@ import org.vpsrecovery.domain.snapshot.SnapshotId;
 public final class PolicySafetySnapshotRotation implements SafetySnapshotRotation {
 
     private static final int PAGE = 100;
+    /** When a rotation's delete did not end done: about a tracker round, after which its end is usually known. */
+    private static final Duration ROOM_RETRY_AFTER = Duration.ofSeconds(5);
 
     private final RecoveryPolicies policies;
     private final ServerOwnership ownership;
@@ -67,14 +74,43 @@ public final class PolicySafetySnapshotRotation implements SafetySnapshotRotatio
         return chosen(team, server, reading).map(c -> new SnapshotId(c.point().point().id()));
     }
 
+    /**
+     * {@inheritDoc} The delete is its own attempt, with its own operation and record. When it does not end done (refused,
+     * failed, or its answer lost, which its record keeps UNRESOLVED for the tracker to settle), no room was made now and
+     * the restore is neither stored nor sent: {@link PlatformUnavailable#attemptEndedBeforeTheProvider}, "not now", whose
+     * retry reads the room again. Passed up as it was, the delete's failure read as the restore's own (a lost answer: a
+     * 504 naming the delete, kept under the restore's Idempotency-Key for 24 h; ADR 0029, amended in session 48).
+     */
     @Override
     public Optional<SnapshotId> makeRoom(TeamId team, ServerId server, ResourceRef reading) {
         Optional<Choice> choice = chosen(team, server, reading);
-        choice.ifPresent(c -> deletes.deleteSnapshot(new DeleteSnapshotCommand(new CallContext(team,
-                new RequestId("policy-rotation:" + c.policy().value() + ":"
-                        + c.point().point().type().name().toLowerCase(Locale.ROOT) + ":" + c.point().point().id())),
-                new SnapshotId(c.point().point().id()))));
+        choice.ifPresent(c -> {
+            SnapshotId victim = new SnapshotId(c.point().point().id());
+            CallContext delete = new CallContext(team, new RequestId("policy-rotation:" + c.policy().value() + ":"
+                    + c.point().point().type().name().toLowerCase(Locale.ROOT) + ":" + c.point().point().id()));
+            try {
+                deletes.deleteSnapshot(new DeleteSnapshotCommand(delete, victim));
+            } catch (RecoveryException notDone) {
+                throw roomNotMade(victim, delete, notDone);
+            }
+        });
         return choice.map(c -> new SnapshotId(c.point().point().id()));
+    }
+
+    private static PlatformUnavailable roomNotMade(SnapshotId victim, CallContext delete, RecoveryException notDone) {
+        boolean unknown = notDone instanceof ProviderFailure lost && lost.outcomeUnknown();
+        OperationId operation = notDone instanceof ProviderFailure failure
+                ? failure.operation().orElse(delete.operationId()) : delete.operationId();
+        Duration retryAfter = notDone instanceof PlatformUnavailable notNow ? notNow.retryAfter()
+                : notDone instanceof ProviderFailure failure ? failure.retryAfter().orElse(ROOM_RETRY_AFTER) : ROOM_RETRY_AFTER;
+        String what = unknown
+                ? " got no answer from VPS.org, so whether it happened is not known yet (operation " + operation
+                        + " shows how it ends, GET /api/v1/operations/" + operation + "/)"
+                : " did not happen (" + notDone.reason() + ": " + notDone.getMessage() + ")";
+        return PlatformUnavailable.attemptEndedBeforeTheProvider("no room was made for the restore's safety snapshot: "
+                + "the rotation's delete of snapshot " + victim + what + "; the restore was not stored, no safety "
+                + "snapshot was asked for and VPS.org was not asked to restore; try again: the room is read again",
+                retryAfter, notDone);
     }
 
     private Optional<Choice> chosen(TeamId team, ServerId server, ResourceRef reading) {

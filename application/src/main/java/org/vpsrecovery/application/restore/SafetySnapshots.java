@@ -144,11 +144,18 @@ public final class SafetySnapshots {
                                      ServerId server, ResourceRef source, Optional<ServerId> sourceServer,
                                      Supplier<Decision> check) {
         OperationId safety = operationOf(context.operationId());
-        attempt.detail(AuditEvent.SAFETY_SNAPSHOT, PENDING)
-                .detail(AuditEvent.SAFETY_SNAPSHOT_OPERATION_ID, safety.toString());
         Duration wait = deadlines.of(Operation.CREATE_SNAPSHOT).plus(deadlines.of(kind));
         return attempt.runAfterSafetySnapshot(
-                () -> check.get().and(() -> roomMade(context.team(), server, source)),
+                () -> {
+                    Decision room = check.get().and(() -> roomMade(context.team(), server, source));
+                    // Only a restore that goes on waits for a safety snapshot: a refused one (or one whose room could not
+                    // be made now) names none, since none is ever asked for (ADR 0029, amended in session 48).
+                    if (room.isAllowed()) {
+                        attempt.detail(AuditEvent.SAFETY_SNAPSHOT, PENDING)
+                                .detail(AuditEvent.SAFETY_SNAPSHOT_OPERATION_ID, safety.toString());
+                    }
+                    return room;
+                },
                 // To the microsecond, as the row and the intent keep it: the 202 answers the instant a read gives back.
                 ctx -> RecoveryOperation.awaitingSafetySnapshot(ctx.operationId(), ctx.team(), ctx.requestId(), kind,
                         server, source, sourceServer, AuditChain.storedInstant(clock.instant()), wait),

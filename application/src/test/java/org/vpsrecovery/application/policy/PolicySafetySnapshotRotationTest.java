@@ -2,6 +2,7 @@ package org.vpsrecovery.application.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.vpsrecovery.application.PlatformFixture.BLUE;
 import static org.vpsrecovery.application.PlatformFixture.WEB;
 
@@ -28,6 +29,7 @@ import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
+import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.policy.NameTemplate;
 import org.vpsrecovery.domain.policy.PolicyKind;
 import org.vpsrecovery.domain.policy.PolicySchedule;
@@ -35,6 +37,7 @@ import org.vpsrecovery.domain.policy.PolicyServers;
 import org.vpsrecovery.domain.policy.PolicySpec;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
 import org.vpsrecovery.domain.policy.RetentionRules;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.domain.testing.DailyRunCalendar;
@@ -125,5 +128,46 @@ class PolicySafetySnapshotRotationTest {
         assertThat(platform.provider.snapshotCount(WEB)).isEqualTo(5);
         assertThat(deletes()).isEmpty();
         assertThat(platform.providerCallsStartingWith("create")).isZero();
+    }
+
+    /**
+     * The rotation's delete is its own attempt: when its answer is lost, its record is UNRESOLVED and its operation left
+     * open for the tracker, and the restore, neither stored nor sent, is "not now" (its retry reads the room again),
+     * recorded REJECTED PLATFORM_UNAVAILABLE naming the delete and no safety snapshot. Before (session 48's review), the
+     * delete's OUTCOME_UNKNOWN was thrown as the restore's own: its event FAILED OUTCOME_UNKNOWN, "safety_snapshot:
+     * pending" with a snapshot operation that never exists, and over HTTP a 504 naming the delete (ADR 0029, amended).
+     */
+    @Test
+    void aRotationDeleteWhoseAnswerWasLostLeavesTheRestoreUnsentAndNotNowNeverTheRestoresUnknownOutcome() {
+        nightly(2);
+        CallContext context = platform.as(BLUE);
+        platform.provider.loseNextMutationAnswer();
+
+        Throwable thrown = catchThrowable(() -> restore(context, byHand.id()));
+
+        assertThat(deletes()).extracting(AuditEvent::outcome)
+                .hasExactlyElementsOfTypes(Outcome.Accepted.class, Outcome.Unresolved.class);
+        OperationId delete = OperationId.parse(deletes().getFirst().detail().get(AuditEvent.ATTEMPT_ID));
+        assertThat(platform.operations.find(delete)).get().satisfies(o -> assertThat(o.state().isFinal()).isFalse());
+        assertThat(thrown).isInstanceOfSatisfying(PlatformUnavailable.class, notNow -> {
+            assertThat(notNow.attemptEndedBeforeTheProvider()).isTrue();
+            assertThat(notNow.getMessage()).contains("snapshot 919", delete.toString(), "the restore was not stored");
+        });
+        assertThat(platform.operations.find(context.operationId())).isEmpty();
+        assertThat(platform.eventsOf(context)).singleElement().satisfies(event -> {
+            assertThat(event.operation()).isEqualTo(Operation.RESTORE_SNAPSHOT);
+            assertThat(event.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.PLATFORM_UNAVAILABLE));
+            assertThat(event.detail().get(AuditEvent.MESSAGE)).contains(delete.toString());
+            assertThat(event.detail()).doesNotContainKeys(AuditEvent.SAFETY_SNAPSHOT, AuditEvent.SAFETY_SNAPSHOT_OPERATION_ID);
+        });
+        assertThat(platform.providerCallsStartingWith("create")).isZero();
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+
+        // The retry reads the room again: the delete did happen, so there is room, and none other goes.
+        RestoreAnswer<?> retried = restore(platform.as(BLUE), byHand.id());
+
+        assertThat(retried).isInstanceOf(RestoreAnswer.AwaitingSafetySnapshot.class);
+        assertThat(deletes()).hasSize(2);
+        assertThat(platform.providerCallsStartingWith("create")).isOne();
     }
 }

@@ -3,6 +3,7 @@ package org.vpsrecovery.adapters.http.facade;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -46,7 +47,7 @@ import org.vpsrecovery.domain.port.ProviderFailure;
 /**
  * {@code Idempotency-Key} on the POSTs, after the IETF httpapi draft: the first request with a key
  * runs and its answer is kept for {@link #KEY_LIFETIME}; a replay (same key, method, path and body,
- * the body compared as canonical JSON) gets that answer again, {@code X-Operation-Id} included,
+ * the body compared as canonical JSON) gets that answer again, {@code X-Operation-Id} and {@code ETag} included,
  * without touching the provider; the same key with another request is 422. Keys are scoped per team, and per auditor for a legal hold.
  *
  * <p>The request holding a key holds it under a lease ({@code vpsr.idempotency.lease}, 5 min; ADR 0027): a replay while
@@ -189,6 +190,7 @@ public class IdempotentRequests {
                 .header(REPLAYED_HEADER, "true")
                 .body(new String(stored.body(), StandardCharsets.UTF_8));
         stored.operationId().ifPresent(id -> response.header(RequestAttributes.OPERATION_ID_HEADER, id.toString()));
+        stored.etag().ifPresent(tag -> response.header(HttpHeaders.ETAG, tag));
         return response;
     }
 
@@ -255,23 +257,39 @@ public class IdempotentRequests {
     }
 
     private MutableHttpResponse<?> interrupted(HttpRequest<?> request, IdempotencyScope scope, Optional<OperationId> reached) {
-        String detail = reached.map(id -> scope.team().flatMap(own -> changes.find(own, id)).isPresent()
-                        ? "the first request with this Idempotency-Key was interrupted after its change was stored to "
-                        + "wait for approval; it is not asked again: change " + id + " shows how it ends (GET "
-                        + "/api/v1/changes/" + id + "/)"
-                        : placedHold(id)
-                        ? "the first request with this Idempotency-Key was interrupted after it placed its hold; it is "
-                        + "not placed again: hold " + id + " is among the point's holds (GET .../holds/)"
-                        : operations.exists(id) ? "the first request with this Idempotency-Key was interrupted after it was "
-                        + "accepted, so VPS.org may have acted on it; it is not sent again: operation " + id
-                        + " shows how it ends (GET /api/v1/operations/" + id + "/)"
-                        : madeChange(id))
+        String detail = reached.map(id -> reachedDetail(scope, id))
                 .orElse("the first request with this Idempotency-Key was interrupted and cannot be traced, so it is "
                         + "not sent again; the audit history shows what was recorded, and a new key asks again");
         MutableHttpResponse<?> interrupted = FacadeProblems.respond(HttpStatus.CONFLICT, detail,
                 RequestReason.IDEMPOTENT_REQUEST_INTERRUPTED.name(), RequestAttributes.requestId(request), HEADER);
         reached.ifPresent(id -> interrupted.header(RequestAttributes.OPERATION_ID_HEADER, id.toString()));
         return interrupted;
+    }
+
+    /**
+     * What the holder {@code id} left, in words: read again, since {@link #reached} stops at its first trace. Found a
+     * moment ago, so the answer (409 INTERRUPTED, the key kept) stands whatever these reads do: one that fails (the
+     * store away or busy) gives plainer words, never a 503 or a 500 that left the key held until its lease ends
+     * (session 48's review), as {@link #madeChange} does.
+     */
+    private String reachedDetail(IdempotencyScope scope, OperationId id) {
+        try {
+            return scope.team().flatMap(own -> changes.find(own, id)).isPresent()
+                    ? "the first request with this Idempotency-Key was interrupted after its change was stored to "
+                    + "wait for approval; it is not asked again: change " + id + " shows how it ends (GET "
+                    + "/api/v1/changes/" + id + "/)"
+                    : placedHold(id)
+                    ? "the first request with this Idempotency-Key was interrupted after it placed its hold; it is "
+                    + "not placed again: hold " + id + " is among the point's holds (GET .../holds/)"
+                    : operations.exists(id) ? "the first request with this Idempotency-Key was interrupted after it was "
+                    + "accepted, so VPS.org may have acted on it; it is not sent again: operation " + id
+                    + " shows how it ends (GET /api/v1/operations/" + id + "/)"
+                    : madeChange(id);
+        } catch (RuntimeException unreadable) {
+            return "the first request with this Idempotency-Key was interrupted after it got as far as acting, so it "
+                    + "may have taken effect; it is not sent again: " + id + " names it (an operation, a change or a "
+                    + "hold), the audit history shows what was recorded, and a new key asks again";
+        }
     }
 
     /** What a change whose first answer was lost did, named from its intent: its answer cannot be rebuilt from it. */
@@ -395,7 +413,9 @@ public class IdempotentRequests {
         try {
             byte[] bytes = response.getBody().isPresent() ? json.writeValueAsBytes(response.getBody().get()) : new byte[0];
             String contentType = response.getContentType().map(MediaType::toString).orElse(MediaType.APPLICATION_JSON);
-            return new StoredResponse(response.getStatus().getCode(), contentType, bytes, operation);
+            // Its ETag too (a policy's version, V67): a replay answers as the first did (session 48's review).
+            return new StoredResponse(response.getStatus().getCode(), contentType, bytes, operation,
+                    response.getHeaders().get(HttpHeaders.ETAG, String.class));
         } catch (IOException e) {
             throw new UncheckedIOException("could not keep the response for replay", e);
         }

@@ -57,9 +57,9 @@ public class PoliciesController {
             + "0043), the change is checked now and answers 202 with the pending change, the policy document it will "
             + "write included; nothing changes until another person of the team approves it, and an update or delete "
             + "is then applied only over the version it was asked against (else it ends rejected, POLICY_VERSION_CONFLICT)."
-            + " With an Idempotency-Key a repeated request gets the first answer (without its ETag: the body's version "
-            + "says it), and a change waiting for approval is asked for once. If-Match is not part of what the key "
-            + "stands for: a rerun that read the version its first request made gets that first answer.";
+            + " With an Idempotency-Key a repeated request gets the first answer, its ETag included, and a change "
+            + "waiting for approval is asked for once. If-Match is not part of what the key stands for: a rerun that "
+            + "read the version its first request made gets that first answer.";
 
     private final ManagePoliciesUseCase policies;
     private final PlanPolicyUseCase plans;

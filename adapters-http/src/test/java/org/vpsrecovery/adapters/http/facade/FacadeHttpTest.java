@@ -23,6 +23,7 @@ import org.vpsrecovery.domain.idempotency.RequestFingerprint;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.IdempotencyRecords;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.testing.InMemoryPendingChanges;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -72,6 +73,8 @@ class FacadeHttpTest {
     JsonMapper json;
     @Inject
     SwitchableRecoveryOperations operationReads;
+    @Inject
+    SwitchableSafetySnapshotSettings safetySnapshots;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -715,6 +718,38 @@ class FacadeHttpTest {
     }
 
     /**
+     * A takeover that found the dead request's operation answers 409 IDEMPOTENT_REQUEST_INTERRUPTED naming it and keeps
+     * that answer, even when a read that only words the answer fails (the store busy, or a failure of no domain type):
+     * it answered 503 "try again" (or 500) with the key held 5 minutes, each retry 409 IN_PROGRESS until the lease
+     * ended (session 48's review).
+     */
+    @Test
+    void aTakeoverWhoseAnswerCannotBeWordedNowStillAnswersInterruptedAndKeepsIt() throws Exception {
+        List<RuntimeException> failures = List.of(new PlatformUnavailable("database busy", Duration.ofSeconds(2), null),
+                new IllegalStateException("connection reset"));
+        for (RuntimeException failure : failures) {
+            String name = "reword-" + failures.indexOf(failure);
+            Map<String, String> key = Map.of("Idempotency-Key", name);
+            String body = "{\"server_id\": 12345, \"name\": \"" + name + "\"}";
+            OperationId dead = leftInFlightAfterItsIntent(name, "{\"name\":\"" + name + "\",\"server_id\":12345}");
+            platform.clock.advance(Duration.ofSeconds(61));
+            // The takeover finds the operation (one read), then reads again to word its answer: that read fails.
+            operationReads.failFindAfter(1, failure);
+
+            Answer first = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+
+            assertProblem(first, 409, "IDEMPOTENT_REQUEST_INTERRUPTED");
+            assertThat(first.raw().headers().firstValue("X-Operation-Id")).contains(dead.toString());
+            assertThat((String) first.get("detail")).contains(dead.toString());
+            Answer replay = send("POST", "/api/v1/snapshots/", BLUE_TOKEN, body, key);
+            assertThat(replay.status()).isEqualTo(409);
+            assertThat(replay.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+            assertThat(replay.raw().headers().firstValue("X-Operation-Id")).contains(dead.toString());
+        }
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
+    }
+
+    /**
      * The takeover's answer is not kept (the records' database fails): the key stays in flight under the taker, which
      * left no trace of its own. The next takeover still finds the dead request's operation (ADR 0027, amended in
      * session 40), never runs the create as a first request.
@@ -951,6 +986,75 @@ class FacadeHttpTest {
         } finally {
             records.completeFails = null;
         }
+    }
+
+    /**
+     * A keyed restore that takes a safety snapshot at the server's limit, whose rotation delete (its own attempt and
+     * operation) loses its answer: 503 "not now" with Retry-After, naming the delete, and the key freed, so the retry
+     * runs, reads the room again (the delete did happen) and is accepted. It was a 504 whose X-Operation-Id named the
+     * delete, kept under the restore's key and replayed for 24 h, though no restore was ever stored or sent (session
+     * 48's review; ADR 0029, amended).
+     */
+    @Test
+    void aKeyedRestoreWhoseRotationDeleteLostItsAnswerIsNotNowAndItsRetryRunsNeverAReplayed504() throws Exception {
+        safetySnapshots.on = true;
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        for (int day = 19; day <= 22; day++) { // with 801, the server's limit of five
+            platform.provider.addSnapshot(new org.vpsrecovery.domain.snapshot.Snapshot(
+                    new org.vpsrecovery.domain.snapshot.SnapshotId(900 + day), platform.web, "nightly-12345-202611" + day,
+                    CreationStatus.COMPLETED, java.util.OptionalLong.of(10),
+                    Instant.parse("2026-11-%02dT02:00:00Z".formatted(day)), ""));
+        }
+        Answer policy = send("POST", "/api/v1/policies/", BLUE_TOKEN, """
+                {"kind": "snapshot", "server_ids": [12345], "cron": "0 3 * * *", "time_zone": "UTC",
+                 "name_template": "nightly-{server_id}-{date}", "keep_last": 2}""");
+        assertThat(policy.status()).as(policy.raw().body()).isEqualTo(201);
+        Map<String, String> key = Map.of("Idempotency-Key", "restore-after-rotation");
+        platform.provider.loseNextMutationAnswer();
+
+        Answer first = send("POST", "/api/v1/snapshots/801/restore/", BLUE_TOKEN, null, key);
+
+        assertProblem(first, 503, "PLATFORM_UNAVAILABLE");
+        assertThat(first.raw().headers().firstValue("Retry-After")).isPresent();
+        String delete = platform.history.all().stream().filter(e -> e.operation() == Operation.DELETE_SNAPSHOT)
+                .map(e -> e.detail().get(org.vpsrecovery.domain.audit.AuditEvent.ATTEMPT_ID)).findFirst().orElseThrow();
+        assertThat(first.raw().headers().firstValue("X-Operation-Id")).isNotEqualTo(Optional.of(delete));
+        assertThat((String) first.get("detail")).contains("snapshot 919", delete, "the restore was not stored");
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+
+        Answer retried = send("POST", "/api/v1/snapshots/801/restore/", BLUE_TOKEN, null, key);
+
+        assertThat(retried.raw().headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(retried.status()).as(retried.raw().body()).isEqualTo(202);
+        assertThat(retried.get("state")).isEqualTo("awaiting_safety_snapshot");
+        assertThat(platform.providerCallsStartingWith("delete")).isOne();
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isOne();
+    }
+
+    /**
+     * A replayed policy create or replace answers the ETag its first answer had, as the OpenAPI says ("ETag is its
+     * version"): replays kept status, type, body and operation id, and dropped it (session 48's review; V67).
+     */
+    @Test
+    void aReplayedPolicyCreateOrReplaceCarriesItsETag() throws Exception {
+        Map<String, String> create = Map.of("Idempotency-Key", "etag-create");
+        Answer created = send("POST", "/api/v1/policies/", BLUE_TOKEN, NIGHTLY, create);
+        assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+        assertThat(created.raw().headers().firstValue("ETag")).contains("\"1\"");
+        Answer createdAgain = send("POST", "/api/v1/policies/", BLUE_TOKEN, NIGHTLY, create);
+        assertThat(createdAgain.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(createdAgain.status()).isEqualTo(201);
+        assertThat(createdAgain.raw().headers().firstValue("ETag")).contains("\"1\"");
+
+        String path = "/api/v1/policies/" + created.get("id") + "/";
+        String keepThree = NIGHTLY.replace("\"keep_last\": 1", "\"keep_last\": 3");
+        Map<String, String> replace = Map.of("Idempotency-Key", "etag-replace", "If-Match", "\"1\"");
+        Answer replaced = send("PUT", path, BLUE_TOKEN, keepThree, replace);
+        assertThat(replaced.raw().headers().firstValue("ETag")).as(replaced.raw().body()).contains("\"2\"");
+        Answer replacedAgain = send("PUT", path, BLUE_TOKEN, keepThree, replace);
+        assertThat(replacedAgain.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(replacedAgain.status()).isEqualTo(200);
+        assertThat(replacedAgain.raw().headers().firstValue("ETag")).contains("\"2\"");
     }
 
     /**

@@ -143,8 +143,18 @@ public class FacadeTestWiring {
     }
 
     @Singleton
-    RestoreSnapshotUseCase restoreSnapshot(PlatformFixture platform) {
-        return platform.restoreSnapshot();
+    SwitchableSafetySnapshotSettings safetySnapshotSettings() {
+        return new SwitchableSafetySnapshotSettings();
+    }
+
+    /** Restores take a safety snapshot when a test turns it on, room made at the limit by the policies' rotation. */
+    @Singleton
+    RestoreSnapshotUseCase restoreSnapshot(PlatformFixture platform, SwitchableSafetySnapshotSettings settings,
+                                           AnswerLosingRecoveryPolicies policies) {
+        return platform.restoreSnapshot(platform.safetySnapshots(settings,
+                new org.vpsrecovery.application.policy.PolicySafetySnapshotRotation(policies, platform.ownership,
+                        platform.provider, platform.provider, platform.operations, platform.holds,
+                        platform.deleteSnapshot(), platform.clock)));
     }
 
     @Singleton

@@ -14,6 +14,8 @@ import org.vpsrecovery.domain.testing.ForwardingRecoveryOperations;
 final class SwitchableRecoveryOperations extends ForwardingRecoveryOperations {
 
     private final AtomicReference<RuntimeException> nextFindFails = new AtomicReference<>();
+    private final AtomicReference<RuntimeException> laterFindFails = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicInteger findsBeforeFailing = new java.util.concurrent.atomic.AtomicInteger();
 
     /** When set, every read of one operation throws it. */
     volatile RuntimeException findFails;
@@ -26,8 +28,17 @@ final class SwitchableRecoveryOperations extends ForwardingRecoveryOperations {
         nextFindFails.set(failure);
     }
 
+    /** The next {@code finds} look-ups read as usual; the one after them throws {@code failure}, once. */
+    void failFindAfter(int finds, RuntimeException failure) {
+        findsBeforeFailing.set(finds);
+        laterFindFails.set(failure);
+    }
+
     @Override
     public Optional<RecoveryOperation> find(OperationId id) {
+        if (laterFindFails.get() != null && findsBeforeFailing.getAndDecrement() == 0) {
+            throw laterFindFails.getAndSet(null);
+        }
         RuntimeException failure = nextFindFails.getAndSet(null);
         if (failure == null) {
             failure = findFails;

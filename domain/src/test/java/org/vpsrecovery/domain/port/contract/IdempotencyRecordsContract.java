@@ -333,6 +333,27 @@ public abstract class IdempotencyRecordsContract {
         assertThat(replay.response()).isEqualTo(named);
     }
 
+    /** A kept answer's ETag is replayed with it; a key claimed afresh once expired keeps none of the answer before it. */
+    @Test
+    void aStoredResponseKeepsItsETagAndAKeyClaimedAfreshKeepsNoneOfTheOldOne() {
+        IdempotencyRecords records = emptyRecords(clock);
+        StoredResponse tagged = new StoredResponse(201, "application/json", "{}".getBytes(StandardCharsets.UTF_8),
+                Optional.empty(), Optional.of("\"1\""));
+        records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay());
+        records.complete(KEY, BLUE, FIRST, tagged);
+
+        BeginResult.Replay replay = (BeginResult.Replay) records.begin(KEY, BLUE, CREATE, lease(SECOND), inOneDay());
+        assertThat(replay.response().etag()).contains("\"1\"");
+        assertThat(replay.response()).isEqualTo(tagged);
+
+        clock.advance(Duration.ofDays(1).plusSeconds(1));
+        StoredResponse untagged = new StoredResponse(201, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(records.begin(KEY, BLUE, CREATE, lease(SECOND), inOneDay())).isEqualTo(new BeginResult.Started());
+        records.complete(KEY, BLUE, SECOND, untagged);
+        assertThat(((BeginResult.Replay) records.begin(KEY, BLUE, CREATE, lease(FIRST), inOneDay())).response().etag())
+                .isEmpty();
+    }
+
     @Test
     void refusesALeaseOutlivingItsRecord() {
         IdempotencyRecords records = emptyRecords(clock);
