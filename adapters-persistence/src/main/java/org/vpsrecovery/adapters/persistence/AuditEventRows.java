@@ -28,6 +28,7 @@ import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
+import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
@@ -410,6 +411,44 @@ public final class AuditEventRows {
             // The row is in memory: whatever it throws is the row's, not the database's.
             throw new AuditEventAltered(r.sequence(), ChainVerifier.notAnEvent(e));
         }
+    }
+
+    /**
+     * A name the row holds that this release does not know (written by a later release: deploy.md, "Rolling out a new
+     * version"), as "the operation X", when its hash holds over its stored parts; empty when the row holds no such name,
+     * or its content no longer hashes to its stored hash (then it is altered). ADR 0005, amended in session 48.
+     */
+    static Optional<String> laterReleasesName(AuditEventRow r) {
+        Optional<String> unknown = unknown("the operation", r.operation(), Operation.class)
+                .or(() -> unknown("the outcome", r.outcomeKind(), Outcome.Kind.class))
+                .or(() -> unknown("the reason", r.outcomeReason(), ReasonCode.class))
+                .or(() -> unknown("the resource type", r.resourceType(), ResourceRef.Type.class));
+        if (unknown.isEmpty()) {
+            return unknown;
+        }
+        try {
+            AuditChain.StoredParts parts = new AuditChain.StoredParts(r.occurredAt(), r.team(), r.requestId(),
+                    r.operation(), r.serverId(), r.resourceType(), r.resourceId(), r.outcomeKind(), r.outcomeReason(),
+                    r.outcomeCause(), r.providerStatus() == null ? null : r.providerStatus().intValue(),
+                    detail(r.detail()));
+            ChainHash recomputed = AuditChain.link(ChainHash.of(r.previousHash()), r.sequence(), parts);
+            return recomputed.equals(ChainHash.of(r.hash())) ? unknown : Optional.empty();
+        } catch (RuntimeException notAnEventEither) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code what} and its name when it is written as a name is (capitals, digits, '_') and is none of {@code known}. */
+    private static <E extends Enum<E>> Optional<String> unknown(String what, @Nullable String name, Class<E> known) {
+        if (name == null || !name.matches("[A-Z][A-Z0-9_]{0,99}")) {
+            return Optional.empty();
+        }
+        for (E constant : known.getEnumConstants()) {
+            if (constant.name().equals(name)) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(what + " " + name);
     }
 
     /** The row as a domain event; {@link IllegalArgumentException} when it no longer reads as one. */

@@ -306,8 +306,11 @@ final class ChainVerifier {
                             ChainHash.of(row.previousHash()), ChainHash.of(row.hash()));
                 } catch (RuntimeException e) {
                     // The row is in memory, no database here: whatever it throws (a NULL a constraint no longer
-                    // keeps out, a time beyond the encoding's range) makes it an altered event, not a failed walk.
-                    broken = Optional.of(ChainWalk.unreadableContent(row.sequence(), notAnEvent(e)));
+                    // keeps out, a time beyond the encoding's range) makes it an altered event, not a failed walk;
+                    // unless it holds a name of a later release's and its hash holds (ADR 0005, session 48).
+                    broken = Optional.of(AuditEventRows.laterReleasesName(row)
+                            .map(name -> ChainWalk.writtenByALaterRelease(row.sequence(), name))
+                            .orElseGet(() -> ChainWalk.unreadableContent(row.sequence(), notAnEvent(e))));
                 }
                 if (broken.isPresent()) {
                     return broken;

@@ -140,6 +140,46 @@ class ChainVerifierTest {
     }
 
     /**
+     * An event a later release wrote with an operation this release does not know (after a rollback, or beside a newer
+     * instance) is no altered event when its hash holds: the walk says a later release wrote it, a distinct fault. Its
+     * name changed without its hash is still an altered event. Before session 48 both were ALTERED_EVENT ("tampered").
+     */
+    @Test
+    void anEventOfALaterReleaseWhoseHashHoldsIsNotAnAlteredOne() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        ChainVerifier verifier = verifierWithEvents(database);
+        tamper(database, "ALTER TABLE audit_event DROP CONSTRAINT IF EXISTS audit_event_operation_check");
+
+        tamper(database, "UPDATE audit_event SET operation = 'A_LATER_OPERATION' WHERE sequence = " + EVENTS);
+        assertThat(verifier.verify()).as("the name changed, the hash not")
+                .isInstanceOfSatisfying(ChainVerification.Broken.class, altered -> {
+                    assertThat(altered.sequence()).isEqualTo(EVENTS);
+                    assertThat(altered.fault()).isEqualTo(Fault.ALTERED_EVENT);
+                });
+
+        // As the later release hashed it: its encoding holds the name where this release's holds CREATE_SNAPSHOT.
+        String encoding = new String(org.vpsrecovery.domain.audit.AuditChain.canonicalEncoding(EVENTS, event(EVENTS)),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(encoding).contains("\n15:CREATE_SNAPSHOT\n");
+        java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+        sha256.update(hashAt(database, EVENTS - 1).bytes());
+        sha256.update(encoding.replace("\n15:CREATE_SNAPSHOT\n", "\n17:A_LATER_OPERATION\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String hash = java.util.HexFormat.of().formatHex(sha256.digest());
+        tamper(database, "UPDATE audit_event SET hash = decode('" + hash + "', 'hex') WHERE sequence = " + EVENTS);
+        tamper(database, "ALTER TABLE audit_chain_head DISABLE TRIGGER audit_chain_head_forward_only; "
+                + "UPDATE audit_chain_head SET last_hash = decode('" + hash + "', 'hex') WHERE id = 1; "
+                + "ALTER TABLE audit_chain_head ENABLE TRIGGER audit_chain_head_forward_only");
+
+        assertThat(verifier.verify()).isInstanceOfSatisfying(ChainVerification.Broken.class, later -> {
+            assertThat(later.sequence()).isEqualTo(EVENTS);
+            assertThat(later.fault()).isEqualTo(Fault.WRITTEN_BY_A_LATER_RELEASE);
+            assertThat(later.explanation()).startsWith("event " + EVENTS + " holds the operation A_LATER_OPERATION, "
+                    + "which this release does not know");
+        });
+    }
+
+    /**
      * Between two windows the walking session is idle, with no snapshot: PostgreSQL may clean up the head's old
      * versions the appends leave meanwhile (one snapshot held for the whole walk kept them, and every append slowed).
      * And the windows join into one walk: events appended meanwhile are walked on to the head the last window reads,
@@ -247,13 +287,16 @@ class ChainVerifierTest {
     }
 
     private static void append(AuditHistory history, int first, int last) {
-        Instant at = Instant.parse("2026-03-01T08:00:00Z");
         for (int i = first; i <= last; i++) {
-            history.append(new AuditEvent(at.plusSeconds(i), new TeamId("blue"), new RequestId("r-" + i),
-                    Operation.CREATE_SNAPSHOT, Optional.of(new ServerId(7)), Optional.empty(),
-                    i % 2 == 0 ? new Outcome.Completed() : new Outcome.Accepted(), OptionalInt.empty(),
-                    Map.of("name", "snap-" + i)));
+            history.append(event(i));
         }
+    }
+
+    private static AuditEvent event(int i) {
+        return new AuditEvent(Instant.parse("2026-03-01T08:00:00Z").plusSeconds(i), new TeamId("blue"),
+                new RequestId("r-" + i), Operation.CREATE_SNAPSHOT, Optional.of(new ServerId(7)), Optional.empty(),
+                i % 2 == 0 ? new Outcome.Completed() : new Outcome.Accepted(), OptionalInt.empty(),
+                Map.of("name", "snap-" + i));
     }
 
     /** As the owner, with the append-only guard switched off for the change. */

@@ -46,11 +46,55 @@ public final class AuditChain {
 
     /** The hash of the event at {@code sequence}, chained to the hash before it. */
     public static ChainHash link(ChainHash previous, long sequence, AuditEvent event) {
+        return link(previous, sequence, StoredParts.of(event));
+    }
+
+    /**
+     * The hash of an event's stored parts at {@code sequence}, chained to the hash before it: the same bytes as the
+     * event's, and known also for an event holding a name this release does not know (a later release wrote it), so
+     * its verification can tell a sound hash from an altered one (ADR 0005, amended in session 48).
+     */
+    public static ChainHash link(ChainHash previous, long sequence, StoredParts parts) {
         Objects.requireNonNull(previous, "previous hash");
+        Objects.requireNonNull(parts, "parts");
+        if (sequence <= 0) {
+            throw new IllegalArgumentException("sequence must be positive");
+        }
+        Encoder out = new Encoder();
+        out.header();
+        out.field(Long.toString(sequence));
+        fieldsAfterSequence(out, parts);
         MessageDigest sha256 = sha256();
         sha256.update(previous.bytes());
-        sha256.update(canonicalEncoding(sequence, event));
+        sha256.update(out.bytes());
         return ChainHash.of(sha256.digest());
+    }
+
+    /**
+     * An event's parts as the encoding holds them: its names as text, whether or not this release knows them; null where
+     * a part is absent.
+     */
+    public record StoredParts(Instant occurredAt, String team, String requestId, String operation, Long serverId,
+                              String resourceType, Long resourceId, String outcomeKind, String outcomeReason,
+                              String outcomeCause, Integer providerStatus, Map<String, String> detail) {
+        public StoredParts {
+            Objects.requireNonNull(occurredAt, "occurred at");
+            Objects.requireNonNull(team, "team");
+            Objects.requireNonNull(requestId, "request id");
+            Objects.requireNonNull(operation, "operation");
+            Objects.requireNonNull(outcomeKind, "outcome kind");
+            Objects.requireNonNull(detail, "detail");
+        }
+
+        public static StoredParts of(AuditEvent event) {
+            Outcome outcome = event.outcome();
+            return new StoredParts(event.occurredAt(), event.team().value(), event.requestId().value(),
+                    event.operation().name(), event.server().map(s -> s.value()).orElse(null),
+                    event.resource().map(r -> r.type().name()).orElse(null), event.resource().map(r -> r.id()).orElse(null),
+                    outcome.kind().name(), outcome.reasonCode().map(Enum::name).orElse(null),
+                    outcome.explanation().orElse(null),
+                    event.providerStatus().isPresent() ? event.providerStatus().getAsInt() : null, event.detail());
+        }
     }
 
     public static byte[] canonicalEncoding(long sequence, AuditEvent event) {
@@ -61,7 +105,7 @@ public final class AuditChain {
         Encoder out = new Encoder();
         out.header();
         out.field(Long.toString(sequence));
-        fieldsAfterSequence(out, event);
+        fieldsAfterSequence(out, StoredParts.of(event));
         return out.bytes();
     }
 
@@ -74,7 +118,7 @@ public final class AuditChain {
     public static byte[] encodingAfterSequence(AuditEvent event) {
         Objects.requireNonNull(event, "event");
         Encoder out = new Encoder();
-        fieldsAfterSequence(out, event);
+        fieldsAfterSequence(out, StoredParts.of(event));
         return out.bytes();
     }
 
@@ -92,19 +136,18 @@ public final class AuditChain {
         }
     }
 
-    private static void fieldsAfterSequence(Encoder out, AuditEvent event) {
+    private static void fieldsAfterSequence(Encoder out, StoredParts event) {
         out.field(Long.toString(epochMicros(event.occurredAt())));
-        out.field(event.team().value());
-        out.field(event.requestId().value());
-        out.field(event.operation().name());
-        out.field(event.server().map(s -> Long.toString(s.value())).orElse(null));
-        out.field(event.resource().map(r -> r.type().name()).orElse(null));
-        out.field(event.resource().map(r -> Long.toString(r.id())).orElse(null));
-        Outcome outcome = event.outcome();
-        out.field(outcome.kind().name());
-        out.field(outcome.reasonCode().map(Enum::name).orElse(null));
-        out.field(outcome.explanation().orElse(null));
-        out.field(event.providerStatus().isPresent() ? Integer.toString(event.providerStatus().getAsInt()) : null);
+        out.field(event.team());
+        out.field(event.requestId());
+        out.field(event.operation());
+        out.field(event.serverId() == null ? null : Long.toString(event.serverId()));
+        out.field(event.resourceType());
+        out.field(event.resourceId() == null ? null : Long.toString(event.resourceId()));
+        out.field(event.outcomeKind());
+        out.field(event.outcomeReason());
+        out.field(event.outcomeCause());
+        out.field(event.providerStatus() == null ? null : Integer.toString(event.providerStatus()));
         Map<String, String> sorted = new TreeMap<>(event.detail());
         out.field(Integer.toString(sorted.size()));
         sorted.forEach((key, value) -> {

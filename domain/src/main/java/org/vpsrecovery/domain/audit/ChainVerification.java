@@ -91,6 +91,12 @@ public sealed interface ChainVerification {
         /** The event at a signed checkpoint's position has another hash: history up to it was rewritten. */
         REWRITTEN,
         /** A checkpoint not signed by a trusted key, or an entry that no longer reads as a checkpoint. */
-        FORGED_CHECKPOINT
+        FORGED_CHECKPOINT,
+        /**
+         * The event's hash holds, but it holds a name (an operation, an outcome, a reason) this release does not know: a
+         * later release wrote it, after which this release rolled back or beside which it runs. Not an alteration;
+         * a release that knows the name verifies the chain from there (ADR 0005, amended in session 48).
+         */
+        WRITTEN_BY_A_LATER_RELEASE
     }
 }

@@ -82,6 +82,16 @@ public final class ChainWalk {
         return Optional.empty();
     }
 
+    /**
+     * A row whose position, link and hash hold but that holds {@code name}, which this release does not know: written
+     * by a later release, not altered (ADR 0005, amended in session 48).
+     */
+    public static ChainVerification.Broken writtenByALaterRelease(long sequence, String name) {
+        return new ChainVerification.Broken(sequence, ChainVerification.Fault.WRITTEN_BY_A_LATER_RELEASE,
+                "event " + sequence + " holds " + name + ", which this release does not know: a later release wrote it "
+                        + "and its hash holds; a release that knows it verifies the chain from there");
+    }
+
     /** A row whose position and link held but that no longer reads as an event at all. */
     public static ChainVerification.Broken unreadableContent(long sequence, String why) {
         return new ChainVerification.Broken(sequence, ChainVerification.Fault.ALTERED_EVENT,

@@ -44,7 +44,10 @@ import org.vpsrecovery.domain.port.KeptAuditEvents;
  * <p>A crash mid-append leaves a last line without its newline: that event was never kept (its append
  * did not return), and the tail is cut off. A line that ends but does not read as an event (its checksum
  * does not match, or a later release wrote it) is set aside in {@value #UNREADABLE} beside the folders,
- * for an operator, and said so in an ERROR: never dropped unseen, never in the way of those after it.
+ * for an operator, and said so in an ERROR: never dropped unseen, never in the way of those after it. At the start and
+ * at each flush, the lines set aside that read as events in this release (a later release's, once the directory runs
+ * it again) are taken back and written like any kept event; the others stay, said in a WARN with their count (ADR 0141,
+ * amended in session 48).
  *
  * <p>The files are read and written on a thread of the store's own, which no caller can interrupt: a
  * {@link FileChannel} closes itself for good when the thread using it is interrupted
@@ -72,6 +75,8 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
     private static final java.util.Set<Path> HELD_HERE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final Path directory;
+    /** The lines set aside, shared by the processes on the directory. */
+    private final SetAsideLines setAside;
     /**
      * One call at a time, as the monitor it replaces (ADR 0141, session 45): a lock, because a caller parks inside it
      * until the store's thread is done, and on JDK 21-23 a virtual thread parked inside a monitor pins its carrier.
@@ -93,10 +98,12 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
 
     public FileKeptAuditEvents(Path directory) {
         this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
+        this.setAside = new SetAsideLines(this.directory);
         try {
             own = onOwnThread(() -> {
                 Files.createDirectories(this.directory);
                 adopt(orphans());
+                takeBackSetAside();
                 return newOwnFolder();
             });
             noteOldest();
@@ -271,7 +278,7 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
                         from.read(max, (event, length) -> {
                             events.add(event);
                             lastLengths.add(length);
-                        }, directory.resolve(UNREADABLE));
+                        }, setAside);
                     } catch (IOException e) {
                         throw new IOException("cannot read kept audit events in " + from.path + ": " + e.getMessage(), e);
                     }
@@ -368,7 +375,7 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
                         LOG.error("the folder of this process's kept audit events, {}, was removed while it ran and "
                                 + "cannot be made again ({}): tried again at the next flush", own.path, e.toString());
                     }
-                    return adopt(orphans());
+                    return adopt(orphans()) + takeBackSetAside();
                 });
             } catch (IOException e) {
                 LOG.warn("cannot look for audit events other processes left kept in {}: {}", directory, e.toString());
@@ -395,6 +402,59 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
             }
         }
         return taken;
+    }
+
+    /**
+     * Takes back the lines set aside that read as events in this release (a later release wrote them, and the directory
+     * runs it again: a re-upgrade after a rollback, or the newer instance beside an older one while rolling): kept again
+     * in a folder of this process's, given after the folders taken over and written by the flush like any kept event,
+     * once (a stop before they leave the file gives them again; the flush's look-up finds them written). Lines still
+     * unreadable stay, said in a WARN with their count whenever the file changed. Never refuses the start: a failure is
+     * said in an ERROR and tried again at the next flush. Returns how many events it took back.
+     */
+    private long takeBackSetAside() {
+        long[] taken = {0};
+        try {
+            SetAsideLines.TakenBack look = setAside.takeBack(line -> Folder.readable(Folder.checked(line)), lines -> {
+                keepAgain(lines);
+                taken[0] = lines.size();
+            });
+            if (look.taken() > 0) {
+                LOG.warn("{} audit event(s) set aside in {} read as events in this release: taken back, written by the "
+                        + "flush", look.taken(), setAside.file());
+            }
+            if (look.stillUnreadable() > 0) {
+                LOG.warn("{} line(s) set aside in {} still do not read as events here (damaged, or of a later release): "
+                        + "they stay there; a release that reads them takes them back", look.stillUnreadable(),
+                        setAside.file());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("cannot take back the audit events set aside in {} ({}): tried again at the next flush",
+                    setAside.file(), e.toString());
+        }
+        return taken[0];
+    }
+
+    /** Keeps whole lines (checksum and JSON, without their newline) in a new folder of this process's, given in turn. */
+    private void keepAgain(List<byte[]> lines) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(lines.stream().mapToInt(line -> line.length + 1).sum());
+        lines.forEach(line -> bytes.put(line).put((byte) '\n'));
+        bytes.flip();
+        Folder folder = newOwnFolder();
+        try {
+            long at = 0;
+            while (bytes.hasRemaining()) {
+                at += folder.events.write(bytes, at);
+            }
+            folder.events.force(false);
+            folder.end = at;
+            folder.count = lines.size();
+            folder.learnFirst();
+        } catch (IOException | RuntimeException e) {
+            folder.delete();
+            throw e;
+        }
+        adopted.add(folder);
     }
 
     /** Lets the folder go; what it still keeps is taken over by the next process to start on the directory. */
@@ -697,28 +757,26 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
 
         /**
          * Gives up to {@code max} events from the first not written, stopping before a line that does not read as an
-         * event (damaged, or written by a later release). Such lines at the head are set aside in {@code unreadable},
+         * event (damaged, or written by a later release). Such lines at the head are set aside in {@code setAside},
          * said in an ERROR, and let go first: never dropped unseen, never in the way of the events after them.
          */
-        void read(int max, EventSink sink, Path unreadable) throws IOException {
-            List<byte[]> setAside = new ArrayList<>();
+        void read(int max, EventSink sink, SetAsideLines setAside) throws IOException {
+            List<byte[]> unreadable = new ArrayList<>();
             long[] setAsideBytes = {0};
             scan(readFrom, end, Long.MAX_VALUE, (json, text, length) -> {
                 if (readable(json)) {
                     return false;
                 }
-                setAside.add(text);
+                unreadable.add(text);
                 setAsideBytes[0] += length;
                 return true;
             });
-            if (!setAside.isEmpty()) {
-                StringBuilder lines = new StringBuilder();
-                setAside.forEach(text -> lines.append(new String(text, StandardCharsets.UTF_8)).append('\n'));
-                Files.writeString(unreadable, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
-                LOG.error("{} kept audit event line(s) in {} do not read as events (damaged, or of another release): "
-                        + "set aside in {} for an operator", setAside.size(), path, unreadable);
-                letGo(setAside.size(), setAsideBytes[0]);
+            if (!unreadable.isEmpty()) {
+                setAside.add(unreadable);
+                LOG.error("{} kept audit event line(s) in {} do not read as events (damaged, or of a later release): "
+                        + "set aside in {} (a release that reads them takes them back)", unreadable.size(), path,
+                        setAside.file());
+                letGo(unreadable.size(), setAsideBytes[0]);
             }
             scan(readFrom, end, max, (json, text, length) -> {
                 if (!readable(json)) {

@@ -53,6 +53,38 @@ class AuditWriterOverKeptFilesTest {
                 new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED), OptionalInt.empty(), Map.of());
     }
 
+    /** A kept line as the store writes it: its CRC-32C, a space, its JSON. */
+    private static String lineOf(AuditEvent event) {
+        byte[] json = KeptEventLine.of(event);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(json);
+        return java.util.HexFormat.of().toHexDigits((int) crc.getValue()) + " "
+                + new String(json, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * An older instance on the directory set aside lines a later release kept (a rollback, or while rolling): one event
+     * the later release had written before its note of it was saved, one it had not. The next flush of this release
+     * takes both back and the history holds each once (the look-up before a write, ADR 0141 amended in session 36);
+     * before session 48 neither was ever read again.
+     */
+    @Test
+    void eventsSetAsideByAnOlderInstanceAreWrittenByTheNextFlushEachOnce() throws Exception {
+        recorded.append(event(1));
+        try (FileKeptAuditEvents kept = new FileKeptAuditEvents(directory)) {
+            AuditWriter writer = new AuditWriter(history, kept);
+            java.nio.file.Files.writeString(directory.resolve(FileKeptAuditEvents.UNREADABLE),
+                    lineOf(event(1)) + "\n" + lineOf(event(2)) + "\n");
+
+            writer.flush(Duration.ofSeconds(5));
+
+            assertThat(recorded.all()).extracting(e -> e.requestId().value()).containsExactly("req-1", "req-2");
+            assertThat(writer.waiting()).isZero();
+            writer.flush(Duration.ofSeconds(5));
+            assertThat(recorded.all()).as("not taken back twice").hasSize(2);
+        }
+    }
+
     /**
      * At a stop the job scheduler interrupts the runs still going. An event deferred on such a thread closed the
      * store's file for the process: it and every later one waited in memory behind a store that could no longer be

@@ -195,6 +195,69 @@ class FileKeptAuditEventsTest extends KeptAuditEventsContract {
         assertThat(next.count()).isZero();
     }
 
+    /** A kept line as the store writes it: its CRC-32C, a space, its JSON. */
+    private static String lineOf(byte[] json) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(json);
+        return java.util.HexFormat.of().toHexDigits((int) crc.getValue()) + " " + new String(json, StandardCharsets.UTF_8);
+    }
+
+    private static final String A_LATER_RELEASES_LINE = lineOf(
+            "{\"occurred_at\":\"2026-03-01T08:00:00Z\",\"operation\":\"A_LATER_OPERATION\"}".getBytes(StandardCharsets.UTF_8));
+
+    /**
+     * A line an older release set aside because a later one wrote it (a rollback, or an older instance while rolling) is
+     * an event again once the directory runs a release that reads it: the next flush takes it back and it is given like
+     * any kept event, once; a line still unreadable stays set aside (ADR 0141, amended in session 48). Before, nothing
+     * ever read the file again: those events were lost to the history.
+     */
+    @Test
+    void aSetAsideLineThisReleaseReadsIsGivenByTheNextFlushOnceAndTheOthersStaySetAside() throws IOException {
+        FileKeptAuditEvents running = open();
+        running.keep(event(1));
+        String readable = lineOf(KeptEventLine.of(event(5)));
+        String damaged = lineOf(KeptEventLine.of(event(6))).replace("req-6", "req-X");
+        Files.writeString(directory.resolve(FileKeptAuditEvents.UNREADABLE),
+                A_LATER_RELEASES_LINE + "\n" + readable + "\n" + damaged + "\n");
+
+        assertThat(running.takeOverStopped()).as("taken back at the flush").isEqualTo(1);
+
+        assertThat(running.count()).isEqualTo(2);
+        assertThat(running.oldest(10)).containsExactly(event(5));
+        assertThat(Files.readAllLines(directory.resolve(FileKeptAuditEvents.UNREADABLE)))
+                .containsExactly(A_LATER_RELEASES_LINE, damaged);
+        assertThat(running.takeOverStopped()).as("once").isZero();
+        running.written(1);
+        assertThat(running.oldest(10)).containsExactly(event(1));
+        running.written(1);
+        assertThat(running.count()).isZero();
+
+        FileKeptAuditEvents next = open();
+        assertThat(next.count()).as("not taken back again by another process").isZero();
+        assertThat(Files.readAllLines(directory.resolve(FileKeptAuditEvents.UNREADABLE)))
+                .containsExactly(A_LATER_RELEASES_LINE, damaged);
+    }
+
+    /** A process that starts on the directory takes back, before anything else is kept, what it reads (session 48). */
+    @Test
+    void aSetAsideLineThisReleaseReadsIsTakenBackAtTheStart() throws IOException {
+        Files.createDirectories(directory);
+        Files.writeString(directory.resolve(FileKeptAuditEvents.UNREADABLE),
+                lineOf(KeptEventLine.of(event(7))) + "\n" + lineOf(KeptEventLine.of(event(8))) + "\n");
+
+        FileKeptAuditEvents started = open();
+
+        assertThat(started.count()).isEqualTo(2);
+        assertThat(started.oldestOccurredAt()).contains(event(7).occurredAt());
+        assertThat(started.oldest(10)).containsExactly(event(7), event(8));
+        assertThat(Files.readAllLines(directory.resolve(FileKeptAuditEvents.UNREADABLE))).isEmpty();
+        started.close();
+
+        FileKeptAuditEvents afterAStop = open();
+        assertThat(afterAStop.oldest(10)).as("taken back, not yet written: kept across a stop")
+                .containsExactly(event(7), event(8));
+    }
+
     @Test
     void aFolderAllWrittenIsRemovedAndAnOwnFileStartsOverEmpty() throws IOException {
         FileKeptAuditEvents stopped = open();
