@@ -73,7 +73,7 @@ final class AuditCommand {
                        + "walked one (seconds where the whole walk takes minutes)") String from,
                @Option(names = "--timeout", paramLabel = "SECONDS", converter = WaitOptions.PositiveSeconds.class,
                        description = "how long to wait for the answer (default 90); the service itself closes a "
-                               + "connection silent for micronaut.server.idle-timeout (60 s)") Duration timeout) {
+                               + "connection silent for micronaut.server.idle-timeout (90 s)") Duration timeout) {
         if (from != null && !WALK_STARTS.contains(from)) {
             throw new IllegalArgumentException("--from must be first or latest-checkpoint");
         }
@@ -87,7 +87,7 @@ final class AuditCommand {
             // The answer comes only when the walk ends: a long one outlasts the service's idle timeout or ours.
             throw "latest-checkpoint".equals(from) || !cutOff.afterConnecting() ? cutOff
                     : cutOff.withHint("a walk of the whole chain is cut off once it outlasts the service's "
-                            + "micronaut.server.idle-timeout (60 s by default) or vpsr's wait (--timeout, 90 s by default): "
+                            + "micronaut.server.idle-timeout (90 s by default) or vpsr's wait (--timeout, 90 s by default): "
                             + "vpsr audit verify --from latest-checkpoint walks only the events since the latest "
                             + "walked checkpoint");
         }

@@ -193,7 +193,22 @@ final class FacadeClient {
         if (response.statusCode() / 100 != 2) {
             throw refusal(response.statusCode(), headers, response.body());
         }
-        return new Answer(response.statusCode(), headers, parse(response.body()));
+        return new Answer(response.statusCode(), headers, successBody(response.statusCode(), headers, response.body()));
+    }
+
+    /**
+     * A success's body: the service's JSON, or nothing. A 2xx that is not JSON (a proxy's 200 sign-in page) is not the
+     * service's answer, and no success: {@link NotTheServicesAnswer}.
+     */
+    private JsonNode successBody(int status, Map<String, String> headers, byte[] body) {
+        if (body == null || body.length == 0) {
+            return NullNode.getInstance();
+        }
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            throw new NotTheServicesAnswer(status, Optional.ofNullable(headers.get("content-type")));
+        }
     }
 
     private FacadeProblem refusal(int status, Map<String, String> headers, byte[] body) {
@@ -278,6 +293,15 @@ final class FacadeClient {
 
         int exitCode() {
             return ExitCodes.forAnswer(status, reasonCode);
+        }
+    }
+
+    /** A 2xx whose body is not JSON: something between vpsr and the service answered (a proxy, a sign-in page). */
+    static final class NotTheServicesAnswer extends RuntimeException {
+        NotTheServicesAnswer(int status, Optional<String> contentType) {
+            super("the answer (HTTP " + status + ", " + contentType.orElse("no Content-Type") + ") is not JSON, so not "
+                    + "the service's: a proxy or a sign-in page in the way? Check the url (vpsr config); a change may "
+                    + "or may not have reached the service: look before running it again");
         }
     }
 

@@ -23,10 +23,17 @@ final class OperationWatch {
     /** How much longer than the time left one read may take: its answer is not cut off before the limit. */
     private static final Duration REQUEST_MARGIN = Duration.ofSeconds(1);
     private static final Set<String> FAILED = Set.of("failed", "vanished", "timed_out", "denied", "expired", "rejected");
+    /** The ends in which what was asked took effect: exit 0. Any other final state is one this vpsr does not know. */
+    private static final Set<String> SUCCEEDED = Set.of("completed", "released");
+    /**
+     * How often a pending change is read: a person decides in minutes, and every read counts against the team's rate
+     * (60 a minute), which one read a second would spend alone.
+     */
+    static final Duration CHANGE_READ_INTERVAL = Duration.ofSeconds(10);
 
     /** Where a change of the platform's own records waiting for a second person is read (ADR 0043); it has no long poll. */
     static final String CHANGES = "/api/v1/changes/";
-    private static final String OPERATIONS = "/api/v1/operations/";
+    static final String OPERATIONS = "/api/v1/operations/";
 
     private final FacadeClient facade;
     private final PrintWriter progress;
@@ -111,6 +118,11 @@ final class OperationWatch {
             if (done) {
                 return Optional.of(operation);
             }
+            if (!base.equals(OPERATIONS)) {
+                // No long poll for a change: a pause before the next read, never past the limit.
+                pause(giveUpAt.map(at -> Duration.between(Instant.now(), at))
+                        .filter(left -> left.compareTo(CHANGE_READ_INTERVAL) < 0).orElse(CHANGE_READ_INTERVAL));
+            }
         }
     }
 
@@ -153,12 +165,8 @@ final class OperationWatch {
     private JsonNode read(String operationId, int waitSeconds, Duration requestTimeout) {
         String path = base + operationId + "/";
         if (!base.equals(OPERATIONS)) {
-            // A plain read, then a pause before the next: a person decides in minutes, not milliseconds.
-            JsonNode change = facade.get(path, Map.of(), requestTimeout).body();
-            if (!change.path("final").asBoolean(false)) {
-                pause(Duration.ofSeconds(1));
-            }
-            return change;
+            // A plain read: the pause before the next is follow's.
+            return facade.get(path, Map.of(), requestTimeout).body();
         }
         try {
             return facade.get(path, Map.of("wait", String.valueOf(waitSeconds)), requestTimeout).body();
@@ -186,6 +194,11 @@ final class OperationWatch {
 
     static boolean failed(JsonNode operation) {
         return FAILED.contains(operation.path("state").asText());
+    }
+
+    /** Whether a final state is one of those in which what was asked took effect. */
+    static boolean succeeded(JsonNode operation) {
+        return SUCCEEDED.contains(operation.path("state").asText());
     }
 
     private static String describe(JsonNode operation) {

@@ -42,15 +42,32 @@ final class OperationsCommand {
         return ExitCodes.OK;
     }
 
-    @Command(name = "wait", mixinStandardHelpOptions = true, description = "Follow an operation to its end; exit 0 if it completed, 6 if it failed, 9 if --timeout passed first.")
+    @Command(name = "wait", mixinStandardHelpOptions = true, description = "Follow an operation, or a change waiting "
+            + "for approval, to its end; exit 0 if it completed, 6 if it failed or was denied, expired or rejected, "
+            + "9 if --timeout passed first.")
     int await(@Parameters(paramLabel = "OPERATION_ID") String id,
               @Option(names = "--timeout", paramLabel = "SECONDS", converter = WaitOptions.PositiveSeconds.class,
                       description = "give up after this long (exit 9; the operation goes on); default: no limit")
               Duration timeout) {
         // The operation as last read, not read once more: past --timeout a service that does not answer would hold
         // the command for another request's timeout.
+        FacadeClient facade = vpsr.facade();
         AtomicReference<JsonNode> lastRead = new AtomicReference<>();
-        int code = vpsr.followed(vpsr.facade(), id, Optional.ofNullable(timeout), lastRead::set);
+        int code;
+        try {
+            code = vpsr.followed(facade, id, Optional.ofNullable(timeout), OperationWatch.OPERATIONS, lastRead::set);
+        } catch (FacadeClient.FacadeProblem notAnOperation) {
+            if (notAnOperation.status != 404) {
+                throw notAnOperation;
+            }
+            // A hold release or policy change waiting for a second person (ADR 0043) has its id printed as an
+            // operation's is, but is read under /changes/: the same wait follows it there.
+            try {
+                code = vpsr.followed(facade, id, Optional.ofNullable(timeout), OperationWatch.CHANGES, lastRead::set);
+            } catch (FacadeClient.FacadeProblem notAChange) {
+                throw notAChange.status == 404 ? notAnOperation : notAChange;
+            }
+        }
         Optional.ofNullable(lastRead.get()).ifPresent(vpsr.output()::object);
         return code;
     }

@@ -24,11 +24,14 @@ final class Output {
     enum Format { table, json, csv }
 
     private final PrintWriter out;
+    /** Where what is not the answer goes (CSV's paging cursor): stdout stays what a parser of the format reads. */
+    private final PrintWriter err;
     private final Format format;
     private final ObjectMapper json;
 
-    Output(PrintWriter out, Format format, ObjectMapper json) {
+    Output(PrintWriter out, PrintWriter err, Format format, ObjectMapper json) {
         this.out = out;
+        this.err = err;
         this.format = format;
         this.json = json;
     }
@@ -42,7 +45,14 @@ final class Output {
         JsonNode items = answer.isArray() ? answer : answer.path("results");
         switch (format) {
             case json -> json(answer);
-            case csv -> csv(flatten(items), columns);
+            case csv -> {
+                csv(flatten(items), columns);
+                // Not a row: on stderr, so a script reading stdout as CSV still learns there is another page.
+                if (answer.hasNonNull("next")) {
+                    err.println("more: --cursor " + answer.get("next").asText());
+                    err.flush();
+                }
+            }
             case table -> {
                 List<Map<String, String>> rows = flatten(items);
                 if (rows.isEmpty()) {

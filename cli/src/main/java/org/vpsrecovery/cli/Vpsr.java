@@ -46,9 +46,12 @@ import picocli.CommandLine.Spec;
                 "4:unauthorized or forbidden (401, 403)",
                 "5:rate-limited, busy or unavailable (429, 503, 409 SERVER_BUSY or IDEMPOTENT_REQUEST_IN_PROGRESS); "
                         + "Retry-After is printed",
-                "6:the operation ended failed, vanished or timed_out; or the audit chain is broken",
+                "6:the operation ended failed, vanished or timed_out, or (two-person approval) denied, expired or "
+                        + "rejected; or the audit chain is broken (audit verify, or a read met AUDIT_EVENT_ALTERED)",
                 "7:the service could not be reached",
-                "8:the service or VPS.org failed (500, 502, 504, other), or a change was sent and no answer came",
+                "8:the service or VPS.org failed (500, 502, 504, other), or a change was sent and no answer came; "
+                        + "a 2xx that is not JSON; --wait with no operation named; an operation ended in a state "
+                        + "unknown to vpsr",
                 "9:--timeout passed before the operation waited on ended (it goes on)",
                 "10:the output could not be written whole (a full disk, a closed pipe)"})
 public final class Vpsr {
@@ -177,6 +180,10 @@ public final class Vpsr {
                     err.println("vpsr: " + inDoubt.getMessage());
                     yield ExitCodes.SERVICE_ERROR;
                 }
+                case FacadeClient.NotTheServicesAnswer notJson -> {
+                    err.println("vpsr: " + notJson.getMessage());
+                    yield ExitCodes.SERVICE_ERROR;
+                }
                 case FacadeClient.AnswerCutShort brokenOff -> {
                     err.println("vpsr: " + brokenOff.getMessage());
                     yield ExitCodes.SERVICE_ERROR;
@@ -227,7 +234,7 @@ public final class Vpsr {
     }
 
     Output output() {
-        return new Output(spec.commandLine().getOut(), format, json);
+        return new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), format, json);
     }
 
     /**
@@ -277,9 +284,11 @@ public final class Vpsr {
             return ExitCodes.OK;
         }
         if (operationId.isEmpty()) {
-            err.println("vpsr: the answer names no operation: nothing to wait for");
+            // Accepted, but with nothing to follow, nobody can say VPS.org completed it: not exit 0.
+            err.println("vpsr: the answer names no operation (no X-Operation-Id): whether the change completed is "
+                    + "unknown; look before running it again (vpsr operations list)");
             err.flush();
-            return ExitCodes.OK;
+            return ExitCodes.SERVICE_ERROR;
         }
         return followed(facade, operationId.get(), wait.limit());
     }
@@ -331,35 +340,45 @@ public final class Vpsr {
 
     /** Follows the operation to its end, or until {@code limit} has passed (then exit 9: it goes on without us). */
     int followed(FacadeClient facade, String operationId, Optional<Duration> limit) {
-        return followed(facade, operationId, limit, read -> { });
+        return followed(facade, operationId, limit, OperationWatch.OPERATIONS, read -> { });
     }
 
     /** As {@link #followed(FacadeClient, String, Optional)}, handing {@code eachRead} every state read. */
     int followed(FacadeClient facade, String operationId, Optional<Duration> limit, Consumer<JsonNode> eachRead) {
-        return followed(facade, operationId, limit, "/api/v1/operations/", eachRead);
+        return followed(facade, operationId, limit, OperationWatch.OPERATIONS, eachRead);
     }
 
-    private int followed(FacadeClient facade, String operationId, Optional<Duration> limit, String base) {
+    /** As {@link #followed(FacadeClient, String, Optional)}, reading it under {@code base}: an operation's or a change's. */
+    int followed(FacadeClient facade, String operationId, Optional<Duration> limit, String base) {
         return followed(facade, operationId, limit, base, read -> { });
     }
 
-    private int followed(FacadeClient facade, String operationId, Optional<Duration> limit, String base,
-                         Consumer<JsonNode> eachRead) {
+    /** As {@link #followed(FacadeClient, String, Optional, String)}, handing {@code eachRead} every state read. */
+    int followed(FacadeClient facade, String operationId, Optional<Duration> limit, String base,
+                 Consumer<JsonNode> eachRead) {
         PrintWriter err = spec.commandLine().getErr();
+        String what = base.equals(OperationWatch.CHANGES) ? "change" : "operation";
         Optional<JsonNode> ended = new OperationWatch(facade, err, environment.terminal(), base)
                 .follow(operationId, limit, eachRead);
         if (ended.isEmpty()) {
-            err.println("vpsr: gave up waiting after " + limit.orElseThrow().toSeconds() + " s; operation " + operationId
+            err.println("vpsr: gave up waiting after " + limit.orElseThrow().toSeconds() + " s; " + what + " " + operationId
                     + " goes on (vpsr operations wait " + operationId + ")");
             err.flush();
             return ExitCodes.WAIT_TIMED_OUT;
         }
         JsonNode end = ended.get();
         if (OperationWatch.failed(end)) {
-            err.println("vpsr: operation " + operationId + " ended " + end.path("state").asText()
+            err.println("vpsr: " + what + " " + operationId + " ended " + end.path("state").asText()
                     + (end.hasNonNull("note") ? ": " + end.get("note").asText() : ""));
             err.flush();
             return ExitCodes.OPERATION_FAILED;
+        }
+        if (!OperationWatch.succeeded(end)) {
+            // A final state newer than this vpsr: neither "done" nor a failure it can name.
+            err.println("vpsr: " + what + " " + operationId + " ended in state " + end.path("state").asText()
+                    + ", an unknown state: see the " + what + " (vpsr operations wait " + operationId + " prints it)");
+            err.flush();
+            return ExitCodes.SERVICE_ERROR;
         }
         return ExitCodes.OK;
     }

@@ -126,7 +126,7 @@ class CommandLineTest {
     @Test
     void csvCellsASpreadsheetWouldRunAreMadeText() {
         StringWriter out = new StringWriter();
-        Output output = new Output(new PrintWriter(out, true), Output.Format.csv,
+        Output output = new Output(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), Output.Format.csv,
                 new com.fasterxml.jackson.databind.ObjectMapper());
         com.fasterxml.jackson.databind.node.ObjectNode row = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
                 .objectNode().put("name", "plain").put("description", "=HYPERLINK(\"http://x\")").put("note", "@sum");
@@ -152,6 +152,8 @@ class CommandLineTest {
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("Exit codes:").contains("7    the service could not be reached")
                 .contains("9    --timeout passed before the operation waited on ended")
+                .contains("denied, expired").contains("rejected").contains("AUDIT_EVENT_ALTERED")
+                .contains("state unknown to vpsr")
                 .contains("10   the output could not be written whole");
     }
 
