@@ -412,6 +412,75 @@ class RecoveryPointHoldServiceTest {
                 .allSatisfy(e -> assertThat(e.team()).isEqualTo(GREEN));
     }
 
+    /** The same holds after the teams file gave BLUE's web server (snapshot 801's) to GREEN. */
+    private RecoveryPointHoldService webMovedToGreen() {
+        return new RecoveryPointHoldService(platform.provider, platform.provider,
+                new org.vpsrecovery.domain.testing.FixedServerOwnership(java.util.Map.of(
+                        BLUE, java.util.Set.of(PlatformFixture.SPARE),
+                        GREEN, java.util.Set.of(PlatformFixture.WEB, PlatformFixture.GREEN_SERVER))),
+                () -> java.util.Set.of(BLUE, GREEN), platform.holds, platform.operations, platform.attempts(),
+                platform.clock, HoldLimits.DEFAULTS);
+    }
+
+    /**
+     * After a teams-file move, the new owner releases the former owner's hold, but its own history is told no more of
+     * that team than the hold's list tells it: neither the former owner's reason nor its name, also when the hold was
+     * released already (the refusal named who released it). The former owner's placing event keeps the whole truth
+     * for the auditor (ADR 0029, amended in session 48).
+     */
+    @Test
+    void theNewOwnersReleaseEventsNameNeitherTheFormerOwnerNorItsReason() {
+        String reason = "payments incident 4711: ledger corruption";
+        RecoveryPointHold active = place(BLUE_TEAM, SNAPSHOT, reason);
+        RecoveryPointHold releasedBefore = release(BLUE_TEAM, place(BLUE_TEAM, SNAPSHOT, reason));
+        RecoveryPointHoldService moved = webMovedToGreen();
+        HoldActor green = new HoldActor.Team(GREEN);
+        HoldCaller releasing = caller(green);
+        HoldCaller refused = caller(green);
+
+        moved.releaseHold(new ReleaseHoldCommand(releasing, SNAPSHOT, active.id()));
+        assertThatThrownBy(() -> moved.releaseHold(new ReleaseHoldCommand(refused, SNAPSHOT, releasedBefore.id())))
+                .isInstanceOfSatisfying(RecoveryDenied.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ReasonCode.HOLD_ALREADY_RELEASED);
+                    assertThat(e.getMessage()).doesNotContain("blue").contains("the server's former owner");
+                });
+
+        java.util.List<AuditEvent> greens = platform.history.all().stream().filter(e -> e.requestId()
+                .equals(releasing.requestId()) || e.requestId().equals(refused.requestId())).toList();
+        assertThat(greens).extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.ACCEPTED,
+                Outcome.Kind.COMPLETED, Outcome.Kind.REJECTED);
+        assertThat(greens).allSatisfy(e -> {
+            assertThat(e.team()).isEqualTo(GREEN);
+            assertThat(e.detail()).doesNotContainKey(AuditEvent.HOLD_REASON);
+            assertThat(e.toString()).doesNotContain("blue").doesNotContain("4711");
+        });
+        assertThat(platform.history.all()).filteredOn(e -> e.operation() == Operation.PLACE_RECOVERY_POINT_HOLD)
+                .allSatisfy(e -> assertThat(e.detail()).containsEntry(AuditEvent.HOLD_REASON, reason));
+    }
+
+    /**
+     * Another team's point is as not found as a missing one, and as slow: both look again in the account's list read
+     * consistently. Found in the whole account first, another team's point was a 404 with no second read, a missing one
+     * a 404 after it: the time told them apart, which {@code TeamSnapshots.find} avoids (ADR 0029, amended in session 48).
+     */
+    @Test
+    void aHoldOnAnotherTeamsPointReadsAsMuchAsAHoldOnAMissingPoint() {
+        HoldActor green = new HoldActor.Team(GREEN);
+        String consistent = "list snapshots consistently";
+
+        long before = platform.providerCallsStartingWith(consistent);
+        assertThatThrownBy(() -> holds.placeHold(new PlaceHoldCommand(caller(green), SNAPSHOT, new HoldReason("x"))))
+                .isInstanceOf(ResourceNotFound.class);
+        long anotherTeams = platform.providerCallsStartingWith(consistent) - before;
+        before = platform.providerCallsStartingWith(consistent);
+        assertThatThrownBy(() -> holds.placeHold(new PlaceHoldCommand(caller(green),
+                new ResourceRef(ResourceRef.Type.SNAPSHOT, 999), new HoldReason("x")))).isInstanceOf(ResourceNotFound.class);
+        long missing = platform.providerCallsStartingWith(consistent) - before;
+
+        assertThat(missing).isPositive();
+        assertThat(anotherTeams).isEqualTo(missing);
+    }
+
     /**
      * The hold's insert failed at its commit (a failover dropping the connection): the row may be stored, so the
      * placement ends UNRESOLVED, never a final FAILED, and reconciliation later finds the hold and completes it. The

@@ -149,7 +149,8 @@ public class HoldsController {
     private HoldPageJson list(HttpRequest<?> request, ResourceRef point, @Nullable String rawLimit, @Nullable String rawAfter) {
         int limit = PageParameters.size(rawLimit, RecoveryPointHolds.MAX_PAGE, DEFAULT_PAGE);
         Optional<HoldId> after = PageParameters.after(rawAfter, HoldId::parse, "a hold id (a UUID)");
-        return HoldJson.page(holds.listHolds(actor(request), point, after, limit));
+        HoldActor asker = actor(request);
+        return HoldJson.page(holds.listHolds(asker, point, after, limit), asker);
     }
 
     @Delete("/snapshots/{snapshot_id}/holds/{hold_id}/")
@@ -192,7 +193,7 @@ public class HoldsController {
         HoldReason reason = RequestFields.domainValue("reason", body.reason(), HoldReason::given);
         HoldCaller caller = caller(request);
         Supplier<MutableHttpResponse<?>> placed = () -> HttpResponse.created(HoldJson.of(
-                        holds.placeHold(new PlaceHoldCommand(caller, point, reason))))
+                        holds.placeHold(new PlaceHoldCommand(caller, point, reason)), caller.actor()))
                 .header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
         return idempotent.run(request, bodies.fingerprintText(body), placed);
     }
@@ -207,7 +208,7 @@ public class HoldsController {
         HoldCaller caller = caller(request);
         Supplier<MutableHttpResponse<?>> released = () -> switch (
                 changes.releaseHold(new ReleaseHoldCommand(caller, point, id))) {
-            case Gated.Done<RecoveryPointHold>(RecoveryPointHold hold) -> HttpResponse.ok(HoldJson.of(hold));
+            case Gated.Done<RecoveryPointHold>(RecoveryPointHold hold) -> HttpResponse.ok(HoldJson.of(hold, caller.actor()));
             case Gated.Waiting<RecoveryPointHold>(var pending) -> PendingChangeJson.accepted(pending);
         };
         return idempotent.run(request, "", released);
