@@ -114,7 +114,7 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
                     return withinLimits(hold);
                 },
                 () -> {
-                    if (!holds.placeWithin(hold, limits)) {
+                    if (!holds.placeWithin(hold, limits, ownership.serversOf(hold.team()))) {
                         throw withinLimits(hold) instanceof Decision.Denied full
                                 ? new RecoveryDenied(full.reason(), full.detail())
                                 : new RecoveryDenied(ReasonCode.HOLD_LIMIT_REACHED, "the hold limits were reached by "
@@ -136,7 +136,9 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
             return Decision.deny(ReasonCode.HOLD_LIMIT_REACHED, "a recovery point has at most " + limits.activePerPoint()
                     + " active " + hold.kind().wireName() + " holds; release one first");
         }
-        if (holds.activeCount(hold.team(), hold.kind()) >= limits.activePerTeam()) {
+        // The team's holds on the servers it owns now: those a teams-file move gave another team, which it can no
+        // longer see or release, no longer take its room (ADR 0029, amended in session 48).
+        if (holds.activeCount(hold.team(), ownership.serversOf(hold.team()), hold.kind()) >= limits.activePerTeam()) {
             return Decision.deny(ReasonCode.HOLD_LIMIT_REACHED, "a team has at most " + limits.activePerTeam()
                     + " active " + hold.kind().wireName() + " holds; release one first");
         }

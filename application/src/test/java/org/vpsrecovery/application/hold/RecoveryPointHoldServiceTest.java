@@ -38,6 +38,7 @@ import org.vpsrecovery.domain.hold.HoldReason;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
+import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.domain.testing.ForwardingRecoveryPointHolds;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
@@ -330,12 +331,12 @@ class RecoveryPointHoldServiceTest {
     void aPlacementWhoseInsertFindsTheLimitsReachedMeanwhileEndsFailedAndStoresNothing() {
         RecoveryPointHolds fullAtTheInsert = new ForwardingRecoveryPointHolds(platform.holds) {
             @Override
-            public boolean placeWithin(RecoveryPointHold hold, HoldLimits limits) {
+            public boolean placeWithin(RecoveryPointHold hold, HoldLimits limits, java.util.Set<ServerId> teamsServers) {
                 return false;
             }
 
             @Override
-            public int activeCount(TeamId team, HoldKind kind) {
+            public int activeCount(TeamId team, java.util.Set<ServerId> servers, HoldKind kind) {
                 return 0;
             }
         };
@@ -414,12 +415,36 @@ class RecoveryPointHoldServiceTest {
 
     /** The same holds after the teams file gave BLUE's web server (snapshot 801's) to GREEN. */
     private RecoveryPointHoldService webMovedToGreen() {
+        return webMovedToGreen(HoldLimits.DEFAULTS);
+    }
+
+    private RecoveryPointHoldService webMovedToGreen(HoldLimits limits) {
         return new RecoveryPointHoldService(platform.provider, platform.provider,
                 new org.vpsrecovery.domain.testing.FixedServerOwnership(java.util.Map.of(
                         BLUE, java.util.Set.of(PlatformFixture.SPARE),
                         GREEN, java.util.Set.of(PlatformFixture.WEB, PlatformFixture.GREEN_SERVER))),
                 () -> java.util.Set.of(BLUE, GREEN), platform.holds, platform.operations, platform.attempts(),
-                platform.clock, HoldLimits.DEFAULTS);
+                platform.clock, limits);
+    }
+
+    /**
+     * The team limit counts a team's holds on the servers it owns now: BLUE's hold on the web server, which the move gave
+     * GREEN and BLUE can no longer see or release, no longer takes the room of BLUE's holds on its spare server (ADR
+     * 0029, amended in session 48).
+     */
+    @Test
+    void aHoldOnAServerMovedAwayNoLongerCountsForTheTeamItWasPlacedFor() {
+        HoldLimits onePerTeam = new HoldLimits(1, 1);
+        RecoveryPointHoldService before = platform.recoveryPointHolds(platform.holds, onePerTeam);
+        before.placeHold(new PlaceHoldCommand(caller(BLUE_TEAM), SNAPSHOT, new HoldReason("before the move")));
+        assertThatThrownBy(() -> before.placeHold(new PlaceHoldCommand(caller(BLUE_TEAM), BACKUP, new HoldReason("full"))))
+                .isInstanceOfSatisfying(RecoveryDenied.class, d -> assertThat(d.reason()).isEqualTo(ReasonCode.HOLD_LIMIT_REACHED));
+
+        RecoveryPointHold onSpare = webMovedToGreen(onePerTeam).placeHold(
+                new PlaceHoldCommand(caller(BLUE_TEAM), BACKUP, new HoldReason("after the move")));
+
+        assertThat(onSpare.isActive()).isTrue();
+        assertThat(platform.holds.activeCount(BLUE, java.util.Set.of(PlatformFixture.SPARE), HoldKind.TEAM)).isEqualTo(1);
     }
 
     /**
@@ -491,8 +516,8 @@ class RecoveryPointHoldServiceTest {
     void aPlacementWhoseCommitsOutcomeIsUnknownIsUnresolvedAndReconciledCompleted() {
         RecoveryPointHolds storedThenLost = new ForwardingRecoveryPointHolds(platform.holds) {
             @Override
-            public boolean placeWithin(RecoveryPointHold hold, HoldLimits limits) {
-                super.placeWithin(hold, limits);
+            public boolean placeWithin(RecoveryPointHold hold, HoldLimits limits, java.util.Set<ServerId> teamsServers) {
+                super.placeWithin(hold, limits, teamsServers);
                 // As the adapter's StoreOutcomeUnknown: of no domain type.
                 throw new IllegalStateException("the connection dropped during the commit; the row may be stored");
             }
