@@ -65,7 +65,8 @@ public class HoldsController {
             + "a team `vpsr.holds.max-active-per-team` (5000); past either, 400 HOLD_LIMIT_REACHED. No call changes anything at VPS.org (the point is looked up there). With an "
             + "Idempotency-Key (a team's or an auditor's, kept 24 h) a repeated request gets the first answer and places no "
             + "second hold.";
-    private static final String RELEASE_DESCRIPTION = "Audited as RELEASE_RECOVERY_POINT_HOLD, with the hold's reason. "
+    private static final String RELEASE_DESCRIPTION = "Audited as RELEASE_RECOVERY_POINT_HOLD, with the hold's reason (not "
+            + "that of a hold placed for the server's former owner, before a teams-file move). "
             + "A team releases its own holds; a legal hold is released by auditors only (a team gets 403 "
             + "LEGAL_HOLD_NOT_RELEASABLE). A hold released already: 409 HOLD_ALREADY_RELEASED. When the team's configuration "
             + "names hold-release (two-person approval, ADR 0043), a team's release answers 202 with the pending change: "
