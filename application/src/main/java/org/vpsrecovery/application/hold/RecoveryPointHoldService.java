@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -113,7 +114,7 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
                     return withinLimits(hold);
                 },
                 () -> {
-                    if (!holds.placeWithin(hold, limits)) {
+                    if (!holds.placeWithin(hold, limits, ownership.serversOf(hold.team()))) {
                         throw withinLimits(hold) instanceof Decision.Denied full
                                 ? new RecoveryDenied(full.reason(), full.detail())
                                 : new RecoveryDenied(ReasonCode.HOLD_LIMIT_REACHED, "the hold limits were reached by "
@@ -135,7 +136,9 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
             return Decision.deny(ReasonCode.HOLD_LIMIT_REACHED, "a recovery point has at most " + limits.activePerPoint()
                     + " active " + hold.kind().wireName() + " holds; release one first");
         }
-        if (holds.activeCount(hold.team(), hold.kind()) >= limits.activePerTeam()) {
+        // The team's holds on the servers it owns now: those a teams-file move gave another team, which it can no
+        // longer see or release, no longer take its room (ADR 0029, amended in session 48).
+        if (holds.activeCount(hold.team(), ownership.serversOf(hold.team()), hold.kind()) >= limits.activePerTeam()) {
             return Decision.deny(ReasonCode.HOLD_LIMIT_REACHED, "a team has at most " + limits.activePerTeam()
                     + " active " + hold.kind().wireName() + " holds; release one first");
         }
@@ -206,8 +209,10 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
                 .about(found.point()).onServer(found.server())
                 .detail(AuditEvent.ACTOR, caller.actor().wireName())
                 .detail(AuditEvent.HOLD_ID, found.id().toString())
-                .detail(AuditEvent.HOLD_KIND, found.kind().wireName())
-                .detail(AuditEvent.HOLD_REASON, found.reason().value());
+                .detail(AuditEvent.HOLD_KIND, found.kind().wireName());
+        // A hold placed for the server's former owner: its reason is that team's, kept in its placing's event, not
+        // copied into the new owner's history (ADR 0029, amended in session 48).
+        found.reasonToldTo(caller.actor()).ifPresent(reason -> attempt.detail(AuditEvent.HOLD_REASON, reason.value()));
         command.requestedBy().ifPresent(requester -> attempt.detail(AuditEvent.REQUESTED_BY, requester.subject()));
         return attempt;
     }
@@ -265,24 +270,36 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
 
     /**
      * The point's server and team. Missing from the account's list, the point is looked for again in that list read
-     * consistently: a list joined from pages may leave out a point that is there (a false 404, ADR 0010).
+     * consistently: a list joined from pages may leave out a point that is there (a false 404, ADR 0010). A team looks
+     * among its own servers only, before that second read too, as {@code TeamSnapshots.find} does: another team's
+     * point then costs the same reads as a missing one, so the time of a 404 does not tell them apart (ADR 0029,
+     * amended in session 48). An auditor looks in the whole account.
      */
     private Optional<Located> locate(HoldActor actor, ResourceRef point, ConsistentListBound bound) {
-        Optional<ServerId> server = serverOf(point, Optional.empty()).or(() -> serverOf(point, Optional.of(bound)));
+        Predicate<ServerId> among = switch (actor) {
+            case HoldActor.Team team -> ownership.serversOf(team.team())::contains;
+            case HoldActor.Auditor auditor -> server -> true;
+        };
+        Optional<ServerId> server = serverOf(point, among, Optional.empty())
+                .or(() -> serverOf(point, among, Optional.of(bound)));
         return server.flatMap(s -> ownerOf(s).filter(team -> visibleTo(actor, team)).map(team -> new Located(team, s)));
     }
 
-    /** {@code consistently}: the bound of the list read consistently; empty: the ordinary list. */
-    private Optional<ServerId> serverOf(ResourceRef point, Optional<ConsistentListBound> consistently) {
+    /**
+     * The point's server, if it is {@code among} those looked at. {@code consistently}: the bound of the list read
+     * consistently; empty: the ordinary list.
+     */
+    private Optional<ServerId> serverOf(ResourceRef point, Predicate<ServerId> among,
+                                        Optional<ConsistentListBound> consistently) {
         return switch (point.type()) {
             case SNAPSHOT -> (consistently.isPresent()
                     ? snapshots.listSnapshotsConsistently(Optional.empty(), consistently.get())
                     : snapshots.listSnapshots(Optional.empty())).stream()
-                    .filter(s -> s.id().value() == point.id()).map(s -> s.server().id()).findFirst();
+                    .filter(s -> s.id().value() == point.id()).map(s -> s.server().id()).filter(among).findFirst();
             case BACKUP -> (consistently.isPresent()
                     ? backups.listBackupsConsistently(Optional.empty(), Optional.empty(), consistently.get())
                     : backups.listBackups(Optional.empty(), Optional.empty())).stream()
-                    .filter(b -> b.id().value() == point.id()).map(b -> b.server().id()).findFirst();
+                    .filter(b -> b.id().value() == point.id()).map(b -> b.server().id()).filter(among).findFirst();
         };
     }
 

@@ -38,6 +38,7 @@ import org.vpsrecovery.domain.hold.HoldReason;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
+import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.domain.testing.ForwardingRecoveryPointHolds;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
@@ -330,12 +331,12 @@ class RecoveryPointHoldServiceTest {
     void aPlacementWhoseInsertFindsTheLimitsReachedMeanwhileEndsFailedAndStoresNothing() {
         RecoveryPointHolds fullAtTheInsert = new ForwardingRecoveryPointHolds(platform.holds) {
             @Override
-            public boolean placeWithin(RecoveryPointHold hold, HoldLimits limits) {
+            public boolean placeWithin(RecoveryPointHold hold, HoldLimits limits, java.util.Set<ServerId> teamsServers) {
                 return false;
             }
 
             @Override
-            public int activeCount(TeamId team, HoldKind kind) {
+            public int activeCount(TeamId team, java.util.Set<ServerId> servers, HoldKind kind) {
                 return 0;
             }
         };
@@ -412,6 +413,99 @@ class RecoveryPointHoldServiceTest {
                 .allSatisfy(e -> assertThat(e.team()).isEqualTo(GREEN));
     }
 
+    /** The same holds after the teams file gave BLUE's web server (snapshot 801's) to GREEN. */
+    private RecoveryPointHoldService webMovedToGreen() {
+        return webMovedToGreen(HoldLimits.DEFAULTS);
+    }
+
+    private RecoveryPointHoldService webMovedToGreen(HoldLimits limits) {
+        return new RecoveryPointHoldService(platform.provider, platform.provider,
+                new org.vpsrecovery.domain.testing.FixedServerOwnership(java.util.Map.of(
+                        BLUE, java.util.Set.of(PlatformFixture.SPARE),
+                        GREEN, java.util.Set.of(PlatformFixture.WEB, PlatformFixture.GREEN_SERVER))),
+                () -> java.util.Set.of(BLUE, GREEN), platform.holds, platform.operations, platform.attempts(),
+                platform.clock, limits);
+    }
+
+    /**
+     * The team limit counts a team's holds on the servers it owns now: BLUE's hold on the web server, which the move gave
+     * GREEN and BLUE can no longer see or release, no longer takes the room of BLUE's holds on its spare server (ADR
+     * 0029, amended in session 48).
+     */
+    @Test
+    void aHoldOnAServerMovedAwayNoLongerCountsForTheTeamItWasPlacedFor() {
+        HoldLimits onePerTeam = new HoldLimits(1, 1);
+        RecoveryPointHoldService before = platform.recoveryPointHolds(platform.holds, onePerTeam);
+        before.placeHold(new PlaceHoldCommand(caller(BLUE_TEAM), SNAPSHOT, new HoldReason("before the move")));
+        assertThatThrownBy(() -> before.placeHold(new PlaceHoldCommand(caller(BLUE_TEAM), BACKUP, new HoldReason("full"))))
+                .isInstanceOfSatisfying(RecoveryDenied.class, d -> assertThat(d.reason()).isEqualTo(ReasonCode.HOLD_LIMIT_REACHED));
+
+        RecoveryPointHold onSpare = webMovedToGreen(onePerTeam).placeHold(
+                new PlaceHoldCommand(caller(BLUE_TEAM), BACKUP, new HoldReason("after the move")));
+
+        assertThat(onSpare.isActive()).isTrue();
+        assertThat(platform.holds.activeCount(BLUE, java.util.Set.of(PlatformFixture.SPARE), HoldKind.TEAM)).isEqualTo(1);
+    }
+
+    /**
+     * After a teams-file move, the new owner releases the former owner's hold, but its own history is told no more of
+     * that team than the hold's list tells it: neither the former owner's reason nor its name, also when the hold was
+     * released already (the refusal named who released it). The former owner's placing event keeps the whole truth
+     * for the auditor (ADR 0029, amended in session 48).
+     */
+    @Test
+    void theNewOwnersReleaseEventsNameNeitherTheFormerOwnerNorItsReason() {
+        String reason = "payments incident 4711: ledger corruption";
+        RecoveryPointHold active = place(BLUE_TEAM, SNAPSHOT, reason);
+        RecoveryPointHold releasedBefore = release(BLUE_TEAM, place(BLUE_TEAM, SNAPSHOT, reason));
+        RecoveryPointHoldService moved = webMovedToGreen();
+        HoldActor green = new HoldActor.Team(GREEN);
+        HoldCaller releasing = caller(green);
+        HoldCaller refused = caller(green);
+
+        moved.releaseHold(new ReleaseHoldCommand(releasing, SNAPSHOT, active.id()));
+        assertThatThrownBy(() -> moved.releaseHold(new ReleaseHoldCommand(refused, SNAPSHOT, releasedBefore.id())))
+                .isInstanceOfSatisfying(RecoveryDenied.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ReasonCode.HOLD_ALREADY_RELEASED);
+                    assertThat(e.getMessage()).doesNotContain("blue").contains("the server's former owner");
+                });
+
+        java.util.List<AuditEvent> greens = platform.history.all().stream().filter(e -> e.requestId()
+                .equals(releasing.requestId()) || e.requestId().equals(refused.requestId())).toList();
+        assertThat(greens).extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.ACCEPTED,
+                Outcome.Kind.COMPLETED, Outcome.Kind.REJECTED);
+        assertThat(greens).allSatisfy(e -> {
+            assertThat(e.team()).isEqualTo(GREEN);
+            assertThat(e.detail()).doesNotContainKey(AuditEvent.HOLD_REASON);
+            assertThat(e.toString()).doesNotContain("blue").doesNotContain("4711");
+        });
+        assertThat(platform.history.all()).filteredOn(e -> e.operation() == Operation.PLACE_RECOVERY_POINT_HOLD)
+                .allSatisfy(e -> assertThat(e.detail()).containsEntry(AuditEvent.HOLD_REASON, reason));
+    }
+
+    /**
+     * Another team's point is as not found as a missing one, and as slow: both look again in the account's list read
+     * consistently. Found in the whole account first, another team's point was a 404 with no second read, a missing one
+     * a 404 after it: the time told them apart, which {@code TeamSnapshots.find} avoids (ADR 0029, amended in session 48).
+     */
+    @Test
+    void aHoldOnAnotherTeamsPointReadsAsMuchAsAHoldOnAMissingPoint() {
+        HoldActor green = new HoldActor.Team(GREEN);
+        String consistent = "list snapshots consistently";
+
+        long before = platform.providerCallsStartingWith(consistent);
+        assertThatThrownBy(() -> holds.placeHold(new PlaceHoldCommand(caller(green), SNAPSHOT, new HoldReason("x"))))
+                .isInstanceOf(ResourceNotFound.class);
+        long anotherTeams = platform.providerCallsStartingWith(consistent) - before;
+        before = platform.providerCallsStartingWith(consistent);
+        assertThatThrownBy(() -> holds.placeHold(new PlaceHoldCommand(caller(green),
+                new ResourceRef(ResourceRef.Type.SNAPSHOT, 999), new HoldReason("x")))).isInstanceOf(ResourceNotFound.class);
+        long missing = platform.providerCallsStartingWith(consistent) - before;
+
+        assertThat(missing).isPositive();
+        assertThat(anotherTeams).isEqualTo(missing);
+    }
+
     /**
      * The hold's insert failed at its commit (a failover dropping the connection): the row may be stored, so the
      * placement ends UNRESOLVED, never a final FAILED, and reconciliation later finds the hold and completes it. The
@@ -422,8 +516,8 @@ class RecoveryPointHoldServiceTest {
     void aPlacementWhoseCommitsOutcomeIsUnknownIsUnresolvedAndReconciledCompleted() {
         RecoveryPointHolds storedThenLost = new ForwardingRecoveryPointHolds(platform.holds) {
             @Override
-            public boolean placeWithin(RecoveryPointHold hold, HoldLimits limits) {
-                super.placeWithin(hold, limits);
+            public boolean placeWithin(RecoveryPointHold hold, HoldLimits limits, java.util.Set<ServerId> teamsServers) {
+                super.placeWithin(hold, limits, teamsServers);
                 // As the adapter's StoreOutcomeUnknown: of no domain type.
                 throw new IllegalStateException("the connection dropped during the commit; the row may be stored");
             }

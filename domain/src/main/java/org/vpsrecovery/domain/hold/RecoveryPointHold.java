@@ -74,7 +74,8 @@ public record RecoveryPointHold(HoldId id, TeamId team, ServerId server, Resourc
         Objects.requireNonNull(serversOwner, "servers owner");
         if (!isActive()) {
             return Decision.deny(ReasonCode.HOLD_ALREADY_RELEASED, "hold " + id + " was released at "
-                    + release.get().at() + " by " + release.get().by().wireName());
+                    + release.get().at() + " by " + actorToldTo(release.get().by(), actor)
+                    .map(HoldActor::wireName).orElse("the server's former owner"));
         }
         return switch (kind) {
             case LEGAL -> actor instanceof HoldActor.Auditor ? Decision.allow()
@@ -84,6 +85,40 @@ public record RecoveryPointHold(HoldId id, TeamId team, ServerId server, Resourc
                     : Decision.deny(ReasonCode.FORBIDDEN_FOR_ROLE, "hold " + id
                             + " is the team's own hold; auditors place and release legal holds only");
         };
+    }
+
+    /**
+     * Who placed or released a hold, as {@code asker} is told it: an auditor is told everyone; a team its own name and
+     * the auditors', but never another team's (empty). A team sees only the holds on its own servers, so another team
+     * that acted on one was the server's owner before a teams-file move: as a restore held by that owner shows its
+     * window, not whose restore it is (ADR 0026), the hold shows what it does, not who the former owner was (ADR 0029,
+     * amended in session 48).
+     */
+    public static Optional<HoldActor> actorToldTo(HoldActor actor, HoldActor asker) {
+        Objects.requireNonNull(actor, "actor");
+        return switch (asker) {
+            case HoldActor.Auditor auditor -> Optional.of(actor);
+            case HoldActor.Team team -> actor instanceof HoldActor.Team acting && !acting.equals(team)
+                    ? Optional.empty() : Optional.of(actor);
+        };
+    }
+
+    /** The team the hold was placed for, told to an auditor or to that team only (see {@link #actorToldTo}). */
+    public Optional<TeamId> teamToldTo(HoldActor asker) {
+        return placedForAnotherTeamThan(asker) ? Optional.empty() : Optional.of(team);
+    }
+
+    /**
+     * The reason, told to an auditor or to the team the hold was placed for only: it is that team's free text (an
+     * incident, a customer), and the server's new owner judges a release by the hold's kind, age and state. The whole
+     * truth stays in the audit history, in the placing's event filed under that team.
+     */
+    public Optional<HoldReason> reasonToldTo(HoldActor asker) {
+        return placedForAnotherTeamThan(asker) ? Optional.empty() : Optional.of(reason);
+    }
+
+    private boolean placedForAnotherTeamThan(HoldActor asker) {
+        return asker instanceof HoldActor.Team t && !t.team().equals(team);
     }
 
     /** The released hold; the rule of {@link #releasableBy} first. */

@@ -10,6 +10,7 @@ import org.vpsrecovery.domain.hold.HoldId;
 import org.vpsrecovery.domain.hold.HoldKind;
 import org.vpsrecovery.domain.hold.HoldLimits;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
+import org.vpsrecovery.domain.server.ServerId;
 
 /**
  * The holds on snapshots and backups (ADR 0029). Writers call it under the point's server lock, so a
@@ -25,13 +26,18 @@ public interface RecoveryPointHolds {
 
     /**
      * Stores a new, active hold unless its point already has {@code limits.activePerPoint()} active holds of its kind,
-     * or its team {@code limits.activePerTeam()}: then nothing is stored and the answer is false. The counts hold
-     * across threads and instances (placements on other servers of the team take other server locks).
+     * or its team {@code limits.activePerTeam()} on {@code teamsServers} (see {@link #activeCount}): then nothing is
+     * stored and the answer is false. The counts hold across threads and instances (placements on other servers of the
+     * team take other server locks).
      */
-    boolean placeWithin(RecoveryPointHold hold, HoldLimits limits);
+    boolean placeWithin(RecoveryPointHold hold, HoldLimits limits, Set<ServerId> teamsServers);
 
-    /** How many active holds of {@code kind} are filed under {@code team}. */
-    int activeCount(TeamId team, HoldKind kind);
+    /**
+     * How many active holds of {@code kind} are filed under {@code team} on {@code servers}: the servers it owns now, so
+     * a hold on a server a teams-file move gave another team, which {@code team} can no longer see or release, no longer
+     * counts for it (ADR 0029, amended in session 48).
+     */
+    int activeCount(TeamId team, Set<ServerId> servers, HoldKind kind);
 
     /** Writes {@code released} over the stored hold only if that one is still active; false otherwise. */
     boolean release(RecoveryPointHold released);

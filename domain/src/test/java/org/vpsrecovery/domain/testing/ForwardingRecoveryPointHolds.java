@@ -12,6 +12,7 @@ import org.vpsrecovery.domain.hold.HoldKind;
 import org.vpsrecovery.domain.hold.HoldLimits;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
+import org.vpsrecovery.domain.server.ServerId;
 
 /** Holds passing every call on to another store: a test overrides the calls it bends (a race, a lost commit). */
 public class ForwardingRecoveryPointHolds implements RecoveryPointHolds {
@@ -28,13 +29,13 @@ public class ForwardingRecoveryPointHolds implements RecoveryPointHolds {
     }
 
     @Override
-    public boolean placeWithin(RecoveryPointHold hold, HoldLimits limits) {
-        return holds.placeWithin(hold, limits);
+    public boolean placeWithin(RecoveryPointHold hold, HoldLimits limits, Set<ServerId> teamsServers) {
+        return holds.placeWithin(hold, limits, teamsServers);
     }
 
     @Override
-    public int activeCount(TeamId team, HoldKind kind) {
-        return holds.activeCount(team, kind);
+    public int activeCount(TeamId team, Set<ServerId> servers, HoldKind kind) {
+        return holds.activeCount(team, servers, kind);
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.vpsrecovery.domain.hold.HoldKind;
 import org.vpsrecovery.domain.hold.HoldLimits;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
+import org.vpsrecovery.domain.server.ServerId;
 
 /** The holds in memory, with the store's rules: unique ids, a release written only over an active hold. */
 public final class InMemoryRecoveryPointHolds implements RecoveryPointHolds {
@@ -56,9 +57,10 @@ public final class InMemoryRecoveryPointHolds implements RecoveryPointHolds {
     }
 
     @Override
-    public synchronized boolean placeWithin(RecoveryPointHold hold, HoldLimits limits) {
+    public synchronized boolean placeWithin(RecoveryPointHold hold, HoldLimits limits, Set<ServerId> teamsServers) {
         long onPoint = activeOn(hold.point()).stream().filter(h -> h.kind() == hold.kind()).count();
-        if (onPoint >= limits.activePerPoint() || activeCount(hold.team(), hold.kind()) >= limits.activePerTeam()) {
+        if (onPoint >= limits.activePerPoint()
+                || activeCount(hold.team(), teamsServers, hold.kind()) >= limits.activePerTeam()) {
             return false;
         }
         place(hold);
@@ -66,9 +68,9 @@ public final class InMemoryRecoveryPointHolds implements RecoveryPointHolds {
     }
 
     @Override
-    public synchronized int activeCount(TeamId team, HoldKind kind) {
+    public synchronized int activeCount(TeamId team, Set<ServerId> servers, HoldKind kind) {
         return (int) holds.values().stream().filter(RecoveryPointHold::isActive)
-                .filter(h -> h.team().equals(team) && h.kind() == kind).count();
+                .filter(h -> h.team().equals(team) && h.kind() == kind && servers.contains(h.server())).count();
     }
 
     @Override

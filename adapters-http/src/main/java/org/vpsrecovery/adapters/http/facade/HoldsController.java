@@ -65,7 +65,8 @@ public class HoldsController {
             + "a team `vpsr.holds.max-active-per-team` (5000); past either, 400 HOLD_LIMIT_REACHED. No call changes anything at VPS.org (the point is looked up there). With an "
             + "Idempotency-Key (a team's or an auditor's, kept 24 h) a repeated request gets the first answer and places no "
             + "second hold.";
-    private static final String RELEASE_DESCRIPTION = "Audited as RELEASE_RECOVERY_POINT_HOLD, with the hold's reason. "
+    private static final String RELEASE_DESCRIPTION = "Audited as RELEASE_RECOVERY_POINT_HOLD, with the hold's reason (not "
+            + "that of a hold placed for the server's former owner, before a teams-file move). "
             + "A team releases its own holds; a legal hold is released by auditors only (a team gets 403 "
             + "LEGAL_HOLD_NOT_RELEASABLE). A hold released already: 409 HOLD_ALREADY_RELEASED. When the team's configuration "
             + "names hold-release (two-person approval, ADR 0043), a team's release answers 202 with the pending change: "
@@ -149,7 +150,8 @@ public class HoldsController {
     private HoldPageJson list(HttpRequest<?> request, ResourceRef point, @Nullable String rawLimit, @Nullable String rawAfter) {
         int limit = PageParameters.size(rawLimit, RecoveryPointHolds.MAX_PAGE, DEFAULT_PAGE);
         Optional<HoldId> after = PageParameters.after(rawAfter, HoldId::parse, "a hold id (a UUID)");
-        return HoldJson.page(holds.listHolds(actor(request), point, after, limit));
+        HoldActor asker = actor(request);
+        return HoldJson.page(holds.listHolds(asker, point, after, limit), asker);
     }
 
     @Delete("/snapshots/{snapshot_id}/holds/{hold_id}/")
@@ -192,7 +194,7 @@ public class HoldsController {
         HoldReason reason = RequestFields.domainValue("reason", body.reason(), HoldReason::given);
         HoldCaller caller = caller(request);
         Supplier<MutableHttpResponse<?>> placed = () -> HttpResponse.created(HoldJson.of(
-                        holds.placeHold(new PlaceHoldCommand(caller, point, reason))))
+                        holds.placeHold(new PlaceHoldCommand(caller, point, reason)), caller.actor()))
                 .header(RequestAttributes.OPERATION_ID_HEADER, RequestAttributes.operationId(request).toString());
         return idempotent.run(request, bodies.fingerprintText(body), placed);
     }
@@ -207,7 +209,7 @@ public class HoldsController {
         HoldCaller caller = caller(request);
         Supplier<MutableHttpResponse<?>> released = () -> switch (
                 changes.releaseHold(new ReleaseHoldCommand(caller, point, id))) {
-            case Gated.Done<RecoveryPointHold>(RecoveryPointHold hold) -> HttpResponse.ok(HoldJson.of(hold));
+            case Gated.Done<RecoveryPointHold>(RecoveryPointHold hold) -> HttpResponse.ok(HoldJson.of(hold, caller.actor()));
             case Gated.Waiting<RecoveryPointHold>(var pending) -> PendingChangeJson.accepted(pending);
         };
         return idempotent.run(request, "", released);

@@ -38,8 +38,11 @@ public interface HoldRowRepository extends GenericRepository<HoldRow, UUID> {
             ORDER BY placed_at DESC, id DESC""")
     List<HoldRow> activeOnPoint(String resourceType, long resourceId);
 
-    @Query("SELECT count(*) FROM recovery_point_hold WHERE released_at IS NULL AND team = :team AND kind = :kind")
-    long countActive(String team, String kind);
+    /** The team's index, then the servers it owns now (ADR 0029, amended in session 48). */
+    @Query("""
+            SELECT count(*) FROM recovery_point_hold
+            WHERE released_at IS NULL AND team = :team AND kind = :kind AND server_id = ANY(:serverIds)""")
+    long countActive(String team, String kind, Long[] serverIds);
 
     @Query("""
             SELECT * FROM recovery_point_hold

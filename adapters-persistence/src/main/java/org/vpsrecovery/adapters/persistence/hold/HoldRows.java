@@ -32,14 +32,14 @@ public final class HoldRows implements RecoveryPointHolds {
 
     /**
      * Counted in the insert's own statement, under the team's lock ({@link TeamLimitedInsert}): the team's active holds
-     * of the kind, and the point's. The point's server lock alone would not do: a team's points are on many servers.
+     * of the kind on the servers it owns now (ADR 0029, amended in session 48), and the point's. The point's server lock alone would not do: a team's points are on many servers.
      */
     static final String INSERT_WITHIN_LIMITS = """
             INSERT INTO recovery_point_hold (id, team, server_id, resource_type, resource_id, kind, reason, placed_by,
                 placed_at)
             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?
             WHERE (SELECT count(*) FROM recovery_point_hold
-                   WHERE released_at IS NULL AND team = ? AND kind = ?) < ?
+                   WHERE released_at IS NULL AND team = ? AND kind = ? AND server_id = ANY(?)) < ?
               AND (SELECT count(*) FROM recovery_point_hold
                    WHERE released_at IS NULL AND resource_type = ? AND resource_id = ? AND kind = ?) < ?""";
 
@@ -55,23 +55,27 @@ public final class HoldRows implements RecoveryPointHolds {
     }
 
     @Override
-    public boolean placeWithin(RecoveryPointHold hold, HoldLimits limits) {
+    public boolean placeWithin(RecoveryPointHold hold, HoldLimits limits, Set<ServerId> teamsServers) {
         if (!hold.isActive()) {
             throw new IllegalArgumentException("a new hold is active");
         }
         HoldRow r = toRow(hold);
         return withinLimits.insert(r.team(), List.of(r.id(), r.team(), r.serverId(), r.resourceType(), r.resourceId(),
                         r.kind(), r.reason(), r.placedBy(), OffsetDateTime.ofInstant(r.placedAt(), ZoneOffset.UTC),
-                        r.team(), r.kind(), (long) limits.activePerTeam(),
+                        r.team(), r.kind(), serverIds(teamsServers), (long) limits.activePerTeam(),
                         r.resourceType(), r.resourceId(), r.kind(), (long) limits.activePerPoint()),
                 "could not store the hold: the database did not answer", RETRY_AFTER);
     }
 
     @Override
-    public int activeCount(TeamId team, HoldKind kind) {
+    public int activeCount(TeamId team, Set<ServerId> servers, HoldKind kind) {
         // Counted under a point's lock by a placement: an exhausted pool is a 503 and a REJECTED, not a 500.
         return Math.toIntExact(DatabaseOutOfReach.read("count the team's active holds",
-                () -> rows.countActive(team.value(), kind.wireName())));
+                () -> rows.countActive(team.value(), kind.wireName(), serverIds(servers))));
+    }
+
+    static Long[] serverIds(Set<ServerId> servers) {
+        return servers.stream().map(ServerId::value).toArray(Long[]::new);
     }
 
     @Override

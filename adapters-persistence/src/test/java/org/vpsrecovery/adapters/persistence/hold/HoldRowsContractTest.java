@@ -42,6 +42,10 @@ class HoldRowsContractTest extends RecoveryPointHoldsContract {
         return ADAPTERS.emptied("recovery_point_hold", RecoveryPointHolds.class);
     }
 
+    /** The team's servers: one per point, as {@link #onItsOwnServer} places them. */
+    private static final java.util.Set<ServerId> SERVERS = java.util.stream.LongStream.rangeClosed(1, 16)
+            .mapToObj(ServerId::new).collect(java.util.stream.Collectors.toSet());
+
     /** A team hold on its own point on its own server: placements on other servers take other server locks. */
     private static RecoveryPointHold onItsOwnServer(long point) {
         return RecoveryPointHold.place(new HoldId(UUID.randomUUID()), TEAM, new ServerId(point),
@@ -57,15 +61,15 @@ class HoldRowsContractTest extends RecoveryPointHoldsContract {
     void aPlacementConcurrentWithAnotherInstancesOfTheSameTeamDoesNotPassTheTeamsLimit() throws Exception {
         RecoveryPointHolds holds = emptyHolds();
         HoldLimits limits = new HoldLimits(1, 2);
-        assertThat(holds.placeWithin(onItsOwnServer(1), limits)).isTrue();
+        assertThat(holds.placeWithin(onItsOwnServer(1), limits, SERVERS)).isTrue();
         RecoveryPointHold late = onItsOwnServer(3);
 
         boolean placed = TeamLimitRaces.answerWhileAnotherInstanceInserts(DATABASE.dataSource(),
                 HoldRows.TEAM_HOLDS_NAMESPACE, TEAM.value(), HoldRows.INSERT_WITHIN_LIMITS,
-                withinLimits(onItsOwnServer(2), limits), () -> holds.placeWithin(late, limits));
+                withinLimits(onItsOwnServer(2), limits), () -> holds.placeWithin(late, limits, SERVERS));
 
         assertThat(placed).isFalse();
-        assertThat(holds.activeCount(TEAM, HoldKind.TEAM)).isEqualTo(2);
+        assertThat(holds.activeCount(TEAM, SERVERS, HoldKind.TEAM)).isEqualTo(2);
         assertThat(holds.find(late.id())).isEmpty();
     }
 
@@ -75,8 +79,8 @@ class HoldRowsContractTest extends RecoveryPointHoldsContract {
         RecoveryPointHolds holds = emptyHolds();
         HoldLimits limits = new HoldLimits(1, 3);
 
-        assertThat(TeamLimitRaces.passedAtOnce(8, point -> holds.placeWithin(onItsOwnServer(point), limits))).isEqualTo(3);
-        assertThat(holds.activeCount(TEAM, HoldKind.TEAM)).isEqualTo(3);
+        assertThat(TeamLimitRaces.passedAtOnce(8, point -> holds.placeWithin(onItsOwnServer(point), limits, SERVERS))).isEqualTo(3);
+        assertThat(holds.activeCount(TEAM, SERVERS, HoldKind.TEAM)).isEqualTo(3);
     }
 
     /**
@@ -102,7 +106,8 @@ class HoldRowsContractTest extends RecoveryPointHoldsContract {
     private static List<Object> withinLimits(RecoveryPointHold hold, HoldLimits limits) {
         HoldRow r = HoldRows.toRow(hold);
         return Arrays.asList(r.id(), r.team(), r.serverId(), r.resourceType(), r.resourceId(), r.kind(), r.reason(),
-                r.placedBy(), r.placedAt().atOffset(ZoneOffset.UTC), r.team(), r.kind(), (long) limits.activePerTeam(),
+                r.placedBy(), r.placedAt().atOffset(ZoneOffset.UTC), r.team(), r.kind(), HoldRows.serverIds(SERVERS),
+                (long) limits.activePerTeam(),
                 r.resourceType(), r.resourceId(), r.kind(), (long) limits.activePerPoint());
     }
 }

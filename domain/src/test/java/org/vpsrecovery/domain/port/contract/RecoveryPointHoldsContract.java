@@ -30,6 +30,8 @@ public abstract class RecoveryPointHoldsContract {
     static final ResourceRef SNAPSHOT = new ResourceRef(ResourceRef.Type.SNAPSHOT, 801);
     static final ResourceRef BACKUP = new ResourceRef(ResourceRef.Type.BACKUP, 499);
     static final Instant AT = Instant.parse("2026-11-30T10:00:00Z");
+    /** The servers BLUE owns: its holds are on the first. */
+    static final java.util.Set<ServerId> SERVERS = java.util.Set.of(new ServerId(12345), new ServerId(12346));
 
     static RecoveryPointHold hold(HoldActor by, ResourceRef point, Instant at) {
         return RecoveryPointHold.place(new HoldId(UUID.randomUUID()), BLUE, new ServerId(12345), point,
@@ -81,23 +83,44 @@ public abstract class RecoveryPointHoldsContract {
         RecoveryPointHolds holds = emptyHolds();
         HoldLimits limits = new HoldLimits(2, 3);
         ResourceRef other = new ResourceRef(ResourceRef.Type.SNAPSHOT, 802);
-        assertThat(holds.placeWithin(hold(TEAM, SNAPSHOT, AT), limits)).isTrue();
+        assertThat(holds.placeWithin(hold(TEAM, SNAPSHOT, AT), limits, SERVERS)).isTrue();
         RecoveryPointHold second = hold(TEAM, SNAPSHOT, AT.plusSeconds(1));
-        assertThat(holds.placeWithin(second, limits)).isTrue();
+        assertThat(holds.placeWithin(second, limits, SERVERS)).isTrue();
 
         RecoveryPointHold pastThePoint = hold(TEAM, SNAPSHOT, AT.plusSeconds(2));
-        assertThat(holds.placeWithin(pastThePoint, limits)).isFalse();
+        assertThat(holds.placeWithin(pastThePoint, limits, SERVERS)).isFalse();
         assertThat(holds.find(pastThePoint.id())).isEmpty();
         // Counted by kind: the team's holds never keep a legal hold out.
-        assertThat(holds.placeWithin(hold(AUDITOR, SNAPSHOT, AT.plusSeconds(3)), limits)).isTrue();
-        assertThat(holds.placeWithin(hold(TEAM, other, AT.plusSeconds(4)), limits)).isTrue();
-        assertThat(holds.placeWithin(hold(TEAM, BACKUP, AT.plusSeconds(5)), limits)).isFalse();
-        assertThat(holds.activeCount(BLUE, HoldKind.TEAM)).isEqualTo(3);
-        assertThat(holds.activeCount(BLUE, HoldKind.LEGAL)).isEqualTo(1);
+        assertThat(holds.placeWithin(hold(AUDITOR, SNAPSHOT, AT.plusSeconds(3)), limits, SERVERS)).isTrue();
+        assertThat(holds.placeWithin(hold(TEAM, other, AT.plusSeconds(4)), limits, SERVERS)).isTrue();
+        assertThat(holds.placeWithin(hold(TEAM, BACKUP, AT.plusSeconds(5)), limits, SERVERS)).isFalse();
+        assertThat(holds.activeCount(BLUE, SERVERS, HoldKind.TEAM)).isEqualTo(3);
+        assertThat(holds.activeCount(BLUE, SERVERS, HoldKind.LEGAL)).isEqualTo(1);
 
         // A released hold no longer counts.
         assertThat(holds.release(second.releasedBy(TEAM, AT.plusSeconds(6)))).isTrue();
-        assertThat(holds.placeWithin(hold(TEAM, BACKUP, AT.plusSeconds(7)), limits)).isTrue();
+        assertThat(holds.placeWithin(hold(TEAM, BACKUP, AT.plusSeconds(7)), limits, SERVERS)).isTrue();
+    }
+
+    /**
+     * A team's holds count on the servers it owns now: once a teams-file move gave one away, the holds on it, which the
+     * team can no longer see or release, no longer take its room (ADR 0029, amended in session 48).
+     */
+    @Test
+    void aTeamsHoldsOnAServerItNoLongerOwnsNoLongerCountForIt() {
+        RecoveryPointHolds holds = emptyHolds();
+        HoldLimits limits = new HoldLimits(2, 2);
+        assertThat(holds.placeWithin(hold(TEAM, SNAPSHOT, AT), limits, SERVERS)).isTrue();
+        assertThat(holds.placeWithin(hold(TEAM, new ResourceRef(ResourceRef.Type.SNAPSHOT, 802), AT.plusSeconds(1)),
+                limits, SERVERS)).isTrue();
+        RecoveryPointHold onItsOtherServer = RecoveryPointHold.place(new HoldId(UUID.randomUUID()), BLUE,
+                new ServerId(12346), BACKUP, new HoldReason("after the move"), TEAM, AT.plusSeconds(2));
+        assertThat(holds.placeWithin(onItsOtherServer, limits, SERVERS)).isFalse();
+
+        java.util.Set<ServerId> afterTheMove = java.util.Set.of(new ServerId(12346));
+        assertThat(holds.activeCount(BLUE, afterTheMove, HoldKind.TEAM)).isZero();
+        assertThat(holds.placeWithin(onItsOtherServer, limits, afterTheMove)).isTrue();
+        assertThat(holds.activeCount(BLUE, SERVERS, HoldKind.TEAM)).isEqualTo(3);
     }
 
     @Test
