@@ -1,12 +1,10 @@
 package org.vpsrecovery.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,12 +45,7 @@ final class OperationsCommand {
               @Option(names = "--timeout", paramLabel = "SECONDS", converter = WaitOptions.PositiveSeconds.class,
                       description = "give up after this long (exit 9; the operation goes on); default: no limit")
               Duration timeout) {
-        // The operation as last read, not read once more: past --timeout a service that does not answer would hold
-        // the command for another request's timeout.
-        AtomicReference<JsonNode> lastRead = new AtomicReference<>();
-        int code = vpsr.followed(vpsr.facade(), id, Optional.ofNullable(timeout), lastRead::set);
-        Optional.ofNullable(lastRead.get()).ifPresent(vpsr.output()::object);
-        return code;
+        return vpsr.followedAndPrinted(vpsr.facade(), id, Optional.ofNullable(timeout));
     }
 
     @Command(name = "approve", mixinStandardHelpOptions = true,
