@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  * On a terminal one progress line is rewritten in place (carriage return); otherwise a plain line is
  * printed each time the state changes, so logs stay readable. Progress goes to stderr: stdout keeps
  * only the command's answer, for pipes. A read that fails on the way (429, 503, the service out of reach, a proxy's
- * bare 502 or 504) is read again after its Retry-After: the change it follows was accepted, and only a read is ever repeated.
+ * bare 502 or 504) is read again after its Retry-After: the change it follows was accepted, and only a read is ever
+ * repeated.
  */
 final class OperationWatch {
 
@@ -119,7 +120,8 @@ final class OperationWatch {
      * unavailable (429, 503: the team's rate spent, the instance draining, the platform's store away), else
      * {@link #WAIT_SECONDS}; as long when the service was out of reach, or when a proxy before it answered 502 or 504
      * without a problem+json reason (the service restarting behind nginx: a read failed, not the change). Empty for
-     * any other refusal (404, 401, the service's own 502 or 504, ...): reading again would not change it, the wait ends.
+     * any other refusal (404, 401, the service's own 502 or 504, ...): reading again would not change it, the wait
+     * ends.
      */
     private static Optional<Duration> readAgainAfter(RuntimeException failed) {
         Duration fallback = Duration.ofSeconds(WAIT_SECONDS);

@@ -255,7 +255,8 @@ public final class Vpsr {
      * end. A refusal that names an operation is printed with that line too; when the change may have been made
      * ({@link #OUTCOME_IN_DOUBT}) {@code wait} follows it and the command exits by how the operation ends. Any other
      * refusal keeps its own exit code: the service names the operation of every VPS.org failure after the intent, and
-     * those ended {@code failed} (a 503 PROVIDER_UNAVAILABLE is exit 5, try again; a 400 PROVIDER_LIMIT_REACHED exit 2).
+     * those ended {@code failed} (a 503 PROVIDER_UNAVAILABLE is exit 5, try again; a 400 PROVIDER_LIMIT_REACHED
+     * exit 2).
      */
     int changed(FacadeClient facade, Supplier<FacadeClient.Answer> request, ObjectNode whenEmpty, WaitOptions wait) {
         FacadeClient.Answer answer;

@@ -274,7 +274,8 @@ class WaitingOnAChangeTest {
      * operation to `failed` and exited 6.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"PROVIDER_UNAVAILABLE", "PROVIDER_RATE_LIMITED", "PROVIDER_LIMIT_REACHED", "PROVIDER_REJECTED"})
+    @ValueSource(strings = {"PROVIDER_UNAVAILABLE", "PROVIDER_RATE_LIMITED", "PROVIDER_LIMIT_REACHED",
+            "PROVIDER_REJECTED"})
     void aVpsOrgFailureNamingItsOperationKeepsItsOwnExitCodeWithWait(String reason) {
         boolean unavailable = reason.equals("PROVIDER_UNAVAILABLE") || reason.equals("PROVIDER_RATE_LIMITED");
         change = unavailable ? problem(503, reason, Map.of("X-Operation-Id", OPERATION, "Retry-After", "30"))
@@ -333,7 +334,8 @@ class WaitingOnAChangeTest {
     @ValueSource(ints = {502, 504})
     void aProxysBareGatewayFailureOnAReadIsReadAgain(int status) {
         change = created();
-        reads.add(Answer.of(status, Map.of("Content-Type", "text/html"), "<html><body>" + status + " Bad Gateway</body></html>"));
+        reads.add(Answer.of(status, Map.of("Content-Type", "text/html"),
+                "<html><body>" + status + " Bad Gateway</body></html>"));
         reads.add(operationIn("completed", true));
 
         VpsrRun created = run("snapshots", "create", "--server-id", "12345", "--name", "pre-deploy", "--wait");
@@ -353,9 +355,10 @@ class WaitingOnAChangeTest {
     void httpsAtAPlainHttpPortSendsNothing() throws Exception {
         try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread.ofVirtual().start(() -> answerInPlainHttp(socket));
-            VpsrRun created = VpsrRun.of(new Vpsr.Environment(Map.of("VPSR_URL", "https://127.0.0.1:" + socket.getLocalPort(),
-                    "VPSR_TOKEN", "demo-team-token"), home, false),
-                    "snapshots", "create", "--server-id", "12345", "--name", "pre-deploy");
+            var environment = new Vpsr.Environment(Map.of("VPSR_URL", "https://127.0.0.1:" + socket.getLocalPort(),
+                    "VPSR_TOKEN", "demo-team-token"), home, false);
+            VpsrRun created = VpsrRun.of(environment, "snapshots", "create", "--server-id", "12345", "--name",
+                    "pre-deploy");
 
             assertThat(created.exitCode()).as(created.err()).isEqualTo(ExitCodes.UNREACHABLE);
             assertThat(created.err()).contains("cannot reach").doesNotContain("may have taken effect");
@@ -363,8 +366,8 @@ class WaitingOnAChangeTest {
     }
 
     /**
-     * "Run it again with the same --idempotency-key" is said only of a change sent with a key: operations approve has no
-     * such option. Before, every change whose answer never came was told so.
+     * "Run it again with the same --idempotency-key" is said only of a change sent with a key: operations approve has
+     * no such option. Before, every change whose answer never came was told so.
      */
     @Test
     void theSameKeyIsAdvisedOnlyForAChangeSentWithOne() throws Exception {
@@ -392,8 +395,8 @@ class WaitingOnAChangeTest {
         while (!socket.isClosed()) {
             try (Socket connection = socket.accept()) {
                 connection.getInputStream().read(new byte[4096]);
-                connection.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                        .getBytes(StandardCharsets.US_ASCII));
+                connection.getOutputStream().write(("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
+                        + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             } catch (IOException closed) {
                 return;
             }
