@@ -182,7 +182,8 @@ final class FacadeClient {
             Unreachable unreachable = new Unreachable(connection.url(), e);
             // A change whose request went out may have been made, though no answer came: not "could not be reached".
             if (!built.method().equals("GET") && unreachable.afterConnecting()) {
-                throw new ChangeInDoubt(built.method(), connection.url(), (IOException) e);
+                throw new ChangeInDoubt(built.method(), connection.url(), (IOException) e,
+                        built.headers().firstValue("Idempotency-Key").isPresent());
             }
             throw unreachable;
         } catch (InterruptedException e) {
@@ -334,14 +335,16 @@ final class FacadeClient {
 
     /**
      * A change (POST, PUT, DELETE) was sent, then no answer came (timed out, the connection closed): the service may
-     * have made it. Exit 8, as a 504 OUTCOME_UNKNOWN: look before running it again, or rerun with the same key.
+     * have made it. Exit 8, as a 504 OUTCOME_UNKNOWN: look before running it again, or, when it was sent with an
+     * Idempotency-Key, rerun with the same key (a command without the option, such as operations approve, is not told
+     * to use it).
      */
     static final class ChangeInDoubt extends RuntimeException {
-        ChangeInDoubt(String method, URI url, IOException cause) {
+        ChangeInDoubt(String method, URI url, IOException cause, boolean sentWithKey) {
             super("the " + method + " was sent to " + url + ", then no answer came (" + (cause.getMessage() == null
                     ? cause.getClass().getSimpleName() : cause.getMessage()) + "): the change may have taken effect; "
-                    + "look (vpsr operations list) before running it again, or run it again with the same "
-                    + "--idempotency-key", cause);
+                    + "look (vpsr operations list) before running it again"
+                    + (sentWithKey ? ", or run it again with the same --idempotency-key" : ""), cause);
         }
     }
 
@@ -370,8 +373,12 @@ final class FacadeClient {
                     && !(getCause() instanceof java.net.ConnectException)
                     && !(getCause() instanceof java.net.http.HttpConnectTimeoutException)
                     && !(getCause() instanceof java.net.UnknownHostException)
-                    // TLS refused before any request went out (an untrusted certificate, say).
-                    && !(getCause() instanceof javax.net.ssl.SSLHandshakeException);
+                    // TLS failed, which is before any request went out: no request byte is sent before the handshake
+                    // completes, and the JDK's client raises a failure the engine finds while handshaking as a plain
+                    // SSLException (an https:// URL at a plain HTTP port: "Unrecognized SSL message"), not always as
+                    // an SSLHandshakeException (an untrusted certificate). It does not say whether the handshake had
+                    // completed; a fatal TLS alert after it, once the request went out, is taken for this too (rare).
+                    && !(getCause() instanceof javax.net.ssl.SSLException);
         }
     }
 }

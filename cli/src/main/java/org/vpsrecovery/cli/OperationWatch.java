@@ -13,8 +13,9 @@ import java.util.function.Consumer;
  * Follows an operation to its end through the facade's long poll ({@code GET /operations/{id}/?wait=}).
  * On a terminal one progress line is rewritten in place (carriage return); otherwise a plain line is
  * printed each time the state changes, so logs stay readable. Progress goes to stderr: stdout keeps
- * only the command's answer, for pipes. A read that fails on the way (429, 503, the service out of reach) is
- * read again after its Retry-After: the change it follows was accepted, and only a read is ever repeated.
+ * only the command's answer, for pipes. A read that fails on the way (429, 503, the service out of reach, a proxy's
+ * bare 502 or 504) is read again after its Retry-After: the change it follows was accepted, and only a read is ever
+ * repeated.
  */
 final class OperationWatch {
 
@@ -27,7 +28,7 @@ final class OperationWatch {
     private static final Set<String> SUCCEEDED = Set.of("completed", "released");
     /**
      * How often a pending change is read: a person decides in minutes, and every read counts against the team's rate
-     * (60 a minute), which one read a second would spend alone.
+     * (600 a minute by default, often set lower per team), which one read a second would spend a tenth of.
      */
     static final Duration CHANGE_READ_INTERVAL = Duration.ofSeconds(10);
 
@@ -129,15 +130,19 @@ final class OperationWatch {
     /**
      * How long to pause before reading again after a read that {@code failed}: its Retry-After when rate-limited or
      * unavailable (429, 503: the team's rate spent, the instance draining, the platform's store away), else
-     * {@link #WAIT_SECONDS}; as long when the service was out of reach. Empty for any other refusal (404, 401, ...):
-     * reading again would not change it, the wait ends.
+     * {@link #WAIT_SECONDS}; as long when the service was out of reach, or when a proxy before it answered 502 or 504
+     * without a problem+json reason (the service restarting behind nginx: a read failed, not the change). Empty for
+     * any other refusal (404, 401, the service's own 502 or 504, ...): reading again would not change it, the wait
+     * ends.
      */
     private static Optional<Duration> readAgainAfter(RuntimeException failed) {
         Duration fallback = Duration.ofSeconds(WAIT_SECONDS);
         if (failed instanceof FacadeClient.FacadeProblem problem) {
-            return problem.status == 429 || problem.status == 503
-                    ? Optional.of(problem.retryAfter.flatMap(OperationWatch::seconds).orElse(fallback))
-                    : Optional.empty();
+            if (problem.status == 429 || problem.status == 503) {
+                return Optional.of(problem.retryAfter.flatMap(OperationWatch::seconds).orElse(fallback));
+            }
+            boolean proxyGaveUp = (problem.status == 502 || problem.status == 504) && problem.reasonCode.isEmpty();
+            return proxyGaveUp ? Optional.of(fallback) : Optional.empty();
         }
         return Optional.of(fallback);
     }

@@ -1,12 +1,11 @@
 package org.vpsrecovery.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,27 +48,28 @@ final class OperationsCommand {
               @Option(names = "--timeout", paramLabel = "SECONDS", converter = WaitOptions.PositiveSeconds.class,
                       description = "give up after this long (exit 9; the operation goes on); default: no limit")
               Duration timeout) {
-        // The operation as last read, not read once more: past --timeout a service that does not answer would hold
-        // the command for another request's timeout.
+        // A hold release or policy change waiting for a second person (ADR 0043) has its id printed as an
+        // operation's is, but is read under /changes/: the same wait follows it there.
+        // One limit for both: the change's wait gets what the operation's reads left of it.
         FacadeClient facade = vpsr.facade();
-        AtomicReference<JsonNode> lastRead = new AtomicReference<>();
-        int code;
+        Instant start = Instant.now();
         try {
-            code = vpsr.followed(facade, id, Optional.ofNullable(timeout), OperationWatch.OPERATIONS, lastRead::set);
+            return vpsr.followedAndPrinted(facade, id, Optional.ofNullable(timeout), OperationWatch.OPERATIONS);
         } catch (FacadeClient.FacadeProblem notAnOperation) {
             if (notAnOperation.status != 404) {
                 throw notAnOperation;
             }
-            // A hold release or policy change waiting for a second person (ADR 0043) has its id printed as an
-            // operation's is, but is read under /changes/: the same wait follows it there.
+            Optional<Duration> left = Optional.ofNullable(timeout).map(limit -> {
+                Duration rest = limit.minus(Duration.between(start, Instant.now()));
+                return rest.isNegative() ? Duration.ZERO : rest;
+            });
             try {
-                code = vpsr.followed(facade, id, Optional.ofNullable(timeout), OperationWatch.CHANGES, lastRead::set);
+                return vpsr.followedAndPrinted(facade, id, left, OperationWatch.CHANGES);
             } catch (FacadeClient.FacadeProblem notAChange) {
-                throw notAChange.status == 404 ? notAnOperation : notAChange;
+                // An auditor may read operations but not changes (403): the id is still one no operation has.
+                throw notAChange.status / 100 == 4 ? notAnOperation : notAChange;
             }
         }
-        Optional.ofNullable(lastRead.get()).ifPresent(vpsr.output()::object);
-        return code;
     }
 
     @Command(name = "approve", mixinStandardHelpOptions = true,

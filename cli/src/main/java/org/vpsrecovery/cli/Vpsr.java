@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.vpsrecovery.cli.FacadeClient.FacadeProblem;
@@ -257,8 +259,11 @@ public final class Vpsr {
     /**
      * Sends a change that starts an operation (a create, delete or restore), prints the answer (or, for an empty one,
      * what was asked and its operation) and the operation's line, then with {@code wait} follows the operation to its
-     * end. A refusal that names an operation (504 OUTCOME_UNKNOWN, 409 IDEMPOTENT_REQUEST_INTERRUPTED: the change may
-     * have been made) is printed with that line too, and with {@code wait} the command exits by how the operation ends.
+     * end. A refusal that names an operation is printed with that line too; when the change may have been made
+     * ({@link #OUTCOME_IN_DOUBT}) {@code wait} follows it and the command exits by how the operation ends. Any other
+     * refusal keeps its own exit code: the service names the operation of every VPS.org failure after the intent, and
+     * those ended {@code failed} (a 503 PROVIDER_UNAVAILABLE is exit 5, try again; a 400 PROVIDER_LIMIT_REACHED
+     * exit 2).
      */
     int changed(FacadeClient facade, Supplier<FacadeClient.Answer> request, ObjectNode whenEmpty, WaitOptions wait) {
         FacadeClient.Answer answer;
@@ -267,6 +272,12 @@ public final class Vpsr {
         } catch (FacadeProblem refused) {
             if (refused.operationId.isEmpty()) {
                 throw refused;
+            }
+            if (refused.reasonCode.filter(OUTCOME_IN_DOUBT::contains).isEmpty()) {
+                PrintWriter err = spec.commandLine().getErr();
+                report(refused, err);
+                printOperation(refused.operationId.get(), err);
+                return refused.exitCode();
             }
             return inDoubt(facade, refused, refused.operationId.get(), wait);
         }
@@ -293,7 +304,17 @@ public final class Vpsr {
         return followed(facade, operationId.get(), wait.limit());
     }
 
-    /** A refusal whose change may have been made anyway: it names the operation, which tells how it ended. */
+    /**
+     * The reason codes of a refusal whose change may have been made anyway: VPS.org's answer lost, the platform's own
+     * commit in doubt, the key's first request interrupted. Only their operation is followed.
+     */
+    private static final Set<String> OUTCOME_IN_DOUBT = Set.of("OUTCOME_UNKNOWN",
+            "PLATFORM_OUTCOME_UNKNOWN", "IDEMPOTENT_REQUEST_INTERRUPTED");
+
+    /**
+     * A refusal whose change may have been made anyway: it names the operation, which tells how it ended. Followed, the
+     * operation as last read is printed on stdout: the service's answer never came, the operation is what it did.
+     */
     private int inDoubt(FacadeClient facade, FacadeProblem refused, String operationId, WaitOptions wait) {
         PrintWriter err = spec.commandLine().getErr();
         report(refused, err);
@@ -302,7 +323,7 @@ public final class Vpsr {
             return refused.exitCode();
         }
         try {
-            return followed(facade, operationId, wait.limit());
+            return followedAndPrinted(facade, operationId, wait.limit());
         } catch (FacadeProblem notAnOperation) {
             if (notAnOperation.status != 404) {
                 throw notAnOperation;
@@ -346,6 +367,30 @@ public final class Vpsr {
     /** As {@link #followed(FacadeClient, String, Optional)}, handing {@code eachRead} every state read. */
     int followed(FacadeClient facade, String operationId, Optional<Duration> limit, Consumer<JsonNode> eachRead) {
         return followed(facade, operationId, limit, OperationWatch.OPERATIONS, eachRead);
+    }
+
+    /** As {@link #followedAndPrinted(FacadeClient, String, Optional, String)}, an operation's. */
+    int followedAndPrinted(FacadeClient facade, String operationId, Optional<Duration> limit) {
+        return followedAndPrinted(facade, operationId, limit, OperationWatch.OPERATIONS);
+    }
+
+    /**
+     * As {@link #followed(FacadeClient, String, Optional, String)}, then prints it as last read on stdout, not read
+     * once more: past the limit a service that does not answer would hold the command for another request's timeout.
+     * When no read succeeded before the limit, stderr says there is nothing to print.
+     */
+    int followedAndPrinted(FacadeClient facade, String id, Optional<Duration> limit, String base) {
+        AtomicReference<JsonNode> lastRead = new AtomicReference<>();
+        int code = followed(facade, id, limit, base, lastRead::set);
+        if (lastRead.get() != null) {
+            output().object(lastRead.get());
+        } else {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("vpsr: no read of " + (base.equals(OperationWatch.CHANGES) ? "change " : "operation ") + id
+                    + " succeeded before the limit: nothing to print");
+            err.flush();
+        }
+        return code;
     }
 
     /** As {@link #followed(FacadeClient, String, Optional)}, reading it under {@code base}: an operation's or a change's. */

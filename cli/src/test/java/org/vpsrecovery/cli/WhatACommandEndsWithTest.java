@@ -12,7 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
@@ -44,6 +47,8 @@ class WhatACommandEndsWithTest {
     }
 
     private final Map<String, Canned> answers = new ConcurrentHashMap<>();
+    /** Answers given once each, in order, before {@link #answers}' for the same "METHOD path". */
+    private final Map<String, Queue<Canned>> firstAnswers = new ConcurrentHashMap<>();
     /** "METHOD path" of every request seen, in order. */
     private final List<String> seen = new CopyOnWriteArrayList<>();
     private HttpServer server;
@@ -56,8 +61,9 @@ class WhatACommandEndsWithTest {
             exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getPath();
             seen.add(exchange.getRequestMethod() + " " + path);
-            Canned answer = answers.getOrDefault(exchange.getRequestMethod() + " " + path,
-                    new Canned(404, "application/problem+json", NOT_FOUND, null));
+            String key = exchange.getRequestMethod() + " " + path;
+            Canned answer = Optional.ofNullable(firstAnswers.get(key)).map(Queue::poll)
+                    .orElseGet(() -> answers.getOrDefault(key, new Canned(404, "application/problem+json", NOT_FOUND, null)));
             byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", answer.contentType());
             if (answer.operationId() != null) {
@@ -117,6 +123,34 @@ class WhatACommandEndsWithTest {
 
         assertThat(wait.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(wait.err()).contains("OPERATION_NOT_FOUND");
+    }
+
+    @Test
+    void anAuditorWaitingOnAnIdNoOperationHasIsToldNotFoundNotForbidden() {
+        // Auditors read operations, not changes: the change read is refused 403, the id is still no operation's.
+        answers.put("GET /api/v1/changes/" + CHANGE + "/", new Canned(403, "application/problem+json",
+                "{\"type\": \"about:blank\", \"title\": \"Forbidden\", \"status\": 403, \"reason_code\": "
+                        + "\"FORBIDDEN_FOR_ROLE\", \"detail\": \"an auditor token reads the audit reports only\"}", null));
+
+        VpsrRun wait = run("operations", "wait", CHANGE);
+
+        assertThat(wait.exitCode()).as(wait.err()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(wait.err()).contains("OPERATION_NOT_FOUND").doesNotContain("FORBIDDEN_FOR_ROLE");
+    }
+
+    @Test
+    void theChangesWaitGetsWhatTheOperationsReadsLeftOfTheTimeout() {
+        // Two reads of the operation refused 503 (read again 2 s on each), then its 404: the change is followed with
+        // about 8 of the 12 s left, so read once (its next read would be 10 s on), not twice as with 12 s afresh.
+        Canned draining = new Canned(503, "application/problem+json", "{\"type\": \"about:blank\", \"title\": "
+                + "\"Service Unavailable\", \"status\": 503, \"reason_code\": \"INSTANCE_DRAINING\"}", null);
+        firstAnswers.put("GET /api/v1/operations/" + CHANGE + "/", new ConcurrentLinkedQueue<>(List.of(draining, draining)));
+        answers.put("GET /api/v1/changes/" + CHANGE + "/", Canned.json(change("pending_approval", false)));
+
+        VpsrRun wait = run("operations", "wait", CHANGE, "--timeout", "12");
+
+        assertThat(wait.exitCode()).as(wait.err()).isEqualTo(ExitCodes.WAIT_TIMED_OUT);
+        assertThat(reads("/api/v1/changes/" + CHANGE + "/")).isEqualTo(1);
     }
 
     @Test

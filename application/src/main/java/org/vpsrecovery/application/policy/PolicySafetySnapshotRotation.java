@@ -105,7 +105,7 @@ public final class PolicySafetySnapshotRotation implements SafetySnapshotRotatio
                 : notDone instanceof ProviderFailure failure ? failure.retryAfter().orElse(ROOM_RETRY_AFTER) : ROOM_RETRY_AFTER;
         String what = unknown
                 ? " got no answer from VPS.org, so whether it happened is not known yet (operation " + operation
-                        + " shows how it ends, GET /api/v1/operations/" + operation + "/)"
+                        + " shows how it ends: follow that operation)"
                 : " did not happen (" + notDone.reason() + ": " + notDone.getMessage() + ")";
         return PlatformUnavailable.attemptEndedBeforeTheProvider("no room was made for the restore's safety snapshot: "
                 + "the rotation's delete of snapshot " + victim + what + "; the restore was not stored, no safety "
