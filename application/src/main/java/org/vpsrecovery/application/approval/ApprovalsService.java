@@ -1,11 +1,11 @@
 package org.vpsrecovery.application.approval;
 
 import java.time.Clock;
+import java.text.MessageFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.vpsrecovery.application.attempt.ApprovedRunClaim;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
@@ -424,19 +424,21 @@ public final class ApprovalsService implements DecideApprovalUseCase {
      * before its intent and VPS.org's call): VPS.org may have acted. Its attempt recorded what is known (a call that ended
      * so is {@code UNRESOLVED}, the operation left for the tracker, ADR 0010 and 0142; a failure after VPS.org's answer
      * left its recorded end as it was), and nothing more is written here: neither {@code FAILED} nor a refusal, which
-     * would be a final outcome the platform does not know. Logged at WARN naming the operation. The approver is told
+     * would be a final outcome the platform does not know. Logged at ERROR naming the operation, with the failure's stack. The approver is told
      * {@code 504 OUTCOME_UNKNOWN} naming the operation, as a direct request whose answer VPS.org lost is, never a 500;
      * the job's round goes on to the other operations (the run is no longer approved, so no round takes it up again)
      * (ADR 0040, amended in session 48).
      */
     private static void startedThenFailed(RecoveryOperation started, RuntimeException untyped, boolean byTheJob) {
-        LOG.log(System.Logger.Level.WARNING, "approved operation {0} ({1}) started its run, then met a failure of no "
-                + "domain type: {2}; VPS.org may have acted, what is known is on its record (the tracker follows it)",
-                started.id(), started.kind(), untyped.toString());
+        // At ERROR with its stack: a failure of no domain type is what a bug throws (System.Logger takes no parameters
+        // with a throwable, so the text is formatted first).
+        LOG.log(System.Logger.Level.ERROR, MessageFormat.format("approved operation {0} ({1}) started its run, then met "
+                + "a failure of no domain type: {2}; VPS.org may have acted, what is known is on its record (the tracker "
+                + "follows it)", started.id(), started.kind(), untyped.toString()), untyped);
         if (!byTheJob) {
-            throw new ProviderFailure(ProviderFailure.Kind.OUTCOME_UNKNOWN, "approved operation " + started.id()
+            throw ProviderFailure.platformFailedAfterTheStart("approved operation " + started.id()
                     + "'s run started, then ended in a failure the platform did not expect, so VPS.org may have acted; "
-                    + "follow the operation", OptionalInt.empty(), Optional.empty(), untyped)
+                    + "follow the operation (its audit history says what is known), never decide again", untyped)
                     .ofOperation(started.id());
         }
     }

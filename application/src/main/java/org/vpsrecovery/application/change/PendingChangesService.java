@@ -1,13 +1,14 @@
 package org.vpsrecovery.application.change;
 
+import java.text.MessageFormat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.vpsrecovery.application.approval.ApprovalSettings;
 import org.vpsrecovery.application.approval.ApprovalStepEvents;
@@ -315,10 +316,10 @@ public final class PendingChangesService {
     private PendingChange givenUp(PendingChange approved, RuntimeException untyped) {
         try {
             if (aTryMayBeInForce(approved)) {
-                LOG.log(System.Logger.Level.ERROR, "approved change {0} ({1}) met a failure of no domain type past its "
-                        + "apply-by time {2}: {3}; a try of it may have applied it, so it is not given up: an operator "
-                        + "should look (its audit events under request {4})", approved.id(), approved.kind(),
-                        applyBy(approved), untyped.toString(), approved.requestId());
+                LOG.log(System.Logger.Level.ERROR, MessageFormat.format("approved change {0} ({1}) met a failure of no "
+                        + "domain type past its apply-by time {2}: {3}; a try of it may have applied it, so it is not "
+                        + "given up: an operator should look (its audit events under request {4})", approved.id(),
+                        approved.kind(), applyBy(approved), untyped.toString(), approved.requestId()), untyped);
                 return approved;
             }
         } catch (RuntimeException historyDown) {
@@ -342,24 +343,58 @@ public final class PendingChangesService {
                     storeFailed.toString());
             return approved;
         }
-        LOG.log(System.Logger.Level.WARNING, "approved change {0} ({1}) is given up (rejected): a try past its apply-by "
-                + "time {2} met a failure of no domain type: {3}", approved.id(), approved.kind(),
-                applyBy(approved), untyped.toString());
+        LOG.log(System.Logger.Level.ERROR, MessageFormat.format("approved change {0} ({1}) is given up (rejected): a "
+                + "try past its apply-by time {2} met a failure of no domain type: {3}", approved.id(), approved.kind(),
+                applyBy(approved), untyped.toString()), untyped);
         ApprovalStepEvents.appendOrLeaveOwed(writer, ChangeEvents.of(rejected, step));
         return rejected;
     }
 
     /**
-     * Whether a try of {@code approved} on record may have applied it: an intent of its request and kind whose attempt
-     * has no {@code FAILED} end (open, or ended otherwise). An intent is appended before anything is changed, and never
-     * kept to be written later, so no intent on record means nothing was applied. Throws when the history cannot be read.
+     * Whether a try of {@code approved} on record may have applied it. An intent is appended before anything is changed,
+     * and never kept to be written later, so no try on record means nothing was applied. Throws when the history cannot
+     * be read.
+     * <ul>
+     *   <li>Its tries only ({@link #isATryOf}): the request id is the client's to choose, so another team's events, a
+     *   direct change's or another change's under the same request id are not this change's, and would otherwise keep
+     *   it "in force" for ever (ADR 0043, amended in session 48, approvefix).</li>
+     *   <li>A try may be in force when its attempt has an {@code UNRESOLVED}, or more intents than {@code FAILED}s
+     *   ({@link #mayBeInForce}): the job reuses an attempt the history shows open ({@link #attemptOfAReapply}), so a
+     *   {@code FAILED} of an earlier try under that id, kept to be written and written late, does not close a later
+     *   try's intent.</li>
+     * </ul>
      */
     private boolean aTryMayBeInForce(PendingChange approved) {
-        List<AuditEvent> tries = writer.recorded(approved.requestId(), approved.kind());
-        Set<String> failed = tries.stream().filter(event -> event.outcome().kind() == Outcome.Kind.FAILED)
-                .flatMap(event -> event.attemptId().stream()).collect(Collectors.toSet());
-        return tries.stream().filter(event -> event.outcome().kind() == Outcome.Kind.ACCEPTED)
-                .flatMap(event -> event.attemptId().stream()).anyMatch(attempt -> !failed.contains(attempt));
+        Map<String, List<AuditEvent>> byAttempt = writer.recorded(approved.requestId(), approved.kind()).stream()
+                .filter(event -> event.team().equals(approved.team()) && event.attemptId().isPresent())
+                .collect(Collectors.groupingBy(event -> event.attemptId().orElseThrow()));
+        return byAttempt.entrySet().stream()
+                .filter(attempt -> isATryOf(approved, attempt.getKey(), attempt.getValue()))
+                .anyMatch(attempt -> mayBeInForce(attempt.getValue()));
+    }
+
+    /**
+     * Whether the attempt {@code attemptId}, whose events under the change's team, request and kind are {@code events},
+     * is a try of {@code approved}: the approver's, under the change's own id; or one of the job's under an id of its
+     * own, whose intent names the change's requester (an approved apply's events do, a direct change's never) and came
+     * no earlier than its approval (an earlier change's of the same person under the same request id did).
+     */
+    private static boolean isATryOf(PendingChange approved, String attemptId, List<AuditEvent> events) {
+        if (attemptId.equals(approved.id().toString())) {
+            return true;
+        }
+        Instant decided = approved.approval().decision().orElseThrow().at();
+        String requester = approved.approval().requester().subject();
+        return events.stream().anyMatch(event -> event.outcome().kind() == Outcome.Kind.ACCEPTED
+                && requester.equals(event.detail().get(AuditEvent.REQUESTED_BY))
+                && !event.occurredAt().isBefore(decided));
+    }
+
+    /** An attempt that may have applied its change: an {@code UNRESOLVED}, or an intent no {@code FAILED} closed. */
+    private static boolean mayBeInForce(List<AuditEvent> attempt) {
+        long intents = attempt.stream().filter(event -> event.outcome().kind() == Outcome.Kind.ACCEPTED).count();
+        long failed = attempt.stream().filter(event -> event.outcome().kind() == Outcome.Kind.FAILED).count();
+        return intents > failed || attempt.stream().anyMatch(event -> event.outcome().kind() == Outcome.Kind.UNRESOLVED);
     }
 
     /**

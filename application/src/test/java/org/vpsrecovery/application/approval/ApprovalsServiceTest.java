@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.CapturedLogRecords;
 import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.hold.HoldCaller;
@@ -1718,14 +1719,25 @@ class ApprovalsServiceTest {
     @Test
     void anApprovedRunWhoseCallEndedInAFailureOfNoDomainTypeIsAnsweredOutcomeUnknownAndLeftUnresolved() {
         RecoveryOperation pending = askToDelete();
-        platform.provider.breakNextCall("delete snapshot 801",
-                new IllegalStateException("the client met a state it did not expect"));
+        IllegalStateException bug = new IllegalStateException("the client met a state it did not expect");
+        platform.provider.breakNextCall("delete snapshot 801", bug);
 
-        assertThatThrownBy(() -> decide(pending, BOB, Verdict.APPROVE)).isInstanceOfSatisfying(ProviderFailure.class,
-                failure -> {
-                    assertThat(failure.reason()).isEqualTo(ReasonCode.OUTCOME_UNKNOWN);
-                    assertThat(failure.operation()).contains(pending.id());
-                });
+        try (CapturedLogRecords log = CapturedLogRecords.of(ApprovalsService.class)) {
+            assertThatThrownBy(() -> decide(pending, BOB, Verdict.APPROVE)).isInstanceOfSatisfying(ProviderFailure.class,
+                    failure -> {
+                        assertThat(failure.reason()).isEqualTo(ReasonCode.OUTCOME_UNKNOWN);
+                        assertThat(failure.operation()).contains(pending.id());
+                        assertThat(failure.platformFailed()).isTrue();
+                        assertThat(failure.getMessage()).contains("follow the operation");
+                    });
+
+            // A bug's failure is logged at ERROR with its stack, as the handler of an unexpected failure logged it
+            // before session 48 (approvefix): not a WARN with its toString only.
+            assertThat(log.at(java.util.logging.Level.SEVERE)).singleElement().satisfies(record -> {
+                assertThat(record.getMessage()).contains(pending.id().toString()).doesNotContain("{0}");
+                assertThat(record.getThrown()).isSameAs(bug);
+            });
+        }
 
         assertThat(deleteCallsAtVpsOrg()).isEqualTo(1);
         assertThat(deleteOutcomes()).extracting(Outcome::kind).containsExactly(Outcome.Kind.ACCEPTED,

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.CapturedLogRecords;
 import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.application.approval.ApprovalStepEvents;
 import org.vpsrecovery.application.approval.DecideApprovalCommand;
@@ -1006,7 +1007,14 @@ class PendingChangesServiceTest {
         platform.history.refuseNextAppendOf(Outcome.Kind.REJECTED);
         platform.clock.advance(PendingChangesService.CLAIM);
 
-        assertThat(job.settle()).isEqualTo(1);
+        try (CapturedLogRecords log = CapturedLogRecords.of(PendingChangesService.class)) {
+            assertThat(job.settle()).isEqualTo(1);
+
+            assertThat(log.at(java.util.logging.Level.SEVERE)).singleElement().satisfies(record -> {
+                assertThat(record.getMessage()).contains(pending.id().toString(), "given up");
+                assertThat(record.getThrown()).isInstanceOf(IllegalStateException.class);
+            });
+        }
 
         PendingChange ended = store.find(pending.id()).orElseThrow();
         assertThat(ended.state()).isEqualTo(OperationState.REJECTED);
@@ -1065,7 +1073,16 @@ class PendingChangesServiceTest {
         roundsUntil(job, pending, answered.approval().decision().orElseThrow().at().plus(PendingChangesService.APPLY_BY));
         platform.clock.advance(PendingChangesService.CLAIM.multipliedBy(2));
 
-        assertThat(job.settle()).isZero();
+        try (CapturedLogRecords log = CapturedLogRecords.of(PendingChangesService.class)) {
+            assertThat(job.settle()).isZero();
+
+            // At ERROR with the bug's stack, for the operator it calls: not its toString only (session 48, approvefix).
+            assertThat(log.at(java.util.logging.Level.SEVERE)).singleElement().satisfies(record -> {
+                assertThat(record.getMessage()).contains(pending.id().toString()).doesNotContain("{0}");
+                assertThat(record.getThrown()).isInstanceOf(IllegalStateException.class)
+                        .hasMessage("a bug: the policy's row could not be read");
+            });
+        }
 
         assertThat(store.find(pending.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
         assertThat(outcomesOf(Operation.UPDATE_POLICY)).containsExactly("ACCEPTED", "UNRESOLVED");
@@ -1078,5 +1095,96 @@ class PendingChangesServiceTest {
         assertThat(completed.state()).isEqualTo(OperationState.COMPLETED);
         assertThat(completed.note()).hasValueSatisfying(note -> assertThat(note).contains("found applied already"));
         assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
+    }
+
+    /** An approved update of {@code policy}, approved by an instance that stopped before applying it; its reads then fail. */
+    private PendingChange approvedByAStoppedInstance(RecoveryPolicy policy, PendingChangesService job) {
+        PendingChange pending = waiting(job.updatePolicy(as(ALICE), policy.id(), OptionalLong.of(1), nightly(5)));
+        platform.clock.advance(Duration.ofSeconds(1));
+        PendingChange approved = pending.approve(BOB, platform.clock.instant(), Optional.empty(),
+                PendingChangesService.CLAIM);
+        assertThat(store.update(pending, approved)).isTrue();
+        return approved;
+    }
+
+    /** An update's event under {@code change}'s request, as its history would hold it; {@code requestedBy} as an approved apply writes it. */
+    private AuditEvent updateEvent(PendingChange change, org.vpsrecovery.domain.common.TeamId team, String attempt,
+                                   Outcome outcome, Optional<String> requestedBy) {
+        Map<String, String> detail = new java.util.HashMap<>(Map.of(AuditEvent.ATTEMPT_ID, attempt));
+        requestedBy.ifPresent(subject -> detail.put(AuditEvent.REQUESTED_BY, subject));
+        return new AuditEvent(platform.clock.instant(), team, change.requestId(), Operation.UPDATE_POLICY,
+                Optional.empty(), Optional.empty(), outcome, OptionalInt.empty(), detail);
+    }
+
+    /** Settle rounds until the change's apply-by time has passed, and one round after it: what that round moved. */
+    private int theRoundPastItsApplyBy(PendingChangesService job, PendingChange change) {
+        java.time.Instant applyBy = change.approval().decision().orElseThrow().at().plus(PendingChangesService.APPLY_BY);
+        roundsUntil(job, change, applyBy);
+        platform.clock.advance(PendingChangesService.CLAIM);
+        return job.settle();
+    }
+
+    /**
+     * The job reuses an attempt the history shows open: a first try FAILED whose event the history refused once (kept,
+     * written later), then the job's try under the same attempt, ACCEPTED, its commit in doubt (UNRESOLVED: the update
+     * may be in force), then the first FAILED written late. That FAILED made the attempt read closed, and the bug past
+     * the apply-by time ended an update that may be applied REJECTED "nothing of it was applied". Now an attempt with an
+     * UNRESOLVED, or more intents than FAILEDs, may be in force: the change stays approved (session 48, approvefix).
+     */
+    @Test
+    void aFailedWrittenLateUnderAReusedAttemptDoesNotCloseALaterTryInDoubt() {
+        RecoveryPolicy policy = policies.create(as(Actor.SYSTEM), nightly(2));
+        boolean[] failing = {false};
+        PendingChangesService job = over(store, holds, readsOf(policy, failing, policyStore));
+        PendingChange approved = approvedByAStoppedInstance(policy, job);
+        String attempt = approved.id().toString();
+        Optional<String> alice = Optional.of("alice");
+        AuditEvent firstTryFailed = updateEvent(approved, BLUE, attempt,
+                new Outcome.Failed(ReasonCode.PLATFORM_UNAVAILABLE, "the store said nothing was done"), alice);
+        platform.history.append(updateEvent(approved, BLUE, attempt, new Outcome.Accepted(), alice));
+        platform.clock.advance(PendingChangesService.CLAIM);
+        platform.history.append(updateEvent(approved, BLUE, attempt, new Outcome.Accepted(), alice));
+        platform.history.append(updateEvent(approved, BLUE, attempt,
+                new Outcome.Unresolved(ReasonCode.INTERNAL_ERROR, "the commit's answer was lost"), alice));
+        platform.history.append(firstTryFailed);
+        failing[0] = true;
+
+        assertThat(theRoundPastItsApplyBy(job, approved)).isZero();
+
+        assertThat(store.find(approved.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
+    }
+
+    /**
+     * X-Request-Id is the client's: another team's update, a direct update of the same team and an earlier change of the
+     * same person, each under this change's request id, left open. Their intents made this change "in force" for ever
+     * (never given up, an ERROR every claim). Now only this change's tries count (its team; its own id, or an intent
+     * naming its requester since its approval): none is on record, so it is given up rejected (session 48, approvefix).
+     */
+    @Test
+    void anotherRequestsEventsUnderTheSameRequestIdDoNotKeepAChangeInForce() {
+        RecoveryPolicy policy = policies.create(as(Actor.SYSTEM), nightly(2));
+        boolean[] failing = {false};
+        PendingChangesService job = over(store, holds, readsOf(policy, failing, policyStore));
+        PendingChange pending = waiting(job.updatePolicy(as(ALICE), policy.id(), OptionalLong.of(1), nightly(5)));
+        platform.history.append(updateEvent(pending, BLUE, OperationId.random().toString(), new Outcome.Accepted(),
+                Optional.of("alice"))); // an earlier change of alice's under the same request id
+        platform.clock.advance(Duration.ofSeconds(1));
+        PendingChange approved = pending.approve(BOB, platform.clock.instant(), Optional.empty(),
+                PendingChangesService.CLAIM);
+        assertThat(store.update(pending, approved)).isTrue();
+        platform.clock.advance(Duration.ofSeconds(1));
+        platform.history.append(updateEvent(approved, GREEN, OperationId.random().toString(), new Outcome.Accepted(),
+                Optional.of("alice"))); // another team's
+        platform.history.append(updateEvent(approved, BLUE, OperationId.random().toString(), new Outcome.Accepted(),
+                Optional.empty())); // a direct update of the team's
+        failing[0] = true;
+
+        assertThat(theRoundPastItsApplyBy(job, approved)).isEqualTo(1);
+
+        PendingChange ended = store.find(approved.id()).orElseThrow();
+        assertThat(ended.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(ended.note()).hasValueSatisfying(note -> assertThat(note).contains("nothing of it was applied"));
+        assertThat(policies.get(BLUE, policy.id()).version()).isEqualTo(1);
     }
 }

@@ -66,10 +66,11 @@ public final class ProviderFailure extends RecoveryException {
     private final boolean answered;
     private final OperationId operation;
     private final NoAnswer noAnswer;
+    private final boolean platformFailed;
 
     public ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
                            Throwable cause) {
-        this(kind, message, providerStatus, retryAfter, cause, providerStatus.isPresent(), null, null);
+        this(kind, message, providerStatus, retryAfter, cause, providerStatus.isPresent(), null, null, false);
     }
 
     public ProviderFailure(Kind kind, String message) {
@@ -77,7 +78,8 @@ public final class ProviderFailure extends RecoveryException {
     }
 
     private ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
-                            Throwable cause, boolean answered, OperationId operation, NoAnswer noAnswer) {
+                            Throwable cause, boolean answered, OperationId operation, NoAnswer noAnswer,
+                            boolean platformFailed) {
         super(Objects.requireNonNull(kind, "kind").reason(), message, cause);
         if (noAnswer != null && answered) {
             throw new IllegalArgumentException("a failure with an answer cannot say why none came");
@@ -88,12 +90,24 @@ public final class ProviderFailure extends RecoveryException {
         this.answered = answered;
         this.operation = operation;
         this.noAnswer = noAnswer;
+        this.platformFailed = platformFailed;
     }
 
     /** A failure of a request that got no answer, for the reason {@code why} (ADR 0010, amended in session 46). */
     public static ProviderFailure withoutAnswer(Kind kind, NoAnswer why, String message, Throwable cause) {
         return new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), cause, false, null,
-                Objects.requireNonNull(why, "why no answer came"));
+                Objects.requireNonNull(why, "why no answer came"), false);
+    }
+
+    /**
+     * An outcome unknown of the platform's own making: a run that had started (its intent on record, VPS.org possibly
+     * asked) ended in a failure the platform did not expect, so VPS.org may have acted. {@code message} says so and
+     * what to do, and is what the caller is told: not "no readable answer came from VPS.org", which would blame VPS.org
+     * and send the caller to list and ask again (ADR 0040, amended in session 48).
+     */
+    public static ProviderFailure platformFailedAfterTheStart(String message, Throwable cause) {
+        return new ProviderFailure(Kind.OUTCOME_UNKNOWN, message, OptionalInt.empty(), Optional.empty(), cause, false,
+                null, null, true);
     }
 
     /**
@@ -102,7 +116,7 @@ public final class ProviderFailure extends RecoveryException {
      * in session 40).
      */
     public static ProviderFailure ofAnAnswer(Kind kind, String message) {
-        return new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), null, true, null, null);
+        return new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), null, true, null, null, false);
     }
 
     public Kind kind() {
@@ -133,6 +147,11 @@ public final class ProviderFailure extends RecoveryException {
         return Optional.ofNullable(noAnswer);
     }
 
+    /** Whether the platform's own failure, not VPS.org's answer or its absence, left the outcome unknown ({@link #platformFailedAfterTheStart}). */
+    public boolean platformFailed() {
+        return platformFailed;
+    }
+
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }
@@ -144,7 +163,7 @@ public final class ProviderFailure extends RecoveryException {
      */
     public ProviderFailure ofOperation(OperationId operation) {
         ProviderFailure of = new ProviderFailure(kind, getMessage(), providerStatus(), retryAfter(), getCause(), answered,
-                Objects.requireNonNull(operation, "operation"), noAnswer);
+                Objects.requireNonNull(operation, "operation"), noAnswer, platformFailed);
         of.setStackTrace(getStackTrace());
         for (Throwable suppressed : getSuppressed()) {
             of.addSuppressed(suppressed);

@@ -133,8 +133,10 @@ public final class FacadeProblems {
                 // A 5xx VPS.org (or a gateway before it) may have sent after acting (ADR 0010). An answer read as
                 // none about what was asked (another server's) came without its code (ADR 0010). No answer: why none
                 // came, as the adapter told it by type, so that a dropped connection is not taken for a timeout
-                // (ADR 0010, amended in session 46).
-                case OUTCOME_UNKNOWN -> (provider.providerStatus().isPresent()
+                // (ADR 0010, amended in session 46). The platform's own failure after an approved run started says
+                // so in its own words: follow the operation, never decide again (ADR 0040, amended in session 48).
+                case OUTCOME_UNKNOWN -> provider.platformFailed() ? provider.getMessage()
+                        : (provider.providerStatus().isPresent()
                         ? "VPS.org (or a gateway before it) answered HTTP " + provider.providerStatus().getAsInt()
                         : provider.answered() ? "VPS.org answered, though not about what was asked"
                         : provider.noAnswer().map(FacadeProblems::noAnswer).orElse("no readable answer came from VPS.org"))

@@ -10,6 +10,7 @@ import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.port.AuditEventAltered;
 import org.vpsrecovery.domain.port.PlatformOutcomeUnknown;
+import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.PlatformOutcomeUnknown.StoredRequest;
 
 /**
@@ -89,6 +90,27 @@ class FacadeProblemsDetailTest {
                 .contains("may read approved").contains("(GET /api/v1/operations/" + ID + "/)");
         var answer = FacadeProblems.of(refused, "req-1", Clock.systemUTC());
         assertThat(answer.getStatus().getCode()).isEqualTo(504);
+        assertThat(answer.getHeaders().get("Retry-After")).isNull();
+    }
+
+    /**
+     * An approved run that started, then met a failure the platform did not expect: VPS.org may have acted, and the
+     * approver follows the operation. It was told "no readable answer came from VPS.org ... List the resources before
+     * trying again", untrue of the platform's own failure and against "never decide again" (session 48, approvefix).
+     */
+    @Test
+    void anApprovedRunThatStartedThenFailedInThePlatformIsAnswered504SayingFollowTheOperation() {
+        var failed = ProviderFailure.platformFailedAfterTheStart("approved operation " + ID + "'s run started, then "
+                + "ended in a failure the platform did not expect, so VPS.org may have acted; follow the operation",
+                new IllegalStateException("a bug")).ofOperation(ID);
+
+        assertThat(failed.platformFailed()).isTrue();
+        assertThat(failed.operation()).contains(ID);
+        assertThat(FacadeProblems.detailOf(failed)).isEqualTo(failed.getMessage()).contains("follow the operation")
+                .doesNotContain("no readable answer came from VPS.org").doesNotContain("List the resources");
+        var answer = FacadeProblems.of(failed, "req-1", Clock.systemUTC());
+        assertThat(answer.getStatus().getCode()).isEqualTo(504);
+        assertThat(answer.getBody()).hasValueSatisfying(body -> assertThat(body.reasonCode()).isEqualTo("OUTCOME_UNKNOWN"));
         assertThat(answer.getHeaders().get("Retry-After")).isNull();
     }
 
